@@ -1,0 +1,34 @@
+/**
+ * The one error type Slipway reports to users. `file` (and `line`/`column` where known)
+ * point at what the user has to edit; the CLI prints `file:line:col: message`.
+ */
+export class SlipwayError extends Error {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+
+  constructor(message: string, where?: { file?: string; line?: number; column?: number }) {
+    super(message);
+    this.name = "SlipwayError";
+    this.file = where?.file;
+    this.line = where?.line;
+    this.column = where?.column;
+  }
+
+  /** `file:line:col: message`, omitting the parts that are unknown. */
+  format(): string {
+    if (!this.file) return this.message;
+    let loc = this.file;
+    if (this.line !== undefined) {
+      loc += `:${this.line}`;
+      if (this.column !== undefined) loc += `:${this.column}`;
+    }
+    return `${loc}: ${this.message}`;
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof SlipwayError) return err.format();
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

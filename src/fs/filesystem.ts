@@ -1,0 +1,85 @@
+import * as nodeFs from "node:fs";
+import * as path from "node:path";
+
+/**
+ * What every stage reads through. Synchronous on purpose: builds are CPU-bound walks over
+ * small files, and a sync interface keeps the recursive kustomize accumulation simple.
+ * Paths are absolute and POSIX-style (`/`-separated).
+ */
+export interface FileSystem {
+  readFile(p: string): Buffer;
+  exists(p: string): boolean;
+  isDirectory(p: string): boolean;
+  /** Entry names (not paths) of a directory, sorted. */
+  readDir(p: string): string[];
+}
+
+export class DiskFileSystem implements FileSystem {
+  readFile(p: string): Buffer {
+    return nodeFs.readFileSync(p);
+  }
+  exists(p: string): boolean {
+    return nodeFs.existsSync(p);
+  }
+  isDirectory(p: string): boolean {
+    try {
+      return nodeFs.statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+  readDir(p: string): string[] {
+    return nodeFs.readdirSync(p).sort();
+  }
+}
+
+/** In-memory tree for tests: keys are absolute paths, directories are implied by file paths. */
+export class MemoryFileSystem implements FileSystem {
+  private readonly files = new Map<string, Buffer>();
+  private readonly dirs = new Set<string>(["/"]);
+
+  constructor(files: Record<string, string | Buffer> = {}) {
+    for (const [p, content] of Object.entries(files)) this.write(p, content);
+  }
+
+  write(p: string, content: string | Buffer): void {
+    const abs = path.posix.resolve("/", p);
+    this.files.set(abs, typeof content === "string" ? Buffer.from(content) : content);
+    for (let d = path.posix.dirname(abs); ; d = path.posix.dirname(d)) {
+      this.dirs.add(d);
+      if (d === "/") break;
+    }
+  }
+
+  mkdir(p: string): void {
+    const abs = path.posix.resolve("/", p);
+    for (let d = abs; ; d = path.posix.dirname(d)) {
+      this.dirs.add(d);
+      if (d === "/") break;
+    }
+  }
+
+  readFile(p: string): Buffer {
+    const b = this.files.get(p);
+    if (!b) {
+      const err = new Error(`ENOENT: no such file or directory, open '${p}'`) as NodeJS.ErrnoException;
+      err.code = this.dirs.has(p) ? "EISDIR" : "ENOENT";
+      throw err;
+    }
+    return b;
+  }
+  exists(p: string): boolean {
+    return this.files.has(p) || this.dirs.has(p);
+  }
+  isDirectory(p: string): boolean {
+    return this.dirs.has(p);
+  }
+  readDir(p: string): string[] {
+    const prefix = p === "/" ? "/" : `${p}/`;
+    const names = new Set<string>();
+    for (const key of [...this.files.keys(), ...this.dirs]) {
+      if (key.startsWith(prefix) && key !== p) names.add(key.slice(prefix.length).split("/")[0]!);
+    }
+    return [...names].sort();
+  }
+}
