@@ -1,0 +1,108 @@
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { errorMessage } from "../errors.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import { buildYaml } from "../kustomize/build.js";
+import type { LoadRestrictor } from "../kustomize/loader.js";
+import { BuildCache } from "../kustomize/target.js";
+
+const help = `Usage: slipway build [DIR...] [flags]
+
+Renders kustomization directories exactly like 'kubectl kustomize DIR' (kustomize v5.5.0).
+With one DIR the YAML stream goes to stdout (or --output); with several, use --out-dir.
+
+Flags:
+  -o, --output FILE          write the result to FILE (atomically) instead of stdout
+      --out-dir DIR          one file per input directory, named after its path
+      --load-restrictor MODE LoadRestrictionsRootOnly (default) or LoadRestrictionsNone
+      --enable-helm          accepted for compatibility; helm charts are not rendered
+      --enable-alpha-plugins accepted for compatibility; only builtin plugins run
+  -h, --help                 show this help
+
+Exit codes: 0 success, 1 a directory failed to build, 2 bad flags.
+`;
+
+/** Output file for one input directory under --out-dir: its path, made relative and safe. */
+export function outputNameFor(dir: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(dir)) || path.basename(path.resolve(dir));
+  const clean = rel
+    .split(path.sep)
+    .filter((p) => p !== ".." && p !== "." && p !== "")
+    .join("_");
+  return `${clean || "root"}.yaml`;
+}
+
+export async function buildCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    process.stderr.write(`slipway build: ${errorMessage(e)}\n\n${help}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  const restrictor = values["load-restrictor"] ?? "LoadRestrictionsRootOnly";
+  if (restrictor !== "LoadRestrictionsRootOnly" && restrictor !== "LoadRestrictionsNone") {
+    process.stderr.write(
+      `slipway build: --load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '${restrictor}'\n`,
+    );
+    return 2;
+  }
+  if (values["enable-alpha-plugins"]) {
+    process.stderr.write("slipway build: note: exec and KRM-function plugins are not run; builtin plugins only\n");
+  }
+  const dirs = positionals.length > 0 ? positionals : ["."];
+  if (dirs.length > 1 && !values["out-dir"]) {
+    process.stderr.write("slipway build: several directories need --out-dir (one output file per directory)\n");
+    return 2;
+  }
+  if (values.output && values["out-dir"]) {
+    process.stderr.write("slipway build: use either --output or --out-dir, not both\n");
+    return 2;
+  }
+  const cache = new BuildCache();
+  const opts = { loadRestrictor: restrictor as LoadRestrictor, cache };
+  if (values["out-dir"]) {
+    let failed = 0;
+    for (const dir of dirs) {
+      try {
+        const yaml = buildYaml(dir, opts);
+        writeFileAtomic(path.join(values["out-dir"], outputNameFor(dir)), yaml);
+      } catch (e) {
+        failed++;
+        process.stderr.write(`slipway build: ${dir}: ${errorMessage(e)}\n`);
+      }
+    }
+    if (failed > 0) process.stderr.write(`slipway build: ${failed} of ${dirs.length} directories failed\n`);
+    return failed > 0 ? 1 : 0;
+  }
+  let yaml: string;
+  try {
+    yaml = buildYaml(dirs[0]!, opts);
+  } catch (e) {
+    process.stderr.write(`Error: ${errorMessage(e)}\n`);
+    return 1;
+  }
+  if (values.output) writeFileAtomic(values.output, yaml);
+  else process.stdout.write(yaml);
+  return 0;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: "string", short: "o" },
+      "out-dir": { type: "string" },
+      "load-restrictor": { type: "string" },
+      "enable-helm": { type: "boolean" },
+      "enable-alpha-plugins": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

@@ -1,0 +1,50 @@
+import { errorMessage } from "../errors.js";
+
+export const version = "0.1.0";
+
+type Command = (args: string[]) => Promise<number>;
+
+/** Commands load lazily so that `slipway build` does not pay for the modules of `check` or `diff`. */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  build: {
+    summary: "render a kustomization directory exactly like `kubectl kustomize DIR`",
+    load: async () => (await import("./build.js")).buildCommand,
+  },
+};
+
+function usage(): string {
+  const lines = [
+    "Slipway: one fast, offline toolkit for Flux + Kustomize + SOPS platforms.",
+    "",
+    "Usage: slipway <command> [flags]",
+    "",
+    "Commands:",
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+    "",
+    "Run 'slipway <command> --help' for a command's flags.",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "version") {
+    process.stdout.write(`slipway ${version}\n`);
+    return 0;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    process.stderr.write(`slipway: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await cmd.load())(rest);
+  } catch (err) {
+    process.stderr.write(`slipway ${name}: ${errorMessage(err)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,52 @@
+import * as path from "node:path";
+import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
+import { emitYamlStream } from "../yaml/index.js";
+import { nameHash } from "./generators/index.js";
+import { type LoadRestrictor, Loader } from "./loader.js";
+import type { Resource } from "./resource.js";
+import { BuildCache, KustTarget } from "./target.js";
+import { fixNameReferences } from "./transformers/nameref.js";
+import { readSortOptions, sortResources } from "./transformers/sort.js";
+import { resolveVars } from "./transformers/vars.js";
+
+export interface BuildOptions {
+  fs?: FileSystem;
+  loadRestrictor?: LoadRestrictor;
+  /** Share parsed files and built bases across several builds of one run. */
+  cache?: BuildCache;
+  /**
+   * "kustomization": the root's sortOptions or kustomize's legacy order (kubectl kustomize);
+   * "fifo": keep accumulation order (Flux's kustomize-controller).
+   */
+  order?: "kustomization" | "fifo";
+}
+
+/** Builds one kustomization directory: the resources `kubectl kustomize DIR` would print, in order. */
+export function buildResources(dir: string, opts: BuildOptions = {}): Resource[] {
+  const fs = opts.fs ?? new DiskFileSystem();
+  const root = toPosixAbsolute(dir);
+  const loader = new Loader(fs, root, opts.loadRestrictor ?? "LoadRestrictionsRootOnly");
+  const target = new KustTarget(loader, opts.cache ?? new BuildCache());
+  const ra = target.accumulate();
+  for (const r of ra.resources) {
+    if (!r.needsHash) continue;
+    const h = nameHash(r.obj);
+    r.storePreviousId();
+    r.setName(`${r.name}-${h}`);
+  }
+  fixNameReferences(ra.resources, ra.config.nameReference);
+  resolveVars(ra.resources, ra.vars, ra.config.varReference);
+  let list = ra.resources.resources().filter((r) => !r.isLocalConfig());
+  if (opts.order !== "fifo") list = sortResources(list, readSortOptions(target.k.sortOptions, target.k.file));
+  return list;
+}
+
+/** `kubectl kustomize DIR`, byte for byte. */
+export function buildYaml(dir: string, opts: BuildOptions = {}): string {
+  return emitYamlStream(buildResources(dir, opts).map((r) => r.obj));
+}
+
+function toPosixAbsolute(dir: string): string {
+  const abs = path.resolve(dir);
+  return abs.split(path.sep).join("/");
+}

@@ -1,0 +1,142 @@
+import { SlipwayError } from "../../errors.js";
+import type { FileSystem } from "../../fs/filesystem.js";
+import type { YamlMap } from "../types.js";
+import {
+  type GeneratorArgs,
+  type GeneratorBehavior,
+  type GeneratorOptions,
+  generatorBehavior,
+  mergeGeneratorOptions,
+  type SecretArgs,
+} from "./args.js";
+import { wrappedBase64 } from "./base64.js";
+import { sortedGoKeys } from "./go-order.js";
+import type { KvPair } from "./kv-pair.js";
+import { setOwn } from "./own.js";
+import type { LoadRestrictor } from "./restrictor.js";
+import { loadKvPairs, type SourceContext } from "./sources.js";
+
+/**
+ * A generated ConfigMap/Secret before it meets the resources already accumulated.
+ * `needsHash`: append `-<nameHash>` to the name at the very end of the top-level build.
+ */
+export interface GeneratedObject {
+  object: YamlMap;
+  behavior: GeneratorBehavior;
+  needsHash: boolean;
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * One `configMapGenerator` entry. Values that are valid UTF-8 go to `data`, others to
+ * `binaryData` (base64). `globalOptions` is the kustomization's `generatorOptions`.
+ * `kustomizationFile` (default `<dir>/kustomization.yaml`) is only used in error messages.
+ */
+export function generateConfigMap(
+  args: GeneratorArgs,
+  globalOptions: GeneratorOptions | undefined,
+  fs: FileSystem,
+  dir: string,
+  loadRestrictor: LoadRestrictor,
+  kustomizationFile?: string,
+): GeneratedObject {
+  const ctx = sourceContext(fs, dir, loadRestrictor, kustomizationFile);
+  const options = mergeGeneratorOptions(globalOptions, args.options);
+  const object = baseObject("ConfigMap", args, ctx);
+  const pairs = uniquePairs(args.name, loadKvPairs(args, ctx), ctx);
+  for (const key of sortedGoKeys(pairs)) {
+    const bytes = pairs[key] as Buffer;
+    const text = decodeUtf8(bytes);
+    // Created on first use, so whichever of data/binaryData the first sorted key needs comes first.
+    const field = text === undefined ? "binaryData" : "data";
+    const target = (object[field] ??= {}) as YamlMap;
+    setOwn(target, key, text ?? wrappedBase64(bytes));
+  }
+  return finish(object, args, options);
+}
+
+/** One `secretGenerator` entry: every value base64 in `data` (present even when empty). */
+export function generateSecret(
+  args: SecretArgs,
+  globalOptions: GeneratorOptions | undefined,
+  fs: FileSystem,
+  dir: string,
+  loadRestrictor: LoadRestrictor,
+  kustomizationFile?: string,
+): GeneratedObject {
+  const ctx = sourceContext(fs, dir, loadRestrictor, kustomizationFile);
+  const options = mergeGeneratorOptions(globalOptions, args.options);
+  const object = baseObject("Secret", args, ctx);
+  object.type = args.type ? args.type : "Opaque";
+  const pairs = uniquePairs(args.name, loadKvPairs(args, ctx), ctx);
+  const data: YamlMap = {};
+  for (const key of sortedGoKeys(pairs)) setOwn(data, key, wrappedBase64(pairs[key] as Buffer));
+  object.data = data;
+  return finish(object, args, options);
+}
+
+function sourceContext(
+  fs: FileSystem,
+  dir: string,
+  restrict: LoadRestrictor,
+  kustomizationFile: string | undefined,
+): SourceContext {
+  const file = kustomizationFile ?? `${dir.replace(/\/+$/, "")}/kustomization.yaml`;
+  return { fs, dir, restrict, kustomizationFile: file };
+}
+
+function baseObject(kind: string, args: GeneratorArgs, ctx: SourceContext): YamlMap {
+  // kustomize says "configmap" for Secrets too.
+  if (!args.name) throw new SlipwayError("a configmap must have a name", { file: ctx.kustomizationFile });
+  const metadata: YamlMap = { name: args.name };
+  if (args.namespace) metadata.namespace = args.namespace;
+  return { apiVersion: "v1", kind, metadata };
+}
+
+function uniquePairs(name: string, pairs: KvPair[], ctx: SourceContext): Record<string, Buffer> {
+  const byKey: Record<string, Buffer> = Object.create(null);
+  for (const { key, value } of pairs) {
+    if (Object.hasOwn(byKey, key)) {
+      throw new SlipwayError(`configmap ${name} illegally repeats the key \`${key}\``, {
+        file: ctx.kustomizationFile,
+      });
+    }
+    byKey[key] = value;
+  }
+  return byKey;
+}
+
+function finish(
+  object: YamlMap,
+  args: GeneratorArgs,
+  options: GeneratorOptions | undefined,
+): GeneratedObject {
+  const metadata = object.metadata as YamlMap;
+  if (options?.labels && Object.keys(options.labels).length > 0) {
+    metadata.labels = sortedCopy(options.labels);
+  }
+  if (options?.annotations && Object.keys(options.annotations).length > 0) {
+    metadata.annotations = sortedCopy(options.annotations);
+  }
+  if (options?.immutable) object.immutable = true;
+  return {
+    object,
+    behavior: generatorBehavior(args.behavior),
+    needsHash: !options?.disableNameSuffixHash,
+  };
+}
+
+function sortedCopy(m: Record<string, string>): YamlMap {
+  const out: YamlMap = {};
+  for (const k of sortedGoKeys(m)) setOwn(out, k, m[k] as string);
+  return out;
+}
+
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

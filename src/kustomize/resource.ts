@@ -1,0 +1,153 @@
+import { cloneValue } from "./clone.js";
+import { type Gvk, parseApiVersion, type ResId, resIdString } from "./resid.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "./types.js";
+
+/** Where a resource was read from: the file a person edits and the document's first line. */
+export interface SourceOrigin {
+  file: string;
+  line: number;
+}
+
+export type GeneratorBehavior = "create" | "merge" | "replace";
+
+/**
+ * One Kubernetes object in a build, with the bookkeeping kustomize keeps beside it
+ * (previous ids, name prefixes/suffixes, back references). kustomize stores these as
+ * internal annotations; here they are fields, so transformers can never leak them.
+ */
+export class Resource {
+  obj: KObject;
+  /** Ids this resource had before renames/namespace changes, oldest first (kustomize's PrevIds). */
+  prevIds: Array<{ name: string; namespace: string; kind: string }> = [];
+  prefixes: string[] = [];
+  suffixes: string[] = [];
+  refBy: ResId[] = [];
+  refVarNames: string[] = [];
+  /** Set on generated ConfigMaps/Secrets. */
+  behavior?: GeneratorBehavior;
+  needsHash = false;
+  source?: SourceOrigin;
+  /** Kustomization directories whose transformers changed this resource (outermost last). */
+  touchedBy: string[] = [];
+
+  constructor(obj: KObject, source?: SourceOrigin) {
+    this.obj = obj;
+    this.source = source;
+  }
+
+  clone(): Resource {
+    const r = new Resource(cloneValue(this.obj), this.source);
+    r.prevIds = this.prevIds.map((p) => ({ ...p }));
+    r.prefixes = [...this.prefixes];
+    r.suffixes = [...this.suffixes];
+    r.refBy = this.refBy.map((id) => ({ ...id }));
+    r.refVarNames = [...this.refVarNames];
+    r.behavior = this.behavior;
+    r.needsHash = this.needsHash;
+    r.touchedBy = [...this.touchedBy];
+    return r;
+  }
+
+  get apiVersion(): string {
+    const v = this.obj.apiVersion;
+    return typeof v === "string" ? v : "";
+  }
+  get kind(): string {
+    const v = this.obj.kind;
+    return typeof v === "string" ? v : "";
+  }
+  get metadata(): YamlMap | undefined {
+    const m = this.obj.metadata;
+    return isMap(m) ? m : undefined;
+  }
+  get name(): string {
+    const n = this.metadata?.name;
+    return typeof n === "string" ? n : n === undefined || n === null ? "" : String(n);
+  }
+  get namespace(): string {
+    const n = this.metadata?.namespace;
+    return typeof n === "string" ? n : n === undefined || n === null ? "" : String(n);
+  }
+  gvk(): Gvk {
+    return { ...parseApiVersion(this.apiVersion), kind: this.kind };
+  }
+  curId(): ResId {
+    return { ...this.gvk(), name: this.name, namespace: this.namespace };
+  }
+  /** All previous ids (not including the current one), oldest first. */
+  previousIds(): ResId[] {
+    const gvk = this.gvk();
+    return this.prevIds.map((p) => ({ ...gvk, kind: p.kind, name: p.name, namespace: p.namespace }));
+  }
+  /** The id the resource was first loaded with. */
+  orgId(): ResId {
+    const prev = this.previousIds();
+    return prev.length > 0 ? prev[0]! : this.curId();
+  }
+  originalName(): string {
+    return this.orgId().name;
+  }
+  idString(): string {
+    return resIdString(this.curId());
+  }
+
+  /** Records the current id as a previous one, before a rename or namespace change. */
+  storePreviousId(): void {
+    this.prevIds.push({ name: this.name, namespace: this.namespace, kind: this.kind });
+  }
+
+  ensureMetadata(): YamlMap {
+    let m = this.obj.metadata;
+    if (!isMap(m)) {
+      m = {};
+      this.obj.metadata = m;
+    }
+    return m;
+  }
+  setName(name: string): void {
+    this.ensureMetadata().name = name;
+  }
+  setNamespace(ns: string): void {
+    this.ensureMetadata().namespace = ns;
+  }
+  stringMap(field: "labels" | "annotations"): Record<string, string> {
+    const m = this.metadata?.[field];
+    const out: Record<string, string> = {};
+    if (isMap(m)) for (const [k, v] of Object.entries(m)) out[k] = scalarString(v);
+    return out;
+  }
+  labels(): Record<string, string> {
+    return this.stringMap("labels");
+  }
+  annotations(): Record<string, string> {
+    return this.stringMap("annotations");
+  }
+  setAnnotation(key: string, value: string): void {
+    const md = this.ensureMetadata();
+    let a = md.annotations;
+    if (!isMap(a)) {
+      a = {};
+      md.annotations = a;
+    }
+    a[key] = value;
+  }
+  removeAnnotation(key: string): void {
+    const a = this.metadata?.annotations;
+    if (!isMap(a) || !(key in a)) return;
+    delete a[key];
+    if (Object.keys(a).length === 0) delete this.metadata!.annotations;
+  }
+  isLocalConfig(): boolean {
+    return this.annotations()["config.kubernetes.io/local-config"] === "true";
+  }
+  /** A kind that only names a list of objects (`kind: List`, `*List`). */
+  isEmpty(): boolean {
+    return Object.keys(this.obj).length === 0;
+  }
+}
+
+export function scalarString(v: YamlValue | undefined): string {
+  if (v === undefined || v === null) return "";
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}

@@ -1,0 +1,160 @@
+import { SlipwayError } from "../errors.js";
+import type { Resource } from "./resource.js";
+import { effectiveNamespace } from "./resmap.js";
+import { isMap, type YamlValue } from "./types.js";
+
+/** A patch/replacement target as written in kustomization.yaml (kustomize's types.Selector). */
+export interface Selector {
+  group?: string;
+  version?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  labelSelector?: string;
+  annotationSelector?: string;
+}
+
+export function selectorFrom(v: YamlValue | undefined, file?: string): Selector | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isMap(v)) throw new SlipwayError("target must be a map", { file });
+  const s: Selector = {};
+  for (const key of ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"] as const) {
+    const x = v[key];
+    if (x !== undefined && x !== null) s[key] = String(x);
+  }
+  return s;
+}
+
+function anchored(pattern: string | undefined): RegExp | undefined {
+  if (!pattern) return undefined;
+  try {
+    return new RegExp(`^(?:${pattern})$`);
+  } catch (e) {
+    throw new SlipwayError(`invalid regular expression '${pattern}' in target: ${(e as Error).message}`);
+  }
+}
+
+/** Compiled selector: name/namespace are anchored regexes, gvk parts must equal, label selectors as in Kubernetes. */
+export class SelectorMatcher {
+  private readonly name?: RegExp;
+  private readonly namespace?: RegExp;
+  private readonly labels?: LabelRequirement[];
+  private readonly annotations?: LabelRequirement[];
+
+  constructor(readonly selector: Selector) {
+    this.name = anchored(selector.name);
+    this.namespace = anchored(selector.namespace);
+    if (selector.labelSelector) this.labels = parseLabelSelector(selector.labelSelector);
+    if (selector.annotationSelector) this.annotations = parseLabelSelector(selector.annotationSelector);
+  }
+
+  matchesGvk(r: Resource): boolean {
+    const gvk = r.gvk();
+    const s = this.selector;
+    if (s.group && s.group !== gvk.group) return false;
+    if (s.version && s.version !== gvk.version) return false;
+    if (s.kind && s.kind !== gvk.kind) return false;
+    return true;
+  }
+
+  /** kustomize's ResMap.Select: original or current name/namespace may match. */
+  matches(r: Resource): boolean {
+    const cur = r.curId();
+    const org = r.orgId();
+    if (this.namespace && !this.namespace.test(effectiveNamespace(org)) && !this.namespace.test(effectiveNamespace(cur)))
+      return false;
+    if (this.name && !this.name.test(org.name) && !this.name.test(cur.name)) return false;
+    if (!this.matchesGvk(r)) return false;
+    if (this.labels && !matchesRequirements(this.labels, r.labels())) return false;
+    if (this.annotations && !matchesRequirements(this.annotations, r.annotations())) return false;
+    return true;
+  }
+
+  /** Matches only the current id (used by replacements' select/reject). */
+  matchesCurrent(r: Resource): boolean {
+    const cur = r.curId();
+    if (this.namespace && !this.namespace.test(cur.namespace)) return false;
+    if (this.name && !this.name.test(cur.name)) return false;
+    if (!this.matchesGvk(r)) return false;
+    if (this.labels && !matchesRequirements(this.labels, r.labels())) return false;
+    if (this.annotations && !matchesRequirements(this.annotations, r.annotations())) return false;
+    return true;
+  }
+}
+
+export interface LabelRequirement {
+  key: string;
+  op: "=" | "!=" | "in" | "notin" | "exists" | "!";
+  values: string[];
+}
+
+/** Parses a Kubernetes label selector string: `a=b,c!=d,e in (f,g),h notin (i),j,!k`. */
+export function parseLabelSelector(s: string): LabelRequirement[] {
+  const reqs: LabelRequirement[] = [];
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of s) {
+    if (ch === "(") depth++;
+    if (ch === ")") depth--;
+    if (ch === "," && depth === 0) {
+      parts.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  if (cur.trim() !== "") parts.push(cur);
+  for (const raw of parts) {
+    const p = raw.trim();
+    if (p === "") continue;
+    let m = /^([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(p);
+    if (m) {
+      reqs.push({
+        key: m[1]!,
+        op: m[2] as "in" | "notin",
+        values: m[3]!
+          .split(",")
+          .map((x) => x.trim())
+          .filter((x) => x !== ""),
+      });
+      continue;
+    }
+    m = /^([^\s!=]+)\s*(==|=|!=)\s*(\S*)$/.exec(p);
+    if (m) {
+      reqs.push({ key: m[1]!, op: m[2] === "!=" ? "!=" : "=", values: [m[3]!] });
+      continue;
+    }
+    m = /^!\s*(\S+)$/.exec(p);
+    if (m) {
+      reqs.push({ key: m[1]!, op: "!", values: [] });
+      continue;
+    }
+    if (/^\S+$/.test(p)) {
+      reqs.push({ key: p, op: "exists", values: [] });
+      continue;
+    }
+    throw new SlipwayError(`unable to parse requirement '${p}' in selector '${s}'`);
+  }
+  return reqs;
+}
+
+export function matchesRequirements(reqs: LabelRequirement[], labels: Record<string, string>): boolean {
+  return reqs.every((r) => {
+    const has = Object.hasOwn(labels, r.key);
+    const v = labels[r.key];
+    switch (r.op) {
+      case "=":
+        return has && v === r.values[0];
+      case "!=":
+        return !has || v !== r.values[0];
+      case "in":
+        return has && r.values.includes(v!);
+      case "notin":
+        return !has || !r.values.includes(v!);
+      case "exists":
+        return has;
+      case "!":
+        return !has;
+    }
+    return false;
+  });
+}

@@ -1,0 +1,586 @@
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+import { parseYaml, parseYamlDocuments } from "../yaml/index.js";
+import { cloneValue } from "./clone.js";
+import type { FieldSpec } from "./fieldspec.js";
+import { generateConfigMap, generateSecret, mergeGenerated } from "./generators/index.js";
+import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
+import { isRemoteReference, type Loader, remoteError } from "./loader.js";
+import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
+import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
+import { Resource } from "./resource.js";
+import { ResMap } from "./resmap.js";
+import { resIdEquals, resIdString } from "./resid.js";
+import { selectorFrom } from "./selector.js";
+import {
+  defaultTransformerConfig,
+  fieldSpecsFrom,
+  mergeFieldSpecs,
+  mergeTransformerConfigs,
+  type TransformerConfig,
+  transformerConfigFrom,
+} from "./transformer-config.js";
+import { applyImages } from "./transformers/images.js";
+import { applyMapEntries } from "./transformers/labels.js";
+import { applyNamespace } from "./transformers/namespace.js";
+import { applyPrefixSuffix } from "./transformers/prefix-suffix.js";
+import { applyReplacements, parseReplacements } from "./transformers/replacements.js";
+import { applyReplicas } from "./transformers/replicas.js";
+import { bindVars, type VarSpec, parseVars } from "./transformers/vars.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "./types.js";
+
+/** What one kustomization accumulates: resources plus the rules (field specs, vars) that travel upward. */
+export class Accumulator {
+  resources = new ResMap();
+  config: TransformerConfig = emptyConfig;
+  vars: VarSpec[] = [];
+
+  merge(other: Accumulator): void {
+    this.resources.appendAll(other.resources);
+    this.config = mergeTransformerConfigs(this.config, other.config);
+    for (const v of other.vars) this.addVar(v);
+  }
+
+  addVar(v: VarSpec): void {
+    if (this.vars.some((x) => x.name === v.name)) {
+      throw new SlipwayError(`var '${v.name}' already encountered`);
+    }
+    this.vars.push(v);
+  }
+
+  clone(): Accumulator {
+    const a = new Accumulator();
+    a.resources = this.resources.clone();
+    a.config = this.config;
+    a.vars = [...this.vars];
+    return a;
+  }
+}
+
+const emptyConfig: TransformerConfig = {
+  namePrefix: [],
+  nameSuffix: [],
+  namespace: [],
+  commonLabels: [],
+  templateLabels: [],
+  commonAnnotations: [],
+  varReference: [],
+  nameReference: [],
+  images: [],
+  replicas: [],
+};
+
+/** Shared across one build (or a whole multi-directory run): parse and base caches. */
+export class BuildCache {
+  readonly bases = new Map<string, Accumulator>();
+  readonly kustomizations = new Map<string, Kustomization>();
+}
+
+/** Parses resource YAML the way kustomize's resource factory does (List kinds expanded). */
+export function resourcesFromText(text: string, file: string): Resource[] {
+  const out: Resource[] = [];
+  for (const doc of parseYamlDocuments(text, file)) {
+    addDocument(out, doc.value, file, doc.line);
+  }
+  return out;
+}
+
+function addDocument(out: Resource[], v: YamlValue, file: string, line: number): void {
+  if (v === null) return;
+  if (!isMap(v)) throw new SlipwayError("a resource document must be a YAML mapping", { file, line });
+  if (Object.keys(v).length === 0) return;
+  const kind = v.kind;
+  if (typeof kind === "string" && kind.endsWith("List") && Array.isArray(v.items)) {
+    for (const item of v.items) addDocument(out, item, file, line);
+    return;
+  }
+  if (kind === undefined || kind === null || kind === "") {
+    throw new SlipwayError("missing Resource metadata: 'kind' is required", { file, line });
+  }
+  out.push(new Resource(v as KObject, { file, line }));
+}
+
+/** One kustomization directory being built (kustomize's KustTarget). */
+export class KustTarget {
+  readonly k: Kustomization;
+  private schema?: SchemaRegistry;
+
+  constructor(
+    readonly loader: Loader,
+    readonly cache: BuildCache,
+  ) {
+    this.k = loadKustomization(loader, cache);
+  }
+
+  get dir(): string {
+    return this.loader.root;
+  }
+
+  /** Builds this kustomization into a fresh accumulator. */
+  accumulate(): Accumulator {
+    return this.accumulateInto(new Accumulator());
+  }
+
+  /** Components add to their parent's accumulator; kustomizations start from an empty one. */
+  accumulateInto(ra: Accumulator): Accumulator {
+    this.schema = this.schemaRegistry();
+    this.accumulateResources(ra, this.k.resources);
+    let config = defaultTransformerConfig();
+    for (const c of this.k.configurations) {
+      const file = this.loader.resolve(c);
+      config = mergeTransformerConfigs(config, transformerConfigFrom(parseYaml(this.loadText(c), file), file));
+    }
+    ra.config = mergeTransformerConfigs(ra.config, config);
+    if (this.k.crds.length > 0) ra.config = mergeTransformerConfigs(ra.config, this.crdConfig());
+    this.runGenerators(ra);
+    for (const c of this.k.components) {
+      const child = this.childTarget(c, true);
+      child.accumulateInto(ra);
+    }
+    this.runTransformers(ra);
+    for (const v of parseVars(this.k.vars, this.k.file)) {
+      bindVars(ra.resources, [v]);
+      ra.addVar(v);
+    }
+    return ra;
+  }
+
+  private schemaRegistry(): SchemaRegistry {
+    const o = this.k.openapi;
+    if (!o) return builtinSchemaRegistry();
+    if (o.path !== undefined && o.version !== undefined) {
+      throw new SlipwayError("builtin version and custom schema provided, cannot use both", { file: this.k.file });
+    }
+    if (o.path !== undefined) {
+      const file = this.loader.resolve(o.path);
+      const text = this.loadText(o.path);
+      return schemaFromOpenApiDocument(parseYaml(text, file));
+    }
+    if (o.version !== undefined && o.version !== "v1.21.2" && o.version !== "v1212") {
+      throw new SlipwayError(`the specified OpenAPI version is not built in: ${o.version}`, { file: this.k.file });
+    }
+    return builtinSchemaRegistry();
+  }
+
+  private loadText(p: string): string {
+    return this.loader.load(p).toString("utf8");
+  }
+
+  private childTarget(p: string, component: boolean): KustTarget {
+    const child = new KustTarget(this.loader.child(p), this.cache);
+    if (component && child.k.kind !== "Component") {
+      throw new SlipwayError(
+        `accumulating components: accumulateDirectory: "expected kind 'Component' for path '${child.dir}' but got '${child.k.kind}'"`,
+        { file: child.k.file },
+      );
+    }
+    if (!component && child.k.kind === "Component") {
+      throw new SlipwayError(`expected kind != 'Component' for path '${child.dir}'`, { file: child.k.file });
+    }
+    return child;
+  }
+
+  private accumulateResources(ra: Accumulator, paths: string[]): void {
+    for (const p of paths) {
+      if (isRemoteReference(p)) throw withFile(remoteError(p), this.k.file);
+      if (this.loader.isFile(p)) {
+        const abs = this.loader.resolve(p);
+        let rs: Resource[];
+        try {
+          rs = resourcesFromText(this.loadText(p), abs);
+        } catch (e) {
+          throw wrap(e, `accumulating resources from '${p}'`);
+        }
+        try {
+          ra.resources.appendAll(rs);
+        } catch (e) {
+          throw wrap(e, `accumulating resources: merging resources from '${p}'`);
+        }
+        continue;
+      }
+      const abs = this.loader.resolve(p);
+      if (!this.loader.fs.exists(abs)) {
+        throw new SlipwayError(
+          `accumulating resources: accumulation err='accumulating resources from '${p}': open ${abs}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '${abs}'`,
+          { file: this.k.file },
+        );
+      }
+      let sub: Accumulator;
+      try {
+        sub = this.buildBase(p);
+      } catch (e) {
+        throw wrap(e, "accumulating resources");
+      }
+      ra.merge(sub);
+    }
+  }
+
+  /** A base is built once per cache and copied for each use. */
+  private buildBase(p: string): Accumulator {
+    const childLoader = this.loader.child(p);
+    const key = `${childLoader.root}\0${childLoader.restrictor}`;
+    const cached = this.cache.bases.get(key);
+    if (cached) return cached.clone();
+    const child = new KustTarget(childLoader, this.cache);
+    if (child.k.kind === "Component") {
+      throw new SlipwayError(`expected kind != 'Component' for path '${child.dir}'`, { file: child.k.file });
+    }
+    const acc = child.accumulate();
+    this.cache.bases.set(key, acc.clone());
+    return acc;
+  }
+
+  private crdConfig(): TransformerConfig {
+    // CRD files may declare object references (x-kubernetes-object-ref-*); kustomize derives
+    // nameReference specs from them.
+    const tc = { ...emptyConfig, nameReference: [] as TransformerConfig["nameReference"] };
+    for (const c of this.k.crds) {
+      const file = this.loader.resolve(c);
+      const docs = parseYamlDocuments(this.loadText(c), file);
+      for (const d of docs) collectCrdRefs(d.value, tc);
+    }
+    return tc;
+  }
+
+  private runGenerators(ra: Accumulator): void {
+    const globalOptions = this.k.generatorOptions;
+    const restrict = (p: string) => this.loader.checkFile(this.loader.resolve(p), this.loader.resolve(p));
+    for (const args of this.k.configMapGenerator) {
+      this.absorb(ra, generateConfigMap(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file));
+    }
+    for (const args of this.k.secretGenerator) {
+      this.absorb(ra, generateSecret(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file));
+    }
+    if (this.k.helmCharts.length > 0) {
+      throw new SlipwayError(
+        "helmCharts are not supported: Slipway does not run helm. Render the chart into a file (helm template) and list it under resources, or use a Flux HelmRelease",
+        { file: this.k.file },
+      );
+    }
+    for (const cfg of this.pluginConfigs(this.k.generators)) {
+      for (const g of this.runGeneratorPlugin(cfg)) this.absorb(ra, g);
+    }
+  }
+
+  private absorb(ra: Accumulator, g: { object: YamlMap; behavior: "create" | "merge" | "replace"; needsHash: boolean }): void {
+    const incoming = new Resource(g.object as KObject, { file: this.k.file, line: 1 });
+    incoming.behavior = g.behavior;
+    incoming.needsHash = g.needsHash;
+    const id = incoming.curId();
+    const matches = ra.resources.byAnyId((x) => resIdEquals(x, id));
+    if (matches.length === 0) {
+      if (g.behavior === "merge" || g.behavior === "replace") {
+        throw new SlipwayError(`id ${resIdString(id)} does not exist; cannot merge or replace`, { file: this.k.file });
+      }
+      ra.resources.append(incoming);
+      return;
+    }
+    if (matches.length > 1) {
+      throw new SlipwayError(
+        `found multiple objects ${matches.map((m) => m.idString()).join(", ")} that could accept merge of ${resIdString(id)}`,
+        { file: this.k.file },
+      );
+    }
+    const old = matches[0]!;
+    if (g.behavior === "create") {
+      throw new SlipwayError(`id ${resIdString(id)} exists; behavior must be merge or replace`, { file: this.k.file });
+    }
+    const merged = new Resource(mergeGenerated(old.obj, g), old.source);
+    merged.prevIds = old.prevIds.map((x) => ({ ...x }));
+    merged.prefixes = [...old.prefixes];
+    merged.suffixes = [...old.suffixes];
+    merged.refBy = old.refBy;
+    merged.refVarNames = [...old.refVarNames];
+    merged.behavior = g.behavior;
+    merged.needsHash = old.needsHash || g.needsHash;
+    ra.resources.replaceAt(old, merged);
+  }
+
+  private runTransformers(ra: Accumulator): void {
+    const k = this.k;
+    const tc = ra.config;
+    const schema = this.schema!;
+    const load = (p: string) => this.loadText(p);
+    for (const entry of k.patchesStrategicMerge) {
+      for (const patch of this.legacySmPatches(entry)) {
+        applyPatch(ra.resources, { kind: "smp", docs: [patch], target: undefined, options: {} }, schema, k.file);
+      }
+    }
+    for (const raw of k.patches) {
+      applyPatch(ra.resources, patchEntryFrom(raw, load, k.file, this.loader), schema, k.file);
+    }
+    applyNamespace(ra.resources, { namespace: k.namespace, fieldSpecs: tc.namespace });
+    if (k.namePrefix !== "" || k.nameSuffix !== "") {
+      applyPrefixSuffix(ra.resources, k.namePrefix, k.nameSuffix, tc.namePrefix);
+    }
+    for (const l of k.labels) this.applyLabelsEntry(ra, l);
+    applyMapEntries(ra.resources, k.commonLabels, tc.commonLabels);
+    applyMapEntries(ra.resources, k.commonAnnotations, tc.commonAnnotations);
+    for (const raw of k.patchesJson6902) {
+      applyPatch(ra.resources, patchEntryFrom(raw, load, k.file, this.loader, true), schema, k.file);
+    }
+    for (const r of k.replicas) {
+      if (!isMap(r)) throw new SlipwayError("replicas entries must be maps", { file: k.file });
+      const count = r.count;
+      if (typeof count !== "number" || !Number.isInteger(count)) {
+        throw new SlipwayError(`replicas count for '${String(r.name)}' must be an integer`, { file: k.file });
+      }
+      applyReplicas(ra.resources, [{ name: String(r.name ?? ""), count }], tc.replicas);
+    }
+    for (const img of k.images) applyImages(ra.resources, [imageSpecFrom(img, k.file)], tc.images);
+    if (k.replacements.length > 0) {
+      applyReplacements(ra.resources, parseReplacements(k.replacements, k.file, load), k.file);
+    }
+    for (const cfg of this.pluginConfigs(k.transformers)) this.runTransformerPlugin(ra, cfg);
+    for (const cfg of this.pluginConfigs(k.validators)) {
+      throw new SlipwayError(`validators are not supported (${cfg.kind})`, { file: k.file });
+    }
+  }
+
+  private applyLabelsEntry(ra: Accumulator, raw: YamlValue): void {
+    if (!isMap(raw)) throw new SlipwayError("labels entries must be maps", { file: this.k.file });
+    const pairs: Record<string, string> = {};
+    if (isMap(raw.pairs)) for (const [key, v] of Object.entries(raw.pairs)) pairs[key] = v === null ? "" : String(v);
+    let specs: FieldSpec[] = fieldSpecsFrom(raw.fields, this.k.file);
+    const tc = ra.config;
+    if (raw.includeSelectors === true) {
+      specs = mergeFieldSpecs(specs, tc.commonLabels);
+    } else {
+      specs = mergeFieldSpecs(specs, [{ path: "metadata/labels", create: true }]);
+      if (raw.includeTemplates === true) specs = mergeFieldSpecs(specs, tc.templateLabels);
+    }
+    applyMapEntries(ra.resources, pairs, specs);
+  }
+
+  /** `patchesStrategicMerge` entries are file paths or inline YAML. */
+  private legacySmPatches(entry: YamlValue): KObject[] {
+    if (typeof entry !== "string") throw new SlipwayError("patchesStrategicMerge entries must be strings", { file: this.k.file });
+    let text: string;
+    let file = this.k.file;
+    if (!entry.includes("\n") && this.loader.isFile(entry)) {
+      text = this.loadText(entry);
+      file = this.loader.resolve(entry);
+    } else if (entry.includes("\n") || /^\s*[\w"'-]+\s*:/.test(entry)) {
+      text = entry;
+    } else {
+      text = this.loadText(entry);
+    }
+    return parseYamlDocuments(text, file)
+      .map((d) => d.value)
+      .filter((v): v is KObject => isMap(v) && Object.keys(v).length > 0);
+  }
+
+  /** Plugin configs from `generators:` / `transformers:` (inline YAML, files or kustomization dirs). */
+  private pluginConfigs(entries: string[]): Resource[] {
+    const out: Resource[] = [];
+    for (const e of entries) {
+      if (e.includes("\n") || (!this.loader.fs.exists(this.loader.resolve(e)) && /:\s/.test(e))) {
+        out.push(...resourcesFromText(e, this.k.file));
+        continue;
+      }
+      if (this.loader.isFile(e)) {
+        out.push(...resourcesFromText(this.loadText(e), this.loader.resolve(e)));
+        continue;
+      }
+      const acc = this.buildBase(e);
+      out.push(...acc.resources.resources());
+    }
+    return out;
+  }
+
+  private runGeneratorPlugin(cfg: Resource) {
+    const kind = cfg.kind;
+    const spec = cfg.obj;
+    const restrict = (p: string) => this.loader.checkFile(this.loader.resolve(p), this.loader.resolve(p));
+    if (!isBuiltin(cfg)) throw pluginError(cfg, this.k.file);
+    const args: YamlMap = { ...spec };
+    delete args.apiVersion;
+    delete args.kind;
+    const md = isMap(spec.metadata) ? spec.metadata : {};
+    delete args.metadata;
+    if (args.name === undefined) args.name = md.name ?? "";
+    if (args.namespace === undefined && md.namespace !== undefined) args.namespace = md.namespace;
+    if (kind === "ConfigMapGenerator") {
+      return [generateConfigMap(args, undefined, this.loader.fs, this.dir, restrict, this.k.file)];
+    }
+    if (kind === "SecretGenerator") {
+      return [generateSecret(args, undefined, this.loader.fs, this.dir, restrict, this.k.file)];
+    }
+    if (kind === "IAMPolicyGenerator") return [iamPolicyServiceAccount(spec, this.k.file)];
+    throw new SlipwayError(`unable to load builtin ${cfg.kind}.builtin.[noGrp]`, { file: this.k.file });
+  }
+
+  private runTransformerPlugin(ra: Accumulator, cfg: Resource): void {
+    if (!isBuiltin(cfg)) throw pluginError(cfg, this.k.file);
+    const s = cfg.obj;
+    const file = cfg.source?.file ?? this.k.file;
+    const load = (p: string) => this.loadText(p);
+    const specs = (key = "fieldSpecs") => fieldSpecsFrom(s[key], file);
+    switch (cfg.kind) {
+      case "PatchTransformer":
+        applyPatch(ra.resources, patchEntryFrom(s, load, file, this.loader), this.schema!, file);
+        return;
+      case "PatchJson6902Transformer":
+        applyPatch(ra.resources, patchEntryFrom({ ...s, patch: s.jsonOp ?? s.patch }, load, file, this.loader, true), this.schema!, file);
+        return;
+      case "PatchStrategicMergeTransformer": {
+        const entries: YamlValue[] = Array.isArray(s.paths) ? s.paths : [];
+        for (const e of entries) for (const p of this.legacySmPatches(e)) applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema!, file);
+        if (typeof s.patches === "string") for (const p of this.legacySmPatches(s.patches)) applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema!, file);
+        return;
+      }
+      case "NamespaceTransformer": {
+        const md = isMap(s.metadata) ? s.metadata : {};
+        applyNamespace(ra.resources, {
+          namespace: String(md.namespace ?? ""),
+          fieldSpecs: specs(),
+          unsetOnly: s.unsetOnly === true,
+          setRoleBindingSubjects: (s.setRoleBindingSubjects as "defaultOnly" | "allServiceAccounts" | "none") ?? "defaultOnly",
+        });
+        return;
+      }
+      case "PrefixSuffixTransformer":
+      case "PrefixTransformer":
+      case "SuffixTransformer":
+        applyPrefixSuffix(ra.resources, String(s.prefix ?? ""), String(s.suffix ?? ""), specs());
+        return;
+      case "LabelTransformer":
+        applyMapEntries(ra.resources, stringMap(s.labels), specs());
+        return;
+      case "AnnotationsTransformer":
+        applyMapEntries(ra.resources, stringMap(s.annotations), specs());
+        return;
+      case "ImageTagTransformer":
+        applyImages(ra.resources, [imageSpecFrom(s.imageTag ?? {}, file)], specs());
+        return;
+      case "ReplicaCountTransformer": {
+        const r = isMap(s.replica) ? s.replica : {};
+        applyReplicas(ra.resources, [{ name: String(r.name ?? ""), count: Number(r.count ?? 0) }], specs());
+        return;
+      }
+      case "ReplacementTransformer":
+        applyReplacements(ra.resources, parseReplacements(Array.isArray(s.replacements) ? s.replacements : [], file, load), file);
+        return;
+      case "HashTransformer":
+        return;
+      default:
+        throw new SlipwayError(`unable to load builtin ${cfg.kind}.builtin.[noGrp]`, { file });
+    }
+  }
+}
+
+function isBuiltin(cfg: Resource): boolean {
+  const v = cfg.apiVersion;
+  return v === "builtin" || v.startsWith("builtin/") || v === "";
+}
+
+function pluginError(cfg: Resource, file: string): SlipwayError {
+  return new SlipwayError(
+    `plugin ${cfg.apiVersion}/${cfg.kind} is not supported: Slipway runs only kustomize's builtin plugins (exec and KRM-function plugins need --enable-alpha-plugins and a plugin binary; SOPS ksops generators are handled by Slipway's Flux renderer)`,
+    { file },
+  );
+}
+
+function stringMap(v: YamlValue | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isMap(v)) for (const [k, x] of Object.entries(v)) out[k] = x === null ? "" : String(x);
+  return out;
+}
+
+function imageSpecFrom(v: YamlValue, file: string) {
+  if (!isMap(v)) throw new SlipwayError("images entries must be maps", { file });
+  const str = (x: YamlValue | undefined) => (x === undefined || x === null ? undefined : String(x));
+  return {
+    name: str(v.name) ?? "",
+    newName: str(v.newName),
+    newTag: str(v.newTag),
+    digest: str(v.digest),
+    tagSuffix: str(v.tagSuffix),
+  };
+}
+
+function iamPolicyServiceAccount(spec: KObject, file: string) {
+  const cloud = spec.cloud;
+  if (cloud !== "gke") throw new SlipwayError(`IAMPolicyGenerator: unsupported cloud '${String(cloud)}'`, { file });
+  const sa = isMap(spec.serviceAccount) ? spec.serviceAccount : {};
+  const md = isMap(spec.metadata) ? spec.metadata : {};
+  const object: YamlMap = {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: {
+      annotations: {
+        "iam.gke.io/gcp-service-account": `${String(sa.name ?? "")}@${String(spec.projectId ?? "")}.iam.gserviceaccount.com`,
+      },
+      name: String(sa.name ?? ""),
+    },
+  };
+  if (md.namespace !== undefined) (object.metadata as YamlMap).namespace = md.namespace;
+  return { object, behavior: "create" as const, needsHash: false };
+}
+
+function collectCrdRefs(doc: YamlValue, tc: TransformerConfig): void {
+  if (!isMap(doc)) return;
+  const walk = (node: YamlValue, prefix: string[], ownerKind: string) => {
+    if (!isMap(node)) return;
+    const props = isMap(node.properties) ? node.properties : undefined;
+    if (!props) return;
+    for (const [name, sub] of Object.entries(props)) {
+      if (!isMap(sub)) continue;
+      const refKind = sub["x-kubernetes-object-ref-kind"];
+      const refVersion = sub["x-kubernetes-object-ref-api-version"];
+      const p = [...prefix, name];
+      if (typeof refKind === "string") {
+        tc.nameReference.push({
+          kind: refKind,
+          ...(typeof refVersion === "string" ? { version: refVersion } : {}),
+          fieldSpecs: [{ kind: ownerKind, path: [...p, "name"].join("/") }],
+        });
+      }
+      walk(sub, p, ownerKind);
+    }
+  };
+  const spec = isMap(doc.spec) ? doc.spec : undefined;
+  const names = spec && isMap(spec.names) ? spec.names : undefined;
+  const kind = names && typeof names.kind === "string" ? names.kind : undefined;
+  if (!kind || !spec) return;
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
+  for (const v of versions) {
+    if (!isMap(v) || !isMap(v.schema)) continue;
+    walk(v.schema.openAPIV3Schema ?? null, [], kind);
+  }
+  if (isMap(spec.validation)) walk(spec.validation.openAPIV3Schema ?? null, [], kind);
+}
+
+export function loadKustomization(loader: Loader, cache: BuildCache): Kustomization {
+  const dir = loader.root;
+  const cached = cache.kustomizations.get(dir);
+  if (cached) return cached;
+  const found = kustomizationFileNames.filter((n) => {
+    const p = path.posix.join(dir, n);
+    return loader.fs.exists(p) && !loader.fs.isDirectory(p);
+  });
+  if (found.length === 0) {
+    throw new SlipwayError(
+      `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'`,
+    );
+  }
+  if (found.length > 1) throw new SlipwayError(`Found multiple kustomization files under: ${dir}`);
+  const file = path.posix.join(dir, found[0]!);
+  const text = loader.fs.readFile(file).toString("utf8");
+  const raw = parseYaml(text, file);
+  const k = readKustomization(raw, file, dir);
+  cache.kustomizations.set(dir, k);
+  return k;
+}
+
+function wrap(e: unknown, context: string): unknown {
+  if (e instanceof SlipwayError) return new SlipwayError(`${context}: ${e.message}`, { file: e.file, line: e.line, column: e.column });
+  return e;
+}
+
+function withFile(e: SlipwayError, file: string): SlipwayError {
+  return e.file ? e : new SlipwayError(e.message, { file });
+}
+
+export { cloneValue };
+export type { PatchEntry };

@@ -1,0 +1,171 @@
+import { SlipwayError } from "../../errors.js";
+import type { NameReferenceSpec } from "../builtin-fieldspecs.js";
+import { type FieldSpec, fieldSpecSelects, visitFieldPath } from "../fieldspec.js";
+import type { Resource } from "../resource.js";
+import type { ResMap } from "../resmap.js";
+import {
+  type Gvk,
+  gvkSelected,
+  isClusterScopedKind,
+  isNamespaceableKind,
+  type ResId,
+  resIdString,
+  sameNamespace,
+} from "../resid.js";
+import { isMap, type YamlMap, type YamlValue } from "../types.js";
+
+/**
+ * kustomize's name-reference fix-up: after prefixes, suffixes and hashes changed names,
+ * every field that refers to another object by name (per the nameReference table) is
+ * rewritten to that object's final name (and namespace, for name+namespace maps).
+ */
+export function fixNameReferences(resources: ResMap, specs: NameReferenceSpec[]): void {
+  const all = resources.resources();
+  const orgIds = all.map((r) => r.orgId());
+  const work = new Map<Resource, Array<{ fs: FieldSpec; target: Gvk }>>();
+  for (const spec of specs) {
+    const target: Gvk = { group: spec.group ?? "", version: spec.version ?? "", kind: spec.kind };
+    for (const fs of spec.fieldSpecs) {
+      all.forEach((r, i) => {
+        if (!fieldSpecSelects(fs, orgIds[i]!)) return;
+        let list = work.get(r);
+        if (!list) {
+          list = [];
+          work.set(r, list);
+        }
+        list.push({ fs, target });
+      });
+    }
+  }
+  for (const r of all) {
+    const filters = work.get(r);
+    if (!filters) continue;
+    const candidates = candidatesFor(r, all);
+    for (const { fs, target } of filters) {
+      if (!fieldSpecSelects(fs, r.gvk())) continue;
+      const ref = new Referrer(r, fs, target, candidates);
+      visitFieldPath(r.obj, fs.path, { create: false }, (parent, key) => ref.update(parent, key));
+    }
+  }
+}
+
+/** kustomize's SubsetThatCouldBeReferencedByResource. */
+function candidatesFor(referrer: Resource, all: Resource[]): Resource[] {
+  const rid = referrer.curId();
+  if (!isNamespaceableKind(rid.kind)) return all;
+  const bindingNamespaces = new Set<string>();
+  if (rid.kind === "RoleBinding" && Array.isArray(referrer.obj.subjects)) {
+    for (const s of referrer.obj.subjects) {
+      if (isMap(s) && s.kind === "ServiceAccount" && typeof s.namespace === "string") bindingNamespaces.add(s.namespace);
+    }
+  }
+  return all.filter((t) => {
+    const id = t.curId();
+    if (!isNamespaceableKind(id.kind)) return true;
+    if (sameNamespace(id.namespace, rid.namespace)) return true;
+    return bindingNamespaces.has(t.namespace);
+  });
+}
+
+class Referrer {
+  constructor(
+    readonly res: Resource,
+    readonly fs: FieldSpec,
+    readonly target: Gvk,
+    readonly candidates: Resource[],
+  ) {}
+
+  update(parent: YamlMap | YamlValue[], key: string | number): void {
+    const p = parent as Record<string | number, YamlValue>;
+    const node = p[key];
+    if (node === null || node === undefined) return;
+    if (Array.isArray(node)) {
+      node.forEach((el, i) => {
+        if (isMap(el)) this.setMapping(el);
+        else if (el !== null && typeof el !== "object") this.setScalar(node, i);
+      });
+    } else if (isMap(node)) {
+      this.setMapping(node);
+    } else {
+      this.setScalar(p, key);
+    }
+  }
+
+  private setScalar(p: Record<string | number, YamlValue>, key: string | number): void {
+    const old = String(p[key]);
+    const referral = this.select(old, this.candidates, sameNames);
+    if (!referral) return;
+    if (referral.name !== old) p[key] = referral.name;
+  }
+
+  private setMapping(m: YamlMap): void {
+    if (m.name === undefined) throw new SlipwayError(`path config error; no 'name' field in node of ${this.res.idString()}`);
+    let candidates = this.candidates;
+    if (m.namespace !== undefined && m.namespace !== null) {
+      const ns = String(m.namespace);
+      const byOrg = candidates.filter((c) => c.orgId().namespace === ns);
+      candidates = byOrg.length > 0 ? byOrg : candidates.filter((c) => c.namespace === ns);
+    }
+    const old = String(m.name);
+    const referral = this.select(old, candidates, sameNamesAndNamespaces);
+    if (!referral) return;
+    if (referral.name === old && referral.namespace === "") return;
+    m.name = referral.name;
+    if (referral.namespace !== "") m.namespace = referral.namespace;
+  }
+
+  private select(oldName: string, candidates: Resource[], identical: (rs: Resource[]) => boolean): Resource | undefined {
+    let c = candidates.filter((r) => r.previousIds().some((id) => id.name === oldName));
+    c = c.filter((r) => r.previousIds().some((id) => gvkSelected(id, this.target)));
+    c = c.filter(this.roleRefFilter());
+    c = c.filter(this.sameNamespaceAsReferrer());
+    if (c.length === 1) return c[0];
+    c = c.filter((r) => samePrefixesSuffixes(r, this.res));
+    if (c.length === 1) return c[0];
+    if (c.length === 0) return undefined;
+    if (identical(c)) return c[0];
+    throw new SlipwayError(
+      ` found multiple possible referrals: ${c.map((r) => resIdString(r.curId())).join(", ")} (referred to by ${this.res.idString()} in '${this.fs.path}')`,
+    );
+  }
+
+  private roleRefFilter(): (r: Resource) => boolean {
+    if (!this.fs.path.endsWith("roleRef/name")) return () => true;
+    const roleRef = this.res.obj.roleRef;
+    if (!isMap(roleRef) || roleRef.apiGroup === undefined || roleRef.kind === undefined) return () => true;
+    const gvk = { group: String(roleRef.apiGroup), kind: String(roleRef.kind) };
+    return (r) => r.previousIds().some((id) => gvkSelected(id, gvk));
+  }
+
+  private sameNamespaceAsReferrer(): (r: Resource) => boolean {
+    const rid = this.res.curId();
+    if (isClusterScopedKind(rid.kind)) return () => true;
+    return (r) => {
+      const id: ResId = r.curId();
+      if (isClusterScopedKind(id.kind)) return true;
+      if (id.kind === "ServiceAccount") return true;
+      return sameNamespace(rid.namespace, id.namespace);
+    };
+  }
+}
+
+function sameNames(rs: Resource[]): boolean {
+  return rs.every((r) => r.name === rs[0]!.name);
+}
+function sameNamesAndNamespaces(rs: Resource[]): boolean {
+  return rs.every((r) => r.name === rs[0]!.name && r.namespace === rs[0]!.namespace);
+}
+
+/** kustomize's SameEndingSubSlice on both prefix and suffix histories. */
+function samePrefixesSuffixes(a: Resource, b: Resource): boolean {
+  return sameEnding(a.prefixes, b.prefixes) && sameEnding(a.suffixes, b.suffixes);
+}
+
+function sameEnding(a: string[], b: string[]): boolean {
+  const x = a.filter((s) => s !== "");
+  const y = b.filter((s) => s !== "");
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  if (short.length === 0) return long.length === 0;
+  const off = long.length - short.length;
+  return short.every((s, i) => long[off + i] === s);
+}

@@ -1,0 +1,284 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  parseAllDocuments,
+  type Scalar as YamlScalar,
+} from "yaml";
+import { Branch, ByteString, Comment, type Scalar, Sequence, SopsTime, type TreeBranches, type TreeValue } from "../tree.js";
+import { formatGoFloat } from "../values.js";
+import { doubleQuoted, quoteSingleLine, resolvePlain } from "./yaml-scalar.js";
+
+/**
+ * YAML store: every document is one branch. Parsed with the `yaml` package's failsafe schema
+ * (every scalar stays text) and resolved with go-yaml v3's rules; written with our own
+ * emitter so indentation, quoting and block scalars look the way sops writes them.
+ */
+
+class YamlLoadError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+const BINARY_TAG = "tag:yaml.org,2002:binary";
+const STR_TAG = "tag:yaml.org,2002:str";
+
+function commentsOf(text: string | null | undefined): Comment[] {
+  if (!text) return [];
+  return text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => new Comment(l));
+}
+
+function lineOf(doc: Document, node: Node | null | undefined, src: string): number | undefined {
+  const offset = node?.range?.[0];
+  if (offset === undefined) return undefined;
+  let line = 1;
+  for (let i = 0; i < offset && i < src.length; i++) if (src.charCodeAt(i) === 10) line++;
+  void doc;
+  return line;
+}
+
+export function loadYaml(text: string): TreeBranches {
+  const docs = parseAllDocuments(text, { schema: "failsafe", merge: false, uniqueKeys: true, prettyErrors: false });
+  const out: TreeBranches = [];
+  const list = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(docs)) return out; // an empty stream
+  for (const doc of list) {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      throw new YamlLoadError(`invalid YAML: ${e.message.split("\n")[0]}`, e.linePos?.[0]?.line);
+    }
+    const convert = (node: unknown, depth: number): TreeValue => {
+      if (depth > 1000) throw new YamlLoadError("YAML nesting too deep (alias cycle?)");
+      if (node === null || node === undefined) return null;
+      if (isAlias(node)) return convert(node.resolve(doc), depth + 1);
+      if (isScalar(node)) return scalarValue(node, lineOf(doc, node, text));
+      if (isMap(node)) {
+        const b = new Branch();
+        b.items.push(...commentsOf(node.commentBefore));
+        for (const pair of node.items) {
+          if (!isPair(pair)) continue;
+          const keyNode = pair.key as Node | null;
+          const key = keyOf(keyNode, lineOf(doc, keyNode, text));
+          const valueNode = pair.value as Node | null;
+          b.items.push(...commentsOf(keyNode?.commentBefore), ...commentsOf(keyNode?.comment));
+          if (isScalar(valueNode) || isAlias(valueNode)) {
+            b.items.push(...commentsOf(valueNode.commentBefore), ...commentsOf(valueNode.comment));
+          }
+          b.items.push({ key, value: convert(valueNode, depth + 1) });
+        }
+        b.items.push(...commentsOf(node.comment));
+        return b;
+      }
+      if (isSeq(node)) {
+        const s = new Sequence();
+        s.items.push(...commentsOf(node.commentBefore));
+        for (const item of node.items) {
+          const n = item as Node | null;
+          if (isScalar(n) || isAlias(n)) s.items.push(...commentsOf(n.commentBefore), ...commentsOf(n.comment));
+          s.items.push(convert(item, depth + 1));
+        }
+        s.items.push(...commentsOf(node.comment));
+        return s;
+      }
+      throw new YamlLoadError("unsupported YAML node");
+    };
+    const top = convert(doc.contents, 0);
+    let branch: Branch;
+    if (top === null) branch = new Branch();
+    else if (top instanceof Branch) branch = top;
+    else throw new YamlLoadError("the top level of a YAML document must be a mapping", lineOf(doc, doc.contents, text));
+    if (doc.commentBefore) branch.items.unshift(...commentsOf(doc.commentBefore));
+    if (doc.comment) branch.items.push(...commentsOf(doc.comment));
+    out.push(branch);
+  }
+  return out;
+}
+
+export { YamlLoadError };
+
+function keyOf(node: Node | null, line: number | undefined): string {
+  if (isScalar(node)) {
+    const v = scalarValue(node, line);
+    if (typeof v === "string") return v;
+  }
+  throw new YamlLoadError("only string keys are supported by sops", line);
+}
+
+function scalarValue(node: YamlScalar, line: number | undefined): Scalar | null {
+  const raw = node.value;
+  if (node.tag === BINARY_TAG || raw instanceof Uint8Array) {
+    const bytes = Buffer.from(raw as Uint8Array);
+    const text = bytes.toString("utf8");
+    return Buffer.from(text, "utf8").equals(bytes) ? text : new ByteString(bytes);
+  }
+  const text = String(raw ?? "");
+  const tag = node.tag;
+  if (tag === STR_TAG) return text;
+  if (tag && !tag.startsWith("tag:yaml.org,2002:")) return text; // custom tags decode as strings
+  if (node.type !== "PLAIN" && !tag) return text;
+  const r = resolvePlain(text);
+  if (r !== null && typeof r === "object" && !(r instanceof SopsTime)) {
+    throw new YamlLoadError("integer beyond the int64 range is not supported by sops", line);
+  }
+  return r as Scalar | null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Emission
+
+/** go-yaml v3 indentation: nested blocks align to the next multiple of the indent step. */
+function nextIndent(indent: number, step: number): number {
+  return step * Math.floor((indent + step) / step);
+}
+
+export function emitYaml(branches: TreeBranches, step = 4): string {
+  return branches
+    .map((b) => {
+      const lines: string[] = [];
+      emitBranch(b, 0, step, lines, undefined);
+      return lines.map((l) => `${l}\n`).join("");
+    })
+    .join("---\n");
+}
+
+/**
+ * `firstPrefix`: when the block starts on a sequence dash line (`- key: v`), the text that
+ * precedes its first line; later lines are indented to `indent`.
+ */
+function emitBranch(b: Branch, indent: number, step: number, lines: string[], firstPrefix: string | undefined): void {
+  const put = lineWriter(indent, lines, firstPrefix);
+  if (b.items.length === 0) return put("{}");
+  for (const item of b.items) {
+    if (item instanceof Comment) put(`#${item.text}`);
+    else emitValue(`${emitKey(item.key)}:`, item.value, indent, step, lines, put);
+  }
+}
+
+function emitSequence(seq: Sequence, indent: number, step: number, lines: string[], firstPrefix: string | undefined): void {
+  const put = lineWriter(indent, lines, firstPrefix);
+  if (seq.items.length === 0) return put("[]");
+  const pad = " ".repeat(indent);
+  for (const item of seq.items) {
+    if (item instanceof Comment) put(`#${item.text}`);
+    else if (item instanceof Branch && item.items.length > 0) {
+      emitBranch(item, indent + 2, step, lines, takePrefix(put, pad, "- "));
+    } else if (item instanceof Sequence && item.items.length > 0) {
+      emitSequence(item, indent + 2, step, lines, takePrefix(put, pad, "- "));
+    } else emitValue("-", item, indent + 2 - step, step, lines, put, indent + 2);
+  }
+}
+
+type LineWriter = ((line: string) => void) & { pending?: () => string | undefined };
+
+function lineWriter(indent: number, lines: string[], firstPrefix: string | undefined): LineWriter {
+  const pad = " ".repeat(indent);
+  let prefix = firstPrefix;
+  const put: LineWriter = (line: string) => {
+    if (prefix !== undefined) {
+      lines.push(prefix + line);
+      prefix = undefined;
+    } else lines.push(pad + line);
+  };
+  put.pending = () => {
+    const p = prefix;
+    prefix = undefined;
+    return p;
+  };
+  return put;
+}
+
+/** The prefix for a nested block that starts on this writer's next line. */
+function takePrefix(put: LineWriter, pad: string, dash: string): string {
+  const p = put.pending?.();
+  return p !== undefined ? p + dash : pad + dash;
+}
+
+function emitKey(k: string): string {
+  return k.includes("\n") ? doubleQuoted(k) : quoteSingleLine(k);
+}
+
+/**
+ * Writes `head` (`key:` or `-`) and its value. `indent` is the column of the enclosing
+ * block; `scalarIndent` overrides where a block scalar's content goes (sequence items).
+ */
+function emitValue(
+  head: string,
+  value: TreeValue,
+  indent: number,
+  step: number,
+  lines: string[],
+  put: LineWriter,
+  scalarIndent?: number,
+): void {
+  if (value instanceof Branch) {
+    if (value.items.length === 0) return put(`${head} {}`);
+    put(head);
+    return emitBranch(value, nextIndent(indent, step), step, lines, undefined);
+  }
+  if (value instanceof Sequence) {
+    if (value.items.length === 0) return put(`${head} []`);
+    put(head);
+    return emitSequence(value, nextIndent(indent, step), step, lines, undefined);
+  }
+  const block = blockScalar(value, scalarIndent ?? nextIndent(indent, step), step);
+  if (block) {
+    put(`${head} ${block[0]}`);
+    lines.push(...block.slice(1));
+    return;
+  }
+  put(`${head} ${scalarText(value)}`);
+}
+
+function scalarText(v: TreeValue): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return quoteSingleLine(v);
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return goYamlFloat(v);
+  if (v instanceof SopsTime) return v.text;
+  if (v instanceof ByteString) return `!!binary ${v.bytes.toString("base64")}`;
+  throw new Error("not a scalar");
+}
+
+/** go-yaml writes floats as FormatFloat(f, 'g', -1, 64), with its own inf/nan spellings. */
+function goYamlFloat(f: number): string {
+  if (Number.isNaN(f)) return ".nan";
+  if (f === Number.POSITIVE_INFINITY) return ".inf";
+  if (f === Number.NEGATIVE_INFINITY) return "-.inf";
+  if (Object.is(f, -0)) return "-0";
+  const [mant, e] = f.toExponential().split("e") as [string, string];
+  const x = Number(e);
+  // %g with the shortest precision switches to an exponent below 1e-4 and from 1e21 on.
+  if (x < -4 || x >= 21) return `${mant}e${x < 0 ? "-" : "+"}${String(Math.abs(x)).padStart(2, "0")}`;
+  return formatGoFloat(f);
+}
+
+/** A multi-line string as a literal block (`|`, `|-`, `|+`); undefined for other values. */
+function blockScalar(v: TreeValue, contentIndent: number, step: number): string[] | undefined {
+  if (typeof v !== "string" || !v.includes("\n")) return undefined;
+  const lines = v.split("\n");
+  // go-yaml falls back to double quotes when a line ends in a space or the text needs escapes.
+  if (lines.some((l) => / $/.test(l)) || /[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029\ufeff]/.test(v)) {
+    return [doubleQuoted(v)];
+  }
+  let chomp = "-";
+  let body = lines;
+  if (v.endsWith("\n")) {
+    body = lines.slice(0, -1);
+    chomp = v.endsWith("\n\n") || v === "\n" ? "+" : "";
+  }
+  const indicator = /^[ \n]/.test(v) ? String(step) : "";
+  const pad = " ".repeat(contentIndent);
+  return [`|${indicator}${chomp}`, ...body.map((l) => (l === "" ? "" : pad + l))];
+}
