@@ -40,10 +40,10 @@ function parseLine(raw: Buffer, lineIndex: number, file: string): KvPair | undef
   try {
     text = strictUtf8.decode(raw);
   } catch {
-    throw new SlipwayError(
-      `line [${[...raw].join(" ")}] has invalid utf8 bytes : ${escapeBytes(raw)}`,
-      { file, line: lineIndex + 1 },
-    );
+    throw new SlipwayError(`line [${[...raw].join(" ")}] has invalid utf8 bytes : ${escapeBytes(raw)}`, {
+      file,
+      line: lineIndex + 1,
+    });
   }
   if (lineIndex === 0 && raw.subarray(0, 3).equals(UTF8_BOM)) text = text.slice(1);
   text = trimLeftGoSpace(text);
@@ -64,6 +64,7 @@ function trimLeftGoSpace(s: string): string {
 
 function escapeBytes(raw: Buffer): string {
   let out = "";
-  for (const b of raw) out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`;
+  for (const b of raw)
+    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`;
   return out;
 }
