@@ -1,0 +1,290 @@
+/**
+ * Flux `spec.postBuild` as kustomize-controller v1.9.x applies it to each built resource
+ * (../shared/flux/SPEC.md §5): variables from `substituteFrom` (ConfigMaps/Secrets of the
+ * Kustomization's own namespace, in list order, later wins) then inline `substitute` (wins),
+ * every "\n" removed from values; resources labelled or annotated
+ * `kustomize.toolkit.fluxcd.io/substitute: disabled` are left alone; substitution runs on
+ * kustomize's serialisation of ONE resource and the result is re-parsed as YAML 1.1, so a
+ * value can change a scalar's type (`"${v}"` with v=123 becomes the number 123).
+ */
+import { SlipwayError } from "../errors.js";
+import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
+import { substituteVariables } from "./envsubst.js";
+
+export const SUBSTITUTE_KEY = "kustomize.toolkit.fluxcd.io/substitute";
+export const SUBSTITUTE_DISABLED = "disabled";
+
+/** Flux's own spelling of the rule, used in its error message. */
+export const VAR_NAME_PATTERN = "^[_[:alpha:]][_[:alpha:][:digit:]]*$";
+const VAR_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
+
+export type VariableSourceKind = "ConfigMap" | "Secret";
+
+export interface VariableSourceRef {
+  kind: VariableSourceKind;
+  name: string;
+  /** Always the Flux Kustomization's namespace (not its targetNamespace). */
+  namespace: string;
+}
+
+/** Finds a ConfigMap/Secret rendered in the same cluster; undefined when it does not exist. */
+export type VariableSourceLookup = (ref: VariableSourceRef) => KObject | undefined;
+
+export interface PostBuildSettings {
+  /** The merged variables (empty when none). */
+  vars: Record<string, string>;
+  /** `StrictPostBuildSubstitutions`: true by default in kustomize-controller ≥ 1.9, false in `flux build`. */
+  strict: boolean;
+  /** `spec.postBuild.substituteStrategy: Always`: substitute (apply defaults) even with no variables. */
+  always: boolean;
+  /**
+   * Why the variables could not be loaded. Flux loads them per resource, after the opt-out
+   * check, so this fails only resources that are not opted out.
+   */
+  loadError?: string;
+}
+
+export interface PostBuildOptions {
+  strict: boolean;
+  /** `flux build --dry-run`: substituteFrom is skipped entirely. */
+  skipSubstituteFrom?: boolean;
+}
+
+/**
+ * Reads `spec.postBuild` of a Flux Kustomization; undefined when it has none (then Flux
+ * does not substitute at all). Throws SlipwayError for a spec the Flux API would reject.
+ */
+export function postBuildSettings(
+  kustomization: KObject,
+  lookup: VariableSourceLookup,
+  opts: PostBuildOptions,
+): PostBuildSettings | undefined {
+  const postBuild = postBuildOf(kustomization);
+  if (postBuild === undefined) return undefined;
+  const always = postBuild.substituteStrategy === "Always";
+  try {
+    const vars = collectVariables(kustomization, lookup, { skipSubstituteFrom: opts.skipSubstituteFrom });
+    return { vars, strict: opts.strict, always };
+  } catch (err) {
+    if (!(err instanceof VariableSourceError)) throw err;
+    return { vars: {}, strict: opts.strict, always, loadError: err.message };
+  }
+}
+
+/** A substituteFrom source that is missing or unusable (Flux: `substitute from '…' error: …`). */
+export class VariableSourceError extends SlipwayError {}
+
+/**
+ * The merged variables of a Flux Kustomization: substituteFrom in order (later wins), then
+ * inline `substitute` (wins over all), with every "\n" removed from values.
+ * Throws VariableSourceError for a missing non-optional source, SlipwayError for a spec the
+ * Flux API would reject.
+ */
+export function collectVariables(
+  kustomization: KObject,
+  lookup: VariableSourceLookup,
+  opts: { skipSubstituteFrom?: boolean } = {},
+): Record<string, string> {
+  const postBuild = postBuildOf(kustomization);
+  const vars = new Map<string, string>();
+  if (postBuild === undefined) return {};
+  const namespace = namespaceOf(kustomization);
+  if (!opts.skipSubstituteFrom) {
+    for (const ref of substituteFromOf(postBuild)) {
+      const source = lookup({ kind: ref.kind, name: ref.name, namespace });
+      if (source === undefined) {
+        if (ref.optional) continue;
+        const plural = ref.kind === "ConfigMap" ? "configmaps" : "secrets";
+        throw new VariableSourceError(
+          `substitute from '${ref.kind}/${ref.name}' error: ${plural} "${ref.name}" not found`,
+        );
+      }
+      for (const [key, value] of sourceData(source, ref)) vars.set(key, stripNewlines(value));
+    }
+  }
+  const inline = postBuild.substitute;
+  if (inline !== undefined && inline !== null) {
+    if (!isMap(inline)) throw new SlipwayError("spec.postBuild.substitute must be a map of strings");
+    for (const [key, value] of Object.entries(inline)) {
+      if (typeof value !== "string") {
+        throw new SlipwayError(
+          `spec.postBuild.substitute.${key} must be a string (quote it): Flux's API rejects ${JSON.stringify(value)}`,
+        );
+      }
+      vars.set(key, stripNewlines(value));
+    }
+  }
+  return Object.fromEntries(vars);
+}
+
+function stripNewlines(value: string): string {
+  return value.replaceAll("\n", "");
+}
+
+function postBuildOf(kustomization: KObject): KObject | undefined {
+  const spec = kustomization.spec;
+  if (!isMap(spec)) return undefined;
+  const postBuild = spec.postBuild;
+  if (postBuild === undefined || postBuild === null) return undefined;
+  if (!isMap(postBuild)) throw new SlipwayError("spec.postBuild must be a map");
+  return postBuild;
+}
+
+function namespaceOf(obj: KObject): string {
+  const metadata = obj.metadata;
+  const ns = isMap(metadata) ? metadata.namespace : undefined;
+  return typeof ns === "string" ? ns : "";
+}
+
+interface SubstituteReference {
+  kind: VariableSourceKind;
+  name: string;
+  optional: boolean;
+}
+
+function substituteFromOf(postBuild: KObject): SubstituteReference[] {
+  const list = postBuild.substituteFrom;
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new SlipwayError("spec.postBuild.substituteFrom must be a list");
+  return list.map((entry, i) => {
+    const where = `spec.postBuild.substituteFrom[${i}]`;
+    if (!isMap(entry)) throw new SlipwayError(`${where} must be a map`);
+    const { kind, name, optional } = entry;
+    if (kind !== "ConfigMap" && kind !== "Secret") {
+      throw new SlipwayError(`${where}.kind must be ConfigMap or Secret, not ${JSON.stringify(kind)}`);
+    }
+    if (typeof name !== "string" || name === "") throw new SlipwayError(`${where}.name must be set`);
+    return { kind, name, optional: optional === true };
+  });
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * ConfigMap `data` (binaryData is ignored by Flux); Secret `data` base64-decoded, with
+ * `stringData` merged over it as the API server would before Flux reads the Secret.
+ */
+function sourceData(source: KObject, ref: SubstituteReference): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const where = `substitute from '${ref.kind}/${ref.name}' error`;
+  const field = (name: string): KObject => {
+    const value = source[name];
+    if (value === undefined || value === null) return {};
+    if (!isMap(value)) throw new VariableSourceError(`${where}: ${name} must be a map`);
+    return value;
+  };
+  const str = (section: string, key: string, value: YamlValue): string => {
+    if (typeof value === "string") return value;
+    if (value === null) return "";
+    throw new VariableSourceError(
+      `${where}: ${section}.${key} must be a string (the API server rejects ${JSON.stringify(value)})`,
+    );
+  };
+  if (ref.kind === "ConfigMap") {
+    for (const [key, value] of Object.entries(field("data"))) out.push([key, str("data", key, value)]);
+    return out;
+  }
+  const merged = new Map<string, string>();
+  for (const [key, value] of Object.entries(field("data"))) {
+    const encoded = str("data", key, value);
+    if (!BASE64.test(encoded)) throw new VariableSourceError(`${where}: data.${key} is not valid base64`);
+    merged.set(key, Buffer.from(encoded, "base64").toString("utf8"));
+  }
+  for (const [key, value] of Object.entries(field("stringData")))
+    merged.set(key, str("stringData", key, value));
+  return [...merged];
+}
+
+/** True when a built object opts out with the label or annotation (exact, case-sensitive). */
+export function isSubstitutionDisabled(obj: KObject): boolean {
+  const metadata = obj.metadata;
+  if (!isMap(metadata)) return false;
+  for (const field of ["labels", "annotations"]) {
+    const map = metadata[field];
+    if (isMap(map) && map[SUBSTITUTE_KEY] === SUBSTITUTE_DISABLED) return true;
+  }
+  return false;
+}
+
+/** Flux checks every name each time it substitutes; returns the first invalid name (sorted), if any. */
+export function invalidVariableName(vars: Record<string, string>): string | undefined {
+  return Object.keys(vars)
+    .sort()
+    .find((name) => !VAR_NAME.test(name));
+}
+
+/** kustomize's `Gvk.String()` (`Deployment.v1.apps`, `ConfigMap.v1.[noGrp]`), as Flux's errors print it. */
+export function gvkString(obj: KObject): string {
+  const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+  const slash = apiVersion.indexOf("/");
+  const group = slash < 0 ? "" : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  const kind = typeof obj.kind === "string" && obj.kind !== "" ? obj.kind : "[noKind]";
+  return `${kind}.${version || "[noVer]"}.${group || "[noGrp]"}`;
+}
+
+export interface SubstitutedResource {
+  object: KObject;
+  /** False when skipped (opted out, or no variables without `substituteStrategy: Always`). */
+  substituted: boolean;
+}
+
+/**
+ * Applies post-build substitution to one rendered resource.
+ *
+ * @param resourceYaml kustomize's serialisation of this one object (what `kubectl kustomize`
+ *   prints for it: sorted keys, source quotes gone) — Flux substitutes on that text.
+ * @param parse parses one YAML document as sigs.k8s.io/yaml's YAMLToJSON does (YAML 1.1:
+ *   `yes`/`on`/`y` are booleans, `0755` octal, empty value null); may throw on bad YAML.
+ * @param object the already-parsed object, to avoid re-parsing when substitution is skipped.
+ * @throws SlipwayError `post build failed for '<Kind.version.group>/<name>': …`, like Flux.
+ */
+export function substituteResource(
+  resourceYaml: string,
+  settings: PostBuildSettings,
+  parse: (text: string) => YamlValue,
+  object?: KObject,
+  where?: { file?: string },
+): SubstitutedResource {
+  const original = object ?? asObject(parse(resourceYaml));
+  if (isSubstitutionDisabled(original)) return { object: original, substituted: false };
+  const fail = (message: string): never => {
+    throw new SlipwayError(
+      `post build failed for '${gvkString(original)}/${nameOf(original)}': ${message}`,
+      where,
+    );
+  };
+  if (settings.loadError !== undefined) fail(settings.loadError);
+  if (Object.keys(settings.vars).length === 0 && !settings.always)
+    return { object: original, substituted: false };
+  const invalid = invalidVariableName(settings.vars);
+  if (invalid !== undefined) {
+    fail(`envsubst error: '${invalid}' var name is invalid, must match '${VAR_NAME_PATTERN}'`);
+  }
+  let text: string;
+  try {
+    text = substituteVariables(resourceYaml, settings.vars, { strict: settings.strict });
+  } catch (err) {
+    if (err instanceof SlipwayError) return fail(`envsubst error: ${err.message}`);
+    throw err;
+  }
+  let parsed: YamlValue;
+  try {
+    parsed = parse(text);
+  } catch (err) {
+    return fail(`YAMLToJSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!isMap(parsed)) return fail("UnmarshalJSON: the substituted document is not an object");
+  return { object: parsed, substituted: true };
+}
+
+function asObject(value: YamlValue): KObject {
+  if (!isMap(value)) throw new SlipwayError("post build: the resource is not a YAML map");
+  return value;
+}
+
+function nameOf(obj: KObject): string {
+  const metadata = obj.metadata;
+  const name = isMap(metadata) ? metadata.name : undefined;
+  return typeof name === "string" ? name : "";
+}
