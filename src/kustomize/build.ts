@@ -3,7 +3,7 @@ import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { emitYamlStream } from "../yaml/index.js";
 import { nameHash } from "./generators/index.js";
 import { type LoadRestrictor, Loader } from "./loader.js";
-import type { Resource } from "./resource.js";
+import type { BuildOrigin, Resource } from "./resource.js";
 import { BuildCache, KustTarget } from "./target.js";
 import { fixNameReferences } from "./transformers/nameref.js";
 import { readSortOptions, sortResources } from "./transformers/sort.js";
@@ -38,7 +38,29 @@ export function buildResources(dir: string, opts: BuildOptions = {}): Resource[]
   resolveVars(ra.resources, ra.vars, ra.config.varReference);
   let list = ra.resources.resources().filter((r) => !r.isLocalConfig());
   if (opts.order !== "fifo") list = sortResources(list, readSortOptions(target.k.sortOptions, target.k.file));
+  const meta = target.k.buildMetadata;
+  if (meta.includes("originAnnotations")) {
+    for (const r of list) if (r.origin) r.setAnnotation("config.kubernetes.io/origin", originText(r.origin, root, ""));
+  }
+  if (meta.includes("transformerAnnotations")) {
+    for (const r of list) {
+      if (r.transformations.length === 0) continue;
+      r.setAnnotation(
+        "alpha.config.kubernetes.io/transformations",
+        r.transformations.map((t) => originText(t, root, "- ").replace(/\n(?=.)/g, "\n  ")).join(""),
+      );
+    }
+  }
   return list;
+}
+
+/** The YAML text kustomize writes into its origin annotations (keys in its struct order). */
+function originText(o: BuildOrigin, root: string, first: string): string {
+  const rel = (p: string) => path.posix.relative(root, p) || ".";
+  if (o.path !== undefined) return `${first}path: ${rel(o.path)}\n`;
+  let s = `${first}configuredIn: ${rel(o.configuredIn ?? "")}\n`;
+  if (o.configuredBy) s += `configuredBy:\n  apiVersion: ${o.configuredBy.apiVersion}\n  kind: ${o.configuredBy.kind}\n`;
+  return s;
 }
 
 /** `kubectl kustomize DIR`, byte for byte. */

@@ -11,6 +11,17 @@ export interface SourceOrigin {
 export type GeneratorBehavior = "create" | "merge" | "replace";
 
 /**
+ * What kustomize's `buildMetadata` annotations report: the file a resource came from, or the
+ * kustomization and builtin plugin that generated or transformed it. Paths are absolute here
+ * and made relative to the build root when printed.
+ */
+export interface BuildOrigin {
+  path?: string;
+  configuredIn?: string;
+  configuredBy?: { apiVersion: string; kind: string };
+}
+
+/**
  * One Kubernetes object in a build, with the bookkeeping kustomize keeps beside it
  * (previous ids, name prefixes/suffixes, back references). kustomize stores these as
  * internal annotations; here they are fields, so transformers can never leak them.
@@ -29,6 +40,9 @@ export class Resource {
   source?: SourceOrigin;
   /** Kustomization directories whose transformers changed this resource (outermost last). */
   touchedBy: string[] = [];
+  origin?: BuildOrigin;
+  /** Builtin transformers that ran over this resource, innermost kustomization first. */
+  transformations: BuildOrigin[] = [];
 
   constructor(obj: KObject, source?: SourceOrigin) {
     this.obj = obj;
@@ -45,6 +59,8 @@ export class Resource {
     r.behavior = this.behavior;
     r.needsHash = this.needsHash;
     r.touchedBy = [...this.touchedBy];
+    r.origin = this.origin;
+    r.transformations = [...this.transformations];
     return r;
   }
 

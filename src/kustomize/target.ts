@@ -3,7 +3,14 @@ import { SlipwayError } from "../errors.js";
 import { parseYaml, parseYamlDocuments } from "../yaml/index.js";
 import { cloneValue } from "./clone.js";
 import type { FieldSpec } from "./fieldspec.js";
-import { generateConfigMap, generateSecret, mergeGenerated } from "./generators/index.js";
+import {
+  type GeneratorArgs,
+  type GeneratorOptions,
+  generateConfigMap,
+  generateSecret,
+  mergedNeedsHash,
+  mergeGenerated,
+} from "./generators/index.js";
 import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
 import { isRemoteReference, type Loader, remoteError } from "./loader.js";
 import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
@@ -97,7 +104,9 @@ function addDocument(out: Resource[], v: YamlValue, file: string, line: number):
   if (kind === undefined || kind === null || kind === "") {
     throw new SlipwayError("missing Resource metadata: 'kind' is required", { file, line });
   }
-  out.push(new Resource(v as KObject, { file, line }));
+  const r = new Resource(v as KObject, { file, line });
+  r.origin = { path: file };
+  out.push(r);
 }
 
 /** One kustomization directory being built (kustomize's KustTarget). */
@@ -243,12 +252,14 @@ export class KustTarget {
   }
 
   private runGenerators(ra: Accumulator): void {
-    const globalOptions = this.k.generatorOptions;
-    const restrict = (p: string) => this.loader.checkFile(this.loader.resolve(p), this.loader.resolve(p));
-    for (const args of this.k.configMapGenerator) {
+    const globalOptions = generatorOptionsFrom(this.k.generatorOptions, this.k.file);
+    const restrict = (abs: string) => this.loader.checkFile(abs, abs);
+    for (const raw of this.k.configMapGenerator) {
+      const args = generatorArgsFrom(raw, this.k.file);
       this.absorb(ra, generateConfigMap(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file));
     }
-    for (const args of this.k.secretGenerator) {
+    for (const raw of this.k.secretGenerator) {
+      const args = generatorArgsFrom(raw, this.k.file);
       this.absorb(ra, generateSecret(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file));
     }
     if (this.k.helmCharts.length > 0) {
@@ -258,12 +269,19 @@ export class KustTarget {
       );
     }
     for (const cfg of this.pluginConfigs(this.k.generators)) {
-      for (const g of this.runGeneratorPlugin(cfg)) this.absorb(ra, g);
+      const configuredIn = cfg.source?.file ?? this.k.file;
+      for (const g of this.runGeneratorPlugin(cfg)) this.absorb(ra, g, cfg.kind, configuredIn);
     }
   }
 
-  private absorb(ra: Accumulator, g: { object: YamlMap; behavior: "create" | "merge" | "replace"; needsHash: boolean }): void {
+  private absorb(
+    ra: Accumulator,
+    g: { object: YamlMap; behavior: "create" | "merge" | "replace"; needsHash: boolean },
+    generatorKind = g.object.kind === "Secret" ? "SecretGenerator" : "ConfigMapGenerator",
+    configuredIn = this.k.file,
+  ): void {
     const incoming = new Resource(g.object as KObject, { file: this.k.file, line: 1 });
+    incoming.origin = { configuredIn, configuredBy: { apiVersion: "builtin", kind: generatorKind } };
     incoming.behavior = g.behavior;
     incoming.needsHash = g.needsHash;
     const id = incoming.curId();
@@ -292,8 +310,17 @@ export class KustTarget {
     merged.refBy = old.refBy;
     merged.refVarNames = [...old.refVarNames];
     merged.behavior = g.behavior;
-    merged.needsHash = old.needsHash || g.needsHash;
+    merged.needsHash = mergedNeedsHash(old.needsHash, g);
+    merged.origin = g.behavior === "merge" ? old.origin : incoming.origin;
+    merged.transformations = g.behavior === "merge" ? [...old.transformations] : [];
     ra.resources.replaceAt(old, merged);
+  }
+
+  /** Records, for buildMetadata's transformerAnnotations, that a builtin transformer ran here. */
+  private ran(ra: Accumulator, kind: string): void {
+    for (const r of ra.resources) {
+      r.transformations.push({ configuredIn: this.k.file, configuredBy: { apiVersion: "builtin", kind } });
+    }
   }
 
   private runTransformers(ra: Accumulator): void {
@@ -306,18 +333,35 @@ export class KustTarget {
         applyPatch(ra.resources, { kind: "smp", docs: [patch], target: undefined, options: {} }, schema, k.file);
       }
     }
+    if (k.patchesStrategicMerge.length > 0) this.ran(ra, "PatchStrategicMergeTransformer");
     for (const raw of k.patches) {
       applyPatch(ra.resources, patchEntryFrom(raw, load, k.file, this.loader), schema, k.file);
+      this.ran(ra, "PatchTransformer");
     }
-    applyNamespace(ra.resources, { namespace: k.namespace, fieldSpecs: tc.namespace });
+    if (k.namespace !== "") {
+      applyNamespace(ra.resources, { namespace: k.namespace, fieldSpecs: tc.namespace });
+      this.ran(ra, "NamespaceTransformer");
+    }
     if (k.namePrefix !== "" || k.nameSuffix !== "") {
       applyPrefixSuffix(ra.resources, k.namePrefix, k.nameSuffix, tc.namePrefix);
+      if (k.namePrefix !== "") this.ran(ra, "PrefixTransformer");
+      if (k.nameSuffix !== "") this.ran(ra, "SuffixTransformer");
     }
-    for (const l of k.labels) this.applyLabelsEntry(ra, l);
-    applyMapEntries(ra.resources, k.commonLabels, tc.commonLabels);
-    applyMapEntries(ra.resources, k.commonAnnotations, tc.commonAnnotations);
+    for (const l of k.labels) {
+      this.applyLabelsEntry(ra, l);
+      this.ran(ra, "LabelTransformer");
+    }
+    if (Object.keys(k.commonLabels).length > 0) {
+      applyMapEntries(ra.resources, k.commonLabels, tc.commonLabels);
+      this.ran(ra, "LabelTransformer");
+    }
+    if (Object.keys(k.commonAnnotations).length > 0) {
+      applyMapEntries(ra.resources, k.commonAnnotations, tc.commonAnnotations);
+      this.ran(ra, "AnnotationsTransformer");
+    }
     for (const raw of k.patchesJson6902) {
       applyPatch(ra.resources, patchEntryFrom(raw, load, k.file, this.loader, true), schema, k.file);
+      this.ran(ra, "PatchJson6902Transformer");
     }
     for (const r of k.replicas) {
       if (!isMap(r)) throw new SlipwayError("replicas entries must be maps", { file: k.file });
@@ -391,7 +435,7 @@ export class KustTarget {
   private runGeneratorPlugin(cfg: Resource) {
     const kind = cfg.kind;
     const spec = cfg.obj;
-    const restrict = (p: string) => this.loader.checkFile(this.loader.resolve(p), this.loader.resolve(p));
+    const restrict = (abs: string) => this.loader.checkFile(abs, abs);
     if (!isBuiltin(cfg)) throw pluginError(cfg, this.k.file);
     const args: YamlMap = { ...spec };
     delete args.apiVersion;
@@ -401,10 +445,12 @@ export class KustTarget {
     if (args.name === undefined) args.name = md.name ?? "";
     if (args.namespace === undefined && md.namespace !== undefined) args.namespace = md.namespace;
     if (kind === "ConfigMapGenerator") {
-      return [generateConfigMap(args, undefined, this.loader.fs, this.dir, restrict, this.k.file)];
+      const a = generatorArgsFrom(args, this.k.file);
+      return [generateConfigMap(a, undefined, this.loader.fs, this.dir, restrict, this.k.file)];
     }
     if (kind === "SecretGenerator") {
-      return [generateSecret(args, undefined, this.loader.fs, this.dir, restrict, this.k.file)];
+      const a = generatorArgsFrom(args, this.k.file);
+      return [generateSecret(a, undefined, this.loader.fs, this.dir, restrict, this.k.file)];
     }
     if (kind === "IAMPolicyGenerator") return [iamPolicyServiceAccount(spec, this.k.file)];
     throw new SlipwayError(`unable to load builtin ${cfg.kind}.builtin.[noGrp]`, { file: this.k.file });
@@ -479,6 +525,47 @@ function pluginError(cfg: Resource, file: string): SlipwayError {
     `plugin ${cfg.apiVersion}/${cfg.kind} is not supported: Slipway runs only kustomize's builtin plugins (exec and KRM-function plugins need --enable-alpha-plugins and a plugin binary; SOPS ksops generators are handled by Slipway's Flux renderer)`,
     { file },
   );
+}
+
+function stringList(v: YamlValue | undefined, what: string, file: string): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw new SlipwayError(`${what} must be a list of strings`, { file });
+  return v.map((x) => (x === null ? "" : String(x)));
+}
+
+function generatorOptionsFrom(v: YamlValue | undefined, file: string): GeneratorOptions | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isMap(v)) throw new SlipwayError("generatorOptions must be a map", { file });
+  const o: GeneratorOptions = {};
+  if (v.labels !== undefined && v.labels !== null) o.labels = stringMap(v.labels);
+  if (v.annotations !== undefined && v.annotations !== null) o.annotations = stringMap(v.annotations);
+  if (v.disableNameSuffixHash === true) o.disableNameSuffixHash = true;
+  if (v.immutable === true) o.immutable = true;
+  return o;
+}
+
+/** A generator entry as kustomize decodes it (ConfigMapArgs / SecretArgs). */
+function generatorArgsFrom(v: YamlValue, file: string): GeneratorArgs & { type?: string } {
+  if (!isMap(v)) throw new SlipwayError("generator entries must be maps", { file });
+  const str = (x: YamlValue | undefined) => (x === undefined || x === null ? undefined : String(x));
+  const args: GeneratorArgs & { type?: string } = { name: str(v.name) ?? "" };
+  const ns = str(v.namespace);
+  if (ns !== undefined) args.namespace = ns;
+  const behavior = str(v.behavior);
+  if (behavior !== undefined) args.behavior = behavior;
+  const literals = stringList(v.literals, "literals", file);
+  if (literals) args.literals = literals;
+  const files = stringList(v.files, "files", file);
+  if (files) args.files = files;
+  const envs = stringList(v.envs, "envs", file);
+  if (envs) args.envs = envs;
+  const env = str(v.env);
+  if (env) args.env = env;
+  const options = generatorOptionsFrom(v.options, file);
+  if (options) args.options = options;
+  const type = str(v.type);
+  if (type !== undefined) args.type = type;
+  return args;
 }
 
 function stringMap(v: YamlValue | undefined): Record<string, string> {

@@ -82,7 +82,7 @@ class Referrer {
     if (Array.isArray(node)) {
       node.forEach((el, i) => {
         if (isMap(el)) this.setMapping(el);
-        else if (el !== null && typeof el !== "object") this.setScalar(node, i);
+        else if (el !== null && typeof el !== "object") this.setScalar(node as unknown as Record<number, YamlValue>, i);
       });
     } else if (isMap(node)) {
       this.setMapping(node);

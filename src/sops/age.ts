@@ -1,0 +1,59 @@
+import { armor, Decrypter, Encrypter, identityToRecipient } from "age-encryption";
+
+/**
+ * age wrapping of the data key, as sops does it: one armored age file per recipient, whose
+ * payload is the raw data key (or the key group's Shamir share).
+ */
+
+export function isAgeRecipient(s: string): boolean {
+  return /^age1[0-9a-z]+$/.test(s);
+}
+
+/** sops lists recipients comma-separated, each trimmed; empty entries are dropped. */
+export function splitRecipients(list: string): string[] {
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+export async function wrapForRecipient(dataKey: Uint8Array, recipient: string): Promise<string> {
+  if (recipient.startsWith("ssh-")) {
+    throw new Error(`age recipient ${recipient.slice(0, 11)}…: SSH recipients are not supported`);
+  }
+  // `age1…` with a second `1` (after the HRP) and not one of the built-in types is an age plugin.
+  if (!/^age1(pq1|tag1|tagpq1)?[0-9a-z]+$/.test(recipient) || (/^age1[a-z]+1/.test(recipient) && !/^age1(pq|tag|tagpq)1/.test(recipient))) {
+    throw new Error(`"${recipient}" is not a supported age recipient (X25519 age1… or post-quantum age1pq1…)`);
+  }
+  const e = new Encrypter();
+  e.addRecipient(recipient);
+  return armor.encode(await e.encrypt(dataKey));
+}
+
+/**
+ * Unwraps with any of the identities. Returns undefined when none of them is a recipient of
+ * this entry (the normal case for a file with several recipients).
+ */
+export async function unwrapWithIdentities(enc: string, identities: readonly string[]): Promise<Uint8Array | undefined> {
+  if (identities.length === 0) return undefined;
+  let file: Uint8Array;
+  try {
+    file = armor.decode(enc);
+  } catch {
+    throw new Error("age entry is not a valid armored age file");
+  }
+  const d = new Decrypter();
+  for (const id of identities) d.addIdentity(id);
+  try {
+    return await d.decrypt(file);
+  } catch (err) {
+    const msg = (err as Error).message ?? "";
+    if (/no identity matched/i.test(msg)) return undefined;
+    throw new Error(`age decryption failed: ${msg}`);
+  }
+}
+
+/** The recipient (`age1…`) of an identity, for status reports. */
+export async function recipientOf(identity: string): Promise<string> {
+  return identityToRecipient(identity);
+}

@@ -1,0 +1,89 @@
+import * as nodeFs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/**
+ * Finding the user's age identities the way sops does: `SOPS_AGE_KEY` (the keys themselves),
+ * `SOPS_AGE_KEY_FILE`, and the default `keys.txt` under the user config dir (honouring
+ * `XDG_CONFIG_HOME`). All sources found are combined. Errors never quote key material.
+ */
+
+export interface AgeIdentities {
+  /** `AGE-SECRET-KEY-1…` / `AGE-SECRET-KEY-PQ-1…` strings. Secrets: never print them. */
+  identities: string[];
+  /** Where keys were found, for messages (`SOPS_AGE_KEY`, a file path…). */
+  sources: string[];
+  /** Problems with a source (unreadable file, bad line); the other sources still count. */
+  problems: string[];
+}
+
+export interface IdentityEnvironment {
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+  platform?: NodeJS.Platform;
+  readFile?: (p: string) => string;
+  exists?: (p: string) => boolean;
+}
+
+const IDENTITY = /^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/;
+
+/** Identities in a key file or in `SOPS_AGE_KEY`; blank and `#` lines are skipped. */
+export function parseAgeIdentities(text: string, origin: string): { identities: string[]; problems: string[] } {
+  const identities: string[] = [];
+  const problems: string[] = [];
+  text.split(/\r?\n/).forEach((rawLine, n) => {
+    const line = rawLine.trim();
+    if (line === "" || line.startsWith("#")) return;
+    for (const word of line.split(/\s+/)) {
+      if (IDENTITY.test(word)) identities.push(word);
+      else if (word.startsWith("AGE-PLUGIN-")) problems.push(`${origin}: line ${n + 1}: age plugin identities are not supported`);
+      else problems.push(`${origin}: line ${n + 1} is not an age identity`);
+    }
+  });
+  return { identities, problems };
+}
+
+/** `$XDG_CONFIG_HOME/sops/age/keys.txt`, else the platform's user config dir. */
+export function defaultAgeKeyFile(envIn: IdentityEnvironment = {}): string {
+  const env = envIn.env ?? process.env;
+  const home = envIn.homeDir ?? env.HOME ?? os.homedir();
+  const platform = envIn.platform ?? process.platform;
+  let configDir = env.XDG_CONFIG_HOME;
+  if (!configDir) {
+    if (platform === "darwin") configDir = path.join(home, "Library", "Application Support");
+    else if (platform === "win32") configDir = env.AppData ?? env.APPDATA ?? path.join(home, "AppData", "Roaming");
+    else configDir = path.join(home, ".config");
+  }
+  return path.join(configDir, "sops", "age", "keys.txt");
+}
+
+export function findAgeIdentities(envIn: IdentityEnvironment = {}): AgeIdentities {
+  const env = envIn.env ?? process.env;
+  const readFile = envIn.readFile ?? ((p: string) => nodeFs.readFileSync(p, "utf8"));
+  const exists = envIn.exists ?? ((p: string) => nodeFs.existsSync(p));
+  const result: AgeIdentities = { identities: [], sources: [], problems: [] };
+  const add = (text: string, origin: string) => {
+    const parsed = parseAgeIdentities(text, origin);
+    if (parsed.identities.length > 0) result.sources.push(origin);
+    result.identities.push(...parsed.identities);
+    result.problems.push(...parsed.problems);
+  };
+  if (env.SOPS_AGE_KEY) add(env.SOPS_AGE_KEY, "SOPS_AGE_KEY");
+  if (env.SOPS_AGE_KEY_FILE) {
+    try {
+      add(readFile(env.SOPS_AGE_KEY_FILE), env.SOPS_AGE_KEY_FILE);
+    } catch (err) {
+      result.problems.push(`SOPS_AGE_KEY_FILE ${env.SOPS_AGE_KEY_FILE}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`);
+    }
+  }
+  const defaultFile = defaultAgeKeyFile(envIn);
+  if (exists(defaultFile)) {
+    try {
+      add(readFile(defaultFile), defaultFile);
+    } catch (err) {
+      result.problems.push(`${defaultFile}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`);
+    }
+  }
+  result.identities = [...new Set(result.identities)];
+  return result;
+}
