@@ -162,8 +162,12 @@ describe("files", () => {
     expect(cmError({ name: "c", files: ["a=b=c"] }, files).message).toContain(
       `source "a=b=c" key name or file path contains '='`,
     );
-    expect(cmError({ name: "c", files: ["dir"] }, files).message).toContain("'/k/dir' must resolve to a file");
-    expect(cmError({ name: "c", files: ["sub/"] }, files).message).toContain("'/k/sub' must resolve to a file");
+    expect(cmError({ name: "c", files: ["dir"] }, files).message).toContain(
+      "'/k/dir' must resolve to a file",
+    );
+    expect(cmError({ name: "c", files: ["sub/"] }, files).message).toContain(
+      "'/k/sub' must resolve to a file",
+    );
     expect(cmError({ name: "c", files: ["missing.txt"] }, files).message).toContain("/k/missing.txt");
     expect(cmError({ name: "c", files: ["../outside.txt"] }, files).message).toContain(
       "security; file '/outside.txt' is not in or below '/k'",
@@ -173,7 +177,13 @@ describe("files", () => {
 
   it("reads outside the root when the restrictor allows it", () => {
     const fs = new MemoryFileSystem(files);
-    const g = generateConfigMap({ name: "c", files: ["../outside.txt"] }, undefined, fs, DIR, noLoadRestrictor);
+    const g = generateConfigMap(
+      { name: "c", files: ["../outside.txt"] },
+      undefined,
+      fs,
+      DIR,
+      noLoadRestrictor,
+    );
     expect(g.object.data).toEqual({ "outside.txt": "out\n" });
   });
 });
@@ -183,7 +193,7 @@ describe("env files", () => {
     const content = Buffer.concat([
       Buffer.from([0xef, 0xbb, 0xbf]),
       Buffer.from(
-        "FIRST=1\r\n# comment\n\n   \n  LEAD=2\nexport EXP=3\nTRAIL=4   \nEMPTY=\nQ=\"quoted\"\nFROMENV\nUNSETENV\n\t#tabcomment\nEQ=a=b\nSP= x\n=skipped\n",
+        'FIRST=1\r\n# comment\n\n   \n  LEAD=2\nexport EXP=3\nTRAIL=4   \nEMPTY=\nQ="quoted"\nFROMENV\nUNSETENV\n\t#tabcomment\nEQ=a=b\nSP= x\n=skipped\n',
       ),
     ]);
     const g = cm({ name: "c", envs: ["a.env"] }, { "/k/a.env": content });
@@ -216,7 +226,10 @@ describe("env files", () => {
 
   it("stops silently at a line of 64 KiB or more, as Go's bufio.Scanner does", () => {
     const keys = (n: number, tail: string) =>
-      Object.keys(cm({ name: "c", envs: ["a.env"] }, { "/k/a.env": `Z=1\nA=${"x".repeat(n)}${tail}` }).object.data ?? {});
+      Object.keys(
+        cm({ name: "c", envs: ["a.env"] }, { "/k/a.env": `Z=1\nA=${"x".repeat(n)}${tail}` }).object.data ??
+          {},
+      );
     expect(keys(65533, "\nB=2")).toEqual(["A", "B", "Z"]);
     expect(keys(65534, "\nB=2")).toEqual(["Z"]);
     expect(keys(65534, "")).toEqual(["Z"]);
@@ -274,12 +287,17 @@ describe("duplicates, names, options", () => {
   it("honours disableNameSuffixHash from either level", () => {
     const fs = new MemoryFileSystem();
     const r = noLoadRestrictor;
-    expect(generateConfigMap({ name: "c", options: { disableNameSuffixHash: true } }, {}, fs, DIR, r).needsHash).toBe(
-      false,
-    );
     expect(
-      generateConfigMap({ name: "c", options: { disableNameSuffixHash: false } }, { disableNameSuffixHash: true }, fs, DIR, r)
-        .needsHash,
+      generateConfigMap({ name: "c", options: { disableNameSuffixHash: true } }, {}, fs, DIR, r).needsHash,
+    ).toBe(false);
+    expect(
+      generateConfigMap(
+        { name: "c", options: { disableNameSuffixHash: false } },
+        { disableNameSuffixHash: true },
+        fs,
+        DIR,
+        r,
+      ).needsHash,
     ).toBe(false);
     const g = generateSecret({ name: "s" }, { labels: { a: "g" }, immutable: true }, fs, DIR, r);
     expect(g.object.metadata).toEqual({ name: "s", labels: { a: "g" } });
@@ -307,7 +325,10 @@ describe("secrets", () => {
       immutable: true,
     });
     expect(nameHash(empty.object)).toBe("694464d966");
-    const g = secret({ name: "s2", literals: ["k=v"], files: ["b.bin"] }, { "/k/b.bin": Buffer.from([0xff]) });
+    const g = secret(
+      { name: "s2", literals: ["k=v"], files: ["b.bin"] },
+      { "/k/b.bin": Buffer.from([0xff]) },
+    );
     expect(g.object).toEqual({
       apiVersion: "v1",
       kind: "Secret",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../../src/fs/filesystem.js";
+import type { YamlMap } from "../../../src/kustomize/types.js";
 import {
   type GeneratedObject,
   generateConfigMap,
@@ -12,7 +13,6 @@ import {
   nameHash,
   noLoadRestrictor,
 } from "./helpers.js";
-import type { YamlMap } from "../../../src/kustomize/types.js";
 
 // Expected values below were printed by `kubectl kustomize` (kustomize v5.5.0) for the same inputs.
 
@@ -24,7 +24,12 @@ describe("mergeGeneratorOptions", () => {
   it("lets the generator win per key and ORs the booleans", () => {
     expect(
       mergeGeneratorOptions(
-        { labels: { a: "g", b: "g" }, annotations: { x: "g" }, disableNameSuffixHash: true, immutable: false },
+        {
+          labels: { a: "g", b: "g" },
+          annotations: { x: "g" },
+          disableNameSuffixHash: true,
+          immutable: false,
+        },
         { labels: { a: "l" }, disableNameSuffixHash: false, immutable: true },
       ),
     ).toEqual({
@@ -84,8 +89,20 @@ describe("mergeGenerated", () => {
   });
 
   it("uses the incoming Secret type even when it is the default", () => {
-    const base = generateSecret({ name: "s", type: "kubernetes.io/tls", literals: ["a=1"] }, undefined, fs, "/k", noLoadRestrictor);
-    const over = generateSecret({ name: "s", behavior: "merge", literals: ["b=1"] }, undefined, fs, "/k", noLoadRestrictor);
+    const base = generateSecret(
+      { name: "s", type: "kubernetes.io/tls", literals: ["a=1"] },
+      undefined,
+      fs,
+      "/k",
+      noLoadRestrictor,
+    );
+    const over = generateSecret(
+      { name: "s", behavior: "merge", literals: ["b=1"] },
+      undefined,
+      fs,
+      "/k",
+      noLoadRestrictor,
+    );
     const merged = mergeGenerated(base.object, over);
     expect(merged).toEqual({
       apiVersion: "v1",
@@ -119,7 +136,12 @@ describe("mergeGenerated", () => {
 describe("nameHash", () => {
   it("ignores the name, namespace, labels, annotations and immutable", () => {
     const a = gen({ name: "a", literals: ["k=v"] }).object;
-    const b = gen({ name: "b", namespace: "x", literals: ["k=v"], options: { labels: { l: "1" }, immutable: true } }).object;
+    const b = gen({
+      name: "b",
+      namespace: "x",
+      literals: ["k=v"],
+      options: { labels: { l: "1" }, immutable: true },
+    }).object;
     expect(nameHash(a)).toBe(nameHash(b));
     expect(hashInput(a)).toBe('{"data":{"k":"v"},"kind":"ConfigMap","name":""}');
   });
@@ -156,9 +178,9 @@ describe("nameHash", () => {
 
 describe("Go JSON", () => {
   it("escapes like encoding/json", () => {
-    expect(goJsonForTest("a<b>&\u2028\u2029\b\f\n\r\t\"\\\u0001\u007fé😀")).toBe(
+    expect(goJsonForTest('a<b>&\u2028\u2029\b\f\n\r\t"\\\u0001\u007fé😀')).toBe(
       '"a\\u003cb\\u003e\\u0026\\u2028\\u2029\\b\\f\\n\\r\\t\\"\\\\\\u0001\u007fé😀"',
     );
-    expect(goJsonForTest({ b: 1e21, a: 1e-7, "é": [null, 0.5] })).toBe('{"a":1e-7,"b":1e+21,"é":[null,0.5]}');
+    expect(goJsonForTest({ b: 1e21, a: 1e-7, é: [null, 0.5] })).toBe('{"a":1e-7,"b":1e+21,"é":[null,0.5]}');
   });
 });
