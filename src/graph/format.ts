@@ -1,0 +1,363 @@
+import {
+  type BlockedNode,
+  compareIds,
+  type GraphAnalysis,
+  type GraphEdge,
+  type GraphNode,
+  type GraphNodeKind,
+  type MissingDependency,
+} from "./model.js";
+
+export type GraphFormat = "text" | "json" | "mermaid" | "dot";
+
+export function formatGraph(analysis: GraphAnalysis, format: GraphFormat): string {
+  switch (format) {
+    case "text":
+      return formatGraphText(analysis);
+    case "json":
+      return `${JSON.stringify(toGraphJson(analysis), null, 2)}\n`;
+    case "mermaid":
+      return formatGraphMermaid(analysis);
+    case "dot":
+      return formatGraphDot(analysis);
+  }
+}
+
+// --- JSON ----------------------------------------------------------------------------------
+
+/**
+ * `slipway graph --format json` (schema "slipway.graph/v1"). Ids are `kind/namespace/name`
+ * (unique per cluster); every list is sorted, so the document is stable across runs.
+ *
+ * - `nodes`: every Kustomization and HelmRelease, with its resolved `dependsOn` ids, its
+ *   `duration`, its ASAP `layer` and `start`/`finish` times (null when blocked), why it is
+ *   `blocked` (null if not) and whether it is on the critical path.
+ * - `edges`: `{dependent, dependsOn}` — `dependent` deploys after `dependsOn`.
+ * - `layers`: node ids per layer; a layer's nodes deploy in parallel once the previous ones
+ *   are ready. Blocked nodes are in no layer.
+ * - `criticalPath`: the chain, in deploy order, that sets `timing.fineGrained`.
+ * - `cycles`: each elementary cycle in dependsOn order, first id repeated at the end
+ *   (`[a, b, a]`: a depends on b, b on a); `cyclesTruncated` when not all are listed.
+ * - `missing`: dependsOn references to objects that do not exist (same kind, namespace
+ *   defaulted to the dependent's own).
+ * - `blocked`: nodes Flux never reconciles: in a cycle, with a missing dependency, or
+ *   depending on such a node (`upstream`, with the dependency it waits on in `via`).
+ * - `timing`: deploy time when each node starts as soon as its own dependencies are ready
+ *   (`fineGrained`) versus strict waves (`waves`: each layer waits for the slowest node of the
+ *   previous one; clusters in parallel), and `speedup` = waves / fineGrained. Units are those
+ *   of the durations (1 per node by default; seconds for Go-style durations).
+ */
+export interface GraphJson {
+  schema: "slipway.graph/v1";
+  clusters: string[];
+  nodes: Array<{
+    id: string;
+    kind: GraphNodeKind;
+    namespace: string;
+    name: string;
+    cluster: string;
+    dependsOn: string[];
+    duration: number;
+    layer: number | null;
+    start: number | null;
+    finish: number | null;
+    blocked: "cycle" | "missing" | "upstream" | null;
+    critical: boolean;
+  }>;
+  edges: Array<{ dependent: string; dependsOn: string }>;
+  layers: string[][];
+  criticalPath: string[];
+  cycles: string[][];
+  cyclesTruncated: boolean;
+  missing: Array<{
+    dependent: string;
+    cluster: string;
+    kind: GraphNodeKind;
+    namespace: string;
+    name: string;
+  }>;
+  blocked: Array<{ id: string; reason: "cycle" | "missing" | "upstream"; via?: string }>;
+  duplicates: string[];
+  timing: { fineGrained: number; waves: number; speedup: number };
+}
+
+export function toGraphJson(a: GraphAnalysis): GraphJson {
+  return {
+    schema: "slipway.graph/v1",
+    clusters: a.clusters,
+    nodes: a.nodes.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      namespace: n.namespace,
+      name: n.name,
+      cluster: n.cluster,
+      dependsOn: n.dependsOn,
+      duration: n.duration,
+      layer: n.layer,
+      start: n.start,
+      finish: n.finish,
+      blocked: n.blocked,
+      critical: n.critical,
+    })),
+    edges: a.edges.map((e) => ({ dependent: e.dependent, dependsOn: e.dependsOn })),
+    layers: a.layers,
+    criticalPath: a.criticalPath,
+    cycles: a.cycles,
+    cyclesTruncated: a.cyclesTruncated,
+    missing: a.missing.map((m) => ({ ...m })),
+    blocked: a.blocked.map((b) => (b.via === undefined ? { id: b.id, reason: b.reason } : { ...b })),
+    duplicates: a.duplicates,
+    timing: { ...a.timing, speedup: round(a.timing.speedup) },
+  };
+}
+
+// --- text ----------------------------------------------------------------------------------
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function missingId(m: MissingDependency): string {
+  return `${m.kind}/${m.namespace}/${m.name}`;
+}
+
+function blockedText(b: BlockedNode): string {
+  if (b.reason === "cycle") return "in a dependency cycle";
+  if (b.reason === "missing") return "depends on an object that does not exist";
+  return `waits on blocked ${b.via}`;
+}
+
+export function formatGraphText(a: GraphAnalysis): string {
+  const lines: string[] = [];
+  const multiCluster = a.clusters.length > 1;
+  const label = (id: string) => {
+    const node = a.nodes.find((n) => n.id === id);
+    return multiCluster && node ? `${id} [${node.cluster}]` : id;
+  };
+  const byId = new Map(a.nodes.map((n) => [n.id, n]));
+  lines.push(
+    `${plural(a.nodes.length, "node")}, ${plural(a.edges.length, "edge")}, ${plural(a.layers.length, "layer")}` +
+      (multiCluster ? `, ${plural(a.clusters.length, "cluster")}` : ""),
+  );
+  a.layers.forEach((layer, i) => {
+    lines.push("", `Layer ${i} (${layer.length} in parallel)`);
+    for (const id of layer) {
+      const node = byId.get(id)!;
+      const deps = node.dependsOn.length > 0 ? ` ← ${node.dependsOn.join(", ")}` : "";
+      lines.push(`  ${label(id)}  (${node.duration})${deps}`);
+    }
+  });
+  if (a.criticalPath.length > 0) {
+    lines.push("", `Critical path (${a.timing.fineGrained}): ${a.criticalPath.map(label).join(" → ")}`);
+  }
+  const { fineGrained, waves, speedup } = a.timing;
+  lines.push(
+    `Deploy time: ${fineGrained} with fine-grained dependsOn, ${waves} in strict waves (${round(speedup)}× faster)`,
+  );
+  if (a.cycles.length > 0) {
+    lines.push(
+      "",
+      `Cycles (${a.cycles.length}${a.cyclesTruncated ? "+, list truncated" : ""}; → means dependsOn):`,
+    );
+    for (const cycle of a.cycles) lines.push(`  ${cycle.map(label).join(" → ")}`);
+  }
+  if (a.missing.length > 0) {
+    lines.push("", `Missing dependencies (${a.missing.length}):`);
+    for (const m of a.missing)
+      lines.push(`  ${label(m.dependent)} depends on ${missingId(m)}, which does not exist`);
+  }
+  if (a.blocked.length > 0) {
+    lines.push("", `Never deployed (${a.blocked.length}):`);
+    for (const b of a.blocked) lines.push(`  ${label(b.id)}: ${blockedText(b)}`);
+  }
+  if (a.duplicates.length > 0) {
+    lines.push("", `Defined more than once (${a.duplicates.length}): ${a.duplicates.join(", ")}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+// --- Mermaid ---------------------------------------------------------------------------------
+
+/** Readable, collision-free Mermaid ids (`ks_flux_system_apps`), assigned in id order. */
+function diagramIds(nodes: readonly GraphNode[], missing: readonly MissingDependency[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  const taken = new Set<string>();
+  const assign = (key: string, base: string) => {
+    let candidate = base;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${base}_${n}`;
+    taken.add(candidate);
+    ids.set(key, candidate);
+  };
+  const multiCluster = new Set(nodes.map((n) => n.cluster)).size > 1;
+  const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  const prefix = (kind: GraphNodeKind) => (kind === "HelmRelease" ? "hr" : "ks");
+  for (const node of nodes) {
+    const cluster = multiCluster ? `${slug(node.cluster)}_` : "";
+    assign(node.id, `${prefix(node.kind)}_${cluster}${slug(node.namespace)}_${slug(node.name)}`);
+  }
+  for (const m of missingTargets(missing)) {
+    assign(missingKey(m), `missing_${prefix(m.kind)}_${slug(m.namespace)}_${slug(m.name)}`);
+  }
+  return ids;
+}
+
+function missingKey(m: MissingDependency): string {
+  return `missing\u0000${m.cluster}\u0000${missingId(m)}`;
+}
+
+/** One entry per missing object, however many nodes name it. */
+function missingTargets(missing: readonly MissingDependency[]): MissingDependency[] {
+  const seen = new Map<string, MissingDependency>();
+  for (const m of missing) if (!seen.has(missingKey(m))) seen.set(missingKey(m), m);
+  return [...seen.values()].sort((a, b) => compareIds(missingKey(a), missingKey(b)));
+}
+
+function mermaidText(s: string): string {
+  return s.replace(/"/g, "#quot;");
+}
+
+function mermaidNode(id: string, node: { kind: GraphNodeKind; namespace: string; name: string }): string {
+  const text = `"${mermaidText(node.name)}<br/><small>${mermaidText(node.namespace)}</small>"`;
+  // HelmReleases are rounded, Kustomizations square, as in the seeds' diagrams.
+  return node.kind === "HelmRelease" ? `${id}(${text})` : `${id}[${text}]`;
+}
+
+/**
+ * A `flowchart TD` like the seeds' dependency diagrams: one subgraph per layer ("Layer 0"
+ * deploys first), arrows from a dependency to what waits on it, the critical path in bold,
+ * blocked nodes and missing targets apart.
+ */
+export function formatGraphMermaid(a: GraphAnalysis): string {
+  const ids = diagramIds(a.nodes, a.missing);
+  const byId = new Map(a.nodes.map((n) => [n.id, n]));
+  const out = ["flowchart TD"];
+  a.layers.forEach((layer, i) => {
+    out.push(`    subgraph layer${i} ["Layer ${i}"]`);
+    for (const id of layer) out.push(`        ${mermaidNode(ids.get(id)!, byId.get(id)!)}`);
+    out.push("    end");
+  });
+  if (a.blocked.length > 0) {
+    out.push(`    subgraph never_deployed ["Never deployed: cycle or missing dependency"]`);
+    for (const b of a.blocked) out.push(`        ${mermaidNode(ids.get(b.id)!, byId.get(b.id)!)}`);
+    out.push("    end");
+  }
+  const missing = missingTargets(a.missing);
+  for (const m of missing) {
+    out.push(
+      `    ${ids.get(missingKey(m))!}["${mermaidText(`missing: ${m.kind} ${m.namespace}/${m.name}`)}"]`,
+    );
+  }
+  const onCritical = criticalEdges(a);
+  const linkStyles: string[] = [];
+  let link = 0;
+  for (const edge of deployOrderEdges(a.edges)) {
+    const arrow = onCritical.has(edgeKey(edge)) ? "==>" : "-->";
+    out.push(`    ${ids.get(edge.dependsOn)!} ${arrow} ${ids.get(edge.dependent)!}`);
+    link++;
+  }
+  for (const m of [...a.missing].sort(
+    (x, y) => compareIds(missingKey(x), missingKey(y)) || compareIds(x.dependent, y.dependent),
+  )) {
+    out.push(`    ${ids.get(missingKey(m))!} -.-> ${ids.get(m.dependent)!}`);
+    linkStyles.push(`    linkStyle ${link++} stroke:#d33,stroke-dasharray:4`);
+  }
+  out.push(...linkStyles);
+  out.push("    classDef critical stroke-width:3px");
+  out.push("    classDef blocked fill:#fdd,stroke:#d33");
+  out.push("    classDef missing fill:#fff,stroke:#d33,stroke-dasharray:4");
+  const critical = a.criticalPath.filter((id) => byId.get(id)!.blocked === null);
+  if (critical.length > 0) out.push(`    class ${critical.map((id) => ids.get(id)!).join(",")} critical`);
+  if (a.blocked.length > 0) out.push(`    class ${a.blocked.map((b) => ids.get(b.id)!).join(",")} blocked`);
+  if (missing.length > 0)
+    out.push(`    class ${missing.map((m) => ids.get(missingKey(m))!).join(",")} missing`);
+  return `${out.join("\n")}\n`;
+}
+
+function edgeKey(e: GraphEdge): string {
+  return `${e.dependent}\u0000${e.dependsOn}`;
+}
+
+function criticalEdges(a: GraphAnalysis): Set<string> {
+  const keys = new Set<string>();
+  for (let i = 1; i < a.criticalPath.length; i++) {
+    keys.add(edgeKey({ dependent: a.criticalPath[i]!, dependsOn: a.criticalPath[i - 1]! }));
+  }
+  return keys;
+}
+
+/** Diagrams read in deploy order: sorted by the dependency, then by what waits on it. */
+function deployOrderEdges(edges: readonly GraphEdge[]): GraphEdge[] {
+  return [...edges].sort(
+    (x, y) => compareIds(x.dependsOn, y.dependsOn) || compareIds(x.dependent, y.dependent),
+  );
+}
+
+// --- Graphviz dot ----------------------------------------------------------------------------
+
+function dotString(s: string): string {
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * A `digraph` with one `rank=same` group per layer (inside one `cluster_` subgraph per
+ * cluster when there are several), arrows from a dependency to its dependent, the critical
+ * path bold, cycle members and missing targets red.
+ */
+export function formatGraphDot(a: GraphAnalysis): string {
+  const out = ["digraph flux {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica"];'];
+  const byId = new Map(a.nodes.map((n) => [n.id, n]));
+  const nodeLine = (node: GraphNode, indent: string) => {
+    const attrs = [`label=${dotString(`${node.name}\n${node.namespace}`)}`];
+    if (node.kind === "HelmRelease") attrs.push('style="rounded"');
+    if (node.critical) attrs.push("penwidth=3");
+    if (node.blocked !== null) attrs.push('color="#d33"', 'fontcolor="#d33"');
+    return `${indent}${dotString(node.id)} [${attrs.join(", ")}];`;
+  };
+  const multiCluster = a.clusters.length > 1;
+  for (const [c, cluster] of a.clusters.entries()) {
+    const indent = multiCluster ? "    " : "  ";
+    if (multiCluster) out.push(`  subgraph cluster_${c} {`, `    label=${dotString(cluster)};`);
+    a.layers.forEach((layer, i) => {
+      const members = layer.filter((id) => byId.get(id)!.cluster === cluster);
+      if (members.length === 0) return;
+      out.push(`${indent}subgraph layer_${c}_${i} {`, `${indent}  rank=same;`);
+      for (const id of members) out.push(nodeLine(byId.get(id)!, `${indent}  `));
+      out.push(`${indent}}`);
+    });
+    for (const b of a.blocked) {
+      const node = byId.get(b.id)!;
+      if (node.cluster === cluster) out.push(nodeLine(node, indent));
+    }
+    if (multiCluster) out.push("  }");
+  }
+  for (const m of missingTargets(a.missing)) {
+    out.push(
+      `  ${dotString(missingKey(m).replace(/\u0000/g, ":"))} [label=${dotString(`missing\n${m.kind} ${m.namespace}/${m.name}`)}, style=dashed, color="#d33", fontcolor="#d33"];`,
+    );
+  }
+  const onCritical = criticalEdges(a);
+  const inCycle = new Set(
+    a.cycles.flatMap((c) => c.slice(1).map((id, i) => edgeKey({ dependent: c[i]!, dependsOn: id }))),
+  );
+  for (const edge of deployOrderEdges(a.edges)) {
+    const attrs: string[] = [];
+    if (onCritical.has(edgeKey(edge))) attrs.push("penwidth=3");
+    if (inCycle.has(edgeKey(edge))) attrs.push('color="#d33"');
+    out.push(
+      `  ${dotString(edge.dependsOn)} -> ${dotString(edge.dependent)}${attrs.length ? ` [${attrs.join(", ")}]` : ""};`,
+    );
+  }
+  for (const m of [...a.missing].sort(
+    (x, y) => compareIds(missingKey(x), missingKey(y)) || compareIds(x.dependent, y.dependent),
+  )) {
+    out.push(
+      `  ${dotString(missingKey(m).replace(/\u0000/g, ":"))} -> ${dotString(m.dependent)} [style=dashed, color="#d33"];`,
+    );
+  }
+  out.push("}");
+  return `${out.join("\n")}\n`;
+}
