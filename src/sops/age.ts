@@ -22,8 +22,13 @@ export async function wrapForRecipient(dataKey: Uint8Array, recipient: string): 
     throw new Error(`age recipient ${recipient.slice(0, 11)}…: SSH recipients are not supported`);
   }
   // `age1…` with a second `1` (after the HRP) and not one of the built-in types is an age plugin.
-  if (!/^age1(pq1|tag1|tagpq1)?[0-9a-z]+$/.test(recipient) || (/^age1[a-z]+1/.test(recipient) && !/^age1(pq|tag|tagpq)1/.test(recipient))) {
-    throw new Error(`"${recipient}" is not a supported age recipient (X25519 age1… or post-quantum age1pq1…)`);
+  if (
+    !/^age1(pq1|tag1|tagpq1)?[0-9a-z]+$/.test(recipient) ||
+    (/^age1[a-z]+1/.test(recipient) && !/^age1(pq|tag|tagpq)1/.test(recipient))
+  ) {
+    throw new Error(
+      `"${recipient}" is not a supported age recipient (X25519 age1… or post-quantum age1pq1…)`,
+    );
   }
   const e = new Encrypter();
   e.addRecipient(recipient);
@@ -34,7 +39,10 @@ export async function wrapForRecipient(dataKey: Uint8Array, recipient: string): 
  * Unwraps with any of the identities. Returns undefined when none of them is a recipient of
  * this entry (the normal case for a file with several recipients).
  */
-export async function unwrapWithIdentities(enc: string, identities: readonly string[]): Promise<Uint8Array | undefined> {
+export async function unwrapWithIdentities(
+  enc: string,
+  identities: readonly string[],
+): Promise<Uint8Array | undefined> {
   if (identities.length === 0) return undefined;
   let file: Uint8Array;
   try {

@@ -129,7 +129,9 @@ export function encryptTree(
     const enc = reused ?? encryptValue(leaf, key, aad, opts.iv);
     if (isComment) {
       if (selector.encryptedCommentClashes(enc)) {
-        throw new Error("an encrypted comment matches unencrypted_comment_regex; choose a regex that cannot match ENC[...]");
+        throw new Error(
+          "an encrypted comment matches unencrypted_comment_regex; choose a regex that cannot match ENC[...]",
+        );
       }
       return new Comment(enc);
     }

@@ -12,7 +12,9 @@ export function ageRecipientsOf(md: SopsMetadata): string[] {
 }
 
 export function otherKeysOf(md: SopsMetadata): Array<{ type: string; id: string }> {
-  return md.keyGroups.flatMap((g) => g.filter((k) => k.type !== "age").map((k) => ({ type: k.type, id: "id" in k ? k.id : "" })));
+  return md.keyGroups.flatMap((g) =>
+    g.filter((k) => k.type !== "age").map((k) => ({ type: k.type, id: "id" in k ? k.id : "" })),
+  );
 }
 
 async function unwrapGroup(group: KeyGroup, identities: readonly string[]): Promise<Uint8Array | undefined> {
@@ -77,7 +79,8 @@ export async function recoverDataKey(
 }
 
 function checkKey(key: Uint8Array, length: number, file: string | undefined): Uint8Array {
-  if (key.length !== length) throw new SlipwayError(`recovered data key has ${key.length} bytes, expected ${length}`, { file });
+  if (key.length !== length)
+    throw new SlipwayError(`recovered data key has ${key.length} bytes, expected ${length}`, { file });
   return key;
 }
 
@@ -99,7 +102,8 @@ export async function wrapKeyGroups(
   existing: SopsMetadata | undefined,
   reuseExisting: boolean,
 ): Promise<{ keyGroups: KeyGroup[]; shamirThreshold?: number }> {
-  if (planned.length === 0 || planned.every((g) => g.length === 0)) throw new Error("no recipients to encrypt for");
+  if (planned.length === 0 || planned.every((g) => g.length === 0))
+    throw new Error("no recipients to encrypt for");
   let shares: Uint8Array[];
   let shamirThreshold: number | undefined;
   if (planned.length === 1) shares = [dataKey];
@@ -110,7 +114,10 @@ export async function wrapKeyGroups(
   const keyGroups: KeyGroup[] = [];
   for (let g = 0; g < planned.length; g++) {
     // Entries can only be kept when they wrap the whole data key (one group, same key).
-    const old = reuseExisting && planned.length === 1 && existing?.keyGroups.length === 1 ? existing.keyGroups[0] : undefined;
+    const old =
+      reuseExisting && planned.length === 1 && existing?.keyGroups.length === 1
+        ? existing.keyGroups[0]
+        : undefined;
     const group: KeyGroup = [];
     for (const p of planned[g]!) {
       const prior = old?.find((k) => k.type === p.type && (k.type === "age" ? k.recipient : k.id) === p.id);

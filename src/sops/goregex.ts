@@ -17,7 +17,10 @@ export function goRegex(pattern: string): RegExp {
   if (/\(\?[imsU-]+[:)]/.test(src)) {
     throw new Error(`regex ${JSON.stringify(pattern)}: inline flags are only supported at the start`);
   }
-  src = src.replace(/\(\?P</g, "(?<").replace(/\\z/g, "$(?![\\s\\S])").replace(/\\A/g, "^(?<![\\s\\S])");
+  src = src
+    .replace(/\(\?P</g, "(?<")
+    .replace(/\\z/g, "$(?![\\s\\S])")
+    .replace(/\\A/g, "^(?<![\\s\\S])");
   try {
     return new RegExp(src, flags);
   } catch (err) {

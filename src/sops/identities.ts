@@ -28,7 +28,10 @@ export interface IdentityEnvironment {
 const IDENTITY = /^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/;
 
 /** Identities in a key file or in `SOPS_AGE_KEY`; blank and `#` lines are skipped. */
-export function parseAgeIdentities(text: string, origin: string): { identities: string[]; problems: string[] } {
+export function parseAgeIdentities(
+  text: string,
+  origin: string,
+): { identities: string[]; problems: string[] } {
   const identities: string[] = [];
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((rawLine, n) => {
@@ -36,7 +39,8 @@ export function parseAgeIdentities(text: string, origin: string): { identities: 
     if (line === "" || line.startsWith("#")) return;
     for (const word of line.split(/\s+/)) {
       if (IDENTITY.test(word)) identities.push(word);
-      else if (word.startsWith("AGE-PLUGIN-")) problems.push(`${origin}: line ${n + 1}: age plugin identities are not supported`);
+      else if (word.startsWith("AGE-PLUGIN-"))
+        problems.push(`${origin}: line ${n + 1}: age plugin identities are not supported`);
       else problems.push(`${origin}: line ${n + 1} is not an age identity`);
     }
   });
@@ -51,7 +55,8 @@ export function defaultAgeKeyFile(envIn: IdentityEnvironment = {}): string {
   let configDir = env.XDG_CONFIG_HOME;
   if (!configDir) {
     if (platform === "darwin") configDir = path.join(home, "Library", "Application Support");
-    else if (platform === "win32") configDir = env.AppData ?? env.APPDATA ?? path.join(home, "AppData", "Roaming");
+    else if (platform === "win32")
+      configDir = env.AppData ?? env.APPDATA ?? path.join(home, "AppData", "Roaming");
     else configDir = path.join(home, ".config");
   }
   return path.join(configDir, "sops", "age", "keys.txt");
@@ -73,7 +78,9 @@ export function findAgeIdentities(envIn: IdentityEnvironment = {}): AgeIdentitie
     try {
       add(readFile(env.SOPS_AGE_KEY_FILE), env.SOPS_AGE_KEY_FILE);
     } catch (err) {
-      result.problems.push(`SOPS_AGE_KEY_FILE ${env.SOPS_AGE_KEY_FILE}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`);
+      result.problems.push(
+        `SOPS_AGE_KEY_FILE ${env.SOPS_AGE_KEY_FILE}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`,
+      );
     }
   }
   const defaultFile = defaultAgeKeyFile(envIn);

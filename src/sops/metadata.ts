@@ -1,4 +1,4 @@
-import { type SelectionRules, SELECTION_RULE_NAMES } from "./rules.js";
+import { SELECTION_RULE_NAMES, type SelectionRules } from "./rules.js";
 import { Branch, Comment, Sequence, SopsTime, type TreeValue } from "./tree.js";
 
 /**
@@ -46,7 +46,8 @@ export function toRaw(v: TreeValue): RawValue {
     for (const it of v.items) if (!(it instanceof Comment)) o[it.key] = toRaw(it.value);
     return o;
   }
-  if (v instanceof Sequence) return v.items.filter((x) => !(x instanceof Comment)).map((x) => toRaw(x as TreeValue));
+  if (v instanceof Sequence)
+    return v.items.filter((x) => !(x instanceof Comment)).map((x) => toRaw(x as TreeValue));
   if (v === null) return null;
   if (typeof v === "bigint") return Number(v);
   if (v instanceof SopsTime) return v.text;
@@ -107,7 +108,8 @@ export class MetadataError extends Error {}
 
 /** Parses the un-flattened `sops` object. */
 export function parseMetadata(raw: RawValue): SopsMetadata {
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new MetadataError("sops metadata is not a mapping");
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    throw new MetadataError("sops metadata is not a mapping");
   const top = parseGroup(raw);
   let keyGroups: KeyGroup[];
   if (top.length > 0) keyGroups = [top];
@@ -136,7 +138,8 @@ export function parseMetadata(raw: RawValue): SopsMetadata {
     macOnlyEncrypted: raw.mac_only_encrypted === true || raw.mac_only_encrypted === "true",
     version: asString(raw.version) ?? "",
   };
-  if (threshold !== undefined && threshold !== null && Number(threshold) > 0) md.shamirThreshold = Number(threshold);
+  if (threshold !== undefined && threshold !== null && Number(threshold) > 0)
+    md.shamirThreshold = Number(threshold);
   return md;
 }
 
@@ -179,7 +182,10 @@ export function metadataTree(md: SopsMetadata): Branch {
   const entries: Array<[string, TreeValue]> = [];
   if (md.keyGroups.length === 1) entries.push(...groupEntries(md.keyGroups[0]!, []));
   else if (md.keyGroups.length > 1) {
-    entries.push(["key_groups", new Sequence(md.keyGroups.map((g) => sortedBranch(groupEntries(g, ["age", "hc_vault"]))))]);
+    entries.push([
+      "key_groups",
+      new Sequence(md.keyGroups.map((g) => sortedBranch(groupEntries(g, ["age", "hc_vault"])))),
+    ]);
     if (md.shamirThreshold) entries.push(["shamir_threshold", BigInt(md.shamirThreshold)]);
   }
   entries.push(["lastmodified", md.lastmodified], ["mac", md.mac]);

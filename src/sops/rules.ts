@@ -41,7 +41,8 @@ export class LeafSelector {
     checkSingleRule(rules);
     if (rules.unencrypted_regex) this.unencryptedRegex = goRegex(rules.unencrypted_regex);
     if (rules.encrypted_regex) this.encryptedRegex = goRegex(rules.encrypted_regex);
-    if (rules.unencrypted_comment_regex) this.unencryptedCommentRegex = goRegex(rules.unencrypted_comment_regex);
+    if (rules.unencrypted_comment_regex)
+      this.unencryptedCommentRegex = goRegex(rules.unencrypted_comment_regex);
     if (rules.encrypted_comment_regex) this.encryptedCommentRegex = goRegex(rules.encrypted_comment_regex);
   }
 

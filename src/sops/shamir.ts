@@ -30,7 +30,12 @@ function div(a: number, b: number): number {
   return EXP[(LOG[a]! - LOG[b]! + 255) % 255]!;
 }
 
-export function shamirSplit(secret: Uint8Array, parts: number, threshold: number, random = randomBytes): Uint8Array[] {
+export function shamirSplit(
+  secret: Uint8Array,
+  parts: number,
+  threshold: number,
+  random = randomBytes,
+): Uint8Array[] {
   if (parts < threshold) throw new Error("parts cannot be less than the threshold");
   if (parts > 255) throw new Error("parts cannot exceed 255");
   if (threshold < 2) throw new Error("threshold must be at least 2");

@@ -2,8 +2,15 @@ import { SlipwayError } from "../errors.js";
 import { DotenvLoadError, emitDotenv, loadDotenv } from "./formats/dotenv.js";
 import { emitJson, JsonLoadError, loadJson } from "./formats/json.js";
 import { emitYaml, loadYaml, YamlLoadError } from "./formats/yaml.js";
-import { MetadataError, metadataTree, parseMetadata, type SopsMetadata, toRaw, unflattenMetadata } from "./metadata.js";
-import { flattenMetadata } from "./metadata.js";
+import {
+  flattenMetadata,
+  MetadataError,
+  metadataTree,
+  parseMetadata,
+  type SopsMetadata,
+  toRaw,
+  unflattenMetadata,
+} from "./metadata.js";
 import { Branch, ByteString, Comment, type TreeBranches, type TreeValue } from "./tree.js";
 
 /**
@@ -66,7 +73,8 @@ export function loadPlain(input: Buffer | string, format: SopsFormat, file?: str
 export function hasSopsMetadata(branches: TreeBranches, format: SopsFormat): boolean {
   const first = branches[0];
   if (!first) return false;
-  if (format === "dotenv") return first.items.some((it) => !(it instanceof Comment) && it.key.startsWith("sops_"));
+  if (format === "dotenv")
+    return first.items.some((it) => !(it instanceof Comment) && it.key.startsWith("sops_"));
   return first.has("sops");
 }
 
@@ -77,30 +85,39 @@ export interface LoadedEncrypted {
 
 export function loadEncrypted(input: Buffer | string, format: SopsFormat, file?: string): LoadedEncrypted {
   try {
-    const branches = format === "binary" || format === "json" ? loadJson(toText(input)) : loadPlain(input, format, file);
+    const branches =
+      format === "binary" || format === "json" ? loadJson(toText(input)) : loadPlain(input, format, file);
     const first = branches[0];
     if (!first) throw new SlipwayError("file is empty; not a sops file", { file });
     let raw: ReturnType<typeof toRaw>;
     if (format === "dotenv") {
       const entries: Array<[string, string]> = [];
       for (const it of first.items) {
-        if (!(it instanceof Comment) && it.key.startsWith("sops_")) entries.push([it.key.slice(5), String(it.value)]);
+        if (!(it instanceof Comment) && it.key.startsWith("sops_"))
+          entries.push([it.key.slice(5), String(it.value)]);
       }
-      if (entries.length === 0) throw new SlipwayError("no sops metadata (sops_* keys); not a sops file", { file });
+      if (entries.length === 0)
+        throw new SlipwayError("no sops metadata (sops_* keys); not a sops file", { file });
       raw = unflattenMetadata(entries);
-      branches[0] = new Branch(first.items.filter((it) => it instanceof Comment || !it.key.startsWith("sops_")));
+      branches[0] = new Branch(
+        first.items.filter((it) => it instanceof Comment || !it.key.startsWith("sops_")),
+      );
     } else {
       const md = first.get("sops");
-      if (!(md instanceof Branch)) throw new SlipwayError("no sops metadata (top-level `sops` key); not a sops file", { file });
+      if (!(md instanceof Branch))
+        throw new SlipwayError("no sops metadata (top-level `sops` key); not a sops file", { file });
       raw = toRaw(md);
       for (let i = 0; i < branches.length; i++) {
-        branches[i] = new Branch(branches[i]!.items.filter((it) => it instanceof Comment || it.key !== "sops"));
+        branches[i] = new Branch(
+          branches[i]!.items.filter((it) => it instanceof Comment || it.key !== "sops"),
+        );
       }
     }
     const metadata = parseMetadata(raw);
     if (format === "binary") {
       const data = branches[0]!.get("data");
-      if (typeof data !== "string") throw new SlipwayError("binary sops file has no string `data` field", { file });
+      if (typeof data !== "string")
+        throw new SlipwayError("binary sops file has no string `data` field", { file });
     }
     return { branches, metadata };
   } catch (err) {
@@ -139,7 +156,10 @@ export function emitEncrypted(
     case "json":
       return Buffer.from(emitJson(withMeta(branches[0] ?? new Branch()), opts.jsonIndent ?? "tab"), "utf8");
     case "binary":
-      return Buffer.from(emitJson(withMeta(branches[0] ?? new Branch()), opts.jsonBinaryIndent ?? "tab"), "utf8");
+      return Buffer.from(
+        emitJson(withMeta(branches[0] ?? new Branch()), opts.jsonBinaryIndent ?? "tab"),
+        "utf8",
+      );
     case "dotenv": {
       const flat = flattenMetadata(md).map(([key, value]) => ({ key, value }));
       const b = branches[0] ?? new Branch();

@@ -55,7 +55,8 @@ export function parseValueBytes(bytes: Buffer, type: string): Scalar | Comment {
     case "int": {
       if (!/^[+-]?\d+$/.test(text)) throw new Error("value of type int does not parse as an integer");
       const n = BigInt(text);
-      if (n > 9223372036854775807n || n < -9223372036854775808n) throw new Error("int value out of int64 range");
+      if (n > 9223372036854775807n || n < -9223372036854775808n)
+        throw new Error("int value out of int64 range");
       return n;
     }
     case "float": {

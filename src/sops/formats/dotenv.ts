@@ -1,5 +1,5 @@
-import { formatGoFloat } from "../values.js";
 import { Branch, ByteString, Comment, SopsTime, type TreeBranches, type TreeValue } from "../tree.js";
+import { formatGoFloat } from "../values.js";
 
 /**
  * dotenv store, exactly as sops reads it: split on `\n`, skip empty lines, `#` lines are

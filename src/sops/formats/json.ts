@@ -1,4 +1,12 @@
-import { Branch, ByteString, Comment, Sequence, SopsTime, type TreeBranches, type TreeValue } from "../tree.js";
+import {
+  Branch,
+  ByteString,
+  Comment,
+  Sequence,
+  SopsTime,
+  type TreeBranches,
+  type TreeValue,
+} from "../tree.js";
 
 /**
  * JSON store. Parsed token by token: `JSON.parse` would reorder integer-like keys (the MAC
@@ -163,7 +171,10 @@ export function emitJson(v: TreeValue, indent: number | "tab" = "tab"): string {
     const pad = unit.repeat(depth + 1);
     const close = unit.repeat(depth);
     if (x instanceof Branch) {
-      const items = x.items.filter((it) => !(it instanceof Comment)) as Array<{ key: string; value: TreeValue }>;
+      const items = x.items.filter((it) => !(it instanceof Comment)) as Array<{
+        key: string;
+        value: TreeValue;
+      }>;
       if (items.length === 0) return out.push("{}");
       out.push("{\n");
       items.forEach((it, n) => {

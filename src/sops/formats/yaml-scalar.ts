@@ -70,7 +70,10 @@ function parseGoInt(s: string): bigint | undefined {
   let v: bigint;
   if (/^0[oO]/.test(body)) v = BigInt(`0o${body.slice(2)}`);
   else if (/^0[0-7]+$/.test(body)) v = BigInt(`0o${body.slice(1)}`);
-  else v = BigInt(body.toLowerCase().startsWith("0x") || body.toLowerCase().startsWith("0b") ? body.toLowerCase() : body);
+  else
+    v = BigInt(
+      body.toLowerCase().startsWith("0x") || body.toLowerCase().startsWith("0b") ? body.toLowerCase() : body,
+    );
   return m[1] === "-" ? -v : v;
 }
 
@@ -91,7 +94,8 @@ export function parseYamlTimestamp(s: string): string | undefined {
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]!) return undefined;
   const year = Number(y);
-  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return undefined;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))
+    return undefined;
   const pad = (n: string | undefined) => String(Number(n ?? 0)).padStart(2, "0");
   const date = `${y}-${pad(mo)}-${pad(d)}`;
   if (hh === undefined) return `${date}T00:00:00Z`;
@@ -152,7 +156,10 @@ export function doubleQuoted(s: string): string {
     else {
       const cp = ch.codePointAt(0)!;
       if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0xfeff) {
-        out += cp <= 0xff ? `\\x${cp.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+        out +=
+          cp <= 0xff
+            ? `\\x${cp.toString(16).toUpperCase().padStart(2, "0")}`
+            : `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
       } else out += ch;
     }
   }

@@ -9,7 +9,16 @@ import {
   parseAllDocuments,
   type Scalar as YamlScalar,
 } from "yaml";
-import { Branch, ByteString, Comment, type Scalar, Sequence, SopsTime, type TreeBranches, type TreeValue } from "../tree.js";
+import {
+  Branch,
+  ByteString,
+  Comment,
+  type Scalar,
+  Sequence,
+  SopsTime,
+  type TreeBranches,
+  type TreeValue,
+} from "../tree.js";
 import { formatGoFloat } from "../values.js";
 import { doubleQuoted, quoteSingleLine, resolvePlain } from "./yaml-scalar.js";
 
@@ -49,7 +58,12 @@ function lineOf(doc: Document, node: Node | null | undefined, src: string): numb
 }
 
 export function loadYaml(text: string): TreeBranches {
-  const docs = parseAllDocuments(text, { schema: "failsafe", merge: false, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, {
+    schema: "failsafe",
+    merge: false,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
   const out: TreeBranches = [];
   const list = Array.isArray(docs) ? docs : [];
   if (!Array.isArray(docs)) return out; // an empty stream
@@ -85,7 +99,8 @@ export function loadYaml(text: string): TreeBranches {
         s.items.push(...commentsOf(node.commentBefore));
         for (const item of node.items) {
           const n = item as Node | null;
-          if (isScalar(n) || isAlias(n)) s.items.push(...commentsOf(n.commentBefore), ...commentsOf(n.comment));
+          if (isScalar(n) || isAlias(n))
+            s.items.push(...commentsOf(n.commentBefore), ...commentsOf(n.comment));
           s.items.push(convert(item, depth + 1));
         }
         s.items.push(...commentsOf(node.comment));
@@ -97,7 +112,11 @@ export function loadYaml(text: string): TreeBranches {
     let branch: Branch;
     if (top === null) branch = new Branch();
     else if (top instanceof Branch) branch = top;
-    else throw new YamlLoadError("the top level of a YAML document must be a mapping", lineOf(doc, doc.contents, text));
+    else
+      throw new YamlLoadError(
+        "the top level of a YAML document must be a mapping",
+        lineOf(doc, doc.contents, text),
+      );
     if (doc.commentBefore) branch.items.unshift(...commentsOf(doc.commentBefore));
     if (doc.comment) branch.items.push(...commentsOf(doc.comment));
     out.push(branch);
@@ -156,18 +175,36 @@ export function emitYaml(branches: TreeBranches, step = 4): string {
  * `firstPrefix`: when the block starts on a sequence dash line (`- key: v`), the text that
  * precedes its first line; later lines are indented to `indent`.
  */
-function emitBranch(b: Branch, indent: number, step: number, lines: string[], firstPrefix: string | undefined): void {
+function emitBranch(
+  b: Branch,
+  indent: number,
+  step: number,
+  lines: string[],
+  firstPrefix: string | undefined,
+): void {
   const put = lineWriter(indent, lines, firstPrefix);
-  if (b.items.length === 0) return put("{}");
+  if (b.items.length === 0) {
+    put("{}");
+    return;
+  }
   for (const item of b.items) {
     if (item instanceof Comment) put(`#${item.text}`);
     else emitValue(`${emitKey(item.key)}:`, item.value, indent, step, lines, put);
   }
 }
 
-function emitSequence(seq: Sequence, indent: number, step: number, lines: string[], firstPrefix: string | undefined): void {
+function emitSequence(
+  seq: Sequence,
+  indent: number,
+  step: number,
+  lines: string[],
+  firstPrefix: string | undefined,
+): void {
   const put = lineWriter(indent, lines, firstPrefix);
-  if (seq.items.length === 0) return put("[]");
+  if (seq.items.length === 0) {
+    put("[]");
+    return;
+  }
   const pad = " ".repeat(indent);
   for (const item of seq.items) {
     if (item instanceof Comment) put(`#${item.text}`);
@@ -222,14 +259,20 @@ function emitValue(
   scalarIndent?: number,
 ): void {
   if (value instanceof Branch) {
-    if (value.items.length === 0) return put(`${head} {}`);
-    put(head);
-    return emitBranch(value, nextIndent(indent, step), step, lines, undefined);
+    if (value.items.length === 0) put(`${head} {}`);
+    else {
+      put(head);
+      emitBranch(value, nextIndent(indent, step), step, lines, undefined);
+    }
+    return;
   }
   if (value instanceof Sequence) {
-    if (value.items.length === 0) return put(`${head} []`);
-    put(head);
-    return emitSequence(value, nextIndent(indent, step), step, lines, undefined);
+    if (value.items.length === 0) put(`${head} []`);
+    else {
+      put(head);
+      emitSequence(value, nextIndent(indent, step), step, lines, undefined);
+    }
+    return;
   }
   const block = blockScalar(value, scalarIndent ?? nextIndent(indent, step), step);
   if (block) {
