@@ -208,14 +208,17 @@ function scheduleNodes(
   return slots;
 }
 
-/** From the node that finishes last back through the dependency that finished last (ties: smallest id). */
+/** From the node that finishes last (the deepest on ties) back through the dependency that finished last (ties: smallest id). */
 function criticalPath(
   slots: ReadonlyMap<string, Slot>,
   deps: ReadonlyMap<string, readonly string[]>,
 ): string[] {
   let end: string | undefined;
   for (const [id, slot] of [...slots].sort(([a], [b]) => compareIds(a, b))) {
-    if (end === undefined || slot.finish > slots.get(end)!.finish) end = id;
+    const best = end === undefined ? undefined : slots.get(end)!;
+    // Ties (zero durations) go to the deeper node, so the path shows the whole chain.
+    if (!best || slot.finish > best.finish || (slot.finish === best.finish && slot.layer > best.layer))
+      end = id;
   }
   const path: string[] = [];
   for (let at = end; at !== undefined; ) {

@@ -144,7 +144,7 @@ export function formatGraphText(a: GraphAnalysis): string {
       (multiCluster ? `, ${plural(a.clusters.length, "cluster")}` : ""),
   );
   a.layers.forEach((layer, i) => {
-    lines.push("", `Layer ${i} (${layer.length} in parallel)`);
+    lines.push("", `Layer ${i} (${layer.length === 1 ? "1 node" : `${layer.length} nodes in parallel`})`);
     for (const id of layer) {
       const node = byId.get(id)!;
       const deps = node.dependsOn.length > 0 ? ` ← ${node.dependsOn.join(", ")}` : "";
@@ -152,7 +152,10 @@ export function formatGraphText(a: GraphAnalysis): string {
     }
   });
   if (a.criticalPath.length > 0) {
-    lines.push("", `Critical path (${a.timing.fineGrained}): ${a.criticalPath.map(label).join(" → ")}`);
+    lines.push(
+      "",
+      `Critical path, ${a.timing.fineGrained} in total: ${a.criticalPath.map(label).join(" → ")}`,
+    );
   }
   const { fineGrained, waves, speedup } = a.timing;
   lines.push(
@@ -254,9 +257,11 @@ export function formatGraphMermaid(a: GraphAnalysis): string {
   const onCritical = criticalEdges(a);
   const linkStyles: string[] = [];
   let link = 0;
+  const inCycle = cycleEdges(a);
   for (const edge of deployOrderEdges(a.edges)) {
     const arrow = onCritical.has(edgeKey(edge)) ? "==>" : "-->";
     out.push(`    ${ids.get(edge.dependsOn)!} ${arrow} ${ids.get(edge.dependent)!}`);
+    if (inCycle.has(edgeKey(edge))) linkStyles.push(`    linkStyle ${link} stroke:#d33`);
     link++;
   }
   for (const m of [...a.missing].sort(
@@ -289,6 +294,12 @@ function criticalEdges(a: GraphAnalysis): Set<string> {
   return keys;
 }
 
+function cycleEdges(a: GraphAnalysis): Set<string> {
+  return new Set(
+    a.cycles.flatMap((c) => c.slice(1).map((id, i) => edgeKey({ dependent: c[i]!, dependsOn: id }))),
+  );
+}
+
 /** Diagrams read in deploy order: sorted by the dependency, then by what waits on it. */
 function deployOrderEdges(edges: readonly GraphEdge[]): GraphEdge[] {
   return [...edges].sort(
@@ -299,7 +310,7 @@ function deployOrderEdges(edges: readonly GraphEdge[]): GraphEdge[] {
 // --- Graphviz dot ----------------------------------------------------------------------------
 
 function dotString(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }
 
 /**
