@@ -83,13 +83,15 @@ class Parser {
     let text = "";
     const { src } = this;
     while (this.i < src.length && !this.opensExpression()) {
-      const ch = src[this.i]!;
-      if (ch === "$" && src[this.i + 1] === "$") {
+      // Most text has no `$`: copy up to the next one in one slice.
+      const dollar = src.indexOf("$", this.i + 1);
+      const end = dollar < 0 ? src.length : dollar;
+      if (src[this.i] === "$" && src[this.i + 1] === "$") {
         text += "$";
         this.i += 2;
       } else {
-        text += ch;
-        this.i += 1;
+        text += src.slice(this.i, end);
+        this.i = end;
       }
     }
     return text;

@@ -16,3 +16,4 @@ export {
 } from "./format.js";
 export type * from "./model.js";
 export { compareIds } from "./model.js";
+export { graphNodeOf } from "./nodes.js";
