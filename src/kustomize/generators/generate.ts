@@ -15,6 +15,7 @@ import type { KvPair } from "./kv-pair.js";
 import { setOwn } from "./own.js";
 import type { LoadRestrictor } from "./restrictor.js";
 import { loadKvPairs, type SourceContext } from "./sources.js";
+import { plainScalarIsNotString } from "./yaml-key.js";
 
 /**
  * A generated ConfigMap/Secret before it meets the resources already accumulated.
@@ -49,11 +50,12 @@ export function generateConfigMap(
     const bytes = pairs[key] as Buffer;
     const text = decodeUtf8(bytes);
     // Created on first use, so whichever of data/binaryData the first sorted key needs comes first.
+    if (text !== undefined) rejectUnrenderableText(args.name, key, text, ctx.kustomizationFile);
     const field = text === undefined ? "binaryData" : "data";
     const target = (object[field] ??= {}) as YamlMap;
     setOwn(target, key, text ?? wrappedBase64(bytes));
   }
-  return finish(object, args, options);
+  return finish(object, args, options, ctx);
 }
 
 /** One `secretGenerator` entry: every value base64 in `data` (present even when empty). */
@@ -73,7 +75,7 @@ export function generateSecret(
   const data: YamlMap = {};
   for (const key of sortedGoKeys(pairs)) setOwn(data, key, wrappedBase64(pairs[key] as Buffer));
   object.data = data;
-  return finish(object, args, options);
+  return finish(object, args, options, ctx);
 }
 
 function sourceContext(
@@ -97,6 +99,7 @@ function baseObject(kind: string, args: GeneratorArgs, ctx: SourceContext): Yaml
 function uniquePairs(name: string, pairs: KvPair[], ctx: SourceContext): Record<string, Buffer> {
   const byKey: Record<string, Buffer> = Object.create(null);
   for (const { key, value } of pairs) {
+    rejectNonStringKey(key, `data key of ${name}`, ctx);
     if (Object.hasOwn(byKey, key)) {
       throw new SlipwayError(`configmap ${name} illegally repeats the key \`${key}\``, {
         file: ctx.kustomizationFile,
@@ -107,11 +110,40 @@ function uniquePairs(name: string, pairs: KvPair[], ctx: SourceContext): Record<
   return byKey;
 }
 
+/**
+ * kyaml writes multi-line ConfigMap values as literal block scalars; one that starts with a
+ * tab cannot be read back ("found a tab character where an indentation space is expected"),
+ * so kustomize fails on it, on creation and on every merge.
+ */
+export function rejectUnrenderableText(name: string, key: string, text: string, file?: string): void {
+  if (!text.startsWith("\t") || !text.includes("\n")) return;
+  throw new SlipwayError(
+    `ConfigMap ${name}: the value of "${key}" starts with a tab and spans several lines, which kustomize cannot render (yaml: found a tab character where an indentation space is expected)`,
+    { file },
+  );
+}
+
+/**
+ * kustomize v5.5.0 writes generated keys unquoted and fails when YAML reads one back as a
+ * number, bool, null or time (see plainScalarIsNotString); Slipway fails on the same inputs.
+ */
+function rejectNonStringKey(key: string, what: string, ctx: SourceContext): void {
+  if (!plainScalarIsNotString(key)) return;
+  throw new SlipwayError(
+    `${what} "${key}" is not a string in YAML (kustomize fails with "json: unsupported type: map[interface {}]interface {}"); rename the key`,
+    { file: ctx.kustomizationFile },
+  );
+}
+
 function finish(
   object: YamlMap,
   args: GeneratorArgs,
   options: GeneratorOptions | undefined,
+  ctx: SourceContext,
 ): GeneratedObject {
+  for (const k of Object.keys(options?.labels ?? {})) rejectNonStringKey(k, `label of ${args.name}`, ctx);
+  for (const k of Object.keys(options?.annotations ?? {}))
+    rejectNonStringKey(k, `annotation of ${args.name}`, ctx);
   const metadata = object.metadata as YamlMap;
   if (options?.labels && Object.keys(options.labels).length > 0) {
     metadata.labels = sortedCopy(options.labels);

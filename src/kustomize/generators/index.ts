@@ -14,3 +14,4 @@ export type { KvPair } from "./kv-pair.js";
 export { mergedNeedsHash, mergeGenerated } from "./merge.js";
 export { type LoadRestrictor, noLoadRestrictor, rootOnlyLoadRestrictor } from "./restrictor.js";
 export { loadKvPairs, parseFileSource, parseLiteralSource, stripMatchingQuotes } from "./sources.js";
+export { plainScalarIsNotString } from "./yaml-key.js";

@@ -1,5 +1,5 @@
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
-import type { GeneratedObject } from "./generate.js";
+import { type GeneratedObject, rejectUnrenderableText } from "./generate.js";
 import { sortedGoKeys } from "./go-order.js";
 import { setOwn } from "./own.js";
 
@@ -43,6 +43,7 @@ export function mergeGenerated(existing: YamlMap, incoming: GeneratedObject): Ya
     const data = { ...stringMap(existing.data), ...stringMap(result.data) };
     const binaryData = { ...stringMap(existing.binaryData), ...stringMap(result.binaryData) };
     // kustomize clears and re-adds both fields, so they move to the end, data first.
+    for (const [k, v] of Object.entries(data)) rejectUnrenderableText(String(meta.name), k, v);
     setStringMap(result, "data", data);
     setStringMap(result, "binaryData", binaryData);
   }

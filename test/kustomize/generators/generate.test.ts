@@ -348,3 +348,13 @@ describe("wrappedBase64", () => {
     expect(wrappedBase64(Buffer.alloc(105))).toBe(`${"A".repeat(70)}\n${"A".repeat(70)}\n`);
   });
 });
+
+describe("values kustomize cannot render", () => {
+  it("rejects a multi-line ConfigMap value that starts with a tab, and keys YAML reads as non-strings", () => {
+    expect(cmError({ name: "c", literals: ["a=\tx\ny"] }).message).toContain("starts with a tab");
+    expect(cm({ name: "c", literals: ["a=\n\tx", "b=\tx"] }).object.data).toEqual({ a: "\n\tx", b: "\tx" });
+    expect(secret({ name: "s", literals: ["a=\tx\ny"] }).object.data).toEqual({ a: "CXgKeQ==" });
+    expect(cmError({ name: "c", literals: ["4=x"] }).message).toContain('data key of c "4" is not a string');
+    expect(cmError({ name: "c", options: { labels: { true: "x" } } }).message).toContain('label of c "true"');
+  });
+});
