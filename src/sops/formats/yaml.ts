@@ -302,8 +302,8 @@ function goYamlFloat(f: number): string {
   if (Object.is(f, -0)) return "-0";
   const [mant, e] = f.toExponential().split("e") as [string, string];
   const x = Number(e);
-  // %g with the shortest precision switches to an exponent below 1e-4 and from 1e21 on.
-  if (x < -4 || x >= 21) return `${mant}e${x < 0 ? "-" : "+"}${String(Math.abs(x)).padStart(2, "0")}`;
+  // Go's %g with the shortest precision uses an exponent when exp < -4 || exp >= 6.
+  if (x < -4 || x >= 6) return `${mant}e${x < 0 ? "-" : "+"}${String(Math.abs(x)).padStart(2, "0")}`;
   return formatGoFloat(f);
 }
 
