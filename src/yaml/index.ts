@@ -1,0 +1,13 @@
+/** The YAML layer of the kustomize engine: read like kustomize, print like kubectl. */
+export { emitYaml, emitYamlStream, v2ReadsAsNonString } from "./emit.js";
+export { compareKeys, goYamlKeyLess, sortKeys } from "./keysort.js";
+export { toJsonCompatible } from "./normalize.js";
+export { formatGoFloatG, formatNumber } from "./numbers.js";
+export {
+  type ParsedDocument,
+  type PositionedDocument,
+  parseYaml,
+  parseYamlDocuments,
+  parseYamlDocumentsWithPositions,
+  type YamlPath,
+} from "./parse.js";

@@ -1,0 +1,382 @@
+/**
+ * Reading YAML the way kustomize v5.5.0 reads a resource file. The `yaml` package does the
+ * parsing (failsafe schema: every scalar is text); this module then gives each scalar the
+ * value kustomize would end up printing: go-yaml v3 resolution, the JSON round trip
+ * (timestamps become RFC 3339 strings), merge keys, alias expansion with go-yaml's
+ * alias-bomb guard, and the same failures (duplicate keys, non-string keys, .inf/.nan).
+ */
+
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseAllDocuments,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
+import { SlipwayError } from "../errors.js";
+import type { YamlMap, YamlValue } from "../kustomize/types.js";
+import { goFloatName } from "./numbers.js";
+import { type Resolved, ResolveError, resolvePlain, resolveTagged } from "./resolve.js";
+
+export interface ParsedDocument {
+  value: YamlValue;
+  /** 1-based line where the document's content starts */
+  line: number;
+}
+
+export type YamlPath = ReadonlyArray<string | number>;
+
+export interface PositionedDocument extends ParsedDocument {
+  /** 1-based line of the entry at `path` (the key's line for map entries), if it exists. */
+  lineOf(path: YamlPath): number | undefined;
+}
+
+// Characters go-yaml's reader refuses anywhere in the input.
+const FORBIDDEN_CHAR = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]/;
+const MERGE_TAG = "tag:yaml.org,2002:merge";
+
+const ALIAS_RATIO_RANGE_LOW = 400_000;
+const ALIAS_RATIO_RANGE_HIGH = 4_000_000;
+
+/** go-yaml v3's tolerance for alias expansion, as a share of all decoded nodes. */
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= ALIAS_RATIO_RANGE_LOW) return 0.99;
+  if (decodeCount >= ALIAS_RATIO_RANGE_HIGH) return 0.1;
+  return (
+    0.99 - (0.89 * (decodeCount - ALIAS_RATIO_RANGE_LOW)) / (ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW)
+  );
+}
+
+/** The scalar's text: `yaml` may have turned a tagged scalar (`!!timestamp`) into an object. */
+function scalarText(node: Scalar): string {
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? String(node.value ?? "");
+}
+
+function setKey(obj: YamlMap, key: string, value: YamlValue): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    obj[key] = value;
+  }
+}
+
+class DocumentConverter {
+  private decodeCount = 0;
+  private aliasCount = 0;
+  private aliasDepth = 0;
+  private readonly expanding = new Set<Node>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly file: string,
+    private readonly lines: LineCounter,
+    private readonly src: string,
+  ) {}
+
+  private sourceOf(node: Node): string {
+    return node.range ? this.src.slice(node.range[0], node.range[1]) : "";
+  }
+
+  fail(message: string, node: Node | null | undefined): never {
+    const offset = node?.range?.[0];
+    if (offset === undefined) throw new SlipwayError(message, { file: this.file });
+    const pos = this.lines.linePos(offset);
+    throw new SlipwayError(message, { file: this.file, line: pos.line, column: pos.col });
+  }
+
+  convert(node: Node | null, depth: number, flow: boolean): YamlValue {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (
+      this.aliasCount > 100 &&
+      this.decodeCount > 1000 &&
+      this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)
+    ) {
+      this.fail("document contains excessive aliasing", node);
+    }
+    // A missing value (`{a}`, `{a:b}`) is an empty plain scalar; in a flow collection
+    // kustomize's re-emission quotes it, so it comes back as "".
+    if (node === null) return flow ? "" : null;
+    if (isScalar(node)) return this.scalar(node, flow).value as YamlValue;
+    if (isMap(node)) return this.mapping(node, depth, flow || Boolean(node.flow));
+    if (isSeq(node)) {
+      const inFlow = flow || Boolean(node.flow);
+      return node.items.map((item) => this.convert(item as Node | null, depth + 1, inFlow));
+    }
+    if (isAlias(node)) return this.alias(node, depth, flow);
+    return this.fail("unsupported YAML node", node);
+  }
+
+  private target(alias: Alias): Node {
+    const target = alias.resolve(this.doc) as Node | undefined;
+    if (!target) this.fail(`unknown anchor '${alias.source}' referenced`, alias);
+    return target;
+  }
+
+  private alias(alias: Alias, depth: number, flow: boolean): YamlValue {
+    const target = this.target(alias);
+    if (this.expanding.has(target)) this.fail(`anchor '${alias.source}' value contains itself`, alias);
+    this.expanding.add(target);
+    this.aliasDepth++;
+    try {
+      return this.convert(target, depth, flow);
+    } finally {
+      this.aliasDepth--;
+      this.expanding.delete(target);
+    }
+  }
+
+  scalar(node: Scalar, flow: boolean): Resolved {
+    const text = scalarText(node);
+    const quoted = node.type !== "PLAIN" && node.type !== undefined;
+    let r: Resolved;
+    try {
+      if (node.tag) r = resolveTagged(node.tag, text, quoted);
+      else if (quoted) r = { tag: "str", value: text };
+      // kustomize re-emits flow collections as flow; go-yaml then quotes scalars that cannot
+      // stay plain there (an empty null, a timestamp with ':'), so they come back as strings.
+      else if (flow && text === "") r = { tag: "str", value: "" };
+      else r = resolvePlain(text, !(flow && text.includes(":")));
+    } catch (err) {
+      if (err instanceof ResolveError) this.fail(err.message, node);
+      throw err;
+    }
+    if (r.tag === "timestamp" && r.value === null) {
+      this.fail("Time.MarshalJSON: timezone hour outside of range [0,23]", node);
+    }
+    if (typeof r.value === "number" && !Number.isFinite(r.value)) {
+      this.fail(`json: unsupported value: ${goFloatName(r.value)} (kustomize cannot print ${text})`, node);
+    }
+    // go-yaml refuses escapes of UTF-16 surrogates (even as pairs); `yaml` would join them.
+    if (
+      node.type === "QUOTE_DOUBLE" &&
+      /[\ud800-\udfff]/.test(text) &&
+      SURROGATE_ESCAPE.test(this.sourceOf(node))
+    ) {
+      this.fail("found invalid Unicode character escape code", node);
+    }
+    return r;
+  }
+
+  private keyOf(keyNode: Node | null, depth: number, flow: boolean): string {
+    if (keyNode !== null && isAlias(keyNode)) keyNode = this.target(keyNode);
+    if (keyNode === null || !isScalar(keyNode)) {
+      if (keyNode === null) return this.fail("mapping key is null; kustomize cannot serialise it", keyNode);
+      return this.fail("mapping key is not a scalar; kustomize cannot serialise it", keyNode);
+    }
+    const r = this.scalar(keyNode, flow);
+    const text = scalarText(keyNode);
+    if (r.tag === "null") this.fail(`mapping key "${text}" is null; kustomize cannot serialise it`, keyNode);
+    if (r.tag === "str") return r.value as string;
+    // The top level of a resource decodes into map[string]interface{}: other keys keep their text.
+    if (depth === 0) return text;
+    return this.fail(
+      `mapping key ${text} is a ${r.tag}, not a string: kustomize cannot serialise it (quote it)`,
+      keyNode,
+    );
+  }
+
+  private isMergeKey(key: Node | null): boolean {
+    if (key === null || !isScalar(key) || key.type !== "PLAIN") return false;
+    return key.value === "<<" && (!key.tag || key.tag === MERGE_TAG);
+  }
+
+  private checkDuplicates(node: YAMLMap): void {
+    const seen = new Map<string, Node>();
+    for (const pair of node.items as Pair<Node | null, Node | null>[]) {
+      const k = pair.key;
+      if (k === null || !isScalar(k)) continue;
+      const text = scalarText(k);
+      const first = seen.get(text);
+      if (first) {
+        const line = first.range ? this.lines.linePos(first.range[0]).line : 0;
+        this.fail(`mapping key "${text}" already defined at line ${line}`, k);
+      }
+      seen.set(text, k);
+    }
+  }
+
+  private mapping(node: YAMLMap, depth: number, flow: boolean): YamlMap {
+    if (node.items.length > 1) this.checkDuplicates(node);
+    const out: YamlMap = {};
+    let mergeValue: Node | null = null;
+    for (const pair of node.items as Pair<Node | null, Node | null>[]) {
+      if (this.isMergeKey(pair.key)) {
+        mergeValue = pair.value;
+        continue;
+      }
+      const key = this.keyOf(pair.key, depth, flow);
+      setKey(out, key, this.convert(pair.value, depth + 1, flow));
+    }
+    if (mergeValue !== null) this.merge(out, mergeValue, depth, flow);
+    return out;
+  }
+
+  /** `<<`: explicit keys win, and among several merged maps the first one wins. */
+  private merge(out: YamlMap, value: Node, depth: number, flow: boolean): void {
+    const sources = isSeq(value) ? (value.items as Node[]) : [value];
+    for (const source of sources) {
+      const resolved = isAlias(source) ? this.target(source) : source;
+      if (!isMap(resolved)) this.fail("map merge requires map or sequence of maps as the value", source);
+      const merged = this.convert(source, depth, flow);
+      for (const [k, v] of Object.entries(merged as YamlMap)) {
+        if (!Object.hasOwn(out, k)) setKey(out, k, v);
+      }
+    }
+  }
+}
+
+function throwParseError(doc: Document, file: string, lines: LineCounter): void {
+  const err = doc.errors[0];
+  if (!err) return;
+  const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+  const message = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
+  throw new SlipwayError(message, { file, line: pos.line, column: pos.col });
+}
+
+function checkCharacters(text: string, file: string): void {
+  const m = FORBIDDEN_CHAR.exec(text);
+  if (!m) return;
+  const before = text.slice(0, m.index);
+  const line = before.split("\n").length;
+  const column = m.index - before.lastIndexOf("\n");
+  const cp = m[0].codePointAt(0) ?? 0;
+  throw new SlipwayError(
+    `control characters are not allowed (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`,
+    {
+      file,
+      line,
+      column,
+    },
+  );
+}
+
+function isEmptyDocument(contents: Node | null): boolean {
+  if (contents === null) return true;
+  return isScalar(contents) && !contents.tag && contents.type === "PLAIN" && contents.source === "";
+}
+
+interface RawDocument {
+  doc: Document;
+  contents: Node;
+  src: string;
+}
+
+function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: LineCounter } {
+  checkCharacters(text, file);
+  const lines = new LineCounter();
+  const all = parseAllDocuments(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });
+  const docs: RawDocument[] = [];
+  for (const doc of Array.isArray(all) ? all : [all]) {
+    throwParseError(doc, file, lines);
+    const contents = doc.contents as Node | null;
+    if (isEmptyDocument(contents)) continue;
+    docs.push({ doc, contents: contents as Node, src: text });
+  }
+  return { docs, lines };
+}
+
+function convertDocument(raw: RawDocument, file: string, lines: LineCounter): ParsedDocument | undefined {
+  const value = new DocumentConverter(raw.doc, file, lines, raw.src).convert(raw.contents, 0, false);
+  if (value === null) return undefined;
+  const line = lines.linePos(raw.contents.range?.[0] ?? 0).line;
+  return { value, line };
+}
+
+/** All non-empty documents of a YAML stream, with values as kustomize would print them. */
+export function parseYamlDocuments(text: string, file: string): ParsedDocument[] {
+  const { docs, lines } = parseRaw(text, file);
+  const out: ParsedDocument[] = [];
+  for (const raw of docs) {
+    const parsed = convertDocument(raw, file, lines);
+    if (parsed) out.push(parsed);
+  }
+  return out;
+}
+
+/** The first document of a file (null when there is none), e.g. a kustomization.yaml. */
+export function parseYaml(text: string, file: string): YamlValue {
+  return parseYamlDocuments(text, file)[0]?.value ?? null;
+}
+
+/**
+ * Like parseYamlDocuments, plus a lookup from a path in the value to its source line.
+ * Lines are computed only when asked for.
+ */
+export function parseYamlDocumentsWithPositions(text: string, file: string): PositionedDocument[] {
+  const { docs, lines } = parseRaw(text, file);
+  const out: PositionedDocument[] = [];
+  for (const raw of docs) {
+    const parsed = convertDocument(raw, file, lines);
+    if (!parsed) continue;
+    out.push({ ...parsed, lineOf: (path) => lineOfPath(raw, lines, path) });
+  }
+  return out;
+}
+
+function lineOfPath(raw: RawDocument, lines: LineCounter, path: YamlPath): number | undefined {
+  let node: Node | null = raw.contents;
+  let offset = node.range?.[0];
+  for (const seg of path) {
+    node = deref(raw.doc, node);
+    if (node === null) return undefined;
+    if (isSeq(node) && typeof seg === "number") {
+      node = ((node as YAMLSeq).items[seg] as Node | undefined) ?? null;
+      offset = node?.range?.[0];
+    } else if (isMap(node)) {
+      const pair = findPair(raw.doc, node, String(seg));
+      if (!pair) return undefined;
+      node = pair.value;
+      offset = (pair.key as Node | null)?.range?.[0] ?? node?.range?.[0];
+    } else {
+      return undefined;
+    }
+  }
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+function deref(doc: Document, node: Node | null): Node | null {
+  let n = node;
+  for (let i = 0; n !== null && isAlias(n) && i < 100; i++) n = (n.resolve(doc) as Node | undefined) ?? null;
+  return n;
+}
+
+function findPair(
+  doc: Document,
+  map: YAMLMap,
+  key: string,
+  depth = 0,
+): Pair<Node | null, Node | null> | undefined {
+  const pairs = map.items as Pair<Node | null, Node | null>[];
+  for (const pair of pairs) {
+    const k = deref(doc, pair.key);
+    if (k !== null && isScalar(k) && scalarText(k) === key && !(k.value === "<<" && k.type === "PLAIN")) {
+      return pair;
+    }
+  }
+  if (depth > 20) return undefined;
+  for (const pair of pairs) {
+    const k = pair.key;
+    if (k === null || !isScalar(k) || k.type !== "PLAIN" || k.value !== "<<") continue;
+    const v = deref(doc, pair.value);
+    const sources = v !== null && isSeq(v) ? (v.items as Node[]) : [v];
+    for (const s of sources) {
+      const m = deref(doc, s);
+      if (m !== null && isMap(m)) {
+        const found = findPair(doc, m, key, depth + 1);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
