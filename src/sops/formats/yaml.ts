@@ -48,12 +48,11 @@ function commentsOf(text: string | null | undefined): Comment[] {
     .map((l) => new Comment(l));
 }
 
-function lineOf(doc: Document, node: Node | null | undefined, src: string): number | undefined {
+function lineOf(node: Node | null | undefined, src: string): number | undefined {
   const offset = node?.range?.[0];
   if (offset === undefined) return undefined;
   let line = 1;
   for (let i = 0; i < offset && i < src.length; i++) if (src.charCodeAt(i) === 10) line++;
-  void doc;
   return line;
 }
 
@@ -65,9 +64,7 @@ export function loadYaml(text: string): TreeBranches {
     prettyErrors: false,
   });
   const out: TreeBranches = [];
-  const list = Array.isArray(docs) ? docs : [];
-  if (!Array.isArray(docs)) return out; // an empty stream
-  for (const doc of list) {
+  for (const doc of docs as Document[]) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
       throw new YamlLoadError(`invalid YAML: ${e.message.split("\n")[0]}`, e.linePos?.[0]?.line);
@@ -76,14 +73,14 @@ export function loadYaml(text: string): TreeBranches {
       if (depth > 1000) throw new YamlLoadError("YAML nesting too deep (alias cycle?)");
       if (node === null || node === undefined) return null;
       if (isAlias(node)) return convert(node.resolve(doc), depth + 1);
-      if (isScalar(node)) return scalarValue(node, lineOf(doc, node, text));
+      if (isScalar(node)) return scalarValue(node, lineOf(node, text));
       if (isMap(node)) {
         const b = new Branch();
         b.items.push(...commentsOf(node.commentBefore));
         for (const pair of node.items) {
           if (!isPair(pair)) continue;
           const keyNode = pair.key as Node | null;
-          const key = keyOf(keyNode, lineOf(doc, keyNode, text));
+          const key = keyOf(keyNode, lineOf(keyNode, text));
           const valueNode = pair.value as Node | null;
           b.items.push(...commentsOf(keyNode?.commentBefore), ...commentsOf(keyNode?.comment));
           if (isScalar(valueNode) || isAlias(valueNode)) {
@@ -115,7 +112,7 @@ export function loadYaml(text: string): TreeBranches {
     else
       throw new YamlLoadError(
         "the top level of a YAML document must be a mapping",
-        lineOf(doc, doc.contents, text),
+        lineOf(doc.contents, text),
       );
     if (doc.commentBefore) branch.items.unshift(...commentsOf(doc.commentBefore));
     if (doc.comment) branch.items.push(...commentsOf(doc.comment));
