@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseEncrypted } from "../../src/sops/aes.js";
-import { decryptSops, plaintextValues } from "../../src/sops/decrypt.js";
+import { decryptSops, plaintextBytes, plaintextValues } from "../../src/sops/decrypt.js";
 import { parseAgeIdentities } from "../../src/sops/identities.js";
+import { reencryptEdited } from "../../src/sops/manage.js";
 import { requires, sharedDir } from "../support/env.js";
 
 const vectorsDir = path.join(sharedDir, "vectors/sops");
@@ -87,5 +88,23 @@ describe.runIf(requires("shared"))("sops vectors", () => {
       expect(d.macVerified).toBe(true);
     });
   }
-  void parseEncrypted;
+  it("editing one value of a real sops file keeps every other ciphertext and the indentation", async () => {
+    const file = path.join(vectorsDir, "humphd-sops-age/secret.enc.yaml");
+    const original = readFileSync(file);
+    const identities = parseAgeIdentities(
+      readFileSync(path.join(vectorsDir, "humphd-sops-age/key.txt"), "utf8"),
+      "k",
+    ).identities;
+    const d = await decryptSops(original, { file, identities });
+    expect(reencryptEdited(d, plaintextBytes(d)).equals(original)).toBe(true);
+    const edited = plaintextBytes(d).toString().replace("string: string", "string: changed");
+    const out = reencryptEdited(d, edited).toString();
+    const data = (t: string) => t.slice(0, t.indexOf("\nsops:")).split("\n");
+    const before = data(original.toString());
+    const after = data(out);
+    expect(after.filter((l, i) => l !== before[i]).map((l) => l.split(":")[0])).toEqual(["string"]);
+    expect(parseEncrypted(/^string: (.*)$/m.exec(out)![1]!)).toBeDefined();
+    const again = await decryptSops(out, { file, identities });
+    expect(plaintextValues(again)[0]).toMatchObject({ string: "changed", int: 7 });
+  });
 });
