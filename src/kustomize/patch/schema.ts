@@ -165,10 +165,20 @@ class OpenApiRegistry implements SchemaRegistry {
 
 /**
  * A registry from a user's OpenAPI document (kustomization `openapi: {path: ...}`), a swagger
- * document whose `definitions` carry `x-kubernetes-group-version-kind`. In kustomize it replaces the
- * built-in Kubernetes schema for strategic merge: built-in kinds it does not define have no schema.
+ * document whose `definitions` carry `x-kubernetes-group-version-kind`.
+ *
+ * kyaml keeps one global schema and adds the custom definitions to whatever it had loaded before;
+ * in a real build the built-in Kubernetes definitions are normally loaded by then (any kind outside
+ * its precomputed scope table loads them), so by default the custom definitions are layered over the
+ * built-in ones: a `$ref` to e.g. io.k8s.api.core.v1.PodTemplateSpec the document does not define
+ * still resolves (conformance case TestCustomOpenApiFieldFromComponentWithOverlays). Pass
+ * `{ overBuiltin: false }` for the document alone.
  */
-export function schemaFromOpenApiDocument(doc: YamlValue, file?: string): SchemaRegistry {
+export function schemaFromOpenApiDocument(
+  doc: YamlValue,
+  options: { file?: string; overBuiltin?: boolean } = {},
+): SchemaRegistry {
+  const { file, overBuiltin = true } = options;
   if (!isMap(doc)) {
     throw new SlipwayError("invalid OpenAPI schema: expected a document with `definitions`", { file });
   }
@@ -176,7 +186,14 @@ export function schemaFromOpenApiDocument(doc: YamlValue, file?: string): Schema
   if (defs !== undefined && defs !== null && !isMap(defs)) {
     throw new SlipwayError("invalid OpenAPI schema: `definitions` must be a map", { file });
   }
-  return new OpenApiRegistry((defs ?? {}) as unknown as Record<string, RawSchema>);
+  const custom = (defs ?? {}) as unknown as Record<string, RawSchema>;
+  if (!overBuiltin) return new OpenApiRegistry(custom);
+  return new OpenApiRegistry({ ...builtinDefinitions(), ...custom });
+}
+
+function builtinDefinitions(): Record<string, RawSchema> {
+  const doc = JSON.parse(K8S_OPENAPI_V1_21_2) as YamlMap;
+  return doc.definitions as unknown as Record<string, RawSchema>;
 }
 
 let builtin: OpenApiRegistry | undefined;
@@ -190,8 +207,7 @@ export function builtinSchemaRegistry(version?: string): SchemaRegistry {
     throw new SlipwayError("the specified OpenAPI version is not built in");
   }
   if (!builtin) {
-    const doc = JSON.parse(K8S_OPENAPI_V1_21_2) as YamlMap;
-    builtin = new OpenApiRegistry(doc.definitions as unknown as Record<string, RawSchema>);
+    builtin = new OpenApiRegistry(builtinDefinitions());
   }
   return builtin;
 }
