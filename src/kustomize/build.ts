@@ -4,7 +4,7 @@ import { emitYamlStream } from "../yaml/index.js";
 import { nameHash } from "./generators/index.js";
 import { type LoadRestrictor, Loader } from "./loader.js";
 import type { BuildOrigin, Resource } from "./resource.js";
-import { BuildCache, KustTarget } from "./target.js";
+import { BuildCache, BuildContext, KustTarget } from "./target.js";
 import { fixNameReferences } from "./transformers/nameref.js";
 import { readSortOptions, sortResources } from "./transformers/sort.js";
 import { resolveVars } from "./transformers/vars.js";
@@ -26,7 +26,9 @@ export function buildResources(dir: string, opts: BuildOptions = {}): Resource[]
   const fs = opts.fs ?? new DiskFileSystem();
   const root = toPosixAbsolute(dir);
   const loader = new Loader(fs, root, opts.loadRestrictor ?? "LoadRestrictionsRootOnly");
-  const target = new KustTarget(loader, opts.cache ?? new BuildCache());
+  const ctx = new BuildContext(opts.cache ?? new BuildCache());
+  const target = new KustTarget(loader, ctx);
+  ctx.setSchema(target.k, loader, true);
   const ra = target.accumulate();
   for (const r of ra.resources) {
     if (!r.needsHash) continue;
@@ -37,6 +39,7 @@ export function buildResources(dir: string, opts: BuildOptions = {}): Resource[]
   fixNameReferences(ra.resources, ra.config.nameReference);
   resolveVars(ra.resources, ra.vars, ra.config.varReference);
   let list = ra.resources.resources().filter((r) => !r.isLocalConfig());
+  for (const r of list) stringifyAnnotations(r);
   if (opts.order !== "fifo") list = sortResources(list, readSortOptions(target.k.sortOptions, target.k.file));
   const meta = target.k.buildMetadata;
   if (meta.includes("originAnnotations")) {
@@ -71,4 +74,13 @@ export function buildYaml(dir: string, opts: BuildOptions = {}): string {
 function toPosixAbsolute(dir: string): string {
   const abs = path.resolve(dir);
   return abs.split(path.sep).join("/");
+}
+
+/** kustomize rewrites annotations as strings when it strips its build annotations. */
+function stringifyAnnotations(r: Resource): void {
+  const a = r.metadata?.annotations;
+  if (a === null || typeof a !== "object" || Array.isArray(a)) return;
+  for (const [k, v] of Object.entries(a)) {
+    if (typeof v !== "string" && (v === null || typeof v !== "object")) a[k] = v === null ? "" : String(v);
+  }
 }

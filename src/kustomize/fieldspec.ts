@@ -108,6 +108,8 @@ function walk(
     value = {};
     node[name] = value;
   } else if (value === null && isSeq) {
+    // kustomize turns a null field that the path says is a sequence into an empty one.
+    node[name] = [];
     return;
   }
   if (last) {

@@ -105,7 +105,7 @@ function applySmp(resources: ResMap, r: Resource, patch: KObject, options: Patch
   const p = cloneValue(patch);
   p.apiVersion = r.apiVersion;
   if (patch.kind === undefined) p.kind = kind;
-  const merged = strategicMergePatch(r.obj, p, schema.lookup(r.apiVersion, kind));
+  const merged = strategicMergePatch(r.obj, p, undefined, schema);
   if (merged === null || Object.keys(merged).length === 0) {
     resources.remove(r);
     return;

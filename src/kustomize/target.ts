@@ -27,39 +27,32 @@ import {
   type TransformerConfig,
   transformerConfigFrom,
 } from "./transformer-config.js";
-import { applyImages } from "./transformers/images.js";
+import { applyImages, parseImages } from "./transformers/images.js";
 import { applyMapEntries } from "./transformers/labels.js";
 import { applyNamespace } from "./transformers/namespace.js";
 import { applyPrefixSuffix } from "./transformers/prefix-suffix.js";
 import { applyReplacements, parseReplacements } from "./transformers/replacements.js";
-import { applyReplicas } from "./transformers/replicas.js";
-import { bindVars, type VarSpec, parseVars } from "./transformers/vars.js";
+import { applyReplicas, parseReplicas } from "./transformers/replicas.js";
+import { parseVars, VarSet } from "./transformers/vars.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "./types.js";
 
 /** What one kustomization accumulates: resources plus the rules (field specs, vars) that travel upward. */
 export class Accumulator {
   resources = new ResMap();
   config: TransformerConfig = emptyConfig;
-  vars: VarSpec[] = [];
+  vars = new VarSet();
 
   merge(other: Accumulator): void {
     this.resources.appendAll(other.resources);
     this.config = mergeTransformerConfigs(this.config, other.config);
-    for (const v of other.vars) this.addVar(v);
-  }
-
-  addVar(v: VarSpec): void {
-    if (this.vars.some((x) => x.name === v.name)) {
-      throw new SlipwayError(`var '${v.name}' already encountered`);
-    }
-    this.vars.push(v);
+    this.vars.mergeSet(other.vars);
   }
 
   clone(): Accumulator {
     const a = new Accumulator();
     a.resources = this.resources.clone();
     a.config = this.config;
-    a.vars = [...this.vars];
+    a.vars.mergeSet(this.vars);
     return a;
   }
 }
@@ -79,8 +72,49 @@ const emptyConfig: TransformerConfig = {
 
 /** Shared across one build (or a whole multi-directory run): parse and base caches. */
 export class BuildCache {
-  readonly bases = new Map<string, Accumulator>();
+  readonly bases = new Map<string, { acc: Accumulator; schemaAfter: SchemaState }>();
   readonly kustomizations = new Map<string, Kustomization>();
+}
+
+/**
+ * kustomize keeps one global OpenAPI schema per build: the root's `openapi:` setting, or else
+ * the first one a nested kustomization sets; patches use whatever is set when they run.
+ */
+export interface SchemaState {
+  key: string;
+  registry: SchemaRegistry;
+  set: boolean;
+}
+
+export class BuildContext {
+  schema: SchemaState = { key: "builtin", registry: builtinSchemaRegistry(), set: false };
+  constructor(readonly cache: BuildCache) {}
+
+  /** kyaml's openapi.SetSchema. */
+  setSchema(k: Kustomization, loader: Loader, reset: boolean): void {
+    if (this.schema.set && !reset) return;
+    const o = k.openapi ?? {};
+    const hasPath = o.path !== undefined;
+    const hasVersion = o.version !== undefined;
+    if (hasPath && hasVersion) {
+      throw new SlipwayError("builtin version and custom schema provided, cannot use both", { file: k.file });
+    }
+    if (hasPath) {
+      const file = loader.resolve(o.path!);
+      const text = loader.load(o.path!).toString("utf8");
+      this.schema = { key: `custom:${file}`, registry: schemaFromOpenApiDocument(parseYaml(text, file), { file }), set: true };
+      return;
+    }
+    if (hasVersion) {
+      try {
+        this.schema = { key: `builtin:${o.version}`, registry: builtinSchemaRegistry(o.version), set: true };
+      } catch (e) {
+        throw wrap(e, `in ${k.file}`);
+      }
+      return;
+    }
+    this.schema = { key: "builtin", registry: builtinSchemaRegistry(), set: false };
+  }
 }
 
 /** Parses resource YAML the way kustomize's resource factory does (List kinds expanded). */
@@ -112,13 +146,16 @@ function addDocument(out: Resource[], v: YamlValue, file: string, line: number):
 /** One kustomization directory being built (kustomize's KustTarget). */
 export class KustTarget {
   readonly k: Kustomization;
-  private schema?: SchemaRegistry;
 
   constructor(
     readonly loader: Loader,
-    readonly cache: BuildCache,
+    readonly ctx: BuildContext,
   ) {
-    this.k = loadKustomization(loader, cache);
+    this.k = loadKustomization(loader, ctx.cache);
+  }
+
+  private get schema(): SchemaRegistry {
+    return this.ctx.schema.registry;
   }
 
   get dir(): string {
@@ -132,7 +169,6 @@ export class KustTarget {
 
   /** Components add to their parent's accumulator; kustomizations start from an empty one. */
   accumulateInto(ra: Accumulator): Accumulator {
-    this.schema = this.schemaRegistry();
     this.accumulateResources(ra, this.k.resources);
     let config = defaultTransformerConfig();
     for (const c of this.k.configurations) {
@@ -147,28 +183,8 @@ export class KustTarget {
       child.accumulateInto(ra);
     }
     this.runTransformers(ra);
-    for (const v of parseVars(this.k.vars, this.k.file)) {
-      bindVars(ra.resources, [v]);
-      ra.addVar(v);
-    }
+    if (this.k.vars.length > 0) ra.vars.mergeVars(ra.resources, parseVars(this.k.vars, this.k.file), this.k.file);
     return ra;
-  }
-
-  private schemaRegistry(): SchemaRegistry {
-    const o = this.k.openapi;
-    if (!o) return builtinSchemaRegistry();
-    if (o.path !== undefined && o.version !== undefined) {
-      throw new SlipwayError("builtin version and custom schema provided, cannot use both", { file: this.k.file });
-    }
-    if (o.path !== undefined) {
-      const file = this.loader.resolve(o.path);
-      const text = this.loadText(o.path);
-      return schemaFromOpenApiDocument(parseYaml(text, file));
-    }
-    if (o.version !== undefined && o.version !== "v1.21.2" && o.version !== "v1212") {
-      throw new SlipwayError(`the specified OpenAPI version is not built in: ${o.version}`, { file: this.k.file });
-    }
-    return builtinSchemaRegistry();
   }
 
   private loadText(p: string): string {
@@ -176,7 +192,8 @@ export class KustTarget {
   }
 
   private childTarget(p: string, component: boolean): KustTarget {
-    const child = new KustTarget(this.loader.child(p), this.cache);
+    const child = new KustTarget(this.loader.child(p), this.ctx);
+    this.ctx.setSchema(child.k, child.loader, false);
     if (component && child.k.kind !== "Component") {
       throw new SlipwayError(
         `accumulating components: accumulateDirectory: "expected kind 'Component' for path '${child.dir}' but got '${child.k.kind}'"`,
@@ -227,15 +244,19 @@ export class KustTarget {
   /** A base is built once per cache and copied for each use. */
   private buildBase(p: string): Accumulator {
     const childLoader = this.loader.child(p);
-    const key = `${childLoader.root}\0${childLoader.restrictor}`;
-    const cached = this.cache.bases.get(key);
-    if (cached) return cached.clone();
-    const child = new KustTarget(childLoader, this.cache);
+    const key = `${childLoader.root}\0${childLoader.restrictor}\0${this.ctx.schema.key}`;
+    const cached = this.ctx.cache.bases.get(key);
+    if (cached) {
+      this.ctx.schema = cached.schemaAfter;
+      return cached.acc.clone();
+    }
+    const child = new KustTarget(childLoader, this.ctx);
     if (child.k.kind === "Component") {
       throw new SlipwayError(`expected kind != 'Component' for path '${child.dir}'`, { file: child.k.file });
     }
+    this.ctx.setSchema(child.k, child.loader, false);
     const acc = child.accumulate();
-    this.cache.bases.set(key, acc.clone());
+    this.ctx.cache.bases.set(key, { acc: acc.clone(), schemaAfter: this.ctx.schema });
     return acc;
   }
 
@@ -326,7 +347,7 @@ export class KustTarget {
   private runTransformers(ra: Accumulator): void {
     const k = this.k;
     const tc = ra.config;
-    const schema = this.schema!;
+    const schema = this.schema;
     const load = (p: string) => this.loadText(p);
     for (const entry of k.patchesStrategicMerge) {
       for (const patch of this.legacySmPatches(entry)) {
@@ -363,17 +384,17 @@ export class KustTarget {
       applyPatch(ra.resources, patchEntryFrom(raw, load, k.file, this.loader, true), schema, k.file);
       this.ran(ra, "PatchJson6902Transformer");
     }
-    for (const r of k.replicas) {
-      if (!isMap(r)) throw new SlipwayError("replicas entries must be maps", { file: k.file });
-      const count = r.count;
-      if (typeof count !== "number" || !Number.isInteger(count)) {
-        throw new SlipwayError(`replicas count for '${String(r.name)}' must be an integer`, { file: k.file });
-      }
-      applyReplicas(ra.resources, [{ name: String(r.name ?? ""), count }], tc.replicas);
+    for (const r of parseReplicas(k.replicas, k.file)) {
+      applyReplicas(ra.resources, [r], tc.replicas);
+      this.ran(ra, "ReplicaCountTransformer");
     }
-    for (const img of k.images) applyImages(ra.resources, [imageSpecFrom(img, k.file)], tc.images);
+    for (const img of parseImages(k.images, k.file)) {
+      applyImages(ra.resources, [img], tc.images);
+      this.ran(ra, "ImageTagTransformer");
+    }
     if (k.replacements.length > 0) {
       applyReplacements(ra.resources, parseReplacements(k.replacements, k.file, load), k.file);
+      this.ran(ra, "ReplacementTransformer");
     }
     for (const cfg of this.pluginConfigs(k.transformers)) this.runTransformerPlugin(ra, cfg);
     for (const cfg of this.pluginConfigs(k.validators)) {
@@ -464,15 +485,15 @@ export class KustTarget {
     const specs = (key = "fieldSpecs") => fieldSpecsFrom(s[key], file);
     switch (cfg.kind) {
       case "PatchTransformer":
-        applyPatch(ra.resources, patchEntryFrom(s, load, file, this.loader), this.schema!, file);
+        applyPatch(ra.resources, patchEntryFrom(s, load, file, this.loader), this.schema, file);
         return;
       case "PatchJson6902Transformer":
-        applyPatch(ra.resources, patchEntryFrom({ ...s, patch: s.jsonOp ?? s.patch }, load, file, this.loader, true), this.schema!, file);
+        applyPatch(ra.resources, patchEntryFrom({ ...s, patch: s.jsonOp ?? s.patch }, load, file, this.loader, true), this.schema, file);
         return;
       case "PatchStrategicMergeTransformer": {
         const entries: YamlValue[] = Array.isArray(s.paths) ? s.paths : [];
-        for (const e of entries) for (const p of this.legacySmPatches(e)) applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema!, file);
-        if (typeof s.patches === "string") for (const p of this.legacySmPatches(s.patches)) applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema!, file);
+        for (const e of entries) for (const p of this.legacySmPatches(e)) applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema, file);
+        if (typeof s.patches === "string") for (const p of this.legacySmPatches(s.patches)) applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema, file);
         return;
       }
       case "NamespaceTransformer": {
@@ -497,13 +518,11 @@ export class KustTarget {
         applyMapEntries(ra.resources, stringMap(s.annotations), specs());
         return;
       case "ImageTagTransformer":
-        applyImages(ra.resources, [imageSpecFrom(s.imageTag ?? {}, file)], specs());
+        applyImages(ra.resources, parseImages([s.imageTag ?? {}], file), specs());
         return;
-      case "ReplicaCountTransformer": {
-        const r = isMap(s.replica) ? s.replica : {};
-        applyReplicas(ra.resources, [{ name: String(r.name ?? ""), count: Number(r.count ?? 0) }], specs());
+      case "ReplicaCountTransformer":
+        applyReplicas(ra.resources, parseReplicas([s.replica ?? {}], file), specs());
         return;
-      }
       case "ReplacementTransformer":
         applyReplacements(ra.resources, parseReplacements(Array.isArray(s.replacements) ? s.replacements : [], file, load), file);
         return;
@@ -572,18 +591,6 @@ function stringMap(v: YamlValue | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (isMap(v)) for (const [k, x] of Object.entries(v)) out[k] = x === null ? "" : String(x);
   return out;
-}
-
-function imageSpecFrom(v: YamlValue, file: string) {
-  if (!isMap(v)) throw new SlipwayError("images entries must be maps", { file });
-  const str = (x: YamlValue | undefined) => (x === undefined || x === null ? undefined : String(x));
-  return {
-    name: str(v.name) ?? "",
-    newName: str(v.newName),
-    newTag: str(v.newTag),
-    digest: str(v.digest),
-    tagSuffix: str(v.tagSuffix),
-  };
 }
 
 function iamPolicyServiceAccount(spec: KObject, file: string) {

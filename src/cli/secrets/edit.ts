@@ -1,0 +1,99 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SlipwayError } from "../../errors.js";
+import { decryptSops, plaintextBytes, reencryptEdited } from "../../sops/index.js";
+import { replaceFile } from "./write.js";
+
+/**
+ * `slipway secrets edit FILE`: the plaintext goes to a 0600 file in a fresh 0700 temp
+ * directory, the editor runs on it, and the directory is removed however the edit ends.
+ * Values the user did not touch keep their ciphertext, so a diff of the file shows only the
+ * changed values (plus the MAC and lastmodified); no change leaves the file byte-identical.
+ */
+
+export interface EditResult {
+  changed: boolean;
+}
+
+/** sops' order: SOPS_EDITOR, then EDITOR, then a terminal editor that is always there. */
+export function editorCommand(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SOPS_EDITOR || env.EDITOR || env.VISUAL || "vi";
+}
+
+/**
+ * Runs the editor through the shell, so that `EDITOR="code --wait"` works as it does for
+ * git and sops; the file name is passed as an argument, never spliced into the command.
+ */
+function runEditor(editor: string, file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("/bin/sh", ["-c", `${editor} "$1"`, "slipway-editor", file], { stdio: "inherit" });
+    // Ctrl-C reaches the editor too; it decides. We only stop waiting once it has exited.
+    const ignore = () => {};
+    const stop = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onTerm = stop("SIGTERM");
+    const onHup = stop("SIGHUP");
+    process.on("SIGINT", ignore);
+    process.on("SIGTERM", onTerm);
+    process.on("SIGHUP", onHup);
+    const done = () => {
+      process.off("SIGINT", ignore);
+      process.off("SIGTERM", onTerm);
+      process.off("SIGHUP", onHup);
+    };
+    child.on("error", (err) => {
+      done();
+      reject(err);
+    });
+    child.on("exit", (code, signal) => {
+      done();
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+export async function editFile(
+  file: string,
+  opts: { identities: readonly string[]; editor?: string },
+): Promise<EditResult> {
+  let original: Buffer;
+  try {
+    original = fs.readFileSync(file);
+  } catch (err) {
+    throw new SlipwayError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, { file });
+  }
+  const decrypted = await decryptSops(original, { file, identities: opts.identities });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-edit-"));
+  try {
+    fs.chmodSync(dir, 0o700);
+    // Same base name, so the editor picks the right syntax highlighting.
+    const tmp = path.join(dir, path.basename(file));
+    const plain = plaintextBytes(decrypted);
+    fs.writeFileSync(tmp, plain, { mode: 0o600, flag: "wx" });
+    const editor = opts.editor ?? editorCommand();
+    let code: number;
+    try {
+      code = await runEditor(editor, tmp);
+    } catch (err) {
+      throw new SlipwayError(`cannot run editor '${editor}': ${(err as Error).message}; file unchanged`, {
+        file,
+      });
+    }
+    if (code !== 0) throw new SlipwayError(`editor exited with status ${code}; file unchanged`, { file });
+    const edited = fs.readFileSync(tmp);
+    if (edited.equals(plain)) return { changed: false };
+    let output: Buffer;
+    try {
+      output = reencryptEdited(decrypted, edited);
+    } catch (err) {
+      const msg = err instanceof SlipwayError ? err.message : (err as Error).message;
+      throw new SlipwayError(`edited content is invalid, file unchanged: ${msg.split("\n")[0]}`, { file });
+    }
+    if (output.equals(original)) return { changed: false };
+    replaceFile(file, output);
+    return { changed: true };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,71 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SlipwayError } from "../../errors.js";
+import { formatFromPath } from "../../sops/index.js";
+
+/** Finding the SOPS-encrypted files of a tree, as `updatekeys`, `rotate` and `status` need. */
+
+/** Larger files are not secrets someone keeps in Git; skipping them keeps a walk fast. */
+const MAX_BYTES = 8 * 1024 * 1024;
+const SKIPPED_DIRS = new Set(["node_modules", ".git", ".hg", ".svn"]);
+
+/** Every SOPS file carries an encrypted MAC, and its metadata under a format-specific name. */
+const METADATA_MARK: Record<ReturnType<typeof formatFromPath>, RegExp> = {
+  yaml: /^sops:[ \t]*(#.*)?$/m,
+  json: /"sops"\s*:/,
+  dotenv: /^sops_mac=/m,
+  binary: /"sops"\s*:/,
+};
+
+/** A cheap test on the bytes; the SOPS library then parses and validates the file. */
+export function looksLikeSops(file: string, bytes: Buffer): boolean {
+  if (!bytes.includes("ENC[AES256_GCM,")) return false;
+  return METADATA_MARK[formatFromPath(file)].test(bytes.toString("utf8"));
+}
+
+function walk(dir: string, out: string[]): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new SlipwayError(`cannot read directory: ${(err as NodeJS.ErrnoException).code ?? "error"}`, {
+      file: dir,
+    });
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    // Symlinked directories are not followed: a link back up the tree would never end.
+    if (e.isDirectory()) {
+      if (!SKIPPED_DIRS.has(e.name)) walk(p, out);
+    } else if (e.isFile()) {
+      let bytes: Buffer;
+      try {
+        if (fs.statSync(p).size > MAX_BYTES) continue;
+        bytes = fs.readFileSync(p);
+      } catch {
+        continue;
+      }
+      if (looksLikeSops(p, bytes)) out.push(p);
+    }
+  }
+}
+
+/**
+ * SOPS files under `paths`, in a stable order. A directory is searched recursively; a file
+ * named explicitly is taken as it is (the caller reports it if it is not a SOPS file).
+ */
+export function findSopsFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch (err) {
+      throw new SlipwayError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, { file: p });
+    }
+    if (stat.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return [...new Set(out)];
+}
