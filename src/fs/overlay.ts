@@ -1,0 +1,50 @@
+import * as path from "node:path";
+import type { FileSystem } from "./filesystem.js";
+
+/**
+ * A FileSystem that serves a few files from memory on top of another one, without touching
+ * it. Flux rewrites (or generates) the `kustomization.yaml` of the directory it builds; doing
+ * that in an overlay keeps the user's tree read-only and lets one run build the same
+ * directory with several Flux specs.
+ */
+export class OverlayFileSystem implements FileSystem {
+  private readonly files = new Map<string, Buffer>();
+  /** Directories that hold an overlay file, mapped to the overlay entry names they add. */
+  private readonly entries = new Map<string, Set<string>>();
+
+  constructor(
+    readonly base: FileSystem,
+    files: Record<string, string | Buffer> = {},
+  ) {
+    for (const [p, content] of Object.entries(files)) this.set(p, content);
+  }
+
+  set(p: string, content: string | Buffer): void {
+    const abs = path.posix.resolve("/", p);
+    this.files.set(abs, typeof content === "string" ? Buffer.from(content) : content);
+    const dir = path.posix.dirname(abs);
+    let names = this.entries.get(dir);
+    if (!names) this.entries.set(dir, (names = new Set()));
+    names.add(path.posix.basename(abs));
+  }
+
+  readFile(p: string): Buffer {
+    return this.files.get(p) ?? this.base.readFile(p);
+  }
+
+  exists(p: string): boolean {
+    return this.files.has(p) || this.entries.has(p) || this.base.exists(p);
+  }
+
+  isDirectory(p: string): boolean {
+    if (this.files.has(p)) return false;
+    return this.entries.has(p) || this.base.isDirectory(p);
+  }
+
+  readDir(p: string): string[] {
+    const added = this.entries.get(p);
+    const own = this.base.isDirectory(p) ? this.base.readDir(p) : [];
+    if (!added) return own;
+    return [...new Set([...own, ...added])].sort();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Building one Flux Kustomization's path as kustomize-controller does (SPEC §2–3): the path
+ * secure-joined to the source root, the kustomization file rewritten (or generated) in an
+ * overlay, no load restrictions, resources in accumulation order unless the file sets
+ * sortOptions. Bases are shared through one BuildCache per run, except the built directory
+ * itself, whose kustomization differs per Flux spec.
+ */
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+import type { FileSystem } from "../fs/filesystem.js";
+import { OverlayFileSystem } from "../fs/overlay.js";
+import { buildResources } from "../kustomize/build.js";
+import type { Resource } from "../kustomize/resource.js";
+import { BuildCache } from "../kustomize/target.js";
+import type { YamlMap } from "../kustomize/types.js";
+import { fluxKustomizationFile } from "./kustomization-file.js";
+
+export interface FluxBuild {
+  resources: Resource[];
+  /** Absolute directory that was built. */
+  dir: string;
+  generated: boolean;
+}
+
+/** `securejoin.SecureJoin(root, p)`: a leading `/` is still relative to root and `..` cannot leave it. */
+export function secureJoin(root: string, p: string): string {
+  const inside = path.posix.normalize(`/${p}`);
+  return inside === "/" ? root : path.posix.join(root, inside);
+}
+
+/**
+ * Builds `spec.path` below `sourceRoot` (absolute). `wrapFs` lets decryption serve decrypted
+ * generator inputs. Throws SlipwayError with Flux's wording.
+ */
+export function buildFluxPath(
+  fs: FileSystem,
+  sourceRoot: string,
+  spec: YamlMap,
+  cache: BuildCache,
+  wrapFs?: (fs: FileSystem, dir: string) => FileSystem,
+): FluxBuild {
+  const specPath = typeof spec.path === "string" ? spec.path : "";
+  const dir = secureJoin(sourceRoot, specPath);
+  if (specPath.includes("${")) {
+    throw new SlipwayError(
+      `kustomization path not found: spec.path '${specPath}' holds a variable that no parent Kustomization substituted`,
+    );
+  }
+  if (!fs.isDirectory(dir)) {
+    throw new SlipwayError(`kustomization path not found: ${dir}: no such file or directory`);
+  }
+  const file = fluxKustomizationFile(fs, dir, spec);
+  let overlay: FileSystem = new OverlayFileSystem(fs, { [file.file]: file.text });
+  if (wrapFs) overlay = wrapFs(overlay, dir);
+  const resources = buildResources(dir, {
+    fs: overlay,
+    loadRestrictor: "LoadRestrictionsNone",
+    cache: new RootScopedCache(cache, dir),
+    order: file.object.sortOptions === undefined ? "fifo" : "kustomization",
+  });
+  return { resources, dir, generated: file.generated };
+}
+
+/** Shares a run's base builds and parsed kustomizations, but keeps the root's rewritten file private. */
+class RootScopedCache extends BuildCache {
+  override readonly bases: BuildCache["bases"];
+  override readonly kustomizations: BuildCache["kustomizations"];
+  constructor(shared: BuildCache, root: string) {
+    super();
+    this.bases = shared.bases;
+    this.kustomizations = new MapExceptKey(shared.kustomizations, root);
+  }
+}
+
+/** A view of a shared map in which one key is private to this view. */
+class MapExceptKey<V> extends Map<string, V> {
+  private own: V | undefined;
+  private hasOwn = false;
+  constructor(
+    private readonly shared: Map<string, V>,
+    private readonly key: string,
+  ) {
+    super();
+  }
+  override get(k: string): V | undefined {
+    if (k === this.key) return this.own;
+    return this.shared.get(k);
+  }
+  override has(k: string): boolean {
+    return k === this.key ? this.hasOwn : this.shared.has(k);
+  }
+  override set(k: string, v: V): this {
+    if (k === this.key) {
+      this.own = v;
+      this.hasOwn = true;
+    } else {
+      this.shared.set(k, v);
+    }
+    return this;
+  }
+}

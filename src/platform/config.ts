@@ -1,0 +1,144 @@
+/**
+ * `slipway.yaml` at the repository root: optional; only for repositories that zero-config
+ * discovery cannot describe. Paths are relative to the repository root.
+ *
+ * ```yaml
+ * # slipway.yaml — every field is optional
+ * clusters:                      # when given, these are the clusters (no discovery),
+ *   - name: dev                  #   unless `discover: true` below
+ *     path: clusters/dev         # the directory Flux syncs (the flux-system Kustomization's spec.path)
+ *     sourceRoot: .              # root of the repository spec.path values are relative to (default: .)
+ *     variables:                 # postBuild.substitute of the cluster's root Kustomization, so they
+ *       cluster_name: dev        #   reach the variables in its children's spec (e.g. spec.path)
+ *   - name: dev-stack
+ *     path: k8s/stacks/dev
+ *     flux: false                # a plain kustomize stack (`kustomize build PATH`): no Flux semantics
+ * discover: false                # also discover clusters beside the listed ones (default false)
+ * sources:                       # Flux sources other than this repository, mapped to local directories
+ *   - kind: GitRepository        #   GitRepository | OCIRepository | Bucket | ExternalArtifact
+ *     namespace: flux-system
+ *     name: platform-shared
+ *     path: ../platform-shared   #   its artifact root; unmapped sources are reported as external
+ * strict: true                   # StrictPostBuildSubstitutions (kustomize-controller ≥ 1.9 default)
+ * ```
+ */
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+import type { FileSystem } from "../fs/filesystem.js";
+import { isMap, type YamlValue } from "../kustomize/types.js";
+import { parseYaml } from "../yaml/index.js";
+
+export const CONFIG_FILE = "slipway.yaml";
+
+export interface ClusterConfig {
+  name: string;
+  /** Repository-relative directory. */
+  path: string;
+  /** Repository-relative root that `spec.path` values resolve against. */
+  sourceRoot: string;
+  variables: Record<string, string>;
+  flux: boolean;
+}
+
+export interface SourceMapping {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Repository-relative (or `../`) directory holding the source's artifact content. */
+  path: string;
+}
+
+export interface SlipwayConfig {
+  file: string;
+  clusters?: ClusterConfig[];
+  discover: boolean;
+  sources: SourceMapping[];
+  strict?: boolean;
+}
+
+/** Reads `<root>/slipway.yaml`; undefined when there is none. Throws SlipwayError when it is invalid. */
+export function readConfig(fs: FileSystem, root: string): SlipwayConfig | undefined {
+  const file = path.posix.join(root, CONFIG_FILE);
+  if (!fs.exists(file) || fs.isDirectory(file)) return undefined;
+  return parseConfig(parseYaml(fs.readFile(file).toString("utf8"), file), file);
+}
+
+export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
+  const fail = (message: string): never => {
+    throw new SlipwayError(`${CONFIG_FILE}: ${message}`, { file });
+  };
+  if (raw === null) return { file, discover: true, sources: [] };
+  if (!isMap(raw)) return fail("must be a map");
+  for (const key of Object.keys(raw)) {
+    if (!["clusters", "discover", "sources", "strict"].includes(key)) fail(`unknown field '${key}'`);
+  }
+  const str = (v: YamlValue | undefined, where: string, dflt?: string): string => {
+    if ((v === undefined || v === null) && dflt !== undefined) return dflt;
+    if (typeof v !== "string" || v === "") return fail(`${where} must be a non-empty string`);
+    return v;
+  };
+  const bool = (v: YamlValue | undefined, where: string, dflt: boolean): boolean => {
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== "boolean") return fail(`${where} must be true or false`);
+    return v;
+  };
+  let clusters: ClusterConfig[] | undefined;
+  if (raw.clusters !== undefined && raw.clusters !== null) {
+    if (!Array.isArray(raw.clusters)) fail("clusters must be a list");
+    clusters = (raw.clusters as YamlValue[]).map((c, i) => {
+      const where = `clusters[${i}]`;
+      if (!isMap(c)) return fail(`${where} must be a map`);
+      for (const key of Object.keys(c)) {
+        if (!["name", "path", "sourceRoot", "variables", "flux"].includes(key))
+          fail(`${where}: unknown field '${key}'`);
+      }
+      const variables: Record<string, string> = {};
+      if (c.variables !== undefined && c.variables !== null) {
+        if (!isMap(c.variables)) fail(`${where}.variables must be a map of strings`);
+        for (const [k, v] of Object.entries(c.variables as Record<string, YamlValue>)) {
+          if (v !== null && typeof v === "object") fail(`${where}.variables.${k} must be a string`);
+          variables[k] = v === null ? "" : String(v);
+        }
+      }
+      return {
+        name: str(c.name, `${where}.name`),
+        path: normalizeRelative(str(c.path, `${where}.path`)),
+        sourceRoot: normalizeRelative(str(c.sourceRoot, `${where}.sourceRoot`, ".")),
+        variables,
+        flux: bool(c.flux, `${where}.flux`, true),
+      };
+    });
+    const seen = new Set<string>();
+    for (const c of clusters) {
+      if (seen.has(c.name)) fail(`cluster name '${c.name}' is used twice`);
+      seen.add(c.name);
+    }
+  }
+  const sources: SourceMapping[] = [];
+  if (raw.sources !== undefined && raw.sources !== null) {
+    if (!Array.isArray(raw.sources)) fail("sources must be a list");
+    for (const [i, s] of (raw.sources as YamlValue[]).entries()) {
+      const where = `sources[${i}]`;
+      if (!isMap(s)) return fail(`${where} must be a map`);
+      sources.push({
+        kind: str(s.kind, `${where}.kind`),
+        namespace: str(s.namespace, `${where}.namespace`, "flux-system"),
+        name: str(s.name, `${where}.name`),
+        path: normalizeRelative(str(s.path, `${where}.path`)),
+      });
+    }
+  }
+  return {
+    file,
+    clusters,
+    discover: bool(raw.discover, "discover", clusters === undefined),
+    sources,
+    strict: raw.strict === undefined || raw.strict === null ? undefined : bool(raw.strict, "strict", true),
+  };
+}
+
+/** `./clusters/dev/` → `clusters/dev`; `.` stays `.`. */
+export function normalizeRelative(p: string): string {
+  const n = path.posix.normalize(p.replace(/\\/g, "/")).replace(/\/+$/, "");
+  return n === "" ? "." : n.replace(/^\.\//, "");
+}

@@ -1,0 +1,581 @@
+/**
+ * loadPlatform: discovers the clusters of a repository and follows each one's tree of Flux
+ * Kustomizations as kustomize-controller would, without a cluster: build the root's path,
+ * collect the Flux Kustomizations in its output, build each of their paths relative to its
+ * source's root, and so on. A Kustomization whose `substituteFrom` names a ConfigMap/Secret
+ * that another Kustomization of the cluster renders waits for it (as Flux retries until it
+ * exists); what never appears is missing. One broken Kustomization never stops the others.
+ */
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
+import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
+import { buildResources } from "../kustomize/build.js";
+import { cloneValue } from "../kustomize/clone.js";
+import type { Resource } from "../kustomize/resource.js";
+import { BuildCache } from "../kustomize/target.js";
+import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
+import { buildFluxPath, secureJoin } from "./build.js";
+import { readConfig, type SlipwayConfig } from "./config.js";
+import {
+  type DiscoveredCluster,
+  locationKey,
+  nameClusters,
+  type RepositoryScan,
+  scanRepository,
+  syncClusters,
+  topLevelClusters,
+} from "./discover.js";
+import {
+  dependsOnOf,
+  groupOf,
+  isFluxKustomization,
+  isHelmRelease,
+  KUSTOMIZE_GROUP,
+  metaString,
+  sourceKindOf,
+  sourceRefOf,
+  specOf,
+  stringField,
+} from "./flux-objects.js";
+import {
+  type Cluster,
+  type FluxKustomization,
+  type HelmReleaseInfo,
+  kustomizationId,
+  type ObjectRef,
+  type Platform,
+  type PlatformError,
+  type RenderedResource,
+  type SourceLocation,
+} from "./model.js";
+import { postProcess } from "./postprocess.js";
+
+/**
+ * The SOPS hook (decryption is a separate module). Called only for Flux Kustomizations with
+ * `spec.decryption.provider: sops`.
+ */
+export interface DecryptionHooks {
+  /** Before the build: serve decrypted generator/patch inputs below `dir` (SPEC §4). */
+  files?: (fs: FileSystem, dir: string, kustomization: FluxKustomization) => FileSystem;
+  /** After the build, per object (SPEC §4); returns the decrypted object. */
+  resource?: (object: KObject, kustomization: FluxKustomization) => KObject;
+}
+
+export type PlatformProgress =
+  | { type: "discovered"; clusters: string[] }
+  | { type: "kustomization"; cluster: string; id: string; done: number; known: number }
+  | { type: "cluster"; cluster: Cluster };
+
+export interface LoadPlatformOptions {
+  fs?: FileSystem;
+  /** Only these clusters (by name). Unknown names are reported in `platform.errors`. */
+  clusters?: string[];
+  /** StrictPostBuildSubstitutions; default slipway.yaml's `strict`, else true (kustomize-controller ≥ 1.9). */
+  strict?: boolean;
+  decrypt?: DecryptionHooks;
+  /** Share base builds with other work of the same run. */
+  cache?: BuildCache;
+  onProgress?: (event: PlatformProgress) => void;
+}
+
+export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): Platform {
+  const fs = opts.fs ?? new DiskFileSystem();
+  const root = toPosixAbsolute(repoRoot);
+  const platform: Platform = { root, clusters: [], errors: [] };
+  if (!fs.isDirectory(root)) {
+    platform.errors.push({ message: `repository root ${root} is not a directory` });
+    return platform;
+  }
+  let config: SlipwayConfig | undefined;
+  try {
+    config = readConfig(fs, root);
+    platform.config = config;
+  } catch (err) {
+    platform.errors.push(toPlatformError(err));
+  }
+  const ctx: RenderContext = {
+    fs,
+    root,
+    cache: opts.cache ?? new BuildCache(),
+    strict: opts.strict ?? config?.strict ?? true,
+    config,
+    decrypt: opts.decrypt,
+    onProgress: opts.onProgress,
+  };
+  const scan = scanRepository(fs, root);
+  const wanted = opts.clusters && opts.clusters.length > 0 ? new Set(opts.clusters) : undefined;
+
+  const declared = (config?.clusters ?? []).map((c) => declaredCluster(c, scan));
+  const discover = config ? config.discover : true;
+  const first = [...declared];
+  if (discover) {
+    for (const c of syncClusters(scan)) if (!first.some((d) => d.path === c.path)) first.push(c);
+  }
+  nameClusters(first);
+
+  const rendered = new Map<DiscoveredCluster, Cluster>();
+  const render = (d: DiscoveredCluster) => {
+    let c = rendered.get(d);
+    if (!c) {
+      c = renderCluster(ctx, d);
+      rendered.set(d, c);
+      opts.onProgress?.({ type: "cluster", cluster: c });
+    }
+    return c;
+  };
+
+  let all = first;
+  const needTopLevel = discover && (!wanted || [...wanted].some((n) => !first.some((c) => c.name === n)));
+  if (needTopLevel) {
+    // Top-level Kustomizations are the ones no cluster found so far applies.
+    const covered = new Set<string>();
+    for (const d of first) {
+      if (d.mode !== "flux") continue;
+      for (const k of render(d).kustomizations) if (k.definedAt) covered.add(locationKey(k.definedAt));
+    }
+    const more = topLevelClusters(
+      scan,
+      covered,
+      first.map((c) => c.path),
+    );
+    all = [...first, ...more];
+    nameClusters(all);
+  }
+  const selected = wanted ? all.filter((c) => wanted.has(c.name)) : all;
+  if (wanted) {
+    for (const n of wanted) {
+      if (!all.some((c) => c.name === n)) {
+        platform.errors.push({
+          message: `no cluster named '${n}' (found: ${all.map((c) => c.name).join(", ") || "none"})`,
+        });
+      }
+    }
+  }
+  opts.onProgress?.({ type: "discovered", clusters: selected.map((c) => c.name) });
+  platform.clusters = selected.map(render);
+  return platform;
+}
+
+interface RenderContext {
+  fs: FileSystem;
+  root: string;
+  cache: BuildCache;
+  strict: boolean;
+  config?: SlipwayConfig;
+  decrypt?: DecryptionHooks;
+  onProgress?: (event: PlatformProgress) => void;
+}
+
+function declaredCluster(
+  c: NonNullable<SlipwayConfig["clusters"]>[number],
+  scan: RepositoryScan,
+): DiscoveredCluster {
+  const rootDoc = scan.kustomizations.find(
+    (k) =>
+      metaString(k.object, "name") === "flux-system" &&
+      k.at.file.startsWith(`${c.path}/`) &&
+      normalize(stringField(specOf(k.object), "path")) === c.path,
+  );
+  return {
+    name: c.name,
+    path: c.path,
+    sourceRoot: c.sourceRoot,
+    discoveredBy: "config",
+    mode: c.flux ? "flux" : "kustomize",
+    variables: c.variables,
+    root: rootDoc,
+    localSources: [
+      { kind: "GitRepository", namespace: "flux-system", name: "flux-system" },
+      ...(rootDoc ? [sourceRefOf(rootDoc.object)] : []),
+    ],
+  };
+}
+
+function normalize(specPath: string): string {
+  const n = path.posix.normalize(`/${specPath}`).slice(1).replace(/\/$/, "");
+  return n === "" ? "." : n;
+}
+
+// --- one cluster -----------------------------------------------------------------------------
+
+interface Pending {
+  k: FluxKustomization;
+  built?: Resource[];
+}
+
+function renderCluster(ctx: RenderContext, d: DiscoveredCluster): Cluster {
+  const started = performance.now();
+  const cluster: Cluster = {
+    name: d.name,
+    path: d.path,
+    sourceRoot: d.sourceRoot,
+    mode: d.mode,
+    discoveredBy: d.discoveredBy,
+    kustomizations: [],
+    sources: [],
+    helmReleases: [],
+    errors: [],
+    renderMs: 0,
+  };
+  if (d.mode === "kustomize") renderKustomizeStack(ctx, d, cluster);
+  else renderFluxCluster(ctx, d, cluster);
+  cluster.renderMs = performance.now() - started;
+  for (const k of cluster.kustomizations) {
+    for (const e of k.errors) if (e.file) e.file = relative(ctx.root, e.file);
+  }
+  return cluster;
+}
+
+/** A plain kustomize stack declared in slipway.yaml: `kustomize build PATH`, nothing more. */
+function renderKustomizeStack(ctx: RenderContext, d: DiscoveredCluster, cluster: Cluster): void {
+  const k = newKustomization(cluster.name, syntheticRoot(d, cluster.name, ""), undefined, undefined, true);
+  k.dir = d.path;
+  k.sourceRoot = d.sourceRoot;
+  cluster.kustomizations.push(k);
+  try {
+    const dir = secureJoin(path.posix.join(ctx.root, d.sourceRoot), d.path);
+    const built = buildResources(dir, { fs: ctx.fs, cache: ctx.cache });
+    k.resources = built.map((r) => rendered(ctx, r, r.obj, k));
+    k.status = "rendered";
+    collectObjects(ctx, cluster, k);
+  } catch (err) {
+    fail(k, err);
+  }
+}
+
+function syntheticRoot(d: DiscoveredCluster, name: string, namespace: string): KObject {
+  const spec: YamlMap = {
+    interval: "10m0s",
+    path: `./${d.path === "." ? "" : d.path}`,
+    prune: true,
+    sourceRef: { kind: "GitRepository", name: "flux-system" },
+  };
+  const metadata: YamlMap = { name };
+  if (namespace) metadata.namespace = namespace;
+  return { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata, spec };
+}
+
+function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cluster): void {
+  let rootObj = d.root ? cloneValue(d.root.object) : syntheticRoot(d, "flux-system", "flux-system");
+  if (Object.keys(d.variables).length > 0) rootObj = withVariables(rootObj, d.variables);
+  const rootK = newKustomization(cluster.name, rootObj, d.root?.at, undefined, d.root === undefined);
+  cluster.kustomizations.push(rootK);
+  const byId = new Map<string, FluxKustomization>([[rootK.id, rootK]]);
+  const pool = new Map<string, KObject>();
+  const queue: Pending[] = [{ k: rootK }];
+  const deferred: Pending[] = [];
+  let done = 0;
+
+  const finish = (p: Pending) => {
+    finishKustomization(ctx, cluster, p, pool, byId, (child) => queue.push({ k: child }));
+    done++;
+    ctx.onProgress?.({ type: "kustomization", cluster: cluster.name, id: p.k.id, done, known: byId.size });
+  };
+
+  while (queue.length > 0 || deferred.length > 0) {
+    const next = queue.shift();
+    if (!next) {
+      // Nothing else can make progress: finish one waiting Kustomization, preferring one whose
+      // variable sources have appeared; the others keep waiting for what it renders.
+      const ready = deferred.findIndex((p) => variableSourcesReady(p.k, pool));
+      finish(deferred.splice(Math.max(ready, 0), 1)[0]!);
+      continue;
+    }
+    if (!prepare(ctx, d, next)) {
+      done++;
+      continue;
+    }
+    if (!variableSourcesReady(next.k, pool)) {
+      deferred.push(next);
+      continue;
+    }
+    finish(next);
+  }
+}
+
+function withVariables(obj: KObject, vars: Record<string, string>): KObject {
+  const out = cloneValue(obj);
+  const spec = (isMap(out.spec) ? out.spec : (out.spec = {})) as YamlMap;
+  const postBuild = (isMap(spec.postBuild) ? spec.postBuild : (spec.postBuild = {})) as YamlMap;
+  const substitute = (isMap(postBuild.substitute) ? postBuild.substitute : {}) as YamlMap;
+  postBuild.substitute = { ...vars, ...substitute };
+  return out;
+}
+
+function newKustomization(
+  cluster: string,
+  obj: KObject,
+  definedAt: SourceLocation | undefined,
+  appliedBy: string | undefined,
+  synthetic: boolean,
+): FluxKustomization {
+  const namespace = metaString(obj, "namespace");
+  const name = metaString(obj, "name");
+  const spec = specOf(obj);
+  const warnings: string[] = [];
+  const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+  if (apiVersion !== "" && apiVersion !== `${KUSTOMIZE_GROUP}/v1`) {
+    warnings.push(
+      `${apiVersion} is not served by kustomize-controller ≥ v1.8 (only ${KUSTOMIZE_GROUP}/v1); v1beta2-only fields (patchesStrategicMerge, patchesJson6902) are ignored`,
+    );
+  }
+  return {
+    cluster,
+    namespace,
+    name,
+    id: kustomizationId(namespace, name),
+    object: obj,
+    path: stringField(spec, "path"),
+    sourceRef: sourceRefOf(obj),
+    status: "rendered",
+    suspended: spec.suspend === true,
+    dependsOn: dependsOnOf(obj),
+    resources: [],
+    errors: [],
+    warnings,
+    appliedBy,
+    children: [],
+    definedAt,
+    generatedKustomization: false,
+    synthetic,
+  };
+}
+
+/** Resolves the source and builds the path. Returns false when there is nothing more to do. */
+function prepare(ctx: RenderContext, d: DiscoveredCluster, p: Pending): boolean {
+  const k = p.k;
+  if (k.suspended) {
+    k.status = "suspended";
+    return false;
+  }
+  const sourceRoot = localSourceRoot(ctx, d, k.sourceRef);
+  if (sourceRoot === undefined) {
+    k.status = "external";
+    const ref = k.sourceRef;
+    k.warnings.push(
+      `source ${ref.kind} ${ref.namespace}/${ref.name} is not this repository: not rendered (map it to a local directory in slipway.yaml 'sources' to render it)`,
+    );
+    return false;
+  }
+  k.sourceRoot = sourceRoot;
+  try {
+    const sopsHook = isSops(k) ? ctx.decrypt?.files : undefined;
+    const build = buildFluxPath(
+      ctx.fs,
+      toAbsolute(ctx.root, sourceRoot),
+      specOf(k.object),
+      ctx.cache,
+      sopsHook ? (fs, dir) => sopsHook(fs, dir, k) : undefined,
+    );
+    k.dir = relative(ctx.root, build.dir);
+    k.generatedKustomization = build.generated;
+    p.built = build.resources;
+    return true;
+  } catch (err) {
+    fail(k, err);
+    return false;
+  }
+}
+
+function isSops(k: FluxKustomization): boolean {
+  const dec = specOf(k.object).decryption;
+  return isMap(dec) && dec.provider === "sops";
+}
+
+function localSourceRoot(ctx: RenderContext, d: DiscoveredCluster, ref: ObjectRef): string | undefined {
+  const same = (a: ObjectRef) => a.kind === ref.kind && a.name === ref.name && a.namespace === ref.namespace;
+  if (d.localSources.some(same)) return d.sourceRoot;
+  const mapped = ctx.config?.sources.find(same);
+  return mapped?.path;
+}
+
+function variableRefs(k: FluxKustomization): VariableSourceRef[] {
+  const postBuild = specOf(k.object).postBuild;
+  if (!isMap(postBuild) || !Array.isArray(postBuild.substituteFrom)) return [];
+  return postBuild.substituteFrom
+    .filter(isMap)
+    .filter((r) => r.kind === "ConfigMap" || r.kind === "Secret")
+    .map((r) => ({
+      kind: r.kind as "ConfigMap" | "Secret",
+      name: stringField(r, "name"),
+      namespace: k.namespace,
+    }));
+}
+
+function variableSourcesReady(k: FluxKustomization, pool: Map<string, KObject>): boolean {
+  return variableRefs(k).every((r) => pool.has(poolKey(r.kind, r.namespace, r.name)));
+}
+
+function poolKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+function finishKustomization(
+  ctx: RenderContext,
+  cluster: Cluster,
+  p: Pending,
+  pool: Map<string, KObject>,
+  byId: Map<string, FluxKustomization>,
+  enqueue: (k: FluxKustomization) => void,
+): void {
+  const k = p.k;
+  let processed: ReturnType<typeof postProcess>;
+  try {
+    const settings = postBuildSettings(
+      k.object,
+      (ref) => pool.get(poolKey(ref.kind, ref.namespace, ref.name)),
+      {
+        strict: ctx.strict,
+      },
+    );
+    const hook = isSops(k) ? ctx.decrypt?.resource : undefined;
+    processed = postProcess(p.built ?? [], k.object, settings, hook ? (o) => hook(o, k) : undefined);
+  } catch (err) {
+    fail(k, err);
+    return;
+  }
+  if (processed.errors.length > 0) {
+    for (const e of processed.errors) fail(k, e);
+    return;
+  }
+  k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k));
+  for (const r of k.resources) {
+    const obj = r.object;
+    if ((obj.kind === "ConfigMap" || obj.kind === "Secret") && groupOf(obj) === "") {
+      const key = poolKey(String(obj.kind), metaString(obj, "namespace"), metaString(obj, "name"));
+      if (!pool.has(key)) pool.set(key, obj);
+    }
+    if (!isFluxKustomization(obj)) continue;
+    const child = newKustomization(cluster.name, obj, r.source, k.id, false);
+    if (child.id === k.id || byId.get(child.id) === cluster.kustomizations[0]) continue; // applies itself
+    const other = byId.get(child.id);
+    if (other) {
+      k.errors.push({
+        message: `Flux Kustomization ${child.id} is also applied by ${other.appliedBy ?? "the cluster root"}; Flux would fight over it (rendered once)`,
+        file: r.source?.file,
+        line: r.source?.line,
+        cluster: cluster.name,
+        kustomization: k.id,
+      });
+      continue;
+    }
+    byId.set(child.id, child);
+    k.children.push(child.id);
+    cluster.kustomizations.push(child);
+    enqueue(child);
+  }
+  collectObjects(ctx, cluster, k);
+}
+
+/** Sources and HelmReleases in a Kustomization's output. */
+function collectObjects(ctx: RenderContext, cluster: Cluster, k: FluxKustomization): void {
+  for (const r of k.resources) {
+    const obj = r.object;
+    const namespace = metaString(obj, "namespace");
+    const name = metaString(obj, "name");
+    const sourceKind = sourceKindOf(obj);
+    if (sourceKind) {
+      const mapped = ctx.config?.sources.find(
+        (s) => s.kind === sourceKind && s.name === name && s.namespace === namespace,
+      );
+      cluster.sources.push({
+        cluster: cluster.name,
+        kind: sourceKind,
+        namespace,
+        name,
+        object: obj,
+        kustomization: k.id,
+        definedAt: r.source,
+        localRoot: mapped?.path,
+      });
+    } else if (isHelmRelease(obj)) {
+      cluster.helmReleases.push(helmReleaseInfo(cluster.name, obj, k.id, r.source));
+    }
+  }
+}
+
+function helmReleaseInfo(
+  cluster: string,
+  obj: KObject,
+  kustomization: string,
+  at?: SourceLocation,
+): HelmReleaseInfo {
+  const namespace = metaString(obj, "namespace");
+  const spec = specOf(obj);
+  const info: HelmReleaseInfo = {
+    cluster,
+    namespace,
+    name: metaString(obj, "name"),
+    object: obj,
+    kustomization,
+    definedAt: at,
+    dependsOn: dependsOnOf(obj),
+  };
+  const chart = isMap(spec.chart) && isMap(spec.chart.spec) ? spec.chart.spec : undefined;
+  if (chart) {
+    info.chart = stringField(chart, "chart") || undefined;
+    info.version = stringField(chart, "version") || undefined;
+    if (isMap(chart.sourceRef)) {
+      info.chartSource = {
+        kind: stringField(chart.sourceRef, "kind"),
+        name: stringField(chart.sourceRef, "name"),
+        namespace: stringField(chart.sourceRef, "namespace") || namespace,
+      };
+    }
+  } else if (isMap(spec.chartRef)) {
+    info.chartSource = {
+      kind: stringField(spec.chartRef, "kind"),
+      name: stringField(spec.chartRef, "name"),
+      namespace: stringField(spec.chartRef, "namespace") || namespace,
+    };
+  }
+  return info;
+}
+
+function rendered(
+  ctx: RenderContext,
+  from: Resource,
+  object: KObject,
+  k: FluxKustomization,
+): RenderedResource {
+  const out: RenderedResource = {
+    object,
+    touchedBy: from.touchedBy.map((dir) => relative(ctx.root, dir)),
+    kustomization: k.id,
+    cluster: k.cluster,
+  };
+  if (from.source) out.source = { file: relative(ctx.root, from.source.file), line: from.source.line };
+  return out;
+}
+
+function fail(k: FluxKustomization, err: unknown): void {
+  k.status = "failed";
+  k.resources = [];
+  const e = toPlatformError(err);
+  k.errors.push({ ...e, cluster: k.cluster, kustomization: k.id });
+}
+
+function toPlatformError(err: unknown): PlatformError {
+  if (err instanceof SlipwayError) {
+    const e: PlatformError = { message: err.message };
+    if (err.file) e.file = err.file;
+    if (err.line !== undefined) e.line = err.line;
+    return e;
+  }
+  if (err instanceof Error) return { message: err.message };
+  return { message: String(err) };
+}
+
+function toPosixAbsolute(dir: string): string {
+  return path.resolve(dir).split(path.sep).join("/");
+}
+
+function toAbsolute(root: string, rel: string): string {
+  return path.posix.resolve(root, rel);
+}
+
+function relative(root: string, abs: string): string {
+  if (!abs.startsWith("/")) return abs;
+  return path.posix.relative(root, abs) || ".";
+}

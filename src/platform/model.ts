@@ -1,0 +1,170 @@
+/**
+ * The Platform: one in-memory model of a GitOps repository, built once per run and shared by
+ * every command. Clusters → Flux Kustomizations (as kustomize-controller reconciles them) →
+ * the objects each applies, plus the sources and HelmReleases found in that output.
+ * Every rendered object remembers the file and line it came from and which Flux
+ * Kustomization and cluster apply it. File paths are relative to the repository root.
+ */
+import type { KObject } from "../kustomize/types.js";
+import type { SlipwayConfig } from "./config.js";
+
+export interface ObjectRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface SourceLocation {
+  /** Repository-relative path (POSIX). */
+  file: string;
+  /** 1-based line of the document (or field) in that file; 0 when unknown. */
+  line: number;
+}
+
+export interface PlatformError {
+  message: string;
+  file?: string;
+  line?: number;
+  cluster?: string;
+  /** `namespace/name` of the Flux Kustomization it belongs to. */
+  kustomization?: string;
+}
+
+export interface RenderedResource {
+  /** The object as Flux applies it: after build, decryption, substitution, owner labels, commonMetadata. */
+  object: KObject;
+  /** Where the object was read from (the file a person edits). Absent for generated objects. */
+  source?: SourceLocation;
+  /** Repository-relative kustomization directories whose transformers changed it (outermost last). */
+  touchedBy: string[];
+  /** `namespace/name` of the Flux Kustomization that applies it. */
+  kustomization: string;
+  cluster: string;
+}
+
+/**
+ * - rendered: built and post-processed; `resources` is what Flux applies.
+ * - failed: Flux would apply nothing (see `errors`).
+ * - suspended: `spec.suspend: true`, reconciliation skipped.
+ * - external: its source is not this repository nor mapped in slipway.yaml.
+ */
+export type KustomizationStatus = "rendered" | "failed" | "suspended" | "external";
+
+export interface FluxKustomization {
+  cluster: string;
+  namespace: string;
+  name: string;
+  /** `namespace/name`, unique within a cluster. */
+  id: string;
+  /** The object as its parent applies it (after the parent's substitution). */
+  object: KObject;
+  /** `spec.path` as written (after the parent's substitution). */
+  path: string;
+  sourceRef: ObjectRef;
+  /** Repository-relative root of the source's artifact, when it is local. */
+  sourceRoot?: string;
+  /** Repository-relative directory that was built. */
+  dir?: string;
+  status: KustomizationStatus;
+  suspended: boolean;
+  /** dependsOn with namespaces defaulted to this Kustomization's. */
+  dependsOn: Array<{ namespace: string; name: string }>;
+  resources: RenderedResource[];
+  errors: PlatformError[];
+  warnings: string[];
+  /** `namespace/name` of the Flux Kustomization whose output contains this one; undefined for the root. */
+  appliedBy?: string;
+  /** Flux Kustomizations this one applies (ids). */
+  children: string[];
+  /** Where the object is defined. */
+  definedAt?: SourceLocation;
+  /** The directory had no kustomization file: Flux generated one. */
+  generatedKustomization: boolean;
+  /**
+   * Made up by Slipway for a cluster without Flux sync objects in the repository (the
+   * bootstrap object lives elsewhere) or for a plain kustomize stack.
+   */
+  synthetic: boolean;
+}
+
+export type SourceKind =
+  | "GitRepository"
+  | "OCIRepository"
+  | "HelmRepository"
+  | "Bucket"
+  | "ExternalArtifact"
+  | "HelmChart";
+
+export interface FluxSource {
+  cluster: string;
+  kind: SourceKind;
+  namespace: string;
+  name: string;
+  object: KObject;
+  /** Flux Kustomization (id) that applies it. */
+  kustomization: string;
+  definedAt?: SourceLocation;
+  /** Repository-relative directory its artifact maps to, when Slipway can read it. */
+  localRoot?: string;
+}
+
+export interface HelmReleaseInfo {
+  cluster: string;
+  namespace: string;
+  name: string;
+  object: KObject;
+  kustomization: string;
+  definedAt?: SourceLocation;
+  dependsOn: Array<{ namespace: string; name: string }>;
+  /** spec.chart.spec.sourceRef or spec.chartRef, namespace defaulted. */
+  chartSource?: ObjectRef;
+  chart?: string;
+  version?: string;
+}
+
+export type ClusterMode = "flux" | "kustomize";
+
+export interface Cluster {
+  name: string;
+  /** Repository-relative directory the cluster's root Kustomization builds. */
+  path: string;
+  sourceRoot: string;
+  mode: ClusterMode;
+  /** How it was found: Flux sync objects, a directory of top-level Flux Kustomizations, or slipway.yaml. */
+  discoveredBy: "sync" | "top-level" | "config";
+  /** In discovery order: the root first, then breadth first. */
+  kustomizations: FluxKustomization[];
+  sources: FluxSource[];
+  helmReleases: HelmReleaseInfo[];
+  errors: PlatformError[];
+  /** Milliseconds spent rendering this cluster. */
+  renderMs: number;
+}
+
+export interface Platform {
+  /** Absolute POSIX path of the repository root. */
+  root: string;
+  config?: SlipwayConfig;
+  clusters: Cluster[];
+  /** Problems not tied to one cluster (slipway.yaml, discovery). */
+  errors: PlatformError[];
+}
+
+export function kustomizationId(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/** Every error of the platform: its own, each cluster's and each Flux Kustomization's. */
+export function platformErrors(p: Platform): PlatformError[] {
+  const out = [...p.errors];
+  for (const c of p.clusters) {
+    out.push(...c.errors);
+    for (const k of c.kustomizations) out.push(...k.errors);
+  }
+  return out;
+}
+
+/** Every object applied anywhere, in cluster then Kustomization order. */
+export function allResources(p: Platform): RenderedResource[] {
+  return p.clusters.flatMap((c) => c.kustomizations.flatMap((k) => k.resources));
+}

@@ -1,0 +1,138 @@
+/**
+ * What kustomize-controller does to each built object before applying it (SPEC §1 steps 7–10):
+ * decryption (a hook: SOPS is a separate module), post-build substitution, the re-read that
+ * expands Lists and drops kustomize Kustomization documents, the name/kind/apiVersion check,
+ * owner labels and `spec.commonMetadata`. Owner labels and commonMetadata come after
+ * substitution and are never substituted.
+ */
+import YAML from "yaml";
+import { SlipwayError } from "../errors.js";
+import { type PostBuildSettings, substituteResource } from "../flux/postbuild.js";
+import { cloneValue } from "../kustomize/clone.js";
+import type { Resource } from "../kustomize/resource.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import { emitYaml, toJsonCompatible } from "../yaml/index.js";
+import { groupOf, metaString, specOf } from "./flux-objects.js";
+
+export const OWNER_NAME_LABEL = "kustomize.toolkit.fluxcd.io/name";
+export const OWNER_NAMESPACE_LABEL = "kustomize.toolkit.fluxcd.io/namespace";
+
+export interface ProcessedObject {
+  object: KObject;
+  /** The built resource it came from (for its source location). */
+  from: Resource;
+}
+
+export interface PostProcessResult {
+  objects: ProcessedObject[];
+  /** One per failing object; Flux stops at the first, Slipway reports them all. */
+  errors: SlipwayError[];
+}
+
+export type DecryptObject = (object: KObject) => KObject;
+
+export function postProcess(
+  resources: Resource[],
+  kustomization: KObject,
+  settings: PostBuildSettings | undefined,
+  decrypt: DecryptObject | undefined,
+): PostProcessResult {
+  const out: ProcessedObject[] = [];
+  const errors: SlipwayError[] = [];
+  const name = metaString(kustomization, "name");
+  const namespace = metaString(kustomization, "namespace");
+  const common = specOf(kustomization).commonMetadata;
+  for (const r of resources) {
+    const where = r.source ? { file: r.source.file, line: r.source.line } : undefined;
+    try {
+      let obj = cloneValue(r.obj);
+      if (decrypt) obj = decrypt(obj);
+      if (settings && needsSubstitution(settings)) {
+        obj = substituteResource(emitYaml(obj), settings, parseYaml11, obj, where).object;
+      }
+      for (const item of expandList(obj)) {
+        if (isKustomizeConfig(item)) continue;
+        checkIdentity(item, where);
+        setOwnerLabels(item, name, namespace);
+        if (isMap(common)) applyCommonMetadata(item, common);
+        out.push({ object: item, from: r });
+      }
+    } catch (err) {
+      if (err instanceof SlipwayError) {
+        errors.push(err.file ? err : new SlipwayError(err.message, where));
+      } else {
+        throw err;
+      }
+    }
+  }
+  return { objects: out, errors };
+}
+
+/** Avoids re-serialising objects that substitution would leave alone anyway. */
+function needsSubstitution(settings: PostBuildSettings): boolean {
+  if (settings.loadError !== undefined) return true;
+  return Object.keys(settings.vars).length > 0 || settings.always;
+}
+
+/**
+ * sigs.k8s.io/yaml's YAMLToJSON: YAML 1.1 (yes/no/on/off booleans, 0755 octal), timestamps as
+ * RFC 3339 text, as Flux re-reads a substituted object.
+ */
+export function parseYaml11(text: string): YamlValue {
+  const value: unknown = YAML.parse(text, { version: "1.1", maxAliasCount: 10_000 });
+  return toJsonCompatible(datesToText(value));
+}
+
+function datesToText(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString().replace(".000Z", "Z");
+  if (Array.isArray(v)) return v.map(datesToText);
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = datesToText(x);
+    return out;
+  }
+  return v;
+}
+
+/** ssa ReadObjects: a top-level `items` list is expanded into its objects. */
+function expandList(obj: KObject): KObject[] {
+  if (Array.isArray(obj.items) && typeof obj.kind === "string" && obj.kind.endsWith("List")) {
+    return obj.items.filter(isMap);
+  }
+  return [obj];
+}
+
+function isKustomizeConfig(obj: KObject): boolean {
+  return obj.kind === "Kustomization" && groupOf(obj) === "kustomize.config.k8s.io";
+}
+
+function checkIdentity(obj: KObject, where: { file?: string; line?: number } | undefined): void {
+  if (obj.apiVersion && obj.kind && metaString(obj, "name")) return;
+  const text = emitYaml(obj).trimEnd().split("\n").slice(0, 6).join(" ");
+  throw new SlipwayError(`failed to decode Kubernetes apiVersion, kind and name from: ${text}`, where);
+}
+
+function metadataOf(obj: KObject): YamlMap {
+  if (!isMap(obj.metadata)) obj.metadata = {};
+  return obj.metadata as YamlMap;
+}
+
+function mapField(m: YamlMap, field: "labels" | "annotations"): YamlMap {
+  if (!isMap(m[field])) m[field] = {};
+  return m[field] as YamlMap;
+}
+
+function setOwnerLabels(obj: KObject, name: string, namespace: string): void {
+  const labels = mapField(metadataOf(obj), "labels");
+  labels[OWNER_NAME_LABEL] = name;
+  labels[OWNER_NAMESPACE_LABEL] = namespace;
+}
+
+function applyCommonMetadata(obj: KObject, common: YamlMap): void {
+  for (const field of ["labels", "annotations"] as const) {
+    const extra = common[field];
+    if (!isMap(extra) || Object.keys(extra).length === 0) continue;
+    const target = mapField(metadataOf(obj), field);
+    for (const [k, v] of Object.entries(extra)) target[k] = typeof v === "string" ? v : String(v ?? "");
+  }
+}
