@@ -249,6 +249,37 @@ function foldNel(s: string): string {
   });
 }
 
+/** Length of encoding/json's quoted form of s, in characters. */
+function goJsonQuotedLength(s: string): number {
+  let n = 2;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    if (c === 0x22 || c === 0x5c || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x08 || c === 0x0c)
+      n += 2;
+    else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) n += 6;
+    else n += 1;
+  }
+  return n;
+}
+
+/**
+ * go-yaml v2 reads the JSON object's keys as simple keys: one line (a raw NEL breaks it) and
+ * at most 1024 characters, or the whole resource fails to print.
+ */
+function jsonRoundTripKey(key: string): string {
+  if (key.includes("\u0085")) {
+    throw new SlipwayError(
+      `yaml: did not find expected ',' or '}' (mapping key ${JSON.stringify(key)} holds U+0085)`,
+    );
+  }
+  if (key.length > 200 && goJsonQuotedLength(key) > 1024) {
+    throw new SlipwayError(
+      `yaml: did not find expected ',' or '}' (mapping key longer than 1024 characters)`,
+    );
+  }
+  return jsonRoundTripString(key);
+}
+
 function jsonRoundTripString(s: string): string {
   const bad = REFUSED_BY_V2_READER.exec(s);
   if (bad) {
@@ -256,7 +287,7 @@ function jsonRoundTripString(s: string): string {
     throw new SlipwayError(`yaml: control characters are not allowed (U+${cp} in ${JSON.stringify(s)})`);
   }
   if (s.includes("\u0085")) {
-    if (/\u0085(---|\.\.\.)( |\u0085|$)/.test(s)) {
+    if (/\u0085(---|\.\.\.)( |\u0085)/.test(s)) {
       throw new SlipwayError(`yaml: found unexpected document indicator (in ${JSON.stringify(s)})`);
     }
     return foldNel(s);
@@ -381,7 +412,7 @@ class Emitter {
     }
     this.increaseIndent(false, false);
     for (const rawKey of keys) {
-      const key = jsonRoundTripString(rawKey);
+      const key = jsonRoundTripKey(rawKey);
       const value = map[rawKey] as YamlValue;
       this.writeIndent();
       const cps = codePoints(key);

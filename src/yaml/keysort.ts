@@ -76,20 +76,235 @@ export function compareKeys(a: string, b: string): number {
 }
 
 /**
- * Keys in go-yaml v2 order. Go sorts with `sort.Sort`, which for up to 12 elements is an
- * insertion sort; mirroring it keeps the result identical even for key sets where `Less`
- * is not a consistent order.
+ * Keys in go-yaml v2 order. `Less` is not transitive for some key sets ("v40" < "v4n" <
+ * "v5" < "v40"), so the result depends on the algorithm: this is Go's `sort.Sort`
+ * (pattern-defeating quicksort, Go >= 1.19) step for step.
  */
 export function sortKeys(keys: string[]): string[] {
-  if (keys.length <= 12) {
-    for (let i = 1; i < keys.length; i++) {
-      for (let j = i; j > 0 && goYamlKeyLess(keys[j] as string, keys[j - 1] as string); j--) {
-        const t = keys[j] as string;
-        keys[j] = keys[j - 1] as string;
-        keys[j - 1] = t;
+  if (keys.length > 1) new GoSort(keys, goYamlKeyLess).run();
+  return keys;
+}
+
+const INCREASING = 1;
+const DECREASING = 2;
+
+class GoSort<T> {
+  constructor(
+    private readonly data: T[],
+    private readonly lessFn: (a: T, b: T) => boolean,
+  ) {}
+
+  run(): void {
+    const n = this.data.length;
+    this.pdqsort(0, n, bitLen(n));
+  }
+
+  private less(i: number, j: number): boolean {
+    return this.lessFn(this.data[i] as T, this.data[j] as T);
+  }
+
+  private swap(i: number, j: number): void {
+    const t = this.data[i] as T;
+    this.data[i] = this.data[j] as T;
+    this.data[j] = t;
+  }
+
+  private insertionSort(a: number, b: number): void {
+    for (let i = a + 1; i < b; i++) {
+      for (let j = i; j > a && this.less(j, j - 1); j--) this.swap(j, j - 1);
+    }
+  }
+
+  private siftDown(lo: number, hi: number, first: number): void {
+    let root = lo;
+    for (;;) {
+      let child = 2 * root + 1;
+      if (child >= hi) return;
+      if (child + 1 < hi && this.less(first + child, first + child + 1)) child++;
+      if (!this.less(first + root, first + child)) return;
+      this.swap(first + root, first + child);
+      root = child;
+    }
+  }
+
+  private heapSort(a: number, b: number): void {
+    const hi = b - a;
+    for (let i = Math.floor((hi - 1) / 2); i >= 0; i--) this.siftDown(i, hi, a);
+    for (let i = hi - 1; i >= 0; i--) {
+      this.swap(a, a + i);
+      this.siftDown(0, i, a);
+    }
+  }
+
+  private pdqsort(a: number, b: number, limit: number): void {
+    let wasBalanced = true;
+    let wasPartitioned = true;
+    for (;;) {
+      const length = b - a;
+      if (length <= 12) {
+        this.insertionSort(a, b);
+        return;
+      }
+      if (limit === 0) {
+        this.heapSort(a, b);
+        return;
+      }
+      if (!wasBalanced) {
+        this.breakPatterns(a, b);
+        limit--;
+      }
+      let [pivot, hint] = this.choosePivot(a, b);
+      if (hint === DECREASING) {
+        this.reverseRange(a, b);
+        pivot = b - 1 - (pivot - a);
+        hint = INCREASING;
+      }
+      if (wasBalanced && wasPartitioned && hint === INCREASING && this.partialInsertionSort(a, b)) return;
+      if (a > 0 && !this.less(a - 1, pivot)) {
+        a = this.partitionEqual(a, b, pivot);
+        continue;
+      }
+      const [mid, alreadyPartitioned] = this.partition(a, b, pivot);
+      wasPartitioned = alreadyPartitioned;
+      const leftLen = mid - a;
+      const rightLen = b - mid;
+      const balanceThreshold = Math.floor(length / 8);
+      if (leftLen < rightLen) {
+        wasBalanced = leftLen >= balanceThreshold;
+        this.pdqsort(a, mid, limit);
+        a = mid + 1;
+      } else {
+        wasBalanced = rightLen >= balanceThreshold;
+        this.pdqsort(mid + 1, b, limit);
+        b = mid;
       }
     }
-    return keys;
   }
-  return keys.sort(compareKeys);
+
+  private partition(a: number, b: number, pivot: number): [number, boolean] {
+    this.swap(a, pivot);
+    let i = a + 1;
+    let j = b - 1;
+    while (i <= j && this.less(i, a)) i++;
+    while (i <= j && !this.less(j, a)) j--;
+    if (i > j) {
+      this.swap(j, a);
+      return [j, true];
+    }
+    this.swap(i, j);
+    i++;
+    j--;
+    for (;;) {
+      while (i <= j && this.less(i, a)) i++;
+      while (i <= j && !this.less(j, a)) j--;
+      if (i > j) break;
+      this.swap(i, j);
+      i++;
+      j--;
+    }
+    this.swap(j, a);
+    return [j, false];
+  }
+
+  private partitionEqual(a: number, b: number, pivot: number): number {
+    this.swap(a, pivot);
+    let i = a + 1;
+    let j = b - 1;
+    for (;;) {
+      while (i <= j && !this.less(a, i)) i++;
+      while (i <= j && this.less(a, j)) j--;
+      if (i > j) break;
+      this.swap(i, j);
+      i++;
+      j--;
+    }
+    return i;
+  }
+
+  private partialInsertionSort(a: number, b: number): boolean {
+    const maxSteps = 5;
+    const shortestShifting = 50;
+    let i = a + 1;
+    for (let step = 0; step < maxSteps; step++) {
+      while (i < b && !this.less(i, i - 1)) i++;
+      if (i === b) return true;
+      if (b - a < shortestShifting) return false;
+      this.swap(i, i - 1);
+      if (i - a >= 2) {
+        for (let j = i - 1; j >= 1; j--) {
+          if (!this.less(j, j - 1)) break;
+          this.swap(j, j - 1);
+        }
+      }
+      if (b - i >= 2) {
+        for (let j = i + 1; j < b; j++) {
+          if (!this.less(j, j - 1)) break;
+          this.swap(j, j - 1);
+        }
+      }
+    }
+    return false;
+  }
+
+  private breakPatterns(a: number, b: number): void {
+    const length = b - a;
+    if (length < 8) return;
+    let random = BigInt(length);
+    const next = () => {
+      random = BigInt.asUintN(64, random ^ (random << 13n));
+      random ^= random >> 7n;
+      random = BigInt.asUintN(64, random ^ (random << 17n));
+      return random;
+    };
+    const modulus = BigInt(2 ** bitLen(length));
+    const idx = a + Math.floor(length / 4) * 2 - 1;
+    for (let i = 0; i < 3; i++) {
+      let other = Number(next() & (modulus - 1n));
+      if (other >= length) other -= length;
+      this.swap(idx - 1 + i, a + other);
+    }
+  }
+
+  private choosePivot(a: number, b: number): [number, number] {
+    const l = b - a;
+    const swaps = { n: 0 };
+    let i = a + Math.floor(l / 4);
+    let j = a + Math.floor(l / 4) * 2;
+    let k = a + Math.floor(l / 4) * 3;
+    if (l >= 8) {
+      if (l >= 50) {
+        i = this.median(i - 1, i, i + 1, swaps);
+        j = this.median(j - 1, j, j + 1, swaps);
+        k = this.median(k - 1, k, k + 1, swaps);
+      }
+      j = this.median(i, j, k, swaps);
+    }
+    if (swaps.n === 0) return [j, INCREASING];
+    if (swaps.n === 12) return [j, DECREASING];
+    return [j, 0];
+  }
+
+  private order2(a: number, b: number, swaps: { n: number }): [number, number] {
+    if (this.less(b, a)) {
+      swaps.n++;
+      return [b, a];
+    }
+    return [a, b];
+  }
+
+  private median(a: number, b: number, c: number, swaps: { n: number }): number {
+    [a, b] = this.order2(a, b, swaps);
+    [b, c] = this.order2(b, c, swaps);
+    [a, b] = this.order2(a, b, swaps);
+    return b;
+  }
+
+  private reverseRange(a: number, b: number): void {
+    for (let i = a, j = b - 1; i < j; i++, j--) this.swap(i, j);
+  }
+}
+
+/** Go's bits.Len: the number of bits needed to represent n. */
+function bitLen(n: number): number {
+  return n === 0 ? 0 : Math.floor(Math.log2(n)) + 1;
 }

@@ -197,6 +197,7 @@ class DocumentConverter {
       const k = pair.key;
       if (k === null || !isScalar(k)) continue;
       const text = scalarText(k);
+      if (text === "<<") continue;
       const first = seen.get(text);
       if (first) {
         const line = first.range ? this.lines.linePos(first.range[0]).line : 0;
@@ -209,16 +210,21 @@ class DocumentConverter {
   private mapping(node: YAMLMap, depth: number, flow: boolean): YamlMap {
     if (node.items.length > 1) this.checkDuplicates(node);
     const out: YamlMap = {};
-    let mergeValue: Node | null = null;
+    const mergeValues: Array<Node | null> = [];
     for (const pair of node.items as Pair<Node | null, Node | null>[]) {
       if (this.isMergeKey(pair.key)) {
-        mergeValue = pair.value;
+        mergeValues.push(pair.value);
         continue;
       }
       const key = this.keyOf(pair.key, depth, flow);
+      // kustomize (kyaml's de-anchoring) drops every "<<" key, quoted ones included.
+      if (key === "<<") continue;
       setKey(out, key, this.convert(pair.value, depth + 1, flow));
     }
-    if (mergeValue !== null) this.merge(out, mergeValue, depth, flow);
+    for (const value of mergeValues) {
+      if (value === null) this.fail("map merge requires map or sequence of maps as the value", node);
+      this.merge(out, value, depth, flow);
+    }
     return out;
   }
 
