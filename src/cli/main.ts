@@ -10,6 +10,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "render a kustomization directory exactly like `kubectl kustomize DIR`",
     load: async () => (await import("./build.js")).buildCommand,
   },
+  secrets: {
+    summary: "decrypt, encrypt, edit, updatekeys, rotate and status of SOPS + age files",
+    load: async () => (await import("./secrets.js")).secretsCommand,
+  },
 };
 
 function usage(): string {

@@ -1,6 +1,6 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { findSopsConfig, parseSopsConfig, type SopsConfig } from "../../sops/index.js";
-import * as fs from "node:fs";
 
 /**
  * `.sops.yaml` lookup for many files of one tree: each config file is read and parsed once.

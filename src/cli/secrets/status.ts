@@ -31,22 +31,22 @@ export interface StatusReport {
 }
 
 function fromStatus(file: string, s: SopsFileStatus, hasConfig: boolean): StatusEntry {
-  const entry: StatusEntry = {
+  const matchesConfig = s.matchesConfig ?? (hasConfig ? false : null);
+  // Built field by field so that the JSON reads in a fixed, logical order.
+  return {
     file,
     format: s.format,
     ageRecipients: s.ageRecipients,
     otherKeys: s.otherKeys,
     canDecrypt: s.canDecrypt,
-    matchesConfig: s.matchesConfig ?? (hasConfig ? false : null),
+    ...(s.decryptProblem ? { decryptProblem: s.decryptProblem } : {}),
+    matchesConfig,
+    ...(s.expectedRecipients ? { expectedRecipients: s.expectedRecipients } : {}),
     missingRecipients: s.missingRecipients,
     extraRecipients: s.extraRecipients,
-    ok: false,
+    ...(s.configProblem ? { configProblem: s.configProblem } : {}),
+    ok: s.canDecrypt && matchesConfig !== false,
   };
-  if (s.decryptProblem) entry.decryptProblem = s.decryptProblem;
-  if (s.expectedRecipients) entry.expectedRecipients = s.expectedRecipients;
-  if (s.configProblem) entry.configProblem = s.configProblem;
-  entry.ok = entry.canDecrypt && entry.matchesConfig !== false;
-  return entry;
 }
 
 export async function statusOf(
@@ -107,7 +107,9 @@ export function formatStatusText(report: StatusReport): string {
       continue;
     }
     const recipients = [...e.ageRecipients, ...e.otherKeys.map((k) => `${k.type}:${k.id}`)];
-    lines.push(`     recipients: ${recipients.length > 0 ? recipients.map(shortRecipient).join(", ") : "none"}`);
+    lines.push(
+      `     recipients: ${recipients.length > 0 ? recipients.map(shortRecipient).join(", ") : "none"}`,
+    );
     lines.push(
       `     decrypt:    ${e.canDecrypt ? "yes" : `no: ${withoutFile(e.file, oneLine(e.decryptProblem ?? "unknown reason"))}`}`,
     );
@@ -117,8 +119,10 @@ export function formatStatusText(report: StatusReport): string {
     else if (e.matchesConfig) rule = "recipients match";
     else {
       const parts: string[] = [];
-      if (e.missingRecipients.length > 0) parts.push(`missing ${e.missingRecipients.map(shortRecipient).join(", ")}`);
-      if (e.extraRecipients.length > 0) parts.push(`extra ${e.extraRecipients.map(shortRecipient).join(", ")}`);
+      if (e.missingRecipients.length > 0)
+        parts.push(`missing ${e.missingRecipients.map(shortRecipient).join(", ")}`);
+      if (e.extraRecipients.length > 0)
+        parts.push(`extra ${e.extraRecipients.map(shortRecipient).join(", ")}`);
       rule = `mismatch: ${parts.join("; ")} (run 'slipway secrets updatekeys')`;
     }
     lines.push(`     .sops.yaml: ${rule}`);
