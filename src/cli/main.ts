@@ -10,6 +10,15 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "render a kustomization directory exactly like `kubectl kustomize DIR`",
     load: async () => (await import("./build.js")).buildCommand,
   },
+  render: {
+    summary:
+      "print what Flux applies to each cluster (every Flux Kustomization, as kustomize-controller builds it)",
+    load: async () => (await import("./render.js")).renderCommand,
+  },
+  graph: {
+    summary: "the dependsOn graph: cycles, missing targets, parallel layers, critical path",
+    load: async () => (await import("./graph.js")).graphCommand,
+  },
   secrets: {
     summary: "decrypt, encrypt, edit, updatekeys, rotate and status of SOPS + age files",
     load: async () => (await import("./secrets.js")).secretsCommand,

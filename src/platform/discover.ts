@@ -88,6 +88,8 @@ export interface DiscoveredCluster {
   root?: FluxDocument;
   /** Sources that are this repository (the sync GitRepository, top-level Kustomizations' sourceRefs). */
   localSources: ObjectRef[];
+  /** For top-level clusters: the Flux Kustomization documents that made it one. */
+  topLevel?: FluxDocument[];
 }
 
 const FLUX_SYSTEM: ObjectRef = { kind: "GitRepository", namespace: "flux-system", name: "flux-system" };
@@ -151,7 +153,11 @@ export function topLevelClusters(
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     // A Kustomization whose path is its own directory is the root itself (nothing applies it).
     const selfRoot = docs.filter((d) => staticPrefix(stringField(specOf(d.object), "path")) === dir);
-    const localSources = [FLUX_SYSTEM, ...docs.map((d) => sourceRefOf(d.object))];
+    // Whatever applies these is this repository's own sync: their GitRepository is this one.
+    const localSources = [
+      FLUX_SYSTEM,
+      ...docs.map((d) => sourceRefOf(d.object)).filter((r) => r.kind === "GitRepository"),
+    ];
     out.push({
       name: "",
       path: dir,
@@ -161,6 +167,7 @@ export function topLevelClusters(
       variables: {},
       root: selfRoot.length === 1 ? selfRoot[0] : undefined,
       localSources,
+      topLevel: docs,
     });
   }
   return out;

@@ -120,7 +120,6 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     if (!c) {
       c = renderCluster(ctx, d);
       rendered.set(d, c);
-      opts.onProgress?.({ type: "cluster", cluster: c });
     }
     return c;
   };
@@ -139,8 +138,11 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       covered,
       first.map((c) => c.path),
     );
-    all = [...first, ...more];
-    nameClusters(all);
+    nameClusters([...first, ...more]);
+    // A directory of Kustomizations that another top-level cluster applies (a tenant's sync
+    // file pulled in through `../base`) is not a cluster of its own.
+    const kept = more.filter((d) => !appliedByAnother(d, more, render));
+    all = [...first, ...kept];
   }
   const selected = wanted ? all.filter((c) => wanted.has(c.name)) : all;
   if (wanted) {
@@ -153,8 +155,30 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     }
   }
   opts.onProgress?.({ type: "discovered", clusters: selected.map((c) => c.name) });
-  platform.clusters = selected.map(render);
+  platform.clusters = selected.map((d) => {
+    const c = render(d);
+    opts.onProgress?.({ type: "cluster", cluster: c });
+    return c;
+  });
   return platform;
+}
+
+function appliedByAnother(
+  d: DiscoveredCluster,
+  others: DiscoveredCluster[],
+  render: (d: DiscoveredCluster) => Cluster,
+): boolean {
+  const own = (d.topLevel ?? []).map((doc) => locationKey(doc.at));
+  if (own.length === 0) return false;
+  const coveredBy = (c: DiscoveredCluster) =>
+    new Set(render(c).kustomizations.flatMap((k) => (k.definedAt ? [locationKey(k.definedAt)] : [])));
+  return others.some((o) => {
+    if (o === d) return false;
+    const byOther = coveredBy(o);
+    if (!own.every((key) => byOther.has(key))) return false;
+    const mine = coveredBy(d);
+    return !(o.topLevel ?? []).every((doc) => mine.has(locationKey(doc.at)));
+  });
 }
 
 interface RenderContext {

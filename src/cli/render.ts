@@ -1,0 +1,163 @@
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { errorMessage } from "../errors.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import {
+  type Cluster,
+  type FluxKustomization,
+  loadPlatform,
+  type Platform,
+  type PlatformError,
+  platformErrors,
+} from "../platform/index.js";
+import { emitYaml } from "../yaml/index.js";
+import { createProgress } from "./progress.js";
+
+const help = `Usage: slipway render [REPO] [flags]
+
+Prints what Flux applies to each cluster of the repository REPO (default: the current
+directory): every Flux Kustomization followed as kustomize-controller does, with
+targetNamespace, patches, images, components, postBuild substitution and owner labels.
+
+Flags:
+      --cluster NAME            only this cluster (repeatable)
+      --kustomization NS/NAME   only this Flux Kustomization (NAME alone: any namespace; repeatable)
+      --out DIR                 one file per Flux Kustomization: DIR/<cluster>/<namespace>/<name>.<ext>
+      --format yaml|json        output format (default yaml)
+  -h, --help                    show this help
+
+Exit codes: 0 rendered cleanly, 1 some Flux Kustomization failed to render, 2 bad usage.
+`;
+
+export async function renderCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    process.stderr.write(`slipway render: ${errorMessage(e)}\n\n${help}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  const format = values.format ?? "yaml";
+  if (format !== "yaml" && format !== "json") {
+    process.stderr.write(`slipway render: --format must be yaml or json, not '${format}'\n`);
+    return 2;
+  }
+  if (positionals.length > 1) {
+    process.stderr.write("slipway render: give at most one repository directory\n");
+    return 2;
+  }
+  const repo = positionals[0] ?? ".";
+  const progress = createProgress("slipway render");
+  const platform = loadPlatform(repo, { clusters: values.cluster, onProgress: (e) => progress.onEvent(e) });
+  progress.done();
+  if (values.cluster?.some((n) => !platform.clusters.some((c) => c.name === n))) {
+    for (const e of platform.errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
+    return 2;
+  }
+  const selected = selectKustomizations(platform, values.kustomization);
+  if (values.kustomization && selected.length === 0) {
+    process.stderr.write(
+      `slipway render: no Flux Kustomization matches ${values.kustomization.join(", ")}\n`,
+    );
+    return 2;
+  }
+
+  if (values.out) {
+    for (const { cluster, k } of selected) {
+      const file = path.join(
+        values.out,
+        safe(cluster.name),
+        safe(k.namespace || "_"),
+        `${safe(k.name)}.${format}`,
+      );
+      writeFileAtomic(file, format === "json" ? jsonOf([{ cluster, k }]) : yamlOf([{ cluster, k }]));
+    }
+  } else {
+    process.stdout.write(format === "json" ? jsonOf(selected) : yamlOf(selected));
+  }
+
+  const errors = platformErrors(platform).filter(
+    (e) =>
+      !e.cluster ||
+      selected.some((s) => s.cluster.name === e.cluster && (!e.kustomization || s.k.id === e.kustomization)),
+  );
+  for (const e of errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
+  if (errors.length > 0)
+    process.stderr.write(`slipway render: ${errors.length} error${errors.length === 1 ? "" : "s"}\n`);
+  return errors.length > 0 ? 1 : 0;
+}
+
+interface Selected {
+  cluster: Cluster;
+  k: FluxKustomization;
+}
+
+function selectKustomizations(platform: Platform, filters: string[] | undefined): Selected[] {
+  const out: Selected[] = [];
+  for (const cluster of platform.clusters) {
+    for (const k of cluster.kustomizations) {
+      if (filters && !filters.some((f) => (f.includes("/") ? f === k.id : f === k.name))) continue;
+      out.push({ cluster, k });
+    }
+  }
+  return out;
+}
+
+function header({ cluster, k }: Selected): string {
+  const parts = [`cluster ${cluster.name}`, `Kustomization ${k.id}`];
+  if (k.dir) parts.push(`path ${k.dir}`);
+  if (k.status !== "rendered") parts.push(k.status);
+  return `# ${parts.join(", ")}\n`;
+}
+
+/** One YAML stream; each Flux Kustomization's objects are preceded by a comment naming it. */
+function yamlOf(selected: Selected[]): string {
+  const blocks: string[] = [];
+  for (const s of selected) {
+    const docs = s.k.resources.map((r) => emitYaml(r.object));
+    blocks.push(header(s) + docs.join("---\n"));
+  }
+  return blocks.join("---\n");
+}
+
+function jsonOf(selected: Selected[]): string {
+  const value = selected.map(({ cluster, k }) => ({
+    cluster: cluster.name,
+    namespace: k.namespace,
+    name: k.name,
+    path: k.dir ?? null,
+    status: k.status,
+    errors: k.errors.map(formatError),
+    resources: k.resources.map((r) => r.object),
+  }));
+  return `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
+}
+
+export function formatError(e: PlatformError): string {
+  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ""}: ` : "";
+  const owner = e.cluster ? `${e.cluster}${e.kustomization ? ` ${e.kustomization}` : ""}: ` : "";
+  return `${owner}${where}${e.message}`;
+}
+
+function safe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, "_") || "_";
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      cluster: { type: "string", multiple: true },
+      kustomization: { type: "string", multiple: true },
+      out: { type: "string" },
+      format: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
