@@ -77,8 +77,10 @@ export function compareKeys(a: string, b: string): number {
 
 /**
  * Keys in go-yaml v2 order. `Less` is not transitive for some key sets ("v40" < "v4n" <
- * "v5" < "v40"), so the result depends on the algorithm: this is Go's `sort.Sort`
- * (pattern-defeating quicksort, Go >= 1.19) step for step.
+ * "v5" < "v40"), so the result depends on the algorithm and the starting order: this is Go's
+ * `sort.Sort` (pattern-defeating quicksort, Go >= 1.19) step for step, started from the
+ * map's insertion order. kubectl starts from Go's random map order, so for such key sets its
+ * own output can vary between runs; for every consistent key set the result is exact.
  */
 export function sortKeys(keys: string[]): string[] {
   if (keys.length > 1) new GoSort(keys, goYamlKeyLess).run();

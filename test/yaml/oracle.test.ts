@@ -79,14 +79,13 @@ function configMapWithStrings(seed: number, count: number): string {
     const leaf: Tree = { text, style: pickStyle(rng, text) };
     out += `\n  v${i}:${writeValue(leaf, 2)}`;
   }
-  // tricky keys, each with a plain value
-  // A raw NEL in a key makes kubectl fail (tested below), so keys here avoid it.
+  // Tricky keys, each with a plain value. The "k<i>-" prefix fixes their order (see
+  // randomKey); a raw NEL in a key makes kubectl fail (tested below), so keys avoid it.
   for (let i = 0; i < 15; i++) {
-    out += `\n  ${doubleQuoted(
-      `${randomString(rng)
-        .slice(0, 30)
-        .replace(/\u0085/g, "")}#${i}`,
-    )}: x`;
+    const text = randomString(rng)
+      .slice(0, 30)
+      .replace(/\u0085/g, "");
+    out += `\n  ${doubleQuoted(`k${i}-${text}`)}: x`;
   }
   return `${out}\n`;
 }
