@@ -47,7 +47,7 @@ export function buildFluxPath(
     );
   }
   if (!fs.isDirectory(dir)) {
-    throw new SlipwayError(`kustomization path not found: ${dir}: no such file or directory`);
+    throw new SlipwayError(`kustomization path not found: '${specPath}' (${dir}) is not a directory`);
   }
   const file = fluxKustomizationFile(fs, dir, spec);
   let overlay: FileSystem = new OverlayFileSystem(fs, { [file.file]: file.text });

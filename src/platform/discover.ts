@@ -191,7 +191,13 @@ export function staticPrefix(specPath: string): string {
 
 /** Names clusters after their directory, keeping the segments that tell same-named ones apart. */
 export function nameClusters(clusters: Array<{ path: string; name: string }>): void {
-  const base = (p: string) => (p === "." ? "root" : path.posix.basename(p));
+  // `flux/bootstrap/flux-system` (bootstrapped with --path pointing at flux-system itself) → `bootstrap`.
+  const base = (p: string) => {
+    if (p === ".") return "root";
+    const name = path.posix.basename(p);
+    const parent = path.posix.dirname(p);
+    return name === "flux-system" && parent !== "." ? path.posix.basename(parent) : name;
+  };
   const groups = new Map<string, Array<{ path: string; name: string }>>();
   for (const c of clusters) {
     if (c.name) continue;
