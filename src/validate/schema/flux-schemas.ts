@@ -1,0 +1,413 @@
+import type { YamlMap, YamlValue } from "../../kustomize/types.js";
+
+/**
+ * Structural schemas of Flux's current API versions (Flux 2.6/2.7: Kustomization v1,
+ * HelmRelease v2, source v1, image v1beta2, notification v1/v1beta3), written for Slipway from
+ * the Flux API reference. Spec-level fields are declared so typos are caught; nested blocks whose
+ * shape changes between Flux minors are kept open (preserve-unknown-fields) to avoid false alarms.
+ * A CRD of the same group/kind given to the validator (e.g. a rendered gotk-components.yaml)
+ * takes precedence over these.
+ */
+export interface VendoredSchema {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  schema: YamlMap;
+}
+
+const str = (extra: YamlMap = {}): YamlMap => ({ type: "string", ...extra });
+const int = (): YamlMap => ({ type: "integer" });
+const bool = (): YamlMap => ({ type: "boolean" });
+const enumOf = (...values: string[]): YamlMap => ({ type: "string", enum: values });
+const arr = (items: YamlMap): YamlMap => ({ type: "array", items });
+const strMap = (): YamlMap => ({ type: "object", additionalProperties: { type: "string" } });
+const open = (): YamlMap => ({ type: "object", "x-kubernetes-preserve-unknown-fields": true });
+const obj = (properties: Record<string, YamlMap>, required: string[] = []): YamlMap => {
+  const out: YamlMap = { type: "object", properties: properties as Record<string, YamlValue> };
+  if (required.length > 0) out.required = required;
+  return out;
+};
+const duration = (): YamlMap => str({ pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" });
+const localRef = (): YamlMap => obj({ name: str() }, ["name"]);
+const keyRef = (): YamlMap => obj({ name: str(), key: str() }, ["name"]);
+const crossRef = (...kinds: string[]): YamlMap =>
+  obj(
+    { apiVersion: str(), kind: kinds.length > 0 ? enumOf(...kinds) : str(), name: str(), namespace: str() },
+    ["kind", "name"],
+  );
+const dependsOn = (): YamlMap => arr(obj({ name: str(), namespace: str(), readyExpr: str() }, ["name"]));
+const kubeConfig = (): YamlMap => obj({ secretRef: keyRef(), configMapRef: localRef() });
+const accessFrom = (): YamlMap => open();
+const commonMetadata = (): YamlMap => obj({ labels: strMap(), annotations: strMap() });
+const patches = (): YamlMap =>
+  arr(
+    obj(
+      {
+        patch: str(),
+        target: obj({
+          group: str(),
+          version: str(),
+          kind: str(),
+          name: str(),
+          namespace: str(),
+          labelSelector: str(),
+          annotationSelector: str(),
+        }),
+      },
+      ["patch"],
+    ),
+  );
+const images = (): YamlMap =>
+  arr(obj({ name: str(), newName: str(), newTag: str(), digest: str() }, ["name"]));
+
+const root = (spec: YamlMap): YamlMap => ({ type: "object", properties: { spec, status: open() } });
+
+const kustomization = obj(
+  {
+    commonMetadata: commonMetadata(),
+    components: arr(str()),
+    decryption: obj({ provider: enumOf("sops"), secretRef: localRef(), serviceAccountName: str() }, [
+      "provider",
+    ]),
+    deletionPolicy: enumOf("MirrorPrune", "Delete", "WaitForTermination", "Orphan"),
+    dependsOn: dependsOn(),
+    force: bool(),
+    healthChecks: arr(
+      obj({ apiVersion: str(), kind: str(), name: str(), namespace: str() }, ["kind", "name"]),
+    ),
+    healthCheckExprs: arr(open()),
+    ignoreMissingComponents: bool(),
+    images: images(),
+    interval: duration(),
+    kubeConfig: kubeConfig(),
+    namePrefix: str(),
+    nameSuffix: str(),
+    patches: patches(),
+    path: str(),
+    postBuild: obj({
+      substitute: strMap(),
+      substituteFrom: arr(
+        obj({ kind: enumOf("Secret", "ConfigMap"), name: str(), optional: bool() }, ["kind", "name"]),
+      ),
+    }),
+    prune: bool(),
+    retryInterval: duration(),
+    serviceAccountName: str(),
+    sourceRef: crossRef("OCIRepository", "GitRepository", "Bucket", "ExternalArtifact"),
+    suspend: bool(),
+    targetNamespace: str({ maxLength: 63, minLength: 1 }),
+    timeout: duration(),
+    wait: bool(),
+  },
+  ["interval", "prune", "sourceRef"],
+);
+
+const helmRelease = obj(
+  {
+    chart: obj(
+      {
+        metadata: commonMetadata(),
+        spec: obj(
+          {
+            chart: str(),
+            version: str(),
+            sourceRef: crossRef("HelmRepository", "GitRepository", "Bucket"),
+            interval: duration(),
+            reconcileStrategy: enumOf("ChartVersion", "Revision"),
+            valuesFiles: arr(str()),
+            ignoreMissingValuesFiles: bool(),
+            verify: open(),
+          },
+          ["chart", "sourceRef"],
+        ),
+      },
+      ["spec"],
+    ),
+    chartRef: crossRef("OCIRepository", "HelmChart", "ExternalArtifact"),
+    commonMetadata: commonMetadata(),
+    dependsOn: dependsOn(),
+    driftDetection: open(),
+    healthCheckExprs: arr(open()),
+    install: open(),
+    interval: duration(),
+    kubeConfig: kubeConfig(),
+    maxHistory: int(),
+    persistentClient: bool(),
+    postRenderers: arr(open()),
+    releaseName: str({ maxLength: 53, minLength: 1 }),
+    rollback: open(),
+    serviceAccountName: str(),
+    storageNamespace: str(),
+    suspend: bool(),
+    targetNamespace: str(),
+    test: open(),
+    timeout: duration(),
+    uninstall: open(),
+    upgrade: open(),
+    values: { "x-kubernetes-preserve-unknown-fields": true },
+    valuesFrom: arr(
+      obj(
+        {
+          kind: enumOf("Secret", "ConfigMap"),
+          name: str(),
+          valuesKey: str(),
+          targetPath: str(),
+          optional: bool(),
+        },
+        ["kind", "name"],
+      ),
+    ),
+    waitStrategy: open(),
+  },
+  ["interval"],
+);
+
+const sourceCommon = {
+  interval: duration(),
+  timeout: duration(),
+  suspend: bool(),
+  secretRef: localRef(),
+  certSecretRef: localRef(),
+  proxySecretRef: localRef(),
+  accessFrom: accessFrom(),
+};
+
+const gitRepository = obj(
+  {
+    ...sourceCommon,
+    url: str(),
+    provider: str(),
+    serviceAccountName: str(),
+    ref: obj({ branch: str(), tag: str(), semver: str(), name: str(), commit: str() }),
+    verify: obj({ mode: str(), secretRef: localRef() }),
+    ignore: str(),
+    recurseSubmodules: bool(),
+    include: arr(obj({ repository: localRef(), fromPath: str(), toPath: str() }, ["repository"])),
+    sparseCheckout: arr(str()),
+  },
+  ["interval", "url"],
+);
+
+const ociRepository = obj(
+  {
+    ...sourceCommon,
+    url: str(),
+    ref: obj({ digest: str(), semver: str(), semverFilter: str(), tag: str() }),
+    layerSelector: obj({ mediaType: str(), operation: enumOf("extract", "copy") }),
+    provider: str(),
+    verify: open(),
+    serviceAccountName: str(),
+    insecure: bool(),
+    ignore: str(),
+  },
+  ["interval", "url"],
+);
+
+const helmRepository = obj(
+  {
+    ...sourceCommon,
+    url: str(),
+    passCredentials: bool(),
+    insecure: bool(),
+    type: enumOf("default", "oci"),
+    provider: str(),
+  },
+  ["url"],
+);
+
+const helmChart = obj(
+  {
+    ...sourceCommon,
+    chart: str(),
+    version: str(),
+    sourceRef: crossRef("HelmRepository", "GitRepository", "Bucket"),
+    reconcileStrategy: enumOf("ChartVersion", "Revision"),
+    valuesFiles: arr(str()),
+    ignoreMissingValuesFiles: bool(),
+    verify: open(),
+  },
+  ["chart", "interval", "sourceRef"],
+);
+
+const bucket = obj(
+  {
+    ...sourceCommon,
+    provider: str(),
+    bucketName: str(),
+    endpoint: str(),
+    sts: open(),
+    insecure: bool(),
+    region: str(),
+    prefix: str(),
+    serviceAccountName: str(),
+    ignore: str(),
+  },
+  ["bucketName", "endpoint", "interval"],
+);
+
+const imageRepository = obj(
+  {
+    ...sourceCommon,
+    image: str(),
+    serviceAccountName: str(),
+    exclusionList: arr(str()),
+    provider: str(),
+    insecure: bool(),
+  },
+  ["image"],
+);
+
+const imagePolicy = obj(
+  {
+    imageRepositoryRef: obj({ name: str(), namespace: str() }, ["name"]),
+    policy: obj({
+      semver: obj({ range: str() }, ["range"]),
+      alphabetical: obj({ order: enumOf("asc", "desc") }),
+      numerical: obj({ order: enumOf("asc", "desc") }),
+    }),
+    filterTags: obj({ pattern: str(), extract: str() }),
+    digestReflectionPolicy: enumOf("Always", "IfNotPresent", "Never"),
+    interval: duration(),
+    suspend: bool(),
+  },
+  ["imageRepositoryRef", "policy"],
+);
+
+const imageUpdateAutomation = obj(
+  {
+    sourceRef: crossRef("GitRepository"),
+    git: open(),
+    interval: duration(),
+    update: obj({ path: str(), strategy: str() }),
+    policySelector: open(),
+    suspend: bool(),
+  },
+  ["interval", "sourceRef"],
+);
+
+const alert = obj(
+  {
+    providerRef: localRef(),
+    eventSeverity: enumOf("info", "error"),
+    eventSources: arr(
+      obj({ apiVersion: str(), kind: str(), name: str(), namespace: str(), matchLabels: strMap() }, [
+        "kind",
+        "name",
+      ]),
+    ),
+    eventMetadata: strMap(),
+    inclusionList: arr(str()),
+    exclusionList: arr(str()),
+    summary: str(),
+    suspend: bool(),
+  },
+  ["eventSources", "providerRef"],
+);
+
+const provider = obj(
+  {
+    type: str(),
+    interval: duration(),
+    channel: str(),
+    username: str(),
+    address: str(),
+    timeout: duration(),
+    proxy: str(),
+    secretRef: localRef(),
+    certSecretRef: localRef(),
+    serviceAccountName: str(),
+    commitStatusExpr: str(),
+    suspend: bool(),
+  },
+  ["type"],
+);
+
+const receiver = obj(
+  {
+    type: str(),
+    interval: duration(),
+    events: arr(str()),
+    resources: arr(
+      obj({ apiVersion: str(), kind: str(), name: str(), namespace: str(), matchLabels: strMap() }, [
+        "kind",
+        "name",
+      ]),
+    ),
+    resourceFilter: str(),
+    secretRef: localRef(),
+    suspend: bool(),
+  },
+  ["resources", "secretRef", "type"],
+);
+
+const KUSTOMIZE = "kustomize.toolkit.fluxcd.io";
+const HELM = "helm.toolkit.fluxcd.io";
+const SOURCE = "source.toolkit.fluxcd.io";
+const IMAGE = "image.toolkit.fluxcd.io";
+const NOTIFICATION = "notification.toolkit.fluxcd.io";
+
+export const FLUX_SCHEMAS: readonly VendoredSchema[] = [
+  {
+    group: KUSTOMIZE,
+    version: "v1",
+    kind: "Kustomization",
+    plural: "kustomizations",
+    schema: root(kustomization),
+  },
+  { group: HELM, version: "v2", kind: "HelmRelease", plural: "helmreleases", schema: root(helmRelease) },
+  {
+    group: SOURCE,
+    version: "v1",
+    kind: "GitRepository",
+    plural: "gitrepositories",
+    schema: root(gitRepository),
+  },
+  {
+    group: SOURCE,
+    version: "v1",
+    kind: "OCIRepository",
+    plural: "ocirepositories",
+    schema: root(ociRepository),
+  },
+  {
+    group: SOURCE,
+    version: "v1beta2",
+    kind: "OCIRepository",
+    plural: "ocirepositories",
+    schema: root(ociRepository),
+  },
+  {
+    group: SOURCE,
+    version: "v1",
+    kind: "HelmRepository",
+    plural: "helmrepositories",
+    schema: root(helmRepository),
+  },
+  { group: SOURCE, version: "v1", kind: "HelmChart", plural: "helmcharts", schema: root(helmChart) },
+  { group: SOURCE, version: "v1", kind: "Bucket", plural: "buckets", schema: root(bucket) },
+  {
+    group: IMAGE,
+    version: "v1beta2",
+    kind: "ImageRepository",
+    plural: "imagerepositories",
+    schema: root(imageRepository),
+  },
+  {
+    group: IMAGE,
+    version: "v1beta2",
+    kind: "ImagePolicy",
+    plural: "imagepolicies",
+    schema: root(imagePolicy),
+  },
+  {
+    group: IMAGE,
+    version: "v1beta2",
+    kind: "ImageUpdateAutomation",
+    plural: "imageupdateautomations",
+    schema: root(imageUpdateAutomation),
+  },
+  { group: NOTIFICATION, version: "v1beta3", kind: "Alert", plural: "alerts", schema: root(alert) },
+  { group: NOTIFICATION, version: "v1beta3", kind: "Provider", plural: "providers", schema: root(provider) },
+  { group: NOTIFICATION, version: "v1", kind: "Receiver", plural: "receivers", schema: root(receiver) },
+];
