@@ -122,9 +122,10 @@ function oneFile(positionals: string[], cmd: string): string {
 }
 
 async function decrypt(file: string, values: Values): Promise<number> {
+  const format = inputType(values);
   const d = await decryptSops(readInput(file), {
     file,
-    format: inputType(values),
+    format,
     identities: keys(values).identities,
     ignoreMac: values["ignore-mac"] === true,
   });
@@ -134,9 +135,10 @@ async function decrypt(file: string, values: Values): Promise<number> {
 
 async function encrypt(file: string, values: Values): Promise<number> {
   const recipients = values.age ?? [];
+  const format = inputType(values);
   const output = await encryptSops(readInput(file), {
     file,
-    format: inputType(values),
+    format,
     rule: recipients.length > 0 ? ruleForRecipients(recipients) : undefined,
   });
   if (values["in-place"]) replaceFile(file, output);

@@ -1,0 +1,531 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, slipway, tempTree } from "../support/cli.js";
+import { repoRoot } from "../support/env.js";
+
+/**
+ * End-to-end tests of `slipway secrets` on temp trees: the built CLI runs as a user would,
+ * with HOME pointing at an empty directory so that a developer's own keys.txt never counts.
+ */
+
+const platform = path.join(repoRoot, "examples/platform");
+const demoKey = path.join(repoRoot, "examples/demo-keys/age.agekey");
+const productionKey = path.join(repoRoot, "examples/demo-keys/production.agekey");
+
+const savedEnv = { ...process.env };
+const keys: Array<{ identity: string; recipient: string; file: string }> = [];
+let keyDir: string;
+
+beforeAll(async () => {
+  const home = mkdtempSync(path.join(tmpdir(), "slipway-home-"));
+  keyDir = mkdtempSync(path.join(tmpdir(), "slipway-keys-"));
+  for (const name of ["SOPS_AGE_KEY", "SOPS_AGE_KEY_FILE", "SOPS_EDITOR", "EDITOR", "VISUAL"]) {
+    delete process.env[name];
+  }
+  process.env.HOME = home;
+  process.env.XDG_CONFIG_HOME = path.join(home, ".config");
+  for (let i = 0; i < 2; i++) {
+    const identity = await generateX25519Identity();
+    const file = path.join(keyDir, `key${i}.txt`);
+    writeFileSync(file, `${identity}\n`, { mode: 0o600 });
+    keys.push({ identity, recipient: await identityToRecipient(identity), file });
+  }
+});
+
+afterAll(() => {
+  process.env = savedEnv;
+});
+
+/** Runs the CLI with extra environment variables (the helper passes process.env on). */
+function run(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): CliResult {
+  const before = { ...process.env };
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  try {
+    return slipway(["secrets", ...args], cwd);
+  } finally {
+    process.env = before;
+  }
+}
+
+const withKey = (i: number) => ({ SOPS_AGE_KEY_FILE: keys[i]!.file });
+
+function expectOneLineError(r: CliResult, code: number, needle: RegExp): void {
+  expect(r.code, r.stderr).toBe(code);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).toMatch(needle);
+  expect(r.stderr.trim().split("\n"), "one line, no stack trace").toHaveLength(1);
+}
+
+const sopsYaml = (...recipients: string[]) =>
+  `creation_rules:\n  - path_regex: secrets/.*\n    encrypted_regex: ^(data|stringData)$\n    age: ${recipients.join(",")}\n`;
+
+const SECRET = `apiVersion: v1
+kind: Secret
+metadata:
+    name: app
+    namespace: default
+type: Opaque
+stringData:
+    username: admin-user-7f3a
+    password: hunter2-e91b
+    token: tok-5c2d8e
+`;
+
+/** A repository with `.sops.yaml` for key 0 and one plain Secret under secrets/. */
+function repo(extra: Record<string, string> = {}): string {
+  return tempTree({ ".sops.yaml": sopsYaml(keys[0]!.recipient), "secrets/app.yaml": SECRET, ...extra });
+}
+
+function encryptInPlace(dir: string, rel: string): Buffer {
+  const r = run(["encrypt", "--in-place", path.join(dir, rel)]);
+  expect(r.code, r.stderr).toBe(0);
+  return readFileSync(path.join(dir, rel));
+}
+
+const encValues = (text: string) => text.match(/ENC\[AES256_GCM,[^\]]*\]/g) ?? [];
+
+describe("slipway secrets encrypt / decrypt", () => {
+  it("round trips a YAML Secret, encrypting only stringData", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    const toStdout = run(["encrypt", file]);
+    expect(toStdout.code, toStdout.stderr).toBe(0);
+    expect(readFileSync(file, "utf8"), "without --in-place the file stays plain").toBe(SECRET);
+    expect(toStdout.stdout).toMatch(/^sops:$/m);
+    for (const secret of ["admin-user-7f3a", "hunter2-e91b", "tok-5c2d8e"]) {
+      expect(toStdout.stdout).not.toContain(secret);
+    }
+    expect(toStdout.stdout).toContain("name: app");
+    expect(encValues(toStdout.stdout)).toHaveLength(4); // three values and the MAC
+
+    const encrypted = encryptInPlace(dir, "secrets/app.yaml").toString("utf8");
+    expect(encrypted).toContain(`recipient: ${keys[0]!.recipient}`);
+    const back = run(["decrypt", file], withKey(0));
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toBe(SECRET);
+    // --age-key-file instead of the environment
+    expect(run(["decrypt", "--age-key-file", keys[0]!.file, file]).stdout).toBe(SECRET);
+  });
+
+  it("round trips JSON and dotenv files", () => {
+    const json = '{\n\t"user": "u-1",\n\t"password": "p-json-2",\n\t"port": 5432\n}\n';
+    const dotenv = "USER=u-env-1\nPASSWORD=p-env-2\n";
+    const dir = tempTree({
+      ".sops.yaml": `creation_rules:\n  - age: ${keys[0]!.recipient}\n`,
+      "a.json": json,
+      "b.env": dotenv,
+    });
+    for (const [name, plain] of [
+      ["a.json", json],
+      ["b.env", dotenv],
+    ] as const) {
+      const enc = encryptInPlace(dir, name).toString("utf8");
+      expect(enc).not.toContain("p-json-2");
+      expect(enc).not.toContain("p-env-2");
+      const back = run(["decrypt", path.join(dir, name)], withKey(0));
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.stdout).toBe(plain);
+    }
+  });
+
+  it("--age encrypts for explicit recipients without .sops.yaml", () => {
+    const dir = tempTree({ "s.yaml": SECRET });
+    const file = path.join(dir, "s.yaml");
+    const r = run(["encrypt", "-i", "--age", keys[1]!.recipient, file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(run(["decrypt", file], withKey(1)).stdout).toBe(SECRET);
+  });
+
+  it("refuses to encrypt a file twice, leaving it untouched", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    const before = encryptInPlace(dir, "secrets/app.yaml");
+    expectOneLineError(run(["encrypt", "-i", file]), 1, /app\.yaml.*already encrypted/);
+    expect(readFileSync(file)).toEqual(before);
+  });
+
+  it("keeps the file's permission bits when replacing it", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    chmodSync(file, 0o600);
+    encryptInPlace(dir, "secrets/app.yaml");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+/** A fake $EDITOR: records its file's path and modes, then runs `action` on the file. */
+function fakeEditor(action: string): { editor: string; log: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "slipway-editor-"));
+  const log = path.join(dir, "log");
+  const editor = path.join(dir, "editor.sh");
+  writeFileSync(
+    editor,
+    `#!/bin/sh\nset -e\nf="$1"\nprintf '%s\\n%s\\n%s\\n' "$f" "$(stat -c %a "$f")" "$(stat -c %a "$(dirname "$f")")" > ${JSON.stringify(log)}\n${action}\n`,
+    { mode: 0o755 },
+  );
+  return { editor, log };
+}
+
+function editorLog(log: string): { file: string; fileMode: string; dirMode: string } {
+  const [file, fileMode, dirMode] = readFileSync(log, "utf8").trim().split("\n");
+  return { file: file!, fileMode: fileMode!, dirMode: dirMode! };
+}
+
+describe("slipway secrets edit", () => {
+  it("no change leaves the file byte-identical; the private temp file is removed", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    const before = encryptInPlace(dir, "secrets/app.yaml");
+    const { editor, log } = fakeEditor("true");
+    const r = run(["edit", file], { ...withKey(0), EDITOR: editor });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(readFileSync(file)).toEqual(before);
+    const seen = editorLog(log);
+    expect(seen.fileMode).toBe("600");
+    expect(seen.dirMode).toBe("700");
+    expect(path.basename(seen.file)).toBe("app.yaml");
+    expect(existsSync(seen.file)).toBe(false);
+    expect(existsSync(path.dirname(seen.file))).toBe(false);
+  });
+
+  it("a changed value gets new ciphertext; every other value keeps its own", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    const before = encryptInPlace(dir, "secrets/app.yaml").toString("utf8");
+    const { editor } = fakeEditor(`sed -i 's/hunter2-e91b/correct-horse-42/' "$f"`);
+    const r = run(["edit", file], { ...withKey(0), SOPS_EDITOR: editor });
+    expect(r.code, r.stderr).toBe(0);
+    const after = readFileSync(file, "utf8");
+    expect(after).not.toContain("correct-horse-42");
+    const a = before.split("\n");
+    const b = after.split("\n");
+    expect(b).toHaveLength(a.length);
+    const changed = a.flatMap((line, i) => (line === b[i] ? [] : [line.trim().split(":")[0]]));
+    // lastmodified is to the second: within the same second it stays the same
+    expect(changed.filter((k) => k !== "lastmodified").sort()).toEqual(["mac", "password"]);
+    expect(run(["decrypt", file], withKey(0)).stdout).toBe(
+      SECRET.replace("hunter2-e91b", "correct-horse-42"),
+    );
+  });
+
+  it("a failing editor or an unparsable edit leaves the file untouched and cleans up", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    const before = encryptInPlace(dir, "secrets/app.yaml");
+    const failing = fakeEditor("exit 3");
+    expectOneLineError(
+      run(["edit", file], { ...withKey(0), EDITOR: failing.editor }),
+      1,
+      /app\.yaml.*status 3/,
+    );
+    expect(existsSync(path.dirname(editorLog(failing.log).file))).toBe(false);
+    const broken = fakeEditor(`printf 'stringData: [\\n' > "$f"`);
+    const r = run(["edit", file], { ...withKey(0), EDITOR: broken.editor });
+    expectOneLineError(r, 1, /app\.yaml.*invalid/);
+    expect(r.stderr).not.toContain("hunter2-e91b");
+    expect(readFileSync(file)).toEqual(before);
+    expect(existsSync(path.dirname(editorLog(broken.log).file))).toBe(false);
+  });
+
+  it("without a key nothing is written to a temp file", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    encryptInPlace(dir, "secrets/app.yaml");
+    const { editor, log } = fakeEditor("true");
+    expectOneLineError(run(["edit", file], { EDITOR: editor }), 1, /app\.yaml.*no age identity/);
+    expect(existsSync(log), "the editor never ran").toBe(false);
+  });
+});
+
+describe("slipway secrets updatekeys", () => {
+  it("adds and then removes a recipient after .sops.yaml changes, tree-wide", () => {
+    const dir = repo({
+      "secrets/other.yaml": SECRET.replace("name: app", "name: other"),
+      "plain.yaml": "a: 1\n",
+    });
+    const app = path.join(dir, "secrets/app.yaml");
+    const other = path.join(dir, "secrets/other.yaml");
+    const encApp = encryptInPlace(dir, "secrets/app.yaml").toString("utf8");
+    encryptInPlace(dir, "secrets/other.yaml");
+    expectOneLineError(run(["decrypt", app], withKey(1)), 1, /app\.yaml.*none of the available/);
+
+    writeFileSync(path.join(dir, ".sops.yaml"), sopsYaml(keys[0]!.recipient, keys[1]!.recipient));
+    const dry = run(["updatekeys", "--dry-run", dir]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`would update ${app}: +${keys[1]!.recipient}`);
+    expect(readFileSync(app, "utf8")).toBe(encApp);
+
+    const add = run(["updatekeys", dir], withKey(0));
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout.trim().split("\n").sort()).toEqual(
+      [`updated ${app}: +${keys[1]!.recipient}`, `updated ${other}: +${keys[1]!.recipient}`].sort(),
+    );
+    expect(add.stderr).toMatch(/2 of 2 SOPS files updated/);
+    const afterAdd = readFileSync(app, "utf8");
+    expect(encValues(afterAdd), "values and MAC untouched").toEqual(encValues(encApp));
+    expect(run(["decrypt", app], withKey(1)).stdout).toBe(SECRET);
+
+    const again = run(["updatekeys", dir], withKey(0));
+    expect(again.code).toBe(0);
+    expect(again.stdout, "nothing left to change").toBe("");
+    expect(readFileSync(app, "utf8")).toBe(afterAdd);
+
+    writeFileSync(path.join(dir, ".sops.yaml"), sopsYaml(keys[1]!.recipient));
+    const remove = run(["updatekeys", app], withKey(1));
+    expect(remove.code, remove.stderr).toBe(0);
+    expect(remove.stdout).toBe(`updated ${app}: -${keys[0]!.recipient}\n`);
+    expectOneLineError(run(["decrypt", app], withKey(0)), 1, /app\.yaml.*none of the available/);
+    expect(run(["decrypt", app], withKey(1)).stdout).toBe(SECRET);
+  });
+
+  it("without the key a file it must change fails with its name and stays untouched", () => {
+    const dir = repo();
+    const app = path.join(dir, "secrets/app.yaml");
+    const before = encryptInPlace(dir, "secrets/app.yaml");
+    writeFileSync(path.join(dir, ".sops.yaml"), sopsYaml(keys[1]!.recipient));
+    const r = run(["updatekeys", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(`${app}: no age identity`);
+    expect(readFileSync(app)).toEqual(before);
+  });
+});
+
+describe("slipway secrets rotate", () => {
+  it("changes every ciphertext and the file still decrypts for the same recipients", () => {
+    const dir = repo();
+    const app = path.join(dir, "secrets/app.yaml");
+    const before = encryptInPlace(dir, "secrets/app.yaml").toString("utf8");
+    const r = run(["rotate", dir], withKey(0));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`rotated ${app}\n`);
+    const after = readFileSync(app, "utf8");
+    const old = encValues(before);
+    const now = encValues(after);
+    expect(now).toHaveLength(old.length);
+    for (const v of now) expect(old).not.toContain(v);
+    expect(after).toContain(`recipient: ${keys[0]!.recipient}`);
+    expect(run(["decrypt", app], withKey(0)).stdout).toBe(SECRET);
+  });
+
+  it("--dry-run writes nothing; without a key it fails naming the file", () => {
+    const dir = repo();
+    const app = path.join(dir, "secrets/app.yaml");
+    const before = encryptInPlace(dir, "secrets/app.yaml");
+    expect(run(["rotate", "--dry-run", dir], withKey(0)).stdout).toBe(`would rotate ${app}\n`);
+    expect(readFileSync(app)).toEqual(before);
+    const r = run(["rotate", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${app}: no age identity`);
+    expect(readFileSync(app)).toEqual(before);
+  });
+});
+
+interface StatusJson {
+  keySources: string[];
+  files: Array<{
+    file: string;
+    format: string;
+    ageRecipients: string[];
+    canDecrypt: boolean;
+    decryptProblem?: string;
+    matchesConfig: boolean | null;
+    missingRecipients: string[];
+    extraRecipients: string[];
+    ok: boolean;
+  }>;
+  summary: { files: number; canDecrypt: number; mismatched: number };
+  ok: boolean;
+}
+
+const exampleFiles = [
+  "clusters/dev/cluster-secrets.sops.yaml",
+  "clusters/production/cluster-secrets.sops.yaml",
+  "clusters/staging/cluster-secrets.sops.yaml",
+  "infrastructure/overlays/dev/kube-prometheus-stack/alertmanager-slack.sops.yaml",
+  "infrastructure/overlays/production/kube-prometheus-stack/alertmanager-slack.sops.yaml",
+  "infrastructure/overlays/production/postgres/backup-s3.sops.yaml",
+  "infrastructure/overlays/staging/kube-prometheus-stack/alertmanager-slack.sops.yaml",
+  "infrastructure/overlays/staging/postgres/backup-s3.sops.yaml",
+];
+
+describe("slipway secrets status on examples/platform", () => {
+  /** The demo plaintexts, to prove that status never prints them (decrypted once). */
+  let plaintexts: string[] | undefined;
+  function demoPlaintexts(): string[] {
+    plaintexts ??= exampleFiles.flatMap((f) => {
+      const r = run(["decrypt", path.join(platform, f)], { SOPS_AGE_KEY_FILE: demoKey });
+      expect(r.code, r.stderr).toBe(0);
+      return [...r.stdout.matchAll(/^ {4}[\w-]+: (\S+)$/gm)]
+        .map((m) => m[1]!)
+        .filter((v) => /demo|DEMO/.test(v));
+    });
+    return plaintexts;
+  }
+
+  it("with the demo key every file decrypts and matches .sops.yaml", () => {
+    const r = run(["status", "--format", "json", platform], { SOPS_AGE_KEY_FILE: demoKey });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as StatusJson;
+    expect(report.ok).toBe(true);
+    expect(report.keySources).toEqual([demoKey]);
+    expect(report.files.map((f) => path.relative(platform, f.file))).toEqual(exampleFiles);
+    for (const f of report.files) {
+      expect(f).toMatchObject({ format: "yaml", canDecrypt: true, matchesConfig: true, ok: true });
+      expect(f.ageRecipients.length).toBe(f.file.includes("production") ? 2 : 1);
+    }
+    const secrets = demoPlaintexts();
+    expect(secrets.length).toBeGreaterThanOrEqual(exampleFiles.length);
+    for (const s of secrets) expect(r.stdout).not.toContain(s);
+  });
+
+  it("without a key nothing decrypts and the exit code is 1", () => {
+    const r = run(["status", "--format", "json", platform]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as StatusJson;
+    expect(report.ok).toBe(false);
+    expect(report.keySources).toEqual([]);
+    expect(report.summary).toMatchObject({ files: exampleFiles.length, canDecrypt: 0, mismatched: 0 });
+    for (const f of report.files) {
+      expect(f.canDecrypt).toBe(false);
+      expect(f.decryptProblem).toMatch(/no age identity/);
+      expect(f.matchesConfig).toBe(true);
+    }
+    const text = run(["status", platform]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/8 SOPS files: 0 decryptable, 8 not decryptable/);
+    for (const s of demoPlaintexts()) expect(text.stdout + text.stderr).not.toContain(s);
+  });
+
+  it("the production key decrypts production files only", () => {
+    const r = run(["status", "--format", "json", "--age-key-file", productionKey, platform], {
+      SOPS_AGE_KEY_FILE: demoKey,
+    });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as StatusJson;
+    for (const f of report.files) expect(f.canDecrypt, f.file).toBe(f.file.includes("/production/"));
+  });
+});
+
+describe("slipway secrets status on a repository that drifted", () => {
+  it("reports stale recipients, tampered files and files outside every rule", () => {
+    const dir = repo({
+      "secrets/tampered.yaml": SECRET.replace("name: app", "name: t"),
+      "unruled/x.yaml": SECRET,
+    });
+    encryptInPlace(dir, "secrets/app.yaml");
+    const tampered = encryptInPlace(dir, "secrets/tampered.yaml").toString("utf8");
+    writeFileSync(path.join(dir, "secrets/tampered.yaml"), tampered.replace("name: t", "name: evil"));
+    const unruled = run(["encrypt", "--age", keys[0]!.recipient, "-i", path.join(dir, "unruled/x.yaml")]);
+    expect(unruled.code, unruled.stderr).toBe(0);
+    writeFileSync(path.join(dir, ".sops.yaml"), sopsYaml(keys[0]!.recipient, keys[1]!.recipient));
+
+    const r = run(["status", "--format", "json", dir], withKey(0));
+    expect(r.code).toBe(1);
+    const byName = new Map(
+      (JSON.parse(r.stdout) as StatusJson).files.map((f) => [path.relative(dir, f.file), f]),
+    );
+    expect([...byName.keys()].sort()).toEqual([
+      "secrets/app.yaml",
+      "secrets/tampered.yaml",
+      "unruled/x.yaml",
+    ]);
+    expect(byName.get("secrets/app.yaml")).toMatchObject({
+      canDecrypt: true,
+      matchesConfig: false,
+      missingRecipients: [keys[1]!.recipient],
+      extraRecipients: [],
+    });
+    expect(byName.get("secrets/tampered.yaml")).toMatchObject({ canDecrypt: false });
+    expect(byName.get("secrets/tampered.yaml")!.decryptProblem).toMatch(/MAC/);
+    expect(byName.get("unruled/x.yaml")).toMatchObject({ canDecrypt: true, matchesConfig: false, ok: false });
+
+    const text = run(["status", dir], withKey(0));
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/mismatch: missing age1/);
+    expect(text.stdout).toMatch(/no rule: .*no matching creation rules/);
+    expect(text.stdout).not.toContain("hunter2-e91b");
+  });
+});
+
+describe("slipway secrets: errors", () => {
+  it("no key: one line naming the file, exit 1, nothing on stdout", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    encryptInPlace(dir, "secrets/app.yaml");
+    expectOneLineError(run(["decrypt", file]), 1, new RegExp(`^${file}: no age identity`));
+    expectOneLineError(
+      run(["decrypt", "--age-key-file", path.join(dir, "missing.txt"), file]),
+      1,
+      /missing\.txt: cannot read age key file/,
+    );
+  });
+
+  it("tampered files: changed ciphertext, changed MAC, changed plaintext-kept value", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    const enc = encryptInPlace(dir, "secrets/app.yaml").toString("utf8");
+    const password = enc.match(/password: ENC\[AES256_GCM,data:([^,]+),/)![1]!;
+    const flipped = password[0] === "A" ? `B${password.slice(1)}` : `A${password.slice(1)}`;
+    const mac = enc.match(/mac: ENC\[AES256_GCM,data:([^,]+),/)![1]!;
+    const macFlipped = mac[0] === "A" ? `B${mac.slice(1)}` : `A${mac.slice(1)}`;
+    const variants = [
+      enc.replace(password, flipped),
+      enc.replace(mac, macFlipped),
+      enc.replace("namespace: default", "namespace: kube-system"),
+    ];
+    for (const text of variants) {
+      writeFileSync(file, text);
+      const r = run(["decrypt", file], withKey(0));
+      expectOneLineError(r, 1, new RegExp(`^${file}: `));
+      expect(r.stderr).not.toContain("hunter2-e91b");
+    }
+    writeFileSync(file, variants[2]!);
+    const ignored = run(["decrypt", "--ignore-mac", file], withKey(0));
+    expect(ignored.code, ignored.stderr).toBe(0);
+    expect(ignored.stdout).toContain("namespace: kube-system");
+  });
+
+  it("a file no creation rule matches, or no .sops.yaml at all, is not encrypted", () => {
+    const dir = repo({ "elsewhere/s.yaml": SECRET });
+    const file = path.join(dir, "elsewhere/s.yaml");
+    expectOneLineError(
+      run(["encrypt", "-i", file]),
+      1,
+      /no matching creation rules found for elsewhere\/s\.yaml/,
+    );
+    expect(readFileSync(file, "utf8")).toBe(SECRET);
+    const bare = tempTree({ "s.yaml": SECRET });
+    expectOneLineError(run(["encrypt", path.join(bare, "s.yaml")]), 1, /s\.yaml: no \.sops\.yaml found/);
+    expectOneLineError(run(["decrypt", path.join(bare, "s.yaml")]), 1, /s\.yaml: .*not a sops file/);
+    expectOneLineError(run(["decrypt", path.join(bare, "nope.yaml")]), 1, /nope\.yaml: cannot read: ENOENT/);
+  });
+
+  it("bad usage exits 2", () => {
+    for (const args of [
+      [],
+      ["frobnicate"],
+      ["decrypt"],
+      ["decrypt", "a.yaml", "b.yaml"],
+      ["encrypt", "--dry-run", "a.yaml"],
+      ["status", "--format", "xml"],
+      ["status", "a", "b"],
+      ["decrypt", "--input-type", "toml", "a.yaml"],
+      ["rotate", "--no-such-flag"],
+    ]) {
+      const r = run(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+    }
+    const help = run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/updatekeys \[PATH\.\.\.\]/);
+  });
+});
