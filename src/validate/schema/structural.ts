@@ -139,7 +139,7 @@ class Compiler {
     if (structural) {
       if (intOrString && type !== undefined)
         this.problem(sp, "x-kubernetes-int-or-string must not be combined with a type");
-      if (type === undefined && !intOrString && !preserve)
+      if (schema.type === undefined && !intOrString && !preserve)
         this.problem(sp, "type is required (structural schema)");
       if (embedded && type !== "object")
         this.problem(sp, "x-kubernetes-embedded-resource requires type: object");

@@ -171,7 +171,14 @@ export function createSchemaValidator(options: SchemaValidatorOptions = {}): Sch
       if (r.source === "none") out.push({ kind: "no-schema", path: [], message: r.message });
       else if (r.source === "kubernetes") runCompiled(r.validate, obj, [], out);
       else validateCustom(obj, r, out);
-      if (isCrdObject(obj)) out.push(...crdIssues(obj));
+      if (isCrdObject(obj)) {
+        // kubernetes-models' JSONSchemaProps omits the x-kubernetes-* extensions; they are not unknown.
+        const kept = out.filter(
+          (i) => !(i.kind === "unknown-field" && String(i.path.at(-1)).startsWith("x-kubernetes-")),
+        );
+        out.length = 0;
+        out.push(...kept, ...crdIssues(obj));
+      }
     } catch (e) {
       out.push({
         kind: "invalid",
