@@ -62,6 +62,7 @@ export class Loader {
     if (isRemoteReference(p)) throw remoteError(p);
     const abs = this.resolve(p);
     if (!this.fs.isDirectory(abs)) {
+      if (this.fs.exists(abs)) throw new SlipwayError(`must build at directory: '${abs}': file is not directory`);
       throw new SlipwayError(`must build at directory: not a valid directory: '${abs}' does not exist`);
     }
     for (let l: Loader | undefined = this; l; l = l.referrer) {

@@ -24,43 +24,36 @@ export function apiVersionOf(gvk: Gvk): string {
   return gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
 }
 
-/** Kinds that live outside namespaces (kyaml's built-in list; unknown kinds count as namespaced). */
-const clusterScopedKinds = new Set([
-  "APIService",
-  "CSIDriver",
-  "CSINode",
-  "CertificateSigningRequest",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "ComponentStatus",
-  "CustomResourceDefinition",
-  "FlowSchema",
-  "IngressClass",
-  "MutatingWebhookConfiguration",
-  "Namespace",
-  "Node",
-  "PersistentVolume",
-  "PodSecurityPolicy",
-  "PriorityClass",
-  "PriorityLevelConfiguration",
-  "RuntimeClass",
-  "SelfSubjectAccessReview",
-  "SelfSubjectRulesReview",
-  "StorageClass",
-  "SubjectAccessReview",
-  "TokenReview",
-  "ValidatingWebhookConfiguration",
-  "VolumeAttachment",
-  "ValidatingAdmissionPolicy",
-  "ValidatingAdmissionPolicyBinding",
-]);
+/**
+ * Cluster-scoped built-in kinds, by API group, as kustomize knows them from its embedded
+ * Kubernetes v1.21 schema. Anything else — custom kinds, a `Namespace` kind of another group,
+ * kinds newer than that schema — counts as namespaced, as in kustomize.
+ */
+const clusterScoped: Record<string, string[]> = {
+  "": ["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
+  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
+  "apiextensions.k8s.io": ["CustomResourceDefinition"],
+  "apiregistration.k8s.io": ["APIService"],
+  "storage.k8s.io": ["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment"],
+  "admissionregistration.k8s.io": ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"],
+  "certificates.k8s.io": ["CertificateSigningRequest"],
+  "scheduling.k8s.io": ["PriorityClass"],
+  "networking.k8s.io": ["IngressClass"],
+  "node.k8s.io": ["RuntimeClass"],
+  policy: ["PodSecurityPolicy"],
+  extensions: ["PodSecurityPolicy"],
+  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
+  "authorization.k8s.io": ["SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"],
+  "authentication.k8s.io": ["TokenReview"],
+};
+const clusterScopedKeys = new Set(Object.entries(clusterScoped).flatMap(([g, kinds]) => kinds.map((k) => `${g}/${k}`)));
 
-export function isClusterScopedKind(kind: string): boolean {
-  return clusterScopedKinds.has(kind);
+export function isClusterScoped(gvk: { group: string; kind: string }): boolean {
+  return clusterScopedKeys.has(`${gvk.group}/${gvk.kind}`);
 }
 
-export function isNamespaceableKind(kind: string): boolean {
-  return !clusterScopedKinds.has(kind);
+export function isNamespaceable(gvk: { group: string; kind: string }): boolean {
+  return !isClusterScoped(gvk);
 }
 
 /** kustomize treats "" and "default" as the same namespace when comparing ids. */

@@ -1,6 +1,6 @@
 import { SlipwayError } from "../errors.js";
 import type { Resource } from "./resource.js";
-import { isNamespaceableKind, type ResId, resIdEquals, resIdString } from "./resid.js";
+import { isNamespaceable, type ResId, resIdEquals, resIdString } from "./resid.js";
 import { isMap } from "./types.js";
 
 export type IdMatcher = (id: ResId) => boolean;
@@ -82,8 +82,8 @@ export class ResMap {
 }
 
 /** kustomize's EffectiveNamespace: cluster-scoped kinds have none, empty means "default". */
-export function effectiveNamespace(id: ResId): string {
-  if (!isNamespaceableKind(id.kind)) return "_non_namespaceable_";
+export function effectiveNamespace(id: { group: string; kind: string; namespace: string }): string {
+  if (!isNamespaceable(id)) return "_non_namespaceable_";
   return id.namespace === "" ? "default" : id.namespace;
 }
 

@@ -63,6 +63,7 @@ const emptyConfig: TransformerConfig = {
   namespace: [],
   commonLabels: [],
   templateLabels: [],
+  labels: [],
   commonAnnotations: [],
   varReference: [],
   nameReference: [],
@@ -120,7 +121,15 @@ export class BuildContext {
 /** Parses resource YAML the way kustomize's resource factory does (List kinds expanded). */
 export function resourcesFromText(text: string, file: string): Resource[] {
   const out: Resource[] = [];
-  for (const doc of parseYamlDocuments(text, file)) {
+  let docs: ReturnType<typeof parseYamlDocuments>;
+  try {
+    docs = parseYamlDocuments(text, file);
+  } catch (e) {
+    // kustomize's error class name, which users and tools search for.
+    if (e instanceof SlipwayError) throw new SlipwayError(`MalformedYAMLError: ${e.message}`, e);
+    throw e;
+  }
+  for (const doc of docs) {
     addDocument(out, doc.value, file, doc.line);
   }
   return out;
@@ -170,11 +179,14 @@ export class KustTarget {
   /** Components add to their parent's accumulator; kustomizations start from an empty one. */
   accumulateInto(ra: Accumulator): Accumulator {
     this.accumulateResources(ra, this.k.resources);
-    let config = defaultTransformerConfig();
+    // Custom specs come first, so that kustomize's merge drops a default that a more
+    // specific custom spec for the same path already covers.
+    let config = emptyConfig;
     for (const c of this.k.configurations) {
       const file = this.loader.resolve(c);
       config = mergeTransformerConfigs(config, transformerConfigFrom(parseYaml(this.loadText(c), file), file));
     }
+    config = mergeTransformerConfigs(config, defaultTransformerConfig());
     ra.config = mergeTransformerConfigs(ra.config, config);
     if (this.k.crds.length > 0) ra.config = mergeTransformerConfigs(ra.config, this.crdConfig());
     this.runGenerators(ra);
@@ -363,11 +375,11 @@ export class KustTarget {
       applyNamespace(ra.resources, { namespace: k.namespace, fieldSpecs: tc.namespace });
       this.ran(ra, "NamespaceTransformer");
     }
-    if (k.namePrefix !== "" || k.nameSuffix !== "") {
-      applyPrefixSuffix(ra.resources, k.namePrefix, k.nameSuffix, tc.namePrefix);
-      if (k.namePrefix !== "") this.ran(ra, "PrefixTransformer");
-      if (k.nameSuffix !== "") this.ran(ra, "SuffixTransformer");
-    }
+    // Runs even without a prefix or suffix: each level's (possibly empty) entry is what
+    // name references use to tell apart copies of one base.
+    applyPrefixSuffix(ra.resources, k.namePrefix, k.nameSuffix, tc.namePrefix);
+    if (k.namePrefix !== "") this.ran(ra, "PrefixTransformer");
+    if (k.nameSuffix !== "") this.ran(ra, "SuffixTransformer");
     for (const l of k.labels) {
       this.applyLabelsEntry(ra, l);
       this.ran(ra, "LabelTransformer");
@@ -414,6 +426,7 @@ export class KustTarget {
       specs = mergeFieldSpecs(specs, [{ path: "metadata/labels", create: true }]);
       if (raw.includeTemplates === true) specs = mergeFieldSpecs(specs, tc.templateLabels);
     }
+    specs = mergeFieldSpecs(specs, tc.labels);
     applyMapEntries(ra.resources, pairs, specs);
   }
 
@@ -593,56 +606,83 @@ function stringMap(v: YamlValue | undefined): Record<string, string> {
   return out;
 }
 
+/** kustomize's IAMPolicyGenerator (GKE workload identity): a ServiceAccount bound to a Google service account. */
 function iamPolicyServiceAccount(spec: KObject, file: string) {
   const cloud = spec.cloud;
   if (cloud !== "gke") throw new SlipwayError(`IAMPolicyGenerator: unsupported cloud '${String(cloud)}'`, { file });
-  const sa = isMap(spec.serviceAccount) ? spec.serviceAccount : {};
+  const gsa = isMap(spec.serviceAccount) ? spec.serviceAccount : {};
+  const ksa = isMap(spec.kubernetesService) ? spec.kubernetesService : {};
   const md = isMap(spec.metadata) ? spec.metadata : {};
   const object: YamlMap = {
     apiVersion: "v1",
     kind: "ServiceAccount",
     metadata: {
       annotations: {
-        "iam.gke.io/gcp-service-account": `${String(sa.name ?? "")}@${String(spec.projectId ?? "")}.iam.gserviceaccount.com`,
+        "iam.gke.io/gcp-service-account": `${String(gsa.name ?? "")}@${String(gsa.projectId ?? "")}.iam.gserviceaccount.com`,
       },
-      name: String(sa.name ?? ""),
+      name: String(ksa.name ?? ""),
     },
   };
-  if (md.namespace !== undefined) (object.metadata as YamlMap).namespace = md.namespace;
+  if (ksa.namespace !== undefined) (object.metadata as YamlMap).namespace = ksa.namespace;
+  else if (md.namespace !== undefined) (object.metadata as YamlMap).namespace = md.namespace;
   return { object, behavior: "create" as const, needsHash: false };
 }
 
+/**
+ * Name references declared by CRD schemas (`crds:` files): a property carrying
+ * `x-kubernetes-object-ref-kind` holds the name of an object of that kind. Accepts both
+ * CustomResourceDefinition objects and the legacy Go-openapi definition maps.
+ */
 function collectCrdRefs(doc: YamlValue, tc: TransformerConfig): void {
   if (!isMap(doc)) return;
-  const walk = (node: YamlValue, prefix: string[], ownerKind: string) => {
+  const add = (ownerKind: string, refKind: string, refVersion: YamlValue | undefined, p: string[]) => {
+    tc.nameReference.push({
+      kind: refKind,
+      ...(typeof refVersion === "string" ? { version: refVersion } : {}),
+      fieldSpecs: [{ kind: ownerKind, path: [...p, "name"].join("/") }],
+    });
+  };
+  const walk = (node: YamlValue | undefined, prefix: string[], ownerKind: string, resolve: (ref: string) => YamlValue | undefined, seen: Set<string>) => {
     if (!isMap(node)) return;
     const props = isMap(node.properties) ? node.properties : undefined;
     if (!props) return;
     for (const [name, sub] of Object.entries(props)) {
       if (!isMap(sub)) continue;
-      const refKind = sub["x-kubernetes-object-ref-kind"];
-      const refVersion = sub["x-kubernetes-object-ref-api-version"];
       const p = [...prefix, name];
-      if (typeof refKind === "string") {
-        tc.nameReference.push({
-          kind: refKind,
-          ...(typeof refVersion === "string" ? { version: refVersion } : {}),
-          fieldSpecs: [{ kind: ownerKind, path: [...p, "name"].join("/") }],
-        });
+      if (typeof sub["x-kubernetes-object-ref-kind"] === "string") {
+        add(ownerKind, sub["x-kubernetes-object-ref-kind"], sub["x-kubernetes-object-ref-api-version"], p);
       }
-      walk(sub, p, ownerKind);
+      const ref = sub.$ref;
+      if (typeof ref === "string" && !seen.has(ref)) {
+        walk(resolve(ref), p, ownerKind, resolve, new Set([...seen, ref]));
+      }
+      walk(sub, p, ownerKind, resolve, seen);
     }
   };
-  const spec = isMap(doc.spec) ? doc.spec : undefined;
-  const names = spec && isMap(spec.names) ? spec.names : undefined;
-  const kind = names && typeof names.kind === "string" ? names.kind : undefined;
-  if (!kind || !spec) return;
-  const versions = Array.isArray(spec.versions) ? spec.versions : [];
-  for (const v of versions) {
-    if (!isMap(v) || !isMap(v.schema)) continue;
-    walk(v.schema.openAPIV3Schema ?? null, [], kind);
+  if (doc.kind === "CustomResourceDefinition") {
+    const spec = isMap(doc.spec) ? doc.spec : undefined;
+    const names = spec && isMap(spec.names) ? spec.names : undefined;
+    const kind = names && typeof names.kind === "string" ? names.kind : undefined;
+    if (!kind || !spec) return;
+    const none = () => undefined;
+    for (const v of Array.isArray(spec.versions) ? spec.versions : []) {
+      if (isMap(v) && isMap(v.schema)) walk(v.schema.openAPIV3Schema, [], kind, none, new Set());
+    }
+    if (isMap(spec.validation)) walk(spec.validation.openAPIV3Schema, [], kind, none, new Set());
+    return;
   }
-  if (isMap(spec.validation)) walk(spec.validation.openAPIV3Schema ?? null, [], kind);
+  const resolve = (ref: string) => {
+    const def = doc[ref];
+    return isMap(def) ? def.Schema : undefined;
+  };
+  for (const [defName, def] of Object.entries(doc)) {
+    if (!isMap(def) || !isMap(def.Schema)) continue;
+    const props = def.Schema.properties;
+    if (!isMap(props) || props.kind === undefined || props.apiVersion === undefined) continue;
+    const kind = defName.slice(defName.lastIndexOf(".") + 1);
+    if (kind.endsWith("List")) continue;
+    walk(def.Schema, [], kind, resolve, new Set([defName]));
+  }
 }
 
 export function loadKustomization(loader: Loader, cache: BuildCache): Kustomization {
@@ -661,7 +701,7 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   if (found.length > 1) throw new SlipwayError(`Found multiple kustomization files under: ${dir}`);
   const file = path.posix.join(dir, found[0]!);
   const text = loader.fs.readFile(file).toString("utf8");
-  const raw = parseYaml(text, file);
+  const raw = parseYaml(text, file, { allowDuplicateKeys: true });
   const k = readKustomization(raw, file, dir);
   cache.kustomizations.set(dir, k);
   return k;

@@ -13,6 +13,7 @@ import {
   type NameReferenceSpec,
 } from "./builtin-fieldspecs.js";
 import type { FieldSpec } from "./fieldspec.js";
+import { gvkSelected } from "./resid.js";
 import { isMap, type YamlValue } from "./types.js";
 
 /** kustomize's TransformerConfig: the field-spec tables every builtin transformer is driven by. */
@@ -22,6 +23,8 @@ export interface TransformerConfig {
   namespace: FieldSpec[];
   commonLabels: FieldSpec[];
   templateLabels: FieldSpec[];
+  /** Extra places for the `labels:` field's pairs (configurations only; no defaults). */
+  labels: FieldSpec[];
   commonAnnotations: FieldSpec[];
   varReference: FieldSpec[];
   nameReference: NameReferenceSpec[];
@@ -35,6 +38,7 @@ const fsKeys = [
   "namespace",
   "commonLabels",
   "templateLabels",
+  "labels",
   "commonAnnotations",
   "varReference",
   "images",
@@ -48,6 +52,7 @@ export function emptyTransformerConfig(): TransformerConfig {
     namespace: [],
     commonLabels: [],
     templateLabels: [],
+    labels: [],
     commonAnnotations: [],
     varReference: [],
     nameReference: [],
@@ -63,6 +68,7 @@ export function defaultTransformerConfig(): TransformerConfig {
     namespace: defaultNamespace,
     commonLabels: defaultCommonLabels,
     templateLabels: defaultTemplateLabels,
+    labels: [],
     commonAnnotations: defaultCommonAnnotations,
     varReference: defaultVarReference,
     nameReference: defaultNameReference,
@@ -71,18 +77,22 @@ export function defaultTransformerConfig(): TransformerConfig {
   };
 }
 
-function sameSpec(a: FieldSpec, b: FieldSpec): boolean {
-  return (
-    a.path === b.path && (a.group ?? "") === (b.group ?? "") && (a.version ?? "") === (b.version ?? "") && (a.kind ?? "") === (b.kind ?? "")
-  );
+/**
+ * kustomize's FieldSpec.effectivelyEquals: same path, and the incoming spec's gvk selects the
+ * existing one — so a generic spec arriving after a specific one for the same path is dropped.
+ */
+function covers(existing: FieldSpec, incoming: FieldSpec): boolean {
+  if (existing.path !== incoming.path) return false;
+  const eg = { group: existing.group ?? "", version: existing.version ?? "", kind: existing.kind ?? "" };
+  return gvkSelected(eg, incoming);
 }
 
-/** Adds `incoming` specs not already present; a spec that differs only in `create` conflicts. */
+/** Adds `incoming` specs not already covered; a covered spec that differs in `create` conflicts. */
 export function mergeFieldSpecs(base: FieldSpec[], incoming: FieldSpec[]): FieldSpec[] {
   if (incoming.length === 0) return base;
   const out = [...base];
   for (const fs of incoming) {
-    const existing = out.find((x) => sameSpec(x, fs));
+    const existing = out.find((x) => covers(x, fs));
     if (!existing) out.push(fs);
     else if (Boolean(existing.create) !== Boolean(fs.create)) {
       throw new SlipwayError(`conflicting fieldspecs for path '${fs.path}'`);

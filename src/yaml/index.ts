@@ -5,6 +5,7 @@ export { toJsonCompatible } from "./normalize.js";
 export { formatGoFloatG, formatNumber } from "./numbers.js";
 export {
   type ParsedDocument,
+  type ParseOptions,
   type PositionedDocument,
   parseYaml,
   parseYamlDocuments,

@@ -70,6 +70,14 @@ function setKey(obj: YamlMap, key: string, value: YamlValue): void {
   }
 }
 
+export interface ParseOptions {
+  /**
+   * Later duplicate mapping keys win instead of failing: kustomize reads kustomization files
+   * through sigs.k8s.io/yaml, which tolerates duplicates there (resources must not have any).
+   */
+  allowDuplicateKeys?: boolean;
+}
+
 class DocumentConverter {
   private decodeCount = 0;
   private aliasCount = 0;
@@ -81,6 +89,7 @@ class DocumentConverter {
     private readonly file: string,
     private readonly lines: LineCounter,
     private readonly src: string,
+    private readonly options: ParseOptions = {},
   ) {}
 
   private sourceOf(node: Node): string {
@@ -208,7 +217,7 @@ class DocumentConverter {
   }
 
   private mapping(node: YAMLMap, depth: number, flow: boolean): YamlMap {
-    if (node.items.length > 1) this.checkDuplicates(node);
+    if (node.items.length > 1 && !this.options.allowDuplicateKeys) this.checkDuplicates(node);
     const out: YamlMap = {};
     const mergeValues: Array<Node | null> = [];
     for (const pair of node.items as Pair<Node | null, Node | null>[]) {
@@ -292,27 +301,32 @@ function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: Lin
   return { docs, lines };
 }
 
-function convertDocument(raw: RawDocument, file: string, lines: LineCounter): ParsedDocument | undefined {
-  const value = new DocumentConverter(raw.doc, file, lines, raw.src).convert(raw.contents, 0, false);
+function convertDocument(
+  raw: RawDocument,
+  file: string,
+  lines: LineCounter,
+  options: ParseOptions = {},
+): ParsedDocument | undefined {
+  const value = new DocumentConverter(raw.doc, file, lines, raw.src, options).convert(raw.contents, 0, false);
   if (value === null) return undefined;
   const line = lines.linePos(raw.contents.range?.[0] ?? 0).line;
   return { value, line };
 }
 
 /** All non-empty documents of a YAML stream, with values as kustomize would print them. */
-export function parseYamlDocuments(text: string, file: string): ParsedDocument[] {
+export function parseYamlDocuments(text: string, file: string, options: ParseOptions = {}): ParsedDocument[] {
   const { docs, lines } = parseRaw(text, file);
   const out: ParsedDocument[] = [];
   for (const raw of docs) {
-    const parsed = convertDocument(raw, file, lines);
+    const parsed = convertDocument(raw, file, lines, options);
     if (parsed) out.push(parsed);
   }
   return out;
 }
 
 /** The first document of a file (null when there is none), e.g. a kustomization.yaml. */
-export function parseYaml(text: string, file: string): YamlValue {
-  return parseYamlDocuments(text, file)[0]?.value ?? null;
+export function parseYaml(text: string, file: string, options: ParseOptions = {}): YamlValue {
+  return parseYamlDocuments(text, file, options)[0]?.value ?? null;
 }
 
 /**

@@ -6,8 +6,8 @@ import type { ResMap } from "../resmap.js";
 import {
   type Gvk,
   gvkSelected,
-  isClusterScopedKind,
-  isNamespaceableKind,
+  isClusterScoped,
+  isNamespaceable,
   type ResId,
   resIdString,
   sameNamespace,
@@ -42,7 +42,7 @@ export function fixNameReferences(resources: ResMap, specs: NameReferenceSpec[])
     if (!filters) continue;
     const candidates = candidatesFor(r, all);
     for (const { fs, target } of filters) {
-      if (!fieldSpecSelects(fs, r.gvk())) continue;
+      // Referrers are chosen by their original kind; the path applies to the current object.
       const ref = new Referrer(r, fs, target, candidates);
       visitFieldPath(r.obj, fs.path, { create: false }, (parent, key) => ref.update(parent, key));
     }
@@ -52,7 +52,7 @@ export function fixNameReferences(resources: ResMap, specs: NameReferenceSpec[])
 /** kustomize's SubsetThatCouldBeReferencedByResource. */
 function candidatesFor(referrer: Resource, all: Resource[]): Resource[] {
   const rid = referrer.curId();
-  if (!isNamespaceableKind(rid.kind)) return all;
+  if (!isNamespaceable(rid)) return all;
   const bindingNamespaces = new Set<string>();
   if (rid.kind === "RoleBinding" && Array.isArray(referrer.obj.subjects)) {
     for (const s of referrer.obj.subjects) {
@@ -61,7 +61,7 @@ function candidatesFor(referrer: Resource, all: Resource[]): Resource[] {
   }
   return all.filter((t) => {
     const id = t.curId();
-    if (!isNamespaceableKind(id.kind)) return true;
+    if (!isNamespaceable(id)) return true;
     if (sameNamespace(id.namespace, rid.namespace)) return true;
     return bindingNamespaces.has(t.namespace);
   });
@@ -139,10 +139,10 @@ class Referrer {
 
   private sameNamespaceAsReferrer(): (r: Resource) => boolean {
     const rid = this.res.curId();
-    if (isClusterScopedKind(rid.kind)) return () => true;
+    if (isClusterScoped(rid)) return () => true;
     return (r) => {
       const id: ResId = r.curId();
-      if (isClusterScopedKind(id.kind)) return true;
+      if (isClusterScoped(id)) return true;
       if (id.kind === "ServiceAccount") return true;
       return sameNamespace(rid.namespace, id.namespace);
     };
@@ -156,15 +156,16 @@ function sameNamesAndNamespaces(rs: Resource[]): boolean {
   return rs.every((r) => r.name === rs[0]!.name && r.namespace === rs[0]!.namespace);
 }
 
-/** kustomize's SameEndingSubSlice on both prefix and suffix histories. */
+/**
+ * kustomize's SameEndingSubSlice on both prefix and suffix histories. Every kustomization level
+ * records its prefix and suffix, empty ones included, so the histories line up level by level.
+ */
 function samePrefixesSuffixes(a: Resource, b: Resource): boolean {
   return sameEnding(a.prefixes, b.prefixes) && sameEnding(a.suffixes, b.suffixes);
 }
 
 function sameEnding(a: string[], b: string[]): boolean {
-  const x = a.filter((s) => s !== "");
-  const y = b.filter((s) => s !== "");
-  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   if (short.length === 0) return long.length === 0;
   const off = long.length - short.length;
   return short.every((s, i) => long[off + i] === s);

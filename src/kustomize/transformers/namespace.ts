@@ -1,7 +1,7 @@
 import { SlipwayError } from "../../errors.js";
 import { type FieldSpec, fieldSpecSelects, visitFieldPath } from "../fieldspec.js";
 import type { ResMap } from "../resmap.js";
-import { isClusterScopedKind, resIdEquals, resIdString } from "../resid.js";
+import { isClusterScoped, resIdEquals, resIdString } from "../resid.js";
 import { isMap } from "../types.js";
 
 export type RoleBindingSubjectMode = "defaultOnly" | "allServiceAccounts" | "none";
@@ -28,7 +28,7 @@ export function applyNamespace(resources: ResMap, opts: NamespaceOptions): void 
     if (r.isEmpty()) continue;
     r.storePreviousId();
     const gvk = r.gvk();
-    if (!isClusterScopedKind(gvk.kind)) {
+    if (!isClusterScoped(gvk)) {
       const md = r.ensureMetadata();
       if (!(opts.unsetOnly && typeof md.namespace === "string" && md.namespace !== "")) md.namespace = ns;
     }
@@ -37,6 +37,8 @@ export function applyNamespace(resources: ResMap, opts: NamespaceOptions): void 
     for (const fs of specs) {
       if (!fieldSpecSelects(fs, gvk)) continue;
       if (isBinding && fs.path === "subjects") continue;
+      // Only the core Namespace kind is renamed to the target namespace.
+      if (fs.path === "metadata/name" && gvk.kind === "Namespace" && gvk.group !== "") continue;
       visitFieldPath(r.obj, fs.path, { create: fs.create, createLeaf: "scalar", describe: r.idString() }, setter);
     }
     const id = r.curId();

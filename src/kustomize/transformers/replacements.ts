@@ -1,8 +1,9 @@
 import { parse as parseYaml } from "yaml";
 import { SlipwayError } from "../../errors.js";
 import { cloneValue } from "../clone.js";
-import { isNamespaceableKind, type ResId, resIdString } from "../resid.js";
-import type { ResMap } from "../resmap.js";
+import type { ResId } from "../resid.js";
+import { resIdString } from "../resid.js";
+import { effectiveNamespace, type ResMap } from "../resmap.js";
 import type { Resource } from "../resource.js";
 import { matchesRequirements, parseLabelSelector } from "../selector.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
@@ -234,14 +235,10 @@ export function parseReplacementFile(content: string, file: string): Replacement
 // ---------------------------------------------------------------------------
 // Selection, as kustomize's ResId.IsSelectedBy: exact name, effective namespace, gvk parts.
 
-function effectiveNs(kind: string, ns: string): string {
-  if (!isNamespaceableKind(kind)) return "_non_namespaceable_";
-  return ns === "" ? "default" : ns;
-}
 
 function idSelected(id: ResId, sel: ReplacementId): boolean {
   if (sel.name && sel.name !== id.name) return false;
-  if (sel.namespace && effectiveNs(sel.kind ?? "", sel.namespace) !== effectiveNs(id.kind, id.namespace))
+  if (sel.namespace && effectiveNamespace({ group: sel.group ?? "", kind: sel.kind ?? "", namespace: sel.namespace }) !== effectiveNamespace(id))
     return false;
   if (sel.group && sel.group !== id.group) return false;
   if (sel.version && sel.version !== id.version) return false;

@@ -1,6 +1,6 @@
 import { SlipwayError } from "../../errors.js";
 import type { Resource } from "../resource.js";
-import { defaultLegacyOrder, gvkString, kindRanker } from "../resid.js";
+import { defaultLegacyOrder, type Gvk, kindRanker } from "../resid.js";
 import { isMap, type YamlValue } from "../types.js";
 
 export type SortOrder =
@@ -43,15 +43,20 @@ export function sortResources(resources: Resource[], order: SortOrder): Resource
   const rank = kindRanker(order.orderFirst, order.orderLast);
   const keyed = resources.map((r) => {
     const id = r.curId();
-    const gvk = gvkString(id);
-    return { r, rank: rank(id.kind), gvk, id: `${gvk}|${id.namespace || "~X"}|${id.name || "~N"}` };
+    return { r, kind: id.kind, group: id.group, rank: rank(id.kind), gvk: gvkSortString(id), id: `${id.namespace || "~X"}|${id.name || "~N"}` };
   });
   keyed.sort((a, b) => {
     if (a.gvk !== b.gvk) {
       if (a.rank !== b.rank) return a.rank - b.rank;
-      return a.gvk < b.gvk ? -1 : 1;
+      // kustomize puts the core Namespace after other groups' Namespace kinds.
+      const desc = a.kind === "Namespace" && b.kind === "Namespace" && (a.group === "" || b.group === "");
+      return (a.gvk < b.gvk) !== desc ? -1 : 1;
     }
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });
   return keyed.map((k) => k.r);
+}
+
+function gvkSortString(gvk: Gvk): string {
+  return `${gvk.group || "~G"}_${gvk.version || "~V"}_${gvk.kind || "~K"}`;
 }

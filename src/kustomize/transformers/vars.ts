@@ -4,11 +4,10 @@ import {
   type Gvk,
   gvkEquals,
   gvkSelected,
-  isClusterScopedKind,
-  isNamespaceableKind,
+  isClusterScoped,
   type ResId,
 } from "../resid.js";
-import type { ResMap } from "../resmap.js";
+import { effectiveNamespace, type ResMap } from "../resmap.js";
 import type { Resource } from "../resource.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 
@@ -98,10 +97,6 @@ export function varString(v: VarSpec): string {
   return `{${v.name} ${k}.${ver}.${g} {${v.fieldPath}}}`;
 }
 
-function effectiveNs(kind: string, ns: string): string {
-  if (!isNamespaceableKind(kind)) return "_non_namespaceable_";
-  return ns === "" ? "default" : ns;
-}
 
 /**
  * The vars one kustomization knows: its own plus those of every kustomization below it
@@ -150,12 +145,12 @@ export class VarSet {
 export function bindVars(resources: ResMap, vars: VarSpec[], file?: string): void {
   for (const v of vars) {
     const ref = v.objRef;
-    const withNs = ref.namespace !== "" || isClusterScopedKind(ref.kind);
+    const withNs = ref.namespace !== "" || isClusterScoped(ref);
     const matched = resources.byOriginalId(
       (id: ResId) =>
         gvkEquals(id, ref) &&
         id.name === ref.name &&
-        (!withNs || effectiveNs(id.kind, id.namespace) === effectiveNs(ref.kind, ref.namespace)),
+        (!withNs || effectiveNamespace(id) === effectiveNamespace({ ...ref })),
     );
     if (matched.length > 1) {
       throw new SlipwayError(
