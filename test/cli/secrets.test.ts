@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
@@ -478,6 +487,35 @@ describe("slipway secrets status on a repository that drifted", () => {
     expect(text.stdout).toMatch(/mismatch: missing age1/);
     expect(text.stdout).toMatch(/no rule: .*no matching creation rules/);
     expect(text.stdout).not.toContain("hunter2-e91b");
+  });
+});
+
+describe("slipway secrets: finding SOPS files in a tree", () => {
+  it("finds YAML, JSON, dotenv and binary SOPS files, skipping plain files and node_modules", () => {
+    const dir = tempTree({
+      ".sops.yaml": `creation_rules:\n  - age: ${keys[0]!.recipient}\n`,
+      "a/s.yaml": SECRET,
+      "a/s.json": '{"password": "j-1"}\n',
+      "b/s.env": "PASSWORD=e-1\n",
+      "b/blob.bin": "raw-bytes-1\n",
+      "plain.yaml": "sops: not metadata\nvalue: ENC[AES256_GCM,nothing]\n",
+      "notes.md": "mentions ENC[AES256_GCM, and sops:\n",
+    });
+    for (const f of ["a/s.yaml", "a/s.json", "b/s.env", "b/blob.bin"]) encryptInPlace(dir, f);
+    mkdirSync(path.join(dir, "node_modules/pkg"), { recursive: true });
+    copyFileSync(path.join(dir, "a/s.yaml"), path.join(dir, "node_modules/pkg/s.yaml"));
+    const r = run(["status", "--format", "json", dir], withKey(0));
+    expect(r.code, r.stdout).toBe(0);
+    const files = (JSON.parse(r.stdout) as StatusJson).files.map((f) => [
+      path.relative(dir, f.file),
+      f.format,
+    ]);
+    expect(files).toEqual([
+      ["a/s.json", "json"],
+      ["a/s.yaml", "yaml"],
+      ["b/blob.bin", "binary"],
+      ["b/s.env", "dotenv"],
+    ]);
   });
 });
 
