@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { OverlayFileSystem } from "../../src/fs/overlay.js";
-import type { KObject } from "../../src/kustomize/types.js";
+import type { KObject, YamlValue } from "../../src/kustomize/types.js";
 import {
   fluxKustomizationFile,
   loadPlatform,
@@ -114,7 +114,7 @@ describe("kustomization.yaml rewrite (SPEC §3.2)", () => {
   });
 
   it("merges spec.images as kustomize-controller ≥ 1.9.4", () => {
-    const existing = [
+    const existing: YamlValue[] = [
       { name: "a", newName: "reg/a", newTag: "1", digest: "sha256:x" },
       { name: "b", newTag: "2" },
     ];
