@@ -62,7 +62,12 @@ function originText(o: BuildOrigin, root: string, first: string): string {
   const rel = (p: string) => path.posix.relative(root, p) || ".";
   if (o.path !== undefined) return `${first}path: ${rel(o.path)}\n`;
   let s = `${first}configuredIn: ${rel(o.configuredIn ?? "")}\n`;
-  if (o.configuredBy) s += `configuredBy:\n  apiVersion: ${o.configuredBy.apiVersion}\n  kind: ${o.configuredBy.kind}\n`;
+  const by = o.configuredBy;
+  if (by) {
+    s += `configuredBy:\n  apiVersion: ${by.apiVersion}\n  kind: ${by.kind}\n`;
+    if (by.name) s += `  name: ${by.name}\n`;
+    if (by.namespace) s += `  namespace: ${by.namespace}\n`;
+  }
   return s;
 }
 

@@ -18,7 +18,7 @@ export type GeneratorBehavior = "create" | "merge" | "replace";
 export interface BuildOrigin {
   path?: string;
   configuredIn?: string;
-  configuredBy?: { apiVersion: string; kind: string };
+  configuredBy?: { apiVersion: string; kind: string; name?: string; namespace?: string };
 }
 
 /**

@@ -15,7 +15,7 @@ import { type Kustomization, kustomizationFileNames, readKustomization } from ".
 import { isRemoteReference, type Loader, remoteError } from "./loader.js";
 import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
 import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
-import { Resource } from "./resource.js";
+import { type BuildOrigin, Resource } from "./resource.js";
 import { ResMap } from "./resmap.js";
 import { resIdEquals, resIdString } from "./resid.js";
 import { selectorFrom } from "./selector.js";
@@ -303,18 +303,21 @@ export class KustTarget {
     }
     for (const cfg of this.pluginConfigs(this.k.generators)) {
       const configuredIn = cfg.source?.file ?? this.k.file;
-      for (const g of this.runGeneratorPlugin(cfg)) this.absorb(ra, g, cfg.kind, configuredIn);
+      for (const g of this.runGeneratorPlugin(cfg)) this.absorb(ra, g, pluginIdentity(cfg), configuredIn);
     }
   }
 
   private absorb(
     ra: Accumulator,
     g: { object: YamlMap; behavior: "create" | "merge" | "replace"; needsHash: boolean },
-    generatorKind = g.object.kind === "Secret" ? "SecretGenerator" : "ConfigMapGenerator",
+    configuredBy: BuildOrigin["configuredBy"] = {
+      apiVersion: "builtin",
+      kind: g.object.kind === "Secret" ? "SecretGenerator" : "ConfigMapGenerator",
+    },
     configuredIn = this.k.file,
   ): void {
     const incoming = new Resource(g.object as KObject, { file: this.k.file, line: 1 });
-    incoming.origin = { configuredIn, configuredBy: { apiVersion: "builtin", kind: generatorKind } };
+    incoming.origin = { configuredIn, configuredBy };
     incoming.behavior = g.behavior;
     incoming.needsHash = g.needsHash;
     const id = incoming.curId();
@@ -350,10 +353,9 @@ export class KustTarget {
   }
 
   /** Records, for buildMetadata's transformerAnnotations, that a builtin transformer ran here. */
-  private ran(ra: Accumulator, kind: string): void {
-    for (const r of ra.resources) {
-      r.transformations.push({ configuredIn: this.k.file, configuredBy: { apiVersion: "builtin", kind } });
-    }
+  private ran(ra: Accumulator, kind: string, by?: BuildOrigin["configuredBy"], configuredIn = this.k.file): void {
+    const configuredBy = by ?? { apiVersion: "builtin", kind };
+    for (const r of ra.resources) r.transformations.push({ configuredIn, configuredBy });
   }
 
   private runTransformers(ra: Accumulator): void {
@@ -408,7 +410,10 @@ export class KustTarget {
       applyReplacements(ra.resources, parseReplacements(k.replacements, k.file, load), k.file);
       this.ran(ra, "ReplacementTransformer");
     }
-    for (const cfg of this.pluginConfigs(k.transformers)) this.runTransformerPlugin(ra, cfg);
+    for (const cfg of this.pluginConfigs(k.transformers)) {
+      this.runTransformerPlugin(ra, cfg);
+      this.ran(ra, cfg.kind, pluginIdentity(cfg), cfg.source?.file ?? k.file);
+    }
     for (const cfg of this.pluginConfigs(k.validators)) {
       throw new SlipwayError(`validators are not supported (${cfg.kind})`, { file: k.file });
     }
@@ -545,6 +550,14 @@ export class KustTarget {
         throw new SlipwayError(`unable to load builtin ${cfg.kind}.builtin.[noGrp]`, { file });
     }
   }
+}
+
+/** How buildMetadata annotations name a plugin configured by a resource. */
+function pluginIdentity(cfg: Resource): NonNullable<BuildOrigin["configuredBy"]> {
+  const by: NonNullable<BuildOrigin["configuredBy"]> = { apiVersion: cfg.apiVersion, kind: cfg.kind };
+  if (cfg.name) by.name = cfg.name;
+  if (cfg.namespace) by.namespace = cfg.namespace;
+  return by;
 }
 
 function isBuiltin(cfg: Resource): boolean {

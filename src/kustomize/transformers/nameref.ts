@@ -101,10 +101,14 @@ class Referrer {
   private setMapping(m: YamlMap): void {
     if (m.name === undefined) throw new SlipwayError(`path config error; no 'name' field in node of ${this.res.idString()}`);
     let candidates = this.candidates;
-    if (m.namespace !== undefined && m.namespace !== null) {
+    if (m.namespace === null || m.namespace === "") {
+      throw new SlipwayError(`Invalid Input: namespace is blank for resource ${this.res.idString()}`);
+    }
+    if (m.namespace !== undefined) {
       const ns = String(m.namespace);
-      const byOrg = candidates.filter((c) => c.orgId().namespace === ns);
-      candidates = byOrg.length > 0 ? byOrg : candidates.filter((c) => c.namespace === ns);
+      // Grouped by effective namespace: an object without one is in "default".
+      const byOrg = candidates.filter((c) => sameNamespace(c.orgId().namespace, ns));
+      candidates = byOrg.length > 0 ? byOrg : candidates.filter((c) => sameNamespace(c.namespace, ns));
     }
     const old = String(m.name);
     const referral = this.select(old, candidates, sameNamesAndNamespaces);
