@@ -141,7 +141,8 @@ patches:
 function overlayDirs() {
   const out = [];
   for (let s = 0; s < services; s++) {
-    for (const env of envs) out.push(path.join(work, "apps", `svc-${String(s).padStart(3, "0")}`, "overlays", env));
+    for (const env of envs)
+      out.push(path.join(work, "apps", `svc-${String(s).padStart(3, "0")}`, "overlays", env));
   }
   return out;
 }
@@ -158,9 +159,13 @@ const slipwayBin = path.join(repoRoot, "bin", "slipway.js");
 const outDir = path.join(repoRoot, ".bench", "out");
 rmSync(outDir, { recursive: true, force: true });
 
-console.log(`generated ${services} services × ${envs.length} overlays = ${dirs.length} kustomizations under ${work}`);
+console.log(
+  `generated ${services} services × ${envs.length} overlays = ${dirs.length} kustomizations under ${work}`,
+);
 const slipwayAll = time(() => {
-  const r = spawnSync(process.execPath, [slipwayBin, "build", ...dirs, "--out-dir", outDir], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, [slipwayBin, "build", ...dirs, "--out-dir", outDir], {
+    stdio: "inherit",
+  });
   if (r.status !== 0) throw new Error("slipway build failed");
 });
 console.log(`slipway, one process, all overlays: ${slipwayAll.toFixed(2)} s`);
@@ -177,12 +182,15 @@ console.log(`ratio (kubectl / slipway), whole repository: ${(kubectlAll / slipwa
 
 const small = dirs[0];
 const reps = 10;
-const slipwayOne = time(() => {
-  for (let i = 0; i < reps; i++) execFileSync(process.execPath, [slipwayBin, "build", small], { stdio: "ignore" });
-}) / reps;
-const kubectlOne = time(() => {
-  for (let i = 0; i < reps; i++) execFileSync(kubectl, ["kustomize", small], { stdio: "ignore" });
-}) / reps;
+const slipwayOne =
+  time(() => {
+    for (let i = 0; i < reps; i++)
+      execFileSync(process.execPath, [slipwayBin, "build", small], { stdio: "ignore" });
+  }) / reps;
+const kubectlOne =
+  time(() => {
+    for (let i = 0; i < reps; i++) execFileSync(kubectl, ["kustomize", small], { stdio: "ignore" });
+  }) / reps;
 console.log(
   `one small overlay (mean of ${reps}, cold start included): slipway ${(slipwayOne * 1000).toFixed(0)} ms, kubectl ${(kubectlOne * 1000).toFixed(0)} ms, slipway/kubectl ${(slipwayOne / kubectlOne).toFixed(2)}×`,
 );

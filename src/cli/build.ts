@@ -53,11 +53,15 @@ export async function buildCommand(argv: string[]): Promise<number> {
     return 2;
   }
   if (values["enable-alpha-plugins"]) {
-    process.stderr.write("slipway build: note: exec and KRM-function plugins are not run; builtin plugins only\n");
+    process.stderr.write(
+      "slipway build: note: exec and KRM-function plugins are not run; builtin plugins only\n",
+    );
   }
   const dirs = positionals.length > 0 ? positionals : ["."];
   if (dirs.length > 1 && !values["out-dir"]) {
-    process.stderr.write("slipway build: several directories need --out-dir (one output file per directory)\n");
+    process.stderr.write(
+      "slipway build: several directories need --out-dir (one output file per directory)\n",
+    );
     return 2;
   }
   if (values.output && values["out-dir"]) {

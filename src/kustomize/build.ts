@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { emitYamlStream } from "../yaml/index.js";
 import { nameHash } from "./generators/index.js";
-import { type LoadRestrictor, Loader } from "./loader.js";
+import { Loader, type LoadRestrictor } from "./loader.js";
 import type { BuildOrigin, Resource } from "./resource.js";
 import { BuildCache, BuildContext, KustTarget } from "./target.js";
 import { fixNameReferences } from "./transformers/nameref.js";
@@ -43,7 +43,8 @@ export function buildResources(dir: string, opts: BuildOptions = {}): Resource[]
   if (opts.order !== "fifo") list = sortResources(list, readSortOptions(target.k.sortOptions, target.k.file));
   const meta = target.k.buildMetadata;
   if (meta.includes("originAnnotations")) {
-    for (const r of list) if (r.origin) r.setAnnotation("config.kubernetes.io/origin", originText(r.origin, root, ""));
+    for (const r of list)
+      if (r.origin) r.setAnnotation("config.kubernetes.io/origin", originText(r.origin, root, ""));
   }
   if (meta.includes("transformerAnnotations")) {
     for (const r of list) {

@@ -98,7 +98,10 @@ export function readKustomization(
   for (const [key, value] of Object.entries(raw)) {
     const canonical = byLowerCase.get(key.toLowerCase());
     if (!canonical) {
-      throw new SlipwayError(`invalid Kustomization: json: unknown field "${key}"`, { file, line: lineOf(key) });
+      throw new SlipwayError(`invalid Kustomization: json: unknown field "${key}"`, {
+        file,
+        line: lineOf(key),
+      });
     }
     fields[canonical] = value;
   }
@@ -132,7 +135,8 @@ export function readKustomization(
     if (!isMap(v)) throw new SlipwayError(`'${f}' must be a map of strings`, where(f));
     const out: Record<string, string> = {};
     for (const [k, x] of Object.entries(v)) {
-      if (x !== null && typeof x === "object") throw new SlipwayError(`'${f}.${k}' must be a string`, where(f));
+      if (x !== null && typeof x === "object")
+        throw new SlipwayError(`'${f}.${k}' must be a string`, where(f));
       out[k] = x === null ? "" : String(x);
     }
     return out;
@@ -149,9 +153,16 @@ export function readKustomization(
       kind === "Component" ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1";
   }
   if (kind === "Component" && apiVersion !== "kustomize.config.k8s.io/v1alpha1") {
-    throw new SlipwayError("apiVersion for Component should be kustomize.config.k8s.io/v1alpha1", where("apiVersion"));
+    throw new SlipwayError(
+      "apiVersion for Component should be kustomize.config.k8s.io/v1alpha1",
+      where("apiVersion"),
+    );
   }
-  if (kind === "Kustomization" && apiVersion !== "kustomize.config.k8s.io/v1beta1" && apiVersion !== "v1beta1") {
+  if (
+    kind === "Kustomization" &&
+    apiVersion !== "kustomize.config.k8s.io/v1beta1" &&
+    apiVersion !== "v1beta1"
+  ) {
     throw new SlipwayError(
       `apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1, not '${apiVersion}'`,
       where("apiVersion"),

@@ -4,7 +4,8 @@ import type { FileSystem } from "../fs/filesystem.js";
 
 export type LoadRestrictor = "LoadRestrictionsRootOnly" | "LoadRestrictionsNone";
 
-const remotePattern = /^(?:https?:\/\/|git::|git@|ssh:\/\/|file:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/;
+const remotePattern =
+  /^(?:https?:\/\/|git::|git@|ssh:\/\/|file:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/;
 
 /** A resource or base entry that kustomize would fetch over the network. */
 export function isRemoteReference(p: string): boolean {
@@ -62,7 +63,8 @@ export class Loader {
     if (isRemoteReference(p)) throw remoteError(p);
     const abs = this.resolve(p);
     if (!this.fs.isDirectory(abs)) {
-      if (this.fs.exists(abs)) throw new SlipwayError(`must build at directory: '${abs}': file is not directory`);
+      if (this.fs.exists(abs))
+        throw new SlipwayError(`must build at directory: '${abs}': file is not directory`);
       throw new SlipwayError(`must build at directory: not a valid directory: '${abs}' does not exist`);
     }
     for (let l: Loader | undefined = this; l; l = l.referrer) {

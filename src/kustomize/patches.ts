@@ -2,9 +2,16 @@ import { SlipwayError } from "../errors.js";
 import { parseYamlDocuments } from "../yaml/index.js";
 import { cloneValue } from "./clone.js";
 import type { Loader } from "./loader.js";
-import { applyJson6902, isJson6902Patch, type Json6902Op, parseJson6902Patch, type SchemaRegistry, strategicMergePatch } from "./patch/index.js";
-import type { Resource } from "./resource.js";
+import {
+  applyJson6902,
+  isJson6902Patch,
+  type Json6902Op,
+  parseJson6902Patch,
+  type SchemaRegistry,
+  strategicMergePatch,
+} from "./patch/index.js";
 import type { ResMap } from "./resmap.js";
+import type { Resource } from "./resource.js";
 import { type Selector, SelectorMatcher, selectorFrom } from "./selector.js";
 import { isMap, type KObject, type YamlValue } from "./types.js";
 
@@ -34,7 +41,8 @@ export function patchEntryFrom(
   const inline = raw.patch;
   const hasPath = typeof p === "string" && p !== "";
   const hasInline = typeof inline === "string" && inline !== "";
-  if (hasPath && hasInline) throw new SlipwayError("patch and path can't be set at the same time", { file: kfile });
+  if (hasPath && hasInline)
+    throw new SlipwayError("patch and path can't be set at the same time", { file: kfile });
   if (!hasPath && !hasInline) throw new SlipwayError("must specify one of patch and path", { file: kfile });
   const text = hasPath ? load(p) : (inline as string);
   const file = hasPath ? loader.resolve(p) : kfile;
@@ -45,7 +53,8 @@ export function patchEntryFrom(
     allowKindChange: opts.allowKindChange === true,
   };
   if (legacyJson6902 || isJson6902Patch(text)) {
-    if (!target) throw new SlipwayError(`must specify a target for JSON patch ${text.trim()}`, { file: kfile });
+    if (!target)
+      throw new SlipwayError(`must specify a target for JSON patch ${text.trim()}`, { file: kfile });
     return { kind: "json6902", ops: parseJson6902Patch(text, file), target, options, file };
   }
   const docs = parseYamlDocuments(text, file)
@@ -54,7 +63,12 @@ export function patchEntryFrom(
   return { kind: "smp", docs, target, options, file };
 }
 
-export function applyPatch(resources: ResMap, entry: PatchEntry, schema: SchemaRegistry, kfile: string): void {
+export function applyPatch(
+  resources: ResMap,
+  entry: PatchEntry,
+  schema: SchemaRegistry,
+  kfile: string,
+): void {
   if (entry.kind === "json6902") {
     const matcher = new SelectorMatcher(entry.target!);
     for (const r of resources.resources()) {
@@ -63,7 +77,10 @@ export function applyPatch(resources: ResMap, entry: PatchEntry, schema: SchemaR
       try {
         r.obj = applyJson6902(r.obj, entry.ops, entry.file) as KObject;
       } catch (e) {
-        if (e instanceof SlipwayError) throw new SlipwayError(`${e.message} (patching ${r.idString()})`, { file: e.file ?? entry.file ?? kfile });
+        if (e instanceof SlipwayError)
+          throw new SlipwayError(`${e.message} (patching ${r.idString()})`, {
+            file: e.file ?? entry.file ?? kfile,
+          });
         throw e;
       }
     }
@@ -97,7 +114,13 @@ export function applyPatch(resources: ResMap, entry: PatchEntry, schema: SchemaR
 }
 
 /** kustomize's Resource.ApplySmPatch: identity is kept unless the options allow a change. */
-function applySmp(resources: ResMap, r: Resource, patch: KObject, options: PatchOptions, schema: SchemaRegistry): void {
+function applySmp(
+  resources: ResMap,
+  r: Resource,
+  patch: KObject,
+  options: PatchOptions,
+  schema: SchemaRegistry,
+): void {
   const name = r.name;
   const namespace = r.namespace;
   const kind = r.kind;

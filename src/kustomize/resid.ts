@@ -46,7 +46,9 @@ const clusterScoped: Record<string, string[]> = {
   "authorization.k8s.io": ["SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"],
   "authentication.k8s.io": ["TokenReview"],
 };
-const clusterScopedKeys = new Set(Object.entries(clusterScoped).flatMap(([g, kinds]) => kinds.map((k) => `${g}/${k}`)));
+const clusterScopedKeys = new Set(
+  Object.entries(clusterScoped).flatMap(([g, kinds]) => kinds.map((k) => `${g}/${k}`)),
+);
 
 export function isClusterScoped(gvk: { group: string; kind: string }): boolean {
   return clusterScopedKeys.has(`${gvk.group}/${gvk.kind}`);
@@ -126,8 +128,8 @@ const legacyOrderLast = ["MutatingWebhookConfiguration", "ValidatingWebhookConfi
 /** Builds the kind → rank function of kustomize's legacy sort from (possibly custom) order lists. */
 export function kindRanker(first: string[] = legacyOrderFirst, last: string[] = legacyOrderLast) {
   const rank = new Map<string, number>();
-  first.forEach((k, i) => rank.set(k, -first.length + i));
-  last.forEach((k, i) => rank.set(k, 1 + i));
+  for (const [i, k] of first.entries()) rank.set(k, -first.length + i);
+  for (const [i, k] of last.entries()) rank.set(k, 1 + i);
   return (kind: string): number => rank.get(kind) ?? 0;
 }
 

@@ -1,6 +1,6 @@
 import { SlipwayError } from "../errors.js";
-import type { Resource } from "./resource.js";
 import { isNamespaceable, type ResId, resIdEquals, resIdString } from "./resid.js";
+import type { Resource } from "./resource.js";
 import { isMap } from "./types.js";
 
 export type IdMatcher = (id: ResId) => boolean;
@@ -70,7 +70,8 @@ export class ResMap {
     const m = this.byAnyId((x) => resIdEquals(x, id));
     if (m.length === 1) return m[0]!;
     const s = resIdString(id);
-    if (m.length === 0) throw new SlipwayError(`no matches for Id ${s}; failed to find unique target for patch ${s}`);
+    if (m.length === 0)
+      throw new SlipwayError(`no matches for Id ${s}; failed to find unique target for patch ${s}`);
     throw new SlipwayError(`multiple matches for Id ${s}; failed to find unique target for patch ${s}`);
   }
 

@@ -1,6 +1,6 @@
 import { SlipwayError } from "../errors.js";
-import type { Resource } from "./resource.js";
 import { effectiveNamespace } from "./resmap.js";
+import type { Resource } from "./resource.js";
 import { isMap, type YamlValue } from "./types.js";
 
 /** A patch/replacement target as written in kustomization.yaml (kustomize's types.Selector). */
@@ -18,7 +18,15 @@ export function selectorFrom(v: YamlValue | undefined, file?: string): Selector 
   if (v === undefined || v === null) return undefined;
   if (!isMap(v)) throw new SlipwayError("target must be a map", { file });
   const s: Selector = {};
-  for (const key of ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"] as const) {
+  for (const key of [
+    "group",
+    "version",
+    "kind",
+    "name",
+    "namespace",
+    "labelSelector",
+    "annotationSelector",
+  ] as const) {
     const x = v[key];
     if (x !== undefined && x !== null) s[key] = String(x);
   }
@@ -61,7 +69,11 @@ export class SelectorMatcher {
   matches(r: Resource): boolean {
     const cur = r.curId();
     const org = r.orgId();
-    if (this.namespace && !this.namespace.test(effectiveNamespace(org)) && !this.namespace.test(effectiveNamespace(cur)))
+    if (
+      this.namespace &&
+      !this.namespace.test(effectiveNamespace(org)) &&
+      !this.namespace.test(effectiveNamespace(cur))
+    )
       return false;
     if (this.name && !this.name.test(org.name) && !this.name.test(cur.name)) return false;
     if (!this.matchesGvk(r)) return false;

@@ -15,10 +15,9 @@ import { type Kustomization, kustomizationFileNames, readKustomization } from ".
 import { isRemoteReference, type Loader, remoteError } from "./loader.js";
 import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
 import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
-import { type BuildOrigin, Resource } from "./resource.js";
-import { ResMap } from "./resmap.js";
 import { resIdEquals, resIdString } from "./resid.js";
-import { selectorFrom } from "./selector.js";
+import { ResMap } from "./resmap.js";
+import { type BuildOrigin, Resource } from "./resource.js";
 import {
   defaultTransformerConfig,
   fieldSpecsFrom,
@@ -103,7 +102,11 @@ export class BuildContext {
     if (hasPath) {
       const file = loader.resolve(o.path!);
       const text = loader.load(o.path!).toString("utf8");
-      this.schema = { key: `custom:${file}`, registry: schemaFromOpenApiDocument(parseYaml(text, file), { file }), set: true };
+      this.schema = {
+        key: `custom:${file}`,
+        registry: schemaFromOpenApiDocument(parseYaml(text, file), { file }),
+        set: true,
+      };
       return;
     }
     if (hasVersion) {
@@ -184,7 +187,10 @@ export class KustTarget {
     let config = emptyConfig;
     for (const c of this.k.configurations) {
       const file = this.loader.resolve(c);
-      config = mergeTransformerConfigs(config, transformerConfigFrom(parseYaml(this.loadText(c), file), file));
+      config = mergeTransformerConfigs(
+        config,
+        transformerConfigFrom(parseYaml(this.loadText(c), file), file),
+      );
     }
     config = mergeTransformerConfigs(config, defaultTransformerConfig());
     ra.config = mergeTransformerConfigs(ra.config, config);
@@ -195,7 +201,8 @@ export class KustTarget {
       child.accumulateInto(ra);
     }
     this.runTransformers(ra);
-    if (this.k.vars.length > 0) ra.vars.mergeVars(ra.resources, parseVars(this.k.vars, this.k.file), this.k.file);
+    if (this.k.vars.length > 0)
+      ra.vars.mergeVars(ra.resources, parseVars(this.k.vars, this.k.file), this.k.file);
     return ra;
   }
 
@@ -289,7 +296,10 @@ export class KustTarget {
     const restrict = (abs: string) => this.loader.checkFile(abs, abs);
     for (const raw of this.k.configMapGenerator) {
       const args = generatorArgsFrom(raw, this.k.file);
-      this.absorb(ra, generateConfigMap(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file));
+      this.absorb(
+        ra,
+        generateConfigMap(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file),
+      );
     }
     for (const raw of this.k.secretGenerator) {
       const args = generatorArgsFrom(raw, this.k.file);
@@ -324,7 +334,9 @@ export class KustTarget {
     const matches = ra.resources.byAnyId((x) => resIdEquals(x, id));
     if (matches.length === 0) {
       if (g.behavior === "merge" || g.behavior === "replace") {
-        throw new SlipwayError(`id ${resIdString(id)} does not exist; cannot merge or replace`, { file: this.k.file });
+        throw new SlipwayError(`id ${resIdString(id)} does not exist; cannot merge or replace`, {
+          file: this.k.file,
+        });
       }
       ra.resources.append(incoming);
       return;
@@ -337,7 +349,9 @@ export class KustTarget {
     }
     const old = matches[0]!;
     if (g.behavior === "create") {
-      throw new SlipwayError(`id ${resIdString(id)} exists; behavior must be merge or replace`, { file: this.k.file });
+      throw new SlipwayError(`id ${resIdString(id)} exists; behavior must be merge or replace`, {
+        file: this.k.file,
+      });
     }
     const merged = new Resource(mergeGenerated(old.obj, g), old.source);
     merged.prevIds = old.prevIds.map((x) => ({ ...x }));
@@ -353,7 +367,12 @@ export class KustTarget {
   }
 
   /** Records, for buildMetadata's transformerAnnotations, that a builtin transformer ran here. */
-  private ran(ra: Accumulator, kind: string, by?: BuildOrigin["configuredBy"], configuredIn = this.k.file): void {
+  private ran(
+    ra: Accumulator,
+    kind: string,
+    by?: BuildOrigin["configuredBy"],
+    configuredIn = this.k.file,
+  ): void {
     const configuredBy = by ?? { apiVersion: "builtin", kind };
     for (const r of ra.resources) r.transformations.push({ configuredIn, configuredBy });
   }
@@ -365,7 +384,12 @@ export class KustTarget {
     const load = (p: string) => this.loadText(p);
     for (const entry of k.patchesStrategicMerge) {
       for (const patch of this.legacySmPatches(entry)) {
-        applyPatch(ra.resources, { kind: "smp", docs: [patch], target: undefined, options: {} }, schema, k.file);
+        applyPatch(
+          ra.resources,
+          { kind: "smp", docs: [patch], target: undefined, options: {} },
+          schema,
+          k.file,
+        );
       }
     }
     if (k.patchesStrategicMerge.length > 0) this.ran(ra, "PatchStrategicMergeTransformer");
@@ -422,7 +446,8 @@ export class KustTarget {
   private applyLabelsEntry(ra: Accumulator, raw: YamlValue): void {
     if (!isMap(raw)) throw new SlipwayError("labels entries must be maps", { file: this.k.file });
     const pairs: Record<string, string> = {};
-    if (isMap(raw.pairs)) for (const [key, v] of Object.entries(raw.pairs)) pairs[key] = v === null ? "" : String(v);
+    if (isMap(raw.pairs))
+      for (const [key, v] of Object.entries(raw.pairs)) pairs[key] = v === null ? "" : String(v);
     let specs: FieldSpec[] = fieldSpecsFrom(raw.fields, this.k.file);
     const tc = ra.config;
     if (raw.includeSelectors === true) {
@@ -437,7 +462,8 @@ export class KustTarget {
 
   /** `patchesStrategicMerge` entries are file paths or inline YAML. */
   private legacySmPatches(entry: YamlValue): KObject[] {
-    if (typeof entry !== "string") throw new SlipwayError("patchesStrategicMerge entries must be strings", { file: this.k.file });
+    if (typeof entry !== "string")
+      throw new SlipwayError("patchesStrategicMerge entries must be strings", { file: this.k.file });
     let text: string;
     let file = this.k.file;
     if (!entry.includes("\n") && this.loader.isFile(entry)) {
@@ -506,12 +532,21 @@ export class KustTarget {
         applyPatch(ra.resources, patchEntryFrom(s, load, file, this.loader), this.schema, file);
         return;
       case "PatchJson6902Transformer":
-        applyPatch(ra.resources, patchEntryFrom({ ...s, patch: s.jsonOp ?? s.patch }, load, file, this.loader, true), this.schema, file);
+        applyPatch(
+          ra.resources,
+          patchEntryFrom({ ...s, patch: s.jsonOp ?? s.patch }, load, file, this.loader, true),
+          this.schema,
+          file,
+        );
         return;
       case "PatchStrategicMergeTransformer": {
         const entries: YamlValue[] = Array.isArray(s.paths) ? s.paths : [];
-        for (const e of entries) for (const p of this.legacySmPatches(e)) applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema, file);
-        if (typeof s.patches === "string") for (const p of this.legacySmPatches(s.patches)) applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema, file);
+        for (const e of entries)
+          for (const p of this.legacySmPatches(e))
+            applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema, file);
+        if (typeof s.patches === "string")
+          for (const p of this.legacySmPatches(s.patches))
+            applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema, file);
         return;
       }
       case "NamespaceTransformer": {
@@ -520,7 +555,8 @@ export class KustTarget {
           namespace: String(md.namespace ?? ""),
           fieldSpecs: specs(),
           unsetOnly: s.unsetOnly === true,
-          setRoleBindingSubjects: (s.setRoleBindingSubjects as "defaultOnly" | "allServiceAccounts" | "none") ?? "defaultOnly",
+          setRoleBindingSubjects:
+            (s.setRoleBindingSubjects as "defaultOnly" | "allServiceAccounts" | "none") ?? "defaultOnly",
         });
         return;
       }
@@ -542,7 +578,11 @@ export class KustTarget {
         applyReplicas(ra.resources, parseReplicas([s.replica ?? {}], file), specs());
         return;
       case "ReplacementTransformer":
-        applyReplacements(ra.resources, parseReplacements(Array.isArray(s.replacements) ? s.replacements : [], file, load), file);
+        applyReplacements(
+          ra.resources,
+          parseReplacements(Array.isArray(s.replacements) ? s.replacements : [], file, load),
+          file,
+        );
         return;
       case "HashTransformer":
         return;
@@ -622,7 +662,8 @@ function stringMap(v: YamlValue | undefined): Record<string, string> {
 /** kustomize's IAMPolicyGenerator (GKE workload identity): a ServiceAccount bound to a Google service account. */
 function iamPolicyServiceAccount(spec: KObject, file: string) {
   const cloud = spec.cloud;
-  if (cloud !== "gke") throw new SlipwayError(`IAMPolicyGenerator: unsupported cloud '${String(cloud)}'`, { file });
+  if (cloud !== "gke")
+    throw new SlipwayError(`IAMPolicyGenerator: unsupported cloud '${String(cloud)}'`, { file });
   const gsa = isMap(spec.serviceAccount) ? spec.serviceAccount : {};
   const ksa = isMap(spec.kubernetesService) ? spec.kubernetesService : {};
   const md = isMap(spec.metadata) ? spec.metadata : {};
@@ -655,7 +696,13 @@ function collectCrdRefs(doc: YamlValue, tc: TransformerConfig): void {
       fieldSpecs: [{ kind: ownerKind, path: [...p, "name"].join("/") }],
     });
   };
-  const walk = (node: YamlValue | undefined, prefix: string[], ownerKind: string, resolve: (ref: string) => YamlValue | undefined, seen: Set<string>) => {
+  const walk = (
+    node: YamlValue | undefined,
+    prefix: string[],
+    ownerKind: string,
+    resolve: (ref: string) => YamlValue | undefined,
+    seen: Set<string>,
+  ) => {
     if (!isMap(node)) return;
     const props = isMap(node.properties) ? node.properties : undefined;
     if (!props) return;
@@ -721,7 +768,8 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
 }
 
 function wrap(e: unknown, context: string): unknown {
-  if (e instanceof SlipwayError) return new SlipwayError(`${context}: ${e.message}`, { file: e.file, line: e.line, column: e.column });
+  if (e instanceof SlipwayError)
+    return new SlipwayError(`${context}: ${e.message}`, { file: e.file, line: e.line, column: e.column });
   return e;
 }
 
@@ -729,5 +777,5 @@ function withFile(e: SlipwayError, file: string): SlipwayError {
   return e.file ? e : new SlipwayError(e.message, { file });
 }
 
-export { cloneValue };
 export type { PatchEntry };
+export { cloneValue };

@@ -145,7 +145,10 @@ export function transformerConfigFrom(raw: YamlValue, file: string): Transformer
   if (Array.isArray(nr)) {
     tc.nameReference = nr.map((x) => {
       if (!isMap(x)) throw new SlipwayError("nameReference entries must be maps", { file });
-      const spec: NameReferenceSpec = { kind: String(x.kind ?? ""), fieldSpecs: fieldSpecsFrom(x.fieldSpecs, file) };
+      const spec: NameReferenceSpec = {
+        kind: String(x.kind ?? ""),
+        fieldSpecs: fieldSpecsFrom(x.fieldSpecs, file),
+      };
       if (x.group) spec.group = String(x.group);
       if (x.version) spec.version = String(x.version);
       return spec;

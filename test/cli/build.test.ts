@@ -92,25 +92,32 @@ describe("slipway build: bad input", () => {
   });
 
   it("an unknown field in kustomization.yaml", () => {
-    const dir = tempTree({ "kustomization.yaml": "resources:\n  - a.yaml\nresourcez:\n  - b.yaml\n", "a.yaml": deployment("a") });
+    const dir = tempTree({
+      "kustomization.yaml": "resources:\n  - a.yaml\nresourcez:\n  - b.yaml\n",
+      "a.yaml": deployment("a"),
+    });
     expectFailure(dir, /kustomization\.yaml:3.*unknown field "resourcez"/);
   });
 
   it("an empty kustomization", () => {
-    const dir = tempTree({ "kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n" });
+    const dir = tempTree({
+      "kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+    });
     expectFailure(dir, /empty/);
   });
 
   it("a remote base with no network", () => {
     const dir = tempTree({
-      "kustomization.yaml": "resources:\n  - github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v1.0.6\n",
+      "kustomization.yaml":
+        "resources:\n  - github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v1.0.6\n",
     });
     expectFailure(dir, /kustomization\.yaml.*remote.*(offline|vendor)/i);
   });
 
   it("helm charts are reported, not hung on", () => {
     const dir = tempTree({
-      "kustomization.yaml": "helmCharts:\n  - name: nginx\n    repo: https://charts.example.com\n    version: 1.0.0\n",
+      "kustomization.yaml":
+        "helmCharts:\n  - name: nginx\n    repo: https://charts.example.com\n    version: 1.0.0\n",
     });
     expectFailure(dir, /helm/i, ["--enable-helm"]);
   });
@@ -118,7 +125,10 @@ describe("slipway build: bad input", () => {
 
 describe("slipway build: outputs", () => {
   it("-o writes the file; a failure leaves an existing file untouched", () => {
-    const dir = tempTree({ "ok/kustomization.yaml": "resources:\n  - a.yaml\n", "ok/a.yaml": deployment("a") });
+    const dir = tempTree({
+      "ok/kustomization.yaml": "resources:\n  - a.yaml\n",
+      "ok/a.yaml": deployment("a"),
+    });
     const out = path.join(dir, "out.yaml");
     expect(slipway(["build", path.join(dir, "ok"), "-o", out]).code).toBe(0);
     const first = readFileSync(out, "utf8");

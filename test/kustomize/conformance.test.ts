@@ -59,7 +59,9 @@ describe.runIf(requires("shared"))("kustomize conformance corpus", () => {
     it(name, () => {
       const { ok, detail } = runCase(name);
       if (reason !== undefined) {
-        expect(ok, `listed as a known difference (${reason}) but now passes: remove it from the list`).toBe(false);
+        expect(ok, `listed as a known difference (${reason}) but now passes: remove it from the list`).toBe(
+          false,
+        );
         return;
       }
       expect(ok, detail).toBe(true);

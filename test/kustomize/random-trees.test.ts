@@ -71,7 +71,12 @@ function generateTree(seed: number): Tree {
   for (let i = 0; i < nApps; i++) {
     const name = `app${i}`;
     const replicas = rng.int(4);
-    const image = rng.pick(["nginx", "nginx:1.25", "registry.example.com:5000/team/api:2.0", "busybox@sha256:" + "a".repeat(64)]);
+    const image = rng.pick([
+      "nginx",
+      "nginx:1.25",
+      "registry.example.com:5000/team/api:2.0",
+      `busybox@sha256:${"a".repeat(64)}`,
+    ]);
     const label = rng.pick(trickyValues);
     files[`base/${name}.yaml`] = `apiVersion: apps/v1
 kind: Deployment
@@ -117,7 +122,10 @@ spec:
 `;
     baseResources.push(`${name}.yaml`);
   }
-  const literals = Array.from({ length: 1 + rng.int(3) }, (_, j) => `K${j}=${rng.pick(["v", "1", "true", "a b", "x=y"])}`);
+  const literals = Array.from(
+    { length: 1 + rng.int(3) },
+    (_, j) => `K${j}=${rng.pick(["v", "1", "true", "a b", "x=y"])}`,
+  );
   files["base/kustomization.yaml"] = `resources:
 ${baseResources.map((r) => `- ${r}`).join("\n")}
 configMapGenerator:
@@ -145,7 +153,8 @@ configMapGenerator:
   if (rng.bool(0.7)) parts.push(`namePrefix: ${rng.pick(["dev-", "p-", "x"])}`);
   if (rng.bool(0.4)) parts.push(`nameSuffix: ${rng.pick(["-v2", "-s"])}`);
   if (rng.bool(0.6)) parts.push(`namespace: ${rng.pick(["dev", "team-a"])}`);
-  if (rng.bool(0.5)) parts.push("images:", `- name: nginx`, `  newTag: ${yamlString(rng.pick(["1.27", "2", "latest"]))}`);
+  if (rng.bool(0.5))
+    parts.push("images:", `- name: nginx`, `  newTag: ${yamlString(rng.pick(["1.27", "2", "latest"]))}`);
   if (rng.bool(0.5)) parts.push("replicas:", `- name: ${target}`, `  count: ${1 + rng.int(5)}`);
   if (rng.bool(0.5)) {
     parts.push(
@@ -183,7 +192,14 @@ ${rng.bool() ? "          - name: sidecar\n            image: envoy:1.30\n" : ""
         note: ${yamlString(rng.pick(trickyValues))}`);
   }
   if (patches.length > 0) parts.push("patches:", ...patches);
-  if (rng.bool(0.4)) parts.push("configMapGenerator:", "- name: settings", "  behavior: merge", "  literals:", "  - OVERLAY=1");
+  if (rng.bool(0.4))
+    parts.push(
+      "configMapGenerator:",
+      "- name: settings",
+      "  behavior: merge",
+      "  literals:",
+      "  - OVERLAY=1",
+    );
   files["overlay/kustomization.yaml"] = `${parts.join("\n")}\n`;
   return { files, root: "overlay" };
 }
@@ -219,9 +235,11 @@ describe.runIf(requires("kubectl"))("random kustomize trees vs kubectl kustomize
       }
       const expected = oracle[i]!;
       if (!expected.ok && error !== undefined) return;
-      if (!expected.ok) failures.push(`seed ${seed}: kubectl failed (${expected.stderr.trim()}) but slipway succeeded`);
+      if (!expected.ok)
+        failures.push(`seed ${seed}: kubectl failed (${expected.stderr.trim()}) but slipway succeeded`);
       else if (error !== undefined) failures.push(`seed ${seed}: slipway failed: ${error}`);
-      else if (actual !== expected.stdout) failures.push(`seed ${seed}: output differs (SLIPWAY_FUZZ_SEED=${seed})`);
+      else if (actual !== expected.stdout)
+        failures.push(`seed ${seed}: output differs (SLIPWAY_FUZZ_SEED=${seed})`);
     });
     expect(failures).toEqual([]);
   });

@@ -25,8 +25,10 @@ describe.runIf(requires("shared", "kubectl"))("real-world repositories vs kubect
   const oracle = new Map<string, KubectlResult>();
 
   beforeAll(async () => {
-    const results = await mapLimit(dirs, 4, (d) => kubectlKustomize(d, ["--load-restrictor", "LoadRestrictionsNone"]));
-    dirs.forEach((d, i) => oracle.set(d, results[i]!));
+    const results = await mapLimit(dirs, 4, (d) =>
+      kubectlKustomize(d, ["--load-restrictor", "LoadRestrictionsNone"]),
+    );
+    for (const [i, d] of dirs.entries()) oracle.set(d, results[i]!);
   }, 600_000);
 
   for (const repo of repos) {
@@ -35,7 +37,9 @@ describe.runIf(requires("shared", "kubectl"))("real-world repositories vs kubect
       const failures: string[] = [];
       let compared = 0;
       let skipped = 0;
-      for (const dir of dirs.filter((d) => d.startsWith(path.join(corpus, repo) + path.sep) || d === path.join(corpus, repo))) {
+      for (const dir of dirs.filter(
+        (d) => d.startsWith(path.join(corpus, repo) + path.sep) || d === path.join(corpus, repo),
+      )) {
         const expected = oracle.get(dir)!;
         if (!expected.ok) {
           skipped++;
@@ -51,7 +55,9 @@ describe.runIf(requires("shared", "kubectl"))("real-world repositories vs kubect
         }
         if (actual !== expected.stdout) failures.push(`${path.relative(corpus, dir)}: output differs`);
       }
-      process.stdout.write(`[realworld] ${repo}: ${compared - failures.length}/${compared} identical (${skipped} kubectl cannot build)\n`);
+      process.stdout.write(
+        `[realworld] ${repo}: ${compared - failures.length}/${compared} identical (${skipped} kubectl cannot build)\n`,
+      );
       expect(failures).toEqual([]);
     });
   }

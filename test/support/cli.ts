@@ -12,7 +12,10 @@ export interface CliResult {
 
 /** Runs the built CLI (`npm test` builds dist/ first) as a user would. */
 export function slipway(args: string[], cwd = repoRoot): CliResult {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], { cwd, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
+    cwd,
+    encoding: "utf8",
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

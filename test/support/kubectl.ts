@@ -13,7 +13,10 @@ export function kubectlKustomize(dir: string, flags: string[] = []): Promise<Kub
     execFile(
       kubectlPath,
       ["kustomize", ...flags, dir],
-      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, HOME: "/nonexistent", KUSTOMIZE_PLUGIN_HOME: "/nonexistent" } },
+      {
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, HOME: "/nonexistent", KUSTOMIZE_PLUGIN_HOME: "/nonexistent" },
+      },
       (err, stdout, stderr) => resolve({ ok: !err, stdout, stderr }),
     );
   });

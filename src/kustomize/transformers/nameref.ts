@@ -1,8 +1,6 @@
 import { SlipwayError } from "../../errors.js";
 import type { NameReferenceSpec } from "../builtin-fieldspecs.js";
 import { type FieldSpec, fieldSpecSelects, visitFieldPath } from "../fieldspec.js";
-import type { Resource } from "../resource.js";
-import type { ResMap } from "../resmap.js";
 import {
   type Gvk,
   gvkSelected,
@@ -12,6 +10,8 @@ import {
   resIdString,
   sameNamespace,
 } from "../resid.js";
+import type { ResMap } from "../resmap.js";
+import type { Resource } from "../resource.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 
 /**
@@ -56,7 +56,8 @@ function candidatesFor(referrer: Resource, all: Resource[]): Resource[] {
   const bindingNamespaces = new Set<string>();
   if (rid.kind === "RoleBinding" && Array.isArray(referrer.obj.subjects)) {
     for (const s of referrer.obj.subjects) {
-      if (isMap(s) && s.kind === "ServiceAccount" && typeof s.namespace === "string") bindingNamespaces.add(s.namespace);
+      if (isMap(s) && s.kind === "ServiceAccount" && typeof s.namespace === "string")
+        bindingNamespaces.add(s.namespace);
     }
   }
   return all.filter((t) => {
@@ -82,7 +83,8 @@ class Referrer {
     if (Array.isArray(node)) {
       node.forEach((el, i) => {
         if (isMap(el)) this.setMapping(el);
-        else if (el !== null && typeof el !== "object") this.setScalar(node as unknown as Record<number, YamlValue>, i);
+        else if (el !== null && typeof el !== "object")
+          this.setScalar(node as unknown as Record<number, YamlValue>, i);
       });
     } else if (isMap(node)) {
       this.setMapping(node);
@@ -99,7 +101,8 @@ class Referrer {
   }
 
   private setMapping(m: YamlMap): void {
-    if (m.name === undefined) throw new SlipwayError(`path config error; no 'name' field in node of ${this.res.idString()}`);
+    if (m.name === undefined)
+      throw new SlipwayError(`path config error; no 'name' field in node of ${this.res.idString()}`);
     let candidates = this.candidates;
     if (m.namespace === null || m.namespace === "") {
       throw new SlipwayError(`Invalid Input: namespace is blank for resource ${this.res.idString()}`);
@@ -118,7 +121,11 @@ class Referrer {
     if (referral.namespace !== "") m.namespace = referral.namespace;
   }
 
-  private select(oldName: string, candidates: Resource[], identical: (rs: Resource[]) => boolean): Resource | undefined {
+  private select(
+    oldName: string,
+    candidates: Resource[],
+    identical: (rs: Resource[]) => boolean,
+  ): Resource | undefined {
     let c = candidates.filter((r) => r.previousIds().some((id) => id.name === oldName));
     c = c.filter((r) => r.previousIds().some((id) => gvkSelected(id, this.target)));
     c = c.filter(this.roleRefFilter());

@@ -1,7 +1,7 @@
 import { SlipwayError } from "../../errors.js";
 import { type FieldSpec, fieldSpecSelects, visitFieldPath } from "../fieldspec.js";
-import type { ResMap } from "../resmap.js";
 import { isClusterScoped, resIdEquals, resIdString } from "../resid.js";
+import type { ResMap } from "../resmap.js";
 import { isMap } from "../types.js";
 
 export type RoleBindingSubjectMode = "defaultOnly" | "allServiceAccounts" | "none";
@@ -39,7 +39,12 @@ export function applyNamespace(resources: ResMap, opts: NamespaceOptions): void 
       if (isBinding && fs.path === "subjects") continue;
       // Only the core Namespace kind is renamed to the target namespace.
       if (fs.path === "metadata/name" && gvk.kind === "Namespace" && gvk.group !== "") continue;
-      visitFieldPath(r.obj, fs.path, { create: fs.create, createLeaf: "scalar", describe: r.idString() }, setter);
+      visitFieldPath(
+        r.obj,
+        fs.path,
+        { create: fs.create, createLeaf: "scalar", describe: r.idString() },
+        setter,
+      );
     }
     const id = r.curId();
     const same = resources.byCurrentId((x) => resIdEquals(x, id));

@@ -1,6 +1,6 @@
 import { type FieldSpec, fieldSpecSelects, visitFieldPath } from "../fieldspec.js";
-import type { ResMap } from "../resmap.js";
 import { gvkSelected } from "../resid.js";
+import type { ResMap } from "../resmap.js";
 
 /** Kinds whose names kustomize never prefixes: renaming them breaks the API server's contract. */
 const skipped = [
@@ -10,7 +10,12 @@ const skipped = [
 ];
 
 /** kustomize's PrefixSuffixTransformer (namePrefix / nameSuffix). */
-export function applyPrefixSuffix(resources: ResMap, prefix: string, suffix: string, fieldSpecs: FieldSpec[]): void {
+export function applyPrefixSuffix(
+  resources: ResMap,
+  prefix: string,
+  suffix: string,
+  fieldSpecs: FieldSpec[],
+): void {
   for (const r of resources.resources()) {
     const org = r.orgId();
     if (skipped.some((s) => gvkSelected(org, s))) continue;

@@ -235,10 +235,13 @@ export function parseReplacementFile(content: string, file: string): Replacement
 // ---------------------------------------------------------------------------
 // Selection, as kustomize's ResId.IsSelectedBy: exact name, effective namespace, gvk parts.
 
-
 function idSelected(id: ResId, sel: ReplacementId): boolean {
   if (sel.name && sel.name !== id.name) return false;
-  if (sel.namespace && effectiveNamespace({ group: sel.group ?? "", kind: sel.kind ?? "", namespace: sel.namespace }) !== effectiveNamespace(id))
+  if (
+    sel.namespace &&
+    effectiveNamespace({ group: sel.group ?? "", kind: sel.kind ?? "", namespace: sel.namespace }) !==
+      effectiveNamespace(id)
+  )
     return false;
   if (sel.group && sel.group !== id.group) return false;
   if (sel.version && sel.version !== id.version) return false;

@@ -1,11 +1,9 @@
 import { SlipwayError } from "../../errors.js";
-import type { Resource } from "../resource.js";
 import { defaultLegacyOrder, type Gvk, kindRanker } from "../resid.js";
+import type { Resource } from "../resource.js";
 import { isMap, type YamlValue } from "../types.js";
 
-export type SortOrder =
-  | { order: "fifo" }
-  | { order: "legacy"; orderFirst: string[]; orderLast: string[] };
+export type SortOrder = { order: "fifo" } | { order: "legacy"; orderFirst: string[]; orderLast: string[] };
 
 /** Reads `sortOptions` (kustomize's SortOptions) with its validation messages. */
 export function readSortOptions(v: YamlValue | undefined, file?: string): SortOrder {
@@ -43,14 +41,21 @@ export function sortResources(resources: Resource[], order: SortOrder): Resource
   const rank = kindRanker(order.orderFirst, order.orderLast);
   const keyed = resources.map((r) => {
     const id = r.curId();
-    return { r, kind: id.kind, group: id.group, rank: rank(id.kind), gvk: gvkSortString(id), id: `${id.namespace || "~X"}|${id.name || "~N"}` };
+    return {
+      r,
+      kind: id.kind,
+      group: id.group,
+      rank: rank(id.kind),
+      gvk: gvkSortString(id),
+      id: `${id.namespace || "~X"}|${id.name || "~N"}`,
+    };
   });
   keyed.sort((a, b) => {
     if (a.gvk !== b.gvk) {
       if (a.rank !== b.rank) return a.rank - b.rank;
       // kustomize puts the core Namespace after other groups' Namespace kinds.
       const desc = a.kind === "Namespace" && b.kind === "Namespace" && (a.group === "" || b.group === "");
-      return (a.gvk < b.gvk) !== desc ? -1 : 1;
+      return a.gvk < b.gvk !== desc ? -1 : 1;
     }
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });

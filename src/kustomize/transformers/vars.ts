@@ -1,12 +1,6 @@
 import { SlipwayError } from "../../errors.js";
 import { type FieldSpec, fieldSpecSelects, visitFieldPath } from "../fieldspec.js";
-import {
-  type Gvk,
-  gvkEquals,
-  gvkSelected,
-  isClusterScoped,
-  type ResId,
-} from "../resid.js";
+import { type Gvk, gvkEquals, gvkSelected, isClusterScoped, type ResId } from "../resid.js";
 import { effectiveNamespace, type ResMap } from "../resmap.js";
 import type { Resource } from "../resource.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
@@ -96,7 +90,6 @@ export function varString(v: VarSpec): string {
   const k = v.objRef.kind || "[noKind]";
   return `{${v.name} ${k}.${ver}.${g} {${v.fieldPath}}}`;
 }
-
 
 /**
  * The vars one kustomization knows: its own plus those of every kustomization below it

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { defaultCommonLabels, defaultNameReference, defaultNamespace } from "../../../src/kustomize/builtin-fieldspecs.js";
-import { Resource } from "../../../src/kustomize/resource.js";
+import {
+  defaultCommonLabels,
+  defaultNameReference,
+  defaultNamespace,
+} from "../../../src/kustomize/builtin-fieldspecs.js";
 import { ResMap } from "../../../src/kustomize/resmap.js";
+import { Resource } from "../../../src/kustomize/resource.js";
 import { applyMapEntries } from "../../../src/kustomize/transformers/labels.js";
 import { fixNameReferences } from "../../../src/kustomize/transformers/nameref.js";
 import { applyNamespace } from "../../../src/kustomize/transformers/namespace.js";
@@ -55,7 +59,11 @@ describe("prefix/suffix transformer", () => {
     const m = new ResMap([
       res(deployment("web")),
       res({ apiVersion: "v1", kind: "Namespace", metadata: { name: "ns" } }),
-      res({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "a.b.c" } }),
+      res({
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: "a.b.c" },
+      }),
     ]);
     applyPrefixSuffix(m, "p-", "-s", [{ path: "metadata/name" }]);
     expect(m.resources().map((r) => r.name)).toEqual(["p-web-s", "ns", "a.b.c"]);
@@ -85,7 +93,9 @@ describe("name reference fix-up", () => {
     fixNameReferences(m, defaultNameReference);
     const d = m.resources()[0]!;
     const c = ((d.obj.spec as KObject).template as KObject).spec as KObject;
-    expect(((c.containers as KObject[])[0]!.envFrom as KObject[])[0]).toEqual({ configMapRef: { name: "p-cfg" } });
+    expect(((c.containers as KObject[])[0]!.envFrom as KObject[])[0]).toEqual({
+      configMapRef: { name: "p-cfg" },
+    });
   });
 
   it("reports ambiguous referrals", () => {
@@ -109,7 +119,11 @@ describe("name reference fix-up", () => {
 describe("sort order", () => {
   it("legacy order puts namespaces and config first and webhooks last", () => {
     const list = [
-      res({ apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "w" } }),
+      res({
+        apiVersion: "admissionregistration.k8s.io/v1",
+        kind: "ValidatingWebhookConfiguration",
+        metadata: { name: "w" },
+      }),
       res(deployment("b")),
       res({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } }),
       res({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "z" } }),
@@ -130,6 +144,8 @@ describe("sort order", () => {
 
   it("validates sortOptions like kustomize", () => {
     expect(() => readSortOptions({ order: "random" })).toThrow(/must be one of \[fifo, legacy\]/);
-    expect(() => readSortOptions({ order: "fifo", legacySortOptions: {} })).toThrow(/selected sort order is 'fifo'/);
+    expect(() => readSortOptions({ order: "fifo", legacySortOptions: {} })).toThrow(
+      /selected sort order is 'fifo'/,
+    );
   });
 });
