@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -27,12 +28,26 @@ const demoKey = path.join(repoRoot, "examples/demo-keys/age.agekey");
 const productionKey = path.join(repoRoot, "examples/demo-keys/production.agekey");
 
 const savedEnv = { ...process.env };
+const scratch: string[] = [];
+
+/** Temp directories of this file, removed after the run. */
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+function tree(files: Record<string, string>): string {
+  const dir = tempTree(files);
+  scratch.push(dir);
+  return dir;
+}
 const keys: Array<{ identity: string; recipient: string; file: string }> = [];
 let keyDir: string;
 
 beforeAll(async () => {
-  const home = mkdtempSync(path.join(tmpdir(), "slipway-home-"));
-  keyDir = mkdtempSync(path.join(tmpdir(), "slipway-keys-"));
+  const home = scratchDir("slipway-home-");
+  keyDir = scratchDir("slipway-keys-");
   for (const name of ["SOPS_AGE_KEY", "SOPS_AGE_KEY_FILE", "SOPS_EDITOR", "EDITOR", "VISUAL"]) {
     delete process.env[name];
   }
@@ -48,6 +63,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   process.env = savedEnv;
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Runs the CLI with extra environment variables (the helper passes process.env on). */
@@ -90,7 +106,7 @@ stringData:
 
 /** A repository with `.sops.yaml` for key 0 and one plain Secret under secrets/. */
 function repo(extra: Record<string, string> = {}): string {
-  return tempTree({ ".sops.yaml": sopsYaml(keys[0]!.recipient), "secrets/app.yaml": SECRET, ...extra });
+  return tree({ ".sops.yaml": sopsYaml(keys[0]!.recipient), "secrets/app.yaml": SECRET, ...extra });
 }
 
 function encryptInPlace(dir: string, rel: string): Buffer {
@@ -127,7 +143,7 @@ describe("slipway secrets encrypt / decrypt", () => {
   it("round trips JSON and dotenv files", () => {
     const json = '{\n\t"user": "u-1",\n\t"password": "p-json-2",\n\t"port": 5432\n}\n';
     const dotenv = "USER=u-env-1\nPASSWORD=p-env-2\n";
-    const dir = tempTree({
+    const dir = tree({
       ".sops.yaml": `creation_rules:\n  - age: ${keys[0]!.recipient}\n`,
       "a.json": json,
       "b.env": dotenv,
@@ -146,7 +162,7 @@ describe("slipway secrets encrypt / decrypt", () => {
   });
 
   it("--age encrypts for explicit recipients without .sops.yaml", () => {
-    const dir = tempTree({ "s.yaml": SECRET });
+    const dir = tree({ "s.yaml": SECRET });
     const file = path.join(dir, "s.yaml");
     const r = run(["encrypt", "-i", "--age", keys[1]!.recipient, file]);
     expect(r.code, r.stderr).toBe(0);
@@ -172,7 +188,7 @@ describe("slipway secrets encrypt / decrypt", () => {
 
 /** A fake $EDITOR: records its file's path and modes, then runs `action` on the file. */
 function fakeEditor(action: string): { editor: string; log: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-editor-"));
+  const dir = scratchDir("slipway-editor-");
   const log = path.join(dir, "log");
   const editor = path.join(dir, "editor.sh");
   writeFileSync(
@@ -243,6 +259,9 @@ describe("slipway secrets edit", () => {
     expect(r.stderr).not.toContain("hunter2-e91b");
     expect(readFileSync(file)).toEqual(before);
     expect(existsSync(path.dirname(editorLog(broken.log).file))).toBe(false);
+    const emptied = fakeEditor(`: > "$f"`);
+    expectOneLineError(run(["edit", file], { ...withKey(0), EDITOR: emptied.editor }), 1, /app\.yaml.*empty/);
+    expect(readFileSync(file)).toEqual(before);
   });
 
   it("without a key nothing is written to a temp file", () => {
@@ -429,7 +448,7 @@ describe.runIf(requires("kubectl"))("examples/platform: encrypted Secrets in kus
   it("every directory listing a SOPS file builds, and the Secret decrypts as Flux would", async () => {
     const dirs = [...new Set(exampleFiles.map((f) => path.dirname(f)))];
     const results = await mapLimit(dirs, 2, (d) => kubectlKustomize(path.join(platform, d)));
-    const out = mkdtempSync(path.join(tmpdir(), "slipway-rendered-"));
+    const out = scratchDir("slipway-rendered-");
     results.forEach((r, i) => {
       expect(r.ok, `${dirs[i]}: ${r.stderr}`).toBe(true);
       const secrets = parseAllDocuments(r.stdout)
@@ -492,7 +511,7 @@ describe("slipway secrets status on a repository that drifted", () => {
 
 describe("slipway secrets: finding SOPS files in a tree", () => {
   it("finds YAML, JSON, dotenv and binary SOPS files, skipping plain files and node_modules", () => {
-    const dir = tempTree({
+    const dir = tree({
       ".sops.yaml": `creation_rules:\n  - age: ${keys[0]!.recipient}\n`,
       "a/s.yaml": SECRET,
       "a/s.json": '{"password": "j-1"}\n',
@@ -566,7 +585,7 @@ describe("slipway secrets: errors", () => {
       /no matching creation rules found for elsewhere\/s\.yaml/,
     );
     expect(readFileSync(file, "utf8")).toBe(SECRET);
-    const bare = tempTree({ "s.yaml": SECRET });
+    const bare = tree({ "s.yaml": SECRET });
     expectOneLineError(run(["encrypt", path.join(bare, "s.yaml")]), 1, /s\.yaml: no \.sops\.yaml found/);
     expectOneLineError(run(["decrypt", path.join(bare, "s.yaml")]), 1, /s\.yaml: .*not a sops file/);
     expectOneLineError(run(["decrypt", path.join(bare, "nope.yaml")]), 1, /nope\.yaml: cannot read: ENOENT/);

@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as readline from "node:readline";
 import { SlipwayError } from "../../errors.js";
-import { decryptSops, plaintextBytes, reencryptEdited } from "../../sops/index.js";
+import { type DecryptedSops, decryptSops, plaintextBytes, reencryptEdited } from "../../sops/index.js";
 import { replaceFile } from "./write.js";
 
 /**
@@ -53,9 +54,42 @@ function runEditor(editor: string, file: string): Promise<number> {
   });
 }
 
+/**
+ * Re-encrypts the edit and reads the result back before anything is written: a file that
+ * would not decrypt (an emptied document, say) is refused rather than saved.
+ */
+async function reencryptChecked(decrypted: DecryptedSops, edited: Buffer): Promise<Buffer> {
+  if (edited.toString("utf8").trim() === "") throw new Error("the file cannot be completely empty");
+  const output = reencryptEdited(decrypted, edited);
+  if (output !== decrypted.original) {
+    const check = await decryptSops(output, { file: decrypted.file, dataKey: decrypted.dataKey });
+    if (check.branches.length === 0) throw new Error("the file cannot be completely empty");
+  }
+  return output;
+}
+
+/** Like sops: an invalid edit need not lose the user's work; they may go back to the editor. */
+function askToEditAgain(file: string, problem: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+    let answered = false;
+    const finish = (again: boolean) => {
+      if (answered) return;
+      answered = true;
+      rl.close();
+      resolve(again);
+    };
+    rl.on("SIGINT", () => finish(false));
+    rl.on("close", () => finish(false));
+    rl.question(`${file}: ${problem}\nPress Enter to edit again, or Ctrl-C to discard the changes: `, () =>
+      finish(true),
+    );
+  });
+}
+
 export async function editFile(
   file: string,
-  opts: { identities: readonly string[]; editor?: string },
+  opts: { identities: readonly string[]; editor?: string; interactive?: boolean },
 ): Promise<EditResult> {
   let original: Buffer;
   try {
@@ -72,27 +106,31 @@ export async function editFile(
     const plain = plaintextBytes(decrypted);
     fs.writeFileSync(tmp, plain, { mode: 0o600, flag: "wx" });
     const editor = opts.editor ?? editorCommand();
-    let code: number;
-    try {
-      code = await runEditor(editor, tmp);
-    } catch (err) {
-      throw new SlipwayError(`cannot run editor '${editor}': ${(err as Error).message}; file unchanged`, {
-        file,
-      });
+    const interactive = opts.interactive ?? (process.stdin.isTTY === true && process.stderr.isTTY === true);
+    for (;;) {
+      let code: number;
+      try {
+        code = await runEditor(editor, tmp);
+      } catch (err) {
+        throw new SlipwayError(`cannot run editor '${editor}': ${(err as Error).message}; file unchanged`, {
+          file,
+        });
+      }
+      if (code !== 0) throw new SlipwayError(`editor exited with status ${code}; file unchanged`, { file });
+      const edited = fs.readFileSync(tmp);
+      if (edited.equals(plain)) return { changed: false };
+      let output: Buffer;
+      try {
+        output = await reencryptChecked(decrypted, edited);
+      } catch (err) {
+        const msg = (err as Error).message.split("\n")[0]!;
+        if (interactive && (await askToEditAgain(file, msg))) continue;
+        throw new SlipwayError(`edited content is invalid, file unchanged: ${msg}`, { file });
+      }
+      if (output.equals(original)) return { changed: false };
+      replaceFile(file, output);
+      return { changed: true };
     }
-    if (code !== 0) throw new SlipwayError(`editor exited with status ${code}; file unchanged`, { file });
-    const edited = fs.readFileSync(tmp);
-    if (edited.equals(plain)) return { changed: false };
-    let output: Buffer;
-    try {
-      output = reencryptEdited(decrypted, edited);
-    } catch (err) {
-      const msg = err instanceof SlipwayError ? err.message : (err as Error).message;
-      throw new SlipwayError(`edited content is invalid, file unchanged: ${msg.split("\n")[0]}`, { file });
-    }
-    if (output.equals(original)) return { changed: false };
-    replaceFile(file, output);
-    return { changed: true };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
