@@ -44,8 +44,10 @@ Commands:
 
 Common flags:
       --age-key-file FILE   age identities to use (instead of SOPS_AGE_KEY/_FILE, keys.txt)
-      --input-type TYPE     yaml, json, dotenv or binary (default: from the file name)
-      --ignore-mac          decrypt/edit even if the MAC does not verify (tampered file!)
+      --input-type TYPE     decrypt/encrypt: yaml, json, dotenv or binary (default: from
+                            the file name)
+      --ignore-mac          decrypt even if the MAC does not verify (what Flux does after
+                            kustomize re-sorted a resource; otherwise a sign of tampering)
   -h, --help                show this help
 
 Exit codes: 0 success; 1 a file failed (or, for status, a file cannot be decrypted or does
@@ -69,7 +71,7 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositi
 const allowed: Record<string, ReadonlyArray<keyof Values>> = {
   decrypt: ["age-key-file", "input-type", "ignore-mac"],
   encrypt: ["in-place", "age", "input-type"],
-  edit: ["age-key-file", "input-type", "ignore-mac"],
+  edit: ["age-key-file"],
   updatekeys: ["age-key-file", "dry-run"],
   rotate: ["age-key-file", "dry-run"],
   status: ["age-key-file", "format"],
@@ -147,8 +149,6 @@ async function encrypt(file: string, values: Values): Promise<number> {
 }
 
 async function edit(file: string, values: Values): Promise<number> {
-  if (values["input-type"] !== undefined || values["ignore-mac"])
-    throw new UsageError("edit takes the format from the file name and always checks the MAC");
   const r = await editFile(file, { identities: keys(values).identities });
   err(r.changed ? `${file}: saved` : `${file}: no changes`);
   return 0;
