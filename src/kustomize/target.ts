@@ -762,9 +762,18 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   const file = path.posix.join(dir, found[0]!);
   const text = loader.fs.readFile(file).toString("utf8");
   const raw = parseYaml(text, file, { allowDuplicateKeys: true });
-  const k = readKustomization(raw, file, dir);
+  const k = readKustomization(raw, file, dir, (field) => topLevelLine(text, field));
   cache.kustomizations.set(dir, k);
   return k;
+}
+
+/** The line of a top-level `field:` in a YAML file (for error messages only). */
+function topLevelLine(text: string, field: string): number | undefined {
+  const lines = text.split("\n");
+  const i = lines.findIndex(
+    (l) => l.startsWith(field) && /^\s*:/.test(l.slice(field.length).replace(/^["']/, "")),
+  );
+  return i < 0 ? undefined : i + 1;
 }
 
 function wrap(e: unknown, context: string): unknown {

@@ -62,6 +62,25 @@ function scalarText(node: Scalar): string {
   return node.source ?? String(node.value ?? "");
 }
 
+/**
+ * go-yaml keeps one more line break than the YAML spec where a folded scalar goes from a
+ * normal line to a more-indented one (`>` with "a" then "  b" reads as "a\n\n  b", not
+ * "a\n  b"); kubectl prints that extra empty line, so we read it too.
+ */
+export function goFoldedText(specValue: string): string {
+  if (!/\n[ \t]/.test(specValue)) return specValue;
+  const lines = specValue.split("\n");
+  const out: string[] = [];
+  let lastContentMoreIndented: boolean | undefined;
+  for (const line of lines) {
+    const moreIndented = line.startsWith(" ") || line.startsWith("\t");
+    if (moreIndented && lastContentMoreIndented === false) out.push("");
+    out.push(line);
+    if (line !== "") lastContentMoreIndented = moreIndented;
+  }
+  return out.join("\n");
+}
+
 function setKey(obj: YamlMap, key: string, value: YamlValue): void {
   if (key === "__proto__") {
     Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
@@ -146,7 +165,7 @@ class DocumentConverter {
   }
 
   scalar(node: Scalar, flow: boolean): Resolved {
-    const text = scalarText(node);
+    const text = node.type === "BLOCK_FOLDED" ? goFoldedText(scalarText(node)) : scalarText(node);
     const quoted = node.type !== "PLAIN" && node.type !== undefined;
     let r: Resolved;
     try {
