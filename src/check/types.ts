@@ -47,6 +47,10 @@ export interface RuleContext {
   resources(): RenderedResource[];
   /** Options from slipway.yaml `check.rules.<id>.options`, if any. */
   options: Record<string, unknown>;
+  /** `--strict`: rules may raise the severity of findings that are lenient by default. */
+  strict?: boolean;
+  /** Absolute directories of extra CRD files (slipway.yaml `check.schemaDirs`). */
+  schemaDirs?: string[];
 }
 
 export interface Rule {

@@ -19,6 +19,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "the dependsOn graph: cycles, missing targets, parallel layers, critical path",
     load: async () => (await import("./graph.js")).graphCommand,
   },
+  check: {
+    summary: "schemas, the dependsOn graph and policies of every cluster, with the file:line to edit",
+    load: async () => (await import("./check.js")).checkCommand,
+  },
   secrets: {
     summary: "decrypt, encrypt, edit, updatekeys, rotate and status of SOPS + age files",
     load: async () => (await import("./secrets.js")).secretsCommand,

@@ -20,6 +20,13 @@
  *     name: platform-shared
  *     path: ../platform-shared   #   its artifact root; unmapped sources are reported as external
  * strict: true                   # StrictPostBuildSubstitutions (kustomize-controller ≥ 1.9 default)
+ * check:                         # `slipway check`
+ *   schemaDirs: [schemas/crds]   #   extra CRD files (.yaml/.yml/.json), searched recursively
+ *   rules:
+ *     image-tag-pinned:
+ *       severity: warning        #   error | warning | info | off
+ *       exclude: ["apps/legacy/**"]  # repository-relative path globs of files not to report on
+ *       options: {}              #   rule-specific
  * ```
  */
 import * as path from "node:path";
@@ -48,8 +55,24 @@ export interface SourceMapping {
   path: string;
 }
 
+export type CheckSeverityConfig = "error" | "warning" | "info" | "off";
+
+export interface CheckRuleConfig {
+  severity?: CheckSeverityConfig;
+  /** Repository-relative path globs (`*`, `**`, `?`) of files whose findings are dropped. */
+  exclude: string[];
+  options: Record<string, unknown>;
+}
+
+export interface CheckConfig {
+  rules: Record<string, CheckRuleConfig>;
+  /** Repository-relative directories of extra CRD files. */
+  schemaDirs: string[];
+}
+
 export interface SlipwayConfig {
   file: string;
+  check?: CheckConfig;
   clusters?: ClusterConfig[];
   discover: boolean;
   sources: SourceMapping[];
@@ -70,7 +93,7 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
   if (raw === null) return { file, discover: true, sources: [] };
   if (!isMap(raw)) return fail("must be a map");
   for (const key of Object.keys(raw)) {
-    if (!["clusters", "discover", "sources", "strict"].includes(key)) fail(`unknown field '${key}'`);
+    if (!["clusters", "discover", "sources", "strict", "check"].includes(key)) fail(`unknown field '${key}'`);
   }
   const str = (v: YamlValue | undefined, where: string, dflt?: string): string => {
     if ((v === undefined || v === null) && dflt !== undefined) return dflt;
@@ -128,12 +151,59 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
       });
     }
   }
+  const check = raw.check === undefined || raw.check === null ? undefined : parseCheck(raw.check, fail);
   return {
     file,
+    ...(check ? { check } : {}),
     clusters,
     discover: bool(raw.discover, "discover", clusters === undefined),
     sources,
     strict: raw.strict === undefined || raw.strict === null ? undefined : bool(raw.strict, "strict", true),
+  };
+}
+
+const SEVERITIES = ["error", "warning", "info", "off"];
+
+function parseCheck(raw: YamlValue, fail: (message: string) => never): CheckConfig {
+  if (!isMap(raw)) return fail("check must be a map");
+  for (const key of Object.keys(raw)) {
+    if (!["rules", "schemaDirs"].includes(key)) fail(`check: unknown field '${key}'`);
+  }
+  const strings = (v: YamlValue | undefined, where: string): string[] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v) || v.some((s) => typeof s !== "string" || s === ""))
+      return fail(`${where} must be a list of non-empty strings`);
+    return v as string[];
+  };
+  const rules: Record<string, CheckRuleConfig> = {};
+  if (raw.rules !== undefined && raw.rules !== null) {
+    if (!isMap(raw.rules)) fail("check.rules must be a map of rule id to settings");
+    for (const [id, r] of Object.entries(raw.rules as Record<string, YamlValue>)) {
+      const where = `check.rules.${id}`;
+      // `rule-id: off` is shorthand for `{ severity: off }`.
+      const settings =
+        typeof r === "string" || typeof r === "boolean" ? { severity: r === false ? "off" : r } : r;
+      if (settings !== null && !isMap(settings)) fail(`${where} must be a map`);
+      const m = (settings ?? {}) as Record<string, YamlValue>;
+      for (const key of Object.keys(m)) {
+        if (!["severity", "exclude", "options"].includes(key)) fail(`${where}: unknown field '${key}'`);
+      }
+      const rule: CheckRuleConfig = { exclude: strings(m.exclude, `${where}.exclude`), options: {} };
+      if (m.severity !== undefined && m.severity !== null) {
+        if (typeof m.severity !== "string" || !SEVERITIES.includes(m.severity))
+          fail(`${where}.severity must be one of ${SEVERITIES.join(", ")}`);
+        rule.severity = m.severity as CheckSeverityConfig;
+      }
+      if (m.options !== undefined && m.options !== null) {
+        if (!isMap(m.options)) fail(`${where}.options must be a map`);
+        rule.options = m.options as Record<string, unknown>;
+      }
+      rules[id] = rule;
+    }
+  }
+  return {
+    rules,
+    schemaDirs: strings(raw.schemaDirs, "check.schemaDirs").map(normalizeRelative),
   };
 }
 

@@ -1,0 +1,419 @@
+/**
+ * Flux structure rules: the dependsOn graph (missing targets, cycles), Kustomization paths and
+ * sources, HelmRelease chart sources, custom resources applied before their CRD, and every
+ * render error of the Platform as a finding.
+ */
+import { existsSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { analyzeGraph } from "../../graph/index.js";
+import type { KObject } from "../../kustomize/types.js";
+import { graphNodes } from "../../platform/graph-nodes.js";
+import type {
+  Cluster,
+  FluxKustomization,
+  HelmReleaseInfo,
+  ObjectRef,
+  RenderedResource,
+} from "../../platform/model.js";
+import type { FieldPath, Rule, RuleContext, RuleFinding } from "../types.js";
+
+const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
+const HELM_GROUP = "helm.toolkit.fluxcd.io";
+const PATH_NOT_FOUND = "kustomization path not found";
+
+function groupOf(obj: KObject): string {
+  const v = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+  const slash = v.indexOf("/");
+  return slash < 0 ? "" : v.slice(0, slash);
+}
+
+function metaOf(obj: KObject): { namespace: string; name: string } {
+  const md = (obj.metadata ?? {}) as Record<string, unknown>;
+  return {
+    namespace: typeof md.namespace === "string" ? md.namespace : "",
+    name: typeof md.name === "string" ? md.name : "",
+  };
+}
+
+/** The rendered objects of a cluster's Flux Kustomizations and HelmReleases, by `Kind/ns/name`. */
+function fluxObjects(cluster: Cluster): Map<string, RenderedResource> {
+  const out = new Map<string, RenderedResource>();
+  for (const k of cluster.kustomizations) {
+    for (const r of k.resources) {
+      const g = groupOf(r.object);
+      if (g !== KUSTOMIZE_GROUP && g !== HELM_GROUP) continue;
+      const { namespace, name } = metaOf(r.object);
+      const key = `${String(r.object.kind)}/${namespace}/${name}`;
+      if (!out.has(key)) out.set(key, r);
+    }
+  }
+  return out;
+}
+
+/** A finding about a Flux Kustomization or HelmRelease, at the field `fieldPath` of its definition. */
+function about(
+  objects: Map<string, RenderedResource>,
+  cluster: Cluster,
+  node: FluxKustomization | HelmReleaseInfo,
+  kind: "Kustomization" | "HelmRelease",
+  fieldPath: FieldPath,
+): Omit<RuleFinding, "message"> {
+  const resource = objects.get(`${kind}/${node.namespace}/${node.name}`);
+  if (resource) return { resource, path: fieldPath, cluster: cluster.name };
+  const id = `${node.namespace}/${node.name}`;
+  const base = { cluster: cluster.name, kustomization: "kustomization" in node ? node.kustomization : id };
+  return node.definedAt ? { ...base, file: node.definedAt.file, line: node.definedAt.line } : base;
+}
+
+function refText(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+
+/** Kustomizations Slipway could not render, whose output (HelmReleases, sources, more Kustomizations) is unknown. */
+function unrendered(cluster: Cluster): string[] {
+  return cluster.kustomizations
+    .filter((k) => k.status === "failed" || k.status === "external")
+    .map((k) => k.id);
+}
+
+/** Missing things may be in output Slipway cannot see: say so and make it a warning. */
+function blindSpot(cluster: Cluster): { note: string; severity?: "warning" } {
+  const hidden = unrendered(cluster);
+  if (hidden.length === 0) return { note: "" };
+  const list = hidden.slice(0, 3).join(", ") + (hidden.length > 3 ? `, +${hidden.length - 3} more` : "");
+  return {
+    note: ` (it may be in the output of ${hidden.length === 1 ? "Kustomization" : "Kustomizations"} ${list}, which could not be rendered)`,
+    severity: "warning",
+  };
+}
+
+function dependsOnIndex(obj: KObject, namespace: string, name: string, ownNamespace: string): number {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  const list = Array.isArray(spec.dependsOn) ? spec.dependsOn : [];
+  return list.findIndex((d) => {
+    const m = (d ?? {}) as Record<string, unknown>;
+    return (
+      m.name === name && ((typeof m.namespace === "string" && m.namespace) || ownNamespace) === namespace
+    );
+  });
+}
+
+interface GraphNodeRef {
+  kind: "Kustomization" | "HelmRelease";
+  node: FluxKustomization | HelmReleaseInfo;
+}
+
+function nodeIndex(cluster: Cluster): Map<string, GraphNodeRef> {
+  const out = new Map<string, GraphNodeRef>();
+  for (const k of cluster.kustomizations)
+    out.set(`Kustomization/${k.namespace}/${k.name}`, { kind: "Kustomization", node: k });
+  for (const h of cluster.helmReleases) {
+    const id = `HelmRelease/${h.namespace}/${h.name}`;
+    if (!out.has(id)) out.set(id, { kind: "HelmRelease", node: h });
+  }
+  return out;
+}
+
+function analyzeCluster(ctx: RuleContext, cluster: Cluster) {
+  return analyzeGraph(graphNodes(ctx.platform, [cluster.name]));
+}
+
+export const dependsOnMissing: Rule = {
+  id: "flux-dependson-missing",
+  defaultSeverity: "error",
+  description: "A Flux Kustomization or HelmRelease depends on an object that does not exist in its cluster.",
+  help: "Flux waits forever for a missing dependency: the dependent (and everything that depends on it) never becomes ready. Fix the name or namespace in spec.dependsOn (the namespace defaults to the dependent's own), or add the missing object.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      if (cluster.mode !== "flux") continue;
+      const analysis = analyzeCluster(ctx, cluster);
+      if (analysis.missing.length === 0) continue;
+      const nodes = nodeIndex(cluster);
+      const objects = fluxObjects(cluster);
+      const blind = blindSpot(cluster);
+      for (const m of analysis.missing) {
+        const dependent = nodes.get(m.dependent);
+        if (!dependent) continue;
+        const { node, kind } = dependent;
+        const i = dependsOnIndex(node.object, m.namespace, m.name, node.namespace);
+        ctx.report({
+          ...about(
+            objects,
+            cluster,
+            node,
+            kind,
+            i >= 0 ? ["spec", "dependsOn", i, "name"] : ["spec", "dependsOn"],
+          ),
+          message: `${kind} ${node.namespace}/${node.name} depends on ${m.namespace}/${m.name}, but cluster ${cluster.name} has no ${kind} of that name${blind.note}`,
+          ...(blind.severity ? { severity: blind.severity } : {}),
+        });
+      }
+    }
+  },
+};
+
+export const dependencyCycle: Rule = {
+  id: "flux-dependency-cycle",
+  defaultSeverity: "error",
+  description: "Flux Kustomizations or HelmReleases that depend on each other in a cycle.",
+  help: "Flux does not detect dependency cycles: every member of the cycle waits for the others forever. Remove one dependsOn entry of the cycle.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      if (cluster.mode !== "flux") continue;
+      const analysis = analyzeCluster(ctx, cluster);
+      if (analysis.cycles.length === 0) continue;
+      const nodes = nodeIndex(cluster);
+      const objects = fluxObjects(cluster);
+      for (const cycle of analysis.cycles) {
+        const first = nodes.get(cycle[0] as string);
+        if (!first) continue;
+        const next = nodes.get(cycle[1] as string)?.node;
+        const i = next
+          ? dependsOnIndex(first.node.object, next.namespace, next.name, first.node.namespace)
+          : -1;
+        ctx.report({
+          ...about(
+            objects,
+            cluster,
+            first.node,
+            first.kind,
+            i >= 0 ? ["spec", "dependsOn", i, "name"] : ["spec", "dependsOn"],
+          ),
+          message: `dependency cycle: ${cycle.join(" → ")}; none of these ever becomes ready`,
+        });
+      }
+      if (analysis.cyclesTruncated) {
+        ctx.report({
+          cluster: cluster.name,
+          message: "more dependency cycles than listed (only the first 100 are shown)",
+        });
+      }
+    }
+  },
+};
+
+/** A Flux Kustomization whose spec.path is not a directory of its (local) source. */
+function pathIsMissing(root: string, k: FluxKustomization): boolean {
+  if (k.status !== "failed" || k.sourceRoot === undefined) return false;
+  const dir = path.posix.join(root, k.sourceRoot, k.path);
+  try {
+    return !existsSync(dir) || !statSync(dir).isDirectory();
+  } catch {
+    return true;
+  }
+}
+
+export const pathMissing: Rule = {
+  id: "flux-path-missing",
+  defaultSeverity: "error",
+  description: "A Flux Kustomization's spec.path does not exist in its source.",
+  help: "kustomize-controller fails the Kustomization with 'kustomization path not found'. spec.path is relative to the root of the source (the repository root for this repository), not to the file that defines the Kustomization.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      const objects = fluxObjects(cluster);
+      for (const k of cluster.kustomizations) {
+        if (!pathIsMissing(ctx.platform.root, k)) continue;
+        const looked = path.posix.join(k.sourceRoot as string, k.path);
+        ctx.report({
+          ...about(objects, cluster, k, "Kustomization", ["spec", "path"]),
+          kustomization: k.id,
+          message: `Kustomization ${k.id}: spec.path '${k.path}' does not exist in ${refText(k.sourceRef)} (looked for directory ${looked})`,
+        });
+      }
+    }
+  },
+};
+
+function sourceExists(ctx: RuleContext, cluster: Cluster, ref: ObjectRef): boolean {
+  if (
+    cluster.sources.some((s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name)
+  )
+    return true;
+  if (
+    ctx.platform.config?.sources.some(
+      (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
+    )
+  )
+    return true;
+  // The bootstrap source of a cluster whose Flux sync objects are not in the repository.
+  const root = cluster.kustomizations[0];
+  return (
+    root?.synthetic === true &&
+    root.sourceRef.kind === ref.kind &&
+    root.sourceRef.namespace === ref.namespace &&
+    root.sourceRef.name === ref.name
+  );
+}
+
+export const sourceMissing: Rule = {
+  id: "flux-source-missing",
+  defaultSeverity: "error",
+  description:
+    "A Flux Kustomization's sourceRef names no source (GitRepository, OCIRepository, Bucket) in its cluster.",
+  help: "Flux cannot fetch the artifact, so the Kustomization never applies. Fix spec.sourceRef (kind, name, namespace: it defaults to the Kustomization's own), or add the source, or map an external one in slipway.yaml `sources`.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      if (cluster.mode !== "flux") continue;
+      const objects = fluxObjects(cluster);
+      const blind = blindSpot(cluster);
+      for (const k of cluster.kustomizations) {
+        if (k.synthetic || k.sourceRef.name === "") continue;
+        if (sourceExists(ctx, cluster, k.sourceRef)) continue;
+        ctx.report({
+          ...about(objects, cluster, k, "Kustomization", ["spec", "sourceRef", "name"]),
+          kustomization: k.id,
+          message: `Kustomization ${k.id}: source ${refText(k.sourceRef)} does not exist in cluster ${cluster.name}${blind.note}`,
+          ...(blind.severity ? { severity: blind.severity } : {}),
+        });
+      }
+    }
+  },
+};
+
+export const chartSourceMissing: Rule = {
+  id: "helmrelease-chart-source-missing",
+  defaultSeverity: "error",
+  description:
+    "A HelmRelease's chart source (HelmRepository, GitRepository, OCIRepository, HelmChart) does not exist in its cluster.",
+  help: "helm-controller cannot fetch the chart and the release never installs. Fix spec.chart.spec.sourceRef / spec.chartRef (the namespace defaults to the HelmRelease's own), or add the source.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      const objects = fluxObjects(cluster);
+      const blind = blindSpot(cluster);
+      for (const h of cluster.helmReleases) {
+        const ref = h.chartSource;
+        if (!ref || ref.name === "" || sourceExists(ctx, cluster, ref)) continue;
+        const spec = (h.object.spec ?? {}) as Record<string, unknown>;
+        const field: FieldPath = spec.chartRef
+          ? ["spec", "chartRef", "name"]
+          : ["spec", "chart", "spec", "sourceRef", "name"];
+        ctx.report({
+          ...about(objects, cluster, h, "HelmRelease", field),
+          message: `HelmRelease ${h.namespace}/${h.name}: chart source ${refText(ref)} does not exist in cluster ${cluster.name}${blind.note}`,
+          ...(blind.severity ? { severity: blind.severity } : {}),
+        });
+      }
+    }
+  },
+};
+
+/**
+ * Kustomizations whose objects are guaranteed to be applied before `k`'s: its dependencies
+ * (transitively) and its ancestors (whose apply created `k`), with theirs.
+ */
+function readyBefore(
+  k: FluxKustomization,
+  byId: Map<string, FluxKustomization>,
+  memo: Map<string, Set<string>>,
+): Set<string> {
+  const cached = memo.get(k.id);
+  if (cached) return cached;
+  const out = new Set<string>();
+  memo.set(k.id, out); // cycles: a partial set is enough
+  const direct = [
+    ...k.dependsOn.map((d) => `${d.namespace}/${d.name}`),
+    ...(k.appliedBy ? [k.appliedBy] : []),
+  ];
+  for (const id of direct) {
+    const dep = byId.get(id);
+    if (!dep || out.has(id)) continue;
+    out.add(id);
+    for (const x of readyBefore(dep, byId, memo)) out.add(x);
+  }
+  return out;
+}
+
+export const crdDependencyMissing: Rule = {
+  id: "crd-dependency-missing",
+  defaultSeverity: "error",
+  description:
+    "A custom resource applied by a Flux Kustomization that does not depend on the Kustomization applying its CRD.",
+  help: "On a fresh cluster Flux may apply the custom resource before its CRD exists and the Kustomization fails until the other one happens to finish. Add the Kustomization that applies the CRD to spec.dependsOn. (CRDs installed by HelmReleases are not visible offline and are not checked.)",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      if (cluster.mode !== "flux") continue;
+      // CRD (group/kind) → Kustomizations that apply it.
+      const crdOwners = new Map<string, { crd: string; by: Set<string> }>();
+      for (const k of cluster.kustomizations) {
+        for (const r of k.resources) {
+          const o = r.object;
+          if (o.kind !== "CustomResourceDefinition" || groupOf(o) !== "apiextensions.k8s.io") continue;
+          const spec = (o.spec ?? {}) as Record<string, unknown>;
+          const names = (spec.names ?? {}) as Record<string, unknown>;
+          if (typeof spec.group !== "string" || typeof names.kind !== "string") continue;
+          const key = `${spec.group}/${names.kind}`;
+          const entry = crdOwners.get(key) ?? { crd: metaOf(o).name, by: new Set<string>() };
+          entry.by.add(k.id);
+          crdOwners.set(key, entry);
+        }
+      }
+      if (crdOwners.size === 0) continue;
+      const byId = new Map(cluster.kustomizations.map((k) => [k.id, k]));
+      const memo = new Map<string, Set<string>>();
+      for (const k of cluster.kustomizations) {
+        const reported = new Set<string>();
+        for (const r of k.resources) {
+          const key = `${groupOf(r.object)}/${String(r.object.kind)}`;
+          const owners = crdOwners.get(key);
+          if (!owners || owners.by.has(k.id) || reported.has(key)) continue;
+          const before = readyBefore(k, byId, memo);
+          if ([...owners.by].some((id) => before.has(id))) continue;
+          reported.add(key);
+          const count = k.resources.filter(
+            (x) => `${groupOf(x.object)}/${String(x.object.kind)}` === key,
+          ).length;
+          const by = [...owners.by].sort().join(" or ");
+          ctx.report({
+            resource: r,
+            path: ["kind"],
+            message: `${String(r.object.kind)} ${metaOf(r.object).namespace ? `${metaOf(r.object).namespace}/` : ""}${metaOf(r.object).name}${count > 1 ? ` (and ${count - 1} more ${String(r.object.kind)})` : ""} needs CRD ${owners.crd}, applied by Kustomization ${by}, which Kustomization ${k.id} does not depend on (add it to spec.dependsOn)`,
+          });
+        }
+      }
+    }
+  },
+};
+
+export const renderError: Rule = {
+  id: "render-error",
+  defaultSeverity: "error",
+  description:
+    "The repository could not be rendered as Flux would: a kustomization that fails to build, bad YAML, a failed substitution, an invalid slipway.yaml.",
+  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error.",
+  run(ctx) {
+    const report = (e: {
+      message: string;
+      file?: string;
+      line?: number;
+      cluster?: string;
+      kustomization?: string;
+    }) =>
+      ctx.report({
+        message: e.message,
+        ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
+        ...(e.cluster !== undefined ? { cluster: e.cluster } : {}),
+        ...(e.kustomization !== undefined ? { kustomization: e.kustomization } : {}),
+      });
+    for (const e of ctx.platform.errors) report(e);
+    for (const cluster of ctx.clusters()) {
+      for (const e of cluster.errors) report({ cluster: cluster.name, ...e });
+      for (const k of cluster.kustomizations) {
+        const pathGone = pathIsMissing(ctx.platform.root, k);
+        for (const e of k.errors) {
+          if (pathGone && e.message.startsWith(PATH_NOT_FOUND)) continue; // flux-path-missing says it better
+          report({ cluster: cluster.name, kustomization: k.id, ...e });
+        }
+      }
+    }
+  },
+};
+
+export const rules: Rule[] = [
+  renderError,
+  dependsOnMissing,
+  dependencyCycle,
+  pathMissing,
+  sourceMissing,
+  chartSourceMissing,
+  crdDependencyMissing,
+];

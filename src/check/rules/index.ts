@@ -1,0 +1,13 @@
+/**
+ * Every rule of `slipway check`, in the order they run (findings are sorted afterwards, so
+ * the order only matters for rules that share work). One module per family of rules.
+ */
+import type { Rule } from "../types.js";
+import { rules as fluxRules } from "./flux.js";
+import { rules as schemaRules } from "./schema.js";
+
+export const allRules: readonly Rule[] = [...fluxRules, ...schemaRules];
+
+export function ruleById(id: string): Rule | undefined {
+  return allRules.find((r) => r.id === id);
+}

@@ -1,0 +1,183 @@
+/**
+ * Schema rules: every rendered object against the official Kubernetes schemas, Flux's own
+ * schemas and the CRDs rendered in the same cluster (plus slipway.yaml `check.schemaDirs`).
+ * The five rules share one validation pass per run (one validator per cluster, so a cluster's
+ * custom resources are checked against its own CRDs); each rule reports its class of issue.
+ */
+import type { KObject } from "../../kustomize/types.js";
+import type { Platform, RenderedResource } from "../../platform/model.js";
+import {
+  createSchemaValidator,
+  type SchemaIssue,
+  type SchemaIssueKind,
+} from "../../validate/schema/index.js";
+import type { Rule, RuleContext } from "../types.js";
+
+interface Validated {
+  resource: RenderedResource;
+  issues: SchemaIssue[];
+}
+
+interface SchemaPass {
+  results: Validated[];
+  /** Broken CRD files from the schema directories (not rendered objects). */
+  fileProblems: Array<{ file: string; message: string }>;
+}
+
+const passes = new WeakMap<Platform, Map<string, SchemaPass>>();
+
+function schemaPass(ctx: RuleContext): SchemaPass {
+  const dirs = ctx.schemaDirs ?? [];
+  let byDirs = passes.get(ctx.platform);
+  if (!byDirs) {
+    byDirs = new Map();
+    passes.set(ctx.platform, byDirs);
+  }
+  const key = dirs.join("\u0000");
+  const cached = byDirs.get(key);
+  if (cached) return cached;
+  const pass: SchemaPass = { results: [], fileProblems: [] };
+  const reportedFiles = new Set<string>();
+  for (const cluster of ctx.clusters()) {
+    const resources = cluster.kustomizations.flatMap((k) => k.resources);
+    const crds = resources.map((r) => r.object).filter(isCrd);
+    const validator = createSchemaValidator({ crds, extraSchemaDirs: dirs });
+    for (const resource of resources) {
+      const issues = validator.validate(resource.object).filter((i) => !isSopsEnvelope(resource.object, i));
+      if (issues.length > 0) pass.results.push({ resource, issues });
+    }
+    for (const p of validator.crdProblems) {
+      if (p.file === undefined) continue; // rendered CRDs are reported on the object itself
+      const message = `${p.crd ? `CRD ${p.crd}: ` : ""}${p.issue.message}`;
+      const k = `${p.file}\u0000${message}`;
+      if (reportedFiles.has(k)) continue;
+      reportedFiles.add(k);
+      pass.fileProblems.push({ file: p.file, message });
+    }
+  }
+  byDirs.set(key, pass);
+  return pass;
+}
+
+function isCrd(obj: KObject): boolean {
+  return (
+    obj.kind === "CustomResourceDefinition" && String(obj.apiVersion).startsWith("apiextensions.k8s.io/")
+  );
+}
+
+/** A SOPS-encrypted file keeps its `sops:` metadata in Git; Flux removes it before applying. */
+function isSopsEnvelope(obj: KObject, issue: SchemaIssue): boolean {
+  return (
+    issue.kind === "unknown-field" && issue.path.length === 1 && issue.path[0] === "sops" && "sops" in obj
+  );
+}
+
+function describe(obj: KObject): string {
+  const md = (obj.metadata ?? {}) as Record<string, unknown>;
+  const ns = typeof md.namespace === "string" && md.namespace !== "" ? `${md.namespace}/` : "";
+  return `${String(obj.kind)} ${ns}${String(md.name ?? "")}`;
+}
+
+function issueRule(
+  id: string,
+  kind: SchemaIssueKind,
+  defaultSeverity: Rule["defaultSeverity"],
+  description: string,
+  help: string,
+  strictSeverity?: Rule["defaultSeverity"],
+): Rule {
+  return {
+    id,
+    defaultSeverity,
+    description,
+    help,
+    run(ctx) {
+      for (const { resource, issues } of schemaPass(ctx).results) {
+        for (const issue of issues) {
+          if (issue.kind !== kind) continue;
+          ctx.report({
+            message: `${describe(resource.object)}: ${issue.message}`,
+            resource,
+            path: issue.path,
+            ...(ctx.strict && strictSeverity ? { severity: strictSeverity } : {}),
+          });
+        }
+      }
+    },
+  };
+}
+
+export const schemaInvalid = issueRule(
+  "schema-invalid",
+  "invalid",
+  "error",
+  "An object does not match its kind's schema (Kubernetes OpenAPI, Flux, or the cluster's CRDs).",
+  "The API server would reject this object. Fix the field named in the message: a wrong type, a missing required field or a value outside the allowed set. Schemas: the official OpenAPI of a recent Kubernetes release, Flux's CRDs, and the CRDs rendered in the same cluster or found in slipway.yaml `check.schemaDirs`.",
+);
+
+export const schemaUnknownField = issueRule(
+  "schema-unknown-field",
+  "unknown-field",
+  "warning",
+  "A field that the kind's schema does not define (an error with --strict).",
+  "The API server drops unknown fields (or rejects them with strict field validation), so the setting has no effect. Usually a typo or a field at the wrong indentation level.",
+  "error",
+);
+
+export const metadataNameInvalid = issueRule(
+  "metadata-name-invalid",
+  "invalid-name",
+  "error",
+  "metadata.name or metadata.namespace is not a valid Kubernetes name for the kind (DNS-1123).",
+  "Names must be lower-case letters, digits, '-' and '.' (DNS-1123 subdomain; a label of at most 63 characters for Namespaces and Services). The API server rejects other names.",
+);
+
+export const crdSchemaBroken: Rule = {
+  id: "crd-schema-broken",
+  defaultSeverity: "error",
+  description:
+    "A CustomResourceDefinition whose schema cannot be used (not structural, bad types, unreadable file).",
+  help: "The API server rejects a CRD whose openAPIV3Schema is not a structural schema. Custom resources of a broken version are not validated by Slipway.",
+  run(ctx) {
+    const pass = schemaPass(ctx);
+    for (const { resource, issues } of pass.results) {
+      for (const issue of issues) {
+        if (issue.kind !== "bad-crd") continue;
+        ctx.report({ message: `${describe(resource.object)}: ${issue.message}`, resource, path: issue.path });
+      }
+    }
+    for (const p of pass.fileProblems) ctx.report({ message: p.message, file: p.file, line: 0 });
+  },
+};
+
+export const schemaNoSchema: Rule = {
+  id: "schema-no-schema",
+  defaultSeverity: "info",
+  description:
+    "No schema is known for a kind (no built-in kind, no CRD in the cluster); reported once per kind and cluster.",
+  help: "Objects of this kind are not validated. Render its CRD in the same cluster, or add the CRD file to a directory listed in slipway.yaml `check.schemaDirs`. An unknown apiVersion of a built-in kind (a removed beta API) shows up here too.",
+  run(ctx) {
+    const seen = new Set<string>();
+    for (const { resource, issues } of schemaPass(ctx).results) {
+      for (const issue of issues) {
+        if (issue.kind !== "no-schema") continue;
+        const key = `${resource.cluster}\u0000${String(resource.object.apiVersion)}\u0000${String(resource.object.kind)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        ctx.report({
+          message: `${issue.message}; its objects are not validated`,
+          resource,
+          path: ["apiVersion"],
+        });
+      }
+    }
+  },
+};
+
+export const rules: Rule[] = [
+  schemaInvalid,
+  schemaUnknownField,
+  schemaNoSchema,
+  metadataNameInvalid,
+  crdSchemaBroken,
+];

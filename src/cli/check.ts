@@ -1,0 +1,138 @@
+import { statSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { runCheck } from "../check/engine.js";
+import { formatGithub } from "../check/report/github.js";
+import { formatJson } from "../check/report/json.js";
+import { formatJunit } from "../check/report/junit.js";
+import { formatSarif } from "../check/report/sarif.js";
+import { formatText, summaryLine } from "../check/report/text.js";
+import { allRules } from "../check/rules/index.js";
+import { errorMessage } from "../errors.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import { loadPlatform } from "../platform/index.js";
+import { version } from "./main.js";
+import { createProgress } from "./progress.js";
+
+const help = `Usage: slipway check [REPO] [flags]
+
+Renders every cluster of REPO (default: the current directory) as Flux would and checks it:
+schemas (Kubernetes, Flux, the cluster's CRDs), the dependsOn graph, paths and sources, and
+policies. Every finding points at the file and line to edit.
+
+Flags:
+      --cluster NAME        only this cluster (repeatable)
+      --format FORMAT       text (default), json, sarif, junit or github (workflow annotations)
+      --strict              unknown fields are errors
+      --output FILE         write the report to FILE (the summary line still goes to stderr)
+      --list-rules          print the rules with their default severities and exit
+  -h, --help                show this help
+
+Configuration: slipway.yaml 'check:' (rules: <id>: {severity: error|warning|info|off,
+exclude: [globs], options: {}}; schemaDirs: [dirs of CRD files]). Per object, the annotation
+'slipway.dev/ignore: rule-a,rule-b' (or 'all') silences rules.
+
+Exit codes: 0 no error findings, 1 error findings, 2 the check itself could not run.
+`;
+
+const FORMATS = ["text", "json", "sarif", "junit", "github"] as const;
+type Format = (typeof FORMATS)[number];
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      cluster: { type: "string", multiple: true },
+      format: { type: "string" },
+      strict: { type: "boolean" },
+      output: { type: "string", short: "o" },
+      "list-rules": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    process.stderr.write(`slipway check: ${errorMessage(e)}\n\n${help}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  if (values["list-rules"]) {
+    const width = Math.max(...allRules.map((r) => r.id.length));
+    for (const r of allRules)
+      process.stdout.write(`${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(7)}  ${r.description}\n`);
+    return 0;
+  }
+  const format = (values.format ?? "text") as Format;
+  if (!FORMATS.includes(format)) {
+    process.stderr.write(`slipway check: --format must be one of ${FORMATS.join(", ")}, not '${format}'\n`);
+    return 2;
+  }
+  if (positionals.length > 1) {
+    process.stderr.write("slipway check: give at most one repository directory\n");
+    return 2;
+  }
+  const repo = positionals[0] ?? ".";
+  try {
+    if (!statSync(repo).isDirectory()) throw new Error("not a directory");
+  } catch (e) {
+    process.stderr.write(`slipway check: cannot read repository ${repo}: ${errorMessage(e)}\n`);
+    return 2;
+  }
+
+  const progress = createProgress("slipway check");
+  const platform = loadPlatform(repo, { clusters: values.cluster, onProgress: (e) => progress.onEvent(e) });
+  progress.done();
+  const unknown = (values.cluster ?? []).filter((n) => !platform.clusters.some((c) => c.name === n));
+  if (unknown.length > 0) {
+    for (const e of platform.errors)
+      if (e.message.startsWith("no cluster named")) process.stderr.write(`slipway check: ${e.message}\n`);
+    return 2;
+  }
+  const result = runCheck(platform, { rules: allRules, strict: values.strict ?? false });
+  for (const w of result.configWarnings) process.stderr.write(`slipway check: warning: ${w}\n`);
+
+  const toFile = values.output !== undefined;
+  const color =
+    !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+  let report: string;
+  switch (format) {
+    case "json":
+      report = formatJson(result);
+      break;
+    case "sarif":
+      report = formatSarif(result, allRules, { toolVersion: version });
+      break;
+    case "junit":
+      report = formatJunit(
+        result,
+        platform.clusters.map((c) => c.name),
+      );
+      break;
+    case "github":
+      report = formatGithub(result);
+      break;
+    default:
+      report = formatText(result, { color });
+  }
+  if (values.output !== undefined) {
+    try {
+      writeFileAtomic(values.output, report);
+    } catch (e) {
+      process.stderr.write(`slipway check: cannot write ${values.output}: ${errorMessage(e)}\n`);
+      return 2;
+    }
+    process.stderr.write(`${summaryLine(result)}\n`);
+  } else {
+    process.stdout.write(report);
+  }
+  return result.summary.errors > 0 ? 1 : 0;
+}
