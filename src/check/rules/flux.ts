@@ -59,8 +59,15 @@ function about(
   fieldPath: FieldPath,
 ): Omit<RuleFinding, "message"> {
   const resource = objects.get(`${kind}/${node.namespace}/${node.name}`);
-  if (resource) return { resource, path: fieldPath, cluster: cluster.name };
   const id = `${node.namespace}/${node.name}`;
+  if (resource)
+    return {
+      resource,
+      path: fieldPath,
+      cluster: cluster.name,
+      // A Kustomization's finding belongs to it, not to the parent that applies it.
+      ...(kind === "Kustomization" ? { kustomization: id } : {}),
+    };
   const base = { cluster: cluster.name, kustomization: "kustomization" in node ? node.kustomization : id };
   return node.definedAt ? { ...base, file: node.definedAt.file, line: node.definedAt.line } : base;
 }
@@ -77,8 +84,8 @@ function unrendered(cluster: Cluster): string[] {
 }
 
 /** Missing things may be in output Slipway cannot see: say so and make it a warning. */
-function blindSpot(cluster: Cluster): { note: string; severity?: "warning" } {
-  const hidden = unrendered(cluster);
+function blindSpot(cluster: Cluster, self?: string): { note: string; severity?: "warning" } {
+  const hidden = unrendered(cluster).filter((id) => id !== self);
   if (hidden.length === 0) return { note: "" };
   const list = hidden.slice(0, 3).join(", ") + (hidden.length > 3 ? `, +${hidden.length - 3} more` : "");
   return {
@@ -235,6 +242,8 @@ function sourceExists(ctx: RuleContext, cluster: Cluster, ref: ObjectRef): boole
     )
   )
     return true;
+  if (ref.kind === "ExternalArtifact" && generatedArtifacts(cluster).has(`${ref.namespace}/${ref.name}`))
+    return true;
   // The bootstrap source of a cluster whose Flux sync objects are not in the repository.
   const root = cluster.kustomizations[0];
   return (
@@ -243,6 +252,29 @@ function sourceExists(ctx: RuleContext, cluster: Cluster, ref: ObjectRef): boole
     root.sourceRef.namespace === ref.namespace &&
     root.sourceRef.name === ref.name
   );
+}
+
+const artifactsMemo = new WeakMap<Cluster, Set<string>>();
+
+/** `namespace/name` of the ExternalArtifacts that the cluster's ArtifactGenerators produce. */
+function generatedArtifacts(cluster: Cluster): Set<string> {
+  let out = artifactsMemo.get(cluster);
+  if (out) return out;
+  out = new Set();
+  for (const k of cluster.kustomizations) {
+    for (const r of k.resources) {
+      if (r.object.kind !== "ArtifactGenerator" || groupOf(r.object) !== "source.extensions.fluxcd.io")
+        continue;
+      const spec = (r.object.spec ?? {}) as Record<string, unknown>;
+      const ns = metaOf(r.object).namespace;
+      for (const a of Array.isArray(spec.artifacts) ? spec.artifacts : []) {
+        const name = (a ?? {}) as Record<string, unknown>;
+        if (typeof name.name === "string") out.add(`${ns}/${name.name}`);
+      }
+    }
+  }
+  artifactsMemo.set(cluster, out);
+  return out;
 }
 
 export const sourceMissing: Rule = {
@@ -255,10 +287,10 @@ export const sourceMissing: Rule = {
     for (const cluster of ctx.clusters()) {
       if (cluster.mode !== "flux") continue;
       const objects = fluxObjects(cluster);
-      const blind = blindSpot(cluster);
       for (const k of cluster.kustomizations) {
         if (k.synthetic || k.sourceRef.name === "") continue;
         if (sourceExists(ctx, cluster, k.sourceRef)) continue;
+        const blind = blindSpot(cluster, k.id);
         ctx.report({
           ...about(objects, cluster, k, "Kustomization", ["spec", "sourceRef", "name"]),
           kustomization: k.id,

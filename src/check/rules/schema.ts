@@ -4,7 +4,7 @@
  * The five rules share one validation pass per run (one validator per cluster, so a cluster's
  * custom resources are checked against its own CRDs); each rule reports its class of issue.
  */
-import type { KObject } from "../../kustomize/types.js";
+import { isMap, type KObject, type YamlValue } from "../../kustomize/types.js";
 import type { Platform, RenderedResource } from "../../platform/model.js";
 import {
   createSchemaValidator,
@@ -65,11 +65,27 @@ function isCrd(obj: KObject): boolean {
   );
 }
 
-/** A SOPS-encrypted file keeps its `sops:` metadata in Git; Flux removes it before applying. */
+/**
+ * A SOPS-encrypted file keeps its `sops:` metadata and `ENC[...]` values in Git; Flux
+ * decrypts and removes the metadata before applying, so neither is a schema problem.
+ */
 function isSopsEnvelope(obj: KObject, issue: SchemaIssue): boolean {
-  return (
-    issue.kind === "unknown-field" && issue.path.length === 1 && issue.path[0] === "sops" && "sops" in obj
-  );
+  if (issue.kind === "unknown-field" && issue.path.length === 1 && issue.path[0] === "sops")
+    return "sops" in obj;
+  const value = valueAt(obj, issue.path);
+  return typeof value === "string" && SOPS_VALUE.test(value);
+}
+
+const SOPS_VALUE = /^ENC\[[A-Z0-9_]+,data:.*\]$/s;
+
+function valueAt(obj: YamlValue, p: readonly (string | number)[]): YamlValue | undefined {
+  let v: YamlValue | undefined = obj;
+  for (const seg of p) {
+    if (Array.isArray(v) && typeof seg === "number") v = v[seg];
+    else if (isMap(v)) v = v[String(seg)];
+    else return undefined;
+  }
+  return v;
 }
 
 function describe(obj: KObject): string {

@@ -1,0 +1,152 @@
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCheck } from "../../../src/check/engine.js";
+import { rules as fluxRules } from "../../../src/check/rules/flux.js";
+import type { Finding } from "../../../src/check/types.js";
+import { loadPlatform } from "../../../src/platform/index.js";
+import { tempTree } from "../../support/cli.js";
+import { repoRoot } from "../../support/env.js";
+
+const fixture = path.join(repoRoot, "test/fixtures/check/flux-rules");
+const result = runCheck(loadPlatform(fixture), { rules: fluxRules });
+
+function of(rule: string): Finding[] {
+  return result.findings.filter((f) => f.rule === rule);
+}
+
+function at(f: Finding): string {
+  return `${f.file}:${f.line}`;
+}
+
+describe("Flux rules", () => {
+  it("flux-dependson-missing: the dependsOn entry that names nothing, not the ones that resolve", () => {
+    const found = of("flux-dependson-missing");
+    expect(found.map(at)).toEqual(["clusters/dev/apps.yaml:15"]);
+    expect(found[0]?.severity).toBe("error");
+    expect(found[0]?.kustomization).toBe("flux-system/apps");
+    expect(found[0]?.message).toMatch(/flux-system\/ghost/);
+  });
+
+  it("flux-dependency-cycle: one finding per cycle with the full path", () => {
+    const found = of("flux-dependency-cycle");
+    expect(found.map(at)).toEqual(["clusters/dev/cycle.yaml:14"]);
+    expect(found[0]?.message).toContain(
+      "Kustomization/flux-system/cycle-a → Kustomization/flux-system/cycle-b → Kustomization/flux-system/cycle-a",
+    );
+  });
+
+  it("flux-path-missing: at spec.path, and the build error is not reported twice", () => {
+    expect(of("flux-path-missing").map(at)).toEqual(["clusters/broken/broken.yaml:8"]);
+    expect(of("render-error").some((f) => f.kustomization === "flux-system/nopath")).toBe(false);
+  });
+
+  it("flux-source-missing: at sourceRef.name; a warning when other Kustomizations could not be rendered", () => {
+    const found = of("flux-source-missing");
+    expect(found.map(at)).toEqual(["clusters/broken/broken.yaml:25"]);
+    expect(found[0]?.severity).toBe("warning");
+    expect(found[0]?.message).toMatch(/could not be rendered/);
+  });
+
+  it("helmrelease-chart-source-missing: only the release whose HelmRepository is missing", () => {
+    const found = of("helmrelease-chart-source-missing");
+    expect(found.map(at)).toEqual(["infra/helm.yaml:36"]);
+    expect(found[0]?.severity).toBe("error");
+  });
+
+  it("crd-dependency-missing: a CR whose Kustomization does not depend on the CRD's; not when it does, not when ignored", () => {
+    const found = of("crd-dependency-missing");
+    expect(found.map(at)).toEqual(["widgets/widgets.yaml:2"]);
+    expect(found[0]?.message).toMatch(/needs CRD widgets\.example\.com.*flux-system\/infra/);
+    expect(found.some((f) => f.file === "apps/widget.yaml")).toBe(false); // apps depends on infra
+    expect(found.some((f) => f.file === "quiet/widget.yaml")).toBe(false); // slipway.dev/ignore
+  });
+
+  it("render-error: a kustomization that fails to build, with its file", () => {
+    const found = of("render-error");
+    expect(found.map((f) => f.file)).toEqual(["badbuild/kustomization.yaml"]);
+    expect(found[0]?.kustomization).toBe("flux-system/badbuild");
+  });
+
+  it("a clean cluster passes every Flux rule", () => {
+    const clean = of("flux-dependson-missing").concat(of("flux-path-missing"), of("flux-source-missing"));
+    expect(clean.every((f) => f.file !== "clusters/dev/infra.yaml")).toBe(true);
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/apps.yaml": kustomization("apps", "./apps", "  dependsOn:\n    - name: flux-system\n"),
+      "apps/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n",
+    });
+    expect(runCheck(loadPlatform(repo), { rules: fluxRules }).findings).toEqual([]);
+  });
+
+  it("an ExternalArtifact produced by an ArtifactGenerator exists", () => {
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/gen.yaml": [
+        "apiVersion: source.extensions.fluxcd.io/v1beta1",
+        "kind: ArtifactGenerator",
+        "metadata:\n  name: gen\n  namespace: flux-system",
+        "spec:\n  artifacts:\n    - name: apps\n",
+      ].join("\n"),
+      "clusters/c/apps.yaml": kustomization("apps", "./apps", "", "ExternalArtifact", "apps"),
+      "clusters/c/other.yaml": kustomization("other", "./apps", "", "ExternalArtifact", "nope"),
+    });
+    const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings.filter(
+      (f) => f.rule === "flux-source-missing",
+    );
+    expect(found.map(at)).toEqual(["clusters/c/other.yaml:11"]);
+  });
+
+  it("unparsable YAML is a render-error finding with its file, not a crash", () => {
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/apps.yaml": kustomization("apps", "./apps", ""),
+      "apps/kustomization.yaml": "resources:\n  - bad.yaml\n",
+      "apps/bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n",
+    });
+    const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings;
+    expect(found.map((f) => [f.rule, f.file])).toEqual([["render-error", "apps/bad.yaml"]]);
+  });
+});
+
+function syncYaml(p: string): string {
+  return `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  url: ssh://git@example.com/repo
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  path: ${p}
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+}
+
+function kustomization(
+  name: string,
+  p: string,
+  extra: string,
+  kind = "GitRepository",
+  source = "flux-system",
+) {
+  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  path: ${p}
+  prune: true
+  sourceRef:
+    kind: ${kind}
+    name: ${source}
+${extra}`;
+}
