@@ -4,7 +4,7 @@ import { emitYamlStream } from "../yaml/index.js";
 import { nameHash } from "./generators/index.js";
 import { Loader, type LoadRestrictor } from "./loader.js";
 import type { BuildOrigin, Resource } from "./resource.js";
-import { BuildCache, BuildContext, KustTarget } from "./target.js";
+import { BuildCache, BuildContext, type GeneratorPluginRunner, KustTarget } from "./target.js";
 import { fixNameReferences } from "./transformers/nameref.js";
 import { readSortOptions, sortResources } from "./transformers/sort.js";
 import { resolveVars } from "./transformers/vars.js";
@@ -19,6 +19,8 @@ export interface BuildOptions {
    * "fifo": keep accumulation order (Flux's kustomize-controller).
    */
   order?: "kustomization" | "fifo";
+  /** Non-builtin generator plugins (ksops); without it they fail as in `kubectl kustomize`. */
+  generatorPlugins?: GeneratorPluginRunner;
 }
 
 /** Builds one kustomization directory: the resources `kubectl kustomize DIR` would print, in order. */
@@ -26,7 +28,7 @@ export function buildResources(dir: string, opts: BuildOptions = {}): Resource[]
   const fs = opts.fs ?? new DiskFileSystem();
   const root = toPosixAbsolute(dir);
   const loader = new Loader(fs, root, opts.loadRestrictor ?? "LoadRestrictionsRootOnly");
-  const ctx = new BuildContext(opts.cache ?? new BuildCache());
+  const ctx = new BuildContext(opts.cache ?? new BuildCache(), opts.generatorPlugins);
   const target = new KustTarget(loader, ctx);
   ctx.setSchema(target.k, loader, true);
   const ra = target.accumulate();

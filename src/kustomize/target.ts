@@ -86,9 +86,26 @@ export interface SchemaState {
   set: boolean;
 }
 
+/**
+ * Runs a generator plugin that is not one of kustomize's builtins (e.g. a ksops SOPS
+ * generator). Returns the generated objects, or undefined when it does not know the plugin
+ * (the build then fails as `kubectl kustomize` would without the plugin binary).
+ */
+export type GeneratorPluginRunner = (
+  config: KObject,
+  at: { fs: Loader["fs"]; dir: string; file: string },
+) => KObject[] | undefined;
+
+/** kustomize's annotations on plugin output that say how to absorb it (removed from the object). */
+const BEHAVIOR_ANNOTATION = "kustomize.config.k8s.io/behavior";
+const NEEDS_HASH_ANNOTATION = "kustomize.config.k8s.io/needs-hash";
+
 export class BuildContext {
   schema: SchemaState = { key: "builtin", registry: builtinSchemaRegistry(), set: false };
-  constructor(readonly cache: BuildCache) {}
+  constructor(
+    readonly cache: BuildCache,
+    readonly generatorPlugins?: GeneratorPluginRunner,
+  ) {}
 
   /** kyaml's openapi.SetSchema. */
   setSchema(k: Kustomization, loader: Loader, reset: boolean): void {
@@ -263,7 +280,9 @@ export class KustTarget {
   /** A base is built once per cache and copied for each use. */
   private buildBase(p: string): Accumulator {
     const childLoader = this.loader.child(p);
-    const key = `${childLoader.root}\0${childLoader.restrictor}\0${this.ctx.schema.key}`;
+    // A base built with generator plugins may hold their output; a build without them must fail.
+    const plugins = this.ctx.generatorPlugins ? "\0plugins" : "";
+    const key = `${childLoader.root}\0${childLoader.restrictor}\0${this.ctx.schema.key}${plugins}`;
     const cached = this.ctx.cache.bases.get(key);
     if (cached) {
       this.ctx.schema = cached.schemaAfter;
@@ -501,7 +520,12 @@ export class KustTarget {
     const kind = cfg.kind;
     const spec = cfg.obj;
     const restrict = (abs: string) => this.loader.checkFile(abs, abs);
-    if (!isBuiltin(cfg)) throw pluginError(cfg, this.k.file);
+    if (!isBuiltin(cfg)) {
+      const at = { fs: this.loader.fs, dir: this.dir, file: cfg.source?.file ?? this.k.file };
+      const objects = this.ctx.generatorPlugins?.(cloneValue(spec), at);
+      if (!objects) throw pluginError(cfg, this.k.file);
+      return objects.map(pluginOutput);
+    }
     const args: YamlMap = { ...spec };
     delete args.apiVersion;
     delete args.kind;
@@ -598,6 +622,27 @@ function pluginIdentity(cfg: Resource): NonNullable<BuildOrigin["configuredBy"]>
   if (cfg.name) by.name = cfg.name;
   if (cfg.namespace) by.namespace = cfg.namespace;
   return by;
+}
+
+function pluginOutput(obj: KObject): {
+  object: YamlMap;
+  behavior: "create" | "merge" | "replace";
+  needsHash: boolean;
+} {
+  const md = isMap(obj.metadata) ? obj.metadata : undefined;
+  const ann = md && isMap(md.annotations) ? md.annotations : undefined;
+  const behavior = ann?.[BEHAVIOR_ANNOTATION];
+  const needsHash = ann?.[NEEDS_HASH_ANNOTATION] === "true";
+  if (ann) {
+    delete ann[BEHAVIOR_ANNOTATION];
+    delete ann[NEEDS_HASH_ANNOTATION];
+    if (md && Object.keys(ann).length === 0) delete md.annotations;
+  }
+  return {
+    object: obj,
+    behavior: behavior === "merge" || behavior === "replace" ? behavior : "create",
+    needsHash,
+  };
 }
 
 function isBuiltin(cfg: Resource): boolean {

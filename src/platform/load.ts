@@ -13,7 +13,7 @@ import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { buildResources } from "../kustomize/build.js";
 import { cloneValue } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
-import { BuildCache } from "../kustomize/target.js";
+import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import { buildFluxPath, secureJoin } from "./build.js";
 import { readConfig, type SlipwayConfig } from "./config.js";
@@ -60,6 +60,11 @@ export interface DecryptionHooks {
   files?: (fs: FileSystem, dir: string, kustomization: FluxKustomization) => FileSystem;
   /** After the build, per object (SPEC §4); returns the decrypted object. */
   resource?: (object: KObject, kustomization: FluxKustomization) => KObject;
+  /**
+   * Non-builtin generators (ksops) of plain kustomize stacks (slipway.yaml clusters without
+   * Flux). Flux builds never get them: kustomize-controller runs builtin plugins only.
+   */
+  generatorPlugins?: GeneratorPluginRunner;
 }
 
 export type PlatformProgress =
@@ -259,7 +264,11 @@ function renderKustomizeStack(ctx: RenderContext, d: DiscoveredCluster, cluster:
   cluster.kustomizations.push(k);
   try {
     const dir = secureJoin(path.posix.join(ctx.root, d.sourceRoot), d.path);
-    const built = buildResources(dir, { fs: ctx.fs, cache: ctx.cache });
+    const built = buildResources(dir, {
+      fs: ctx.fs,
+      cache: ctx.cache,
+      generatorPlugins: ctx.decrypt?.generatorPlugins,
+    });
     k.resources = built.map((r) => rendered(ctx, r, r.obj, k));
     k.status = "rendered";
     collectObjects(ctx, cluster, k);
