@@ -1,15 +1,18 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { type DecryptionProblem, loadPlatformWithSecrets } from "../platform/decrypt.js";
 import {
   type Cluster,
   type FluxKustomization,
-  loadPlatform,
   type Platform,
   type PlatformError,
   platformErrors,
 } from "../platform/index.js";
+import { maskRenderedObject, type SecretValues } from "../platform/masking.js";
+import { findAgeIdentities, parseAgeIdentities } from "../sops/index.js";
 import { emitYaml } from "../yaml/index.js";
 import { createProgress } from "./progress.js";
 
@@ -18,12 +21,17 @@ const help = `Usage: slipway render [REPO] [flags]
 Prints what Flux applies to each cluster of the repository REPO (default: the current
 directory): every Flux Kustomization followed as kustomize-controller does, with
 targetNamespace, patches, images, components, postBuild substitution and owner labels.
+SOPS-encrypted objects are decrypted in memory where Flux would decrypt them; Secret values
+and every value substituted from a Secret are masked unless --show-secrets is given.
 
 Flags:
       --cluster NAME            only this cluster (repeatable)
       --kustomization NS/NAME   only this Flux Kustomization (NAME alone: any namespace; repeatable)
       --out DIR                 one file per Flux Kustomization: DIR/<cluster>/<namespace>/<name>.<ext>
       --format yaml|json        output format (default yaml)
+      --age-key-file FILE       age identities for SOPS decryption (default: SOPS_AGE_KEY,
+                                SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt, as sops)
+      --show-secrets            print decrypted Secret values in plaintext (default: masked)
   -h, --help                    show this help
 
 Exit codes: 0 rendered cleanly, 1 some Flux Kustomization failed to render, 2 bad usage.
@@ -52,9 +60,26 @@ export async function renderCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const repo = positionals[0] ?? ".";
+  let identities: string[];
+  if (values["age-key-file"] !== undefined) {
+    try {
+      const file = values["age-key-file"];
+      identities = parseAgeIdentities(readFileSync(file, "utf8"), file).identities;
+    } catch (e) {
+      process.stderr.write(`slipway render: --age-key-file: ${errorMessage(e)}\n`);
+      return 2;
+    }
+  } else {
+    identities = findAgeIdentities().identities;
+  }
   const progress = createProgress("slipway render");
-  const platform = loadPlatform(repo, { clusters: values.cluster, onProgress: (e) => progress.onEvent(e) });
+  const { platform, secrets } = await loadPlatformWithSecrets(repo, {
+    clusters: values.cluster,
+    identities,
+    onProgress: (e) => progress.onEvent(e),
+  });
   progress.done();
+  const shown: Shown = { values: secrets.values, plaintext: values["show-secrets"] === true };
   if (values.cluster?.some((n) => !platform.clusters.some((c) => c.name === n))) {
     for (const e of platform.errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
     return 2;
@@ -75,10 +100,16 @@ export async function renderCommand(argv: string[]): Promise<number> {
         safe(k.namespace || "_"),
         `${safe(k.name)}.${format}`,
       );
-      writeFileAtomic(file, format === "json" ? jsonOf([{ cluster, k }]) : yamlOf([{ cluster, k }]));
+      writeFileAtomic(
+        file,
+        format === "json" ? jsonOf([{ cluster, k }], shown) : yamlOf([{ cluster, k }], shown),
+      );
     }
   } else {
-    process.stdout.write(format === "json" ? jsonOf(selected) : yamlOf(selected));
+    process.stdout.write(format === "json" ? jsonOf(selected, shown) : yamlOf(selected, shown));
+  }
+  for (const line of undecryptedLines(secrets.problems, selected)) {
+    process.stderr.write(`slipway render: info: ${line}\n`);
   }
 
   const errors = platformErrors(platform).filter(
@@ -86,7 +117,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
       !e.cluster ||
       selected.some((s) => s.cluster.name === e.cluster && (!e.kustomization || s.k.id === e.kustomization)),
   );
-  for (const e of errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
+  for (const e of errors) process.stderr.write(`slipway render: ${textOf(formatError(e), shown)}\n`);
   if (errors.length > 0)
     process.stderr.write(`slipway render: ${errors.length} error${errors.length === 1 ? "" : "s"}\n`);
   return errors.length > 0 ? 1 : 0;
@@ -115,25 +146,59 @@ function header({ cluster, k }: Selected): string {
   return `# ${parts.join(", ")}\n`;
 }
 
+/** How secrets are shown: masked (default) or, with --show-secrets, as they are. */
+interface Shown {
+  values: SecretValues;
+  plaintext: boolean;
+}
+
+function objectOf(r: FluxKustomization["resources"][number], shown: Shown) {
+  return shown.plaintext ? r.object : maskRenderedObject(r, shown.values);
+}
+
+function textOf(text: string, shown: Shown): string {
+  return shown.plaintext ? text : shown.values.scrub(text);
+}
+
+/** One line per cluster: which SOPS files stayed encrypted, and why. */
+function undecryptedLines(problems: DecryptionProblem[], selected: Selected[]): string[] {
+  const lines: string[] = [];
+  const clusters = [...new Set(selected.map((s) => s.cluster.name))];
+  for (const cluster of clusters) {
+    const byReason = new Map<string, Set<string>>();
+    for (const p of problems) {
+      if (p.cluster !== cluster) continue;
+      if (!selected.some((s) => s.cluster.name === cluster && s.k.id === p.kustomization)) continue;
+      const files = byReason.get(p.reason) ?? new Set<string>();
+      files.add(p.file);
+      byReason.set(p.reason, files);
+    }
+    if (byReason.size === 0) continue;
+    const parts = [...byReason].map(([reason, files]) => `${[...files].join(", ")}: ${reason}`);
+    lines.push(`cluster ${cluster}: SOPS values left encrypted (masked): ${parts.join("; ")}`);
+  }
+  return lines;
+}
+
 /** One YAML stream; each Flux Kustomization's objects are preceded by a comment naming it. */
-function yamlOf(selected: Selected[]): string {
+function yamlOf(selected: Selected[], shown: Shown): string {
   const blocks: string[] = [];
   for (const s of selected) {
-    const docs = s.k.resources.map((r) => emitYaml(r.object));
+    const docs = s.k.resources.map((r) => emitYaml(objectOf(r, shown)));
     blocks.push(header(s) + docs.join("---\n"));
   }
   return blocks.join("---\n");
 }
 
-function jsonOf(selected: Selected[]): string {
+function jsonOf(selected: Selected[], shown: Shown): string {
   const value = selected.map(({ cluster, k }) => ({
     cluster: cluster.name,
     namespace: k.namespace,
     name: k.name,
     path: k.dir ?? null,
     status: k.status,
-    errors: k.errors.map(formatError),
-    resources: k.resources.map((r) => r.object),
+    errors: k.errors.map((e) => textOf(formatError(e), shown)),
+    resources: k.resources.map((r) => objectOf(r, shown)),
   }));
   return `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
 }
@@ -157,6 +222,8 @@ function parse(argv: string[]) {
       kustomization: { type: "string", multiple: true },
       out: { type: "string" },
       format: { type: "string" },
+      "age-key-file": { type: "string" },
+      "show-secrets": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

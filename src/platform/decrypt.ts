@@ -1,0 +1,639 @@
+/**
+ * SOPS decryption while rendering, as kustomize-controller does it (../shared/flux/SPEC.md §4),
+ * plus ksops generators for plain kustomize stacks. Everything stays in memory: decrypted
+ * generator inputs are served through an overlay FileSystem, never written to disk.
+ *
+ * The platform loader is synchronous while age unwrapping is not, so loading happens in two
+ * steps: `loadPlatformWithSecrets` first finds every SOPS file of the repository and recovers
+ * its data key with the user's identities (async), then renders with hooks that decrypt
+ * synchronously with those keys. An object whose key was not recovered beforehand (a SOPS
+ * file embedded in a Secret's data) is unwrapped after the first render and the platform is
+ * rendered once more.
+ *
+ * Without a key nothing fails: encrypted values stay encrypted (and are masked on output),
+ * and each file that could not be decrypted is recorded with the reason, per cluster.
+ * The MAC is not verified, as in Flux: kustomize changes the MAC-covered cleartext.
+ */
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
+import { OverlayFileSystem } from "../fs/overlay.js";
+import { kustomizationFileNames } from "../kustomize/kustomization.js";
+import { isRemoteReference } from "../kustomize/loader.js";
+import type { GeneratorPluginRunner } from "../kustomize/target.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import { decryptTree, ValueDecryptError } from "../sops/crypt.js";
+import { recoverDataKey } from "../sops/datakey.js";
+import {
+  decryptSops,
+  findAgeIdentities,
+  formatFromPath,
+  loadSopsConfig,
+  type SopsFileStatus,
+  type SopsFormat,
+  sopsStatus,
+} from "../sops/index.js";
+import type { SopsMetadata } from "../sops/metadata.js";
+import { toYamlValue } from "../sops/plain.js";
+import { emitPlain, type LoadedEncrypted, loadEncrypted } from "../sops/store.js";
+import { Branch, Comment, type TreeBranches } from "../sops/tree.js";
+import { aadFor, mapLeaves } from "../sops/walk.js";
+import { parseYaml } from "../yaml/index.js";
+import { groupOf, metaString } from "./flux-objects.js";
+import { type DecryptionHooks, type LoadPlatformOptions, loadPlatform } from "./load.js";
+import { objectKey, rememberSubstitutedSecrets, SecretValues, type ValuePath } from "./masking.js";
+import type { FluxKustomization, Platform } from "./model.js";
+
+/** kustomize-controller skips files larger than this. */
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const SKIPPED_DIRS = new Set([".git", "node_modules"]);
+export const DECRYPT_ANNOTATION = "kustomize.toolkit.fluxcd.io/decrypt";
+
+/** One SOPS file of the repository, as found before rendering. */
+export interface SopsFileReport {
+  /** Repository-relative path. */
+  file: string;
+  format: SopsFormat;
+  /** Whether the identities of this run recover its data key. */
+  canDecrypt: boolean;
+  /** Why not (never holds secret material). */
+  problem?: string;
+  /** Recipients compared with `.sops.yaml` (undefined when the metadata could not be read). */
+  status?: SopsFileStatus;
+}
+
+/** A file the platform needed but could not decrypt. */
+export interface DecryptionProblem {
+  file: string;
+  reason: string;
+  cluster?: string;
+  kustomization?: string;
+}
+
+export interface PlatformSecrets {
+  values: SecretValues;
+  /** Whether any age identity was available at all. */
+  haveIdentities: boolean;
+  files: SopsFileReport[];
+  /** Needed by some cluster and not decrypted: values stay encrypted (and masked). */
+  problems: DecryptionProblem[];
+}
+
+export interface SecretsLoadOptions extends Omit<LoadPlatformOptions, "decrypt"> {
+  /** age identities (`AGE-SECRET-KEY-…`); default: found as sops finds them. */
+  identities?: readonly string[];
+  values?: SecretValues;
+}
+
+const SECRETS = new WeakMap<Platform, PlatformSecrets>();
+
+/** What `loadPlatformWithSecrets` learnt about the SOPS files of a platform. */
+export function platformSecrets(platform: Platform): PlatformSecrets | undefined {
+  return SECRETS.get(platform);
+}
+
+export async function loadPlatformWithSecrets(
+  repoRoot: string,
+  opts: SecretsLoadOptions = {},
+): Promise<{ platform: Platform; secrets: PlatformSecrets }> {
+  const fs = opts.fs ?? new DiskFileSystem();
+  const root = path.resolve(repoRoot).split(path.sep).join("/");
+  const values = opts.values ?? new SecretValues();
+  const keyring = new SopsKeyring(opts.identities ?? findAgeIdentities().identities);
+  const files = await scanSopsFiles(fs, root, keyring, values);
+  const render = () => {
+    const decryptor = new FluxDecryptor(root, keyring, values);
+    const platform = loadPlatform(repoRoot, { ...opts, fs, decrypt: decryptor.hooks });
+    return { platform, decryptor };
+  };
+  let { platform, decryptor } = render();
+  if (await keyring.unwrapPending()) ({ platform, decryptor } = render());
+  const problems = attributeProblems(platform, decryptor.problems, root);
+  for (const p of problems) warn(platform, p);
+  rememberSubstitutedSecrets(platform, values);
+  const secrets: PlatformSecrets = { values, haveIdentities: keyring.identities.length > 0, files, problems };
+  SECRETS.set(platform, secrets);
+  return { platform, secrets };
+}
+
+// --- data keys ---------------------------------------------------------------------------
+
+/** Data keys recovered with this run's identities, by the metadata that wraps them. */
+export class SopsKeyring {
+  private readonly keys = new Map<string, Uint8Array>();
+  private readonly failures = new Map<string, string>();
+  private readonly pending = new Map<string, SopsMetadata>();
+  /** Which repository file a metadata block belongs to, for messages. */
+  readonly files = new Map<string, string>();
+
+  constructor(readonly identities: readonly string[]) {}
+
+  add(md: SopsMetadata, key: Uint8Array | undefined, failure?: string): void {
+    const id = fingerprint(md);
+    if (key) this.keys.set(id, key);
+    else this.failures.set(id, failure ?? "data key not recovered");
+  }
+
+  /** The data key, or the reason there is none. Unknown metadata is queued for `unwrapPending`. */
+  keyFor(md: SopsMetadata): { key: Uint8Array } | { reason: string } {
+    const id = fingerprint(md);
+    const key = this.keys.get(id);
+    if (key) return { key };
+    const failure = this.failures.get(id);
+    if (failure) return { reason: failure };
+    this.pending.set(id, md);
+    return { reason: "data key not recovered yet" };
+  }
+
+  fileOf(md: SopsMetadata): string | undefined {
+    return this.files.get(fingerprint(md));
+  }
+
+  /** Unwraps queued keys; true when a new key was recovered (so a new render helps). */
+  async unwrapPending(): Promise<boolean> {
+    let recovered = false;
+    for (const [id, md] of this.pending) {
+      try {
+        this.keys.set(id, await recoverDataKey(md, this.identities, undefined));
+        recovered = true;
+      } catch (err) {
+        this.failures.set(id, (err as Error).message);
+      }
+    }
+    this.pending.clear();
+    return recovered;
+  }
+}
+
+function fingerprint(md: SopsMetadata): string {
+  const wrapped = md.keyGroups.flatMap((g) => g.map((k) => (k.type === "age" ? k.enc : `${k.type}:${k.id}`)));
+  return `${md.mac}\0${wrapped.join("\0")}`;
+}
+
+// --- the repository's SOPS files -----------------------------------------------------------
+
+const MAC_MARKERS: Record<SopsFormat, string> = {
+  yaml: "mac: ENC[",
+  json: '"mac": "ENC[',
+  binary: '"mac": "ENC[',
+  dotenv: "sops_mac=ENC[",
+};
+
+/** kustomize-controller's test whether a file is SOPS-encrypted (decryptor.go 113-120). */
+export function hasSopsMarker(bytes: Buffer, format: SopsFormat): boolean {
+  return bytes.includes(MAC_MARKERS[format]);
+}
+
+/** Every SOPS file below `root`: data keys recovered into the keyring, recipients compared with `.sops.yaml`. */
+export async function scanSopsFiles(
+  fs: FileSystem,
+  root: string,
+  keyring: SopsKeyring,
+  values: SecretValues,
+): Promise<SopsFileReport[]> {
+  const reports: SopsFileReport[] = [];
+  for (const abs of walkFiles(fs, root)) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFile(abs);
+    } catch {
+      continue;
+    }
+    const format = formatFromPath(abs);
+    if (bytes.length > MAX_FILE_BYTES || !hasSopsMarker(bytes, format)) continue;
+    const file = path.posix.relative(root, abs);
+    const report: SopsFileReport = { file, format, canDecrypt: false };
+    let loaded: LoadedEncrypted;
+    try {
+      loaded = loadEncrypted(bytes, format, file);
+    } catch (err) {
+      report.problem = (err as Error).message;
+      reports.push(report);
+      continue;
+    }
+    keyring.files.set(fingerprint(loaded.metadata), file);
+    try {
+      const d = await decryptSops(bytes, { file, format, identities: keyring.identities, ignoreMac: true });
+      keyring.add(loaded.metadata, d.dataKey);
+      rememberEncryptedValues(d.branches, d.encryptedPaths, values);
+      report.canDecrypt = true;
+    } catch (err) {
+      report.problem = (err as Error).message;
+      keyring.add(loaded.metadata, undefined, report.problem);
+    }
+    try {
+      let config: ReturnType<typeof loadSopsConfig> | null = null;
+      try {
+        config = loadSopsConfig(path.posix.dirname(abs), fs) ?? null;
+      } catch {
+        config = null;
+      }
+      report.status = await sopsStatus(bytes, { file: abs, format, identities: [], config });
+      report.status.file = file;
+      report.status.canDecrypt = report.canDecrypt;
+      report.status.decryptProblem = report.problem;
+    } catch {
+      // The metadata was readable above; a status failure leaves `status` unset.
+    }
+    reports.push(report);
+  }
+  return reports;
+}
+
+function* walkFiles(fs: FileSystem, dir: string): Generator<string> {
+  let names: string[];
+  try {
+    names = fs.readDir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
+    if (fs.isDirectory(p)) {
+      if (!SKIPPED_DIRS.has(name)) yield* walkFiles(fs, p);
+    } else {
+      yield p;
+    }
+  }
+}
+
+// --- decrypting in memory --------------------------------------------------------------------
+
+interface Decrypted {
+  branches: TreeBranches;
+  encryptedPaths: Set<string>;
+}
+
+/** decryptSops without the MAC, synchronously, with a known data key. */
+function decryptLoaded(
+  loaded: LoadedEncrypted,
+  format: SopsFormat,
+  key: Uint8Array,
+  label: string,
+): Decrypted {
+  const md = loaded.metadata;
+  try {
+    const d = decryptTree(
+      loaded.branches,
+      key,
+      format === "binary" ? {} : md.rules,
+      md.macOnlyEncrypted,
+      () => branchAads(loaded.branches),
+    );
+    return { branches: d.branches, encryptedPaths: d.encryptedPaths };
+  } catch (err) {
+    const msg = err instanceof ValueDecryptError ? err.message : (err as Error).message;
+    throw new SlipwayError(`decryption failed for '${label}': ${msg}`);
+  }
+}
+
+function branchAads(branches: TreeBranches): string[] {
+  const out = new Set<string>([":"]);
+  const visit = (b: Branch, prefix: string[]) => {
+    for (const it of b.items) {
+      if (it instanceof Comment) continue;
+      const p = [...prefix, it.key];
+      out.add(aadFor(p));
+      if (it.value instanceof Branch) visit(it.value, p);
+    }
+  };
+  for (const b of branches) visit(b, []);
+  return [...out];
+}
+
+/** Remembers every value that was stored encrypted (values sops kept in clear are not secret). */
+function rememberEncryptedValues(branches: TreeBranches, encrypted: Set<string>, values: SecretValues): void {
+  mapLeaves(branches, (leaf, p) => {
+    if (!(leaf instanceof Comment) && encrypted.has(aadFor(p))) {
+      const v = toYamlValue(leaf);
+      values.remember(typeof v === "string" ? v : undefined);
+    }
+    return leaf;
+  });
+}
+
+function markerFormat(bytes: Buffer): SopsFormat | undefined {
+  if (bytes.includes(MAC_MARKERS.yaml)) return "yaml";
+  if (bytes.includes(MAC_MARKERS.json)) return "json";
+  if (bytes.includes(MAC_MARKERS.dotenv)) return "dotenv";
+  return undefined;
+}
+
+/** The renderer's hooks: Flux decryption for Kustomizations with `decryption.provider: sops`, and ksops. */
+export class FluxDecryptor {
+  readonly problems: Array<DecryptionProblem & { configuredIn?: string }> = [];
+  readonly hooks: DecryptionHooks;
+
+  constructor(
+    private readonly root: string,
+    private readonly keyring: SopsKeyring,
+    private readonly values: SecretValues,
+  ) {
+    this.hooks = {
+      files: (fs, dir, k) => this.decryptSources(fs, dir, k),
+      resource: (obj, k) => this.decryptResource(obj, k),
+      generatorPlugins: this.ksops,
+    };
+  }
+
+  private rel(abs: string): string {
+    return abs.startsWith("/") ? path.posix.relative(this.root, abs) : abs;
+  }
+
+  private problem(p: DecryptionProblem & { configuredIn?: string }): void {
+    this.problems.push(p);
+  }
+
+  // Before the build (DecryptSources): generator inputs and patch files, in an overlay.
+  decryptSources(fs: FileSystem, dir: string, k: FluxKustomization): FileSystem {
+    const overlay = new OverlayFileSystem(fs);
+    const done = new Set<string>();
+    const visited = new Set<string>();
+    const decryptFile = (abs: string, format: SopsFormat) => {
+      if (done.has(abs)) return;
+      done.add(abs);
+      let bytes: Buffer;
+      try {
+        if (fs.isDirectory(abs)) return;
+        bytes = fs.readFile(abs);
+      } catch {
+        return; // kustomize reports the missing file
+      }
+      if (bytes.length > MAX_FILE_BYTES || !hasSopsMarker(bytes, format)) return;
+      const file = this.rel(abs);
+      let loaded: LoadedEncrypted;
+      try {
+        loaded = loadEncrypted(bytes, format, file);
+      } catch (err) {
+        throw new SlipwayError(`error decrypting sources: ${(err as Error).message}`, { file });
+      }
+      const found = this.keyring.keyFor(loaded.metadata);
+      if (!("key" in found)) {
+        this.problem({ file, reason: found.reason, cluster: k.cluster, kustomization: k.id });
+        return;
+      }
+      const d = decryptLoaded(loaded, format, found.key, file);
+      rememberEncryptedValues(d.branches, d.encryptedPaths, this.values);
+      overlay.set(abs, emitPlain(d.branches, format));
+    };
+    const visit = (d: string) => {
+      if (visited.has(d)) return;
+      visited.add(d);
+      const kfile = kustomizationFileNames
+        .map((n) => `${d}/${n}`)
+        .find((f) => fs.exists(f) && !fs.isDirectory(f));
+      if (!kfile) return;
+      let raw: YamlValue;
+      try {
+        raw = parseYaml(fs.readFile(kfile).toString("utf8"), kfile);
+      } catch {
+        return; // the build reports it
+      }
+      if (!isMap(raw)) return;
+      for (const field of ["resources", "components", "bases"]) {
+        for (const p of strings(raw[field])) {
+          if (isRemoteReference(p)) continue;
+          const abs = path.posix.resolve(d, p);
+          if (fs.isDirectory(abs)) visit(abs);
+        }
+      }
+      for (const gen of Array.isArray(raw.secretGenerator) ? raw.secretGenerator : []) {
+        if (!isMap(gen)) continue;
+        for (const entry of strings(gen.files)) {
+          const eq = entry.indexOf("=");
+          const p = eq >= 0 ? entry.slice(eq + 1) : entry;
+          const key = eq >= 0 ? entry.slice(0, eq) : path.posix.basename(p);
+          decryptFile(path.posix.resolve(d, p), formatFromPath(key));
+        }
+        for (const p of [...strings(gen.envs), ...strings(gen.env === undefined ? [] : [gen.env])]) {
+          const f = formatFromPath(p);
+          decryptFile(path.posix.resolve(d, p), f === "binary" ? "dotenv" : f);
+        }
+      }
+      for (const patch of Array.isArray(raw.patches) ? raw.patches : []) {
+        if (isMap(patch) && typeof patch.path === "string" && !isRemoteReference(patch.path)) {
+          decryptFile(path.posix.resolve(d, patch.path), formatFromPath(patch.path));
+        }
+      }
+    };
+    visit(dir);
+    return overlay;
+  }
+
+  // After the build, per object (DecryptResource).
+  decryptResource(obj: KObject, k: FluxKustomization): KObject {
+    if (decryptionDisabled(obj)) return obj;
+    const sops = obj.sops;
+    if (isMap(sops) && typeof sops.mac === "string" && sops.mac !== "") return this.decryptObject(obj, k);
+    if (obj.kind === "Secret" && isMap(obj.data)) this.decryptSecretData(obj, k);
+    return obj;
+  }
+
+  private decryptObject(obj: KObject, k: FluxKustomization): KObject {
+    const label = resourceLabel(obj);
+    let loaded: LoadedEncrypted;
+    try {
+      loaded = loadEncrypted(JSON.stringify(obj, bigintAsNumber), "json", label);
+    } catch (err) {
+      throw new SlipwayError(`decryption failed for '${label}': ${(err as Error).message}`);
+    }
+    const file = this.keyring.fileOf(loaded.metadata) ?? label;
+    const found = this.keyring.keyFor(loaded.metadata);
+    if (!("key" in found)) {
+      this.problem({ file, reason: found.reason, cluster: k.cluster, kustomization: k.id });
+      return obj;
+    }
+    const d = decryptLoaded(loaded, "json", found.key, label);
+    const out = toYamlValue(d.branches[0] ?? new Branch()) as KObject;
+    const paths: ValuePath[] = [];
+    collectEncryptedLeaves(obj, out, [], paths, this.values);
+    this.values.markDecrypted(objectKey(k.cluster, k.id, out), paths);
+    return out;
+  }
+
+  private decryptSecretData(obj: KObject, k: FluxKustomization): void {
+    const data = obj.data as YamlMap;
+    for (const [name, v] of Object.entries(data)) {
+      if (typeof v !== "string") continue;
+      const bytes = Buffer.from(v, "base64");
+      const inFormat = markerFormat(bytes);
+      if (!inFormat) continue;
+      const label = `${resourceLabel(obj)} data.${name}`;
+      let loaded: LoadedEncrypted;
+      try {
+        loaded = loadEncrypted(bytes, inFormat, label);
+      } catch (err) {
+        throw new SlipwayError(`decryption failed for '${resourceLabel(obj)}': ${(err as Error).message}`);
+      }
+      const found = this.keyring.keyFor(loaded.metadata);
+      if (!("key" in found)) {
+        const file = this.keyring.fileOf(loaded.metadata) ?? label;
+        this.problem({ file, reason: found.reason, cluster: k.cluster, kustomization: k.id });
+        continue;
+      }
+      const d = decryptLoaded(loaded, inFormat, found.key, label);
+      rememberEncryptedValues(d.branches, d.encryptedPaths, this.values);
+      const plain = emitPlain(d.branches, formatFromPath(name));
+      this.values.remember(plain.toString("utf8"));
+      data[name] = plain.toString("base64");
+    }
+  }
+
+  // ksops (viaduct.ai/v1, kind ksops): Secrets from SOPS-encrypted manifests and files.
+  private readonly ksops: GeneratorPluginRunner = (config, at) => {
+    if (config.kind !== "ksops" || !String(config.apiVersion ?? "").startsWith("viaduct.ai/"))
+      return undefined;
+    const out: KObject[] = [];
+    const read = (p: string) => {
+      const abs = path.posix.resolve(at.dir, p);
+      try {
+        return { abs, bytes: at.fs.readFile(abs) };
+      } catch {
+        throw new SlipwayError(`ksops: cannot read '${p}'`, { file: at.file });
+      }
+    };
+    /** The decrypted branches, or the still-encrypted ones when there is no key. */
+    const open = (p: string): { branches: TreeBranches; format: SopsFormat; decrypted: boolean } => {
+      const { abs, bytes } = read(p);
+      const format = formatFromPath(abs);
+      const file = this.rel(abs);
+      let loaded: LoadedEncrypted;
+      try {
+        loaded = loadEncrypted(bytes, format, file);
+      } catch (err) {
+        throw new SlipwayError(`ksops: ${(err as Error).message}`, { file });
+      }
+      const found = this.keyring.keyFor(loaded.metadata);
+      if (!("key" in found)) {
+        this.problem({ file, reason: found.reason, configuredIn: at.file });
+        return { branches: loaded.branches, format, decrypted: false };
+      }
+      const d = decryptLoaded(loaded, format, found.key, file);
+      rememberEncryptedValues(d.branches, d.encryptedPaths, this.values);
+      return { branches: d.branches, format, decrypted: true };
+    };
+    for (const p of strings(config.files)) {
+      for (const b of open(p).branches) {
+        const doc = toYamlValue(b);
+        if (isMap(doc)) out.push(doc as KObject);
+      }
+    }
+    for (const spec of Array.isArray(config.secretFrom) ? config.secretFrom : []) {
+      if (!isMap(spec)) continue;
+      const data: YamlMap = {};
+      for (const entry of [...strings(spec.files), ...strings(spec.binaryFiles)]) {
+        const eq = entry.indexOf("=");
+        const p = eq >= 0 ? entry.slice(eq + 1) : entry;
+        const key = eq >= 0 ? entry.slice(0, eq) : path.posix.basename(p);
+        const opened = open(p);
+        const bytes = emitPlain(opened.branches, opened.format);
+        if (opened.decrypted) this.values.remember(bytes.toString("utf8"));
+        data[key] = bytes.toString("base64");
+      }
+      const secret: KObject = {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: isMap(spec.metadata) ? spec.metadata : {},
+        data,
+      };
+      if (typeof spec.type === "string") secret.type = spec.type;
+      out.push(secret);
+    }
+    return out;
+  };
+}
+
+function strings(v: YamlValue | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function decryptionDisabled(obj: KObject): boolean {
+  const md = isMap(obj.metadata) ? obj.metadata : {};
+  for (const field of ["annotations", "labels"]) {
+    const m = md[field];
+    if (
+      isMap(m) &&
+      typeof m[DECRYPT_ANNOTATION] === "string" &&
+      m[DECRYPT_ANNOTATION].toLowerCase() === "disabled"
+    )
+      return true;
+  }
+  return false;
+}
+
+function resourceLabel(obj: KObject): string {
+  const group = groupOf(obj);
+  const version =
+    String(obj.apiVersion ?? "")
+      .split("/")
+      .pop() ?? "";
+  const ns = metaString(obj, "namespace");
+  return `${group ? `${group}/` : ""}${version}, Kind=${String(obj.kind ?? "")}/${ns ? `${ns}/` : ""}${metaString(obj, "name")}`;
+}
+
+function bigintAsNumber(_key: string, v: unknown): unknown {
+  return typeof v === "bigint" ? Number(v) : v;
+}
+
+/** Paths of leaves that were ciphertext before and are plaintext now (list indices kept). */
+function collectEncryptedLeaves(
+  before: YamlValue | undefined,
+  after: YamlValue | undefined,
+  at: ValuePath,
+  out: ValuePath[],
+  values: SecretValues,
+): void {
+  if (typeof before === "string") {
+    if (before.startsWith("ENC[AES256_GCM,") && after !== before) {
+      out.push(at);
+      values.remember(typeof after === "string" ? after : undefined);
+    }
+    return;
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    for (let i = 0; i < before.length; i++)
+      collectEncryptedLeaves(before[i], after[i], [...at, i], out, values);
+  } else if (isMap(before) && isMap(after)) {
+    for (const [key, b] of Object.entries(before))
+      collectEncryptedLeaves(b, after[key], [...at, key], out, values);
+  }
+}
+
+// --- after the render ------------------------------------------------------------------------
+
+/** ksops problems carry the kustomization file that configured them: give them their clusters. */
+function attributeProblems(
+  platform: Platform,
+  raw: Array<DecryptionProblem & { configuredIn?: string }>,
+  root: string,
+): DecryptionProblem[] {
+  const out: DecryptionProblem[] = [];
+  const seen = new Set<string>();
+  const add = (p: DecryptionProblem) => {
+    const key = [p.cluster, p.kustomization, p.file].join("\0");
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(p);
+  };
+  for (const p of raw) {
+    if (!p.configuredIn) {
+      add({ file: p.file, reason: p.reason, cluster: p.cluster, kustomization: p.kustomization });
+      continue;
+    }
+    const configuredIn = path.posix.relative(root, p.configuredIn);
+    for (const c of platform.clusters) {
+      for (const k of c.kustomizations) {
+        if (k.resources.some((r) => r.source?.file === configuredIn)) {
+          add({ file: p.file, reason: p.reason, cluster: c.name, kustomization: k.id });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function warn(platform: Platform, p: DecryptionProblem): void {
+  const cluster = platform.clusters.find((c) => c.name === p.cluster);
+  const k = cluster?.kustomizations.find((x) => x.id === p.kustomization);
+  k?.warnings.push(`SOPS: could not decrypt ${p.file}: ${p.reason} (its values stay encrypted and masked)`);
+}
