@@ -1,0 +1,84 @@
+/** `service-selector-matches`: a Service's selector picks the pods of some workload beside it. */
+import type { RenderedResource } from "../../../platform/model.js";
+import type { Rule, RuleContext } from "../../types.js";
+import { equalityMismatches } from "./labels.js";
+import {
+  clusterResources,
+  describe,
+  formatLabels,
+  getPath,
+  isKind,
+  nameOf,
+  namespaceOf,
+  stringAt,
+  stringMap,
+} from "./objects.js";
+import { podTemplateOf } from "./pods.js";
+import { severityGiven, unseenProducer } from "./unseen.js";
+
+interface Workload {
+  resource: RenderedResource;
+  labels: Record<string, string>;
+}
+
+function run(ctx: RuleContext): void {
+  for (const cluster of ctx.clusters()) {
+    const resources = clusterResources(cluster);
+    const workloads = new Map<string, Workload[]>();
+    for (const r of resources) {
+      const template = podTemplateOf(r.object);
+      if (template === undefined) continue;
+      const ns = namespaceOf(r.object);
+      const list = workloads.get(ns) ?? [];
+      list.push({ resource: r, labels: stringMap(template.labels) ?? {} });
+      workloads.set(ns, list);
+    }
+    for (const service of resources) {
+      if (!isKind(service.object, "", "Service")) continue;
+      if (stringAt(service.object, ["spec", "type"]) === "ExternalName") continue;
+      const selector = stringMap(getPath(service.object, ["spec", "selector"]));
+      // No selector: endpoints are managed by hand (or by a controller); nothing to match.
+      if (selector === undefined || Object.keys(selector).length === 0) continue;
+      const ns = namespaceOf(service.object);
+      const candidates = workloads.get(ns) ?? [];
+      if (candidates.some((w) => equalityMismatches(selector, w.labels).length === 0)) continue;
+      const near = nearest(selector, candidates);
+      const hint = near
+        ? `; closest is ${describe(near.resource)} with pod labels ${formatLabels(near.labels)}`
+        : `; namespace ${ns} has no workloads`;
+      const producer = unseenProducer(cluster, ns);
+      const maybe = producer ? ` (pods may come from ${producer}, which Slipway does not render)` : "";
+      const severity = severityGiven(producer, ctx.strict);
+      ctx.report({
+        message: `Service ${ns}/${nameOf(service.object)} selects ${formatLabels(selector)} but no workload in namespace ${ns} has those pod labels${hint}${maybe}`,
+        resource: service,
+        path: ["spec", "selector"],
+        ...(severity ? { severity } : {}),
+      });
+    }
+  }
+}
+
+/** The workload sharing most selector terms with the Service: likely the one it was meant for. */
+function nearest(selector: Record<string, string>, candidates: Workload[]): Workload | undefined {
+  let best: Workload | undefined;
+  let bestScore = 0;
+  for (const w of candidates) {
+    const score = Object.keys(selector).length - equalityMismatches(selector, w.labels).length;
+    const sharedKeys = Object.keys(selector).filter((k) => w.labels[k] !== undefined).length;
+    const total = score * 2 + sharedKeys;
+    if (total > bestScore) {
+      best = w;
+      bestScore = total;
+    }
+  }
+  return best;
+}
+
+export const serviceSelectorMatches: Rule = {
+  id: "service-selector-matches",
+  defaultSeverity: "error",
+  description: "A Service's selector matches the pod labels of some workload in its namespace",
+  help: "A Service whose spec.selector matches no pod template in the same cluster and namespace (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, Argo Rollout) gets no endpoints, so traffic to it fails. Make the selector a subset of the workload's spec.template.metadata.labels. Services without a selector (ExternalName, or endpoints managed by hand) are not checked. When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the pods, the finding is a warning (an error with --strict).",
+  run,
+};

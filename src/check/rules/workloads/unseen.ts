@@ -1,0 +1,62 @@
+/**
+ * What may create objects in a namespace that Slipway cannot see: Helm charts (HelmReleases
+ * are not rendered), operators (a custom resource such as a database cluster makes pods and
+ * Services), and Flux Kustomizations whose output is unknown. A rule that finds "nothing
+ * matches" lowers its severity when one of these could be the missing piece.
+ */
+import type { Cluster } from "../../../platform/model.js";
+import type { Severity } from "../../types.js";
+import { clusterResources, groupOf, kindOf, nameOf, namespaceOf, stringAt } from "./objects.js";
+
+const BUILTIN_GROUPS = new Set([
+  "",
+  "apps",
+  "batch",
+  "extensions",
+  "policy",
+  "autoscaling",
+  "networking.k8s.io",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "admissionregistration.k8s.io",
+  "apiextensions.k8s.io",
+  "apiregistration.k8s.io",
+  "scheduling.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "node.k8s.io",
+  "certificates.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "resource.k8s.io",
+  // Routes and policies reference Services; they never create them.
+  "gateway.networking.k8s.io",
+]);
+
+function isFluxGroup(group: string): boolean {
+  return group.endsWith(".toolkit.fluxcd.io");
+}
+
+/** The first thing in `namespace` of `cluster` that could create objects Slipway does not render, as text. */
+export function unseenProducer(cluster: Cluster, namespace: string): string | undefined {
+  const blind = cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
+  if (blind) return `Flux Kustomization ${blind.id} (${blind.status}, its output is unknown)`;
+  for (const hr of cluster.helmReleases) {
+    const target = stringAt(hr.object, ["spec", "targetNamespace"]) || hr.namespace;
+    if (target === namespace) return `HelmRelease ${hr.namespace}/${hr.name}`;
+  }
+  for (const r of clusterResources(cluster)) {
+    const group = groupOf(r.object);
+    if (BUILTIN_GROUPS.has(group) || isFluxGroup(group)) continue;
+    if (namespaceOf(r.object) === namespace) return `${kindOf(r.object)} ${namespace}/${nameOf(r.object)}`;
+  }
+  return undefined;
+}
+
+/** The severity of a "nothing in the platform provides it" finding: lenient when something unseen might. */
+export function severityGiven(
+  producer: string | undefined,
+  strict: boolean | undefined,
+): Severity | undefined {
+  return producer !== undefined && !strict ? "warning" : undefined;
+}

@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { runCheck } from "../../src/check/engine.js";
+import { allRules } from "../../src/check/rules/index.js";
+import { checkCommand } from "../../src/cli/check.js";
+import { loadPlatform } from "../../src/platform/index.js";
+import { tempTree } from "../support/cli.js";
+import { repoRoot, requires, sharedDir } from "../support/env.js";
+
+async function run(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
+  try {
+    const code = await checkCommand(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const example = path.join(repoRoot, "examples/platform");
+const fluxFixture = path.join(repoRoot, "test/fixtures/check/flux-rules");
+
+describe("slipway check", () => {
+  it("the example platform checks clean (exit 0, zero errors)", async () => {
+    const r = await run([example, "--format", "json"]);
+    const j = JSON.parse(r.stdout) as {
+      findings: Array<{ severity: string; rule: string; message: string }>;
+      summary: { errors: number; clusters: number };
+    };
+    expect(j.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(j.summary.clusters).toBeGreaterThan(0);
+    expect(r.code).toBe(0);
+  });
+
+  it("error findings exit 1; text ends with the summary line", async () => {
+    const r = await run([fluxFixture, "--cluster", "dev"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("cluster dev\n");
+    expect(r.stdout).toContain("clusters/dev/apps.yaml");
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toMatch(
+      /^\d+ errors, \d+ warnings? in \d+ resources across 1 cluster$/,
+    );
+  });
+
+  it("github and sarif formats, --output writes the report and prints the summary to stderr", async () => {
+    const gh = await run([fluxFixture, "--cluster", "dev", "--format", "github"]);
+    expect(gh.stdout).toContain(
+      "::error file=clusters/dev/apps.yaml,line=15,title=flux-dependson-missing (dev)::",
+    );
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "slipway-check-")), "report.sarif");
+    const s = await run([fluxFixture, "--format", "sarif", "--output", out]);
+    expect(s.code).toBe(1);
+    expect(s.stdout).toBe("");
+    expect(s.stderr).toMatch(/errors?, \d+ warnings? in/);
+    const sarif = JSON.parse(readFileSync(out, "utf8")) as { version: string };
+    expect(sarif.version).toBe("2.1.0");
+    const junit = await run([fluxFixture, "--format", "junit"]);
+    expect(junit.stdout).toContain('<testsuite name="dev"');
+  });
+
+  it("slipway.yaml check section: severity off and excludes", async () => {
+    const repo = tempTree({
+      "slipway.yaml":
+        "check:\n  rules:\n    flux-dependson-missing: off\n    flux-path-missing:\n      exclude: ['clusters/**']\n",
+      "clusters/c/flux-system/gotk-sync.yaml":
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  path: ./clusters/c\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+      "clusters/c/apps.yaml":
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./nowhere\n  dependsOn:\n    - name: ghost\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+    });
+    const r = await run([repo, "--format", "json"]);
+    const findings = JSON.parse(r.stdout).findings as Array<{ rule: string }>;
+    expect(findings.filter((f) => f.rule.startsWith("flux-"))).toEqual([]);
+  });
+
+  it("an invalid slipway.yaml is a render-error finding", async () => {
+    const repo = tempTree({ "slipway.yaml": "check:\n  rules:\n    x: {severity: loud}\n" });
+    const r = await run([repo, "--format", "json"]);
+    expect(r.code).toBe(1);
+    const f = JSON.parse(r.stdout).findings[0];
+    expect(f.rule).toBe("render-error");
+    expect(f.message).toMatch(/severity must be one of/);
+  });
+
+  it("the run itself failing exits 2: bad flags, unknown format, missing repository, unknown cluster", async () => {
+    expect((await run(["--nope"])).code).toBe(2);
+    expect((await run([example, "--format", "xml"])).code).toBe(2);
+    expect((await run([path.join(repoRoot, "does-not-exist")])).code).toBe(2);
+    const c = await run([example, "--cluster", "nosuch"]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/no cluster named 'nosuch'/);
+  });
+
+  it("--list-rules and --help", async () => {
+    const l = await run(["--list-rules"]);
+    expect(l.code).toBe(0);
+    for (const r of allRules) expect(l.stdout).toContain(r.id);
+    expect((await run(["--help"])).stdout).toMatch(/Usage: slipway check/);
+  });
+});
+
+describe.runIf(requires("shared"))("slipway check on real-world repositories", () => {
+  const root = path.join(sharedDir, "realworld");
+  const repos = existsSync(root)
+    ? readdirSync(root).filter((d) => statSync(path.join(root, d)).isDirectory())
+    : [];
+  it.each(repos)(
+    "%s checks without a crash",
+    (repo) => {
+      const result = runCheck(loadPlatform(path.join(root, repo)), { rules: allRules });
+      expect(result.summary.clusters).toBeGreaterThan(0);
+      for (const f of result.findings) {
+        expect(f.message).not.toMatch(/^rule .* failed:/);
+        if (f.line !== undefined) expect(f.line).toBeGreaterThanOrEqual(1);
+        if (f.file !== undefined) expect(path.isAbsolute(f.file)).toBe(false);
+      }
+    },
+    60_000,
+  );
+});
