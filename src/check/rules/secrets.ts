@@ -1,0 +1,344 @@
+/**
+ * Secret rules: Secrets kept in Git in the clear, secret material in shared bases, SOPS files
+ * whose recipients disagree with `.sops.yaml`, Flux Kustomizations that apply encrypted
+ * objects without `spec.decryption`, and files this run's key could not decrypt.
+ * The recipient and decryption rules need what `loadPlatformWithSecrets` learnt about the
+ * repository's SOPS files (`platformSecrets`); on a Platform loaded without it they report
+ * nothing. No message ever quotes a secret value: only files, names and recipients.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { kustomizationFileNames } from "../../kustomize/kustomization.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "../../kustomize/types.js";
+import { DECRYPT_ANNOTATION, hasSopsMarker, platformSecrets } from "../../platform/decrypt.js";
+import { isCoreSecret } from "../../platform/masking.js";
+import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../../platform/model.js";
+import { formatFromPath } from "../../sops/index.js";
+import { parseYaml, parseYamlDocuments } from "../../yaml/index.js";
+import type { Rule, RuleContext } from "../types.js";
+
+const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
+
+/** Reads repository files once per rule run; undefined when unreadable. */
+function fileReader(platform: Platform): (file: string) => Buffer | undefined {
+  const cache = new Map<string, Buffer | undefined>();
+  return (file) => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readFileSync(path.posix.join(platform.root, file)));
+      } catch {
+        cache.set(file, undefined);
+      }
+    }
+    return cache.get(file);
+  };
+}
+
+function metaOf(obj: KObject): { namespace: string; name: string } {
+  const md = isMap(obj.metadata) ? obj.metadata : {};
+  return {
+    namespace: typeof md.namespace === "string" ? md.namespace : "",
+    name: typeof md.name === "string" ? md.name : "",
+  };
+}
+
+function secretName(obj: KObject): string {
+  const { namespace, name } = metaOf(obj);
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+function hasValues(obj: YamlValue | undefined): boolean {
+  if (!isMap(obj)) return false;
+  return ["data", "stringData"].some((f) => isMap(obj[f]) && Object.keys(obj[f] as YamlMap).length > 0);
+}
+
+const PLACEHOLDER = /^\s*\$\{[^}]+\}\s*$/;
+
+/** A Secret whose every value is a `${var}` for Flux to substitute holds no secret in Git. */
+function onlyPlaceholders(doc: YamlMap): boolean {
+  const values = ["data", "stringData"].flatMap((f) =>
+    isMap(doc[f]) ? Object.values(doc[f] as YamlMap) : [],
+  );
+  return values.length > 0 && values.every((v) => typeof v === "string" && PLACEHOLDER.test(v));
+}
+
+function isKustomizationFile(file: string): boolean {
+  return kustomizationFileNames.includes(path.posix.basename(file));
+}
+
+/** The source document of a rendered object (its `source.line` is the document's first line). */
+function sourceDocument(text: string, file: string, line: number): YamlMap | undefined {
+  try {
+    const docs = parseYamlDocuments(text, file);
+    const doc = docs.find((d) => d.line === line) ?? (docs.length === 1 ? docs[0] : undefined);
+    return doc && isMap(doc.value) ? doc.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function lineOf(text: string, pattern: RegExp): number | undefined {
+  const lines = text.split("\n");
+  const i = lines.findIndex((l) => pattern.test(l));
+  return i < 0 ? undefined : i + 1;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+interface GeneratedSecretSource {
+  /** Why it is secret material in the clear, or undefined when its inputs are SOPS files. */
+  plain?: string;
+  line?: number;
+}
+
+/**
+ * Where a generated Secret came from: the kustomization's `secretGenerator` entry whose name
+ * the rendered name contains. Literals are in the clear; files/envs are fine only when they
+ * are SOPS files (Flux decrypts them before the build). ksops output comes from SOPS files.
+ */
+function generatedSource(
+  read: (file: string) => Buffer | undefined,
+  kfile: string,
+  obj: KObject,
+): GeneratedSecretSource | undefined {
+  const bytes = read(kfile);
+  if (!bytes) return undefined;
+  const text = bytes.toString("utf8");
+  let raw: YamlValue;
+  try {
+    raw = parseYaml(text, kfile);
+  } catch {
+    return undefined;
+  }
+  if (!isMap(raw) || !Array.isArray(raw.secretGenerator)) return undefined;
+  const rendered = metaOf(obj).name;
+  const entries = raw.secretGenerator
+    .filter(isMap)
+    .filter((g) => typeof g.name === "string" && g.name !== "");
+  const entry = entries
+    .filter((g) => rendered.includes(g.name as string))
+    .sort((a, b) => String(b.name).length - String(a.name).length)[0];
+  if (!entry) return undefined;
+  const line = lineOf(text, new RegExp(`name:\\s*["']?${escapeRegExp(String(entry.name))}["']?\\s*$`));
+  const strs = (v: YamlValue | undefined) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  if (strs(entry.literals).length > 0) return { plain: "from secretGenerator literals", line };
+  const dir = path.posix.dirname(kfile);
+  const files = [
+    ...strs(entry.files).map((e) => {
+      const eq = e.indexOf("=");
+      const p = eq >= 0 ? e.slice(eq + 1) : e;
+      return { p, format: formatFromPath(eq >= 0 ? e.slice(0, eq) : path.posix.basename(p)) };
+    }),
+    ...strs(entry.envs).map((p) => {
+      const f = formatFromPath(p);
+      return { p, format: f === "binary" ? ("dotenv" as const) : f };
+    }),
+  ];
+  const plain = files.filter(({ p, format }) => {
+    const b = read(path.posix.normalize(path.posix.join(dir, p)));
+    return b !== undefined && !hasSopsMarker(b, format);
+  });
+  if (plain.length === 0) return {};
+  return { plain: `from unencrypted secretGenerator input ${plain.map((f) => f.p).join(", ")}`, line };
+}
+
+const secretNotEncrypted: Rule = {
+  id: "secret-not-encrypted",
+  defaultSeverity: "error",
+  description: "A Secret kept in Git must be SOPS-encrypted",
+  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`.",
+  run(ctx: RuleContext) {
+    const read = fileReader(ctx.platform);
+    const seen = new Set<string>();
+    for (const r of ctx.resources()) {
+      const obj = r.object;
+      const file = r.source?.file;
+      if (!file || !isCoreSecret(obj) || !hasValues(obj)) continue;
+      const key = `${file}\0${r.source?.line}\0${secretName(obj)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const bytes = read(file);
+      if (!bytes) continue;
+      if (isKustomizationFile(file)) {
+        const g = generatedSource(read, file, obj);
+        if (!g?.plain) continue;
+        ctx.report({
+          message: `Secret ${secretName(obj)} is generated ${g.plain}: its values are in Git in the clear`,
+          resource: r,
+          file,
+          line: g.line,
+        });
+        continue;
+      }
+      if (hasSopsMarker(bytes, formatFromPath(file))) continue;
+      const doc = sourceDocument(bytes.toString("utf8"), file, r.source?.line ?? 0);
+      if (doc && (!hasValues(doc) || onlyPlaceholders(doc))) continue;
+      ctx.report({
+        message: `Secret ${secretName(obj)} is not SOPS-encrypted in ${file}: its values are in Git in the clear`,
+        resource: r,
+        path: [isMap(obj.data) && Object.keys(obj.data).length > 0 ? "data" : "stringData"],
+      });
+    }
+  },
+};
+
+function underBase(file: string): boolean {
+  return file.split("/").slice(0, -1).includes("base");
+}
+
+const secretInBase: Rule = {
+  id: "secret-in-base",
+  defaultSeverity: "warning",
+  description: "Secret material belongs in an environment overlay, not in a shared base/ directory",
+  help: "A base is shared by every environment: a secret there is deployed (and readable) everywhere. Move the Secret, its generator input or its SOPS file to each environment's overlay.",
+  run(ctx: RuleContext) {
+    const read = fileReader(ctx.platform);
+    const reported = new Set<string>();
+    for (const r of ctx.resources()) {
+      const file = r.source?.file;
+      if (!file || !underBase(file) || !isCoreSecret(r.object) || !hasValues(r.object)) continue;
+      if (isKustomizationFile(file) && !generatedSource(read, file, r.object)) continue;
+      const key = `${file}\0${secretName(r.object)}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      reported.add(file);
+      ctx.report({ message: `Secret ${secretName(r.object)} is defined in a base (${file})`, resource: r });
+    }
+    for (const f of platformSecrets(ctx.platform)?.files ?? []) {
+      if (!underBase(f.file) || reported.has(f.file)) continue;
+      reported.add(f.file);
+      ctx.report({ message: `SOPS-encrypted file ${f.file} is in a base directory`, file: f.file });
+    }
+  },
+};
+
+const sopsRecipientsMismatch: Rule = {
+  id: "sops-recipients-mismatch",
+  defaultSeverity: "error",
+  description: "A SOPS file's recipients must be the ones .sops.yaml requires for its path",
+  help: "A missing recipient means that environment's key cannot decrypt the file (Flux fails to reconcile); a stale one means a retired key still can. Run `slipway secrets updatekeys FILE`.",
+  run(ctx: RuleContext) {
+    for (const f of platformSecrets(ctx.platform)?.files ?? []) {
+      const s = f.status;
+      if (s?.matchesConfig !== false) continue;
+      const parts: string[] = [];
+      if (s.missingRecipients.length > 0)
+        parts.push(`missing ${s.missingRecipients.join(", ")} (that key cannot decrypt it)`);
+      if (s.extraRecipients.length > 0)
+        parts.push(`stale ${s.extraRecipients.join(", ")} (no longer in .sops.yaml)`);
+      const text = read(ctx.platform, f.file);
+      ctx.report({
+        message: `${f.file}: recipients differ from .sops.yaml: ${parts.join("; ")}; run 'slipway secrets updatekeys ${f.file}'`,
+        file: f.file,
+        line: text ? lineOf(text, /^sops:\s*$|"sops"\s*:|^sops_/) : undefined,
+      });
+    }
+  },
+};
+
+function read(platform: Platform, file: string): string | undefined {
+  try {
+    return readFileSync(path.posix.join(platform.root, file), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function hasDecryption(obj: KObject): boolean {
+  const spec = isMap(obj.spec) ? obj.spec : {};
+  return isMap(spec.decryption) && spec.decryption.provider === "sops";
+}
+
+/**
+ * Whether Flux decrypts for `k`: its own spec, or the copy of itself it applies (the
+ * bootstrap pattern: flux-system patches `decryption` into its own Kustomization).
+ */
+function decrypts(cluster: Cluster, k: FluxKustomization): boolean {
+  if (hasDecryption(k.object)) return true;
+  for (const other of cluster.kustomizations) {
+    for (const r of other.resources) {
+      const o = r.object;
+      if (o.kind !== "Kustomization" || !String(o.apiVersion ?? "").startsWith(`${KUSTOMIZE_GROUP}/`))
+        continue;
+      const { namespace, name } = metaOf(o);
+      if (`${namespace}/${name}` === k.id && hasDecryption(o)) return true;
+    }
+  }
+  return false;
+}
+
+function stillEncrypted(obj: KObject): boolean {
+  const md = isMap(obj.metadata) ? obj.metadata : {};
+  const ann = isMap(md.annotations) ? md.annotations : {};
+  const v = ann[DECRYPT_ANNOTATION];
+  if (typeof v === "string" && v.toLowerCase() === "disabled") return false;
+  if (isMap(obj.sops) && typeof obj.sops.mac === "string" && obj.sops.mac !== "") return true;
+  if (obj.kind !== "Secret" || !isMap(obj.data)) return false;
+  return Object.values(obj.data).some((v) => {
+    if (typeof v !== "string") return false;
+    const b = Buffer.from(v, "base64");
+    return hasSopsMarker(b, "yaml") || hasSopsMarker(b, "json") || hasSopsMarker(b, "dotenv");
+  });
+}
+
+const fluxDecryptionMissing: Rule = {
+  id: "flux-decryption-missing",
+  defaultSeverity: "error",
+  description: "A Flux Kustomization that applies SOPS-encrypted objects needs spec.decryption",
+  help: "Add `spec.decryption: { provider: sops, secretRef: { name: sops-age } }` to the Flux Kustomization; without it kustomize-controller refuses encrypted Secrets and applies other encrypted objects as ciphertext.",
+  run(ctx: RuleContext) {
+    for (const cluster of ctx.clusters()) {
+      for (const k of cluster.kustomizations) {
+        const encrypted = k.resources.filter((r) => stillEncrypted(r.object));
+        if (encrypted.length === 0 || decrypts(cluster, k)) continue;
+        const names = encrypted.map(describe);
+        const shown =
+          names.slice(0, 5).join(", ") + (names.length > 5 ? `, and ${names.length - 5} more` : "");
+        ctx.report({
+          message: `Flux Kustomization ${k.id} applies SOPS-encrypted objects without spec.decryption: ${shown}`,
+          cluster: cluster.name,
+          kustomization: k.id,
+        });
+      }
+    }
+  },
+};
+
+function describe(r: RenderedResource): string {
+  const where = r.source?.file ? ` (${r.source.file})` : "";
+  return `${String(r.object.kind)} ${secretName(r.object)}${where}`;
+}
+
+const sopsUndecryptable: Rule = {
+  id: "sops-undecryptable",
+  defaultSeverity: "info",
+  description: "SOPS files the platform needs that the current age key cannot decrypt",
+  help: "Rendering continued with those values encrypted (masked). Set SOPS_AGE_KEY_FILE (or pass --age-key-file) to a key that is a recipient of these files to render and check their real values.",
+  run(ctx: RuleContext) {
+    const problems = platformSecrets(ctx.platform)?.problems ?? [];
+    for (const cluster of ctx.clusters()) {
+      const mine = problems.filter((p) => p.cluster === cluster.name);
+      if (mine.length === 0) continue;
+      const byReason = new Map<string, Set<string>>();
+      for (const p of mine) byReason.set(p.reason, (byReason.get(p.reason) ?? new Set()).add(p.file));
+      const parts = [...byReason].map(([reason, files]) => `${[...files].join(", ")}: ${reason}`);
+      const files = new Set(mine.map((p) => p.file));
+      ctx.report({
+        message: `cluster ${cluster.name}: ${files.size} SOPS file${files.size === 1 ? "" : "s"} could not be decrypted (values stay encrypted and masked): ${parts.join("; ")}`,
+        cluster: cluster.name,
+        file: mine[0]!.file,
+      });
+    }
+  },
+};
+
+export const rules: Rule[] = [
+  secretNotEncrypted,
+  secretInBase,
+  sopsRecipientsMismatch,
+  fluxDecryptionMissing,
+  sopsUndecryptable,
+];
