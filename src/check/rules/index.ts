@@ -5,8 +5,10 @@
 import type { Rule } from "../types.js";
 import { rules as fluxRules } from "./flux.js";
 import { rules as schemaRules } from "./schema.js";
+import { rules as secretRules } from "./secrets.js";
 
-export const allRules: readonly Rule[] = [...fluxRules, ...schemaRules];
+// workloads.ts (another engineer's) is to be added here as `...workloadRules` once it exists.
+export const allRules: readonly Rule[] = [...fluxRules, ...schemaRules, ...secretRules];
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);
