@@ -4,11 +4,12 @@
 // ratio; then the wall time of one small overlay each way (cold start included).
 // Usage: npm run bench -- [--services N] [--kubectl-sample N]
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { outputNameFor } = await import(path.join(repoRoot, "dist/cli/build.js"));
 const args = process.argv.slice(2);
 const flag = (name, dflt) => {
   const i = args.indexOf(name);
@@ -38,8 +39,9 @@ patches:
       kind: Deployment
     patch: |-
       - op: add
-        path: /spec/template/metadata/annotations/prometheus.io~1port
-        value: "9090"
+        path: /spec/template/metadata/annotations
+        value:
+          prometheus.io/port: "9090"
 `,
   );
   for (let s = 0; s < services; s++) {
@@ -171,9 +173,17 @@ const slipwayAll = time(() => {
 console.log(`slipway, one process, all overlays: ${slipwayAll.toFixed(2)} s`);
 
 const sample = kubectlSample > 0 ? dirs.slice(0, kubectlSample) : dirs;
+const kubectlOut = [];
 const kubectlPart = time(() => {
-  for (const d of sample) execFileSync(kubectl, ["kustomize", d], { stdio: ["ignore", "ignore", "inherit"] });
+  for (const d of sample)
+    kubectlOut.push(execFileSync(kubectl, ["kustomize", d], { stdio: ["ignore", "pipe", "inherit"] }));
 });
+const mismatches = sample.filter(
+  (d, i) => readFileSync(path.join(outDir, outputNameFor(d)), "utf8") !== kubectlOut[i].toString("utf8"),
+);
+console.log(
+  `outputs compared with kubectl: ${sample.length - mismatches.length}/${sample.length} byte-identical`,
+);
 const kubectlAll = (kubectlPart * dirs.length) / sample.length;
 console.log(
   `kubectl kustomize loop: ${kubectlAll.toFixed(2)} s${sample.length < dirs.length ? ` (extrapolated from ${sample.length} overlays)` : ""}`,
@@ -194,3 +204,152 @@ const kubectlOne =
 console.log(
   `one small overlay (mean of ${reps}, cold start included): slipway ${(slipwayOne * 1000).toFixed(0)} ms, kubectl ${(kubectlOne * 1000).toFixed(0)} ms, slipway/kubectl ${(slipwayOne / kubectlOne).toFixed(2)}×`,
 );
+
+// ---------------------------------------------------------------------------------------------
+// Platform rendering: a generated repository with 1,000 Flux Kustomizations in one cluster,
+// and the real-world corpus, rendered by `slipway render` (time and peak memory), compared
+// with a `kubectl kustomize` loop over the same paths.
+const fluxCount = flag("--flux-kustomizations", 1000);
+const platformDir = path.join(repoRoot, ".bench", "platform");
+
+function generatePlatform() {
+  rmSync(platformDir, { recursive: true, force: true });
+  write(
+    path.join(platformDir, "clusters/prod/flux-system/gotk-sync.yaml"),
+    `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  ref:
+    branch: main
+  url: https://example.com/platform.git
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/prod
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+  );
+  const ks = [];
+  for (let i = 0; i < fluxCount; i++) {
+    const name = `app-${String(i).padStart(4, "0")}`;
+    const dependsOn =
+      i > 0 && i % 10 !== 0 ? `  dependsOn:\n    - name: app-${String(i - 1).padStart(4, "0")}\n` : "";
+    ks.push(`apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/${name}
+  prune: true
+  targetNamespace: ${name}
+${dependsOn}  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  postBuild:
+    substitute:
+      replicas: "${1 + (i % 3)}"
+`);
+    write(
+      path.join(platformDir, "apps", name, "kustomization.yaml"),
+      "resources:\n  - ../../base\nnamePrefix: x-\n",
+    );
+  }
+  write(path.join(platformDir, "clusters/prod/apps.yaml"), ks.join("---\n"));
+  write(path.join(platformDir, "base/kustomization.yaml"), "resources:\n  - deployment.yaml\n");
+  write(
+    path.join(platformDir, "base/deployment.yaml"),
+    `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: \${replicas}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+`,
+  );
+  return Array.from({ length: fluxCount }, (_, i) =>
+    path.join(platformDir, "apps", `app-${String(i).padStart(4, "0")}`),
+  );
+}
+
+/** Runs a command under /usr/bin/time and returns wall seconds and peak RSS in MiB. */
+function measured(cmd, argv) {
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...argv], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  const last = r.stderr.trim().split("\n").pop() ?? "";
+  const [secs, kb] = last.split(" ").map(Number);
+  return { ok: r.status === 0, secs, mib: kb / 1024, stderr: r.stderr };
+}
+
+const appDirs = generatePlatform();
+const renderOut = path.join(repoRoot, ".bench", "rendered");
+const plat = measured(process.execPath, [slipwayBin, "render", platformDir, "--out", renderOut]);
+console.log(
+  `\nrender: generated platform, ${fluxCount} Flux Kustomizations: ${plat.secs.toFixed(2)} s, peak ${plat.mib.toFixed(0)} MiB${plat.ok ? "" : " (FAILED)"}`,
+);
+const kSample = appDirs.slice(
+  0,
+  Math.min(appDirs.length, kubectlSample > 0 ? kubectlSample : appDirs.length),
+);
+const kTime =
+  (time(() => {
+    for (const d of kSample)
+      execFileSync(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", d], {
+        stdio: "ignore",
+      });
+  }) *
+    appDirs.length) /
+  kSample.length;
+console.log(
+  `kubectl kustomize loop over the same ${appDirs.length} paths: ${kTime.toFixed(2)} s${kSample.length < appDirs.length ? ` (extrapolated from ${kSample.length})` : ""}; ratio ${(kTime / plat.secs).toFixed(1)}×`,
+);
+
+const corpus = path.resolve(repoRoot, "../shared/realworld");
+try {
+  const repos = (await import("node:fs"))
+    .readdirSync(corpus, { withFileTypes: true })
+    .filter((d) => d.isDirectory());
+  let total = 0;
+  let peak = 0;
+  for (const r of repos) {
+    const m = measured(process.execPath, [
+      slipwayBin,
+      "render",
+      path.join(corpus, r.name),
+      "--out",
+      path.join(renderOut, r.name),
+    ]);
+    total += m.secs;
+    peak = Math.max(peak, m.mib);
+    console.log(`render: ${r.name}: ${m.secs.toFixed(2)} s, peak ${m.mib.toFixed(0)} MiB`);
+  }
+  console.log(
+    `render: real-world corpus (${repos.length} repositories): ${total.toFixed(2)} s, peak ${peak.toFixed(0)} MiB`,
+  );
+} catch {
+  console.log("render: ../shared/realworld not found; real-world corpus skipped");
+}
