@@ -505,7 +505,7 @@ export class FluxDecryptor {
       }
       const found = this.keyring.keyFor(loaded.metadata);
       if (!("key" in found)) {
-        this.problem({ file, reason: found.reason, configuredIn: at.file });
+        this.problem({ file, reason: found.reason, configuredIn: at.dir });
         return { branches: loaded.branches, format, decrypted: false };
       }
       const d = decryptLoaded(loaded, format, found.key, file);
@@ -601,7 +601,7 @@ function collectEncryptedLeaves(
 
 // --- after the render ------------------------------------------------------------------------
 
-/** ksops problems carry the kustomization file that configured them: give them their clusters. */
+/** ksops problems carry the kustomization directory that generated: give them their clusters. */
 function attributeProblems(
   platform: Platform,
   raw: Array<DecryptionProblem & { configuredIn?: string }>,
@@ -623,7 +623,10 @@ function attributeProblems(
     const configuredIn = path.posix.relative(root, p.configuredIn);
     for (const c of platform.clusters) {
       for (const k of c.kustomizations) {
-        if (k.resources.some((r) => r.source?.file === configuredIn)) {
+        const generatedThere = (file: string) =>
+          path.posix.dirname(file) === configuredIn &&
+          kustomizationFileNames.includes(path.posix.basename(file));
+        if (k.resources.some((r) => r.source && generatedThere(r.source.file))) {
           add({ file: p.file, reason: p.reason, cluster: c.name, kustomization: k.id });
         }
       }

@@ -106,23 +106,25 @@ export function secretValuesOf(obj: KObject): string[] {
   return out;
 }
 
+const MARKER = /^<masked:sha256:[0-9a-f]+>$/;
+
 /** A copy of a rendered object fit for printing: Secret values and decrypted fields masked, secrets scrubbed. */
 export function maskRenderedObject(r: RenderedResource, values: SecretValues): KObject {
   const obj = cloneValue(r.object);
   const m = values.masker;
+  for (const p of values.decryptedFields(objectKey(r.cluster, r.kustomization, r.object))) {
+    replaceAt(obj, p, (v) => (v === null || typeof v === "object" ? v : m.mask(v)));
+  }
   if (isCoreSecret(obj)) {
     for (const field of ["data", "stringData"] as const) {
       const map = obj[field];
       if (!isMap(map)) continue;
       for (const [key, v] of Object.entries(map)) {
-        if (v === null) continue;
+        if (v === null || (typeof v === "string" && MARKER.test(v))) continue;
         const text = typeof v === "string" ? v : String(v);
         map[key] = m.mask(field === "data" ? secretDataText(text) : text);
       }
     }
-  }
-  for (const p of values.decryptedFields(objectKey(r.cluster, r.kustomization, r.object))) {
-    replaceAt(obj, p, (v) => (v === null || typeof v === "object" ? v : m.mask(v)));
   }
   return scrubStrings(obj, values) as KObject;
 }

@@ -1,0 +1,281 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { buildResources } from "../../src/kustomize/build.js";
+import { loadPlatformWithSecrets, platformSecrets } from "../../src/platform/decrypt.js";
+import { maskRenderedObject } from "../../src/platform/masking.js";
+import type { Platform } from "../../src/platform/model.js";
+import { encryptSops, parseAgeIdentities, ruleForRecipients } from "../../src/sops/index.js";
+import { emitYaml } from "../../src/yaml/index.js";
+import { repoRoot } from "../support/env.js";
+
+const keyFile = path.join(repoRoot, "examples/demo-keys/age.agekey");
+const identities = parseAgeIdentities(readFileSync(keyFile, "utf8"), keyFile).identities;
+const RECIPIENT = "age1lt4csfl3qnmkm83ghffmfa0zu5m7mzwge4d9sv53af00m7qjmytsn855wr";
+
+const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  url: https://example.com/repo
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  path: ./clusters/c
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+
+function ks(name: string, spec: string): string {
+  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+${spec}`;
+}
+
+const SOPS_SPEC = "  decryption:\n    provider: sops\n    secretRef:\n      name: sops-age\n";
+
+function encrypt(plain: string, file: string, regex = true): Promise<string> {
+  const rule = ruleForRecipients([RECIPIENT], regex ? { encrypted_regex: "^(data|stringData)$" } : {});
+  return encryptSops(plain, { file, rule, config: null }).then((b) => b.toString("utf8"));
+}
+
+const SECRET = `apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  namespace: app
+stringData:
+  password: s3cr3t-db-password
+`;
+
+let encSecret: string;
+let encEnv: string;
+let encPatch: string;
+
+beforeAll(async () => {
+  encSecret = await encrypt(SECRET, "secret.sops.yaml");
+  encEnv = await encrypt("API_TOKEN=tok-0123456789abcdef\n", "creds.env", false);
+  encPatch = await encrypt(
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  url: https://user:pa55word-in-patch@db\n",
+    "patch.yaml",
+  );
+});
+
+async function load(files: Record<string, string>, spec: string, ids: readonly string[] = identities) {
+  const fs = new MemoryFileSystem({
+    "/repo/clusters/c/flux-system/gotk-sync.yaml": SYNC,
+    "/repo/clusters/c/app.yaml": ks("app", `  path: ./app\n${spec}`),
+    ...Object.fromEntries(Object.entries(files).map(([k, v]) => [`/repo/app/${k}`, v])),
+  });
+  const { platform, secrets } = await loadPlatformWithSecrets("/repo", { fs, identities: ids });
+  const app = platform.clusters[0]!.kustomizations.find((k) => k.name === "app")!;
+  return { fs, platform, secrets, app, objects: app.resources.map((r) => r.object) };
+}
+
+function printed(platform: Platform): string {
+  const secrets = platformSecrets(platform)!;
+  return platform.clusters
+    .flatMap((c) => c.kustomizations.flatMap((k) => k.resources))
+    .map((r) => emitYaml(maskRenderedObject(r, secrets.values)))
+    .join("---\n");
+}
+
+describe("Flux decryption of resources (after the build)", () => {
+  it("decrypts an object with a top-level sops map as a whole and drops the metadata", async () => {
+    const { app, objects, secrets } = await load(
+      { "kustomization.yaml": "resources: [secret.sops.yaml]\n", "secret.sops.yaml": encSecret },
+      SOPS_SPEC,
+    );
+    expect(app.errors).toEqual([]);
+    expect(objects[0]!.stringData).toEqual({ password: "s3cr3t-db-password" });
+    expect(objects[0]!.sops).toBeUndefined();
+    expect(secrets.problems).toEqual([]);
+    expect(secrets.files.map((f) => [f.file, f.canDecrypt])).toEqual([["app/secret.sops.yaml", true]]);
+  });
+
+  it("decrypts after kustomize changed unencrypted fields (no MAC check, as Flux)", async () => {
+    const { objects } = await load(
+      {
+        "kustomization.yaml":
+          "namespace: other\nnamePrefix: p-\ncommonLabels: {a: b}\nresources: [secret.sops.yaml]\n",
+        "secret.sops.yaml": encSecret,
+      },
+      SOPS_SPEC,
+    );
+    expect(objects[0]!.metadata).toMatchObject({ name: "p-db", namespace: "other" });
+    expect(objects[0]!.stringData).toEqual({ password: "s3cr3t-db-password" });
+  });
+
+  it("leaves objects alone without spec.decryption or with the decrypt: disabled annotation", async () => {
+    const plain = await load(
+      { "kustomization.yaml": "resources: [secret.sops.yaml]\n", "secret.sops.yaml": encSecret },
+      "",
+    );
+    expect(String((plain.objects[0]!.stringData as Record<string, string>).password)).toMatch(/^ENC\[/);
+    const disabled = encSecret.replace(
+      "    namespace: app\n",
+      "    namespace: app\n    annotations:\n        kustomize.toolkit.fluxcd.io/decrypt: Disabled\n",
+    );
+    const d = await load({ "kustomization.yaml": "resources: [s.yaml]\n", "s.yaml": disabled }, SOPS_SPEC);
+    expect(d.objects[0]!.sops).toBeDefined();
+  });
+
+  it("decrypts SOPS files inside Secret data (unwrapping their key after a first render)", async () => {
+    const embedded = Buffer.from(encEnv).toString("base64");
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: wrapped\ndata:\n  creds.env: ${embedded}\n  plain: ${Buffer.from("x").toString("base64")}\n`;
+    const { objects } = await load(
+      { "kustomization.yaml": "resources: [s.yaml]\n", "s.yaml": secret },
+      SOPS_SPEC,
+    );
+    const data = objects[0]!.data as Record<string, string>;
+    expect(Buffer.from(data["creds.env"]!, "base64").toString()).toBe("API_TOKEN=tok-0123456789abcdef\n");
+    expect(data.plain).toBe(Buffer.from("x").toString("base64"));
+  });
+});
+
+describe("Flux decryption of generator inputs and patches (before the build)", () => {
+  it("serves decrypted secretGenerator envs/files and patch files from memory only", async () => {
+    const { fs, objects, app } = await load(
+      {
+        "kustomization.yaml": [
+          "resources: [cm.yaml]",
+          "secretGenerator:",
+          "  - name: creds",
+          "    envs: [creds.env]",
+          "  - name: files",
+          "    files: [token=creds.env]",
+          "patches:",
+          "  - path: patch.yaml",
+          "",
+        ].join("\n"),
+        "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  url: none\n",
+        "creds.env": encEnv,
+        "patch.yaml": encPatch,
+      },
+      SOPS_SPEC,
+    );
+    expect(app.errors).toEqual([]);
+    const byName = (n: string) =>
+      objects.find((o) => String((o.metadata as { name: string }).name).startsWith(n))!;
+    const creds = byName("creds-");
+    expect(Buffer.from((creds.data as Record<string, string>).API_TOKEN!, "base64").toString()).toBe(
+      "tok-0123456789abcdef",
+    );
+    // The file's key name has no known extension: input = output format = binary, so the
+    // dotenv file is served as it is, decrypted only when its marker matches (it does not).
+    expect(byName("files-")).toBeDefined();
+    expect((byName("cm").data as Record<string, string>).url).toBe("https://user:pa55word-in-patch@db");
+    // Nothing was written back.
+    expect(fs.readFile("/repo/app/creds.env").toString()).toBe(encEnv);
+  });
+});
+
+describe("without a key", () => {
+  it("renders, keeps values encrypted, and records which files and why", async () => {
+    const { app, objects, secrets, platform } = await load(
+      {
+        "kustomization.yaml":
+          "resources: [secret.sops.yaml]\nsecretGenerator:\n  - name: creds\n    envs: [creds.env]\n",
+        "secret.sops.yaml": encSecret,
+        "creds.env": encEnv,
+      },
+      SOPS_SPEC,
+      [],
+    );
+    expect(app.status).toBe("rendered");
+    expect(objects.find((o) => o.kind === "Secret" && o.sops)).toBeDefined();
+    expect(secrets.problems.map((p) => [p.cluster, p.kustomization, p.file]).sort()).toEqual([
+      ["c", "flux-system/app", "app/creds.env"],
+      ["c", "flux-system/app", "app/secret.sops.yaml"],
+    ]);
+    expect(secrets.problems[0]!.reason).toMatch(/no age identity/);
+    expect(app.warnings.join("\n")).toMatch(/could not decrypt app\/secret.sops.yaml/);
+    expect(printed(platform)).not.toMatch(/s3cr3t|tok-0123/);
+  });
+});
+
+describe("ksops generators", () => {
+  const ksopsTree = (enc: string) => ({
+    "/repo/slipway.yaml": "clusters:\n  - name: dev\n    path: stack\n    flux: false\n",
+    "/repo/stack/kustomization.yaml": "generators: [gen.yaml]\n",
+    "/repo/stack/gen.yaml":
+      "apiVersion: viaduct.ai/v1\nkind: ksops\nmetadata:\n  name: gen\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ksops\nfiles: [secret.enc.yaml]\n",
+    "/repo/stack/secret.enc.yaml": enc,
+  });
+
+  it("produce the decrypted Secrets in plain kustomize stacks", async () => {
+    const fs = new MemoryFileSystem(ksopsTree(encSecret));
+    const { platform, secrets } = await loadPlatformWithSecrets("/repo", { fs, identities });
+    const k = platform.clusters[0]!.kustomizations[0]!;
+    expect(k.errors).toEqual([]);
+    expect(k.resources.map((r) => r.object)).toEqual([
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "db", namespace: "app" },
+        stringData: { password: "s3cr3t-db-password" },
+      },
+    ]);
+    expect(secrets.problems).toEqual([]);
+  });
+
+  it("keep the Secret encrypted without a key and say so for the cluster", async () => {
+    const fs = new MemoryFileSystem(ksopsTree(encSecret));
+    const { platform, secrets } = await loadPlatformWithSecrets("/repo", { fs, identities: [] });
+    expect(platform.clusters[0]!.kustomizations[0]!.errors).toEqual([]);
+    expect(secrets.problems.map((p) => [p.cluster, p.file])).toEqual([["dev", "stack/secret.enc.yaml"]]);
+    expect(printed(platform)).not.toContain("s3cr3t");
+  });
+
+  it("still fail in a plain build, as kubectl kustomize does without the plugin", () => {
+    const fs = new MemoryFileSystem(ksopsTree(encSecret));
+    expect(() => buildResources("/repo/stack", { fs })).toThrow(
+      /plugin viaduct.ai\/v1\/ksops is not supported/,
+    );
+  });
+});
+
+describe("masking", () => {
+  it("masks Secret values and values substituted from a Secret into other objects", async () => {
+    const secretVars = await encrypt(
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: vars\n  namespace: flux-system\nstringData:\n  token: subst-secret-token-42\n",
+      "vars.sops.yaml",
+    );
+    const fs = new MemoryFileSystem({
+      "/repo/clusters/c/flux-system/gotk-sync.yaml": SYNC,
+      "/repo/clusters/c/vars.yaml": ks("vars", `  path: ./vars\n${SOPS_SPEC}`),
+      "/repo/clusters/c/app.yaml": ks(
+        "app",
+        "  path: ./app\n  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: vars\n",
+      ),
+      "/repo/vars/kustomization.yaml": "resources: [vars.sops.yaml]\n",
+      "/repo/vars/vars.sops.yaml": secretVars,
+      "/repo/app/kustomization.yaml": "resources: [cm.yaml]\n",
+      "/repo/app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: app\ndata:\n  url: https://x:${token}@host\n",
+    });
+    const { platform, secrets } = await loadPlatformWithSecrets("/repo", { fs, identities });
+    const cm = platform.clusters[0]!.kustomizations.find((k) => k.name === "app")!.resources[0]!;
+    expect(cm.object.data).toEqual({ url: "https://x:subst-secret-token-42@host" });
+    const out = printed(platform);
+    expect(out).not.toContain("subst-secret-token-42");
+    const marker = secrets.values.masker.mask("subst-secret-token-42");
+    expect(out).toContain(`url: https://x:${marker}@host`);
+    expect(out).toContain(`token: ${marker}`);
+  });
+});
