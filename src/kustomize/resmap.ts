@@ -13,7 +13,7 @@ export class ResMap {
   private list: Resource[] = [];
 
   constructor(resources: Resource[] = []) {
-    for (const r of resources) this.append(r);
+    this.appendAll(resources);
   }
 
   get size(): number {
@@ -33,8 +33,19 @@ export class ResMap {
     }
     this.list.push(r);
   }
+  /** Appends many at once; ids are indexed once per call rather than scanned per resource. */
   appendAll(rs: Iterable<Resource>): void {
-    for (const r of rs) this.append(r);
+    const seen = new Set<string>();
+    for (const x of this.list) seen.add(idKey(x.curId()));
+    for (const r of rs) {
+      const id = r.curId();
+      const key = idKey(id);
+      if (seen.has(key)) {
+        throw new SlipwayError(`may not add resource with an already registered id: ${resIdString(id)}`);
+      }
+      seen.add(key);
+      this.list.push(r);
+    }
   }
   /** Replaces the whole content, keeping no id checks (used after filters that rebuild the list). */
   reset(rs: Resource[]): void {
@@ -80,6 +91,11 @@ export class ResMap {
     m.list = this.list.map((r) => r.clone());
     return m;
   }
+}
+
+/** Equal keys exactly when resIdEquals holds ("" and "default" namespaces are the same). */
+function idKey(id: ResId): string {
+  return `${id.group}\0${id.version}\0${id.kind}\0${id.name}\0${id.namespace === "" ? "default" : id.namespace}`;
 }
 
 /** kustomize's EffectiveNamespace: cluster-scoped kinds have none, empty means "default". */

@@ -61,8 +61,11 @@ export function emptyTransformerConfig(): TransformerConfig {
   };
 }
 
+let defaults: TransformerConfig | undefined;
+
+/** The builtin tables; one shared object, so merging it with itself is free. Never mutated. */
 export function defaultTransformerConfig(): TransformerConfig {
-  return {
+  defaults ??= {
     namePrefix: defaultNamePrefix,
     nameSuffix: defaultNameSuffix,
     namespace: defaultNamespace,
@@ -75,6 +78,7 @@ export function defaultTransformerConfig(): TransformerConfig {
     images: defaultImages,
     replicas: defaultReplicas,
   };
+  return defaults;
 }
 
 /**
@@ -106,7 +110,8 @@ function sameGvk(a: NameReferenceSpec, b: NameReferenceSpec): boolean {
 }
 
 export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
-  if (a === b) return a;
+  if (a === b || isEmptyConfig(b)) return a;
+  if (isEmptyConfig(a)) return b;
   const out = { ...a };
   for (const k of fsKeys) out[k] = mergeFieldSpecs(a[k], b[k]);
   const refs = [...a.nameReference];
@@ -155,4 +160,8 @@ export function transformerConfigFrom(raw: YamlValue, file: string): Transformer
     });
   }
   return tc;
+}
+
+function isEmptyConfig(c: TransformerConfig): boolean {
+  return fsKeys.every((k) => c[k].length === 0) && c.nameReference.length === 0;
 }
