@@ -1,0 +1,136 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCheck } from "../../../src/check/engine.js";
+import { rules } from "../../../src/check/rules/secrets.js";
+import { loadPlatformWithSecrets } from "../../../src/platform/decrypt.js";
+import { encryptSops, parseAgeIdentities, ruleForRecipients } from "../../../src/sops/index.js";
+import { tempTree } from "../../support/cli.js";
+import { repoRoot } from "../../support/env.js";
+
+const keyFile = path.join(repoRoot, "examples/demo-keys/age.agekey");
+const identities = parseAgeIdentities(readFileSync(keyFile, "utf8"), keyFile).identities;
+const DEV = "age1lt4csfl3qnmkm83ghffmfa0zu5m7mzwge4d9sv53af00m7qjmytsn855wr";
+const PROD = "age1dwcu2ndce3aqajry5xwnfrk60847enxs34pd5rw2qee2fs2mvsysjff236";
+
+const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  url: https://example.com/repo
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  path: ./clusters/c
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+
+const ks = (name: string, p: string, extra = "") => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  path: ${p}
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+${extra}`;
+
+const secret = (name: string, value = "hunter2-plaintext") =>
+  `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: app\nstringData:\n  password: ${value}\n`;
+
+const DECRYPTION = "  decryption:\n    provider: sops\n";
+
+let encForDev: string;
+let encForBoth: string;
+
+beforeAll(async () => {
+  const rule = (r: string[]) => ruleForRecipients(r, { encrypted_regex: "^(data|stringData)$" });
+  encForDev = (await encryptSops(secret("enc"), { rule: rule([DEV]), config: null })).toString();
+  encForBoth = (await encryptSops(secret("enc2"), { rule: rule([DEV, PROD]), config: null })).toString();
+});
+
+async function check(files: Record<string, string>, ids: readonly string[] = identities) {
+  const root = tempTree({ "clusters/c/flux-system/gotk-sync.yaml": SYNC, ...files });
+  const { platform } = await loadPlatformWithSecrets(root, { identities: ids });
+  return runCheck(platform, { rules }).findings;
+}
+
+describe("secret rules", () => {
+  it("secret-not-encrypted: plain Secret files and secretGenerator literals, not SOPS files or placeholders", async () => {
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "resources: [plain.yaml, enc.yaml, subst.yaml]\nsecretGenerator:\n  - name: lit\n    literals: [a=b]\n",
+      "app/plain.yaml": secret("plain"),
+      "app/enc.yaml": encForDev,
+      "app/subst.yaml": secret("subst", "${db_password}"),
+    });
+    const mine = findings.filter((f) => f.rule === "secret-not-encrypted");
+    expect(mine.map((f) => [f.file, f.line, f.resource?.name])).toEqual([
+      ["app/kustomization.yaml", 3, expect.stringMatching(/^lit-/)],
+      ["app/plain.yaml", 6, "plain"],
+    ]);
+    expect(mine.map((f) => f.message).join("\n")).not.toContain("hunter2");
+  });
+
+  it("secret-in-base: Secrets and SOPS files under base/", async () => {
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app/overlay", DECRYPTION),
+      "app/base/kustomization.yaml": "resources: [s.yaml]\n",
+      "app/base/s.yaml": encForDev,
+      "app/overlay/kustomization.yaml": "resources: [../base]\n",
+    });
+    expect(findings.filter((f) => f.rule === "secret-in-base").map((f) => f.file)).toEqual([
+      "app/base/s.yaml",
+    ]);
+  });
+
+  it("sops-recipients-mismatch: missing and stale recipients against .sops.yaml", async () => {
+    const findings = await check({
+      ".sops.yaml": `creation_rules:\n  - path_regex: prod/.*\n    age: ${DEV},${PROD}\n  - path_regex: dev/.*\n    age: ${DEV}\n`,
+      "prod/s.yaml": encForDev,
+      "dev/s.yaml": encForBoth,
+      "dev/ok.yaml": encForDev,
+    });
+    const mine = findings.filter((f) => f.rule === "sops-recipients-mismatch");
+    expect(mine.map((f) => f.file)).toEqual(["dev/s.yaml", "prod/s.yaml"]);
+    expect(mine.find((f) => f.file === "prod/s.yaml")!.message).toContain(`missing ${PROD}`);
+    expect(mine.find((f) => f.file === "dev/s.yaml")!.message).toContain(`stale ${PROD}`);
+  });
+
+  it("flux-decryption-missing: encrypted objects applied without spec.decryption", async () => {
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app"),
+      "clusters/c/ok.yaml": ks("ok", "./ok", DECRYPTION),
+      "app/kustomization.yaml": "resources: [s.yaml]\n",
+      "app/s.yaml": encForDev,
+      "ok/kustomization.yaml": "resources: [s.yaml]\n",
+      "ok/s.yaml": encForBoth,
+    });
+    const mine = findings.filter((f) => f.rule === "flux-decryption-missing");
+    expect(mine.map((f) => [f.kustomization, f.file])).toEqual([["flux-system/app", "clusters/c/app.yaml"]]);
+  });
+
+  it("sops-undecryptable: one info finding per cluster without the key", async () => {
+    const files = {
+      "clusters/c/ok.yaml": ks("ok", "./ok", DECRYPTION),
+      "ok/kustomization.yaml": "resources: [s.yaml]\n",
+      "ok/s.yaml": encForDev,
+    };
+    expect((await check(files)).filter((f) => f.rule === "sops-undecryptable")).toEqual([]);
+    const keyless = (await check(files, [])).filter((f) => f.rule === "sops-undecryptable");
+    expect(keyless).toHaveLength(1);
+    expect(keyless[0]).toMatchObject({ severity: "info", cluster: "c", file: "ok/s.yaml" });
+    expect(keyless[0]!.message).toMatch(/ok\/s\.yaml: no age identity/);
+  });
+});
