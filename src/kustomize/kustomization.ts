@@ -8,7 +8,7 @@ export const kustomizationFileNames = ["kustomization.yaml", "kustomization.yml"
  * Every field of kustomize v5.5.0's Kustomization type. kustomize decodes the file through
  * Go's encoding/json, which matches field names case-insensitively and rejects unknown ones.
  */
-const knownFields = [
+export const knownFields = [
   "apiVersion",
   "kind",
   "metadata",
@@ -44,7 +44,7 @@ const knownFields = [
   "validators",
   "buildMetadata",
 ] as const;
-type KnownField = (typeof knownFields)[number];
+export type KnownField = (typeof knownFields)[number];
 const byLowerCase = new Map<string, KnownField>(knownFields.map((f) => [f.toLowerCase(), f]));
 
 export interface Kustomization {

@@ -20,6 +20,7 @@ import { ResMap } from "./resmap.js";
 import { type BuildOrigin, Resource } from "./resource.js";
 import {
   defaultTransformerConfig,
+  emptyTransformerConfig,
   fieldSpecsFrom,
   mergeFieldSpecs,
   mergeTransformerConfigs,
@@ -56,19 +57,7 @@ export class Accumulator {
   }
 }
 
-const emptyConfig: TransformerConfig = {
-  namePrefix: [],
-  nameSuffix: [],
-  namespace: [],
-  commonLabels: [],
-  templateLabels: [],
-  labels: [],
-  commonAnnotations: [],
-  varReference: [],
-  nameReference: [],
-  images: [],
-  replicas: [],
-};
+const emptyConfig: TransformerConfig = emptyTransformerConfig();
 
 /** Shared across one build (or a whole multi-directory run): parse and base caches. */
 export class BuildCache {

@@ -9,48 +9,13 @@
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
-import { kustomizationFileNames } from "../kustomize/kustomization.js";
+import { knownFields, kustomizationFileNames } from "../kustomize/kustomization.js";
 import { resourcesFromText } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { emitYaml, parseYaml } from "../yaml/index.js";
 
 /** JSON names of kustomize's `types.Kustomization` fields (api v0.21): everything else is dropped. */
-const KUSTOMIZATION_FIELDS = [
-  "apiVersion",
-  "kind",
-  "metadata",
-  "openapi",
-  "namePrefix",
-  "nameSuffix",
-  "namespace",
-  "commonLabels",
-  "labels",
-  "commonAnnotations",
-  "patchesStrategicMerge",
-  "patchesJson6902",
-  "patches",
-  "images",
-  "imageTags",
-  "replacements",
-  "replicas",
-  "vars",
-  "sortOptions",
-  "resources",
-  "components",
-  "crds",
-  "bases",
-  "configMapGenerator",
-  "secretGenerator",
-  "helmGlobals",
-  "helmCharts",
-  "helmChartInflationGenerator",
-  "generatorOptions",
-  "configurations",
-  "generators",
-  "transformers",
-  "validators",
-  "buildMetadata",
-];
+const KUSTOMIZATION_FIELDS: readonly string[] = knownFields;
 const FIELD_BY_LOWER = new Map(KUSTOMIZATION_FIELDS.map((f) => [f.toLowerCase(), f]));
 /** Pointer fields Go keeps when set, even if empty. */
 const KEEP_EMPTY = new Set(["metadata", "sortOptions", "generatorOptions", "helmGlobals", "openapi"]);

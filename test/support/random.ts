@@ -17,7 +17,16 @@ export class Rng {
   bool(p = 0.5): boolean {
     return this.next() < p;
   }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
   pick<T>(xs: readonly T[]): T {
     return xs[this.int(xs.length)]!;
   }
+}
+
+/** The same generator as a plain function, for code that only needs numbers in [0, 1). */
+export function prng(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

@@ -1,17 +1,8 @@
 import { stringify } from "yaml";
 import type { YamlMap, YamlValue } from "../../../src/kustomize/types.js";
+import { prng } from "../../support/random.js";
 
-/** Small seeded PRNG (mulberry32) so generated cases are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface GeneratedCase {
   target: YamlMap;

@@ -8,29 +8,7 @@ import { Resource } from "../../../src/kustomize/resource.js";
 import type { KObject, YamlValue } from "../../../src/kustomize/types.js";
 import { kubectlPath } from "../../support/env.js";
 
-/** Small deterministic PRNG (mulberry32), so generated cases are reproducible by seed. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
+export { Rng } from "../../support/random.js";
 
 export type OracleResult = { ok: true; docs: KObject[] } | { ok: false; error: string };
 
