@@ -1,0 +1,159 @@
+import { realpathSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import {
+  compareEnvironments,
+  type DiffReport,
+  diffRevisions,
+  environmentMatrix,
+  findCluster,
+  formatJson,
+  formatMarkdown,
+  formatMatrixMarkdown,
+  formatMatrixText,
+  formatText,
+  hasDifferences,
+  newMasker,
+  rememberSecrets,
+} from "../diff/index.js";
+import { errorMessage } from "../errors.js";
+import { GitFileSystem } from "../fs/git.js";
+import { allResources, loadPlatform, type Platform } from "../platform/index.js";
+
+const help = `Usage:
+  slipway diff [REPO] --base REV [--head REV]     what a change does to each cluster
+  slipway diff [REPO] --env A --vs B [--head REV] how two clusters/environments differ
+  slipway diff [REPO] --matrix [--head REV]       one table of differences across all clusters
+
+Revision diff: renders the platform in REPO (default: the current directory) at the Git
+revision REV (read from Git objects; the working tree is never touched) and at the head
+(default: the working tree, uncommitted and untracked files included), then reports per
+cluster → Flux Kustomization → object what is added, removed and changed. Objects match
+by API group, kind, namespace and name; list items by their merge key (containers by name,
+ports by containerPort, env by name, ...), so reordering is not a change. Secret values
+are masked: a changed value shows as two different keyed-hash markers, never its content.
+Danger notes flag immutable fields, storage shrinks, prune deletions, suspend flips and
+removed Namespaces/CRDs.
+
+By default only the Flux Kustomizations whose inputs changed between the revisions are
+rendered (the result equals a full render's); --full renders everything.
+
+Flags:
+      --base REV            base revision (any git revision: branch, tag, sha, HEAD~1)
+      --head REV            head revision (default: the working tree)
+      --env A --vs B        compare cluster A with cluster B (names as 'slipway render' shows them)
+      --matrix              service × aspect table (replicas, images, resources, storage,
+                            deployed components, HelmRelease values) across clusters
+      --cluster NAME        only this cluster (repeatable; with --matrix: the columns)
+      --full                render every Flux Kustomization (no changed-only shortcut)
+      --format F            text (default), markdown (a pull-request comment) or json
+  -h, --help                show this help
+
+Exit codes (like 'flux diff'): 0 no differences, 1 differences, 2 error (bad usage, unknown
+revision, or a Flux Kustomization that fails to render at the head).
+`;
+
+export async function diffCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    process.stderr.write(`slipway diff: ${errorMessage(e)}\n\n${help}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  const format = v.format ?? "text";
+  const usage = (msg: string) => {
+    process.stderr.write(`slipway diff: ${msg}\n`);
+    return 2;
+  };
+  if (format !== "text" && format !== "markdown" && format !== "json") {
+    return usage(`--format must be text, markdown or json, not '${format}'`);
+  }
+  if (positionals.length > 1) return usage("give at most one repository directory");
+  const modes = [v.base !== undefined, v.env !== undefined || v.vs !== undefined, v.matrix === true].filter(
+    Boolean,
+  );
+  if (modes.length !== 1) return usage("give exactly one of --base REV, --env A --vs B, or --matrix");
+  if ((v.env === undefined) !== (v.vs === undefined)) return usage("--env and --vs go together");
+  const repo = positionals[0] ?? ".";
+  const masker = newMasker();
+
+  if (v.base !== undefined) {
+    const { report } = diffRevisions({
+      repo,
+      base: v.base,
+      head: v.head,
+      changedOnly: !v.full,
+      clusters: v.cluster,
+      masker,
+    });
+    process.stdout.write(masker.scrub(render(report, format)));
+    return exitCode(report);
+  }
+
+  const platform = loadHead(repo, v.head);
+  for (const e of platform.errors) process.stderr.write(`slipway diff: ${masker.scrub(e.message)}\n`);
+  if (v.matrix) {
+    rememberSecrets(
+      allResources(platform).map((r) => r.object),
+      masker,
+    );
+    const names = v.cluster?.map((n) => findCluster(platform, n).name);
+    const m = environmentMatrix(platform, names);
+    const text =
+      format === "json"
+        ? formatJson(m)
+        : format === "markdown"
+          ? formatMatrixMarkdown(m)
+          : formatMatrixText(m);
+    process.stdout.write(masker.scrub(text));
+    return m.rows.length > 0 ? 1 : 0;
+  }
+  const report = compareEnvironments(platform, v.env!, v.vs!, masker);
+  process.stdout.write(masker.scrub(render(report, format)));
+  return exitCode(report);
+}
+
+function loadHead(repo: string, head: string | undefined): Platform {
+  if (head === undefined) return loadPlatform(repo);
+  // The revision is mounted where Git's top level really is (symlinks resolved).
+  const root = realpathSync(path.resolve(repo));
+  return loadPlatform(root, { fs: GitFileSystem.open(root, head) });
+}
+
+function render(report: DiffReport, format: string): string {
+  if (format === "json") return formatJson(report);
+  if (format === "markdown") return formatMarkdown(report);
+  return formatText(report);
+}
+
+function exitCode(report: DiffReport): number {
+  if (report.errors.length > 0) {
+    for (const e of report.errors) process.stderr.write(`slipway diff: ${e}\n`);
+    return 2;
+  }
+  return hasDifferences(report) ? 1 : 0;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      base: { type: "string" },
+      head: { type: "string" },
+      env: { type: "string" },
+      vs: { type: "string" },
+      matrix: { type: "boolean" },
+      cluster: { type: "string", multiple: true },
+      full: { type: "boolean" },
+      format: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * Environment comparison: two clusters of one revision. Names that carry the environment
+ * (`staging-db` / `production-db`, namespace `shop-staging`, path `overlays/staging`) are
+ * mapped to a common form before objects are matched and values compared, so what remains
+ * is what really differs between the environments.
+ */
+import { SlipwayError } from "../errors.js";
+import type { Cluster, Platform } from "../platform/index.js";
+import { diffKustomization, type KustomizationSide } from "./compare.js";
+import { rememberSecrets, type SecretMasker } from "./mask.js";
+import { type ClusterDiff, type DiffReport, summarize } from "./model.js";
+import { formatError, sideOf } from "./revision.js";
+
+const ALIASES: Record<string, string[]> = {
+  production: ["prod", "prd"],
+  prod: ["production", "prd"],
+  staging: ["stage", "stg"],
+  stage: ["staging", "stg"],
+  development: ["dev"],
+  dev: ["development"],
+  sandbox: ["sbx"],
+};
+
+/** Words that name one environment and not the other (with common abbreviations). */
+export function environmentTokens(a: string, b: string): string[] {
+  const words = (s: string) =>
+    new Set(
+      s
+        .toLowerCase()
+        .split(/[/_.-]+/)
+        .filter(Boolean),
+    );
+  const wa = words(a);
+  const wb = words(b);
+  const out = new Set<string>();
+  for (const [mine, theirs] of [
+    [wa, wb],
+    [wb, wa],
+  ] as const) {
+    for (const w of mine) {
+      if (theirs.has(w)) continue;
+      out.add(w);
+      for (const alias of ALIASES[w] ?? []) if (!theirs.has(alias)) out.add(alias);
+    }
+  }
+  return [...out].sort((x, y) => y.length - x.length);
+}
+
+/** kustomize's content-hash name suffix (10 characters of its alphabet). */
+const HASH_SUFFIX = /-[bcdfghkmt2456789]{10}$/;
+
+/** Maps every environment word (as a whole word between separators) to `${env}`. */
+export function environmentNormalizer(tokens: string[]): (s: string) => string {
+  const escaped = tokens.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const re =
+    tokens.length > 0
+      ? new RegExp(`(^|[^A-Za-z0-9])(?:${escaped.join("|")})(?=$|[^A-Za-z0-9])`, "gi")
+      : undefined;
+  const cache = new Map<string, string>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      // Generated ConfigMap/Secret names differ by their content hash: the content is compared.
+      v = (re ? s.replace(re, "$1${env}") : s).replace(HASH_SUFFIX, "-${hash}");
+      if (cache.size < 100_000) cache.set(s, v);
+    }
+    return v;
+  };
+}
+
+export function findCluster(p: Platform, name: string): Cluster {
+  const c =
+    p.clusters.find((x) => x.name === name) ?? p.clusters.filter((x) => x.name.endsWith(`/${name}`))[0];
+  if (!c) {
+    throw new SlipwayError(
+      `no cluster named '${name}' (found: ${p.clusters.map((x) => x.name).join(", ") || "none"})`,
+    );
+  }
+  return c;
+}
+
+export function compareEnvironments(
+  p: Platform,
+  envA: string,
+  envB: string,
+  masker: SecretMasker,
+): DiffReport {
+  const a = findCluster(p, envA);
+  const b = findCluster(p, envB);
+  for (const c of [a, b])
+    rememberSecrets(
+      c.kustomizations.flatMap((k) => k.resources.map((r) => r.object)),
+      masker,
+    );
+  const normalize = environmentNormalizer(environmentTokens(a.name, b.name));
+  const label = `${a.name} vs ${b.name}`;
+  const sides = new Map<string, { base?: KustomizationSide; head?: KustomizationSide }>();
+  for (const [which, c] of [
+    ["base", a],
+    ["head", b],
+  ] as const) {
+    for (const k of c.kustomizations) {
+      const id = normalize(k.id);
+      const s = sides.get(id) ?? {};
+      s[which] = { ...sideOf(k), cluster: label, id };
+      sides.set(id, s);
+    }
+  }
+  const cluster: ClusterDiff = { cluster: label, change: "changed", kustomizations: [] };
+  for (const id of [...sides.keys()].sort()) {
+    const s = sides.get(id)!;
+    const d = diffKustomization(s.base, s.head, { masker, normalize });
+    if (d) cluster.kustomizations.push(d);
+  }
+  const clusters = cluster.kustomizations.length > 0 ? [cluster] : [];
+  const errors = [...a.errors, ...b.errors].map(formatError);
+  for (const k of [...a.kustomizations, ...b.kustomizations]) {
+    for (const e of k.errors) errors.push(`${k.cluster} ${k.id}: ${formatError(e)}`);
+  }
+  return {
+    mode: "environment",
+    base: a.name,
+    head: b.name,
+    changedOnly: false,
+    clusters,
+    summary: summarize(clusters),
+    errors: errors.map((e) => masker.scrub(e)),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Reporters for a DiffReport: plain text for terminals, markdown for a pull-request comment
+ * (summary table first, one collapsible section per Flux Kustomization), JSON as is.
+ */
+import type { YamlValue } from "../kustomize/types.js";
+import { compact, type FieldChange } from "./fields.js";
+import type { DiffReport, KustomizationDiff, ObjectDiff } from "./model.js";
+
+const MAX_VALUE = 240;
+
+export function valueText(v: YamlValue | undefined): string {
+  let s: string;
+  if (typeof v === "string") s = /[\n\r\t]|^\s|\s$|^$/.test(v) ? JSON.stringify(v) : v;
+  else s = compact(v);
+  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE)}…` : s;
+}
+
+function objectTitle(o: ObjectDiff): string {
+  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
+}
+
+function countsText(k: KustomizationDiff): string {
+  const parts: string[] = [];
+  if (k.counts.added) parts.push(`${k.counts.added} added`);
+  if (k.counts.removed) parts.push(`${k.counts.removed} removed`);
+  if (k.counts.changed) parts.push(`${k.counts.changed} changed`);
+  if (k.change !== "changed") parts.unshift(`Kustomization ${k.change}`);
+  if (k.baseStatus && k.headStatus && k.baseStatus !== k.headStatus)
+    parts.push(`${k.baseStatus} → ${k.headStatus}`);
+  else if (k.headStatus && k.headStatus !== "rendered") parts.push(k.headStatus);
+  return parts.join(", ") || "no object changes";
+}
+
+function fieldLines(f: FieldChange): string[] {
+  if (f.change === "added") return [`+ ${f.path}: ${valueText(f.new)}`];
+  if (f.change === "removed") return [`- ${f.path}: ${valueText(f.old)}`];
+  return [`~ ${f.path}: ${valueText(f.old)} → ${valueText(f.new)}`];
+}
+
+function heading(r: DiffReport): string {
+  return r.mode === "environment" ? `${r.base} vs ${r.head}` : `${r.base} → ${r.head}`;
+}
+
+export function formatText(r: DiffReport): string {
+  const out: string[] = [];
+  if (r.clusters.length === 0) {
+    out.push(`No differences (${heading(r)}).`);
+  }
+  for (const c of r.clusters) {
+    out.push(`cluster ${c.cluster}${c.change === "changed" ? "" : ` (${c.change})`}`);
+    for (const k of c.kustomizations) {
+      out.push(`  Kustomization ${k.id}${k.path ? ` (${k.path})` : ""}: ${countsText(k)}`);
+      for (const d of k.dangers) out.push(`    ! ${d.message}`);
+      for (const e of k.errors) out.push(`    error: ${e}`);
+      for (const o of k.objects) {
+        const mark = o.change === "added" ? "+" : o.change === "removed" ? "-" : "~";
+        const at = o.source ? `  (${o.source.file}${o.source.line ? `:${o.source.line}` : ""})` : "";
+        out.push(`    ${mark} ${objectTitle(o)}${at}`);
+        for (const f of o.fields) for (const l of fieldLines(f)) out.push(`        ${l}`);
+      }
+    }
+  }
+  if (r.clusters.length > 0) out.push("", summaryLine(r));
+  for (const e of r.errors) out.push(`error: ${e}`);
+  return `${out.join("\n")}\n`;
+}
+
+function summaryLine(r: DiffReport): string {
+  const s = r.summary;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+  return `${plural(s.kustomizations, "Flux Kustomization")} in ${plural(r.clusters.length, "cluster")}: ${s.added} added, ${s.removed} removed, ${s.changed} changed; ${plural(s.dangers, "danger note")}`;
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+export function formatMarkdown(r: DiffReport): string {
+  const out: string[] = [`### slipway diff: ${cell(heading(r))}`, ""];
+  if (r.clusters.length === 0) {
+    out.push("No differences.", "");
+    return `${out.join("\n")}\n`;
+  }
+  out.push(summaryLine(r), "");
+  out.push("| Cluster | Flux Kustomization | Added | Removed | Changed | Danger notes |");
+  out.push("|---|---|---:|---:|---:|---|");
+  for (const c of r.clusters) {
+    for (const k of c.kustomizations) {
+      const dangers = k.dangers.map((d) => `⚠️ ${cell(d.message)}`).join("<br>");
+      const status = k.change === "changed" ? "" : ` (${k.change})`;
+      out.push(
+        `| ${cell(c.cluster)} | \`${cell(k.id)}\`${status} | ${k.counts.added} | ${k.counts.removed} | ${k.counts.changed} | ${dangers || (k.errors.length ? "❌ render error" : "")} |`,
+      );
+    }
+  }
+  out.push("");
+  for (const c of r.clusters) {
+    for (const k of c.kustomizations) {
+      out.push(
+        `<details><summary><b>${escapeHtml(c.cluster)}</b> · <code>${escapeHtml(k.id)}</code>${k.path ? ` (<code>${escapeHtml(k.path)}</code>)` : ""} — ${escapeHtml(countsText(k))}</summary>`,
+        "",
+      );
+      for (const d of k.dangers) out.push(`> ⚠️ ${d.message}`, ">");
+      for (const e of k.errors) out.push(`> ❌ ${e}`, ">");
+      if (k.dangers.length > 0 || k.errors.length > 0) out.pop();
+      if (k.dangers.length > 0 || k.errors.length > 0) out.push("");
+      if (k.objects.length > 0) {
+        out.push("```diff");
+        for (const o of k.objects) {
+          const at = o.source ? ` (${o.source.file}${o.source.line ? `:${o.source.line}` : ""})` : "";
+          if (o.change === "added") out.push(`+ ${objectTitle(o)}${at}`);
+          else if (o.change === "removed") out.push(`- ${objectTitle(o)}${at}`);
+          else {
+            out.push(`! ${objectTitle(o)}${at}`);
+            for (const f of o.fields) {
+              if (f.change !== "added") out.push(`-   ${f.path}: ${valueText(f.old)}`);
+              if (f.change !== "removed") out.push(`+   ${f.path}: ${valueText(f.new)}`);
+            }
+          }
+        }
+        out.push("```", "");
+      }
+      out.push("</details>", "");
+    }
+  }
+  if (r.errors.length > 0) {
+    out.push("**Errors**", "");
+    for (const e of r.errors) out.push(`- ${cell(e)}`);
+    out.push("");
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function formatJson(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
+}

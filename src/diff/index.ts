@@ -1,0 +1,22 @@
+export { type ChangedOnlyResult, loadChangedOnly } from "./changed.js";
+export { type CompareOptions, diffKustomization, type KustomizationSide, objectKey } from "./compare.js";
+export { changeDangers, removalDangers } from "./danger.js";
+export { compareEnvironments, environmentNormalizer, environmentTokens, findCluster } from "./env.js";
+export { type DiffOptions, diffValues, type FieldChange } from "./fields.js";
+export { formatJson, formatMarkdown, formatText } from "./format.js";
+export { maskObject, newMasker, rememberSecrets } from "./mask.js";
+export {
+  type EnvironmentMatrix,
+  environmentMatrix,
+  formatMatrixMarkdown,
+  formatMatrixText,
+  type MatrixRow,
+} from "./matrix.js";
+export * from "./model.js";
+export { parseQuantity } from "./quantity.js";
+export {
+  comparePlatforms,
+  diffRevisions,
+  type RevisionDiffOptions,
+  type RevisionDiffResult,
+} from "./revision.js";

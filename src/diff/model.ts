@@ -1,0 +1,100 @@
+/**
+ * The diff report: what `--format json` prints, and what the text and markdown reporters
+ * read. Revision diffs and environment comparisons share it: in an environment comparison
+ * `base` is environment A and `head` environment B, and there is one "cluster" entry, `A..B`.
+ */
+import type { YamlValue } from "../kustomize/types.js";
+import type { FieldChange } from "./fields.js";
+
+export type Change = "added" | "removed" | "changed";
+
+export type DangerKind =
+  | "immutable-field"
+  | "storage-shrink"
+  | "service-type"
+  | "prune-removes"
+  | "suspend-flip"
+  | "namespace-removed"
+  | "crd-removed";
+
+export interface Danger {
+  kind: DangerKind;
+  message: string;
+  /** `Kind namespace/name` of the object it is about. */
+  object?: string;
+  path?: string;
+}
+
+export interface ObjectDiff {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  change: Change;
+  /** Where the head (or, when removed, the base) object is defined. */
+  source?: { file: string; line: number };
+  /** Field changes (for `changed`). */
+  fields: FieldChange[];
+  /** The whole object, secrets masked (for `added` / `removed`). */
+  object?: YamlValue;
+  dangers: Danger[];
+}
+
+export interface KustomizationDiff {
+  cluster: string;
+  /** `namespace/name` of the Flux Kustomization. */
+  id: string;
+  change: Change;
+  /** Repository-relative directory built at head (else base). */
+  path?: string;
+  baseStatus?: string;
+  headStatus?: string;
+  /** Render errors at head (messages; secrets never appear in them). */
+  errors: string[];
+  counts: { added: number; removed: number; changed: number };
+  objects: ObjectDiff[];
+  /** Dangers of its objects plus those of the Kustomization as a whole (prune). */
+  dangers: Danger[];
+}
+
+export interface ClusterDiff {
+  cluster: string;
+  change: Change;
+  kustomizations: KustomizationDiff[];
+}
+
+export interface DiffReport {
+  mode: "revision" | "environment";
+  base: string;
+  head: string;
+  /** Revision diffs: only Flux Kustomizations whose inputs changed were rendered. */
+  changedOnly: boolean;
+  clusters: ClusterDiff[];
+  summary: {
+    kustomizations: number;
+    added: number;
+    removed: number;
+    changed: number;
+    dangers: number;
+  };
+  /** Problems that kept part of the platform from rendering (either side). */
+  errors: string[];
+}
+
+export function hasDifferences(r: DiffReport): boolean {
+  return r.clusters.length > 0;
+}
+
+export function summarize(clusters: ClusterDiff[]): DiffReport["summary"] {
+  const s = { kustomizations: 0, added: 0, removed: 0, changed: 0, dangers: 0 };
+  for (const c of clusters) {
+    for (const k of c.kustomizations) {
+      s.kustomizations++;
+      s.added += k.counts.added;
+      s.removed += k.counts.removed;
+      s.changed += k.counts.changed;
+      s.dangers += k.dangers.length;
+    }
+  }
+  return s;
+}

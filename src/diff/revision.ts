@@ -1,0 +1,177 @@
+/**
+ * `slipway diff --base REV [--head REV]`: the platform rendered at two revisions (the base
+ * from Git objects, the head from Git objects or the working tree), compared per cluster and
+ * Flux Kustomization.
+ */
+import { realpathSync } from "node:fs";
+import * as path from "node:path";
+import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
+import { changedPaths, GitFileSystem } from "../fs/git.js";
+import {
+  allResources,
+  type Cluster,
+  type DecryptionHooks,
+  type FluxKustomization,
+  loadPlatform,
+  type Platform,
+  type PlatformError,
+} from "../platform/index.js";
+import { loadChangedOnly } from "./changed.js";
+import { addPruneDangers, diffKustomization, type KustomizationSide } from "./compare.js";
+import { newMasker, rememberSecrets, type SecretMasker } from "./mask.js";
+import { type ClusterDiff, type DiffReport, summarize } from "./model.js";
+
+export interface RevisionDiffOptions {
+  /** Repository directory (the platform root; may be below the Git top level). */
+  repo: string;
+  base: string;
+  /** Undefined: the working tree. */
+  head?: string;
+  changedOnly: boolean;
+  clusters?: string[];
+  masker?: SecretMasker;
+  decrypt?: DecryptionHooks;
+}
+
+export interface RevisionDiffResult {
+  report: DiffReport;
+  base: Platform;
+  head: Platform;
+  /** Flux build directories that changed-only mode did not build. */
+  skipped: number;
+}
+
+export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
+  const root = toPosix(realpathSync(path.resolve(opts.repo)));
+  const baseFs = GitFileSystem.open(root, opts.base);
+  const headFs: FileSystem =
+    opts.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, opts.head);
+  const loadOpts = { clusters: opts.clusters, decrypt: opts.decrypt };
+  let base: Platform;
+  let head: Platform;
+  let skipped = 0;
+  if (opts.changedOnly) {
+    const changed = changedFiles(root, baseFs, headFs, opts);
+    const r = loadChangedOnly(root, baseFs, headFs, changed, loadOpts);
+    base = r.base;
+    head = r.head;
+    skipped = r.skipped.size;
+  } else {
+    base = loadPlatform(root, { ...loadOpts, fs: baseFs });
+    head = loadPlatform(root, { ...loadOpts, fs: headFs });
+  }
+  const report = comparePlatforms(base, head, {
+    masker: opts.masker ?? newMasker(),
+    base: opts.base,
+    head: opts.head ?? "working tree",
+    changedOnly: opts.changedOnly,
+  });
+  return { report, base, head, skipped };
+}
+
+function changedFiles(
+  root: string,
+  baseFs: GitFileSystem,
+  headFs: FileSystem,
+  opts: RevisionDiffOptions,
+): Set<string> {
+  if (headFs instanceof GitFileSystem) {
+    const out = new Set<string>();
+    for (const [p, oid] of baseFs.blobs) if (headFs.blobs.get(p) !== oid) out.add(p);
+    for (const p of headFs.blobs.keys()) if (!baseFs.blobs.has(p)) out.add(p);
+    return out;
+  }
+  return new Set(changedPaths(root, opts.base).map((p) => path.posix.join(baseFs.toplevel, p)));
+}
+
+export interface CompareMeta {
+  masker: SecretMasker;
+  base: string;
+  head: string;
+  changedOnly: boolean;
+}
+
+/** Compares two renders of the same repository, cluster by cluster. */
+export function comparePlatforms(base: Platform, head: Platform, meta: CompareMeta): DiffReport {
+  for (const p of [base, head])
+    rememberSecrets(
+      allResources(p).map((r) => r.object),
+      meta.masker,
+    );
+  const clusters: ClusterDiff[] = [];
+  const names = [...head.clusters.map((c) => c.name)];
+  for (const c of base.clusters) if (!names.includes(c.name)) names.push(c.name);
+  for (const name of names) {
+    const b = base.clusters.find((c) => c.name === name);
+    const h = head.clusters.find((c) => c.name === name);
+    const diff = compareClusters(b, h, meta.masker);
+    if (diff) clusters.push(diff);
+  }
+  const errors = newErrors(base, head);
+  for (const c of clusters)
+    for (const k of c.kustomizations) for (const e of k.errors) errors.push(`${c.cluster} ${k.id}: ${e}`);
+  const report: DiffReport = {
+    mode: "revision",
+    base: meta.base,
+    head: meta.head,
+    changedOnly: meta.changedOnly,
+    clusters,
+    summary: summarize(clusters),
+    errors: errors.map((e) => meta.masker.scrub(e)),
+  };
+  return report;
+}
+
+function compareClusters(
+  b: Cluster | undefined,
+  h: Cluster | undefined,
+  masker: SecretMasker,
+): ClusterDiff | undefined {
+  const cluster = (h ?? b)!.name;
+  const sides = new Map<string, { base?: KustomizationSide; head?: KustomizationSide }>();
+  for (const k of b?.kustomizations ?? []) sides.set(k.id, { base: sideOf(k) });
+  for (const k of h?.kustomizations ?? []) {
+    const s = sides.get(k.id) ?? {};
+    s.head = sideOf(k);
+    sides.set(k.id, s);
+  }
+  const out: ClusterDiff = { cluster, change: !b ? "added" : !h ? "removed" : "changed", kustomizations: [] };
+  for (const id of [...sides.keys()].sort()) {
+    const s = sides.get(id)!;
+    const d = diffKustomization(s.base, s.head, { masker });
+    if (d) out.kustomizations.push(d);
+  }
+  addPruneDangers(out, sides);
+  return out.kustomizations.length > 0 ? out : undefined;
+}
+
+export function sideOf(k: FluxKustomization): KustomizationSide {
+  const side: KustomizationSide = {
+    cluster: k.cluster,
+    id: k.id,
+    status: k.status,
+    object: k.object,
+    errors: k.errors.map(formatError),
+    objects: k.resources.map((r) =>
+      r.source ? { object: r.object, source: r.source } : { object: r.object },
+    ),
+  };
+  if (k.dir !== undefined) side.path = k.dir;
+  return side;
+}
+
+/** Platform and cluster errors of the head that the base does not have. */
+function newErrors(base: Platform, head: Platform): string[] {
+  const text = (p: Platform) => [...p.errors, ...p.clusters.flatMap((c) => c.errors)].map(formatError);
+  const before = new Set(text(base));
+  return text(head).filter((e) => !before.has(e));
+}
+
+export function formatError(e: PlatformError): string {
+  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ""}: ` : "";
+  return `${where}${e.message}`;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join("/");
+}

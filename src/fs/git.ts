@@ -1,0 +1,165 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+import type { FileSystem } from "./filesystem.js";
+
+/**
+ * A FileSystem over one Git revision, read from the object database: `git ls-tree -r` for the
+ * tree and one `git cat-file --batch` process for every blob, all held in memory. Nothing is
+ * checked out, so the working tree (and the user's uncommitted edits) are never touched.
+ *
+ * Paths are served at the same absolute location as the working tree (`<toplevel>/<path>`),
+ * so a platform loaded from a revision and one loaded from disk name their files alike.
+ */
+export class GitFileSystem implements FileSystem {
+  private readonly files = new Map<string, Buffer>();
+  /** Blob id per absolute path: two revisions hold the same content exactly when these match. */
+  readonly blobs = new Map<string, string>();
+  private readonly dirs = new Map<string, Set<string>>();
+
+  private constructor(
+    /** Absolute POSIX path of the repository's top level (where the tree is mounted). */
+    readonly toplevel: string,
+    /** The commit the revision resolved to. */
+    readonly commit: string,
+  ) {
+    this.dirs.set("/", new Set());
+  }
+
+  /**
+   * Reads revision `rev` of the repository containing `dir`. Only the part of the tree below
+   * `dir` is loaded (plus the directories leading to it).
+   */
+  static open(dir: string, rev: string): GitFileSystem {
+    const cwd = path.resolve(dir);
+    const toplevel = toPosix(git(cwd, ["rev-parse", "--show-toplevel"]).toString("utf8").trim());
+    let commit: string;
+    try {
+      commit = git(cwd, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])
+        .toString("utf8")
+        .trim();
+    } catch {
+      throw new SlipwayError(`unknown git revision '${rev}' in ${toplevel}`);
+    }
+    const fs = new GitFileSystem(toplevel, commit);
+    const prefix = path.posix.relative(toplevel, toPosix(cwd));
+    const listing = git(cwd, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix || "."]);
+    const wanted: Array<{ abs: string; oid: string }> = [];
+    for (const entry of listing.toString("utf8").split("\0")) {
+      if (entry === "") continue;
+      // `<mode> SP <type> SP <oid> TAB <path>`
+      const tab = entry.indexOf("\t");
+      const [mode, type, oid] = entry.slice(0, tab).split(" ") as [string, string, string];
+      if (type !== "blob" || mode === "120000") continue; // submodules and symlinks are not followed
+      const abs = path.posix.join(toplevel, entry.slice(tab + 1));
+      wanted.push({ abs, oid });
+    }
+    const contents = catBlobs(cwd, [...new Set(wanted.map((w) => w.oid))]);
+    for (const w of wanted) fs.add(w.abs, w.oid, contents.get(w.oid)!);
+    return fs;
+  }
+
+  private add(abs: string, oid: string, content: Buffer): void {
+    this.files.set(abs, content);
+    this.blobs.set(abs, oid);
+    let child = abs;
+    for (let d = path.posix.dirname(abs); ; d = path.posix.dirname(d)) {
+      let names = this.dirs.get(d);
+      const fresh = !names;
+      if (!names) this.dirs.set(d, (names = new Set()));
+      names.add(path.posix.basename(child));
+      if (d === "/" || !fresh) break;
+      child = d;
+    }
+  }
+
+  readFile(p: string): Buffer {
+    const b = this.files.get(p);
+    if (b) return b;
+    const err = new Error(`ENOENT: no such file or directory, open '${p}'`) as NodeJS.ErrnoException;
+    err.code = this.dirs.has(p) ? "EISDIR" : "ENOENT";
+    throw err;
+  }
+  exists(p: string): boolean {
+    return this.files.has(p) || this.dirs.has(p);
+  }
+  isDirectory(p: string): boolean {
+    return this.dirs.has(p);
+  }
+  readDir(p: string): string[] {
+    const names = this.dirs.get(p);
+    if (!names) {
+      const err = new Error(`ENOENT: no such file or directory, scandir '${p}'`) as NodeJS.ErrnoException;
+      err.code = this.files.has(p) ? "ENOTDIR" : "ENOENT";
+      throw err;
+    }
+    return [...names].sort();
+  }
+  /** Every file path held (absolute). */
+  paths(): string[] {
+    return [...this.files.keys()];
+  }
+}
+
+/** Blob contents by id through one `git cat-file --batch` process. */
+function catBlobs(cwd: string, oids: string[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (oids.length === 0) return out;
+  const r = spawnSync("git", ["cat-file", "--batch"], {
+    cwd,
+    input: `${oids.join("\n")}\n`,
+    maxBuffer: 2 ** 31,
+  });
+  if (r.error) throw new SlipwayError(`git cat-file failed: ${r.error.message}`);
+  if (r.status !== 0) throw new SlipwayError(`git cat-file failed: ${r.stderr.toString("utf8").trim()}`);
+  const buf = r.stdout;
+  let at = 0;
+  for (const oid of oids) {
+    // `<oid> SP <type> SP <size> LF <contents> LF`
+    const nl = buf.indexOf(10, at);
+    const header = buf.subarray(at, nl).toString("utf8").split(" ");
+    if (header[1] === "missing" || header.length < 3) throw new SlipwayError(`git object ${oid} is missing`);
+    const size = Number(header[2]);
+    out.set(oid, buf.subarray(nl + 1, nl + 1 + size));
+    at = nl + 1 + size + 1;
+  }
+  return out;
+}
+
+function git(cwd: string, args: string[]): Buffer {
+  try {
+    return execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 2 ** 30 });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString("utf8").trim();
+    throw new SlipwayError(`git ${args[0]} failed in ${cwd}${stderr ? `: ${stderr}` : ""}`);
+  }
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join("/");
+}
+
+/**
+ * Repository-relative paths (to `dir`'s git top level) that differ between revision `base`
+ * and `head`, or the working tree when `head` is undefined (tracked changes and untracked,
+ * not ignored files).
+ */
+export function changedPaths(dir: string, base: string, head?: string): string[] {
+  const cwd = path.resolve(dir);
+  const range = head === undefined ? [base] : [base, head];
+  const diff = git(cwd, ["diff", "--no-renames", "--name-only", "-z", ...range, "--"]);
+  const names = diff.toString("utf8").split("\0").filter(Boolean);
+  if (head === undefined) {
+    const untracked = git(cwd, [
+      "ls-files",
+      "-z",
+      "--others",
+      "--exclude-standard",
+      "--full-name",
+      "--",
+      ":/",
+    ]);
+    names.push(...untracked.toString("utf8").split("\0").filter(Boolean));
+  }
+  return [...new Set(names)].sort();
+}
