@@ -27,6 +27,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "decrypt, encrypt, edit, updatekeys, rotate and status of SOPS + age files",
     load: async () => (await import("./secrets.js")).secretsCommand,
   },
+  diff: {
+    summary: "what a change does to each cluster (masked, Kubernetes-aware), and how environments differ",
+    load: async () => (await import("./diff.js")).diffCommand,
+  },
 };
 
 function usage(): string {
