@@ -1,0 +1,67 @@
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  compareEnvironments,
+  environmentMatrix,
+  formatMatrixMarkdown,
+  newMasker,
+} from "../../src/diff/index.js";
+import { loadPlatform } from "../../src/platform/index.js";
+import { repoRoot } from "../support/env.js";
+
+describe("environment comparison on the example platform", () => {
+  const platform = loadPlatform(path.join(repoRoot, "examples/platform"));
+
+  it("prints the matrix in promotion order with replicas, images, resources, storage and HelmRelease values", () => {
+    const m = environmentMatrix(platform);
+    expect(m.clusters).toEqual(["dev", "staging", "production"]);
+    const row = (service: string, aspect: string) =>
+      m.rows.find((r) => r.service === service && r.aspect === aspect)?.values;
+    expect(row("frontend", "replicas")).toEqual({ dev: "1", staging: "2", production: "3" });
+    expect(row("backend", "image backend")).toMatchObject({ production: "1.8.3" });
+    expect(row("backend-db", "storage spec.storage.size")).toEqual({
+      dev: "1Gi",
+      staging: "10Gi",
+      production: "50Gi",
+    });
+    expect(row("traefik", "values.deployment.replicas")).toEqual({ dev: "1", staging: "2", production: "3" });
+    expect(row("verify", "deployed (Flux Kustomization)")).toEqual({
+      dev: "yes",
+      staging: "yes",
+      production: null,
+    });
+    // Compared without the environment's name, shown as written.
+    expect(
+      row("kube-prometheus-stack", 'values.grafana.ingress.annotations["cert-manager.io/cluster-issuer"]'),
+    ).toEqual({
+      dev: "selfsigned",
+      staging: "letsencrypt-staging",
+      production: "letsencrypt-production",
+    });
+    const md = formatMatrixMarkdown(m);
+    expect(md.split("\n")[0]).toBe("| Service | Aspect | dev | staging | production |");
+    expect(md).toContain("| frontend | replicas | `1` | `2` | `3` |");
+  });
+
+  it("compares two clusters with names mapped across environments, secrets masked", () => {
+    const r = compareEnvironments(platform, "staging", "production", newMasker());
+    expect(r.mode).toBe("environment");
+    const ks = r.clusters[0]!.kustomizations;
+    const frontend = ks.find((k) => k.id === "flux-system/frontend")!;
+    const deploy = frontend.objects.find((o) => o.kind === "Deployment")!;
+    expect(deploy.fields.find((f) => f.path === "spec.replicas")).toEqual({
+      path: "spec.replicas",
+      change: "changed",
+      old: 2,
+      new: 3,
+    });
+    // generated ConfigMaps differ by hash suffix only: matched, not added/removed
+    expect(frontend.objects.filter((o) => o.kind === "ConfigMap" && o.change !== "changed")).toEqual([]);
+    const secretFields = ks.flatMap((k) =>
+      k.objects.filter((o) => o.kind === "Secret").flatMap((o) => o.fields),
+    );
+    expect(secretFields.length).toBeGreaterThan(0);
+    for (const f of secretFields)
+      expect([f.old, f.new].join(" ")).toMatch(/^<masked:sha256:\w+> <masked:sha256:\w+>$/);
+  });
+});
