@@ -3,7 +3,6 @@ import type { RenderedResource } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
 import { equalityMismatches } from "./labels.js";
 import {
-  clusterResources,
   describe,
   formatLabels,
   getPath,
@@ -14,6 +13,7 @@ import {
   stringMap,
 } from "./objects.js";
 import { podTemplateOf } from "./pods.js";
+import { applyScopes } from "./scopes.js";
 import { severityGiven, unseenProducer } from "./unseen.js";
 
 interface Workload {
@@ -22,8 +22,8 @@ interface Workload {
 }
 
 function run(ctx: RuleContext): void {
-  for (const cluster of ctx.clusters()) {
-    const resources = clusterResources(cluster);
+  for (const scope of ctx.clusters().flatMap(applyScopes)) {
+    const resources = scope.resources;
     const workloads = new Map<string, Workload[]>();
     for (const r of resources) {
       const template = podTemplateOf(r.object);
@@ -46,11 +46,11 @@ function run(ctx: RuleContext): void {
       const hint = near
         ? `; closest is ${describe(near.resource)} with pod labels ${formatLabels(near.labels)}`
         : `; namespace ${ns} has no workloads`;
-      const producer = unseenProducer(cluster, ns);
+      const producer = unseenProducer(scope, ns, nameOf(service.object));
       const maybe = producer ? ` (pods may come from ${producer}, which Slipway does not render)` : "";
       const severity = severityGiven(producer, ctx.strict);
       ctx.report({
-        message: `Service ${ns}/${nameOf(service.object)} selects ${formatLabels(selector)} but no workload in namespace ${ns} has those pod labels${hint}${maybe}`,
+        message: `Service ${ns}/${nameOf(service.object)} selects ${formatLabels(selector)} but no workload in namespace ${ns} of ${scope.label} has those pod labels${hint}${maybe}`,
         resource: service,
         path: ["spec", "selector"],
         ...(severity ? { severity } : {}),

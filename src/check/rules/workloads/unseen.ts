@@ -4,9 +4,9 @@
  * Services), and Flux Kustomizations whose output is unknown. A rule that finds "nothing
  * matches" lowers its severity when one of these could be the missing piece.
  */
-import type { Cluster } from "../../../platform/model.js";
 import type { Severity } from "../../types.js";
-import { clusterResources, groupOf, kindOf, nameOf, namespaceOf, stringAt } from "./objects.js";
+import { groupOf, kindOf, nameOf, namespaceOf, stringAt } from "./objects.js";
+import type { ApplyScope } from "./scopes.js";
 
 const BUILTIN_GROUPS = new Set([
   "",
@@ -37,21 +37,36 @@ function isFluxGroup(group: string): boolean {
   return group.endsWith(".toolkit.fluxcd.io");
 }
 
-/** The first thing in `namespace` of `cluster` that could create objects Slipway does not render, as text. */
-export function unseenProducer(cluster: Cluster, namespace: string): string | undefined {
-  const blind = cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
-  if (blind) return `Flux Kustomization ${blind.id} (${blind.status}, its output is unknown)`;
-  for (const hr of cluster.helmReleases) {
-    const target = stringAt(hr.object, ["spec", "targetNamespace"]) || hr.namespace;
-    if (target === namespace) return `HelmRelease ${hr.namespace}/${hr.name}`;
-  }
-  for (const r of clusterResources(cluster)) {
+/** The first thing in `namespace` of a scope that could create objects Slipway does not render, as text. */
+export function unseenProducer(scope: ApplyScope, namespace: string, missingName = ""): string | undefined {
+  const releases = scope.helmReleases.filter(
+    (hr) => (stringAt(hr.object, ["spec", "targetNamespace"]) || hr.namespace) === namespace,
+  );
+  // Charts name their objects after the release: prefer `forgejo-anubis` for a missing `forgejo-anubis-web`.
+  releases.sort((a, b) => prefixLength(b.name, missingName) - prefixLength(a.name, missingName));
+  const hr = releases[0];
+  if (hr) return `HelmRelease ${hr.namespace}/${hr.name}`;
+  for (const r of scope.resources) {
     const group = groupOf(r.object);
     if (BUILTIN_GROUPS.has(group) || isFluxGroup(group)) continue;
     if (namespaceOf(r.object) === namespace) return `${kindOf(r.object)} ${namespace}/${nameOf(r.object)}`;
   }
+  const installed = INSTALLED_WITH_CLUSTER[namespace];
+  if (installed) return installed;
+  const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
+  if (blind) return `Flux Kustomization ${blind.id} (${blind.status}, its output is unknown)`;
   return undefined;
 }
+
+function prefixLength(release: string, missingName: string): number {
+  return missingName.startsWith(release) ? release.length : 0;
+}
+
+/** Namespaces whose workloads usually come with the cluster or Flux's installation, not from this repository. */
+const INSTALLED_WITH_CLUSTER: Record<string, string> = {
+  "kube-system": "the cluster's own control plane and add-ons",
+  "flux-system": "Flux's installation",
+};
 
 /** The severity of a "nothing in the platform provides it" finding: lenient when something unseen might. */
 export function severityGiven(

@@ -1,0 +1,100 @@
+/** `ingress-backend-exists`: Ingress backends and Gateway API route backendRefs name existing Services. */
+import { isMap } from "../../../kustomize/types.js";
+import type { RenderedResource } from "../../../platform/model.js";
+import type { FieldPath, Rule, RuleContext } from "../../types.js";
+import { describe, getPath, groupOf, isKind, kindOf, nameOf, namespaceOf } from "./objects.js";
+import { applyScopes } from "./scopes.js";
+import { severityGiven, unseenProducer } from "./unseen.js";
+
+const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
+
+interface BackendRef {
+  namespace: string;
+  name: string;
+  path: FieldPath;
+}
+
+function ingressBackends(obj: RenderedResource["object"]): BackendRef[] {
+  const ns = namespaceOf(obj);
+  const out: BackendRef[] = [];
+  const add = (backendPath: FieldPath) => {
+    const backend = getPath(obj, backendPath);
+    if (!isMap(backend)) return;
+    // networking.k8s.io/v1: backend.service.name; v1beta1: backend.serviceName.
+    const v1 = getPath(backend, ["service", "name"]);
+    if (typeof v1 === "string")
+      out.push({ namespace: ns, name: v1, path: [...backendPath, "service", "name"] });
+    else if (typeof backend.serviceName === "string")
+      out.push({ namespace: ns, name: backend.serviceName, path: [...backendPath, "serviceName"] });
+  };
+  add(["spec", "defaultBackend"]);
+  add(["spec", "backend"]);
+  const rules = getPath(obj, ["spec", "rules"]);
+  (Array.isArray(rules) ? rules : []).forEach((_, i) => {
+    const paths = getPath(obj, ["spec", "rules", i, "http", "paths"]);
+    (Array.isArray(paths) ? paths : []).forEach((_p, j) => {
+      add(["spec", "rules", i, "http", "paths", j, "backend"]);
+    });
+  });
+  return out;
+}
+
+function routeBackends(obj: RenderedResource["object"]): BackendRef[] {
+  const ns = namespaceOf(obj);
+  const out: BackendRef[] = [];
+  const rules = getPath(obj, ["spec", "rules"]);
+  (Array.isArray(rules) ? rules : []).forEach((rule, i) => {
+    const refs = isMap(rule) ? rule.backendRefs : undefined;
+    (Array.isArray(refs) ? refs : []).forEach((ref, j) => {
+      if (!isMap(ref) || typeof ref.name !== "string") return;
+      const group = typeof ref.group === "string" ? ref.group : "";
+      const kind = typeof ref.kind === "string" ? ref.kind : "Service";
+      if (group !== "" || kind !== "Service") return;
+      const namespace = typeof ref.namespace === "string" && ref.namespace !== "" ? ref.namespace : ns;
+      out.push({ namespace, name: ref.name, path: ["spec", "rules", i, "backendRefs", j, "name"] });
+    });
+  });
+  return out;
+}
+
+function backendsOf(r: RenderedResource): BackendRef[] {
+  const group = groupOf(r.object);
+  const kind = kindOf(r.object);
+  if (kind === "Ingress" && (group === "networking.k8s.io" || group === "extensions"))
+    return ingressBackends(r.object);
+  if (group === "gateway.networking.k8s.io" && ROUTE_KINDS.has(kind)) return routeBackends(r.object);
+  return [];
+}
+
+function run(ctx: RuleContext): void {
+  for (const scope of ctx.clusters().flatMap(applyScopes)) {
+    const resources = scope.resources;
+    const services = new Set(
+      resources
+        .filter((r) => isKind(r.object, "", "Service"))
+        .map((r) => `${namespaceOf(r.object)}/${nameOf(r.object)}`),
+    );
+    for (const r of resources) {
+      for (const ref of backendsOf(r)) {
+        if (services.has(`${ref.namespace}/${ref.name}`)) continue;
+        const producer = unseenProducer(scope, ref.namespace, ref.name);
+        const severity = severityGiven(producer, ctx.strict);
+        const maybe = producer ? ` (it may come from ${producer}, which Slipway does not render)` : "";
+        ctx.report({
+          message: `${describe(r)}: backend Service ${ref.namespace}/${ref.name} does not exist in ${scope.label}${maybe}`,
+          resource: r,
+          path: ref.path,
+          ...(severity ? { severity } : {}),
+        });
+      }
+    }
+  }
+}
+
+export const ingressBackendExists: Rule = {
+  id: "ingress-backend-exists",
+  defaultSeverity: "error",
+  description: "Ingress backends and Gateway API route backendRefs name Services that exist in the cluster",
+  help: "An Ingress (spec.defaultBackend and rules[].http.paths[].backend) or a Gateway API HTTPRoute/GRPCRoute/TLSRoute/TCPRoute/UDPRoute backendRef (kind Service or unset) that names a Service no Flux Kustomization of the cluster applies answers 503 or drops traffic. Fix the name or namespace, or add the Service. Route backendRefs may name another namespace (a ReferenceGrant must allow it). When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the Service, the finding is a warning (an error with --strict).",
+  run,
+};

@@ -1,0 +1,243 @@
+/**
+ * `imagepolicy-marker`: image-automation setter markers (`# {"$imagepolicy": "ns:policy"}`)
+ * name an ImagePolicy that the platform defines. Markers are YAML comments, which rendered
+ * objects do not keep, so the rule reads the platform's own files: every rendered object's
+ * source file, every file below each Flux Kustomization's directory, and the kustomization
+ * files of the directories that transformed an object (overlays setting `images`).
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { LineCounter, parseAllDocuments, visit } from "yaml";
+import type { Platform } from "../../../platform/model.js";
+import type { Rule, RuleContext } from "../../types.js";
+import { isKind, nameOf, namespaceOf } from "./objects.js";
+
+const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+const SKIP_DIRS = new Set([".git", "node_modules"]);
+
+export interface Marker {
+  line: number;
+  /** The `$imagepolicy` value as written. */
+  value: string;
+  /** `ns:name` of the policy, or undefined when the value is malformed. */
+  policy?: { namespace: string; name: string };
+  /**
+   * Inside a multi-line string (an inline patch, a values block): text, not a YAML comment,
+   * so image automation never sees it.
+   */
+  inString?: boolean;
+}
+
+/**
+ * Setter markers in one file's text. A marker is a YAML comment whose text (after the `#`s)
+ * is a JSON object of string values with a `$imagepolicy` key and nothing after it, on a
+ * scalar value: the line comment of `key: value` or `- value`, or a comment line just above
+ * a `- value` sequence item. Comments of mapping keys (`key:` with a nested block, or a
+ * comment line above `key: value`) are not markers, as in kyaml.
+ */
+export function findMarkers(text: string): Marker[] {
+  if (!text.includes('"$imagepolicy"')) return [];
+  const lines = text.split(/\r?\n/);
+  const inString = multiLineStringLines(text);
+  const out: Marker[] = [];
+  lines.forEach((lineText, i) => {
+    if (!lineText.includes('"$imagepolicy"')) return;
+    const hash = commentStart(lineText);
+    if (hash < 0) return;
+    const value = markerValue(lineText.slice(hash));
+    if (value === undefined) return;
+    const marker: Marker = { line: i + 1, value, ...parsePolicyRef(value) };
+    if (inString.has(i + 1)) {
+      out.push({ ...marker, inString: true });
+      return;
+    }
+    const before = lineText.slice(0, hash).trim();
+    if (before === "") {
+      if (isScalarSequenceItem(nextContentLine(lines, i + 1))) out.push(marker);
+    } else if (!before.endsWith(":") && before !== "-") out.push(marker);
+  });
+  return out;
+}
+
+/** The `$imagepolicy` value of a comment (from its `#`), or undefined when it is not a marker. */
+function markerValue(comment: string): string | undefined {
+  const body = comment.replace(/^#+/, "").trim();
+  if (!body.startsWith("{")) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
+  const fields = parsed as Record<string, unknown>;
+  if (typeof fields.$imagepolicy !== "string" || Object.values(fields).some((v) => typeof v !== "string"))
+    return undefined;
+  return fields.$imagepolicy;
+}
+
+function nextContentLine(lines: string[], from: number): string {
+  for (let i = from; i < lines.length; i++) {
+    const t = (lines[i] as string).trim();
+    if (t !== "" && !t.startsWith("#")) return lines[i] as string;
+  }
+  return "";
+}
+
+/** `- value` (a scalar item), not `- key: value` (a mapping item). */
+function isScalarSequenceItem(line: string): boolean {
+  const m = /^\s*-\s+(.*)$/.exec(line);
+  if (!m) return false;
+  const item = (m[1] as string).replace(/\s+#.*$/, "");
+  return item !== "" && !/:(\s|$)/.test(item);
+}
+
+/** 1-based lines that are the continuation of a block scalar or a multi-line flow string. */
+function multiLineStringLines(text: string): Set<number> {
+  const out = new Set<number>();
+  const lineCounter = new LineCounter();
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter });
+  } catch {
+    return out;
+  }
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    visit(doc, {
+      Scalar(_key, node) {
+        if (!node.range || typeof node.value !== "string") return;
+        const first = lineCounter.linePos(node.range[0]).line;
+        const last = lineCounter.linePos(Math.max(node.range[0], node.range[1] - 1)).line;
+        // A block scalar starts at its `|`/`>` header; its text begins on the next line.
+        for (let l = first + 1; l <= last; l++) out.add(l);
+      },
+    });
+  }
+  return out;
+}
+
+/** `ns:name`, optionally followed by `:tag`, `:name` or `:digest`. */
+function parsePolicyRef(value: string): Pick<Marker, "policy"> {
+  const parts = value.split(":");
+  if (parts.length === 3 && ["tag", "name", "digest"].includes(parts[2] as string)) parts.pop();
+  if (parts.length !== 2 || parts[0] === "" || parts[1] === "") return {};
+  return { policy: { namespace: parts[0] as string, name: parts[1] as string } };
+}
+
+/** Index of the `#` starting a YAML comment (at line start or after whitespace, outside quotes); -1 when none. */
+function commentStart(line: string): number {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      continue;
+    }
+    if ((c === '"' || c === "'") && (i === 0 || /[\s:[{,-]/.test(line[i - 1] as string))) quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1] as string))) return i;
+  }
+  return -1;
+}
+
+/** Repository-relative files that belong to the platform, sorted. */
+export function platformFiles(platform: Platform): string[] {
+  const files = new Set<string>();
+  const seenDirs = new Set<string>();
+  const walk = (rel: string) => {
+    if (seenDirs.has(rel)) return;
+    seenDirs.add(rel);
+    let names: string[];
+    try {
+      names = readdirSync(path.join(platform.root, rel));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const child = rel === "." || rel === "" ? name : path.posix.join(rel, name);
+      let isDir = false;
+      try {
+        isDir = statSync(path.join(platform.root, child)).isDirectory();
+      } catch {
+        continue;
+      }
+      if (isDir) {
+        if (!SKIP_DIRS.has(name)) walk(child);
+      } else if (/\.ya?ml$/.test(name) || name === "Kustomization") files.add(child);
+    }
+  };
+  for (const cluster of platform.clusters) {
+    for (const k of cluster.kustomizations) {
+      if (k.dir !== undefined && k.status !== "external") walk(path.posix.normalize(k.dir));
+      for (const r of k.resources) {
+        if (r.source) files.add(path.posix.normalize(r.source.file));
+        for (const dir of r.touchedBy) {
+          for (const name of KUSTOMIZATION_FILES) {
+            const f = path.posix.join(dir, name);
+            if (isFile(platform.root, f)) files.add(f);
+          }
+        }
+      }
+    }
+  }
+  return [...files].sort();
+}
+
+function isFile(root: string, rel: string): boolean {
+  try {
+    return statSync(path.join(root, rel)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function run(ctx: RuleContext): void {
+  const policies = new Set<string>();
+  for (const r of ctx.resources()) {
+    if (isKind(r.object, "image.toolkit.fluxcd.io", "ImagePolicy"))
+      policies.add(`${namespaceOf(r.object)}:${nameOf(r.object)}`);
+  }
+  for (const file of platformFiles(ctx.platform)) {
+    let text: string;
+    try {
+      text = readFileSync(path.join(ctx.platform.root, file), "utf8");
+    } catch {
+      continue;
+    }
+    for (const m of findMarkers(text)) reportMarker(ctx, policies, file, m);
+  }
+}
+
+function reportMarker(ctx: RuleContext, policies: Set<string>, file: string, m: Marker): void {
+  const at = { file, line: m.line };
+  if (m.inString) {
+    ctx.report({
+      ...at,
+      message: `image policy marker "${m.value}" is inside a multi-line string (e.g. an inline patch), not a YAML comment: image automation never updates it; move it to a patch file`,
+      severity: "warning",
+    });
+    return;
+  }
+  if (m.policy === undefined) {
+    ctx.report({
+      ...at,
+      message: `image policy marker "${m.value}" is malformed: expected "<namespace>:<policy>" optionally followed by ":tag", ":name" or ":digest"`,
+    });
+    return;
+  }
+  if (policies.has(`${m.policy.namespace}:${m.policy.name}`)) return;
+  const variable = m.value.includes("${")
+    ? "; Flux substitutes variables in rendered objects, never in comments, so image automation looks for this literal name"
+    : "";
+  ctx.report({
+    ...at,
+    message: `image policy marker names ImagePolicy ${m.policy.namespace}/${m.policy.name}, which the platform does not define${variable}`,
+  });
+}
+
+export const imagePolicyMarker: Rule = {
+  id: "imagepolicy-marker",
+  defaultSeverity: "error",
+  description: 'Image-automation setter markers (# {"$imagepolicy": "ns:name"}) name an existing ImagePolicy',
+  help: 'Flux image automation rewrites a field only when its setter marker names an ImagePolicy it knows, as "<namespace>:<policy>" (the full image), or with ":tag", ":name" or ":digest". A marker naming a policy that no Flux Kustomization of the platform applies is silently never updated. Fix the namespace or name, or add the ImagePolicy. Markers are read from the files that make up the platform (each rendered object\'s source file, the trees of the Flux Kustomizations\' paths, and the kustomization files of overlays).',
+  run,
+};

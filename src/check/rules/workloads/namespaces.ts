@@ -1,0 +1,148 @@
+/**
+ * `namespace-exists`: every namespaced object's namespace exists in its cluster: always
+ * there, created by a rendered Namespace, or by a HelmRelease with `install.createNamespace`.
+ */
+import type { HelmReleaseInfo, RenderedResource } from "../../../platform/model.js";
+import type { Rule, RuleContext } from "../../types.js";
+import {
+  describe,
+  getPath,
+  groupOf,
+  isKind,
+  kindOf,
+  nameOf,
+  namespaceOf,
+  rawNamespaceOf,
+  stringAt,
+} from "./objects.js";
+import { type ApplyScope, applyScopes } from "./scopes.js";
+
+export const ALWAYS_PRESENT = ["default", "kube-system", "kube-public", "kube-node-lease", "flux-system"];
+
+const CLUSTER_SCOPED: Record<string, string[]> = {
+  "": ["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
+  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
+  "apiextensions.k8s.io": ["CustomResourceDefinition"],
+  "apiregistration.k8s.io": ["APIService"],
+  "storage.k8s.io": ["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass"],
+  "scheduling.k8s.io": ["PriorityClass"],
+  "node.k8s.io": ["RuntimeClass"],
+  "networking.k8s.io": ["IngressClass", "IPAddress", "ServiceCIDR"],
+  "admissionregistration.k8s.io": [
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+  ],
+  "certificates.k8s.io": ["CertificateSigningRequest", "ClusterTrustBundle"],
+  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
+  "resource.k8s.io": ["DeviceClass"],
+  "gateway.networking.k8s.io": ["GatewayClass"],
+};
+
+/** `options.namespaces`: the namespaces every cluster has (default: Kubernetes' own and flux-system). */
+export function alwaysPresent(options: Record<string, unknown>): string[] {
+  const v = options.namespaces;
+  if (v === undefined) return ALWAYS_PRESENT;
+  if (!Array.isArray(v) || v.some((s) => typeof s !== "string"))
+    throw new Error("options.namespaces must be a list of namespace names");
+  return v as string[];
+}
+
+/** `group/Kind` → scope, from the CRDs rendered anywhere in the platform. */
+function crdScopes(ctx: RuleContext): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of ctx.resources()) {
+    if (!isKind(r.object, "apiextensions.k8s.io", "CustomResourceDefinition")) continue;
+    const group = stringAt(r.object, ["spec", "group"]);
+    const kind = stringAt(r.object, ["spec", "names", "kind"]);
+    const scope = stringAt(r.object, ["spec", "scope"]);
+    if (group !== undefined && kind !== undefined && scope !== undefined) out.set(`${group}/${kind}`, scope);
+  }
+  return out;
+}
+
+function isClusterScoped(r: RenderedResource, scopes: Map<string, string>): boolean {
+  const group = groupOf(r.object);
+  const kind = kindOf(r.object);
+  if (CLUSTER_SCOPED[group]?.includes(kind)) return true;
+  const scope = scopes.get(`${group}/${kind}`);
+  if (scope !== undefined) return scope === "Cluster";
+  // Custom kinds without a CRD here (installed by a chart): `ClusterIssuer`, `ClusterSecretStore`, … are cluster-scoped by convention.
+  return group !== "" && !group.endsWith(".k8s.io") && /^Cluster[A-Z]/.test(kind);
+}
+
+function createdNamespaces(scope: ApplyScope, base: string[]): Set<string> {
+  const out = new Set(base);
+  for (const r of scope.resources) {
+    if (isKind(r.object, "", "Namespace")) out.add(nameOf(r.object));
+    // Giant Swarm's organization-operator makes `org-<name>` for each Organization.
+    if (isKind(r.object, "security.giantswarm.io", "Organization")) out.add(`org-${nameOf(r.object)}`);
+  }
+  for (const hr of scope.helmReleases) {
+    const target = stringAt(hr.object, ["spec", "targetNamespace"]);
+    if (target && getPath(hr.object, ["spec", "install", "createNamespace"]) === true) out.add(target);
+  }
+  return out;
+}
+
+function run(ctx: RuleContext): void {
+  const base = alwaysPresent(ctx.options);
+  const scopes = crdScopes(ctx);
+  for (const scope of ctx.clusters().flatMap(applyScopes)) {
+    const existing = createdNamespaces(scope, base);
+    const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
+    const lenient = blind !== undefined && !ctx.strict;
+    const maybe = blind ? ` (Flux Kustomization ${blind.id} is ${blind.status}; it may create it)` : "";
+    const severity = lenient ? { severity: "warning" as const } : {};
+    for (const r of scope.resources) {
+      const ns = rawNamespaceOf(r.object);
+      if (ns === "" || existing.has(ns) || isClusterScoped(r, scopes)) continue;
+      ctx.report({
+        message: `${describe(r)}: namespace ${ns} does not exist in ${scope.label}: no Namespace object of the platform creates it${maybe}`,
+        resource: r,
+        path: ["metadata", "namespace"],
+        ...severity,
+      });
+    }
+    // A HelmRelease's own namespace is checked above; its release lands in targetNamespace of its scope.
+    for (const hr of scope.helmReleases) {
+      const target = stringAt(hr.object, ["spec", "targetNamespace"]);
+      if (!target || existing.has(target)) continue;
+      const resource = helmReleaseResource(scope, hr);
+      const at = resource
+        ? { resource, path: ["spec", "targetNamespace"] }
+        : hr.definedAt
+          ? { file: hr.definedAt.file, line: hr.definedAt.line }
+          : {};
+      ctx.report({
+        message: `HelmRelease ${hr.namespace}/${hr.name}: targetNamespace ${target} does not exist in ${scope.label}; create a Namespace or set spec.install.createNamespace: true${maybe}`,
+        cluster: scope.cluster.name,
+        kustomization: hr.kustomization,
+        ...at,
+        ...severity,
+      });
+    }
+  }
+}
+
+/** The rendered object of a HelmRelease, from the Flux Kustomization that applies it. */
+function helmReleaseResource(scope: ApplyScope, hr: HelmReleaseInfo): RenderedResource | undefined {
+  const owner = scope.cluster.kustomizations.find((k) => k.id === hr.kustomization);
+  return owner?.resources.find(
+    (r) =>
+      isKind(r.object, "helm.toolkit.fluxcd.io", "HelmRelease") &&
+      nameOf(r.object) === hr.name &&
+      namespaceOf(r.object) === hr.namespace,
+  );
+}
+
+export const namespaceExists: Rule = {
+  id: "namespace-exists",
+  defaultSeverity: "error",
+  description: "A namespaced object's namespace exists in its cluster or is created by the same platform",
+  help: 'Applying an object into a namespace that does not exist fails the whole Flux Kustomization (`namespaces "x" not found`). A namespace exists when it is always there (default, kube-system, kube-public, kube-node-lease, flux-system), when some Flux Kustomization of the same cluster applies a Namespace object for it (or a Giant Swarm Organization, which makes org-<name>), or when a HelmRelease installs into it with spec.install.createNamespace: true. A HelmRelease\'s spec.targetNamespace is checked the same way. Option: `namespaces`, the list of namespaces every cluster has (replaces the default list).',
+  run,
+};
