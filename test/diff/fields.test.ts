@@ -6,11 +6,11 @@ import {
   environmentTokens,
   parseQuantity,
 } from "../../src/diff/index.js";
-import type { KObject } from "../../src/kustomize/types.js";
+import type { KObject, YamlValue } from "../../src/kustomize/types.js";
 
 describe("field diff", () => {
   it("matches list items by merge key and names the item in the path", () => {
-    const a = {
+    const a: YamlValue = {
       spec: {
         containers: [
           { name: "a", image: "x:1", ports: [{ containerPort: 80 }, { containerPort: 53, protocol: "UDP" }] },
@@ -18,7 +18,7 @@ describe("field diff", () => {
         ],
       },
     };
-    const b = {
+    const b: YamlValue = {
       spec: {
         containers: [
           { name: "b", image: "y:2" },
