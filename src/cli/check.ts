@@ -9,7 +9,8 @@ import { formatText, summaryLine } from "../check/report/text.js";
 import { allRules } from "../check/rules/index.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
-import { loadPlatform } from "../platform/index.js";
+import { loadPlatformWithSecrets } from "../platform/decrypt.js";
+import { ageIdentitiesFor } from "./age-keys.js";
 import { version } from "./main.js";
 import { createProgress } from "./progress.js";
 
@@ -23,6 +24,7 @@ Flags:
       --cluster NAME        only this cluster (repeatable)
       --format FORMAT       text (default), json, sarif, junit or github (workflow annotations)
       --strict              unknown fields are errors
+      --age-key-file FILE   age identities for SOPS files (default: where sops looks)
       --output FILE         write the report to FILE (the summary line still goes to stderr)
       --list-rules          print the rules with their default severities and exit
   -h, --help                show this help
@@ -45,6 +47,7 @@ function parse(argv: string[]) {
       cluster: { type: "string", multiple: true },
       format: { type: "string" },
       strict: { type: "boolean" },
+      "age-key-file": { type: "string" },
       output: { type: "string", short: "o" },
       "list-rules": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -88,8 +91,17 @@ export async function checkCommand(argv: string[]): Promise<number> {
     return 2;
   }
 
+  const keys = ageIdentitiesFor(values["age-key-file"]);
+  if ("error" in keys) {
+    process.stderr.write(`slipway check: ${keys.error}\n`);
+    return 2;
+  }
   const progress = createProgress("slipway check");
-  const platform = loadPlatform(repo, { clusters: values.cluster, onProgress: (e) => progress.onEvent(e) });
+  const { platform, secrets } = await loadPlatformWithSecrets(repo, {
+    clusters: values.cluster,
+    identities: keys.identities,
+    onProgress: (e) => progress.onEvent(e),
+  });
   progress.done();
   const unknown = (values.cluster ?? []).filter((n) => !platform.clusters.some((c) => c.name === n));
   if (unknown.length > 0) {
@@ -123,6 +135,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
     default:
       report = formatText(result, { color });
   }
+  // Findings quote rendered values; a decrypted secret must never reach the report.
+  report = secrets.values.scrub(report);
   if (values.output !== undefined) {
     try {
       writeFileAtomic(values.output, report);

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { errorMessage } from "../errors.js";
@@ -12,8 +11,8 @@ import {
   platformErrors,
 } from "../platform/index.js";
 import { maskRenderedObject, type SecretValues } from "../platform/masking.js";
-import { findAgeIdentities, parseAgeIdentities } from "../sops/index.js";
 import { emitYaml } from "../yaml/index.js";
+import { ageIdentitiesFor } from "./age-keys.js";
 import { createProgress } from "./progress.js";
 
 const help = `Usage: slipway render [REPO] [flags]
@@ -60,18 +59,12 @@ export async function renderCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const repo = positionals[0] ?? ".";
-  let identities: string[];
-  if (values["age-key-file"] !== undefined) {
-    try {
-      const file = values["age-key-file"];
-      identities = parseAgeIdentities(readFileSync(file, "utf8"), file).identities;
-    } catch (e) {
-      process.stderr.write(`slipway render: --age-key-file: ${errorMessage(e)}\n`);
-      return 2;
-    }
-  } else {
-    identities = findAgeIdentities().identities;
+  const keys = ageIdentitiesFor(values["age-key-file"]);
+  if ("error" in keys) {
+    process.stderr.write(`slipway render: ${keys.error}\n`);
+    return 2;
   }
+  const { identities } = keys;
   const progress = createProgress("slipway render");
   const { platform, secrets } = await loadPlatformWithSecrets(repo, {
     clusters: values.cluster,

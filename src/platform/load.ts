@@ -11,7 +11,7 @@ import { SlipwayError } from "../errors.js";
 import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { buildResources } from "../kustomize/build.js";
-import { cloneValue } from "../kustomize/clone.js";
+import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
@@ -293,6 +293,7 @@ function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cl
   let rootObj = d.root ? cloneValue(d.root.object) : syntheticRoot(d, "flux-system", "flux-system");
   if (Object.keys(d.variables).length > 0) rootObj = withVariables(rootObj, d.variables);
   const rootK = newKustomization(cluster.name, rootObj, d.root?.at, undefined, d.root === undefined);
+  if (d.root) adoptSelfAppliedRoot(ctx, d, rootK);
   cluster.kustomizations.push(rootK);
   const byId = new Map<string, FluxKustomization>([[rootK.id, rootK]]);
   const pool = new Map<string, KObject>();
@@ -325,6 +326,26 @@ function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cl
     }
     finish(next);
   }
+}
+
+/**
+ * Flux reconciles the root Kustomization as its own path renders it, not as the sync file
+ * says: `flux-system/kustomization.yaml` commonly patches it (decryption, postBuild). Build
+ * the path once with the file's spec and, if the rendered self differs, adopt it.
+ */
+function adoptSelfAppliedRoot(ctx: RenderContext, d: DiscoveredCluster, rootK: FluxKustomization): void {
+  const probe: Pending = { k: { ...rootK, errors: [], warnings: [] } };
+  if (!prepare(ctx, d, probe)) return;
+  const self = (probe.built ?? []).find(
+    (r) =>
+      isFluxKustomization(r.obj) &&
+      r.name === rootK.name &&
+      (r.namespace || rootK.namespace) === rootK.namespace,
+  );
+  if (!self || deepEqual(specOf(self.obj), specOf(rootK.object))) return;
+  let adopted = cloneValue(self.obj);
+  if (Object.keys(d.variables).length > 0) adopted = withVariables(adopted, d.variables);
+  Object.assign(rootK, newKustomization(rootK.cluster, adopted, rootK.definedAt, undefined, false));
 }
 
 function withVariables(obj: KObject, vars: Record<string, string>): KObject {
