@@ -382,7 +382,10 @@ export class KustTarget {
     configuredIn = this.k.file,
   ): void {
     const configuredBy = by ?? { apiVersion: "builtin", kind };
-    for (const r of ra.resources) r.transformations.push({ configuredIn, configuredBy });
+    for (const r of ra.resources) {
+      r.transformations.push({ configuredIn, configuredBy });
+      if (r.touchedBy[r.touchedBy.length - 1] !== this.dir) r.touchedBy.push(this.dir);
+    }
   }
 
   private runTransformers(ra: Accumulator): void {
