@@ -1,0 +1,92 @@
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { diffCommand } from "../../src/cli/diff.js";
+import { basePlatform, deployment, GitFixture, SECRET_V1, SECRET_V2, secret } from "../diff/git-fixture.js";
+import { repoRoot } from "../support/env.js";
+
+async function run(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
+  try {
+    return { code: await diffCommand(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe("slipway diff (CLI)", () => {
+  const repo = new GitFixture();
+  let c0 = "";
+  let c1 = "";
+  beforeAll(() => {
+    repo.write(basePlatform());
+    c0 = repo.commit("initial");
+    repo.write({
+      "apps/app/deployment.yaml": deployment({ image: "1.2.0" }),
+      "apps/app/secret.yaml": secret(SECRET_V2),
+    });
+    c1 = repo.commit("bump and rotate");
+  });
+  afterAll(() => repo.cleanup());
+
+  it("exits 0 without differences and 1 with them", async () => {
+    expect((await run([repo.dir, "--base", c1])).code).toBe(0); // working tree == c1
+    const r = await run([repo.dir, "--base", c0, "--head", c1]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "~ spec.template.spec.containers[name=app].image: registry.example.com/app:1.0.0 → registry.example.com/app:1.2.0",
+    );
+  });
+
+  it("prints a pull-request comment: summary table first, details per Flux Kustomization", async () => {
+    const r = await run([repo.dir, "--base", c0, "--head", c1, "--format", "markdown", "--full"]);
+    expect(r.code).toBe(1);
+    const table = r.stdout.indexOf("| Cluster | Flux Kustomization |");
+    expect(table).toBeGreaterThan(0);
+    expect(r.stdout.indexOf("<details>")).toBeGreaterThan(table);
+    expect(r.stdout).toContain("| prod | `flux-system/app` | 0 | 0 | 2 |");
+  });
+
+  it("prints JSON and never a secret value in any format", async () => {
+    const r = await run([repo.dir, "--base", c0, "--head", c1, "--format", "json"]);
+    const report = JSON.parse(r.stdout);
+    expect(report.mode).toBe("revision");
+    expect(report.summary).toMatchObject({ kustomizations: 1, changed: 2 });
+    for (const format of ["text", "markdown", "json"]) {
+      const out = (await run([repo.dir, "--base", c0, "--head", c1, "--format", format])).stdout;
+      expect(out).not.toContain(SECRET_V1);
+      expect(out).not.toContain(SECRET_V2);
+      expect(out).toMatch(/<masked:sha256:[0-9a-f]{8}>/);
+    }
+  });
+
+  it("exits 2 on bad usage and unknown revisions", async () => {
+    expect((await run([repo.dir])).code).toBe(2);
+    expect((await run([repo.dir, "--base", c0, "--format", "yaml"])).code).toBe(2);
+    expect((await run([repo.dir, "--env", "a"])).code).toBe(2);
+    await expect(run([repo.dir, "--base", "nope"])).rejects.toThrow(/unknown git revision/);
+  });
+
+  it("prints the environment matrix of the example platform", async () => {
+    const r = await run([path.join(repoRoot, "examples/platform"), "--matrix", "--format", "markdown"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("| Service | Aspect | dev | staging | production |");
+    expect(r.stdout).toContain("| frontend | replicas | `1` | `2` | `3` |");
+  });
+
+  it("compares two environments", async () => {
+    const r = await run([path.join(repoRoot, "examples/platform"), "--env", "staging", "--vs", "production"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("cluster staging vs production");
+    expect(r.stdout).toContain("~ spec.replicas: 2 → 3");
+  });
+});
