@@ -1,0 +1,1084 @@
+import { readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { findMarkers } from "../../../src/check/rules/workloads/imagepolicy-marker.js";
+import { rules } from "../../../src/check/rules/workloads.js";
+import type { Rule, RuleContext, RuleFinding, Severity } from "../../../src/check/types.js";
+import type { KObject } from "../../../src/kustomize/types.js";
+import {
+  allResources,
+  type Cluster,
+  type FluxKustomization,
+  type HelmReleaseInfo,
+  loadPlatform,
+  type Platform,
+  type RenderedResource,
+} from "../../../src/platform/index.js";
+import { repoRoot, requires, sharedDir } from "../../support/env.js";
+
+// ---- a tiny in-memory platform and rule harness ------------------------------------------
+
+interface ResourceOpts {
+  file?: string;
+  line?: number;
+  touchedBy?: string[];
+}
+
+function res(object: KObject, opts: ResourceOpts = {}): RenderedResource {
+  return {
+    object,
+    ...(opts.file ? { source: { file: opts.file, line: opts.line ?? 1 } } : {}),
+    touchedBy: opts.touchedBy ?? [],
+    kustomization: "",
+    cluster: "",
+  };
+}
+
+interface KustomizationOpts {
+  status?: FluxKustomization["status"];
+  appliedBy?: string;
+  dir?: string;
+  object?: KObject;
+}
+
+function ks(id: string, resources: RenderedResource[], opts: KustomizationOpts = {}): FluxKustomization {
+  const [namespace, name] = id.split("/") as [string, string];
+  return {
+    cluster: "",
+    namespace,
+    name,
+    id,
+    object: opts.object ?? {
+      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+      kind: "Kustomization",
+      metadata: { name, namespace },
+      spec: {},
+    },
+    path: opts.dir ?? "./",
+    sourceRef: { kind: "GitRepository", namespace: "flux-system", name: "flux-system" },
+    ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
+    status: opts.status ?? "rendered",
+    suspended: false,
+    dependsOn: [],
+    resources,
+    errors: [],
+    warnings: [],
+    ...(opts.appliedBy ? { appliedBy: opts.appliedBy } : {}),
+    children: [],
+    generatedKustomization: false,
+    synthetic: false,
+  };
+}
+
+function helmRelease(namespace: string, name: string, spec: KObject, kustomization: string): HelmReleaseInfo {
+  return {
+    cluster: "",
+    namespace,
+    name,
+    object: {
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      metadata: { name, namespace },
+      spec,
+    },
+    kustomization,
+    dependsOn: [],
+  };
+}
+
+function cluster(
+  name: string,
+  kustomizations: FluxKustomization[],
+  helmReleases: HelmReleaseInfo[] = [],
+): Cluster {
+  for (const k of kustomizations) {
+    k.cluster = name;
+    for (const r of k.resources) {
+      r.cluster = name;
+      r.kustomization = k.id;
+    }
+  }
+  for (const hr of helmReleases) hr.cluster = name;
+  return {
+    name,
+    path: `clusters/${name}`,
+    sourceRoot: ".",
+    mode: "flux",
+    discoveredBy: "sync",
+    kustomizations,
+    sources: [],
+    helmReleases,
+    errors: [],
+    renderMs: 0,
+  };
+}
+
+function platformOf(clusters: Cluster[], root = "/repo"): Platform {
+  return { root, clusters, errors: [] };
+}
+
+interface Reported extends RuleFinding {
+  severity: Severity;
+}
+
+function runRule(
+  rule: Rule,
+  platform: Platform,
+  options: Record<string, unknown> = {},
+  strict = false,
+): Reported[] {
+  const found: Reported[] = [];
+  const ctx: RuleContext = {
+    platform,
+    report: (f) => found.push({ ...f, severity: f.severity ?? rule.defaultSeverity }),
+    clusters: () => platform.clusters,
+    kustomizations: () => platform.clusters.flatMap((c) => c.kustomizations),
+    resources: () => allResources(platform),
+    options,
+    strict,
+  };
+  rule.run(ctx);
+  return found;
+}
+
+function rule(id: string): Rule {
+  const r = rules.find((x) => x.id === id);
+  if (!r) throw new Error(`no rule ${id}`);
+  return r;
+}
+
+function nameOfFinding(f: RuleFinding): string {
+  const md = f.resource?.object.metadata as { name?: string } | undefined;
+  return `${String(f.resource?.object.kind)}/${md?.name ?? ""}`;
+}
+
+// ---- objects -----------------------------------------------------------------------------
+
+function container(name: string, extra: KObject = {}): KObject {
+  return {
+    name,
+    image: `example/${name}:1.0.0`,
+    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+    livenessProbe: { httpGet: { path: "/", port: 80 } },
+    readinessProbe: { httpGet: { path: "/", port: 80 } },
+    ...extra,
+  };
+}
+
+function deployment(name: string, namespace: string, labels: KObject, podSpec: KObject = {}): KObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [container(name)], ...podSpec } },
+    },
+  };
+}
+
+function service(name: string, namespace: string, selector?: KObject, spec: KObject = {}): KObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace },
+    spec: { ...(selector ? { selector } : {}), ports: [{ port: 80 }], ...spec },
+  };
+}
+
+function namespace(name: string): KObject {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name } };
+}
+
+// ---- service-selector-matches ------------------------------------------------------------
+
+describe("service-selector-matches", () => {
+  const r = rule("service-selector-matches");
+
+  it("passes when a workload's pod labels contain the selector", () => {
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [
+          res(deployment("web", "apps", { app: "web", tier: "front" })),
+          res(service("web", "apps", { app: "web" })),
+          res(service("external", "apps", undefined, { type: "ExternalName", externalName: "example.com" })),
+          res(service("headless", "apps", undefined, { clusterIP: "None" })),
+        ]),
+      ]),
+    ]);
+    expect(runRule(r, p)).toEqual([]);
+  });
+
+  it("matches pods of every workload kind, CronJob job templates and Pods", () => {
+    const cron: KObject = {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: "nightly", namespace: "apps" },
+      spec: { jobTemplate: { spec: { template: { metadata: { labels: { job: "nightly" } }, spec: {} } } } },
+    };
+    const pod: KObject = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "debug", namespace: "apps", labels: { app: "debug" } },
+      spec: { containers: [container("debug")] },
+    };
+    const rollout: KObject = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "canary", namespace: "apps" },
+      spec: { template: { metadata: { labels: { app: "canary" } }, spec: {} } },
+    };
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [
+          res(cron),
+          res(pod),
+          res(rollout),
+          res(service("nightly", "apps", { job: "nightly" })),
+          res(service("debug", "apps", { app: "debug" })),
+          res(service("canary", "apps", { app: "canary" })),
+        ]),
+      ]),
+    ]);
+    expect(runRule(r, p)).toEqual([]);
+  });
+
+  it("reports a selector no pod template matches, naming the closest workload", () => {
+    const svc = res(service("web", "apps", { app: "web", tier: "frontend" }), { file: "apps/service.yaml" });
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [res(deployment("web", "apps", { app: "web", tier: "front" })), svc]),
+      ]),
+    ]);
+    const found = runRule(r, p);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.resource).toBe(svc);
+    expect(found[0]?.path).toEqual(["spec", "selector"]);
+    expect(found[0]?.severity).toBe("error");
+    expect(found[0]?.message).toBe(
+      "Service apps/web selects app=web,tier=frontend but no workload in namespace apps of cluster prod has those pod labels; closest is Deployment apps/web with pod labels app=web,tier=front",
+    );
+  });
+
+  it("does not match workloads of another namespace or another cluster", () => {
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [
+          res(deployment("web", "other", { app: "web" })),
+          res(service("web", "apps", { app: "web" })),
+        ]),
+      ]),
+      cluster("dev", [ks("flux-system/apps", [res(deployment("web", "apps", { app: "web" }))])]),
+    ]);
+    const found = runRule(r, p);
+    expect(found.map((f) => f.message)).toEqual([
+      "Service apps/web selects app=web but no workload in namespace apps of cluster prod has those pod labels; namespace apps has no workloads",
+    ]);
+  });
+
+  it("is a warning when a HelmRelease installs into the namespace (its pods are not rendered), an error with --strict", () => {
+    const svc = res(service("grafana-extra", "monitoring", { "app.kubernetes.io/name": "grafana" }));
+    const p = platformOf([
+      cluster(
+        "prod",
+        [ks("flux-system/monitoring", [svc])],
+        [helmRelease("flux-system", "grafana", { targetNamespace: "monitoring" }, "flux-system/monitoring")],
+      ),
+    ]);
+    const found = runRule(r, p);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.severity).toBe("warning");
+    expect(found[0]?.message).toContain(
+      "(pods may come from HelmRelease flux-system/grafana, which Slipway does not render)",
+    );
+    expect(runRule(r, p, {}, true)[0]?.severity).toBe("error");
+  });
+});
+
+// ---- workload-selector-matches-template --------------------------------------------------
+
+describe("workload-selector-matches-template", () => {
+  const r = rule("workload-selector-matches-template");
+
+  it("passes matchLabels and matchExpressions that select the template", () => {
+    const d = deployment("web", "apps", { app: "web", track: "stable" });
+    (d.spec as KObject).selector = {
+      matchLabels: { app: "web" },
+      matchExpressions: [
+        { key: "track", operator: "In", values: ["stable", "canary"] },
+        { key: "legacy", operator: "DoesNotExist" },
+        { key: "app", operator: "Exists" },
+        { key: "track", operator: "NotIn", values: ["old"] },
+      ],
+    };
+    const job: KObject = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "once", namespace: "apps" },
+      spec: { template: { metadata: { labels: { run: "once" } }, spec: {} } },
+    };
+    const p = platformOf([cluster("prod", [ks("flux-system/apps", [res(d), res(job)])])]);
+    expect(runRule(r, p)).toEqual([]);
+  });
+
+  it("reports each failing matchLabels term at its key", () => {
+    const d = deployment("web", "apps", { app: "web" });
+    (d.spec as KObject).selector = { matchLabels: { app: "webb", tier: "front" } };
+    const dep = res(d, { file: "apps/deployment.yaml" });
+    const p = platformOf([cluster("prod", [ks("flux-system/apps", [dep])])]);
+    const found = runRule(r, p);
+    expect(found.map((f) => [f.resource === dep, f.path, f.message, f.severity])).toEqual([
+      [
+        true,
+        ["spec", "selector", "matchLabels", "app"],
+        "Deployment apps/web: selector does not match its pod template labels: app=webb but the label is app=web",
+        "error",
+      ],
+      [
+        true,
+        ["spec", "selector", "matchLabels", "tier"],
+        "Deployment apps/web: selector does not match its pod template labels: label tier is missing",
+        "error",
+      ],
+    ]);
+  });
+
+  it("reports a failing matchExpressions term at its index", () => {
+    const sts: KObject = {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "db", namespace: "data" },
+      spec: {
+        selector: {
+          matchLabels: { app: "db" },
+          matchExpressions: [{ key: "role", operator: "In", values: ["primary"] }],
+        },
+        template: { metadata: { labels: { app: "db", role: "replica" } }, spec: {} },
+      },
+    };
+    const found = runRule(r, platformOf([cluster("prod", [ks("flux-system/data", [res(sts)])])]));
+    expect(found).toHaveLength(1);
+    expect(found[0]?.path).toEqual(["spec", "selector", "matchExpressions", 0]);
+    expect(found[0]?.message).toBe(
+      "StatefulSet data/db: selector does not match its pod template labels: role In [primary] but the label is role=replica",
+    );
+  });
+
+  it("reports an empty selector, and checks a ReplicationController's plain selector", () => {
+    const ds: KObject = {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: "agent", namespace: "kube-system" },
+      spec: { selector: {}, template: { metadata: { labels: { app: "agent" } }, spec: {} } },
+    };
+    const rc: KObject = {
+      apiVersion: "v1",
+      kind: "ReplicationController",
+      metadata: { name: "old", namespace: "apps" },
+      spec: { selector: { app: "old" }, template: { metadata: { labels: { app: "new" } }, spec: {} } },
+    };
+    const found = runRule(r, platformOf([cluster("prod", [ks("flux-system/apps", [res(ds), res(rc)])])]));
+    expect(found.map((f) => [nameOfFinding(f), f.path, f.message])).toEqual([
+      [
+        "DaemonSet/agent",
+        ["spec", "selector"],
+        "DaemonSet kube-system/agent has an empty selector, which selects every pod in the namespace (apps/v1 rejects it)",
+      ],
+      [
+        "ReplicationController/old",
+        ["spec", "selector", "app"],
+        "ReplicationController apps/old: selector does not match its pod template labels: app=old but the label is app=new",
+      ],
+    ]);
+  });
+});
+
+// ---- image-tag-pinned --------------------------------------------------------------------
+
+describe("image-tag-pinned", () => {
+  const r = rule("image-tag-pinned");
+
+  it("accepts version tags, digests and registries with ports", () => {
+    const d = deployment(
+      "web",
+      "apps",
+      { app: "web" },
+      {
+        containers: [
+          container("a", { image: "nginx:1.27.2" }),
+          container("b", { image: "ghcr.io/org/app@sha256:0123456789abcdef" }),
+          container("c", { image: "registry.local:5000/team/app:2.0" }),
+          container("d", { image: "nginx:latest@sha256:0123456789abcdef" }),
+        ],
+      },
+    );
+    expect(runRule(r, platformOf([cluster("prod", [ks("flux-system/apps", [res(d)])])]))).toEqual([]);
+  });
+
+  it("reports :latest and missing tags in containers, initContainers and ephemeralContainers at the image field", () => {
+    const d = deployment(
+      "web",
+      "apps",
+      { app: "web" },
+      {
+        initContainers: [container("init", { image: "busybox" })],
+        containers: [
+          container("app", { image: "nginx:1.27" }),
+          container("side", { image: "registry.local:5000/side:latest" }),
+        ],
+        ephemeralContainers: [{ name: "debug", image: "alpine" }],
+      },
+    );
+    const dep = res(d);
+    const found = runRule(r, platformOf([cluster("prod", [ks("flux-system/apps", [dep])])]));
+    expect(found.every((f) => f.resource === dep && f.severity === "warning")).toBe(true);
+    expect(found.map((f) => [f.path, f.message])).toEqual([
+      [
+        ["spec", "template", "spec", "containers", 1, "image"],
+        'Deployment apps/web: container "side" image registry.local:5000/side:latest uses the :latest tag; pin a version tag or a digest',
+      ],
+      [
+        ["spec", "template", "spec", "initContainers", 0, "image"],
+        'Deployment apps/web: initContainer "init" image busybox has no tag (pulls :latest); pin a version tag or a digest',
+      ],
+      [
+        ["spec", "template", "spec", "ephemeralContainers", 0, "image"],
+        'Deployment apps/web: ephemeralContainer "debug" image alpine has no tag (pulls :latest); pin a version tag or a digest',
+      ],
+    ]);
+  });
+
+  it("checks CronJobs and Pods, and ignores objects that are not pod-bearing", () => {
+    const cron: KObject = {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: "backup", namespace: "apps" },
+      spec: {
+        jobTemplate: {
+          spec: { template: { spec: { containers: [{ name: "backup", image: "restic/restic" }] } } },
+        },
+      },
+    };
+    const pod: KObject = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p", namespace: "apps" },
+      spec: { containers: [{ name: "p", image: "busybox:latest" }] },
+    };
+    const hr: KObject = {
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      metadata: { name: "x", namespace: "apps" },
+      spec: { values: { image: "nginx:latest" } },
+    };
+    const found = runRule(
+      r,
+      platformOf([cluster("prod", [ks("flux-system/apps", [res(cron), res(pod), res(hr)])])]),
+    );
+    expect(found.map((f) => [nameOfFinding(f), f.path])).toEqual([
+      ["CronJob/backup", ["spec", "jobTemplate", "spec", "template", "spec", "containers", 0, "image"]],
+      ["Pod/p", ["spec", "containers", 0, "image"]],
+    ]);
+  });
+});
+
+// ---- container-resources -----------------------------------------------------------------
+
+function withoutResources(c: KObject): KObject {
+  const { resources: _, ...rest } = c;
+  return rest;
+}
+
+describe("container-resources", () => {
+  const r = rule("container-resources");
+
+  it("passes containers with requests and limits", () => {
+    const p = platformOf([
+      cluster("prod", [ks("flux-system/apps", [res(deployment("web", "apps", { app: "web" }))])]),
+    ]);
+    expect(runRule(r, p)).toEqual([]);
+  });
+
+  it("reports what each container lacks, at its resources field", () => {
+    const d = deployment(
+      "web",
+      "apps",
+      { app: "web" },
+      {
+        initContainers: [container("init", { resources: { requests: { cpu: "10m", memory: "8Mi" } } })],
+        containers: [withoutResources(container("app")), container("ok")],
+      },
+    );
+    const dep = res(d);
+    const found = runRule(r, platformOf([cluster("prod", [ks("flux-system/apps", [dep])])]));
+    expect(found.map((f) => [f.resource === dep, f.path, f.message, f.severity])).toEqual([
+      [
+        true,
+        ["spec", "template", "spec", "containers", 0],
+        'Deployment apps/web: container "app" has no CPU request, memory request, CPU limit, memory limit',
+        "warning",
+      ],
+      [
+        true,
+        ["spec", "template", "spec", "initContainers", 0, "resources"],
+        'Deployment apps/web: initContainer "init" has no CPU limit, memory limit',
+        "warning",
+      ],
+    ]);
+  });
+
+  it("takes the required resources from options, counts limits as requests and LimitRange defaults", () => {
+    const d = deployment(
+      "web",
+      "apps",
+      { app: "web" },
+      {
+        containers: [container("app", { resources: { limits: { memory: "64Mi" } } })],
+      },
+    );
+    const p = platformOf([cluster("prod", [ks("flux-system/apps", [res(d)])])]);
+    expect(runRule(r, p, { requests: ["memory"], limits: ["memory"] })).toEqual([]);
+    expect(runRule(r, p, { requests: ["cpu"], limits: [] }).map((f) => f.message)).toEqual([
+      'Deployment apps/web: container "app" has no CPU request',
+    ]);
+    const limitRange: KObject = {
+      apiVersion: "v1",
+      kind: "LimitRange",
+      metadata: { name: "defaults", namespace: "apps" },
+      spec: { limits: [{ type: "Container", default: { cpu: "500m" }, defaultRequest: { cpu: "50m" } }] },
+    };
+    const withDefaults = platformOf([cluster("prod", [ks("flux-system/apps", [res(d), res(limitRange)])])]);
+    expect(runRule(r, withDefaults)).toEqual([]);
+    expect(() => runRule(r, p, { limits: "cpu" })).toThrow(/options.limits must be a list/);
+  });
+});
+
+// ---- container-probes --------------------------------------------------------------------
+
+describe("container-probes", () => {
+  const r = rule("container-probes");
+
+  it("reports missing probes on long-running containers and sidecars, not on Jobs or init containers", () => {
+    const noProbes = (name: string, extra: KObject = {}) => {
+      const c = container(name, extra);
+      delete c.livenessProbe;
+      delete c.readinessProbe;
+      return c;
+    };
+    const d = deployment(
+      "web",
+      "apps",
+      { app: "web" },
+      {
+        initContainers: [noProbes("migrate"), noProbes("proxy", { restartPolicy: "Always" })],
+        containers: [container("app", { livenessProbe: null }), container("ok")],
+      },
+    );
+    const job: KObject = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "once", namespace: "apps" },
+      spec: { template: { spec: { containers: [noProbes("once")] } } },
+    };
+    const oneShotPod: KObject = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "oneshot", namespace: "apps" },
+      spec: { restartPolicy: "Never", containers: [noProbes("x")] },
+    };
+    const dep = res(d);
+    const found = runRule(
+      r,
+      platformOf([cluster("prod", [ks("flux-system/apps", [dep, res(job), res(oneShotPod)])])]),
+    );
+    expect(found.map((f) => [f.resource === dep, f.path, f.message, f.severity])).toEqual([
+      [
+        true,
+        ["spec", "template", "spec", "containers", 0],
+        'Deployment apps/web: container "app" has no liveness probe',
+        "warning",
+      ],
+      [
+        true,
+        ["spec", "template", "spec", "initContainers", 1],
+        'Deployment apps/web: sidecar initContainer "proxy" has no liveness or readiness probe',
+        "warning",
+      ],
+    ]);
+    expect(
+      runRule(r, platformOf([cluster("prod", [ks("flux-system/apps", [dep])])]), { require: ["readiness"] }),
+    ).toHaveLength(1);
+  });
+});
+
+// ---- ingress-backend-exists --------------------------------------------------------------
+
+describe("ingress-backend-exists", () => {
+  const r = rule("ingress-backend-exists");
+  const ingress: KObject = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name: "web", namespace: "apps" },
+    spec: {
+      defaultBackend: { service: { name: "fallback", port: { number: 80 } } },
+      rules: [
+        {
+          host: "example.com",
+          http: {
+            paths: [
+              { path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } },
+              {
+                path: "/api",
+                pathType: "Prefix",
+                backend: { service: { name: "api", port: { number: 80 } } },
+              },
+              { path: "/static", pathType: "Prefix", backend: { resource: { kind: "Bucket", name: "s" } } },
+            ],
+          },
+        },
+      ],
+    },
+  };
+  const route: KObject = {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { name: "web", namespace: "apps" },
+    spec: {
+      rules: [
+        {
+          backendRefs: [
+            { name: "web", port: 80 },
+            { name: "shared", namespace: "infra", port: 80 },
+            { kind: "Service", name: "gone", port: 80 },
+            { group: "example.com", kind: "Backend", name: "custom" },
+          ],
+        },
+      ],
+    },
+  };
+
+  it("reports Ingress backends that name no Service, at the name field", () => {
+    const ing = res(ingress);
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [
+          ing,
+          res(service("web", "apps", { app: "web" })),
+          res(service("api", "other")),
+        ]),
+      ]),
+    ]);
+    const found = runRule(r, p);
+    expect(found.map((f) => [f.resource === ing, f.path, f.message, f.severity])).toEqual([
+      [
+        true,
+        ["spec", "defaultBackend", "service", "name"],
+        "Ingress apps/web: backend Service apps/fallback does not exist in cluster prod",
+        "error",
+      ],
+      [
+        true,
+        ["spec", "rules", 0, "http", "paths", 1, "backend", "service", "name"],
+        "Ingress apps/web: backend Service apps/api does not exist in cluster prod",
+        "error",
+      ],
+    ]);
+  });
+
+  it("reports HTTPRoute backendRefs of kind Service, honouring their namespace", () => {
+    const rt = res(route);
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [
+          rt,
+          res(service("web", "apps", { app: "web" })),
+          res(service("shared", "infra")),
+        ]),
+      ]),
+    ]);
+    const found = runRule(r, p);
+    expect(found.map((f) => [f.resource === rt, f.path, f.message])).toEqual([
+      [
+        true,
+        ["spec", "rules", 0, "backendRefs", 2, "name"],
+        "HTTPRoute apps/web: backend Service apps/gone does not exist in cluster prod",
+      ],
+    ]);
+  });
+
+  it("reads extensions/v1beta1 Ingresses and lowers the severity when a HelmRelease may create the Service", () => {
+    const old: KObject = {
+      apiVersion: "extensions/v1beta1",
+      kind: "Ingress",
+      metadata: { name: "grafana", namespace: "monitoring" },
+      spec: { backend: { serviceName: "grafana", servicePort: 80 } },
+    };
+    const p = platformOf([
+      cluster(
+        "prod",
+        [ks("flux-system/monitoring", [res(old)])],
+        [helmRelease("monitoring", "grafana", {}, "flux-system/monitoring")],
+      ),
+    ]);
+    const found = runRule(r, p);
+    expect(found.map((f) => [f.path, f.severity, f.message])).toEqual([
+      [
+        ["spec", "backend", "serviceName"],
+        "warning",
+        "Ingress monitoring/grafana: backend Service monitoring/grafana does not exist in cluster prod (it may come from HelmRelease monitoring/grafana, which Slipway does not render)",
+      ],
+    ]);
+  });
+});
+
+// ---- namespace-exists --------------------------------------------------------------------
+
+describe("namespace-exists", () => {
+  const r = rule("namespace-exists");
+  const cm = (name: string, ns: string): KObject => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, namespace: ns },
+    data: {},
+  });
+
+  it("accepts built-in namespaces, rendered Namespaces anywhere in the cluster, and HelmRelease createNamespace", () => {
+    const hrObject: KObject = {
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      metadata: { name: "redis", namespace: "flux-system" },
+      spec: { targetNamespace: "cache", install: { createNamespace: true } },
+    };
+    const p = platformOf([
+      cluster(
+        "prod",
+        [
+          ks("flux-system/namespaces", [res(namespace("apps"))]),
+          ks("flux-system/apps", [
+            res(cm("a", "apps")),
+            res(cm("b", "kube-system")),
+            res(cm("c", "flux-system")),
+            res(cm("d", "cache")),
+            res(cm("e", "default")),
+            res(hrObject),
+            res({
+              apiVersion: "rbac.authorization.k8s.io/v1",
+              kind: "ClusterRole",
+              metadata: { name: "x", namespace: "nowhere" },
+            }),
+            res({
+              apiVersion: "cert-manager.io/v1",
+              kind: "ClusterIssuer",
+              metadata: { name: "le", namespace: "nowhere" },
+            }),
+          ]),
+        ],
+        [
+          helmRelease(
+            "flux-system",
+            "redis",
+            { targetNamespace: "cache", install: { createNamespace: true } },
+            "flux-system/apps",
+          ),
+        ],
+      ),
+    ]);
+    expect(runRule(r, p)).toEqual([]);
+  });
+
+  it("reports objects in a namespace no Namespace object creates, and HelmRelease targetNamespaces", () => {
+    const orphan = res(cm("settings", "shop"), { file: "apps/shop/configmap.yaml" });
+    const hrObject: KObject = {
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      metadata: { name: "redis", namespace: "flux-system" },
+      spec: { targetNamespace: "cache" },
+    };
+    const hrRes = res(hrObject);
+    const p = platformOf([
+      cluster(
+        "prod",
+        [ks("flux-system/apps", [orphan, hrRes])],
+        [helmRelease("flux-system", "redis", { targetNamespace: "cache" }, "flux-system/apps")],
+      ),
+      cluster("dev", [ks("flux-system/namespaces", [res(namespace("shop"))])]),
+    ]);
+    const found = runRule(r, p);
+    expect(found.map((f) => [f.resource, f.path, f.message, f.severity])).toEqual([
+      [
+        orphan,
+        ["metadata", "namespace"],
+        "ConfigMap shop/settings: namespace shop does not exist in cluster prod: no Namespace object of the platform creates it",
+        "error",
+      ],
+      [
+        hrRes,
+        ["spec", "targetNamespace"],
+        "HelmRelease flux-system/redis: targetNamespace cache does not exist in cluster prod; create a Namespace or set spec.install.createNamespace: true",
+        "error",
+      ],
+    ]);
+  });
+
+  it("takes the always-present namespaces from options, and knows CRD scopes", () => {
+    const crd: KObject = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "widgets.example.com" },
+      spec: { group: "example.com", scope: "Cluster", names: { kind: "Widget" } },
+    };
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [
+          res(crd),
+          res({
+            apiVersion: "example.com/v1",
+            kind: "Widget",
+            metadata: { name: "w", namespace: "nowhere" },
+          }),
+          res(cm("x", "platform")),
+        ]),
+      ]),
+    ]);
+    expect(runRule(r, p, { namespaces: ["platform"] })).toEqual([]);
+    expect(runRule(r, p).map((f) => nameOfFinding(f))).toEqual(["ConfigMap/x"]);
+  });
+
+  it("is a warning while a Flux Kustomization of the cluster failed to render (it may create the namespace)", () => {
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [res(cm("x", "shop"))]),
+        ks("flux-system/broken", [], { status: "failed" }),
+      ]),
+    ]);
+    const found = runRule(r, p);
+    expect(found.map((f) => f.severity)).toEqual(["warning"]);
+    expect(found[0]?.message).toContain(
+      "(Flux Kustomization flux-system/broken is failed; it may create it)",
+    );
+  });
+});
+
+// ---- duplicate-object --------------------------------------------------------------------
+
+describe("duplicate-object", () => {
+  const r = rule("duplicate-object");
+
+  it("reports both places when two Flux Kustomizations of one cluster apply the same object", () => {
+    const a = res(namespace("shop"), { file: "infra/namespaces.yaml", line: 4 });
+    const b = res(namespace("shop"), { file: "apps/shop/namespace.yaml", line: 1 });
+    const p = platformOf([
+      cluster("prod", [ks("flux-system/infra", [a]), ks("flux-system/apps", [b, res(namespace("other"))])]),
+      cluster("dev", [ks("flux-system/apps", [res(namespace("shop"))])]),
+    ]);
+    const found = runRule(r, p);
+    expect(found.map((f) => [f.resource, f.path, f.message, f.severity])).toEqual([
+      [
+        a,
+        ["metadata", "name"],
+        "Namespace shop is applied by 2 Flux Kustomizations of cluster prod: also by Flux Kustomization flux-system/apps (apps/shop/namespace.yaml:1)",
+        "error",
+      ],
+      [
+        b,
+        ["metadata", "name"],
+        "Namespace shop is applied by 2 Flux Kustomizations of cluster prod: also by Flux Kustomization flux-system/infra (infra/namespaces.yaml:4)",
+        "error",
+      ],
+    ]);
+  });
+
+  it("treats objects without a namespace as `default`, and keeps API groups apart", () => {
+    const cm = (ns?: string): KObject => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "settings", ...(ns ? { namespace: ns } : {}) },
+    });
+    const ingressOld: KObject = {
+      apiVersion: "extensions/v1beta1",
+      kind: "Ingress",
+      metadata: { name: "i", namespace: "a" },
+    };
+    const ingressNew: KObject = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "i", namespace: "a" },
+    };
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/one", [res(cm()), res(ingressOld)]),
+        ks("flux-system/two", [res(cm("default")), res(ingressNew)]),
+      ]),
+    ]);
+    expect(runRule(r, p).map((f) => nameOfFinding(f))).toEqual(["ConfigMap/settings", "ConfigMap/settings"]);
+  });
+
+  it("separates objects that a kubeConfig Kustomization applies to a remote cluster", () => {
+    const remote: KObject = {
+      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+      kind: "Kustomization",
+      metadata: { name: "tenants", namespace: "production" },
+      spec: { kubeConfig: { secretRef: { name: "cluster-kubeconfig" } } },
+    };
+    const p = platformOf([
+      cluster("hub", [
+        ks("flux-system/flux-system", [res(namespace("production"))]),
+        ks("production/tenants", [res(namespace("production"))], {
+          object: remote,
+          appliedBy: "flux-system/flux-system",
+        }),
+        ks("production/child", [res(namespace("production"))], { appliedBy: "production/tenants" }),
+      ]),
+    ]);
+    const found = runRule(r, p);
+    // The child is reconciled in the remote cluster too: it duplicates the tenants' Namespace there.
+    expect(found.map((f) => f.message)).toEqual([
+      "Namespace production is applied by 2 Flux Kustomizations of cluster hub (kubeConfig production/cluster-kubeconfig): also by Flux Kustomization production/child",
+      "Namespace production is applied by 2 Flux Kustomizations of cluster hub (kubeConfig production/cluster-kubeconfig): also by Flux Kustomization production/tenants",
+    ]);
+  });
+});
+
+// ---- imagepolicy-marker ------------------------------------------------------------------
+
+describe("imagepolicy-marker", () => {
+  const r = rule("imagepolicy-marker");
+  const root = path.join(repoRoot, "test/fixtures/check-workloads/markers");
+
+  it("finds markers as image automation does: values' line comments and comments above scalar items", () => {
+    const text = [
+      'a: 1 # {"$imagepolicy": "ns:a"}',
+      'key: # {"$imagepolicy": "ns:key"}',
+      "  sub: 1",
+      '# {"$imagepolicy": "ns:above-key"}',
+      "b: 2",
+      "list:",
+      '  # {"$imagepolicy": "ns:item:tag"}',
+      "  - item",
+      'c: 3 # {"$imagepolicy": "ns:c"} trailing',
+      'd: 4 # {"$imagepolicy": "ns:d", "n": 1}',
+      'e: 5 ## {"$imagepolicy": "ns:e:digest"}',
+      'f: "x # {\\"$imagepolicy\\": \\"ns:f\\"}"',
+    ].join("\n");
+    expect(findMarkers(text).map((m) => [m.line, m.value, m.policy?.name])).toEqual([
+      [1, "ns:a", "a"],
+      [7, "ns:item:tag", "item"],
+      [11, "ns:e:digest", "e"],
+    ]);
+  });
+
+  function markerPlatform(): Platform {
+    const policies = res(
+      {
+        apiVersion: "image.toolkit.fluxcd.io/v1beta2",
+        kind: "ImagePolicy",
+        metadata: { name: "web", namespace: "flux-system" },
+        spec: {},
+      },
+      { file: "clusters/prod/policies.yaml", line: 1 },
+    );
+    const web = res(deployment("web", "apps", { app: "web" }), {
+      file: "apps/base/deployment.yaml",
+      line: 1,
+      touchedBy: ["apps/base", "apps/overlay"],
+    });
+    return platformOf(
+      [
+        cluster("prod", [
+          ks("flux-system/flux-system", [policies], { dir: "clusters/prod" }),
+          ks("flux-system/apps", [web], { dir: "apps/missing-dir" }),
+        ]),
+      ],
+      root,
+    );
+  }
+
+  it("reports markers naming unknown ImagePolicies at file:line, only in the platform's files", () => {
+    const found = runRule(r, markerPlatform());
+    expect(found.map((f) => [f.file, f.line, f.severity, f.message])).toEqual([
+      [
+        "apps/base/deployment.yaml",
+        19,
+        "error",
+        "image policy marker names ImagePolicy apps/api, which the platform does not define",
+      ],
+      [
+        "apps/base/deployment.yaml",
+        21,
+        "error",
+        "image policy marker names ImagePolicy flux-system/nope, which the platform does not define",
+      ],
+      [
+        "apps/overlay/kustomization.yaml",
+        9,
+        "error",
+        "image policy marker names ImagePolicy flux-system/apii, which the platform does not define",
+      ],
+      [
+        "apps/overlay/kustomization.yaml",
+        14,
+        "warning",
+        'image policy marker "flux-system:web" is inside a multi-line string (e.g. an inline patch), not a YAML comment: image automation never updates it; move it to a patch file',
+      ],
+      [
+        "clusters/prod/policies.yaml",
+        22,
+        "error",
+        "image policy marker names ImagePolicy ${ns}/x, which the platform does not define; Flux substitutes variables in rendered objects, never in comments, so image automation looks for this literal name",
+      ],
+      [
+        "clusters/prod/policies.yaml",
+        24,
+        "error",
+        'image policy marker "just-a-name" is malformed: expected "<namespace>:<policy>" optionally followed by ":tag", ":name" or ":digest"',
+      ],
+    ]);
+    expect(found.some((f) => f.file?.startsWith("unrelated/"))).toBe(false);
+  });
+});
+
+// ---- the example platform and the real-world repositories ---------------------------------
+
+function countsByRule(platform: Platform): Record<string, { errors: number; warnings: number }> {
+  const out: Record<string, { errors: number; warnings: number }> = {};
+  for (const r of rules) {
+    const found = runRule(r, platform);
+    out[r.id] = {
+      errors: found.filter((f) => f.severity === "error").length,
+      warnings: found.filter((f) => f.severity === "warning").length,
+    };
+  }
+  return out;
+}
+
+describe("rule metadata", () => {
+  it("has unique kebab-case ids, a description and help for each rule", () => {
+    const ids = rules.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of rules) {
+      expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(r.description.length).toBeGreaterThan(10);
+      expect(r.help?.length ?? 0).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe("the example platform", () => {
+  it("has no error-level findings from the workload rules", () => {
+    const counts = countsByRule(loadPlatform(path.join(repoRoot, "examples/platform")));
+    process.stdout.write(`workload rules on examples/platform: ${JSON.stringify(counts)}\n`);
+    for (const [id, c] of Object.entries(counts)) expect({ id, errors: c.errors }).toEqual({ id, errors: 0 });
+  });
+});
+
+const realworld = path.join(sharedDir, "realworld");
+
+describe.runIf(requires("shared"))("the real-world repositories", () => {
+  const repos = readdirSync(realworld).filter((d) => statSync(path.join(realworld, d)).isDirectory());
+  it.each(repos)("%s: every workload rule runs without a crash", (repo) => {
+    const counts = countsByRule(loadPlatform(path.join(realworld, repo)));
+    const nonZero = Object.entries(counts).filter(([, c]) => c.errors + c.warnings > 0);
+    process.stdout.write(`workload rules on ${repo}: ${JSON.stringify(Object.fromEntries(nonZero))}\n`);
+    expect(Object.keys(counts)).toHaveLength(rules.length);
+  });
+});
