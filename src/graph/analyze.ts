@@ -28,6 +28,7 @@ export function analyzeGraph(inputs: readonly GraphNodeInput[], opts: AnalyzeOpt
   const byRef = new Map<string, string>();
   for (const node of unique) byRef.set(refKey(node.cluster, node.kind, node.namespace, node.name), node.id);
 
+  const ids = new Set(unique.map((n) => n.id));
   const deps = new Map<string, string[]>();
   const edges: GraphEdge[] = [];
   const missing: MissingDependency[] = [];
@@ -48,9 +49,19 @@ export function analyzeGraph(inputs: readonly GraphNodeInput[], opts: AnalyzeOpt
         resolved.add(target);
       }
     }
+    const explicit = new Set(resolved);
+    if (node.appliedBy !== undefined && node.appliedBy !== node.id && ids.has(node.appliedBy)) {
+      resolved.add(node.appliedBy);
+    }
     const list = [...resolved].sort(compareIds);
     deps.set(node.id, list);
-    for (const target of list) edges.push({ dependent: node.id, dependsOn: target });
+    for (const target of list) {
+      edges.push(
+        explicit.has(target)
+          ? { dependent: node.id, dependsOn: target }
+          : { dependent: node.id, dependsOn: target, implicit: true },
+      );
+    }
   }
 
   const blocked = findBlocked(deps, missing);

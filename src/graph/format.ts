@@ -64,7 +64,8 @@ export interface GraphJson {
     blocked: "cycle" | "missing" | "upstream" | null;
     critical: boolean;
   }>;
-  edges: Array<{ dependent: string; dependsOn: string }>;
+  /** `implicit`: the edge comes from `dependsOn` applying `dependent`, not from a dependsOn entry. */
+  edges: Array<{ dependent: string; dependsOn: string; implicit?: boolean }>;
   layers: string[][];
   criticalPath: string[];
   cycles: string[][];
@@ -99,7 +100,11 @@ export function toGraphJson(a: GraphAnalysis): GraphJson {
       blocked: n.blocked,
       critical: n.critical,
     })),
-    edges: a.edges.map((e) => ({ dependent: e.dependent, dependsOn: e.dependsOn })),
+    edges: a.edges.map((e) => ({
+      dependent: e.dependent,
+      dependsOn: e.dependsOn,
+      ...(e.implicit ? { implicit: true } : {}),
+    })),
     layers: a.layers,
     criticalPath: a.criticalPath,
     cycles: a.cycles,
@@ -259,7 +264,7 @@ export function formatGraphMermaid(a: GraphAnalysis): string {
   let link = 0;
   const inCycle = cycleEdges(a);
   for (const edge of deployOrderEdges(a.edges)) {
-    const arrow = onCritical.has(edgeKey(edge)) ? "==>" : "-->";
+    const arrow = onCritical.has(edgeKey(edge)) ? "==>" : edge.implicit ? "-.->" : "-->";
     out.push(`    ${ids.get(edge.dependsOn)!} ${arrow} ${ids.get(edge.dependent)!}`);
     if (inCycle.has(edgeKey(edge))) linkStyles.push(`    linkStyle ${link} stroke:#d33`);
     link++;

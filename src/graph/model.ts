@@ -25,6 +25,11 @@ export interface GraphNodeInput {
   name: string;
   cluster: string;
   dependsOn: DependencyRef[];
+  /**
+   * Id of the Flux Kustomization that applies this node: it cannot start before that one has
+   * applied it, so this is an implicit dependency (an edge with `implicit: true`).
+   */
+  appliedBy?: string;
   /** Time this node takes to become ready, in any unit (default 1). */
   duration?: number;
 }
@@ -33,6 +38,8 @@ export interface GraphNodeInput {
 export interface GraphEdge {
   dependent: string;
   dependsOn: string;
+  /** Not written in dependsOn: `dependsOn` applies `dependent`. */
+  implicit?: boolean;
 }
 
 export interface MissingDependency {

@@ -1,7 +1,8 @@
 /**
  * The dependency graph's input from a Platform: every Flux Kustomization and every applied
  * HelmRelease of the selected clusters, with `dependsOn` as written (namespaces defaulted by
- * the analysis, as Flux does). Ids are `kind/namespace/name`, prefixed with the cluster when
+ * the analysis, as Flux does) and the Flux Kustomization that applies each as an implicit
+ * dependency (nothing starts before its parent has applied it). Ids are `kind/namespace/name`, prefixed with the cluster when
  * several clusters are analysed together.
  */
 import type { GraphNodeInput } from "../graph/index.js";
@@ -23,6 +24,7 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
         name: k.name,
         cluster: c.name,
         dependsOn: k.dependsOn.map((d) => ({ name: d.name, namespace: d.namespace })),
+        ...(k.appliedBy ? { appliedBy: id("Kustomization", ...splitId(k.appliedBy)) } : {}),
       });
     }
     for (const h of c.helmReleases) {
@@ -33,8 +35,14 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
         name: h.name,
         cluster: c.name,
         dependsOn: h.dependsOn.map((d) => ({ name: d.name, namespace: d.namespace })),
+        appliedBy: id("Kustomization", ...splitId(h.kustomization)),
       });
     }
   }
   return nodes;
+}
+
+function splitId(id: string): [string, string] {
+  const i = id.indexOf("/");
+  return [id.slice(0, i), id.slice(i + 1)];
 }

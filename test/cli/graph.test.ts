@@ -49,7 +49,8 @@ describe("slipway graph", () => {
     };
     expect(g.schema).toBe("slipway.graph/v1");
     expect(g.criticalPath.at(-1)).toBe("Kustomization/flux-system/n8n");
-    expect(g.timing.fineGrained).toBe(1 + 300 + 60);
+    // root (applies the others) → cnpg-operator → postgresql-cluster (5m) → n8n (60)
+    expect(g.timing.fineGrained).toBe(1 + 1 + 300 + 60);
   });
 
   it("reports cycles and missing targets with exit 1", async () => {

@@ -102,8 +102,10 @@ describe("seed layouts", () => {
       "kustomize.toolkit.fluxcd.io/namespace": "flux-system",
     });
     const a = analyzeGraph(graphNodes(p, ["prod/clusters/services-amer"]));
-    expect(a.layers.length).toBe(3);
+    // The cluster root applies every other Kustomization, so it is the first layer.
+    expect(a.layers.length).toBe(4);
     expect(a.criticalPath).toEqual([
+      "Kustomization/flux-system/flux-system",
       "Kustomization/flux-system/cnpg-operator",
       "Kustomization/flux-system/postgresql-cluster",
       "Kustomization/flux-system/n8n",
