@@ -17,6 +17,22 @@ describe("analyzeGraph", () => {
     expect(a.blocked).toEqual([]);
   });
 
+  it("appliedBy: a HelmRelease waits for the Kustomization that applies it (implicit edge)", () => {
+    const hr = "HelmRelease/db/postgres";
+    const a = analyzeGraph([
+      node("root"),
+      node("infra", [], { appliedBy: ks("root") }),
+      node("db/postgres", [], { kind: "HelmRelease", appliedBy: ks("infra") }),
+      node("gone", [], { appliedBy: ks("missing-parent") }),
+    ]);
+    expect(a.layers).toEqual([[ks("gone"), ks("root")], [ks("infra")], [hr]]);
+    expect(a.edges).toEqual([
+      { dependent: hr, dependsOn: ks("infra"), implicit: true },
+      { dependent: ks("infra"), dependsOn: ks("root"), implicit: true },
+    ]);
+    expect(a.missing).toEqual([]);
+  });
+
   it("diamond: the middle layer deploys in parallel", () => {
     const a = analyzeGraph([
       node("top"),
