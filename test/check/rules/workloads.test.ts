@@ -295,6 +295,22 @@ describe("service-selector-matches", () => {
   });
 });
 
+describe("service-selector-matches in kube-system", () => {
+  it("is a warning: control-plane pods (static pods, add-ons) are not in the repository", () => {
+    const svc = res(service("kube-api", "kube-system", { "k8s-app": "kube-apiserver" }));
+    const found = runRule(
+      rule("service-selector-matches"),
+      platformOf([cluster("prod", [ks("flux-system/cni", [svc])])]),
+    );
+    expect(found.map((f) => [f.severity, f.message])).toEqual([
+      [
+        "warning",
+        "Service kube-system/kube-api selects k8s-app=kube-apiserver but no workload in namespace kube-system of cluster prod has those pod labels; namespace kube-system has no workloads (pods may come from the cluster's own control plane and add-ons, which Slipway does not render)",
+      ],
+    ]);
+  });
+});
+
 // ---- workload-selector-matches-template --------------------------------------------------
 
 describe("workload-selector-matches-template", () => {

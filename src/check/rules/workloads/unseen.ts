@@ -45,14 +45,15 @@ export function unseenProducer(scope: ApplyScope, namespace: string, missingName
   // Charts name their objects after the release: prefer `forgejo-anubis` for a missing `forgejo-anubis-web`.
   releases.sort((a, b) => prefixLength(b.name, missingName) - prefixLength(a.name, missingName));
   const hr = releases[0];
-  if (hr) return `HelmRelease ${hr.namespace}/${hr.name}`;
+  const installed = INSTALLED_WITH_CLUSTER[namespace];
+  if (hr && (prefixLength(hr.name, missingName) > 0 || !installed))
+    return `HelmRelease ${hr.namespace}/${hr.name}`;
+  if (installed) return installed;
   for (const r of scope.resources) {
     const group = groupOf(r.object);
     if (BUILTIN_GROUPS.has(group) || isFluxGroup(group)) continue;
     if (namespaceOf(r.object) === namespace) return `${kindOf(r.object)} ${namespace}/${nameOf(r.object)}`;
   }
-  const installed = INSTALLED_WITH_CLUSTER[namespace];
-  if (installed) return installed;
   const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
   if (blind) return `Flux Kustomization ${blind.id} (${blind.status}, its output is unknown)`;
   return undefined;
