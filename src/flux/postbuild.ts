@@ -268,6 +268,9 @@ export function substituteResource(
     if (err instanceof SlipwayError) return fail(`envsubst error: ${err.message}`);
     throw err;
   }
+  // Nothing substituted: Flux's YAML round trip would give the same object back, except that
+  // it passes numbers through float64 — so only integers beyond 2^53 need the real round trip.
+  if (text === resourceYaml && !hasBigInt(original)) return { object: original, substituted: false };
   let parsed: YamlValue;
   try {
     parsed = parse(text);
@@ -287,4 +290,11 @@ function nameOf(obj: KObject): string {
   const metadata = obj.metadata;
   const name = isMap(metadata) ? metadata.name : undefined;
   return typeof name === "string" ? name : "";
+}
+
+function hasBigInt(v: YamlValue): boolean {
+  if (typeof v === "bigint") return true;
+  if (Array.isArray(v)) return v.some(hasBigInt);
+  if (isMap(v)) return Object.values(v).some(hasBigInt);
+  return false;
 }

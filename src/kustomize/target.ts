@@ -232,23 +232,37 @@ export class KustTarget {
   }
 
   private accumulateResources(ra: Accumulator, paths: string[]): void {
+    // Consecutive files are appended in one batch, so a directory of N files costs O(N), not
+    // O(N²); on a conflict the batch is replayed file by file to name the offending file.
+    let batch: Array<{ p: string; rs: Resource[] }> = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      const files = batch;
+      batch = [];
+      try {
+        ra.resources.appendAll(files.flatMap((f) => f.rs));
+      } catch {
+        for (const f of files) {
+          try {
+            ra.resources.appendAll(f.rs);
+          } catch (e) {
+            throw wrap(e, `accumulating resources: merging resources from '${f.p}'`);
+          }
+        }
+      }
+    };
     for (const p of paths) {
       if (isRemoteReference(p)) throw withFile(remoteError(p), this.k.file);
       if (this.loader.isFile(p)) {
         const abs = this.loader.resolve(p);
-        let rs: Resource[];
         try {
-          rs = resourcesFromText(this.loadText(p), abs);
+          batch.push({ p, rs: resourcesFromText(this.loadText(p), abs) });
         } catch (e) {
           throw wrap(e, `accumulating resources from '${p}'`);
         }
-        try {
-          ra.resources.appendAll(rs);
-        } catch (e) {
-          throw wrap(e, `accumulating resources: merging resources from '${p}'`);
-        }
         continue;
       }
+      flush();
       const abs = this.loader.resolve(p);
       if (!this.loader.fs.exists(abs)) {
         throw new SlipwayError(
@@ -264,6 +278,7 @@ export class KustTarget {
       }
       ra.merge(sub);
     }
+    flush();
   }
 
   /** A base is built once per cache and copied for each use. */

@@ -6,9 +6,9 @@ import type { Rule } from "../types.js";
 import { rules as fluxRules } from "./flux.js";
 import { rules as schemaRules } from "./schema.js";
 import { rules as secretRules } from "./secrets.js";
+import { rules as workloadRules } from "./workloads.js";
 
-// workloads.ts (another engineer's) is to be added here as `...workloadRules` once it exists.
-export const allRules: readonly Rule[] = [...fluxRules, ...schemaRules, ...secretRules];
+export const allRules: readonly Rule[] = [...fluxRules, ...schemaRules, ...secretRules, ...workloadRules];
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);
