@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { diffRevisions } from "../dist/diff/index.js";
+import { clearParsedFiles } from "../dist/kustomize/target.js";
 import { createSecretMasker } from "../dist/sops/index.js";
 
 const COUNT = Number(process.argv[2] ?? 1000);
@@ -102,6 +103,7 @@ const head = commit("bump one image");
 
 const masker = createSecretMasker(Buffer.alloc(32, 1));
 const time = (changedOnly) => {
+  clearParsedFiles(); // each measured run starts cold, as a CLI invocation does
   const t = performance.now();
   const r = diffRevisions({ repo: dir, base, head, changedOnly, masker });
   return { ms: performance.now() - t, r };

@@ -127,9 +127,23 @@ export class BuildContext {
   }
 }
 
-/** Parses resource YAML the way kustomize's resource factory does (List kinds expanded). */
-export function resourcesFromText(text: string, file: string): Resource[] {
-  const out: Resource[] = [];
+/**
+ * Parsed documents by file and content. Parsing is the costliest step of a build, and the
+ * same files are parsed again and again when one run renders several revisions or clusters
+ * that share bases. Entries are treated as immutable; callers get copies.
+ */
+const parsedFiles = new Map<string, ReturnType<typeof parseYamlDocuments>>();
+const maxParsedFiles = 20_000;
+
+/** Forgets every parsed file (benchmarks measure cold runs with it). */
+export function clearParsedFiles(): void {
+  parsedFiles.clear();
+}
+
+function parseResourceFile(text: string, file: string): ReturnType<typeof parseYamlDocuments> {
+  const key = `${file}\0${text}`;
+  const hit = parsedFiles.get(key);
+  if (hit) return hit.map((d) => ({ value: cloneValue(d.value), line: d.line }));
   let docs: ReturnType<typeof parseYamlDocuments>;
   try {
     docs = parseYamlDocuments(text, file);
@@ -138,6 +152,18 @@ export function resourcesFromText(text: string, file: string): Resource[] {
     if (e instanceof SlipwayError) throw new SlipwayError(`MalformedYAMLError: ${e.message}`, e);
     throw e;
   }
+  if (parsedFiles.size >= maxParsedFiles) parsedFiles.clear();
+  parsedFiles.set(
+    key,
+    docs.map((d) => ({ value: cloneValue(d.value), line: d.line })),
+  );
+  return docs;
+}
+
+/** Parses resource YAML the way kustomize's resource factory does (List kinds expanded). */
+export function resourcesFromText(text: string, file: string): Resource[] {
+  const out: Resource[] = [];
+  const docs = parseResourceFile(text, file);
   for (const doc of docs) {
     addDocument(out, doc.value, file, doc.line);
   }
