@@ -128,7 +128,7 @@ export class BuildContext {
 }
 
 /**
- * Parsed documents by file and content. Parsing is the costliest step of a build, and the
+ * Parsed documents by file and content (copies, so callers may change them). Parsing is the costliest step of a build, and the
  * same files are parsed again and again when one run renders several revisions or clusters
  * that share bases. Entries are treated as immutable; callers get copies.
  */
@@ -140,7 +140,7 @@ export function clearParsedFiles(): void {
   parsedFiles.clear();
 }
 
-function parseResourceFile(text: string, file: string): ReturnType<typeof parseYamlDocuments> {
+export function parseResourceFile(text: string, file: string): ReturnType<typeof parseYamlDocuments> {
   const key = `${file}\0${text}`;
   const hit = parsedFiles.get(key);
   if (hit) return hit.map((d) => ({ value: cloneValue(d.value), line: d.line }));

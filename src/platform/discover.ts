@@ -11,8 +11,8 @@
  */
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
+import { parseResourceFile } from "../kustomize/target.js";
 import { isMap, type KObject } from "../kustomize/types.js";
-import { parseYamlDocuments } from "../yaml/index.js";
 import { normalizeRelative } from "./config.js";
 import {
   groupOf,
@@ -56,9 +56,10 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
         continue;
       }
       if (!text.includes("toolkit.fluxcd.io")) continue;
-      let docs: ReturnType<typeof parseYamlDocuments>;
+      let docs: ReturnType<typeof parseResourceFile>;
       try {
-        docs = parseYamlDocuments(text, abs);
+        // The same cache as builds use: these files are built right after discovery.
+        docs = parseResourceFile(text, abs);
       } catch {
         continue;
       }

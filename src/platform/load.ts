@@ -231,6 +231,9 @@ function normalize(specPath: string): string {
 interface Pending {
   k: FluxKustomization;
   built?: Resource[];
+  /** Already built by prepare() (or failed there: `failed`). */
+  prepared?: boolean;
+  failed?: boolean;
 }
 
 function renderCluster(ctx: RenderContext, d: DiscoveredCluster): Cluster {
@@ -293,11 +296,11 @@ function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cl
   let rootObj = d.root ? cloneValue(d.root.object) : syntheticRoot(d, "flux-system", "flux-system");
   if (Object.keys(d.variables).length > 0) rootObj = withVariables(rootObj, d.variables);
   const rootK = newKustomization(cluster.name, rootObj, d.root?.at, undefined, d.root === undefined);
-  if (d.root) adoptSelfAppliedRoot(ctx, d, rootK);
+  const first = d.root ? adoptSelfAppliedRoot(ctx, d, rootK) : undefined;
   cluster.kustomizations.push(rootK);
   const byId = new Map<string, FluxKustomization>([[rootK.id, rootK]]);
   const pool = new Map<string, KObject>();
-  const queue: Pending[] = [{ k: rootK }];
+  const queue: Pending[] = [first ?? { k: rootK }];
   const deferred: Pending[] = [];
   let done = 0;
 
@@ -316,7 +319,7 @@ function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cl
       finish(deferred.splice(Math.max(ready, 0), 1)[0]!);
       continue;
     }
-    if (!prepare(ctx, d, next)) {
+    if (next.failed || (!next.prepared && !prepare(ctx, d, next))) {
       done++;
       continue;
     }
@@ -333,19 +336,25 @@ function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cl
  * says: `flux-system/kustomization.yaml` commonly patches it (decryption, postBuild). Build
  * the path once with the file's spec and, if the rendered self differs, adopt it.
  */
-function adoptSelfAppliedRoot(ctx: RenderContext, d: DiscoveredCluster, rootK: FluxKustomization): void {
-  const probe: Pending = { k: { ...rootK, errors: [], warnings: [] } };
-  if (!prepare(ctx, d, probe)) return;
+function adoptSelfAppliedRoot(
+  ctx: RenderContext,
+  d: DiscoveredCluster,
+  rootK: FluxKustomization,
+): Pending | undefined {
+  const probe: Pending = { k: rootK };
+  if (!prepare(ctx, d, probe)) return { k: rootK, prepared: true, failed: true };
   const self = (probe.built ?? []).find(
     (r) =>
       isFluxKustomization(r.obj) &&
       r.name === rootK.name &&
       (r.namespace || rootK.namespace) === rootK.namespace,
   );
-  if (!self || deepEqual(specOf(self.obj), specOf(rootK.object))) return;
+  // Unchanged: the probe is the root's real build, so keep it (marked prepared).
+  if (!self || deepEqual(specOf(self.obj), specOf(rootK.object))) return { ...probe, prepared: true };
   let adopted = cloneValue(self.obj);
   if (Object.keys(d.variables).length > 0) adopted = withVariables(adopted, d.variables);
   Object.assign(rootK, newKustomization(rootK.cluster, adopted, rootK.definedAt, undefined, false));
+  return undefined;
 }
 
 function withVariables(obj: KObject, vars: Record<string, string>): KObject {
