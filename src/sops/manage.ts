@@ -223,12 +223,22 @@ export async function sopsStatus(input: Buffer | string, opts: StatusOptions = {
       const expected = rule.keyGroups.flat().map((k) => (k.type === "age" ? k.id : `${k.type}:${k.id}`));
       const actual = recipientIds(metadata);
       status.expectedRecipients = expected;
-      status.missingRecipients = expected.filter((x) => !actual.includes(x));
-      status.extraRecipients = actual.filter((x) => !expected.includes(x));
+      const expectedKeys = new Set(expected.map(comparableRecipient));
+      const actualKeys = new Set(actual.map(comparableRecipient));
+      status.missingRecipients = expected.filter((x) => !actualKeys.has(comparableRecipient(x)));
+      status.extraRecipients = actual.filter((x) => !expectedKeys.has(comparableRecipient(x)));
       status.matchesConfig = status.missingRecipients.length === 0 && status.extraRecipients.length === 0;
     }
   } catch (err) {
     status.configProblem = (err as Error).message;
   }
   return status;
+}
+
+/**
+ * PGP fingerprints are written with or without spaces and in either case (sops itself
+ * accepts both in .sops.yaml); compare them without. age recipients compare as written.
+ */
+function comparableRecipient(r: string): string {
+  return r.startsWith("pgp:") ? `pgp:${r.slice(4).replace(/\s+/g, "").toUpperCase()}` : r;
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseSopsConfig } from "../../src/sops/config.js";
@@ -5,6 +7,7 @@ import { decryptSops, plaintextValues } from "../../src/sops/decrypt.js";
 import { encryptSops } from "../../src/sops/encrypt.js";
 import { rotateDataKey, sopsStatus, updateKeys } from "../../src/sops/manage.js";
 import { loadEncrypted } from "../../src/sops/store.js";
+import { requires, sharedDir } from "../support/env.js";
 
 const ids: string[] = [];
 const recs: string[] = [];
@@ -109,5 +112,20 @@ describe("sopsStatus", () => {
     });
     expect(noRule.matchesConfig).toBeUndefined();
     expect(noRule.configProblem).toMatch(/no matching creation rules/);
+  });
+});
+
+describe.runIf(requires("shared"))("sopsStatus on a real repository", () => {
+  it("compares PGP fingerprints written with spaces in .sops.yaml to the file's compact form", async () => {
+    const repo = path.join(sharedDir, "realworld/giantswarm__gitops-template");
+    const file = path.join(repo, "management-clusters/MC_NAME/secrets/MC_NAME.gpgkey.enc.yaml");
+    const config = parseSopsConfig(
+      readFileSync(path.join(repo, ".sops.yaml"), "utf8"),
+      path.join(repo, ".sops.yaml"),
+    );
+    const s = await sopsStatus(readFileSync(file), { file, identities: [], config });
+    expect(s.missingRecipients).toEqual([]);
+    expect(s.extraRecipients).toEqual([]);
+    expect(s.matchesConfig).toBe(true);
   });
 });
