@@ -1,10 +1,10 @@
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { buildYaml } from "../kustomize/build.js";
 import type { LoadRestrictor } from "../kustomize/loader.js";
 import { BuildCache } from "../kustomize/target.js";
+import { parseCommandLine } from "./args.js";
 
 const help = `Usage: slipway build [DIR...] [flags]
 
@@ -32,19 +32,19 @@ export function outputNameFor(dir: string): string {
   return `${clean || "root"}.yaml`;
 }
 
+const options = {
+  output: { type: "string", short: "o" },
+  "out-dir": { type: "string" },
+  "load-restrictor": { type: "string" },
+  "enable-helm": { type: "boolean" },
+  "enable-alpha-plugins": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export async function buildCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    process.stderr.write(`slipway build: ${errorMessage(e)}\n\n${help}`);
-    return 2;
-  }
+  const parsed = parseCommandLine("build", argv, options, help);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(help);
-    return 0;
-  }
   const restrictor = values["load-restrictor"] ?? "LoadRestrictionsRootOnly";
   if (restrictor !== "LoadRestrictionsRootOnly" && restrictor !== "LoadRestrictionsNone") {
     process.stderr.write(
@@ -94,19 +94,4 @@ export async function buildCommand(argv: string[]): Promise<number> {
   if (values.output) writeFileAtomic(values.output, yaml);
   else process.stdout.write(yaml);
   return 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      output: { type: "string", short: "o" },
-      "out-dir": { type: "string" },
-      "load-restrictor": { type: "string" },
-      "enable-helm": { type: "boolean" },
-      "enable-alpha-plugins": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }

@@ -1,5 +1,4 @@
 import { statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { runCheck } from "../check/engine.js";
 import { formatGithub } from "../check/report/github.js";
 import { formatJson } from "../check/report/json.js";
@@ -11,6 +10,7 @@ import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { ageIdentitiesFor } from "./age-keys.js";
+import { parseCommandLine } from "./args.js";
 import { version } from "./main.js";
 import { createProgress } from "./progress.js";
 
@@ -39,35 +39,20 @@ Exit codes: 0 no error findings, 1 error findings, 2 the check itself could not 
 const FORMATS = ["text", "json", "sarif", "junit", "github"] as const;
 type Format = (typeof FORMATS)[number];
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      cluster: { type: "string", multiple: true },
-      format: { type: "string" },
-      strict: { type: "boolean" },
-      "age-key-file": { type: "string" },
-      output: { type: "string", short: "o" },
-      "list-rules": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
+const options = {
+  cluster: { type: "string", multiple: true },
+  format: { type: "string" },
+  strict: { type: "boolean" },
+  "age-key-file": { type: "string" },
+  output: { type: "string", short: "o" },
+  "list-rules": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    process.stderr.write(`slipway check: ${errorMessage(e)}\n\n${help}`);
-    return 2;
-  }
+  const parsed = parseCommandLine("check", argv, options, help);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(help);
-    return 0;
-  }
   if (values["list-rules"]) {
     const width = Math.max(...allRules.map((r) => r.id.length));
     for (const r of allRules)

@@ -1,6 +1,5 @@
 import { realpathSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import {
   compareEnvironments,
   type DiffReport,
@@ -16,9 +15,9 @@ import {
   newMasker,
   rememberSecrets,
 } from "../diff/index.js";
-import { errorMessage } from "../errors.js";
 import { GitFileSystem } from "../fs/git.js";
 import { allResources, loadPlatform, type Platform } from "../platform/index.js";
+import { parseCommandLine } from "./args.js";
 
 const help = `Usage:
   slipway diff [REPO] --base REV [--head REV]     what a change does to each cluster
@@ -53,19 +52,22 @@ Exit codes (like 'flux diff'): 0 no differences, 1 differences, 2 error (bad usa
 revision, or a Flux Kustomization that fails to render at the head).
 `;
 
+const options = {
+  base: { type: "string" },
+  head: { type: "string" },
+  env: { type: "string" },
+  vs: { type: "string" },
+  matrix: { type: "boolean" },
+  cluster: { type: "string", multiple: true },
+  full: { type: "boolean" },
+  format: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export async function diffCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    process.stderr.write(`slipway diff: ${errorMessage(e)}\n\n${help}`);
-    return 2;
-  }
+  const parsed = parseCommandLine("diff", argv, options, help);
+  if (typeof parsed === "number") return parsed;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    process.stdout.write(help);
-    return 0;
-  }
   const format = v.format ?? "text";
   const usage = (msg: string) => {
     process.stderr.write(`slipway diff: ${msg}\n`);
@@ -138,22 +140,4 @@ function exitCode(report: DiffReport): number {
     return 2;
   }
   return hasDifferences(report) ? 1 : 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      base: { type: "string" },
-      head: { type: "string" },
-      env: { type: "string" },
-      vs: { type: "string" },
-      matrix: { type: "boolean" },
-      cluster: { type: "string", multiple: true },
-      full: { type: "boolean" },
-      format: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { errorMessage } from "../errors.js";
 import {
   analyzeGraph,
@@ -10,6 +9,7 @@ import {
 } from "../graph/index.js";
 import { graphNodes, loadPlatform, platformErrors } from "../platform/index.js";
 import { parseYaml } from "../yaml/index.js";
+import { parseCommandLine } from "./args.js";
 import { createProgress } from "./progress.js";
 import { formatError } from "./render.js";
 
@@ -30,19 +30,17 @@ Exit codes: 0 a sound graph, 1 cycles, missing targets or render errors, 2 bad u
 
 const FORMATS = new Set(["text", "json", "mermaid", "dot"]);
 
+const options = {
+  cluster: { type: "string", multiple: true },
+  format: { type: "string" },
+  durations: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export async function graphCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    process.stderr.write(`slipway graph: ${errorMessage(e)}\n\n${help}`);
-    return 2;
-  }
+  const parsed = parseCommandLine("graph", argv, options, help);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(help);
-    return 0;
-  }
   const format = values.format ?? "text";
   if (!FORMATS.has(format)) {
     process.stderr.write(`slipway graph: --format must be text, json, mermaid or dot, not '${format}'\n`);
@@ -86,17 +84,4 @@ export async function graphCommand(argv: string[]): Promise<number> {
     process.stderr.write(`slipway graph: warning: the graph may be incomplete: ${formatError(e)}\n`);
   }
   return analysis.cycles.length > 0 || analysis.missing.length > 0 || errors.length > 0 ? 1 : 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      cluster: { type: "string", multiple: true },
-      format: { type: "string" },
-      durations: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }

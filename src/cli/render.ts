@@ -1,6 +1,4 @@
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { type DecryptionProblem, loadPlatformWithSecrets } from "../platform/decrypt.js";
 import {
@@ -13,6 +11,7 @@ import {
 import { maskRenderedObject, type SecretValues } from "../platform/masking.js";
 import { emitYaml } from "../yaml/index.js";
 import { ageIdentitiesFor } from "./age-keys.js";
+import { parseCommandLine } from "./args.js";
 import { createProgress } from "./progress.js";
 
 const help = `Usage: slipway render [REPO] [flags]
@@ -36,19 +35,20 @@ Flags:
 Exit codes: 0 rendered cleanly, 1 some Flux Kustomization failed to render, 2 bad usage.
 `;
 
+const options = {
+  cluster: { type: "string", multiple: true },
+  kustomization: { type: "string", multiple: true },
+  out: { type: "string" },
+  format: { type: "string" },
+  "age-key-file": { type: "string" },
+  "show-secrets": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export async function renderCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    process.stderr.write(`slipway render: ${errorMessage(e)}\n\n${help}`);
-    return 2;
-  }
+  const parsed = parseCommandLine("render", argv, options, help);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(help);
-    return 0;
-  }
   const format = values.format ?? "yaml";
   if (format !== "yaml" && format !== "json") {
     process.stderr.write(`slipway render: --format must be yaml or json, not '${format}'\n`);
@@ -204,20 +204,4 @@ export function formatError(e: PlatformError): string {
 
 function safe(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, "_") || "_";
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      cluster: { type: "string", multiple: true },
-      kustomization: { type: "string", multiple: true },
-      out: { type: "string" },
-      format: { type: "string" },
-      "age-key-file": { type: "string" },
-      "show-secrets": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }
