@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
-import type { RenderedResource, SourceLocation } from "../platform/model.js";
+import type { PatchSource, RenderedResource, SourceLocation } from "../platform/model.js";
 import { type PositionedDocument, parseYamlDocumentsWithPositions } from "../yaml/index.js";
 import type { FieldPath } from "./types.js";
 
@@ -34,6 +34,11 @@ export class SourceLines {
 
   /** The file and line of `fieldPath` inside the object's source document; the document's line when unknown. */
   locate(resource: RenderedResource, fieldPath: FieldPath = []): SourceLocation | undefined {
+    // The last patch that set the field is what a person edits, not the base document.
+    for (const patch of [...(resource.patches ?? [])].reverse()) {
+      const at = this.locateInPatch(patch, resource.object, fieldPath);
+      if (at) return at;
+    }
     const src = resource.source;
     if (src === undefined) return undefined;
     const doc = this.documentOf(src, resource.object);
@@ -51,6 +56,49 @@ export class SourceLines {
       this.locate({ object, source: at, touchedBy: [], kustomization: "", cluster: "" }, fieldPath)?.line ??
       at.line
     );
+  }
+
+  private locateInPatch(
+    patch: PatchSource,
+    object: KObject,
+    fieldPath: FieldPath,
+  ): SourceLocation | undefined {
+    const existing = existingPrefix(object, fieldPath);
+    if (existing.length === 0 || isIdentityPath(existing)) return undefined;
+    let inPatch: FieldPath | undefined;
+    if (patch.ops) {
+      const i = patch.ops.findLastIndex(
+        (op) =>
+          op.op !== "remove" &&
+          op.op !== "test" &&
+          isPrefix(resolveAppend(object, pointerToPath(op.path ?? "")), existing),
+      );
+      if (i >= 0) inPatch = [i];
+    } else if (patch.smp) {
+      inPatch = pathInPatch(patch.smp, object, existing);
+      // A patch that only touches part of a map or list (an image in a container) did not
+      // write the rest of it: findings about the whole stay where the whole was written.
+      if (inPatch && !suppliesWhole(valueAt(patch.smp, inPatch), valueAt(object, existing)))
+        inPatch = undefined;
+    }
+    if (inPatch === undefined) return undefined;
+    if (patch.inline) return { file: patch.file, line: this.patchesLine(patch.file) ?? patch.line };
+    const doc =
+      this.documentsOf(patch.file).find((d) => d.line === patch.line) ?? this.documentsOf(patch.file)[0];
+    if (doc === undefined) return { file: patch.file, line: patch.line };
+    for (let n = inPatch.length; n > 0; n--) {
+      const line = safeLineOf(doc, inPatch.slice(0, n));
+      if (line !== undefined) return { file: patch.file, line };
+    }
+    return { file: patch.file, line: patch.line };
+  }
+
+  /** Where a kustomization lists its patches (inline patches have no file of their own). */
+  private patchesLine(file: string): number | undefined {
+    const abs = path.posix.isAbsolute(file) ? file : path.posix.join(this.root, file);
+    const lines = this.read(abs)?.split("\n") ?? [];
+    const i = lines.findIndex((l) => /^(patches|patchesJson6902|patchesStrategicMerge)\s*:/.test(l));
+    return i < 0 ? undefined : i + 1;
   }
 
   private documentsOf(file: string): PositionedDocument[] {
@@ -104,4 +152,108 @@ function nameOf(value: YamlValue): string {
   if (!isMap(value) || !isMap(value.metadata)) return "";
   const name = value.metadata.name;
   return typeof name === "string" ? name : "";
+}
+
+/** The longest prefix of `p` that exists in `value`. */
+function existingPrefix(value: YamlValue, p: FieldPath): FieldPath {
+  const out: FieldPath = [];
+  let cur: YamlValue | undefined = value;
+  for (const seg of p) {
+    if (typeof seg === "number" ? !Array.isArray(cur) || seg >= cur.length : !isMap(cur) || !(seg in cur))
+      break;
+    cur = typeof seg === "number" ? (cur as YamlValue[])[seg] : (cur as Record<string, YamlValue>)[seg];
+    out.push(seg);
+  }
+  return out;
+}
+
+/** Fields every strategic-merge patch repeats to name its target; they say nothing about the change. */
+function isIdentityPath(p: FieldPath): boolean {
+  const key = p.join(".");
+  return (
+    key === "apiVersion" ||
+    key === "kind" ||
+    key === "metadata" ||
+    key === "metadata.name" ||
+    key === "metadata.namespace"
+  );
+}
+
+function isPrefix(prefix: FieldPath, p: FieldPath): boolean {
+  return prefix.length <= p.length && prefix.every((seg, i) => String(seg) === String(p[i]));
+}
+
+/** JSON patch's `-` ("append") read as the last index of that list in the rendered object. */
+function resolveAppend(object: YamlValue, p: FieldPath): FieldPath {
+  const out: FieldPath = [];
+  let cur: YamlValue | undefined = object;
+  for (const seg of p) {
+    const s: string | number = seg === "-" && Array.isArray(cur) ? cur.length - 1 : seg;
+    out.push(s);
+    if (typeof s === "number") cur = Array.isArray(cur) ? cur[s] : undefined;
+    else cur = isMap(cur) ? cur[s] : undefined;
+  }
+  return out;
+}
+
+/** A JSON pointer (`/spec/containers/0/image`, `~1` and `~0` escapes) as a field path. */
+function pointerToPath(pointer: string): FieldPath {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+const listKeys = ["name", "containerPort", "mountPath", "port", "ip", "key", "type"];
+
+/**
+ * The same field inside a strategic-merge patch document, walking lists by the item's merge
+ * key (the rendered list's index is not the patch's), or undefined when the patch does not set it.
+ */
+function pathInPatch(patch: YamlValue, object: YamlValue, p: FieldPath): FieldPath | undefined {
+  const out: FieldPath = [];
+  let pn: YamlValue | undefined = patch;
+  let on: YamlValue | undefined = object;
+  for (const seg of p) {
+    if (typeof seg === "number") {
+      if (!Array.isArray(pn) || !Array.isArray(on)) return undefined;
+      const item: YamlValue | undefined = on[seg];
+      const j = pn.findIndex((x) => sameListItem(x, item));
+      if (j < 0) return undefined;
+      out.push(j);
+      pn = pn[j];
+      on = item;
+    } else {
+      if (!isMap(pn) || !(seg in pn)) return undefined;
+      out.push(seg);
+      pn = pn[seg];
+      on = isMap(on) ? on[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+function sameListItem(a: YamlValue | undefined, b: YamlValue | undefined): boolean {
+  if (isMap(a) && isMap(b)) {
+    const key = listKeys.find((k) => a[k] !== undefined && b[k] !== undefined);
+    if (key) return String(a[key]) === String(b[key]);
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function valueAt(v: YamlValue, p: FieldPath): YamlValue | undefined {
+  let cur: YamlValue | undefined = v;
+  for (const seg of p) {
+    if (typeof seg === "number") cur = Array.isArray(cur) ? cur[seg] : undefined;
+    else cur = isMap(cur) ? cur[seg] : undefined;
+  }
+  return cur;
+}
+
+/** Whether the patch's value holds all of the rendered value (so the patch wrote it). */
+function suppliesWhole(patchValue: YamlValue | undefined, rendered: YamlValue | undefined): boolean {
+  if (isMap(patchValue) && isMap(rendered)) return Object.keys(rendered).every((k) => k in patchValue);
+  if (Array.isArray(patchValue) && Array.isArray(rendered)) return patchValue.length >= rendered.length;
+  return true;
 }

@@ -11,7 +11,7 @@ import {
   strategicMergePatch,
 } from "./patch/index.js";
 import type { ResMap } from "./resmap.js";
-import type { Resource } from "./resource.js";
+import type { PatchRecord, Resource } from "./resource.js";
 import { type Selector, SelectorMatcher, selectorFrom } from "./selector.js";
 import { isMap, type KObject, type YamlValue } from "./types.js";
 
@@ -22,8 +22,23 @@ export interface PatchOptions {
 
 /** One entry of `patches:` (or a legacy patch) after its content has been read and classified. */
 export type PatchEntry =
-  | { kind: "smp"; docs: KObject[]; target?: Selector; options: PatchOptions; file?: string }
-  | { kind: "json6902"; ops: Json6902Op[]; target?: Selector; options: PatchOptions; file?: string };
+  | {
+      kind: "smp";
+      docs: KObject[];
+      target?: Selector;
+      options: PatchOptions;
+      file?: string;
+      /** Line of each document in `file`; absent for inline patches. */
+      lines?: number[];
+    }
+  | {
+      kind: "json6902";
+      ops: Json6902Op[];
+      target?: Selector;
+      options: PatchOptions;
+      file?: string;
+      inline?: boolean;
+    };
 
 /**
  * Reads a `patches:` entry ({path | patch, target, options}); a patch whose text parses as a
@@ -55,12 +70,20 @@ export function patchEntryFrom(
   if (legacyJson6902 || isJson6902Patch(text)) {
     if (!target)
       throw new SlipwayError(`must specify a target for JSON patch ${text.trim()}`, { file: kfile });
-    return { kind: "json6902", ops: parseJson6902Patch(text, file), target, options, file };
+    return { kind: "json6902", ops: parseJson6902Patch(text, file), target, options, file, inline: !hasPath };
   }
-  const docs = parseYamlDocuments(text, file)
-    .map((d) => d.value)
-    .filter((v): v is KObject => isMap(v) && Object.keys(v).length > 0);
-  return { kind: "smp", docs, target, options, file };
+  const parsed = parseYamlDocuments(text, file).filter(
+    (d) => isMap(d.value) && Object.keys(d.value).length > 0,
+  );
+  const docs = parsed.map((d) => d.value as KObject);
+  return {
+    kind: "smp",
+    docs,
+    target,
+    options,
+    file,
+    ...(hasPath ? { lines: parsed.map((d) => d.line) } : {}),
+  };
 }
 
 export function applyPatch(
@@ -74,6 +97,7 @@ export function applyPatch(
     for (const r of resources.resources()) {
       if (!matcher.matches(r)) continue;
       r.storePreviousId();
+      r.patches.push({ file: entry.file ?? kfile, line: 1, inline: entry.inline ?? true, ops: entry.ops });
       try {
         r.obj = applyJson6902(r.obj, entry.ops, entry.file) as KObject;
       } catch (e) {
@@ -86,7 +110,14 @@ export function applyPatch(
     }
     return;
   }
-  for (const doc of entry.docs) {
+  for (const [i, doc] of entry.docs.entries()) {
+    const line = entry.lines?.[i];
+    const record: PatchRecord = {
+      file: entry.file ?? kfile,
+      line: line ?? 1,
+      inline: line === undefined,
+      smp: doc,
+    };
     let targets: Resource[];
     if (entry.target) {
       const matcher = new SelectorMatcher(entry.target);
@@ -109,7 +140,10 @@ export function applyPatch(
         throw e;
       }
     }
-    for (const r of targets) applySmp(resources, r, doc, entry.options, schema);
+    for (const r of targets) {
+      r.patches.push(record);
+      applySmp(resources, r, doc, entry.options, schema);
+    }
   }
 }
 

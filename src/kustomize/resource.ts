@@ -22,6 +22,21 @@ export interface BuildOrigin {
 }
 
 /**
+ * A patch that was applied to a resource, kept so that findings about a field the patch set
+ * point at the patch a person edits rather than at the base document.
+ */
+export interface PatchRecord {
+  /** Absolute path of the patch file, or of the kustomization holding an inline patch. */
+  file: string;
+  /** 1-based line of the patch document in `file` (the kustomization's line for inline patches). */
+  line: number;
+  inline: boolean;
+  /** A strategic-merge patch document as written, or JSON 6902 operations. */
+  smp?: YamlMap;
+  ops?: Array<{ op: string; path?: string }>;
+}
+
+/**
  * One Kubernetes object in a build, with the bookkeeping kustomize keeps beside it
  * (previous ids, name prefixes/suffixes, back references). kustomize stores these as
  * internal annotations; here they are fields, so transformers can never leak them.
@@ -43,6 +58,8 @@ export class Resource {
   origin?: BuildOrigin;
   /** Builtin transformers that ran over this resource, innermost kustomization first. */
   transformations: BuildOrigin[] = [];
+  /** Patches applied to this resource, in order. */
+  patches: PatchRecord[] = [];
 
   constructor(obj: KObject, source?: SourceOrigin) {
     this.obj = obj;
@@ -61,6 +78,7 @@ export class Resource {
     r.touchedBy = [...this.touchedBy];
     r.origin = this.origin;
     r.transformations = [...this.transformations];
+    r.patches = [...this.patches];
     return r;
   }
 

@@ -435,14 +435,7 @@ export class KustTarget {
     const schema = this.schema;
     const load = (p: string) => this.loadText(p);
     for (const entry of k.patchesStrategicMerge) {
-      for (const patch of this.legacySmPatches(entry)) {
-        applyPatch(
-          ra.resources,
-          { kind: "smp", docs: [patch], target: undefined, options: {} },
-          schema,
-          k.file,
-        );
-      }
+      this.applyLegacySmPatches(ra, entry, k.file);
     }
     if (k.patchesStrategicMerge.length > 0) this.ran(ra, "PatchStrategicMergeTransformer");
     for (const raw of k.patches) {
@@ -513,22 +506,42 @@ export class KustTarget {
   }
 
   /** `patchesStrategicMerge` entries are file paths or inline YAML. */
-  private legacySmPatches(entry: YamlValue): KObject[] {
+  private legacySmPatches(entry: YamlValue): PatchEntry & { kind: "smp" } {
     if (typeof entry !== "string")
       throw new SlipwayError("patchesStrategicMerge entries must be strings", { file: this.k.file });
     let text: string;
     let file = this.k.file;
+    let inline = true;
     if (!entry.includes("\n") && this.loader.isFile(entry)) {
       text = this.loadText(entry);
       file = this.loader.resolve(entry);
+      inline = false;
     } else if (entry.includes("\n") || /^\s*[\w"'-]+\s*:/.test(entry)) {
       text = entry;
     } else {
       text = this.loadText(entry);
+      file = this.loader.resolve(entry);
+      inline = false;
     }
-    return parseYamlDocuments(text, file)
-      .map((d) => d.value)
-      .filter((v): v is KObject => isMap(v) && Object.keys(v).length > 0);
+    const parsed = parseYamlDocuments(text, file).filter(
+      (d) => isMap(d.value) && Object.keys(d.value).length > 0,
+    );
+    return {
+      kind: "smp",
+      docs: parsed.map((d) => d.value as KObject),
+      options: {},
+      file,
+      ...(inline ? {} : { lines: parsed.map((d) => d.line) }),
+    };
+  }
+
+  /** Legacy strategic-merge patches apply one document at a time, each to its own target. */
+  private applyLegacySmPatches(ra: Accumulator, entry: YamlValue, kfile: string): void {
+    const patch = this.legacySmPatches(entry);
+    for (const [i, doc] of patch.docs.entries()) {
+      const lines = patch.lines ? [patch.lines[i]!] : undefined;
+      applyPatch(ra.resources, { ...patch, docs: [doc], ...(lines ? { lines } : {}) }, this.schema, kfile);
+    }
   }
 
   /** Plugin configs from `generators:` / `transformers:` (inline YAML, files or kustomization dirs). */
@@ -598,12 +611,8 @@ export class KustTarget {
         return;
       case "PatchStrategicMergeTransformer": {
         const entries: YamlValue[] = Array.isArray(s.paths) ? s.paths : [];
-        for (const e of entries)
-          for (const p of this.legacySmPatches(e))
-            applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema, file);
-        if (typeof s.patches === "string")
-          for (const p of this.legacySmPatches(s.patches))
-            applyPatch(ra.resources, { kind: "smp", docs: [p], options: {} }, this.schema, file);
+        for (const e of entries) this.applyLegacySmPatches(ra, e, file);
+        if (typeof s.patches === "string") this.applyLegacySmPatches(ra, s.patches, file);
         return;
       }
       case "NamespaceTransformer": {

@@ -609,6 +609,9 @@ function rendered(
     cluster: k.cluster,
   };
   if (from.source) out.source = { file: relative(ctx.root, from.source.file), line: from.source.line };
+  if (from.patches.length > 0) {
+    out.patches = from.patches.map((p) => ({ ...p, file: relative(ctx.root, p.file) }));
+  }
   return out;
 }
 

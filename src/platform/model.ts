@@ -30,6 +30,17 @@ export interface PlatformError {
   kustomization?: string;
 }
 
+/** A patch that changed a rendered object (see the kustomize engine's PatchRecord). */
+export interface PatchSource {
+  /** Repository-relative file of the patch, or of the kustomization holding it inline. */
+  file: string;
+  /** 1-based line of the patch document (of the kustomization for inline patches). */
+  line: number;
+  inline: boolean;
+  smp?: KObject;
+  ops?: Array<{ op: string; path?: string }>;
+}
+
 export interface RenderedResource {
   /** The object as Flux applies it: after build, decryption, substitution, owner labels, commonMetadata. */
   object: KObject;
@@ -37,6 +48,8 @@ export interface RenderedResource {
   source?: SourceLocation;
   /** Repository-relative kustomization directories whose transformers changed it (outermost last). */
   touchedBy: string[];
+  /** Patches applied to it, in order. */
+  patches?: PatchSource[];
   /** `namespace/name` of the Flux Kustomization that applies it. */
   kustomization: string;
   cluster: string;
