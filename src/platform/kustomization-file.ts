@@ -116,7 +116,8 @@ function generateKustomization(fs: FileSystem, dir: string): KObject {
         resourcesFromText(fs.readFile(p).toString("utf8"), p);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        throw new SlipwayError(`failed to decode Kubernetes YAML from ${p}: ${reason}`, { file: p });
+        const at = err instanceof SlipwayError ? { line: err.line, column: err.column } : {};
+        throw new SlipwayError(`failed to decode Kubernetes YAML from ${p}: ${reason}`, { file: p, ...at });
       }
       resources.push(`./${path.posix.relative(dir, p)}`);
     }
