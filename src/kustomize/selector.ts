@@ -14,19 +14,22 @@ export interface Selector {
   annotationSelector?: string;
 }
 
+/** The fields of a selector, in kustomize's order. */
+export const selectorFields = [
+  "group",
+  "version",
+  "kind",
+  "name",
+  "namespace",
+  "labelSelector",
+  "annotationSelector",
+] as const;
+
 export function selectorFrom(v: YamlValue | undefined, file?: string): Selector | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isMap(v)) throw new SlipwayError("target must be a map", { file });
   const s: Selector = {};
-  for (const key of [
-    "group",
-    "version",
-    "kind",
-    "name",
-    "namespace",
-    "labelSelector",
-    "annotationSelector",
-  ] as const) {
+  for (const key of selectorFields) {
     const x = v[key];
     if (x !== undefined && x !== null) s[key] = String(x);
   }

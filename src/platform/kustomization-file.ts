@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { knownFields, kustomizationFileNames } from "../kustomize/kustomization.js";
+import { selectorFields } from "../kustomize/selector.js";
 import { resourcesFromText } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { emitYaml, parseYaml } from "../yaml/index.js";
@@ -20,15 +21,7 @@ const FIELD_BY_LOWER = new Map(KUSTOMIZATION_FIELDS.map((f) => [f.toLowerCase(),
 /** Pointer fields Go keeps when set, even if empty. */
 const KEEP_EMPTY = new Set(["metadata", "sortOptions", "generatorOptions", "helmGlobals", "openapi"]);
 
-const SELECTOR_FIELDS = [
-  "group",
-  "version",
-  "kind",
-  "name",
-  "namespace",
-  "labelSelector",
-  "annotationSelector",
-];
+const SELECTOR_FIELDS: readonly string[] = selectorFields;
 
 export interface FluxKustomizationFile {
   /** Absolute path the file is served at. */
