@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
+import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
 import { buildResources } from "../kustomize/build.js";
 import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
@@ -107,6 +108,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     config,
     decrypt: opts.decrypt,
     onProgress: opts.onProgress,
+    artifacts: new Map(),
   };
   const scan = scanRepository(fs, root);
   const wanted = opts.clusters && opts.clusters.length > 0 ? new Set(opts.clusters) : undefined;
@@ -194,6 +196,8 @@ interface RenderContext {
   config?: SlipwayConfig;
   decrypt?: DecryptionHooks;
   onProgress?: (event: PlatformProgress) => void;
+  /** Each local source's artifact view (ignore rules applied), by source root. */
+  artifacts: Map<string, FileSystem>;
 }
 
 function declaredCluster(
@@ -425,7 +429,7 @@ function prepare(ctx: RenderContext, d: DiscoveredCluster, p: Pending): boolean 
   try {
     const sopsHook = isSops(k) ? ctx.decrypt?.files : undefined;
     const build = buildFluxPath(
-      ctx.fs,
+      artifactFs(ctx, sourceRoot),
       toAbsolute(ctx.root, sourceRoot),
       specOf(k.object),
       ctx.cache,
@@ -439,6 +443,16 @@ function prepare(ctx: RenderContext, d: DiscoveredCluster, p: Pending): boolean 
     fail(k, err);
     return false;
   }
+}
+
+/** What Flux can read of a source: the files source-controller puts in its artifact. */
+function artifactFs(ctx: RenderContext, sourceRoot: string): FileSystem {
+  let fs = ctx.artifacts.get(sourceRoot);
+  if (!fs) {
+    fs = new SourceArtifactFileSystem(ctx.fs, toAbsolute(ctx.root, sourceRoot));
+    ctx.artifacts.set(sourceRoot, fs);
+  }
+  return fs;
 }
 
 function isSops(k: FluxKustomization): boolean {

@@ -1,0 +1,120 @@
+import * as path from "node:path";
+import ignore, { type Ignore } from "ignore";
+import type { FileSystem } from "./filesystem.js";
+
+/**
+ * source-controller's view of a Git repository: what a Flux Kustomization can read is the
+ * artifact, not the checkout. `.sourceignore` files (gitignore syntax, each scoped to its own
+ * directory) exclude paths; when a repository has none, Flux's default exclusions apply
+ * (CI configs, images, archives, `.sops.yaml`, ...). VCS metadata is always excluded.
+ */
+const vcs = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
+const defaults = [
+  "*.jpg",
+  "*.jpeg",
+  "*.gif",
+  "*.png",
+  "*.wmv",
+  "*.flv",
+  "*.tar.gz",
+  "*.zip",
+  ".github/",
+  ".circleci/",
+  ".travis.yml",
+  ".gitlab-ci.yml",
+  "appveyor.yml",
+  ".drone.yml",
+  "cloudbuild.yaml",
+  "codeship-services.yml",
+  "codeship-steps.yml",
+  "**/.goreleaser.yml",
+  "**/.sops.yaml",
+  "**/.flux.yaml",
+];
+
+interface Scope {
+  dir: string;
+  rules: Ignore;
+}
+
+export class SourceArtifactFileSystem implements FileSystem {
+  private readonly scopes: Scope[];
+  private readonly verdicts = new Map<string, boolean>();
+
+  /** `root`: absolute path of the artifact (the repository root). `extra`: GitRepository spec.ignore lines. */
+  constructor(
+    private readonly base: FileSystem,
+    private readonly root: string,
+    extra: string[] = [],
+  ) {
+    const found = findSourceIgnoreFiles(base, root);
+    const rootRules = ignore().add(vcs);
+    if (found.length === 0 && extra.length === 0) rootRules.add(defaults);
+    rootRules.add(extra);
+    this.scopes = [{ dir: root, rules: rootRules }];
+    for (const file of found) {
+      this.scopes.push({
+        dir: path.posix.dirname(file),
+        rules: ignore().add(base.readFile(file).toString("utf8")),
+      });
+    }
+  }
+
+  /** Whether the artifact leaves `abs` out (a path outside the root is not this artifact's concern). */
+  isIgnored(abs: string, isDir = this.base.isDirectory(abs)): boolean {
+    const key = `${abs}\0${isDir}`;
+    let v = this.verdicts.get(key);
+    if (v === undefined) {
+      v = this.compute(abs, isDir);
+      this.verdicts.set(key, v);
+    }
+    return v;
+  }
+
+  private compute(abs: string, isDir: boolean): boolean {
+    if (abs === this.root || !abs.startsWith(`${this.root}/`)) return false;
+    const parent = path.posix.dirname(abs);
+    if (parent !== this.root && this.isIgnored(parent, true)) return true;
+    for (const s of this.scopes) {
+      if (abs !== s.dir && abs.startsWith(s.dir === "/" ? "/" : `${s.dir}/`)) {
+        const rel = path.posix.relative(s.dir, abs) + (isDir ? "/" : "");
+        if (s.rules.ignores(rel)) return true;
+      }
+    }
+    return false;
+  }
+
+  readFile(p: string): Buffer {
+    if (this.isIgnored(p, false)) {
+      const err = new Error(
+        `ENOENT: no such file or directory, open '${p}' (excluded from the source artifact)`,
+      ) as NodeJS.ErrnoException;
+      err.code = "ENOENT";
+      throw err;
+    }
+    return this.base.readFile(p);
+  }
+  exists(p: string): boolean {
+    return this.base.exists(p) && !this.isIgnored(p);
+  }
+  isDirectory(p: string): boolean {
+    return this.base.isDirectory(p) && !this.isIgnored(p, true);
+  }
+  readDir(p: string): string[] {
+    return this.base.readDir(p).filter((name) => !this.isIgnored(path.posix.join(p, name)));
+  }
+}
+
+function findSourceIgnoreFiles(fs: FileSystem, root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of fs.readDir(dir)) {
+      const p = path.posix.join(dir, name);
+      if (fs.isDirectory(p)) {
+        if (name !== ".git" && name !== "node_modules") walk(p);
+      } else if (name === ".sourceignore") out.push(p);
+    }
+  };
+  if (fs.isDirectory(root)) walk(root);
+  return out;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { SourceArtifactFileSystem } from "../../src/fs/source-artifact.js";
+import { loadPlatform } from "../../src/platform/index.js";
+
+const sync = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec: {interval: 1m, url: "https://example.com/r.git", ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  interval: 10m
+  path: ./clusters/dev
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-system}
+`;
+const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: b\n";
+
+describe("source artifact: what Flux can read of a Git source", () => {
+  it("without .sourceignore, Flux's default exclusions apply (.sops.yaml, CI files, images, VCS)", () => {
+    const mem = new MemoryFileSystem({
+      "/r/clusters/dev/.sops.yaml": "creation_rules: []\n",
+      "/r/clusters/dev/app.yaml": cm,
+      "/r/.gitlab-ci.yml": "stages: []\n",
+      "/r/logo.png": "x",
+      "/r/.git/HEAD": "ref",
+    });
+    const fs = new SourceArtifactFileSystem(mem, "/r");
+    expect(fs.readDir("/r/clusters/dev")).toEqual(["app.yaml"]);
+    expect(fs.readDir("/r")).toEqual(["clusters"]);
+    expect(fs.exists("/r/logo.png")).toBe(false);
+    expect(() => fs.readFile("/r/clusters/dev/.sops.yaml")).toThrow(/excluded from the source artifact/);
+  });
+
+  it("a .sourceignore replaces the defaults and is scoped to its directory", () => {
+    const mem = new MemoryFileSystem({
+      "/r/apps/.sourceignore": "drafts/\n*.txt\n",
+      "/r/apps/drafts/x.yaml": cm,
+      "/r/apps/notes.txt": "x",
+      "/r/apps/ok.yaml": cm,
+      "/r/notes.txt": "x",
+      "/r/.sops.yaml": "creation_rules: []\n",
+    });
+    const fs = new SourceArtifactFileSystem(mem, "/r");
+    expect(fs.readDir("/r/apps")).toEqual([".sourceignore", "ok.yaml"]);
+    expect(fs.exists("/r/notes.txt")).toBe(true);
+    expect(fs.exists("/r/.sops.yaml")).toBe(true);
+  });
+
+  it("a Flux path without kustomization.yaml renders although it holds a .sops.yaml", () => {
+    const mem = new MemoryFileSystem({
+      "/r/clusters/dev/flux-system/gotk-sync.yaml": sync,
+      "/r/clusters/dev/.sops.yaml": "creation_rules:\n  - age: age1xyz\n",
+      "/r/clusters/dev/app.yaml": cm,
+    });
+    const p = loadPlatform("/r", { fs: mem });
+    const root = p.clusters[0]!.kustomizations[0]!;
+    expect(root.errors).toEqual([]);
+    expect(root.resources.map((r) => r.object.kind).sort()).toEqual([
+      "ConfigMap",
+      "GitRepository",
+      "Kustomization",
+    ]);
+  });
+});
