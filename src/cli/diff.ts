@@ -15,8 +15,12 @@ import {
   newMasker,
   rememberSecrets,
 } from "../diff/index.js";
+import { DiskFileSystem } from "../fs/filesystem.js";
 import { GitFileSystem } from "../fs/git.js";
-import { allResources, loadPlatform, type Platform } from "../platform/index.js";
+import { decryptorFor, loadPlatformWithSecrets } from "../platform/decrypt.js";
+import { allResources, type Platform } from "../platform/index.js";
+import { SecretValues } from "../platform/masking.js";
+import { ageIdentitiesFor } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 
 const help = `Usage:
@@ -46,6 +50,8 @@ Flags:
       --cluster NAME        only this cluster (repeatable; with --matrix: the columns)
       --full                render every Flux Kustomization (no changed-only shortcut)
       --format F            text (default), markdown (a pull-request comment) or json
+      --age-key-file FILE   age identities for SOPS files (default: where sops looks); secrets
+                            are compared decrypted and always printed masked
   -h, --help                show this help
 
 Exit codes (like 'flux diff'): 0 no differences, 1 differences, 2 error (bad usage, unknown
@@ -61,6 +67,7 @@ const options = {
   cluster: { type: "string", multiple: true },
   full: { type: "boolean" },
   format: { type: "string" },
+  "age-key-file": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -84,8 +91,18 @@ export async function diffCommand(argv: string[]): Promise<number> {
   if ((v.env === undefined) !== (v.vs === undefined)) return usage("--env and --vs go together");
   const repo = positionals[0] ?? ".";
   const masker = newMasker();
+  const keys = ageIdentitiesFor(v["age-key-file"]);
+  if ("error" in keys) return usage(keys.error);
+  // Decrypted values are remembered by the same masker, so every output scrubs them.
+  const values = new SecretValues(masker);
 
   if (v.base !== undefined) {
+    const root = toPosix(realpathSync(path.resolve(repo)));
+    const views = [
+      GitFileSystem.open(root, v.base),
+      v.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, v.head),
+    ];
+    const decryptor = await decryptorFor(root, views, keys.identities, values);
     const { report } = diffRevisions({
       repo,
       base: v.base,
@@ -93,12 +110,13 @@ export async function diffCommand(argv: string[]): Promise<number> {
       changedOnly: !v.full,
       clusters: v.cluster,
       masker,
+      decrypt: decryptor.hooks,
     });
     process.stdout.write(masker.scrub(render(report, format)));
     return exitCode(report);
   }
 
-  const platform = loadHead(repo, v.head);
+  const platform = await loadHead(repo, v.head, keys.identities, values);
   for (const e of platform.errors) process.stderr.write(`slipway diff: ${masker.scrub(e.message)}\n`);
   if (v.matrix) {
     rememberSecrets(
@@ -121,11 +139,21 @@ export async function diffCommand(argv: string[]): Promise<number> {
   return exitCode(report);
 }
 
-function loadHead(repo: string, head: string | undefined): Platform {
-  if (head === undefined) return loadPlatform(repo);
+async function loadHead(
+  repo: string,
+  head: string | undefined,
+  identities: string[],
+  values: SecretValues,
+): Promise<Platform> {
+  if (head === undefined) return (await loadPlatformWithSecrets(repo, { identities, values })).platform;
   // The revision is mounted where Git's top level really is (symlinks resolved).
   const root = realpathSync(path.resolve(repo));
-  return loadPlatform(root, { fs: GitFileSystem.open(root, head) });
+  return (await loadPlatformWithSecrets(root, { fs: GitFileSystem.open(root, head), identities, values }))
+    .platform;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join("/");
 }
 
 function render(report: DiffReport, format: string): string {

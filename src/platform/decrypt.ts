@@ -116,6 +116,22 @@ export async function loadPlatformWithSecrets(
   return { platform, secrets };
 }
 
+/**
+ * Decryption for several renders of one repository (two git revisions in a diff): the data
+ * keys of every SOPS file in any of the views are unwrapped up front, so the synchronous
+ * render hooks can decrypt both.
+ */
+export async function decryptorFor(
+  root: string,
+  views: readonly FileSystem[],
+  identities: readonly string[],
+  values: SecretValues,
+): Promise<FluxDecryptor> {
+  const keyring = new SopsKeyring(identities);
+  for (const fs of views) await scanSopsFiles(fs, root, keyring, values);
+  return new FluxDecryptor(root, keyring, values);
+}
+
 // --- data keys ---------------------------------------------------------------------------
 
 /** Data keys recovered with this run's identities, by the metadata that wraps them. */
