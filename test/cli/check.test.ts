@@ -1,32 +1,17 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
 import { checkCommand } from "../../src/cli/check.js";
 import { loadPlatform } from "../../src/platform/index.js";
+import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
 import { repoRoot, requires, sharedDir } from "../support/env.js";
 
 async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    const code = await checkCommand(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  return captureOutput(() => checkCommand(args));
 }
 
 const example = path.join(repoRoot, "examples/platform");

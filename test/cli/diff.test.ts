@@ -1,26 +1,12 @@
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffCommand } from "../../src/cli/diff.js";
 import { basePlatform, deployment, GitFixture, SECRET_V1, SECRET_V2, secret } from "../diff/git-fixture.js";
+import { captureOutput } from "../support/capture.js";
 import { repoRoot } from "../support/env.js";
 
 async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    return { code: await diffCommand(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  return captureOutput(() => diffCommand(args));
 }
 
 describe("slipway diff (CLI)", () => {

@@ -1,30 +1,15 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderCommand } from "../../src/cli/render.js";
+import { captureOutput } from "../support/capture.js";
 import { repoRoot } from "../support/env.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/flux");
 
 async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    const code = await renderCommand(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  return captureOutput(() => renderCommand(args));
 }
 
 describe("slipway render", () => {

@@ -1,51 +1,14 @@
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { buildResources } from "../../src/kustomize/build.js";
 import { loadPlatformWithSecrets, platformSecrets } from "../../src/platform/decrypt.js";
 import { maskRenderedObject } from "../../src/platform/masking.js";
 import type { Platform } from "../../src/platform/model.js";
-import { encryptSops, parseAgeIdentities, ruleForRecipients } from "../../src/sops/index.js";
+import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { emitYaml } from "../../src/yaml/index.js";
-import { repoRoot } from "../support/env.js";
+import { demoIdentities as identities, ks, SYNC } from "../support/flux.js";
 
-const keyFile = path.join(repoRoot, "examples/demo-keys/age.agekey");
-const identities = parseAgeIdentities(readFileSync(keyFile, "utf8"), keyFile).identities;
 const RECIPIENT = "age1lt4csfl3qnmkm83ghffmfa0zu5m7mzwge4d9sv53af00m7qjmytsn855wr";
-
-const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  url: https://example.com/repo
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  path: ./clusters/c
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
-
-function ks(name: string, spec: string): string {
-  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${spec}`;
-}
 
 const SOPS_SPEC = "  decryption:\n    provider: sops\n    secretRef:\n      name: sops-age\n";
 

@@ -10,39 +10,7 @@ import {
   parseConfig,
   platformErrors,
 } from "../../src/platform/index.js";
-
-const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  url: https://example.com/repo
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  path: ./clusters/c
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
-
-function ks(name: string, spec: string): string {
-  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${spec}`;
-}
+import { ks, SYNC } from "../support/flux.js";
 
 /** A one-cluster repository whose root applies `app` (spec given) over `/repo/app`. */
 function renderApp(spec: string, files: Record<string, string>, extraCluster: Record<string, string> = {}) {

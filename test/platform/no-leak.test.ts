@@ -16,6 +16,7 @@ import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import { decryptSops, parseAgeIdentities } from "../../src/sops/index.js";
 import { Comment } from "../../src/sops/tree.js";
 import { aadFor, mapLeaves } from "../../src/sops/walk.js";
+import { captureOutput } from "../support/capture.js";
 import { repoRoot } from "../support/env.js";
 
 const platformDir = path.join(repoRoot, "examples/platform");
@@ -63,23 +64,7 @@ afterEach(() => {
 });
 
 async function render(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    const code = await renderCommand([platformDir, ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  return captureOutput(() => renderCommand([platformDir, ...args]));
 }
 
 function leaked(text: string): string[] {

@@ -1,37 +1,13 @@
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../../../src/check/engine.js";
 import { rules } from "../../../src/check/rules/secrets.js";
 import { loadPlatformWithSecrets } from "../../../src/platform/decrypt.js";
-import { encryptSops, parseAgeIdentities, ruleForRecipients } from "../../../src/sops/index.js";
+import { encryptSops, ruleForRecipients } from "../../../src/sops/index.js";
 import { tempTree } from "../../support/cli.js";
-import { repoRoot } from "../../support/env.js";
+import { demoIdentities as identities, SYNC } from "../../support/flux.js";
 
-const keyFile = path.join(repoRoot, "examples/demo-keys/age.agekey");
-const identities = parseAgeIdentities(readFileSync(keyFile, "utf8"), keyFile).identities;
 const DEV = "age1lt4csfl3qnmkm83ghffmfa0zu5m7mzwge4d9sv53af00m7qjmytsn855wr";
 const PROD = "age1dwcu2ndce3aqajry5xwnfrk60847enxs34pd5rw2qee2fs2mvsysjff236";
-
-const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  url: https://example.com/repo
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  path: ./clusters/c
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
 
 const ks = (name: string, p: string, extra = "") => `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
