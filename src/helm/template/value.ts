@@ -1,0 +1,257 @@
+/**
+ * Go values as Go's text/template (and Helm's and sprig's functions) see them.
+ *
+ * Helm hands templates Go values: YAML values are decoded through JSON (sigs.k8s.io/yaml),
+ * so every number from a values file is a float64 and every mapping a
+ * map[string]interface{}; literals in templates, `--set` numbers and many sprig results
+ * are Go integers of a specific kind. Printing, comparison (`eq 1 1.0` fails), `printf`
+ * verbs and `typeOf` all depend on the dynamic Go type, so the JavaScript representation
+ * keeps it:
+ *
+ * | Go                                  | JavaScript                                     |
+ * |-------------------------------------|------------------------------------------------|
+ * | invalid reflect.Value ("no value")  | `undefined` (missing map key, missing field)   |
+ * | nil (untyped, nil interface)        | `null`                                         |
+ * | bool                                | `boolean`                                      |
+ * | string                              | `string` (UTF-16 here; Go strings are bytes:   |
+ * |                                     |  len/slice/printf work on the UTF-8 encoding)  |
+ * | float64                             | `number`                                       |
+ * | int, int8…int64, uint…uint64        | `GoInt` (kind + bigint value, wraps like Go)   |
+ * | map[string]T (any named map type)   | `GoMap` (a Map with its Go type name)          |
+ * | []T                                 | JavaScript array; element type via `sliceOf`   |
+ * | []byte                              | `Uint8Array`                                   |
+ * | structs, pointers, time.Time, …     | `GoObject` (fields and methods by name)        |
+ *
+ * Maps are `Map`s, never plain objects, so a key such as `__proto__` or `constructor`
+ * from a hostile values file is just a key.
+ */
+
+export type GoValue =
+  | undefined
+  | null
+  | boolean
+  | string
+  | number
+  | GoInt
+  | GoMap
+  | GoValue[]
+  | Uint8Array
+  | GoObject;
+
+export type IntKind =
+  | "int"
+  | "int8"
+  | "int16"
+  | "int32"
+  | "int64"
+  | "uint"
+  | "uint8"
+  | "uint16"
+  | "uint32"
+  | "uint64";
+
+const INT_BITS: Record<IntKind, { bits: number; signed: boolean }> = {
+  int: { bits: 64, signed: true },
+  int8: { bits: 8, signed: true },
+  int16: { bits: 16, signed: true },
+  int32: { bits: 32, signed: true },
+  int64: { bits: 64, signed: true },
+  uint: { bits: 64, signed: false },
+  uint8: { bits: 8, signed: false },
+  uint16: { bits: 16, signed: false },
+  uint32: { bits: 32, signed: false },
+  uint64: { bits: 64, signed: false },
+};
+
+/** A Go integer of a definite kind. The value is already wrapped to the kind's width. */
+export class GoInt {
+  readonly kind: IntKind;
+  readonly value: bigint;
+
+  constructor(kind: IntKind, value: bigint | number) {
+    const v = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
+    const { bits, signed } = INT_BITS[kind];
+    this.kind = kind;
+    this.value = signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+  }
+
+  isSigned(): boolean {
+    return INT_BITS[this.kind].signed;
+  }
+
+  toNumber(): number {
+    return Number(this.value);
+  }
+
+  toString(): string {
+    return this.value.toString();
+  }
+}
+
+/** Shorthands for the two kinds that appear most. */
+export const goInt = (v: bigint | number): GoInt => new GoInt("int", v);
+export const goInt64 = (v: bigint | number): GoInt => new GoInt("int64", v);
+
+/** The Go type name of a plain decoded mapping. */
+export const MAP_TYPE = "map[string]interface {}";
+
+/**
+ * A Go map with string keys. `goType` is what `typeOf` prints: `map[string]interface {}`
+ * for decoded YAML/JSON and sprig's `dict`, `common.Values` for `.Values`,
+ * `map[string]string` for sprig's `split`.
+ */
+export class GoMap extends Map<string, GoValue> {
+  goType: string;
+
+  constructor(entries?: Iterable<readonly [string, GoValue]> | null, goType: string = MAP_TYPE) {
+    super(entries ?? undefined);
+    this.goType = goType;
+  }
+
+  /** Keys in Go's iteration order for templates (`range`, printing): sorted by byte order. */
+  sortedKeys(): string[] {
+    return [...this.keys()].sort(compareGoStrings);
+  }
+}
+
+/**
+ * A Go struct, pointer or other named type with fields and methods reachable from a
+ * template (`.Capabilities.KubeVersion.Major`, `.Files.Get "x"`, a semver.Version, a
+ * time.Time). Field and method lookup is by exact (exported) name, as Go does.
+ */
+export interface GoObject {
+  /** Go type name as `typeOf` prints it, e.g. `*semver.Version`, `time.Time`. */
+  readonly goType: string;
+  /** `reflect.Kind` as `kindOf` prints it: `struct`, `ptr`, `slice`, … */
+  readonly goKind: string;
+  /** A field's value, or `NO_FIELD` when the type has no such field. */
+  field(name: string): GoValue | typeof NO_FIELD;
+  /** A method, or undefined. Methods throw an Error for a non-nil Go error result. */
+  method(name: string): GoMethod | undefined;
+  /** fmt's Stringer/error: how `{{ . }}` and `%v` print it. Absent: printed as a struct. */
+  goString?(): string;
+  /** Field names in declaration order, for printing `{a b}` and `%+v`. */
+  fieldNames?(): string[];
+}
+
+export const NO_FIELD: unique symbol = Symbol("no field");
+
+export interface GoMethod {
+  /** Parameter types in Go syntax (`string`, `int`, `...interface {}`); see `GoFunc`. */
+  params: string[];
+  variadic?: boolean;
+  call(args: GoValue[]): GoValue;
+}
+
+export function isGoObject(v: unknown): v is GoObject {
+  return typeof v === "object" && v !== null && typeof (v as GoObject).method === "function" && "goType" in v;
+}
+
+const ELEM_TYPE: unique symbol = Symbol("go slice element type");
+
+interface TaggedSlice extends Array<GoValue> {
+  [ELEM_TYPE]?: string;
+}
+
+/** Marks an array as a typed Go slice (`[]string`, `[]int`), for `typeOf` and assignability. */
+export function sliceOf<T extends GoValue[]>(items: T, elemType: string): T {
+  Object.defineProperty(items, ELEM_TYPE, { value: elemType, enumerable: false });
+  return items;
+}
+
+/** The element type of a slice: `interface {}` unless tagged by `sliceOf`. */
+export function elemTypeOf(items: GoValue[]): string {
+  return (items as TaggedSlice)[ELEM_TYPE] ?? "interface {}";
+}
+
+/** Go's type name for a value, as sprig's `typeOf` prints it (`%T`). */
+export function goTypeName(v: GoValue): string {
+  if (v === undefined || v === null) return "<nil>";
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "string":
+      return "string";
+    case "number":
+      return "float64";
+  }
+  if (v instanceof GoInt) return v.kind;
+  if (v instanceof GoMap) return v.goType;
+  if (Array.isArray(v)) return `[]${elemTypeOf(v)}`;
+  if (v instanceof Uint8Array) return "[]uint8";
+  return v.goType;
+}
+
+/** Go's reflect.Kind name, as sprig's `kindOf` prints it. */
+export function goKindName(v: GoValue): string {
+  if (v === undefined || v === null) return "invalid";
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "string":
+      return "string";
+    case "number":
+      return "float64";
+  }
+  if (v instanceof GoInt) return v.kind;
+  if (v instanceof GoMap) return "map";
+  if (Array.isArray(v) || v instanceof Uint8Array) return "slice";
+  return v.goKind;
+}
+
+/**
+ * text/template's truth: false, 0, nil, and empty strings, slices and maps are false;
+ * structs are always true. (exec.go isTrue)
+ */
+export function isTrue(v: GoValue): boolean {
+  if (v === undefined || v === null) return false;
+  switch (typeof v) {
+    case "boolean":
+      return v;
+    case "string":
+      return v.length > 0;
+    case "number":
+      return v !== 0;
+  }
+  if (v instanceof GoInt) return v.value !== 0n;
+  if (v instanceof GoMap) return v.size > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Uint8Array) return v.length > 0;
+  return true;
+}
+
+/** Byte-order comparison of Go strings (UTF-8), which differs from UTF-16 order for astral characters. */
+export function compareGoStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      // Surrogates (U+D800–DFFF) encode code points above U+FFFF, whose UTF-8 sorts after
+      // every BMP character, while UTF-16 puts them before U+E000–FFFF.
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys) return xs ? 1 : -1;
+      return x - y;
+    }
+  }
+  return a.length - b.length;
+}
+
+/**
+ * A decoded YAML/JSON document (plain JavaScript: objects, arrays, numbers, strings,
+ * booleans, null) as Go sees it after `json.Unmarshal` into interface{}: objects become
+ * `GoMap`s, numbers float64.
+ */
+export function fromJsonValue(v: unknown): GoValue {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(fromJsonValue);
+  if (typeof v === "object") {
+    const m = new GoMap();
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) m.set(k, fromJsonValue(x));
+    return m;
+  }
+  if (typeof v === "bigint") return Number(v);
+  return v as boolean | string | number;
+}
