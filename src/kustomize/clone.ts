@@ -1,11 +1,21 @@
-import type { YamlValue } from "./types.js";
+import { copyEmptyNullMarks } from "../yaml/empty-null.js";
+import type { YamlMap, YamlValue } from "./types.js";
 
-/** Deep copy of a JSON-like value; faster than structuredClone for plain YAML data. */
+/**
+ * Deep copy of a JSON-like value; faster than structuredClone for plain YAML data. Keeps which
+ * nulls were written empty (see yaml/empty-null.ts) and `__proto__` keys as data.
+ */
 export function cloneValue<T extends YamlValue>(v: T): T {
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v)) return v.map((x) => cloneValue(x)) as T;
-  const out: Record<string, YamlValue> = {};
-  for (const k of Object.keys(v)) out[k] = cloneValue((v as Record<string, YamlValue>)[k]!);
+  const out: YamlMap = {};
+  for (const k of Object.keys(v)) {
+    const value = cloneValue((v as YamlMap)[k]!);
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  copyEmptyNullMarks(v as YamlMap, out);
   return out as T;
 }
 

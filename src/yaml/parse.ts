@@ -23,6 +23,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
+import { isEmptyNull, markEmptyNull } from "./empty-null.js";
 import { goFloatName } from "./numbers.js";
 import { type Resolved, ResolveError, resolvePlain, resolveTagged } from "./resolve.js";
 
@@ -214,6 +215,12 @@ class DocumentConverter {
     );
   }
 
+  /** A value written with no text (`key:`, `key: !!null`), through aliases: see empty-null.ts. */
+  private isEmptyText(node: Node | null): boolean {
+    for (let i = 0; node !== null && isAlias(node) && i < 100; i++) node = this.target(node);
+    return node === null || (isScalar(node) && scalarText(node) === "");
+  }
+
   private isMergeKey(key: Node | null): boolean {
     if (key === null || !isScalar(key) || key.type !== "PLAIN") return false;
     return key.value === "<<" && (!key.tag || key.tag === MERGE_TAG);
@@ -247,7 +254,9 @@ class DocumentConverter {
       const key = this.keyOf(pair.key, depth, flow);
       // kustomize (kyaml's de-anchoring) drops every "<<" key, quoted ones included.
       if (key === "<<") continue;
-      setKey(out, key, this.convert(pair.value, depth + 1, flow));
+      const value = this.convert(pair.value, depth + 1, flow);
+      setKey(out, key, value);
+      if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);
     }
     for (const value of mergeValues) {
       if (value === null) this.fail("map merge requires map or sequence of maps as the value", node);
@@ -264,7 +273,9 @@ class DocumentConverter {
       if (!isMap(resolved)) this.fail("map merge requires map or sequence of maps as the value", source);
       const merged = this.convert(source, depth, flow);
       for (const [k, v] of Object.entries(merged as YamlMap)) {
-        if (!Object.hasOwn(out, k)) setKey(out, k, v);
+        if (Object.hasOwn(out, k)) continue;
+        setKey(out, k, v);
+        if (isEmptyNull(merged as YamlMap, k)) markEmptyNull(out, k);
       }
     }
   }

@@ -1,4 +1,6 @@
 import { SlipwayError } from "../../errors.js";
+import { isEmptyNull, unmarkEmptyNull } from "../../yaml/empty-null.js";
+import { cloneValue } from "../clone.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 import type { SchemaRegistry, TypeSchema } from "./schema.js";
 
@@ -29,7 +31,8 @@ export function strategicMergePatch(
   registry?: SchemaRegistry,
 ): YamlMap | null {
   const merger = new Merger(registry ?? schema?.registry);
-  const result = merger.walk(structuredClone(target), structuredClone(patch), schema, []);
+  // cloneValue keeps which of the target's nulls were written empty (kyaml drops those).
+  const result = merger.walk(cloneValue(target), structuredClone(patch), schema, []);
   if (!isMap(result) || Object.keys(result).length === 0) return null;
   return result;
 }
@@ -37,7 +40,10 @@ export function strategicMergePatch(
 /** A node of the walk: a value, or undefined for a missing one (kyaml's nil). */
 type Node = YamlValue | undefined;
 
-/** A null the target had and the patch did not mention: kept, where a patch's null clears. */
+/**
+ * An explicit null (`null`, `~`) the target had and the patch did not mention: kept, where a
+ * patch's null clears. An empty one (`key:`) is dropped, as kyaml does (yaml/empty-null.ts).
+ */
 const KEEP_NULL: unique symbol = Symbol("keep-null");
 type Walked = Node | typeof KEEP_NULL;
 
@@ -84,6 +90,7 @@ function setContents(list: YamlValue[], items: YamlValue[]): void {
 }
 
 function setField(map: YamlMap, key: string, value: Walked): void {
+  unmarkEmptyNull(map, key);
   if (value === undefined || value === null) {
     delete map[key];
     return;
@@ -101,10 +108,17 @@ function pathText(path: readonly string[]): string {
 class Merger {
   constructor(private readonly registry: SchemaRegistry | undefined) {}
 
-  walk(dest: Node, origin: Node, schema: TypeSchema | undefined, path: readonly string[]): Walked {
+  /** `destEmpty`: `dest` is a null written with no text. */
+  walk(
+    dest: Node,
+    origin: Node,
+    schema: TypeSchema | undefined,
+    path: readonly string[],
+    destEmpty = false,
+  ): Walked {
     schema ??= this.schemaFromMeta(dest, origin);
     const first = !isNullish(dest) ? dest : !isNullish(origin) ? origin : undefined;
-    if (first === undefined) return this.walkMap(dest, origin, schema, path);
+    if (first === undefined) return this.walkMap(dest, origin, schema, path, destEmpty);
     const kind = kindOf(first);
     for (const v of [dest, origin]) {
       if (!isNullish(v) && kindOf(v) !== kind) {
@@ -144,23 +158,30 @@ class Merger {
     return undefined;
   }
 
-  private walkMap(dest: Node, origin: Node, schema: TypeSchema | undefined, path: readonly string[]): Walked {
-    const merged = this.visitMap(dest, origin, path);
+  private walkMap(
+    dest: Node,
+    origin: Node,
+    schema: TypeSchema | undefined,
+    path: readonly string[],
+    destEmpty = false,
+  ): Walked {
+    const merged = this.visitMap(dest, origin, path, destEmpty);
     if (!isMap(merged)) return merged;
     const names = new Set(Object.keys(merged));
     if (isMap(origin)) for (const k of Object.keys(origin)) names.add(k);
     for (const key of [...names].sort(compareBytes)) {
       const from = isMap(origin) && Object.hasOwn(origin, key) ? origin[key] : undefined;
       const to = Object.hasOwn(merged, key) ? merged[key] : undefined;
-      setField(merged, key, this.walk(to, from, schema?.field(key), [...path, key]));
+      const empty = isEmptyNull(merged, key);
+      setField(merged, key, this.walk(to, from, schema?.field(key), [...path, key], empty));
     }
     return merged;
   }
 
-  private visitMap(dest: Node, origin: Node, path: readonly string[]): Walked {
+  private visitMap(dest: Node, origin: Node, path: readonly string[], destEmpty: boolean): Walked {
     if (isNullish(dest)) {
       if (isMap(origin) && mapDirective(origin, path, false) === "delete") return undefined;
-      if (origin === undefined && dest === null) return KEEP_NULL;
+      if (origin === undefined && dest === null) return destEmpty ? undefined : KEEP_NULL;
       return origin;
     }
     if (origin === null) return undefined;
