@@ -132,6 +132,11 @@ export interface GoObject {
   goString?(): string;
   /** Field names in declaration order, for printing `{a b}` and `%+v`. */
   fieldNames?(): string[];
+  /**
+   * For named non-struct types (Helm's `files` is a `map[string][]byte` with methods): the
+   * underlying value that fmt prints and `range`/`index`/`len` see. Absent for structs.
+   */
+  fmtValue?(): GoValue;
 }
 
 export const NO_FIELD: unique symbol = Symbol("no field");
