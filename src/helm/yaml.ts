@@ -1,0 +1,441 @@
+/**
+ * Reading YAML the way Helm 4.1.4 reads it: `sigs.k8s.io/yaml` v1.6.0 `Unmarshal`, which decodes
+ * with go-yaml **v2** (YAML 1.1 scalars) into `interface{}`, converts the result to JSON and
+ * decodes that JSON with `encoding/json`. Values files, Chart.yaml, `fromYaml` and the manifest
+ * heads Helm sorts all go through it.
+ *
+ * What that means for values:
+ * - scalars resolve as go-yaml v2 does (resolve.go): `y/Y/yes/on/…` and `n/no/off/…` are booleans,
+ *   ints accept `0x`, `0o`, `0b`, legacy octal `0777` and `_`, floats need YAML's float syntax;
+ *   timestamps stay the text they were written as;
+ * - the JSON step: every number becomes a float64, NaN and ±Inf are errors, mapping keys that are
+ *   not strings become strings (ints in decimal, floats as float32 'g', booleans `true`/`false`);
+ * - merge keys (`<<`) merge in go-yaml v2's order: a merged map overwrites keys set before the
+ *   `<<` entry, keys after it win, and among several merged maps the first wins;
+ * - duplicate keys: the later one wins (sigs.k8s.io/yaml is not strict).
+ *
+ * `RawYaml` is the go-yaml v2 result before the JSON step, so typed decoders (Chart.yaml into
+ * chart.Metadata, a manifest head into SimpleHead) can apply sigs.k8s.io/yaml's "number or bool
+ * into a string field becomes its text" rule.
+ */
+
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+  type Scalar,
+} from "yaml";
+import { SlipwayError } from "../errors.js";
+import { GoMap, type GoValue } from "./template/value.js";
+
+/** A go-yaml v2 integer (int, int64 or uint64 in Go). */
+export class RawInt {
+  constructor(readonly value: bigint) {}
+}
+
+/** A go-yaml v2 mapping: keys keep their YAML type until the JSON step. */
+export class RawMap {
+  readonly entries: Array<[RawYaml, RawYaml]> = [];
+}
+
+/** A decoded go-yaml v2 value: float64 is `number`. */
+export type RawYaml = null | boolean | string | number | RawInt | RawMap | RawYaml[];
+
+/** A YAML error with Helm's wording ("yaml: line N: …") and the place as data. */
+export class YamlError extends SlipwayError {}
+
+const FORBIDDEN_CHAR = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+const MERGE_TAG = "tag:yaml.org,2002:merge";
+
+const V2_SPECIAL = new Map<string, RawYaml>([
+  ...["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].map((s): [string, RawYaml] => [
+    s,
+    true,
+  ]),
+  ...["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].map(
+    (s): [string, RawYaml] => [s, false],
+  ),
+  ...["", "~", "null", "Null", "NULL"].map((s): [string, RawYaml] => [s, null]),
+  ...[".nan", ".NaN", ".NAN"].map((s): [string, RawYaml] => [s, Number.NaN]),
+  ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].map((s): [string, RawYaml] => [
+    s,
+    Number.POSITIVE_INFINITY,
+  ]),
+  ...["-.inf", "-.Inf", "-.INF"].map((s): [string, RawYaml] => [s, Number.NEGATIVE_INFINITY]),
+]);
+
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Go's strconv.ParseInt/ParseUint with base 0 (no underscores: go-yaml removed them). */
+function parseGoInteger(s: string, signed: boolean): bigint | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return undefined;
+  if (!signed && m[1] !== "") return undefined;
+  const body = m[2] as string;
+  let v: bigint;
+  if (/^0[oO]/.test(body)) v = BigInt(`0o${body.slice(2)}`);
+  else if (/^0[0-7]+$/.test(body)) v = BigInt(`0o${body.slice(1)}`);
+  else v = BigInt(body.toLowerCase());
+  if (m[1] === "-") v = -v;
+  if (signed ? v < INT64_MIN || v > INT64_MAX : v > UINT64_MAX) return undefined;
+  return v;
+}
+
+/** go-yaml v2 `resolve("", s)` for an untagged plain scalar. */
+export function resolveV2(s: string): RawYaml {
+  if (V2_SPECIAL.has(s)) return V2_SPECIAL.get(s) as RawYaml;
+  const c = s.charCodeAt(0);
+  if (c === 0x2e /* . */) {
+    // strconv.ParseFloat on the text as written (no underscores allowed).
+    if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s)) {
+      const f = Number(s);
+      if (Number.isFinite(f)) return f;
+    }
+    return s;
+  }
+  const isDigit = c >= 0x30 && c <= 0x39;
+  if (!isDigit && c !== 0x2b && c !== 0x2d) return s;
+  const plain = s.includes("_") ? s.replace(/_/g, "") : s;
+  const i = parseGoInteger(plain, true) ?? parseGoInteger(plain, false);
+  if (i !== undefined) return new RawInt(i);
+  if (YAML_STYLE_FLOAT.test(plain)) {
+    const f = Number(plain);
+    if (Number.isFinite(f)) return f;
+  }
+  return s;
+}
+
+function scalarText(node: Scalar): string {
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? String(node.value ?? "");
+}
+
+const STANDARD_TAGS = new Set(["str", "bool", "int", "float", "null", "binary", "timestamp", "merge"]);
+
+class Converter {
+  private readonly expanding = new Set<Node>();
+  private decodeCount = 0;
+  private aliasCount = 0;
+  private aliasDepth = 0;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly file: string,
+    private readonly lines: LineCounter,
+    private readonly firstLine: number,
+  ) {}
+
+  fail(message: string, node: Node | null | undefined): never {
+    const offset = node?.range?.[0];
+    const pos = offset === undefined ? undefined : this.lines.linePos(offset);
+    const line = pos ? pos.line + this.firstLine - 1 : undefined;
+    const text = line ? `yaml: line ${line}: ${message}` : `yaml: ${message}`;
+    throw new YamlError(text, { file: this.file, line, column: pos?.col });
+  }
+
+  convert(node: Node | null): RawYaml {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    // go-yaml v2.4's guard against alias bombs ("billion laughs").
+    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > 0.99) {
+      this.fail("document contains excessive aliasing", node);
+    }
+    if (node === null) return null;
+    if (isScalar(node)) return this.scalar(node);
+    if (isMap(node)) return this.mapping(node.items as Pair<Node | null, Node | null>[]);
+    if (isSeq(node)) return node.items.map((item) => this.convert(item as Node | null));
+    if (isAlias(node)) {
+      const target = this.target(node);
+      if (this.expanding.has(target)) this.fail(`anchor '${node.source}' value contains itself`, node);
+      this.expanding.add(target);
+      this.aliasDepth++;
+      try {
+        return this.convert(target);
+      } finally {
+        this.aliasDepth--;
+        this.expanding.delete(target);
+      }
+    }
+    return this.fail("unsupported YAML node", node);
+  }
+
+  private target(alias: Node): Node {
+    const target = isAlias(alias) ? (alias.resolve(this.doc) as Node | undefined) : alias;
+    if (!target) this.fail(`unknown anchor '${(alias as { source?: string }).source}' referenced`, alias);
+    return target;
+  }
+
+  private scalar(node: Scalar): RawYaml {
+    // go-yaml v2 folds block scalars as the spec says (v3's extra line break is not in v2).
+    const text = scalarText(node);
+    const plain = node.type === "PLAIN" || node.type === undefined;
+    const tag = node.tag;
+    if (tag && tag !== "!") {
+      const short = tag.startsWith("tag:yaml.org,2002:") ? tag.slice("tag:yaml.org,2002:".length) : undefined;
+      if (short === undefined || !STANDARD_TAGS.has(short)) return text;
+      if (short === "str" || short === "timestamp") return text;
+      if (short === "binary") return Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8");
+      const r = resolveV2(text);
+      const got =
+        r === null ? "null" : typeof r === "boolean" ? "bool" : r instanceof RawInt ? "int" : typeof r;
+      if (short === "null" && got === "null") return null;
+      if (short === "bool" && got === "bool") return r;
+      if (short === "int" && got === "int") return r;
+      if (short === "float" && (got === "number" || got === "int")) {
+        return r instanceof RawInt ? Number(r.value) : r;
+      }
+      if (short === "merge" && text === "<<") return text;
+      return this.fail(
+        `cannot decode !!${got === "number" ? "float" : got} \`${text}\` as a !!${short}`,
+        node,
+      );
+    }
+    if (!plain) return text;
+    return resolveV2(text);
+  }
+
+  private isMergeKey(key: Node | null): boolean {
+    if (key === null || !isScalar(key) || (key.type !== "PLAIN" && key.tag !== MERGE_TAG)) return false;
+    return scalarText(key) === "<<" && (!key.tag || key.tag === MERGE_TAG);
+  }
+
+  private mapping(pairs: Pair<Node | null, Node | null>[]): RawMap {
+    const out = new RawMap();
+    const index = new Map<string, number>();
+    const put = (k: RawYaml, v: RawYaml) => {
+      const id = keyIdentity(k);
+      const at = index.get(id);
+      if (at === undefined) {
+        index.set(id, out.entries.length);
+        out.entries.push([k, v]);
+      } else {
+        (out.entries[at] as [RawYaml, RawYaml])[1] = v;
+      }
+    };
+    for (const pair of pairs) {
+      if (this.isMergeKey(pair.key)) {
+        this.merge(pair.value, put);
+        continue;
+      }
+      const keyNode = pair.key;
+      const k = this.convert(keyNode);
+      if (k instanceof RawMap || Array.isArray(k)) this.fail("invalid map key", keyNode);
+      put(k, this.convert(pair.value));
+    }
+    return out;
+  }
+
+  /** go-yaml v2 decoder.merge: a map, an alias of one, or a sequence of them (earlier ones win). */
+  private merge(value: Node | null, put: (k: RawYaml, v: RawYaml) => void): undefined {
+    const fail = (): never => this.fail("map merge requires map or sequence of maps as the value", value);
+    if (value === null) return fail();
+    const resolved: Node = isAlias(value) ? this.target(value) : value;
+    if (isMap(resolved)) {
+      for (const [k, v] of (this.convert(value) as RawMap).entries) put(k, v);
+      return;
+    }
+    if (!isSeq(resolved)) return fail();
+    const items = resolved.items as Node[];
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i] as Node;
+      const m = isAlias(item) ? this.target(item) : item;
+      if (!isMap(m)) return fail();
+      for (const [k, v] of (this.convert(item) as RawMap).entries) put(k, v);
+    }
+  }
+}
+
+function keyIdentity(k: RawYaml): string {
+  if (k === null) return "n:";
+  if (typeof k === "boolean") return `b:${k}`;
+  if (typeof k === "string") return `s:${k}`;
+  if (typeof k === "number") return `f:${k}`;
+  if (k instanceof RawInt) return `i:${k.value}`;
+  return `o:${Math.random()}`;
+}
+
+function checkCharacters(text: string, file: string, firstLine: number): void {
+  const m = FORBIDDEN_CHAR.exec(text);
+  if (!m) return;
+  const before = text.slice(0, m.index);
+  const line = before.split("\n").length + firstLine - 1;
+  throw new YamlError(`yaml: control characters are not allowed`, {
+    file,
+    line,
+    column: m.index - before.lastIndexOf("\n"),
+  });
+}
+
+/**
+ * go-yaml v2 decoding of one YAML document (sigs.k8s.io/yaml reads only the first document of
+ * its input). An empty document is null.
+ */
+export function readRawYaml(text: string, file = "<input>", firstLine = 1): RawYaml {
+  checkCharacters(text, file, firstLine);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+    const line = pos.line + firstLine - 1;
+    const message = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
+    throw new YamlError(`yaml: line ${line}: ${message}`, { file, line, column: pos.col });
+  }
+  return new Converter(doc, file, lines, firstLine).convert(doc.contents as Node | null);
+}
+
+/** Go's strconv.FormatFloat(f, 'g', -1, 32): the shortest text that reads back as the same float32. */
+export function formatFloat32G(f: number): string {
+  if (Number.isNaN(f)) return "NaN";
+  if (!Number.isFinite(f)) return f > 0 ? "+Inf" : "-Inf";
+  const target = Math.fround(f);
+  if (target === 0) return Object.is(target, -0) ? "-0" : "0";
+  let digits = "";
+  let exp = 0;
+  for (let p = 1; p <= 9; p++) {
+    const s = target.toExponential(p - 1);
+    if (Math.fround(Number(s)) === target) {
+      const [mant, e] = s.split("e") as [string, string];
+      digits = mant.replace("-", "").replace(".", "");
+      exp = Number(e);
+      break;
+    }
+  }
+  digits = digits.replace(/0+$/, "") || "0";
+  const sign = target < 0 ? "-" : "";
+  if (exp < -4 || exp >= 6) {
+    const frac = digits.length > 1 ? `.${digits.slice(1)}` : "";
+    const e = Math.abs(exp);
+    return `${sign}${digits[0]}${frac}e${exp < 0 ? "-" : "+"}${e < 10 ? `0${e}` : e}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  if (exp + 1 >= digits.length) return `${sign}${digits}${"0".repeat(exp + 1 - digits.length)}`;
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+
+/** The JSON key sigs.k8s.io/yaml makes of a non-string go-yaml v2 key. */
+export function jsonKeyOf(k: RawYaml, file: string): string {
+  if (typeof k === "string") return k;
+  if (typeof k === "boolean") return k ? "true" : "false";
+  if (k instanceof RawInt) {
+    if (k.value > INT64_MAX) {
+      throw new YamlError(
+        `error converting YAML to JSON: unsupported map key of type: uint64, key: ${k.value}`,
+        {
+          file,
+        },
+      );
+    }
+    return k.value.toString();
+  }
+  if (typeof k === "number") {
+    const s = formatFloat32G(k);
+    return s === "+Inf" ? ".inf" : s === "-Inf" ? "-.inf" : s === "NaN" ? ".nan" : s;
+  }
+  throw new YamlError("error converting YAML to JSON: unsupported map key of type: <nil>", { file });
+}
+
+/** The JSON step: go-yaml v2 value → JSON → `interface{}` (maps are GoMaps, numbers float64). */
+export function rawToGo(raw: RawYaml, file = "<input>"): GoValue {
+  if (raw === null || typeof raw === "boolean" || typeof raw === "string") return raw;
+  if (typeof raw === "number") {
+    if (!Number.isFinite(raw)) {
+      const name = Number.isNaN(raw) ? "NaN" : raw > 0 ? "+Inf" : "-Inf";
+      throw new YamlError(`error converting YAML to JSON: json: unsupported value: ${name}`, { file });
+    }
+    return raw;
+  }
+  if (raw instanceof RawInt) return Number(raw.value);
+  if (Array.isArray(raw)) return raw.map((x) => rawToGo(x, file));
+  const m = new GoMap();
+  for (const [k, v] of raw.entries) m.set(jsonKeyOf(k, file), rawToGo(v, file));
+  return m;
+}
+
+/** `yaml.Unmarshal(text, &v)` with `v interface{}` (fromYaml, and values documents). */
+export function readYaml(text: string, file = "<input>", firstLine = 1): GoValue {
+  return rawToGo(readRawYaml(text, file, firstLine), file);
+}
+
+/**
+ * k8s.io/apimachinery's YAMLReader: splits a stream at lines starting with `---` (only spaces
+ * or a comment may follow the separator on that line).
+ */
+export function splitYamlDocuments(text: string, file = "<input>"): YamlChunk[] {
+  const docs: YamlChunk[] = [];
+  let buf = "";
+  let bufLine = 1;
+  let lineNo = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    const nl = text.indexOf("\n", pos);
+    const line = nl < 0 ? text.slice(pos) : text.slice(pos, nl + 1);
+    pos = nl < 0 ? text.length : nl + 1;
+    lineNo++;
+    if (line.startsWith("---")) {
+      const rest = line.slice(3).trim();
+      if (rest.length > 0 && rest[0] !== "#") {
+        throw new YamlError(`invalid Yaml document separator: ${rest}`, { file, line: lineNo });
+      }
+      if (buf.length > 0) {
+        docs.push({ text: buf, line: bufLine });
+        buf = "";
+      }
+      bufLine = lineNo + 1;
+      continue;
+    }
+    buf += line;
+  }
+  if (buf.length > 0) docs.push({ text: buf, line: bufLine });
+  return docs;
+}
+
+export interface YamlChunk {
+  text: string;
+  /** 1-based line of the chunk's first line in the whole stream */
+  line: number;
+}
+
+/** Helm's loader.MergeMaps: b wins; maps on both sides merge recursively; the inputs stay unchanged. */
+export function mergeMaps(a: GoMap, b: GoMap): GoMap {
+  const out = new GoMap(a);
+  for (const [k, v] of b) {
+    const existing = out.get(k);
+    if (v instanceof GoMap && existing instanceof GoMap) {
+      out.set(k, mergeMaps(existing, v));
+    } else {
+      out.set(k, v);
+    }
+  }
+  return out;
+}
+
+/**
+ * Helm's loader.LoadValues: every document of a values file decoded into a map and merged
+ * (later documents win). Used for a chart's values.yaml and for `-f` files.
+ */
+export function readValuesDocuments(text: string, file = "<input>"): GoMap {
+  let values = new GoMap();
+  for (const doc of splitYamlDocuments(text, file)) {
+    const v = readYaml(doc.text, file, doc.line);
+    if (v === null) continue;
+    if (!(v instanceof GoMap)) {
+      const what = Array.isArray(v) ? "array" : typeof v === "string" ? "string" : typeof v;
+      throw new YamlError(
+        `cannot unmarshal yaml document: error unmarshaling JSON: json: cannot unmarshal ${what === "boolean" ? "bool" : what} into Go value of type map[string]interface {}`,
+        { file },
+      );
+    }
+    values = mergeMaps(values, v);
+  }
+  return values;
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { formatFloat32G, readValuesDocuments, readYaml, splitYamlDocuments } from "../../src/helm/yaml.js";
+import { goJson } from "./go-json.js";
+
+// Expected JSON is what Helm 4.1.4 printed with `toJson .Values` for the same values file.
+describe("readValuesDocuments (sigs.k8s.io/yaml over go-yaml v2)", () => {
+  it.each([
+    [
+      "YAML 1.1 booleans",
+      "b: [y, Y, yes, Yes, YES, n, NO, on, Off, true, False, \"yes\", 'on']",
+      '{"b":[true,true,true,true,true,false,false,true,false,true,false,"yes","on"]}',
+    ],
+    ["nulls", "nl: [~, null, Null, NULL, ]", '{"nl":[null,null,null,null]}'],
+    [
+      "integers become float64",
+      "i: [0x1F, 0o17, 017, 0b101, 1_000, -42, +7, 9223372036854775807, 18446744073709551615, 99999999999999999999]",
+      '{"i":[31,15,15,5,1000,-42,7,9223372036854776000,18446744073709552000,100000000000000000000]}',
+    ],
+    [
+      "floats",
+      "f: [1.5, .5, 1e3, 1.0, -0.0, 1_000.5, 6.02e+23, 1e-7, 0.1]",
+      '{"f":[1.5,0.5,1000,1,-0,1000.5,6.02e+23,1e-7,0.1]}',
+    ],
+    [
+      "strings that look like other things",
+      's: [1:20, 2001-12-14, 2001-12-14t21:59:43.10-05:00, 0x, 1e, .5e, 0b2, "0x10", ._5, 1__0]',
+      '{"s":["1:20","2001-12-14","2001-12-14t21:59:43.10-05:00","0x","1e",".5e","0b2","0x10","._5",10]}',
+    ],
+    [
+      "non-string keys",
+      "k:\n  1: int\n  0x10: hex\n  1.5: float\n  0.1: f2\n  1e6: big\n  yes: yb\n  n: nb\n  ~x: tilde\n",
+      '{"k":{"0.1":"f2","1":"int","1.5":"float","16":"hex","1e+06":"big","false":"nb","true":"yb","~x":"tilde"}}',
+    ],
+    [
+      "merge keys in go-yaml v2 order",
+      "base: &b {a: 1, b: 2}\nmerged:\n  a: 0\n  <<: *b\n  c: 3\nm2:\n  <<: [{x: 1}, {x: 2, z: 2}]\n",
+      '{"base":{"a":1,"b":2},"m2":{"x":1,"z":2},"merged":{"a":1,"b":2,"c":3}}',
+    ],
+    ["duplicate keys: the last wins", "d:\n  k: 1\n  k: 2\n", '{"d":{"k":2}}'],
+    ["folded scalars as the spec folds them", "f: >\n  a\n    b\n  c\n", '{"f":"a\\n  b\\nc\\n"}'],
+    [
+      "documents merge",
+      "a: 1\nb: {x: 1}\n---\nb: {z: 2}\n--- # c\nc: 3\n",
+      '{"a":1,"b":{"x":1,"z":2},"c":3}',
+    ],
+    ["empty documents", "---\n---\n", "{}"],
+  ])("%s", (_, text, expected) => {
+    expect(goJson(readValuesDocuments(text, "v.yaml"))).toBe(expected);
+  });
+
+  it("refuses NaN and infinities, as the JSON step does", () => {
+    expect(() => readValuesDocuments("a: .inf\n", "v.yaml")).toThrow(/unsupported value: \+Inf/);
+  });
+
+  it("refuses a document that is not a map", () => {
+    expect(() => readValuesDocuments("- a\n", "v.yaml")).toThrow(/cannot unmarshal array/);
+  });
+
+  it("reports the line of a syntax error in the whole stream", () => {
+    try {
+      readValuesDocuments("a: 1\n---\nb: [\n", "v.yaml");
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { file: string }).file).toBe("v.yaml");
+      expect((e as { line: number }).line).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it("refuses a separator followed by content", () => {
+    expect(() => splitYamlDocuments("a: 1\n--- b: 2\n")).toThrow(/invalid Yaml document separator/);
+  });
+
+  it("reads scalars and lists as fromYaml would", () => {
+    expect(goJson(readYaml("- 1\n- on\n"))).toBe("[1,true]");
+    expect(readYaml("")).toBe(null);
+  });
+
+  it("formats float keys as float32 'g'", () => {
+    expect(formatFloat32G(0.1)).toBe("0.1");
+    expect(formatFloat32G(1e6)).toBe("1e+06");
+    expect(formatFloat32G(123456.7)).toBe("123456.7");
+    expect(formatFloat32G(1.00000001)).toBe("1");
+  });
+});
