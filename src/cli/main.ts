@@ -31,6 +31,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "what a change does to each cluster (masked, Kubernetes-aware), and how environments differ",
     load: async () => (await import("./diff.js")).diffCommand,
   },
+  promote: {
+    summary: "promote one environment's versions into another, edited where the target sets them",
+    load: async () => (await import("./promote.js")).promoteCommand,
+  },
 };
 
 function usage(): string {

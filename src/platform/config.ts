@@ -27,6 +27,10 @@
  *       severity: warning        #   error | warning | info | off
  *       exclude: ["apps/legacy/**"]  # repository-relative path globs of files not to report on
  *       options: {}              #   rule-specific
+ * promote:                       # `slipway promote`
+ *   apps:
+ *     podinfo:                   #   an app: its Flux Kustomization's name
+ *       values: [image.tag]      #   HelmRelease spec.values paths promoted with its versions
  * ```
  */
 import * as path from "node:path";
@@ -70,9 +74,15 @@ export interface CheckConfig {
   schemaDirs: string[];
 }
 
+export interface PromoteConfig {
+  /** Per app (Flux Kustomization name): HelmRelease values paths that are versions. */
+  apps: Record<string, { values: string[] }>;
+}
+
 export interface SlipwayConfig {
   file: string;
   check?: CheckConfig;
+  promote?: PromoteConfig;
   clusters?: ClusterConfig[];
   discover: boolean;
   sources: SourceMapping[];
@@ -93,7 +103,8 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
   if (raw === null) return { file, discover: true, sources: [] };
   if (!isMap(raw)) return fail("must be a map");
   for (const key of Object.keys(raw)) {
-    if (!["clusters", "discover", "sources", "strict", "check"].includes(key)) fail(`unknown field '${key}'`);
+    if (!["clusters", "discover", "sources", "strict", "check", "promote"].includes(key))
+      fail(`unknown field '${key}'`);
   }
   const str = (v: YamlValue | undefined, where: string, dflt?: string): string => {
     if ((v === undefined || v === null) && dflt !== undefined) return dflt;
@@ -152,9 +163,12 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
     }
   }
   const check = raw.check === undefined || raw.check === null ? undefined : parseCheck(raw.check, fail);
+  const promote =
+    raw.promote === undefined || raw.promote === null ? undefined : parsePromote(raw.promote, fail);
   return {
     file,
     ...(check ? { check } : {}),
+    ...(promote ? { promote } : {}),
     clusters,
     discover: bool(raw.discover, "discover", clusters === undefined),
     sources,
@@ -205,6 +219,24 @@ function parseCheck(raw: YamlValue, fail: (message: string) => never): CheckConf
     rules,
     schemaDirs: strings(raw.schemaDirs, "check.schemaDirs").map(normalizeRelative),
   };
+}
+
+function parsePromote(raw: YamlValue, fail: (message: string) => never): PromoteConfig {
+  if (!isMap(raw)) return fail("promote must be a map");
+  for (const key of Object.keys(raw)) if (key !== "apps") fail(`promote: unknown field '${key}'`);
+  const apps: PromoteConfig["apps"] = {};
+  if (raw.apps === undefined || raw.apps === null) return { apps };
+  if (!isMap(raw.apps)) return fail("promote.apps must be a map of app name to settings");
+  for (const [app, settings] of Object.entries(raw.apps)) {
+    const where = `promote.apps.${app}`;
+    if (!isMap(settings)) return fail(`${where} must be a map`);
+    for (const key of Object.keys(settings)) if (key !== "values") fail(`${where}: unknown field '${key}'`);
+    const values = settings.values ?? [];
+    if (!Array.isArray(values) || values.some((v) => typeof v !== "string" || v === ""))
+      return fail(`${where}.values must be a list of values paths (image.tag)`);
+    apps[app] = { values: values as string[] };
+  }
+  return { apps };
 }
 
 /** `./clusters/dev/` → `clusters/dev`; `.` stays `.`. */

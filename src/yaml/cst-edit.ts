@@ -83,6 +83,11 @@ export class YamlCst {
     return this.docs.length;
   }
 
+  /** 1-based line where each document's content starts (undefined for an empty document). */
+  contentLines(): Array<number | undefined> {
+    return this.docs.map((d) => (d.value ? this.lines.linePos(d.value.offset).line : undefined));
+  }
+
   /** The document whose content starts at or before `line` (1-based) and runs past it. */
   documentAtLine(line: number): number | undefined {
     let found: number | undefined;
@@ -153,6 +158,70 @@ export class YamlCst {
     const type = styleFor(current.type, value, tagged);
     const inFlow = hit.inFlow;
     CST.setScalarValue(token, text, { afterKey: hit.afterKey, inFlow, type: type as never });
+  }
+
+  /**
+   * Adds `key: value` to the block map at `path`, on its own line after the entry `after`
+   * (default: the last entry), indented like its siblings.
+   */
+  insert(doc: number, path: CstPath, key: string, value: ScalarValue, after?: string): void {
+    const hit = this.locate(doc, path);
+    const where = `${this.file}: ${formatPath(path)}`;
+    const map = hit?.token;
+    if (map?.type !== "block-map") {
+      throw new SlipwayError(`${where}: is not a block mapping; cannot add '${key}'`, { file: this.file });
+    }
+    if (map.items.some((it) => keyText(it.key) === key)) {
+      throw new SlipwayError(`${where}: already has '${key}'`, { file: this.file });
+    }
+    let at = map.items.length - 1;
+    if (after !== undefined) at = map.items.findLastIndex((it) => keyText(it.key) === after);
+    const prev = map.items[at];
+    if (!prev?.key || !prev.value || !isScalarToken(prev.value) || prev.value.type === "block-scalar") {
+      throw new SlipwayError(`${where}: cannot add '${key}' after a non-scalar entry`, { file: this.file });
+    }
+    const end = (prev.value.end ??= []);
+    if (!end.some((t) => t.type === "newline")) {
+      throw new SlipwayError(`${where}: cannot add '${key}' to a one-line mapping`, { file: this.file });
+    }
+    const column = this.lines.linePos(prev.key.offset).col - 1;
+    const offset = prev.value.offset;
+    const scalar = CST.createScalarToken(String(value), {
+      indent: column,
+      offset,
+      type: styleFor("PLAIN", value, false) as never,
+      end: [{ type: "newline", offset, indent: column, source: "\n" }],
+    });
+    map.items.splice(at + 1, 0, {
+      start: column > 0 ? [{ type: "space", offset, indent: 0, source: " ".repeat(column) }] : [],
+      key: { type: "scalar", offset, indent: column, source: key },
+      sep: [
+        { type: "map-value-ind", offset, indent: column, source: ":" },
+        { type: "space", offset, indent: column, source: " " },
+      ],
+      value: scalar,
+    });
+  }
+
+  /** Removes the entry `path` (a key of a block map, not its first one) with its line. */
+  remove(doc: number, path: CstPath): void {
+    const parent = this.locate(doc, path.slice(0, -1))?.token;
+    const where = `${this.file}: ${formatPath(path)}`;
+    const key = String(path[path.length - 1]);
+    if (parent?.type !== "block-map") {
+      throw new SlipwayError(`${where}: not an entry of a block mapping`, { file: this.file });
+    }
+    const i = parent.items.findLastIndex((it) => keyText(it.key) === key);
+    if (i < 0) throw new SlipwayError(`${where}: no such field`, { file: this.file });
+    // The first entry carries the line's indentation (or the `- `) of its parent.
+    if (i === 0)
+      throw new SlipwayError(`${where}: cannot remove the first entry of a mapping`, { file: this.file });
+    const item = parent.items[i]!;
+    const value = item.value;
+    if (value && !isScalarToken(value)) {
+      throw new SlipwayError(`${where}: only scalar entries can be removed`, { file: this.file });
+    }
+    parent.items.splice(i, 1);
   }
 
   /** The edited text: every token printed back as it was, edited scalars as set. */
@@ -364,6 +433,16 @@ function needsQuotes(type: string, value: string): boolean {
   // The `yaml` printer quotes what plain syntax cannot hold; what it cannot know is how
   // other readers resolve a plain scalar.
   return value === "" || v2ReadsAsNonString(value) || resolvePlain(value).tag !== "str";
+}
+
+/** `value` as a YAML scalar: plain when it reads back as the same string, else double-quoted. */
+export function scalarText(value: ScalarValue): string {
+  if (typeof value !== "string") return String(value);
+  const plain =
+    !needsQuotes("PLAIN", value) &&
+    /^[^\s\-?:,[\]{}#&*!|>'"%@`][^#]*$/.test(value) &&
+    !/[:#]\s|\s$/.test(value);
+  return plain ? value : JSON.stringify(value);
 }
 
 export function formatPath(path: CstPath): string {

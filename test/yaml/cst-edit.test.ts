@@ -114,4 +114,24 @@ describe("YamlCst.set", () => {
     (before.images as Array<Record<string, string>>)[1]!.digest = "sha256:bbbb";
     expect(after).toEqual(before);
   });
+
+  it("adds a key on its own line, indented like its siblings", () => {
+    const cst = new YamlCst(kustomization);
+    cst.insert(0, ["images", 0], "digest", "sha256:cccc", "newTag");
+    cst.insert(0, ["images", 1], "newName", "1.10");
+    expect(cst.toString()).toBe(
+      kustomization
+        .replace('"flux-system:backend:tag"}\n', '"flux-system:backend:tag"}\n    digest: sha256:cccc\n')
+        .replace("digest: sha256:aaaa\n", 'digest: sha256:aaaa\n    newName: "1.10"\n'),
+    );
+    expect(() => cst.insert(0, ["images", 0], "name", "x")).toThrow(/already has 'name'/);
+    expect(() => cst.insert(0, ["images"], "x", "y")).toThrow(/not a block mapping/);
+  });
+
+  it("removes a key with its line", () => {
+    const cst = new YamlCst(kustomization);
+    cst.remove(0, ["images", 1, "digest"]);
+    expect(cst.toString()).toBe(kustomization.replace("    digest: sha256:aaaa\n", ""));
+    expect(() => cst.remove(0, ["images", 1, "name"])).toThrow(/first entry/);
+  });
 });

@@ -1,0 +1,55 @@
+/**
+ * The few Git commands a command that commits needs, run with the user's own `git` (so their
+ * identity, hooks and signing settings apply). Failures throw with git's message.
+ */
+import { execFileSync } from "node:child_process";
+import { SlipwayError } from "../errors.js";
+
+function git(cwd: string, args: string[], trim = true): string {
+  try {
+    const out = execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+    return trim ? out.trim() : out;
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new SlipwayError(`git ${args[0]}: ${(err.stderr ?? err.message).trim()}`);
+  }
+}
+
+export function isGitWorkTree(dir: string): boolean {
+  try {
+    return git(dir, ["rev-parse", "--is-inside-work-tree"]) === "true";
+  } catch {
+    return false;
+  }
+}
+
+export function headCommit(dir: string): string | undefined {
+  try {
+    return git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Paths (absolute) among `paths` with uncommitted changes, staged or not, or untracked. */
+export function dirtyPaths(dir: string, paths: string[]): string[] {
+  if (paths.length === 0) return [];
+  const top = git(dir, ["rev-parse", "--show-toplevel"]);
+  const out = git(dir, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...paths], false);
+  return out
+    .split("\0")
+    .filter((l) => l.length > 3)
+    .map((l) => `${top}/${l.slice(3)}`);
+}
+
+/** Whether anything below `dir` differs from HEAD (the source of a promotion was not committed). */
+export function hasUncommittedChanges(dir: string): boolean {
+  return git(dir, ["status", "--porcelain=v1", "--", "."]).length > 0;
+}
+
+/** Commits exactly `paths` (absolute) with `message`; returns the new commit id. */
+export function commitPaths(dir: string, paths: string[], message: string): string {
+  git(dir, ["add", "--", ...paths]);
+  git(dir, ["commit", "--quiet", "-m", message, "--", ...paths]);
+  return git(dir, ["rev-parse", "HEAD"]);
+}

@@ -1,0 +1,519 @@
+/**
+ * Promotion on small two-environment trees: every place a version can be set in the target,
+ * the edit made there (only those bytes change), and the re-rendered target carrying the
+ * source's versions. Each scenario runs plan → applyEdits → render → verifyPromotion.
+ */
+import { describe, expect, it } from "vitest";
+import { changedLines, deployment, fluxKs, promote, twoEnvs } from "./harness.js";
+
+const IMG = "ghcr.io/acme/app";
+
+/** apps/app/{base,overlays/<env>} with the image pinned per overlay by an images entry. */
+function overlayTree(stagingTag: string, productionTag: string, extra: Record<string, string> = {}) {
+  const overlay = (env: string, tag: string) => `# ${env}: pinned by image automation
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../../base
+images:
+  - name: ${IMG}
+    newTag: ${tag} # {"$imagepolicy": "flux-system:app:tag"}
+`;
+  return twoEnvs({
+    "clusters/staging/app.yaml": fluxKs("app", "./apps/app/overlays/staging"),
+    "clusters/production/app.yaml": fluxKs("app", "./apps/app/overlays/production"),
+    "apps/app/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+    "apps/app/base/deployment.yaml": deployment("app", `${IMG}:1.0.0`),
+    "apps/app/overlays/staging/kustomization.yaml": overlay("staging", stagingTag),
+    "apps/app/overlays/production/kustomization.yaml": overlay("production", productionTag),
+    ...extra,
+  });
+}
+
+function helmRelease(version: string, values = "", name = "podinfo"): string {
+  return `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: podinfo
+      version: "${version}"
+      sourceRef:
+        kind: HelmRepository
+        name: podinfo
+${values}`;
+}
+
+describe("promote: where versions are set", () => {
+  it("a kustomize images entry in the target overlay (setter marker kept)", () => {
+    const files = overlayTree("1.2.0", "1.1.0");
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    expect(r.plan.apps).toHaveLength(1);
+    const change = r.plan.apps[0]!.changes[0]!;
+    expect(change).toMatchObject({ kind: "image", from: "1.1.0", to: "1.2.0", object: "Deployment app" });
+    expect(change.edits).toEqual([
+      expect.objectContaining({
+        op: "set",
+        file: "apps/app/overlays/production/kustomization.yaml",
+        line: 8,
+        what: "newTag",
+      }),
+    ]);
+    const file = "apps/app/overlays/production/kustomization.yaml";
+    expect(changedLines(files[file]!, r.texts.get(file)!)).toEqual([
+      '8:     newTag: 1.2.0 # {"$imagepolicy": "flux-system:app:tag"}',
+    ]);
+    expect(change.notes[0]).toMatch(/ImagePolicy flux-system\/app \(not found in production\)/);
+  });
+
+  it("nothing to promote when the versions are the same", () => {
+    const r = promote(overlayTree("1.2.0", "1.2.0"));
+    expect(r.plan.apps).toEqual([]);
+    expect(r.plan.refusals).toEqual([]);
+    expect(r.plan.skipped).toContainEqual({ app: "app", reason: "no version differences" });
+  });
+
+  it("a Flux Kustomization's spec.images", () => {
+    const images = (tag: string) => `  images:\n    - name: ${IMG}\n      newTag: "${tag}"\n`;
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/app", images("2.0")),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/app", images("1.10")),
+      "apps/app/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "apps/app/deployment.yaml": deployment("app", `${IMG}:1.0.0`),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    const file = "clusters/production/app.yaml";
+    expect(changedLines(files[file]!, r.texts.get(file)!)).toEqual(['15:       newTag: "2.0"']);
+  });
+
+  it("a full image reference in a strategic-merge patch of the overlay", () => {
+    const patch = (tag: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: ${IMG}:${tag} # pinned for this environment
+`;
+    const overlay = "resources:\n  - ../../base\npatches:\n  - path: image.yaml\n";
+    const files = overlayTree("x", "x", {
+      "apps/app/overlays/staging/kustomization.yaml": overlay,
+      "apps/app/overlays/production/kustomization.yaml": overlay,
+      "apps/app/overlays/staging/image.yaml": patch("3.1.0"),
+      "apps/app/overlays/production/image.yaml": patch("3.0.0"),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    const file = "apps/app/overlays/production/image.yaml";
+    expect(changedLines(files[file]!, r.texts.get(file)!)).toEqual([
+      `10:           image: ${IMG}:3.1.0 # pinned for this environment`,
+    ]);
+  });
+
+  it("a JSON 6902 patch's value", () => {
+    const ops = (tag: string) =>
+      `- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: "${IMG}:${tag}"\n`;
+    const overlay = `resources:
+  - ../../base
+patches:
+  - path: ops.yaml
+    target:
+      kind: Deployment
+      name: app
+`;
+    const files = overlayTree("x", "x", {
+      "apps/app/overlays/staging/kustomization.yaml": overlay,
+      "apps/app/overlays/production/kustomization.yaml": overlay,
+      "apps/app/overlays/staging/ops.yaml": ops("4.0.0"),
+      "apps/app/overlays/production/ops.yaml": ops("3.9.9"),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    const file = "apps/app/overlays/production/ops.yaml";
+    expect(changedLines(files[file]!, r.texts.get(file)!)).toEqual([`3:   value: "${IMG}:4.0.0"`]);
+  });
+
+  it("a HelmRelease chart version in an inline patch of the Flux Kustomization", () => {
+    const patches = (v: string) => `  patches:
+    - target:
+        kind: HelmRelease
+        name: podinfo
+      patch: |
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata:
+          name: podinfo
+        spec:
+          chart:
+            spec:
+              version: "${v}" # the chart this cluster runs
+`;
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/podinfo", patches("6.9.2")),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/podinfo", patches("6.8.0")),
+      "apps/podinfo/kustomization.yaml": "resources:\n  - helmrelease.yaml\n",
+      "apps/podinfo/helmrelease.yaml": helmRelease("6.0.0"),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    const change = r.plan.apps[0]!.changes[0]!;
+    expect(change).toMatchObject({ kind: "chart", from: "6.8.0", to: "6.9.2" });
+    expect(change.edits[0]).toMatchObject({
+      file: "clusters/production/app.yaml",
+      line: 25,
+      inner: { doc: 0 },
+    });
+    const file = "clusters/production/app.yaml";
+    expect(changedLines(files[file]!, r.texts.get(file)!)).toEqual([
+      '25:               version: "6.9.2" # the chart this cluster runs',
+    ]);
+  });
+
+  it("a chart version and an OCIRepository tag in per-environment documents", () => {
+    const oci = (tag: string) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: bundle
+  namespace: apps
+spec:
+  interval: 1h
+  url: oci://ghcr.io/acme/bundle
+  ref:
+    tag: '${tag}'
+`;
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/staging"),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/production"),
+      "apps/staging/helmrelease.yaml": helmRelease("6.9.2"),
+      "apps/staging/oci.yaml": oci("v1.5.0"),
+      "apps/production/helmrelease.yaml": helmRelease("6.9.0"),
+      "apps/production/oci.yaml": oci("v1.4.0"),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    expect(r.plan.apps[0]!.changes.map((c) => `${c.label}: ${c.from} → ${c.to}`)).toEqual([
+      "HelmRelease apps/podinfo chart podinfo version: 6.9.0 → 6.9.2",
+      "OCIRepository apps/bundle ref.tag: v1.4.0 → v1.5.0",
+    ]);
+    expect(
+      changedLines(files["apps/production/oci.yaml"]!, r.texts.get("apps/production/oci.yaml")!),
+    ).toEqual(["10:     tag: 'v1.5.0'"]);
+  });
+
+  it("a post-build variable set inline in the target's Flux Kustomization", () => {
+    const vars = (tag: string) => `  postBuild:\n    substitute:\n      app_tag: "${tag}"\n`;
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/app", vars("2.1.0")),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/app", vars("2.0.0")),
+      "apps/app/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "apps/app/deployment.yaml": deployment("app", `${IMG}:\${app_tag}`),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    expect(r.plan.apps[0]!.changes[0]!.edits[0]).toMatchObject({
+      what: "variable app_tag (substitute)",
+      value: "2.1.0",
+    });
+    expect(
+      changedLines(files["clusters/production/app.yaml"]!, r.texts.get("clusters/production/app.yaml")!),
+    ).toEqual(['15:       app_tag: "2.1.0"']);
+  });
+
+  it("a post-build variable from the cluster's substituteFrom ConfigMap", () => {
+    const vars = "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n";
+    const cm = (tag: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  app_tag: ${tag}\n`;
+    const kust = "resources:\n  - flux-system/gotk-sync.yaml\n  - vars.yaml\n  - app.yaml\n";
+    const files = twoEnvs({
+      "clusters/staging/kustomization.yaml": kust,
+      "clusters/production/kustomization.yaml": kust,
+      "clusters/staging/vars.yaml": cm("v7"),
+      "clusters/production/vars.yaml": cm("v6"),
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/app", vars),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/app", vars),
+      "apps/app/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "apps/app/deployment.yaml": deployment("app", `${IMG}:\${app_tag}`),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    expect(
+      changedLines(files["clusters/production/vars.yaml"]!, r.texts.get("clusters/production/vars.yaml")!),
+    ).toEqual(["7:   app_tag: v7"]);
+  });
+
+  it("the default of a post-build variable in the target's own file", () => {
+    const vars = "  postBuild:\n    substitute:\n      unrelated: x\n";
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/staging", vars),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/production", vars),
+      "apps/staging/deployment.yaml": deployment("app", `${IMG}:v1.1-\${app_tag:=1.2.0}`),
+      "apps/production/deployment.yaml": deployment("app", `${IMG}:v1.1-\${app_tag:=1.1.0}`),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    expect(r.plan.apps[0]!.changes[0]).toMatchObject({ from: "v1.1-1.1.0", to: "v1.1-1.2.0" });
+    expect(
+      changedLines(
+        files["apps/production/deployment.yaml"]!,
+        r.texts.get("apps/production/deployment.yaml")!,
+      ),
+    ).toEqual([`16:           image: ${IMG}:v1.1-\${app_tag:=1.2.0}`]);
+  });
+
+  it("adds a digest next to the tag, and removes one the source does not have", () => {
+    const withDigest = overlayTree("1.2.0", "1.1.0");
+    withDigest["apps/app/overlays/staging/kustomization.yaml"] += "    digest: sha256:abc123\n";
+    const r = promote(withDigest);
+    expect(r.plan.refusals).toEqual([]);
+    const file = "apps/app/overlays/production/kustomization.yaml";
+    expect(r.texts.get(file)).toBe(
+      withDigest[file]!.replace(
+        'newTag: 1.1.0 # {"$imagepolicy": "flux-system:app:tag"}\n',
+        'newTag: 1.2.0 # {"$imagepolicy": "flux-system:app:tag"}\n    digest: sha256:abc123\n',
+      ),
+    );
+    const reverse = overlayTree("1.2.0", "1.2.0");
+    reverse[file] += "    digest: sha256:old\n";
+    const back = promote(reverse);
+    expect(back.plan.refusals).toEqual([]);
+    expect(back.texts.get(file)).toBe(overlayTree("1.2.0", "1.2.0")[file]);
+  });
+
+  it("values paths named in slipway.yaml, and values marked with a setter", () => {
+    const values = (tag: string, replicas: number) => `  values:
+    image:
+      tag: ${tag} # {"$imagepolicy": "flux-system:podinfo:tag"}
+    replicaCount: ${replicas}
+    ui:
+      color: "#34577c"
+`;
+    const files = twoEnvs({
+      "slipway.yaml": "promote:\n  apps:\n    app:\n      values: [ui.color]\n",
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/staging"),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/production"),
+      "apps/staging/helmrelease.yaml": helmRelease("6.9.2", values("6.9.2", 1)).replace("#34577c", "#ff0000"),
+      "apps/production/helmrelease.yaml": helmRelease("6.9.2", values("6.9.1", 3)),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    expect(r.plan.apps[0]!.changes.map((c) => `${c.label}: ${c.from} → ${c.to}`)).toEqual([
+      "HelmRelease apps/podinfo values ui.color: #34577c → #ff0000",
+      "HelmRelease apps/podinfo image.tag (setter flux-system:podinfo:tag): 6.9.1 → 6.9.2",
+    ]);
+    // replicaCount differs but is not a version: untouched.
+    expect(
+      changedLines(
+        files["apps/production/helmrelease.yaml"]!,
+        r.texts.get("apps/production/helmrelease.yaml")!,
+      ),
+    ).toEqual([
+      '17:       tag: 6.9.2 # {"$imagepolicy": "flux-system:podinfo:tag"}',
+      '20:       color: "#ff0000"',
+    ]);
+  });
+
+  it("leaves open version ranges (policies) and different image repositories alone", () => {
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/staging"),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/production"),
+      "apps/staging/helmrelease.yaml": helmRelease(">=6.0.0-0"),
+      "apps/staging/deployment.yaml": deployment("app", "ghcr.io/acme/app-staging:1.0.0"),
+      "apps/production/helmrelease.yaml": helmRelease(">=6.0.0"),
+      "apps/production/deployment.yaml": deployment("app", "ghcr.io/acme/other:0.9.0"),
+    });
+    const r = promote(files);
+    expect(r.plan.apps).toEqual([]);
+    expect(r.plan.refusals).toEqual([]);
+    expect(r.plan.notes).toEqual([
+      "app: Deployment app spec.template.spec.containers[name=app].image pulls ghcr.io/acme/app-staging in staging and ghcr.io/acme/other in production: different images, not promoted",
+      "app: HelmRelease apps/podinfo chart podinfo version is '>=6.0.0-0' in staging and '>=6.0.0' in production: open version ranges are policies, not promoted",
+    ]);
+  });
+
+  it("--only promotes the named apps; an unknown name is an error", () => {
+    const files = overlayTree("1.2.0", "1.1.0");
+    expect(promote(files, { only: ["app"] }).plan.apps).toHaveLength(1);
+    expect(() => promote(files, { only: ["nope"] })).toThrow(/no app named 'nope'/);
+    expect(() => promote(files, { to: "nowhere" })).toThrow(/no cluster named 'nowhere'/);
+  });
+});
+
+describe("promote: refusals", () => {
+  it("a version set in a base shared with the source: names the file and the overlay to pin it in", () => {
+    const files = overlayTree("1.2.0", "1.1.0");
+    files["apps/app/overlays/staging/kustomization.yaml"] = "resources:\n  - ../../base\n";
+    files["apps/app/overlays/production/kustomization.yaml"] = "resources:\n  - ../../base\n";
+    files["apps/app/overlays/staging/kustomization.yaml"] += `images:\n  - name: ${IMG}\n    newTag: 1.2.0\n`;
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([
+      expect.objectContaining({
+        code: "SHARED_BASE",
+        file: "apps/app/base/deployment.yaml",
+        line: 16,
+        message: expect.stringMatching(
+          /set in apps\/app\/base\/deployment.yaml:16, which staging also uses: promoting would change staging too/,
+        ),
+        suggestion: `pin it for production in apps/app/overlays/production/kustomization.yaml:
+    images:
+      - name: ${IMG}
+        newTag: 1.2.0`,
+      }),
+    ]);
+    expect(r.texts.size).toBe(0);
+  });
+
+  it("a shared directory built directly: the pin goes into the target's Flux Kustomization", () => {
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/shared"),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/shared"),
+      "apps/shared/kustomization.yaml": "resources:\n  - helmrelease.yaml\n",
+      "apps/shared/helmrelease.yaml": helmRelease("6.0.0"),
+    });
+    files["clusters/staging/app.yaml"] += `  patches:
+    - target:
+        kind: HelmRelease
+      patch: |
+        - op: replace
+          path: /spec/chart/spec/version
+          value: "6.1.0"
+`;
+    const r = promote(files);
+    expect(r.plan.refusals).toHaveLength(1);
+    expect(r.plan.refusals[0]).toMatchObject({
+      code: "SHARED_BASE",
+      file: "apps/shared/helmrelease.yaml",
+      line: 11,
+    });
+    expect(
+      r.plan.refusals[0]!.suggestion,
+    ).toBe(`pin it for production in clusters/production/app.yaml (Flux Kustomization flux-system/app, under spec:):
+      patches:
+        - target:
+            kind: HelmRelease
+            name: podinfo
+            namespace: apps
+          patch: |
+            - op: replace
+              path: /spec/chart/spec/version
+              value: 6.1.0`);
+  });
+
+  it("the source environment fails to render", () => {
+    const files = overlayTree("1.2.0", "1.1.0");
+    files["clusters/staging/app.yaml"] = fluxKs("app", "./apps/missing");
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([
+      expect.objectContaining({
+        code: "SOURCE_RENDER",
+        message: expect.stringMatching(/^staging does not render: Flux Kustomization flux-system\/app fails/),
+      }),
+    ]);
+  });
+
+  it("one place that two versions of the source would need to set differently", () => {
+    const vars = (tag: string) => `  postBuild:\n    substitute:\n      app_tag: "${tag}"\n`;
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/staging"),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/production", vars("1.1.0")),
+      "apps/staging/app.yaml": deployment("app", `${IMG}:1.2.0`),
+      "apps/staging/worker.yaml": deployment("worker", `${IMG}:1.3.0`),
+      "apps/production/app.yaml": deployment("app", `${IMG}:\${app_tag}`),
+      "apps/production/worker.yaml": deployment("worker", `${IMG}:\${app_tag}`),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([
+      expect.objectContaining({
+        code: "AMBIGUOUS",
+        file: "clusters/production/app.yaml",
+        line: 15,
+        message: expect.stringMatching(
+          /clusters\/production\/app.yaml:15 \(variable app_tag \(substitute\)\) decides both image ghcr.io\/acme\/app of Deployment app \(app\) and image ghcr.io\/acme\/app of Deployment worker, which staging sets to different values \(1.2.0 and 1.3.0\)/,
+        ),
+      }),
+    ]);
+  });
+
+  it("a version that no source text explains (a replacement wrote it)", () => {
+    const files = overlayTree("1.2.0", "1.1.0");
+    files["apps/app/overlays/production/kustomization.yaml"] = `resources:
+  - ../../base
+  - version.yaml
+replacements:
+  - source:
+      kind: ConfigMap
+      name: version
+      fieldPath: data.image
+    targets:
+      - select:
+          kind: Deployment
+        fieldPaths:
+          - spec.template.spec.containers.0.image
+`;
+    files["apps/app/overlays/production/version.yaml"] =
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: version\ndata:\n  image: ${IMG}:0.9.0\n`;
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([
+      expect.objectContaining({
+        code: "UNTRACEABLE",
+        message: expect.stringMatching(
+          /replaying the images entries and patches gives 'ghcr.io\/acme\/app:1.0.0', not the rendered 'ghcr.io\/acme\/app:0.9.0'/,
+        ),
+      }),
+    ]);
+  });
+
+  it("a variable that comes from a Secret", () => {
+    const vars = "  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: versions\n";
+    const secret = (tag: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: versions\n  namespace: flux-system\nstringData:\n  app_tag: ${tag}\n`;
+    const kust = "resources:\n  - flux-system/gotk-sync.yaml\n  - secret.yaml\n  - app.yaml\n";
+    const files = twoEnvs({
+      "clusters/staging/kustomization.yaml": kust,
+      "clusters/production/kustomization.yaml": kust,
+      "clusters/staging/secret.yaml": secret("v7"),
+      "clusters/production/secret.yaml": secret("v6"),
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/app", vars),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/app", vars),
+      "apps/app/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "apps/app/deployment.yaml": deployment("app", `${IMG}:\${app_tag}`),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([
+      expect.objectContaining({
+        code: "ENCRYPTED",
+        message: expect.stringMatching(/variable app_tag comes from Secret versions/),
+      }),
+    ]);
+  });
+
+  it("an edit that would change more than the version (a variable used elsewhere too)", () => {
+    const vars = (tag: string) => `  postBuild:\n    substitute:\n      app_tag: "${tag}"\n`;
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/app", vars("2.1.0")),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/app", vars("2.0.0")),
+      "apps/app/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "apps/app/deployment.yaml": deployment("app", `${IMG}:\${app_tag}`).replace(
+        "  name: app\n",
+        "  name: app\n  annotations:\n    release: v${app_tag}\n",
+      ),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([
+      expect.objectContaining({
+        code: "VERIFY",
+        message: expect.stringMatching(
+          /the edits also change Deployment app metadata.annotations.release in production, which is not a promoted version/,
+        ),
+      }),
+    ]);
+  });
+});
