@@ -517,3 +517,18 @@ replacements:
     ]);
   });
 });
+
+describe("slipway.yaml promote section", () => {
+  it("reads values paths per app and rejects what it does not know", async () => {
+    const { parseConfig } = await import("../../src/platform/config.js");
+    const { parseYaml } = await import("../../src/yaml/index.js");
+    const parse = (text: string) => parseConfig(parseYaml(text, "slipway.yaml"), "slipway.yaml");
+    expect(parse("promote:\n  apps:\n    podinfo:\n      values: [image.tag, 'a.b']\n").promote).toEqual({
+      apps: { podinfo: { values: ["image.tag", "a.b"] } },
+    });
+    expect(() => parse("promote:\n  order: [a]\n")).toThrow(/promote: unknown field 'order'/);
+    expect(() => parse("promote:\n  apps:\n    x:\n      values: 1\n")).toThrow(
+      /promote.apps.x.values must be a list/,
+    );
+  });
+});
