@@ -1,4 +1,6 @@
+import { RE2JS } from "re2js";
 import type { YamlMap } from "../../kustomize/types.js";
+import { isGoBase64 } from "./go-base64.js";
 import { describeValue, formatPath } from "./json-path.js";
 import type { JsonPath, SchemaIssue } from "./types.js";
 
@@ -82,7 +84,6 @@ function num(v: unknown): number | undefined {
 const INT32 = [-2147483648, 2147483647];
 const INT64 = [-9223372036854775808n, 9223372036854775807n];
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function formatProblem(format: string, v: unknown): string | undefined {
   switch (format) {
@@ -100,8 +101,7 @@ function formatProblem(format: string, v: unknown): string | undefined {
       if (typeof v === "string" && !DATE_TIME.test(v)) return "must be an RFC 3339 date-time";
       return undefined;
     case "byte":
-      if (typeof v === "string" && (v.length % 4 !== 0 || !BASE64.test(v)))
-        return "must be base64-encoded data";
+      if (typeof v === "string" && !isGoBase64(v)) return "must be base64-encoded data";
       return undefined;
     default:
       return undefined;
@@ -319,9 +319,12 @@ class Compiler {
       }
     }
     if (schema.pattern !== undefined) {
-      let re: RegExp | undefined;
+      // kube-apiserver compiles patterns with Go's regexp (RE2 syntax: `(?i)`, `\z`, no lookaround)
+      // and matches them unanchored.
+      const source = String(schema.pattern);
+      let re: RE2JS | undefined;
       try {
-        re = new RegExp(String(schema.pattern));
+        re = RE2JS.compile(source);
       } catch {
         this.problem([...sp, "pattern"], `invalid regular expression ${JSON.stringify(schema.pattern)}`);
       }
@@ -329,7 +332,7 @@ class Compiler {
         const r = re;
         checks.push((v, p, out) => {
           if (typeof v === "string" && !r.test(v))
-            fail(out, p, `must match ${r.source}, got ${describeValue(v)}`);
+            fail(out, p, `must match ${source}, got ${describeValue(v)}`);
         });
       }
     }

@@ -6,11 +6,14 @@ import {
   runCompiled,
 } from "./builtin.js";
 import { type CustomKind, type CustomVersion, compiledVersion, isCrdObject, readCrd } from "./crd.js";
+import { checkSchemaProps, schemaLocations } from "./crd-meta.js";
 import { FLUX_SCHEMAS } from "./flux-schemas.js";
+import { valueAt } from "./json-path.js";
 import { checkNames } from "./names.js";
 import { loadCrdFiles } from "./schema-dirs.js";
 import type {
   CrdProblem,
+  JsonPath,
   SchemaIssue,
   SchemaSource,
   SchemaValidator,
@@ -24,6 +27,10 @@ type Resolved =
 
 function isMap(v: unknown): v is YamlMap {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function startsWith(p: JsonPath, prefix: JsonPath): boolean {
+  return prefix.length <= p.length && prefix.every((seg, i) => seg === p[i]);
 }
 
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
@@ -172,12 +179,14 @@ export function createSchemaValidator(options: SchemaValidatorOptions = {}): Sch
       else if (r.source === "kubernetes") runCompiled(r.validate, obj, [], out);
       else validateCustom(obj, r, out);
       if (isCrdObject(obj)) {
-        // kubernetes-models' JSONSchemaProps omits the x-kubernetes-* extensions; they are not unknown.
-        const kept = out.filter(
-          (i) => !(i.kind === "unknown-field" && String(i.path.at(-1)).startsWith("x-kubernetes-")),
-        );
+        // kubernetes-models' JSONSchemaProps is not Kubernetes' (it lost `description` and the
+        // x-kubernetes-* extensions): schemas are judged by our own meta-schema instead.
+        const schemas = schemaLocations(obj);
+        const kept = out.filter((i) => !schemas.some((at) => startsWith(i.path, at)));
         out.length = 0;
-        out.push(...kept, ...crdIssues(obj));
+        out.push(...kept);
+        for (const at of schemas) checkSchemaProps(valueAt(obj, at), at, out);
+        out.push(...crdIssues(obj));
       }
     } catch (e) {
       out.push({

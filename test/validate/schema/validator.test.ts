@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
+import { wrappedBase64 } from "../../../src/kustomize/generators/base64.js";
 import type { KObject } from "../../../src/kustomize/types.js";
 import { createSchemaValidator, type SchemaIssue } from "../../../src/validate/schema/index.js";
 import { brokenCrd, deployment, widgetCrd } from "./fixtures.js";
@@ -284,6 +285,212 @@ describe("CRDs", () => {
     expect(fromDir.crdProblems).toHaveLength(1);
     expect(fromDir.crdProblems[0]!.file).toBe(path.join(dir, "broken.yaml"));
     expect(fromDir.crdProblems[0]!.issue.kind).toBe("bad-crd");
+  });
+});
+
+describe("CRD objects against the CRD meta-schema (JSONSchemaProps)", () => {
+  const v = createSchemaValidator();
+
+  /** Puts the documentation fields controller-gen writes on every schema node of a CRD. */
+  function documented(crd: KObject): KObject {
+    const walk = (schema: unknown): void => {
+      if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return;
+      const s = schema as Record<string, unknown>;
+      s.description = `Documentation of this field.\nSecond line.`;
+      for (const key of ["properties", "patternProperties", "definitions"])
+        for (const sub of Object.values((s[key] as Record<string, unknown>) ?? {})) walk(sub);
+      for (const key of ["items", "not", "additionalProperties"]) walk(s[key]);
+      for (const key of ["allOf", "anyOf", "oneOf"]) for (const sub of (s[key] as unknown[]) ?? []) walk(sub);
+    };
+    for (const version of (crd.spec as KObject).versions as KObject[])
+      walk((version.schema as KObject).openAPIV3Schema);
+    return crd;
+  }
+
+  test("descriptions on every schema node are fields of JSONSchemaProps, not unknown fields", () => {
+    expect(v.validate(documented(widgetCrd()))).toEqual([]);
+  });
+
+  test("every JSONSchemaProps field is known, with its type", () => {
+    const crd = widgetCrd();
+    const schema = ((crd.spec as KObject).versions as KObject[])[1]!.schema as KObject;
+    schema.openAPIV3Schema = {
+      type: "object",
+      description: "Widget is the Schema for the widgets API",
+      title: "Widget",
+      externalDocs: { description: "docs", url: "https://example.com" },
+      "x-kubernetes-validations": [
+        { rule: "self.spec.replicas >= 0", message: "no negative", reason: "FieldValueInvalid" },
+        { rule: "has(self.spec)", messageExpression: "'x'", fieldPath: ".spec", optionalOldSelf: true },
+      ],
+      properties: {
+        spec: {
+          type: "object",
+          required: ["replicas"],
+          minProperties: 1,
+          maxProperties: 5,
+          "x-kubernetes-map-type": "atomic",
+          properties: {
+            replicas: { type: "integer", format: "int32", default: 1, example: 3, minimum: 0, maximum: 9 },
+            ratio: { type: "number", multipleOf: 0.5, exclusiveMinimum: true, exclusiveMaximum: false },
+            ports: {
+              type: "array",
+              minItems: 0,
+              maxItems: 3,
+              uniqueItems: false,
+              "x-kubernetes-list-type": "map",
+              "x-kubernetes-list-map-keys": ["port"],
+              items: { type: "object", properties: { port: { type: "integer" } }, required: ["port"] },
+            },
+            mode: { type: "string", enum: ["a", "b", null], nullable: true, pattern: "^[ab]$" },
+            raw: { "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-embedded-resource": false },
+            either: { "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }] },
+            anything: { type: "object", additionalProperties: true },
+          },
+        },
+      },
+    };
+    expect(v.validate(crd)).toEqual([]);
+  });
+
+  test("a misspelt key inside a schema is an unknown field; a value of the wrong type is invalid", () => {
+    const crd = widgetCrd();
+    const schema = ((crd.spec as KObject).versions as KObject[])[1]!.schema as KObject;
+    schema.openAPIV3Schema = {
+      type: "object",
+      descripton: "typo",
+      properties: {
+        spec: {
+          type: "object",
+          required: true,
+          properties: {
+            a: { type: "string", "x-kubernetes-preserve-unknown-field": true, description: 3 },
+          },
+          "x-kubernetes-validations": [{ rule: "true", mesage: "typo" }, { message: "no rule" }],
+        },
+      },
+    };
+    const at = "spec.versions[1].schema.openAPIV3Schema";
+    expect(brief(v.validate(crd).filter((i) => i.kind !== "bad-crd"))).toEqual([
+      `unknown-field ${at}.descripton: unknown field`,
+      `invalid ${at}.properties.spec.required: must be array, got boolean true`,
+      `unknown-field ${at}.properties.spec.properties.a.x-kubernetes-preserve-unknown-field: unknown field`,
+      `invalid ${at}.properties.spec.properties.a.description: must be string, got integer 3`,
+      `unknown-field ${at}.properties.spec.x-kubernetes-validations[0].mesage: unknown field`,
+      `invalid ${at}.properties.spec.x-kubernetes-validations[1].rule: required field is missing`,
+    ]);
+  });
+
+  test("the rest of a CRD is still checked against CustomResourceDefinition", () => {
+    const crd = documented(widgetCrd());
+    (crd.spec as KObject).scoope = "Namespaced";
+    expect(brief(v.validate(crd))).toEqual(["unknown-field spec.scoope: unknown field"]);
+  });
+
+  test("v1beta1's spec.validation.openAPIV3Schema is judged the same way", () => {
+    const crd: KObject = {
+      apiVersion: "apiextensions.k8s.io/v1beta1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "olds.example.com" },
+      spec: {
+        group: "example.com",
+        version: "v1",
+        names: { kind: "Old", plural: "olds" },
+        scope: "Namespaced",
+        validation: {
+          openAPIV3Schema: {
+            type: "object",
+            description: "old style",
+            properties: { spec: { type: "object", description: "x", colour: 1 } },
+          },
+        },
+      },
+    };
+    expect(brief(v.validate(crd))).toEqual([
+      "unknown-field spec.validation.openAPIV3Schema.properties.spec.colour: unknown field",
+    ]);
+  });
+});
+
+describe("values as kube-apiserver decodes them", () => {
+  const v = createSchemaValidator();
+  const secret = (value: string): KObject => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "s" },
+    data: { key: value },
+  });
+
+  test.each([
+    ["kustomize's 70-column wrapped base64", wrappedBase64(Buffer.alloc(200, 7)), true],
+    ["a short value", "YWJj", true],
+    ["padding", "YWI=", true],
+    ["CRLF line breaks", "YWJj\r\nYWJj\r\n", true],
+    ["empty", "", true],
+    ["missing padding", "YWI", false],
+    ["a space", "YW Jj", false],
+    ["data after the padding", "YWI=YWJj", false],
+    ["URL-safe alphabet", "YW_j", false],
+  ])("Secret data: %s", (_, value, ok) => {
+    const issues = v.validate(secret(value));
+    expect(issues.length === 0, JSON.stringify(issues)).toBe(ok);
+  });
+
+  test("CRD format byte decodes like Go too", () => {
+    const crd = widgetCrd();
+    const schema = ((crd.spec as KObject).versions as KObject[])[1]!.schema as KObject;
+    schema.openAPIV3Schema = {
+      type: "object",
+      properties: { spec: { type: "object", properties: { ca: { type: "string", format: "byte" } } } },
+    };
+    const cv = createSchemaValidator({ crds: [crd] });
+    const widget = (ca: string) => ({
+      apiVersion: "example.com/v2",
+      kind: "Widget",
+      metadata: { name: "w" },
+      spec: { ca },
+    });
+    expect(cv.validate(widget(wrappedBase64(Buffer.alloc(120, 1))))).toEqual([]);
+    expect(brief(cv.validate(widget("YWI")))).toEqual([
+      'invalid spec.ca: must be base64-encoded data, got string "YWI"',
+    ]);
+  });
+
+  test("CRD patterns are RE2, matched unanchored as Go does", () => {
+    const crd = widgetCrd();
+    const schema = ((crd.spec as KObject).versions as KObject[])[1]!.schema as KObject;
+    schema.openAPIV3Schema = {
+      type: "object",
+      properties: {
+        spec: {
+          type: "object",
+          properties: {
+            insensitive: { type: "string", pattern: "(?i)^[a-z]+$" },
+            named: { type: "string", pattern: "^(?P<word>[a-z]+)\\z" },
+            classes: { type: "string", pattern: "^[[:alpha:]]+$" },
+            ascii: { type: "string", pattern: "^\\d+$" },
+            lookahead: { type: "string", pattern: "^(?=a)" },
+          },
+        },
+      },
+    };
+    const cv = createSchemaValidator({ crds: [crd] });
+    expect(cv.crdProblems.map((p) => p.issue.message)).toEqual([
+      'spec.versions[1].schema.openAPIV3Schema.properties.spec.properties.lookahead.pattern: invalid regular expression "^(?=a)"',
+    ]);
+    const widget = (spec: Record<string, string>) => ({
+      apiVersion: "example.com/v2",
+      kind: "Widget",
+      metadata: { name: "w" },
+      spec,
+    });
+    expect(cv.validate(widget({ insensitive: "ABC", named: "abc", classes: "Abc", ascii: "12" }))).toEqual(
+      [],
+    );
+    expect(brief(cv.validate(widget({ named: "abc\n", ascii: "١٢" })))).toEqual([
+      'invalid spec.named: must match ^(?P<word>[a-z]+)\\z, got string "abc\\n"',
+      'invalid spec.ascii: must match ^\\d+$, got string "١٢"',
+    ]);
   });
 });
 
