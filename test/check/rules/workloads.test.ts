@@ -256,8 +256,58 @@ describe("service-selector-matches", () => {
     expect(found[0]?.path).toEqual(["spec", "selector"]);
     expect(found[0]?.severity).toBe("error");
     expect(found[0]?.message).toBe(
-      "Service apps/web selects app=web,tier=frontend but no workload in namespace apps of cluster prod has those pod labels; closest is Deployment apps/web with pod labels app=web,tier=front",
+      "Service apps/web selects app=web,tier=frontend but no workload in namespace apps of cluster prod has those pod labels; closest is Deployment apps/web with pod labels app=web,tier=front (tier=frontend but the label is tier=front)",
     );
+  });
+
+  it("models the labels controllers add: a StatefulSet pod's name and index, Job names", () => {
+    const sts = (name: string, spec: KObject): KObject => ({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name, namespace: "apps" },
+      spec: { serviceName: name, template: { metadata: { labels: { app: name } }, spec: {} }, ...spec },
+    });
+    const job: KObject = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "migrate", namespace: "apps" },
+      spec: { template: { metadata: { labels: {} }, spec: {} } },
+    };
+    const hpa: KObject = {
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "cache", namespace: "apps" },
+      spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "StatefulSet", name: "cache" }, maxReplicas: 9 },
+    };
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [
+          res(sts("db", { replicas: 3 })),
+          res(sts("mq", { replicas: 2, ordinals: { start: 5 } })),
+          res(sts("cache", {})),
+          res(deployment("web", "apps", { app: "web" })),
+          res(job),
+          res(hpa),
+          res(service("db-primary", "apps", { app: "db", "statefulset.kubernetes.io/pod-name": "db-0" })),
+          res(service("db-2", "apps", { "statefulset.kubernetes.io/pod-name": "db-2" })),
+          res(service("db-index", "apps", { "apps.kubernetes.io/pod-index": "1", app: "db" })),
+          res(service("mq-6", "apps", { "statefulset.kubernetes.io/pod-name": "mq-6" })),
+          res(service("cache-7", "apps", { "statefulset.kubernetes.io/pod-name": "cache-7" })),
+          res(service("web-hash", "apps", { app: "web", "pod-template-hash": "5d8f9c" })),
+          res(service("migrate", "apps", { "job-name": "migrate" })),
+          // no such pods: db has ordinals 0..2, mq 5..6, and web is not a StatefulSet
+          res(service("db-3", "apps", { "statefulset.kubernetes.io/pod-name": "db-3" })),
+          res(service("mq-0", "apps", { "statefulset.kubernetes.io/pod-name": "mq-0" })),
+          res(service("web-0", "apps", { "statefulset.kubernetes.io/pod-name": "web-0" })),
+        ]),
+      ]),
+    ]);
+    expect(runRule(r, p).map((f) => f.message.split(" ")[1])).toEqual([
+      "apps/db-3",
+      "apps/mq-0",
+      "apps/web-0",
+    ]);
+    expect(runRule(r, p)[0]?.message).toContain("(no pod has statefulset.kubernetes.io/pod-name=db-3)");
   });
 
   it("does not match workloads of another namespace or another cluster", () => {

@@ -1,7 +1,6 @@
 /** `service-selector-matches`: a Service's selector picks the pods of some workload beside it. */
 import type { RenderedResource } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
-import { equalityMismatches } from "./labels.js";
 import {
   describe,
   formatLabels,
@@ -12,25 +11,26 @@ import {
   stringAt,
   stringMap,
 } from "./objects.js";
-import { podTemplateOf } from "./pods.js";
+import { type PodLabels, podLabelsOf, podSelectorMismatches, scaledTargets } from "./pod-labels.js";
 import { applyScopes } from "./scopes.js";
 import { severityGiven, unseenProducer } from "./unseen.js";
 
 interface Workload {
   resource: RenderedResource;
-  labels: Record<string, string>;
+  pods: PodLabels;
 }
 
 function run(ctx: RuleContext): void {
   for (const scope of ctx.clusters().flatMap(applyScopes)) {
     const resources = scope.resources;
     const workloads = new Map<string, Workload[]>();
+    const scaled = scaledTargets(resources);
     for (const r of resources) {
-      const template = podTemplateOf(r.object);
-      if (template === undefined) continue;
+      const pods = podLabelsOf(r.object, scaled);
+      if (pods === undefined) continue;
       const ns = namespaceOf(r.object);
       const list = workloads.get(ns) ?? [];
-      list.push({ resource: r, labels: stringMap(template.labels) ?? {} });
+      list.push({ resource: r, pods });
       workloads.set(ns, list);
     }
     for (const service of resources) {
@@ -41,10 +41,15 @@ function run(ctx: RuleContext): void {
       if (selector === undefined || Object.keys(selector).length === 0) continue;
       const ns = namespaceOf(service.object);
       const candidates = workloads.get(ns) ?? [];
-      if (candidates.some((w) => equalityMismatches(selector, w.labels).length === 0)) continue;
+      if (candidates.some((w) => podSelectorMismatches(selector, w.pods).length === 0)) continue;
       const near = nearest(selector, candidates);
       const hint = near
-        ? `; closest is ${describe(near.resource)} with pod labels ${formatLabels(near.labels)}`
+        ? `; closest is ${describe(near.resource)} with pod labels ${formatLabels(near.pods.template)} (${podSelectorMismatches(
+            selector,
+            near.pods,
+          )
+            .map((m) => m.reason)
+            .join(", ")})`
         : `; namespace ${ns} has no workloads`;
       const producer = unseenProducer(scope, ns, nameOf(service.object));
       const maybe = producer ? ` (pods may come from ${producer}, which Slipway does not render)` : "";
@@ -64,8 +69,10 @@ function nearest(selector: Record<string, string>, candidates: Workload[]): Work
   let best: Workload | undefined;
   let bestScore = 0;
   for (const w of candidates) {
-    const score = Object.keys(selector).length - equalityMismatches(selector, w.labels).length;
-    const sharedKeys = Object.keys(selector).filter((k) => w.labels[k] !== undefined).length;
+    const score = Object.keys(selector).length - podSelectorMismatches(selector, w.pods).length;
+    const sharedKeys = Object.keys(selector).filter(
+      (k) => w.pods.template[k] !== undefined || w.pods.controller.has(k),
+    ).length;
     const total = score * 2 + sharedKeys;
     if (total > bestScore) {
       best = w;
