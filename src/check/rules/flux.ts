@@ -7,6 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { analyzeGraph } from "../../graph/index.js";
 import type { KObject } from "../../kustomize/types.js";
+import { secureJoin } from "../../platform/build.js";
 import { graphNodes } from "../../platform/graph-nodes.js";
 import type {
   Cluster,
@@ -15,6 +16,7 @@ import type {
   ObjectRef,
   RenderedResource,
 } from "../../platform/model.js";
+import { ignores } from "../engine.js";
 import type { FieldPath, Rule, RuleContext, RuleFinding } from "../types.js";
 
 const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
@@ -199,10 +201,13 @@ export const dependencyCycle: Rule = {
   },
 };
 
-/** A Flux Kustomization whose spec.path is not a directory of its (local) source. */
+/**
+ * A Flux Kustomization whose spec.path is not a directory of its (local) source. The path is
+ * joined as kustomize-controller does (securejoin): `../` beyond the source root is clamped to it.
+ */
 function pathIsMissing(root: string, k: FluxKustomization): boolean {
   if (k.status !== "failed" || k.sourceRoot === undefined) return false;
-  const dir = path.posix.join(root, k.sourceRoot, k.path);
+  const dir = secureJoin(path.posix.join(root, k.sourceRoot), k.path);
   try {
     return !existsSync(dir) || !statSync(dir).isDirectory();
   } catch {
@@ -220,7 +225,10 @@ export const pathMissing: Rule = {
       const objects = fluxObjects(cluster);
       for (const k of cluster.kustomizations) {
         if (!pathIsMissing(ctx.platform.root, k)) continue;
-        const looked = path.posix.join(k.sourceRoot as string, k.path);
+        const looked = path.posix.relative(
+          ctx.platform.root,
+          secureJoin(path.posix.join(ctx.platform.root, k.sourceRoot as string), k.path),
+        );
         ctx.report({
           ...about(objects, cluster, k, "Kustomization", ["spec", "path"]),
           kustomization: k.id,
@@ -382,12 +390,14 @@ export const crdDependencyMissing: Rule = {
       if (crdOwners.size === 0) continue;
       const byId = new Map(cluster.kustomizations.map((k) => [k.id, k]));
       const memo = new Map<string, Set<string>>();
+      const objects = fluxObjects(cluster);
       for (const k of cluster.kustomizations) {
         const reported = new Set<string>();
         for (const r of k.resources) {
           const key = `${groupOf(r.object)}/${String(r.object.kind)}`;
           const owners = crdOwners.get(key);
           if (!owners || owners.by.has(k.id) || reported.has(key)) continue;
+          if (ignores(r.object, "crd-dependency-missing")) continue;
           const before = readyBefore(k, byId, memo);
           if ([...owners.by].some((id) => before.has(id))) continue;
           reported.add(key);
@@ -395,9 +405,10 @@ export const crdDependencyMissing: Rule = {
             (x) => `${groupOf(x.object)}/${String(x.object.kind)}` === key,
           ).length;
           const by = [...owners.by].sort().join(" or ");
+          // The fix is a dependsOn entry in the Flux Kustomization, not a change to the custom resource.
           ctx.report({
-            resource: r,
-            path: ["kind"],
+            ...about(objects, cluster, k, "Kustomization", ["spec", "dependsOn"]),
+            kustomization: k.id,
             message: `${String(r.object.kind)} ${metaOf(r.object).namespace ? `${metaOf(r.object).namespace}/` : ""}${metaOf(r.object).name}${count > 1 ? ` (and ${count - 1} more ${String(r.object.kind)})` : ""} needs CRD ${owners.crd}, applied by Kustomization ${by}, which Kustomization ${k.id} does not depend on (add it to spec.dependsOn)`,
           });
         }

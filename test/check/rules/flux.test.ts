@@ -53,9 +53,10 @@ describe("Flux rules", () => {
     expect(found[0]?.severity).toBe("error");
   });
 
-  it("crd-dependency-missing: a CR whose Kustomization does not depend on the CRD's; not when it does, not when ignored", () => {
+  it("crd-dependency-missing: at the Flux Kustomization to fix (its spec), not at the custom resource; not when it depends, not when ignored", () => {
     const found = of("crd-dependency-missing");
-    expect(found.map(at)).toEqual(["widgets/widgets.yaml:2"]);
+    expect(found.map(at)).toEqual(["clusters/dev/apps.yaml:22"]);
+    expect(found[0]?.resource).toMatchObject({ kind: "Kustomization", name: "widgets" });
     expect(found[0]?.message).toMatch(/needs CRD widgets\.example\.com.*flux-system\/infra/);
     expect(found.some((f) => f.file === "apps/widget.yaml")).toBe(false); // apps depends on infra
     expect(found.some((f) => f.file === "quiet/widget.yaml")).toBe(false); // slipway.dev/ignore
@@ -94,6 +95,23 @@ describe("Flux rules", () => {
       (f) => f.rule === "flux-source-missing",
     );
     expect(found.map(at)).toEqual(["clusters/c/other.yaml:11"]);
+  });
+
+  it("flux-path-missing: `../` beyond the source root is clamped as Flux does, not missing", () => {
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/apps.yaml": kustomization("apps", "../../apps", ""),
+      "clusters/c/broken.yaml": kustomization("broken", "../../../broken", ""),
+      "clusters/c/gone.yaml": kustomization("gone", "../../gone", ""),
+      "apps/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n",
+      "broken/kustomization.yaml": "resources:\n  - missing.yaml\n",
+    });
+    const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings;
+    expect(found.map((f) => [f.rule, f.kustomization])).toEqual([
+      ["render-error", "flux-system/broken"],
+      ["flux-path-missing", "flux-system/gone"],
+    ]);
+    expect(found[1]?.message).toContain("(looked for directory gone)");
   });
 
   it("unparsable YAML is a render-error finding with its file, not a crash", () => {
