@@ -8,6 +8,7 @@
  * value can change a scalar's type (`"${v}"` with v=123 becomes the number 123).
  */
 import { SlipwayError } from "../errors.js";
+import { isGoBase64 } from "../kustomize/generators/base64.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import { substituteVariables } from "./envsubst.js";
 
@@ -42,6 +43,10 @@ export interface PostBuildSettings {
    * check, so this fails only resources that are not opted out.
    */
   loadError?: string;
+  /** The field of the Flux Kustomization to edit for `loadError` (`spec.postBuild.substituteFrom[i]`). */
+  loadErrorField?: Array<string | number>;
+  /** `loadError` is about a source that does not exist in the rendered cluster. */
+  loadErrorNotFound?: boolean;
 }
 
 export interface PostBuildOptions {
@@ -67,12 +72,29 @@ export function postBuildSettings(
     return { vars, strict: opts.strict, always };
   } catch (err) {
     if (!(err instanceof VariableSourceError)) throw err;
-    return { vars: {}, strict: opts.strict, always, loadError: err.message };
+    return {
+      vars: {},
+      strict: opts.strict,
+      always,
+      loadError: err.message,
+      loadErrorField: err.field,
+      ...(err.notFound ? { loadErrorNotFound: true } : {}),
+    };
   }
 }
 
 /** A substituteFrom source that is missing or unusable (Flux: `substitute from '…' error: …`). */
-export class VariableSourceError extends SlipwayError {}
+export class VariableSourceError extends SlipwayError {
+  constructor(
+    message: string,
+    /** The `spec.postBuild.substituteFrom` entry of the Flux Kustomization that names the source. */
+    readonly field: Array<string | number>,
+    /** The source does not exist (rather than existing with unusable data). */
+    readonly notFound = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The merged variables of a Flux Kustomization: substituteFrom in order (later wins), then
@@ -90,16 +112,19 @@ export function collectVariables(
   if (postBuild === undefined) return {};
   const namespace = namespaceOf(kustomization);
   if (!opts.skipSubstituteFrom) {
-    for (const ref of substituteFromOf(postBuild)) {
+    for (const [i, ref] of substituteFromOf(postBuild).entries()) {
+      const field = ["spec", "postBuild", "substituteFrom", i];
       const source = lookup({ kind: ref.kind, name: ref.name, namespace });
       if (source === undefined) {
         if (ref.optional) continue;
         const plural = ref.kind === "ConfigMap" ? "configmaps" : "secrets";
         throw new VariableSourceError(
           `substitute from '${ref.kind}/${ref.name}' error: ${plural} "${ref.name}" not found`,
+          field,
+          true,
         );
       }
-      for (const [key, value] of sourceData(source, ref)) vars.set(key, stripNewlines(value));
+      for (const [key, value] of sourceData(source, ref, field)) vars.set(key, stripNewlines(value));
     }
   }
   const inline = postBuild.substitute;
@@ -158,19 +183,21 @@ function substituteFromOf(postBuild: KObject): SubstituteReference[] {
   });
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /**
  * ConfigMap `data` (binaryData is ignored by Flux); Secret `data` base64-decoded, with
  * `stringData` merged over it as the API server would before Flux reads the Secret.
  */
-function sourceData(source: KObject, ref: SubstituteReference): Array<[string, string]> {
+function sourceData(
+  source: KObject,
+  ref: SubstituteReference,
+  at: Array<string | number>,
+): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const where = `substitute from '${ref.kind}/${ref.name}' error`;
   const field = (name: string): KObject => {
     const value = source[name];
     if (value === undefined || value === null) return {};
-    if (!isMap(value)) throw new VariableSourceError(`${where}: ${name} must be a map`);
+    if (!isMap(value)) throw new VariableSourceError(`${where}: ${name} must be a map`, at);
     return value;
   };
   const str = (section: string, key: string, value: YamlValue): string => {
@@ -178,6 +205,7 @@ function sourceData(source: KObject, ref: SubstituteReference): Array<[string, s
     if (value === null) return "";
     throw new VariableSourceError(
       `${where}: ${section}.${key} must be a string (the API server rejects ${JSON.stringify(value)})`,
+      at,
     );
   };
   if (ref.kind === "ConfigMap") {
@@ -187,7 +215,8 @@ function sourceData(source: KObject, ref: SubstituteReference): Array<[string, s
   const merged = new Map<string, string>();
   for (const [key, value] of Object.entries(field("data"))) {
     const encoded = str("data", key, value);
-    if (!BASE64.test(encoded)) throw new VariableSourceError(`${where}: data.${key} is not valid base64`);
+    // The API server decoded it as Go does (line breaks skipped), so kustomize's wrapped output is fine.
+    if (!isGoBase64(encoded)) throw new VariableSourceError(`${where}: data.${key} is not valid base64`, at);
     merged.set(key, Buffer.from(encoded, "base64").toString("utf8"));
   }
   for (const [key, value] of Object.entries(field("stringData")))

@@ -50,7 +50,7 @@ import {
   type RenderedResource,
   type SourceLocation,
 } from "./model.js";
-import { postProcess } from "./postprocess.js";
+import { KustomizationFieldError, postProcess } from "./postprocess.js";
 
 /**
  * The SOPS hook (decryption is a separate module). Called only for Flux Kustomizations with
@@ -641,6 +641,10 @@ function toPlatformError(err: unknown): PlatformError {
     const e: PlatformError = { message: err.message };
     if (err.file) e.file = err.file;
     if (err.line !== undefined) e.line = err.line;
+    if (err instanceof KustomizationFieldError) {
+      e.field = err.field;
+      if (err.code) e.code = err.code;
+    }
     return e;
   }
   if (err instanceof Error) return { message: err.message };

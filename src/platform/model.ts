@@ -21,13 +21,26 @@ export interface SourceLocation {
   line: number;
 }
 
+/**
+ * What kind of problem a PlatformError is, for consumers that treat some differently.
+ * - SUBSTITUTE_SOURCE_NOT_FOUND: a `postBuild.substituteFrom` ConfigMap/Secret that no rendered
+ *   object provides; it may exist only in the cluster (made by the bootstrap or Terraform).
+ */
+export type PlatformErrorCode = "SUBSTITUTE_SOURCE_NOT_FOUND";
+
 export interface PlatformError {
   message: string;
+  code?: PlatformErrorCode;
   file?: string;
   line?: number;
   cluster?: string;
   /** `namespace/name` of the Flux Kustomization it belongs to. */
   kustomization?: string;
+  /**
+   * A field of that Flux Kustomization's object the error is about (`spec.postBuild.substituteFrom[0]`),
+   * when the fix is there rather than in `file`.
+   */
+  field?: Array<string | number>;
 }
 
 /** A patch that changed a rendered object (see the kustomize engine's PatchRecord). */

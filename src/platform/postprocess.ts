@@ -7,12 +7,18 @@
  */
 import YAML from "yaml";
 import { SlipwayError } from "../errors.js";
-import { type PostBuildSettings, substituteResource } from "../flux/postbuild.js";
+import {
+  gvkString,
+  isSubstitutionDisabled,
+  type PostBuildSettings,
+  substituteResource,
+} from "../flux/postbuild.js";
 import { cloneValue } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { emitYaml, toJsonCompatible } from "../yaml/index.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
+import type { PlatformErrorCode } from "./model.js";
 
 export const OWNER_NAME_LABEL = "kustomize.toolkit.fluxcd.io/name";
 export const OWNER_NAMESPACE_LABEL = "kustomize.toolkit.fluxcd.io/namespace";
@@ -25,8 +31,23 @@ export interface ProcessedObject {
 
 export interface PostProcessResult {
   objects: ProcessedObject[];
-  /** One per failing object; Flux stops at the first, Slipway reports them all. */
+  /**
+   * One per cause. Flux stops at the first failing object; Slipway reports every distinct
+   * problem once (the first object that has it, with how many more do), so a missing
+   * `substituteFrom` source is one error, not one per object.
+   */
   errors: SlipwayError[];
+}
+
+/** An error about a field of the Flux Kustomization itself, not about one built object. */
+export class KustomizationFieldError extends SlipwayError {
+  constructor(
+    message: string,
+    readonly field: Array<string | number>,
+    readonly code?: PlatformErrorCode,
+  ) {
+    super(message);
+  }
 }
 
 export type DecryptObject = (object: KObject) => KObject;
@@ -44,6 +65,17 @@ export function postProcess(
   const common = specOf(kustomization).commonMetadata;
   for (const r of resources) {
     const where = r.source ? { file: r.source.file, line: r.source.line } : undefined;
+    if (settings?.loadError !== undefined && !isSubstitutionDisabled(r.obj)) {
+      // The variables could not be loaded: Flux fails here, at the first object it substitutes.
+      const message = `post build failed for '${gvkString(r.obj)}/${metaString(r.obj, "name")}': ${settings.loadError}`;
+      const code = settings.loadErrorNotFound ? "SUBSTITUTE_SOURCE_NOT_FOUND" : undefined;
+      errors.push(
+        settings.loadErrorField
+          ? new KustomizationFieldError(message, settings.loadErrorField, code)
+          : new SlipwayError(message),
+      );
+      return { objects: [], errors };
+    }
     try {
       let obj = cloneValue(r.obj);
       if (decrypt) obj = decrypt(obj);
@@ -65,7 +97,28 @@ export function postProcess(
       }
     }
   }
-  return { objects: out, errors };
+  return { objects: out, errors: onePerCause(errors) };
+}
+
+const OBJECT_PREFIX = /^post build failed for '[^']*': /;
+
+/** Errors that differ only in the object they name are one problem: the first, counting the rest. */
+function onePerCause(errors: SlipwayError[]): SlipwayError[] {
+  const byCause = new Map<string, { first: SlipwayError; more: number }>();
+  for (const e of errors) {
+    const cause = e.message.replace(OBJECT_PREFIX, "");
+    const seen = byCause.get(cause);
+    if (seen) seen.more++;
+    else byCause.set(cause, { first: e, more: 0 });
+  }
+  return [...byCause.values()].map(({ first, more }) =>
+    more === 0
+      ? first
+      : new SlipwayError(
+          `${first.message} (and ${more} more object${more === 1 ? "" : "s"} of this Kustomization fail the same way)`,
+          { file: first.file, line: first.line, column: first.column },
+        ),
+  );
 }
 
 /** Avoids re-serialising objects that substitution would leave alone anyway. */

@@ -186,6 +186,61 @@ describe("postBuild substitution, case by case", () => {
     );
   });
 
+  it("one error per cause: a missing source fails the first object only, at its substituteFrom entry", () => {
+    const { app } = renderApp(
+      "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: vars\n        optional: true\n      - kind: Secret\n        name: nope\n",
+      {
+        "kustomization.yaml": "resources: [a.yaml, b.yaml, c.yaml]\n",
+        "a.yaml": cm("a", "  k: v\n"),
+        "b.yaml": cm("b", "  k: v\n"),
+        "c.yaml": cm("c", "  k: v\n"),
+      },
+    );
+    expect(app.errors).toEqual([
+      {
+        message: `post build failed for 'ConfigMap.v1.[noGrp]/a': substitute from 'Secret/nope' error: secrets "nope" not found`,
+        code: "SUBSTITUTE_SOURCE_NOT_FOUND",
+        field: ["spec", "postBuild", "substituteFrom", 1],
+        cluster: "c",
+        kustomization: "flux-system/app",
+      },
+    ]);
+  });
+
+  it("objects failing for the same reason are one error that counts the others", () => {
+    const { app } = renderApp("  postBuild:\n    substitute:\n      a: x\n", {
+      "kustomization.yaml": "resources: [a.yaml, b.yaml, c.yaml]\n",
+      "a.yaml": cm("a", "  k: ${missing}\n"),
+      "b.yaml": cm("b", "  k: ${missing}\n"),
+      "c.yaml": cm("c", "  k: ${other}\n"),
+    });
+    expect(app.errors.map((e) => [e.message, e.file])).toEqual([
+      [
+        `post build failed for 'ConfigMap.v1.[noGrp]/a': envsubst error: variable substitution failed: variable not set (strict mode): "missing" (and 1 more object of this Kustomization fail the same way)`,
+        "app/a.yaml",
+      ],
+      [
+        `post build failed for 'ConfigMap.v1.[noGrp]/c': envsubst error: variable substitution failed: variable not set (strict mode): "other"`,
+        "app/c.yaml",
+      ],
+    ]);
+  });
+
+  it("a substituteFrom Secret's data is decoded as Go does: kustomize's wrapped base64 is fine", () => {
+    const long = "x".repeat(120);
+    const { app, objects } = renderApp(
+      "  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: vars\n",
+      { "cm.yaml": cm("c", "  a: ${long}\n") },
+      {
+        "vars/kustomization.yaml": `namespace: flux-system\nsecretGenerator:\n  - name: vars\n    literals: [long=${long}]\n    options:\n      disableNameSuffixHash: true\n`,
+        "kustomization.yaml": "resources: [flux-system, app.yaml, vars]\n",
+        "flux-system/kustomization.yaml": "resources: [gotk-sync.yaml]\n",
+      },
+    );
+    expect(app.errors).toEqual([]);
+    expect(objects[0]!.data).toEqual({ a: long });
+  });
+
   it("owner labels and commonMetadata come after substitution", () => {
     const { objects } = renderApp(
       "  postBuild:\n    substitute:\n      a: x\n  commonMetadata:\n    labels:\n      team: ${a}\n",

@@ -422,7 +422,7 @@ export const renderError: Rule = {
   defaultSeverity: "error",
   description:
     "The repository could not be rendered as Flux would: a kustomization that fails to build, bad YAML, a failed substitution, an invalid slipway.yaml.",
-  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error.",
+  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform.",
   run(ctx) {
     const report = (e: {
       message: string;
@@ -440,10 +440,24 @@ export const renderError: Rule = {
     for (const e of ctx.platform.errors) report(e);
     for (const cluster of ctx.clusters()) {
       for (const e of cluster.errors) report({ cluster: cluster.name, ...e });
+      const objects = fluxObjects(cluster);
       for (const k of cluster.kustomizations) {
         const pathGone = pathIsMissing(ctx.platform.root, k);
         for (const e of k.errors) {
           if (pathGone && e.message.startsWith(PATH_NOT_FOUND)) continue; // flux-path-missing says it better
+          if (e.field !== undefined) {
+            // The fix is in the Flux Kustomization (a substituteFrom entry), not in a built object.
+            // A source nothing in the repository makes may exist in the cluster only: not provably wrong.
+            const clusterOnly = e.code === "SUBSTITUTE_SOURCE_NOT_FOUND";
+            ctx.report({
+              ...about(objects, cluster, k, "Kustomization", e.field),
+              message: clusterOnly
+                ? `${e.message}: no Flux Kustomization of cluster ${cluster.name} renders it, so Kustomization ${k.id} is not rendered or checked (if it exists only in the cluster, made by the bootstrap or Terraform, this is expected)`
+                : e.message,
+              ...(clusterOnly && !ctx.strict ? { severity: "warning" as const } : {}),
+            });
+            continue;
+          }
           report({ cluster: cluster.name, kustomization: k.id, ...e });
         }
       }

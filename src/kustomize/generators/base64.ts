@@ -14,3 +14,14 @@ export function wrappedBase64(bytes: Buffer): string {
   }
   return out;
 }
+
+const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Whether a string decodes as a `[]byte` field does when kube-apiserver reads JSON: Go's
+ * `base64.StdEncoding` (encoding/base64, non-strict), which skips every `\r` and `\n` before
+ * decoding. So kyaml's own output above is valid. Padding is required, nothing may follow it.
+ */
+export function isGoBase64(value: string): boolean {
+  return STD_BASE64.test(value.replace(/[\r\n]/g, ""));
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { isGoBase64 } from "./go-base64.js";
+import { isGoBase64 } from "../../kustomize/generators/base64.js";
 import { describeValue, formatPath, pointerToPath, valueAt } from "./json-path.js";
 import type { JsonPath, SchemaIssue } from "./types.js";
 

@@ -1,6 +1,6 @@
 import { RE2JS } from "re2js";
+import { isGoBase64 } from "../../kustomize/generators/base64.js";
 import type { YamlMap } from "../../kustomize/types.js";
-import { isGoBase64 } from "./go-base64.js";
 import { describeValue, formatPath } from "./json-path.js";
 import type { JsonPath, SchemaIssue } from "./types.js";
 

@@ -114,6 +114,27 @@ describe("Flux rules", () => {
     expect(found[1]?.message).toContain("(looked for directory gone)");
   });
 
+  it("render-error: a missing substituteFrom source is one finding at its entry, a warning unless --strict", () => {
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/apps.yaml": kustomization(
+        "apps",
+        "./apps",
+        "  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
+      ),
+      "apps/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n",
+      "apps/b.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: default\n",
+    });
+    const platform = loadPlatform(repo);
+    const found = runCheck(platform, { rules: fluxRules }).findings;
+    expect(found.map((f) => [f.rule, f.severity, at(f)])).toEqual([
+      ["render-error", "warning", "clusters/c/apps.yaml:14"],
+    ]);
+    expect(found[0]?.message).toContain("if it exists only in the cluster");
+    const strict = runCheck(platform, { rules: fluxRules, strict: true }).findings;
+    expect(strict.map((f) => f.severity)).toEqual(["error"]);
+  });
+
   it("unparsable YAML is a render-error finding with its file, not a crash", () => {
     const repo = tempTree({
       "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
