@@ -1101,6 +1101,25 @@ describe("imagepolicy-marker", () => {
     ]);
     expect(found.some((f) => f.file?.startsWith("unrelated/"))).toBe(false);
   });
+
+  it("does not echo a Kustomization that failed: its own markers are left to the render error, others warn", () => {
+    const p = markerPlatform();
+    const failed = ks("flux-system/overlay", [], { dir: "apps/overlay", status: "failed" });
+    p.clusters[0]!.kustomizations.push(failed);
+    const found = runRule(r, p);
+    expect(found.map((f) => [f.file, f.line, f.severity])).toEqual([
+      ["apps/base/deployment.yaml", 19, "warning"],
+      ["apps/base/deployment.yaml", 21, "warning"],
+      // apps/overlay/kustomization.yaml:9 names apii: only in the failed Kustomization, not echoed
+      ["apps/overlay/kustomization.yaml", 14, "warning"],
+      // a name no ImagePolicy can have is wrong whatever failed
+      ["clusters/prod/policies.yaml", 22, "error"],
+      ["clusters/prod/policies.yaml", 24, "error"],
+    ]);
+    expect(found[0]?.message).toContain(
+      "(it may be in the output of prod/flux-system/overlay, which could not be rendered)",
+    );
+  });
 });
 
 // ---- the example platform and the real-world repositories ---------------------------------

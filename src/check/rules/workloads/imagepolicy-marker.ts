@@ -190,12 +190,35 @@ function isFile(root: string, rel: string): boolean {
   }
 }
 
+/** What the platform could not render: ImagePolicies may hide there. */
+interface Blind {
+  /** Ids of failed and external Flux Kustomizations. */
+  unrendered: string[];
+  /** Repository-relative directories of failed Flux Kustomizations. */
+  failedDirs: string[];
+  /** Files some rendered object comes from. */
+  renderedFiles: Set<string>;
+}
+
+function blindSpots(platform: Platform): Blind {
+  const blind: Blind = { unrendered: [], failedDirs: [], renderedFiles: new Set() };
+  for (const cluster of platform.clusters) {
+    for (const k of cluster.kustomizations) {
+      if (k.status === "failed" || k.status === "external") blind.unrendered.push(`${cluster.name}/${k.id}`);
+      if (k.status === "failed" && k.dir !== undefined) blind.failedDirs.push(path.posix.normalize(k.dir));
+      for (const r of k.resources) if (r.source) blind.renderedFiles.add(path.posix.normalize(r.source.file));
+    }
+  }
+  return blind;
+}
+
 function run(ctx: RuleContext): void {
   const policies = new Set<string>();
   for (const r of ctx.resources()) {
     if (isKind(r.object, "image.toolkit.fluxcd.io", "ImagePolicy"))
       policies.add(`${namespaceOf(r.object)}:${nameOf(r.object)}`);
   }
+  const blind = blindSpots(ctx.platform);
   for (const file of platformFiles(ctx.platform)) {
     let text: string;
     try {
@@ -203,11 +226,14 @@ function run(ctx: RuleContext): void {
     } catch {
       continue;
     }
-    for (const m of findMarkers(text)) reportMarker(ctx, policies, file, m);
+    for (const m of findMarkers(text)) reportMarker(ctx, policies, blind, file, m);
   }
 }
 
-function reportMarker(ctx: RuleContext, policies: Set<string>, file: string, m: Marker): void {
+/** A name no ImagePolicy can have (not a DNS-1123 subdomain): `${var}` text, upper case. */
+const POLICY_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function reportMarker(ctx: RuleContext, policies: Set<string>, blind: Blind, file: string, m: Marker): void {
   const at = { file, line: m.line };
   if (m.inString) {
     ctx.report({
@@ -228,9 +254,21 @@ function reportMarker(ctx: RuleContext, policies: Set<string>, file: string, m: 
   const variable = m.value.includes("${")
     ? "; Flux substitutes variables in rendered objects, never in comments, so image automation looks for this literal name"
     : "";
+  const message = `image policy marker names ImagePolicy ${m.policy.namespace}/${m.policy.name}, which the platform does not define${variable}`;
+  const impossible = !POLICY_NAME.test(m.policy.name) || !POLICY_NAME.test(m.policy.namespace);
+  if (impossible || blind.unrendered.length === 0) {
+    ctx.report({ ...at, message });
+    return;
+  }
+  // The policy may be in output Slipway could not render. When the marker's own file is only
+  // part of a failed Kustomization, that failure is the finding; this would be its echo.
+  const inFailed = blind.failedDirs.some((d) => d === "." || file.startsWith(`${d}/`));
+  if (inFailed && !blind.renderedFiles.has(file)) return;
+  const list = blind.unrendered.slice(0, 3).join(", ") + (blind.unrendered.length > 3 ? ", …" : "");
   ctx.report({
     ...at,
-    message: `image policy marker names ImagePolicy ${m.policy.namespace}/${m.policy.name}, which the platform does not define${variable}`,
+    message: `${message} (it may be in the output of ${list}, which could not be rendered)`,
+    severity: "warning",
   });
 }
 
@@ -238,6 +276,6 @@ export const imagePolicyMarker: Rule = {
   id: "imagepolicy-marker",
   defaultSeverity: "error",
   description: 'Image-automation setter markers (# {"$imagepolicy": "ns:name"}) name an existing ImagePolicy',
-  help: 'Flux image automation rewrites a field only when its setter marker names an ImagePolicy it knows, as "<namespace>:<policy>" (the full image), or with ":tag", ":name" or ":digest". A marker naming a policy that no Flux Kustomization of the platform applies is silently never updated. Fix the namespace or name, or add the ImagePolicy. Markers are read from the files that make up the platform (each rendered object\'s source file, the trees of the Flux Kustomizations\' paths, and the kustomization files of overlays).',
+  help: 'Flux image automation rewrites a field only when its setter marker names an ImagePolicy it knows, as "<namespace>:<policy>" (the full image), or with ":tag", ":name" or ":digest". A marker naming a policy that no Flux Kustomization of the platform applies is silently never updated. Fix the namespace or name, or add the ImagePolicy. Markers are read from the files that make up the platform (each rendered object\'s source file, the trees of the Flux Kustomizations\' paths, and the kustomization files of overlays). When some Flux Kustomization could not be rendered the policy may be in its output: the finding is a warning, and markers only in the own files of a failed Kustomization are left to its render error. A name no ImagePolicy can have (a ${variable}) is always an error.',
   run,
 };
