@@ -35,6 +35,14 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "promote one environment's versions into another, edited where the target sets them",
     load: async () => (await import("./promote.js")).promoteCommand,
   },
+  serve: {
+    summary: "a local, read-only web dashboard: graphs, findings, environments, diffs; live on file changes",
+    load: async () => (await import("./serve.js")).serveCommand,
+  },
+  report: {
+    summary: "the dashboard as one self-contained HTML file (--html FILE), for CI artifacts",
+    load: async () => (await import("./report.js")).reportCommand,
+  },
 };
 
 function usage(): string {

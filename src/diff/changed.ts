@@ -53,6 +53,16 @@ export function loadChangedOnly(
   }
 }
 
+/**
+ * Kustomization directories (absolute) whose build may read one of `changed` (absolute paths):
+ * their subtree and every path their kustomization files name, followed through other
+ * directories, plus the directories that use them. A long-running process that keeps a
+ * BuildCache (watch mode) drops exactly these before rendering again.
+ */
+export function directoriesAffected(fs: FileSystem, root: string, changed: Set<string>): Set<string> {
+  return new DirectoryGraph([fs], root, changed).affected();
+}
+
 const STUB = Buffer.from("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n");
 
 /** Serves an empty kustomization file for the stubbed directories. */
@@ -134,6 +144,22 @@ class DirectoryGraph {
     }
     this.closeOver(stubbed);
     return stubbed;
+  }
+
+  affected(): Set<string> {
+    const out = new Set<string>();
+    for (const d of this.stubbable) {
+      if (this.touched(this.dir(d).files) || [...this.changed].some((p) => p.startsWith(`${d}/`))) out.add(d);
+    }
+    for (let again = true; again; ) {
+      again = false;
+      for (const d of this.stubbable) {
+        if (out.has(d) || ![...this.dir(d).uses].some((u) => out.has(u))) continue;
+        out.add(d);
+        again = true;
+      }
+    }
+    return out;
   }
 
   /** Drops stubs that a directory built for real uses (until none is left). */

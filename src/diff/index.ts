@@ -1,4 +1,4 @@
-export { type ChangedOnlyResult, loadChangedOnly } from "./changed.js";
+export { type ChangedOnlyResult, directoriesAffected, loadChangedOnly } from "./changed.js";
 export { type CompareOptions, diffKustomization, type KustomizationSide, objectKey } from "./compare.js";
 export { changeDangers, removalDangers } from "./danger.js";
 export { compareEnvironments, environmentNormalizer, environmentTokens, findCluster } from "./env.js";
