@@ -75,7 +75,9 @@ describe("slipway serve: HTTP", () => {
     const model = JSON.parse(res.body) as DashboardModel;
     const platform = loadPlatform(dir);
     expect(model.summary.clusters).toBe(platform.clusters.length);
-    expect(model.summary.kustomizations).toBe(platform.clusters.reduce((n, c) => n + c.kustomizations.length, 0));
+    expect(model.summary.kustomizations).toBe(
+      platform.clusters.reduce((n, c) => n + c.kustomizations.length, 0),
+    );
     expect(model.summary.helmReleases).toBe(platform.clusters.reduce((n, c) => n + c.helmReleases.length, 0));
     expect(model.summary.objects).toBe(
       platform.clusters.reduce((n, c) => n + c.kustomizations.reduce((m, k) => m + k.resources.length, 0), 0),
@@ -86,7 +88,9 @@ describe("slipway serve: HTTP", () => {
   });
 
   it("answers node details, and 404 for a node that does not exist", async () => {
-    const ok = await get(`/api/node?cluster=dev&id=${encodeURIComponent("Kustomization/flux-system/backend")}`);
+    const ok = await get(
+      `/api/node?cluster=dev&id=${encodeURIComponent("Kustomization/flux-system/backend")}`,
+    );
     expect(ok.status).toBe(200);
     const d = JSON.parse(ok.body) as NodeDetails;
     expect(d.objects.length).toBeGreaterThan(0);
@@ -149,7 +153,10 @@ describe("slipway serve: HTTP", () => {
     for (const b of bodies) for (const m of b.matchAll(/"file":"([^"]+)"/g)) files.add(m[1]!);
     for (const f of model.secrets.files) files.add(f.file);
     for (const f of files) bodies.push((await get(`/api/source?file=${encodeURIComponent(f)}`)).body);
-    bodies.push((await get("/api/env?a=dev&b=staging")).body, (await get("/api/env?a=staging&b=production")).body);
+    bodies.push(
+      (await get("/api/env?a=dev&b=staging")).body,
+      (await get("/api/env?a=staging&b=production")).body,
+    );
     const all = bodies.join("\n");
     expect(model.secrets.haveIdentities).toBe(true);
     expect(all).toContain("<masked:sha256:");
@@ -158,7 +165,12 @@ describe("slipway serve: HTTP", () => {
 
   it("pushes a status and then a snapshot event over SSE when a file changes", async () => {
     const events: Array<{ event: string; data: { generation: number; state: string } }> = [];
-    const req = request({ host: "127.0.0.1", port, path: "/api/events", headers: { host: `127.0.0.1:${port}` } });
+    const req = request({
+      host: "127.0.0.1",
+      port,
+      path: "/api/events",
+      headers: { host: `127.0.0.1:${port}` },
+    });
     const gotSnapshot = new Promise<void>((resolve, reject) => {
       req.on("response", (res) => {
         expect(res.headers["content-type"]).toMatch(/^text\/event-stream/);

@@ -26,8 +26,9 @@ beforeAll(async () => {
 /** The model without what differs between two renders of the same tree (times, generation). */
 function comparable(m: DashboardModel): unknown {
   return JSON.parse(
-    JSON.stringify({ ...m, renderedAt: 0, renderMs: 0, generation: 0, changedFiles: [], changedNodes: [] }, (k, v) =>
-      k === "renderMs" || k === "fingerprint" ? 0 : v,
+    JSON.stringify(
+      { ...m, renderedAt: 0, renderMs: 0, generation: 0, changedFiles: [], changedNodes: [] },
+      (k, v) => (k === "renderMs" || k === "fingerprint" ? 0 : v),
     ).replace(/<masked:sha256:[0-9a-f]+>/g, "<masked>"),
   );
 }
@@ -53,22 +54,35 @@ async function edit(rel: string, change: (text: string) => string | undefined): 
 
 describe("slipway serve: changed-only re-render", () => {
   it("a base changes: every cluster's Kustomization that uses it is rebuilt and reported", async () => {
-    const m = await edit("apps/backend/base/deployment.yaml", (t) => t.replace("revisionHistoryLimit: 5", "revisionHistoryLimit: 7"));
+    const m = await edit("apps/backend/base/deployment.yaml", (t) =>
+      t.replace("revisionHistoryLimit: 5", "revisionHistoryLimit: 7"),
+    );
     expect(m.changedNodes).toEqual(
-      expect.arrayContaining(["dev|Kustomization/flux-system/backend", "production|Kustomization/flux-system/backend"]),
+      expect.arrayContaining([
+        "dev|Kustomization/flux-system/backend",
+        "production|Kustomization/flux-system/backend",
+      ]),
     );
     expect(m.changedNodes.some((n) => n.includes("frontend"))).toBe(false);
     expect(m.changedFiles).toEqual(["apps/backend/base/deployment.yaml"]);
   });
 
   it("an overlay of one environment changes only that environment", async () => {
-    const m = await edit("apps/backend/overlays/staging/kustomization.yaml", (t) => `${t}\ncommonAnnotations:\n  touched: "yes"\n`);
+    const m = await edit(
+      "apps/backend/overlays/staging/kustomization.yaml",
+      (t) => `${t}\ncommonAnnotations:\n  touched: "yes"\n`,
+    );
     expect(m.changedNodes).toEqual(["staging|Kustomization/flux-system/backend"]);
   });
 
   it("a new file referenced from a kustomization, then deleted again", async () => {
-    await edit("apps/frontend/base/extra.yaml", () => "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  a: b\n");
-    const m = await edit("apps/frontend/base/kustomization.yaml", (t) => t.replace("resources:\n", "resources:\n  - extra.yaml\n"));
+    await edit(
+      "apps/frontend/base/extra.yaml",
+      () => "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  a: b\n",
+    );
+    const m = await edit("apps/frontend/base/kustomization.yaml", (t) =>
+      t.replace("resources:\n", "resources:\n  - extra.yaml\n"),
+    );
     expect(m.changedNodes.filter((n) => n.endsWith("Kustomization/flux-system/frontend")).length).toBe(3);
     await edit("apps/frontend/base/kustomization.yaml", (t) => t.replace("  - extra.yaml\n", ""));
     await edit("apps/frontend/base/extra.yaml", () => undefined);

@@ -7,8 +7,12 @@ import { aadFor, mapLeaves } from "../../src/sops/walk.js";
 import { repoRoot } from "./env.js";
 
 export const platformDir = path.join(repoRoot, "examples/platform");
-export const demoKeyFiles = ["age.agekey", "production.agekey"].map((f) => path.join(repoRoot, "examples/demo-keys", f));
-export const demoIdentities = demoKeyFiles.flatMap((f) => parseAgeIdentities(readFileSync(f, "utf8"), f).identities);
+export const demoKeyFiles = ["age.agekey", "production.agekey"].map((f) =>
+  path.join(repoRoot, "examples/demo-keys", f),
+);
+export const demoIdentities = demoKeyFiles.flatMap(
+  (f) => parseAgeIdentities(readFileSync(f, "utf8"), f).identities,
+);
 
 const SOPS_FILES = [
   "clusters/dev/cluster-secrets.sops.yaml",
@@ -25,7 +29,10 @@ const SOPS_FILES = [
 export async function demoPlaintexts(): Promise<string[]> {
   const out = new Set<string>();
   for (const f of SOPS_FILES) {
-    const d = await decryptSops(readFileSync(path.join(platformDir, f)), { file: f, identities: demoIdentities });
+    const d = await decryptSops(readFileSync(path.join(platformDir, f)), {
+      file: f,
+      identities: demoIdentities,
+    });
     mapLeaves(d.branches, (leaf, p) => {
       if (!(leaf instanceof Comment) && d.encryptedPaths.has(aadFor(p)) && typeof leaf === "string") {
         out.add(leaf);

@@ -315,7 +315,7 @@ function GraphNode(props: {
       class={cls}
       transform={`translate(${x},${y})`}
       data-node-id={n.id}
-      tabIndex={0}
+      tabindex={0}
       role="button"
       aria-label={label}
       aria-pressed={props.selected}
