@@ -34,6 +34,9 @@ exclude: [globs], options: {}}; schemaDirs: [dirs of CRD files]). Per object, th
 'slipway.dev/ignore: rule-a,rule-b' (or 'all') silences rules.
 
 Exit codes: 0 no error findings, 1 error findings, 2 the check itself could not run.
+
+To browse the findings grouped by rule, file or cluster next to their source lines:
+'slipway serve REPO', or 'slipway report REPO --html report.html' as a CI artifact.
 `;
 
 const FORMATS = ["text", "json", "sarif", "junit", "github"] as const;
@@ -132,6 +135,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
     process.stderr.write(`${summaryLine(result)}\n`);
   } else {
     process.stdout.write(report);
+    if (format === "text" && result.findings.length > 0 && process.stdout.isTTY && process.stderr.isTTY) {
+      process.stderr.write("slipway check: tip: 'slipway serve' shows these findings next to their source\n");
+    }
   }
   return result.summary.errors > 0 ? 1 : 0;
 }

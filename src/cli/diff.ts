@@ -17,9 +17,12 @@ import {
 } from "../diff/index.js";
 import { DiskFileSystem } from "../fs/filesystem.js";
 import { GitFileSystem } from "../fs/git.js";
+import type { YamlValue } from "../kustomize/types.js";
 import { decryptorFor, loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { allResources, type Platform } from "../platform/index.js";
-import { SecretValues } from "../platform/masking.js";
+import { SecretValues, scrubStrings } from "../platform/masking.js";
+import { webAssets } from "../report/assets.js";
+import { diffPageHtml } from "../report/html.js";
 import { ageIdentitiesFor } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 
@@ -49,10 +52,15 @@ Flags:
                             deployed components, HelmRelease values) across clusters
       --cluster NAME        only this cluster (repeatable; with --matrix: the columns)
       --full                render every Flux Kustomization (no changed-only shortcut)
-      --format F            text (default), markdown (a pull-request comment) or json
+      --format F            text (default), markdown (a pull-request comment), json, or html (one
+                            self-contained page to open in a browser or keep as a CI artifact;
+                            with --base or --env)
       --age-key-file FILE   age identities for SOPS files (default: where sops looks); secrets
                             are compared decrypted and always printed masked
   -h, --help                show this help
+
+To read a large diff in a browser (danger notes first, collapsible per Flux Kustomization):
+--format html > diff.html, or 'slipway serve' and pick the base revision there.
 
 Exit codes (like 'flux diff'): 0 no differences, 1 differences, 2 error (bad usage, unknown
 revision, or a Flux Kustomization that fails to render at the head).
@@ -80,9 +88,11 @@ export async function diffCommand(argv: string[]): Promise<number> {
     process.stderr.write(`slipway diff: ${msg}\n`);
     return 2;
   };
-  if (format !== "text" && format !== "markdown" && format !== "json") {
-    return usage(`--format must be text, markdown or json, not '${format}'`);
+  if (format !== "text" && format !== "markdown" && format !== "json" && format !== "html") {
+    return usage(`--format must be text, markdown, json or html, not '${format}'`);
   }
+  if (format === "html" && v.matrix)
+    return usage("--format html goes with --base or --env (for the matrix: slipway report --html)");
   if (positionals.length > 1) return usage("give at most one repository directory");
   const modes = [v.base !== undefined, v.env !== undefined || v.vs !== undefined, v.matrix === true].filter(
     Boolean,
@@ -112,7 +122,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       masker,
       decrypt: decryptor.hooks,
     });
-    process.stdout.write(masker.scrub(render(report, format)));
+    process.stdout.write(output(report, format, values));
     return exitCode(report);
   }
 
@@ -135,7 +145,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     return m.rows.length > 0 ? 1 : 0;
   }
   const report = compareEnvironments(platform, v.env!, v.vs!, masker);
-  process.stdout.write(masker.scrub(render(report, format)));
+  process.stdout.write(output(report, format, values));
   return exitCode(report);
 }
 
@@ -156,8 +166,22 @@ function toPosix(p: string): string {
   return p.split(path.sep).join("/");
 }
 
+/** Text formats are scrubbed whole; a page's data is scrubbed before the page is built (its script must stay intact). */
+function output(report: DiffReport, format: string, values: SecretValues): string {
+  if (format === "html")
+    return render(scrubStrings(report as unknown as YamlValue, values) as unknown as DiffReport, format);
+  return values.scrub(render(report, format));
+}
+
 function render(report: DiffReport, format: string): string {
   if (format === "json") return formatJson(report);
+  if (format === "html") {
+    const title =
+      report.mode === "environment"
+        ? `Slipway diff · ${report.base} vs ${report.head}`
+        : `Slipway diff · ${report.base} → ${report.head}`;
+    return diffPageHtml(title, report, webAssets());
+  }
   if (format === "markdown") return formatMarkdown(report);
   return formatText(report);
 }

@@ -26,6 +26,9 @@ Flags:
   -h, --help                show this help
 
 Exit codes: 0 a sound graph, 1 cycles, missing targets or render errors, 2 bad usage.
+
+To see the graph drawn (layers, critical path, cycles; click a node for its objects):
+'slipway serve REPO', or 'slipway report REPO --html graph.html' for a file.
 `;
 
 const FORMATS = new Set(["text", "json", "mermaid", "dot"]);
@@ -79,6 +82,9 @@ export async function graphCommand(argv: string[]): Promise<number> {
   }
   const analysis = analyzeGraph(nodes);
   process.stdout.write(formatGraph(analysis, format as GraphFormat));
+  if (format === "text" && process.stdout.isTTY && process.stderr.isTTY) {
+    process.stderr.write("slipway graph: tip: 'slipway serve' draws this graph in your browser\n");
+  }
   const errors = platformErrors(platform);
   for (const e of errors) {
     process.stderr.write(`slipway graph: warning: the graph may be incomplete: ${formatError(e)}\n`);

@@ -5,6 +5,7 @@
  * network access, so it opens from file:// (or a CI artifact store) with no server and no
  * internet.
  */
+import type { DiffReport } from "../diff/model.js";
 import type { WebAssets } from "./assets.js";
 import type { ReportBundle } from "./model.js";
 
@@ -48,6 +49,15 @@ ${p.body}
 </body>
 </html>
 `;
+}
+
+/** A page that shows one diff report (`slipway diff --format html`). */
+export function diffPageHtml(title: string, report: DiffReport, assets: WebAssets): string {
+  return staticPageHtml(
+    title,
+    { details: {}, sources: {}, envDiffs: {}, revisionDiff: report, start: "#/diff" },
+    assets,
+  );
 }
 
 /** JSON that cannot end its <script> element or break on U+2028/2029. */

@@ -221,7 +221,8 @@ export interface SourceView {
 
 /** The data of an offline report: the model plus every detail the page may ask for. */
 export interface ReportBundle {
-  model: DashboardModel;
+  /** Absent in a diff-only page (`slipway diff --format html`). */
+  model?: DashboardModel;
   /** By `cluster|id`. */
   details: Record<string, NodeDetails>;
   /** By repository-relative file. */

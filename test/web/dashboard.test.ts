@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The dashboard as a person uses it: `slipway serve` on a copy of the example platform,
  * driven in chromium. The graph shows every node, a click opens a node's details, the

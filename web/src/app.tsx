@@ -67,6 +67,9 @@ export function App({ source }: { source: DataSource }) {
   }, []);
 
   const current = route.parts[0] ?? "";
+  if (source.mode === "static" && !model && !loadError && source.embeddedDiff) {
+    return <DiffOnly source={source} route={route} />;
+  }
   return (
     <div class="shell">
       <button type="button" class="skip" onClick={() => document.getElementById("main")?.focus()}>
@@ -116,6 +119,25 @@ export function App({ source }: { source: DataSource }) {
         ) : loadError ? null : (
           <p class="muted">Rendering the platform…</p>
         )}
+      </main>
+    </div>
+  );
+}
+
+/** `slipway diff --format html`: the diff alone. */
+function DiffOnly({ source, route }: { source: DataSource; route: Route }) {
+  const r = source.embeddedDiff!;
+  return (
+    <div class="shell">
+      <header class="top">
+        <div class="brand">
+          <span class="logo">Slipway</span>
+          <span class="repo">{r.mode === "environment" ? "environment diff" : "revision diff"}</span>
+          <span class="mode">report</span>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <DiffView source={source} route={route} />
       </main>
     </div>
   );

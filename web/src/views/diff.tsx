@@ -38,7 +38,7 @@ export function DiffView({ source, route }: { source: DataSource; route: Route }
   }, [base, source]);
   return (
     <section aria-labelledby="diff-h">
-      <h1 id="diff-h">Revision diff</h1>
+      <h1 id="diff-h">{report?.mode === "environment" ? "Environment diff" : "Revision diff"}</h1>
       {source.mode === "live" ? (
         choices && !choices.git ? (
           <p class="muted">
