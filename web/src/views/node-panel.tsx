@@ -29,18 +29,18 @@ export function NodePanel(props: {
   }, [cluster.name, id, source]);
   useEffect(() => heading.current?.focus(), [id]);
   const close = () => navigate(href(["graph", cluster.name]));
+  // Escape closes the panel wherever the focus is (the node that opened it, or inside the panel).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      navigate(href(["graph", cluster.name]));
+      document.querySelector<SVGGElement>(`[data-node-id="${CSS.escape(id)}"]`)?.focus();
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, [cluster.name, id]);
   return (
-    <aside
-      class="panel"
-      aria-labelledby="panel-h"
-      data-testid="node-panel"
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          close();
-          document.querySelector<SVGGElement>(`[data-node-id="${CSS.escape(id)}"]`)?.focus();
-        }
-      }}
-    >
+    <aside class="panel" aria-labelledby="panel-h" data-testid="node-panel">
       <div class="panel-head">
         <h2 id="panel-h" tabIndex={-1} ref={heading}>
           <span class="muted">{node?.kind ?? id.split("/")[0]}</span>{" "}
