@@ -260,3 +260,48 @@ export function fromJsonValue(v: unknown): GoValue {
   if (typeof v === "bigint") return Number(v);
   return v as boolean | string | number;
 }
+
+/** Is a Go type name an interface type (for nil assignability and boxing)? */
+export function isInterfaceType(t: string): boolean {
+  return (
+    t === "interface {}" ||
+    t === "any" ||
+    t.startsWith("interface {") ||
+    t === "error" ||
+    t === "fmt.Stringer"
+  );
+}
+
+/** Can an untyped nil be assigned to the type (reflect's canBeNil)? */
+export function canBeNil(t: string): boolean {
+  return (
+    isInterfaceType(t) ||
+    t === "reflect.Value" ||
+    t.startsWith("map[") ||
+    t.startsWith("[]") ||
+    t.startsWith("*") ||
+    t.startsWith("func(") ||
+    t.startsWith("chan ")
+  );
+}
+
+const INT_KINDS = new Set(Object.keys(INT_BITS));
+
+/**
+ * reflect.Zero(type) as a value of this model: "" for string, 0 of the kind for numbers,
+ * false, an empty map or slice of the type for maps and slices (Go's nil map/slice prints
+ * and ranges the same), and nil (null) for interfaces, pointers and everything else.
+ */
+export function zeroValue(t: string): GoValue {
+  if (t === "string") return "";
+  if (t === "bool") return false;
+  if (t === "float64" || t === "float32") return 0;
+  if (INT_KINDS.has(t)) return new GoInt(t as IntKind, 0n);
+  if (t === "[]uint8" || t === "[]byte") return new Uint8Array(0);
+  if (t.startsWith("[]")) {
+    const elem = t.slice(2);
+    return isInterfaceType(elem) ? [] : sliceOf([], elem);
+  }
+  if (t.startsWith("map[")) return new GoMap(null, t);
+  return null;
+}

@@ -1,0 +1,59 @@
+/**
+ * Errors of the template engine. `message` is exactly Go's `err.Error()` text, because Helm
+ * rewrites those strings (engine.go cleanupParseError / reformatExecErrorMsg) and users see
+ * the result; the place is also carried as data (`template`, `line`, `column`), taken from
+ * node positions, so nobody has to parse the text back.
+ */
+
+export type TemplateErrorKind = "parse" | "exec";
+
+export class TemplateError extends Error {
+  readonly kind: TemplateErrorKind;
+  /** The file (Go's ParseName) the failing node was parsed from. */
+  readonly template: string;
+  /** The template being executed ("executing NAME"); for parse errors, the template being parsed. */
+  readonly executing: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** Go's error context: the source text of the failing node (`.Values.x`), exec errors only. */
+  readonly context?: string;
+  /**
+   * The message without Go's "template: …: " prefix. For `error calling F: …` this still
+   * holds the callee's full message; the callee's error is `cause`.
+   */
+  readonly detail: string;
+
+  constructor(
+    kind: TemplateErrorKind,
+    message: string,
+    where: {
+      template: string;
+      executing: string;
+      line?: number;
+      column?: number;
+      context?: string;
+      detail: string;
+      cause?: unknown;
+    },
+  ) {
+    super(message, where.cause === undefined ? undefined : { cause: where.cause });
+    this.name = "TemplateError";
+    this.kind = kind;
+    this.template = where.template;
+    this.executing = where.executing;
+    this.line = where.line;
+    this.column = where.column;
+    this.context = where.context;
+    this.detail = where.detail;
+  }
+}
+
+/** A parse error: `template: NAME:LINE: MSG`. */
+export function parseError(parseName: string, line: number, msg: string): TemplateError {
+  return new TemplateError("parse", `template: ${parseName}:${line}: ${msg}`, {
+    template: parseName,
+    executing: parseName,
+    line,
+    detail: msg,
+  });
+}
