@@ -9,7 +9,7 @@ import { allRules } from "../check/rules/index.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
-import { ageIdentitiesFor } from "./age-keys.js";
+import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { version } from "./main.js";
 import { createProgress } from "./progress.js";
@@ -79,7 +79,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const keys = ageIdentitiesFor(values["age-key-file"]);
+  const keys = ageIdentitiesOrWarn("check", values["age-key-file"]);
   if ("error" in keys) {
     process.stderr.write(`slipway check: ${keys.error}\n`);
     return 2;

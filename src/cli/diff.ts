@@ -23,7 +23,7 @@ import { allResources, type Platform } from "../platform/index.js";
 import { SecretValues, scrubStrings } from "../platform/masking.js";
 import { webAssets } from "../report/assets.js";
 import { diffPageHtml } from "../report/html.js";
-import { ageIdentitiesFor } from "./age-keys.js";
+import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 
 const help = `Usage:
@@ -101,7 +101,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
   if ((v.env === undefined) !== (v.vs === undefined)) return usage("--env and --vs go together");
   const repo = positionals[0] ?? ".";
   const masker = newMasker();
-  const keys = ageIdentitiesFor(v["age-key-file"]);
+  const keys = ageIdentitiesOrWarn("diff", v["age-key-file"]);
   if ("error" in keys) return usage(keys.error);
   // Decrypted values are remembered by the same masker, so every output scrubs them.
   const values = new SecretValues(masker);

@@ -10,7 +10,7 @@ import {
 } from "../platform/index.js";
 import { maskRenderedObject, type SecretValues } from "../platform/masking.js";
 import { emitYaml } from "../yaml/index.js";
-import { ageIdentitiesFor } from "./age-keys.js";
+import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { createProgress } from "./progress.js";
 
@@ -59,7 +59,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const repo = positionals[0] ?? ".";
-  const keys = ageIdentitiesFor(values["age-key-file"]);
+  const keys = ageIdentitiesOrWarn("render", values["age-key-file"]);
   if ("error" in keys) {
     process.stderr.write(`slipway render: ${keys.error}\n`);
     return 2;

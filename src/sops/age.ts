@@ -51,7 +51,16 @@ export async function unwrapWithIdentities(
     throw new Error("age entry is not a valid armored age file");
   }
   const d = new Decrypter();
-  for (const id of identities) d.addIdentity(id);
+  let usable = 0;
+  for (const id of identities) {
+    // An identity age rejects is skipped (its error quotes the key); parseAgeIdentities
+    // already reported it by file and line.
+    try {
+      d.addIdentity(id);
+      usable++;
+    } catch {}
+  }
+  if (usable === 0) return undefined;
   try {
     return await d.decrypt(file);
   } catch (err) {
@@ -63,5 +72,9 @@ export async function unwrapWithIdentities(
 
 /** The recipient (`age1…`) of an identity, for status reports. */
 export async function recipientOf(identity: string): Promise<string> {
-  return identityToRecipient(identity);
+  try {
+    return await identityToRecipient(identity);
+  } catch {
+    throw new Error("not a usable age identity (its checksum or length is wrong)");
+  }
 }

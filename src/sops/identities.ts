@@ -1,6 +1,7 @@
 import * as nodeFs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Decrypter } from "age-encryption";
 
 /**
  * Finding the user's age identities the way sops does: `SOPS_AGE_KEY` (the keys themselves),
@@ -27,7 +28,26 @@ export interface IdentityEnvironment {
 
 const IDENTITY = /^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/;
 
-/** Identities in a key file or in `SOPS_AGE_KEY`; blank and `#` lines are skipped. */
+/**
+ * Whether age itself accepts the identity (bech32 checksum, key length). The library's own
+ * error quotes the key (`Invalid checksum in AGE-SECRET-KEY-1…`), and a key with one wrong
+ * character is correctable through that checksum, so the error is dropped unread.
+ */
+export function isUsableAgeIdentity(word: string): boolean {
+  if (!IDENTITY.test(word)) return false;
+  try {
+    new Decrypter().addIdentity(word);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Identities in a key file or in `SOPS_AGE_KEY`; blank and `#` lines are skipped. A line that
+ * is not a usable identity is reported by origin and line number, never by content, and the
+ * other lines still count (sops rejects the whole source instead).
+ */
 export function parseAgeIdentities(
   text: string,
   origin: string,
@@ -38,10 +58,14 @@ export function parseAgeIdentities(
     const line = rawLine.trim();
     if (line === "" || line.startsWith("#")) return;
     for (const word of line.split(/\s+/)) {
-      if (IDENTITY.test(word)) identities.push(word);
+      if (isUsableAgeIdentity(word)) identities.push(word);
+      else if (IDENTITY.test(word))
+        problems.push(
+          `${origin}: line ${n + 1}: not a usable age identity (its checksum or length is wrong)`,
+        );
       else if (word.startsWith("AGE-PLUGIN-"))
         problems.push(`${origin}: line ${n + 1}: age plugin identities are not supported`);
-      else problems.push(`${origin}: line ${n + 1} is not an age identity`);
+      else problems.push(`${origin}: line ${n + 1}: not an age identity`);
     }
   });
   return { identities, problems };

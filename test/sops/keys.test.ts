@@ -50,7 +50,7 @@ describe("finding age identities like sops", () => {
       env: { SOPS_AGE_KEY_FILE: "/missing", SOPS_AGE_KEY: "not-a-key-SECRETISH" },
     });
     expect(r.problems.join("\n")).toMatch(/SOPS_AGE_KEY_FILE \/missing: ENOENT/);
-    expect(r.problems.join("\n")).toMatch(/SOPS_AGE_KEY: line 1 is not an age identity/);
+    expect(r.problems.join("\n")).toMatch(/SOPS_AGE_KEY: line 1: not an age identity/);
     expect(r.problems.join("\n")).not.toContain("SECRETISH");
   });
 
