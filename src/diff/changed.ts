@@ -86,6 +86,12 @@ class StubFileSystem implements FileSystem {
   readDir(p: string): string[] {
     return this.inner.readDir(p);
   }
+  size(p: string): number {
+    return this.readFile(p).length;
+  }
+  realPath(p: string): string {
+    return this.inner.realPath(p);
+  }
 }
 
 interface DirInfo {

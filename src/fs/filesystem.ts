@@ -12,6 +12,20 @@ export interface FileSystem {
   isDirectory(p: string): boolean;
   /** Entry names (not paths) of a directory, sorted. */
   readDir(p: string): string[];
+  /** Size in bytes of an existing file, without reading it: scans skip huge files first. */
+  size(p: string): number;
+  /**
+   * The path with every symbolic link resolved (Go's filepath.EvalSymlinks); the path itself
+   * on file systems without links. Throws when the path does not exist.
+   */
+  realPath(p: string): string;
+}
+
+/** Reads a file unless it is larger than `max` bytes (then undefined, without reading it). */
+export function readFileWithin(fs: FileSystem, p: string, max: number): Buffer | undefined {
+  if (fs.size(p) > max) return undefined;
+  const bytes = fs.readFile(p);
+  return bytes.length > max ? undefined : bytes;
 }
 
 export class DiskFileSystem implements FileSystem {
@@ -30,6 +44,12 @@ export class DiskFileSystem implements FileSystem {
   }
   readDir(p: string): string[] {
     return nodeFs.readdirSync(p).sort();
+  }
+  size(p: string): number {
+    return nodeFs.statSync(p).size;
+  }
+  realPath(p: string): string {
+    return nodeFs.realpathSync.native(p).split(path.sep).join("/");
   }
 }
 
@@ -73,6 +93,16 @@ export class MemoryFileSystem implements FileSystem {
   }
   isDirectory(p: string): boolean {
     return this.dirs.has(p);
+  }
+  size(p: string): number {
+    return this.readFile(p).length;
+  }
+  realPath(p: string): string {
+    if (!this.exists(p))
+      throw Object.assign(new Error(`ENOENT: no such file or directory, realpath '${p}'`), {
+        code: "ENOENT",
+      });
+    return p;
   }
   readDir(p: string): string[] {
     const prefix = p === "/" ? "/" : `${p}/`;

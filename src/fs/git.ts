@@ -11,8 +11,15 @@ import type { FileSystem } from "./filesystem.js";
  * Paths are served at the same absolute location as the working tree (`<toplevel>/<path>`),
  * so a platform loaded from a revision and one loaded from disk name their files alike.
  */
+/**
+ * Blobs larger than this are listed but not read (a revision may hold multi-gigabyte files;
+ * reading one fails with EFBIG, naming its size).
+ */
+export const MAX_GIT_BLOB_BYTES = 64 * 1024 * 1024;
+
 export class GitFileSystem implements FileSystem {
   private readonly files = new Map<string, Buffer>();
+  private readonly tooLarge = new Map<string, number>();
   /** Blob id per absolute path: two revisions hold the same content exactly when these match. */
   readonly blobs = new Map<string, string>();
   private readonly dirs = new Map<string, Set<string>>();
@@ -43,20 +50,27 @@ export class GitFileSystem implements FileSystem {
     }
     const fs = new GitFileSystem(toplevel, commit);
     const prefix = path.posix.relative(toplevel, toPosix(cwd));
-    const listing = git(cwd, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix || "."]);
+    const listing = git(cwd, ["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", prefix || "."]);
     const wanted: Array<{ abs: string; oid: string }> = [];
     for (const entry of listing.toString("utf8").split("\0")) {
       if (entry === "") continue;
-      // `<mode> SP <type> SP <oid> TAB <path>`
+      // `<mode> SP <type> SP <oid> SP+ <size> TAB <path>`
       const tab = entry.indexOf("\t");
-      const [mode, type, oid] = entry.slice(0, tab).split(" ") as [string, string, string];
+      const [mode, type, oid, size] = entry.slice(0, tab).split(/ +/) as [string, string, string, string];
       if (type !== "blob" || mode === "120000") continue; // submodules and symlinks are not followed
       const abs = path.posix.join(toplevel, entry.slice(tab + 1));
-      wanted.push({ abs, oid });
+      if (Number(size) > MAX_GIT_BLOB_BYTES) fs.addTooLarge(abs, oid, Number(size));
+      else wanted.push({ abs, oid });
     }
     const contents = catBlobs(cwd, [...new Set(wanted.map((w) => w.oid))]);
     for (const w of wanted) fs.add(w.abs, w.oid, contents.get(w.oid)!);
     return fs;
+  }
+
+  private addTooLarge(abs: string, oid: string, size: number): void {
+    this.add(abs, oid, Buffer.alloc(0));
+    this.files.delete(abs);
+    this.tooLarge.set(abs, size);
   }
 
   private add(abs: string, oid: string, content: Buffer): void {
@@ -76,15 +90,33 @@ export class GitFileSystem implements FileSystem {
   readFile(p: string): Buffer {
     const b = this.files.get(p);
     if (b) return b;
+    const large = this.tooLarge.get(p);
+    if (large !== undefined) {
+      throw Object.assign(new Error(`EFBIG: file too large (${large} bytes), open '${p}'`), {
+        code: "EFBIG",
+      });
+    }
     const err = new Error(`ENOENT: no such file or directory, open '${p}'`) as NodeJS.ErrnoException;
     err.code = this.dirs.has(p) ? "EISDIR" : "ENOENT";
     throw err;
   }
   exists(p: string): boolean {
-    return this.files.has(p) || this.dirs.has(p);
+    return this.files.has(p) || this.dirs.has(p) || this.tooLarge.has(p);
   }
   isDirectory(p: string): boolean {
     return this.dirs.has(p);
+  }
+  size(p: string): number {
+    return this.tooLarge.get(p) ?? this.readFile(p).length;
+  }
+  /** Symbolic links are not part of the tree read (like source-controller's artifacts). */
+  realPath(p: string): string {
+    if (!this.exists(p)) {
+      throw Object.assign(new Error(`ENOENT: no such file or directory, realpath '${p}'`), {
+        code: "ENOENT",
+      });
+    }
+    return p;
   }
   readDir(p: string): string[] {
     const names = this.dirs.get(p);
@@ -97,7 +129,7 @@ export class GitFileSystem implements FileSystem {
   }
   /** Every file path held (absolute). */
   paths(): string[] {
-    return [...this.files.keys()];
+    return [...this.files.keys(), ...this.tooLarge.keys()];
   }
 }
 

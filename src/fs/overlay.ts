@@ -41,6 +41,21 @@ export class OverlayFileSystem implements FileSystem {
     return this.entries.has(p) || this.base.isDirectory(p);
   }
 
+  size(p: string): number {
+    return this.files.get(p)?.length ?? this.base.size(p);
+  }
+
+  realPath(p: string): string {
+    if (this.files.has(p))
+      return path.posix.join(this.realDir(path.posix.dirname(p)), path.posix.basename(p));
+    if (this.entries.has(p) && !this.base.exists(p)) return p;
+    return this.base.realPath(p);
+  }
+
+  private realDir(dir: string): string {
+    return this.base.exists(dir) ? this.base.realPath(dir) : dir;
+  }
+
   readDir(p: string): string[] {
     const added = this.entries.get(p);
     const own = this.base.isDirectory(p) ? this.base.readDir(p) : [];

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { ConfinedFileSystem } from "./confined.js";
 import type { FileSystem } from "./filesystem.js";
 
 /**
@@ -7,6 +8,10 @@ import type { FileSystem } from "./filesystem.js";
  * artifact, not the checkout. `.sourceignore` files (gitignore syntax, each scoped to its own
  * directory) exclude paths; when a repository has none, Flux's default exclusions apply
  * (CI configs, images, archives, `.sops.yaml`, ...). VCS metadata is always excluded.
+ *
+ * Confinement, as kustomize-controller builds: nothing outside the root can be read (its
+ * secure file system refuses such paths), and symbolic links do not exist (source-controller
+ * archives regular files and directories only), so no link can lead out of the repository.
  */
 const vcs = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
 const defaults = [
@@ -40,13 +45,20 @@ interface Scope {
 export class SourceArtifactFileSystem implements FileSystem {
   private readonly scopes: Scope[];
   private readonly verdicts = new Map<string, boolean>();
+  /** The repository without symbolic links, refusing reads outside the root. */
+  private readonly base: FileSystem;
 
   /** `root`: absolute path of the artifact (the repository root). `extra`: GitRepository spec.ignore lines. */
   constructor(
-    private readonly base: FileSystem,
+    checkout: FileSystem,
     private readonly root: string,
     extra: string[] = [],
   ) {
+    const base =
+      checkout instanceof ConfinedFileSystem && checkout.roots.length === 1 && checkout.roots[0] === root
+        ? checkout
+        : new ConfinedFileSystem(checkout, [root]);
+    this.base = base;
     const found = findSourceIgnoreFiles(base, root);
     const rootRules = ignore().add(vcs);
     if (found.length === 0 && extra.length === 0) rootRules.add(defaults);
@@ -85,7 +97,7 @@ export class SourceArtifactFileSystem implements FileSystem {
   }
 
   readFile(p: string): Buffer {
-    if (this.isIgnored(p, false)) {
+    if (this.base.exists(p) && this.isIgnored(p, false)) {
       const err = new Error(
         `ENOENT: no such file or directory, open '${p}' (excluded from the source artifact)`,
       ) as NodeJS.ErrnoException;
@@ -102,6 +114,14 @@ export class SourceArtifactFileSystem implements FileSystem {
   }
   readDir(p: string): string[] {
     return this.base.readDir(p).filter((name) => !this.isIgnored(path.posix.join(p, name)));
+  }
+  size(p: string): number {
+    if (!this.exists(p)) this.readFile(p);
+    return this.base.size(p);
+  }
+  realPath(p: string): string {
+    if (!this.exists(p)) this.readFile(p);
+    return this.base.realPath(p);
   }
 }
 

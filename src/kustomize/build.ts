@@ -21,13 +21,21 @@ export interface BuildOptions {
   order?: "kustomization" | "fifo";
   /** Non-builtin generator plugins (ksops); without it they fail as in `kubectl kustomize`. */
   generatorPlugins?: GeneratorPluginRunner;
+  /** Flux builds: no path may leave this directory (the source artifact's root). */
+  confineTo?: string;
 }
 
 /** Builds one kustomization directory: the resources `kubectl kustomize DIR` would print, in order. */
 export function buildResources(dir: string, opts: BuildOptions = {}): Resource[] {
   const fs = opts.fs ?? new DiskFileSystem();
-  const root = toPosixAbsolute(dir);
-  const loader = new Loader(fs, root, opts.loadRestrictor ?? "LoadRestrictionsRootOnly");
+  const root = confirmedDir(fs, toPosixAbsolute(dir));
+  const loader = new Loader(
+    fs,
+    root,
+    opts.loadRestrictor ?? "LoadRestrictionsRootOnly",
+    undefined,
+    opts.confineTo,
+  );
   const ctx = new BuildContext(opts.cache ?? new BuildCache(), opts.generatorPlugins);
   const target = new KustTarget(loader, ctx);
   ctx.setSchema(target.k, loader, true);
@@ -77,6 +85,15 @@ function originText(o: BuildOrigin, root: string, first: string): string {
 /** `kubectl kustomize DIR`, byte for byte. */
 export function buildYaml(dir: string, opts: BuildOptions = {}): string {
   return emitYamlStream(buildResources(dir, opts).map((r) => r.obj));
+}
+
+/** kustomize's ConfirmDir: the build root with its links resolved (as given when it does not exist). */
+function confirmedDir(fs: FileSystem, dir: string): string {
+  try {
+    return fs.isDirectory(dir) ? fs.realPath(dir) : dir;
+  } catch {
+    return dir;
+  }
 }
 
 function toPosixAbsolute(dir: string): string {

@@ -14,8 +14,10 @@ export function isRemoteReference(p: string): boolean {
 
 /**
  * Resolves and reads files relative to one kustomization root, enforcing kustomize's load
- * restrictions (RootOnly: files must be in or below the root; bases may be anywhere), and
- * tracks the chain of roots so that a base that contains its referrer is reported as a cycle.
+ * restrictions (RootOnly: files must be in or below the root, symbolic links resolved; bases
+ * may be anywhere but not absolute), and tracks the chain of roots so that a base that
+ * contains its referrer is reported as a cycle (api/internal/loader/fileloader.go and
+ * loadrestrictions.go). Roots are kept with their links resolved, as kustomize's ConfirmDir.
  */
 export class Loader {
   constructor(
@@ -23,25 +25,64 @@ export class Loader {
     readonly root: string,
     readonly restrictor: LoadRestrictor,
     readonly referrer?: Loader,
+    /**
+     * Flux builds: the source artifact's root. kustomize-controller's secure file system
+     * refuses every path outside it (absolute paths always: the artifact lives in a fresh
+     * temporary directory), whatever the load restrictor says.
+     */
+    readonly confine?: string,
   ) {}
+
+  /** Throws when a Flux build would step outside its source artifact. */
+  private checkConfined(p: string, abs: string): void {
+    if (this.confine === undefined) return;
+    if (path.posix.isAbsolute(p) || !within(abs, this.confine)) {
+      throw new SlipwayError(
+        `security; path '${p}' is not in or below the source root '${this.confine}' (Flux reads only the source artifact)`,
+      );
+    }
+  }
 
   resolve(p: string): string {
     return path.posix.resolve(this.root, p);
   }
 
-  /** Throws unless `abs` may be read from this root under the restrictor. */
+  /**
+   * Throws unless `abs` may be read from this root under the restrictor. RootOnly follows
+   * RestrictionRootOnly: the file's directory, links resolved, must be the root or below it.
+   */
   checkFile(abs: string, shown: string): void {
+    if (this.confine !== undefined && !within(abs, this.confine)) this.checkConfined(shown, abs);
     if (this.restrictor === "LoadRestrictionsNone") return;
-    const rootPrefix = this.root.endsWith("/") ? this.root : `${this.root}/`;
-    if (abs !== this.root && !abs.startsWith(rootPrefix)) {
+    let real = abs;
+    try {
+      real = this.fs.realPath(abs);
+    } catch {
+      // A missing file fails when it is read.
+    }
+    const dir = this.fs.isDirectory(real) ? real : path.posix.dirname(real);
+    if (!within(dir, this.realRoot())) {
       throw new SlipwayError(`security; file '${shown}' is not in or below '${this.root}'`);
     }
+  }
+
+  private realRootCache?: string;
+  private realRoot(): string {
+    if (this.realRootCache === undefined) {
+      try {
+        this.realRootCache = this.fs.realPath(this.root);
+      } catch {
+        this.realRootCache = this.root;
+      }
+    }
+    return this.realRootCache;
   }
 
   /** Reads a file relative to the root. */
   load(p: string): Buffer {
     if (isRemoteReference(p)) throw remoteError(p);
     const abs = this.resolve(p);
+    this.checkConfined(p, abs);
     this.checkFile(abs, abs);
     if (this.fs.isDirectory(abs)) {
       throw new SlipwayError(`'${abs}' must be a file, not a directory`, { file: abs });
@@ -61,18 +102,21 @@ export class Loader {
   /** A loader for a base or component directory, checking for cycles through the referrer chain. */
   child(p: string): Loader {
     if (isRemoteReference(p)) throw remoteError(p);
-    const abs = this.resolve(p);
+    if (path.posix.isAbsolute(p)) throw new SlipwayError(`new root '${p}' cannot be absolute`);
+    let abs = this.resolve(p);
+    this.checkConfined(p, abs);
     if (!this.fs.isDirectory(abs)) {
       if (this.fs.exists(abs))
         throw new SlipwayError(`must build at directory: '${abs}': file is not directory`);
       throw new SlipwayError(`must build at directory: not a valid directory: '${abs}' does not exist`);
     }
+    abs = this.fs.realPath(abs);
     for (let l: Loader | undefined = this; l; l = l.referrer) {
       if (l.root === abs || l.root.startsWith(abs === "/" ? "/" : `${abs}/`)) {
         throw new SlipwayError(`cycle detected: candidate root '${abs}' contains visited root '${l.root}'`);
       }
     }
-    return new Loader(this.fs, abs, this.restrictor, this);
+    return new Loader(this.fs, abs, this.restrictor, this, this.confine);
   }
 }
 
@@ -80,4 +124,8 @@ export function remoteError(p: string): SlipwayError {
   return new SlipwayError(
     `remote resource '${p}' is not supported: Slipway builds offline. Vendor the remote base into the repository (e.g. with 'git subtree' or by copying it) and refer to it by a local path`,
   );
+}
+
+function within(p: string, root: string): boolean {
+  return p === root || p.startsWith(root === "/" ? "/" : `${root}/`);
 }

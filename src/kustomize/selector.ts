@@ -1,4 +1,5 @@
 import { SlipwayError } from "../errors.js";
+import { anchoredGoRegexp, type GoRegexp } from "../re2.js";
 import { effectiveNamespace } from "./resmap.js";
 import type { Resource } from "./resource.js";
 import { isMap, type YamlValue } from "./types.js";
@@ -36,35 +37,46 @@ export function selectorFrom(v: YamlValue | undefined, file?: string): Selector 
   return s;
 }
 
-function anchored(pattern: string | undefined): RegExp | undefined {
+/** kustomize's anchorRegex + regexp.Compile, on RE2 (linear time, Go syntax). */
+function anchored(pattern: string | undefined, field: string): GoRegexp | undefined {
   if (!pattern) return undefined;
   try {
-    return new RegExp(`^(?:${pattern})$`);
+    return anchoredGoRegexp(pattern);
   } catch (e) {
-    throw new SlipwayError(`invalid regular expression '${pattern}' in target: ${(e as Error).message}`);
+    throw new SlipwayError(
+      `invalid regular expression '${pattern}' in target.${field}: ${(e as Error).message}`,
+    );
   }
 }
 
-/** Compiled selector: name/namespace are anchored regexes, gvk parts must equal, label selectors as in Kubernetes. */
+/**
+ * Compiled selector (kustomize's types.SelectorRegex): group, version, kind, name and
+ * namespace are anchored regular expressions; label selectors as in Kubernetes.
+ */
 export class SelectorMatcher {
-  private readonly name?: RegExp;
-  private readonly namespace?: RegExp;
+  private readonly group?: GoRegexp;
+  private readonly version?: GoRegexp;
+  private readonly kind?: GoRegexp;
+  private readonly name?: GoRegexp;
+  private readonly namespace?: GoRegexp;
   private readonly labels?: LabelRequirement[];
   private readonly annotations?: LabelRequirement[];
 
   constructor(readonly selector: Selector) {
-    this.name = anchored(selector.name);
-    this.namespace = anchored(selector.namespace);
+    this.group = anchored(selector.group, "group");
+    this.version = anchored(selector.version, "version");
+    this.kind = anchored(selector.kind, "kind");
+    this.name = anchored(selector.name, "name");
+    this.namespace = anchored(selector.namespace, "namespace");
     if (selector.labelSelector) this.labels = parseLabelSelector(selector.labelSelector);
     if (selector.annotationSelector) this.annotations = parseLabelSelector(selector.annotationSelector);
   }
 
   matchesGvk(r: Resource): boolean {
     const gvk = r.gvk();
-    const s = this.selector;
-    if (s.group && s.group !== gvk.group) return false;
-    if (s.version && s.version !== gvk.version) return false;
-    if (s.kind && s.kind !== gvk.kind) return false;
+    if (this.group && !this.group.test(gvk.group)) return false;
+    if (this.version && !this.version.test(gvk.version)) return false;
+    if (this.kind && !this.kind.test(gvk.kind)) return false;
     return true;
   }
 

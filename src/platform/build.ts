@@ -55,6 +55,7 @@ export function buildFluxPath(
   const resources = buildResources(dir, {
     fs: overlay,
     loadRestrictor: "LoadRestrictionsNone",
+    confineTo: sourceRoot,
     cache: new RootScopedCache(cache, dir),
     order: file.object.sortOptions === undefined ? "fifo" : "kustomization",
   });

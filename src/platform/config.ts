@@ -244,3 +244,56 @@ export function normalizeRelative(p: string): string {
   const n = path.posix.normalize(p.replace(/\\/g, "/")).replace(/\/+$/, "");
   return n === "" ? "." : n.replace(/^\.\//, "");
 }
+
+/**
+ * `slipway.yaml` comes from the pull request like everything else: the directories it names
+ * (cluster paths and source roots, mapped sources, schema directories) must resolve, links
+ * included, in or below the repository root or a directory the person running Slipway allowed
+ * (`--allow-path`). Entries that do not are dropped, each with an error naming the field.
+ */
+export function confineConfig(
+  config: SlipwayConfig,
+  root: string,
+  fs: FileSystem,
+  allowed: readonly string[] = [],
+): { config: SlipwayConfig; errors: SlipwayError[] } {
+  const errors: SlipwayError[] = [];
+  const real = (p: string): string => {
+    try {
+      return fs.realPath(p);
+    } catch {
+      return p;
+    }
+  };
+  const roots = [root, ...allowed].map((r) => real(path.posix.resolve(root, r)));
+  const inside = (rel: string) => {
+    const abs = real(path.posix.resolve(root, rel));
+    return roots.some((r) => abs === r || abs.startsWith(r === "/" ? "/" : `${r}/`));
+  };
+  const refuse = (field: string, value: string) => {
+    errors.push(
+      new SlipwayError(
+        `${CONFIG_FILE}: ${field} '${value}' is outside the repository (run with --allow-path DIR to allow it)`,
+        { file: config.file },
+      ),
+    );
+    return false;
+  };
+  const out: SlipwayConfig = { ...config, sources: [] };
+  if (config.clusters) {
+    out.clusters = config.clusters.filter(
+      (c, i) =>
+        (inside(c.sourceRoot) || refuse(`clusters[${i}].sourceRoot`, c.sourceRoot)) &&
+        (inside(path.posix.join(c.sourceRoot, c.path)) || refuse(`clusters[${i}].path`, c.path)) &&
+        (inside(c.path) || refuse(`clusters[${i}].path`, c.path)),
+    );
+  }
+  out.sources = config.sources.filter((s, i) => inside(s.path) || refuse(`sources[${i}].path`, s.path));
+  if (config.check) {
+    out.check = {
+      ...config.check,
+      schemaDirs: config.check.schemaDirs.filter((d, i) => inside(d) || refuse(`check.schemaDirs[${i}]`, d)),
+    };
+  }
+  return { config: out, errors };
+}

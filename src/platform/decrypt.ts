@@ -16,7 +16,8 @@
  */
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
-import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
+import { confinedView } from "../fs/confined.js";
+import { DiskFileSystem, type FileSystem, readFileWithin } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { isRemoteReference } from "../kustomize/loader.js";
@@ -96,8 +97,9 @@ export async function loadPlatformWithSecrets(
   repoRoot: string,
   opts: SecretsLoadOptions = {},
 ): Promise<{ platform: Platform; secrets: PlatformSecrets }> {
-  const fs = opts.fs ?? new DiskFileSystem();
   const root = path.resolve(repoRoot).split(path.sep).join("/");
+  const allowed = (opts.allowedPaths ?? []).map((p) => path.resolve(p).split(path.sep).join("/"));
+  const fs = confinedView(opts.fs ?? new DiskFileSystem(), [root, ...allowed]);
   const values = opts.values ?? new SecretValues();
   const keyring = new SopsKeyring(opts.identities ?? findAgeIdentities().identities);
   const files = await scanSopsFiles(fs, root, keyring, values);
@@ -128,7 +130,7 @@ export async function decryptorFor(
   values: SecretValues,
 ): Promise<FluxDecryptor> {
   const keyring = new SopsKeyring(identities);
-  for (const fs of views) await scanSopsFiles(fs, root, keyring, values);
+  for (const fs of views) await scanSopsFiles(confinedView(fs, [root]), root, keyring, values);
   return new FluxDecryptor(root, keyring, values);
 }
 
@@ -209,14 +211,14 @@ export async function scanSopsFiles(
 ): Promise<SopsFileReport[]> {
   const reports: SopsFileReport[] = [];
   for (const abs of walkFiles(fs, root)) {
-    let bytes: Buffer;
+    let bytes: Buffer | undefined;
     try {
-      bytes = fs.readFile(abs);
+      bytes = readFileWithin(fs, abs, MAX_FILE_BYTES);
     } catch {
       continue;
     }
     const format = formatFromPath(abs);
-    if (bytes.length > MAX_FILE_BYTES || !hasSopsMarker(bytes, format)) continue;
+    if (bytes === undefined || !hasSopsMarker(bytes, format)) continue;
     const file = path.posix.relative(root, abs);
     const report: SopsFileReport = { file, format, canDecrypt: false };
     let loaded: LoadedEncrypted;
@@ -368,14 +370,14 @@ export class FluxDecryptor {
     const decryptFile = (abs: string, format: SopsFormat) => {
       if (done.has(abs)) return;
       done.add(abs);
-      let bytes: Buffer;
+      let bytes: Buffer | undefined;
       try {
         if (fs.isDirectory(abs)) return;
-        bytes = fs.readFile(abs);
+        bytes = readFileWithin(fs, abs, MAX_FILE_BYTES);
       } catch {
         return; // kustomize reports the missing file
       }
-      if (bytes.length > MAX_FILE_BYTES || !hasSopsMarker(bytes, format)) return;
+      if (bytes === undefined || !hasSopsMarker(bytes, format)) return;
       const file = this.rel(abs);
       let loaded: LoadedEncrypted;
       try {

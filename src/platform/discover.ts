@@ -10,7 +10,7 @@
  * path segments that tell them apart are kept (`dev/clusters/services-amer`).
  */
 import * as path from "node:path";
-import type { FileSystem } from "../fs/filesystem.js";
+import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
 import { parseResourceFile } from "../kustomize/target.js";
 import { isMap, type KObject } from "../kustomize/types.js";
 import { normalizeRelative } from "./config.js";
@@ -34,13 +34,17 @@ export interface RepositoryScan {
   /** Every Flux Kustomization document in the repository's YAML files. */
   kustomizations: FluxDocument[];
   gitRepositories: FluxDocument[];
+  /** YAML files over MAX_SCAN_BYTES, not read (repository-relative). */
+  tooLarge: string[];
 }
 
 const SKIP_DIRS = new Set(["node_modules"]);
+/** Larger YAML files are not read by discovery (checked before reading). */
+export const MAX_SCAN_BYTES = 32 * 1024 * 1024;
 
 /** Reads every `.yaml`/`.yml` file that mentions Flux (dot-directories and node_modules skipped). */
 export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
-  const scan: RepositoryScan = { kustomizations: [], gitRepositories: [] };
+  const scan: RepositoryScan = { kustomizations: [], gitRepositories: [], tooLarge: [] };
   const walk = (dir: string) => {
     for (const name of fs.readDir(dir)) {
       const abs = path.posix.join(dir, name);
@@ -51,7 +55,12 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
       if (!name.endsWith(".yaml") && !name.endsWith(".yml")) continue;
       let text: string;
       try {
-        text = fs.readFile(abs).toString("utf8");
+        const bytes = readFileWithin(fs, abs, MAX_SCAN_BYTES);
+        if (bytes === undefined) {
+          scan.tooLarge.push(path.posix.relative(root, abs));
+          continue;
+        }
+        text = bytes.toString("utf8");
       } catch {
         continue;
       }

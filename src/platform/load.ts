@@ -9,6 +9,7 @@
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
+import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
 import { buildResources } from "../kustomize/build.js";
@@ -17,10 +18,11 @@ import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import { buildFluxPath, secureJoin } from "./build.js";
-import { readConfig, type SlipwayConfig } from "./config.js";
+import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import {
   type DiscoveredCluster,
   locationKey,
+  MAX_SCAN_BYTES,
   nameClusters,
   type RepositoryScan,
   scanRepository,
@@ -75,6 +77,11 @@ export type PlatformProgress =
 
 export interface LoadPlatformOptions {
   fs?: FileSystem;
+  /**
+   * Absolute directories outside the repository that slipway.yaml may name (`--allow-path`).
+   * Nothing else outside the repository root is ever read.
+   */
+  allowedPaths?: string[];
   /** Only these clusters (by name). Unknown names are reported in `platform.errors`. */
   clusters?: string[];
   /** StrictPostBuildSubstitutions; default slipway.yaml's `strict`, else true (kustomize-controller ≥ 1.9). */
@@ -86,8 +93,10 @@ export interface LoadPlatformOptions {
 }
 
 export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): Platform {
-  const fs = opts.fs ?? new DiskFileSystem();
   const root = toPosixAbsolute(repoRoot);
+  const allowed = (opts.allowedPaths ?? []).map(toPosixAbsolute);
+  // Every read of the run stays in the repository (and the allowed directories), links included.
+  const fs = confinedView(opts.fs ?? new DiskFileSystem(), [root, ...allowed]);
   const platform: Platform = { root, clusters: [], errors: [] };
   if (!fs.isDirectory(root)) {
     platform.errors.push({ message: `repository root ${root} is not a directory` });
@@ -96,6 +105,11 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
   let config: SlipwayConfig | undefined;
   try {
     config = readConfig(fs, root);
+    if (config) {
+      const confined = confineConfig(config, root, opts.fs ?? new DiskFileSystem(), allowed);
+      config = confined.config;
+      for (const e of confined.errors) platform.errors.push(toPlatformError(e));
+    }
     platform.config = config;
   } catch (err) {
     platform.errors.push(toPlatformError(err));
@@ -111,6 +125,12 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     artifacts: new Map(),
   };
   const scan = scanRepository(fs, root);
+  for (const file of scan.tooLarge) {
+    platform.errors.push({
+      message: `not scanned for Flux objects: larger than ${MAX_SCAN_BYTES} bytes`,
+      file,
+    });
+  }
   const wanted = opts.clusters && opts.clusters.length > 0 ? new Set(opts.clusters) : undefined;
 
   const declared = (config?.clusters ?? []).map((c) => declaredCluster(c, scan));

@@ -5,6 +5,7 @@
  * owner labels and `spec.commonMetadata`. Owner labels and commonMetadata come after
  * substitution and are never substituted.
  */
+
 import YAML from "yaml";
 import { SlipwayError } from "../errors.js";
 import {
@@ -17,6 +18,7 @@ import { cloneValue } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { emitYaml, toJsonCompatible } from "../yaml/index.js";
+import { checkYamlNesting, MAX_ALIAS_COUNT } from "../yaml/limits.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
 import type { PlatformErrorCode } from "./model.js";
 
@@ -132,7 +134,8 @@ function needsSubstitution(settings: PostBuildSettings): boolean {
  * RFC 3339 text, as Flux re-reads a substituted object.
  */
 export function parseYaml11(text: string): YamlValue {
-  const value: unknown = YAML.parse(text, { version: "1.1", maxAliasCount: 10_000 });
+  checkYamlNesting(text);
+  const value: unknown = YAML.parse(text, { version: "1.1", maxAliasCount: MAX_ALIAS_COUNT });
   return toJsonCompatible(datesToText(value));
 }
 

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { RE2JS } from "re2js";
 import type { Comment, Scalar } from "./tree.js";
 import { parseValueBytes, sopsTypeOf, valueBytes } from "./values.js";
 
@@ -7,7 +8,12 @@ import { parseValueBytes, sopsTypeOf, valueBytes } from "./values.js";
  * `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` text form.
  */
 
-const ENC_PATTERN = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/;
+/**
+ * sops' own pattern (aes/cipher.go), run on RE2 like Go runs it: the values come from the
+ * repository, and a backtracking engine takes minutes on a few kilobytes of crafted
+ * `ENC[AES256_GCM,data:,iv:,tag:…` text.
+ */
+const ENC_PATTERN = RE2JS.compile("^ENC\\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\\]");
 export const IV_SIZE = 32;
 
 export interface EncryptedParts {
@@ -25,10 +31,11 @@ export type IvSource = (aad: string, plaintext: Buffer) => Uint8Array;
 export const randomIv: IvSource = () => randomBytes(IV_SIZE);
 
 export function isEncryptedString(s: string): boolean {
-  return ENC_PATTERN.test(s);
+  return s.startsWith("ENC[AES256_GCM,") && ENC_PATTERN.test(s);
 }
 
 export function parseEncrypted(s: string): EncryptedParts | undefined {
+  if (!s.startsWith("ENC[AES256_GCM,")) return undefined;
   const m = ENC_PATTERN.exec(s);
   if (!m) return undefined;
   return {

@@ -2,6 +2,7 @@ import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYamlText } from "yaml";
 import { SlipwayError } from "../errors.js";
+import { checkYamlNesting, MAX_ALIAS_COUNT } from "../yaml/limits.js";
 import { splitRecipients } from "./age.js";
 import type { PlannedKey } from "./datakey.js";
 import { goRegex } from "./goregex.js";
@@ -112,7 +113,8 @@ export function parseCreationRule(r: Obj): CreationRule {
 export function parseSopsConfig(text: string, file?: string): SopsConfig {
   let doc: unknown;
   try {
-    doc = parseYamlText(text, { merge: true, maxAliasCount: 10000 });
+    checkYamlNesting(text, file);
+    doc = parseYamlText(text, { merge: true, maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     throw new SlipwayError(`invalid .sops.yaml: ${(err as Error).message.split("\n")[0]}`, { file });
   }

@@ -1,3 +1,4 @@
+import type { GoRegexp } from "../re2.js";
 import { goRegex } from "./goregex.js";
 
 /**
@@ -32,10 +33,10 @@ export function checkSingleRule(rules: SelectionRules): void {
 
 /** Compiled form of the rules, one RegExp per pattern, built once per file. */
 export class LeafSelector {
-  private readonly unencryptedRegex?: RegExp;
-  private readonly encryptedRegex?: RegExp;
-  private readonly unencryptedCommentRegex?: RegExp;
-  private readonly encryptedCommentRegex?: RegExp;
+  private readonly unencryptedRegex?: GoRegexp;
+  private readonly encryptedRegex?: GoRegexp;
+  private readonly unencryptedCommentRegex?: GoRegexp;
+  private readonly encryptedCommentRegex?: GoRegexp;
 
   constructor(readonly rules: SelectionRules) {
     checkSingleRule(rules);

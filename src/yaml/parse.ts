@@ -24,6 +24,7 @@ import {
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
+import { checkYamlNesting, isNestingOverflow } from "./limits.js";
 import { goFloatName } from "./numbers.js";
 import { type Resolved, ResolveError, resolvePlain, resolveTagged } from "./resolve.js";
 
@@ -285,7 +286,8 @@ function throwParseError(doc: Document, file: string, lines: LineCounter): void 
   const err = doc.errors[0];
   if (!err) return;
   const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
-  const message = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
+  let message = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
+  if (isNestingOverflow(message)) message = "YAML nested too deep";
   throw new SlipwayError(message, { file, line: pos.line, column: pos.col });
 }
 
@@ -319,6 +321,7 @@ interface RawDocument {
 
 function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: LineCounter } {
   checkCharacters(text, file);
+  checkYamlNesting(text, file);
   const lines = new LineCounter();
   const all = parseAllDocuments(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });
   const docs: RawDocument[] = [];

@@ -1,5 +1,6 @@
 import { parseAllDocuments } from "yaml";
 import { SlipwayError } from "../../errors.js";
+import { checkYamlNesting, MAX_ALIAS_COUNT } from "../../yaml/limits.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 
 /**
@@ -49,6 +50,7 @@ function parsePatchText(text: string, file: string | undefined): YamlValue {
       throw new SlipwayError(`invalid JSON6902 patch: ${(err as Error).message}`, { file });
     }
   }
+  checkYamlNesting(text, file);
   const docs = parseAllDocuments(text, { version: "1.1", intAsBigInt: false });
   const list = Array.isArray(docs) ? docs : [docs];
   const first = list[0];
@@ -56,7 +58,11 @@ function parsePatchText(text: string, file: string | undefined): YamlValue {
   if (first.errors.length > 0) {
     throw new SlipwayError(`invalid patch: ${first.errors[0].message}`, { file });
   }
-  return first.toJS({ maxAliasCount: -1 }) as YamlValue;
+  try {
+    return first.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as YamlValue;
+  } catch (err) {
+    throw new SlipwayError(`invalid patch: ${(err as Error).message.split("\n")[0]}`, { file });
+  }
 }
 
 export type PatchKind = "json6902" | "strategic-merge";

@@ -1,4 +1,5 @@
 import { SlipwayError } from "../../errors.js";
+import { GoRegexp } from "../../re2.js";
 import { type FieldSpec, fieldSpecSelects, splitFieldPath } from "../fieldspec.js";
 import type { ResMap } from "../resmap.js";
 import type { Resource } from "../resource.js";
@@ -40,9 +41,9 @@ export function parseImages(raw: YamlValue | undefined, file?: string): ImageSpe
 
 /** kustomize's image.IsImageMatched: `name` (a regular expression) plus an optional tag and digest. */
 export function isImageMatched(image: string, name: string): boolean {
-  let re: RegExp;
+  let re: GoRegexp;
   try {
-    re = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
+    re = GoRegexp.compile(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
   } catch {
     return false;
   }

@@ -1,5 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { SlipwayError } from "../../errors.js";
+import { GoRegexp } from "../../re2.js";
+import { checkYamlNesting, MAX_ALIAS_COUNT } from "../../yaml/limits.js";
 import { cloneValue } from "../clone.js";
 import type { ResId } from "../resid.js";
 import { resIdString } from "../resid.js";
@@ -219,7 +221,8 @@ export function parseReplacements(
 export function parseReplacementFile(content: string, file: string): ReplacementSpec[] {
   let doc: YamlValue;
   try {
-    doc = parseYaml(content, { intAsBigInt: false }) as YamlValue;
+    checkYamlNesting(content, file);
+    doc = parseYaml(content, { intAsBigInt: false, maxAliasCount: MAX_ALIAS_COUNT }) as YamlValue;
   } catch (e) {
     throw new SlipwayError(`invalid replacement file: ${(e as Error).message}`, { file });
   }
@@ -538,11 +541,11 @@ function matchTargets(slot: Slot, path: string[], create: CreateKind, out: Slot[
   }
   if (isListIndex(part)) {
     const [field, pattern] = splitIndexNameValue(part);
-    let re: RegExp;
+    let re: GoRegexp;
     try {
-      re = new RegExp(pattern);
+      re = GoRegexp.compile(pattern);
     } catch (e) {
-      throw new SlipwayError(`error parsing regexp: ${(e as Error).message}`);
+      throw new SlipwayError((e as Error).message);
     }
     let list = node;
     if (list === null) {

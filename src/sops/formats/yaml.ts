@@ -5,10 +5,18 @@ import {
   isPair,
   isScalar,
   isSeq,
+  LineCounter,
   type Node,
   parseAllDocuments,
   type Scalar as YamlScalar,
 } from "yaml";
+import {
+  AliasGuard,
+  excessiveFlowDepth,
+  isNestingOverflow,
+  MAX_FLOW_DEPTH,
+  positionOf,
+} from "../../yaml/limits.js";
 import {
   Branch,
   ByteString,
@@ -48,39 +56,58 @@ function commentsOf(text: string | null | undefined): Comment[] {
     .map((l) => new Comment(l));
 }
 
-function lineOf(node: Node | null | undefined, src: string): number | undefined {
-  const offset = node?.range?.[0];
-  if (offset === undefined) return undefined;
-  let line = 1;
-  for (let i = 0; i < offset && i < src.length; i++) if (src.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 export function loadYaml(text: string): TreeBranches {
+  const at = excessiveFlowDepth(text);
+  if (at !== undefined) {
+    throw new YamlLoadError(
+      `YAML collections nested deeper than ${MAX_FLOW_DEPTH} levels`,
+      positionOf(text, at).line,
+    );
+  }
+  const lines = new LineCounter();
+  const lineOf = (node: Node | null | undefined): number | undefined => {
+    const offset = node?.range?.[0];
+    return offset === undefined ? undefined : lines.linePos(offset).line;
+  };
   const docs = parseAllDocuments(text, {
     schema: "failsafe",
     merge: false,
     uniqueKeys: true,
     prettyErrors: false,
+    lineCounter: lines,
   });
   const out: TreeBranches = [];
   for (const doc of docs as Document[]) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
-      throw new YamlLoadError(`invalid YAML: ${e.message.split("\n")[0]}`, e.linePos?.[0]?.line);
+      const message = e.message.split("\n")[0] ?? "";
+      throw new YamlLoadError(
+        isNestingOverflow(message) ? "invalid YAML: nested too deep" : `invalid YAML: ${message}`,
+        e.linePos?.[0]?.line,
+      );
     }
+    // sops reads YAML with go-yaml v3, which refuses alias bombs; so do we.
+    const guard = new AliasGuard();
     const convert = (node: unknown, depth: number): TreeValue => {
       if (depth > 1000) throw new YamlLoadError("YAML nesting too deep (alias cycle?)");
+      if (guard.node()) throw new YamlLoadError("document contains excessive aliasing", lineOf(node as Node));
       if (node === null || node === undefined) return null;
-      if (isAlias(node)) return convert(node.resolve(doc), depth + 1);
-      if (isScalar(node)) return scalarValue(node, lineOf(node, text));
+      if (isAlias(node)) {
+        guard.enterAlias();
+        try {
+          return convert(node.resolve(doc), depth + 1);
+        } finally {
+          guard.leaveAlias();
+        }
+      }
+      if (isScalar(node)) return scalarValue(node, lineOf(node));
       if (isMap(node)) {
         const b = new Branch();
         b.items.push(...commentsOf(node.commentBefore));
         for (const pair of node.items) {
           if (!isPair(pair)) continue;
           const keyNode = pair.key as Node | null;
-          const key = keyOf(keyNode, lineOf(keyNode, text));
+          const key = keyOf(keyNode, lineOf(keyNode));
           const valueNode = pair.value as Node | null;
           b.items.push(...commentsOf(keyNode?.commentBefore), ...commentsOf(keyNode?.comment));
           if (isScalar(valueNode) || isAlias(valueNode)) {
@@ -109,11 +136,7 @@ export function loadYaml(text: string): TreeBranches {
     let branch: Branch;
     if (top === null) branch = new Branch();
     else if (top instanceof Branch) branch = top;
-    else
-      throw new YamlLoadError(
-        "the top level of a YAML document must be a mapping",
-        lineOf(doc.contents, text),
-      );
+    else throw new YamlLoadError("the top level of a YAML document must be a mapping", lineOf(doc.contents));
     if (doc.commentBefore) branch.items.unshift(...commentsOf(doc.commentBefore));
     if (doc.comment) branch.items.push(...commentsOf(doc.comment));
     out.push(branch);

@@ -5,10 +5,12 @@
  * source file, every file below each Flux Kustomization's directory, and the kustomization
  * files of the directories that transformed an object (overlays setting `images`).
  */
+
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Platform } from "../../../platform/model.js";
+import { checkYamlNesting } from "../../../yaml/limits.js";
 import type { Rule, RuleContext } from "../../types.js";
 import { isKind, nameOf, namespaceOf } from "./objects.js";
 
@@ -98,6 +100,7 @@ function multiLineStringLines(text: string): Set<number> {
   const lineCounter = new LineCounter();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
+    checkYamlNesting(text);
     docs = parseAllDocuments(text, { lineCounter });
   } catch {
     return out;

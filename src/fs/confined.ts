@@ -1,0 +1,97 @@
+import * as path from "node:path";
+import type { FileSystem } from "./filesystem.js";
+
+/**
+ * A read outside the allowed roots: refused as kustomize-controller's secure file system
+ * refuses it (fluxcd/pkg kustomize/filesys fs_secure.go, `path '…' is not in or below '…'`).
+ */
+export class ConfinementError extends Error {
+  readonly code = "EACCES";
+  constructor(
+    readonly path: string,
+    readonly root: string,
+  ) {
+    super(`path '${path}' is not in or below '${root}'`);
+    this.name = "ConfinementError";
+  }
+}
+
+/** `fs` confined to `roots` (itself when it already is exactly that). */
+export function confinedView(fs: FileSystem, roots: readonly string[]): ConfinedFileSystem {
+  if (fs instanceof ConfinedFileSystem && fs.roots.join("\0") === roots.join("\0")) return fs;
+  return new ConfinedFileSystem(fs, roots);
+}
+
+/**
+ * A view of a file system in which only paths in or below `roots` exist, and no path passes
+ * through a symbolic link: source-controller archives regular files and directories only, so
+ * a link inside a repository is not part of what Flux builds, and cannot lead out of it.
+ * Reading outside the roots throws ConfinementError; everything else outside is absent.
+ */
+export class ConfinedFileSystem implements FileSystem {
+  private readonly realRoots: string[];
+  private readonly linkFree = new Map<string, boolean>();
+
+  constructor(
+    readonly base: FileSystem,
+    readonly roots: readonly string[],
+  ) {
+    this.realRoots = roots.map((r) => (base.isDirectory(r) ? base.realPath(r) : r));
+  }
+
+  /** The root `p` is in or below, if any. */
+  private rootOf(p: string): number {
+    return this.roots.findIndex((r) => p === r || p.startsWith(r === "/" ? "/" : `${r}/`));
+  }
+
+  contains(p: string): boolean {
+    return this.rootOf(p) >= 0;
+  }
+
+  /** Exists below a root, with no symbolic link on the way. */
+  private present(p: string): boolean {
+    const i = this.rootOf(p);
+    if (i < 0) return false;
+    let v = this.linkFree.get(p);
+    if (v === undefined) {
+      try {
+        v =
+          this.base.exists(p) && this.base.realPath(p) === this.realRoots[i] + p.slice(this.roots[i]!.length);
+      } catch {
+        v = false;
+      }
+      this.linkFree.set(p, v);
+    }
+    return v;
+  }
+
+  private refuse(p: string): never {
+    if (!this.contains(p)) throw new ConfinementError(p, this.roots[0] ?? "/");
+    const err = new Error(`ENOENT: no such file or directory, open '${p}'`) as NodeJS.ErrnoException;
+    err.code = "ENOENT";
+    throw err;
+  }
+
+  readFile(p: string): Buffer {
+    if (!this.present(p)) this.refuse(p);
+    return this.base.readFile(p);
+  }
+  exists(p: string): boolean {
+    return this.present(p);
+  }
+  isDirectory(p: string): boolean {
+    return this.present(p) && this.base.isDirectory(p);
+  }
+  readDir(p: string): string[] {
+    if (!this.present(p)) this.refuse(p);
+    return this.base.readDir(p).filter((name) => this.present(path.posix.join(p, name)));
+  }
+  size(p: string): number {
+    if (!this.present(p)) this.refuse(p);
+    return this.base.size(p);
+  }
+  realPath(p: string): string {
+    if (!this.present(p)) this.refuse(p);
+    return p;
+  }
+}
