@@ -27,6 +27,8 @@ Flags:
       --age-key-file FILE   age identities for SOPS files (default: where sops looks)
       --output FILE         write the report to FILE (the summary line still goes to stderr)
       --list-rules          print the rules with their default severities and exit
+      --allow-path DIR      slipway.yaml may name DIR although it is outside the repository
+                            (repeatable; by default nothing outside is read)
   -h, --help                show this help
 
 Configuration: slipway.yaml 'check:' (rules: <id>: {severity: error|warning|info|off,
@@ -49,6 +51,7 @@ const options = {
   "age-key-file": { type: "string" },
   output: { type: "string", short: "o" },
   "list-rules": { type: "boolean" },
+  "allow-path": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -87,6 +90,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const progress = createProgress("slipway check");
   const { platform, secrets } = await loadPlatformWithSecrets(repo, {
     clusters: values.cluster,
+    allowedPaths: values["allow-path"],
     identities: keys.identities,
     onProgress: (e) => progress.onEvent(e),
   });

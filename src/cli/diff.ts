@@ -57,6 +57,8 @@ Flags:
                             with --base or --env)
       --age-key-file FILE   age identities for SOPS files (default: where sops looks); secrets
                             are compared decrypted and always printed masked
+      --allow-path DIR      slipway.yaml may name DIR although it is outside the repository
+                            (repeatable; by default nothing outside is read)
   -h, --help                show this help
 
 To read a large diff in a browser (danger notes first, collapsible per Flux Kustomization):
@@ -76,6 +78,7 @@ const options = {
   full: { type: "boolean" },
   format: { type: "string" },
   "age-key-file": { type: "string" },
+  "allow-path": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -121,12 +124,13 @@ export async function diffCommand(argv: string[]): Promise<number> {
       clusters: v.cluster,
       masker,
       decrypt: decryptor.hooks,
+      allowedPaths: v["allow-path"],
     });
     process.stdout.write(output(report, format, values));
     return exitCode(report);
   }
 
-  const platform = await loadHead(repo, v.head, keys.identities, values);
+  const platform = await loadHead(repo, v.head, keys.identities, values, v["allow-path"]);
   for (const e of platform.errors) process.stderr.write(`slipway diff: ${masker.scrub(e.message)}\n`);
   if (v.matrix) {
     rememberSecrets(
@@ -154,12 +158,14 @@ async function loadHead(
   head: string | undefined,
   identities: string[],
   values: SecretValues,
+  allowedPaths: string[] | undefined,
 ): Promise<Platform> {
-  if (head === undefined) return (await loadPlatformWithSecrets(repo, { identities, values })).platform;
+  if (head === undefined)
+    return (await loadPlatformWithSecrets(repo, { identities, values, allowedPaths })).platform;
   // The revision is mounted where Git's top level really is (symlinks resolved).
   const root = realpathSync(path.resolve(repo));
-  return (await loadPlatformWithSecrets(root, { fs: GitFileSystem.open(root, head), identities, values }))
-    .platform;
+  const fs = GitFileSystem.open(root, head);
+  return (await loadPlatformWithSecrets(root, { fs, identities, values, allowedPaths })).platform;
 }
 
 function toPosix(p: string): string {

@@ -23,6 +23,8 @@ Flags:
       --cluster NAME        only this cluster (repeatable)
       --format FORMAT       text (default), json (schema slipway.graph/v1), mermaid or dot
       --durations FILE      YAML/JSON map of node → duration (number, or 90s/5m/1h30m); default 1 each
+      --allow-path DIR      slipway.yaml may name DIR although it is outside the repository
+                            (repeatable; by default nothing outside is read)
   -h, --help                show this help
 
 Exit codes: 0 a sound graph, 1 cycles, missing targets or render errors, 2 bad usage.
@@ -37,6 +39,7 @@ const options = {
   cluster: { type: "string", multiple: true },
   format: { type: "string" },
   durations: { type: "string" },
+  "allow-path": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -66,6 +69,7 @@ export async function graphCommand(argv: string[]): Promise<number> {
   const progress = createProgress("slipway graph");
   const platform = loadPlatform(positionals[0] ?? ".", {
     clusters: values.cluster,
+    allowedPaths: values["allow-path"],
     onProgress: (e) => progress.onEvent(e),
   });
   progress.done();

@@ -30,6 +30,8 @@ Flags:
       --age-key-file FILE       age identities for SOPS decryption (default: SOPS_AGE_KEY,
                                 SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt, as sops)
       --show-secrets            print decrypted Secret values in plaintext (default: masked)
+      --allow-path DIR          slipway.yaml may name DIR although it is outside the
+                                repository (repeatable; by default nothing outside is read)
   -h, --help                    show this help
 
 Exit codes: 0 rendered cleanly, 1 some Flux Kustomization failed to render, 2 bad usage.
@@ -42,6 +44,7 @@ const options = {
   format: { type: "string" },
   "age-key-file": { type: "string" },
   "show-secrets": { type: "boolean" },
+  "allow-path": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -68,6 +71,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
   const progress = createProgress("slipway render");
   const { platform, secrets } = await loadPlatformWithSecrets(repo, {
     clusters: values.cluster,
+    allowedPaths: values["allow-path"],
     identities,
     onProgress: (e) => progress.onEvent(e),
   });

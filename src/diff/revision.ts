@@ -31,6 +31,8 @@ export interface RevisionDiffOptions {
   clusters?: string[];
   masker?: SecretMasker;
   decrypt?: DecryptionHooks;
+  /** Directories outside the repository that slipway.yaml may name (`--allow-path`). */
+  allowedPaths?: string[];
 }
 
 export interface RevisionDiffResult {
@@ -46,7 +48,7 @@ export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
   const baseFs = GitFileSystem.open(root, opts.base);
   const headFs: FileSystem =
     opts.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, opts.head);
-  const loadOpts = { clusters: opts.clusters, decrypt: opts.decrypt };
+  const loadOpts = { clusters: opts.clusters, decrypt: opts.decrypt, allowedPaths: opts.allowedPaths };
   let base: Platform;
   let head: Platform;
   let skipped = 0;

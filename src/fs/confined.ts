@@ -67,7 +67,10 @@ export class ConfinedFileSystem implements FileSystem {
 
   private refuse(p: string): never {
     if (!this.contains(p)) throw new ConfinementError(p, this.roots[0] ?? "/");
-    const err = new Error(`ENOENT: no such file or directory, open '${p}'`) as NodeJS.ErrnoException;
+    const link = this.base.exists(p)
+      ? " (reached through a symbolic link, which is not part of the source)"
+      : "";
+    const err = new Error(`ENOENT: no such file or directory, open '${p}'${link}`) as NodeJS.ErrnoException;
     err.code = "ENOENT";
     throw err;
   }

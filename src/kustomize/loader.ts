@@ -96,6 +96,7 @@ export class Loader {
 
   isFile(p: string): boolean {
     const abs = this.resolve(p);
+    if (!isRemoteReference(p)) this.checkConfined(p, abs);
     return this.fs.exists(abs) && !this.fs.isDirectory(abs);
   }
 

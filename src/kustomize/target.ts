@@ -107,7 +107,12 @@ export class BuildContext {
     }
     if (hasPath) {
       const file = loader.resolve(o.path!);
-      const text = loader.load(o.path!).toString("utf8");
+      let text: string;
+      try {
+        text = loader.load(o.path!).toString("utf8");
+      } catch (e) {
+        throw wrap(e, `openapi.path: '${o.path}'`);
+      }
       this.schema = {
         key: `custom:${file}`,
         registry: schemaFromOpenApiDocument(parseYaml(text, file), { file }),
@@ -211,8 +216,19 @@ export class KustTarget {
     return this.accumulateInto(new Accumulator());
   }
 
-  /** Components add to their parent's accumulator; kustomizations start from an empty one. */
+  /**
+   * Components add to their parent's accumulator; kustomizations start from an empty one.
+   * An error that names no file is this kustomization's.
+   */
   accumulateInto(ra: Accumulator): Accumulator {
+    try {
+      return this.accumulateOwn(ra);
+    } catch (e) {
+      throw e instanceof SlipwayError ? withFile(e, this.k.file) : e;
+    }
+  }
+
+  private accumulateOwn(ra: Accumulator): Accumulator {
     this.accumulateResources(ra, this.k.resources);
     // Custom specs come first, so that kustomize's merge drops a default that a more
     // specific custom spec for the same path already covers.
@@ -221,7 +237,7 @@ export class KustTarget {
       const file = this.loader.resolve(c);
       config = mergeTransformerConfigs(
         config,
-        transformerConfigFrom(parseYaml(this.loadText(c), file), file),
+        transformerConfigFrom(parseYaml(this.loadText(c, "configurations"), file), file),
       );
     }
     config = mergeTransformerConfigs(config, defaultTransformerConfig());
@@ -238,8 +254,13 @@ export class KustTarget {
     return ra;
   }
 
-  private loadText(p: string): string {
-    return this.loader.load(p).toString("utf8");
+  /** Reads a file the kustomization names; `field` says which entry, in errors. */
+  private loadText(p: string, field?: string): string {
+    try {
+      return this.loader.load(p).toString("utf8");
+    } catch (e) {
+      throw field ? wrap(e, `${field}: '${p}'`) : e;
+    }
   }
 
   private childTarget(p: string, component: boolean): KustTarget {
@@ -279,7 +300,13 @@ export class KustTarget {
     };
     for (const p of paths) {
       if (isRemoteReference(p)) throw withFile(remoteError(p), this.k.file);
-      if (this.loader.isFile(p)) {
+      let isFile: boolean;
+      try {
+        isFile = this.loader.isFile(p);
+      } catch (e) {
+        throw wrap(e, `resources: '${p}'`);
+      }
+      if (isFile) {
         const abs = this.loader.resolve(p);
         try {
           batch.push({ p, rs: resourcesFromText(this.loadText(p), abs) });
@@ -334,7 +361,7 @@ export class KustTarget {
     const tc = { ...emptyConfig, nameReference: [] as TransformerConfig["nameReference"] };
     for (const c of this.k.crds) {
       const file = this.loader.resolve(c);
-      const docs = parseYamlDocuments(this.loadText(c), file);
+      const docs = parseYamlDocuments(this.loadText(c, "crds"), file);
       for (const d of docs) collectCrdRefs(d.value, tc);
     }
     return tc;
@@ -433,13 +460,13 @@ export class KustTarget {
     const k = this.k;
     const tc = ra.config;
     const schema = this.schema;
-    const load = (p: string) => this.loadText(p);
+    const load = (field: string) => (p: string) => this.loadText(p, field);
     for (const entry of k.patchesStrategicMerge) {
       this.applyLegacySmPatches(ra, entry, k.file);
     }
     if (k.patchesStrategicMerge.length > 0) this.ran(ra, "PatchStrategicMergeTransformer");
     for (const raw of k.patches) {
-      applyPatch(ra.resources, patchEntryFrom(raw, load, k.file, this.loader), schema, k.file);
+      applyPatch(ra.resources, patchEntryFrom(raw, load("patches"), k.file, this.loader), schema, k.file);
       this.ran(ra, "PatchTransformer");
     }
     if (k.namespace !== "") {
@@ -464,7 +491,12 @@ export class KustTarget {
       this.ran(ra, "AnnotationsTransformer");
     }
     for (const raw of k.patchesJson6902) {
-      applyPatch(ra.resources, patchEntryFrom(raw, load, k.file, this.loader, true), schema, k.file);
+      applyPatch(
+        ra.resources,
+        patchEntryFrom(raw, load("patchesJson6902"), k.file, this.loader, true),
+        schema,
+        k.file,
+      );
       this.ran(ra, "PatchJson6902Transformer");
     }
     for (const r of parseReplicas(k.replicas, k.file)) {
@@ -476,7 +508,11 @@ export class KustTarget {
       this.ran(ra, "ImageTagTransformer");
     }
     if (k.replacements.length > 0) {
-      applyReplacements(ra.resources, parseReplacements(k.replacements, k.file, load), k.file);
+      applyReplacements(
+        ra.resources,
+        parseReplacements(k.replacements, k.file, load("replacements")),
+        k.file,
+      );
       this.ran(ra, "ReplacementTransformer");
     }
     for (const cfg of this.pluginConfigs(k.transformers)) {
@@ -513,13 +549,13 @@ export class KustTarget {
     let file = this.k.file;
     let inline = true;
     if (!entry.includes("\n") && this.loader.isFile(entry)) {
-      text = this.loadText(entry);
+      text = this.loadText(entry, "patchesStrategicMerge");
       file = this.loader.resolve(entry);
       inline = false;
     } else if (entry.includes("\n") || /^\s*[\w"'-]+\s*:/.test(entry)) {
       text = entry;
     } else {
-      text = this.loadText(entry);
+      text = this.loadText(entry, "patchesStrategicMerge");
       file = this.loader.resolve(entry);
       inline = false;
     }
@@ -553,7 +589,7 @@ export class KustTarget {
         continue;
       }
       if (this.loader.isFile(e)) {
-        out.push(...resourcesFromText(this.loadText(e), this.loader.resolve(e)));
+        out.push(...resourcesFromText(this.loadText(e, "generators/transformers"), this.loader.resolve(e)));
         continue;
       }
       const acc = this.buildBase(e);

@@ -111,13 +111,13 @@ function readSource(p: string, ctx: SourceContext, what: string, all: string[]):
     throw fail(`'${p}' is a remote file; Slipway reads local files only (no network)`);
   }
   const abs = resolveSource(p, ctx.dir);
-  if (!ctx.fs.exists(abs)) throw fail(`file '${abs}' does not exist`);
-  if (ctx.fs.isDirectory(abs)) throw fail(`'${abs}' must resolve to a file`);
   try {
     ctx.restrict(abs);
   } catch (err) {
     throw fail(err instanceof Error ? err.message : String(err));
   }
+  if (!ctx.fs.exists(abs)) throw fail(`file '${abs}' does not exist`);
+  if (ctx.fs.isDirectory(abs)) throw fail(`'${abs}' must resolve to a file`);
   return ctx.fs.readFile(abs);
 }
 

@@ -1,0 +1,155 @@
+/**
+ * Issue 9, no hangs: user-supplied patterns run on RE2 with Go's syntax, crafted `ENC[...]`
+ * values, alias bombs and deep nesting end promptly with a clear outcome. Every assertion is
+ * on the outcome (what matched, which error); a regression to a backtracking engine or an
+ * unbounded expansion shows up as a test that never finishes, which vitest reports as a
+ * timeout failure.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { buildYaml } from "../../src/kustomize/build.js";
+import { isImageMatched } from "../../src/kustomize/transformers/images.js";
+import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
+import { anchoredGoRegexp, GoRegexp } from "../../src/re2.js";
+import { isEncryptedString, parseEncrypted } from "../../src/sops/aes.js";
+import { parseSopsConfig, selectCreationRule } from "../../src/sops/index.js";
+import { LeafSelector } from "../../src/sops/rules.js";
+import { loadEncrypted } from "../../src/sops/store.js";
+import { parseYaml } from "../../src/yaml/index.js";
+import { MAX_FLOW_DEPTH } from "../../src/yaml/limits.js";
+import { ks, SYNC } from "../support/flux.js";
+
+const EVIL = "(a+)+$";
+const LONG_A = `${"a".repeat(50_000)}X`;
+
+function build(files: Record<string, string>): string {
+  return buildYaml("/k", {
+    fs: new MemoryFileSystem(Object.fromEntries(Object.entries(files).map(([p, c]) => [`/k/${p}`, c]))),
+  });
+}
+
+describe("patterns run on RE2 with Go's syntax", () => {
+  it("anchored selector patterns match in linear time", () => {
+    const re = anchoredGoRegexp(EVIL);
+    expect(re.test(LONG_A)).toBe(false);
+    expect(re.test("aaaa")).toBe(true);
+  });
+
+  it("Go-only syntax: (?i), \\z, (?P<name>…); look-around is refused as Go refuses it", () => {
+    expect(GoRegexp.compile("(?i)^deploy").test("Deployment")).toBe(true);
+    expect(GoRegexp.compile("yaml\\z").test("a.yaml")).toBe(true);
+    expect(GoRegexp.compile("yaml\\z").test("a.yaml\n")).toBe(false);
+    expect(GoRegexp.compile("(?P<x>a)b").test("ab")).toBe(true);
+    expect(() => GoRegexp.compile("a(?=b)")).toThrow(/error parsing regexp/);
+  });
+
+  it("a patch target `name: (a+)+$` against a long name builds (and does not match)", () => {
+    const out = build({
+      "kustomization.yaml": `resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap, name: "${EVIL}"}\n  patch: |\n    - op: add\n      path: /data/x\n      value: patched\n`,
+      "cm.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${LONG_A.toLowerCase().slice(0, 250)}x\ndata:\n  a: b\n`,
+    });
+    expect(out).not.toContain("patched");
+  });
+
+  it("kind, group and version in a target are regular expressions too (as in kubectl)", () => {
+    const out = build({
+      "kustomization.yaml": `resources: [d.yaml]\npatches:\n- target: {group: "app.*", kind: "Deploy.*", version: "v[0-9]"}\n  patch: |\n    - op: add\n      path: /metadata/labels\n      value: {patched: "yes"}\n`,
+      "d.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+    });
+    expect(out).toContain("patched");
+  });
+
+  it("a replacement's `[name=(a+)+$]` list selector", () => {
+    const run = () =>
+      build({
+        "kustomization.yaml": `resources: [d.yaml]\nreplacements:\n- source: {kind: ConfigMap, name: src, fieldPath: data.v}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: ["spec.template.spec.containers.[name=${EVIL}].image"]\n`,
+        "d.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: src\ndata:\n  v: img:1\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: ${"a".repeat(5000)}X\n        image: old\n`,
+      });
+    expect(run).toThrow(/unable to find field/);
+  });
+
+  it("an `images[].name` pattern", () => {
+    expect(isImageMatched(`${"a".repeat(50_000)}!`, EVIL)).toBe(false);
+  });
+
+  it(".sops.yaml path_regex and metadata encrypted_regex", () => {
+    const config = parseSopsConfig(`creation_rules:\n- path_regex: "${EVIL}"\n  age: age1qqqq\n`);
+    expect(() => selectCreationRule(config, `/repo/${LONG_A}`)).toThrow(/no matching creation rules/);
+    const key = `${"a".repeat(1000)}!`;
+    const file = `${key}: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n  lastmodified: "2024-01-01T00:00:00Z"\n  encrypted_regex: "^${EVIL}"\n  version: 3.9.0\n`;
+    const loaded = loadEncrypted(file, "yaml", "evil.sops.yaml");
+    const selector = new LeafSelector(loaded.metadata.rules);
+    expect(selector.shouldEncrypt([key], [], false)).toBe(false);
+    expect(selector.shouldEncrypt(["aaa"], [], false)).toBe(true);
+  });
+});
+
+describe("crafted ENC[...] values", () => {
+  it("parse in linear time, and only well-formed ones are encrypted strings", () => {
+    const crafted = `ENC[AES256_GCM,data:${",iv:,tag:".repeat(800)}`;
+    expect(crafted.length).toBeGreaterThan(7_000);
+    expect(parseEncrypted(crafted)).toBeUndefined();
+    expect(isEncryptedString(crafted)).toBe(false);
+    const big = `ENC[AES256_GCM,data:${"A".repeat(100_000)},iv:${",iv:".repeat(10_000)}`;
+    expect(parseEncrypted(big)).toBeUndefined();
+    expect(parseEncrypted("ENC[AES256_GCM,data:AAAA,iv:BBBB,tag:CCCC,type:str]")?.type).toBe("str");
+  });
+});
+
+/** The classic "billion laughs": 9 levels of 9 aliases, ~700 bytes. */
+const BOMB = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ..."bcdefghi".split("").map((c, i) => {
+    const prev = "abcdefghi"[i]!;
+    return `${c}: &${c} [${Array(9).fill(`*${prev}`).join(",")}]`;
+  }),
+].join("\n");
+
+describe("alias bombs and deep nesting", () => {
+  it("the resource parser refuses an alias bomb (go-yaml's rule)", () => {
+    expect(() => parseYaml(`${BOMB}\n`, "bomb.yaml")).toThrow(/excessive aliasing/);
+  });
+
+  it("the SOPS loader refuses an alias bomb", () => {
+    const text = `${BOMB}\nsops:\n  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n  version: 3.9.0\n`;
+    expect(() => loadEncrypted(text, "yaml", "bomb.sops.yaml")).toThrow(/excessive aliasing/);
+  });
+
+  it("deeply nested flow collections are refused with a position, in every parser", () => {
+    const deep = `a: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`;
+    expect(() => parseYaml(deep, "deep.yaml")).toThrow(new RegExp(`nested deeper than ${MAX_FLOW_DEPTH}`));
+    expect(() => loadEncrypted(`${deep}sops:\n  mac: ENC[x]\n`, "yaml", "deep.sops.yaml")).toThrow(
+      /nested deeper/,
+    );
+    expect(() => parseSopsConfig(deep, ".sops.yaml")).toThrow(/nested deeper/);
+    // Block nesting deeper than the parser can follow is an error, not a crash.
+    expect(() => parseYaml(`${"- ".repeat(100_000)}a\n`, "block.yaml")).toThrow(
+      /nested too deep|nested deeper/,
+    );
+  });
+
+  it("render, check and status of a repository holding a bomb and a crafted SOPS file finish with errors", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "slipway-bomb-"));
+    const files: Record<string, string> = {
+      "clusters/c/sync.yaml": SYNC,
+      "clusters/c/app.yaml": ks("app", "  path: ./app\n  decryption:\n    provider: sops\n"),
+      "app/kustomization.yaml": "resources: [bomb.yaml, secret.sops.yaml]\n",
+      "app/bomb.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n${BOMB.replace(/^/gm, "  ")}\n`,
+      "app/secret.sops.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n${BOMB}\nsops:\n  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n  encrypted_regex: "^${EVIL}"\n  version: 3.9.0\n`,
+    };
+    for (const [p, c] of Object.entries(files)) {
+      const abs = path.join(dir, p);
+      (await import("node:fs")).mkdirSync(path.dirname(abs), { recursive: true });
+      writeFileSync(abs, c);
+    }
+    const { platform, secrets } = await loadPlatformWithSecrets(dir, { identities: [] });
+    const app = platform.clusters[0]!.kustomizations.find((k) => k.name === "app")!;
+    expect(app.status).toBe("failed");
+    expect(app.errors.map((e) => e.message).join("\n")).toMatch(/excessive aliasing/);
+    const sops = secrets.files.find((f) => f.file === "app/secret.sops.yaml");
+    expect(sops?.problem).toMatch(/excessive aliasing/);
+  });
+});
