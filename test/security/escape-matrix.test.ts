@@ -202,7 +202,7 @@ function write(p: string, content: string): void {
 }
 
 /** One repository per case; the outside content sits next to it (never below it). */
-function makeCase(field: Field, escape: Escape, n: number): Case {
+function makeCase(field: Field, how: Escape, n: number): Case {
   const dir = path.join(work, `case-${n}`);
   const outside = path.join(dir, "outside");
   const repo = path.join(dir, "repo");
@@ -216,7 +216,7 @@ function makeCase(field: Field, escape: Escape, n: number): Case {
   if (field.kind === "file") write(path.join(outsideDir, "kustomization.yaml"), "resources: []\n");
   const outsideFile = path.join(field.kind === "file" ? outside : outsideDir, field.target ?? "cm.yaml");
   let ref: string;
-  switch (escape) {
+  switch (how) {
     case "absolute":
       ref = field.kind === "file" ? outsideFile : outsideDir;
       break;
@@ -238,13 +238,13 @@ function makeCase(field: Field, escape: Escape, n: number): Case {
   write(path.join(app, "kustomization.yaml"), field.kustomization(ref));
   write(path.join(repo, "clusters/c/sync.yaml"), SYNC);
   write(path.join(repo, "clusters/c/app.yaml"), ks("app", "  path: ./app\n  prune: true\n  interval: 10m\n"));
-  return { id: `${field.name} × ${escape}`, field, escape, repo, app };
+  return { id: `${field.name} × ${how}`, field, escape: how, repo, app };
 }
 
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), "slipway-escape-"));
   let n = 0;
-  for (const field of FIELDS) for (const escape of ESCAPES) cases.push(makeCase(field, escape, n++));
+  for (const field of FIELDS) for (const how of ESCAPES) cases.push(makeCase(field, how, n++));
 });
 
 function slipwayBuild(dir: string, restrictor: "LoadRestrictionsRootOnly" | "LoadRestrictionsNone") {
