@@ -26,6 +26,12 @@ export class RecordingFileSystem implements FileSystem {
   readDir(p: string): string[] {
     return this.inner.readDir(p);
   }
+  size(p: string): number {
+    return this.read.get(p)?.length ?? this.inner.size(p);
+  }
+  realPath(p: string): string {
+    return this.inner.realPath(p);
+  }
 
   /** The bytes read for `p` (absolute), if it was read. */
   recorded(p: string): Buffer | undefined {
