@@ -1,0 +1,208 @@
+/**
+ * Where charts come from: a directory or a `.tgz`, read into files and loaded (loader.ts), with
+ * loaded charts cached by content so that rendering many releases of one chart loads it once.
+ *
+ * Directories are read as Helm's DirLoader reads them (pkg/chart/v2/loader/directory.go): a
+ * lexical walk, the chart's `.helmignore` (plus the default `templates/.?*`) applied to paths
+ * relative to the chart root, a UTF-8 BOM removed, files over 5 MiB refused. Helm follows
+ * symbolic links anywhere; Slipway follows them only while they stay inside the chart directory,
+ * so a chart cannot make it read other files of the machine.
+ */
+
+import { createHash } from "node:crypto";
+import * as nodeFs from "node:fs";
+import * as path from "node:path";
+import type { FileSystem } from "../fs/filesystem.js";
+import type { Chart, ChartFile } from "./chart.js";
+import { IgnoreRules } from "./helmignore.js";
+import {
+  ChartLoadError,
+  chartDigest,
+  loadChartArchiveBytes,
+  loadChartFiles,
+  MAX_FILE_SIZE,
+  textOf,
+} from "./loader.js";
+
+/** What the directory walk needs to know of a file system. */
+export interface ChartDirReader {
+  /** entry names of a directory */
+  readDir(p: string): string[];
+  /** "other" for sockets, devices and the like; undefined when the path does not exist */
+  stat(p: string): { kind: "file" | "dir" | "other"; size: number } | undefined;
+  readFile(p: string): Uint8Array;
+  /** the path with symbolic links resolved (absent: the file system has none) */
+  realPath?(p: string): string;
+}
+
+/** The local disk. */
+export const diskReader: ChartDirReader = {
+  readDir: (p) => nodeFs.readdirSync(p),
+  stat: (p) => {
+    try {
+      const st = nodeFs.statSync(p);
+      return { kind: st.isDirectory() ? "dir" : st.isFile() ? "file" : "other", size: st.size };
+    } catch {
+      return undefined;
+    }
+  },
+  readFile: (p) => nodeFs.readFileSync(p),
+  realPath: (p) => nodeFs.realpathSync(p),
+};
+
+/** Slipway's FileSystem (a Git revision, an in-memory tree). */
+export function fileSystemReader(fs: FileSystem): ChartDirReader {
+  return {
+    readDir: (p) => fs.readDir(p),
+    stat: (p) => {
+      if (fs.isDirectory(p)) return { kind: "dir", size: 0 };
+      if (!fs.exists(p)) return undefined;
+      return { kind: "file", size: -1 };
+    },
+    readFile: (p) => fs.readFile(p),
+  };
+}
+
+/** Go's sort.Strings: byte order of UTF-8. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function within(root: string, p: string): boolean {
+  return p === root || p.startsWith(root.endsWith("/") ? root : `${root}/`);
+}
+
+/** The files of a chart directory, as Helm's DirLoader collects them. */
+export function readChartDir(dir: string, reader: ChartDirReader = diskReader): ChartFile[] {
+  const top = path.resolve(dir);
+  if (reader.stat(top)?.kind !== "dir")
+    throw new ChartLoadError(`'${dir}' is not a chart directory`, { file: dir });
+  const chartYaml = path.join(top, "Chart.yaml");
+  if (reader.stat(chartYaml)?.kind !== "file") {
+    throw new ChartLoadError(`unable to detect chart at ${chartYaml}: no such file`, { file: chartYaml });
+  }
+  const realTop = reader.realPath ? reader.realPath(top) : top;
+  let rules: IgnoreRules;
+  const ignoreFile = path.join(top, ".helmignore");
+  try {
+    rules = IgnoreRules.parse(
+      reader.stat(ignoreFile)?.kind === "file" ? textOf(reader.readFile(ignoreFile)) : "",
+    );
+  } catch (e) {
+    throw new ChartLoadError((e as Error).message, { file: ignoreFile });
+  }
+  const files: ChartFile[] = [];
+  const walk = (abs: string, rel: string) => {
+    for (const name of reader.readDir(abs).sort(byteOrder)) {
+      const childAbs = path.join(abs, name);
+      const childRel = rel === "" ? name : `${rel}/${name}`;
+      if (reader.realPath) {
+        let real: string;
+        try {
+          real = reader.realPath(childAbs);
+        } catch {
+          throw new ChartLoadError(`error evaluating symlink ${childAbs}: no such file or directory`, {
+            file: childAbs,
+          });
+        }
+        if (!within(realTop, real)) {
+          throw new ChartLoadError(`${childRel} is a symbolic link to ${real}, outside the chart directory`, {
+            file: childAbs,
+          });
+        }
+      }
+      const st = reader.stat(childAbs);
+      if (!st) throw new ChartLoadError(`cannot read ${childAbs}`, { file: childAbs });
+      if (st.kind === "dir") {
+        if (rules.ignores(childRel, true)) continue;
+        walk(childAbs, childRel);
+        continue;
+      }
+      if (rules.ignores(childRel, false)) continue;
+      if (st.kind === "other") {
+        throw new ChartLoadError(`cannot load irregular file ${childAbs} as it has file mode type bits set`, {
+          file: childAbs,
+        });
+      }
+      if (st.size > MAX_FILE_SIZE) {
+        throw new ChartLoadError(
+          `chart file "${name}" is larger than the maximum file size ${MAX_FILE_SIZE}`,
+          {
+            file: childAbs,
+          },
+        );
+      }
+      let data = reader.readFile(childAbs);
+      if (data.length > MAX_FILE_SIZE) {
+        throw new ChartLoadError(
+          `chart file "${name}" is larger than the maximum file size ${MAX_FILE_SIZE}`,
+          {
+            file: childAbs,
+          },
+        );
+      }
+      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+      files.push({ name: childRel, data });
+    }
+  };
+  walk(top, "");
+  return files;
+}
+
+/** Loaded charts by the digest of their files: one load per distinct chart per process. */
+const loaded = new Map<string, Chart>();
+const MAX_CACHED_CHARTS = 256;
+
+function remember(key: string, chart: Chart): Chart {
+  if (loaded.size >= MAX_CACHED_CHARTS) loaded.delete(loaded.keys().next().value as string);
+  loaded.set(key, chart);
+  return chart;
+}
+
+/** A chart directory (`helm template NAME ./dir`). */
+export function loadChartDir(dir: string, reader: ChartDirReader = diskReader): Chart {
+  const files = readChartDir(dir, reader);
+  const prefix = `${dir.replace(/\/+$/, "")}/`;
+  const digest = chartDigest(files);
+  return loaded.get(digest) ?? remember(digest, loadChartFiles(files, prefix, digest));
+}
+
+/** A chart archive (`helm template NAME chart-1.0.0.tgz`). */
+export function loadChartArchive(file: string, reader: ChartDirReader = diskReader): Chart {
+  const st = reader.stat(file);
+  if (!st) throw new ChartLoadError(`stat ${file}: no such file or directory`, { file });
+  if (st.kind === "dir") throw new ChartLoadError("cannot load a directory", { file });
+  const bytes = reader.readFile(file);
+  const isGzip = bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 0x08;
+  if (!isGzip) {
+    if (file.endsWith(".yml") || file.endsWith(".yaml")) {
+      throw new ChartLoadError(`file '${file}' seems to be a YAML file, but expected a gzipped archive`, {
+        file,
+      });
+    }
+    throw new ChartLoadError(`file '${file}' does not appear to be a gzipped archive`, { file });
+  }
+  return cachedArchive(bytes, file);
+}
+
+/** A chart archive already in memory (issue 12's chart cache hands these over). */
+export function loadChartArchiveFromBytes(bytes: Uint8Array, name = "<archive>"): Chart {
+  return cachedArchive(bytes, name);
+}
+
+function cachedArchive(bytes: Uint8Array, name: string): Chart {
+  const key = `tgz:${createHash("sha256").update(bytes).digest("hex")}`;
+  return loaded.get(key) ?? remember(key, loadChartArchiveBytes(bytes, name));
+}
+
+/** `helm template`'s CHART argument: a directory or an archive on disk. */
+export function loadChart(ref: string, reader: ChartDirReader = diskReader): Chart {
+  const st = reader.stat(ref);
+  if (!st) {
+    throw new ChartLoadError(
+      `path "${ref}" not found (Slipway renders local charts: a directory or a .tgz; fetch remote ones first)`,
+      { file: ref },
+    );
+  }
+  return st.kind === "dir" ? loadChartDir(ref, reader) : loadChartArchive(ref, reader);
+}

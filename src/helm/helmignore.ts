@@ -1,0 +1,83 @@
+/**
+ * `.helmignore` as Helm 4.1.4 applies it when it loads a chart directory (pkg/ignore/rules.go):
+ * one rule per line, `#` comments, `!` negation, a trailing `/` for directories only, a leading
+ * `/` anchors at the chart root, a rule with a `/` matches the whole relative path, a rule
+ * without one matches the base name; `**` is refused. Rules are tried in order and the first
+ * that decides wins: a match ignores the path, a negated rule that does *not* match ignores it
+ * too (Helm's quirk), a negated rule that matches moves on to the next rule. The default rule
+ * `templates/.?*` is appended (dotfiles directly in templates/ are never loaded).
+ */
+import { BadPatternError, goPathMatch } from "./glob.js";
+
+interface Rule {
+  raw: string;
+  pattern: string;
+  negate: boolean;
+  mustDir: boolean;
+  /** how the path is compared: the whole path, or only its base name */
+  base: boolean;
+}
+
+export class IgnoreRules {
+  private readonly rules: Rule[] = [];
+
+  /** Rules of a `.helmignore` file (empty text: no rules), followed by Helm's default. */
+  static parse(text: string): IgnoreRules {
+    const r = new IgnoreRules();
+    const body = text.startsWith("\ufeff") ? text.slice(1) : text;
+    for (const line of body.split(/\r?\n/)) r.add(line);
+    r.add("templates/.?*");
+    return r;
+  }
+
+  private add(line: string): void {
+    let rule = line.trim();
+    if (rule === "" || rule.startsWith("#")) return;
+    if (rule.includes("**")) throw new Error("double-star (**) syntax is not supported");
+    try {
+      goPathMatch(rule, "abc");
+    } catch (e) {
+      if (e instanceof BadPatternError) throw new Error(`syntax error in pattern: ${rule}`);
+      throw e;
+    }
+    const raw = rule;
+    const negate = rule.startsWith("!");
+    if (negate) rule = rule.slice(1);
+    const mustDir = rule.endsWith("/");
+    if (mustDir) rule = rule.slice(0, -1);
+    let base = false;
+    if (rule.startsWith("/")) rule = rule.slice(1);
+    else if (!rule.includes("/")) base = true;
+    this.rules.push({ raw, pattern: rule, negate, mustDir, base });
+  }
+
+  /** Whether Helm skips `path` (relative, `/`-separated); directories skip their whole tree. */
+  ignores(path: string, isDir: boolean): boolean {
+    if (path === "" || path === "." || path === "./") return false;
+    for (const r of this.rules) {
+      const subject = r.base ? baseName(path) : path;
+      let matched: boolean;
+      try {
+        matched = goPathMatch(r.pattern, subject);
+      } catch {
+        matched = false;
+      }
+      if (r.negate) {
+        if (r.mustDir && !isDir) return true;
+        if (!matched) return true;
+        continue;
+      }
+      if (r.mustDir && !isDir) continue;
+      if (matched) return true;
+    }
+    return false;
+  }
+}
+
+/** Go's filepath.Base for a relative `/` path. */
+function baseName(p: string): string {
+  const trimmed = p.replace(/\/+$/, "");
+  if (trimmed === "") return "/";
+  const i = trimmed.lastIndexOf("/");
+  return i < 0 ? trimmed : trimmed.slice(i + 1);
+}

@@ -1,0 +1,391 @@
+/**
+ * Files → Chart, as Helm 4.1.4 builds a chart from its files (pkg/chart/v2/loader/load.go
+ * LoadFiles, pkg/chart/loader/archive LoadArchiveFiles): pure, no I/O. The directory and archive
+ * adapters (chart-source.ts) produce the files.
+ *
+ * - Chart.yaml becomes the metadata (apiVersion defaults to v1), `requirements.yaml` adds
+ *   dependencies (v1 charts also keep it as a file), Chart.lock/requirements.lock are read,
+ *   `values.yaml` holds the defaults, `values.schema.json` the schema, `templates/*` the templates;
+ *   everything else is a file for `.Files` (crds/ included), `charts/*.prov` too.
+ * - `charts/<name>/…` is a subchart directory and `charts/<name>.tgz` an archive; names starting
+ *   with `_` or `.` are skipped; any other entry of charts/ must be a chart (Helm fails otherwise).
+ * - chart.Metadata.Validate: apiVersion, name, version (semver) required, type application or
+ *   library, aliases `^[a-zA-Z0-9_-]+$`, no two dependencies with one name or alias.
+ */
+
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { Parser } from "tar";
+import { SlipwayError } from "../errors.js";
+import { parseVersion } from "../semver/index.js";
+import {
+  type Chart,
+  ChartDecodeError,
+  type ChartDependency,
+  type ChartFile,
+  type ChartMetadata,
+  decodeMetadataInto,
+  emptyMetadata,
+} from "./chart.js";
+import { GoMap } from "./template/value.js";
+import { readRawYaml, readValuesDocuments, YamlError } from "./yaml.js";
+
+/** Helm's archive.MaxDecompressedChartSize (100 MiB) and MaxDecompressedFileSize (5 MiB). */
+export const MAX_CHART_SIZE = 100 * 1024 * 1024;
+export const MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+export class ChartLoadError extends SlipwayError {}
+
+const utf8 = new TextDecoder("utf-8");
+
+export function textOf(data: Uint8Array): string {
+  return utf8.decode(data);
+}
+
+const ALIAS_NAME = /^[a-zA-Z0-9_-]+$/;
+// Go's unicode.IsSpace (White_Space) and unicode.IsPrint (L, M, N, P, S and ' ').
+const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
+const GO_PRINT = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
+
+/** chart.sanitizeString: spaces become ' ', other unprintable characters are dropped. */
+function sanitize(s: string): string {
+  if (/^[\x20-\x7e]*$/.test(s)) return s;
+  let out = "";
+  for (const c of s) {
+    if (GO_SPACE.test(c)) out += " ";
+    else if (GO_PRINT.test(c)) out += c;
+  }
+  return out;
+}
+
+function validationError(message: string, file: string): never {
+  throw new ChartLoadError(`validation: ${message}`, { file });
+}
+
+/** chart.Metadata.Validate (sanitizes in place, as Helm does). */
+function validateMetadata(md: ChartMetadata, where: string): void {
+  md.name = sanitize(md.name);
+  md.description = sanitize(md.description);
+  md.home = sanitize(md.home);
+  md.icon = sanitize(md.icon);
+  md.condition = sanitize(md.condition);
+  md.tags = sanitize(md.tags);
+  md.appVersion = sanitize(md.appVersion);
+  md.kubeVersion = sanitize(md.kubeVersion);
+  md.sources = md.sources.map(sanitize);
+  md.keywords = md.keywords.map(sanitize);
+  if (md.apiVersion === "") validationError("chart.metadata.apiVersion is required", where);
+  if (md.name === "") validationError("chart.metadata.name is required", where);
+  if (md.name === "." || md.name === "..")
+    validationError(`chart.metadata.name "${md.name}" is not allowed`, where);
+  if (md.name.includes("/") || md.name === "")
+    validationError(`chart.metadata.name "${md.name}" is invalid`, where);
+  if (md.version === "") validationError("chart.metadata.version is required", where);
+  try {
+    parseVersion(md.version);
+  } catch {
+    validationError(`chart.metadata.version "${md.version}" is invalid`, where);
+  }
+  if (!["", "application", "library"].includes(md.type)) {
+    validationError("chart.metadata.type must be application or library", where);
+  }
+  for (const m of md.maintainers) {
+    if (m === null) validationError("maintainers must not contain empty or null nodes", where);
+    m.name = sanitize(m.name);
+    m.email = sanitize(m.email);
+    m.url = sanitize(m.url);
+  }
+  const seen = new Set<string>();
+  for (const d of md.dependencies) {
+    if (d === null) validationError("dependencies must not contain empty or null nodes", where);
+    d.name = sanitize(d.name);
+    d.version = sanitize(d.version);
+    d.repository = sanitize(d.repository);
+    d.condition = sanitize(d.condition);
+    d.tags = d.tags.map(sanitize);
+    if (d.alias !== "" && !ALIAS_NAME.test(d.alias)) {
+      validationError(`dependency "${d.name}" has disallowed characters in the alias`, where);
+    }
+    const key = d.alias !== "" ? d.alias : d.name;
+    if (seen.has(key)) validationError(`more than one dependency with name or alias "${key}"`, where);
+    seen.add(key);
+  }
+}
+
+function decodeYamlFile(f: ChartFile, what: string, chartPath: string, into: ChartMetadata): void {
+  const where = `${chartPath}${f.name}`;
+  try {
+    decodeMetadataInto(readRawYaml(textOf(f.data), where), into);
+  } catch (e) {
+    if (e instanceof YamlError) {
+      throw new ChartLoadError(`cannot load ${what}: error converting YAML to JSON: ${e.message}`, {
+        file: e.file,
+        line: e.line,
+        column: e.column,
+      });
+    }
+    if (e instanceof ChartDecodeError)
+      throw new ChartLoadError(`cannot load ${what}: ${e.message}`, { file: where });
+    throw e;
+  }
+}
+
+function checkLock(f: ChartFile, what: string, chartPath: string): void {
+  const where = `${chartPath}${f.name}`;
+  try {
+    readRawYaml(textOf(f.data), where);
+  } catch (e) {
+    if (e instanceof YamlError) {
+      throw new ChartLoadError(`cannot load ${what}: error converting YAML to JSON: ${e.message}`, {
+        file: e.file,
+        line: e.line,
+      });
+    }
+    throw e;
+  }
+}
+
+/** A digest of a chart's files (names and bytes, in name order). */
+export function chartDigest(files: readonly ChartFile[]): string {
+  const h = createHash("sha256");
+  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    h.update(f.name);
+    h.update("\0");
+    h.update(String(f.data.length));
+    h.update("\0");
+    h.update(f.data);
+  }
+  return h.digest("hex");
+}
+
+/**
+ * LoadFiles: builds a chart from its files. `chartPath` prefixes file names in errors (the
+ * directory or archive the chart came from, with a trailing `/`).
+ */
+export function loadChartFiles(files: readonly ChartFile[], chartPath = "", digest?: string): Chart {
+  let metadata: ChartMetadata | undefined;
+  for (const f of files) {
+    if (f.name === "Chart.yaml") {
+      metadata ??= emptyMetadata();
+      decodeYamlFile(f, "Chart.yaml", chartPath, metadata);
+      // Helm 2 charts may omit apiVersion: they are v1.
+      if (metadata.apiVersion === "") metadata.apiVersion = "v1";
+    }
+  }
+  const templates: ChartFile[] = [];
+  const other: ChartFile[] = [];
+  const subchartFiles = new Map<string, ChartFile[]>();
+  let values = new GoMap();
+  let schema: Uint8Array | undefined;
+  for (const f of files) {
+    const name = f.name;
+    if (name === "Chart.yaml") continue;
+    if (name === "Chart.lock") {
+      checkLock(f, "Chart.lock", chartPath);
+    } else if (name === "values.yaml") {
+      try {
+        values = readValuesDocuments(textOf(f.data), `${chartPath}values.yaml`);
+      } catch (e) {
+        if (e instanceof SlipwayError) {
+          throw new ChartLoadError(`cannot load values.yaml: ${e.message}`, {
+            file: e.file,
+            line: e.line,
+            column: e.column,
+          });
+        }
+        throw e;
+      }
+    } else if (name === "values.schema.json") {
+      schema = f.data;
+    } else if (name === "requirements.yaml") {
+      metadata ??= emptyMetadata();
+      decodeYamlFile(f, "requirements.yaml", chartPath, metadata);
+      if (metadata.apiVersion === "v1") other.push(f);
+    } else if (name === "requirements.lock") {
+      checkLock(f, "requirements.lock", chartPath);
+      metadata ??= emptyMetadata();
+      if (metadata.apiVersion === "v1") other.push(f);
+    } else if (name.startsWith("templates/")) {
+      templates.push(f);
+    } else if (name.startsWith("charts/")) {
+      if (extname(name) === ".prov") {
+        other.push(f);
+        continue;
+      }
+      const rest = name.slice("charts/".length);
+      const cname = rest.split("/")[0] as string;
+      let list = subchartFiles.get(cname);
+      if (!list) subchartFiles.set(cname, (list = []));
+      list.push({ name: rest, data: f.data });
+    } else {
+      other.push(f);
+    }
+  }
+  if (!metadata) throw new ChartLoadError("Chart.yaml file is missing", { file: `${chartPath}Chart.yaml` });
+  validateMetadata(metadata, `${chartPath}Chart.yaml`);
+
+  const dependencies: Chart[] = [];
+  for (const cname of [...subchartFiles.keys()].sort()) {
+    if (cname.startsWith("_") || cname.startsWith(".")) continue;
+    const list = subchartFiles.get(cname) as ChartFile[];
+    let sub: Chart;
+    try {
+      if (extname(cname) === ".tgz") {
+        const file = list[0] as ChartFile;
+        if (file.name !== cname) {
+          throw new ChartLoadError(
+            `error unpacking subchart tar in ${metadata.name}: expected ${cname}, got ${file.name}`,
+            { file: `${chartPath}charts/${cname}` },
+          );
+        }
+        sub = loadChartArchiveBytes(file.data, `${chartPath}charts/${cname}:`);
+      } else {
+        const inner: ChartFile[] = [];
+        for (const f of list) {
+          const slash = f.name.indexOf("/");
+          if (slash < 0) continue;
+          inner.push({ name: f.name.slice(slash + 1), data: f.data });
+        }
+        sub = loadChartFiles(inner, `${chartPath}charts/${cname}/`);
+      }
+    } catch (e) {
+      if (e instanceof ChartLoadError && e.message.startsWith("error unpacking subchart")) throw e;
+      const err = e instanceof SlipwayError ? e : undefined;
+      throw new ChartLoadError(
+        `error unpacking subchart ${cname} in ${metadata.name}: ${e instanceof Error ? e.message : String(e)}`,
+        { file: err?.file ?? `${chartPath}charts/${cname}`, line: err?.line, column: err?.column },
+      );
+    }
+    dependencies.push(sub);
+  }
+
+  return {
+    metadata,
+    templates,
+    values,
+    schema,
+    files: other,
+    dependencies,
+    digest: digest ?? chartDigest(files),
+  };
+}
+
+/** Go's path.Ext. */
+function extname(name: string): string {
+  for (let i = name.length - 1; i >= 0 && name[i] !== "/"; i--) {
+    if (name[i] === ".") return name.slice(i);
+  }
+  return "";
+}
+
+/** Go's path.Clean for a relative path. */
+function cleanPath(p: string): string {
+  const rooted = p.startsWith("/");
+  const out: string[] = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!rooted) out.push("..");
+      continue;
+    }
+    out.push(seg);
+  }
+  const s = out.join("/");
+  if (rooted) return `/${s}`;
+  return s === "" ? "." : s;
+}
+
+const TAR_FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile", "SymbolicLink", "Link"]);
+
+/**
+ * LoadArchiveFiles: the files of a gzipped tar, with Helm's checks: the first path segment (the
+ * chart's directory) is dropped, absolute paths, `..` and drive letters are refused, Chart.yaml
+ * must not sit at the top, and the sizes stay within 5 MiB per file and 100 MiB in all.
+ * A UTF-8 BOM at the start of a file is removed.
+ */
+export function readChartArchive(bytes: Uint8Array, where = "<archive>"): ChartFile[] {
+  let tarBytes: Buffer;
+  try {
+    tarBytes = gunzipSync(bytes, { maxOutputLength: MAX_CHART_SIZE + 1024 * 1024 });
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    if (/maxOutputLength|Cannot create a Buffer larger/i.test(msg)) {
+      throw new ChartLoadError(`decompressed chart is larger than the maximum size ${MAX_CHART_SIZE}`, {
+        file: where,
+      });
+    }
+    throw new ChartLoadError(`'${where}' does not appear to be a valid chart file (details: ${msg})`, {
+      file: where,
+    });
+  }
+  const files: ChartFile[] = [];
+  let remaining = MAX_CHART_SIZE;
+  let failure: ChartLoadError | undefined;
+  const fail = (message: string) => {
+    failure ??= new ChartLoadError(message, { file: where });
+  };
+  const parser = new Parser({
+    strict: true,
+    onwarn: (_code: string, message: string | Error) => {
+      fail(`unable to read chart archive: ${message instanceof Error ? message.message : message}`);
+    },
+    onReadEntry: (entry) => {
+      if (failure || entry.type === "Directory" || !TAR_FILE_TYPES.has(entry.type)) {
+        entry.resume();
+        return;
+      }
+      const raw = entry.path;
+      const delimiter = raw.includes("\\") ? "\\" : "/";
+      const parts = raw.split(delimiter);
+      let n = parts.slice(1).join("/");
+      if (n.startsWith("/")) return fail("chart illegally contains absolute paths");
+      n = cleanPath(n);
+      if (n === ".") return fail(`chart illegally contains content outside the base directory: "${raw}"`);
+      if (n.startsWith("..")) return fail("chart illegally references parent directory");
+      if (/^[a-zA-Z]:\//.test(n)) return fail("chart contains illegally named files");
+      if (parts[0] === "Chart.yaml") return fail("chart yaml not in base directory");
+      const size = entry.size ?? 0;
+      if (size > remaining)
+        return fail(`decompressed chart is larger than the maximum size ${MAX_CHART_SIZE}`);
+      if (size > MAX_FILE_SIZE) {
+        return fail(`decompressed chart file "${raw}" is larger than the maximum file size ${MAX_FILE_SIZE}`);
+      }
+      const chunks: Buffer[] = [];
+      entry.on("data", (c: Buffer) => chunks.push(c));
+      entry.on("end", () => {
+        let data: Uint8Array = Buffer.concat(chunks);
+        remaining -= data.length;
+        if (remaining <= 0)
+          return fail(`decompressed chart is larger than the maximum size ${MAX_CHART_SIZE}`);
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+        files.push({ name: n, data });
+      });
+    },
+  });
+  parser.end(tarBytes);
+  if (failure) throw failure;
+  if (files.length === 0) throw new ChartLoadError("no files in chart archive", { file: where });
+  return files;
+}
+
+/** LoadArchive: a chart from the bytes of a `.tgz`. */
+export function loadChartArchiveBytes(bytes: Uint8Array, where = "<archive>"): Chart {
+  const files = readChartArchive(bytes, where);
+  const prefix = where.endsWith(":") ? where : `${where}:`;
+  return loadChartFiles(files, prefix);
+}
+
+/** Helm's action.CheckDependencies: every dependency of Chart.yaml is present in charts/. */
+export function checkDependenciesPresent(chart: Chart): void {
+  const have = new Set(chart.dependencies.map((d) => d.metadata.name));
+  const missing = (chart.metadata.dependencies.filter((d) => d !== null) as ChartDependency[])
+    .map((d) => d.name)
+    .filter((n) => !have.has(n));
+  if (missing.length > 0) {
+    throw new ChartLoadError(
+      `An error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(", ")}`,
+      { file: "Chart.yaml" },
+    );
+  }
+}

@@ -1,0 +1,203 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadChartArchiveFromBytes, loadChartDir, readChartDir } from "../../src/helm/chart-source.js";
+import { IgnoreRules } from "../../src/helm/helmignore.js";
+import { loadChartFiles, readChartArchive } from "../../src/helm/loader.js";
+import { goJson } from "./go-json.js";
+
+const enc = new TextEncoder();
+const file = (name: string, text: string) => ({ name, data: enc.encode(text) });
+
+/** A ustar archive of (name, text) entries, gzipped; names are written as given (no checks). */
+function tgz(entries: Array<[string, string]>): Uint8Array {
+  const blocks: Buffer[] = [];
+  for (const [name, text] of entries) {
+    const data = Buffer.from(text);
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 100, "utf8");
+    h.write("0000644\0", 100);
+    h.write("0000000\0", 108);
+    h.write("0000000\0", 116);
+    h.write(`${data.length.toString(8).padStart(11, "0")}\0`, 124);
+    h.write("00000000000\0", 136);
+    h.write("        ", 148);
+    h.write(name.endsWith("/") ? "5" : "0", 156);
+    h.write("ustar\0", 257);
+    h.write("00", 263);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
+    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
+
+const CHART_YAML = "apiVersion: v2\nname: demo\nversion: 1.2.3\n";
+
+describe("loadChartFiles (Helm's LoadFiles)", () => {
+  it("sorts files into metadata, values, templates, schema, files and subcharts", () => {
+    const c = loadChartFiles([
+      file("Chart.yaml", CHART_YAML),
+      file("values.yaml", "a: 1\n"),
+      file("values.schema.json", "{}"),
+      file("templates/a.yaml", "kind: A\n"),
+      file("README.md", "hi"),
+      file("crds/c.yaml", "kind: CustomResourceDefinition\n"),
+      file("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"),
+      file("charts/sub/templates/s.yaml", "kind: S\n"),
+      file("charts/_skipped/Chart.yaml", "not: loaded"),
+      file("charts/x.prov", "signature"),
+    ]);
+    expect(c.metadata.name).toBe("demo");
+    expect(goJson(c.values)).toBe('{"a":1}');
+    expect(c.templates.map((t) => t.name)).toEqual(["templates/a.yaml"]);
+    expect(c.files.map((f) => f.name)).toEqual(["README.md", "crds/c.yaml", "charts/x.prov"]);
+    expect(c.schema).toBeDefined();
+    expect(c.dependencies.map((d) => d.metadata.name)).toEqual(["sub"]);
+    expect(c.dependencies[0]!.templates.map((t) => t.name)).toEqual(["templates/s.yaml"]);
+  });
+
+  it("reads v1 charts' requirements.yaml and keeps it as a file", () => {
+    const c = loadChartFiles([
+      file("Chart.yaml", "name: old\nversion: 0.1.0\n"),
+      file("requirements.yaml", "dependencies:\n  - name: sub\n    version: 0.1.0\n"),
+    ]);
+    expect(c.metadata.apiVersion).toBe("v1");
+    expect(c.metadata.dependencies.map((d) => d?.name)).toEqual(["sub"]);
+    expect(c.files.map((f) => f.name)).toEqual(["requirements.yaml"]);
+  });
+
+  it("decodes Chart.yaml as sigs.k8s.io/yaml does: scalars into strings, nulls to zero", () => {
+    const c = loadChartFiles([
+      file(
+        "Chart.yaml",
+        "apiVersion: v2\nname: y\nversion: 1.0\nappVersion: 2.10\nkeywords: [1, ~]\nDESCRIPTION: upper\n",
+      ),
+    ]);
+    expect(c.metadata.name).toBe("true");
+    expect(c.metadata.version).toBe("1");
+    expect(c.metadata.appVersion).toBe("2.1");
+    expect(c.metadata.keywords).toEqual(["1", ""]);
+    expect(c.metadata.description).toBe("upper");
+  });
+
+  it.each([
+    ["no Chart.yaml", [file("values.yaml", "a: 1\n")], /Chart.yaml file is missing/],
+    ["no version", [file("Chart.yaml", "apiVersion: v2\nname: x\n")], /chart.metadata.version is required/],
+    [
+      "bad version",
+      [file("Chart.yaml", "apiVersion: v2\nname: x\nversion: one\n")],
+      /version "one" is invalid/,
+    ],
+    ["bad type", [file("Chart.yaml", `${CHART_YAML}type: plugin\n`)], /must be application or library/],
+    [
+      "bad alias",
+      [file("Chart.yaml", `${CHART_YAML}dependencies:\n  - name: a\n    alias: "a b"\n`)],
+      /disallowed characters in the alias/,
+    ],
+    [
+      "duplicate dependency",
+      [file("Chart.yaml", `${CHART_YAML}dependencies:\n  - name: a\n  - name: b\n    alias: a\n`)],
+      /more than one dependency with name or alias "a"/,
+    ],
+    [
+      "bool where a string goes",
+      [file("Chart.yaml", `${CHART_YAML}deprecated: "yes"\n`)],
+      /cannot unmarshal string/,
+    ],
+    [
+      "stray file in charts/",
+      [file("Chart.yaml", CHART_YAML), file("charts/README.md", "x")],
+      /error unpacking subchart README.md/,
+    ],
+  ])("refuses %s", (_, files, message) => {
+    expect(() => loadChartFiles(files)).toThrow(message);
+  });
+});
+
+describe("chart archives (Helm's LoadArchiveFiles)", () => {
+  it("drops the top directory and loads subchart archives", () => {
+    const sub = tgz([["sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.2.0\n"]]);
+    const top = tgz([
+      ["demo/Chart.yaml", CHART_YAML],
+      ["demo/templates/a.yaml", "kind: A\n"],
+    ]);
+    const chart = loadChartArchiveFromBytes(top, "demo.tgz");
+    expect(chart.metadata.name).toBe("demo");
+    expect(chart.templates.map((t) => t.name)).toEqual(["templates/a.yaml"]);
+    const withSub = loadChartFiles([
+      file("Chart.yaml", CHART_YAML),
+      { name: "charts/sub-0.2.0.tgz", data: sub },
+    ]);
+    expect(withSub.dependencies[0]!.metadata.version).toBe("0.2.0");
+  });
+
+  it.each([
+    ["a parent reference", "demo/../../etc/passwd", /illegally references parent directory/],
+    ["an absolute path", "demo//etc/passwd", /illegally contains absolute paths/],
+    ["a drive letter", "demo/c:/x", /illegally named files/],
+    ["Chart.yaml as the top directory", "Chart.yaml/x", /chart yaml not in base directory/],
+    ["Chart.yaml at the top", "Chart.yaml", /outside the base directory/],
+    ["a file outside any directory", "README", /outside the base directory/],
+  ])("refuses %s", (_, name, message) => {
+    expect(() => readChartArchive(tgz([[name, "x"]]))).toThrow(message);
+  });
+
+  it("refuses what is not gzip", () => {
+    expect(() => readChartArchive(enc.encode("not an archive"))).toThrow(
+      /does not appear to be a valid chart/,
+    );
+  });
+});
+
+describe(".helmignore", () => {
+  it.each<[string, string, boolean, boolean]>([
+    ["*.bak", "x.bak", false, true],
+    ["*.bak", "dir/x.bak", false, true],
+    ["/root.txt", "root.txt", false, true],
+    ["/root.txt", "dir/root.txt", false, false],
+    ["docs/*.md", "docs/a.md", false, true],
+    ["docs/*.md", "docs/deep/a.md", false, false],
+    ["secret/", "secret", true, true],
+    ["secret/", "secret", false, false],
+    ["[ab].txt", "a.txt", false, true],
+    ["[ab].txt", "c.txt", false, false],
+    ["", "templates/.hidden", false, true],
+    ["", "templates/sub/.hidden", false, false],
+  ])("%s on %s (dir %s) → %s", (rules, p, isDir, ignored) => {
+    expect(IgnoreRules.parse(rules).ignores(p, isDir)).toBe(ignored);
+  });
+
+  it("refuses ** and malformed patterns", () => {
+    expect(() => IgnoreRules.parse("a/**/b\n")).toThrow(/double-star/);
+    expect(() => IgnoreRules.parse("[\n")).toThrow(/syntax error in pattern/);
+  });
+});
+
+describe("chart directories", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "slipway-chart-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("follows symbolic links inside the chart and refuses those that leave it", () => {
+    const chart = path.join(dir, "c");
+    mkdirSync(path.join(chart, "templates"), { recursive: true });
+    writeFileSync(path.join(chart, "Chart.yaml"), CHART_YAML);
+    writeFileSync(path.join(chart, "real.txt"), "inside");
+    symlinkSync(path.join(chart, "real.txt"), path.join(chart, "link.txt"));
+    expect(readChartDir(chart).map((f) => f.name)).toEqual(["Chart.yaml", "link.txt", "real.txt"]);
+    writeFileSync(path.join(dir, "outside.txt"), "secret");
+    symlinkSync(path.join(dir, "outside.txt"), path.join(chart, "escape.txt"));
+    expect(() => loadChartDir(chart)).toThrow(/outside the chart directory/);
+  });
+
+  it("strips a UTF-8 byte order mark", () => {
+    const chart = path.join(dir, "bom");
+    mkdirSync(chart, { recursive: true });
+    writeFileSync(path.join(chart, "Chart.yaml"), `\ufeff${CHART_YAML}`);
+    expect(loadChartDir(chart).metadata.name).toBe("demo");
+  });
+});
