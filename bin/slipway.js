@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --stack-size=3900
+// --stack-size: Helm allows 1000 nested includes; V8's default stack (~1 MB) holds ~600 of ours.
 // The bundle (one file per command, dependencies inlined) starts faster than the module tree
 // tsc writes; both are built by `npm run build` (and by `npm ci` through `prepare`).
 import { existsSync } from "node:fs";

@@ -27,6 +27,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "decrypt, encrypt, edit, updatekeys, rotate and status of SOPS + age files",
     load: async () => (await import("./secrets.js")).secretsCommand,
   },
+  helm: {
+    summary: "render Helm charts like `helm template` (Helm v4.1.4), byte for byte, offline",
+    load: async () => (await import("./helm.js")).helmCommand,
+  },
   diff: {
     summary: "what a change does to each cluster (masked, Kubernetes-aware), and how environments differ",
     load: async () => (await import("./diff.js")).diffCommand,

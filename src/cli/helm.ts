@@ -1,0 +1,318 @@
+import * as nodeFs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { errorMessage, SlipwayError } from "../errors.js";
+import { type ChartDirReader, diskReader, loadChart } from "../helm/chart-source.js";
+import { defaultFuncs } from "../helm/default-funcs.js";
+import { RenderError } from "../helm/engine.js";
+import { formatTemplateOutput, type Hook, isTestHook, ManifestError } from "../helm/manifests.js";
+import { renderChart } from "../helm/render.js";
+import { utf8Encode } from "../helm/template/gostring.js";
+import { composeUserValues } from "../helm/values.js";
+
+const templateHelp = `Usage: slipway helm template [NAME] CHART [flags]
+
+Renders a Helm chart (a directory or a .tgz) exactly like 'helm template' of Helm v4.1.4:
+same stdout byte for byte, same failures, offline. Without NAME the release is "release-name".
+
+Flags:
+  -f, --values FILE            values file (repeatable; comma-separated lists allowed)
+      --set K=V                set values (typed: ints, bools, null; repeatable)
+      --set-string K=V         set string values
+      --set-file K=PATH        set a value to a file's contents
+      --set-json K=JSON        set JSON values (or a whole JSON object)
+      --set-literal K=V        set a literal string value
+  -n, --namespace NS           release namespace (default "default")
+      --kube-version V         Kubernetes version for .Capabilities (default v1.35.0)
+  -a, --api-versions G/V[/K]   extra API versions for .Capabilities (repeatable)
+      --include-crds           print the chart's crds/ files first
+      --skip-tests             leave out test hooks
+      --no-hooks               leave out all hooks
+      --is-upgrade             .Release.IsUpgrade instead of .Release.IsInstall
+  -s, --show-only PATH         only templates matching PATH (e.g. templates/svc.yaml; repeatable)
+      --output-dir DIR         write one file per template under DIR instead of stdout
+      --release-name           with --output-dir: put files under DIR/NAME
+      --skip-schema-validation do not validate values against values.schema.json
+      --seed S                 seed of random functions (randAlphaNum, uuidv4, genCA, …):
+                               equal seeds render equal output (Slipway only)
+      --now RFC3339            pin the clock behind 'now' (Slipway only)
+  -h, --help                   show this help
+
+Exit codes: 0 rendered, 1 the chart failed to load or render, 2 bad flags.
+`;
+
+const helmHelp = `Usage: slipway helm <command> [flags]
+
+Commands:
+  template   render a chart like 'helm template' (Helm v4.1.4), offline
+
+Run 'slipway helm template --help' for its flags.
+`;
+
+const options = {
+  values: { type: "string", short: "f", multiple: true },
+  set: { type: "string", multiple: true },
+  "set-string": { type: "string", multiple: true },
+  "set-file": { type: "string", multiple: true },
+  "set-json": { type: "string", multiple: true },
+  "set-literal": { type: "string", multiple: true },
+  namespace: { type: "string", short: "n" },
+  "kube-version": { type: "string" },
+  "api-versions": { type: "string", short: "a", multiple: true },
+  "include-crds": { type: "boolean" },
+  "skip-tests": { type: "boolean" },
+  "no-hooks": { type: "boolean" },
+  "is-upgrade": { type: "boolean" },
+  "show-only": { type: "string", short: "s", multiple: true },
+  "output-dir": { type: "string" },
+  "release-name": { type: "boolean" },
+  "skip-schema-validation": { type: "boolean" },
+  "render-subchart-notes": { type: "boolean" },
+  "dry-run": { type: "string" },
+  seed: { type: "string" },
+  now: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const BOOLEAN_FLAGS = new Set(
+  Object.entries(options)
+    .filter(([, o]) => o.type === "boolean")
+    .map(([name]) => `--${name}`),
+);
+
+/** pflag accepts `--bool=true|false`; node's parseArgs does not. */
+function normalizeBooleans(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    const m = /^(--[a-z-]+)=(true|false|1|0|t|f|TRUE|FALSE|True|False)$/.exec(a);
+    if (m && BOOLEAN_FLAGS.has(m[1] as string)) {
+      if (/^(true|1|t|TRUE|True)$/.test(m[2] as string)) out.push(m[1] as string);
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+/** pflag's StringSlice: each occurrence is a CSV line. */
+function csvList(values: readonly string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const v of values ?? []) {
+    if (v === "") continue;
+    let field = "";
+    let quoted = false;
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i] as string;
+      if (quoted) {
+        if (c === '"' && v[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else if (c === '"') quoted = false;
+        else field += c;
+      } else if (c === '"' && field === "") quoted = true;
+      else if (c === ",") {
+        out.push(field);
+        field = "";
+      } else field += c;
+    }
+    out.push(field);
+  }
+  return out;
+}
+
+/** What `helm template` needs from the outside world; tests pass their own. */
+export interface TemplateIO {
+  cwd: string;
+  reader: ChartDirReader;
+  stdout(data: string): void;
+  stderr(data: string): void;
+  /** --output-dir: create or append a file (mkdir -p its directory) */
+  writeFile(file: string, data: string, append: boolean): void;
+  exists(file: string): boolean;
+}
+
+export const diskIO = (): TemplateIO => ({
+  cwd: process.cwd(),
+  reader: diskReader,
+  stdout: (s) => process.stdout.write(Buffer.from(utf8Encode(s))),
+  stderr: (s) => process.stderr.write(s),
+  writeFile: (file, data, append) => {
+    nodeFs.mkdirSync(path.dirname(file), { recursive: true });
+    if (append) nodeFs.appendFileSync(file, Buffer.from(utf8Encode(data)), { mode: 0o600 });
+    else nodeFs.writeFileSync(file, Buffer.from(utf8Encode(data)), { mode: 0o644 });
+  },
+  exists: (file) => nodeFs.existsSync(file),
+});
+
+function fail(io: TemplateIO, message: string, renderFailed = false): number {
+  io.stderr(`Error: ${message}${renderFailed ? "\n\nUse --debug flag to render out invalid YAML" : ""}\n`);
+  return 1;
+}
+
+function parseNow(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new SlipwayError(`--now: '${text}' is not an RFC 3339 time`);
+  return ms;
+}
+
+/** `slipway helm template …` with its outside world passed in. Returns the exit code. */
+export function runHelmTemplate(argv: string[], io: TemplateIO): number {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>
+  >;
+  try {
+    parsed = parseArgs({ args: normalizeBooleans(argv), allowPositionals: true, options });
+  } catch (e) {
+    io.stderr(`slipway helm template: ${errorMessage(e)}\n\n${templateHelp}`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout(templateHelp);
+    return 0;
+  }
+  const pos = parsed.positionals;
+  if (pos.length === 0) {
+    io.stderr(`Error: "slipway helm template" requires at least 1 argument\n\n${templateHelp}`);
+    return 2;
+  }
+  if (pos.length > 2)
+    return fail(io, `expected at most two arguments, unexpected arguments: ${pos.slice(2).join(", ")}`);
+  const [release, chartRef] =
+    pos.length === 2 ? [pos[0] as string, pos[1] as string] : ["release-name", pos[0] as string];
+  const resolve = (p: string) => path.resolve(io.cwd, p);
+  let now: number | undefined;
+  try {
+    now = parseNow(v.now);
+  } catch (e) {
+    io.stderr(`slipway helm template: ${errorMessage(e)}\n`);
+    return 2;
+  }
+
+  let userValues: ReturnType<typeof composeUserValues>;
+  try {
+    userValues = composeUserValues({
+      files: csvList(v.values).map((name) => ({
+        name,
+        text: new TextDecoder().decode(readOrThrow(io, resolve(name), name)),
+      })),
+      setJson: v["set-json"],
+      set: v.set,
+      setString: v["set-string"],
+      setFile: v["set-file"],
+      setLiteral: v["set-literal"],
+      readFile: (p) => new TextDecoder().decode(readOrThrow(io, resolve(p), p)),
+    });
+  } catch (e) {
+    return fail(io, errorMessage(e));
+  }
+
+  let rendered: ReturnType<typeof renderChart>;
+  try {
+    const chart = loadChart(resolve(chartRef), io.reader);
+    rendered = renderChart(chart, {
+      releaseName: release,
+      namespace: v.namespace ?? "default",
+      values: userValues,
+      kubeVersion: v["kube-version"],
+      apiVersions: csvList(v["api-versions"]),
+      isUpgrade: v["is-upgrade"] ?? false,
+      skipSchemaValidation: v["skip-schema-validation"] ?? false,
+      seed: v.seed,
+      now,
+      warn: (m) => io.stderr(`${m}\n`),
+      funcs: defaultFuncs,
+      chartPath: chartRef,
+    });
+  } catch (e) {
+    const afterRelease = e instanceof RenderError || e instanceof ManifestError;
+    return fail(io, e instanceof SlipwayError ? e.message : errorMessage(e), afterRelease);
+  }
+
+  const printOpts = {
+    includeCrds: v["include-crds"] ?? false,
+    noHooks: v["no-hooks"] ?? false,
+    skipTests: v["skip-tests"] ?? false,
+    showOnly: v["show-only"] ?? [],
+  };
+  const outputDir = v["output-dir"];
+  try {
+    if (outputDir === undefined) {
+      io.stdout(formatTemplateOutput(rendered, printOpts));
+      return 0;
+    }
+    writeOutputDir(
+      io,
+      resolve(outputDir),
+      outputDir,
+      release,
+      v["release-name"] ?? false,
+      rendered,
+      printOpts,
+    );
+    return 0;
+  } catch (e) {
+    return fail(io, errorMessage(e));
+  }
+}
+
+function readOrThrow(io: TemplateIO, abs: string, shown: string): Uint8Array {
+  const st = io.reader.stat(abs);
+  if (!st) throw new SlipwayError(`open ${shown}: no such file or directory`);
+  if (st.kind === "dir") throw new SlipwayError(`read ${shown}: is a directory`);
+  return io.reader.readFile(abs);
+}
+
+/** --output-dir, as Helm writes it: one file per template, documents appended, "wrote" lines. */
+function writeOutputDir(
+  io: TemplateIO,
+  absDir: string,
+  shownDir: string,
+  release: string,
+  useReleaseName: boolean,
+  r: ReturnType<typeof renderChart>,
+  opts: { includeCrds: boolean; noHooks: boolean; skipTests: boolean; showOnly: readonly string[] },
+): void {
+  const written = new Set<string>();
+  const write = (absBase: string, shownBase: string, name: string, content: string, append: boolean) => {
+    io.writeFile(`${absBase}/${name}`, `---\n# Source: ${name}\n${content}\n`, append);
+    io.stdout(`wrote ${shownBase}/${name}\n`);
+  };
+  if (opts.includeCrds) {
+    for (const c of r.crds) {
+      write(absDir, shownDir, c.path, c.content, written.has(c.path));
+      written.add(c.path);
+    }
+  }
+  const absNew = useReleaseName ? path.join(absDir, release) : absDir;
+  const shownNew = useReleaseName ? path.join(shownDir, release) : shownDir;
+  for (const m of r.manifests) {
+    write(absNew, shownNew, m.path, m.content, written.has(m.path));
+    written.add(m.path);
+  }
+  const hookWritten = new Set<string>();
+  if (!opts.noHooks) {
+    for (const h of r.hooks as Hook[]) {
+      if (opts.skipTests && isTestHook(h)) continue;
+      // quirk kept: Helm appends a hook to a file that already exists on disk.
+      if (io.exists(`${absNew}/${h.path}`)) hookWritten.add(h.path);
+      write(absNew, shownNew, h.path, h.content, hookWritten.has(h.path));
+    }
+  }
+  const rest = formatTemplateOutput({ manifests: [], hooks: [], crds: [] }, { ...opts, noHooks: true });
+  io.stdout(rest);
+}
+
+export async function helmCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    process.stdout.write(helmHelp);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== "template") {
+    process.stderr.write(`slipway helm: unknown command '${sub}'\n\n${helmHelp}`);
+    return 2;
+  }
+  return runHelmTemplate(rest, diskIO());
+}

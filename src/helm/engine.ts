@@ -1,0 +1,495 @@
+/**
+ * The render step of Helm 4.1.4 (pkg/engine/engine.go): every template of the chart and its
+ * enabled subcharts is parsed into one set, then every template whose base name does not start
+ * with `_` is executed with the values of its chart, and `<no value>` is removed from the output.
+ *
+ * - template names are `<chart>/templates/<file>`, subcharts `<parent>/charts/<name>/templates/…`;
+ *   library charts contribute only their `_` files;
+ * - parse (and execution) order: deepest paths first, then reverse byte order (sortTemplates),
+ *   so a parent's `define` wins over a subchart's of the same name;
+ * - each chart's data: `.Values` (the root's coalesced values; a subchart's own table),
+ *   `.Release`, `.Capabilities`, `.Chart` (metadata as a map, with IsRoot), `.Files`,
+ *   `.Subcharts` (each subchart's data), `.Template` (Name, BasePath; set before each file);
+ * - `include` counts nesting per name (more than 1000 is an error); `tpl` parses its text as
+ *   "gotpl" in a clone of the set (so its defines stay local) and strips `<no value>`;
+ * - errors are rewritten as Helm rewrites Go's (cleanupParseError, reformatExecErrorMsg), and
+ *   carry the template, line and column as data.
+ *
+ * Parsed sets are cached by the templates' names and texts: a chart is parsed once per process
+ * and each render works on a cheap clone.
+ */
+import { createHash } from "node:crypto";
+import { SlipwayError } from "../errors.js";
+import type { ChartFile, ChartMetadata } from "./chart.js";
+import { filesObject } from "./files-object.js";
+import type { CallContext, FuncMap, GoFunc } from "./funcs/types.js";
+import { GoFuncError } from "./funcs/types.js";
+import { textOf } from "./loader.js";
+import { chartFullPath, chartName, isLibrary, type RenderChart } from "./render-chart.js";
+import { isStackOverflow } from "./template/exec.js";
+import {
+  GoInt,
+  GoMap,
+  type GoValue,
+  quote,
+  type Template,
+  TemplateError,
+  TemplateSet,
+} from "./template/index.js";
+
+/** Binds Helm's per-render functions into the function table (helm-funcs' buildFuncMap). */
+export type FuncMapBuilder = (bind: { include?: GoFunc["fn"]; tpl?: GoFunc["fn"] }) => FuncMap;
+
+export const RECURSION_MAX = 1000;
+const WARN_RE = /HELM_ERR_START([\s\S]*)HELM_ERR_END/;
+
+/** A render failure, in Helm's words, with the template place as data. */
+export class RenderError extends SlipwayError {
+  /** the template (chart-relative name) where the failure happened */
+  readonly template?: string;
+  constructor(
+    message: string,
+    where: { template?: string; line?: number; column?: number; cause?: unknown },
+  ) {
+    super(message, { file: where.template, line: where.line, column: where.column });
+    this.template = where.template;
+    if (where.cause !== undefined) (this as { cause?: unknown }).cause = where.cause;
+  }
+}
+
+interface Renderable {
+  text: string;
+  vals: GoMap;
+  basePath: string;
+}
+
+export interface EngineOptions {
+  funcs: FuncMapBuilder;
+  /** deterministic randomness for rand*, uuidv4, gen* */
+  random: () => number;
+  /** the clock behind `now` (ms since the epoch) */
+  now: () => number;
+}
+
+/** .Chart: chart.Metadata as Helm 4's structToMap makes it, plus IsRoot. */
+export function chartMetadataMap(md: ChartMetadata, isRoot: boolean): GoMap {
+  const strings = (xs: string[]): GoValue[] => [...xs];
+  const annotations = new GoMap(md.annotations ? [...md.annotations] : [], "map[string]string");
+  return new GoMap([
+    ["Name", md.name],
+    ["Home", md.home],
+    ["Sources", strings(md.sources)],
+    ["Version", md.version],
+    ["Description", md.description],
+    ["Keywords", strings(md.keywords)],
+    [
+      "Maintainers",
+      md.maintainers.map((m) =>
+        m
+          ? new GoMap([
+              ["Name", m.name],
+              ["Email", m.email],
+              ["URL", m.url],
+            ])
+          : null,
+      ),
+    ],
+    ["Icon", md.icon],
+    ["APIVersion", md.apiVersion],
+    ["Condition", md.condition],
+    ["Tags", md.tags],
+    ["AppVersion", md.appVersion],
+    ["Deprecated", md.deprecated],
+    ["Annotations", annotations],
+    ["KubeVersion", md.kubeVersion],
+    [
+      "Dependencies",
+      md.dependencies.map((d) =>
+        d
+          ? new GoMap([
+              ["Name", d.name],
+              ["Version", d.version],
+              ["Repository", d.repository],
+              ["Condition", d.condition],
+              ["Tags", strings(d.tags)],
+              ["Enabled", d.enabled],
+              ["ImportValues", [...d.importValues]],
+              ["Alias", d.alias],
+            ])
+          : null,
+      ),
+    ],
+    ["Type", md.type],
+    ["IsRoot", isRoot],
+  ]);
+}
+
+/** recAllTpls: the templates of a chart tree with the data each one sees. */
+function collectTemplates(chart: RenderChart, parentVals: GoMap, out: Map<string, Renderable>): GoMap {
+  const subcharts = new GoMap();
+  const isRoot = chart.parent === undefined;
+  const next = new GoMap(
+    [
+      ["Chart", chartMetadataMap(chart.metadata, isRoot)],
+      ["Files", filesObject(chart.chart.files)],
+      ["Release", parentVals.get("Release") ?? null],
+      ["Capabilities", parentVals.get("Capabilities") ?? null],
+      ["Values", new GoMap(null, "common.Values")],
+      ["Subcharts", subcharts],
+    ],
+    "common.Values",
+  );
+  if (isRoot) {
+    next.set("Values", parentVals.get("Values") ?? new GoMap(null, "common.Values"));
+  } else {
+    const parentValues = parentVals.get("Values");
+    const own = parentValues instanceof GoMap ? parentValues.get(chartName(chart)) : undefined;
+    // Values.Table returns the subchart's table as a common.Values.
+    if (own instanceof GoMap) next.set("Values", new GoMap(own, "common.Values"));
+  }
+  for (const child of chart.dependencies) {
+    subcharts.set(chartName(child), collectTemplates(child, next, out));
+  }
+  const fullPath = chartFullPath(chart);
+  const library = isLibrary(chart);
+  for (const t of chart.chart.templates) {
+    if (library && !baseName(t.name).startsWith("_")) continue;
+    out.set(joinPath(fullPath, t.name), {
+      text: templateText(t),
+      vals: next,
+      basePath: `${fullPath}/templates`,
+    });
+  }
+  return next;
+}
+
+const textCache = new WeakMap<ChartFile, string>();
+
+function templateText(f: ChartFile): string {
+  let t = textCache.get(f);
+  if (t === undefined) textCache.set(f, (t = textOf(f.data)));
+  return t;
+}
+
+function baseName(p: string): string {
+  const i = p.lastIndexOf("/");
+  return i < 0 ? p : p.slice(i + 1);
+}
+
+/** Go's path.Join of a chart path and a clean relative file name. */
+function joinPath(a: string, b: string): string {
+  const parts: string[] = [];
+  for (const seg of `${a}/${b}`.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join("/");
+}
+
+const slashes = (s: string): number => {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 47) n++;
+  return n;
+};
+
+/** Go's strings.Compare on UTF-8 (byte order). */
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** sortTemplates: more path segments first; equal depth in reverse byte order. */
+export function sortTemplates(names: Iterable<string>): string[] {
+  return [...names].sort((a, b) => {
+    const ca = slashes(a);
+    const cb = slashes(b);
+    if (ca !== cb) return cb - ca;
+    return compareBytes(b, a);
+  });
+}
+
+/** Parsed sets by the digest of (name, text) of every template, in parse order. */
+const parsedSets = new Map<string, TemplateSet | RenderError>();
+const MAX_PARSED_SETS = 64;
+
+function cleanupParseError(filename: string, err: TemplateError): RenderError {
+  const tokens = err.message.split(": ");
+  const message =
+    tokens.length === 1
+      ? `parse error in (${filename}): ${err.message}`
+      : `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
+  return new RenderError(message, { template: err.template, line: err.line, column: err.column, cause: err });
+}
+
+function parsedSet(keys: string[], templates: Map<string, Renderable>, funcs: FuncMap): TemplateSet {
+  const h = createHash("sha256");
+  for (const k of keys) {
+    h.update(k);
+    h.update("\0");
+    h.update((templates.get(k) as Renderable).text);
+    h.update("\0");
+  }
+  const key = h.digest("hex");
+  const hit = parsedSets.get(key);
+  if (hit instanceof RenderError) throw hit;
+  if (hit) return hit;
+  const set = new TemplateSet(funcs, { missingKey: "zero", name: "gotpl" });
+  try {
+    for (const k of keys) set.parse(k, (templates.get(k) as Renderable).text);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    const err = cleanupParseError(e.template, e);
+    parsedSets.set(key, err);
+    throw err;
+  }
+  if (parsedSets.size >= MAX_PARSED_SETS) parsedSets.delete(parsedSets.keys().next().value as string);
+  parsedSets.set(key, set);
+  return set;
+}
+
+interface Traceable {
+  location: string;
+  message: string;
+  executedFunction: string;
+}
+
+/** parseTemplateExecErrorString of engine.go, on one error's text. */
+function parseTraceable(s: string): Traceable | undefined {
+  const prefix = "template: ";
+  if (!s.startsWith(prefix)) return undefined;
+  const rest = s.slice(prefix.length);
+  if (rest.startsWith("no template ")) return { location: "", message: s, executedFunction: "" };
+  const idx = rest.indexOf(": executing ");
+  if (idx !== -1) {
+    const after = rest.slice(idx + ": executing ".length);
+    if (after.startsWith('"')) {
+      const endQuote = after.indexOf('"', 1);
+      if (endQuote !== -1) {
+        const fn = after.slice(1, endQuote);
+        const afterFunc = after.slice(endQuote + 1);
+        if (afterFunc.startsWith(" at <")) {
+          const afterAt = afterFunc.slice(" at <".length);
+          const endLoc = afterAt.indexOf(">: ");
+          if (endLoc !== -1) {
+            let msg = afterAt.slice(endLoc + 3);
+            const cut = msg.indexOf(" template:");
+            if (cut !== -1) msg = msg.slice(0, cut);
+            return {
+              location: rest.slice(0, idx),
+              message: msg,
+              executedFunction: `executing "${fn}" at <${afterAt.slice(0, endLoc)}>:`,
+            };
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+  const sep = rest.lastIndexOf(": ");
+  if (sep === -1) return undefined;
+  let msg = rest.slice(sep + 2);
+  const cut = msg.indexOf(" template:");
+  if (cut !== -1) msg = msg.slice(0, cut);
+  return { location: rest.slice(0, sep), message: msg, executedFunction: "" };
+}
+
+/** The innermost template error of a chain: where the failure really is. */
+function innermost(err: TemplateError): TemplateError {
+  let cur: TemplateError = err;
+  for (let c: unknown = err.cause; c !== undefined && c !== null; c = (c as { cause?: unknown }).cause) {
+    if (c instanceof TemplateError && c.line !== undefined) cur = c;
+  }
+  return cur;
+}
+
+/** reformatExecErrorMsg of engine.go. */
+function reformatExecError(filename: string, err: TemplateError): RenderError {
+  const inner = innermost(err);
+  const where = { template: inner.template, line: inner.line, column: inner.column, cause: err };
+  const text = err.message;
+  const first = text.indexOf(": ");
+  const second = first === -1 ? -1 : text.indexOf(": ", first + 2);
+  if (second === -1) return new RenderError(`execution error in (${filename}): ${text}`, where);
+  const location = text.slice(first + 2, second);
+  const m = WARN_RE.exec(text.slice(second + 2));
+  if (m) return new RenderError(`execution error at (${location}): ${m[1]}`, where);
+  const chain: Traceable[] = [];
+  for (let c: unknown = err; c !== undefined && c !== null; c = (c as { cause?: unknown }).cause) {
+    const t = parseTraceable(c instanceof Error ? c.message : String(c));
+    if (!t) return new RenderError(text, where);
+    const last = chain[chain.length - 1];
+    if (
+      !last ||
+      last.location !== t.location ||
+      last.message !== t.message ||
+      last.executedFunction !== t.executedFunction
+    ) {
+      chain.push(t);
+    }
+  }
+  let out = "";
+  for (const t of chain) {
+    if (t.location !== "") out += `${t.location}\n  `;
+    if (t.executedFunction !== "") out += `${t.executedFunction}\n    `;
+    if (t.message !== "") out += `${t.message}\n`;
+  }
+  return new RenderError(out.trim(), where);
+}
+
+/** A small, fast PRNG (sfc32) for seeded renders. */
+export function seededRandom(seed: string | number): () => number {
+  const h = createHash("sha256").update(String(seed)).digest();
+  let a = h.readUInt32LE(0);
+  let b = h.readUInt32LE(4);
+  let c = h.readUInt32LE(8);
+  let d = h.readUInt32LE(12);
+  return () => {
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Engine.Render: the rendered text of every non-partial template (NOTES.txt included), by
+ * template name. `top` holds Release, Capabilities and Values (the coalesced values).
+ */
+export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptions): Map<string, string> {
+  const templates = new Map<string, Renderable>();
+  collectTemplates(root, top, templates);
+  const keys = sortTemplates(templates.keys());
+  const placeholder = opts.funcs({});
+  const base = parsedSet(keys, templates, placeholder);
+  const set = base.clone();
+  const includedNames = new Map<string, number>();
+  const includeDecl = placeholder.get("include") as GoFunc;
+  const tplDecl = placeholder.get("tpl") as GoFunc;
+
+  const bindInclude = (target: TemplateSet): GoFunc => ({
+    ...includeDecl,
+    fn(this: CallContext, name: GoValue, data: GoValue): GoValue {
+      const n = name as string;
+      const count = includedNames.get(n);
+      if (count !== undefined) {
+        if (count > RECURSION_MAX) {
+          throw new GoFuncError(
+            `rendering template has a nested reference name: ${n}: unable to execute template`,
+          );
+        }
+        includedNames.set(n, count + 1);
+      } else {
+        includedNames.set(n, 1);
+      }
+      try {
+        return target.execute(n, data, this);
+      } catch (e) {
+        if (isStackOverflow(e)) {
+          throw new GoFuncError(
+            `rendering template has a nested reference name: ${n}: unable to execute template`,
+          );
+        }
+        throw e;
+      } finally {
+        includedNames.set(n, (includedNames.get(n) as number) - 1);
+      }
+    },
+  });
+  const bindTpl = (parent: TemplateSet): GoFunc => ({
+    ...tplDecl,
+    fn(this: CallContext, text: GoValue, vals: GoValue): GoValue {
+      const src = text as string;
+      const clone = parent.clone();
+      clone.addFuncs({ include: bindInclude(clone), tpl: bindTpl(clone) });
+      let handle: Template;
+      try {
+        handle = clone.parse("gotpl", src);
+      } catch (e) {
+        const err = new GoFuncError(`cannot parse template ${quote(src)}: ${(e as Error).message}`);
+        (err as { cause?: unknown }).cause = e;
+        throw err;
+      }
+      let out: string;
+      try {
+        out = clone.execute(handle, vals, this);
+      } catch (e) {
+        if (isStackOverflow(e)) throw e;
+        const err = new GoFuncError(
+          `error during tpl function execution for ${quote(src)}: ${(e as Error).message}`,
+        );
+        (err as { cause?: unknown }).cause = e;
+        throw err;
+      }
+      return out.replaceAll("<no value>", "");
+    },
+  });
+  set.addFuncs({ include: bindInclude(set), tpl: bindTpl(set) });
+
+  const rendered = new Map<string, string>();
+  for (const filename of keys) {
+    if (baseName(filename).startsWith("_")) continue;
+    const r = templates.get(filename) as Renderable;
+    r.vals.set(
+      "Template",
+      new GoMap(
+        [
+          ["Name", filename],
+          ["BasePath", r.basePath],
+        ],
+        "common.Values",
+      ),
+    );
+    const ctx: CallContext = { templateName: filename, random: opts.random, now: opts.now };
+    let out: string;
+    try {
+      out = set.execute(filename, r.vals, ctx);
+    } catch (e) {
+      if (e instanceof TemplateError) throw reformatExecError(filename, e);
+      if (isStackOverflow(e)) {
+        throw new RenderError(`template: ${filename}: exceeded the maximum template nesting depth`, {
+          template: filename,
+        });
+      }
+      throw e;
+    }
+    rendered.set(filename, out.replaceAll("<no value>", ""));
+  }
+  return rendered;
+}
+
+/** ToRenderValues' top map: Chart, Capabilities, Release (a fresh install, revision 1) and Values. */
+export function renderValues(
+  root: RenderChart,
+  values: GoMap,
+  release: { name: string; namespace: string; isUpgrade: boolean; revision?: number },
+  capabilities: GoValue,
+): GoMap {
+  const vals = new GoMap(values, "common.Values");
+  return new GoMap(
+    [
+      ["Chart", chartMetadataMap(root.metadata, true)],
+      ["Capabilities", capabilities],
+      [
+        "Release",
+        new GoMap([
+          ["Name", release.name],
+          ["Namespace", release.namespace],
+          ["IsUpgrade", release.isUpgrade],
+          ["IsInstall", !release.isUpgrade],
+          ["Revision", new GoInt("int", release.revision ?? 1)],
+          ["Service", "Helm"],
+        ]),
+      ],
+      ["Values", vals],
+    ],
+    "common.Values",
+  );
+}

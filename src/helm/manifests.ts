@@ -1,0 +1,418 @@
+/**
+ * From rendered templates to what `helm template` prints, as Helm 4.1.4 does it
+ * (pkg/release/v1/util manifest.go, manifest_sorter.go, kind_sorter.go; pkg/action/action.go
+ * renderResources; pkg/cmd/template.go):
+ *
+ * - NOTES.txt (any template whose name ends with it) is taken out; only the root chart's is kept
+ *   as the release notes;
+ * - files are visited in byte order of their names, partials and blank files skipped; each is
+ *   split into documents at `(?:^|\s*\n)---\s*` after TrimSpace, each document TrimSpace'd and
+ *   empty ones dropped; a document's head (apiVersion, kind, metadata.name/annotations) is read
+ *   through sigs.k8s.io/yaml, so a document that is not a mapping is an error;
+ * - documents with a `helm.sh/hook` annotation are hooks (a name outside Helm's list drops the
+ *   document), the rest manifests; both lists are stably sorted by kind in install order, unknown
+ *   kinds last in byte order of the kind;
+ * - output: CRDs (with --include-crds, verbatim), then manifests, each as
+ *   `---\n# Source: <path>\n<text>\n`; the whole trimmed and ended by one newline; then hooks
+ *   (unless --no-hooks; test hooks dropped by --skip-tests); --show-only filters that text by
+ *   template path (filepath.Match); --output-dir writes files instead, as Helm does.
+ */
+import { SlipwayError } from "../errors.js";
+import type { ChartFile } from "./chart.js";
+import { BadPatternError, goPathMatch } from "./glob.js";
+import { chartFullPath, type RenderChart } from "./render-chart.js";
+import { formatFloat32G, RawInt, RawMap, type RawYaml, readRawYaml, YamlError } from "./yaml.js";
+
+/** Helm's InstallOrder (kind_sorter.go). */
+export const INSTALL_ORDER: readonly string[] = [
+  "PriorityClass",
+  "Namespace",
+  "NetworkPolicy",
+  "ResourceQuota",
+  "LimitRange",
+  "PodSecurityPolicy",
+  "PodDisruptionBudget",
+  "ServiceAccount",
+  "Secret",
+  "SecretList",
+  "ConfigMap",
+  "StorageClass",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleList",
+  "ClusterRoleBinding",
+  "ClusterRoleBindingList",
+  "Role",
+  "RoleList",
+  "RoleBinding",
+  "RoleBindingList",
+  "Service",
+  "DaemonSet",
+  "Pod",
+  "ReplicationController",
+  "ReplicaSet",
+  "Deployment",
+  "HorizontalPodAutoscaler",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "IngressClass",
+  "Ingress",
+  "APIService",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+];
+
+const RANK = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
+
+/** Hook events Helm knows (manifest_sorter.go `events`); test-success is an old name of test. */
+const HOOK_EVENTS = new Map<string, string>([
+  ["pre-install", "pre-install"],
+  ["post-install", "post-install"],
+  ["pre-delete", "pre-delete"],
+  ["post-delete", "post-delete"],
+  ["pre-upgrade", "pre-upgrade"],
+  ["post-upgrade", "post-upgrade"],
+  ["pre-rollback", "pre-rollback"],
+  ["post-rollback", "post-rollback"],
+  ["test", "test"],
+  ["test-success", "test"],
+]);
+
+export const HOOK_ANNOTATION = "helm.sh/hook";
+export const HOOK_WEIGHT_ANNOTATION = "helm.sh/hook-weight";
+export const HOOK_DELETE_ANNOTATION = "helm.sh/hook-delete-policy";
+export const HOOK_OUTPUT_LOG_ANNOTATION = "helm.sh/hook-output-log-policy";
+
+/** What Helm reads of a document (util.SimpleHead). */
+export interface ManifestHead {
+  apiVersion: string;
+  kind: string;
+  /** null when the document has no metadata */
+  metadata: { name: string; annotations: Map<string, string> | null } | null;
+}
+
+export interface Manifest {
+  /** the template it came from, e.g. `mychart/templates/deployment.yaml` */
+  path: string;
+  /** the document's text, exactly as rendered (trimmed) */
+  content: string;
+  head: ManifestHead;
+}
+
+export interface Hook extends Manifest {
+  name: string;
+  kind: string;
+  events: string[];
+  weight: number;
+  deletePolicies: string[];
+  outputLogPolicies: string[];
+}
+
+export interface CrdFile {
+  /** `<chart full path>/crds/<file>` */
+  path: string;
+  content: string;
+}
+
+export class ManifestError extends SlipwayError {}
+
+// Go's regexp \s is [\t\n\f\r ]; strings.TrimSpace trims unicode.IsSpace.
+const SEPARATOR = /(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*/g;
+const GO_SPACE =
+  "\t\n\v\f\r \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/** Go's strings.TrimSpace. */
+export function trimSpace(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && GO_SPACE.includes(s[a] as string)) a++;
+  while (b > a && GO_SPACE.includes(s[b - 1] as string)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/** Go's regexp.Split(s, -1). */
+function regexpSplit(s: string, re: RegExp): string[] {
+  if (s.length === 0) return [""];
+  const out: string[] = [];
+  let beg = 0;
+  let end = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    end = m.index;
+    const mEnd = m.index + m[0].length;
+    if (mEnd !== 0) out.push(s.slice(beg, end));
+    beg = mEnd;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  if (end !== s.length) out.push(s.slice(beg));
+  return out;
+}
+
+/** releaseutil.SplitManifests: the documents of a rendered file, in order. */
+export function splitManifests(text: string): string[] {
+  const docs: string[] = [];
+  for (const d of regexpSplit(trimSpace(text), SEPARATOR)) {
+    if (d === "") continue;
+    docs.push(trimSpace(d));
+  }
+  return docs;
+}
+
+function jsonKind(v: RawYaml): string {
+  if (v === null) return "null";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "string";
+  if (typeof v === "number" || v instanceof RawInt) return "number";
+  return Array.isArray(v) ? "array" : "object";
+}
+
+function headError(v: RawYaml, field: string, goType: string): never {
+  throw new Error(
+    `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(v)} into Go ${field === "" ? "value" : `struct field ${field}`} of type ${goType}`,
+  );
+}
+
+function headString(v: RawYaml, field: string): string {
+  if (v === null) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (v instanceof RawInt) return v.value.toString();
+  if (typeof v === "number") return formatFloat32G(v);
+  return headError(v, field, "string");
+}
+
+function keyText(k: RawYaml): string {
+  return typeof k === "string" ? k : headString(k, "");
+}
+
+/** Field lookup as encoding/json does: exact name first, then case-insensitive. */
+function fieldOf(m: RawMap, name: string): RawYaml | undefined {
+  let folded: RawYaml | undefined;
+  for (const [k, v] of m.entries) {
+    const key = keyText(k);
+    if (key === name) return v;
+    if (folded === undefined && key.toLowerCase() === name.toLowerCase()) folded = v;
+  }
+  return folded;
+}
+
+/** yaml.Unmarshal of a document into util.SimpleHead. */
+export function readHead(doc: string, file: string): ManifestHead {
+  const raw = readRawYaml(doc, file);
+  const head: ManifestHead = { apiVersion: "", kind: "", metadata: null };
+  if (raw === null) return head;
+  if (!(raw instanceof RawMap)) return headError(raw, "", "util.SimpleHead");
+  head.apiVersion = headString(fieldOf(raw, "apiVersion") ?? null, "SimpleHead.apiVersion");
+  head.kind = headString(fieldOf(raw, "kind") ?? null, "SimpleHead.kind");
+  const md = fieldOf(raw, "metadata");
+  if (md === undefined || md === null) return head;
+  if (!(md instanceof RawMap))
+    return headError(
+      md,
+      "SimpleHead.metadata",
+      'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }',
+    );
+  const metadata: NonNullable<ManifestHead["metadata"]> = {
+    name: headString(fieldOf(md, "name") ?? null, "SimpleHead.metadata.name"),
+    annotations: null,
+  };
+  const ann = fieldOf(md, "annotations");
+  if (ann !== undefined && ann !== null) {
+    if (!(ann instanceof RawMap))
+      return headError(ann, "SimpleHead.metadata.annotations", "map[string]string");
+    metadata.annotations = new Map();
+    for (const [k, v] of ann.entries) {
+      metadata.annotations.set(keyText(k), headString(v, "SimpleHead.metadata.annotations"));
+    }
+  }
+  head.metadata = metadata;
+  return head;
+}
+
+function lessByKind(a: string, b: string): boolean {
+  const first = RANK.get(a);
+  const second = RANK.get(b);
+  if (first === undefined && second === undefined) return a !== b ? compareBytes(a, b) < 0 : false;
+  if (first === undefined) return false;
+  if (second === undefined) return true;
+  return first < second;
+}
+
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** sort.SliceStable by lessByKind. */
+function sortByKind<T>(items: T[], kindOf: (x: T) => string): T[] {
+  return items
+    .map((x, i) => ({ x, i }))
+    .sort((p, q) => {
+      const ka = kindOf(p.x);
+      const kb = kindOf(q.x);
+      if (lessByKind(ka, kb)) return -1;
+      if (lessByKind(kb, ka)) return 1;
+      return p.i - q.i;
+    })
+    .map((p) => p.x);
+}
+
+function splitPolicies(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value.split(",").map((p) => p.trim().toLowerCase());
+}
+
+/** Go's strconv.Atoi, 0 on failure (calculateHookWeight). */
+function hookWeight(s: string | undefined): number {
+  if (s === undefined || !/^[+-]?[0-9]+$/.test(s)) return 0;
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : 0;
+}
+
+export interface SortedManifests {
+  manifests: Manifest[];
+  hooks: Hook[];
+}
+
+/** releaseutil.SortManifests over the rendered files (NOTES.txt already removed). */
+export function sortManifests(files: ReadonlyMap<string, string>): SortedManifests {
+  const generic: Manifest[] = [];
+  const hooks: Hook[] = [];
+  for (const path of [...files.keys()].sort(compareBytes)) {
+    const content = files.get(path) as string;
+    const base = path.slice(path.lastIndexOf("/") + 1);
+    if (base.startsWith("_")) continue;
+    if (trimSpace(content) === "") continue;
+    for (const m of splitManifests(content)) {
+      let head: ManifestHead;
+      try {
+        head = readHead(m, path);
+      } catch (e) {
+        const detail =
+          e instanceof YamlError ? `error converting YAML to JSON: ${e.message}` : (e as Error).message;
+        throw new ManifestError(`YAML parse error on ${path}: ${detail}`, {
+          file: path,
+          line: e instanceof YamlError ? e.line : undefined,
+          column: e instanceof YamlError ? e.column : undefined,
+        });
+      }
+      const annotations = head.metadata?.annotations;
+      const hookTypes = annotations && annotations.size > 0 ? annotations.get(HOOK_ANNOTATION) : undefined;
+      if (hookTypes === undefined) {
+        generic.push({ path, content: m, head });
+        continue;
+      }
+      const events: string[] = [];
+      let unknown = false;
+      for (const t of hookTypes.split(",")) {
+        const e = HOOK_EVENTS.get(t.trim().toLowerCase());
+        if (e === undefined) {
+          unknown = true;
+          break;
+        }
+        events.push(e);
+      }
+      if (unknown) continue;
+      hooks.push({
+        path,
+        content: m,
+        head,
+        name: head.metadata?.name ?? "",
+        kind: head.kind,
+        events,
+        weight: hookWeight(annotations?.get(HOOK_WEIGHT_ANNOTATION)),
+        deletePolicies: splitPolicies(annotations?.get(HOOK_DELETE_ANNOTATION)),
+        outputLogPolicies: splitPolicies(annotations?.get(HOOK_OUTPUT_LOG_ANNOTATION)),
+      });
+    }
+  }
+  return {
+    manifests: sortByKind(generic, (m) => m.head.kind),
+    hooks: sortByKind(hooks, (h) => h.kind),
+  };
+}
+
+const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
+
+function hasManifestExtension(name: string): boolean {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  if (dot < 0) return false;
+  return MANIFEST_EXTENSIONS.includes(base.slice(dot).toLowerCase());
+}
+
+/** chart.CRDObjects: `crds/*.{yaml,yml,json}` of the chart, then of each enabled subchart. */
+export function crdFiles(chart: RenderChart): CrdFile[] {
+  const out: CrdFile[] = [];
+  const full = chartFullPath(chart);
+  for (const f of chart.chart.files as readonly ChartFile[]) {
+    if (f.name.startsWith("crds/") && hasManifestExtension(f.name)) {
+      out.push({ path: `${full}/${f.name}`, content: new TextDecoder().decode(f.data) });
+    }
+  }
+  for (const d of chart.dependencies) out.push(...crdFiles(d));
+  return out;
+}
+
+export const isTestHook = (h: Hook): boolean => h.events.includes("test");
+
+const block = (path: string, content: string): string => `---\n# Source: ${path}\n${content}\n`;
+
+export interface PrintOptions {
+  includeCrds?: boolean;
+  noHooks?: boolean;
+  skipTests?: boolean;
+  showOnly?: readonly string[];
+}
+
+export interface PrintableRelease {
+  manifests: readonly Manifest[];
+  hooks: readonly Hook[];
+  crds: readonly CrdFile[];
+}
+
+/** The text `helm template` writes to stdout (without --output-dir). */
+export function formatTemplateOutput(r: PrintableRelease, opts: PrintOptions = {}): string {
+  let manifest = "";
+  if (opts.includeCrds) for (const c of r.crds) manifest += block(c.path, c.content);
+  for (const m of r.manifests) manifest += block(m.path, m.content);
+  let out = `${trimSpace(manifest)}\n`;
+  if (!opts.noHooks) {
+    for (const h of r.hooks) {
+      if (opts.skipTests && isTestHook(h)) continue;
+      out += block(h.path, h.content);
+    }
+  }
+  if (!opts.showOnly || opts.showOnly.length === 0) return out;
+  return filterShowOnly(out, opts.showOnly);
+}
+
+const SOURCE_LINE = /# Source: [^/]+\/(.+)/;
+
+/** --show-only: the documents whose template path (without the chart name) matches a pattern. */
+export function filterShowOnly(text: string, patterns: readonly string[]): string {
+  const docs = splitManifests(text);
+  const picked: string[] = [];
+  for (const raw of patterns) {
+    const pattern = raw.replaceAll("\\", "/");
+    let missing = true;
+    for (const doc of docs) {
+      const m = SOURCE_LINE.exec(doc);
+      if (!m) continue;
+      let matched: boolean;
+      try {
+        matched = goPathMatch(pattern, m[1] as string);
+      } catch (e) {
+        if (e instanceof BadPatternError) matched = false;
+        else throw e;
+      }
+      if (!matched) continue;
+      picked.push(doc);
+      missing = false;
+    }
+    if (missing) throw new ManifestError(`could not find template ${pattern} in chart`);
+  }
+  return picked.map((d) => `---\n${d}\n`).join("");
+}

@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import { parseKubeVersion } from "../../src/helm/capabilities.js";
+import { sortTemplates } from "../../src/helm/engine.js";
+import { compileGobwasGlob, goPathMatch } from "../../src/helm/glob.js";
+import {
+  filterShowOnly,
+  formatTemplateOutput,
+  sortManifests,
+  splitManifests,
+} from "../../src/helm/manifests.js";
+
+describe("splitManifests (Helm's `(?:^|\\s*\\n)---\\s*`)", () => {
+  it.each<[string, string, string[]]>([
+    ["one document", "kind: A\n", ["kind: A"]],
+    [
+      "leading separator; after a blank document the next --- stays (quirk)",
+      "---\nkind: A\n---\n\n---\nkind: B\n",
+      ["kind: A", "---\nkind: B"],
+    ],
+    ["a comment after the separator starts the next document", "a: 1\n--- # c\nb: 2", ["a: 1", "# c\nb: 2"]],
+    ["separator glued to content", "a: 1\n---b: 2", ["a: 1", "b: 2"]],
+    ["indentation of the first line is trimmed", "   a: 1\n", ["a: 1"]],
+    ["--- not at a line start stays", "a: x---y\n", ["a: x---y"]],
+  ])("%s", (_, text, docs) => {
+    expect(splitManifests(text)).toEqual(docs);
+  });
+});
+
+describe("sortManifests", () => {
+  it("orders by install order, unknown kinds last by name, stable within a kind", () => {
+    const files = new Map([
+      ["c/templates/b.yaml", "kind: Zebra\n---\nkind: Deployment\nmetadata: {name: d2}\n---\nkind: Apple\n"],
+      ["c/templates/a.yaml", "kind: Deployment\nmetadata: {name: d1}\n---\nkind: Namespace\n---\n# only\n"],
+    ]);
+    const { manifests } = sortManifests(files);
+    expect(manifests.map((m) => `${m.head.kind}:${m.head.metadata?.name ?? ""}`)).toEqual([
+      "Namespace:",
+      "Deployment:d1",
+      "Deployment:d2",
+      ":",
+      "Apple:",
+      "Zebra:",
+    ]);
+  });
+
+  it("separates hooks, drops unknown hook events, keeps weights and policies", () => {
+    const files = new Map([
+      [
+        "c/templates/h.yaml",
+        [
+          "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: Pre-Install, post-upgrade\n    helm.sh/hook-weight: '-5'\n    helm.sh/hook-delete-policy: hook-succeeded,before-hook-creation",
+          "kind: Pod\nmetadata:\n  name: bogus\n  annotations:\n    helm.sh/hook: nope",
+          "kind: ConfigMap\nmetadata:\n  name: plain\n  annotations:\n    a: b",
+        ].join("\n---\n"),
+      ],
+    ]);
+    const { manifests, hooks } = sortManifests(files);
+    expect(manifests.map((m) => m.head.metadata?.name)).toEqual(["plain"]);
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]).toMatchObject({
+      name: "j",
+      events: ["pre-install", "post-upgrade"],
+      weight: -5,
+      deletePolicies: ["hook-succeeded", "before-hook-creation"],
+    });
+  });
+
+  it("fails on a document that is not a map, naming the template", () => {
+    expect(() => sortManifests(new Map([["c/templates/x.yaml", "- a\n"]]))).toThrow(
+      /YAML parse error on c\/templates\/x.yaml/,
+    );
+  });
+});
+
+describe("helm template output", () => {
+  const release = {
+    crds: [{ path: "c/crds/a.yaml", content: "kind: CustomResourceDefinition\n" }],
+    manifests: [
+      { path: "c/templates/a.yaml", content: "kind: A", head: { apiVersion: "", kind: "A", metadata: null } },
+    ],
+    hooks: [
+      {
+        path: "c/templates/t.yaml",
+        content: "kind: Pod",
+        head: { apiVersion: "", kind: "Pod", metadata: null },
+        name: "t",
+        kind: "Pod",
+        events: ["test"],
+        weight: 0,
+        deletePolicies: [],
+        outputLogPolicies: [],
+      },
+    ],
+  };
+
+  it("prints CRDs verbatim (a blank line follows), manifests, then hooks", () => {
+    expect(formatTemplateOutput(release, { includeCrds: true })).toBe(
+      "---\n# Source: c/crds/a.yaml\nkind: CustomResourceDefinition\n\n---\n# Source: c/templates/a.yaml\nkind: A\n---\n# Source: c/templates/t.yaml\nkind: Pod\n",
+    );
+  });
+
+  it("prints a single newline when nothing renders", () => {
+    expect(formatTemplateOutput({ crds: [], manifests: [], hooks: [] })).toBe("\n");
+  });
+
+  it("leaves out tests with --skip-tests and hooks with --no-hooks", () => {
+    expect(formatTemplateOutput(release, { skipTests: true })).toBe(
+      "---\n# Source: c/templates/a.yaml\nkind: A\n",
+    );
+    expect(formatTemplateOutput(release, { noHooks: true })).toBe(
+      "---\n# Source: c/templates/a.yaml\nkind: A\n",
+    );
+  });
+
+  it("--show-only matches the path after the chart name", () => {
+    const text = formatTemplateOutput(release);
+    expect(filterShowOnly(text, ["templates/t.yaml"])).toBe("---\n# Source: c/templates/t.yaml\nkind: Pod\n");
+    expect(() => filterShowOnly(text, ["templates/none.yaml"])).toThrow(/could not find template/);
+  });
+});
+
+describe("template parse order (Helm's sortTemplates)", () => {
+  it("puts deeper paths first and equal depths in reverse byte order", () => {
+    expect(
+      sortTemplates([
+        "p/templates/a.yaml",
+        "p/charts/s/templates/b.yaml",
+        "p/templates/b.yaml",
+        "p/templates/_h.tpl",
+      ]),
+    ).toEqual([
+      "p/charts/s/templates/b.yaml",
+      "p/templates/b.yaml",
+      "p/templates/a.yaml",
+      "p/templates/_h.tpl",
+    ]);
+  });
+});
+
+describe("--kube-version (ParseGeneric)", () => {
+  it.each([
+    ["1.28.3", "v1.28.3", "v1.28.3", "1", "28"],
+    ["v1.33.4-gke.1245000", "v1.33.4-gke.1245000", "v1.33.4", "1", "33"],
+    ["1.30", "v1.30", "v1.30", "1", "30"],
+  ])("%s", (text, version, normalized, major, minor) => {
+    expect(parseKubeVersion(text)).toEqual({ version, normalized, major, minor });
+  });
+  it.each(["banana", "1", "01.2.3"])("refuses %s", (text) => {
+    expect(() => parseKubeVersion(text)).toThrow();
+  });
+});
+
+describe("globs", () => {
+  it.each<[string, string, boolean]>([
+    ["templates/*.yaml", "templates/a.yaml", true],
+    ["templates/*.yaml", "templates/sub/a.yaml", false],
+    ["templates/?.yaml", "templates/a.yaml", true],
+    ["[^a]*", "bcd", true],
+    ["\\*", "*", true],
+  ])("filepath.Match(%s, %s) = %s", (p, name, want) => {
+    expect(goPathMatch(p, name)).toBe(want);
+  });
+
+  it.each<[string, string, boolean]>([
+    ["files/*", "files/a.txt", true],
+    ["files/*", "files/sub/a.txt", false],
+    ["files/**", "files/sub/a.txt", true],
+    ["**.{yaml,json}", "x/y.json", true],
+    ["[!a]*", "b", true],
+    ["[!a]*", "a", false],
+  ])("gobwas %s on %s = %s", (p, name, want) => {
+    expect(compileGobwasGlob(p)?.test(name)).toBe(want);
+  });
+});
