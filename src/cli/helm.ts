@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { errorMessage, SlipwayError } from "../errors.js";
 import { type ChartDirReader, diskReader, loadChart } from "../helm/chart-source.js";
-import { defaultFuncs } from "../helm/default-funcs.js";
 import { RenderError } from "../helm/engine.js";
 import { formatTemplateOutput, type Hook, isTestHook, ManifestError } from "../helm/manifests.js";
 import { renderChart } from "../helm/render.js";
@@ -222,7 +221,6 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       seed: v.seed,
       now,
       warn: (m) => io.stderr(`${m}\n`),
-      funcs: defaultFuncs,
       chartPath: chartRef,
     });
   } catch (e) {

@@ -14,6 +14,7 @@ import {
 } from "./capabilities.js";
 import type { Chart } from "./chart.js";
 import { CoalesceError, coalesceValues, type Warn } from "./coalesce.js";
+import { defaultFuncs } from "./default-funcs.js";
 import { isCompatibleRange, processDependencies } from "./dependencies.js";
 import { type FuncMapBuilder, RenderError, renderTemplates, renderValues, seededRandom } from "./engine.js";
 import { checkDependenciesPresent } from "./loader.js";
@@ -40,8 +41,8 @@ export interface RenderOptions {
   now?: number | (() => number);
   /** where coalescing warnings go (Helm logs them); default: dropped */
   warn?: Warn;
-  /** the function table (helm-funcs' buildFuncMap) */
-  funcs: FuncMapBuilder;
+  /** the function table; default: every function Helm registers */
+  funcs?: FuncMapBuilder;
   /** the chart's location, for error messages */
   chartPath?: string;
 }
@@ -134,7 +135,11 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
   const seed = opts.seed ?? `${Date.now()}:${Math.random()}`;
   const now =
     opts.now === undefined ? Date.now : typeof opts.now === "number" ? () => opts.now as number : opts.now;
-  const files = renderTemplates(root, top, { funcs: opts.funcs, random: seededRandom(seed), now });
+  const files = renderTemplates(root, top, {
+    funcs: opts.funcs ?? defaultFuncs,
+    random: seededRandom(seed),
+    now,
+  });
 
   const notesName = `${chartName(root)}/templates/NOTES.txt`;
   let notes = "";
