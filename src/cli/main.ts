@@ -35,6 +35,11 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "what a change does to each cluster (masked, Kubernetes-aware), and how environments differ",
     load: async () => (await import("./diff.js")).diffCommand,
   },
+  images: {
+    summary:
+      "every image per cluster, where it is set and its ImagePolicy; set a tag; apply image policies offline",
+    load: async () => (await import("./images.js")).imagesCommand,
+  },
   promote: {
     summary: "promote one environment's versions into another, edited where the target sets them",
     load: async () => (await import("./promote.js")).promoteCommand,

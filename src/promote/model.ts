@@ -28,6 +28,8 @@ export interface VersionField {
   image?: ImageRef;
   /** A range (`>=1.0.0`, `^2`) rather than one version. */
   range?: boolean;
+  /** The `$imagepolicy` setter marking the field (`flux-system:podinfo:tag`). */
+  setter?: string;
 }
 
 export interface ImageRef {

@@ -10,6 +10,7 @@
 import type { Finding } from "../check/types.js";
 import { environmentNormalizer, environmentTokens, findCluster, objectKey } from "../diff/index.js";
 import { SlipwayError } from "../errors.js";
+import { admits, decodePolicy, type PolicySpec } from "../images/policy.js";
 import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap, type KObject } from "../kustomize/types.js";
 import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../platform/model.js";
@@ -136,7 +137,10 @@ export function plan(input: PlanInput): PromotionPlan {
     out.apps.push({ app, source: pair.source.id, target: pair.target.id, changes });
   }
   checkConflicts(out);
-  checkShared(out, input, usage, src, dst, sameRevision);
+  checkShared(out, input.files, usage, input.target, {
+    changing: new Set([dst.name]),
+    ...(sameRevision ? { source: src.name } : {}),
+  });
   return out;
 }
 
@@ -176,15 +180,44 @@ function planApp(
 ): VersionChange[] {
   const sourceObjects = new Map<string, RenderedResource>();
   for (const r of source.resources) sourceObjects.set(objectKey(r.object, normalize), r);
+  const fields = targetFields(ctx, target, normalize, valuesPaths);
+  return planChanges(ctx, fields, plan, app, normalize, (field) => {
+    const counterpart = sourceObjects.get(objectKey(field.resource.object, normalize));
+    if (!counterpart) return undefined;
+    const theirs = valueAt(counterpart.object, field.path);
+    if (theirs === undefined || theirs === null || typeof theirs === "object") return undefined;
+    return typeof theirs === "bigint" ? theirs.toString() : theirs;
+  });
+}
+
+/** The version fields of what a Flux Kustomization applies, setter-marked values included. */
+export function targetFields(
+  ctx: TraceContext,
+  target: FluxKustomization,
+  normalize: (s: string) => string,
+  valuesPaths: string[] = [],
+): VersionField[] {
   const fields = versionFields(target.resources, { normalize, valuesPaths });
   fields.push(...setterFields(ctx, target.resources, normalize, fields));
+  return fields;
+}
+
+/**
+ * The changes that give each field the value `want` asks for (undefined: leave it), traced to
+ * the edits that make them. Refusals and notes go to `plan`.
+ */
+export function planChanges(
+  ctx: TraceContext,
+  fields: VersionField[],
+  plan: PromotionPlan,
+  app: string,
+  normalize: (s: string) => string,
+  want: (field: VersionField) => ScalarValue | undefined,
+): VersionChange[] {
   const changes: VersionChange[] = [];
   for (const field of fields) {
-    const counterpart = sourceObjects.get(objectKey(field.resource.object, normalize));
-    if (!counterpart) continue;
-    const theirs = valueAt(counterpart.object, field.path);
-    if (theirs === undefined || theirs === null || typeof theirs === "object") continue;
-    const wanted: ScalarValue = typeof theirs === "bigint" ? theirs.toString() : theirs;
+    const wanted = want(field);
+    if (wanted === undefined) continue;
     if (String(wanted) === String(field.value) && typeof wanted === typeof field.value) continue;
     const object = describe(field.resource.object);
     const change: VersionChange = {
@@ -521,6 +554,7 @@ function setterFields(
           resource: r,
           path,
           value: typeof value === "bigint" ? value.toString() : value,
+          setter: marker,
         });
       }
     }
@@ -536,7 +570,7 @@ function setterAt(files: SourceFiles, e: Edit): string | undefined {
 }
 
 function policyNote(cluster: Cluster, marker: string, to: string): string {
-  const [ns, name] = marker.split(":");
+  const [ns, name, form] = marker.split(":");
   let policy: KObject | undefined;
   for (const k of cluster.kustomizations) {
     for (const r of k.resources) {
@@ -544,16 +578,21 @@ function policyNote(cluster: Cluster, marker: string, to: string): string {
       if (r.object.kind === "ImagePolicy" && md.name === name && md.namespace === ns) policy = r.object;
     }
   }
-  const spec = policy && isMap(policy.spec) && isMap(policy.spec.policy) ? policy.spec.policy : undefined;
-  const rule = spec
-    ? Object.entries(spec).map(
-        ([k, v]) => `${k} ${JSON.stringify(isMap(v) ? (v.range ?? v.order ?? v) : v)}`,
-      )[0]
-    : undefined;
-  const what = policy
-    ? `ImagePolicy ${ns}/${name}${rule ? ` (${rule})` : ""}`
-    : `ImagePolicy ${ns}/${name} (not found in ${cluster.name})`;
-  return `the setter marker {"$imagepolicy": "${marker}"} stays: ${what} governs this value, and image-automation-controller replaces ${to} when its policy selects another tag`;
+  const id = `ImagePolicy ${ns}/${name}`;
+  if (!policy) return `setter {"$imagepolicy": "${marker}"} kept; ${cluster.name} has no ${id}`;
+  let decoded: PolicySpec;
+  try {
+    decoded = decodePolicy(policy);
+  } catch (e) {
+    return `setter {"$imagepolicy": "${marker}"} kept; ${id} is invalid: ${(e as Error).message}`;
+  }
+  const rule = `${decoded.kind}${decoded.range ? ` '${decoded.range}'` : decoded.order ? ` ${decoded.order}` : ""}${decoded.pattern ? `, tags '${decoded.pattern}'` : ""}`;
+  const tag = form === "tag" || form === undefined ? to.split("@")[0]! : undefined;
+  if (tag === undefined || decoded.kind !== "semver")
+    return `setter {"$imagepolicy": "${marker}"} kept: ${id} (${rule}) keeps updating this value`;
+  return admits(decoded, tag)
+    ? `setter {"$imagepolicy": "${marker}"} kept: ${id} (${rule}) admits ${tag} and keeps updating it`
+    : `${id} (${rule}) does not admit ${tag}: image-automation-controller will replace it with the newest tag the policy selects`;
 }
 
 // --- plan-wide checks ------------------------------------------------------------------------
@@ -563,7 +602,7 @@ function locationKey(e: Edit): string {
 }
 
 /** Two versions that need one place to hold two different values. */
-function checkConflicts(plan: PromotionPlan): void {
+export function checkConflicts(plan: PromotionPlan): void {
   const seen = new Map<string, { edit: Edit; change: VersionChange; app: string }>();
   for (const a of plan.apps) {
     for (const c of a.changes) {
@@ -615,32 +654,30 @@ export function fileUsage(files: SourceFiles, platform: Platform): Map<string, S
   return usage;
 }
 
-function checkShared(
+/** Which clusters, besides the ones a plan means to change, would change through an edited file. */
+export function checkShared(
   plan: PromotionPlan,
-  input: PlanInput,
+  files: SourceFiles,
   usage: Map<string, Set<string>>,
-  src: Cluster,
-  dst: Cluster,
-  sameRevision: boolean,
+  platform: Platform,
+  opts: { changing: Set<string>; source?: string; verb?: string },
 ): void {
+  const dst = platform.clusters.find((c) => c.name === plan.to);
   for (const a of plan.apps) {
     for (const c of a.changes) {
       for (const e of c.edits) {
-        const users = [...(usage.get(e.file) ?? [])].filter((n) => n !== dst.name).sort();
+        const users = [...(usage.get(e.file) ?? [])].filter((n) => !opts.changing.has(n)).sort();
         if (users.length === 0) continue;
-        const withSource = sameRevision && users.includes(src.name);
-        const others = users.filter((n) => n !== src.name || !sameRevision);
-        if (!withSource && others.length === 0) continue;
-        const named = withSource ? [src.name, ...others] : others;
-        const target = a.target;
-        const k = dst.kustomizations.find((x) => x.id === target);
+        const withSource = opts.source !== undefined && users.includes(opts.source);
+        const named = withSource ? [opts.source!, ...users.filter((n) => n !== opts.source)] : users;
+        const k = dst?.kustomizations.find((x) => x.id === a.target);
         plan.refusals.push({
           code: "SHARED_BASE",
           app: a.app,
           file: e.file,
           line: e.line,
-          message: `${c.label} is set in ${e.file}:${e.line}, which ${named.join(" and ")} ${named.length === 1 ? "also uses" : "also use"}: promoting would change ${named.join(" and ")} too`,
-          ...(k ? { suggestion: pinSuggestion(input.files, k, c, usage, dst.name) } : {}),
+          message: `${c.label} is set in ${e.file}:${e.line}, which ${named.join(" and ")} ${named.length === 1 ? "also uses" : "also use"}: ${opts.verb ?? "promoting"} would change ${named.join(" and ")} too`,
+          ...(k && dst ? { suggestion: pinSuggestion(files, k, c, usage, dst.name) } : {}),
         });
       }
     }

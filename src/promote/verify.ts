@@ -20,6 +20,8 @@ export interface VerifyInput {
   checkBefore?: Finding[];
   checkAfter?: Finding[];
   masker?: SecretMasker;
+  /** Other clusters the same run changes on purpose (`images set` without --cluster). */
+  alsoChanging?: ReadonlySet<string>;
 }
 
 export interface Verification {
@@ -122,7 +124,7 @@ export function verifyPromotion(input: VerifyInput): Verification {
 
   // No other cluster may change.
   for (const c of after.clusters) {
-    if (c.name === plan.to) continue;
+    if (c.name === plan.to || input.alsoChanging?.has(c.name)) continue;
     const was = before.clusters.find((x) => x.name === c.name);
     const changed = c.kustomizations.filter((k) => {
       const w = was?.kustomizations.find((x) => x.id === k.id);

@@ -68,7 +68,9 @@ describe("promote: where versions are set", () => {
     expect(changedLines(files[file]!, r.texts.get(file)!)).toEqual([
       '8:     newTag: 1.2.0 # {"$imagepolicy": "flux-system:app:tag"}',
     ]);
-    expect(change.notes[0]).toMatch(/ImagePolicy flux-system\/app \(not found in production\)/);
+    expect(change.notes[0]).toBe(
+      `setter {"$imagepolicy": "flux-system:app:tag"} kept; production has no ImagePolicy flux-system/app`,
+    );
   });
 
   it("nothing to promote when the versions are the same", () => {

@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { parseCandidates, planImageUpdates } from "../../src/images/update.js";
+import { loadPlatform } from "../../src/platform/index.js";
+import { applyEdits } from "../../src/promote/apply.js";
+import { SourceFiles } from "../../src/promote/sources.js";
+import { fluxKs, ROOT, sync } from "../promote/harness.js";
+
+const automation = (path: string, extra = "") => `---
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImageRepository
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  image: ghcr.io/stefanprodan/podinfo
+  exclusionList: ['^.*-debug$']
+---
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImagePolicy
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  imageRepositoryRef:
+    name: podinfo
+  policy:
+    semver:
+      range: 6.x
+---
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImageUpdateAutomation
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  update:
+    path: ${path}
+    strategy: Setters
+${extra}`;
+
+const release = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: apps
+spec:
+  chart:
+    spec:
+      chart: podinfo
+      sourceRef:
+        kind: HelmRepository
+        name: podinfo
+  values:
+    image:
+      repository: ghcr.io/old/podinfo # {"$imagepolicy": "flux-system:podinfo:name"}
+      tag: "6.0.0" # {"$imagepolicy": "flux-system:podinfo:tag"}
+      digest: sha256:old # {"$imagepolicy": "flux-system:podinfo:digest"}
+    sidecar: ghcr.io/stefanprodan/podinfo:6.0.0 # {"$imagepolicy": "flux-system:podinfo"}
+`;
+
+function tree(path: string) {
+  const files: Record<string, string> = {
+    "clusters/prod/flux-system/gotk-sync.yaml": sync("prod"),
+    "clusters/prod/kustomization.yaml":
+      "resources:\n  - flux-system/gotk-sync.yaml\n  - automation.yaml\n  - app.yaml\n",
+    "clusters/prod/automation.yaml": automation(path),
+    "clusters/prod/app.yaml": fluxKs("app", "./apps/podinfo"),
+    "apps/podinfo/kustomization.yaml": "resources:\n  - release.yaml\n",
+    "apps/podinfo/release.yaml": release,
+    "apps/other/release.yaml": release,
+  };
+  const fs = new MemoryFileSystem(
+    Object.fromEntries(Object.entries(files).map(([p, t]) => [`${ROOT}/${p}`, t])),
+  );
+  return { fs, platform: loadPlatform(ROOT, { fs }), files: new SourceFiles(fs, ROOT) };
+}
+
+const TAGS = parseCandidates([
+  ["ghcr.io/stefanprodan/podinfo", "6.1.0@sha256:aaa"],
+  ["ghcr.io/stefanprodan/podinfo", "6.2.0@sha256:bbb"],
+  ["ghcr.io/stefanprodan/podinfo", "6.3.0-debug"],
+  ["ghcr.io/stefanprodan/podinfo", "7.0.0"],
+]);
+
+describe("images update --policies", () => {
+  it("writes each setter form below the automation's update.path, and nothing outside it", () => {
+    const { fs, platform, files } = tree("./apps/podinfo");
+    const plan = planImageUpdates(platform, fs, files, TAGS);
+    expect(plan.policies).toEqual([
+      expect.objectContaining({
+        policy: "flux-system/podinfo",
+        latest: { name: "ghcr.io/stefanprodan/podinfo", tag: "6.2.0", digest: "sha256:bbb" },
+      }),
+    ]);
+    expect(plan.updates.map((u) => u.edit.file)).toEqual(Array(4).fill("apps/podinfo/release.yaml"));
+    const out = applyEdits(
+      release,
+      plan.updates.map((u) => u.edit),
+    );
+    expect(out).toBe(`apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: apps
+spec:
+  chart:
+    spec:
+      chart: podinfo
+      sourceRef:
+        kind: HelmRepository
+        name: podinfo
+  values:
+    image:
+      repository: ghcr.io/stefanprodan/podinfo # {"$imagepolicy": "flux-system:podinfo:name"}
+      tag: "6.2.0" # {"$imagepolicy": "flux-system:podinfo:tag"}
+      digest: sha256:bbb # {"$imagepolicy": "flux-system:podinfo:digest"}
+    sidecar: ghcr.io/stefanprodan/podinfo:6.2.0@sha256:bbb # {"$imagepolicy": "flux-system:podinfo"}
+`);
+  });
+
+  it("covers the whole source without update.path, and says why a marker is left alone", () => {
+    const { fs, platform, files } = tree(".");
+    const noDigest = parseCandidates([["ghcr.io/stefanprodan/podinfo", "6.2.0"]]);
+    const plan = planImageUpdates(platform, fs, files, noDigest);
+    expect(new Set(plan.updates.map((u) => u.edit.file))).toEqual(
+      new Set(["apps/podinfo/release.yaml", "apps/other/release.yaml"]),
+    );
+    expect(plan.skipped.map((s) => `${s.marker.file}:${s.marker.line} ${s.reason}`)).toEqual([
+      "apps/other/release.yaml:17 no digest known for ghcr.io/stefanprodan/podinfo:6.2.0 (give candidates as TAG@sha256:…)",
+      "apps/podinfo/release.yaml:17 no digest known for ghcr.io/stefanprodan/podinfo:6.2.0 (give candidates as TAG@sha256:…)",
+    ]);
+  });
+
+  it("reports a policy that selects nothing, and clusters without automation", () => {
+    const { fs, platform, files } = tree("./apps/podinfo");
+    const plan = planImageUpdates(
+      platform,
+      fs,
+      files,
+      parseCandidates([["ghcr.io/stefanprodan/podinfo", "5.0.0"]]),
+    );
+    expect(plan.policies[0]).toMatchObject({ problem: "no tag matches the semver range '6.x'" });
+    expect(plan.updates).toEqual([]);
+    expect(plan.skipped).toHaveLength(4);
+  });
+});
