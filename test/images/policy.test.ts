@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GoRegexp } from "../../src/go/regexp.js";
 import { parseMarker } from "../../src/images/markers.js";
 import { decodePolicy, type PolicySpec, selectTag } from "../../src/images/policy.js";
+import type { YamlMap } from "../../src/kustomize/types.js";
 
 const semver = (range: string, extra: Partial<PolicySpec> = {}): PolicySpec => ({
   kind: "semver",
@@ -76,7 +77,7 @@ describe("ImagePolicy selection (image-reflector-controller semantics)", () => {
   });
 
   it("decodes ImagePolicy objects", () => {
-    const policy = (p: object, filterTags?: object) => ({
+    const policy = (p: YamlMap, filterTags?: YamlMap): YamlMap => ({
       apiVersion: "image.toolkit.fluxcd.io/v1",
       kind: "ImagePolicy",
       spec: { policy: p, ...(filterTags ? { filterTags } : {}) },
