@@ -23,6 +23,7 @@ import {
   TemplateSet,
   utf8Encode,
 } from "../../../src/helm/template/index.js";
+import { readValuesDocuments } from "../../../src/helm/yaml.js";
 
 const ANY = "interface {}";
 
@@ -312,8 +313,7 @@ export function readChartDir(dir: string): ChartFiles {
 
 function readValues(text: string | undefined): GoMap {
   if (text === undefined) return new GoMap();
-  const v = fromJsonValue(parseYaml(text, { version: "1.1" }) ?? {});
-  return v instanceof GoMap ? v : new GoMap();
+  return readValuesDocuments(text, "values.yaml");
 }
 
 /** Values coalescing, simplified: user values over chart defaults, maps merged deeply. */
@@ -382,6 +382,40 @@ function collect(
  * `helm template rel <chart> --namespace ns` for charts without files, hooks, dependencies
  * settings or CRDs: stdout, or "Error: …" as Helm words it.
  */
+/** The data Helm gives a root-chart template (.Values, .Release, .Chart, .Template). */
+export function rootData(valuesYaml: string, templateName = "chart/templates/t.yaml"): GoMap {
+  const files: ChartFiles = new Map([
+    ["Chart.yaml", "apiVersion: v2\nname: chart\nversion: 0.1.0\n"],
+    ["values.yaml", valuesYaml],
+  ]);
+  const out = new Map<string, Renderable>();
+  files.set(`templates/${templateName.split("/").pop()}`, "");
+  collect(files, "", "", coalesce(null, readValues(valuesYaml)), defaultRelease(), out);
+  const d = new GoMap(out.get(templateName)!.data, "common.Values");
+  d.set(
+    "Template",
+    new GoMap(
+      [
+        ["Name", templateName],
+        ["BasePath", "chart/templates"],
+      ],
+      "common.Values",
+    ),
+  );
+  return d;
+}
+
+function defaultRelease(): GoMap {
+  return new GoMap([
+    ["Name", "rel"],
+    ["Namespace", "ns"],
+    ["IsInstall", true],
+    ["IsUpgrade", false],
+    ["Revision", new GoInt("int", 1)],
+    ["Service", "Helm"],
+  ]);
+}
+
 export function renderSimpleChart(chart: string | ChartFiles): string {
   return renderChart(typeof chart === "string" ? readChartDir(chart) : chart);
 }
@@ -402,14 +436,7 @@ export function renderTemplate(template: string, valuesYaml: string): string {
 }
 
 function renderChart(files: ChartFiles, only?: string): string {
-  const release = new GoMap([
-    ["Name", "rel"],
-    ["Namespace", "ns"],
-    ["IsInstall", true],
-    ["IsUpgrade", false],
-    ["Revision", new GoInt("int", 1)],
-    ["Service", "Helm"],
-  ]);
+  const release = defaultRelease();
   const sources = new Map<string, Renderable>();
   collect(files, "", "", coalesce(null, readValues(files.get("values.yaml"))), release, sources);
   const engine = new MiniEngine();
