@@ -21,6 +21,7 @@ import {
   GoInt,
   GoMap,
   type GoValue,
+  goInt,
   goTypeName,
   isGoObject,
   isTrue,
@@ -174,9 +175,20 @@ function indexArg(index: GoValue, cap: number): number {
   return Number(x);
 }
 
+const elemTypes = new Map<string, string>();
+
 /** The element type of a map as Go sees it ("interface {}" for plain and named value maps). */
 export function mapElemType(m: GoMap): string {
   const t = m.goType;
+  let e = elemTypes.get(t);
+  if (e === undefined) {
+    e = parseMapElemType(t);
+    elemTypes.set(t, e);
+  }
+  return e;
+}
+
+function parseMapElemType(t: string): string {
   if (!t.startsWith("map[")) return ANY;
   let depth = 0;
   for (let i = 3; i < t.length; i++) {
@@ -242,9 +254,9 @@ function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
 function length(item: GoValue): GoValue {
   if (item === null) throw new GoFuncError("len of nil pointer");
   item = underlying(item);
-  if (typeof item === "string") return new GoInt("int", utf8Length(item));
-  if (Array.isArray(item) || item instanceof Uint8Array) return new GoInt("int", item.length);
-  if (item instanceof GoMap) return new GoInt("int", item.size);
+  if (typeof item === "string") return goInt(utf8Length(item));
+  if (Array.isArray(item) || item instanceof Uint8Array) return goInt(item.length);
+  if (item instanceof GoMap) return goInt(item.size);
   if (item === undefined) throw new GoFuncError(ZERO_VALUE_TYPE);
   throw new GoFuncError(`len of type ${goTypeName(item)}`);
 }

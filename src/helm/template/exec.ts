@@ -46,6 +46,7 @@ import {
   type GoMethod,
   type GoObject,
   type GoValue,
+  goInt,
   goTypeName,
   type IntKind,
   isGoObject,
@@ -280,12 +281,12 @@ class State {
         const boxed = isInterfaceType(elemTypeOf(val));
         for (let i = 0; i < val.length; i++) {
           ran = true;
-          iterate(new GoInt("int", i), val[i], boxed);
+          iterate(goInt(i), val[i], boxed);
         }
       } else if (val instanceof Uint8Array) {
         for (let i = 0; i < val.length; i++) {
           ran = true;
-          iterate(new GoInt("int", i), new GoInt("uint8", val[i]!), false);
+          iterate(goInt(i), new GoInt("uint8", val[i]!), false);
         }
       } else if (val instanceof GoMap) {
         const boxed = isInterfaceType(mapElemType(val));
@@ -598,17 +599,16 @@ class State {
     argNodes: ArgNode[] | null,
     final: Final,
   ): GoValue[] | { result: GoValue } {
-    const args = argNodes === null ? [] : argNodes.slice(1);
+    // argNodes[0] is the function itself; the arguments follow it.
+    const nArgs = argNodes === null ? 0 : argNodes.length - 1;
     const params = fun.params;
     const variadic = fun.variadic === true;
-    const numIn = args.length + (final !== MISSING ? 1 : 0);
-    let numFixed = args.length;
+    const numIn = nArgs + (final !== MISSING ? 1 : 0);
+    let numFixed = nArgs;
     if (variadic) {
       numFixed = params.length - 1;
       if (numIn < numFixed)
-        this.errorf(
-          `wrong number of args for ${name}: want at least ${params.length - 1} got ${args.length}`,
-        );
+        this.errorf(`wrong number of args for ${name}: want at least ${params.length - 1} got ${nArgs}`);
     } else if (numIn !== params.length) {
       this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`);
     }
@@ -616,8 +616,8 @@ class State {
     // and/or short-circuit: the first deciding operand is the result.
     if (isBuiltin && (name === "and" || name === "or")) {
       let v: GoValue;
-      for (const arg of args) {
-        v = this.evalArg(dot, dotBoxed, "reflect.Value", arg);
+      for (let k = 1; k <= nArgs; k++) {
+        v = this.evalArg(dot, dotBoxed, "reflect.Value", argNodes![k]!);
         if (truth(v) === (name === "or")) return { result: v };
       }
       if (final !== MISSING) v = final;
@@ -626,17 +626,19 @@ class State {
 
     const argv: GoValue[] = new Array(numIn);
     let i = 0;
-    for (; i < numFixed && i < args.length; i++) argv[i] = this.evalArg(dot, dotBoxed, params[i]!, args[i]!);
+    for (; i < numFixed && i < nArgs; i++)
+      argv[i] = this.evalArg(dot, dotBoxed, params[i]!, argNodes![i + 1]!);
     if (variadic) {
       const elem = params[params.length - 1]!;
-      for (; i < args.length; i++) argv[i] = this.evalArg(dot, dotBoxed, elem, args[i]!);
+      for (; i < nArgs; i++) argv[i] = this.evalArg(dot, dotBoxed, elem, argNodes![i + 1]!);
     }
     if (final !== MISSING) {
       let t = params[params.length - 1]!;
       if (variadic && numIn - 1 < numFixed) t = params[numIn - 1]!;
       argv[i] = this.validateType(final, t);
     }
-    if (isBuiltin && name === "call") return { result: this.builtinCall(args, argv, final, node) };
+    if (isBuiltin && name === "call")
+      return { result: this.builtinCall(argNodes === null ? [] : argNodes.slice(1), argv, final, node) };
     return argv;
   }
 

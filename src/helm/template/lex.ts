@@ -109,6 +109,13 @@ function hasRightTrimMarker(s: string, i: number): boolean {
 
 const TRIM_MARKER_LEN = 2; // marker plus the space before or after it
 
+/** Is the lexer at a right delimiter, and is it trim-marked (" -}}")? */
+enum RightDelim {
+  None,
+  Plain,
+  Trimmed,
+}
+
 type StateFn = ((l: Lexer) => StateFn) | null;
 
 export interface LexOptions {
@@ -163,9 +170,14 @@ export class Lexer {
       this.atEOF = true;
       return EOF;
     }
+    const c = this.input.charCodeAt(this.pos);
+    if (c < 0xd800 || c > 0xdbff) {
+      this.pos++;
+      if (c === 0x0a) this.line++;
+      return c;
+    }
     const r = this.input.codePointAt(this.pos)!;
     this.pos += r > 0xffff ? 2 : 1;
-    if (r === 0x0a) this.line++;
     return r;
   }
 
@@ -213,17 +225,19 @@ export class Lexer {
     this.startLine = this.line;
   }
 
+  /** Consumes the next rune if `valid` (ASCII) contains it. */
   accept(valid: string): boolean {
     const r = this.next();
-    if (r !== EOF && valid.includes(String.fromCodePoint(r))) return true;
+    if (r !== EOF && r < 0x80 && valid.indexOf(String.fromCharCode(r)) >= 0) return true;
     this.backup();
     return false;
   }
 
-  acceptRun(valid: string): void {
+  /** Consumes a run of runes for which `valid` holds. */
+  acceptRun(valid: (r: number) => boolean): void {
     for (;;) {
       const r = this.next();
-      if (r === EOF || !valid.includes(String.fromCodePoint(r))) break;
+      if (r === EOF || !valid(r)) break;
     }
     this.backup();
   }
@@ -237,29 +251,28 @@ export class Lexer {
   }
 
   nextItem(): Item {
-    this.item = { typ: ItemType.EOF, pos: this.pos, val: "EOF", line: this.startLine };
     let state: StateFn = this.insideAction ? lexInsideAction : lexText;
     while (state) state = state(this);
     return this.item;
   }
 
   /** At a right delimiter, possibly preceded by a trim marker? */
-  atRightDelim(): [delim: boolean, trimSpaces: boolean] {
+  atRightDelim(): RightDelim {
     if (
       hasRightTrimMarker(this.input, this.pos) &&
       this.input.startsWith(this.rightDelim, this.pos + TRIM_MARKER_LEN)
     )
-      return [true, true];
-    if (this.input.startsWith(this.rightDelim, this.pos)) return [true, false];
-    return [false, false];
+      return RightDelim.Trimmed;
+    if (this.input.startsWith(this.rightDelim, this.pos)) return RightDelim.Plain;
+    return RightDelim.None;
   }
 
   /** Can an identifier end here? (Breaks `.X.Y` in two; rejects `$x+2`.) */
   atTerminator(): boolean {
-    const r = this.peek();
+    if (this.pos >= this.input.length) return true;
+    const r = this.input.charCodeAt(this.pos);
     if (isSpace(r)) return true;
     switch (r) {
-      case EOF:
       case 0x2e: // .
       case 0x2c: // ,
       case 0x7c: // |
@@ -273,21 +286,21 @@ export class Lexer {
 
   scanNumber(): boolean {
     this.accept("+-");
-    let digits = "0123456789_";
+    let digits = isDecimalDigit;
     if (this.accept("0")) {
-      if (this.accept("xX")) digits = "0123456789abcdefABCDEF_";
-      else if (this.accept("oO")) digits = "01234567_";
-      else if (this.accept("bB")) digits = "01_";
+      if (this.accept("xX")) digits = isHexDigit;
+      else if (this.accept("oO")) digits = isOctalDigit;
+      else if (this.accept("bB")) digits = isBinaryDigit;
     }
     this.acceptRun(digits);
     if (this.accept(".")) this.acceptRun(digits);
-    if (digits.length === 11 && this.accept("eE")) {
+    if (digits === isDecimalDigit && this.accept("eE")) {
       this.accept("+-");
-      this.acceptRun("0123456789_");
+      this.acceptRun(isDecimalDigit);
     }
-    if (digits.length === 23 && this.accept("pP")) {
+    if (digits === isHexDigit && this.accept("pP")) {
       this.accept("+-");
-      this.acceptRun("0123456789_");
+      this.acceptRun(isDecimalDigit);
     }
     this.accept("i");
     if (isAlphaNumeric(this.peek())) {
@@ -297,6 +310,13 @@ export class Lexer {
     return true;
   }
 }
+
+// Digit sets of Go's number syntax; `_` separates digits.
+const isDecimalDigit = (r: number) => (r >= 0x30 && r <= 0x39) || r === 0x5f;
+const isHexDigit = (r: number) =>
+  (r >= 0x30 && r <= 0x39) || (r >= 0x61 && r <= 0x66) || (r >= 0x41 && r <= 0x46) || r === 0x5f;
+const isOctalDigit = (r: number) => (r >= 0x30 && r <= 0x37) || r === 0x5f;
+const isBinaryDigit = (r: number) => r === 0x30 || r === 0x31 || r === 0x5f;
 
 function countNewlines(s: string, from: number, to: number): number {
   let n = 0;
@@ -363,8 +383,9 @@ function lexComment(l: Lexer): StateFn {
   const x = l.input.indexOf(RIGHT_COMMENT, l.pos);
   if (x < 0) return l.errorf("unclosed comment");
   l.pos = x + RIGHT_COMMENT.length;
-  const [delim, trimSpace] = l.atRightDelim();
-  if (!delim) return l.errorf("comment ends before closing delimiter");
+  const delim = l.atRightDelim();
+  if (delim === RightDelim.None) return l.errorf("comment ends before closing delimiter");
+  const trimSpace = delim === RightDelim.Trimmed;
   l.line += countNewlines(l.input, l.start, l.pos);
   const i = l.thisItem(ItemType.Comment);
   if (trimSpace) l.pos += TRIM_MARKER_LEN;
@@ -376,7 +397,7 @@ function lexComment(l: Lexer): StateFn {
 }
 
 function lexRightDelim(l: Lexer): StateFn {
-  const [, trimSpace] = l.atRightDelim();
+  const trimSpace = l.atRightDelim() === RightDelim.Trimmed;
   if (trimSpace) {
     l.pos += TRIM_MARKER_LEN;
     l.ignore();
@@ -392,8 +413,7 @@ function lexRightDelim(l: Lexer): StateFn {
 }
 
 function lexInsideAction(l: Lexer): StateFn {
-  const [delim] = l.atRightDelim();
-  if (delim) {
+  if (l.atRightDelim() !== RightDelim.None) {
     if (l.parenDepth === 0) return lexRightDelim;
     return l.errorf("unclosed left paren");
   }
@@ -454,18 +474,20 @@ export function formatRuneU(r: number): string {
 }
 
 function lexSpace(l: Lexer): StateFn {
-  let numSpaces = 0;
-  for (;;) {
-    const r = l.peek();
-    if (!isSpace(r)) break;
-    l.next();
-    numSpaces++;
+  // Scanned directly (not rune by rune through next/peek): spaces are the most frequent item.
+  const input = l.input;
+  let j = l.pos;
+  let newlines = 0;
+  for (; j < input.length; j++) {
+    const c = input.charCodeAt(j);
+    if (c === 0x0a) newlines++;
+    else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
   }
+  const numSpaces = j - l.pos;
+  l.pos = j;
+  l.line += newlines;
   // A trim-marked closing delimiter starts with a space: leave it for lexRightDelim.
-  if (
-    hasRightTrimMarker(l.input, l.pos - 1) &&
-    l.input.startsWith(l.rightDelim, l.pos - 1 + TRIM_MARKER_LEN)
-  ) {
+  if (hasRightTrimMarker(input, l.pos - 1) && input.startsWith(l.rightDelim, l.pos - 1 + TRIM_MARKER_LEN)) {
     l.backup();
     if (numSpaces === 1) return lexRightDelim;
   }
@@ -473,27 +495,43 @@ function lexSpace(l: Lexer): StateFn {
 }
 
 function lexIdentifier(l: Lexer): StateFn {
-  for (;;) {
-    const r = l.next();
-    if (isAlphaNumeric(r)) continue;
-    l.backup();
-    const word = l.input.slice(l.start, l.pos);
-    if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(r)}`);
-    const key = KEYWORDS.get(word);
-    if (key !== undefined && key > ItemType.Keyword) {
-      if (
-        (key === ItemType.Break && !l.options.breakOK) ||
-        (key === ItemType.Continue && !l.options.continueOK)
-      )
-        return l.emit(ItemType.Identifier);
-      return l.emit(key);
-    }
-    if (word[0] === ".") return l.emit(ItemType.Field);
-    if (word === "true" || word === "false") return l.emit(ItemType.Bool);
-    return l.emit(ItemType.Identifier);
+  l.pos = scanAlphaNumeric(l.input, l.pos);
+  const word = l.input.slice(l.start, l.pos);
+  if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(runeAt(l.input, l.pos))}`);
+  const key = KEYWORDS.get(word);
+  if (key !== undefined && key > ItemType.Keyword) {
+    if (
+      (key === ItemType.Break && !l.options.breakOK) ||
+      (key === ItemType.Continue && !l.options.continueOK)
+    )
+      return l.emit(ItemType.Identifier);
+    return l.emit(key);
   }
+  if (word === "true" || word === "false") return l.emit(ItemType.Bool);
+  return l.emit(ItemType.Identifier);
 }
 
+/** The end of a run of letters, digits and `_` starting at i. */
+function scanAlphaNumeric(input: string, i: number): number {
+  while (i < input.length) {
+    const c = input.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 0x5f || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    const r = input.codePointAt(i)!;
+    if (!isAlphaNumeric(r)) break;
+    i += r > 0xffff ? 2 : 1;
+  }
+  return i;
+}
+
+function runeAt(input: string, i: number): number {
+  return i < input.length ? input.codePointAt(i)! : EOF;
+}
 function lexField(l: Lexer): StateFn {
   return lexFieldOrVariable(l, ItemType.Field);
 }
@@ -508,18 +546,10 @@ function lexFieldOrVariable(l: Lexer, typ: ItemType): StateFn {
     if (typ === ItemType.Variable) return l.emit(ItemType.Variable);
     return l.emit(ItemType.Dot);
   }
-  let r: number;
-  for (;;) {
-    r = l.next();
-    if (!isAlphaNumeric(r)) {
-      l.backup();
-      break;
-    }
-  }
-  if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(r)}`);
+  l.pos = scanAlphaNumeric(l.input, l.pos);
+  if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(runeAt(l.input, l.pos))}`);
   return l.emit(typ);
 }
-
 function lexChar(l: Lexer): StateFn {
   for (;;) {
     const r = l.next();
@@ -547,24 +577,24 @@ function lexNumber(l: Lexer): StateFn {
 }
 
 function lexQuote(l: Lexer): StateFn {
+  const input = l.input;
+  let j = l.pos;
   for (;;) {
-    const r = l.next();
-    if (r === 0x5c) {
-      const r2 = l.next();
-      if (r2 !== EOF && r2 !== 0x0a) continue;
-      return l.errorf("unterminated quoted string");
-    }
-    if (r === EOF || r === 0x0a) return l.errorf("unterminated quoted string");
-    if (r === 0x22) break;
+    if (j >= input.length) return l.errorf("unterminated quoted string");
+    const c = input.charCodeAt(j++);
+    if (c === 0x5c) {
+      if (j >= input.length || input.charCodeAt(j) === 0x0a) return l.errorf("unterminated quoted string");
+      j++;
+    } else if (c === 0x0a) return l.errorf("unterminated quoted string");
+    else if (c === 0x22) break;
   }
+  l.pos = j;
   return l.emit(ItemType.String);
 }
-
 function lexRawQuote(l: Lexer): StateFn {
-  for (;;) {
-    const r = l.next();
-    if (r === EOF) return l.errorf("unterminated raw quoted string");
-    if (r === 0x60) break;
-  }
+  const end = l.input.indexOf("`", l.pos);
+  if (end < 0) return l.errorf("unterminated raw quoted string");
+  l.line += countNewlines(l.input, l.pos, end);
+  l.pos = end + 1;
   return l.emit(ItemType.RawString);
 }

@@ -207,6 +207,24 @@ export function readNumber(text: string, kind: "number" | "char" | "complex"): N
     simplifyComplex(n);
     return n;
   }
+  // Fast path: a plain decimal integer that fits a double exactly.
+  if (
+    text.length < 16 &&
+    /^-?[0-9]+$/.test(text) &&
+    (text[0] !== "0" || text.length === 1) &&
+    (text[0] !== "-" || text[1] !== "0" || text.length === 2)
+  ) {
+    const i = BigInt(text);
+    n.isInt = true;
+    n.int64 = i;
+    if (i >= 0n) {
+      n.isUint = true;
+      n.uint64 = i;
+    }
+    n.isFloat = true;
+    n.float64 = Number(text);
+    return n;
+  }
   // Imaginary constants can only be complex unless they are zero.
   if (text.endsWith("i")) {
     const f = parseFloat64(text.slice(0, -1));

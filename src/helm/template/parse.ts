@@ -134,16 +134,12 @@ class Parser {
 
   // ---- nodes ----
 
-  private base(pos: number) {
-    return { pos, tr: this.tree };
-  }
-
   newList(pos: number): ListNode {
-    return { type: "list", nodes: [], ...this.base(pos) };
+    return { type: "list", nodes: [], pos: pos, tr: this.tree };
   }
 
   newVariable(pos: number, ident: string): VariableNode {
-    return { type: "variable", ident: ident.split("."), ...this.base(pos) };
+    return { type: "variable", ident: ident.split("."), pos: pos, tr: this.tree };
   }
 
   // ---- grammar ----
@@ -212,7 +208,7 @@ class Parser {
     const token = this.nextNonSpace();
     switch (token.typ) {
       case ItemType.Text:
-        return { type: "text", text: token.val, ...this.base(token.pos) };
+        return { type: "text", text: token.val, pos: token.pos, tr: this.tree };
       case ItemType.LeftDelim:
         this.actionLine = token.line;
         try {
@@ -221,7 +217,7 @@ class Parser {
           this.actionLine = 0;
         }
       case ItemType.Comment:
-        return { type: "comment", text: token.val, ...this.base(token.pos) };
+        return { type: "comment", text: token.val, pos: token.pos, tr: this.tree };
       default:
         this.unexpected(token, "input");
     }
@@ -239,7 +235,7 @@ class Parser {
       case ItemType.Else:
         return this.elseControl();
       case ItemType.End:
-        return { type: "end", ...this.base(this.expect(ItemType.RightDelim, "end").pos) };
+        return { type: "end", pos: this.expect(ItemType.RightDelim, "end").pos, tr: this.tree };
       case ItemType.If:
         return this.parseControl("if");
       case ItemType.Range:
@@ -256,7 +252,8 @@ class Parser {
       type: "action",
       line: t.line,
       pipe: this.pipeline("command", ItemType.RightDelim),
-      ...this.base(t.pos),
+      pos: t.pos,
+      tr: this.tree,
     };
   }
 
@@ -264,7 +261,7 @@ class Parser {
     const next = this.nextNonSpace();
     if (next.typ !== ItemType.RightDelim) this.unexpected(next, `{{${kind}}}`);
     if (this.rangeDepth === 0) this.errorf(`{{${kind}}} outside {{range}}`);
-    return { type: kind, line: token.line, ...this.base(token.pos) };
+    return { type: kind, line: token.line, pos: token.pos, tr: this.tree };
   }
 
   pipeline(context: string, end: ItemType): PipeNode {
@@ -275,7 +272,8 @@ class Parser {
       isAssign: false,
       decl: [],
       cmds: [],
-      ...this.base(token.pos),
+      pos: token.pos,
+      tr: this.tree,
     };
     // Declarations or assignments?
     for (;;) {
@@ -374,7 +372,7 @@ class Parser {
           if (next.type !== "end") this.errorf(`expected end; found ${nodeString(next)}`);
         }
       }
-      return { type: context, line: pipe.line, pipe, list, elseList, ...this.base(pipe.pos) };
+      return { type: context, line: pipe.line, pipe, list, elseList, pos: pipe.pos, tr: this.tree };
     } finally {
       this.vars.length = mark;
     }
@@ -384,10 +382,10 @@ class Parser {
     const peek = this.peekNonSpace();
     // {{else if …}} / {{else with …}}: return the else, leaving the keyword pending.
     if (peek.typ === ItemType.If || peek.typ === ItemType.With) {
-      return { type: "else", line: peek.line, ...this.base(peek.pos) };
+      return { type: "else", line: peek.line, pos: peek.pos, tr: this.tree };
     }
     const token = this.expect(ItemType.RightDelim, "else");
-    return { type: "else", line: token.line, ...this.base(token.pos) };
+    return { type: "else", line: token.line, pos: token.pos, tr: this.tree };
   }
 
   blockControl(): TemplateNode {
@@ -400,7 +398,7 @@ class Parser {
     block.tree.root = list;
     if (end.type !== "end") this.errorf(`unexpected ${nodeString(end)} in ${context}`);
     block.add();
-    return { type: "template", line: token.line, name, pipe, ...this.base(token.pos) };
+    return { type: "template", line: token.line, name, pipe, pos: token.pos, tr: this.tree };
   }
 
   templateControl(): TemplateNode {
@@ -412,7 +410,7 @@ class Parser {
       this.backup();
       pipe = this.pipeline(context, ItemType.RightDelim);
     }
-    return { type: "template", line: token.line, name, pipe, ...this.base(token.pos) };
+    return { type: "template", line: token.line, name, pipe, pos: token.pos, tr: this.tree };
   }
 
   parseTemplateName(token: Item, context: string): string {
@@ -426,7 +424,7 @@ class Parser {
 
   /** operand (space operand)* up to a pipe symbol or the end of the action. */
   command(): CommandNode {
-    const cmd: CommandNode = { type: "command", args: [], ...this.base(this.peekNonSpace().pos) };
+    const cmd: CommandNode = { type: "command", args: [], pos: this.peekNonSpace().pos, tr: this.tree };
     for (;;) {
       this.peekNonSpace(); // skip leading spaces
       const operand = this.operand();
@@ -451,9 +449,9 @@ class Parser {
       while (this.peek().typ === ItemType.Field) fields.push(this.next().val.slice(1));
       switch (node.type) {
         case "field":
-          return { type: "field", ident: [...node.ident, ...fields], ...this.base(chainPos) };
+          return { type: "field", ident: [...node.ident, ...fields], pos: chainPos, tr: this.tree };
         case "variable":
-          return { type: "variable", ident: [...node.ident, ...fields], ...this.base(chainPos) };
+          return { type: "variable", ident: [...node.ident, ...fields], pos: chainPos, tr: this.tree };
         case "bool":
         case "string":
         case "number":
@@ -461,7 +459,7 @@ class Parser {
         case "dot":
           this.errorf(`unexpected . after term ${quote(nodeString(node))}`);
       }
-      return { type: "chain", node, field: fields, ...this.base(chainPos) };
+      return { type: "chain", node, field: fields, pos: chainPos, tr: this.tree };
     }
     return node;
   }
@@ -471,17 +469,17 @@ class Parser {
     switch (token.typ) {
       case ItemType.Identifier:
         if (!this.opts.hasFunction(token.val)) this.errorf(`function ${quote(token.val)} not defined`);
-        return { type: "identifier", ident: token.val, ...this.base(token.pos) };
+        return { type: "identifier", ident: token.val, pos: token.pos, tr: this.tree };
       case ItemType.Dot:
-        return { type: "dot", ...this.base(token.pos) };
+        return { type: "dot", pos: token.pos, tr: this.tree };
       case ItemType.Nil:
-        return { type: "nil", ...this.base(token.pos) };
+        return { type: "nil", pos: token.pos, tr: this.tree };
       case ItemType.Variable:
         return this.useVar(token.pos, token.val);
       case ItemType.Field:
-        return { type: "field", ident: token.val.slice(1).split("."), ...this.base(token.pos) };
+        return { type: "field", ident: token.val.slice(1).split("."), pos: token.pos, tr: this.tree };
       case ItemType.Bool:
-        return { type: "bool", value: token.val === "true", ...this.base(token.pos) };
+        return { type: "bool", value: token.val === "true", pos: token.pos, tr: this.tree };
       case ItemType.CharConstant:
       case ItemType.Complex:
       case ItemType.Number: {
@@ -493,7 +491,21 @@ class Parser {
               : "number";
         const n = readNumber(token.val, kind);
         if (typeof n === "string") this.errorf(n);
-        const node: NumberNode = { type: "number", text: token.val, ...n, ...this.base(token.pos) };
+        const node: NumberNode = {
+          type: "number",
+          text: token.val,
+          isInt: n.isInt,
+          isUint: n.isUint,
+          isFloat: n.isFloat,
+          isComplex: n.isComplex,
+          int64: n.int64,
+          uint64: n.uint64,
+          float64: n.float64,
+          complex: n.complex,
+          ideal: undefined,
+          pos: token.pos,
+          tr: this.tree,
+        };
         return node;
       }
       case ItemType.LeftParen: {
@@ -509,7 +521,7 @@ class Parser {
       case ItemType.RawString: {
         const s = unquote(token.val);
         if (s === undefined) this.errorf("invalid syntax");
-        return { type: "string", quoted: token.val, text: s, ...this.base(token.pos) };
+        return { type: "string", quoted: token.val, text: s, pos: token.pos, tr: this.tree };
       }
     }
     this.backup();

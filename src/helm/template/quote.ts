@@ -119,6 +119,7 @@ export function unquote(s: string): string | undefined {
     return body.includes("\r") ? body.replaceAll("\r", "") : body;
   }
   if (q !== '"' && q !== "'") return undefined;
+  if (q === '"' && body.indexOf("\\") < 0 && body.indexOf('"') < 0 && body.indexOf("\n") < 0) return body;
   let out = "";
   let bytes = false;
   let runes = 0;

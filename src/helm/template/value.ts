@@ -88,8 +88,20 @@ export class GoInt {
   }
 }
 
-/** Shorthands for the two kinds that appear most. */
-export const goInt = (v: bigint | number): GoInt => new GoInt("int", v);
+const SMALL_INTS: GoInt[] = [];
+
+/**
+ * Shorthands for the two kinds that appear most. `goInt` of a small non-negative number is
+ * shared (GoInts are immutable), which saves allocations in loops and `len`.
+ */
+export const goInt = (v: bigint | number): GoInt => {
+  if (typeof v === "number" && v >= 0 && v < 1024 && Number.isInteger(v)) {
+    let g = SMALL_INTS[v];
+    if (g === undefined) SMALL_INTS[v] = g = new GoInt("int", v);
+    return g;
+  }
+  return new GoInt("int", v);
+};
 export const goInt64 = (v: bigint | number): GoInt => new GoInt("int64", v);
 
 /** The Go type name of a plain decoded mapping. */
