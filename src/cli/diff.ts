@@ -1,8 +1,10 @@
 import { realpathSync } from "node:fs";
 import * as path from "node:path";
+import { failureLines } from "../diff/coverage.js";
 import {
   compareEnvironments,
   type DiffReport,
+  diffExitCode,
   diffRevisions,
   environmentMatrix,
   findCluster,
@@ -11,7 +13,6 @@ import {
   formatMatrixMarkdown,
   formatMatrixText,
   formatText,
-  hasDifferences,
   newMasker,
   rememberSecrets,
 } from "../diff/index.js";
@@ -41,8 +42,15 @@ are masked: a changed value shows as two different keyed-hash markers, never its
 Danger notes flag immutable fields, storage shrinks, prune deletions, suspend flips and
 removed Namespaces/CRDs.
 
-By default only the Flux Kustomizations whose inputs changed between the revisions are
-rendered (the result equals a full render's); --full renders everything.
+By default the head is rendered in full and, at the base, only the Flux Kustomizations
+whose inputs changed are built (the others take the head's result; the report equals a
+full render's); --full renders both revisions in full.
+
+A Flux Kustomization that fails to render at either revision (or in either environment)
+is listed as not compared in every format and on stderr, and makes the exit code 2:
+Flux applies nothing of it, so its objects cannot be compared. --accept-failed keeps the
+list but takes the exit code from the differences alone. Kustomizations whose source is
+not this repository are listed as not compared too.
 
 Flags:
       --base REV            base revision (any git revision: branch, tag, sha, HEAD~1)
@@ -52,6 +60,8 @@ Flags:
                             deployed components, HelmRelease values) across clusters
       --cluster NAME        only this cluster (repeatable; with --matrix: the columns)
       --full                render every Flux Kustomization (no changed-only shortcut)
+      --accept-failed       Flux Kustomizations that fail to render are listed, but the
+                            exit code is 1 for differences and 0 for none
       --format F            text (default), markdown (a pull-request comment), json, or html (one
                             self-contained page to open in a browser or keep as a CI artifact;
                             with --base or --env)
@@ -65,7 +75,8 @@ To read a large diff in a browser (danger notes first, collapsible per Flux Kust
 --format html > diff.html, or 'slipway serve' and pick the base revision there.
 
 Exit codes (like 'flux diff'): 0 no differences, 1 differences, 2 error (bad usage, unknown
-revision, or a Flux Kustomization that fails to render at the head).
+revision, a platform error, or a Flux Kustomization that fails to render at either side
+unless --accept-failed).
 `;
 
 const options = {
@@ -76,6 +87,7 @@ const options = {
   matrix: { type: "boolean" },
   cluster: { type: "string", multiple: true },
   full: { type: "boolean" },
+  "accept-failed": { type: "boolean" },
   format: { type: "string" },
   "age-key-file": { type: "string" },
   "allow-path": { type: "string", multiple: true },
@@ -125,6 +137,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       masker,
       decrypt: decryptor.hooks,
       allowedPaths: v["allow-path"],
+      acceptFailed: v["accept-failed"] === true,
     });
     process.stdout.write(output(report, format, values));
     return exitCode(report);
@@ -139,6 +152,9 @@ export async function diffCommand(argv: string[]): Promise<number> {
     );
     const names = v.cluster?.map((n) => findCluster(platform, n).name);
     const m = environmentMatrix(platform, names);
+    const failed = m.notCompared.filter((n) => n.reason === "failed");
+    for (const line of failureLines(failed))
+      process.stderr.write(`slipway diff: ${v["accept-failed"] ? "warning: " : ""}${masker.scrub(line)}\n`);
     const text =
       format === "json"
         ? formatJson(m)
@@ -146,9 +162,12 @@ export async function diffCommand(argv: string[]): Promise<number> {
           ? formatMatrixMarkdown(m)
           : formatMatrixText(m);
     process.stdout.write(masker.scrub(text));
+    if (platform.errors.length > 0 || (failed.length > 0 && !v["accept-failed"])) return 2;
     return m.rows.length > 0 ? 1 : 0;
   }
-  const report = compareEnvironments(platform, v.env!, v.vs!, masker);
+  const report = compareEnvironments(platform, v.env!, v.vs!, masker, {
+    acceptFailed: v["accept-failed"] === true,
+  });
   process.stdout.write(output(report, format, values));
   return exitCode(report);
 }
@@ -192,10 +211,12 @@ function render(report: DiffReport, format: string): string {
   return formatText(report);
 }
 
+/** Says on stderr what could not be compared, whatever the format, and picks the exit code. */
 function exitCode(report: DiffReport): number {
-  if (report.errors.length > 0) {
-    for (const e of report.errors) process.stderr.write(`slipway diff: ${e}\n`);
-    return 2;
+  for (const e of report.errors) process.stderr.write(`slipway diff: ${e}\n`);
+  if (report.acceptFailed) {
+    for (const line of failureLines(report.notCompared))
+      process.stderr.write(`slipway diff: warning: ${line} (accepted)\n`);
   }
-  return hasDifferences(report) ? 1 : 0;
+  return diffExitCode(report);
 }

@@ -17,6 +17,8 @@ export interface KustomizationSide {
   object: KObject;
   path?: string;
   errors: string[];
+  /** Why it was not rendered (external sources), empty otherwise. */
+  warnings: string[];
   objects: Array<{ object: KObject; source?: { file: string; line: number } }>;
 }
 

@@ -7,8 +7,9 @@
 import { SlipwayError } from "../errors.js";
 import type { Cluster, Platform } from "../platform/index.js";
 import { diffKustomization, type KustomizationSide } from "./compare.js";
+import { failureLines, notCompared } from "./coverage.js";
 import { rememberSecrets, type SecretMasker } from "./mask.js";
-import { type ClusterDiff, type DiffReport, summarize } from "./model.js";
+import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
 import { formatError, sideOf } from "./revision.js";
 
 const ALIASES: Record<string, string[]> = {
@@ -84,6 +85,7 @@ export function compareEnvironments(
   envA: string,
   envB: string,
   masker: SecretMasker,
+  opts: { acceptFailed?: boolean } = {},
 ): DiffReport {
   const a = findCluster(p, envA);
   const b = findCluster(p, envB);
@@ -113,10 +115,16 @@ export function compareEnvironments(
     if (d) cluster.kustomizations.push(d);
   }
   const clusters = cluster.kustomizations.length > 0 ? [cluster] : [];
-  const errors = [...a.errors, ...b.errors].map(formatError);
-  for (const k of [...a.kustomizations, ...b.kustomizations]) {
-    for (const e of k.errors) errors.push(`${k.cluster} ${k.id}: ${formatError(e)}`);
+  // Each side's failures name their own cluster, not the pair.
+  const skipped: NotCompared[] = [];
+  for (const c of [a, b]) {
+    const own = new Map<string, { head?: KustomizationSide }>();
+    for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k) });
+    skipped.push(...notCompared(c.name, own));
   }
+  const errors = [...new Set([...a.errors, ...b.errors].map(formatError))];
+  if (!opts.acceptFailed) errors.push(...failureLines(skipped));
+  const scrub = (s: string) => masker.scrub(s);
   return {
     mode: "environment",
     base: a.name,
@@ -124,6 +132,8 @@ export function compareEnvironments(
     changedOnly: false,
     clusters,
     summary: summarize(clusters),
-    errors: errors.map((e) => masker.scrub(e)),
+    errors: errors.map(scrub),
+    notCompared: skipped.map((n) => ({ ...n, errors: n.errors.map(scrub) })),
+    acceptFailed: opts.acceptFailed ?? false,
   };
 }

@@ -3,8 +3,9 @@
  * (summary table first, one collapsible section per Flux Kustomization), JSON as is.
  */
 import type { YamlValue } from "../kustomize/types.js";
+import { failureLines, whereFailed } from "./coverage.js";
 import { compact, type FieldChange } from "./fields.js";
-import type { DiffReport, KustomizationDiff, ObjectDiff } from "./model.js";
+import type { DiffReport, KustomizationDiff, NotCompared, ObjectDiff } from "./model.js";
 
 const MAX_VALUE = 240;
 
@@ -41,10 +42,37 @@ function heading(r: DiffReport): string {
   return r.mode === "environment" ? `${r.base} vs ${r.head}` : `${r.base} → ${r.head}`;
 }
 
+/** "No differences", qualified when something was not compared. */
+function noDifferences(r: DiffReport): string {
+  const n = r.notCompared.length;
+  if (n === 0) return `No differences (${heading(r)}).`;
+  return `No differences in what was compared (${heading(r)}), but ${n} Flux Kustomization${n === 1 ? "" : "s"} could not be compared (listed below).`;
+}
+
+function whyNot(n: NotCompared): string {
+  return n.reason === "failed" ? whereFailed(n) : "not rendered: its source is not this repository";
+}
+
+function notComparedTitle(r: DiffReport): string {
+  const failed = r.notCompared.filter((n) => n.reason === "failed").length;
+  const external = r.notCompared.length - failed;
+  const parts: string[] = [];
+  if (failed)
+    parts.push(`${failed} failed to render${r.acceptFailed ? " (accepted with --accept-failed)" : ""}`);
+  if (external) parts.push(`${external} with an external source`);
+  return `Not compared: ${parts.join(", ")}`;
+}
+
+/** Errors other than the per-Kustomization failure lines (which the Not compared list details). */
+function otherErrors(r: DiffReport): string[] {
+  const lines = new Set(failureLines(r.notCompared).map((l) => l));
+  return r.errors.filter((e) => !lines.has(e));
+}
+
 export function formatText(r: DiffReport): string {
   const out: string[] = [];
   if (r.clusters.length === 0) {
-    out.push(`No differences (${heading(r)}).`);
+    out.push(noDifferences(r));
   }
   for (const c of r.clusters) {
     out.push(`cluster ${c.cluster}${c.change === "changed" ? "" : ` (${c.change})`}`);
@@ -61,7 +89,14 @@ export function formatText(r: DiffReport): string {
     }
   }
   if (r.clusters.length > 0) out.push("", summaryLine(r));
-  for (const e of r.errors) out.push(`error: ${e}`);
+  if (r.notCompared.length > 0) {
+    out.push("", `${notComparedTitle(r)}:`);
+    for (const n of r.notCompared) {
+      out.push(`  ${n.reason === "failed" ? "✗" : "-"} ${n.cluster} ${n.id}: ${whyNot(n)}`);
+      for (const e of n.errors) if (n.reason === "failed") out.push(`      ${e}`);
+    }
+  }
+  for (const e of otherErrors(r)) out.push(`error: ${e}`);
   return `${out.join("\n")}\n`;
 }
 
@@ -78,7 +113,13 @@ function cell(s: string): string {
 export function formatMarkdown(r: DiffReport): string {
   const out: string[] = [`### slipway diff: ${cell(heading(r))}`, ""];
   if (r.clusters.length === 0) {
-    out.push("No differences.", "");
+    out.push(
+      r.notCompared.length === 0
+        ? "No differences."
+        : `❌ No differences in what was compared, but ${r.notCompared.length} Flux Kustomization${r.notCompared.length === 1 ? "" : "s"} could not be compared (below).`,
+      "",
+    );
+    markdownTail(r, out);
     return `${out.join("\n")}\n`;
   }
   out.push(summaryLine(r), "");
@@ -123,12 +164,30 @@ export function formatMarkdown(r: DiffReport): string {
       out.push("</details>", "");
     }
   }
-  if (r.errors.length > 0) {
-    out.push("**Errors**", "");
-    for (const e of r.errors) out.push(`- ${cell(e)}`);
+  markdownTail(r, out);
+  return `${out.join("\n")}\n`;
+}
+
+/** The Not compared table and the other errors. */
+function markdownTail(r: DiffReport, out: string[]): void {
+  if (r.notCompared.length > 0) {
+    out.push(`**${cell(notComparedTitle(r))}**`, "");
+    out.push("| Cluster | Flux Kustomization | Why |", "|---|---|---|");
+    for (const n of r.notCompared) {
+      const errors =
+        n.reason === "failed" && n.errors.length > 0 ? `: ${n.errors.map(cell).join("<br>")}` : "";
+      out.push(
+        `| ${cell(n.cluster)} | \`${cell(n.id)}\` | ${n.reason === "failed" ? "❌ " : ""}${cell(whyNot(n))}${errors} |`,
+      );
+    }
     out.push("");
   }
-  return `${out.join("\n")}\n`;
+  const errors = otherErrors(r);
+  if (errors.length > 0) {
+    out.push("**Errors**", "");
+    for (const e of errors) out.push(`- ${cell(e)}`);
+    out.push("");
+  }
 }
 
 function escapeHtml(s: string): string {

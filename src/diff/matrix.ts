@@ -6,11 +6,15 @@
  */
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/index.js";
+import type { KustomizationSide } from "./compare.js";
+import { notCompared } from "./coverage.js";
 import { groupOf } from "./danger.js";
 import { environmentNormalizer, environmentTokens } from "./env.js";
 import { compact, joinKey } from "./fields.js";
 import { isSecret } from "./mask.js";
+import type { NotCompared } from "./model.js";
 import { parseQuantity } from "./quantity.js";
+import { sideOf } from "./revision.js";
 
 export interface MatrixRow {
   service: string;
@@ -22,6 +26,8 @@ export interface MatrixRow {
 export interface EnvironmentMatrix {
   clusters: string[];
   rows: MatrixRow[];
+  /** Flux Kustomizations of these clusters whose objects are not in the matrix (failed, external). */
+  notCompared: NotCompared[];
 }
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]);
@@ -72,7 +78,13 @@ export function environmentMatrix(p: Platform, clusterNames?: string[]): Environ
       rank(x.aspect) - rank(y.aspect) ||
       x.aspect.localeCompare(y.aspect),
   );
-  return { clusters: names, rows };
+  const skipped: NotCompared[] = [];
+  for (const c of clusters) {
+    const own = new Map<string, { head?: KustomizationSide }>();
+    for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k) });
+    skipped.push(...notCompared(c.name, own));
+  }
+  return { clusters: names, rows, notCompared: skipped };
 }
 
 function rank(aspect: string): number {
@@ -227,7 +239,16 @@ export function formatMatrixMarkdown(m: EnvironmentMatrix): string {
     );
   }
   if (m.rows.length === 0) out.push(`| _no differences_ | | ${m.clusters.map(() => "").join(" | ")} |`);
+  const note = notComparedNote(m);
+  if (note) out.push("", `❌ ${note}`);
   return `${out.join("\n")}\n`;
+}
+
+/** One sentence naming what the matrix leaves out, or "" when it holds everything. */
+function notComparedNote(m: EnvironmentMatrix): string {
+  if (m.notCompared.length === 0) return "";
+  const names = m.notCompared.map((n) => `${n.cluster} ${n.id} (${n.reason})`);
+  return `Not in the matrix: ${names.join(", ")}.`;
 }
 
 export function formatMatrixText(m: EnvironmentMatrix): string {
@@ -237,5 +258,6 @@ export function formatMatrixText(m: EnvironmentMatrix): string {
     ...m.rows.map((r) => [r.service, r.aspect, ...m.clusters.map((c) => r.values[c] ?? "—")]),
   ];
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  return `${lines.map((l) => l.map((s, i) => (i === l.length - 1 ? s : s.padEnd(widths[i]!))).join("  ")).join("\n")}\n`;
+  const note = notComparedNote(m);
+  return `${lines.map((l) => l.map((s, i) => (i === l.length - 1 ? s : s.padEnd(widths[i]!))).join("  ")).join("\n")}\n${note ? `\n${note}\n` : ""}`;
 }

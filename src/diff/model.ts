@@ -63,6 +63,19 @@ export interface ClusterDiff {
   kustomizations: KustomizationDiff[];
 }
 
+/** A Flux Kustomization whose objects were not compared (see coverage.ts). */
+export interface NotCompared {
+  cluster: string;
+  /** `namespace/name` of the Flux Kustomization. */
+  id: string;
+  /** `failed`: it fails to render at either side; `external`: its source is not this repository. */
+  reason: "failed" | "external";
+  baseStatus?: string;
+  headStatus?: string;
+  /** Render errors (failed) or why it was not rendered (external), secrets scrubbed. */
+  errors: string[];
+}
+
 export interface DiffReport {
   mode: "revision" | "environment";
   base: string;
@@ -77,12 +90,25 @@ export interface DiffReport {
     changed: number;
     dangers: number;
   };
-  /** Problems that kept part of the platform from rendering (either side). */
+  /**
+   * Problems that kept part of the platform from rendering (either side): platform errors and,
+   * unless `acceptFailed`, one line per Flux Kustomization that failed. Non-empty: exit code 2.
+   */
   errors: string[];
+  /** Flux Kustomizations whose objects were not compared, failed or external (always listed). */
+  notCompared: NotCompared[];
+  /** The user accepted render failures (`--accept-failed`): listed, but not errors. */
+  acceptFailed: boolean;
 }
 
 export function hasDifferences(r: DiffReport): boolean {
   return r.clusters.length > 0;
+}
+
+/** Like `flux diff`: 2 when something could not be compared, else 1 for differences, else 0. */
+export function diffExitCode(r: DiffReport): number {
+  if (r.errors.length > 0) return 2;
+  return hasDifferences(r) ? 1 : 0;
 }
 
 export function summarize(clusters: ClusterDiff[]): DiffReport["summary"] {

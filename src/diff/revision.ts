@@ -18,8 +18,9 @@ import {
 } from "../platform/index.js";
 import { loadChangedOnly } from "./changed.js";
 import { addPruneDangers, diffKustomization, type KustomizationSide } from "./compare.js";
+import { failureLines, notCompared } from "./coverage.js";
 import { newMasker, rememberSecrets, type SecretMasker } from "./mask.js";
-import { type ClusterDiff, type DiffReport, summarize } from "./model.js";
+import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
 
 export interface RevisionDiffOptions {
   /** Repository directory (the platform root; may be below the Git top level). */
@@ -33,14 +34,16 @@ export interface RevisionDiffOptions {
   decrypt?: DecryptionHooks;
   /** Directories outside the repository that slipway.yaml may name (`--allow-path`). */
   allowedPaths?: string[];
+  /** Render failures are listed but do not make the exit code 2. */
+  acceptFailed?: boolean;
 }
 
 export interface RevisionDiffResult {
   report: DiffReport;
   base: Platform;
   head: Platform;
-  /** Flux build directories that changed-only mode did not build. */
-  skipped: number;
+  /** Changed-only: Flux Kustomizations of the base that took the head's result instead of being built. */
+  reused: number;
 }
 
 export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
@@ -51,13 +54,13 @@ export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
   const loadOpts = { clusters: opts.clusters, decrypt: opts.decrypt, allowedPaths: opts.allowedPaths };
   let base: Platform;
   let head: Platform;
-  let skipped = 0;
+  let reused = 0;
   if (opts.changedOnly) {
     const changed = changedFiles(root, baseFs, headFs, opts);
     const r = loadChangedOnly(root, baseFs, headFs, changed, loadOpts);
     base = r.base;
     head = r.head;
-    skipped = r.skipped.size;
+    reused = r.reused;
   } else {
     base = loadPlatform(root, { ...loadOpts, fs: baseFs });
     head = loadPlatform(root, { ...loadOpts, fs: headFs });
@@ -67,8 +70,9 @@ export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
     base: opts.base,
     head: opts.head ?? "working tree",
     changedOnly: opts.changedOnly,
+    acceptFailed: opts.acceptFailed ?? false,
   });
-  return { report, base, head, skipped };
+  return { report, base, head, reused };
 }
 
 function changedFiles(
@@ -91,6 +95,7 @@ export interface CompareMeta {
   base: string;
   head: string;
   changedOnly: boolean;
+  acceptFailed: boolean;
 }
 
 /** Compares two renders of the same repository, cluster by cluster. */
@@ -101,17 +106,19 @@ export function comparePlatforms(base: Platform, head: Platform, meta: CompareMe
       meta.masker,
     );
   const clusters: ClusterDiff[] = [];
+  const skipped: NotCompared[] = [];
   const names = [...head.clusters.map((c) => c.name)];
   for (const c of base.clusters) if (!names.includes(c.name)) names.push(c.name);
   for (const name of names) {
     const b = base.clusters.find((c) => c.name === name);
     const h = head.clusters.find((c) => c.name === name);
-    const diff = compareClusters(b, h, meta.masker);
+    const { diff, notCompared } = compareClusters(b, h, meta.masker);
     if (diff) clusters.push(diff);
+    skipped.push(...notCompared);
   }
-  const errors = newErrors(base, head);
-  for (const c of clusters)
-    for (const k of c.kustomizations) for (const e of k.errors) errors.push(`${c.cluster} ${k.id}: ${e}`);
+  const errors = platformErrors(base, head);
+  if (!meta.acceptFailed) errors.push(...failureLines(skipped));
+  const scrub = (s: string) => meta.masker.scrub(s);
   const report: DiffReport = {
     mode: "revision",
     base: meta.base,
@@ -119,7 +126,9 @@ export function comparePlatforms(base: Platform, head: Platform, meta: CompareMe
     changedOnly: meta.changedOnly,
     clusters,
     summary: summarize(clusters),
-    errors: errors.map((e) => meta.masker.scrub(e)),
+    errors: errors.map(scrub),
+    notCompared: skipped.map((n) => ({ ...n, errors: n.errors.map(scrub) })),
+    acceptFailed: meta.acceptFailed,
   };
   return report;
 }
@@ -128,7 +137,7 @@ function compareClusters(
   b: Cluster | undefined,
   h: Cluster | undefined,
   masker: SecretMasker,
-): ClusterDiff | undefined {
+): { diff?: ClusterDiff; notCompared: NotCompared[] } {
   const cluster = (h ?? b)!.name;
   const sides = new Map<string, { base?: KustomizationSide; head?: KustomizationSide }>();
   for (const k of b?.kustomizations ?? []) sides.set(k.id, { base: sideOf(k) });
@@ -144,7 +153,10 @@ function compareClusters(
     if (d) out.kustomizations.push(d);
   }
   addPruneDangers(out, sides);
-  return out.kustomizations.length > 0 ? out : undefined;
+  return {
+    ...(out.kustomizations.length > 0 ? { diff: out } : {}),
+    notCompared: notCompared(cluster, sides),
+  };
 }
 
 export function sideOf(k: FluxKustomization): KustomizationSide {
@@ -154,6 +166,7 @@ export function sideOf(k: FluxKustomization): KustomizationSide {
     status: k.status,
     object: k.object,
     errors: k.errors.map(formatError),
+    warnings: k.status === "external" ? [...k.warnings] : [],
     objects: k.resources.map((r) =>
       r.source ? { object: r.object, source: r.source } : { object: r.object },
     ),
@@ -162,11 +175,15 @@ export function sideOf(k: FluxKustomization): KustomizationSide {
   return side;
 }
 
-/** Platform and cluster errors of the head that the base does not have. */
-function newErrors(base: Platform, head: Platform): string[] {
+/** Platform and cluster errors of either revision (each once), the base's marked as such. */
+function platformErrors(base: Platform, head: Platform): string[] {
   const text = (p: Platform) => [...p.errors, ...p.clusters.flatMap((c) => c.errors)].map(formatError);
-  const before = new Set(text(base));
-  return text(head).filter((e) => !before.has(e));
+  const atHead = text(head);
+  const seen = new Set(atHead);
+  return [
+    ...new Set(atHead),
+    ...[...new Set(text(base))].filter((e) => !seen.has(e)).map((e) => `at the base: ${e}`),
+  ];
 }
 
 export function formatError(e: PlatformError): string {

@@ -88,6 +88,7 @@ export class GitFileSystem implements FileSystem {
   }
 
   readFile(p: string): Buffer {
+    p = clean(p);
     const b = this.files.get(p);
     if (b) return b;
     const large = this.tooLarge.get(p);
@@ -101,10 +102,11 @@ export class GitFileSystem implements FileSystem {
     throw err;
   }
   exists(p: string): boolean {
+    p = clean(p);
     return this.files.has(p) || this.dirs.has(p) || this.tooLarge.has(p);
   }
   isDirectory(p: string): boolean {
-    return this.dirs.has(p);
+    return this.dirs.has(clean(p));
   }
   size(p: string): number {
     return this.tooLarge.get(p) ?? this.readFile(p).length;
@@ -119,6 +121,7 @@ export class GitFileSystem implements FileSystem {
     return p;
   }
   readDir(p: string): string[] {
+    p = clean(p);
     const names = this.dirs.get(p);
     if (!names) {
       const err = new Error(`ENOENT: no such file or directory, scandir '${p}'`) as NodeJS.ErrnoException;
@@ -186,6 +189,15 @@ function git(cwd: string, args: string[]): Buffer {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString("utf8").trim();
     throw new SlipwayError(`git ${args[0]} failed in ${cwd}${stderr ? `: ${stderr}` : ""}`);
   }
+}
+
+/** `/a/b/`, `/a//b`, `/a/./b`, `/a/c/../b` → `/a/b`, as the disk resolves them (the checkout never sees these forms). */
+function clean(p: string): string {
+  if (p.length > 1 && (p.endsWith("/") || p.endsWith("/.") || /\/\/|\/\.\.?(\/|$)/.test(p))) {
+    const n = path.posix.normalize(p);
+    return n.length > 1 ? n.replace(/\/+$/, "") : n;
+  }
+  return p;
 }
 
 function toPosix(p: string): string {

@@ -22,10 +22,14 @@ export interface FluxBuild {
   generated: boolean;
 }
 
-/** `securejoin.SecureJoin(root, p)`: a leading `/` is still relative to root and `..` cannot leave it. */
+/**
+ * `securejoin.SecureJoin(root, p)`: a leading `/` is still relative to root and `..` cannot
+ * leave it. The result is clean (no trailing `/`), as Go's filepath.Join returns it: a
+ * `spec.path` of `./apps/` names the directory `apps` on every FileSystem.
+ */
 export function secureJoin(root: string, p: string): string {
-  const inside = path.posix.normalize(`/${p}`);
-  return inside === "/" ? root : path.posix.join(root, inside);
+  const inside = path.posix.normalize(`/${p}`).replace(/\/+$/, "");
+  return inside === "" ? root : path.posix.join(root, inside);
 }
 
 /**

@@ -6,6 +6,7 @@
  * that another Kustomization of the cluster renders waits for it (as Flux retries until it
  * exists); what never appears is missing. One broken Kustomization never stops the others.
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
@@ -16,7 +17,7 @@ import { buildResources } from "../kustomize/build.js";
 import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
-import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { buildFluxPath, secureJoin } from "./build.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import {
@@ -70,6 +71,30 @@ export interface DecryptionHooks {
   generatorPlugins?: GeneratorPluginRunner;
 }
 
+/**
+ * What a Flux Kustomization's render depends on besides its object and the files below its
+ * path: with equal inputs, equal objects and unchanged files, two renders are equal.
+ */
+export interface KustomizationInputs {
+  /** Repository-relative directory of the cluster it belongs to. */
+  clusterPath: string;
+  /** Repository-relative root of its source's artifact. */
+  sourceRoot: string;
+  /** Digest of the substituteFrom objects it reads (and of a postBuild spec error), "" without postBuild. */
+  variables: string;
+}
+
+/**
+ * Called for each Flux Kustomization just before it is built (a root probed for its own
+ * spec is built already), when its variable sources are known. Returning a Kustomization of an earlier render whose inputs
+ * are the same makes this one take its result (status, objects, errors) instead of building:
+ * changed-only diffs render one revision in full and reuse it for what did not change.
+ */
+export type ReuseRender = (
+  k: FluxKustomization,
+  inputs: KustomizationInputs,
+) => FluxKustomization | undefined;
+
 export type PlatformProgress =
   | { type: "discovered"; clusters: string[] }
   | { type: "kustomization"; cluster: string; id: string; done: number; known: number }
@@ -90,6 +115,7 @@ export interface LoadPlatformOptions {
   /** Share base builds with other work of the same run. */
   cache?: BuildCache;
   onProgress?: (event: PlatformProgress) => void;
+  reuse?: ReuseRender;
 }
 
 export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): Platform {
@@ -122,6 +148,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     config,
     decrypt: opts.decrypt,
     onProgress: opts.onProgress,
+    reuse: opts.reuse,
     artifacts: new Map(),
   };
   const scan = scanRepository(fs, root);
@@ -216,6 +243,7 @@ interface RenderContext {
   config?: SlipwayConfig;
   decrypt?: DecryptionHooks;
   onProgress?: (event: PlatformProgress) => void;
+  reuse?: ReuseRender;
   /** Each local source's artifact view (ignore rules applied), by source root. */
   artifacts: Map<string, FileSystem>;
 }
@@ -255,8 +283,8 @@ function normalize(specPath: string): string {
 interface Pending {
   k: FluxKustomization;
   built?: Resource[];
-  /** Already built by prepare() (or failed there: `failed`). */
-  prepared?: boolean;
+  /** Source resolved by resolveSource() (the root: also built, or failed there: `failed`). */
+  resolved?: boolean;
   failed?: boolean;
 }
 
@@ -329,7 +357,7 @@ function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cl
   let done = 0;
 
   const finish = (p: Pending) => {
-    finishKustomization(ctx, cluster, p, pool, byId, (child) => queue.push({ k: child }));
+    finishKustomization(ctx, cluster, d, p, pool, byId, (child) => queue.push({ k: child }));
     done++;
     ctx.onProgress?.({ type: "kustomization", cluster: cluster.name, id: p.k.id, done, known: byId.size });
   };
@@ -343,7 +371,7 @@ function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cl
       finish(deferred.splice(Math.max(ready, 0), 1)[0]!);
       continue;
     }
-    if (next.failed || (!next.prepared && !prepare(ctx, d, next))) {
+    if (next.failed || (!next.resolved && !resolveSource(ctx, d, next))) {
       done++;
       continue;
     }
@@ -366,7 +394,7 @@ function adoptSelfAppliedRoot(
   rootK: FluxKustomization,
 ): Pending | undefined {
   const probe: Pending = { k: rootK };
-  if (!prepare(ctx, d, probe)) return { k: rootK, prepared: true, failed: true };
+  if (!resolveSource(ctx, d, probe) || !build(ctx, probe)) return { k: rootK, resolved: true, failed: true };
   const self = (probe.built ?? []).find(
     (r) =>
       isFluxKustomization(r.obj) &&
@@ -374,7 +402,7 @@ function adoptSelfAppliedRoot(
       (r.namespace || rootK.namespace) === rootK.namespace,
   );
   // Unchanged: the probe is the root's real build, so keep it (marked prepared).
-  if (!self || deepEqual(specOf(self.obj), specOf(rootK.object))) return { ...probe, prepared: true };
+  if (!self || deepEqual(specOf(self.obj), specOf(rootK.object))) return { ...probe, resolved: true };
   let adopted = cloneValue(self.obj);
   if (Object.keys(d.variables).length > 0) adopted = withVariables(adopted, d.variables);
   Object.assign(rootK, newKustomization(rootK.cluster, adopted, rootK.definedAt, undefined, false));
@@ -429,8 +457,8 @@ function newKustomization(
   };
 }
 
-/** Resolves the source and builds the path. Returns false when there is nothing more to do. */
-function prepare(ctx: RenderContext, d: DiscoveredCluster, p: Pending): boolean {
+/** Resolves the source. Returns false when there is nothing to build (suspended, external). */
+function resolveSource(ctx: RenderContext, d: DiscoveredCluster, p: Pending): boolean {
   const k = p.k;
   if (k.suspended) {
     k.status = "suspended";
@@ -446,18 +474,26 @@ function prepare(ctx: RenderContext, d: DiscoveredCluster, p: Pending): boolean 
     return false;
   }
   k.sourceRoot = sourceRoot;
+  p.resolved = true;
+  return true;
+}
+
+/** Builds the path (source resolved). Returns false when it failed (recorded on the Kustomization). */
+function build(ctx: RenderContext, p: Pending): boolean {
+  const k = p.k;
+  const sourceRoot = k.sourceRoot!;
   try {
     const sopsHook = isSops(k) ? ctx.decrypt?.files : undefined;
-    const build = buildFluxPath(
+    const result = buildFluxPath(
       artifactFs(ctx, sourceRoot),
       toAbsolute(ctx.root, sourceRoot),
       specOf(k.object),
       ctx.cache,
       sopsHook ? (fs, dir) => sopsHook(fs, dir, k) : undefined,
     );
-    k.dir = relative(ctx.root, build.dir);
-    k.generatedKustomization = build.generated;
-    p.built = build.resources;
+    k.dir = relative(ctx.root, result.dir);
+    k.generatedKustomization = result.generated;
+    p.built = result.resources;
     return true;
   } catch (err) {
     fail(k, err);
@@ -511,21 +547,45 @@ function poolKey(kind: string, namespace: string, name: string): string {
 function finishKustomization(
   ctx: RenderContext,
   cluster: Cluster,
+  d: DiscoveredCluster,
   p: Pending,
   pool: Map<string, KObject>,
   byId: Map<string, FluxKustomization>,
   enqueue: (k: FluxKustomization) => void,
 ): void {
   const k = p.k;
+  const read: Array<KObject | null> = [];
+  let settings: ReturnType<typeof postBuildSettings>;
+  let settingsError: unknown;
+  try {
+    settings = postBuildSettings(
+      k.object,
+      (ref) => {
+        const o = pool.get(poolKey(ref.kind, ref.namespace, ref.name));
+        read.push(o ?? null);
+        return o;
+      },
+      { strict: ctx.strict },
+    );
+  } catch (err) {
+    settingsError = err;
+  }
+  if (ctx.reuse && !p.built) {
+    const prior = ctx.reuse(k, {
+      clusterPath: d.path,
+      sourceRoot: k.sourceRoot ?? "",
+      variables: variablesDigest(k, read, settingsError),
+    });
+    if (prior) {
+      adoptRender(k, prior);
+      if (k.status === "rendered") adoptOutput(ctx, cluster, k, pool, byId, enqueue);
+      return;
+    }
+  }
+  if (!p.built && !build(ctx, p)) return;
   let processed: ReturnType<typeof postProcess>;
   try {
-    const settings = postBuildSettings(
-      k.object,
-      (ref) => pool.get(poolKey(ref.kind, ref.namespace, ref.name)),
-      {
-        strict: ctx.strict,
-      },
-    );
+    if (settingsError !== undefined) throw settingsError;
     const hook = isSops(k) ? ctx.decrypt?.resource : undefined;
     processed = postProcess(p.built ?? [], k.object, settings, hook ? (o) => hook(o, k) : undefined);
   } catch (err) {
@@ -537,6 +597,46 @@ function finishKustomization(
     return;
   }
   k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k));
+  adoptOutput(ctx, cluster, k, pool, byId, enqueue);
+}
+
+/** Digest of what postBuild substitution reads besides the object: see KustomizationInputs. */
+function variablesDigest(k: FluxKustomization, read: Array<KObject | null>, error: unknown): string {
+  if (specOf(k.object).postBuild === undefined) return "";
+  const h = createHash("sha256");
+  for (const o of read) h.update(o === null ? "-" : stableJson(o)).update("\0");
+  if (error !== undefined) h.update(`error:${error instanceof Error ? error.message : String(error)}`);
+  return h.digest("hex");
+}
+
+function stableJson(v: YamlValue): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (isMap(v)) {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${stableJson(v[key]!)}`).join(",")}}`;
+  }
+  return typeof v === "bigint" ? `${v}n` : JSON.stringify(v);
+}
+
+/** Takes an earlier render's result for a Kustomization whose inputs are the same. */
+function adoptRender(k: FluxKustomization, prior: FluxKustomization): void {
+  k.status = prior.status;
+  k.dir = prior.dir;
+  k.generatedKustomization = prior.generatedKustomization;
+  k.resources = prior.resources.map((r) => ({ ...r, cluster: k.cluster, kustomization: k.id }));
+  k.errors = prior.errors.map((e) => ({ ...e, cluster: k.cluster, kustomization: k.id }));
+  k.warnings = [...prior.warnings];
+}
+
+/** What a rendered Kustomization's objects add to its cluster: variable sources, child Kustomizations, sources, HelmReleases. */
+function adoptOutput(
+  ctx: RenderContext,
+  cluster: Cluster,
+  k: FluxKustomization,
+  pool: Map<string, KObject>,
+  byId: Map<string, FluxKustomization>,
+  enqueue: (k: FluxKustomization) => void,
+): void {
   for (const r of k.resources) {
     const obj = r.object;
     if ((obj.kind === "ConfigMap" || obj.kind === "Secret") && groupOf(obj) === "") {

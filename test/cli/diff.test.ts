@@ -75,4 +75,29 @@ describe("slipway diff (CLI)", () => {
     expect(r.stdout).toContain("cluster staging vs production");
     expect(r.stdout).toContain("~ spec.replicas: 2 → 3");
   });
+
+  it("says on stderr and in every format what fails to render, exits 2 unless --accept-failed", async () => {
+    const broken = new GitFixture().write(basePlatform());
+    try {
+      broken.write({ "apps/other/kustomization.yaml": "resources:\n  - configmap.yaml\n  - missing.yaml\n" });
+      const b0 = broken.commit("other is broken");
+      broken.write({ "apps/other/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n" });
+      const b1 = broken.commit("edit inside the broken one");
+      for (const format of ["text", "markdown", "json"]) {
+        const r = await run([broken.dir, "--base", b0, "--head", b1, "--format", format]);
+        expect(r.code, format).toBe(2);
+        expect(r.stderr).toContain("slipway diff: prod flux-system/other: fails to render on both sides");
+        expect(r.stdout).toContain("flux-system/other");
+        expect(r.stdout).not.toMatch(/^No differences \(/m);
+      }
+      const json = JSON.parse((await run([broken.dir, "--base", b0, "--head", b1, "--format", "json"])).stdout);
+      expect(json.notCompared).toMatchObject([{ cluster: "prod", id: "flux-system/other", reason: "failed" }]);
+      const accepted = await run([broken.dir, "--base", b0, "--head", b1, "--accept-failed"]);
+      expect(accepted.code).toBe(0);
+      expect(accepted.stderr).toContain("warning: prod flux-system/other: fails to render on both sides");
+      expect(accepted.stdout).toContain("could not be compared");
+    } finally {
+      broken.cleanup();
+    }
+  });
 });

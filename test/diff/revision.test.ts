@@ -174,13 +174,19 @@ describe("slipway diff between revisions (Git fixture)", () => {
     repo.remove("apps/other/extra.yaml");
   });
 
-  it("renders only the Flux Kustomizations whose inputs changed", () => {
+  it("builds at the base only the Flux Kustomizations whose inputs changed", () => {
     repo.write({ "apps/app/deployment.yaml": deployment({ image: "2.0.0" }) });
     const head = repo.commit("bump");
     const fast = diffRevisions({ repo: repo.dir, base: c0, head, changedOnly: true });
-    expect(fast.skipped).toBeGreaterThan(0);
-    const other = fast.head.clusters[0]!.kustomizations.find((k) => k.name === "other")!;
-    expect(other.resources).toEqual([]); // not built
+    expect(fast.reused).toBe(1);
+    const other = (p: typeof fast.base) => p.clusters[0]!.kustomizations.find((k) => k.name === "other")!;
+    // The base took the head's result for `other`: the very same objects.
+    expect(other(fast.base).resources.map((r) => r.object)).toEqual(
+      other(fast.head).resources.map((r) => r.object),
+    );
+    expect(other(fast.base).resources[0]!.object).toBe(other(fast.head).resources[0]!.object);
+    const app = (p: typeof fast.base) => p.clusters[0]!.kustomizations.find((k) => k.name === "app")!;
+    expect(app(fast.base).resources[0]!.object).not.toBe(app(fast.head).resources[0]!.object);
     repo.git("reset", "-q", "--hard", c0);
   });
 
