@@ -95,7 +95,8 @@ export interface CompareMeta {
   base: string;
   head: string;
   changedOnly: boolean;
-  acceptFailed: boolean;
+  /** Failed Kustomizations are listed but are not errors (default false). */
+  acceptFailed?: boolean;
 }
 
 /** Compares two renders of the same repository, cluster by cluster. */
@@ -117,7 +118,8 @@ export function comparePlatforms(base: Platform, head: Platform, meta: CompareMe
     skipped.push(...notCompared);
   }
   const errors = platformErrors(base, head);
-  if (!meta.acceptFailed) errors.push(...failureLines(skipped));
+  const acceptFailed = meta.acceptFailed ?? false;
+  if (!acceptFailed) errors.push(...failureLines(skipped));
   const scrub = (s: string) => meta.masker.scrub(s);
   const report: DiffReport = {
     mode: "revision",
@@ -128,7 +130,7 @@ export function comparePlatforms(base: Platform, head: Platform, meta: CompareMe
     summary: summarize(clusters),
     errors: errors.map(scrub),
     notCompared: skipped.map((n) => ({ ...n, errors: n.errors.map(scrub) })),
-    acceptFailed: meta.acceptFailed,
+    acceptFailed,
   };
   return report;
 }
