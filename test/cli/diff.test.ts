@@ -81,7 +81,9 @@ describe("slipway diff (CLI)", () => {
     try {
       broken.write({ "apps/other/kustomization.yaml": "resources:\n  - configmap.yaml\n  - missing.yaml\n" });
       const b0 = broken.commit("other is broken");
-      broken.write({ "apps/other/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n" });
+      broken.write({
+        "apps/other/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n",
+      });
       const b1 = broken.commit("edit inside the broken one");
       for (const format of ["text", "markdown", "json"]) {
         const r = await run([broken.dir, "--base", b0, "--head", b1, "--format", format]);
@@ -90,8 +92,12 @@ describe("slipway diff (CLI)", () => {
         expect(r.stdout).toContain("flux-system/other");
         expect(r.stdout).not.toMatch(/^No differences \(/m);
       }
-      const json = JSON.parse((await run([broken.dir, "--base", b0, "--head", b1, "--format", "json"])).stdout);
-      expect(json.notCompared).toMatchObject([{ cluster: "prod", id: "flux-system/other", reason: "failed" }]);
+      const json = JSON.parse(
+        (await run([broken.dir, "--base", b0, "--head", b1, "--format", "json"])).stdout,
+      );
+      expect(json.notCompared).toMatchObject([
+        { cluster: "prod", id: "flux-system/other", reason: "failed" },
+      ]);
       const accepted = await run([broken.dir, "--base", b0, "--head", b1, "--accept-failed"]);
       expect(accepted.code).toBe(0);
       expect(accepted.stderr).toContain("warning: prod flux-system/other: fails to render on both sides");

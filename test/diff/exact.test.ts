@@ -38,7 +38,9 @@ const configMap = (name: string, data: string) =>
 
 function changedObjects(r: DiffReport): string[] {
   return r.clusters.flatMap((c) =>
-    c.kustomizations.flatMap((k) => k.objects.map((o) => `${c.cluster} ${k.id} ${o.change} ${o.kind}/${o.name}`)),
+    c.kustomizations.flatMap((k) =>
+      k.objects.map((o) => `${c.cluster} ${k.id} ${o.change} ${o.kind}/${o.name}`),
+    ),
   );
 }
 
@@ -148,16 +150,26 @@ describe("diff is exact or says why not", () => {
       const { report } = both(repo, c0, repo.commit("edit inside the failing one"));
       expect(report.clusters).toEqual([]);
       expect(report.notCompared).toMatchObject([
-        { cluster: "prod", id: "flux-system/app", reason: "failed", baseStatus: "failed", headStatus: "failed" },
+        {
+          cluster: "prod",
+          id: "flux-system/app",
+          reason: "failed",
+          baseStatus: "failed",
+          headStatus: "failed",
+        },
       ]);
       expect(report.notCompared[0]!.errors[0]).toContain("cluster-settings");
-      expect(report.errors).toEqual([expect.stringContaining("prod flux-system/app: fails to render on both sides")]);
+      expect(report.errors).toEqual([
+        expect.stringContaining("prod flux-system/app: fails to render on both sides"),
+      ]);
       expect(diffExitCode(report)).toBe(2);
       const text = formatText(report);
       expect(text).not.toMatch(/^No differences \(/);
       expect(text).toContain("could not be compared");
       expect(text).toContain("✗ prod flux-system/app: fails to render on both sides");
-      expect(formatMarkdown(report)).toContain("| prod | `flux-system/app` | ❌ fails to render on both sides");
+      expect(formatMarkdown(report)).toContain(
+        "| prod | `flux-system/app` | ❌ fails to render on both sides",
+      );
     });
 
     it("with --accept-failed is still listed, and the exit code comes from the differences", () => {
@@ -177,7 +189,10 @@ describe("diff is exact or says why not", () => {
   it("lists Kustomizations with an external source as not compared, without failing", () => {
     const { repo, c0 } = fixture({
       "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
-      "clusters/prod/ext.yaml": fluxKustomization("ext", "./deploy").replace("name: flux-system", "name: other-repo"),
+      "clusters/prod/ext.yaml": fluxKustomization("ext", "./deploy").replace(
+        "name: flux-system",
+        "name: other-repo",
+      ),
     });
     const { report } = both(repo, c0, c0);
     expect(report.notCompared).toMatchObject([{ id: "flux-system/ext", reason: "external" }]);

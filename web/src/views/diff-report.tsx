@@ -41,7 +41,32 @@ export function DiffReportView({ report }: { report: DiffReport }) {
           </ul>
         </section>
       ) : null}
-      {report.clusters.length === 0 ? <p class="ok-line">No differences.</p> : null}
+      {(report.notCompared ?? []).length > 0 ? (
+        <section class="banner error" aria-labelledby="not-compared-h" data-testid="not-compared">
+          <h2 id="not-compared-h">
+            Not compared: {plural(report.notCompared.length, "Flux Kustomization")}
+            {report.acceptFailed ? " (failures accepted with --accept-failed)" : ""}
+          </h2>
+          <ul>
+            {report.notCompared.map((n) => (
+              <li key={`${n.cluster}|${n.id}`}>
+                <span class="mono">
+                  {n.cluster} {n.id}
+                </span>
+                : {n.reason === "failed" ? "fails to render" : "its source is not this repository"}
+                {n.reason === "failed" && n.errors.length > 0 ? ` — ${n.errors.join("; ")}` : ""}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {report.clusters.length === 0 ? (
+        <p class={(report.notCompared ?? []).length > 0 ? "muted" : "ok-line"}>
+          {(report.notCompared ?? []).length > 0
+            ? "No differences in what was compared (see above)."
+            : "No differences."}
+        </p>
+      ) : null}
       {report.clusters.map((c) => (
         <section key={c.cluster} class="diff-cluster">
           <h2>
