@@ -559,7 +559,15 @@ export function parseText(name: string, text: string, opts: ParseOptions): Map<s
   };
   const tree = newTree(name, name, text, left, right);
   const p = new Parser(tree, lex, treeSet, opts);
-  p.parse();
+  try {
+    p.parse();
+  } catch (e) {
+    // Nesting deeper than the JavaScript stack allows (Go's limit for parentheses is
+    // 10000): fail as Go does at its limit rather than crash.
+    if (e instanceof RangeError && e.message === "Maximum call stack size exceeded")
+      throw parseError(name, lex.line, "max expression depth exceeded");
+    throw e;
+  }
   p.add();
   return treeSet;
 }

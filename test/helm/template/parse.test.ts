@@ -131,3 +131,21 @@ describe("parse: errors (Go's text and line)", () => {
     expect((err as TemplateError).kind).toBe("parse");
   });
 });
+
+describe("parse: hostile nesting", () => {
+  it("fails cleanly when parentheses or blocks nest deeper than the stack", () => {
+    for (const text of [
+      `{{ ${"(".repeat(50000)}1${")".repeat(50000)} }}`,
+      `${"{{ if 1 }}".repeat(50000)}${"{{ end }}".repeat(50000)}`,
+    ]) {
+      let err: unknown;
+      try {
+        parse(text);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(TemplateError);
+      expect((err as TemplateError).message).toMatch(/^template: t:1: max expression depth exceeded$/);
+    }
+  });
+});
