@@ -745,8 +745,15 @@ class State {
       this.out += "<no value>";
       return;
     }
-    if (isGoObject(v) && (v.goKind === "func" || v.goKind === "chan"))
-      this.errorf(`can't print ${nodeString(n)} of type ${v.goType}`);
+    if (isGoObject(v)) {
+      if (v.goKind === "func" || v.goKind === "chan")
+        this.errorf(`can't print ${nodeString(n)} of type ${v.goType}`);
+      // printableValue takes the address of a struct whose String has a pointer receiver.
+      if (v.stringerNeedsAddress && v.goString) {
+        this.out += v.goString();
+        return;
+      }
+    }
     this.out += formatValue(v);
   }
 }

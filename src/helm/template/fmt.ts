@@ -450,7 +450,7 @@ class Printer {
       return true;
     }
     const arg = this.arg;
-    if (!isGoObject(arg) || !arg.goString || this.sharpV) return false;
+    if (!isGoObject(arg) || !arg.goString || arg.stringerNeedsAddress || this.sharpV) return false;
     if (verb === "v" || verb === "s" || verb === "x" || verb === "X" || verb === "q") {
       this.fmtString(arg.goString(), verb);
       return true;
@@ -599,7 +599,7 @@ class Printer {
     names.forEach((name, i) => {
       if (i > 0) this.buf += this.sharpV ? ", " : " ";
       if (this.plusV || this.sharpV) this.buf += `${name}:`;
-      const f = o.field(name);
+      const f = o.fmtField ? o.fmtField(name) : o.field(name);
       this.printValue(f === NO_FIELD ? null : f, verb, depth + 1);
     });
     this.buf += "}";

@@ -251,9 +251,45 @@ export class Lexer {
   }
 
   nextItem(): Item {
-    let state: StateFn = this.insideAction ? lexInsideAction : lexText;
+    let state: StateFn = this.insideAction ? this.actionFastPath() : lexText;
     while (state) state = state(this);
     return this.item;
+  }
+
+  /**
+   * lexInsideAction's dispatch for the most frequent items (spaces, fields, names, strings,
+   * pipes), taken only where lexInsideAction would take the same branch: not at a right
+   * delimiter or a trim marker. Everything else goes through lexInsideAction.
+   */
+  private actionFastPath(): StateFn {
+    const input = this.input;
+    const pos = this.pos;
+    if (pos + 1 >= input.length) return lexInsideAction;
+    const c = input.charCodeAt(pos);
+    if (c === this.rightDelim.charCodeAt(0)) return lexInsideAction;
+    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) {
+      return input.charCodeAt(pos + 1) === 0x2d ? lexInsideAction : lexSpace;
+    }
+    if (c === 0x2e) {
+      const n = input.charCodeAt(pos + 1);
+      if (n >= 0x30 && n <= 0x39) return lexInsideAction;
+      this.pos++;
+      return lexField;
+    }
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) return lexIdentifier;
+    if (c === 0x22) {
+      this.pos++;
+      return lexQuote;
+    }
+    if (c === 0x24) {
+      this.pos++;
+      return lexVariable;
+    }
+    if (c === 0x7c) {
+      this.pos++;
+      return this.emit(ItemType.Pipe);
+    }
+    return lexInsideAction;
   }
 
   /** At a right delimiter, possibly preceded by a trim marker? */

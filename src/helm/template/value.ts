@@ -142,8 +142,17 @@ export interface GoObject {
   method(name: string): GoMethod | undefined;
   /** fmt's Stringer/error: how `{{ . }}` and `%v` print it. Absent: printed as a struct. */
   goString?(): string;
-  /** Field names in declaration order, for printing `{a b}` and `%+v`. */
+  /**
+   * The String method has a pointer receiver on a struct value (Helm's
+   * `func (kv *KubeVersion) String()`): `{{ .Capabilities.KubeVersion }}` uses it (the
+   * template prints the addressable field), but fmt's verbs get a copy and print the struct
+   * (`printf "%v"` → `{v1.35.0 v1.35.0 1 35}`).
+   */
+  stringerNeedsAddress?: boolean;
+  /** Field names in declaration order, for printing `{a b}` and `%+v` (unexported ones too). */
   fieldNames?(): string[];
+  /** A field's value for printing, unexported fields included (default: `field`). */
+  fmtField?(name: string): GoValue;
   /**
    * For named non-struct types (Helm's `files` is a `map[string][]byte` with methods): the
    * underlying value that fmt prints and `range`/`index`/`len` see. Absent for structs.

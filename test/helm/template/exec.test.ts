@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { GoFuncError } from "../../../src/helm/funcs/types.js";
+import { GoMap, type GoObject, NO_FIELD, TemplateSet } from "../../../src/helm/template/index.js";
 import { renderSimpleChart, renderTemplate } from "./support.js";
 
 // Every expectation below was printed by Helm v4.1.4 (`helm template`) for the same template
@@ -393,5 +395,80 @@ describe("template execution (outputs printed by Helm)", () => {
 describe("template errors (messages printed by Helm)", () => {
   it.each(ERRORS)("%s", (template, want) => {
     expect(renderSimpleChart(chart(template))).toBe(want);
+  });
+});
+
+describe("Go objects: fields, methods, named maps", () => {
+  const kv: GoObject = {
+    goType: "common.KubeVersion",
+    goKind: "struct",
+    field: (n) => (n === "Major" ? "1" : NO_FIELD),
+    method: (n) => (n === "GitVersion" ? { params: [], call: () => "v1.35.0" } : undefined),
+    goString: () => "v1.35.0",
+    stringerNeedsAddress: true,
+    fieldNames: () => ["Major"],
+  };
+  const files: GoObject = {
+    goType: "engine.files",
+    goKind: "map",
+    field: () => NO_FIELD,
+    method: (n) =>
+      n === "Get"
+        ? {
+            params: ["string"],
+            call: ([name]) => {
+              if (name === "boom") throw new GoFuncError("no such file");
+              return name === "a.txt" ? "A" : "";
+            },
+          }
+        : undefined,
+    fmtValue: () => new GoMap([["a.txt", new Uint8Array([65])]], "map[string][]uint8"),
+  };
+  const data = new GoMap([
+    ["KubeVersion", kv],
+    ["Files", files],
+  ]);
+  const run = (text: string) => {
+    const set = new TemplateSet(new Map(), { missingKey: "zero" });
+    try {
+      set.parse("t", text);
+      return set.execute("t", data, { templateName: "t", random: Math.random, now: Date.now });
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  // Values read out of the data map (a map[string]interface {}) are interfaces, so Go names
+  // that type in "can't evaluate field"; a struct's own fields are not.
+  it.each([
+    ["{{ .KubeVersion }}|{{ .KubeVersion.Major }}|{{ .KubeVersion.GitVersion }}", "v1.35.0|1|v1.35.0"],
+    ["{{ .Files.Get `a.txt` }}|{{ .Files.missing }}|{{ printf `%T` .Files.missing }}", "A|[]|[]uint8"],
+    [
+      "{{ index .Files `a.txt` }}|{{ len .Files }}|{{ range $k, $v := .Files }}{{ $k }}={{ $v }}{{ end }}",
+      "[65]|1|a.txt=[65]",
+    ],
+    [
+      "{{ .Files.missing.x }}",
+      'template: t:1:9: executing "t" at <.Files.missing.x>: can\'t evaluate field x in type []uint8',
+    ],
+    [
+      "{{ .KubeVersion.Nope }}",
+      'template: t:1:15: executing "t" at <.KubeVersion.Nope>: can\'t evaluate field Nope in type interface {}',
+    ],
+    [
+      "{{ .KubeVersion.Major 1 }}",
+      'template: t:1:15: executing "t" at <.KubeVersion.Major>: Major has arguments but cannot be invoked as function',
+    ],
+    [
+      "{{ .Files.Get }}",
+      'template: t:1:9: executing "t" at <.Files.Get>: wrong number of args for Get: want 1 got 0',
+    ],
+    ["{{ .Files.Get 1 }}", 'template: t:1:14: executing "t" at <1>: expected string; found 1'],
+    [
+      "{{ .Files.Get `boom` }}",
+      'template: t:1:9: executing "t" at <.Files.Get>: error calling Get: no such file',
+    ],
+    ["{{ `x` | .Files.Get }}", ""],
+  ])("%s", (text, want) => {
+    expect(run(text)).toBe(want);
   });
 });

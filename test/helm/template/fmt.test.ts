@@ -212,6 +212,27 @@ describe("composite values", () => {
     expect(sprintf("%+v", [caps])).toBe("&{KubeVersion:1.2.3 HelmVersion:v4}");
   });
 
+  it("prints a struct whose String has a pointer receiver as a struct (fmt gets a copy)", () => {
+    // Helm's common.KubeVersion: printf "%v" .Capabilities.KubeVersion → {v1.35.0 v1.35.0 1 35}
+    const fields: Record<string, string> = {
+      Version: "v1.35.0",
+      normalizedVersion: "v1.35.0",
+      Major: "1",
+      Minor: "35",
+    };
+    const kv: GoObject = {
+      goType: "common.KubeVersion",
+      goKind: "struct",
+      field: (n) => (n === "normalizedVersion" ? NO_FIELD : (fields[n] ?? NO_FIELD)),
+      fmtField: (n) => fields[n] ?? null,
+      method: () => undefined,
+      goString: () => "v1.35.0",
+      stringerNeedsAddress: true,
+      fieldNames: () => Object.keys(fields),
+    };
+    expect(sprintf("%v|%s", [kv, kv])).toBe("{v1.35.0 v1.35.0 1 35}|{v1.35.0 v1.35.0 1 35}");
+  });
+
   it("fails cleanly on a cyclic map", () => {
     const m = new GoMap();
     m.set("self", m);
