@@ -537,7 +537,7 @@ class State {
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
     const typ = boxed ? "interface {}" : goTypeName(receiver);
-    if (isGoObject(receiver)) {
+    if (isGoObject(receiver) || receiver instanceof GoMap) {
       const method = receiver.method(fieldName);
       if (method) return this.evalCall(dot, dotBoxed, method, false, node, fieldName, args, final);
     }

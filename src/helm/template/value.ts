@@ -124,6 +124,15 @@ export class GoMap extends Map<string, GoValue> {
   sortedKeys(): string[] {
     return [...this.keys()].sort(compareGoStrings);
   }
+
+  /**
+   * Methods of a named map type, which a template reaches before the keys (Go looks up a
+   * method first: with common.Values, `.Values.Table "a"` is a call and a key named
+   * "Table" is shadowed). Plain maps have none; subclasses for named types override this.
+   */
+  method(_name: string): GoMethod | undefined {
+    return undefined;
+  }
 }
 
 /**
@@ -170,7 +179,13 @@ export interface GoMethod {
 }
 
 export function isGoObject(v: unknown): v is GoObject {
-  return typeof v === "object" && v !== null && typeof (v as GoObject).method === "function" && "goType" in v;
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !(v instanceof GoMap) &&
+    typeof (v as GoObject).method === "function" &&
+    "goType" in v
+  );
 }
 
 const ELEM_TYPE: unique symbol = Symbol("go slice element type");

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { GoFuncError } from "../../../src/helm/funcs/types.js";
-import { GoMap, type GoObject, NO_FIELD, TemplateSet } from "../../../src/helm/template/index.js";
+import {
+  GoMap,
+  type GoObject,
+  type GoValue,
+  NO_FIELD,
+  TemplateSet,
+} from "../../../src/helm/template/index.js";
 import { renderSimpleChart, renderTemplate } from "./support.js";
 
 // Every expectation below was printed by Helm v4.1.4 (`helm template`) for the same template
@@ -470,5 +476,41 @@ describe("Go objects: fields, methods, named maps", () => {
     ["{{ `x` | .Files.Get }}", ""],
   ])("%s", (text, want) => {
     expect(run(text)).toBe(want);
+  });
+});
+
+describe("named map types with methods (common.Values)", () => {
+  class Values extends GoMap {
+    override method(name: string) {
+      if (name !== "Table") return undefined;
+      return { params: ["string"], call: ([k]: GoValue[]) => this.get(k as string) ?? null };
+    }
+  }
+  const run = (text: string) => {
+    const set = new TemplateSet(new Map(), { missingKey: "zero" });
+    const data = new GoMap([
+      [
+        "V",
+        new Values(
+          [
+            ["a", "A"],
+            ["Table", "shadowed"],
+          ],
+          "common.Values",
+        ),
+      ],
+    ]);
+    try {
+      set.parse("t", text);
+      return set.execute("t", data, { templateName: "t", random: Math.random, now: Date.now });
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  it("reaches methods before keys, as Go does", () => {
+    expect(run('{{ .V.Table "a" }}|{{ .V.a }}|{{ index .V "Table" }}')).toBe("A|A|shadowed");
+    expect(run("{{ .V.Table }}")).toBe(
+      'template: t:1:5: executing "t" at <.V.Table>: wrong number of args for Table: want 1 got 0',
+    );
   });
 });
