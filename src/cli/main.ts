@@ -40,6 +40,11 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
       "every image per cluster, where it is set and its ImagePolicy; set a tag; apply image policies offline",
     load: async () => (await import("./images.js")).imagesCommand,
   },
+  new: {
+    summary:
+      "create a service, HelmRelease app or cluster laid out like the repository's own, rendered and checked",
+    load: async () => (await import("./new.js")).newCommand,
+  },
   promote: {
     summary: "promote one environment's versions into another, edited where the target sets them",
     load: async () => (await import("./promote.js")).promoteCommand,

@@ -22,10 +22,17 @@ export class OverlayFileSystem implements FileSystem {
   set(p: string, content: string | Buffer): void {
     const abs = path.posix.resolve("/", p);
     this.files.set(abs, typeof content === "string" ? Buffer.from(content) : content);
-    const dir = path.posix.dirname(abs);
-    let names = this.entries.get(dir);
-    if (!names) this.entries.set(dir, (names = new Set()));
-    names.add(path.posix.basename(abs));
+    // Every directory up to the root lists the next one down, so that a file in a new
+    // directory tree is found by walking (cluster discovery reads directories).
+    for (
+      let child = abs, dir = path.posix.dirname(abs);
+      child !== dir;
+      child = dir, dir = path.posix.dirname(dir)
+    ) {
+      let names = this.entries.get(dir);
+      if (!names) this.entries.set(dir, (names = new Set()));
+      names.add(path.posix.basename(child));
+    }
   }
 
   readFile(p: string): Buffer {

@@ -203,6 +203,68 @@ export class YamlCst {
     });
   }
 
+  /** Adds `value` as the last item of the block sequence at `path`, on its own line. */
+  append(doc: number, path: CstPath, value: ScalarValue): void {
+    const seq = this.locate(doc, path)?.token;
+    const where = `${this.file}: ${formatPath(path)}`;
+    if (!seq || seq.type !== "block-seq") {
+      throw new SlipwayError(`${where}: is not a block sequence; cannot add '${String(value)}'`, {
+        file: this.file,
+      });
+    }
+    const items = seq.items.filter((it) => it.start.some((t) => t.type === "seq-item-ind"));
+    const last = items[items.length - 1];
+    const dash = last?.start.find((t) => t.type === "seq-item-ind");
+    if (!last?.value || !dash || !isScalarToken(last.value) || last.value.type === "block-scalar") {
+      throw new SlipwayError(`${where}: cannot add after a non-scalar item`, { file: this.file });
+    }
+    if (!(last.value.end ?? []).some((t) => t.type === "newline")) {
+      throw new SlipwayError(`${where}: cannot add to a one-line sequence`, { file: this.file });
+    }
+    const column = this.lines.linePos(dash.offset).col - 1;
+    const gap =
+      last.start.find((t, i, all) => t.type === "space" && all[i - 1]?.type === "seq-item-ind")?.source ??
+      " ";
+    const offset = last.value.offset;
+    const scalar = CST.createScalarToken(String(value), {
+      indent: column + 1 + gap.length,
+      offset,
+      type: styleFor("PLAIN", value, false) as never,
+      end: [{ type: "newline", offset, indent: column, source: "\n" }],
+    });
+    seq.items.push({
+      start: [
+        ...(column > 0 ? [{ type: "space" as const, offset, indent: 0, source: " ".repeat(column) }] : []),
+        { type: "seq-item-ind", offset, indent: column, source: "-" },
+        { type: "space", offset, indent: column + 1, source: gap },
+      ],
+      value: scalar,
+    });
+  }
+
+  /** Removes item `index` of the block sequence at `path` (not the first item) with its line. */
+  removeItem(doc: number, path: CstPath, index: number): void {
+    const seq = this.locate(doc, path)?.token;
+    const where = `${this.file}: ${formatPath([...path, index])}`;
+    if (!seq || seq.type !== "block-seq")
+      throw new SlipwayError(`${where}: not an item of a block sequence`, { file: this.file });
+    const items = seq.items.filter((it) => it.start.some((t) => t.type === "seq-item-ind"));
+    const item = items[index];
+    if (!item) throw new SlipwayError(`${where}: no such item`, { file: this.file });
+    if (index === 0) {
+      // The first item carries its line's indentation; the next one takes it over.
+      const next = items[1];
+      if (!next) throw new SlipwayError(`${where}: cannot remove the only item`, { file: this.file });
+      next.start = [
+        ...item.start.filter((t) => t.type === "space" && t === item.start[0]),
+        ...next.start.filter((t) => !(t.type === "space" && t === next.start[0])),
+      ];
+    }
+    if (item.value && !isScalarToken(item.value))
+      throw new SlipwayError(`${where}: only scalar items can be removed`, { file: this.file });
+    seq.items.splice(seq.items.indexOf(item), 1);
+  }
+
   /** Removes the entry `path` (a key of a block map, not its first one) with its line. */
   remove(doc: number, path: CstPath): void {
     const parent = this.locate(doc, path.slice(0, -1))?.token;

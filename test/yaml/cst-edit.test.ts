@@ -134,4 +134,28 @@ describe("YamlCst.set", () => {
     expect(cst.toString()).toBe(kustomization.replace("    digest: sha256:aaaa\n", ""));
     expect(() => cst.remove(0, ["images", 1, "name"])).toThrow(/first entry/);
   });
+
+  it("appends an item to a block sequence, indented like the others", () => {
+    const text = "resources:\n  - a.yaml   # first\n  - b.yaml\nother: 1\n";
+    const cst = new YamlCst(text);
+    cst.append(0, ["resources"], "c.yaml");
+    expect(cst.toString()).toBe("resources:\n  - a.yaml   # first\n  - b.yaml\n  - c.yaml\nother: 1\n");
+    const flat = new YamlCst("resources:\n- a.yaml\n");
+    flat.append(0, ["resources"], "yes");
+    expect(flat.toString()).toBe('resources:\n- a.yaml\n- "yes"\n');
+    expect(() => new YamlCst("r: [a]\n").append(0, ["r"], "b")).toThrow(/not a block sequence/);
+  });
+
+  it("removes a sequence item with its line", () => {
+    const text = "resources:\n  - a.yaml\n  - b.yaml # two\n  - c.yaml\n";
+    for (const [i, expected] of [
+      [1, "resources:\n  - a.yaml\n  - c.yaml\n"],
+      [0, "resources:\n  - b.yaml # two\n  - c.yaml\n"],
+      [2, "resources:\n  - a.yaml\n  - b.yaml # two\n"],
+    ] as const) {
+      const cst = new YamlCst(text);
+      cst.removeItem(0, ["resources"], i);
+      expect(cst.toString()).toBe(expected);
+    }
+  });
 });
