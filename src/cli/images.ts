@@ -237,7 +237,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
         ...diffText
           .trimEnd()
           .split("\n")
-          .map((l) => `  ${l}`),
+          .map((l) => (l ? `  ${l}` : l)),
       );
     }
     lines.push("");

@@ -214,8 +214,8 @@ export async function newCommand(argv: string[]): Promise<number> {
     );
   } else {
     const out: string[] = [];
-    for (const f of plan.create.keys()) out.push(`${write ? "created" : "would create"}  ${f}`);
-    for (const [f, c] of plan.change)
+    for (const f of [...plan.create.keys()].sort()) out.push(`${write ? "created" : "would create"}  ${f}`);
+    for (const [f, c] of [...plan.change].sort(([a], [b]) => a.localeCompare(b)))
       out.push(`${write ? "changed" : "would change"}  ${f} (${c.what.join("; ")})`);
     for (const n of plan.notes) out.push(`note: ${n}`);
     if (rendered.length > 0 && plan.errors.length === 0)

@@ -59,7 +59,7 @@ export function formatPromotionText(r: PromotionResult): string {
   if (same.length > 0 || other.length > 0 || plan.notes.length > 0) out.push("");
   if (plan.refusals.length > 0) {
     out.push("Refused; nothing was written:");
-    for (const x of plan.refusals) out.push(...refusalText(x).map((l) => `  ${l}`));
+    for (const x of plan.refusals) out.push(...refusalText(x).map((l) => (l ? `  ${l}` : l)));
     out.push("");
   }
   if (r.diff && plan.refusals.length === 0 && plan.apps.length > 0) {
@@ -68,7 +68,7 @@ export function formatPromotionText(r: PromotionResult): string {
       ...formatDiffText(r.diff)
         .trimEnd()
         .split("\n")
-        .map((l) => `  ${l}`),
+        .map((l) => (l ? `  ${l}` : l)),
     );
     out.push("");
   }
@@ -115,7 +115,8 @@ export function formatPromotionMarkdown(r: PromotionResult): string {
     out.push("**Refused** (nothing was written):", "");
     for (const x of plan.refusals) {
       out.push(`- ❌ ${x.app ? `**${x.app}**: ` : ""}${cell(x.message)} \`${x.code}\``);
-      if (x.suggestion) out.push("", "  ```yaml", ...x.suggestion.split("\n").map((l) => `  ${l}`), "  ```");
+      if (x.suggestion)
+        out.push("", "  ```yaml", ...x.suggestion.split("\n").map((l) => (l ? `  ${l}` : l)), "  ```");
     }
     out.push("");
   }
