@@ -50,16 +50,17 @@ export const diskReader: ChartDirReader = {
   realPath: (p) => nodeFs.realpathSync(p),
 };
 
-/** Slipway's FileSystem (a Git revision, an in-memory tree). */
+/** Slipway's FileSystem (a Git revision, an in-memory tree): links resolved, sizes checked. */
 export function fileSystemReader(fs: FileSystem): ChartDirReader {
   return {
     readDir: (p) => fs.readDir(p),
     stat: (p) => {
       if (fs.isDirectory(p)) return { kind: "dir", size: 0 };
       if (!fs.exists(p)) return undefined;
-      return { kind: "file", size: -1 };
+      return { kind: "file", size: fs.size(p) };
     },
     readFile: (p) => fs.readFile(p),
+    realPath: (p) => fs.realPath(p),
   };
 }
 
