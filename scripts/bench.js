@@ -353,3 +353,13 @@ try {
 } catch {
   console.log("render: ../shared/realworld not found; real-world corpus skipped");
 }
+
+// Helm: the conformance corpus, app-template per release and kube-prometheus-stack vs Helm v4.1.4.
+const helmBench = spawnSync(
+  process.execPath,
+  ["--stack-size=3900", path.join(repoRoot, "scripts/bench-helm.js")],
+  {
+    stdio: "inherit",
+  },
+);
+if (helmBench.status !== 0) console.log("helm bench failed");

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// Benchmark of `slipway helm template` against Helm v4.1.4 (the oracle of ../shared/tools/get-helm.sh):
+//  1. the whole conformance corpus (../shared/conformance/helm) rendered in one Slipway process vs a
+//     `helm template` loop over the same cases (outputs compared);
+//  2. the app-template chart with the values of real HelmReleases: time per release, Slipway in one
+//     process (warm) vs one `helm template` each;
+//  3. one release of kube-prometheus-stack: `slipway helm template` vs `helm template`, each a fresh
+//     process (cold start included), median of several runs.
+// Usage: npm run build && node --stack-size=3900 scripts/bench-helm.js [--runs N] [--helm-sample N]
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const shared = path.resolve(repoRoot, process.env.SLIPWAY_SHARED ?? "../shared");
+const corpus = path.join(shared, "conformance/helm");
+const args = process.argv.slice(2);
+const flag = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const runs = flag("--runs", 5);
+const helmSample = flag("--helm-sample", 0);
+
+function findHelm() {
+  if (process.env.HELM) return process.env.HELM;
+  const cached = path.join(process.env.HOME ?? "/root", ".cache/slipway-oracles/helm-v4.1.4/helm");
+  if (existsSync(cached)) return cached;
+  const script = path.join(shared, "tools/get-helm.sh");
+  if (existsSync(script)) return execFileSync("bash", [script], { encoding: "utf8" }).trim();
+  return undefined;
+}
+
+const helm = findHelm();
+if (!existsSync(corpus) || !helm) {
+  console.log(
+    `helm bench skipped: needs ${existsSync(corpus) ? "" : "../shared/conformance/helm "}${helm ? "" : "the Helm oracle"}`,
+  );
+  process.exit(0);
+}
+
+const { runHelmTemplate } = await import(path.join(repoRoot, "dist/cli/helm.js"));
+const { diskReader } = await import(path.join(repoRoot, "dist/helm/chart-source.js"));
+
+function caseArgs(dir) {
+  const meta = JSON.parse(readFileSync(path.join(dir, "case.yaml"), "utf8"));
+  return {
+    meta,
+    argv: [
+      meta.release,
+      path.resolve(dir, meta.chart),
+      "--namespace",
+      meta.namespace,
+      ...meta.values.flatMap((v) => ["-f", path.resolve(dir, v)]),
+      ...meta.flags.map((f) => f.replaceAll("{casedir}", dir)),
+    ],
+  };
+}
+
+function slipwayInProcess(dir, argv) {
+  let stdout = "";
+  const code = runHelmTemplate(argv, {
+    cwd: dir,
+    reader: diskReader,
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: () => {},
+    writeFile: () => {
+      throw new Error("no --output-dir here");
+    },
+    exists: () => false,
+  });
+  return { code, stdout };
+}
+
+const helmEnv = {
+  PATH: process.env.PATH ?? "",
+  HOME: "/nonexistent",
+  KUBECONFIG: "/dev/null",
+  TZ: "UTC",
+  LC_ALL: "C",
+  HTTP_PROXY: "http://127.0.0.1:9",
+  HTTPS_PROXY: "http://127.0.0.1:9",
+};
+
+function helmRun(dir, argv) {
+  const r = spawnSync(helm, ["template", ...argv], {
+    cwd: dir,
+    encoding: "utf8",
+    env: helmEnv,
+    maxBuffer: 1 << 28,
+  });
+  return { code: r.status ?? 1, stdout: r.stdout ?? "" };
+}
+
+const seconds = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ratio = (a, b) => `${(a / b).toFixed(1)}×`;
+
+// 1. The corpus.
+const cases = [];
+for (const group of ["cases", "templates"]) {
+  for (const id of readdirSync(path.join(corpus, group)).sort()) {
+    const dir = path.join(corpus, group, id);
+    cases.push({ id: `${group}/${id}`, dir, ...caseArgs(dir) });
+  }
+}
+let t0 = process.hrtime.bigint();
+const ours = cases.map((c) => slipwayInProcess(c.dir, c.argv));
+const slipwayCorpus = seconds(t0);
+const sample = helmSample > 0 ? cases.slice(0, helmSample) : cases;
+t0 = process.hrtime.bigint();
+const theirs = sample.map((c) => helmRun(c.dir, c.argv));
+const helmCorpus = seconds(t0);
+const helmCorpusAll = (helmCorpus * cases.length) / sample.length;
+let same = 0;
+sample.forEach((c, i) => {
+  const a = ours[i];
+  const b = theirs[i];
+  if (
+    c.meta.nondeterministic
+      ? a.code === 0 && b.code === 0
+      : a.code === b.code && (a.code !== 0 || a.stdout === b.stdout)
+  ) {
+    same++;
+  }
+});
+console.log(
+  `helm corpus (${cases.length} cases): slipway, one process ${slipwayCorpus.toFixed(2)} s | helm template loop ${helmCorpusAll.toFixed(1)} s${sample.length < cases.length ? ` (extrapolated from ${sample.length})` : ""} | ${ratio(helmCorpusAll, slipwayCorpus)} faster; ${same}/${sample.length} outcomes identical`,
+);
+
+// 2. app-template, per release.
+const appCases = cases.filter((c) => c.id.startsWith("cases/app-template-4.1.1__rw-"));
+for (const c of appCases) slipwayInProcess(c.dir, c.argv); // warm: charts loaded and parsed once
+t0 = process.hrtime.bigint();
+for (let r = 0; r < runs; r++) for (const c of appCases) slipwayInProcess(c.dir, c.argv);
+const slipwayPer = (seconds(t0) / (runs * appCases.length)) * 1000;
+t0 = process.hrtime.bigint();
+for (const c of appCases) helmRun(c.dir, c.argv);
+const helmPer = (seconds(t0) / appCases.length) * 1000;
+console.log(
+  `app-template, ${appCases.length} real HelmReleases: slipway ${slipwayPer.toFixed(1)} ms per release (one process, warm) | helm template ${helmPer.toFixed(0)} ms per release | ${ratio(helmPer, slipwayPer)} faster`,
+);
+
+// 3. kube-prometheus-stack, one release, fresh processes.
+const kps = path.join(corpus, "charts/kube-prometheus-stack-88.3.0");
+const bin = path.join(repoRoot, "bin/slipway.js");
+const slipwayRuns = [];
+const helmRuns = [];
+for (let r = 0; r < runs; r++) {
+  t0 = process.hrtime.bigint();
+  const a = spawnSync(bin, ["helm", "template", "kps", kps, "-n", "monitoring"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
+  slipwayRuns.push(seconds(t0));
+  t0 = process.hrtime.bigint();
+  const b = spawnSync(helm, ["template", "kps", kps, "-n", "monitoring"], {
+    encoding: "utf8",
+    env: helmEnv,
+    maxBuffer: 1 << 28,
+  });
+  helmRuns.push(seconds(t0));
+  if (r === 0 && (a.status !== 0 || a.stdout !== b.stdout))
+    console.log(`  kube-prometheus-stack: outputs differ (slipway exit ${a.status})`);
+}
+const s = median(slipwayRuns);
+const h = median(helmRuns);
+console.log(
+  `kube-prometheus-stack, one release (fresh process, median of ${runs}): slipway ${(s * 1000).toFixed(0)} ms | helm template ${(h * 1000).toFixed(0)} ms | ${ratio(h, s)} faster`,
+);
