@@ -138,8 +138,8 @@ class Converter {
     const offset = node?.range?.[0];
     const pos = offset === undefined ? undefined : this.lines.linePos(offset);
     const line = pos ? pos.line + this.firstLine - 1 : undefined;
-    const text = line ? `yaml: line ${line}: ${message}` : `yaml: ${message}`;
-    throw new YamlError(text, { file: this.file, line, column: pos?.col });
+    // go-yaml's decoder errors carry no line.
+    throw new YamlError(`yaml: ${message}`, { file: this.file, line, column: pos?.col });
   }
 
   convert(node: Node | null): RawYaml {
@@ -186,18 +186,23 @@ class Converter {
       if (short === "binary") return Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8");
       const r = resolveV2(text);
       const got =
-        r === null ? "null" : typeof r === "boolean" ? "bool" : r instanceof RawInt ? "int" : typeof r;
+        r === null
+          ? "null"
+          : typeof r === "boolean"
+            ? "bool"
+            : r instanceof RawInt
+              ? "int"
+              : typeof r === "string"
+                ? "str"
+                : "float";
       if (short === "null" && got === "null") return null;
       if (short === "bool" && got === "bool") return r;
       if (short === "int" && got === "int") return r;
-      if (short === "float" && (got === "number" || got === "int")) {
+      if (short === "float" && (got === "float" || got === "int")) {
         return r instanceof RawInt ? Number(r.value) : r;
       }
       if (short === "merge" && text === "<<") return text;
-      return this.fail(
-        `cannot decode !!${got === "number" ? "float" : got} \`${text}\` as a !!${short}`,
-        node,
-      );
+      return this.fail(`cannot decode !!${got} \`${text}\` as a !!${short}`, node);
     }
     if (!plain) return text;
     return resolveV2(text);
@@ -275,6 +280,79 @@ function checkCharacters(text: string, file: string, firstLine: number): void {
   });
 }
 
+type LibyamlStage = "scanner" | "parser";
+
+/** Where libyaml's scanner meets the offending `:` of a nested mapping (after `offset`). */
+function nextValueIndicator(text: string, offset: number): number | undefined {
+  const m = /:(?=[ \t\r\n]|$)/.exec(text.slice(offset));
+  return m ? offset + m.index : undefined;
+}
+
+/**
+ * The `yaml` package's syntax errors in libyaml's words (what go-yaml reports), for the common
+ * cases; anything else keeps the `yaml` package's message.
+ */
+function libyamlMessage(
+  message: string,
+  text: string,
+  offset: number,
+): { text: string; stage: LibyamlStage; at?: number } {
+  if (/^Flow sequence .*end with a \]/.test(message))
+    return { text: "did not find expected ',' or ']'", stage: "parser" };
+  if (/^Flow map .*end with a \}/.test(message))
+    return { text: "did not find expected ',' or '}'", stage: "parser" };
+  if (message.startsWith("Nested mappings are not allowed in compact mappings")) {
+    return {
+      text: "mapping values are not allowed in this context",
+      stage: "scanner",
+      at: nextValueIndicator(text, offset),
+    };
+  }
+  if (/^Missing closing .?quote/.test(message))
+    return { text: "found unexpected end of stream", stage: "scanner" };
+  if (
+    message.startsWith("Tabs are not allowed as indentation") ||
+    message.startsWith("Plain value cannot start with")
+  ) {
+    return { text: "found character that cannot start any token", stage: "scanner" };
+  }
+  if (message.startsWith("Invalid escape sequence"))
+    return { text: "found unknown escape character", stage: "scanner" };
+  if (/^Unexpected flow-(seq|map)-end token/.test(message))
+    return { text: "did not find expected key", stage: "parser" };
+  if (
+    message.startsWith("All mapping items must start at the same column") ||
+    message.startsWith("Unexpected scalar at node end")
+  ) {
+    // libyaml expects the next entry of the enclosing block: a sequence's '-' or a mapping's key.
+    const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+    const lineText = text.slice(lineStart, text.indexOf("\n", lineStart) >>> 0 || undefined);
+    const column = lineText.length - lineText.trimStart().length;
+    const before = text.slice(0, lineStart).split("\n").reverse();
+    const enclosing = before.find((l) => l.trim() !== "" && l.length - l.trimStart().length <= column);
+    const inSequence =
+      enclosing !== undefined &&
+      enclosing.slice(enclosing.length - enclosing.trimStart().length).startsWith("- ");
+    return {
+      text: inSequence ? "did not find expected '-' indicator" : "did not find expected key",
+      stage: "parser",
+    };
+  }
+  return { text: message, stage: "parser" };
+}
+
+/**
+ * go-yaml's "line N: " prefix: the 0-based line of libyaml's problem mark, plus one for scanner
+ * errors; none when that line is 0. At the end of a stream whose last line has no newline, the
+ * mark is one line further (libyaml forces a line break there).
+ */
+function goYamlLine(stage: LibyamlStage, line: number, col: number, atEnd: boolean): number | undefined {
+  let line0 = line - 1;
+  if (stage === "parser" && atEnd && col > 1) line0 = line;
+  if (line0 === 0) return undefined;
+  return stage === "scanner" ? line0 + 1 : line0;
+}
+
 /**
  * go-yaml v2 decoding of one YAML document (sigs.k8s.io/yaml reads only the first document of
  * its input). An empty document is null.
@@ -286,9 +364,14 @@ export function readRawYaml(text: string, file = "<input>", firstLine = 1): RawY
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+    const raw = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
+    const { text: message, stage, at } = libyamlMessage(raw, text, err.pos[0]);
+    const atEnd = text.slice(err.pos[0]).trim() === "";
+    const mark = at === undefined ? pos : lines.linePos(at);
+    const goLine = goYamlLine(stage, mark.line, mark.col, atEnd);
+    const where = goLine === undefined ? "" : `line ${goLine + firstLine - 1}: `;
     const line = pos.line + firstLine - 1;
-    const message = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
-    throw new YamlError(`yaml: line ${line}: ${message}`, { file, line, column: pos.col });
+    throw new YamlError(`yaml: ${where}${message}`, { file, line, column: pos.col });
   }
   return new Converter(doc, file, lines, firstLine).convert(doc.contents as Node | null);
 }

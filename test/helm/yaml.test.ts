@@ -82,3 +82,32 @@ describe("readValuesDocuments (sigs.k8s.io/yaml over go-yaml v2)", () => {
     expect(formatFloat32G(1.00000001)).toBe("1");
   });
 });
+
+// Expected messages are what Helm 4.1.4's fromYaml returned for the same text.
+describe("YAML errors in go-yaml's words", () => {
+  it.each([
+    ["a: [unclosed", "yaml: line 1: did not find expected ',' or ']'"],
+    ["a: {unclosed", "yaml: line 1: did not find expected ',' or '}'"],
+    ["a: [1, 2\nb: 3", "yaml: line 1: did not find expected ',' or ']'"],
+    ["kind: Broken\nkey: [unclosed", "yaml: line 2: did not find expected ',' or ']'"],
+    ["a: b: c", "yaml: mapping values are not allowed in this context"],
+    ["key: value\n  extra: indented", "yaml: line 2: mapping values are not allowed in this context"],
+    ["a:\n  - x\n  y: z", "yaml: line 2: did not find expected '-' indicator"],
+    ["- a\nb: c", "yaml: line 1: did not find expected '-' indicator"],
+    ["a: |\n  ok\n bad", "yaml: line 2: did not find expected key"],
+    ["a: 'unterminated", "yaml: found unexpected end of stream"],
+    ["a:\n\tb: 1", "yaml: line 2: found character that cannot start any token"],
+    ["a: @foo", "yaml: found character that cannot start any token"],
+    ["a: [1, 2]]", "yaml: did not find expected key"],
+    ['a: "bad \\q escape"', "yaml: found unknown escape character"],
+    ["a: *unknown", "yaml: unknown anchor 'unknown' referenced"],
+    ["a: !!int foo", "yaml: cannot decode !!str `foo` as a !!int"],
+  ])("%j", (text, message) => {
+    expect(() => readYaml(text)).toThrow(message);
+    try {
+      readYaml(text);
+    } catch (e) {
+      expect((e as Error).message).toBe(message);
+    }
+  });
+});
