@@ -1,0 +1,141 @@
+/**
+ * What a Kustomization or HelmRelease reads from an ExternalArtifact: the staged tree mounted
+ * at a virtual absolute directory, minus what source-watcher's archive leaves out (fluxcd/pkg
+ * artifact/storage `SourceIgnoreFilter(nil, nil)`: VCS metadata and the default exclusions;
+ * `.sourceignore` files inside the artifact are not read). Nothing outside the mount exists,
+ * as nothing outside the untarred artifact exists for the controller.
+ *
+ * `realPath` maps a virtual path back to the repository file it was copied from, so findings
+ * and provenance point at the file a person edits.
+ */
+import * as path from "node:path";
+import ignore, { type Ignore } from "ignore";
+import type { FileSystem } from "../fs/filesystem.js";
+import type { ArtifactFile, ArtifactTree } from "./tree.js";
+
+const EXCLUDED = [
+  ".git/",
+  ".gitignore",
+  ".gitmodules",
+  ".gitattributes",
+  "*.jpg",
+  "*.jpeg",
+  "*.gif",
+  "*.png",
+  "*.wmv",
+  "*.flv",
+  "*.tar.gz",
+  "*.zip",
+  ".github/",
+  ".circleci/",
+  ".travis.yml",
+  ".gitlab-ci.yml",
+  "appveyor.yml",
+  ".drone.yml",
+  "cloudbuild.yaml",
+  "codeship-services.yml",
+  "codeship-steps.yml",
+  "**/.goreleaser.yml",
+  "**/.sops.yaml",
+  "**/.flux.yaml",
+];
+
+export class ArtifactFileSystem implements FileSystem {
+  private readonly rules: Ignore = ignore().add(EXCLUDED);
+
+  constructor(
+    readonly tree: ArtifactTree,
+    /** Absolute virtual directory the artifact is mounted at. */
+    readonly mount: string,
+  ) {}
+
+  /** Artifact-relative path of `abs`, or undefined outside the mount or when archived away. */
+  private rel(abs: string): string | undefined {
+    if (abs === this.mount) return "";
+    if (!abs.startsWith(`${this.mount}/`)) return undefined;
+    const rel = abs.slice(this.mount.length + 1).replace(/\/$/, "");
+    if (this.excluded(rel)) return undefined;
+    return rel;
+  }
+
+  private excluded(rel: string): boolean {
+    const parts = rel.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const p = parts.slice(0, i).join("/");
+      const isDir = i < parts.length || this.tree.dirs.has(p);
+      if (this.rules.ignores(isDir ? `${p}/` : p)) return true;
+    }
+    return false;
+  }
+
+  file(abs: string): ArtifactFile | undefined {
+    const rel = this.rel(abs);
+    return rel === undefined ? undefined : this.tree.files.get(rel);
+  }
+
+  readFile(p: string): Buffer {
+    const f = this.file(p);
+    if (!f) {
+      const err = new Error(`ENOENT: no such file or directory, open '${p}'`) as NodeJS.ErrnoException;
+      err.code = this.isDirectory(p) ? "EISDIR" : "ENOENT";
+      throw err;
+    }
+    if (f.content) return f.content;
+    if (f.origin.kind === "copy") return f.origin.fs.readFile(f.origin.file);
+    return Buffer.alloc(0);
+  }
+
+  exists(p: string): boolean {
+    const rel = this.rel(p);
+    return rel !== undefined && (this.tree.files.has(rel) || this.tree.dirs.has(rel));
+  }
+
+  isDirectory(p: string): boolean {
+    const rel = this.rel(p);
+    return rel !== undefined && this.tree.dirs.has(rel);
+  }
+
+  readDir(p: string): string[] {
+    const rel = this.rel(p);
+    if (rel === undefined || !this.tree.dirs.has(rel)) {
+      const err = new Error(`ENOENT: no such file or directory, scandir '${p}'`) as NodeJS.ErrnoException;
+      err.code = "ENOENT";
+      throw err;
+    }
+    return this.tree.list(rel).filter((n) => this.rel(path.posix.join(p, n)) !== undefined);
+  }
+
+  /**
+   * The repository file `abs` was copied from (following copies of copies), or `abs` itself
+   * for merged/extracted files and directories. Directories map when every file below was
+   * copied from one real directory with the same layout.
+   */
+  realPath(abs: string): string {
+    const f = this.file(abs);
+    if (f) {
+      if (f.origin.kind !== "copy") return abs;
+      const fs = f.origin.fs;
+      return fs instanceof ArtifactFileSystem ? fs.realPath(f.origin.file) : f.origin.file;
+    }
+    const rel = this.rel(abs);
+    if (rel === undefined || !this.tree.dirs.has(rel)) return abs;
+    return this.realDir(rel) ?? abs;
+  }
+
+  private realDir(rel: string): string | undefined {
+    const prefix = rel === "" ? "" : `${rel}/`;
+    let found: string | undefined;
+    for (const [p, f] of this.tree.files) {
+      if (!p.startsWith(prefix)) continue;
+      if (f.origin.kind !== "copy") return undefined;
+      const origin =
+        f.origin.fs instanceof ArtifactFileSystem ? f.origin.fs.realPath(f.origin.file) : f.origin.file;
+      const tail = p.slice(prefix.length);
+      if (!origin.endsWith(`/${tail}`)) return undefined;
+      const dir = origin.slice(0, origin.length - tail.length - 1);
+      if (found === undefined) found = dir;
+      else if (found !== dir) return undefined;
+    }
+    return found;
+  }
+}
