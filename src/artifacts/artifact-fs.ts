@@ -5,9 +5,10 @@
  * `.sourceignore` files inside the artifact are not read). Nothing outside the mount exists,
  * as nothing outside the untarred artifact exists for the controller.
  *
- * `realPath` maps a virtual path back to the repository file it was copied from, so findings
+ * `originOf` maps a virtual path back to the repository file it was copied from, so findings
  * and provenance point at the file a person edits.
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import type { FileSystem } from "../fs/filesystem.js";
@@ -42,6 +43,7 @@ const EXCLUDED = [
 
 export class ArtifactFileSystem implements FileSystem {
   private readonly rules: Ignore = ignore().add(EXCLUDED);
+  private contentDigest: string | undefined;
 
   constructor(
     readonly tree: ArtifactTree,
@@ -105,17 +107,48 @@ export class ArtifactFileSystem implements FileSystem {
     return this.tree.list(rel).filter((n) => this.rel(path.posix.join(p, n)) !== undefined);
   }
 
+  /** sha256 over every directory and file (path and bytes), in path order: equal digests, equal artifacts. */
+  digest(): string {
+    if (this.contentDigest === undefined) {
+      const h = createHash("sha256");
+      for (const d of [...this.tree.dirs].sort()) h.update(`d\0${d}\0`);
+      for (const [name, f] of [...this.tree.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        h.update(`f\0${name}\0`);
+        h.update(
+          f.content ?? (f.origin.kind === "copy" ? f.origin.fs.readFile(f.origin.file) : Buffer.alloc(0)),
+        );
+        h.update("\0");
+      }
+      this.contentDigest = h.digest("hex");
+    }
+    return this.contentDigest;
+  }
+
+  size(p: string): number {
+    return this.readFile(p).length;
+  }
+
+  /** No links inside an artifact: the path itself, when it exists. */
+  realPath(p: string): string {
+    if (!this.exists(p)) {
+      const err = new Error(`ENOENT: no such file or directory, realpath '${p}'`) as NodeJS.ErrnoException;
+      err.code = "ENOENT";
+      throw err;
+    }
+    return p;
+  }
+
   /**
    * The repository file `abs` was copied from (following copies of copies), or `abs` itself
    * for merged/extracted files and directories. Directories map when every file below was
    * copied from one real directory with the same layout.
    */
-  realPath(abs: string): string {
+  originOf(abs: string): string {
     const f = this.file(abs);
     if (f) {
       if (f.origin.kind !== "copy") return abs;
       const fs = f.origin.fs;
-      return fs instanceof ArtifactFileSystem ? fs.realPath(f.origin.file) : f.origin.file;
+      return fs instanceof ArtifactFileSystem ? fs.originOf(f.origin.file) : f.origin.file;
     }
     const rel = this.rel(abs);
     if (rel === undefined || !this.tree.dirs.has(rel)) return abs;
@@ -129,7 +162,7 @@ export class ArtifactFileSystem implements FileSystem {
       if (!p.startsWith(prefix)) continue;
       if (f.origin.kind !== "copy") return undefined;
       const origin =
-        f.origin.fs instanceof ArtifactFileSystem ? f.origin.fs.realPath(f.origin.file) : f.origin.file;
+        f.origin.fs instanceof ArtifactFileSystem ? f.origin.fs.originOf(f.origin.file) : f.origin.file;
       const tail = p.slice(prefix.length);
       if (!origin.endsWith(`/${tail}`)) return undefined;
       const dir = origin.slice(0, origin.length - tail.length - 1);

@@ -65,9 +65,12 @@ export function loadChangedOnly(
     reuse: (k, inputs) => {
       const h = atHead.get(`${k.cluster}\u0000${k.id}`);
       if (!h || !sameInputs(h.inputs, inputs) || !deepEqual(h.k.object, k.object)) return undefined;
-      const dir = buildDir(root, inputs.sourceRoot, k);
-      if (dir === undefined) return undefined;
-      for (const f of reads.filesOf(dir, components(k))) if (changed.has(f)) return undefined;
+      // A composed ExternalArtifact's digest covers every file its build can read.
+      if (inputs.artifact === undefined) {
+        const dir = buildDir(root, inputs.sourceRoot, k);
+        if (dir === undefined) return undefined;
+        for (const f of reads.filesOf(dir, components(k))) if (changed.has(f)) return undefined;
+      }
       reused++;
       return h.k;
     },
@@ -87,7 +90,13 @@ export function directoriesAffected(fs: FileSystem, root: string, changed: Set<s
 }
 
 function sameInputs(a: KustomizationInputs, b: KustomizationInputs): boolean {
-  return a.clusterPath === b.clusterPath && a.sourceRoot === b.sourceRoot && a.variables === b.variables;
+  return (
+    a.clusterPath === b.clusterPath &&
+    a.sourceRoot === b.sourceRoot &&
+    a.variables === b.variables &&
+    a.profile === b.profile &&
+    a.artifact === b.artifact
+  );
 }
 
 /** slipway.yaml and .sourceignore files decide what every build sees. */

@@ -31,10 +31,22 @@
  *   apps:
  *     podinfo:                   #   an app: its Flux Kustomization's name
  *       values: [image.tag]      #   HelmRelease spec.values paths promoted with its versions
+ * profile:                       # the Flux the clusters run (default: what the cluster installs —
+ *   flux: "2.9"                  #   its FluxInstance or flux install manifests — else 2.9)
+ *   featureGates:                #   kustomize-controller / helm-controller --feature-gates
+ *     StrictPostBuildSubstitutions: true
+ *     ExternalArtifact: true
+ *     DisableChartDigestTracking: false
+ *   postRenderStrategy: combined #   helm-controller's default (nohooks before Flux 2.8)
+ * inputProviders:                # Flux Operator ResourceSetInputProviders whose inputs come from outside
+ *   - namespace: apps            #   (GitHub pull requests, OCI tags, ...): their exported inputs as a
+ *     name: podinfo-prs          #   YAML list of input sets (what `status.exportedInputs` would hold)
+ *     file: ci/podinfo-prs.yaml
  * ```
  */
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
+import { decodeProfileConfig, type ProfileConfig } from "../flux/profile.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { isMap, type YamlValue } from "../kustomize/types.js";
 import { parseYaml } from "../yaml/index.js";
@@ -79,8 +91,18 @@ export interface PromoteConfig {
   apps: Record<string, { values: string[] }>;
 }
 
+/** Exported inputs of a dynamic ResourceSetInputProvider, read from a file in the repository. */
+export interface InputProviderFile {
+  namespace: string;
+  name: string;
+  /** Repository-relative file holding a YAML list of input sets. */
+  file: string;
+}
+
 export interface SlipwayConfig {
   file: string;
+  profile?: ProfileConfig;
+  inputProviders?: InputProviderFile[];
   check?: CheckConfig;
   promote?: PromoteConfig;
   clusters?: ClusterConfig[];
@@ -103,7 +125,18 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
   if (raw === null) return { file, discover: true, sources: [] };
   if (!isMap(raw)) return fail("must be a map");
   for (const key of Object.keys(raw)) {
-    if (!["clusters", "discover", "sources", "strict", "check", "promote"].includes(key))
+    if (
+      ![
+        "clusters",
+        "discover",
+        "sources",
+        "strict",
+        "check",
+        "promote",
+        "profile",
+        "inputProviders",
+      ].includes(key)
+    )
       fail(`unknown field '${key}'`);
   }
   const str = (v: YamlValue | undefined, where: string, dflt?: string): string => {
@@ -165,10 +198,18 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
   const check = raw.check === undefined || raw.check === null ? undefined : parseCheck(raw.check, fail);
   const promote =
     raw.promote === undefined || raw.promote === null ? undefined : parsePromote(raw.promote, fail);
+  const profile =
+    raw.profile === undefined || raw.profile === null ? undefined : decodeProfileConfig(raw.profile, fail);
+  const inputProviders =
+    raw.inputProviders === undefined || raw.inputProviders === null
+      ? undefined
+      : parseInputProviders(raw.inputProviders, fail);
   return {
     file,
     ...(check ? { check } : {}),
     ...(promote ? { promote } : {}),
+    ...(profile ? { profile } : {}),
+    ...(inputProviders ? { inputProviders } : {}),
     clusters,
     discover: bool(raw.discover, "discover", clusters === undefined),
     sources,
@@ -237,6 +278,25 @@ function parsePromote(raw: YamlValue, fail: (message: string) => never): Promote
     apps[app] = { values: values as string[] };
   }
   return { apps };
+}
+
+function parseInputProviders(raw: YamlValue, fail: (message: string) => never): InputProviderFile[] {
+  if (!Array.isArray(raw)) return fail("inputProviders must be a list");
+  return raw.map((p, i) => {
+    const where = `inputProviders[${i}]`;
+    if (!isMap(p)) return fail(`${where} must be a map`);
+    for (const key of Object.keys(p)) {
+      if (!["namespace", "name", "file"].includes(key)) fail(`${where}: unknown field '${key}'`);
+    }
+    for (const key of ["namespace", "name", "file"]) {
+      if (typeof p[key] !== "string" || p[key] === "") fail(`${where}.${key} must be a non-empty string`);
+    }
+    return {
+      namespace: p.namespace as string,
+      name: p.name as string,
+      file: normalizeRelative(p.file as string),
+    };
+  });
 }
 
 /** `./clusters/dev/` → `clusters/dev`; `.` stays `.`. */

@@ -8,8 +8,10 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { ArtifactFileSystem, isArtifactGenerator } from "../artifacts/index.js";
 import { SlipwayError } from "../errors.js";
 import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
+import { type ControllerProfile, detectFlux, resolveProfile } from "../flux/profile.js";
 import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
@@ -18,6 +20,7 @@ import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import {
@@ -82,6 +85,14 @@ export interface KustomizationInputs {
   sourceRoot: string;
   /** Digest of the substituteFrom objects it reads (and of a postBuild spec error), "" without postBuild. */
   variables: string;
+  /** The controller profile settings a build depends on (strict substitution). */
+  profile: string;
+  /**
+   * For a source composed by an ArtifactGenerator: digest of the artifact's files (paths and
+   * content). It determines everything the build reads, so no file of the repository needs
+   * checking besides it.
+   */
+  artifact?: string;
 }
 
 /**
@@ -109,7 +120,10 @@ export interface LoadPlatformOptions {
   allowedPaths?: string[];
   /** Only these clusters (by name). Unknown names are reported in `platform.errors`. */
   clusters?: string[];
-  /** StrictPostBuildSubstitutions; default slipway.yaml's `strict`, else true (kustomize-controller ≥ 1.9). */
+  /**
+   * StrictPostBuildSubstitutions; default slipway.yaml's `strict`, else the cluster's controller
+   * profile (true from Flux 2.9, kustomize-controller 1.9).
+   */
   strict?: boolean;
   decrypt?: DecryptionHooks;
   /** Share base builds with other work of the same run. */
@@ -144,12 +158,13 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     fs,
     root,
     cache: opts.cache ?? new BuildCache(),
-    strict: opts.strict ?? config?.strict ?? true,
+    strict: opts.strict ?? config?.strict,
     config,
     decrypt: opts.decrypt,
     onProgress: opts.onProgress,
     reuse: opts.reuse,
     artifacts: new Map(),
+    mounts: new Map(),
   };
   const scan = scanRepository(fs, root);
   for (const file of scan.tooLarge) {
@@ -239,13 +254,23 @@ interface RenderContext {
   fs: FileSystem;
   root: string;
   cache: BuildCache;
-  strict: boolean;
+  /** Explicit StrictPostBuildSubstitutions (option or slipway.yaml); else the cluster's profile decides. */
+  strict?: boolean;
   config?: SlipwayConfig;
   decrypt?: DecryptionHooks;
   onProgress?: (event: PlatformProgress) => void;
   reuse?: ReuseRender;
   /** Each local source's artifact view (ignore rules applied), by source root. */
   artifacts: Map<string, FileSystem>;
+  /** ExternalArtifacts composed by ArtifactGenerators, by absolute mount directory. */
+  mounts: Map<string, ArtifactFileSystem>;
+}
+
+/** What one cluster's render depends on besides the repository. */
+interface ClusterState {
+  profile: ControllerProfile;
+  strict: boolean;
+  artifacts: ClusterArtifacts;
 }
 
 function declaredCluster(
@@ -290,7 +315,22 @@ interface Pending {
 
 function renderCluster(ctx: RenderContext, d: DiscoveredCluster): Cluster {
   const started = performance.now();
-  const cluster: Cluster = {
+  let cluster: Cluster;
+  if (d.mode === "kustomize") {
+    cluster = emptyCluster(d);
+    renderKustomizeStack(ctx, d, cluster);
+  } else {
+    cluster = renderFluxClusterWithProfile(ctx, d);
+  }
+  cluster.renderMs = performance.now() - started;
+  for (const k of cluster.kustomizations) {
+    for (const e of k.errors) if (e.file) e.file = relative(ctx.root, originOf(ctx, e.file));
+  }
+  return cluster;
+}
+
+function emptyCluster(d: DiscoveredCluster): Cluster {
+  return {
     name: d.name,
     path: d.path,
     sourceRoot: d.sourceRoot,
@@ -302,12 +342,47 @@ function renderCluster(ctx: RenderContext, d: DiscoveredCluster): Cluster {
     errors: [],
     renderMs: 0,
   };
-  if (d.mode === "kustomize") renderKustomizeStack(ctx, d, cluster);
-  else renderFluxCluster(ctx, d, cluster);
-  cluster.renderMs = performance.now() - started;
-  for (const k of cluster.kustomizations) {
-    for (const e of k.errors) if (e.file) e.file = relative(ctx.root, e.file);
+}
+
+/**
+ * Renders a Flux cluster with its controller profile. Without a Flux version in slipway.yaml,
+ * the profile is what the cluster installs (a FluxInstance, flux install manifests), which is
+ * only known once rendered: the cluster is rendered with the default profile first and again
+ * when the detected one renders differently (another StrictPostBuildSubstitutions or
+ * ExternalArtifact setting).
+ */
+function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster): Cluster {
+  const configured = ctx.config?.profile;
+  const provisional = resolveProfile(configured, undefined);
+  const first = renderFluxWith(ctx, d, provisional);
+  const detected = detectFlux(
+    first.kustomizations.flatMap((k) => k.resources.map((r) => ({ object: r.object, source: r.source }))),
+  );
+  const profile = resolveProfile(configured, detected);
+  const strictOf = (p: ControllerProfile) => ctx.strict ?? p.featureGates.StrictPostBuildSubstitutions!;
+  const externalOf = (p: ControllerProfile) =>
+    p.explicitGates.includes("ExternalArtifact") ? p.featureGates.ExternalArtifact : undefined;
+  if (strictOf(profile) === strictOf(provisional) && externalOf(profile) === externalOf(provisional)) {
+    first.profile = profile;
+    return first;
   }
+  return renderFluxWith(ctx, d, profile);
+}
+
+function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: ControllerProfile): Cluster {
+  const cluster = emptyCluster(d);
+  cluster.profile = profile;
+  const state: ClusterState = {
+    profile,
+    strict: ctx.strict ?? profile.featureGates.StrictPostBuildSubstitutions!,
+    artifacts: new ClusterArtifacts(ctx.root, d.name, (ref) => {
+      const root = localSourceRoot(ctx, d, ref);
+      return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`)
+        ? undefined
+        : { fs: artifactFs(ctx, root), root: toAbsolute(ctx.root, root) };
+    }),
+  };
+  renderFluxCluster(ctx, d, cluster, state);
   return cluster;
 }
 
@@ -344,11 +419,16 @@ function syntheticRoot(d: DiscoveredCluster, name: string, namespace: string): K
   return { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata, spec };
 }
 
-function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cluster): void {
+function renderFluxCluster(
+  ctx: RenderContext,
+  d: DiscoveredCluster,
+  cluster: Cluster,
+  state: ClusterState,
+): void {
   let rootObj = d.root ? cloneValue(d.root.object) : syntheticRoot(d, "flux-system", "flux-system");
   if (Object.keys(d.variables).length > 0) rootObj = withVariables(rootObj, d.variables);
   const rootK = newKustomization(cluster.name, rootObj, d.root?.at, undefined, d.root === undefined);
-  const first = d.root ? adoptSelfAppliedRoot(ctx, d, rootK) : undefined;
+  const first = d.root ? adoptSelfAppliedRoot(ctx, d, rootK, state) : undefined;
   cluster.kustomizations.push(rootK);
   const byId = new Map<string, FluxKustomization>([[rootK.id, rootK]]);
   const pool = new Map<string, KObject>();
@@ -357,29 +437,117 @@ function renderFluxCluster(ctx: RenderContext, d: DiscoveredCluster, cluster: Cl
   let done = 0;
 
   const finish = (p: Pending) => {
-    finishKustomization(ctx, cluster, d, p, pool, byId, (child) => queue.push({ k: child }));
+    finishKustomization(ctx, cluster, d, p, pool, byId, state, (child) => queue.push({ k: child }));
     done++;
     ctx.onProgress?.({ type: "kustomization", cluster: cluster.name, id: p.k.id, done, known: byId.size });
   };
 
+  const process = (p: Pending, force: boolean) => {
+    if (p.failed) {
+      done++;
+      return;
+    }
+    if (!p.resolved) {
+      const r = resolveSource(ctx, d, p, state, !force);
+      if (r === "wait") {
+        deferred.push(p);
+        return;
+      }
+      if (r === "done") {
+        done++;
+        return;
+      }
+    }
+    if (!force && !variableSourcesReady(p.k, pool)) {
+      deferred.push(p);
+      return;
+    }
+    finish(p);
+  };
+
   while (queue.length > 0 || deferred.length > 0) {
     const next = queue.shift();
-    if (!next) {
-      // Nothing else can make progress: finish one waiting Kustomization, preferring one whose
-      // variable sources have appeared; the others keep waiting for what it renders.
-      const ready = deferred.findIndex((p) => variableSourcesReady(p.k, pool));
-      finish(deferred.splice(Math.max(ready, 0), 1)[0]!);
+    if (next) {
+      process(next, false);
       continue;
     }
-    if (next.failed || (!next.resolved && !resolveSource(ctx, d, next))) {
-      done++;
-      continue;
+    // Nothing else can make progress: finish one waiting Kustomization, preferring one whose
+    // variable sources or ExternalArtifact have appeared, then one waiting for variables (its
+    // output may hold what the others wait for); the others keep waiting for what it renders.
+    const rank = (p: Pending) =>
+      (p.resolved || !("unknown" in state.artifacts.lookup(p.k.sourceRef, false))) &&
+      variableSourcesReady(p.k, pool)
+        ? 0
+        : p.resolved
+          ? 1
+          : 2;
+    let best = 0;
+    for (let i = 1; i < deferred.length; i++) if (rank(deferred[i]!) < rank(deferred[best]!)) best = i;
+    const p = deferred.splice(best, 1)[0]!;
+    process(p, rank(p) !== 0);
+  }
+  reportArtifacts(cluster, state, byId);
+}
+
+/**
+ * The ArtifactGenerators' problems, each once on the Flux Kustomization that applies the
+ * generator (errors for a broken generator, warnings for what Slipway cannot read), and the
+ * ExternalArtifacts they produce as sources of the cluster.
+ */
+function reportArtifacts(cluster: Cluster, state: ClusterState, byId: Map<string, FluxKustomization>): void {
+  if (state.artifacts.size === 0) return;
+  for (const p of state.artifacts.problems()) {
+    const k = byId.get(p.kustomization);
+    if (!k) continue;
+    if (p.severity === "warning") {
+      k.warnings.push(`${p.message}${p.file ? ` (${p.file}:${p.line ?? 0})` : ""}`);
+    } else {
+      k.errors.push({
+        message: p.message,
+        ...(p.file ? { file: p.file } : {}),
+        ...(p.line !== undefined ? { line: p.line } : {}),
+        cluster: cluster.name,
+        kustomization: k.id,
+      });
     }
-    if (!variableSourcesReady(next.k, pool)) {
-      deferred.push(next);
-      continue;
-    }
-    finish(next);
+  }
+  cluster.externalArtifacts = state.artifacts.artifacts().map((a) => ({
+    namespace: a.namespace,
+    name: a.name,
+    generator: a.generator,
+    kustomization: a.kustomization,
+    ...(a.at ? { definedAt: a.at } : {}),
+    labels: a.labels,
+    root: state.artifacts.rootOf(a.namespace, a.name),
+    ...(a.fs ? { fs: a.fs } : {}),
+    ...(a.problem ? { problem: a.problem } : {}),
+  }));
+  for (const a of cluster.externalArtifacts) {
+    if (!a.fs) continue;
+    const object: KObject = {
+      apiVersion: "source.toolkit.fluxcd.io/v1",
+      kind: "ExternalArtifact",
+      metadata: { name: a.name, namespace: a.namespace, labels: { ...a.labels } },
+      spec: {
+        sourceRef: {
+          apiVersion: "source.extensions.fluxcd.io/v1beta1",
+          kind: "ArtifactGenerator",
+          name: a.generator.split("/")[1]!,
+          namespace: a.namespace,
+        },
+      },
+    };
+    cluster.sources.push({
+      cluster: cluster.name,
+      kind: "ExternalArtifact",
+      namespace: a.namespace,
+      name: a.name,
+      object,
+      kustomization: a.kustomization,
+      ...(a.definedAt ? { definedAt: a.definedAt } : {}),
+      localRoot: a.root,
+      generator: a.generator,
+    });
   }
 }
 
@@ -392,9 +560,12 @@ function adoptSelfAppliedRoot(
   ctx: RenderContext,
   d: DiscoveredCluster,
   rootK: FluxKustomization,
+  state: ClusterState,
 ): Pending | undefined {
   const probe: Pending = { k: rootK };
-  if (!resolveSource(ctx, d, probe) || !build(ctx, probe)) return { k: rootK, resolved: true, failed: true };
+  if (resolveSource(ctx, d, probe, state, false) !== "ok" || !build(ctx, probe)) {
+    return { k: rootK, resolved: true, failed: true };
+  }
   const self = (probe.built ?? []).find(
     (r) =>
       isFluxKustomization(r.obj) &&
@@ -457,25 +628,101 @@ function newKustomization(
   };
 }
 
-/** Resolves the source. Returns false when there is nothing to build (suspended, external). */
-function resolveSource(ctx: RenderContext, d: DiscoveredCluster, p: Pending): boolean {
+/**
+ * Resolves the source. "done": nothing to build (suspended, external, failed); "wait": its
+ * ExternalArtifact may still be produced by a generator not rendered yet.
+ */
+function resolveSource(
+  ctx: RenderContext,
+  d: DiscoveredCluster,
+  p: Pending,
+  state: ClusterState,
+  canWait: boolean,
+): "ok" | "done" | "wait" {
   const k = p.k;
   if (k.suspended) {
     k.status = "suspended";
-    return false;
+    return "done";
   }
-  const sourceRoot = localSourceRoot(ctx, d, k.sourceRef);
+  const ref = k.sourceRef;
+  let sourceRoot: string | undefined;
+  if (ref.kind === "ExternalArtifact") {
+    const resolved = resolveExternalArtifact(ctx, d, k, state, canWait);
+    if (resolved === "wait" || resolved === "done") return resolved;
+    sourceRoot = resolved;
+  } else {
+    sourceRoot = localSourceRoot(ctx, d, ref);
+  }
   if (sourceRoot === undefined) {
     k.status = "external";
-    const ref = k.sourceRef;
     k.warnings.push(
       `source ${ref.kind} ${ref.namespace}/${ref.name} is not this repository: not rendered (map it to a local directory in slipway.yaml 'sources' to render it)`,
     );
-    return false;
+    return "done";
   }
   k.sourceRoot = sourceRoot;
   p.resolved = true;
-  return true;
+  return "ok";
+}
+
+/**
+ * The source root of a Kustomization whose sourceRef is an ExternalArtifact: one composed by
+ * an ArtifactGenerator of the cluster (mounted virtually), one mapped in slipway.yaml, or why
+ * not. kustomize-controller refuses the kind unless its ExternalArtifact feature gate is on
+ * (flux bootstrap and the Flux Operator turn it on with source-watcher).
+ */
+function resolveExternalArtifact(
+  ctx: RenderContext,
+  d: DiscoveredCluster,
+  k: FluxKustomization,
+  state: ClusterState,
+  canWait: boolean,
+): string | undefined | "wait" | "done" {
+  const ref = k.sourceRef;
+  const gates = state.profile;
+  // Off unless set: but a repository that sources from ExternalArtifacts runs source-watcher,
+  // which turns it on, so only an explicit `false` is held against it.
+  if (gates.explicitGates.includes("ExternalArtifact") && !gates.featureGates.ExternalArtifact) {
+    fail(
+      k,
+      new SlipwayError(
+        `source kind ExternalArtifact is not allowed: kustomize-controller's ExternalArtifact feature gate is off in the controller profile (Flux ${gates.minor}; enable it with source-watcher, or set profile.featureGates.ExternalArtifact in slipway.yaml)`,
+      ),
+    );
+    return "done";
+  }
+  const mapped = localSourceRoot(ctx, d, ref);
+  if (mapped !== undefined) return mapped;
+  const found = state.artifacts.lookup(ref, !canWait);
+  if ("unknown" in found) {
+    if (canWait) return "wait";
+    k.status = "external";
+    k.warnings.push(
+      `source ExternalArtifact ${ref.namespace}/${ref.name} is produced by no ArtifactGenerator this cluster renders: not rendered (it may come from a generator outside this repository; map it in slipway.yaml 'sources' to render it)`,
+    );
+    return "done";
+  }
+  if ("unavailable" in found) {
+    k.status = "external";
+    k.warnings.push(
+      `source ExternalArtifact ${ref.namespace}/${ref.name} is not available: ${found.unavailable}`,
+    );
+    return "done";
+  }
+  const fs = found.artifact.fs!;
+  const root = state.artifacts.rootOf(ref.namespace, ref.name);
+  ctx.artifacts.set(root, fs);
+  ctx.mounts.set(fs.mount, fs);
+  return root;
+}
+
+/** The repository file a path of a composed ExternalArtifact was copied from (else the path itself). */
+function originOf(ctx: RenderContext, abs: string): string {
+  if (ctx.mounts.size === 0 || !abs.startsWith(`${ctx.root}/${ARTIFACT_ROOT}/`)) return abs;
+  for (const [mount, fs] of ctx.mounts) {
+    if (abs === mount || abs.startsWith(`${mount}/`)) return fs.originOf(abs);
+  }
+  return abs;
 }
 
 /** Builds the path (source resolved). Returns false when it failed (recorded on the Kustomization). */
@@ -491,7 +738,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
       ctx.cache,
       sopsHook ? (fs, dir) => sopsHook(fs, dir, k) : undefined,
     );
-    k.dir = relative(ctx.root, result.dir);
+    k.dir = relative(ctx.root, originOf(ctx, result.dir));
     k.generatedKustomization = result.generated;
     p.built = result.resources;
     return true;
@@ -551,6 +798,7 @@ function finishKustomization(
   p: Pending,
   pool: Map<string, KObject>,
   byId: Map<string, FluxKustomization>,
+  state: ClusterState,
   enqueue: (k: FluxKustomization) => void,
 ): void {
   const k = p.k;
@@ -565,20 +813,23 @@ function finishKustomization(
         read.push(o ?? null);
         return o;
       },
-      { strict: ctx.strict },
+      { strict: state.strict },
     );
   } catch (err) {
     settingsError = err;
   }
   if (ctx.reuse && !p.built) {
+    const artifact = k.sourceRoot !== undefined ? ctx.artifacts.get(k.sourceRoot) : undefined;
     const prior = ctx.reuse(k, {
       clusterPath: d.path,
       sourceRoot: k.sourceRoot ?? "",
       variables: variablesDigest(k, read, settingsError),
+      profile: `strict=${state.strict}`,
+      ...(artifact instanceof ArtifactFileSystem ? { artifact: artifact.digest() } : {}),
     });
     if (prior) {
       adoptRender(k, prior);
-      if (k.status === "rendered") adoptOutput(ctx, cluster, k, pool, byId, enqueue);
+      if (k.status === "rendered") adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
       return;
     }
   }
@@ -597,7 +848,7 @@ function finishKustomization(
     return;
   }
   k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k));
-  adoptOutput(ctx, cluster, k, pool, byId, enqueue);
+  adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
 }
 
 /** Digest of what postBuild substitution reads besides the object: see KustomizationInputs. */
@@ -635,6 +886,7 @@ function adoptOutput(
   k: FluxKustomization,
   pool: Map<string, KObject>,
   byId: Map<string, FluxKustomization>,
+  state: ClusterState,
   enqueue: (k: FluxKustomization) => void,
 ): void {
   for (const r of k.resources) {
@@ -643,6 +895,7 @@ function adoptOutput(
       const key = poolKey(String(obj.kind), metaString(obj, "namespace"), metaString(obj, "name"));
       if (!pool.has(key)) pool.set(key, obj);
     }
+    if (isArtifactGenerator(obj)) state.artifacts.add(obj, k.id, r.source);
     if (!isFluxKustomization(obj)) continue;
     const child = newKustomization(cluster.name, obj, r.source, k.id, false);
     if (child.id === k.id || byId.get(child.id) === cluster.kustomizations[0]) continue; // applies itself
@@ -736,15 +989,16 @@ function rendered(
   object: KObject,
   k: FluxKustomization,
 ): RenderedResource {
+  const rel = (abs: string) => relative(ctx.root, originOf(ctx, abs));
   const out: RenderedResource = {
     object,
-    touchedBy: from.touchedBy.map((dir) => relative(ctx.root, dir)),
+    touchedBy: from.touchedBy.map(rel),
     kustomization: k.id,
     cluster: k.cluster,
   };
-  if (from.source) out.source = { file: relative(ctx.root, from.source.file), line: from.source.line };
+  if (from.source) out.source = { file: rel(from.source.file), line: from.source.line };
   if (from.patches.length > 0) {
-    out.patches = from.patches.map((p) => ({ ...p, file: relative(ctx.root, p.file) }));
+    out.patches = from.patches.map((p) => ({ ...p, file: rel(p.file) }));
   }
   return out;
 }

@@ -5,6 +5,9 @@
  * Every rendered object remembers the file and line it came from and which Flux
  * Kustomization and cluster apply it. File paths are relative to the repository root.
  */
+
+import type { ControllerProfile } from "../flux/profile.js";
+import type { FileSystem } from "../fs/filesystem.js";
 import type { KObject } from "../kustomize/types.js";
 import type { SlipwayConfig } from "./config.js";
 
@@ -132,6 +135,29 @@ export interface FluxSource {
   definedAt?: SourceLocation;
   /** Repository-relative directory its artifact maps to, when Slipway can read it. */
   localRoot?: string;
+  /** For an ExternalArtifact: the ArtifactGenerator (`namespace/name`) that produces it. */
+  generator?: string;
+}
+
+/**
+ * An ExternalArtifact an in-repository ArtifactGenerator produces (source-watcher), with its
+ * content when Slipway could compose it. `root` is a virtual repository-relative directory
+ * (`@ExternalArtifact/<cluster>/<ns>/<name>`): read it through `fs`, never from disk.
+ */
+export interface ExternalArtifactInfo {
+  namespace: string;
+  name: string;
+  /** `namespace/name` of the ArtifactGenerator. */
+  generator: string;
+  /** Flux Kustomization (id) that applies the generator. */
+  kustomization: string;
+  definedAt?: SourceLocation;
+  labels: Record<string, string>;
+  root: string;
+  /** The artifact's files (absolute paths below `<repo>/<root>`); absent when it was not built. */
+  fs?: FileSystem;
+  /** Why it was not built. */
+  problem?: { severity: "error" | "warning"; message: string };
 }
 
 export interface HelmReleaseInfo {
@@ -165,6 +191,10 @@ export interface Cluster {
   errors: PlatformError[];
   /** Milliseconds spent rendering this cluster. */
   renderMs: number;
+  /** The Flux version and controller settings the cluster was rendered with. */
+  profile?: ControllerProfile;
+  /** ExternalArtifacts produced by the cluster's ArtifactGenerators. */
+  externalArtifacts?: ExternalArtifactInfo[];
 }
 
 export interface Platform {

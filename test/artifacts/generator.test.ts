@@ -84,10 +84,10 @@ describe("ArtifactGenerator: Overwrite", () => {
       "staging/kustomization.yaml",
       "staging/values.yaml",
     ]);
-    expect(a.fs!.realPath("/virtual/apps/staging/kustomization.yaml")).toBe(
+    expect(a.fs!.originOf("/virtual/apps/staging/kustomization.yaml")).toBe(
       "/repo/apps/staging/kustomization.yaml",
     );
-    expect(a.fs!.realPath("/virtual/apps/staging")).toBe("/repo/apps/staging");
+    expect(a.fs!.originOf("/virtual/apps/staging")).toBe("/repo/apps/staging");
   });
 
   it("cp-like single sources: a directory is copied as a subdirectory, a file to a name or into a directory", () => {

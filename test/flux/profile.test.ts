@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { detectFlux, fluxMinorOf, resolveProfile } from "../../src/flux/profile.js";
+import type { KObject } from "../../src/kustomize/types.js";
+import { parseConfig } from "../../src/platform/index.js";
+
+describe("fluxMinorOf: what a declared Flux version means", () => {
+  it.each([
+    ["2.9", "2.9"],
+    ["v2.7.3", "2.7"],
+    ["2.7.x", "2.7"],
+    ["2.x", "2.9"],
+    ["*", "2.9"],
+    [">=2.5.0 <2.8.0", "2.7"],
+    ["~2.6.0", "2.6"],
+    ["v2.12.0", "2.9"],
+    ["2.0.0-rc.1", "2.0"],
+    ["1.25.0", undefined],
+    ["not a version", undefined],
+  ])("%s → %s", (v, want) => {
+    expect(fluxMinorOf(v)).toBe(want);
+  });
+});
+
+describe("resolveProfile", () => {
+  it("defaults to Flux 2.9: strict substitution on, Helm 4 post-render hooks combined", () => {
+    const p = resolveProfile(undefined, undefined);
+    expect(p).toMatchObject({
+      version: "2.9",
+      minor: "2.9",
+      origin: "default",
+      postRenderStrategy: "combined",
+    });
+    expect(p.featureGates.StrictPostBuildSubstitutions).toBe(true);
+    expect(p.featureGates.ExternalArtifact).toBe(false);
+  });
+
+  it("follows the Flux minor: before 2.9 substitution is lenient, before 2.8 hooks are not post-rendered", () => {
+    const p = resolveProfile({ flux: "2.7" }, undefined);
+    expect(p.featureGates.StrictPostBuildSubstitutions).toBe(false);
+    expect(p.postRenderStrategy).toBe("nohooks");
+    expect(resolveProfile({ flux: "2.8" }, undefined).postRenderStrategy).toBe("combined");
+  });
+
+  it("slipway.yaml wins over the cluster's Flux installation; explicit gates are listed", () => {
+    const p = resolveProfile(
+      { featureGates: { StrictPostBuildSubstitutions: false } },
+      { origin: "FluxInstance", version: "2.6.x", components: ["source-controller", "source-watcher"] },
+    );
+    expect(p).toMatchObject({
+      minor: "2.6",
+      origin: "FluxInstance",
+      explicitGates: ["StrictPostBuildSubstitutions"],
+    });
+    expect(p.featureGates.ExternalArtifact).toBe(true);
+    expect(p.featureGates.StrictPostBuildSubstitutions).toBe(false);
+    expect(
+      resolveProfile(
+        { flux: "2.8", postRenderStrategy: "separate" },
+        { origin: "FluxInstance", version: "2.5" },
+      ),
+    ).toMatchObject({
+      minor: "2.8",
+      origin: "slipway.yaml",
+      postRenderStrategy: "separate",
+    });
+  });
+
+  it("UseHelm3Defaults brings back the nohooks post-render strategy", () => {
+    expect(resolveProfile({ featureGates: { UseHelm3Defaults: true } }, undefined).postRenderStrategy).toBe(
+      "nohooks",
+    );
+  });
+});
+
+describe("detectFlux: the Flux a cluster installs", () => {
+  const obj = (o: object) => ({ object: o as KObject, source: { file: "f.yaml", line: 3 } });
+  it("reads a FluxInstance's distribution version and components", () => {
+    expect(
+      detectFlux([
+        obj({
+          apiVersion: "fluxcd.controlplane.io/v1",
+          kind: "FluxInstance",
+          metadata: { name: "flux", namespace: "flux-system" },
+          spec: { distribution: { version: "2.7.x" }, components: ["source-controller", "source-watcher"] },
+        }),
+      ]),
+    ).toEqual({
+      origin: "FluxInstance",
+      version: "2.7.x",
+      at: { file: "f.yaml", line: 3 },
+      components: ["source-controller", "source-watcher"],
+    });
+  });
+
+  it("reads flux install manifests: the version label, controllers and their --feature-gates", () => {
+    const labels = { "app.kubernetes.io/part-of": "flux", "app.kubernetes.io/version": "v2.8.1" };
+    const deploy = (name: string, args: string[]) => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace: "flux-system", labels },
+      spec: { template: { spec: { containers: [{ name: "manager", args }] } } },
+    });
+    const d = detectFlux([
+      obj({ apiVersion: "v1", kind: "Namespace", metadata: { name: "flux-system", labels } }),
+      obj(
+        deploy("kustomize-controller", [
+          "--events-addr=x",
+          "--feature-gates=StrictPostBuildSubstitutions=false,ExternalArtifact=true",
+        ]),
+      ),
+      obj(deploy("helm-controller", ["--feature-gates=DisableChartDigestTracking=true"])),
+    ]);
+    expect(d).toEqual({
+      origin: "flux-install",
+      version: "v2.8.1",
+      at: { file: "f.yaml", line: 3 },
+      components: ["kustomize-controller", "helm-controller"],
+      featureGates: {
+        StrictPostBuildSubstitutions: false,
+        ExternalArtifact: true,
+        DisableChartDigestTracking: true,
+      },
+    });
+    const p = resolveProfile(undefined, d);
+    expect(p.featureGates).toMatchObject({
+      StrictPostBuildSubstitutions: false,
+      DisableChartDigestTracking: true,
+    });
+  });
+
+  it("nothing to detect", () => {
+    expect(
+      detectFlux([obj({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } })]),
+    ).toBeUndefined();
+  });
+});
+
+describe("slipway.yaml profile section", () => {
+  it.each([
+    ["profile:\n  flux: 3\n", "profile.flux must be a Flux 2 version"],
+    [
+      "profile:\n  featureGates:\n    NoSuchGate: true\n",
+      "profile.featureGates.NoSuchGate is not a feature gate Slipway knows",
+    ],
+    [
+      "profile:\n  featureGates:\n    ExternalArtifact: yes please\n",
+      "profile.featureGates.ExternalArtifact must be true or false",
+    ],
+    [
+      "profile:\n  postRenderStrategy: all\n",
+      "profile.postRenderStrategy must be one of nohooks, combined, separate",
+    ],
+    ["profile:\n  other: 1\n", "unknown field 'profile.other'"],
+    ["inputProviders:\n  - name: x\n    namespace: y\n", "inputProviders[0].file must be a non-empty string"],
+  ])("%j is rejected", async (text, message) => {
+    const { parseYaml } = await import("../../src/yaml/index.js");
+    expect(() => parseConfig(parseYaml(text, "slipway.yaml"), "slipway.yaml")).toThrow(message);
+  });
+
+  it("accepts a full profile", async () => {
+    const { parseYaml } = await import("../../src/yaml/index.js");
+    const c = parseConfig(
+      parseYaml(
+        "profile:\n  flux: 2.8\n  featureGates:\n    DisableChartDigestTracking: true\n  postRenderStrategy: nohooks\n",
+        "slipway.yaml",
+      ),
+      "slipway.yaml",
+    );
+    expect(c.profile).toEqual({
+      flux: "2.8",
+      featureGates: { DisableChartDigestTracking: true },
+      postRenderStrategy: "nohooks",
+    });
+  });
+});
