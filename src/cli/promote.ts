@@ -148,6 +148,7 @@ export async function promoteCommand(argv: string[]): Promise<number> {
   }
 
   const result: PromotionResult = {
+    ...(sourceCommit !== undefined ? { sourceCommit } : {}),
     plan,
     written: [],
     commits: [],
@@ -220,7 +221,7 @@ export async function promoteCommand(argv: string[]): Promise<number> {
   }
   const text =
     format === "json"
-      ? formatJson({ schema: "slipway.promote/v1", ...result, sourceCommit })
+      ? formatJson({ schema: "slipway.promote/v1", ...result })
       : format === "markdown"
         ? formatPromotionMarkdown(result)
         : formatPromotionText(result);

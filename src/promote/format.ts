@@ -17,6 +17,8 @@ export interface PromotionResult {
   commits: Array<{ app: string; commit: string; subject: string }>;
   /** How the run was asked for, for the last line. */
   mode: "plan" | "write" | "commit";
+  /** The commit the source environment was read at (with a note when it had uncommitted changes). */
+  sourceCommit?: string;
 }
 
 export function editText(e: Edit): string {
@@ -91,6 +93,11 @@ export function formatPromotionMarkdown(r: PromotionResult): string {
   const { plan } = r;
   const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
   const out: string[] = [`### Promote ${cell(heading(plan))}`, ""];
+  if (r.sourceCommit)
+    out.push(
+      `Versions read from \`${plan.from}\` at \`${r.sourceCommit}\`, rendered and checked by \`slipway promote\`.`,
+      "",
+    );
   if (plan.apps.length > 0) {
     out.push("| App | Version | From | To | Edited |", "|---|---|---|---|---|");
     for (const app of plan.apps) {

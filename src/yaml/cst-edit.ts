@@ -207,7 +207,7 @@ export class YamlCst {
   append(doc: number, path: CstPath, value: ScalarValue): void {
     const seq = this.locate(doc, path)?.token;
     const where = `${this.file}: ${formatPath(path)}`;
-    if (!seq || seq.type !== "block-seq") {
+    if (seq?.type !== "block-seq") {
       throw new SlipwayError(`${where}: is not a block sequence; cannot add '${String(value)}'`, {
         file: this.file,
       });
@@ -242,11 +242,11 @@ export class YamlCst {
     });
   }
 
-  /** Removes item `index` of the block sequence at `path` (not the first item) with its line. */
+  /** Removes item `index` of the block sequence at `path` with its line (not the only item). */
   removeItem(doc: number, path: CstPath, index: number): void {
     const seq = this.locate(doc, path)?.token;
     const where = `${this.file}: ${formatPath([...path, index])}`;
-    if (!seq || seq.type !== "block-seq")
+    if (seq?.type !== "block-seq")
       throw new SlipwayError(`${where}: not an item of a block sequence`, { file: this.file });
     const items = seq.items.filter((it) => it.start.some((t) => t.type === "seq-item-ind"));
     const item = items[index];

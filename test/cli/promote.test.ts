@@ -59,10 +59,12 @@ describe("slipway promote on examples/platform", () => {
       "| backend | image ghcr.io/acme-platform/backend | `1.8.3` | `1.9.0-rc.2` | `apps/backend/overlays/production/kustomization.yaml:12` |",
     );
     expect(md.stdout).toContain("#### Rendered diff of production");
+    expect(md.stdout).toContain(`Versions read from \`staging\` at \`${repo.git("rev-parse", "HEAD")}\``);
     const json = JSON.parse(
       (await promote(repo, "--from", "staging", "--to", "production", "--format", "json")).stdout,
     );
     expect(json.schema).toBe("slipway.promote/v1");
+    expect(json.sourceCommit).toBe(repo.git("rev-parse", "HEAD"));
     expect(json.plan.apps.map((a: { app: string }) => a.app)).toEqual(["backend", "frontend"]);
     expect(json.diff.summary).toMatchObject({ kustomizations: 2, changed: 2 });
   });
