@@ -51,10 +51,9 @@ export function formatPromotionText(r: PromotionResult): string {
     }
     out.push("");
   }
-  if (plan.apps.length === 0 && plan.refusals.length === 0)
-    out.push(`Nothing to promote: ${plan.to} already runs ${plan.from}'s versions.`, "");
   const same = plan.skipped.filter((s) => s.reason === "no version differences").map((s) => s.app);
   const other = plan.skipped.filter((s) => s.reason !== "no version differences");
+  if (plan.apps.length === 0 && plan.refusals.length === 0) out.push(nothingToPromote(plan), "");
   if (same.length > 0) out.push(`Same versions: ${same.join(", ")}`);
   for (const s of other) out.push(`Skipped ${s.app}: ${s.reason}`);
   for (const n of plan.notes) out.push(`Not promoted: ${n}`);
@@ -76,6 +75,16 @@ export function formatPromotionText(r: PromotionResult): string {
   }
   out.push(lastLine(r));
   return `${out.join("\n")}\n`;
+}
+
+function nothingToPromote(plan: PromotionPlan): string {
+  // Apps only one environment runs are not a reason to doubt the answer; unreadable ones are.
+  const skipped = plan.skipped.filter(
+    (s) => s.reason !== "no version differences" && !s.reason.startsWith("not deployed"),
+  ).length;
+  return skipped === 0
+    ? `Nothing to promote: ${plan.to} already runs ${plan.from}'s versions.`
+    : `Nothing to promote among the apps Slipway could compare (${skipped} skipped, see below).`;
 }
 
 function lastLine(r: PromotionResult): string {
@@ -110,7 +119,7 @@ export function formatPromotionMarkdown(r: PromotionResult): string {
     }
     out.push("");
   } else if (plan.refusals.length === 0) {
-    out.push(`Nothing to promote: ${plan.to} already runs ${plan.from}'s versions.`, "");
+    out.push(nothingToPromote(plan), "");
   }
   const notes = plan.apps.flatMap((a) => a.changes.flatMap((c) => c.notes.map((n) => `${a.app}: ${n}`)));
   for (const n of [...notes, ...plan.notes.map((n) => `not promoted: ${n}`)]) out.push(`> ${n}`, ">");

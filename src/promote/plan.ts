@@ -119,6 +119,20 @@ export function plan(input: PlanInput): PromotionPlan {
       });
       continue;
     }
+    const unread = [pair.source, pair.target].find(
+      (k) => k.status === "external" || k.status === "suspended",
+    );
+    if (unread) {
+      const where = unread === pair.source ? src.name : dst.name;
+      out.skipped.push({
+        app,
+        reason:
+          unread.status === "external"
+            ? `its source in ${where} is not this repository (map it in slipway.yaml sources: to promote it)`
+            : `suspended in ${where}`,
+      });
+      continue;
+    }
     if (pair.target.status !== "rendered") {
       out.refusals.push({
         code: "TARGET_RENDER",
