@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useState } from "preact/hooks";
 import type { DashboardModel, DataSource, SessionStatus } from "./data.js";
 import { href, type Route, useRoute } from "./router.js";
 import { DiffView } from "./views/diff.js";
@@ -51,7 +51,8 @@ export function App({ source }: { source: DataSource }) {
     });
   }, [source, reload]);
 
-  useEffect(() => {
+  // A layout effect: the view keys work from the first painted frame, not one frame later.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
       const t = e.target as HTMLElement | null;

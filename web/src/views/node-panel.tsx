@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ClusterView } from "../../../src/report/model.js";
 import type { DataSource, NodeDetails } from "../data.js";
 import { href, navigate } from "../router.js";
@@ -30,7 +30,9 @@ export function NodePanel(props: {
   useEffect(() => heading.current?.focus(), [id]);
   const close = () => navigate(href(["graph", cluster.name]));
   // Escape closes the panel wherever the focus is (the node that opened it, or inside the panel).
-  useEffect(() => {
+  // A layout effect, so the listener exists as soon as the panel is on screen: a plain effect runs
+  // after the next frame, and an Escape pressed in between would be lost.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "Escape") return;
       navigate(href(["graph", cluster.name]));
