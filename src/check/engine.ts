@@ -95,9 +95,11 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
     }
   }
 
-  const lines = new SourceLines(platform.root, opts.readSource);
   const definedAt = new Map<string, FluxKustomization>();
   for (const k of lazy.kustomizations()) definedAt.set(`${k.cluster}\u0000${k.id}`, k);
+  const lines = new SourceLines(platform.root, opts.readSource, (r) =>
+    definedAt.get(`${r.cluster}\u0000${r.kustomization}`),
+  );
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const { rule, settings, finding } of raw) {

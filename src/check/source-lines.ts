@@ -11,9 +11,22 @@ import * as path from "node:path";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import type { PatchSource, RenderedResource, SourceLocation } from "../platform/model.js";
 import { type PositionedDocument, parseYamlDocumentsWithPositions } from "../yaml/index.js";
+import { FLUX_PATCH_LISTS, inlinePatchLine, KUSTOMIZATION_PATCH_LISTS } from "./inline-patches.js";
 import type { FieldPath } from "./types.js";
 
 export type ReadSource = (absolutePath: string) => string | undefined;
+
+/** The Flux Kustomization that applies a rendered object: its spec may have set the field. */
+export interface FluxSetter {
+  object: KObject;
+  definedAt?: SourceLocation;
+  /** Repository-relative directory it built. */
+  dir?: string;
+}
+
+export type FluxSetterOf = (resource: RenderedResource) => FluxSetter | undefined;
+
+const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 const readFromDisk: ReadSource = (file) => {
   try {
@@ -30,13 +43,18 @@ export class SourceLines {
   constructor(
     private readonly root: string,
     private readonly read: ReadSource = readFromDisk,
+    private readonly fluxOf: FluxSetterOf = () => undefined,
   ) {}
 
   /** The file and line of `fieldPath` inside the object's source document; the document's line when unknown. */
   locate(resource: RenderedResource, fieldPath: FieldPath = []): SourceLocation | undefined {
+    if (fieldPath[0] === "metadata" && fieldPath[1] === "namespace") {
+      const at = this.namespaceSetter(resource);
+      if (at) return at;
+    }
     // The last patch that set the field is what a person edits, not the base document.
     for (const patch of [...(resource.patches ?? [])].reverse()) {
-      const at = this.locateInPatch(patch, resource.object, fieldPath);
+      const at = this.locateInPatch(patch, resource, fieldPath);
       if (at) return at;
     }
     const src = resource.source;
@@ -58,11 +76,45 @@ export class SourceLines {
     );
   }
 
+  /**
+   * When the namespace was not written in the object's own document: the Flux Kustomization's
+   * `spec.targetNamespace`, or the `namespace:` of the outermost kustomization that set it.
+   */
+  private namespaceSetter(resource: RenderedResource): SourceLocation | undefined {
+    const rendered = namespaceOf(resource.object);
+    if (rendered === "") return undefined;
+    const src = resource.source;
+    const doc = src ? this.documentOf(src, resource.object) : undefined;
+    if (doc !== undefined && namespaceOf(doc.value) === rendered) return undefined;
+    const flux = this.fluxOf(resource);
+    const spec = flux && isMap(flux.object.spec) ? flux.object.spec : undefined;
+    if (flux?.definedAt && spec?.targetNamespace === rendered) {
+      return {
+        file: flux.definedAt.file,
+        line: this.lineAt(flux.definedAt, flux.object, ["spec", "targetNamespace"]),
+      };
+    }
+    for (const dir of [...resource.touchedBy].reverse()) {
+      for (const name of KUSTOMIZATION_FILES) {
+        const file = path.posix.join(dir, name);
+        const kdoc = this.documentsOf(file)[0];
+        if (kdoc === undefined) continue;
+        if (isMap(kdoc.value) && kdoc.value.namespace === rendered) {
+          const line = safeLineOf(kdoc, ["namespace"]);
+          if (line !== undefined) return { file, line };
+        }
+        break;
+      }
+    }
+    return undefined;
+  }
+
   private locateInPatch(
     patch: PatchSource,
-    object: KObject,
+    resource: RenderedResource,
     fieldPath: FieldPath,
   ): SourceLocation | undefined {
+    const object = resource.object;
     const existing = existingPrefix(object, fieldPath);
     if (existing.length === 0 || isIdentityPath(existing)) return undefined;
     let inPatch: FieldPath | undefined;
@@ -82,7 +134,7 @@ export class SourceLines {
         inPatch = undefined;
     }
     if (inPatch === undefined) return undefined;
-    if (patch.inline) return { file: patch.file, line: this.patchesLine(patch.file) ?? patch.line };
+    if (patch.inline) return this.locateInline(patch, resource, inPatch);
     const doc =
       this.documentsOf(patch.file).find((d) => d.line === patch.line) ?? this.documentsOf(patch.file)[0];
     if (doc === undefined) return { file: patch.file, line: patch.line };
@@ -91,6 +143,48 @@ export class SourceLines {
       if (line !== undefined) return { file: patch.file, line };
     }
     return { file: patch.file, line: patch.line };
+  }
+
+  /**
+   * An inline patch: its entry in the Flux Kustomization's `spec.patches` when it came from there
+   * (Flux appends them to the built directory's kustomization), else in the kustomization file.
+   */
+  private locateInline(patch: PatchSource, resource: RenderedResource, inPatch: FieldPath): SourceLocation {
+    const flux = this.fluxOf(resource);
+    if (
+      flux?.definedAt &&
+      flux.dir !== undefined &&
+      path.posix.dirname(patch.file) === path.posix.normalize(flux.dir)
+    ) {
+      const doc = this.documentOf(flux.definedAt, flux.object);
+      if (doc !== undefined) {
+        const line = inlinePatchLine(
+          doc,
+          this.textLines(flux.definedAt.file),
+          FLUX_PATCH_LISTS,
+          patch,
+          inPatch,
+        );
+        if (line !== undefined) return { file: flux.definedAt.file, line };
+      }
+    }
+    const kdoc = this.documentsOf(patch.file)[0];
+    if (kdoc !== undefined) {
+      const line = inlinePatchLine(
+        kdoc,
+        this.textLines(patch.file),
+        KUSTOMIZATION_PATCH_LISTS,
+        patch,
+        inPatch,
+      );
+      if (line !== undefined) return { file: patch.file, line };
+    }
+    return { file: patch.file, line: this.patchesLine(patch.file) ?? patch.line };
+  }
+
+  private textLines(file: string): string[] {
+    const abs = path.posix.isAbsolute(file) ? file : path.posix.join(this.root, file);
+    return this.read(abs)?.split("\n") ?? [];
   }
 
   /** Where a kustomization lists its patches (inline patches have no file of their own). */
@@ -142,6 +236,12 @@ function safeLineOf(doc: PositionedDocument, p: FieldPath): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+function namespaceOf(value: YamlValue): string {
+  if (!isMap(value) || !isMap(value.metadata)) return "";
+  const ns = value.metadata.namespace;
+  return typeof ns === "string" ? ns : "";
 }
 
 function sameKind(value: YamlValue, object: KObject): boolean {
