@@ -48,7 +48,7 @@ describe("slipway check", () => {
     const s = await run([fluxFixture, "--format", "sarif", "--output", out]);
     expect(s.code).toBe(1);
     expect(s.stdout).toBe("");
-    expect(s.stderr).toMatch(/errors?, \d+ warnings? in/);
+    expect(s.stderr).toMatch(/errors?, \d+ warnings?(, \d+ infos?)? in/);
     const sarif = JSON.parse(readFileSync(out, "utf8")) as { version: string };
     expect(sarif.version).toBe("2.1.0");
     const junit = await run([fluxFixture, "--format", "junit"]);

@@ -465,8 +465,39 @@ export const renderError: Rule = {
   },
 };
 
+export const notRendered: Rule = {
+  id: "flux-not-rendered",
+  defaultSeverity: "info",
+  description:
+    "A Flux Kustomization Slipway does not render: its source is not this repository (external), or it is suspended.",
+  help: "Nothing this Kustomization applies is rendered or checked. For a source other than this repository (another Git repository, an OCI artifact), map it to a local directory in slipway.yaml `sources` to check it too. A suspended Kustomization is not reconciled by Flux.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      const objects = fluxObjects(cluster);
+      for (const k of cluster.kustomizations) {
+        if (k.status !== "external" && k.status !== "suspended") continue;
+        const external = k.status === "external";
+        ctx.report({
+          ...about(
+            objects,
+            cluster,
+            k,
+            "Kustomization",
+            external ? ["spec", "sourceRef"] : ["spec", "suspend"],
+          ),
+          kustomization: k.id,
+          message: external
+            ? `Kustomization ${k.id} is not rendered or checked: its source ${refText(k.sourceRef)} is not this repository (map it to a local directory in slipway.yaml 'sources' to check it)`
+            : `Kustomization ${k.id} is suspended: Flux does not reconcile it, and it is not rendered or checked`,
+        });
+      }
+    }
+  },
+};
+
 export const rules: Rule[] = [
   renderError,
+  notRendered,
   dependsOnMissing,
   dependencyCycle,
   pathMissing,

@@ -135,6 +135,22 @@ describe("Flux rules", () => {
     expect(strict.map((f) => f.severity)).toEqual(["error"]);
   });
 
+  it("flux-not-rendered: external and suspended Kustomizations are mentioned (info), at sourceRef or suspend", () => {
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/other.yaml":
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: other\n  namespace: flux-system\nspec:\n  url: https://example.com/other\n",
+      "clusters/c/ext.yaml": kustomization("ext", "./deploy", "", "GitRepository", "other"),
+      "clusters/c/off.yaml": kustomization("off", "./apps", "  suspend: true\n"),
+    });
+    const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings;
+    expect(found.map((f) => [f.rule, f.severity, at(f), f.kustomization])).toEqual([
+      ["flux-not-rendered", "info", "clusters/c/ext.yaml:9", "flux-system/ext"],
+      ["flux-not-rendered", "info", "clusters/c/off.yaml:12", "flux-system/off"],
+    ]);
+    expect(found[0]?.message).toContain("GitRepository flux-system/other is not this repository");
+  });
+
   it("unparsable YAML is a render-error finding with its file, not a crash", () => {
     const repo = tempTree({
       "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
