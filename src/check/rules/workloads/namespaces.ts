@@ -4,6 +4,7 @@
  */
 import type { HelmReleaseInfo, RenderedResource } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
+import { bootstrapNamespaces } from "./bootstrap.js";
 import {
   describe,
   getPath,
@@ -74,8 +75,8 @@ function isClusterScoped(r: RenderedResource, scopes: Map<string, string>): bool
   return group !== "" && !group.endsWith(".k8s.io") && /^Cluster[A-Z]/.test(kind);
 }
 
-function createdNamespaces(scope: ApplyScope, base: string[]): Set<string> {
-  const out = new Set(base);
+function createdNamespaces(scope: ApplyScope, base: string[], bootstrap: Iterable<string>): Set<string> {
+  const out = new Set([...base, ...bootstrap]);
   for (const r of scope.resources) {
     if (isKind(r.object, "", "Namespace")) out.add(nameOf(r.object));
     // Giant Swarm's organization-operator makes `org-<name>` for each Organization.
@@ -91,8 +92,11 @@ function createdNamespaces(scope: ApplyScope, base: string[]): Set<string> {
 function run(ctx: RuleContext): void {
   const base = alwaysPresent(ctx.options);
   const scopes = crdScopes(ctx);
+  const bootstrap = bootstrapNamespaces(ctx.platform).keys();
+  const bootstrapped = [...bootstrap];
   for (const scope of ctx.clusters().flatMap(applyScopes)) {
-    const existing = createdNamespaces(scope, base);
+    // The bootstrap runs on the cluster itself, not on remote (kubeConfig) targets.
+    const existing = createdNamespaces(scope, base, scope.remote === "" ? bootstrapped : []);
     const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
     const lenient = blind !== undefined && !ctx.strict;
     const maybe = blind ? ` (Flux Kustomization ${blind.id} is ${blind.status}; it may create it)` : "";
@@ -143,6 +147,6 @@ export const namespaceExists: Rule = {
   id: "namespace-exists",
   defaultSeverity: "error",
   description: "A namespaced object's namespace exists in its cluster or is created by the same platform",
-  help: 'Applying an object into a namespace that does not exist fails the whole Flux Kustomization (`namespaces "x" not found`). A namespace exists when it is always there (default, kube-system, kube-public, kube-node-lease, flux-system), when some Flux Kustomization of the same cluster applies a Namespace object for it (or a Giant Swarm Organization, which makes org-<name>), or when a HelmRelease installs into it with spec.install.createNamespace: true. A HelmRelease\'s spec.targetNamespace is checked the same way. Option: `namespaces`, the list of namespaces every cluster has (replaces the default list).',
+  help: 'Applying an object into a namespace that does not exist fails the whole Flux Kustomization (`namespaces "x" not found`). A namespace exists when it is always there (default, kube-system, kube-public, kube-node-lease, flux-system), when some Flux Kustomization of the same cluster applies a Namespace object for it (or a Giant Swarm Organization, which makes org-<name>), or when a HelmRelease installs into it with spec.install.createNamespace: true, or when a helmfile of the repository (the bootstrap: helmfile.yaml, helmfile.d/) installs a release into it (helmfile creates namespaces unless createNamespace: false). A HelmRelease\'s spec.targetNamespace is checked the same way. Option: `namespaces`, the list of namespaces every cluster has (replaces the default list).',
   run,
 };

@@ -1,0 +1,107 @@
+/**
+ * What a repository's bootstrap creates before Flux runs. Many Flux repositories install the
+ * CNI, cert-manager and Flux itself with helmfile (`bootstrap/helmfile.yaml`,
+ * `helmfile.d/*.yaml`); `helmfile sync` creates each release's namespace unless
+ * `createNamespace: false` (helmfile's default is true, per release or in `helmDefaults`).
+ * Those namespaces exist on every cluster bootstrapped from the repository.
+ */
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+import { isMap } from "../../../kustomize/types.js";
+import type { Platform } from "../../../platform/model.js";
+
+const SKIP_DIRS = new Set([".git", "node_modules"]);
+const MAX_FILES = 20_000;
+
+/** Namespace → the helmfile (repository-relative) that creates it. */
+export type BootstrapNamespaces = Map<string, string>;
+
+const memo = new WeakMap<Platform, BootstrapNamespaces>();
+
+export function bootstrapNamespaces(platform: Platform): BootstrapNamespaces {
+  let out = memo.get(platform);
+  if (out === undefined) {
+    out = new Map();
+    for (const file of yamlFiles(platform.root)) {
+      let text: string;
+      try {
+        text = readFileSync(path.join(platform.root, file), "utf8");
+      } catch {
+        continue;
+      }
+      if (!/^releases\s*:/m.test(text)) continue;
+      for (const ns of helmfileNamespaces(text)) if (!out.has(ns)) out.set(ns, file);
+    }
+    memo.set(platform, out);
+  }
+  return out;
+}
+
+/**
+ * The namespaces a helmfile's releases are installed into (and created in), from its text;
+ * nothing when the text is not a helmfile. Templated values (`{{ … }}`) are not guessed.
+ */
+export function helmfileNamespaces(text: string): string[] {
+  const out: string[] = [];
+  let docs: YAML.Document[];
+  try {
+    docs = YAML.parseAllDocuments(text) as YAML.Document[];
+  } catch {
+    return out;
+  }
+  for (const doc of docs) {
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch {
+      continue;
+    }
+    if (!isMap(value as never)) continue;
+    const helmfile = value as Record<string, unknown>;
+    // A Kubernetes object is not a helmfile, whatever its fields.
+    if (helmfile.apiVersion !== undefined || helmfile.kind !== undefined) continue;
+    if (!Array.isArray(helmfile.releases)) continue;
+    const defaults = isMap(helmfile.helmDefaults as never)
+      ? (helmfile.helmDefaults as Record<string, unknown>)
+      : {};
+    const createByDefault = defaults.createNamespace !== false;
+    for (const release of helmfile.releases) {
+      if (!isMap(release as never)) continue;
+      const r = release as Record<string, unknown>;
+      if (typeof r.chart !== "string" || typeof r.namespace !== "string") continue;
+      if (r.namespace === "" || r.namespace.includes("{{")) continue;
+      const create = typeof r.createNamespace === "boolean" ? r.createNamespace : createByDefault;
+      if (create) out.push(r.namespace);
+    }
+  }
+  return out;
+}
+
+function yamlFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    if (out.length >= MAX_FILES) return;
+    let names: string[];
+    try {
+      names = readdirSync(path.join(root, rel)).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const child = rel === "" ? name : `${rel}/${name}`;
+      // Symbolic links are not followed: reads stay inside the repository, and loops end.
+      let stat: ReturnType<typeof lstatSync>;
+      try {
+        stat = lstatSync(path.join(root, child));
+      } catch {
+        continue;
+      }
+      if (stat.isDirectory()) {
+        if (!SKIP_DIRS.has(name)) walk(child);
+      } else if (/\.ya?ml$/.test(name)) out.push(child);
+    }
+  };
+  walk("");
+  return out;
+}
