@@ -24,6 +24,7 @@ import {
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
+import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { checkYamlNesting, isNestingOverflow } from "./limits.js";
 import { goFloatName } from "./numbers.js";
 import { type Resolved, ResolveError, resolvePlain, resolveTagged } from "./resolve.js";
@@ -62,25 +63,6 @@ function allowedAliasRatio(decodeCount: number): number {
 function scalarText(node: Scalar): string {
   if (typeof node.value === "string") return node.value;
   return node.source ?? String(node.value ?? "");
-}
-
-/**
- * go-yaml keeps one more line break than the YAML spec where a folded scalar goes from a
- * normal line to a more-indented one (`>` with "a" then "  b" reads as "a\n\n  b", not
- * "a\n  b"); kubectl prints that extra empty line, so we read it too.
- */
-export function goFoldedText(specValue: string): string {
-  if (!/\n[ \t]/.test(specValue)) return specValue;
-  const lines = specValue.split("\n");
-  const out: string[] = [];
-  let lastContentMoreIndented: boolean | undefined;
-  for (const line of lines) {
-    const moreIndented = line.startsWith(" ") || line.startsWith("\t");
-    if (moreIndented && lastContentMoreIndented === false) out.push("");
-    out.push(line);
-    if (line !== "") lastContentMoreIndented = moreIndented;
-  }
-  return out.join("\n");
 }
 
 function setKey(obj: YamlMap, key: string, value: YamlValue): void {
@@ -167,7 +149,16 @@ class DocumentConverter {
   }
 
   scalar(node: Scalar, flow: boolean): Resolved {
-    const text = node.type === "BLOCK_FOLDED" ? goFoldedText(scalarText(node)) : scalarText(node);
+    let text = scalarText(node);
+    if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") {
+      this.checkBlockIndentation(node);
+      text = this.blockAtEof(node, text);
+      if (node.type === "BLOCK_FOLDED") text = goFoldedText(text);
+      // kyaml writes the block back and reads it again; with no indentation hint (a value that
+      // starts with a tab gets none), the tab then sits where go-yaml expects indentation.
+      if (text.startsWith("\t") && v3BlockAllowed(text))
+        this.fail("found a tab character where an indentation space is expected", node);
+    }
     const quoted = node.type !== "PLAIN" && node.type !== undefined;
     let r: Resolved;
     try {
@@ -196,6 +187,38 @@ class DocumentConverter {
       this.fail("found invalid Unicode character escape code", node);
     }
     return r;
+  }
+
+  /**
+   * go-yaml's block scanner: while it detects the indentation (no indicator in the header),
+   * and on any line indented less than that, a tab after the leading spaces is an error
+   * (`yaml` would read it as content).
+   */
+  private checkBlockIndentation(node: Scalar): void {
+    if (!node.range) return;
+    const source = this.src.slice(node.range[0], node.range[1]);
+    const header = /^[|>][^\n\r]*/.exec(source)?.[0] ?? "";
+    if (/[1-9]/.test(header)) return;
+    let indent = 0;
+    for (const line of source.slice(header.length).split(/\r?\n/).slice(1)) {
+      const spaces = /^ */.exec(line)?.[0].length ?? 0;
+      if ((indent === 0 || spaces < indent) && line[spaces] === "\t")
+        this.fail("found a tab character where an indentation space is expected", node);
+      if (indent === 0 && line.trim() !== "") indent = spaces;
+    }
+  }
+
+  /**
+   * A block scalar whose last line ends the file without a line break keeps no final line
+   * break, whatever its chomping (go-yaml reads no break there; `yaml` adds one).
+   */
+  private blockAtEof(node: Scalar, text: string): string {
+    const end = node.range?.[1];
+    if (end === undefined || end < this.src.length || /[\n\r]$/.test(this.src) || !text.endsWith("\n"))
+      return text;
+    const body = this.src.slice(node.range?.[0] ?? 0, end);
+    const lastLine = body.slice(Math.max(body.lastIndexOf("\n"), body.lastIndexOf("\r")) + 1);
+    return lastLine.trim() === "" ? text : text.slice(0, -1);
   }
 
   private keyOf(keyNode: Node | null, depth: number, flow: boolean): string {
