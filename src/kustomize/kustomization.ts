@@ -222,14 +222,23 @@ function fixEnvSource(g: YamlValue): YamlValue {
   return out;
 }
 
-/** kustomize's CheckEmpty: nothing but apiVersion/kind (and metadata) means the file is empty. */
+/**
+ * Fields FixKustomization moves into another list before CheckEmpty: `append(nil, empty...)`
+ * stays nil, so an empty one of these leaves the kustomization empty.
+ */
+const MOVED_BEFORE_CHECK = new Set(["bases", "imageTags", "helmChartInflationGenerator"]);
+
+/**
+ * kustomize's CheckEmpty (api/types/kustomization.go): the decoded struct deep-equals an empty
+ * one, TypeMeta aside. Go tells a nil slice or map from an empty one, so `resources: []` or
+ * `commonLabels: {}` is a kustomization (kubectl builds nothing), while `resources:` (null) or
+ * `namePrefix: ""` is not.
+ */
 function isEmptyKustomization(fields: Partial<Record<KnownField, YamlValue>>): boolean {
   for (const [k, v] of Object.entries(fields)) {
     if (k === "apiVersion" || k === "kind") continue;
-    if (v === null || v === undefined) continue;
-    if (Array.isArray(v) && v.length === 0) continue;
-    if (isMap(v) && Object.keys(v).length === 0) continue;
-    if (v === "") continue;
+    if (v === null || v === undefined || v === "") continue;
+    if (MOVED_BEFORE_CHECK.has(k) && Array.isArray(v) && v.length === 0) continue;
     return false;
   }
   return true;

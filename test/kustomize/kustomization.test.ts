@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { buildYaml } from "../../src/kustomize/build.js";
+import { tempTree } from "../support/cli.js";
+import { requires } from "../support/env.js";
+import { kubectlKustomize } from "../support/kubectl.js";
+
+/**
+ * kustomize's CheckEmpty compares the decoded Go struct with an empty one: a nil slice or map is
+ * empty, an empty one (`[]`, `{}`) is not. Expectations observed with kubectl 1.32.
+ */
+const cases: Array<[string, boolean]> = [
+  ["resources: []", true],
+  ["commonLabels: {}", true],
+  ["metadata: {}", true],
+  ["generatorOptions: {}", true],
+  ["openapi: {}", true],
+  ["buildMetadata: []", true],
+  ["kind: Kustomization\nresources: []", true],
+  ["helmCharts: []", true],
+  ["labels: []", true],
+  ["patchesStrategicMerge: []", true],
+  ["replacements: []", true],
+  ["crds: []", true],
+  // moved into another list before the check: append(nil, nothing...) stays nil
+  ["bases: []", false],
+  ["imageTags: []", false],
+  ["helmChartInflationGenerator: []", false],
+  ["bases: []\nimageTags: []", false],
+  // null and "" decode to the zero value
+  ['namePrefix: ""', false],
+  ["commonLabels: ~", false],
+  ["resources:", false],
+  ['namespace: ""\nresources: ~', false],
+  ["apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization", false],
+];
+
+describe("an empty kustomization", () => {
+  it.each(cases)("%j builds: %s", (text, builds) => {
+    const fs = new MemoryFileSystem({ "/k/kustomization.yaml": `${text}\n` });
+    if (builds) expect(buildYaml("/k", { fs })).toBe("");
+    else expect(() => buildYaml("/k", { fs })).toThrow("kustomization.yaml is empty");
+  });
+});
+
+describe.runIf(requires("kubectl"))("an empty kustomization, against kubectl", () => {
+  it.each(cases)("%j", async (text, builds) => {
+    const dir = tempTree({ "kustomization.yaml": `${text}\n` });
+    const r = await kubectlKustomize(dir);
+    expect(r.ok).toBe(builds);
+    if (builds) expect(r.stdout).toBe("");
+  });
+});
