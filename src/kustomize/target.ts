@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
-import { parseYaml, parseYamlDocuments } from "../yaml/index.js";
+import { decodeYamlText, parseYaml, parseYamlDocuments } from "../yaml/index.js";
 import { cloneValue } from "./clone.js";
 import type { FieldSpec } from "./fieldspec.js";
 import {
@@ -109,7 +109,7 @@ export class BuildContext {
       const file = loader.resolve(o.path!);
       let text: string;
       try {
-        text = loader.load(o.path!).toString("utf8");
+        text = decodeYamlText(loader.load(o.path!), file);
       } catch (e) {
         throw wrap(e, `openapi.path: '${o.path}'`);
       }
@@ -257,7 +257,7 @@ export class KustTarget {
   /** Reads a file the kustomization names; `field` says which entry, in errors. */
   private loadText(p: string, field?: string): string {
     try {
-      return this.loader.load(p).toString("utf8");
+      return decodeYamlText(this.loader.load(p), this.loader.resolve(p));
     } catch (e) {
       throw field ? wrap(e, `${field}: '${p}'`) : e;
     }
@@ -883,7 +883,7 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   }
   if (found.length > 1) throw new SlipwayError(`Found multiple kustomization files under: ${dir}`);
   const file = path.posix.join(dir, found[0]!);
-  const text = loader.fs.readFile(file).toString("utf8");
+  const text = decodeYamlText(loader.fs.readFile(file), file);
   const raw = parseYaml(text, file, { allowDuplicateKeys: true });
   const k = readKustomization(raw, file, dir, (field) => topLevelLine(text, field));
   cache.kustomizations.set(dir, k);

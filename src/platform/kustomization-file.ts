@@ -13,7 +13,7 @@ import { knownFields, kustomizationFileNames } from "../kustomize/kustomization.
 import { selectorFields } from "../kustomize/selector.js";
 import { resourcesFromText } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
-import { emitYaml, parseYaml } from "../yaml/index.js";
+import { decodeYamlText, emitYaml, parseYaml } from "../yaml/index.js";
 
 /** JSON names of kustomize's `types.Kustomization` fields (api v0.21): everything else is dropped. */
 const KUSTOMIZATION_FIELDS: readonly string[] = knownFields;
@@ -44,7 +44,7 @@ export function fluxKustomizationFile(fs: FileSystem, dir: string, spec: YamlMap
   let file: string;
   if (existing) {
     file = existing;
-    object = decodeKustomization(fs.readFile(existing).toString("utf8"), existing);
+    object = decodeKustomization(decodeYamlText(fs.readFile(existing), existing), existing);
     const resources = object.resources;
     if (!Array.isArray(resources) || resources.length === 0) object.buildMetadata = ["originAnnotations"];
   } else {
@@ -106,7 +106,7 @@ function generateKustomization(fs: FileSystem, dir: string): KObject {
       const ext = path.posix.extname(name);
       if (ext !== ".yaml" && ext !== ".yml") continue;
       try {
-        resourcesFromText(fs.readFile(p).toString("utf8"), p);
+        resourcesFromText(decodeYamlText(fs.readFile(p), p), p);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         const at = err instanceof SlipwayError ? { line: err.line, column: err.column } : {};

@@ -12,3 +12,4 @@ export {
   parseYamlDocumentsWithPositions,
   type YamlPath,
 } from "./parse.js";
+export { decodeYamlText } from "./utf8.js";

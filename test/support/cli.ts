@@ -20,7 +20,7 @@ export function slipway(args: string[], cwd = repoRoot): CliResult {
 }
 
 /** Writes a tree of files into a fresh temp directory and returns its path. */
-export function tempTree(files: Record<string, string>): string {
+export function tempTree(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "slipway-test-"));
   for (const [p, content] of Object.entries(files)) {
     const abs = path.join(dir, p);

@@ -1,0 +1,50 @@
+/**
+ * YAML files are UTF-8 text. go-yaml's reader (readerc.go, yaml_parser_update_buffer) refuses a
+ * file that is not valid UTF-8, so kubectl fails the build; Node's `toString("utf8")` would
+ * quietly put U+FFFD in its place. Errors name the file, line and column, with go-yaml's words.
+ */
+import { SlipwayError } from "../errors.js";
+
+const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The text of a YAML file's bytes; throws SlipwayError at the first byte that is not UTF-8. */
+export function decodeYamlText(bytes: Uint8Array, file: string): string {
+  try {
+    return strict.decode(bytes);
+  } catch {
+    const bad = firstInvalid(bytes);
+    const before = bytes.subarray(0, bad.at);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < before.length; i++) {
+      if (before[i] === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    const column = Buffer.from(bytes.subarray(lineStart, bad.at)).toString("utf8").length + 1;
+    throw new SlipwayError(`${bad.reason} (the file is not valid UTF-8)`, { file, line, column });
+  }
+}
+
+function firstInvalid(b: Uint8Array): { at: number; reason: string } {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i] as number;
+    const width =
+      c < 0x80 ? 1 : (c & 0xe0) === 0xc0 ? 2 : (c & 0xf0) === 0xe0 ? 3 : (c & 0xf8) === 0xf0 ? 4 : 0;
+    if (width === 0) return { at: i, reason: "invalid leading UTF-8 octet" };
+    if (i + width > b.length) return { at: i, reason: "incomplete UTF-8 octet sequence" };
+    let value = width === 1 ? c : c & (0xff >> (width + 1));
+    for (let k = 1; k < width; k++) {
+      const t = b[i + k] as number;
+      if ((t & 0xc0) !== 0x80) return { at: i, reason: "invalid trailing UTF-8 octet" };
+      value = (value << 6) | (t & 0x3f);
+    }
+    const minimum = [0, 0, 0x80, 0x800, 0x10000][width] as number;
+    if (value < minimum) return { at: i, reason: "invalid length of a UTF-8 sequence" };
+    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff)
+      return { at: i, reason: "invalid Unicode character" };
+    i += width;
+  }
+  return { at: b.length, reason: "invalid UTF-8" };
+}
