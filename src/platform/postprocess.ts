@@ -6,7 +6,6 @@
  * substitution and are never substituted.
  */
 
-import YAML from "yaml";
 import { SlipwayError } from "../errors.js";
 import {
   gvkString,
@@ -17,7 +16,7 @@ import {
 import { cloneValue } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
-import { emitYaml, toJsonCompatible } from "../yaml/index.js";
+import { emitYaml, parseYaml } from "../yaml/index.js";
 import { checkYamlNesting, MAX_ALIAS_COUNT } from "../yaml/limits.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
 import type { PlatformErrorCode } from "./model.js";
@@ -130,24 +129,12 @@ function needsSubstitution(settings: PostBuildSettings): boolean {
 }
 
 /**
- * sigs.k8s.io/yaml's YAMLToJSON: YAML 1.1 (yes/no/on/off booleans, 0755 octal), timestamps as
- * RFC 3339 text, as Flux re-reads a substituted object.
+ * sigs.k8s.io/yaml's YAMLToJSON, as Flux re-reads a substituted object: go-yaml v2 resolution
+ * (yes/no/on/off/y/n booleans, 0755 octal, `.` and `._` stay text), timestamps kept as their
+ * text, duplicate keys tolerated, NaN and infinities refused (JSON has none).
  */
 export function parseYaml11(text: string): YamlValue {
-  checkYamlNesting(text);
-  const value: unknown = YAML.parse(text, { version: "1.1", maxAliasCount: MAX_ALIAS_COUNT });
-  return toJsonCompatible(datesToText(value));
-}
-
-function datesToText(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString().replace(".000Z", "Z");
-  if (Array.isArray(v)) return v.map(datesToText);
-  if (v !== null && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = datesToText(x);
-    return out;
-  }
-  return v;
+  return parseYaml(text, "<post-build>", { allowDuplicateKeys: true, yamlToJson: true });
 }
 
 /** ssa ReadObjects: a top-level `items` list is expanded into its objects. */

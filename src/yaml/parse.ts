@@ -26,8 +26,8 @@ import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { checkYamlNesting, isNestingOverflow } from "./limits.js";
-import { goFloatName } from "./numbers.js";
-import { type Resolved, ResolveError, resolvePlain, resolveTagged } from "./resolve.js";
+import { formatGoFloatG, goFloatName } from "./numbers.js";
+import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
 
 export interface ParsedDocument {
   value: YamlValue;
@@ -65,6 +65,26 @@ function scalarText(node: Scalar): string {
   return node.source ?? String(node.value ?? "");
 }
 
+/**
+ * sigs.k8s.io/yaml's key conversion (convertToJSONableObject): bools and ints by their text,
+ * floats as `strconv.FormatFloat(f, 'g', -1, 32)`; undefined for keys it refuses (null, uint64).
+ */
+function jsonKey(r: Resolved): string | undefined {
+  const v = r.value;
+  if (typeof v === "boolean") return String(v);
+  if (typeof v === "bigint") return v >= -(2n ** 63n) && v < 2n ** 63n ? String(v) : undefined;
+  if (typeof v !== "number") return undefined;
+  if (r.tag === "int") return String(v);
+  if (Number.isNaN(v)) return ".nan";
+  if (!Number.isFinite(v)) return v > 0 ? ".inf" : "-.inf";
+  const single = Math.fround(v);
+  for (let digits = 1; digits <= 9; digits++) {
+    const shortest = Number(single.toPrecision(digits));
+    if (Math.fround(shortest) === single) return formatGoFloatG(shortest);
+  }
+  return formatGoFloatG(single);
+}
+
 function setKey(obj: YamlMap, key: string, value: YamlValue): void {
   if (key === "__proto__") {
     Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
@@ -79,6 +99,12 @@ export interface ParseOptions {
    * through sigs.k8s.io/yaml, which tolerates duplicates there (resources must not have any).
    */
   allowDuplicateKeys?: boolean;
+  /**
+   * Read as sigs.k8s.io/yaml.YAMLToJSON does (go-yaml v2 resolution, timestamps kept as text,
+   * non-string keys turned into strings, none of kyaml's write-and-reread effects), instead of
+   * as kustomize reads a resource. Flux re-reads a substituted object this way.
+   */
+  yamlToJson?: boolean;
 }
 
 class DocumentConverter {
@@ -150,13 +176,14 @@ class DocumentConverter {
 
   scalar(node: Scalar, flow: boolean): Resolved {
     let text = scalarText(node);
+    const viaKyaml = !this.options.yamlToJson;
     if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") {
       this.checkBlockIndentation(node);
       text = this.blockAtEof(node, text);
-      if (node.type === "BLOCK_FOLDED") text = goFoldedText(text);
+      if (node.type === "BLOCK_FOLDED" && viaKyaml) text = goFoldedText(text);
       // kyaml writes the block back and reads it again; with no indentation hint (a value that
       // starts with a tab gets none), the tab then sits where go-yaml expects indentation.
-      if (text.startsWith("\t") && v3BlockAllowed(text))
+      if (viaKyaml && text.startsWith("\t") && v3BlockAllowed(text))
         this.fail("found a tab character where an indentation space is expected", node);
     }
     const quoted = node.type !== "PLAIN" && node.type !== undefined;
@@ -167,6 +194,7 @@ class DocumentConverter {
       // kustomize re-emits flow collections as flow; go-yaml then quotes scalars that cannot
       // stay plain there (an empty null, a timestamp with ':'), so they come back as strings.
       else if (flow && text === "") r = { tag: "str", value: "" };
+      else if (!viaKyaml) r = resolvePlainV2(text);
       else r = resolvePlain(text, !(flow && text.includes(":")));
     } catch (err) {
       if (err instanceof ResolveError) this.fail(err.message, node);
@@ -229,6 +257,11 @@ class DocumentConverter {
     }
     const r = this.scalar(keyNode, flow);
     const text = scalarText(keyNode);
+    // YAMLToJSON writes every key as a JSON string (sigs.k8s.io/yaml convertToJSONableObject).
+    if (this.options.yamlToJson) {
+      if (r.tag === "str") return r.value as string;
+      return jsonKey(r) ?? this.fail(`unsupported map key ${text}`, keyNode);
+    }
     if (r.tag === "null") this.fail(`mapping key "${text}" is null; kustomize cannot serialise it`, keyNode);
     if (r.tag === "str") return r.value as string;
     // The top level of a resource decodes into map[string]interface{}: other keys keep their text.

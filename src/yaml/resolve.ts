@@ -65,6 +65,24 @@ export function resolvePlain(s: string, allowTimestamp = true): Resolved {
   return { tag: "str", value: s };
 }
 
+const V2_BOOLS: ReadonlyMap<string, boolean> = new Map([
+  ...["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"].map((k): [string, boolean] => [k, true]),
+  ...["n", "N", "no", "No", "NO", "off", "Off", "OFF"].map((k): [string, boolean] => [k, false]),
+]);
+
+/**
+ * go-yaml v2 `resolve("", s)` as sigs.k8s.io/yaml.YAMLToJSON uses it (Flux re-reading a
+ * substituted object, Helm reading values): YAML 1.1 booleans (`yes`, `on`, `y`, …) on top of
+ * v3's rules, and a timestamp stays its own text (v2 hands timestamps to `interface{}` as the
+ * original string). Numbers follow the same Go parsers as v3: `.`, `-.`, `._`, `.e1` are text.
+ */
+export function resolvePlainV2(s: string): Resolved {
+  const bool = V2_BOOLS.get(s);
+  if (bool !== undefined) return { tag: "bool", value: bool };
+  const r = resolvePlain(s);
+  return r.tag === "timestamp" ? { tag: "str", value: s } : r;
+}
+
 /** Thrown for values go-yaml refuses; the parser adds file and position. */
 export class ResolveError extends Error {}
 

@@ -15,10 +15,11 @@ import {
   type VariableSourceLookup,
 } from "../../src/flux/postbuild.js";
 import type { KObject, YamlValue } from "../../src/kustomize/types.js";
+import { parseYaml11 } from "../../src/platform/postprocess.js";
 import { requires, sharedDir } from "../support/env.js";
 
-/** YAML 1.1 like sigs.k8s.io/yaml's YAMLToJSON (yes/on/y → true, empty → null). */
-const parse11 = (text: string): YamlValue => YAML.parse(text, { version: "1.1" }) as YamlValue;
+/** sigs.k8s.io/yaml's YAMLToJSON as Flux re-reads a substituted object. */
+const parse11 = (text: string): YamlValue => parseYaml11(text);
 
 /** Stand-in for kustomize's serialisation: keys sorted, source quoting gone. */
 const serialise = (obj: KObject): string => YAML.stringify(obj, { sortMapEntries: true });
@@ -194,6 +195,48 @@ describe("substituteResource", () => {
       c: true,
       d: null,
     });
+  });
+
+  it("reads substituted values as go-yaml v2 does: dotted words stay text, octal and timestamps as Flux keeps them", () => {
+    const values = {
+      a: ".",
+      b: "-.",
+      c: "+.",
+      d: "._",
+      e: ".e1",
+      f: ".5",
+      g: "0755",
+      h: "2024-01-02",
+      i: "1_000",
+      j: "off",
+      k: "N",
+    };
+    const cm = configMap("c", Object.fromEntries(Object.keys(values).map((k) => [k, `\${${k}}`])));
+    expect(subst(cm, settings(values)).data).toEqual({
+      a: ".",
+      b: "-.",
+      c: "+.",
+      d: "._",
+      e: ".e1",
+      f: 0.5,
+      g: 493,
+      h: "2024-01-02",
+      i: 1000,
+      j: false,
+      k: false,
+    });
+  });
+
+  it("refuses a substituted .nan or .inf as YAMLToJSON does (JSON has no NaN)", () => {
+    for (const v of [".nan", ".inf", "-.Inf"]) {
+      const cm = configMap("c", { a: "${v}" });
+      expect(() => subst(cm, settings({ v }))).toThrow(/unsupported value/);
+    }
+  });
+
+  it("turns non-string keys into JSON strings and tolerates duplicate keys", () => {
+    expect(parseYaml11("a: 1\na: 2\n")).toEqual({ a: 2 });
+    expect(parseYaml11("y: 1\n1.50: 2\n0x10: 3\n")).toEqual({ true: 1, "1.5": 2, "16": 3 });
   });
 
   it("keeps strings with a quote variable or an explicit tag", () => {
