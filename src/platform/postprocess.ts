@@ -17,7 +17,6 @@ import { cloneValue } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { emitYaml, parseYaml } from "../yaml/index.js";
-import { checkYamlNesting, MAX_ALIAS_COUNT } from "../yaml/limits.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
 import type { PlatformErrorCode } from "./model.js";
 
