@@ -8,7 +8,8 @@ import { checkCommand } from "../../src/cli/check.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
-import { repoRoot, requires, sharedDir } from "../support/env.js";
+import { hasKubectl, repoRoot, requires, sharedDir } from "../support/env.js";
+import { kubectlKustomize } from "../support/kubectl.js";
 
 async function run(args: string[]) {
   return captureOutput(() => checkCommand(args));
@@ -95,22 +96,93 @@ describe("slipway check", () => {
   });
 });
 
+interface Finding {
+  rule: string;
+  severity: string;
+  message: string;
+  cluster?: string;
+  kustomization?: string;
+  file?: string;
+  line?: number;
+}
+
+/** An error-level finding verified by hand (test/cli/check-realworld-errors.json). */
+interface ExpectedError {
+  rule: string;
+  cluster: string | null;
+  kustomization: string | null;
+  file: string | null;
+  line: number | null;
+  match: string;
+  why: string;
+  /** The kustomization directory of `file` fails with kubectl too. */
+  kubectlFails?: boolean;
+}
+
+const expectedErrorsFile = path.join(repoRoot, "test/cli/check-realworld-errors.json");
+
+function sameFinding(f: Finding, e: ExpectedError): boolean {
+  return (
+    f.rule === e.rule &&
+    (f.cluster ?? null) === e.cluster &&
+    (f.kustomization ?? null) === e.kustomization &&
+    (f.file ?? null) === e.file &&
+    (f.line ?? null) === e.line &&
+    f.message.includes(e.match)
+  );
+}
+
+const show = (f: Finding) =>
+  `${f.rule} ${f.cluster ?? "-"} ${f.kustomization ?? "-"} ${f.file ?? "-"}:${f.line ?? "-"} ${f.message}`;
+
 describe.runIf(requires("shared"))("slipway check on real-world repositories", () => {
   const root = path.join(sharedDir, "realworld");
   const repos = existsSync(root)
     ? readdirSync(root).filter((d) => statSync(path.join(root, d)).isDirectory())
     : [];
+  const expected = JSON.parse(readFileSync(expectedErrorsFile, "utf8")) as Record<string, ExpectedError[]>;
+
+  it("every repository has its verified error list", () => {
+    expect(
+      Object.keys(expected)
+        .filter((k) => !k.startsWith("$"))
+        .sort(),
+    ).toEqual([...repos].sort());
+    for (const list of Object.values(expected).filter(Array.isArray))
+      for (const e of list) expect(e.why.length, JSON.stringify(e)).toBeGreaterThan(20);
+  });
+
   it.each(repos)(
-    "%s checks without a crash",
-    (repo) => {
-      const result = runCheck(loadPlatform(path.join(root, repo)), { rules: allRules });
-      expect(result.summary.clusters).toBeGreaterThan(0);
-      for (const f of result.findings) {
+    "%s: exactly the hand-verified errors, no crash",
+    async (repo) => {
+      const r = await run([path.join(root, repo), "--format", "json"]);
+      const j = JSON.parse(r.stdout) as {
+        findings: Finding[];
+        summary: { clusters: number; errors: number };
+      };
+      expect(j.summary.clusters).toBeGreaterThan(0);
+      for (const f of j.findings) {
         expect(f.message).not.toMatch(/^rule .* failed:/);
         if (f.line !== undefined) expect(f.line).toBeGreaterThanOrEqual(1);
         if (f.file !== undefined) expect(path.isAbsolute(f.file)).toBe(false);
       }
+      const verified = expected[repo] ?? [];
+      const errors = j.findings.filter((f) => f.severity === "error");
+      const unverified = errors.filter((f) => !verified.some((e) => sameFinding(f, e)));
+      expect(
+        unverified.map(show),
+        "error findings nobody verified (false positives until shown true)",
+      ).toEqual([]);
+      const lost = verified.filter((e) => !errors.some((f) => sameFinding(f, e)));
+      expect(lost, "verified errors no longer reported").toEqual([]);
+      expect(r.code).toBe(errors.length > 0 ? 1 : 0);
+      if (!hasKubectl) return;
+      for (const e of verified.filter((x) => x.kubectlFails && x.file)) {
+        const dir = path.dirname(path.join(root, repo, e.file!));
+        const k = await kubectlKustomize(dir, ["--load-restrictor", "LoadRestrictionsNone"]);
+        expect(k.ok, `kubectl kustomize ${dir} should fail too`).toBe(false);
+      }
     },
-    60_000,
+    120_000,
   );
 });
