@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SlipwayError } from "../../src/errors.js";
 import { EnvsubstError, substituteVariables } from "../../src/flux/envsubst.js";
-import { requires, sharedDir } from "../support/env.js";
+import { hasShared, requires, sharedDir } from "../support/env.js";
 
 interface Row {
   input: string;
@@ -30,7 +30,7 @@ function run(row: Row): { output?: string; error?: string } {
 describe.runIf(requires("shared"))("envsubst vectors (fluxcd/pkg envsubst v1.7.0)", () => {
   for (const file of ["upstream-cases.json", "derived-cases.json"]) {
     describe(file, () => {
-      for (const [i, row] of rows(file).entries()) {
+      for (const [i, row] of (hasShared ? rows(file) : []).entries()) {
         it(`#${i} ${JSON.stringify(row.input)}${row.strict ? " (strict)" : ""}`, () => {
           const expected = row.error !== undefined ? { error: row.error } : { output: row.output };
           expect(run(row)).toEqual(expected);

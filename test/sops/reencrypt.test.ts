@@ -6,7 +6,7 @@ import { decryptSops } from "../../src/sops/decrypt.js";
 import { sealBranches } from "../../src/sops/encrypt.js";
 import { detectYamlIndent, emitEncrypted, type SopsFormat } from "../../src/sops/store.js";
 import { Branch, Comment, Sequence, type TreeBranches, type TreeValue } from "../../src/sops/tree.js";
-import { requires, sharedDir } from "../support/env.js";
+import { hasShared, requires, sharedDir } from "../support/env.js";
 
 const vectorsDir = path.join(sharedDir, "vectors/sops");
 
@@ -62,7 +62,7 @@ function ivQueue(branches: TreeBranches): Buffer[] {
 }
 
 describe.runIf(requires("shared"))("re-encryption reproduces sops' ciphertexts", () => {
-  for (const { file, v } of vectors()) {
+  for (const { file, v } of hasShared ? vectors() : []) {
     it(`${path.relative(vectorsDir, file)} (sops ${v.sopsVersion})`, async () => {
       const original = readFileSync(file);
       const format = v.format as SopsFormat;

@@ -5,7 +5,7 @@ import { parseEncrypted } from "../../src/sops/aes.js";
 import { decryptSops, plaintextBytes, plaintextValues } from "../../src/sops/decrypt.js";
 import { parseAgeIdentities } from "../../src/sops/identities.js";
 import { reencryptEdited } from "../../src/sops/manage.js";
-import { requires, sharedDir } from "../support/env.js";
+import { hasShared, requires, sharedDir } from "../support/env.js";
 
 const vectorsDir = path.join(sharedDir, "vectors/sops");
 
@@ -55,7 +55,9 @@ function normalize(v: unknown): unknown {
 }
 
 describe.runIf(requires("shared"))("sops vectors", () => {
-  const all = loadVectors().filter(({ v }) => ["yaml", "json", "dotenv", "binary"].includes(v.format));
+  const all = (hasShared ? loadVectors() : []).filter(({ v }) =>
+    ["yaml", "json", "dotenv", "binary"].includes(v.format),
+  );
 
   for (const { folder, v } of all) {
     const rel = `${folder}/${v.file}`;
