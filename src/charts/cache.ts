@@ -1,0 +1,257 @@
+/**
+ * The chart cache: chart archives stored by content, and what each (source, chart, version)
+ * points at. `render`, `check` and `diff` read it and never touch the network; `slipway charts
+ * pull` and `charts add` fill it.
+ *
+ * Layout under the cache directory (the `charts/` prefix leaves room for other caches):
+ *
+ *     charts/blobs/sha256/<hex>              the archive bytes, named by their sha256
+ *     charts/refs/<key>.json                 { source, name, version, digest, size }
+ *     charts/versions/<key>.json             { source, name, versions, fetched }  (last index/tag list)
+ *
+ * `<key>` is the sha256 of the identifying strings, so URLs and versions with any characters
+ * (`+` build metadata, ports, paths) map to safe file names. Every write is atomic (temp file in
+ * the same directory, then rename), so a reader sees the old entry or the whole new one. Reads
+ * verify the archive's digest: a corrupted or truncated entry is a CacheError naming the file
+ * and the command that repairs it, never a crash or a silently wrong chart.
+ *
+ * Like Helm's own cache (helm pull --repository-cache) and Flux's source-controller storage,
+ * identity is the chart's location and version; unlike them, the bytes are content-addressed, so
+ * the same archive seeded under two mirrors is stored once.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+
+export interface ChartRef {
+  /**
+   * Canonical location: "https://charts.example.com/stable" (HelmRepository, no trailing "/"),
+   * "oci://ghcr.io/org/charts" (HelmRepository of type oci; the chart is source + "/" + name),
+   * "oci://ghcr.io/org/charts/podinfo" (OCIRepository url; name is its last path segment).
+   */
+  source: string;
+  name: string;
+  /** The exact resolved version. */
+  version: string;
+}
+
+export interface CachedChart extends ChartRef {
+  digest: string;
+  size: number;
+}
+
+/** A cache entry that cannot be trusted (digest mismatch, unreadable or malformed record). */
+export class CacheError extends SlipwayError {
+  constructor(message: string, file: string) {
+    super(message, { file });
+    this.name = "CacheError";
+  }
+}
+
+/** $SLIPWAY_CACHE_DIR, else $XDG_CACHE_HOME/slipway, else ~/.cache/slipway. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SLIPWAY_CACHE_DIR) return path.resolve(env.SLIPWAY_CACHE_DIR);
+  if (env.XDG_CACHE_HOME) return path.join(path.resolve(env.XDG_CACHE_HOME), "slipway");
+  return path.join(env.HOME || os.homedir(), ".cache", "slipway");
+}
+
+/**
+ * The canonical form of a source URL: trailing slashes dropped, scheme and host lowercased
+ * (they are case-insensitive; paths are not). Both sides of the cache use it so that
+ * `https://Charts.example.com/stable/` and `https://charts.example.com/stable` are one source.
+ */
+export function canonicalSource(url: string): string {
+  const trimmed = url.trim().replace(/\/+$/, "");
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/]*)(.*)$/.exec(trimmed);
+  if (!m) return trimmed;
+  return `${m[1]!.toLowerCase()}://${m[2]!.toLowerCase()}${m[3]}`;
+}
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+const REPAIR = "run `slipway charts pull` to fetch it again (or delete the file)";
+
+export class ChartCache {
+  readonly dir: string;
+
+  constructor(dir: string = defaultCacheDir()) {
+    this.dir = path.resolve(dir);
+  }
+
+  private get root(): string {
+    return path.join(this.dir, "charts");
+  }
+
+  private refFile(ref: ChartRef): string {
+    const key = sha256Hex(`${canonicalSource(ref.source)}\n${ref.name}\n${ref.version}`);
+    return path.join(this.root, "refs", `${key}.json`);
+  }
+
+  private versionsFile(source: string, name: string): string {
+    return path.join(this.root, "versions", `${sha256Hex(`${canonicalSource(source)}\n${name}`)}.json`);
+  }
+
+  blobFile(digest: string): string {
+    const hex = digest.replace(/^sha256:/, "");
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new CacheError(`malformed digest '${digest}'`, this.root);
+    return path.join(this.root, "blobs", "sha256", hex);
+  }
+
+  /** The cached record of `ref` (digest and size) without reading the archive, or undefined. */
+  lookup(ref: ChartRef): CachedChart | undefined {
+    const file = this.refFile(ref);
+    const text = readIfExists(file);
+    if (text === undefined) return undefined;
+    return decodeRecord(text, file);
+  }
+
+  /**
+   * The archive of `ref`, or undefined when it is not cached. Verified against its sha256 on
+   * every read; a mismatch, a missing blob or a malformed record throws CacheError.
+   */
+  getArchive(ref: ChartRef): Uint8Array | undefined {
+    const record = this.lookup(ref);
+    if (!record) return undefined;
+    const blob = this.blobFile(record.digest);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(blob);
+    } catch (e) {
+      throw new CacheError(
+        `cached archive of ${describeRef(ref)} is missing (${(e as NodeJS.ErrnoException).code ?? e}); ${REPAIR}`,
+        blob,
+      );
+    }
+    const actual = `sha256:${sha256Hex(bytes)}`;
+    if (actual !== record.digest) {
+      throw new CacheError(
+        `cached archive of ${describeRef(ref)} is corrupted: digest ${actual}, expected ${record.digest}; ${REPAIR}`,
+        blob,
+      );
+    }
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Stores the archive and points `ref` at it. Returns its digest ("sha256:<hex>"). */
+  putArchive(ref: ChartRef, bytes: Uint8Array): string {
+    const digest = `sha256:${sha256Hex(bytes)}`;
+    const blob = this.blobFile(digest);
+    if (!blobIntact(blob, digest)) writeAtomic(blob, bytes);
+    const record: CachedChart = {
+      source: canonicalSource(ref.source),
+      name: ref.name,
+      version: ref.version,
+      digest,
+      size: bytes.byteLength,
+    };
+    writeAtomic(this.refFile(ref), `${JSON.stringify(record, null, 2)}\n`);
+    return digest;
+  }
+
+  /** The versions seen in the last fetched index.yaml / tag list of this chart, or undefined. */
+  knownVersions(source: string, name: string): string[] | undefined {
+    const file = this.versionsFile(source, name);
+    const text = readIfExists(file);
+    if (text === undefined) return undefined;
+    try {
+      const v = JSON.parse(text) as { versions?: unknown };
+      if (Array.isArray(v.versions) && v.versions.every((x) => typeof x === "string")) return v.versions;
+    } catch {
+      // reported below
+    }
+    throw new CacheError(`malformed version list; ${REPAIR}`, file);
+  }
+
+  putVersions(source: string, name: string, versions: string[]): void {
+    const record = { source: canonicalSource(source), name, versions };
+    writeAtomic(this.versionsFile(source, name), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  /** Every cached (source, chart, version), sorted. Digests are not re-verified here. */
+  list(): CachedChart[] {
+    const dir = path.join(this.root, "refs");
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir).filter((n) => n.endsWith(".json") && !n.startsWith("."));
+    } catch {
+      return [];
+    }
+    const out = names.map((n) => {
+      const file = path.join(dir, n);
+      return decodeRecord(fs.readFileSync(file, "utf8"), file);
+    });
+    return out.sort(
+      (a, b) =>
+        cmp(a.source, b.source) ||
+        cmp(a.name, b.name) ||
+        cmp(a.version, b.version) ||
+        cmp(a.digest, b.digest),
+    );
+  }
+}
+
+export function describeRef(ref: ChartRef): string {
+  const src = canonicalSource(ref.source);
+  const loc = src.startsWith("oci://") && src.endsWith(`/${ref.name}`) ? src : `${src} ${ref.name}`;
+  return `${loc}@${ref.version}`;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new CacheError(`cannot read cache entry: ${(e as Error).message}`, file);
+  }
+}
+
+function decodeRecord(text: string, file: string): CachedChart {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new CacheError(`malformed cache entry (not JSON); ${REPAIR}`, file);
+  }
+  const r = v as Partial<CachedChart>;
+  if (
+    typeof r.source !== "string" ||
+    typeof r.name !== "string" ||
+    typeof r.version !== "string" ||
+    typeof r.digest !== "string" ||
+    !/^sha256:[0-9a-f]{64}$/.test(r.digest) ||
+    typeof r.size !== "number"
+  ) {
+    throw new CacheError(`malformed cache entry; ${REPAIR}`, file);
+  }
+  return { source: r.source, name: r.name, version: r.version, digest: r.digest, size: r.size };
+}
+
+function blobIntact(file: string, digest: string): boolean {
+  try {
+    return `sha256:${sha256Hex(fs.readFileSync(file))}` === digest;
+  } catch {
+    return false;
+  }
+}
+
+let tmpCounter = 0;
+
+/** Temp file in the target's directory, then rename: readers never see a partial entry. Mode 0644. */
+function writeAtomic(file: string, content: Uint8Array | string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++tmpCounter}.tmp`);
+  try {
+    fs.writeFileSync(tmp, content, { mode: 0o644 });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}

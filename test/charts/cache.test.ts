@@ -1,0 +1,130 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  CacheError,
+  ChartCache,
+  type ChartRef,
+  canonicalSource,
+  defaultCacheDir,
+  sha256Hex,
+} from "../../src/charts/cache.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-cache-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const podinfo: ChartRef = { source: "oci://ghcr.io/stefanprodan/charts", name: "podinfo", version: "6.5.0" };
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe("ChartCache", () => {
+  it("stores and returns an archive by reference, with its digest", () => {
+    const cache = new ChartCache(dir);
+    expect(cache.getArchive(podinfo)).toBeUndefined();
+    const digest = cache.putArchive(podinfo, bytes("archive-1"));
+    expect(digest).toBe(`sha256:${sha256Hex("archive-1")}`);
+    expect(Buffer.from(cache.getArchive(podinfo)!).toString()).toBe("archive-1");
+    expect(cache.list()).toEqual([{ ...podinfo, digest, size: 9 }]);
+    // Another instance over the same directory sees it (nothing held in memory).
+    expect(Buffer.from(new ChartCache(dir).getArchive(podinfo)!).toString()).toBe("archive-1");
+  });
+
+  it("treats trailing slashes and host case as the same source", () => {
+    const cache = new ChartCache(dir);
+    cache.putArchive(
+      { source: "https://Charts.Example.com/stable/", name: "x", version: "1.0.0" },
+      bytes("x"),
+    );
+    expect(
+      cache.getArchive({ source: "https://charts.example.com/stable", name: "x", version: "1.0.0" }),
+    ).toBeDefined();
+    expect(cache.list()[0]!.source).toBe("https://charts.example.com/stable");
+  });
+
+  it("keeps versions that differ only in build metadata apart", () => {
+    const cache = new ChartCache(dir);
+    cache.putArchive({ ...podinfo, version: "1.0.0+a" }, bytes("a"));
+    cache.putArchive({ ...podinfo, version: "1.0.0+b" }, bytes("b"));
+    expect(Buffer.from(cache.getArchive({ ...podinfo, version: "1.0.0+a" })!).toString()).toBe("a");
+    expect(Buffer.from(cache.getArchive({ ...podinfo, version: "1.0.0+b" })!).toString()).toBe("b");
+  });
+
+  it("stores identical archives once", () => {
+    const cache = new ChartCache(dir);
+    cache.putArchive(podinfo, bytes("same"));
+    cache.putArchive({ ...podinfo, source: "oci://mirror.local/charts" }, bytes("same"));
+    expect(fs.readdirSync(path.join(dir, "charts", "blobs", "sha256"))).toHaveLength(1);
+    expect(cache.list()).toHaveLength(2);
+  });
+
+  it("re-pointing a reference replaces the record atomically and leaves no temp files", () => {
+    const cache = new ChartCache(dir);
+    cache.putArchive(podinfo, bytes("old"));
+    cache.putArchive(podinfo, bytes("new"));
+    expect(Buffer.from(cache.getArchive(podinfo)!).toString()).toBe("new");
+    const all = fs.readdirSync(dir, { recursive: true }).map(String);
+    expect(all.filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("a corrupted archive is a CacheError naming the blob, not a crash or wrong bytes", () => {
+    const cache = new ChartCache(dir);
+    const digest = cache.putArchive(podinfo, bytes("good"));
+    const blob = cache.blobFile(digest);
+    fs.writeFileSync(blob, "evil");
+    let err: unknown;
+    try {
+      cache.getArchive(podinfo);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CacheError);
+    expect((err as CacheError).file).toBe(blob);
+    expect((err as CacheError).message).toMatch(/corrupted.*slipway charts pull/);
+    // putArchive repairs it.
+    cache.putArchive(podinfo, bytes("good"));
+    expect(Buffer.from(cache.getArchive(podinfo)!).toString()).toBe("good");
+  });
+
+  it("a missing blob or a malformed record is a CacheError", () => {
+    const cache = new ChartCache(dir);
+    const digest = cache.putArchive(podinfo, bytes("good"));
+    fs.rmSync(cache.blobFile(digest));
+    expect(() => cache.getArchive(podinfo)).toThrow(/missing/);
+    const refs = path.join(dir, "charts", "refs");
+    const [rec] = fs.readdirSync(refs);
+    fs.writeFileSync(path.join(refs, rec!), "{not json");
+    expect(() => cache.getArchive(podinfo)).toThrow(CacheError);
+    expect(() => cache.list()).toThrow(CacheError);
+  });
+
+  it("remembers the last version list per chart", () => {
+    const cache = new ChartCache(dir);
+    expect(cache.knownVersions("https://x.io/charts/", "a")).toBeUndefined();
+    cache.putVersions("https://x.io/charts/", "a", ["1.0.0", "1.1.0"]);
+    expect(cache.knownVersions("https://x.io/charts", "a")).toEqual(["1.0.0", "1.1.0"]);
+    expect(cache.knownVersions("https://x.io/charts", "b")).toBeUndefined();
+  });
+
+  it("an empty or absent cache lists nothing", () => {
+    expect(new ChartCache(path.join(dir, "nope")).list()).toEqual([]);
+  });
+});
+
+describe("defaultCacheDir", () => {
+  it.each([
+    [{ SLIPWAY_CACHE_DIR: "/c", XDG_CACHE_HOME: "/x", HOME: "/h" }, "/c"],
+    [{ XDG_CACHE_HOME: "/x", HOME: "/h" }, "/x/slipway"],
+    [{ HOME: "/h" }, "/h/.cache/slipway"],
+  ])("%j → %s", (env, expected) => expect(defaultCacheDir(env)).toBe(expected));
+});
+
+describe("canonicalSource", () => {
+  it.each([
+    ["https://Charts.EXAMPLE.com/Stable/", "https://charts.example.com/Stable"],
+    ["oci://ghcr.io/org/charts", "oci://ghcr.io/org/charts"],
+    ["OCI://GHCR.io/Org//", "oci://ghcr.io/Org"],
+  ])("%s → %s", (input, expected) => expect(canonicalSource(input)).toBe(expected));
+});
