@@ -1,0 +1,33 @@
+/**
+ * mitchellh/copystructure v1.2.0's Copy, as sprig's deepCopy uses it: maps and slices are
+ * copied with their Go types, time.Time is copied whole (a registered Copier), and structs
+ * are rebuilt field by field — only exported fields can be set, so a *semver.Version (all
+ * unexported) comes back as the zero version 0.0.0 (quirk kept).
+ */
+import { elemTypeOf, GoMap, type GoValue, isGoObject, sliceOf } from "../../template/value.js";
+import { zeroSemverObject } from "../semver-object.js";
+import { GoFuncError } from "../types.js";
+
+export function deepCopy(v: GoValue): GoValue {
+  if (v === null || v === undefined) {
+    // Copy(nil) ends in reflect.ValueOf(nil).Type().
+    throw new GoFuncError("reflect: call of reflect.Value.Type on zero Value");
+  }
+  return copyValue(v);
+}
+
+function copyValue(v: GoValue): GoValue {
+  if (v instanceof GoMap) {
+    const m = new GoMap(null, v.goType);
+    for (const [k, x] of v) m.set(k, x === null || x === undefined ? x : copyValue(x));
+    return m;
+  }
+  if (Array.isArray(v))
+    return sliceOf(
+      v.map((x) => (x === null || x === undefined ? x : copyValue(x))),
+      elemTypeOf(v),
+    );
+  if (v instanceof Uint8Array) return v.slice();
+  if (isGoObject(v) && v.goType === "*semver.Version") return zeroSemverObject();
+  return v;
+}

@@ -1,0 +1,257 @@
+/**
+ * sprig v3.3.0's list functions (list.go, plus until/untilStep/seq from numeric.go and
+ * join/sortAlpha/toStrings from strings.go). Any slice is accepted where sprig uses reflect;
+ * the non-`must` forms panic, which text/template reports the same way as the error.
+ * quirk kept: `reflect.TypeOf(nil).Kind()` panics, so `first nil` fails with a nil dereference.
+ */
+import { compareGoStrings, GoInt, type GoValue, sliceOf } from "../template/value.js";
+import { type FuncTable, goFunc } from "./define.js";
+import { strval, toInt } from "./go/cast.js";
+import { nilDereference, runtimeError } from "./go/panic.js";
+import { deepEqual, isEmpty, isList, kindName, listElems, sliceElemType } from "./go/reflect.js";
+import { GoFuncError } from "./types.js";
+
+type Int = GoInt;
+
+/** The elements of a slice argument, or sprig's "Cannot VERB on type KIND" error. */
+function elems(list: GoValue, what: string): GoValue[] {
+  if (list === null || list === undefined) throw nilDereference();
+  if (!isList(list)) throw new GoFuncError(`${what} ${kindName(list)}`);
+  return listElems(list);
+}
+
+const iface = (xs: GoValue[]): GoValue[] => xs;
+
+function chunk(size: bigint, list: GoValue): GoValue {
+  const l = elems(list, "Cannot chunk type");
+  const s = Number(size);
+  // Go computes this in float64 and converts NaN/±Inf to int64's minimum.
+  let cs = Math.floor((l.length - 1) / s) + 1;
+  if (!Number.isFinite(cs)) cs = Number.MIN_SAFE_INTEGER;
+  if (cs < 0) throw runtimeError("makeslice: len out of range");
+  const out: GoValue[] = [];
+  for (let i = 0; i < cs; i++) {
+    let clen = s;
+    if (i === cs - 1) {
+      clen = Math.floor(l.length % s);
+      if (Number.isNaN(clen) || clen === 0) clen = s;
+    }
+    if (clen < 0) throw runtimeError("makeslice: len out of range");
+    const part: GoValue[] = [];
+    for (let j = 0; j < clen; j++) {
+      const ix = i * s + j;
+      if (ix >= l.length) throw runtimeError(`reflect: slice index out of range`);
+      part.push(l[ix]!);
+    }
+    out.push(part);
+  }
+  return sliceOf(out, "[]interface {}");
+}
+
+function slice(list: GoValue, indices: GoValue[]): GoValue {
+  if (list === null || list === undefined) throw nilDereference();
+  if (!isList(list)) throw new GoFuncError(`list should be type of slice or array but ${kindName(list)}`);
+  const l = list.length;
+  if (l === 0) return null;
+  const start = indices.length > 0 ? Number(toInt(indices[0]!)) : 0;
+  const end = indices.length < 2 ? l : Number(toInt(indices[1]!));
+  if (start < 0 || end < start || end > l) {
+    // reflect.Value.Slice's panic (a string, so no "runtime error:" prefix).
+    throw new GoFuncError("reflect.Value.Slice: slice index out of bounds");
+  }
+  if (list instanceof Uint8Array) return list.slice(start, end);
+  return sliceOf(list.slice(start, end), sliceElemType(list));
+}
+
+/** sprig's untilStep. */
+export function untilStep(start: bigint, stop: bigint, step: bigint): GoInt[] {
+  const v: GoInt[] = [];
+  if (stop < start) {
+    if (step >= 0n) return v;
+    for (let i = start; i > stop; i += step) v.push(new GoInt("int", i));
+    return v;
+  }
+  if (step <= 0n) return v;
+  for (let i = start; i < stop; i += step) v.push(new GoInt("int", i));
+  return v;
+}
+
+const intSlice = (xs: GoInt[]): GoValue => sliceOf(xs, "int");
+
+/** sprig's seq: like GNU seq, numbers joined by spaces. */
+function seq(params: Int[]): string {
+  const p = params.map((x) => x.value);
+  const join = (xs: GoInt[]) => xs.map((x) => x.value.toString()).join(" ");
+  switch (p.length) {
+    case 0:
+      return "";
+    case 1: {
+      const end = p[0]!;
+      const inc = end < 1n ? -1n : 1n;
+      return join(untilStep(1n, end + inc, inc));
+    }
+    case 2: {
+      const [start, end] = p as [bigint, bigint];
+      const step = end < start ? -1n : 1n;
+      return join(untilStep(start, end + step, step));
+    }
+    case 3: {
+      const [start, step, end] = p as [bigint, bigint, bigint];
+      let inc = 1n;
+      if (end < start) {
+        inc = -1n;
+        if (step > 0n) return "";
+      }
+      return join(untilStep(start, end + inc, step));
+    }
+    default:
+      return "";
+  }
+}
+
+/** sprig's strslice (toStrings): strings as they are, other elements through strval, nils dropped. */
+export function strslice(v: GoValue): string[] {
+  if (Array.isArray(v)) {
+    return sliceOf(v.filter((x) => x !== null && x !== undefined).map(strval), "string");
+  }
+  if (v instanceof Uint8Array) return sliceOf(listElems(v).map(strval), "string");
+  if (v === null || v === undefined) return sliceOf([], "string");
+  return sliceOf([strval(v)], "string");
+}
+
+function uniq(l: GoValue[]): GoValue[] {
+  const out: GoValue[] = [];
+  for (const x of l) if (!out.some((y) => deepEqual(x, y))) out.push(x);
+  return out;
+}
+
+function without(l: GoValue[], omit: GoValue[]): GoValue[] {
+  return l.filter((x) => !omit.some((o) => deepEqual(x, o)));
+}
+
+function has(needle: GoValue, haystack: GoValue, must: boolean): boolean {
+  if (haystack === null || haystack === undefined) return false;
+  if (!isList(haystack)) {
+    const err = new GoFuncError(`Cannot find has on type ${kindName(haystack)}`);
+    if (must) throw err;
+    throw err;
+  }
+  return listElems(haystack).some((x) => deepEqual(needle, x));
+}
+
+function concat(lists: GoValue[]): GoValue {
+  const res: GoValue[] = [];
+  for (const l of lists) {
+    if (l === null || l === undefined) throw nilDereference();
+    if (!isList(l)) throw new GoFuncError(`Cannot concat type ${kindName(l)} as list`);
+    res.push(...listElems(l));
+  }
+  return res;
+}
+
+/** first/last/rest/initial and their must forms share one shape. */
+function listOp(verb: string, op: (l: GoValue[]) => GoValue, result: string) {
+  return goFunc(`func(list interface {}) ${result}`, (list: GoValue) =>
+    op(elems(list, `Cannot find ${verb} on type`)),
+  );
+}
+
+const first = (l: GoValue[]) => (l.length === 0 ? null : l[0]!);
+const last = (l: GoValue[]) => (l.length === 0 ? null : l[l.length - 1]!);
+const rest = (l: GoValue[]) => iface(l.length === 0 ? [] : l.slice(1));
+const initial = (l: GoValue[]) => iface(l.length === 0 ? [] : l.slice(0, -1));
+const reverse = (l: GoValue[]) => iface([...l].reverse());
+
+function push(list: GoValue, v: GoValue, verb: string, atEnd: boolean): GoValue {
+  const l = elems(list, `Cannot ${verb} on type`);
+  return atEnd ? [...l, v] : [v, ...l];
+}
+
+function sortAlpha(list: GoValue): string[] {
+  if (isList(list)) return sliceOf([...strslice(list)].sort(compareGoStrings), "string");
+  return sliceOf([strval(list)], "string");
+}
+
+export const listFuncs: FuncTable = {
+  list: goFunc("func(v ...interface {}) []interface {}", (...v: GoValue[]) => v),
+  tuple: goFunc("func(v ...interface {}) []interface {}", (...v: GoValue[]) => v),
+  append: goFunc("func(list interface {}, v interface {}) []interface {}", (l: GoValue, v: GoValue) =>
+    push(l, v, "push", true),
+  ),
+  push: goFunc("func(list interface {}, v interface {}) []interface {}", (l: GoValue, v: GoValue) =>
+    push(l, v, "push", true),
+  ),
+  mustAppend: goFunc(
+    "func(list interface {}, v interface {}) ([]interface {}, error)",
+    (l: GoValue, v: GoValue) => push(l, v, "push", true),
+  ),
+  mustPush: goFunc(
+    "func(list interface {}, v interface {}) ([]interface {}, error)",
+    (l: GoValue, v: GoValue) => push(l, v, "push", true),
+  ),
+  prepend: goFunc("func(list interface {}, v interface {}) []interface {}", (l: GoValue, v: GoValue) =>
+    push(l, v, "prepend", false),
+  ),
+  mustPrepend: goFunc(
+    "func(list interface {}, v interface {}) ([]interface {}, error)",
+    (l: GoValue, v: GoValue) => push(l, v, "prepend", false),
+  ),
+  first: listOp("first", first, "interface {}"),
+  mustFirst: listOp("first", first, "(interface {}, error)"),
+  last: listOp("last", last, "interface {}"),
+  mustLast: listOp("last", last, "(interface {}, error)"),
+  rest: listOp("rest", rest, "[]interface {}"),
+  mustRest: listOp("rest", rest, "([]interface {}, error)"),
+  initial: listOp("initial", initial, "[]interface {}"),
+  mustInitial: listOp("initial", initial, "([]interface {}, error)"),
+  reverse: listOp("reverse", reverse, "[]interface {}"),
+  mustReverse: listOp("reverse", reverse, "([]interface {}, error)"),
+  uniq: listOp("uniq", uniq, "[]interface {}"),
+  mustUniq: listOp("uniq", uniq, "([]interface {}, error)"),
+  compact: goFunc("func(list interface {}) []interface {}", (l: GoValue) =>
+    elems(l, "Cannot compact on type").filter((x) => !isEmpty(x)),
+  ),
+  mustCompact: goFunc("func(list interface {}) ([]interface {}, error)", (l: GoValue) =>
+    elems(l, "Cannot compact on type").filter((x) => !isEmpty(x)),
+  ),
+  without: goFunc(
+    "func(list interface {}, omit ...interface {}) []interface {}",
+    (l: GoValue, ...omit: GoValue[]) => without(elems(l, "Cannot find without on type"), omit),
+  ),
+  mustWithout: goFunc(
+    "func(list interface {}, omit ...interface {}) ([]interface {}, error)",
+    (l: GoValue, ...omit: GoValue[]) => without(elems(l, "Cannot find without on type"), omit),
+  ),
+  has: goFunc("func(needle interface {}, haystack interface {}) bool", (n: GoValue, h: GoValue) =>
+    has(n, h, false),
+  ),
+  mustHas: goFunc(
+    "func(needle interface {}, haystack interface {}) (bool, error)",
+    (n: GoValue, h: GoValue) => has(n, h, true),
+  ),
+  slice: goFunc(
+    "func(list interface {}, indices ...interface {}) interface {}",
+    (l: GoValue, ...ix: GoValue[]) => slice(l, ix),
+  ),
+  mustSlice: goFunc(
+    "func(list interface {}, indices ...interface {}) (interface {}, error)",
+    (l: GoValue, ...ix: GoValue[]) => slice(l, ix),
+  ),
+  concat: goFunc("func(lists ...interface {}) interface {}", (...lists: GoValue[]) => concat(lists)),
+  chunk: goFunc("func(size int, list interface {}) [][]interface {}", (size: Int, l: GoValue) =>
+    chunk(size.value, l),
+  ),
+  mustChunk: goFunc("func(size int, list interface {}) ([][]interface {}, error)", (size: Int, l: GoValue) =>
+    chunk(size.value, l),
+  ),
+  until: goFunc("func(count int) []int", (count: Int) =>
+    intSlice(untilStep(0n, count.value, count.value < 0n ? -1n : 1n)),
+  ),
+  untilStep: goFunc("func(start, stop, step int) []int", (start: Int, stop: Int, step: Int) =>
+    intSlice(untilStep(start.value, stop.value, step.value)),
+  ),
+  seq: goFunc("func(params ...int) string", (...params: Int[]) => seq(params)),
+  join: goFunc("func(sep string, v interface {}) string", (sep: string, v: GoValue) => strslice(v).join(sep)),
+  sortAlpha: goFunc("func(list interface {}) []string", (l: GoValue) => sortAlpha(l)),
+  toStrings: goFunc("func(v interface {}) []string", (v: GoValue) => strslice(v)),
+};

@@ -1,0 +1,185 @@
+/**
+ * sprig v3.3.0's regex.go on Go's regexp (RE2 syntax and semantics, via src/go/regexp.ts).
+ * The non-`must` forms compile with regexp.MustCompile, whose panic text names the pattern;
+ * regexMatch alone swallows the error (false).
+ */
+
+import { GoRegexp } from "../../go/regexp.js";
+import { canBackquote, quote } from "../template/quote.js";
+import type { GoInt } from "../template/value.js";
+import { sliceOf } from "../template/value.js";
+import { type FuncTable, goFunc } from "./define.js";
+import { intArg } from "./go/cast.js";
+import { isDigit, isLetter } from "./go/unicode.js";
+import { GoFuncError } from "./types.js";
+
+const cache = new Map<string, GoRegexp | Error>();
+
+/** regexp.Compile, cached by pattern (errors too). */
+function compile(pattern: string): GoRegexp {
+  let re = cache.get(pattern);
+  if (!re) {
+    try {
+      re = new GoRegexp(pattern);
+    } catch (e) {
+      re = new Error((e as Error).message);
+    }
+    if (cache.size > 1000) cache.clear();
+    cache.set(pattern, re);
+  }
+  if (re instanceof Error) throw new GoFuncError(re.message);
+  return re;
+}
+
+/** regexp.MustCompile: the same error, in MustCompile's panic wording. */
+function mustCompile(pattern: string): GoRegexp {
+  try {
+    return compile(pattern);
+  } catch (e) {
+    const q = canBackquote(pattern) ? `\`${pattern}\`` : quote(pattern);
+    throw new GoFuncError(`regexp: Compile(${q}): ${(e as Error).message}`);
+  }
+}
+
+/** Regexp.Expand's template: $1, ${1}, $name, ${name}, $$; a malformed $ stays literal. */
+function expand(re: GoRegexp, template: string, src: string, match: number[]): string {
+  let out = "";
+  let names: string[] | undefined;
+  while (template.length > 0) {
+    const at = template.indexOf("$");
+    if (at < 0) break;
+    out += template.slice(0, at);
+    template = template.slice(at + 1);
+    if (template.startsWith("$")) {
+      out += "$";
+      template = template.slice(1);
+      continue;
+    }
+    const ex = extract(template);
+    if (!ex) {
+      out += "$";
+      continue;
+    }
+    template = ex.rest;
+    let group = ex.num;
+    if (group < 0) {
+      names ??= re.subexpNames();
+      group = names.indexOf(ex.name);
+      if (group < 0) continue;
+    }
+    if (2 * group + 1 < match.length && match[2 * group]! >= 0)
+      out += src.slice(match[2 * group], match[2 * group + 1]);
+  }
+  return out + template;
+}
+
+function extract(str: string): { name: string; num: number; rest: string } | undefined {
+  if (str === "") return undefined;
+  const brace = str[0] === "{";
+  if (brace) str = str.slice(1);
+  let i = 0;
+  for (const ch of str) {
+    const r = ch.codePointAt(0)!;
+    if (!isLetter(r) && !isDigit(r) && r !== 0x5f) break;
+    i += ch.length;
+  }
+  if (i === 0) return undefined;
+  const name = str.slice(0, i);
+  if (brace) {
+    if (i >= str.length || str[i] !== "}") return undefined;
+    i++;
+  }
+  let num = 0;
+  for (const c of name) {
+    if (c < "0" || c > "9" || num >= 1e8) {
+      num = -1;
+      break;
+    }
+    num = num * 10 + (c.charCodeAt(0) - 48);
+  }
+  if (name[0] === "0" && name.length > 1) num = -1;
+  return { name, num, rest: str.slice(i) };
+}
+
+function replaceAll(re: GoRegexp, src: string, repl: string, literal: boolean): string {
+  let out = "";
+  let last = 0;
+  for (const m of re.findAllIndex(src)) {
+    out += src.slice(last, m[0]);
+    out += literal ? repl : expand(re, repl, src, m);
+    last = m[1]!;
+  }
+  return out + src.slice(last);
+}
+
+/** Regexp.Split. */
+function split(re: GoRegexp, s: string, n: number): string[] {
+  if (n === 0) return [];
+  if (re.source.length > 0 && s.length === 0) return [""];
+  const out: string[] = [];
+  let beg = 0;
+  let end = 0;
+  for (const m of re.findAllIndex(s, n)) {
+    if (n > 0 && out.length === n - 1) break;
+    end = m[0]!;
+    if (m[1] !== 0) out.push(s.slice(beg, end));
+    beg = m[1]!;
+  }
+  if (end !== s.length) out.push(s.slice(beg));
+  return out;
+}
+
+const strs = (xs: string[]) => sliceOf(xs, "string");
+const QUOTE_META = /[\\.+*?()|[\]{}^$]/g;
+
+export const regexFuncs: FuncTable = {
+  regexMatch: goFunc("func(regex string, s string) bool", (regex: string, s: string) => {
+    try {
+      return compile(regex).matchString(s);
+    } catch {
+      return false;
+    }
+  }),
+  mustRegexMatch: goFunc("func(regex string, s string) (bool, error)", (regex: string, s: string) =>
+    compile(regex).matchString(s),
+  ),
+  regexFindAll: goFunc("func(regex string, s string, n int) []string", (regex: string, s: string, n: GoInt) =>
+    strs(mustCompile(regex).findAll(s, intArg(n))),
+  ),
+  mustRegexFindAll: goFunc(
+    "func(regex string, s string, n int) ([]string, error)",
+    (regex: string, s: string, n: GoInt) => strs(compile(regex).findAll(s, intArg(n))),
+  ),
+  regexFind: goFunc(
+    "func(regex string, s string) string",
+    (regex: string, s: string) => mustCompile(regex).findAll(s, 1)[0] ?? "",
+  ),
+  mustRegexFind: goFunc(
+    "func(regex string, s string) (string, error)",
+    (regex: string, s: string) => compile(regex).findAll(s, 1)[0] ?? "",
+  ),
+  regexReplaceAll: goFunc(
+    "func(regex string, s string, repl string) string",
+    (regex: string, s: string, repl: string) => replaceAll(mustCompile(regex), s, repl, false),
+  ),
+  mustRegexReplaceAll: goFunc(
+    "func(regex string, s string, repl string) (string, error)",
+    (regex: string, s: string, repl: string) => replaceAll(compile(regex), s, repl, false),
+  ),
+  regexReplaceAllLiteral: goFunc(
+    "func(regex string, s string, repl string) string",
+    (regex: string, s: string, repl: string) => replaceAll(mustCompile(regex), s, repl, true),
+  ),
+  mustRegexReplaceAllLiteral: goFunc(
+    "func(regex string, s string, repl string) (string, error)",
+    (regex: string, s: string, repl: string) => replaceAll(compile(regex), s, repl, true),
+  ),
+  regexSplit: goFunc("func(regex string, s string, n int) []string", (regex: string, s: string, n: GoInt) =>
+    strs(split(mustCompile(regex), s, intArg(n))),
+  ),
+  mustRegexSplit: goFunc(
+    "func(regex string, s string, n int) ([]string, error)",
+    (regex: string, s: string, n: GoInt) => strs(split(compile(regex), s, intArg(n))),
+  ),
+  regexQuoteMeta: goFunc("func(s string) string", (s: string) => s.replace(QUOTE_META, "\\$&")),
+};
