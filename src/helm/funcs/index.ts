@@ -10,6 +10,7 @@
  */
 
 import { conversionFuncs } from "./conversions.js";
+import { dataFuncs } from "./data.js";
 import { defaultFuncs } from "./defaults.js";
 import type { FuncTable } from "./define.js";
 import { dictFuncs } from "./dicts.js";
@@ -44,6 +45,7 @@ const FAMILIES: FuncTable[] = [
   semverFuncs,
   pathFuncs,
   randomFuncs,
+  dataFuncs,
   helmFuncs,
 ];
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildFuncMap } from "../../../src/helm/funcs/index.js";
+import { TemplateSet } from "../../../src/helm/template/index.js";
 import { requires } from "../../support/env.js";
 import { prng } from "../../support/random.js";
 import { argsFor, SKIP } from "./args.js";
@@ -12,6 +13,7 @@ import { Gen } from "./gen.js";
 import { compareWithHelm, type Expr } from "./harness.js";
 
 const funcs = buildFuncMap();
+const set = new TemplateSet(funcs, { missingKey: "zero", name: "gotpl" });
 const ctx = { templateName: "t", random: prng(1), now: () => 0 };
 const PER_FUNCTION = Number(process.env.SLIPWAY_FUZZ_CALLS ?? 12);
 
@@ -24,7 +26,7 @@ describe.runIf(requires("helm"))("generated calls of every hermetic function agr
     for (let i = 0; i < PER_FUNCTION; i++) exprs.push(argsFor(name, f, g));
   }
   it(`${exprs.length} calls (seed ${seed})`, async () => {
-    const { mismatches, failing } = await compareWithHelm(exprs, funcs, ctx);
+    const { mismatches, failing } = await compareWithHelm(exprs, set, ctx);
     process.stderr.write(
       `[helm funcs] ${exprs.length} generated calls, ${failing} failing calls checked one by one\n`,
     );

@@ -1,18 +1,14 @@
 /**
- * Differential testing of template functions against the Helm oracle, before and after the
- * template engine exists: a call is a small expression tree that prints as template text
- * (`(repeat 3 "ab")`) for Helm and evaluates directly against our FuncMap, converting
- * literals the way text/template converts constants to parameter types.
+ * Differential testing of template functions against the Helm oracle: a call is a small
+ * expression tree printed as template text (`(repeat 3 "ab")`), rendered by Helm and by our
+ * template engine (src/helm/template) with our function map.
  *
  * Many calls go into ONE chart (one template file per batch, one line per call); a call
  * whose result differs, or that makes Helm fail, is reported with its template text.
  */
 
-import type { CallContext, FuncMap } from "../../../src/helm/funcs/types.js";
-import { formatValue } from "../../../src/helm/template/fmt.js";
-import { utf8Decode } from "../../../src/helm/template/gostring.js";
-import { quote } from "../../../src/helm/template/quote.js";
-import { GoInt, type GoValue, goTypeName } from "../../../src/helm/template/value.js";
+import type { CallContext } from "../../../src/helm/funcs/types.js";
+import { quote, type TemplateSet, utf8Decode } from "../../../src/helm/template/index.js";
 import { helmTemplate, helmTemplateAsync } from "../../support/helm-oracle.js";
 import { mapLimit } from "../../support/kubectl.js";
 
@@ -58,50 +54,6 @@ export function toTemplate(e: Expr): string {
   }
 }
 
-const INT_KINDS = new Set([
-  "int",
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-]);
-
-/** An untyped constant converted to a parameter type, as text/template's evalArg does. */
-function constant(e: Expr, type: string): GoValue {
-  switch (e.kind) {
-    case "str":
-      return e.value;
-    case "bool":
-      return e.value;
-    case "nil":
-      return null;
-    case "int":
-      if (type === "float64") return Number(e.value);
-      if (INT_KINDS.has(type)) return new GoInt(type as GoInt["kind"], e.value);
-      return new GoInt("int", e.value);
-    case "float":
-      return e.value;
-    case "call":
-      throw new Error("not a constant");
-  }
-}
-
-export function evaluate(e: Expr, funcs: FuncMap, ctx: CallContext, type = "interface {}"): GoValue {
-  if (e.kind !== "call") return constant(e, type);
-  const f = funcs.get(e.name);
-  if (!f) throw new Error(`function "${e.name}" not defined`);
-  const args = e.args.map((a, i) => {
-    const t = f.variadic && i >= f.params.length - 1 ? f.params[f.params.length - 1]! : f.params[i]!;
-    return evaluate(a, funcs, ctx, t);
-  });
-  return f.fn.apply(ctx, args);
-}
-
 export interface Outcome {
   /** What `print` shows, or the error message. */
   text: string;
@@ -109,12 +61,17 @@ export interface Outcome {
   error: boolean;
 }
 
-export function run(e: Expr, funcs: FuncMap, ctx: CallContext): Outcome {
+/** Runs `print EXPR` and `typeOf EXPR` through our template engine. */
+export function run(e: Expr, set: TemplateSet, ctx: CallContext): Outcome {
+  const x = toTemplate(e);
   try {
-    const v = evaluate(e, funcs, ctx);
-    return { text: formatValue(v), type: goTypeName(v), error: false };
+    set.parse("t", `{{ print ${x} }}`);
+    const text = set.execute("t", null, ctx);
+    set.parse("t", `{{ typeOf ${x} }}`);
+    const type = set.execute("t", null, ctx);
+    return { text, type, error: false };
   } catch (err) {
-    return { text: (err as Error).message, type: "", error: true };
+    return { text: ourError((err as Error).message), type: "", error: true };
   }
 }
 
@@ -134,12 +91,12 @@ const bytesToGo = (latin1: string): string => utf8Decode(Uint8Array.from(latin1,
  */
 export async function compareWithHelm(
   exprs: Expr[],
-  funcs: FuncMap,
+  set: TemplateSet,
   ctx: CallContext,
   errorsPerFunction = 3,
 ): Promise<{ checked: number; failing: number; mismatches: Mismatch[] }> {
   const mismatches: Mismatch[] = [];
-  let live = exprs.map((e, i) => ({ i, e, ours: run(e, funcs, ctx) }));
+  let live = exprs.map((e, i) => ({ i, e, ours: run(e, set, ctx) }));
   // Calls that fail for us would stop Helm's batch: a sample per function is checked one
   // chart each, several charts at a time.
   const perName = new Map<string, number>();
@@ -198,8 +155,21 @@ export async function compareWithHelm(
   return { checked: exprs.length, failing: failing.length, mismatches };
 }
 
-/** The part of Helm's error after `error calling NAME: `. */
+/** The cause in Helm's (reformatted) error: after `error calling NAME: `, else its last line. */
 export function callError(error: string): string {
   const m = /error calling [^:]+: (.*)$/m.exec(error);
-  return m ? m[1]! : error;
+  if (m) return m[1]!;
+  const lines = error
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("Use --debug"));
+  return lines[lines.length - 1] ?? error;
+}
+
+/** The same part of Go's raw text/template error. */
+export function ourError(message: string): string {
+  const m = /error calling [^:]+: (.*)$/m.exec(message);
+  if (m) return m[1]!;
+  const at = message.lastIndexOf(">: ");
+  return at >= 0 ? message.slice(at + 3) : message;
 }

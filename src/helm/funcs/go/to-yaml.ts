@@ -1,0 +1,63 @@
+/**
+ * sigs.k8s.io/yaml v1.6.0's Marshal as Helm's toYaml uses it: the value goes through
+ * encoding/json (so []byte is base64, invalid UTF-8 is U+FFFD, NaN is an error, structs use
+ * their JSON form), the JSON is read back by go-yaml v2 (integers stay integers) and printed by
+ * go-yaml v2 — the printer Slipway already has (src/yaml/emit.ts), fed JSON-like values.
+ */
+import type { YamlMap, YamlValue } from "../../../kustomize/types.js";
+import { GoInt, GoMap, type GoValue, isGoObject } from "../../template/value.js";
+import { emitYaml } from "../../../yaml/index.js";
+import { JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
+import { parseJson } from "./json-decode.js";
+
+function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case "boolean":
+      return v;
+    case "string":
+      return v.replace(/[\udc80-\udcff]/g, "\ufffd");
+    case "number":
+      jsonFloat(v); // throws Go's error for NaN/±Inf
+      return v;
+  }
+  if (v instanceof GoInt) return v.value;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
+  if (isGoObject(v)) {
+    const m = v as unknown as Partial<JsonMarshaler>;
+    if (typeof m.marshalJSON === "function") return toJsonLike(parseJson(m.marshalJSON()), path);
+    if (v.fmtValue) return toJsonLike(v.fmtValue(), path);
+    const out: YamlMap = Object.create(null);
+    for (const n of v.fieldNames?.() ?? []) out[n] = toJsonLike(v.field(n) as GoValue, path);
+    return out;
+  }
+  if (path.has(v)) throw new JsonError(`json: unsupported value: encountered a cycle via ${v instanceof GoMap ? v.goType : "[]interface {}"}`);
+  path.add(v);
+  try {
+    if (v instanceof GoMap) {
+      const out: YamlMap = Object.create(null);
+      for (const [k, x] of v) out[k.replace(/[\udc80-\udcff]/g, "\ufffd")] = toJsonLike(x, path);
+      return out;
+    }
+    return v.map((x) => toJsonLike(x, path));
+  } finally {
+    path.delete(v);
+  }
+}
+
+/** yaml.Marshal(v) (with its trailing newline). Throws Error with Go's message. */
+export function marshalYaml(v: GoValue): string {
+  let json: YamlValue;
+  try {
+    json = toJsonLike(v, new Set());
+  } catch (e) {
+    if (e instanceof JsonError) throw new Error(`error marshaling into JSON: ${e.message}`);
+    throw e;
+  }
+  try {
+    return emitYaml(json);
+  } catch (e) {
+    // Characters go-yaml v2 refuses to read back from the JSON (DEL, C1 controls, U+FFFE…).
+    throw new JsonError((e as Error).message);
+  }
+}

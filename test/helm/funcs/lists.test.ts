@@ -1,0 +1,46 @@
+import { describe } from "vitest";
+import { table } from "./table.js";
+
+// Expected values printed by Helm 4.1.4 (`{{ EXPR | toString }}`).
+describe("lists", () => {
+  table([
+    ['list 1 "a" nil', "[1 a <nil>]"],
+    ["append (list 1) 2", "[1 2]"],
+    ["prepend (list 1) 0", "[0 1]"],
+    ["first (list)", "<nil>"],
+    ['first "abc"', "Cannot find first on type string", true],
+    ["first nil", "runtime error: invalid memory address or nil pointer dereference", true],
+    ["mustFirst (dict)", "Cannot find first on type map", true],
+    ["last (list 1 2)", "2"],
+    ["rest (list 1 2 3)", "[2 3]"],
+    ["initial (list 1 2 3)", "[1 2]"],
+    ["reverse (list 1 2 3)", "[3 2 1]"],
+    ['uniq (list 1 1 "1" 1.0 (list 1) (list 1))', "[1 1 1 [1]]"],
+    ["without (list 1 2 1 3) 1 3", "[2]"],
+    ["has 1 (list 1.0 (int64 1) 1)", "true"],
+    ["has 1 nil", "false"],
+    ['compact (list 0 "" "x" nil false 1 (list) (dict))', "[x 1]"],
+    ["slice (list 1 2 3 4) 1 3", "[2 3]"],
+    ["slice (list 1 2 3) 2", "[3]"],
+    ["slice (list) 0", "<nil>"],
+    ["slice (list 1 2) 1 5", "reflect.Value.Slice: slice index out of bounds", true],
+    ['slice (splitList "," "a,b,c") 1', "[b c]"],
+    ["chunk 2 (list 1 2 3 4 5)", "[[1 2] [3 4] [5]]"],
+    ["chunk 0 (list 1 2)", "runtime error: makeslice: len out of range", true],
+    ["chunk 3 (list)", "[]"],
+    ["concat (list 1) (list 2 3) (list)", "[1 2 3]"],
+    ["concat (list 1) 2", "Cannot concat type int as list", true],
+    ["until 3", "[0 1 2]"],
+    ["until -3", "[0 -1 -2]"],
+    ["untilStep 10 0 -3", "[10 7 4 1]"],
+    ["untilStep 0 10 0", "[]"],
+    ["seq 5", "1 2 3 4 5"],
+    ["seq -2", "1 0 -1 -2"],
+    ["seq 2 6", "2 3 4 5 6"],
+    ["seq 6 2", "6 5 4 3 2"],
+    ["seq 0 2 10", "0 2 4 6 8 10"],
+    ["seq 10 -3 0", "10 7 4 1"],
+    ["seq 10 3 0", ""],
+    ["seq 1 2 3 4", ""],
+  ]);
+});
