@@ -8,7 +8,13 @@
 import { GoMap, type GoValue } from "../template/value.js";
 import { readYaml } from "../yaml.js";
 import { type FuncTable, goFunc } from "./define.js";
-import { JsonSyntaxError, JsonTypeError, parseJson, unmarshalArray, unmarshalObject } from "./go/json-decode.js";
+import {
+  JsonSyntaxError,
+  JsonTypeError,
+  parseJson,
+  unmarshalArray,
+  unmarshalObject,
+} from "./go/json-decode.js";
 import { JsonError, marshalJson } from "./go/json-encode.js";
 import { marshalYaml } from "./go/to-yaml.js";
 import { GoFuncError } from "./types.js";
@@ -21,7 +27,8 @@ function must<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (isJsonError(e) || (e instanceof Error && e.message.startsWith("error marshaling"))) throw new GoFuncError(e.message);
+    if (isJsonError(e) || (e instanceof Error && e.message.startsWith("error marshaling")))
+      throw new GoFuncError(e.message);
     throw e;
   }
 }
@@ -30,7 +37,8 @@ function orElse<T>(f: () => T, fallback: (message: string) => T): T {
   try {
     return f();
   } catch (e) {
-    if (isJsonError(e) || (e instanceof Error && e.message.startsWith("error marshaling"))) return fallback(e.message);
+    if (isJsonError(e) || (e instanceof Error && e.message.startsWith("error marshaling")))
+      return fallback(e.message);
     throw e;
   }
 }
@@ -43,12 +51,22 @@ function yamlToGo(text: string): GoValue {
     return readYaml(text);
   } catch (e) {
     const msg = (e as Error).message;
-    throw new JsonError(msg.startsWith("error converting YAML to JSON") ? msg : `error converting YAML to JSON: ${msg}`);
+    throw new JsonError(
+      msg.startsWith("error converting YAML to JSON") ? msg : `error converting YAML to JSON: ${msg}`,
+    );
   }
 }
 
 const jsonKind = (v: GoValue): string =>
-  v instanceof GoMap ? "object" : Array.isArray(v) ? "array" : typeof v === "string" ? "string" : typeof v === "number" ? "number" : "bool";
+  v instanceof GoMap
+    ? "object"
+    : Array.isArray(v)
+      ? "array"
+      : typeof v === "string"
+        ? "string"
+        : typeof v === "number"
+          ? "number"
+          : "bool";
 
 function fromYaml(text: string): GoMap {
   return orElse(() => {
@@ -78,15 +96,25 @@ function fromYamlArray(text: string): GoValue[] {
 const trimNewline = (s: string): string => (s.endsWith("\n") ? s.slice(0, -1) : s);
 
 export const dataFuncs: FuncTable = {
-  toJson: goFunc("func(v interface {}) string", (v: GoValue) => orElse(() => marshalJson(v), () => "")),
+  toJson: goFunc("func(v interface {}) string", (v: GoValue) =>
+    orElse(
+      () => marshalJson(v),
+      () => "",
+    ),
+  ),
   mustToJson: goFunc("func(v interface {}) string", (v: GoValue) => must(() => marshalJson(v))),
   toPrettyJson: goFunc("func(v interface {}) string", (v: GoValue) =>
-    orElse(() => marshalJson(v, { indent: "  " }), () => ""),
+    orElse(
+      () => marshalJson(v, { indent: "  " }),
+      () => "",
+    ),
   ),
   mustToPrettyJson: goFunc("func(v interface {}) (string, error)", (v: GoValue) =>
     must(() => marshalJson(v, { indent: "  " })),
   ),
-  toRawJson: goFunc("func(v interface {}) string", (v: GoValue) => must(() => marshalJson(v, { escapeHTML: false }))),
+  toRawJson: goFunc("func(v interface {}) string", (v: GoValue) =>
+    must(() => marshalJson(v, { escapeHTML: false })),
+  ),
   mustToRawJson: goFunc("func(v interface {}) (string, error)", (v: GoValue) =>
     must(() => marshalJson(v, { escapeHTML: false })),
   ),
@@ -107,7 +135,12 @@ export const dataFuncs: FuncTable = {
     ),
   ),
   mustFromJson: goFunc("func(v string) (interface {}, error)", (s: string) => must(() => parseJson(s))),
-  toYaml: goFunc("func(v interface {}) string", (v: GoValue) => orElse(() => trimNewline(marshalYaml(v)), () => "")),
+  toYaml: goFunc("func(v interface {}) string", (v: GoValue) =>
+    orElse(
+      () => trimNewline(marshalYaml(v)),
+      () => "",
+    ),
+  ),
   mustToYaml: goFunc("func(v interface {}) string", (v: GoValue) => must(() => trimNewline(marshalYaml(v)))),
   fromYaml: goFunc("func(str string) map[string]interface {}", (s: string) => fromYaml(s)),
   fromYamlArray: goFunc("func(str string) []interface {}", (s: string) => fromYamlArray(s)),

@@ -20,6 +20,18 @@ function quoteChar(c: number): string {
   return `'${s.slice(1, -1)}'`;
 }
 
+/** `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`: escape letter → byte. */
+const SIMPLE_ESCAPES = new Map([
+  [0x22, 0x22],
+  [0x5c, 0x5c],
+  [0x2f, 0x2f],
+  [0x62, 8],
+  [0x66, 12],
+  [0x6e, 10],
+  [0x72, 13],
+  [0x74, 9],
+]);
+
 /** A recursive-descent reader over the UTF-8 bytes, with the scanner's error contexts. */
 class Reader {
   i = 0;
@@ -71,7 +83,8 @@ class Reader {
   literal(word: string, v: GoValue): GoValue {
     this.i++;
     for (let k = 1; k < word.length; k++) {
-      if (this.b[this.i] !== word.charCodeAt(k)) this.fail(`in literal ${word} (expecting ${quoteChar(word.charCodeAt(k))})`, true);
+      if (this.b[this.i] !== word.charCodeAt(k))
+        this.fail(`in literal ${word} (expecting ${quoteChar(word.charCodeAt(k))})`, true);
       this.i++;
     }
     return v;
@@ -100,7 +113,9 @@ class Reader {
     const text = String.fromCharCode(...this.b.subarray(start, this.i));
     const f = Number(text);
     if (!Number.isFinite(f)) {
-      this.typeError ??= new JsonTypeError(`json: cannot unmarshal number ${text} into Go value of type float64`);
+      this.typeError ??= new JsonTypeError(
+        `json: cannot unmarshal number ${text} into Go value of type float64`,
+      );
       return null;
     }
     return f;
@@ -124,9 +139,9 @@ class Reader {
       }
       this.i++;
       const e = this.b[this.i];
-      const simple: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9 };
-      if (e !== undefined && simple[e] !== undefined) {
-        out.push(simple[e]!);
+      const simple = e === undefined ? undefined : SIMPLE_ESCAPES.get(e);
+      if (simple !== undefined) {
+        out.push(simple);
         this.i++;
         continue;
       }
@@ -268,7 +283,10 @@ export function unmarshalArray(text: string): { value: GoValue[]; error?: string
   const { value, typeError } = decodeJson(text);
   if (value === null) return { value: [] };
   if (!Array.isArray(value)) {
-    return { value: [], error: `json: cannot unmarshal ${kindOf(value)} into Go value of type []interface {}` };
+    return {
+      value: [],
+      error: `json: cannot unmarshal ${kindOf(value)} into Go value of type []interface {}`,
+    };
   }
   return { value, error: typeError?.message };
 }

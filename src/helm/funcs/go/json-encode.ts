@@ -113,12 +113,19 @@ export function marshalJson(v: GoValue, opts: EncodeOptions = {}): string {
       const names = x.fieldNames?.() ?? [];
       const m = new GoMap();
       for (const n of names) m.set(n, x.field(n) as GoValue);
-      return object(names.map((n) => [n, m.get(n)!]), depth);
+      return object(
+        names.map((n) => [n, m.get(n)!]),
+        depth,
+      );
     }
     if (path.has(x)) throw new JsonError(`json: unsupported value: encountered a cycle via ${typeName(x)}`);
     path.add(x);
     try {
-      if (x instanceof GoMap) return object(x.sortedKeys().map((k) => [k, x.get(k)!]), depth);
+      if (x instanceof GoMap)
+        return object(
+          x.sortedKeys().map((k) => [k, x.get(k)!]),
+          depth,
+        );
       return array(x, depth);
     } finally {
       path.delete(x);
@@ -130,7 +137,9 @@ export function marshalJson(v: GoValue, opts: EncodeOptions = {}): string {
 
   const object = (entries: Array<[string, GoValue]>, depth: number): string => {
     if (entries.length === 0) return "{}";
-    const parts = entries.map(([k, val]) => `${nl(depth + 1)}${jsonString(k, escapeHTML)}${colon}${enc(val, depth + 1)}`);
+    const parts = entries.map(
+      ([k, val]) => `${nl(depth + 1)}${jsonString(k, escapeHTML)}${colon}${enc(val, depth + 1)}`,
+    );
     return `{${parts.join(",")}${nl(depth)}}`;
   };
 
@@ -195,4 +204,3 @@ function indentJson(text: string, indent: string, depth: number): string {
   }
   return out;
 }
-

@@ -5,10 +5,10 @@
  * go-yaml v2 — the printer Slipway already has (src/yaml/emit.ts), fed JSON-like values.
  */
 import type { YamlMap, YamlValue } from "../../../kustomize/types.js";
-import { GoInt, GoMap, type GoValue, isGoObject } from "../../template/value.js";
 import { emitYaml } from "../../../yaml/index.js";
-import { JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
+import { GoInt, GoMap, type GoValue, isGoObject } from "../../template/value.js";
 import { parseJson } from "./json-decode.js";
+import { JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
 
 function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
   if (v === null || v === undefined) return null;
@@ -31,7 +31,10 @@ function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
     for (const n of v.fieldNames?.() ?? []) out[n] = toJsonLike(v.field(n) as GoValue, path);
     return out;
   }
-  if (path.has(v)) throw new JsonError(`json: unsupported value: encountered a cycle via ${v instanceof GoMap ? v.goType : "[]interface {}"}`);
+  if (path.has(v))
+    throw new JsonError(
+      `json: unsupported value: encountered a cycle via ${v instanceof GoMap ? v.goType : "[]interface {}"}`,
+    );
   path.add(v);
   try {
     if (v instanceof GoMap) {
