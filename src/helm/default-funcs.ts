@@ -1,16 +1,8 @@
 /**
- * The function table a render uses by default. Until src/helm/funcs lands this holds only
- * Helm's `include` and `tpl` (text/template's builtins are always there); the engine binds them.
+ * The function table a render uses by default: everything Helm 4.1.4 registers
+ * (src/helm/funcs), with `include` and `tpl` bound by the engine per render.
  */
 import type { FuncMapBuilder } from "./engine.js";
-import type { GoFunc } from "./funcs/types.js";
+import { buildFuncMap } from "./funcs/index.js";
 
-const unbound = (): never => {
-  throw new Error("include/tpl called outside a render");
-};
-
-export const defaultFuncs: FuncMapBuilder = (bind) =>
-  new Map<string, GoFunc>([
-    ["include", { params: ["string", "interface {}"], result: "string", fn: bind.include ?? unbound }],
-    ["tpl", { params: ["string", "interface {}"], result: "string", fn: bind.tpl ?? unbound }],
-  ]);
+export const defaultFuncs: FuncMapBuilder = (bind) => buildFuncMap(bind);

@@ -10,7 +10,9 @@
  */
 
 import { conversionFuncs } from "./conversions.js";
+import { cryptoFuncs } from "./crypto.js";
 import { dataFuncs } from "./data.js";
+import { dateFuncs } from "./dates.js";
 import { defaultFuncs } from "./defaults.js";
 import type { FuncTable } from "./define.js";
 import { dictFuncs } from "./dicts.js";
@@ -46,6 +48,8 @@ const FAMILIES: FuncTable[] = [
   pathFuncs,
   randomFuncs,
   dataFuncs,
+  dateFuncs,
+  cryptoFuncs,
   helmFuncs,
 ];
 

@@ -8,13 +8,14 @@ import { compareGoStrings, GoInt, type GoValue, sliceOf } from "../template/valu
 import { type FuncTable, goFunc } from "./define.js";
 import { strval, toInt } from "./go/cast.js";
 import { nilDereference, runtimeError } from "./go/panic.js";
-import { deepEqual, isEmpty, isList, kindName, listElems, sliceElemType } from "./go/reflect.js";
+import { deepEqual, isEmpty, isList, kindName, listElems, sliceElemType, underlying } from "./go/reflect.js";
 import { GoFuncError } from "./types.js";
 
 type Int = GoInt;
 
 /** The elements of a slice argument, or sprig's "Cannot VERB on type KIND" error. */
 function elems(list: GoValue, what: string): GoValue[] {
+  list = underlying(list);
   if (list === null || list === undefined) throw nilDereference();
   if (!isList(list)) throw new GoFuncError(`${what} ${kindName(list)}`);
   return listElems(list);
@@ -49,6 +50,7 @@ function chunk(size: bigint, list: GoValue): GoValue {
 }
 
 function slice(list: GoValue, indices: GoValue[]): GoValue {
+  list = underlying(list);
   if (list === null || list === undefined) throw nilDereference();
   if (!isList(list)) throw new GoFuncError(`list should be type of slice or array but ${kindName(list)}`);
   const l = list.length;
@@ -111,6 +113,7 @@ function seq(params: Int[]): string {
 
 /** sprig's strslice (toStrings): strings as they are, other elements through strval, nils dropped. */
 export function strslice(v: GoValue): string[] {
+  v = underlying(v);
   if (Array.isArray(v)) {
     return sliceOf(v.filter((x) => x !== null && x !== undefined).map(strval), "string");
   }
@@ -130,6 +133,7 @@ function without(l: GoValue[], omit: GoValue[]): GoValue[] {
 }
 
 function has(needle: GoValue, haystack: GoValue, must: boolean): boolean {
+  haystack = underlying(haystack);
   if (haystack === null || haystack === undefined) return false;
   if (!isList(haystack)) {
     const err = new GoFuncError(`Cannot find has on type ${kindName(haystack)}`);
@@ -141,7 +145,8 @@ function has(needle: GoValue, haystack: GoValue, must: boolean): boolean {
 
 function concat(lists: GoValue[]): GoValue {
   const res: GoValue[] = [];
-  for (const l of lists) {
+  for (const x of lists) {
+    const l = underlying(x);
     if (l === null || l === undefined) throw nilDereference();
     if (!isList(l)) throw new GoFuncError(`Cannot concat type ${kindName(l)} as list`);
     res.push(...listElems(l));
@@ -168,6 +173,7 @@ function push(list: GoValue, v: GoValue, verb: string, atEnd: boolean): GoValue 
 }
 
 function sortAlpha(list: GoValue): string[] {
+  list = underlying(list);
   if (isList(list)) return sliceOf([...strslice(list)].sort(compareGoStrings), "string");
   return sliceOf([strval(list)], "string");
 }

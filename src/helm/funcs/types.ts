@@ -27,6 +27,11 @@ export interface CallContext {
   random: () => number;
   /** The clock behind `now` and date defaults (milliseconds since the epoch). */
   now: () => number;
+  /**
+   * The IANA zone Go's `time.Local` stands for (`date`, `toDate`, `now`). Helm uses the
+   * machine's zone; absent means UTC, so a render does not depend on where it runs.
+   */
+  localZone?: string;
 }
 
 export interface GoFunc {

@@ -65,6 +65,15 @@ export function isEmpty(v: GoValue): boolean {
   return false;
 }
 
+/**
+ * The value reflect sees for a named type with methods (Helm's `.Capabilities.APIVersions`
+ * is a []string with a Has method, `.Files` a map): its underlying slice or map.
+ */
+export function underlying(v: GoValue): GoValue {
+  if (isGoObject(v) && v.fmtValue) return v.fmtValue();
+  return v;
+}
+
 /** Slice or array kind (what sprig's list functions accept). */
 export function isList(v: GoValue): v is GoValue[] | Uint8Array {
   return Array.isArray(v) || v instanceof Uint8Array;
