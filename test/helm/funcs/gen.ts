@@ -118,6 +118,14 @@ export class Gen {
         return this.list();
       case "map[string]interface {}":
         return this.dict();
+      case "uint32":
+        return int(this.rng.int(5));
+      case "time.Time":
+        return call(
+          "toDate",
+          str(this.pick(["2006-01-02", "2006-01-02T15:04:05Z07:00"])),
+          str(this.pick(["2024-02-29", "1999-12-31T23:59:59+05:30", "2024-03-05T01:02:03Z", "bad"])),
+        );
       default:
         return this.any();
     }

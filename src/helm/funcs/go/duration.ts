@@ -1,4 +1,5 @@
 /** Go's time.Duration: ParseDuration and String (time/format.go, time/time.go). */
+import { utf8Encode } from "../../template/gostring.js";
 
 export class DurationError extends Error {}
 
@@ -14,7 +15,20 @@ const UNITS: Record<string, bigint> = {
 };
 
 const MAX = (1n << 63n) - 1n;
-const quote = (s: string) => JSON.stringify(s);
+/** time's own quote(): non-ASCII and control bytes as \xNN. */
+export function timeQuote(s: string): string {
+  let out = '"';
+  for (const b of utf8Encode(s)) {
+    if (b >= 0x80 || b < 0x20) out += `\\x${b.toString(16).padStart(2, "0")}`;
+    else {
+      const c = String.fromCharCode(b);
+      out += c === '"' || c === "\\" ? `\\${c}` : c;
+    }
+  }
+  return `${out}"`;
+}
+
+const quote = timeQuote;
 
 /** time.ParseDuration: "1h2m3.5s", "-300ms", "0". Throws DurationError with Go's text. */
 export function parseDuration(s: string): bigint {

@@ -5,6 +5,7 @@
  * (`time.Time`, printed by String(), JSON as RFC 3339 with nanoseconds).
  */
 import { GoInt, type GoMethod, type GoObject, type GoValue, NO_FIELD } from "../../template/value.js";
+import { timeQuote } from "./duration.js";
 import { daysFromCivil, fixedZone, type Location, UTC } from "./zone.js";
 
 const LONG_MONTHS = [
@@ -470,19 +471,6 @@ function nanoText(nsec: number, digits: number, sep: string, trim: boolean): str
 // Parsing (format.go parse).
 
 export class TimeParseError extends Error {}
-
-/** time's own quote(): non-ASCII and control bytes as \xNN. */
-function timeQuote(s: string): string {
-  let out = '"';
-  for (const b of Buffer.from(s, "utf8")) {
-    if (b >= 0x80 || b < 0x20) out += `\\x${b.toString(16).padStart(2, "0")}`;
-    else {
-      const c = String.fromCharCode(b);
-      out += c === '"' || c === "\\" ? `\\${c}` : c;
-    }
-  }
-  return `${out}"`;
-}
 
 function parseError(
   layout: string,
