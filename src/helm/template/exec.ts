@@ -799,10 +799,19 @@ function assignable(value: GoValue, typ: string): boolean {
   return false;
 }
 
+const derivedContexts = new WeakMap<CallContext, Map<string, CallContext>>();
+
+/** The caller's context with `templateName` set (shared: one per context and name). */
 function contextFor(base: CallContext, templateName: string): CallContext {
   if (base.templateName === templateName) return base;
-  const ctx = Object.create(base) as CallContext;
-  ctx.templateName = templateName;
+  let byName = derivedContexts.get(base);
+  if (byName === undefined) derivedContexts.set(base, (byName = new Map()));
+  let ctx = byName.get(templateName);
+  if (ctx === undefined) {
+    ctx = Object.create(base) as CallContext;
+    ctx.templateName = templateName;
+    byName.set(templateName, ctx);
+  }
   return ctx;
 }
 

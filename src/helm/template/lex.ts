@@ -356,6 +356,10 @@ const isBinaryDigit = (r: number) => r === 0x30 || r === 0x31 || r === 0x5f;
 
 function countNewlines(s: string, from: number, to: number): number {
   let n = 0;
+  if (to - from < 64) {
+    for (let i = from; i < to; i++) if (s.charCodeAt(i) === 0x0a) n++;
+    return n;
+  }
   for (let i = s.indexOf("\n", from); i >= 0 && i < to; i = s.indexOf("\n", i + 1)) n++;
   return n;
 }
