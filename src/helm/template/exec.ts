@@ -62,6 +62,13 @@ export type MissingKey = "default" | "invalid" | "zero" | "error";
 /** Go's maxExecDepth: nesting of {{template}} calls. */
 export const MAX_EXEC_DEPTH = 100000;
 
+/**
+ * Differs because: Go has no output limit, but a runaway template (say a recursive define
+ * printing a loop at every level) would exhaust memory; one execution's output is capped
+ * far above anything a chart produces, so it fails as an error instead.
+ */
+export const MAX_OUTPUT = 64 << 20;
+
 /** What exec needs from the template set. */
 export interface ExecEnv {
   lookupTemplate(name: string): Tree | undefined;
@@ -202,6 +209,7 @@ class State {
       }
       case "text":
         this.out += node.text;
+        if (this.out.length > MAX_OUTPUT) this.outputTooLarge();
         return;
       case "action": {
         // Variables declared here persist to the end of the enclosing control structure.
@@ -755,6 +763,11 @@ class State {
       }
     }
     this.out += formatValue(v);
+    if (this.out.length > MAX_OUTPUT) this.outputTooLarge();
+  }
+
+  outputTooLarge(): never {
+    this.errorf(`template output exceeds ${MAX_OUTPUT / (1 << 20)} MiB`);
   }
 }
 

@@ -16,7 +16,7 @@ import { helmErrorText, MiniEngine, renderSimpleChart, rootData } from "./suppor
  */
 const SEED = Number(process.env.SLIPWAY_FUZZ_SEED ?? 20261202);
 const COUNT = Number(process.env.SLIPWAY_FUZZ_COUNT ?? 300);
-const MAX_ERROR_RUNS = 20;
+const MAX_ERROR_RUNS = Number(process.env.SLIPWAY_FUZZ_ERRORS ?? 20);
 
 const CHART = "chart";
 const caseName = (i: number) => `${CHART}/templates/_c${i}.tpl`;
@@ -130,3 +130,62 @@ function decode(stdout: string): Map<number, string> {
   }
   return out;
 }
+
+/**
+ * Parse errors: generated templates with one random edit (a deleted character, a stray
+ * delimiter, keyword, quote or paren), each rendered alone by Helm; Helm's wording of the
+ * parse error (file, line and Go's message) must be Slipway's.
+ */
+describe.runIf(requires("helm"))(`Slipway vs Helm on broken templates (seed ${SEED})`, () => {
+  it("fails where Helm fails, with the same message", () => {
+    const rng = new Rng(SEED + 1);
+    const { yaml, paths } = generateValues(rng);
+    const EDITS = [
+      "",
+      "{{",
+      "}}",
+      "{{ end }}",
+      "{{ else }}",
+      "$x",
+      "(",
+      ")",
+      "|",
+      "'",
+      '"',
+      "`",
+      "{{/*",
+      "*/}}",
+      ":=",
+      "{{-",
+      ".",
+      "}",
+    ];
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (let n = 0; n < 300 && compared < MAX_ERROR_RUNS; n++) {
+      const t = new TemplateGenerator(rng, paths, `m${n}`).template();
+      const at = rng.int(t.length + 1);
+      const edit = rng.pick(EDITS);
+      const broken = edit === "" ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + edit + t.slice(at);
+      // Only parse: a mutant that still parses may well loop (a define calling itself).
+      let ours: string;
+      try {
+        new MiniEngine().set.parse("chart/templates/t.yaml", broken);
+        continue; // still parses: not this test's business
+      } catch (e) {
+        ours = `Error: ${errorText(e)}`;
+      }
+      compared++;
+      const run = helmTemplate({ "values.yaml": yaml, "templates/t.yaml": broken }, [], "rel");
+      const want = run.ok
+        ? "(renders)"
+        : run.error.replace(/\s*Use --debug flag to render out invalid YAML$/, "");
+      if (want !== ours) mismatches.push(`--- template\n${broken}\n--- helm\n${want}\n--- slipway\n${ours}`);
+    }
+    process.stdout.write(
+      `[helm-differential] seed ${SEED}: ${compared - mismatches.length}/${compared} parse errors identical\n`,
+    );
+    expect(mismatches.slice(0, 3).join("\n\n")).toBe("");
+    expect(compared).toBeGreaterThan(5);
+  });
+});

@@ -514,3 +514,26 @@ describe("named map types with methods (common.Values)", () => {
     );
   });
 });
+
+describe("runaway templates fail cleanly", () => {
+  const run = (text: string) => {
+    const set = new TemplateSet(new Map(), { missingKey: "zero" });
+    set.parse("t", text);
+    try {
+      return set.execute("t", null, { templateName: "t", random: Math.random, now: Date.now });
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  it("stops a template whose output grows without bound", () => {
+    const big = "x".repeat(1 << 20);
+    expect(run(`{{ define "a" }}${big}{{ template "a" }}{{ end }}{{ template "a" }}`)).toMatch(
+      /^template: t:1:\d+: executing "a" at <.*>: template output exceeds 64 MiB$/,
+    );
+  });
+  it("reports Go's depth error for infinite {{template}} recursion", () => {
+    expect(run('{{ define "a" }}{{ template "a" }}{{ end }}{{ template "a" }}')).toBe(
+      'template: t:1:28: executing "a" at <{{template "a"}}>: exceeded maximum template depth (100000)',
+    );
+  });
+});

@@ -63,7 +63,7 @@ export function generateValues(rng: Rng): { yaml: string; paths: ValuePath[] } {
   return { yaml: `${JSON.stringify(values, null, 1)}\n`, paths };
 }
 
-const TEXTS = ["a", " ", "\n", "-", "x y", "é", "\t", "  \n  ", "k: v\n", "[", "]"];
+const TEXTS = ["a", " ", "\n", "-", "x y", "é", "\t", "  \n  ", "k: v\n", "[", "]", "\r\n", " \r\n\t"];
 const STRINGS = ['"s"', '""', "`raw\\t`", '"é"', '"a b"', '"%d"', '"<b>"', '"tab\\t"', '"0"'];
 const INTS = ["0", "1", "3", "-2", "0x1F", "'a'", "1_000", "0o17", "0b101", "07"];
 const FLOATS = ["1.5", "2.0", "1e3", "-0.5", "0.1", "1e-7", "123456789.0"];
@@ -73,6 +73,8 @@ export class TemplateGenerator {
   private vars: string[][] = [["$"]];
   private varCount = 0;
   private defines: string[] = [];
+  /** Defines whose body is complete: the only ones a body may call (no runaway recursion). */
+  private callable: string[] = [];
   private defineBodies: string[] = [];
   private inRange = 0;
   /** Inside with/range/define, dot is not the root: read values through $. */
@@ -139,7 +141,7 @@ export class TemplateGenerator {
         return `${this.open()}${this.rng.pick(vars)} = ${this.pipeline()}${this.close()}`;
       }
       case 10:
-        return this.templateCall();
+        return this.rng.chance(0.25) && this.inDefine === 0 ? this.blockItem() : this.templateCall();
       case 11:
         if (this.inRange > 0 && this.rng.chance(0.5))
           return `{{ if ${this.boolExpr()} }}{{ ${this.rng.pick(["break", "continue"])} }}{{ end }}`;
@@ -189,11 +191,12 @@ export class TemplateGenerator {
   }
 
   private rangeItem(depth: number): string {
-    const over = this.rng.chance(0.2)
-      ? this.rng.pick(["3", "0", "1"])
-      : this.rng.chance(0.2)
-        ? "$.Values"
-        : this.valuePath(["list", "map"]);
+    const over =
+      this.rng.chance(0.2) || this.inDefine > 0
+        ? this.rng.pick(["3", "0", "1"])
+        : this.rng.chance(0.2)
+          ? "$.Values"
+          : this.valuePath(["list", "map"]);
     const two = this.rng.chance(0.5) && !/^\d$/.test(over);
     const a = `$i${this.varCount++}`;
     const b = `$e${this.varCount++}`;
@@ -217,6 +220,26 @@ export class TemplateGenerator {
     }
   }
 
+  /** {{block "name" pipeline}}body{{end}}: defines the template and calls it in place. */
+  private blockItem(): string {
+    const name = `b${this.id}_${this.defines.length}`;
+    this.defines.push(name);
+    const arg = this.operand("any");
+    const saved = this.vars;
+    const savedRange = this.inRange;
+    this.vars = [["$"]];
+    this.inRange = 0;
+    this.dotMoved++;
+    this.inDefine++;
+    const body = this.items(1 + this.rng.int(2), 2);
+    this.inDefine--;
+    this.dotMoved--;
+    this.vars = saved;
+    this.inRange = savedRange;
+    this.callable.push(name);
+    return `{{ block "${name}" ${arg} }}${body}{{ end }}`;
+  }
+
   private templateCall(): string {
     if (this.defines.length < 2 && this.inDefine === 0 && this.rng.chance(0.7)) {
       const name = `d${this.id}_${this.defines.length}`;
@@ -233,9 +256,10 @@ export class TemplateGenerator {
       this.vars = saved;
       this.inRange = savedRange;
       this.defineBodies.push(`{{- define "${name}" }}${body}{{ end -}}\n`);
+      this.callable.push(name);
     }
-    if (this.defines.length === 0) return "";
-    const name = this.rng.pick(this.defines);
+    if (this.callable.length === 0) return "";
+    const name = this.rng.pick(this.callable);
     return `{{ template "${name}"${this.rng.chance(0.7) ? ` ${this.operand("any")}` : ""} }}`;
   }
 
@@ -336,7 +360,9 @@ export class TemplateGenerator {
     const args: string[] = [];
     for (let i = 0; i < n; i++) {
       const flags = this.rng.chance(0.3) ? this.rng.pick(["-", "0", "+", " ", "#"]) : "";
-      const width = this.rng.chance(0.3) ? String(1 + this.rng.int(8)) : "";
+      const star = this.rng.chance(0.1);
+      const width = star ? "*" : this.rng.chance(0.3) ? String(1 + this.rng.int(8)) : "";
+      if (star) args.push(this.rng.pick(["3", "-4", "1.5", '(len "ab")']));
       const prec = this.rng.chance(0.25) ? `.${this.rng.int(4)}` : "";
       fmt += `${this.rng.pick(["", "x=", " ", ":"])}%${flags}${width}${prec}${this.rng.pick(VERBS)}`;
       args.push(this.operand(this.rng.pick<Kind>(["int", "float", "string", "bool", "any", "list", "map"])));
