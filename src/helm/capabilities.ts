@@ -164,7 +164,17 @@ export function capabilitiesObject(opts: CapabilitiesOptions = {}): GoObject {
         return undefined;
       },
       goString: () => kv.normalized,
+      // String has a pointer receiver: templates print v1.35.0, printf gets a copy and prints the struct.
+      stringerNeedsAddress: true,
       fieldNames: () => ["Version", "normalizedVersion", "Major", "Minor"],
+      fmtField: (name) =>
+        name === "normalizedVersion"
+          ? kv.normalized
+          : name === "Version"
+            ? kv.version
+            : name === "Major"
+              ? kv.major
+              : kv.minor,
       field: (name) => {
         if (name === "Version") return kv.version;
         if (name === "Major") return kv.major;

@@ -86,7 +86,7 @@ export function filesObject(files: readonly ChartFile[] | ReadonlyMap<string, Ui
     fmtValue: () =>
       new GoMap(
         [...map].map(([k, v]): [string, GoValue] => [k, v]),
-        "engine.files",
+        "map[string][]uint8",
       ),
     jsonValue: () => new GoMap([...map].map(([k, v]): [string, GoValue] => [k, v])),
   };

@@ -132,6 +132,7 @@ class Converter {
     private readonly file: string,
     private readonly lines: LineCounter,
     private readonly firstLine: number,
+    private readonly src: string,
   ) {}
 
   fail(message: string, node: Node | null | undefined): never {
@@ -176,7 +177,16 @@ class Converter {
 
   private scalar(node: Scalar): RawYaml {
     // go-yaml v2 folds block scalars as the spec says (v3's extra line break is not in v2).
-    const text = scalarText(node);
+    let text = scalarText(node);
+    // libyaml adds no final line break to a block scalar that ends the input without one.
+    if (
+      (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") &&
+      node.range?.[1] === this.src.length &&
+      !/[\n\r]$/.test(this.src) &&
+      text.endsWith("\n")
+    ) {
+      text = text.slice(0, -1);
+    }
     const plain = node.type === "PLAIN" || node.type === undefined;
     const tag = node.tag;
     if (tag && tag !== "!") {
@@ -373,7 +383,7 @@ export function readRawYaml(text: string, file = "<input>", firstLine = 1): RawY
     const line = pos.line + firstLine - 1;
     throw new YamlError(`yaml: ${where}${message}`, { file, line, column: pos.col });
   }
-  return new Converter(doc, file, lines, firstLine).convert(doc.contents as Node | null);
+  return new Converter(doc, file, lines, firstLine, text).convert(doc.contents as Node | null);
 }
 
 /** Go's strconv.FormatFloat(f, 'g', -1, 32): the shortest text that reads back as the same float32. */

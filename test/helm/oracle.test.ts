@@ -252,6 +252,23 @@ const scenarios: Scenario[] = [
     args: ["my-release", "chart", "-n", "team-a", "--is-upgrade"],
   },
   {
+    name: ".Capabilities and .Files as Go prints them",
+    files: {
+      "chart/Chart.yaml": chartYaml("caps"),
+      "chart/extra.txt": "hello\n",
+      "chart/templates/t.yaml": [
+        '# {{ printf "%v|%+v" .Capabilities.KubeVersion .Capabilities.KubeVersion }}',
+        "# {{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion.GitVersion }} {{ .Capabilities.KubeVersion.Major }}",
+        '# {{ printf "%T" .Files.nope }} {{ .Files.nope }} {{ len .Capabilities.APIVersions }}',
+        '# {{ range $k, $v := .Files }}{{ $k }}={{ printf "%q" $v }} {{ end }}',
+        '# {{ .Files.Get "extra.txt" }} {{ .Files.Lines "extra.txt" }} {{ printf "%T" .Capabilities }}',
+        '# {{ .Capabilities.APIVersions.Has "apps/v1" }} {{ index .Capabilities.APIVersions 0 }} {{ .Capabilities.HelmVersion.Version }}',
+        "",
+      ].join("\n"),
+    },
+    args: ["r", "chart", "--api-versions", "x.io/v1"],
+  },
+  {
     name: "invalid release name",
     files: { "chart/Chart.yaml": chartYaml("r"), "chart/templates/a.yaml": "kind: A\n" },
     args: ["My_Release", "chart"],

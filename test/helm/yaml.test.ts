@@ -111,3 +111,18 @@ describe("YAML errors in go-yaml's words", () => {
     }
   });
 });
+
+describe("block scalars at the end of the input (go-yaml v2, as fromYaml sees them)", () => {
+  // Expected values are what Helm 4.1.4's fromYaml | toJson printed.
+  it.each([
+    ["a: |\n  x", '{"a":"x"}'],
+    ["a: |+\n  x", '{"a":"x"}'],
+    ["a: >\n  x\n  y", '{"a":"x y"}'],
+    ["a: |\n  x\n\n", '{"a":"x\\n"}'],
+    ["a: |+\n  x\n\n", '{"a":"x\\n\\n"}'],
+    ["a: |\n  x\nb: 1", '{"a":"x\\n","b":1}'],
+    ["a:\n  b: |\n    x", '{"a":{"b":"x"}}'],
+  ])("%j", (text, json) => {
+    expect(goJson(readYaml(text))).toBe(json);
+  });
+});
