@@ -44,12 +44,14 @@
  *     file: ci/podinfo-prs.yaml
  * ```
  */
+
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import { decodeProfileConfig, type ProfileConfig } from "../flux/profile.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { isMap, type YamlValue } from "../kustomize/types.js";
 import { parseYaml } from "../yaml/index.js";
+import { type ClusterObjectConfig, parseClusterObjects } from "./cluster-objects.js";
 
 export const CONFIG_FILE = "slipway.yaml";
 
@@ -109,6 +111,8 @@ export interface SlipwayConfig {
   discover: boolean;
   sources: SourceMapping[];
   strict?: boolean;
+  /** ConfigMaps/Secrets that exist only in the cluster (bootstrap, Terraform). */
+  clusterObjects?: ClusterObjectConfig[];
 }
 
 /** Reads `<root>/slipway.yaml`; undefined when there is none. Throws SlipwayError when it is invalid. */
@@ -135,6 +139,7 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
         "promote",
         "profile",
         "inputProviders",
+        "clusterObjects",
       ].includes(key)
     )
       fail(`unknown field '${key}'`);
@@ -204,8 +209,13 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
     raw.inputProviders === undefined || raw.inputProviders === null
       ? undefined
       : parseInputProviders(raw.inputProviders, fail);
+  const clusterObjects =
+    raw.clusterObjects === undefined || raw.clusterObjects === null
+      ? undefined
+      : parseClusterObjects(raw.clusterObjects, fail);
   return {
     file,
+    ...(clusterObjects ? { clusterObjects } : {}),
     ...(check ? { check } : {}),
     ...(promote ? { promote } : {}),
     ...(profile ? { profile } : {}),

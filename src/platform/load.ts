@@ -22,6 +22,7 @@ import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
+import { declaredObjects, producedSecret } from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import {
   type DiscoveredCluster,
@@ -432,6 +433,10 @@ function renderFluxCluster(
   cluster.kustomizations.push(rootK);
   const byId = new Map<string, FluxKustomization>([[rootK.id, rootK]]);
   const pool = new Map<string, KObject>();
+  for (const obj of declaredObjects(ctx.config?.clusterObjects, cluster.name)) {
+    pool.set(poolKey(String(obj.kind), metaString(obj, "namespace"), metaString(obj, "name")), obj);
+    declaredInConfig.add(obj);
+  }
   const queue: Pending[] = [first ?? { k: rootK }];
   const deferred: Pending[] = [];
   let done = 0;
@@ -787,6 +792,22 @@ function variableSourcesReady(k: FluxKustomization, pool: Map<string, KObject>):
   return variableRefs(k).every((r) => pool.has(poolKey(r.kind, r.namespace, r.name)));
 }
 
+/**
+ * Produced Secrets whose keys cannot all be known offline: a variable missing from a
+ * Kustomization reading one is not provably unset, so it is substituted non-strictly.
+ */
+const openSecrets = new WeakSet<KObject>();
+
+/** Objects slipway.yaml declares (`clusterObjects`): one the repository renders replaces them. */
+const declaredInConfig = new WeakSet<KObject>();
+
+function readsOpenSecret(k: FluxKustomization, pool: Map<string, KObject>): boolean {
+  return variableRefs(k).some((r) => {
+    const o = pool.get(poolKey(r.kind, r.namespace, r.name));
+    return o !== undefined && openSecrets.has(o);
+  });
+}
+
 function poolKey(kind: string, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
 }
@@ -813,7 +834,7 @@ function finishKustomization(
         read.push(o ?? null);
         return o;
       },
-      { strict: state.strict },
+      { strict: state.strict && !readsOpenSecret(k, pool) },
     );
   } catch (err) {
     settingsError = err;
@@ -893,7 +914,20 @@ function adoptOutput(
     const obj = r.object;
     if ((obj.kind === "ConfigMap" || obj.kind === "Secret") && groupOf(obj) === "") {
       const key = poolKey(String(obj.kind), metaString(obj, "namespace"), metaString(obj, "name"));
-      if (!pool.has(key)) pool.set(key, obj);
+      const had = pool.get(key);
+      if (had === undefined || declaredInConfig.has(had)) pool.set(key, obj); // Flux applies it over the bootstrap's
+    }
+    const produced = producedSecret(obj);
+    if (produced) {
+      const key = poolKey(
+        "Secret",
+        metaString(produced.secret, "namespace"),
+        metaString(produced.secret, "name"),
+      );
+      if (!pool.has(key)) {
+        pool.set(key, produced.secret);
+        if (produced.open) openSecrets.add(produced.secret);
+      }
     }
     if (isArtifactGenerator(obj)) state.artifacts.add(obj, k.id, r.source);
     if (!isFluxKustomization(obj)) continue;

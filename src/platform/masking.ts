@@ -85,6 +85,12 @@ export function rememberSubstitutedSecrets(platform: Platform, values: SecretVal
       }
     }
     if (wanted.size === 0) continue;
+    // Secrets slipway.yaml declares as existing in the cluster may hold real values too.
+    for (const c of platform.config?.clusterObjects ?? []) {
+      if (c.kind !== "Secret" || !wanted.has(`${c.namespace}/${c.name}`)) continue;
+      if (c.clusters === undefined || c.clusters.includes(cluster.name))
+        for (const v of Object.values(c.data)) values.remember(v);
+    }
     for (const k of cluster.kustomizations) {
       for (const r of k.resources) {
         const obj = r.object;
