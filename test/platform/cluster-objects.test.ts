@@ -1,13 +1,16 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} is Flux's substitution syntax
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { runCheck } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
 import { SlipwayError } from "../../src/errors.js";
-import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { DiskFileSystem, MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { OverlayFileSystem } from "../../src/fs/overlay.js";
 import type { KObject } from "../../src/kustomize/types.js";
 import { placeholderValue, producedSecret } from "../../src/platform/cluster-objects.js";
-import { loadPlatform, parseConfig, platformErrors } from "../../src/platform/index.js";
+import { loadPlatform, type Platform, parseConfig, platformErrors } from "../../src/platform/index.js";
+import { requires, sharedDir } from "../support/env.js";
 import { ks, SYNC } from "../support/flux.js";
 
 const READS_VARS = `  path: ./app
@@ -164,4 +167,31 @@ describe("slipway.yaml clusterObjects", () => {
       expect(() => parseConfig(raw, "slipway.yaml"), text).toThrow(/slipway.yaml: clusterObjects/);
     }
   });
+});
+
+describe.runIf(requires("shared"))("a real repository made clean by declaring its bootstrap Secret", () => {
+  it("onedr0p__home-ops: cloudflare-tunnel renders once cloudflare-tunnel-id-secret is declared", () => {
+    const root = path.join(sharedDir, "realworld", "onedr0p__home-ops");
+    const before = loadPlatform(root);
+    const failing = (p: Platform) =>
+      p.clusters[0]!.kustomizations.filter(
+        (k) => k.id === "network/cloudflare-tunnel" && k.status === "failed",
+      );
+    expect(failing(before)).toHaveLength(1);
+    // bootstrap/kustomize/personal/network/secret.yaml is applied by the bootstrap with 1Password values.
+    const fs = new OverlayFileSystem(new DiskFileSystem(), {
+      [path.join(root, "slipway.yaml")]:
+        "clusterObjects:\n  - kind: Secret\n    namespace: network\n    name: cloudflare-tunnel-id-secret\n    data: { CLOUDFLARE_TUNNEL_ID: 00000000-0000-0000-0000-000000000000 }\n",
+    });
+    const after = loadPlatform(root, { fs });
+    expect(failing(after)).toEqual([]);
+    const k = after.clusters[0]!.kustomizations.find((x) => x.id === "network/cloudflare-tunnel")!;
+    expect(JSON.stringify(k.resources.map((r) => r.object))).toContain(
+      "00000000-0000-0000-0000-000000000000.cfargotunnel.com",
+    );
+    const warnings = runCheck(after, { rules: allRules }).findings.filter(
+      (f) => f.rule === "render-error" && f.kustomization === "network/cloudflare-tunnel",
+    );
+    expect(warnings).toEqual([]);
+  }, 60_000);
 });
