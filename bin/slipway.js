@@ -4,6 +4,15 @@
 // tsc writes; both are built by `npm run build` (and by `npm ci` through `prepare`).
 import { existsSync } from "node:fs";
 
+// A reader that stops early (`slipway render | head`) closes the pipe: stop quietly, as a
+// program killed by SIGPIPE would (exit 141), instead of dying with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err?.code === "EPIPE") process.exit(141);
+    throw err;
+  });
+}
+
 const bundle = new URL("../dist/bundle/main.js", import.meta.url);
 const { main } = await import(existsSync(bundle) ? bundle.href : "../dist/cli/main.js");
 

@@ -19,7 +19,8 @@ Flags:
       --enable-alpha-plugins accepted for compatibility; only builtin plugins run
   -h, --help                 show this help
 
-Exit codes: 0 success, 1 a directory failed to build, 2 bad flags.
+Exit codes: 0 success, 1 a directory failed to build, 2 bad flags (or two directories that
+--out-dir would write to the same file).
 `;
 
 /** Output file for one input directory under --out-dir: its path, made relative and safe. */
@@ -30,6 +31,26 @@ export function outputNameFor(dir: string): string {
     .filter((p) => p !== ".." && p !== "." && p !== "")
     .join("_");
   return `${clean || "root"}.yaml`;
+}
+
+/**
+ * The directories to build under --out-dir, each once; a message when two different
+ * directories would be written to the same file (checked before anything is built).
+ */
+export function uniqueOutputs(dirs: string[]): string[] | string {
+  const byName = new Map<string, string>();
+  const out: string[] = [];
+  for (const dir of dirs) {
+    const name = outputNameFor(dir);
+    const other = byName.get(name);
+    if (other === undefined) {
+      byName.set(name, dir);
+      out.push(dir);
+    } else if (path.resolve(other) !== path.resolve(dir)) {
+      return `--out-dir: '${other}' and '${dir}' would both be written to ${name}; build them in separate runs or from another working directory`;
+    }
+  }
+  return out;
 }
 
 const options = {
@@ -71,8 +92,13 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const cache = new BuildCache();
   const opts = { loadRestrictor: restrictor as LoadRestrictor, cache };
   if (values["out-dir"]) {
+    const unique = uniqueOutputs(dirs);
+    if (typeof unique === "string") {
+      process.stderr.write(`slipway build: ${unique}\n`);
+      return 2;
+    }
     let failed = 0;
-    for (const dir of dirs) {
+    for (const dir of unique) {
       try {
         const yaml = buildYaml(dir, opts);
         writeFileAtomic(path.join(values["out-dir"], outputNameFor(dir)), yaml);

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { slipway, tempTree } from "../support/cli.js";
@@ -153,6 +154,42 @@ describe("slipway build: outputs", () => {
     expect(readFileSync(path.join(out, "a.yaml"), "utf8")).toContain("name: a");
     expect(readFileSync(path.join(out, "c.yaml"), "utf8")).toContain("name: c");
     expect(existsSync(path.join(out, "b.yaml"))).toBe(false);
+  });
+
+  it("--out-dir refuses two directories that map to one file name, before writing anything", () => {
+    const dir = tempTree({
+      "a/b/kustomization.yaml": "resources:\n  - d.yaml\n",
+      "a/b/d.yaml": deployment("ab"),
+      "a_b/kustomization.yaml": "resources:\n  - d.yaml\n",
+      "a_b/d.yaml": deployment("a-b"),
+    });
+    const out = path.join(dir, "out");
+    const r = slipway(["build", "a/b", "a_b", "--out-dir", out], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/'a\/b' and 'a_b' would both be written to a_b\.yaml/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("--out-dir builds a directory named twice once", () => {
+    const dir = tempTree({ "a/kustomization.yaml": "resources:\n  - d.yaml\n", "a/d.yaml": deployment("a") });
+    const out = path.join(dir, "out");
+    const r = slipway(["build", "a", "./a/", "--out-dir", out], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out)).toEqual(["a.yaml"]);
+  });
+
+  it("a reader that stops early ends the run quietly: exit 141 as for SIGPIPE, no EPIPE trace", () => {
+    const err = path.join(tempTree({}), "stderr");
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        'node bin/slipway.js render examples/platform 2>"$ERR" | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"',
+      ],
+      { cwd: repoRoot, encoding: "utf8", env: { ...process.env, ERR: err } },
+    );
+    expect(r.stdout.trim()).toBe("141");
+    expect(readFileSync(err, "utf8")).not.toMatch(/EPIPE|node:events|\n\s+at /);
   });
 
   it("bad flags exit 2", () => {
