@@ -1,4 +1,6 @@
-import { statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { applyBaseline, formatBaseline, makeBaseline, parseBaseline } from "../check/baseline.js";
 import { runCheck } from "../check/engine.js";
 import { formatGithub } from "../check/report/github.js";
 import { formatJson } from "../check/report/json.js";
@@ -26,6 +28,8 @@ Flags:
       --strict              unknown fields are errors
       --age-key-file FILE   age identities for SOPS files (default: where sops looks)
       --output FILE         write the report to FILE (the summary line still goes to stderr)
+      --baseline FILE       report only findings not accepted in FILE (exit code from those)
+      --write-baseline FILE accept every current finding: write them to FILE and exit 0
       --list-rules          print the rules with their default severities and exit
       --allow-path DIR      slipway.yaml may name DIR although it is outside the repository
                             (repeatable; by default nothing outside is read)
@@ -51,6 +55,8 @@ const options = {
   "age-key-file": { type: "string" },
   output: { type: "string", short: "o" },
   "list-rules": { type: "boolean" },
+  baseline: { type: "string" },
+  "write-baseline": { type: "string" },
   "allow-path": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -82,6 +88,20 @@ export async function checkCommand(argv: string[]): Promise<number> {
     return 2;
   }
 
+  if (values.baseline !== undefined && values["write-baseline"] !== undefined) {
+    process.stderr.write("slipway check: use either --baseline or --write-baseline, not both\n");
+    return 2;
+  }
+  let baseline: ReturnType<typeof parseBaseline> | undefined;
+  if (values.baseline !== undefined) {
+    try {
+      baseline = parseBaseline(readFileSync(values.baseline, "utf8"), values.baseline);
+    } catch (e) {
+      process.stderr.write(`slipway check: cannot read baseline: ${errorMessage(e)}\n`);
+      return 2;
+    }
+  }
+
   const keys = ageIdentitiesOrWarn("check", values["age-key-file"]);
   if ("error" in keys) {
     process.stderr.write(`slipway check: ${keys.error}\n`);
@@ -101,8 +121,34 @@ export async function checkCommand(argv: string[]): Promise<number> {
       if (e.message.startsWith("no cluster named")) process.stderr.write(`slipway check: ${e.message}\n`);
     return 2;
   }
-  const result = runCheck(platform, { rules: allRules, strict: values.strict ?? false });
+  let result = runCheck(platform, { rules: allRules, strict: values.strict ?? false });
   for (const w of result.configWarnings) process.stderr.write(`slipway check: warning: ${w}\n`);
+  const roots = repositoryRoots(repo);
+  if (values["write-baseline"] !== undefined) {
+    const file = values["write-baseline"];
+    try {
+      // Messages may quote rendered values: a decrypted secret must not reach the file.
+      writeFileAtomic(file, secrets.values.scrub(formatBaseline(makeBaseline(result, roots))));
+    } catch (e) {
+      process.stderr.write(`slipway check: cannot write ${file}: ${errorMessage(e)}\n`);
+      return 2;
+    }
+    process.stderr.write(
+      `${summaryLine(result)}\nslipway check: wrote ${file}: ${result.findings.length} accepted findings\n`,
+    );
+    return 0;
+  }
+  if (baseline) {
+    const outcome = applyBaseline(result, baseline, roots);
+    result = outcome.result;
+    const stale =
+      outcome.stale > 0
+        ? `; ${outcome.stale} baseline entries no longer occur (fixed? refresh with --write-baseline)`
+        : "";
+    process.stderr.write(
+      `slipway check: baseline ${values.baseline}: ${outcome.accepted} known findings not reported${stale}\n`,
+    );
+  }
 
   const toFile = values.output !== undefined;
   const color =
@@ -144,4 +190,15 @@ export async function checkCommand(argv: string[]): Promise<number> {
     }
   }
   return result.summary.errors > 0 ? 1 : 0;
+}
+
+/** The repository's absolute path as given and as resolved through symbolic links. */
+function repositoryRoots(repo: string): string[] {
+  const abs = path.resolve(repo);
+  try {
+    const real = realpathSync(abs);
+    return real === abs ? [abs] : [abs, real];
+  } catch {
+    return [abs];
+  }
 }

@@ -1,11 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCheck } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
 import { checkCommand } from "../../src/cli/check.js";
-import { loadPlatform } from "../../src/platform/index.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
 import { hasKubectl, repoRoot, requires, sharedDir } from "../support/env.js";
@@ -86,6 +84,38 @@ describe("slipway check", () => {
     const c = await run([example, "--cluster", "nosuch"]);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/no cluster named 'nosuch'/);
+  });
+
+  it("--write-baseline accepts today's findings; --baseline reports only new ones", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "slipway-baseline-"));
+    const file = path.join(dir, "baseline.json");
+    const all = JSON.parse((await run([fluxFixture, "--format", "json"])).stdout) as { findings: Finding[] };
+    expect(all.findings.filter((f) => f.severity === "error").length).toBeGreaterThan(1);
+    const w = await run([fluxFixture, "--write-baseline", file]);
+    expect(w.code, w.stderr).toBe(0);
+    expect(w.stderr).toContain(`${all.findings.length} accepted findings`);
+    const clean = await run([fluxFixture, "--baseline", file, "--format", "json"]);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect((JSON.parse(clean.stdout) as { findings: Finding[] }).findings).toEqual([]);
+    expect(clean.stderr).toContain(`${all.findings.length} known findings not reported`);
+    // Drop one accepted error from the baseline: it is reported again, alone, and fails the run.
+    const b = JSON.parse(readFileSync(file, "utf8")) as {
+      findings: Array<{ rule: string; message: string }>;
+    };
+    const errorMessages = new Set(all.findings.filter((f) => f.severity === "error").map((f) => f.message));
+    const dropped = b.findings.findIndex((e) => errorMessages.has(e.message));
+    const [removed] = b.findings.splice(dropped, 1);
+    writeFileSync(file, JSON.stringify(b));
+    const again = await run([fluxFixture, "--baseline", file, "--format", "json"]);
+    expect(again.code).toBe(1);
+    expect((JSON.parse(again.stdout) as { findings: Finding[] }).findings.map((f) => f.message)).toEqual([
+      removed!.message,
+    ]);
+    writeFileSync(file, "not json");
+    const bad = await run([fluxFixture, "--baseline", file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/baseline\.json: not a Slipway baseline/);
+    expect((await run([fluxFixture, "--baseline", file, "--write-baseline", file])).code).toBe(2);
   });
 
   it("--list-rules and --help", async () => {
