@@ -193,6 +193,7 @@ describe.runIf(requires("shared"))("slipway check on real-world repositories", (
       expect(j.summary.clusters).toBeGreaterThan(0);
       for (const f of j.findings) {
         expect(f.message).not.toMatch(/^rule .* failed:/);
+        expect(f.message, "paths in findings are repository-relative").not.toContain(`${root}/`);
         if (f.line !== undefined) expect(f.line).toBeGreaterThanOrEqual(1);
         if (f.file !== undefined) expect(path.isAbsolute(f.file)).toBe(false);
       }

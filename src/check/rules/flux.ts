@@ -424,6 +424,9 @@ export const renderError: Rule = {
     "The repository could not be rendered as Flux would: a kustomization that fails to build, bad YAML, a failed substitution, an invalid slipway.yaml.",
   help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present.",
   run(ctx) {
+    // Build errors name files by absolute path; a finding names them as the repository does.
+    const rootPrefix = `${ctx.platform.root.replace(/\/+$/, "")}/`;
+    const relativeMessage = (m: string) => m.split(rootPrefix).join("");
     const report = (e: {
       message: string;
       file?: string;
@@ -432,7 +435,7 @@ export const renderError: Rule = {
       kustomization?: string;
     }) =>
       ctx.report({
-        message: e.message,
+        message: relativeMessage(e.message),
         ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
         ...(e.cluster !== undefined ? { cluster: e.cluster } : {}),
         ...(e.kustomization !== undefined ? { kustomization: e.kustomization } : {}),
@@ -452,8 +455,8 @@ export const renderError: Rule = {
             ctx.report({
               ...about(objects, cluster, k, "Kustomization", e.field),
               message: clusterOnly
-                ? `${e.message}: no Flux Kustomization of cluster ${cluster.name} renders it (nor an ExternalSecret or SealedSecret), so Kustomization ${k.id} is not rendered or checked (if it exists only in the cluster, made by the bootstrap or Terraform, declare it under clusterObjects in slipway.yaml)`
-                : e.message,
+                ? `${relativeMessage(e.message)}: no Flux Kustomization of cluster ${cluster.name} renders it (nor an ExternalSecret or SealedSecret), so Kustomization ${k.id} is not rendered or checked (if it exists only in the cluster, made by the bootstrap or Terraform, declare it under clusterObjects in slipway.yaml)`
+                : relativeMessage(e.message),
               ...(clusterOnly && !ctx.strict ? { severity: "warning" as const } : {}),
             });
             continue;
