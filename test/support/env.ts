@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,7 +10,19 @@ import { fileURLToPath } from "node:url";
 export const inCI = process.env.CI === "true" || process.env.CI === "1";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const sharedDir = path.resolve(repoRoot, process.env.SLIPWAY_SHARED ?? "../shared");
+/**
+ * ../shared, through symbolic links (worktrees reach it through a link): Slipway's error
+ * messages name real paths, and tests compare them with paths under this directory.
+ */
+export const sharedDir = realOrSelf(path.resolve(repoRoot, process.env.SLIPWAY_SHARED ?? "../shared"));
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
 
 export const kubectlPath = process.env.KUBECTL ?? "/usr/bin/kubectl";
 
