@@ -28,7 +28,7 @@ import {
   LineCounter,
   type Node,
   type Pair,
-  parseDocument,
+  parseAllDocuments,
   type Scalar,
 } from "yaml";
 import { SlipwayError } from "../errors.js";
@@ -370,7 +370,10 @@ function goYamlLine(stage: LibyamlStage, line: number, col: number, atEnd: boole
 export function readRawYaml(text: string, file = "<input>", firstLine = 1): RawYaml {
   checkCharacters(text, file, firstLine);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });
+  // go-yaml v2's Unmarshal stops after the first document: what follows a `---` is not read.
+  const docs = parseAllDocuments(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });
+  const doc = docs[0];
+  if (doc === undefined) return null;
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);

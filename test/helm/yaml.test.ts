@@ -126,3 +126,12 @@ describe("block scalars at the end of the input (go-yaml v2, as fromYaml sees th
     expect(goJson(readYaml(text))).toBe(json);
   });
 });
+
+describe("readYaml reads the first document only (go-yaml v2 Unmarshal)", () => {
+  it("ignores what follows ---, including an empty or broken second document", () => {
+    expect(readYaml("a: 1\n---\n")).toEqual(readYaml("a: 1\n"));
+    expect(readYaml("a: 1\n---\nb: [")).toEqual(readYaml("a: 1\n"));
+    expect(readYaml("---\na: 1\n---\nb: 2\n")).toEqual(readYaml("a: 1\n"));
+    expect(readYaml("# only a comment\n")).toBe(null);
+  });
+});
