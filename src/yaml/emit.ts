@@ -317,7 +317,25 @@ function codePoints(s: string): number[] {
   return out;
 }
 
+/**
+ * Departures from kubectl's printer for other go-yaml users: go-yaml v3's Encoder (Helm's
+ * toYamlPretty) indents sequences inside mappings, never folds lines, and prints numbers by
+ * their Go type.
+ */
+export interface EmitOptions {
+  indentSequencesInMappings?: boolean;
+  /** Column after which scalars fold at a space (libyaml's best_width); default 80. */
+  width?: number;
+  /** Text of a number (default: integral values as integers, others in Go's 'g' format). */
+  number?: (n: number | bigint) => string;
+}
+
 class Emitter {
+  constructor(private readonly opts: EmitOptions = {}) {
+    this.width = opts.width ?? BEST_WIDTH;
+  }
+
+  private readonly width: number;
   private out = "";
   private column = 0;
   private indent = -1;
@@ -384,7 +402,7 @@ class Emitter {
     else if (typeof value === "string") this.stringScalar(value, false);
     else if (typeof value === "boolean") this.scalar(value ? "true" : "false", "plain", false);
     else if (typeof value === "number" || typeof value === "bigint")
-      this.scalar(numberText(value), "plain", false);
+      this.scalar(this.opts.number ? this.opts.number(value) : numberText(value), "plain", false);
     else if (Array.isArray(value)) this.sequence(value, mappingContext);
     else this.mapping(value);
   }
@@ -394,7 +412,7 @@ class Emitter {
       this.emptyFlow("[", "]");
       return;
     }
-    this.increaseIndent(false, mappingContext && !this.indention);
+    this.increaseIndent(false, !this.opts.indentSequencesInMappings && mappingContext && !this.indention);
     for (const item of items) {
       this.writeIndent();
       this.writeIndicator("-", true, false, true);
@@ -496,7 +514,7 @@ class Emitter {
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] as number;
       if (isSpace(c)) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && !isSpace(cps[i + 1] as number)) {
+        if (allowBreaks && !spaces && this.column > this.width && !isSpace(cps[i + 1] as number)) {
           this.writeIndent();
         } else {
           this.writeCp(c);
@@ -532,7 +550,7 @@ class Emitter {
         if (
           allowBreaks &&
           !spaces &&
-          this.column > BEST_WIDTH &&
+          this.column > this.width &&
           i > 0 &&
           i < n - 1 &&
           !isSpace(cps[i + 1] as number)
@@ -575,7 +593,7 @@ class Emitter {
         this.column += escapeFor(c).length;
         spaces = false;
       } else if (isSpace(c)) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < n - 1) {
+        if (allowBreaks && !spaces && this.column > this.width && i > 0 && i < n - 1) {
           this.writeIndent();
           if (isSpace(cps[i + 1] as number)) this.put("\\");
         } else {
@@ -658,8 +676,8 @@ function numberText(n: number | bigint): string {
 }
 
 /** One document exactly as `kubectl kustomize` prints it (ends with "\n", no "---"). */
-export function emitYaml(value: YamlValue): string {
-  const e = new Emitter();
+export function emitYaml(value: YamlValue, opts?: EmitOptions): string {
+  const e = new Emitter(opts);
   e.node(value, false);
   // Document end: libyaml writes an indent, which ends the last line.
   e.writeIndent();
@@ -668,5 +686,5 @@ export function emitYaml(value: YamlValue): string {
 
 /** Documents joined with "---\n", as kustomize's ResMap.AsYaml does. */
 export function emitYamlStream(values: readonly YamlValue[]): string {
-  return values.map(emitYaml).join("---\n");
+  return values.map((v) => emitYaml(v)).join("---\n");
 }

@@ -3,7 +3,8 @@
  * funcs.go), toPrettyJson/toRawJson/mustFromJson (sprig's defaults.go), toYaml/fromYaml
  * (Helm's, over sigs.k8s.io/yaml). The lenient forms swallow errors the way upstream does:
  * toJson/toYaml give "", fromJson/fromYaml put the message under the key "Error",
- * fromJsonArray/fromYamlArray return it as the only element.
+ * fromJsonArray/fromYamlArray return it as the only element. toYamlPretty is go-yaml v3's
+ * encoder on the value itself; toToml/fromToml are BurntSushi/toml's (v1.6.0).
  */
 import { GoMap, type GoValue } from "../template/value.js";
 import { readYaml } from "../yaml.js";
@@ -16,7 +17,9 @@ import {
   unmarshalObject,
 } from "./go/json-decode.js";
 import { JsonError, marshalJson } from "./go/json-encode.js";
-import { marshalYaml } from "./go/to-yaml.js";
+import { marshalYaml, marshalYamlPretty } from "./go/to-yaml.js";
+import { decodeToml, TomlDecodeError } from "./go/toml-decode.js";
+import { encodeToml, TomlEncodeError } from "./go/toml-encode.js";
 import { GoFuncError } from "./types.js";
 
 const isJsonError = (e: unknown): e is Error =>
@@ -142,6 +145,30 @@ export const dataFuncs: FuncTable = {
     ),
   ),
   mustToYaml: goFunc("func(v interface {}) string", (v: GoValue) => must(() => trimNewline(marshalYaml(v)))),
+  toYamlPretty: goFunc("func(v interface {}) string", (v: GoValue) => {
+    try {
+      return trimNewline(marshalYamlPretty(v));
+    } catch {
+      return ""; // Helm swallows encoder errors inside a template
+    }
+  }),
+  // Helm returns the encoder's error text as the result.
+  toToml: goFunc("func(v interface {}) string", (v: GoValue) => {
+    try {
+      return encodeToml(v);
+    } catch (e) {
+      if (e instanceof TomlEncodeError) return e.message;
+      throw e;
+    }
+  }),
+  fromToml: goFunc("func(str string) map[string]interface {}", (s: string) => {
+    try {
+      return decodeToml(s);
+    } catch (e) {
+      if (e instanceof TomlDecodeError) return withError(e.message);
+      throw e;
+    }
+  }),
   fromYaml: goFunc("func(str string) map[string]interface {}", (s: string) => fromYaml(s)),
   fromYamlArray: goFunc("func(str string) []interface {}", (s: string) => fromYamlArray(s)),
 };

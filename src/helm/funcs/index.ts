@@ -22,6 +22,7 @@ import { helmFuncs } from "./helm.js";
 import { listFuncs } from "./lists.js";
 import { mathFuncs } from "./math.js";
 import { pathFuncs } from "./paths.js";
+import { pkiFuncs } from "./pki.js";
 import { randomFuncs } from "./random.js";
 import { reflectFuncs } from "./reflect.js";
 import { regexFuncs } from "./regex.js";
@@ -50,6 +51,7 @@ const FAMILIES: FuncTable[] = [
   dataFuncs,
   dateFuncs,
   cryptoFuncs,
+  pkiFuncs,
   helmFuncs,
 ];
 

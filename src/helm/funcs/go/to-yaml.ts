@@ -6,6 +6,7 @@
  */
 import type { YamlMap, YamlValue } from "../../../kustomize/types.js";
 import { emitYaml } from "../../../yaml/index.js";
+import { formatFloat } from "../../template/ftoa.js";
 import { GoInt, GoMap, type GoValue, isGoObject } from "../../template/value.js";
 import { parseJson } from "./json-decode.js";
 import { JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
@@ -63,4 +64,50 @@ export function marshalYaml(v: GoValue): string {
     // Characters go-yaml v2 refuses to read back from the JSON (DEL, C1 controls, U+FFFE…).
     throw new JsonError((e as Error).message);
   }
+}
+
+/** A Go value as go-yaml v3 sees it (no JSON step): ints stay ints, float64 keep their type. */
+function toV3Like(v: GoValue): YamlValue {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case "boolean":
+    case "string":
+    case "number":
+      return v;
+  }
+  if (v instanceof GoInt) return v.value;
+  if (v instanceof Uint8Array) return Array.from(v, (b) => BigInt(b));
+  if (isGoObject(v)) {
+    if (v.fmtValue) return toV3Like(v.fmtValue());
+    // go-yaml v3 names struct fields by their lowercased Go names.
+    const out: YamlMap = Object.create(null);
+    for (const n of v.fieldNames?.() ?? []) out[n.toLowerCase()] = toV3Like(v.field(n) as GoValue);
+    return out;
+  }
+  if (v instanceof GoMap) {
+    const out: YamlMap = Object.create(null);
+    for (const [k, x] of v) out[k] = toV3Like(x);
+    return out;
+  }
+  return v.map(toV3Like);
+}
+
+function v3Number(n: number | bigint): string {
+  if (typeof n === "bigint") return n.toString();
+  if (Number.isNaN(n)) return ".nan";
+  if (n === Number.POSITIVE_INFINITY) return ".inf";
+  if (n === Number.NEGATIVE_INFINITY) return "-.inf";
+  return formatFloat(n, "g", -1);
+}
+
+/**
+ * Helm's toYamlPretty: go-yaml v3's Encoder with SetIndent(2) on the value itself — sequences
+ * indented under their key, no line folding, numbers printed by Go type.
+ */
+export function marshalYamlPretty(v: GoValue): string {
+  return emitYaml(toV3Like(v), {
+    indentSequencesInMappings: true,
+    width: Number.POSITIVE_INFINITY,
+    number: v3Number,
+  });
 }
