@@ -10,7 +10,8 @@ import { formatText, summaryLine } from "../check/report/text.js";
 import { allRules } from "../check/rules/index.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
-import { loadPlatformWithSecrets } from "../platform/decrypt.js";
+import { loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
+import { newRunMasker } from "../platform/masking.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { version } from "./main.js";
@@ -108,13 +109,15 @@ export async function checkCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const progress = createProgress("slipway check");
-  const { platform, secrets } = await loadPlatformWithSecrets(repo, {
+  const loaded = await loadPlatformWithSecrets(repo, {
     clusters: values.cluster,
     allowedPaths: values["allow-path"],
     identities: keys.identities,
     onProgress: (e) => progress.onEvent(e),
   });
   progress.done();
+  // Rules and reporters see the masked model only: no finding can quote a secret value.
+  const platform = maskedPlatform(loaded.platform, newRunMasker());
   const unknown = (values.cluster ?? []).filter((n) => !platform.clusters.some((c) => c.name === n));
   if (unknown.length > 0) {
     for (const e of platform.errors)
@@ -127,8 +130,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (values["write-baseline"] !== undefined) {
     const file = values["write-baseline"];
     try {
-      // Messages may quote rendered values: a decrypted secret must not reach the file.
-      writeFileAtomic(file, secrets.values.scrub(formatBaseline(makeBaseline(result, roots))));
+      // Findings come from the masked model: no message can quote a secret value.
+      writeFileAtomic(file, formatBaseline(makeBaseline(result, roots)));
     } catch (e) {
       process.stderr.write(`slipway check: cannot write ${file}: ${errorMessage(e)}\n`);
       return 2;
@@ -173,8 +176,6 @@ export async function checkCommand(argv: string[]): Promise<number> {
     default:
       report = formatText(result, { color });
   }
-  // Findings quote rendered values; a decrypted secret must never reach the report.
-  report = secrets.values.scrub(report);
   if (values.output !== undefined) {
     try {
       writeFileAtomic(values.output, report);

@@ -13,15 +13,13 @@ import {
   formatMatrixMarkdown,
   formatMatrixText,
   formatText,
+  maskForDiff,
   newMasker,
-  rememberSecrets,
 } from "../diff/index.js";
 import { DiskFileSystem } from "../fs/filesystem.js";
 import { GitFileSystem } from "../fs/git.js";
-import type { YamlValue } from "../kustomize/types.js";
 import { decryptorFor, loadPlatformWithSecrets } from "../platform/decrypt.js";
-import { allResources, type Platform } from "../platform/index.js";
-import { SecretValues, scrubStrings } from "../platform/masking.js";
+import type { Platform } from "../platform/index.js";
 import { webAssets } from "../report/assets.js";
 import { diffPageHtml } from "../report/html.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
@@ -118,8 +116,6 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const masker = newMasker();
   const keys = ageIdentitiesOrWarn("diff", v["age-key-file"]);
   if ("error" in keys) return usage(keys.error);
-  // Decrypted values are remembered by the same masker, so every output scrubs them.
-  const values = new SecretValues(masker);
 
   if (v.base !== undefined) {
     const root = toPosix(realpathSync(path.resolve(repo)));
@@ -127,7 +123,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       GitFileSystem.open(root, v.base),
       v.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, v.head),
     ];
-    const decryptor = await decryptorFor(root, views, keys.identities, values);
+    const decryptor = await decryptorFor(root, views, keys.identities);
     const { report } = diffRevisions({
       repo,
       base: v.base,
@@ -139,36 +135,32 @@ export async function diffCommand(argv: string[]): Promise<number> {
       allowedPaths: v["allow-path"],
       acceptFailed: v["accept-failed"] === true,
     });
-    process.stdout.write(output(report, format, values));
+    process.stdout.write(render(report, format));
     return exitCode(report);
   }
 
-  const platform = await loadHead(repo, v.head, keys.identities, values, v["allow-path"]);
-  for (const e of platform.errors) process.stderr.write(`slipway diff: ${masker.scrub(e.message)}\n`);
+  const platform = maskForDiff(await loadHead(repo, v.head, keys.identities, v["allow-path"]), masker);
+  for (const e of platform.errors) process.stderr.write(`slipway diff: ${e.message}\n`);
   if (v.matrix) {
-    rememberSecrets(
-      allResources(platform).map((r) => r.object),
-      masker,
-    );
     const names = v.cluster?.map((n) => findCluster(platform, n).name);
     const m = environmentMatrix(platform, names);
     const failed = m.notCompared.filter((n) => n.reason === "failed");
     for (const line of failureLines(failed))
-      process.stderr.write(`slipway diff: ${v["accept-failed"] ? "warning: " : ""}${masker.scrub(line)}\n`);
+      process.stderr.write(`slipway diff: ${v["accept-failed"] ? "warning: " : ""}${line}\n`);
     const text =
       format === "json"
         ? formatJson(m)
         : format === "markdown"
           ? formatMatrixMarkdown(m)
           : formatMatrixText(m);
-    process.stdout.write(masker.scrub(text));
+    process.stdout.write(text);
     if (platform.errors.length > 0 || (failed.length > 0 && !v["accept-failed"])) return 2;
     return m.rows.length > 0 ? 1 : 0;
   }
   const report = compareEnvironments(platform, v.env!, v.vs!, masker, {
     acceptFailed: v["accept-failed"] === true,
   });
-  process.stdout.write(output(report, format, values));
+  process.stdout.write(render(report, format));
   return exitCode(report);
 }
 
@@ -176,26 +168,17 @@ async function loadHead(
   repo: string,
   head: string | undefined,
   identities: string[],
-  values: SecretValues,
   allowedPaths: string[] | undefined,
 ): Promise<Platform> {
-  if (head === undefined)
-    return (await loadPlatformWithSecrets(repo, { identities, values, allowedPaths })).platform;
+  if (head === undefined) return (await loadPlatformWithSecrets(repo, { identities, allowedPaths })).platform;
   // The revision is mounted where Git's top level really is (symlinks resolved).
   const root = realpathSync(path.resolve(repo));
   const fs = GitFileSystem.open(root, head);
-  return (await loadPlatformWithSecrets(root, { fs, identities, values, allowedPaths })).platform;
+  return (await loadPlatformWithSecrets(root, { fs, identities, allowedPaths })).platform;
 }
 
 function toPosix(p: string): string {
   return p.split(path.sep).join("/");
-}
-
-/** Text formats are scrubbed whole; a page's data is scrubbed before the page is built (its script must stay intact). */
-function output(report: DiffReport, format: string, values: SecretValues): string {
-  if (format === "html")
-    return render(scrubStrings(report as unknown as YamlValue, values) as unknown as DiffReport, format);
-  return values.scrub(render(report, format));
 }
 
 function render(report: DiffReport, format: string): string {

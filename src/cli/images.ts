@@ -10,7 +10,7 @@ import { planImageSet } from "../images/set.js";
 import { type Candidate, parseCandidates, planImageUpdates } from "../images/update.js";
 import { isMap } from "../kustomize/types.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
-import { SecretValues } from "../platform/masking.js";
+import { maskPlatform } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
 import { applyEdits } from "../promote/apply.js";
 import { editText } from "../promote/format.js";
@@ -102,11 +102,10 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     return usage(`cannot read repository: ${errorMessage(e)}`);
   }
   const masker = newMasker();
-  const values = new SecretValues(masker);
   const load = async (fs = new DiskFileSystem()) =>
-    (await loadPlatformWithSecrets(root, { identities: keys.identities, values, fs })).platform;
+    (await loadPlatformWithSecrets(root, { identities: keys.identities, fs })).platform;
   const platform = await load();
-  for (const e of platform.errors) process.stderr.write(`slipway images: ${masker.scrub(e.message)}\n`);
+  for (const e of platform.errors) process.stderr.write(`slipway images: ${e.message}\n`);
   const unknown = (v.cluster ?? []).filter((c) => !platform.clusters.some((x) => x.name === c));
   if (unknown.length > 0)
     return usage(
@@ -114,10 +113,11 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     );
   const fs = new DiskFileSystem();
   const files = new SourceFiles(fs, root);
-  const out = (text: string) => process.stdout.write(masker.scrub(text));
+  const out = (text: string) => process.stdout.write(text);
 
   if (sub === "list") {
-    const uses = listImages(platform, files, v.cluster);
+    // Listed from the masked model: an image taken from a secret shows as its marker.
+    const uses = listImages(maskPlatform(platform, masker), files, v.cluster);
     out(
       format === "json" ? formatJson({ schema: "slipway.images/v1", images: uses }) : formatImagesText(uses),
     );

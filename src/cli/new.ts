@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../fs/atomic-write.js";
 import { DiskFileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
-import { SecretValues } from "../platform/masking.js";
+import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
 import { SourceFiles } from "../promote/sources.js";
 import { planNewCluster } from "../scaffold/cluster.js";
@@ -106,9 +106,8 @@ export async function newCommand(argv: string[]): Promise<number> {
     return usage(`cannot read repository: ${errorMessage(e)}`);
   }
   const masker = newMasker();
-  const values = new SecretValues(masker);
   const load = async (fs = new DiskFileSystem()) =>
-    (await loadPlatformWithSecrets(root, { identities: keys.identities, values, fs })).platform;
+    (await loadPlatformWithSecrets(root, { identities: keys.identities, fs })).platform;
   const before = await load();
   const fs = new DiskFileSystem();
   const files = new SourceFiles(fs, root);
@@ -171,11 +170,13 @@ export async function newCommand(argv: string[]): Promise<number> {
       checkFindings(
         before,
         affected.map((c) => c.name),
+        masker,
       ).map(key),
     );
     for (const f of checkFindings(
       after,
       affected.map((c) => c.name),
+      masker,
     )) {
       if (f.severity === "info" || known.has(key(f))) continue;
       findings.push(f);
@@ -198,19 +199,17 @@ export async function newCommand(argv: string[]): Promise<number> {
   }
   if (format === "json") {
     process.stdout.write(
-      masker.scrub(
-        formatJson({
-          schema: "slipway.new/v1",
-          kind,
-          name,
-          created: [...plan.create.keys()],
-          changed: [...plan.change.entries()].map(([file, c]) => ({ file, what: c.what })),
-          rendered,
-          notes: plan.notes,
-          errors: plan.errors,
-          written: write,
-        }),
-      ),
+      formatJson({
+        schema: "slipway.new/v1",
+        kind,
+        name,
+        created: [...plan.create.keys()],
+        changed: [...plan.change.entries()].map(([file, c]) => ({ file, what: c.what })),
+        rendered,
+        notes: plan.notes,
+        errors: plan.errors,
+        written: write,
+      }),
     );
   } else {
     const out: string[] = [];
@@ -227,15 +226,16 @@ export async function newCommand(argv: string[]): Promise<number> {
       out.push(
         `${write ? "Created" : "Would create"} ${plan.create.size} file${plan.create.size === 1 ? "" : "s"}, ${write ? "changed" : "would change"} ${plan.change.size}.`,
       );
-    process.stdout.write(masker.scrub(`${out.join("\n")}\n`));
+    process.stdout.write(`${out.join("\n")}\n`);
   }
   return plan.errors.length > 0 ? 1 : 0;
 }
 
-function checkFindings(platform: Platform, clusters: string[]): Finding[] {
+function checkFindings(platform: Platform, clusters: string[], masker: SecretMasker): Finding[] {
   const view: Platform = {
     ...platform,
     clusters: platform.clusters.filter((c) => clusters.includes(c.name)),
   };
-  return runCheck(view, { rules: allRules }).findings;
+  // Rules see the masked model, like `slipway check`.
+  return runCheck(maskPlatform(view, masker), { rules: allRules }).findings;
 }

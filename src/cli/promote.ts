@@ -10,7 +10,7 @@ import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { GitFileSystem } from "../fs/git.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
-import { SecretValues } from "../platform/masking.js";
+import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
 import { applyPlan } from "../promote/apply.js";
 import { formatPromotionMarkdown, formatPromotionText, type PromotionResult } from "../promote/format.js";
@@ -18,7 +18,7 @@ import type { AppPlan, PromotionPlan } from "../promote/model.js";
 import { plan as planPromotion } from "../promote/plan.js";
 import { SourceFiles } from "../promote/sources.js";
 import { verifyPromotion } from "../promote/verify.js";
-import { ageIdentitiesFor } from "./age-keys.js";
+import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { commitPaths, dirtyPaths, hasUncommittedChanges, headCommit, isGitWorkTree } from "./git.js";
 import { version } from "./main.js";
@@ -85,7 +85,7 @@ export async function promoteCommand(argv: string[]): Promise<number> {
   if (from === undefined)
     return usage("--from ENV is required (or --from-ref REV to promote between branches)");
   if (from === v.to && v["from-ref"] === undefined) return usage("--from and --to name the same environment");
-  const keys = ageIdentitiesFor(v["age-key-file"]);
+  const keys = ageIdentitiesOrWarn("promote", v["age-key-file"]);
   if ("error" in keys) return usage(keys.error);
   let root: string;
   try {
@@ -100,10 +100,8 @@ export async function promoteCommand(argv: string[]): Promise<number> {
   if (commit && !isGitWorkTree(root)) return usage(`--commit needs a Git repository; ${root} is not in one`);
 
   const masker = newMasker();
-  const values = new SecretValues(masker);
   const load = async (fs?: FileSystem) =>
-    (await loadPlatformWithSecrets(root, { identities: keys.identities, values, ...(fs ? { fs } : {}) }))
-      .platform;
+    (await loadPlatformWithSecrets(root, { identities: keys.identities, ...(fs ? { fs } : {}) })).platform;
   let target: Platform;
   let source: Platform;
   let sourceCommit: string | undefined;
@@ -124,12 +122,12 @@ export async function promoteCommand(argv: string[]): Promise<number> {
     return usage(errorMessage(e));
   }
   for (const e of [...source.errors, ...target.errors])
-    process.stderr.write(`slipway promote: ${masker.scrub(e.message)}\n`);
+    process.stderr.write(`slipway promote: ${e.message}\n`);
 
   const files = new SourceFiles(new DiskFileSystem(), root);
   let plan: PromotionPlan;
   try {
-    const sourceErrors = errorsOf(source, from);
+    const sourceErrors = errorsOf(source, from, masker);
     plan = planPromotion({
       source,
       target,
@@ -170,8 +168,8 @@ export async function promoteCommand(argv: string[]): Promise<number> {
       plan,
       before: target,
       after,
-      checkBefore: errorsOf(target, plan.to),
-      checkAfter: errorsOf(after, plan.to),
+      checkBefore: errorsOf(target, plan.to, masker),
+      checkAfter: errorsOf(after, plan.to, masker),
       masker,
     });
     result.diff = verification.report;
@@ -225,14 +223,15 @@ export async function promoteCommand(argv: string[]): Promise<number> {
       : format === "markdown"
         ? formatPromotionMarkdown(result)
         : formatPromotionText(result);
-  process.stdout.write(masker.scrub(text));
+  process.stdout.write(text);
   return plan.refusals.length > 0 ? 1 : 0;
 }
 
-function errorsOf(platform: Platform, cluster: string): Finding[] {
+function errorsOf(platform: Platform, cluster: string, masker: SecretMasker): Finding[] {
   const c = platform.clusters.find((x) => x.name === cluster || x.name.endsWith(`/${cluster}`));
   if (!c) return [];
-  const view: Platform = { ...platform, clusters: [c] };
+  // Rules see the masked model, like `slipway check`.
+  const view: Platform = maskPlatform({ ...platform, clusters: [c] }, masker);
   return runCheck(view, { rules: allRules }).findings.filter((f) => f.severity === "error");
 }
 

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { writeFileAtomic } from "../fs/atomic-write.js";
-import { type DecryptionProblem, loadPlatformWithSecrets } from "../platform/decrypt.js";
+import { type DecryptionProblem, loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
 import {
   type Cluster,
   type FluxKustomization,
@@ -8,7 +8,7 @@ import {
   type PlatformError,
   platformErrors,
 } from "../platform/index.js";
-import { maskRenderedObject, type SecretValues } from "../platform/masking.js";
+import { newRunMasker } from "../platform/masking.js";
 import { emitYaml } from "../yaml/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
@@ -69,14 +69,17 @@ export async function renderCommand(argv: string[]): Promise<number> {
   }
   const { identities } = keys;
   const progress = createProgress("slipway render");
-  const { platform, secrets } = await loadPlatformWithSecrets(repo, {
+  const loaded = await loadPlatformWithSecrets(repo, {
     clusters: values.cluster,
     allowedPaths: values["allow-path"],
     identities,
     onProgress: (e) => progress.onEvent(e),
   });
   progress.done();
-  const shown: Shown = { values: secrets.values, plaintext: values["show-secrets"] === true };
+  const { secrets } = loaded;
+  // Everything below sees the masked model, unless the user asked for plaintext.
+  const plaintext = values["show-secrets"] === true;
+  const platform = plaintext ? loaded.platform : maskedPlatform(loaded.platform, newRunMasker());
   if (values.cluster?.some((n) => !platform.clusters.some((c) => c.name === n))) {
     for (const e of platform.errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
     return 2;
@@ -97,13 +100,13 @@ export async function renderCommand(argv: string[]): Promise<number> {
         safe(k.namespace || "_"),
         `${safe(k.name)}.${format}`,
       );
-      writeFileAtomic(
-        file,
-        format === "json" ? jsonOf([{ cluster, k }], shown) : yamlOf([{ cluster, k }], shown),
-      );
+      writeFileAtomic(file, format === "json" ? jsonOf([{ cluster, k }]) : yamlOf([{ cluster, k }]), {
+        // Plaintext secrets are readable by the owner only.
+        ...(plaintext ? { mode: 0o600 } : {}),
+      });
     }
   } else {
-    process.stdout.write(format === "json" ? jsonOf(selected, shown) : yamlOf(selected, shown));
+    process.stdout.write(format === "json" ? jsonOf(selected) : yamlOf(selected));
   }
   for (const line of undecryptedLines(secrets.problems, selected)) {
     process.stderr.write(`slipway render: info: ${line}\n`);
@@ -114,7 +117,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
       !e.cluster ||
       selected.some((s) => s.cluster.name === e.cluster && (!e.kustomization || s.k.id === e.kustomization)),
   );
-  for (const e of errors) process.stderr.write(`slipway render: ${textOf(formatError(e), shown)}\n`);
+  for (const e of errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
   if (errors.length > 0)
     process.stderr.write(`slipway render: ${errors.length} error${errors.length === 1 ? "" : "s"}\n`);
   return errors.length > 0 ? 1 : 0;
@@ -143,20 +146,6 @@ function header({ cluster, k }: Selected): string {
   return `# ${parts.join(", ")}\n`;
 }
 
-/** How secrets are shown: masked (default) or, with --show-secrets, as they are. */
-interface Shown {
-  values: SecretValues;
-  plaintext: boolean;
-}
-
-function objectOf(r: FluxKustomization["resources"][number], shown: Shown) {
-  return shown.plaintext ? r.object : maskRenderedObject(r, shown.values);
-}
-
-function textOf(text: string, shown: Shown): string {
-  return shown.plaintext ? text : shown.values.scrub(text);
-}
-
 /** One line per cluster: which SOPS files stayed encrypted, and why. */
 function undecryptedLines(problems: DecryptionProblem[], selected: Selected[]): string[] {
   const lines: string[] = [];
@@ -178,24 +167,24 @@ function undecryptedLines(problems: DecryptionProblem[], selected: Selected[]): 
 }
 
 /** One YAML stream; each Flux Kustomization's objects are preceded by a comment naming it. */
-function yamlOf(selected: Selected[], shown: Shown): string {
+function yamlOf(selected: Selected[]): string {
   const blocks: string[] = [];
   for (const s of selected) {
-    const docs = s.k.resources.map((r) => emitYaml(objectOf(r, shown)));
+    const docs = s.k.resources.map((r) => emitYaml(r.object));
     blocks.push(header(s) + docs.join("---\n"));
   }
   return blocks.join("---\n");
 }
 
-function jsonOf(selected: Selected[], shown: Shown): string {
+function jsonOf(selected: Selected[]): string {
   const value = selected.map(({ cluster, k }) => ({
     cluster: cluster.name,
     namespace: k.namespace,
     name: k.name,
     path: k.dir ?? null,
     status: k.status,
-    errors: k.errors.map((e) => textOf(formatError(e), shown)),
-    resources: k.resources.map((r) => objectOf(r, shown)),
+    errors: k.errors.map((e) => formatError(e)),
+    resources: k.resources.map((r) => r.object),
   }));
   return `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
 }

@@ -6,7 +6,7 @@ import { webAssets } from "../report/assets.js";
 import { staticPageHtml } from "../report/html.js";
 import { loadDashboard } from "../report/load.js";
 import { revisionDiff } from "../report/revision.js";
-import { ageIdentitiesFor } from "./age-keys.js";
+import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { createProgress } from "./progress.js";
 
@@ -54,7 +54,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   } catch (e) {
     return fail(`cannot read repository ${repo}: ${errorMessage(e)}`);
   }
-  const keys = ageIdentitiesFor(values["age-key-file"]);
+  const keys = ageIdentitiesOrWarn("report", values["age-key-file"]);
   if ("error" in keys) return fail(keys.error);
   let assets: ReturnType<typeof webAssets>;
   try {

@@ -7,7 +7,7 @@ import { revisionChoices, revisionDiff } from "../report/revision.js";
 import { startDashboardServer } from "../server/http.js";
 import { DashboardSession } from "../server/session.js";
 import { watchRepository } from "../server/watch.js";
-import { ageIdentitiesFor } from "./age-keys.js";
+import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 
 const help = `Usage: slipway serve [REPO] [flags]
@@ -62,7 +62,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   } catch (e) {
     return fail(`cannot read repository ${repo}: ${errorMessage(e)}`);
   }
-  const keys = ageIdentitiesFor(values["age-key-file"]);
+  const keys = ageIdentitiesOrWarn("serve", values["age-key-file"]);
   if ("error" in keys) return fail(keys.error);
   let assets: ReturnType<typeof webAssets>;
   try {

@@ -8,7 +8,7 @@ import { SlipwayError } from "../errors.js";
 import type { Cluster, Platform } from "../platform/index.js";
 import { diffKustomization, type KustomizationSide } from "./compare.js";
 import { failureLines, notCompared } from "./coverage.js";
-import { rememberSecrets, type SecretMasker } from "./mask.js";
+import { maskForDiff, type SecretMasker } from "./mask.js";
 import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
 import { formatError, sideOf } from "./revision.js";
 
@@ -81,19 +81,15 @@ export function findCluster(p: Platform, name: string): Cluster {
 }
 
 export function compareEnvironments(
-  p: Platform,
+  plain: Platform,
   envA: string,
   envB: string,
   masker: SecretMasker,
   opts: { acceptFailed?: boolean } = {},
 ): DiffReport {
+  const p = maskForDiff(plain, masker);
   const a = findCluster(p, envA);
   const b = findCluster(p, envB);
-  for (const c of [a, b])
-    rememberSecrets(
-      c.kustomizations.flatMap((k) => k.resources.map((r) => r.object)),
-      masker,
-    );
   const normalize = environmentNormalizer(environmentTokens(a.name, b.name));
   const label = `${a.name} vs ${b.name}`;
   const sides = new Map<string, { base?: KustomizationSide; head?: KustomizationSide }>();
@@ -124,7 +120,6 @@ export function compareEnvironments(
   }
   const errors = [...new Set([...a.errors, ...b.errors].map(formatError))];
   if (!opts.acceptFailed) errors.push(...failureLines(skipped));
-  const scrub = (s: string) => masker.scrub(s);
   return {
     mode: "environment",
     base: a.name,
@@ -132,8 +127,8 @@ export function compareEnvironments(
     changedOnly: false,
     clusters,
     summary: summarize(clusters),
-    errors: errors.map(scrub),
-    notCompared: skipped.map((n) => ({ ...n, errors: n.errors.map(scrub) })),
+    errors,
+    notCompared: skipped,
     acceptFailed: opts.acceptFailed ?? false,
   };
 }

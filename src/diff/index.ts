@@ -4,7 +4,7 @@ export { changeDangers, removalDangers } from "./danger.js";
 export { compareEnvironments, environmentNormalizer, environmentTokens, findCluster } from "./env.js";
 export { type DiffOptions, diffValues, type FieldChange } from "./fields.js";
 export { formatJson, formatMarkdown, formatText } from "./format.js";
-export { maskObject, newMasker, rememberSecrets } from "./mask.js";
+export { maskForDiff, maskObject, newMasker } from "./mask.js";
 export {
   type EnvironmentMatrix,
   environmentMatrix,

@@ -8,7 +8,6 @@ import * as path from "node:path";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { changedPaths, GitFileSystem } from "../fs/git.js";
 import {
-  allResources,
   type Cluster,
   type DecryptionHooks,
   type FluxKustomization,
@@ -19,7 +18,7 @@ import {
 import { loadChangedOnly } from "./changed.js";
 import { addPruneDangers, diffKustomization, type KustomizationSide } from "./compare.js";
 import { failureLines, notCompared } from "./coverage.js";
-import { newMasker, rememberSecrets, type SecretMasker } from "./mask.js";
+import { maskForDiff, newMasker, type SecretMasker } from "./mask.js";
 import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
 
 export interface RevisionDiffOptions {
@@ -100,12 +99,10 @@ export interface CompareMeta {
 }
 
 /** Compares two renders of the same repository, cluster by cluster. */
-export function comparePlatforms(base: Platform, head: Platform, meta: CompareMeta): DiffReport {
-  for (const p of [base, head])
-    rememberSecrets(
-      allResources(p).map((r) => r.object),
-      meta.masker,
-    );
+export function comparePlatforms(plainBase: Platform, plainHead: Platform, meta: CompareMeta): DiffReport {
+  // Both sides masked with one masker: an unchanged secret is no difference, a changed one two markers.
+  const base = maskForDiff(plainBase, meta.masker);
+  const head = maskForDiff(plainHead, meta.masker);
   const clusters: ClusterDiff[] = [];
   const skipped: NotCompared[] = [];
   const names = [...head.clusters.map((c) => c.name)];
@@ -120,7 +117,6 @@ export function comparePlatforms(base: Platform, head: Platform, meta: CompareMe
   const errors = platformErrors(base, head);
   const acceptFailed = meta.acceptFailed ?? false;
   if (!acceptFailed) errors.push(...failureLines(skipped));
-  const scrub = (s: string) => meta.masker.scrub(s);
   const report: DiffReport = {
     mode: "revision",
     base: meta.base,
@@ -128,8 +124,8 @@ export function comparePlatforms(base: Platform, head: Platform, meta: CompareMe
     changedOnly: meta.changedOnly,
     clusters,
     summary: summarize(clusters),
-    errors: errors.map(scrub),
-    notCompared: skipped.map((n) => ({ ...n, errors: n.errors.map(scrub) })),
+    errors,
+    notCompared: skipped,
     acceptFailed,
   };
   return report;

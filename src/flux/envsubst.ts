@@ -69,6 +69,20 @@ export function substituteVariables(
   vars: Record<string, string> | ReadonlyMap<string, string>,
   opts: SubstituteOptions,
 ): string {
+  return substituteTracked(text, vars, opts).text;
+}
+
+/**
+ * `substituteVariables`, also returning where in the result each expression that involves a
+ * variable of `secretVars` (as the variable, or in a nested argument) wrote its value. The
+ * value may have been changed on the way (`${v:0:9}`, `${v^^}`, `${#v}`): whatever such an
+ * expression produced is derived from a secret.
+ */
+export function substituteTracked(
+  text: string,
+  vars: Record<string, string> | ReadonlyMap<string, string>,
+  opts: SubstituteOptions & { secretVars?: ReadonlySet<string> },
+): { text: string; secretRanges: Array<[number, number]> } {
   let template: Segment[];
   try {
     template = parseTemplate(text);
@@ -80,7 +94,21 @@ export function substituteVariables(
   }
   const values = vars instanceof Map ? vars : new Map(Object.entries(vars));
   const evaluator = new Evaluator(values as ReadonlyMap<string, string>, opts);
-  return template.map((segment) => evaluator.segment(segment)).join("");
+  const secretVars = opts.secretVars;
+  const secretRanges: Array<[number, number]> = [];
+  let out = "";
+  for (const segment of template) {
+    const piece = evaluator.segment(segment);
+    if (secretVars && secretVars.size > 0 && typeof segment !== "string" && involves(segment, secretVars)) {
+      secretRanges.push([out.length, out.length + piece.length]);
+    }
+    out += piece;
+  }
+  return { text: out, secretRanges };
+}
+
+function involves(expr: Expression, names: ReadonlySet<string>): boolean {
+  return names.has(expr.name) || expr.args.some((a) => typeof a !== "string" && involves(a, names));
 }
 
 /** Operators that supply their own fallback and so never fail in strict mode. */

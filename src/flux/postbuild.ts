@@ -10,7 +10,9 @@
 import { SlipwayError } from "../errors.js";
 import { isGoBase64 } from "../kustomize/generators/base64.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
-import { substituteVariables } from "./envsubst.js";
+import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
+import { substituteTracked } from "./envsubst.js";
+import { pathsInRanges } from "./secret-ranges.js";
 
 export const SUBSTITUTE_KEY = "kustomize.toolkit.fluxcd.io/substitute";
 export const SUBSTITUTE_DISABLED = "disabled";
@@ -34,6 +36,11 @@ export type VariableSourceLookup = (ref: VariableSourceRef) => KObject | undefin
 export interface PostBuildSettings {
   /** The merged variables (empty when none). */
   vars: Record<string, string>;
+  /**
+   * Variables whose value is secret: from a Secret, from a ConfigMap field that is secret, or
+   * an inline value that the parent substituted from one. Where they land is marked secret.
+   */
+  secretVars?: ReadonlySet<string>;
   /** `StrictPostBuildSubstitutions`: true by default in kustomize-controller ≥ 1.9, false in `flux build`. */
   strict: boolean;
   /** `spec.postBuild.substituteStrategy: Always`: substitute (apply defaults) even with no variables. */
@@ -53,6 +60,10 @@ export interface PostBuildOptions {
   strict: boolean;
   /** `flux build --dry-run`: substituteFrom is skipped entirely. */
   skipSubstituteFrom?: boolean;
+  /** The secret fields of a variable source (a ConfigMap field may hold a secret too). */
+  sourceSecrets?: (source: KObject) => SecretPaths | undefined;
+  /** The secret fields of the Flux Kustomization itself (its inline `substitute` values). */
+  ownSecrets?: SecretPaths;
 }
 
 /**
@@ -68,12 +79,13 @@ export function postBuildSettings(
   if (postBuild === undefined) return undefined;
   const always = postBuild.substituteStrategy === "Always";
   try {
-    const vars = collectVariables(kustomization, lookup, { skipSubstituteFrom: opts.skipSubstituteFrom });
-    return { vars, strict: opts.strict, always };
+    const { vars, secretVars } = collectVariablesWithSecrets(kustomization, lookup, opts);
+    return { vars, secretVars, strict: opts.strict, always };
   } catch (err) {
     if (!(err instanceof VariableSourceError)) throw err;
     return {
       vars: {},
+      secretVars: new Set(),
       strict: opts.strict,
       always,
       loadError: err.message,
@@ -107,9 +119,24 @@ export function collectVariables(
   lookup: VariableSourceLookup,
   opts: { skipSubstituteFrom?: boolean } = {},
 ): Record<string, string> {
+  return collectVariablesWithSecrets(kustomization, lookup, opts).vars;
+}
+
+/** `collectVariables`, plus which of the variables hold secret values (see PostBuildSettings). */
+export function collectVariablesWithSecrets(
+  kustomization: KObject,
+  lookup: VariableSourceLookup,
+  opts: Omit<PostBuildOptions, "strict"> = {},
+): { vars: Record<string, string>; secretVars: Set<string> } {
   const postBuild = postBuildOf(kustomization);
   const vars = new Map<string, string>();
-  if (postBuild === undefined) return {};
+  const secretVars = new Set<string>();
+  const set = (key: string, value: string, secret: boolean) => {
+    vars.set(key, stripNewlines(value));
+    if (secret) secretVars.add(key);
+    else secretVars.delete(key);
+  };
+  if (postBuild === undefined) return { vars: {}, secretVars };
   const namespace = namespaceOf(kustomization);
   if (!opts.skipSubstituteFrom) {
     for (const [i, ref] of substituteFromOf(postBuild).entries()) {
@@ -124,7 +151,10 @@ export function collectVariables(
           true,
         );
       }
-      for (const [key, value] of sourceData(source, ref, field)) vars.set(key, stripNewlines(value));
+      const marked = opts.sourceSecrets?.(source);
+      for (const [key, value, from] of sourceData(source, ref, field)) {
+        set(key, value, ref.kind === "Secret" || marked?.touches([from, key]) === true);
+      }
     }
   }
   const inline = postBuild.substitute;
@@ -136,10 +166,10 @@ export function collectVariables(
           `spec.postBuild.substitute.${key} must be a string (quote it): Flux's API rejects ${JSON.stringify(value)}`,
         );
       }
-      vars.set(key, stripNewlines(value));
+      set(key, value, opts.ownSecrets?.touches(["spec", "postBuild", "substitute", key]) === true);
     }
   }
-  return Object.fromEntries(vars);
+  return { vars: Object.fromEntries(vars), secretVars };
 }
 
 function stripNewlines(value: string): string {
@@ -191,8 +221,8 @@ function sourceData(
   source: KObject,
   ref: SubstituteReference,
   at: Array<string | number>,
-): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
   const where = `substitute from '${ref.kind}/${ref.name}' error`;
   const field = (name: string): KObject => {
     const value = source[name];
@@ -203,25 +233,29 @@ function sourceData(
   const str = (section: string, key: string, value: YamlValue): string => {
     if (typeof value === "string") return value;
     if (value === null) return "";
+    // A Secret's values are never quoted.
+    const shown =
+      ref.kind === "Secret" ? `a ${Array.isArray(value) ? "list" : typeof value}` : JSON.stringify(value);
     throw new VariableSourceError(
-      `${where}: ${section}.${key} must be a string (the API server rejects ${JSON.stringify(value)})`,
+      `${where}: ${section}.${key} must be a string (the API server rejects ${shown})`,
       at,
     );
   };
   if (ref.kind === "ConfigMap") {
-    for (const [key, value] of Object.entries(field("data"))) out.push([key, str("data", key, value)]);
+    for (const [key, value] of Object.entries(field("data")))
+      out.push([key, str("data", key, value), "data"]);
     return out;
   }
-  const merged = new Map<string, string>();
+  const merged = new Map<string, [string, string]>();
   for (const [key, value] of Object.entries(field("data"))) {
     const encoded = str("data", key, value);
     // The API server decoded it as Go does (line breaks skipped), so kustomize's wrapped output is fine.
     if (!isGoBase64(encoded)) throw new VariableSourceError(`${where}: data.${key} is not valid base64`, at);
-    merged.set(key, Buffer.from(encoded, "base64").toString("utf8"));
+    merged.set(key, [Buffer.from(encoded, "base64").toString("utf8"), "data"]);
   }
   for (const [key, value] of Object.entries(field("stringData")))
-    merged.set(key, str("stringData", key, value));
-  return [...merged];
+    merged.set(key, [str("stringData", key, value), "stringData"]);
+  return [...merged].map(([key, [value, from]]) => [key, value, from]);
 }
 
 /** True when a built object opts out with the label or annotation (exact, case-sensitive). */
@@ -256,6 +290,8 @@ export interface SubstitutedResource {
   object: KObject;
   /** False when skipped (opted out, or no variables without `substituteStrategy: Always`). */
   substituted: boolean;
+  /** The secret fields of `object`: those it had, and those a secret variable was written into. */
+  secrets?: SecretPaths;
 }
 
 /**
@@ -274,40 +310,62 @@ export function substituteResource(
   parse: (text: string) => YamlValue,
   object?: KObject,
   where?: { file?: string },
+  /** The secret fields of the object before substitution (kept where they still exist). */
+  secrets?: SecretPaths,
 ): SubstitutedResource {
   const original = object ?? asObject(parse(resourceYaml));
-  if (isSubstitutionDisabled(original)) return { object: original, substituted: false };
+  const unchanged = (): SubstitutedResource =>
+    secrets ? { object: original, substituted: false, secrets } : { object: original, substituted: false };
+  if (isSubstitutionDisabled(original)) return unchanged();
+  const name = secrets?.covers(["metadata", "name"]) ? "(secret)" : nameOf(original);
   const fail = (message: string): never => {
-    throw new SlipwayError(
-      `post build failed for '${gvkString(original)}/${nameOf(original)}': ${message}`,
-      where,
-    );
+    throw new SlipwayError(`post build failed for '${gvkString(original)}/${name}': ${message}`, where);
   };
   if (settings.loadError !== undefined) fail(settings.loadError);
-  if (Object.keys(settings.vars).length === 0 && !settings.always)
-    return { object: original, substituted: false };
+  if (Object.keys(settings.vars).length === 0 && !settings.always) return unchanged();
   const invalid = invalidVariableName(settings.vars);
   if (invalid !== undefined) {
     fail(`envsubst error: '${invalid}' var name is invalid, must match '${VAR_NAME_PATTERN}'`);
   }
   let text: string;
+  let secretRanges: Array<[number, number]>;
   try {
-    text = substituteVariables(resourceYaml, settings.vars, { strict: settings.strict });
+    ({ text, secretRanges } = substituteTracked(resourceYaml, settings.vars, {
+      strict: settings.strict,
+      secretVars: settings.secretVars,
+    }));
   } catch (err) {
     if (err instanceof SlipwayError) return fail(`envsubst error: ${err.message}`);
     throw err;
   }
   // Nothing substituted: Flux's YAML round trip would give the same object back, except that
   // it passes numbers through float64 — so only integers beyond 2^53 need the real round trip.
-  if (text === resourceYaml && !hasBigInt(original)) return { object: original, substituted: false };
+  if (text === resourceYaml && !hasBigInt(original)) return unchanged();
+  const holdsSecrets = secretRanges.length > 0 || (secrets !== undefined && !secrets.isEmpty());
   let parsed: YamlValue;
   try {
     parsed = parse(text);
   } catch (err) {
-    return fail(`YAMLToJSON: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    // The text holds secret values: say where it broke, never what it says there.
+    return fail(`YAMLToJSON: ${holdsSecrets ? withheld(message) : message}`);
   }
   if (!isMap(parsed)) return fail("UnmarshalJSON: the substituted document is not an object");
-  return { object: parsed, substituted: true };
+  if (!holdsSecrets) return { object: parsed, substituted: true };
+  const marks = unionSecrets(
+    secrets?.existingIn(parsed),
+    pathsInRanges(text, secretRanges).existingIn(parsed),
+  );
+  return marks
+    ? { object: parsed, substituted: true, secrets: marks }
+    : { object: parsed, substituted: true };
+}
+
+/** A YAML error about text that holds secrets: its position only. */
+function withheld(message: string): string {
+  const at = /at line (\d+), column (\d+)/.exec(message);
+  const where = at ? ` at line ${at[1]}, column ${at[2]} of the substituted object` : "";
+  return `invalid YAML${where} (the text holds secret values and is not shown)`;
 }
 
 function asObject(value: YamlValue): KObject {

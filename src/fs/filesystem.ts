@@ -1,5 +1,6 @@
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
+import type { SecretPaths } from "../secrets/paths.js";
 
 /**
  * What every stage reads through. Synchronous on purpose: builds are CPU-bound walks over
@@ -19,6 +20,17 @@ export interface FileSystem {
    * on file systems without links. Throws when the path does not exist.
    */
   realPath(p: string): string;
+  /**
+   * Whether the file's content is secret: set by the file system that serves decrypted SOPS
+   * files during a Flux build (undefined everywhere else).
+   */
+  secretFile?(p: string): SecretFile | undefined;
+}
+
+/** A file holding decrypted values. */
+export interface SecretFile {
+  /** Per YAML/JSON document, the paths that were encrypted; absent: the whole content (dotenv, binary). */
+  documents?: SecretPaths[];
 }
 
 /** Reads a file unless it is larger than `max` bytes (then undefined, without reading it). */

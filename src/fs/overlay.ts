@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { FileSystem } from "./filesystem.js";
+import type { FileSystem, SecretFile } from "./filesystem.js";
 
 /**
  * A FileSystem that serves a few files from memory on top of another one, without touching
@@ -9,6 +9,7 @@ import type { FileSystem } from "./filesystem.js";
  */
 export class OverlayFileSystem implements FileSystem {
   private readonly files = new Map<string, Buffer>();
+  private readonly secrets = new Map<string, SecretFile>();
   /** Directories that hold an overlay file, mapped to the overlay entry names they add. */
   private readonly entries = new Map<string, Set<string>>();
 
@@ -19,9 +20,12 @@ export class OverlayFileSystem implements FileSystem {
     for (const [p, content] of Object.entries(files)) this.set(p, content);
   }
 
-  set(p: string, content: string | Buffer): void {
+  /** Serves `content` at `p`; `secret` says which of it is decrypted (see FileSystem.secretFile). */
+  set(p: string, content: string | Buffer, secret?: SecretFile): void {
     const abs = path.posix.resolve("/", p);
     this.files.set(abs, typeof content === "string" ? Buffer.from(content) : content);
+    if (secret) this.secrets.set(abs, secret);
+    else this.secrets.delete(abs);
     // Every directory up to the root lists the next one down, so that a file in a new
     // directory tree is found by walking (cluster discovery reads directories).
     for (
@@ -37,6 +41,10 @@ export class OverlayFileSystem implements FileSystem {
 
   readFile(p: string): Buffer {
     return this.files.get(p) ?? this.base.readFile(p);
+  }
+
+  secretFile(p: string): SecretFile | undefined {
+    return this.files.has(p) ? this.secrets.get(p) : this.base.secretFile?.(p);
   }
 
   exists(p: string): boolean {

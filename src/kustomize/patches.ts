@@ -1,4 +1,5 @@
 import { SlipwayError } from "../errors.js";
+import { type SecretPaths, valueAt } from "../secrets/paths.js";
 import { parseYamlDocuments } from "../yaml/index.js";
 import { cloneValue } from "./clone.js";
 import type { Loader } from "./loader.js";
@@ -15,6 +16,23 @@ import type { PatchRecord, Resource } from "./resource.js";
 import { type Selector, SelectorMatcher, selectorFrom } from "./selector.js";
 import { isMap, type KObject, type YamlValue } from "./types.js";
 
+/** A decrypted JSON patch operation's value lands at its path (list positions are found by value). */
+function markJsonPatchSecrets(r: Resource, ops: Json6902Op[], secrets: SecretPaths): void {
+  for (const path of secrets.paths()) {
+    const [index, field, ...rest] = path;
+    const op = typeof index === "number" ? ops[index] : undefined;
+    if (!op || field !== "value" || typeof op.path !== "string") continue;
+    const value = valueAt((op as { value?: YamlValue }).value ?? null, rest);
+    if (value === undefined) continue;
+    const target = op.path
+      .split("/")
+      .slice(1)
+      .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
+      .map((s) => (/^(\d+|-)$/.test(s) ? (s === "-" ? 0 : Number(s)) : s));
+    r.markSecretValue([...target, ...rest], value);
+  }
+}
+
 export interface PatchOptions {
   allowNameChange?: boolean;
   allowKindChange?: boolean;
@@ -30,6 +48,8 @@ export type PatchEntry =
       file?: string;
       /** Line of each document in `file`; absent for inline patches. */
       lines?: number[];
+      /** Per document, its decrypted (secret) values: a SOPS patch file Flux decrypted. */
+      secrets?: Array<SecretPaths | undefined>;
     }
   | {
       kind: "json6902";
@@ -38,6 +58,8 @@ export type PatchEntry =
       options: PatchOptions;
       file?: string;
       inline?: boolean;
+      /** The decrypted (secret) values of the operations list. */
+      secrets?: SecretPaths;
     };
 
 /**
@@ -67,22 +89,35 @@ export function patchEntryFrom(
     allowNameChange: opts.allowNameChange === true,
     allowKindChange: opts.allowKindChange === true,
   };
+  const secret = hasPath ? loader.fs.secretFile?.(file) : undefined;
   if (legacyJson6902 || isJson6902Patch(text)) {
-    if (!target)
-      throw new SlipwayError(`must specify a target for JSON patch ${text.trim()}`, { file: kfile });
-    return { kind: "json6902", ops: parseJson6902Patch(text, file), target, options, file, inline: !hasPath };
+    if (!target) {
+      const shown = secret ? `'${p}' (decrypted, not shown)` : text.trim();
+      throw new SlipwayError(`must specify a target for JSON patch ${shown}`, { file: kfile });
+    }
+    const ops = parseJson6902Patch(text, file);
+    const secrets = secret?.documents?.[0];
+    return {
+      kind: "json6902",
+      ops,
+      target,
+      options,
+      file,
+      inline: !hasPath,
+      ...(secrets ? { secrets } : {}),
+    };
   }
-  const parsed = parseYamlDocuments(text, file).filter(
-    (d) => isMap(d.value) && Object.keys(d.value).length > 0,
-  );
-  const docs = parsed.map((d) => d.value as KObject);
+  const all = parseYamlDocuments(text, file);
+  const kept = all.flatMap((d, i) => (isMap(d.value) && Object.keys(d.value).length > 0 ? [{ d, i }] : []));
+  const docs = kept.map(({ d }) => d.value as KObject);
   return {
     kind: "smp",
     docs,
     target,
     options,
     file,
-    ...(hasPath ? { lines: parsed.map((d) => d.line) } : {}),
+    ...(hasPath ? { lines: kept.map(({ d }) => d.line) } : {}),
+    ...(secret ? { secrets: kept.map(({ i }) => secret.documents?.[i]) } : {}),
   };
 }
 
@@ -100,6 +135,7 @@ export function applyPatch(
       r.patches.push({ file: entry.file ?? kfile, line: 1, inline: entry.inline ?? true, ops: entry.ops });
       try {
         r.obj = applyJson6902(r.obj, entry.ops, entry.file) as KObject;
+        if (entry.secrets) markJsonPatchSecrets(r, entry.ops, entry.secrets);
       } catch (e) {
         if (e instanceof SlipwayError)
           throw new SlipwayError(`${e.message} (patching ${r.idString()})`, {
@@ -140,9 +176,15 @@ export function applyPatch(
         throw e;
       }
     }
+    const secrets = entry.secrets?.[i];
     for (const r of targets) {
       r.patches.push(record);
       applySmp(resources, r, doc, entry.options, schema);
+      // The patch's decrypted values are secret wherever they landed in the target.
+      for (const path of secrets?.paths() ?? []) {
+        const value = valueAt(doc, path);
+        if (value !== undefined) r.markSecretValue(path, value);
+      }
     }
   }
 }

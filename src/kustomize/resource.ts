@@ -1,3 +1,6 @@
+import { kindSecretPaths } from "../secrets/kinds.js";
+import { type SecretPaths, unionSecrets, type ValuePath } from "../secrets/paths.js";
+import { locateWitnesses, type SecretWitness, witnessAt } from "../secrets/witness.js";
 import { cloneValue } from "./clone.js";
 import { type Gvk, parseApiVersion, type ResId, resIdString } from "./resid.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "./types.js";
@@ -60,6 +63,11 @@ export class Resource {
   transformations: BuildOrigin[] = [];
   /** Patches applied to this resource, in order. */
   patches: PatchRecord[] = [];
+  /**
+   * Values marked secret during the build (from decrypted files, copied from secret fields),
+   * each with the value it marked so that the mark follows the value through list merges.
+   */
+  secretWitnesses: SecretWitness[] = [];
 
   constructor(obj: KObject, source?: SourceOrigin) {
     this.obj = obj;
@@ -79,7 +87,35 @@ export class Resource {
     r.origin = this.origin;
     r.transformations = [...this.transformations];
     r.patches = [...this.patches];
+    r.secretWitnesses = [...this.secretWitnesses];
     return r;
+  }
+
+  /** Marks the value now at `path` secret. */
+  markSecret(path: ValuePath): void {
+    const w = witnessAt(this.obj, path);
+    if (w) this.secretWitnesses.push(w);
+  }
+
+  /** Marks a value expected at `path` (a patch's secret value: found wherever it landed). */
+  markSecretValue(path: ValuePath, value: YamlValue): void {
+    this.secretWitnesses.push({ path, value });
+  }
+
+  /** Marks every path of `paths`, each below `at`. */
+  markSecrets(paths: SecretPaths | undefined, at: ValuePath = []): void {
+    for (const p of paths?.paths() ?? []) this.markSecret([...at, ...p]);
+  }
+
+  /** The secret fields as they are now: marked values where they are, and a Secret's data. */
+  secretPaths(): SecretPaths | undefined {
+    let marked: SecretPaths | undefined;
+    if (this.secretWitnesses.length > 0) {
+      const found = locateWitnesses(this.obj, this.secretWitnesses);
+      this.secretWitnesses = found.witnesses;
+      marked = found.paths;
+    }
+    return unionSecrets(marked, kindSecretPaths(this.obj));
   }
 
   get apiVersion(): string {

@@ -1,5 +1,7 @@
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
+import type { SecretFile } from "../fs/filesystem.js";
+import { SecretPaths } from "../secrets/paths.js";
 import { decodeYamlText, parseYaml, parseYamlDocuments } from "../yaml/index.js";
 import { cloneValue } from "./clone.js";
 import type { FieldSpec } from "./fieldspec.js";
@@ -83,7 +85,7 @@ export interface SchemaState {
 export type GeneratorPluginRunner = (
   config: KObject,
   at: { fs: Loader["fs"]; dir: string; file: string },
-) => KObject[] | undefined;
+) => Array<{ object: KObject; secrets?: SecretPaths }> | undefined;
 
 /** kustomize's annotations on plugin output that say how to absorb it (removed from the object). */
 const BEHAVIOR_ANNOTATION = "kustomize.config.k8s.io/behavior";
@@ -165,23 +167,42 @@ export function parseResourceFile(text: string, file: string): ReturnType<typeof
   return docs;
 }
 
-/** Parses resource YAML the way kustomize's resource factory does (List kinds expanded). */
-export function resourcesFromText(text: string, file: string): Resource[] {
+/**
+ * Parses resource YAML the way kustomize's resource factory does (List kinds expanded).
+ * `secret`: the file holds decrypted values (Flux decrypted it before the build); they are
+ * marked on the resources.
+ */
+export function resourcesFromText(text: string, file: string, secret?: SecretFile): Resource[] {
   const out: Resource[] = [];
   const docs = parseResourceFile(text, file);
-  for (const doc of docs) {
-    addDocument(out, doc.value, file, doc.line);
-  }
+  docs.forEach((doc, i) => {
+    addDocument(
+      out,
+      doc.value,
+      file,
+      doc.line,
+      secret && (secret.documents?.[i] ?? wholeDocument(doc.value)),
+    );
+  });
   return out;
 }
 
-function addDocument(out: Resource[], v: YamlValue, file: string, line: number): void {
+/** Every field but the object's identity (a resource read from a file that is secret as a whole). */
+function wholeDocument(v: YamlValue): SecretPaths {
+  const out = new SecretPaths();
+  if (isMap(v))
+    for (const k of Object.keys(v)) if (!["apiVersion", "kind", "metadata"].includes(k)) out.add([k]);
+  return out;
+}
+
+function addDocument(out: Resource[], v: YamlValue, file: string, line: number, secrets?: SecretPaths): void {
   if (v === null) return;
   if (!isMap(v)) throw new SlipwayError("a resource document must be a YAML mapping", { file, line });
   if (Object.keys(v).length === 0) return;
   const kind = v.kind;
   if (typeof kind === "string" && kind.endsWith("List") && Array.isArray(v.items)) {
-    for (const item of v.items) addDocument(out, item, file, line);
+    for (const [i, item] of v.items.entries())
+      addDocument(out, item, file, line, secrets?.under(["items", i]));
     return;
   }
   if (kind === undefined || kind === null || kind === "") {
@@ -189,6 +210,7 @@ function addDocument(out: Resource[], v: YamlValue, file: string, line: number):
   }
   const r = new Resource(v as KObject, { file, line });
   r.origin = { path: file };
+  r.markSecrets(secrets);
   out.push(r);
 }
 
@@ -309,7 +331,7 @@ export class KustTarget {
       if (isFile) {
         const abs = this.loader.resolve(p);
         try {
-          batch.push({ p, rs: resourcesFromText(this.loadText(p), abs) });
+          batch.push({ p, rs: resourcesFromText(this.loadText(p), abs, this.loader.fs.secretFile?.(abs)) });
         } catch (e) {
           throw wrap(e, `accumulating resources from '${p}'`);
         }
@@ -389,13 +411,25 @@ export class KustTarget {
     }
     for (const cfg of this.pluginConfigs(this.k.generators)) {
       const configuredIn = cfg.source?.file ?? this.k.file;
-      for (const g of this.runGeneratorPlugin(cfg)) this.absorb(ra, g, pluginIdentity(cfg), configuredIn);
+      for (const g of this.runGeneratorPlugin(cfg)) {
+        // A generator configured from a decrypted file generates secret values.
+        const secrets =
+          cfg.secretWitnesses.length > 0
+            ? generatedValues(g.object)
+            : (g as { secrets?: SecretPaths }).secrets;
+        this.absorb(ra, { ...g, secrets }, pluginIdentity(cfg), configuredIn);
+      }
     }
   }
 
   private absorb(
     ra: Accumulator,
-    g: { object: YamlMap; behavior: "create" | "merge" | "replace"; needsHash: boolean },
+    g: {
+      object: YamlMap;
+      behavior: "create" | "merge" | "replace";
+      needsHash: boolean;
+      secrets?: SecretPaths;
+    },
     configuredBy: BuildOrigin["configuredBy"] = {
       apiVersion: "builtin",
       kind: g.object.kind === "Secret" ? "SecretGenerator" : "ConfigMapGenerator",
@@ -406,6 +440,7 @@ export class KustTarget {
     incoming.origin = { configuredIn, configuredBy };
     incoming.behavior = g.behavior;
     incoming.needsHash = g.needsHash;
+    incoming.markSecrets(g.secrets);
     const id = incoming.curId();
     const matches = ra.resources.byAnyId((x) => resIdEquals(x, id));
     if (matches.length === 0) {
@@ -439,6 +474,8 @@ export class KustTarget {
     merged.needsHash = mergedNeedsHash(old.needsHash, g);
     merged.origin = g.behavior === "merge" ? old.origin : incoming.origin;
     merged.transformations = g.behavior === "merge" ? [...old.transformations] : [];
+    if (g.behavior === "merge") merged.secretWitnesses = [...old.secretWitnesses];
+    merged.markSecrets(g.secrets);
     ra.resources.replaceAt(old, merged);
   }
 
@@ -589,7 +626,14 @@ export class KustTarget {
         continue;
       }
       if (this.loader.isFile(e)) {
-        out.push(...resourcesFromText(this.loadText(e, "generators/transformers"), this.loader.resolve(e)));
+        const abs = this.loader.resolve(e);
+        out.push(
+          ...resourcesFromText(
+            this.loadText(e, "generators/transformers"),
+            abs,
+            this.loader.fs.secretFile?.(abs),
+          ),
+        );
         continue;
       }
       const acc = this.buildBase(e);
@@ -606,7 +650,7 @@ export class KustTarget {
       const at = { fs: this.loader.fs, dir: this.dir, file: cfg.source?.file ?? this.k.file };
       const objects = this.ctx.generatorPlugins?.(cloneValue(spec), at);
       if (!objects) throw pluginError(cfg, this.k.file);
-      return objects.map(pluginOutput);
+      return objects.map((o) => ({ ...pluginOutput(o.object), secrets: o.secrets }));
     }
     const args: YamlMap = { ...spec };
     delete args.apiVersion;
@@ -702,10 +746,21 @@ function pluginIdentity(cfg: Resource): NonNullable<BuildOrigin["configuredBy"]>
   return by;
 }
 
+/** Every value of a generated ConfigMap/Secret (data, binaryData, stringData). */
+function generatedValues(obj: YamlMap): SecretPaths {
+  const out = new SecretPaths();
+  for (const field of ["data", "binaryData", "stringData"]) {
+    const m = obj[field];
+    if (isMap(m)) for (const k of Object.keys(m)) out.add([field, k]);
+  }
+  return out;
+}
+
 function pluginOutput(obj: KObject): {
   object: YamlMap;
   behavior: "create" | "merge" | "replace";
   needsHash: boolean;
+  secrets?: SecretPaths;
 } {
   const md = isMap(obj.metadata) ? obj.metadata : undefined;
   const ann = md && isMap(md.annotations) ? md.annotations : undefined;

@@ -23,6 +23,7 @@ import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { isRemoteReference } from "../kustomize/loader.js";
 import type { GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import { SecretPaths, type ValuePath } from "../secrets/paths.js";
 import { decryptTree, ValueDecryptError } from "../sops/crypt.js";
 import { recoverDataKey } from "../sops/datakey.js";
 import {
@@ -37,12 +38,12 @@ import {
 import type { SopsMetadata } from "../sops/metadata.js";
 import { toYamlValue } from "../sops/plain.js";
 import { emitPlain, type LoadedEncrypted, loadEncrypted } from "../sops/store.js";
-import { Branch, Comment, type TreeBranches } from "../sops/tree.js";
-import { aadFor, mapLeaves } from "../sops/walk.js";
+import { Branch, Comment, Sequence, type TreeBranches, type TreeValue } from "../sops/tree.js";
+import { aadFor } from "../sops/walk.js";
 import { parseYaml } from "../yaml/index.js";
 import { groupOf, metaString } from "./flux-objects.js";
 import { type DecryptionHooks, type LoadPlatformOptions, loadPlatform } from "./load.js";
-import { objectKey, rememberSubstitutedSecrets, SecretValues, type ValuePath } from "./masking.js";
+import { type Marker, maskPlatform, withholdSecretMessages } from "./masking.js";
 import type { FluxKustomization, Platform } from "./model.js";
 
 /** kustomize-controller skips files larger than this. */
@@ -72,7 +73,6 @@ export interface DecryptionProblem {
 }
 
 export interface PlatformSecrets {
-  values: SecretValues;
   /** Whether any age identity was available at all. */
   haveIdentities: boolean;
   files: SopsFileReport[];
@@ -83,7 +83,6 @@ export interface PlatformSecrets {
 export interface SecretsLoadOptions extends Omit<LoadPlatformOptions, "decrypt"> {
   /** age identities (`AGE-SECRET-KEY-…`); default: found as sops finds them. */
   identities?: readonly string[];
-  values?: SecretValues;
 }
 
 const SECRETS = new WeakMap<Platform, PlatformSecrets>();
@@ -93,6 +92,14 @@ export function platformSecrets(platform: Platform): PlatformSecrets | undefined
   return SECRETS.get(platform);
 }
 
+/** `maskPlatform`, keeping what was learnt about the platform's SOPS files. */
+export function maskedPlatform(platform: Platform, masker: Marker): Platform {
+  const masked = maskPlatform(platform, masker);
+  const known = SECRETS.get(platform);
+  if (known) SECRETS.set(masked, known);
+  return masked;
+}
+
 export async function loadPlatformWithSecrets(
   repoRoot: string,
   opts: SecretsLoadOptions = {},
@@ -100,11 +107,10 @@ export async function loadPlatformWithSecrets(
   const root = path.resolve(repoRoot).split(path.sep).join("/");
   const allowed = (opts.allowedPaths ?? []).map((p) => path.resolve(p).split(path.sep).join("/"));
   const fs = confinedView(opts.fs ?? new DiskFileSystem(), [root, ...allowed]);
-  const values = opts.values ?? new SecretValues();
   const keyring = new SopsKeyring(opts.identities ?? findAgeIdentities().identities);
-  const files = await scanSopsFiles(fs, root, keyring, values);
+  const files = await scanSopsFiles(fs, root, keyring);
   const render = () => {
-    const decryptor = new FluxDecryptor(root, keyring, values);
+    const decryptor = new FluxDecryptor(root, keyring);
     const platform = loadPlatform(repoRoot, { ...opts, fs, decrypt: decryptor.hooks });
     return { platform, decryptor };
   };
@@ -112,8 +118,8 @@ export async function loadPlatformWithSecrets(
   if (await keyring.unwrapPending()) ({ platform, decryptor } = render());
   const problems = attributeProblems(platform, decryptor.problems, root);
   for (const p of problems) warn(platform, p);
-  rememberSubstitutedSecrets(platform, values);
-  const secrets: PlatformSecrets = { values, haveIdentities: keyring.identities.length > 0, files, problems };
+  withholdSecretMessages(platform);
+  const secrets: PlatformSecrets = { haveIdentities: keyring.identities.length > 0, files, problems };
   SECRETS.set(platform, secrets);
   return { platform, secrets };
 }
@@ -127,11 +133,10 @@ export async function decryptorFor(
   root: string,
   views: readonly FileSystem[],
   identities: readonly string[],
-  values: SecretValues,
 ): Promise<FluxDecryptor> {
   const keyring = new SopsKeyring(identities);
-  for (const fs of views) await scanSopsFiles(confinedView(fs, [root]), root, keyring, values);
-  return new FluxDecryptor(root, keyring, values);
+  for (const fs of views) await scanSopsFiles(confinedView(fs, [root]), root, keyring);
+  return new FluxDecryptor(root, keyring);
 }
 
 // --- data keys ---------------------------------------------------------------------------
@@ -207,7 +212,6 @@ export async function scanSopsFiles(
   fs: FileSystem,
   root: string,
   keyring: SopsKeyring,
-  values: SecretValues,
 ): Promise<SopsFileReport[]> {
   const reports: SopsFileReport[] = [];
   for (const abs of walkFiles(fs, root)) {
@@ -233,7 +237,6 @@ export async function scanSopsFiles(
     try {
       const d = await decryptSops(bytes, { file, format, identities: keyring.identities, ignoreMac: true });
       keyring.add(loaded.metadata, d.dataKey);
-      rememberEncryptedValues(d.branches, d.encryptedPaths, values);
       report.canDecrypt = true;
     } catch (err) {
       report.problem = (err as Error).message;
@@ -319,14 +322,29 @@ function branchAads(branches: TreeBranches): string[] {
   return [...out];
 }
 
-/** Remembers every value that was stored encrypted (values sops kept in clear are not secret). */
-function rememberEncryptedValues(branches: TreeBranches, encrypted: Set<string>, values: SecretValues): void {
-  mapLeaves(branches, (leaf, p) => {
-    if (!(leaf instanceof Comment) && encrypted.has(aadFor(p))) {
-      const v = toYamlValue(leaf);
-      values.remember(typeof v === "string" ? v : undefined);
-    }
-    return leaf;
+/**
+ * The paths (keys and list indices, as in the plain document) of every value that was stored
+ * encrypted, per document; values sops kept in clear (`encrypted_regex` etc.) are not secret.
+ */
+export function encryptedValuePaths(branches: TreeBranches, encrypted: Set<string>): SecretPaths[] {
+  return branches.map((b) => {
+    const out = new SecretPaths();
+    const visit = (v: TreeValue | Comment, keys: string[], at: ValuePath) => {
+      if (v instanceof Comment || v === null) return;
+      if (v instanceof Branch) {
+        for (const it of v.items)
+          if (!(it instanceof Comment)) visit(it.value, [...keys, it.key], [...at, it.key]);
+        return;
+      }
+      if (v instanceof Sequence) {
+        let i = 0;
+        for (const it of v.items) if (!(it instanceof Comment)) visit(it, keys, [...at, i++]);
+        return;
+      }
+      if (encrypted.has(aadFor(keys))) out.add(at);
+    };
+    visit(b, [], []);
+    return out;
   });
 }
 
@@ -345,7 +363,6 @@ export class FluxDecryptor {
   constructor(
     private readonly root: string,
     private readonly keyring: SopsKeyring,
-    private readonly values: SecretValues,
   ) {
     this.hooks = {
       files: (fs, dir, k) => this.decryptSources(fs, dir, k),
@@ -391,8 +408,12 @@ export class FluxDecryptor {
         return;
       }
       const d = decryptLoaded(loaded, format, found.key, file);
-      rememberEncryptedValues(d.branches, d.encryptedPaths, this.values);
-      overlay.set(abs, emitPlain(d.branches, format));
+      // Every reader of this file (a generator, a patch, even `resources:`) gets secret values.
+      const documents =
+        format === "yaml" || format === "json"
+          ? encryptedValuePaths(d.branches, d.encryptedPaths)
+          : undefined;
+      overlay.set(abs, emitPlain(d.branches, format), documents ? { documents } : {});
     };
     const visit = (d: string) => {
       if (visited.has(d)) return;
@@ -439,15 +460,16 @@ export class FluxDecryptor {
   }
 
   // After the build, per object (DecryptResource).
-  decryptResource(obj: KObject, k: FluxKustomization): KObject {
-    if (decryptionDisabled(obj)) return obj;
+  decryptResource(obj: KObject, k: FluxKustomization): { object: KObject; secrets?: SecretPaths } {
+    if (decryptionDisabled(obj)) return { object: obj };
     const sops = obj.sops;
     if (isMap(sops) && typeof sops.mac === "string" && sops.mac !== "") return this.decryptObject(obj, k);
+    // A Secret's data is secret by its kind; nothing more to mark.
     if (obj.kind === "Secret" && isMap(obj.data)) this.decryptSecretData(obj, k);
-    return obj;
+    return { object: obj };
   }
 
-  private decryptObject(obj: KObject, k: FluxKustomization): KObject {
+  private decryptObject(obj: KObject, k: FluxKustomization): { object: KObject; secrets?: SecretPaths } {
     const label = resourceLabel(obj);
     let loaded: LoadedEncrypted;
     try {
@@ -459,14 +481,11 @@ export class FluxDecryptor {
     const found = this.keyring.keyFor(loaded.metadata);
     if (!("key" in found)) {
       this.problem({ file, reason: found.reason, cluster: k.cluster, kustomization: k.id });
-      return obj;
+      return { object: obj };
     }
     const d = decryptLoaded(loaded, "json", found.key, label);
     const out = toYamlValue(d.branches[0] ?? new Branch()) as KObject;
-    const paths: ValuePath[] = [];
-    collectEncryptedLeaves(obj, out, [], paths, this.values);
-    this.values.markDecrypted(objectKey(k.cluster, k.id, out), paths);
-    return out;
+    return { object: out, secrets: encryptedValuePaths(d.branches, d.encryptedPaths)[0] };
   }
 
   private decryptSecretData(obj: KObject, k: FluxKustomization): void {
@@ -490,10 +509,7 @@ export class FluxDecryptor {
         continue;
       }
       const d = decryptLoaded(loaded, inFormat, found.key, label);
-      rememberEncryptedValues(d.branches, d.encryptedPaths, this.values);
-      const plain = emitPlain(d.branches, formatFromPath(name));
-      this.values.remember(plain.toString("utf8"));
-      data[name] = plain.toString("base64");
+      data[name] = emitPlain(d.branches, formatFromPath(name)).toString("base64");
     }
   }
 
@@ -501,7 +517,7 @@ export class FluxDecryptor {
   private readonly ksops: GeneratorPluginRunner = (config, at) => {
     if (config.kind !== "ksops" || !String(config.apiVersion ?? "").startsWith("viaduct.ai/"))
       return undefined;
-    const out: KObject[] = [];
+    const out: Array<{ object: KObject; secrets?: SecretPaths }> = [];
     const read = (p: string) => {
       const abs = path.posix.resolve(at.dir, p);
       try {
@@ -511,7 +527,9 @@ export class FluxDecryptor {
       }
     };
     /** The decrypted branches, or the still-encrypted ones when there is no key. */
-    const open = (p: string): { branches: TreeBranches; format: SopsFormat; decrypted: boolean } => {
+    const open = (
+      p: string,
+    ): { branches: TreeBranches; format: SopsFormat; decrypted: boolean; secrets?: SecretPaths[] } => {
       const { abs, bytes } = read(p);
       const format = formatFromPath(abs);
       const file = this.rel(abs);
@@ -527,14 +545,15 @@ export class FluxDecryptor {
         return { branches: loaded.branches, format, decrypted: false };
       }
       const d = decryptLoaded(loaded, format, found.key, file);
-      rememberEncryptedValues(d.branches, d.encryptedPaths, this.values);
-      return { branches: d.branches, format, decrypted: true };
+      const secrets = encryptedValuePaths(d.branches, d.encryptedPaths);
+      return { branches: d.branches, format, decrypted: true, secrets };
     };
     for (const p of strings(config.files)) {
-      for (const b of open(p).branches) {
+      const opened = open(p);
+      opened.branches.forEach((b, i) => {
         const doc = toYamlValue(b);
-        if (isMap(doc)) out.push(doc as KObject);
-      }
+        if (isMap(doc)) out.push({ object: doc as KObject, secrets: opened.secrets?.[i] });
+      });
     }
     for (const spec of Array.isArray(config.secretFrom) ? config.secretFrom : []) {
       if (!isMap(spec)) continue;
@@ -544,9 +563,7 @@ export class FluxDecryptor {
         const p = eq >= 0 ? entry.slice(eq + 1) : entry;
         const key = eq >= 0 ? entry.slice(0, eq) : path.posix.basename(p);
         const opened = open(p);
-        const bytes = emitPlain(opened.branches, opened.format);
-        if (opened.decrypted) this.values.remember(bytes.toString("utf8"));
-        data[key] = bytes.toString("base64");
+        data[key] = emitPlain(opened.branches, opened.format).toString("base64");
       }
       const secret: KObject = {
         apiVersion: "v1",
@@ -555,7 +572,7 @@ export class FluxDecryptor {
         data,
       };
       if (typeof spec.type === "string") secret.type = spec.type;
-      out.push(secret);
+      out.push({ object: secret });
     }
     return out;
   };
@@ -591,30 +608,6 @@ function resourceLabel(obj: KObject): string {
 
 function bigintAsNumber(_key: string, v: unknown): unknown {
   return typeof v === "bigint" ? Number(v) : v;
-}
-
-/** Paths of leaves that were ciphertext before and are plaintext now (list indices kept). */
-function collectEncryptedLeaves(
-  before: YamlValue | undefined,
-  after: YamlValue | undefined,
-  at: ValuePath,
-  out: ValuePath[],
-  values: SecretValues,
-): void {
-  if (typeof before === "string") {
-    if (before.startsWith("ENC[AES256_GCM,") && after !== before) {
-      out.push(at);
-      values.remember(typeof after === "string" ? after : undefined);
-    }
-    return;
-  }
-  if (Array.isArray(before) && Array.isArray(after)) {
-    for (let i = 0; i < before.length; i++)
-      collectEncryptedLeaves(before[i], after[i], [...at, i], out, values);
-  } else if (isMap(before) && isMap(after)) {
-    for (const [key, b] of Object.entries(before))
-      collectEncryptedLeaves(b, after[key], [...at, key], out, values);
-  }
 }
 
 // --- after the render ------------------------------------------------------------------------

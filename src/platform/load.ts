@@ -20,6 +20,7 @@ import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import type { SecretPaths } from "../secrets/paths.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
 import { declaredObjects, producedSecret } from "./cluster-objects.js";
@@ -46,6 +47,7 @@ import {
   specOf,
   stringField,
 } from "./flux-objects.js";
+import { withholdSecretMessages } from "./masking.js";
 import {
   type Cluster,
   type FluxKustomization,
@@ -66,8 +68,11 @@ import { KustomizationFieldError, postProcess } from "./postprocess.js";
 export interface DecryptionHooks {
   /** Before the build: serve decrypted generator/patch inputs below `dir` (SPEC §4). */
   files?: (fs: FileSystem, dir: string, kustomization: FluxKustomization) => FileSystem;
-  /** After the build, per object (SPEC §4); returns the decrypted object. */
-  resource?: (object: KObject, kustomization: FluxKustomization) => KObject;
+  /** After the build, per object (SPEC §4); returns the decrypted object and the fields it decrypted. */
+  resource?: (
+    object: KObject,
+    kustomization: FluxKustomization,
+  ) => { object: KObject; secrets?: SecretPaths };
   /**
    * Non-builtin generators (ksops) of plain kustomize stacks (slipway.yaml clusters without
    * Flux). Flux builds never get them: kustomize-controller runs builtin plugins only.
@@ -166,6 +171,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     reuse: opts.reuse,
     artifacts: new Map(),
     mounts: new Map(),
+    secretsOf: new WeakMap(),
   };
   const scan = scanRepository(fs, root);
   for (const file of scan.tooLarge) {
@@ -230,6 +236,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     opts.onProgress?.({ type: "cluster", cluster: c });
     return c;
   });
+  withholdSecretMessages(platform);
   return platform;
 }
 
@@ -265,6 +272,8 @@ interface RenderContext {
   artifacts: Map<string, FileSystem>;
   /** ExternalArtifacts composed by ArtifactGenerators, by absolute mount directory. */
   mounts: Map<string, ArtifactFileSystem>;
+  /** The secret fields of every rendered object (variable sources and Flux Kustomizations read them). */
+  secretsOf: WeakMap<KObject, SecretPaths>;
 }
 
 /** What one cluster's render depends on besides the repository. */
@@ -400,7 +409,7 @@ function renderKustomizeStack(ctx: RenderContext, d: DiscoveredCluster, cluster:
       cache: ctx.cache,
       generatorPlugins: ctx.decrypt?.generatorPlugins,
     });
-    k.resources = built.map((r) => rendered(ctx, r, r.obj, k));
+    k.resources = built.map((r) => rendered(ctx, r, r.obj, k, r.secretPaths()));
     k.status = "rendered";
     collectObjects(ctx, cluster, k);
   } catch (err) {
@@ -834,7 +843,11 @@ function finishKustomization(
         read.push(o ?? null);
         return o;
       },
-      { strict: state.strict && !readsOpenSecret(k, pool) },
+      {
+        strict: state.strict && !readsOpenSecret(k, pool),
+        sourceSecrets: (source) => ctx.secretsOf.get(source),
+        ownSecrets: ctx.secretsOf.get(k.object),
+      },
     );
   } catch (err) {
     settingsError = err;
@@ -844,7 +857,7 @@ function finishKustomization(
     const prior = ctx.reuse(k, {
       clusterPath: d.path,
       sourceRoot: k.sourceRoot ?? "",
-      variables: variablesDigest(k, read, settingsError),
+      variables: variablesDigest(k, read, settingsError, (o) => ctx.secretsOf.get(o)),
       profile: `strict=${state.strict}`,
       ...(artifact instanceof ArtifactFileSystem ? { artifact: artifact.digest() } : {}),
     });
@@ -868,15 +881,24 @@ function finishKustomization(
     for (const e of processed.errors) fail(k, e);
     return;
   }
-  k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k));
+  k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets));
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
 }
 
 /** Digest of what postBuild substitution reads besides the object: see KustomizationInputs. */
-function variablesDigest(k: FluxKustomization, read: Array<KObject | null>, error: unknown): string {
+function variablesDigest(
+  k: FluxKustomization,
+  read: Array<KObject | null>,
+  error: unknown,
+  secretsOfObject: (o: KObject) => SecretPaths | undefined,
+): string {
   if (specOf(k.object).postBuild === undefined) return "";
   const h = createHash("sha256");
-  for (const o of read) h.update(o === null ? "-" : stableJson(o)).update("\0");
+  // What is secret in a source decides what its variables mark: part of the inputs too.
+  for (const o of read)
+    h.update(
+      o === null ? "-" : `${stableJson(o)}${JSON.stringify(secretsOfObject(o)?.paths() ?? [])}`,
+    ).update("\0");
   if (error !== undefined) h.update(`error:${error instanceof Error ? error.message : String(error)}`);
   return h.digest("hex");
 }
@@ -912,6 +934,7 @@ function adoptOutput(
 ): void {
   for (const r of k.resources) {
     const obj = r.object;
+    if (r.secrets) ctx.secretsOf.set(obj, r.secrets);
     if ((obj.kind === "ConfigMap" || obj.kind === "Secret") && groupOf(obj) === "") {
       const key = poolKey(String(obj.kind), metaString(obj, "namespace"), metaString(obj, "name"));
       const had = pool.get(key);
@@ -1022,6 +1045,7 @@ function rendered(
   from: Resource,
   object: KObject,
   k: FluxKustomization,
+  secrets: SecretPaths | undefined,
 ): RenderedResource {
   const rel = (abs: string) => relative(ctx.root, originOf(ctx, abs));
   const out: RenderedResource = {
@@ -1030,6 +1054,10 @@ function rendered(
     kustomization: k.id,
     cluster: k.cluster,
   };
+  if (secrets && !secrets.isEmpty()) {
+    out.secrets = secrets;
+    ctx.secretsOf.set(object, secrets);
+  }
   if (from.source) out.source = { file: rel(from.source.file), line: from.source.line };
   if (from.patches.length > 0) {
     out.patches = from.patches.map((p) => ({ ...p, file: rel(p.file) }));

@@ -9,6 +9,7 @@
 import type { ControllerProfile } from "../flux/profile.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import type { KObject } from "../kustomize/types.js";
+import type { SecretPaths } from "../secrets/paths.js";
 import type { SlipwayConfig } from "./config.js";
 
 export interface ObjectRef {
@@ -69,6 +70,12 @@ export interface RenderedResource {
   /** `namespace/name` of the Flux Kustomization that applies it. */
   kustomization: string;
   cluster: string;
+  /**
+   * The fields of `object` that hold secret values (src/secrets): decrypted SOPS values, a
+   * Secret's data, fields substituted from a secret variable, decrypted Helm values… Every
+   * output masks them (`maskPlatform`) unless the user asked for plaintext.
+   */
+  secrets?: SecretPaths;
 }
 
 /**

@@ -16,6 +16,8 @@ import {
 import { cloneValue } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import { kindSecretPaths } from "../secrets/kinds.js";
+import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { emitYaml, parseYaml } from "../yaml/index.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
 import type { PlatformErrorCode } from "./model.js";
@@ -27,6 +29,11 @@ export interface ProcessedObject {
   object: KObject;
   /** The built resource it came from (for its source location). */
   from: Resource;
+  /**
+   * Its secret fields: marked during the build, decrypted by SOPS, written by substitution
+   * from a secret variable, and a Secret's data.
+   */
+  secrets?: SecretPaths;
 }
 
 export interface PostProcessResult {
@@ -50,7 +57,8 @@ export class KustomizationFieldError extends SlipwayError {
   }
 }
 
-export type DecryptObject = (object: KObject) => KObject;
+/** Decrypts one built object; `secrets` are the fields it decrypted. */
+export type DecryptObject = (object: KObject) => { object: KObject; secrets?: SecretPaths };
 
 export function postProcess(
   resources: Resource[],
@@ -78,16 +86,24 @@ export function postProcess(
     }
     try {
       let obj = cloneValue(r.obj);
-      if (decrypt) obj = decrypt(obj);
-      if (settings && needsSubstitution(settings)) {
-        obj = substituteResource(emitYaml(obj), settings, parseYaml11, obj, where).object;
+      let secrets = r.secretPaths();
+      if (decrypt) {
+        const d = decrypt(obj);
+        obj = d.object;
+        secrets = unionSecrets(secrets, d.secrets);
       }
-      for (const item of expandList(obj)) {
+      if (settings && needsSubstitution(settings)) {
+        const s = substituteResource(emitYaml(obj), settings, parseYaml11, obj, where, secrets);
+        obj = s.object;
+        secrets = s.secrets;
+      }
+      for (const [item, itemSecrets] of expandList(obj, secrets)) {
         if (isKustomizeConfig(item)) continue;
-        checkIdentity(item, where);
+        checkIdentity(item, where, itemSecrets);
         setOwnerLabels(item, name, namespace);
         if (isMap(common)) applyCommonMetadata(item, common);
-        out.push({ object: item, from: r });
+        const marks = unionSecrets(itemSecrets, kindSecretPaths(item));
+        out.push(marks ? { object: item, from: r, secrets: marks } : { object: item, from: r });
       }
     } catch (err) {
       if (err instanceof SlipwayError) {
@@ -136,21 +152,36 @@ export function parseYaml11(text: string): YamlValue {
   return parseYaml(text, "<post-build>", { allowDuplicateKeys: true, yamlToJson: true });
 }
 
-/** ssa ReadObjects: a top-level `items` list is expanded into its objects. */
-function expandList(obj: KObject): KObject[] {
+/** ssa ReadObjects: a top-level `items` list is expanded into its objects (marks follow them). */
+function expandList(
+  obj: KObject,
+  secrets: SecretPaths | undefined,
+): Array<[KObject, SecretPaths | undefined]> {
   if (Array.isArray(obj.items) && typeof obj.kind === "string" && obj.kind.endsWith("List")) {
-    return obj.items.filter(isMap);
+    const out: Array<[KObject, SecretPaths | undefined]> = [];
+    obj.items.forEach((item, i) => {
+      if (isMap(item)) out.push([item, secrets?.under(["items", i])]);
+    });
+    return out;
   }
-  return [obj];
+  return [[obj, secrets]];
 }
 
 function isKustomizeConfig(obj: KObject): boolean {
   return obj.kind === "Kustomization" && groupOf(obj) === "kustomize.config.k8s.io";
 }
 
-function checkIdentity(obj: KObject, where: { file?: string; line?: number } | undefined): void {
+function checkIdentity(
+  obj: KObject,
+  where: { file?: string; line?: number } | undefined,
+  secrets: SecretPaths | undefined,
+): void {
   if (obj.apiVersion && obj.kind && metaString(obj, "name")) return;
-  const text = emitYaml(obj).trimEnd().split("\n").slice(0, 6).join(" ");
+  // An object with secret fields is not quoted.
+  const text =
+    secrets && !secrets.isEmpty()
+      ? "(an object holding secret values, not shown)"
+      : emitYaml(obj).trimEnd().split("\n").slice(0, 6).join(" ");
   throw new SlipwayError(`failed to decode Kubernetes apiVersion, kind and name from: ${text}`, where);
 }
 

@@ -40,7 +40,6 @@ export async function loadDashboard(
   const values = opts.values ?? new SecretValues();
   const { platform, secrets } = await loadPlatformWithSecrets(repo, {
     fs,
-    values,
     ...(opts.identities ? { identities: opts.identities } : {}),
     ...(opts.clusters ? { clusters: opts.clusters } : {}),
     ...(opts.cache ? { cache: opts.cache } : {}),

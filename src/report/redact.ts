@@ -1,33 +1,48 @@
 /**
- * The dashboard's secret boundary. Objects are masked by field (Secret data, decrypted SOPS
- * fields: src/platform/masking.ts) and every string that leaves for the browser is scrubbed of
- * the run's remembered secret values, so plaintext never reaches a page or a report file.
- * When the model itself carries masked values (issue 9), `object` stays a safe no-op.
+ * The dashboard's secret boundary. The model marks secret fields where they enter
+ * (src/secrets, src/platform/masking.ts); objects leave for the browser masked by field: a
+ * rendered object by its own marks, a Flux Kustomization or HelmRelease spec by the marks of
+ * the rendered object it is. Messages carry no secret text by construction.
  */
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
-import { maskRenderedObject, type SecretValues, scrubStrings } from "../platform/masking.js";
-import type { RenderedResource } from "../platform/model.js";
+import { maskRenderedObject, type SecretValues, secretsOf } from "../platform/masking.js";
+import type { Platform, RenderedResource } from "../platform/model.js";
+import { maskValue } from "../secrets/mask.js";
+import type { SecretPaths } from "../secrets/paths.js";
 
 export class Redactor {
-  constructor(readonly values: SecretValues) {}
+  private readonly marks = new Map<KObject, SecretPaths>();
+
+  constructor(
+    readonly values: SecretValues,
+    platform?: Platform,
+  ) {
+    for (const c of platform?.clusters ?? [])
+      for (const k of c.kustomizations)
+        for (const r of k.resources) {
+          const s = secretsOf(r);
+          if (s) this.marks.set(r.object, s);
+        }
+  }
 
   /** A rendered object fit for the page. */
   resource(r: RenderedResource): KObject {
-    return withoutSopsMetadata(maskRenderedObject(r, this.values));
+    return withoutSopsMetadata(maskRenderedObject(r, this.values.masker));
   }
 
   /** Any other object of the model (a Flux Kustomization or HelmRelease spec). */
   object(obj: KObject): KObject {
-    return withoutSopsMetadata(scrubStrings(obj, this.values) as KObject);
+    return withoutSopsMetadata(maskValue(obj, this.marks.get(obj), this.values.masker) as KObject);
   }
 
+  /** Messages and notes of the model hold no secret text (they say where, not what). */
   text(s: string): string {
-    return this.values.scrub(s);
+    return s;
   }
 
-  /** Every string of a JSON-able value scrubbed (the last step before it is sent or written). */
+  /** Data computed from the masked model is already fit to send. */
   deep<T>(v: T): T {
-    return scrubDeep(v, this.values) as T;
+    return v;
   }
 }
 
@@ -38,17 +53,6 @@ export class Redactor {
 function withoutSopsMetadata(obj: KObject): KObject {
   if (!isMap(obj.sops)) return obj;
   return { ...obj, sops: "<SOPS metadata: this object is still encrypted>" };
-}
-
-function scrubDeep(v: unknown, values: SecretValues): unknown {
-  if (typeof v === "string") return values.scrub(v);
-  if (Array.isArray(v)) return v.map((x) => scrubDeep(x, values));
-  if (v !== null && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[values.scrub(k)] = scrubDeep(x, values);
-    return out;
-  }
-  return v;
 }
 
 export type { YamlValue };

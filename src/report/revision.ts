@@ -65,7 +65,7 @@ export async function revisionDiff(
   if (!isRevisionSyntax(base)) throw new SlipwayError(`'${base}' is not a revision name`);
   const root = realpathSync(path.resolve(repo)).split(path.sep).join("/");
   const views = [GitFileSystem.open(root, base), new DiskFileSystem()];
-  const decryptor = await decryptorFor(root, views, identities ?? [], values);
+  const decryptor = await decryptorFor(root, views, identities ?? []);
   const { report } = diffRevisions({
     repo,
     base,

@@ -6,12 +6,12 @@
  */
 import * as path from "node:path";
 import type { CheckResult } from "../check/engine.js";
-import { compareEnvironments, environmentMatrix, rememberSecrets } from "../diff/index.js";
+import { compareEnvironments, environmentMatrix, maskForDiff } from "../diff/index.js";
 import type { DiffReport } from "../diff/model.js";
 import type { GraphAnalysis } from "../graph/index.js";
 import type { PlatformSecrets } from "../platform/decrypt.js";
 import type { SecretValues } from "../platform/masking.js";
-import { allResources, type Platform } from "../platform/model.js";
+import type { Platform } from "../platform/model.js";
 import { nodeDetails } from "./details.js";
 import type { DashboardModel, NodeDetails, ReportBundle, SourceView } from "./model.js";
 import { analyzeCluster, clusterView, emptyCounts, errorView, findingView } from "./overview.js";
@@ -47,11 +47,7 @@ export class DashboardSnapshot {
   constructor(private readonly input: SnapshotInput) {
     const { platform, check } = input;
     this.platform = platform;
-    rememberSecrets(
-      allResources(platform).map((r) => r.object),
-      input.values.masker,
-    );
-    this.redact = new Redactor(input.values);
+    this.redact = new Redactor(input.values, platform);
     const redact = this.redact;
     const clusters = platform.clusters.map((c) => {
       const analysis = analyzeCluster(c);
@@ -61,7 +57,7 @@ export class DashboardSnapshot {
     const findings = check.findings.map((f) => findingView(f, redact));
     const counts = emptyCounts();
     for (const f of findings) counts[f.severity]++;
-    const matrix = environmentMatrix(platform);
+    const matrix = environmentMatrix(maskForDiff(platform, input.values.masker));
     const order = matrix.clusters;
     const envPairs: Array<[string, string]> = [];
     for (let i = 0; i + 1 < order.length; i++) envPairs.push([order[i]!, order[i + 1]!]);

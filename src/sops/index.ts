@@ -35,7 +35,7 @@
  * Helpers for rendering
  *   isSopsEncrypted(doc: YamlValue): boolean
  *   createSecretMasker(runKey?): SecretMasker   mask(v) → "<masked:sha256:1a2b3c4d>" (HMAC
- *     under a per-run key: stable within a run, not reversible), maskAll(v), scrub(text)
+ *     under a per-run key: stable within a run, not reversible), maskAll(v)
  *   maskSecretValues(doc, masker?): YamlValue
  *   formatFromPath(path): SopsFormat, isEncryptedString(s)
  *

@@ -5,40 +5,26 @@ import { toYamlValue } from "./plain.js";
 import { Branch, ByteString, Comment, Sequence, SopsTime, type TreeValue } from "./tree.js";
 
 /**
- * Masking decrypted values for every output. A marker is an HMAC of the value under a key
- * drawn once per run: equal values get equal markers (a diff still shows *that* a secret
- * changed), but a marker cannot be reversed or brute-forced without the run's key.
+ * Markers for secret values. A marker is an HMAC of the value under a key drawn once per run:
+ * equal values get equal markers (a diff still shows *that* a secret changed), but a marker
+ * cannot be reversed or brute-forced without the run's key. Which values are secret is the
+ * model's business (src/secrets): nothing here searches text.
  */
 
 export interface SecretMasker {
-  /** `<masked:sha256:1a2b3c4d>` for one value; remembers it for `scrub`. */
+  /** `<masked:sha256:1a2b3c4d>` for one value. */
   mask(value: string | number | bigint | boolean): string;
   /** Every scalar of `v` replaced by its marker (keys and structure kept). */
   maskAll(v: YamlValue): YamlValue;
-  /** Replaces every remembered secret (and its base64 form) occurring in free text. */
-  scrub(text: string): string;
 }
 
-/** Secrets shorter than this are not searched for in free text (too many false hits). */
-const MIN_SCRUB_LENGTH = 4;
-
 export function createSecretMasker(runKey: Uint8Array = randomBytes(32)): SecretMasker {
-  const known = new Map<string, string>();
-  let pattern: RegExp | undefined;
   const marker = (canonical: string) =>
     `<masked:sha256:${createHmac("sha256", runKey).update(canonical).digest("hex").slice(0, 8)}>`;
-  const remember = (text: string, m: string) => {
-    if (text.length < MIN_SCRUB_LENGTH || known.has(text)) return;
-    known.set(text, m);
-    known.set(Buffer.from(text, "utf8").toString("base64"), m);
-    pattern = undefined;
-  };
   const masker: SecretMasker = {
     mask(value) {
       const text = String(value);
-      const m = marker(`${typeof value === "bigint" ? "number" : typeof value}:${text}`);
-      remember(text, m);
-      return m;
+      return marker(`${typeof value === "bigint" ? "number" : typeof value}:${text}`);
     },
     maskAll(v) {
       if (v === null) return null;
@@ -49,14 +35,6 @@ export function createSecretMasker(runKey: Uint8Array = randomBytes(32)): Secret
         return out;
       }
       return masker.mask(v);
-    },
-    scrub(text) {
-      if (known.size === 0) return text;
-      if (!pattern) {
-        const keys = [...known.keys()].sort((a, b) => b.length - a.length);
-        pattern = new RegExp(keys.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
-      }
-      return text.replace(pattern, (s) => known.get(s) ?? s);
     },
   };
   return masker;

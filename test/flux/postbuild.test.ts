@@ -148,7 +148,7 @@ describe("postBuildSettings", () => {
 
   it("reads substituteStrategy: Always", () => {
     const s = postBuildSettings(ks({ substituteStrategy: "Always" }), () => undefined, { strict: false });
-    expect(s).toEqual({ vars: {}, strict: false, always: true });
+    expect(s).toEqual({ vars: {}, secretVars: new Set(), strict: false, always: true });
   });
 
   it("defers a load error to the resources that are not opted out", () => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { buildResources } from "../../src/kustomize/build.js";
-import { loadPlatformWithSecrets, platformSecrets } from "../../src/platform/decrypt.js";
+import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import { maskRenderedObject } from "../../src/platform/masking.js";
 import type { Platform } from "../../src/platform/model.js";
-import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
+import { createSecretMasker, encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { emitYaml } from "../../src/yaml/index.js";
 import { demoIdentities as identities, ks, SYNC } from "../support/flux.js";
 
@@ -50,11 +50,12 @@ async function load(files: Record<string, string>, spec: string, ids: readonly s
   return { fs, platform, secrets, app, objects: app.resources.map((r) => r.object) };
 }
 
+const masker = createSecretMasker();
+
 function printed(platform: Platform): string {
-  const secrets = platformSecrets(platform)!;
   return platform.clusters
     .flatMap((c) => c.kustomizations.flatMap((k) => k.resources))
-    .map((r) => emitYaml(maskRenderedObject(r, secrets.values)))
+    .map((r) => emitYaml(maskRenderedObject(r, masker)))
     .join("---\n");
 }
 
@@ -232,13 +233,15 @@ describe("masking", () => {
       "/repo/app/cm.yaml":
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: app\ndata:\n  url: https://x:${token}@host\n",
     });
-    const { platform, secrets } = await loadPlatformWithSecrets("/repo", { fs, identities });
+    const { platform } = await loadPlatformWithSecrets("/repo", { fs, identities });
     const cm = platform.clusters[0]!.kustomizations.find((k) => k.name === "app")!.resources[0]!;
     expect(cm.object.data).toEqual({ url: "https://x:subst-secret-token-42@host" });
+    // The field a secret variable was written into is secret as a whole; others stay readable.
+    expect(cm.secrets?.paths()).toEqual([["data", "url"]]);
     const out = printed(platform);
     expect(out).not.toContain("subst-secret-token-42");
-    const marker = secrets.values.masker.mask("subst-secret-token-42");
-    expect(out).toContain(`url: https://x:${marker}@host`);
-    expect(out).toContain(`token: ${marker}`);
+    expect(out).toContain(`url: ${masker.mask("https://x:subst-secret-token-42@host")}`);
+    expect(out).toContain(`token: ${masker.mask("subst-secret-token-42")}`);
+    expect(out).toContain("name: cm");
   });
 });

@@ -268,7 +268,7 @@ describe("postBuild substitution, case by case", () => {
       decrypt: {
         resource: (o, k) => {
           seen.push(k.id);
-          return { ...o, data: { v: "${a}" } };
+          return { object: { ...o, data: { v: "${a}" } } };
         },
       },
     });

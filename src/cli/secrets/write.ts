@@ -15,6 +15,5 @@ export function replaceFile(file: string, content: Buffer): void {
   } catch {
     // a new file: default permissions
   }
-  writeFileAtomic(target, content);
-  if (mode !== undefined && (fs.statSync(target).mode & 0o7777) !== mode) fs.chmodSync(target, mode);
+  writeFileAtomic(target, content, mode === undefined ? {} : { mode });
 }

@@ -1,5 +1,6 @@
 import { SlipwayError } from "../../errors.js";
 import type { FileSystem } from "../../fs/filesystem.js";
+import { SecretPaths } from "../../secrets/paths.js";
 import type { YamlMap } from "../types.js";
 import {
   type GeneratorArgs,
@@ -25,6 +26,8 @@ export interface GeneratedObject {
   object: YamlMap;
   behavior: GeneratorBehavior;
   needsHash: boolean;
+  /** Fields whose value came from a decrypted file (`data.KEY` / `binaryData.KEY`). */
+  secrets?: SecretPaths;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -45,7 +48,10 @@ export function generateConfigMap(
   const ctx = sourceContext(fs, dir, loadRestrictor, kustomizationFile);
   const options = mergeGeneratorOptions(globalOptions, args.options);
   const object = baseObject("ConfigMap", args, ctx);
-  const pairs = uniquePairs(args.name, loadKvPairs(args, ctx), ctx);
+  const loaded = loadKvPairs(args, ctx);
+  const pairs = uniquePairs(args.name, loaded, ctx);
+  const secretKeys = new Set(loaded.filter((p) => p.secret).map((p) => p.key));
+  const secrets = new SecretPaths();
   for (const key of sortedGoKeys(pairs)) {
     const bytes = pairs[key] as Buffer;
     const text = decodeUtf8(bytes);
@@ -54,8 +60,9 @@ export function generateConfigMap(
     const field = text === undefined ? "binaryData" : "data";
     const target = (object[field] ??= {}) as YamlMap;
     setOwn(target, key, text ?? wrappedBase64(bytes));
+    if (secretKeys.has(key)) secrets.add([field, key]);
   }
-  return finish(object, args, options, ctx);
+  return withSecrets(finish(object, args, options, ctx), secrets);
 }
 
 /** One `secretGenerator` entry: every value base64 in `data` (present even when empty). */
@@ -71,11 +78,14 @@ export function generateSecret(
   const options = mergeGeneratorOptions(globalOptions, args.options);
   const object = baseObject("Secret", args, ctx);
   object.type = args.type ? args.type : "Opaque";
-  const pairs = uniquePairs(args.name, loadKvPairs(args, ctx), ctx);
+  const loaded = loadKvPairs(args, ctx);
+  const pairs = uniquePairs(args.name, loaded, ctx);
   const data: YamlMap = {};
   for (const key of sortedGoKeys(pairs)) setOwn(data, key, wrappedBase64(pairs[key] as Buffer));
   object.data = data;
-  return finish(object, args, options, ctx);
+  const secrets = new SecretPaths();
+  for (const p of loaded) if (p.secret) secrets.add(["data", p.key]);
+  return withSecrets(finish(object, args, options, ctx), secrets);
 }
 
 function sourceContext(
@@ -157,6 +167,10 @@ function finish(
     behavior: generatorBehavior(args.behavior),
     needsHash: !options?.disableNameSuffixHash,
   };
+}
+
+function withSecrets(g: GeneratedObject, secrets: SecretPaths): GeneratedObject {
+  return secrets.isEmpty() ? g : { ...g, secrets };
 }
 
 function sortedCopy(m: Record<string, string>): YamlMap {

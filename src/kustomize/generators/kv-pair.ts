@@ -2,4 +2,6 @@
 export interface KvPair {
   key: string;
   value: Buffer;
+  /** Read from a decrypted SOPS file (Flux decrypts generator inputs before the build). */
+  secret?: boolean;
 }

@@ -26,11 +26,14 @@ export function loadKvPairs(args: GeneratorArgs, ctx: SourceContext): KvPair[] {
   for (const envPath of envs) {
     const content = readSource(envPath, ctx, "env source files", envs);
     const file = resolveSource(envPath, ctx.dir);
+    const secret = ctx.fs.secretFile?.(file) !== undefined;
     try {
-      pairs.push(...parseEnvFile(content, file));
+      for (const pair of parseEnvFile(content, file)) pairs.push(secret ? { ...pair, secret } : pair);
     } catch (err) {
       if (!(err instanceof SlipwayError)) throw err;
-      throw new SlipwayError(`loading KV pairs: env source files ${goList(envs)}: ${err.message}`, {
+      // A decrypted file's lines are secret: say where, not what.
+      const detail = secret ? "a line is not KEY=VALUE or not valid UTF-8" : err.message;
+      throw new SlipwayError(`loading KV pairs: env source files ${goList(envs)}: ${detail}`, {
         file,
         line: err.line,
       });
@@ -42,7 +45,9 @@ export function loadKvPairs(args: GeneratorArgs, ctx: SourceContext): KvPair[] {
   }
   for (const source of args.files ?? []) {
     const [key, filePath] = parseFileSource(source, ctx, args.files ?? []);
-    pairs.push({ key, value: readSource(filePath, ctx, "file sources", args.files ?? []) });
+    const value = readSource(filePath, ctx, "file sources", args.files ?? []);
+    const secret = ctx.fs.secretFile?.(resolveSource(filePath, ctx.dir)) !== undefined;
+    pairs.push(secret ? { key, value, secret } : { key, value });
   }
   return pairs;
 }

@@ -1,6 +1,8 @@
 import { parse as parseYaml } from "yaml";
 import { SlipwayError } from "../../errors.js";
 import { GoRegexp } from "../../re2.js";
+import type { SecretPaths } from "../../secrets/paths.js";
+import { pathOfContainer } from "../../secrets/witness.js";
 import { checkYamlNesting, MAX_ALIAS_COUNT } from "../../yaml/limits.js";
 import { cloneValue } from "../clone.js";
 import type { ResId } from "../resid.js";
@@ -460,8 +462,12 @@ function wrongKind(expected: string, v: YamlValue | undefined): SlipwayError {
   return new SlipwayError(`wrong Node Kind for expected: ${expected} was ${kindName(v)}`);
 }
 
-/** kyaml's PathGetter (no create): the source side of a replacement. */
-function lookupSource(root: YamlValue, path: string[]): YamlValue | undefined {
+/** kyaml's PathGetter (no create): the source side of a replacement. `at` receives its path. */
+function lookupSource(
+  root: YamlValue,
+  path: string[],
+  at: Array<string | number> = [],
+): YamlValue | undefined {
   let cur: YamlValue | undefined = root;
   for (const raw of path) {
     const part = raw.trim();
@@ -471,16 +477,21 @@ function lookupSource(root: YamlValue, path: string[]): YamlValue | undefined {
     if (idx !== undefined || part === "-") {
       if (idx !== undefined && idx < 0) throw new SlipwayError(`array index ${idx} cannot be negative`);
       if (!Array.isArray(cur)) throw wrongKind("SequenceNode", cur);
-      cur = part === "-" ? cur[cur.length - 1] : cur[idx!];
+      const i: number = part === "-" ? cur.length - 1 : idx!;
+      at.push(i);
+      cur = cur[i];
     } else if (isListIndex(part)) {
       const [k, v] = splitIndexNameValue(part);
       if (!Array.isArray(cur)) throw wrongKind("SequenceNode", cur);
-      cur =
+      const i: number =
         k === ""
-          ? cur.find((e) => !isMap(e) && !Array.isArray(e) && e !== null && scalarText(e) === v)
-          : cur.find((e) => isMap(e) && e[k] !== undefined && e[k] !== null && plainText(e[k]) === v);
+          ? cur.findIndex((e) => !isMap(e) && !Array.isArray(e) && e !== null && scalarText(e) === v)
+          : cur.findIndex((e) => isMap(e) && e[k] !== undefined && e[k] !== null && plainText(e[k]) === v);
+      at.push(i);
+      cur = i < 0 ? undefined : cur[i];
     } else {
       if (!isMap(cur)) throw wrongKind("MappingNode", cur);
+      at.push(part);
       cur = Object.hasOwn(cur, part) ? cur[part] : undefined;
     }
   }
@@ -593,7 +604,8 @@ function matchTargets(slot: Slot, path: string[], create: CreateKind, out: Slot[
 
 // ---------------------------------------------------------------------------
 
-function sourceValue(resources: Resource[], spec: ReplacementSpec): Value {
+/** The source value, and which of it is secret (relative to the value; `[]`: all of it). */
+function sourceValue(resources: Resource[], spec: ReplacementSpec): { value: Value; secrets?: SecretPaths } {
   const src = spec.source;
   const matches: Resource[] = [];
   for (const r of resources) {
@@ -604,8 +616,9 @@ function sourceValue(resources: Resource[], spec: ReplacementSpec): Value {
   if (matches.length === 0) throw new SlipwayError(`nothing selected by ${selectorString(src)}`);
   const fieldPath = src.fieldPath || defaultFieldPath;
   let found: YamlValue | undefined;
+  const at: Array<string | number> = [];
   try {
-    found = lookupSource(matches[0]!.obj, splitReplacementPath(fieldPath));
+    found = lookupSource(matches[0]!.obj, splitReplacementPath(fieldPath), at);
   } catch (e) {
     throw new SlipwayError(`error looking up replacement source: ${(e as Error).message}`);
   }
@@ -615,15 +628,19 @@ function sourceValue(resources: Resource[], spec: ReplacementSpec): Value {
     );
   }
   const value = valueFrom(found!);
+  const marked = matches[0]!.secretPaths();
+  const secrets = marked?.touches(at) ? marked.under(at) : undefined;
   const opts = src.options;
-  if (!opts?.delimiter) return value;
+  if (!opts?.delimiter) return { value, secrets };
   if (!value.scalar) throw new SlipwayError("delimiter option can only be used with scalar nodes");
   const parts = value.text.split(opts.delimiter);
   const index = opts.index ?? 0;
   if (index >= parts.length || index < 0) {
-    throw new SlipwayError(`options.index ${index} is out of bounds for value ${value.text}`);
+    // A secret source is not quoted.
+    const shown = secrets ? "(a secret value)" : value.text;
+    throw new SlipwayError(`options.index ${index} is out of bounds for value ${shown}`);
   }
-  return { ...value, text: parts[index]! };
+  return { value: { ...value, text: parts[index]! }, secrets };
 }
 
 function writeValue(slot: Slot, value: Value, opts: ReplacementOptions | undefined): void {
@@ -647,7 +664,7 @@ function writeValue(slot: Slot, value: Value, opts: ReplacementOptions | undefin
   else p[slot.key] = valueNode(v);
 }
 
-function applyToTarget(r: Resource, value: Value, t: ReplacementTarget): void {
+function applyToTarget(r: Resource, value: Value, t: ReplacementTarget, secrets?: SecretPaths): void {
   const create: CreateKind = t.options?.create
     ? value.scalar
       ? "scalar"
@@ -666,8 +683,25 @@ function applyToTarget(r: Resource, value: Value, t: ReplacementTarget): void {
       throw new SlipwayError(`${what} ${JSON.stringify(fp)} in replacement target: ${(e as Error).message}`);
     }
     if (slots.length === 0) throw new SlipwayError(`${what} ${JSON.stringify(fp)} in replacement target`);
-    for (const s of slots) writeValue(s, value, t.options);
+    for (const s of slots) {
+      writeValue(s, value, t.options);
+      if (secrets) markWritten(r, root, s, value.scalar || t.options?.delimiter ? undefined : secrets);
+    }
   }
+}
+
+/** The value written at `slot` came from a secret field: mark it (`inner`: only these parts of it). */
+function markWritten(
+  r: Resource,
+  root: { root: YamlValue },
+  slot: Slot,
+  inner: SecretPaths | undefined,
+): void {
+  const parent = slot.parent === (root as unknown) ? [] : pathOfContainer(r.obj, slot.parent);
+  if (parent === undefined) return;
+  const at = slot.parent === (root as unknown) ? [] : [...parent, slot.key];
+  if (!inner || inner.covers([])) r.markSecret(at);
+  else r.markSecrets(inner, at);
 }
 
 /**
@@ -679,9 +713,9 @@ export function applyReplacements(resources: ResMap, replacements: ReplacementSp
   const list = resources.resources();
   for (const spec of replacements) {
     try {
-      const value = sourceValue(list, spec);
+      const { value, secrets } = sourceValue(list, spec);
       for (const t of spec.targets) {
-        for (const r of list) if (isTarget(r, t)) applyToTarget(r, value, t);
+        for (const r of list) if (isTarget(r, t)) applyToTarget(r, value, t, secrets);
       }
     } catch (e) {
       if (e instanceof SlipwayError && !e.file && file) throw new SlipwayError(e.message, { file });

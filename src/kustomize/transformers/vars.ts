@@ -1,9 +1,10 @@
 import { SlipwayError } from "../../errors.js";
+import { pathOfContainer } from "../../secrets/witness.js";
 import { type FieldSpec, fieldSpecSelects, visitFieldPath } from "../fieldspec.js";
 import { type Gvk, gvkEquals, gvkSelected, isClusterScoped, type ResId } from "../resid.js";
 import { effectiveNamespace, type ResMap } from "../resmap.js";
 import type { Resource } from "../resource.js";
-import { isMap, type YamlMap, type YamlValue } from "../types.js";
+import { isMap, type YamlValue } from "../types.js";
 
 /** One entry of the deprecated `vars:` field (kustomize's types.Var), with defaults applied. */
 export interface VarSpec {
@@ -156,7 +157,11 @@ export function bindVars(resources: ResMap, vars: VarSpec[], file?: string): voi
 }
 
 /** kyaml's RNode.GetFieldValue: `a.b[0].c` paths; the value keeps its type. */
-function fieldValue(obj: YamlValue, fieldPath: string): YamlValue | undefined {
+function fieldValue(
+  obj: YamlValue,
+  fieldPath: string,
+  at: Array<string | number> = [],
+): YamlValue | undefined {
   const parts: string[] = [];
   for (const f of fieldPath.split(".")) {
     const m = f.endsWith("]") ? /^(.*)\[(\d+)\]$/.exec(f) : null;
@@ -175,6 +180,7 @@ function fieldValue(obj: YamlValue, fieldPath: string): YamlValue | undefined {
       const i = Number.parseInt(p, 10);
       if (i < 0) throw new SlipwayError(`array index ${i} cannot be negative`);
       if (!Array.isArray(cur)) throw new SlipwayError(`wrong Node Kind for ${p}: expected SequenceNode`);
+      at.push(i);
       cur = cur[i];
     } else if (p.startsWith("[") && p.endsWith("]")) {
       const inner = p.slice(1, -1);
@@ -183,30 +189,35 @@ function fieldValue(obj: YamlValue, fieldPath: string): YamlValue | undefined {
         throw new SlipwayError("list path element must contain fieldName=fieldValue for element to match");
       const [k, val] = [inner.slice(0, eq), inner.slice(eq + 1)];
       if (!Array.isArray(cur)) throw new SlipwayError(`wrong Node Kind for ${p}: expected SequenceNode`);
-      cur = cur.find((e) =>
+      const i: number = cur.findIndex((e) =>
         k === "" ? !isMap(e) && String(e) === val : isMap(e) && e[k] !== undefined && String(e[k]) === val,
       );
+      at.push(i);
+      cur = i < 0 ? undefined : cur[i];
     } else {
       if (!isMap(cur)) throw new SlipwayError(`wrong Node Kind for ${p}: expected MappingNode`);
+      at.push(p);
       cur = Object.hasOwn(cur, p) ? cur[p] : undefined;
     }
   }
   return cur;
 }
 
-function varValue(resources: Resource[], v: VarSpec): YamlValue {
+/** A var's value, and whether it comes from a secret field. */
+function varValue(resources: Resource[], v: VarSpec): { value: YamlValue; secret: boolean } {
   for (const r of resources) {
     if (!r.refVarNames.includes(v.name)) continue;
     let value: YamlValue | undefined;
+    const at: Array<string | number> = [];
     try {
-      value = fieldValue(r.obj, v.fieldPath);
+      value = fieldValue(r.obj, v.fieldPath, at);
     } catch {
       value = undefined;
     }
     if (value === undefined) {
       throw new SlipwayError(`field specified in var '${varString(v)}' not found in corresponding resource`);
     }
-    return value === null ? "" : value;
+    return { value: value === null ? "" : value, secret: r.secretPaths()?.touches(at) === true };
   }
   throw new SlipwayError(`var '${varString(v)}' cannot be mapped to a field in the set of known resources`);
 }
@@ -276,35 +287,50 @@ export function resolveVars(resources: ResMap, vars: VarSpec[] | VarSet, fieldSp
   if (list.length === 0) return;
   const all = resources.resources();
   const values = new Map<string, YamlValue>();
-  for (const v of list) values.set(v.name, varValue(all, v));
-  const lookup = (name: string) => values.get(name);
+  const secretVars = new Set<string>();
+  for (const v of list) {
+    const { value, secret } = varValue(all, v);
+    values.set(v.name, value);
+    if (secret) secretVars.add(v.name);
+  }
   for (const r of all) {
     const gvk = r.gvk();
     const orgGvk = r.orgId();
+    // A field into which a secret var was expanded is secret (marked once the walk is done).
+    const written: Array<{ container: object; key: string | number }> = [];
+    const expand = (container: object, key: string | number, s: string): YamlValue => {
+      let usesSecret = false;
+      const out = replaced(s, (name) => {
+        if (secretVars.has(name)) usesSecret = true;
+        return values.get(name);
+      });
+      if (usesSecret) written.push({ container, key });
+      return out;
+    };
     for (const fs of fieldSpecs) {
       if (!gvkSelected(orgGvk, fs) || !fieldSpecSelects(fs, gvk)) continue;
       visitFieldPath(r.obj, fs.path, { create: false, describe: r.idString() }, (parent, key) => {
         const p = parent as Record<string | number, YamlValue>;
         const node = p[key];
         if (node === undefined || node === null) return;
-        if (typeof node === "string") p[key] = replaced(node, lookup);
+        if (typeof node === "string") p[key] = expand(p, key, node);
         else if (Array.isArray(node)) {
-          node.forEach((item, i) => {
+          for (const [i, item] of node.entries()) {
             if (typeof item !== "string") {
               throw new SlipwayError(
                 `considering field '${fs.path}' of object ${r.idString()}: invalid value type expect a string`,
               );
             }
-            node[i] = replaced(item, lookup);
-          });
+            node[i] = expand(node, i, item);
+          }
         } else if (isMap(node)) {
-          replaceInMap(node, lookup);
+          for (const [k, v] of Object.entries(node)) if (typeof v === "string") node[k] = expand(node, k, v);
         }
       });
     }
+    for (const w of written) {
+      const at = pathOfContainer(r.obj, w.container);
+      if (at) r.markSecret([...at, w.key]);
+    }
   }
-}
-
-function replaceInMap(m: YamlMap, lookup: (name: string) => YamlValue | undefined): void {
-  for (const [k, v] of Object.entries(m)) if (typeof v === "string") m[k] = replaced(v, lookup);
 }
