@@ -58,6 +58,11 @@ export interface SopsFileReport {
   format: SopsFormat;
   /** Whether the identities of this run recover its data key. */
   canDecrypt: boolean;
+  /**
+   * The data key was recovered but the MAC does not match the values: the file was changed
+   * outside sops (tampered). Flux decrypts it anyway (it does not check MACs), so render does.
+   */
+  macMismatch?: boolean;
   /** Why not (never holds secret material). */
   problem?: string;
   /** Recipients compared with `.sops.yaml` (undefined when the metadata could not be read). */
@@ -238,6 +243,14 @@ export async function scanSopsFiles(
       const d = await decryptSops(bytes, { file, format, identities: keyring.identities, ignoreMac: true });
       keyring.add(loaded.metadata, d.dataKey);
       report.canDecrypt = true;
+      try {
+        await decryptSops(bytes, { file, format, dataKey: d.dataKey });
+      } catch (err) {
+        if (/MAC check failed/.test((err as Error).message)) {
+          report.macMismatch = true;
+          report.problem = (err as SlipwayError).message;
+        }
+      }
     } catch (err) {
       report.problem = (err as Error).message;
       keyring.add(loaded.metadata, undefined, report.problem);

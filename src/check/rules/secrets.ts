@@ -314,11 +314,15 @@ function describe(r: RenderedResource): string {
 
 const sopsUndecryptable: Rule = {
   id: "sops-undecryptable",
-  defaultSeverity: "info",
-  description: "SOPS files the platform needs that the current age key cannot decrypt",
-  help: "Rendering continued with those values encrypted (masked). Set SOPS_AGE_KEY_FILE (or pass --age-key-file) to a key that is a recipient of these files to render and check their real values.",
+  defaultSeverity: "error",
+  description:
+    "SOPS files the platform needs that the available age key cannot decrypt (an info note when no key is available at all)",
+  help: "Flux fails to reconcile a Kustomization whose SOPS files its key cannot decrypt. Rendering continued with those values encrypted (masked). With a key present, make it a recipient (`slipway secrets updatekeys`) or fix the file; without any key (a CI job without the secret), set SOPS_AGE_KEY_FILE or pass --age-key-file to check the real values.",
   run(ctx: RuleContext) {
-    const problems = platformSecrets(ctx.platform)?.problems ?? [];
+    const secrets = platformSecrets(ctx.platform);
+    const problems = secrets?.problems ?? [];
+    // Without any identity nothing can be judged: an info note, not an error.
+    const severity = secrets?.haveIdentities ? undefined : ("info" as const);
     for (const cluster of ctx.clusters()) {
       const mine = problems.filter((p) => p.cluster === cluster.name);
       if (mine.length === 0) continue;
@@ -330,6 +334,25 @@ const sopsUndecryptable: Rule = {
         message: `cluster ${cluster.name}: ${files.size} SOPS file${files.size === 1 ? "" : "s"} could not be decrypted (values stay encrypted and masked): ${parts.join("; ")}`,
         cluster: cluster.name,
         file: mine[0]!.file,
+        ...(severity ? { severity } : {}),
+      });
+    }
+  },
+};
+
+const sopsMacMismatch: Rule = {
+  id: "sops-mac-mismatch",
+  defaultSeverity: "error",
+  description: "A SOPS file whose MAC does not match its values was changed outside sops (tampered)",
+  help: "sops refuses to decrypt such a file; Flux does not check the MAC and would apply whatever the file now says. Restore the file from history, or re-encrypt it with `slipway secrets edit` if the change is intended.",
+  run(ctx: RuleContext) {
+    for (const f of platformSecrets(ctx.platform)?.files ?? []) {
+      if (!f.macMismatch) continue;
+      const text = read(ctx.platform, f.file);
+      ctx.report({
+        message: `${f.file}: ${f.problem ?? "MAC check failed"}`,
+        file: f.file,
+        line: text ? lineOf(text, /^\s*mac:|"mac"\s*:|^sops_mac=/) : undefined,
       });
     }
   },
@@ -341,4 +364,5 @@ export const rules: Rule[] = [
   sopsRecipientsMismatch,
   fluxDecryptionMissing,
   sopsUndecryptable,
+  sopsMacMismatch,
 ];

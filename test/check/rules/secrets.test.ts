@@ -28,11 +28,13 @@ const DECRYPTION = "  decryption:\n    provider: sops\n";
 
 let encForDev: string;
 let encForBoth: string;
+let encForProd: string;
 
 beforeAll(async () => {
   const rule = (r: string[]) => ruleForRecipients(r, { encrypted_regex: "^(data|stringData)$" });
   encForDev = (await encryptSops(secret("enc"), { rule: rule([DEV]), config: null })).toString();
   encForBoth = (await encryptSops(secret("enc2"), { rule: rule([DEV, PROD]), config: null })).toString();
+  encForProd = (await encryptSops(secret("enc3"), { rule: rule([PROD]), config: null })).toString();
 });
 
 async function check(files: Record<string, string>, ids: readonly string[] = identities) {
@@ -108,5 +110,37 @@ describe("secret rules", () => {
     expect(keyless).toHaveLength(1);
     expect(keyless[0]).toMatchObject({ severity: "info", cluster: "c", file: "ok/s.yaml" });
     expect(keyless[0]!.message).toMatch(/ok\/s\.yaml: no age identity/);
+  });
+
+  it("sops-undecryptable: an error when a key is present but cannot decrypt a file the cluster applies", async () => {
+    const files = {
+      "clusters/c/ok.yaml": ks("ok", "./ok", DECRYPTION),
+      "ok/kustomization.yaml": "resources: [s.yaml, p.yaml]\n",
+      "ok/s.yaml": encForDev,
+      "ok/p.yaml": encForProd,
+    };
+    const mine = (await check(files)).filter((f) => f.rule === "sops-undecryptable");
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ severity: "error", cluster: "c", file: "ok/p.yaml" });
+    expect(mine[0]!.message).not.toContain("hunter2");
+  });
+
+  it("sops-mac-mismatch: a file changed outside sops is an error finding naming the mac line, never its values", async () => {
+    const tampered = encForDev.replace("name: enc\n", "name: enc-renamed\n");
+    expect(tampered).not.toBe(encForDev);
+    const files = {
+      "clusters/c/ok.yaml": ks("ok", "./ok", DECRYPTION),
+      "ok/kustomization.yaml": "resources: [s.yaml]\n",
+      "ok/s.yaml": tampered,
+    };
+    const findings = await check(files);
+    const mine = findings.filter((f) => f.rule === "sops-mac-mismatch");
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ severity: "error", file: "ok/s.yaml" });
+    expect(mine[0]!.line).toBe(tampered.split("\n").findIndex((l) => /^\s*mac:/.test(l)) + 1);
+    expect(JSON.stringify(findings)).not.toContain("hunter2");
+    // The untouched file is accepted.
+    const clean = await check({ ...files, "ok/s.yaml": encForDev });
+    expect(clean.filter((f) => f.rule === "sops-mac-mismatch")).toEqual([]);
   });
 });
