@@ -20,6 +20,7 @@ import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import { withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
@@ -1045,8 +1046,9 @@ function rendered(
   from: Resource,
   object: KObject,
   k: FluxKustomization,
-  secrets: SecretPaths | undefined,
+  marked: SecretPaths | undefined,
 ): RenderedResource {
+  const secrets = withoutIdentity(marked);
   const rel = (abs: string) => relative(ctx.root, originOf(ctx, abs));
   const out: RenderedResource = {
     object,

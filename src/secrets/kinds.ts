@@ -19,3 +19,24 @@ export function kindSecretPaths(obj: KObject): SecretPaths | undefined {
   }
   return out.isEmpty() ? undefined : out;
 }
+
+/**
+ * What names an object (apiVersion, kind, metadata.name and .namespace) is public: the API
+ * server lists it to anyone who may list the kind, and Slipway prints it in every resource id.
+ * A SOPS file that encrypts every value (no `encrypted_regex`) therefore still renders with a
+ * readable kind, name and namespace.
+ */
+const IDENTITY_PATHS: ReadonlyArray<ReadonlyArray<string>> = [
+  ["apiVersion"],
+  ["kind"],
+  ["metadata", "name"],
+  ["metadata", "namespace"],
+];
+
+/** The marks without the object's identity fields; undefined when nothing is left. */
+export function withoutIdentity(secrets: SecretPaths | undefined): SecretPaths | undefined {
+  if (!secrets || !IDENTITY_PATHS.some((p) => secrets.covers(p))) return secrets;
+  let out = secrets;
+  for (const p of IDENTITY_PATHS) if (out.covers(p)) out = out.without(p);
+  return out.isEmpty() ? undefined : out;
+}

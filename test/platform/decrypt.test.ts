@@ -244,4 +244,28 @@ describe("masking", () => {
     expect(out).toContain(`token: ${masker.mask("subst-secret-token-42")}`);
     expect(out).toContain("name: cm");
   });
+
+  it("a SOPS file that encrypts every value keeps its kind, name and namespace readable (no over-masking)", async () => {
+    const cm =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: app\n  labels:\n    tier: gold\ndata:\n  region: eu-west-1\n";
+    const { app, platform } = await load(
+      {
+        "kustomization.yaml": "resources: [secret.sops.yaml, cm.sops.yaml]\n",
+        "secret.sops.yaml": await encrypt(SECRET, "secret.sops.yaml", false),
+        "cm.sops.yaml": await encrypt(cm, "cm.sops.yaml", false),
+      },
+      SOPS_SPEC,
+    );
+    expect(app.status).toBe("rendered");
+    const masked = app.resources.map((r) => maskRenderedObject(r, masker));
+    expect(masked.map((o) => [o.apiVersion, o.kind, (o.metadata as { name: string }).name])).toEqual([
+      ["v1", "Secret", "db"],
+      ["v1", "ConfigMap", "settings"],
+    ]);
+    expect(masked.map((o) => (o.metadata as { namespace: string }).namespace)).toEqual(["app", "app"]);
+    // Every other value sops encrypted stays secret: the ConfigMap's data and labels too.
+    expect(masked[1]!.data).toEqual({ region: masker.mask("eu-west-1") });
+    expect((masked[1]!.metadata as { labels: Record<string, string> }).labels.tier).toBe(masker.mask("gold"));
+    expect(printed(platform)).not.toContain("s3cr3t-db-password");
+  });
 });
