@@ -111,6 +111,13 @@ export async function renderCommand(argv: string[]): Promise<number> {
   for (const line of undecryptedLines(secrets.problems, selected)) {
     process.stderr.write(`slipway render: info: ${line}\n`);
   }
+  // Flux applies a tampered file (it does not check MACs), so render shows what it would
+  // apply; but never silently: `slipway check` makes it an error (sops-mac-mismatch).
+  for (const f of secrets.files.filter((x) => x.macMismatch)) {
+    process.stderr.write(
+      `slipway render: warning: ${f.file}: ${f.problem ?? "MAC check failed"}; rendered as Flux would apply it (Flux does not check MACs)\n`,
+    );
+  }
 
   const errors = platformErrors(platform).filter(
     (e) =>
