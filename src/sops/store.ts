@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { SlipwayError } from "../errors.js";
 import { DotenvLoadError, emitDotenv, loadDotenv } from "./formats/dotenv.js";
 import { emitJson, JsonLoadError, loadJson } from "./formats/json.js";
@@ -39,6 +40,43 @@ function toText(input: Buffer | string): string {
   return typeof input === "string" ? input : input.toString("utf8");
 }
 
+/**
+ * YAML and JSON are text: invalid UTF-8 is refused with its line, as sops refuses it, rather
+ * than silently replaced by U+FFFD (which `encrypt -i` would then make permanent).
+ */
+function utf8Text(input: Buffer | string, file: string | undefined): string {
+  if (typeof input === "string" || isUtf8(input)) return toText(input);
+  const bad = firstInvalidUtf8(input);
+  const line = input.subarray(0, bad).toString("utf8").split("\n").length;
+  throw new SlipwayError(
+    `invalid UTF-8 (byte ${bad + 1}, line ${line}); YAML and JSON files must be UTF-8 text`,
+    {
+      file,
+      line,
+    },
+  );
+}
+
+/** Offset of the first byte that does not start a valid UTF-8 character. */
+function firstInvalidUtf8(b: Buffer): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    const more =
+      c < 0x80
+        ? 0
+        : c >= 0xc2 && c <= 0xdf
+          ? 1
+          : c >= 0xe0 && c <= 0xef
+            ? 2
+            : c >= 0xf0 && c <= 0xf4
+              ? 3
+              : -1;
+    if (more < 0 || !isUtf8(b.subarray(i, i + more + 1))) return i;
+    i += more + 1;
+  }
+  return b.length;
+}
+
 function asSlipwayError(err: unknown, file: string | undefined): never {
   if (err instanceof SlipwayError) throw err;
   if (err instanceof YamlLoadError || err instanceof JsonLoadError || err instanceof DotenvLoadError) {
@@ -52,11 +90,11 @@ export function loadPlain(input: Buffer | string, format: SopsFormat, file?: str
   try {
     switch (format) {
       case "yaml":
-        return loadYaml(toText(input));
+        return loadYaml(utf8Text(input, file));
       case "json":
-        return loadJson(toText(input));
+        return loadJson(utf8Text(input, file));
       case "dotenv":
-        return loadDotenv(toText(input));
+        return loadDotenv(input);
       case "binary": {
         const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
         const text = bytes.toString("utf8");
@@ -132,7 +170,7 @@ export function emitPlain(branches: TreeBranches, format: SopsFormat, opts: Stor
     case "json":
       return Buffer.from(emitJson(branches[0] ?? new Branch(), opts.jsonIndent ?? "tab"), "utf8");
     case "dotenv":
-      return Buffer.from(emitDotenv(branches), "utf8");
+      return emitDotenv(branches);
     case "binary": {
       const data = branches[0]?.get("data");
       if (data instanceof ByteString) return data.bytes;
@@ -163,7 +201,7 @@ export function emitEncrypted(
     case "dotenv": {
       const flat = flattenMetadata(md).map(([key, value]) => ({ key, value }));
       const b = branches[0] ?? new Branch();
-      return Buffer.from(emitDotenv([new Branch([...b.items, ...flat])]), "utf8");
+      return emitDotenv([new Branch([...b.items, ...flat])]);
     }
   }
 }

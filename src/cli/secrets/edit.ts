@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -24,31 +24,63 @@ export function editorCommand(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
+ * While an edit is under way, a signal must not leave the plaintext behind. SIGTERM and SIGHUP
+ * (the terminal closed) end the editor with Slipway, remove the temp directory and then end
+ * Slipway by the same signal; Ctrl-C goes to the editor while it runs (it decides) and
+ * otherwise ends the edit the same way. Removal is synchronous: nothing runs after it.
+ */
+class EditGuard {
+  private editor: ChildProcess | undefined;
+  private readonly handlers = new Map<NodeJS.Signals, () => void>();
+
+  constructor(private readonly dir: string) {
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+      const handler = () => this.onSignal(signal);
+      this.handlers.set(signal, handler);
+      process.on(signal, handler);
+    }
+  }
+
+  /** The editor now running (undefined once it has exited). */
+  running(child: ChildProcess | undefined): void {
+    this.editor = child;
+  }
+
+  private onSignal(signal: NodeJS.Signals): void {
+    const editor = this.editor;
+    if (editor && signal === "SIGINT") return;
+    if (editor) editor.kill(signal);
+    this.release();
+    // Die of the signal itself, as the shell and CI expect (exit status 128 + n).
+    process.kill(process.pid, signal);
+  }
+
+  /** Removes the temp directory and the signal handlers. */
+  release(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    for (const [signal, handler] of this.handlers) process.off(signal, handler);
+    this.handlers.clear();
+  }
+}
+
+/**
  * Runs the editor through the shell, so that `EDITOR="code --wait"` works as it does for
  * git and sops; the file name is passed as an argument, never spliced into the command.
+ * `exec` makes the editor the process Slipway waits for, so a signal Slipway passes on
+ * reaches the editor itself, not only a shell in between.
  */
-function runEditor(editor: string, file: string): Promise<number> {
+function runEditor(editor: string, file: string, guard: EditGuard): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn("/bin/sh", ["-c", `${editor} "$1"`, "slipway-editor", file], { stdio: "inherit" });
-    // Ctrl-C reaches the editor too; it decides. We only stop waiting once it has exited.
-    const ignore = () => {};
-    const stop = (signal: NodeJS.Signals) => () => child.kill(signal);
-    const onTerm = stop("SIGTERM");
-    const onHup = stop("SIGHUP");
-    process.on("SIGINT", ignore);
-    process.on("SIGTERM", onTerm);
-    process.on("SIGHUP", onHup);
-    const done = () => {
-      process.off("SIGINT", ignore);
-      process.off("SIGTERM", onTerm);
-      process.off("SIGHUP", onHup);
-    };
+    const child = spawn("/bin/sh", ["-c", `exec ${editor} "$1"`, "slipway-editor", file], {
+      stdio: "inherit",
+    });
+    guard.running(child);
     child.on("error", (err) => {
-      done();
+      guard.running(undefined);
       reject(err);
     });
     child.on("exit", (code, signal) => {
-      done();
+      guard.running(undefined);
       resolve(code ?? (signal ? 128 : 1));
     });
   });
@@ -99,6 +131,7 @@ export async function editFile(
   }
   const decrypted = await decryptSops(original, { file, identities: opts.identities });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-edit-"));
+  const guard = new EditGuard(dir);
   try {
     fs.chmodSync(dir, 0o700);
     // Same base name, so the editor picks the right syntax highlighting.
@@ -110,7 +143,7 @@ export async function editFile(
     for (;;) {
       let code: number;
       try {
-        code = await runEditor(editor, tmp);
+        code = await runEditor(editor, tmp, guard);
       } catch (err) {
         throw new SlipwayError(`cannot run editor '${editor}': ${(err as Error).message}; file unchanged`, {
           file,
@@ -132,6 +165,6 @@ export async function editFile(
       return { changed: true };
     }
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    guard.release();
   }
 }
