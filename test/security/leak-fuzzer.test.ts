@@ -18,6 +18,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkCommand } from "../../src/cli/check.js";
 import { diffCommand } from "../../src/cli/diff.js";
 import { graphCommand } from "../../src/cli/graph.js";
+import { imagesCommand } from "../../src/cli/images.js";
+import { promoteCommand } from "../../src/cli/promote.js";
 import { renderCommand } from "../../src/cli/render.js";
 import { reportCommand } from "../../src/cli/report.js";
 import { secretsCommand } from "../../src/cli/secrets.js";
@@ -100,14 +102,29 @@ class SecretIndex {
     let byGram = this.grams.get(k);
     if (!byGram) this.grams.set(k, (byGram = new Map()));
     for (const form of variantsOf(secret.value)) {
+      // Characters of escape sequences (`\u003e`, `%3C`, `&lt;`, `\"`) say nothing about the secret:
+      // a window counts only its characters that come from the secret itself. Counting the
+      // escapes' own letters let `03c\u003` (the tail of `\u003c` and the head of `\u003e`) match
+      // a random marker that happens to end in 03c before an escaped `>`.
+      const fromSecret = new Uint8Array(form.length).fill(1);
+      for (const m of form.matchAll(/\\u[0-9a-fA-F]{4}|%[0-9A-F]{2}|&(amp|lt|gt|quot|#39);|\\./g)) {
+        fromSecret.fill(0, m.index, m.index + m[0].length);
+      }
       for (let i = 0; i + k <= form.length; i++) {
         const gram = form.slice(i, i + k);
-        // Windows made of escape sequences (`\u003e\n`) say nothing about the secret.
-        if ((gram.match(/[A-Za-z0-9]/g)?.length ?? 0) < k - 2) continue;
-        if (/\\u00[0-9a-f]{2}|%[0-9A-F]{2}|&(amp|lt|gt|quot|#39);/.test(gram)) continue;
+        let own = 0;
+        for (let j = 0; j < k; j++) if (fromSecret[i + j] && /[A-Za-z0-9]/.test(gram[j]!)) own++;
+        if (own < k - 2) continue;
         byGram.set(gram, secret.name);
       }
     }
+  }
+
+  /** How many distinct windows are searched for. */
+  size(): number {
+    let n = 0;
+    for (const byGram of this.grams.values()) n += byGram.size;
+    return n;
   }
 
   find(text: string): string[] {
@@ -229,6 +246,30 @@ function filesUnder(dir: string): Output[] {
   return out;
 }
 
+describe("the secret index the fuzzer searches with", () => {
+  const secret: GeneratedSecret = { name: "S", value: 'Abc123Def4"\\%&<>Xyz789Qrs0', cls: "special" };
+  const index = new SecretIndex();
+  index.add(secret);
+
+  it("finds the secret in every form a formatter could give it", () => {
+    const planted = [
+      secret.value,
+      JSON.stringify(secret.value),
+      JSON.stringify(JSON.stringify(secret.value)),
+      xmlEscape(secret.value),
+      encodeURIComponent(secret.value),
+      secret.value.toUpperCase(),
+      Buffer.from(`xx${secret.value}`).toString("base64"),
+    ];
+    for (const text of planted) expect(index.find(`before ${text} after`), text).not.toEqual([]);
+  });
+
+  it("does not take the escapes' own characters for the secret", () => {
+    // A marker ending in 03c before an escaped '>' contains `03c\u003`, a window of the JSON form.
+    expect(index.find('{"v":"<masked sha256:582e803c\\u003e"}')).toEqual([]);
+  });
+});
+
 describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
   let git: GitFixture;
   let secrets: GeneratedSecret[] = [];
@@ -294,6 +335,19 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
     await run("report --html --base", () =>
       reportCommand([repo, ...key, "--html", path.join(dir, "report-base.html"), "--base", "HEAD~1"]),
     );
+    for (const format of ["text", "json"]) {
+      const r = await run(`images list ${format}`, () =>
+        imagesCommand(["list", repo, ...key, "--format", format]),
+      );
+      expect(r.code, r.stderr).toBe(0);
+    }
+    for (const format of ["text", "markdown", "json"]) {
+      const r = await run(`promote ${format}`, () =>
+        promoteCommand([repo, ...key, "--from", "staging", "--to", "production", "--format", format]),
+      );
+      // Planned or refused, not a usage error: the plan was made from the repository.
+      expect(r.code, r.stderr).not.toBe(2);
+    }
     outputs.push(...filesUnder(dir));
 
     // The runs did see the secrets: decrypted, substituted, and rendered.
@@ -306,6 +360,10 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
     const searched = secrets.filter(searchable);
     for (const s of searched) index.add(s);
     const leaks = outputs.flatMap((o) => index.find(o.text).map((hit) => `${o.label}: ${hit}`));
+    const bytes = outputs.reduce((n, o) => n + o.text.length, 0);
+    process.stdout.write(
+      `[leak fuzzer, seed ${seed}] ${outputs.length} outputs (${bytes} characters) of ${new Set(outputs.map((o) => o.label.replace(/ \((stdout|stderr)\)$/, ""))).size} command runs searched for ${searched.length} secrets in ${index.size()} forms: ${leaks.length} leaks\n`,
+    );
     expect(leaks).toEqual([]);
     expect(searched.length).toBeGreaterThanOrEqual(20);
     expect(outputs.length).toBeGreaterThanOrEqual(60);
@@ -348,6 +406,9 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
         );
       });
     });
+    process.stdout.write(
+      `[leak fuzzer, seed ${seed}] property: ${p.reduce((n, k) => n + (k.resources as Json[]).length, 0)} objects compared, ${secretFields} secret fields masked, ${markers.size} distinct markers, ${problems.length} problems\n`,
+    );
     expect(problems).toEqual([]);
     // Every path of the generator was exercised, in both clusters.
     expect(secretFields).toBeGreaterThanOrEqual(2 * 30);
