@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { errorMessage } from "../errors.js";
 
 export const version = "0.1.0";
@@ -53,6 +54,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "a local, read-only web dashboard: graphs, findings, environments, diffs; live on file changes",
     load: async () => (await import("./serve.js")).serveCommand,
   },
+  charts: {
+    summary: "the chart cache render reads: pull charts from Helm repositories and OCI registries, list, add",
+    load: async () => (await import("./charts.js")).chartsCommand,
+  },
   report: {
     summary: "the dashboard as one self-contained HTML file (--html FILE), for CI artifacts",
     load: async () => (await import("./report.js")).reportCommand,
@@ -68,12 +73,49 @@ function usage(): string {
     "Commands:",
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
     "",
+    "Global flags:",
+    "  --cache-dir DIR  the chart cache (default: $SLIPWAY_CACHE_DIR, else $XDG_CACHE_HOME/slipway,",
+    "                   else ~/.cache/slipway)",
+    "",
     "Run 'slipway <command> --help' for a command's flags.",
   ];
   return `${lines.join("\n")}\n`;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * `--cache-dir DIR` is accepted by every command, anywhere on the line: it becomes
+ * SLIPWAY_CACHE_DIR for this process, which is where ChartCache looks by default.
+ */
+export function takeCacheDir(argv: string[], env: NodeJS.ProcessEnv = process.env): string[] | string {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    let dir: string | undefined;
+    if (a === "--cache-dir") {
+      dir = argv[++i];
+      if (dir === undefined || dir === "") return "--cache-dir needs a directory";
+    } else if (a.startsWith("--cache-dir=")) {
+      dir = a.slice("--cache-dir=".length);
+      if (dir === "") return "--cache-dir needs a directory";
+    } else {
+      out.push(a);
+      continue;
+    }
+    env.SLIPWAY_CACHE_DIR = path.resolve(dir);
+  }
+  return out;
+}
+
+export async function main(args: string[]): Promise<number> {
+  const argv = takeCacheDir(args);
+  if (typeof argv === "string") {
+    process.stderr.write(`slipway: ${argv}\n`);
+    return 2;
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(usage());

@@ -38,6 +38,13 @@
  *     ExternalArtifact: true
  *     DisableChartDigestTracking: false
  *   postRenderStrategy: combined #   helm-controller's default (nohooks before Flux 2.8)
+ * charts:                        # `slipway charts pull`
+ *   mirrors:                     #   fetch from `to` what the sources name `from` (longest prefix wins;
+ *     - from: https://charts.bitnami.com/bitnami  #   the cache keeps the original location, so render
+ *       to: https://nexus.internal/helm/bitnami   #   needs no change)
+ *     - from: oci://ghcr.io
+ *       to: oci://registry.internal:5000/ghcr
+ *       insecure: true           #   plain HTTP to the mirror (OCI)
  * inputProviders:                # Flux Operator ResourceSetInputProviders whose inputs come from outside
  *   - namespace: apps            #   (GitHub pull requests, OCI tags, ...): their exported inputs as a
  *     name: podinfo-prs          #   YAML list of input sets (what `status.exportedInputs` would hold)
@@ -101,8 +108,16 @@ export interface InputProviderFile {
   file: string;
 }
 
+/** A registry or repository URL prefix fetched from another location (air-gapped sites). */
+export interface ChartMirror {
+  from: string;
+  to: string;
+  insecure: boolean;
+}
+
 export interface SlipwayConfig {
   file: string;
+  charts?: { mirrors: ChartMirror[] };
   profile?: ProfileConfig;
   inputProviders?: InputProviderFile[];
   check?: CheckConfig;
@@ -140,6 +155,7 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
         "profile",
         "inputProviders",
         "clusterObjects",
+        "charts",
       ].includes(key)
     )
       fail(`unknown field '${key}'`);
@@ -213,9 +229,11 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
     raw.clusterObjects === undefined || raw.clusterObjects === null
       ? undefined
       : parseClusterObjects(raw.clusterObjects, fail);
+  const charts = raw.charts === undefined || raw.charts === null ? undefined : parseCharts(raw.charts, fail);
   return {
     file,
     ...(clusterObjects ? { clusterObjects } : {}),
+    ...(charts ? { charts } : {}),
     ...(check ? { check } : {}),
     ...(promote ? { promote } : {}),
     ...(profile ? { profile } : {}),
@@ -288,6 +306,33 @@ function parsePromote(raw: YamlValue, fail: (message: string) => never): Promote
     apps[app] = { values: values as string[] };
   }
   return { apps };
+}
+
+function parseCharts(raw: YamlValue, fail: (message: string) => never): { mirrors: ChartMirror[] } {
+  if (!isMap(raw)) return fail("charts must be a map");
+  for (const key of Object.keys(raw)) if (key !== "mirrors") fail(`charts: unknown field '${key}'`);
+  const list = raw.mirrors ?? [];
+  if (!Array.isArray(list)) return fail("charts.mirrors must be a list of {from, to}");
+  const mirrors = list.map((m, i) => {
+    const where = `charts.mirrors[${i}]`;
+    if (!isMap(m)) return fail(`${where} must be a map`);
+    for (const key of Object.keys(m)) {
+      if (!["from", "to", "insecure"].includes(key)) fail(`${where}: unknown field '${key}'`);
+    }
+    for (const key of ["from", "to"]) {
+      const v = m[key];
+      if (typeof v !== "string" || !/^(https?|oci):\/\/[^/]+/i.test(v))
+        fail(`${where}.${key} must be an http://, https:// or oci:// URL`);
+    }
+    const from = m.from as string;
+    const to = m.to as string;
+    if (from.toLowerCase().startsWith("oci://") !== to.toLowerCase().startsWith("oci://"))
+      fail(`${where}: an oci:// location can only be mirrored to another oci:// location`);
+    if (m.insecure !== undefined && m.insecure !== null && typeof m.insecure !== "boolean")
+      fail(`${where}.insecure must be true or false`);
+    return { from, to, insecure: m.insecure === true };
+  });
+  return { mirrors };
 }
 
 function parseInputProviders(raw: YamlValue, fail: (message: string) => never): InputProviderFile[] {

@@ -1,5 +1,6 @@
 export { buildFluxPath, type FluxBuild, secureJoin } from "./build.js";
 export {
+  type ChartMirror,
   type ClusterConfig,
   CONFIG_FILE,
   parseConfig,

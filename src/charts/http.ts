@@ -1,0 +1,114 @@
+/**
+ * HTTP for chart fetching: one request with a timeout, retried with exponential backoff on
+ * what is worth retrying (5xx, 429, timeouts, connection errors), and every failure turned into
+ * a FetchError with a code a person can act on. Helm's getter (pkg/getter/httpgetter.go) and
+ * Flux's source-controller retry nothing themselves (the controller requeues); a CLI run in CI
+ * has no requeue, so the retries live here.
+ */
+
+export type FetchErrorCode =
+  | "AUTH" // 401/403, or a token request refused
+  | "NOT_FOUND" // 404, or the chart/version is not in the index/tag list
+  | "TIMEOUT"
+  | "NETWORK" // connection refused, DNS, TLS
+  | "SERVER" // 5xx after the retries, or another unexpected status
+  | "INVALID"; // a response Slipway cannot use (bad index.yaml, manifest without a chart layer, digest mismatch)
+
+export class FetchError extends Error {
+  constructor(
+    readonly code: FetchErrorCode,
+    message: string,
+    readonly url?: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "FetchError";
+  }
+}
+
+export interface HttpOptions {
+  /** Per attempt, milliseconds. */
+  timeoutMs: number;
+  /** Attempts after the first. */
+  retries: number;
+  /** Delay before the first retry; doubles each time (with ±25% jitter). */
+  backoffMs: number;
+  /** Injected for tests and for the CLI's user agent. */
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_HTTP: HttpOptions = { timeoutMs: 30_000, retries: 3, backoffMs: 500 };
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  url: string;
+  body: Uint8Array;
+}
+
+const RETRY_STATUS = (s: number) => s >= 500 || s === 429 || s === 408;
+
+/**
+ * GET (or HEAD) `url`; resolves with any final status (callers decide what 401 or 404 mean),
+ * rejects with FetchError only for timeouts and network errors that outlived the retries.
+ */
+export async function httpRequest(
+  url: string,
+  init: { headers?: Record<string, string>; method?: "GET" | "HEAD" },
+  opts: HttpOptions,
+): Promise<HttpResponse> {
+  const doFetch = opts.fetch ?? fetch;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let last: HttpResponse | FetchError | undefined;
+  for (let attempt = 0; attempt <= opts.retries; attempt++) {
+    if (attempt > 0) {
+      const base = opts.backoffMs * 2 ** (attempt - 1);
+      await sleep(base * (0.75 + Math.random() * 0.5));
+    }
+    try {
+      const res = await doFetch(url, {
+        method: init.method ?? "GET",
+        headers: { "user-agent": "slipway", ...init.headers },
+        redirect: "follow",
+        signal: AbortSignal.timeout(opts.timeoutMs),
+      });
+      const body = new Uint8Array(await res.arrayBuffer());
+      last = { status: res.status, headers: res.headers, url: res.url || url, body };
+      if (!RETRY_STATUS(res.status)) return last;
+    } catch (e) {
+      last = networkError(e, url, opts.timeoutMs);
+    }
+  }
+  if (last instanceof FetchError) throw last;
+  return last!;
+}
+
+function networkError(e: unknown, url: string, timeoutMs: number): FetchError {
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err.name === "TimeoutError" || err.name === "AbortError")
+    return new FetchError("TIMEOUT", `timed out after ${timeoutMs / 1000}s: ${redactUrl(url)}`, url);
+  const cause = err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
+  return new FetchError("NETWORK", `cannot reach ${redactUrl(url)}: ${cause}`, url);
+}
+
+/** A FetchError for a final non-2xx status. */
+export function statusError(res: HttpResponse, what: string): FetchError {
+  const code =
+    res.status === 401 || res.status === 403 ? "AUTH" : res.status === 404 ? "NOT_FOUND" : "SERVER";
+  const hint =
+    code === "AUTH"
+      ? " (check the credentials: the source's secretRef, or the Docker/Helm registry config)"
+      : "";
+  return new FetchError(
+    code,
+    `${what}: HTTP ${res.status} from ${redactUrl(res.url)}${hint}`,
+    res.url,
+    res.status,
+  );
+}
+
+/** URLs may carry user:password; never print them. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1***@");
+}
