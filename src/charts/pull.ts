@@ -14,7 +14,7 @@ import { fetchArchive, fetchIndex, type IndexEntry, type RepoIndex } from "./hel
 import { FetchError, type FetchErrorCode, type HttpOptions } from "./http.js";
 import { applyMirrors } from "./mirrors.js";
 import { OciClient, parseOciUrl, tagOf, versionOfTag } from "./oci.js";
-import type { ChartRequest } from "./requests.js";
+import { type ChartRequest, tagOfVersion, versionsOfTags } from "./requests.js";
 import { isExactVersion, resolveVersion } from "./resolve.js";
 
 export interface PullOptions {
@@ -52,7 +52,17 @@ export type PullEvent =
 export function groupRequests(requests: ChartRequest[]): ChartRequest[][] {
   const groups = new Map<string, ChartRequest[]>();
   for (const r of requests) {
-    const key = [r.kind, r.source, r.name, r.range ?? "", r.fixed ?? "", r.insecure].join("\n");
+    const key = [
+      r.kind,
+      r.source,
+      r.name,
+      r.range ?? "",
+      r.fixed ?? "",
+      r.insecure,
+      r.helmTags,
+      r.semverFilter ?? "",
+      r.secretRef?.name ?? "",
+    ].join("\n");
     const g = groups.get(key);
     if (g) g.push(r);
     else groups.set(key, [r]);
@@ -203,18 +213,26 @@ class Puller {
       version = req.range!.trim();
       tag = tagOf(version);
     } else {
-      const key = `${loc.registry}/${loc.repository} ${loc.plainHttp}`;
+      const who = req.secretRef ? `${req.secretRef.namespace}/${req.secretRef.name}` : "";
+      const key = `${loc.registry}/${loc.repository} ${loc.plainHttp} ${who}`;
       let tags = this.tagLists.get(key);
       if (!tags) {
         tags = oci.tags(loc);
         this.tagLists.set(key, tags);
       }
       const listed = await tags;
-      // Helm tags carry "+" as "_"; an OCIRepository's semver filter sees the tags as they are.
-      const versions = req.kind === "oci" ? listed.map(versionOfTag) : listed;
-      this.opts.cache.putVersions(req.source, req.name, versions);
-      version = pickVersion(req, versions, m.url);
-      tag = req.kind === "oci" ? tagOf(version) : version;
+      // Stored as listed for an OCIRepository (its ChartRef version is the tag), as versions for
+      // a HelmRepository of type oci (its ChartRef version is the chart version).
+      let candidates: string[];
+      try {
+        candidates = versionsOfTags(req, listed);
+      } catch (e) {
+        throw new FetchError("INVALID", `${req.via}: ref.semverFilter: ${(e as Error).message}`);
+      }
+      this.opts.cache.putVersions(req.source, req.name, req.kind === "oci" ? candidates : listed);
+      const picked = pickVersion(req, candidates, m.url);
+      tag = tagOfVersion(req, picked);
+      version = req.kind === "oci" ? picked : tag;
     }
     const ref: ChartRef = { source: req.source, name: req.name, version };
     const hit = this.cached(ref);

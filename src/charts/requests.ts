@@ -14,7 +14,9 @@
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import { metaString, specOf, stringField } from "../platform/flux-objects.js";
 import type { Cluster, FluxSource, HelmReleaseInfo, Platform, SourceLocation } from "../platform/model.js";
+import { GoRegexp } from "../re2.js";
 import { type ChartCache, type ChartRef, canonicalSource } from "./cache.js";
+import { CHART_LAYER_MEDIA_TYPE } from "./oci.js";
 import { isExactVersion, resolveVersion } from "./resolve.js";
 
 export type ChartSourceKind = "helm" | "oci" | "oci-artifact";
@@ -38,6 +40,14 @@ export interface ChartRequest {
   range?: string;
   /** OCIRepository ref.digest or ref.tag: used as is, never listed. */
   fixed?: string;
+  /**
+   * Tags spell "+" as "_" (Helm's convention): always for HelmRepository type oci; for an
+   * OCIRepository when its layerSelector.mediaType is the Helm chart layer (source-controller's
+   * convertOCIToSemVerTag).
+   */
+  helmTags: boolean;
+  /** OCIRepository ref.semverFilter: a Go regexp tags must match before semver selection. */
+  semverFilter?: string;
   /** spec.insecure: plain HTTP for OCI. */
   insecure: boolean;
   passCredentials: boolean;
@@ -148,6 +158,7 @@ function fromHelmRepository(
     source: canonicalSource(url),
     name: chart,
     range: version,
+    helmTags: oci,
     insecure: spec.insecure === true,
     passCredentials: spec.passCredentials === true,
     secretRef: secretRefOf(cluster, src.object, spec),
@@ -170,12 +181,16 @@ function fromOciRepository(
   const digest = stringField(ref, "digest");
   const semver = stringField(ref, "semver");
   const tag = stringField(ref, "tag");
+  const layer = isMap(spec.layerSelector) ? stringField(spec.layerSelector, "mediaType") : "";
+  const semverFilter = stringField(ref, "semverFilter");
   return {
     release,
     kind: "oci-artifact",
     source,
     name: source.slice(source.lastIndexOf("/") + 1),
     ...(digest ? { fixed: digest } : semver ? { range: semver } : { fixed: tag || "latest" }),
+    helmTags: layer === CHART_LAYER_MEDIA_TYPE,
+    ...(semver && semverFilter ? { semverFilter } : {}),
     insecure: spec.insecure === true,
     passCredentials: false,
     secretRef: secretRefOf(cluster, src.object, spec),
@@ -221,8 +236,8 @@ export function resolveOffline(req: ChartRequest, cache: ChartCache): { version?
   const known = cache.knownVersions(req.source, req.name);
   if (known) {
     try {
-      const v = resolveVersion(req.range, known);
-      if (v) return { version: v };
+      const v = resolveVersion(req.range, req.kind === "oci-artifact" ? versionsOfTags(req, known) : known);
+      if (v) return { version: req.kind === "oci-artifact" ? tagOfVersion(req, v) : v };
       return {
         why: `no version matching '${req.range ?? "*"}' in the last fetched list (${known.length} versions)`,
       };
@@ -232,4 +247,21 @@ export function resolveOffline(req: ChartRequest, cache: ChartCache): { version?
   }
   if (req.range !== undefined && isExactVersion(req.range)) return { version: req.range.trim() };
   return { why: `version range '${req.range ?? "*"}' not resolved yet` };
+}
+
+/**
+ * The versions a tag list offers for selection: filtered by `semverFilter` (on the tag, as
+ * source-controller's filterTags), "_" read as "+" for Helm chart tags.
+ */
+export function versionsOfTags(req: ChartRequest, tags: string[]): string[] {
+  let list = tags;
+  if (req.semverFilter) {
+    const re = GoRegexp.compile(req.semverFilter);
+    list = list.filter((t) => re.test(t));
+  }
+  return req.helmTags ? list.map((t) => t.replace(/_/g, "+")) : list;
+}
+
+export function tagOfVersion(req: ChartRequest, version: string): string {
+  return req.helmTags ? version.replace(/\+/g, "_") : version;
 }
