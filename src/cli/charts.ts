@@ -23,7 +23,7 @@ import {
 import { errorMessage } from "../errors.js";
 import { loadChartArchiveFromBytes } from "../helm/index.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
-import type { Platform } from "../platform/index.js";
+import { type Platform, platformErrors } from "../platform/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { createProgress } from "./progress.js";
@@ -131,12 +131,21 @@ async function loadRepo(command: string, values: Values, positionals: string[]):
     for (const e of platform.errors) process.stderr.write(`slipway ${command}: ${formatError(e)}\n`);
     return 2;
   }
-  // slipway.yaml problems (a bad charts.mirrors entry among them) stop a pull: fetching from the
-  // wrong place is worse than not fetching.
-  const configErrors = platform.errors.filter((e) => e.file?.endsWith("slipway.yaml"));
-  if (configErrors.length > 0) {
-    for (const e of configErrors) process.stderr.write(`slipway ${command}: ${formatError(e)}\n`);
+  // An unreadable slipway.yaml (a bad charts.mirrors entry among them) stops the command:
+  // fetching from the origin instead of the configured mirror is worse than not fetching.
+  const errors = platformErrors(platform);
+  if (!platform.config && errors.some((e) => e.file?.endsWith("slipway.yaml"))) {
+    for (const e of errors)
+      if (e.file?.endsWith("slipway.yaml")) process.stderr.write(`slipway ${command}: ${formatError(e)}\n`);
     return 2;
+  }
+  for (const e of errors.slice(0, 5)) {
+    process.stderr.write(`slipway ${command}: warning: HelmReleases may be missing: ${formatError(e)}\n`);
+  }
+  if (errors.length > 5) {
+    process.stderr.write(
+      `slipway ${command}: warning: … and ${errors.length - 5} more render errors ('slipway render' lists them)\n`,
+    );
   }
   return platform;
 }
@@ -354,6 +363,8 @@ function formatTable(rows: string[][]): string {
 function add(values: Values, positionals: string[], cache: ChartCache): number {
   if (positionals.length !== 1) return usage("add takes one FILE.tgz");
   if (!values.as) return usage("add needs --as SOURCE (a HelmRepository or OCI URL)");
+  if (!/^(https?:\/\/[^/]+|oci:\/\/[^/]+\/.+)/i.test(values.as))
+    return usage(`--as '${values.as}' must be an http(s):// or oci://REGISTRY/PATH URL`);
   const file = positionals[0]!;
   let bytes: Uint8Array;
   try {

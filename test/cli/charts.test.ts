@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import * as tar from "tar";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ChartCache } from "../../src/charts/cache.js";
+import { chartsCommand } from "../../src/cli/charts.js";
+import { captureOutput } from "../support/capture.js";
+
+const run = (...args: string[]) => captureOutput(() => chartsCommand(args));
+
+let work: string;
+let archive: string;
+let repo: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "slipway-charts-cli-"));
+  const chart = path.join(work, "src", "podinfo");
+  mkdirSync(path.join(chart, "templates"), { recursive: true });
+  writeFileSync(path.join(chart, "Chart.yaml"), "apiVersion: v2\nname: podinfo\nversion: 6.5.0+g1\n");
+  writeFileSync(path.join(chart, "templates", "cm.yaml"), "kind: ConfigMap\n");
+  archive = path.join(work, "podinfo-6.5.0.tgz");
+  await tar.c({ gzip: true, file: archive, cwd: path.join(work, "src") }, ["podinfo"]);
+  repo = path.join(work, "platform");
+  mkdirSync(path.join(repo, "clusters", "dev"), { recursive: true });
+  writeFileSync(path.join(repo, "slipway.yaml"), "clusters:\n  - name: dev\n    path: clusters/dev\n");
+  writeFileSync(
+    path.join(repo, "clusters", "dev", "apps.yaml"),
+    `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: { name: podinfo, namespace: flux-system }
+spec: { type: oci, url: "oci://ghcr.io/stefanprodan/charts" }
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata: { name: podinfo, namespace: flux-system }
+spec:
+  url: oci://ghcr.io/stefanprodan/charts/podinfo
+  ref: { tag: "6.5.0_g1" }
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: by-repo, namespace: apps }
+spec:
+  chart:
+    spec:
+      chart: podinfo
+      version: "6.5.0+g1"
+      sourceRef: { kind: HelmRepository, name: podinfo, namespace: flux-system }
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: by-artifact, namespace: apps }
+spec:
+  chartRef: { kind: OCIRepository, name: podinfo, namespace: flux-system }
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: dangling, namespace: apps }
+spec:
+  chart:
+    spec:
+      chart: x
+      sourceRef: { kind: HelmRepository, name: nope, namespace: flux-system }
+`,
+  );
+});
+
+describe("slipway charts add / list (offline)", () => {
+  it("list before add: missing charts and a broken source, exit 1", async () => {
+    const cache = path.join(work, "cache-a");
+    const r = await run("list", repo, "--cache-dir", cache);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /apps\/by-repo\s+oci:\/\/ghcr.io\/stefanprodan\/charts podinfo\s+6.5.0\+g1\s+6.5.0\+g1\s+missing/,
+    );
+    expect(r.stdout).toMatch(
+      /apps\/dangling .*error: its HelmRepository flux-system\/nope is not rendered in cluster dev/,
+    );
+    expect(r.stderr).toMatch(/3 HelmReleases without a usable cached chart; run 'slipway charts pull/);
+  });
+
+  it("add stores the archive under both OCI spellings; list then finds both HelmReleases", async () => {
+    const cache = path.join(work, "cache-b");
+    const add = await run("add", archive, "--as", "oci://ghcr.io/stefanprodan/charts", "--cache-dir", cache);
+    expect(add.code).toBe(0);
+    expect(add.stdout).toMatch(/added\s+oci:\/\/ghcr.io\/stefanprodan\/charts podinfo@6.5.0\+g1/);
+    expect(add.stdout).toMatch(/added\s+oci:\/\/ghcr.io\/stefanprodan\/charts\/podinfo@6.5.0_g1/);
+    const r = await run("list", repo, "--cache-dir", cache, "--format", "json");
+    const rows = JSON.parse(r.stdout).helmReleases as Array<{
+      helmRelease: { name: string };
+      status: string;
+    }>;
+    expect(Object.fromEntries(rows.map((x) => [x.helmRelease.name, x.status]))).toEqual({
+      "by-repo": "cached",
+      "by-artifact": "cached",
+      dangling: "error",
+    });
+    expect(r.code).toBe(1); // the dangling one
+    expect(new ChartCache(cache).list()).toHaveLength(2);
+  });
+
+  it("SLIPWAY_CACHE_DIR is the default cache", async () => {
+    const cache = path.join(work, "cache-env");
+    const before = process.env.SLIPWAY_CACHE_DIR;
+    process.env.SLIPWAY_CACHE_DIR = cache;
+    try {
+      expect((await run("add", archive, "--as", "https://charts.example.com/")).code).toBe(0);
+    } finally {
+      if (before === undefined) delete process.env.SLIPWAY_CACHE_DIR;
+      else process.env.SLIPWAY_CACHE_DIR = before;
+    }
+    expect(new ChartCache(cache).list().map((c) => c.source)).toEqual(["https://charts.example.com"]);
+  });
+
+  it.each([
+    [["add", "x.tgz"], 2, /needs --as/],
+    [["add", "--as", "https://x"], 2, /one FILE.tgz/],
+    [["add", "/nonexistent.tgz", "--as", "https://x"], 1, /nonexistent.tgz: ENOENT/],
+    [["add", "README.md", "--as", "https://x"], 1, /not a Helm chart archive/],
+    [["add", "x.tgz", "--as", "ghcr.io/x"], 2, /must be an http/],
+    [["frobnicate"], 2, /unknown subcommand/],
+    [["pull", "--concurrency", "0"], 2, /--concurrency must be an integer/],
+    [["list", "--format", "yaml"], 2, /--format must be text or json/],
+  ])("%j → exit %i", async (args, code, message) => {
+    const r = await run(...(args as string[]));
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+  });
+});
