@@ -13,7 +13,6 @@ import { tagOf } from "../charts/oci.js";
 import { type PullOutcome, pullCharts } from "../charts/pull.js";
 import {
   type ChartNotCached,
-  type ChartRequest,
   chartRequests,
   isRequest,
   type ReleaseChart,
@@ -26,6 +25,7 @@ import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { type Platform, platformErrors } from "../platform/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { createPullProgress, describeRequest } from "./charts-progress.js";
 import { createProgress } from "./progress.js";
 import { formatError } from "./render.js";
 
@@ -239,11 +239,6 @@ function formatOutcome(o: PullOutcome): string {
   return `${o.status.padEnd(7)} ${describeRef(o.ref!)}  ${o.digest!.slice(0, 19)}  ${size}${via}`;
 }
 
-function describeRequest(r: ChartRequest): string {
-  const loc = r.kind === "oci-artifact" ? r.source : `${r.source} ${r.name}`;
-  return `${loc}@${r.fixed ?? r.range ?? "*"}`;
-}
-
 function releaseText(r: ReleaseId): string {
   const at = r.definedAt ? ` (${r.definedAt.file}${r.definedAt.line ? `:${r.definedAt.line}` : ""})` : "";
   return `HelmRelease ${r.namespace}/${r.name} in ${r.cluster}${at}`;
@@ -256,30 +251,6 @@ function releaseJson(r: ReleaseId) {
     name: r.name,
     file: r.definedAt?.file,
     line: r.definedAt?.line,
-  };
-}
-
-/** A bar rewritten in place on a terminal; one plain line per finished chart elsewhere. */
-function createPullProgress(stream: NodeJS.WriteStream) {
-  const interactive = Boolean(stream.isTTY) && process.env.CI !== "true";
-  let shown = false;
-  return {
-    onEvent(e: Parameters<NonNullable<Parameters<typeof pullCharts>[1]["onEvent"]>>[0]) {
-      if (e.type === "start") return;
-      const name = e.outcome.ref ? describeRef(e.outcome.ref) : describeRequest(e.outcome.requests[0]!);
-      if (!interactive) {
-        stream.write(`slipway charts pull: [${e.done}/${e.total}] ${e.outcome.status} ${name}\n`);
-        return;
-      }
-      const width = 24;
-      const filled = Math.round((e.done / e.total) * width);
-      const line = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${e.done}/${e.total} ${name}`;
-      stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (stream.columns ?? 80) - 1))}`);
-      shown = true;
-    },
-    done() {
-      if (shown) stream.write("\r\x1b[2K");
-    },
   };
 }
 
