@@ -28,9 +28,11 @@ export function createProgress(
         const c = event.cluster;
         const errors = c.kustomizations.reduce((n, k) => n + k.errors.length, 0) + c.errors.length;
         const resources = c.kustomizations.reduce((n, k) => n + k.resources.length, 0);
+        const sets = c.kustomizations.filter((k) => k.kind === "ResourceSet").length;
+        const appliers = `${c.kustomizations.length - sets} Flux Kustomizations${sets > 0 ? `, ${sets} ResourceSet${sets === 1 ? "" : "s"}` : ""}`;
         clear();
         stream.write(
-          `${command}: cluster ${c.name}: ${c.kustomizations.length} Flux Kustomizations, ${resources} objects, ${errors} error${errors === 1 ? "" : "s"} (${Math.round(c.renderMs)} ms)\n`,
+          `${command}: cluster ${c.name}: ${appliers}, ${resources} objects, ${errors} error${errors === 1 ? "" : "s"} (${Math.round(c.renderMs)} ms)\n`,
         );
         return;
       }

@@ -147,9 +147,16 @@ function selectKustomizations(platform: Platform, filters: string[] | undefined)
 }
 
 function header({ cluster, k }: Selected): string {
-  const parts = [`cluster ${cluster.name}`, `Kustomization ${k.id}`];
+  const parts = [`cluster ${cluster.name}`];
+  if (k.kind === "ResourceSet") {
+    parts.push(`ResourceSet ${k.namespace}/${k.name}`);
+    if (k.resourceSet)
+      parts.push(`${k.resourceSet.inputs} input set${k.resourceSet.inputs === 1 ? "" : "s"}`);
+  } else {
+    parts.push(`Kustomization ${k.id}`);
+  }
   if (k.dir) parts.push(`path ${k.dir}`);
-  if (k.status !== "rendered") parts.push(k.status);
+  if (k.status !== "rendered") parts.push(k.statusReason ? `${k.status}: ${k.statusReason}` : k.status);
   return `# ${parts.join(", ")}\n`;
 }
 
@@ -186,6 +193,7 @@ function yamlOf(selected: Selected[]): string {
 function jsonOf(selected: Selected[]): string {
   const value = selected.map(({ cluster, k }) => ({
     cluster: cluster.name,
+    kind: k.kind ?? "Kustomization",
     namespace: k.namespace,
     name: k.name,
     path: k.dir ?? null,

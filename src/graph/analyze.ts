@@ -36,12 +36,13 @@ export function analyzeGraph(inputs: readonly GraphNodeInput[], opts: AnalyzeOpt
     const resolved = new Set<string>();
     for (const ref of node.dependsOn) {
       const namespace = ref.namespace || node.namespace;
-      const target = byRef.get(refKey(node.cluster, node.kind, namespace, ref.name));
+      const kind = ref.kind ?? node.kind;
+      const target = byRef.get(refKey(node.cluster, kind, namespace, ref.name));
       if (target === undefined) {
         missing.push({
           dependent: node.id,
           cluster: node.cluster,
-          kind: node.kind,
+          kind,
           namespace,
           name: ref.name,
         });

@@ -202,7 +202,8 @@ function diagramIds(nodes: readonly GraphNode[], missing: readonly MissingDepend
   };
   const multiCluster = new Set(nodes.map((n) => n.cluster)).size > 1;
   const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
-  const prefix = (kind: GraphNodeKind) => (kind === "HelmRelease" ? "hr" : "ks");
+  const prefix = (kind: GraphNodeKind) =>
+    kind === "HelmRelease" ? "hr" : kind === "ResourceSet" ? "rs" : "ks";
   for (const node of nodes) {
     const cluster = multiCluster ? `${slug(node.cluster)}_` : "";
     assign(node.id, `${prefix(node.kind)}_${cluster}${slug(node.namespace)}_${slug(node.name)}`);
@@ -230,8 +231,12 @@ function mermaidText(s: string): string {
 
 function mermaidNode(id: string, node: { kind: GraphNodeKind; namespace: string; name: string }): string {
   const text = `"${mermaidText(node.name)}<br/><small>${mermaidText(node.namespace)}</small>"`;
-  // HelmReleases are rounded, Kustomizations square, as in the seeds' diagrams.
-  return node.kind === "HelmRelease" ? `${id}(${text})` : `${id}[${text}]`;
+  // HelmReleases are rounded, Kustomizations square, as in the seeds' diagrams; ResourceSets hexagons.
+  return node.kind === "HelmRelease"
+    ? `${id}(${text})`
+    : node.kind === "ResourceSet"
+      ? `${id}{{${text}}}`
+      : `${id}[${text}]`;
 }
 
 /**

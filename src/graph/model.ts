@@ -1,17 +1,23 @@
 /**
- * The Flux dependency graph: Kustomizations and HelmReleases with their `spec.dependsOn`.
+ * The Flux dependency graph: Kustomizations, HelmReleases and Flux Operator ResourceSets with
+ * their `spec.dependsOn`.
  * Flux resolves a reference within the same kind (a Kustomization can only depend on
  * Kustomizations, a HelmRelease on HelmReleases), defaults its namespace to the dependent's
  * own, allows other namespaces, and never detects cycles: every member waits forever
  * (../shared/flux/SPEC.md §7). Dependencies never cross clusters.
  */
 
-export type GraphNodeKind = "Kustomization" | "HelmRelease";
+export type GraphNodeKind = "Kustomization" | "HelmRelease" | "ResourceSet";
 
 export interface DependencyRef {
   name: string;
   /** Defaults to the dependent's namespace. */
   namespace?: string;
+  /**
+   * The kind of the target; defaults to the dependent's own (Flux resolves Kustomization and
+   * HelmRelease dependencies within their kind; a ResourceSet may depend on any kind).
+   */
+  kind?: GraphNodeKind;
 }
 
 export interface GraphNodeInput {

@@ -1,12 +1,17 @@
 /**
- * The dependency graph's input from a Platform: every Flux Kustomization and every applied
- * HelmRelease of the selected clusters, with `dependsOn` as written (namespaces defaulted by
- * the analysis, as Flux does) and the Flux Kustomization that applies each as an implicit
- * dependency (nothing starts before its parent has applied it). Ids are `kind/namespace/name`, prefixed with the cluster when
- * several clusters are analysed together.
+ * The dependency graph's input from a Platform: every Flux Kustomization, every applied
+ * HelmRelease and every Flux Operator ResourceSet of the selected clusters, with `dependsOn`
+ * as written (namespaces defaulted by the analysis, as Flux does) and the applier of each (the
+ * Flux Kustomization or ResourceSet whose output holds it) as an implicit dependency (nothing
+ * starts before its parent has applied it). A ResourceSet may depend on any object: a
+ * Kustomization, HelmRelease or ResourceSet is that node; any other object (a CRD, a
+ * ConfigMap) stands for the node that applies it, and is left out when nothing rendered
+ * applies it (see `resourceSetDependencies`). Ids are `kind/namespace/name`, prefixed with the
+ * cluster when several clusters are analysed together.
  */
-import type { GraphNodeInput } from "../graph/index.js";
-import type { Platform } from "./model.js";
+import type { DependencyRef, GraphNodeInput, GraphNodeKind } from "../graph/index.js";
+import { groupOf, metaString } from "./flux-objects.js";
+import type { Cluster, FluxKustomization, Platform, ResourceSetDependency } from "./model.js";
 
 export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeInput[] {
   const selected = platform.clusters.filter((c) => !clusters || clusters.includes(c.name));
@@ -16,15 +21,26 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
     if (c.mode !== "flux") continue;
     const id = (kind: string, ns: string, name: string) =>
       `${prefix ? `${c.name}/` : ""}${kind}/${ns}/${name}`;
+    const byApplierId = new Map(c.kustomizations.map((k) => [k.id, k]));
+    const applierNode = (applierId: string) => {
+      const k = byApplierId.get(applierId);
+      return k
+        ? id(k.kind ?? "Kustomization", k.namespace, k.name)
+        : id("Kustomization", ...splitId(applierId));
+    };
     for (const k of c.kustomizations) {
+      const kind: GraphNodeKind = k.kind ?? "Kustomization";
       nodes.push({
-        id: id("Kustomization", k.namespace, k.name),
-        kind: "Kustomization",
+        id: id(kind, k.namespace, k.name),
+        kind,
         namespace: k.namespace,
         name: k.name,
         cluster: c.name,
-        dependsOn: k.dependsOn.map((d) => ({ name: d.name, namespace: d.namespace })),
-        ...(k.appliedBy ? { appliedBy: id("Kustomization", ...splitId(k.appliedBy)) } : {}),
+        dependsOn:
+          k.kind === "ResourceSet"
+            ? resourceSetDependencies(c, k).flatMap((d) => (d.ref ? [d.ref] : []))
+            : k.dependsOn.map((d) => ({ name: d.name, namespace: d.namespace })),
+        ...(k.appliedBy ? { appliedBy: applierNode(k.appliedBy) } : {}),
       });
     }
     for (const h of c.helmReleases) {
@@ -35,11 +51,57 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
         name: h.name,
         cluster: c.name,
         dependsOn: h.dependsOn.map((d) => ({ name: d.name, namespace: d.namespace })),
-        appliedBy: id("Kustomization", ...splitId(h.kustomization)),
+        appliedBy: applierNode(h.kustomization),
       });
     }
   }
   return nodes;
+}
+
+const NODE_KINDS: Record<string, GraphNodeKind> = {
+  "kustomize.toolkit.fluxcd.io/Kustomization": "Kustomization",
+  "helm.toolkit.fluxcd.io/HelmRelease": "HelmRelease",
+  "fluxcd.controlplane.io/ResourceSet": "ResourceSet",
+};
+
+export interface ResolvedDependency {
+  dependency: ResourceSetDependency;
+  /** The graph edge: the node itself, or the node that applies the object. */
+  ref?: DependencyRef;
+  /** For other objects: the applier found (`Kind namespace/name`), or undefined when none renders it. */
+  appliedBy?: FluxKustomization;
+}
+
+/** A ResourceSet's dependencies resolved against the cluster's rendered objects. */
+export function resourceSetDependencies(cluster: Cluster, k: FluxKustomization): ResolvedDependency[] {
+  const deps = k.resourceSet?.dependsOn ?? [];
+  return deps.map((dep) => {
+    const group = dep.apiVersion.includes("/") ? dep.apiVersion.slice(0, dep.apiVersion.indexOf("/")) : "";
+    const nodeKind = NODE_KINDS[`${group}/${dep.kind}`];
+    if (nodeKind) {
+      return {
+        dependency: dep,
+        ref: { kind: nodeKind, name: dep.name, ...(dep.namespace ? { namespace: dep.namespace } : {}) },
+      };
+    }
+    for (const applier of cluster.kustomizations) {
+      const found = applier.resources.some(
+        (r) =>
+          r.object.kind === dep.kind &&
+          groupOf(r.object) === group &&
+          metaString(r.object, "name") === dep.name &&
+          (dep.namespace === undefined || metaString(r.object, "namespace") === dep.namespace),
+      );
+      if (found) {
+        return {
+          dependency: dep,
+          ref: { kind: applier.kind ?? "Kustomization", name: applier.name, namespace: applier.namespace },
+          appliedBy: applier,
+        };
+      }
+    }
+    return { dependency: dep };
+  });
 }
 
 function splitId(id: string): [string, string] {

@@ -20,6 +20,9 @@ import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import type { BuiltObject } from "../operator/build.js";
+import { operatorFuncs } from "../operator/funcs.js";
+import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
@@ -50,6 +53,7 @@ import {
 } from "./flux-objects.js";
 import { withholdSecretMessages } from "./masking.js";
 import {
+  addNotice,
   type Cluster,
   type FluxKustomization,
   type HelmReleaseInfo,
@@ -58,9 +62,17 @@ import {
   type Platform,
   type PlatformError,
   type RenderedResource,
+  type ResourceSetInfo,
   type SourceLocation,
 } from "./model.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
+import {
+  applyOperatorClusterData,
+  ClusterInputProviders,
+  newResourceSetNode,
+  prepareResourceSet,
+  renderedResourceSetObjects,
+} from "./resourcesets.js";
 
 /**
  * The SOPS hook (decryption is a separate module). Called only for Flux Kustomizations with
@@ -282,6 +294,7 @@ interface ClusterState {
   profile: ControllerProfile;
   strict: boolean;
   artifacts: ClusterArtifacts;
+  providers: ClusterInputProviders;
 }
 
 function declaredCluster(
@@ -319,6 +332,8 @@ function normalize(specPath: string): string {
 interface Pending {
   k: FluxKustomization;
   built?: Resource[];
+  /** A ResourceSet node's generated objects. */
+  generated?: { objects: BuiltObject[]; info: ResourceSetInfo };
   /** Source resolved by resolveSource() (the root: also built, or failed there: `failed`). */
   resolved?: boolean;
   failed?: boolean;
@@ -392,6 +407,7 @@ function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: Contr
         ? undefined
         : { fs: artifactFs(ctx, root), root: toAbsolute(ctx.root, root) };
     }),
+    providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
   };
   renderFluxCluster(ctx, d, cluster, state);
   return cluster;
@@ -452,7 +468,9 @@ function renderFluxCluster(
   let done = 0;
 
   const finish = (p: Pending) => {
-    finishKustomization(ctx, cluster, d, p, pool, byId, state, (child) => queue.push({ k: child }));
+    const enqueue = (child: FluxKustomization) => queue.push({ k: child });
+    if (p.k.kind === "ResourceSet") finishResourceSet(ctx, cluster, p, pool, byId, state, enqueue);
+    else finishKustomization(ctx, cluster, d, p, pool, byId, state, enqueue);
     done++;
     ctx.onProgress?.({ type: "kustomization", cluster: cluster.name, id: p.k.id, done, known: byId.size });
   };
@@ -463,7 +481,10 @@ function renderFluxCluster(
       return;
     }
     if (!p.resolved) {
-      const r = resolveSource(ctx, d, p, state, !force);
+      const r =
+        p.k.kind === "ResourceSet"
+          ? prepareResourceSetNode(ctx, p, state, !force)
+          : resolveSource(ctx, d, p, state, !force);
       if (r === "wait") {
         deferred.push(p);
         return;
@@ -490,18 +511,25 @@ function renderFluxCluster(
     // variable sources or ExternalArtifact have appeared, then one waiting for variables (its
     // output may hold what the others wait for); the others keep waiting for what it renders.
     const rank = (p: Pending) =>
-      (p.resolved || !("unknown" in state.artifacts.lookup(p.k.sourceRef, false))) &&
-      variableSourcesReady(p.k, pool)
-        ? 0
-        : p.resolved
-          ? 1
-          : 2;
+      p.k.kind === "ResourceSet"
+        ? 3
+        : (p.resolved || !("unknown" in state.artifacts.lookup(p.k.sourceRef, false))) &&
+            variableSourcesReady(p.k, pool)
+          ? 0
+          : p.resolved
+            ? 1
+            : 2;
     let best = 0;
     for (let i = 1; i < deferred.length; i++) if (rank(deferred[i]!) < rank(deferred[best]!)) best = i;
     const p = deferred.splice(best, 1)[0]!;
     process(p, rank(p) !== 0);
   }
   reportArtifacts(cluster, state, byId);
+  const lookup = (kind: "ConfigMap" | "Secret", namespace: string, name: string) =>
+    pool.get(poolKey(kind, namespace, name));
+  for (const k of cluster.kustomizations) {
+    if (k.kind === "ResourceSet" && k.status === "rendered") applyOperatorClusterData(k, lookup);
+  }
 }
 
 /**
@@ -515,7 +543,12 @@ function reportArtifacts(cluster: Cluster, state: ClusterState, byId: Map<string
     const k = byId.get(p.kustomization);
     if (!k) continue;
     if (p.severity === "warning") {
-      k.warnings.push(`${p.message}${p.file ? ` (${p.file}:${p.line ?? 0})` : ""}`);
+      addNotice(k, {
+        code: "UNAVAILABLE",
+        message: p.message,
+        ...(p.file ? { file: p.file } : {}),
+        ...(p.line !== undefined ? { line: p.line } : {}),
+      });
     } else {
       k.errors.push({
         message: p.message,
@@ -712,16 +745,22 @@ function resolveExternalArtifact(
   if ("unknown" in found) {
     if (canWait) return "wait";
     k.status = "external";
-    k.warnings.push(
-      `source ExternalArtifact ${ref.namespace}/${ref.name} is produced by no ArtifactGenerator this cluster renders: not rendered (it may come from a generator outside this repository; map it in slipway.yaml 'sources' to render it)`,
-    );
+    k.statusReason = `source ExternalArtifact ${ref.namespace}/${ref.name} is produced by no ArtifactGenerator this cluster renders (it may come from a generator outside this repository; map it in slipway.yaml 'sources' to render it)`;
+    addNotice(k, {
+      code: "NOT_RENDERED",
+      message: `Kustomization ${k.id} is not rendered: ${k.statusReason}`,
+      ...definedAtOf(k),
+    });
     return "done";
   }
   if ("unavailable" in found) {
     k.status = "external";
-    k.warnings.push(
-      `source ExternalArtifact ${ref.namespace}/${ref.name} is not available: ${found.unavailable}`,
-    );
+    k.statusReason = `source ExternalArtifact ${ref.namespace}/${ref.name} is not available: ${found.unavailable}`;
+    addNotice(k, {
+      code: "NOT_RENDERED",
+      message: `Kustomization ${k.id} is not rendered: ${k.statusReason}`,
+      ...definedAtOf(k),
+    });
     return "done";
   }
   const fs = found.artifact.fs!;
@@ -729,6 +768,10 @@ function resolveExternalArtifact(
   ctx.artifacts.set(root, fs);
   ctx.mounts.set(fs.mount, fs);
   return root;
+}
+
+function definedAtOf(k: FluxKustomization): { file?: string; line?: number } {
+  return k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : {};
 }
 
 /** The repository file a path of a composed ExternalArtifact was copied from (else the path itself). */
@@ -923,7 +966,11 @@ function adoptRender(k: FluxKustomization, prior: FluxKustomization): void {
   k.warnings = [...prior.warnings];
 }
 
-/** What a rendered Kustomization's objects add to its cluster: variable sources, child Kustomizations, sources, HelmReleases. */
+/**
+ * What an applier's output starts: ConfigMaps/Secrets for substituteFrom and copyFrom, Flux
+ * Kustomizations and ResourceSets to follow, ArtifactGenerators and ResourceSetInputProviders
+ * for what waits on them, and the sources and HelmReleases of the cluster.
+ */
 function adoptOutput(
   ctx: RenderContext,
   cluster: Cluster,
@@ -954,13 +1001,31 @@ function adoptOutput(
       }
     }
     if (isArtifactGenerator(obj)) state.artifacts.add(obj, k.id, r.source);
-    if (!isFluxKustomization(obj)) continue;
-    const child = newKustomization(cluster.name, obj, r.source, k.id, false);
+    if (isInputProvider(obj)) {
+      const invalid = state.providers.add(obj, "default");
+      if (invalid) {
+        k.errors.push({
+          message: invalid,
+          file: r.source?.file,
+          line: r.source?.line,
+          cluster: cluster.name,
+          kustomization: k.id,
+        });
+      }
+    }
+    let child: FluxKustomization;
+    if (isFluxKustomization(obj)) child = newKustomization(cluster.name, obj, r.source, k.id, false);
+    else if (isResourceSet(obj)) child = newResourceSetNode(cluster.name, obj, r.source, k.id, "default");
+    else continue;
     if (child.id === k.id || byId.get(child.id) === cluster.kustomizations[0]) continue; // applies itself
     const other = byId.get(child.id);
     if (other) {
+      const what =
+        child.kind === "ResourceSet"
+          ? `ResourceSet ${child.namespace}/${child.name}`
+          : `Flux Kustomization ${child.id}`;
       k.errors.push({
-        message: `Flux Kustomization ${child.id} is also applied by ${other.appliedBy ?? "the cluster root"}; Flux would fight over it (rendered once)`,
+        message: `${what} is also applied by ${other.appliedBy ?? "the cluster root"}; ${child.kind === "ResourceSet" ? "they" : "Flux"} would fight over it (rendered once)`,
         file: r.source?.file,
         line: r.source?.line,
         cluster: cluster.name,
@@ -974,6 +1039,58 @@ function adoptOutput(
     enqueue(child);
   }
   collectObjects(ctx, cluster, k);
+}
+
+function prepareResourceSetNode(
+  ctx: RenderContext,
+  p: Pending,
+  state: ClusterState,
+  canWait: boolean,
+): "ok" | "done" | "wait" {
+  const r = prepareResourceSet(
+    p.k,
+    state.providers,
+    operatorFuncs,
+    (file) => readRepoFile(ctx, file),
+    canWait,
+  );
+  if (r.state !== "ready") return r.state === "wait" ? "wait" : "done";
+  p.generated = { objects: r.objects, info: r.info };
+  return "ok";
+}
+
+function finishResourceSet(
+  ctx: RenderContext,
+  cluster: Cluster,
+  p: Pending,
+  pool: Map<string, KObject>,
+  byId: Map<string, FluxKustomization>,
+  state: ClusterState,
+  enqueue: (k: FluxKustomization) => void,
+): void {
+  const k = p.k;
+  const generated = p.generated!;
+  k.resourceSet = generated.info;
+  const spec = specOf(k.object);
+  const cm = isMap(spec.commonMetadata) ? spec.commonMetadata : {};
+  const strings = (v: unknown): Record<string, string> =>
+    isMap(v) ? Object.fromEntries(Object.entries(v).map(([a, b]) => [a, String(b ?? "")])) : {};
+  k.resources = renderedResourceSetObjects(
+    k,
+    { commonMetadata: { labels: strings(cm.labels), annotations: strings(cm.annotations) } },
+    generated.objects,
+    (file) => readRepoFile(ctx, file),
+  );
+  adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
+}
+
+/** A repository file's text (for line numbers of fields), or undefined. */
+function readRepoFile(ctx: RenderContext, file: string): string | undefined {
+  try {
+    return ctx.fs.readFile(path.posix.join(ctx.root, file)).toString("utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sources and HelmReleases in a Kustomization's output. */

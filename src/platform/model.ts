@@ -67,7 +67,7 @@ export interface RenderedResource {
   touchedBy: string[];
   /** Patches applied to it, in order. */
   patches?: PatchSource[];
-  /** `namespace/name` of the Flux Kustomization that applies it. */
+  /** `namespace/name` of the Flux Kustomization that applies it (`ResourceSet/ns/name` for a ResourceSet). */
   kustomization: string;
   cluster: string;
   /**
@@ -76,6 +76,12 @@ export interface RenderedResource {
    * output masks them (`maskPlatform`) unless the user asked for plaintext.
    */
   secrets?: SecretPaths;
+  /**
+   * Made by a Flux Operator ResourceSet: which one, from which template field
+   * (`resources[0]`, `resourcesTemplate`, `steps[1].resources[0]`) and input set. `source` then
+   * points at that template in the ResourceSet's file.
+   */
+  generatedBy?: { kind: "ResourceSet"; namespace: string; name: string; template: string; input?: number };
 }
 
 /**
@@ -86,7 +92,52 @@ export interface RenderedResource {
  */
 export type KustomizationStatus = "rendered" | "failed" | "suspended" | "external";
 
+/** A ResourceSet's dependency (spec.dependsOn): any object, optionally ready or matching a CEL expression. */
+export interface ResourceSetDependency {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  ready: boolean;
+  readyExpr?: string;
+}
+
+/** What a ResourceSet node resolved (see FluxKustomization.kind). */
+export interface ResourceSetInfo {
+  /** Input sets after combining (0 when its providers export none). */
+  inputs: number;
+  strategy: "Flatten" | "Permute";
+  /** `namespace/name` of the ResourceSetInputProviders it took inputs from. */
+  providers: string[];
+  dependsOn: ResourceSetDependency[];
+  /** Step names, for a ResourceSet with steps. */
+  steps?: string[];
+}
+
+/**
+ * Something Slipway could not render or check fully offline, with why — not an error in the
+ * repository. NOT_RENDERED: a whole applier (its inputs, artifact or template functions are
+ * only known in the cluster); CLUSTER_ONLY: part of an object is filled in at apply time from
+ * the cluster (copyFrom, checksums, kubeconfigs); UNAVAILABLE: an input Slipway cannot read
+ * (another repository, a chart registry).
+ */
+export interface RenderNotice {
+  code: "NOT_RENDERED" | "CLUSTER_ONLY" | "UNAVAILABLE";
+  message: string;
+  file?: string;
+  line?: number;
+}
+
 export interface FluxKustomization {
+  /**
+   * Absent for a Flux Kustomization. "ResourceSet" for a Flux Operator ResourceSet: the
+   * operator applies its generated objects (`resources`) as kustomize-controller applies a
+   * path; `id` is then `ResourceSet/<namespace>/<name>`, `path`/`sourceRef` are empty,
+   * `dependsOn` is [] (its dependencies are any objects: `resourceSet.dependsOn`).
+   */
+  kind?: "ResourceSet";
+  /** For a ResourceSet node: inputs, providers and dependencies. */
+  resourceSet?: ResourceSetInfo;
   cluster: string;
   namespace: string;
   name: string;
@@ -108,6 +159,10 @@ export interface FluxKustomization {
   resources: RenderedResource[];
   errors: PlatformError[];
   warnings: string[];
+  /** Why `status` is not "rendered" when that is not its source or spec.suspend (a ResourceSet's inputs, an ExternalArtifact). */
+  statusReason?: string;
+  /** What could not be rendered or checked offline (also in `warnings`, as text). */
+  notices?: RenderNotice[];
   /** `namespace/name` of the Flux Kustomization whose output contains this one; undefined for the root. */
   appliedBy?: string;
   /** Flux Kustomizations this one applies (ids). */
@@ -215,6 +270,12 @@ export interface Platform {
 
 export function kustomizationId(namespace: string, name: string): string {
   return `${namespace}/${name}`;
+}
+
+/** Records a notice on an applier (structured, for check) and as a warning line (for text output). */
+export function addNotice(k: FluxKustomization, notice: RenderNotice): void {
+  (k.notices ??= []).push(notice);
+  k.warnings.push(notice.message);
 }
 
 /** Every error of the platform: its own, each cluster's and each Flux Kustomization's. */

@@ -49,7 +49,11 @@ function lineOf(f: Finding): string {
 }
 
 function context(f: Finding): string {
-  return f.kustomization ? ` in Kustomization ${f.kustomization}` : "";
+  if (!f.kustomization) return "";
+  // A ResourceSet applier's id is `ResourceSet/<namespace>/<name>`.
+  if (f.kustomization.startsWith("ResourceSet/"))
+    return ` in ResourceSet ${f.kustomization.slice("ResourceSet/".length)}`;
+  return ` in Kustomization ${f.kustomization}`;
 }
 
 function plural(n: number, word: string): string {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { analyzeGraph } from "../../graph/index.js";
 import type { KObject } from "../../kustomize/types.js";
 import { secureJoin } from "../../platform/build.js";
-import { graphNodes } from "../../platform/graph-nodes.js";
+import { graphNodes, resourceSetDependencies } from "../../platform/graph-nodes.js";
 import type {
   Cluster,
   FluxKustomization,
@@ -70,7 +70,10 @@ function about(
       // A Kustomization's finding belongs to it, not to the parent that applies it.
       ...(kind === "Kustomization" ? { kustomization: id } : {}),
     };
-  const base = { cluster: cluster.name, kustomization: "kustomization" in node ? node.kustomization : id };
+  const base = {
+    cluster: cluster.name,
+    kustomization: "kustomization" in node ? node.kustomization : node.id,
+  };
   return node.definedAt ? { ...base, file: node.definedAt.file, line: node.definedAt.line } : base;
 }
 
@@ -108,14 +111,16 @@ function dependsOnIndex(obj: KObject, namespace: string, name: string, ownNamesp
 }
 
 interface GraphNodeRef {
-  kind: "Kustomization" | "HelmRelease";
+  kind: "Kustomization" | "HelmRelease" | "ResourceSet";
   node: FluxKustomization | HelmReleaseInfo;
 }
 
 function nodeIndex(cluster: Cluster): Map<string, GraphNodeRef> {
   const out = new Map<string, GraphNodeRef>();
-  for (const k of cluster.kustomizations)
-    out.set(`Kustomization/${k.namespace}/${k.name}`, { kind: "Kustomization", node: k });
+  for (const k of cluster.kustomizations) {
+    const kind = k.kind ?? "Kustomization";
+    out.set(`${kind}/${k.namespace}/${k.name}`, { kind, node: k });
+  }
   for (const h of cluster.helmReleases) {
     const id = `HelmRelease/${h.namespace}/${h.name}`;
     if (!out.has(id)) out.set(id, { kind: "HelmRelease", node: h });
@@ -150,10 +155,10 @@ export const dependsOnMissing: Rule = {
             objects,
             cluster,
             node,
-            kind,
+            kind === "ResourceSet" ? "Kustomization" : kind,
             i >= 0 ? ["spec", "dependsOn", i, "name"] : ["spec", "dependsOn"],
           ),
-          message: `${kind} ${node.namespace}/${node.name} depends on ${m.namespace}/${m.name}, but cluster ${cluster.name} has no ${kind} of that name${blind.note}`,
+          message: `${kind} ${node.namespace}/${node.name} depends on ${kind === m.kind ? "" : `${m.kind} `}${m.namespace}/${m.name}, but cluster ${cluster.name} has no ${m.kind} of that name${blind.note}`,
           ...(blind.severity ? { severity: blind.severity } : {}),
         });
       }
@@ -176,6 +181,7 @@ export const dependencyCycle: Rule = {
       for (const cycle of analysis.cycles) {
         const first = nodes.get(cycle[0] as string);
         if (!first) continue;
+        const firstKind = first.kind === "ResourceSet" ? "Kustomization" : first.kind;
         const next = nodes.get(cycle[1] as string)?.node;
         const i = next
           ? dependsOnIndex(first.node.object, next.namespace, next.name, first.node.namespace)
@@ -185,7 +191,7 @@ export const dependencyCycle: Rule = {
             objects,
             cluster,
             first.node,
-            first.kind,
+            firstKind,
             i >= 0 ? ["spec", "dependsOn", i, "name"] : ["spec", "dependsOn"],
           ),
           message: `dependency cycle: ${cycle.join(" → ")}; none of these ever becomes ready`,
@@ -345,6 +351,7 @@ function readyBefore(
   k: FluxKustomization,
   byId: Map<string, FluxKustomization>,
   memo: Map<string, Set<string>>,
+  cluster: Cluster,
 ): Set<string> {
   const cached = memo.get(k.id);
   if (cached) return cached;
@@ -353,12 +360,25 @@ function readyBefore(
   const direct = [
     ...k.dependsOn.map((d) => `${d.namespace}/${d.name}`),
     ...(k.appliedBy ? [k.appliedBy] : []),
+    // A ResourceSet waits for any object it depends on (a CRD, a Kustomization, a ResourceSet):
+    // the applier of that object is ready before it.
+    ...(k.kind === "ResourceSet"
+      ? resourceSetDependencies(cluster, k).flatMap((d) =>
+          d.appliedBy
+            ? [d.appliedBy.id]
+            : d.ref?.kind === "ResourceSet"
+              ? [`ResourceSet/${d.ref.namespace ?? k.namespace}/${d.ref.name}`]
+              : d.ref?.kind === "Kustomization"
+                ? [`${d.ref.namespace ?? k.namespace}/${d.ref.name}`]
+                : [],
+        )
+      : []),
   ];
   for (const id of direct) {
     const dep = byId.get(id);
     if (!dep || out.has(id)) continue;
     out.add(id);
-    for (const x of readyBefore(dep, byId, memo)) out.add(x);
+    for (const x of readyBefore(dep, byId, memo, cluster)) out.add(x);
   }
   return out;
 }
@@ -398,18 +418,22 @@ export const crdDependencyMissing: Rule = {
           const owners = crdOwners.get(key);
           if (!owners || owners.by.has(k.id) || reported.has(key)) continue;
           if (ignores(r.object, "crd-dependency-missing")) continue;
-          const before = readyBefore(k, byId, memo);
+          const before = readyBefore(k, byId, memo, cluster);
           if ([...owners.by].some((id) => before.has(id))) continue;
           reported.add(key);
           const count = k.resources.filter(
             (x) => `${groupOf(x.object)}/${String(x.object.kind)}` === key,
           ).length;
           const by = [...owners.by].sort().join(" or ");
+          const what = `${String(r.object.kind)} ${metaOf(r.object).namespace ? `${metaOf(r.object).namespace}/` : ""}${metaOf(r.object).name}${count > 1 ? ` (and ${count - 1} more ${String(r.object.kind)})` : ""}`;
           // The fix is a dependsOn entry in the Flux Kustomization, not a change to the custom resource.
           ctx.report({
             ...about(objects, cluster, k, "Kustomization", ["spec", "dependsOn"]),
             kustomization: k.id,
-            message: `${String(r.object.kind)} ${metaOf(r.object).namespace ? `${metaOf(r.object).namespace}/` : ""}${metaOf(r.object).name}${count > 1 ? ` (and ${count - 1} more ${String(r.object.kind)})` : ""} needs CRD ${owners.crd}, applied by Kustomization ${by}, which Kustomization ${k.id} does not depend on (add it to spec.dependsOn)`,
+            message:
+              k.kind === "ResourceSet"
+                ? `${what} needs CRD ${owners.crd}, applied by ${by}, which ResourceSet ${k.namespace}/${k.name} does not depend on (add {apiVersion: apiextensions.k8s.io/v1, kind: CustomResourceDefinition, name: ${owners.crd}} to spec.dependsOn)`
+                : `${what} needs CRD ${owners.crd}, applied by Kustomization ${by}, which Kustomization ${k.id} does not depend on (add it to spec.dependsOn)`,
           });
         }
       }

@@ -4,11 +4,18 @@
  */
 import type { Rule } from "../types.js";
 import { rules as fluxRules } from "./flux.js";
+import { rules as operatorRules } from "./operator.js";
 import { rules as schemaRules } from "./schema.js";
 import { rules as secretRules } from "./secrets.js";
 import { rules as workloadRules } from "./workloads.js";
 
-export const allRules: readonly Rule[] = [...fluxRules, ...schemaRules, ...secretRules, ...workloadRules];
+export const allRules: readonly Rule[] = [
+  ...fluxRules,
+  ...operatorRules,
+  ...schemaRules,
+  ...secretRules,
+  ...workloadRules,
+];
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);
