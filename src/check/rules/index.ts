@@ -3,6 +3,7 @@
  * the order only matters for rules that share work). One module per family of rules.
  */
 import type { Rule } from "../types.js";
+import { rules as celRules } from "./cel.js";
 import { rules as fluxRules } from "./flux.js";
 import { rules as operatorRules } from "./operator.js";
 import { rules as schemaRules } from "./schema.js";
@@ -12,6 +13,7 @@ import { rules as workloadRules } from "./workloads.js";
 export const allRules: readonly Rule[] = [
   ...fluxRules,
   ...operatorRules,
+  ...celRules,
   ...schemaRules,
   ...secretRules,
   ...workloadRules,
