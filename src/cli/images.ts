@@ -12,6 +12,7 @@ import { isMap } from "../kustomize/types.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
+import { applierNameOf } from "../platform/model.js";
 import { applyEdits } from "../promote/apply.js";
 import { editText } from "../promote/format.js";
 import type { Edit, PromotionPlan, Refusal } from "../promote/model.js";
@@ -297,7 +298,7 @@ function newRenderFailures(before: Platform, after: Platform): Refusal[] {
       if (k.status === "failed" && old?.status !== "failed") {
         out.push({
           code: "TARGET_RENDER",
-          message: `after the updates, ${c.name}'s Flux Kustomization ${k.id} fails to render: ${k.errors[0]?.message ?? ""}`,
+          message: `after the updates, ${c.name}'s ${applierNameOf(k.id)} fails to render: ${k.errors[0]?.message ?? ""}`,
         });
       }
     }

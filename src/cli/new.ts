@@ -11,6 +11,7 @@ import { OverlayFileSystem } from "../fs/overlay.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
+import { applierNameOf } from "../platform/model.js";
 import { SourceFiles } from "../promote/sources.js";
 import { planNewCluster } from "../scaffold/cluster.js";
 import type { ScaffoldPlan } from "../scaffold/files.js";
@@ -158,9 +159,7 @@ export async function newCommand(argv: string[]): Promise<number> {
     for (const c of affected) {
       const failed = c.kustomizations.filter((k) => k.status === "failed");
       for (const k of failed)
-        plan.errors.push(
-          `${c.name}: Flux Kustomization ${k.id} does not render: ${k.errors[0]?.message ?? ""}`,
-        );
+        plan.errors.push(`${c.name}: ${applierNameOf(k.id)} does not render: ${k.errors[0]?.message ?? ""}`);
       const objects = c.kustomizations.reduce((n, k) => n + k.resources.length, 0);
       if (failed.length === 0)
         rendered.push(`${c.name} (${c.kustomizations.length} Flux Kustomizations, ${objects} objects)`);

@@ -2,7 +2,9 @@
  * Comparing what two sides apply: clusters by name, Flux Kustomizations by key, objects by
  * API group, kind, namespace and name. Objects are masked before anything else looks at them.
  */
+
 import { isMap, type KObject } from "../kustomize/types.js";
+import { applierNameOf } from "../platform/model.js";
 import { changeDangers, describe, groupOf, removalDangers } from "./danger.js";
 import { type DiffOptions, diffValues } from "./fields.js";
 import { maskObject, type SecretMasker } from "./mask.js";
@@ -150,7 +152,14 @@ function where(source: { file: string; line: number } | undefined): Pick<ObjectD
 }
 
 function prunes(side: KustomizationSide | undefined): boolean {
-  return !!side && isMap(side.object.spec) && side.object.spec.prune === true;
+  if (!side) return false;
+  // flux-operator always garbage-collects what a ResourceSet no longer generates.
+  if (isResourceSetObject(side.object)) return true;
+  return isMap(side.object.spec) && side.object.spec.prune === true;
+}
+
+function isResourceSetObject(obj: { apiVersion?: unknown; kind?: unknown }): boolean {
+  return obj.kind === "ResourceSet" && String(obj.apiVersion ?? "").startsWith("fluxcd.controlplane.io/");
 }
 
 /**
@@ -182,7 +191,7 @@ export function addPruneDangers(
         : "";
     const d: Danger = {
       kind: "prune-removes",
-      message: `Flux Kustomization ${k.id} has prune: true and no longer applies ${removed.length} object${removed.length === 1 ? "" : "s"}: ${names.join(", ")}${more} — Flux deletes them${movedNote}`,
+      message: `${applierNameOf(k.id)} ${k.id.startsWith("ResourceSet/") ? "garbage-collects what it generates" : "has prune: true"} and no longer applies ${removed.length} object${removed.length === 1 ? "" : "s"}: ${names.join(", ")}${more} — Flux deletes them${movedNote}`,
     };
     k.dangers.unshift(d);
   }

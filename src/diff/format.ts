@@ -77,7 +77,9 @@ export function formatText(r: DiffReport): string {
   for (const c of r.clusters) {
     out.push(`cluster ${c.cluster}${c.change === "changed" ? "" : ` (${c.change})`}`);
     for (const k of c.kustomizations) {
-      out.push(`  Kustomization ${k.id}${k.path ? ` (${k.path})` : ""}: ${countsText(k)}`);
+      out.push(
+        `  ${k.id.startsWith("ResourceSet/") ? k.id.replace("/", " ") : `Kustomization ${k.id}`}${k.path ? ` (${k.path})` : ""}: ${countsText(k)}`,
+      );
       for (const d of k.dangers) out.push(`    ! ${d.message}`);
       for (const e of k.errors) out.push(`    error: ${e}`);
       for (const o of k.objects) {

@@ -3,8 +3,10 @@
  * person or image automation edits — traced as `promote` traces it) and which ImagePolicy
  * governs it through a setter marker there.
  */
+
 import { isMap, type KObject } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/model.js";
+import { applierNameOf } from "../platform/model.js";
 import { lineOf } from "../promote/plan.js";
 import type { SourceFiles } from "../promote/sources.js";
 import { type ImageTrace, traceImage, type Write } from "../promote/trace.js";
@@ -138,7 +140,7 @@ export function formatImagesText(uses: ImageUse[]): string {
       cluster = u.cluster;
     }
     out.push(`  ${u.image}`);
-    out.push(`    used by   ${u.object} ${u.container} (Flux Kustomization ${u.kustomization})`);
+    out.push(`    used by   ${u.object} ${u.container} (${applierNameOf(u.kustomization)})`);
     if (u.setAt) out.push(`    set at    ${u.setAt.file}:${u.setAt.line} (${u.setAt.what})`);
     if (u.problem) out.push(`    set at    unknown: ${u.problem}`);
     if (u.policy)

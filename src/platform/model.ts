@@ -272,6 +272,18 @@ export function kustomizationId(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
+/** How an applier is named in messages: "Flux Kustomization ns/name" or "ResourceSet ns/name". */
+export function applierName(k: Pick<FluxKustomization, "id">): string {
+  return applierNameOf(k.id);
+}
+
+/** The same from an applier id (`RenderedResource.kustomization`). */
+export function applierNameOf(id: string): string {
+  return id.startsWith("ResourceSet/")
+    ? `ResourceSet ${id.slice("ResourceSet/".length)}`
+    : `Flux Kustomization ${id}`;
+}
+
 /** Records a notice on an applier (structured, for check) and as a warning line (for text output). */
 export function addNotice(k: FluxKustomization, notice: RenderNotice): void {
   (k.notices ??= []).push(notice);

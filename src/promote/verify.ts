@@ -4,11 +4,13 @@
  * other cluster may change at all. Returns the rendered diff of the target (before → after)
  * and the refusals for whatever does not hold.
  */
+
 import type { Finding } from "../check/types.js";
 import { comparePlatforms, type DiffReport, newMasker, objectKey } from "../diff/index.js";
 import type { SecretMasker } from "../diff/mask.js";
 import { deepEqual } from "../kustomize/clone.js";
 import type { Cluster, Platform } from "../platform/model.js";
+import { applierNameOf } from "../platform/model.js";
 import { formatFieldPath, type PromotionPlan, type Refusal, type VersionChange } from "./model.js";
 import { valueAt } from "./versions.js";
 
@@ -53,7 +55,7 @@ export function verifyPromotion(input: VerifyInput): Verification {
     if (k.status === "failed" && was?.status !== "failed") {
       refusals.push({
         code: "TARGET_RENDER",
-        message: `after the edits, ${plan.to}'s Flux Kustomization ${k.id} fails to render: ${k.errors[0]?.message ?? "unknown error"}`,
+        message: `after the edits, ${plan.to}'s ${applierNameOf(k.id)} fails to render: ${k.errors[0]?.message ?? "unknown error"}`,
       });
     }
   }

@@ -3,9 +3,11 @@
  * patches, findings, errors, SOPS files), with the text the render read — never another file,
  * never a fresh read of the disk — and every remembered secret value scrubbed.
  */
+
 import * as path from "node:path";
 import type { Finding } from "../check/types.js";
 import type { Platform } from "../platform/model.js";
+import { applierNameOf } from "../platform/model.js";
 import type { SourceView } from "./model.js";
 import type { Redactor } from "./redact.js";
 
@@ -36,7 +38,7 @@ export function modelFiles(
   for (const c of platform.clusters) {
     for (const e of c.errors) mark(e.file, e.line, "error", "error");
     for (const k of c.kustomizations) {
-      mark(k.definedAt?.file, k.definedAt?.line, `Flux Kustomization ${k.id} (${c.name})`);
+      mark(k.definedAt?.file, k.definedAt?.line, `${applierNameOf(k.id)} (${c.name})`);
       for (const e of k.errors) mark(e.file, e.line, e.message.slice(0, 200), "error");
       for (const r of k.resources) {
         mark(r.source?.file, undefined, "");

@@ -1,12 +1,13 @@
 /** `duplicate-object`: one object applied by two Flux Kustomizations of the same cluster. */
 import type { RenderedResource } from "../../../platform/model.js";
+import { applierNameOf } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
 import { describe, groupOf, kindOf, nameOf, namespaceOf } from "./objects.js";
 import { applyScopes } from "./scopes.js";
 
 function place(r: RenderedResource): string {
   const at = r.source ? ` (${r.source.file}${r.source.line > 0 ? `:${r.source.line}` : ""})` : "";
-  return `Flux Kustomization ${r.kustomization}${at}`;
+  return `${applierNameOf(r.kustomization)}${at}`;
 }
 
 function run(ctx: RuleContext): void {

@@ -3,6 +3,7 @@
  * there, created by a rendered Namespace, or by a HelmRelease with `install.createNamespace`.
  */
 import type { HelmReleaseInfo, RenderedResource } from "../../../platform/model.js";
+import { applierName } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
 import { bootstrapNamespaces } from "./bootstrap.js";
 import {
@@ -99,7 +100,7 @@ function run(ctx: RuleContext): void {
     const existing = createdNamespaces(scope, base, scope.remote === "" ? bootstrapped : []);
     const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
     const lenient = blind !== undefined && !ctx.strict;
-    const maybe = blind ? ` (Flux Kustomization ${blind.id} is ${blind.status}; it may create it)` : "";
+    const maybe = blind ? ` (${applierName(blind)} is ${blind.status}; it may create it)` : "";
     const severity = lenient ? { severity: "warning" as const } : {};
     for (const r of scope.resources) {
       const ns = rawNamespaceOf(r.object);

@@ -4,6 +4,8 @@
  * Services), and Flux Kustomizations whose output is unknown. A rule that finds "nothing
  * matches" lowers its severity when one of these could be the missing piece.
  */
+
+import { applierName } from "../../../platform/model.js";
 import type { Severity } from "../../types.js";
 import { groupOf, kindOf, nameOf, namespaceOf, stringAt } from "./objects.js";
 import type { ApplyScope } from "./scopes.js";
@@ -55,7 +57,7 @@ export function unseenProducer(scope: ApplyScope, namespace: string, missingName
     if (namespaceOf(r.object) === namespace) return `${kindOf(r.object)} ${namespace}/${nameOf(r.object)}`;
   }
   const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
-  if (blind) return `Flux Kustomization ${blind.id} (${blind.status}, its output is unknown)`;
+  if (blind) return `${applierName(blind)} (${blind.status}, its output is unknown)`;
   return undefined;
 }
 
