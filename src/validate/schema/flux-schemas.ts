@@ -2,8 +2,9 @@ import type { YamlMap, YamlValue } from "../../kustomize/types.js";
 
 /**
  * Structural schemas of Flux's current API versions (Flux 2.6/2.7: Kustomization v1,
- * HelmRelease v2, source v1, image v1beta2, notification v1/v1beta3), written for Slipway from
- * the Flux API reference. Spec-level fields are declared so typos are caught; nested blocks whose
+ * HelmRelease v2, source v1, image v1beta2, notification v1/v1beta3; Flux Operator v1
+ * ResourceSet, ResourceSetInputProvider, FluxInstance), written for Slipway from the Flux and
+ * Flux Operator API references. Spec-level fields are declared so typos are caught; nested blocks whose
  * shape changes between Flux minors are kept open (preserve-unknown-fields) to avoid false alarms.
  * A CRD of the same group/kind given to the validator (e.g. a rendered gotk-components.yaml)
  * takes precedence over these.
@@ -341,11 +342,181 @@ const receiver = obj(
   ["resources", "secretRef", "type"],
 );
 
+// Flux Operator (fluxcd.controlplane.io/v1), from its API reference. Inputs, default values and
+// resources are free-form (templates fill them in), so only the fields around them are closed.
+const labelSelector = (): YamlMap =>
+  obj({
+    matchLabels: strMap(),
+    matchExpressions: arr(obj({ key: str(), operator: str(), values: arr(str()) }, ["key", "operator"])),
+  });
+const operatorCommonMetadata = commonMetadata;
+const resourceTemplates = {
+  resources: arr(open()),
+  resourcesTemplate: str(),
+};
+const resourceSet = obj({
+  commonMetadata: operatorCommonMetadata(),
+  inputStrategy: obj({ name: enumOf("Flatten", "Permute"), includeEmptyProviders: bool() }, ["name"]),
+  inputs: arr(open()),
+  inputsFrom: arr(
+    obj({
+      apiVersion: enumOf("fluxcd.controlplane.io/v1"),
+      kind: enumOf("ResourceSetInputProvider"),
+      name: str(),
+      selector: labelSelector(),
+    }),
+  ),
+  ...resourceTemplates,
+  steps: {
+    ...arr(
+      obj(
+        {
+          name: str({ pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }),
+          timeout: duration(),
+          ...resourceTemplates,
+        },
+        ["name"],
+      ),
+    ),
+    maxItems: 20,
+  },
+  dependsOn: arr(
+    obj({ apiVersion: str(), kind: str(), name: str(), namespace: str(), ready: bool(), readyExpr: str() }, [
+      "apiVersion",
+      "kind",
+      "name",
+    ]),
+  ),
+  serviceAccountName: str(),
+  wait: bool(),
+});
+const resourceSetInputProvider = obj(
+  {
+    type: enumOf(
+      "Static",
+      "GitHubBranch",
+      "GitHubTag",
+      "GitHubPullRequest",
+      "GitLabBranch",
+      "GitLabTag",
+      "GitLabMergeRequest",
+      "GitLabEnvironment",
+      "AzureDevOpsBranch",
+      "AzureDevOpsTag",
+      "AzureDevOpsPullRequest",
+      "AWSCodeCommitBranch",
+      "AWSCodeCommitTag",
+      "AWSCodeCommitPullRequest",
+      "GiteaBranch",
+      "GiteaTag",
+      "GiteaPullRequest",
+      "OCIArtifactTag",
+      "ACRArtifactTag",
+      "ECRArtifactTag",
+      "GARArtifactTag",
+      "ExternalService",
+      "ExternalArtifact",
+    ),
+    url: str({ pattern: "^((http|https|oci)://.*){0,1}$" }),
+    serviceAccountName: str(),
+    secretRef: localRef(),
+    certSecretRef: localRef(),
+    insecure: bool(),
+    defaultValues: open(),
+    filter: obj({
+      includeBranch: str(),
+      excludeBranch: str(),
+      includeTag: str(),
+      excludeTag: str(),
+      includeEnvironment: str(),
+      excludeEnvironment: str(),
+      labels: arr(str()),
+      limit: int(),
+      semver: str(),
+    }),
+    skip: obj({ labels: arr(str()) }),
+    schedule: arr(obj({ cron: str(), timeZone: str(), window: duration() }, ["cron"])),
+    selectors: arr(
+      obj({
+        matchLabels: strMap(),
+        matchExpressions: arr(obj({ key: str(), operator: str(), values: arr(str()) }, ["key", "operator"])),
+        name: str(),
+        namespace: str(),
+      }),
+    ),
+  },
+  ["type"],
+);
+const fluxInstance = obj(
+  {
+    distribution: obj(
+      {
+        version: str(),
+        registry: str(),
+        variant: enumOf(
+          "upstream-alpine",
+          "enterprise-alpine",
+          "enterprise-distroless",
+          "enterprise-distroless-fips",
+        ),
+        imagePullSecret: str(),
+        artifact: str({ pattern: "^oci://.*$" }),
+        artifactPullSecret: str(),
+      },
+      ["version", "registry"],
+    ),
+    components: arr(
+      enumOf(
+        "source-controller",
+        "kustomize-controller",
+        "helm-controller",
+        "notification-controller",
+        "image-reflector-controller",
+        "image-automation-controller",
+        "source-watcher",
+      ),
+    ),
+    commonMetadata: operatorCommonMetadata(),
+    cluster: obj({
+      domain: str(),
+      multitenant: bool(),
+      multitenantWorkloadIdentity: bool(),
+      tenantDefaultServiceAccount: str(),
+      tenantDefaultDecryptionServiceAccount: str(),
+      tenantDefaultKubeConfigServiceAccount: str(),
+      objectLevelWorkloadIdentity: bool(),
+      networkPolicy: bool(),
+      type: enumOf("kubernetes", "openshift", "aws", "azure", "gcp"),
+      size: enumOf("small", "medium", "large"),
+    }),
+    sharding: obj({ key: str(), shards: arr(str()), storage: enumOf("ephemeral", "persistent") }, ["shards"]),
+    storage: obj({ class: str(), size: str() }, ["class", "size"]),
+    kustomize: obj({ patches: patches() }),
+    wait: bool(),
+    migrateResources: bool(),
+    sync: obj(
+      {
+        name: str(),
+        interval: duration(),
+        kind: enumOf("OCIRepository", "GitRepository", "Bucket"),
+        url: str(),
+        ref: str(),
+        path: str(),
+        pullSecret: str(),
+        provider: enumOf("generic", "aws", "azure", "gcp", "github"),
+      },
+      ["kind", "url", "ref", "path"],
+    ),
+  },
+  ["distribution"],
+);
+
 const KUSTOMIZE = "kustomize.toolkit.fluxcd.io";
 const HELM = "helm.toolkit.fluxcd.io";
 const SOURCE = "source.toolkit.fluxcd.io";
 const IMAGE = "image.toolkit.fluxcd.io";
 const NOTIFICATION = "notification.toolkit.fluxcd.io";
+const OPERATOR = "fluxcd.controlplane.io";
 
 export const FLUX_SCHEMAS: readonly VendoredSchema[] = [
   {
@@ -410,4 +581,19 @@ export const FLUX_SCHEMAS: readonly VendoredSchema[] = [
   { group: NOTIFICATION, version: "v1beta3", kind: "Alert", plural: "alerts", schema: root(alert) },
   { group: NOTIFICATION, version: "v1beta3", kind: "Provider", plural: "providers", schema: root(provider) },
   { group: NOTIFICATION, version: "v1", kind: "Receiver", plural: "receivers", schema: root(receiver) },
+  { group: OPERATOR, version: "v1", kind: "ResourceSet", plural: "resourcesets", schema: root(resourceSet) },
+  {
+    group: OPERATOR,
+    version: "v1",
+    kind: "ResourceSetInputProvider",
+    plural: "resourcesetinputproviders",
+    schema: root(resourceSetInputProvider),
+  },
+  {
+    group: OPERATOR,
+    version: "v1",
+    kind: "FluxInstance",
+    plural: "fluxinstances",
+    schema: root(fluxInstance),
+  },
 ];

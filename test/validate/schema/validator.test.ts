@@ -667,6 +667,75 @@ describe("Flux kinds validate offline", () => {
     expect(brief(v.validate(policy))).toEqual(["invalid spec.imageRepositoryRef: required field is missing"]);
   });
 
+  test("Flux Operator kinds: ResourceSet, ResourceSetInputProvider, FluxInstance", () => {
+    for (const kind of ["ResourceSet", "ResourceSetInputProvider", "FluxInstance"]) {
+      expect(v.schemaSource("fluxcd.controlplane.io/v1", kind), kind).toBe("flux");
+    }
+    const rset = {
+      apiVersion: "fluxcd.controlplane.io/v1",
+      kind: "ResourceSet",
+      metadata: { name: "apps", namespace: "flux-system" },
+      spec: {
+        inputStrategy: { name: "Permute" },
+        inputs: [{ tenant: "a", anything: { nested: [1, 2] } }],
+        inputsFrom: [{ kind: "ResourceSetInputProvider", selector: { matchLabels: { team: "a" } } }],
+        resources: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "<< inputs.tenant >>" } }],
+        dependsOn: [
+          {
+            apiVersion: "apiextensions.k8s.io/v1",
+            kind: "CustomResourceDefinition",
+            name: "x.example.com",
+            ready: true,
+          },
+        ],
+        wait: true,
+      },
+    };
+    expect(v.validate(rset)).toEqual([]);
+    const typo = {
+      ...rset,
+      spec: {
+        inputStrategy: { name: "Combine" },
+        inputFrom: [],
+        resourcesTemplate: "x",
+        dependsOn: [{ kind: "X" }],
+      },
+    };
+    expect(brief(v.validate(typo))).toEqual([
+      'invalid spec.inputStrategy.name: must be one of "Flatten", "Permute", got string "Combine"',
+      "unknown-field spec.inputFrom: unknown field",
+      "invalid spec.dependsOn[0].apiVersion: required field is missing",
+      "invalid spec.dependsOn[0].name: required field is missing",
+    ]);
+    const rsip = {
+      apiVersion: "fluxcd.controlplane.io/v1",
+      kind: "ResourceSetInputProvider",
+      metadata: { name: "prs" },
+      spec: { type: "GitHubPullRequests", url: "github.com/org/repo", filter: { labels: ["deploy"] } },
+    };
+    expect(brief(v.validate(rsip)).map((s) => s.split(":")[0])).toEqual([
+      "invalid spec.type",
+      "invalid spec.url",
+    ]);
+    const instance = {
+      apiVersion: "fluxcd.controlplane.io/v1",
+      kind: "FluxInstance",
+      metadata: { name: "flux", namespace: "flux-system" },
+      spec: {
+        distribution: { version: "2.x", registry: "ghcr.io/fluxcd" },
+        components: ["source-controller", "kustomize-controller"],
+        cluster: { type: "kubernetes", networkPolicy: true },
+        sync: {
+          kind: "GitRepository",
+          url: "https://example.com/fleet.git",
+          ref: "refs/heads/main",
+          path: "clusters/a",
+        },
+      },
+    };
+    expect(v.validate(instance)).toEqual([]);
+  });
+
   test("retired Flux versions say which versions exist", () => {
     const hr = { apiVersion: "helm.toolkit.fluxcd.io/v2beta1", kind: "HelmRelease", metadata: { name: "a" } };
     expect(v.validate(hr)).toEqual([
