@@ -5,11 +5,12 @@
  * functions — plus `slugify` (gosimple/slug), `toYaml`/`mustToYaml` (sigs.k8s.io/yaml.Marshal,
  * keeping the final newline, unlike Helm's) and `inputs` (bound per input set by the builder).
  *
- * The functions themselves are Slipway's sprig library (src/helm/funcs); this module only
- * chooses slim-sprig's subset and the operator's variants. A slim-sprig function the library
+ * The functions themselves are Helm's (src/helm/default-funcs.ts, sprig v3 — slim-sprig is its
+ * hermetic subset); this module only chooses slim-sprig's names and the operator's variants. A slim-sprig function the library
  * does not provide yet is declared, so templates still parse, and fails when called with a
  * NotImplementedError: the ResourceSet is then reported as not rendered, never as broken.
  */
+import { defaultFuncs } from "../helm/default-funcs.js";
 import type { FuncMap, GoFunc } from "../helm/funcs/types.js";
 import { GoFuncError } from "../helm/funcs/types.js";
 import { slugify } from "./slugify.js";
@@ -181,16 +182,28 @@ export class NotImplementedError extends GoFuncError {
   }
 }
 
-/** Where sprig's implementations come from; replaced when the full library is available. */
-let library: () => FuncMap = () => new Map();
+/**
+ * Where sprig's implementations come from: Helm's function table (src/helm/default-funcs.ts),
+ * of which only slim-sprig's names are taken. While that table lacks a function, templates
+ * calling it are reported as not rendered (see NotImplementedError).
+ */
+let library: () => FuncMap = () => defaultFuncs({});
 
-/** Lets the sprig library register itself without a dependency cycle (and tests inject one). */
-export function setSprigLibrary(lib: () => FuncMap): void {
+/** Replaces the sprig library (tests); returns the one it replaces. */
+export function setSprigLibrary(lib: () => FuncMap): () => FuncMap {
+  const previous = library;
   library = lib;
   cached = undefined;
+  return previous;
 }
 
 let cached: FuncMap | undefined;
+
+/** slim-sprig functions the current library does not provide (ResourceSets calling them are not rendered). */
+export function missingSprigFunctions(): string[] {
+  const lib = library();
+  return SLIM_SPRIG_HERMETIC.filter((name) => name !== "hello" && name !== "fail" && !lib.has(name));
+}
 
 /** The ResourceSet function map (without `inputs`, which the builder binds per input set). */
 export function operatorFuncs(): FuncMap {

@@ -3,7 +3,7 @@
  * documentation (docs/api/v1/resourceset.md, resourcesetinputprovider.md, the ResourceSet
  * guides): inputs, providers, strategies, templates, dependsOn, steps, copyFrom.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { runCheck } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
@@ -248,7 +248,10 @@ spec:
   });
 
   it("a template function Slipway does not provide yet: not rendered, said so, never an error", () => {
-    setSprigLibrary(() => new Map());
+    const previous = setSprigLibrary(() => new Map());
+    onTestFinished(() => {
+      setSprigLibrary(previous);
+    });
     const { rs, check } = load({
       "kustomization.yaml": kustomization(["later.yaml"]),
       "later.yaml": `apiVersion: fluxcd.controlplane.io/v1
