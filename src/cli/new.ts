@@ -172,6 +172,13 @@ export async function newCommand(argv: string[]): Promise<number> {
         masker,
       ).map(key),
     );
+    // A cluster copied from another inherits its findings: they are not new (e.g. its Flux APIs).
+    const from = plan.copiedFrom;
+    if (from !== undefined) {
+      const copy = (s: string) => s.split(from).join(name);
+      for (const f of checkFindings(before, [from]))
+        known.add(JSON.stringify([copy(f.cluster ?? ""), f.rule, copy(f.message)]));
+    }
     for (const f of checkFindings(
       after,
       affected.map((c) => c.name),

@@ -68,6 +68,7 @@ export function planNewCluster(platform: Platform, files: SourceFiles, req: Clus
     return plan;
   }
   plan.notes.push(`copied from ${ref.name} (${ref.path} → ${clusterDir})`);
+  plan.copiedFrom = ref.name;
   const dirs = new Map<string, string>([[ref.path, clusterDir]]);
   for (const k of ref.kustomizations) {
     if (!k.dir || k.dir === ref.path || k.dir.startsWith(`${ref.path}/`)) continue;

@@ -17,6 +17,8 @@ export interface ScaffoldPlan {
   notes: string[];
   /** Problems that stop the scaffold (nothing is written). */
   errors: string[];
+  /** A new cluster: the cluster it copies (its check findings are not new in the copy). */
+  copiedFrom?: string;
 }
 
 export function emptyPlan(): ScaffoldPlan {
