@@ -1,0 +1,49 @@
+/** The commands on the d2-shaped fleet (test/fixtures/d2): ResourceSets in render, graph and check. */
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkCommand } from "../../src/cli/check.js";
+import { graphCommand } from "../../src/cli/graph.js";
+import { renderCommand } from "../../src/cli/render.js";
+import { captureOutput } from "../support/capture.js";
+import { repoRoot } from "../support/env.js";
+
+const d2 = path.join(repoRoot, "test/fixtures/d2");
+const fleet = path.join(d2, "fleet");
+const allow = ["--allow-path", d2];
+
+describe("ResourceSets through the CLI", () => {
+  it("render prints a ResourceSet as its own block, with its input sets", async () => {
+    const r = await captureOutput(() =>
+      renderCommand([fleet, ...allow, "--cluster", "staging", "--kustomization", "ResourceSet/apps/podinfo"]),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("# cluster staging, ResourceSet apps/podinfo, 1 input set\n");
+    expect(r.stdout).toContain("kind: HelmRelease\n");
+    expect(r.stdout).toContain("resourceset.fluxcd.controlplane.io/name: podinfo\n");
+    const json = await captureOutput(() =>
+      renderCommand([fleet, ...allow, "--cluster", "staging", "--format", "json"]),
+    );
+    const blocks = JSON.parse(json.stdout) as Array<{ kind: string; namespace: string; name: string }>;
+    expect(
+      blocks
+        .filter((b) => b.kind === "ResourceSet")
+        .map((b) => `${b.namespace}/${b.name}`)
+        .sort(),
+    ).toEqual(["apps/podinfo", "flux-system/apps", "flux-system/cert-manager", "flux-system/infra"]);
+  });
+
+  it("graph draws ResourceSets as hexagons with their dependsOn edges", async () => {
+    const r = await captureOutput(() =>
+      graphCommand([fleet, ...allow, "--cluster", "staging", "--format", "mermaid"]),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rs_flux_system_apps\{\{"apps<br\/><small>flux-system<\/small>"\}\}/);
+    // Arrows run from a dependency to what waits for it.
+    expect(r.stdout).toContain("rs_flux_system_infra --> rs_flux_system_apps");
+  });
+
+  it("check runs clean of errors on the fleet", async () => {
+    const r = await captureOutput(() => checkCommand([fleet, ...allow, "--format", "json"]));
+    expect(r.code).toBe(0);
+  });
+});
