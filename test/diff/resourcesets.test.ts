@@ -3,7 +3,7 @@
  * shows as changes of the objects it generates (changed-only and full agree), and objects it no
  * longer generates are a prune danger (flux-operator garbage-collects them).
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffRevisions } from "../../src/diff/index.js";
 import { createSecretMasker } from "../../src/sops/index.js";
 import { basePlatform, GitFixture } from "./git-fixture.js";
@@ -49,17 +49,20 @@ describe("slipway diff on ResourceSets (Git fixture)", () => {
     expect({ ...fast.report, changedOnly: false }).toEqual(full.report);
     return full.report;
   };
-  const files = basePlatform();
-  repo.write({
-    ...files,
-    "clusters/prod/kustomization.yaml": files["clusters/prod/kustomization.yaml"]!.replace(
-      "  - other.yaml\n",
-      "  - other.yaml\n  - tenants.yaml\n  - sizes.yaml\n",
-    ),
-    "clusters/prod/tenants.yaml": rset(["a", "b"]),
-    "clusters/prod/sizes.yaml": provider("small"),
+  let c0 = "";
+  beforeAll(() => {
+    const files = basePlatform();
+    repo.write({
+      ...files,
+      "clusters/prod/kustomization.yaml": files["clusters/prod/kustomization.yaml"]!.replace(
+        "  - other.yaml\n",
+        "  - other.yaml\n  - tenants.yaml\n  - sizes.yaml\n",
+      ),
+      "clusters/prod/tenants.yaml": rset(["a", "b"]),
+      "clusters/prod/sizes.yaml": provider("small"),
+    });
+    c0 = repo.commit("tenants");
   });
-  const c0 = repo.commit("tenants");
 
   it("a provider's value changes every object generated from it", () => {
     repo.write({ "clusters/prod/sizes.yaml": provider("large") });
