@@ -11,6 +11,7 @@ import type { Cluster, RenderedResource } from "../platform/model.js";
 import { emitYaml } from "../yaml/index.js";
 import type { NodeDetails, ObjectView } from "./model.js";
 import {
+  applierNodeId,
   errorView,
   findingsOfNode,
   findingView,
@@ -37,7 +38,7 @@ export function nodeDetails(
       id,
       spec: yaml(redact.object(k.object)),
       objects: k.resources.map((r) => objectView(r, redact)),
-      findings: findingsOfNode(findings, cluster.name, { kind: "Kustomization", ...k }).map((f) =>
+      findings: findingsOfNode(findings, cluster.name, { ...k, kind: k.kind ?? "Kustomization" }).map((f) =>
         findingView(f, redact),
       ),
       errors: k.errors.map((e) => errorView(e, redact)),
@@ -45,7 +46,7 @@ export function nodeDetails(
       dependsOn,
       dependents,
       children: [
-        ...k.children.map((c) => `Kustomization/${c}`),
+        ...k.children.map(applierNodeId),
         ...cluster.helmReleases.filter((h) => h.kustomization === k.id).map(helmReleaseNodeId),
       ],
     };

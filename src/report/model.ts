@@ -31,11 +31,11 @@ export interface SeverityCounts {
   info: number;
 }
 
-/** A Flux Kustomization or HelmRelease: one row of the overview, one node of the graph. */
+/** A Flux Kustomization, HelmRelease or ResourceSet: one row of the overview, one node of the graph. */
 export interface NodeView {
   /** Graph id: `Kustomization/namespace/name` or `HelmRelease/namespace/name` (unique per cluster). */
   id: string;
-  kind: "Kustomization" | "HelmRelease";
+  kind: "Kustomization" | "HelmRelease" | "ResourceSet";
   namespace: string;
   name: string;
   /**

@@ -30,8 +30,14 @@ export type HelmReleaseRender = HelmReleaseInfo & {
   resolvedVersion?: string;
 };
 
-export function kustomizationNodeId(k: { namespace: string; name: string }): string {
-  return `Kustomization/${k.namespace}/${k.name}`;
+/** Graph id of an applier: `Kustomization/ns/name`, or `ResourceSet/ns/name` for a ResourceSet node. */
+export function kustomizationNodeId(k: { kind?: "ResourceSet"; namespace: string; name: string }): string {
+  return `${k.kind ?? "Kustomization"}/${k.namespace}/${k.name}`;
+}
+
+/** Graph id of an applier from its model id (`ns/name`, or `ResourceSet/ns/name`). */
+export function applierNodeId(id: string): string {
+  return id.startsWith("ResourceSet/") ? id : `Kustomization/${id}`;
 }
 
 export function helmReleaseNodeId(h: { namespace: string; name: string }): string {
@@ -70,8 +76,11 @@ export function findingsOfNode(
   cluster: string,
   node: { kind: string; namespace: string; name: string },
 ): Finding[] {
-  if (node.kind === "Kustomization") {
-    const id = `${node.namespace}/${node.name}`;
+  if (node.kind === "Kustomization" || node.kind === "ResourceSet") {
+    const id =
+      node.kind === "ResourceSet"
+        ? `ResourceSet/${node.namespace}/${node.name}`
+        : `${node.namespace}/${node.name}`;
     return findings.filter((f) => f.cluster === cluster && f.kustomization === id);
   }
   return findings.filter(
@@ -171,7 +180,7 @@ function kustomizationNode(
   const id = kustomizationNodeId(k);
   const node: NodeView = {
     id,
-    kind: "Kustomization",
+    kind: k.kind ?? "Kustomization",
     namespace: k.namespace,
     name: k.name,
     status: k.status,
@@ -179,13 +188,13 @@ function kustomizationNode(
     objects: k.resources.length,
     errors: k.errors.map((e) => errorView(e, redact)),
     warnings: k.warnings.map((w) => redact.text(w)),
-    findings: countSeverities(findingsOfNode(findings, cluster.name, node0(k, "Kustomization"))),
+    findings: countSeverities(findingsOfNode(findings, cluster.name, node0(k, k.kind ?? "Kustomization"))),
     ...place(id),
     fingerprint: fingerprint(redact, k.object, k.status, k.errors, k.resources),
   };
   if (k.dir !== undefined) node.dir = k.dir;
   if (k.definedAt) node.definedAt = where(k.definedAt);
-  if (k.appliedBy) node.appliedBy = `Kustomization/${k.appliedBy}`;
+  if (k.appliedBy) node.appliedBy = applierNodeId(k.appliedBy);
   return node;
 }
 
@@ -218,7 +227,7 @@ function helmReleaseNode(
     warnings: [],
     findings: countSeverities(findingsOfNode(findings, cluster.name, node0(h, "HelmRelease"))),
     ...place(id),
-    appliedBy: `Kustomization/${h.kustomization}`,
+    appliedBy: applierNodeId(h.kustomization),
     helm: {
       rendered: h.resources !== undefined,
       ...(h.chart ? { chart: h.chart } : {}),

@@ -329,7 +329,7 @@ function GraphNode(props: {
         {clip(n.name, 26)}
       </text>
       <text x="14" y="42" class="sub">
-        {n.kind === "HelmRelease" ? "HR" : "KS"} · {clip(n.namespace, 14)} ·{" "}
+        {n.kind === "HelmRelease" ? "HR" : n.kind === "ResourceSet" ? "RS" : "KS"} · {clip(n.namespace, 14)} ·{" "}
         {n.status === "rendered" ? `${n.objects} obj` : n.status}
         {n.blocked ? ` · ${n.blocked}` : ""}
       </text>

@@ -72,7 +72,7 @@ export function NodePanel(props: {
                 {node.dir && node.dir !== node.path ? <span class="muted"> → {node.dir}</span> : null}
               </dd>
             </>
-          ) : (
+          ) : node.kind === "ResourceSet" ? null : (
             <>
               <dt>Chart</dt>
               <dd class="mono">

@@ -75,7 +75,9 @@ export function OverviewView({ model }: { model: DashboardModel }) {
                       >
                         <th scope="row">
                           <a href={nodeHref(c.name, n.id)}>
-                            <span class={`kind k-${n.kind}`}>{n.kind === "Kustomization" ? "KS" : "HR"}</span>{" "}
+                            <span class={`kind k-${n.kind}`}>
+                              {n.kind === "Kustomization" ? "KS" : n.kind === "ResourceSet" ? "RS" : "HR"}
+                            </span>{" "}
                             {n.namespace}/{n.name}
                           </a>
                           {n.blocked ? <span class="pill st-failed">blocked: {n.blocked}</span> : null}
