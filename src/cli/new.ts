@@ -176,7 +176,7 @@ export async function newCommand(argv: string[]): Promise<number> {
     const from = plan.copiedFrom;
     if (from !== undefined) {
       const copy = (s: string) => s.split(from).join(name);
-      for (const f of checkFindings(before, [from]))
+      for (const f of checkFindings(before, [from], masker))
         known.add(JSON.stringify([copy(f.cluster ?? ""), f.rule, copy(f.message)]));
     }
     for (const f of checkFindings(
