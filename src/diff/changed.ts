@@ -11,6 +11,7 @@
  * nothing is reused.
  */
 import * as path from "node:path";
+import { confinedView } from "../fs/confined.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { deepEqual } from "../kustomize/clone.js";
 import { isMap } from "../kustomize/types.js";
@@ -23,7 +24,7 @@ import {
   secureJoin,
 } from "../platform/index.js";
 import type { KustomizationInputs } from "../platform/load.js";
-import { ReadSets } from "./read-sets.js";
+import { ReadSets } from "../platform/read-sets.js";
 
 export interface ChangedOnlyResult {
   base: Platform;
@@ -57,7 +58,8 @@ export function loadChangedOnly(
   }
   const atHead = new Map<string, { k: FluxKustomization; inputs: KustomizationInputs }>();
   for (const [k, inputs] of seen) atHead.set(`${k.cluster}\u0000${k.id}`, { k, inputs });
-  const reads = new ReadSets([baseFs, headFs]);
+  // What builds may read: the repository without links, as the renders see it.
+  const reads = new ReadSets([confinedView(baseFs, [root]), confinedView(headFs, [root])]);
   let reused = 0;
   const base = loadPlatform(root, {
     ...opts,
@@ -85,7 +87,7 @@ export function loadChangedOnly(
  * BuildCache (watch mode) drops exactly these before rendering again.
  */
 export function directoriesAffected(fs: FileSystem, root: string, changed: Set<string>): Set<string> {
-  const reads = new ReadSets([fs]);
+  const reads = new ReadSets([confinedView(fs, [root])]);
   return new Set(reads.kustomizationDirs(root).filter((d) => reads.reads(d, changed)));
 }
 

@@ -1,10 +1,14 @@
 /**
- * What building a directory may read: its whole subtree (Flux generates a kustomization from
- * it when there is none; an existing one may name any file below), and every path that a
- * kustomization file below it names, followed through other directories until nothing new
- * is reached. Conservative by design: any string in a kustomization file that resolves to an
- * existing path counts (resources, components, patches, generator sources `key=path`,
- * configurations, ...), on every FileSystem given (both revisions of a diff).
+ * What building a directory may read, followed through the directories it uses until nothing
+ * new is reached, on every FileSystem given (both revisions of a diff). Any string in a
+ * kustomization file that resolves to an existing path counts (resources, components,
+ * patches, generator sources `key=path`, configurations, ...).
+ *
+ * - "conservative" (diffs: a change must never be missed): a directory's whole subtree, and
+ *   what every kustomization file below it names;
+ * - "precise" (discovery: what a cluster really applies): a directory with a kustomization
+ *   file reads that file and what it names; one without reads its subtree as Flux generates
+ *   it (a sub-directory with a kustomization file counts as that directory).
  */
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
@@ -14,12 +18,17 @@ import { parseYamlDocuments } from "../yaml/index.js";
 
 const SKIP = new Set([".git", "node_modules"]);
 
+export type ReadMode = "conservative" | "precise";
+
 export class ReadSets {
   /** Per directory: the files below it and the paths its kustomization files name (one step). */
   private readonly steps = new Map<string, { files: string[]; refs: string[] }>();
   private readonly closures = new Map<string, { files: Set<string>; dirs: Set<string> }>();
 
-  constructor(private readonly fss: readonly FileSystem[]) {}
+  constructor(
+    private readonly fss: readonly FileSystem[],
+    private readonly mode: ReadMode = "conservative",
+  ) {}
 
   /** Absolute paths of every file a build of `dir` (plus `extraRefs`, relative to it) may read. */
   filesOf(dir: string, extraRefs: readonly string[] = []): Set<string> {
@@ -63,9 +72,65 @@ export class ReadSets {
     return false;
   }
 
+  /** Existing paths that the kustomization file of `dir` itself names (not its subtree's). */
+  namedBy(dir: string): Set<string> {
+    const out = new Set<string>();
+    for (const fs of this.fss) {
+      for (const name of kustomizationFileNames) {
+        const file = path.posix.join(dir, name);
+        if (!fs.exists(file) || fs.isDirectory(file)) continue;
+        for (const ref of namedPaths(fs, file)) {
+          const abs = path.posix.resolve(dir, ref);
+          if (abs !== dir && fs.exists(abs)) out.add(abs);
+        }
+      }
+    }
+    return out;
+  }
+
   private step(dir: string): { files: string[]; refs: string[] } {
     let s = this.steps.get(dir);
     if (s) return s;
+    s = this.mode === "precise" ? this.preciseStep(dir) : this.conservativeStep(dir);
+    this.steps.set(dir, s);
+    return s;
+  }
+
+  private preciseStep(dir: string): { files: string[]; refs: string[] } {
+    const files = new Set<string>([dir]);
+    const refs = new Set<string>();
+    for (const fs of this.fss) {
+      const own = kustomizationFileIn(fs, dir);
+      if (own) {
+        files.add(own);
+        for (const ref of namedPaths(fs, own)) {
+          const abs = path.posix.resolve(dir, ref);
+          if (abs !== dir && fs.exists(abs)) refs.add(abs);
+        }
+        continue;
+      }
+      const walk = (d: string, depth: number) => {
+        if (depth > 64) return;
+        let names: string[];
+        try {
+          names = fs.readDir(d);
+        } catch {
+          return;
+        }
+        for (const n of names) {
+          const abs = path.posix.join(d, n);
+          if (!fs.isDirectory(abs)) files.add(abs);
+          else if (SKIP.has(n)) continue;
+          else if (kustomizationFileIn(fs, abs)) refs.add(abs);
+          else walk(abs, depth + 1);
+        }
+      };
+      walk(dir, 0);
+    }
+    return { files: [...files], refs: [...refs] };
+  }
+
+  private conservativeStep(dir: string): { files: string[]; refs: string[] } {
     const files = new Set<string>();
     const refs = new Set<string>();
     for (const fs of this.fss) {
@@ -81,9 +146,7 @@ export class ReadSets {
         }
       });
     }
-    s = { files: [...files], refs: [...refs] };
-    this.steps.set(dir, s);
-    return s;
+    return { files: [...files], refs: [...refs] };
   }
 
   /** Every directory below `root` that holds a kustomization file, on any FileSystem. */
@@ -113,6 +176,14 @@ export class ReadSets {
       } else visit(abs);
     }
   }
+}
+
+function kustomizationFileIn(fs: FileSystem, dir: string): string | undefined {
+  for (const name of kustomizationFileNames) {
+    const file = path.posix.join(dir, name);
+    if (fs.exists(file) && !fs.isDirectory(file)) return file;
+  }
+  return undefined;
 }
 
 /** Every string of a kustomization file that may be a path (`key=path` counts both ways). */
