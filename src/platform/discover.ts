@@ -1,108 +1,88 @@
 /**
- * Zero-config cluster discovery. A cluster is found from
+ * Where clusters come from, with zero configuration (find-clusters.ts decides the order):
  * 1. Flux's own sync objects: a file holding a `GitRepository` and a Flux `Kustomization`
  *    both named `flux-system` (what `flux bootstrap` writes to `<path>/flux-system/gotk-sync.yaml`);
- *    the Kustomization is the cluster's root and its `spec.path` the cluster directory;
- * 2. top-level Flux Kustomizations: ones no other Flux Kustomization applies (their file is in
- *    no discovered cluster's output and under no other Kustomization's `spec.path`), grouped by
- *    directory — the repository's bootstrap object lives elsewhere (Terraform, flux-operator).
+ *    the Kustomization is the cluster's root and its `spec.path` the cluster directory. A sync
+ *    file that does not parse is an error, and its cluster gets a made-up root;
+ * 2. flux-operator: a FluxInstance's `spec.sync` (also as the values of the flux-instance chart)
+ *    makes the operator create a source and a Kustomization named `sync.name` (default: the
+ *    instance's namespace) in that namespace, with `path: sync.path` (flux-operator
+ *    internal/builder/templates.go, syncTmpl; internal/controller/fluxinstance_controller.go);
+ * 3. top-level Flux Kustomizations: documents nothing in the repository reaches, grouped by
+ *    directory; a directory with a single such document and nothing that makes it a cluster
+ *    root (a `flux-system` folder, a kustomization file listing it) is an orphan, not a cluster;
+ * 4. plain kustomize stacks: kustomization roots that nothing includes, under a `stacks/`
+ *    directory or named `overlays/<env>` (`kustomize build PATH`, no Flux semantics).
  * A cluster is named after its directory (`clusters/dev` → `dev`); when two share a name, the
- * path segments that tell them apart are kept (`dev/clusters/services-amer`).
+ * fewest trailing path segments that tell them apart are kept (`aws/prod`, `gcp/prod`).
  */
 import * as path from "node:path";
-import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
-import { parseResourceFile } from "../kustomize/target.js";
-import { isMap, type KObject } from "../kustomize/types.js";
-import { normalizeRelative } from "./config.js";
-import {
-  groupOf,
-  isFluxKustomization,
-  metaString,
-  SOURCE_GROUP,
-  sourceRefOf,
-  specOf,
-  stringField,
-} from "./flux-objects.js";
-import type { ObjectRef, SourceLocation } from "./model.js";
+import type { FileSystem } from "../fs/filesystem.js";
+import { kustomizationFileNames } from "../kustomize/kustomization.js";
+import { type ClusterConfig, normalizeRelative } from "./config.js";
+import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
+import type { DiscoveredBy, ObjectRef, PlatformError, SourceLocation } from "./model.js";
+import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
-export interface FluxDocument {
-  object: KObject;
-  at: SourceLocation;
-}
-
-export interface RepositoryScan {
-  /** Every Flux Kustomization document in the repository's YAML files. */
-  kustomizations: FluxDocument[];
-  gitRepositories: FluxDocument[];
-  /** YAML files over MAX_SCAN_BYTES, not read (repository-relative). */
-  tooLarge: string[];
-}
-
-const SKIP_DIRS = new Set(["node_modules"]);
-/** Larger YAML files are not read by discovery (checked before reading). */
-export const MAX_SCAN_BYTES = 32 * 1024 * 1024;
-
-/** Reads every `.yaml`/`.yml` file that mentions Flux (dot-directories and node_modules skipped). */
-export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
-  const scan: RepositoryScan = { kustomizations: [], gitRepositories: [], tooLarge: [] };
-  const walk = (dir: string) => {
-    for (const name of fs.readDir(dir)) {
-      const abs = path.posix.join(dir, name);
-      if (fs.isDirectory(abs)) {
-        if (!name.startsWith(".") && !SKIP_DIRS.has(name)) walk(abs);
-        continue;
-      }
-      if (!name.endsWith(".yaml") && !name.endsWith(".yml")) continue;
-      let text: string;
-      try {
-        const bytes = readFileWithin(fs, abs, MAX_SCAN_BYTES);
-        if (bytes === undefined) {
-          scan.tooLarge.push(path.posix.relative(root, abs));
-          continue;
-        }
-        text = bytes.toString("utf8");
-      } catch {
-        continue;
-      }
-      if (!text.includes("toolkit.fluxcd.io")) continue;
-      let docs: ReturnType<typeof parseResourceFile>;
-      try {
-        // The same cache as builds use: these files are built right after discovery.
-        docs = parseResourceFile(text, abs);
-      } catch {
-        continue;
-      }
-      const file = path.posix.relative(root, abs);
-      for (const d of docs) {
-        if (!isMap(d.value)) continue;
-        const at = { file, line: d.line };
-        if (isFluxKustomization(d.value)) scan.kustomizations.push({ object: d.value, at });
-        else if (d.value.kind === "GitRepository" && groupOf(d.value) === SOURCE_GROUP)
-          scan.gitRepositories.push({ object: d.value, at });
-      }
-    }
-  };
-  walk(root);
-  return scan;
-}
+export type { FluxDocument, RepositoryScan } from "./scan.js";
+export { scanRepository } from "./scan.js";
 
 export interface DiscoveredCluster {
   name: string;
   /** Repository-relative directory. */
   path: string;
   sourceRoot: string;
-  discoveredBy: "sync" | "top-level" | "config";
+  discoveredBy: DiscoveredBy;
   mode: "flux" | "kustomize";
   variables: Record<string, string>;
-  /** The root Flux Kustomization, when the repository holds it; otherwise Slipway makes one up. */
+  /** The root Flux Kustomization, when the repository holds it (or a FluxInstance defines it). */
   root?: FluxDocument;
+  /** The root is made from a FluxInstance's sync settings, not read from a document. */
+  rootFromInstance?: boolean;
+  /** Where the cluster is defined: the sync file, the FluxInstance, slipway.yaml. */
+  origin?: SourceLocation;
+  /** How it was found, in words ("FluxInstance flux-system/flux in kubernetes/…/helmrelease.yaml"). */
+  reason: string;
   /** Sources that are this repository (the sync GitRepository, top-level Kustomizations' sourceRefs). */
   localSources: ObjectRef[];
   /** For top-level clusters: the Flux Kustomization documents that made it one. */
   topLevel?: FluxDocument[];
+  /** Problems in what defines the cluster (an unreadable sync file). */
+  errors: PlatformError[];
 }
 
 const FLUX_SYSTEM: ObjectRef = { kind: "GitRepository", namespace: "flux-system", name: "flux-system" };
+
+function sortByPath<T extends { path: string }>(xs: T[]): T[] {
+  return xs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A cluster slipway.yaml declares; its root is the flux-system Kustomization syncing its path, if any. */
+export function declaredCluster(
+  c: ClusterConfig,
+  scan: RepositoryScan,
+  configFile: string,
+): DiscoveredCluster {
+  const rootDoc = scan.kustomizations.find(
+    (k) =>
+      metaString(k.object, "name") === "flux-system" &&
+      k.at.file.startsWith(`${c.path}/`) &&
+      normalizeRelative(stringField(specOf(k.object), "path").replace(/^\/+/, "")) === c.path,
+  );
+  return {
+    name: c.name,
+    path: c.path,
+    sourceRoot: c.sourceRoot,
+    discoveredBy: "config",
+    mode: c.flux ? "flux" : "kustomize",
+    variables: c.variables,
+    root: rootDoc,
+    origin: { file: configFile, line: 0 },
+    reason: `declared in ${configFile}`,
+    localSources: [FLUX_SYSTEM, ...(rootDoc ? [sourceRefOf(rootDoc.object)] : [])],
+    errors: [],
+  };
+}
 
 /** Clusters from Flux sync objects (`flux-system` GitRepository + Kustomization in one file). */
 export function syncClusters(scan: RepositoryScan): DiscoveredCluster[] {
@@ -131,25 +111,133 @@ export function syncClusters(scan: RepositoryScan): DiscoveredCluster[] {
       mode: "flux",
       variables: {},
       root: k,
+      origin: k.at,
+      reason: `Flux sync objects in ${k.at.file}`,
       localSources: [repoRef, sourceRefOf(k.object)],
+      errors: [],
     });
   }
   return out;
 }
 
 /**
- * Clusters made of top-level Flux Kustomizations: documents not yet covered by a rendered
- * cluster (`covered` holds `file:line` keys) and not under another Kustomization's path.
+ * A sync file that does not parse still says where its cluster is (`<dir>/flux-system/gotk-sync.yaml`
+ * → `<dir>`): the cluster is rendered with a made-up root and carries the YAML error, so the
+ * error is shown and the cluster's sub-folders do not become clusters of their own.
+ */
+export function unreadableSyncClusters(scan: RepositoryScan): DiscoveredCluster[] {
+  const out: DiscoveredCluster[] = [];
+  for (const u of scan.unreadableSyncFiles) {
+    const parent = path.posix.dirname(u.file);
+    const dir = path.posix.basename(parent) === "flux-system" ? path.posix.dirname(parent) : parent;
+    if (out.some((c) => c.path === dir)) continue;
+    out.push({
+      name: "",
+      path: dir,
+      sourceRoot: ".",
+      discoveredBy: "sync",
+      mode: "flux",
+      variables: {},
+      origin: { file: u.file, line: u.line ?? 0 },
+      reason: `Flux sync file ${u.file}, which cannot be read (rendered with a made-up root)`,
+      localSources: [FLUX_SYSTEM],
+      errors: [
+        {
+          message: `cannot read the Flux sync objects: ${u.message}; the cluster at ${dir} is rendered with a made-up root Kustomization`,
+          file: u.file,
+          ...(u.line !== undefined ? { line: u.line } : {}),
+        },
+      ],
+    });
+  }
+  return out;
+}
+
+export interface NotACluster {
+  message: string;
+  at?: SourceLocation;
+}
+
+/**
+ * Clusters of flux-operator's FluxInstances whose sync path is a directory of this repository;
+ * the others sync another repository (reported, not rendered).
+ */
+export function instanceClusters(
+  scan: RepositoryScan,
+  fs: FileSystem,
+  root: string,
+): { clusters: DiscoveredCluster[]; skipped: NotACluster[] } {
+  const clusters: DiscoveredCluster[] = [];
+  const skipped: NotACluster[] = [];
+  for (const sync of scan.instances) {
+    const what =
+      sync.via === "FluxInstance"
+        ? `FluxInstance ${sync.holder}`
+        : `the FluxInstance of HelmRelease ${sync.holder} (flux-instance chart values)`;
+    if (sync.path.includes("${")) {
+      skipped.push({ message: `${what} syncs '${sync.path}', a path with a variable`, at: sync.at });
+      continue;
+    }
+    const dir = normalizeRelative(sync.path.replace(/^\/+/, ""));
+    if (dir.startsWith("../") || !fs.isDirectory(path.posix.join(root, dir))) {
+      skipped.push({
+        message: `${what} syncs path '${sync.path}' of ${sync.url || "its source"}, which is not a directory of this repository: not rendered`,
+        at: sync.at,
+      });
+      continue;
+    }
+    if (clusters.some((c) => c.path === dir)) continue;
+    clusters.push({
+      name: "",
+      path: dir,
+      sourceRoot: ".",
+      discoveredBy: "flux-instance",
+      mode: "flux",
+      variables: {},
+      root: { object: instanceRoot(sync), at: sync.at },
+      rootFromInstance: true,
+      origin: sync.at,
+      reason: `${what} in ${sync.at.file}:${sync.at.line}`,
+      localSources: [{ kind: sync.kind, namespace: sync.namespace, name: sync.name }],
+      errors: [],
+    });
+  }
+  return { clusters, skipped };
+}
+
+/** The Kustomization flux-operator creates for a FluxInstance's sync (syncTmpl). */
+function instanceRoot(sync: InstanceSync) {
+  return {
+    apiVersion: `${KUSTOMIZE_GROUP}/v1`,
+    kind: "Kustomization",
+    metadata: { name: sync.name, namespace: sync.namespace },
+    spec: {
+      interval: "10m0s",
+      path: sync.path,
+      prune: true,
+      sourceRef: { kind: sync.kind, name: sync.name },
+    },
+  };
+}
+
+/**
+ * Clusters made of top-level Flux Kustomizations: documents not applied by a rendered cluster
+ * (`covered`: `file:line` keys), in no file a cluster's builds may read (`reached`,
+ * repository-relative), and not under another Kustomization's path. A directory holding one
+ * such document and nothing that marks it as a cluster root is an orphan, not a cluster.
  */
 export function topLevelClusters(
   scan: RepositoryScan,
-  covered: Set<string>,
-  known: string[],
-): DiscoveredCluster[] {
+  covered: ReadonlySet<string>,
+  reached: ReadonlySet<string>,
+  known: readonly string[],
+  fs: FileSystem,
+  root: string,
+): { clusters: DiscoveredCluster[]; orphans: NotACluster[] } {
   const paths = scan.kustomizations.map((k) => staticPrefix(stringField(specOf(k.object), "path")));
   const byDir = new Map<string, FluxDocument[]>();
   scan.kustomizations.forEach((k, i) => {
-    if (covered.has(locationKey(k.at))) return;
+    if (covered.has(locationKey(k.at)) || reached.has(k.at.file)) return;
     const file = k.at.file;
     const contained = paths.some((p, j) => j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`));
     if (contained) return;
@@ -159,28 +247,121 @@ export function topLevelClusters(
     if (!list) byDir.set(dir, (list = []));
     list.push(k);
   });
-  const out: DiscoveredCluster[] = [];
+  const clusters: DiscoveredCluster[] = [];
+  const orphans: NotACluster[] = [];
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    // A Kustomization whose path is its own directory is the root itself (nothing applies it).
-    const selfRoot = docs.filter((d) => staticPrefix(stringField(specOf(d.object), "path")) === dir);
+    if (!looksLikeClusterRoot(fs, root, dir, docs)) {
+      const d = docs[0]!;
+      orphans.push({
+        message: `Flux Kustomization ${metaString(d.object, "namespace") || "(no namespace)"}/${metaString(d.object, "name")} is applied by nothing in this repository and is alone in ${dir}: not a cluster (declare it in slipway.yaml 'clusters' if a bootstrap outside the repository applies it)`,
+        at: d.at,
+      });
+      continue;
+    }
+    // A Kustomization that builds the directory holding it is the root itself (nothing applies
+    // it): the cluster is that directory (`clusters/c/flux-system/sync.yaml` → `clusters/c`).
+    const selfRoot = docs.filter((d) => holdsItself(dir, stringField(specOf(d.object), "path")));
+    const clusterPath =
+      selfRoot.length === 1 ? staticPrefix(stringField(specOf(selfRoot[0]!.object), "path")) : dir;
+    if (clusterPath !== dir && known.includes(clusterPath)) continue;
     // Whatever applies these is this repository's own sync: their GitRepository is this one.
     const localSources = [
       FLUX_SYSTEM,
       ...docs.map((d) => sourceRefOf(d.object)).filter((r) => r.kind === "GitRepository"),
     ];
-    out.push({
+    clusters.push({
       name: "",
-      path: dir,
+      path: clusterPath,
       sourceRoot: ".",
       discoveredBy: "top-level",
       mode: "flux",
       variables: {},
       root: selfRoot.length === 1 ? selfRoot[0] : undefined,
+      origin: docs[0]!.at,
+      reason: `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository)`,
       localSources,
       topLevel: docs,
+      errors: [],
     });
   }
-  return out;
+  return { clusters, orphans };
+}
+
+/**
+ * Several documents, one that builds a directory holding itself, a `flux-system` folder, or a
+ * kustomization file naming the document's file.
+ */
+function looksLikeClusterRoot(fs: FileSystem, root: string, dir: string, docs: FluxDocument[]): boolean {
+  if (docs.length > 1) return true;
+  // It builds the directory that holds it (a sync Kustomization whose GitRepository is elsewhere).
+  if (holdsItself(dir, stringField(specOf(docs[0]!.object), "path"))) return true;
+  const abs = path.posix.join(root, dir);
+  if (fs.isDirectory(path.posix.join(abs, "flux-system"))) return true;
+  const file = path.posix.basename(docs[0]!.at.file);
+  for (const name of kustomizationFileNames) {
+    const k = path.posix.join(abs, name);
+    if (!fs.exists(k) || fs.isDirectory(k)) continue;
+    try {
+      if (fs.readFile(k).toString("utf8").includes(file)) return true;
+    } catch {
+      // unreadable: not evidence either way
+    }
+  }
+  return false;
+}
+
+/**
+ * Plain kustomize stacks: kustomization directories that no other kustomization names, that no
+ * Flux cluster reads, under a `stacks` directory or named `overlays/<env>`.
+ */
+export function kustomizeStacks(
+  kustomizationDirs: readonly string[],
+  namedByOthers: ReadonlySet<string>,
+  readByFlux: (dir: string) => boolean,
+  known: readonly string[],
+): DiscoveredCluster[] {
+  const out: DiscoveredCluster[] = [];
+  for (const dir of kustomizationDirs) {
+    if (dir === "." || namedByOthers.has(dir) || known.includes(dir)) continue;
+    const segments = dir.split("/");
+    if (segments.some((s) => s.startsWith("."))) continue;
+    const inStacks = segments.slice(0, -1).includes("stacks");
+    const overlay = segments.length >= 2 && segments[segments.length - 2] === "overlays";
+    if (!inStacks && !overlay) continue;
+    if (readByFlux(dir)) continue;
+    out.push({
+      name: "",
+      path: dir,
+      sourceRoot: ".",
+      discoveredBy: "kustomize-stack",
+      mode: "kustomize",
+      variables: {},
+      reason: `a kustomize root that nothing includes (${inStacks ? "under stacks/" : "overlays/<env>"}): built with kustomize, no Flux`,
+      localSources: [],
+      errors: [],
+    });
+  }
+  return sortByPath(out);
+}
+
+/**
+ * A source the repository itself defines with a name other than `flux-system` (a tenant's
+ * GitRepository, say): another repository, whose paths are not this repository's.
+ */
+export function definesOtherRepository(scan: RepositoryScan, ref: ObjectRef): boolean {
+  if (ref.kind !== "GitRepository" || ref.name === "flux-system") return false;
+  return scan.gitRepositories.some(
+    (g) =>
+      metaString(g.object, "name") === ref.name &&
+      (metaString(g.object, "namespace") || ref.namespace) === ref.namespace,
+  );
+}
+
+/** Whether `specPath` (static part) is `dir` or one of its ancestors. */
+function holdsItself(dir: string, specPath: string): boolean {
+  const builds = staticPrefix(specPath);
+  if (builds === "" || specPath.includes("${")) return false;
+  return builds === "." || dir === builds || dir.startsWith(`${builds}/`);
 }
 
 export function locationKey(at: SourceLocation): string {
@@ -199,38 +380,51 @@ export function staticPrefix(specPath: string): string {
   return normalizeRelative(fixed.join("/") || ".");
 }
 
-/** Names clusters after their directory, keeping the segments that tell same-named ones apart. */
+/**
+ * Names clusters after their directory: the last path segment (`flux/bootstrap/flux-system`,
+ * bootstrapped with --path pointing at flux-system itself, is `bootstrap`), or as many
+ * trailing segments as it takes to tell same-named clusters apart. Names already given
+ * (slipway.yaml) stay and are never reused.
+ */
 export function nameClusters(clusters: Array<{ path: string; name: string }>): void {
-  // `flux/bootstrap/flux-system` (bootstrapped with --path pointing at flux-system itself) → `bootstrap`.
-  const base = (p: string) => {
-    if (p === ".") return "root";
-    const name = path.posix.basename(p);
-    const parent = path.posix.dirname(p);
-    return name === "flux-system" && parent !== "." ? path.posix.basename(parent) : name;
+  const segmentsOf = (p: string) => {
+    if (p === ".") return ["root"];
+    const s = p.split("/");
+    return s.length > 1 && s[s.length - 1] === "flux-system" ? s.slice(0, -1) : s;
   };
-  const groups = new Map<string, Array<{ path: string; name: string }>>();
-  for (const c of clusters) {
-    if (c.name) continue;
-    const b = base(c.path);
-    let g = groups.get(b);
-    if (!g) groups.set(b, (g = []));
-    g.push(c);
-  }
+  const open = clusters.filter((c) => !c.name);
   const taken = new Set(clusters.filter((c) => c.name).map((c) => c.name));
-  for (const [b, group] of groups) {
-    if (group.length === 1 && !taken.has(b)) {
-      group[0]!.name = b;
-      taken.add(b);
-      continue;
+  const depth = new Map(open.map((c) => [c, 1]));
+  const nameAt = (c: { path: string }, n: number) => {
+    const s = segmentsOf(c.path);
+    return s.slice(Math.max(0, s.length - n)).join("/");
+  };
+  for (let round = 0; round < 64; round++) {
+    const byName = new Map<string, Array<{ path: string; name: string }>>();
+    for (const c of open) {
+      const n = nameAt(c, depth.get(c)!);
+      let g = byName.get(n);
+      if (!g) byName.set(n, (g = []));
+      g.push(c);
     }
-    const split = group.map((c) => c.path.split("/"));
-    let common = 0;
-    while (split.every((s) => s.length > common + 1 && s[common] === split[0]![common])) common++;
-    for (let i = 0; i < group.length; i++) {
-      let name = split[i]!.slice(common).join("/");
-      while (taken.has(name)) name = `${name}~`;
-      group[i]!.name = name;
-      taken.add(name);
+    let again = false;
+    for (const [n, group] of byName) {
+      if (group.length === 1 && !taken.has(n)) continue;
+      for (const c of group) {
+        const d = depth.get(c)!;
+        if (d < segmentsOf(c.path).length) {
+          depth.set(c, d + 1);
+          again = true;
+        }
+      }
     }
+    if (!again) break;
+  }
+  for (const c of open) {
+    let n = nameAt(c, depth.get(c)!);
+    // Two clusters of one directory never happen (discovery keeps each directory once).
+    if (taken.has(n)) n = c.path;
+    c.name = n;
+    taken.add(n);
   }
 }

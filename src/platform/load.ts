@@ -29,16 +29,8 @@ import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
 import { declaredObjects, producedSecret } from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
-import {
-  type DiscoveredCluster,
-  locationKey,
-  MAX_SCAN_BYTES,
-  nameClusters,
-  type RepositoryScan,
-  scanRepository,
-  syncClusters,
-  topLevelClusters,
-} from "./discover.js";
+import { type DiscoveredCluster, locationKey } from "./discover.js";
+import { clusterReach, findClusters } from "./find-clusters.js";
 import {
   dependsOnOf,
   groupOf,
@@ -55,6 +47,7 @@ import { withholdSecretMessages } from "./masking.js";
 import {
   addNotice,
   type Cluster,
+  type DiscoveryNote,
   type FluxKustomization,
   type HelmReleaseInfo,
   kustomizationId,
@@ -66,6 +59,8 @@ import {
   type SourceLocation,
 } from "./model.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
+import { ReadSets } from "./read-sets.js";
+import { MAX_SCAN_BYTES, type RepositoryScan, scanRepository } from "./scan.js";
 import {
   applyOperatorClusterData,
   ClusterInputProviders,
@@ -195,14 +190,6 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
   }
   const wanted = opts.clusters && opts.clusters.length > 0 ? new Set(opts.clusters) : undefined;
 
-  const declared = (config?.clusters ?? []).map((c) => declaredCluster(c, scan));
-  const discover = config ? config.discover : true;
-  const first = [...declared];
-  if (discover) {
-    for (const c of syncClusters(scan)) if (!first.some((d) => d.path === c.path)) first.push(c);
-  }
-  nameClusters(first);
-
   const rendered = new Map<DiscoveredCluster, Cluster>();
   const render = (d: DiscoveredCluster) => {
     let c = rendered.get(d);
@@ -212,27 +199,9 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     }
     return c;
   };
-
-  let all = first;
-  const needTopLevel = discover && (!wanted || [...wanted].some((n) => !first.some((c) => c.name === n)));
-  if (needTopLevel) {
-    // Top-level Kustomizations are the ones no cluster found so far applies.
-    const covered = new Set<string>();
-    for (const d of first) {
-      if (d.mode !== "flux") continue;
-      for (const k of render(d).kustomizations) if (k.definedAt) covered.add(locationKey(k.definedAt));
-    }
-    const more = topLevelClusters(
-      scan,
-      covered,
-      first.map((c) => c.path),
-    );
-    nameClusters([...first, ...more]);
-    // A directory of Kustomizations that another top-level cluster applies (a tenant's sync
-    // file pulled in through `../base`) is not a cluster of its own.
-    const kept = more.filter((d) => !appliedByAnother(d, more, render));
-    all = [...first, ...kept];
-  }
+  const reads = new ReadSets([fs], "precise");
+  const found = findClusters({ fs, root, scan, config, wanted, render, reads });
+  const all = found.clusters;
   const selected = wanted ? all.filter((c) => wanted.has(c.name)) : all;
   if (wanted) {
     for (const n of wanted) {
@@ -249,26 +218,41 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     opts.onProgress?.({ type: "cluster", cluster: c });
     return c;
   });
+  const notes = [...found.notes];
+  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root));
+  platform.discovery = { notes };
   withholdSecretMessages(platform);
   return platform;
 }
 
-function appliedByAnother(
-  d: DiscoveredCluster,
-  others: DiscoveredCluster[],
-  render: (d: DiscoveredCluster) => Cluster,
-): boolean {
-  const own = (d.topLevel ?? []).map((doc) => locationKey(doc.at));
-  if (own.length === 0) return false;
-  const coveredBy = (c: DiscoveredCluster) =>
-    new Set(render(c).kustomizations.flatMap((k) => (k.definedAt ? [locationKey(k.definedAt)] : [])));
-  return others.some((o) => {
-    if (o === d) return false;
-    const byOther = coveredBy(o);
-    if (!own.every((key) => byOther.has(key))) return false;
-    const mine = coveredBy(d);
-    return !(o.topLevel ?? []).every((doc) => mine.has(locationKey(doc.at)));
-  });
+/**
+ * Flux Kustomization documents that no rendered cluster applies, and that no cluster's build
+ * reads either (a patch file, say, or a document of a Kustomization that failed).
+ */
+function unappliedNotes(
+  scan: RepositoryScan,
+  clusters: Cluster[],
+  reads: ReadSets,
+  root: string,
+): DiscoveryNote[] {
+  const applied = new Set<string>();
+  const read = new Set<string>();
+  for (const c of clusters) {
+    for (const k of c.kustomizations) if (k.definedAt) applied.add(locationKey(k.definedAt));
+    for (const f of clusterReach(reads, root, c)) read.add(f);
+  }
+  const out: DiscoveryNote[] = [];
+  for (const doc of scan.kustomizations) {
+    if (applied.has(locationKey(doc.at)) || read.has(doc.at.file)) continue;
+    const id = `${metaString(doc.object, "namespace") || "(no namespace)"}/${metaString(doc.object, "name")}`;
+    out.push({
+      kind: "unapplied",
+      message: `Flux Kustomization ${id} is applied by no rendered cluster`,
+      file: doc.at.file,
+      line: doc.at.line,
+    });
+  }
+  return out;
 }
 
 interface RenderContext {
@@ -295,36 +279,6 @@ interface ClusterState {
   strict: boolean;
   artifacts: ClusterArtifacts;
   providers: ClusterInputProviders;
-}
-
-function declaredCluster(
-  c: NonNullable<SlipwayConfig["clusters"]>[number],
-  scan: RepositoryScan,
-): DiscoveredCluster {
-  const rootDoc = scan.kustomizations.find(
-    (k) =>
-      metaString(k.object, "name") === "flux-system" &&
-      k.at.file.startsWith(`${c.path}/`) &&
-      normalize(stringField(specOf(k.object), "path")) === c.path,
-  );
-  return {
-    name: c.name,
-    path: c.path,
-    sourceRoot: c.sourceRoot,
-    discoveredBy: "config",
-    mode: c.flux ? "flux" : "kustomize",
-    variables: c.variables,
-    root: rootDoc,
-    localSources: [
-      { kind: "GitRepository", namespace: "flux-system", name: "flux-system" },
-      ...(rootDoc ? [sourceRefOf(rootDoc.object)] : []),
-    ],
-  };
-}
-
-function normalize(specPath: string): string {
-  const n = path.posix.normalize(`/${specPath}`).slice(1).replace(/\/$/, "");
-  return n === "" ? "." : n;
 }
 
 // --- one cluster -----------------------------------------------------------------------------
@@ -362,10 +316,13 @@ function emptyCluster(d: DiscoveredCluster): Cluster {
     sourceRoot: d.sourceRoot,
     mode: d.mode,
     discoveredBy: d.discoveredBy,
+    ...(d.origin ? { origin: d.origin } : {}),
+    reason: d.reason,
+    localSources: d.localSources,
     kustomizations: [],
     sources: [],
     helmReleases: [],
-    errors: [],
+    errors: d.errors.map((e) => ({ ...e, cluster: d.name })),
     renderMs: 0,
   };
 }
@@ -454,8 +411,10 @@ function renderFluxCluster(
 ): void {
   let rootObj = d.root ? cloneValue(d.root.object) : syntheticRoot(d, "flux-system", "flux-system");
   if (Object.keys(d.variables).length > 0) rootObj = withVariables(rootObj, d.variables);
-  const rootK = newKustomization(cluster.name, rootObj, d.root?.at, undefined, d.root === undefined);
-  const first = d.root ? adoptSelfAppliedRoot(ctx, d, rootK, state) : undefined;
+  const madeUp = d.root === undefined || d.rootFromInstance === true;
+  const rootK = newKustomization(cluster.name, rootObj, d.root?.at, undefined, madeUp);
+  // A root read from the repository may be patched by its own path; an operator's is not.
+  const first = madeUp ? undefined : adoptSelfAppliedRoot(ctx, d, rootK, state);
   cluster.kustomizations.push(rootK);
   const byId = new Map<string, FluxKustomization>([[rootK.id, rootK]]);
   const pool = new Map<string, KObject>();

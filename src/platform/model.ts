@@ -238,14 +238,30 @@ export interface HelmReleaseInfo {
 
 export type ClusterMode = "flux" | "kustomize";
 
+/**
+ * How a cluster was found: slipway.yaml, Flux's sync objects, a flux-operator FluxInstance,
+ * top-level Flux Kustomizations (their bootstrap object lives outside the repository), or a
+ * plain kustomize stack (a kustomization root nothing includes, under stacks/ or overlays/<env>).
+ */
+export type DiscoveredBy = "config" | "sync" | "flux-instance" | "top-level" | "kustomize-stack";
+
 export interface Cluster {
   name: string;
   /** Repository-relative directory the cluster's root Kustomization builds. */
   path: string;
   sourceRoot: string;
   mode: ClusterMode;
-  /** How it was found: Flux sync objects, a directory of top-level Flux Kustomizations, or slipway.yaml. */
-  discoveredBy: "sync" | "top-level" | "config";
+  discoveredBy: DiscoveredBy;
+  /** Where it is defined (the sync file, the FluxInstance, slipway.yaml), when a file says so. */
+  origin?: SourceLocation;
+  /** How it was found, in words, for people ("FluxInstance flux-system/flux in …"). */
+  reason?: string;
+  /**
+   * Sources that are this repository: the sync GitRepository, a FluxInstance's source, the
+   * bootstrap source of top-level Kustomizations. They exist in the cluster even when no
+   * rendered object defines them.
+   */
+  localSources?: ObjectRef[];
   /** In discovery order: the root first, then breadth first. */
   kustomizations: FluxKustomization[];
   sources: FluxSource[];
@@ -259,6 +275,19 @@ export interface Cluster {
   externalArtifacts?: ExternalArtifactInfo[];
 }
 
+/** What discovery looked at and did not make part of a cluster, and why. */
+export interface DiscoveryNote {
+  /**
+   * - unapplied: a Flux Kustomization document that no rendered cluster applies;
+   * - not-a-cluster: a candidate that is not a cluster (an orphan document, a FluxInstance
+   *   syncing another repository).
+   */
+  kind: "unapplied" | "not-a-cluster";
+  message: string;
+  file?: string;
+  line?: number;
+}
+
 export interface Platform {
   /** Absolute POSIX path of the repository root. */
   root: string;
@@ -266,6 +295,8 @@ export interface Platform {
   clusters: Cluster[];
   /** Problems not tied to one cluster (slipway.yaml, discovery). */
   errors: PlatformError[];
+  /** What discovery did not use (absent on platforms made by hand). */
+  discovery?: { notes: DiscoveryNote[] };
 }
 
 export function kustomizationId(namespace: string, name: string): string {

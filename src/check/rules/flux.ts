@@ -258,6 +258,13 @@ function sourceExists(ctx: RuleContext, cluster: Cluster, ref: ObjectRef): boole
     return true;
   if (ref.kind === "ExternalArtifact" && generatedArtifacts(cluster).has(`${ref.namespace}/${ref.name}`))
     return true;
+  // This repository, as discovery found it (the sync source, a FluxInstance's).
+  if (
+    cluster.localSources?.some(
+      (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
+    )
+  )
+    return true;
   // The bootstrap source of a cluster whose Flux sync objects are not in the repository.
   const root = cluster.kustomizations[0];
   return (

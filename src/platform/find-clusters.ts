@@ -1,0 +1,188 @@
+/**
+ * Which clusters a repository holds, in order: slipway.yaml's, then those defined by Flux's
+ * sync objects and by FluxInstances (each directory once), then, when discovery is on, the
+ * directories of top-level Flux Kustomizations that none of those reach, then plain kustomize
+ * stacks that no cluster reads. "Reach" is what a build may read (read-sets.ts), so a
+ * Kustomization inside a folder that a cluster builds never makes a cluster of its own, even
+ * when the Kustomization that would apply it fails to render.
+ */
+import * as path from "node:path";
+import type { FileSystem } from "../fs/filesystem.js";
+import { secureJoin } from "./build.js";
+import type { SlipwayConfig } from "./config.js";
+import {
+  type DiscoveredCluster,
+  declaredCluster,
+  definesOtherRepository,
+  instanceClusters,
+  kustomizeStacks,
+  locationKey,
+  type NotACluster,
+  nameClusters,
+  syncClusters,
+  topLevelClusters,
+  unreadableSyncClusters,
+} from "./discover.js";
+import { sourceRefOf, specOf, stringField } from "./flux-objects.js";
+import type { Cluster, DiscoveryNote } from "./model.js";
+import type { ReadSets } from "./read-sets.js";
+import type { RepositoryScan } from "./scan.js";
+
+export interface FoundClusters {
+  /** Every cluster found, named, in order. */
+  clusters: DiscoveredCluster[];
+  notes: DiscoveryNote[];
+}
+
+export interface FindClustersInput {
+  /** The repository as builds see it (confined, no links). */
+  fs: FileSystem;
+  /** Absolute repository root. */
+  root: string;
+  scan: RepositoryScan;
+  config?: SlipwayConfig;
+  /** Cluster names asked for: the later passes run only when one of them is still missing. */
+  wanted?: ReadonlySet<string>;
+  /** Renders a cluster (memoised by the caller): top-level discovery needs what the first ones apply. */
+  render: (d: DiscoveredCluster) => Cluster;
+  /** What builds read, precisely (shared with the caller's later questions). */
+  reads: ReadSets;
+}
+
+export function findClusters(input: FindClustersInput): FoundClusters {
+  const { fs, root, scan, config, wanted, render, reads } = input;
+  const notes: DiscoveryNote[] = [];
+  const note = (kind: DiscoveryNote["kind"], n: NotACluster) =>
+    notes.push({ kind, message: n.message, ...(n.at ? { file: n.at.file, line: n.at.line } : {}) });
+
+  const found = (config?.clusters ?? []).map((c) =>
+    declaredCluster(c, scan, path.posix.basename(config!.file)),
+  );
+  const discover = config ? config.discover : true;
+  const add = (c: DiscoveredCluster) => {
+    const same = found.find((d) => d.path === c.path);
+    if (!same) found.push(c);
+    else if (same.discoveredBy !== c.discoveredBy)
+      note("not-a-cluster", {
+        message: `${c.reason} also defines the cluster at ${c.path}, already found from ${same.reason}`,
+        at: c.origin,
+      });
+  };
+  if (discover) {
+    for (const c of syncClusters(scan)) add(c);
+    for (const c of unreadableSyncClusters(scan)) add(c);
+    const instances = instanceClusters(scan, fs, root);
+    for (const c of instances.clusters) add(c);
+    for (const s of instances.skipped) note("not-a-cluster", s);
+  }
+  nameClusters(found);
+  if (!discover || (wanted && [...wanted].every((n) => found.some((c) => c.name === n)))) {
+    return { clusters: found, notes };
+  }
+
+  const covered = new Set<string>();
+  const reached = new Set<string>();
+  const readDirs = new Set<string>();
+  const reach = (absDir: string) => {
+    const c = reads.closure(absDir);
+    for (const f of c.files) reached.add(path.posix.relative(root, f));
+    for (const d of c.dirs) readDirs.add(path.posix.relative(root, d) || ".");
+  };
+  for (const d of found) {
+    const c = render(d);
+    for (const k of c.kustomizations) if (k.definedAt) covered.add(locationKey(k.definedAt));
+    for (const f of clusterReach(reads, root, c)) reached.add(f);
+    for (const f of clusterReach(reads, root, c, "dirs")) readDirs.add(f);
+  }
+  const top = topLevelClusters(
+    scan,
+    covered,
+    reached,
+    found.map((c) => c.path),
+    fs,
+    root,
+  );
+  for (const o of top.orphans) note("not-a-cluster", o);
+  // A directory of Kustomizations that another top-level cluster's builds read (a tenant's sync
+  // file pulled in through `../base`) is not a cluster of its own.
+  const topReach = new Map(top.clusters.map((d) => [d, topLevelReach(reads, root, scan, d)]));
+  const kept = top.clusters.filter((d) => {
+    const own = d.topLevel!.map((doc) => doc.at.file);
+    return !top.clusters.some(
+      (o) =>
+        o !== d &&
+        own.every((f) => topReach.get(o)!.has(f)) &&
+        !o.topLevel!.every((doc) => topReach.get(d)!.has(doc.at.file)),
+    );
+  });
+  for (const d of kept) {
+    if (found.some((c) => c.path === d.path)) continue;
+    found.push(d);
+    for (const f of topReach.get(d)!) reached.add(f);
+    reach(path.posix.join(root, d.path));
+  }
+
+  const dirs = reads.kustomizationDirs(root).map((d) => path.posix.relative(root, d) || ".");
+  const named = new Set<string>();
+  for (const d of dirs) {
+    for (const p of reads.namedBy(path.posix.join(root, d))) named.add(path.posix.relative(root, p));
+  }
+  const stacks = kustomizeStacks(
+    dirs,
+    named,
+    (dir) => readDirs.has(dir),
+    found.map((c) => c.path),
+  );
+  found.push(...stacks);
+  nameClusters(found);
+  return { clusters: found, notes };
+}
+
+/** Repository-relative files (or directories) the builds of a rendered cluster may read. */
+export function clusterReach(
+  reads: ReadSets,
+  root: string,
+  c: Cluster,
+  what: "files" | "dirs" = "files",
+): Set<string> {
+  const out = new Set<string>();
+  for (const k of c.kustomizations) {
+    if (k.status === "external" || k.status === "suspended") continue;
+    const dir = k.dir ?? staticDir(k.sourceRoot, k.path);
+    if (dir === undefined) continue;
+    const closure = reads.closure(path.posix.join(root, dir), componentsOf(k.object));
+    for (const f of what === "files" ? closure.files : closure.dirs)
+      out.add(path.posix.relative(root, f) || ".");
+  }
+  return out;
+}
+
+/** Repository-relative directory a Kustomization builds, when its path holds no variable. */
+function staticDir(sourceRoot: string | undefined, specPath: string): string | undefined {
+  if (sourceRoot === undefined || specPath.includes("${")) return undefined;
+  const abs = secureJoin(path.posix.join("/", sourceRoot), specPath);
+  return abs === "/" ? "." : abs.slice(1);
+}
+
+function componentsOf(obj: Cluster["kustomizations"][number]["object"]): string[] {
+  const c = specOf(obj).components;
+  return Array.isArray(c) ? c.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** Files the builds of a top-level cluster's own Kustomizations may read (repository-relative). */
+function topLevelReach(
+  reads: ReadSets,
+  root: string,
+  scan: RepositoryScan,
+  d: DiscoveredCluster,
+): Set<string> {
+  const out = new Set<string>();
+  for (const doc of d.topLevel ?? []) {
+    if (definesOtherRepository(scan, sourceRefOf(doc.object))) continue;
+    const dir = staticDir(".", stringField(specOf(doc.object), "path"));
+    if (dir === undefined) continue;
+    for (const f of reads.filesOf(path.posix.join(root, dir), componentsOf(doc.object)))
+      out.add(path.posix.relative(root, f));
+  }
+  return out;
+}

@@ -1,0 +1,184 @@
+/**
+ * The one pass over a repository's YAML files that discovery needs: every Flux Kustomization
+ * and GitRepository document, every FluxInstance `spec.sync` (flux-operator: as an object, or as
+ * the values of its `flux-instance` Helm chart), and the sync files that cannot be read. Only
+ * files that mention Flux are parsed; dot-directories and node_modules are skipped; the
+ * FileSystem given is the repository without symbolic links, so each directory is seen once.
+ */
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
+import { parseResourceFile } from "../kustomize/target.js";
+import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
+import {
+  groupOf,
+  isFluxKustomization,
+  isHelmRelease,
+  metaString,
+  SOURCE_GROUP,
+  specOf,
+  stringField,
+} from "./flux-objects.js";
+import type { SourceLocation } from "./model.js";
+
+export interface FluxDocument {
+  object: KObject;
+  at: SourceLocation;
+}
+
+/** What a FluxInstance's `spec.sync` makes flux-operator create: a source and a Kustomization. */
+export interface InstanceSync {
+  /** Where the sync settings are written. */
+  via: "FluxInstance" | "HelmRelease";
+  /** `namespace/name` of the FluxInstance or HelmRelease that holds them. */
+  holder: string;
+  /** Namespace of the FluxInstance (and so of the objects it creates). */
+  namespace: string;
+  /** Source kind: GitRepository, OCIRepository or Bucket. */
+  kind: string;
+  /** Name of the source and Kustomization: `sync.name`, else the namespace. */
+  name: string;
+  /** `sync.path` as written. */
+  path: string;
+  url: string;
+  at: SourceLocation;
+}
+
+/** A file that may define a cluster but cannot be parsed. */
+export interface UnreadableFile {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface RepositoryScan {
+  /** Every Flux Kustomization document in the repository's YAML files. */
+  kustomizations: FluxDocument[];
+  gitRepositories: FluxDocument[];
+  instances: InstanceSync[];
+  /** Sync files (`gotk-sync.yaml`, or a file with a Flux source and Kustomization) that do not parse. */
+  unreadableSyncFiles: UnreadableFile[];
+  /** YAML files over MAX_SCAN_BYTES, not read (repository-relative). */
+  tooLarge: string[];
+}
+
+const SKIP_DIRS = new Set(["node_modules"]);
+/** Larger YAML files are not read by discovery (checked before reading). */
+export const MAX_SCAN_BYTES = 32 * 1024 * 1024;
+const OPERATOR_GROUP = "fluxcd.controlplane.io";
+const SYNC_KINDS = new Set(["GitRepository", "OCIRepository", "Bucket"]);
+
+export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
+  const scan: RepositoryScan = {
+    kustomizations: [],
+    gitRepositories: [],
+    instances: [],
+    unreadableSyncFiles: [],
+    tooLarge: [],
+  };
+  const walk = (dir: string) => {
+    for (const name of fs.readDir(dir)) {
+      const abs = path.posix.join(dir, name);
+      if (fs.isDirectory(abs)) {
+        if (!name.startsWith(".") && !SKIP_DIRS.has(name)) walk(abs);
+        continue;
+      }
+      if (!name.endsWith(".yaml") && !name.endsWith(".yml")) continue;
+      const file = path.posix.relative(root, abs);
+      let text: string;
+      try {
+        const bytes = readFileWithin(fs, abs, MAX_SCAN_BYTES);
+        if (bytes === undefined) {
+          scan.tooLarge.push(file);
+          continue;
+        }
+        text = bytes.toString("utf8");
+      } catch {
+        continue;
+      }
+      if (!text.includes("toolkit.fluxcd.io") && !text.includes(OPERATOR_GROUP)) continue;
+      let docs: ReturnType<typeof parseResourceFile>;
+      try {
+        // The same cache as builds use: these files are built right after discovery.
+        docs = parseResourceFile(text, abs);
+      } catch (err) {
+        if (isSyncFile(name, text)) scan.unreadableSyncFiles.push(unreadable(file, err));
+        continue;
+      }
+      for (const d of docs) {
+        if (!isMap(d.value)) continue;
+        const at = { file, line: d.line };
+        if (isFluxKustomization(d.value)) scan.kustomizations.push({ object: d.value, at });
+        else if (d.value.kind === "GitRepository" && groupOf(d.value) === SOURCE_GROUP)
+          scan.gitRepositories.push({ object: d.value, at });
+        else {
+          const sync = instanceSync(d.value, at);
+          if (sync) scan.instances.push(sync);
+        }
+      }
+    }
+  };
+  walk(root);
+  return scan;
+}
+
+/** What `flux bootstrap` writes, or any file holding a Flux source and a Flux Kustomization. */
+function isSyncFile(name: string, text: string): boolean {
+  if (name === "gotk-sync.yaml" || name === "gotk-sync.yml") return true;
+  return (
+    text.includes("kustomize.toolkit.fluxcd.io") &&
+    /\bkind:\s*["']?Kustomization\b/.test(text) &&
+    /\bkind:\s*["']?(GitRepository|OCIRepository|Bucket)\b/.test(text)
+  );
+}
+
+function unreadable(file: string, err: unknown): UnreadableFile {
+  const out: UnreadableFile = { file, message: err instanceof Error ? err.message : String(err) };
+  if (err instanceof SlipwayError) {
+    if (err.line !== undefined) out.line = err.line;
+    if (err.column !== undefined) out.column = err.column;
+  }
+  return out;
+}
+
+/**
+ * `spec.sync` of a FluxInstance, or `values.instance.sync` of a HelmRelease of the
+ * flux-instance chart (controlplaneio-fluxcd/charts), which renders that FluxInstance.
+ */
+function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefined {
+  let sync: YamlMap | undefined;
+  let via: InstanceSync["via"];
+  let namespace: string;
+  if (obj.kind === "FluxInstance" && groupOf(obj) === OPERATOR_GROUP) {
+    const s = specOf(obj).sync;
+    sync = isMap(s) ? s : undefined;
+    via = "FluxInstance";
+    namespace = metaString(obj, "namespace");
+  } else if (isHelmRelease(obj)) {
+    const spec = specOf(obj);
+    const values = isMap(spec.values) ? spec.values : undefined;
+    const instance = values && isMap(values.instance) ? values.instance : undefined;
+    sync = instance && isMap(instance.sync) ? instance.sync : undefined;
+    via = "HelmRelease";
+    namespace = stringField(spec, "targetNamespace") || metaString(obj, "namespace");
+  } else {
+    return undefined;
+  }
+  if (!sync) return undefined;
+  const kind = stringField(sync, "kind");
+  const syncPath = stringField(sync, "path");
+  if (!SYNC_KINDS.has(kind) || syncPath === "") return undefined;
+  // flux-operator's namespace; the FluxInstance must live there (the chart installs it there).
+  namespace ||= "flux-system";
+  return {
+    via,
+    holder: `${metaString(obj, "namespace") || namespace}/${metaString(obj, "name")}`,
+    namespace,
+    kind,
+    name: stringField(sync, "name") || namespace,
+    path: syncPath,
+    url: stringField(sync, "url"),
+    at,
+  };
+}

@@ -1,0 +1,260 @@
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { loadPlatform, type Platform, platformErrors } from "../../src/platform/index.js";
+import { tempTree } from "../support/cli.js";
+import { ks } from "../support/flux.js";
+
+/** Discovery that explains itself (issue 10): each case is a repository layout seen in the wild. */
+const ROOT = "/repo";
+function load(files: Record<string, string>): Platform {
+  const fs = new MemoryFileSystem(
+    Object.fromEntries(Object.entries(files).map(([p, t]) => [`${ROOT}/${p}`, t])),
+  );
+  return loadPlatform(ROOT, { fs });
+}
+const clusters = (p: Platform) => p.clusters.map((c) => [c.name, c.path, c.discoveredBy]);
+const statuses = (p: Platform) =>
+  p.clusters.flatMap((c) => c.kustomizations.map((k) => `${c.name} ${k.id} ${k.status}`));
+
+const sync = (clusterPath: string) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec: {url: https://example.com/repo}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec: {path: ${clusterPath}, sourceRef: {kind: GitRepository, name: flux-system}}
+`;
+const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: apps}\n`;
+
+/** onedr0p/bjw-s layout: apps each carry a ks.yaml, listed by their namespace's kustomization. */
+function appsLayout(extraSpec = ""): Record<string, string> {
+  return {
+    "kubernetes/flux/cluster/ks.yaml": ks("cluster-apps", `  path: ./kubernetes/apps\n${extraSpec}`),
+    "kubernetes/apps/kustomization.yaml": "resources: [./a/ks.yaml, ./b/ks.yaml]\n",
+    "kubernetes/apps/a/ks.yaml": ks("a", "  path: ./kubernetes/apps/a/app\n"),
+    "kubernetes/apps/a/app/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/apps/a/app/cm.yaml": cm("a"),
+    "kubernetes/apps/b/ks.yaml": ks("b", "  path: ./kubernetes/apps/b/app\n"),
+    "kubernetes/apps/b/app/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/apps/b/app/cm.yaml": cm("b"),
+  };
+}
+
+describe("flux-operator: a FluxInstance's spec.sync defines the cluster root", () => {
+  const instance = (syncPath: string, extra = "") => `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: "2.x"}
+  sync:
+    kind: GitRepository
+    url: https://github.com/example/home-ops
+    ref: refs/heads/main
+    path: ${syncPath}
+${extra}`;
+
+  it("synthesises the root Kustomization and source flux-operator creates (name = namespace)", () => {
+    const p = load({
+      ...appsLayout(),
+      "kubernetes/flux-instance/instance.yaml": instance("kubernetes/flux/cluster"),
+    });
+    expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+    const c = p.clusters[0]!;
+    expect(c.reason).toBe("FluxInstance flux-system/flux in kubernetes/flux-instance/instance.yaml:1");
+    expect(c.origin).toEqual({ file: "kubernetes/flux-instance/instance.yaml", line: 1 });
+    const root = c.kustomizations[0]!;
+    expect([root.id, root.synthetic, root.sourceRef, root.path]).toEqual([
+      "flux-system/flux-system",
+      true,
+      { kind: "GitRepository", namespace: "flux-system", name: "flux-system" },
+      "kubernetes/flux/cluster",
+    ]);
+    expect(statuses(p)).toEqual([
+      "cluster flux-system/flux-system rendered",
+      "cluster flux-system/cluster-apps rendered",
+      "cluster flux-system/a rendered",
+      "cluster flux-system/b rendered",
+    ]);
+    expect(platformErrors(p)).toEqual([]);
+  });
+
+  it("reads the flux-instance chart's values from a HelmRelease, and sync.name names the source", () => {
+    const release = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: flux-instance, namespace: flux-system}
+spec:
+  chartRef: {kind: OCIRepository, name: flux-instance}
+  values:
+    instance:
+      sync: {kind: GitRepository, name: home, url: https://example.com/r.git, ref: refs/heads/main, path: kubernetes/flux/cluster}
+`;
+    const layout = appsLayout();
+    for (const [f, t] of Object.entries(layout))
+      layout[f] = t
+        .replace(/name: flux-system\n {4}namespace/g, "name: home\n    namespace")
+        .replace(
+          "sourceRef:\n    kind: GitRepository\n    name: flux-system",
+          "sourceRef:\n    kind: GitRepository\n    name: home",
+        );
+    const p = load({ ...layout, "kubernetes/flux-system/flux-instance/hr.yaml": release });
+    expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+    expect(p.clusters[0]!.kustomizations[0]!.id).toBe("flux-system/home");
+    expect(p.clusters[0]!.kustomizations.find((k) => k.name === "cluster-apps")!.status).toBe("rendered");
+  });
+
+  it("a FluxInstance syncing a path this repository does not have is noted, not a cluster", () => {
+    const p = load({
+      "clusters/prod/apps.yaml": ks("apps", "  path: ./apps\n"),
+      "clusters/prod/other.yaml": ks("other", "  path: ./apps\n"),
+      "apps/cm.yaml": cm("x"),
+      "infra/instance.yaml": instance("clusters/elsewhere"),
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "top-level"]]);
+    expect(p.discovery!.notes).toContainEqual({
+      kind: "not-a-cluster",
+      message:
+        "FluxInstance flux-system/flux syncs path 'clusters/elsewhere' of https://github.com/example/home-ops, which is not a directory of this repository: not rendered",
+      file: "infra/instance.yaml",
+      line: 1,
+    });
+  });
+});
+
+describe("app-level ks.yaml folders are never clusters", () => {
+  it("not even when the Kustomization that applies them fails to render", () => {
+    const p = load({
+      ...appsLayout(
+        "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: missing-settings\n",
+      ),
+      "kubernetes/flux/flux-system/gotk-sync.yaml": sync("./kubernetes/flux/cluster"),
+    });
+    expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "sync"]]);
+    expect(statuses(p)).toContain("cluster flux-system/cluster-apps failed");
+    // a and b are inside what cluster-apps builds: nothing more to say than its failure.
+    expect(p.discovery!.notes).toEqual([]);
+  });
+
+  it("a single orphan manifest in a folder is not a cluster; it is noted", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/kustomization.yaml": "resources: [flux-system/gotk-sync.yaml]\n",
+      "attic/old-app/ks.yaml": ks("old-app", "  path: ./attic/old-app/app\n"),
+      "attic/old-app/app/cm.yaml": cm("old"),
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    expect(p.discovery!.notes.map((n) => [n.kind, n.file])).toEqual([
+      ["not-a-cluster", "attic/old-app/ks.yaml"],
+      ["unapplied", "attic/old-app/ks.yaml"],
+    ]);
+  });
+});
+
+describe("each directory once", () => {
+  it("a Flux Kustomization under a cluster's flux-system folder does not make a second cluster (no 'mgmt~')", () => {
+    const p = load({
+      "clusters/mgmt/flux-system/gotk-sync.yaml": sync("./clusters/mgmt"),
+      "clusters/mgmt/flux-system/kustomization.yaml": "resources: [gotk-sync.yaml, missing.yaml]\n",
+      "clusters/mgmt/kustomization.yaml": "resources: [flux-system]\n",
+    });
+    expect(clusters(p)).toEqual([["mgmt", "clusters/mgmt", "sync"]]);
+    expect(statuses(p)).toEqual(["mgmt flux-system/flux-system failed"]);
+  });
+
+  describe("on disk", () => {
+    const dirs: string[] = [];
+    afterAll(() => {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
+    it("a symbolic link loop is not followed (Flux's artifact has no links)", () => {
+      const dir = tempTree({
+        "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+        "clusters/prod/apps.yaml": ks("apps", "  path: ./apps\n"),
+        "apps/kustomization.yaml": "resources: [cm.yaml]\n",
+        "apps/cm.yaml": cm("a"),
+      });
+      dirs.push(dir);
+      symlinkSync("..", path.join(dir, "clusters/prod/loop"));
+      mkdirSync(path.join(dir, "apps/deeper"));
+      symlinkSync("../../apps", path.join(dir, "apps/deeper/again"));
+      const p = loadPlatform(dir);
+      expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+      expect(statuses(p)).toEqual([
+        "prod flux-system/flux-system rendered",
+        "prod flux-system/apps rendered",
+      ]);
+    });
+  });
+});
+
+describe("sync files that cannot be read", () => {
+  it("are errors; the cluster keeps its directory (made-up root), its sub-folders are not clusters", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": `${sync("./clusters/prod")}  bad: [unclosed\n`,
+      "clusters/prod/flux-system/kustomization.yaml": "resources: [gotk-sync.yaml]\n",
+      "clusters/prod/apps/ks.yaml": ks("apps", "  path: ./apps\n"),
+      "clusters/prod/infra/ks.yaml": ks("infra", "  path: ./apps\n"),
+      "apps/cm.yaml": cm("a"),
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    const errors = platformErrors(p);
+    expect(errors[0]).toMatchObject({ file: "clusters/prod/flux-system/gotk-sync.yaml", cluster: "prod" });
+    expect(errors[0]!.message).toMatch(/^cannot read the Flux sync objects: .*made-up root Kustomization$/);
+    // The root builds clusters/prod, which holds the broken file: it fails (as Flux's would),
+    // and apps/ and infra/ inside it are not clusters of their own.
+    expect(statuses(p)).toEqual(["prod flux-system/flux-system failed"]);
+    expect(p.discovery!.notes).toEqual([]);
+  });
+});
+
+describe("plain kustomize stacks (the seeds' k8s/stacks/<provider>/<env> layout)", () => {
+  const stackFiles = {
+    "k8s/layers/infra/base/kustomization.yaml": "resources: [cm.yaml]\n",
+    "k8s/layers/infra/base/cm.yaml": cm("infra"),
+    "k8s/layers/infra/overlays/dev/kustomization.yaml": "resources: [../../base]\nnameSuffix: -dev\n",
+    "k8s/layers/infra/overlays/prod/kustomization.yaml": "resources: [../../base]\nnameSuffix: -prod\n",
+    "k8s/stacks/aws/prod/kustomization.yaml": "resources: [../../../layers/infra/overlays/prod]\n",
+    "k8s/stacks/gcp/prod/kustomization.yaml": "resources: [../../../layers/infra/overlays/prod]\n",
+    "k8s/stacks/dev/kustomization.yaml": "resources: [../../layers/infra/overlays/dev]\n",
+  };
+
+  it("finds every stack root as a kustomize cluster; overlays the stacks include are not clusters", () => {
+    const p = load(stackFiles);
+    expect(clusters(p)).toEqual([
+      ["aws/prod", "k8s/stacks/aws/prod", "kustomize-stack"],
+      ["dev", "k8s/stacks/dev", "kustomize-stack"],
+      ["gcp/prod", "k8s/stacks/gcp/prod", "kustomize-stack"],
+    ]);
+    expect(p.clusters.every((c) => c.mode === "kustomize")).toBe(true);
+    const names = p.clusters.map((c) => c.kustomizations[0]!.resources.map((r) => r.object.metadata));
+    expect(names).toEqual([
+      [{ name: "infra-prod", namespace: "apps" }],
+      [{ name: "infra-dev", namespace: "apps" }],
+      [{ name: "infra-prod", namespace: "apps" }],
+    ]);
+  });
+
+  it("finds overlays/<env> roots that nothing includes, and not those a Flux cluster builds", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/apps.yaml": ks("apps", "  path: ./apps/overlays/prod\n"),
+      "apps/base/kustomization.yaml": "resources: [cm.yaml]\n",
+      "apps/base/cm.yaml": cm("web"),
+      "apps/overlays/prod/kustomization.yaml": "resources: [../../base]\n",
+      "apps/overlays/qa/kustomization.yaml": "resources: [../../base]\nnamePrefix: qa-\n",
+    });
+    expect(clusters(p)).toEqual([
+      ["prod", "clusters/prod", "sync"],
+      ["qa", "apps/overlays/qa", "kustomize-stack"],
+    ]);
+  });
+});
+
+it("a repository with nothing to render has no clusters (the commands say so)", () => {
+  const p = load({ "README.md": "hello\n", "docs/cm.yaml": cm("x") });
+  expect(p.clusters).toEqual([]);
+  expect(p.errors).toEqual([]);
+});
