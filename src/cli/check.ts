@@ -11,9 +11,11 @@ import { allRules } from "../check/rules/index.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
+import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import { newRunMasker } from "../platform/masking.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { discoveryLines } from "./discovery.js";
 import { version } from "./main.js";
 import { createProgress } from "./progress.js";
 
@@ -40,7 +42,11 @@ Configuration: slipway.yaml 'check:' (rules: <id>: {severity: error|warning|info
 exclude: [globs], options: {}}; schemaDirs: [dirs of CRD files]). Per object, the annotation
 'slipway.dev/ignore: rule-a,rule-b' (or 'all') silences rules.
 
-Exit codes: 0 no error findings, 1 error findings, 2 the check itself could not run.
+What was found (clusters and how, Kustomizations not rendered and why) is printed on
+stderr, and is the 'discovery' field of --format json.
+
+Exit codes: 0 no error findings, 1 error findings, 2 the check itself could not run (bad
+flags, unreadable repository, unknown cluster, no cluster found).
 
 To browse the findings grouped by rule, file or cluster next to their source lines:
 'slipway serve REPO', or 'slipway report REPO --html report.html' as a CI artifact.
@@ -124,6 +130,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
       if (e.message.startsWith("no cluster named")) process.stderr.write(`slipway check: ${e.message}\n`);
     return 2;
   }
+  const discovery = summarizeDiscovery(platform);
+  for (const line of discoveryLines(discovery, repo)) process.stderr.write(`slipway check: ${line}\n`);
+  // Nothing to check is no success; errors that explain it (an invalid slipway.yaml) are findings.
+  if (platform.clusters.length === 0 && platform.errors.length === 0) return 2;
   let result = runCheck(platform, { rules: allRules, strict: values.strict ?? false });
   for (const w of result.configWarnings) process.stderr.write(`slipway check: warning: ${w}\n`);
   const roots = repositoryRoots(repo);
@@ -159,7 +169,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   let report: string;
   switch (format) {
     case "json":
-      report = formatJson(result);
+      report = formatJson(result, { discovery });
       break;
     case "sarif":
       report = formatSarif(result, allRules, { toolVersion: version });

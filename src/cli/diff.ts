@@ -19,11 +19,13 @@ import {
 import { DiskFileSystem } from "../fs/filesystem.js";
 import { GitFileSystem } from "../fs/git.js";
 import { decryptorFor, loadPlatformWithSecrets } from "../platform/decrypt.js";
+import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import type { Platform } from "../platform/index.js";
 import { webAssets } from "../report/assets.js";
 import { diffPageHtml } from "../report/html.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { discoveryLines } from "./discovery.js";
 
 const help = `Usage:
   slipway diff [REPO] --base REV [--head REV]     what a change does to each cluster
@@ -135,12 +137,20 @@ export async function diffCommand(argv: string[]): Promise<number> {
       allowedPaths: v["allow-path"],
       acceptFailed: v["accept-failed"] === true,
     });
+    const found = report.discovery!;
+    for (const line of discoveryLines(found.head, repo)) process.stderr.write(`slipway diff: ${line}\n`);
+    const names = (d: typeof found.head) => d.clusters.map((c) => c.name).join(", ");
+    if (names(found.base) !== names(found.head))
+      process.stderr.write(`slipway diff: at the base (${v.base}): ${names(found.base) || "no cluster"}\n`);
     process.stdout.write(render(report, format));
     return exitCode(report);
   }
 
   const platform = maskForDiff(await loadHead(repo, v.head, keys.identities, v["allow-path"]), masker);
+  for (const line of discoveryLines(summarizeDiscovery(platform), repo))
+    process.stderr.write(`slipway diff: ${line}\n`);
   for (const e of platform.errors) process.stderr.write(`slipway diff: ${e.message}\n`);
+  if (platform.clusters.length === 0) return 2;
   if (v.matrix) {
     const names = v.cluster?.map((n) => findCluster(platform, n).name);
     const m = environmentMatrix(platform, names);

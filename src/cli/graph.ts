@@ -6,10 +6,13 @@ import {
   formatGraph,
   type GraphFormat,
   parseDurationTable,
+  toGraphJson,
 } from "../graph/index.js";
+import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import { graphNodes, loadPlatform, platformErrors } from "../platform/index.js";
 import { parseYaml } from "../yaml/index.js";
 import { parseCommandLine } from "./args.js";
+import { discoveryLines } from "./discovery.js";
 import { createProgress } from "./progress.js";
 import { formatError } from "./render.js";
 
@@ -27,7 +30,10 @@ Flags:
                             (repeatable; by default nothing outside is read)
   -h, --help                show this help
 
-Exit codes: 0 a sound graph, 1 cycles, missing targets or render errors, 2 bad usage.
+What was found is printed on stderr (and is the 'discovery' field of --format json).
+
+Exit codes: 0 a sound graph, 1 cycles, missing targets or render errors, 2 bad usage or no
+cluster found.
 
 To see the graph drawn (layers, critical path, cycles; click a node for its objects):
 'slipway serve REPO', or 'slipway report REPO --html graph.html' for a file.
@@ -77,6 +83,10 @@ export async function graphCommand(argv: string[]): Promise<number> {
     for (const e of platform.errors) process.stderr.write(`slipway graph: ${formatError(e)}\n`);
     return 2;
   }
+  const discovery = summarizeDiscovery(platform);
+  for (const line of discoveryLines(discovery, positionals[0] ?? "."))
+    process.stderr.write(`slipway graph: ${line}\n`);
+  if (platform.clusters.length === 0) return 2;
   let nodes = graphNodes(platform);
   if (durations) {
     const applied = applyDurations(nodes, durations);
@@ -85,7 +95,11 @@ export async function graphCommand(argv: string[]): Promise<number> {
       process.stderr.write(`slipway graph: durations: '${key}' matches no node\n`);
   }
   const analysis = analyzeGraph(nodes);
-  process.stdout.write(formatGraph(analysis, format as GraphFormat));
+  process.stdout.write(
+    format === "json"
+      ? `${JSON.stringify({ ...toGraphJson(analysis), discovery }, null, 2)}\n`
+      : formatGraph(analysis, format as GraphFormat),
+  );
   if (format === "text" && process.stdout.isTTY && process.stderr.isTTY) {
     process.stderr.write("slipway graph: tip: 'slipway serve' draws this graph in your browser\n");
   }

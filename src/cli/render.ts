@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { type DecryptionProblem, loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
+import { type DiscoverySummary, summarizeDiscovery } from "../platform/discovery-summary.js";
 import {
   type Cluster,
   type FluxKustomization,
@@ -12,6 +13,7 @@ import { newRunMasker } from "../platform/masking.js";
 import { emitYaml } from "../yaml/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { discoveryLines } from "./discovery.js";
 import { createProgress } from "./progress.js";
 
 const help = `Usage: slipway render [REPO] [flags]
@@ -84,6 +86,13 @@ export async function renderCommand(argv: string[]): Promise<number> {
     for (const e of platform.errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
     return 2;
   }
+  const discovery = summarizeDiscovery(platform);
+  for (const line of discoveryLines(discovery, repo, { failed: false }))
+    process.stderr.write(`slipway render: ${line}\n`);
+  if (platform.clusters.length === 0) {
+    for (const e of platform.errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
+    return 2;
+  }
   const selected = selectKustomizations(platform, values.kustomization);
   if (values.kustomization && selected.length === 0) {
     process.stderr.write(
@@ -106,7 +115,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
       });
     }
   } else {
-    process.stdout.write(format === "json" ? jsonOf(selected) : yamlOf(selected));
+    process.stdout.write(format === "json" ? renderJson(selected, discovery) : yamlOf(selected));
   }
   for (const line of undecryptedLines(secrets.problems, selected)) {
     process.stderr.write(`slipway render: info: ${line}\n`);
@@ -190,8 +199,22 @@ function yamlOf(selected: Selected[]): string {
   return blocks.join("---\n");
 }
 
+/**
+ * `--format json` on stdout: `{ schema: "slipway.render/v1", discovery, kustomizations }`
+ * (discovery: platform/discovery-summary.ts; kustomizations: as in each --out file).
+ */
+function renderJson(selected: Selected[], discovery: DiscoverySummary): string {
+  const value = { schema: "slipway.render/v1", discovery, kustomizations: kustomizationsJson(selected) };
+  return `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
+}
+
+/** One file of --out DIR --format json: an array with that Flux Kustomization. */
 function jsonOf(selected: Selected[]): string {
-  const value = selected.map(({ cluster, k }) => ({
+  return `${JSON.stringify(kustomizationsJson(selected), (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
+}
+
+function kustomizationsJson(selected: Selected[]) {
+  return selected.map(({ cluster, k }) => ({
     cluster: cluster.name,
     kind: k.kind ?? "Kustomization",
     namespace: k.namespace,
@@ -201,7 +224,6 @@ function jsonOf(selected: Selected[]): string {
     errors: k.errors.map((e) => formatError(e)),
     resources: k.resources.map((r) => r.object),
   }));
-  return `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
 }
 
 export function formatError(e: PlatformError): string {

@@ -4,6 +4,7 @@
  * `base` is environment A and `head` environment B, and there is one "cluster" entry, `A..B`.
  */
 import type { YamlValue } from "../kustomize/types.js";
+import type { DiscoverySummary } from "../platform/discovery-summary.js";
 import type { FieldChange } from "./fields.js";
 
 export type Change = "added" | "removed" | "changed";
@@ -99,6 +100,8 @@ export interface DiffReport {
   notCompared: NotCompared[];
   /** The user accepted render failures (`--accept-failed`): listed, but not errors. */
   acceptFailed: boolean;
+  /** Revision diffs: what each revision's discovery found (platform/discovery-summary.ts). */
+  discovery?: { base: DiscoverySummary; head: DiscoverySummary };
 }
 
 export function hasDifferences(r: DiffReport): boolean {

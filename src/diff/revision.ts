@@ -7,6 +7,7 @@ import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { changedPaths, GitFileSystem } from "../fs/git.js";
+import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import {
   type Cluster,
   type DecryptionHooks,
@@ -115,6 +116,9 @@ export function comparePlatforms(plainBase: Platform, plainHead: Platform, meta:
     skipped.push(...notCompared);
   }
   const errors = platformErrors(base, head);
+  if (base.clusters.length === 0 && head.clusters.length === 0) {
+    errors.push("no cluster found at either revision: nothing was compared");
+  }
   const acceptFailed = meta.acceptFailed ?? false;
   if (!acceptFailed) errors.push(...failureLines(skipped));
   const report: DiffReport = {
@@ -127,6 +131,10 @@ export function comparePlatforms(plainBase: Platform, plainHead: Platform, meta:
     errors,
     notCompared: skipped,
     acceptFailed,
+    discovery: {
+      base: summarizeDiscovery(base),
+      head: summarizeDiscovery(head),
+    },
   };
   return report;
 }

@@ -20,7 +20,7 @@ describe("slipway render", () => {
       "# cluster sandbox, Kustomization flux-system/traefik, path platform/traefik\n",
     );
     expect(r.stdout).toContain("      replicas: 1\n");
-    expect(r.stderr).toMatch(/cluster sandbox: 3 Flux Kustomizations/);
+    expect(r.stderr).toMatch(/slipway render: {3}sandbox \(.*\): 3 Flux Kustomizations, 3 rendered; from /);
   });
 
   it("filters by Kustomization and prints JSON", async () => {
@@ -32,10 +32,14 @@ describe("slipway render", () => {
       "json",
     ]);
     expect(r.code).toBe(0);
-    const v = JSON.parse(r.stdout) as Array<{
-      cluster: string;
-      resources: Array<{ spec: { instances: number } }>;
-    }>;
+    const out = JSON.parse(r.stdout) as {
+      schema: string;
+      discovery: { clusters: Array<{ name: string }> };
+      kustomizations: Array<{ cluster: string; resources: Array<{ spec: { instances: number } }> }>;
+    };
+    expect(out.schema).toBe("slipway.render/v1");
+    expect(out.discovery.clusters.length).toBeGreaterThan(1);
+    const v = out.kustomizations;
     expect(v.map((x) => [x.cluster, x.resources[0]!.spec.instances])).toEqual([
       ["dev/clusters/services-amer", 1],
       ["prod/clusters/services-amer", 3],

@@ -18,14 +18,16 @@
  *     "resources": 120,                          // rendered objects checked
  *     "clusters": 2,
  *     "rules": ["render-error", …]              // rules that ran
- *   }
+ *   },
+ *   "discovery": {…}                             // what was found and not rendered (platform/discovery-summary.ts)
  * }
  * ```
  * Findings are sorted by cluster, file, line, severity, rule and message.
  */
+import type { DiscoverySummary } from "../../platform/discovery-summary.js";
 import type { CheckResult } from "../engine.js";
 
-export function formatJson(result: CheckResult): string {
+export function formatJson(result: CheckResult, extra: { discovery?: DiscoverySummary } = {}): string {
   const findings = result.findings.map((f) => {
     const o: Record<string, unknown> = { rule: f.rule, severity: f.severity, message: f.message };
     if (f.cluster !== undefined) o.cluster = f.cluster;
@@ -35,5 +37,8 @@ export function formatJson(result: CheckResult): string {
     if (f.line !== undefined) o.line = f.line;
     return o;
   });
-  return `${JSON.stringify({ findings, summary: result.summary }, null, 2)}\n`;
+  const out = extra.discovery
+    ? { findings, summary: result.summary, discovery: extra.discovery }
+    : { findings, summary: result.summary };
+  return `${JSON.stringify(out, null, 2)}\n`;
 }

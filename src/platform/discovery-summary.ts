@@ -1,0 +1,74 @@
+/**
+ * What a run found and what it could not render, for every command to show: the clusters
+ * (how each was found, how many Flux Kustomizations rendered, failed, were suspended or have
+ * an external source), each Kustomization that was not rendered and why, and what discovery
+ * looked at and did not use. Commands print it on stderr and add it to their JSON.
+ */
+import type {
+  ClusterMode,
+  DiscoveredBy,
+  DiscoveryNote,
+  Platform,
+  PlatformError,
+  SourceLocation,
+} from "./model.js";
+
+export interface DiscoverySummary {
+  clusters: Array<{
+    name: string;
+    path: string;
+    mode: ClusterMode;
+    discoveredBy: DiscoveredBy;
+    reason?: string;
+    origin?: SourceLocation;
+    kustomizations: { total: number; rendered: number; failed: number; suspended: number; external: number };
+  }>;
+  /** Flux Kustomizations whose objects are not in the render. */
+  notRendered: Array<{
+    cluster: string;
+    kustomization: string;
+    status: "failed" | "external";
+    /** The first error (failed), or why the source is not read (external). */
+    reason: string;
+    file?: string;
+    line?: number;
+  }>;
+  notes: DiscoveryNote[];
+}
+
+export function summarizeDiscovery(p: Platform): DiscoverySummary {
+  const out: DiscoverySummary = { clusters: [], notRendered: [], notes: p.discovery?.notes ?? [] };
+  for (const c of p.clusters) {
+    const counts = { total: 0, rendered: 0, failed: 0, suspended: 0, external: 0 };
+    for (const k of c.kustomizations) {
+      counts.total++;
+      counts[k.status]++;
+      if (k.status === "failed" || k.status === "external") {
+        const e = k.errors[0];
+        out.notRendered.push({
+          cluster: c.name,
+          kustomization: k.id,
+          status: k.status,
+          reason:
+            k.status === "failed" ? (e ? errorText(e) : "failed") : (k.warnings[0] ?? "external source"),
+          ...(k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : {}),
+        });
+      }
+    }
+    out.clusters.push({
+      name: c.name,
+      path: c.path,
+      mode: c.mode,
+      discoveredBy: c.discoveredBy,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.origin ? { origin: c.origin } : {}),
+      kustomizations: counts,
+    });
+  }
+  return out;
+}
+
+function errorText(e: PlatformError): string {
+  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ""}: ` : "";
+  return `${where}${e.message}`;
+}
