@@ -13,10 +13,15 @@ export const NOTHING_FOUND =
   "no top-level Flux Kustomizations and no kustomize stack (a kustomization root under stacks/ or overlays/<env>); " +
   "declare clusters in slipway.yaml (see README)";
 
+/** The loud line for a repository where nothing was found. */
+export function nothingFoundLine(repo: string): string {
+  return NOTHING_FOUND.replace("no cluster found", `no cluster found in ${repo}`);
+}
+
 /** `failed: false` leaves out failed Kustomizations (for commands that print their errors anyway). */
 export function discoveryLines(s: DiscoverySummary, repo: string, opts: { failed?: boolean } = {}): string[] {
   if (s.clusters.length === 0) {
-    const lines = [`${NOTHING_FOUND.replace("no cluster found", `no cluster found in ${repo}`)}`];
+    const lines = [nothingFoundLine(repo)];
     for (const n of s.notes.slice(0, MAX_NOTES)) lines.push(`  ${where(n)}${n.message}`);
     return lines;
   }

@@ -21,6 +21,7 @@ import { verifyPromotion } from "../promote/verify.js";
 import { parseYaml } from "../yaml/index.js";
 import { ageIdentitiesFor } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { nothingFoundLine } from "./discovery.js";
 
 const help = `Usage:
   slipway images list [REPO] [--cluster C] [--format text|json]
@@ -49,7 +50,8 @@ Flags:
       --age-key-file FILE   age identities for SOPS files (default: where sops looks)
   -h, --help                show this help
 
-Exit codes: 0 listed / planned / written, 1 refused or nothing matched, 2 bad usage or error.
+Exit codes: 0 listed / planned / written, 1 refused or nothing matched, 2 bad usage, error or no
+cluster found.
 `;
 
 const options = {
@@ -107,6 +109,10 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     (await loadPlatformWithSecrets(root, { identities: keys.identities, fs })).platform;
   const platform = await load();
   for (const e of platform.errors) process.stderr.write(`slipway images: ${e.message}\n`);
+  if (platform.clusters.length === 0) {
+    process.stderr.write(`slipway images: ${nothingFoundLine(root)}\n`);
+    return 2;
+  }
   const unknown = (v.cluster ?? []).filter((c) => !platform.clusters.some((x) => x.name === c));
   if (unknown.length > 0)
     return usage(

@@ -8,6 +8,7 @@ import { loadDashboard } from "../report/load.js";
 import { revisionDiff } from "../report/revision.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { nothingFoundLine } from "./discovery.js";
 import { createProgress } from "./progress.js";
 
 const help = `Usage: slipway report [REPO] --html FILE [flags]
@@ -27,7 +28,7 @@ Flags:
 
 Exit codes: 0 written, the platform renders and has no error findings; 1 written, but some
 Flux Kustomization failed to render or there are error findings; 2 nothing written (bad
-usage, unreadable repository, unknown revision, cannot write FILE).
+usage, unreadable repository, unknown revision, cannot write FILE, no cluster found).
 `;
 
 const options = {
@@ -71,6 +72,11 @@ export async function reportCommand(argv: string[]): Promise<number> {
   progress.done();
   const unknown = (values.cluster ?? []).filter((n) => !snapshot.model.clusters.some((c) => c.name === n));
   if (unknown.length > 0) return fail(`no cluster named ${unknown.map((n) => `'${n}'`).join(", ")}`);
+  if (snapshot.model.clusters.length === 0) {
+    process.stderr.write(`slipway report: ${nothingFoundLine(repo)}\n`);
+    // Errors (an invalid slipway.yaml) explain it and are worth a page; an empty page is not.
+    if (snapshot.model.summary.errors === 0) return 2;
+  }
   let diff: Awaited<ReturnType<typeof revisionDiff>> | undefined;
   if (values.base !== undefined) {
     try {

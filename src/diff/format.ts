@@ -44,9 +44,17 @@ function heading(r: DiffReport): string {
 
 /** "No differences", qualified when something was not compared. */
 function noDifferences(r: DiffReport): string {
+  if (nothingFound(r)) return `Nothing was compared (${heading(r)}): no cluster found at either revision.`;
   const n = r.notCompared.length;
   if (n === 0) return `No differences (${heading(r)}).`;
   return `No differences in what was compared (${heading(r)}), but ${n} Flux Kustomization${n === 1 ? "" : "s"} could not be compared (listed below).`;
+}
+
+/** A revision diff where discovery found no cluster on either side. */
+function nothingFound(r: DiffReport): boolean {
+  return (
+    r.discovery !== undefined && r.discovery.base.clusters.length + r.discovery.head.clusters.length === 0
+  );
 }
 
 function whyNot(n: NotCompared): string {
@@ -116,9 +124,11 @@ export function formatMarkdown(r: DiffReport): string {
   const out: string[] = [`### slipway diff: ${cell(heading(r))}`, ""];
   if (r.clusters.length === 0) {
     out.push(
-      r.notCompared.length === 0
-        ? "No differences."
-        : `❌ No differences in what was compared, but ${r.notCompared.length} Flux Kustomization${r.notCompared.length === 1 ? "" : "s"} could not be compared (below).`,
+      nothingFound(r)
+        ? "❌ Nothing was compared: no cluster found at either revision."
+        : r.notCompared.length === 0
+          ? "No differences."
+          : `❌ No differences in what was compared, but ${r.notCompared.length} Flux Kustomization${r.notCompared.length === 1 ? "" : "s"} could not be compared (below).`,
       "",
     );
     markdownTail(r, out);

@@ -2,8 +2,9 @@
  * The one pass over a repository's YAML files that discovery needs: every Flux Kustomization
  * and GitRepository document, every FluxInstance `spec.sync` (flux-operator: as an object, or as
  * the values of its `flux-instance` Helm chart), and the sync files that cannot be read. Only
- * files that mention Flux are parsed; dot-directories and node_modules are skipped; the
- * FileSystem given is the repository without symbolic links, so each directory is seen once.
+ * files that mention Flux are parsed; dot-directories, node_modules and Helm charts' templates/
+ * are skipped; the FileSystem given is the repository without symbolic links, so each
+ * directory is seen once.
  */
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
@@ -81,7 +82,7 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
     for (const name of fs.readDir(dir)) {
       const abs = path.posix.join(dir, name);
       if (fs.isDirectory(abs)) {
-        if (!name.startsWith(".") && !SKIP_DIRS.has(name)) walk(abs);
+        if (!name.startsWith(".") && !SKIP_DIRS.has(name) && !isChartTemplates(fs, dir, name)) walk(abs);
         continue;
       }
       if (!name.endsWith(".yaml") && !name.endsWith(".yml")) continue;
@@ -123,8 +124,18 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
   return scan;
 }
 
+/**
+ * A Helm chart's `templates/` folder (beside its Chart.yaml): Go templates,
+ * not objects; what they make is known only once the chart is rendered for a HelmRelease.
+ */
+function isChartTemplates(fs: FileSystem, parent: string, name: string): boolean {
+  return name === "templates" && fs.exists(path.posix.join(parent, "Chart.yaml"));
+}
+
 /** What `flux bootstrap` writes, or any file holding a Flux source and a Flux Kustomization. */
 function isSyncFile(name: string, text: string): boolean {
+  // A file with template actions is a template of something else (a chart, a cookiecutter).
+  if (text.includes("{{")) return false;
   if (name === "gotk-sync.yaml" || name === "gotk-sync.yml") return true;
   return (
     text.includes("kustomize.toolkit.fluxcd.io") &&

@@ -258,3 +258,81 @@ it("a repository with nothing to render has no clusters (the commands say so)", 
   expect(p.clusters).toEqual([]);
   expect(p.errors).toEqual([]);
 });
+
+describe("inputs built to break discovery", () => {
+  const fluxInstance = (syncPath: string) => `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: "2.x"}
+  sync: {kind: GitRepository, url: "https://example.com/repo", ref: refs/heads/main, path: ${syncPath}}
+`;
+
+  it("a FluxInstance in clusters/x/flux-system syncing clusters/x is that one cluster, once", () => {
+    const p = load({
+      "clusters/x/flux-system/flux-instance.yaml": fluxInstance("clusters/x"),
+      "clusters/x/apps.yaml": ks("apps", "  path: ./apps\n"),
+      "apps/kustomization.yaml": "resources: [cm.yaml]\n",
+      "apps/cm.yaml": cm("a"),
+    });
+    expect(clusters(p)).toEqual([["x", "clusters/x", "flux-instance"]]);
+    expect(statuses(p)).toEqual(["x flux-system/flux-system rendered", "x flux-system/apps rendered"]);
+    expect(p.errors).toEqual([]);
+    expect(p.discovery!.notes).toEqual([]);
+  });
+
+  it("a flux-operator root without kustomization.yaml and a flux-instance/ folder under it", () => {
+    const p = load({
+      "kubernetes/flux/cluster/ks.yaml": ks("cluster-apps", "  path: ./kubernetes/apps\n"),
+      "kubernetes/flux/cluster/flux-instance/instance.yaml": fluxInstance("kubernetes/flux/cluster"),
+      "kubernetes/apps/cm.yaml": cm("a"),
+    });
+    expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+    expect(statuses(p)).toEqual([
+      "cluster flux-system/flux-system rendered",
+      "cluster flux-system/cluster-apps rendered",
+    ]);
+  });
+
+  it("Flux objects in odd places: a dot-directory, a ConfigMap's data, a Helm chart's templates", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      // CI fixtures in a dot-directory are not the repository's clusters.
+      ".github/fixtures/gotk-sync.yaml": sync("./.github/fixtures"),
+      // A Kustomization quoted inside a ConfigMap is data, not an object.
+      "clusters/prod/docs.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: docs, namespace: apps}\ndata:\n  example.yaml: |\n${sync(
+        "./clusters/else",
+      )
+        .split("\n")
+        .map((l) => `    ${l}`)
+        .join("\n")}\n`,
+      // A chart's template is not YAML until Helm renders it.
+      "charts/bootstrap/templates/sync.yaml": `{{- if .Values.sync }}\n${sync("{{ .Values.path }}")}{{- end }}\n`,
+      "charts/bootstrap/Chart.yaml": "apiVersion: v2\nname: bootstrap\nversion: 1.0.0\n",
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+  });
+
+  it("two sync files for one directory, one written with a trailing slash and ./: one cluster", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod/"),
+      "clusters/prod/flux-system/kustomization.yaml": "resources: [gotk-sync.yaml]\n",
+      "backup/gotk-sync.yaml": sync("clusters/prod"),
+    });
+    expect(clusters(p).map(([, p]) => p)).toEqual(["clusters/prod"]);
+  });
+
+  it("only kustomize stacks, no Flux at all: each stack a kustomize cluster, no notes", () => {
+    const p = load({
+      "stacks/web/base/kustomization.yaml": "resources: [cm.yaml]\n",
+      "stacks/web/base/cm.yaml": cm("web"),
+      "stacks/web/dev/kustomization.yaml": "resources: [../base]\n",
+      "stacks/web/prod/kustomization.yaml": "resources: [../base]\nnamePrefix: prod-\n",
+    });
+    expect(clusters(p)).toEqual([
+      ["dev", "stacks/web/dev", "kustomize-stack"],
+      ["prod", "stacks/web/prod", "kustomize-stack"],
+    ]);
+    expect(p.discovery!.notes).toEqual([]);
+  });
+});
