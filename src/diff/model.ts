@@ -4,7 +4,7 @@
  * `base` is environment A and `head` environment B, and there is one "cluster" entry, `A..B`.
  */
 import type { YamlValue } from "../kustomize/types.js";
-import type { DiscoverySummary } from "../platform/discovery-summary.js";
+import type { DiscoverySummary } from "../platform/discovery-types.js";
 import type { FieldChange } from "./fields.js";
 
 export type Change = "added" | "removed" | "changed";

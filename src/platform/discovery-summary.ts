@@ -4,37 +4,10 @@
  * an external source), each Kustomization that was not rendered and why, and what discovery
  * looked at and did not use. Commands print it on stderr and add it to their JSON.
  */
-import type {
-  ClusterMode,
-  DiscoveredBy,
-  DiscoveryNote,
-  Platform,
-  PlatformError,
-  SourceLocation,
-} from "./model.js";
+import type { DiscoverySummary } from "./discovery-types.js";
+import type { Platform, PlatformError } from "./model.js";
 
-export interface DiscoverySummary {
-  clusters: Array<{
-    name: string;
-    path: string;
-    mode: ClusterMode;
-    discoveredBy: DiscoveredBy;
-    reason?: string;
-    origin?: SourceLocation;
-    kustomizations: { total: number; rendered: number; failed: number; suspended: number; external: number };
-  }>;
-  /** Flux Kustomizations whose objects are not in the render. */
-  notRendered: Array<{
-    cluster: string;
-    kustomization: string;
-    status: "failed" | "external";
-    /** The first error (failed), or why the source is not read (external). */
-    reason: string;
-    file?: string;
-    line?: number;
-  }>;
-  notes: DiscoveryNote[];
-}
+export type { DiscoverySummary } from "./discovery-types.js";
 
 export function summarizeDiscovery(p: Platform): DiscoverySummary {
   const out: DiscoverySummary = { clusters: [], notRendered: [], notes: p.discovery?.notes ?? [] };

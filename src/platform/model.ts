@@ -11,6 +11,9 @@ import type { FileSystem } from "../fs/filesystem.js";
 import type { KObject } from "../kustomize/types.js";
 import type { SecretPaths } from "../secrets/paths.js";
 import type { SlipwayConfig } from "./config.js";
+import type { DiscoveredBy, DiscoveryNote } from "./discovery-types.js";
+
+export type { DiscoveredBy, DiscoveryNote } from "./discovery-types.js";
 
 export interface ObjectRef {
   kind: string;
@@ -238,13 +241,6 @@ export interface HelmReleaseInfo {
 
 export type ClusterMode = "flux" | "kustomize";
 
-/**
- * How a cluster was found: slipway.yaml, Flux's sync objects, a flux-operator FluxInstance,
- * top-level Flux Kustomizations (their bootstrap object lives outside the repository), or a
- * plain kustomize stack (a kustomization root nothing includes, under stacks/ or overlays/<env>).
- */
-export type DiscoveredBy = "config" | "sync" | "flux-instance" | "top-level" | "kustomize-stack";
-
 export interface Cluster {
   name: string;
   /** Repository-relative directory the cluster's root Kustomization builds. */
@@ -273,19 +269,6 @@ export interface Cluster {
   profile?: ControllerProfile;
   /** ExternalArtifacts produced by the cluster's ArtifactGenerators. */
   externalArtifacts?: ExternalArtifactInfo[];
-}
-
-/** What discovery looked at and did not make part of a cluster, and why. */
-export interface DiscoveryNote {
-  /**
-   * - unapplied: a Flux Kustomization document that no rendered cluster applies;
-   * - not-a-cluster: a candidate that is not a cluster (an orphan document, a FluxInstance
-   *   syncing another repository).
-   */
-  kind: "unapplied" | "not-a-cluster";
-  message: string;
-  file?: string;
-  line?: number;
 }
 
 export interface Platform {
