@@ -379,8 +379,8 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
     // Identical messages (progress lines carry timings).
     const messages = (s: string) => s.split("\n").filter((l) => !/\(\d+ ms\)$/.test(l));
     expect(messages(masked.stderr)).toEqual(messages(plain.stderr));
-    const m = JSON.parse(masked.stdout) as Array<Record<string, Json>>;
-    const p = JSON.parse(plain.stdout) as Array<Record<string, Json>>;
+    const m = (JSON.parse(masked.stdout) as { kustomizations: Array<Record<string, Json>> }).kustomizations;
+    const p = (JSON.parse(plain.stdout) as { kustomizations: Array<Record<string, Json>> }).kustomizations;
     expect(m.map((k) => [k.cluster, k.name, k.status, k.errors])).toEqual(
       p.map((k) => [k.cluster, k.name, k.status, k.errors]),
     );

@@ -103,8 +103,8 @@ async function differential(root: string, keyFile: string | undefined) {
   expect(masked.code).toBe(plain.code);
   const messages = (s: string) => s.split("\n").filter((l) => !/\(\d+ ms\)$/.test(l));
   expect(messages(masked.stderr)).toEqual(messages(plain.stderr));
-  const m = JSON.parse(masked.stdout) as Array<Record<string, Json>>;
-  const p = JSON.parse(plain.stdout) as Array<Record<string, Json>>;
+  const m = (JSON.parse(masked.stdout) as { kustomizations: Array<Record<string, Json>> }).kustomizations;
+  const p = (JSON.parse(plain.stdout) as { kustomizations: Array<Record<string, Json>> }).kustomizations;
   expect(m.map((k) => [k.cluster, k.name, k.status, k.errors])).toEqual(
     p.map((k) => [k.cluster, k.name, k.status, k.errors]),
   );
