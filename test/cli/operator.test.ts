@@ -23,7 +23,9 @@ describe("ResourceSets through the CLI", () => {
     const json = await captureOutput(() =>
       renderCommand([fleet, ...allow, "--cluster", "staging", "--format", "json"]),
     );
-    const blocks = JSON.parse(json.stdout) as Array<{ kind: string; namespace: string; name: string }>;
+    const blocks = (
+      JSON.parse(json.stdout) as { kustomizations: Array<{ kind: string; namespace: string; name: string }> }
+    ).kustomizations;
     expect(
       blocks
         .filter((b) => b.kind === "ResourceSet")
