@@ -60,7 +60,6 @@ import {
 } from "./model.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
-import { MAX_SCAN_BYTES, type RepositoryScan, scanRepository } from "./scan.js";
 import {
   applyOperatorClusterData,
   ClusterInputProviders,
@@ -68,6 +67,7 @@ import {
   prepareResourceSet,
   renderedResourceSetObjects,
 } from "./resourcesets.js";
+import { MAX_SCAN_BYTES, type RepositoryScan, scanRepository } from "./scan.js";
 
 /**
  * The SOPS hook (decryption is a separate module). Called only for Flux Kustomizations with
