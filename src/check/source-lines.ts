@@ -59,6 +59,7 @@ export class SourceLines {
     }
     const src = resource.source;
     if (src === undefined) return undefined;
+    if (resource.helmRelease !== undefined) return this.locateChartOutput(src);
     const doc = this.documentOf(src, resource.object);
     if (doc === undefined) return { file: src.file, line: src.line };
     for (let n = fieldPath.length; n > 0; n--) {
@@ -66,6 +67,19 @@ export class SourceLines {
       if (line !== undefined) return { file: src.file, line };
     }
     return { file: src.file, line: doc.line || src.line };
+  }
+
+  /**
+   * Chart output has no document of its own: it points at its HelmRelease, at `spec.values`
+   * when the HelmRelease has values (what a person changes to change the output).
+   */
+  private locateChartOutput(src: SourceLocation): SourceLocation {
+    const doc = this.documentsOf(src.file).find((d) => d.line === src.line);
+    const line =
+      doc && isMap(doc.value) && doc.value.kind === "HelmRelease"
+        ? safeLineOf(doc, ["spec", "values"])
+        : undefined;
+    return { file: src.file, line: line ?? src.line };
   }
 
   /** The line of `fieldPath` in the document at `at` (e.g. a Flux Kustomization's `definedAt`). */

@@ -184,7 +184,8 @@ export async function newCommand(argv: string[]): Promise<number> {
       affected.map((c) => c.name),
       masker,
     )) {
-      if (f.severity === "info" || known.has(key(f))) continue;
+      // A chart not yet pulled into the chart cache says nothing about the scaffold.
+      if (f.severity === "info" || f.rule === "helmrelease-chart-not-cached" || known.has(key(f))) continue;
       findings.push(f);
       plan.errors.push(
         `check ${f.severity} in ${f.cluster ?? "the repository"}: ${f.file ? `${f.file}${f.line ? `:${f.line}` : ""}: ` : ""}${f.message} [${f.rule}]`,

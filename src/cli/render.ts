@@ -5,15 +5,19 @@ import { type DiscoverySummary, summarizeDiscovery } from "../platform/discovery
 import {
   type Cluster,
   type FluxKustomization,
+  type HelmReleaseInfo,
+  helmReleaseId,
   type Platform,
   type PlatformError,
   platformErrors,
+  type RenderedResource,
 } from "../platform/index.js";
 import { newRunMasker } from "../platform/masking.js";
 import { emitYaml } from "../yaml/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { discoveryLines } from "./discovery.js";
+import { chartProviderFor } from "./chart-cache.js";
 import { createProgress } from "./progress.js";
 
 const help = `Usage: slipway render [REPO] [flags]
@@ -23,11 +27,19 @@ directory): every Flux Kustomization followed as kustomize-controller does, with
 targetNamespace, patches, images, components, postBuild substitution and owner labels.
 SOPS-encrypted objects are decrypted in memory where Flux would decrypt them; Secret values
 and every value substituted from a Secret are masked unless --show-secrets is given.
+Each HelmRelease follows the Flux Kustomization that applies it, rendered as helm-controller
+installs it (chart from the repository or the chart cache, valuesFrom, post-renderers,
+origin labels, hooks; tests with spec.test.enable). Charts from HelmRepositories and
+OCIRepositories come from the chart cache only: \`slipway charts pull\` fills it.
 
 Flags:
       --cluster NAME            only this cluster (repeatable)
       --kustomization NS/NAME   only this Flux Kustomization (NAME alone: any namespace; repeatable)
-      --out DIR                 one file per Flux Kustomization: DIR/<cluster>/<namespace>/<name>.<ext>
+      --helmrelease NS/NAME     only what this HelmRelease's chart renders (NAME alone: any
+                                namespace; repeatable)
+      --out DIR                 one file per Flux Kustomization: DIR/<cluster>/<namespace>/<name>.<ext>,
+                                per HelmRelease: DIR/<cluster>/helmreleases/<namespace>/<name>.<ext>
+      --cache-dir DIR           the chart cache (default $SLIPWAY_CACHE_DIR, $XDG_CACHE_HOME/slipway)
       --format yaml|json        output format (default yaml)
       --age-key-file FILE       age identities for SOPS decryption (default: SOPS_AGE_KEY,
                                 SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt, as sops)
@@ -36,12 +48,15 @@ Flags:
                                 repository (repeatable; by default nothing outside is read)
   -h, --help                    show this help
 
-Exit codes: 0 rendered cleanly, 1 some Flux Kustomization failed to render, 2 bad usage.
+Exit codes: 0 rendered cleanly, 1 some Flux Kustomization or HelmRelease failed to render
+(a chart missing from the chart cache included), 2 bad usage.
 `;
 
 const options = {
   cluster: { type: "string", multiple: true },
   kustomization: { type: "string", multiple: true },
+  helmrelease: { type: "string", multiple: true },
+  "cache-dir": { type: "string" },
   out: { type: "string" },
   format: { type: "string" },
   "age-key-file": { type: "string" },
@@ -75,6 +90,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
     clusters: values.cluster,
     allowedPaths: values["allow-path"],
     identities,
+    charts: chartProviderFor(values["cache-dir"]),
     onProgress: (e) => progress.onEvent(e),
   });
   progress.done();
@@ -93,23 +109,29 @@ export async function renderCommand(argv: string[]): Promise<number> {
     for (const e of platform.errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
     return 2;
   }
-  const selected = selectKustomizations(platform, values.kustomization);
-  if (values.kustomization && selected.length === 0) {
+  const selected = selectBlocks(platform, values.kustomization, values.helmrelease);
+  if (values.kustomization && !selected.some((s) => s.k)) {
     process.stderr.write(
       `slipway render: no Flux Kustomization matches ${values.kustomization.join(", ")}\n`,
     );
     return 2;
   }
+  if (values.helmrelease && !selected.some((s) => s.h)) {
+    process.stderr.write(`slipway render: no HelmRelease matches ${values.helmrelease.join(", ")}\n`);
+    return 2;
+  }
 
   if (values.out) {
-    for (const { cluster, k } of selected) {
+    for (const block of selected) {
+      const owner = block.k ?? block.h!;
       const file = path.join(
         values.out,
-        safe(cluster.name),
-        safe(k.namespace || "_"),
-        `${safe(k.name)}.${format}`,
+        safe(block.cluster.name),
+        ...(block.h ? ["helmreleases"] : []),
+        safe(owner.namespace || "_"),
+        `${safe(owner.name)}.${format}`,
       );
-      writeFileAtomic(file, format === "json" ? jsonOf([{ cluster, k }]) : yamlOf([{ cluster, k }]), {
+      writeFileAtomic(file, format === "json" ? jsonOf([block]) : yamlOf([block]), {
         // Plaintext secrets are readable by the owner only.
         ...(plaintext ? { mode: 0o600 } : {}),
       });
@@ -131,42 +153,79 @@ export async function renderCommand(argv: string[]): Promise<number> {
   const errors = platformErrors(platform).filter(
     (e) =>
       !e.cluster ||
-      selected.some((s) => s.cluster.name === e.cluster && (!e.kustomization || s.k.id === e.kustomization)),
+      selected.some(
+        (s) =>
+          s.cluster.name === e.cluster &&
+          (e.helmRelease
+            ? s.h !== undefined && helmReleaseId(s.h) === e.helmRelease
+            : !e.kustomization || s.k?.id === e.kustomization),
+      ),
   );
+  for (const s of selected)
+    for (const w of s.h?.warnings ?? []) process.stderr.write(`slipway render: warning: ${w}\n`);
   for (const e of errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
   if (errors.length > 0)
     process.stderr.write(`slipway render: ${errors.length} error${errors.length === 1 ? "" : "s"}\n`);
   return errors.length > 0 ? 1 : 0;
 }
 
+/** One block of output: a Flux Kustomization's objects, or what a HelmRelease's chart renders. */
 interface Selected {
   cluster: Cluster;
-  k: FluxKustomization;
+  k?: FluxKustomization;
+  h?: HelmReleaseInfo;
 }
 
-function selectKustomizations(platform: Platform, filters: string[] | undefined): Selected[] {
+/**
+ * The Flux Kustomizations and HelmReleases asked for, each HelmRelease right after the
+ * Kustomization that applies it. With only --helmrelease, only HelmReleases; with only
+ * --kustomization, those Kustomizations and their HelmReleases.
+ */
+function selectBlocks(
+  platform: Platform,
+  kustomizations: string[] | undefined,
+  helmReleases: string[] | undefined,
+): Selected[] {
+  const matches = (filters: string[], o: { namespace: string; name: string }) =>
+    filters.some((f) => (f.includes("/") ? f === `${o.namespace}/${o.name}` : f === o.name));
   const out: Selected[] = [];
   for (const cluster of platform.clusters) {
     for (const k of cluster.kustomizations) {
-      if (filters && !filters.some((f) => (f.includes("/") ? f === k.id : f === k.name))) continue;
-      out.push({ cluster, k });
+      const kWanted = kustomizations ? matches(kustomizations, k) : !helmReleases;
+      if (kWanted) out.push({ cluster, k });
+      for (const h of cluster.helmReleases) {
+        if (h.kustomization !== k.id || !h.status) continue;
+        if (helmReleases ? matches(helmReleases, h) : kWanted) out.push({ cluster, h });
+      }
     }
   }
   return out;
 }
 
-function header({ cluster, k }: Selected): string {
+function header({ cluster, k, h }: Selected): string {
   const parts = [`cluster ${cluster.name}`];
-  if (k.kind === "ResourceSet") {
-    parts.push(`ResourceSet ${k.namespace}/${k.name}`);
-    if (k.resourceSet)
-      parts.push(`${k.resourceSet.inputs} input set${k.resourceSet.inputs === 1 ? "" : "s"}`);
-  } else {
-    parts.push(`Kustomization ${k.id}`);
+  if (k) {
+    if (k.kind === "ResourceSet") {
+      parts.push(`ResourceSet ${k.namespace}/${k.name}`);
+      if (k.resourceSet)
+        parts.push(`${k.resourceSet.inputs} input set${k.resourceSet.inputs === 1 ? "" : "s"}`);
+    } else {
+      parts.push(`Kustomization ${k.id}`);
+    }
+    if (k.dir) parts.push(`path ${k.dir}`);
+    if (k.status !== "rendered") parts.push(k.statusReason ? `${k.status}: ${k.statusReason}` : k.status);
+  } else if (h) {
+    parts.push(`HelmRelease ${helmReleaseId(h)}`);
+    if (h.chartLocation)
+      parts.push(`chart ${h.chartLocation}${h.resolvedVersion ? ` ${h.resolvedVersion}` : ""}`);
+    if (h.releaseName) parts.push(`release ${h.releaseNamespace}/${h.releaseName}`);
+    if (h.status !== "rendered") parts.push(h.status ?? "not rendered");
   }
-  if (k.dir) parts.push(`path ${k.dir}`);
-  if (k.status !== "rendered") parts.push(k.statusReason ? `${k.status}: ${k.statusReason}` : k.status);
   return `# ${parts.join(", ")}\n`;
+}
+
+function blockResources(s: Selected): RenderedResource[] {
+  return s.k ? s.k.resources : (s.h?.resources ?? []);
 }
 
 /** One line per cluster: which SOPS files stayed encrypted, and why. */
@@ -177,7 +236,7 @@ function undecryptedLines(problems: DecryptionProblem[], selected: Selected[]): 
     const byReason = new Map<string, Set<string>>();
     for (const p of problems) {
       if (p.cluster !== cluster) continue;
-      if (!selected.some((s) => s.cluster.name === cluster && s.k.id === p.kustomization)) continue;
+      if (!selected.some((s) => s.cluster.name === cluster && s.k?.id === p.kustomization)) continue;
       const files = byReason.get(p.reason) ?? new Set<string>();
       files.add(p.file);
       byReason.set(p.reason, files);
@@ -193,7 +252,7 @@ function undecryptedLines(problems: DecryptionProblem[], selected: Selected[]): 
 function yamlOf(selected: Selected[]): string {
   const blocks: string[] = [];
   for (const s of selected) {
-    const docs = s.k.resources.map((r) => emitYaml(r.object));
+    const docs = blockResources(s).map((r) => emitYaml(r.object));
     blocks.push(header(s) + docs.join("---\n"));
   }
   return blocks.join("---\n");
@@ -213,17 +272,35 @@ function jsonOf(selected: Selected[]): string {
   return `${JSON.stringify(kustomizationsJson(selected), (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`;
 }
 
+/** Flux Kustomizations and ResourceSets as themselves; HelmReleases with their chart and release. */
 function kustomizationsJson(selected: Selected[]) {
-  return selected.map(({ cluster, k }) => ({
-    cluster: cluster.name,
-    kind: k.kind ?? "Kustomization",
-    namespace: k.namespace,
-    name: k.name,
-    path: k.dir ?? null,
-    status: k.status,
-    errors: k.errors.map((e) => formatError(e)),
-    resources: k.resources.map((r) => r.object),
-  }));
+  return selected.map((s) =>
+    s.k
+      ? {
+          cluster: s.cluster.name,
+          kind: s.k.kind ?? "Kustomization",
+          namespace: s.k.namespace,
+          name: s.k.name,
+          path: s.k.dir ?? null,
+          status: s.k.status,
+          errors: s.k.errors.map((e) => formatError(e)),
+          resources: s.k.resources.map((r) => r.object),
+        }
+      : {
+          cluster: s.cluster.name,
+          kind: "HelmRelease",
+          namespace: s.h!.namespace,
+          name: s.h!.name,
+          kustomization: s.h!.kustomization,
+          chart: s.h!.chartLocation ?? null,
+          version: s.h!.resolvedVersion ?? null,
+          release: s.h!.releaseName ?? null,
+          releaseNamespace: s.h!.releaseNamespace ?? null,
+          status: s.h!.status,
+          errors: (s.h!.errors ?? []).map((e) => formatError(e)),
+          resources: (s.h!.resources ?? []).map((r) => r.object),
+        },
+  );
 }
 
 export function formatError(e: PlatformError): string {

@@ -100,7 +100,7 @@ export function compareEnvironments(
     for (const k of c.kustomizations) {
       const id = normalize(k.id);
       const s = sides.get(id) ?? {};
-      s[which] = { ...sideOf(k), cluster: label, id };
+      s[which] = { ...sideOf(k, c), cluster: label, id };
       sides.set(id, s);
     }
   }
@@ -115,7 +115,7 @@ export function compareEnvironments(
   const skipped: NotCompared[] = [];
   for (const c of [a, b]) {
     const own = new Map<string, { head?: KustomizationSide }>();
-    for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k) });
+    for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k, c) });
     skipped.push(...notCompared(c.name, own));
   }
   const errors = [...new Set([...a.errors, ...b.errors].map(formatError))];

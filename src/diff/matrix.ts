@@ -81,7 +81,7 @@ export function environmentMatrix(p: Platform, clusterNames?: string[]): Environ
   const skipped: NotCompared[] = [];
   for (const c of clusters) {
     const own = new Map<string, { head?: KustomizationSide }>();
-    for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k) });
+    for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k, c) });
     skipped.push(...notCompared(c.name, own));
   }
   return { clusters: names, rows, notCompared: skipped };
@@ -113,7 +113,8 @@ function collect(c: Cluster, normalize: (s: string) => string, put: Put): void {
   for (const k of c.kustomizations) {
     if (k.synthetic) continue;
     put(normalize(k.name), "deployed (Flux Kustomization)", k.suspended ? "suspended" : "yes");
-    for (const r of k.resources) {
+    const charts = c.helmReleases.filter((h) => h.kustomization === k.id).flatMap((h) => h.resources ?? []);
+    for (const r of [...k.resources, ...charts]) {
       const obj = r.object;
       if (isSecret(obj)) continue;
       const name = normalize(nameOf(obj));

@@ -146,10 +146,10 @@ function compareClusters(
 ): { diff?: ClusterDiff; notCompared: NotCompared[] } {
   const cluster = (h ?? b)!.name;
   const sides = new Map<string, { base?: KustomizationSide; head?: KustomizationSide }>();
-  for (const k of b?.kustomizations ?? []) sides.set(k.id, { base: sideOf(k) });
+  for (const k of b?.kustomizations ?? []) sides.set(k.id, { base: sideOf(k, b) });
   for (const k of h?.kustomizations ?? []) {
     const s = sides.get(k.id) ?? {};
-    s.head = sideOf(k);
+    s.head = sideOf(k, h);
     sides.set(k.id, s);
   }
   const out: ClusterDiff = { cluster, change: !b ? "added" : !h ? "removed" : "changed", kustomizations: [] };
@@ -165,7 +165,11 @@ function compareClusters(
   };
 }
 
-export function sideOf(k: FluxKustomization): KustomizationSide {
+/**
+ * One Flux Kustomization's side of a comparison: its objects and, given its cluster, what the
+ * charts of the HelmReleases it applies render (a chart bump or a values change shows there).
+ */
+export function sideOf(k: FluxKustomization, cluster?: Cluster): KustomizationSide {
   const side: KustomizationSide = {
     cluster: k.cluster,
     id: k.id,
@@ -173,9 +177,12 @@ export function sideOf(k: FluxKustomization): KustomizationSide {
     object: k.object,
     errors: k.errors.map(formatError),
     warnings: k.status === "external" ? [...k.warnings] : [],
-    objects: k.resources.map((r) =>
-      r.source ? { object: r.object, source: r.source } : { object: r.object },
-    ),
+    objects: [
+      ...k.resources,
+      ...(cluster?.helmReleases ?? [])
+        .filter((h) => h.kustomization === k.id)
+        .flatMap((h) => h.resources ?? []),
+    ].map((r) => (r.source ? { object: r.object, source: r.source } : { object: r.object })),
   };
   if (k.dir !== undefined) side.path = k.dir;
   return side;
@@ -183,7 +190,11 @@ export function sideOf(k: FluxKustomization): KustomizationSide {
 
 /** Platform and cluster errors of either revision (each once), the base's marked as such. */
 function platformErrors(base: Platform, head: Platform): string[] {
-  const text = (p: Platform) => [...p.errors, ...p.clusters.flatMap((c) => c.errors)].map(formatError);
+  const text = (p: Platform) =>
+    [
+      ...p.errors,
+      ...p.clusters.flatMap((c) => [...c.errors, ...c.helmReleases.flatMap((h) => h.errors ?? [])]),
+    ].map(formatError);
   const atHead = text(head);
   const seen = new Set(atHead);
   return [

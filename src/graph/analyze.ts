@@ -88,6 +88,7 @@ export function analyzeGraph(inputs: readonly GraphNodeInput[], opts: AnalyzeOpt
       finish: at?.finish ?? null,
       blocked: blocked.get(n.id)?.reason ?? null,
       critical: criticalSet.has(n.id),
+      ...(n.inventory ? { inventory: n.inventory } : {}),
     };
   });
 

@@ -5,6 +5,7 @@ import {
   type GraphEdge,
   type GraphNode,
   type GraphNodeKind,
+  type InventoryEntry,
   type MissingDependency,
 } from "./model.js";
 
@@ -63,6 +64,8 @@ export interface GraphJson {
     finish: number | null;
     blocked: "cycle" | "missing" | "upstream" | null;
     critical: boolean;
+    /** HelmReleases whose chart was rendered: the objects the release applies. */
+    inventory?: InventoryEntry[];
   }>;
   /** `implicit`: the edge comes from `dependsOn` applying `dependent`, not from a dependsOn entry. */
   edges: Array<{ dependent: string; dependsOn: string; implicit?: boolean }>;
@@ -99,6 +102,7 @@ export function toGraphJson(a: GraphAnalysis): GraphJson {
       finish: n.finish,
       blocked: n.blocked,
       critical: n.critical,
+      ...(n.inventory ? { inventory: n.inventory } : {}),
     })),
     edges: a.edges.map((e) => ({
       dependent: e.dependent,

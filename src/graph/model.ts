@@ -38,6 +38,16 @@ export interface GraphNodeInput {
   appliedBy?: string;
   /** Time this node takes to become ready, in any unit (default 1). */
   duration?: number;
+  /** A rendered HelmRelease: the objects its release applies (hooks and chart CRDs included). */
+  inventory?: InventoryEntry[];
+}
+
+export interface InventoryEntry {
+  apiVersion: string;
+  kind: string;
+  /** "" for cluster-scoped objects */
+  namespace: string;
+  name: string;
 }
 
 /** `dependent` lists `dependsOn` in its spec; it deploys after it. */
@@ -83,6 +93,7 @@ export interface GraphNode {
   finish: number | null;
   blocked: BlockedReason | null;
   critical: boolean;
+  inventory?: InventoryEntry[];
 }
 
 export interface GraphTiming {

@@ -62,6 +62,9 @@ export class Accumulator {
 const emptyConfig: TransformerConfig = emptyTransformerConfig();
 
 /** Shared across one build (or a whole multi-directory run): parse and base caches. */
+/** A kustomization uses `helmCharts` (the chart inflation generator). */
+export class HelmChartsError extends SlipwayError {}
+
 export class BuildCache {
   readonly bases = new Map<string, { acc: Accumulator; schemaAfter: SchemaState }>();
   readonly kustomizations = new Map<string, Kustomization>();
@@ -404,7 +407,7 @@ export class KustTarget {
       this.absorb(ra, generateSecret(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file));
     }
     if (this.k.helmCharts.length > 0) {
-      throw new SlipwayError(
+      throw new HelmChartsError(
         "helmCharts are not supported: Slipway does not run helm. Render the chart into a file (helm template) and list it under resources, or use a Flux HelmRelease",
         { file: this.k.file },
       );

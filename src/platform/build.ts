@@ -11,7 +11,7 @@ import type { FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { buildResources } from "../kustomize/build.js";
 import type { Resource } from "../kustomize/resource.js";
-import { BuildCache } from "../kustomize/target.js";
+import { BuildCache, HelmChartsError } from "../kustomize/target.js";
 import type { YamlMap } from "../kustomize/types.js";
 import { fluxKustomizationFile } from "./kustomization-file.js";
 
@@ -56,13 +56,24 @@ export function buildFluxPath(
   const file = fluxKustomizationFile(fs, dir, spec);
   let overlay: FileSystem = new OverlayFileSystem(fs, { [file.file]: file.text });
   if (wrapFs) overlay = wrapFs(overlay, dir);
-  const resources = buildResources(dir, {
-    fs: overlay,
-    loadRestrictor: "LoadRestrictionsNone",
-    confineTo: sourceRoot,
-    cache: new RootScopedCache(cache, dir),
-    order: file.object.sortOptions === undefined ? "fifo" : "kustomization",
-  });
+  let resources: Resource[];
+  try {
+    resources = buildResources(dir, {
+      fs: overlay,
+      loadRestrictor: "LoadRestrictionsNone",
+      confineTo: sourceRoot,
+      cache: new RootScopedCache(cache, dir),
+      order: file.object.sortOptions === undefined ? "fifo" : "kustomization",
+    });
+  } catch (e) {
+    // kustomize inflates helmCharts only with --enable-helm, which kustomize-controller never sets.
+    if (e instanceof HelmChartsError)
+      throw new SlipwayError(
+        "helmCharts are not supported by Flux: kustomize-controller builds without --enable-helm, so this Kustomization fails to build; deploy the chart with a HelmRelease",
+        { file: e.file },
+      );
+    throw e;
+  }
   return { resources, dir, generated: file.generated };
 }
 

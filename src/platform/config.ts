@@ -70,6 +70,16 @@ export interface ClusterConfig {
   sourceRoot: string;
   variables: Record<string, string>;
   flux: boolean;
+  /** The cluster's Kubernetes version and API versions (chart `.Capabilities`). */
+  kubernetes?: KubernetesConfig;
+}
+
+/** What Helm charts see as `.Capabilities` (plus every CRD the cluster renders). */
+export interface KubernetesConfig {
+  /** e.g. "1.33.0"; default Helm's (v1.35.0). */
+  version?: string;
+  /** Extra `group/version` or `group/version/Kind` entries on top of Helm's built-in list. */
+  apiVersions: string[];
 }
 
 export interface SourceMapping {
@@ -128,6 +138,8 @@ export interface SlipwayConfig {
   strict?: boolean;
   /** ConfigMaps/Secrets that exist only in the cluster (bootstrap, Terraform). */
   clusterObjects?: ClusterObjectConfig[];
+  /** Default `.Capabilities` of every cluster (a cluster's own `kubernetes` adds to / overrides it). */
+  kubernetes?: KubernetesConfig;
 }
 
 /** Reads `<root>/slipway.yaml`; undefined when there is none. Throws SlipwayError when it is invalid. */
@@ -156,6 +168,7 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
         "inputProviders",
         "clusterObjects",
         "charts",
+        "kubernetes",
       ].includes(key)
     )
       fail(`unknown field '${key}'`);
@@ -177,7 +190,7 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
       const where = `clusters[${i}]`;
       if (!isMap(c)) return fail(`${where} must be a map`);
       for (const key of Object.keys(c)) {
-        if (!["name", "path", "sourceRoot", "variables", "flux"].includes(key))
+        if (!["name", "path", "sourceRoot", "variables", "flux", "kubernetes"].includes(key))
           fail(`${where}: unknown field '${key}'`);
       }
       const variables: Record<string, string> = {};
@@ -194,6 +207,9 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
         sourceRoot: normalizeRelative(str(c.sourceRoot, `${where}.sourceRoot`, ".")),
         variables,
         flux: bool(c.flux, `${where}.flux`, true),
+        ...(c.kubernetes !== undefined && c.kubernetes !== null
+          ? { kubernetes: parseKubernetes(c.kubernetes, `${where}.kubernetes`, fail) }
+          : {}),
       };
     });
     const seen = new Set<string>();
@@ -242,7 +258,30 @@ export function parseConfig(raw: YamlValue, file: string): SlipwayConfig {
     discover: bool(raw.discover, "discover", clusters === undefined),
     sources,
     strict: raw.strict === undefined || raw.strict === null ? undefined : bool(raw.strict, "strict", true),
+    ...(raw.kubernetes !== undefined && raw.kubernetes !== null
+      ? { kubernetes: parseKubernetes(raw.kubernetes, "kubernetes", fail) }
+      : {}),
   };
+}
+
+function parseKubernetes(raw: YamlValue, where: string, fail: (message: string) => never): KubernetesConfig {
+  if (!isMap(raw)) return fail(`${where} must be a map`);
+  for (const key of Object.keys(raw)) {
+    if (!["version", "apiVersions"].includes(key)) fail(`${where}: unknown field '${key}'`);
+  }
+  const out: KubernetesConfig = { apiVersions: [] };
+  if (raw.version !== undefined && raw.version !== null) {
+    const v = typeof raw.version === "number" ? String(raw.version) : raw.version;
+    if (typeof v !== "string" || !/^v?\d+\.\d+(\.\d+)?$/.test(v))
+      fail(`${where}.version must be a Kubernetes version such as "1.33.0"`);
+    out.version = v as string;
+  }
+  if (raw.apiVersions !== undefined && raw.apiVersions !== null) {
+    if (!Array.isArray(raw.apiVersions) || raw.apiVersions.some((s) => typeof s !== "string" || s === ""))
+      fail(`${where}.apiVersions must be a list of strings such as "monitoring.coreos.com/v1"`);
+    out.apiVersions = raw.apiVersions as string[];
+  }
+  return out;
 }
 
 const SEVERITIES = ["error", "warning", "info", "off"];

@@ -52,6 +52,16 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
         cluster: c.name,
         dependsOn: h.dependsOn.map((d) => ({ name: d.name, namespace: d.namespace })),
         appliedBy: applierNode(h.kustomization),
+        ...(h.status === "rendered" && h.resources
+          ? {
+              inventory: h.resources.map((r) => ({
+                apiVersion: String(r.object.apiVersion ?? ""),
+                kind: String(r.object.kind ?? ""),
+                namespace: metaString(r.object, "namespace"),
+                name: metaString(r.object, "name"),
+              })),
+            }
+          : {}),
       });
     }
   }

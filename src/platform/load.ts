@@ -15,6 +15,7 @@ import { type ControllerProfile, detectFlux, resolveProfile } from "../flux/prof
 import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
+import type { ChartProvider } from "../helmrelease/charts.js";
 import { buildResources } from "../kustomize/build.js";
 import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
@@ -43,6 +44,7 @@ import {
   specOf,
   stringField,
 } from "./flux-objects.js";
+import { renderHelmReleases } from "./helmreleases.js";
 import { withholdSecretMessages } from "./masking.js";
 import {
   addNotice,
@@ -144,6 +146,11 @@ export interface LoadPlatformOptions {
   cache?: BuildCache;
   onProgress?: (event: PlatformProgress) => void;
   reuse?: ReuseRender;
+  /**
+   * Charts of HelmReleases that are not in the repository (the chart cache); without it such
+   * HelmReleases are reported as not cached. `false` renders no HelmRelease at all.
+   */
+  charts?: ChartProvider | false;
 }
 
 export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): Platform {
@@ -180,6 +187,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     artifacts: new Map(),
     mounts: new Map(),
     secretsOf: new WeakMap(),
+    charts: opts.charts,
   };
   const scan = scanRepository(fs, root);
   for (const file of scan.tooLarge) {
@@ -271,6 +279,7 @@ interface RenderContext {
   mounts: Map<string, ArtifactFileSystem>;
   /** The secret fields of every rendered object (variable sources and Flux Kustomizations read them). */
   secretsOf: WeakMap<KObject, SecretPaths>;
+  charts?: ChartProvider | false;
 }
 
 /** What one cluster's render depends on besides the repository. */
@@ -367,6 +376,21 @@ function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: Contr
     providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
   };
   renderFluxCluster(ctx, d, cluster, state);
+  if (ctx.charts !== false) {
+    renderHelmReleases(
+      {
+        root: ctx.root,
+        config: ctx.config,
+        ...(ctx.charts ? { charts: ctx.charts } : {}),
+        localRoot: (ref) => {
+          const root = localSourceRoot(ctx, d, ref);
+          return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`) ? undefined : root;
+        },
+        artifactFs: (root) => artifactFs(ctx, root),
+      },
+      cluster,
+    );
+  }
   return cluster;
 }
 

@@ -91,6 +91,17 @@ export function maskPlatform(platform: Platform, masker: Marker): Platform {
       sources: c.sources.map((s) => ({ ...s, object: mask(s.object) })),
       helmReleases: c.helmReleases.map((h) => ({
         ...h,
+        // What the chart was rendered with is plaintext: never part of an output.
+        renderInputs: undefined,
+        secretInputs: undefined,
+        ...(h.resources
+          ? {
+              resources: h.resources.map((r) => {
+                const s = secretsOf(r);
+                return s ? { ...r, object: maskValue(r.object, s, masker) as KObject, secrets: s } : r;
+              }),
+            }
+          : {}),
         object: mask(h.object),
         ...(h.version !== undefined
           ? { version: text(h.object, ["spec", "chart", "spec", "version"], h.version) }

@@ -8,6 +8,7 @@
 
 import type { ControllerProfile } from "../flux/profile.js";
 import type { FileSystem } from "../fs/filesystem.js";
+import type { GoMap } from "../helm/template/value.js";
 import type { KObject } from "../kustomize/types.js";
 import type { SecretPaths } from "../secrets/paths.js";
 import type { SlipwayConfig } from "./config.js";
@@ -33,7 +34,10 @@ export interface SourceLocation {
  * - SUBSTITUTE_SOURCE_NOT_FOUND: a `postBuild.substituteFrom` ConfigMap/Secret that no rendered
  *   object provides; it may exist only in the cluster (made by the bootstrap or Terraform).
  */
-export type PlatformErrorCode = "SUBSTITUTE_SOURCE_NOT_FOUND";
+export type PlatformErrorCode =
+  | "SUBSTITUTE_SOURCE_NOT_FOUND"
+  /** A non-optional HelmRelease `valuesFrom` ConfigMap/Secret (or key) that nothing renders. */
+  | "VALUES_SOURCE_NOT_FOUND";
 
 export interface PlatformError {
   message: string;
@@ -43,6 +47,8 @@ export interface PlatformError {
   cluster?: string;
   /** `namespace/name` of the Flux Kustomization it belongs to. */
   kustomization?: string;
+  /** `namespace/name` of the HelmRelease it belongs to (then `field` is a field of the HelmRelease). */
+  helmRelease?: string;
   /**
    * A field of that Flux Kustomization's object the error is about (`spec.postBuild.substituteFrom[0]`),
    * when the fix is there rather than in `file`.
@@ -70,7 +76,7 @@ export interface RenderedResource {
   touchedBy: string[];
   /** Patches applied to it, in order. */
   patches?: PatchSource[];
-  /** `namespace/name` of the Flux Kustomization that applies it (`ResourceSet/ns/name` for a ResourceSet). */
+  /** `namespace/name` of the Flux Kustomization that applies it (`ResourceSet/ns/name` for a ResourceSet; for chart output: that applies its HelmRelease). */
   kustomization: string;
   cluster: string;
   /**
@@ -85,6 +91,12 @@ export interface RenderedResource {
    * points at that template in the ResourceSet's file.
    */
   generatedBy?: { kind: "ResourceSet"; namespace: string; name: string; template: string; input?: number };
+  /** Chart output: `namespace/name` of the HelmRelease whose release it is (`source` is the HelmRelease's). */
+  helmRelease?: string;
+  /** Chart output: a Helm hook (applied around install/upgrade, not part of the release inventory). */
+  hook?: string[];
+  /** Chart output: from the chart's `crds/` directory (applied by helm-controller's CRD policy). */
+  crd?: boolean;
 }
 
 /**
@@ -237,6 +249,38 @@ export interface HelmReleaseInfo {
   chartSource?: ObjectRef;
   chart?: string;
   version?: string;
+  /**
+   * - rendered: the chart was rendered; `resources` is what helm-controller applies.
+   * - failed: helm-controller would fail (see `errors`).
+   * - suspended: `spec.suspend: true`.
+   * - external: its chart is not in this repository nor in the chart cache, or its source is
+   *   not in the cluster (see `warnings`/`errors`).
+   * Absent when HelmReleases were not rendered.
+   */
+  status?: KustomizationStatus;
+  /** The chart's objects after helm-controller's post-rendering, hooks and CRDs included. */
+  resources?: RenderedResource[];
+  errors?: PlatformError[];
+  warnings?: string[];
+  /** The Helm release name (shortened as helm-controller does) and namespace. */
+  releaseName?: string;
+  releaseNamespace?: string;
+  /** The chart version rendered (a range in `version` resolved). */
+  resolvedVersion?: string;
+  /** Where the chart came from: a repository directory, or `source@version` of the chart cache. */
+  chartLocation?: string;
+  /**
+   * The chart is neither in the repository nor in the chart cache: why, naming the command that
+   * fetches it (`status` is then "external").
+   */
+  chartMissing?: string;
+  /**
+   * What the chart was rendered with (plaintext values: never print them): for differential
+   * tests against `helm template` and for explaining a render.
+   */
+  renderInputs?: { chartDir?: string; values: GoMap; apiVersions: string[]; kubeVersion?: string };
+  /** Plaintext strings that entered the values from Secrets (masked in every output). */
+  secretInputs?: string[];
 }
 
 export type ClusterMode = "flux" | "kustomize";
@@ -310,11 +354,20 @@ export function platformErrors(p: Platform): PlatformError[] {
   for (const c of p.clusters) {
     out.push(...c.errors);
     for (const k of c.kustomizations) out.push(...k.errors);
+    for (const h of c.helmReleases) out.push(...(h.errors ?? []));
   }
   return out;
 }
 
-/** Every object applied anywhere, in cluster then Kustomization order. */
+/** Every object applied anywhere, in cluster then Kustomization order, then each cluster's chart output. */
 export function allResources(p: Platform): RenderedResource[] {
-  return p.clusters.flatMap((c) => c.kustomizations.flatMap((k) => k.resources));
+  return p.clusters.flatMap((c) => [
+    ...c.kustomizations.flatMap((k) => k.resources),
+    ...c.helmReleases.flatMap((h) => h.resources ?? []),
+  ]);
+}
+
+/** `namespace/name` of a HelmRelease. */
+export function helmReleaseId(h: { namespace: string; name: string }): string {
+  return `${h.namespace}/${h.name}`;
 }

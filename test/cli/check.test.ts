@@ -34,7 +34,7 @@ describe("slipway check", () => {
     expect(r.stdout).toContain("cluster dev\n");
     expect(r.stdout).toContain("clusters/dev/apps.yaml");
     expect(r.stdout.trimEnd().split("\n").at(-1)).toMatch(
-      /^\d+ errors, \d+ warnings? in \d+ resources across 1 cluster$/,
+      /^\d+ errors, \d+ warnings?(, \d+ infos?)? in \d+ resources across 1 cluster$/,
     );
   });
 

@@ -495,9 +495,68 @@ export const renderError: Rule = {
           report({ cluster: cluster.name, kustomization: k.id, ...e });
         }
       }
+      for (const h of cluster.helmReleases) {
+        for (const e of h.errors ?? []) {
+          // A valuesFrom ConfigMap/Secret nothing renders may exist only in the cluster.
+          const clusterOnly = e.code === "VALUES_SOURCE_NOT_FOUND";
+          ctx.report({
+            ...about(objects, cluster, h, "HelmRelease", e.field ?? []),
+            message: clusterOnly
+              ? `${e.message} (if it exists only in the cluster, made by the bootstrap or Terraform, this is expected); the chart is not rendered or checked`
+              : e.message,
+            ...(clusterOnly && !ctx.strict ? { severity: "warning" as const } : {}),
+          });
+        }
+      }
     }
   },
 };
+
+export const chartNotCached: Rule = {
+  id: "helmrelease-chart-not-cached",
+  defaultSeverity: "warning",
+  description:
+    "A HelmRelease's chart is neither in the repository nor in the chart cache, so what it deploys is not rendered or checked.",
+  help: "Slipway never downloads during render/check/diff: charts from HelmRepositories and OCI registries come from the chart cache. Run `slipway charts pull` (in CI: before `slipway check`, with the cache directory kept between runs) to fetch every chart the repository's HelmReleases ask for. HelmReleases whose chart source is another Git repository or bucket are reported by helmrelease-not-rendered.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      const objects = fluxObjects(cluster);
+      for (const h of cluster.helmReleases) {
+        if (!h.chartMissing) continue;
+        ctx.report({ ...about(objects, cluster, h, "HelmRelease", chartField(h)), message: h.chartMissing });
+      }
+    }
+  },
+};
+
+export const helmReleaseNotRendered: Rule = {
+  id: "helmrelease-not-rendered",
+  defaultSeverity: "info",
+  description:
+    "A HelmRelease Slipway does not render: its chart source is not this repository (and not mapped in slipway.yaml), or it is suspended.",
+  help: "Nothing this HelmRelease's chart deploys is rendered or checked. Map a GitRepository or Bucket chart source to a local directory in slipway.yaml `sources` to check it too. A suspended HelmRelease is not reconciled by helm-controller.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      const objects = fluxObjects(cluster);
+      for (const h of cluster.helmReleases) {
+        if (h.chartMissing || (h.status !== "external" && h.status !== "suspended")) continue;
+        const suspended = h.status === "suspended";
+        ctx.report({
+          ...about(objects, cluster, h, "HelmRelease", suspended ? ["spec", "suspend"] : chartField(h)),
+          message: suspended
+            ? `HelmRelease ${h.namespace}/${h.name} is suspended: helm-controller does not reconcile it, and its chart is not rendered or checked`
+            : `HelmRelease ${h.namespace}/${h.name} is not rendered or checked: ${h.warnings?.[0] ?? "its chart is not available offline"}`,
+        });
+      }
+    }
+  },
+};
+
+function chartField(h: HelmReleaseInfo): FieldPath {
+  return (h.object.spec as Record<string, unknown> | undefined)?.chartRef
+    ? ["spec", "chartRef"]
+    : ["spec", "chart"];
+}
 
 export const notRendered: Rule = {
   id: "flux-not-rendered",
@@ -532,6 +591,8 @@ export const notRendered: Rule = {
 export const rules: Rule[] = [
   renderError,
   notRendered,
+  chartNotCached,
+  helmReleaseNotRendered,
   dependsOnMissing,
   dependencyCycle,
   pathMissing,

@@ -66,6 +66,7 @@ export function applyScopes(cluster: Cluster): ApplyScope[] {
     const owner = byId.get(hr.kustomization);
     const remote = kubeConfigOf(hr.object, hr.namespace) ?? (owner ? targetOf(owner) : "");
     scope(remote).helmReleases.push(hr);
+    scope(remote).resources.push(...(hr.resources ?? []));
   }
   return [...scopes.values()];
 }

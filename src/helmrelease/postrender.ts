@@ -1,0 +1,74 @@
+/**
+ * helm-controller's post-renderers (internal/postrender), in its order: each
+ * `spec.postRenderers[].kustomize` (patches and images, run by a kustomize build over the
+ * chart's output), then `spec.commonMetadata` labels and annotations, then the origin labels
+ * `helm.toolkit.fluxcd.io/name|namespace` — the last two on `metadata` only, created when absent.
+ */
+
+import { MemoryFileSystem } from "../fs/filesystem.js";
+import { buildResources } from "../kustomize/build.js";
+import { cloneValue } from "../kustomize/clone.js";
+import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
+import { emitYaml, emitYamlStream } from "../yaml/index.js";
+import type { KustomizePostRenderer, ReleaseSpec } from "./spec.js";
+
+export class PostRenderError extends Error {}
+
+export const HELM_GROUP = "helm.toolkit.fluxcd.io";
+
+/** The labels helm-controller puts on every object of a release (CRDs of `crds/` included). */
+export function originLabels(hrNamespace: string, hrName: string): Record<string, string> {
+  return { [`${HELM_GROUP}/name`]: hrName, [`${HELM_GROUP}/namespace`]: hrNamespace };
+}
+
+/** Runs one kustomize post-renderer over objects (kustomize-controller's builder: builtins only). */
+export function runKustomize(objects: KObject[], pr: KustomizePostRenderer): KObject[] {
+  if (pr.patches.length === 0 && pr.images.length === 0) return objects;
+  const kustomization: YamlMap = {
+    apiVersion: "kustomize.config.k8s.io/v1beta1",
+    kind: "Kustomization",
+    resources: ["helm-output.yaml"],
+  };
+  if (pr.images.length > 0) kustomization.images = pr.images;
+  if (pr.patches.length > 0)
+    kustomization.patches = pr.patches.map((p) => ({
+      patch: p.patch,
+      ...(p.target ? { target: p.target } : {}),
+    }));
+  const fs = new MemoryFileSystem({
+    "/helm-postrender/kustomization.yaml": emitYaml(kustomization),
+    "/helm-postrender/helm-output.yaml": emitYamlStream(objects),
+  });
+  try {
+    return buildResources("/helm-postrender", { fs, order: "fifo" }).map((r) => r.obj);
+  } catch (e) {
+    const message = (e as Error).message.replace(/^\/helm-postrender\/[^:]*: /, "");
+    throw new PostRenderError(`post-renderer (kustomize) fails: ${message}`);
+  }
+}
+
+function setMetadataMap(obj: KObject, field: "labels" | "annotations", add: Record<string, string>): void {
+  if (!isMap(obj.metadata)) obj.metadata = {};
+  const meta = obj.metadata as YamlMap;
+  const current = isMap(meta[field]) ? (meta[field] as YamlMap) : {};
+  meta[field] = { ...current, ...add };
+}
+
+/** commonMetadata and origin labels (always), on objects owned by the caller. */
+export function applyMetadata(objects: KObject[], spec: ReleaseSpec): void {
+  const origin = originLabels(spec.namespace, spec.name);
+  for (const obj of objects) {
+    if (spec.commonMetadata?.labels) setMetadataMap(obj, "labels", spec.commonMetadata.labels);
+    if (spec.commonMetadata?.annotations) setMetadataMap(obj, "annotations", spec.commonMetadata.annotations);
+    setMetadataMap(obj, "labels", origin);
+  }
+}
+
+/** Every post-renderer of a release over `objects` (a new list; the input is not changed). */
+export function postRender(objects: KObject[], spec: ReleaseSpec): KObject[] {
+  let out = objects;
+  for (const pr of spec.postRenderers) out = runKustomize(out, pr);
+  if (out === objects) out = objects.map((o) => cloneValue(o));
+  applyMetadata(out, spec);
+  return out;
+}

@@ -1,0 +1,150 @@
+/**
+ * The values a HelmRelease gives its chart, composed as helm-controller does
+ * (fluxcd/pkg chartutil.ChartValuesFromReferences): every `valuesFrom` reference in order —
+ * a whole values document merged over the result, or with `targetPath` one value set by Helm's
+ * `--set` parser (`--set-string` when quoted, escaped when `literal`) — then `spec.values`
+ * merged on top. The chart's defaults (and `valuesFiles`, which replace them) are underneath,
+ * coalesced by the Helm engine. Numbers of `spec.values` are float64, as the API server's JSON
+ * decodes them.
+ */
+
+import { parseSetInto, parseSetStringInto, StrvalsError } from "../helm/strvals.js";
+import { fromJsonValue, GoMap, type GoValue } from "../helm/template/value.js";
+import { mergeMaps, readYaml } from "../helm/yaml.js";
+import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
+import type { ValuesReference } from "./spec.js";
+
+/** A ConfigMap or Secret of the cluster, by kind, namespace and name. */
+export type ObjectLookup = (
+  kind: "ConfigMap" | "Secret",
+  namespace: string,
+  name: string,
+) => KObject | undefined;
+
+export interface ValuesProblem {
+  message: string;
+  /** The `spec.valuesFrom` entry it is about. */
+  index: number;
+  /** A non-optional reference to something that does not exist in the rendered cluster. */
+  notFound: boolean;
+}
+
+export interface ComposedValues {
+  values: GoMap;
+  /** Plaintext strings taken from Secrets (the printers mask them). */
+  secretStrings: string[];
+  /** Optional references that were missing (helm-controller logs and goes on). */
+  skipped: string[];
+}
+
+export class ValuesReferenceError extends Error {
+  constructor(readonly problem: ValuesProblem) {
+    super(problem.message);
+  }
+}
+
+/** The data of a ConfigMap (`data`) or Secret (`data` decoded, `stringData` over it, as the API server stores it). */
+export function dataOf(obj: KObject): Map<string, string> {
+  const out = new Map<string, string>();
+  if (obj.kind === "Secret") {
+    if (isMap(obj.data))
+      for (const [k, v] of Object.entries(obj.data))
+        if (typeof v === "string") out.set(k, Buffer.from(v, "base64").toString("utf8"));
+    if (isMap(obj.stringData))
+      for (const [k, v] of Object.entries(obj.stringData)) out.set(k, typeof v === "string" ? v : String(v));
+  } else if (isMap(obj.data)) {
+    for (const [k, v] of Object.entries(obj.data)) out.set(k, typeof v === "string" ? v : String(v));
+  }
+  return out;
+}
+
+function refText(ref: ValuesReference, namespace: string, optional: boolean): string {
+  return `could not resolve${optional ? " optional" : ""} ${ref.kind} chart values reference '${namespace}/${ref.name}'${ref.valuesKey ? ` with key '${ref.valuesKey}'` : ""}`;
+}
+
+/** Composes the user values of a release; throws ValuesReferenceError where helm-controller fails. */
+export function composeReleaseValues(
+  namespace: string,
+  refs: readonly ValuesReference[],
+  specValues: YamlMap | undefined,
+  lookup: ObjectLookup,
+): ComposedValues {
+  const values = specValues ? (fromJsonValue(specValues) as GoMap) : new GoMap();
+  let result = new GoMap();
+  const secretStrings: string[] = [];
+  const skipped: string[] = [];
+  const fail = (ref: ValuesReference, reason: string, notFound: boolean): never => {
+    throw new ValuesReferenceError({
+      message: `${refText(ref, namespace, false)}: ${reason}`,
+      index: ref.index,
+      notFound,
+    });
+  };
+  for (const ref of refs) {
+    if (ref.kind !== "ConfigMap" && ref.kind !== "Secret")
+      fail(ref, "unsupported values reference kind", false);
+    const kind = ref.kind as "ConfigMap" | "Secret";
+    const obj = lookup(kind, namespace, ref.name);
+    if (!obj) {
+      if (ref.optional) {
+        skipped.push(`${refText(ref, namespace, true)}: resource not found`);
+        continue;
+      }
+      fail(ref, `${kind} ${namespace}/${ref.name} is not rendered in this cluster`, true);
+    }
+    const data = dataOf(obj!).get(ref.valuesKey);
+    if (data === undefined) {
+      if (ref.optional) {
+        skipped.push(`${refText(ref, namespace, true)}: key not found`);
+        continue;
+      }
+      fail(ref, "key not found", true);
+    }
+    const text = data!;
+    if (kind === "Secret") secretStrings.push(text);
+    if (ref.targetPath !== "") {
+      result = mergeMaps(result, values);
+      try {
+        setPath(result, ref.targetPath, text, ref.literal);
+      } catch (e) {
+        if (e instanceof StrvalsError) fail(ref, `failed to merge value: ${e.message}`, false);
+        throw e;
+      }
+      continue;
+    }
+    let doc: GoValue;
+    try {
+      doc = readYaml(text, `${kind} ${namespace}/${ref.name} key ${ref.valuesKey}`);
+    } catch (e) {
+      return fail(ref, `failed to read values data: ${(e as Error).message}`, false);
+    }
+    if (doc === null) doc = new GoMap();
+    if (!(doc instanceof GoMap)) return fail(ref, "failed to read values data: not a map", false);
+    if (kind === "Secret") secretStrings.push(...leafStrings(doc));
+    result = mergeMaps(result, doc);
+  }
+  return { values: mergeMaps(result, values), secretStrings, skipped };
+}
+
+/** ReplacePathValue / ReplacePathLiteralValue of fluxcd/pkg chartutil. */
+function setPath(dest: GoMap, path: string, value: string, literal: boolean): void {
+  if (literal) {
+    const escaped = value.replace(/[\\,[\]{}]/g, (c) => `\\${c}`);
+    parseSetStringInto(`${path}=${escaped}`, dest);
+    return;
+  }
+  const quoted =
+    (value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"'));
+  if (quoted) {
+    parseSetStringInto(`${path}=${value.replace(/^['"]+|['"]+$/g, "")}`, dest);
+    return;
+  }
+  parseSetInto(`${path}=${value}`, dest);
+}
+
+function leafStrings(v: GoValue): string[] {
+  if (typeof v === "string") return v === "" ? [] : [v];
+  if (v instanceof GoMap) return [...v.values()].flatMap(leafStrings);
+  if (Array.isArray(v)) return v.flatMap(leafStrings);
+  return [];
+}

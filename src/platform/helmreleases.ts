@@ -1,0 +1,647 @@
+/**
+ * HelmReleases rendered as helm-controller (Flux 2.9) would install them, once a cluster's Flux
+ * Kustomizations are rendered: the chart from the repository (GitRepository/Bucket sources
+ * that are local, ExternalArtifacts of in-repo ArtifactGenerators) or from the chart cache,
+ * values from the cluster's rendered ConfigMaps and Secrets, `.Capabilities` from slipway.yaml
+ * plus every CRD of the cluster, a seeded random source per release, then post-renderers,
+ * commonMetadata and origin labels. The objects become `HelmReleaseInfo.resources`; one broken
+ * HelmRelease never stops the others.
+ */
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+import type { FileSystem } from "../fs/filesystem.js";
+import type { Chart } from "../helm/chart.js";
+import {
+  DEFAULT_API_VERSIONS,
+  fileSystemReader,
+  type Hook,
+  loadChartDir,
+  type RenderedRelease,
+  renderChart,
+  SchemaError,
+} from "../helm/index.js";
+import { GoMap } from "../helm/template/value.js";
+import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
+import { type ChartAnswer, type ChartProvider, type ChartRequest, noCharts } from "../helmrelease/charts.js";
+import { originLabels, PostRenderError, postRender } from "../helmrelease/postrender.js";
+import {
+  type ChartSpec,
+  type PostRenderStrategy,
+  type ReleaseSpec,
+  readReleaseSpec,
+} from "../helmrelease/spec.js";
+import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/values.js";
+import { cloneValue } from "../kustomize/clone.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import { SecretPaths, unionSecrets, valueAt } from "../secrets/paths.js";
+import { parseYamlDocuments } from "../yaml/parse.js";
+import { declaredObjects } from "./cluster-objects.js";
+import type { KubernetesConfig, SlipwayConfig } from "./config.js";
+import { groupOf, metaString } from "./flux-objects.js";
+import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResource } from "./model.js";
+
+/** The clock of every render: charts calling `now` get this instant, so renders repeat exactly. */
+export const RENDER_EPOCH = Date.parse("2025-01-01T00:00:00Z");
+
+/** What the cluster pass needs from the platform loader. */
+export interface HelmReleaseContext {
+  root: string;
+  config?: SlipwayConfig;
+  charts?: ChartProvider;
+  /** Repository-relative root of a source's artifact when it is local (this repository or mapped). */
+  localRoot(ref: ObjectRef): string | undefined;
+  /** The artifact view (ignore rules applied, confined) of a local source root. */
+  artifactFs(root: string): FileSystem;
+}
+
+interface Located {
+  /** The chart, or why there is none. */
+  answer: ChartAnswer | { external: string };
+  valuesFiles?: {
+    files: string[];
+    ignoreMissing: boolean;
+    base: "source" | "chart";
+    fs?: FileSystem;
+    dir?: string;
+  };
+}
+
+/** Renders every HelmRelease of a rendered Flux cluster in place. */
+export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): void {
+  if (cluster.helmReleases.length === 0) return;
+  const pool = objectPool(cluster, hctx.config);
+  const kubernetes = kubernetesOf(hctx.config, cluster.name);
+  const builtin = new Set(DEFAULT_API_VERSIONS);
+  const baseApis = new Set([
+    ...kubernetes.apiVersions,
+    ...crdApiVersions(poolCrds(cluster)).filter((v) => !builtin.has(v)),
+  ]);
+  const prepared = cluster.helmReleases.map((h) => prepare(hctx, cluster, h));
+  // CRDs in charts' crds/ directories are known before any render.
+  for (const p of prepared)
+    if (p.chart && p.spec.crds !== "Skip") for (const v of chartCrdApiVersions(p.chart)) baseApis.add(v);
+  const renderAll = (apis: Set<string>, only?: (p: Prepared) => boolean) => {
+    for (const p of prepared)
+      if (p.chart && (!only || only(p))) renderOne(p, cluster, pool, kubernetes.version, [...apis]);
+  };
+  renderAll(baseApis);
+  // CRDs templated by charts (cert-manager's, operators') change what other charts see.
+  const all = new Set(baseApis);
+  for (const p of prepared)
+    for (const r of p.info.resources ?? [])
+      if (r.object.kind === "CustomResourceDefinition")
+        for (const v of crdApiVersions([r.object])) all.add(v);
+  if (all.size > baseApis.size) renderAll(all, (p) => readsApiVersions(p.chart!));
+}
+
+interface Prepared {
+  info: HelmReleaseInfo;
+  spec: ReleaseSpec;
+  chart?: Chart;
+}
+
+function fail(info: HelmReleaseInfo, message: string, extra: Partial<PlatformError> = {}): void {
+  info.status = "failed";
+  info.resources = [];
+  info.errors = [
+    ...(info.errors ?? []),
+    {
+      message: `HelmRelease ${info.namespace}/${info.name}: ${message}`,
+      ...(info.definedAt ? { file: info.definedAt.file, line: info.definedAt.line } : {}),
+      cluster: info.cluster,
+      kustomization: info.kustomization,
+      helmRelease: `${info.namespace}/${info.name}`,
+      ...extra,
+    },
+  ];
+}
+
+function prepare(hctx: HelmReleaseContext, cluster: Cluster, info: HelmReleaseInfo): Prepared {
+  const spec = readReleaseSpec(info.object);
+  info.releaseName = spec.releaseName;
+  info.releaseNamespace = spec.releaseNamespace;
+  info.errors = [];
+  info.warnings = [];
+  info.resources = [];
+  const out: Prepared = { info, spec };
+  if (spec.suspended) {
+    info.status = "suspended";
+    return out;
+  }
+  if (!spec.chart) {
+    fail(info, "neither spec.chart nor spec.chartRef is set", { field: ["spec"] });
+    return out;
+  }
+  const located = locateChart(hctx, cluster, spec.chart);
+  const answer = located.answer;
+  if ("external" in answer) {
+    info.status = "external";
+    info.warnings.push(answer.external);
+    return out;
+  }
+  if ("missing" in answer) {
+    // Like a source outside the repository: not rendered, said once, not a failure of the repository.
+    info.status = "external";
+    info.chartMissing = `HelmRelease ${info.namespace}/${info.name}: ${answer.missing}; run 'slipway charts pull' to fetch it (not rendered)`;
+    info.warnings.push(info.chartMissing);
+    return out;
+  }
+  if ("error" in answer) {
+    fail(info, answer.error);
+    return out;
+  }
+  info.resolvedVersion = answer.version;
+  info.chartLocation = answer.location;
+  let chart = answer.chart;
+  if (located.valuesFiles && located.valuesFiles.files.length > 0) {
+    try {
+      chart = withValuesFiles(chart, located.valuesFiles);
+    } catch (e) {
+      fail(info, (e as Error).message, { field: ["spec", "chart", "spec", "valuesFiles"] });
+      return out;
+    }
+  }
+  out.chart = chart;
+  return out;
+}
+
+/** source-controller's valuesFiles: the files merged in order replace the chart's values.yaml. */
+function withValuesFiles(chart: Chart, vf: NonNullable<Located["valuesFiles"]>): Chart {
+  let merged = new GoMap();
+  for (const file of vf.files) {
+    let text: string | undefined;
+    if (vf.base === "source" && vf.fs && vf.dir) {
+      const abs = path.posix.join(vf.dir, file);
+      if (!abs.startsWith(`${vf.dir}/`) && abs !== vf.dir)
+        throw new SlipwayError(`values file ${file} is outside the source`);
+      text = vf.fs.exists(abs) && !vf.fs.isDirectory(abs) ? vf.fs.readFile(abs).toString("utf8") : undefined;
+    } else {
+      const name = path.posix.normalize(file).replace(/^\.\//, "");
+      if (name === "values.yaml") {
+        merged = mergeMaps(merged, chart.values);
+        continue;
+      }
+      const f = chart.files.find((x) => x.name === name);
+      text = f ? Buffer.from(f.data).toString("utf8") : undefined;
+    }
+    if (text === undefined) {
+      if (vf.ignoreMissing) continue;
+      throw new SlipwayError(`values file ${file} does not exist in the chart's source`);
+    }
+    merged = mergeMaps(merged, readValuesDocuments(text, file));
+  }
+  return { ...chart, values: merged, digest: `${chart.digest}+values` };
+}
+
+function findSource(cluster: Cluster, kind: string, namespace: string, name: string): KObject | undefined {
+  return cluster.sources.find((s) => s.kind === kind && s.namespace === namespace && s.name === name)?.object;
+}
+
+function locateChart(hctx: HelmReleaseContext, cluster: Cluster, chart: ChartSpec): Located {
+  const charts = hctx.charts ?? noCharts;
+  if (chart.type === "ref") {
+    if (chart.kind === "OCIRepository") {
+      const obj = findSource(cluster, "OCIRepository", chart.namespace, chart.name);
+      if (!obj)
+        return {
+          answer: {
+            external: `chartRef OCIRepository ${chart.namespace}/${chart.name} is not rendered in this cluster: not rendered`,
+          },
+        };
+      return { answer: charts.load(ociRequest(obj)) };
+    }
+    if (chart.kind === "ExternalArtifact") {
+      const a = cluster.externalArtifacts?.find(
+        (x) => x.namespace === chart.namespace && x.name === chart.name,
+      );
+      if (!a?.fs)
+        return {
+          answer: {
+            external: `chartRef ExternalArtifact ${chart.namespace}/${chart.name} is not produced by an ArtifactGenerator of this repository: not rendered`,
+          },
+        };
+      return { answer: loadLocal(a.fs, path.posix.join(hctx.root, a.root), `${a.root}`) };
+    }
+    if (chart.kind === "HelmChart") {
+      const obj = findSource(cluster, "HelmChart", chart.namespace, chart.name);
+      if (!obj || !isMap(obj.spec))
+        return {
+          answer: {
+            external: `chartRef HelmChart ${chart.namespace}/${chart.name} is not rendered in this cluster: not rendered`,
+          },
+        };
+      const s = obj.spec;
+      const ref = isMap(s.sourceRef) ? s.sourceRef : {};
+      return locateChart(hctx, cluster, {
+        type: "template",
+        chart: String(s.chart ?? ""),
+        version: typeof s.version === "string" && s.version !== "" ? s.version : "*",
+        sourceRef: { kind: String(ref.kind ?? ""), name: String(ref.name ?? ""), namespace: chart.namespace },
+        valuesFiles: Array.isArray(s.valuesFiles)
+          ? s.valuesFiles.filter((x): x is string => typeof x === "string")
+          : [],
+        ignoreMissingValuesFiles: s.ignoreMissingValuesFiles === true,
+      });
+    }
+    return {
+      answer: {
+        error: `chartRef kind ${chart.kind || "(empty)"} is not supported (OCIRepository, HelmChart or ExternalArtifact)`,
+      },
+    };
+  }
+  const ref = chart.sourceRef;
+  const valuesFiles = { files: chart.valuesFiles, ignoreMissing: chart.ignoreMissingValuesFiles };
+  if (ref.kind === "GitRepository" || ref.kind === "Bucket") {
+    const root = hctx.localRoot({ kind: ref.kind, namespace: ref.namespace, name: ref.name });
+    if (root === undefined)
+      return {
+        answer: {
+          external: `chart source ${ref.kind} ${ref.namespace}/${ref.name} is not this repository: not rendered (map it to a local directory in slipway.yaml 'sources' to render it)`,
+        },
+      };
+    const fs = hctx.artifactFs(root);
+    const sourceDir = path.posix.join(hctx.root, root);
+    const dir = path.posix.join(sourceDir, chart.chart);
+    if (dir !== sourceDir && !dir.startsWith(`${sourceDir}/`))
+      return {
+        answer: {
+          error: `chart path ${chart.chart} leaves the source ${ref.kind} ${ref.namespace}/${ref.name}`,
+        },
+      };
+    return {
+      answer: loadLocal(fs, dir, path.posix.relative(hctx.root, dir) || "."),
+      valuesFiles: { ...valuesFiles, base: "source", fs, dir: sourceDir },
+    };
+  }
+  if (ref.kind === "HelmRepository") {
+    const obj = findSource(cluster, "HelmRepository", ref.namespace, ref.name);
+    if (!obj || !isMap(obj.spec))
+      return {
+        answer: {
+          external: `chart source HelmRepository ${ref.namespace}/${ref.name} is not rendered in this cluster: not rendered`,
+        },
+      };
+    const url = String(obj.spec.url ?? "").replace(/\/+$/, "");
+    return {
+      answer: charts.load({ source: url, name: chart.chart, version: chart.version }),
+      valuesFiles: { ...valuesFiles, base: "chart" },
+    };
+  }
+  return {
+    answer: {
+      error: `chart sourceRef kind ${ref.kind || "(empty)"} is not supported (HelmRepository, GitRepository or Bucket)`,
+    },
+  };
+}
+
+function ociRequest(obj: KObject): ChartRequest {
+  const spec = isMap(obj.spec) ? obj.spec : {};
+  const url = String(spec.url ?? "").replace(/\/+$/, "");
+  const ref = isMap(spec.ref) ? spec.ref : {};
+  const name = url.slice(url.lastIndexOf("/") + 1);
+  const req: ChartRequest = {
+    source: url,
+    name,
+    version: typeof ref.semver === "string" ? ref.semver : typeof ref.tag === "string" ? ref.tag : "latest",
+  };
+  if (typeof ref.digest === "string") req.digest = ref.digest;
+  return req;
+}
+
+function loadLocal(fs: FileSystem, dir: string, rel: string): ChartAnswer {
+  if (!fs.isDirectory(dir)) return { error: `chart directory ${rel} does not exist in the repository` };
+  try {
+    const chart = loadChartDir(dir, fileSystemReader(fs));
+    return { chart, version: chart.metadata.version, location: rel };
+  } catch (e) {
+    return { error: `chart ${rel} does not load: ${(e as Error).message}` };
+  }
+}
+
+// --- rendering one release -------------------------------------------------------------------
+
+function renderOne(
+  p: Prepared,
+  cluster: Cluster,
+  pool: Map<string, KObject>,
+  kubeVersion: string | undefined,
+  apis: string[],
+): void {
+  const { info, spec } = p;
+  info.errors = [];
+  let composed: ReturnType<typeof composeReleaseValues>;
+  try {
+    composed = composeReleaseValues(info.namespace, spec.valuesFrom, spec.values, (kind, ns, name) =>
+      pool.get(`${kind}/${ns}/${name}`),
+    );
+  } catch (e) {
+    if (e instanceof ValuesReferenceError) {
+      fail(info, e.problem.message, {
+        field: ["spec", "valuesFrom", e.problem.index],
+        ...(e.problem.notFound ? { code: "VALUES_SOURCE_NOT_FOUND" as const } : {}),
+      });
+      return;
+    }
+    throw e;
+  }
+  info.secretInputs = [...composed.secretStrings, ...ownSecretValues(cluster, info)];
+  info.warnings = [
+    ...(info.warnings ?? []).filter((w) => !w.startsWith("could not resolve optional")),
+    ...composed.skipped,
+  ];
+  info.renderInputs = {
+    values: composed.values,
+    apiVersions: apis,
+    ...(kubeVersion ? { kubeVersion } : {}),
+    ...(info.chartLocation ? { chartDir: info.chartLocation } : {}),
+  };
+  const render = (skipSchemaValidation: boolean) =>
+    renderChart(p.chart!, {
+      releaseName: spec.releaseName,
+      namespace: spec.releaseNamespace,
+      values: composed.values,
+      ...(kubeVersion ? { kubeVersion } : {}),
+      apiVersions: apis,
+      skipSchemaValidation,
+      seed: `${cluster.name}/${spec.releaseNamespace}/${spec.releaseName}`,
+      now: RENDER_EPOCH,
+    });
+  let release: RenderedRelease;
+  try {
+    try {
+      release = render(spec.disableSchemaValidation);
+    } catch (e) {
+      // helm-controller fetches schemas a values.schema.json refers to; offline, Slipway renders
+      // without validating and says so (the chart's own template checks still run).
+      const remote =
+        e instanceof SchemaError ? /failing loading "([^"]+)": Slipway does not fetch/.exec(e.message) : null;
+      if (!remote) throw e;
+      release = render(true);
+      info.warnings.push(
+        `HelmRelease ${info.namespace}/${info.name}: values not validated against chart ${p.chart!.metadata.name}'s values.schema.json: it refers to ${remote[1]}, which Slipway does not fetch`,
+      );
+    }
+  } catch (e) {
+    fail(
+      info,
+      `chart ${p.chart!.metadata.name} does not render: ${e instanceof SlipwayError ? e.format() : (e as Error).message}`,
+    );
+    return;
+  }
+  try {
+    const strategy = spec.postRenderStrategy ?? cluster.profile?.postRenderStrategy ?? "combined";
+    info.resources = releaseObjects(release, spec, info, strategy);
+    markSecretFields(info.resources, info.secretInputs ?? []);
+    info.status = "rendered";
+  } catch (e) {
+    if (e instanceof PostRenderError) fail(info, e.message, { field: ["spec", "postRenderers"] });
+    else fail(info, `chart output: ${e instanceof SlipwayError ? e.format() : (e as Error).message}`);
+  }
+}
+
+/** Manifests, hooks (as helm-controller installs them) and crds/ as applied objects. */
+function releaseObjects(
+  release: RenderedRelease,
+  spec: ReleaseSpec,
+  info: HelmReleaseInfo,
+  strategy: PostRenderStrategy,
+): RenderedResource[] {
+  const parse = (text: string, file: string) =>
+    parseYamlDocuments(text, file).flatMap((d) => (isMap(d.value) ? [d.value as KObject] : []));
+  // Post-renderers read `---\n# Source: …\n<document>\n`: a block scalar ending a document
+  // keeps its line break. Hooks that skip them are applied from the trimmed document itself.
+  const manifests = release.manifests.flatMap((m) => parse(`${m.content}\n`, m.path));
+  const hookText = (h: Hook) => (strategy === "nohooks" ? h.content : `${h.content}\n`);
+  const hooks: Array<{ hook: Hook; obj: KObject }> = [];
+  if (!spec.disableHooks) {
+    for (const h of release.hooks) {
+      if (h.events.includes("test") && !spec.testEnabled) continue;
+      for (const obj of parse(hookText(h), h.path)) hooks.push({ hook: h, obj });
+    }
+  }
+  const hookObjects = hooks.map((h) => h.obj);
+  let renderedManifests: KObject[];
+  let renderedHooks: KObject[];
+  if (strategy === "combined" || strategy === "separate") {
+    const all = postRender([...manifests, ...hookObjects], spec);
+    renderedManifests = all.slice(0, all.length - hookObjects.length);
+    renderedHooks = all.slice(all.length - hookObjects.length);
+    if (all.length !== manifests.length + hookObjects.length) {
+      // A post-renderer that adds or removes objects: hooks are told apart by their annotation.
+      renderedManifests = all.filter((o) => !hookAnnotation(o));
+      renderedHooks = all.filter((o) => hookAnnotation(o));
+    }
+  } else {
+    renderedManifests = postRender(manifests, spec);
+    renderedHooks = hookObjects.map((o) => cloneValue(o));
+    const origin = originLabels(spec.namespace, spec.name);
+    for (const o of renderedHooks) addLabels(o, origin);
+  }
+  const crds: KObject[] = [];
+  if (spec.crds !== "Skip") {
+    for (const f of release.crds)
+      for (const obj of parse(f.content, f.path)) {
+        addLabels(obj, originLabels(spec.namespace, spec.name));
+        crds.push(obj);
+      }
+  }
+  const base = {
+    touchedBy: [] as string[],
+    kustomization: info.kustomization,
+    cluster: info.cluster,
+    helmRelease: `${info.namespace}/${info.name}`,
+    ...(info.definedAt ? { source: info.definedAt } : {}),
+  };
+  const withNamespace = (o: KObject) => {
+    // Helm installs namespaced objects without a namespace into the release namespace.
+    if (isMap(o.metadata) && !o.metadata.namespace && !CLUSTER_SCOPED.has(String(o.kind)))
+      o.metadata.namespace = spec.releaseNamespace;
+    return o;
+  };
+  return [
+    ...crds.map((object) => ({ ...base, object, crd: true })),
+    ...renderedManifests.map((object) => ({ ...base, object: withNamespace(object) })),
+    ...renderedHooks.map((object) => ({ ...base, object: withNamespace(object), hook: hookEvents(object) })),
+  ];
+}
+
+function hookAnnotation(o: KObject): string | undefined {
+  const a =
+    isMap(o.metadata) && isMap(o.metadata.annotations) ? o.metadata.annotations["helm.sh/hook"] : undefined;
+  return typeof a === "string" ? a : undefined;
+}
+
+function hookEvents(o: KObject): string[] {
+  return (hookAnnotation(o) ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function addLabels(o: KObject, labels: Record<string, string>): void {
+  if (!isMap(o.metadata)) o.metadata = {};
+  const m = o.metadata as YamlMap;
+  m.labels = { ...(isMap(m.labels) ? m.labels : {}), ...labels };
+}
+
+/** Kinds Helm treats as cluster-scoped when it fills in the release namespace (built-in API only). */
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "StorageClass",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "PriorityClass",
+  "IngressClass",
+  "APIService",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "CSIDriver",
+  "CSINode",
+  "RuntimeClass",
+  "VolumeAttachment",
+  "CertificateSigningRequest",
+  "FlowSchema",
+  "PriorityLevelConfiguration",
+  "ClusterIssuer",
+]);
+
+// --- secrets -----------------------------------------------------------------------------------
+
+/** Shorter secret strings are not searched for in chart output (they would mark unrelated fields). */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Marks every field of chart output whose text holds a value that came from a secret (a
+ * valuesFrom Secret, a SOPS-decrypted `spec.values` field): templates lose where a value came
+ * from, so the output is searched for the values themselves.
+ */
+function markSecretFields(resources: RenderedResource[], secretStrings: string[]): void {
+  const wanted = [...new Set(secretStrings.filter((s) => s.length >= MIN_SECRET_LENGTH))];
+  if (wanted.length === 0) return;
+  for (const r of resources) {
+    const found = new SecretPaths();
+    let any = false;
+    const walk = (v: YamlValue, at: Array<string | number>) => {
+      if (typeof v === "string") {
+        if (wanted.some((s) => v.includes(s))) {
+          found.add(at);
+          any = true;
+        }
+      } else if (Array.isArray(v)) {
+        for (const [i, x] of v.entries()) walk(x, [...at, i]);
+      } else if (isMap(v)) for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
+    };
+    walk(r.object, []);
+    if (any) r.secrets = unionSecrets(r.secrets, found);
+  }
+}
+
+/** The strings of the HelmRelease's own fields that are secret (SOPS-decrypted, substituted from a Secret). */
+function ownSecretValues(cluster: Cluster, info: HelmReleaseInfo): string[] {
+  const applied = cluster.kustomizations
+    .find((k) => k.id === info.kustomization)
+    ?.resources.find((r) => r.object === info.object);
+  const marks = applied?.secrets;
+  if (!marks) return [];
+  const out: string[] = [];
+  const collect = (v: YamlValue | undefined) => {
+    if (typeof v === "string") out.push(v);
+    else if (typeof v === "number" || typeof v === "bigint") out.push(String(v));
+    else if (Array.isArray(v)) for (const x of v) collect(x);
+    else if (isMap(v)) for (const x of Object.values(v)) collect(x);
+  };
+  for (const p of marks.paths()) if (p[0] === "spec") collect(valueAt(info.object, p));
+  return out;
+}
+
+// --- cluster inputs ----------------------------------------------------------------------------
+
+/**
+ * ConfigMaps and Secrets the cluster's Flux Kustomizations render (first one wins), then those
+ * slipway.yaml declares under `clusterObjects` (made by the bootstrap or Terraform).
+ */
+function objectPool(cluster: Cluster, config: SlipwayConfig | undefined): Map<string, KObject> {
+  const pool = new Map<string, KObject>();
+  for (const k of cluster.kustomizations) {
+    for (const r of k.resources) {
+      const o = r.object;
+      if ((o.kind === "ConfigMap" || o.kind === "Secret") && groupOf(o) === "") {
+        const key = `${o.kind}/${metaString(o, "namespace")}/${metaString(o, "name")}`;
+        if (!pool.has(key)) pool.set(key, o);
+      }
+    }
+  }
+  for (const o of declaredObjects(config?.clusterObjects, cluster.name)) {
+    const key = `${o.kind}/${metaString(o, "namespace")}/${metaString(o, "name")}`;
+    if (!pool.has(key)) pool.set(key, o);
+  }
+  return pool;
+}
+
+function poolCrds(cluster: Cluster): KObject[] {
+  return cluster.kustomizations.flatMap((k) =>
+    k.resources.filter((r) => r.object.kind === "CustomResourceDefinition").map((r) => r.object),
+  );
+}
+
+/** `group/version` and `group/version/Kind` of each served version of some CRDs. */
+export function crdApiVersions(crds: KObject[]): string[] {
+  const out: string[] = [];
+  for (const crd of crds) {
+    const spec = isMap(crd.spec) ? crd.spec : undefined;
+    if (!spec || typeof spec.group !== "string") continue;
+    const kind = isMap(spec.names) && typeof spec.names.kind === "string" ? spec.names.kind : "";
+    const versions = Array.isArray(spec.versions)
+      ? spec.versions.filter(isMap).map((v) => String(v.name ?? ""))
+      : typeof spec.version === "string"
+        ? [spec.version]
+        : [];
+    for (const v of versions) {
+      if (!v) continue;
+      out.push(`${spec.group}/${v}`);
+      if (kind) out.push(`${spec.group}/${v}/${kind}`);
+    }
+  }
+  return out;
+}
+
+function chartCrdApiVersions(chart: Chart): string[] {
+  const out: string[] = [];
+  const visit = (c: Chart) => {
+    for (const f of c.files) {
+      if (!/^crds\/.*\.(ya?ml|json)$/.test(f.name)) continue;
+      try {
+        const docs = parseYamlDocuments(Buffer.from(f.data).toString("utf8"), f.name);
+        out.push(...crdApiVersions(docs.map((d) => d.value).filter(isMap) as KObject[]));
+      } catch {
+        // a broken crds/ file fails the render itself, with its message
+      }
+    }
+    for (const d of c.dependencies) visit(d);
+  };
+  visit(chart);
+  return out;
+}
+
+function readsApiVersions(chart: Chart): boolean {
+  const visit = (c: Chart): boolean =>
+    c.templates.some((t) => Buffer.from(t.data).includes("APIVersions")) || c.dependencies.some(visit);
+  return visit(chart);
+}
+
+function kubernetesOf(
+  config: SlipwayConfig | undefined,
+  cluster: string,
+): { version?: string; apiVersions: string[] } {
+  const own: KubernetesConfig | undefined = config?.clusters?.find((c) => c.name === cluster)?.kubernetes;
+  const all = config?.kubernetes;
+  const version = own?.version ?? all?.version;
+  const builtin = new Set(DEFAULT_API_VERSIONS);
+  const extra = [...(all?.apiVersions ?? []), ...(own?.apiVersions ?? [])].filter((v) => !builtin.has(v));
+  return { ...(version ? { version } : {}), apiVersions: extra };
+}

@@ -1,0 +1,251 @@
+import { rmSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import type { GoMap } from "../../src/helm/template/value.js";
+import { readReleaseSpec, shortenReleaseName } from "../../src/helmrelease/spec.js";
+import { composeReleaseValues } from "../../src/helmrelease/values.js";
+import { isMap, type KObject } from "../../src/kustomize/types.js";
+import {
+  type HelmReleaseInfo,
+  loadPlatform,
+  type Platform,
+  platformErrors,
+  type RenderedResource,
+} from "../../src/platform/index.js";
+import { writeFixture } from "./fixture.js";
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+function load(overrides: Record<string, string> = {}): Platform {
+  const root = writeFixture(overrides);
+  roots.push(root);
+  return loadPlatform(root);
+}
+
+function release(p: Platform, name: string): HelmReleaseInfo {
+  const h = p.clusters.flatMap((c) => c.helmReleases).find((x) => x.name === name);
+  if (!h) throw new Error(`no HelmRelease ${name}`);
+  return h;
+}
+
+function find(h: HelmReleaseInfo, kind: string, name: string): RenderedResource {
+  const r = (h.resources ?? []).find((x) => x.object.kind === kind && meta(x.object).name === name);
+  if (!r)
+    throw new Error(
+      `${h.name}: no ${kind} ${name} in ${(h.resources ?? []).map((x) => `${x.object.kind}/${meta(x.object).name}`).join(", ")}`,
+    );
+  return r;
+}
+
+const meta = (o: KObject) => (isMap(o.metadata) ? o.metadata : {}) as Record<string, unknown>;
+const at = (o: unknown, ...p: Array<string | number>): unknown =>
+  p.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], o);
+
+describe("HelmReleases whose chart is in the repository", () => {
+  const p = load();
+
+  it("composes values in helm-controller's order: chart defaults, valuesFrom in order, spec.values", () => {
+    const demo = release(p, "demo");
+    expect(demo.status).toBe("rendered");
+    expect(demo.errors).toEqual([]);
+    const deploy = find(demo, "Deployment", "demo").object;
+    expect(at(deploy, "spec", "replicas")).toBe(3); // spec.values over the ConfigMap's 2 over the chart's 1
+    const env = at(deploy, "spec", "template", "spec", "containers", 0, "env") as Array<
+      Record<string, unknown>
+    >;
+    expect(env.find((e) => e.name === "GREETING")?.value).toBe("from-configmap");
+    // targetPath from a Secret
+    expect(at(find(demo, "ConfigMap", "demo-copy").object, "data", "password")).toBe("s3cr3t-value");
+    expect(demo.secretInputs).toContain("s3cr3t-value");
+    // the missing optional reference is said, not fatal
+    expect(
+      demo.warnings?.some((w) => w.includes("optional ConfigMap chart values reference 'apps/not-there'")),
+    ).toBe(true);
+  });
+
+  it("applies post-renderers, commonMetadata and origin labels; objects land in the release namespace", () => {
+    const demo = release(p, "demo");
+    const deploy = find(demo, "Deployment", "demo");
+    expect(at(deploy.object, "metadata", "annotations", "patched")).toBe("yes");
+    expect(at(deploy.object, "spec", "template", "spec", "containers", 0, "image")).toBe("nginx:1.27");
+    expect(meta(deploy.object).labels).toMatchObject({
+      app: "demo",
+      team: "web",
+      "helm.toolkit.fluxcd.io/name": "demo",
+      "helm.toolkit.fluxcd.io/namespace": "apps",
+    });
+    expect(meta(deploy.object).namespace).toBe("apps");
+    expect(deploy.helmRelease).toBe("apps/demo");
+    expect(deploy.kustomization).toBe("flux-system/apps");
+    expect(deploy.source?.file).toBe("apps/helmrelease.yaml");
+  });
+
+  it("installs crds/ by the CRD policy, hooks as helm-controller does, tests only with spec.test.enable", () => {
+    const demo = release(p, "demo");
+    const crd = find(demo, "CustomResourceDefinition", "widgets.example.com");
+    expect(crd.crd).toBe(true);
+    expect(meta(crd.object).labels).toMatchObject({ "helm.toolkit.fluxcd.io/name": "demo" });
+    expect(find(demo, "Job", "demo-migrate").hook).toEqual(["pre-install", "pre-upgrade"]);
+    expect((demo.resources ?? []).some((r) => meta(r.object).name === "demo-test")).toBe(false);
+
+    const other = release(p, "other");
+    expect(other.status).toBe("rendered");
+    expect(other.releaseName).toBe("web-other");
+    expect(other.releaseNamespace).toBe("web");
+    expect((other.resources ?? []).some((r) => r.crd)).toBe(false); // install.crds: Skip
+    expect(find(other, "Pod", "web-other-test").hook).toEqual(["test"]);
+    expect(meta(find(other, "Deployment", "web-other").object).namespace).toBe("web");
+  });
+
+  it("gives charts the cluster's CRDs as API versions", () => {
+    expect(find(release(p, "demo"), "Widget", "demo")).toBeDefined();
+    const noCrd = load({ "charts/demo/crds/widgets.yaml": "" });
+    expect((release(noCrd, "demo").resources ?? []).some((r) => r.object.kind === "Widget")).toBe(false);
+    const configured = load({
+      "charts/demo/crds/widgets.yaml": "",
+      "slipway.yaml": 'kubernetes:\n  version: "1.30.2"\n  apiVersions: [example.com/v1/Widget]\n',
+    });
+    const demo = release(configured, "demo");
+    expect(demo.renderInputs?.kubeVersion).toBe("1.30.2");
+    expect((demo.resources ?? []).some((r) => r.object.kind === "Widget")).toBe(true);
+  });
+
+  it("a chart outside the repository and not cached is one clear notice naming `slipway charts pull`, not a failure", () => {
+    const remote = release(p, "remote");
+    expect(remote.status).toBe("external");
+    expect(remote.chartMissing).toMatch(
+      /chart podinfo 6\.x from https:\/\/stefanprodan\.github\.io\/podinfo is not in the chart cache; run 'slipway charts pull'/,
+    );
+    expect(platformErrors(p)).toEqual([]);
+  });
+
+  it("renders identically across runs: random functions are seeded from the release", () => {
+    const token = (h: HelmReleaseInfo, name: string) =>
+      (
+        at(find(h, "Deployment", name).object, "spec", "template", "spec", "containers", 0, "env") as Array<
+          Record<string, unknown>
+        >
+      ).find((e) => e.name === "TOKEN")?.value;
+    expect(token(release(p, "demo"), "demo")).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(token(release(p, "demo"), "demo")).not.toBe(token(release(p, "other"), "web-other"));
+    const again = load();
+    const objects = (q: Platform) =>
+      q.clusters.flatMap((c) => c.helmReleases.flatMap((h) => h.resources ?? []).map((r) => r.object));
+    expect(objects(again)).toEqual(objects(p));
+  });
+
+  it("a missing non-optional valuesFrom source fails that HelmRelease only, at its valuesFrom entry", () => {
+    const q = load({
+      "apps/values.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: unrelated\n  namespace: apps\n",
+    });
+    const demo = release(q, "demo");
+    expect(demo.status).toBe("failed");
+    expect(demo.errors).toHaveLength(1);
+    expect(demo.errors?.[0]).toMatchObject({
+      code: "VALUES_SOURCE_NOT_FOUND",
+      field: ["spec", "valuesFrom", 0],
+      file: "apps/helmrelease.yaml",
+      helmRelease: "apps/demo",
+    });
+    expect(demo.errors?.[0]?.message).toContain(
+      "could not resolve ConfigMap chart values reference 'apps/demo-values' with key 'values.yaml'",
+    );
+    expect(release(q, "other").status).toBe("rendered");
+  });
+
+  it("a broken post-renderer or template fails with the reason", () => {
+    const q = load({
+      "charts/demo/templates/broken.yaml": "{{ .Values.nope.deeper }}\n",
+    });
+    const demo = release(q, "demo");
+    expect(demo.status).toBe("failed");
+    expect(demo.errors?.[0]?.message).toMatch(/chart demo does not render: .*broken\.yaml/);
+  });
+});
+
+describe("release names and values composition", () => {
+  it("shortens release names over 53 characters as helm-controller does", () => {
+    // Expected values from helm-controller's internal/release/name_test.go.
+    expect(shortenReleaseName("release-name")).toBe("release-name");
+    expect(shortenReleaseName("release-name-with-very-long-name-which-is-longer-than-53-characters")).toBe(
+      "release-name-with-very-long-name-which-i-788ca0d0d7b0",
+    );
+    expect(
+      shortenReleaseName("another-release-name-with-very-long-name-which-is-longer-than-53-characters"),
+    ).toBe("another-release-name-with-very-long-name-7e72150d5a36");
+  });
+
+  it("names the release [targetNamespace-]name unless spec.releaseName is set; namespace is targetNamespace", () => {
+    const hr = (spec: Record<string, unknown>) =>
+      readReleaseSpec({
+        apiVersion: "helm.toolkit.fluxcd.io/v2",
+        kind: "HelmRelease",
+        metadata: { name: "app", namespace: "flux-system" },
+        spec,
+      } as KObject);
+    expect(hr({})).toMatchObject({ releaseName: "app", releaseNamespace: "flux-system" });
+    expect(hr({ targetNamespace: "web" })).toMatchObject({ releaseName: "web-app", releaseNamespace: "web" });
+    expect(hr({ targetNamespace: "web", releaseName: "x" })).toMatchObject({
+      releaseName: "x",
+      releaseNamespace: "web",
+    });
+  });
+
+  it("targetPath values: typed by --set rules, quoted ones as strings, literal ones verbatim; spec.values win", () => {
+    const cm = (data: Record<string, string>): KObject => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "v", namespace: "ns" },
+      data,
+    });
+    const lookup = (o: KObject) => () => o;
+    const ref = (key: string, targetPath: string, literal = false) => ({
+      kind: "ConfigMap",
+      name: "v",
+      valuesKey: key,
+      targetPath,
+      optional: false,
+      literal,
+      index: 0,
+    });
+    const run = (
+      data: Record<string, string>,
+      refs: ReturnType<typeof ref>[],
+      values?: Record<string, unknown>,
+    ) => composeReleaseValues("ns", refs, values as never, lookup(cm(data))).values;
+    const a = run({ n: "3", q: '"3"', l: "a,b" }, [ref("n", "x.n"), ref("q", "x.q"), ref("l", "x.l", true)]);
+    const x = a.get("x") as GoMap;
+    expect(typeof x.get("n")).not.toBe("string"); // int64 from --set parsing
+    expect(x.get("q")).toBe("3");
+    expect(x.get("l")).toBe("a,b");
+    const b = run({ "values.yaml": "a: 1\nb: {c: 2}\n" }, [{ ...ref("values.yaml", ""), targetPath: "" }], {
+      b: { d: 4 },
+      a: 5,
+    });
+    expect(b.get("a")).toBe(5);
+    expect([...(b.get("b") as GoMap).keys()].sort()).toEqual(["c", "d"]);
+  });
+});
+
+describe("kustomize helmCharts in a Flux Kustomization", () => {
+  it("is a render error of that Kustomization: Flux builds without --enable-helm", () => {
+    const p = load({
+      "apps/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+helmCharts:
+  - name: demo
+    repo: https://example.com/charts
+    version: 1.0.0
+`,
+    });
+    const apps = p.clusters[0]!.kustomizations.find((k) => k.name === "apps")!;
+    expect(apps.status).toBe("failed");
+    expect(apps.errors[0]).toMatchObject({ file: "apps/kustomization.yaml" });
+    expect(apps.errors[0]!.message).toMatch(
+      /helmCharts are not supported by Flux: kustomize-controller builds without --enable-helm/,
+    );
+  });
+});
