@@ -63,9 +63,7 @@ const key = (o: KObject) => {
  * Charts Slipway cannot render yet, with the reason; the suite fails when a release of one of
  * them renders (then remove it here).
  */
-const KNOWN_GAPS: Record<string, string> = {
-  "metrics-server": "genSelfSignedCert is not implemented yet (helm-funcs)",
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 function helmObjects(h: HelmReleaseInfo, chartDir: string): KObject[] {
   const inputs = h.renderInputs!;
