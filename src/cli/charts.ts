@@ -357,7 +357,13 @@ function add(values: Values, positionals: string[], cache: ChartCache): number {
   const refs = refsForAdd(values.as, name, version);
   if (typeof refs === "string") return usage(refs);
   let digest = "";
-  for (const ref of refs) digest = cache.putArchive(ref, bytes);
+  for (const ref of refs) {
+    digest = cache.putArchive(ref, bytes);
+    // Offline, the versions a range resolves against are the ones the cache knows: an added chart
+    // joins its source's list, so a HelmRelease asking for `>=1.0.0` finds it air-gapped too.
+    const known = cache.knownVersions(ref.source, ref.name) ?? [];
+    if (!known.includes(ref.version)) cache.putVersions(ref.source, ref.name, [...known, ref.version]);
+  }
   for (const ref of refs) process.stdout.write(`added   ${describeRef(ref)}  ${digest.slice(0, 19)}\n`);
   return 0;
 }

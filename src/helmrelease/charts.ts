@@ -5,6 +5,7 @@
  * fills (src/charts, see notes/charts.md); tests and the fidelity suite map charts to
  * directories. A provider never touches the network.
  */
+import { ChartCache, defaultCacheDir, resolveVersion } from "../charts/index.js";
 import type { Chart } from "../helm/chart.js";
 import { loadChartArchiveFromBytes, loadChartDir } from "../helm/index.js";
 import { parseConstraints, parseVersion, type Version } from "../semver/index.js";
@@ -137,3 +138,18 @@ export const noCharts: ChartProvider = {
     missing: `chart ${req.name}${req.version && req.version !== "*" ? ` ${req.version}` : ""} from ${req.source} is not in the chart cache`,
   }),
 };
+
+/**
+ * The chart cache `slipway charts pull` fills ($SLIPWAY_CACHE_DIR — which `--cache-dir` sets —
+ * else $XDG_CACHE_HOME/slipway, else ~/.cache/slipway), with Flux's version resolution. An
+ * invalid range resolves to nothing, so the HelmRelease is reported as not cached.
+ */
+export function defaultChartProvider(dir: string = defaultCacheDir()): ChartProvider {
+  return cacheChartProvider(new ChartCache(dir), (range, versions) => {
+    try {
+      return resolveVersion(range, versions);
+    } catch {
+      return undefined;
+    }
+  });
+}

@@ -22,7 +22,12 @@ import {
 } from "../helm/index.js";
 import { GoMap } from "../helm/template/value.js";
 import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
-import { type ChartAnswer, type ChartProvider, type ChartRequest, noCharts } from "../helmrelease/charts.js";
+import {
+  type ChartAnswer,
+  type ChartProvider,
+  type ChartRequest,
+  defaultChartProvider,
+} from "../helmrelease/charts.js";
 import { originLabels, PostRenderError, postRender } from "../helmrelease/postrender.js";
 import {
   type ChartSpec,
@@ -198,7 +203,7 @@ function findSource(cluster: Cluster, kind: string, namespace: string, name: str
 }
 
 function locateChart(hctx: HelmReleaseContext, cluster: Cluster, chart: ChartSpec): Located {
-  const charts = hctx.charts ?? noCharts;
+  const charts = hctx.charts ?? defaultChartProvider();
   if (chart.type === "ref") {
     if (chart.kind === "OCIRepository") {
       const obj = findSource(cluster, "OCIRepository", chart.namespace, chart.name);
