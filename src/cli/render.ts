@@ -16,8 +16,8 @@ import { newRunMasker } from "../platform/masking.js";
 import { emitYaml } from "../yaml/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
-import { discoveryLines } from "./discovery.js";
 import { chartProviderFor } from "./chart-cache.js";
+import { discoveryLines } from "./discovery.js";
 import { createProgress } from "./progress.js";
 
 const help = `Usage: slipway render [REPO] [flags]
