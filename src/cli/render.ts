@@ -191,7 +191,10 @@ function selectBlocks(
   const out: Selected[] = [];
   for (const cluster of platform.clusters) {
     for (const k of cluster.kustomizations) {
-      const kWanted = kustomizations ? matches(kustomizations, k) : !helmReleases;
+      // A Flux Kustomization by ns/name or name; a ResourceSet by its id (ResourceSet/ns/name) or name.
+      const kWanted = kustomizations
+        ? kustomizations.some((f) => (f.includes("/") ? f === k.id : f === k.name))
+        : !helmReleases;
       if (kWanted) out.push({ cluster, k });
       for (const h of cluster.helmReleases) {
         if (h.kustomization !== k.id || !h.status) continue;

@@ -36,12 +36,16 @@ describe("slipway render with HelmReleases", () => {
   it("--show-secrets prints the plaintext; --helmrelease selects releases only", async () => {
     const r = await run([root, "--helmrelease", "apps/demo", "--show-secrets", "--format", "json"]);
     expect(r.code).toBe(0);
-    const v = JSON.parse(r.stdout) as Array<{
-      kind: string;
-      name: string;
-      release: string;
-      resources: Array<{ kind: string; data?: Record<string, string> }>;
-    }>;
+    const v = (
+      JSON.parse(r.stdout) as {
+        kustomizations: Array<{
+          kind: string;
+          name: string;
+          release: string;
+          resources: Array<{ kind: string; data?: Record<string, string> }>;
+        }>;
+      }
+    ).kustomizations;
     expect(v.map((x) => [x.kind, x.name, x.release])).toEqual([["HelmRelease", "demo", "demo"]]);
     expect(v[0]!.resources.find((o) => o.kind === "ConfigMap")?.data?.password).toBe("s3cr3t-value");
     expect((await run([root, "--helmrelease", "nope"])).code).toBe(2);
