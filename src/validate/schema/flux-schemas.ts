@@ -2,7 +2,7 @@ import type { YamlMap, YamlValue } from "../../kustomize/types.js";
 
 /**
  * Structural schemas of Flux's current API versions (Flux 2.6/2.7: Kustomization v1,
- * HelmRelease v2, source v1, image v1beta2, notification v1/v1beta3; Flux Operator v1
+ * HelmRelease v2, source v1, image v1 and v1beta2 (same spec), notification v1/v1beta3; Flux Operator v1
  * ResourceSet, ResourceSetInputProvider, FluxInstance), written for Slipway from the Flux and
  * Flux Operator API references. Spec-level fields are declared so typos are caught; nested blocks whose
  * shape changes between Flux minors are kept open (preserve-unknown-fields) to avoid false alarms.
@@ -559,7 +559,7 @@ export const FLUX_SCHEMAS: readonly VendoredSchema[] = [
   { group: SOURCE, version: "v1", kind: "Bucket", plural: "buckets", schema: root(bucket) },
   {
     group: IMAGE,
-    version: "v1beta2",
+    version: "v1",
     kind: "ImageRepository",
     plural: "imagerepositories",
     schema: root(imageRepository),
@@ -567,9 +567,30 @@ export const FLUX_SCHEMAS: readonly VendoredSchema[] = [
   {
     group: IMAGE,
     version: "v1beta2",
+    kind: "ImageRepository",
+    plural: "imagerepositories",
+    schema: root(imageRepository),
+  },
+  {
+    group: IMAGE,
+    version: "v1",
     kind: "ImagePolicy",
     plural: "imagepolicies",
     schema: root(imagePolicy),
+  },
+  {
+    group: IMAGE,
+    version: "v1beta2",
+    kind: "ImagePolicy",
+    plural: "imagepolicies",
+    schema: root(imagePolicy),
+  },
+  {
+    group: IMAGE,
+    version: "v1",
+    kind: "ImageUpdateAutomation",
+    plural: "imageupdateautomations",
+    schema: root(imageUpdateAutomation),
   },
   {
     group: IMAGE,
