@@ -114,8 +114,9 @@ describe.runIf(requiresChromium())("dashboard in a browser", () => {
     }
     expect(focused).toMatch(/^(Kustomization|HelmRelease)\//);
     await page.keyboard.press("ArrowRight");
-    const next = await page.evaluate(() => document.activeElement?.getAttribute("data-node-id") ?? "");
-    expect(next).not.toBe(focused);
+    const activeNode = () => page.evaluate(() => document.activeElement?.getAttribute("data-node-id") ?? "");
+    await expect.poll(activeNode).not.toBe(focused);
+    const next = await activeNode();
     expect(next).not.toBe("");
     await page.keyboard.press("Enter");
     await expect
@@ -123,7 +124,7 @@ describe.runIf(requiresChromium())("dashboard in a browser", () => {
       .toContain(next.split("/").slice(1).join("/"));
     await page.keyboard.press("Escape");
     await expect.poll(() => page.getByTestId("node-panel").count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-node-id"))).toBe(next);
+    await expect.poll(activeNode).toBe(next);
   });
 
   it("watch: an edit on disk reaches the open page by itself", async () => {

@@ -27,7 +27,9 @@ export function NodePanel(props: {
       live = false;
     };
   }, [cluster.name, id, source]);
-  useEffect(() => heading.current?.focus(), [id]);
+  // Focus moves into the panel when it opens, at commit time: a plain effect could run after a key
+  // already pressed (Escape) and pull the focus back into a panel that is closing.
+  useLayoutEffect(() => heading.current?.focus(), [id]);
   const close = () => navigate(href(["graph", cluster.name]));
   // Escape closes the panel wherever the focus is (the node that opened it, or inside the panel).
   // A layout effect, so the listener exists as soon as the panel is on screen: a plain effect runs
