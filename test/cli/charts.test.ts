@@ -5,6 +5,7 @@ import * as tar from "tar";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ChartCache } from "../../src/charts/cache.js";
 import { chartsCommand } from "../../src/cli/charts.js";
+import { renderCommand } from "../../src/cli/render.js";
 import { captureOutput } from "../support/capture.js";
 
 const run = (...args: string[]) => captureOutput(() => chartsCommand(args));
@@ -126,5 +127,61 @@ describe("slipway charts add / list (offline)", () => {
     const r = await run(...(args as string[]));
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe("a chart added by hand, offline", () => {
+  it("resolves a HelmRelease's version range, in charts list and in render", async () => {
+    const chart = path.join(work, "src2", "hello");
+    mkdirSync(path.join(chart, "templates"), { recursive: true });
+    writeFileSync(path.join(chart, "Chart.yaml"), "apiVersion: v2\nname: hello\nversion: 1.4.2\n");
+    writeFileSync(
+      path.join(chart, "templates", "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  greeting: {{ .Values.greeting | quote }}\n",
+    );
+    const tgz = path.join(work, "hello-1.4.2.tgz");
+    await tar.c({ gzip: true, file: tgz, cwd: path.join(work, "src2") }, ["hello"]);
+    const platform = path.join(work, "ranged");
+    mkdirSync(path.join(platform, "clusters", "dev"), { recursive: true });
+    writeFileSync(path.join(platform, "slipway.yaml"), "clusters:\n  - name: dev\n    path: clusters/dev\n");
+    writeFileSync(
+      path.join(platform, "clusters", "dev", "hello.yaml"),
+      `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: { name: hello, namespace: flux-system }
+spec: { url: "https://charts.example.com/hello" }
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: hello, namespace: apps }
+spec:
+  chart:
+    spec:
+      chart: hello
+      version: ">=1.0.0 <2.0.0"
+      sourceRef: { kind: HelmRepository, name: hello, namespace: flux-system }
+  values: { greeting: ahoy }
+`,
+    );
+    const cache = path.join(work, "cache-ranged");
+    expect(
+      (await run("add", tgz, "--as", "https://charts.example.com/hello", "--cache-dir", cache)).code,
+    ).toBe(0);
+    const list = await run("list", platform, "--cache-dir", cache);
+    expect(list.stdout).toMatch(
+      /apps\/hello\s+https:\/\/charts.example.com\/hello\s+>=1.0.0 <2.0.0\s+1.4.2\s+cached/,
+    );
+    expect(list.code).toBe(0);
+    const before = process.env.SLIPWAY_CACHE_DIR;
+    process.env.SLIPWAY_CACHE_DIR = cache;
+    try {
+      const r = await captureOutput(() => renderCommand([platform, "--helmrelease", "apps/hello"]));
+      expect(r.stderr).not.toMatch(/not in the chart cache/);
+      expect(r.stdout).toContain("greeting: ahoy");
+      expect(r.code).toBe(0);
+    } finally {
+      if (before === undefined) delete process.env.SLIPWAY_CACHE_DIR;
+      else process.env.SLIPWAY_CACHE_DIR = before;
+    }
   });
 });
