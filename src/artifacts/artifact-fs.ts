@@ -12,34 +12,10 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import type { FileSystem } from "../fs/filesystem.js";
+import { DEFAULT_EXCLUSIONS, VCS_EXCLUSIONS } from "../fs/source-artifact.js";
 import type { ArtifactFile, ArtifactTree } from "./tree.js";
 
-const EXCLUDED = [
-  ".git/",
-  ".gitignore",
-  ".gitmodules",
-  ".gitattributes",
-  "*.jpg",
-  "*.jpeg",
-  "*.gif",
-  "*.png",
-  "*.wmv",
-  "*.flv",
-  "*.tar.gz",
-  "*.zip",
-  ".github/",
-  ".circleci/",
-  ".travis.yml",
-  ".gitlab-ci.yml",
-  "appveyor.yml",
-  ".drone.yml",
-  "cloudbuild.yaml",
-  "codeship-services.yml",
-  "codeship-steps.yml",
-  "**/.goreleaser.yml",
-  "**/.sops.yaml",
-  "**/.flux.yaml",
-];
+const EXCLUDED = [...VCS_EXCLUSIONS, ...DEFAULT_EXCLUSIONS];
 
 export class ArtifactFileSystem implements FileSystem {
   private readonly rules: Ignore = ignore().add(EXCLUDED);

@@ -13,8 +13,10 @@ import type { FileSystem } from "./filesystem.js";
  * secure file system refuses such paths), and symbolic links do not exist (source-controller
  * archives regular files and directories only), so no link can lead out of the repository.
  */
-const vcs = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
-const defaults = [
+/** What source-controller always leaves out of an artifact: VCS metadata. */
+export const VCS_EXCLUSIONS = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
+/** Its default exclusions, applied when no `.sourceignore` or `spec.ignore` says otherwise. */
+export const DEFAULT_EXCLUSIONS = [
   "*.jpg",
   "*.jpeg",
   "*.gif",
@@ -60,8 +62,8 @@ export class SourceArtifactFileSystem implements FileSystem {
         : new ConfinedFileSystem(checkout, [root]);
     this.base = base;
     const found = findSourceIgnoreFiles(base, root);
-    const rootRules = ignore().add(vcs);
-    if (found.length === 0 && extra.length === 0) rootRules.add(defaults);
+    const rootRules = ignore().add(VCS_EXCLUSIONS);
+    if (found.length === 0 && extra.length === 0) rootRules.add(DEFAULT_EXCLUSIONS);
     rootRules.add(extra);
     this.scopes = [{ dir: root, rules: rootRules }];
     for (const file of found) {
