@@ -363,3 +363,10 @@ const helmBench = spawnSync(
   },
 );
 if (helmBench.status !== 0) console.log("helm bench failed");
+
+// Issue 16's fleet figures: realworld builds vs a kubectl loop, check of the largest repository with
+// its HelmReleases (cold, warm), peak memory per repository.
+const fleetBench = spawnSync(process.execPath, [path.join(repoRoot, "scripts/bench-fleet.js")], {
+  stdio: "inherit",
+});
+if (fleetBench.status !== 0) console.log("fleet bench failed");

@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+// Fleet benchmark (issue 16), side by side in one run, ratios printed; never a timed test:
+//  1. build of every directory of ../shared/realworld that `kubectl kustomize` builds: Slipway in one
+//     fresh process (module load included) vs a `kubectl kustomize` loop; outputs compared;
+//  2. render + check of the largest repository with its HelmReleases (charts of
+//     ../shared/conformance/helm standing in for the chart cache): a fresh process (cold), the same
+//     work again in that process (warm memory), and a second fresh process (warm disk cache, when
+//     Slipway has one);
+//  3. peak memory (max RSS) of a fresh process rendering each repository of ../shared/realworld.
+// Usage: npm run build && node scripts/bench-fleet.js [--skip-kubectl] [--repo NAME]
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const shared = path.resolve(repoRoot, process.env.SLIPWAY_SHARED ?? "../shared");
+const realworld = path.join(shared, "realworld");
+const kubectl = process.env.KUBECTL ?? "/usr/bin/kubectl";
+const args = process.argv.slice(2);
+const repoArg = args.includes("--repo") ? args[args.indexOf("--repo") + 1] : "bjw-s-labs__home-ops";
+const worker = args[0] === "--worker" ? args[1] : undefined;
+
+import { existsSync } from "node:fs";
+
+if (!existsSync(realworld)) {
+  console.log("fleet: ../shared/realworld not found; fleet figures skipped");
+  process.exit(0);
+}
+
+const kustomizationNames = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+function kustomizationDirs(root) {
+  const out = [];
+  const walk = (dir) => {
+    const entries = readdirSync(dir);
+    if (entries.some((e) => kustomizationNames.has(e))) out.push(dir);
+    for (const e of entries) {
+      if (e === ".git" || e === "node_modules") continue;
+      const p = path.join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+const repos = readdirSync(realworld)
+  .filter((d) => statSync(path.join(realworld, d)).isDirectory())
+  .sort();
+
+async function chartProvider() {
+  const { directoryChartProvider } = await import(path.join(repoRoot, "dist/helmrelease/charts.js"));
+  const { readYaml } = await import(path.join(repoRoot, "dist/helm/yaml.js"));
+  const { readFileSync } = await import("node:fs");
+  const chartsDir = path.join(shared, "conformance/helm/charts");
+  const charts = {};
+  for (const d of readdirSync(chartsDir)) {
+    const chart = readYaml(readFileSync(path.join(chartsDir, d, "Chart.yaml"), "utf8"));
+    charts[String(chart.get("name"))] = path.join(chartsDir, d);
+  }
+  return directoryChartProvider(charts);
+}
+
+// Child-process modes: each writes one JSON result to the file named by SLIPWAY_BENCH_OUT (a pipe
+// could be cut short by process.exit).
+const report = (value) => {
+  writeFileSync(process.env.SLIPWAY_BENCH_OUT, JSON.stringify(value));
+  process.exit(0);
+};
+if (worker === "build") {
+  const t0 = performance.now();
+  const { buildYaml } = await import(path.join(repoRoot, "dist/kustomize/build.js"));
+  const { BuildCache } = await import(path.join(repoRoot, "dist/kustomize/target.js"));
+  const dirs = JSON.parse(args[2]);
+  const cache = new BuildCache();
+  const outputs = {};
+  for (const d of dirs) {
+    try {
+      outputs[d] = buildYaml(d, { loadRestrictor: "LoadRestrictionsNone", cache });
+    } catch (e) {
+      outputs[d] = `error: ${e.message}`;
+    }
+  }
+  report({ ms: performance.now() - t0, outputs });
+}
+if (worker === "check") {
+  const t0 = performance.now();
+  const { loadPlatform } = await import(path.join(repoRoot, "dist/platform/index.js"));
+  const { runCheck } = await import(path.join(repoRoot, "dist/check/engine.js"));
+  const { allRules } = await import(path.join(repoRoot, "dist/check/rules/index.js"));
+  const charts = await chartProvider();
+  const moduleMs = performance.now() - t0;
+  const run = () => {
+    const t = performance.now();
+    const p = loadPlatform(path.join(realworld, args[2]), { charts });
+    const loaded = performance.now() - t;
+    const result = runCheck(p, { rules: allRules });
+    return { loadMs: loaded, totalMs: performance.now() - t, findings: result.findings.length };
+  };
+  const cold = run();
+  const warm = run();
+  report({ moduleMs, cold, warm, wallMs: performance.now() - t0 });
+}
+if (worker === "memory") {
+  const { loadPlatform } = await import(path.join(repoRoot, "dist/platform/index.js"));
+  const charts = await chartProvider();
+  const t = performance.now();
+  loadPlatform(path.join(realworld, args[2]), { charts });
+  report({ ms: performance.now() - t, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+}
+
+const scratch = mkdtempSync(path.join(tmpdir(), "slipway-fleet-"));
+function child(mode, ...rest) {
+  const out = path.join(scratch, `${mode}.json`);
+  const r = spawnSync(
+    process.execPath,
+    ["--stack-size=3900", fileURLToPath(import.meta.url), "--worker", mode, ...rest],
+    {
+      encoding: "utf8",
+      env: { ...process.env, SLIPWAY_BENCH_OUT: out },
+    },
+  );
+  if (r.status !== 0) throw new Error(`${mode} worker failed: ${r.stderr.slice(0, 2000)}`);
+  return JSON.parse(readFileSync(out, "utf8"));
+}
+
+// 1. build
+const dirs = repos.flatMap((r) => kustomizationDirs(path.join(realworld, r)));
+if (!args.includes("--skip-kubectl")) {
+  const work = path.join(scratch, "home");
+  const expected = new Map();
+  const tk = performance.now();
+  for (const d of dirs) {
+    const r = spawnSync(kubectl, ["kustomize", d, "--load-restrictor", "LoadRestrictionsNone"], {
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+      env: { ...process.env, HOME: work },
+    });
+    if (r.status === 0) expected.set(d, r.stdout);
+  }
+  const kubectlMs = performance.now() - tk;
+  const buildable = dirs.filter((d) => expected.has(d));
+  const tw = performance.now();
+  const slip = child("build", JSON.stringify(buildable));
+  const slipWall = performance.now() - tw;
+  const same = buildable.filter((d) => slip.outputs[d] === expected.get(d)).length;
+  console.log(
+    `build, ${buildable.length} realworld directories (${dirs.length - buildable.length} kubectl cannot build): ` +
+      `kubectl loop ${kubectlMs.toFixed(0)} ms, slipway one process ${slipWall.toFixed(0)} ms wall ` +
+      `(${slip.ms.toFixed(0)} ms in-process) — ${(kubectlMs / slipWall).toFixed(1)}× (target ≥ 25×); ${same}/${buildable.length} identical`,
+  );
+}
+
+// 2. check of the largest repository
+const c1 = child("check", repoArg);
+const c2 = child("check", repoArg);
+console.log(
+  `check ${repoArg} with HelmReleases: fresh process ${c1.wallMs.toFixed(0)} ms (modules ${c1.moduleMs.toFixed(0)}, ` +
+    `load ${c1.cold.loadMs.toFixed(0)}, load+check ${c1.cold.totalMs.toFixed(0)}); same process again ${c1.warm.totalMs.toFixed(0)} ms; ` +
+    `second fresh process load+check ${c2.cold.totalMs.toFixed(0)} ms (targets: < 1000 cold, < 300 warm)`,
+);
+
+// 3. memory
+for (const r of repos) {
+  const m = child("memory", r);
+  console.log(
+    `memory ${r}: max RSS ${m.maxRssMb.toFixed(0)} MB, render ${m.ms.toFixed(0)} ms (target < 500 MB)`,
+  );
+}
+rmSync(scratch, { recursive: true, force: true });
