@@ -17,9 +17,8 @@ import {
   type Hook,
   loadChartDir,
   type RenderedRelease,
-  renderChart,
-  SchemaError,
 } from "../helm/index.js";
+import { type ReleaseJob, type ReleaseOutcome, renderReleases } from "../helm/pool/index.js";
 import { GoMap } from "../helm/template/value.js";
 import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
 import {
@@ -86,8 +85,14 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
   for (const p of prepared)
     if (p.chart && p.spec.crds !== "Skip") for (const v of chartCrdApiVersions(p.chart)) baseApis.add(v);
   const renderAll = (apis: Set<string>, only?: (p: Prepared) => boolean) => {
-    for (const p of prepared)
-      if (p.chart && (!only || only(p))) renderOne(p, cluster, pool, kubernetes.version, [...apis]);
+    const batch: Array<{ p: Prepared; job: ReleaseJob }> = [];
+    for (const p of prepared) {
+      if (!p.chart || (only && !only(p))) continue;
+      const job = releaseJob(p, cluster, pool, kubernetes.version, [...apis]);
+      if (job) batch.push({ p, job });
+    }
+    const outcomes = renderReleases(batch.map(({ p, job }) => ({ chart: p.chart!, job })));
+    for (const [i, { p }] of batch.entries()) finishRelease(p, cluster, outcomes[i]!);
   };
   renderAll(baseApis);
   // CRDs templated by charts (cert-manager's, operators') change what other charts see.
@@ -325,13 +330,14 @@ function loadLocal(fs: FileSystem, dir: string, rel: string): ChartAnswer {
 
 // --- rendering one release -------------------------------------------------------------------
 
-function renderOne(
+/** The render of one release as a job for the render pool; undefined when its values fail. */
+function releaseJob(
   p: Prepared,
   cluster: Cluster,
   pool: Map<string, KObject>,
   kubeVersion: string | undefined,
   apis: string[],
-): void {
+): ReleaseJob | undefined {
   const { info, spec } = p;
   info.errors = [];
   let composed: ReturnType<typeof composeReleaseValues>;
@@ -345,7 +351,7 @@ function renderOne(
         field: ["spec", "valuesFrom", e.problem.index],
         ...(e.problem.notFound ? { code: "VALUES_SOURCE_NOT_FOUND" as const } : {}),
       });
-      return;
+      return undefined;
     }
     throw e;
   }
@@ -360,42 +366,32 @@ function renderOne(
     ...(kubeVersion ? { kubeVersion } : {}),
     ...(info.chartLocation ? { chartDir: info.chartLocation } : {}),
   };
-  const render = (skipSchemaValidation: boolean) =>
-    renderChart(p.chart!, {
-      releaseName: spec.releaseName,
-      namespace: spec.releaseNamespace,
-      values: composed.values,
-      ...(kubeVersion ? { kubeVersion } : {}),
-      apiVersions: apis,
-      skipSchemaValidation,
-      seed: `${cluster.name}/${spec.releaseNamespace}/${spec.releaseName}`,
-      now: RENDER_EPOCH,
-    });
-  let release: RenderedRelease;
-  try {
-    try {
-      release = render(spec.disableSchemaValidation);
-    } catch (e) {
-      // helm-controller fetches schemas a values.schema.json refers to; offline, Slipway renders
-      // without validating and says so (the chart's own template checks still run).
-      const remote =
-        e instanceof SchemaError ? /failing loading "([^"]+)": Slipway does not fetch/.exec(e.message) : null;
-      if (!remote) throw e;
-      release = render(true);
-      info.warnings.push(
-        `HelmRelease ${info.namespace}/${info.name}: values not validated against chart ${p.chart!.metadata.name}'s values.schema.json: it refers to ${remote[1]}, which Slipway does not fetch`,
-      );
-    }
-  } catch (e) {
-    fail(
-      info,
-      `chart ${p.chart!.metadata.name} does not render: ${e instanceof SlipwayError ? e.format() : (e as Error).message}`,
-    );
+  return {
+    releaseName: spec.releaseName,
+    namespace: spec.releaseNamespace,
+    values: composed.values,
+    ...(kubeVersion ? { kubeVersion } : {}),
+    apiVersions: apis,
+    skipSchemaValidation: spec.disableSchemaValidation,
+    seed: `${cluster.name}/${spec.releaseNamespace}/${spec.releaseName}`,
+    now: RENDER_EPOCH,
+  };
+}
+
+/** A rendered (or failed) release becomes the HelmRelease's objects, post-rendered. */
+function finishRelease(p: Prepared, cluster: Cluster, outcome: ReleaseOutcome): void {
+  const { info, spec } = p;
+  if (!outcome.ok) {
+    fail(info, `chart ${p.chart!.metadata.name} does not render: ${outcome.error}`);
     return;
   }
+  if (outcome.unvalidatedSchemaRef)
+    (info.warnings ??= []).push(
+      `HelmRelease ${info.namespace}/${info.name}: values not validated against chart ${p.chart!.metadata.name}'s values.schema.json: it refers to ${outcome.unvalidatedSchemaRef}, which Slipway does not fetch`,
+    );
   try {
     const strategy = spec.postRenderStrategy ?? cluster.profile?.postRenderStrategy ?? "combined";
-    info.resources = releaseObjects(release, spec, info, strategy);
+    info.resources = releaseObjects(outcome.release, spec, info, strategy);
     markSecretFields(info.resources, info.secretInputs ?? []);
     info.status = "rendered";
   } catch (e) {

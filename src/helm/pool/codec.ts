@@ -1,0 +1,102 @@
+/**
+ * Go values and charts in a form that survives `postMessage` (the structured clone algorithm
+ * keeps Maps, typed arrays and bigints but drops classes): a GoMap, a GoInt or a typed slice
+ * travels as a small tagged object and comes back as the same Go value. Plain objects never
+ * occur in Go values (maps are GoMaps), so a plain object is always a tag.
+ */
+import type { Chart, ChartDependency, ChartMetadata } from "../chart.js";
+import { elemTypeOf, GoInt, GoMap, type GoValue, type IntKind, sliceOf } from "../template/value.js";
+
+export type WireValue =
+  | undefined
+  | null
+  | boolean
+  | string
+  | number
+  | Uint8Array
+  | WireValue[]
+  | { g: "m"; t: string; e: Array<[string, WireValue]> }
+  | { g: "i"; k: IntKind; v: bigint }
+  | { g: "s"; t: string; v: WireValue[] };
+
+/** Thrown for values that cannot travel (Go objects with methods): render them in-process. */
+export class NotTransferable extends Error {}
+
+export function encodeGo(v: GoValue): WireValue {
+  if (v === undefined || v === null || typeof v !== "object") return v as WireValue;
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof GoInt) return { g: "i", k: v.kind, v: v.value };
+  if (Array.isArray(v)) {
+    const items = v.map(encodeGo);
+    const t = elemTypeOf(v);
+    return t === "interface {}" ? items : { g: "s", t, v: items };
+  }
+  // Subclasses of GoMap carry methods (common.Values): they are made during a render, not sent.
+  if (v instanceof GoMap && v.constructor === GoMap) {
+    const e: Array<[string, WireValue]> = [];
+    for (const [k, x] of v) e.push([k, encodeGo(x)]);
+    return { g: "m", t: v.goType, e };
+  }
+  throw new NotTransferable(
+    `a ${(v as { goType?: string }).goType ?? "Go object"} cannot be sent to a worker`,
+  );
+}
+
+export function decodeGo(w: WireValue): GoValue {
+  if (w === undefined || w === null || typeof w !== "object") return w;
+  if (w instanceof Uint8Array) return w;
+  if (Array.isArray(w)) return w.map(decodeGo);
+  if (w.g === "i") return new GoInt(w.k, w.v);
+  if (w.g === "s") return sliceOf(w.v.map(decodeGo), w.t);
+  const m = new GoMap(null, w.t);
+  for (const [k, x] of w.e) m.set(k, decodeGo(x));
+  return m;
+}
+
+interface WireDependency extends Omit<ChartDependency, "importValues"> {
+  importValues: WireValue[];
+}
+
+export interface WireChart {
+  metadata: Omit<ChartMetadata, "dependencies"> & { dependencies: Array<WireDependency | null> };
+  templates: Chart["templates"];
+  values: WireValue;
+  schema: Uint8Array | undefined;
+  files: Chart["files"];
+  dependencies: WireChart[];
+  digest: string;
+}
+
+export function encodeChart(c: Chart): WireChart {
+  return {
+    metadata: {
+      ...c.metadata,
+      dependencies: c.metadata.dependencies.map((d) =>
+        d === null ? null : { ...d, importValues: d.importValues.map(encodeGo) },
+      ),
+    },
+    templates: c.templates,
+    values: encodeGo(c.values),
+    schema: c.schema,
+    files: c.files,
+    dependencies: c.dependencies.map(encodeChart),
+    digest: c.digest,
+  };
+}
+
+export function decodeChart(w: WireChart): Chart {
+  return {
+    metadata: {
+      ...w.metadata,
+      dependencies: w.metadata.dependencies.map((d) =>
+        d === null ? null : { ...d, importValues: d.importValues.map(decodeGo) },
+      ),
+    },
+    templates: w.templates,
+    values: decodeGo(w.values) as GoMap,
+    schema: w.schema,
+    files: w.files,
+    dependencies: w.dependencies.map(decodeChart),
+    digest: w.digest,
+  };
+}

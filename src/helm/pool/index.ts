@@ -1,0 +1,180 @@
+/**
+ * Release renders fanned out over worker threads, behind a synchronous call (the platform
+ * loader is synchronous): the main thread and the workers claim jobs from one shared counter,
+ * workers post outcomes on a port that the main thread drains with `receiveMessageOnPort`
+ * while it waits on the counter with `Atomics.wait`. Each render is a pure function of its
+ * job, so the output does not depend on the number of workers or on who rendered what; a job
+ * whose outcome never arrives (a worker that died, a value that cannot travel) is rendered by
+ * the main thread.
+ *
+ * Workers run the compiled worker.js beside this module (dist/helm/pool, or dist/bundle where
+ * the bundle puts it); run from sources (tests), there is none and everything stays in-process.
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { Chart } from "../chart.js";
+import { encodeChart, encodeGo, NotTransferable } from "./codec.js";
+import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js";
+import { type BatchMessage, NEXT_JOB, RESULTS_POSTED, type ResultMessage, type WireJob } from "./protocol.js";
+
+export type { ReleaseJob, ReleaseOutcome } from "./job.js";
+
+/** Fewer jobs than this render in the main thread: starting a worker costs more than it saves. */
+const MIN_JOBS_FOR_WORKERS = 4;
+const MAX_WORKERS = 3;
+/** How long the main thread waits without any progress before rendering the rest itself. */
+const STALL_MS = 120_000;
+
+/** Workers to use: $SLIPWAY_WORKERS when set (0 = none), else one per core beyond the first. */
+export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.SLIPWAY_WORKERS;
+  if (set !== undefined && set !== "") {
+    const n = Number(set);
+    return Number.isInteger(n) && n >= 0 ? Math.min(n, 16) : 0;
+  }
+  return Math.min(MAX_WORKERS, Math.max(0, availableParallelism() - 1));
+}
+
+interface PoolWorker {
+  worker: Worker;
+  port: MessagePort;
+  sent: Set<number>;
+}
+
+const chartIds = new WeakMap<Chart, number>();
+let nextChartId = 1;
+let nextBatch = 1;
+const workers: PoolWorker[] = [];
+
+function chartId(chart: Chart): number {
+  let id = chartIds.get(chart);
+  if (id === undefined) chartIds.set(chart, (id = nextChartId++));
+  return id;
+}
+
+function workerScript(): string | undefined {
+  const url = new URL("./worker.js", import.meta.url);
+  if (url.protocol !== "file:") return undefined;
+  const file = fileURLToPath(url);
+  return existsSync(file) ? file : undefined;
+}
+
+function ensureWorkers(n: number): PoolWorker[] {
+  const script = workerScript();
+  if (!script) return [];
+  while (workers.length < n) {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(script, {
+      workerData: { port: port2 },
+      transferList: [port2],
+      // Helm allows 1000 nested includes: give workers at least the main thread's stack.
+      resourceLimits: { stackSizeMb: 8 },
+    });
+    // Idle workers never keep the process alive; a worker that fails is replaced next batch.
+    worker.unref();
+    const entry: PoolWorker = { worker, port: port1, sent: new Set() };
+    worker.on("error", () => drop(entry));
+    worker.on("exit", () => drop(entry));
+    workers.push(entry);
+  }
+  return workers.slice(0, n);
+}
+
+function drop(entry: PoolWorker): void {
+  const i = workers.indexOf(entry);
+  if (i >= 0) workers.splice(i, 1);
+}
+
+export interface PoolOptions {
+  /** Workers helping the main thread (default: workerCount()). */
+  threads?: number;
+  /** false: the main thread only waits (tests use it to make the workers do every job). */
+  mainRenders?: boolean;
+}
+
+/** How the last batch was shared out, and results from workers in all, for tests and benchmarks. */
+export const lastBatch = { workers: 0, fromWorkers: 0 };
+export const totals = { fromWorkers: 0 };
+
+/** Defaults for calls that do not pass options (the platform loader's); tests change them. */
+export const poolDefaults: PoolOptions = {};
+
+/** Renders every job with its chart; outcomes in job order. */
+export function renderReleases(
+  jobs: ReadonlyArray<{ chart: Chart; job: ReleaseJob }>,
+  opts: PoolOptions = {},
+): ReleaseOutcome[] {
+  opts = { ...poolDefaults, ...opts };
+  const threads = opts.threads ?? workerCount();
+  lastBatch.workers = 0;
+  lastBatch.fromWorkers = 0;
+  const outcomes: Array<ReleaseOutcome | undefined> = new Array(jobs.length);
+  const pool = jobs.length >= Math.max(MIN_JOBS_FOR_WORKERS, 1) && threads > 0 ? ensureWorkers(threads) : [];
+  let wire: WireJob[] | undefined;
+  if (pool.length > 0) {
+    try {
+      wire = jobs.map(({ chart, job }) => ({ ...job, chart: chartId(chart), values: encodeGo(job.values) }));
+    } catch (e) {
+      if (!(e instanceof NotTransferable)) throw e;
+    }
+  }
+  if (!wire) return jobs.map(({ chart, job }) => renderReleaseJob(chart, job));
+
+  const counters = new Int32Array(new SharedArrayBuffer(8));
+  const batch = nextBatch++;
+  for (const w of pool) {
+    const charts: BatchMessage["charts"] = [];
+    for (const { chart } of jobs) {
+      const id = chartId(chart);
+      if (w.sent.has(id)) continue;
+      w.sent.add(id);
+      charts.push([id, encodeChart(chart)]);
+    }
+    const message: BatchMessage = { batch, counters, charts, jobs: wire };
+    w.worker.postMessage(message);
+  }
+  let received = 0;
+  const drain = () => {
+    for (const w of pool) {
+      for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
+        const r = m.message as ResultMessage;
+        if (r.batch !== batch || outcomes[r.index] !== undefined || (!r.ok && r.retry)) continue;
+        outcomes[r.index] = r.ok
+          ? {
+              ok: true,
+              release: r.release,
+              ...(r.unvalidatedSchemaRef ? { unvalidatedSchemaRef: r.unvalidatedSchemaRef } : {}),
+            }
+          : { ok: false, error: r.error };
+        received++;
+        lastBatch.fromWorkers++;
+        totals.fromWorkers++;
+      }
+    }
+  };
+  // The main thread claims jobs too.
+  lastBatch.workers = pool.length;
+  let mine = 0;
+  while (opts.mainRenders !== false) {
+    const index = Atomics.add(counters, NEXT_JOB, 1);
+    if (index >= jobs.length) break;
+    const { chart, job } = jobs[index]!;
+    outcomes[index] = renderReleaseJob(chart, job);
+    mine++;
+    drain();
+  }
+  // Workers post before they count, so once every job is counted, one more drain sees them all.
+  let idleSince = Date.now();
+  for (;;) {
+    const posted = Atomics.load(counters, RESULTS_POSTED);
+    drain();
+    if (posted + mine >= jobs.length || received + mine >= jobs.length) break;
+    if (Date.now() - idleSince > STALL_MS) break;
+    if (Atomics.wait(counters, RESULTS_POSTED, posted, 1000) !== "timed-out") idleSince = Date.now();
+  }
+  drain();
+  // Whatever never arrived is rendered here: the same pure function, the same outcome.
+  return outcomes.map((o, i) => o ?? renderReleaseJob(jobs[i]!.chart, jobs[i]!.job));
+}

@@ -1,0 +1,29 @@
+/** Messages between the render pool and its workers (see index.ts for the protocol). */
+import type { RenderedRelease } from "../render.js";
+import type { WireChart, WireValue } from "./codec.js";
+import type { ReleaseJob } from "./job.js";
+
+export interface WireJob extends Omit<ReleaseJob, "values"> {
+  chart: number;
+  values: WireValue;
+}
+
+/** Main → worker: the whole batch; charts by id, each sent once. */
+export interface BatchMessage {
+  /** Results carry it back, so a late result of an abandoned batch is never taken for another's. */
+  batch: number;
+  /** NEXT_JOB and RESULTS_POSTED, shared with the main thread. */
+  counters: Int32Array;
+  charts: Array<[number, WireChart]>;
+  jobs: WireJob[];
+}
+
+/** Worker → main: one result, by job index. */
+export type ResultMessage = { batch: number; index: number } & (
+  | { ok: true; release: RenderedRelease; unvalidatedSchemaRef?: string }
+  | { ok: false; error: string; retry?: boolean }
+);
+
+/** Slots of the shared Int32Array. */
+export const NEXT_JOB = 0;
+export const RESULTS_POSTED = 1;

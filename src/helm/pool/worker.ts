@@ -1,0 +1,46 @@
+/**
+ * A render worker: keeps the charts it was sent (by id, for the life of the process), claims
+ * jobs of a batch from the shared counter, and posts each outcome back on its port.
+ */
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import type { Chart } from "../chart.js";
+import type { GoMap } from "../template/value.js";
+import { decodeChart, decodeGo } from "./codec.js";
+import { renderReleaseJob } from "./job.js";
+import { type BatchMessage, NEXT_JOB, RESULTS_POSTED, type ResultMessage } from "./protocol.js";
+
+const { port } = workerData as { port: MessagePort };
+const charts = new Map<number, Chart>();
+
+parentPort?.on("message", (batch: BatchMessage) => {
+  for (const [id, wire] of batch.charts) charts.set(id, decodeChart(wire));
+  const { counters } = batch;
+  for (;;) {
+    const index = Atomics.add(counters, NEXT_JOB, 1);
+    if (index >= batch.jobs.length) break;
+    const job = batch.jobs[index]!;
+    const chart = charts.get(job.chart);
+    let message: ResultMessage;
+    if (!chart) {
+      message = { batch: batch.batch, index, ok: false, error: "render worker: no such chart", retry: true };
+    } else {
+      const outcome = renderReleaseJob(chart, { ...job, values: decodeGo(job.values) as GoMap });
+      message = { batch: batch.batch, index, ...outcome };
+    }
+    try {
+      port.postMessage(message);
+    } catch (e) {
+      // Not cloneable: the main thread renders this job itself when no result arrives.
+      const failed: ResultMessage = {
+        batch: batch.batch,
+        index,
+        ok: false,
+        error: `render worker: ${(e as Error).message}`,
+        retry: true,
+      };
+      port.postMessage(failed);
+    }
+    Atomics.add(counters, RESULTS_POSTED, 1);
+    Atomics.notify(counters, RESULTS_POSTED);
+  }
+});

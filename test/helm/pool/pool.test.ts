@@ -1,0 +1,122 @@
+/**
+ * The render pool with real worker threads: they run the compiled dist/ (`npm test` builds it
+ * first), so this suite loads the pool and the chart loader from dist/ too (Go value classes
+ * must be the pool's own).
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot, requires, sharedDir } from "../../support/env.js";
+
+const dist = (p: string) => path.join(repoRoot, "dist", p);
+const built = existsSync(dist("helm/pool/worker.js"));
+if (!built) process.stderr.write("[skipped] render pool suite needs dist/ (npm run build)\n");
+
+const enc = new TextEncoder();
+const file = (name: string, text: string) => ({ name, data: enc.encode(text) });
+
+describe.runIf(built)("render pool (worker threads)", async () => {
+  const pool = await import(dist("helm/pool/index.js"));
+  const { loadChartFiles } = await import(dist("helm/loader.js"));
+  const { GoMap, GoInt } = await import(dist("helm/template/value.js"));
+
+  const random = loadChartFiles([
+    file("Chart.yaml", "apiVersion: v2\nname: random\nversion: 1.0.0\n"),
+    file("values.yaml", "size: 8\n"),
+    file(
+      "templates/secret.yaml",
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}\nstringData:\n  pw: {{ randAlphaNum (int .Values.size) | quote }}\n  id: {{ uuidv4 | quote }}\n  n: {{ .Values.n | toJson | quote }}\n  t: {{ typeOf .Values.n | quote }}\n",
+    ),
+  ]);
+  const failing = loadChartFiles([
+    file("Chart.yaml", "apiVersion: v2\nname: failing\nversion: 1.0.0\n"),
+    file("templates/x.yaml", '{{ if .Values.boom }}{{ fail "boom" }}{{ end }}\nkind: ConfigMap\n'),
+  ]);
+  const jobs = Array.from({ length: 7 }, (_, i) => ({
+    chart: i % 3 === 2 ? failing : random,
+    job: {
+      releaseName: `r${i}`,
+      namespace: "ns",
+      values: new GoMap([
+        ["n", i % 2 ? new GoInt("int64", BigInt(i)) : i + 0.5],
+        ["boom", i === 5],
+      ]),
+      apiVersions: ["example.com/v1"],
+      skipSchemaValidation: false,
+      seed: `cluster/ns/r${i}`,
+      now: Date.parse("2025-01-01T00:00:00Z"),
+    },
+  }));
+
+  it("gives the same outcomes in order, whoever renders them", () => {
+    const inProcess = pool.renderReleases(jobs, { threads: 0 });
+    expect(pool.lastBatch.workers).toBe(0);
+    const workersOnly = pool.renderReleases(jobs, { threads: 2, mainRenders: false });
+    expect(pool.lastBatch).toEqual({ workers: 2, fromWorkers: jobs.length });
+    const shared = pool.renderReleases(jobs, { threads: 1 });
+    expect(workersOnly).toEqual(inProcess);
+    expect(shared).toEqual(inProcess);
+    // The jobs really differ and really fail where they should.
+    expect(inProcess[5]).toEqual({ ok: false, error: expect.stringContaining("boom") });
+    expect(inProcess[0].ok && inProcess[0].release.manifests[0].content).toContain('t: "float64"');
+    expect(inProcess[1].ok && inProcess[1].release.manifests[0].content).toContain('t: "int64"');
+    const pw = (o: { ok: boolean; release?: { manifests: Array<{ content: string }> } }) =>
+      o.release?.manifests[0]?.content.match(/pw: (.*)/)?.[1];
+    expect(pw(inProcess[0])).not.toBe(pw(inProcess[1]));
+  });
+
+  it("renders in the main thread when there are too few jobs for a worker to pay", () => {
+    const few = pool.renderReleases(jobs.slice(0, 2), { threads: 2 });
+    expect(pool.lastBatch.workers).toBe(0);
+    expect(few).toEqual(pool.renderReleases(jobs.slice(0, 2), { threads: 0 }));
+  });
+
+  it("reads the worker count from SLIPWAY_WORKERS", () => {
+    expect(pool.workerCount({ SLIPWAY_WORKERS: "0" })).toBe(0);
+    expect(pool.workerCount({ SLIPWAY_WORKERS: "2" })).toBe(2);
+    expect(pool.workerCount({ SLIPWAY_WORKERS: "lots" })).toBe(0);
+    expect(pool.workerCount({})).toBeGreaterThanOrEqual(0);
+  });
+
+  describe.runIf(requires("shared"))("real repositories", () => {
+    it("render every HelmRelease identically with 0, 1 and 3 workers", async () => {
+      const { loadPlatform } = await import(dist("platform/index.js"));
+      const { directoryChartProvider } = await import(dist("helmrelease/charts.js"));
+      const { readYaml } = await import(dist("helm/yaml.js"));
+      const chartsDir = path.join(sharedDir, "conformance/helm/charts");
+      const charts: Record<string, string> = {};
+      for (const d of readdirSync(chartsDir))
+        charts[String(readYaml(readFileSync(path.join(chartsDir, d, "Chart.yaml"), "utf8")).get("name"))] =
+          path.join(chartsDir, d);
+      const provider = directoryChartProvider(charts);
+      const snapshot = (repo: string) =>
+        JSON.stringify(
+          loadPlatform(path.join(sharedDir, "realworld", repo), { charts: provider }).clusters.map(
+            (c: { helmReleases: Array<Record<string, unknown>> }) =>
+              c.helmReleases.map((h) => [h.name, h.status, h.errors, h.warnings, h.resources]),
+          ),
+        );
+      const saved = process.env.SLIPWAY_WORKERS;
+      const before = pool.totals.fromWorkers;
+      try {
+        for (const repo of ["fluxcd__flux2-hub-spoke-example", "fluxcd__flux2-kustomize-helm-example"]) {
+          process.env.SLIPWAY_WORKERS = "0";
+          const expected = snapshot(repo);
+          expect(expected).toContain('"rendered"');
+          // Workers only, so every release of a batch big enough for them crosses a thread.
+          pool.poolDefaults.mainRenders = false;
+          for (const n of ["1", "3"]) {
+            process.env.SLIPWAY_WORKERS = n;
+            expect(snapshot(repo), `${repo} with ${n} workers`).toBe(expected);
+          }
+          delete pool.poolDefaults.mainRenders;
+        }
+      } finally {
+        delete pool.poolDefaults.mainRenders;
+        if (saved === undefined) delete process.env.SLIPWAY_WORKERS;
+        else process.env.SLIPWAY_WORKERS = saved;
+      }
+      expect(pool.totals.fromWorkers - before).toBeGreaterThan(0);
+    }, 600_000);
+  });
+});
