@@ -36,6 +36,7 @@ Flags:
       --list-rules          print the rules with their default severities and exit
       --allow-path DIR      slipway.yaml may name DIR although it is outside the repository
                             (repeatable; by default nothing outside is read)
+      --no-cache            neither read nor write the render cache (also SLIPWAY_NO_CACHE=1)
   -h, --help                show this help
 
 Configuration: slipway.yaml 'check:' (rules: <id>: {severity: error|warning|info|off,

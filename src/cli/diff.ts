@@ -69,6 +69,7 @@ Flags:
                             are compared decrypted and always printed masked
       --allow-path DIR      slipway.yaml may name DIR although it is outside the repository
                             (repeatable; by default nothing outside is read)
+      --no-cache            neither read nor write the render cache (also SLIPWAY_NO_CACHE=1)
   -h, --help                show this help
 
 To read a large diff in a browser (danger notes first, collapsible per Flux Kustomization):

@@ -28,6 +28,7 @@ Flags:
       --durations FILE      YAML/JSON map of node → duration (number, or 90s/5m/1h30m); default 1 each
       --allow-path DIR      slipway.yaml may name DIR although it is outside the repository
                             (repeatable; by default nothing outside is read)
+      --no-cache            neither read nor write the render cache (also SLIPWAY_NO_CACHE=1)
   -h, --help                show this help
 
 What was found is printed on stderr (and is the 'discovery' field of --format json).

@@ -58,6 +58,11 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "the chart cache render reads: pull charts from Helm repositories and OCI registries, list, add",
     load: async () => (await import("./charts.js")).chartsCommand,
   },
+  cache: {
+    summary:
+      "the render cache: its size (info), entries of other Slipway builds removed (prune), all removed (clear)",
+    load: async () => (await import("./cache.js")).cacheCommand,
+  },
   report: {
     summary: "the dashboard as one self-contained HTML file (--html FILE), for CI artifacts",
     load: async () => (await import("./report.js")).reportCommand,
@@ -74,8 +79,9 @@ function usage(): string {
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
     "",
     "Global flags:",
-    "  --cache-dir DIR  the chart cache (default: $SLIPWAY_CACHE_DIR, else $XDG_CACHE_HOME/slipway,",
-    "                   else ~/.cache/slipway)",
+    "  --cache-dir DIR  the chart cache and render cache (default: $SLIPWAY_CACHE_DIR, else",
+    "                   $XDG_CACHE_HOME/slipway, else ~/.cache/slipway)",
+    "  --no-cache       neither read nor write rendered HelmReleases in the cache (also SLIPWAY_NO_CACHE=1)",
     "",
     "Run 'slipway <command> --help' for a command's flags.",
   ];
@@ -84,7 +90,8 @@ function usage(): string {
 
 /**
  * `--cache-dir DIR` is accepted by every command, anywhere on the line: it becomes
- * SLIPWAY_CACHE_DIR for this process, which is where ChartCache looks by default.
+ * SLIPWAY_CACHE_DIR for this process, which is where ChartCache looks by default. `--no-cache`
+ * likewise becomes SLIPWAY_NO_CACHE=1, which turns the render cache (src/cache) off.
  */
 export function takeCacheDir(argv: string[], env: NodeJS.ProcessEnv = process.env): string[] | string {
   const out: string[] = [];
@@ -95,6 +102,10 @@ export function takeCacheDir(argv: string[], env: NodeJS.ProcessEnv = process.en
       break;
     }
     let dir: string | undefined;
+    if (a === "--no-cache") {
+      env.SLIPWAY_NO_CACHE = "1";
+      continue;
+    }
     if (a === "--cache-dir") {
       dir = argv[++i];
       if (dir === undefined || dir === "") return "--cache-dir needs a directory";

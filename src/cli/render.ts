@@ -46,6 +46,7 @@ Flags:
       --show-secrets            print decrypted Secret values in plaintext (default: masked)
       --allow-path DIR          slipway.yaml may name DIR although it is outside the
                                 repository (repeatable; by default nothing outside is read)
+      --no-cache                neither read nor write the render cache (also SLIPWAY_NO_CACHE=1)
   -h, --help                    show this help
 
 Exit codes: 0 rendered cleanly, 1 some Flux Kustomization or HelmRelease failed to render

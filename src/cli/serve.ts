@@ -29,6 +29,7 @@ Flags:
       --cluster NAME        only this cluster (repeatable)
       --age-key-file FILE   age identities for SOPS files (default: where sops looks); values
                             are used to render and never leave the process unmasked
+      --no-cache            neither read nor write the render cache (also SLIPWAY_NO_CACHE=1)
   -h, --help                show this help
 
 Exit codes: 0 stopped with Ctrl-C (SIGINT/SIGTERM), 2 bad usage or the port is taken.

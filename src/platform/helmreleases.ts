@@ -8,6 +8,7 @@
  * HelmRelease never stops the others.
  */
 import * as path from "node:path";
+import type { CacheKey, RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import type { Chart } from "../helm/chart.js";
@@ -43,6 +44,7 @@ import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
 import { groupOf, metaString } from "./flux-objects.js";
 import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResource } from "./model.js";
+import { CHART_CRDS_UNIT, readCachedRelease, releaseCacheKey, writeCachedRelease } from "./release-cache.js";
 
 /** The clock of every render: charts calling `now` get this instant, so renders repeat exactly. */
 export const RENDER_EPOCH = Date.parse("2025-01-01T00:00:00Z");
@@ -56,6 +58,8 @@ export interface HelmReleaseContext {
   localRoot(ref: ObjectRef): string | undefined;
   /** The artifact view (ignore rules applied, confined) of a local source root. */
   artifactFs(root: string): FileSystem;
+  /** Rendered releases kept between runs (src/cache); none: every release renders. */
+  renderCache?: RenderCache;
 }
 
 interface Located {
@@ -83,16 +87,17 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
   const prepared = cluster.helmReleases.map((h) => prepare(hctx, cluster, h));
   // CRDs in charts' crds/ directories are known before any render.
   for (const p of prepared)
-    if (p.chart && p.spec.crds !== "Skip") for (const v of chartCrdApiVersions(p.chart)) baseApis.add(v);
+    if (p.chart && p.spec.crds !== "Skip")
+      for (const v of cachedChartCrdApiVersions(p.chart, hctx.renderCache)) baseApis.add(v);
   const renderAll = (apis: Set<string>, only?: (p: Prepared) => boolean) => {
     const batch: Array<{ p: Prepared; job: ReleaseJob }> = [];
     for (const p of prepared) {
       if (!p.chart || (only && !only(p))) continue;
-      const job = releaseJob(p, cluster, pool, kubernetes.version, [...apis]);
+      const job = releaseJob(p, cluster, pool, kubernetes.version, [...apis], hctx.renderCache);
       if (job) batch.push({ p, job });
     }
     const outcomes = renderReleases(batch.map(({ p, job }) => ({ chart: p.chart!, job })));
-    for (const [i, { p }] of batch.entries()) finishRelease(p, cluster, outcomes[i]!);
+    for (const [i, { p }] of batch.entries()) finishRelease(p, cluster, outcomes[i]!, hctx.renderCache);
   };
   renderAll(baseApis);
   // CRDs templated by charts (cert-manager's, operators') change what other charts see.
@@ -108,6 +113,8 @@ interface Prepared {
   info: HelmReleaseInfo;
   spec: ReleaseSpec;
   chart?: Chart;
+  /** The render cache entry of the current render (none when its inputs hold secrets). */
+  cacheKey?: CacheKey;
 }
 
 function fail(info: HelmReleaseInfo, message: string, extra: Partial<PlatformError> = {}): void {
@@ -330,16 +337,21 @@ function loadLocal(fs: FileSystem, dir: string, rel: string): ChartAnswer {
 
 // --- rendering one release -------------------------------------------------------------------
 
-/** The render of one release as a job for the render pool; undefined when its values fail. */
+/**
+ * The render of one release as a job for the render pool; undefined when its values fail or
+ * the render cache already holds its output (then applied here).
+ */
 function releaseJob(
   p: Prepared,
   cluster: Cluster,
   pool: Map<string, KObject>,
   kubeVersion: string | undefined,
   apis: string[],
+  cache: RenderCache | undefined,
 ): ReleaseJob | undefined {
   const { info, spec } = p;
   info.errors = [];
+  p.cacheKey = undefined;
   let composed: ReturnType<typeof composeReleaseValues>;
   try {
     composed = composeReleaseValues(info.namespace, spec.valuesFrom, spec.values, (kind, ns, name) =>
@@ -366,7 +378,7 @@ function releaseJob(
     ...(kubeVersion ? { kubeVersion } : {}),
     ...(info.chartLocation ? { chartDir: info.chartLocation } : {}),
   };
-  return {
+  const job: ReleaseJob = {
     releaseName: spec.releaseName,
     namespace: spec.releaseNamespace,
     values: composed.values,
@@ -376,11 +388,51 @@ function releaseJob(
     seed: `${cluster.name}/${spec.releaseNamespace}/${spec.releaseName}`,
     now: RENDER_EPOCH,
   };
+  // Secret material in the inputs: neither looked up nor stored (no key is derived from secrets).
+  if (cache && info.secretInputs.length === 0) {
+    p.cacheKey = releaseCacheKey(cache, {
+      chart: p.chart!,
+      values: composed.values,
+      releaseName: spec.releaseName,
+      releaseNamespace: spec.releaseNamespace,
+      ...(kubeVersion ? { kubeVersion } : {}),
+      apiVersions: apis,
+      seed: job.seed,
+      now: RENDER_EPOCH,
+      postRenderStrategy: postRenderStrategyOf(p, cluster),
+      object: info.object,
+    });
+    const hit = p.cacheKey ? readCachedRelease(cache, p.cacheKey) : undefined;
+    if (hit) {
+      const base = releaseBase(info);
+      info.resources = hit.resources.map((r) =>
+        r.crd
+          ? { ...base, object: r.object, crd: true }
+          : r.hook
+            ? { ...base, object: r.object, hook: r.hook }
+            : { ...base, object: r.object },
+      );
+      info.warnings.push(...hit.warnings);
+      info.status = "rendered";
+      return undefined;
+    }
+  }
+  return job;
+}
+
+function postRenderStrategyOf(p: Prepared, cluster: Cluster): PostRenderStrategy {
+  return p.spec.postRenderStrategy ?? cluster.profile?.postRenderStrategy ?? "combined";
 }
 
 /** A rendered (or failed) release becomes the HelmRelease's objects, post-rendered. */
-function finishRelease(p: Prepared, cluster: Cluster, outcome: ReleaseOutcome): void {
+function finishRelease(
+  p: Prepared,
+  cluster: Cluster,
+  outcome: ReleaseOutcome,
+  cache: RenderCache | undefined,
+): void {
   const { info, spec } = p;
+  const warningsBefore = info.warnings?.length ?? 0;
   if (!outcome.ok) {
     fail(info, `chart ${p.chart!.metadata.name} does not render: ${outcome.error}`);
     return;
@@ -390,10 +442,11 @@ function finishRelease(p: Prepared, cluster: Cluster, outcome: ReleaseOutcome): 
       `HelmRelease ${info.namespace}/${info.name}: values not validated against chart ${p.chart!.metadata.name}'s values.schema.json: it refers to ${outcome.unvalidatedSchemaRef}, which Slipway does not fetch`,
     );
   try {
-    const strategy = spec.postRenderStrategy ?? cluster.profile?.postRenderStrategy ?? "combined";
-    info.resources = releaseObjects(outcome.release, spec, info, strategy);
+    info.resources = releaseObjects(outcome.release, spec, info, postRenderStrategyOf(p, cluster));
     markSecretFields(info.resources, info.secretInputs ?? []);
     info.status = "rendered";
+    if (cache && p.cacheKey)
+      writeCachedRelease(cache, p.cacheKey, info.resources, (info.warnings ?? []).slice(warningsBefore));
   } catch (e) {
     if (e instanceof PostRenderError) fail(info, e.message, { field: ["spec", "postRenderers"] });
     else fail(info, `chart output: ${e instanceof SlipwayError ? e.format() : (e as Error).message}`);
@@ -446,13 +499,7 @@ function releaseObjects(
         crds.push(obj);
       }
   }
-  const base = {
-    touchedBy: [] as string[],
-    kustomization: info.kustomization,
-    cluster: info.cluster,
-    helmRelease: `${info.namespace}/${info.name}`,
-    ...(info.definedAt ? { source: info.definedAt } : {}),
-  };
+  const base = releaseBase(info);
   const withNamespace = (o: KObject) => {
     // Helm installs namespaced objects without a namespace into the release namespace.
     if (isMap(o.metadata) && !o.metadata.namespace && !CLUSTER_SCOPED.has(String(o.kind)))
@@ -464,6 +511,17 @@ function releaseObjects(
     ...renderedManifests.map((object) => ({ ...base, object: withNamespace(object) })),
     ...renderedHooks.map((object) => ({ ...base, object: withNamespace(object), hook: hookEvents(object) })),
   ];
+}
+
+/** What every object of a release shares (one object, as the fields of a cold render do). */
+function releaseBase(info: HelmReleaseInfo) {
+  return {
+    touchedBy: [] as string[],
+    kustomization: info.kustomization,
+    cluster: info.cluster,
+    helmRelease: `${info.namespace}/${info.name}`,
+    ...(info.definedAt ? { source: info.definedAt } : {}),
+  };
 }
 
 function hookAnnotation(o: KObject): string | undefined {
@@ -609,6 +667,17 @@ export function crdApiVersions(crds: KObject[]): string[] {
     }
   }
   return out;
+}
+
+/** chartCrdApiVersions through the render cache: a chart's crds/ are parsed once per chart content. */
+function cachedChartCrdApiVersions(chart: Chart, cache: RenderCache | undefined): string[] {
+  if (!cache) return chartCrdApiVersions(chart);
+  const key = cache.key(CHART_CRDS_UNIT, chart.digest);
+  const hit = cache.get(key);
+  if (Array.isArray(hit) && hit.every((v) => typeof v === "string")) return hit;
+  const found = chartCrdApiVersions(chart);
+  cache.put(key, found);
+  return found;
 }
 
 function chartCrdApiVersions(chart: Chart): string[] {

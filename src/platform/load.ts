@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { ArtifactFileSystem, isArtifactGenerator } from "../artifacts/index.js";
+import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import { SlipwayError } from "../errors.js";
 import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
 import { type ControllerProfile, detectFlux, resolveProfile } from "../flux/profile.js";
@@ -151,6 +152,11 @@ export interface LoadPlatformOptions {
    * HelmReleases are reported as not cached. `false` renders no HelmRelease at all.
    */
   charts?: ChartProvider | false;
+  /**
+   * Rendered HelmReleases kept between runs (src/cache); default: under the chart cache's
+   * directory unless SLIPWAY_NO_CACHE is set. `false`: render everything.
+   */
+  renderCache?: RenderCache | false;
 }
 
 export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): Platform {
@@ -188,6 +194,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     mounts: new Map(),
     secretsOf: new WeakMap(),
     charts: opts.charts,
+    renderCache: opts.renderCache === false ? undefined : (opts.renderCache ?? defaultRenderCache()),
   };
   const scan = scanRepository(fs, root);
   for (const file of scan.tooLarge) {
@@ -280,6 +287,7 @@ interface RenderContext {
   /** The secret fields of every rendered object (variable sources and Flux Kustomizations read them). */
   secretsOf: WeakMap<KObject, SecretPaths>;
   charts?: ChartProvider | false;
+  renderCache?: RenderCache;
 }
 
 /** What one cluster's render depends on besides the repository. */
@@ -387,6 +395,7 @@ function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: Contr
           return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`) ? undefined : root;
         },
         artifactFs: (root) => artifactFs(ctx, root),
+        ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
       },
       cluster,
     );

@@ -1,0 +1,193 @@
+/**
+ * The render cache on disk, beside the chart cache (src/charts/cache.ts):
+ *
+ *     renders/<code>/<unit>/<kk>/<id>.json     one entry: a header line, then the sealed body
+ *
+ * `<code>` is the first 16 hex digits of the running code's identity (code-identity.ts), so
+ * entries of other builds sit in other directories and `slipway cache prune` removes them
+ * whole; `<id>` is the sha256 of everything the unit's output depends on (the identity
+ * included in full). The header `{"slipway-cache":1,"key":…,"bytes":…,"sha256":…}` names the
+ * entry and the body's digest: an entry that is truncated, corrupted, or stored under another
+ * name is treated as absent (and rewritten by the run that misses), never trusted.
+ *
+ * Bodies are encrypted (AES-256-GCM) with a key derived from the unit's inputs by another hash
+ * than the file name's: the cache directory alone says nothing about a rendered object — a
+ * chart's generated Secret included — that its inputs did not already say, and a reader without
+ * the inputs learns nothing. (Units whose inputs hold secret material are never cached at all;
+ * see src/platform/release-cache.ts.)
+ *
+ * Writes are atomic (src/fs/atomic-write.ts): two processes writing one entry both rename a
+ * complete file into place, and either file opens to the same body.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import { codeIdentity } from "./code-identity.js";
+
+const FORMAT = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface RenderCacheStats {
+  hits: number;
+  misses: number;
+  writes: number;
+  /** Entries found but not trusted (bad header, digest, size, seal or JSON). */
+  rejected: number;
+}
+
+/** Where one unit's output lives and the key that seals it, both derived from its inputs. */
+export interface CacheKey {
+  unit: string;
+  /** sha256 (hex) of the inputs with the code identity folded in: the file name. */
+  id: string;
+  /** AES-256 key, another hash of the same inputs: never written anywhere. */
+  seal: Buffer;
+}
+
+/** What the platform loader reads and writes: JSON bodies under keys derived from inputs. */
+export interface RenderCache {
+  key(unit: string, inputs: string): CacheKey;
+  get(key: CacheKey): unknown | undefined;
+  put(key: CacheKey, body: unknown): void;
+  readonly stats: RenderCacheStats;
+}
+
+export class DiskRenderCache implements RenderCache {
+  /** `<cacheDir>/renders/<code prefix>`. */
+  readonly dir: string;
+  readonly stats: RenderCacheStats = { hits: 0, misses: 0, writes: 0, rejected: 0 };
+  private readonly code: string;
+
+  constructor(cacheDir: string, code: string = codeIdentity()) {
+    this.code = code;
+    this.dir = path.join(rendersDir(cacheDir), code.slice(0, 16));
+  }
+
+  key(unit: string, inputs: string): CacheKey {
+    const hash = (purpose: string) =>
+      createHash("sha256")
+        .update(`slipway-cache ${FORMAT} ${purpose}\0${this.code}\0${unit}\0`)
+        .update(inputs);
+    return { unit, id: hash("name").digest("hex"), seal: hash("seal").digest() };
+  }
+
+  /** The entry's file (exported for tests that damage entries). */
+  file(key: CacheKey): string {
+    return path.join(this.dir, key.unit, key.id.slice(0, 2), `${key.id}.json`);
+  }
+
+  get(key: CacheKey): unknown | undefined {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(this.file(key));
+    } catch {
+      this.stats.misses++;
+      return undefined;
+    }
+    const body = openEntry(bytes, key);
+    if (body === undefined) {
+      this.stats.rejected++;
+      this.stats.misses++;
+      return undefined;
+    }
+    this.stats.hits++;
+    return body;
+  }
+
+  put(key: CacheKey, body: unknown): void {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", key.seal, iv);
+    const sealed = Buffer.concat([
+      iv,
+      cipher.update(Buffer.from(JSON.stringify(body), "utf8")),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    const header = JSON.stringify({
+      "slipway-cache": FORMAT,
+      key: key.id,
+      bytes: sealed.length,
+      sha256: createHash("sha256").update(sealed).digest("hex"),
+    });
+    try {
+      writeFileAtomic(this.file(key), Buffer.concat([Buffer.from(`${header}\n`), sealed]), { mode: 0o600 });
+      this.stats.writes++;
+    } catch {
+      // A cache that cannot be written (read-only home, full disk) only costs speed.
+    }
+  }
+}
+
+/**
+ * The body of an entry whose header names `key`, whose bytes match the header's digest and
+ * which opens with the key's seal (GCM's tag authenticates it once more); else undefined.
+ */
+function openEntry(bytes: Buffer, key: CacheKey): unknown | undefined {
+  const nl = bytes.indexOf(0x0a);
+  if (nl < 0) return undefined;
+  try {
+    const header = JSON.parse(bytes.subarray(0, nl).toString("utf8")) as Record<string, unknown>;
+    const sealed = bytes.subarray(nl + 1);
+    if (header["slipway-cache"] !== FORMAT || header.key !== key.id || header.bytes !== sealed.length)
+      return undefined;
+    if (sealed.length < IV_BYTES + TAG_BYTES) return undefined;
+    if (createHash("sha256").update(sealed).digest("hex") !== header.sha256) return undefined;
+    const decipher = createDecipheriv("aes-256-gcm", key.seal, sealed.subarray(0, IV_BYTES));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    const text = Buffer.concat([
+      decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+    return JSON.parse(text.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+export function rendersDir(cacheDir: string): string {
+  return path.join(cacheDir, "renders");
+}
+
+/** What `slipway cache` reports: entries and bytes per code identity directory. */
+export function cacheUsage(
+  cacheDir: string,
+): Array<{ code: string; entries: number; bytes: number; current: boolean }> {
+  const root = rendersDir(cacheDir);
+  if (!fs.existsSync(root)) return [];
+  const current = codeIdentity().slice(0, 16);
+  return fs
+    .readdirSync(root)
+    .sort()
+    .map((code) => {
+      let entries = 0;
+      let bytes = 0;
+      const walk = (dir: string) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const abs = path.join(dir, e.name);
+          if (e.isDirectory()) walk(abs);
+          else if (e.isFile()) {
+            entries++;
+            bytes += fs.statSync(abs).size;
+          }
+        }
+      };
+      walk(path.join(root, code));
+      return { code, entries, bytes, current: code === current };
+    });
+}
+
+/** Removes the entries of every other build (`prune`) or all of them (`clear`); returns how many builds' went. */
+export function removeRenders(cacheDir: string, which: "prune" | "clear"): number {
+  const root = rendersDir(cacheDir);
+  if (!fs.existsSync(root)) return 0;
+  const current = codeIdentity().slice(0, 16);
+  let removed = 0;
+  for (const code of fs.readdirSync(root)) {
+    if (which === "prune" && code === current) continue;
+    fs.rmSync(path.join(root, code), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}

@@ -1,0 +1,77 @@
+/**
+ * Rendered objects as JSON and back, losing nothing the value model holds: bigints, NaN,
+ * ±Infinity and -0 (which JSON cannot spell), `__proto__` keys, and the marks of null values
+ * written with no text (src/yaml/empty-null.ts), which a later strategic merge reads.
+ *
+ * Plain values stay plain JSON, so an entry costs one JSON.parse and one walk. Anything JSON
+ * cannot say is an object whose only tag key is "\u0000" (a key no YAML file realistically has;
+ * a map that does have it is itself written in the tagged form, so decoding is never ambiguous).
+ */
+import type { YamlMap, YamlValue } from "../kustomize/types.js";
+import { isEmptyNull, markEmptyNull } from "../yaml/empty-null.js";
+
+const TAG = "\u0000";
+
+type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
+
+export function encodeValue(v: YamlValue): Encoded {
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return v;
+    case "bigint":
+      return { [TAG]: "bigint", v: v.toString() };
+    case "number":
+      if (Number.isFinite(v) && !Object.is(v, -0)) return v;
+      return { [TAG]: "number", v: Object.is(v, -0) ? "-0" : String(v) };
+    case "object":
+      if (v === null) return null;
+      if (Array.isArray(v)) return v.map(encodeValue);
+      return encodeMap(v);
+    default:
+      throw new TypeError(`not a YAML value: ${typeof v}`);
+  }
+}
+
+function encodeMap(m: YamlMap): Encoded {
+  const keys = Object.keys(m);
+  const marked = keys.filter((k) => isEmptyNull(m, k));
+  if (marked.length > 0 || Object.hasOwn(m, TAG)) {
+    return { [TAG]: "map", k: keys.map((k) => [k, encodeValue(m[k]!)]), e: marked };
+  }
+  const out: { [key: string]: Encoded } = {};
+  for (const k of keys) setOwn(out, k, encodeValue(m[k]!));
+  return out;
+}
+
+export function decodeValue(e: unknown): YamlValue {
+  if (e === null || typeof e === "string" || typeof e === "boolean" || typeof e === "number") return e;
+  if (Array.isArray(e)) return e.map(decodeValue);
+  if (typeof e !== "object") throw new TypeError("malformed cache value");
+  const o = e as Record<string, unknown>;
+  if (Object.hasOwn(o, TAG)) {
+    const tag = o[TAG];
+    if (tag === "bigint" && typeof o.v === "string") return BigInt(o.v);
+    if (tag === "number" && typeof o.v === "string") return o.v === "-0" ? -0 : Number(o.v);
+    if (tag === "map" && Array.isArray(o.k) && Array.isArray(o.e)) {
+      const out: YamlMap = {};
+      for (const pair of o.k as unknown[]) {
+        if (!Array.isArray(pair) || typeof pair[0] !== "string") throw new TypeError("malformed cache map");
+        setOwn(out, pair[0], decodeValue(pair[1]));
+      }
+      for (const k of o.e as unknown[]) if (typeof k === "string") markEmptyNull(out, k);
+      return out;
+    }
+    throw new TypeError("malformed cache value");
+  }
+  const out: YamlMap = {};
+  for (const k of Object.keys(o)) setOwn(out, k, decodeValue(o[k]));
+  return out;
+}
+
+/** `__proto__` is an ordinary key here, as it is in the parsed model (src/yaml/parse.ts). */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__")
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}

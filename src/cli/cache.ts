@@ -1,0 +1,51 @@
+import { cacheUsage, codeIdentity, removeRenders, rendersDir } from "../cache/index.js";
+import { defaultCacheDir } from "../charts/cache.js";
+import { parseCommandLine } from "./args.js";
+
+const help = `Usage: slipway cache [info|prune|clear] [flags]
+
+The render cache: HelmReleases rendered by earlier runs, kept under <cache-dir>/renders by the
+content of everything they depend on and by the Slipway build that rendered them, so an
+unchanged release is not rendered again. Charts (<cache-dir>/charts) are not touched here.
+
+  info      entries and bytes per Slipway build (default)
+  prune     remove the entries of every other Slipway build
+  clear     remove every entry
+
+Flags:
+      --cache-dir DIR       the cache (default: $SLIPWAY_CACHE_DIR, else $XDG_CACHE_HOME/slipway,
+                            else ~/.cache/slipway)
+  -h, --help                show this help
+
+Any command takes --no-cache (or SLIPWAY_NO_CACHE=1) to neither read nor write it.
+`;
+
+const options = {
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function cacheCommand(argv: string[]): Promise<number> {
+  const parsed = parseCommandLine("cache", argv, options, help);
+  if (typeof parsed === "number") return parsed;
+  const [action = "info", ...extra] = parsed.positionals;
+  if (extra.length > 0 || !["info", "prune", "clear"].includes(action)) {
+    process.stderr.write(`slipway cache: expected info, prune or clear\n\n${help}`);
+    return 2;
+  }
+  const dir = defaultCacheDir();
+  if (action === "info") {
+    const rows = cacheUsage(dir);
+    process.stdout.write(`render cache ${rendersDir(dir)} (this build: ${codeIdentity().slice(0, 16)})\n`);
+    if (rows.length === 0) process.stdout.write("  empty\n");
+    for (const r of rows)
+      process.stdout.write(
+        `  ${r.code}${r.current ? " (this build)" : ""}: ${r.entries} entries, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB\n`,
+      );
+    return 0;
+  }
+  const removed = removeRenders(dir, action as "prune" | "clear");
+  process.stdout.write(
+    `removed the render cache entries of ${removed} Slipway build${removed === 1 ? "" : "s"}\n`,
+  );
+  return 0;
+}

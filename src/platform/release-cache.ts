@@ -1,0 +1,148 @@
+/**
+ * A rendered HelmRelease in the persistent render cache (src/cache): the objects
+ * helm-controller would apply (after post-renderers, before Slipway's own bookkeeping) and the
+ * warnings the render added, keyed by everything that output depends on: the chart's files and
+ * effective values, the composed release values, release name and namespace, Capabilities
+ * (Kubernetes version, API versions), the seed and clock, the post-render strategy and the
+ * HelmRelease object itself (post-renderers, hooks, CRD policy, schema validation).
+ *
+ * Secrets never reach the disk: a release whose values hold secret material (valuesFrom a
+ * Secret, SOPS-decrypted or Secret-substituted fields) is neither looked up nor stored (no key
+ * is even derived from them), output with a field marked secret is not stored, and every
+ * entry is sealed with a key only its inputs give (src/cache/store.ts).
+ */
+
+import type { CacheKey, RenderCache } from "../cache/store.js";
+import { decodeValue, encodeValue } from "../cache/value-codec.js";
+import type { Chart } from "../helm/chart.js";
+import { elemTypeOf, GoInt, GoMap, type GoValue } from "../helm/template/value.js";
+import { isMap, type KObject } from "../kustomize/types.js";
+import type { RenderedResource } from "./model.js";
+
+export const RELEASE_UNIT = "helm-release";
+/** The `group/version[/Kind]` a chart's crds/ directory serves, by chart digest (files only). */
+export const CHART_CRDS_UNIT = "chart-crds";
+
+export interface ReleaseRenderInputs {
+  chart: Chart;
+  values: GoMap;
+  releaseName: string;
+  releaseNamespace: string;
+  kubeVersion?: string;
+  apiVersions: readonly string[];
+  seed: string;
+  now: number;
+  postRenderStrategy: string;
+  /** The HelmRelease as applied: every spec field that shapes the output. */
+  object: KObject;
+}
+
+/** The part of a rendered resource the cache holds; the rest comes from the HelmRelease. */
+export interface CachedReleaseObject {
+  object: KObject;
+  crd?: true;
+  hook?: string[];
+}
+
+export interface CachedRelease {
+  resources: CachedReleaseObject[];
+  warnings: string[];
+}
+
+/** The cache key of one render, or undefined when an input has no stable fingerprint. */
+export function releaseCacheKey(cache: RenderCache, inputs: ReleaseRenderInputs): CacheKey | undefined {
+  const chartValues = fingerprint(inputs.chart.values);
+  const values = fingerprint(inputs.values);
+  if (chartValues === undefined || values === undefined) return undefined;
+  const text = JSON.stringify([
+    inputs.chart.digest,
+    chartValues,
+    values,
+    inputs.releaseName,
+    inputs.releaseNamespace,
+    inputs.kubeVersion ?? null,
+    inputs.apiVersions,
+    inputs.seed,
+    inputs.now,
+    inputs.postRenderStrategy,
+    encodeValue(inputs.object),
+  ]);
+  return cache.key(RELEASE_UNIT, text);
+}
+
+export function readCachedRelease(cache: RenderCache, key: CacheKey): CachedRelease | undefined {
+  const body = cache.get(key);
+  if (!isMap(body as never) || !Array.isArray((body as Record<string, unknown>).resources)) return undefined;
+  const b = body as { resources: unknown[]; warnings?: unknown };
+  if (!Array.isArray(b.warnings) || !b.warnings.every((w) => typeof w === "string")) return undefined;
+  try {
+    const resources = b.resources.map((r): CachedReleaseObject => {
+      const e = r as { object?: unknown; crd?: unknown; hook?: unknown };
+      const object = decodeValue(e.object);
+      if (!isMap(object)) throw new TypeError("not an object");
+      const out: CachedReleaseObject = { object };
+      if (e.crd === true) out.crd = true;
+      if (Array.isArray(e.hook)) out.hook = e.hook.map(String);
+      return out;
+    });
+    return { resources, warnings: b.warnings as string[] };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stores a render unless a field of its output is marked secret; returns whether it did. A
+ * Secret the chart generates from public inputs (kube-prometheus-stack's alertmanager.yaml) is
+ * stored sealed like every entry (src/cache/store.ts), with a key only its inputs give.
+ */
+export function writeCachedRelease(
+  cache: RenderCache,
+  key: CacheKey,
+  resources: readonly RenderedResource[],
+  warnings: readonly string[],
+): boolean {
+  if (resources.some((r) => r.secrets !== undefined)) return false;
+  cache.put(key, {
+    resources: resources.map((r) => ({
+      object: encodeValue(r.object),
+      ...(r.crd ? { crd: true } : {}),
+      ...(r.hook ? { hook: r.hook } : {}),
+    })),
+    warnings,
+  });
+  return true;
+}
+
+/**
+ * A stable, typed text of a template value: Go types matter to templates (`int` vs `float64`
+ * vs `string`, a map's named type, a typed slice), so two values with the same JSON but
+ * different types never share a key. Undefined for values with no such text (Go objects).
+ */
+export function fingerprint(v: GoValue): string | undefined {
+  const parts: string[] = [];
+  const walk = (x: GoValue): boolean => {
+    if (x === undefined) parts.push("u");
+    else if (x === null) parts.push("n");
+    else if (typeof x === "boolean") parts.push(x ? "T" : "F");
+    else if (typeof x === "string") parts.push(`s${JSON.stringify(x)}`);
+    else if (typeof x === "number") parts.push(`d${Object.is(x, -0) ? "-0" : String(x)}`);
+    else if (x instanceof GoInt) parts.push(`i${x.kind}:${x.value}`);
+    else if (x instanceof GoMap) {
+      parts.push(`m${JSON.stringify(x.goType)}{`);
+      for (const [k, y] of x) {
+        parts.push(JSON.stringify(k), ":");
+        if (!walk(y)) return false;
+      }
+      parts.push("}");
+    } else if (Array.isArray(x)) {
+      parts.push(`a${JSON.stringify(elemTypeOf(x))}[`);
+      for (const y of x) if (!walk(y)) return false;
+      parts.push("]");
+    } else if (x instanceof Uint8Array) parts.push(`b${Buffer.from(x).toString("hex")}`);
+    else return false;
+    parts.push(",");
+    return true;
+  };
+  return walk(v) ? parts.join("") : undefined;
+}

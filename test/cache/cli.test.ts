@@ -1,0 +1,150 @@
+/**
+ * The render cache as users meet it: the built CLI (run `npm run build` first), two processes
+ * filling one cache at once, `--no-cache`, and `slipway cache`.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DiskRenderCache } from "../../src/cache/store.js";
+import { writeFixture } from "../helmrelease/fixture.js";
+import { repoRoot } from "../support/env.js";
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+const temp = () => {
+  const d = mkdtempSync(path.join(tmpdir(), "slipway-rc-cli-"));
+  temps.push(d);
+  return d;
+};
+
+/** The CLI with the cache on (vitest turns it off for everything else). */
+function run(args: string[], cacheDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
+      env: { ...process.env, SLIPWAY_NO_CACHE: "", SLIPWAY_CACHE_DIR: cacheDir },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Masked values carry a keyed hash whose key is new every run (src/sops/mask.ts): compare the rest. */
+const unsalted = (s: string) => s.replace(/<masked:sha256:[0-9a-f]+>/g, "<masked>");
+
+const entries = (dir: string): number => {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+};
+
+describe("render cache through the CLI", () => {
+  const root = writeFixture();
+  temps.push(root);
+
+  it("two processes filling one cache at once, then a warm run: every output identical to --no-cache", async () => {
+    const cacheDir = temp();
+    const none = await run(["render", root, "--format", "json", "--no-cache"], cacheDir);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).toContain("web-other-migrate");
+    expect(existsSync(path.join(cacheDir, "renders"))).toBe(false);
+    const [a, b] = await Promise.all([
+      run(["render", root, "--format", "json"], cacheDir),
+      run(["render", root, "--format", "json"], cacheDir),
+    ]);
+    expect(none.stdout).toContain("<masked:sha256:");
+    expect(unsalted(a.stdout)).toBe(unsalted(none.stdout));
+    expect(unsalted(b.stdout)).toBe(unsalted(none.stdout));
+    const stored = entries(path.join(cacheDir, "renders"));
+    expect(stored).toBeGreaterThan(0);
+    const warm = await run(["render", root, "--format", "json"], cacheDir);
+    expect(unsalted(warm.stdout)).toBe(unsalted(none.stdout));
+    expect(warm.stderr).toBe(none.stderr);
+    expect(entries(path.join(cacheDir, "renders"))).toBe(stored);
+    const checkNone = await run(["check", root, "--format", "json", "--no-cache"], cacheDir);
+    const checkWarm = await run(["check", root, "--format", "json"], cacheDir);
+    expect(unsalted(checkWarm.stdout)).toBe(unsalted(checkNone.stdout));
+    expect(checkWarm.code).toBe(checkNone.code);
+  });
+
+  it("SLIPWAY_NO_CACHE=1 writes nothing", async () => {
+    const cacheDir = temp();
+    const child = await new Promise<number>((resolve) => {
+      spawn(process.execPath, [path.join(repoRoot, "bin/slipway.js"), "render", root], {
+        env: { ...process.env, SLIPWAY_NO_CACHE: "1", SLIPWAY_CACHE_DIR: cacheDir },
+        stdio: "ignore",
+      }).on("close", (code) => resolve(code ?? -1));
+    });
+    expect(child).toBe(0);
+    expect(existsSync(path.join(cacheDir, "renders"))).toBe(false);
+  });
+
+  it("`slipway cache` reports, prunes other builds and clears", async () => {
+    const cacheDir = temp();
+    await run(["render", root], cacheDir);
+    // Entries of another build, as a rebuild of Slipway leaves them.
+    const stale = new DiskRenderCache(cacheDir, "f".repeat(64));
+    stale.put(stale.key("helm-release", "x"), { resources: [], warnings: [] });
+    const info = await run(["cache", "info"], cacheDir);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toMatch(/\(this build\): [1-9]\d* entries/);
+    expect(info.stdout).toContain("ffffffffffffffff: 1 entries");
+    const prune = await run(["cache", "prune"], cacheDir);
+    expect(prune.stdout).toContain("1 Slipway build");
+    expect(existsSync(stale.dir)).toBe(false);
+    expect(entries(path.join(cacheDir, "renders"))).toBeGreaterThan(0);
+    await run(["cache", "clear"], cacheDir);
+    expect(entries(path.join(cacheDir, "renders"))).toBe(0);
+    expect((await run(["cache", "nonsense"], cacheDir)).code).toBe(2);
+  });
+});
+
+describe("render cache: concurrent writers of one entry", () => {
+  it("a reader sees the whole entry or none, never a part, while two processes rewrite it", async () => {
+    const cacheDir = temp();
+    const size = 200_000;
+    const body = {
+      resources: [{ object: { kind: "ConfigMap", data: { x: "y".repeat(size) } } }],
+      warnings: [],
+    };
+    const script = `
+      const { DiskRenderCache } = await import(${JSON.stringify(path.join(repoRoot, "dist/cache/store.js"))});
+      const c = new DiskRenderCache(${JSON.stringify(cacheDir)}, "c".repeat(64));
+      const body = { resources: [{ object: { kind: "ConfigMap", data: { x: "y".repeat(${size}) } } }], warnings: [] };
+      for (let i = 0; i < 150; i++) c.put(c.key("helm-release", "same inputs"), body);
+    `;
+    const writer = () =>
+      new Promise<number>((resolve) => {
+        spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "inherit" })
+          .on("error", () => resolve(-1))
+          .on("close", (code) => resolve(code ?? -1));
+      });
+    const reader = new DiskRenderCache(cacheDir, "c".repeat(64));
+    const key = reader.key("helm-release", "same inputs");
+    let done = false;
+    const writers = Promise.all([writer(), writer()]).then((codes) => {
+      done = true;
+      return codes;
+    });
+    while (!done) {
+      const got = reader.get(key);
+      if (got !== undefined) expect(got).toStrictEqual(body);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(await writers).toEqual([0, 0]);
+    expect(reader.stats.rejected).toBe(0);
+    expect(reader.get(key)).toStrictEqual(body);
+    // No temp file is left behind.
+    expect(readdirSync(path.dirname(reader.file(key)))).toEqual([`${key.id}.json`]);
+  });
+});

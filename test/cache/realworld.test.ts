@@ -1,0 +1,74 @@
+/**
+ * Property (issue 16): for every repository of ../shared/realworld, with the charts of
+ * ../shared/conformance/helm standing in for the chart cache, the model and `check`'s JSON are
+ * byte-identical without the render cache, with a cold one and with a warm one.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
+import { runCheck } from "../../src/check/engine.js";
+import { formatJson } from "../../src/check/report/json.js";
+import { allRules } from "../../src/check/rules/index.js";
+import type { GoMap } from "../../src/helm/template/value.js";
+import { readYaml } from "../../src/helm/yaml.js";
+import { directoryChartProvider } from "../../src/helmrelease/charts.js";
+import { loadPlatformWithSecrets, maskedPlatform } from "../../src/platform/decrypt.js";
+import type { Platform } from "../../src/platform/index.js";
+import { createSecretMasker } from "../../src/sops/index.js";
+import { requires, sharedDir } from "../support/env.js";
+
+const realworld = path.join(sharedDir, "realworld");
+const repos = requires("shared")
+  ? readdirSync(realworld).filter((d) => statSync(path.join(realworld, d)).isDirectory())
+  : [];
+
+function chartProvider() {
+  const dir = path.join(sharedDir, "conformance/helm/charts");
+  const charts: Record<string, string> = {};
+  for (const d of readdirSync(dir)) {
+    const chart = readYaml(readFileSync(path.join(dir, d, "Chart.yaml"), "utf8")) as GoMap;
+    charts[String(chart.get("name"))] = path.join(dir, d);
+  }
+  return directoryChartProvider(charts);
+}
+
+const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-rc-realworld-"));
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+function modelJson(p: Platform): string {
+  return JSON.stringify(p, (k, v) => (k === "renderMs" ? undefined : typeof v === "bigint" ? `${v}n` : v));
+}
+
+async function outputs(repo: string, cache: RenderCache | false): Promise<{ model: string; check: string }> {
+  const { platform } = await loadPlatformWithSecrets(path.join(realworld, repo), {
+    identities: [],
+    charts: chartProvider(),
+    renderCache: cache,
+  });
+  const check = formatJson(runCheck(maskedPlatform(platform, createSecretMasker()), { rules: allRules }));
+  return { model: modelJson(platform), check };
+}
+
+describe.skipIf(repos.length === 0)("render cache on ../shared/realworld: cold == warm == none", () => {
+  it.each(repos)(
+    "%s",
+    async (repo) => {
+      const none = await outputs(repo, false);
+      const coldCache = new DiskRenderCache(cacheDir);
+      const cold = await outputs(repo, coldCache);
+      const warmCache = new DiskRenderCache(cacheDir);
+      const warm = await outputs(repo, warmCache);
+      expect(cold.model).toBe(none.model);
+      expect(warm.model).toBe(none.model);
+      expect(cold.check).toBe(none.check);
+      expect(warm.check).toBe(none.check);
+      // Everything stored cold is served warm: nothing is rendered and stored again.
+      expect(warmCache.stats.misses).toBe(0);
+      expect(warmCache.stats.writes).toBe(0);
+      expect(warmCache.stats.hits).toBe(coldCache.stats.hits + coldCache.stats.writes);
+    },
+    600_000,
+  );
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { decodeValue, encodeValue } from "../../src/cache/value-codec.js";
+import type { YamlMap, YamlValue } from "../../src/kustomize/types.js";
+import { isEmptyNull, markEmptyNull } from "../../src/yaml/empty-null.js";
+import { parseYamlDocuments } from "../../src/yaml/parse.js";
+
+const roundTrip = (v: YamlValue): YamlValue => decodeValue(JSON.parse(JSON.stringify(encodeValue(v))));
+
+function protoMap(): YamlMap {
+  const m: YamlMap = {};
+  Object.defineProperty(m, "__proto__", {
+    value: "own key",
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return m;
+}
+
+describe("cache value codec", () => {
+  it.each<[string, YamlValue]>([
+    ["a bigint beyond 2^53", 12345678901234567890n],
+    ["NaN", Number.NaN],
+    ["+Infinity", Number.POSITIVE_INFINITY],
+    ["-Infinity", Number.NEGATIVE_INFINITY],
+    ["-0", -0],
+    ["a float", 0.1],
+    ["a lone surrogate", "\ud800x"],
+    ["nested", { a: [1, "2", null, true, { b: 1n }], c: {} }],
+    ["a map with the tag key itself", { "\u0000": "x", y: { "\u0000": { "\u0000": 1 } } }],
+  ])("%s survives", (_, v) => {
+    expect(roundTrip(v)).toStrictEqual(v);
+  });
+
+  it("keeps -0 apart from 0 and a bigint apart from a number", () => {
+    expect(Object.is(roundTrip(-0), -0)).toBe(true);
+    expect(typeof roundTrip(5n)).toBe("bigint");
+    expect(typeof roundTrip(5)).toBe("number");
+  });
+
+  it("keeps `__proto__` as an own key, not a prototype", () => {
+    const out = roundTrip({ m: protoMap() }) as YamlMap;
+    const m = out.m as YamlMap;
+    expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+    expect(Object.keys(m)).toEqual(["__proto__"]);
+    expect(Object.getOwnPropertyDescriptor(m, "__proto__")?.value).toBe("own key");
+  });
+
+  it("keeps the marks of nulls written with no text (kyaml drops them under a strategic merge)", () => {
+    const [doc] = parseYamlDocuments("a:\nb: null\nc:\n  d:\n", "x.yaml");
+    const v = doc!.value as YamlMap;
+    expect(isEmptyNull(v, "a")).toBe(true);
+    const out = roundTrip(v) as YamlMap;
+    expect(out).toStrictEqual(v);
+    expect(isEmptyNull(out, "a")).toBe(true);
+    expect(isEmptyNull(out, "b")).toBe(false);
+    expect(isEmptyNull(out.c as YamlMap, "d")).toBe(true);
+  });
+
+  it("keeps key order", () => {
+    const m: YamlMap = { z: 1, a: 2, m: 3 };
+    markEmptyNull(m, "q");
+    expect(Object.keys(roundTrip(m) as YamlMap)).toEqual(["z", "a", "m"]);
+  });
+
+  it("refuses a malformed tagged value instead of guessing", () => {
+    expect(() => decodeValue({ "\u0000": "nonsense" })).toThrow();
+    expect(() => decodeValue({ "\u0000": "map", k: [[1, 2]], e: [] })).toThrow();
+  });
+});
