@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { buildYaml } from "../kustomize/build.js";
+import type { HelmOptions } from "../kustomize/generators/helm-chart.js";
 import type { LoadRestrictor } from "../kustomize/loader.js";
 import { BuildCache } from "../kustomize/target.js";
 import { parseCommandLine } from "./args.js";
@@ -15,7 +16,13 @@ Flags:
   -o, --output FILE          write the result to FILE (atomically) instead of stdout
       --out-dir DIR          one file per input directory, named after its path
       --load-restrictor MODE LoadRestrictionsRootOnly (default) or LoadRestrictionsNone
-      --enable-helm          accepted for compatibility; helm charts are not rendered
+      --enable-helm          render helmCharts (charts already in chartHome) with Slipway's Helm
+                             engine; without it a kustomization with helmCharts fails, as in kustomize
+      --helm-kube-version V  Kubernetes version for .Capabilities.KubeVersion (an entry's
+                             kubeVersion wins, as in kustomize)
+      --helm-api-versions L  API versions for .Capabilities.APIVersions (comma-separated,
+                             repeatable; an entry's apiVersions win)
+      --helm-command CMD     accepted for compatibility; Slipway never runs helm
       --enable-alpha-plugins accepted for compatibility; only builtin plugins run
   -h, --help                 show this help
 
@@ -58,6 +65,9 @@ const options = {
   "out-dir": { type: "string" },
   "load-restrictor": { type: "string" },
   "enable-helm": { type: "boolean" },
+  "helm-kube-version": { type: "string" },
+  "helm-api-versions": { type: "string", multiple: true },
+  "helm-command": { type: "string" },
   "enable-alpha-plugins": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -90,7 +100,15 @@ export async function buildCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const cache = new BuildCache();
-  const opts = { loadRestrictor: restrictor as LoadRestrictor, cache };
+  const apiVersions = (values["helm-api-versions"] ?? [])
+    .flatMap((v) => v.split(","))
+    .filter((v) => v !== "");
+  const helm: HelmOptions = {
+    enabled: values["enable-helm"] ?? false,
+    ...(values["helm-kube-version"] ? { kubeVersion: values["helm-kube-version"] } : {}),
+    ...(apiVersions.length > 0 ? { apiVersions } : {}),
+  };
+  const opts = { loadRestrictor: restrictor as LoadRestrictor, cache, helm };
   if (values["out-dir"]) {
     const unique = uniqueOutputs(dirs);
     if (typeof unique === "string") {

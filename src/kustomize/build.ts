@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { emitYamlStream } from "../yaml/index.js";
+import type { HelmOptions } from "./generators/helm-chart.js";
 import { nameHash } from "./generators/index.js";
 import { Loader, type LoadRestrictor } from "./loader.js";
 import type { BuildOrigin, Resource } from "./resource.js";
@@ -23,6 +24,8 @@ export interface BuildOptions {
   generatorPlugins?: GeneratorPluginRunner;
   /** Flux builds: no path may leave this directory (the source artifact's root). */
   confineTo?: string;
+  /** `--enable-helm` and helm flags: helmCharts render with Slipway's Helm engine; else they fail */
+  helm?: HelmOptions;
 }
 
 /** Builds one kustomization directory: the resources `kubectl kustomize DIR` would print, in order. */
@@ -36,7 +39,7 @@ export function buildResources(dir: string, opts: BuildOptions = {}): Resource[]
     undefined,
     opts.confineTo,
   );
-  const ctx = new BuildContext(opts.cache ?? new BuildCache(), opts.generatorPlugins);
+  const ctx = new BuildContext(opts.cache ?? new BuildCache(), opts.generatorPlugins, opts.helm);
   const target = new KustTarget(loader, ctx);
   ctx.setSchema(target.k, loader, true);
   const ra = target.accumulate();
@@ -103,9 +106,22 @@ function toPosixAbsolute(dir: string): string {
 
 /** kustomize rewrites annotations as strings when it strips its build annotations. */
 function stringifyAnnotations(r: Resource): void {
-  const a = r.metadata?.annotations;
+  const md = r.metadata;
+  const a = md?.annotations;
+  // kustomize drops its origin annotation from every resource at the end (RemoveOriginAnnotations
+  // → SetAnnotations), and kyaml clears a field set to an empty map: so an empty, null or `[]`
+  // annotations field disappears (labels stay as they are).
+  if (md && Object.hasOwn(md, "annotations") && (a === null || isEmptyCollection(a))) {
+    delete md.annotations;
+    return;
+  }
   if (a === null || typeof a !== "object" || Array.isArray(a)) return;
   for (const [k, v] of Object.entries(a)) {
     if (typeof v !== "string" && (v === null || typeof v !== "object")) a[k] = v === null ? "" : String(v);
   }
+}
+
+function isEmptyCollection(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === "object" && v !== null && Object.keys(v).length === 0;
 }

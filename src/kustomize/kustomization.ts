@@ -1,4 +1,5 @@
 import { SlipwayError } from "../errors.js";
+import { decodeLegacyHelmArgs } from "./generators/helm-chart.js";
 import { isMap, type YamlMap, type YamlValue } from "./types.js";
 
 /** The file names kustomize recognises, in its order. */
@@ -72,7 +73,10 @@ export interface Kustomization {
   crds: string[];
   configMapGenerator: YamlValue[];
   secretGenerator: YamlValue[];
+  /** helmCharts, then the legacy helmChartInflationGenerator entries converted (FixKustomization) */
   helmCharts: YamlValue[];
+  /** helmGlobals, or the legacy entries' chartHome/helmHome when it is absent */
+  helmGlobals?: YamlValue;
   generatorOptions?: YamlValue;
   configurations: string[];
   generators: string[];
@@ -198,7 +202,7 @@ export function readKustomization(
     crds: strList("crds"),
     configMapGenerator: list("configMapGenerator").map(fixEnvSource),
     secretGenerator: list("secretGenerator").map(fixEnvSource),
-    helmCharts: [...list("helmCharts"), ...list("helmChartInflationGenerator")],
+    ...helmFields(fields, list, file),
     generatorOptions: fields.generatorOptions ?? undefined,
     configurations: strList("configurations"),
     generators: strList("generators"),
@@ -242,4 +246,19 @@ function isEmptyKustomization(fields: Partial<Record<KnownField, YamlValue>>): b
     return false;
   }
   return true;
+}
+
+/** FixKustomization: legacy helmChartInflationGenerator entries become helmCharts (and helmGlobals). */
+function helmFields(
+  fields: Partial<Record<KnownField, YamlValue>>,
+  list: (k: KnownField) => YamlValue[],
+  file: string,
+): Pick<Kustomization, "helmCharts" | "helmGlobals"> {
+  const legacy = decodeLegacyHelmArgs(list("helmChartInflationGenerator"), file);
+  let helmGlobals = fields.helmGlobals ?? undefined;
+  if (helmGlobals === undefined && Object.keys(legacy.globals).length > 0) helmGlobals = legacy.globals;
+  return {
+    helmCharts: [...list("helmCharts"), ...legacy.charts],
+    ...(helmGlobals !== undefined && helmGlobals !== null ? { helmGlobals } : {}),
+  };
 }

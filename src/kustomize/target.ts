@@ -6,6 +6,12 @@ import { decodeYamlText, parseYaml, parseYamlDocuments } from "../yaml/index.js"
 import { cloneValue } from "./clone.js";
 import type { FieldSpec } from "./fieldspec.js";
 import {
+  decodeHelmChartArgs,
+  type HelmOptions,
+  helmDisabledError,
+  inflateHelmChart,
+} from "./generators/helm-chart.js";
+import {
   type GeneratorArgs,
   type GeneratorOptions,
   generateConfigMap,
@@ -99,6 +105,8 @@ export class BuildContext {
   constructor(
     readonly cache: BuildCache,
     readonly generatorPlugins?: GeneratorPluginRunner,
+    /** `--enable-helm` and the helm flags; without it helmCharts fail as in kustomize */
+    readonly helm?: HelmOptions,
   ) {}
 
   /** kyaml's openapi.SetSchema. */
@@ -406,12 +414,7 @@ export class KustTarget {
       const args = generatorArgsFrom(raw, this.k.file);
       this.absorb(ra, generateSecret(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file));
     }
-    if (this.k.helmCharts.length > 0) {
-      throw new HelmChartsError(
-        "helmCharts are not supported: Slipway does not run helm. Render the chart into a file (helm template) and list it under resources, or use a Flux HelmRelease",
-        { file: this.k.file },
-      );
-    }
+    for (const raw of this.k.helmCharts) this.inflateChart(ra, raw, this.k.helmGlobals);
     for (const cfg of this.pluginConfigs(this.k.generators)) {
       const configuredIn = cfg.source?.file ?? this.k.file;
       for (const g of this.runGeneratorPlugin(cfg)) {
@@ -422,6 +425,26 @@ export class KustTarget {
             : (g as { secrets?: SecretPaths }).secrets;
         this.absorb(ra, { ...g, secrets }, pluginIdentity(cfg), configuredIn);
       }
+    }
+  }
+
+  /** One HelmChartInflationGenerator: the chart's `helm template` output, absorbed like any generator's. */
+  private inflateChart(ra: Accumulator, raw: YamlValue, globals: YamlValue | undefined): void {
+    const helm = this.ctx.helm;
+    if (!helm?.enabled)
+      throw new HelmChartsError(helmDisabledError(raw, this.k.file).message, { file: this.k.file });
+    const args = decodeHelmChartArgs(raw, globals, this.k.file);
+    const text = inflateHelmChart(args, this.loader, helm, this.k.file);
+    const source = `${this.k.file} (helm chart ${args.name})`;
+    for (const d of parseYamlDocuments(text, source)) {
+      if (d.value === null || d.value === undefined) continue;
+      if (!isMap(d.value))
+        throw new SlipwayError(`helm chart ${args.name}: a document is not a map`, { file: this.k.file });
+      this.absorb(
+        ra,
+        { object: d.value, behavior: "create", needsHash: false },
+        { apiVersion: "builtin", kind: "HelmChartInflationGenerator" },
+      );
     }
   }
 
@@ -660,6 +683,7 @@ export class KustTarget {
     delete args.kind;
     const md = isMap(spec.metadata) ? spec.metadata : {};
     delete args.metadata;
+    if (kind === "HelmChartInflationGenerator") return this.chartPluginOutput(args);
     if (args.name === undefined) args.name = md.name ?? "";
     if (args.namespace === undefined && md.namespace !== undefined) args.namespace = md.namespace;
     if (kind === "ConfigMapGenerator") {
@@ -672,6 +696,22 @@ export class KustTarget {
     }
     if (kind === "IAMPolicyGenerator") return [iamPolicyServiceAccount(spec, this.k.file)];
     throw new SlipwayError(`unable to load builtin ${cfg.kind}.builtin.[noGrp]`, { file: this.k.file });
+  }
+
+  /** `generators:` entries of kind HelmChartInflationGenerator: HelmGlobals and HelmChart inline. */
+  private chartPluginOutput(args: YamlMap) {
+    const helm = this.ctx.helm;
+    if (!helm?.enabled)
+      throw new HelmChartsError(helmDisabledError(args, this.k.file).message, { file: this.k.file });
+    const a = decodeHelmChartArgs(args, undefined, this.k.file);
+    const text = inflateHelmChart(a, this.loader, helm, this.k.file);
+    return parseYamlDocuments(text, this.k.file)
+      .filter((d) => d.value !== null && d.value !== undefined)
+      .map((d) => {
+        if (!isMap(d.value))
+          throw new SlipwayError(`helm chart ${a.name}: a document is not a map`, { file: this.k.file });
+        return { object: d.value, behavior: "create" as const, needsHash: false };
+      });
   }
 
   private runTransformerPlugin(ra: Accumulator, cfg: Resource): void {
@@ -926,6 +966,8 @@ function collectCrdRefs(doc: YamlValue, tc: TransformerConfig): void {
   }
 }
 
+const isHelmField = (key: string): boolean => /^helm(charts|globals|chartinflationgenerator)$/i.test(key);
+
 export function loadKustomization(loader: Loader, cache: BuildCache): Kustomization {
   const dir = loader.root;
   const cached = cache.kustomizations.get(dir);
@@ -943,6 +985,13 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   const file = path.posix.join(dir, found[0]!);
   const text = decodeYamlText(loader.fs.readFile(file), file);
   const raw = parseYaml(text, file, { allowDuplicateKeys: true });
+  if (isMap(raw) && Object.keys(raw).some(isHelmField)) {
+    // kustomize hands helm entries to the generator through sigs.k8s.io/yaml (go-yaml v2
+    // resolution): `y: 1` in valuesInline is a `true` key there, `on` a boolean.
+    const asJson = parseYaml(text, file, { allowDuplicateKeys: true, yamlToJson: true });
+    if (isMap(asJson))
+      for (const key of Object.keys(raw)) if (isHelmField(key)) raw[key] = asJson[key] ?? null;
+  }
   const k = readKustomization(raw, file, dir, (field) => topLevelLine(text, field));
   cache.kustomizations.set(dir, k);
   return k;

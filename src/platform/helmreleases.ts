@@ -704,7 +704,8 @@ function readsApiVersions(chart: Chart): boolean {
   return visit(chart);
 }
 
-function kubernetesOf(
+/** The cluster's `.Capabilities` from slipway.yaml (per cluster, over the top level). */
+export function kubernetesOf(
   config: SlipwayConfig | undefined,
   cluster: string,
 ): { version?: string; apiVersions: string[] } {

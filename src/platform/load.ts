@@ -45,7 +45,7 @@ import {
   specOf,
   stringField,
 } from "./flux-objects.js";
-import { renderHelmReleases } from "./helmreleases.js";
+import { kubernetesOf, RENDER_EPOCH, renderHelmReleases } from "./helmreleases.js";
 import { withholdSecretMessages } from "./masking.js";
 import {
   addNotice,
@@ -411,10 +411,19 @@ function renderKustomizeStack(ctx: RenderContext, d: DiscoveredCluster, cluster:
   cluster.kustomizations.push(k);
   try {
     const dir = secureJoin(path.posix.join(ctx.root, d.sourceRoot), d.path);
+    // Plain stacks are built as `kustomize build --enable-helm` (the seeds' mise tasks); charts
+    // must be in chartHome, with the cluster's Kubernetes from slipway.yaml as the default.
+    const kube = kubernetesOf(ctx.config, cluster.name);
     const built = buildResources(dir, {
       fs: ctx.fs,
       cache: ctx.cache,
       generatorPlugins: ctx.decrypt?.generatorPlugins,
+      helm: {
+        enabled: true,
+        ...(kube.version ? { kubeVersion: kube.version } : {}),
+        apiVersions: kube.apiVersions,
+        now: RENDER_EPOCH,
+      },
     });
     k.resources = built.map((r) => rendered(ctx, r, r.obj, k, r.secretPaths()));
     k.status = "rendered";

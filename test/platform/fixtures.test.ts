@@ -35,8 +35,23 @@ describe("seed layouts", () => {
       ["preprod", "kustomize", "config"],
     ]);
     const k = cluster(p, "dev").kustomizations[0]!;
-    // kubectl order (Namespace first), no Flux owner labels.
-    expect(names(k)).toEqual(["Namespace/cert-manager", "Service/sample", "ClusterIssuer/step-dev"]);
+    // kubectl order (Namespace first), no Flux owner labels; the platform-infra layer's vendored
+    // chart is rendered as `kustomize build --enable-helm` renders it (CRDs included), then patched.
+    expect(names(k)).toEqual([
+      "Namespace/cert-manager",
+      "Namespace/restate-operator",
+      "CustomResourceDefinition/restateclusters.restate.dev",
+      "Service/sample",
+      "Deployment/restate-operator",
+      "ClusterIssuer/step-dev",
+    ]);
+    const operator = k.resources.find((r) => r.object.kind === "Deployment")!.object as {
+      spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
+    };
+    expect(operator.spec.replicas).toBe(2);
+    expect(operator.spec.template.spec.containers[0]!.image).toBe(
+      "ghcr.io/restatedev/restate-operator:1.4.0",
+    );
     expect(k.resources.every((r) => !JSON.stringify(r.object).includes(OWNER_NAME_LABEL))).toBe(true);
     expect(platformErrors(p)).toEqual([]);
   });
