@@ -81,7 +81,7 @@ export class DiskRenderCache implements RenderCache {
   get(key: CacheKey): unknown | undefined {
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(this.file(key));
+      bytes = readAndTouch(this.file(key));
     } catch {
       this.stats.misses++;
       return undefined;
@@ -117,6 +117,38 @@ export class DiskRenderCache implements RenderCache {
     } catch {
       // A cache that cannot be written (read-only home, full disk) only costs speed.
     }
+  }
+}
+
+/** A day: entries read within it are not touched again (one write per entry per day at most). */
+const TOUCH_AFTER_MS = 24 * 3600 * 1000;
+
+/**
+ * The file's bytes; its modification time becomes "now" when it is older than a day, so that
+ * `slipway cache prune --older-than DAYS` removes what no run has used lately.
+ */
+function readAndTouch(file: string): Buffer {
+  const fd = fs.openSync(file, "r");
+  try {
+    const st = fs.fstatSync(fd);
+    const bytes = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = fs.readSync(fd, bytes, off, st.size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) {
+      try {
+        const now = new Date();
+        fs.futimesSync(fd, now, now);
+      } catch {
+        // a read-only cache still serves
+      }
+    }
+    return off === st.size ? bytes : bytes.subarray(0, off);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -178,16 +210,39 @@ export function cacheUsage(
     });
 }
 
-/** Removes the entries of every other build (`prune`) or all of them (`clear`); returns how many builds' went. */
-export function removeRenders(cacheDir: string, which: "prune" | "clear"): number {
+/**
+ * Removes the entries of every other build and this build's entries no run has read for
+ * `olderThanDays` (`prune`), or every entry (`clear`). Returns the number of entries removed.
+ */
+export function removeRenders(
+  cacheDir: string,
+  which: "prune" | "clear",
+  olderThanDays = 30,
+  now: number = Date.now(),
+): number {
   const root = rendersDir(cacheDir);
   if (!fs.existsSync(root)) return 0;
   const current = codeIdentity().slice(0, 16);
+  const cutoff = now - olderThanDays * 24 * 3600 * 1000;
   let removed = 0;
+  const walk = (dir: string, stale: (f: string) => boolean) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) walk(abs, stale);
+      else if (stale(abs)) {
+        fs.rmSync(abs, { force: true });
+        removed++;
+      }
+    }
+  };
   for (const code of fs.readdirSync(root)) {
-    if (which === "prune" && code === current) continue;
-    fs.rmSync(path.join(root, code), { recursive: true, force: true });
-    removed++;
+    const dir = path.join(root, code);
+    if (which === "prune" && code === current) {
+      walk(dir, (f) => fs.statSync(f).mtimeMs < cutoff);
+      continue;
+    }
+    walk(dir, () => true);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   return removed;
 }

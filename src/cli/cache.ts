@@ -9,10 +9,12 @@ content of everything they depend on and by the Slipway build that rendered them
 unchanged release is not rendered again. Charts (<cache-dir>/charts) are not touched here.
 
   info      entries and bytes per Slipway build (default)
-  prune     remove the entries of every other Slipway build
+  prune     remove the entries of every other Slipway build, and this build's entries that no
+            run has read for --older-than DAYS (default 30)
   clear     remove every entry
 
 Flags:
+      --older-than DAYS     prune: this build's entries unread for DAYS days go (default 30)
       --cache-dir DIR       the cache (default: $SLIPWAY_CACHE_DIR, else $XDG_CACHE_HOME/slipway,
                             else ~/.cache/slipway)
   -h, --help                show this help
@@ -21,6 +23,7 @@ Any command takes --no-cache (or SLIPWAY_NO_CACHE=1) to neither read nor write i
 `;
 
 const options = {
+  "older-than": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -43,9 +46,12 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       );
     return 0;
   }
-  const removed = removeRenders(dir, action as "prune" | "clear");
-  process.stdout.write(
-    `removed the render cache entries of ${removed} Slipway build${removed === 1 ? "" : "s"}\n`,
-  );
+  const days = Number(parsed.values["older-than"] ?? "30");
+  if (!Number.isFinite(days) || days < 0) {
+    process.stderr.write("slipway cache: --older-than needs a number of days\n");
+    return 2;
+  }
+  const removed = removeRenders(dir, action as "prune" | "clear", days);
+  process.stdout.write(`removed ${removed} render cache entr${removed === 1 ? "y" : "ies"}\n`);
   return 0;
 }
