@@ -125,6 +125,9 @@ export function renderReleases(
   const counters = new Int32Array(new SharedArrayBuffer(8));
   const batch = nextBatch++;
   for (const w of pool) {
+    // A worker keeps only the charts of its current batch (a long `serve` session loads
+    // charts again and again); one still in use is not sent twice.
+    const used = new Set(jobs.map(({ chart }) => chartId(chart)));
     const charts: BatchMessage["charts"] = [];
     for (const { chart } of jobs) {
       const id = chartId(chart);
@@ -132,7 +135,8 @@ export function renderReleases(
       w.sent.add(id);
       charts.push([id, encodeChart(chart)]);
     }
-    const message: BatchMessage = { batch, counters, charts, jobs: wire };
+    for (const id of w.sent) if (!used.has(id)) w.sent.delete(id);
+    const message: BatchMessage = { batch, counters, charts, keep: [...used], jobs: wire };
     w.worker.postMessage(message);
   }
   let received = 0;

@@ -8,13 +8,15 @@ export interface WireJob extends Omit<ReleaseJob, "values"> {
   values: WireValue;
 }
 
-/** Main → worker: the whole batch; charts by id, each sent once. */
+/** Main → worker: the whole batch; charts by id, sent once while the worker keeps them. */
 export interface BatchMessage {
   /** Results carry it back, so a late result of an abandoned batch is never taken for another's. */
   batch: number;
   /** NEXT_JOB and RESULTS_POSTED, shared with the main thread. */
   counters: Int32Array;
   charts: Array<[number, WireChart]>;
+  /** Every chart id the batch uses: the worker forgets the others. */
+  keep: number[];
   jobs: WireJob[];
 }
 

@@ -1,5 +1,6 @@
 /**
- * A render worker: keeps the charts it was sent (by id, for the life of the process), claims
+ * A render worker: keeps the charts of the current batch (by id; the main thread sends each
+ * chart only while the worker does not hold it), claims
  * jobs of a batch from the shared counter, and posts each outcome back on its port.
  */
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
@@ -13,6 +14,8 @@ const { port } = workerData as { port: MessagePort };
 const charts = new Map<number, Chart>();
 
 parentPort?.on("message", (batch: BatchMessage) => {
+  const keep = new Set(batch.keep);
+  for (const id of charts.keys()) if (!keep.has(id)) charts.delete(id);
   for (const [id, wire] of batch.charts) charts.set(id, decodeChart(wire));
   const { counters } = batch;
   for (;;) {

@@ -65,6 +65,17 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(pw(inProcess[0])).not.toBe(pw(inProcess[1]));
   });
 
+  it("sends a chart again after a batch without it made the worker forget it", () => {
+    const randomOnly = jobs.filter((j) => j.chart === random);
+    const failingOnly = jobs.filter((j) => j.chart === failing);
+    const expected = pool.renderReleases(randomOnly, { threads: 0 });
+    for (const batch of [randomOnly, [...failingOnly, ...failingOnly], randomOnly]) {
+      const out = pool.renderReleases(batch, { threads: 1, mainRenders: false });
+      expect(pool.lastBatch).toEqual({ workers: 1, fromWorkers: batch.length });
+      if (batch === randomOnly) expect(out).toEqual(expected);
+    }
+  });
+
   it("renders in the main thread when there are too few jobs for a worker to pay", () => {
     const few = pool.renderReleases(jobs.slice(0, 2), { threads: 2 });
     expect(pool.lastBatch.workers).toBe(0);
