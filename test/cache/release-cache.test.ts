@@ -180,7 +180,7 @@ describe("render cache: damaged entries", () => {
     ["empty", (f) => writeFileSync(f, "")],
     ["another entry's bytes", (f, other) => writeFileSync(f, other)],
     [
-      "header rewritten to match forged bytes",
+      "a forged body under a well-formed header (size and an added digest made to match)",
       (f) => {
         const b = readFileSync(f);
         const nl = b.indexOf(0x0a);
