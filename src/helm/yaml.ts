@@ -32,6 +32,7 @@ import {
   type Scalar,
 } from "yaml";
 import { SlipwayError } from "../errors.js";
+import { bail, type FastNode, isBail, scanFastYaml } from "../yaml/fast/index.js";
 import { GoMap, type GoValue } from "./template/value.js";
 
 /** A go-yaml v2 integer (int, int64 or uint64 in Go). */
@@ -226,16 +227,7 @@ class Converter {
   private mapping(pairs: Pair<Node | null, Node | null>[]): RawMap {
     const out = new RawMap();
     const index = new Map<string, number>();
-    const put = (k: RawYaml, v: RawYaml) => {
-      const id = keyIdentity(k);
-      const at = index.get(id);
-      if (at === undefined) {
-        index.set(id, out.entries.length);
-        out.entries.push([k, v]);
-      } else {
-        (out.entries[at] as [RawYaml, RawYaml])[1] = v;
-      }
-    };
+    const put = (k: RawYaml, v: RawYaml) => putEntry(out, index, k, v);
     for (const pair of pairs) {
       if (this.isMergeKey(pair.key)) {
         this.merge(pair.value, put);
@@ -266,6 +258,48 @@ class Converter {
       if (!isMap(m)) return fail();
       for (const [k, v] of (this.convert(item) as RawMap).entries) put(k, v);
     }
+  }
+}
+
+/** Sets a key of a go-yaml v2 map: a duplicate key keeps its place and takes the later value. */
+function putEntry(out: RawMap, index: Map<string, number>, k: RawYaml, v: RawYaml): void {
+  const id = keyIdentity(k);
+  const at = index.get(id);
+  if (at === undefined) {
+    index.set(id, out.entries.length);
+    out.entries.push([k, v]);
+  } else {
+    (out.entries[at] as [RawYaml, RawYaml])[1] = v;
+  }
+}
+
+/**
+ * A fast tree (src/yaml/fast) read as the Converter reads the `yaml` package's nodes: plain
+ * scalars resolve as go-yaml v2 does, quoted and block scalars are their text. Merge keys bail
+ * to the full path.
+ */
+function rawFromFast(node: FastNode): RawYaml {
+  if (node.kind === "scalar") return node.style === "plain" ? resolveV2(node.text) : node.text;
+  if (node.kind === "seq") return node.items.map(rawFromFast);
+  const out = new RawMap();
+  const index = new Map<string, number>();
+  for (const { key, value } of node.pairs) {
+    if (key.style === "plain" && key.text === "<<") bail();
+    putEntry(out, index, rawFromFast(key), rawFromFast(value));
+  }
+  return out;
+}
+
+/** The first document through the fast reader; undefined when the full path must read it. */
+export function readRawYamlFast(text: string): RawYaml | undefined {
+  const docs = scanFastYaml(text);
+  if (!docs) return undefined;
+  const root = docs[0]?.root ?? null;
+  try {
+    return root === null ? null : rawFromFast(root);
+  } catch (err) {
+    if (isBail(err)) return undefined;
+    throw err;
   }
 }
 
@@ -368,6 +402,12 @@ function goYamlLine(stage: LibyamlStage, line: number, col: number, atEnd: boole
  * its input). An empty document is null.
  */
 export function readRawYaml(text: string, file = "<input>", firstLine = 1): RawYaml {
+  const fast = readRawYamlFast(text);
+  return fast !== undefined ? fast : readRawYamlFull(text, file, firstLine);
+}
+
+/** readRawYaml through the `yaml` package only (the fast reader's oracle in tests). */
+export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): RawYaml {
   checkCharacters(text, file, firstLine);
   const lines = new LineCounter();
   // go-yaml v2's Unmarshal stops after the first document: what follows a `---` is not read.

@@ -24,9 +24,11 @@ import {
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
+import { type FastNode, fastLineOf, isBail, kyamlValue, scanFastYaml } from "./fast/index.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
+import { jsonKey, setKey } from "./json-key.js";
 import { checkYamlNesting, isNestingOverflow } from "./limits.js";
-import { formatGoFloatG, goFloatName } from "./numbers.js";
+import { goFloatName } from "./numbers.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
 
 export interface ParsedDocument {
@@ -63,34 +65,6 @@ function allowedAliasRatio(decodeCount: number): number {
 function scalarText(node: Scalar): string {
   if (typeof node.value === "string") return node.value;
   return node.source ?? String(node.value ?? "");
-}
-
-/**
- * sigs.k8s.io/yaml's key conversion (convertToJSONableObject): bools and ints by their text,
- * floats as `strconv.FormatFloat(f, 'g', -1, 32)`; undefined for keys it refuses (null, uint64).
- */
-function jsonKey(r: Resolved): string | undefined {
-  const v = r.value;
-  if (typeof v === "boolean") return String(v);
-  if (typeof v === "bigint") return v >= -(2n ** 63n) && v < 2n ** 63n ? String(v) : undefined;
-  if (typeof v !== "number") return undefined;
-  if (r.tag === "int") return String(v);
-  if (Number.isNaN(v)) return ".nan";
-  if (!Number.isFinite(v)) return v > 0 ? ".inf" : "-.inf";
-  const single = Math.fround(v);
-  for (let digits = 1; digits <= 9; digits++) {
-    const shortest = Number(single.toPrecision(digits));
-    if (Math.fround(shortest) === single) return formatGoFloatG(shortest);
-  }
-  return formatGoFloatG(single);
-}
-
-function setKey(obj: YamlMap, key: string, value: YamlValue): void {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    obj[key] = value;
-  }
 }
 
 export interface ParseOptions {
@@ -402,8 +376,57 @@ function convertDocument(
   return { value, line };
 }
 
+/**
+ * The fast reader's documents (src/yaml/fast) when the text is within its subset; undefined
+ * when the full path must read it (which then also reports any error).
+ */
+function fastDocuments<T>(
+  text: string,
+  options: ParseOptions,
+  make: (value: YamlValue, root: FastNode) => T,
+): T[] | undefined {
+  const docs = scanFastYaml(text);
+  if (!docs) return undefined;
+  const out: T[] = [];
+  try {
+    for (const { root } of docs) {
+      if (root === null) continue;
+      const value = kyamlValue(root, options);
+      if (value !== null) out.push(make(value, root));
+    }
+  } catch (err) {
+    if (isBail(err)) return undefined;
+    throw err;
+  }
+  return out;
+}
+
+/** parseYamlDocuments through the fast reader only: undefined where it leaves the text to the full path. */
+export function parseYamlDocumentsFast(
+  text: string,
+  options: ParseOptions = {},
+): PositionedDocument[] | undefined {
+  return fastDocuments(text, options, (value, root) => ({
+    value,
+    line: root.line,
+    lineOf: (path: YamlPath) => fastLineOf(root, path),
+  }));
+}
+
 /** All non-empty documents of a YAML stream, with values as kustomize would print them. */
 export function parseYamlDocuments(text: string, file: string, options: ParseOptions = {}): ParsedDocument[] {
+  return (
+    fastDocuments(text, options, (value, root) => ({ value, line: root.line })) ??
+    parseYamlDocumentsFull(text, file, options)
+  );
+}
+
+/** parseYamlDocuments through the `yaml` package only (the fast reader's oracle in tests). */
+export function parseYamlDocumentsFull(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): ParsedDocument[] {
   const { docs, lines } = parseRaw(text, file);
   const out: ParsedDocument[] = [];
   for (const raw of docs) {
@@ -423,6 +446,11 @@ export function parseYaml(text: string, file: string, options: ParseOptions = {}
  * Lines are computed only when asked for.
  */
 export function parseYamlDocumentsWithPositions(text: string, file: string): PositionedDocument[] {
+  return parseYamlDocumentsFast(text) ?? parseYamlDocumentsWithPositionsFull(text, file);
+}
+
+/** parseYamlDocumentsWithPositions through the `yaml` package only (the fast reader's oracle in tests). */
+export function parseYamlDocumentsWithPositionsFull(text: string, file: string): PositionedDocument[] {
   const { docs, lines } = parseRaw(text, file);
   const out: PositionedDocument[] = [];
   for (const raw of docs) {

@@ -1,0 +1,222 @@
+/**
+ * Tokens that fit on one line: quoted scalars, plain scalars and flow collections of scalars.
+ * Each reads `text` from `at` up to `end` (the end of the line, line break excluded) and bails
+ * on anything that would need a second line or could be an error.
+ */
+import { bail, type FastMap, type FastNode, type FastScalar, type FastSeq } from "./nodes.js";
+
+export interface Token<T> {
+  node: T;
+  /** offset just after the token */
+  next: number;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  "0": "\0",
+  a: "\x07",
+  b: "\b",
+  t: "\t",
+  n: "\n",
+  v: "\v",
+  f: "\f",
+  r: "\r",
+  e: "\x1b",
+  " ": " ",
+  '"': '"',
+  "/": "/",
+  "\\": "\\",
+  N: "\x85",
+  _: "\xa0",
+  L: "\u2028",
+  P: "\u2029",
+};
+const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
+const HEX = /^[0-9a-fA-F]+$/;
+
+/** One line's share of a quoted scalar. */
+export interface QuotedPart {
+  /** the text, escapes applied; for an open part, trailing spaces removed */
+  text: string;
+  /** the closing quote was found on this line */
+  closed: boolean;
+  /** offset after the closing quote (closed), or the end of the line */
+  next: number;
+  /** an open double-quoted part that ends with `\` (an escaped line break) */
+  escapedBreak: boolean;
+  /** a tab occurs in the line's part */
+  tab: boolean;
+}
+
+/**
+ * A quoted scalar's text from `from` (after the opening quote, or where a continuation line's
+ * text starts) to its closing quote or the end of the line.
+ */
+export function quotedPart(text: string, from: number, end: number, double: boolean): QuotedPart {
+  let out = "";
+  let tab = false;
+  let start = from;
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x09) tab = true;
+    if (double) {
+      if (c === 0x22)
+        return { text: out + text.slice(start, i), closed: true, next: i + 1, escapedBreak: false, tab };
+      if (c !== 0x5c) continue;
+      out += text.slice(start, i);
+      if (i + 1 === end) return { text: out, closed: false, next: end, escapedBreak: true, tab };
+      const e = text[i + 1] as string;
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== undefined) {
+        // An escaped space or tab right before the line break would take part in folding.
+        if ((e === " " || e === "\t") && isBlankTail(text, i + 2, end)) bail();
+        out += simple;
+        i++;
+      } else {
+        const n = HEX_LENGTH[e];
+        const hex = n === undefined ? "" : text.slice(i + 2, i + 2 + n);
+        if (n === undefined || hex.length !== n || !HEX.test(hex)) bail();
+        const cp = Number.parseInt(hex, 16);
+        // go-yaml refuses surrogates; anything beyond Unicode is an error too.
+        if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) bail();
+        out += String.fromCodePoint(cp);
+        i += 1 + n;
+      }
+      start = i + 1;
+    } else if (c === 0x27) {
+      out += text.slice(start, i);
+      if (text.charCodeAt(i + 1) === 0x27) {
+        out += "'";
+        start = i + 2;
+        i++;
+        continue;
+      }
+      return { text: out, closed: true, next: i + 1, escapedBreak: false, tab };
+    }
+  }
+  let last = end;
+  while (last > start && text.charCodeAt(last - 1) === 0x20) last--;
+  return { text: out + text.slice(start, last), closed: false, next: end, escapedBreak: false, tab };
+}
+
+/** Only spaces and tabs from `at` to `end`. */
+function isBlankTail(text: string, at: number, end: number): boolean {
+  for (let i = at; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09) return false;
+  }
+  return true;
+}
+
+/** A single- or double-quoted scalar that closes on its line. */
+export function quoted(text: string, at: number, end: number, line: number): Token<FastScalar> {
+  const double = text.charCodeAt(at) === 0x22;
+  const part = quotedPart(text, at + 1, end, double);
+  if (!part.closed) bail();
+  return {
+    node: { kind: "scalar", style: double ? "double" : "single", text: part.text, line },
+    next: part.next,
+  };
+}
+
+// Characters that cannot start a plain scalar (YAML 1.2 c-indicator, less `-?:` which may).
+const NOT_PLAIN_START = new Set([..."#,[]{}&*!|>'\"%@`"].map((c) => c.charCodeAt(0)));
+
+export function isPlainStart(text: string, at: number, end: number): boolean {
+  const c = text.charCodeAt(at);
+  if (NOT_PLAIN_START.has(c)) return false;
+  if (c === 0x2d || c === 0x3f || c === 0x3a) {
+    const n = text.charCodeAt(at + 1);
+    return at + 1 < end && n !== 0x20;
+  }
+  return true;
+}
+
+export interface PlainRun {
+  /** the scalar's text, trailing spaces removed */
+  text: string;
+  /** offset of the `:` that makes it a key, or -1 */
+  colon: number;
+  /** offset where the line's rest starts (a comment, or `end`) when it is no key */
+  rest: number;
+}
+
+/** A plain scalar in block context, up to `: `, ` #` or the end of the line. */
+export function plainRun(text: string, at: number, end: number): PlainRun {
+  let last = at; // one past the last non-space character
+  for (let i = at; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3a /* : */) {
+      if (i + 1 === end || text.charCodeAt(i + 1) === 0x20) {
+        return { text: text.slice(at, last), colon: i, rest: i };
+      }
+    } else if (c === 0x20) {
+      if (text.charCodeAt(i + 1) === 0x23 /* # */) return { text: text.slice(at, last), colon: -1, rest: i };
+      continue;
+    } else if (c === 0x09) {
+      bail();
+    }
+    last = i + 1;
+  }
+  return { text: text.slice(at, last), colon: -1, rest: end };
+}
+
+// Ends a plain scalar inside a flow collection; `:` and nested collections are not read here.
+const FLOW_STOP = new Set([..."[]{},:#\t"].map((c) => c.charCodeAt(0)));
+
+function flowScalar(text: string, at: number, end: number, line: number): Token<FastScalar> {
+  const c = text.charCodeAt(at);
+  if (c === 0x22 || c === 0x27) return quoted(text, at, end, line);
+  if (!isPlainStart(text, at, end)) bail();
+  // `-x` is plain; `-` before a flow indicator is left to the full path.
+  if ((c === 0x2d || c === 0x3f || c === 0x3a) && FLOW_STOP.has(text.charCodeAt(at + 1))) bail();
+  let last = at;
+  let i = at;
+  for (; i < end; i++) {
+    const d = text.charCodeAt(i);
+    if (FLOW_STOP.has(d)) break;
+    if (d !== 0x20) last = i + 1;
+  }
+  if (last === at) bail();
+  return { node: { kind: "scalar", style: "plain", text: text.slice(at, last), line }, next: i };
+}
+
+function skipSpaces(text: string, at: number, end: number): number {
+  while (at < end && text.charCodeAt(at) === 0x20) at++;
+  return at;
+}
+
+/**
+ * `[a, "b"]` or `{a: b, c: 'd'}` on one line, scalars only, no empty entries and no trailing
+ * comma; `[]` and `{}`.
+ */
+export function flowCollection(text: string, at: number, end: number, line: number): Token<FastNode> {
+  const isMap = text.charCodeAt(at) === 0x7b;
+  const close = isMap ? 0x7d : 0x5d;
+  const items: FastNode[] = [];
+  const pairs: FastMap["pairs"] = [];
+  let i = skipSpaces(text, at + 1, end);
+  if (text.charCodeAt(i) !== close) {
+    for (;;) {
+      const first = flowScalar(text, i, end, line);
+      i = first.next;
+      if (isMap) {
+        if (text.charCodeAt(i) !== 0x3a || text.charCodeAt(i + 1) !== 0x20) bail();
+        const value = flowScalar(text, skipSpaces(text, i + 1, end), end, line);
+        pairs.push({ key: first.node, value: value.node });
+        i = value.next;
+      } else {
+        items.push(first.node);
+      }
+      i = skipSpaces(text, i, end);
+      const c = text.charCodeAt(i);
+      if (c === close) break;
+      if (c !== 0x2c) bail();
+      i = skipSpaces(text, i + 1, end);
+      if (i >= end || text.charCodeAt(i) === close) bail();
+    }
+  }
+  const node: FastMap | FastSeq = isMap
+    ? { kind: "map", pairs, line, flow: true }
+    : { kind: "seq", items, line, flow: true };
+  return { node, next: i + 1 };
+}

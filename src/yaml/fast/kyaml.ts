@@ -1,0 +1,82 @@
+/**
+ * A fast tree read the way ../parse.ts reads the `yaml` package's nodes (kustomize's kyaml, or
+ * sigs.k8s.io/yaml.YAMLToJSON with `yamlToJson`), with the same resolution functions. Where
+ * parse.ts would fail (duplicate or non-string keys, unprintable numbers), or where the input
+ * needs a construct the fast tree does not carry (merge keys), this bails so that parse.ts
+ * reports it.
+ */
+import type { YamlMap, YamlValue } from "../../kustomize/types.js";
+import { markEmptyNull } from "../empty-null.js";
+import { goFoldedText, v3BlockAllowed } from "../folded.js";
+import { jsonKey, setKey } from "../json-key.js";
+import { type Resolved, resolvePlain, resolvePlainV2 } from "../resolve.js";
+import { bail, type FastMap, type FastNode, type FastScalar } from "./nodes.js";
+
+export interface KyamlReadOptions {
+  yamlToJson?: boolean;
+}
+
+export function kyamlValue(node: FastNode, options: KyamlReadOptions): YamlValue {
+  return convert(node, 0, false, options.yamlToJson === true);
+}
+
+function convert(node: FastNode, depth: number, flow: boolean, yamlToJson: boolean): YamlValue {
+  if (node.kind === "scalar") return scalar(node, flow, yamlToJson).value as YamlValue;
+  if (node.kind === "map") return mapping(node, depth, flow || node.flow, yamlToJson);
+  const inFlow = flow || node.flow;
+  const out: YamlValue[] = new Array(node.items.length);
+  for (let i = 0; i < out.length; i++)
+    out[i] = convert(node.items[i] as FastNode, depth + 1, inFlow, yamlToJson);
+  return out;
+}
+
+function scalar(node: FastScalar, flow: boolean, yamlToJson: boolean): Resolved {
+  let text = node.text;
+  if (node.style === "plain") {
+    // kustomize re-emits flow collections as flow; an empty value there comes back as "".
+    if (flow && text === "") return { tag: "str", value: "" };
+    const r = yamlToJson ? resolvePlainV2(text) : resolvePlain(text, !(flow && text.includes(":")));
+    if (r.tag === "timestamp" && r.value === null) bail();
+    if (typeof r.value === "number" && !Number.isFinite(r.value)) bail();
+    return r;
+  }
+  if (!yamlToJson && (node.style === "literal" || node.style === "folded")) {
+    if (node.style === "folded") text = goFoldedText(text);
+    if (text.startsWith("\t") && v3BlockAllowed(text)) bail();
+  }
+  return { tag: "str", value: text };
+}
+
+function keyOf(key: FastScalar, depth: number, flow: boolean, yamlToJson: boolean): string {
+  const r = scalar(key, flow, yamlToJson);
+  if (r.tag === "str") return r.value as string;
+  if (yamlToJson) return jsonKey(r) ?? bail();
+  if (r.tag === "null" || depth > 0) bail();
+  // The top level of a resource decodes into map[string]interface{}: other keys keep their text.
+  return key.text;
+}
+
+function mapping(node: FastMap, depth: number, flow: boolean, yamlToJson: boolean): YamlMap {
+  const out: YamlMap = {};
+  // In kyaml mode a key is its text; YAMLToJSON may turn two texts into one key, or one text
+  // (`1.0` and "1.0") into two, and parse.ts checks duplicates by text.
+  const texts = yamlToJson && node.pairs.length > 1 ? new Set<string>() : undefined;
+  for (const { key, value } of node.pairs) {
+    if (texts) {
+      if (texts.has(key.text)) bail();
+      texts.add(key.text);
+    }
+    if (key.text === "<<") {
+      // A merge key needs the full path; a quoted "<<" is dropped as kyaml drops it.
+      if (key.style === "plain") bail();
+      continue;
+    }
+    const k = keyOf(key, depth, flow, yamlToJson);
+    // Duplicates are errors (or, for kustomizations, a rule of their own): the full path's call.
+    if (Object.hasOwn(out, k)) bail();
+    const v = convert(value, depth + 1, flow, yamlToJson);
+    setKey(out, k, v);
+    if (v === null && value.kind === "scalar" && value.text === "") markEmptyNull(out, k);
+  }
+  return out;
+}

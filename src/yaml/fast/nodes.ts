@@ -1,0 +1,61 @@
+/**
+ * The fast reader's result: a plain tree of the YAML that was written, with no resolution
+ * applied. Scalars keep their text and style; each reader (kyaml/go-yaml v3 in ../parse.ts,
+ * sigs.k8s.io/yaml/go-yaml v2 in ../../helm/yaml.ts) resolves them with its own rules.
+ */
+
+/** How a scalar was written; `folded` text is already folded as the YAML spec says. */
+export type FastScalarStyle = "plain" | "single" | "double" | "literal" | "folded";
+
+export interface FastScalar {
+  readonly kind: "scalar";
+  readonly style: FastScalarStyle;
+  readonly text: string;
+  /** 1-based line of the scalar's first character (of the indicator for an empty one). */
+  readonly line: number;
+}
+
+export interface FastPair {
+  readonly key: FastScalar;
+  readonly value: FastNode;
+}
+
+export interface FastMap {
+  readonly kind: "map";
+  readonly pairs: FastPair[];
+  /** 1-based line of the first key (of `{` for a flow mapping). */
+  readonly line: number;
+  readonly flow: boolean;
+}
+
+export interface FastSeq {
+  readonly kind: "seq";
+  readonly items: FastNode[];
+  /** 1-based line of the first `-` (of `[` for a flow sequence). */
+  readonly line: number;
+  readonly flow: boolean;
+}
+
+export type FastNode = FastScalar | FastMap | FastSeq;
+
+/** One document of the stream; `root` is null for a document with no content. */
+export interface FastDocument {
+  readonly root: FastNode | null;
+}
+
+/**
+ * Thrown inside the fast reader (and its converters) when the input leaves the subset it
+ * reads: the caller then reads the text with the full `yaml` package path. Never user-facing.
+ */
+export class FastBail {
+  private constructor() {}
+  static readonly instance = new FastBail();
+}
+
+export function bail(): never {
+  throw FastBail.instance;
+}
+
+export function isBail(err: unknown): boolean {
+  return err === FastBail.instance;
+}
