@@ -56,14 +56,25 @@ export interface RenderCache {
 }
 
 export class DiskRenderCache implements RenderCache {
-  /** `<cacheDir>/renders/<code prefix>`. */
-  readonly dir: string;
   readonly stats: RenderCacheStats = { hits: 0, misses: 0, writes: 0, rejected: 0 };
-  private readonly code: string;
+  private known?: string;
 
-  constructor(cacheDir: string, code: string = codeIdentity()) {
-    this.code = code;
-    this.dir = path.join(rendersDir(cacheDir), code.slice(0, 16));
+  /** `code`: the code identity; by default the running code's, hashed on first use only (a run without HelmReleases never pays for it). */
+  constructor(
+    private readonly cacheDir: string,
+    code?: string,
+  ) {
+    this.known = code;
+  }
+
+  private get code(): string {
+    this.known ??= codeIdentity();
+    return this.known;
+  }
+
+  /** `<cacheDir>/renders/<code prefix>`. */
+  get dir(): string {
+    return path.join(rendersDir(this.cacheDir), this.code.slice(0, 16));
   }
 
   key(unit: string, inputs: string): CacheKey {
