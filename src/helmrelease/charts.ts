@@ -8,7 +8,6 @@
 import { ChartCache, defaultCacheDir, resolveVersion } from "../charts/index.js";
 import type { Chart } from "../helm/chart.js";
 import { loadChartArchiveFromBytes, loadChartDir } from "../helm/index.js";
-import { parseConstraints, parseVersion, type Version } from "../semver/index.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */
 export interface ChartRequest {
@@ -39,43 +38,23 @@ export interface ChartArchiveStore {
   knownVersions(source: string, name: string): string[] | undefined;
 }
 
-/** Helm/Flux semver selection: the highest version the range allows ("*"/"" = latest stable). */
-export function selectVersion(range: string, versions: readonly string[]): string | undefined {
-  const wanted = range.trim() === "" ? "*" : range.trim();
-  let exact: Version | undefined;
+/**
+ * Flux's version selection (src/charts/resolve.ts, the one `charts pull` uses, so a render picks
+ * the version pull fetched); an invalid range selects nothing, so the release is reported as
+ * not cached rather than failing the run.
+ */
+export function fluxVersionOf(range: string, versions: string[]): string | undefined {
   try {
-    exact = parseVersion(wanted);
+    return resolveVersion(range, versions);
   } catch {
-    exact = undefined;
+    return undefined;
   }
-  if (exact) {
-    const hit = versions.find((v) => v === wanted || v === `v${wanted}` || `v${v}` === wanted);
-    if (hit) return hit;
-  }
-  let constraints: ReturnType<typeof parseConstraints>;
-  try {
-    constraints = parseConstraints(wanted);
-  } catch {
-    return versions.includes(wanted) ? wanted : undefined;
-  }
-  let best: { text: string; v: Version } | undefined;
-  for (const text of versions) {
-    let v: Version;
-    try {
-      v = parseVersion(text);
-    } catch {
-      continue;
-    }
-    if (!constraints.check(v)) continue;
-    if (!best || v.greaterThan(best.v)) best = { text, v };
-  }
-  return best?.text;
 }
 
 /** Charts from the chart cache; `resolve` picks a version from the cached version list. */
 export function cacheChartProvider(
   store: ChartArchiveStore,
-  resolve: (range: string, versions: string[]) => string | undefined = selectVersion,
+  resolve: (range: string, versions: string[]) => string | undefined = fluxVersionOf,
 ): ChartProvider {
   return {
     load(req) {
@@ -145,11 +124,5 @@ export const noCharts: ChartProvider = {
  * invalid range resolves to nothing, so the HelmRelease is reported as not cached.
  */
 export function defaultChartProvider(dir: string = defaultCacheDir()): ChartProvider {
-  return cacheChartProvider(new ChartCache(dir), (range, versions) => {
-    try {
-      return resolveVersion(range, versions);
-    } catch {
-      return undefined;
-    }
-  });
+  return cacheChartProvider(new ChartCache(dir));
 }
