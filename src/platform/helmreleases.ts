@@ -476,7 +476,12 @@ function releaseObjects(
   const hookObjects = hooks.map((h) => h.obj);
   let renderedManifests: KObject[];
   let renderedHooks: KObject[];
-  if (strategy === "combined" || strategy === "separate") {
+  if (strategy === "separate") {
+    // Helm 4.2 renderResources: hooks, then manifests, each through its own post-renderer run
+    // (a group with no documents is skipped), so one object in both no longer collides.
+    renderedHooks = hookObjects.length > 0 ? postRender(hookObjects, spec) : [];
+    renderedManifests = manifests.length > 0 ? postRender(manifests, spec) : [];
+  } else if (strategy === "combined") {
     const all = postRender([...manifests, ...hookObjects], spec);
     renderedManifests = all.slice(0, all.length - hookObjects.length);
     renderedHooks = all.slice(all.length - hookObjects.length);
