@@ -33,6 +33,11 @@ export interface ChartDirReader {
   readFile(p: string): Uint8Array;
   /** the path with symbolic links resolved (absent: the file system has none) */
   realPath?(p: string): string;
+  /**
+   * Entry names of a directory with what each one is, without following links (optional): the
+   * walk then resolves and stats only the symbolic links instead of every file.
+   */
+  readDirTyped?(p: string): { name: string; kind: "file" | "dir" | "link" | "other" }[];
 }
 
 /** The local disk. */
@@ -48,6 +53,11 @@ export const diskReader: ChartDirReader = {
   },
   readFile: (p) => nodeFs.readFileSync(p),
   realPath: (p) => nodeFs.realpathSync(p),
+  readDirTyped: (p) =>
+    nodeFs.readdirSync(p, { withFileTypes: true }).map((d) => ({
+      name: d.name,
+      kind: d.isSymbolicLink() ? "link" : d.isDirectory() ? "dir" : d.isFile() ? "file" : "other",
+    })),
 };
 
 /** Slipway's FileSystem (a Git revision, an in-memory tree): links resolved, sizes checked. */
@@ -66,7 +76,11 @@ export function fileSystemReader(fs: FileSystem): ChartDirReader {
 
 /** Go's sort.Strings: byte order of UTF-8. */
 function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  // UTF-16 order is UTF-8 byte order unless a surrogate meets a code unit above it.
+  if (/[\ud800-\uffff]/.test(a) || /[\ud800-\uffff]/.test(b)) {
+    return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function within(root: string, p: string): boolean {
@@ -93,30 +107,44 @@ export function readChartDir(dir: string, reader: ChartDirReader = diskReader): 
     throw new ChartLoadError((e as Error).message, { file: ignoreFile });
   }
   const files: ChartFile[] = [];
-  const walk = (abs: string, rel: string) => {
-    for (const name of reader.readDir(abs).sort(byteOrder)) {
+  // realDir: the directory's path with links resolved, when known (the walk knows it for every
+  // directory it reached through plain entries: its parent's real path plus its name).
+  const walk = (abs: string, rel: string, realDir: string | undefined) => {
+    const entries = reader.readDirTyped
+      ? reader.readDirTyped(abs)
+      : reader.readDir(abs).map((name) => ({ name, kind: undefined }));
+    entries.sort((a, b) => byteOrder(a.name, b.name));
+    for (const entry of entries) {
+      const name = entry.name;
       const childAbs = path.join(abs, name);
       const childRel = rel === "" ? name : `${rel}/${name}`;
+      let real: string | undefined;
       if (reader.realPath) {
-        let real: string;
-        try {
-          real = reader.realPath(childAbs);
-        } catch {
-          throw new ChartLoadError(`error evaluating symlink ${childAbs}: no such file or directory`, {
-            file: childAbs,
-          });
-        }
-        if (!within(realTop, real)) {
-          throw new ChartLoadError(`${childRel} is a symbolic link to ${real}, outside the chart directory`, {
-            file: childAbs,
-          });
+        if (realDir !== undefined && entry.kind !== undefined && entry.kind !== "link") {
+          real = path.join(realDir, name);
+        } else {
+          try {
+            real = reader.realPath(childAbs);
+          } catch {
+            throw new ChartLoadError(`error evaluating symlink ${childAbs}: no such file or directory`, {
+              file: childAbs,
+            });
+          }
+          if (!within(realTop, real)) {
+            throw new ChartLoadError(
+              `${childRel} is a symbolic link to ${real}, outside the chart directory`,
+              { file: childAbs },
+            );
+          }
         }
       }
-      const st = reader.stat(childAbs);
+      // A plain file or directory needs no stat; a link (or an untyped entry) is stat'ed.
+      const plain = entry.kind !== undefined && entry.kind !== "link";
+      const st = plain ? { kind: entry.kind as "file" | "dir" | "other", size: 0 } : reader.stat(childAbs);
       if (!st) throw new ChartLoadError(`cannot read ${childAbs}`, { file: childAbs });
       if (st.kind === "dir") {
         if (rules.ignores(childRel, true)) continue;
-        walk(childAbs, childRel);
+        walk(childAbs, childRel, real);
         continue;
       }
       if (rules.ignores(childRel, false)) continue;
@@ -125,6 +153,7 @@ export function readChartDir(dir: string, reader: ChartDirReader = diskReader): 
           file: childAbs,
         });
       }
+      // The size of a plain file is checked once read (its stat is skipped).
       if (st.size > MAX_FILE_SIZE) {
         throw new ChartLoadError(
           `chart file "${name}" is larger than the maximum file size ${MAX_FILE_SIZE}`,
@@ -146,7 +175,7 @@ export function readChartDir(dir: string, reader: ChartDirReader = diskReader): 
       files.push({ name: childRel, data });
     }
   };
-  walk(top, "");
+  walk(top, "", realTop);
   return files;
 }
 

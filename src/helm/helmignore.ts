@@ -54,8 +54,9 @@ export class IgnoreRules {
   /** Whether Helm skips `path` (relative, `/`-separated); directories skip their whole tree. */
   ignores(path: string, isDir: boolean): boolean {
     if (path === "" || path === "." || path === "./") return false;
+    const base = baseName(path);
     for (const r of this.rules) {
-      const subject = r.base ? baseName(path) : path;
+      const subject = r.base ? base : path;
       let matched: boolean;
       try {
         matched = goPathMatch(r.pattern, subject);
@@ -76,8 +77,10 @@ export class IgnoreRules {
 
 /** Go's filepath.Base for a relative `/` path. */
 function baseName(p: string): string {
-  const trimmed = p.replace(/\/+$/, "");
-  if (trimmed === "") return "/";
+  let end = p.length;
+  while (end > 0 && p.charCodeAt(end - 1) === 47) end--;
+  if (end === 0) return "/";
+  const trimmed = end === p.length ? p : p.slice(0, end);
   const i = trimmed.lastIndexOf("/");
   return i < 0 ? trimmed : trimmed.slice(i + 1);
 }

@@ -119,8 +119,7 @@ export interface CrdFile {
 
 export class ManifestError extends SlipwayError {}
 
-// Go's regexp \s is [\t\n\f\r ]; strings.TrimSpace trims unicode.IsSpace.
-const SEPARATOR = /(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*/g;
+// Go's strings.TrimSpace trims unicode.IsSpace.
 const GO_SPACE =
   "\t\n\v\f\r \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
 
@@ -133,28 +132,50 @@ export function trimSpace(s: string): string {
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
-/** Go's regexp.Split(s, -1). */
-function regexpSplit(s: string, re: RegExp): string[] {
+/** Go's regexp \s: [\t\n\f\r ]. */
+function isRegexpSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+}
+
+/**
+ * regexp.Split(s, -1) with SplitManifests' separator `(?:^|\s*\n)---\s*`, scanned by hand: the
+ * regular expression retries its `\s*` from every position of an indentation run, which made
+ * splitting a large rendered file quadratic in its indentation. A match is "---" at offset 0, or
+ * a "\n---" together with the whitespace run before it (never reaching back into the previous
+ * match), then the whitespace after it.
+ */
+function splitAtSeparators(s: string): string[] {
   if (s.length === 0) return [""];
   const out: string[] = [];
   let beg = 0;
-  let end = 0;
-  re.lastIndex = 0;
-  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-    end = m.index;
-    const mEnd = m.index + m[0].length;
-    if (mEnd !== 0) out.push(s.slice(beg, end));
-    beg = mEnd;
-    if (m[0].length === 0) re.lastIndex++;
+  let from = 0;
+  for (;;) {
+    let start: number;
+    let dashes: number;
+    if (from === 0 && s.startsWith("---")) {
+      start = 0;
+      dashes = 0;
+    } else {
+      const nl = s.indexOf("\n---", from);
+      if (nl === -1) break;
+      start = nl;
+      while (start > from && isRegexpSpace(s.charCodeAt(start - 1))) start--;
+      dashes = nl + 1;
+    }
+    let end = dashes + 3;
+    while (end < s.length && isRegexpSpace(s.charCodeAt(end))) end++;
+    if (end !== 0) out.push(s.slice(beg, start));
+    beg = end;
+    from = end;
   }
-  if (end !== s.length) out.push(s.slice(beg));
+  out.push(s.slice(beg));
   return out;
 }
 
 /** releaseutil.SplitManifests: the documents of a rendered file, in order. */
 export function splitManifests(text: string): string[] {
   const docs: string[] = [];
-  for (const d of regexpSplit(trimSpace(text), SEPARATOR)) {
+  for (const d of splitAtSeparators(trimSpace(text))) {
     if (d === "") continue;
     docs.push(trimSpace(d));
   }

@@ -18,10 +18,17 @@ const CV =
   String.raw`(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
 const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
 
-const CONSTRAINT = new GoRegexp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-const RANGE = new GoRegexp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`);
-const FIND = new GoRegexp(String.raw`(${OPS})\s*(${CV})`);
-const VALID = new GoRegexp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+// Compiled on first use: four RE2 programs cost 20 ms at start-up, which every `slipway` run paid.
+let grammar: { constraint: GoRegexp; range: GoRegexp; find: GoRegexp; valid: GoRegexp } | undefined;
+function regexps(): NonNullable<typeof grammar> {
+  grammar ??= {
+    constraint: new GoRegexp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`),
+    range: new GoRegexp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`),
+    find: new GoRegexp(String.raw`(${OPS})\s*(${CV})`),
+    valid: new GoRegexp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`),
+  };
+  return grammar;
+}
 
 type Op = "" | "=" | "!=" | ">" | "<" | ">=" | "=>" | "<=" | "=<" | "~" | "~>" | "^";
 
@@ -94,8 +101,8 @@ export function parseConstraints(text: string): Constraints {
   const groups: Constraint[][] = [];
   const hasPre: boolean[] = [];
   for (const or of ors) {
-    if (!VALID.matchString(or)) throw new SemverError(`improper constraint: ${or}`);
-    const found = FIND.findAll(or);
+    if (!regexps().valid.matchString(or)) throw new SemverError(`improper constraint: ${or}`);
+    const found = regexps().find.findAll(or);
     const group = (found.length > 0 ? found : [or]).map(parseOne);
     hasPre.push(group.some((c) => c.con.prerelease !== ""));
     groups.push(group);
@@ -117,7 +124,7 @@ function parseOne(text: string): Constraint {
       dirty: true,
     };
   }
-  const m = CONSTRAINT.findSubmatch(text);
+  const m = regexps().constraint.findSubmatch(text);
   if (!m) throw new SemverError(`improper constraint: ${text}`);
   const [, op, orig, major, minor, patch, pre] = m as [string, Op, string, string, string, string, string];
   let ver = orig;
@@ -147,7 +154,7 @@ function parseOne(text: string): Constraint {
 /** rewriteRange: "A - B" → ">= A, <= B ", replacing the first equal text each time (as upstream). */
 function rewriteRange(text: string): string {
   let out = text;
-  for (const m of RANGE.findAllSubmatch(text)) {
+  for (const m of regexps().range.findAllSubmatch(text)) {
     const at = out.indexOf(m[0]!);
     if (at < 0) continue;
     out = `${out.slice(0, at)}>= ${m[1]}, <= ${m[11]} ${out.slice(at + m[0]!.length)}`;

@@ -26,6 +26,40 @@ describe("splitManifests (Helm's `(?:^|\\s*\\n)---\\s*`)", () => {
   });
 });
 
+describe("splitManifests agrees with Go's regexp.Split on the separator (seeded)", () => {
+  // The reference: the separator as a regular expression, split as Go's regexp.Split(s, -1).
+  function referenceSplit(text: string): string[] {
+    const re = /(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*/g;
+    const s = text.replace(/^[\s\u0085]+|[\s\u0085]+$/g, "");
+    const parts: string[] = [];
+    if (s.length === 0) parts.push("");
+    else {
+      let beg = 0;
+      let end = 0;
+      for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+        end = m.index;
+        parts.push(s.slice(beg, end));
+        beg = m.index + m[0].length;
+      }
+      if (end !== s.length) parts.push(s.slice(beg));
+    }
+    return parts.filter((d) => d !== "").map((d) => d.replace(/^[\s\u0085]+|[\s\u0085]+$/g, ""));
+  }
+  it("on 2000 generated texts of separators, dashes, blanks and newlines", () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = ["---", "--", "-", "\n", " ", "\t", "\r", "a: 1", "\n---\n", "  ", "#"];
+    for (let i = 0; i < 2000; i++) {
+      let text = "";
+      for (let j = rand(14); j > 0; j--) text += pieces[rand(pieces.length)];
+      expect(splitManifests(text), JSON.stringify(text)).toEqual(referenceSplit(text));
+    }
+  });
+});
+
 describe("sortManifests", () => {
   it("orders by install order, unknown kinds last by name, stable within a kind", () => {
     const files = new Map([

@@ -813,19 +813,23 @@ function assignable(value: GoValue, typ: string): boolean {
 }
 
 const derivedContexts = new WeakMap<CallContext, Map<string, CallContext>>();
+/** A derived context's base: derivations always start from it, so prototype chains stay one deep. */
+const baseOf = new WeakMap<CallContext, CallContext>();
 
 /** The caller's context with `templateName` set (shared: one per context and name). */
-function contextFor(base: CallContext, templateName: string): CallContext {
-  if (base.templateName === templateName) return base;
+function contextFor(ctx: CallContext, templateName: string): CallContext {
+  if (ctx.templateName === templateName) return ctx;
+  const base = baseOf.get(ctx) ?? ctx;
   let byName = derivedContexts.get(base);
   if (byName === undefined) derivedContexts.set(base, (byName = new Map()));
-  let ctx = byName.get(templateName);
-  if (ctx === undefined) {
-    ctx = Object.create(base) as CallContext;
-    ctx.templateName = templateName;
-    byName.set(templateName, ctx);
+  let derived = byName.get(templateName);
+  if (derived === undefined) {
+    derived = Object.create(base) as CallContext;
+    derived.templateName = templateName;
+    byName.set(templateName, derived);
+    baseOf.set(derived, base);
   }
-  return ctx;
+  return derived;
 }
 
 /**

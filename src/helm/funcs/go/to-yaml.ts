@@ -11,13 +11,23 @@ import { GoInt, GoMap, type GoValue, isGoObject } from "../../template/value.js"
 import { parseJson } from "./json-decode.js";
 import { JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
 
+const INVALID_UTF8 = /[\udc80-\udcff]/g;
+// String.prototype.isWellFormed (Node 20; ES2024, beyond the lib this project compiles against).
+const isWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+
+/** encoding/json's U+FFFD for each invalid byte (a lone surrogate here); most strings have none. */
+function validUtf8(s: string): string {
+  if (isWellFormed !== undefined && isWellFormed.call(s)) return s;
+  return s.replace(INVALID_UTF8, "\ufffd");
+}
+
 function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case "boolean":
       return v;
     case "string":
-      return v.replace(/[\udc80-\udcff]/g, "\ufffd");
+      return validUtf8(v);
     case "number":
       jsonFloat(v); // throws Go's error for NaN/±Inf
       return v;
@@ -40,7 +50,7 @@ function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
   try {
     if (v instanceof GoMap) {
       const out: YamlMap = Object.create(null);
-      for (const [k, x] of v) out[k.replace(/[\udc80-\udcff]/g, "\ufffd")] = toJsonLike(x, path);
+      for (const [k, x] of v) out[validUtf8(k)] = toJsonLike(x, path);
       return out;
     }
     return v.map((x) => toJsonLike(x, path));
