@@ -29,6 +29,7 @@ import { regexFuncs } from "./regex.js";
 import { semverFuncs } from "./semver.js";
 import { stringFuncs } from "./strings.js";
 import type { FuncMap, GoFunc } from "./types.js";
+import { urlFuncs } from "./urls.js";
 
 export { HelmUserError, WARN_END, WARN_START } from "./helm.js";
 export type { CallContext, FuncMap, GoFunc } from "./types.js";
@@ -52,6 +53,7 @@ const FAMILIES: FuncTable[] = [
   dateFuncs,
   cryptoFuncs,
   pkiFuncs,
+  urlFuncs,
   helmFuncs,
 ];
 

@@ -82,6 +82,63 @@ const YAMLS = [
   "t: 2024-01-02T03:04:05Z\n",
 ];
 
+// URL pieces for urlParse/urlJoin: every part of net/url's grammar, valid and broken.
+const URL_SCHEMES = ["https:", "HTTP:", "mailto:", "s3+x-1.0:", "1a:", ":", "", ""];
+const URL_USERS = ["", "", "u@", "user:p%40ss@", "us er@", "a:b:c@", "%zz@", "é@", "@", "x@y@"];
+const URL_HOSTS = [
+  "example.com",
+  "h:8080",
+  "h:80a",
+  "[::1]:443",
+  "[fe80::1%25en0]",
+  "[::1",
+  "h%2e",
+  "É.x",
+  "",
+  "a b",
+];
+const URL_PATHS = [
+  "",
+  "/",
+  "/a/b",
+  "/a%2fb",
+  "/sp ace",
+  "/%41%zz",
+  "/ü",
+  "rel/path",
+  "a:b/c",
+  "*",
+  "/x?y",
+  "//dup",
+];
+const URL_QUERIES = ["", "?", "?a=1&b=2", "?q=a+b%20c", "?x#y", "??"];
+const URL_FRAGMENTS = ["", "#", "#frag", "#a%20b", "#%zz", "#é!()*'", "#x#y"];
+const URL_KEYS = ["scheme", "host", "path", "query", "opaque", "fragment", "userinfo", "other"];
+
+function urlText(g: Gen): string {
+  const authority = g.rng.chance(0.7) ? `//${g.pick(URL_USERS)}${g.pick(URL_HOSTS)}` : "";
+  const control = g.rng.chance(0.05) ? "\t" : "";
+  return `${g.pick(URL_SCHEMES)}${authority}${g.pick(URL_PATHS)}${control}${g.pick(URL_QUERIES)}${g.pick(URL_FRAGMENTS)}`;
+}
+
+function urlDict(g: Gen): Expr {
+  const pairs: Expr[] = [];
+  for (const key of URL_KEYS) {
+    if (!g.rng.chance(0.6)) continue;
+    let value: Expr;
+    if (key === "userinfo") value = str(g.pick(["", "u", "u:p", "a b", "%zz", "u:p@x", "é"]));
+    else if (key === "host") value = str(g.pick(URL_HOSTS));
+    else if (key === "path") value = str(g.pick(URL_PATHS));
+    else if (key === "scheme") value = str(g.pick(["https", "s3", ""]));
+    else if (key === "query") value = str(g.pick(["a=1", "", "x y"]));
+    else if (key === "fragment") value = str(g.pick(["f", "a b", "é", ""]));
+    else value = str(g.pick(["op:aque", "", "x"]));
+    if (g.rng.chance(0.05)) value = g.any();
+    pairs.push(str(key), value);
+  }
+  return call("dict", ...pairs);
+}
+
 function generic(f: GoFunc, g: Gen): Expr[] {
   const n = f.variadic ? f.params.length - 1 + g.rng.int(4) : f.params.length;
   return Array.from({ length: n }, (_, k) => g.of(f.params[Math.min(k, f.params.length - 1)]!));
@@ -112,6 +169,10 @@ export function argsFor(name: string, f: GoFunc, g: Gen): Expr {
       return call(name, str(g.pick(REGEXES)), s(), str(g.pick(REPLS)));
     case "semver":
       return call(name, str(g.pick(VERSIONS)));
+    case "urlParse":
+      return call(name, g.rng.chance(0.9) ? str(urlText(g)) : s());
+    case "urlJoin":
+      return call(name, g.rng.chance(0.8) ? urlDict(g) : call("urlParse", str(urlText(g))));
     case "semverCompare":
       return call(name, str(g.pick(CONSTRAINTS)), str(g.pick(VERSIONS)));
     case "fromJson":

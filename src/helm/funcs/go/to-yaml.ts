@@ -17,7 +17,7 @@ const isWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWe
 
 /** encoding/json's U+FFFD for each invalid byte (a lone surrogate here); most strings have none. */
 function validUtf8(s: string): string {
-  if (isWellFormed !== undefined && isWellFormed.call(s)) return s;
+  if (isWellFormed?.call(s)) return s;
   return s.replace(INVALID_UTF8, "\ufffd");
 }
 
