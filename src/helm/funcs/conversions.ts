@@ -3,11 +3,12 @@
  * number clamps, anything else is 0), int/int64/float64 (spf13/cast), toDecimal (octal text
  * to int64).
  */
+
+import { atoi, parseInt64 } from "../../go/strconv.js";
 import { formatValue } from "../template/fmt.js";
 import { GoInt, type GoValue } from "../template/value.js";
 import { type FuncTable, goFunc } from "./define.js";
 import { toFloat64, toInt, toInt64 } from "./go/cast.js";
-import { atoi, parseInt64 } from "./go/strconv.js";
 
 export const conversionFuncs: FuncTable = {
   atoi: goFunc("func(a string) int", (a: string) => {

@@ -4,10 +4,11 @@
  * kept: a date argument that is not a time.Time or an int/int64/int32 means "now" (a float64
  * from a values file included); `duration` only understands a string or an int64.
  */
+
+import { parseInt64 } from "../../go/strconv.js";
 import { GoInt, type GoValue } from "../template/value.js";
 import { type FuncTable, goFunc } from "./define.js";
 import { DurationError, formatDuration, parseDuration, roundDuration } from "./go/duration.js";
-import { parseInt64 } from "./go/strconv.js";
 import { GoTime, parseTime, TimeParseError, zeroTime } from "./go/time.js";
 import { loadLocation, localZone, UTC } from "./go/zone.js";
 import { type CallContext, GoFuncError } from "./types.js";

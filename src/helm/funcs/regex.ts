@@ -10,7 +10,6 @@ import type { GoInt } from "../template/value.js";
 import { sliceOf } from "../template/value.js";
 import { type FuncTable, goFunc } from "./define.js";
 import { intArg } from "./go/cast.js";
-import { isDigit, isLetter } from "./go/unicode.js";
 import { GoFuncError } from "./types.js";
 
 const cache = new Map<string, GoRegexp | Error>();
@@ -41,72 +40,12 @@ function mustCompile(pattern: string): GoRegexp {
   }
 }
 
-/** Regexp.Expand's template: $1, ${1}, $name, ${name}, $$; a malformed $ stays literal. */
-function expand(re: GoRegexp, template: string, src: string, match: number[]): string {
-  let out = "";
-  let names: string[] | undefined;
-  while (template.length > 0) {
-    const at = template.indexOf("$");
-    if (at < 0) break;
-    out += template.slice(0, at);
-    template = template.slice(at + 1);
-    if (template.startsWith("$")) {
-      out += "$";
-      template = template.slice(1);
-      continue;
-    }
-    const ex = extract(template);
-    if (!ex) {
-      out += "$";
-      continue;
-    }
-    template = ex.rest;
-    let group = ex.num;
-    if (group < 0) {
-      names ??= re.subexpNames();
-      group = names.indexOf(ex.name);
-      if (group < 0) continue;
-    }
-    if (2 * group + 1 < match.length && match[2 * group]! >= 0)
-      out += src.slice(match[2 * group], match[2 * group + 1]);
-  }
-  return out + template;
-}
-
-function extract(str: string): { name: string; num: number; rest: string } | undefined {
-  if (str === "") return undefined;
-  const brace = str[0] === "{";
-  if (brace) str = str.slice(1);
-  let i = 0;
-  for (const ch of str) {
-    const r = ch.codePointAt(0)!;
-    if (!isLetter(r) && !isDigit(r) && r !== 0x5f) break;
-    i += ch.length;
-  }
-  if (i === 0) return undefined;
-  const name = str.slice(0, i);
-  if (brace) {
-    if (i >= str.length || str[i] !== "}") return undefined;
-    i++;
-  }
-  let num = 0;
-  for (const c of name) {
-    if (c < "0" || c > "9" || num >= 1e8) {
-      num = -1;
-      break;
-    }
-    num = num * 10 + (c.charCodeAt(0) - 48);
-  }
-  if (name[0] === "0" && name.length > 1) num = -1;
-  return { name, num, rest: str.slice(i) };
-}
-
 function replaceAll(re: GoRegexp, src: string, repl: string, literal: boolean): string {
   let out = "";
   let last = 0;
   for (const m of re.findAllIndex(src)) {
     out += src.slice(last, m[0]);
-    out += literal ? repl : expand(re, repl, src, m);
+    out += literal ? repl : re.expand(repl, src, m);
     last = m[1]!;
   }
   return out + src.slice(last);

@@ -5,6 +5,7 @@
  * A constant keeps every reading that fits (int64, uint64, float64), like Go's ideal
  * constants; exec picks one by the parameter type or by the literal's spelling.
  */
+import { parseInt64, parseUint, parseFloat64 as strconvParseFloat } from "../../go/strconv.js";
 import { quote, unquoteChar } from "./quote.js";
 
 export interface NumberValue {
@@ -18,150 +19,26 @@ export interface NumberValue {
   complex: [number, number];
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/** strconv's underscoreOK: `_` only between digits, or between a base prefix and a digit. */
-function underscoreOK(s: string): boolean {
-  let saw = "^";
-  let i = 0;
-  if (s.length >= 1 && (s[0] === "-" || s[0] === "+")) s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1]!)) {
-    i = 2;
-    saw = "0";
-    hex = s[1] === "x" || s[1] === "X";
-  }
-  for (; i < s.length; i++) {
-    const c = s[i]!;
-    if ((c >= "0" && c <= "9") || (hex && /[a-fA-F]/.test(c))) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
-}
-
 /** strconv.ParseUint(s, 0, 64) without sign; undefined on any error. */
 function parseUintBase0(s: string): bigint | undefined {
-  if (s.length === 0) return undefined;
-  let base = 10;
-  let digits = s;
-  if (s[0] === "0") {
-    if (s.length >= 3 && (s[1] === "x" || s[1] === "X")) {
-      base = 16;
-      digits = s.slice(2);
-    } else if (s.length >= 3 && (s[1] === "o" || s[1] === "O")) {
-      base = 8;
-      digits = s.slice(2);
-    } else if (s.length >= 3 && (s[1] === "b" || s[1] === "B")) {
-      base = 2;
-      digits = s.slice(2);
-    } else {
-      base = 8;
-      digits = s.slice(1);
-      if (digits.length === 0) return 0n;
-    }
-  }
-  let underscores = false;
-  let n = 0n;
-  const b = BigInt(base);
-  for (const c of digits) {
-    if (c === "_") {
-      underscores = true;
-      continue;
-    }
-    const d = Number.parseInt(c, 36);
-    if (Number.isNaN(d) || d >= base) return undefined;
-    n = n * b + BigInt(d);
-    if (n > UINT64_MAX) return undefined;
-  }
-  if (digits.replaceAll("_", "").length === 0) return undefined;
-  if (underscores && !underscoreOK(s)) return undefined;
-  return n;
+  const r = parseUint(s, 0);
+  return r.error === undefined ? r.value : undefined;
 }
 
 /** strconv.ParseInt(s, 0, 64); undefined on any error. */
 function parseIntBase0(s: string): bigint | undefined {
-  if (s.length === 0) return undefined;
-  let neg = false;
-  let body = s;
-  if (s[0] === "+" || s[0] === "-") {
-    neg = s[0] === "-";
-    body = s.slice(1);
-  }
-  const u = parseUintBase0(body);
-  if (u === undefined) return undefined;
-  const v = neg ? -u : u;
-  if (v < INT64_MIN || v > INT64_MAX) return undefined;
-  return v;
+  const r = parseInt64(s, 0);
+  return r.error === undefined ? r.value : undefined;
 }
 
-/** strconv.ParseFloat(s, 64); undefined on syntax errors and out-of-range values. */
-export function parseFloat64(s: string): number | undefined {
-  let body = s;
-  let sign = 1;
-  if (body[0] === "+" || body[0] === "-") {
-    sign = body[0] === "-" ? -1 : 1;
-    body = body.slice(1);
-  }
-  const lower = body.toLowerCase();
-  if (lower === "inf" || lower === "infinity") return undefined; // ErrRange is not reported; syntax ok, but never lexed as a number
-  if (lower === "nan") return Number.NaN;
-  if (body.includes("_") && !underscoreOK(s)) return undefined;
-  const clean = body.replaceAll("_", "");
-  let v: number;
-  if (/^0[xX]/.test(clean)) {
-    const m = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(clean);
-    if (!m || (m[1]!.length === 0 && (m[2] ?? "").length === 0)) return undefined;
-    v = hexFloat(m[1]! + (m[2] ?? ""), (m[2] ?? "").length, Number(m[3]));
-  } else {
-    if (!/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(clean)) return undefined;
-    v = Number(clean);
-  }
-  if (!Number.isFinite(v)) return undefined;
-  return sign * v;
-}
-
-/** Value of hex mantissa digits × 2^(exp − 4·fracDigits), correctly rounded to float64. */
-function hexFloat(digits: string, fracDigits: number, exp: number): number {
-  let m = digits.length ? BigInt(`0x${digits}`) : 0n;
-  let e = exp - 4 * fracDigits;
-  if (m === 0n) return 0;
-  // Reduce the mantissa to 53 significant bits (or fewer for subnormals), rounding half to even.
-  const bits = m.toString(2).length;
-  let keep = 53;
-  const minExp = -1074; // exponent of the smallest subnormal bit
-  if (e + bits - keep < minExp) keep = Math.max(0, e + bits - minExp);
-  if (bits > keep) {
-    const drop = BigInt(bits - keep);
-    const rest = m & ((1n << drop) - 1n);
-    m >>= drop;
-    const half = 1n << (drop - 1n);
-    if (rest > half || (rest === half && (m & 1n) === 1n)) m++;
-    e += Number(drop);
-  }
-  let v = Number(m);
-  // Scale in steps so intermediate powers of two stay finite.
-  while (e > 0) {
-    const step = Math.min(e, 1000);
-    v *= 2 ** step;
-    e -= step;
-  }
-  while (e < 0) {
-    const step = Math.max(e, -1000);
-    v *= 2 ** step;
-    e -= step;
-  }
-  return v;
+/**
+ * strconv.ParseFloat(s, 64); undefined on syntax errors and out-of-range values. "inf" and
+ * "infinity" are never lexed as numbers, so they are not numbers here either.
+ */
+function parseFloat64(s: string): number | undefined {
+  if (/^[+-]?(inf|infinity)$/i.test(s)) return undefined;
+  const r = strconvParseFloat(s);
+  return r.error === undefined ? r.value : undefined;
 }
 
 /** Go's simplifyComplex: the real readings of a complex constant with no imaginary part. */

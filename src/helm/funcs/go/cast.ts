@@ -5,10 +5,11 @@
  * indefinite" 0x8000000000000000; uint64 → int64 wraps; strings parse with strconv after
  * cast's trimZeroDecimal ("10.00" → "10"); bool is 0/1; nil is 0.
  */
+
+import { parseFloat64, parseInt64 } from "../../../go/strconv.js";
 import { formatValue } from "../../template/fmt.js";
 import { utf8Decode } from "../../template/gostring.js";
 import { GoInt, type GoValue, isGoObject } from "../../template/value.js";
-import { parseFloat64, parseInt64 } from "./strconv.js";
 
 const INT64_MIN = -(1n << 63n);
 

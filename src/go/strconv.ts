@@ -1,7 +1,9 @@
 /**
- * Go's strconv parsers (Go 1.25 strconv/atoi.go, atof.go) as the function library needs them:
- * `ParseInt(s, 0|10, 64)` with base prefixes and underscores, `Atoi`, `ParseFloat(s, 64)`.
- * Results carry Go's value on error too (ParseInt clamps on overflow; Atoi returns it).
+ * Go's strconv parsers (Go 1.25 strconv/atoi.go, atof.go) as Slipway's Go ports need them:
+ * `ParseInt`/`ParseUint(s, 0|10, 64)` with base prefixes and underscores, `Atoi`,
+ * `ParseFloat(s, 64)` (decimal and correctly rounded hex floats). Shared by sprig's conversions
+ * and text/template's number constants. Results carry Go's value on error too (ParseInt clamps
+ * on overflow; Atoi returns it).
  */
 
 const INT64_MAX = (1n << 63n) - 1n;
@@ -147,18 +149,25 @@ export function parseFloat64(s: string): FloatResult {
   return { value };
 }
 
+/** mant × 2^exp correctly rounded to float64 (half to even), subnormals included. */
 function scaleByPowerOfTwo(mant: bigint, exp: number): number {
   if (mant === 0n) return 0;
-  // Keep 64 significant bits so the final Number() rounding is the only one that matters
-  // for normal results.
+  // Reduce the mantissa to 53 significant bits (fewer for subnormals) with one rounding, so
+  // the scaling below is exact.
   const bits = mant.toString(2).length;
-  if (bits > 64) {
-    const shift = bits - 64;
-    const sticky = (mant & ((1n << BigInt(shift)) - 1n)) !== 0n ? 1n : 0n;
-    mant = (mant >> BigInt(shift)) | sticky;
-    exp += shift;
+  let keep = 53;
+  const minExp = -1074; // exponent of the smallest subnormal bit
+  if (exp + bits - keep < minExp) keep = Math.max(0, exp + bits - minExp);
+  if (bits > keep) {
+    const drop = BigInt(bits - keep);
+    const rest = mant & ((1n << drop) - 1n);
+    mant >>= drop;
+    const half = 1n << (drop - 1n);
+    if (rest > half || (rest === half && (mant & 1n) === 1n)) mant++;
+    exp += Number(drop);
   }
   let v = Number(mant);
+  // Scale in steps so intermediate powers of two stay finite.
   while (exp > 0) {
     const step = Math.min(exp, 1000);
     v *= 2 ** step;
