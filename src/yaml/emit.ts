@@ -300,6 +300,36 @@ function jsonRoundTripString(s: string): string {
 
 type Style = "plain" | "single" | "double" | "literal";
 
+interface KeyForm {
+  key: string;
+  cps: number[];
+  analysis: ScalarAnalysis;
+  /** written as a simple key (`k:`), else as `? k` */
+  simple: boolean;
+}
+
+/**
+ * What the emitter needs of a mapping key, by key: a document repeats its keys (`name`,
+ * `image`, `labels`, …) thousands of times, and each one would be checked, split into code
+ * points and analyzed again. Keys that fail the checks throw and are not kept.
+ */
+const keyForms = new Map<string, KeyForm>();
+const MAX_KEY_FORMS = 20000;
+
+function keyForm(rawKey: string): KeyForm {
+  let form = keyForms.get(rawKey);
+  if (form === undefined) {
+    const key = jsonRoundTripKey(rawKey);
+    const cps = codePoints(key);
+    const analysis = analyzeScalar(cps);
+    const simple = !analysis.multiline && Buffer.byteLength(key, "utf8") <= 128;
+    form = { key, cps, analysis, simple };
+    if (keyForms.size >= MAX_KEY_FORMS) keyForms.clear();
+    keyForms.set(rawKey, form);
+  }
+  return form;
+}
+
 function codePoints(s: string): number[] {
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
@@ -430,12 +460,9 @@ class Emitter {
     }
     this.increaseIndent(false, false);
     for (const rawKey of keys) {
-      const key = jsonRoundTripKey(rawKey);
       const value = map[rawKey] as YamlValue;
       this.writeIndent();
-      const cps = codePoints(key);
-      const analysis = analyzeScalar(cps);
-      const simple = !analysis.multiline && Buffer.byteLength(key, "utf8") <= 128;
+      const { key, cps, analysis, simple } = keyForm(rawKey);
       if (simple) {
         this.stringScalar(key, true, cps, analysis);
         this.writeIndicator(":", false, false, false);
@@ -493,7 +520,7 @@ class Emitter {
     const allowBreaks = !simpleKey;
     switch (style) {
       case "plain":
-        this.writePlain(cps, allowBreaks);
+        this.writePlain(s, cps, allowBreaks);
         break;
       case "single":
         this.writeSingleQuoted(cps, allowBreaks);
@@ -508,24 +535,38 @@ class Emitter {
     this.popIndent();
   }
 
-  private writePlain(cps: number[], allowBreaks: boolean): void {
+  /**
+   * Writes runs of the text at once (the code points decide where a line may break, `s`
+   * supplies the characters): one concatenation per run instead of one per character.
+   */
+  private writePlain(s: string, cps: number[], allowBreaks: boolean): void {
     if (!this.whitespace) this.put(" ");
     let spaces = false;
+    let runStart = 0; // offset in s of the text not yet written
+    let at = 0; // offset in s of cps[i]
+    let pending = 0; // code points not yet written
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] as number;
       if (isSpace(c)) {
-        if (allowBreaks && !spaces && this.column > this.width && !isSpace(cps[i + 1] as number)) {
+        if (allowBreaks && !spaces && this.column + pending > this.width && !isSpace(cps[i + 1] as number)) {
+          this.out += s.slice(runStart, at);
+          this.column += pending;
+          pending = 0;
           this.writeIndent();
+          runStart = at + 1; // the space is replaced by the line break
         } else {
-          this.writeCp(c);
+          pending++;
         }
         spaces = true;
       } else {
-        this.writeCp(c);
+        pending++;
         this.indention = false;
         spaces = false;
       }
+      at += c > 0xffff ? 2 : 1;
     }
+    this.out += s.slice(runStart, at);
+    this.column += pending;
     this.whitespace = false;
     this.indention = false;
   }
