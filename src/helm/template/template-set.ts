@@ -64,6 +64,7 @@ export class TemplateSet implements ExecEnv {
   private layer: Layer = new Layer(null);
   private funcs: FuncMap;
   private overrides: Map<string, GoFunc> | null = null;
+  private resolved = new Map<string, { fn: GoFunc; builtin: boolean } | undefined>();
   readonly missingKey: MissingKey;
   readonly name: string;
 
@@ -77,16 +78,23 @@ export class TemplateSet implements ExecEnv {
 
   /** Go's Funcs: adds or replaces functions in this set (not in sets it was cloned from). */
   addFuncs(funcs: FuncMap | Record<string, GoFunc>): void {
+    this.resolved = new Map();
     const entries = funcs instanceof Map ? funcs.entries() : Object.entries(funcs);
     this.overrides = new Map(this.overrides ?? []);
     for (const [name, fn] of entries) this.overrides.set(name, fn as GoFunc);
   }
 
   lookupFunction(name: string): { fn: GoFunc; builtin: boolean } | undefined {
-    const fn = this.overrides?.get(name) ?? this.funcs.get(name);
-    if (fn !== undefined) return { fn, builtin: false };
-    const b = BUILTINS.get(name);
-    return b === undefined ? undefined : { fn: b, builtin: true };
+    // Looked up at every call of a function: the answers are kept until the functions change.
+    let found = this.resolved.get(name);
+    if (found === undefined && !this.resolved.has(name)) {
+      const fn = this.overrides?.get(name) ?? this.funcs.get(name);
+      const b = fn === undefined ? BUILTINS.get(name) : undefined;
+      found =
+        fn !== undefined ? { fn, builtin: false } : b !== undefined ? { fn: b, builtin: true } : undefined;
+      this.resolved.set(name, found);
+    }
+    return found;
   }
 
   hasFunction = (name: string): boolean =>
