@@ -32,7 +32,7 @@ import {
   type Scalar,
 } from "yaml";
 import { SlipwayError } from "../errors.js";
-import { bail, type FastNode, isBail, scanFastYaml } from "../yaml/fast/index.js";
+import { bail, type FastNode, isBail, MAX_ALIASED_NODES, scanFastYaml } from "../yaml/fast/index.js";
 import { GoMap, type GoValue } from "./template/value.js";
 
 /** A go-yaml v2 integer (int, int64 or uint64 in Go). */
@@ -275,19 +275,32 @@ function putEntry(out: RawMap, index: Map<string, number>, k: RawYaml, v: RawYam
 
 /**
  * A fast tree (src/yaml/fast) read as the Converter reads the `yaml` package's nodes: plain
- * scalars resolve as go-yaml v2 does, quoted and block scalars are their text. Merge keys bail
- * to the full path.
+ * scalars resolve as go-yaml v2 does, quoted and block scalars are their text, aliases expand.
+ * Merge keys and heavy aliasing bail to the full path.
  */
-function rawFromFast(node: FastNode): RawYaml {
-  if (node.kind === "scalar") return node.style === "plain" ? resolveV2(node.text) : node.text;
-  if (node.kind === "seq") return node.items.map(rawFromFast);
-  const out = new RawMap();
-  const index = new Map<string, number>();
-  for (const { key, value } of node.pairs) {
-    if (key.style === "plain" && key.text === "<<") bail();
-    putEntry(out, index, rawFromFast(key), rawFromFast(value));
+function rawFromFast(node: FastNode, aliases: { depth: number; nodes: number }): RawYaml {
+  if (aliases.depth > 0 && ++aliases.nodes > MAX_ALIASED_NODES) bail();
+  switch (node.kind) {
+    case "scalar":
+      return node.style === "plain" ? resolveV2(node.text) : node.text;
+    case "seq":
+      return node.items.map((item) => rawFromFast(item, aliases));
+    case "alias": {
+      aliases.depth++;
+      const value = rawFromFast(node.target, aliases);
+      aliases.depth--;
+      return value;
+    }
+    default: {
+      const out = new RawMap();
+      const index = new Map<string, number>();
+      for (const { key, value } of node.pairs) {
+        if (key.style === "plain" && key.text === "<<") bail();
+        putEntry(out, index, rawFromFast(key, aliases), rawFromFast(value, aliases));
+      }
+      return out;
+    }
   }
-  return out;
 }
 
 /** The first document through the fast reader; undefined when the full path must read it. */
@@ -296,7 +309,7 @@ export function readRawYamlFast(text: string): RawYaml | undefined {
   if (!docs) return undefined;
   const root = docs[0]?.root ?? null;
   try {
-    return root === null ? null : rawFromFast(root);
+    return root === null ? null : rawFromFast(root, { depth: 0, nodes: 0 });
   } catch (err) {
     if (isBail(err)) return undefined;
     throw err;

@@ -8,6 +8,7 @@ export { type KyamlReadOptions, kyamlValue } from "./kyaml.js";
 export { fastLineOf } from "./line-of.js";
 export {
   bail,
+  type FastAlias,
   type FastDocument,
   type FastMap,
   type FastNode,
@@ -15,5 +16,6 @@ export {
   type FastScalar,
   type FastSeq,
   isBail,
+  MAX_ALIASED_NODES,
 } from "./nodes.js";
 export { scanFastYaml } from "./scan.js";

@@ -10,24 +10,70 @@ import { markEmptyNull } from "../empty-null.js";
 import { goFoldedText, v3BlockAllowed } from "../folded.js";
 import { jsonKey, setKey } from "../json-key.js";
 import { type Resolved, resolvePlain, resolvePlainV2 } from "../resolve.js";
-import { bail, type FastMap, type FastNode, type FastScalar } from "./nodes.js";
+import { bail, type FastMap, type FastNode, type FastScalar, MAX_ALIASED_NODES } from "./nodes.js";
 
 export interface KyamlReadOptions {
   yamlToJson?: boolean;
 }
 
 export function kyamlValue(node: FastNode, options: KyamlReadOptions): YamlValue {
-  return convert(node, 0, false, options.yamlToJson === true);
+  return new KyamlReader(options.yamlToJson === true).convert(node, 0, false);
 }
 
-function convert(node: FastNode, depth: number, flow: boolean, yamlToJson: boolean): YamlValue {
-  if (node.kind === "scalar") return scalar(node, flow, yamlToJson).value as YamlValue;
-  if (node.kind === "map") return mapping(node, depth, flow || node.flow, yamlToJson);
-  const inFlow = flow || node.flow;
-  const out: YamlValue[] = new Array(node.items.length);
-  for (let i = 0; i < out.length; i++)
-    out[i] = convert(node.items[i] as FastNode, depth + 1, inFlow, yamlToJson);
-  return out;
+class KyamlReader {
+  private inAlias = 0;
+  private aliased = 0;
+
+  constructor(private readonly yamlToJson: boolean) {}
+
+  convert(node: FastNode, depth: number, flow: boolean): YamlValue {
+    if (this.inAlias > 0 && ++this.aliased > MAX_ALIASED_NODES) bail();
+    switch (node.kind) {
+      case "scalar":
+        return scalar(node, flow, this.yamlToJson).value as YamlValue;
+      case "map":
+        return this.mapping(node, depth, flow || node.flow);
+      case "alias": {
+        this.inAlias++;
+        const value = this.convert(node.target, depth, flow);
+        this.inAlias--;
+        return value;
+      }
+      default: {
+        const inFlow = flow || node.flow;
+        const out: YamlValue[] = new Array(node.items.length);
+        for (let i = 0; i < out.length; i++)
+          out[i] = this.convert(node.items[i] as FastNode, depth + 1, inFlow);
+        return out;
+      }
+    }
+  }
+
+  private mapping(node: FastMap, depth: number, flow: boolean): YamlMap {
+    const yamlToJson = this.yamlToJson;
+    const out: YamlMap = {};
+    // In kyaml mode a key is its text; YAMLToJSON may turn two texts into one key, or one text
+    // (`1.0` and "1.0") into two, and parse.ts checks duplicates by text.
+    const texts = yamlToJson && node.pairs.length > 1 ? new Set<string>() : undefined;
+    for (const { key, value } of node.pairs) {
+      if (texts) {
+        if (texts.has(key.text)) bail();
+        texts.add(key.text);
+      }
+      if (key.text === "<<") {
+        // A merge key needs the full path; a quoted "<<" is dropped as kyaml drops it.
+        if (key.style === "plain") bail();
+        continue;
+      }
+      const k = keyOf(key, depth, flow, yamlToJson);
+      // Duplicates are errors (or, for kustomizations, a rule of their own): the full path's call.
+      if (Object.hasOwn(out, k)) bail();
+      const v = this.convert(value, depth + 1, flow);
+      setKey(out, k, v);
+      if (v === null && value.kind === "scalar" && value.text === "") markEmptyNull(out, k);
+    }
+    return out;
+  }
 }
 
 function scalar(node: FastScalar, flow: boolean, yamlToJson: boolean): Resolved {
@@ -54,29 +100,4 @@ function keyOf(key: FastScalar, depth: number, flow: boolean, yamlToJson: boolea
   if (r.tag === "null" || depth > 0) bail();
   // The top level of a resource decodes into map[string]interface{}: other keys keep their text.
   return key.text;
-}
-
-function mapping(node: FastMap, depth: number, flow: boolean, yamlToJson: boolean): YamlMap {
-  const out: YamlMap = {};
-  // In kyaml mode a key is its text; YAMLToJSON may turn two texts into one key, or one text
-  // (`1.0` and "1.0") into two, and parse.ts checks duplicates by text.
-  const texts = yamlToJson && node.pairs.length > 1 ? new Set<string>() : undefined;
-  for (const { key, value } of node.pairs) {
-    if (texts) {
-      if (texts.has(key.text)) bail();
-      texts.add(key.text);
-    }
-    if (key.text === "<<") {
-      // A merge key needs the full path; a quoted "<<" is dropped as kyaml drops it.
-      if (key.style === "plain") bail();
-      continue;
-    }
-    const k = keyOf(key, depth, flow, yamlToJson);
-    // Duplicates are errors (or, for kustomizations, a rule of their own): the full path's call.
-    if (Object.hasOwn(out, k)) bail();
-    const v = convert(value, depth + 1, flow, yamlToJson);
-    setKey(out, k, v);
-    if (v === null && value.kind === "scalar" && value.text === "") markEmptyNull(out, k);
-  }
-  return out;
 }

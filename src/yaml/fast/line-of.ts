@@ -6,6 +6,7 @@ export function fastLineOf(root: FastNode, path: ReadonlyArray<string | number>)
   let node: FastNode | undefined = root;
   let line: number | undefined = root.line;
   for (const seg of path) {
+    while (node?.kind === "alias") node = node.target;
     if (node === undefined) return undefined;
     if (node.kind === "seq" && typeof seg === "number") {
       node = node.items[seg];

@@ -36,7 +36,22 @@ export interface FastSeq {
   readonly flow: boolean;
 }
 
-export type FastNode = FastScalar | FastMap | FastSeq;
+/** `*name`: the node the anchor `&name` marked before it in the same document. */
+export interface FastAlias {
+  readonly kind: "alias";
+  readonly target: FastNode;
+  /** 1-based line of the `*` */
+  readonly line: number;
+}
+
+export type FastNode = FastScalar | FastMap | FastSeq | FastAlias;
+
+/**
+ * go-yaml refuses documents that are mostly alias expansions (v2 and v3 differ in the ratio);
+ * the fast readers leave any document that expands more than this many nodes through aliases
+ * to the full path, which applies the exact rule.
+ */
+export const MAX_ALIASED_NODES = 100;
 
 /** One document of the stream; `root` is null for a document with no content. */
 export interface FastDocument {

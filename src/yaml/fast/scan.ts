@@ -11,6 +11,7 @@ import { blockScalarText, type Chomping } from "./block-scalar.js";
 import { flowCollection, isPlainStart, plainRun, quotedPart } from "./inline.js";
 import {
   bail,
+  type FastAlias,
   type FastDocument,
   type FastMap,
   type FastNode,
@@ -32,6 +33,9 @@ const REFUSED_CHAR =
 /** Where a node starts: after a key's `:`, after a `-`, or on a line of its own. */
 type Context = "map" | "seq" | "line";
 
+// Ends an anchor or alias name (flow indicators, `:` and tabs are left to the full path).
+const ANCHOR_END = new Set([..." \t,[]{}:"].map((c) => c.charCodeAt(0)));
+
 /** `-`, `?` or `:` and a space: plain text in a continuation line, but left to the full path. */
 function looksLikeIndicator(text: string, at: number, end: number): boolean {
   const c = text.charCodeAt(at);
@@ -51,6 +55,8 @@ class Scanner {
   /** leading spaces of the current content line; -1 at the end of the stream or at `---` */
   private indent = -1;
   private depth = 0;
+  /** The current document's anchors; null while the anchored node is being read. */
+  private readonly anchors = new Map<string, FastNode | null>();
 
   constructor(private readonly text: string) {}
 
@@ -70,6 +76,7 @@ class Scanner {
         this.toContent();
         continue;
       }
+      this.anchors.clear();
       const root = this.node(this.pos + this.indent, -1, "line");
       if (this.indent !== -1) bail();
       docs.push({ root });
@@ -211,6 +218,9 @@ class Scanner {
     const line = this.line;
     at = this.skipSpaces(at);
     if (at < this.end && this.text.charCodeAt(at) !== 0x23) {
+      const c = this.text.charCodeAt(at);
+      if (c === 0x26) return this.anchored(at, column, context);
+      if (c === 0x2a) return this.alias(at);
       if (context === "seq") return this.node(at, column, context);
       if (this.isEntry(at)) bail();
       return this.inlineValue(at, column, context);
@@ -223,6 +233,52 @@ class Scanner {
       return this.sequence(this.pos + column);
     }
     return { kind: "scalar", style: "plain", text: "", line };
+  }
+
+  /** The name of an anchor or alias whose `&` or `*` is at `at`, and the offset after it. */
+  private anchorName(at: number): { name: string; next: number } {
+    let i = at + 1;
+    while (i < this.end && !ANCHOR_END.has(this.text.charCodeAt(i))) i++;
+    if (i === at + 1 || (i < this.end && this.text.charCodeAt(i) !== 0x20)) bail();
+    return { name: this.text.slice(at + 1, i), next: i };
+  }
+
+  /**
+   * `&name` and the node it marks: a scalar or flow collection on the same line, or a block
+   * node on the following, more indented lines. Anything else (a key, another property, an
+   * empty node) is left to the full path.
+   */
+  private anchored(at: number, column: number, context: "map" | "seq"): FastNode {
+    const { name, next } = this.anchorName(at);
+    // An alias inside the node it names is an error the full path reports.
+    this.anchors.set(name, null);
+    const i = this.skipSpaces(next);
+    let node: FastNode;
+    if (i < this.end && this.text.charCodeAt(i) !== 0x23) {
+      const c = this.text.charCodeAt(i);
+      if (c === 0x26 || c === 0x2a || c === 0x21 || this.isEntry(i) || this.key(i)) bail();
+      node = this.inlineValue(i, column, context);
+    } else {
+      this.advance();
+      this.toContent();
+      if (this.indent <= column) bail();
+      node = this.node(this.pos + this.indent, column, "line");
+    }
+    this.anchors.set(name, node);
+    return node;
+  }
+
+  /** `*name`, alone on the rest of its line. */
+  private alias(at: number): FastAlias {
+    const { name, next } = this.anchorName(at);
+    const target = this.anchors.get(name);
+    if (!target) bail();
+    const after = this.skipSpaces(next);
+    if (after < this.end && (after === next || this.text.charCodeAt(after) !== 0x23)) bail();
+    const node: FastAlias = { kind: "alias", target, line: this.line };
+    this.advance();
+    this.toContent();
+    return node;
   }
 
   /** A scalar or flow collection at `at`, then only a comment; moves to the next content line. */

@@ -245,7 +245,12 @@ describe("fast YAML reader = full path on generated streams", () => {
   });
 
   it.each([
-    ["an anchor", "a: &x 1\nb: *x\n"],
+    ["an alias to an unknown anchor", "a: *x\n"],
+    ["an alias inside its own anchor", "a: &x\n  b: *x\n"],
+    ["an alias to an anchor of an earlier document", "a: &x 1\n---\nb: *x\n"],
+    ["an anchor on a key", "&k a: 1\n"],
+    ["an anchor on nothing", "a: &x\nb: *x\n"],
+    ["heavy aliasing", `a: &x\n${"  - 1\n".repeat(10)}b:\n${"  - *x\n".repeat(20)}`],
     ["a tag", "a: !!str 1\n"],
     ["a merge key", "a: {x: 1}\nb:\n  <<: {y: 2}\n"],
     ["a duplicate key", "a: 1\na: 2\n"],
