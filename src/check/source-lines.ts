@@ -59,7 +59,7 @@ export class SourceLines {
     }
     const src = resource.source;
     if (src === undefined) return undefined;
-    if (resource.helmRelease !== undefined) return this.locateChartOutput(src);
+    if (resource.helmRelease !== undefined) return this.locateChartOutput(src, resource.object, fieldPath);
     const doc = this.documentOf(src, resource.object);
     if (doc === undefined) return { file: src.file, line: src.line };
     for (let n = fieldPath.length; n > 0; n--) {
@@ -70,15 +70,18 @@ export class SourceLines {
   }
 
   /**
-   * Chart output has no document of its own: it points at its HelmRelease, at `spec.values`
-   * when the HelmRelease has values (what a person changes to change the output).
+   * Chart output has no document of its own: it points at the `spec.values` entry that decided
+   * the field when one shows it verbatim (a replica count, an image or its tag, a resources
+   * block), else at `spec.values`, else at the HelmRelease.
    */
-  private locateChartOutput(src: SourceLocation): SourceLocation {
+  private locateChartOutput(src: SourceLocation, object: KObject, fieldPath: FieldPath): SourceLocation {
     const doc = this.documentsOf(src.file).find((d) => d.line === src.line);
+    if (!doc || !isMap(doc.value) || doc.value.kind !== "HelmRelease")
+      return { file: src.file, line: src.line };
+    const spec = isMap(doc.value.spec) ? doc.value.spec : {};
+    const decided = valuesEntryFor(spec.values, object, fieldPath);
     const line =
-      doc && isMap(doc.value) && doc.value.kind === "HelmRelease"
-        ? safeLineOf(doc, ["spec", "values"])
-        : undefined;
+      (decided && safeLineOf(doc, ["spec", "values", ...decided])) ?? safeLineOf(doc, ["spec", "values"]);
     return { file: src.file, line: line ?? src.line };
   }
 
@@ -370,4 +373,84 @@ function suppliesWhole(patchValue: YamlValue | undefined, rendered: YamlValue | 
   if (isMap(patchValue) && isMap(rendered)) return Object.keys(rendered).every((k) => k in patchValue);
   if (Array.isArray(patchValue) && Array.isArray(rendered)) return patchValue.length >= rendered.length;
   return true;
+}
+
+/**
+ * The path under `spec.values` whose value shows up verbatim as the rendered field (or, for a
+ * field the chart left out, its nearest rendered ancestor). Strings match exactly, or as an
+ * image's tag or repository; numbers and booleans only under a key named like the field
+ * (`replicas` ← `replicaCount`), so a stray `1` elsewhere is not taken for the cause; maps and
+ * lists match a values subtree equal to them under the same key.
+ */
+export function valuesEntryFor(
+  values: YamlValue | undefined,
+  object: KObject,
+  fieldPath: FieldPath,
+): FieldPath | undefined {
+  if (!isMap(values)) return undefined;
+  for (let n = fieldPath.length; n > 0; n--) {
+    const prefix = fieldPath.slice(0, n);
+    const rendered = renderedAt(object, prefix);
+    if (rendered === undefined) continue;
+    const key = String(prefix[prefix.length - 1]);
+    return bestEntry(values, (v, k) => rank(rendered, key, v, k));
+  }
+  return undefined;
+}
+
+/** How well a values entry explains the rendered value: 0 verbatim, 1 an image's tag, 2 its repository or digest. */
+function rank(rendered: YamlValue, field: string, v: YamlValue, key: string): number | undefined {
+  if (rendered === null || v === null) return undefined;
+  if (typeof rendered === "object") {
+    const same = typeof v === "object" && key === field && JSON.stringify(v) === JSON.stringify(rendered);
+    return same ? 0 : undefined;
+  }
+  if (typeof v === "object") return undefined;
+  if (typeof rendered === "string") {
+    if (typeof v !== "string" || v === "") return undefined;
+    if (v === rendered) return 0;
+    if (field !== "image") return undefined;
+    const at = rendered.indexOf("@");
+    const ref = at === -1 ? rendered : rendered.slice(0, at);
+    const colon = ref.lastIndexOf(":") > ref.lastIndexOf("/") ? ref.lastIndexOf(":") : -1;
+    const repo = colon === -1 ? ref : ref.slice(0, colon);
+    const tag = colon === -1 ? "" : ref.slice(colon + 1);
+    if (tag !== "" && v === tag) return 1;
+    if (v === repo || (at !== -1 && v === rendered.slice(at + 1))) return 2;
+    return undefined;
+  }
+  const stem = field.replace(/s$/, "").toLowerCase();
+  return v === rendered && stem !== "" && key.toLowerCase().includes(stem) ? 0 : undefined;
+}
+
+/** The best-ranked entry, the first in document order among equals. */
+function bestEntry(
+  values: YamlValue,
+  rankOf: (v: YamlValue, key: string) => number | undefined,
+): FieldPath | undefined {
+  let best: { path: FieldPath; rank: number } | undefined;
+  const visit = (value: YamlValue, at: FieldPath): void => {
+    const entries: Array<[string | number, YamlValue]> = isMap(value)
+      ? Object.entries(value).map(([k, v]) => [k, v as YamlValue])
+      : Array.isArray(value)
+        ? value.map((v, i) => [i, v])
+        : [];
+    for (const [k, v] of entries) {
+      const r = typeof k === "string" ? rankOf(v, k) : undefined;
+      if (r !== undefined && (best === undefined || r < best.rank)) best = { path: [...at, k], rank: r };
+      visit(v, [...at, k]);
+    }
+  };
+  visit(values, []);
+  return best?.path;
+}
+
+function renderedAt(v: YamlValue, p: FieldPath): YamlValue | undefined {
+  let cur: YamlValue | undefined = v;
+  for (const k of p) {
+    if (Array.isArray(cur) && typeof k === "number") cur = cur[k];
+    else if (isMap(cur) && typeof k === "string") cur = cur[k] as YamlValue | undefined;
+    else return undefined;
+  }
+  return cur;
 }
