@@ -70,7 +70,9 @@ describe("findings on chart output", () => {
     const p = loadPlatform(root);
     const result = runCheck(p, { rules: allRules });
     const about = (rule: string) =>
-      result.findings.filter((f) => f.rule === rule && JSON.stringify(f.resource ?? "").includes("Deployment"));
+      result.findings.filter(
+        (f) => f.rule === rule && JSON.stringify(f.resource ?? "").includes("Deployment"),
+      );
     const image = about("image-tag-pinned");
     expect(image.length).toBeGreaterThan(0);
     expect(image[0]).toMatchObject({ file: "apps/helmrelease.yaml", line: line("tag: latest") });
