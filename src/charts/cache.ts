@@ -110,6 +110,22 @@ export class ChartCache {
   }
 
   /**
+   * The recorded sha256 of `ref`'s archive when its blob is present at the recorded size, without
+   * reading the blob: the chart's identity for a render cache, which then never loads a chart
+   * whose renders it holds. Undefined when not cached or the blob is missing or of another size
+   * (getArchive then says what is wrong); the bytes are verified whenever they are read.
+   */
+  archiveDigest(ref: ChartRef): string | undefined {
+    const record = this.lookup(ref);
+    if (!record) return undefined;
+    try {
+      return fs.statSync(this.blobFile(record.digest)).size === record.size ? record.digest : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * The archive of `ref`, or undefined when it is not cached. Verified against its sha256 on
    * every read; a mismatch, a missing blob or a malformed record throws CacheError.
    */

@@ -6,8 +6,17 @@
  * directories. A provider never touches the network.
  */
 import { ChartCache, defaultCacheDir, resolveVersion } from "../charts/index.js";
+import type { FileSystem } from "../fs/filesystem.js";
 import type { Chart } from "../helm/chart.js";
-import { loadChartArchiveFromBytes, loadChartDir } from "../helm/index.js";
+import {
+  type ChartDirReader,
+  diskReader,
+  fileSystemReader,
+  loadChartArchiveFromBytes,
+  loadChartDir,
+  readChartDir,
+} from "../helm/index.js";
+import { chartDigest } from "../helm/loader.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */
 export interface ChartRequest {
@@ -28,13 +37,35 @@ export type ChartAnswer =
   | { missing: string }
   | { error: string };
 
+/**
+ * A chart found but not loaded: `identity` names its content (two charts with one identity load
+ * to the same chart, subcharts and values.yaml included), so a render cache can answer for it
+ * without `load` ever running.
+ */
+export interface LocatedChart {
+  identity: string;
+  location: string;
+  /** The version the request resolved to; the loaded chart's Chart.yaml version wins over it. */
+  version: string;
+  load(): ChartAnswer;
+}
+
+export type ChartLookup = { located: LocatedChart } | { missing: string } | { error: string };
+
 export interface ChartProvider {
   load(req: ChartRequest): ChartAnswer;
+  /** The chart's identity without loading it (absent: callers load to know it). */
+  locate?(req: ChartRequest): ChartLookup;
 }
 
 /** The part of the chart cache (src/charts/cache.ts ChartCache) a render reads. */
 export interface ChartArchiveStore {
   getArchive(ref: { source: string; name: string; version: string }): Uint8Array | undefined;
+  /**
+   * The archive's sha256 from its record, when the blob is present at the recorded size,
+   * without reading it (absent: a located chart's identity needs the archive read).
+   */
+  archiveDigest?(ref: { source: string; name: string; version: string }): string | undefined;
   knownVersions(source: string, name: string): string[] | undefined;
 }
 
@@ -56,41 +87,106 @@ export function cacheChartProvider(
   store: ChartArchiveStore,
   resolve: (range: string, versions: string[]) => string | undefined = fluxVersionOf,
 ): ChartProvider {
-  return {
-    load(req) {
-      const versions = store.knownVersions(req.source, req.name) ?? [];
-      const version = req.digest
-        ? req.digest
-        : (resolve(req.version, versions) ??
-          (versions.length === 0 ? exactOrUndefined(req.version) : undefined));
-      const what = `chart ${req.name}${req.version && req.version !== "*" ? ` ${req.version}` : ""} from ${req.source}`;
-      if (version === undefined) {
-        return {
-          missing:
-            versions.length === 0
-              ? `${what} is not in the chart cache`
-              : `${what}: no cached version matches (cached: ${versions.join(", ")})`,
-        };
-      }
-      let bytes: Uint8Array | undefined;
-      try {
-        bytes = store.getArchive({ source: req.source, name: req.name, version });
-      } catch (e) {
-        return { error: (e as Error).message };
-      }
-      if (!bytes) return { missing: `${what} (version ${version}) is not in the chart cache` };
+  const locate = (req: ChartRequest): ChartLookup => {
+    const versions = store.knownVersions(req.source, req.name) ?? [];
+    const version = req.digest
+      ? req.digest
+      : (resolve(req.version, versions) ??
+        (versions.length === 0 ? exactOrUndefined(req.version) : undefined));
+    const what = `chart ${req.name}${req.version && req.version !== "*" ? ` ${req.version}` : ""} from ${req.source}`;
+    if (version === undefined) {
+      return {
+        missing:
+          versions.length === 0
+            ? `${what} is not in the chart cache`
+            : `${what}: no cached version matches (cached: ${versions.join(", ")})`,
+      };
+    }
+    const ref = { source: req.source, name: req.name, version };
+    const location = `${req.source}/${req.name}@${version}`;
+    const fromBytes = (bytes: Uint8Array): ChartAnswer => {
       try {
         const chart = loadChartArchiveFromBytes(bytes, `${req.name}-${version}.tgz`);
-        return {
-          chart,
-          version: chart.metadata.version || version,
-          location: `${req.source}/${req.name}@${version}`,
-        };
+        return { chart, version: chart.metadata.version || version, location };
       } catch (e) {
         return { error: `cached ${what} (version ${version}) does not load: ${(e as Error).message}` };
       }
+    };
+    const read = (): Uint8Array | { missing: string } | { error: string } => {
+      try {
+        return store.getArchive(ref) ?? { missing: `${what} (version ${version}) is not in the chart cache` };
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    };
+    let digest: string | undefined;
+    try {
+      digest = store.archiveDigest?.(ref);
+    } catch {
+      digest = undefined; // the archive read below reports what is wrong
+    }
+    if (digest !== undefined) {
+      // The archive's sha256 is its identity: the bytes are read only if a render needs them.
+      return {
+        located: {
+          identity: `archive:${digest}`,
+          location,
+          version,
+          load: () => {
+            const bytes = read();
+            return bytes instanceof Uint8Array ? fromBytes(bytes) : bytes;
+          },
+        },
+      };
+    }
+    const bytes = read();
+    if (!(bytes instanceof Uint8Array)) return bytes;
+    const answer = fromBytes(bytes);
+    return "chart" in answer ? { located: loadedChart(answer) } : answer;
+  };
+  return {
+    locate,
+    load(req) {
+      const found = locate(req);
+      return "located" in found ? found.located.load() : found;
     },
   };
+}
+
+/** A chart already loaded, as a located one: its files' digest is its identity. */
+export function loadedChart(answer: Extract<ChartAnswer, { chart: Chart }>): LocatedChart {
+  return {
+    identity: `files:${answer.chart.digest}`,
+    location: answer.location,
+    version: answer.version,
+    load: () => answer,
+  };
+}
+
+/**
+ * A chart directory, located by the digest of the files Helm would load (read, not parsed: the
+ * digest loadChartDir computes, so the load that follows on a miss is the same chart).
+ */
+export function locateChartDir(
+  dir: string,
+  location: string,
+  reader: ChartDirReader = diskReader,
+): LocatedChart {
+  const identity = `files:${chartDigest(readChartDir(dir, reader))}`;
+  return {
+    identity,
+    location,
+    version: "",
+    load: () => {
+      const chart = loadChartDir(dir, reader);
+      return { chart, version: chart.metadata.version, location };
+    },
+  };
+}
+
+/** A chart directory of a repository's artifact view (its FileSystem). */
+export function locateChartInFs(fs: FileSystem, dir: string, location: string): LocatedChart {
+  return locateChartDir(dir, location, fileSystemReader(fs));
 }
 
 function exactOrUndefined(v: string): string | undefined {
@@ -101,12 +197,16 @@ function exactOrUndefined(v: string): string | undefined {
 
 /** Charts from directories by chart name (tests, the fidelity suite): the version asked for is ignored. */
 export function directoryChartProvider(dirs: Record<string, string>): ChartProvider {
+  const locate = (req: ChartRequest): ChartLookup => {
+    const dir = dirs[req.name];
+    if (!dir) return { missing: `chart ${req.name} from ${req.source} is not in the chart cache` };
+    return { located: locateChartDir(dir, dir) };
+  };
   return {
+    locate,
     load(req) {
-      const dir = dirs[req.name];
-      if (!dir) return { missing: `chart ${req.name} from ${req.source} is not in the chart cache` };
-      const chart = loadChartDir(dir);
-      return { chart, version: chart.metadata.version, location: dir };
+      const found = locate(req);
+      return "located" in found ? found.located.load() : found;
     },
   };
 }

@@ -7,26 +7,25 @@
  * commonMetadata and origin labels. The objects become `HelmReleaseInfo.resources`; one broken
  * HelmRelease never stops the others.
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { CacheKey, RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import type { Chart } from "../helm/chart.js";
-import {
-  DEFAULT_API_VERSIONS,
-  fileSystemReader,
-  type Hook,
-  loadChartDir,
-  type RenderedRelease,
-} from "../helm/index.js";
+import { DEFAULT_API_VERSIONS, type Hook, type RenderedRelease } from "../helm/index.js";
 import { type ReleaseJob, type ReleaseOutcome, renderReleases } from "../helm/pool/index.js";
 import { GoMap } from "../helm/template/value.js";
 import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
 import {
   type ChartAnswer,
+  type ChartLookup,
   type ChartProvider,
   type ChartRequest,
   defaultChartProvider,
+  type LocatedChart,
+  loadedChart,
+  locateChartInFs,
 } from "../helmrelease/charts.js";
 import { originLabels, PostRenderError, postRender } from "../helmrelease/postrender.js";
 import {
@@ -44,7 +43,15 @@ import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
 import { groupOf, metaString } from "./flux-objects.js";
 import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResource } from "./model.js";
-import { CHART_CRDS_UNIT, readCachedRelease, releaseCacheKey, writeCachedRelease } from "./release-cache.js";
+import {
+  type CachedRelease,
+  type ChartFacts,
+  readCachedRelease,
+  readChartFacts,
+  releaseCacheKey,
+  writeCachedRelease,
+  writeChartFacts,
+} from "./release-cache.js";
 
 /** The clock of every render: charts calling `now` get this instant, so renders repeat exactly. */
 export const RENDER_EPOCH = Date.parse("2025-01-01T00:00:00Z");
@@ -64,7 +71,7 @@ export interface HelmReleaseContext {
 
 interface Located {
   /** The chart, or why there is none. */
-  answer: ChartAnswer | { external: string };
+  answer: ChartLookup | { external: string };
   valuesFiles?: {
     files: string[];
     ignoreMissing: boolean;
@@ -84,15 +91,15 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
     ...kubernetes.apiVersions,
     ...crdApiVersions(poolCrds(cluster)).filter((v) => !builtin.has(v)),
   ]);
-  const prepared = cluster.helmReleases.map((h) => prepare(hctx, cluster, h));
+  const charts = new ChartsOfPass(hctx.renderCache);
+  const prepared = cluster.helmReleases.map((h) => prepare(hctx, cluster, h, charts));
   // CRDs in charts' crds/ directories are known before any render.
   for (const p of prepared)
-    if (p.chart && p.spec.crds !== "Skip")
-      for (const v of cachedChartCrdApiVersions(p.chart, hctx.renderCache)) baseApis.add(v);
+    if (p.facts && p.spec.crds !== "Skip") for (const v of p.facts.crdApiVersions) baseApis.add(v);
   const renderAll = (apis: Set<string>, only?: (p: Prepared) => boolean) => {
     const batch: Array<{ p: Prepared; job: ReleaseJob }> = [];
     for (const p of prepared) {
-      if (!p.chart || (only && !only(p))) continue;
+      if (!p.facts || (only && !only(p))) continue;
       const job = releaseJob(p, cluster, pool, kubernetes.version, [...apis], hctx.renderCache);
       if (job) batch.push({ p, job });
     }
@@ -106,12 +113,25 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
     for (const r of p.info.resources ?? [])
       if (r.object.kind === "CustomResourceDefinition")
         for (const v of crdApiVersions([r.object])) all.add(v);
-  if (all.size > baseApis.size) renderAll(all, (p) => readsApiVersions(p.chart!));
+  if (all.size > baseApis.size) renderAll(all, (p) => p.facts!.readsApiVersions);
 }
 
+/**
+ * A HelmRelease ready to render: its chart found and known by identity. The chart is loaded
+ * only when a render needs it (ensureChart), so a release whose render the cache holds never
+ * reads or parses its chart.
+ */
 interface Prepared {
   info: HelmReleaseInfo;
   spec: ReleaseSpec;
+  /** Set while the release can render: what its chart is (none: not rendered). */
+  located?: LocatedChart;
+  facts?: ChartFacts;
+  /** valuesFiles read from the source (they replace the chart's values.yaml), merged. */
+  sourceValues?: GoMap;
+  /** valuesFiles as part of the render cache key (none without valuesFiles). */
+  valuesFilesKey?: string;
+  /** The loaded chart, valuesFiles applied, once needed. */
   chart?: Chart;
   /** The render cache entry of the current render (none when its inputs hold secrets). */
   cacheKey?: CacheKey;
@@ -133,7 +153,51 @@ function fail(info: HelmReleaseInfo, message: string, extra: Partial<PlatformErr
   ];
 }
 
-function prepare(hctx: HelmReleaseContext, cluster: Cluster, info: HelmReleaseInfo): Prepared {
+/**
+ * The charts of one pass over a cluster's HelmReleases: each located, loaded and its facts read
+ * at most once however many releases use it (most releases of a repository share a few charts),
+ * and nothing kept beyond the pass, so a later pass sees charts that changed.
+ */
+class ChartsOfPass {
+  private readonly lookups = new Map<string, ChartLookup>();
+  private readonly facts = new Map<string, ChartFacts>();
+  constructor(private readonly cache: RenderCache | undefined) {}
+
+  lookup(key: string, find: () => ChartLookup): ChartLookup {
+    let found = this.lookups.get(key);
+    if (found === undefined) {
+      found = find();
+      if ("located" in found) {
+        const lc = found.located;
+        let answer: ChartAnswer | undefined;
+        found = { located: { ...lc, load: () => (answer ??= lc.load()) } };
+      }
+      this.lookups.set(key, found);
+    }
+    return found;
+  }
+
+  /** The chart's facts: from this pass, else the render cache, else the loaded chart (then kept). */
+  factsOf(lc: LocatedChart): ChartFacts | Exclude<ChartAnswer, { chart: Chart }> {
+    let facts =
+      this.facts.get(lc.identity) ?? (this.cache ? readChartFacts(this.cache, lc.identity) : undefined);
+    if (facts === undefined) {
+      const a = lc.load();
+      if (!("chart" in a)) return a;
+      facts = chartFacts(a.chart);
+      if (this.cache) writeChartFacts(this.cache, lc.identity, facts);
+    }
+    this.facts.set(lc.identity, facts);
+    return facts;
+  }
+}
+
+function prepare(
+  hctx: HelmReleaseContext,
+  cluster: Cluster,
+  info: HelmReleaseInfo,
+  charts: ChartsOfPass,
+): Prepared {
   const spec = readReleaseSpec(info.object);
   info.releaseName = spec.releaseName;
   info.releaseNamespace = spec.releaseNamespace;
@@ -149,73 +213,158 @@ function prepare(hctx: HelmReleaseContext, cluster: Cluster, info: HelmReleaseIn
     fail(info, "neither spec.chart nor spec.chartRef is set", { field: ["spec"] });
     return out;
   }
-  const located = locateChart(hctx, cluster, spec.chart);
+  const located = locateChart(hctx, cluster, spec.chart, charts);
   const answer = located.answer;
   if ("external" in answer) {
     info.status = "external";
     info.warnings.push(answer.external);
     return out;
   }
-  if ("missing" in answer) {
-    // Like a source outside the repository: not rendered, said once, not a failure of the repository.
-    info.status = "external";
-    info.chartMissing = `HelmRelease ${info.namespace}/${info.name}: ${answer.missing}; run 'slipway charts pull' to fetch it (not rendered)`;
-    info.warnings.push(info.chartMissing);
+  if (!("located" in answer)) {
+    unavailable(info, answer);
     return out;
   }
-  if ("error" in answer) {
-    fail(info, answer.error);
+  const lc = answer.located;
+  const vf = located.valuesFiles && located.valuesFiles.files.length > 0 ? located.valuesFiles : undefined;
+  // Unknown facts load the chart here (so does a chart's own valuesFiles, which none of the
+  // realworld repositories uses); known ones leave it unloaded until a render needs it.
+  const facts = charts.factsOf(lc);
+  if (!("version" in facts)) {
+    unavailable(info, facts);
     return out;
   }
-  info.resolvedVersion = answer.version;
-  info.chartLocation = answer.location;
-  let chart = answer.chart;
-  if (located.valuesFiles && located.valuesFiles.files.length > 0) {
+  let loaded: Extract<ChartAnswer, { chart: Chart }> | undefined;
+  if (vf?.base === "chart") {
+    const a = lc.load();
+    if (!("chart" in a)) {
+      unavailable(info, a);
+      return out;
+    }
+    loaded = a;
+  }
+  info.resolvedVersion = facts.version || lc.version;
+  info.chartLocation = lc.location;
+  let chart = loaded?.chart;
+  if (vf) {
     try {
-      chart = withValuesFiles(chart, located.valuesFiles);
+      if (vf.base === "source") {
+        const texts = sourceValuesTexts(vf);
+        out.sourceValues = mergeValuesTexts(vf.files, texts);
+        out.valuesFilesKey = JSON.stringify([
+          "source",
+          vf.files,
+          vf.ignoreMissing,
+          texts.map((t) => (t === undefined ? null : createHash("sha256").update(t).digest("hex"))),
+        ]);
+        if (chart) chart = withValues(chart, out.sourceValues);
+      } else {
+        chart = withValues(chart!, chartValuesFiles(chart!, vf));
+        out.valuesFilesKey = JSON.stringify(["chart", vf.files, vf.ignoreMissing]);
+      }
     } catch (e) {
       fail(info, (e as Error).message, { field: ["spec", "chart", "spec", "valuesFiles"] });
       return out;
     }
   }
-  out.chart = chart;
+  out.located = lc;
+  out.facts = facts;
+  if (chart) out.chart = chart;
   return out;
 }
 
+/** A chart that is not there (said once, not a failure of the repository) or does not load. */
+function unavailable(info: HelmReleaseInfo, answer: { missing: string } | { error: string }): void {
+  if ("missing" in answer) {
+    // Like a source outside the repository: not rendered, said once, not a failure of the repository.
+    info.status = "external";
+    info.chartMissing = `HelmRelease ${info.namespace}/${info.name}: ${answer.missing}; run 'slipway charts pull' to fetch it (not rendered)`;
+    (info.warnings ??= []).push(info.chartMissing);
+  } else fail(info, answer.error);
+}
+
+/** The loaded chart of a release about to render; false (the release failed) when it does not load. */
+function ensureChart(p: Prepared): boolean {
+  if (p.chart) return true;
+  if (!p.located) return false;
+  const a = p.located.load();
+  if (!("chart" in a)) {
+    unavailable(p.info, a);
+    p.located = undefined;
+    p.facts = undefined;
+    return false;
+  }
+  p.chart = p.sourceValues ? withValues(a.chart, p.sourceValues) : a.chart;
+  return true;
+}
+
+function chartFacts(chart: Chart): ChartFacts {
+  return {
+    version: chart.metadata.version,
+    crdApiVersions: chartCrdApiVersions(chart),
+    readsApiVersions: readsApiVersions(chart),
+  };
+}
+
+type ValuesFiles = NonNullable<Located["valuesFiles"]>;
+
 /** source-controller's valuesFiles: the files merged in order replace the chart's values.yaml. */
-function withValuesFiles(chart: Chart, vf: NonNullable<Located["valuesFiles"]>): Chart {
+function withValues(chart: Chart, values: GoMap): Chart {
+  return { ...chart, values, digest: `${chart.digest}+values` };
+}
+
+/** The valuesFiles of a source (base "source"), read in order; undefined for an absent file that may be. */
+function sourceValuesTexts(vf: ValuesFiles): Array<string | undefined> {
+  return vf.files.map((file) => {
+    const abs = path.posix.join(vf.dir!, file);
+    if (!abs.startsWith(`${vf.dir}/`) && abs !== vf.dir)
+      throw new SlipwayError(`values file ${file} is outside the source`);
+    const text =
+      vf.fs!.exists(abs) && !vf.fs!.isDirectory(abs) ? vf.fs!.readFile(abs).toString("utf8") : undefined;
+    if (text === undefined && !vf.ignoreMissing)
+      throw new SlipwayError(`values file ${file} does not exist in the chart's source`);
+    return text;
+  });
+}
+
+function mergeValuesTexts(files: string[], texts: Array<string | undefined>): GoMap {
+  let merged = new GoMap();
+  for (const [i, text] of texts.entries())
+    if (text !== undefined) merged = mergeMaps(merged, readValuesDocuments(text, files[i]!));
+  return merged;
+}
+
+/** valuesFiles of the chart itself (a HelmRepository chart's files; `values.yaml` is its values). */
+function chartValuesFiles(chart: Chart, vf: ValuesFiles): GoMap {
   let merged = new GoMap();
   for (const file of vf.files) {
-    let text: string | undefined;
-    if (vf.base === "source" && vf.fs && vf.dir) {
-      const abs = path.posix.join(vf.dir, file);
-      if (!abs.startsWith(`${vf.dir}/`) && abs !== vf.dir)
-        throw new SlipwayError(`values file ${file} is outside the source`);
-      text = vf.fs.exists(abs) && !vf.fs.isDirectory(abs) ? vf.fs.readFile(abs).toString("utf8") : undefined;
-    } else {
-      const name = path.posix.normalize(file).replace(/^\.\//, "");
-      if (name === "values.yaml") {
-        merged = mergeMaps(merged, chart.values);
-        continue;
-      }
-      const f = chart.files.find((x) => x.name === name);
-      text = f ? Buffer.from(f.data).toString("utf8") : undefined;
+    const name = path.posix.normalize(file).replace(/^\.\//, "");
+    if (name === "values.yaml") {
+      merged = mergeMaps(merged, chart.values);
+      continue;
     }
-    if (text === undefined) {
+    const f = chart.files.find((x) => x.name === name);
+    if (f === undefined) {
       if (vf.ignoreMissing) continue;
       throw new SlipwayError(`values file ${file} does not exist in the chart's source`);
     }
-    merged = mergeMaps(merged, readValuesDocuments(text, file));
+    merged = mergeMaps(merged, readValuesDocuments(Buffer.from(f.data).toString("utf8"), file));
   }
-  return { ...chart, values: merged, digest: `${chart.digest}+values` };
+  return merged;
 }
 
 function findSource(cluster: Cluster, kind: string, namespace: string, name: string): KObject | undefined {
   return cluster.sources.find((s) => s.kind === kind && s.namespace === namespace && s.name === name)?.object;
 }
 
-function locateChart(hctx: HelmReleaseContext, cluster: Cluster, chart: ChartSpec): Located {
-  const charts = hctx.charts ?? defaultChartProvider();
+function locateChart(
+  hctx: HelmReleaseContext,
+  cluster: Cluster,
+  chart: ChartSpec,
+  charts: ChartsOfPass,
+): Located {
+  const provider = hctx.charts ?? defaultChartProvider();
+  const lookup = (req: ChartRequest) =>
+    charts.lookup(`provider\0${JSON.stringify(req)}`, () => locate(provider, req));
   if (chart.type === "ref") {
     if (chart.kind === "OCIRepository") {
       const obj = findSource(cluster, "OCIRepository", chart.namespace, chart.name);
@@ -225,7 +374,7 @@ function locateChart(hctx: HelmReleaseContext, cluster: Cluster, chart: ChartSpe
             external: `chartRef OCIRepository ${chart.namespace}/${chart.name} is not rendered in this cluster: not rendered`,
           },
         };
-      return { answer: charts.load(ociRequest(obj)) };
+      return { answer: lookup(ociRequest(obj)) };
     }
     if (chart.kind === "ExternalArtifact") {
       const a = cluster.externalArtifacts?.find(
@@ -237,7 +386,12 @@ function locateChart(hctx: HelmReleaseContext, cluster: Cluster, chart: ChartSpe
             external: `chartRef ExternalArtifact ${chart.namespace}/${chart.name} is not produced by an ArtifactGenerator of this repository: not rendered`,
           },
         };
-      return { answer: loadLocal(a.fs, path.posix.join(hctx.root, a.root), `${a.root}`) };
+      const dir = path.posix.join(hctx.root, a.root);
+      return {
+        answer: charts.lookup(`artifact\0${a.namespace}/${a.name}\0${dir}`, () =>
+          locateLocal(a.fs!, dir, `${a.root}`),
+        ),
+      };
     }
     if (chart.kind === "HelmChart") {
       const obj = findSource(cluster, "HelmChart", chart.namespace, chart.name);
@@ -249,16 +403,25 @@ function locateChart(hctx: HelmReleaseContext, cluster: Cluster, chart: ChartSpe
         };
       const s = obj.spec;
       const ref = isMap(s.sourceRef) ? s.sourceRef : {};
-      return locateChart(hctx, cluster, {
-        type: "template",
-        chart: String(s.chart ?? ""),
-        version: typeof s.version === "string" && s.version !== "" ? s.version : "*",
-        sourceRef: { kind: String(ref.kind ?? ""), name: String(ref.name ?? ""), namespace: chart.namespace },
-        valuesFiles: Array.isArray(s.valuesFiles)
-          ? s.valuesFiles.filter((x): x is string => typeof x === "string")
-          : [],
-        ignoreMissingValuesFiles: s.ignoreMissingValuesFiles === true,
-      });
+      return locateChart(
+        hctx,
+        cluster,
+        {
+          type: "template",
+          chart: String(s.chart ?? ""),
+          version: typeof s.version === "string" && s.version !== "" ? s.version : "*",
+          sourceRef: {
+            kind: String(ref.kind ?? ""),
+            name: String(ref.name ?? ""),
+            namespace: chart.namespace,
+          },
+          valuesFiles: Array.isArray(s.valuesFiles)
+            ? s.valuesFiles.filter((x): x is string => typeof x === "string")
+            : [],
+          ignoreMissingValuesFiles: s.ignoreMissingValuesFiles === true,
+        },
+        charts,
+      );
     }
     return {
       answer: {
@@ -286,7 +449,9 @@ function locateChart(hctx: HelmReleaseContext, cluster: Cluster, chart: ChartSpe
         },
       };
     return {
-      answer: loadLocal(fs, dir, path.posix.relative(hctx.root, dir) || "."),
+      answer: charts.lookup(`source\0${root}\0${dir}`, () =>
+        locateLocal(fs, dir, path.posix.relative(hctx.root, dir) || "."),
+      ),
       valuesFiles: { ...valuesFiles, base: "source", fs, dir: sourceDir },
     };
   }
@@ -300,7 +465,7 @@ function locateChart(hctx: HelmReleaseContext, cluster: Cluster, chart: ChartSpe
       };
     const url = String(obj.spec.url ?? "").replace(/\/+$/, "");
     return {
-      answer: charts.load({ source: url, name: chart.chart, version: chart.version }),
+      answer: lookup({ source: url, name: chart.chart, version: chart.version }),
       valuesFiles: { ...valuesFiles, base: "chart" },
     };
   }
@@ -325,14 +490,35 @@ function ociRequest(obj: KObject): ChartRequest {
   return req;
 }
 
-function loadLocal(fs: FileSystem, dir: string, rel: string): ChartAnswer {
+/** A provider's chart by identity; a provider that cannot say without loading loads it. */
+function locate(charts: ChartProvider, req: ChartRequest): ChartLookup {
+  if (charts.locate) return charts.locate(req);
+  const a = charts.load(req);
+  return "chart" in a ? { located: loadedChart(a) } : a;
+}
+
+/** A chart directory of the repository, known by the digest of its files (read, not parsed). */
+function locateLocal(fs: FileSystem, dir: string, rel: string): ChartLookup {
   if (!fs.isDirectory(dir)) return { error: `chart directory ${rel} does not exist in the repository` };
+  const doesNotLoad = (e: unknown) => ({ error: `chart ${rel} does not load: ${(e as Error).message}` });
+  let lc: LocatedChart;
   try {
-    const chart = loadChartDir(dir, fileSystemReader(fs));
-    return { chart, version: chart.metadata.version, location: rel };
+    lc = locateChartInFs(fs, dir, rel);
   } catch (e) {
-    return { error: `chart ${rel} does not load: ${(e as Error).message}` };
+    return doesNotLoad(e);
   }
+  return {
+    located: {
+      ...lc,
+      load: () => {
+        try {
+          return lc.load();
+        } catch (e) {
+          return doesNotLoad(e);
+        }
+      },
+    },
+  };
 }
 
 // --- rendering one release -------------------------------------------------------------------
@@ -352,22 +538,51 @@ function releaseJob(
   const { info, spec } = p;
   info.errors = [];
   p.cacheKey = undefined;
-  let composed: ReturnType<typeof composeReleaseValues>;
+  let composed: ReturnType<typeof composeReleaseValues> | undefined;
+  let valuesError: ValuesReferenceError | undefined;
   try {
     composed = composeReleaseValues(info.namespace, spec.valuesFrom, spec.values, (kind, ns, name) =>
       pool.get(`${kind}/${ns}/${name}`),
     );
   } catch (e) {
-    if (e instanceof ValuesReferenceError) {
-      fail(info, e.problem.message, {
-        field: ["spec", "valuesFrom", e.problem.index],
-        ...(e.problem.notFound ? { code: "VALUES_SOURCE_NOT_FOUND" as const } : {}),
-      });
-      return undefined;
-    }
-    throw e;
+    if (!(e instanceof ValuesReferenceError)) throw e;
+    valuesError = e;
   }
-  info.secretInputs = [...composed.secretStrings, ...ownSecretValues(cluster, info)];
+  const seed = `${cluster.name}/${spec.releaseNamespace}/${spec.releaseName}`;
+  const secretInputs = composed ? [...composed.secretStrings, ...ownSecretValues(cluster, info)] : [];
+  let hit: CachedRelease | undefined;
+  // Secret material in the inputs: neither looked up nor stored (no key is derived from secrets).
+  if (composed && cache && secretInputs.length === 0) {
+    p.cacheKey = releaseCacheKey(cache, {
+      chartIdentity: p.located!.identity,
+      ...(p.valuesFilesKey !== undefined ? { valuesFiles: p.valuesFilesKey } : {}),
+      values: composed.values,
+      releaseName: spec.releaseName,
+      releaseNamespace: spec.releaseNamespace,
+      ...(kubeVersion ? { kubeVersion } : {}),
+      apiVersions: apis,
+      seed,
+      now: RENDER_EPOCH,
+      postRenderStrategy: postRenderStrategyOf(p, cluster),
+      object: info.object,
+    });
+    hit = p.cacheKey ? readCachedRelease(cache, p.cacheKey) : undefined;
+  }
+  // Anything but a hit needs the chart first: a chart that does not load fails the release
+  // before its values are looked at, as when it was loaded up front.
+  if (!hit && !ensureChart(p)) {
+    p.cacheKey = undefined;
+    return undefined;
+  }
+  if (valuesError || !composed) {
+    const problem = valuesError!.problem;
+    fail(info, problem.message, {
+      field: ["spec", "valuesFrom", problem.index],
+      ...(problem.notFound ? { code: "VALUES_SOURCE_NOT_FOUND" as const } : {}),
+    });
+    return undefined;
+  }
+  info.secretInputs = secretInputs;
   info.warnings = [
     ...(info.warnings ?? []).filter((w) => !w.startsWith("could not resolve optional")),
     ...composed.skipped,
@@ -378,46 +593,29 @@ function releaseJob(
     ...(kubeVersion ? { kubeVersion } : {}),
     ...(info.chartLocation ? { chartDir: info.chartLocation } : {}),
   };
-  const job: ReleaseJob = {
+  if (hit) {
+    const base = releaseBase(info);
+    info.resources = hit.resources.map((r) =>
+      r.crd
+        ? { ...base, object: r.object, crd: true }
+        : r.hook
+          ? { ...base, object: r.object, hook: r.hook }
+          : { ...base, object: r.object },
+    );
+    info.warnings.push(...hit.warnings);
+    info.status = "rendered";
+    return undefined;
+  }
+  return {
     releaseName: spec.releaseName,
     namespace: spec.releaseNamespace,
     values: composed.values,
     ...(kubeVersion ? { kubeVersion } : {}),
     apiVersions: apis,
     skipSchemaValidation: spec.disableSchemaValidation,
-    seed: `${cluster.name}/${spec.releaseNamespace}/${spec.releaseName}`,
+    seed,
     now: RENDER_EPOCH,
   };
-  // Secret material in the inputs: neither looked up nor stored (no key is derived from secrets).
-  if (cache && info.secretInputs.length === 0) {
-    p.cacheKey = releaseCacheKey(cache, {
-      chart: p.chart!,
-      values: composed.values,
-      releaseName: spec.releaseName,
-      releaseNamespace: spec.releaseNamespace,
-      ...(kubeVersion ? { kubeVersion } : {}),
-      apiVersions: apis,
-      seed: job.seed,
-      now: RENDER_EPOCH,
-      postRenderStrategy: postRenderStrategyOf(p, cluster),
-      object: info.object,
-    });
-    const hit = p.cacheKey ? readCachedRelease(cache, p.cacheKey) : undefined;
-    if (hit) {
-      const base = releaseBase(info);
-      info.resources = hit.resources.map((r) =>
-        r.crd
-          ? { ...base, object: r.object, crd: true }
-          : r.hook
-            ? { ...base, object: r.object, hook: r.hook }
-            : { ...base, object: r.object },
-      );
-      info.warnings.push(...hit.warnings);
-      info.status = "rendered";
-      return undefined;
-    }
-  }
-  return job;
 }
 
 function postRenderStrategyOf(p: Prepared, cluster: Cluster): PostRenderStrategy {
@@ -672,17 +870,6 @@ export function crdApiVersions(crds: KObject[]): string[] {
     }
   }
   return out;
-}
-
-/** chartCrdApiVersions through the render cache: a chart's crds/ are parsed once per chart content. */
-function cachedChartCrdApiVersions(chart: Chart, cache: RenderCache | undefined): string[] {
-  if (!cache) return chartCrdApiVersions(chart);
-  const key = cache.key(CHART_CRDS_UNIT, chart.digest);
-  const hit = cache.get(key);
-  if (Array.isArray(hit) && hit.every((v) => typeof v === "string")) return hit;
-  const found = chartCrdApiVersions(chart);
-  cache.put(key, found);
-  return found;
 }
 
 function chartCrdApiVersions(chart: Chart): string[] {

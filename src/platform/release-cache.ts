@@ -1,8 +1,9 @@
 /**
  * A rendered HelmRelease in the persistent render cache (src/cache): the objects
  * helm-controller would apply (after post-renderers, before Slipway's own bookkeeping) and the
- * warnings the render added, keyed by everything that output depends on: the chart's files and
- * effective values, the composed release values, release name and namespace, Capabilities
+ * warnings the render added, keyed by everything that output depends on: the chart's identity
+ * (its content, from the chart provider, known without loading it) and valuesFiles (the list, and
+ * the bytes of those read from the source), the composed release values, release name and namespace, Capabilities
  * (Kubernetes version, API versions), the seed and clock, the post-render strategy and the
  * HelmRelease object itself (post-renderers, hooks, CRD policy, schema validation).
  *
@@ -14,17 +15,19 @@
 
 import type { CacheKey, RenderCache } from "../cache/store.js";
 import { decodeValue, encodeValue } from "../cache/value-codec.js";
-import type { Chart } from "../helm/chart.js";
 import { elemTypeOf, GoInt, GoMap, type GoValue } from "../helm/template/value.js";
 import { isMap, type KObject } from "../kustomize/types.js";
 import type { RenderedResource } from "./model.js";
 
 export const RELEASE_UNIT = "helm-release";
-/** The `group/version[/Kind]` a chart's crds/ directory serves, by chart digest (files only). */
-export const CHART_CRDS_UNIT = "chart-crds";
+/** What a render pass needs to know of a chart before rendering it, by chart identity. */
+export const CHART_FACTS_UNIT = "chart-facts";
 
 export interface ReleaseRenderInputs {
-  chart: Chart;
+  /** LocatedChart.identity: equal identities are equal charts (files, subcharts, values.yaml). */
+  chartIdentity: string;
+  /** valuesFiles replacing the chart's values.yaml (see valuesFilesKey), or none. */
+  valuesFiles?: string;
   values: GoMap;
   releaseName: string;
   releaseNamespace: string;
@@ -51,12 +54,11 @@ export interface CachedRelease {
 
 /** The cache key of one render, or undefined when an input has no stable fingerprint. */
 export function releaseCacheKey(cache: RenderCache, inputs: ReleaseRenderInputs): CacheKey | undefined {
-  const chartValues = fingerprint(inputs.chart.values);
   const values = fingerprint(inputs.values);
-  if (chartValues === undefined || values === undefined) return undefined;
+  if (values === undefined) return undefined;
   const text = JSON.stringify([
-    inputs.chart.digest,
-    chartValues,
+    inputs.chartIdentity,
+    inputs.valuesFiles ?? null,
     values,
     inputs.releaseName,
     inputs.releaseNamespace,
@@ -89,6 +91,39 @@ export function readCachedRelease(cache: RenderCache, key: CacheKey): CachedRele
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A chart's facts a render pass reads before rendering: its Chart.yaml version (the resolved
+ * version reported), the `group/version[/Kind]` its crds/ directories serve (subcharts
+ * included) and whether a template reads `.Capabilities.APIVersions`. Functions of the chart's
+ * content alone, so kept by its identity: a warm run knows them without loading the chart.
+ */
+export interface ChartFacts {
+  version: string;
+  crdApiVersions: string[];
+  readsApiVersions: boolean;
+}
+
+export function readChartFacts(cache: RenderCache, identity: string): ChartFacts | undefined {
+  const body = cache.get(cache.key(CHART_FACTS_UNIT, identity)) as Partial<ChartFacts> | undefined;
+  if (
+    !isMap(body as never) ||
+    typeof body!.version !== "string" ||
+    typeof body!.readsApiVersions !== "boolean" ||
+    !Array.isArray(body!.crdApiVersions) ||
+    !body!.crdApiVersions.every((v) => typeof v === "string")
+  )
+    return undefined;
+  return {
+    version: body!.version,
+    crdApiVersions: body!.crdApiVersions,
+    readsApiVersions: body!.readsApiVersions,
+  };
+}
+
+export function writeChartFacts(cache: RenderCache, identity: string, facts: ChartFacts): void {
+  cache.put(cache.key(CHART_FACTS_UNIT, identity), facts);
 }
 
 /**
