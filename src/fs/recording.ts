@@ -3,7 +3,8 @@
  * files as the render read them: consistent with the rendered model even while the disk has
  * already moved on, and without reading anything a second time.
  */
-import type { FileSystem } from "./filesystem.js";
+import { createHash } from "node:crypto";
+import type { FileSystem, SecretFile } from "./filesystem.js";
 
 export class RecordingFileSystem implements FileSystem {
   private readonly read = new Map<string, Buffer>();
@@ -37,4 +38,100 @@ export class RecordingFileSystem implements FileSystem {
   recorded(p: string): Buffer | undefined {
     return this.read.get(p);
   }
+}
+
+/**
+ * One observation a build made of its file system, as the persistent build cache re-checks it
+ * (src/platform/build-cache.ts): `f` a file's content (sha256 hex), `e` existence, `d` whether
+ * a directory, `l` a directory's entry names, `s` a file's size, `r` the resolved path. A
+ * null value: the call threw.
+ */
+export type ReadRecord = [op: "f" | "e" | "d" | "l" | "s" | "r", path: string, value: unknown];
+
+/**
+ * A FileSystem that notes every question asked of it and the answer, so that a build's output
+ * can later be reused exactly when every answer is still the same. It keeps digests, not
+ * content.
+ */
+export class ReadLogFileSystem implements FileSystem {
+  private readonly log = new Map<string, ReadRecord>();
+  /** Whether a file read through it was reported secret (decrypted). */
+  sawSecret = false;
+
+  constructor(private readonly inner: FileSystem) {}
+
+  private note<T>(op: ReadRecord[0], p: string, answer: () => T, value: (t: T) => unknown = (t) => t): T {
+    try {
+      const t = answer();
+      this.log.set(`${op}\0${p}`, [op, p, value(t)]);
+      return t;
+    } catch (e) {
+      this.log.set(`${op}\0${p}`, [op, p, null]);
+      throw e;
+    }
+  }
+
+  readFile(p: string): Buffer {
+    return this.note("f", p, () => this.inner.readFile(p), sha256Hex);
+  }
+  exists(p: string): boolean {
+    return this.note("e", p, () => this.inner.exists(p));
+  }
+  isDirectory(p: string): boolean {
+    return this.note("d", p, () => this.inner.isDirectory(p));
+  }
+  readDir(p: string): string[] {
+    return this.note(
+      "l",
+      p,
+      () => this.inner.readDir(p),
+      (names) => [...names],
+    );
+  }
+  size(p: string): number {
+    return this.note("s", p, () => this.inner.size(p));
+  }
+  realPath(p: string): string {
+    return this.note("r", p, () => this.inner.realPath(p));
+  }
+  secretFile(p: string): SecretFile | undefined {
+    const s = this.inner.secretFile?.(p);
+    if (s !== undefined) this.sawSecret = true;
+    return s;
+  }
+  /**
+   * Every observation, in the order of first asking: asking again in that order repeats the
+   * build's side effects on the file system exactly (an artifact's ignore-rule cache, which the
+   * model shows, fills in the order of the questions).
+   */
+  records(): ReadRecord[] {
+    return [...this.log.values()];
+  }
+}
+
+/** The answer `fs` gives now to the question of `r` (null when it throws), in ReadRecord form. */
+export function answerNow(fs: FileSystem, r: ReadRecord): unknown {
+  const p = r[1];
+  try {
+    switch (r[0]) {
+      case "f":
+        return sha256Hex(fs.readFile(p));
+      case "e":
+        return fs.exists(p);
+      case "d":
+        return fs.isDirectory(p);
+      case "l":
+        return fs.readDir(p);
+      case "s":
+        return fs.size(p);
+      case "r":
+        return fs.realPath(p);
+    }
+  } catch {
+    return null;
+  }
+}
+
+function sha256Hex(b: Buffer): string {
+  return createHash("sha256").update(b).digest("hex");
 }

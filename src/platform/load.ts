@@ -29,6 +29,7 @@ import { withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
+import { cachedFluxBuild } from "./build-cache.js";
 import { declaredObjects, producedSecret } from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import { type DiscoveredCluster, locationKey } from "./discover.js";
@@ -790,13 +791,23 @@ function build(ctx: RenderContext, p: Pending): boolean {
   const sourceRoot = k.sourceRoot!;
   try {
     const sopsHook = isSops(k) ? ctx.decrypt?.files : undefined;
-    const result = buildFluxPath(
-      artifactFs(ctx, sourceRoot),
-      toAbsolute(ctx.root, sourceRoot),
-      specOf(k.object),
-      ctx.cache,
-      sopsHook ? (fs, dir) => sopsHook(fs, dir, k) : undefined,
-    );
+    // A build served decrypted files is never cached (and decryption reports its problems as it runs).
+    const result =
+      ctx.renderCache && !sopsHook
+        ? cachedFluxBuild(
+            ctx.renderCache,
+            artifactFs(ctx, sourceRoot),
+            toAbsolute(ctx.root, sourceRoot),
+            specOf(k.object),
+            ctx.cache,
+          )
+        : buildFluxPath(
+            artifactFs(ctx, sourceRoot),
+            toAbsolute(ctx.root, sourceRoot),
+            specOf(k.object),
+            ctx.cache,
+            sopsHook ? (fs, dir) => sopsHook(fs, dir, k) : undefined,
+          );
     k.dir = relative(ctx.root, originOf(ctx, result.dir));
     k.generatedKustomization = result.generated;
     p.built = result.resources;

@@ -1,0 +1,170 @@
+/**
+ * Built Flux Kustomization paths in the persistent render cache (src/cache, issue 16): the
+ * kustomize build of `spec.path`, before postBuild substitution and SOPS decryption (both
+ * happen later, in postprocess.ts, with inputs from other objects and from keys).
+ *
+ * What a build reads is known only after building, so a unit is kept in two entries:
+ *
+ * - a read manifest, keyed by the source root and the whole Kustomization spec: every question
+ *   the build asked of the source's file system and the answer (file content digests,
+ *   existence, directory listings, sizes, resolved links; src/fs/recording.ts);
+ * - the output, keyed by the same inputs plus the digest of those answers.
+ *
+ * A lookup asks every question of the manifest again; only when every answer is the same is the
+ * output keyed and read. Anything else (an edited base, a file added to a listed directory, a
+ * deleted component, another spec) is a miss: the path is built and both entries rewritten.
+ *
+ * A build that saw decrypted input (a SOPS decryption hook served files) is never cached, nor
+ * one whose output carries values marked secret.
+ */
+import { createHash } from "node:crypto";
+import type { CacheKey, RenderCache } from "../cache/store.js";
+import { decodeValue, encodeValue } from "../cache/value-codec.js";
+import type { FileSystem } from "../fs/filesystem.js";
+import { answerNow, ReadLogFileSystem, type ReadRecord } from "../fs/recording.js";
+import { type PatchRecord, Resource } from "../kustomize/resource.js";
+import { BuildCache } from "../kustomize/target.js";
+import { isMap, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import { buildFluxPath, type FluxBuild } from "./build.js";
+
+export const BUILD_READS_UNIT = "flux-build-reads";
+export const BUILD_UNIT = "flux-build";
+
+interface CachedResource {
+  o: unknown;
+  s?: [string, number];
+  t?: string[];
+  p?: unknown[];
+}
+
+/**
+ * `buildFluxPath` through the render cache. A miss builds with a BuildCache of its own, so that
+ * every read of the build (bases included) is recorded rather than served by another build.
+ */
+export function cachedFluxBuild(
+  cache: RenderCache,
+  fs: FileSystem,
+  sourceRoot: string,
+  spec: YamlMap,
+  shared: BuildCache,
+): FluxBuild {
+  let inputs: string;
+  try {
+    inputs = JSON.stringify([sourceRoot, encodeValue(spec)]);
+  } catch {
+    return buildFluxPath(fs, sourceRoot, spec, shared);
+  }
+  const manifestKey = cache.key(BUILD_READS_UNIT, inputs);
+  const hit = lookup(cache, manifestKey, inputs, fs);
+  if (hit === "uncacheable") return buildFluxPath(fs, sourceRoot, spec, shared);
+  if (hit) return hit;
+
+  const log = new ReadLogFileSystem(fs);
+  // A build that fails or is not stored is remembered as such, so that the next run builds it
+  // straight away (until an answer changes) instead of looking for an output.
+  const uncacheable = () => cache.put(manifestKey, { records: log.records(), uncacheable: true });
+  let built: FluxBuild;
+  try {
+    built = buildFluxPath(log, sourceRoot, spec, new BuildCache());
+  } catch (e) {
+    uncacheable();
+    throw e;
+  }
+  const records = log.records();
+  const body = cacheableBody(built, log);
+  if (body === undefined) {
+    uncacheable();
+    return built;
+  }
+  cache.put(outputKey(cache, inputs, records), body);
+  cache.put(manifestKey, { records });
+  return built;
+}
+
+/** The entry of a build, or undefined when it saw decrypted input, marks a value secret or holds a value the codec cannot write. */
+function cacheableBody(built: FluxBuild, log: ReadLogFileSystem): unknown {
+  if (log.sawSecret || built.resources.some((r) => r.secretWitnesses.length > 0)) return undefined;
+  try {
+    return {
+      dir: built.dir,
+      generated: built.generated,
+      resources: built.resources.map(encodeResource),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function outputKey(cache: RenderCache, inputs: string, records: ReadRecord[]): CacheKey {
+  const digest = createHash("sha256").update(JSON.stringify(records)).digest("hex");
+  return cache.key(BUILD_UNIT, `${inputs}\0${digest}`);
+}
+
+/**
+ * The cached build when the manifest's every answer still holds ("uncacheable" when the build
+ * these answers give is one that is never stored); else undefined.
+ */
+function lookup(
+  cache: RenderCache,
+  key: CacheKey,
+  inputs: string,
+  fs: FileSystem,
+): FluxBuild | "uncacheable" | undefined {
+  const manifest = cache.get(key) as { records?: unknown; uncacheable?: unknown } | undefined;
+  if (!manifest || !Array.isArray(manifest.records)) return undefined;
+  const records = manifest.records as ReadRecord[];
+  for (const r of records) {
+    if (!Array.isArray(r) || typeof r[1] !== "string") return undefined;
+    if (JSON.stringify(answerNow(fs, r)) !== JSON.stringify(r[2])) return undefined;
+  }
+  if (manifest.uncacheable === true) return "uncacheable";
+  const body = cache.get(outputKey(cache, inputs, records)) as
+    | { dir?: unknown; generated?: unknown; resources?: unknown }
+    | undefined;
+  if (!body || typeof body.dir !== "string" || typeof body.generated !== "boolean") return undefined;
+  if (!Array.isArray(body.resources)) return undefined;
+  try {
+    return {
+      dir: body.dir,
+      generated: body.generated,
+      resources: (body.resources as CachedResource[]).map(decodeResource),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the platform uses of a built resource: the object, where it was read from, the
+ * kustomizations that transformed it and the patches applied to it (postprocess.ts, load.ts).
+ */
+function encodeResource(r: Resource): CachedResource {
+  const out: CachedResource = { o: encodeValue(r.obj) };
+  if (r.source) out.s = [r.source.file, r.source.line];
+  if (r.touchedBy.length > 0) out.t = [...r.touchedBy];
+  if (r.patches.length > 0) out.p = r.patches.map((p) => encodeValue(definedFields(p) as YamlMap));
+  return out;
+}
+
+function decodeResource(c: CachedResource): Resource {
+  const obj = decodeValue(c.o);
+  if (!isMap(obj)) throw new TypeError("not an object");
+  const r = new Resource(obj, c.s ? { file: String(c.s[0]), line: Number(c.s[1]) } : undefined);
+  if (Array.isArray(c.t)) r.touchedBy = c.t.map(String);
+  if (Array.isArray(c.p)) {
+    r.patches = c.p.map((e) => {
+      const p = decodeValue(e);
+      if (!isMap(p) || typeof p.file !== "string") throw new TypeError("not a patch record");
+      return p as unknown as PatchRecord;
+    });
+  }
+  return r;
+}
+
+/** The record without keys whose value is undefined (which JSON has no spelling for). */
+function definedFields(p: PatchRecord): Record<string, YamlValue> {
+  const out: Record<string, YamlValue> = {};
+  for (const [k, v] of Object.entries(p)) if (v !== undefined) out[k] = v as YamlValue;
+  if (p.ops) out.ops = p.ops.map((op) => definedFields(op as unknown as PatchRecord)) as YamlValue;
+  return out;
+}

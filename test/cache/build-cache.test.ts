@@ -1,0 +1,143 @@
+/**
+ * Built Flux Kustomization paths in the render cache (src/platform/build-cache.ts): served only
+ * while every read of the build gives the same answer; any change to what the build read, the
+ * directories it listed or the spec is a miss and a new output.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DiskRenderCache } from "../../src/cache/store.js";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import type { Resource } from "../../src/kustomize/resource.js";
+import { BuildCache } from "../../src/kustomize/target.js";
+import type { YamlMap } from "../../src/kustomize/types.js";
+import { buildFluxPath } from "../../src/platform/build.js";
+import { BUILD_UNIT, cachedFluxBuild } from "../../src/platform/build-cache.js";
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function newCache(): DiskRenderCache {
+  const d = mkdtempSync(path.join(tmpdir(), "slipway-build-cache-"));
+  dirs.push(d);
+  return new DiskRenderCache(d, "test-code-identity");
+}
+
+const cm = (name: string, value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  key: ${value}\n`;
+
+function repo(): MemoryFileSystem {
+  return new MemoryFileSystem({
+    "/repo/base/kustomization.yaml": "resources:\n  - config.yaml\n",
+    "/repo/base/config.yaml": cm("base", "one"),
+    "/repo/components/label/kustomization.yaml":
+      "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: patch.yaml\n    target: {kind: ConfigMap}\n",
+    "/repo/components/label/patch.yaml":
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: any\n  labels:\n    patched: "yes"\n',
+    "/repo/app/kustomization.yaml":
+      "resources:\n  - ../base\n  - extra.yaml\ncomponents:\n  - ../components/label\n",
+    "/repo/app/extra.yaml": cm("extra", "two"),
+    "/repo/plain/a.yaml": cm("a", "1"),
+  });
+}
+
+/** The parts of a build the platform uses, as JSON. */
+function view(resources: Resource[]): string {
+  return JSON.stringify(
+    resources.map((r) => ({ obj: r.obj, source: r.source, touchedBy: r.touchedBy, patches: r.patches })),
+  );
+}
+
+function build(cache: DiskRenderCache, fs: MemoryFileSystem, spec: YamlMap): { out: string; hits: number } {
+  const before = cache.stats.hits;
+  const b = cachedFluxBuild(cache, fs, "/repo", spec, new BuildCache());
+  const direct = buildFluxPath(fs, "/repo", spec, new BuildCache());
+  // Whatever the cache did, the result is the one a build gives now.
+  expect(view(b.resources)).toBe(view(direct.resources));
+  expect([b.dir, b.generated]).toEqual([direct.dir, direct.generated]);
+  return { out: view(b.resources), hits: cache.stats.hits - before };
+}
+
+describe("Flux Kustomization build cache", () => {
+  it("serves an unchanged build with its sources, patches and transformers", () => {
+    const cache = newCache();
+    const fs = repo();
+    const spec = { path: "./app", namePrefix: "p-" };
+    const cold = build(cache, fs, spec);
+    expect(cold.hits).toBe(0);
+    const warm = build(cache, fs, spec);
+    expect(warm.hits).toBe(2); // the read manifest and the output
+    expect(warm.out).toBe(cold.out);
+    expect(warm.out).toContain('"patched":"yes"');
+    expect(warm.out).toContain("/repo/components/label/patch.yaml");
+  });
+
+  it("misses when a base file is edited", () => {
+    const cache = newCache();
+    const fs = repo();
+    const spec = { path: "./app" };
+    const cold = build(cache, fs, spec);
+    fs.write("/repo/base/config.yaml", cm("base", "changed"));
+    const after = build(cache, fs, spec);
+    expect(after.hits).toBe(1); // the manifest only: its answers no longer hold
+    expect(after.out).not.toBe(cold.out);
+    expect(after.out).toContain('"key":"changed"');
+    expect(build(cache, fs, spec).hits).toBe(2);
+  });
+
+  it("misses when a file is added to a directory a generated kustomization lists", () => {
+    const cache = newCache();
+    const fs = repo();
+    const spec = { path: "./plain" };
+    const cold = build(cache, fs, spec);
+    fs.write("/repo/plain/b.yaml", cm("b", "2"));
+    const after = build(cache, fs, spec);
+    expect(after.hits).toBe(1);
+    expect(after.out).not.toBe(cold.out);
+    expect(after.out).toContain('"name":"b"');
+  });
+
+  it("misses when a component file is deleted (and the build then fails as it would)", () => {
+    const cache = newCache();
+    const fs = repo();
+    const spec = { path: "./app" };
+    build(cache, fs, spec);
+    const without = new MemoryFileSystem();
+    for (const [p, text] of Object.entries({
+      "/repo/base/kustomization.yaml": fs.readFile("/repo/base/kustomization.yaml"),
+      "/repo/base/config.yaml": fs.readFile("/repo/base/config.yaml"),
+      "/repo/components/label/kustomization.yaml": fs.readFile("/repo/components/label/kustomization.yaml"),
+      "/repo/app/kustomization.yaml": fs.readFile("/repo/app/kustomization.yaml"),
+      "/repo/app/extra.yaml": fs.readFile("/repo/app/extra.yaml"),
+    }))
+      without.write(p, text);
+    expect(() => cachedFluxBuild(cache, without, "/repo", spec, new BuildCache())).toThrow(/patch\.yaml/);
+  });
+
+  it("misses when the Kustomization spec changes", () => {
+    const cache = newCache();
+    const fs = repo();
+    const cold = build(cache, fs, { path: "./app" });
+    const prefixed = build(cache, fs, { path: "./app", namePrefix: "x-" });
+    expect(prefixed.hits).toBe(0);
+    expect(prefixed.out).not.toBe(cold.out);
+    expect(prefixed.out).toContain('"name":"x-base"');
+  });
+
+  it("treats a damaged output entry as a miss", () => {
+    const cache = newCache();
+    const fs = repo();
+    const spec = { path: "./app" };
+    const cold = build(cache, fs, spec);
+    const unitDir = path.join(cache.dir, BUILD_UNIT);
+    for (const sub of readdirSync(unitDir))
+      for (const f of readdirSync(path.join(unitDir, sub)))
+        writeFileSync(path.join(unitDir, sub, f), "garbage");
+    const after = build(cache, fs, spec);
+    expect(after.out).toBe(cold.out);
+    expect(cache.stats.rejected).toBe(1);
+  });
+});
