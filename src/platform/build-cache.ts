@@ -55,30 +55,59 @@ export function cachedFluxBuild(
     return buildFluxPath(fs, sourceRoot, spec, shared);
   }
   const manifestKey = cache.key(BUILD_READS_UNIT, inputs);
-  const hit = lookup(cache, manifestKey, inputs, fs);
+  const known = readSets(cache.get(manifestKey));
+  const hit = lookup(cache, known, inputs, fs);
   if (hit === "uncacheable") return buildFluxPath(fs, sourceRoot, spec, shared);
   if (hit) return hit;
 
   const log = new ReadLogFileSystem(fs);
-  // A build that fails or is not stored is remembered as such, so that the next run builds it
-  // straight away (until an answer changes) instead of looking for an output.
-  const uncacheable = () => cache.put(manifestKey, { records: log.records(), uncacheable: true });
+  const remember = (set: ReadSet) =>
+    cache.put(manifestKey, {
+      sets: [set, ...known.filter((k) => JSON.stringify(k.records) !== JSON.stringify(set.records))].slice(
+        0,
+        MAX_READ_SETS,
+      ),
+    });
   let built: FluxBuild;
   try {
     built = buildFluxPath(log, sourceRoot, spec, new BuildCache());
   } catch (e) {
-    uncacheable();
+    // A build that fails or is not stored is remembered as such, so that the next run builds
+    // it straight away (until an answer changes) instead of looking for an output.
+    remember({ records: log.records(), uncacheable: true });
     throw e;
   }
   const records = log.records();
   const body = cacheableBody(built, log);
   if (body === undefined) {
-    uncacheable();
+    remember({ records, uncacheable: true });
     return built;
   }
   cache.put(outputKey(cache, inputs, records), body);
-  cache.put(manifestKey, { records });
+  remember({ records });
   return built;
+}
+
+/**
+ * Read sets a manifest keeps, newest first: a spec whose files go back and forth (the two
+ * revisions of a diff, a reverted edit) finds each of its recent builds.
+ */
+const MAX_READ_SETS = 4;
+
+interface ReadSet {
+  records: ReadRecord[];
+  uncacheable?: true;
+}
+
+function readSets(manifest: unknown): ReadSet[] {
+  const sets = (manifest as { sets?: unknown } | undefined)?.sets;
+  if (!Array.isArray(sets)) return [];
+  return sets.filter(
+    (s): s is ReadSet =>
+      isMap(s) &&
+      Array.isArray(s.records) &&
+      s.records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "string"),
+  );
 }
 
 /** The entry of a build, or undefined when it saw decrypted input, marks a value secret or holds a value the codec cannot write. */
@@ -101,23 +130,29 @@ function outputKey(cache: RenderCache, inputs: string, records: ReadRecord[]): C
 }
 
 /**
- * The cached build when the manifest's every answer still holds ("uncacheable" when the build
- * these answers give is one that is never stored); else undefined.
+ * The cached build of the first read set whose every answer still holds ("uncacheable" when
+ * the build these answers give is one that is never stored); else undefined.
  */
 function lookup(
   cache: RenderCache,
-  key: CacheKey,
+  sets: ReadSet[],
   inputs: string,
   fs: FileSystem,
 ): FluxBuild | "uncacheable" | undefined {
-  const manifest = cache.get(key) as { records?: unknown; uncacheable?: unknown } | undefined;
-  if (!manifest || !Array.isArray(manifest.records)) return undefined;
-  const records = manifest.records as ReadRecord[];
-  for (const r of records) {
-    if (!Array.isArray(r) || typeof r[1] !== "string") return undefined;
-    if (JSON.stringify(answerNow(fs, r)) !== JSON.stringify(r[2])) return undefined;
-  }
-  if (manifest.uncacheable === true) return "uncacheable";
+  const answers = new Map<string, string>();
+  const holds = (r: ReadRecord) => {
+    const k = `${r[0]}\0${r[1]}`;
+    let now = answers.get(k);
+    if (now === undefined) {
+      now = JSON.stringify(answerNow(fs, r));
+      answers.set(k, now);
+    }
+    return now === JSON.stringify(r[2]);
+  };
+  const set = sets.find((s) => s.records.every(holds));
+  if (!set) return undefined;
+  if (set.uncacheable === true) return "uncacheable";
+  const records = set.records;
   const body = cache.get(outputKey(cache, inputs, records)) as
     | { dir?: unknown; generated?: unknown; resources?: unknown }
     | undefined;

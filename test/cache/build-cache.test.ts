@@ -88,6 +88,19 @@ describe("Flux Kustomization build cache", () => {
     expect(build(cache, fs, spec).hits).toBe(2);
   });
 
+  it("finds an earlier build again when a file goes back (a diff's two revisions, a revert)", () => {
+    const cache = newCache();
+    const fs = repo();
+    const spec = { path: "./app" };
+    const first = build(cache, fs, spec);
+    fs.write("/repo/base/config.yaml", cm("base", "changed"));
+    expect(build(cache, fs, spec).hits).toBe(1);
+    fs.write("/repo/base/config.yaml", cm("base", "one"));
+    const back = build(cache, fs, spec);
+    expect(back.hits).toBe(2);
+    expect(back.out).toBe(first.out);
+  });
+
   it("misses when a file is added to a directory a generated kustomization lists", () => {
     const cache = newCache();
     const fs = repo();
