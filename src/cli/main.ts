@@ -81,7 +81,7 @@ function usage(): string {
     "Global flags:",
     "  --cache-dir DIR  the chart cache and render cache (default: $SLIPWAY_CACHE_DIR, else",
     "                   $XDG_CACHE_HOME/slipway, else ~/.cache/slipway)",
-    "  --no-cache       neither read nor write rendered HelmReleases in the cache (also SLIPWAY_NO_CACHE=1)",
+    "  --no-cache       neither read nor write rendered HelmReleases and Flux builds in the cache (also SLIPWAY_NO_CACHE=1)",
     "",
     "Run 'slipway <command> --help' for a command's flags.",
   ];

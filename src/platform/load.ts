@@ -154,7 +154,8 @@ export interface LoadPlatformOptions {
    */
   charts?: ChartProvider | false;
   /**
-   * Rendered HelmReleases kept between runs (src/cache); default: under the chart cache's
+   * Rendered HelmReleases and built Flux Kustomization paths (build-cache.ts) kept between
+   * runs (src/cache); default: under the chart cache's
    * directory unless SLIPWAY_NO_CACHE is set. `false`: render everything.
    */
   renderCache?: RenderCache | false;
