@@ -37,35 +37,96 @@ export function fixNameReferences(resources: ResMap, specs: NameReferenceSpec[])
       });
     }
   }
+  if (work.size === 0) return;
+  // Indexes instead of scans of every resource per reference: a build of thousands of objects
+  // in one namespace was quadratic (kustomize is too; its output is what we keep).
+  const universe = new Universe(all);
   for (const r of all) {
     const filters = work.get(r);
     if (!filters) continue;
-    const candidates = candidatesFor(r, all);
+    const candidates = universe.candidatesFor(r);
     for (const { fs, target } of filters) {
       // Referrers are chosen by their original kind; the path applies to the current object.
-      const ref = new Referrer(r, fs, target, candidates);
+      const ref = new Referrer(r, fs, target, candidates, universe);
       visitFieldPath(r.obj, fs.path, { create: false }, (parent, key) => ref.update(parent, key));
     }
   }
 }
 
-/** kustomize's SubsetThatCouldBeReferencedByResource. */
-function candidatesFor(referrer: Resource, all: Resource[]): Resource[] {
-  const rid = referrer.curId();
-  if (!isNamespaceable(rid)) return all;
-  const bindingNamespaces = new Set<string>();
-  if (rid.kind === "RoleBinding" && Array.isArray(referrer.obj.subjects)) {
-    for (const s of referrer.obj.subjects) {
-      if (isMap(s) && s.kind === "ServiceAccount" && typeof s.namespace === "string")
-        bindingNamespaces.add(s.namespace);
+/** Every resource of the build, indexed by the names it had and by namespace. */
+class Universe {
+  /** Resources by each name they were known by (previous ids), in build order. */
+  private readonly byPreviousName = new Map<string, Resource[]>();
+  private readonly candidateSets = new Map<string, Candidates>();
+  private readonly ids: Map<Resource, ResId>;
+
+  constructor(readonly all: Resource[]) {
+    this.ids = new Map(all.map((r) => [r, r.curId()]));
+    for (const r of all) {
+      const names = new Set(r.previousIds().map((id) => id.name));
+      for (const name of names) {
+        let list = this.byPreviousName.get(name);
+        if (!list) this.byPreviousName.set(name, (list = []));
+        list.push(r);
+      }
     }
   }
-  return all.filter((t) => {
-    const id = t.curId();
-    if (!isNamespaceable(id)) return true;
-    if (sameNamespace(id.namespace, rid.namespace)) return true;
-    return bindingNamespaces.has(t.namespace);
-  });
+
+  /** Resources once called `name`, in build order. */
+  named(name: string): Resource[] {
+    return this.byPreviousName.get(name) ?? [];
+  }
+
+  /**
+   * kustomize's SubsetThatCouldBeReferencedByResource, shared by every referrer with the same
+   * namespace (and RoleBinding subject namespaces).
+   */
+  candidatesFor(referrer: Resource): Candidates {
+    const rid = this.ids.get(referrer) ?? referrer.curId();
+    if (!isNamespaceable(rid)) return this.cached("*", () => true);
+    const bindingNamespaces = new Set<string>();
+    if (rid.kind === "RoleBinding" && Array.isArray(referrer.obj.subjects)) {
+      for (const s of referrer.obj.subjects) {
+        if (isMap(s) && s.kind === "ServiceAccount" && typeof s.namespace === "string")
+          bindingNamespaces.add(s.namespace);
+      }
+    }
+    const ns = rid.namespace === "" ? "default" : rid.namespace;
+    const key = JSON.stringify([ns, [...bindingNamespaces].sort()]);
+    return this.cached(key, (t) => {
+      const id = this.ids.get(t) ?? t.curId();
+      if (!isNamespaceable(id)) return true;
+      if (sameNamespace(id.namespace, rid.namespace)) return true;
+      return bindingNamespaces.has(t.namespace);
+    });
+  }
+
+  private cached(key: string, admit: (r: Resource) => boolean): Candidates {
+    let c = this.candidateSets.get(key);
+    if (!c) this.candidateSets.set(key, (c = new Candidates(this.all.filter(admit))));
+    return c;
+  }
+}
+
+/** The resources a referrer may point at. */
+class Candidates {
+  readonly members: Set<Resource>;
+  private orgNamespaces?: Set<string>;
+
+  constructor(readonly list: Resource[]) {
+    this.members = new Set(list);
+  }
+
+  /** Whether some candidate was first loaded in namespace `ns` ("" and "default" alike). */
+  hasOriginalNamespace(ns: string): boolean {
+    this.orgNamespaces ??= new Set(
+      this.list.map((c) => {
+        const o = c.orgId().namespace;
+        return o === "" ? "default" : o;
+      }),
+    );
+    return this.orgNamespaces.has(ns === "" ? "default" : ns);
+  }
 }
 
 class Referrer {
@@ -73,7 +134,8 @@ class Referrer {
     readonly res: Resource,
     readonly fs: FieldSpec,
     readonly target: Gvk,
-    readonly candidates: Resource[],
+    readonly candidates: Candidates,
+    readonly universe: Universe,
   ) {}
 
   update(parent: YamlMap | YamlValue[], key: string | number): void {
@@ -95,7 +157,7 @@ class Referrer {
 
   private setScalar(p: Record<string | number, YamlValue>, key: string | number): void {
     const old = String(p[key]);
-    const referral = this.select(old, this.candidates, sameNames);
+    const referral = this.select(old, () => true, sameNames);
     if (!referral) return;
     if (referral.name !== old) p[key] = referral.name;
   }
@@ -103,18 +165,19 @@ class Referrer {
   private setMapping(m: YamlMap): void {
     if (m.name === undefined)
       throw new SlipwayError(`path config error; no 'name' field in node of ${this.res.idString()}`);
-    let candidates = this.candidates;
     if (m.namespace === null || m.namespace === "") {
       throw new SlipwayError(`Invalid Input: namespace is blank for resource ${this.res.idString()}`);
     }
+    let inNamespace: (c: Resource) => boolean = () => true;
     if (m.namespace !== undefined) {
       const ns = String(m.namespace);
       // Grouped by effective namespace: an object without one is in "default".
-      const byOrg = candidates.filter((c) => sameNamespace(c.orgId().namespace, ns));
-      candidates = byOrg.length > 0 ? byOrg : candidates.filter((c) => sameNamespace(c.namespace, ns));
+      inNamespace = this.candidates.hasOriginalNamespace(ns)
+        ? (c) => sameNamespace(c.orgId().namespace, ns)
+        : (c) => sameNamespace(c.namespace, ns);
     }
     const old = String(m.name);
-    const referral = this.select(old, candidates, sameNamesAndNamespaces);
+    const referral = this.select(old, inNamespace, sameNamesAndNamespaces);
     if (!referral) return;
     if (referral.name === old && referral.namespace === "") return;
     m.name = referral.name;
@@ -123,10 +186,11 @@ class Referrer {
 
   private select(
     oldName: string,
-    candidates: Resource[],
+    admit: (r: Resource) => boolean,
     identical: (rs: Resource[]) => boolean,
   ): Resource | undefined {
-    let c = candidates.filter((r) => r.previousIds().some((id) => id.name === oldName));
+    const { members } = this.candidates;
+    let c = this.universe.named(oldName).filter((r) => members.has(r) && admit(r));
     c = c.filter((r) => r.previousIds().some((id) => gvkSelected(id, this.target)));
     c = c.filter(this.roleRefFilter());
     c = c.filter(this.sameNamespaceAsReferrer());
