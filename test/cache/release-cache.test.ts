@@ -12,9 +12,8 @@ import { type CacheKey, DiskRenderCache, type RenderCache } from "../../src/cach
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { RELEASE_UNIT } from "../../src/platform/release-cache.js";
-import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
-import { FIXTURE_FILES, writeFixture } from "../helmrelease/fixture.js";
-import { DEMO_RECIPIENT, demoIdentities } from "../support/flux.js";
+import { FIXTURE_FILES, sopsFixtureFiles, writeFixture } from "../helmrelease/fixture.js";
+import { demoIdentities } from "../support/flux.js";
 
 const temps: string[] = [];
 afterAll(() => {
@@ -228,41 +227,7 @@ describe("render cache: secrets", () => {
   let root: string;
 
   beforeAll(async () => {
-    const encrypt = async (plain: string, file: string, regex: string) =>
-      (
-        await encryptSops(plain, {
-          file,
-          rule: ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: regex }),
-          config: null,
-        })
-      ).toString("utf8");
-    const sealedRelease = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: sealed
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./charts/demo
-      sourceRef:
-        kind: GitRepository
-        name: flux-system
-        namespace: flux-system
-  values:
-    greeting: ${PLAIN_VALUE}
-`;
-    root = fixture({
-      "clusters/prod/apps.yaml": `${FIXTURE_FILES["clusters/prod/apps.yaml"]}  decryption:\n    provider: sops\n    secretRef:\n      name: sops-age\n`,
-      "apps/kustomization.yaml": `${FIXTURE_FILES["apps/kustomization.yaml"]}  - sealed.sops.yaml\n`,
-      "apps/secret.yaml": await encrypt(
-        FIXTURE_FILES["apps/secret.yaml"]!,
-        "secret.yaml",
-        "^(data|stringData)$",
-      ),
-      "apps/sealed.sops.yaml": await encrypt(sealedRelease, "sealed.sops.yaml", "^(values)$"),
-    });
+    root = fixture(await sopsFixtureFiles(PLAIN_VALUE));
     const text = readFileSync(path.join(root, "apps/secret.yaml"), "utf8");
     expect(text).not.toContain("s3cr3t-value");
     expect(readFileSync(path.join(root, "apps/sealed.sops.yaml"), "utf8")).not.toContain(PLAIN_VALUE);

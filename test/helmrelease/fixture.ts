@@ -5,6 +5,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
+import { DEMO_RECIPIENT } from "../support/flux.js";
 
 export const FIXTURE_FILES: Record<string, string> = {
   "clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
@@ -270,4 +272,52 @@ export function writeFixture(overrides: Record<string, string> = {}): string {
     writeFileSync(file, text);
   }
   return root;
+}
+
+/** `plain` encrypted by sops for the demo age key, the fields matching `regex` only. */
+export async function encryptForDemo(plain: string, file: string, regex: string): Promise<string> {
+  const out = await encryptSops(plain, {
+    file,
+    rule: ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: regex }),
+    config: null,
+  });
+  return out.toString("utf8");
+}
+
+/** A HelmRelease of the repository's chart whose `greeting` value is meant to be encrypted. */
+export function sealedRelease(greeting: string): string {
+  return `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: sealed
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/demo
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+        namespace: flux-system
+  values:
+    greeting: ${greeting}
+`;
+}
+
+/**
+ * The fixture with SOPS: the apps Kustomization decrypts, the Secret behind valuesFrom is
+ * encrypted, and an encrypted HelmRelease (sealed.sops.yaml) carries `greeting` in its values.
+ */
+export async function sopsFixtureFiles(greeting: string): Promise<Record<string, string>> {
+  return {
+    "clusters/prod/apps.yaml": `${FIXTURE_FILES["clusters/prod/apps.yaml"]}  decryption:\n    provider: sops\n    secretRef:\n      name: sops-age\n`,
+    "apps/kustomization.yaml": `${FIXTURE_FILES["apps/kustomization.yaml"]}  - sealed.sops.yaml\n`,
+    "apps/secret.yaml": await encryptForDemo(
+      FIXTURE_FILES["apps/secret.yaml"]!,
+      "secret.yaml",
+      "^(data|stringData)$",
+    ),
+    "apps/sealed.sops.yaml": await encryptForDemo(sealedRelease(greeting), "sealed.sops.yaml", "^(values)$"),
+  };
 }

@@ -8,11 +8,10 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { GitFixture } from "../diff/git-fixture.js";
 import { repoRoot } from "../support/env.js";
-import { DEMO_RECIPIENT, demoKeyFile } from "../support/flux.js";
-import { FIXTURE_FILES } from "./fixture.js";
+import { demoKeyFile } from "../support/flux.js";
+import { encryptForDemo, FIXTURE_FILES, sopsFixtureFiles } from "./fixture.js";
 
 const SECRET = "s3cr3t-value"; // the fixture's Secret, reaching auth.password through valuesFrom
 const SEALED = "s34led-greeting-5c2e"; // a spec.values entry of an encrypted HelmRelease
@@ -20,49 +19,12 @@ const NEW_SECRET = "r0tated-s3cret-77";
 const plaintexts = [SECRET, SEALED, NEW_SECRET];
 const forms = (s: string) => [s, Buffer.from(s).toString("base64")];
 
-const encrypt = async (plain: string, file: string, regex: string) =>
-  (
-    await encryptSops(plain, {
-      file,
-      rule: ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: regex }),
-      config: null,
-    })
-  ).toString("utf8");
-
-const sealedRelease = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: sealed
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./charts/demo
-      sourceRef:
-        kind: GitRepository
-        name: flux-system
-        namespace: flux-system
-  values:
-    greeting: ${SEALED}
-`;
-
 let repo: GitFixture;
 let base: string;
 
 beforeAll(async () => {
   repo = new GitFixture();
-  const files = {
-    ...FIXTURE_FILES,
-    "clusters/prod/apps.yaml": `${FIXTURE_FILES["clusters/prod/apps.yaml"]}  decryption:\n    provider: sops\n    secretRef:\n      name: sops-age\n`,
-    "apps/kustomization.yaml": `${FIXTURE_FILES["apps/kustomization.yaml"]}  - sealed.sops.yaml\n`,
-    "apps/secret.yaml": await encrypt(
-      FIXTURE_FILES["apps/secret.yaml"]!,
-      "secret.yaml",
-      "^(data|stringData)$",
-    ),
-    "apps/sealed.sops.yaml": await encrypt(sealedRelease, "sealed.sops.yaml", "^(values)$"),
-  };
+  const files = { ...FIXTURE_FILES, ...(await sopsFixtureFiles(SEALED)) };
   for (const [file, text] of Object.entries(files))
     if (file.includes("secret") || file.includes("sops"))
       for (const p of plaintexts) expect(text, file).not.toContain(p);
@@ -70,7 +32,7 @@ beforeAll(async () => {
   base = repo.commit("base");
   // The head revision rotates the Secret (a change diff must report without showing either value).
   repo.write({
-    "apps/secret.yaml": await encrypt(
+    "apps/secret.yaml": await encryptForDemo(
       FIXTURE_FILES["apps/secret.yaml"]!.replace(SECRET, NEW_SECRET),
       "secret.yaml",
       "^(data|stringData)$",
