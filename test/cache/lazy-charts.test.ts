@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
 import { ChartCache } from "../../src/charts/cache.js";
 import { type ChartProvider, cacheChartProvider } from "../../src/helmrelease/charts.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { writeFixture } from "../helmrelease/fixture.js";
+import { tgz } from "../support/tgz.js";
 
 const temps: string[] = [];
 afterAll(() => {
@@ -25,31 +25,6 @@ const temp = (prefix: string) => {
 };
 
 const PODINFO = "https://stefanprodan.github.io/podinfo";
-
-/** A ustar archive of (name, text) entries, gzipped. */
-function tgz(entries: Array<[string, string]>): Uint8Array {
-  const blocks: Buffer[] = [];
-  for (const [name, text] of entries) {
-    const data = Buffer.from(text);
-    const h = Buffer.alloc(512);
-    h.write(name, 0, 100, "utf8");
-    h.write("0000644\0", 100);
-    h.write("0000000\0", 108);
-    h.write("0000000\0", 116);
-    h.write(`${data.length.toString(8).padStart(11, "0")}\0`, 124);
-    h.write("00000000000\0", 136);
-    h.write("        ", 148);
-    h.write("0", 156);
-    h.write("ustar\0", 257);
-    h.write("00", 263);
-    let sum = 0;
-    for (const b of h) sum += b;
-    h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
-    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
 
 /** A podinfo chart whose ConfigMap says its version and a greeting from values.yaml. */
 function podinfo(version: string, greeting = "hello"): Uint8Array {

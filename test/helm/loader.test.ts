@@ -1,40 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadChartArchiveFromBytes, loadChartDir, readChartDir } from "../../src/helm/chart-source.js";
 import { IgnoreRules } from "../../src/helm/helmignore.js";
 import { loadChartFiles, readChartArchive } from "../../src/helm/loader.js";
+import { tgz } from "../support/tgz.js";
 import { goJson } from "./go-json.js";
 
 const enc = new TextEncoder();
 const file = (name: string, text: string) => ({ name, data: enc.encode(text) });
-
-/** A ustar archive of (name, text) entries, gzipped; names are written as given (no checks). */
-function tgz(entries: Array<[string, string]>): Uint8Array {
-  const blocks: Buffer[] = [];
-  for (const [name, text] of entries) {
-    const data = Buffer.from(text);
-    const h = Buffer.alloc(512);
-    h.write(name, 0, 100, "utf8");
-    h.write("0000644\0", 100);
-    h.write("0000000\0", 108);
-    h.write("0000000\0", 116);
-    h.write(`${data.length.toString(8).padStart(11, "0")}\0`, 124);
-    h.write("00000000000\0", 136);
-    h.write("        ", 148);
-    h.write(name.endsWith("/") ? "5" : "0", 156);
-    h.write("ustar\0", 257);
-    h.write("00", 263);
-    let sum = 0;
-    for (const b of h) sum += b;
-    h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
-    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
 
 const CHART_YAML = "apiVersion: v2\nname: demo\nversion: 1.2.3\n";
 

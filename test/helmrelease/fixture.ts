@@ -284,12 +284,15 @@ export async function encryptForDemo(plain: string, file: string, regex: string)
   return out.toString("utf8");
 }
 
-/** A HelmRelease of the repository's chart whose `greeting` value is meant to be encrypted. */
-export function sealedRelease(greeting: string): string {
+/**
+ * A HelmRelease in namespace apps of the repository's own chart (./charts/demo), with `values`
+ * given as indented YAML lines (four spaces).
+ */
+export function localRelease(name: string, values: string): string {
   return `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
-  name: sealed
+  name: ${name}
   namespace: apps
 spec:
   interval: 10m
@@ -301,8 +304,12 @@ spec:
         name: flux-system
         namespace: flux-system
   values:
-    greeting: ${greeting}
-`;
+${values}`;
+}
+
+/** A HelmRelease of the repository's chart whose `greeting` value is meant to be encrypted. */
+export function sealedRelease(greeting: string): string {
+  return localRelease("sealed", `    greeting: ${greeting}\n`);
 }
 
 /**

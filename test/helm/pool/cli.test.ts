@@ -7,7 +7,7 @@ import { existsSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
-import { FIXTURE_FILES, writeFixture } from "../../helmrelease/fixture.js";
+import { FIXTURE_FILES, localRelease, writeFixture } from "../../helmrelease/fixture.js";
 import { repoRoot } from "../../support/env.js";
 
 const bundledWorker = path.join(repoRoot, "dist/bundle/worker.js");
@@ -17,25 +17,7 @@ if (!built) process.stderr.write("[skipped] render pool CLI suite needs dist/bun
 // Six more releases of the repository's own chart, so a batch is big enough for workers.
 const more = Array.from(
   { length: 6 },
-  (_, i) => `---
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: extra-${i}
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./charts/demo
-      sourceRef:
-        kind: GitRepository
-        name: flux-system
-        namespace: flux-system
-  values:
-    replicas: ${i + 1}
-    greeting: extra-${i}
-`,
+  (_, i) => `---\n${localRelease(`extra-${i}`, `    replicas: ${i + 1}\n    greeting: extra-${i}\n`)}`,
 ).join("");
 const root = writeFixture({ "apps/helmrelease.yaml": `${FIXTURE_FILES["apps/helmrelease.yaml"]}${more}` });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,7 +31,7 @@ function writeTree(files: Tree): string {
 }
 
 afterAll(() => {
-  // temp trees are small; leaving them helps debugging a failure
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
 /** A chart that shows what it was given: values (as JSON), release, capabilities, hooks, tests, CRDs. */
@@ -152,24 +152,25 @@ interface Case {
 }
 
 const k = (body: string) => ({ "kustomization.yaml": body });
+/** The demo chart at charts/demo, `extra` files, and a kustomization.yaml. */
+const onDemo = (kustomization: string, extra: Tree = {}): Tree => ({
+  ...demoChart("charts/demo"),
+  ...extra,
+  ...k(kustomization),
+});
 
 const cases: Case[] = [
   {
     name: "release name and namespace; hooks and tests printed, CRDs not",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k("helmCharts:\n- name: demo\n  releaseName: web\n  namespace: apps\n"),
-    },
+    files: onDemo("helmCharts:\n- name: demo\n  releaseName: web\n  namespace: apps\n"),
   },
   {
     name: "namespace defaults to default",
-    files: { ...demoChart("charts/demo"), ...k("helmCharts:\n- name: demo\n  releaseName: web\n") },
+    files: onDemo("helmCharts:\n- name: demo\n  releaseName: web\n"),
   },
   {
     name: "valuesInline overrides the chart's values.yaml (maps merged, lists replaced, null deletes)",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k(`helmCharts:
+    files: onDemo(`helmCharts:
 - name: demo
   releaseName: web
   valuesInline:
@@ -182,13 +183,10 @@ const cases: Case[] = [
         port: 8080
     extra: true
 `),
-    },
   },
   {
     name: "valuesMerge: merge lets the values file win",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k(`helmCharts:
+    files: onDemo(`helmCharts:
 - name: demo
   releaseName: web
   valuesMerge: merge
@@ -197,13 +195,10 @@ const cases: Case[] = [
     image: {tag: "1.27", pullPolicy: Always}
     newKey: {a: 1}
 `),
-    },
   },
   {
     name: "valuesMerge: replace uses only the inline values (chart defaults stay underneath)",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k(`helmCharts:
+    files: onDemo(`helmCharts:
 - name: demo
   releaseName: web
   valuesMerge: replace
@@ -211,7 +206,6 @@ const cases: Case[] = [
     replicas: 4
     nested: null
 `),
-    },
   },
   {
     name: "valuesFile and additionalValuesFiles",
@@ -231,9 +225,7 @@ const cases: Case[] = [
   },
   {
     name: "includeCRDs, skipTests and skipHooks",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k(`helmCharts:
+    files: onDemo(`helmCharts:
 - name: demo
   releaseName: a
   includeCRDs: true
@@ -242,30 +234,23 @@ const cases: Case[] = [
   releaseName: b
   skipHooks: true
 `),
-    },
   },
   {
     name: "kubeVersion and apiVersions of the entry",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k(`helmCharts:
+    files: onDemo(`helmCharts:
 - name: demo
   releaseName: web
   kubeVersion: "1.29.3"
   apiVersions: [monitoring.coreos.com/v1]
 `),
-    },
   },
   {
     name: "--helm-kube-version and --helm-api-versions: an entry's own kubeVersion still wins",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k(`helmCharts:
+    files: onDemo(`helmCharts:
 - name: demo
   releaseName: web
   kubeVersion: "1.29.3"
 `),
-    },
     kubeVersion: "1.31.2",
     apiVersions: ["monitoring.coreos.com/v1", "example.com/v1"],
   },
@@ -318,9 +303,7 @@ valuesInline:
   },
   {
     name: "kustomize transformers apply to chart output",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k(`namePrefix: p-
+    files: onDemo(`namePrefix: p-
 namespace: team
 commonLabels:
   team: a
@@ -332,7 +315,6 @@ helmCharts:
   releaseName: web
   skipTests: true
 `),
-    },
   },
   {
     name: "the seeds' layers/overlays/stacks layout: a chart in a base layer, patched by an overlay",
@@ -400,26 +382,20 @@ commonAnnotations:
   {
     name: "without --enable-helm",
     disabled: true,
-    files: { ...demoChart("charts/demo"), ...k("helmCharts:\n- name: demo\n") },
+    files: onDemo("helmCharts:\n- name: demo\n"),
   },
   { name: "no chart and no repo", files: k("helmCharts:\n- name: nothere\n  releaseName: x\n") },
   {
     name: "an empty chart name",
-    files: { ...demoChart("charts/demo"), ...k("helmCharts:\n- releaseName: x\n") },
+    files: onDemo("helmCharts:\n- releaseName: x\n"),
   },
   {
     name: "an unknown valuesMerge",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k("helmCharts:\n- name: demo\n  releaseName: x\n  valuesMerge: deep\n"),
-    },
+    files: onDemo("helmCharts:\n- name: demo\n  releaseName: x\n  valuesMerge: deep\n"),
   },
   {
     name: "a missing valuesFile",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k("helmCharts:\n- name: demo\n  releaseName: x\n  valuesFile: nope.yaml\n"),
-    },
+    files: onDemo("helmCharts:\n- name: demo\n  releaseName: x\n  valuesFile: nope.yaml\n"),
   },
   {
     name: "an additionalValuesFile outside the root",
@@ -450,10 +426,7 @@ commonAnnotations:
   },
   {
     name: "two releases that render the same object id",
-    files: {
-      ...demoChart("charts/demo"),
-      ...k("helmCharts:\n- name: demo\n  releaseName: x\n- name: demo\n  releaseName: x\n"),
-    },
+    files: onDemo("helmCharts:\n- name: demo\n  releaseName: x\n- name: demo\n  releaseName: x\n"),
   },
 ];
 
@@ -549,7 +522,7 @@ describe("helmCharts: behaviour without the oracle", () => {
   };
 
   it("fails without --enable-helm, naming the flag", () => {
-    const r = build({ ...demoChart("charts/demo"), ...k("helmCharts:\n- name: demo\n") }, { enabled: false });
+    const r = build(onDemo("helmCharts:\n- name: demo\n"), { enabled: false });
     expect(r.ok).toBe(false);
     expect(r.out).toMatch(
       /kustomization\.yaml: trouble configuring builtin HelmChartInflationGenerator[\s\S]*must specify --enable-helm/,
@@ -568,12 +541,10 @@ describe("helmCharts: behaviour without the oracle", () => {
   });
 
   it("without releaseName, the name is helm's --generate-name form from a fixed clock", () => {
-    const r = build({ ...demoChart("charts/demo"), ...k("helmCharts:\n- name: demo\n  skipTests: true\n") });
+    const r = build(onDemo("helmCharts:\n- name: demo\n  skipTests: true\n"));
     expect(r.ok).toBe(true);
     expect(r.out).toContain("name: demo-1735689600-demo");
-    expect(
-      build({ ...demoChart("charts/demo"), ...k("helmCharts:\n- name: demo\n  skipTests: true\n") }).out,
-    ).toBe(r.out);
+    expect(build(onDemo("helmCharts:\n- name: demo\n  skipTests: true\n")).out).toBe(r.out);
   });
 
   it("random template functions are seeded from the release: repeated builds are identical", () => {
