@@ -160,7 +160,7 @@ export function plainRun(text: string, at: number, end: number): PlainRun {
   return { text: text.slice(at, last), colon: -1, rest: end };
 }
 
-// Ends a plain scalar inside a flow collection; `:` and nested collections are not read here.
+// Ends a plain scalar inside a flow collection.
 const FLOW_STOP = new Set([..."[]{},:#\t"].map((c) => c.charCodeAt(0)));
 
 function flowScalar(text: string, at: number, end: number, line: number): Token<FastScalar> {
@@ -180,16 +180,34 @@ function flowScalar(text: string, at: number, end: number, line: number): Token<
   return { node: { kind: "scalar", style: "plain", text: text.slice(at, last), line }, next: i };
 }
 
+/** An item or value inside a flow collection: a scalar or a nested collection. */
+function flowItem(text: string, at: number, end: number, line: number, depth: number): Token<FastNode> {
+  const c = text.charCodeAt(at);
+  if (c === 0x5b || c === 0x7b) return flowCollection(text, at, end, line, depth + 1);
+  return flowScalar(text, at, end, line);
+}
+
 function skipSpaces(text: string, at: number, end: number): number {
   while (at < end && text.charCodeAt(at) === 0x20) at++;
   return at;
 }
 
+// Real files nest flow collections a level or two (`capabilities: {drop: ["ALL"]}`); deeper
+// nesting is left to the full path rather than risk the stack.
+const MAX_FLOW_DEPTH = 32;
+
 /**
- * `[a, "b"]` or `{a: b, c: 'd'}` on one line, scalars only, no empty entries and no trailing
- * comma; `[]` and `{}`.
+ * `[a, "b"]` or `{a: b, c: 'd'}` on one line, with scalars and nested collections as items and
+ * values (keys are scalars), no empty entries and no trailing comma; `[]` and `{}`.
  */
-export function flowCollection(text: string, at: number, end: number, line: number): Token<FastNode> {
+export function flowCollection(
+  text: string,
+  at: number,
+  end: number,
+  line: number,
+  depth = 0,
+): Token<FastNode> {
+  if (depth > MAX_FLOW_DEPTH) bail();
   const isMap = text.charCodeAt(at) === 0x7b;
   const close = isMap ? 0x7d : 0x5d;
   const items: FastNode[] = [];
@@ -197,15 +215,17 @@ export function flowCollection(text: string, at: number, end: number, line: numb
   let i = skipSpaces(text, at + 1, end);
   if (text.charCodeAt(i) !== close) {
     for (;;) {
-      const first = flowScalar(text, i, end, line);
-      i = first.next;
       if (isMap) {
+        const key = flowScalar(text, i, end, line);
+        i = key.next;
         if (text.charCodeAt(i) !== 0x3a || text.charCodeAt(i + 1) !== 0x20) bail();
-        const value = flowScalar(text, skipSpaces(text, i + 1, end), end, line);
-        pairs.push({ key: first.node, value: value.node });
+        const value = flowItem(text, skipSpaces(text, i + 1, end), end, line, depth);
+        pairs.push({ key: key.node, value: value.node });
         i = value.next;
       } else {
-        items.push(first.node);
+        const item = flowItem(text, i, end, line, depth);
+        items.push(item.node);
+        i = item.next;
       }
       i = skipSpaces(text, i, end);
       const c = text.charCodeAt(i);

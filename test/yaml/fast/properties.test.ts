@@ -154,17 +154,22 @@ function renderValue(n: Node, indent: number, extra: number): string[] {
   }
   if (n.t === "map") {
     if (n.pairs.length === 0 || n.flow) {
-      return [
-        `{${n.pairs.map(([k, v]) => `${inlineScalar(k)}: ${v.t === "scalar" ? inlineScalar(v) : "x"}`).join(", ")}}`,
-      ];
+      return [flowText(n)];
     }
     return ["", ...renderBlock(n, indent + 2, extra)];
   }
   if (n.items.length === 0 || n.flow) {
-    return [`[${n.items.map((v) => (v.t === "scalar" ? inlineScalar(v) : "x")).join(", ")}]`];
+    return [flowText(n)];
   }
   // Indentless (extra odd) or indented sequence under a key.
   return ["", ...renderBlock(n, extra % 2 ? indent : indent + 2, extra)];
+}
+
+/** A collection on one line, nested collections included (`{a: [b, {c: d}]}`). */
+function flowText(n: Node): string {
+  if (n.t === "scalar") return inlineScalar(n);
+  if (n.t === "map") return `{${n.pairs.map(([k, v]) => `${inlineScalar(k)}: ${flowText(v)}`).join(", ")}}`;
+  return `[${n.items.map(flowText).join(", ")}]`;
 }
 
 function renderBlock(n: Node, indent: number, extra: number): string[] {
@@ -234,6 +239,10 @@ describe("fast YAML reader = full path on generated streams", () => {
     ["block scalars", "a: |-\n  x\n\n  y\nb: >+\n  p\n  q\n\n\nc: |2\n    indented\n"],
     ["multi-line plain", "a: one\n  two\n\n  three\nb: x\n"],
     ["multi-line quoted", "a: \"one\n  two \\\n  three\n\n  four\"\nb: 'x\n  y'\n"],
+    [
+      "nested flow collections",
+      'a: {drop: ["ALL"], add: [NET_ADMIN]}\nb: [[1, 2], {x: [y]}, []]\nc: {k: {}}\n',
+    ],
     ["compact and indentless", "a:\n- b: 1\n  c: [x, 'y']\n- - 1\n  - {}\nd: end\n"],
     ["comments and documents", "# c\n---\na: 1 # c\n  # indented comment\n---\n# only\n---\n- x\n"],
     ["CRLF", 'a: 1\r\nb: |\r\n  x\r\n  y\r\nc: "q"\r\n'],
@@ -260,6 +269,7 @@ describe("fast YAML reader = full path on generated streams", () => {
     ["an unclosed quote", 'a: "x\n'],
     ["a complex key", "? a\n: b\n"],
     ["a block scalar at the end without a line break", "a: |\n  x"],
+    ["flow collections nested 40 deep", `a: ${"[".repeat(40)}x${"]".repeat(40)}\n`],
   ])("leaves %s to the full path", (_, text) => {
     const r = compareReaders(text, "case.yaml");
     expect(r.problems).toEqual([]);
