@@ -8,6 +8,11 @@
  */
 import { RE2JS } from "re2js";
 
+// Compiling is most of the cost (a build of 294 directories compiled the same few patch-target
+// patterns thousands of times); a GoRegexp is immutable, so one per pattern is shared.
+const MAX_COMPILED = 4096;
+const compiled = new Map<string, GoRegexp>();
+
 /** A compiled Go regular expression. */
 export class GoRegexp {
   private constructor(
@@ -20,8 +25,13 @@ export class GoRegexp {
    * (`error parsing regexp: …`); callers add where the pattern came from.
    */
   static compile(pattern: string): GoRegexp {
+    const known = compiled.get(pattern);
+    if (known) return known;
     try {
-      return new GoRegexp(pattern, RE2JS.compile(pattern));
+      const re = new GoRegexp(pattern, RE2JS.compile(pattern));
+      if (compiled.size >= MAX_COMPILED) compiled.clear();
+      compiled.set(pattern, re);
+      return re;
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       throw new Error(detail.startsWith("error parsing regexp") ? detail : `error parsing regexp: ${detail}`);
