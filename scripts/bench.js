@@ -370,3 +370,10 @@ const fleetBench = spawnSync(process.execPath, [path.join(repoRoot, "scripts/ben
   stdio: "inherit",
 });
 if (fleetBench.status !== 0) console.log("fleet bench failed");
+
+// Issues 11 and 16: the fixed cost of a fresh process (--version, helm template of podinfo and
+// kube-prometheus-stack beside `helm template`), median wall and CPU time of several runs.
+const startupBench = spawnSync(process.execPath, [path.join(repoRoot, "scripts/bench-startup.js")], {
+  stdio: "inherit",
+});
+if (startupBench.status !== 0) console.log("startup bench failed");
