@@ -6,10 +6,11 @@
  *
  * Opt out with `--no-cache` on any command or SLIPWAY_NO_CACHE=1.
  */
-import { defaultCacheDir } from "../charts/cache.js";
+import { cacheDisabled, defaultCacheDir } from "./location.js";
 import { DiskRenderCache, type RenderCache } from "./store.js";
 
 export { codeIdentity } from "./code-identity.js";
+export { cacheDisabled, defaultCacheDir } from "./location.js";
 export {
   cacheUsage,
   DiskRenderCache,
@@ -19,12 +20,6 @@ export {
   rendersDir,
 } from "./store.js";
 export { decodeValue, encodeValue } from "./value-codec.js";
-
-/** True when the environment turns the render cache off (SLIPWAY_NO_CACHE set and not "0"/"false"/""). */
-export function cacheDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const v = env.SLIPWAY_NO_CACHE;
-  return v !== undefined && v !== "" && v !== "0" && v.toLowerCase() !== "false";
-}
 
 /** The render cache under the default cache directory, unless the environment turns it off. */
 export function defaultRenderCache(env: NodeJS.ProcessEnv = process.env): RenderCache | undefined {

@@ -21,8 +21,8 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { defaultCacheDir } from "../cache/location.js";
 import { SlipwayError } from "../errors.js";
 
 export interface ChartRef {
@@ -50,12 +50,8 @@ export class CacheError extends SlipwayError {
   }
 }
 
-/** $SLIPWAY_CACHE_DIR, else $XDG_CACHE_HOME/slipway, else ~/.cache/slipway. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SLIPWAY_CACHE_DIR) return path.resolve(env.SLIPWAY_CACHE_DIR);
-  if (env.XDG_CACHE_HOME) return path.join(path.resolve(env.XDG_CACHE_HOME), "slipway");
-  return path.join(env.HOME || os.homedir(), ".cache", "slipway");
-}
+/** $SLIPWAY_CACHE_DIR, else $XDG_CACHE_HOME/slipway, else ~/.cache/slipway (src/cache/location.ts). */
+export { defaultCacheDir };
 
 /**
  * The canonical form of a source URL: trailing slashes dropped, scheme and host lowercased

@@ -1,0 +1,22 @@
+// Bundles the CLI (dist/cli/main.js) and the render pool's worker (dist/helm/pool/worker.js) into
+// dist/bundle with rolldown: one chunk per command (loaded when the command runs), dependencies
+// inlined. The chunks are CommonJS, marked so by dist/bundle/package.json, because Node 20 keeps
+// no compiled code for ES modules between processes while a CommonJS chunk compiled through
+// vm.Script can reuse V8's code cache: bin/slipway.js loads them with src/startup/bundle-loader.ts.
+// The worker entry is started by Node itself (new Worker(dist/bundle/worker.js)).
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { build } from "rolldown";
+
+const dist = new URL("../dist/", import.meta.url);
+const out = new URL("bundle/", dist);
+// Chunk names carry content hashes: clear the chunks of earlier builds, so the code identity
+// (src/cache/code-identity.ts hashes every file here) and the package hold only this build.
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+await build({
+  input: [new URL("cli/main.js", dist).pathname, new URL("helm/pool/worker.js", dist).pathname],
+  platform: "node",
+  logLevel: "silent",
+  output: { dir: out.pathname, format: "cjs" },
+});
+writeFileSync(new URL("package.json", out), `${JSON.stringify({ type: "commonjs" })}\n`);

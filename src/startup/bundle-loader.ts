@@ -1,0 +1,155 @@
+/**
+ * Loads the CLI bundle (dist/bundle, CommonJS chunks written by scripts/build-bundle.js) with
+ * V8's code cache, so a fresh `slipway` process does not parse and compile again the code the
+ * previous one compiled (issues 11 and 16: ~25 ms for `helm template`, ~100 ms for `check`).
+ * Node 20 has no module.enableCompileCache (22.1) and keeps no compiled code for ES modules; a
+ * chunk compiled as a vm.Script accepts `cachedData` and hands back `createCachedData()`. What
+ * v8-compile-cache did for every CommonJS module, done here for our own chunks only: a chunk is
+ * wrapped like Node's CommonJS loader wraps a file and gets a `require` that resolves `./chunk.js`
+ * through this loader and everything else (node:*, packages) through Node's.
+ *
+ * Layout under the cache directory (src/cache/location.ts):
+ *
+ *     code/<runtime>/<command>/<source sha256>.v8     32-byte sha256 of the payload, then V8's data
+ *
+ * `<runtime>` digests the Node version, platform, architecture and V8 flags (V8 rejects data made
+ * under other flags); `<command>` keeps `helm`'s compiled functions apart from `check`'s, since
+ * the data of a chunk holds the functions that ran before it was made. A file whose digest does
+ * not match (truncated, damaged) or that V8 rejects is ignored and rewritten; files are written
+ * once, at exit, atomically; nothing is read or written when the caches are off
+ * (--no-cache / SLIPWAY_NO_CACHE, both in the environment by the time a command loads its chunks),
+ * and an unwritable directory only means no cache.
+ */
+import type * as Crypto from "node:crypto";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import * as vm from "node:vm";
+
+export interface CodeCacheStats {
+  /** Chunks compiled from cached data V8 accepted. */
+  hits: number;
+  /** Chunks compiled without cached data (none on disk, or caching off). */
+  misses: number;
+  /** Cached data found but not used: damaged, or refused by V8. */
+  rejected: number;
+  /** Cache files written. */
+  writes: number;
+}
+
+interface LoadedChunk {
+  exports: Record<string, unknown>;
+}
+
+interface PendingWrite {
+  script: vm.Script;
+  file: string;
+}
+
+const DIGEST_BYTES = 32;
+
+// node:crypto costs ~3 ms to load: `slipway --version`, which reads no cache, never loads it.
+let crypto: typeof Crypto | undefined;
+function sha256(data: string | Uint8Array): Buffer {
+  crypto ??= createRequire(import.meta.url)("node:crypto") as typeof Crypto;
+  return crypto.createHash("sha256").update(data).digest();
+}
+
+/** What V8's cached data depends on besides the source: runtime and flags. */
+export function runtimeKey(): string {
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join("\0");
+  const id = `${process.version}\0${process.platform}\0${process.arch}\0${flags}`;
+  return sha256(id).toString("hex").slice(0, 16);
+}
+
+export class BundleLoader {
+  readonly stats: CodeCacheStats = { hits: 0, misses: 0, rejected: 0, writes: 0 };
+  private readonly chunks = new Map<string, LoadedChunk>();
+  private readonly pending: PendingWrite[] = [];
+
+  /**
+   * `cacheDir` is asked at each chunk's load: the directory for this run's code cache, or
+   * undefined for none (caching off, or a chunk loaded before the command line was read).
+   */
+  constructor(
+    private readonly bundleDir: string,
+    private readonly cacheDir: () => string | undefined,
+  ) {}
+
+  /** The exports of `file` (relative to the bundle directory), loading it and its chunks once. */
+  load(file: string): Record<string, unknown> {
+    const abs = path.resolve(this.bundleDir, file);
+    const known = this.chunks.get(abs);
+    if (known) return known.exports;
+    const source = fs.readFileSync(abs);
+    const dir = this.cacheDir();
+    const cacheFile = dir === undefined ? undefined : path.join(dir, `${sha256(source).toString("hex")}.v8`);
+    const cachedData = cacheFile === undefined ? undefined : readCacheFile(cacheFile);
+    // The wrapper of Node's CommonJS loader, so the chunk sees the names it expects.
+    const script = new vm.Script(
+      `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`,
+      { filename: abs, cachedData: cachedData ?? undefined },
+    );
+    if (cachedData && !script.cachedDataRejected) this.stats.hits++;
+    else {
+      if (cachedData === undefined) this.stats.misses++;
+      else this.stats.rejected++;
+      if (cacheFile !== undefined) this.pending.push({ script, file: cacheFile });
+    }
+    const chunk: LoadedChunk = { exports: {} };
+    this.chunks.set(abs, chunk);
+    const nodeRequire = createRequire(abs);
+    const chunkRequire = Object.assign(
+      (id: string) => (id.startsWith("./") ? this.load(path.join(path.dirname(abs), id)) : nodeRequire(id)),
+      { resolve: nodeRequire.resolve, cache: nodeRequire.cache },
+    );
+    const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+    wrapper.call(chunk.exports, chunk.exports, chunkRequire, chunk, abs, path.dirname(abs));
+    return chunk.exports;
+  }
+
+  /**
+   * Writes cached data for the chunks compiled without it. Made at exit, the data holds every
+   * function the run compiled, not only the chunks' top levels. Failures to write are ignored.
+   */
+  saveCaches(): void {
+    for (const { script, file } of this.pending.splice(0)) {
+      try {
+        const data = script.createCachedData();
+        writeAtomically(file, Buffer.concat([sha256(data), data]));
+        this.stats.writes++;
+      } catch {
+        // A read-only or full cache directory: the next run compiles again.
+      }
+    }
+  }
+}
+
+/** The cached data in `file`, undefined when absent, null when present but damaged. */
+function readCacheFile(file: string): Buffer | null | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const data = bytes.subarray(DIGEST_BYTES);
+  if (bytes.length <= DIGEST_BYTES || !sha256(data).equals(bytes.subarray(0, DIGEST_BYTES))) return null;
+  return data;
+}
+
+/**
+ * src/fs/atomic-write.ts's protocol (an exclusive temp file beside the target, then a rename) without
+ * its random names, which would load node:crypto into every process: readers see a whole file or none.
+ */
+function writeAtomically(file: string, data: Buffer): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    fs.writeFileSync(tmp, data, { flag: "wx" });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}

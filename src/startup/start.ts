@@ -1,0 +1,50 @@
+/**
+ * How bin/slipway.js starts the bundled CLI: dist/bundle/main.js through the BundleLoader, with
+ * the code cache of this runtime and command under the cache directory, unless caching is off.
+ */
+import * as path from "node:path";
+import { cacheDisabled, defaultCacheDir } from "../cache/location.js";
+import { BundleLoader, runtimeKey } from "./bundle-loader.js";
+
+export type CliMain = (args: string[]) => Promise<number>;
+
+/**
+ * The command a code cache is kept for: the first argument that is not a flag (nor the value of
+ * `--cache-dir`), "none" without one. Anything unexpected shares the "other" cache.
+ */
+export function commandOf(argv: string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--cache-dir") i++;
+    else if (!a.startsWith("-")) return /^[a-z][a-z-]{0,31}$/.test(a) ? a : "other";
+  }
+  return "none";
+}
+
+/**
+ * Loads the bundle's entry and returns its `main`; the caches are written when the process exits.
+ * The entry and its static imports load before `main` has read `--no-cache` and `--cache-dir` into
+ * the environment: they are a few kilobytes, compiled without a cache. Every command's chunks load
+ * after, when the environment says where the cache is, or that there is none.
+ */
+export function startBundle(
+  bundleDir: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): {
+  main: CliMain;
+  loader: BundleLoader;
+} {
+  let entryLoaded = false;
+  let runtime: string | undefined;
+  const command = commandOf(argv);
+  const loader = new BundleLoader(bundleDir, () => {
+    if (!entryLoaded || cacheDisabled(env)) return undefined;
+    runtime ??= runtimeKey();
+    return path.join(defaultCacheDir(env), "code", runtime, command);
+  });
+  const main = loader.load("main.js").main as CliMain;
+  entryLoaded = true;
+  process.once("exit", () => loader.saveCaches());
+  return { main, loader };
+}

@@ -1,0 +1,213 @@
+/**
+ * The bundle loader's code cache: chunks load and link like CommonJS, cached data is written at
+ * the end and used by the next process, and a damaged, foreign or unwritable cache only costs a
+ * compile. The built CLI with and without the cache prints the same bytes.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { BundleLoader } from "../../src/startup/bundle-loader.js";
+import { commandOf } from "../../src/startup/start.js";
+import { repoRoot } from "../support/env.js";
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+const temp = () => {
+  const d = mkdtempSync(path.join(tmpdir(), "slipway-code-cache-"));
+  temps.push(d);
+  return d;
+};
+
+/** A bundle like rolldown's: an entry requiring a chunk and a Node module. */
+function writeBundle(dep = "exports.twice = (n) => n * 2;\n"): string {
+  const dir = temp();
+  writeFileSync(
+    path.join(dir, "main.js"),
+    `const dep = require("./dep.js");
+exports.dep = dep;
+exports.answer = dep.twice(21);
+exports.sep = require("node:path").sep;
+exports.where = [__filename, __dirname];
+exports.self = this === exports && module.exports === exports;
+`,
+  );
+  writeFileSync(path.join(dir, "dep.js"), dep);
+  return dir;
+}
+
+const loaderModule = path.join(repoRoot, "dist/startup/bundle-loader.js");
+const built = existsSync(path.join(repoRoot, "dist/bundle/main.js")) && existsSync(loaderModule);
+if (!built) process.stderr.write("[skipped] code cache suites need dist/ (npm run build)\n");
+
+/**
+ * Loads the bundle in a fresh process (the built loader): V8 consults cached data only for code
+ * it has not compiled yet, and this process compiled these sources already.
+ */
+function loadInChild(bundle: string, cache: string | undefined) {
+  const script = `import { BundleLoader } from ${JSON.stringify(loaderModule)};
+const loader = new BundleLoader(${JSON.stringify(bundle)}, () => ${JSON.stringify(cache)});
+const answer = loader.load("main.js").answer;
+loader.saveCaches();
+console.log(JSON.stringify({ answer, stats: loader.stats }));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as { answer: number; stats: BundleLoader["stats"] };
+}
+
+const cacheFiles = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".v8")) : [];
+
+describe("BundleLoader", () => {
+  it("links chunks like CommonJS, each loaded once", () => {
+    const bundle = writeBundle();
+    const loader = new BundleLoader(bundle, () => undefined);
+    const main = loader.load("main.js");
+    expect(main.answer).toBe(42);
+    expect(main.sep).toBe(path.sep);
+    expect(main.where).toEqual([path.join(bundle, "main.js"), bundle]);
+    expect(main.self).toBe(true);
+    expect(loader.load("dep.js")).toBe(main.dep);
+    expect(loader.stats).toEqual({ hits: 0, misses: 2, rejected: 0, writes: 0 });
+    loader.saveCaches();
+    expect(loader.stats.writes).toBe(0);
+  });
+
+  it("writes cached data when asked, not before", () => {
+    const bundle = writeBundle();
+    const cache = path.join(temp(), "code");
+    const loader = new BundleLoader(bundle, () => cache);
+    expect(loader.load("main.js").answer).toBe(42);
+    expect(cacheFiles(cache)).toEqual([]);
+    loader.saveCaches();
+    expect(loader.stats).toEqual({ hits: 0, misses: 2, rejected: 0, writes: 2 });
+    expect(cacheFiles(cache)).toHaveLength(2);
+    expect(readdirSync(cache).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  // Cached data is made and used by child processes: V8 refuses data made under other flags (this
+  // test runner's), and consults none for code this process compiled already.
+  it.runIf(built)("compiles from the data the previous process wrote", () => {
+    const bundle = writeBundle();
+    const cache = path.join(temp(), "code");
+    expect(loadInChild(bundle, cache).stats).toEqual({ hits: 0, misses: 2, rejected: 0, writes: 2 });
+    expect(loadInChild(bundle, cache)).toEqual({
+      answer: 42,
+      stats: { hits: 2, misses: 0, rejected: 0, writes: 0 },
+    });
+  });
+
+  it.runIf(built)(
+    "keys data by the chunk's content: an edited chunk misses, its neighbour still hits",
+    () => {
+      const cache = path.join(temp(), "code");
+      loadInChild(writeBundle(), cache);
+      const after = writeBundle("exports.twice = (n) => n + n;\n");
+      expect(loadInChild(after, cache)).toEqual({
+        answer: 42,
+        stats: { hits: 1, misses: 1, rejected: 0, writes: 1 },
+      });
+    },
+  );
+
+  it.runIf(built)("ignores a damaged or truncated cache file and writes it again", () => {
+    const bundle = writeBundle();
+    const cache = path.join(temp(), "code");
+    loadInChild(bundle, cache);
+    const [a, b] = cacheFiles(cache).map((f) => path.join(cache, f)) as [string, string];
+    const bytes = readFileSync(a);
+    bytes[bytes.length - 5]! ^= 0xff;
+    writeFileSync(a, bytes);
+    writeFileSync(b, readFileSync(b).subarray(0, 40));
+
+    expect(loadInChild(bundle, cache).stats).toEqual({ hits: 0, misses: 0, rejected: 2, writes: 2 });
+    expect(loadInChild(bundle, cache).stats).toEqual({ hits: 2, misses: 0, rejected: 0, writes: 0 });
+  });
+
+  it.runIf(built)("data V8 refuses (made for another source of the same name) counts as rejected", () => {
+    const bundle = writeBundle();
+    const cache = path.join(temp(), "code");
+    loadInChild(bundle, cache);
+    // Sealed correctly but made for other code: V8's own check refuses it.
+    const files = cacheFiles(cache).map((f) => path.join(cache, f));
+    const [small, large] = files.sort((x, y) => readFileSync(x).length - readFileSync(y).length) as [
+      string,
+      string,
+    ];
+    writeFileSync(small, readFileSync(large));
+    expect(loadInChild(bundle, cache)).toEqual({
+      answer: 42,
+      stats: { hits: 1, misses: 0, rejected: 1, writes: 1 },
+    });
+    expect(loadInChild(bundle, cache).stats).toEqual({ hits: 2, misses: 0, rejected: 0, writes: 0 });
+  });
+
+  it("runs without a cache when the directory cannot be written", () => {
+    const bundle = writeBundle();
+    const blocker = path.join(temp(), "file");
+    writeFileSync(blocker, "not a directory");
+    const loader = new BundleLoader(bundle, () => path.join(blocker, "code"));
+    expect(loader.load("main.js").answer).toBe(42);
+    loader.saveCaches();
+    expect(loader.stats).toEqual({ hits: 0, misses: 2, rejected: 0, writes: 0 });
+  });
+
+  it.runIf(built)("reads no cache when asked for none", () => {
+    const bundle = writeBundle();
+    const cache = path.join(temp(), "code");
+    loadInChild(bundle, cache);
+    expect(loadInChild(bundle, undefined).stats).toEqual({ hits: 0, misses: 2, rejected: 0, writes: 0 });
+  });
+});
+
+describe("commandOf", () => {
+  it.each([
+    [["helm", "template", "r", "chart"], "helm"],
+    [["--no-cache", "check", "."], "check"],
+    [["--cache-dir", "/tmp/c", "render", "."], "render"],
+    [["--cache-dir=/tmp/c", "diff"], "diff"],
+    [["--version"], "none"],
+    [[], "none"],
+    [["../weird path"], "other"],
+  ])("%j → %s", (argv, want) => {
+    expect(commandOf(argv)).toBe(want);
+  });
+});
+
+describe.runIf(built)("the built CLI with the code cache", () => {
+  function run(args: string[], env: Record<string, string>) {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
+      encoding: "utf8",
+      env: { ...process.env, SLIPWAY_NO_CACHE: "", ...env },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  const codeDir = (cache: string) => path.join(cache, "code");
+  const build = ["build", path.join(repoRoot, "examples/hello/overlays/dev")];
+
+  it("prints the same bytes compiling, writing and reading the cache", () => {
+    const cache = temp();
+    const plain = run(build, { SLIPWAY_NO_CACHE: "1", SLIPWAY_CACHE_DIR: cache });
+    expect(plain.code).toBe(0);
+    expect(existsSync(codeDir(cache))).toBe(false);
+    const writing = run(build, { SLIPWAY_CACHE_DIR: cache });
+    expect(existsSync(codeDir(cache))).toBe(true);
+    const reading = run(build, { SLIPWAY_CACHE_DIR: cache });
+    expect([writing, reading]).toEqual([plain, plain]);
+  });
+
+  it("--no-cache neither reads nor writes it; an unwritable directory only costs the cache", () => {
+    const cache = temp();
+    expect(run(["--no-cache", ...build], { SLIPWAY_CACHE_DIR: cache }).code).toBe(0);
+    expect(existsSync(codeDir(cache))).toBe(false);
+    // A cache directory that cannot be created (a file is in the way; root ignores permissions).
+    const blocker = path.join(temp(), "file");
+    writeFileSync(blocker, "not a directory");
+    const r = run(build, { SLIPWAY_CACHE_DIR: blocker });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+  });
+});
