@@ -12,6 +12,7 @@ import {
   type Cluster,
   type DecryptionHooks,
   type FluxKustomization,
+  type LoadPlatformOptions,
   loadPlatform,
   type Platform,
   type PlatformError,
@@ -36,6 +37,8 @@ export interface RevisionDiffOptions {
   allowedPaths?: string[];
   /** Render failures are listed but do not make the exit code 2. */
   acceptFailed?: boolean;
+  /** Where HelmRelease charts come from (default: the chart cache; false: HelmReleases are not rendered). */
+  charts?: LoadPlatformOptions["charts"];
 }
 
 export interface RevisionDiffResult {
@@ -51,7 +54,12 @@ export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
   const baseFs = GitFileSystem.open(root, opts.base);
   const headFs: FileSystem =
     opts.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, opts.head);
-  const loadOpts = { clusters: opts.clusters, decrypt: opts.decrypt, allowedPaths: opts.allowedPaths };
+  const loadOpts = {
+    clusters: opts.clusters,
+    decrypt: opts.decrypt,
+    allowedPaths: opts.allowedPaths,
+    ...(opts.charts !== undefined ? { charts: opts.charts } : {}),
+  };
   let base: Platform;
   let head: Platform;
   let reused = 0;
