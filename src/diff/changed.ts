@@ -44,6 +44,9 @@ export function loadChangedOnly(
   opts: Omit<LoadPlatformOptions, "fs" | "reuse"> = {},
 ): ChangedOnlyResult {
   const seen = new Map<FluxKustomization, KustomizationInputs>();
+  // A HelmRelease whose render inputs are the same at both revisions is read once, and the
+  // base holds the head's objects (compare.ts then skips them).
+  opts = { ...opts, releaseMemo: opts.releaseMemo ?? new Map() };
   const head = loadPlatform(root, {
     ...opts,
     fs: headFs,

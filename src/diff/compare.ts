@@ -96,6 +96,9 @@ function diffObjects(
     seen.add(k);
     const o = old.get(k);
     const a = n.object;
+    // One object on both sides (a Flux Kustomization or HelmRelease the base took from the
+    // head): masking and comparing it cannot find a difference.
+    if (o?.object === a) continue;
     if (!o) {
       const masked = maskObject(a, opts.masker);
       out.push({

@@ -46,6 +46,7 @@ import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResour
 import {
   type CachedRelease,
   type ChartFacts,
+  type ReleaseMemo,
   readCachedRelease,
   readChartFacts,
   releaseCacheKey,
@@ -67,6 +68,8 @@ export interface HelmReleaseContext {
   artifactFs(root: string): FileSystem;
   /** Rendered releases kept between runs (src/cache); none: every release renders. */
   renderCache?: RenderCache;
+  /** Renders of this run by cache key (LoadPlatformOptions.releaseMemo). */
+  releaseMemo?: ReleaseMemo;
 }
 
 interface Located {
@@ -100,11 +103,11 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
     const batch: Array<{ p: Prepared; job: ReleaseJob }> = [];
     for (const p of prepared) {
       if (!p.facts || (only && !only(p))) continue;
-      const job = releaseJob(p, cluster, pool, kubernetes.version, [...apis], hctx.renderCache);
+      const job = releaseJob(p, cluster, pool, kubernetes.version, [...apis], hctx);
       if (job) batch.push({ p, job });
     }
     const outcomes = renderReleases(batch.map(({ p, job }) => ({ chart: p.chart!, job })));
-    for (const [i, { p }] of batch.entries()) finishRelease(p, cluster, outcomes[i]!, hctx.renderCache);
+    for (const [i, { p }] of batch.entries()) finishRelease(p, cluster, outcomes[i]!, hctx);
   };
   renderAll(baseApis);
   // CRDs templated by charts (cert-manager's, operators') change what other charts see.
@@ -533,8 +536,9 @@ function releaseJob(
   pool: Map<string, KObject>,
   kubeVersion: string | undefined,
   apis: string[],
-  cache: RenderCache | undefined,
+  hctx: Pick<HelmReleaseContext, "renderCache" | "releaseMemo">,
 ): ReleaseJob | undefined {
+  const cache = hctx.renderCache;
   const { info, spec } = p;
   info.errors = [];
   p.cacheKey = undefined;
@@ -566,7 +570,11 @@ function releaseJob(
       postRenderStrategy: postRenderStrategyOf(p, cluster),
       object: info.object,
     });
-    hit = p.cacheKey ? readCachedRelease(cache, p.cacheKey) : undefined;
+    if (p.cacheKey) {
+      const id = p.cacheKey.id;
+      hit = hctx.releaseMemo?.get(id) ?? readCachedRelease(cache, p.cacheKey);
+      if (hit) hctx.releaseMemo?.set(id, hit);
+    }
   }
   // Anything but a hit needs the chart first: a chart that does not load fails the release
   // before its values are looked at, as when it was loaded up front.
@@ -627,8 +635,9 @@ function finishRelease(
   p: Prepared,
   cluster: Cluster,
   outcome: ReleaseOutcome,
-  cache: RenderCache | undefined,
+  hctx: Pick<HelmReleaseContext, "renderCache" | "releaseMemo">,
 ): void {
+  const cache = hctx.renderCache;
   const { info, spec } = p;
   const warningsBefore = info.warnings?.length ?? 0;
   if (!outcome.ok) {
@@ -644,7 +653,13 @@ function finishRelease(
     markSecretFields(info.resources, info.secretInputs ?? []);
     info.status = "rendered";
     if (cache && p.cacheKey)
-      writeCachedRelease(cache, p.cacheKey, info.resources, (info.warnings ?? []).slice(warningsBefore));
+      writeCachedRelease(
+        cache,
+        p.cacheKey,
+        info.resources,
+        (info.warnings ?? []).slice(warningsBefore),
+        hctx.releaseMemo,
+      );
   } catch (e) {
     if (e instanceof PostRenderError) fail(info, e.message, { field: ["spec", "postRenderers"] });
     else fail(info, `chart output: ${e instanceof SlipwayError ? e.format() : (e as Error).message}`);

@@ -64,6 +64,7 @@ import {
 } from "./model.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
+import type { ReleaseMemo } from "./release-cache.js";
 import {
   applyOperatorClusterData,
   ClusterInputProviders,
@@ -159,6 +160,12 @@ export interface LoadPlatformOptions {
    * directory unless SLIPWAY_NO_CACHE is set. `false`: render everything.
    */
   renderCache?: RenderCache | false;
+  /**
+   * HelmRelease renders read from or written to the render cache in this run, by cache key: a
+   * diff's two loads share one, so a release whose inputs are the same at both revisions is read
+   * once and both platforms hold the same objects.
+   */
+  releaseMemo?: ReleaseMemo;
 }
 
 export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): Platform {
@@ -197,6 +204,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     secretsOf: new WeakMap(),
     charts: opts.charts,
     renderCache: opts.renderCache === false ? undefined : (opts.renderCache ?? defaultRenderCache()),
+    releaseMemo: opts.releaseMemo,
   };
   const scan = scanRepository(fs, root);
   for (const file of scan.tooLarge) {
@@ -290,6 +298,7 @@ interface RenderContext {
   secretsOf: WeakMap<KObject, SecretPaths>;
   charts?: ChartProvider | false;
   renderCache?: RenderCache;
+  releaseMemo?: ReleaseMemo;
 }
 
 /** What one cluster's render depends on besides the repository. */
@@ -398,6 +407,7 @@ function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: Contr
         },
         artifactFs: (root) => artifactFs(ctx, root),
         ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
+        ...(ctx.releaseMemo ? { releaseMemo: ctx.releaseMemo } : {}),
       },
       cluster,
     );

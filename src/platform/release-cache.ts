@@ -72,6 +72,13 @@ export function releaseCacheKey(cache: RenderCache, inputs: ReleaseRenderInputs)
   return cache.key(RELEASE_UNIT, text);
 }
 
+/**
+ * Renders already read or written in this run, by cache key id (see LoadPlatformOptions.releaseMemo).
+ * Entries are never changed after they are set: the objects are shared by every release that
+ * takes them.
+ */
+export type ReleaseMemo = Map<string, CachedRelease>;
+
 export function readCachedRelease(cache: RenderCache, key: CacheKey): CachedRelease | undefined {
   const body = cache.get(key);
   if (!isMap(body as never) || !Array.isArray((body as Record<string, unknown>).resources)) return undefined;
@@ -136,8 +143,17 @@ export function writeCachedRelease(
   key: CacheKey,
   resources: readonly RenderedResource[],
   warnings: readonly string[],
+  memo?: ReleaseMemo,
 ): boolean {
   if (resources.some((r) => r.secrets !== undefined)) return false;
+  memo?.set(key.id, {
+    resources: resources.map((r) => ({
+      object: r.object,
+      ...(r.crd ? { crd: true as const } : {}),
+      ...(r.hook ? { hook: r.hook } : {}),
+    })),
+    warnings: [...warnings],
+  });
   cache.put(key, {
     resources: resources.map((r) => ({
       object: encodeValue(r.object),
