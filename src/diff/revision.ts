@@ -39,6 +39,8 @@ export interface RevisionDiffOptions {
   acceptFailed?: boolean;
   /** Where HelmRelease charts come from (default: the chart cache; false: HelmReleases are not rendered). */
   charts?: LoadPlatformOptions["charts"];
+  /** The render cache both revisions use (default: the one under the chart cache's directory). */
+  renderCache?: LoadPlatformOptions["renderCache"];
 }
 
 export interface RevisionDiffResult {
@@ -59,6 +61,7 @@ export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
     decrypt: opts.decrypt,
     allowedPaths: opts.allowedPaths,
     ...(opts.charts !== undefined ? { charts: opts.charts } : {}),
+    ...(opts.renderCache !== undefined ? { renderCache: opts.renderCache } : {}),
   };
   let base: Platform;
   let head: Platform;
