@@ -2,10 +2,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "./filesystem.js";
+import { GitObjectReader, parseTree } from "./git-objects.js";
 
 /**
- * A FileSystem over one Git revision, read from the object database: `git ls-tree -r` for the
- * tree and one `git cat-file --batch` process for every blob, all held in memory. Nothing is
+ * A FileSystem over one Git revision, read from the object database (in this process,
+ * git-objects.ts; else `git ls-tree -r` for the tree and one `git cat-file --batch` process for
+ * every blob), all held in memory. Nothing is
  * checked out, so the working tree (and the user's uncommitted edits) are never touched.
  *
  * Paths are served at the same absolute location as the working tree (`<toplevel>/<path>`),
@@ -23,6 +25,8 @@ export class GitFileSystem implements FileSystem {
   /** Blob id per absolute path: two revisions hold the same content exactly when these match. */
   readonly blobs = new Map<string, string>();
   private readonly dirs = new Map<string, Set<string>>();
+  /** How the revision was read: its objects in this process, or git's ls-tree and cat-file. */
+  via: "objects" | "git" = "git";
 
   private constructor(
     /** Absolute POSIX path of the repository's top level (where the tree is mounted). */
@@ -39,6 +43,90 @@ export class GitFileSystem implements FileSystem {
    */
   static open(dir: string, rev: string): GitFileSystem {
     const cwd = path.resolve(dir);
+    let found: string[] | undefined;
+    try {
+      // One process for the top level, the object database and the commit (git >= 2.31).
+      found = git(cwd, [
+        "rev-parse",
+        "--path-format=absolute",
+        "--show-toplevel",
+        "--git-common-dir",
+        "--verify",
+        "--quiet",
+        `${rev}^{commit}`,
+      ])
+        .toString("utf8")
+        .trim()
+        .split("\n");
+    } catch {
+      found = undefined;
+    }
+    if (found?.length === 3 && !process.env.GIT_OBJECT_DIRECTORY) {
+      const [toplevel, commonDir, commit] = found as [string, string, string];
+      const fs = new GitFileSystem(toPosix(toplevel), commit);
+      const prefix = path.posix.relative(fs.toplevel, toPosix(cwd));
+      if (fs.readInProcess(path.join(commonDir, "objects"), prefix)) {
+        fs.via = "objects";
+        return fs;
+      }
+    }
+    return GitFileSystem.openWithGit(cwd, rev);
+  }
+
+  /**
+   * The tree below `prefix` and its blobs read from the object database in this process
+   * (git-objects.ts); false when something needs git itself (then nothing was added).
+   */
+  private readInProcess(objectsDir: string, prefix: string): boolean {
+    const reader = new GitObjectReader(objectsDir, MAX_GIT_BLOB_BYTES);
+    try {
+      const commit = reader.read(this.commit);
+      const tree =
+        commit?.type === "commit" ? /^tree ([0-9a-f]{40})$/m.exec(commit.content.toString("latin1")) : null;
+      if (!tree) return false;
+      let oid = tree[1]!;
+      for (const name of prefix === "" ? [] : prefix.split("/")) {
+        const t = reader.read(oid);
+        if (t?.type !== "tree") return false;
+        const entry = parseTree(t.content).find((e) => e.name === name);
+        if (!entry) return true; // nothing below the prefix: `git ls-tree` lists nothing either
+        if (entry.mode !== "40000") return false;
+        oid = entry.oid;
+      }
+      const files: Array<{ abs: string; oid: string; content: Buffer }> = [];
+      const walk = (treeOid: string, dir: string): boolean => {
+        const t = reader.read(treeOid);
+        if (t?.type !== "tree") return false;
+        for (const e of parseTree(t.content)) {
+          const abs = `${dir}/${e.name}`;
+          if (e.mode === "40000") {
+            if (!walk(e.oid, abs)) return false;
+            continue;
+          }
+          // Submodules and symlinks are not followed (as with `git ls-tree`, below).
+          if (e.mode === "160000" || e.mode === "120000") continue;
+          let content = blobCache.get(e.oid);
+          if (!content) {
+            const b = reader.read(e.oid);
+            if (b?.type !== "blob") return false; // a large, missing or unreadable blob: git says what it is
+            content = b.content;
+            blobCache.set(e.oid, content);
+          }
+          files.push({ abs, oid: e.oid, content });
+        }
+        return true;
+      };
+      if (blobCache.size > maxCachedBlobs) blobCache.clear();
+      if (!walk(oid, prefix === "" ? this.toplevel : path.posix.join(this.toplevel, prefix))) return false;
+      for (const f of files) this.add(f.abs, f.oid, f.content);
+      return true;
+    } finally {
+      reader.close();
+    }
+  }
+
+  /** `git ls-tree` and `git cat-file --batch`: every repository git can read. */
+  static openWithGit(cwd: string, rev: string): GitFileSystem {
     const toplevel = toPosix(git(cwd, ["rev-parse", "--show-toplevel"]).toString("utf8").trim());
     let commit: string;
     try {
