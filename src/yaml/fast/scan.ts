@@ -412,6 +412,7 @@ class Scanner {
     const lines: string[] = [];
     let contentLines = 0;
     let maxEmptySpaces = 0;
+    let lastBlank = false;
     for (this.advance(); this.pos < text.length; this.advance()) {
       let spaces = 0;
       while (this.pos + spaces < this.end && text.charCodeAt(this.pos + spaces) === 0x20) spaces++;
@@ -422,6 +423,7 @@ class Scanner {
         if (indent > 0 && spaces > indent) bail();
         if (spaces > maxEmptySpaces) maxEmptySpaces = spaces;
         lines.push("");
+        lastBlank = true;
         continue;
       }
       if (indent === 0) {
@@ -434,13 +436,18 @@ class Scanner {
       if (text.charCodeAt(this.pos + spaces) === 0x09) bail();
       lines.push(text.slice(this.pos + indent, this.end));
       contentLines++;
+      lastBlank = false;
     }
     if (contentLines === 0) bail();
     // Trailing empty lines belong to the block only up to its last line (for keep chomping).
-    // A block that runs to the end of a stream without a final line break: left to the full path.
-    if (this.pos >= text.length) {
-      const last = text.charCodeAt(text.length - 1);
-      if (last !== 0x0a) bail();
+    // A block that runs to the end of a stream without a final line break keeps no line break
+    // after its last line of text (both full paths agree): it reads as stripped. Helm's manifest
+    // heads meet that on every document ending in a block (a ConfigMap's `data`), as documents
+    // are cut with their trailing line break removed. Ending on a blank line (unless stripped): the
+    // full path.
+    if (this.pos >= text.length && text.charCodeAt(text.length - 1) !== 0x0a) {
+      if (lastBlank && chomp !== "strip") bail();
+      chomp = "strip";
     }
     this.toContent();
     return {

@@ -247,6 +247,11 @@ describe("fast YAML reader = full path on generated streams", () => {
     ["comments and documents", "# c\n---\na: 1 # c\n  # indented comment\n---\n# only\n---\n- x\n"],
     ["CRLF", 'a: 1\r\nb: |\r\n  x\r\n  y\r\nc: "q"\r\n'],
     ["unicode keys", 'ключ: значение\n日本: 語\n"k: v": x\n'],
+    ["a literal block at the end without a line break", "a: |\n  x\n\n  y"],
+    ["a kept block at the end without a line break", "b:\n  a: |+\n    x\n    y"],
+    ["a stripped folded block at the end without a line break", "a: >-\n  x\n  y\n  "],
+    ["a folded block at the end without a line break", "a: >\n  x\n\n  y"],
+    ["flow collections in a block sequence", "- {key: app, operator: In, values: [alertmanager]}\n"],
   ])("answers %s like the full path", (_, text) => {
     const r = compareReaders(text, "case.yaml");
     expect(r.problems).toEqual([]);
@@ -268,8 +273,8 @@ describe("fast YAML reader = full path on generated streams", () => {
     ["a directive", "%YAML 1.2\n---\na: 1\n"],
     ["an unclosed quote", 'a: "x\n'],
     ["a complex key", "? a\n: b\n"],
-    ["a block scalar at the end without a line break", "a: |\n  x"],
     ["flow collections nested 40 deep", `a: ${"[".repeat(40)}x${"]".repeat(40)}\n`],
+    ["a block scalar ending on a blank line without a line break", "a: |\n  x\n  "],
   ])("leaves %s to the full path", (_, text) => {
     const r = compareReaders(text, "case.yaml");
     expect(r.problems).toEqual([]);
