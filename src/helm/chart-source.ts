@@ -189,12 +189,40 @@ function remember(key: string, chart: Chart): Chart {
   return chart;
 }
 
+/**
+ * The last files read from each chart directory and the chart they loaded: a directory read
+ * again with the same files byte for byte (compared, which is far cheaper than digesting
+ * kube-prometheus-stack's 6.7 MB once more) is the same chart.
+ */
+const lastReadOfDir = new Map<string, { files: ChartFile[]; chart: Chart }>();
+const MAX_REMEMBERED_DIRS = 64;
+
+function sameFiles(a: readonly ChartFile[], b: readonly ChartFile[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as ChartFile;
+    const y = b[i] as ChartFile;
+    if (x.name !== y.name || !Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength).equals(y.data))
+      return false;
+  }
+  return true;
+}
+
 /** A chart directory (`helm template NAME ./dir`). */
 export function loadChartDir(dir: string, reader: ChartDirReader = diskReader): Chart {
   const files = readChartDir(dir, reader);
   const prefix = `${dir.replace(/\/+$/, "")}/`;
+  const dirKey = `${path.resolve(dir)}\0${prefix}`;
+  const last = reader === diskReader ? lastReadOfDir.get(dirKey) : undefined;
+  if (last !== undefined && sameFiles(last.files, files)) return last.chart;
   const digest = chartDigest(files);
-  return loaded.get(digest) ?? remember(digest, loadChartFiles(files, prefix, digest));
+  const chart = loaded.get(digest) ?? remember(digest, loadChartFiles(files, prefix, digest));
+  if (reader === diskReader) {
+    if (lastReadOfDir.size >= MAX_REMEMBERED_DIRS)
+      lastReadOfDir.delete(lastReadOfDir.keys().next().value as string);
+    lastReadOfDir.set(dirKey, { files, chart });
+  }
+  return chart;
 }
 
 /** A chart archive (`helm template NAME chart-1.0.0.tgz`). */

@@ -221,15 +221,29 @@ function cleanupParseError(filename: string, err: TemplateError): RenderError {
   return new RenderError(message, { template: err.template, line: err.line, column: err.column, cause: err });
 }
 
-function parsedSet(keys: string[], templates: Map<string, Renderable>, funcs: FuncMap): TemplateSet {
-  const h = createHash("sha256");
-  for (const k of keys) {
-    h.update(k);
-    h.update("\0");
-    h.update((templates.get(k) as Renderable).text);
-    h.update("\0");
+/**
+ * A number per distinct template text, so that a parsed set's key names its texts without
+ * hashing them at every release (kube-prometheus-stack's are 1.6 MB). The texts are the same
+ * string objects from release to release (templateText), whose hash V8 keeps. Numbers are never
+ * reused, so forgetting the table cannot make two texts share a key.
+ */
+const textIds = new Map<string, number>();
+const MAX_TEXT_IDS = 100_000;
+let nextTextId = 0;
+
+function textId(text: string): number {
+  let id = textIds.get(text);
+  if (id === undefined) {
+    if (textIds.size >= MAX_TEXT_IDS) textIds.clear();
+    id = nextTextId++;
+    textIds.set(text, id);
   }
-  const key = h.digest("hex");
+  return id;
+}
+
+function parsedSet(keys: string[], templates: Map<string, Renderable>, funcs: FuncMap): TemplateSet {
+  let key = "";
+  for (const k of keys) key += `${k}\0${textId((templates.get(k) as Renderable).text)}\0`;
   const hit = parsedSets.get(key);
   if (hit instanceof RenderError) throw hit;
   if (hit) return hit;

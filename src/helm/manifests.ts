@@ -220,8 +220,33 @@ function fieldOf(m: RawMap, name: string): RawYaml | undefined {
   return folded;
 }
 
+/**
+ * Heads already read, by document text: releases of one chart render many identical documents
+ * (a chart's CRDs, most of a release's objects when only some values differ), and reading a
+ * document is the YAML parse of all of it. Only successful reads are kept (an error names the
+ * file); the heads are never modified by their users. Bounded by the characters it keeps.
+ */
+const headsByText = new Map<string, ManifestHead>();
+const MAX_HEAD_CACHE_CHARS = 32 << 20;
+let headCacheChars = 0;
+
 /** yaml.Unmarshal of a document into util.SimpleHead. */
 export function readHead(doc: string, file: string): ManifestHead {
+  const known = headsByText.get(doc);
+  if (known !== undefined) return known;
+  const head = decodeHead(doc, file);
+  if (doc.length <= MAX_HEAD_CACHE_CHARS) {
+    if (headCacheChars + doc.length > MAX_HEAD_CACHE_CHARS) {
+      headsByText.clear();
+      headCacheChars = 0;
+    }
+    headsByText.set(doc, head);
+    headCacheChars += doc.length;
+  }
+  return head;
+}
+
+function decodeHead(doc: string, file: string): ManifestHead {
   const raw = readRawYaml(doc, file);
   const head: ManifestHead = { apiVersion: "", kind: "", metadata: null };
   if (raw === null) return head;

@@ -169,6 +169,20 @@ describe("chart directories", () => {
     expect(() => loadChartDir(chart)).toThrow(/outside the chart directory/);
   });
 
+  it("loads a directory read again unchanged as the same chart, and an edited one anew", () => {
+    const chart = path.join(dir, "edited");
+    mkdirSync(path.join(chart, "templates"), { recursive: true });
+    writeFileSync(path.join(chart, "Chart.yaml"), CHART_YAML);
+    writeFileSync(path.join(chart, "templates", "a.yaml"), "x: 1\n");
+    const first = loadChartDir(chart);
+    expect(loadChartDir(chart)).toBe(first);
+    // Same size, other bytes: only a comparison of the contents tells them apart.
+    writeFileSync(path.join(chart, "templates", "a.yaml"), "x: 2\n");
+    const second = loadChartDir(chart);
+    expect(second).not.toBe(first);
+    expect(new TextDecoder().decode(second.templates[0]?.data)).toBe("x: 2\n");
+  });
+
   it("strips a UTF-8 byte order mark", () => {
     const chart = path.join(dir, "bom");
     mkdirSync(chart, { recursive: true });

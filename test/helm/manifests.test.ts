@@ -103,6 +103,18 @@ describe("sortManifests", () => {
     expect(() => sortManifests(new Map([["c/templates/x.yaml", "- a\n"]]))).toThrow(
       /YAML parse error on c\/templates\/x.yaml/,
     );
+    // Failures are not remembered: the same text fails again, naming the other template.
+    expect(() => sortManifests(new Map([["c/templates/y.yaml", "- a\n"]]))).toThrow(
+      /YAML parse error on c\/templates\/y.yaml/,
+    );
+  });
+
+  it("reads a document met again (another release of the chart) to the same head", () => {
+    const doc =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  annotations:\n    helm.sh/hook: pre-install\n";
+    const first = sortManifests(new Map([["c/templates/a.yaml", doc]]));
+    const again = sortManifests(new Map([["c/templates/b.yaml", doc]]));
+    expect(again.hooks[0]).toEqual({ ...first.hooks[0], path: "c/templates/b.yaml" });
   });
 });
 
