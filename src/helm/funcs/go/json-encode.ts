@@ -17,6 +17,21 @@ export interface JsonMarshaler {
 const hasMarshalJSON = (v: GoObject): v is GoObject & JsonMarshaler =>
   typeof (v as Partial<JsonMarshaler>).marshalJSON === "function";
 
+/** What a MarshalJSON method returns as its error (e.g. Time.MarshalJSON's range checks). */
+export class MarshalJSONError extends Error {}
+
+/** Calls MarshalJSON; its error becomes encoding/json's MarshalerError text. */
+export function callMarshalJSON(v: GoObject & JsonMarshaler): string {
+  try {
+    return v.marshalJSON();
+  } catch (e) {
+    if (e instanceof MarshalJSONError) {
+      throw new JsonError(`json: error calling MarshalJSON for type ${v.goType}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
 export interface EncodeOptions {
   escapeHTML?: boolean;
   /** MarshalIndent(v, "", indent). */
@@ -108,7 +123,7 @@ export function marshalJson(v: GoValue, opts: EncodeOptions = {}): string {
     if (x instanceof GoInt) return x.value.toString();
     if (x instanceof Uint8Array) return `"${Buffer.from(x).toString("base64")}"`;
     if (isGoObject(x)) {
-      if (hasMarshalJSON(x)) return reindent(x.marshalJSON(), depth);
+      if (hasMarshalJSON(x)) return reindent(callMarshalJSON(x), depth);
       if (x.fmtValue) return enc(x.fmtValue(), depth);
       const names = x.fieldNames?.() ?? [];
       const m = new GoMap();

@@ -6,6 +6,7 @@
  */
 import { GoInt, type GoMethod, type GoObject, type GoValue, NO_FIELD } from "../../template/value.js";
 import { timeQuote } from "./duration.js";
+import { MarshalJSONError } from "./json-encode.js";
 import { daysFromCivil, fixedZone, type Location, UTC } from "./zone.js";
 
 const LONG_MONTHS = [
@@ -136,9 +137,20 @@ export class GoTime implements GoObject {
     return timeMethods(this)[name];
   }
 
-  /** MarshalJSON: RFC 3339 with nanoseconds. */
+  /**
+   * MarshalJSON: RFC 3339 with nanoseconds; a year beyond four digits or a zone offset of 24
+   * hours or more is Go's error (time.appendStrictRFC3339).
+   */
   marshalJSON(): string {
-    return JSON.stringify(this.format("2006-01-02T15:04:05.999999999Z07:00"));
+    const text = this.format("2006-01-02T15:04:05.999999999Z07:00");
+    if (text[4] !== "-") throw new MarshalJSONError("Time.MarshalJSON: year outside of range [0,9999]");
+    if (!text.endsWith("Z")) {
+      const c = text[text.length - 6]!;
+      if ((c >= "0" && c <= "9") || Number(text.slice(-5, -3)) >= 24) {
+        throw new MarshalJSONError("Time.MarshalJSON: timezone hour outside of range [0,23]");
+      }
+    }
+    return JSON.stringify(text);
   }
 }
 

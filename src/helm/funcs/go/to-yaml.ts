@@ -9,7 +9,7 @@ import { emitYaml } from "../../../yaml/index.js";
 import { formatFloat } from "../../template/ftoa.js";
 import { GoInt, GoMap, type GoValue, isGoObject } from "../../template/value.js";
 import { parseJson } from "./json-decode.js";
-import { JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
+import { callMarshalJSON, JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
 
 const INVALID_UTF8 = /[\udc80-\udcff]/g;
 // String.prototype.isWellFormed (Node 20; ES2024, beyond the lib this project compiles against).
@@ -35,8 +35,10 @@ function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
   if (v instanceof GoInt) return v.value;
   if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
   if (isGoObject(v)) {
-    const m = v as unknown as Partial<JsonMarshaler>;
-    if (typeof m.marshalJSON === "function") return toJsonLike(parseJson(m.marshalJSON()), path);
+    const m = v as typeof v & Partial<JsonMarshaler>;
+    if (typeof m.marshalJSON === "function") {
+      return toJsonLike(parseJson(callMarshalJSON(m as typeof v & JsonMarshaler)), path);
+    }
     if (v.fmtValue) return toJsonLike(v.fmtValue(), path);
     const out: YamlMap = Object.create(null);
     for (const n of v.fieldNames?.() ?? []) out[n] = toJsonLike(v.field(n) as GoValue, path);
