@@ -18,8 +18,9 @@ import {
 } from "./go/json-decode.js";
 import { JsonError, marshalJson } from "./go/json-encode.js";
 import { marshalYaml, marshalYamlPretty } from "./go/to-yaml.js";
-import { decodeToml, TomlDecodeError } from "./go/toml-decode.js";
-import { encodeToml, TomlEncodeError } from "./go/toml-encode.js";
+import { decodeToml, TomlInternalError, TomlParseError, tomlZones } from "./go/toml/decode.js";
+import { encodeToml, TomlEncodeError } from "./go/toml/encode.js";
+import { localZone } from "./go/zone.js";
 import { GoFuncError } from "./types.js";
 
 const isJsonError = (e: unknown): e is Error =>
@@ -161,11 +162,15 @@ export const dataFuncs: FuncTable = {
       throw e;
     }
   }),
-  fromToml: goFunc("func(str string) map[string]interface {}", (s: string) => {
+  fromToml: goFunc("func(str string) map[string]interface {}", function (s: string) {
+    // Local's offset only matters (and the clock is only read) when a zone is configured.
+    const zones = tomlZones(localZone(this.localZone), this.localZone ? this.now() : 0);
     try {
-      return decodeToml(s);
+      return decodeToml(s, zones);
     } catch (e) {
-      if (e instanceof TomlDecodeError) return withError(e.message);
+      if (e instanceof TomlParseError) return withError(e.message);
+      // BurntSushi's "BUG" panics, and nesting too deep for us: the call fails.
+      if (e instanceof TomlInternalError) throw new GoFuncError(e.message);
       throw e;
     }
   }),

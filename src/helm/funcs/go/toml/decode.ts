@@ -1,56 +1,31 @@
 /**
- * toml.Unmarshal into map[string]interface{} as Helm's fromToml does it, on the smol-toml
- * parser: integers are int64, floats float64, arrays []interface{}, tables
- * map[string]interface{}, date-times time.Time (offset ones in a fixed zone, local ones in
- * BurntSushi's "datetime-local"/"date-local"/"time-local" zones).
- *
- * Syntax errors are smol-toml's, reworded into BurntSushi's "toml: line N: …" frame; the
- * message after the frame is not BurntSushi's.
+ * Helm 4.1.4's fromToml (pkg/engine/funcs.go): toml.Unmarshal of BurntSushi/toml v1.6.0 into
+ * a map[string]interface{} (parse.ts), with the zones its date-times get. BurntSushi reads
+ * offset date-times in time.Local and local date-times in fixed zones named
+ * "datetime-local", "date-local" and "time-local" at Local's offset when the process
+ * started; a render's Local comes from the call context (UTC unless configured).
  */
-import { parse, TomlDate, TomlError } from "smol-toml";
-import { GoInt, GoMap, type GoValue } from "../../template/value.js";
-import { GoTime } from "./time.js";
-import { fixedZone, UTC } from "./zone.js";
+import type { GoMap } from "../../../template/value.js";
+import { fixedZone, type Location, localZone } from "../zone.js";
+import { parseToml } from "./parse.js";
+import type { TomlZones } from "./scalars.js";
 
-export class TomlDecodeError extends Error {}
+export { TomlInternalError, TomlParseError } from "./errors.js";
 
-const LOCAL_DATETIME = fixedZone("datetime-local", 0);
-const LOCAL_DATE = fixedZone("date-local", 0);
-const LOCAL_TIME = fixedZone("time-local", 0);
-
-function goTime(d: TomlDate): GoTime {
-  const ms = d.getTime();
-  const unix = Math.floor(ms / 1000);
-  const nsec = (ms - unix * 1000) * 1e6;
-  if (d.isDate()) return new GoTime(unix, nsec, LOCAL_DATE);
-  if (d.isTime()) return new GoTime(unix, nsec, LOCAL_TIME);
-  if (d.isLocal()) return new GoTime(unix, nsec, LOCAL_DATETIME);
-  const m = /([+-])(\d\d):(\d\d)$/.exec(d.toISOString());
-  if (!m) return new GoTime(unix, nsec, UTC);
-  const offset = (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
-  return new GoTime(unix, nsec, fixedZone("", offset));
+/** The zones for a render whose time.Local is `local` and whose clock reads `nowMs`. */
+export function tomlZones(local: Location, nowMs: number): TomlZones {
+  const offset = local.lookup(Math.floor(nowMs / 1000)).offset;
+  return {
+    local,
+    localDatetime: fixedZone("datetime-local", offset),
+    localDate: fixedZone("date-local", offset),
+    localTime: fixedZone("time-local", offset),
+  };
 }
 
-function toGo(v: unknown): GoValue {
-  if (typeof v === "bigint") return new GoInt("int64", v);
-  if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
-  if (v instanceof TomlDate) return goTime(v);
-  if (Array.isArray(v)) return v.map(toGo);
-  const m = new GoMap();
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) m.set(k, toGo(x));
-  return m;
-}
+const UTC_ZONES = tomlZones(localZone(), 0);
 
-export function decodeToml(text: string): GoMap {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parse(text, { integersAsBigInt: true }) as Record<string, unknown>;
-  } catch (e) {
-    if (e instanceof TomlError) {
-      const what = e.message.replace(/^Invalid TOML document: /, "").split("\n")[0];
-      throw new TomlDecodeError(`toml: line ${e.line}: ${what}`);
-    }
-    throw e;
-  }
-  return toGo(doc) as GoMap;
+/** toml.Unmarshal(text, &map[string]interface{}); throws TomlParseError with BurntSushi's text. */
+export function decodeToml(text: string, zones: TomlZones = UTC_ZONES): GoMap {
+  return parseToml(text, zones);
 }

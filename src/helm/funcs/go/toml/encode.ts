@@ -4,10 +4,10 @@
  * `[a.b]` indented by depth, slices of maps as `[[a]]`, maps inside other arrays inline;
  * floats always with a decimal point or exponent; nil values skipped.
  */
-import { formatFloat } from "../../template/ftoa.js";
-import { GoInt, GoMap, type GoValue, isGoObject } from "../../template/value.js";
-import { GoFuncError } from "../types.js";
-import { formatTime, GoTime } from "./time.js";
+import { formatFloat } from "../../../template/ftoa.js";
+import { GoInt, GoMap, type GoValue, isGoObject } from "../../../template/value.js";
+import { GoFuncError } from "../../types.js";
+import { formatTime, GoTime } from "../time.js";
 
 /** An encoder error (toToml returns its text). */
 export class TomlEncodeError extends Error {}
