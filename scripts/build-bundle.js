@@ -17,6 +17,11 @@ await build({
   input: [new URL("cli/main.js", dist).pathname, new URL("helm/pool/worker.js", dist).pathname],
   platform: "node",
   logLevel: "silent",
-  output: { dir: out.pathname, format: "cjs" },
+  output: {
+    dir: out.pathname,
+    format: "cjs",
+    charset: "ascii",
+    comments: { legal: true, annotation: false, jsdoc: false },
+  },
 });
 writeFileSync(new URL("package.json", out), `${JSON.stringify({ type: "commonjs" })}\n`);
