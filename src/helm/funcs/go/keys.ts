@@ -38,7 +38,10 @@ function randomBytes(ctx: CallContext, n: number): Buffer {
   return b;
 }
 
-const SMALL_PRIMES: number[] = (() => {
+/** The odd primes below 20000, sieved on the first key generation, not when the module loads. */
+let smallPrimes: number[] | undefined;
+function oddSmallPrimes(): number[] {
+  if (smallPrimes) return smallPrimes;
   const limit = 20000;
   const sieve = new Uint8Array(limit);
   const out: number[] = [];
@@ -47,8 +50,9 @@ const SMALL_PRIMES: number[] = (() => {
     if (i > 2) out.push(i);
     for (let j = i * i; j < limit; j += i) sieve[j] = 1;
   }
+  smallPrimes = out;
   return out;
-})();
+}
 
 /** A random prime of exactly `bits` bits with its top two bits set (so p·q has 2·bits bits). */
 function randomPrime(ctx: CallContext, bits: number): bigint {
@@ -57,12 +61,13 @@ function randomPrime(ctx: CallContext, bits: number): bigint {
     b[0] = b[0]! | 0xc0;
     b[b.length - 1] = b[b.length - 1]! | 1;
     const base = BigInt(`0x${b.toString("hex")}`);
-    const residues = SMALL_PRIMES.map((p) => Number(base % BigInt(p)));
+    const primes = oddSmallPrimes();
+    const residues = primes.map((p) => Number(base % BigInt(p)));
     // Incremental search from the random start: step by 2, skipping multiples of small primes.
     for (let delta = 0; delta < 1 << 14; delta += 2) {
       let composite = false;
-      for (let i = 0; i < SMALL_PRIMES.length; i++) {
-        if ((residues[i]! + delta) % SMALL_PRIMES[i]! === 0) {
+      for (let i = 0; i < primes.length; i++) {
+        if ((residues[i]! + delta) % primes[i]! === 0) {
           composite = true;
           break;
         }

@@ -123,11 +123,16 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-const zoneNames = new Map<string, string>(
-  (Intl as unknown as { supportedValuesOf(k: string): string[] })
-    .supportedValuesOf("timeZone")
-    .map((z) => [z.toLowerCase(), z]),
-);
+/** Canonical zone names by lower-cased name, listed on the first lookup rather than at load. */
+let zoneNames: Map<string, string> | undefined;
+function canonicalZoneName(name: string): string | undefined {
+  zoneNames ??= new Map(
+    (Intl as unknown as { supportedValuesOf(k: string): string[] })
+      .supportedValuesOf("timeZone")
+      .map((z) => [z.toLowerCase(), z]),
+  );
+  return zoneNames.get(name.toLowerCase());
+}
 
 const zones = new Map<string, Location | null>();
 
@@ -140,7 +145,7 @@ export function loadLocation(name: string, local: Location): Location | undefine
   if (name === "Local") return local;
   if (zones.has(name)) return zones.get(name) ?? undefined;
   let loc: Location | null = null;
-  const canonical = zoneNames.get(name.toLowerCase());
+  const canonical = canonicalZoneName(name);
   // Go opens the zoneinfo file by name, so the case must match.
   if (!(canonical !== undefined && canonical !== name) && !name.includes("..") && !name.startsWith("/")) {
     try {
