@@ -132,6 +132,18 @@ export function answerNow(fs: FileSystem, r: ReadRecord): unknown {
   }
 }
 
+/**
+ * Digests by buffer: a Git revision serves one Buffer per blob to every read (and both
+ * revisions of a diff share their unchanged blobs), so a file many builds read is hashed once.
+ * Read buffers are never written to.
+ */
+const digests = new WeakMap<Buffer, string>();
+
 function sha256Hex(b: Buffer): string {
-  return createHash("sha256").update(b).digest("hex");
+  let d = digests.get(b);
+  if (d === undefined) {
+    d = createHash("sha256").update(b).digest("hex");
+    digests.set(b, d);
+  }
+  return d;
 }
