@@ -30,6 +30,9 @@ export function confinedView(fs: FileSystem, roots: readonly string[]): Confined
  */
 export class ConfinedFileSystem implements FileSystem {
   private readonly realRoots: string[];
+  /** `<root>/` per root: what a path below it starts with. */
+  private readonly prefixes: string[];
+  /** Per path in or below a root: whether it exists with no symbolic link on the way. */
   private readonly linkFree = new Map<string, boolean>();
 
   constructor(
@@ -37,11 +40,15 @@ export class ConfinedFileSystem implements FileSystem {
     readonly roots: readonly string[],
   ) {
     this.realRoots = roots.map((r) => (base.isDirectory(r) ? base.realPath(r) : r));
+    this.prefixes = roots.map((r) => (r === "/" ? "/" : `${r}/`));
   }
 
   /** The root `p` is in or below, if any. */
   private rootOf(p: string): number {
-    return this.roots.findIndex((r) => p === r || p.startsWith(r === "/" ? "/" : `${r}/`));
+    for (let i = 0; i < this.roots.length; i++) {
+      if (p === this.roots[i] || p.startsWith(this.prefixes[i]!)) return i;
+    }
+    return -1;
   }
 
   contains(p: string): boolean {
@@ -50,18 +57,17 @@ export class ConfinedFileSystem implements FileSystem {
 
   /** Exists below a root, with no symbolic link on the way. */
   private present(p: string): boolean {
+    // Only paths below a root are remembered (the roots never change).
+    let v = this.linkFree.get(p);
+    if (v !== undefined) return v;
     const i = this.rootOf(p);
     if (i < 0) return false;
-    let v = this.linkFree.get(p);
-    if (v === undefined) {
-      try {
-        v =
-          this.base.exists(p) && this.base.realPath(p) === this.realRoots[i] + p.slice(this.roots[i]!.length);
-      } catch {
-        v = false;
-      }
-      this.linkFree.set(p, v);
+    try {
+      v = this.base.exists(p) && this.base.realPath(p) === this.realRoots[i] + p.slice(this.roots[i]!.length);
+    } catch {
+      v = false;
     }
+    this.linkFree.set(p, v);
     return v;
   }
 
