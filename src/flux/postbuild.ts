@@ -11,6 +11,7 @@ import { SlipwayError } from "../errors.js";
 import { isGoBase64 } from "../kustomize/generators/base64.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
+import { serialisationRefuses } from "../yaml/index.js";
 import { substituteTracked } from "./envsubst.js";
 import { pathsInRanges } from "./secret-ranges.js";
 
@@ -298,14 +299,15 @@ export interface SubstitutedResource {
  * Applies post-build substitution to one rendered resource.
  *
  * @param resourceYaml kustomize's serialisation of this one object (what `kubectl kustomize`
- *   prints for it: sorted keys, source quotes gone) — Flux substitutes on that text.
+ *   prints for it: sorted keys, source quotes gone) — Flux substitutes on that text; a function
+ *   when the caller has the object and writing the text can be skipped (see below).
  * @param parse parses one YAML document as sigs.k8s.io/yaml's YAMLToJSON does (YAML 1.1:
  *   `yes`/`on`/`y` are booleans, `0755` octal, empty value null); may throw on bad YAML.
  * @param object the already-parsed object, to avoid re-parsing when substitution is skipped.
  * @throws SlipwayError `post build failed for '<Kind.version.group>/<name>': …`, like Flux.
  */
 export function substituteResource(
-  resourceYaml: string,
+  resourceYaml: string | (() => string),
   settings: PostBuildSettings,
   parse: (text: string) => YamlValue,
   object?: KObject,
@@ -313,7 +315,8 @@ export function substituteResource(
   /** The secret fields of the object before substitution (kept where they still exist). */
   secrets?: SecretPaths,
 ): SubstitutedResource {
-  const original = object ?? asObject(parse(resourceYaml));
+  const serialised = (): string => (typeof resourceYaml === "string" ? resourceYaml : resourceYaml());
+  const original = object ?? asObject(parse(serialised()));
   const unchanged = (): SubstitutedResource =>
     secrets ? { object: original, substituted: false, secrets } : { object: original, substituted: false };
   if (isSubstitutionDisabled(original)) return unchanged();
@@ -327,10 +330,12 @@ export function substituteResource(
   if (invalid !== undefined) {
     fail(`envsubst error: '${invalid}' var name is invalid, must match '${VAR_NAME_PATTERN}'`);
   }
+  if (object !== undefined && passesUnchanged(original)) return unchanged();
+  const yaml = serialised();
   let text: string;
   let secretRanges: Array<[number, number]>;
   try {
-    ({ text, secretRanges } = substituteTracked(resourceYaml, settings.vars, {
+    ({ text, secretRanges } = substituteTracked(yaml, settings.vars, {
       strict: settings.strict,
       secretVars: settings.secretVars,
     }));
@@ -340,7 +345,7 @@ export function substituteResource(
   }
   // Nothing substituted: Flux's YAML round trip would give the same object back, except that
   // it passes numbers through float64 — so only integers beyond 2^53 need the real round trip.
-  if (text === resourceYaml && !hasBigInt(original)) return unchanged();
+  if (text === yaml && !hasBigInt(original)) return unchanged();
   const holdsSecrets = secretRanges.length > 0 || (secrets !== undefined && !secrets.isEmpty());
   let parsed: YamlValue;
   try {
@@ -377,6 +382,27 @@ function nameOf(obj: KObject): string {
   const metadata = obj.metadata;
   const name = isMap(metadata) ? metadata.name : undefined;
   return typeof name === "string" ? name : "";
+}
+
+/**
+ * Whether `v`'s serialisation would come back from envsubst and Flux's re-read as `v` itself,
+ * without writing it: envsubst acts on `$` alone, and the text holds one only where a key or a
+ * string does; the re-read changes only integers beyond 2^53; and the writer refuses only what
+ * `serialisationRefuses` names and numbers JSON has no spelling for (so those take the real path
+ * and fail as they do there).
+ */
+function passesUnchanged(v: YamlValue): boolean {
+  if (typeof v === "string") return !v.includes("$") && !serialisationRefuses(v);
+  if (typeof v === "number") return Number.isFinite(v);
+  if (typeof v === "bigint") return false;
+  if (Array.isArray(v)) return v.every(passesUnchanged);
+  if (isMap(v)) {
+    for (const k in v) {
+      if (k.includes("$") || serialisationRefuses(k, true) || !passesUnchanged(v[k] as YamlValue))
+        return false;
+    }
+  }
+  return true;
 }
 
 function hasBigInt(v: YamlValue): boolean {

@@ -93,7 +93,8 @@ export function postProcess(
         secrets = unionSecrets(secrets, d.secrets);
       }
       if (settings && needsSubstitution(settings)) {
-        const s = substituteResource(emitYaml(obj), settings, parseYaml11, obj, where, secrets);
+        const input = obj;
+        const s = substituteResource(() => emitYaml(input), settings, parseYaml11, input, where, secrets);
         obj = s.object;
         secrets = s.secrets;
       }

@@ -280,6 +280,21 @@ function jsonRoundTripKey(key: string): string {
   return jsonRoundTripString(key);
 }
 
+/**
+ * Whether writing `s` (as a mapping key when `key`) fails, as the JSON round trip above
+ * refuses it: callers that skip writing an object (post-build substitution with nothing to
+ * substitute) must still fail where writing it would.
+ */
+export function serialisationRefuses(s: string, key = false): boolean {
+  try {
+    if (key) jsonRoundTripKey(s);
+    else jsonRoundTripString(s);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function jsonRoundTripString(s: string): string {
   const bad = REFUSED_BY_V2_READER.exec(s);
   if (bad) {

@@ -1,5 +1,11 @@
 /** The YAML layer of the kustomize engine: read like kustomize, print like kubectl. */
-export { type EmitOptions, emitYaml, emitYamlStream, v2ReadsAsNonString } from "./emit.js";
+export {
+  type EmitOptions,
+  emitYaml,
+  emitYamlStream,
+  serialisationRefuses,
+  v2ReadsAsNonString,
+} from "./emit.js";
 export { compareKeys, goYamlKeyLess, sortKeys } from "./keysort.js";
 export { toJsonCompatible } from "./normalize.js";
 export { formatGoFloatG, formatNumber } from "./numbers.js";

@@ -16,6 +16,7 @@ import {
 } from "../../src/flux/postbuild.js";
 import type { KObject, YamlValue } from "../../src/kustomize/types.js";
 import { parseYaml11 } from "../../src/platform/postprocess.js";
+import { emitYaml } from "../../src/yaml/index.js";
 import { requires, sharedDir } from "../support/env.js";
 
 /** sigs.k8s.io/yaml's YAMLToJSON as Flux re-reads a substituted object. */
@@ -279,6 +280,42 @@ describe("substituteResource", () => {
     const cm = configMap("c", { a: "${a:=default}" });
     expect(substituteResource(serialise(cm), settings({}), parse11, cm).substituted).toBe(false);
     expect(subst(cm, settings({}, { always: true })).data).toEqual({ a: "default" });
+  });
+
+  it("writes an object only when substitution could change it or writing it fails", () => {
+    const never = (): string => {
+      throw new Error("written");
+    };
+    const plain = configMap("c", { a: "no variables", b: "ünïcödé" });
+    expect(substituteResource(never, settings({ x: "1" }), parse11, plain)).toEqual({
+      object: plain,
+      substituted: false,
+    });
+    const written: KObject[] = [
+      configMap("c", { a: "${x}" }),
+      configMap("c", { k$: "v" }),
+      configMap("c", { big: 2n ** 60n }),
+    ];
+    for (const obj of written) {
+      let calls = 0;
+      const text = () => {
+        calls++;
+        return emitYaml(obj);
+      };
+      substituteResource(text, settings({ x: "1" }), parse11, obj);
+      expect(calls).toBe(1);
+    }
+    // What the writer refuses fails as it does when the object is written.
+    const refused: KObject[] = [
+      configMap("c", { a: "del \u007f" }),
+      configMap("c", { "nel\u0085key": "v" }),
+      { ...configMap("c", {}), spec: { ratio: Number.NaN } },
+    ];
+    for (const obj of refused) {
+      expect(() => substituteResource(() => emitYaml(obj), settings({ x: "1" }), parse11, obj)).toThrow(
+        SlipwayError,
+      );
+    }
   });
 
   it("parses the text itself when no object is given", () => {
