@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import type { PatchSource, RenderedResource, SourceLocation } from "../platform/model.js";
 import { type PositionedDocument, parseYamlDocumentsWithPositions } from "../yaml/index.js";
 import { FLUX_PATCH_LISTS, inlinePatchLine, KUSTOMIZATION_PATCH_LISTS } from "./inline-patches.js";
@@ -393,17 +393,29 @@ export function valuesEntryFor(
     const rendered = renderedAt(object, prefix);
     if (rendered === undefined) continue;
     const key = String(prefix[prefix.length - 1]);
-    return bestEntry(values, (v, k) => rank(rendered, key, v, k));
+    const renderedJson = typeof rendered === "object" && rendered !== null ? JSON.stringify(rendered) : "";
+    return bestEntry(values, (e) => rank(rendered, renderedJson, key, e));
   }
   return undefined;
 }
 
-/** How well a values entry explains the rendered value: 0 verbatim, 1 an image's tag, 2 its repository or digest. */
-function rank(rendered: YamlValue, field: string, v: YamlValue, key: string): number | undefined {
+/**
+ * How well a values entry explains the rendered value: 0 verbatim, 1 an image's tag, 2 its
+ * repository or digest. `renderedJson`: the JSON of a map or list `rendered`.
+ */
+function rank(
+  rendered: YamlValue,
+  renderedJson: string,
+  field: string,
+  entry: ValuesEntry,
+): number | undefined {
+  const v = entry.value;
+  const key = entry.key as string;
   if (rendered === null || v === null) return undefined;
   if (typeof rendered === "object") {
-    const same = typeof v === "object" && key === field && JSON.stringify(v) === JSON.stringify(rendered);
-    return same ? 0 : undefined;
+    if (typeof v !== "object" || key !== field) return undefined;
+    entry.json ??= JSON.stringify(v);
+    return entry.json === renderedJson ? 0 : undefined;
   }
   if (typeof v === "object") return undefined;
   if (typeof rendered === "string") {
@@ -423,26 +435,63 @@ function rank(rendered: YamlValue, field: string, v: YamlValue, key: string): nu
   return v === rendered && stem !== "" && key.toLowerCase().includes(stem) ? 0 : undefined;
 }
 
-/** The best-ranked entry, the first in document order among equals. */
-function bestEntry(
-  values: YamlValue,
-  rankOf: (v: YamlValue, key: string) => number | undefined,
-): FieldPath | undefined {
-  let best: { path: FieldPath; rank: number } | undefined;
+/** One entry of a values tree, in document order (an entry before the entries inside it). */
+interface ValuesEntry {
+  path: FieldPath;
+  key: string | number;
+  value: YamlValue;
+  /** JSON of `value` when it is a map or list, written on first comparison. */
+  json?: string;
+}
+
+/**
+ * The entries of each values tree a run looks into, flattened once: a HelmRelease's findings
+ * (often dozens) each search the same values, and walking the tree again for each was the
+ * costliest part of mapping findings to lines.
+ */
+const entriesByValues = new WeakMap<object, ValuesEntry[]>();
+
+function valuesEntries(values: YamlMap): ValuesEntry[] {
+  let out = entriesByValues.get(values);
+  if (out !== undefined) return out;
+  const entries: ValuesEntry[] = [];
   const visit = (value: YamlValue, at: FieldPath): void => {
-    const entries: Array<[string | number, YamlValue]> = isMap(value)
-      ? Object.entries(value).map(([k, v]) => [k, v as YamlValue])
-      : Array.isArray(value)
-        ? value.map((v, i) => [i, v])
-        : [];
-    for (const [k, v] of entries) {
-      const r = typeof k === "string" ? rankOf(v, k) : undefined;
-      if (r !== undefined && (best === undefined || r < best.rank)) best = { path: [...at, k], rank: r };
-      visit(v, [...at, k]);
+    if (isMap(value)) {
+      for (const k of Object.keys(value)) {
+        const v = value[k] as YamlValue;
+        const path = [...at, k];
+        entries.push({ path, key: k, value: v });
+        visit(v, path);
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        const path = [...at, i];
+        entries.push({ path, key: i, value: v });
+        visit(v, path);
+      });
     }
   };
   visit(values, []);
-  return best?.path;
+  entriesByValues.set(values, entries);
+  out = entries;
+  return out;
+}
+
+/** The best-ranked entry, the first in document order among equals. */
+function bestEntry(
+  values: YamlMap,
+  rankOf: (entry: ValuesEntry) => number | undefined,
+): FieldPath | undefined {
+  let best: { path: FieldPath; rank: number } | undefined;
+  for (const e of valuesEntries(values)) {
+    if (typeof e.key !== "string") continue;
+    const r = rankOf(e);
+    if (r !== undefined && (best === undefined || r < best.rank)) {
+      best = { path: e.path, rank: r };
+      if (r === 0) break; // nothing ranks better, and later equals do not replace it
+    }
+  }
+  return best === undefined ? undefined : [...best.path];
 }
 
 function renderedAt(v: YamlValue, p: FieldPath): YamlValue | undefined {
