@@ -17,6 +17,7 @@ import {
   readChartDir,
 } from "../helm/index.js";
 import { chartDigest } from "../helm/loader.js";
+import { treeFingerprint } from "./dir-fingerprint.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */
 export interface ChartRequest {
@@ -195,12 +196,23 @@ function exactOrUndefined(v: string): string | undefined {
   return t;
 }
 
-/** Charts from directories by chart name (tests, the fidelity suite): the version asked for is ignored. */
+/**
+ * Charts from directories by chart name (tests, the fidelity suite, benchmarks): the version
+ * asked for is ignored. A directory is digested once for as long as its stat data vouches for
+ * it (dir-fingerprint.ts), not once per release that uses it.
+ */
 export function directoryChartProvider(dirs: Record<string, string>): ChartProvider {
+  const seen = new Map<string, { fingerprint: string; located: LocatedChart }>();
   const locate = (req: ChartRequest): ChartLookup => {
     const dir = dirs[req.name];
     if (!dir) return { missing: `chart ${req.name} from ${req.source} is not in the chart cache` };
-    return { located: locateChartDir(dir, dir) };
+    const fingerprint = treeFingerprint(dir);
+    const known = seen.get(dir);
+    if (fingerprint !== undefined && known?.fingerprint === fingerprint) return { located: known.located };
+    const located = locateChartDir(dir, dir);
+    if (fingerprint === undefined) seen.delete(dir);
+    else seen.set(dir, { fingerprint, located });
+    return { located };
   };
   return {
     locate,
