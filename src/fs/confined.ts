@@ -27,6 +27,8 @@ export function confinedView(fs: FileSystem, roots: readonly string[]): Confined
  * through a symbolic link: source-controller archives regular files and directories only, so
  * a link inside a repository is not part of what Flux builds, and cannot lead out of it.
  * Reading outside the roots throws ConfinementError; everything else outside is absent.
+ * A view keeps what it learnt of paths and directories, so it stands for the tree as it was
+ * while one load read it: make a new one for each load (confinedView does, given a plain one).
  */
 export class ConfinedFileSystem implements FileSystem {
   private readonly realRoots: string[];
@@ -34,6 +36,13 @@ export class ConfinedFileSystem implements FileSystem {
   private readonly prefixes: string[];
   /** Per path in or below a root: whether it exists with no symbolic link on the way. */
   private readonly linkFree = new Map<string, boolean>();
+  /**
+   * Directory answers, kept like `linkFree` for the life of the view (one platform load): a load
+   * asks whether a path is a directory, and what a directory holds, many times over (discovery's
+   * scan, read sets, every build and every render cache lookup), and each asking was a system call.
+   */
+  private readonly dirs = new Map<string, boolean>();
+  private readonly listings = new Map<string, string[]>();
 
   constructor(
     readonly base: FileSystem,
@@ -89,11 +98,21 @@ export class ConfinedFileSystem implements FileSystem {
     return this.present(p);
   }
   isDirectory(p: string): boolean {
-    return this.present(p) && this.base.isDirectory(p);
+    let v = this.dirs.get(p);
+    if (v === undefined) {
+      v = this.present(p) && this.base.isDirectory(p);
+      this.dirs.set(p, v);
+    }
+    return v;
   }
   readDir(p: string): string[] {
-    if (!this.present(p)) this.refuse(p);
-    return this.base.readDir(p).filter((name) => this.present(path.posix.join(p, name)));
+    let names = this.listings.get(p);
+    if (names === undefined) {
+      if (!this.present(p)) this.refuse(p);
+      names = this.base.readDir(p).filter((name) => this.present(path.posix.join(p, name)));
+      this.listings.set(p, names);
+    }
+    return [...names];
   }
   size(p: string): number {
     if (!this.present(p)) this.refuse(p);

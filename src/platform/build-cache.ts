@@ -38,8 +38,35 @@ interface CachedResource {
 }
 
 /**
+ * The file system's answers during one run, by file system, shared by every lookup of the run:
+ * Kustomizations that use one base or component ask the same questions of it, and a warm run
+ * asks a few thousand of them. A run does not change the files it reads (builds never write),
+ * so an answer holds until the run ends; a new run starts with none.
+ */
+export class RunAnswers {
+  private readonly byFs = new WeakMap<FileSystem, Map<string, string>>();
+
+  /** The answer to `r` now (JSON text), asked at most once per run and file system. */
+  of(fs: FileSystem, r: ReadRecord): string {
+    let answers = this.byFs.get(fs);
+    if (answers === undefined) {
+      answers = new Map();
+      this.byFs.set(fs, answers);
+    }
+    const k = `${r[0]}\0${r[1]}`;
+    let now = answers.get(k);
+    if (now === undefined) {
+      now = JSON.stringify(answerNow(fs, r));
+      answers.set(k, now);
+    }
+    return now;
+  }
+}
+
+/**
  * `buildFluxPath` through the render cache. A miss builds with a BuildCache of its own, so that
  * every read of the build (bases included) is recorded rather than served by another build.
+ * `answers`: the run's (default: this lookup's own).
  */
 export function cachedFluxBuild(
   cache: RenderCache,
@@ -47,6 +74,7 @@ export function cachedFluxBuild(
   sourceRoot: string,
   spec: YamlMap,
   shared: BuildCache,
+  answers: RunAnswers = new RunAnswers(),
 ): FluxBuild {
   let inputs: string;
   try {
@@ -56,7 +84,7 @@ export function cachedFluxBuild(
   }
   const manifestKey = cache.key(BUILD_READS_UNIT, inputs);
   const known = readSets(cache.get(manifestKey));
-  const hit = lookup(cache, known, inputs, fs);
+  const hit = lookup(cache, known, inputs, fs, answers);
   if (hit === "uncacheable") return buildFluxPath(fs, sourceRoot, spec, shared);
   if (hit) return hit;
 
@@ -138,17 +166,9 @@ function lookup(
   sets: ReadSet[],
   inputs: string,
   fs: FileSystem,
+  answers: RunAnswers,
 ): FluxBuild | "uncacheable" | undefined {
-  const answers = new Map<string, string>();
-  const holds = (r: ReadRecord) => {
-    const k = `${r[0]}\0${r[1]}`;
-    let now = answers.get(k);
-    if (now === undefined) {
-      now = JSON.stringify(answerNow(fs, r));
-      answers.set(k, now);
-    }
-    return now === JSON.stringify(r[2]);
-  };
+  const holds = (r: ReadRecord) => answers.of(fs, r) === JSON.stringify(r[2]);
   const set = sets.find((s) => s.records.every(holds));
   if (!set) return undefined;
   if (set.uncacheable === true) return "uncacheable";

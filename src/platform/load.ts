@@ -29,7 +29,7 @@ import { withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
-import { cachedFluxBuild } from "./build-cache.js";
+import { cachedFluxBuild, RunAnswers } from "./build-cache.js";
 import { declaredObjects, producedSecret } from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import { type DiscoveredCluster, locationKey } from "./discover.js";
@@ -205,6 +205,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     charts: opts.charts,
     renderCache: opts.renderCache === false ? undefined : (opts.renderCache ?? defaultRenderCache()),
     releaseMemo: opts.releaseMemo,
+    answers: new RunAnswers(),
   };
   const scan = scanRepository(fs, root);
   for (const file of scan.tooLarge) {
@@ -299,6 +300,8 @@ interface RenderContext {
   charts?: ChartProvider | false;
   renderCache?: RenderCache;
   releaseMemo?: ReleaseMemo;
+  /** The file system's answers to the render cache's build lookups, for this run. */
+  answers: RunAnswers;
 }
 
 /** What one cluster's render depends on besides the repository. */
@@ -811,6 +814,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
             toAbsolute(ctx.root, sourceRoot),
             specOf(k.object),
             ctx.cache,
+            ctx.answers,
           )
         : buildFluxPath(
             artifactFs(ctx, sourceRoot),

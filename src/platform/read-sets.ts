@@ -24,6 +24,8 @@ export class ReadSets {
   /** Per directory: the files below it and the paths its kustomization files name (one step). */
   private readonly steps = new Map<string, { files: string[]; refs: string[] }>();
   private readonly closures = new Map<string, { files: Set<string>; dirs: Set<string> }>();
+  /** What each kustomization file names, per file system: discovery asks about one file several times. */
+  private readonly named = new Map<FileSystem, Map<string, string[]>>();
 
   constructor(
     private readonly fss: readonly FileSystem[],
@@ -79,13 +81,27 @@ export class ReadSets {
       for (const name of kustomizationFileNames) {
         const file = path.posix.join(dir, name);
         if (!fs.exists(file) || fs.isDirectory(file)) continue;
-        for (const ref of namedPaths(fs, file)) {
+        for (const ref of this.namedPaths(fs, file)) {
           const abs = path.posix.resolve(dir, ref);
           if (abs !== dir && fs.exists(abs)) out.add(abs);
         }
       }
     }
     return out;
+  }
+
+  private namedPaths(fs: FileSystem, file: string): string[] {
+    let byFile = this.named.get(fs);
+    if (byFile === undefined) {
+      byFile = new Map();
+      this.named.set(fs, byFile);
+    }
+    let refs = byFile.get(file);
+    if (refs === undefined) {
+      refs = namedPaths(fs, file);
+      byFile.set(file, refs);
+    }
+    return refs;
   }
 
   private step(dir: string): { files: string[]; refs: string[] } {
@@ -103,7 +119,7 @@ export class ReadSets {
       const own = kustomizationFileIn(fs, dir);
       if (own) {
         files.add(own);
-        for (const ref of namedPaths(fs, own)) {
+        for (const ref of this.namedPaths(fs, own)) {
           const abs = path.posix.resolve(dir, ref);
           if (abs !== dir && fs.exists(abs)) refs.add(abs);
         }
@@ -139,7 +155,7 @@ export class ReadSets {
       this.walk(fs, dir, (file) => {
         files.add(file);
         if (!kustomizationFileNames.includes(path.posix.basename(file))) return;
-        for (const ref of namedPaths(fs, file)) {
+        for (const ref of this.namedPaths(fs, file)) {
           const abs = path.posix.resolve(path.posix.dirname(file), ref);
           if (abs === dir || abs.startsWith(`${dir}/`)) continue; // already in the subtree
           if (fs.exists(abs)) refs.add(abs);

@@ -146,6 +146,8 @@ function commentStart(line: string): number {
 export function platformFiles(platform: Platform): string[] {
   const files = new Set<string>();
   const seenDirs = new Set<string>();
+  // Resources of one directory share its kustomization files: each is looked for once.
+  const fileOrNot = new Map<string, boolean>();
   const walk = (rel: string) => {
     if (seenDirs.has(rel)) return;
     seenDirs.add(rel);
@@ -176,7 +178,12 @@ export function platformFiles(platform: Platform): string[] {
         for (const dir of r.touchedBy) {
           for (const name of KUSTOMIZATION_FILES) {
             const f = path.posix.join(dir, name);
-            if (isFile(platform.root, f)) files.add(f);
+            let found = fileOrNot.get(f);
+            if (found === undefined) {
+              found = isFile(platform.root, f);
+              fileOrNot.set(f, found);
+            }
+            if (found) files.add(f);
           }
         }
       }
