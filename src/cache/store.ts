@@ -50,6 +50,7 @@ export interface CacheKey {
 /** What the platform loader reads and writes: JSON bodies under keys derived from inputs. */
 export interface RenderCache {
   key(unit: string, inputs: string): CacheKey;
+  /** A body of the caller's own (a new one each call: decoding reuses it in place). */
   get(key: CacheKey): unknown | undefined;
   put(key: CacheKey, body: unknown): void;
   readonly stats: RenderCacheStats;

@@ -44,9 +44,17 @@ function encodeMap(m: YamlMap): Encoded {
   return out;
 }
 
+/**
+ * The value `e` encodes. `e` is the caller's to give up (a body JSON.parse just made): plain maps
+ * and lists are reused in place, and only tagged values are replaced, so a warm run does not copy
+ * every cached object once more.
+ */
 export function decodeValue(e: unknown): YamlValue {
   if (e === null || typeof e === "string" || typeof e === "boolean" || typeof e === "number") return e;
-  if (Array.isArray(e)) return e.map(decodeValue);
+  if (Array.isArray(e)) {
+    for (let i = 0; i < e.length; i++) e[i] = decodeValue(e[i]);
+    return e as YamlValue[];
+  }
   if (typeof e !== "object") throw new TypeError("malformed cache value");
   const o = e as Record<string, unknown>;
   if (Object.hasOwn(o, TAG)) {
@@ -64,9 +72,14 @@ export function decodeValue(e: unknown): YamlValue {
     }
     throw new TypeError("malformed cache value");
   }
-  const out: YamlMap = {};
-  for (const k of Object.keys(o)) setOwn(out, k, decodeValue(o[k]));
-  return out;
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== null && typeof v === "object") {
+      const d = decodeValue(v);
+      if (d !== v) setOwn(o, k, d);
+    } else decodeValue(v); // a primitive: checked, kept
+  }
+  return o as YamlMap;
 }
 
 /** `__proto__` is an ordinary key here, as it is in the parsed model (src/yaml/parse.ts). */

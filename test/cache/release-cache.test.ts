@@ -65,7 +65,8 @@ class SpyCache implements RenderCache {
   }
   get(key: CacheKey): unknown {
     this.stats.misses++;
-    return this.bodies.get(key.id);
+    const body = this.bodies.get(key.id);
+    return body === undefined ? undefined : structuredClone(body); // each get is the caller's own
   }
   put(key: CacheKey, body: unknown): void {
     this.stats.writes++;
