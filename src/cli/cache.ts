@@ -1,5 +1,9 @@
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { cacheUsage, codeIdentity, removeRenders, rendersDir } from "../cache/index.js";
 import { defaultCacheDir } from "../charts/cache.js";
+import { codeCacheRoot } from "../startup/bundle-loader.js";
+import { codeCacheUsage, removeCodeCaches } from "../startup/code-cache-files.js";
 import { parseCommandLine } from "./args.js";
 
 const help = `Usage: slipway cache [info|prune|clear] [flags]
@@ -7,11 +11,12 @@ const help = `Usage: slipway cache [info|prune|clear] [flags]
 The render cache: HelmReleases rendered by earlier runs, kept under <cache-dir>/renders by the
 content of everything they depend on and by the Slipway build that rendered them, so an
 unchanged release is not rendered again. Charts (<cache-dir>/charts) are not touched here.
+The code cache (<cache-dir>/code: V8's compiled chunks of the CLI) is pruned and cleared too.
 
   info      entries and bytes per Slipway build (default)
   prune     remove the entries of every other Slipway build, and this build's entries that no
-            run has read for --older-than DAYS (default 30)
-  clear     remove every entry
+            run has read for --older-than DAYS (default 30); code cached for other builds
+  clear     remove every entry and the whole code cache
 
 Flags:
       --older-than DAYS     prune: this build's entries unread for DAYS days go (default 30)
@@ -44,6 +49,10 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       process.stdout.write(
         `  ${r.code}${r.current ? " (this build)" : ""}: ${r.entries} entries, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB\n`,
       );
+    const code = codeCacheUsage(dir);
+    process.stdout.write(
+      `code cache ${codeCacheRoot(dir)}: ${code.files} files, ${(code.bytes / 1024 / 1024).toFixed(1)} MiB\n`,
+    );
     return 0;
   }
   const days = Number(parsed.values["older-than"] ?? "30");
@@ -53,5 +62,13 @@ export async function cacheCommand(argv: string[]): Promise<number> {
   }
   const removed = removeRenders(dir, action as "prune" | "clear", days);
   process.stdout.write(`removed ${removed} render cache entr${removed === 1 ? "y" : "ies"}\n`);
+  const code = removeCodeCaches(dir, action as "prune" | "clear", runningBundleDir());
+  process.stdout.write(`removed ${code} code cache file${code === 1 ? "" : "s"}\n`);
   return 0;
+}
+
+/** dist/bundle when this runs from the bundle (its chunks are what the code cache holds). */
+function runningBundleDir(): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.basename(here) === "bundle" ? here : undefined;
 }

@@ -62,6 +62,15 @@ export function runtimeKey(): string {
   return sha256(id).toString("hex").slice(0, 16);
 }
 
+export function codeCacheRoot(cacheDir: string): string {
+  return path.join(cacheDir, "code");
+}
+
+/** Where one runtime keeps one command's cached data. */
+export function codeCacheDir(cacheDir: string, runtime: string, command: string): string {
+  return path.join(codeCacheRoot(cacheDir), runtime, command);
+}
+
 export class BundleLoader {
   readonly stats: CodeCacheStats = { hits: 0, misses: 0, rejected: 0, writes: 0 };
   private readonly chunks = new Map<string, LoadedChunk>();

@@ -2,9 +2,8 @@
  * How bin/slipway.js starts the bundled CLI: dist/bundle/main.js through the BundleLoader, with
  * the code cache of this runtime and command under the cache directory, unless caching is off.
  */
-import * as path from "node:path";
 import { cacheDisabled, defaultCacheDir } from "../cache/location.js";
-import { BundleLoader, runtimeKey } from "./bundle-loader.js";
+import { BundleLoader, codeCacheDir, runtimeKey } from "./bundle-loader.js";
 
 export type CliMain = (args: string[]) => Promise<number>;
 
@@ -41,7 +40,7 @@ export function startBundle(
   const loader = new BundleLoader(bundleDir, () => {
     if (!entryLoaded || cacheDisabled(env)) return undefined;
     runtime ??= runtimeKey();
-    return path.join(defaultCacheDir(env), "code", runtime, command);
+    return codeCacheDir(defaultCacheDir(env), runtime, command);
   });
   const main = loader.load("main.js").main as CliMain;
   entryLoaded = true;

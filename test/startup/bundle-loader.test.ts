@@ -4,11 +4,20 @@
  * compile. The built CLI with and without the cache prints the same bytes.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BundleLoader } from "../../src/startup/bundle-loader.js";
+import { BundleLoader, codeCacheDir, runtimeKey } from "../../src/startup/bundle-loader.js";
+import { codeCacheUsage, removeCodeCaches } from "../../src/startup/code-cache-files.js";
 import { commandOf } from "../../src/startup/start.js";
 import { repoRoot } from "../support/env.js";
 
@@ -209,5 +218,33 @@ describe.runIf(built)("the built CLI with the code cache", () => {
     const r = run(build, { SLIPWAY_CACHE_DIR: blocker });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
+  });
+});
+
+describe("code cache files (slipway cache)", () => {
+  it("prune keeps this runtime's files of chunks in the bundle; clear removes all", () => {
+    const bundle = writeBundle();
+    const cacheDir = temp();
+    const current = codeCacheDir(cacheDir, runtimeKey(), "build");
+    const loader = new BundleLoader(bundle, () => current);
+    loader.load("main.js");
+    loader.saveCaches();
+    const otherRuntime = codeCacheDir(cacheDir, "0".repeat(16), "build");
+    const gone = codeCacheDir(cacheDir, runtimeKey(), "check");
+    for (const [dir, name] of [
+      [otherRuntime, cacheFiles(current)[0]!],
+      [gone, `${"a".repeat(64)}.v8`],
+    ] as const) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, name), "x");
+    }
+    expect(codeCacheUsage(cacheDir).files).toBe(4);
+    expect(removeCodeCaches(cacheDir, "prune", bundle)).toBe(2);
+    expect(cacheFiles(current)).toHaveLength(2);
+    expect(codeCacheUsage(cacheDir).files).toBe(2);
+    expect(removeCodeCaches(cacheDir, "prune", undefined)).toBe(2);
+    loader.saveCaches();
+    expect(removeCodeCaches(cacheDir, "clear")).toBe(0);
+    expect(codeCacheUsage(cacheDir)).toEqual({ files: 0, bytes: 0 });
   });
 });
