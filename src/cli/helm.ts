@@ -6,7 +6,7 @@ import { type ChartDirReader, diskReader, loadChart } from "../helm/chart-source
 import { RenderError } from "../helm/engine.js";
 import { formatTemplateOutput, type Hook, isTestHook, ManifestError } from "../helm/manifests.js";
 import { renderChart } from "../helm/render.js";
-import { utf8Encode } from "../helm/template/gostring.js";
+import { utf8Buffer } from "../helm/template/gostring.js";
 import { composeUserValues } from "../helm/values.js";
 
 const templateHelp = `Usage: slipway helm template [NAME] CHART [flags]
@@ -133,12 +133,12 @@ export interface TemplateIO {
 export const diskIO = (): TemplateIO => ({
   cwd: process.cwd(),
   reader: diskReader,
-  stdout: (s) => process.stdout.write(Buffer.from(utf8Encode(s))),
+  stdout: (s) => process.stdout.write(utf8Buffer(s)),
   stderr: (s) => process.stderr.write(s),
   writeFile: (file, data, append) => {
     nodeFs.mkdirSync(path.dirname(file), { recursive: true });
-    if (append) nodeFs.appendFileSync(file, Buffer.from(utf8Encode(data)), { mode: 0o600 });
-    else nodeFs.writeFileSync(file, Buffer.from(utf8Encode(data)), { mode: 0o644 });
+    if (append) nodeFs.appendFileSync(file, utf8Buffer(data), { mode: 0o600 });
+    else nodeFs.writeFileSync(file, utf8Buffer(data), { mode: 0o644 });
   },
   exists: (file) => nodeFs.existsSync(file),
 });

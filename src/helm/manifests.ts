@@ -389,13 +389,31 @@ function hasManifestExtension(name: string): boolean {
   return MANIFEST_EXTENSIONS.includes(base.slice(dot).toLowerCase());
 }
 
-/** chart.CRDObjects: `crds/*.{yaml,yml,json}` of the chart, then of each enabled subchart. */
+const crdTexts = new WeakMap<ChartFile, string>();
+const UTF8 = new TextDecoder();
+
+function crdText(f: ChartFile): string {
+  let text = crdTexts.get(f);
+  if (text === undefined) crdTexts.set(f, (text = UTF8.decode(f.data)));
+  return text;
+}
+
+/**
+ * chart.CRDObjects: `crds/*.{yaml,yml,json}` of the chart, then of each enabled subchart. The
+ * texts are decoded when read (only --include-crds prints them; kube-prometheus-stack's are
+ * megabytes), once per file of a loaded chart.
+ */
 export function crdFiles(chart: RenderChart): CrdFile[] {
   const out: CrdFile[] = [];
   const full = chartFullPath(chart);
   for (const f of chart.chart.files as readonly ChartFile[]) {
     if (f.name.startsWith("crds/") && hasManifestExtension(f.name)) {
-      out.push({ path: `${full}/${f.name}`, content: new TextDecoder().decode(f.data) });
+      out.push({
+        path: `${full}/${f.name}`,
+        get content() {
+          return crdText(f);
+        },
+      });
     }
   }
   for (const d of chart.dependencies) out.push(...crdFiles(d));
