@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -181,6 +181,32 @@ describe("chart directories", () => {
     const second = loadChartDir(chart);
     expect(second).not.toBe(first);
     expect(new TextDecoder().decode(second.templates[0]?.data)).toBe("x: 2\n");
+  });
+
+  it("skips the walk of an unchanged directory, and sees an edit that keeps size and times", () => {
+    const chart = path.join(dir, "stamped");
+    const template = path.join(chart, "templates", "a.yaml");
+    mkdirSync(path.join(chart, "templates"), { recursive: true });
+    writeFileSync(path.join(chart, "Chart.yaml"), CHART_YAML);
+    writeFileSync(template, "x: 1\n");
+    // Old enough not to be racy: the walk is kept.
+    const past = new Date(Date.now() - 3600_000);
+    for (const p of [template, path.join(chart, "Chart.yaml"), path.join(chart, "templates"), chart])
+      utimesSync(p, past, past);
+    const first = loadChartDir(chart);
+    expect(loadChartDir(chart)).toBe(first);
+    // Same size and modification time, other bytes: the change time (and the re-read) tell.
+    writeFileSync(template, "x: 2\n");
+    utimesSync(template, past, past);
+    const second = loadChartDir(chart);
+    expect(new TextDecoder().decode(second.templates[0]?.data)).toBe("x: 2\n");
+    // A new file changes its directory's times.
+    writeFileSync(path.join(chart, "templates", "b.yaml"), "y: 1\n");
+    utimesSync(path.join(chart, "templates"), past, past);
+    expect(loadChartDir(chart).templates.map((t) => t.name)).toEqual([
+      "templates/a.yaml",
+      "templates/b.yaml",
+    ]);
   });
 
   it("strips a UTF-8 byte order mark", () => {
