@@ -122,12 +122,12 @@ export async function diffCommand(argv: string[]): Promise<number> {
 
   if (v.base !== undefined) {
     const root = toPosix(realpathSync(path.resolve(repo)));
-    const views = [
-      GitFileSystem.open(root, v.base),
-      v.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, v.head),
-    ];
-    const decryptor = await decryptorFor(root, views, keys.identities);
+    const baseView = GitFileSystem.open(root, v.base);
+    const headView = v.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, v.head);
+    const decryptor = await decryptorFor(root, [baseView, headView], keys.identities);
     const { report } = diffRevisions({
+      // Both revisions are read once, for the keys and for the renders.
+      opened: { base: baseView, head: headView },
       repo,
       base: v.base,
       head: v.head,

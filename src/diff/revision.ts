@@ -41,6 +41,11 @@ export interface RevisionDiffOptions {
   charts?: LoadPlatformOptions["charts"];
   /** The render cache both revisions use (default: the one under the chart cache's directory). */
   renderCache?: LoadPlatformOptions["renderCache"];
+  /**
+   * The revisions already opened (the CLI opens them to find SOPS files): the base at `base`,
+   * the head at `head` (a DiskFileSystem for the working tree). Default: opened here.
+   */
+  opened?: { base: GitFileSystem; head: FileSystem };
 }
 
 export interface RevisionDiffResult {
@@ -53,9 +58,10 @@ export interface RevisionDiffResult {
 
 export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
   const root = toPosix(realpathSync(path.resolve(opts.repo)));
-  const baseFs = GitFileSystem.open(root, opts.base);
+  const baseFs = opts.opened?.base ?? GitFileSystem.open(root, opts.base);
   const headFs: FileSystem =
-    opts.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, opts.head);
+    opts.opened?.head ??
+    (opts.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, opts.head));
   const loadOpts = {
     clusters: opts.clusters,
     decrypt: opts.decrypt,
