@@ -10,9 +10,9 @@
  * (alternates, a promisor remote, a SHA-256 repository), an unknown format or a blob larger
  * than the caller's limit gives undefined, and the caller asks git instead.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import * as path from "node:path";
-import { inflateSync } from "node:zlib";
+import { inflateSync, constants as zlibConstants } from "node:zlib";
 
 export type GitObjectType = "commit" | "tree" | "blob" | "tag";
 
@@ -36,8 +36,27 @@ interface PackIndex {
   size: number;
 }
 
+/** Longer delta chains are left to git (git packs at depth 50 by default; a damaged pack may loop). */
+const MAX_DELTA_CHAIN = 10_000;
+
+/** Where an object's data starts in a pack, and what its header says. */
+interface PackEntryHeader {
+  type: number;
+  size: number;
+  dataAt: number;
+  /** OFS_DELTA: the base's offset in the same pack. */
+  baseOffset?: number;
+  /** REF_DELTA: the base's id. */
+  baseId?: string;
+}
+
+/** Damage this reader is sure of and git does not survive (it loops on a cycle of REF_DELTA bases). */
+export class CorruptGitObjects extends Error {}
+
 export class GitObjectReader {
   private packs?: PackIndex[];
+  /** Set when a pack or its index is damaged: git decides what to make of it. */
+  private packsUnusable = false;
   /** Objects already read (delta bases are shared by many objects), by pack and offset. */
   private readonly byOffset = new Map<string, GitObject>();
 
@@ -53,7 +72,8 @@ export class GitObjectReader {
     if (!/^[0-9a-f]{40}$/.test(oid)) return undefined;
     try {
       return this.loose(oid) ?? this.packed(oid);
-    } catch {
+    } catch (e) {
+      if (e instanceof CorruptGitObjects) throw e;
       return undefined;
     }
   }
@@ -80,62 +100,83 @@ export class GitObjectReader {
       this.looseNames.set(fan, names);
     }
     if (!names.has(oid.slice(2))) return undefined;
-    const compressed = readFileSync(path.join(this.objectsDir, fan, oid.slice(2)));
-    // `<type> SP <size> NUL <content>`
-    const raw = inflateSync(compressed, { maxOutputLength: this.maxBytes + 64 });
-    const nul = raw.indexOf(0);
-    const [type, size] = raw.subarray(0, nul).toString("latin1").split(" ");
-    const content = raw.subarray(nul + 1);
-    if (!isType(type) || Number(size) !== content.length) return undefined;
-    return { type, content };
+    const compressed = readRegularFile(path.join(this.objectsDir, fan, oid.slice(2)), this.maxBytes);
+    if (!compressed) return undefined;
+    // `<type> SP <size> NUL <content>`. The header first, from as little input as gives it, so
+    // a declared size over the limit (or a zlib bomb) is never inflated.
+    let head: Buffer | undefined;
+    for (let n = 64; !head; n *= 4) {
+      const part = inflateSync(compressed.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      const nul = part.indexOf(0);
+      if (nul >= 0) head = part.subarray(0, nul);
+      else if (n >= compressed.length || part.length > 64) return undefined;
+    }
+    const m = /^(commit|tree|blob|tag) (0|[1-9][0-9]{0,15})$/.exec(head.toString("latin1"));
+    if (!m || Number(m[2]) > this.maxBytes) return undefined;
+    const size = Number(m[2]);
+    const whole = inflateSync(compressed, {
+      maxOutputLength: head.length + 1 + Math.max(size, 1),
+      info: true,
+    }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    // Git refuses a loose object with bytes after its zlib stream ("garbage at end of loose object").
+    if (whole.engine.bytesWritten !== compressed.length) return undefined;
+    const content = whole.buffer.subarray(head.length + 1);
+    if (content.length !== size) return undefined;
+    return { type: m[1] as GitObjectType, content };
   }
 
   private packed(oid: string): GitObject | undefined {
+    const at = this.locate(oid);
+    return at && this.unpack(at[0], at[1]);
+  }
+
+  /** The pack and offset of `oid`, if a pack holds it. */
+  private locate(oid: string): [PackIndex, number] | undefined {
     const id = Buffer.from(oid, "hex");
     for (const p of this.indexes()) {
       const at = find(p, id);
-      if (at !== undefined) return this.unpack(p, at);
+      if (at !== undefined) return [p, at];
     }
     return undefined;
   }
 
+  /**
+   * The packs, each checked as git's packfile.c checks it before use (index size and fan-out,
+   * pack header, object count, the pack's checksum recorded in its index); any damage makes
+   * every packed object unreadable here, so git reads them (or says what is wrong).
+   */
   private indexes(): PackIndex[] {
     if (this.packs) return this.packs;
+    if (this.packsUnusable) throw new Error("pack");
     const dir = path.join(this.objectsDir, "pack");
     const out: PackIndex[] = [];
-    const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".idx")) : [];
-    for (const name of names.sort()) {
-      const pack = path.join(dir, `${name.slice(0, -4)}.pack`);
-      if (!existsSync(pack)) continue;
-      const idx = readFileSync(path.join(dir, name));
-      // Version 2: `\377tOc`, version, 256 fanout entries, ids, CRCs, 4-byte offsets, 8-byte offsets.
-      if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) throw new Error("pack index");
-      const fanout = new Uint32Array(256);
-      for (let i = 0; i < 256; i++) fanout[i] = idx.readUInt32BE(8 + i * 4);
-      const n = fanout[255]!;
-      const idsAt = 8 + 256 * 4;
-      const offsetsAt = idsAt + n * 20 + n * 4;
-      out.push({
-        pack,
-        fanout,
-        ids: idx.subarray(idsAt, idsAt + n * 20),
-        offsets: idx.subarray(offsetsAt, offsetsAt + n * 4),
-        largeOffsets: idx.subarray(offsetsAt + n * 4, idx.length - 40),
-        size: statSync(pack).size,
-      });
+    try {
+      const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".idx")) : [];
+      for (const name of names.sort()) {
+        const pack = path.join(dir, `${name.slice(0, -4)}.pack`);
+        if (!existsSync(pack)) continue;
+        const idx = readRegularFile(path.join(dir, name), 2 ** 31 - 1);
+        if (!idx) throw new Error("pack index");
+        out.push(openPack(pack, idx));
+      }
+    } catch (e) {
+      for (const p of out) if (p.fd !== undefined) closeSync(p.fd);
+      this.packsUnusable = true;
+      throw e;
     }
     this.packs = out;
     return out;
   }
 
-  private unpack(p: PackIndex, offset: number, depth = 0): GitObject | undefined {
-    const memo = `${p.pack}\0${offset}`;
-    const known = this.byOffset.get(memo);
-    if (known) return known;
-    if (depth > 10_000) return undefined;
-    p.fd ??= openSync(p.pack, "r");
+  /** The entry header at `offset` (packfile.c `unpack_object_header_buffer`, `get_delta_base`). */
+  private header(p: PackIndex, offset: number): PackEntryHeader | undefined {
+    // Objects lie between the 12-byte pack header and the 20-byte trailer.
+    if (!Number.isSafeInteger(offset) || offset < 12 || offset >= p.size - 20) return undefined;
     const head = Buffer.alloc(32);
-    readSync(p.fd, head, 0, Math.min(32, p.size - offset), offset);
+    const got = readSync(p.fd!, head, 0, Math.min(32, p.size - 20 - offset), offset);
     // Type and inflated size: `1TTTSSSS`, then `1SSSSSSS`… little-endian groups.
     let at = 0;
     let c = head[at++]!;
@@ -143,54 +184,163 @@ export class GitObjectReader {
     let size = c & 15;
     let shift = 4;
     while (c & 0x80) {
+      if (at >= got || shift > 53) return undefined;
       c = head[at++]!;
       size += (c & 0x7f) * 2 ** shift;
       shift += 7;
     }
-    let base: GitObject | undefined;
     if (type === OFS_DELTA) {
+      if (at >= got) return undefined;
       c = head[at++]!;
       let back = c & 0x7f;
       while (c & 0x80) {
+        if (at >= got || back > 2 ** 45) return undefined;
         c = head[at++]!;
         back = (back + 1) * 128 + (c & 0x7f);
       }
-      base = this.unpack(p, offset - back, depth + 1);
-    } else if (type === REF_DELTA) {
-      const baseId = head.subarray(at, at + 20).toString("hex");
-      at += 20;
-      base = this.read(baseId);
-    } else if (!TYPES[type]) return undefined;
-    if ((type === OFS_DELTA || type === REF_DELTA) && !base) return undefined;
-    if (size > this.maxBytes) return undefined;
-    const data = this.inflateAt(p, offset + at, size);
-    if (data.length !== size) return undefined;
-    const out: GitObject | undefined = base
-      ? applyDelta(base, data, this.maxBytes)
-      : { type: TYPES[type]!, content: data };
-    if (out && out.content.length < 1 << 22) this.byOffset.set(memo, out);
-    return out;
+      // The base lies before the delta, as git requires (so a chain of offsets cannot loop).
+      if (back <= 0 || back >= offset) return undefined;
+      return { type, size, dataAt: offset + at, baseOffset: offset - back };
+    }
+    if (type === REF_DELTA) {
+      if (at + 20 > got) return undefined;
+      return { type, size, dataAt: offset + at + 20, baseId: head.toString("hex", at, at + 20) };
+    }
+    return TYPES[type] ? { type, size, dataAt: offset + at } : undefined;
+  }
+
+  /**
+   * The object at `offset`: down its delta chain to a whole object (iteratively: a chain may be
+   * long, or loop through REF_DELTA bases in a damaged pack), then the deltas applied back up.
+   */
+  private unpack(p: PackIndex, offset: number): GitObject | undefined {
+    const chain: Array<{ p: PackIndex; offset: number; h: PackEntryHeader }> = [];
+    const seen = new Set<string>();
+    let base: GitObject | undefined;
+    for (;;) {
+      const memo = `${p.pack}\0${offset}`;
+      base = this.byOffset.get(memo);
+      if (base) break;
+      if (seen.has(memo)) throw new CorruptGitObjects(`delta chain loops at offset ${offset} of ${p.pack}`);
+      if (chain.length >= MAX_DELTA_CHAIN) return undefined;
+      seen.add(memo);
+      const h = this.header(p, offset);
+      if (!h || h.size > this.maxBytes) return undefined;
+      if (h.baseOffset !== undefined) {
+        chain.push({ p, offset, h });
+        offset = h.baseOffset;
+      } else if (h.baseId !== undefined) {
+        chain.push({ p, offset, h });
+        base = this.loose(h.baseId);
+        if (base) break;
+        const at = this.locate(h.baseId);
+        if (!at) return undefined;
+        [p, offset] = at;
+      } else {
+        const content = this.inflateAt(p, h.dataAt, h.size);
+        if (content.length !== h.size) return undefined;
+        base = { type: TYPES[h.type]!, content };
+        this.remember(memo, base);
+        break;
+      }
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const { p: dp, offset: at, h } = chain[i]!;
+      const data = this.inflateAt(dp, h.dataAt, h.size);
+      if (data.length !== h.size) return undefined;
+      base = applyDelta(base, data, this.maxBytes);
+      if (!base) return undefined;
+      this.remember(`${dp.pack}\0${at}`, base);
+    }
+    return base;
+  }
+
+  private remember(memo: string, o: GitObject): void {
+    if (o.content.length < 1 << 22) this.byOffset.set(memo, o);
   }
 
   /** `size` inflated bytes from the zlib stream at `offset` (deflate never grows data by more than a few bytes per block). */
   private inflateAt(p: PackIndex, offset: number, size: number): Buffer {
+    const end = p.size - 20;
     let want = size + Math.ceil(size / 1000) + 64;
     for (;;) {
-      const len = Math.min(want, p.size - offset);
+      const len = Math.max(0, Math.min(want, end - offset));
       const buf = Buffer.allocUnsafe(len);
       readSync(p.fd!, buf, 0, len, offset);
       try {
         return inflateSync(buf, { maxOutputLength: Math.max(size, 1) });
       } catch (e) {
-        if (len >= p.size - offset || (e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw e;
+        if (len >= end - offset || (e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw e;
         want *= 2;
       }
     }
   }
 }
 
-function isType(t: string | undefined): t is GitObjectType {
-  return t === "commit" || t === "tree" || t === "blob" || t === "tag";
+/** The bytes of `file` if it is a regular file of at most about `maxBytes` (compressed) bytes. */
+function readRegularFile(file: string, maxBytes: number): Buffer | undefined {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    // A FIFO, a device (/dev/zero) or a directory is no object; git reads st_size bytes too.
+    if (!st.isFile() || st.size > maxBytes + maxBytes / 100 + 1024) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = readSync(fd, buf, got, st.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A pack and its version-2 index, checked as packfile.c's `check_packed_git_idx` and `open_packed_git_1` do. */
+function openPack(pack: string, idx: Buffer): PackIndex {
+  // Version 2: `\377tOc`, version, 256 fanout entries, ids, CRCs, 4-byte offsets, 8-byte offsets, 2 checksums.
+  if (idx.length < 8 + 256 * 4 + 40 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) {
+    throw new Error("pack index");
+  }
+  const fanout = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    fanout[i] = idx.readUInt32BE(8 + i * 4);
+    if (i > 0 && fanout[i]! < fanout[i - 1]!) throw new Error("pack index: non-monotonic fan-out");
+  }
+  const n = fanout[255]!;
+  const idsAt = 8 + 256 * 4;
+  const offsetsAt = idsAt + n * 20 + n * 4;
+  const minSize = offsetsAt + n * 4 + 40;
+  if (idx.length < minSize || idx.length > minSize + (n > 0 ? (n - 1) * 8 : 0))
+    throw new Error("pack index size");
+  const fd = openSync(pack, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size < 12 + 20) throw new Error("pack");
+    const header = Buffer.alloc(12);
+    const trailer = Buffer.alloc(20);
+    readSync(fd, header, 0, 12, 0);
+    readSync(fd, trailer, 0, 20, st.size - 20);
+    const version = header.readUInt32BE(4);
+    if (header.toString("latin1", 0, 4) !== "PACK" || (version !== 2 && version !== 3))
+      throw new Error("pack");
+    if (header.readUInt32BE(8) !== n) throw new Error("pack object count differs from its index");
+    if (!trailer.equals(idx.subarray(idx.length - 40, idx.length - 20)))
+      throw new Error("pack does not match its index");
+    return {
+      pack,
+      fanout,
+      ids: idx.subarray(idsAt, idsAt + n * 20),
+      offsets: idx.subarray(offsetsAt, offsetsAt + n * 4),
+      largeOffsets: idx.subarray(offsetsAt + n * 4, idx.length - 40),
+      fd,
+      size: st.size,
+    };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
 }
 
 /** The position of `id` in the pack, if it holds it. */

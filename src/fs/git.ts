@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "./filesystem.js";
-import { GitObjectReader, parseTree } from "./git-objects.js";
+import { CorruptGitObjects, GitObjectReader, parseTree } from "./git-objects.js";
 
 /**
  * A FileSystem over one Git revision, read from the object database (in this process,
@@ -61,11 +62,11 @@ export class GitFileSystem implements FileSystem {
     } catch {
       found = undefined;
     }
-    if (found?.length === 3 && !process.env.GIT_OBJECT_DIRECTORY) {
+    if (found?.length === 3 && !process.env.GIT_OBJECT_DIRECTORY && !process.env.GIT_REPLACE_REF_BASE) {
       const [toplevel, commonDir, commit] = found as [string, string, string];
       const fs = new GitFileSystem(toPosix(toplevel), commit);
       const prefix = path.posix.relative(fs.toplevel, toPosix(cwd));
-      if (fs.readInProcess(path.join(commonDir, "objects"), prefix)) {
+      if (!mayReplaceObjects(commonDir) && fs.readInProcess(path.join(commonDir, "objects"), prefix)) {
         fs.via = "objects";
         return fs;
       }
@@ -80,49 +81,58 @@ export class GitFileSystem implements FileSystem {
   private readInProcess(objectsDir: string, prefix: string): boolean {
     const reader = new GitObjectReader(objectsDir, MAX_GIT_BLOB_BYTES);
     try {
-      const commit = reader.read(this.commit);
-      const tree =
-        commit?.type === "commit" ? /^tree ([0-9a-f]{40})$/m.exec(commit.content.toString("latin1")) : null;
-      if (!tree) return false;
-      let oid = tree[1]!;
-      for (const name of prefix === "" ? [] : prefix.split("/")) {
-        const t = reader.read(oid);
-        if (t?.type !== "tree") return false;
-        const entry = parseTree(t.content).find((e) => e.name === name);
-        if (!entry) return true; // nothing below the prefix: `git ls-tree` lists nothing either
-        if (entry.mode !== "40000") return false;
-        oid = entry.oid;
+      return this.readTree(reader, prefix);
+    } catch (e) {
+      if (e instanceof CorruptGitObjects) {
+        throw new SlipwayError(`damaged git object database in ${this.toplevel}: ${e.message}`);
       }
-      const files: Array<{ abs: string; oid: string; content: Buffer }> = [];
-      const walk = (treeOid: string, dir: string): boolean => {
-        const t = reader.read(treeOid);
-        if (t?.type !== "tree") return false;
-        for (const e of parseTree(t.content)) {
-          const abs = `${dir}/${e.name}`;
-          if (e.mode === "40000") {
-            if (!walk(e.oid, abs)) return false;
-            continue;
-          }
-          // Submodules and symlinks are not followed (as with `git ls-tree`, below).
-          if (e.mode === "160000" || e.mode === "120000") continue;
-          let content = blobCache.get(e.oid);
-          if (!content) {
-            const b = reader.read(e.oid);
-            if (b?.type !== "blob") return false; // a large, missing or unreadable blob: git says what it is
-            content = b.content;
-            blobCache.set(e.oid, content);
-          }
-          files.push({ abs, oid: e.oid, content });
-        }
-        return true;
-      };
-      if (blobCache.size > maxCachedBlobs) blobCache.clear();
-      if (!walk(oid, prefix === "" ? this.toplevel : path.posix.join(this.toplevel, prefix))) return false;
-      for (const f of files) this.add(f.abs, f.oid, f.content);
-      return true;
+      return false; // a malformed tree: git says what is wrong with it
     } finally {
       reader.close();
     }
+  }
+
+  private readTree(reader: GitObjectReader, prefix: string): boolean {
+    const commit = reader.read(this.commit);
+    const tree =
+      commit?.type === "commit" ? /^tree ([0-9a-f]{40})\n/.exec(commit.content.toString("latin1")) : null;
+    if (!tree) return false;
+    let oid = tree[1]!;
+    for (const name of prefix === "" ? [] : prefix.split("/")) {
+      const t = reader.read(oid);
+      if (t?.type !== "tree") return false;
+      const entry = parseTree(t.content).find((e) => e.name === name);
+      if (!entry) return true; // nothing below the prefix: `git ls-tree` lists nothing either
+      if (entry.mode !== "40000") return false;
+      oid = entry.oid;
+    }
+    const files: Array<{ abs: string; oid: string; content: Buffer }> = [];
+    const walk = (treeOid: string, dir: string): boolean => {
+      const t = reader.read(treeOid);
+      if (t?.type !== "tree") return false;
+      for (const e of parseTree(t.content)) {
+        const abs = `${dir}/${e.name}`;
+        if (e.mode === "40000") {
+          if (!walk(e.oid, abs)) return false;
+          continue;
+        }
+        // Submodules and symlinks are not followed (as with `git ls-tree`, below).
+        if (e.mode === "160000" || e.mode === "120000") continue;
+        let content = blobCache.get(e.oid);
+        if (!content) {
+          const b = reader.read(e.oid);
+          if (b?.type !== "blob") return false; // a large, missing or unreadable blob: git says what it is
+          content = b.content;
+          blobCache.set(e.oid, content);
+        }
+        files.push({ abs, oid: e.oid, content });
+      }
+      return true;
+    };
+    if (blobCache.size > maxCachedBlobs) blobCache.clear();
+    if (!walk(oid, prefix === "" ? this.toplevel : path.posix.join(this.toplevel, prefix))) return false;
+    for (const f of files) this.add(f.abs, f.oid, f.content);
+    return true;
   }
 
   /** `git ls-tree` and `git cat-file --batch`: every repository git can read. */
@@ -225,6 +235,23 @@ export class GitFileSystem implements FileSystem {
 }
 
 /**
+ * Whether git may read other objects than the ids name: replace refs (`git replace`, honoured by
+ * ls-tree and cat-file) or a ref store this reader cannot look into (reftable).
+ */
+function mayReplaceObjects(commonDir: string): boolean {
+  if (process.env.GIT_NO_REPLACE_OBJECTS) return false;
+  try {
+    if (existsSync(path.join(commonDir, "reftable"))) return true;
+    const replace = path.join(commonDir, "refs", "replace");
+    if (existsSync(replace) && readdirSync(replace).length > 0) return true;
+    const packed = path.join(commonDir, "packed-refs");
+    return existsSync(packed) && readFileSync(packed, "latin1").includes(" refs/replace/");
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Blobs already read in this process, by object id. Ids name content, so entries never go
  * stale; two revisions of one repository share most blobs, so a diff reads each once.
  */
@@ -252,15 +279,17 @@ function catBlobs(cwd: string, wanted: string[]): Map<string, Buffer> {
     input: `${oids.join("\n")}\n`,
     maxBuffer: 2 ** 31,
   });
-  if (r.error) throw new SlipwayError(`git cat-file failed: ${r.error.message}`);
-  if (r.status !== 0) throw new SlipwayError(`git cat-file failed: ${r.stderr.toString("utf8").trim()}`);
+  if (r.error) throw new SlipwayError(`git cat-file failed in ${cwd}: ${r.error.message}`);
+  if (r.status !== 0)
+    throw new SlipwayError(`git cat-file failed in ${cwd}: ${r.stderr.toString("utf8").trim()}`);
   const buf = r.stdout;
   let at = 0;
   for (const oid of oids) {
     // `<oid> SP <type> SP <size> LF <contents> LF`
     const nl = buf.indexOf(10, at);
     const header = buf.subarray(at, nl).toString("utf8").split(" ");
-    if (header[1] === "missing" || header.length < 3) throw new SlipwayError(`git object ${oid} is missing`);
+    if (header[1] === "missing" || header.length < 3)
+      throw new SlipwayError(`git object ${oid} is missing in ${cwd}`);
     const size = Number(header[2]);
     const content = buf.subarray(nl + 1, nl + 1 + size);
     out.set(oid, content);
