@@ -152,6 +152,9 @@ export class BuildContext {
  */
 const parsedFiles = new Map<string, ReturnType<typeof parseYamlDocuments>>();
 const maxParsedFiles = 20_000;
+// A copy of a large file's documents, and its text in the key, would double what a build of it
+// holds (a 50 MB stream); such files are rarely read twice in a run.
+const maxMemoizedText = 4 * 1024 * 1024;
 
 /** Forgets every parsed file (benchmarks measure cold runs with it). */
 export function clearParsedFiles(): void {
@@ -170,6 +173,7 @@ export function parseResourceFile(text: string, file: string): ReturnType<typeof
     if (e instanceof SlipwayError) throw new SlipwayError(`MalformedYAMLError: ${e.message}`, e);
     throw e;
   }
+  if (text.length > maxMemoizedText) return docs;
   if (parsedFiles.size >= maxParsedFiles) parsedFiles.clear();
   parsedFiles.set(
     key,

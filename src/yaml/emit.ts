@@ -742,5 +742,13 @@ export function emitYaml(value: YamlValue, opts?: EmitOptions): string {
 
 /** Documents joined with "---\n", as kustomize's ResMap.AsYaml does. */
 export function emitYamlStream(values: readonly YamlValue[]): string {
-  return values.map((v) => emitYaml(v)).join("---\n");
+  const docs = values.map((v) => {
+    const text = emitYaml(v);
+    // The emitter builds a document by concatenation: a tree of string pieces several times the
+    // size of its text. Converting it to a number makes V8 flatten it now, so a 50 MB stream does
+    // not hold every document's tree until the join.
+    Number(text);
+    return text;
+  });
+  return docs.join("---\n");
 }

@@ -24,7 +24,7 @@ import {
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
-import { type FastNode, fastLineOf, isBail, kyamlValue, scanFastYaml } from "./fast/index.js";
+import { type FastNode, fastLineOf, isBail, kyamlValue, scanFastYamlEach } from "./fast/index.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
 import { checkYamlNesting, isNestingOverflow } from "./limits.js";
@@ -385,20 +385,18 @@ function fastDocuments<T>(
   options: ParseOptions,
   make: (value: YamlValue, root: FastNode) => T,
 ): T[] | undefined {
-  const docs = scanFastYaml(text);
-  if (!docs) return undefined;
   const out: T[] = [];
   try {
-    for (const { root } of docs) {
-      if (root === null) continue;
+    const read = scanFastYamlEach(text, ({ root }) => {
+      if (root === null) return;
       const value = kyamlValue(root, options);
       if (value !== null) out.push(make(value, root));
-    }
+    });
+    return read ? out : undefined;
   } catch (err) {
     if (isBail(err)) return undefined;
     throw err;
   }
-  return out;
 }
 
 /** parseYamlDocuments through the fast reader only: undefined where it leaves the text to the full path. */

@@ -18,4 +18,4 @@ export {
   isBail,
   MAX_ALIASED_NODES,
 } from "./nodes.js";
-export { scanFastYaml } from "./scan.js";
+export { scanFastYaml, scanFastYamlEach } from "./scan.js";

@@ -60,8 +60,8 @@ class Scanner {
 
   constructor(private readonly text: string) {}
 
-  documents(): FastDocument[] {
-    const docs: FastDocument[] = [];
+  /** Reads the stream, handing each document over as soon as it is read. */
+  documents(onDocument: (doc: FastDocument) => void): void {
     this.load(0, 1);
     this.toContent();
     let open = false; // a `---` started a document that has no content yet
@@ -70,7 +70,7 @@ class Scanner {
         // at `---`: whatever follows on the line must be a comment
         const rest = this.skipSpaces(this.pos + 3);
         if (rest < this.end && !(rest > this.pos + 3 && this.text.charCodeAt(rest) === 0x23)) bail();
-        if (open) docs.push({ root: null });
+        if (open) onDocument({ root: null });
         open = true;
         this.advance();
         this.toContent();
@@ -79,11 +79,10 @@ class Scanner {
       this.anchors.clear();
       const root = this.node(this.pos + this.indent, -1, "line");
       if (this.indent !== -1) bail();
-      docs.push({ root });
+      onDocument({ root });
       open = false;
     }
-    if (open) docs.push({ root: null });
-    return docs;
+    if (open) onDocument({ root: null });
   }
 
   private load(pos: number, line: number): void {
@@ -460,19 +459,31 @@ class Scanner {
 }
 
 /**
+ * Hands each document of `text` to `onDocument` as it is read, and says whether the whole text
+ * was within the fast reader's subset; when it was not (false), read it with the full path and
+ * drop what `onDocument` made of the documents before. Converting each document as it comes
+ * lets its tree go before the next is read (a 50 MB stream held every tree at once).
+ */
+export function scanFastYamlEach(text: string, onDocument: (doc: FastDocument) => void): boolean {
+  if (REFUSED_CHAR.test(text)) return false;
+  // A carriage return that does not end a line.
+  for (let r = text.indexOf("\r"); r >= 0; r = text.indexOf("\r", r + 1)) {
+    if (text.charCodeAt(r + 1) !== 0x0a) return false;
+  }
+  try {
+    new Scanner(text).documents(onDocument);
+    return true;
+  } catch (err) {
+    if (isBail(err) || err instanceof RangeError) return false;
+    throw err;
+  }
+}
+
+/**
  * The documents of `text` when it is within the fast reader's subset, else undefined (read it
  * with the full path). Cheap to call on any input: it gives up at the first unknown construct.
  */
 export function scanFastYaml(text: string): FastDocument[] | undefined {
-  if (REFUSED_CHAR.test(text)) return undefined;
-  // A carriage return that does not end a line.
-  for (let r = text.indexOf("\r"); r >= 0; r = text.indexOf("\r", r + 1)) {
-    if (text.charCodeAt(r + 1) !== 0x0a) return undefined;
-  }
-  try {
-    return new Scanner(text).documents();
-  } catch (err) {
-    if (isBail(err) || err instanceof RangeError) return undefined;
-    throw err;
-  }
+  const docs: FastDocument[] = [];
+  return scanFastYamlEach(text, (doc) => docs.push(doc)) ? docs : undefined;
 }
