@@ -3,10 +3,12 @@
 // 1. every YAML file of ../shared/realworld in one process, through both readers (kustomize's
 //    parseYamlDocuments and Helm's readRawYaml), fast-first vs full only;
 // 2. a generated 50 MB multi-document stream through parseYamlDocuments: wall time and peak
-//    RSS, each path in a fresh process (--no-full skips the full path, which takes a while).
+//    RSS, each path in a fresh process (--no-full skips the full path, which takes a while);
+// 3. `slipway build` of a directory holding that stream: wall time and peak RSS.
 // Usage: npm run build && node scripts/bench-yaml.js [--mb N] [--no-full]
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -106,6 +108,24 @@ function readAll(texts, kyaml, helmRead) {
   return errors;
 }
 
+if (args[0] === "--child" && args[1] === "build") {
+  // `slipway build` of a directory holding the stream (issue 16: well under 1 GB).
+  const { buildYaml } = await import(path.join(repoRoot, "dist/kustomize/build.js"));
+  const dir = mkdtempSync(path.join(tmpdir(), "slipway-bench-yaml-"));
+  writeFileSync(path.join(dir, "stream.yaml"), generatedStream(mb));
+  writeFileSync(path.join(dir, "kustomization.yaml"), "resources:\n- stream.yaml\n");
+  let bytes = 0;
+  const ms = time(() => {
+    const out = buildYaml(dir);
+    bytes = out.length;
+    writeFileSync("/dev/null", out);
+  });
+  rmSync(dir, { recursive: true, force: true });
+  const rss = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ ms, rss, bytes }));
+  process.exit(0);
+}
+
 if (args[0] === "--child") {
   // One path on the generated stream, in a process of its own so that peak RSS is its own.
   const text = generatedStream(mb);
@@ -150,5 +170,17 @@ for (const which of args.includes("--no-full") ? ["fast"] : ["fast", "full"]) {
   const r = JSON.parse(out);
   console.log(
     `${mb} MB stream (${r.docs} documents) through ${which === "fast" ? "parseYamlDocuments (fast reader)" : "the full path only"}: ${(r.ms / 1000).toFixed(2)} s, peak RSS ${(r.rss / 1024).toFixed(2)} GB`,
+  );
+}
+
+{
+  const out = execFileSync(
+    process.execPath,
+    ["--stack-size=3900", self, "--child", "build", "--mb", String(mb)],
+    { encoding: "utf8", maxBuffer: 1 << 20 },
+  );
+  const r = JSON.parse(out);
+  console.log(
+    `${mb} MB stream: slipway build (one kustomization): ${(r.ms / 1000).toFixed(2)} s, peak RSS ${(r.rss / 1024).toFixed(2)} GB, ${(r.bytes / 1e6).toFixed(1)} MB written`,
   );
 }
