@@ -44,6 +44,8 @@ interface LoadedChunk {
 interface PendingWrite {
   script: vm.Script;
   file: string;
+  /** sha256 of the chunk's source: the seal binds the data to it. */
+  sourceDigest: Buffer;
 }
 
 const DIGEST_BYTES = 32;
@@ -92,8 +94,10 @@ export class BundleLoader {
     if (known) return known.exports;
     const source = fs.readFileSync(abs);
     const dir = this.cacheDir();
-    const cacheFile = dir === undefined ? undefined : path.join(dir, `${sha256(source).toString("hex")}.v8`);
-    const cachedData = cacheFile === undefined ? undefined : readCacheFile(cacheFile);
+    const sourceDigest = dir === undefined ? undefined : sha256(source);
+    const cacheFile =
+      sourceDigest === undefined ? undefined : path.join(dir!, `${sourceDigest.toString("hex")}.v8`);
+    const cachedData = cacheFile === undefined ? undefined : readCacheFile(cacheFile, sourceDigest!);
     // The wrapper of Node's CommonJS loader, so the chunk sees the names it expects.
     const script = new vm.Script(
       `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`,
@@ -103,7 +107,8 @@ export class BundleLoader {
     else {
       if (cachedData === undefined) this.stats.misses++;
       else this.stats.rejected++;
-      if (cacheFile !== undefined) this.pending.push({ script, file: cacheFile });
+      if (cacheFile !== undefined)
+        this.pending.push({ script, file: cacheFile, sourceDigest: sourceDigest! });
     }
     const chunk: LoadedChunk = { exports: {} };
     this.chunks.set(abs, chunk);
@@ -122,10 +127,10 @@ export class BundleLoader {
    * function the run compiled, not only the chunks' top levels. Failures to write are ignored.
    */
   saveCaches(): void {
-    for (const { script, file } of this.pending.splice(0)) {
+    for (const { script, file, sourceDigest } of this.pending.splice(0)) {
       try {
         const data = script.createCachedData();
-        writeAtomically(file, Buffer.concat([sha256(data), data]));
+        writeAtomically(file, Buffer.concat([seal(sourceDigest, data), data]));
         this.stats.writes++;
       } catch {
         // A read-only or full cache directory: the next run compiles again.
@@ -134,16 +139,35 @@ export class BundleLoader {
   }
 }
 
-/** The cached data in `file`, undefined when absent, null when present but damaged. */
-function readCacheFile(file: string): Buffer | null | undefined {
+/**
+ * The digest a cache file starts with: of the chunk's source digest and the data. V8 checks
+ * cached data against the source's length only, and runs the code of another chunk of the same
+ * length as if it were this one's: data copied or renamed from another chunk must not pass.
+ */
+function seal(sourceDigest: Buffer, data: Buffer): Buffer {
+  crypto ??= createRequire(import.meta.url)("node:crypto") as typeof Crypto;
+  return crypto.createHash("sha256").update(sourceDigest).update(data).digest();
+}
+
+/** The cached data in `file`, undefined when absent, null when present but damaged or foreign. */
+function readCacheFile(file: string, sourceDigest: Buffer): Buffer | null | undefined {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    // Non-blocking, and regular files only: a FIFO or a device at the cache's name would block the
+    // start (or never end); it is read as damaged, and the write at exit replaces it if it can.
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      if (!fs.fstatSync(fd).isFile()) return null;
+      bytes = fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return undefined;
   }
   const data = bytes.subarray(DIGEST_BYTES);
-  if (bytes.length <= DIGEST_BYTES || !sha256(data).equals(bytes.subarray(0, DIGEST_BYTES))) return null;
+  if (bytes.length <= DIGEST_BYTES || !seal(sourceDigest, data).equals(bytes.subarray(0, DIGEST_BYTES)))
+    return null;
   return data;
 }
 

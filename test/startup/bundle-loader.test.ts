@@ -3,7 +3,8 @@
  * the end and used by the next process, and a damaged, foreign or unwritable cache only costs a
  * compile. The built CLI with and without the cache prints the same bytes.
  */
-import { spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -62,9 +63,26 @@ const loader = new BundleLoader(${JSON.stringify(bundle)}, () => ${JSON.stringif
 const answer = loader.load("main.js").answer;
 loader.saveCaches();
 console.log(JSON.stringify({ answer, stats: loader.stats }));`;
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(r.stderr);
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(r.stderr || String(r.error ?? r.signal));
   return JSON.parse(r.stdout) as { answer: number; stats: BundleLoader["stats"] };
+}
+
+/** loadInChild, several at once. */
+function loadInChildAsync(bundle: string, cache: string) {
+  const script = `import { BundleLoader } from ${JSON.stringify(loaderModule)};
+const loader = new BundleLoader(${JSON.stringify(bundle)}, () => ${JSON.stringify(cache)});
+const answer = loader.load("main.js").answer;
+loader.saveCaches();
+console.log(JSON.stringify({ answer, stats: loader.stats }));`;
+  return new Promise<{ answer: number; stats: BundleLoader["stats"] }>((resolve, reject) => {
+    execFile(process.execPath, ["--input-type=module", "-e", script], { timeout: 60_000 }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout)),
+    );
+  });
 }
 
 const cacheFiles = (dir: string) =>
@@ -162,6 +180,72 @@ describe("BundleLoader", () => {
     expect(loader.load("main.js").answer).toBe(42);
     loader.saveCaches();
     expect(loader.stats).toEqual({ hits: 0, misses: 2, rejected: 0, writes: 0 });
+  });
+
+  it.runIf(built)(
+    "an empty file, a directory or a FIFO at a cache file's name is no cache, and no hang",
+    () => {
+      const bundle = writeBundle();
+      const cache = path.join(temp(), "code");
+      loadInChild(bundle, cache);
+      const [first, second] = cacheFiles(cache).map((f) => path.join(cache, f)) as [string, string];
+      writeFileSync(first, "");
+      rmSync(second);
+      mkdirSync(second);
+      expect(loadInChild(bundle, cache)).toEqual({
+        answer: 42,
+        stats: { hits: 0, misses: 0, rejected: 2, writes: 1 },
+      });
+      rmSync(second, { recursive: true });
+      execFileSync("mkfifo", [second]);
+      // Blocking on the FIFO would never return: spawnSync's timeout fails the test instead.
+      expect(loadInChild(bundle, cache)).toEqual({
+        answer: 42,
+        stats: { hits: 1, misses: 0, rejected: 1, writes: 1 },
+      });
+      expect(loadInChild(bundle, cache).stats).toEqual({ hits: 2, misses: 0, rejected: 0, writes: 0 });
+    },
+  );
+
+  it.runIf(built)(
+    "data of another chunk of the same length is refused (V8 would run that chunk's code)",
+    () => {
+      const doubles = writeBundle("exports.twice = (n) => n * 2;\n");
+      const triples = writeBundle("exports.twice = (n) => n * 3;\n");
+      const cache = path.join(temp(), "code");
+      expect(loadInChild(doubles, cache).answer).toBe(42);
+      const digest = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
+      const mine = path.join(cache, `${digest(path.join(doubles, "dep.js"))}.v8`);
+      writeFileSync(path.join(cache, `${digest(path.join(triples, "dep.js"))}.v8`), readFileSync(mine));
+      expect(loadInChild(triples, cache)).toEqual({
+        answer: 63,
+        stats: { hits: 1, misses: 0, rejected: 1, writes: 1 },
+      });
+    },
+  );
+
+  it.runIf(built)("a chunk changed after its cache was written compiles from its new source", () => {
+    const bundle = writeBundle();
+    const cache = path.join(temp(), "code");
+    loadInChild(bundle, cache);
+    writeFileSync(path.join(bundle, "dep.js"), "exports.twice = (n) => n * 3;\n");
+    expect(loadInChild(bundle, cache)).toEqual({
+      answer: 63,
+      stats: { hits: 1, misses: 1, rejected: 0, writes: 1 },
+    });
+    expect(loadInChild(bundle, cache)).toEqual({
+      answer: 63,
+      stats: { hits: 2, misses: 0, rejected: 0, writes: 0 },
+    });
+  });
+
+  it.runIf(built)("processes starting together each answer alike and leave whole files", async () => {
+    const bundle = writeBundle();
+    const cache = path.join(temp(), "code");
+    const runs = await Promise.all(Array.from({ length: 4 }, () => loadInChildAsync(bundle, cache)));
+    for (const r of runs) expect(r.answer).toBe(42);
+    expect(readdirSync(cache).filter((f) => !f.endsWith(".v8"))).toEqual([]);
+    expect(loadInChild(bundle, cache).stats).toEqual({ hits: 2, misses: 0, rejected: 0, writes: 0 });
   });
 
   it.runIf(built)("reads no cache when asked for none", () => {
