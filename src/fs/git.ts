@@ -111,6 +111,8 @@ export class GitFileSystem implements FileSystem {
       const t = reader.read(treeOid);
       if (t?.type !== "tree") return false;
       for (const e of parseTree(t.content)) {
+        // `..`, `.` or a slash would name a path outside the tree (git refuses to check these out).
+        if (!isPlainName(e.name)) return false;
         const abs = `${dir}/${e.name}`;
         if (e.mode === "40000") {
           if (!walk(e.oid, abs)) return false;
@@ -156,7 +158,13 @@ export class GitFileSystem implements FileSystem {
       const tab = entry.indexOf("\t");
       const [mode, type, oid, size] = entry.slice(0, tab).split(/ +/) as [string, string, string, string];
       if (type !== "blob" || mode === "120000") continue; // submodules and symlinks are not followed
-      const abs = path.posix.join(toplevel, entry.slice(tab + 1));
+      const rel = entry.slice(tab + 1);
+      if (!rel.split("/").every(isPlainName)) {
+        throw new SlipwayError(
+          `revision ${commit} of ${toplevel} holds a path git would not check out: '${rel}'`,
+        );
+      }
+      const abs = path.posix.join(toplevel, rel);
       if (Number(size) > MAX_GIT_BLOB_BYTES) fs.addTooLarge(abs, oid, Number(size));
       else wanted.push({ abs, oid });
     }
@@ -249,6 +257,11 @@ function mayReplaceObjects(commonDir: string): boolean {
   } catch {
     return true;
   }
+}
+
+/** A tree entry name that stays in its directory: not empty, `.`, `..`, nor with a slash or NUL. */
+function isPlainName(name: string): boolean {
+  return name !== "" && name !== "." && name !== ".." && !/[/\0]/.test(name);
 }
 
 /**

@@ -375,6 +375,24 @@ describe("crafted packs: no loop, no stack overflow, no bytes git would not give
   });
 });
 
+describe("trees naming paths outside the repository", () => {
+  it("a tree entry '..' is one error naming the repository on both paths, not a file beside it", () => {
+    const dir = repo();
+    const blob = blobOf(dir, "a.yaml");
+    const mktree = (input: string) =>
+      execFileSync("git", ["mktree"], { cwd: dir, input }).toString("utf8").trim();
+    const inner = mktree(`100644 blob ${blob}\tx.yaml\n`);
+    for (const name of ["..", "."]) {
+      const tree = mktree(`040000 tree ${inner}\t${name}\n100644 blob ${blob}\ta.yaml\n`);
+      const commit = run(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit-tree", tree, "-m", "evil");
+      expect(expectGitsAnswer(dir, commit)).toBe("error");
+      expect(() => GitFileSystem.open(dir, commit)).toThrow(
+        `revision ${commit} of ${dir} holds a path git would not check out`,
+      );
+    }
+  });
+});
+
 describe("object stores elsewhere are read where git reads them", () => {
   it("objects/ and a pack symlinked outside the repository, a .git file pointing elsewhere", () => {
     const dir = repo();
