@@ -283,8 +283,16 @@ function readChartDirStamped(dir: string): ChartFile[] {
 }
 
 /** A chart directory (`helm template NAME ./dir`). */
+/**
+ * The files of a chart directory: from the disk through the stamped walk above (unchanged
+ * directories are not read again), from any other reader as they are now.
+ */
+export function chartDirFiles(dir: string, reader: ChartDirReader = diskReader): ChartFile[] {
+  return reader === diskReader ? readChartDirStamped(dir) : readChartDir(dir, reader);
+}
+
 export function loadChartDir(dir: string, reader: ChartDirReader = diskReader): Chart {
-  const files = reader === diskReader ? readChartDirStamped(dir) : readChartDir(dir, reader);
+  const files = chartDirFiles(dir, reader);
   const prefix = `${dir.replace(/\/+$/, "")}/`;
   const dirKey = `${path.resolve(dir)}\0${prefix}`;
   const last = reader === diskReader ? lastReadOfDir.get(dirKey) : undefined;

@@ -31,6 +31,7 @@ export {
 export type { Chart, ChartDependency, ChartFile, ChartMetadata } from "./chart.js";
 export {
   type ChartDirReader,
+  chartDirFiles,
   diskReader,
   fileSystemReader,
   loadChart,

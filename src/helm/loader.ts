@@ -146,7 +146,19 @@ function checkLock(f: ChartFile, what: string, chartPath: string): void {
 }
 
 /** A digest of a chart's files (names and bytes, in name order). */
+// A directory read again while unchanged gives the same files array (chart-source.ts), so its
+// digest is asked for again and again: by every release that locates the chart.
+const digests = new WeakMap<readonly ChartFile[], string>();
+
 export function chartDigest(files: readonly ChartFile[]): string {
+  const known = digests.get(files);
+  if (known !== undefined) return known;
+  const digest = digestOf(files);
+  digests.set(files, digest);
+  return digest;
+}
+
+function digestOf(files: readonly ChartFile[]): string {
   const h = createHash("sha256");
   for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     h.update(f.name);

@@ -10,14 +10,13 @@ import type { FileSystem } from "../fs/filesystem.js";
 import type { Chart } from "../helm/chart.js";
 import {
   type ChartDirReader,
+  chartDirFiles,
   diskReader,
   fileSystemReader,
   loadChartArchiveFromBytes,
   loadChartDir,
-  readChartDir,
 } from "../helm/index.js";
 import { chartDigest } from "../helm/loader.js";
-import { treeFingerprint } from "./dir-fingerprint.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */
 export interface ChartRequest {
@@ -173,7 +172,7 @@ export function locateChartDir(
   location: string,
   reader: ChartDirReader = diskReader,
 ): LocatedChart {
-  const identity = `files:${chartDigest(readChartDir(dir, reader))}`;
+  const identity = `files:${chartDigest(chartDirFiles(dir, reader))}`;
   return {
     identity,
     location,
@@ -198,21 +197,14 @@ function exactOrUndefined(v: string): string | undefined {
 
 /**
  * Charts from directories by chart name (tests, the fidelity suite, benchmarks): the version
- * asked for is ignored. A directory is digested once for as long as its stat data vouches for
- * it (dir-fingerprint.ts), not once per release that uses it.
+ * asked for is ignored. An unchanged directory is neither read nor digested again
+ * (chart-source.ts keeps its walk while the stat data vouches for it).
  */
 export function directoryChartProvider(dirs: Record<string, string>): ChartProvider {
-  const seen = new Map<string, { fingerprint: string; located: LocatedChart }>();
   const locate = (req: ChartRequest): ChartLookup => {
     const dir = dirs[req.name];
     if (!dir) return { missing: `chart ${req.name} from ${req.source} is not in the chart cache` };
-    const fingerprint = treeFingerprint(dir);
-    const known = seen.get(dir);
-    if (fingerprint !== undefined && known?.fingerprint === fingerprint) return { located: known.located };
-    const located = locateChartDir(dir, dir);
-    if (fingerprint === undefined) seen.delete(dir);
-    else seen.set(dir, { fingerprint, located });
-    return { located };
+    return { located: locateChartDir(dir, dir) };
   };
   return {
     locate,

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cacheChartProvider } from "../../src/helmrelease/charts.js";
+import { cacheChartProvider, directoryChartProvider } from "../../src/helmrelease/charts.js";
 
 /** A store that knows versions but holds no archives: what matters here is which version is asked for. */
 function provider(versions: string[]) {
@@ -32,5 +35,32 @@ describe("cacheChartProvider picks versions as `charts pull` does (source-contro
     const answer = p.load({ source: "https://charts.example.com", name: "app", version: ">>1" });
     expect(answer).toMatchObject({ missing: expect.stringContaining("no cached version matches") });
     expect(asked).toEqual([]);
+  });
+});
+
+describe("directoryChartProvider", () => {
+  it("names a chart directory by its content, again after it changes", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "slipway-dirchart-"));
+    try {
+      mkdirSync(path.join(dir, "templates"));
+      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: app\nversion: 1.0.0\n");
+      writeFileSync(path.join(dir, "values.yaml"), "replicas: 1\n");
+      writeFileSync(path.join(dir, "templates", "cm.yaml"), "kind: ConfigMap\n");
+      const provider = directoryChartProvider({ app: dir });
+      const identity = () => {
+        const found = provider.locate!({ source: "oci://example", name: "app", version: "*" });
+        if (!("located" in found)) throw new Error("not located");
+        return found.located.identity;
+      };
+      const first = identity();
+      expect(identity()).toBe(first);
+      writeFileSync(path.join(dir, "values.yaml"), "replicas: 3\n"); // same size
+      const edited = identity();
+      expect(edited).not.toBe(first);
+      writeFileSync(path.join(dir, "templates", "extra.yaml"), "");
+      expect(identity()).not.toBe(edited);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
