@@ -282,8 +282,10 @@ function readRegularFile(file: string, maxBytes: number): Buffer | undefined {
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
-    // A FIFO, a device (/dev/zero) or a directory is no object; git reads st_size bytes too.
-    if (!st.isFile() || st.size > maxBytes + maxBytes / 100 + 1024) return undefined;
+    // A FIFO, a device (/dev/zero) or a directory is no object, and git blocks forever on a FIFO:
+    // one clear error rather than a fallback to git.
+    if (!st.isFile()) throw new CorruptGitObjects(`${file} is not a regular file`);
+    if (st.size > maxBytes + maxBytes / 100 + 1024) return undefined;
     const buf = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < st.size) {
@@ -317,7 +319,8 @@ function openPack(pack: string, idx: Buffer): PackIndex {
   const fd = openSync(pack, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size < 12 + 20) throw new Error("pack");
+    if (!st.isFile()) throw new CorruptGitObjects(`${pack} is not a regular file`);
+    if (st.size < 12 + 20) throw new Error("pack");
     const header = Buffer.alloc(12);
     const trailer = Buffer.alloc(20);
     readSync(fd, header, 0, 12, 0);

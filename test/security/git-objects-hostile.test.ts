@@ -252,6 +252,20 @@ describe("damaged loose objects read as git reads them, or fail naming the repos
     rmSync(file);
     mkdirSync(file);
     expect(expectGitsAnswer(dir)).not.toBe("objects");
+    // git blocks forever opening a FIFO: no fallback to it, one error naming the repository.
+    rmSync(file, { recursive: true });
+    execFileSync("mkfifo", [file]);
+    expect(() => GitFileSystem.open(dir, "HEAD")).toThrow(`damaged git object database in ${dir}`);
+  });
+
+  it("a pack that is a FIFO is one error, not a wait for a writer", () => {
+    const r = repoWithPackedBlob();
+    writePack(r.dir, [{ oid: r.blob, bytes: whole(3, r.content) }]);
+    const packDir = path.join(r.dir, ".git", "objects", "pack");
+    const pack = path.join(packDir, readdirSync(packDir).find((n) => n.endsWith(".pack"))!);
+    rmSync(pack);
+    execFileSync("mkfifo", [pack]);
+    expect(() => GitFileSystem.open(r.dir, "HEAD")).toThrow(`damaged git object database in ${r.dir}`);
   });
 });
 
