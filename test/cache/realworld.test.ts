@@ -4,7 +4,7 @@
  * `check`'s JSON are byte-identical without the render cache, with a cold one and with a warm
  * one (rendered HelmReleases and built Flux Kustomizations both served from it).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,12 +12,11 @@ import { DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
 import { runCheck } from "../../src/check/engine.js";
 import { formatJson } from "../../src/check/report/json.js";
 import { allRules } from "../../src/check/rules/index.js";
-import type { GoMap } from "../../src/helm/template/value.js";
-import { readYaml } from "../../src/helm/yaml.js";
 import { directoryChartProvider } from "../../src/helmrelease/charts.js";
 import { loadPlatformWithSecrets, maskedPlatform } from "../../src/platform/decrypt.js";
 import type { Platform } from "../../src/platform/index.js";
 import { createSecretMasker } from "../../src/sops/index.js";
+import { conformanceChartDirs } from "../support/conformance-charts.js";
 import { requires, sharedDir } from "../support/env.js";
 
 const realworld = path.join(sharedDir, "realworld");
@@ -31,13 +30,7 @@ const repos = requires("shared")
   : [];
 
 function chartProvider() {
-  const dir = path.join(sharedDir, "conformance/helm/charts");
-  const charts: Record<string, string> = {};
-  for (const d of readdirSync(dir)) {
-    const chart = readYaml(readFileSync(path.join(dir, d, "Chart.yaml"), "utf8")) as GoMap;
-    charts[String(chart.get("name"))] = path.join(dir, d);
-  }
-  return directoryChartProvider(charts);
+  return directoryChartProvider(conformanceChartDirs());
 }
 
 const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-rc-realworld-"));

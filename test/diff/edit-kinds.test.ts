@@ -13,10 +13,9 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { type DiffReport, diffExitCode, diffRevisions } from "../../src/diff/index.js";
-import type { GoMap } from "../../src/helm/template/value.js";
-import { readYaml } from "../../src/helm/yaml.js";
 import { directoryChartProvider } from "../../src/helmrelease/charts.js";
 import { createSecretMasker } from "../../src/sops/index.js";
+import { conformanceChartDirs } from "../support/conformance-charts.js";
 import { requires, sharedDir } from "../support/env.js";
 import { applyRandomEdit, GitCopy, scalarLines, seedOf, yamlFiles } from "../support/metamorphic.js";
 import { Rng } from "../support/random.js";
@@ -42,13 +41,7 @@ const repos = runs
   : [];
 
 function chartProvider() {
-  const dir = path.join(sharedDir, "conformance/helm/charts");
-  const charts: Record<string, string> = {};
-  for (const d of readdirSync(dir)) {
-    const chart = readYaml(readFileSync(path.join(dir, d, "Chart.yaml"), "utf8")) as GoMap;
-    charts[String(chart.get("name"))] = path.join(dir, d);
-  }
-  return directoryChartProvider(charts);
+  return directoryChartProvider(conformanceChartDirs());
 }
 
 type EditKind = "value" | "delete" | "new-file" | "kustomization" | "helmrelease-values" | "sops";

@@ -8,12 +8,11 @@
  * chart rendering and the post-processing on real releases.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GoInt, GoMap, type GoValue } from "../../src/helm/template/value.js";
-import { readYaml } from "../../src/helm/yaml.js";
 import { directoryChartProvider } from "../../src/helmrelease/charts.js";
 import { postRender } from "../../src/helmrelease/postrender.js";
 import { readReleaseSpec } from "../../src/helmrelease/spec.js";
@@ -21,21 +20,11 @@ import { isMap, type KObject } from "../../src/kustomize/types.js";
 import { type HelmReleaseInfo, loadPlatform } from "../../src/platform/index.js";
 import { emitYaml } from "../../src/yaml/index.js";
 import { parseYamlDocuments } from "../../src/yaml/parse.js";
+import { conformanceChartDirs } from "../support/conformance-charts.js";
 import { hasShared, helmOraclePath, requires, sharedDir } from "../support/env.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "slipway-hr-fidelity-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Chart name (Chart.yaml) → corpus chart directory. */
-function corpusCharts(): Record<string, string> {
-  const dir = path.join(sharedDir, "conformance/helm/charts");
-  const out: Record<string, string> = {};
-  for (const d of readdirSync(dir)) {
-    const chart = readYaml(readFileSync(path.join(dir, d, "Chart.yaml"), "utf8")) as GoMap;
-    out[String(chart.get("name"))] = path.join(dir, d);
-  }
-  return out;
-}
 
 /** A GoValue as JSON text (int64s from targetPath stay integers). */
 function toJson(v: GoValue): string {
@@ -99,7 +88,7 @@ function helmObjects(h: HelmReleaseInfo, chartDir: string): KObject[] {
 
 describe.runIf(requires("shared", "helm"))("HelmReleases of ../shared/realworld vs helm template", () => {
   // Collected on a fresh clone too (vitest runs a skipped describe's body): read ../shared only when there.
-  const charts = hasShared ? corpusCharts() : {};
+  const charts = hasShared ? conformanceChartDirs() : {};
   const provider = directoryChartProvider(charts);
   const realworld = path.join(sharedDir, "realworld");
   const repos = hasShared
