@@ -190,19 +190,7 @@ if (existsSync(corpus)) {
   );
   for (const name of readdirSync(corpus).sort()) {
     if (!statSync(path.join(corpus, name)).isDirectory()) continue;
-    const copy = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-bench-diff-rw-")));
-    cpSync(path.join(corpus, name), copy, { recursive: true });
-    const g = (...args) =>
-      execFileSync("git", args, { cwd: copy, stdio: ["ignore", "pipe", "pipe"] })
-        .toString()
-        .trim();
-    g("init", "-q", "-b", "main");
-    g("add", "-A");
-    g("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "initial");
-    const b = g("rev-parse", "HEAD");
-    const file = editOneRenderedValue(copy);
-    g("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-am", "edit");
-    const h = g("rev-parse", "HEAD");
+    const { copy, b, h, file } = editedHistory(name, "slipway-bench-diff-rw-");
     const m = measure(copy, b, h);
     rmSync(copy, { recursive: true, force: true });
     const col = (x) => `${x.ms.toFixed(0).padStart(6)} / ${x.cpu.toFixed(0).padStart(6)} ms`;
@@ -215,6 +203,26 @@ if (existsSync(corpus)) {
 await warmLargest();
 
 /** Appends "-bench" to a plain value of an object that the last Flux Kustomization renders. */
+/**
+ * A git copy of the corpus repository `name` with two commits: as it is (b), and with one
+ * rendered value edited (h).
+ */
+function editedHistory(name, prefix) {
+  const copy = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
+  cpSync(path.join(corpus, name), copy, { recursive: true });
+  const g = (...args) =>
+    execFileSync("git", args, { cwd: copy, stdio: ["ignore", "pipe", "pipe"] })
+      .toString()
+      .trim();
+  g("init", "-q", "-b", "main");
+  g("add", "-A");
+  g("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "initial");
+  const b = g("rev-parse", "HEAD");
+  const file = editOneRenderedValue(copy);
+  g("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-am", "edit");
+  return { copy, b, h: g("rev-parse", "HEAD"), file };
+}
+
 function editOneRenderedValue(root) {
   const p = loadPlatform(root);
   for (const c of p.clusters) {
@@ -255,20 +263,8 @@ async function warmLargest() {
     byName[String(chart.get("name"))] = path.join(chartsDir, d);
   }
   const charts = directoryChartProvider(byName);
-  const copy = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-bench-diff-warm-")));
+  const { copy, b, h } = editedHistory(LARGEST, "slipway-bench-diff-warm-");
   const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-bench-diff-cache-"));
-  cpSync(path.join(corpus, LARGEST), copy, { recursive: true });
-  const g = (...args) =>
-    execFileSync("git", args, { cwd: copy, stdio: ["ignore", "pipe", "pipe"] })
-      .toString()
-      .trim();
-  g("init", "-q", "-b", "main");
-  g("add", "-A");
-  g("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "initial");
-  const b = g("rev-parse", "HEAD");
-  editOneRenderedValue(copy);
-  g("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-am", "edit");
-  const h = g("rev-parse", "HEAD");
   const renderCache = new DiskRenderCache(cacheDir);
   const masker = createSecretMasker(Buffer.alloc(32, 1));
   const cpuMs = () => {
