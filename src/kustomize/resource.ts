@@ -139,7 +139,8 @@ export class Resource {
     return typeof n === "string" ? n : n === undefined || n === null ? "" : String(n);
   }
   gvk(): Gvk {
-    return { ...parseApiVersion(this.apiVersion), kind: this.kind };
+    const { group, version } = splitApiVersion(this.apiVersion);
+    return { group, version, kind: this.kind };
   }
   curId(): ResId {
     return { ...this.gvk(), name: this.name, namespace: this.namespace };
@@ -151,8 +152,10 @@ export class Resource {
   }
   /** The id the resource was first loaded with. */
   orgId(): ResId {
-    const prev = this.previousIds();
-    return prev.length > 0 ? prev[0]! : this.curId();
+    const first = this.prevIds[0];
+    if (first === undefined) return this.curId();
+    const { group, version } = splitApiVersion(this.apiVersion);
+    return { group, version, kind: first.kind, name: first.name, namespace: first.namespace };
   }
   originalName(): string {
     return this.orgId().name;
@@ -220,4 +223,19 @@ export function scalarString(v: YamlValue | undefined): string {
   if (v === undefined || v === null) return "";
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
+}
+
+/**
+ * parseApiVersion remembered per apiVersion: ids are asked for many times per resource by every
+ * transformer, and a build has only a handful of distinct apiVersions. The parts are strings;
+ * callers get their own Gvk object each time.
+ */
+const apiVersionParts = new Map<string, { group: string; version: string }>();
+function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  let parts = apiVersionParts.get(apiVersion);
+  if (parts === undefined) {
+    parts = parseApiVersion(apiVersion);
+    if (apiVersionParts.size < 4096) apiVersionParts.set(apiVersion, parts);
+  }
+  return parts;
 }
