@@ -287,12 +287,17 @@ function catBlobs(cwd: string, wanted: string[]): Map<string, Buffer> {
   }
   if (oids.length === 0) return out;
   if (blobCache.size + oids.length > maxCachedBlobs) blobCache.clear();
+  const timeout = gitTimeoutMs();
   const r = spawnSync("git", ["cat-file", "--batch"], {
     cwd,
     input: `${oids.join("\n")}\n`,
     maxBuffer: 2 ** 31,
+    timeout,
   });
-  if (r.error) throw new SlipwayError(`git cat-file failed in ${cwd}: ${r.error.message}`);
+  if (r.error) {
+    if (timedOut(r.error)) throw gitTimeout(cwd, "cat-file", timeout);
+    throw new SlipwayError(`git cat-file failed in ${cwd}: ${r.error.message}`);
+  }
   if (r.status !== 0)
     throw new SlipwayError(`git cat-file failed in ${cwd}: ${r.stderr.toString("utf8").trim()}`);
   const buf = r.stdout;
@@ -312,10 +317,32 @@ function catBlobs(cwd: string, wanted: string[]): Map<string, Buffer> {
   return out;
 }
 
+/**
+ * How long one read-only git command may run: git can block for good on a damaged repository
+ * (a FIFO where an object should be, a delta cycle), and a diff must fail, not hang a CI job.
+ * `SLIPWAY_GIT_TIMEOUT` (seconds) changes it for very large repositories.
+ */
+export function gitTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.SLIPWAY_GIT_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 300_000;
+}
+
+function timedOut(err: unknown): boolean {
+  return (err as { code?: string } | undefined)?.code === "ETIMEDOUT";
+}
+
+function gitTimeout(cwd: string, command: string, ms: number): SlipwayError {
+  return new SlipwayError(
+    `git ${command} did not finish within ${ms / 1000} s in ${cwd} and was stopped; the repository may be damaged (set SLIPWAY_GIT_TIMEOUT=SECONDS to wait longer)`,
+  );
+}
+
 function git(cwd: string, args: string[]): Buffer {
+  const timeout = gitTimeoutMs();
   try {
-    return execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 2 ** 30 });
+    return execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 2 ** 30, timeout });
   } catch (err) {
+    if (timedOut(err)) throw gitTimeout(cwd, args[0]!, timeout);
     const stderr = (err as { stderr?: Buffer }).stderr?.toString("utf8").trim();
     throw new SlipwayError(`git ${args[0]} failed in ${cwd}${stderr ? `: ${stderr}` : ""}`);
   }
