@@ -81,7 +81,7 @@ export class GitFileSystem implements FileSystem {
   private readInProcess(objectsDir: string, prefix: string): boolean {
     const reader = new GitObjectReader(objectsDir, MAX_GIT_BLOB_BYTES);
     try {
-      return this.readTree(reader, prefix);
+      return this.readTree(reader, prefix, blobsOf(`objects:${objectsDir}`));
     } catch (e) {
       if (e instanceof CorruptGitObjects) {
         throw new SlipwayError(`damaged git object database in ${this.toplevel}: ${e.message}`);
@@ -92,7 +92,7 @@ export class GitFileSystem implements FileSystem {
     }
   }
 
-  private readTree(reader: GitObjectReader, prefix: string): boolean {
+  private readTree(reader: GitObjectReader, prefix: string, blobCache: Map<string, Buffer>): boolean {
     const commit = reader.read(this.commit);
     const tree =
       commit?.type === "commit" ? /^tree ([0-9a-f]{40})\n/.exec(commit.content.toString("latin1")) : null;
@@ -131,7 +131,7 @@ export class GitFileSystem implements FileSystem {
       }
       return true;
     };
-    if (blobCache.size > maxCachedBlobs) blobCache.clear();
+    if (cachedBlobCount() > maxCachedBlobs) evictBlobs();
     if (!walk(oid, prefix === "" ? this.toplevel : path.posix.join(this.toplevel, prefix))) return false;
     for (const f of files) this.add(f.abs, f.oid, f.content);
     return true;
@@ -168,7 +168,7 @@ export class GitFileSystem implements FileSystem {
       if (Number(size) > MAX_GIT_BLOB_BYTES) fs.addTooLarge(abs, oid, Number(size));
       else wanted.push({ abs, oid });
     }
-    const contents = catBlobs(cwd, [...new Set(wanted.map((w) => w.oid))]);
+    const contents = catBlobs(cwd, toplevel, [...new Set(wanted.map((w) => w.oid))]);
     for (const w of wanted) fs.add(w.abs, w.oid, contents.get(w.oid)!);
     return fs;
   }
@@ -265,19 +265,39 @@ function isPlainName(name: string): boolean {
 }
 
 /**
- * Blobs already read in this process, by object id. Ids name content, so entries never go
- * stale; two revisions of one repository share most blobs, so a diff reads each once.
+ * Blobs already read in this process, by object store and object id. Ids name content, so
+ * entries never go stale, and two revisions of one repository share most blobs, so a diff
+ * reads each once. Neither git nor our reader re-hashes what it reads, so a damaged or hostile
+ * repository could hold other bytes under a known id: each store keeps its own blobs.
  */
-const blobCache = new Map<string, Buffer>();
+const blobCaches = new Map<string, Map<string, Buffer>>();
 const maxCachedBlobs = 200_000;
+
+function blobsOf(store: string): Map<string, Buffer> {
+  let blobs = blobCaches.get(store);
+  if (!blobs) blobCaches.set(store, (blobs = new Map()));
+  return blobs;
+}
+
+function cachedBlobCount(): number {
+  let n = 0;
+  for (const blobs of blobCaches.values()) n += blobs.size;
+  return n;
+}
+
+/** Empties every store's blobs (the maps stay: callers may hold one). */
+function evictBlobs(): void {
+  for (const blobs of blobCaches.values()) blobs.clear();
+}
 
 /** Forgets every cached blob (benchmarks measure cold runs with it). */
 export function clearBlobCache(): void {
-  blobCache.clear();
+  blobCaches.clear();
 }
 
 /** Blob contents by id through one `git cat-file --batch` process (for those not read yet). */
-function catBlobs(cwd: string, wanted: string[]): Map<string, Buffer> {
+function catBlobs(cwd: string, toplevel: string, wanted: string[]): Map<string, Buffer> {
+  const blobCache = blobsOf(`git:${toplevel}`);
   const out = new Map<string, Buffer>();
   const oids: string[] = [];
   for (const oid of wanted) {
@@ -286,7 +306,7 @@ function catBlobs(cwd: string, wanted: string[]): Map<string, Buffer> {
     else oids.push(oid);
   }
   if (oids.length === 0) return out;
-  if (blobCache.size + oids.length > maxCachedBlobs) blobCache.clear();
+  if (cachedBlobCount() + oids.length > maxCachedBlobs) evictBlobs();
   const timeout = gitTimeoutMs();
   const r = spawnSync("git", ["cat-file", "--batch"], {
     cwd,

@@ -443,3 +443,25 @@ describe("object stores elsewhere are read where git reads them", () => {
     expect(expectGitsAnswer(dir)).toBe("git");
   });
 });
+
+describe("blobs read from one repository are never served for another", () => {
+  it("a repository that holds other bytes under a known blob id does not change what another repository reads", () => {
+    const honest = repo({ "app.yaml": "replicas: 2\n" });
+    const oid = blobOf(honest, "app.yaml");
+    const hostile = repo({ "app.yaml": "replicas: 2\n" });
+    // The same id, other bytes (neither git nor the reader re-hashes a loose object on read).
+    writeLoose(hostile, Buffer.concat([Buffer.from("blob 18\0"), Buffer.from("replicas: 999999\n\n")]), oid);
+    const appOf = (dir: string) =>
+      GitFileSystem.open(dir, "HEAD").readFile(path.join(dir, "app.yaml")).toString();
+    const gitAppOf = (dir: string) =>
+      GitFileSystem.openWithGit(dir, "HEAD").readFile(path.join(dir, "app.yaml")).toString();
+    for (const [read, label] of [
+      [appOf, "in-process"],
+      [gitAppOf, "git"],
+    ] as const) {
+      clearBlobCache();
+      expect(read(hostile), label).toBe("replicas: 999999\n\n");
+      expect(read(honest), label).toBe("replicas: 2\n");
+    }
+  });
+});
