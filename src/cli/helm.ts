@@ -1,6 +1,7 @@
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
 import { type ChartDirReader, diskReader, loadChart } from "../helm/chart-source.js";
 import { RenderError } from "../helm/engine.js";
@@ -35,6 +36,8 @@ Flags:
       --seed S                 seed of random functions (randAlphaNum, uuidv4, genCA, …):
                                equal seeds render equal output (Slipway only)
       --now RFC3339            pin the clock behind 'now' (Slipway only)
+      --no-cache               do not keep parsed templates in the cache between runs
+                               (also SLIPWAY_NO_CACHE=1; Slipway only)
   -h, --help                   show this help
 
 Exit codes: 0 rendered, 1 the chart failed to load or render, 2 bad flags.
@@ -128,6 +131,8 @@ export interface TemplateIO {
   /** --output-dir: create or append a file (mkdir -p its directory) */
   writeFile(file: string, data: string, append: boolean): void;
   exists(file: string): boolean;
+  /** where parsed templates persist between runs (off with --no-cache); none: parse every run */
+  cache?: RenderCache;
 }
 
 export const diskIO = (): TemplateIO => ({
@@ -141,6 +146,7 @@ export const diskIO = (): TemplateIO => ({
     else nodeFs.writeFileSync(file, utf8Buffer(data), { mode: 0o644 });
   },
   exists: (file) => nodeFs.existsSync(file),
+  cache: defaultRenderCache(),
 });
 
 function fail(io: TemplateIO, message: string, renderFailed = false): number {
@@ -222,6 +228,7 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       now,
       warn: (m) => io.stderr(`${m}\n`),
       chartPath: chartRef,
+      cache: io.cache,
     });
   } catch (e) {
     const afterRelease = e instanceof RenderError || e instanceof ManifestError;

@@ -19,12 +19,14 @@
  * and each render works on a cheap clone.
  */
 import { createHash } from "node:crypto";
+import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import type { ChartFile, ChartMetadata } from "./chart.js";
 import { filesObject } from "./files-object.js";
 import type { CallContext, FuncMap, GoFunc } from "./funcs/types.js";
 import { GoFuncError } from "./funcs/types.js";
 import { textOf } from "./loader.js";
+import { primePersistedParse } from "./persisted-parse.js";
 import { chartFullPath, chartName, isLibrary, type RenderChart } from "./render-chart.js";
 import { isStackOverflow } from "./template/exec.js";
 import {
@@ -36,6 +38,7 @@ import {
   TemplateError,
   TemplateSet,
 } from "./template/index.js";
+import { forgetParses } from "./template/template-set.js";
 
 /** Binds Helm's per-render functions into the function table (helm-funcs' buildFuncMap). */
 export type FuncMapBuilder = (bind: { include?: GoFunc["fn"]; tpl?: GoFunc["fn"] }) => FuncMap;
@@ -69,6 +72,8 @@ export interface EngineOptions {
   random: () => number;
   /** the clock behind `now` (ms since the epoch) */
   now: () => number;
+  /** a persistent cache for parsed templates (persisted-parse.ts); none: parse in every process */
+  cache?: RenderCache;
 }
 
 /** .Chart: chart.Metadata as Helm 4's structToMap makes it, plus IsRoot. */
@@ -212,6 +217,12 @@ export function sortTemplates(names: Iterable<string>): string[] {
 const parsedSets = new Map<string, TemplateSet | RenderError>();
 const MAX_PARSED_SETS = 64;
 
+/** Forgets every parse this process made (tests that must see a persisted parse decoded). */
+export function forgetParsedTemplates(): void {
+  parsedSets.clear();
+  forgetParses();
+}
+
 function cleanupParseError(filename: string, err: TemplateError): RenderError {
   const tokens = err.message.split(": ");
   const message =
@@ -241,15 +252,23 @@ function textId(text: string): number {
   return id;
 }
 
-function parsedSet(keys: string[], templates: Map<string, Renderable>, funcs: FuncMap): TemplateSet {
+function parsedSet(
+  keys: string[],
+  templates: Map<string, Renderable>,
+  funcs: FuncMap,
+  cache: RenderCache | undefined,
+): TemplateSet {
   let key = "";
   for (const k of keys) key += `${k}\0${textId((templates.get(k) as Renderable).text)}\0`;
   const hit = parsedSets.get(key);
   if (hit instanceof RenderError) throw hit;
   if (hit) return hit;
   const set = new TemplateSet(funcs, { missingKey: "zero", name: "gotpl" });
+  const files = keys.map((k) => [k, (templates.get(k) as Renderable).text] as const);
+  const persist = cache === undefined ? undefined : primePersistedParse(cache, set, files);
   try {
-    for (const k of keys) set.parse(k, (templates.get(k) as Renderable).text);
+    for (const [name, text] of files) set.parse(name, text);
+    persist?.();
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     const err = cleanupParseError(e.template, e);
@@ -382,7 +401,7 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
   collectTemplates(root, top, templates);
   const keys = sortTemplates(templates.keys());
   const placeholder = opts.funcs({});
-  const base = parsedSet(keys, templates, placeholder);
+  const base = parsedSet(keys, templates, placeholder, opts.cache);
   const set = base.clone();
   const includedNames = new Map<string, number>();
   const includeDecl = placeholder.get("include") as GoFunc;

@@ -4,6 +4,7 @@
  * values coalescing, schema validation, the kubeVersion constraint, the engine, NOTES.txt, and the
  * split into manifests, hooks and CRDs. Pure: the chart and the values are given, nothing is read.
  */
+import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import {
   capabilitiesObject,
@@ -45,6 +46,8 @@ export interface RenderOptions {
   funcs?: FuncMapBuilder;
   /** the chart's location, for error messages */
   chartPath?: string;
+  /** a persistent cache where parsed templates are kept between processes; default none */
+  cache?: RenderCache;
 }
 
 export interface RenderedRelease {
@@ -139,6 +142,7 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     funcs: opts.funcs ?? defaultFuncs,
     random: seededRandom(seed),
     now,
+    cache: opts.cache,
   });
 
   const notesName = `${chartName(root)}/templates/NOTES.txt`;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import type { RenderCache } from "../../src/cache/store.js";
 import { runHelmTemplate, type TemplateIO } from "../../src/cli/helm.js";
 import { diskReader } from "../../src/helm/chart-source.js";
 import { sharedDir } from "../support/env.js";
@@ -22,7 +23,8 @@ export interface CaseResult {
   detail: string;
 }
 
-export function runCorpusCase(group: string, id: string): CaseResult {
+/** `cache`: a persistent cache for parsed templates (none, as `helm template --no-cache`, by default). */
+export function runCorpusCase(group: string, id: string, cache?: RenderCache): CaseResult {
   const dir = path.join(corpus, group, id);
   const meta = JSON.parse(readFileSync(path.join(dir, "case.yaml"), "utf8")) as CaseMeta;
   const argv = [
@@ -48,6 +50,7 @@ export function runCorpusCase(group: string, id: string): CaseResult {
       throw new Error("the corpus has no --output-dir cases");
     },
     exists: () => false,
+    cache,
   };
   let code: number;
   try {

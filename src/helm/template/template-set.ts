@@ -56,6 +56,11 @@ interface CachedParse {
 const PARSE_CACHE_LIMIT = 20000;
 const parseCache = new Map<string, CachedParse>();
 
+/** Empties the process-wide parse cache (tests that must see a persisted parse decoded). */
+export function forgetParses(): void {
+  parseCache.clear();
+}
+
 function cacheKey(name: string, text: string, left: string, right: string, breakOK: boolean): string {
   return `${name}\u0000${left}\u0000${right}\u0000${breakOK ? 1 : 0}\u0000${text}`;
 }
@@ -146,8 +151,7 @@ export class TemplateSet implements ExecEnv {
   }
 
   private parseTrees(name: string, text: string, left: string, right: string): Map<string, Tree> {
-    const breakOK = !this.hasFunction("break") && !this.hasFunction("continue");
-    const key = cacheKey(name, text, left, right, breakOK);
+    const key = cacheKey(name, text, left, right, this.breakOK());
     const cached = parseCache.get(key);
     if (cached?.functions.every(this.hasFunction)) return cached.trees;
     const used = new Set<string>();
@@ -163,6 +167,42 @@ export class TemplateSet implements ExecEnv {
     // The cached trees are shared; they are never mutated after parsing.
     parseCache.set(key, { trees, functions: [...used].filter((f) => f !== "break" && f !== "continue") });
     return trees;
+  }
+
+  /**
+   * The trees a text parsed into this set (or into any set with the same functions) gave and the
+   * function names it used, while the process-wide parse cache holds them; for persisting a parse.
+   */
+  parsedText(
+    name: string,
+    text: string,
+    delims: Delims = {},
+  ): { trees: Map<string, Tree>; functions: string[] } | undefined {
+    const key = cacheKey(name, text, delims.left || "{{", delims.right || "}}", this.breakOK());
+    return parseCache.get(key);
+  }
+
+  /**
+   * Records `trees` as the parse of `text` (decoded from a persisted parse), so the next
+   * `parse` of that text takes them. `functions` are the names the text uses: as for any cached
+   * parse, the trees are taken only while this set has all of them (else the text is parsed and
+   * fails as it should).
+   */
+  primeParse(
+    name: string,
+    text: string,
+    parsed: { trees: Map<string, Tree>; functions: string[] },
+    delims: Delims = {},
+  ): void {
+    const key = cacheKey(name, text, delims.left || "{{", delims.right || "}}", this.breakOK());
+    if (parseCache.has(key)) return;
+    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
+    parseCache.set(key, parsed);
+  }
+
+  /** `break` and `continue` are keywords unless the set defines functions of those names. */
+  breakOK(): boolean {
+    return !this.hasFunction("break") && !this.hasFunction("continue");
   }
 
   /**

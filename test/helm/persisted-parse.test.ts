@@ -1,0 +1,132 @@
+/**
+ * Parsed templates kept in the persistent cache (src/helm/persisted-parse.ts): a render whose
+ * parse is decoded from the cache prints what a parsing render prints, over the conformance
+ * corpus; a tampered entry or another build's entry is a miss, never trusted; a persisted parse
+ * whose functions the render lacks fails as parsing fails.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DiskRenderCache } from "../../src/cache/store.js";
+import { defaultFuncs } from "../../src/helm/default-funcs.js";
+import { forgetParsedTemplates } from "../../src/helm/engine.js";
+import { primePersistedParse } from "../../src/helm/persisted-parse.js";
+import { GoMap, TemplateSet } from "../../src/helm/template/index.js";
+import { requires } from "../support/env.js";
+import { corpus, runCorpusCase } from "./corpus.js";
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+const tempCache = (code = "test-code-identity") => {
+  const dir = mkdtempSync(path.join(tmpdir(), "slipway-parse-cache-"));
+  temps.push(dir);
+  return new DiskRenderCache(dir, code);
+};
+
+function entryFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const abs = path.join(d, e);
+      if (statSync(abs).isDirectory()) walk(abs);
+      else out.push(abs);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe.runIf(requires("shared"))("persisted parses over the conformance corpus", () => {
+  it("every templates/ case and the chart cases render identically from a decoded parse", () => {
+    const cache = tempCache();
+    const ids: [string, string][] = [];
+    for (const group of ["templates", "cases"])
+      for (const id of readdirSync(path.join(corpus, group)).sort()) ids.push([group, id]);
+    for (const [group, id] of ids)
+      expect(runCorpusCase(group, id, cache), `${group}/${id}`).toMatchObject({ ok: true });
+    const written = cache.stats.writes;
+    expect(written).toBeGreaterThan(100);
+    forgetParsedTemplates();
+    for (const [group, id] of ids) {
+      const r = runCorpusCase(group, id, cache);
+      expect(r.ok, `${group}/${id} from the cache: ${r.detail}`).toBe(true);
+    }
+    expect(cache.stats.hits).toBeGreaterThanOrEqual(written);
+    expect(cache.stats.writes).toBe(written);
+    expect(cache.stats.rejected).toBe(0);
+  });
+});
+
+describe("persisted parse safety", () => {
+  const funcs = defaultFuncs({});
+  // A text no other test parses, so the process-wide parse cache cannot answer for the store.
+  const files = (nonce: string) =>
+    [
+      ["c/templates/_h.tpl", `{{ define "h" }}h-${nonce}{{ end }}`],
+      ["c/templates/a.yaml", `a: {{ include "h" . | upper | quote }} {{ .Values.x }}`],
+    ] as const;
+  const render = (set: TemplateSet) =>
+    set.execute("c/templates/a.yaml", new GoMap([["Values", new GoMap([["x", "y"]])]]), {
+      templateName: "a",
+      random: Math.random,
+      now: Date.now,
+    });
+
+  function parseWith(cache: DiskRenderCache, fs: readonly (readonly [string, string])[], withFuncs = funcs) {
+    const set = new TemplateSet(withFuncs, { missingKey: "zero" });
+    set.addFuncs({
+      include: {
+        params: ["string", "interface {}"],
+        result: "string",
+        fn: (n: unknown) =>
+          set.execute(n as string, null, { templateName: "h", random: Math.random, now: Date.now }),
+      },
+    });
+    const persist = primePersistedParse(cache, set, fs);
+    for (const [name, text] of fs) set.parse(name, text);
+    persist();
+    return set;
+  }
+
+  it("a tampered entry is a miss and is written again; the render is unchanged", () => {
+    const cache = tempCache();
+    const fs = files(`tamper-${Math.random()}`);
+    const expected = render(parseWith(cache, fs));
+    expect(cache.stats.writes).toBe(1);
+    const [entry] = entryFiles(cache.dir);
+    const bytes = readFileSync(entry!);
+    bytes[bytes.length - 20] ^= 1;
+    writeFileSync(entry!, bytes);
+    forgetParsedTemplates();
+    expect(render(parseWith(cache, fs))).toBe(expected);
+    expect(cache.stats.rejected).toBe(1);
+    expect(cache.stats.writes).toBe(2);
+    forgetParsedTemplates();
+    expect(render(parseWith(cache, fs))).toBe(expected);
+    expect(cache.stats.hits).toBe(1);
+  });
+
+  it("another code identity never reads the entry", () => {
+    const a = tempCache("build-a");
+    const fs = files(`identity-${Math.random()}`);
+    parseWith(a, fs);
+    const b = new DiskRenderCache(path.dirname(path.dirname(a.dir)), "build-b");
+    forgetParsedTemplates();
+    parseWith(b, fs);
+    expect(b.stats).toMatchObject({ hits: 0, misses: 1, writes: 1 });
+  });
+
+  it("a decoded parse whose functions the set lacks fails as parsing fails", () => {
+    const cache = tempCache();
+    const fs = files(`funcs-${Math.random()}`);
+    parseWith(cache, fs);
+    forgetParsedTemplates();
+    const without = new Map(funcs);
+    without.delete("upper");
+    expect(() => parseWith(cache, fs, without)).toThrow(/function "upper" not defined/);
+    expect(cache.stats.hits).toBe(1);
+  });
+});
