@@ -5,10 +5,12 @@
 //  2. the app-template chart with the values of real HelmReleases: time per release, Slipway in one
 //     process (warm) vs one `helm template` each;
 //  3. one release of kube-prometheus-stack: `slipway helm template` vs `helm template`, each a fresh
-//     process (cold start included), median of several runs.
+//     process (cold start included), median of several runs; Slipway with a warm cache, an empty
+//     one and none (--no-cache).
 // Usage: npm run build && node --stack-size=3900 scripts/bench-helm.js [--runs N] [--helm-sample N]
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -149,15 +151,27 @@ const kps = path.join(corpus, "charts/kube-prometheus-stack-88.3.0");
 const bin = path.join(repoRoot, "bin/slipway.js");
 // Grafana's admin password is random (and a checksum hashes it): pinned, so outputs compare.
 const kpsArgs = ["template", "kps", kps, "-n", "monitoring", "--set", "grafana.adminPassword=bench"];
-const slipwayRuns = [];
-const helmRuns = [];
-for (let r = 0; r < runs; r++) {
-  t0 = process.hrtime.bigint();
-  const a = spawnSync(bin, ["helm", ...kpsArgs], {
+// Slipway keeps compiled code and parsed templates in its cache directory: each figure names the
+// state of a scratch cache — none (--no-cache), cold (emptied before every run, so the run also
+// writes) and warm (filled by an earlier run).
+const scratch = mkdtempSync(path.join(tmpdir(), "slipway-bench-helm-"));
+const slipwayKps = (mode) => {
+  if (mode === "cold") rmSync(scratch, { recursive: true, force: true });
+  const t = process.hrtime.bigint();
+  const r = spawnSync(bin, ["helm", ...kpsArgs, ...(mode === "none" ? ["--no-cache"] : [])], {
     encoding: "utf8",
     maxBuffer: 1 << 28,
+    env: { ...process.env, SLIPWAY_CACHE_DIR: scratch, SLIPWAY_NO_CACHE: "" },
   });
-  slipwayRuns.push(seconds(t0));
+  return { ...r, seconds: seconds(t) };
+};
+const slipwayRuns = { none: [], cold: [], warm: [] };
+const helmRuns = [];
+for (let r = 0; r < runs; r++) {
+  slipwayRuns.none.push(slipwayKps("none").seconds);
+  slipwayRuns.cold.push(slipwayKps("cold").seconds);
+  const a = slipwayKps("warm");
+  slipwayRuns.warm.push(a.seconds);
   t0 = process.hrtime.bigint();
   const b = spawnSync(helm, kpsArgs, {
     encoding: "utf8",
@@ -168,8 +182,10 @@ for (let r = 0; r < runs; r++) {
   if (r === 0 && (a.status !== 0 || a.stdout !== b.stdout))
     console.log(`  kube-prometheus-stack: outputs differ (slipway exit ${a.status})`);
 }
-const s = median(slipwayRuns);
+rmSync(scratch, { recursive: true, force: true });
 const h = median(helmRuns);
+const ms = (x) => `${(x * 1000).toFixed(0)} ms`;
+const figure = (mode) => `${ms(median(slipwayRuns[mode]))} (${ratio(h, median(slipwayRuns[mode]))})`;
 console.log(
-  `kube-prometheus-stack, one release (fresh process, median of ${runs}): slipway ${(s * 1000).toFixed(0)} ms | helm template ${(h * 1000).toFixed(0)} ms | ${ratio(h, s)} faster`,
+  `kube-prometheus-stack, one release (fresh process, median of ${runs}): helm template ${ms(h)} | slipway, warm cache ${figure("warm")}, cold cache ${figure("cold")}, --no-cache ${figure("none")}`,
 );
