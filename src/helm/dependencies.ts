@@ -12,7 +12,7 @@
  *    chart's own values, which become `MergeValues(chart) ← imported`.
  */
 
-import { parseConstraints, parseVersion } from "../semver/index.js";
+import { parseConstraintsShared, parseVersion } from "../semver/index.js";
 import type { ChartDependency } from "./chart.js";
 import { coalesceValues, mergeTables, mergeValues, type Warn } from "./coalesce.js";
 import {
@@ -29,7 +29,7 @@ import { GoMap, type GoValue } from "./template/value.js";
 /** chartutil.IsCompatibleRange: a version satisfies a constraint (any parse error: false). */
 export function isCompatibleRange(constraint: string, version: string): boolean {
   try {
-    return parseConstraints(constraint).check(parseVersion(version));
+    return parseConstraintsShared(constraint).check(parseVersion(version));
   } catch {
     return false;
   }

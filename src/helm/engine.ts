@@ -21,6 +21,7 @@
 import { createHash } from "node:crypto";
 import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
+import { compareUtf8 } from "../go/compare.js";
 import type { ChartFile, ChartMetadata } from "./chart.js";
 import { filesObject } from "./files-object.js";
 import type { CallContext, FuncMap, GoFunc } from "./funcs/types.js";
@@ -198,19 +199,26 @@ const slashes = (s: string): number => {
   return n;
 };
 
-/** Go's strings.Compare on UTF-8 (byte order). */
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
+/** Sorted template lists by their names in collection order: a chart's are sorted once. */
+const sortedTemplates = new Map<string, string[]>();
+const MAX_SORTED_TEMPLATES = 256;
 
 /** sortTemplates: more path segments first; equal depth in reverse byte order. */
 export function sortTemplates(names: Iterable<string>): string[] {
-  return [...names].sort((a, b) => {
-    const ca = slashes(a);
-    const cb = slashes(b);
+  const list = [...names];
+  const key = list.join("\0");
+  const hit = sortedTemplates.get(key);
+  if (hit !== undefined) return [...hit];
+  const depth = new Map(list.map((n) => [n, slashes(n)]));
+  const sorted = list.sort((a, b) => {
+    const ca = depth.get(a) as number;
+    const cb = depth.get(b) as number;
     if (ca !== cb) return cb - ca;
-    return compareBytes(b, a);
+    return compareUtf8(b, a);
   });
+  if (sortedTemplates.size >= MAX_SORTED_TEMPLATES) sortedTemplates.clear();
+  sortedTemplates.set(key, [...sorted]);
+  return sorted;
 }
 
 /** Parsed sets by the digest of (name, text) of every template, in parse order. */

@@ -17,7 +17,9 @@
  *   (unless --no-hooks; test hooks dropped by --skip-tests); --show-only filters that text by
  *   template path (filepath.Match); --output-dir writes files instead, as Helm does.
  */
+
 import { SlipwayError } from "../errors.js";
+import { compareUtf8 } from "../go/compare.js";
 import type { ChartFile } from "./chart.js";
 import { BadPatternError, goPathMatch } from "./glob.js";
 import { chartFullPath, type RenderChart } from "./render-chart.js";
@@ -287,9 +289,7 @@ function lessByKind(a: string, b: string): boolean {
   return first < second;
 }
 
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
+const compareBytes = compareUtf8;
 
 /** sort.SliceStable by lessByKind. */
 function sortByKind<T>(items: T[], kindOf: (x: T) => string): T[] {

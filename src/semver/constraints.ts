@@ -110,6 +110,31 @@ export function parseConstraints(text: string): Constraints {
   return new Constraints(groups, hasPre);
 }
 
+const parsedConstraints = new Map<string, Constraints | SemverError>();
+const MAX_PARSED_CONSTRAINTS = 4096;
+
+/**
+ * parseConstraints remembered by text, for callers that check the same constraints again and again
+ * (Helm's `semverCompare` in templates, chart dependency versions at every release): the RE2
+ * grammar costs ~0.1 ms a parse. The result is shared and frozen (includePrerelease cannot be set
+ * on it); a parse error is thrown again as the same error.
+ */
+export function parseConstraintsShared(text: string): Constraints {
+  let hit = parsedConstraints.get(text);
+  if (hit === undefined) {
+    try {
+      hit = Object.freeze(parseConstraints(text)) as Constraints;
+    } catch (e) {
+      if (!(e instanceof SemverError)) throw e;
+      hit = e;
+    }
+    if (parsedConstraints.size >= MAX_PARSED_CONSTRAINTS) parsedConstraints.clear();
+    parsedConstraints.set(text, hit);
+  }
+  if (hit instanceof SemverError) throw hit;
+  return hit;
+}
+
 const isX = (s: string): boolean => s === "x" || s === "*" || s === "X";
 
 function parseOne(text: string): Constraint {

@@ -3,5 +3,5 @@
  * constraints, for Chart.yaml `kubeVersion` and dependency ranges, sprig's `semver` and
  * `semverCompare`, and Flux HelmRelease chart version ranges.
  */
-export { Constraints, parseConstraints } from "./constraints.js";
+export { Constraints, parseConstraints, parseConstraintsShared } from "./constraints.js";
 export { comparePrerelease, parseStrictVersion, parseVersion, SemverError, Version } from "./version.js";

@@ -1,12 +1,12 @@
 /** sprig v3.3.0's semver.go: `semver` and `semverCompare` over Masterminds semver v3.4.0. */
-import { parseConstraints, parseVersion, SemverError } from "../../semver/index.js";
+import { parseConstraintsShared, parseVersion, SemverError } from "../../semver/index.js";
 import { type FuncTable, goFunc } from "./define.js";
 import { parseSemverObject } from "./semver-object.js";
 import { GoFuncError } from "./types.js";
 
 function semverCompare(constraint: string, version: string): boolean {
   try {
-    return parseConstraints(constraint).check(parseVersion(version));
+    return parseConstraintsShared(constraint).check(parseVersion(version));
   } catch (e) {
     if (e instanceof SemverError) throw new GoFuncError(e.message);
     throw e;
