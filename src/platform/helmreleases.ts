@@ -138,6 +138,8 @@ interface Prepared {
   chart?: Chart;
   /** The render cache entry of the current render (none when its inputs hold secrets). */
   cacheKey?: CacheKey;
+  /** The warnings of finding the chart: each render's own warnings are added to these. */
+  preparedWarnings?: string[];
 }
 
 function fail(info: HelmReleaseInfo, message: string, extra: Partial<PlatformError> = {}): void {
@@ -271,6 +273,7 @@ function prepare(
   }
   out.located = lc;
   out.facts = facts;
+  out.preparedWarnings = [...info.warnings];
   if (chart) out.chart = chart;
   return out;
 }
@@ -591,10 +594,9 @@ function releaseJob(
     return undefined;
   }
   info.secretInputs = secretInputs;
-  info.warnings = [
-    ...(info.warnings ?? []).filter((w) => !w.startsWith("could not resolve optional")),
-    ...composed.skipped,
-  ];
+  // A second pass replaces the first pass's warnings (skipped optional values, an unvalidated
+  // schema) instead of adding the same ones again.
+  info.warnings = [...(p.preparedWarnings ?? []), ...composed.skipped];
   info.renderInputs = {
     values: composed.values,
     apiVersions: apis,
