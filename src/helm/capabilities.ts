@@ -127,6 +127,30 @@ export interface CapabilitiesOptions {
   kubeVersion?: KubeVersion;
   /** `--api-versions` entries, added after the built-in list */
   apiVersions?: readonly string[];
+  /** Told of every way a template observes the API versions (see ApiVersionsRead). */
+  apiVersionsRead?: ApiVersionsRead;
+}
+
+/**
+ * What a render learned of `.Capabilities.APIVersions`: the versions it asked `Has` about, and
+ * whether it saw the whole list (printed, ranged, indexed, compared, `toYaml .Capabilities`).
+ * A render that saw only `Has` answers renders the same with any list that gives the same
+ * answers, so a caller that adds API versions (a second pass over a cluster's releases, once
+ * CRDs templated by charts are known) re-renders only the releases whose answers change.
+ */
+export interface ApiVersionsRead {
+  whole: boolean;
+  has: Set<string>;
+}
+
+/** Whether a render that read `read` could render differently once `added` versions exist. */
+export function apiVersionsReadChanges(
+  read: { whole: boolean; has: Iterable<string> },
+  added: ReadonlySet<string>,
+): boolean {
+  if (read.whole) return true;
+  for (const v of read.has) if (added.has(v)) return true;
+  return false;
 }
 
 function method(params: string[], call: (args: GoValue[]) => GoValue): GoMethod {
@@ -154,6 +178,12 @@ export function capabilitiesObject(opts: CapabilitiesOptions = {}): GoObject {
   const kv = opts.kubeVersion ?? DEFAULT_KUBE_VERSION;
   const apis = [...DEFAULT_API_VERSIONS, ...(opts.apiVersions ?? [])];
   const apiSet = new Set(apis);
+  const read = opts.apiVersionsRead;
+  // Every view of the whole list goes through here, so the recorder sees all a template saw.
+  const wholeList = () => {
+    if (read) read.whole = true;
+    return sliceOf([...apis], "string");
+  };
   const kubeVersion = struct(
     "common.KubeVersion",
     { Version: kv.version, Major: kv.major, Minor: kv.minor },
@@ -193,9 +223,15 @@ export function capabilitiesObject(opts: CapabilitiesOptions = {}): GoObject {
     goType: "common.VersionSet",
     goKind: "slice",
     field: () => NO_FIELD,
-    method: (name) => (name === "Has" ? method(["string"], ([v]) => apiSet.has(v as string)) : undefined),
-    fmtValue: () => sliceOf([...apis], "string"),
-    jsonValue: () => sliceOf([...apis], "string"),
+    method: (name) =>
+      name === "Has"
+        ? method(["string"], ([v]) => {
+            read?.has.add(v as string);
+            return apiSet.has(v as string);
+          })
+        : undefined,
+    fmtValue: wholeList,
+    jsonValue: wholeList,
   };
   const buildInfo = struct(
     "version.BuildInfo",
@@ -224,7 +260,7 @@ export function capabilitiesObject(opts: CapabilitiesOptions = {}): GoObject {
       jsonValue: () =>
         new GoMap([
           ["KubeVersion", kubeVersion.jsonValue?.() ?? null],
-          ["APIVersions", sliceOf([...apis], "string")],
+          ["APIVersions", wholeList()],
           ["HelmVersion", buildInfo.jsonValue?.() ?? null],
         ]),
     },

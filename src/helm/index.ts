@@ -23,6 +23,8 @@
  */
 
 export {
+  type ApiVersionsRead,
+  apiVersionsReadChanges,
   DEFAULT_API_VERSIONS,
   DEFAULT_KUBE_VERSION,
   type KubeVersion,

@@ -7,6 +7,7 @@
 import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import {
+  type ApiVersionsRead,
   capabilitiesObject,
   DEFAULT_KUBE_VERSION,
   type KubeVersion,
@@ -33,6 +34,8 @@ export interface RenderOptions {
   kubeVersion?: string | KubeVersion;
   /** `--api-versions` entries */
   apiVersions?: readonly string[];
+  /** Records how the templates looked at the API versions (see ApiVersionsRead). */
+  apiVersionsRead?: ApiVersionsRead;
   /** `--is-upgrade`: .Release.IsUpgrade true, IsInstall false */
   isUpgrade?: boolean;
   skipSchemaValidation?: boolean;
@@ -128,7 +131,11 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     );
   }
 
-  const caps = capabilitiesObject({ kubeVersion, apiVersions: opts.apiVersions });
+  const caps = capabilitiesObject({
+    kubeVersion,
+    apiVersions: opts.apiVersions,
+    ...(opts.apiVersionsRead ? { apiVersionsRead: opts.apiVersionsRead } : {}),
+  });
   const top = renderValues(
     root,
     values,

@@ -13,8 +13,18 @@ import type { CacheKey, RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import type { Chart } from "../helm/chart.js";
-import { DEFAULT_API_VERSIONS, type Hook, type RenderedRelease } from "../helm/index.js";
-import { type ReleaseJob, type ReleaseOutcome, renderReleases } from "../helm/pool/index.js";
+import {
+  apiVersionsReadChanges,
+  DEFAULT_API_VERSIONS,
+  type Hook,
+  type RenderedRelease,
+} from "../helm/index.js";
+import {
+  type ApiVersionsReadData,
+  type ReleaseJob,
+  type ReleaseOutcome,
+  renderReleases,
+} from "../helm/pool/index.js";
 import { GoMap } from "../helm/template/value.js";
 import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
 import {
@@ -116,7 +126,16 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
     for (const r of p.info.resources ?? [])
       if (r.object.kind === "CustomResourceDefinition")
         for (const v of crdApiVersions([r.object])) all.add(v);
-  if (all.size > baseApis.size) renderAll(all, (p) => p.facts!.readsApiVersions);
+  if (all.size === baseApis.size) return;
+  // Only a release whose templates would see the new versions renders again: one that asked
+  // `Has` about other versions only (most of app-template's) renders the same bytes.
+  const added = new Set([...all].filter((v) => !baseApis.has(v)));
+  const again = (p: Prepared) =>
+    p.facts!.readsApiVersions && (!p.apiVersionsRead || apiVersionsReadChanges(p.apiVersionsRead, added));
+  for (const p of prepared)
+    if (p.facts?.readsApiVersions && !again(p) && p.info.renderInputs)
+      p.info.renderInputs = { ...p.info.renderInputs, apiVersions: [...all] };
+  renderAll(all, again);
 }
 
 /**
@@ -140,6 +159,8 @@ interface Prepared {
   cacheKey?: CacheKey;
   /** The warnings of finding the chart: each render's own warnings are added to these. */
   preparedWarnings?: string[];
+  /** How the current render looked at the API versions (none: not rendered, or unknown). */
+  apiVersionsRead?: ApiVersionsReadData;
 }
 
 function fail(info: HelmReleaseInfo, message: string, extra: Partial<PlatformError> = {}): void {
@@ -545,6 +566,7 @@ function releaseJob(
   const { info, spec } = p;
   info.errors = [];
   p.cacheKey = undefined;
+  p.apiVersionsRead = undefined;
   let composed: ReturnType<typeof composeReleaseValues> | undefined;
   let valuesError: ValuesReferenceError | undefined;
   try {
@@ -614,6 +636,7 @@ function releaseJob(
     );
     info.warnings.push(...hit.warnings);
     info.status = "rendered";
+    if (hit.apiVersionsRead) p.apiVersionsRead = hit.apiVersionsRead;
     return undefined;
   }
   return {
@@ -654,12 +677,14 @@ function finishRelease(
     info.resources = releaseObjects(outcome.release, spec, info, postRenderStrategyOf(p, cluster));
     markSecretFields(info.resources, info.secretInputs ?? []);
     info.status = "rendered";
+    p.apiVersionsRead = outcome.apiVersionsRead;
     if (cache && p.cacheKey)
       writeCachedRelease(
         cache,
         p.cacheKey,
         info.resources,
         (info.warnings ?? []).slice(warningsBefore),
+        outcome.apiVersionsRead,
         hctx.releaseMemo,
       );
   } catch (e) {

@@ -15,6 +15,7 @@
 
 import type { CacheKey, RenderCache } from "../cache/store.js";
 import { decodeValue, encodeValue } from "../cache/value-codec.js";
+import type { ApiVersionsReadData } from "../helm/pool/index.js";
 import { elemTypeOf, GoInt, GoMap, type GoValue } from "../helm/template/value.js";
 import { isMap, type KObject } from "../kustomize/types.js";
 import type { RenderedResource } from "./model.js";
@@ -50,6 +51,8 @@ export interface CachedReleaseObject {
 export interface CachedRelease {
   resources: CachedReleaseObject[];
   warnings: string[];
+  /** How the render looked at `.Capabilities.APIVersions`; absent: unknown (assume everything). */
+  apiVersionsRead?: ApiVersionsReadData;
 }
 
 /** The cache key of one render, or undefined when an input has no stable fingerprint. */
@@ -82,8 +85,16 @@ export type ReleaseMemo = Map<string, CachedRelease>;
 export function readCachedRelease(cache: RenderCache, key: CacheKey): CachedRelease | undefined {
   const body = cache.get(key);
   if (!isMap(body as never) || !Array.isArray((body as Record<string, unknown>).resources)) return undefined;
-  const b = body as { resources: unknown[]; warnings?: unknown };
+  const b = body as { resources: unknown[]; warnings?: unknown; apiVersionsRead?: unknown };
   if (!Array.isArray(b.warnings) || !b.warnings.every((w) => typeof w === "string")) return undefined;
+  const read = b.apiVersionsRead as Partial<ApiVersionsReadData> | undefined;
+  const apiVersionsRead =
+    isMap(read as never) &&
+    typeof read!.whole === "boolean" &&
+    Array.isArray(read!.has) &&
+    read!.has.every((v) => typeof v === "string")
+      ? { whole: read!.whole, has: read!.has }
+      : undefined;
   try {
     const resources = b.resources.map((r): CachedReleaseObject => {
       const e = r as { object?: unknown; crd?: unknown; hook?: unknown };
@@ -94,7 +105,7 @@ export function readCachedRelease(cache: RenderCache, key: CacheKey): CachedRele
       if (Array.isArray(e.hook)) out.hook = e.hook.map(String);
       return out;
     });
-    return { resources, warnings: b.warnings as string[] };
+    return { resources, warnings: b.warnings as string[], ...(apiVersionsRead ? { apiVersionsRead } : {}) };
   } catch {
     return undefined;
   }
@@ -143,6 +154,7 @@ export function writeCachedRelease(
   key: CacheKey,
   resources: readonly RenderedResource[],
   warnings: readonly string[],
+  apiVersionsRead: ApiVersionsReadData,
   memo?: ReleaseMemo,
 ): boolean {
   if (resources.some((r) => r.secrets !== undefined)) return false;
@@ -153,6 +165,7 @@ export function writeCachedRelease(
       ...(r.hook ? { hook: r.hook } : {}),
     })),
     warnings: [...warnings],
+    apiVersionsRead,
   });
   cache.put(key, {
     resources: resources.map((r) => ({
@@ -161,6 +174,7 @@ export function writeCachedRelease(
       ...(r.hook ? { hook: r.hook } : {}),
     })),
     warnings,
+    apiVersionsRead,
   });
   return true;
 }

@@ -19,7 +19,7 @@ import { encodeChart, encodeGo, NotTransferable } from "./codec.js";
 import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js";
 import { type BatchMessage, NEXT_JOB, RESULTS_POSTED, type ResultMessage, type WireJob } from "./protocol.js";
 
-export type { ReleaseJob, ReleaseOutcome } from "./job.js";
+export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
 
 /** Fewer jobs than this render in the main thread: starting a worker costs more than it saves. */
 const MIN_JOBS_FOR_WORKERS = 4;
@@ -149,6 +149,7 @@ export function renderReleases(
           ? {
               ok: true,
               release: r.release,
+              apiVersionsRead: r.apiVersionsRead,
               ...(r.unvalidatedSchemaRef ? { unvalidatedSchemaRef: r.unvalidatedSchemaRef } : {}),
             }
           : { ok: false, error: r.error };

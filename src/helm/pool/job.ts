@@ -4,6 +4,7 @@
  * outcome that is data (an error becomes its formatted text), so where it ran cannot show.
  */
 import { SlipwayError } from "../../errors.js";
+import type { ApiVersionsRead } from "../capabilities.js";
 import type { Chart } from "../chart.js";
 import { type RenderedRelease, renderChart } from "../render.js";
 import { SchemaError } from "../schema.js";
@@ -26,12 +27,23 @@ export type ReleaseOutcome =
       release: RenderedRelease;
       /** A values.schema.json that refers to a remote schema: rendered without validation. */
       unvalidatedSchemaRef?: string;
+      /** How the render looked at `.Capabilities.APIVersions` (ApiVersionsRead, as data). */
+      apiVersionsRead: ApiVersionsReadData;
     }
   | { ok: false; error: string };
 
+/** ApiVersionsRead as it travels from a worker and into the render cache. */
+export interface ApiVersionsReadData {
+  whole: boolean;
+  has: string[];
+}
+
 export function renderReleaseJob(chart: Chart, job: ReleaseJob): ReleaseOutcome {
-  const render = (skipSchemaValidation: boolean) =>
-    renderChart(chart, {
+  let read: ApiVersionsRead = { whole: false, has: new Set() };
+  const readData = (): ApiVersionsReadData => ({ whole: read.whole, has: [...read.has].sort() });
+  const render = (skipSchemaValidation: boolean) => {
+    read = { whole: false, has: new Set() };
+    return renderChart(chart, {
       releaseName: job.releaseName,
       namespace: job.namespace,
       values: job.values,
@@ -40,17 +52,21 @@ export function renderReleaseJob(chart: Chart, job: ReleaseJob): ReleaseOutcome 
       skipSchemaValidation,
       seed: job.seed,
       now: job.now,
+      apiVersionsRead: read,
     });
+  };
   try {
     try {
-      return { ok: true, release: render(job.skipSchemaValidation) };
+      const release = render(job.skipSchemaValidation);
+      return { ok: true, release, apiVersionsRead: readData() };
     } catch (e) {
       // helm-controller fetches schemas a values.schema.json refers to; offline, Slipway renders
       // without validating and says so (the chart's own template checks still run).
       const remote =
         e instanceof SchemaError ? /failing loading "([^"]+)": Slipway does not fetch/.exec(e.message) : null;
       if (!remote?.[1]) throw e;
-      return { ok: true, release: render(true), unvalidatedSchemaRef: remote[1] };
+      const release = render(true);
+      return { ok: true, release, unvalidatedSchemaRef: remote[1], apiVersionsRead: readData() };
     }
   } catch (e) {
     return { ok: false, error: e instanceof SlipwayError ? e.format() : (e as Error).message };

@@ -1,7 +1,7 @@
 /** Messages between the render pool and its workers (see index.ts for the protocol). */
 import type { RenderedRelease } from "../render.js";
 import type { WireChart, WireValue } from "./codec.js";
-import type { ReleaseJob } from "./job.js";
+import type { ApiVersionsReadData, ReleaseJob } from "./job.js";
 
 export interface WireJob extends Omit<ReleaseJob, "values"> {
   chart: number;
@@ -22,7 +22,12 @@ export interface BatchMessage {
 
 /** Worker → main: one result, by job index. */
 export type ResultMessage = { batch: number; index: number } & (
-  | { ok: true; release: RenderedRelease; unvalidatedSchemaRef?: string }
+  | {
+      ok: true;
+      release: RenderedRelease;
+      unvalidatedSchemaRef?: string;
+      apiVersionsRead: ApiVersionsReadData;
+    }
   | { ok: false; error: string; retry?: boolean }
 );
 
