@@ -36,7 +36,8 @@ Flags:
       --seed S                 seed of random functions (randAlphaNum, uuidv4, genCA, …):
                                equal seeds render equal output (Slipway only)
       --now RFC3339            pin the clock behind 'now' (Slipway only)
-      --no-cache               do not keep parsed templates in the cache between runs
+      --no-cache               do not keep parsed templates and compiled schemas in the
+                               cache between runs
                                (also SLIPWAY_NO_CACHE=1; Slipway only)
   -h, --help                   show this help
 

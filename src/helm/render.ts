@@ -49,7 +49,7 @@ export interface RenderOptions {
   funcs?: FuncMapBuilder;
   /** the chart's location, for error messages */
   chartPath?: string;
-  /** a persistent cache where parsed templates are kept between processes; default none */
+  /** a persistent cache where parsed templates and compiled schemas are kept between processes; default none */
   cache?: RenderCache;
 }
 
@@ -119,7 +119,7 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     if (e instanceof CoalesceError) throw new SlipwayError(e.message, { file: opts.chartPath });
     throw e;
   }
-  if (!opts.skipSchemaValidation) validateValues(root, values, opts.chartPath);
+  if (!opts.skipSchemaValidation) validateValues(root, values, opts.chartPath, opts.cache);
 
   if (
     root.metadata.kubeVersion !== "" &&

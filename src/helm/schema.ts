@@ -15,8 +15,10 @@
  *   the following chart(s):", then per chart `name:` and one `- at '<pointer>': <reason>` line per
  *   violation, reasons worded like jsonschema v6's.
  */
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
+import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
@@ -67,12 +69,13 @@ function compilerFor(draft: Draft): AjvLike {
   const assertFormats = draft === "4" || draft === "6" || draft === "7";
   // code.optimize off: ajv's extra passes over the generated validator halve compile speed, and
   // each schema validates one set of values per render, where they would not pay back.
+  // code.source: the validator keeps its generated code, which the persistent cache stores.
   const opts = {
     allErrors: true,
     strict: false,
     validateFormats: assertFormats,
     validateSchema: false,
-    code: { optimize: false },
+    code: { optimize: false, source: true },
   };
   if (draft === "4") ajv = new (load("ajv-draft-04"))(opts);
   else if (draft === "2019") ajv = new (load("ajv/dist/2019.js"))(opts);
@@ -102,14 +105,19 @@ function withoutIds(schema: unknown, id: string): unknown {
   return copy;
 }
 
+/** Forgets every compiled validator (tests that must see a persisted validator loaded). */
+export function forgetValidators(): void {
+  validators.clear();
+}
+
 let counter = 0;
 
-function compile(text: string): ValidateFunction {
+function compile(text: string, cache: RenderCache | undefined): ValidateFunction {
   const hit = validators.get(text);
   if (hit instanceof Error) throw hit;
   if (hit) return hit;
   try {
-    const v = compileUncached(text);
+    const v = cache === undefined ? compileUncached(text).validate : compilePersisted(text, cache);
     validators.set(text, v);
     return v;
   } catch (e) {
@@ -119,7 +127,43 @@ function compile(text: string): ValidateFunction {
   }
 }
 
-function compileUncached(text: string): ValidateFunction {
+const UNIT = "helm-schema";
+const FORMAT = 1;
+
+/**
+ * The validator of a schema through the persistent cache: ajv's standalone code of the validator
+ * (the same code ajv compiles, as a CommonJS module) kept under the schema's digest and the code
+ * identity (which pins ajv's version through the lockfile), so a fresh process loads a compiled
+ * schema instead of running ajv's compiler (~0.7 ms per kB of schema). A failed compile is never
+ * stored; an entry that does not load as a function is a miss.
+ */
+function compilePersisted(text: string, cache: RenderCache): ValidateFunction {
+  const digest = createHash("sha256").update(`${FORMAT}\0`).update(text).digest("hex");
+  const key = cache.key(UNIT, digest);
+  const body = cache.get(key) as { code?: unknown } | undefined;
+  if (body !== undefined && typeof body.code === "string") {
+    const loaded = loadStandalone(body.code);
+    if (loaded !== undefined) return loaded;
+  }
+  const { validate, ajv } = compileUncached(text);
+  const standalone = require("ajv/dist/standalone") as {
+    default: (ajv: AjvLike, validate: ValidateFunction) => string;
+  };
+  cache.put(key, { code: standalone.default(ajv, validate) });
+  return validate;
+}
+
+function loadStandalone(code: string): ValidateFunction | undefined {
+  const module: { exports: unknown } = { exports: {} };
+  try {
+    new Function("module", "exports", "require", code)(module, module.exports, require);
+  } catch {
+    return undefined;
+  }
+  return typeof module.exports === "function" ? (module.exports as ValidateFunction) : undefined;
+}
+
+function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLike } {
   let schema: unknown;
   try {
     schema = JSON.parse(text);
@@ -133,10 +177,12 @@ function compileUncached(text: string): ValidateFunction {
     );
   }
   const ajv = compilerFor(draft);
-  const id = `file:///values-${++counter}.schema.json`;
   for (let attempt = 0; attempt < 64; attempt++) {
+    // A fresh id per attempt: ajv keeps a schema that failed on a missing reference under its id,
+    // and compiling it again under that id failed with "already exists" instead of validating.
+    const id = `file:///values-${++counter}.schema.json`;
     try {
-      return ajv.compile(typeof schema === "boolean" ? schema : withoutIds(schema, id));
+      return { validate: ajv.compile(typeof schema === "boolean" ? schema : withoutIds(schema, id)), ajv };
     } catch (e) {
       const missing = (e as { missingSchema?: string }).missingSchema;
       if (!missing) throw e;
@@ -240,10 +286,14 @@ function formatErrors(errors: ErrorObject[]): string {
 }
 
 /** ValidateAgainstSingleSchema: the violations, or undefined. */
-function validateOne(schemaBytes: Uint8Array, values: GoMap): string | undefined {
+function validateOne(
+  schemaBytes: Uint8Array,
+  values: GoMap,
+  cache: RenderCache | undefined,
+): string | undefined {
   let validate: ValidateFunction;
   try {
-    validate = compile(textOf(schemaBytes));
+    validate = compile(textOf(schemaBytes), cache);
   } catch (e) {
     return (e as Error).message;
   }
@@ -252,10 +302,10 @@ function validateOne(schemaBytes: Uint8Array, values: GoMap): string | undefined
 }
 
 /** ValidateAgainstSchema over a chart and its enabled subcharts: the report, empty when valid. */
-function validateTree(chart: RenderChart, values: GoMap): string {
+function validateTree(chart: RenderChart, values: GoMap, cache: RenderCache | undefined): string {
   let sb = "";
   if (chart.chart.schema !== undefined) {
-    const err = validateOne(chart.chart.schema, values);
+    const err = validateOne(chart.chart.schema, values, cache);
     if (err !== undefined) sb += `${chartName(chart)}:\n${err}\n`;
   }
   for (const sub of chart.dependencies) {
@@ -266,14 +316,19 @@ function validateTree(chart: RenderChart, values: GoMap): string {
       sb += `${name}:\ninvalid type for values: expected object (map), got ${typeof raw}\n`;
       continue;
     }
-    sb += validateTree(sub, raw);
+    sb += validateTree(sub, raw, cache);
   }
   return sb;
 }
 
 /** Throws Helm's schema error when the coalesced values break a chart's values.schema.json. */
-export function validateValues(chart: RenderChart, values: GoMap, chartDir?: string): void {
-  const report = validateTree(chart, values);
+export function validateValues(
+  chart: RenderChart,
+  values: GoMap,
+  chartDir?: string,
+  cache?: RenderCache,
+): void {
+  const report = validateTree(chart, values, cache);
   if (report === "") return;
   throw new SchemaError(
     `values don't meet the specifications of the schema(s) in the following chart(s):\n${report.replace(/\n$/, "")}`,

@@ -1,8 +1,9 @@
 /**
- * Parsed templates kept in the persistent cache (src/helm/persisted-parse.ts): a render whose
- * parse is decoded from the cache prints what a parsing render prints, over the conformance
- * corpus; a tampered entry or another build's entry is a miss, never trusted; a persisted parse
- * whose functions the render lacks fails as parsing fails.
+ * Parsed templates and schema validators kept in the persistent cache (src/helm/persisted-parse.ts,
+ * src/helm/schema.ts): a render whose parses are decoded and whose validators are loaded from the
+ * cache prints what a parsing, compiling render prints, over the conformance corpus; a loaded
+ * validator reports violations in the same words; a tampered entry or another build's entry is a
+ * miss, never trusted; a persisted parse whose functions the render lacks fails as parsing fails.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { defaultFuncs } from "../../src/helm/default-funcs.js";
 import { forgetParsedTemplates } from "../../src/helm/engine.js";
+import { loadChartFiles } from "../../src/helm/loader.js";
 import { primePersistedParse } from "../../src/helm/persisted-parse.js";
+import { renderTree } from "../../src/helm/render-chart.js";
+import { forgetValidators, validateValues } from "../../src/helm/schema.js";
 import { GoMap, TemplateSet } from "../../src/helm/template/index.js";
 import { requires } from "../support/env.js";
 import { corpus, runCorpusCase } from "./corpus.js";
@@ -40,7 +44,7 @@ function entryFiles(dir: string): string[] {
 }
 
 describe.runIf(requires("shared"))("persisted parses over the conformance corpus", () => {
-  it("every templates/ case and the chart cases render identically from a decoded parse", () => {
+  it("every templates/ case and the chart cases render identically from decoded parses and loaded schemas", () => {
     const cache = tempCache();
     const ids: [string, string][] = [];
     for (const group of ["templates", "cases"])
@@ -50,6 +54,7 @@ describe.runIf(requires("shared"))("persisted parses over the conformance corpus
     const written = cache.stats.writes;
     expect(written).toBeGreaterThan(100);
     forgetParsedTemplates();
+    forgetValidators();
     for (const [group, id] of ids) {
       const r = runCorpusCase(group, id, cache);
       expect(r.ok, `${group}/${id} from the cache: ${r.detail}`).toBe(true);
@@ -128,5 +133,75 @@ describe("persisted parse safety", () => {
     without.delete("upper");
     expect(() => parseWith(cache, fs, without)).toThrow(/function "upper" not defined/);
     expect(cache.stats.hits).toBe(1);
+  });
+});
+
+describe("persisted schema validators", () => {
+  const chartWith = (schema: string) =>
+    renderTree(
+      loadChartFiles([
+        {
+          name: "Chart.yaml",
+          data: new TextEncoder().encode("apiVersion: v2\nname: demo\nversion: 0.1.0\n"),
+        },
+        { name: "values.schema.json", data: new TextEncoder().encode(schema) },
+      ]),
+    );
+  const report = (schema: string, values: GoMap, cache?: DiskRenderCache): string => {
+    try {
+      validateValues(chartWith(schema), values, "demo", cache);
+      return "valid";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const values = new GoMap([
+    ["name", "x"],
+    ["port", new GoMap([["n", "80"]])],
+    ["when", "yesterday"],
+    ["mail", "not-an-email"],
+    ["tags", ["a", "a"]],
+    ["extra", true],
+  ]);
+
+  it.each([
+    [
+      "draft-07 with formats",
+      `{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","required":["image"],"properties":{"when":{"type":"string","format":"date-time"},"mail":{"format":"email"},"name":{"minLength":3,"pattern":"^[A-Z]"},"tags":{"uniqueItems":true}},"additionalProperties":{"type":"string"}}`,
+    ],
+    [
+      "2020-12 with $defs and refs",
+      `{"$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"port":{"type":"object","properties":{"n":{"type":"integer"}}}},"properties":{"port":{"$ref":"#/$defs/port"},"extra":{"oneOf":[{"type":"boolean"},{"const":true}]}}}`,
+    ],
+    [
+      "draft-04",
+      `{"$schema":"http://json-schema.org/draft-04/schema#","properties":{"name":{"enum":["a","b"]},"tags":{"maxItems":1}}}`,
+    ],
+    ["a urn reference", `{"properties":{"name":{"$ref":"urn:example:thing"}},"required":["missing"]}`],
+    ["valid values", `{"type":"object"}`],
+  ])("%s: a loaded validator reports what ajv's compiled one reports", (_, schema) => {
+    const cache = tempCache();
+    forgetValidators();
+    const compiled = report(schema, values);
+    forgetValidators();
+    expect(report(schema, values, cache)).toBe(compiled);
+    expect(cache.stats.writes).toBe(1);
+    forgetValidators();
+    expect(report(schema, values, cache)).toBe(compiled);
+    expect(cache.stats).toMatchObject({ hits: 1, writes: 1 });
+  });
+
+  it("a tampered validator entry is a miss", () => {
+    const schema = `{"properties":{"name":{"minLength":${5 + Math.floor(Math.random() * 1000)}}}}`;
+    const cache = tempCache();
+    forgetValidators();
+    const first = report(schema, values, cache);
+    const [entry] = entryFiles(cache.dir);
+    const bytes = readFileSync(entry!);
+    bytes[bytes.length - 5] ^= 0x40;
+    writeFileSync(entry!, bytes);
+    forgetValidators();
+    expect(report(schema, values, cache)).toBe(first);
+    expect(cache.stats).toMatchObject({ hits: 0, rejected: 1, writes: 2 });
   });
 });
