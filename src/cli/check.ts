@@ -1,18 +1,16 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { defaultRenderCache } from "../cache/index.js";
 import { applyBaseline, formatBaseline, makeBaseline, parseBaseline } from "../check/baseline.js";
-import { runCheck } from "../check/engine.js";
 import { formatGithub } from "../check/report/github.js";
 import { formatJson } from "../check/report/json.js";
 import { formatJunit } from "../check/report/junit.js";
 import { formatSarif } from "../check/report/sarif.js";
 import { formatText, summaryLine } from "../check/report/text.js";
 import { allRules } from "../check/rules/index.js";
+import { checkRepository } from "../check/run.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
-import { loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
-import { summarizeDiscovery } from "../platform/discovery-summary.js";
-import { newRunMasker } from "../platform/masking.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { discoveryLines } from "./discovery.js";
@@ -116,26 +114,25 @@ export async function checkCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const progress = createProgress("slipway check");
-  const loaded = await loadPlatformWithSecrets(repo, {
+  const run = await checkRepository(repo, {
     clusters: values.cluster,
     allowedPaths: values["allow-path"],
     identities: keys.identities,
+    strict: values.strict ?? false,
+    rules: allRules,
+    renderCache: defaultRenderCache(),
     onProgress: (e) => progress.onEvent(e),
   });
   progress.done();
-  // Rules and reporters see the masked model only: no finding can quote a secret value.
-  const platform = maskedPlatform(loaded.platform, newRunMasker());
-  const unknown = (values.cluster ?? []).filter((n) => !platform.clusters.some((c) => c.name === n));
-  if (unknown.length > 0) {
-    for (const e of platform.errors)
-      if (e.message.startsWith("no cluster named")) process.stderr.write(`slipway check: ${e.message}\n`);
+  if (run.kind === "unknown-clusters") {
+    for (const m of run.messages) process.stderr.write(`slipway check: ${m}\n`);
     return 2;
   }
-  const discovery = summarizeDiscovery(platform);
+  const { discovery } = run;
   for (const line of discoveryLines(discovery, repo)) process.stderr.write(`slipway check: ${line}\n`);
   // Nothing to check is no success; errors that explain it (an invalid slipway.yaml) are findings.
-  if (platform.clusters.length === 0 && platform.errors.length === 0) return 2;
-  let result = runCheck(platform, { rules: allRules, strict: values.strict ?? false });
+  if (run.result === undefined) return 2;
+  let result = run.result;
   for (const w of result.configWarnings) process.stderr.write(`slipway check: warning: ${w}\n`);
   const roots = repositoryRoots(repo);
   if (values["write-baseline"] !== undefined) {
@@ -176,10 +173,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
       report = formatSarif(result, allRules, { toolVersion: version });
       break;
     case "junit":
-      report = formatJunit(
-        result,
-        platform.clusters.map((c) => c.name),
-      );
+      report = formatJunit(result, run.clusterNames);
       break;
     case "github":
       report = formatGithub(result);

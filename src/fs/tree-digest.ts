@@ -1,0 +1,207 @@
+/**
+ * The digest of everything a run may read below a set of roots (the repository and the
+ * `--allow-path` directories): every directory's listing with each entry's type, every regular
+ * file's bytes, every symbolic link's target text. Contents, never stat data: a modification
+ * time does not say whether a file changed (it is racy within a second and tools preserve it).
+ *
+ * Two kinds of entry are not read, and a run that then depends on them must not be cached:
+ * - directories named `.git` or `node_modules` (a repository's history can be gigabytes, and
+ *   no stage walks into them): only their name and type are in the digest, and
+ *   `CoveredFileSystem` notes any read below them;
+ * - symbolic links that lead outside the roots (or into such a directory): the loader never
+ *   follows a link (src/fs/confined.ts), but a few check rules read the disk directly and
+ *   would; the digest says `leavesRoots` and the caller does not cache.
+ *
+ * The bytes of the files read are kept (up to a budget) so that the run that follows reads
+ * exactly what was digested, without a second read (`SnapshotFileSystem`).
+ */
+import { createHash } from "node:crypto";
+import * as nodeFs from "node:fs";
+import * as path from "node:path";
+import type { FileSystem, SecretFile } from "./filesystem.js";
+
+/** Directories whose content is not digested (see the module comment). */
+export const UNDIGESTED_DIRS: ReadonlySet<string> = new Set([".git", "node_modules"]);
+
+/** Kept file bytes beyond this are hashed and dropped: the snapshot is an optimisation. */
+const KEEP_BYTES = 256 * 1024 * 1024;
+
+export interface TreeDigest {
+  /** sha256 hex of the roots (in order) and everything below them. */
+  digest: string;
+  files: number;
+  bytes: number;
+  /** A symbolic link below a root resolves outside every root (or into an undigested directory). */
+  leavesRoots?: string;
+  /** Regular files' bytes by absolute POSIX path (those within the budget). */
+  contents: Map<string, Buffer>;
+}
+
+/** The digest of `roots` (absolute POSIX paths) as they are on disk now. */
+export function digestTrees(roots: readonly string[]): TreeDigest {
+  const h = createHash("sha256");
+  const out: TreeDigest = { digest: "", files: 0, bytes: 0, contents: new Map() };
+  const realRoots = roots.map((r) => realOrSelf(r));
+  let kept = 0;
+  const inside = (real: string) =>
+    realRoots.some((r) => {
+      if (real !== r && !real.startsWith(r === "/" ? "/" : `${r}/`)) return false;
+      return !real
+        .slice(r.length)
+        .split("/")
+        .some((seg) => UNDIGESTED_DIRS.has(seg));
+    });
+  const walk = (dir: string) => {
+    let entries: nodeFs.Dirent[];
+    try {
+      entries = nodeFs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      h.update(`!${dir}\0${(e as NodeJS.ErrnoException).code ?? "error"}\0`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    h.update(`D${dir}\0${entries.length}\0`);
+    for (const e of entries) {
+      const abs = dir === "/" ? `/${e.name}` : `${dir}/${e.name}`;
+      if (e.isDirectory()) {
+        h.update(`d${e.name}\0`);
+        if (!UNDIGESTED_DIRS.has(e.name)) walk(abs);
+      } else if (e.isFile()) {
+        let bytes: Buffer;
+        try {
+          bytes = nodeFs.readFileSync(abs);
+        } catch (err) {
+          h.update(`f${e.name}\0!${(err as NodeJS.ErrnoException).code ?? "error"}\0`);
+          continue;
+        }
+        h.update(`f${e.name}\0${bytes.length}\0`);
+        h.update(bytes);
+        out.files++;
+        out.bytes += bytes.length;
+        if (kept + bytes.length <= KEEP_BYTES) {
+          out.contents.set(abs, bytes);
+          kept += bytes.length;
+        }
+      } else if (e.isSymbolicLink()) {
+        let target = "";
+        try {
+          target = nodeFs.readlinkSync(abs);
+        } catch {
+          // vanished: the digest below says so
+        }
+        h.update(`l${e.name}\0${target}\0`);
+        const resolved = realOrSelf(path.posix.resolve(dir, target));
+        if (out.leavesRoots === undefined && !inside(resolved)) out.leavesRoots = abs;
+      } else {
+        // A FIFO, socket or device: never opened (opening a FIFO blocks), known by type.
+        h.update(`o${e.name}\0`);
+      }
+    }
+  };
+  for (const root of roots) {
+    h.update(`R${root}\0`);
+    walk(root);
+  }
+  out.digest = h.digest("hex");
+  return out;
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return nodeFs.realpathSync.native(p).split(path.sep).join("/");
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * `inner` (the disk), with the bytes of regular files served from a digest's snapshot: the
+ * run reads what was digested, once. Every other question goes to `inner`.
+ */
+export class SnapshotFileSystem implements FileSystem {
+  constructor(
+    private readonly inner: FileSystem,
+    private readonly contents: ReadonlyMap<string, Buffer>,
+  ) {}
+
+  readFile(p: string): Buffer {
+    return this.contents.get(p) ?? this.inner.readFile(p);
+  }
+  exists(p: string): boolean {
+    return this.contents.has(p) || this.inner.exists(p);
+  }
+  isDirectory(p: string): boolean {
+    return this.contents.has(p) ? false : this.inner.isDirectory(p);
+  }
+  readDir(p: string): string[] {
+    return this.inner.readDir(p);
+  }
+  size(p: string): number {
+    return this.contents.get(p)?.length ?? this.inner.size(p);
+  }
+  realPath(p: string): string {
+    return this.inner.realPath(p);
+  }
+  secretFile(p: string): SecretFile | undefined {
+    return this.inner.secretFile?.(p);
+  }
+}
+
+/**
+ * A FileSystem that notes the first path asked about that a digest of `roots` does not
+ * cover: outside every root, or below an undigested directory (`.git/config`; the directory's
+ * own existence and type are in its parent's listing, so asking whether it exists is covered).
+ */
+export class CoveredFileSystem implements FileSystem {
+  /** The first uncovered path asked about, if any. */
+  uncovered?: string;
+  private readonly prefixes: string[];
+
+  constructor(
+    private readonly inner: FileSystem,
+    private readonly roots: readonly string[],
+  ) {
+    this.prefixes = roots.map((r) => (r === "/" ? "/" : `${r}/`));
+  }
+
+  private note(p: string, listing: boolean): void {
+    if (this.uncovered !== undefined) return;
+    const i = this.roots.findIndex((r, j) => p === r || p.startsWith(this.prefixes[j]!));
+    if (i < 0) {
+      this.uncovered = p;
+      return;
+    }
+    const segs = p.slice(this.roots[i]!.length).split("/").filter(Boolean);
+    // Below an undigested directory; or the directory itself read (listed or opened).
+    const last = segs.length - 1;
+    if (segs.some((s, k) => UNDIGESTED_DIRS.has(s) && (k < last || listing))) this.uncovered = p;
+  }
+
+  readFile(p: string): Buffer {
+    this.note(p, true);
+    return this.inner.readFile(p);
+  }
+  exists(p: string): boolean {
+    this.note(p, false);
+    return this.inner.exists(p);
+  }
+  isDirectory(p: string): boolean {
+    this.note(p, false);
+    return this.inner.isDirectory(p);
+  }
+  readDir(p: string): string[] {
+    this.note(p, true);
+    return this.inner.readDir(p);
+  }
+  size(p: string): number {
+    this.note(p, true);
+    return this.inner.size(p);
+  }
+  realPath(p: string): string {
+    this.note(p, false);
+    return this.inner.realPath(p);
+  }
+  secretFile(p: string): SecretFile | undefined {
+    return this.inner.secretFile?.(p);
+  }
+}
