@@ -2,6 +2,7 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { defaultRenderCache } from "../cache/index.js";
 import { applyBaseline, formatBaseline, makeBaseline, parseBaseline } from "../check/baseline.js";
+import type { CheckResult } from "../check/engine.js";
 import { formatGithub } from "../check/report/github.js";
 import { formatJson } from "../check/report/json.js";
 import { formatJunit } from "../check/report/junit.js";
@@ -11,6 +12,7 @@ import { allRules } from "../check/rules/index.js";
 import { checkRepository } from "../check/run.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import type { DiscoverySummary } from "../platform/discovery-types.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { discoveryLines } from "./discovery.js";
@@ -51,8 +53,30 @@ To browse the findings grouped by rule, file or cluster next to their source lin
 'slipway serve REPO', or 'slipway report REPO --html report.html' as a CI artifact.
 `;
 
-const FORMATS = ["text", "json", "sarif", "junit", "github"] as const;
-type Format = (typeof FORMATS)[number];
+/** What a report shows besides the result. */
+interface ReportContext {
+  discovery: DiscoverySummary;
+  clusterNames: readonly string[];
+  color: boolean;
+}
+
+/** The report formats, each with its formatter. */
+const REPORTS = {
+  text: (result, c) => formatText(result, { color: c.color }),
+  json: (result, c) => formatJson(result, { discovery: c.discovery }),
+  sarif: (result) => formatSarif(result, allRules, { toolVersion: version }),
+  junit: (result, c) => formatJunit(result, c.clusterNames),
+  github: (result) => formatGithub(result),
+} satisfies Record<string, (result: CheckResult, c: ReportContext) => string>;
+
+export type CheckFormat = keyof typeof REPORTS;
+export const FORMATS = Object.keys(REPORTS) as CheckFormat[];
+type Format = CheckFormat;
+
+/** The report `check --format FORMAT` prints for `result`. */
+export function formatCheckReport(format: CheckFormat, result: CheckResult, c: ReportContext): string {
+  return REPORTS[format](result, c);
+}
 
 const options = {
   cluster: { type: "string", multiple: true },
@@ -164,23 +188,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const toFile = values.output !== undefined;
   const color =
     !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
-  let report: string;
-  switch (format) {
-    case "json":
-      report = formatJson(result, { discovery });
-      break;
-    case "sarif":
-      report = formatSarif(result, allRules, { toolVersion: version });
-      break;
-    case "junit":
-      report = formatJunit(result, run.clusterNames);
-      break;
-    case "github":
-      report = formatGithub(result);
-      break;
-    default:
-      report = formatText(result, { color });
-  }
+  const report = formatCheckReport(format, result, { discovery, clusterNames: run.clusterNames, color });
   if (values.output !== undefined) {
     try {
       writeFileAtomic(values.output, report);

@@ -6,7 +6,7 @@
  * files of the directories that transformed an object (overlays setting `images`).
  */
 
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Platform } from "../../../platform/model.js";
@@ -159,15 +159,17 @@ export function platformFiles(platform: Platform): string[] {
     }
     for (const name of names) {
       const child = rel === "." || rel === "" ? name : path.posix.join(rel, name);
-      let isDir = false;
+      let stat: ReturnType<typeof lstatSync>;
       try {
-        isDir = statSync(path.join(platform.root, child)).isDirectory();
+        // Symbolic links are not followed (as the loader does not): reads stay inside the
+        // repository, and a link to an ancestor is no endless walk.
+        stat = lstatSync(path.join(platform.root, child));
       } catch {
         continue;
       }
-      if (isDir) {
+      if (stat.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(child);
-      } else if (/\.ya?ml$/.test(name) || name === "Kustomization") files.add(child);
+      } else if (stat.isFile() && (/\.ya?ml$/.test(name) || name === "Kustomization")) files.add(child);
     }
   };
   for (const cluster of platform.clusters) {
@@ -194,7 +196,7 @@ export function platformFiles(platform: Platform): string[] {
 
 function isFile(root: string, rel: string): boolean {
   try {
-    return statSync(path.join(root, rel)).isFile();
+    return lstatSync(path.join(root, rel)).isFile();
   } catch {
     return false;
   }
