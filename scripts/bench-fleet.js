@@ -6,10 +6,13 @@
 //     ../shared/conformance/helm standing in for the chart cache): a fresh process with an empty
 //     render cache (cold), the same work again in that process (warm memory), and a second fresh
 //     process (warm render cache); wall and CPU (user + system) time;
+//     then `check` through the whole-run result cache (src/check/result-cache.ts) on a copy of it:
+//     a second fresh process on the unchanged repository (a result cache hit), and a fresh
+//     process after a one-file edit (a miss: the per-unit caches only), and the CLI on a hit;
 //  3. peak memory (max RSS) of a fresh process rendering each repository of ../shared/realworld.
 // Usage: npm run build && node scripts/bench-fleet.js [--skip-kubectl] [--repo NAME]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -109,6 +112,27 @@ if (worker === "check") {
   const cold = run();
   const warm = run();
   report({ moduleMs, cold, warm, wallMs: performance.now() - t0 });
+}
+if (worker === "check-cached") {
+  // `check` as the command runs it (src/check/run.ts), with the result cache.
+  const t0 = performance.now();
+  const { checkRepository } = await import(path.join(repoRoot, "dist/check/run.js"));
+  const { allRules } = await import(path.join(repoRoot, "dist/check/rules/index.js"));
+  const { DiskRenderCache } = await import(path.join(repoRoot, "dist/cache/store.js"));
+  const charts = await chartProvider();
+  const moduleMs = performance.now() - t0;
+  const t = performance.now();
+  const c = process.cpuUsage();
+  const renderCache = new DiskRenderCache(process.env.SLIPWAY_CACHE_DIR);
+  const run = await checkRepository(args[2], { identities: [], rules: allRules, charts, renderCache });
+  const u = process.cpuUsage(c);
+  report({
+    moduleMs,
+    ms: performance.now() - t,
+    cpuMs: (u.user + u.system) / 1000,
+    use: run.cache?.use ?? run.kind,
+    findings: run.result?.findings.length,
+  });
 }
 if (worker === "memory") {
   const { loadPlatform } = await import(path.join(repoRoot, "dist/platform/index.js"));
@@ -215,6 +239,71 @@ console.log(
     `same process again ${ms(c1.warm)}; second fresh process, warm render cache: load ${c2.cold.loadMs.toFixed(0)}, ` +
     `load+check ${ms(c2.cold)} (targets: < 1000 cold, < 300 warm)`,
 );
+
+// 2b. check through the result cache, on a copy (the edit must not touch ../shared)
+{
+  const copy = path.join(scratch, "repo");
+  cpSync(path.join(realworld, repoArg), copy, { recursive: true });
+  const resultCache = path.join(scratch, "cache-result");
+  const cached = () => childWith(resultCache, "check-cached", copy);
+  const cold = cached();
+  const hit = cached();
+  const edited = editOneFile(copy);
+  const miss = cached();
+  const hitAfter = cached();
+  // The CLI as a user runs it (node startup and module loading included), on a hit: its chart
+  // provider is the (here empty) chart cache, so it has its own entry, written by a first run.
+  const cli = () => {
+    const t = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, "bin/slipway.js"), "check", copy, "--format", "json"],
+      {
+        encoding: "utf8",
+        maxBuffer: 1 << 28,
+        env: { ...process.env, SLIPWAY_CACHE_DIR: resultCache, SLIPWAY_NO_CACHE: "" },
+      },
+    );
+    if (r.status !== 0 && r.status !== 1) throw new Error(`slipway check failed: ${r.stderr.slice(0, 2000)}`);
+    return performance.now() - t;
+  };
+  const cliCold = cli();
+  const cliHit = Math.min(cli(), cli(), cli());
+  const one = (r) => `${r.ms.toFixed(0)} ms (CPU ${r.cpuMs.toFixed(0)} ms, ${r.use})`;
+  console.log(
+    `check ${repoArg} through the result cache (fresh processes, modules excluded): cold ${one(cold)}; ` +
+      `unchanged repository ${one(hit)}; after a one-file edit (${edited}), per-unit caches only ${one(miss)}; ` +
+      `unchanged again ${one(hitAfter)} (target < 300 warm)`,
+  );
+  console.log(
+    `slipway check ${repoArg} (CLI, whole process): first run ${cliCold.toFixed(0)} ms, unchanged repository ${cliHit.toFixed(0)} ms wall`,
+  );
+}
+
+/** A one-line edit a pull request makes: the first HelmRelease image tag of the repository. */
+function editOneFile(root) {
+  const files = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory() && e.name !== ".git") walk(p);
+      else if (e.isFile() && /\.ya?ml$/.test(e.name)) files.push(p);
+    }
+  };
+  walk(root);
+  for (const f of files) {
+    const text = readFileSync(f, "utf8");
+    if (!/^kind: HelmRelease$/m.test(text)) continue;
+    // A plain tag (no digest pin): `1.2.3` becomes `1.2.3-edit`, as a bump would change it.
+    const m = /^(\s+tag: )(["']?)([\w.-]+)\2$/m.exec(text);
+    if (!m) continue;
+    writeFileSync(f, text.replace(m[0], `${m[1]}${m[2]}${m[3]}-edit${m[2]}`));
+    return `${path.relative(root, f)}: tag ${m[3]}`;
+  }
+  const f = files[0];
+  writeFileSync(f, `${readFileSync(f, "utf8")}\n# edited\n`);
+  return `${path.relative(root, f)}: a comment`;
+}
 
 // 3. memory
 for (const r of repos) {
