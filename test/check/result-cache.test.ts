@@ -12,13 +12,14 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
 import { CHECK_RESULT_UNIT } from "../../src/check/result-cache.js";
 import { allRules } from "../../src/check/rules/index.js";
 import { type CheckRepositoryOptions, checkRepository } from "../../src/check/run.js";
-import { FORMATS, formatCheckReport } from "../../src/cli/check.js";
+import { checkCommand, FORMATS, formatCheckReport } from "../../src/cli/check.js";
 import { type ChartProvider, directoryChartProvider } from "../../src/helmrelease/charts.js";
+import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
 import { conformanceChartDirs } from "../support/conformance-charts.js";
 import { demoIdentities, demoPlaintexts, platformDir } from "../support/demo-secrets.js";
@@ -123,6 +124,33 @@ describe.runIf(runs)(
     });
   },
 );
+
+describe("the command prints the same with no cache, a cold and a warm cache", () => {
+  const fixtures = [platformDir, path.join(platformDir, "../../test/fixtures/check/flux-rules")];
+  it.each(fixtures)("%s", async (repo) => {
+    const cacheDir = newCacheDir();
+    const run = async (args: string[], cache: boolean) => {
+      vi.stubEnv("SLIPWAY_NO_CACHE", cache ? "" : "1");
+      vi.stubEnv("SLIPWAY_CACHE_DIR", cacheDir);
+      try {
+        return await captureOutput(() => checkCommand(args));
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    };
+    for (const format of FORMATS) {
+      const args = [repo, "--format", format];
+      const none = await run(args, false);
+      const cold = await run(args, true);
+      const warm = await run(args, true);
+      expect(cold).toEqual(none);
+      expect(warm).toEqual(none);
+    }
+    const entries = listFiles(path.join(new DiskRenderCache(cacheDir).dir, CHECK_RESULT_UNIT));
+    // One entry serves every format.
+    expect(entries).toHaveLength(1);
+  });
+});
 
 /** A small Flux repository: one Kustomization with a ConfigMap generated from an env file. */
 function envRepo(): string {
