@@ -60,9 +60,10 @@ function caseArgs(dir) {
   };
 }
 
-function slipwayInProcess(dir, argv) {
+function slipwayInProcess(dir, argv, cache) {
   let stdout = "";
   const code = runHelmTemplate(argv, {
+    cache,
     cwd: dir,
     reader: diskReader,
     stdout: (s) => {
@@ -109,6 +110,17 @@ for (const group of ["cases", "templates"]) {
     cases.push({ id: `${group}/${id}`, dir, ...caseArgs(dir) });
   }
 }
+
+// `--corpus-child DIR`: the corpus once with the persistent cache in DIR, seconds on stdout.
+const childAt = args.indexOf("--corpus-child");
+if (childAt >= 0) {
+  const { DiskRenderCache } = await import(path.join(repoRoot, "dist/cache/store.js"));
+  const cache = new DiskRenderCache(args[childAt + 1]);
+  const t = process.hrtime.bigint();
+  for (const c of cases) slipwayInProcess(c.dir, c.argv, cache);
+  console.log(seconds(t));
+  process.exit(0);
+}
 let t0 = process.hrtime.bigint();
 const ours = cases.map((c) => slipwayInProcess(c.dir, c.argv));
 const slipwayCorpus = seconds(t0);
@@ -129,8 +141,25 @@ sample.forEach((c, i) => {
     same++;
   }
 });
+// The corpus in a fresh process with Slipway's persistent cache (parsed templates, compiled
+// schemas): emptied first (the run also writes), then warm.
+const corpusScratch = mkdtempSync(path.join(tmpdir(), "slipway-bench-corpus-"));
+const corpusChild = () =>
+  Number(
+    execFileSync(
+      process.execPath,
+      ["--stack-size=3900", fileURLToPath(import.meta.url), "--corpus-child", corpusScratch],
+      { encoding: "utf8", maxBuffer: 1 << 28 },
+    ).trim(),
+  );
+const corpusCold = corpusChild();
+const corpusWarm = corpusChild();
+rmSync(corpusScratch, { recursive: true, force: true });
 console.log(
   `helm corpus (${cases.length} cases): slipway, one process ${slipwayCorpus.toFixed(2)} s | helm template loop ${helmCorpusAll.toFixed(1)} s${sample.length < cases.length ? ` (extrapolated from ${sample.length})` : ""} | ${ratio(helmCorpusAll, slipwayCorpus)} faster; ${same}/${sample.length} outcomes identical`,
+);
+console.log(
+  `helm corpus, fresh process with the persistent cache: warm ${corpusWarm.toFixed(2)} s (${ratio(helmCorpusAll, corpusWarm)} faster), cold ${corpusCold.toFixed(2)} s (${ratio(helmCorpusAll, corpusCold)})`,
 );
 
 // 2. app-template, per release.
