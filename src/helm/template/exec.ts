@@ -544,7 +544,6 @@ class State {
       return undefined;
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
-    const typ = boxed ? "interface {}" : goTypeName(receiver);
     if (isGoObject(receiver) || receiver instanceof GoMap) {
       const method = receiver.method(fieldName);
       if (method) return this.evalCall(dot, dotBoxed, method, false, node, fieldName, args, final);
@@ -578,7 +577,7 @@ class State {
           return undefined;
       }
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${boxed ? "interface {}" : goTypeName(receiver)}`);
   }
 
   evalCall(

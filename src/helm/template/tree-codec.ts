@@ -184,7 +184,8 @@ class Decoder {
   }
 
   strings(xs: unknown): string[] {
-    if (!Array.isArray(xs) || !xs.every((x) => typeof x === "string")) throw new TreeDecodeError("bad names");
+    if (!Array.isArray(xs)) throw new TreeDecodeError("bad names");
+    for (let i = 0; i < xs.length; i++) if (typeof xs[i] !== "string") throw new TreeDecodeError("bad names");
     return xs as string[];
   }
 
@@ -307,7 +308,10 @@ function num(x: unknown): number {
   return x;
 }
 
+const INTEGER = /^-?\d+$/;
+
 function bigint(x: unknown): bigint {
-  if (typeof x !== "string" || !/^-?\d+$/.test(x)) throw new TreeDecodeError("expected an integer");
+  if (x === "0") return 0n;
+  if (typeof x !== "string" || !INTEGER.test(x)) throw new TreeDecodeError("expected an integer");
   return BigInt(x);
 }
