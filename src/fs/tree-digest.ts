@@ -24,7 +24,7 @@ import type { FileSystem, SecretFile } from "./filesystem.js";
 export const UNDIGESTED_DIRS: ReadonlySet<string> = new Set([".git", "node_modules"]);
 
 /** Kept file bytes beyond this are hashed and dropped: the snapshot is an optimisation. */
-const KEEP_BYTES = 256 * 1024 * 1024;
+const KEEP_BYTES = 64 * 1024 * 1024;
 
 export interface TreeDigest {
   /** sha256 hex of the roots (in order) and everything below them. */
