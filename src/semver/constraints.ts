@@ -5,9 +5,9 @@
  *
  * Prereleases: a version with a prerelease satisfies an AND group only when some constraint
  * of that group names a prerelease (or `includePrerelease` is set). The grammar is upstream's
- * four regular expressions, run with Go's regexp semantics; error texts are upstream's.
+ * four regular expressions (run by JavaScript's engine where they mean the same, see
+ * NativeGrammarRegexp); error texts are upstream's.
  */
-import { GoRegexp } from "../go/regexp.js";
 import { comparePrerelease, parseStrictVersion, parseVersion, SemverError, type Version } from "./version.js";
 
 // `\s` is Go's ASCII class; the version grammar keeps upstream's quirk of `|` inside the
@@ -18,14 +18,61 @@ const CV =
   String.raw`(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
 const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
 
-// Compiled on first use: four RE2 programs cost 20 ms at start-up, which every `slipway` run paid.
-let grammar: { constraint: GoRegexp; range: GoRegexp; find: GoRegexp; valid: GoRegexp } | undefined;
+/** Upstream's four expressions, in Go's syntax. */
+export const GRAMMAR = {
+  constraint: String.raw`^\s*(${OPS})\s*(${CV})\s*$`,
+  range: String.raw`\s*(${CV})\s+-\s+(${CV})\s*`,
+  find: String.raw`(${OPS})\s*(${CV})`,
+  valid: String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`,
+};
+
+/** What the constraint parser asks of an expression (GoRegexp's methods of the same names). */
+export interface GrammarRegexp {
+  matchString(s: string): boolean;
+  findAll(s: string): string[];
+  findSubmatch(s: string): string[] | null;
+  findAllSubmatch(s: string): string[][];
+}
+
+/**
+ * A Go expression of the grammar run by JavaScript's engine. The grammar needs nothing RE2 and
+ * JavaScript disagree on: ASCII classes and literals only (the input's other characters match
+ * nothing), no empty matches, leftmost-first alternation and last-iteration captures in both;
+ * `\s` is spelled as Go's ASCII class (JavaScript's is Unicode), `^`/`$` are the text's ends in
+ * both. Compiling the four RE2 programs took ~50 ms of a fresh `helm template` of a chart with
+ * dependencies (the RE2 compiler runs uncompiled then); the differential test in
+ * test/semver/constraints-grammar.test.ts holds the two engines to the same answers.
+ */
+export class NativeGrammarRegexp implements GrammarRegexp {
+  private readonly anchored: RegExp;
+  private readonly global: RegExp;
+  constructor(goSource: string) {
+    const js = goSource.replaceAll(String.raw`\s`, String.raw`[\t\n\f\r ]`);
+    this.anchored = new RegExp(js);
+    this.global = new RegExp(js, "g");
+  }
+  matchString(s: string): boolean {
+    return this.anchored.test(s);
+  }
+  findAll(s: string): string[] {
+    return Array.from(s.matchAll(this.global), (m) => m[0]);
+  }
+  findSubmatch(s: string): string[] | null {
+    const m = this.anchored.exec(s);
+    return m === null ? null : Array.from(m, (g) => g ?? "");
+  }
+  findAllSubmatch(s: string): string[][] {
+    return Array.from(s.matchAll(this.global), (m) => Array.from(m, (g) => g ?? ""));
+  }
+}
+
+let grammar: Record<keyof typeof GRAMMAR, GrammarRegexp> | undefined;
 function regexps(): NonNullable<typeof grammar> {
   grammar ??= {
-    constraint: new GoRegexp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`),
-    range: new GoRegexp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`),
-    find: new GoRegexp(String.raw`(${OPS})\s*(${CV})`),
-    valid: new GoRegexp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`),
+    constraint: new NativeGrammarRegexp(GRAMMAR.constraint),
+    range: new NativeGrammarRegexp(GRAMMAR.range),
+    find: new NativeGrammarRegexp(GRAMMAR.find),
+    valid: new NativeGrammarRegexp(GRAMMAR.valid),
   };
   return grammar;
 }
