@@ -22,6 +22,7 @@ import { addPruneDangers, diffKustomization, type KustomizationSide } from "./co
 import { failureLines, notCompared } from "./coverage.js";
 import { maskForDiff, newMasker, type SecretMasker } from "./mask.js";
 import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
+import { withoutSharedRenders } from "./shared-renders.js";
 
 export interface RevisionDiffOptions {
   /** Repository directory (the platform root; may be below the Git top level). */
@@ -118,9 +119,13 @@ export interface CompareMeta {
 
 /** Compares two renders of the same repository, cluster by cluster. */
 export function comparePlatforms(plainBase: Platform, plainHead: Platform, meta: CompareMeta): DiffReport {
+  // Changed-only: releases whose render is the same at both revisions are not read at all.
+  const plain = meta.changedOnly
+    ? withoutSharedRenders(plainBase, plainHead)
+    : { base: plainBase, head: plainHead };
   // Both sides masked with one masker: an unchanged secret is no difference, a changed one two markers.
-  const base = maskForDiff(plainBase, meta.masker);
-  const head = maskForDiff(plainHead, meta.masker);
+  const base = maskForDiff(plain.base, meta.masker);
+  const head = maskForDiff(plain.head, meta.masker);
   const clusters: ClusterDiff[] = [];
   const skipped: NotCompared[] = [];
   const names = [...head.clusters.map((c) => c.name)];

@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import type { CacheKey, RenderCache } from "../cache/store.js";
+import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import type { Chart } from "../helm/chart.js";
@@ -56,6 +56,9 @@ import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResour
 import {
   type CachedRelease,
   type ChartFacts,
+  type ObjectIdentity,
+  objectIdentity,
+  type ReleaseCacheKey,
   type ReleaseMemo,
   readCachedRelease,
   readChartFacts,
@@ -122,10 +125,7 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
   renderAll(baseApis);
   // CRDs templated by charts (cert-manager's, operators') change what other charts see.
   const all = new Set(baseApis);
-  for (const p of prepared)
-    for (const r of p.info.resources ?? [])
-      if (r.object.kind === "CustomResourceDefinition")
-        for (const v of crdApiVersions([r.object])) all.add(v);
+  for (const p of prepared) for (const v of p.outputCrdApiVersions ?? []) all.add(v);
   if (all.size === baseApis.size) return;
   // Only a release whose templates would see the new versions renders again: one that asked
   // `Has` about other versions only (most of app-template's) renders the same bytes.
@@ -156,11 +156,51 @@ interface Prepared {
   /** The loaded chart, valuesFiles applied, once needed. */
   chart?: Chart;
   /** The render cache entry of the current render (none when its inputs hold secrets). */
-  cacheKey?: CacheKey;
+  cacheKey?: ReleaseCacheKey;
   /** The warnings of finding the chart: each render's own warnings are added to these. */
   preparedWarnings?: string[];
   /** How the current render looked at the API versions (none: not rendered, or unknown). */
   apiVersionsRead?: ApiVersionsReadData;
+  /** `group/version[/Kind]` of the CRDs the current render outputs (known without its objects). */
+  outputCrdApiVersions?: string[];
+}
+
+/**
+ * A release's render as the render cache knows it: the key of its output (equal keys, equal
+ * objects: the key covers every input) and the identity of each object. Kept beside the model
+ * (not in it, so outputs do not change) for changed-only diffs, which skip releases whose
+ * output is the same at both revisions without reading it (src/diff/shared-renders.ts).
+ */
+export interface RenderIdentity {
+  key: string;
+  identities: ObjectIdentity[];
+}
+
+const renderIdentities = new WeakMap<HelmReleaseInfo, RenderIdentity>();
+
+/** The render cache's identity of a rendered release's objects; none when not cached (or not rendered). */
+export function renderIdentityOf(info: HelmReleaseInfo): RenderIdentity | undefined {
+  return info.status === "rendered" ? renderIdentities.get(info) : undefined;
+}
+
+/**
+ * `info.resources` made by `make` when first read: a cached render's objects are decoded only
+ * when something looks at them. Assigning replaces it with a plain value.
+ */
+function setLazyResources(info: HelmReleaseInfo, make: () => RenderedResource[]): void {
+  let made: RenderedResource[] | undefined;
+  Object.defineProperty(info, "resources", {
+    configurable: true,
+    enumerable: true,
+    get: () => (made ??= make()),
+    set: (value: RenderedResource[]) =>
+      Object.defineProperty(info, "resources", {
+        value,
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      }),
+  });
 }
 
 function fail(info: HelmReleaseInfo, message: string, extra: Partial<PlatformError> = {}): void {
@@ -567,6 +607,8 @@ function releaseJob(
   info.errors = [];
   p.cacheKey = undefined;
   p.apiVersionsRead = undefined;
+  p.outputCrdApiVersions = undefined;
+  renderIdentities.delete(info);
   let composed: ReturnType<typeof composeReleaseValues> | undefined;
   let valuesError: ValuesReferenceError | undefined;
   try {
@@ -625,21 +667,7 @@ function releaseJob(
     ...(kubeVersion ? { kubeVersion } : {}),
     ...(info.chartLocation ? { chartDir: info.chartLocation } : {}),
   };
-  if (hit) {
-    const base = releaseBase(info);
-    info.resources = hit.resources.map((r) =>
-      r.crd
-        ? { ...base, object: r.object, crd: true }
-        : r.hook
-          ? { ...base, object: r.object, hook: r.hook }
-          : { ...base, object: r.object },
-    );
-    info.warnings.push(...hit.warnings);
-    info.status = "rendered";
-    if (hit.apiVersionsRead) p.apiVersionsRead = hit.apiVersionsRead;
-    return undefined;
-  }
-  return {
+  const job: ReleaseJob = {
     releaseName: spec.releaseName,
     namespace: spec.releaseNamespace,
     values: composed.values,
@@ -649,6 +677,53 @@ function releaseJob(
     seed,
     now: RENDER_EPOCH,
   };
+  if (hit) {
+    applyHit(p, cluster, hit, job, hctx);
+    return undefined;
+  }
+  return job;
+}
+
+/**
+ * A release whose render the cache holds: rendered, with the warnings and CRDs its summary
+ * records; its objects are read when first looked at. Should they be unreadable then (the
+ * entry damaged or removed since its summary was written), the release is rendered as a miss
+ * would have been, so a damaged entry costs time, never objects.
+ */
+function applyHit(
+  p: Prepared,
+  cluster: Cluster,
+  hit: CachedRelease,
+  job: ReleaseJob,
+  hctx: Pick<HelmReleaseContext, "renderCache" | "releaseMemo">,
+): void {
+  const info = p.info;
+  const warnings = [...(info.warnings ?? [])];
+  const base = releaseBase(info);
+  setLazyResources(info, () => {
+    const objects = hit.resources();
+    if (objects)
+      return objects.map((r) =>
+        r.crd
+          ? { ...base, object: r.object, crd: true }
+          : r.hook
+            ? { ...base, object: r.object, hook: r.hook }
+            : { ...base, object: r.object },
+      );
+    info.warnings = warnings;
+    renderIdentities.delete(info);
+    if (ensureChart(p)) {
+      const outcome = renderReleases([{ chart: p.chart!, job }])[0]!;
+      finishRelease(p, cluster, outcome, hctx);
+    }
+    // Assigned by finishRelease, fail or unavailable (a plain value from then on).
+    return Object.getOwnPropertyDescriptor(info, "resources")?.value ?? [];
+  });
+  info.warnings = [...warnings, ...hit.warnings];
+  info.status = "rendered";
+  if (hit.apiVersionsRead) p.apiVersionsRead = hit.apiVersionsRead;
+  p.outputCrdApiVersions = hit.crdApiVersions;
+  renderIdentities.set(info, { key: p.cacheKey!.id, identities: hit.identities });
 }
 
 function postRenderStrategyOf(p: Prepared, cluster: Cluster): PostRenderStrategy {
@@ -674,19 +749,31 @@ function finishRelease(
       `HelmRelease ${info.namespace}/${info.name}: values not validated against chart ${p.chart!.metadata.name}'s values.schema.json: it refers to ${outcome.unvalidatedSchemaRef}, which Slipway does not fetch`,
     );
   try {
-    info.resources = releaseObjects(outcome.release, spec, info, postRenderStrategyOf(p, cluster));
-    markSecretFields(info.resources, info.secretInputs ?? []);
+    const resources = releaseObjects(outcome.release, spec, info, postRenderStrategyOf(p, cluster));
+    info.resources = resources;
+    markSecretFields(resources, info.secretInputs ?? []);
     info.status = "rendered";
     p.apiVersionsRead = outcome.apiVersionsRead;
-    if (cache && p.cacheKey)
+    p.outputCrdApiVersions = crdApiVersions(
+      resources.filter((r) => r.object.kind === "CustomResourceDefinition").map((r) => r.object),
+    );
+    if (
+      cache &&
+      p.cacheKey &&
       writeCachedRelease(
         cache,
         p.cacheKey,
-        info.resources,
+        resources,
         (info.warnings ?? []).slice(warningsBefore),
         outcome.apiVersionsRead,
+        p.outputCrdApiVersions,
         hctx.releaseMemo,
-      );
+      )
+    )
+      renderIdentities.set(info, {
+        key: p.cacheKey.id,
+        identities: resources.map((r) => objectIdentity(r.object)),
+      });
   } catch (e) {
     if (e instanceof PostRenderError) fail(info, e.message, { field: ["spec", "postRenderers"] });
     else fail(info, `chart output: ${e instanceof SlipwayError ? e.format() : (e as Error).message}`);

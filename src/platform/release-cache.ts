@@ -13,6 +13,7 @@
  * entry is sealed with a key only its inputs give (src/cache/store.ts).
  */
 
+import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
 import { decodeValue, encodeValue } from "../cache/value-codec.js";
 import type { ApiVersionsReadData } from "../helm/pool/index.js";
@@ -21,6 +22,14 @@ import { isMap, type KObject } from "../kustomize/types.js";
 import type { RenderedResource } from "./model.js";
 
 export const RELEASE_UNIT = "helm-release";
+/**
+ * What a run needs of a cached render without its objects (warnings, how it read the API
+ * versions, the API versions of the CRDs it outputs, the identity of each object), beside the
+ * objects under the same inputs: a release whose objects nobody looks at (a changed-only diff's
+ * unchanged releases) never has them read or decoded. kube-prometheus-stack's objects are 3 MB,
+ * its summary a few KB.
+ */
+export const RELEASE_SUMMARY_UNIT = "helm-release-summary";
 /** What a render pass needs to know of a chart before rendering it, by chart identity. */
 export const CHART_FACTS_UNIT = "chart-facts";
 
@@ -48,15 +57,41 @@ export interface CachedReleaseObject {
   hook?: string[];
 }
 
+/** `[apiVersion, kind, namespace, name]` of an object (each "" when absent or not a string). */
+export type ObjectIdentity = [string, string, string, string];
+
 export interface CachedRelease {
-  resources: CachedReleaseObject[];
   warnings: string[];
   /** How the render looked at `.Capabilities.APIVersions`; absent: unknown (assume everything). */
   apiVersionsRead?: ApiVersionsReadData;
+  /** `group/version[/Kind]` of the CustomResourceDefinitions among the objects. */
+  crdApiVersions: string[];
+  /** The identity of each object, in order. */
+  identities: ObjectIdentity[];
+  /** The objects: read and decoded on the first call (then kept); undefined when unreadable. */
+  resources(): CachedReleaseObject[] | undefined;
+}
+
+/** The entry of a render's objects and the entry of its summary, keyed by the same inputs. */
+export interface ReleaseCacheKey extends CacheKey {
+  summary: CacheKey;
+}
+
+export function objectIdentity(o: KObject): ObjectIdentity {
+  const md = isMap(o.metadata) ? o.metadata : {};
+  return [
+    String(o.apiVersion ?? ""),
+    String(o.kind ?? ""),
+    typeof md.namespace === "string" ? md.namespace : "",
+    typeof md.name === "string" ? md.name : "",
+  ];
 }
 
 /** The cache key of one render, or undefined when an input has no stable fingerprint. */
-export function releaseCacheKey(cache: RenderCache, inputs: ReleaseRenderInputs): CacheKey | undefined {
+export function releaseCacheKey(
+  cache: RenderCache,
+  inputs: ReleaseRenderInputs,
+): ReleaseCacheKey | undefined {
   const values = fingerprint(inputs.values);
   if (values === undefined) return undefined;
   const text = JSON.stringify([
@@ -72,7 +107,10 @@ export function releaseCacheKey(cache: RenderCache, inputs: ReleaseRenderInputs)
     inputs.postRenderStrategy,
     encodeValue(inputs.object),
   ]);
-  return cache.key(RELEASE_UNIT, text);
+  // Both keys from one digest of the inputs (the text can be large): neither entry's name tells
+  // the digest, so neither tells the other's seal.
+  const digest = createHash("sha256").update(text).digest("hex");
+  return { ...cache.key(RELEASE_UNIT, digest), summary: cache.key(RELEASE_SUMMARY_UNIT, digest) };
 }
 
 /**
@@ -82,21 +120,53 @@ export function releaseCacheKey(cache: RenderCache, inputs: ReleaseRenderInputs)
  */
 export type ReleaseMemo = Map<string, CachedRelease>;
 
-export function readCachedRelease(cache: RenderCache, key: CacheKey): CachedRelease | undefined {
-  const body = cache.get(key);
-  if (!isMap(body as never) || !Array.isArray((body as Record<string, unknown>).resources)) return undefined;
-  const b = body as { resources: unknown[]; warnings?: unknown; apiVersionsRead?: unknown };
-  if (!Array.isArray(b.warnings) || !b.warnings.every((w) => typeof w === "string")) return undefined;
-  const read = b.apiVersionsRead as Partial<ApiVersionsReadData> | undefined;
+/**
+ * A cached render known by its summary; its objects are read when first asked for (undefined
+ * then when the entry was removed or damaged since: the caller renders instead).
+ */
+export function readCachedRelease(cache: RenderCache, key: ReleaseCacheKey): CachedRelease | undefined {
+  const summary = readSummary(cache.get(key.summary));
+  if (!summary) return undefined;
+  let objects: CachedReleaseObject[] | undefined;
+  let read = false;
+  return {
+    ...summary,
+    resources: () => {
+      if (!read) {
+        read = true;
+        objects = readObjects(cache.get(key));
+      }
+      return objects;
+    },
+  };
+}
+
+function readSummary(body: unknown): Omit<CachedRelease, "resources"> | undefined {
+  const b = body as
+    | { warnings?: unknown; crdApiVersions?: unknown; identities?: unknown; apiVersionsRead?: unknown }
+    | undefined;
+  if (!isMap(b as never)) return undefined;
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+  if (!strings(b!.warnings) || !strings(b!.crdApiVersions) || !Array.isArray(b!.identities)) return undefined;
+  const identities = b!.identities as unknown[];
+  if (!identities.every((i) => strings(i) && i.length === 4)) return undefined;
+  const read = b!.apiVersionsRead as Partial<ApiVersionsReadData> | undefined;
   const apiVersionsRead =
-    isMap(read as never) &&
-    typeof read!.whole === "boolean" &&
-    Array.isArray(read!.has) &&
-    read!.has.every((v) => typeof v === "string")
+    isMap(read as never) && typeof read!.whole === "boolean" && strings(read!.has)
       ? { whole: read!.whole, has: read!.has }
       : undefined;
+  return {
+    warnings: b!.warnings,
+    crdApiVersions: b!.crdApiVersions,
+    identities: identities as ObjectIdentity[],
+    ...(apiVersionsRead ? { apiVersionsRead } : {}),
+  };
+}
+
+function readObjects(body: unknown): CachedReleaseObject[] | undefined {
+  if (!isMap(body as never) || !Array.isArray((body as Record<string, unknown>).resources)) return undefined;
   try {
-    const resources = b.resources.map((r): CachedReleaseObject => {
+    return (body as { resources: unknown[] }).resources.map((r): CachedReleaseObject => {
       const e = r as { object?: unknown; crd?: unknown; hook?: unknown };
       const object = decodeValue(e.object);
       if (!isMap(object)) throw new TypeError("not an object");
@@ -105,7 +175,6 @@ export function readCachedRelease(cache: RenderCache, key: CacheKey): CachedRele
       if (Array.isArray(e.hook)) out.hook = e.hook.map(String);
       return out;
     });
-    return { resources, warnings: b.warnings as string[], ...(apiVersionsRead ? { apiVersionsRead } : {}) };
   } catch {
     return undefined;
   }
@@ -147,35 +216,39 @@ export function writeChartFacts(cache: RenderCache, identity: string, facts: Cha
 /**
  * Stores a render unless a field of its output is marked secret; returns whether it did. A
  * Secret the chart generates from public inputs (kube-prometheus-stack's alertmanager.yaml) is
- * stored sealed like every entry (src/cache/store.ts), with a key only its inputs give.
+ * stored sealed like every entry (src/cache/store.ts), with a key only its inputs give. The
+ * objects are written before the summary: a summary found means its objects were written.
  */
 export function writeCachedRelease(
   cache: RenderCache,
-  key: CacheKey,
+  key: ReleaseCacheKey,
   resources: readonly RenderedResource[],
   warnings: readonly string[],
   apiVersionsRead: ApiVersionsReadData,
+  crdApiVersions: readonly string[],
   memo?: ReleaseMemo,
 ): boolean {
   if (resources.some((r) => r.secrets !== undefined)) return false;
-  memo?.set(key.id, {
-    resources: resources.map((r) => ({
-      object: r.object,
-      ...(r.crd ? { crd: true as const } : {}),
-      ...(r.hook ? { hook: r.hook } : {}),
-    })),
+  const objects = resources.map((r) => ({
+    object: r.object,
+    ...(r.crd ? { crd: true as const } : {}),
+    ...(r.hook ? { hook: r.hook } : {}),
+  }));
+  const summary = {
     warnings: [...warnings],
     apiVersionsRead,
-  });
+    crdApiVersions: [...crdApiVersions],
+    identities: resources.map((r) => objectIdentity(r.object)),
+  };
+  memo?.set(key.id, { ...summary, resources: () => objects });
   cache.put(key, {
     resources: resources.map((r) => ({
       object: encodeValue(r.object),
       ...(r.crd ? { crd: true } : {}),
       ...(r.hook ? { hook: r.hook } : {}),
     })),
-    warnings,
-    apiVersionsRead,
   });
+  cache.put(key.summary, summary);
   return true;
 }
 

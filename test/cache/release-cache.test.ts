@@ -214,12 +214,36 @@ describe("render cache: damaged entries", () => {
     for (const [i, f] of entries.entries()) damage(f, originals[(i + 1) % entries.length]!);
     const after = new DiskRenderCache(dir);
     expect(modelJson(render(root, after))).toBe(expected);
-    expect(after.stats.rejected).toBe(entries.length);
+    // A release's objects are read after its summary: with the summary damaged, they are not.
+    const objectEntries = entries.filter((f) => /[/\\]helm-release[/\\]/.test(f));
+    expect(objectEntries.length).toBeGreaterThan(0);
+    expect(after.stats.rejected).toBe(entries.length - objectEntries.length);
     expect(after.stats.writes).toBe(entries.length);
     const healed = new DiskRenderCache(dir);
     expect(modelJson(render(root, healed))).toBe(expected);
     expect(healed.stats.rejected).toBe(0);
     expect(healed.stats.hits).toBe(all.length);
+  });
+});
+
+describe("render cache: a release's objects read after its summary", () => {
+  it("objects damaged, summary intact: rendered again when looked at, and rewritten", () => {
+    const root = fixture();
+    const dir = temp("slipway-rc-objects-");
+    const expected = modelJson(render(root, false));
+    render(root, new DiskRenderCache(dir));
+    const objectEntries = files(dir).filter((f) => /[/\\]helm-release[/\\]/.test(f));
+    expect(objectEntries.length).toBeGreaterThan(0);
+    for (const f of objectEntries) writeFileSync(f, readFileSync(f).subarray(0, 40));
+    const after = new DiskRenderCache(dir);
+    const p = render(root, after);
+    // Loaded from summaries: nothing rejected until the objects are looked at.
+    expect(after.stats.rejected).toBe(0);
+    expect(modelJson(p)).toBe(expected);
+    expect(after.stats.rejected).toBe(objectEntries.length);
+    const healed = new DiskRenderCache(dir);
+    expect(modelJson(render(root, healed))).toBe(expected);
+    expect(healed.stats.rejected).toBe(0);
   });
 });
 

@@ -7,7 +7,7 @@ import { type DiffReport, diffExitCode, diffRevisions } from "../../src/diff/ind
 import { directoryChartProvider } from "../../src/helmrelease/charts.js";
 import { createSecretMasker } from "../../src/sops/index.js";
 import { conformanceChartDirs } from "../support/conformance-charts.js";
-import { applyEdit, KINDS } from "../support/edit-kinds.js";
+import { applyEdit, KINDS, UNIT_KINDS } from "../support/edit-kinds.js";
 import { requires, sharedDir } from "../support/env.js";
 import { GitCopy, seedOf, yamlFiles } from "../support/metamorphic.js";
 import { Rng } from "../support/random.js";
@@ -17,7 +17,9 @@ import { Rng } from "../support/random.js";
  * (the charts of ../shared/conformance/helm standing in for the chart cache) and a warm render
  * cache, a changed-only diff of one random edit of each kind reports exactly what a full diff
  * reports, exit code included (that a cached render equals a fresh one is test/cache's property): a value change, a deleted file, a new file, an
- * edited kustomization.yaml, an edited HelmRelease value and an edited SOPS file.
+ * edited kustomization.yaml, an edited HelmRelease value and an edited SOPS file; and the edits
+ * its shortcuts decide about without rendering: a chart bump, a generator's input, a deleted
+ * Flux Kustomization or HelmRelease, a renamed Flux Kustomization.
  *
  * SLIPWAY_EDIT_KINDS_SEED=S  replay one seed (with SLIPWAY_EDIT_KINDS_REPO=<folder>)
  */
@@ -68,7 +70,7 @@ describe.runIf(runs)(
           charts,
           renderCache,
         });
-        KINDS.forEach((kind, k) => {
+        [...KINDS, ...UNIT_KINDS].forEach((kind, k) => {
           const seed = replaySeed ? Number(replaySeed) : (seedOf(repo) + k) >>> 0;
           const rng = new Rng(seed);
           const edit = applyEdit(copy.dir, files, kind, rng);

@@ -4,12 +4,22 @@
  * file. Shared by the properties that a cached result equals a fresh one after an edit
  * (test/diff/edit-kinds.test.ts, test/check/result-cache.test.ts).
  */
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { applyRandomEdit, scalarLines } from "./metamorphic.js";
 import type { Rng } from "./random.js";
 
-export type EditKind = "value" | "delete" | "new-file" | "kustomization" | "helmrelease-values" | "sops";
+export type EditKind =
+  | "value"
+  | "delete"
+  | "new-file"
+  | "kustomization"
+  | "helmrelease-values"
+  | "sops"
+  | "helmrelease-chart"
+  | "generator-input"
+  | "delete-unit"
+  | "rename-kustomization";
 export const KINDS: EditKind[] = [
   "value",
   "delete",
@@ -17,6 +27,17 @@ export const KINDS: EditKind[] = [
   "kustomization",
   "helmrelease-values",
   "sops",
+];
+/**
+ * Edits a changed-only diff decides about without rendering: a release's chart (its render
+ * key), a file only a generator reads, a Flux Kustomization or HelmRelease gone or under a new
+ * name.
+ */
+export const UNIT_KINDS: EditKind[] = [
+  "helmrelease-chart",
+  "generator-input",
+  "delete-unit",
+  "rename-kustomization",
 ];
 
 /** Applies one edit of `kind`; returns what it did, or undefined when the repository has no such file. */
@@ -92,6 +113,74 @@ export function applyEdit(root: string, files: string[], kind: EditKind, rng: Rn
         f,
         lines.flatMap((l, i) => (/^ {2}(name|namespace): \S+$/.test(l) ? [i] : [])),
       );
+    }
+    case "helmrelease-chart": {
+      // The chart's version (HelmRelease spec.chart.spec.version, or an OCIRepository's tag).
+      const versionLine = /^ {6,8}(version|tag|semver): ["']?[\w.^~>=<*-]+["']?$/;
+      const f = pickWhere(
+        (_, t) =>
+          (/^kind: HelmRelease$/m.test(t) || /^kind: OCIRepository$/m.test(t)) &&
+          t.split("\n").some((l) => versionLine.test(l) && /\d/.test(l)),
+      );
+      if (!f) return undefined;
+      const lines = read(f).split("\n");
+      const i = rng.pick(lines.flatMap((l, n) => (versionLine.test(l) && /\d/.test(l) ? [n] : [])));
+      if (i === undefined) return undefined;
+      const before = lines[i]!;
+      // A version bump: the last digit, plus one.
+      lines[i] = before.replace(
+        /(\d)(\D*)$/,
+        (_, d: string, rest: string) => `${(Number(d) + 1) % 10}${rest}`,
+      );
+      writeFileSync(path.join(root, f), lines.join("\n"));
+      return `${f}:${i + 1} '${before.trim()}' → '${lines[i]!.trim()}'`;
+    }
+    case "generator-input": {
+      // A file a configMapGenerator/secretGenerator reads (`files:`/`envs:` items).
+      const inputs: string[] = [];
+      for (const k of files.filter((g) => path.basename(g) === "kustomization.yaml")) {
+        if (!existsSync(path.join(root, k))) continue;
+        let inList = false;
+        for (const l of read(k).split("\n")) {
+          if (/^\s+(files|envs):\s*$/.test(l)) inList = true;
+          else if (inList && /^\s+- /.test(l)) {
+            const item = l.replace(/^\s+- /, "").trim();
+            const file = path.join(
+              path.dirname(k),
+              item.includes("=") ? item.slice(item.indexOf("=") + 1) : item,
+            );
+            if (existsSync(path.join(root, file)) && statSync(path.join(root, file)).isFile())
+              inputs.push(file);
+          } else inList = false;
+        }
+      }
+      if (inputs.length === 0) return undefined;
+      const f = rng.pick(inputs.sort());
+      writeFileSync(path.join(root, f), `${read(f)}\n# edited ${rng.int(100)}\n`);
+      return `generator input ${f}`;
+    }
+    case "delete-unit": {
+      const f = pickWhere(
+        (_, t) => /^kind: HelmRelease$/m.test(t) || /^apiVersion: kustomize\.toolkit\.fluxcd\.io\//m.test(t),
+      );
+      if (!f) return undefined;
+      unlinkSync(path.join(root, f));
+      return `deleted unit ${f}`;
+    }
+    case "rename-kustomization": {
+      const f = pickWhere((_, t) =>
+        /^apiVersion: kustomize\.toolkit\.fluxcd\.io\/\S+\nkind: Kustomization\nmetadata:\n(( {2}\S.*\n)*?) {2}name: \S+$/m.test(
+          t,
+        ),
+      );
+      if (!f) return undefined;
+      const text = read(f);
+      const renamed = text.replace(
+        /^(apiVersion: kustomize\.toolkit\.fluxcd\.io\/\S+\nkind: Kustomization\nmetadata:\n(?:(?: {2}\S.*\n)*?) {2}name: )(\S+)$/m,
+        `$1$2-r${rng.int(100)}`,
+      );
+      writeFileSync(path.join(root, f), renamed);
+      return `renamed a Flux Kustomization in ${f}`;
     }
   }
 }

@@ -1,0 +1,133 @@
+/**
+ * Changed-only diffs: HelmReleases whose render is the same at both revisions are left out of
+ * the comparison without their objects being read. The render cache keys a render by every
+ * input its output depends on (src/platform/release-cache.ts), so two releases with one key
+ * have equal objects, and comparing equal objects finds nothing: leaving both out changes the
+ * report only where an object of theirs would meet another object of the same identity in the
+ * comparison (diffObjects pairs objects by identity, the last of duplicates winning), or where
+ * the Flux Kustomization applying them does not apply at one revision. Neither is left out then:
+ *
+ * - same cluster, namespace and name, each once per revision, applied by the same Flux
+ *   Kustomization, which is rendered at both revisions (so both sides' objects are compared);
+ * - both rendered, with one render cache key;
+ * - no identity of their objects appears twice among them, nor among the other objects of that
+ *   Flux Kustomization at either revision (whose identity masking cannot change: none of them
+ *   has a secret name or namespace).
+ *
+ * Everything else (releases rendered without the cache, failures, changed keys) is compared as
+ * in a full diff, which never takes this shortcut and so stays its reference
+ * (test/diff/edit-kinds.test.ts).
+ */
+
+import { renderIdentityOf } from "../platform/helmreleases.js";
+import type { Cluster, HelmReleaseInfo, Platform } from "../platform/index.js";
+import { secretsOf } from "../platform/masking.js";
+import { objectKey } from "./compare.js";
+
+/** Both platforms with the HelmReleases of equal renders holding no objects (unread: never decoded). */
+export function withoutSharedRenders(base: Platform, head: Platform): { base: Platform; head: Platform } {
+  const skipped = new Set<HelmReleaseInfo>();
+  for (const h of head.clusters) {
+    const b = unique(base.clusters, (c) => c.name, h.name);
+    if (!b || unique(head.clusters, (c) => c.name, h.name) !== h) continue;
+    for (const pair of sharedRenders(b, h)) {
+      skipped.add(pair[0]);
+      skipped.add(pair[1]);
+    }
+  }
+  if (skipped.size === 0) return { base, head };
+  return { base: withoutObjectsOf(base, skipped), head: withoutObjectsOf(head, skipped) };
+}
+
+/** The pairs (base, head) of one cluster that can be left out (see the header). */
+function sharedRenders(b: Cluster, h: Cluster): Array<[HelmReleaseInfo, HelmReleaseInfo]> {
+  const releaseKey = (r: HelmReleaseInfo) => `${r.namespace}/${r.name}`;
+  const byKustomization = new Map<string, Array<[HelmReleaseInfo, HelmReleaseInfo]>>();
+  for (const hr of h.helmReleases) {
+    const atHead = renderIdentityOf(hr);
+    if (!atHead) continue;
+    const br = unique(b.helmReleases, releaseKey, releaseKey(hr));
+    if (!br || unique(h.helmReleases, releaseKey, releaseKey(hr)) !== hr) continue;
+    if (br.kustomization !== hr.kustomization || renderIdentityOf(br)?.key !== atHead.key) continue;
+    const list = byKustomization.get(hr.kustomization) ?? [];
+    list.push([br, hr]);
+    byKustomization.set(hr.kustomization, list);
+  }
+  const out: Array<[HelmReleaseInfo, HelmReleaseInfo]> = [];
+  for (const [id, pairs] of byKustomization) {
+    const kb = unique(b.kustomizations, (k) => k.id, id);
+    const kh = unique(h.kustomizations, (k) => k.id, id);
+    if (kb?.status !== "rendered" || kh?.status !== "rendered") continue;
+    const skippedKeys = new Set<string>();
+    let clash = false;
+    for (const [, hr] of pairs) {
+      for (const [apiVersion, kind, namespace, name] of renderIdentityOf(hr)!.identities) {
+        const key = objectKey({ apiVersion, kind, metadata: { namespace, name } });
+        if (skippedKeys.has(key)) clash = true;
+        skippedKeys.add(key);
+      }
+    }
+    const inPairs = new Set<HelmReleaseInfo>(pairs.flat());
+    for (const [c, k] of [
+      [b, kb],
+      [h, kh],
+    ] as const) {
+      if (clash) break;
+      const others = [
+        ...k.resources,
+        ...c.helmReleases
+          .filter((r) => r.kustomization === id && !inPairs.has(r))
+          .flatMap((r) => r.resources ?? []),
+      ];
+      for (const r of others) {
+        const s = secretsOf(r);
+        if (s?.covers(["metadata", "name"]) || s?.covers(["metadata", "namespace"])) clash = true;
+        else if (skippedKeys.has(objectKey(r.object))) clash = true;
+        if (clash) break;
+      }
+    }
+    if (!clash) out.push(...pairs);
+  }
+  return out;
+}
+
+function unique<T>(items: readonly T[], keyOf: (x: T) => string, key: string): T | undefined {
+  let found: T | undefined;
+  for (const x of items) {
+    if (keyOf(x) !== key) continue;
+    if (found !== undefined) return undefined;
+    found = x;
+  }
+  return found;
+}
+
+/**
+ * The platform with `skipped` releases holding no objects. Copied by property descriptor, not
+ * spread: spreading would read (and so decode) the objects the copy leaves out.
+ */
+function withoutObjectsOf(p: Platform, skipped: Set<HelmReleaseInfo>): Platform {
+  return {
+    ...p,
+    clusters: p.clusters.map((c) =>
+      c.helmReleases.some((r) => skipped.has(r))
+        ? {
+            ...c,
+            helmReleases: c.helmReleases.map((r) => {
+              if (!skipped.has(r)) return r;
+              const copy = Object.defineProperties(
+                {},
+                Object.getOwnPropertyDescriptors(r),
+              ) as HelmReleaseInfo;
+              Object.defineProperty(copy, "resources", {
+                value: [],
+                writable: true,
+                configurable: true,
+                enumerable: true,
+              });
+              return copy;
+            }),
+          }
+        : c,
+    ),
+  };
+}
