@@ -15,8 +15,8 @@ import {
   formatText,
   maskForDiff,
   newMasker,
+  openRevisions,
 } from "../diff/index.js";
-import { DiskFileSystem } from "../fs/filesystem.js";
 import { GitFileSystem } from "../fs/git.js";
 import { decryptorFor, loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { summarizeDiscovery } from "../platform/discovery-summary.js";
@@ -122,8 +122,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
 
   if (v.base !== undefined) {
     const root = toPosix(realpathSync(path.resolve(repo)));
-    const baseView = GitFileSystem.open(root, v.base);
-    const headView = v.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, v.head);
+    const { base: baseView, head: headView } = openRevisions(root, v.base, v.head);
     const decryptor = await decryptorFor(root, [baseView, headView], keys.identities);
     const { report } = diffRevisions({
       // Both revisions are read once, for the keys and for the renders.

@@ -17,6 +17,7 @@ export { parseQuantity } from "./quantity.js";
 export {
   comparePlatforms,
   diffRevisions,
+  openRevisions,
   type RevisionDiffOptions,
   type RevisionDiffResult,
 } from "./revision.js";

@@ -59,10 +59,7 @@ export interface RevisionDiffResult {
 
 export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
   const root = toPosix(realpathSync(path.resolve(opts.repo)));
-  const baseFs = opts.opened?.base ?? GitFileSystem.open(root, opts.base);
-  const headFs: FileSystem =
-    opts.opened?.head ??
-    (opts.head === undefined ? new DiskFileSystem() : GitFileSystem.open(root, opts.head));
+  const { base: baseFs, head: headFs } = opts.opened ?? openRevisions(root, opts.base, opts.head);
   const loadOpts = {
     clusters: opts.clusters,
     decrypt: opts.decrypt,
@@ -91,6 +88,17 @@ export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
     acceptFailed: opts.acceptFailed ?? false,
   });
   return { report, base, head, reused };
+}
+
+/** The two revisions as file systems (the head: the working tree when not given). */
+export function openRevisions(
+  root: string,
+  base: string,
+  head: string | undefined,
+): { base: GitFileSystem; head: FileSystem } {
+  if (head === undefined) return { base: GitFileSystem.open(root, base), head: new DiskFileSystem() };
+  const [b, h] = GitFileSystem.openBoth(root, base, head);
+  return { base: b, head: h };
 }
 
 function changedFiles(

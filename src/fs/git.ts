@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "./filesystem.js";
-import { CorruptGitObjects, GitObjectReader, parseTree } from "./git-objects.js";
+import { CorruptGitObjects, GitObjectReader, parseTree, type TreeEntry } from "./git-objects.js";
 
 /**
  * A FileSystem over one Git revision, read from the object database (in this process,
@@ -62,8 +62,55 @@ export class GitFileSystem implements FileSystem {
     } catch {
       found = undefined;
     }
-    if (found?.length === 3 && !process.env.GIT_OBJECT_DIRECTORY && !process.env.GIT_REPLACE_REF_BASE) {
-      const [toplevel, commonDir, commit] = found as [string, string, string];
+    if (found?.length !== 3) return GitFileSystem.openWithGit(cwd, rev);
+    const [toplevel, commonDir, commit] = found as [string, string, string];
+    return GitFileSystem.openResolved(cwd, rev, toplevel, commonDir, commit);
+  }
+
+  /**
+   * Two revisions of the repository containing `dir` (a diff's base and head), resolved by one
+   * git process; each as `open` reads it.
+   */
+  static openBoth(dir: string, base: string, head: string): [GitFileSystem, GitFileSystem] {
+    const cwd = path.resolve(dir);
+    let found: string[] | undefined;
+    // Without --verify (one revision only), an argument starting with "-" would be taken as an
+    // option: such revisions, and any answer but two commit ids, go through `open` one by one.
+    if (!base.startsWith("-") && !head.startsWith("-")) {
+      try {
+        found = git(cwd, [
+          "rev-parse",
+          "--path-format=absolute",
+          "--show-toplevel",
+          "--git-common-dir",
+          `${base}^{commit}`,
+          `${head}^{commit}`,
+        ])
+          .toString("utf8")
+          .trim()
+          .split("\n");
+      } catch {
+        found = undefined;
+      }
+    }
+    const commitId = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+    if (found?.length !== 4 || !commitId.test(found[2]!) || !commitId.test(found[3]!))
+      return [GitFileSystem.open(dir, base), GitFileSystem.open(dir, head)];
+    const [toplevel, commonDir, baseCommit, headCommit] = found as [string, string, string, string];
+    return [
+      GitFileSystem.openResolved(cwd, base, toplevel, commonDir, baseCommit),
+      GitFileSystem.openResolved(cwd, head, toplevel, commonDir, headCommit),
+    ];
+  }
+
+  private static openResolved(
+    cwd: string,
+    rev: string,
+    toplevel: string,
+    commonDir: string,
+    commit: string,
+  ): GitFileSystem {
+    if (!process.env.GIT_OBJECT_DIRECTORY && !process.env.GIT_REPLACE_REF_BASE) {
       const fs = new GitFileSystem(toPosix(toplevel), commit);
       const prefix = path.posix.relative(fs.toplevel, toPosix(cwd));
       if (!mayReplaceObjects(commonDir) && fs.readInProcess(path.join(commonDir, "objects"), prefix)) {
@@ -81,7 +128,8 @@ export class GitFileSystem implements FileSystem {
   private readInProcess(objectsDir: string, prefix: string): boolean {
     const reader = new GitObjectReader(objectsDir, MAX_GIT_BLOB_BYTES);
     try {
-      return this.readTree(reader, prefix, blobsOf(`objects:${objectsDir}`));
+      const store = `objects:${objectsDir}`;
+      return this.readTree(reader, prefix, blobsOf(store), treesOf(store));
     } catch (e) {
       if (e instanceof CorruptGitObjects) {
         throw new SlipwayError(`damaged git object database in ${this.toplevel}: ${e.message}`);
@@ -92,7 +140,12 @@ export class GitFileSystem implements FileSystem {
     }
   }
 
-  private readTree(reader: GitObjectReader, prefix: string, blobCache: Map<string, Buffer>): boolean {
+  private readTree(
+    reader: GitObjectReader,
+    prefix: string,
+    blobCache: Map<string, Buffer>,
+    trees: Map<string, TreeEntry[]>,
+  ): boolean {
     const commit = reader.read(this.commit);
     const tree =
       commit?.type === "commit" ? /^tree ([0-9a-f]{40})\n/.exec(commit.content.toString("latin1")) : null;
@@ -107,10 +160,21 @@ export class GitFileSystem implements FileSystem {
       oid = entry.oid;
     }
     const files: Array<{ abs: string; oid: string; content: Buffer }> = [];
+    // A diff opens two revisions that share most trees: each is inflated and parsed once.
+    const entriesOf = (treeOid: string): TreeEntry[] | undefined => {
+      let entries = trees.get(treeOid);
+      if (!entries) {
+        const t = reader.read(treeOid);
+        if (t?.type !== "tree") return undefined;
+        entries = parseTree(t.content);
+        trees.set(treeOid, entries);
+      }
+      return entries;
+    };
     const walk = (treeOid: string, dir: string): boolean => {
-      const t = reader.read(treeOid);
-      if (t?.type !== "tree") return false;
-      for (const e of parseTree(t.content)) {
+      const entries = entriesOf(treeOid);
+      if (!entries) return false;
+      for (const e of entries) {
         // `..`, `.` or a slash would name a path outside the tree (git refuses to check these out).
         if (!isPlainName(e.name)) return false;
         const abs = `${dir}/${e.name}`;
@@ -271,6 +335,14 @@ function isPlainName(name: string): boolean {
  * repository could hold other bytes under a known id: each store keeps its own blobs.
  */
 const blobCaches = new Map<string, Map<string, Buffer>>();
+/** Parsed trees by id, per object store (as blobs are). */
+const treeCaches = new Map<string, Map<string, TreeEntry[]>>();
+
+function treesOf(store: string): Map<string, TreeEntry[]> {
+  let trees = treeCaches.get(store);
+  if (!trees) treeCaches.set(store, (trees = new Map()));
+  return trees;
+}
 const maxCachedBlobs = 200_000;
 
 function blobsOf(store: string): Map<string, Buffer> {
@@ -282,17 +354,20 @@ function blobsOf(store: string): Map<string, Buffer> {
 function cachedBlobCount(): number {
   let n = 0;
   for (const blobs of blobCaches.values()) n += blobs.size;
+  for (const trees of treeCaches.values()) n += trees.size;
   return n;
 }
 
 /** Empties every store's blobs (the maps stay: callers may hold one). */
 function evictBlobs(): void {
   for (const blobs of blobCaches.values()) blobs.clear();
+  for (const trees of treeCaches.values()) trees.clear();
 }
 
 /** Forgets every cached blob (benchmarks measure cold runs with it). */
 export function clearBlobCache(): void {
   blobCaches.clear();
+  treeCaches.clear();
 }
 
 /** Blob contents by id through one `git cat-file --batch` process (for those not read yet). */

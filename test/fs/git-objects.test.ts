@@ -92,4 +92,32 @@ describe("GitFileSystem reads revisions in-process exactly as git does", () => {
   it("a revision git does not know is an error naming it", () => {
     expect(() => GitFileSystem.open(dir, "no-such-branch")).toThrow(/unknown git revision 'no-such-branch'/);
   });
+
+  it("openBoth (one git process for a diff's two revisions) reads each as open does, trees shared", () => {
+    for (const [base, head, sub] of [
+      [revs[0]!, "HEAD", ""],
+      ["HEAD~3", "HEAD~1", "apps"],
+      ["HEAD", "HEAD", "apps/app-1"],
+    ] as const) {
+      clearBlobCache();
+      const [b, h] = GitFileSystem.openBoth(path.join(dir, sub), base, head);
+      clearBlobCache();
+      const alone = [
+        GitFileSystem.open(path.join(dir, sub), base),
+        GitFileSystem.open(path.join(dir, sub), head),
+      ];
+      expect([b.via, h.via]).toEqual(["objects", "objects"]);
+      expect([b.commit, h.commit]).toEqual(alone.map((fs) => fs.commit));
+      expect(snapshot(b)).toEqual(snapshot(alone[0]!));
+      expect(snapshot(h)).toEqual(snapshot(alone[1]!));
+    }
+    // A revision git does not know, on either side, or one that reads as an option: open's error.
+    expect(() => GitFileSystem.openBoth(dir, "no-such-branch", "HEAD")).toThrow(
+      /unknown git revision 'no-such-branch'/,
+    );
+    expect(() => GitFileSystem.openBoth(dir, "HEAD", "no-such-branch")).toThrow(
+      /unknown git revision 'no-such-branch'/,
+    );
+    expect(() => GitFileSystem.openBoth(dir, "--all", "HEAD")).toThrow(/unknown git revision '--all'/);
+  });
 });
