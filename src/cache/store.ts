@@ -53,6 +53,8 @@ export interface RenderCache {
   /** A body of the caller's own (a new one each call: decoding reuses it in place). */
   get(key: CacheKey): unknown | undefined;
   put(key: CacheKey, body: unknown): void;
+  /** False when the cache certainly holds no entry of `unit` (a first run, a new build). */
+  mayHold?(unit: string): boolean;
   readonly stats: RenderCacheStats;
 }
 
@@ -84,6 +86,10 @@ export class DiskRenderCache implements RenderCache {
         .update(`slipway-cache ${FORMAT} ${purpose}\0${this.code}\0${unit}\0`)
         .update(inputs);
     return { unit, id: hash("name").digest("hex"), seal: hash("seal").digest() };
+  }
+
+  mayHold(unit: string): boolean {
+    return fs.existsSync(path.join(this.dir, unit));
   }
 
   /** The entry's file (exported for tests that damage entries). */

@@ -21,6 +21,8 @@ import {
 } from "../helm/index.js";
 import {
   type ApiVersionsReadData,
+  MIN_JOBS_FOR_WORKERS,
+  prestartWorkers,
   type ReleaseJob,
   type ReleaseOutcome,
   renderReleases,
@@ -58,6 +60,7 @@ import {
   type ChartFacts,
   type ObjectIdentity,
   objectIdentity,
+  RELEASE_UNIT,
   type ReleaseCacheKey,
   type ReleaseMemo,
   readCachedRelease,
@@ -95,6 +98,17 @@ interface Located {
     fs?: FileSystem;
     dir?: string;
   };
+}
+
+/**
+ * Called as a cluster's Flux builds find HelmReleases (`found` so far): once there are enough
+ * to share out, and unless the render cache may hold their renders, the render workers start
+ * loading while the builds go on instead of when the renders begin.
+ */
+export function foundHelmReleases(renderCache: RenderCache | undefined, found: number): void {
+  if (found !== MIN_JOBS_FOR_WORKERS) return;
+  if (renderCache?.mayHold?.(RELEASE_UNIT) ?? false) return;
+  prestartWorkers(found);
 }
 
 /** Renders every HelmRelease of a rendered Flux cluster in place. */

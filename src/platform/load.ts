@@ -46,7 +46,7 @@ import {
   specOf,
   stringField,
 } from "./flux-objects.js";
-import { kubernetesOf, RENDER_EPOCH, renderHelmReleases } from "./helmreleases.js";
+import { foundHelmReleases, kubernetesOf, RENDER_EPOCH, renderHelmReleases } from "./helmreleases.js";
 import { withholdSecretMessages } from "./masking.js";
 import {
   addNotice,
@@ -1143,6 +1143,7 @@ function collectObjects(ctx: RenderContext, cluster: Cluster, k: FluxKustomizati
       });
     } else if (isHelmRelease(obj)) {
       cluster.helmReleases.push(helmReleaseInfo(cluster.name, obj, k.id, r.source));
+      if (ctx.charts !== false) foundHelmReleases(ctx.renderCache, cluster.helmReleases.length);
     }
   }
 }

@@ -82,6 +82,8 @@ describe("render cache: warm equals cold", () => {
     const coldCache = new DiskRenderCache(dir);
     const cold = modelJson(render(root, coldCache));
     expect(coldCache.stats.writes).toBeGreaterThan(0);
+    expect(new DiskRenderCache(temp("slipway-rc-empty-")).mayHold(RELEASE_UNIT)).toBe(false);
+    expect(coldCache.mayHold(RELEASE_UNIT)).toBe(true);
     const warmCache = new DiskRenderCache(dir);
     const warm = render(root, warmCache);
     expect(warmCache.stats.hits).toBeGreaterThan(0);

@@ -22,7 +22,7 @@ import { type BatchMessage, NEXT_JOB, RESULTS_POSTED, type ResultMessage, type W
 export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
 
 /** Fewer jobs than this render in the main thread: starting a worker costs more than it saves. */
-const MIN_JOBS_FOR_WORKERS = 4;
+export const MIN_JOBS_FOR_WORKERS = 4;
 const MAX_WORKERS = 3;
 /** How long the main thread waits without any progress before rendering the rest itself. */
 const STALL_MS = 120_000;
@@ -85,6 +85,22 @@ function ensureWorkers(n: number): PoolWorker[] {
 function drop(entry: PoolWorker): void {
   const i = workers.indexOf(entry);
   if (i >= 0) workers.splice(i, 1);
+}
+
+/**
+ * Starts the workers a batch of `expectedJobs` renders would use, ahead of it: a worker takes a
+ * few hundred milliseconds to load its modules, which the caller hides behind its own work
+ * (the platform loader: the Flux builds before the HelmReleases render). Does nothing when such
+ * a batch would render in the main thread only, or the workers are running already.
+ */
+export function prestartWorkers(expectedJobs: number, threads = poolDefaults.threads ?? workerCount()): void {
+  if (expectedJobs < MIN_JOBS_FOR_WORKERS || threads <= 0 || workers.length >= threads) return;
+  ensureWorkers(threads);
+}
+
+/** Worker threads running now (for tests and benchmarks). */
+export function runningWorkers(): number {
+  return workers.length;
 }
 
 export interface PoolOptions {

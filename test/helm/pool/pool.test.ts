@@ -82,6 +82,20 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(few).toEqual(pool.renderReleases(jobs.slice(0, 2), { threads: 0 }));
   });
 
+  it("starts workers ahead of a batch big enough for them, then renders with them", () => {
+    // The earlier tests started two; a batch that needs three starts the third ahead of it.
+    const before = pool.runningWorkers();
+    pool.prestartWorkers(3, before + 1);
+    expect(pool.runningWorkers()).toBe(before); // three jobs render in the main thread
+    pool.prestartWorkers(4, before + 1);
+    expect(pool.runningWorkers()).toBe(before + 1);
+    pool.prestartWorkers(4, before + 1);
+    expect(pool.runningWorkers()).toBe(before + 1);
+    const out = pool.renderReleases(jobs, { threads: before + 1, mainRenders: false });
+    expect(pool.lastBatch).toEqual({ workers: before + 1, fromWorkers: jobs.length });
+    expect(out).toEqual(pool.renderReleases(jobs, { threads: 0 }));
+  });
+
   it("reads the worker count from SLIPWAY_WORKERS", () => {
     expect(pool.workerCount({ SLIPWAY_WORKERS: "0" })).toBe(0);
     expect(pool.workerCount({ SLIPWAY_WORKERS: "2" })).toBe(2);
