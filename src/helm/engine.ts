@@ -221,6 +221,13 @@ export function sortTemplates(names: Iterable<string>): string[] {
   return sorted;
 }
 
+/**
+ * Below this much template text a chart is parsed rather than read from the persistent cache:
+ * opening, unsealing and decoding an entry costs more than parsing a small chart, even in a
+ * fresh process (the conformance corpus's 170 one-file charts ran slower through the cache).
+ */
+const PERSIST_MIN_TEXT = 32 * 1024;
+
 /** Parsed sets by the digest of (name, text) of every template, in parse order. */
 const parsedSets = new Map<string, TemplateSet | RenderError>();
 const MAX_PARSED_SETS = 64;
@@ -273,7 +280,10 @@ function parsedSet(
   if (hit) return hit;
   const set = new TemplateSet(funcs, { missingKey: "zero", name: "gotpl" });
   const files = keys.map((k) => [k, (templates.get(k) as Renderable).text] as const);
-  const persist = cache === undefined ? undefined : primePersistedParse(cache, set, files);
+  let bytes = 0;
+  for (const [, text] of files) bytes += text.length;
+  const persist =
+    cache === undefined || bytes < PERSIST_MIN_TEXT ? undefined : primePersistedParse(cache, set, files);
   try {
     for (const [name, text] of files) set.parse(name, text);
     persist?.();

@@ -52,7 +52,8 @@ describe.runIf(requires("shared"))("persisted parses over the conformance corpus
     for (const [group, id] of ids)
       expect(runCorpusCase(group, id, cache), `${group}/${id}`).toMatchObject({ ok: true });
     const written = cache.stats.writes;
-    expect(written).toBeGreaterThan(100);
+    // the corpus's real charts (its one-file charts are below the size worth persisting) and schemas
+    expect(written).toBeGreaterThan(20);
     forgetParsedTemplates();
     forgetValidators();
     for (const [group, id] of ids) {
