@@ -117,6 +117,30 @@ export const totals = { fromWorkers: 0 };
 /** Defaults for calls that do not pass options (the platform loader's); tests change them. */
 export const poolDefaults: PoolOptions = {};
 
+const chartSizes = new WeakMap<Chart, number>();
+
+/** A chart's template bytes, subcharts included: how long its renders take, roughly. */
+function chartSize(chart: Chart): number {
+  let size = chartSizes.get(chart);
+  if (size === undefined) {
+    size = 0;
+    for (const t of chart.templates) size += t.data.length;
+    for (const d of chart.dependencies) size += chartSize(d);
+    chartSizes.set(chart, size);
+  }
+  return size;
+}
+
+/**
+ * The order jobs are claimed in: the largest charts first (ties in job order), so that one long
+ * render (kube-prometheus-stack's) does not start last and keep one thread busy while the others
+ * are done. Outcomes stay in job order whoever renders what.
+ */
+export function claimOrder(jobs: ReadonlyArray<{ chart: Chart }>): number[] {
+  const sizes = jobs.map(({ chart }) => chartSize(chart));
+  return jobs.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+}
+
 /** Renders every job with its chart; outcomes in job order. */
 export function renderReleases(
   jobs: ReadonlyArray<{ chart: Chart; job: ReleaseJob }>,
@@ -138,6 +162,7 @@ export function renderReleases(
   }
   if (!wire) return jobs.map(({ chart, job }) => renderReleaseJob(chart, job));
 
+  const order = claimOrder(jobs);
   const counters = new Int32Array(new SharedArrayBuffer(8));
   const batch = nextBatch++;
   for (const w of pool) {
@@ -152,7 +177,7 @@ export function renderReleases(
       charts.push([id, encodeChart(chart)]);
     }
     for (const id of w.sent) if (!used.has(id)) w.sent.delete(id);
-    const message: BatchMessage = { batch, counters, charts, keep: [...used], jobs: wire };
+    const message: BatchMessage = { batch, counters, charts, keep: [...used], jobs: wire, order };
     w.worker.postMessage(message);
   }
   let received = 0;
@@ -179,8 +204,9 @@ export function renderReleases(
   lastBatch.workers = pool.length;
   let mine = 0;
   while (opts.mainRenders !== false) {
-    const index = Atomics.add(counters, NEXT_JOB, 1);
-    if (index >= jobs.length) break;
+    const claim = Atomics.add(counters, NEXT_JOB, 1);
+    if (claim >= jobs.length) break;
+    const index = order[claim]!;
     const { chart, job } = jobs[index]!;
     outcomes[index] = renderReleaseJob(chart, job);
     mine++;

@@ -18,6 +18,8 @@ export interface BatchMessage {
   /** Every chart id the batch uses: the worker forgets the others. */
   keep: number[];
   jobs: WireJob[];
+  /** Job indexes in the order they are claimed (the largest charts first). */
+  order: number[];
 }
 
 /** Worker → main: one result, by job index. */

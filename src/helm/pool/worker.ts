@@ -19,8 +19,9 @@ parentPort?.on("message", (batch: BatchMessage) => {
   for (const [id, wire] of batch.charts) charts.set(id, decodeChart(wire));
   const { counters } = batch;
   for (;;) {
-    const index = Atomics.add(counters, NEXT_JOB, 1);
-    if (index >= batch.jobs.length) break;
+    const claim = Atomics.add(counters, NEXT_JOB, 1);
+    if (claim >= batch.jobs.length) break;
+    const index = batch.order[claim]!;
     const job = batch.jobs[index]!;
     const chart = charts.get(job.chart);
     let message: ResultMessage;

@@ -65,6 +65,14 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(pw(inProcess[0])).not.toBe(pw(inProcess[1]));
   });
 
+  it("claims the largest charts first, ties in job order; outcomes stay in job order", () => {
+    // random's template is larger than failing's: jobs 0,1,3,4,6 before 2,5
+    expect(pool.claimOrder(jobs)).toEqual([0, 1, 3, 4, 6, 2, 5]);
+    const byOne = pool.renderReleases(jobs, { threads: 1, mainRenders: false });
+    expect(byOne).toEqual(pool.renderReleases(jobs, { threads: 0 }));
+    expect(byOne[5]).toEqual({ ok: false, error: expect.stringContaining("boom") });
+  });
+
   it("sends a chart again after a batch without it made the worker forget it", () => {
     const randomOnly = jobs.filter((j) => j.chart === random);
     const failingOnly = jobs.filter((j) => j.chart === failing);
