@@ -47,18 +47,7 @@ export class GitFileSystem implements FileSystem {
     let found: string[] | undefined;
     try {
       // One process for the top level, the object database and the commit (git >= 2.31).
-      found = git(cwd, [
-        "rev-parse",
-        "--path-format=absolute",
-        "--show-toplevel",
-        "--git-common-dir",
-        "--verify",
-        "--quiet",
-        `${rev}^{commit}`,
-      ])
-        .toString("utf8")
-        .trim()
-        .split("\n");
+      found = revParse(cwd, ["--verify", "--quiet", `${rev}^{commit}`]);
     } catch {
       found = undefined;
     }
@@ -78,17 +67,7 @@ export class GitFileSystem implements FileSystem {
     // option: such revisions, and any answer but two commit ids, go through `open` one by one.
     if (!base.startsWith("-") && !head.startsWith("-")) {
       try {
-        found = git(cwd, [
-          "rev-parse",
-          "--path-format=absolute",
-          "--show-toplevel",
-          "--git-common-dir",
-          `${base}^{commit}`,
-          `${head}^{commit}`,
-        ])
-          .toString("utf8")
-          .trim()
-          .split("\n");
+        found = revParse(cwd, [`${base}^{commit}`, `${head}^{commit}`]);
       } catch {
         found = undefined;
       }
@@ -430,6 +409,20 @@ function gitTimeout(cwd: string, command: string, ms: number): SlipwayError {
   return new SlipwayError(
     `git ${command} did not finish within ${ms / 1000} s in ${cwd} and was stopped; the repository may be damaged (set SLIPWAY_GIT_TIMEOUT=SECONDS to wait longer)`,
   );
+}
+
+/** The top level, the object database's directory and then `revisions`' answers, one per line (git >= 2.31). */
+function revParse(cwd: string, revisions: string[]): string[] {
+  return git(cwd, [
+    "rev-parse",
+    "--path-format=absolute",
+    "--show-toplevel",
+    "--git-common-dir",
+    ...revisions,
+  ])
+    .toString("utf8")
+    .trim()
+    .split("\n");
 }
 
 function git(cwd: string, args: string[]): Buffer {

@@ -11,30 +11,15 @@ import { type CacheKey, DiskRenderCache } from "../../src/cache/store.js";
 import { DEFAULT_API_VERSIONS } from "../../src/helm/capabilities.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { RELEASE_UNIT } from "../../src/platform/release-cache.js";
-import { FIXTURE_FILES, writeFixture } from "./fixture.js";
+import { FIXTURE_FILES, localRelease, writeFixture } from "./fixture.js";
 
 const temps: string[] = [];
 afterAll(() => {
   for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
 
-const chartRelease = (name: string, chart: string, values: string) => `---
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${name}
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./charts/${chart}
-      sourceRef:
-        kind: GitRepository
-        name: flux-system
-        namespace: flux-system
-  values:
-${values}`;
+const chartRelease = (name: string, chart: string, values: string) =>
+  `---\n${localRelease(name, values, chart)}`;
 
 const FILES: Record<string, string> = {
   "apps/kustomization.yaml": `${FIXTURE_FILES["apps/kustomization.yaml"]}  - passes.yaml\n`,

@@ -285,10 +285,10 @@ export async function encryptForDemo(plain: string, file: string, regex: string)
 }
 
 /**
- * A HelmRelease in namespace apps of the repository's own chart (./charts/demo), with `values`
- * given as indented YAML lines (four spaces).
+ * A HelmRelease in namespace apps of one of the repository's own charts (./charts/demo unless
+ * `chart` names another), with `values` given as indented YAML lines (four spaces).
  */
-export function localRelease(name: string, values: string): string {
+export function localRelease(name: string, values: string, chart = "demo"): string {
   return `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
@@ -298,7 +298,7 @@ spec:
   interval: 10m
   chart:
     spec:
-      chart: ./charts/demo
+      chart: ./charts/${chart}
       sourceRef:
         kind: GitRepository
         name: flux-system
