@@ -310,6 +310,12 @@ function jsonRoundTripString(s: string): string {
   return s;
 }
 
+// Letters, digits and `._/-`, not starting with `.` or `-`: libyaml allows such a scalar plain in
+// block context (no indicator, space, break or special character) and never folds it (no space).
+// Most scalars of a manifest (names, labels, images, numbers) are of this form, and skip the
+// code-point analysis below.
+const PLAIN_SAFE = /^[A-Za-z0-9_/][A-Za-z0-9._/-]*$/;
+
 // ---------------------------------------------------------------------------------------
 // The emitter: libyaml's state (column, indent, whitespace, indention) and its writers.
 
@@ -518,6 +524,10 @@ class Emitter {
     cpsIn?: number[],
     analysisIn?: ScalarAnalysis,
   ): void {
+    if (requested === "plain" && this.flowLevel === 0 && PLAIN_SAFE.test(s)) {
+      this.writeSafePlain(s);
+      return;
+    }
     const cps = cpsIn ?? codePoints(s);
     const a = analysisIn ?? analyzeScalar(cps);
     let style = requested;
@@ -548,6 +558,15 @@ class Emitter {
         break;
     }
     this.popIndent();
+  }
+
+  /** writePlain for a PLAIN_SAFE string: no space to fold at, nothing to analyse. */
+  private writeSafePlain(s: string): void {
+    if (!this.whitespace) this.put(" ");
+    this.out += s;
+    this.column += s.length;
+    this.whitespace = false;
+    this.indention = false;
   }
 
   /**
