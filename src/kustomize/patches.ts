@@ -5,8 +5,8 @@ import { cloneValue } from "./clone.js";
 import type { Loader } from "./loader.js";
 import {
   applyJson6902,
-  isJson6902Patch,
   type Json6902Op,
+  json6902Operations,
   parseJson6902Patch,
   type SchemaRegistry,
   strategicMergePatch,
@@ -90,12 +90,14 @@ export function patchEntryFrom(
     allowKindChange: opts.allowKindChange === true,
   };
   const secret = hasPath ? loader.fs.secretFile?.(file) : undefined;
-  if (legacyJson6902 || isJson6902Patch(text)) {
+  // An empty text classifies as JSON6902 and then fails as one (a list is required), as in kustomize.
+  const classified = legacyJson6902 || text === "" ? undefined : json6902Operations(text);
+  if (classified || legacyJson6902 || text === "") {
     if (!target) {
       const shown = secret ? `'${p}' (decrypted, not shown)` : text.trim();
       throw new SlipwayError(`must specify a target for JSON patch ${shown}`, { file: kfile });
     }
-    const ops = parseJson6902Patch(text, file);
+    const ops = classified ?? parseJson6902Patch(text, file);
     const secrets = secret?.documents?.[0];
     return {
       kind: "json6902",

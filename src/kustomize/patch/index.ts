@@ -2,6 +2,7 @@ export {
   applyJson6902,
   classifyPatch,
   isJson6902Patch,
+  json6902Operations,
   type Json6902Op,
   type PatchKind,
   parseJson6902Patch,

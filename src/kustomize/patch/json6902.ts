@@ -91,6 +91,27 @@ export function classifyPatch(text: string, file?: string): PatchKind {
   return "strategic-merge";
 }
 
+// A text whose first line (after blank and comment lines) opens a block mapping: its first
+// document is a map or does not parse, and classifyPatch makes either a strategic merge patch.
+const OPENS_MAPPING = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*[A-Za-z_][\w./-]*:(?: |\r?\n|$)/;
+
+/**
+ * The operations of a non-empty `patches:` text that classifyPatch makes a JSON6902 patch, or
+ * undefined for a strategic merge patch: the text is parsed once (not once to classify and again
+ * for the operations), and not at all when its first line opens a mapping.
+ */
+export function json6902Operations(text: string): Json6902Op[] | undefined {
+  if (OPENS_MAPPING.test(text)) return undefined;
+  let parsed: YamlValue;
+  try {
+    parsed = parsePatchText(text, undefined);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((item) => item === null || isMap(item))) return undefined;
+  return parsed.map((item) => toOp((item as YamlMap | null) ?? {}));
+}
+
 /** True when `patches:` text would be applied as a JSON6902 patch (see classifyPatch). */
 export function isJson6902Patch(text: string): boolean {
   try {

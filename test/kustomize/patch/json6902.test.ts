@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   applyJson6902,
   classifyPatch,
   isJson6902Patch,
+  json6902Operations,
   parseJson6902Patch,
 } from "../../../src/kustomize/patch/index.js";
 import type { YamlValue } from "../../../src/kustomize/types.js";
@@ -79,5 +81,60 @@ describe("classifyPatch", () => {
     expect(classifyPatch("")).toBe("json6902");
     expect(() => classifyPatch("# just a comment\n")).toThrow(/both an SM and JSON patch/);
     expect(isJson6902Patch("kind: Foo\n")).toBe(false);
+  });
+});
+
+describe("json6902Operations", () => {
+  // The one-parse classification must agree with classifying and then parsing, whatever the text.
+  const reference = (text: string) => (isJson6902Patch(text) ? parseJson6902Patch(text) : undefined);
+  const lines = [
+    "apiVersion: v1",
+    "kind: Foo",
+    "a:b",
+    "a:\tb",
+    "a: |",
+    "  text",
+    "- op: add",
+    "  path: /a",
+    "  value: yes",
+    "- null",
+    "- 3",
+    "[]",
+    '[{"op":"remove","path":"/x"}]',
+    "---",
+    "--- !!seq",
+    "%YAML 1.1",
+    "# comment",
+    "",
+    "   ",
+    "\ufeffkind: Foo",
+    "~",
+    "null",
+    "plain scalar",
+    "? complex",
+    ": value",
+    "&anchor",
+    "- *anchor",
+    "!!map",
+    "\tkey: v",
+    "key with space: v",
+    "k.e/y-1_x: v",
+    "x: [1, 2",
+  ];
+  it("agrees with classifyPatch followed by parseJson6902Patch", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...lines), { minLength: 1, maxLength: 6 }), fc.boolean(), (ls, crlf) => {
+        const text = ls.join(crlf ? "\r\n" : "\n");
+        if (text === "") return;
+        expect(json6902Operations(text)).toEqual(reference(text));
+      }),
+      { numRuns: 2000, seed: 6902 },
+    );
+  });
+  it("skips the parse for a mapping, and still reads operations behind comments", () => {
+    expect(json6902Operations("# c\n\napiVersion: v1\nkind: X\n")).toBeUndefined();
+    expect(json6902Operations("# c\n- op: add\n  path: /a\n  value: 1\n")).toEqual([
+      { op: "add", path: "/a", value: 1 },
+    ]);
   });
 });
