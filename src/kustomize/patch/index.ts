@@ -2,8 +2,8 @@ export {
   applyJson6902,
   classifyPatch,
   isJson6902Patch,
-  json6902Operations,
   type Json6902Op,
+  json6902Operations,
   type PatchKind,
   parseJson6902Patch,
 } from "./json6902.js";

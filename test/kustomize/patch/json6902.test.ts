@@ -123,11 +123,15 @@ describe("json6902Operations", () => {
   ];
   it("agrees with classifyPatch followed by parseJson6902Patch", () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...lines), { minLength: 1, maxLength: 6 }), fc.boolean(), (ls, crlf) => {
-        const text = ls.join(crlf ? "\r\n" : "\n");
-        if (text === "") return;
-        expect(json6902Operations(text)).toEqual(reference(text));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...lines), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (ls, crlf) => {
+          const text = ls.join(crlf ? "\r\n" : "\n");
+          if (text === "") return;
+          expect(json6902Operations(text)).toEqual(reference(text));
+        },
+      ),
       { numRuns: 2000, seed: 6902 },
     );
   });
