@@ -4,7 +4,7 @@
  * Helm 4.1.4, in its order, `apiextensions.k8s.io` included), extended with `--api-versions`, and
  * Helm's build info. `--kube-version` is parsed as k8s.io/apimachinery's ParseGeneric.
  */
-import { GoMap, type GoMethod, type GoObject, type GoValue, NO_FIELD, sliceOf } from "./template/value.js";
+import { type GoMethod, type GoObject, type GoValue, NO_FIELD, sliceOf } from "./template/value.js";
 
 /** scheme.Scheme.PrioritizedVersionsAllGroups() of client-go v0.35 plus apiextensions v1beta1, v1. */
 export const DEFAULT_API_VERSIONS: readonly string[] = [
@@ -157,11 +157,7 @@ function method(params: string[], call: (args: GoValue[]) => GoValue): GoMethod 
   return { params, call };
 }
 
-function struct(
-  goType: string,
-  fields: Record<string, GoValue>,
-  extra: Partial<GoObject> & { jsonValue?: () => GoValue } = {},
-): GoObject & { jsonValue?: () => GoValue } {
+function struct(goType: string, fields: Record<string, GoValue>, extra: Partial<GoObject> = {}): GoObject {
   const names = Object.keys(fields);
   return {
     goType,
@@ -211,15 +207,15 @@ export function capabilitiesObject(opts: CapabilitiesOptions = {}): GoObject {
         if (name === "Minor") return kv.minor;
         return NO_FIELD;
       },
-      jsonValue: () =>
-        new GoMap([
-          ["Version", kv.version],
-          ["Major", kv.major],
-          ["Minor", kv.minor],
-        ]),
+      // normalizedVersion is unexported: encoding/json leaves it out.
+      jsonFields: () => [
+        ["Version", kv.version],
+        ["Major", kv.major],
+        ["Minor", kv.minor],
+      ],
     },
   );
-  const versionSet: GoObject & { jsonValue?: () => GoValue } = {
+  const versionSet: GoObject = {
     goType: "common.VersionSet",
     goKind: "slice",
     field: () => NO_FIELD,
@@ -231,7 +227,6 @@ export function capabilitiesObject(opts: CapabilitiesOptions = {}): GoObject {
           })
         : undefined,
     fmtValue: wholeList,
-    jsonValue: wholeList,
   };
   const buildInfo = struct(
     "version.BuildInfo",
@@ -243,26 +238,19 @@ export function capabilitiesObject(opts: CapabilitiesOptions = {}): GoObject {
       KubeClientVersion: HELM_BUILD_INFO.kubeClientVersion,
     },
     {
-      jsonValue: () =>
-        new GoMap([
-          ["version", HELM_BUILD_INFO.version],
-          ["git_commit", HELM_BUILD_INFO.gitCommit],
-          ["git_tree_state", HELM_BUILD_INFO.gitTreeState],
-          ["go_version", HELM_BUILD_INFO.goVersion],
-          ["kube_client_version", HELM_BUILD_INFO.kubeClientVersion],
-        ]),
+      // BuildInfo's JSON tags (internal/version/version.go).
+      jsonFields: () => [
+        ["version", HELM_BUILD_INFO.version],
+        ["git_commit", HELM_BUILD_INFO.gitCommit],
+        ["git_tree_state", HELM_BUILD_INFO.gitTreeState],
+        ["go_version", HELM_BUILD_INFO.goVersion],
+        ["kube_client_version", HELM_BUILD_INFO.kubeClientVersion],
+      ],
     },
   );
-  return struct(
-    "*common.Capabilities",
-    { KubeVersion: kubeVersion, APIVersions: versionSet, HelmVersion: buildInfo },
-    {
-      jsonValue: () =>
-        new GoMap([
-          ["KubeVersion", kubeVersion.jsonValue?.() ?? null],
-          ["APIVersions", wholeList()],
-          ["HelmVersion", buildInfo.jsonValue?.() ?? null],
-        ]),
-    },
-  );
+  return struct("*common.Capabilities", {
+    KubeVersion: kubeVersion,
+    APIVersions: versionSet,
+    HelmVersion: buildInfo,
+  });
 }

@@ -269,6 +269,20 @@ const scenarios: Scenario[] = [
     args: ["r", "chart", "--api-versions", "x.io/v1"],
   },
   {
+    name: ".Capabilities through encoding/json (toJson, toYaml of the struct and its fields)",
+    files: {
+      "chart/Chart.yaml": chartYaml("capsjson"),
+      "chart/templates/t.yaml": [
+        "# {{ toJson .Capabilities }}",
+        "# {{ toRawJson .Capabilities }} {{ toJson .Capabilities.KubeVersion }}",
+        "# {{ toYaml .Capabilities | b64enc }} {{ toYaml .Capabilities.HelmVersion | b64enc }}",
+        "# {{ toPrettyJson .Capabilities | b64enc }} {{ toYaml .Capabilities.KubeVersion | b64enc }}",
+        "",
+      ].join("\n"),
+    },
+    args: ["r", "chart", "--api-versions", "a<b&c/v1"],
+  },
+  {
     name: "invalid release name",
     files: { "chart/Chart.yaml": chartYaml("r"), "chart/templates/a.yaml": "kind: A\n" },
     args: ["My_Release", "chart"],

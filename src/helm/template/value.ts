@@ -167,6 +167,11 @@ export interface GoObject {
    * underlying value that fmt prints and `range`/`index`/`len` see. Absent for structs.
    */
   fmtValue?(): GoValue;
+  /**
+   * encoding/json's view of a struct (toJson, toYaml): its exported fields under their JSON
+   * names, in declaration order. Absent: `fieldNames` and `field`.
+   */
+  jsonFields?(): [string, GoValue][];
 }
 
 export const NO_FIELD: unique symbol = Symbol("no field");

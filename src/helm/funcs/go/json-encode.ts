@@ -125,7 +125,8 @@ export function marshalJson(v: GoValue, opts: EncodeOptions = {}): string {
     if (isGoObject(x)) {
       if (hasMarshalJSON(x)) return reindent(callMarshalJSON(x), depth);
       if (x.fmtValue) return enc(x.fmtValue(), depth);
-      const names = x.fieldNames?.() ?? [];
+      if (x.jsonFields) return object(x.jsonFields(), depth);
+      const names = (x.fieldNames?.() ?? []).filter((n) => /^\p{Lu}/u.test(n)); // exported only
       const m = new GoMap();
       for (const n of names) m.set(n, x.field(n) as GoValue);
       return object(

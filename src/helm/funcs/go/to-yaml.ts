@@ -21,6 +21,9 @@ function validUtf8(s: string): string {
   return s.replace(INVALID_UTF8, "\ufffd");
 }
 
+/** Go's rule: a field is exported when its name starts with an upper-case letter. */
+const isExported = (name: string): boolean => /^\p{Lu}/u.test(name);
+
 function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
@@ -41,7 +44,13 @@ function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
     }
     if (v.fmtValue) return toJsonLike(v.fmtValue(), path);
     const out: YamlMap = Object.create(null);
-    for (const n of v.fieldNames?.() ?? []) out[n] = toJsonLike(v.field(n) as GoValue, path);
+    if (v.jsonFields) {
+      for (const [n, x] of v.jsonFields()) out[n] = toJsonLike(x, path);
+      return out;
+    }
+    for (const n of v.fieldNames?.() ?? []) {
+      if (isExported(n)) out[n] = toJsonLike(v.field(n) as GoValue, path);
+    }
     return out;
   }
   if (path.has(v))
@@ -91,9 +100,12 @@ function toV3Like(v: GoValue): YamlValue {
   if (v instanceof Uint8Array) return Array.from(v, (b) => BigInt(b));
   if (isGoObject(v)) {
     if (v.fmtValue) return toV3Like(v.fmtValue());
-    // go-yaml v3 names struct fields by their lowercased Go names.
+    // go-yaml v3 names struct fields by their lowercased Go names and skips unexported ones.
+    // Differs: v3 keeps a struct's field order, emitYaml sorts them (BuildInfo's come out sorted).
     const out: YamlMap = Object.create(null);
-    for (const n of v.fieldNames?.() ?? []) out[n.toLowerCase()] = toV3Like(v.field(n) as GoValue);
+    for (const n of v.fieldNames?.() ?? []) {
+      if (isExported(n)) out[n.toLowerCase()] = toV3Like(v.field(n) as GoValue);
+    }
     return out;
   }
   if (v instanceof GoMap) {
