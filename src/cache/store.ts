@@ -47,12 +47,15 @@ export interface CacheKey {
   seal: Buffer;
 }
 
-/** What the platform loader reads and writes: JSON bodies under keys derived from inputs. */
+/** What the platform loader reads and writes: JSON bodies (or bytes) under keys derived from inputs. */
 export interface RenderCache {
   key(unit: string, inputs: string): CacheKey;
   /** A body of the caller's own (a new one each call: decoding reuses it in place). */
   get(key: CacheKey): unknown | undefined;
   put(key: CacheKey, body: unknown): void;
+  /** A body stored as bytes by putBytes (a binary encoding of the caller's own); absent: not kept. */
+  getBytes?(key: CacheKey): Uint8Array | undefined;
+  putBytes?(key: CacheKey, bytes: Uint8Array): void;
   /** False when the cache certainly holds no entry of `unit` (a first run, a new build). */
   mayHold?(unit: string): boolean;
   readonly stats: RenderCacheStats;
@@ -98,6 +101,15 @@ export class DiskRenderCache implements RenderCache {
   }
 
   get(key: CacheKey): unknown | undefined {
+    return this.read(key, (plain) => JSON.parse(plain.toString("utf8")));
+  }
+
+  getBytes(key: CacheKey): Uint8Array | undefined {
+    return this.read(key, (plain) => plain);
+  }
+
+  /** The entry's body through `decode`; a miss when absent, and a rejected miss when untrusted. */
+  private read<T>(key: CacheKey, decode: (plain: Buffer) => T): T | undefined {
     let bytes: Buffer;
     try {
       bytes = readAndTouch(this.file(key));
@@ -105,7 +117,13 @@ export class DiskRenderCache implements RenderCache {
       this.stats.misses++;
       return undefined;
     }
-    const body = openEntry(bytes, key);
+    let body: T | undefined;
+    try {
+      const plain = openEntry(bytes, key);
+      body = plain === undefined ? undefined : decode(plain);
+    } catch {
+      body = undefined;
+    }
     if (body === undefined) {
       this.stats.rejected++;
       this.stats.misses++;
@@ -116,14 +134,13 @@ export class DiskRenderCache implements RenderCache {
   }
 
   put(key: CacheKey, body: unknown): void {
+    this.putBytes(key, Buffer.from(JSON.stringify(body), "utf8"));
+  }
+
+  putBytes(key: CacheKey, bytes: Uint8Array): void {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv("aes-256-gcm", key.seal, iv);
-    const sealed = Buffer.concat([
-      iv,
-      cipher.update(Buffer.from(JSON.stringify(body), "utf8")),
-      cipher.final(),
-      cipher.getAuthTag(),
-    ]);
+    const sealed = Buffer.concat([iv, cipher.update(bytes), cipher.final(), cipher.getAuthTag()]);
     const header = JSON.stringify({ "slipway-cache": FORMAT, key: key.id, bytes: sealed.length });
     try {
       writeFileAtomic(this.file(key), Buffer.concat([Buffer.from(`${header}\n`), sealed]), { mode: 0o600 });
@@ -167,10 +184,10 @@ function readAndTouch(file: string): Buffer {
 }
 
 /**
- * The body of an entry whose header names `key` and its size and which opens with the key's
- * seal (GCM's tag authenticates every byte); else undefined.
+ * The plaintext body of an entry whose header names `key` and its size and which opens with the
+ * key's seal (GCM's tag authenticates every byte); else undefined.
  */
-function openEntry(bytes: Buffer, key: CacheKey): unknown | undefined {
+function openEntry(bytes: Buffer, key: CacheKey): Buffer | undefined {
   const nl = bytes.indexOf(0x0a);
   if (nl < 0) return undefined;
   try {
@@ -181,11 +198,10 @@ function openEntry(bytes: Buffer, key: CacheKey): unknown | undefined {
     if (sealed.length < IV_BYTES + TAG_BYTES) return undefined;
     const decipher = createDecipheriv("aes-256-gcm", key.seal, sealed.subarray(0, IV_BYTES));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    const text = Buffer.concat([
+    return Buffer.concat([
       decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
       decipher.final(),
     ]);
-    return JSON.parse(text.toString("utf8"));
   } catch {
     return undefined;
   }

@@ -5,18 +5,20 @@
  * took ~200 ms to parse against ~40 ms once warm.
  *
  * One entry per parsed set: the template names and texts in parse order, with the code identity
- * the store folds into every key, name it; the body holds each text's trees (tree-codec.ts) and
- * the function names the text uses. The store's seal makes a damaged or foreign entry a miss;
- * an entry that decodes to nonsense is a miss too, and a text whose functions the set lacks is
- * parsed again (and fails as Helm fails). Failed parses are never stored.
+ * the store folds into every key, name it; the body holds each text's trees and the function
+ * names the text uses, in tree-codec.ts's binary encoding. The store's seal makes a damaged or
+ * foreign entry a miss; an entry that decodes to nonsense is a miss too, and a text whose
+ * functions the set lacks is parsed again (and fails as Helm fails). Failed parses are never
+ * stored. A cache that keeps no bytes (no getBytes/putBytes) keeps no parses.
  */
 import { createHash } from "node:crypto";
 import type { RenderCache } from "../cache/store.js";
 import type { TemplateSet } from "./template/template-set.js";
-import { decodeTrees, encodeTrees, TreeDecodeError } from "./template/tree-codec.js";
+import { decodeParses, encodeParses, type ParsedText, TreeDecodeError } from "./template/tree-codec.js";
 
 const UNIT = "helm-parse";
-const FORMAT = 1;
+/** 2: tree-codec's binary encoding (1 was JSON arrays). */
+const FORMAT = 2;
 
 /** The store key of a parse of these (name, text) pairs into `set`. */
 function parseKey(store: RenderCache, set: TemplateSet, files: readonly (readonly [string, string])[]) {
@@ -34,33 +36,29 @@ export function primePersistedParse(
   set: TemplateSet,
   files: readonly (readonly [string, string])[],
 ): () => void {
+  if (store.getBytes === undefined || store.putBytes === undefined) return () => {};
   const key = parseKey(store, set, files);
-  const body = store.get(key);
+  const body = store.getBytes(key);
   if (body !== undefined && prime(set, files, body)) return () => {};
   return () => {
-    const out: unknown[] = [];
+    const parses: ParsedText[] = [];
     for (const [name, text] of files) {
       const parsed = set.parsedText(name, text);
       if (parsed === undefined) return;
-      const trees = encodeTrees(parsed.trees);
-      if (trees === undefined) return;
-      out.push([parsed.functions, trees]);
+      parses.push(parsed);
     }
-    store.put(key, out);
+    const bytes = encodeParses(parses);
+    if (bytes !== undefined) store.putBytes?.(key, bytes);
   };
 }
 
-function prime(set: TemplateSet, files: readonly (readonly [string, string])[], body: unknown): boolean {
-  if (!Array.isArray(body) || body.length !== files.length) return false;
-  const decoded: { trees: ReturnType<typeof decodeTrees>; functions: string[] }[] = [];
+function prime(set: TemplateSet, files: readonly (readonly [string, string])[], body: Uint8Array): boolean {
+  let decoded: ParsedText[];
   try {
-    for (let i = 0; i < files.length; i++) {
-      const entry = body[i] as unknown;
-      if (!Array.isArray(entry) || entry.length !== 2) return false;
-      const [functions, trees] = entry as [unknown, unknown];
-      if (!Array.isArray(functions) || !functions.every((f) => typeof f === "string")) return false;
-      decoded.push({ trees: decodeTrees(trees, files[i]![1]), functions: functions as string[] });
-    }
+    decoded = decodeParses(
+      body,
+      files.map(([, text]) => text),
+    );
   } catch (e) {
     if (e instanceof TreeDecodeError) return false;
     throw e;

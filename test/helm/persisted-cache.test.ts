@@ -97,15 +97,24 @@ describe("persisted parse safety", () => {
     return set;
   }
 
-  it("a tampered entry is a miss and is written again; the render is unchanged", () => {
+  it.each<[string, (bytes: Buffer) => Buffer]>([
+    [
+      "a flipped bit",
+      (b) => {
+        b[b.length - 20]! ^= 1;
+        return b;
+      },
+    ],
+    ["a truncated", (b) => b.subarray(0, Math.floor(b.length / 2))],
+    ["a body-less", (b) => b.subarray(0, b.indexOf(0x0a) + 1)],
+    ["an empty", () => Buffer.alloc(0)],
+  ])("%s entry is a miss and is written again; the render is unchanged", (_, damage) => {
     const cache = tempCache();
     const fs = files(`tamper-${Math.random()}`);
     const expected = render(parseWith(cache, fs));
     expect(cache.stats.writes).toBe(1);
     const [entry] = entryFiles(cache.dir);
-    const bytes = readFileSync(entry!);
-    bytes[bytes.length - 20] ^= 1;
-    writeFileSync(entry!, bytes);
+    writeFileSync(entry!, damage(readFileSync(entry!)));
     forgetParsedTemplates();
     expect(render(parseWith(cache, fs))).toBe(expected);
     expect(cache.stats.rejected).toBe(1);

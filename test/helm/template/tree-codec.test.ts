@@ -1,8 +1,8 @@
 /**
  * The tree codec (src/helm/template/tree-codec.ts) against the parser: every template file of the
- * Helm conformance corpus, encoded, passed through JSON as the persistent cache stores it and
- * decoded, gives trees equal to the parser's (every field, every node's tree), and data that is
- * not an encoding is refused.
+ * Helm conformance corpus, encoded to bytes and decoded, gives trees equal to the parser's (every
+ * field, every node's tree), and data that is not an encoding (hand-made, truncated, or a valid
+ * encoding with a word changed) is refused with TreeDecodeError or decodes, never anything else.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { defaultFuncs } from "../../../src/helm/default-funcs.js";
 import type { Node, Tree } from "../../../src/helm/template/node.js";
 import { parseText } from "../../../src/helm/template/parse.js";
-import { decodeTrees, encodeTrees, TreeDecodeError } from "../../../src/helm/template/tree-codec.js";
+import { decodeParses, encodeParses, TreeDecodeError } from "../../../src/helm/template/tree-codec.js";
 import { requires } from "../../support/env.js";
 import { corpus } from "../corpus.js";
 
@@ -40,9 +40,29 @@ const hasFunction = (f: string) => funcs.has(f) || BUILTINS.includes(f);
 
 const parse = (name: string, text: string) => parseText(name, text, { hasFunction });
 
-/** JSON in between, as the cache stores bodies. */
-const roundTrip = (trees: Map<string, Tree>, text: string) =>
-  decodeTrees(JSON.parse(JSON.stringify(encodeTrees(trees))), text);
+/** Through bytes, as the cache stores them (a copy at an odd offset, as a Buffer from a pool may sit). */
+function roundTrip(trees: Map<string, Tree>, text: string, functions: string[] = []): Map<string, Tree> {
+  const bytes = encodeParses([{ trees, functions }])!;
+  const shifted = new Uint8Array(bytes.length + 1).subarray(1);
+  shifted.set(bytes);
+  const [decoded] = decodeParses(shifted, [text]);
+  expect(decoded!.functions).toEqual(functions);
+  return decoded!.trees;
+}
+
+/** Bytes of a hand-made encoding: MAGIC, the string table, then `words`. */
+function handMade(table: string[], words: number[], magic = 0x535e0304): Uint8Array {
+  const json = Buffer.from(JSON.stringify(table));
+  const padded = (json.length + 3) & ~3;
+  const out = new Uint8Array(8 + padded + words.length * 4);
+  new Int32Array(out.buffer, 0, 2).set([magic, json.length]);
+  out.set(json, 8);
+  new Int32Array(out.buffer, 8 + padded).set(words);
+  return out;
+}
+
+/** Node words: [kind, pos, …]; LIST 0, TEXT 1, ACTION 3, PIPE 4, COMMAND 5, DOT 8, NUMBER 13. */
+const oneTree = (root: number[]) => [1, 0, 1, 0, 0, 1, 2, ...root]; // 1 parse, no functions, 1 tree "t"
 
 /** Every node of a tree belongs to it. */
 function checkOwner(n: Node | null, tr: Tree): void {
@@ -98,26 +118,71 @@ describe("tree codec", () => {
     expect((nodes[1] as { uint64: bigint }).uint64).toBe(18446744073709551615n);
   });
 
+  it("the hand-made encoding reads (so the refusals below refuse what they say)", () => {
+    const [parse] = decodeParses(handMade(["t", "{{", "}}"], oneTree([0, 0, 1, 1, 0, 0, 5])), ["short"]);
+    expect(parse!.trees.get("t")!.root.nodes[0]).toMatchObject({ type: "text", text: "short" });
+  });
+
+  const table = ["t", "{{", "}}", "1", "1x", "0"];
+  const numberIn = (int64: number) => [
+    ...[0, 0, 1], // a list of one node
+    ...[3, 0, 1], // an action on line 1
+    ...[4, 0, 1, 0, 0, 1], // its pipeline: line 1, no assignment, no declarations, one command
+    ...[5, 0, 1], // a command of one argument
+    ...[13, 0, 3, 1, int64, 5, 3, 3, 3], // the number "1": an int, int64 from the table, uint64 "0", floats "1"
+  ];
   it.each([
-    ["not a list", {}],
-    ["bad tree", [["t"]]],
-    ["unknown kind", [["t", "t", "{{", "}}", [99, 0]]]],
-    ["root not a list", [["t", "t", "{{", "}}", [8, 0]]]],
-    ["text beyond the file", [["t", "t", "{{", "}}", [0, 0, [[1, 0, 1000]]]]]],
-    [
-      "bad integer",
-      [
-        [
-          "t",
-          "t",
-          "{{",
-          "}}",
-          [0, 0, [[3, 0, 1, [4, 0, 1, 0, [], [[5, 0, [[13, 0, "1", 1, "1x", "0", 1, 0, 0]]]]]]]],
-        ],
-      ],
-    ],
-  ])("refuses %s", (_, data) => {
-    expect(() => decodeTrees(data, "short")).toThrow(TreeDecodeError);
+    ["no bytes", new Uint8Array(0)],
+    ["a length not a multiple of 4", new Uint8Array(13)],
+    ["the other byte order", handMade(table, oneTree([0, 0, 0]), 0x04035e53)],
+    ["a string table past the end", new Uint8Array(new Int32Array([0x535e0304, 1000]).buffer)],
+    ["a string table that is not JSON", handMade(["x"], []).fill(0x7b, 8, 12)],
+    ["unknown kind", handMade(table, oneTree([99, 0]))],
+    ["root not a list", handMade(table, oneTree([8, 0]))],
+    ["text beyond the file", handMade(table, oneTree([0, 0, 1, 1, 0, 0, 1000]))],
+    ["a bad text form", handMade(table, oneTree([0, 0, 1, 1, 0, 7, 1]))],
+    ["a string index past the table", handMade(table, oneTree([0, 0, 1, 2, 0, 99]))],
+    ["a negative string index", handMade(table, oneTree([0, 0, 1, 2, 0, -1]))],
+    ["a count past the end", handMade(table, oneTree([0, 0, 1_000_000]))],
+    ["a negative count", handMade(table, oneTree([0, 0, -1]))],
+    ["a bad integer", handMade(table, oneTree(numberIn(4)))],
+    ["data after the last parse", handMade(table, [...oneTree([0, 0, 0]), 0])],
+    ["more parses than texts", handMade(table, [2, 0, 0, 0, 0])],
+  ])("refuses %s", (_, bytes) => {
+    expect(() => decodeParses(bytes, ["short"])).toThrow(TreeDecodeError);
+  });
+
+  it("refuses nodes nested deeper than it reads, without overflowing the stack", () => {
+    // 60,000 nested single-command pipelines (parentheses): PIPE, COMMAND, PIPE, …
+    const depth = 60_000;
+    const words = [0, 0, 1, 3, 0, 1];
+    for (let i = 0; i < depth; i++) words.push(4, 0, 1, 0, 0, 1, 5, 0, 1);
+    words.push(8, 0);
+    expect(() => decodeParses(handMade(table, oneTree(words)), ["short"])).toThrow(TreeDecodeError);
+  });
+
+  it("every truncation and every changed word of an encoding is refused or decodes; nothing else", () => {
+    const text =
+      '{{ define "d" }}{{ range $i, $e := .L }}{{ if $e }}{{ 1.5 | printf "%v" }}{{ end }}{{ end }}{{ end }}' +
+      '{{ template "d" . }}{{ with .A }}a{{ else }}{{ (index .M "a").B | default nil }}{{ end }}';
+    const bytes = encodeParses([{ trees: parse("t", text), functions: ["printf", "default"] }])!;
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+    const tryDecode = (b: Uint8Array) => {
+      try {
+        decodeParses(b, [text]);
+      } catch (e) {
+        if (!(e instanceof TreeDecodeError)) throw e;
+      }
+    };
+    for (let cut = 0; cut < bytes.length; cut += 4)
+      expect(() => decodeParses(bytes.slice(0, cut), [text]), `cut at ${cut}`).toThrow(TreeDecodeError);
+    for (let i = 0; i < words.length; i++) {
+      for (const value of [0, 1, 2, -1, 0x7fffffff, words[i]! + 1, words[i]! - 1]) {
+        const changed = bytes.slice();
+        new Int32Array(changed.buffer)[i] = value;
+        tryDecode(changed);
+      }
+    }
   });
 
   it.runIf(requires("shared"))("round-trips every template file of the conformance corpus", () => {
