@@ -23,7 +23,17 @@ import { compareUtf8 } from "../go/compare.js";
 import type { ChartFile } from "./chart.js";
 import { BadPatternError, goPathMatch } from "./glob.js";
 import { chartFullPath, type RenderChart } from "./render-chart.js";
-import { formatFloat32G, RawInt, RawMap, type RawYaml, readRawYaml, YamlError } from "./yaml.js";
+import {
+  formatFloat32G,
+  LazyRawMap,
+  lazyValue,
+  RawInt,
+  RawMap,
+  type RawYaml,
+  readRawYamlFull,
+  readRawYamlLazy,
+  YamlError,
+} from "./yaml.js";
 
 /** Helm's InstallOrder (kind_sorter.go). */
 export const INSTALL_ORDER: readonly string[] = [
@@ -184,7 +194,10 @@ export function splitManifests(text: string): string[] {
   return docs;
 }
 
-function jsonKind(v: RawYaml): string {
+/** A head field's value: a mapping of a lazily read document stays unread. */
+type HeadValue = RawYaml | LazyRawMap;
+
+function jsonKind(v: HeadValue): string {
   if (v === null) return "null";
   if (typeof v === "boolean") return "bool";
   if (typeof v === "string") return "string";
@@ -192,13 +205,13 @@ function jsonKind(v: RawYaml): string {
   return Array.isArray(v) ? "array" : "object";
 }
 
-function headError(v: RawYaml, field: string, goType: string): never {
+function headError(v: HeadValue, field: string, goType: string): never {
   throw new Error(
     `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(v)} into Go ${field === "" ? "value" : `struct field ${field}`} of type ${goType}`,
   );
 }
 
-function headString(v: RawYaml, field: string): string {
+function headString(v: HeadValue, field: string): string {
   if (v === null) return "";
   if (typeof v === "string") return v;
   if (typeof v === "boolean") return v ? "true" : "false";
@@ -212,15 +225,25 @@ function keyText(k: RawYaml): string {
 }
 
 /** Field lookup as encoding/json does: exact name first, then case-insensitive. */
-function fieldOf(m: RawMap, name: string): RawYaml | undefined {
-  let folded: RawYaml | undefined;
+function fieldOf(m: RawMap | LazyRawMap, name: string): HeadValue | undefined {
+  let folded: RawMap["entries"][number][1] | LazyRawMap["entries"][number][1] | undefined;
   for (const [k, v] of m.entries) {
     const key = keyText(k);
-    if (key === name) return v;
+    if (key === name) return entryValue(m, v);
     if (folded === undefined && key.toLowerCase() === name.toLowerCase()) folded = v;
   }
-  return folded;
+  return folded === undefined ? undefined : entryValue(m, folded);
 }
+
+/** An entry's value: read now when the map was read lazily. */
+function entryValue(
+  m: RawMap | LazyRawMap,
+  v: RawMap["entries"][number][1] | LazyRawMap["entries"][number][1],
+): HeadValue {
+  return m instanceof LazyRawMap ? lazyValue(v as LazyRawMap["entries"][number][1]) : (v as RawYaml);
+}
+
+const isMapping = (v: HeadValue): v is RawMap | LazyRawMap => v instanceof RawMap || v instanceof LazyRawMap;
 
 /**
  * Heads already read, by document text: releases of one chart render many identical documents
@@ -248,16 +271,24 @@ export function readHead(doc: string, file: string): ManifestHead {
   return head;
 }
 
+/**
+ * The document is read lazily where the fast reader can (only the fields of the head are
+ * converted; the rest is scanned, which finds the same syntax errors), else in full.
+ */
 function decodeHead(doc: string, file: string): ManifestHead {
-  const raw = readRawYaml(doc, file);
+  const lazy = readRawYamlLazy(doc);
+  return headOf(lazy !== undefined ? lazy : readRawYamlFull(doc, file));
+}
+
+function headOf(raw: HeadValue): ManifestHead {
   const head: ManifestHead = { apiVersion: "", kind: "", metadata: null };
   if (raw === null) return head;
-  if (!(raw instanceof RawMap)) return headError(raw, "", "util.SimpleHead");
+  if (!isMapping(raw)) return headError(raw, "", "util.SimpleHead");
   head.apiVersion = headString(fieldOf(raw, "apiVersion") ?? null, "SimpleHead.apiVersion");
   head.kind = headString(fieldOf(raw, "kind") ?? null, "SimpleHead.kind");
   const md = fieldOf(raw, "metadata");
   if (md === undefined || md === null) return head;
-  if (!(md instanceof RawMap))
+  if (!isMapping(md))
     return headError(
       md,
       "SimpleHead.metadata",
@@ -269,11 +300,10 @@ function decodeHead(doc: string, file: string): ManifestHead {
   };
   const ann = fieldOf(md, "annotations");
   if (ann !== undefined && ann !== null) {
-    if (!(ann instanceof RawMap))
-      return headError(ann, "SimpleHead.metadata.annotations", "map[string]string");
+    if (!isMapping(ann)) return headError(ann, "SimpleHead.metadata.annotations", "map[string]string");
     metadata.annotations = new Map();
     for (const [k, v] of ann.entries) {
-      metadata.annotations.set(keyText(k), headString(v, "SimpleHead.metadata.annotations"));
+      metadata.annotations.set(keyText(k), headString(entryValue(ann, v), "SimpleHead.metadata.annotations"));
     }
   }
   head.metadata = metadata;

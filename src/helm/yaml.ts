@@ -316,6 +316,78 @@ export function readRawYamlFast(text: string): RawYaml | undefined {
   }
 }
 
+/**
+ * A mapping of the fast tree with its values left unread: keys as go-yaml v2 reads them (a
+ * duplicate key keeps its place and takes the later value, as in RawMap), values read on demand
+ * by `lazyValue`. For readers that need a few fields of a large document (a manifest's head).
+ */
+export class LazyRawMap {
+  readonly entries: Array<[RawYaml, FastNode]> = [];
+}
+
+/** Whether rawFromFast would bail on the tree (a merge key, too much alias expansion). */
+function fastTreeBails(node: FastNode, aliases: { depth: number; nodes: number }): boolean {
+  if (aliases.depth > 0 && ++aliases.nodes > MAX_ALIASED_NODES) return true;
+  switch (node.kind) {
+    case "scalar":
+      return false;
+    case "seq":
+      for (const item of node.items) if (fastTreeBails(item, aliases)) return true;
+      return false;
+    case "alias": {
+      aliases.depth++;
+      const bails = fastTreeBails(node.target, aliases);
+      aliases.depth--;
+      return bails;
+    }
+    default:
+      for (const { key, value } of node.pairs) {
+        if (key.style === "plain" && key.text === "<<") return true;
+        if (fastTreeBails(key, aliases) || fastTreeBails(value, aliases)) return true;
+      }
+      return false;
+  }
+}
+
+/**
+ * A value of the fast tree: a mapping (through aliases) as a LazyRawMap, anything else read as
+ * rawFromFast reads it. Only for trees that fastTreeBails passed, so reading never bails.
+ */
+export function lazyValue(node: FastNode): RawYaml | LazyRawMap {
+  let n = node;
+  while (n.kind === "alias") n = n.target;
+  if (n.kind !== "map") return rawFromFast(n, { depth: 0, nodes: 0 });
+  const out = new LazyRawMap();
+  const index = new Map<string, number>();
+  for (const { key, value } of n.pairs) {
+    const k = rawFromFast(key, { depth: 0, nodes: 0 });
+    const id = keyIdentity(k);
+    const at = index.get(id);
+    if (at === undefined) {
+      index.set(id, out.entries.length);
+      out.entries.push([k, value]);
+    } else {
+      (out.entries[at] as [RawYaml, FastNode])[1] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * The first document as readRawYaml reads it, with mappings left unread (see LazyRawMap);
+ * undefined when the full path must read it (then readRawYamlFull gives the same result as
+ * readRawYaml would). The whole tree is scanned and checked, so any document readRawYaml
+ * refuses is refused here too.
+ */
+export function readRawYamlLazy(text: string): RawYaml | LazyRawMap | undefined {
+  const docs = scanFastYaml(text);
+  if (!docs) return undefined;
+  const root = docs[0]?.root ?? null;
+  if (root === null) return null;
+  if (fastTreeBails(root, { depth: 0, nodes: 0 })) return undefined;
+  return lazyValue(root);
+}
+
 function keyIdentity(k: RawYaml): string {
   if (k === null) return "n:";
   if (typeof k === "boolean") return `b:${k}`;
