@@ -49,6 +49,9 @@ describe("data", () => {
       "map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]",
     ],
     ['fromYamlArray "- a\\n- 1"', "[a 1]"],
+    // The same text read twice: each call gets values of its own (the reading is shared).
+    ['list (set (fromYaml "k: {b: 1}").k "b" 2) (fromYaml "k: {b: 1}")', "[map[b:2] map[k:map[b:1]]]"],
+    ['list (append (fromYamlArray "- 1\\n- x") 3) (fromYamlArray "- 1\\n- x")', "[[1 x 3] [1 x]]"],
     [
       'fromYamlArray "a: 1"',
       "[error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}]",
