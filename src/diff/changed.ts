@@ -74,7 +74,7 @@ export function loadChangedOnly(
       if (inputs.artifact === undefined) {
         const dir = buildDir(root, inputs.sourceRoot, k);
         if (dir === undefined) return undefined;
-        for (const f of reads.filesOf(dir, components(k))) if (changed.has(f)) return undefined;
+        if (reads.mayRead(dir, components(k), changed)) return undefined;
       }
       reused++;
       return h.k;

@@ -26,6 +26,9 @@ export class ReadSets {
   private readonly closures = new Map<string, { files: Set<string>; dirs: Set<string> }>();
   /** What each kustomization file names, per file system: discovery asks about one file several times. */
   private readonly named = new Map<FileSystem, Map<string, string[]>>();
+  /** Kustomization files below each directory, per file system (mayRead). */
+  private readonly kfiles = new Map<FileSystem, Map<string, string[]>>();
+  private readonly refsBelow = new Map<string, string[]>();
 
   constructor(
     private readonly fss: readonly FileSystem[],
@@ -72,6 +75,98 @@ export class ReadSets {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a build of `dir` (plus `extraRefs`) may read one of `changed` (absolute paths),
+   * without listing the files (conservative mode): true whenever `filesOf` holds one of them,
+   * and also for any path below a directory the build reads, which is a superset of what the
+   * walks list (node_modules, links), so never a miss. Each directory is listed once per file
+   * system, where `filesOf` walks a directory again for every build above it.
+   */
+  mayRead(dir: string, extraRefs: readonly string[], changed: ReadonlySet<string>): boolean {
+    if (this.mode !== "conservative") {
+      for (const f of this.filesOf(dir, extraRefs)) if (changed.has(f)) return true;
+      return false;
+    }
+    // Every directory a changed path is below (or is): a directory read is hit when in here.
+    const hit = new Set<string>();
+    for (const f of changed) {
+      for (let d = f; !hit.has(d); d = path.posix.dirname(d)) {
+        hit.add(d);
+        if (d === "/" || d === ".") break;
+      }
+    }
+    const seen = new Set<string>();
+    const queue = [dir, ...extraRefs.map((r) => path.posix.resolve(dir, r))];
+    while (queue.length > 0) {
+      const d = queue.pop()!;
+      if (seen.has(d)) continue;
+      seen.add(d);
+      if (hit.has(d)) return true;
+      const refs = this.subtreeRefs(d);
+      if (refs === undefined) return true; // too deep to list: count it as read
+      for (const ref of refs) {
+        if (this.fss.some((fs) => fs.isDirectory(ref))) queue.push(ref);
+        else if (changed.has(ref)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The `refs` of conservativeStep(dir) (existing paths outside `dir` that kustomization files
+   * below it name), from each file system's kustomization files below `dir`; undefined when a
+   * tree is deeper than conservativeStep's walk goes.
+   */
+  private subtreeRefs(dir: string): string[] | undefined {
+    const known = this.refsBelow.get(dir);
+    if (known !== undefined) return known;
+    const refs = new Set<string>();
+    for (const fs of this.fss) {
+      const files = this.kustomizationFilesBelow(fs, dir, 0);
+      if (files === undefined) return undefined;
+      for (const file of files) {
+        for (const ref of this.namedPaths(fs, file)) {
+          const abs = path.posix.resolve(path.posix.dirname(file), ref);
+          if (abs === dir || abs.startsWith(`${dir}/`)) continue; // already in the subtree
+          if (fs.exists(abs)) refs.add(abs);
+        }
+      }
+    }
+    const out = [...refs];
+    this.refsBelow.set(dir, out);
+    return out;
+  }
+
+  /** Kustomization files below `dir` as `walk` finds them (memoised per file system and directory). */
+  private kustomizationFilesBelow(fs: FileSystem, dir: string, depth: number): string[] | undefined {
+    if (depth > 64) return undefined;
+    let byDir = this.kfiles.get(fs);
+    if (byDir === undefined) {
+      byDir = new Map();
+      this.kfiles.set(fs, byDir);
+    }
+    const known = byDir.get(dir);
+    if (known !== undefined) return known;
+    let names: string[];
+    try {
+      names = fs.readDir(dir);
+    } catch {
+      names = [];
+    }
+    const out: string[] = [];
+    for (const n of names) {
+      const abs = path.posix.join(dir, n);
+      if (fs.isDirectory(abs)) {
+        if (SKIP.has(n)) continue;
+        const below = this.kustomizationFilesBelow(fs, abs, depth + 1);
+        if (below === undefined) return undefined;
+        for (const f of below) out.push(f);
+      } else if (kustomizationFileNames.includes(n)) out.push(abs);
+    }
+    byDir.set(dir, out);
+    return out;
   }
 
   /** Existing paths that the kustomization file of `dir` itself names (not its subtree's). */
