@@ -38,6 +38,8 @@ interface PackIndex {
 
 /** Longer delta chains are left to git (git packs at depth 50 by default; a damaged pack may loop). */
 const MAX_DELTA_CHAIN = 10_000;
+/** Loose objects inflating to at most this many bytes (header included) are read in one inflation. */
+const SMALL_LOOSE = 64 * 1024;
 
 /** Where an object's data starts in a pack, and what its header says. */
 interface PackEntryHeader {
@@ -102,6 +104,9 @@ export class GitObjectReader {
     if (!names.has(oid.slice(2))) return undefined;
     const compressed = readRegularFile(path.join(this.objectsDir, fan, oid.slice(2)), this.maxBytes);
     if (!compressed) return undefined;
+    // Most objects are small: one inflation with a small cap reads them (a bomb stops at the cap).
+    const small = this.smallLoose(compressed);
+    if (small !== "large") return small;
     // `<type> SP <size> NUL <content>`. The header first, from as little input as gives it, so
     // a declared size over the limit (or a zlib bomb) is never inflated.
     let head: Buffer | undefined;
@@ -125,6 +130,32 @@ export class GitObjectReader {
     if (whole.engine.bytesWritten !== compressed.length) return undefined;
     const content = whole.buffer.subarray(head.length + 1);
     if (content.length !== size) return undefined;
+    return { type: m[1] as GitObjectType, content };
+  }
+
+  /**
+   * A loose object that inflates to at most SMALL_LOOSE bytes, read as `loose` reads it in one
+   * inflation instead of two; "large" when it inflates to more (then `loose` reads it).
+   */
+  private smallLoose(compressed: Buffer): GitObject | undefined | "large" {
+    let whole: { buffer: Buffer; engine: { bytesWritten: number } };
+    try {
+      whole = inflateSync(compressed, {
+        maxOutputLength: SMALL_LOOSE,
+        info: true,
+      }) as unknown as typeof whole;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return "large";
+      throw e;
+    }
+    const nul = whole.buffer.indexOf(0);
+    if (nul < 0 || nul > 64) return undefined;
+    const m = /^(commit|tree|blob|tag) (0|[1-9][0-9]{0,15})$/.exec(whole.buffer.toString("latin1", 0, nul));
+    if (!m || Number(m[2]) > this.maxBytes) return undefined;
+    // Git refuses a loose object with bytes after its zlib stream ("garbage at end of loose object").
+    if (whole.engine.bytesWritten !== compressed.length) return undefined;
+    const content = whole.buffer.subarray(nul + 1);
+    if (content.length !== Number(m[2])) return undefined;
     return { type: m[1] as GitObjectType, content };
   }
 
