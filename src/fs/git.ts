@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "./filesystem.js";
+import { revParseInProcess } from "./git-discover.js";
 import { CorruptGitObjects, GitObjectReader, parseTree, type TreeEntry } from "./git-objects.js";
 
 /**
@@ -44,12 +45,15 @@ export class GitFileSystem implements FileSystem {
    */
   static open(dir: string, rev: string): GitFileSystem {
     const cwd = path.resolve(dir);
-    let found: string[] | undefined;
-    try {
-      // One process for the top level, the object database and the commit (git >= 2.31).
-      found = revParse(cwd, ["--verify", "--quiet", `${rev}^{commit}`]);
-    } catch {
-      found = undefined;
+    // A full commit id in a plain repository: no process; else one for the top level, the
+    // object database and the commit (git >= 2.31).
+    let found = revParseInProcess(cwd, [rev], process.env);
+    if (!found) {
+      try {
+        found = revParse(cwd, ["--verify", "--quiet", `${rev}^{commit}`]);
+      } catch {
+        found = undefined;
+      }
     }
     if (found?.length !== 3) return GitFileSystem.openWithGit(cwd, rev);
     const [toplevel, commonDir, commit] = found as [string, string, string];
@@ -62,10 +66,10 @@ export class GitFileSystem implements FileSystem {
    */
   static openBoth(dir: string, base: string, head: string): [GitFileSystem, GitFileSystem] {
     const cwd = path.resolve(dir);
-    let found: string[] | undefined;
+    let found = revParseInProcess(cwd, [base, head], process.env);
     // Without --verify (one revision only), an argument starting with "-" would be taken as an
     // option: such revisions, and any answer but two commit ids, go through `open` one by one.
-    if (!base.startsWith("-") && !head.startsWith("-")) {
+    if (!found && !base.startsWith("-") && !head.startsWith("-")) {
       try {
         found = revParse(cwd, [`${base}^{commit}`, `${head}^{commit}`]);
       } catch {

@@ -22,8 +22,8 @@ const REVIEWED: Record<string, { reads: number; why: string }> = {
   "src/cli/progress.ts": { reads: 1, why: "CI: progress display only" },
   "src/cli/secrets/edit.ts": { reads: 1, why: "EDITOR: `secrets edit` only" },
   "src/fs/git.ts": {
-    reads: 4,
-    why: "git object directories and the git timeout: revisions (diff, report), never check's working tree",
+    reads: 6,
+    why: "git object directories, the git timeout and any GIT_* variable (then git resolves revisions): revisions (diff, report), never check's working tree",
   },
   "src/helm/pool/index.ts": { reads: 1, why: "worker count: output never depends on the number of workers" },
   "src/sops/identities.ts": {
