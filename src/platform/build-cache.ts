@@ -44,22 +44,44 @@ interface CachedResource {
  * so an answer holds until the run ends; a new run starts with none.
  */
 export class RunAnswers {
-  private readonly byFs = new WeakMap<FileSystem, Map<string, string>>();
+  /** Per file system, per question kind: the answer by path (as answerNow gives it). */
+  private readonly byFs = new WeakMap<FileSystem, Map<string, Map<string, unknown>>>();
 
   /** The answer to `r` now (JSON text), asked at most once per run and file system. */
   of(fs: FileSystem, r: ReadRecord): string {
-    let answers = this.byFs.get(fs);
+    return JSON.stringify(this.now(fs, r));
+  }
+
+  /**
+   * Whether the answer to `r` now is the one it records: their JSON texts are equal (strings,
+   * booleans and numbers compared as values, a listing item by item, without writing JSON).
+   */
+  holds(fs: FileSystem, r: ReadRecord): boolean {
+    const now = this.now(fs, r);
+    const was = r[2];
+    if (typeof now === "string" || typeof now === "boolean") return now === was;
+    if (typeof now === "number" && Number.isFinite(now)) return now === was;
+    if (Array.isArray(now) && Array.isArray(was) && now.every((x) => typeof x === "string")) {
+      return now.length === was.length && now.every((x, i) => x === was[i]);
+    }
+    return JSON.stringify(now) === JSON.stringify(was);
+  }
+
+  private now(fs: FileSystem, r: ReadRecord): unknown {
+    let byOp = this.byFs.get(fs);
+    if (byOp === undefined) {
+      byOp = new Map();
+      this.byFs.set(fs, byOp);
+    }
+    let answers = byOp.get(r[0]);
     if (answers === undefined) {
       answers = new Map();
-      this.byFs.set(fs, answers);
+      byOp.set(r[0], answers);
     }
-    const k = `${r[0]}\0${r[1]}`;
-    let now = answers.get(k);
-    if (now === undefined) {
-      now = JSON.stringify(answerNow(fs, r));
-      answers.set(k, now);
-    }
-    return now;
+    if (answers.has(r[1])) return answers.get(r[1]);
+    const answer = answerNow(fs, r);
+    answers.set(r[1], answer);
+    return answer;
   }
 }
 
@@ -168,7 +190,7 @@ function lookup(
   fs: FileSystem,
   answers: RunAnswers,
 ): FluxBuild | "uncacheable" | undefined {
-  const holds = (r: ReadRecord) => answers.of(fs, r) === JSON.stringify(r[2]);
+  const holds = (r: ReadRecord) => answers.holds(fs, r);
   const set = sets.find((s) => s.records.every(holds));
   if (!set) return undefined;
   if (set.uncacheable === true) return "uncacheable";

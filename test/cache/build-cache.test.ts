@@ -9,11 +9,12 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { answerNow, type ReadRecord } from "../../src/fs/recording.js";
 import type { Resource } from "../../src/kustomize/resource.js";
 import { BuildCache } from "../../src/kustomize/target.js";
 import type { YamlMap } from "../../src/kustomize/types.js";
 import { buildFluxPath } from "../../src/platform/build.js";
-import { BUILD_UNIT, cachedFluxBuild } from "../../src/platform/build-cache.js";
+import { BUILD_UNIT, cachedFluxBuild, RunAnswers } from "../../src/platform/build-cache.js";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -152,5 +153,56 @@ describe("Flux Kustomization build cache", () => {
     const after = build(cache, fs, spec);
     expect(after.out).toBe(cold.out);
     expect(cache.stats.rejected).toBe(1);
+  });
+});
+
+describe("RunAnswers.holds", () => {
+  // Answers of every kind of question, against recorded values that are right, wrong, of
+  // another type, reordered, or what JSON gives for values it has no spelling for.
+  const fs = repo();
+  const questions: Array<[ReadRecord[0], string]> = [
+    ["f", "/repo/base/config.yaml"],
+    ["f", "/repo/missing.yaml"],
+    ["e", "/repo/app"],
+    ["e", "/repo/nope"],
+    ["d", "/repo/app"],
+    ["d", "/repo/app/extra.yaml"],
+    ["l", "/repo/app"],
+    ["l", "/repo/components"],
+    ["l", "/repo/nope"],
+    ["s", "/repo/app/extra.yaml"],
+    ["s", "/repo/nope"],
+    ["r", "/repo/app"],
+  ];
+  const recorded = (answer: unknown): unknown[] => [
+    answer,
+    JSON.parse(JSON.stringify(answer ?? null)),
+    null,
+    "",
+    "x",
+    true,
+    false,
+    0,
+    42,
+    [],
+    ["kustomization.yaml"],
+    Array.isArray(answer) ? [...answer].reverse() : [answer],
+    Array.isArray(answer) ? [...answer, "more"] : { v: answer },
+    typeof answer === "number" ? String(answer) : 1,
+    typeof answer === "string" ? `${answer} ` : "true",
+  ];
+  it("is true exactly when the answer's JSON text equals the recorded value's", () => {
+    const answers = new RunAnswers();
+    let held = 0;
+    for (const [op, p] of questions) {
+      const answer = answerNow(fs, [op, p, null]);
+      for (const was of recorded(answer)) {
+        const r: ReadRecord = [op, p, was];
+        const byText = answers.of(fs, r) === JSON.stringify(r[2]);
+        expect(answers.holds(fs, r), `${op} ${p} ${JSON.stringify(was)}`).toBe(byText);
+        if (byText) held++;
+      }
+    }
+    expect(held).toBeGreaterThanOrEqual(questions.length);
   });
 });
