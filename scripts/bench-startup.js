@@ -15,6 +15,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 const shared = path.resolve(repoRoot, process.env.SLIPWAY_SHARED ?? "../shared");
 const charts = path.join(shared, "conformance/helm/charts");
 const slipwayBin = path.join(repoRoot, "bin/slipway.js");
+// The node flags of the bin's #! line, which an installed `slipway` runs with.
+const binFlags = readFileSync(slipwayBin, "utf8").split("\n", 1)[0].split(" ").slice(3);
 const args = process.argv.slice(2);
 const option = (name, dflt) => {
   const i = args.indexOf(name);
@@ -107,7 +109,7 @@ for (const c of cases) {
   }
   const s = measure(
     process.execPath,
-    c.bare ? c.slipway : ["--stack-size=3900", slipwayBin, ...c.slipway],
+    c.bare ? c.slipway : [...binFlags, slipwayBin, ...c.slipway],
     c.okStatus,
   );
   let line = `  ${c.label.padEnd(36)} slipway ${fmt(s)}`;
