@@ -6,6 +6,7 @@ import { errorMessage, SlipwayError } from "../errors.js";
 import { type ChartDirReader, diskReader, loadChart } from "../helm/chart-source.js";
 import { RenderError } from "../helm/engine.js";
 import { formatTemplateOutput, type Hook, isTestHook, ManifestError } from "../helm/manifests.js";
+import { persistedValuesReader } from "../helm/persisted-values.js";
 import { renderChart } from "../helm/render.js";
 import { utf8Buffer } from "../helm/template/gostring.js";
 import { composeUserValues } from "../helm/values.js";
@@ -36,8 +37,8 @@ Flags:
       --seed S                 seed of random functions (randAlphaNum, uuidv4, genCA, …):
                                equal seeds render equal output (Slipway only)
       --now RFC3339            pin the clock behind 'now' (Slipway only)
-      --no-cache               do not keep parsed templates and compiled schemas in the
-                               cache between runs
+      --no-cache               do not keep parsed templates, values.yaml files and
+                               compiled schemas in the cache between runs
                                (also SLIPWAY_NO_CACHE=1; Slipway only)
   -h, --help                   show this help
 
@@ -132,7 +133,7 @@ export interface TemplateIO {
   /** --output-dir: create or append a file (mkdir -p its directory) */
   writeFile(file: string, data: string, append: boolean): void;
   exists(file: string): boolean;
-  /** where parsed templates persist between runs (off with --no-cache); none: parse every run */
+  /** where parsed templates and values persist between runs (off with --no-cache); none: parse every run */
   cache?: RenderCache;
 }
 
@@ -216,7 +217,11 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
 
   let rendered: ReturnType<typeof renderChart>;
   try {
-    const chart = loadChart(resolve(chartRef), io.reader);
+    const chart = loadChart(
+      resolve(chartRef),
+      io.reader,
+      io.cache === undefined ? undefined : persistedValuesReader(io.cache),
+    );
     rendered = renderChart(chart, {
       releaseName: release,
       namespace: v.namespace ?? "default",

@@ -22,7 +22,9 @@ import {
   loadChartFiles,
   MAX_FILE_SIZE,
   textOf,
+  type ValuesReader,
 } from "./loader.js";
+import { readValuesDocuments } from "./yaml.js";
 
 /** What the directory walk needs to know of a file system. */
 export interface ChartDirReader {
@@ -282,7 +284,6 @@ function readChartDirStamped(dir: string): ChartFile[] {
   return files;
 }
 
-/** A chart directory (`helm template NAME ./dir`). */
 /**
  * The files of a chart directory: from the disk through the stamped walk above (unchanged
  * directories are not read again), from any other reader as they are now.
@@ -291,14 +292,22 @@ export function chartDirFiles(dir: string, reader: ChartDirReader = diskReader):
   return reader === diskReader ? readChartDirStamped(dir) : readChartDir(dir, reader);
 }
 
-export function loadChartDir(dir: string, reader: ChartDirReader = diskReader): Chart {
+/**
+ * A chart directory (`helm template NAME ./dir`). `readValues` reads its values.yaml files (the
+ * same values whatever reads them: a chart loaded before in this process is taken as it is).
+ */
+export function loadChartDir(
+  dir: string,
+  reader: ChartDirReader = diskReader,
+  readValues: ValuesReader = readValuesDocuments,
+): Chart {
   const files = chartDirFiles(dir, reader);
   const prefix = `${dir.replace(/\/+$/, "")}/`;
   const dirKey = `${path.resolve(dir)}\0${prefix}`;
   const last = reader === diskReader ? lastReadOfDir.get(dirKey) : undefined;
   if (last !== undefined && sameFiles(last.files, files)) return last.chart;
   const digest = chartDigest(files);
-  const chart = loaded.get(digest) ?? remember(digest, loadChartFiles(files, prefix, digest));
+  const chart = loaded.get(digest) ?? remember(digest, loadChartFiles(files, prefix, digest, readValues));
   if (reader === diskReader) {
     if (lastReadOfDir.size >= MAX_REMEMBERED_DIRS)
       lastReadOfDir.delete(lastReadOfDir.keys().next().value as string);
@@ -308,7 +317,11 @@ export function loadChartDir(dir: string, reader: ChartDirReader = diskReader): 
 }
 
 /** A chart archive (`helm template NAME chart-1.0.0.tgz`). */
-export function loadChartArchive(file: string, reader: ChartDirReader = diskReader): Chart {
+export function loadChartArchive(
+  file: string,
+  reader: ChartDirReader = diskReader,
+  readValues: ValuesReader = readValuesDocuments,
+): Chart {
   const st = reader.stat(file);
   if (!st) throw new ChartLoadError(`stat ${file}: no such file or directory`, { file });
   if (st.kind === "dir") throw new ChartLoadError("cannot load a directory", { file });
@@ -322,7 +335,7 @@ export function loadChartArchive(file: string, reader: ChartDirReader = diskRead
     }
     throw new ChartLoadError(`file '${file}' does not appear to be a gzipped archive`, { file });
   }
-  return cachedArchive(bytes, file);
+  return cachedArchive(bytes, file, readValues);
 }
 
 /** A chart archive already in memory (issue 12's chart cache hands these over). */
@@ -330,13 +343,17 @@ export function loadChartArchiveFromBytes(bytes: Uint8Array, name = "<archive>")
   return cachedArchive(bytes, name);
 }
 
-function cachedArchive(bytes: Uint8Array, name: string): Chart {
+function cachedArchive(bytes: Uint8Array, name: string, readValues?: ValuesReader): Chart {
   const key = `tgz:${createHash("sha256").update(bytes).digest("hex")}`;
-  return loaded.get(key) ?? remember(key, loadChartArchiveBytes(bytes, name));
+  return loaded.get(key) ?? remember(key, loadChartArchiveBytes(bytes, name, readValues));
 }
 
 /** `helm template`'s CHART argument: a directory or an archive on disk. */
-export function loadChart(ref: string, reader: ChartDirReader = diskReader): Chart {
+export function loadChart(
+  ref: string,
+  reader: ChartDirReader = diskReader,
+  readValues: ValuesReader = readValuesDocuments,
+): Chart {
   const st = reader.stat(ref);
   if (!st) {
     throw new ChartLoadError(
@@ -344,5 +361,7 @@ export function loadChart(ref: string, reader: ChartDirReader = diskReader): Cha
       { file: ref },
     );
   }
-  return st.kind === "dir" ? loadChartDir(ref, reader) : loadChartArchive(ref, reader);
+  return st.kind === "dir"
+    ? loadChartDir(ref, reader, readValues)
+    : loadChartArchive(ref, reader, readValues);
 }

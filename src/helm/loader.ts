@@ -170,11 +170,20 @@ function digestOf(files: readonly ChartFile[]): string {
   return h.digest("hex");
 }
 
+/** How a chart's values.yaml text becomes values: readValuesDocuments, or a cache in front of it. */
+export type ValuesReader = (text: string, file: string) => GoMap;
+
 /**
  * LoadFiles: builds a chart from its files. `chartPath` prefixes file names in errors (the
- * directory or archive the chart came from, with a trailing `/`).
+ * directory or archive the chart came from, with a trailing `/`). `readValues` reads values.yaml
+ * files, the chart's and its subcharts' (persisted-values.ts keeps them between processes).
  */
-export function loadChartFiles(files: readonly ChartFile[], chartPath = "", digest?: string): Chart {
+export function loadChartFiles(
+  files: readonly ChartFile[],
+  chartPath = "",
+  digest?: string,
+  readValues: ValuesReader = readValuesDocuments,
+): Chart {
   let metadata: ChartMetadata | undefined;
   for (const f of files) {
     if (f.name === "Chart.yaml") {
@@ -196,7 +205,7 @@ export function loadChartFiles(files: readonly ChartFile[], chartPath = "", dige
       checkLock(f, "Chart.lock", chartPath);
     } else if (name === "values.yaml") {
       try {
-        values = readValuesDocuments(textOf(f.data), `${chartPath}values.yaml`);
+        values = readValues(textOf(f.data), `${chartPath}values.yaml`);
       } catch (e) {
         if (e instanceof SlipwayError) {
           throw new ChartLoadError(`cannot load values.yaml: ${e.message}`, {
@@ -250,7 +259,7 @@ export function loadChartFiles(files: readonly ChartFile[], chartPath = "", dige
             { file: `${chartPath}charts/${cname}` },
           );
         }
-        sub = loadChartArchiveBytes(file.data, `${chartPath}charts/${cname}:`);
+        sub = loadChartArchiveBytes(file.data, `${chartPath}charts/${cname}:`, readValues);
       } else {
         const inner: ChartFile[] = [];
         for (const f of list) {
@@ -258,7 +267,7 @@ export function loadChartFiles(files: readonly ChartFile[], chartPath = "", dige
           if (slash < 0) continue;
           inner.push({ name: f.name.slice(slash + 1), data: f.data });
         }
-        sub = loadChartFiles(inner, `${chartPath}charts/${cname}/`);
+        sub = loadChartFiles(inner, `${chartPath}charts/${cname}/`, undefined, readValues);
       }
     } catch (e) {
       if (e instanceof ChartLoadError && e.message.startsWith("error unpacking subchart")) throw e;
@@ -382,10 +391,14 @@ export function readChartArchive(bytes: Uint8Array, where = "<archive>"): ChartF
 }
 
 /** LoadArchive: a chart from the bytes of a `.tgz`. */
-export function loadChartArchiveBytes(bytes: Uint8Array, where = "<archive>"): Chart {
+export function loadChartArchiveBytes(
+  bytes: Uint8Array,
+  where = "<archive>",
+  readValues: ValuesReader = readValuesDocuments,
+): Chart {
   const files = readChartArchive(bytes, where);
   const prefix = where.endsWith(":") ? where : `${where}:`;
-  return loadChartFiles(files, prefix);
+  return loadChartFiles(files, prefix, undefined, readValues);
 }
 
 /** Helm's action.CheckDependencies: every dependency of Chart.yaml is present in charts/. */

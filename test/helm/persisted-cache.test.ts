@@ -60,7 +60,13 @@ describe.runIf(requires("shared"))("persisted parses over the conformance corpus
       const r = runCorpusCase(group, id, cache);
       expect(r.ok, `${group}/${id} from the cache: ${r.detail}`).toBe(true);
     }
-    expect(cache.stats.hits).toBeGreaterThanOrEqual(written);
+    // values.yaml entries are read when a chart loads, and this process keeps its loaded charts:
+    // the second pass reads back every other entry (persisted-values.test.ts reads values back).
+    const valuesEntries = entryFiles(cache.dir).filter((f) =>
+      f.includes(`${path.sep}helm-values${path.sep}`),
+    );
+    expect(valuesEntries.length).toBeGreaterThan(0);
+    expect(cache.stats.hits).toBeGreaterThanOrEqual(written - valuesEntries.length);
     expect(cache.stats.writes).toBe(written);
     expect(cache.stats.rejected).toBe(0);
   });
