@@ -21,7 +21,12 @@ export {
 } from "./store.js";
 export { decodeValue, encodeValue } from "./value-codec.js";
 
-/** The render cache under the default cache directory, unless the environment turns it off. */
+/**
+ * The render cache under the default cache directory, unless the environment turns it off;
+ * its entries are written by a helper thread (background-writes.ts).
+ */
 export function defaultRenderCache(env: NodeJS.ProcessEnv = process.env): RenderCache | undefined {
-  return cacheDisabled(env) ? undefined : new DiskRenderCache(defaultCacheDir(env));
+  return cacheDisabled(env)
+    ? undefined
+    : new DiskRenderCache(defaultCacheDir(env), undefined, { background: true });
 }

@@ -24,6 +24,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { awaitWrite, flushWrites, postedUnder, writeInBackground } from "./background-writes.js";
 import { codeIdentity } from "./code-identity.js";
 
 const FORMAT = 1;
@@ -61,16 +62,28 @@ export interface RenderCache {
   readonly stats: RenderCacheStats;
 }
 
+export interface DiskRenderCacheOptions {
+  /**
+   * Entries written by a helper thread (background-writes.ts) instead of in the caller's
+   * thread; reads, listings and the end of the process wait for them. The commands' cache
+   * (defaultRenderCache) does; tests that look at entry files as soon as a run ends do not.
+   */
+  background?: boolean;
+}
+
 export class DiskRenderCache implements RenderCache {
   readonly stats: RenderCacheStats = { hits: 0, misses: 0, writes: 0, rejected: 0 };
   private known?: string;
+  private readonly background: boolean;
 
   /** `code`: the code identity; by default the running code's, hashed on first use only (a run without HelmReleases never pays for it). */
   constructor(
     private readonly cacheDir: string,
     code?: string,
+    opts: DiskRenderCacheOptions = {},
   ) {
     this.known = code;
+    this.background = opts.background === true;
   }
 
   private get code(): string {
@@ -92,7 +105,8 @@ export class DiskRenderCache implements RenderCache {
   }
 
   mayHold(unit: string): boolean {
-    return fs.existsSync(path.join(this.dir, unit));
+    const dir = path.join(this.dir, unit);
+    return postedUnder(dir) || fs.existsSync(dir);
   }
 
   /** The entry's file (exported for tests that damage entries). */
@@ -111,8 +125,10 @@ export class DiskRenderCache implements RenderCache {
   /** The entry's body through `decode`; a miss when absent, and a rejected miss when untrusted. */
   private read<T>(key: CacheKey, decode: (plain: Buffer) => T): T | undefined {
     let bytes: Buffer;
+    const file = this.file(key);
+    awaitWrite(file);
     try {
-      bytes = readAndTouch(this.file(key));
+      bytes = readAndTouch(file);
     } catch {
       this.stats.misses++;
       return undefined;
@@ -142,8 +158,16 @@ export class DiskRenderCache implements RenderCache {
     const cipher = createCipheriv("aes-256-gcm", key.seal, iv);
     const sealed = Buffer.concat([iv, cipher.update(bytes), cipher.final(), cipher.getAuthTag()]);
     const header = JSON.stringify({ "slipway-cache": FORMAT, key: key.id, bytes: sealed.length });
+    const entry = Buffer.concat([Buffer.from(`${header}\n`), sealed]);
+    const file = this.file(key);
+    if (this.background && writeInBackground(file, entry, 0o600)) {
+      this.stats.writes++;
+      return;
+    }
     try {
-      writeFileAtomic(this.file(key), Buffer.concat([Buffer.from(`${header}\n`), sealed]), { mode: 0o600 });
+      // A queued write of the same entry lands first, so this one is the last word.
+      awaitWrite(file);
+      writeFileAtomic(file, entry, { mode: 0o600 });
       this.stats.writes++;
     } catch {
       // A cache that cannot be written (read-only home, full disk) only costs speed.
@@ -215,6 +239,7 @@ export function rendersDir(cacheDir: string): string {
 export function cacheUsage(
   cacheDir: string,
 ): Array<{ code: string; entries: number; bytes: number; current: boolean }> {
+  flushWrites();
   const root = rendersDir(cacheDir);
   if (!fs.existsSync(root)) return [];
   const current = codeIdentity().slice(0, 16);
@@ -249,6 +274,7 @@ export function removeRenders(
   olderThanDays = 30,
   now: number = Date.now(),
 ): number {
+  flushWrites();
   const root = rendersDir(cacheDir);
   if (!fs.existsSync(root)) return 0;
   const current = codeIdentity().slice(0, 16);

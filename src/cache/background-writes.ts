@@ -1,0 +1,150 @@
+/**
+ * Render cache entries written by a helper thread, so that a cold run does not stop for the
+ * file system at every new entry: creating an entry's directory, its temp file and the rename
+ * cost ~1-2 ms each on some file systems, and a cold `check` of bjw-s home-ops writes ~250
+ * entries (~250 ms of its main thread). The main thread seals the entry (store.ts) and posts its
+ * bytes; the thread writes them the way src/fs/atomic-write.ts does (a temp file created
+ * exclusively with the entry's mode, then renamed into place), so a reader sees no entry or a
+ * whole one, as before.
+ *
+ * Nothing written is lost or read stale: a read of an entry still queued waits for it
+ * (`awaitWrite`), `flushWrites` waits for all of them (before listing or removing entries), and
+ * so does the process on exit. The waits are `Atomics.wait` on a counter the thread raises after
+ * each entry, so they work while the main thread never yields (the loader is synchronous) and
+ * in an 'exit' handler. A write that fails only costs speed, as a synchronous one did.
+ */
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+
+/**
+ * The thread's code: writeFileAtomic's steps (src/fs/atomic-write.ts), the directories it has
+ * made remembered. A separate script would need a file beside this module in every layout
+ * (dist/, the bundle, sources under test); this one needs only Node. It runs as CommonJS or as
+ * a module alike (dynamic imports), and without the process's flags: `--input-type=module`
+ * would make it a module, and a thread that fails to start cannot say so while the main thread
+ * waits for it.
+ */
+const WRITER = `
+(async () => {
+  const [{ parentPort, workerData }, fs, path, { randomBytes }] = await Promise.all([
+    import("node:worker_threads"),
+    import("node:fs"),
+    import("node:path"),
+    import("node:crypto"),
+  ]);
+  const done = workerData.done;
+  const made = new Set();
+  parentPort.on("message", (m) => {
+    try {
+      const dir = path.dirname(m.file);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      const tmp = path.join(dir, "." + path.basename(m.file) + "." + randomBytes(6).toString("hex") + ".tmp");
+      try {
+        fs.writeFileSync(tmp, m.bytes, { flag: "wx", mode: m.mode });
+        fs.chmodSync(tmp, m.mode);
+        fs.renameSync(tmp, m.file);
+      } catch {
+        fs.rmSync(tmp, { force: true });
+        made.delete(dir);
+      }
+    } catch {}
+    Atomics.add(done, 0, 1);
+    Atomics.notify(done, 0);
+  });
+})();
+`;
+
+/** How long a wait for queued writes may take before the run goes on without them. */
+const FLUSH_MS = 30_000;
+
+interface Writer {
+  worker: Worker;
+  /** done[0]: entries the thread has finished (written or failed). */
+  done: Int32Array;
+  posted: number;
+}
+
+/** undefined: not started yet; null: could not start (writes stay synchronous). */
+let writer: Writer | null | undefined;
+/** Past this many, entries already written are forgotten (a long `serve` session). */
+const MAX_QUEUED = 4096;
+/** Queued entries by file: the number of the post that writes it. */
+const queued = new Map<string, number>();
+/** Directories an entry was posted to: store.ts's `mayHold` counts them as present. */
+const postedDirs = new Set<string>();
+
+function start(): Writer | null {
+  try {
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(WRITER, { eval: true, workerData: { done }, execArgv: [] });
+    // The thread never keeps the process alive; the exit handler waits for what it holds.
+    worker.unref();
+    worker.on("error", () => {
+      // Its queue is lost: later writes are synchronous, and waits end at once.
+      if (writer) writer.posted = Atomics.load(writer.done, 0);
+      writer = null;
+    });
+    process.on("exit", () => flushWrites());
+    return { worker, done, posted: 0 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Queues `bytes` to be written atomically to `file` with `mode`; false when there is no writer
+ * thread (the caller writes synchronously).
+ */
+export function writeInBackground(file: string, bytes: Buffer, mode: number): boolean {
+  if (writer === undefined) writer = start();
+  if (writer === null) return false;
+  try {
+    writer.worker.postMessage({ file, bytes, mode });
+  } catch {
+    return false;
+  }
+  const n = ++writer.posted;
+  if (queued.size >= MAX_QUEUED) {
+    const done = Atomics.load(writer.done, 0);
+    for (const [f, m] of queued) if (m <= done) queued.delete(f);
+  }
+  queued.set(file, n);
+  for (let dir = path.dirname(file); !postedDirs.has(dir); dir = path.dirname(dir)) {
+    postedDirs.add(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  return true;
+}
+
+/** True when an entry was queued in `dir` (or below it) by this process. */
+export function postedUnder(dir: string): boolean {
+  return postedDirs.has(dir);
+}
+
+/** Waits until `file`, when queued, is written. */
+export function awaitWrite(file: string): void {
+  const n = queued.get(file);
+  if (n !== undefined) waitFor(n);
+}
+
+/** Waits until every queued entry is written. */
+export function flushWrites(): void {
+  if (writer) waitFor(writer.posted);
+}
+
+function waitFor(n: number, timeoutMs = FLUSH_MS): void {
+  const w = writer;
+  if (!w) return;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const done = Atomics.load(w.done, 0);
+    if (done >= n) break;
+    const left = until - Date.now();
+    if (left <= 0) return;
+    Atomics.wait(w.done, 0, done, left);
+  }
+  if (Atomics.load(w.done, 0) >= w.posted) queued.clear();
+}
