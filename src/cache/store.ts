@@ -59,7 +59,15 @@ export interface RenderCache {
   putBytes?(key: CacheKey, bytes: Uint8Array): void;
   /** False when the cache certainly holds no entry of `unit` (a first run, a new build). */
   mayHold?(unit: string): boolean;
+  /** Where another thread opens this cache (a DiskRenderCache there); none: it cannot. */
+  shared?(): SharedCacheLocation;
   readonly stats: RenderCacheStats;
+}
+
+/** A disk cache as a render worker opens it: the directory and the code identity. */
+export interface SharedCacheLocation {
+  dir: string;
+  code: string;
 }
 
 export interface DiskRenderCacheOptions {
@@ -102,6 +110,10 @@ export class DiskRenderCache implements RenderCache {
         .update(`slipway-cache ${FORMAT} ${purpose}\0${this.code}\0${unit}\0`)
         .update(inputs);
     return { unit, id: hash("name").digest("hex"), seal: hash("seal").digest() };
+  }
+
+  shared(): SharedCacheLocation {
+    return { dir: this.cacheDir, code: this.code };
   }
 
   mayHold(unit: string): boolean {

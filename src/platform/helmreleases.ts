@@ -133,8 +133,12 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
       const job = releaseJob(p, cluster, pool, kubernetes.version, [...apis], hctx);
       if (job) batch.push({ p, job });
     }
-    const outcomes = renderReleases(batch.map(({ p, job }) => ({ chart: p.chart!, job })));
-    for (const [i, { p }] of batch.entries()) finishRelease(p, cluster, outcomes[i]!, hctx);
+    // Each release is finished as its render arrives (finishing one touches no other).
+    renderReleases(
+      batch.map(({ p, job }) => ({ chart: p.chart!, job })),
+      hctx.renderCache ? { cache: hctx.renderCache } : {},
+      (i, outcome) => finishRelease(batch[i]!.p, cluster, outcome, hctx),
+    );
   };
   renderAll(baseApis);
   // CRDs templated by charts (cert-manager's, operators') change what other charts see.
@@ -727,7 +731,10 @@ function applyHit(
     info.warnings = warnings;
     renderIdentities.delete(info);
     if (ensureChart(p)) {
-      const outcome = renderReleases([{ chart: p.chart!, job }])[0]!;
+      const outcome = renderReleases(
+        [{ chart: p.chart!, job }],
+        hctx.renderCache ? { cache: hctx.renderCache } : {},
+      )[0]!;
       finishRelease(p, cluster, outcome, hctx);
     }
     // Assigned by finishRelease, fail or unavailable (a plain value from then on).

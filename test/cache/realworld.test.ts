@@ -12,9 +12,12 @@ import { DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
 import { runCheck } from "../../src/check/engine.js";
 import { formatJson } from "../../src/check/report/json.js";
 import { allRules } from "../../src/check/rules/index.js";
+import { forgetParsedTemplates } from "../../src/helm/engine.js";
+import { forgetValidators } from "../../src/helm/schema.js";
 import { directoryChartProvider } from "../../src/helmrelease/charts.js";
 import { loadPlatformWithSecrets, maskedPlatform } from "../../src/platform/decrypt.js";
 import type { Platform } from "../../src/platform/index.js";
+import { RELEASE_SUMMARY_UNIT, RELEASE_UNIT } from "../../src/platform/release-cache.js";
 import { createSecretMasker } from "../../src/sops/index.js";
 import { conformanceChartDirs } from "../support/conformance-charts.js";
 import { requires, sharedDir } from "../support/env.js";
@@ -37,18 +40,27 @@ const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-rc-realworld-"));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 const missed = new WeakMap<RenderCache, string[]>();
+const served = new WeakMap<RenderCache, string[]>();
 
-/** A disk cache that remembers the unit of every miss. */
+/** A disk cache that remembers the unit of every miss and every hit. */
 function diskCache(): DiskRenderCache {
   const cache = new DiskRenderCache(cacheDir);
   const units: string[] = [];
+  const hits: string[] = [];
   const get = cache.get.bind(cache);
   cache.get = (key) => {
     const body = get(key);
-    if (body === undefined) units.push(key.unit);
+    (body === undefined ? units : hits).push(key.unit);
     return body;
   };
+  const getBytes = cache.getBytes.bind(cache);
+  cache.getBytes = (key) => {
+    const bytes = getBytes(key);
+    (bytes === undefined ? units : hits).push(key.unit);
+    return bytes;
+  };
   missed.set(cache, units);
+  served.set(cache, hits);
   return cache;
 }
 
@@ -77,6 +89,10 @@ describe.skipIf(repos.length === 0)(
       "%s",
       async (repo) => {
         const none = await outputs(repo, false);
+        // What this process parsed and compiled is forgotten, so the cold run keeps its parses
+        // and schemas in the cache (and the run below must read them from there).
+        forgetParsedTemplates();
+        forgetValidators();
         const coldCache = diskCache();
         const cold = await outputs(repo, coldCache);
         const warmCache = diskCache();
@@ -96,6 +112,21 @@ describe.skipIf(repos.length === 0)(
         expect(warmCache.stats.hits).toBeLessThanOrEqual(coldCache.stats.hits + coldCache.stats.writes);
         // Flux Kustomization builds are among them (every repository has some).
         expect(coldCache.stats.writes).toBeGreaterThan(0);
+        // Rendered releases gone (a pull request that changes them): they render again from
+        // the parsed templates the cold run kept (charts of 32 KB of templates or more), to
+        // the same bytes.
+        rmSync(path.join(coldCache.dir, RELEASE_UNIT), { recursive: true, force: true });
+        rmSync(path.join(coldCache.dir, RELEASE_SUMMARY_UNIT), { recursive: true, force: true });
+        forgetParsedTemplates();
+        forgetValidators();
+        const partialCache = diskCache();
+        const partial = await outputs(repo, partialCache);
+        expect(partial.model).toBe(none.model);
+        expect(partial.check).toBe(none.check);
+        // (A schema that does not compile is not kept: it is compiled, and fails, again.)
+        expect(misses(partialCache).filter((u) => u === "helm-parse")).toEqual([]);
+        if (repo.endsWith("bjw-s-labs__home-ops"))
+          expect(served.get(partialCache)?.filter((u) => u === "helm-parse").length).toBeGreaterThan(0);
       },
       600_000,
     );

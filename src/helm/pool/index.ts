@@ -14,6 +14,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
 import { encodeChart, encodeGo, NotTransferable } from "./codec.js";
 import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js";
@@ -108,6 +109,8 @@ export interface PoolOptions {
   threads?: number;
   /** false: the main thread only waits (tests use it to make the workers do every job). */
   mainRenders?: boolean;
+  /** Parsed templates and compiled schemas kept between processes, in every thread (job.ts). */
+  cache?: RenderCache;
 }
 
 /** How the last batch was shared out, and results from workers in all, for tests and benchmarks. */
@@ -141,10 +144,15 @@ export function claimOrder(jobs: ReadonlyArray<{ chart: Chart }>): number[] {
   return jobs.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
 }
 
-/** Renders every job with its chart; outcomes in job order. */
+/**
+ * Renders every job with its chart; outcomes in job order. `onOutcome`, when given, is called
+ * once per job as its outcome is ready (in no particular order): the main thread finishes
+ * what the workers rendered while they render the rest, instead of after the batch.
+ */
 export function renderReleases(
   jobs: ReadonlyArray<{ chart: Chart; job: ReleaseJob }>,
   opts: PoolOptions = {},
+  onOutcome?: (index: number, outcome: ReleaseOutcome) => void,
 ): ReleaseOutcome[] {
   opts = { ...poolDefaults, ...opts };
   const threads = opts.threads ?? workerCount();
@@ -160,9 +168,17 @@ export function renderReleases(
       if (!(e instanceof NotTransferable)) throw e;
     }
   }
-  if (!wire) return jobs.map(({ chart, job }) => renderReleaseJob(chart, job));
+  const ready = (index: number, outcome: ReleaseOutcome) => {
+    outcomes[index] = outcome;
+    onOutcome?.(index, outcome);
+  };
+  if (!wire) {
+    for (const [i, { chart, job }] of jobs.entries()) ready(i, renderReleaseJob(chart, job, opts.cache));
+    return outcomes as ReleaseOutcome[];
+  }
 
   const order = claimOrder(jobs);
+  const shared = opts.cache?.shared?.();
   const counters = new Int32Array(new SharedArrayBuffer(8));
   const batch = nextBatch++;
   for (const w of pool) {
@@ -178,6 +194,7 @@ export function renderReleases(
     }
     for (const id of w.sent) if (!used.has(id)) w.sent.delete(id);
     const message: BatchMessage = { batch, counters, charts, keep: [...used], jobs: wire, order };
+    if (shared) message.cache = shared;
     w.worker.postMessage(message);
   }
   let received = 0;
@@ -186,17 +203,20 @@ export function renderReleases(
       for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
         const r = m.message as ResultMessage;
         if (r.batch !== batch || outcomes[r.index] !== undefined || (!r.ok && r.retry)) continue;
-        outcomes[r.index] = r.ok
-          ? {
-              ok: true,
-              release: r.release,
-              apiVersionsRead: r.apiVersionsRead,
-              ...(r.unvalidatedSchemaRef ? { unvalidatedSchemaRef: r.unvalidatedSchemaRef } : {}),
-            }
-          : { ok: false, error: r.error };
         received++;
         lastBatch.fromWorkers++;
         totals.fromWorkers++;
+        ready(
+          r.index,
+          r.ok
+            ? {
+                ok: true,
+                release: r.release,
+                apiVersionsRead: r.apiVersionsRead,
+                ...(r.unvalidatedSchemaRef ? { unvalidatedSchemaRef: r.unvalidatedSchemaRef } : {}),
+              }
+            : { ok: false, error: r.error },
+        );
       }
     }
   };
@@ -208,8 +228,8 @@ export function renderReleases(
     if (claim >= jobs.length) break;
     const index = order[claim]!;
     const { chart, job } = jobs[index]!;
-    outcomes[index] = renderReleaseJob(chart, job);
     mine++;
+    ready(index, renderReleaseJob(chart, job, opts.cache));
     drain();
   }
   // Workers post before they count, so once every job is counted, one more drain sees them all.
@@ -223,5 +243,7 @@ export function renderReleases(
   }
   drain();
   // Whatever never arrived is rendered here: the same pure function, the same outcome.
-  return outcomes.map((o, i) => o ?? renderReleaseJob(jobs[i]!.chart, jobs[i]!.job));
+  for (const [i, o] of outcomes.entries())
+    if (o === undefined) ready(i, renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache));
+  return outcomes as ReleaseOutcome[];
 }

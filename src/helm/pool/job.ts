@@ -3,6 +3,7 @@
  * the render options that decide the output (nothing that depends on the thread), and an
  * outcome that is data (an error becomes its formatted text), so where it ran cannot show.
  */
+import type { RenderCache } from "../../cache/store.js";
 import { SlipwayError } from "../../errors.js";
 import type { ApiVersionsRead } from "../capabilities.js";
 import type { Chart } from "../chart.js";
@@ -38,7 +39,11 @@ export interface ApiVersionsReadData {
   has: string[];
 }
 
-export function renderReleaseJob(chart: Chart, job: ReleaseJob): ReleaseOutcome {
+/**
+ * `cache`: where parsed templates and compiled schemas are kept between processes (as `helm
+ * template` keeps them); it changes how long a render takes, never what it gives.
+ */
+export function renderReleaseJob(chart: Chart, job: ReleaseJob, cache?: RenderCache): ReleaseOutcome {
   let read: ApiVersionsRead = { whole: false, has: new Set() };
   const readData = (): ApiVersionsReadData => ({ whole: read.whole, has: [...read.has].sort() });
   const render = (skipSchemaValidation: boolean) => {
@@ -53,6 +58,7 @@ export function renderReleaseJob(chart: Chart, job: ReleaseJob): ReleaseOutcome 
       seed: job.seed,
       now: job.now,
       apiVersionsRead: read,
+      ...(cache ? { cache } : {}),
     });
   };
   try {

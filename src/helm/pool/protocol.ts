@@ -1,4 +1,5 @@
 /** Messages between the render pool and its workers (see index.ts for the protocol). */
+import type { SharedCacheLocation } from "../../cache/store.js";
 import type { RenderedRelease } from "../render.js";
 import type { WireChart, WireValue } from "./codec.js";
 import type { ApiVersionsReadData, ReleaseJob } from "./job.js";
@@ -20,6 +21,8 @@ export interface BatchMessage {
   jobs: WireJob[];
   /** Job indexes in the order they are claimed (the largest charts first). */
   order: number[];
+  /** The persistent cache the worker opens for parsed templates and compiled schemas. */
+  cache?: SharedCacheLocation;
 }
 
 /** Worker → main: one result, by job index. */

@@ -4,6 +4,7 @@
  * jobs of a batch from the shared counter, and posts each outcome back on its port.
  */
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { DiskRenderCache, type RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
 import type { GoMap } from "../template/value.js";
 import { decodeChart, decodeGo } from "./codec.js";
@@ -12,12 +13,23 @@ import { type BatchMessage, NEXT_JOB, RESULTS_POSTED, type ResultMessage } from 
 
 const { port } = workerData as { port: MessagePort };
 const charts = new Map<number, Chart>();
+/** The persistent cache of the last batch that named one (a worker serves one process). */
+let cache: { dir: string; code: string; store: DiskRenderCache } | undefined;
+
+function cacheOf(batch: BatchMessage): RenderCache | undefined {
+  const at = batch.cache;
+  if (!at) return undefined;
+  if (cache?.dir !== at.dir || cache.code !== at.code)
+    cache = { ...at, store: new DiskRenderCache(at.dir, at.code) };
+  return cache.store;
+}
 
 parentPort?.on("message", (batch: BatchMessage) => {
   const keep = new Set(batch.keep);
   for (const id of charts.keys()) if (!keep.has(id)) charts.delete(id);
   for (const [id, wire] of batch.charts) charts.set(id, decodeChart(wire));
   const { counters } = batch;
+  const store = cacheOf(batch);
   for (;;) {
     const claim = Atomics.add(counters, NEXT_JOB, 1);
     if (claim >= batch.jobs.length) break;
@@ -28,7 +40,7 @@ parentPort?.on("message", (batch: BatchMessage) => {
     if (!chart) {
       message = { batch: batch.batch, index, ok: false, error: "render worker: no such chart", retry: true };
     } else {
-      const outcome = renderReleaseJob(chart, { ...job, values: decodeGo(job.values) as GoMap });
+      const outcome = renderReleaseJob(chart, { ...job, values: decodeGo(job.values) as GoMap }, store);
       message = { batch: batch.batch, index, ...outcome };
     }
     try {

@@ -73,6 +73,16 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(byOne[5]).toEqual({ ok: false, error: expect.stringContaining("boom") });
   });
 
+  it("hands each outcome to onOutcome once, as it arrives, equal to the one returned", () => {
+    for (const opts of [{ threads: 0 }, { threads: 1 }, { threads: 2, mainRenders: false }]) {
+      const seen: Array<[number, unknown]> = [];
+      const out = pool.renderReleases(jobs, opts, (i: number, o: unknown) => seen.push([i, o]));
+      expect(seen.map(([i]) => i).sort()).toEqual(jobs.map((_, i) => i));
+      for (const [i, o] of seen) expect(o).toBe(out[i]);
+      expect(out).toEqual(pool.renderReleases(jobs, { threads: 0 }));
+    }
+  });
+
   it("sends a chart again after a batch without it made the worker forget it", () => {
     const randomOnly = jobs.filter((j) => j.chart === random);
     const failingOnly = jobs.filter((j) => j.chart === failing);
