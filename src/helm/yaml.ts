@@ -426,10 +426,19 @@ function libyamlMessage(
   text: string,
   offset: number,
 ): { text: string; stage: LibyamlStage; at?: number } {
-  if (/^Flow sequence .*end with a \]/.test(message))
-    return { text: "did not find expected ',' or ']'", stage: "parser" };
-  if (/^Flow map .*end with a \}/.test(message))
-    return { text: "did not find expected ',' or '}'", stage: "parser" };
+  const unclosed = /^Flow (sequence|map) .*end with a [\]}]/.exec(message);
+  if (unclosed) {
+    // The input or the document ends (blanks and comments aside) where a node may start, after
+    // `[`, `{` or `,`: libyaml still expects one.
+    const atEnd = offset >= text.length || /^(---|\.\.\.)([ \t\r\n]|$)/.test(text.slice(offset, offset + 4));
+    if (atEnd && /[[{,](?:[ \t\r\n]+#[^\n]*)*[ \t\r\n]*$/.test(text.slice(0, offset)))
+      return { text: "did not find expected node content", stage: "parser" };
+    return {
+      text:
+        unclosed[1] === "sequence" ? "did not find expected ',' or ']'" : "did not find expected ',' or '}'",
+      stage: "parser",
+    };
+  }
   if (message.startsWith("Nested mappings are not allowed in compact mappings")) {
     return {
       text: "mapping values are not allowed in this context",
