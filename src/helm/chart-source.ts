@@ -211,19 +211,24 @@ function sameFiles(a: readonly ChartFile[], b: readonly ChartFile[]): boolean {
   return true;
 }
 
-/** What a file or directory's stat says of its contents (Git's index keeps the same). */
+/**
+ * What a file or directory's stat says of its contents (Git's index keeps the same). Times are
+ * Node's millisecond floats (microsecond precision), not nanosecond BigInts, whose conversion cost
+ * ~20 ms of kube-prometheus-stack's 350 files: a walk is kept only when nothing in it changed in
+ * the last seconds (RACY_MS), so any later change moves a change time by far more than that.
+ */
 interface StatStamp {
   path: string;
-  ino: bigint;
-  size: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
 }
 
 function stampOf(p: string): StatStamp | undefined {
-  const st = nodeFs.statSync(p, { bigint: true, throwIfNoEntry: false });
+  const st = nodeFs.statSync(p, { throwIfNoEntry: false });
   if (st === undefined) return undefined;
-  return { path: p, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+  return { path: p, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
 }
 
 function sameStamp(a: StatStamp): boolean {
@@ -232,8 +237,8 @@ function sameStamp(a: StatStamp): boolean {
     b !== undefined &&
     b.ino === a.ino &&
     b.size === a.size &&
-    b.mtimeNs === a.mtimeNs &&
-    b.ctimeNs === a.ctimeNs
+    b.mtimeMs === a.mtimeMs &&
+    b.ctimeMs === a.ctimeMs
   );
 }
 
@@ -247,7 +252,7 @@ function sameStamp(a: StatStamp): boolean {
  */
 const walkedDirs = new Map<string, { stamps: StatStamp[]; files: ChartFile[] }>();
 const MAX_WALKED_DIRS = 64;
-const RACY_NS = 3_000_000_000n;
+const RACY_MS = 3_000;
 
 function readChartDirStamped(dir: string): ChartFile[] {
   const key = path.resolve(dir);
@@ -274,8 +279,8 @@ function readChartDirStamped(dir: string): ChartFile[] {
     },
   };
   const files = readChartDir(dir, recording);
-  const recent = BigInt(Date.now()) * 1_000_000n - RACY_NS;
-  if (trusted && stamps.every((st) => st.mtimeNs < recent && st.ctimeNs < recent)) {
+  const recent = Date.now() - RACY_MS;
+  if (trusted && stamps.every((st) => st.mtimeMs < recent && st.ctimeMs < recent)) {
     if (walkedDirs.size >= MAX_WALKED_DIRS) walkedDirs.delete(walkedDirs.keys().next().value as string);
     walkedDirs.set(key, { stamps, files });
   } else {
