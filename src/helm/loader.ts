@@ -280,14 +280,18 @@ export function loadChartFiles(
     dependencies.push(sub);
   }
 
+  const chart = { metadata, templates, values, schema, files: other, dependencies };
+  if (digest !== undefined) return { ...chart, digest };
+  // Computed when first asked for: a subchart's digest is read only by callers that key caches
+  // by chart (HelmReleases, the render pool), and `helm template` would hash every byte of
+  // kube-prometheus-stack's subcharts (5 MB, its CRDs) a second time for nothing.
+  let known: string | undefined;
   return {
-    metadata,
-    templates,
-    values,
-    schema,
-    files: other,
-    dependencies,
-    digest: digest ?? chartDigest(files),
+    ...chart,
+    get digest() {
+      known ??= chartDigest(files);
+      return known;
+    },
   };
 }
 

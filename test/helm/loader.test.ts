@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadChartArchiveFromBytes, loadChartDir, readChartDir } from "../../src/helm/chart-source.js";
 import { IgnoreRules } from "../../src/helm/helmignore.js";
-import { loadChartFiles, readChartArchive } from "../../src/helm/loader.js";
+import { chartDigest, loadChartFiles, readChartArchive } from "../../src/helm/loader.js";
 import { tgz } from "../support/tgz.js";
 import { goJson } from "./go-json.js";
 
@@ -34,6 +34,25 @@ describe("loadChartFiles (Helm's LoadFiles)", () => {
     expect(c.schema).toBeDefined();
     expect(c.dependencies.map((d) => d.metadata.name)).toEqual(["sub"]);
     expect(c.dependencies[0]!.templates.map((t) => t.name)).toEqual(["templates/s.yaml"]);
+  });
+
+  it("a chart's digest, given or computed when first asked for, is the digest of its files", () => {
+    const sub = [
+      file("Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"),
+      file("templates/s.yaml", "kind: S\n"),
+    ];
+    const files = [
+      file("Chart.yaml", CHART_YAML),
+      ...sub.map((f) => ({ ...f, name: `charts/sub/${f.name}` })),
+    ];
+    const c = loadChartFiles(files);
+    expect(c.digest).toBe(chartDigest(files));
+    expect(c.dependencies[0]!.digest).toBe(chartDigest(sub));
+    expect({ ...c.dependencies[0]! }.digest).toBe(chartDigest(sub));
+    expect(loadChartFiles(files, "", "given").digest).toBe("given");
+    // another subchart's bytes, another digest
+    const other = loadChartFiles([files[0]!, files[1]!, file("charts/sub/templates/s.yaml", "kind: T\n")]);
+    expect(other.dependencies[0]!.digest).not.toBe(c.dependencies[0]!.digest);
   });
 
   it("reads v1 charts' requirements.yaml and keeps it as a file", () => {
