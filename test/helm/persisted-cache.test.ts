@@ -5,7 +5,7 @@
  * validator reports violations in the same words; a tampered entry or another build's entry is a
  * miss, never trusted; a persisted parse whose functions the render lacks fails as parsing fails.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,6 +17,7 @@ import { primePersistedParse } from "../../src/helm/persisted-parse.js";
 import { renderTree } from "../../src/helm/render-chart.js";
 import { forgetValidators, validateValues } from "../../src/helm/schema.js";
 import { GoMap, TemplateSet } from "../../src/helm/template/index.js";
+import { entryDamages, entryFiles } from "../support/cache-entries.js";
 import { requires } from "../support/env.js";
 import { corpus, runCorpusCase } from "./corpus.js";
 
@@ -29,19 +30,6 @@ const tempCache = (code = "test-code-identity") => {
   temps.push(dir);
   return new DiskRenderCache(dir, code);
 };
-
-function entryFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const abs = path.join(d, e);
-      if (statSync(abs).isDirectory()) walk(abs);
-      else out.push(abs);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe.runIf(requires("shared"))("persisted parses over the conformance corpus", () => {
   it("every templates/ case and the chart cases render identically from decoded parses and loaded schemas", () => {
@@ -103,18 +91,7 @@ describe("persisted parse safety", () => {
     return set;
   }
 
-  it.each<[string, (bytes: Buffer) => Buffer]>([
-    [
-      "a flipped bit",
-      (b) => {
-        b[b.length - 20]! ^= 1;
-        return b;
-      },
-    ],
-    ["a truncated", (b) => b.subarray(0, Math.floor(b.length / 2))],
-    ["a body-less", (b) => b.subarray(0, b.indexOf(0x0a) + 1)],
-    ["an empty", () => Buffer.alloc(0)],
-  ])("%s entry is a miss and is written again; the render is unchanged", (_, damage) => {
+  it.each(entryDamages)("%s entry is a miss and is written again; the render is unchanged", (_, damage) => {
     const cache = tempCache();
     const fs = files(`tamper-${Math.random()}`);
     const expected = render(parseWith(cache, fs));

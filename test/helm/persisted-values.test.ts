@@ -12,6 +12,7 @@ import { DiskRenderCache } from "../../src/cache/store.js";
 import { decodeValues, encodeValues, persistedValuesReader } from "../../src/helm/persisted-values.js";
 import { GoMap, type GoValue } from "../../src/helm/template/value.js";
 import { readValuesDocuments } from "../../src/helm/yaml.js";
+import { entryDamages, entryFiles } from "../support/cache-entries.js";
 import { requires } from "../support/env.js";
 import { corpus } from "./corpus.js";
 
@@ -37,19 +38,6 @@ const roundTrip = (v: GoMap) => decodeValues(encodeValues(v)!);
 
 /** Long enough to be persisted (16 KB), with `body` first. */
 const big = (body: string) => `${body}\n${"# padding comment line to pass the size threshold\n".repeat(400)}`;
-
-function entryFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const abs = path.join(d, e);
-      if (statSync(abs).isDirectory()) walk(abs);
-      else out.push(abs);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("values codec", () => {
   it.each([
@@ -140,18 +128,7 @@ describe("values through the persistent cache", () => {
     expect(cache.stats.writes).toBe(0);
   });
 
-  it.each<[string, (bytes: Buffer) => Buffer]>([
-    [
-      "a flipped bit",
-      (b) => {
-        b[b.length - 20]! ^= 1;
-        return b;
-      },
-    ],
-    ["a truncated", (b) => b.subarray(0, Math.floor(b.length / 2))],
-    ["a body-less", (b) => b.subarray(0, b.indexOf(0x0a) + 1)],
-    ["an empty", () => Buffer.alloc(0)],
-  ])("%s entry is a miss, read and written again", (_, damage) => {
+  it.each(entryDamages)("%s entry is a miss, read and written again", (_, damage) => {
     const cache = tempCache();
     const read = persistedValuesReader(cache);
     const text = big(`x: {y: z}\nn: ${Math.random()}\n`);
