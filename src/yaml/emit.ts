@@ -379,6 +379,8 @@ export interface EmitOptions {
   width?: number;
   /** Text of a number (default: integral values as integers, others in Go's 'g' format). */
   number?: (n: number | bigint) => string;
+  /** Mappings printed in their own key order, unsorted: Go structs, whose fields go-yaml v3 keeps in declaration order. */
+  declaredOrder?: WeakSet<YamlMap>;
 }
 
 class Emitter {
@@ -474,7 +476,8 @@ class Emitter {
 
   private mapping(map: YamlMap): void {
     // Keys holding undefined (values built in code) do not exist for JSON.
-    const keys = sortKeys(Object.keys(map).filter((k) => map[k] !== undefined));
+    const present = Object.keys(map).filter((k) => map[k] !== undefined);
+    const keys = this.opts.declaredOrder?.has(map) ? present : sortKeys(present);
     if (keys.length === 0) {
       this.emptyFlow("{", "}");
       return;

@@ -119,3 +119,27 @@ describe(".Capabilities through encoding/json", () => {
     expect(render(expr)).toBe(expected);
   });
 });
+
+// go-yaml v3 (toYamlPretty) prints a struct's fields lowercased in declaration order, while maps
+// around and inside it stay sorted. Expected texts printed by Helm 4.1.4.
+const kubePretty = 'version: v1.35.0\nmajor: "1"\nminor: "35"\n';
+const helmPretty =
+  "version: v4.1.4\ngitcommit: 05fa37973dc9e42b76e1d2883494c87174b6074f\ngittreestate: clean\ngoversion: go1.25.9\nkubeclientversion: v1.35\n";
+const indent = (text: string, by: string) => text.replace(/^(?=.)/gm, by);
+
+describe(".Capabilities through go-yaml v3 (toYamlPretty)", () => {
+  it.each([
+    ["toYamlPretty .Capabilities.KubeVersion", kubePretty],
+    ["toYamlPretty .Capabilities.HelmVersion", helmPretty],
+    [
+      "toYamlPretty .Capabilities",
+      `kubeversion:\n${indent(kubePretty, "  ")}apiversions:\n${apis.map((a) => `  - ${a}\n`).join("")}helmversion:\n${indent(helmPretty, "  ")}`,
+    ],
+    [
+      'toYamlPretty (dict "z" .Capabilities.HelmVersion "a" (list .Capabilities.KubeVersion))',
+      `a:\n  - ${indent(kubePretty, "    ").slice(4)}z:\n${indent(helmPretty, "  ")}`,
+    ],
+  ])("%s", (expr, expected) => {
+    expect(render(expr)).toBe(expected.replace(/\n$/, ""));
+  });
+});

@@ -88,7 +88,7 @@ export function marshalYaml(v: GoValue): string {
 }
 
 /** A Go value as go-yaml v3 sees it (no JSON step): ints stay ints, float64 keep their type. */
-function toV3Like(v: GoValue): YamlValue {
+function toV3Like(v: GoValue, structs: WeakSet<YamlMap>): YamlValue {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case "boolean":
@@ -99,21 +99,22 @@ function toV3Like(v: GoValue): YamlValue {
   if (v instanceof GoInt) return v.value;
   if (v instanceof Uint8Array) return Array.from(v, (b) => BigInt(b));
   if (isGoObject(v)) {
-    if (v.fmtValue) return toV3Like(v.fmtValue());
-    // go-yaml v3 names struct fields by their lowercased Go names and skips unexported ones.
-    // Differs: v3 keeps a struct's field order, emitYaml sorts them (BuildInfo's come out sorted).
+    if (v.fmtValue) return toV3Like(v.fmtValue(), structs);
+    // go-yaml v3 names struct fields by their lowercased Go names, skips unexported ones and
+    // keeps the struct's field order.
     const out: YamlMap = Object.create(null);
     for (const n of v.fieldNames?.() ?? []) {
-      if (isExported(n)) out[n.toLowerCase()] = toV3Like(v.field(n) as GoValue);
+      if (isExported(n)) out[n.toLowerCase()] = toV3Like(v.field(n) as GoValue, structs);
     }
+    structs.add(out);
     return out;
   }
   if (v instanceof GoMap) {
     const out: YamlMap = Object.create(null);
-    for (const [k, x] of v) out[k] = toV3Like(x);
+    for (const [k, x] of v) out[k] = toV3Like(x, structs);
     return out;
   }
-  return v.map(toV3Like);
+  return v.map((x) => toV3Like(x, structs));
 }
 
 function v3Number(n: number | bigint): string {
@@ -129,7 +130,9 @@ function v3Number(n: number | bigint): string {
  * indented under their key, no line folding, numbers printed by Go type.
  */
 export function marshalYamlPretty(v: GoValue): string {
-  return emitYaml(toV3Like(v), {
+  const structs = new WeakSet<YamlMap>();
+  return emitYaml(toV3Like(v, structs), {
+    declaredOrder: structs,
     indentSequencesInMappings: true,
     width: Number.POSITIVE_INFINITY,
     number: v3Number,
