@@ -22,6 +22,7 @@ import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
+import { type Draft, quickVerdict } from "./schema-accept.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
 const require = createRequire(import.meta.url);
@@ -40,8 +41,6 @@ const load = (id: string): AjvClass => {
 
 export class SchemaError extends SlipwayError {}
 
-type Draft = "4" | "6" | "7" | "2019" | "2020";
-
 const DRAFT_URLS: Record<string, Draft> = {
   "json-schema.org/schema": "2020",
   "json-schema.org/draft/2020-12/schema": "2020",
@@ -51,7 +50,7 @@ const DRAFT_URLS: Record<string, Draft> = {
   "json-schema.org/draft-04/schema": "4",
 };
 
-function draftOf(schema: unknown): Draft | { unknown: string } {
+export function draftOf(schema: unknown): Draft | { unknown: string } {
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return "2020";
   const s = (schema as Record<string, unknown>).$schema;
   if (typeof s !== "string") return "2020";
@@ -198,6 +197,15 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
   throw new Error("too many unresolved references");
 }
 
+/** ajv's verdict alone (no quick check, no persistent cache): the differential tests' oracle. */
+export function ajvAccepts(text: string, data: unknown): boolean | Error {
+  try {
+    return compile(text, undefined)(data) === true;
+  } catch (e) {
+    return e as Error;
+  }
+}
+
 /** Go values as JSON for the validator. */
 function toJson(v: GoValue): unknown {
   if (v === undefined || v === null) return null;
@@ -291,13 +299,17 @@ function validateOne(
   values: GoMap,
   cache: RenderCache | undefined,
 ): string | undefined {
+  const text = textOf(schemaBytes);
+  const data = toJson(values);
+  // Values that certainly pass need no compiled validator (schema-accept.ts); ajv judges the rest.
+  if (quickVerdict(text, draftOf, data) === "yes") return undefined;
   let validate: ValidateFunction;
   try {
-    validate = compile(textOf(schemaBytes), cache);
+    validate = compile(text, cache);
   } catch (e) {
     return (e as Error).message;
   }
-  if (validate(toJson(values))) return undefined;
+  if (validate(data)) return undefined;
   return formatErrors(validate.errors ?? []);
 }
 

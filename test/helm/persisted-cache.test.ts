@@ -171,7 +171,8 @@ describe("persisted schema validators", () => {
       `{"$schema":"http://json-schema.org/draft-04/schema#","properties":{"name":{"enum":["a","b"]},"tags":{"maxItems":1}}}`,
     ],
     ["a urn reference", `{"properties":{"name":{"$ref":"urn:example:thing"}},"required":["missing"]}`],
-    ["valid values", `{"type":"object"}`],
+    // propertyNames: a keyword the quick check (schema-accept.ts) leaves to ajv
+    ["valid values", `{"type":"object","propertyNames":{"minLength":1}}`],
   ])("%s: a loaded validator reports what ajv's compiled one reports", (_, schema) => {
     const cache = tempCache();
     forgetValidators();
@@ -182,6 +183,13 @@ describe("persisted schema validators", () => {
     forgetValidators();
     expect(report(schema, values, cache)).toBe(compiled);
     expect(cache.stats).toMatchObject({ hits: 1, writes: 1 });
+  });
+
+  it("values the quick check accepts compile and store nothing", () => {
+    const cache = tempCache();
+    forgetValidators();
+    expect(report(`{"type":"object","properties":{"name":{"type":"string"}}}`, values, cache)).toBe("valid");
+    expect(cache.stats).toMatchObject({ hits: 0, writes: 0 });
   });
 
   it("a tampered validator entry is a miss", () => {
