@@ -20,12 +20,17 @@ import {
   type RenderedRelease,
 } from "../helm/index.js";
 import {
+  type AheadRender,
   type ApiVersionsReadData,
+  dropAhead,
   MIN_JOBS_FOR_WORKERS,
+  type PoolJob,
   prestartWorkers,
   type ReleaseJob,
   type ReleaseOutcome,
+  renderAhead,
   renderReleases,
+  runningWorkers,
 } from "../helm/pool/index.js";
 import { GoMap } from "../helm/template/value.js";
 import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
@@ -58,6 +63,7 @@ import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResour
 import {
   type CachedRelease,
   type ChartFacts,
+  fingerprint,
   type ObjectIdentity,
   objectIdentity,
   RELEASE_UNIT,
@@ -111,8 +117,24 @@ export function foundHelmReleases(renderCache: RenderCache | undefined, found: n
   prestartWorkers(found);
 }
 
-/** Renders every HelmRelease of a rendered Flux cluster in place. */
-export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): void {
+/**
+ * Renders every HelmRelease of a rendered Flux cluster in place. `ahead`: the renders started
+ * while its Flux builds ran (ReleasesAhead); each is used where it is the render this pass
+ * makes, and the rest are dropped.
+ */
+export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster, ahead?: ReleasesAhead): void {
+  try {
+    renderReleasesOf(hctx, cluster, ahead);
+  } finally {
+    ahead?.close();
+  }
+}
+
+function renderReleasesOf(
+  hctx: HelmReleaseContext,
+  cluster: Cluster,
+  ahead: ReleasesAhead | undefined,
+): void {
   if (cluster.helmReleases.length === 0) return;
   const pool = objectPool(cluster, hctx.config);
   const kubernetes = kubernetesOf(hctx.config, cluster.name);
@@ -121,7 +143,7 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
     ...kubernetes.apiVersions,
     ...crdApiVersions(poolCrds(cluster)).filter((v) => !builtin.has(v)),
   ]);
-  const charts = new ChartsOfPass(hctx.renderCache);
+  const charts = ahead?.charts ?? new ChartsOfPass(hctx.renderCache);
   const prepared = cluster.helmReleases.map((h) => prepare(hctx, cluster, h, charts));
   // CRDs in charts' crds/ directories are known before any render.
   for (const p of prepared)
@@ -135,7 +157,17 @@ export function renderHelmReleases(hctx: HelmReleaseContext, cluster: Cluster): 
     }
     // Each release is finished as its render arrives (finishing one touches no other).
     renderReleases(
-      batch.map(({ p, job }) => ({ chart: p.chart!, job })),
+      batch.map(({ p, job }): PoolJob => {
+        const started =
+          ahead && p.valuesFilesKey === undefined ? ahead.take(p.located!.identity, job) : undefined;
+        return {
+          chart: p.chart!,
+          job,
+          ...(started
+            ? { ahead: { render: started, accepts: (o) => rendersAlike(o, started.job, job) } }
+            : {}),
+        };
+      }),
       hctx.renderCache ? { cache: hctx.renderCache } : {},
       (i, outcome) => finishRelease(batch[i]!.p, cluster, outcome, hctx),
     );
@@ -637,7 +669,7 @@ function releaseJob(
     if (!(e instanceof ValuesReferenceError)) throw e;
     valuesError = e;
   }
-  const seed = `${cluster.name}/${spec.releaseNamespace}/${spec.releaseName}`;
+  const seed = seedOf(cluster, spec);
   const secretInputs = composed ? [...composed.secretStrings, ...ownSecretValues(cluster, info)] : [];
   let hit: CachedRelease | undefined;
   // Secret material in the inputs: neither looked up nor stored (no key is derived from secrets).
@@ -685,21 +717,188 @@ function releaseJob(
     ...(kubeVersion ? { kubeVersion } : {}),
     ...(info.chartLocation ? { chartDir: info.chartLocation } : {}),
   };
-  const job: ReleaseJob = {
+  const job = jobOf(spec, seed, composed.values, kubeVersion, apis);
+  if (hit) {
+    applyHit(p, cluster, hit, job, hctx);
+    return undefined;
+  }
+  return job;
+}
+
+function jobOf(
+  spec: ReleaseSpec,
+  seed: string,
+  values: GoMap,
+  kubeVersion: string | undefined,
+  apis: string[],
+): ReleaseJob {
+  return {
     releaseName: spec.releaseName,
     namespace: spec.releaseNamespace,
-    values: composed.values,
+    values,
     ...(kubeVersion ? { kubeVersion } : {}),
     apiVersions: apis,
     skipSchemaValidation: spec.disableSchemaValidation,
     seed,
     now: RENDER_EPOCH,
   };
-  if (hit) {
-    applyHit(p, cluster, hit, job, hctx);
-    return undefined;
+}
+
+function seedOf(cluster: Cluster, spec: ReleaseSpec): string {
+  return `${cluster.name}/${spec.releaseNamespace}/${spec.releaseName}`;
+}
+
+/**
+ * A render job as a text, API versions aside (a render that ran ahead may have seen fewer):
+ * equal texts, equal jobs of equal charts. Undefined when the values have no stable text.
+ */
+function aheadKey(chartIdentity: string, job: ReleaseJob): string | undefined {
+  const values = fingerprint(job.values);
+  if (values === undefined) return undefined;
+  const { releaseName, namespace, kubeVersion, skipSchemaValidation, seed, now } = job;
+  return JSON.stringify([
+    chartIdentity,
+    values,
+    releaseName,
+    namespace,
+    kubeVersion ?? null,
+    skipSchemaValidation,
+    seed,
+    now,
+  ]);
+}
+
+/**
+ * Whether `outcome`, the render of `ran` (a job equal to `job` but for its API versions), is
+ * the render of `job`: with the same list, always; otherwise when the render looked only at
+ * `Has` answers (not the whole list) and each of them is the same with `job`'s list. A render
+ * that failed tells nothing of what it read: only with the same list.
+ */
+export function rendersAlike(outcome: ReleaseOutcome, ran: ReleaseJob, job: ReleaseJob): boolean {
+  const a = ran.apiVersions;
+  const b = job.apiVersions;
+  if (a.length === b.length && a.every((v, i) => v === b[i])) return true;
+  if (!outcome.ok || outcome.apiVersionsRead.whole) return false;
+  const builtin = new Set(DEFAULT_API_VERSIONS);
+  const inA = new Set([...builtin, ...a]);
+  const inB = new Set([...builtin, ...b]);
+  return outcome.apiVersionsRead.has.every((v) => inA.has(v) === inB.has(v));
+}
+
+/**
+ * HelmReleases rendered while a cluster's Flux builds still run, so the render workers do not
+ * wait for the builds: after each build, every HelmRelease found whose chart is found and
+ * whose values compose from what is rendered so far starts rendering on a worker (the chart
+ * loaded here, its facts kept for the render pass, which shares `charts`). What the builds
+ * render later can change a release's values, its chart source or the API versions: the render
+ * pass uses a render started here only for the same job (aheadKey) and API-version answers
+ * (rendersAlike), so the output is what rendering after the builds gives. Only for a cold run:
+ * when the render cache may hold releases, their renders are likely read from it instead.
+ */
+export class ReleasesAhead {
+  readonly charts: ChartsOfPass;
+  private seen = 0;
+  private pending: HelmReleaseInfo[] = [];
+  private readonly started = new Map<string, AheadRender>();
+  /** API versions of the crds/ of the charts located so far (releases that install them). */
+  private readonly chartCrds = new Set<string>();
+
+  private constructor(
+    private readonly hctx: HelmReleaseContext,
+    private readonly cluster: Cluster,
+  ) {
+    this.charts = new ChartsOfPass(hctx.renderCache);
   }
-  return job;
+
+  /** None when renders would not run ahead (a render cache that may hold them). */
+  static of(hctx: HelmReleaseContext, cluster: Cluster): ReleasesAhead | undefined {
+    if (hctx.renderCache?.mayHold?.(RELEASE_UNIT) ?? false) return undefined;
+    return new ReleasesAhead(hctx, cluster);
+  }
+
+  /** Starts what the cluster's builds so far make known; called after each build. */
+  advance(): void {
+    const found = this.cluster.helmReleases;
+    for (; this.seen < found.length; this.seen++) this.pending.push(found[this.seen]!);
+    // Workers start once enough releases are found (foundHelmReleases); none are started here.
+    if (this.pending.length === 0 || runningWorkers() === 0) return;
+    let inputs: { pool: Map<string, KObject>; apis: string[] } | undefined;
+    const inputsNow = () => {
+      if (!inputs) {
+        const kube = kubernetesOf(this.hctx.config, this.cluster.name);
+        const builtin = new Set(DEFAULT_API_VERSIONS);
+        const apis = new Set([
+          ...kube.apiVersions,
+          ...crdApiVersions(poolCrds(this.cluster)).filter((v) => !builtin.has(v)),
+          ...this.chartCrds,
+        ]);
+        inputs = { pool: objectPool(this.cluster, this.hctx.config), apis: [...apis] };
+      }
+      return inputs;
+    };
+    this.pending = this.pending.filter((info) => {
+      try {
+        return this.start(info, inputsNow) === "later";
+      } catch {
+        return false; // the render pass meets the same problem and reports it
+      }
+    });
+  }
+
+  /** The render started for this job of this chart (API versions aside), taken once. */
+  take(chartIdentity: string, job: ReleaseJob): AheadRender | undefined {
+    const key = aheadKey(chartIdentity, job);
+    const render = key === undefined ? undefined : this.started.get(key);
+    if (render) this.started.delete(key!);
+    return render;
+  }
+
+  /** Drops the renders no pass took (not rendered if no worker started them). */
+  close(): void {
+    for (const r of this.started.values()) dropAhead(r);
+    this.started.clear();
+    this.pending = [];
+  }
+
+  /** "later": what it needs may be rendered by a later build. */
+  private start(
+    info: HelmReleaseInfo,
+    inputsNow: () => { pool: Map<string, KObject>; apis: string[] },
+  ): "later" | "done" {
+    const spec = readReleaseSpec(info.object);
+    if (spec.suspended || !spec.chart) return "done";
+    const located = locateChart(this.hctx, this.cluster, spec.chart, this.charts);
+    const answer = located.answer;
+    if ("external" in answer) return "later";
+    if (!("located" in answer) || (located.valuesFiles?.files.length ?? 0) > 0) return "done";
+    const lc = answer.located;
+    const facts = this.charts.factsOf(lc);
+    if (!("version" in facts)) return "done";
+    if (spec.crds !== "Skip") for (const v of facts.crdApiVersions) this.chartCrds.add(v);
+    const { pool, apis } = inputsNow();
+    let values: GoMap;
+    try {
+      values = composeReleaseValues(info.namespace, spec.valuesFrom, spec.values, (kind, ns, name) =>
+        pool.get(`${kind}/${ns}/${name}`),
+      ).values;
+    } catch (e) {
+      if (e instanceof ValuesReferenceError) return "later";
+      throw e;
+    }
+    const loaded = lc.load();
+    if (!("chart" in loaded)) return "done";
+    const kube = kubernetesOf(this.hctx.config, this.cluster.name);
+    const job = jobOf(spec, seedOf(this.cluster, spec), values, kube.version, apis);
+    const key = aheadKey(lc.identity, job);
+    if (key === undefined || this.started.has(key)) return "done";
+    const render = renderAhead(
+      loaded.chart,
+      job,
+      this.hctx.renderCache ? { cache: this.hctx.renderCache } : {},
+    );
+    if (render) this.started.set(key, render);
+    return "done";
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ import { type ControllerProfile, detectFlux, resolveProfile } from "../flux/prof
 import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
+import { MIN_JOBS_FOR_WORKERS } from "../helm/pool/index.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
 import { buildResources } from "../kustomize/build.js";
 import { cloneValue, deepEqual } from "../kustomize/clone.js";
@@ -46,7 +47,14 @@ import {
   specOf,
   stringField,
 } from "./flux-objects.js";
-import { foundHelmReleases, kubernetesOf, RENDER_EPOCH, renderHelmReleases } from "./helmreleases.js";
+import {
+  foundHelmReleases,
+  type HelmReleaseContext,
+  kubernetesOf,
+  RENDER_EPOCH,
+  ReleasesAhead,
+  renderHelmReleases,
+} from "./helmreleases.js";
 import { withholdSecretMessages } from "./masking.js";
 import {
   addNotice,
@@ -214,6 +222,10 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       file,
     });
   }
+  // A repository with HelmReleases to render starts the render workers now: they load while
+  // the Flux builds run, and render the releases found meanwhile (ReleasesAhead).
+  if (ctx.charts !== false)
+    foundHelmReleases(ctx.renderCache, Math.min(scan.helmReleases, MIN_JOBS_FOR_WORKERS));
   const wanted = opts.clusters && opts.clusters.length > 0 ? new Set(opts.clusters) : undefined;
 
   const rendered = new Map<DiscoveredCluster, Cluster>();
@@ -397,24 +409,27 @@ function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: Contr
     }),
     providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
   };
-  renderFluxCluster(ctx, d, cluster, state);
-  if (ctx.charts !== false) {
-    renderHelmReleases(
-      {
-        root: ctx.root,
-        config: ctx.config,
-        ...(ctx.charts ? { charts: ctx.charts } : {}),
-        localRoot: (ref) => {
-          const root = localSourceRoot(ctx, d, ref);
-          return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`) ? undefined : root;
-        },
-        artifactFs: (root) => artifactFs(ctx, root),
-        ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
-        ...(ctx.releaseMemo ? { releaseMemo: ctx.releaseMemo } : {}),
-      },
-      cluster,
-    );
+  const hctx: HelmReleaseContext = {
+    root: ctx.root,
+    config: ctx.config,
+    ...(ctx.charts ? { charts: ctx.charts } : {}),
+    localRoot: (ref) => {
+      const root = localSourceRoot(ctx, d, ref);
+      return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`) ? undefined : root;
+    },
+    artifactFs: (root) => artifactFs(ctx, root),
+    ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
+    ...(ctx.releaseMemo ? { releaseMemo: ctx.releaseMemo } : {}),
+  };
+  // HelmReleases whose chart and values are known start rendering while the builds go on.
+  const ahead = ctx.charts !== false ? ReleasesAhead.of(hctx, cluster) : undefined;
+  try {
+    renderFluxCluster(ctx, d, cluster, state, ahead);
+  } catch (e) {
+    ahead?.close();
+    throw e;
   }
+  if (ctx.charts !== false) renderHelmReleases(hctx, cluster, ahead);
   return cluster;
 }
 
@@ -465,6 +480,7 @@ function renderFluxCluster(
   d: DiscoveredCluster,
   cluster: Cluster,
   state: ClusterState,
+  ahead: ReleasesAhead | undefined,
 ): void {
   let rootObj = d.root ? cloneValue(d.root.object) : syntheticRoot(d, "flux-system", "flux-system");
   if (Object.keys(d.variables).length > 0) rootObj = withVariables(rootObj, d.variables);
@@ -487,6 +503,7 @@ function renderFluxCluster(
     const enqueue = (child: FluxKustomization) => queue.push({ k: child });
     if (p.k.kind === "ResourceSet") finishResourceSet(ctx, cluster, p, pool, byId, state, enqueue);
     else finishKustomization(ctx, cluster, d, p, pool, byId, state, enqueue);
+    ahead?.advance();
     done++;
     ctx.onProgress?.({ type: "kustomization", cluster: cluster.name, id: p.k.id, done, known: byId.size });
   };

@@ -62,6 +62,8 @@ export interface RepositoryScan {
   unreadableSyncFiles: UnreadableFile[];
   /** YAML files over MAX_SCAN_BYTES, not read (repository-relative). */
   tooLarge: string[];
+  /** HelmRelease documents in the files read (rendered or not, by any cluster or none). */
+  helmReleases: number;
 }
 
 const SKIP_DIRS = new Set(["node_modules"]);
@@ -77,6 +79,7 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
     instances: [],
     unreadableSyncFiles: [],
     tooLarge: [],
+    helmReleases: 0,
   };
   const walk = (dir: string) => {
     for (const name of fs.readDir(dir)) {
@@ -114,6 +117,7 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
         else if (d.value.kind === "GitRepository" && groupOf(d.value) === SOURCE_GROUP)
           scan.gitRepositories.push({ object: d.value, at });
         else {
+          if (isHelmRelease(d.value)) scan.helmReleases++;
           const sync = instanceSync(d.value, at);
           if (sync) scan.instances.push(sync);
         }

@@ -9,6 +9,12 @@
  *
  * Workers run the compiled worker.js beside this module (dist/helm/pool, or dist/bundle where
  * the bundle puts it); run from sources (tests), there is none and everything stays in-process.
+ *
+ * A render may also start ahead of its batch (renderAhead: the platform loader starts releases
+ * whose chart and values are known while Flux builds still run): a one-job batch that a worker
+ * claims when it gets to it. The batch that needs it later either takes the job back (not
+ * claimed yet: rendered with the batch) or waits for the worker's outcome, which it uses only
+ * when the caller accepts it as the outcome its own job would have (see renderReleases).
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -18,7 +24,7 @@ import type { RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
 import { encodeChart, encodeGo, NotTransferable } from "./codec.js";
 import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js";
-import { type BatchMessage, NEXT_JOB, RESULTS_POSTED, type ResultMessage, type WireJob } from "./protocol.js";
+import { type BatchMessage, NEXT_JOB, type ResultMessage, type WireJob } from "./protocol.js";
 
 export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
 
@@ -48,6 +54,27 @@ const chartIds = new WeakMap<Chart, number>();
 let nextChartId = 1;
 let nextBatch = 1;
 const workers: PoolWorker[] = [];
+/** Bumped and notified by every worker after each result it posts: what the main thread waits on. */
+const posted = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * A render started ahead of the batch that needs it (renderAhead). Its outcome arrives on a
+ * worker's port; until then the batch may take the job back (takeBack) if no worker started it.
+ */
+export interface AheadRender {
+  readonly chart: Chart;
+  readonly job: ReleaseJob;
+  /** The worker's outcome once received; `null`: none will come (the worker could not render it). */
+  outcome?: ReleaseOutcome | null;
+}
+
+interface AheadEntry extends AheadRender {
+  batch: number;
+  counters: Int32Array;
+}
+
+/** Renders started ahead whose outcome is still wanted, by batch id. */
+const ahead = new Map<number, AheadEntry>();
 
 function chartId(chart: Chart): number {
   let id = chartIds.get(chart);
@@ -68,7 +95,7 @@ function ensureWorkers(n: number): PoolWorker[] {
   while (workers.length < n) {
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(script, {
-      workerData: { port: port2 },
+      workerData: { port: port2, posted },
       transferList: [port2],
       // Helm allows 1000 nested includes: give workers at least the main thread's stack.
       resourceLimits: { stackSizeMb: 8 },
@@ -99,6 +126,91 @@ export function prestartWorkers(expectedJobs: number, threads = poolDefaults.thr
   ensureWorkers(threads);
 }
 
+/**
+ * Starts rendering `job` on a worker now, ahead of the batch that will need it (the worker
+ * renders it when it gets to it, in the order started). Undefined when no worker runs (none is
+ * started for it: prestartWorkers decides that) or the values cannot travel.
+ */
+export function renderAhead(chart: Chart, job: ReleaseJob, opts: PoolOptions = {}): AheadRender | undefined {
+  opts = { ...poolDefaults, ...opts };
+  const threads = opts.threads ?? workerCount();
+  if (threads <= 0 || workers.length === 0 || opts.ahead === false) return undefined;
+  let wire: WireJob;
+  try {
+    wire = { ...job, chart: chartId(chart), values: encodeGo(job.values) };
+  } catch (e) {
+    if (!(e instanceof NotTransferable)) throw e;
+    return undefined;
+  }
+  const entry: AheadEntry = {
+    chart,
+    job,
+    batch: nextBatch++,
+    counters: new Int32Array(new SharedArrayBuffer(8)),
+  };
+  const shared = opts.cache?.shared?.();
+  // Every worker gets it; the first to claim it renders it, the others skip it.
+  for (const w of workers.slice(0, threads)) {
+    const id = wire.chart;
+    const charts: BatchMessage["charts"] = w.sent.has(id) ? [] : [[id, encodeChart(chart)]];
+    w.sent.add(id);
+    const message: BatchMessage = {
+      batch: entry.batch,
+      counters: entry.counters,
+      charts,
+      keep: [...w.sent],
+      jobs: [wire],
+      order: [0],
+    };
+    if (shared) message.cache = shared;
+    w.worker.postMessage(message);
+  }
+  ahead.set(entry.batch, entry);
+  return entry;
+}
+
+/**
+ * Takes back a render started ahead: true when no worker had started it (none will), so the
+ * caller renders it; false when a worker has it (its outcome arrives as `outcome`).
+ */
+export function takeBack(render: AheadRender): boolean {
+  const entry = render as AheadEntry;
+  const mine =
+    entry.outcome === undefined ? Atomics.add(entry.counters, NEXT_JOB, 1) === 0 : entry.outcome === null;
+  if (mine) ahead.delete(entry.batch);
+  return mine;
+}
+
+/** Forgets a render started ahead that no batch needs: not rendered if no worker started it. */
+export function dropAhead(render: AheadRender): void {
+  const entry = render as AheadEntry;
+  if (entry.outcome === undefined) Atomics.add(entry.counters, NEXT_JOB, 1);
+  ahead.delete(entry.batch);
+}
+
+/** Every result posted so far, of renders started ahead (others are of abandoned batches). */
+function receiveAll(): void {
+  for (const w of workers)
+    for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port))
+      receiveAhead(m.message as ResultMessage);
+}
+
+/** Results of renders started ahead that have arrived, kept on their entries. */
+function receiveAhead(r: ResultMessage): void {
+  const entry = ahead.get(r.batch);
+  if (!entry || entry.outcome !== undefined) return;
+  entry.outcome = r.ok
+    ? {
+        ok: true,
+        release: r.release,
+        apiVersionsRead: r.apiVersionsRead,
+        ...(r.unvalidatedSchemaRef ? { unvalidatedSchemaRef: r.unvalidatedSchemaRef } : {}),
+      }
+    : r.retry
+      ? null
+      : { ok: false, error: r.error };
+}
+
 /** Worker threads running now (for tests and benchmarks). */
 export function runningWorkers(): number {
   return workers.length;
@@ -111,11 +223,15 @@ export interface PoolOptions {
   mainRenders?: boolean;
   /** Parsed templates and compiled schemas kept between processes, in every thread (job.ts). */
   cache?: RenderCache;
+  /** false: renderAhead starts nothing (tests compare runs with and without). */
+  ahead?: boolean;
+  /** false: a batch never takes back a render started ahead, it waits for a worker's (tests). */
+  takeBack?: boolean;
 }
 
 /** How the last batch was shared out, and results from workers in all, for tests and benchmarks. */
 export const lastBatch = { workers: 0, fromWorkers: 0 };
-export const totals = { fromWorkers: 0 };
+export const totals = { fromWorkers: 0, aheadUsed: 0, aheadRejected: 0 };
 
 /** Defaults for calls that do not pass options (the platform loader's); tests change them. */
 export const poolDefaults: PoolOptions = {};
@@ -144,13 +260,25 @@ export function claimOrder(jobs: ReadonlyArray<{ chart: Chart }>): number[] {
   return jobs.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
 }
 
+/** One render of a batch; `ahead`: the same render started ahead (renderAhead). */
+export interface PoolJob {
+  chart: Chart;
+  job: ReleaseJob;
+  /**
+   * A worker's outcome of `render` is this job's outcome when `accepts` says so (the caller
+   * knows when a job that differs, say in API versions the render did not look at, renders
+   * the same); otherwise, or when `render` never started, the job is rendered here.
+   */
+  ahead?: { render: AheadRender; accepts(outcome: ReleaseOutcome): boolean };
+}
+
 /**
  * Renders every job with its chart; outcomes in job order. `onOutcome`, when given, is called
  * once per job as its outcome is ready (in no particular order): the main thread finishes
  * what the workers rendered while they render the rest, instead of after the batch.
  */
 export function renderReleases(
-  jobs: ReadonlyArray<{ chart: Chart; job: ReleaseJob }>,
+  jobs: ReadonlyArray<PoolJob>,
   opts: PoolOptions = {},
   onOutcome?: (index: number, outcome: ReleaseOutcome) => void,
 ): ReleaseOutcome[] {
@@ -159,55 +287,68 @@ export function renderReleases(
   lastBatch.workers = 0;
   lastBatch.fromWorkers = 0;
   const outcomes: Array<ReleaseOutcome | undefined> = new Array(jobs.length);
-  const pool = jobs.length >= Math.max(MIN_JOBS_FOR_WORKERS, 1) && threads > 0 ? ensureWorkers(threads) : [];
-  let wire: WireJob[] | undefined;
-  if (pool.length > 0) {
-    try {
-      wire = jobs.map(({ chart, job }) => ({ ...job, chart: chartId(chart), values: encodeGo(job.values) }));
-    } catch (e) {
-      if (!(e instanceof NotTransferable)) throw e;
-    }
-  }
   const ready = (index: number, outcome: ReleaseOutcome) => {
     outcomes[index] = outcome;
     onOutcome?.(index, outcome);
   };
-  if (!wire) {
-    for (const [i, { chart, job }] of jobs.entries()) ready(i, renderReleaseJob(chart, job, opts.cache));
-    return outcomes as ReleaseOutcome[];
-  }
+  const renderHere = (i: number) => ready(i, renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache));
+  // Renders started ahead that a worker has: their outcomes are awaited; the rest join the batch.
+  receiveAll();
+  let awaited: number[] = [];
+  const local: number[] = [];
+  for (const [i, j] of jobs.entries())
+    (j.ahead && (opts.takeBack === false || !takeBack(j.ahead.render)) ? awaited : local).push(i);
+  const fromWorker = () => {
+    lastBatch.fromWorkers++;
+    totals.fromWorkers++;
+  };
+  const settleAhead = () => {
+    if (awaited.length === 0) return;
+    awaited = awaited.filter((i) => {
+      const { render, accepts } = jobs[i]!.ahead!;
+      const o = render.outcome;
+      if (o === undefined) return true;
+      dropAhead(render);
+      if (o !== null && accepts(o)) {
+        fromWorker();
+        totals.aheadUsed++;
+        ready(i, o);
+      } else {
+        if (o !== null) totals.aheadRejected++;
+        renderHere(i);
+      }
+      return false;
+    });
+  };
+  settleAhead();
 
-  const order = claimOrder(jobs);
-  const shared = opts.cache?.shared?.();
-  const counters = new Int32Array(new SharedArrayBuffer(8));
-  const batch = nextBatch++;
-  for (const w of pool) {
-    // A worker keeps only the charts of its current batch (a long `serve` session loads
-    // charts again and again); one still in use is not sent twice.
-    const used = new Set(jobs.map(({ chart }) => chartId(chart)));
-    const charts: BatchMessage["charts"] = [];
-    for (const { chart } of jobs) {
-      const id = chartId(chart);
-      if (w.sent.has(id)) continue;
-      w.sent.add(id);
-      charts.push([id, encodeChart(chart)]);
+  const pool = local.length >= Math.max(MIN_JOBS_FOR_WORKERS, 1) && threads > 0 ? ensureWorkers(threads) : [];
+  let wire: WireJob[] | undefined;
+  if (pool.length > 0) {
+    try {
+      wire = local.map((i) => {
+        const { chart, job } = jobs[i]!;
+        return { ...job, chart: chartId(chart), values: encodeGo(job.values) };
+      });
+    } catch (e) {
+      if (!(e instanceof NotTransferable)) throw e;
     }
-    for (const id of w.sent) if (!used.has(id)) w.sent.delete(id);
-    const message: BatchMessage = { batch, counters, charts, keep: [...used], jobs: wire, order };
-    if (shared) message.cache = shared;
-    w.worker.postMessage(message);
   }
-  let received = 0;
+  // Batch indexes (positions in `local`) of the jobs not rendered yet.
+  let batch = 0;
   const drain = () => {
-    for (const w of pool) {
+    for (const w of workers) {
       for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
         const r = m.message as ResultMessage;
-        if (r.batch !== batch || outcomes[r.index] !== undefined || (!r.ok && r.retry)) continue;
-        received++;
-        lastBatch.fromWorkers++;
-        totals.fromWorkers++;
+        if (r.batch !== batch) {
+          receiveAhead(r);
+          continue;
+        }
+        const index = local[r.index]!;
+        if (outcomes[index] !== undefined || (!r.ok && r.retry)) continue;
+        fromWorker();
         ready(
-          r.index,
+          index,
           r.ok
             ? {
                 ok: true,
@@ -219,31 +360,55 @@ export function renderReleases(
         );
       }
     }
+    settleAhead();
   };
-  // The main thread claims jobs too.
-  lastBatch.workers = pool.length;
-  let mine = 0;
-  while (opts.mainRenders !== false) {
-    const claim = Atomics.add(counters, NEXT_JOB, 1);
-    if (claim >= jobs.length) break;
-    const index = order[claim]!;
-    const { chart, job } = jobs[index]!;
-    mine++;
-    ready(index, renderReleaseJob(chart, job, opts.cache));
-    drain();
+  if (!wire) {
+    for (const i of local) {
+      renderHere(i);
+      drain();
+    }
+  } else {
+    const localJobs = local.map((i) => jobs[i]!);
+    const order = claimOrder(localJobs);
+    const shared = opts.cache?.shared?.();
+    const counters = new Int32Array(new SharedArrayBuffer(8));
+    batch = nextBatch++;
+    for (const w of pool) {
+      // A worker keeps only the charts of its current batch (a long `serve` session loads
+      // charts again and again); one still in use is not sent twice.
+      const used = new Set(localJobs.map(({ chart }) => chartId(chart)));
+      const charts: BatchMessage["charts"] = [];
+      for (const { chart } of localJobs) {
+        const id = chartId(chart);
+        if (w.sent.has(id)) continue;
+        w.sent.add(id);
+        charts.push([id, encodeChart(chart)]);
+      }
+      for (const id of w.sent) if (!used.has(id)) w.sent.delete(id);
+      const message: BatchMessage = { batch, counters, charts, keep: [...used], jobs: wire, order };
+      if (shared) message.cache = shared;
+      w.worker.postMessage(message);
+    }
+    // The main thread claims jobs too.
+    lastBatch.workers = pool.length;
+    while (opts.mainRenders !== false) {
+      const claim = Atomics.add(counters, NEXT_JOB, 1);
+      if (claim >= order.length) break;
+      renderHere(local[order[claim]!]!);
+      drain();
+    }
   }
-  // Workers post before they count, so once every job is counted, one more drain sees them all.
+  // Workers post before they signal, so a drain after the signal sees what was posted.
+  const done = () => awaited.length === 0 && local.every((i) => outcomes[i] !== undefined);
   let idleSince = Date.now();
   for (;;) {
-    const posted = Atomics.load(counters, RESULTS_POSTED);
+    const seen = Atomics.load(posted, 0);
     drain();
-    if (posted + mine >= jobs.length || received + mine >= jobs.length) break;
-    if (Date.now() - idleSince > STALL_MS) break;
-    if (Atomics.wait(counters, RESULTS_POSTED, posted, 1000) !== "timed-out") idleSince = Date.now();
+    if (done() || Date.now() - idleSince > STALL_MS) break;
+    if (Atomics.wait(posted, 0, seen, 1000) !== "timed-out") idleSince = Date.now();
   }
-  drain();
   // Whatever never arrived is rendered here: the same pure function, the same outcome.
-  for (const [i, o] of outcomes.entries())
-    if (o === undefined) ready(i, renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache));
+  for (const i of awaited) dropAhead(jobs[i]!.ahead!.render);
+  for (const [i, o] of outcomes.entries()) if (o === undefined) renderHere(i);
   return outcomes as ReleaseOutcome[];
 }

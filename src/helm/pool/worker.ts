@@ -11,7 +11,7 @@ import { decodeChart, decodeGo } from "./codec.js";
 import { renderReleaseJob } from "./job.js";
 import { type BatchMessage, NEXT_JOB, RESULTS_POSTED, type ResultMessage } from "./protocol.js";
 
-const { port } = workerData as { port: MessagePort };
+const { port, posted } = workerData as { port: MessagePort; posted?: Int32Array };
 const charts = new Map<number, Chart>();
 /** The persistent cache of the last batch that named one (a worker serves one process). */
 let cache: { dir: string; code: string; store: DiskRenderCache } | undefined;
@@ -32,7 +32,7 @@ parentPort?.on("message", (batch: BatchMessage) => {
   const store = cacheOf(batch);
   for (;;) {
     const claim = Atomics.add(counters, NEXT_JOB, 1);
-    if (claim >= batch.jobs.length) break;
+    if (claim >= batch.order.length) break;
     const index = batch.order[claim]!;
     const job = batch.jobs[index]!;
     const chart = charts.get(job.chart);
@@ -58,5 +58,9 @@ parentPort?.on("message", (batch: BatchMessage) => {
     }
     Atomics.add(counters, RESULTS_POSTED, 1);
     Atomics.notify(counters, RESULTS_POSTED);
+    if (posted) {
+      Atomics.add(posted, 0, 1);
+      Atomics.notify(posted, 0);
+    }
   }
 });

@@ -3,7 +3,7 @@
  * first), so this suite loads the pool and the chart loader from dist/ too (Go value classes
  * must be the pool's own).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, requires, sharedDir } from "../../support/env.js";
@@ -114,6 +114,100 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(out).toEqual(pool.renderReleases(jobs, { threads: 0 }));
   });
 
+  it("uses a render started ahead when accepted, renders it again when not, and takes back unstarted ones", () => {
+    // A worker runs (earlier tests started them).
+    expect(pool.runningWorkers()).toBeGreaterThan(0);
+    const expected = pool.renderReleases(jobs, { threads: 0 });
+    const ahead = (seed?: string) =>
+      jobs.map(({ chart, job }) => pool.renderAhead(chart, seed ? { ...job, seed } : job, { threads: 1 }));
+    // Accepted: the worker's outcomes (never taken back, so every one is the worker's).
+    const started = ahead();
+    expect(started.every((r) => r !== undefined)).toBe(true);
+    const used = pool.totals.aheadUsed;
+    const out = pool.renderReleases(
+      jobs.map((j, i) => ({ ...j, ahead: { render: started[i], accepts: () => true } })),
+      { threads: 1, takeBack: false },
+    );
+    expect(out).toEqual(expected);
+    expect(pool.totals.aheadUsed - used).toBe(jobs.length);
+    // Rejected (renders of other jobs): rendered again.
+    const other = ahead("other");
+    const rejected: number[] = [];
+    const again = pool.renderReleases(
+      jobs.map((j, i) => ({
+        ...j,
+        ahead: { render: other[i], accepts: () => rejected.push(i) < 0 },
+      })),
+      { threads: 1, takeBack: false },
+    );
+    expect(again).toEqual(expected);
+    expect(rejected.sort()).toEqual(jobs.map((_, i) => i));
+    // Taken back where no worker started them, else awaited: the same outcomes either way.
+    const mixed = ahead();
+    expect(
+      pool.renderReleases(
+        jobs.map((j, i) => ({ ...j, ahead: { render: mixed[i], accepts: () => true } })),
+        { threads: 1 },
+      ),
+    ).toEqual(expected);
+    // Dropped renders are never taken for another job's outcome.
+    const dropped = pool.renderAhead(jobs[0].chart, { ...jobs[0].job, seed: "dropped" }, { threads: 1 });
+    pool.dropAhead(dropped);
+    expect(pool.renderReleases(jobs, { threads: 1 })).toEqual(expected);
+    expect(pool.renderAhead(jobs[0].chart, jobs[0].job, { threads: 1, ahead: false })).toBeUndefined();
+    expect(pool.renderAhead(jobs[0].chart, jobs[0].job, { threads: 0 })).toBeUndefined();
+  });
+
+  it("renders HelmReleases ahead of the builds, and again where a later build changes their API versions", async () => {
+    const { loadPlatform } = await import(dist("platform/index.js"));
+    const { FIXTURE_FILES, localRelease, writeFixture } = await import("../../helmrelease/fixture.js");
+    const watcher = (name: string, values: string) => `---\n${localRelease(name, values, "watcher")}`;
+    // apps (the releases) is built before late (a CRD the releases' templates may ask about).
+    const root = writeFixture({
+      "apps/kustomization.yaml": `${FIXTURE_FILES["apps/kustomization.yaml"]}  - watchers.yaml\n`,
+      "apps/watchers.yaml": [
+        watcher("asks-late", '    ask: "late.io/v1"\n'),
+        watcher("asks-other", '    ask: "other.io/v1"\n'),
+        watcher("counts", '    ask: "other.io/v1"\n    count: true\n'),
+      ].join(""),
+      "charts/watcher/Chart.yaml": "apiVersion: v2\nname: watcher\nversion: 1.0.0\n",
+      "charts/watcher/templates/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  has: {{ .Capabilities.APIVersions.Has .Values.ask | quote }}\n{{- if .Values.count }}\n  count: {{ len .Capabilities.APIVersions | quote }}\n{{- end }}\n",
+      "clusters/prod/late.yaml": FIXTURE_FILES["clusters/prod/apps.yaml"]!.replace(
+        "name: apps",
+        "name: late",
+      ).replace("path: ./apps", "path: ./late"),
+      "late/kustomization.yaml": "resources:\n  - crd.yaml\n",
+      "late/crd.yaml":
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: lates.late.io\nspec:\n  group: late.io\n  names:\n    kind: Late\n    plural: lates\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n",
+    });
+    const saved = process.env.SLIPWAY_WORKERS;
+    const model = () =>
+      JSON.stringify(loadPlatform(root, { renderCache: false }), (k, v) =>
+        k === "renderMs" ? undefined : typeof v === "bigint" ? `${v}n` : v,
+      );
+    try {
+      process.env.SLIPWAY_WORKERS = "0";
+      const expected = model();
+      expect(expected).toContain('"has":"true"');
+      process.env.SLIPWAY_WORKERS = "1";
+      // Every render started ahead is awaited (none taken back), so the outcome does not depend on timing.
+      pool.poolDefaults.takeBack = false;
+      const used = pool.totals.aheadUsed;
+      const rejected = pool.totals.aheadRejected;
+      expect(model()).toBe(expected);
+      // asks-other is used; asks-late (its Has answer changes) and counts (it saw the whole
+      // list) render again.
+      expect(pool.totals.aheadUsed - used).toBeGreaterThan(0);
+      expect(pool.totals.aheadRejected - rejected).toBe(2);
+    } finally {
+      delete pool.poolDefaults.takeBack;
+      if (saved === undefined) delete process.env.SLIPWAY_WORKERS;
+      else process.env.SLIPWAY_WORKERS = saved;
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("reads the worker count from SLIPWAY_WORKERS", () => {
     expect(pool.workerCount({ SLIPWAY_WORKERS: "0" })).toBe(0);
     expect(pool.workerCount({ SLIPWAY_WORKERS: "2" })).toBe(2);
@@ -151,11 +245,30 @@ describe.runIf(built)("render pool (worker threads)", async () => {
           for (const n of ["1", "3"]) {
             process.env.SLIPWAY_WORKERS = n;
             expect(snapshot(repo), `${repo} with ${n} workers`).toBe(expected);
+            // Without renders started ahead of the batch (ReleasesAhead) too.
+            pool.poolDefaults.ahead = false;
+            expect(snapshot(repo), `${repo} with ${n} workers, none ahead`).toBe(expected);
+            delete pool.poolDefaults.ahead;
           }
           delete pool.poolDefaults.mainRenders;
         }
+        // The largest repository renders HelmReleases ahead while its Flux builds run (their
+        // values and API versions change as builds go on): the same output as rendering after.
+        const repo = "bjw-s-labs__home-ops";
+        process.env.SLIPWAY_WORKERS = "0";
+        const expected = snapshot(repo);
+        expect(expected).toContain('"rendered"');
+        process.env.SLIPWAY_WORKERS = "1";
+        expect(snapshot(repo), `${repo} with a worker`).toBe(expected);
+        // Every render started ahead waited for (none taken back): as many used as can be.
+        pool.poolDefaults.takeBack = false;
+        const aheadBefore = pool.totals.aheadUsed;
+        expect(snapshot(repo), `${repo} with a worker, renders ahead awaited`).toBe(expected);
+        expect(pool.totals.aheadUsed - aheadBefore).toBeGreaterThan(0);
       } finally {
         delete pool.poolDefaults.mainRenders;
+        delete pool.poolDefaults.ahead;
+        delete pool.poolDefaults.takeBack;
         if (saved === undefined) delete process.env.SLIPWAY_WORKERS;
         else process.env.SLIPWAY_WORKERS = saved;
       }
