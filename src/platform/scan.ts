@@ -102,6 +102,8 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
         continue;
       }
       if (!text.includes("toolkit.fluxcd.io") && !text.includes(OPERATOR_GROUP)) continue;
+      // A sync file that does not parse is reported: gotk-sync.yaml is one by its name alone.
+      if (!mayHoldDiscoveryObject(text) && name !== "gotk-sync.yaml" && name !== "gotk-sync.yml") continue;
       let docs: ReturnType<typeof parseResourceFile>;
       try {
         // The same cache as builds use: these files are built right after discovery.
@@ -126,6 +128,24 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
   };
   walk(root);
   return scan;
+}
+
+/**
+ * False when no document of `text` can be one discovery keeps (a Flux Kustomization, a
+ * GitRepository, a FluxInstance, a HelmRelease with `values.instance.sync`), so the file need
+ * not be parsed: most files that name a Flux group are HelmReleases and sources of apps.
+ * Without a backslash (a double-quoted escape), every string YAML decodes is made of runs of
+ * the text's characters joined by spaces or line breaks (folding), so a kind or key without
+ * blanks is decoded only where it is written out whole.
+ */
+export function mayHoldDiscoveryObject(text: string): boolean {
+  return (
+    text.includes("\\") ||
+    text.includes("Kustomization") ||
+    text.includes("GitRepository") ||
+    text.includes("FluxInstance") ||
+    (text.includes("instance") && text.includes("sync"))
+  );
 }
 
 /**
