@@ -19,7 +19,9 @@ import { Rng } from "../support/random.js";
  * reports, exit code included (that a cached render equals a fresh one is test/cache's property): a value change, a deleted file, a new file, an
  * edited kustomization.yaml, an edited HelmRelease value and an edited SOPS file; and the edits
  * its shortcuts decide about without rendering: a chart bump, a generator's input, a deleted
- * Flux Kustomization or HelmRelease, a renamed Flux Kustomization.
+ * Flux Kustomization or HelmRelease, a renamed Flux Kustomization, a postBuild variable (inline
+ * or in a substituteFrom source), a ConfigMap a HelmRelease takes values from and a file no
+ * Kustomization reads.
  *
  * SLIPWAY_EDIT_KINDS_SEED=S  replay one seed (with SLIPWAY_EDIT_KINDS_REPO=<folder>)
  */

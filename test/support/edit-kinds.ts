@@ -4,7 +4,7 @@
  * file. Shared by the properties that a cached result equals a fresh one after an edit
  * (test/diff/edit-kinds.test.ts, test/check/result-cache.test.ts).
  */
-import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { applyRandomEdit, scalarLines } from "./metamorphic.js";
 import type { Rng } from "./random.js";
@@ -19,7 +19,10 @@ export type EditKind =
   | "helmrelease-chart"
   | "generator-input"
   | "delete-unit"
-  | "rename-kustomization";
+  | "rename-kustomization"
+  | "substitute-variable"
+  | "values-configmap"
+  | "outside-file";
 export const KINDS: EditKind[] = [
   "value",
   "delete",
@@ -31,13 +34,17 @@ export const KINDS: EditKind[] = [
 /**
  * Edits a changed-only diff decides about without rendering: a release's chart (its render
  * key), a file only a generator reads, a Flux Kustomization or HelmRelease gone or under a new
- * name.
+ * name, a postBuild variable (a `substitute:` value or the data of a `substituteFrom` source),
+ * a ConfigMap a HelmRelease takes values from, and a file no Kustomization reads.
  */
 export const UNIT_KINDS: EditKind[] = [
   "helmrelease-chart",
   "generator-input",
   "delete-unit",
   "rename-kustomization",
+  "substitute-variable",
+  "values-configmap",
+  "outside-file",
 ];
 
 /** Applies one edit of `kind`; returns what it did, or undefined when the repository has no such file. */
@@ -181,6 +188,104 @@ export function applyEdit(root: string, files: string[], kind: EditKind, rng: Rn
       );
       writeFileSync(path.join(root, f), renamed);
       return `renamed a Flux Kustomization in ${f}`;
+    }
+    case "substitute-variable": {
+      // A value of a Flux Kustomization's postBuild.substitute, or a data value of a ConfigMap
+      // or Secret that a postBuild.substituteFrom names.
+      const sources = new Set<string>();
+      for (const f of files) {
+        if (!existsSync(path.join(root, f))) continue;
+        const t = read(f);
+        for (const m of t.matchAll(/substituteFrom:\s*\n((?:\s+(?:-\s+)?\w+: \S+\n?)+)/g))
+          for (const n of m[1]!.matchAll(/name: ["']?([\w.-]+)/g)) sources.add(n[1]!);
+      }
+      const sites: Array<[string, number]> = [];
+      for (const f of files) {
+        if (!existsSync(path.join(root, f)) || f.endsWith(".sops.yaml")) continue;
+        const lines = read(f).split("\n");
+        const sourceHere =
+          /^kind: (ConfigMap|Secret)$/m.test(lines.join("\n")) &&
+          lines.some((l) => sources.has(l.match(/^ {2}name: ["']?([\w.-]+)/)?.[1] ?? ""));
+        let block = -1;
+        lines.forEach((l, i) => {
+          const indent = l.length - l.trimStart().length;
+          if (block >= 0 && (l.trim() === "" || indent > block)) {
+            if (/^\s+[\w.-]+: [\w./:-]+$/.test(l)) sites.push([f, i]);
+            return;
+          }
+          block = -1;
+          if (/^\s+substitute:\s*$/.test(l) || (sourceHere && /^(data|stringData):\s*$/.test(l)))
+            block = indent;
+        });
+      }
+      if (sites.length === 0) return undefined;
+      const [f, i] = rng.pick(sites);
+      return editLine(f, [i]);
+    }
+    case "values-configmap": {
+      // A ConfigMap that a HelmRelease's valuesFrom names: its manifest's data, or a file its
+      // configMapGenerator reads.
+      const names = new Set<string>();
+      for (const f of files) {
+        if (!existsSync(path.join(root, f))) continue;
+        for (const m of read(f).matchAll(/valuesFrom:\s*\n((?:\s+(?:-\s+)?\w+: \S+\n?)+)/g)) {
+          for (const item of m[1]!.split(/\n\s*-\s+/)) {
+            const name = /name: ["']?([\w.-]+)/.exec(item)?.[1];
+            if (name && /kind: ConfigMap/.test(item)) names.add(name);
+          }
+        }
+      }
+      const sites: Array<[string, number]> = [];
+      const inputs: string[] = [];
+      for (const f of files) {
+        if (!existsSync(path.join(root, f))) continue;
+        const lines = read(f).split("\n");
+        if (
+          /^kind: ConfigMap$/m.test(lines.join("\n")) &&
+          lines.some((l) => names.has(l.match(/^ {2}name: ["']?([\w.-]+)/)?.[1] ?? ""))
+        ) {
+          const start = lines.findIndex((l) => /^data:\s*$/.test(l));
+          if (start >= 0) for (const i of scalarLines(lines.join("\n"))) if (i > start) sites.push([f, i]);
+        }
+        if (path.basename(f) !== "kustomization.yaml") continue;
+        // configMapGenerator entries named after a values source: the files they list.
+        let inGenerator = false;
+        let inFiles = false;
+        for (const l of lines) {
+          const name = /^\s+- name: ["']?([\w.-]+)/.exec(l)?.[1];
+          if (name !== undefined || /^\S/.test(l)) {
+            inGenerator = name !== undefined && names.has(name);
+            inFiles = false;
+          } else if (/^\s+\w+:/.test(l)) inFiles = inGenerator && /^\s+files:\s*$/.test(l);
+          const item = inFiles ? /^\s+- (?:[\w.-]+=)?(\S+)$/.exec(l)?.[1] : undefined;
+          const file = item && path.join(path.dirname(f), item);
+          if (file && existsSync(path.join(root, file)) && statSync(path.join(root, file)).isFile())
+            inputs.push(file);
+        }
+      }
+      if (sites.length === 0 && inputs.length === 0) return undefined;
+      if (inputs.length > 0 && (sites.length === 0 || rng.bool())) {
+        const f = rng.pick(inputs.sort());
+        writeFileSync(path.join(root, f), `${read(f)}\nedited${rng.int(100)}: true\n`);
+        return `values ConfigMap input ${f}`;
+      }
+      const [f, i] = rng.pick(sites);
+      return editLine(f, [i]);
+    }
+    case "outside-file": {
+      // A file no Kustomization reads: a new folder at the top with a manifest in it, or an
+      // edited README.
+      if (existsSync(path.join(root, "README.md")) && rng.bool()) {
+        writeFileSync(path.join(root, "README.md"), `${read("README.md")}\nedited ${rng.int(100)}\n`);
+        return "edited README.md";
+      }
+      const dir = `outside-${rng.int(1000)}`;
+      mkdirSync(path.join(root, dir), { recursive: true });
+      writeFileSync(
+        path.join(root, dir, "configmap.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: outside\ndata:\n  a: b\n",
+      );
+      return `new ${dir}/configmap.yaml`;
     }
   }
 }
