@@ -20,6 +20,7 @@
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
 import { decodeValue, encodeValue } from "../cache/value-codec.js";
+import type { PostBuildSettings } from "../flux/postbuild.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { answerNow, ReadLogFileSystem, type ReadRecord } from "../fs/recording.js";
 import { type PatchRecord, Resource } from "../kustomize/resource.js";
@@ -97,18 +98,28 @@ export function cachedFluxBuild(
   spec: YamlMap,
   shared: BuildCache,
   answers: RunAnswers = new RunAnswers(),
+  /**
+   * Set to the key of the output entry served or stored (none: the build is not cached). Given,
+   * it is the key a lookup of this run found (cachedPostBuild): its entry is read without
+   * asking the manifest's questions again.
+   */
+  found: { output?: CacheKey } = {},
 ): FluxBuild {
-  let inputs: string;
-  try {
-    inputs = JSON.stringify([sourceRoot, encodeValue(spec)]);
-  } catch {
-    return buildFluxPath(fs, sourceRoot, spec, shared);
+  if (found.output) {
+    const known = readBuildEntry(cache.get(found.output));
+    if (known) return known;
+    found.output = undefined;
   }
+  const inputs = buildInputs(sourceRoot, spec);
+  if (inputs === undefined) return buildFluxPath(fs, sourceRoot, spec, shared);
   const manifestKey = cache.key(BUILD_READS_UNIT, inputs);
   const known = readSets(cache.get(manifestKey));
   const hit = lookup(cache, known, inputs, fs, answers);
   if (hit === "uncacheable") return buildFluxPath(fs, sourceRoot, spec, shared);
-  if (hit) return hit;
+  if (hit) {
+    found.output = hit.key;
+    return hit.build;
+  }
 
   const log = new ReadLogFileSystem(fs);
   const remember = (set: ReadSet) =>
@@ -133,9 +144,18 @@ export function cachedFluxBuild(
     remember({ records, uncacheable: true });
     return built;
   }
-  cache.put(outputKey(cache, inputs, records), body);
+  found.output = outputKey(cache, inputs, records);
+  cache.put(found.output, body);
   remember({ records });
   return built;
+}
+
+function buildInputs(sourceRoot: string, spec: YamlMap): string | undefined {
+  try {
+    return JSON.stringify([sourceRoot, encodeValue(spec)]);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -189,15 +209,31 @@ function lookup(
   inputs: string,
   fs: FileSystem,
   answers: RunAnswers,
-): FluxBuild | "uncacheable" | undefined {
+): { build: FluxBuild; key: CacheKey } | "uncacheable" | undefined {
+  const key = validOutputKey(cache, sets, inputs, fs, answers);
+  if (key === undefined || key === "uncacheable") return key;
+  const build = readBuildEntry(cache.get(key));
+  return build && { build, key };
+}
+
+/** The output key of the first read set whose every answer still holds (see lookup). */
+function validOutputKey(
+  cache: RenderCache,
+  sets: ReadSet[],
+  inputs: string,
+  fs: FileSystem,
+  answers: RunAnswers,
+): CacheKey | "uncacheable" | undefined {
   const holds = (r: ReadRecord) => answers.holds(fs, r);
   const set = sets.find((s) => s.records.every(holds));
   if (!set) return undefined;
   if (set.uncacheable === true) return "uncacheable";
-  const records = set.records;
-  const body = cache.get(outputKey(cache, inputs, records)) as
-    | { dir?: unknown; generated?: unknown; resources?: unknown }
-    | undefined;
+  return outputKey(cache, inputs, set.records);
+}
+
+/** A build (or post-processed build) entry's body, or undefined when it is not one. */
+function readBuildEntry(entry: unknown): FluxBuild | undefined {
+  const body = entry as { dir?: unknown; generated?: unknown; resources?: unknown } | undefined;
   if (!body || typeof body.dir !== "string" || typeof body.generated !== "boolean") return undefined;
   if (!Array.isArray(body.resources)) return undefined;
   try {
@@ -244,4 +280,112 @@ function definedFields(p: PatchRecord): Record<string, YamlValue> {
   for (const [k, v] of Object.entries(p)) if (v !== undefined) out[k] = v as YamlValue;
   if (p.ops) out.ops = p.ops.map((op) => definedFields(op as unknown as PatchRecord)) as YamlValue;
   return out;
+}
+
+// --- post-processed builds ---------------------------------------------------------------------
+
+/**
+ * A built path after kustomize-controller's post-processing (postprocess.ts: substitution, List
+ * expansion, owner labels, commonMetadata), keyed by the build's output entry and everything
+ * post-processing reads besides it: the whole Flux Kustomization object and the variables. A
+ * warm run takes it instead of decoding the build and substituting again. Never kept for a
+ * Kustomization with SOPS decryption, secret variables or variables that failed to load, nor
+ * when post-processing failed or marked a field secret (a Secret's data included).
+ */
+export const POSTBUILD_UNIT = "flux-postbuild";
+
+/** What post-processing reads besides the build: the key text, or undefined when not cacheable. */
+export function postBuildInputs(
+  kustomization: YamlMap,
+  settings: PostBuildSettings | undefined,
+): string | undefined {
+  if (settings !== undefined && (settings.loadError !== undefined || (settings.secretVars?.size ?? 0) > 0))
+    return undefined;
+  try {
+    return JSON.stringify([
+      encodeValue(kustomization),
+      settings ? [Object.entries(settings.vars), settings.strict, settings.always] : null,
+    ]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The post-processed build of `spec` when its read set still holds and an entry was kept for
+ * these post-build inputs; undefined otherwise (then build and post-process as usual, passing
+ * `found` on to cachedFluxBuild: it holds the build's output key when the read set holds). The
+ * objects are the caller's own; each `from` carries the source, transformers and patches.
+ */
+export function cachedPostBuild(
+  cache: RenderCache,
+  fs: FileSystem,
+  sourceRoot: string,
+  spec: YamlMap,
+  answers: RunAnswers,
+  post: string,
+  found: { output?: CacheKey },
+): PostBuild | undefined {
+  if (cache.mayHold?.(POSTBUILD_UNIT) === false) return undefined;
+  const inputs = buildInputs(sourceRoot, spec);
+  if (inputs === undefined) return undefined;
+  const key = validOutputKey(
+    cache,
+    readSets(cache.get(cache.key(BUILD_READS_UNIT, inputs))),
+    inputs,
+    fs,
+    answers,
+  );
+  if (key === undefined || key === "uncacheable") return undefined;
+  found.output = key;
+  return readPostBuild(cache, key, post);
+}
+
+/** The post-processed build kept for the build entry `output` and `post`, if any (see cachedPostBuild). */
+export function readPostBuild(cache: RenderCache, output: CacheKey, post: string): PostBuild | undefined {
+  const entry = readBuildEntry(cache.get(postBuildKey(cache, output, post)));
+  if (!entry) return undefined;
+  return {
+    dir: entry.dir,
+    generated: entry.generated,
+    objects: entry.resources.map((r) => ({ object: r.obj, from: r })),
+  };
+}
+
+export interface PostBuild {
+  /** Absolute directory that was built. */
+  dir: string;
+  generated: boolean;
+  /** The objects (the caller's own), each with the built resource it came from. */
+  objects: Array<{ object: YamlMap; from: Resource }>;
+}
+
+/**
+ * Keeps a post-processed build under the key of the build's output entry (`output`, from
+ * cachedFluxBuild) and `post` (postBuildInputs), unless an object has a secret field.
+ */
+export function storePostBuild(
+  cache: RenderCache,
+  output: CacheKey,
+  post: string,
+  build: { dir: string; generated: boolean },
+  objects: Array<{ object: YamlMap; from: Resource; secrets?: unknown }>,
+): void {
+  if (objects.some((o) => o.secrets !== undefined || o.from.secretWitnesses.length > 0)) return;
+  let resources: CachedResource[];
+  try {
+    resources = objects.map((o) => {
+      const r = new Resource(o.object, o.from.source);
+      r.touchedBy = o.from.touchedBy;
+      r.patches = o.from.patches;
+      return encodeResource(r);
+    });
+  } catch {
+    return;
+  }
+  cache.put(postBuildKey(cache, output, post), { dir: build.dir, generated: build.generated, resources });
+}
+
+function postBuildKey(cache: RenderCache, output: CacheKey, post: string): CacheKey {
+  return cache.key(POSTBUILD_UNIT, `${output.id}\0${post}`);
 }

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { ArtifactFileSystem, isArtifactGenerator } from "../artifacts/index.js";
 import { defaultRenderCache, type RenderCache } from "../cache/index.js";
+import type { CacheKey } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
 import { type ControllerProfile, detectFlux, resolveProfile } from "../flux/profile.js";
@@ -30,7 +31,14 @@ import { withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
-import { cachedFluxBuild, RunAnswers } from "./build-cache.js";
+import {
+  cachedFluxBuild,
+  cachedPostBuild,
+  postBuildInputs,
+  RunAnswers,
+  readPostBuild,
+  storePostBuild,
+} from "./build-cache.js";
 import { declaredObjects, producedSecret } from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import { type DiscoveredCluster, locationKey } from "./discover.js";
@@ -331,6 +339,11 @@ interface Pending {
   built?: Resource[];
   /** A ResourceSet node's generated objects. */
   generated?: { objects: BuiltObject[]; info: ResourceSetInfo };
+  /** What a post-processed build lookup found (the build's entry, see cachedPostBuild). */
+  found?: { output?: CacheKey };
+  /** The render cache's entry of `built` (build-cache.ts), and the directory it was built from. */
+  output?: CacheKey;
+  builtAt?: { dir: string; generated: boolean };
   /** Source resolved by resolveSource() (the root: also built, or failed there: `failed`). */
   resolved?: boolean;
   failed?: boolean;
@@ -823,6 +836,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
   try {
     const sopsHook = isSops(k) ? ctx.decrypt?.files : undefined;
     // A build served decrypted files is never cached (and decryption reports its problems as it runs).
+    const found: { output?: CacheKey } = p.found ?? {};
     const result =
       ctx.renderCache && !sopsHook
         ? cachedFluxBuild(
@@ -832,6 +846,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
             specOf(k.object),
             ctx.cache,
             ctx.answers,
+            found,
           )
         : buildFluxPath(
             artifactFs(ctx, sourceRoot),
@@ -843,6 +858,10 @@ function build(ctx: RenderContext, p: Pending): boolean {
     k.dir = relative(ctx.root, originOf(ctx, result.dir));
     k.generatedKustomization = result.generated;
     p.built = result.resources;
+    if (found.output) {
+      p.output = found.output;
+      p.builtAt = { dir: result.dir, generated: result.generated };
+    }
     return true;
   } catch (err) {
     fail(k, err);
@@ -955,6 +974,34 @@ function finishKustomization(
       return;
     }
   }
+  // Post-processed builds are kept only where post-processing is a function of the build, the
+  // object and the variables, none of them secret (no decryption, no secret variables, no
+  // field of the object substituted from a secret): see build-cache.ts.
+  const post =
+    ctx.renderCache && settingsError === undefined && !isSops(k) && !ctx.secretsOf.get(k.object)
+      ? postBuildInputs(k.object, settings)
+      : undefined;
+  if (post !== undefined) {
+    // The root was built already (to read its own spec): its entry is found by that build's key.
+    const hit = p.built
+      ? p.output && readPostBuild(ctx.renderCache!, p.output, post)
+      : cachedPostBuild(
+          ctx.renderCache!,
+          artifactFs(ctx, k.sourceRoot!),
+          toAbsolute(ctx.root, k.sourceRoot!),
+          specOf(k.object),
+          ctx.answers,
+          post,
+          (p.found = {}),
+        );
+    if (hit) {
+      k.dir = relative(ctx.root, originOf(ctx, hit.dir));
+      k.generatedKustomization = hit.generated;
+      k.resources = hit.objects.map((o) => rendered(ctx, o.from, o.object, k, undefined));
+      adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
+      return;
+    }
+  }
   if (!p.built && !build(ctx, p)) return;
   let processed: ReturnType<typeof postProcess>;
   try {
@@ -968,6 +1015,9 @@ function finishKustomization(
   if (processed.errors.length > 0) {
     for (const e of processed.errors) fail(k, e);
     return;
+  }
+  if (post !== undefined && p.output && p.builtAt) {
+    storePostBuild(ctx.renderCache!, p.output, post, p.builtAt, processed.objects);
   }
   k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets));
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);

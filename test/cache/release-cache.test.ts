@@ -210,7 +210,7 @@ describe("render cache: damaged entries", () => {
     render(root, new DiskRenderCache(dir));
     // The rendered releases' entries (built Flux Kustomizations have theirs: left intact).
     const all = files(dir);
-    const entries = all.filter((f) => !/[/\\]flux-build[^/\\]*[/\\]/.test(f));
+    const entries = all.filter((f) => !/[/\\]flux-(post)?build[^/\\]*[/\\]/.test(f));
     expect(entries.length).toBeGreaterThan(1);
     const originals = entries.map((f) => readFileSync(f));
     for (const [i, f] of entries.entries()) damage(f, originals[(i + 1) % entries.length]!);
