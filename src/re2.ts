@@ -38,6 +38,11 @@ export class GoRegexp {
     }
   }
 
+  /** The pattern: ajv keys the patterns of a compiled schema by it (one key per pattern). */
+  toString(): string {
+    return this.source;
+  }
+
   /** Go's `MatchString`: a match anywhere in `s`. */
   test(s: string): boolean {
     return this.re.test(s);

@@ -20,9 +20,12 @@
  *   compare as fast-deep-equal does, a non-finite number is unsure; `not` and `oneOf` need a sure
  *   "no", so every "no" is as exact as every "yes";
  * - only a sure "yes" skips ajv.
+ * Patterns are Go regular expressions on RE2, as for ajv (schema.ts).
  * The differential test (test/helm/schema-accept.test.ts) checks yes ⇒ ajv valid and
  * no ⇒ ajv invalid on the corpus's schemas and generated ones.
  */
+
+import { GoRegexp } from "../re2.js";
 
 const YES = 1;
 const NO = 0;
@@ -129,7 +132,7 @@ type Schema = boolean | Record<string, unknown>;
 /** A schema made ready: its patterns compiled, its references resolved. */
 interface Prepared {
   root: Schema;
-  patterns: Map<string, RegExp>;
+  patterns: Map<string, GoRegexp>;
   refs: Map<string, Schema>;
 }
 
@@ -157,12 +160,12 @@ function resolvePointer(root: Schema, ref: string): Schema | undefined {
   return typeof cur === "boolean" || isObject(cur) ? cur : undefined;
 }
 
-/** Compiled as ajv's usePattern compiles (unicodeRegExp on). */
+/** Compiled as ajv compiles it here: Go's regexp on RE2 (schema.ts's regExp engine). */
 function compilePattern(p: Prepared, source: unknown): boolean {
   if (typeof source !== "string") return false;
   if (p.patterns.has(source)) return true;
   try {
-    p.patterns.set(source, new RegExp(source, "u"));
+    p.patterns.set(source, GoRegexp.compile(source));
     return true;
   } catch {
     return false;
@@ -473,7 +476,7 @@ function check(p: Prepared, s: Schema, d: unknown, depth: number): Verdict {
         if (isObj && Object.keys(d as object).length < (x as number)) r = NO;
         break;
       case "pattern":
-        if (typeof d === "string" && !(p.patterns.get(x as string) as RegExp).test(d)) r = NO;
+        if (typeof d === "string" && !(p.patterns.get(x as string) as GoRegexp).test(d)) r = NO;
         break;
       case "uniqueItems":
         if (x === true && isArr) r = unique(d as unknown[]) ? YES : NO;
@@ -501,7 +504,7 @@ function checkPatternProperties(
 ): Verdict {
   let r: Verdict = YES;
   for (const pattern in pp) {
-    const re = p.patterns.get(pattern) as RegExp;
+    const re = p.patterns.get(pattern) as GoRegexp;
     for (const key in o) {
       if (!re.test(key)) continue;
       r = both(r, check(p, pp[pattern] as Schema, o[key], depth + 1));
@@ -524,7 +527,7 @@ function checkAdditional(
   let r: Verdict = YES;
   for (const key in o) {
     if (props !== undefined && Object.hasOwn(props, key)) continue;
-    if (patterns.some((pt) => (p.patterns.get(pt) as RegExp).test(key))) continue;
+    if (patterns.some((pt) => (p.patterns.get(pt) as GoRegexp).test(key))) continue;
     r = both(r, check(p, extra, o[key], depth + 1));
     if (r === NO) return NO;
   }

@@ -13,13 +13,20 @@
  *   `--skip-schema-validation`;
  * - the error text keeps Helm's shape: "values don't meet the specifications of the schema(s) in
  *   the following chart(s):", then per chart `name:` and one `- at '<pointer>': <reason>` line per
- *   violation, reasons worded like jsonschema v6's.
+ *   violation, reasons worded like jsonschema v6's; a subschema with several violations is one
+ *   "validation failed" line with its violations indented below (v6 lists them in Go map order,
+ *   which changes between runs; Slipway's order is ajv's, and stable);
+ * - `pattern` and `patternProperties` are Go regular expressions, matched on RE2 as v6 matches
+ *   them: a chart's schema is input from a repository, and a backtracking engine let a pattern
+ *   such as `^(a+)+$` hang a run; a pattern Go cannot compile fails the schema against its
+ *   metaschema, as in Helm.
  */
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
+import { GoRegexp } from "../re2.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, quickVerdict } from "./schema-accept.js";
@@ -60,6 +67,23 @@ export function draftOf(schema: unknown): Draft | { unknown: string } {
   return d ?? { unknown: url };
 }
 
+/**
+ * ajv's regExp engine (options.code.regExp): Go's regexp on RE2. Standalone validators (the
+ * persistent cache) name it by `code`, which loadStandalone's require resolves.
+ */
+const GO_REGEXP_MODULE = "slipway:go-regexp";
+const goRegExp = Object.assign((pattern: string) => GoRegexp.compile(pattern), {
+  code: `require(${JSON.stringify(GO_REGEXP_MODULE)})`,
+});
+
+const METASCHEMA_URLS: Record<Draft, string> = {
+  "2020": "https://json-schema.org/draft/2020-12/schema#",
+  "2019": "https://json-schema.org/draft/2019-09/schema#",
+  "7": "http://json-schema.org/draft-07/schema#",
+  "6": "http://json-schema.org/draft-06/schema#",
+  "4": "http://json-schema.org/draft-04/schema#",
+};
+
 const compilers = new Map<Draft, AjvLike>();
 
 function compilerFor(draft: Draft): AjvLike {
@@ -69,12 +93,14 @@ function compilerFor(draft: Draft): AjvLike {
   // code.optimize off: ajv's extra passes over the generated validator halve compile speed, and
   // each schema validates one set of values per render, where they would not pay back.
   // code.source: the validator keeps its generated code, which the persistent cache stores.
+  // verbose: errors carry the failing value, which the reasons print ("got string, want …").
   const opts = {
     allErrors: true,
     strict: false,
+    verbose: true,
     validateFormats: assertFormats,
     validateSchema: false,
-    code: { optimize: false, source: true },
+    code: { optimize: false, source: true, regExp: goRegExp },
   };
   if (draft === "4") ajv = new (load("ajv-draft-04"))(opts);
   else if (draft === "2019") ajv = new (load("ajv/dist/2019.js"))(opts);
@@ -127,7 +153,8 @@ function compile(text: string, cache: RenderCache | undefined): ValidateFunction
 }
 
 const UNIT = "helm-schema";
-const FORMAT = 1;
+// 2: verbose errors and patterns on RE2.
+const FORMAT = 2;
 
 /**
  * The validator of a schema through the persistent cache: ajv's standalone code of the validator
@@ -155,7 +182,8 @@ function compilePersisted(text: string, cache: RenderCache): ValidateFunction {
 function loadStandalone(code: string): ValidateFunction | undefined {
   const module: { exports: unknown } = { exports: {} };
   try {
-    new Function("module", "exports", "require", code)(module, module.exports, require);
+    const requireIn = (id: string): unknown => (id === GO_REGEXP_MODULE ? goRegExp : require(id));
+    new Function("module", "exports", "require", code)(module, module.exports, requireIn);
   } catch {
     return undefined;
   }
@@ -176,6 +204,8 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
     );
   }
   const ajv = compilerFor(draft);
+  const badPattern = invalidPattern(schema, draft);
+  if (badPattern) throw new Error(badPattern);
   for (let attempt = 0; attempt < 64; attempt++) {
     // A fresh id per attempt: ajv keeps a schema that failed on a missing reference under its id,
     // and compiling it again under that id failed with "already exists" instead of validating.
@@ -195,6 +225,89 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
     }
   }
   throw new Error("too many unresolved references");
+}
+
+/** Keywords whose value is not a schema: nothing inside them is a pattern. */
+const DATA_KEYWORDS = new Set(["enum", "const", "default", "examples", "example", "required"]);
+
+/**
+ * The metaschema failure Helm reports for a pattern Go's regexp cannot compile ("'(?=a)' is not
+ * valid regex: error parsing regexp: …"), or undefined. Drafts 2019-09 and 2020-12 check
+ * `pattern` through `allOf`, so v6 lists each enclosing schema as "'allOf' failed".
+ */
+function invalidPattern(schema: unknown, draft: Draft): string | undefined {
+  const found = findInvalidPattern(schema, "", []);
+  if (!found) return undefined;
+  const nested = draft === "2019" || draft === "2020";
+  const lines: string[] = [];
+  if (nested)
+    for (const [depth, at] of found.schemas.entries())
+      lines.push(`${"  ".repeat(depth)}- at '${at}': 'allOf' failed`);
+  const depth = nested ? found.schemas.length : 0;
+  lines.push(
+    `${"  ".repeat(depth)}- at '${found.at}': '${found.pattern}' is not valid regex: ${found.error}`,
+  );
+  return `"file:///values.schema.json#" is not valid against metaschema: jsonschema validation failed with '${METASCHEMA_URLS[draft]}'\n${lines.join("\n")}`;
+}
+
+function findInvalidPattern(
+  node: unknown,
+  at: string,
+  schemas: string[],
+): { at: string; pattern: string; error: string; schemas: string[] } | undefined {
+  if (typeof node !== "object" || node === null) return undefined;
+  if (Array.isArray(node)) {
+    for (const [i, x] of node.entries()) {
+      const r = findInvalidPattern(x, `${at}/${i}`, schemas);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  const o = node as Record<string, unknown>;
+  const inside = [...schemas, at];
+  const pointer = (k: string) => `${at}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  const check = (pattern: string, where: string) => {
+    try {
+      GoRegexp.compile(pattern);
+      return undefined;
+    } catch (e) {
+      return { at: where, pattern, error: (e as Error).message, schemas: inside };
+    }
+  };
+  if (typeof o.pattern === "string") {
+    const r = check(o.pattern, pointer("pattern"));
+    if (r) return r;
+  }
+  for (const [k, v] of Object.entries(o)) {
+    if (DATA_KEYWORDS.has(k) || k === "pattern") continue;
+    if (k === "patternProperties" && typeof v === "object" && v !== null && !Array.isArray(v)) {
+      for (const name of Object.keys(v)) {
+        const r = check(name, `${pointer(k)}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+        if (r) return r;
+      }
+    }
+    if (
+      k === "properties" ||
+      k === "patternProperties" ||
+      k === "$defs" ||
+      k === "definitions" ||
+      k === "dependentSchemas"
+    ) {
+      if (typeof v !== "object" || v === null) continue;
+      for (const [name, sub] of Object.entries(v as Record<string, unknown>)) {
+        const r = findInvalidPattern(
+          sub,
+          `${pointer(k)}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+          inside,
+        );
+        if (r) return r;
+      }
+      continue;
+    }
+    const r = findInvalidPattern(v, pointer(k), inside);
+    if (r) return r;
+  }
+  return undefined;
 }
 
 /** ajv's verdict alone (no quick check, no persistent cache): the differential tests' oracle. */
@@ -237,18 +350,26 @@ function quoteList(items: unknown[]): string {
 function reason(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case "required":
-      return `missing property '${p.missingProperty}'`;
+    case "required": {
+      const names = (p.names as string[] | undefined) ?? [String(p.missingProperty)];
+      return `missing propert${names.length === 1 ? "y" : "ies"} ${names.map((n) => `'${n}'`).join(", ")}`;
+    }
     case "type": {
       const got = jsonType(e.data);
       return `got ${got === "integer" ? "number" : got}, want ${String(p.type).replace(/,/g, " or ")}`;
     }
-    case "enum":
-      return `value must be one of ${quoteList((p.allowedValues as unknown[]) ?? [])}`;
+    case "enum": {
+      const allowed = (p.allowedValues as unknown[]) ?? [];
+      return allowed.length === 1
+        ? `value must be ${quoteList(allowed)}`
+        : `value must be one of ${quoteList(allowed)}`;
+    }
     case "const":
       return `value must be ${quoteList([p.allowedValue])}`;
-    case "additionalProperties":
-      return `additional properties '${p.additionalProperty}' not allowed`;
+    case "additionalProperties": {
+      const names = (p.names as string[] | undefined) ?? [String(p.additionalProperty)];
+      return `additional properties ${names.map((n) => `'${n}'`).join(", ")} not allowed`;
+    }
     case "pattern":
       return `'${e.data}' does not match pattern '${p.pattern}'`;
     case "format":
@@ -286,11 +407,160 @@ function reason(e: ErrorObject): string {
   }
 }
 
+/**
+ * The violations as v6 prints its error tree. A node is a subschema applied to a value (a
+ * property's, an item's); its causes are its failing keywords, a `properties`/`items` keyword's
+ * failures counted one by one. A node with one cause prints as that cause; one with several is a
+ * "validation failed" line with its causes indented below. The root prints its causes only.
+ */
 function formatErrors(errors: ErrorObject[]): string {
-  return errors
-    .filter((e) => e.keyword !== "if")
-    .map((e) => `- at '${e.instancePath}': ${reason(e)}`)
-    .join("\n");
+  const lines: string[] = [];
+  const print = (list: ErrorObject[], from: number, depth: number): void => {
+    for (const g of causes(list, from)) {
+      if (g.at === undefined || g.errors.length === 1) {
+        for (const e of g.errors) lines.push(`${"  ".repeat(depth)}- at '${e.instancePath}': ${reason(e)}`);
+        continue;
+      }
+      const inner = collapse(g.errors, from + 1);
+      lines.push(`${"  ".repeat(depth)}- at '${inner.at ?? g.at}': validation failed`);
+      print(g.errors, inner.from, depth + 1);
+    }
+  };
+  const all = mergeNameLists(earlyReturns(errors.filter((e) => e.keyword !== "if")));
+  print(all, collapse(all, 0).from, 0);
+  return lines.join("\n");
+}
+
+/** Keywords v6 checks first, in this order, each ending the check of its subschema when it fails. */
+const EARLY = ["type", "const", "enum", "format"];
+
+/**
+ * ajv (allErrors) reports every failing keyword; v6 stops checking a subschema at the first of
+ * type, const, enum and format that fails, so nothing else of that subschema, or below it, is
+ * reported.
+ */
+function earlyReturns(errors: ErrorObject[]): ErrorObject[] {
+  const parent = (e: ErrorObject) => e.schemaPath.slice(0, e.schemaPath.lastIndexOf("/"));
+  const stops = new Map<string, { schema: string; instance: string; keyword: string }>();
+  for (const e of errors) {
+    const rank = EARLY.indexOf(e.keyword);
+    if (rank < 0) continue;
+    const key = `${parent(e)}@${e.instancePath}`;
+    const known = stops.get(key);
+    if (!known || EARLY.indexOf(known.keyword) > rank)
+      stops.set(key, { schema: parent(e), instance: e.instancePath, keyword: e.keyword });
+  }
+  if (stops.size === 0) return errors;
+  return errors.filter((e) => {
+    for (const stop of stops.values()) {
+      const below =
+        (e.schemaPath === stop.schema || e.schemaPath.startsWith(`${stop.schema}/`)) &&
+        (e.instancePath === stop.instance || e.instancePath.startsWith(`${stop.instance}/`));
+      if (!below) continue;
+      if (parent(e) === stop.schema && e.instancePath === stop.instance && e.keyword === stop.keyword)
+        continue;
+      return false;
+    }
+    return true;
+  });
+}
+
+/** One error per object for its missing properties and for its additional ones, as v6 reports them. */
+function mergeNameLists(errors: ErrorObject[]): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  const merged = new Map<string, string[]>();
+  for (const e of errors) {
+    const p = e.params as Record<string, unknown>;
+    const name =
+      e.keyword === "required"
+        ? p.missingProperty
+        : e.keyword === "additionalProperties"
+          ? p.additionalProperty
+          : undefined;
+    if (typeof name !== "string") {
+      out.push(e);
+      continue;
+    }
+    const key = `${e.keyword}\0${e.schemaPath}\0${e.instancePath}`;
+    const names = merged.get(key);
+    if (names) {
+      names.push(name);
+      continue;
+    }
+    const first = [name];
+    merged.set(key, first);
+    out.push({ ...e, params: { ...p, names: first } });
+  }
+  return out;
+}
+
+interface Cause {
+  /** The deeper value this cause's subschema applies to; undefined: a keyword of this value. */
+  at?: string;
+  errors: ErrorObject[];
+}
+
+/** The causes of the node at depth `from`: errors grouped by the subschema entering a deeper value. */
+function causes(list: ErrorObject[], from: number): Cause[] {
+  const groups = new Map<string, Cause>();
+  for (const e of list) {
+    const step = nextStep(e, from);
+    const key = step?.key ?? `\0${groups.size}`;
+    const g = groups.get(key);
+    if (g) g.errors.push(e);
+    else groups.set(key, step ? { at: step.at, errors: [e] } : { errors: [e] });
+  }
+  return [...groups.values()];
+}
+
+/** Past nodes with a single cause: the depth whose node has several, and its value's pointer. */
+function collapse(list: ErrorObject[], from: number): { from: number; at?: string } {
+  let at: string | undefined;
+  for (;;) {
+    const c = causes(list, from);
+    if (c.length !== 1 || c[0]!.at === undefined || list.length === 1) return { from, ...(at ? { at } : {}) };
+    at = c[0]!.at;
+    from++;
+  }
+}
+
+/** Keywords of a schema path that apply a subschema to a deeper value, and how many segments they take. */
+const ENTERING: Record<string, number> = {
+  properties: 2,
+  patternProperties: 2,
+  prefixItems: 2,
+  additionalProperties: 1,
+  additionalItems: 1,
+  unevaluatedProperties: 1,
+  unevaluatedItems: 1,
+  contains: 1,
+  items: 1,
+};
+
+/**
+ * The subschema through which `e` enters its value's (from+1)-th segment: a group key (the
+ * schema path up to it and the value) and that value's pointer; undefined when `e` is about the
+ * value at depth `from` itself.
+ */
+function nextStep(e: ErrorObject, from: number): { key: string; at: string } | undefined {
+  const instance = e.instancePath.split("/").slice(1);
+  if (instance.length <= from) return undefined;
+  const schema = e.schemaPath.split("/");
+  let seen = 0;
+  // The last segment is the failing keyword itself, never a step.
+  for (let i = 1; i < schema.length - 1; i++) {
+    let width = ENTERING[schema[i]!];
+    if (width === undefined) continue;
+    // Draft-07 tuple items: items/N.
+    if (schema[i] === "items" && /^\d+$/.test(schema[i + 1] ?? "")) width = 2;
+    if (seen === from) {
+      const at = `/${instance.slice(0, from + 1).join("/")}`;
+      return { key: `${schema.slice(0, i + width).join("/")}@${at}`, at };
+    }
+    seen++;
+    i += width - 1;
+  }
+  return undefined;
 }
 
 /** ValidateAgainstSingleSchema: the violations, or undefined. */
