@@ -24,6 +24,12 @@ const kubectl = process.env.KUBECTL ?? "/usr/bin/kubectl";
 const args = process.argv.slice(2);
 const repoArg = args.includes("--repo") ? args[args.indexOf("--repo") + 1] : "bjw-s-labs__home-ops";
 const worker = args[0] === "--worker" ? args[1] : undefined;
+// The node flags of the bin's #! line, which an installed `slipway` runs with: the in-process
+// figures (render + check) are measured as the command runs.
+const binFlags = readFileSync(path.join(repoRoot, "bin/slipway.js"), "utf8")
+  .split("\n", 1)[0]
+  .split(" ")
+  .slice(3);
 
 import { existsSync } from "node:fs";
 
@@ -152,7 +158,7 @@ function childWith(cache, mode, ...rest) {
   const out = path.join(scratch, `${mode}.json`);
   const r = spawnSync(
     process.execPath,
-    ["--stack-size=3900", fileURLToPath(import.meta.url), "--worker", mode, ...rest],
+    [...binFlags, fileURLToPath(import.meta.url), "--worker", mode, ...rest],
     {
       encoding: "utf8",
       env: { ...process.env, SLIPWAY_BENCH_OUT: out, SLIPWAY_CACHE_DIR: cache },
