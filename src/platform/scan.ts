@@ -62,7 +62,11 @@ export interface RepositoryScan {
   unreadableSyncFiles: UnreadableFile[];
   /** YAML files over MAX_SCAN_BYTES, not read (repository-relative). */
   tooLarge: string[];
-  /** HelmRelease documents in the files read (rendered or not, by any cluster or none). */
+  /**
+   * HelmRelease documents in the files read (rendered or not, by any cluster or none), a file
+   * discovery does not parse counting once when it mentions HelmRelease: an estimate that only
+   * decides when the render workers start.
+   */
   helmReleases: number;
 }
 
@@ -103,7 +107,10 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
       }
       if (!text.includes("toolkit.fluxcd.io") && !text.includes(OPERATOR_GROUP)) continue;
       // A sync file that does not parse is reported: gotk-sync.yaml is one by its name alone.
-      if (!mayHoldDiscoveryObject(text) && name !== "gotk-sync.yaml" && name !== "gotk-sync.yml") continue;
+      if (!mayHoldDiscoveryObject(text) && name !== "gotk-sync.yaml" && name !== "gotk-sync.yml") {
+        if (text.includes("HelmRelease")) scan.helmReleases++; // not parsed: counted once
+        continue;
+      }
       let docs: ReturnType<typeof parseResourceFile>;
       try {
         // The same cache as builds use: these files are built right after discovery.

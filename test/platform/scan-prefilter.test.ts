@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { isMap, type YamlValue } from "../../src/kustomize/types.js";
-import { mayHoldDiscoveryObject } from "../../src/platform/scan.js";
+import { mayHoldDiscoveryObject, scanRepository } from "../../src/platform/scan.js";
 import { parseYamlDocuments } from "../../src/yaml/parse.js";
 import { requires, sharedDir } from "../support/env.js";
 import { Rng } from "../support/random.js";
@@ -100,6 +101,18 @@ describe("mayHoldDiscoveryObject", () => {
         throw new Error(`seed ${seed}: ${(e as Error).message}`);
       }
     }
+  });
+
+  it("still counts the HelmReleases of the files it does not parse (render workers start on the count)", () => {
+    const hr = (n: number) =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: r${n}}\nspec: {values: {a: 1}}\n`;
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 5; i++) files[`/repo/apps/a${i}/helmrelease.yaml`] = hr(i);
+    files["/repo/apps/ks.yaml"] =
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k}\n---\n${hr(9)}`;
+    const scan = scanRepository(new MemoryFileSystem(files), "/repo");
+    expect(scan.helmReleases).toBe(6);
+    expect(scan.kustomizations.map((k) => k.at.file)).toEqual(["apps/ks.yaml"]);
   });
 
   describe.runIf(requires("shared"))("on the real-world repositories", () => {
