@@ -6,6 +6,7 @@ import { errorMessage, SlipwayError } from "../errors.js";
 import { type ChartDirReader, diskReader, loadChart } from "../helm/chart-source.js";
 import { RenderError } from "../helm/engine.js";
 import { formatTemplateOutput, type Hook, isTestHook, ManifestError } from "../helm/manifests.js";
+import { readTemplateOutput, templateOutputKey, writeTemplateOutput } from "../helm/persisted-output.js";
 import { persistedValuesReader } from "../helm/persisted-values.js";
 import { renderChart } from "../helm/render.js";
 import { utf8Buffer } from "../helm/template/gostring.js";
@@ -135,21 +136,30 @@ export interface TemplateIO {
   exists(file: string): boolean;
   /** where parsed templates and values persist between runs (off with --no-cache); none: parse every run */
   cache?: RenderCache;
+  /**
+   * where printed outputs persist between runs (persisted-output.ts; off with --no-cache); none:
+   * render every run. Apart from `cache` so that tests of the parse and values caches render.
+   */
+  outputCache?: RenderCache;
 }
 
-export const diskIO = (): TemplateIO => ({
-  cwd: process.cwd(),
-  reader: diskReader,
-  stdout: (s) => process.stdout.write(utf8Buffer(s)),
-  stderr: (s) => process.stderr.write(s),
-  writeFile: (file, data, append) => {
-    nodeFs.mkdirSync(path.dirname(file), { recursive: true });
-    if (append) nodeFs.appendFileSync(file, utf8Buffer(data), { mode: 0o600 });
-    else nodeFs.writeFileSync(file, utf8Buffer(data), { mode: 0o644 });
-  },
-  exists: (file) => nodeFs.existsSync(file),
-  cache: defaultRenderCache(),
-});
+export const diskIO = (): TemplateIO => {
+  const cache = defaultRenderCache();
+  return {
+    cwd: process.cwd(),
+    reader: diskReader,
+    stdout: (s) => process.stdout.write(utf8Buffer(s)),
+    stderr: (s) => process.stderr.write(s),
+    writeFile: (file, data, append) => {
+      nodeFs.mkdirSync(path.dirname(file), { recursive: true });
+      if (append) nodeFs.appendFileSync(file, utf8Buffer(data), { mode: 0o600 });
+      else nodeFs.writeFileSync(file, utf8Buffer(data), { mode: 0o644 });
+    },
+    exists: (file) => nodeFs.existsSync(file),
+    cache,
+    outputCache: cache,
+  };
+};
 
 function fail(io: TemplateIO, message: string, renderFailed = false): number {
   io.stderr(`Error: ${message}${renderFailed ? "\n\nUse --debug flag to render out invalid YAML" : ""}\n`);
@@ -215,6 +225,19 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     return fail(io, errorMessage(e));
   }
 
+  const printOpts = {
+    includeCrds: v["include-crds"] ?? false,
+    noHooks: v["no-hooks"] ?? false,
+    skipTests: v["skip-tests"] ?? false,
+    showOnly: v["show-only"] ?? [],
+  };
+  const outputDir = v["output-dir"];
+  // What a run with these inputs printed before (persisted-output.ts); --output-dir writes files.
+  const outputCache = outputDir === undefined ? io.outputCache : undefined;
+  let outputKey: ReturnType<typeof templateOutputKey>;
+  const warnings: string[] = [];
+  let unpinned = false;
+
   let rendered: ReturnType<typeof renderChart>;
   try {
     const chart = loadChart(
@@ -222,6 +245,19 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       io.reader,
       io.cache === undefined ? undefined : persistedValuesReader(io.cache),
     );
+    if (outputCache !== undefined) {
+      outputKey = templateOutputKey(outputCache, {
+        chartDigest: chart.digest,
+        values: userValues,
+        args: [pos, v, chartRef, io.cwd],
+      });
+      const known = outputKey === undefined ? undefined : readTemplateOutput(outputCache, outputKey);
+      if (known !== undefined) {
+        for (const w of known.warnings) io.stderr(`${w}\n`);
+        io.stdout(known.stdout);
+        return 0;
+      }
+    }
     rendered = renderChart(chart, {
       releaseName: release,
       namespace: v.namespace ?? "default",
@@ -232,25 +268,27 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       skipSchemaValidation: v["skip-schema-validation"] ?? false,
       seed: v.seed,
       now,
-      warn: (m) => io.stderr(`${m}\n`),
+      warn: (m) => {
+        warnings.push(m);
+        io.stderr(`${m}\n`);
+      },
       chartPath: chartRef,
       cache: io.cache,
+      onNonHermetic: (source) => {
+        if (source === "random" ? v.seed === undefined : now === undefined) unpinned = true;
+      },
     });
   } catch (e) {
     const afterRelease = e instanceof RenderError || e instanceof ManifestError;
     return fail(io, e instanceof SlipwayError ? e.message : errorMessage(e), afterRelease);
   }
 
-  const printOpts = {
-    includeCrds: v["include-crds"] ?? false,
-    noHooks: v["no-hooks"] ?? false,
-    skipTests: v["skip-tests"] ?? false,
-    showOnly: v["show-only"] ?? [],
-  };
-  const outputDir = v["output-dir"];
   try {
     if (outputDir === undefined) {
-      io.stdout(formatTemplateOutput(rendered, printOpts));
+      const stdout = formatTemplateOutput(rendered, printOpts);
+      io.stdout(stdout);
+      if (outputCache !== undefined && outputKey !== undefined && !unpinned)
+        writeTemplateOutput(outputCache, outputKey, { warnings, stdout });
       return 0;
     }
     writeOutputDir(

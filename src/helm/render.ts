@@ -51,6 +51,11 @@ export interface RenderOptions {
   chartPath?: string;
   /** a persistent cache where parsed templates and compiled schemas are kept between processes; default none */
   cache?: RenderCache;
+  /**
+   * Told each time the render draws randomness or reads the clock (the non-hermetic functions'
+   * only sources): a render that never called it is a function of its inputs.
+   */
+  onNonHermetic?: (source: "random" | "clock") => void;
 }
 
 export interface RenderedRelease {
@@ -145,10 +150,25 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
   const seed = opts.seed ?? `${Date.now()}:${Math.random()}`;
   const now =
     opts.now === undefined ? Date.now : typeof opts.now === "number" ? () => opts.now as number : opts.now;
+  let random = seededRandom(seed);
+  let clock = now;
+  const told = opts.onNonHermetic;
+  if (told !== undefined) {
+    const draw = random;
+    const read = clock;
+    random = () => {
+      told("random");
+      return draw();
+    };
+    clock = () => {
+      told("clock");
+      return read();
+    };
+  }
   const files = renderTemplates(root, top, {
     funcs: opts.funcs ?? defaultFuncs,
-    random: seededRandom(seed),
-    now,
+    random,
+    now: clock,
     cache: opts.cache,
   });
 

@@ -17,9 +17,12 @@ import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
 import { decodeValue, encodeValue } from "../cache/value-codec.js";
 import type { ApiVersionsReadData } from "../helm/pool/index.js";
-import { elemTypeOf, GoInt, GoMap, type GoValue } from "../helm/template/value.js";
+import type { GoMap } from "../helm/template/value.js";
+import { fingerprint } from "../helm/values-fingerprint.js";
 import { isMap, type KObject } from "../kustomize/types.js";
 import type { RenderedResource } from "./model.js";
+
+export { fingerprint };
 
 export const RELEASE_UNIT = "helm-release";
 /**
@@ -250,37 +253,4 @@ export function writeCachedRelease(
   });
   cache.put(key.summary, summary);
   return true;
-}
-
-/**
- * A stable, typed text of a template value: Go types matter to templates (`int` vs `float64`
- * vs `string`, a map's named type, a typed slice), so two values with the same JSON but
- * different types never share a key. Undefined for values with no such text (Go objects).
- */
-export function fingerprint(v: GoValue): string | undefined {
-  const parts: string[] = [];
-  const walk = (x: GoValue): boolean => {
-    if (x === undefined) parts.push("u");
-    else if (x === null) parts.push("n");
-    else if (typeof x === "boolean") parts.push(x ? "T" : "F");
-    else if (typeof x === "string") parts.push(`s${JSON.stringify(x)}`);
-    else if (typeof x === "number") parts.push(`d${Object.is(x, -0) ? "-0" : String(x)}`);
-    else if (x instanceof GoInt) parts.push(`i${x.kind}:${x.value}`);
-    else if (x instanceof GoMap) {
-      parts.push(`m${JSON.stringify(x.goType)}{`);
-      for (const [k, y] of x) {
-        parts.push(JSON.stringify(k), ":");
-        if (!walk(y)) return false;
-      }
-      parts.push("}");
-    } else if (Array.isArray(x)) {
-      parts.push(`a${JSON.stringify(elemTypeOf(x))}[`);
-      for (const y of x) if (!walk(y)) return false;
-      parts.push("]");
-    } else if (x instanceof Uint8Array) parts.push(`b${Buffer.from(x).toString("hex")}`);
-    else return false;
-    parts.push(",");
-    return true;
-  };
-  return walk(v) ? parts.join("") : undefined;
 }

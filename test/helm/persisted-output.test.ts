@@ -1,0 +1,183 @@
+/**
+ * `helm template`'s printed output kept in the persistent cache (src/helm/persisted-output.ts):
+ * a second run with the same inputs prints the same bytes (stdout and warnings) without
+ * rendering, over the conformance corpus; any input that changes (a chart file, a values file,
+ * a flag) is a miss; a render that drew randomness or read the clock unpinned is never stored;
+ * damaged entries are misses; --output-dir and runs without a cache store nothing.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DiskRenderCache } from "../../src/cache/store.js";
+import { runHelmTemplate, type TemplateIO } from "../../src/cli/helm.js";
+import { diskReader } from "../../src/helm/chart-source.js";
+import { OUTPUT_UNIT } from "../../src/helm/persisted-output.js";
+import { entryDamages, entryFiles } from "../support/cache-entries.js";
+import { requires } from "../support/env.js";
+import { corpus } from "./corpus.js";
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+};
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(argv: string[], cwd: string, cache: DiskRenderCache | undefined, written?: string[]): Run {
+  let stdout = "";
+  let stderr = "";
+  const io: TemplateIO = {
+    cwd,
+    reader: diskReader,
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    writeFile: (file) => {
+      written?.push(file);
+    },
+    exists: () => false,
+    cache,
+    outputCache: cache,
+  };
+  const code = runHelmTemplate(argv, io);
+  return { code, stdout, stderr };
+}
+
+const outputEntries = (cache: DiskRenderCache) =>
+  existsSync(cache.dir)
+    ? entryFiles(cache.dir).filter((f) => f.includes(`${path.sep}${OUTPUT_UNIT}${path.sep}`))
+    : [];
+
+describe.runIf(requires("shared"))("persisted outputs over the conformance corpus", () => {
+  it("every case prints the same bytes from the cache, and random or clock-reading renders are not kept", () => {
+    const cache = new DiskRenderCache(temp("slipway-output-cache-"), "test-code-identity");
+    let kept = 0;
+    for (const group of ["templates", "cases"]) {
+      for (const id of readdirSync(path.join(corpus, group)).sort()) {
+        const dir = path.join(corpus, group, id);
+        const meta = JSON.parse(readFileSync(path.join(dir, "case.yaml"), "utf8"));
+        const argv = [
+          meta.release,
+          path.resolve(dir, meta.chart),
+          "--namespace",
+          meta.namespace,
+          ...meta.values.flatMap((v: string) => ["-f", path.resolve(dir, v)]),
+          ...meta.flags.map((f: string) => f.replaceAll("{casedir}", dir)),
+        ];
+        const before = outputEntries(cache).length;
+        const first = run(argv, dir, cache);
+        const stored = outputEntries(cache).length - before;
+        const hits = cache.stats.hits;
+        const second = run(argv, dir, cache);
+        if (first.code !== 0 || meta.nondeterministic) {
+          expect(stored, `${group}/${id}: nothing kept`).toBe(0);
+          continue;
+        }
+        kept += stored;
+        expect(second, `${group}/${id}`).toEqual(first);
+        // the first run may have stored nothing only when its render used an unpinned clock or randomness
+        if (stored === 1) expect(cache.stats.hits, `${group}/${id} read back`).toBeGreaterThan(hits);
+      }
+    }
+    expect(kept).toBeGreaterThan(200);
+  });
+});
+
+describe("persisted outputs", () => {
+  const chart = (templates: Record<string, string>, values = "x: 1\n") => {
+    const dir = temp("slipway-output-chart-");
+    mkdirSync(path.join(dir, "templates"));
+    writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+    writeFileSync(path.join(dir, "values.yaml"), values);
+    for (const [name, text] of Object.entries(templates))
+      writeFileSync(path.join(dir, "templates", name), text);
+    return dir;
+  };
+  const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n";
+
+  it("changed chart files, values files and flags are misses; equal inputs hit", () => {
+    const dir = chart({ "cm.yaml": `${cm}  x: {{ .Values.x | quote }}\n  ns: {{ .Release.Namespace }}\n` });
+    const cache = new DiskRenderCache(temp("slipway-output-cache-"), "test-code-identity");
+    const valuesFile = path.join(dir, "my.yaml");
+    writeFileSync(valuesFile, "x: 2\n");
+    const argv = ["r", dir, "-f", valuesFile];
+    const first = run(argv, dir, cache);
+    expect(first.stdout).toContain('x: "2"');
+    expect(run(argv, dir, cache)).toEqual(first);
+    expect(cache.stats.hits).toBe(1);
+    writeFileSync(valuesFile, "x: 3\n");
+    expect(run(argv, dir, cache).stdout).toContain('x: "3"');
+    expect(run([...argv, "-n", "other"], dir, cache).stdout).toContain("ns: other");
+    expect(run([...argv, "--set", "x=4"], dir, cache).stdout).toContain('x: "4"');
+    writeFileSync(path.join(dir, "templates", "cm.yaml"), `${cm}  y: {{ .Values.x | quote }}\n`);
+    expect(run(argv, dir, cache).stdout).toContain('y: "3"');
+    expect(cache.stats.hits).toBe(1);
+  });
+
+  it("warnings are printed again in order", () => {
+    const dir = chart({ "cm.yaml": `${cm}  x: {{ .Values.x | quote }}\n` });
+    const cache = new DiskRenderCache(temp("slipway-output-cache-"), "test-code-identity");
+    const argv = ["r", dir, "--set", "x.a=1"];
+    const first = run(argv, dir, cache);
+    expect(first.stderr).not.toBe("");
+    expect(run(argv, dir, cache)).toEqual(first);
+    expect(cache.stats.hits).toBe(1);
+  });
+
+  it.each([
+    ["randomness", "{{ randAlphaNum 12 }}", "--seed", "s1"],
+    ["the clock", "{{ now | unixEpoch }}", "--now", "2026-01-02T03:04:05Z"],
+  ])("a render that reads %s is kept only when it is pinned", (_, expr, flag, pin) => {
+    const dir = chart({ "cm.yaml": `${cm}  v: "${expr}"\n` });
+    const cache = new DiskRenderCache(temp("slipway-output-cache-"), "test-code-identity");
+    run(["r", dir], dir, cache);
+    expect(outputEntries(cache)).toHaveLength(0);
+    const pinned = run(["r", dir, flag, pin], dir, cache);
+    expect(outputEntries(cache)).toHaveLength(1);
+    expect(run(["r", dir, flag, pin], dir, cache)).toEqual(pinned);
+    expect(cache.stats.hits).toBe(1);
+  });
+
+  it("failed renders, --output-dir runs and runs without a cache keep nothing", () => {
+    const dir = chart({ "cm.yaml": `${cm}  x: {{ required "x!" .Values.y }}\n` });
+    const cache = new DiskRenderCache(temp("slipway-output-cache-"), "test-code-identity");
+    expect(run(["r", dir], dir, cache).code).toBe(1);
+    const ok = chart({ "cm.yaml": `${cm}  x: "1"\n` });
+    const written: string[] = [];
+    expect(run(["r", ok, "--output-dir", temp("slipway-out-")], ok, cache, written).code).toBe(0);
+    expect(written.length).toBe(1);
+    expect(run(["r", ok], ok, undefined).code).toBe(0);
+    expect(outputEntries(cache)).toHaveLength(0);
+  });
+
+  it.each(entryDamages)("%s entry is a miss, and the run renders", (_, damage) => {
+    const dir = chart({ "cm.yaml": `${cm}  x: {{ .Values.x | quote }}\n` });
+    const cache = new DiskRenderCache(temp("slipway-output-cache-"), "test-code-identity");
+    const first = run(["r", dir], dir, cache);
+    const [entry] = outputEntries(cache);
+    writeFileSync(entry!, damage(readFileSync(entry!)));
+    expect(run(["r", dir], dir, cache)).toEqual(first);
+    expect(cache.stats.hits).toBe(0);
+  });
+});
