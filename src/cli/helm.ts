@@ -3,8 +3,16 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
-import { type ChartDirReader, diskReader, loadChart } from "../helm/chart-source.js";
+import type { Chart, ChartFile } from "../helm/chart.js";
+import {
+  type ChartDirReader,
+  chartDirFiles,
+  diskReader,
+  loadChart,
+  loadChartDirFiles,
+} from "../helm/chart-source.js";
 import { RenderError } from "../helm/engine.js";
+import { chartDigest } from "../helm/loader.js";
 import { formatTemplateOutput, type Hook, isTestHook, ManifestError } from "../helm/manifests.js";
 import { readTemplateOutput, templateOutputKey, writeTemplateOutput } from "../helm/persisted-output.js";
 import { persistedValuesReader } from "../helm/persisted-values.js";
@@ -240,14 +248,22 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
 
   let rendered: ReturnType<typeof renderChart>;
   try {
-    const chart = loadChart(
-      resolve(chartRef),
-      io.reader,
-      io.cache === undefined ? undefined : persistedValuesReader(io.cache),
-    );
+    const chartAbs = resolve(chartRef);
+    const readValues = io.cache === undefined ? undefined : persistedValuesReader(io.cache);
+    let chart: Chart | undefined;
+    // A directory's files are read (not loaded) first: a known output needs only their digest.
+    let dirFiles: ChartFile[] | undefined;
     if (outputCache !== undefined) {
+      let digest: string;
+      if (io.reader.stat(chartAbs)?.kind === "dir") {
+        dirFiles = chartDirFiles(chartAbs, io.reader);
+        digest = chartDigest(dirFiles);
+      } else {
+        chart = loadChart(chartAbs, io.reader, readValues);
+        digest = chart.digest;
+      }
       outputKey = templateOutputKey(outputCache, {
-        chartDigest: chart.digest,
+        chartDigest: digest,
         values: userValues,
         args: [pos, v, chartRef, io.cwd],
       });
@@ -258,6 +274,10 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
         return 0;
       }
     }
+    chart ??=
+      dirFiles !== undefined
+        ? loadChartDirFiles(chartAbs, dirFiles, io.reader, readValues)
+        : loadChart(chartAbs, io.reader, readValues);
     rendered = renderChart(chart, {
       releaseName: release,
       namespace: v.namespace ?? "default",

@@ -306,7 +306,19 @@ export function loadChartDir(
   reader: ChartDirReader = diskReader,
   readValues: ValuesReader = readValuesDocuments,
 ): Chart {
-  const files = chartDirFiles(dir, reader);
+  return loadChartDirFiles(dir, chartDirFiles(dir, reader), reader, readValues);
+}
+
+/**
+ * loadChartDir on the files chartDirFiles read from `dir` with `reader` (a caller that needed the
+ * files first: `helm template` keys its output cache by their digest before loading anything).
+ */
+export function loadChartDirFiles(
+  dir: string,
+  files: ChartFile[],
+  reader: ChartDirReader = diskReader,
+  readValues: ValuesReader = readValuesDocuments,
+): Chart {
   const prefix = `${dir.replace(/\/+$/, "")}/`;
   const dirKey = `${path.resolve(dir)}\0${prefix}`;
   const last = reader === diskReader ? lastReadOfDir.get(dirKey) : undefined;
