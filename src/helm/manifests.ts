@@ -310,29 +310,47 @@ function headOf(raw: HeadValue): ManifestHead {
   return head;
 }
 
-function lessByKind(a: string, b: string): boolean {
-  const first = RANK.get(a);
-  const second = RANK.get(b);
-  if (first === undefined && second === undefined) return a !== b ? compareBytes(a, b) < 0 : false;
-  if (first === undefined) return false;
-  if (second === undefined) return true;
-  return first < second;
-}
-
 const compareBytes = compareUtf8;
 
-/** sort.SliceStable by lessByKind. */
-function sortByKind<T>(items: T[], kindOf: (x: T) => string): T[] {
-  return items
-    .map((x, i) => ({ x, i }))
-    .sort((p, q) => {
-      const ka = kindOf(p.x);
-      const kb = kindOf(q.x);
-      if (lessByKind(ka, kb)) return -1;
-      if (lessByKind(kb, ka)) return 1;
-      return p.i - q.i;
-    })
-    .map((p) => p.x);
+/**
+ * sort.SliceStable by kind_sorter.go's lessByKind, by buckets instead of comparisons: documents
+ * of a kind in InstallOrder go in its bucket, in the order given; then unknown kinds in byte
+ * order of the kind, each kind's documents in the order given. Kinds whose UTF-8 encodings are
+ * equal (lone surrogates encode alike) compare equal in Go, so their documents stay interleaved
+ * as given. A comparison sort called lessByKind twice per comparison (two map lookups and maybe a
+ * byte comparison): ~30 ms of kube-prometheus-stack's fresh render, most of its kinds unknown.
+ */
+export function sortByKind<T>(items: T[], kindOf: (x: T) => string): T[] {
+  const known: T[][] = [];
+  const unknown = new Map<string, T[]>();
+  for (const x of items) {
+    const kind = kindOf(x);
+    const rank = RANK.get(kind);
+    let bucket = rank === undefined ? unknown.get(kind) : known[rank];
+    if (bucket === undefined) {
+      bucket = [];
+      if (rank === undefined) unknown.set(kind, bucket);
+      else known[rank] = bucket;
+    }
+    bucket.push(x);
+  }
+  const out: T[] = [];
+  for (const bucket of known) if (bucket !== undefined) for (const x of bucket) out.push(x);
+  if (unknown.size === 0) return out;
+  // Stable in first-appearance order, so equal encodings keep their kinds' first order.
+  const kinds = [...unknown.keys()].sort(compareBytes);
+  for (let i = 0; i < kinds.length; ) {
+    let j = i + 1;
+    while (j < kinds.length && compareBytes(kinds[i] as string, kinds[j] as string) === 0) j++;
+    if (j === i + 1) for (const x of unknown.get(kinds[i] as string) as T[]) out.push(x);
+    else {
+      // Several kinds equal in Go: their documents in the order given.
+      const same = new Set(kinds.slice(i, j));
+      for (const x of items) if (same.has(kindOf(x))) out.push(x);
+    }
+    i = j;
+  }
+  return out;
 }
 
 function splitPolicies(value: string | undefined): string[] {

@@ -1,10 +1,14 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compareUtf8 } from "../../src/go/compare.js";
 import { parseKubeVersion } from "../../src/helm/capabilities.js";
 import { sortTemplates } from "../../src/helm/engine.js";
 import { compileGobwasGlob, goPathMatch } from "../../src/helm/glob.js";
 import {
   filterShowOnly,
   formatTemplateOutput,
+  INSTALL_ORDER,
+  sortByKind,
   sortManifests,
   splitManifests,
 } from "../../src/helm/manifests.js";
@@ -216,5 +220,55 @@ describe("globs", () => {
     ["[!a]*", "a", false],
   ])("gobwas %s on %s = %s", (p, name, want) => {
     expect(compileGobwasGlob(p)?.test(name)).toBe(want);
+  });
+});
+
+describe("sortByKind agrees with a stable sort by kind_sorter.go's lessByKind (property)", () => {
+  // The reference: Helm's lessByKind as a comparator, sorted stably (sort.SliceStable).
+  const rank = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
+  const lessByKind = (a: string, b: string): boolean => {
+    const first = rank.get(a);
+    const second = rank.get(b);
+    if (first === undefined && second === undefined) return a !== b ? compareUtf8(a, b) < 0 : false;
+    if (first === undefined) return false;
+    if (second === undefined) return true;
+    return first < second;
+  };
+  const reference = (kinds: string[]) =>
+    kinds
+      .map((kind, i) => ({ kind, i }))
+      .sort((p, q) => (lessByKind(p.kind, q.kind) ? -1 : lessByKind(q.kind, p.kind) ? 1 : p.i - q.i))
+      .map((p) => p.i);
+  // Known kinds, unknown ones, kinds equal up to a prefix, astral characters, and lone
+  // surrogates (which all encode as U+FFFD, so Go finds them equal).
+  const kind = fc.constantFrom(
+    ...INSTALL_ORDER.slice(0, 12),
+    "Deployment",
+    "Service",
+    "APIService",
+    "",
+    "ServiceMonitor",
+    "PrometheusRule",
+    "Prometheus",
+    "prometheus",
+    "Zeta",
+    "é",
+    "\u{1F600}",
+    "\uffff",
+    "\ud800",
+    "\udfff",
+    "X\ud801",
+    "X\ud802",
+    "X",
+  );
+
+  it("on generated manifests", () => {
+    fc.assert(
+      fc.property(fc.array(kind, { maxLength: 40 }), (kinds) => {
+        const items = kinds.map((k, i) => ({ k, i }));
+        expect(sortByKind(items, (x) => x.k).map((x) => x.i)).toEqual(reference(kinds));
+      }),
+      { numRuns: 2000, seed: Number(process.env.SLIPWAY_FUZZ_SEED ?? 20261203) },
+    );
   });
 });
