@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { goYamlKeyLess, sortKeys } from "../../src/yaml/keysort.js";
+import { goYamlKeyLess, runesLess, sortKeys } from "../../src/yaml/keysort.js";
 
 describe("go-yaml v2 key order", () => {
   it("puts non-letters before letters and compares letters by code point", () => {
@@ -57,5 +58,42 @@ describe("go-yaml v2 key order", () => {
     const keys = Array.from({ length: 500 }, (_, i) => `k${(i * 7919) % 1000}`);
     const expected = [...new Set(keys)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
     expect(sortKeys([...new Set(keys)])).toEqual(expected);
+  });
+});
+
+describe("goYamlKeyLess's quick path agrees with the rune-by-rune comparison (property)", () => {
+  // ASCII letters, digits and zeros, other scripts' letters and digits, astral letters and
+  // digits, lone surrogates and punctuation; long digit runs reach int64 wrapping.
+  const unit = fc.constantFrom(
+    ..."aAzZ0019-_./ é日",
+    "٠",
+    "٣",
+    "😀",
+    "𝟎",
+    "𝟗",
+    "\ud800",
+    "\udc00",
+    "00000000",
+    "12345678",
+    "99999999",
+  );
+  const key = fc.array(unit, { maxLength: 8 }).map((us) => us.join(""));
+
+  it("on generated keys", () => {
+    fc.assert(
+      fc.property(key, key, (a, b) => {
+        expect(goYamlKeyLess(a, b)).toBe(runesLess(a, b));
+      }),
+      { numRuns: 20000, seed: Number(process.env.SLIPWAY_FUZZ_SEED ?? 20261203) },
+    );
+  });
+
+  it("on keys sharing a prefix", () => {
+    fc.assert(
+      fc.property(key, key, key, (p, a, b) => {
+        expect(goYamlKeyLess(p + a, p + b)).toBe(runesLess(p + a, p + b));
+      }),
+      { numRuns: 20000, seed: Number(process.env.SLIPWAY_FUZZ_SEED ?? 20261203) },
+    );
   });
 });
