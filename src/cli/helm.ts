@@ -307,7 +307,7 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     if (outputDir === undefined) {
       const stdout = formatTemplateOutput(rendered, printOpts);
       io.stdout(stdout);
-      if (outputCache !== undefined && outputKey !== undefined && !unpinned)
+      if (outputCache !== undefined && outputKey !== undefined && !unpinned && !holdsSecret(rendered))
         writeTemplateOutput(outputCache, outputKey, { warnings, stdout });
       return 0;
     }
@@ -385,3 +385,22 @@ export async function helmCommand(argv: string[]): Promise<number> {
   }
   return runHelmTemplate(rest, diskIO());
 }
+
+/**
+ * Whether a render prints a Secret (manifest, hook or crds/ file alike). Such output is not kept
+ * in the output cache: an entry's name and seal are hashes of the inputs, and the values that
+ * fill a Secret are often short passwords, which a leaked cache directory (a CI cache) would let
+ * one guess offline: the rule the render cache follows for HelmReleases whose values come from
+ * Secrets.
+ */
+function holdsSecret(rendered: ReturnType<typeof renderChart>): boolean {
+  const texts = [
+    ...rendered.manifests.map((m) => m.content),
+    ...rendered.hooks.map((h) => h.content),
+    ...rendered.crds.map((c) => c.content),
+  ];
+  return texts.some((t) => SECRET_KIND.test(t));
+}
+
+// `kind: Secret` anywhere, block or flow style, quoted or not (a false positive only costs speed).
+const SECRET_KIND = /\bkind["']?\s*:\s*["']?Secret(?![\w-])/;

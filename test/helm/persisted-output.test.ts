@@ -181,3 +181,46 @@ describe("persisted outputs", () => {
     expect(cache.stats.hits).toBe(0);
   });
 });
+
+describe("persisted outputs and Secrets", () => {
+  it.each([
+    [
+      "block style",
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  p: {{ .Values.p }}\n",
+    ],
+    [
+      "flow style",
+      '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"stringData":{"p":"{{ .Values.p }}"}}\n',
+    ],
+    [
+      "quoted, in a hook",
+      'apiVersion: v1\n"kind": "Secret"\nmetadata:\n  name: s\n  annotations:\n    helm.sh/hook: pre-install\nstringData:\n  p: {{ .Values.p }}\n',
+    ],
+  ])("a render that prints a Secret (%s) is not kept", (_, template) => {
+    const dir = temp("slipway-output-secret-");
+    mkdirSync(path.join(dir, "templates"));
+    writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+    writeFileSync(path.join(dir, "templates", "s.yaml"), template);
+    const cache = new DiskRenderCache(temp("slipway-output-cache-"), "test-code-identity");
+    const argv = ["r", dir, "--set", "p=hunter2"];
+    const first = run(argv, dir, cache);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("hunter2");
+    expect(outputEntries(cache)).toEqual([]);
+    expect(run(argv, dir, cache)).toEqual(first);
+    expect(cache.stats.hits).toBe(0);
+  });
+
+  it("a SecretStore or a secretRef's kind is not a Secret", () => {
+    const dir = temp("slipway-output-secret-");
+    mkdirSync(path.join(dir, "templates"));
+    writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+    writeFileSync(
+      path.join(dir, "templates", "s.yaml"),
+      "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: s\nspec:\n  ref:\n    kind: SecretStores\n",
+    );
+    const cache = new DiskRenderCache(temp("slipway-output-cache-"), "test-code-identity");
+    run(["r", dir], dir, cache);
+    expect(outputEntries(cache)).toHaveLength(1);
+  });
+});
