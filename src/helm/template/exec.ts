@@ -320,10 +320,12 @@ class State {
     if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
     // Variables declared by the pipeline persist (in the caller's scope).
     const newDot = this.evalPipeline(dot, dotBoxed, t.pipe);
-    const saved = { vars: this.vars, tmplName: this.tmplName, ctx: this.ctx };
+    const savedVars = this.vars;
+    const savedName = this.tmplName;
+    const savedCtx = this.ctx;
     this.depth++;
     this.tmplName = t.name;
-    this.ctx = contextFor(saved.ctx, t.name);
+    this.ctx = contextFor(savedCtx, t.name);
     // No dynamic scoping: the invoked template sees only $.
     this.vars = [{ name: "$", value: newDot, boxed: false }];
     try {
@@ -331,16 +333,16 @@ class State {
     } catch (e) {
       if (isStackOverflow(e)) {
         // JavaScript's stack ends long before Go's depth limit; report Go's error here.
-        this.tmplName = saved.tmplName;
+        this.tmplName = savedName;
         this.node = t;
         this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
       }
       throw e;
     } finally {
       this.depth--;
-      this.vars = saved.vars;
-      this.tmplName = saved.tmplName;
-      this.ctx = saved.ctx;
+      this.vars = savedVars;
+      this.tmplName = savedName;
+      this.ctx = savedCtx;
     }
   }
 
@@ -423,7 +425,7 @@ class State {
     final: Final,
   ): GoValue {
     this.at(field);
-    return this.evalFieldChain(dot, dotBoxed, dot, dotBoxed, field, field.ident, args, final);
+    return this.evalFieldChain(dot, dotBoxed, dot, dotBoxed, field, field.ident, 0, args, final);
   }
 
   evalChainNode(
@@ -438,7 +440,7 @@ class State {
     if (chain.node.type === "nil") this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     // (pipe).Field1.Field2: evaluate the pipeline, then the fields.
     const [base, boxed] = this.evalOperand(dot, dotBoxed, chain.node);
-    return this.evalFieldChain(dot, dotBoxed, base, boxed, chain, chain.field, args, final);
+    return this.evalFieldChain(dot, dotBoxed, base, boxed, chain, chain.field, 0, args, final);
   }
 
   /** evalArg with no expected type: the operand's value and whether it is boxed. */
@@ -482,16 +484,7 @@ class State {
       else if (final !== MISSING) this.errorf(`can't give argument to non-function ${nodeString(variable)}`);
       return v.value;
     }
-    return this.evalFieldChain(
-      dot,
-      dotBoxed,
-      v.value,
-      v.boxed,
-      variable,
-      variable.ident.slice(1),
-      args,
-      final,
-    );
+    return this.evalFieldChain(dot, dotBoxed, v.value, v.boxed, variable, variable.ident, 1, args, final);
   }
 
   evalFieldChain(
@@ -501,11 +494,12 @@ class State {
     boxed: boolean,
     node: Node,
     ident: string[],
+    first: number,
     args: ArgNode[] | null,
     final: Final,
   ): GoValue {
     const n = ident.length;
-    for (let i = 0; i < n - 1; i++) {
+    for (let i = first; i < n - 1; i++) {
       receiver = this.evalField(dot, dotBoxed, ident[i]!, node, null, MISSING, receiver, boxed);
       boxed = this.lastBoxed;
     }
@@ -544,13 +538,15 @@ class State {
       return undefined;
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
-    if (isGoObject(receiver) || receiver instanceof GoMap) {
+    const isMap = receiver instanceof GoMap;
+    const isObject = !isMap && isGoObject(receiver);
+    if (isMap || isObject) {
       const method = receiver.method(fieldName);
       if (method) return this.evalCall(dot, dotBoxed, method, false, node, fieldName, args, final);
     }
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     let map: GoValue = receiver;
-    if (isGoObject(receiver)) {
+    if (isObject) {
       if (receiver.fmtValue) map = receiver.fmtValue();
       else {
         const f = receiver.field(fieldName);
@@ -580,6 +576,7 @@ class State {
     this.errorf(`can't evaluate field ${fieldName} in type ${boxed ? "interface {}" : goTypeName(receiver)}`);
   }
 
+  /** Checks the arity, evaluates the arguments and calls (and/or: the deciding operand). */
   evalCall(
     dot: GoValue,
     dotBoxed: boolean,
@@ -590,22 +587,6 @@ class State {
     argNodes: ArgNode[] | null,
     final: Final,
   ): GoValue {
-    const argv = this.callArgs(dot, dotBoxed, fun, isBuiltin, node, name, argNodes, final);
-    if (!Array.isArray(argv)) return argv.result;
-    return this.invoke(fun, argv, node, name);
-  }
-
-  /** Checks the arity and evaluates the arguments (or, for and/or, the result). */
-  callArgs(
-    dot: GoValue,
-    dotBoxed: boolean,
-    fun: GoFunc | GoMethod,
-    isBuiltin: boolean,
-    node: Node,
-    name: string,
-    argNodes: ArgNode[] | null,
-    final: Final,
-  ): GoValue[] | { result: GoValue } {
     // argNodes[0] is the function itself; the arguments follow it.
     const nArgs = argNodes === null ? 0 : argNodes.length - 1;
     const params = fun.params;
@@ -625,10 +606,10 @@ class State {
       let v: GoValue;
       for (let k = 1; k <= nArgs; k++) {
         v = this.evalArg(dot, dotBoxed, "reflect.Value", argNodes![k]!);
-        if (truth(v) === (name === "or")) return { result: v };
+        if (truth(v) === (name === "or")) return v;
       }
       if (final !== MISSING) v = final;
-      return { result: v };
+      return v;
     }
 
     const argv: GoValue[] = new Array(numIn);
@@ -645,8 +626,8 @@ class State {
       argv[i] = this.validateType(final, t);
     }
     if (isBuiltin && name === "call")
-      return { result: this.builtinCall(argNodes === null ? [] : argNodes.slice(1), argv, final, node) };
-    return argv;
+      return this.builtinCall(argNodes === null ? [] : argNodes.slice(1), argv, final, node);
+    return this.invoke(fun, argv, node, name);
   }
 
   /** Calls the function; its error becomes "error calling NAME: …" at the call. */
@@ -677,6 +658,9 @@ class State {
 
   /** validateType: the value must be assignable to the parameter type. */
   validateType(value: GoValue, typ: string): GoValue {
+    // The common cases first; the general rule below gives the same results for them.
+    if (typ === "interface {}") return value === undefined ? null : value;
+    if (typ === "string" && typeof value === "string") return value;
     if (typ === "reflect.Value") return value;
     if (value === undefined) {
       if (canBeNil(typ)) return zeroNil(typ);
@@ -811,22 +795,32 @@ function assignable(value: GoValue, typ: string): boolean {
   return false;
 }
 
-const derivedContexts = new WeakMap<CallContext, Map<string, CallContext>>();
-/** A derived context's base: derivations always start from it, so prototype chains stay one deep. */
-const baseOf = new WeakMap<CallContext, CallContext>();
+/** A base context's derived contexts by template name; derived contexts inherit it from their base. */
+const DERIVED: unique symbol = Symbol("derived contexts");
+interface Derivations {
+  base: CallContext;
+  byName: Map<string, CallContext>;
+}
+type WithDerivations = CallContext & { [DERIVED]?: Derivations };
 
-/** The caller's context with `templateName` set (shared: one per context and name). */
+/**
+ * The caller's context with `templateName` set (shared: one per context and name). Derivations
+ * always start from the base, so prototype chains stay one deep. Kept on the base under a
+ * symbol, which its derived contexts inherit (a WeakMap lookup per {{template}} and include
+ * cost more).
+ */
 function contextFor(ctx: CallContext, templateName: string): CallContext {
   if (ctx.templateName === templateName) return ctx;
-  const base = baseOf.get(ctx) ?? ctx;
-  let byName = derivedContexts.get(base);
-  if (byName === undefined) derivedContexts.set(base, (byName = new Map()));
-  let derived = byName.get(templateName);
+  let d = (ctx as WithDerivations)[DERIVED];
+  if (d === undefined) {
+    d = { base: ctx, byName: new Map() };
+    Object.defineProperty(ctx, DERIVED, { value: d });
+  }
+  let derived = d.byName.get(templateName);
   if (derived === undefined) {
-    derived = Object.create(base) as CallContext;
+    derived = Object.create(d.base) as CallContext;
     derived.templateName = templateName;
-    byName.set(templateName, derived);
-    baseOf.set(derived, base);
+    d.byName.set(templateName, derived);
   }
   return derived;
 }

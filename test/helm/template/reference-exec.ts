@@ -1,0 +1,864 @@
+/**
+ * The reference for src/helm/template/exec.ts: the tree-walking interpreter as it was before
+ * its run-time operations were tuned for speed (call results returned without a wrapper,
+ * contexts derived without WeakMaps, common parameter types checked first), kept in the test
+ * tree only, unchanged but for its imports. exec-reference.test.ts runs templates through both
+ * and requires the same output, or the same error text, template, line, column and context.
+ * `withReference` routes TemplateSet.execute (and so `include` and `tpl`, which call it)
+ * through this copy.
+ */
+import type { CallContext, FuncMap, GoFunc } from "../../../src/helm/funcs/types.js";
+import { GoFuncError } from "../../../src/helm/funcs/types.js";
+import { mapElemType, underlying } from "../../../src/helm/template/builtins.js";
+import { TemplateError } from "../../../src/helm/template/errors.js";
+import { formatValue } from "../../../src/helm/template/fmt.js";
+import type {
+  ActionNode,
+  ArgNode,
+  BranchNode,
+  ChainNode,
+  CommandNode,
+  FieldNode,
+  IdentifierNode,
+  ListNode,
+  Node,
+  NumberNode,
+  PipeNode,
+  TemplateNode,
+  Tree,
+  VariableNode,
+} from "../../../src/helm/template/node.js";
+import { errorContext, nodeString } from "../../../src/helm/template/node.js";
+import { quote } from "../../../src/helm/template/quote.js";
+import { TemplateSet } from "../../../src/helm/template/template-set.js";
+import {
+  canBeNil,
+  elemTypeOf,
+  GoInt,
+  GoMap,
+  type GoMethod,
+  type GoObject,
+  type GoValue,
+  goInt,
+  goTypeName,
+  type IntKind,
+  isGoObject,
+  isInterfaceType,
+  isTrue,
+  MAP_TYPE,
+  NO_FIELD,
+  zeroValue,
+} from "../../../src/helm/template/value.js";
+
+export type MissingKey = "default" | "invalid" | "zero" | "error";
+
+/** Go's maxExecDepth: nesting of {{template}} calls. */
+export const MAX_EXEC_DEPTH = 100000;
+
+/**
+ * Differs because: Go has no output limit, but a runaway template (say a recursive define
+ * printing a loop at every level) would exhaust memory; one execution's output is capped
+ * far above anything a chart produces, so it fails as an error instead.
+ */
+export const MAX_OUTPUT = 64 << 20;
+
+/** What exec needs from the template set. */
+export interface ExecEnv {
+  lookupTemplate(name: string): Tree | undefined;
+  /** A function by name and whether it is one of Go's builtins (set functions win). */
+  lookupFunction(name: string): { fn: GoFunc; builtin: boolean } | undefined;
+  missingKey: MissingKey;
+}
+
+/** The "no final argument" marker of a pipeline's first command (Go's missingVal). */
+const MISSING: unique symbol = Symbol("missing");
+type Final = GoValue | typeof MISSING;
+
+const BREAK = { control: "break" };
+const CONTINUE = { control: "continue" };
+
+const INT_KIND_NAMES = new Set(["int", "int8", "int16", "int32", "int64"]);
+const UINT_KIND_NAMES = new Set(["uint", "uint8", "uint16", "uint32", "uint64", "uintptr"]);
+
+interface Variable {
+  name: string;
+  value: GoValue;
+  boxed: boolean;
+}
+
+/** V8's stack overflow (checked without regexps: there may be no stack left to compile one). */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message === "Maximum call stack size exceeded";
+}
+
+/** The value of a parse-time constant in a context without a type (exec.go idealConstant). */
+function complexValue(re: number, im: number): GoObject {
+  const text = `(${formatValue(re)}${im >= 0 || Number.isNaN(im) ? "+" : ""}${formatValue(im)}i)`;
+  return {
+    goType: "complex128",
+    goKind: "complex128",
+    field: () => NO_FIELD,
+    method: () => undefined,
+    goString: () => text,
+  };
+}
+
+class State {
+  out = "";
+  node: Node | null = null;
+  vars: Variable[] = [];
+  depth = 0;
+  tmplName: string;
+  ctx: CallContext;
+  /** Whether the value last returned by evalField came out of an interface. */
+  lastBoxed = false;
+
+  constructor(
+    readonly env: ExecEnv,
+    tmplName: string,
+    ctx: CallContext,
+  ) {
+    this.tmplName = tmplName;
+    this.ctx = ctx;
+  }
+
+  // ---- variables ----
+
+  push(name: string, value: GoValue, boxed = false): void {
+    this.vars.push({ name, value, boxed });
+  }
+
+  pop(mark: number): void {
+    this.vars.length = mark;
+  }
+
+  setVar(name: string, value: GoValue): void {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      const v = this.vars[i]!;
+      if (v.name === name) {
+        v.value = value;
+        v.boxed = false;
+        return;
+      }
+    }
+    this.errorf(`undefined variable: ${name}`);
+  }
+
+  setTopVar(n: number, value: GoValue, boxed: boolean): void {
+    const v = this.vars[this.vars.length - n]!;
+    v.value = value;
+    v.boxed = boxed;
+  }
+
+  varValue(name: string): Variable {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      const v = this.vars[i]!;
+      if (v.name === name) return v;
+    }
+    this.errorf(`undefined variable: ${name}`);
+  }
+
+  // ---- errors ----
+
+  at(node: Node): void {
+    this.node = node;
+  }
+
+  errorf(msg: string, cause?: unknown): never {
+    const name = this.tmplName;
+    if (this.node === null) {
+      throw new TemplateError("exec", `template: ${name}: ${msg}`, {
+        template: name,
+        executing: name,
+        detail: msg,
+        cause,
+      });
+    }
+    const { location, line, column, context } = errorContext(this.node);
+    throw new TemplateError(
+      "exec",
+      `template: ${location}: executing ${quote(name)} at <${context}>: ${msg}`,
+      {
+        template: this.node.tr.parseName,
+        executing: name,
+        line,
+        column,
+        context,
+        detail: msg,
+        cause,
+      },
+    );
+  }
+
+  // ---- walking ----
+
+  walk(dot: GoValue, dotBoxed: boolean, node: Node): void {
+    this.at(node);
+    switch (node.type) {
+      case "list": {
+        const nodes = node.nodes;
+        for (let i = 0; i < nodes.length; i++) this.walk(dot, dotBoxed, nodes[i]!);
+        return;
+      }
+      case "text":
+        this.out += node.text;
+        if (this.out.length > MAX_OUTPUT) this.outputTooLarge();
+        return;
+      case "action": {
+        // Variables declared here persist to the end of the enclosing control structure.
+        const val = this.evalPipeline(dot, dotBoxed, node.pipe);
+        if (node.pipe.decl.length === 0) this.printValue(node, val);
+        return;
+      }
+      case "if":
+      case "with":
+        this.walkIfOrWith(node, dot, dotBoxed);
+        return;
+      case "range":
+        this.walkRange(dot, dotBoxed, node);
+        return;
+      case "template":
+        this.walkTemplate(dot, dotBoxed, node);
+        return;
+      case "comment":
+        return;
+      case "break":
+        throw BREAK;
+      case "continue":
+        throw CONTINUE;
+      default:
+        this.errorf(`unknown node: ${nodeString(node)}`);
+    }
+  }
+
+  walkIfOrWith(node: BranchNode, dot: GoValue, dotBoxed: boolean): void {
+    const mark = this.vars.length;
+    try {
+      const val = this.evalPipeline(dot, dotBoxed, node.pipe);
+      if (truth(val)) {
+        if (node.type === "with") this.walk(val, false, node.list);
+        else this.walk(dot, dotBoxed, node.list);
+      } else if (node.elseList) this.walk(dot, dotBoxed, node.elseList);
+    } finally {
+      this.pop(mark);
+    }
+  }
+
+  walkRange(dot: GoValue, dotBoxed: boolean, r: BranchNode): void {
+    this.at(r);
+    const outer = this.vars.length;
+    try {
+      const val = underlying(this.evalPipeline(dot, dotBoxed, r.pipe));
+      const mark = this.vars.length;
+      const decl = r.pipe.decl;
+      const iterate = (index: GoValue, elem: GoValue, boxed: boolean): void => {
+        if (decl.length > 0) {
+          if (r.pipe.isAssign) {
+            // With two variables the index comes first; with one, the element.
+            this.setVar(decl[0]!.ident[0]!, decl.length > 1 ? index : elem);
+          } else this.setTopVar(1, elem, boxed);
+        }
+        if (decl.length > 1) {
+          if (r.pipe.isAssign) this.setVar(decl[1]!.ident[0]!, elem);
+          else this.setTopVar(2, index, false);
+        }
+        try {
+          this.walk(elem, boxed, r.list);
+        } catch (e) {
+          if (e !== CONTINUE) throw e;
+        } finally {
+          this.pop(mark);
+        }
+      };
+      let ran = false;
+      if (val instanceof GoInt) {
+        if (decl.length > 1)
+          this.errorf(`can't use ${formatValue(val)} to iterate over more than one variable`);
+        for (let i = 0n; i < val.value; i++) {
+          ran = true;
+          iterate(undefined, new GoInt(val.kind, i), false);
+        }
+      } else if (Array.isArray(val)) {
+        const boxed = isInterfaceType(elemTypeOf(val));
+        for (let i = 0; i < val.length; i++) {
+          ran = true;
+          iterate(goInt(i), val[i], boxed);
+        }
+      } else if (val instanceof Uint8Array) {
+        for (let i = 0; i < val.length; i++) {
+          ran = true;
+          iterate(goInt(i), new GoInt("uint8", val[i]!), false);
+        }
+      } else if (val instanceof GoMap) {
+        const boxed = isInterfaceType(mapElemType(val));
+        for (const k of val.sortedKeys()) {
+          ran = true;
+          iterate(k, val.get(k), boxed);
+        }
+      } else if (val !== undefined) {
+        this.errorf(`range can't iterate over ${formatValue(val)}`);
+      }
+      if (!ran && r.elseList) this.walk(dot, dotBoxed, r.elseList);
+    } catch (e) {
+      if (e !== BREAK) throw e;
+    } finally {
+      this.pop(outer);
+    }
+  }
+
+  walkTemplate(dot: GoValue, dotBoxed: boolean, t: TemplateNode): void {
+    this.at(t);
+    const tmpl = this.env.lookupTemplate(t.name);
+    if (tmpl === undefined) this.errorf(`template ${quote(t.name)} not defined`);
+    if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    // Variables declared by the pipeline persist (in the caller's scope).
+    const newDot = this.evalPipeline(dot, dotBoxed, t.pipe);
+    const saved = { vars: this.vars, tmplName: this.tmplName, ctx: this.ctx };
+    this.depth++;
+    this.tmplName = t.name;
+    this.ctx = contextFor(saved.ctx, t.name);
+    // No dynamic scoping: the invoked template sees only $.
+    this.vars = [{ name: "$", value: newDot, boxed: false }];
+    try {
+      this.walk(newDot, false, tmpl.root);
+    } catch (e) {
+      if (isStackOverflow(e)) {
+        // JavaScript's stack ends long before Go's depth limit; report Go's error here.
+        this.tmplName = saved.tmplName;
+        this.node = t;
+        this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+      }
+      throw e;
+    } finally {
+      this.depth--;
+      this.vars = saved.vars;
+      this.tmplName = saved.tmplName;
+      this.ctx = saved.ctx;
+    }
+  }
+
+  // ---- evaluation ----
+
+  evalPipeline(dot: GoValue, dotBoxed: boolean, pipe: PipeNode | null): GoValue {
+    if (pipe === null) return undefined;
+    this.at(pipe);
+    let value: Final = MISSING;
+    for (const cmd of pipe.cmds) {
+      value = this.evalCommand(dot, dotBoxed, cmd, value);
+      // A nil interface{} result is dug out to the invalid value (Go: value.Elem()).
+      if (value === null) value = undefined;
+    }
+    const v = value as GoValue;
+    for (const variable of pipe.decl) {
+      if (pipe.isAssign) this.setVar(variable.ident[0]!, v);
+      else this.push(variable.ident[0]!, v);
+    }
+    return v;
+  }
+
+  notAFunction(args: ArgNode[], final: Final): void {
+    if (args.length > 1 || final !== MISSING)
+      this.errorf(`can't give argument to non-function ${nodeString(args[0]!)}`);
+  }
+
+  evalCommand(dot: GoValue, dotBoxed: boolean, cmd: CommandNode, final: Final): GoValue {
+    const first = cmd.args[0]!;
+    switch (first.type) {
+      case "field":
+        return this.evalFieldNode(dot, dotBoxed, first, cmd.args, final);
+      case "chain":
+        return this.evalChainNode(dot, dotBoxed, first, cmd.args, final);
+      case "identifier":
+        return this.evalFunction(dot, dotBoxed, first, cmd, cmd.args, final);
+      case "pipe":
+        // A parenthesized pipeline: its arguments are inside, so there is no final argument.
+        this.notAFunction(cmd.args, final);
+        return this.evalPipeline(dot, dotBoxed, first);
+      case "variable":
+        return this.evalVariableNode(dot, dotBoxed, first, cmd.args, final);
+    }
+    this.at(first);
+    this.notAFunction(cmd.args, final);
+    switch (first.type) {
+      case "bool":
+        return first.value;
+      case "dot":
+        return dot;
+      case "nil":
+        return this.errorf("nil is not a command");
+      case "number":
+        return this.idealConstant(first);
+      case "string":
+        return first.text;
+    }
+    this.errorf(`can't evaluate command ${quote(nodeString(first))}`);
+  }
+
+  /** A number literal where no type is known: float if spelled like one, else int. */
+  idealConstant(n: NumberNode): GoValue {
+    this.at(n);
+    if (n.ideal !== undefined) return n.ideal;
+    let v: GoValue;
+    if (n.isComplex) v = complexValue(n.complex[0], n.complex[1]);
+    else if (n.isFloat && !isHexInt(n.text) && !isRuneInt(n.text) && /[.eEpP]/.test(n.text)) v = n.float64;
+    else if (n.isInt) v = new GoInt("int", n.int64);
+    else if (n.isUint) this.errorf(`${n.text} overflows int`);
+    else return undefined;
+    n.ideal = v;
+    return v;
+  }
+
+  evalFieldNode(
+    dot: GoValue,
+    dotBoxed: boolean,
+    field: FieldNode,
+    args: ArgNode[] | null,
+    final: Final,
+  ): GoValue {
+    this.at(field);
+    return this.evalFieldChain(dot, dotBoxed, dot, dotBoxed, field, field.ident, args, final);
+  }
+
+  evalChainNode(
+    dot: GoValue,
+    dotBoxed: boolean,
+    chain: ChainNode,
+    args: ArgNode[] | null,
+    final: Final,
+  ): GoValue {
+    this.at(chain);
+    if (chain.field.length === 0) this.errorf("internal error: no fields in evalChainNode");
+    if (chain.node.type === "nil") this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
+    // (pipe).Field1.Field2: evaluate the pipeline, then the fields.
+    const [base, boxed] = this.evalOperand(dot, dotBoxed, chain.node);
+    return this.evalFieldChain(dot, dotBoxed, base, boxed, chain, chain.field, args, final);
+  }
+
+  /** evalArg with no expected type: the operand's value and whether it is boxed. */
+  evalOperand(dot: GoValue, dotBoxed: boolean, n: ArgNode): [GoValue, boolean] {
+    this.at(n);
+    switch (n.type) {
+      case "dot":
+        return [dot, dotBoxed];
+      case "field": {
+        const v = this.evalFieldNode(dot, dotBoxed, n, [n], MISSING);
+        return [v, this.lastBoxed];
+      }
+      case "variable": {
+        const v = this.evalVariableNode(dot, dotBoxed, n, null, MISSING);
+        return [v, n.ident.length === 1 ? this.varValue(n.ident[0]!).boxed : this.lastBoxed];
+      }
+      case "pipe":
+        return [this.evalPipeline(dot, dotBoxed, n), false];
+      case "identifier": {
+        const fn = this.env.lookupFunction(n.ident);
+        const v = this.evalFunction(dot, dotBoxed, n, n, null, MISSING);
+        return [v, fn !== undefined && isInterfaceType(fn.fn.result)];
+      }
+      case "chain":
+        return [this.evalChainNode(dot, dotBoxed, n, null, MISSING), this.lastBoxed];
+    }
+    this.errorf(`can't handle ${nodeString(n)} for arg of type <nil>`);
+  }
+
+  evalVariableNode(
+    dot: GoValue,
+    dotBoxed: boolean,
+    variable: VariableNode,
+    args: ArgNode[] | null,
+    final: Final,
+  ): GoValue {
+    this.at(variable);
+    const v = this.varValue(variable.ident[0]!);
+    if (variable.ident.length === 1) {
+      if (args !== null) this.notAFunction(args, final);
+      else if (final !== MISSING) this.errorf(`can't give argument to non-function ${nodeString(variable)}`);
+      return v.value;
+    }
+    return this.evalFieldChain(
+      dot,
+      dotBoxed,
+      v.value,
+      v.boxed,
+      variable,
+      variable.ident.slice(1),
+      args,
+      final,
+    );
+  }
+
+  evalFieldChain(
+    dot: GoValue,
+    dotBoxed: boolean,
+    receiver: GoValue,
+    boxed: boolean,
+    node: Node,
+    ident: string[],
+    args: ArgNode[] | null,
+    final: Final,
+  ): GoValue {
+    const n = ident.length;
+    for (let i = 0; i < n - 1; i++) {
+      receiver = this.evalField(dot, dotBoxed, ident[i]!, node, null, MISSING, receiver, boxed);
+      boxed = this.lastBoxed;
+    }
+    return this.evalField(dot, dotBoxed, ident[n - 1]!, node, args, final, receiver, boxed);
+  }
+
+  evalFunction(
+    dot: GoValue,
+    dotBoxed: boolean,
+    node: IdentifierNode,
+    cmd: Node,
+    args: ArgNode[] | null,
+    final: Final,
+  ): GoValue {
+    this.at(node);
+    const name = node.ident;
+    const found = this.env.lookupFunction(name);
+    if (found === undefined) this.errorf(`${quote(name)} is not a defined function`);
+    return this.evalCall(dot, dotBoxed, found.fn, found.builtin, cmd, name, args, final);
+  }
+
+  /** .Field or .Method args on the receiver; sets lastBoxed. */
+  evalField(
+    dot: GoValue,
+    dotBoxed: boolean,
+    fieldName: string,
+    node: Node,
+    args: ArgNode[] | null,
+    final: Final,
+    receiver: GoValue,
+    boxed: boolean,
+  ): GoValue {
+    this.lastBoxed = false;
+    if (receiver === undefined) {
+      if (this.env.missingKey === "error") this.errorf(`nil data; no entry for key ${quote(fieldName)}`);
+      return undefined;
+    }
+    if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
+    if (isGoObject(receiver) || receiver instanceof GoMap) {
+      const method = receiver.method(fieldName);
+      if (method) return this.evalCall(dot, dotBoxed, method, false, node, fieldName, args, final);
+    }
+    const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
+    let map: GoValue = receiver;
+    if (isGoObject(receiver)) {
+      if (receiver.fmtValue) map = receiver.fmtValue();
+      else {
+        const f = receiver.field(fieldName);
+        if (f !== NO_FIELD) {
+          if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
+          this.lastBoxed = f === null;
+          return f;
+        }
+      }
+    }
+    if (map instanceof GoMap) {
+      if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+      const elem = mapElemType(map);
+      this.lastBoxed = isInterfaceType(elem);
+      const result = map.get(fieldName);
+      if (result !== undefined) return result;
+      switch (this.env.missingKey) {
+        case "zero":
+          return zeroValue(elem);
+        case "error":
+          return this.errorf(`map has no entry for key ${quote(fieldName)}`);
+        default:
+          this.lastBoxed = false;
+          return undefined;
+      }
+    }
+    this.errorf(`can't evaluate field ${fieldName} in type ${boxed ? "interface {}" : goTypeName(receiver)}`);
+  }
+
+  evalCall(
+    dot: GoValue,
+    dotBoxed: boolean,
+    fun: GoFunc | GoMethod,
+    isBuiltin: boolean,
+    node: Node,
+    name: string,
+    argNodes: ArgNode[] | null,
+    final: Final,
+  ): GoValue {
+    const argv = this.callArgs(dot, dotBoxed, fun, isBuiltin, node, name, argNodes, final);
+    if (!Array.isArray(argv)) return argv.result;
+    return this.invoke(fun, argv, node, name);
+  }
+
+  /** Checks the arity and evaluates the arguments (or, for and/or, the result). */
+  callArgs(
+    dot: GoValue,
+    dotBoxed: boolean,
+    fun: GoFunc | GoMethod,
+    isBuiltin: boolean,
+    node: Node,
+    name: string,
+    argNodes: ArgNode[] | null,
+    final: Final,
+  ): GoValue[] | { result: GoValue } {
+    // argNodes[0] is the function itself; the arguments follow it.
+    const nArgs = argNodes === null ? 0 : argNodes.length - 1;
+    const params = fun.params;
+    const variadic = fun.variadic === true;
+    const numIn = nArgs + (final !== MISSING ? 1 : 0);
+    let numFixed = nArgs;
+    if (variadic) {
+      numFixed = params.length - 1;
+      if (numIn < numFixed)
+        this.errorf(`wrong number of args for ${name}: want at least ${params.length - 1} got ${nArgs}`);
+    } else if (numIn !== params.length) {
+      this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`);
+    }
+
+    // and/or short-circuit: the first deciding operand is the result.
+    if (isBuiltin && (name === "and" || name === "or")) {
+      let v: GoValue;
+      for (let k = 1; k <= nArgs; k++) {
+        v = this.evalArg(dot, dotBoxed, "reflect.Value", argNodes![k]!);
+        if (truth(v) === (name === "or")) return { result: v };
+      }
+      if (final !== MISSING) v = final;
+      return { result: v };
+    }
+
+    const argv: GoValue[] = new Array(numIn);
+    let i = 0;
+    for (; i < numFixed && i < nArgs; i++)
+      argv[i] = this.evalArg(dot, dotBoxed, params[i]!, argNodes![i + 1]!);
+    if (variadic) {
+      const elem = params[params.length - 1]!;
+      for (; i < nArgs; i++) argv[i] = this.evalArg(dot, dotBoxed, elem, argNodes![i + 1]!);
+    }
+    if (final !== MISSING) {
+      let t = params[params.length - 1]!;
+      if (variadic && numIn - 1 < numFixed) t = params[numIn - 1]!;
+      argv[i] = this.validateType(final, t);
+    }
+    if (isBuiltin && name === "call")
+      return { result: this.builtinCall(argNodes === null ? [] : argNodes.slice(1), argv, final, node) };
+    return argv;
+  }
+
+  /** Calls the function; its error becomes "error calling NAME: …" at the call. */
+  invoke(fun: GoFunc | GoMethod, argv: GoValue[], node: Node, name: string): GoValue {
+    try {
+      return "call" in fun ? fun.call(argv) : fun.fn.apply(this.ctx, argv);
+    } catch (e) {
+      if (isStackOverflow(e) || e === BREAK || e === CONTINUE) throw e;
+      this.at(node);
+      this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`, e);
+    }
+  }
+
+  /** The `call` builtin: its first argument must be a function value; the model has none. */
+  builtinCall(args: ArgNode[], argv: GoValue[], final: Final, node: Node): GoValue {
+    const calleeName = args.length === 0 ? formatValue(final as GoValue) : nodeString(args[0]!);
+    const fn = argv[0] === null ? undefined : argv[0];
+    const msg = fn === undefined ? "call of nil" : `non-function ${calleeName} of type ${goTypeName(fn)}`;
+    const failing: GoFunc = {
+      params: [],
+      result: "reflect.Value",
+      fn: () => {
+        throw new GoFuncError(msg);
+      },
+    };
+    return this.invoke(failing, [], node, "call");
+  }
+
+  /** validateType: the value must be assignable to the parameter type. */
+  validateType(value: GoValue, typ: string): GoValue {
+    if (typ === "reflect.Value") return value;
+    if (value === undefined) {
+      if (canBeNil(typ)) return zeroNil(typ);
+      this.errorf(`invalid value; expected ${typ}`);
+    }
+    if (isInterfaceType(typ)) return value;
+    if (value === null) this.errorf(`wrong type for value; expected ${typ}; got interface {}`);
+    if (!assignable(value, typ))
+      this.errorf(`wrong type for value; expected ${typ}; got ${goTypeName(value)}`);
+    return value;
+  }
+
+  evalArg(dot: GoValue, dotBoxed: boolean, typ: string, n: ArgNode): GoValue {
+    this.at(n);
+    switch (n.type) {
+      case "dot":
+        return this.validateType(dot, typ);
+      case "nil":
+        if (canBeNil(typ)) return typ === "reflect.Value" ? undefined : zeroNil(typ);
+        return this.errorf(`cannot assign nil to ${typ}`);
+      case "field":
+        return this.validateType(this.evalFieldNode(dot, dotBoxed, n, [n], MISSING), typ);
+      case "variable":
+        return this.validateType(this.evalVariableNode(dot, dotBoxed, n, null, MISSING), typ);
+      case "pipe":
+        return this.validateType(this.evalPipeline(dot, dotBoxed, n), typ);
+      case "identifier":
+        return this.validateType(this.evalFunction(dot, dotBoxed, n, n, null, MISSING), typ);
+      case "chain":
+        return this.validateType(this.evalChainNode(dot, dotBoxed, n, null, MISSING), typ);
+    }
+    if (typ === "bool") {
+      if (n.type === "bool") return n.value;
+      this.errorf(`expected bool; found ${nodeString(n)}`);
+    }
+    if (typ === "float64" || typ === "float32") {
+      if (n.type === "number" && n.isFloat) return n.float64;
+      this.errorf(`expected float; found ${nodeString(n)}`);
+    }
+    if (INT_KIND_NAMES.has(typ)) {
+      if (n.type === "number" && n.isInt) return new GoInt(typ as IntKind, n.int64);
+      this.errorf(`expected integer; found ${nodeString(n)}`);
+    }
+    if (UINT_KIND_NAMES.has(typ)) {
+      if (n.type === "number" && n.isUint)
+        return new GoInt((typ === "uintptr" ? "uint64" : typ) as IntKind, n.uint64);
+      this.errorf(`expected unsigned integer; found ${nodeString(n)}`);
+    }
+    if (typ === "string") {
+      if (n.type === "string") return n.text;
+      this.errorf(`expected string; found ${nodeString(n)}`);
+    }
+    if (typ === "complex128" || typ === "complex64") {
+      if (n.type === "number" && n.isComplex) return complexValue(n.complex[0], n.complex[1]);
+      this.errorf(`expected complex; found ${nodeString(n)}`);
+    }
+    if (isInterfaceType(typ) || typ === "reflect.Value") {
+      switch (n.type) {
+        case "bool":
+          return n.value;
+        case "number":
+          return this.idealConstant(n);
+        case "string":
+          return n.text;
+      }
+    }
+    this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ}`);
+  }
+
+  printValue(n: ActionNode, v: GoValue): void {
+    this.at(n);
+    if (v === undefined) {
+      this.out += "<no value>";
+      return;
+    }
+    if (isGoObject(v)) {
+      if (v.goKind === "func" || v.goKind === "chan")
+        this.errorf(`can't print ${nodeString(n)} of type ${v.goType}`);
+      // printableValue takes the address of a struct whose String has a pointer receiver.
+      if (v.stringerNeedsAddress && v.goString) {
+        this.out += v.goString();
+        return;
+      }
+    }
+    this.out += formatValue(v);
+    if (this.out.length > MAX_OUTPUT) this.outputTooLarge();
+  }
+
+  outputTooLarge(): never {
+    this.errorf(`template output exceeds ${MAX_OUTPUT / (1 << 20)} MiB`);
+  }
+}
+
+function isRuneInt(s: string): boolean {
+  return s.length > 0 && s[0] === "'";
+}
+
+function isHexInt(s: string): boolean {
+  return s.length > 2 && s[0] === "0" && (s[1] === "x" || s[1] === "X") && !/[pP]/.test(s);
+}
+
+/** Go's truth of a value (isTrue of indirectInterface). */
+function truth(v: GoValue): boolean {
+  if (v === null || v === undefined) return false;
+  if (isGoObject(v)) {
+    if (v.fmtValue) return isTrue(v.fmtValue());
+    if (v.goKind === "complex128") return v.goString?.() !== "(0+0i)";
+    return true;
+  }
+  return isTrue(v);
+}
+
+/**
+ * An untyped nil converted to a nillable parameter type: a nil interface, or the nil map,
+ * slice or pointer, which functions receive as null.
+ */
+function zeroNil(_typ: string): GoValue {
+  return null;
+}
+
+/** Go's assignability for the types this model has. */
+function assignable(value: GoValue, typ: string): boolean {
+  const vt = goTypeName(value);
+  if (vt === typ || (typ === "[]byte" && vt === "[]uint8")) return true;
+  // A named map type (common.Values) and an unnamed one with the same underlying type.
+  if (value instanceof GoMap) {
+    const valueNamed = !vt.startsWith("map[");
+    const typNamed = !typ.startsWith("map[");
+    if (valueNamed && typNamed) return false;
+    return (valueNamed ? MAP_TYPE : vt) === (typNamed ? MAP_TYPE : typ);
+  }
+  return false;
+}
+
+const derivedContexts = new WeakMap<CallContext, Map<string, CallContext>>();
+/** A derived context's base: derivations always start from it, so prototype chains stay one deep. */
+const baseOf = new WeakMap<CallContext, CallContext>();
+
+/** The caller's context with `templateName` set (shared: one per context and name). */
+function contextFor(ctx: CallContext, templateName: string): CallContext {
+  if (ctx.templateName === templateName) return ctx;
+  const base = baseOf.get(ctx) ?? ctx;
+  let byName = derivedContexts.get(base);
+  if (byName === undefined) derivedContexts.set(base, (byName = new Map()));
+  let derived = byName.get(templateName);
+  if (derived === undefined) {
+    derived = Object.create(base) as CallContext;
+    derived.templateName = templateName;
+    byName.set(templateName, derived);
+    baseOf.set(derived, base);
+  }
+  return derived;
+}
+
+/**
+ * Executes a tree as template `name` (Go's Template.Execute): `$` and dot are `data`.
+ * Returns the text; throws TemplateError.
+ */
+export function executeTree(env: ExecEnv, name: string, tree: Tree, data: GoValue, ctx: CallContext): string {
+  const s = new State(env, name, contextFor(ctx, name));
+  s.push("$", data);
+  try {
+    s.walk(data, false, tree.root as ListNode);
+  } catch (e) {
+    if (isStackOverflow(e)) {
+      s.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    }
+    throw e;
+  }
+  return s.out;
+}
+
+export type { FuncMap };
+
+/** Runs `f` with every TemplateSet.execute done by the reference interpreter. */
+export function withReference<T>(f: () => T): T {
+  const current = TemplateSet.prototype.execute;
+  TemplateSet.prototype.execute = function (this: TemplateSet, template, data, ctx) {
+    if (typeof template === "string") {
+      const tree = this.lookupTemplate(template);
+      // Not found: the set's own error, which does not execute anything.
+      if (tree === undefined) return current.call(this, template, data, ctx);
+      return executeTree(this, template, tree, data, ctx);
+    }
+    return executeTree(this, template.name, template.tree, data, ctx);
+  };
+  try {
+    return f();
+  } finally {
+    TemplateSet.prototype.execute = current;
+  }
+}
