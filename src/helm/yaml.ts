@@ -33,6 +33,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import { bail, type FastNode, isBail, MAX_ALIASED_NODES, scanFastYaml } from "../yaml/fast/index.js";
+import { excessiveFlowDepth, MAX_FLOW_DEPTH, positionOf } from "../yaml/limits.js";
 import { GoMap, type GoValue } from "./template/value.js";
 
 /** A go-yaml v2 integer (int, int64 or uint64 in Go). */
@@ -469,8 +470,7 @@ function libyamlMessage(
     const before = text.slice(0, lineStart).split("\n").reverse();
     const enclosing = before.find((l) => l.trim() !== "" && l.length - l.trimStart().length <= column);
     const inSequence =
-      enclosing !== undefined &&
-      enclosing.slice(enclosing.length - enclosing.trimStart().length).startsWith("- ");
+      enclosing?.slice(enclosing.length - enclosing.trimStart().length).startsWith("- ") === true;
     return {
       text: inSequence ? "did not find expected '-' indicator" : "did not find expected key",
       stage: "parser",
@@ -503,6 +503,18 @@ export function readRawYaml(text: string, file = "<input>", firstLine = 1): RawY
 /** readRawYaml through the `yaml` package only (the fast reader's oracle in tests). */
 export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): RawYaml {
   checkCharacters(text, file, firstLine);
+  // The `yaml` package composes recursively: collections nested about a thousand levels deep
+  // (a chart's values or a file fromYaml reads) exhaust the stack, and where that happens inside
+  // V8's regular-expression compiler the process aborts. go-yaml allows 10,000 levels; no chart
+  // needs more than a few dozen, so deeper input is one clear error instead.
+  const deep = excessiveFlowDepth(text);
+  if (deep !== undefined) {
+    const at = positionOf(text, deep);
+    throw new YamlError(
+      `yaml: line ${at.line + firstLine - 1}: collections nested deeper than ${MAX_FLOW_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
+      { file, line: at.line + firstLine - 1, column: at.column },
+    );
+  }
   const lines = new LineCounter();
   // go-yaml v2's Unmarshal stops after the first document: what follows a `---` is not read.
   const docs = parseAllDocuments(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatFloat32G, readValuesDocuments, readYaml, splitYamlDocuments } from "../../src/helm/yaml.js";
+import {
+  formatFloat32G,
+  readRawYaml,
+  readValuesDocuments,
+  readYaml,
+  splitYamlDocuments,
+} from "../../src/helm/yaml.js";
 import { goJson } from "./go-json.js";
 
 // Expected JSON is what Helm 4.1.4 printed with `toJson .Values` for the same values file.
@@ -143,5 +149,23 @@ describe("readYaml reads the first document only (go-yaml v2 Unmarshal)", () => 
     expect(readYaml("a: 1\n---\nb: [")).toEqual(readYaml("a: 1\n"));
     expect(readYaml("---\na: 1\n---\nb: 2\n")).toEqual(readYaml("a: 1\n"));
     expect(readYaml("# only a comment\n")).toBe(null);
+  });
+});
+
+describe("collections nested beyond Slipway's limit", () => {
+  // Composed recursively, ~1,000 levels exhausted the stack; inside V8's regexp compiler that
+  // aborted the process (fromYaml of a chart file, a values file).
+  it.each([
+    ["flow sequences", `${"[".repeat(1000)}${"]".repeat(1000)}`],
+    ["flow mappings", `${"{a: ".repeat(300)}1${"}".repeat(300)}`],
+    ["under a key, on line 2", `k: v\nx: ${"[".repeat(5000)}${"]".repeat(5000)}`],
+  ])("%s are one YAML error naming the line", (_, text) => {
+    expect(() => readRawYaml(text, "values.yaml")).toThrow(
+      /^yaml: line \d+: collections nested deeper than 256 levels/,
+    );
+  });
+
+  it("256 levels still read", () => {
+    expect(readRawYaml(`${"[".repeat(256)}${"]".repeat(256)}`)).toBeDefined();
   });
 });
