@@ -32,9 +32,18 @@ const SIMPLE_ESCAPES = new Map([
   [0x74, 9],
 ]);
 
+/** encoding/json's scanner refuses deeper nesting (maxNestingDepth). */
+const GO_MAX_DEPTH = 10000;
+/**
+ * Slipway's own limit: every later step (conversion, toJson, toYaml, printing) recurses per
+ * level, and a few thousand levels exhaust the stack; no chart needs more than a few dozen.
+ */
+export const MAX_JSON_DEPTH = 512;
+
 /** A recursive-descent reader over the UTF-8 bytes, with the scanner's error contexts. */
 class Reader {
   i = 0;
+  private depth = 0;
   /** Go checks the syntax of the whole input first, so a type error is raised only after. */
   typeError: JsonTypeError | undefined;
   constructor(readonly b: Uint8Array) {}
@@ -179,12 +188,33 @@ class Reader {
     return r;
   }
 
+  /** Entering an object or array at this.i. */
+  nest(): void {
+    if (++this.depth <= MAX_JSON_DEPTH) return;
+    // Go checks the whole input's syntax first: past its own limit, its error.
+    let depth = this.depth;
+    for (let j = this.i + 1; j < this.b.length && depth <= GO_MAX_DEPTH; j++) {
+      const c = this.b[j];
+      if (c === 0x5b || c === 0x7b) depth++;
+      else if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+      if (depth > GO_MAX_DEPTH) {
+        this.i = j;
+        throw new JsonSyntaxError(`invalid character ${quoteChar(c!)} exceeded max depth`);
+      }
+    }
+    throw new JsonSyntaxError(
+      `json: nesting deeper than ${MAX_JSON_DEPTH} levels (Slipway's limit; encoding/json allows ${GO_MAX_DEPTH})`,
+    );
+  }
+
   object(): GoMap {
+    this.nest();
     this.i++;
     const m = new GoMap();
     this.ws();
     if (this.b[this.i] === 0x7d) {
       this.i++;
+      this.depth--;
       return m;
     }
     for (;;) {
@@ -203,6 +233,7 @@ class Reader {
       }
       if (c === 0x7d) {
         this.i++;
+        this.depth--;
         return m;
       }
       this.fail("after object key:value pair");
@@ -210,11 +241,13 @@ class Reader {
   }
 
   array(): GoValue[] {
+    this.nest();
     this.i++;
     const a: GoValue[] = [];
     this.ws();
     if (this.b[this.i] === 0x5d) {
       this.i++;
+      this.depth--;
       return a;
     }
     for (;;) {
@@ -227,6 +260,7 @@ class Reader {
       }
       if (c === 0x5d) {
         this.i++;
+        this.depth--;
         return a;
       }
       this.fail("after array element");
