@@ -250,6 +250,9 @@ function invalidPattern(schema: unknown, draft: Draft): string | undefined {
   return `"file:///values.schema.json#" is not valid against metaschema: jsonschema validation failed with '${METASCHEMA_URLS[draft]}'\n${lines.join("\n")}`;
 }
 
+/** A JSON pointer reference token (RFC 6901): `~` as `~0`, `/` as `~1`. */
+const pointerToken = (t: string): string => t.replaceAll("~", "~0").replaceAll("/", "~1");
+
 function findInvalidPattern(
   node: unknown,
   at: string,
@@ -265,7 +268,7 @@ function findInvalidPattern(
   }
   const o = node as Record<string, unknown>;
   const inside = [...schemas, at];
-  const pointer = (k: string) => `${at}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  const pointer = (...tokens: string[]) => `${at}${tokens.map((t) => `/${pointerToken(t)}`).join("")}`;
   const check = (pattern: string, where: string) => {
     try {
       GoRegexp.compile(pattern);
@@ -282,7 +285,7 @@ function findInvalidPattern(
     if (DATA_KEYWORDS.has(k) || k === "pattern") continue;
     if (k === "patternProperties" && typeof v === "object" && v !== null && !Array.isArray(v)) {
       for (const name of Object.keys(v)) {
-        const r = check(name, `${pointer(k)}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+        const r = check(name, pointer(k, name));
         if (r) return r;
       }
     }
@@ -295,11 +298,7 @@ function findInvalidPattern(
     ) {
       if (typeof v !== "object" || v === null) continue;
       for (const [name, sub] of Object.entries(v as Record<string, unknown>)) {
-        const r = findInvalidPattern(
-          sub,
-          `${pointer(k)}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-          inside,
-        );
+        const r = findInvalidPattern(sub, pointer(k, name), inside);
         if (r) return r;
       }
       continue;
