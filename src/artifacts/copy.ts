@@ -18,8 +18,9 @@
  */
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
+import { BadPatternError } from "../go/path-match.js";
 import { extractTarball, isTarball } from "./extract.js";
-import { BadPatternError, doublestarGlob, doublestarMatch, goGlob, validDoublestarPattern } from "./glob.js";
+import { doublestarGlob, doublestarMatch, goGlob, validDoublestarPattern } from "./glob.js";
 import { mergeYamlFiles } from "./merge.js";
 import { type ArtifactTree, ArtifactTreeError, clean } from "./tree.js";
 

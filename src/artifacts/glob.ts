@@ -1,24 +1,19 @@
 /**
  * The two glob dialects source-watcher (fluxcd/source-watcher internal/builder) uses:
  *
- * - Go's `path.Match` / `io/fs.Glob` for copy sources (Overwrite and Merge): `*` and `?` never
- *   cross a `/`, `[...]` classes negate with `^`, `\` escapes, and `**` is just two stars, so
- *   `dir/**` names the entries directly below `dir` (the copy then recurses into directories).
+ * - Go's `path.Match` (src/go/path-match.ts) walked as `io/fs.Glob` for copy sources (Overwrite
+ *   and Merge): `*` and `?` never cross a `/`, and `**` is just two stars, so `dir/**` names the
+ *   entries directly below `dir` (the copy then recurses into directories).
  * - bmatcuk/doublestar v4 `Match`/`Glob` for `exclude` patterns and Extract sources: `**` as a
  *   whole segment is any number of directories (`a/**` also matches `a`), `{x,y}` alternatives,
  *   classes negate with `!` or `^`.
  *
- * Patterns are translated to RE2 (re2js), so a hostile pattern cannot make matching slow.
+ * doublestar patterns are translated to RE2 (re2js), so a hostile pattern cannot make matching
+ * slow. Both report a malformed pattern as Go's ErrBadPattern, which doublestar reuses.
  */
 import { RE2JS } from "re2js";
 import type { FileSystem } from "../fs/filesystem.js";
-
-export class BadPatternError extends Error {
-  constructor(readonly pattern: string) {
-    super("syntax error in pattern");
-    this.name = "BadPatternError";
-  }
-}
+import { BadPatternError, goPathMatch } from "../go/path-match.js";
 
 const compiled = new Map<string, RE2JS>();
 
@@ -84,44 +79,10 @@ function translateClass(pattern: string, start: number, negators: string): { re:
     }
     ranges.push(lo === hi ? quoteRune(lo) : `${quoteRune(lo)}-${quoteRune(hi)}`);
   }
-  // A class never matches the separator in either dialect.
+  // A doublestar class never matches the separator.
   const re = negate ? `[^/${ranges.join("")}]` : `(?:[${ranges.join("")}])`;
   const consumed = chars.slice(0, i).join("").length;
   return { re, end: start + consumed };
-}
-
-/** Go's path.Match pattern as RE2; throws BadPatternError like path.Match's ErrBadPattern. */
-function translateGo(pattern: string): string {
-  let out = "";
-  for (let i = 0; i < pattern.length; ) {
-    const c = pattern[i]!;
-    if (c === "*") {
-      out += "[^/]*";
-      i++;
-    } else if (c === "?") {
-      out += "[^/]";
-      i++;
-    } else if (c === "[") {
-      const cls = translateClass(pattern, i + 1, "^");
-      out += cls.re;
-      i = cls.end;
-    } else if (c === "\\") {
-      if (i + 1 >= pattern.length) throw new BadPatternError(pattern);
-      const cp = String.fromCodePoint(pattern.codePointAt(i + 1)!);
-      out += quoteRune(cp);
-      i += 1 + cp.length;
-    } else {
-      const cp = String.fromCodePoint(pattern.codePointAt(i)!);
-      out += quoteRune(cp);
-      i += cp.length;
-    }
-  }
-  return out;
-}
-
-/** Go's path.Match. Throws BadPatternError for a malformed pattern. */
-export function goPathMatch(pattern: string, name: string): boolean {
-  return cachedRegex(`go\0${pattern}`, () => translateGo(pattern)).matches(name);
 }
 
 /** Go's io/fs.Glob over the directory `root` (entries are root-relative, `/`-separated). */

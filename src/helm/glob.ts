@@ -1,25 +1,15 @@
 /**
- * The two glob dialects Helm uses, compiled to regular expressions run on RE2 (a pattern comes
- * from a chart: on a backtracking engine `*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b` took minutes against a
- * 60-character file name):
+ * The glob dialect of `.Files.Glob`, github.com/gobwas/glob with separator `/`, compiled to a
+ * regular expression run on RE2 (a pattern comes from a chart: on a backtracking engine
+ * `*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b` took minutes against a 60-character file name): `*` stops at
+ * `/`, `**` does not, `?` is one non-separator character, `[...]`/`[!...]` classes, `{a,b}`
+ * alternatives, `\` escapes. It works on code points (Go matches runes).
  *
- * - Go's `path/filepath.Match` (`.helmignore` rules, `--show-only`): `*` and `?` stop at `/`,
- *   `[...]`/`[^...]` classes with ranges, `\` escapes; a malformed pattern is an error
- *   (`syntax error in pattern`), checked over the whole pattern as Go 1.25 does.
- * - github.com/gobwas/glob with separator `/` (`.Files.Glob`): `*` stops at `/`, `**` does not,
- *   `?` is one non-separator character, `[...]`/`[!...]` classes, `{a,b}` alternatives, `\` escapes.
- *
- * Both work on code points (Go matches runes).
+ * Helm's other dialect, Go's `filepath.Match` (`.helmignore`, `--show-only`), is
+ * src/go/path-match.ts.
  */
 
 import { GoRegexp } from "../re2.js";
-
-export class BadPatternError extends Error {
-  constructor() {
-    super("syntax error in pattern");
-    this.name = "BadPatternError";
-  }
-}
 
 /** A class no character is in (an empty Go class). */
 const NOTHING = "[^\\x{0}-\\x{10FFFF}]";
@@ -31,14 +21,9 @@ const escapeRe = (c: string): string => c.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")
 const escapeClass = (c: string): string => c.replace(/[\\^\][-]/g, "\\$&");
 
 /** A character class body from position `i` (just after `[`); returns the regex class and the next index. */
-function readClass(
-  chars: string[],
-  i: number,
-  negation: string,
-  allowEscape: boolean,
-): { re: string; next: number } | undefined {
+function readClass(chars: string[], i: number): { re: string; next: number } | undefined {
   let negated = false;
-  if (chars[i] === negation) {
+  if (chars[i] === "!") {
     negated = true;
     i++;
   }
@@ -46,31 +31,16 @@ function readClass(
   let count = 0;
   for (;;) {
     if (i >= chars.length) return undefined;
-    let c = chars[i] as string;
+    const c = chars[i] as string;
     if (c === "]" && count > 0) {
       i++;
       break;
     }
-    if (c === "-" && allowEscape) return undefined; // filepath.Match: '-' cannot start a range item
-    if (c === "\\" && allowEscape) {
-      i++;
-      if (i >= chars.length) return undefined;
-      c = chars[i] as string;
-    }
     i++;
     let hi: string | undefined;
     if (chars[i] === "-" && chars[i + 1] !== "]" && chars[i + 1] !== undefined) {
-      i++;
-      let h = chars[i] as string;
-      if (h === "\\" && allowEscape) {
-        i++;
-        if (i >= chars.length) return undefined;
-        h = chars[i] as string;
-      }
-      i++;
-      hi = h;
-    } else if (chars[i] === "-" && allowEscape) {
-      return undefined;
+      hi = chars[i + 1] as string;
+      i += 2;
     }
     // An empty range (hi < lo) never matches in Go; JavaScript would refuse it.
     if (hi === undefined) body += escapeClass(c);
@@ -80,53 +50,6 @@ function readClass(
   }
   const cls = body === "" ? (negated ? "[^]" : "[]") : negated ? `[^${body}]` : `[${body}]`;
   return { re: cls === "[^]" ? "[\\s\\S]" : cls === "[]" ? NOTHING : cls, next: i };
-}
-
-/** Go's filepath.Match pattern as an anchored expression. Throws BadPatternError. */
-export function compileGoPathPattern(pattern: string): GoRegexp {
-  const chars = [...pattern];
-  let re = "";
-  for (let i = 0; i < chars.length; ) {
-    const c = chars[i] as string;
-    if (c === "*") {
-      re += "[^/]*";
-      i++;
-    } else if (c === "?") {
-      re += "[^/]";
-      i++;
-    } else if (c === "[") {
-      const cls = readClass(chars, i + 1, "^", true);
-      if (!cls) throw new BadPatternError();
-      re += cls.re;
-      i = cls.next;
-    } else if (c === "\\") {
-      if (i + 1 >= chars.length) throw new BadPatternError();
-      re += escapeRe(chars[i + 1] as string);
-      i += 2;
-    } else {
-      re += escapeRe(c);
-      i++;
-    }
-  }
-  return anchored(re);
-}
-
-const goPatternCache = new Map<string, GoRegexp | BadPatternError>();
-
-/** Go's filepath.Match(pattern, name). Throws BadPatternError for a malformed pattern. */
-export function goPathMatch(pattern: string, name: string): boolean {
-  let re = goPatternCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = compileGoPathPattern(pattern);
-    } catch (e) {
-      if (!(e instanceof BadPatternError)) throw e;
-      re = e;
-    }
-    goPatternCache.set(pattern, re);
-  }
-  if (re instanceof BadPatternError) throw re;
-  return re.test(name);
 }
 
 /** gobwas/glob.Compile(pattern, '/') as an anchored expression; undefined when gobwas would refuse the pattern. */
@@ -151,7 +74,7 @@ export function compileGobwasGlob(pattern: string): GoRegexp | undefined {
         re += "[^/]";
         i++;
       } else if (c === "[") {
-        const cls = readClass(chars, i + 1, "!", false);
+        const cls = readClass(chars, i + 1);
         if (!cls) return undefined;
         re += cls.re;
         i = cls.next;

@@ -7,7 +7,7 @@
  * too (Helm's quirk), a negated rule that matches moves on to the next rule. The default rule
  * `templates/.?*` is appended (dotfiles directly in templates/ are never loaded).
  */
-import { BadPatternError, goPathMatch } from "./glob.js";
+import { BadPatternError, goPathMatch } from "../go/path-match.js";
 
 interface Rule {
   raw: string;

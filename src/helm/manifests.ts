@@ -20,8 +20,8 @@
 
 import { SlipwayError } from "../errors.js";
 import { compareUtf8 } from "../go/compare.js";
+import { BadPatternError, goPathMatch } from "../go/path-match.js";
 import type { ChartFile } from "./chart.js";
-import { BadPatternError, goPathMatch } from "./glob.js";
 import { chartFullPath, type RenderChart } from "./render-chart.js";
 import {
   formatFloat32G,

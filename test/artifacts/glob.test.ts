@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  BadPatternError,
-  doublestarGlob,
-  doublestarMatch,
-  goGlob,
-  goPathMatch,
-} from "../../src/artifacts/glob.js";
+import { doublestarGlob, doublestarMatch, goGlob } from "../../src/artifacts/glob.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+
+import { BadPatternError, goPathMatch } from "../../src/go/path-match.js";
 
 describe("Go path.Match", () => {
   it.each([

@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compareUtf8 } from "../../src/go/compare.js";
+import { goPathMatch } from "../../src/go/path-match.js";
 import { parseKubeVersion } from "../../src/helm/capabilities.js";
 import { sortTemplates } from "../../src/helm/engine.js";
-import { compileGobwasGlob, goPathMatch } from "../../src/helm/glob.js";
+import { compileGobwasGlob } from "../../src/helm/glob.js";
 import {
   filterShowOnly,
   formatTemplateOutput,

@@ -1,0 +1,193 @@
+/**
+ * Go's `path.Match` (and `path/filepath.Match` with `/` as the separator, as on Linux): the
+ * pattern language of `.helmignore`, `helm template --show-only` and source-watcher's copy
+ * sources.
+ *
+ * The semantics are Go's algorithm, not a regular expression's: the pattern is cut into chunks
+ * at each run of stars, and a chunk after a star takes the *first* position where it matches
+ * (the last chunk must end the name), never backtracking into earlier chunks. With `?` and `*`
+ * both stopping at `/` that is the same as a regular expression, but a class may match `/`
+ * (`[^x]`, `[.-0]`), and then `*[^x]*b` does not match `a/b` in Go although `[^/]*[^x][^/]*b`
+ * does. Matching is O(name × pattern), so a pattern from a chart or a repository cannot make
+ * it slow.
+ *
+ * Characters are code points. (Go steps over a name byte by byte after a star, so a class
+ * holding U+FFFD can match the second byte of a multi-byte character; names here are text.)
+ */
+
+export class BadPatternError extends Error {
+  constructor(readonly pattern: string) {
+    super("syntax error in pattern");
+    this.name = "BadPatternError";
+  }
+}
+
+/** One single-character operator of a chunk. */
+type Atom =
+  | { kind: "literal"; cp: number }
+  | { kind: "any" } // `?`: one character other than `/`
+  | { kind: "class"; negated: boolean; ranges: number[] }; // [lo0, hi0, lo1, hi1, …]
+
+interface Chunk {
+  /** Whether a star precedes it. */
+  star: boolean;
+  atoms: Atom[];
+}
+
+const SLASH = 0x2f;
+
+/**
+ * The chunks of `pattern`; throws BadPatternError for a malformed one. Go reports a malformed
+ * pattern whatever the name (it checks the rest of the pattern before answering false), so
+ * checking it once, up front, answers the same.
+ */
+function compile(pattern: string): Chunk[] {
+  const cps = Array.from(pattern, (c) => c.codePointAt(0)!);
+  const chunks: Chunk[] = [];
+  let i = 0;
+  while (i < cps.length) {
+    let star = false;
+    while (cps[i] === 0x2a) {
+      star = true;
+      i++;
+    }
+    const atoms: Atom[] = [];
+    while (i < cps.length && cps[i] !== 0x2a) {
+      const c = cps[i]!;
+      if (c === 0x3f) {
+        atoms.push({ kind: "any" });
+        i++;
+      } else if (c === 0x5b) {
+        i = readClass(cps, i + 1, atoms, pattern);
+      } else if (c === 0x5c) {
+        if (i + 1 >= cps.length) throw new BadPatternError(pattern);
+        atoms.push({ kind: "literal", cp: cps[i + 1]! });
+        i += 2;
+      } else {
+        atoms.push({ kind: "literal", cp: c });
+        i++;
+      }
+    }
+    chunks.push({ star, atoms });
+  }
+  return chunks;
+}
+
+/** A class from just after its `[`; pushes it and returns the index after its `]`. */
+function readClass(cps: number[], i: number, atoms: Atom[], pattern: string): number {
+  let negated = false;
+  if (cps[i] === 0x5e) {
+    negated = true;
+    i++;
+  }
+  const ranges: number[] = [];
+  // A class item: not an unescaped `-` or `]`, and something must follow it.
+  const item = (): number => {
+    let c = cps[i];
+    if (c === undefined || c === 0x2d || c === 0x5d) throw new BadPatternError(pattern);
+    if (c === 0x5c) {
+      c = cps[++i];
+      if (c === undefined) throw new BadPatternError(pattern);
+    }
+    if (++i >= cps.length) throw new BadPatternError(pattern);
+    return c;
+  };
+  for (let items = 0; ; items++) {
+    if (cps[i] === 0x5d && items > 0) {
+      atoms.push({ kind: "class", negated, ranges });
+      return i + 1;
+    }
+    const lo = item();
+    let hi = lo;
+    if (cps[i] === 0x2d) {
+      i++;
+      hi = item();
+    }
+    // A reversed range is no error in Go: it matches nothing.
+    if (lo <= hi) ranges.push(lo, hi);
+  }
+}
+
+/** Whether `atoms` match `name` from `at`; returns the index after the match, or -1. */
+function matchChunk(atoms: readonly Atom[], name: readonly number[], at: number): number {
+  for (const atom of atoms) {
+    const c = name[at];
+    if (c === undefined) return -1;
+    if (atom.kind === "literal") {
+      if (c !== atom.cp) return -1;
+    } else if (atom.kind === "any") {
+      if (c === SLASH) return -1;
+    } else {
+      let inClass = false;
+      const r = atom.ranges;
+      for (let k = 0; k < r.length && !inClass; k += 2) inClass = r[k]! <= c && c <= r[k + 1]!;
+      if (inClass === atom.negated) return -1;
+    }
+    at++;
+  }
+  return at;
+}
+
+function matchChunks(chunks: readonly Chunk[], name: readonly number[]): boolean {
+  let at = 0;
+  for (let k = 0; k < chunks.length; k++) {
+    const { star, atoms } = chunks[k]!;
+    const last = k === chunks.length - 1;
+    // A trailing star takes the rest of the name, if it holds no `/`.
+    if (star && atoms.length === 0) return !name.slice(at).includes(SLASH);
+    let next = matchChunk(atoms, name, at);
+    // The last chunk has to end the name; others take the first place they match.
+    const fits = (end: number) => end >= 0 && (!last || end === name.length);
+    if (!fits(next) && star) {
+      next = -1;
+      for (let from = at; from < name.length && name[from] !== SLASH; from++) {
+        const end = matchChunk(atoms, name, from + 1);
+        if (fits(end)) {
+          next = end;
+          break;
+        }
+      }
+    }
+    if (!fits(next)) return false;
+    at = next;
+  }
+  return at === name.length;
+}
+
+const compiled = new Map<string, Chunk[] | BadPatternError>();
+
+function chunksOf(pattern: string): Chunk[] {
+  let chunks = compiled.get(pattern);
+  if (chunks === undefined) {
+    try {
+      chunks = compile(pattern);
+    } catch (e) {
+      if (!(e instanceof BadPatternError)) throw e;
+      chunks = e;
+    }
+    // Patterns come from files and flags: a bound keeps a long `serve` session small.
+    if (compiled.size >= 5000) compiled.clear();
+    compiled.set(pattern, chunks);
+  }
+  if (chunks instanceof BadPatternError) throw chunks;
+  return chunks;
+}
+
+/** Go's path.Match(pattern, name). Throws BadPatternError for a malformed pattern. */
+export function goPathMatch(pattern: string, name: string): boolean {
+  return matchChunks(
+    chunksOf(pattern),
+    Array.from(name, (c) => c.codePointAt(0)!),
+  );
+}
+
+/** Whether Go's path.Match accepts `pattern` (ErrBadPattern otherwise). */
+export function validGoPathPattern(pattern: string): boolean {
+  try {
+    chunksOf(pattern);
+    return true;
+  } catch (e) {
+    if (e instanceof BadPatternError) return false;
+    throw e;
+  }
+}
