@@ -24,6 +24,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { readRegularFile } from "../fs/read-regular.js";
 import { awaitWrite, flushWrites, postedUnder, writeInBackground } from "./background-writes.js";
 import { codeIdentity } from "./code-identity.js";
 
@@ -141,7 +142,9 @@ export class DiskRenderCache implements RenderCache {
     awaitWrite(file);
     try {
       bytes = readAndTouch(file);
-    } catch {
+    } catch (e) {
+      // Absent is a miss; anything else at the name (a FIFO, a directory) is an untrusted entry.
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") this.stats.rejected++;
       this.stats.misses++;
       return undefined;
     }
@@ -195,16 +198,7 @@ const TOUCH_AFTER_MS = 24 * 3600 * 1000;
  * `slipway cache prune --older-than DAYS` removes what no run has used lately.
  */
 function readAndTouch(file: string): Buffer {
-  const fd = fs.openSync(file, "r");
-  try {
-    const st = fs.fstatSync(fd);
-    const bytes = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < st.size) {
-      const n = fs.readSync(fd, bytes, off, st.size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
+  return readRegularFile(file, (fd, st) => {
     if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) {
       try {
         const now = new Date();
@@ -213,10 +207,7 @@ function readAndTouch(file: string): Buffer {
         // a read-only cache still serves
       }
     }
-    return off === st.size ? bytes : bytes.subarray(0, off);
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }
 
 /**

@@ -24,6 +24,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultCacheDir } from "../cache/location.js";
 import { SlipwayError } from "../errors.js";
+import { readRegularFile } from "../fs/read-regular.js";
 
 export interface ChartRef {
   /**
@@ -131,7 +132,7 @@ export class ChartCache {
     const blob = this.blobFile(record.digest);
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(blob);
+      bytes = readRegularFile(blob);
     } catch (e) {
       throw new CacheError(
         `cached archive of ${describeRef(ref)} is missing (${(e as NodeJS.ErrnoException).code ?? e}); ${REPAIR}`,
@@ -194,7 +195,7 @@ export class ChartCache {
     }
     const out = names.map((n) => {
       const file = path.join(dir, n);
-      return decodeRecord(fs.readFileSync(file, "utf8"), file);
+      return decodeRecord(readRegularFile(file).toString("utf8"), file);
     });
     return out.sort(
       (a, b) =>
@@ -216,7 +217,7 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function readIfExists(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, "utf8");
+    return readRegularFile(file).toString("utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CacheError(`cannot read cache entry: ${(e as Error).message}`, file);
@@ -246,7 +247,7 @@ function decodeRecord(text: string, file: string): CachedChart {
 
 function blobIntact(file: string, digest: string): boolean {
   try {
-    return `sha256:${sha256Hex(fs.readFileSync(file))}` === digest;
+    return `sha256:${sha256Hex(readRegularFile(file))}` === digest;
   } catch {
     return false;
   }
