@@ -118,6 +118,15 @@ export class ConfinedFileSystem implements FileSystem {
     if (!this.present(p)) this.refuse(p);
     return this.base.size(p);
   }
+  /** The entries of `p` on disk that readDir leaves out: symbolic links (followed nowhere). */
+  linksIn(p: string): string[] {
+    if (!this.present(p) || !this.base.isDirectory(p)) return [];
+    const kept = new Set(this.readDir(p));
+    return this.base
+      .readDir(p)
+      .filter((name) => !kept.has(name))
+      .sort();
+  }
   realPath(p: string): string {
     if (!this.present(p)) this.refuse(p);
     return p;

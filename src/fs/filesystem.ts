@@ -25,6 +25,12 @@ export interface FileSystem {
    * files during a Flux build (undefined everywhere else).
    */
   secretFile?(p: string): SecretFile | undefined;
+  /**
+   * Entry names of a directory that this view leaves out because they are symbolic links (a
+   * source artifact holds none): set by src/fs/confined.ts, so that a chart or path that loses
+   * files to it can say so. Sorted; absent: the file system leaves nothing out.
+   */
+  linksIn?(p: string): string[];
 }
 
 /** A file holding decrypted values. */

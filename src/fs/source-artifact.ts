@@ -117,6 +117,11 @@ export class SourceArtifactFileSystem implements FileSystem {
   readDir(p: string): string[] {
     return this.base.readDir(p).filter((name) => !this.isIgnored(path.posix.join(p, name)));
   }
+  /** The symbolic links of `p` the artifact would hold were it to hold links (not ignored). */
+  linksIn(p: string): string[] {
+    if (!this.isDirectory(p)) return [];
+    return (this.base.linksIn?.(p) ?? []).filter((name) => !this.isIgnored(path.posix.join(p, name), false));
+  }
   size(p: string): number {
     if (!this.exists(p)) this.readFile(p);
     return this.base.size(p);

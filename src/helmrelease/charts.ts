@@ -48,6 +48,8 @@ export interface LocatedChart {
   /** The version the request resolved to; the loaded chart's Chart.yaml version wins over it. */
   version: string;
   load(): ChartAnswer;
+  /** What finding the chart warns about (files of a repository's chart left out). */
+  warnings?: string[];
 }
 
 export type ChartLookup = { located: LocatedChart } | { missing: string } | { error: string };

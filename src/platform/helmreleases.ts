@@ -13,6 +13,7 @@ import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import type { Chart } from "../helm/chart.js";
+import { IgnoreRules } from "../helm/helmignore.js";
 import {
   apiVersionsReadChanges,
   DEFAULT_API_VERSIONS,
@@ -341,6 +342,7 @@ function prepare(
     return out;
   }
   const lc = answer.located;
+  if (lc.warnings) info.warnings.push(...lc.warnings);
   const vf = located.valuesFiles && located.valuesFiles.files.length > 0 ? located.valuesFiles : undefined;
   // Unknown facts load the chart here (so does a chart's own valuesFiles, which none of the
   // realworld repositories uses); known ones leave it unloaded until a render needs it.
@@ -624,6 +626,7 @@ function locateLocal(fs: FileSystem, dir: string, rel: string): ChartLookup {
   } catch (e) {
     return doesNotLoad(e);
   }
+  const links = chartLinks(fs, dir);
   return {
     located: {
       ...lc,
@@ -634,8 +637,47 @@ function locateLocal(fs: FileSystem, dir: string, rel: string): ChartLookup {
           return doesNotLoad(e);
         }
       },
+      ...(links.length > 0 ? { warnings: [chartLinksWarning(rel, links)] } : {}),
     },
   };
+}
+
+/**
+ * The symbolic links of a repository's chart directory (paths relative to it, those .helmignore
+ * does not ignore): source-controller's artifact holds no links, so Flux renders the chart
+ * without them, and so does Slipway (src/fs/confined.ts). A link that led out of the repository
+ * was left out silently; a chart that loses a template to a link now says so.
+ */
+function chartLinks(fs: FileSystem, dir: string): string[] {
+  if (!fs.linksIn) return [];
+  let rules: IgnoreRules;
+  try {
+    const ignoreFile = path.posix.join(dir, ".helmignore");
+    rules = IgnoreRules.parse(fs.exists(ignoreFile) ? fs.readFile(ignoreFile).toString("utf8") : "");
+  } catch {
+    return []; // the chart's load reports a broken .helmignore
+  }
+  const out: string[] = [];
+  const walk = (abs: string, rel: string) => {
+    for (const name of fs.linksIn!(abs)) {
+      const r = rel === "" ? name : `${rel}/${name}`;
+      if (!rules.ignores(r, false)) out.push(r);
+    }
+    for (const name of fs.readDir(abs)) {
+      const childAbs = path.posix.join(abs, name);
+      const r = rel === "" ? name : `${rel}/${name}`;
+      if (fs.isDirectory(childAbs) && !rules.ignores(r, true)) walk(childAbs, r);
+    }
+  };
+  walk(dir, "");
+  return out.sort();
+}
+
+function chartLinksWarning(rel: string, links: string[]): string {
+  const shown =
+    links.length > 5 ? `${links.slice(0, 5).join(", ")} and ${links.length - 5} more` : links.join(", ");
+  const one = links.length === 1;
+  return `chart ${rel}: ${shown} ${one ? "is a symbolic link" : "are symbolic links"}, which Flux's source artifact does not hold (source-controller archives regular files and directories only): the chart renders without ${one ? "it" : "them"}, as in the cluster`;
 }
 
 // --- rendering one release -------------------------------------------------------------------
