@@ -73,7 +73,9 @@ export class GitObjectReader {
   read(oid: string): GitObject | undefined {
     if (!/^[0-9a-f]{40}$/.test(oid)) return undefined;
     try {
-      return this.loose(oid) ?? this.packed(oid);
+      // Packs first, as git's oid_object_info_extended looks (an index lookup costs no system
+      // call); then the loose object, opened by name.
+      return this.packedIfReadable(oid) ?? this.loose(oid);
     } catch (e) {
       if (e instanceof CorruptGitObjects) throw e;
       return undefined;
@@ -87,22 +89,24 @@ export class GitObjectReader {
     this.byOffset.clear();
   }
 
-  /** Loose object names per fan-out directory, listed once (most lookups of a packed repository miss). */
-  private readonly looseNames = new Map<string, Set<string>>();
+  /** The packed object; undefined when no usable pack holds it (a damaged pack: the loose one may do). */
+  private packedIfReadable(oid: string): GitObject | undefined {
+    try {
+      return this.packed(oid);
+    } catch (e) {
+      if (e instanceof CorruptGitObjects) throw e;
+      return undefined;
+    }
+  }
 
   private loose(oid: string): GitObject | undefined {
-    const fan = oid.slice(0, 2);
-    let names = this.looseNames.get(fan);
-    if (!names) {
-      try {
-        names = new Set(readdirSync(path.join(this.objectsDir, fan)));
-      } catch {
-        names = new Set();
-      }
-      this.looseNames.set(fan, names);
+    let compressed: Buffer | undefined;
+    try {
+      compressed = readRegularFile(path.join(this.objectsDir, oid.slice(0, 2), oid.slice(2)), this.maxBytes);
+    } catch (e) {
+      if (e instanceof CorruptGitObjects) throw e;
+      return undefined; // absent (ENOENT), or not readable: a packed copy or git may have it
     }
-    if (!names.has(oid.slice(2))) return undefined;
-    const compressed = readRegularFile(path.join(this.objectsDir, fan, oid.slice(2)), this.maxBytes);
     if (!compressed) return undefined;
     // Most objects are small: one inflation with a small cap reads them (a bomb stops at the cap).
     const small = this.smallLoose(compressed);
