@@ -1,5 +1,5 @@
-import * as path from "node:path";
 import type { FileSystem } from "./filesystem.js";
+import { joinName } from "./posix-path.js";
 
 /**
  * A read outside the allowed roots: refused as kustomize-controller's secure file system
@@ -109,7 +109,7 @@ export class ConfinedFileSystem implements FileSystem {
     let names = this.listings.get(p);
     if (names === undefined) {
       if (!this.present(p)) this.refuse(p);
-      names = this.base.readDir(p).filter((name) => this.present(path.posix.join(p, name)));
+      names = this.base.readDir(p).filter((name) => this.present(joinName(p, name)));
       this.listings.set(p, names);
     }
     return [...names];

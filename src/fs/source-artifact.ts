@@ -2,6 +2,7 @@ import * as path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { ConfinedFileSystem } from "./confined.js";
 import type { FileSystem } from "./filesystem.js";
+import { joinName, relativePath } from "./posix-path.js";
 
 /**
  * source-controller's view of a Git repository: what a Flux Kustomization can read is the
@@ -91,7 +92,7 @@ export class SourceArtifactFileSystem implements FileSystem {
     if (parent !== this.root && this.isIgnored(parent, true)) return true;
     for (const s of this.scopes) {
       if (abs !== s.dir && abs.startsWith(s.dir === "/" ? "/" : `${s.dir}/`)) {
-        const rel = path.posix.relative(s.dir, abs) + (isDir ? "/" : "");
+        const rel = relativePath(s.dir, abs) + (isDir ? "/" : "");
         if (s.rules.ignores(rel)) return true;
       }
     }
@@ -115,7 +116,7 @@ export class SourceArtifactFileSystem implements FileSystem {
     return this.base.isDirectory(p) && !this.isIgnored(p, true);
   }
   readDir(p: string): string[] {
-    return this.base.readDir(p).filter((name) => !this.isIgnored(path.posix.join(p, name)));
+    return this.base.readDir(p).filter((name) => !this.isIgnored(joinName(p, name)));
   }
   /** The symbolic links of `p` the artifact would hold were it to hold links (not ignored). */
   linksIn(p: string): string[] {
@@ -136,7 +137,7 @@ function findSourceIgnoreFiles(fs: FileSystem, root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of fs.readDir(dir)) {
-      const p = path.posix.join(dir, name);
+      const p = joinName(dir, name);
       if (fs.isDirectory(p)) {
         if (name !== ".git" && name !== "node_modules") walk(p);
       } else if (name === ".sourceignore") out.push(p);

@@ -8,6 +8,7 @@
  */
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
+import { relativePath } from "../fs/posix-path.js";
 import { secureJoin } from "./build.js";
 import type { SlipwayConfig } from "./config.js";
 import {
@@ -85,8 +86,8 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   const readDirs = new Set<string>();
   const reach = (absDir: string) => {
     const c = reads.closure(absDir);
-    for (const f of c.files) reached.add(path.posix.relative(root, f));
-    for (const d of c.dirs) readDirs.add(path.posix.relative(root, d) || ".");
+    for (const f of c.files) reached.add(relativePath(root, f));
+    for (const d of c.dirs) readDirs.add(relativePath(root, d) || ".");
   };
   for (const d of found) {
     const c = render(d);
@@ -122,10 +123,10 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     reach(path.posix.join(root, d.path));
   }
 
-  const dirs = reads.kustomizationDirs(root).map((d) => path.posix.relative(root, d) || ".");
+  const dirs = reads.kustomizationDirs(root).map((d) => relativePath(root, d) || ".");
   const named = new Set<string>();
   for (const d of dirs) {
-    for (const p of reads.namedBy(path.posix.join(root, d))) named.add(path.posix.relative(root, p));
+    for (const p of reads.namedBy(path.posix.join(root, d))) named.add(relativePath(root, p));
   }
   const stacks = kustomizeStacks(
     dirs,
@@ -151,8 +152,7 @@ export function clusterReach(
     const dir = k.dir ?? staticDir(k.sourceRoot, k.path);
     if (dir === undefined) continue;
     const closure = reads.closure(path.posix.join(root, dir), componentsOf(k.object));
-    for (const f of what === "files" ? closure.files : closure.dirs)
-      out.add(path.posix.relative(root, f) || ".");
+    for (const f of what === "files" ? closure.files : closure.dirs) out.add(relativePath(root, f) || ".");
   }
   return out;
 }
@@ -182,7 +182,7 @@ function topLevelReach(
     const dir = staticDir(".", stringField(specOf(doc.object), "path"));
     if (dir === undefined) continue;
     for (const f of reads.filesOf(path.posix.join(root, dir), componentsOf(doc.object)))
-      out.add(path.posix.relative(root, f));
+      out.add(relativePath(root, f));
   }
   return out;
 }

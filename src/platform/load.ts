@@ -16,6 +16,7 @@ import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js"
 import { type ControllerProfile, detectFlux, resolveProfile } from "../flux/profile.js";
 import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
+import { relativePath } from "../fs/posix-path.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
 import { MIN_JOBS_FOR_WORKERS } from "../helm/pool/index.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
@@ -1311,5 +1312,5 @@ function toAbsolute(root: string, rel: string): string {
 
 function relative(root: string, abs: string): string {
   if (!abs.startsWith("/")) return abs;
-  return path.posix.relative(root, abs) || ".";
+  return relativePath(root, abs) || ".";
 }

@@ -12,6 +12,7 @@
  */
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
+import { joinName } from "../fs/posix-path.js";
 import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { isMap, type YamlValue } from "../kustomize/types.js";
 import { parseYamlDocuments } from "../yaml/index.js";
@@ -157,7 +158,7 @@ export class ReadSets {
     }
     const out: string[] = [];
     for (const n of names) {
-      const abs = path.posix.join(dir, n);
+      const abs = joinName(dir, n);
       if (fs.isDirectory(abs)) {
         if (SKIP.has(n)) continue;
         const below = this.kustomizationFilesBelow(fs, abs, depth + 1);
@@ -174,7 +175,7 @@ export class ReadSets {
     const out = new Set<string>();
     for (const fs of this.fss) {
       for (const name of kustomizationFileNames) {
-        const file = path.posix.join(dir, name);
+        const file = joinName(dir, name);
         if (!fs.exists(file) || fs.isDirectory(file)) continue;
         for (const ref of this.namedPaths(fs, file)) {
           const abs = path.posix.resolve(dir, ref);
@@ -229,7 +230,7 @@ export class ReadSets {
           return;
         }
         for (const n of names) {
-          const abs = path.posix.join(d, n);
+          const abs = joinName(d, n);
           if (!fs.isDirectory(abs)) files.add(abs);
           else if (SKIP.has(n)) continue;
           else if (kustomizationFileIn(fs, abs)) refs.add(abs);
@@ -281,7 +282,7 @@ export class ReadSets {
       return;
     }
     for (const n of names) {
-      const abs = path.posix.join(dir, n);
+      const abs = joinName(dir, n);
       if (fs.isDirectory(abs)) {
         if (!SKIP.has(n)) this.walk(fs, abs, visit, depth + 1);
       } else visit(abs);
@@ -291,7 +292,7 @@ export class ReadSets {
 
 function kustomizationFileIn(fs: FileSystem, dir: string): string | undefined {
   for (const name of kustomizationFileNames) {
-    const file = path.posix.join(dir, name);
+    const file = joinName(dir, name);
     if (fs.exists(file) && !fs.isDirectory(file)) return file;
   }
   return undefined;

@@ -9,6 +9,7 @@
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
+import { joinName, relativePath } from "../fs/posix-path.js";
 import { parseResourceFile } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import {
@@ -87,13 +88,13 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
   };
   const walk = (dir: string) => {
     for (const name of fs.readDir(dir)) {
-      const abs = path.posix.join(dir, name);
+      const abs = joinName(dir, name);
       if (fs.isDirectory(abs)) {
         if (!name.startsWith(".") && !SKIP_DIRS.has(name) && !isChartTemplates(fs, dir, name)) walk(abs);
         continue;
       }
       if (!name.endsWith(".yaml") && !name.endsWith(".yml")) continue;
-      const file = path.posix.relative(root, abs);
+      const file = relativePath(root, abs);
       let text: string;
       try {
         const bytes = readFileWithin(fs, abs, MAX_SCAN_BYTES);
