@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
 import { joinName, relativePath } from "../fs/posix-path.js";
+import { cloneValue } from "../kustomize/clone.js";
 import { parseResourceFile } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import {
@@ -95,47 +96,84 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
       }
       if (!name.endsWith(".yaml") && !name.endsWith(".yml")) continue;
       const file = relativePath(root, abs);
-      let text: string;
+      let bytes: Buffer | undefined;
       try {
-        const bytes = readFileWithin(fs, abs, MAX_SCAN_BYTES);
-        if (bytes === undefined) {
-          scan.tooLarge.push(file);
-          continue;
-        }
-        text = bytes.toString("utf8");
+        bytes = readFileWithin(fs, abs, MAX_SCAN_BYTES);
       } catch {
         continue;
       }
-      if (!text.includes("toolkit.fluxcd.io") && !text.includes(OPERATOR_GROUP)) continue;
-      // A sync file that does not parse is reported: gotk-sync.yaml is one by its name alone.
-      if (!mayHoldDiscoveryObject(text) && name !== "gotk-sync.yaml" && name !== "gotk-sync.yml") {
-        if (text.includes("HelmRelease")) scan.helmReleases++; // not parsed: counted once
+      if (bytes === undefined) {
+        scan.tooLarge.push(file);
         continue;
       }
-      let docs: ReturnType<typeof parseResourceFile>;
-      try {
-        // The same cache as builds use: these files are built right after discovery.
-        docs = parseResourceFile(text, abs);
-      } catch (err) {
-        if (isSyncFile(name, text)) scan.unreadableSyncFiles.push(unreadable(file, err));
-        continue;
+      let known = scannedByBytes.get(bytes);
+      if (known?.abs !== abs || known.file !== file) {
+        known = { abs, file, found: scanFile(bytes.toString("utf8"), name, abs, file) };
+        scannedByBytes.set(bytes, known);
       }
-      for (const d of docs) {
-        if (!isMap(d.value)) continue;
-        const at = { file, line: d.line };
-        if (isFluxKustomization(d.value)) scan.kustomizations.push({ object: d.value, at });
-        else if (d.value.kind === "GitRepository" && groupOf(d.value) === SOURCE_GROUP)
-          scan.gitRepositories.push({ object: d.value, at });
-        else {
-          if (isHelmRelease(d.value)) scan.helmReleases++;
-          const sync = instanceSync(d.value, at);
-          if (sync) scan.instances.push(sync);
-        }
-      }
+      addCopy(scan, known.found);
     }
   };
   walk(root);
   return scan;
+}
+
+/** What one YAML file adds to a scan (its objects are the memo's: the scan takes copies). */
+interface FileScan {
+  kustomizations: FluxDocument[];
+  gitRepositories: FluxDocument[];
+  instances: InstanceSync[];
+  unreadableSyncFile?: UnreadableFile;
+  helmReleases: number;
+}
+
+/**
+ * Each file's scan by the bytes read (and its path): a Git revision serves one Buffer per blob
+ * to every read, and both revisions of a diff share their unchanged blobs, so the base of a
+ * diff decoded and matched every file the head's scan had just done. The outcome is a function
+ * of the text, the name and the path; read buffers are never written to.
+ */
+const scannedByBytes = new WeakMap<Buffer, { abs: string; file: string; found: FileScan }>();
+
+function scanFile(text: string, name: string, abs: string, file: string): FileScan {
+  const found: FileScan = { kustomizations: [], gitRepositories: [], instances: [], helmReleases: 0 };
+  if (!text.includes("toolkit.fluxcd.io") && !text.includes(OPERATOR_GROUP)) return found;
+  // A sync file that does not parse is reported: gotk-sync.yaml is one by its name alone.
+  if (!mayHoldDiscoveryObject(text) && name !== "gotk-sync.yaml" && name !== "gotk-sync.yml") {
+    if (text.includes("HelmRelease")) found.helmReleases++; // not parsed: counted once
+    return found;
+  }
+  let docs: ReturnType<typeof parseResourceFile>;
+  try {
+    // The same cache as builds use: these files are built right after discovery.
+    docs = parseResourceFile(text, abs);
+  } catch (err) {
+    if (isSyncFile(name, text)) found.unreadableSyncFile = unreadable(file, err);
+    return found;
+  }
+  for (const d of docs) {
+    if (!isMap(d.value)) continue;
+    const at = { file, line: d.line };
+    if (isFluxKustomization(d.value)) found.kustomizations.push({ object: d.value, at });
+    else if (d.value.kind === "GitRepository" && groupOf(d.value) === SOURCE_GROUP)
+      found.gitRepositories.push({ object: d.value, at });
+    else {
+      if (isHelmRelease(d.value)) found.helmReleases++;
+      const sync = instanceSync(d.value, at);
+      if (sync) found.instances.push(sync);
+    }
+  }
+  return found;
+}
+
+/** Adds a copy of `found` to the scan: each load may change the objects it was given. */
+function addCopy(scan: RepositoryScan, found: FileScan): void {
+  const copy = (d: FluxDocument): FluxDocument => ({ object: cloneValue(d.object), at: { ...d.at } });
+  for (const d of found.kustomizations) scan.kustomizations.push(copy(d));
+  for (const d of found.gitRepositories) scan.gitRepositories.push(copy(d));
+  for (const i of found.instances) scan.instances.push({ ...i, at: { ...i.at } });
+  if (found.unreadableSyncFile) scan.unreadableSyncFiles.push({ ...found.unreadableSyncFile });
+  scan.helmReleases += found.helmReleases;
 }
 
 /**
