@@ -298,11 +298,34 @@ function kustomizationFileIn(fs: FileSystem, dir: string): string | undefined {
   return undefined;
 }
 
+/**
+ * namedPaths by the bytes read: a Git revision serves one Buffer per blob to every read, and
+ * both revisions of a diff share their unchanged blobs, so each of a diff's read sets (discovery
+ * at each revision, the changed-only check over both) parsed the same kustomization files again.
+ * The answer is a function of the text alone; read buffers are never written to.
+ */
+const namedByBytes = new WeakMap<Buffer, string[]>();
+
 /** Every string of a kustomization file that may be a path (`key=path` counts both ways). */
 function namedPaths(fs: FileSystem, file: string): string[] {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFile(file);
+  } catch {
+    return [];
+  }
+  let out = namedByBytes.get(bytes);
+  if (out === undefined) {
+    out = namedPathsIn(bytes.toString("utf8"), file);
+    namedByBytes.set(bytes, out);
+  }
+  return out;
+}
+
+function namedPathsIn(text: string, file: string): string[] {
   let docs: ReturnType<typeof parseYamlDocuments>;
   try {
-    docs = parseYamlDocuments(fs.readFile(file).toString("utf8"), file);
+    docs = parseYamlDocuments(text, file);
   } catch {
     return [];
   }

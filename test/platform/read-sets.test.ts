@@ -118,3 +118,44 @@ describe("ReadSets.mayRead", () => {
     expect(new ReadSets([fs]).mayRead("/r/app", ["../sibling"], new Set(["/r/sibling/x.yaml"]))).toBe(true);
   });
 });
+
+describe("ReadSets on shared buffers", () => {
+  // Two revisions of a diff share unchanged blobs: one Buffer at two paths (or in two trees) names
+  // paths relative to each file's own directory, and an edited file (a new Buffer) its new ones.
+  it("resolves what one buffer names against each file's directory", () => {
+    const k = Buffer.from("resources:\n  - ../shared\n  - cm.yaml\n");
+    const files = {
+      "/r/a/app/kustomization.yaml": k,
+      "/r/a/app/cm.yaml": "x: 1\n",
+      "/r/a/shared/s.yaml": "s: 1\n",
+      "/r/b/app/kustomization.yaml": k,
+      "/r/b/app/cm.yaml": "x: 1\n",
+      "/r/b/shared/s.yaml": "s: 1\n",
+      "/r/b/other/o.yaml": "o: 1\n",
+    };
+    const head = new MemoryFileSystem(files);
+    const reads = new ReadSets([head], "precise");
+    expect([...reads.filesOf("/r/a/app")].sort()).toEqual([
+      "/r/a/app",
+      "/r/a/app/cm.yaml",
+      "/r/a/app/kustomization.yaml",
+      "/r/a/shared",
+      "/r/a/shared/s.yaml",
+    ]);
+    expect([...reads.filesOf("/r/b/app")].sort()).toEqual([
+      "/r/b/app",
+      "/r/b/app/cm.yaml",
+      "/r/b/app/kustomization.yaml",
+      "/r/b/shared",
+      "/r/b/shared/s.yaml",
+    ]);
+    const base = new MemoryFileSystem(files);
+    base.write("/r/b/app/kustomization.yaml", "resources:\n  - ../other\n");
+    expect([...new ReadSets([base], "precise").filesOf("/r/b/app")].sort()).toEqual([
+      "/r/b/app",
+      "/r/b/app/kustomization.yaml",
+      "/r/b/other",
+      "/r/b/other/o.yaml",
+    ]);
+  });
+});
