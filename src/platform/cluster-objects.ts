@@ -98,9 +98,9 @@ function fromSealedSecret(obj: KObject): ProducedSecret {
 
 /** The Secret a rendered object makes a controller create, if it is an ExternalSecret or a SealedSecret. */
 export function producedSecret(obj: KObject): ProducedSecret | undefined {
-  const group = groupOf(obj);
-  if (obj.kind === "ExternalSecret" && group === "external-secrets.io") return fromExternalSecret(obj);
-  if (obj.kind === "SealedSecret" && group === "bitnami.com") return fromSealedSecret(obj);
+  // The kind first: this runs on every rendered object, and few are either kind.
+  if (obj.kind === "ExternalSecret" && groupOf(obj) === "external-secrets.io") return fromExternalSecret(obj);
+  if (obj.kind === "SealedSecret" && groupOf(obj) === "bitnami.com") return fromSealedSecret(obj);
   return undefined;
 }
 
