@@ -31,13 +31,16 @@ export interface CompareOptions {
 }
 
 /** Identity of an object: API group (not version), kind, namespace, name. */
-export function objectKey(obj: KObject, normalize: (s: string) => string = (s) => s): string {
+export function objectKey(obj: KObject, normalize?: (s: string) => string): string {
   const md = isMap(obj.metadata) ? obj.metadata : {};
   const ns = typeof md.namespace === "string" ? md.namespace : "";
   const name = typeof md.name === "string" ? md.name : "";
-  return [groupOf(String(obj.apiVersion ?? "")), String(obj.kind ?? ""), normalize(ns), normalize(name)].join(
-    "|",
-  );
+  const group = groupOf(String(obj.apiVersion ?? ""));
+  const kind = String(obj.kind ?? "");
+  // Every object of both sides is keyed, most several times: one string, no array to join.
+  return normalize
+    ? `${group}|${kind}|${normalize(ns)}|${normalize(name)}`
+    : `${group}|${kind}|${ns}|${name}`;
 }
 
 export function diffKustomization(
