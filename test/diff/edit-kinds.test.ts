@@ -20,8 +20,8 @@ import { Rng } from "../support/random.js";
  * edited kustomization.yaml, an edited HelmRelease value and an edited SOPS file; and the edits
  * its shortcuts decide about without rendering: a chart bump, a generator's input, a deleted
  * Flux Kustomization or HelmRelease, a renamed Flux Kustomization, a postBuild variable (inline
- * or in a substituteFrom source), a ConfigMap a HelmRelease takes values from and a file no
- * Kustomization reads.
+ * or in a substituteFrom source), a ConfigMap a HelmRelease takes values from, a file no
+ * Kustomization reads and a file moved or copied unchanged.
  *
  * SLIPWAY_EDIT_KINDS_SEED=S  replay one seed (with SLIPWAY_EDIT_KINDS_REPO=<folder>)
  */

@@ -22,7 +22,8 @@ export type EditKind =
   | "rename-kustomization"
   | "substitute-variable"
   | "values-configmap"
-  | "outside-file";
+  | "outside-file"
+  | "moved-file";
 export const KINDS: EditKind[] = [
   "value",
   "delete",
@@ -35,7 +36,9 @@ export const KINDS: EditKind[] = [
  * Edits a changed-only diff decides about without rendering: a release's chart (its render
  * key), a file only a generator reads, a Flux Kustomization or HelmRelease gone or under a new
  * name, a postBuild variable (a `substitute:` value or the data of a `substituteFrom` source),
- * a ConfigMap a HelmRelease takes values from, and a file no Kustomization reads.
+ * a ConfigMap a HelmRelease takes values from, a file no Kustomization reads, and a file moved
+ * or copied unchanged (its bytes are the other revision's: what is kept by the bytes read, the
+ * discovery scan's and the read sets' outcomes, must still answer for the new path).
  */
 export const UNIT_KINDS: EditKind[] = [
   "helmrelease-chart",
@@ -45,6 +48,7 @@ export const UNIT_KINDS: EditKind[] = [
   "substitute-variable",
   "values-configmap",
   "outside-file",
+  "moved-file",
 ];
 
 /** Applies one edit of `kind`; returns what it did, or undefined when the repository has no such file. */
@@ -286,6 +290,26 @@ export function applyEdit(root: string, files: string[], kind: EditKind, rng: Rn
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: outside\ndata:\n  a: b\n",
       );
       return `new ${dir}/configmap.yaml`;
+    }
+    case "moved-file": {
+      // A Flux object's file or a kustomization file, moved or copied byte for byte into a
+      // sibling directory (new or existing).
+      const f = pickWhere(
+        (p, t) => t.includes("toolkit.fluxcd.io") || /^kustomization\.ya?ml$/.test(path.posix.basename(p)),
+      );
+      if (!f) return undefined;
+      const parent = path.posix.dirname(path.posix.dirname(f));
+      const siblings = files
+        .map((x) => path.posix.dirname(x))
+        .filter((d) => d !== path.posix.dirname(f) && path.posix.dirname(d) === parent);
+      const dir = siblings.length > 0 && rng.bool() ? rng.pick(siblings) : `${parent}/moved-${rng.int(1000)}`;
+      const to = `${dir}/${path.posix.basename(f)}`;
+      if (existsSync(path.join(root, to))) return undefined;
+      mkdirSync(path.join(root, dir), { recursive: true });
+      writeFileSync(path.join(root, to), readFileSync(path.join(root, f)));
+      const move = rng.bool();
+      if (move) unlinkSync(path.join(root, f));
+      return `${move ? "moved" : "copied"} ${f} to ${to}`;
     }
   }
 }
