@@ -1171,17 +1171,21 @@ const MIN_SECRET_LENGTH = 4;
 /**
  * Marks every field of chart output whose text holds a value that came from a secret (a
  * valuesFrom Secret, a SOPS-decrypted `spec.values` field): templates lose where a value came
- * from, so the output is searched for the values themselves.
+ * from, so the output is searched for the values themselves — and for the forms templates
+ * commonly print them in (secretForms): a chart that writes `toJson .Values` or `toYaml .Values`
+ * into a ConfigMap printed a password with a quote or an ampersand JSON-escaped, a multi-line
+ * key line by line, `b64enc`/`urlquery`/`upper` forms, none of them equal to the value.
  */
 function markSecretFields(resources: RenderedResource[], secretStrings: string[]): void {
-  const wanted = [...new Set(secretStrings.filter((s) => s.length >= MIN_SECRET_LENGTH))];
+  const wanted = secretForms(secretStrings);
   if (wanted.length === 0) return;
   for (const r of resources) {
     const found = new SecretPaths();
     let any = false;
     const walk = (v: YamlValue, at: Array<string | number>) => {
       if (typeof v === "string") {
-        if (wanted.some((s) => v.includes(s))) {
+        const folded = v.toLowerCase();
+        if (wanted.some((s) => folded.includes(s))) {
           found.add(at);
           any = true;
         }
@@ -1192,6 +1196,42 @@ function markSecretFields(resources: RenderedResource[], secretStrings: string[]
     walk(r.object, []);
     if (any) r.secrets = unionSecrets(r.secrets, found);
   }
+}
+
+/**
+ * What to look for in chart output, lower-cased (fields are compared lower-cased: `upper`,
+ * `lower`, `title` keep a value's letters): each secret string of at least MIN_SECRET_LENGTH,
+ * and each of its lines (a block scalar re-indents them, `toYaml` folds them), as written, as
+ * Go's encoding/json and JSON escape it (`toJson`, `toPrettyJson`, `quote` of a value with a
+ * quote), as YAML single quotes write it (`toYaml`), base64 (`b64enc`) and URL-encoded
+ * (`urlquery`).
+ */
+export function secretForms(secretStrings: readonly string[]): string[] {
+  const out = new Set<string>();
+  const add = (x: string) => {
+    if (x.length >= MIN_SECRET_LENGTH) out.add(x.toLowerCase());
+  };
+  for (const s of secretStrings) {
+    if (s.length < MIN_SECRET_LENGTH) continue;
+    const parts = new Set([s, ...s.split(/\r?\n/).map((l) => l.trim())]);
+    for (const x of parts) {
+      if (x.length < MIN_SECRET_LENGTH) continue;
+      const json = JSON.stringify(x).slice(1, -1);
+      add(x);
+      add(json);
+      add(json.replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e"));
+      add(x.replace(/'/g, "''"));
+      add(Buffer.from(x, "utf8").toString("base64"));
+      add(encodeURIComponent(x));
+      // Go's url.QueryEscape: a space is `+`, and !'()* are escaped too.
+      add(
+        encodeURIComponent(x)
+          .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
+          .replace(/%20/g, "+"),
+      );
+    }
+  }
+  return [...out];
 }
 
 /** The strings of the HelmRelease's own fields that are secret (SOPS-decrypted, substituted from a Secret). */

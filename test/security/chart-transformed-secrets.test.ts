@@ -1,0 +1,109 @@
+/**
+ * A value from a SOPS-encrypted Secret (valuesFrom) that a chart prints transformed into a
+ * ConfigMap: `toJson .Values` (Go's JSON escapes `"`, `&`, newlines), `toYaml .Values` (a
+ * multi-line value as an indented block, a quote doubled), `b64enc`, `urlquery`, `upper`.
+ * Before, only fields holding the value verbatim were masked, so every one of these printed the
+ * password in `render`, `check`, `diff` and the dashboard. The unmasked model is the control:
+ * it must hold each form (else the test proves nothing).
+ */
+import { rmSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadPlatformWithSecrets, maskedPlatform } from "../../src/platform/decrypt.js";
+import { secretForms } from "../../src/platform/helmreleases.js";
+import type { Platform } from "../../src/platform/index.js";
+import { newRunMasker } from "../../src/platform/masking.js";
+import { encryptForDemo, FIXTURE_FILES, sopsFixtureFiles, writeFixture } from "../helmrelease/fixture.js";
+import { demoIdentities } from "../support/flux.js";
+
+const PASSWORD = `Zq9-p@ss/w0rd&x=y"quote'`;
+const KEY_LINES = ["line-one-SECRETX", "line-two-SECRETY"];
+
+const CONFIG_TEMPLATE = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+data:
+  json: {{ toJson .Values.auth | quote }}
+  pretty: {{ toPrettyJson .Values.auth | quote }}
+  yaml: |
+    {{- toYaml .Values.auth | nindent 4 }}
+  b64: {{ .Values.auth.password | b64enc }}
+  url: {{ .Values.auth.password | urlquery | quote }}
+  upper: {{ .Values.auth.password | upper | quote }}
+  keyline: {{ .Values.auth.key | splitList "\\n" | first | quote }}
+`;
+
+/** Each printed form of the secrets, as the chart functions above print them. */
+const printed = [
+  PASSWORD,
+  JSON.stringify(PASSWORD).slice(1, -1).replace("&", "\\u0026"),
+  Buffer.from(PASSWORD).toString("base64"),
+  "Zq9-p%40ss%2Fw0rd%26x%3Dy%22quote%27",
+  PASSWORD.toUpperCase(),
+  ...KEY_LINES,
+];
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+/** Every string of the HelmReleases' rendered objects (keys and values), one per line. */
+function text(p: Platform): string {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === "string") out.push(v);
+    else if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v !== null && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        out.push(k);
+        walk(x);
+      }
+  };
+  for (const c of p.clusters)
+    for (const h of c.helmReleases) for (const r of h.resources ?? []) walk(r.object);
+  return out.join("\n");
+}
+
+describe("secrets a chart prints transformed", () => {
+  it("are masked in every form the chart printed", async () => {
+    const secret = FIXTURE_FILES["apps/secret.yaml"]!.replace(
+      "password: s3cr3t-value",
+      `password: '${PASSWORD.replace(/'/g, "''")}'\n  key: |\n    ${KEY_LINES.join("\n    ")}`,
+    );
+    const root = writeFixture({
+      ...(await sopsFixtureFiles("s34led-greeting-5c2e")),
+      "apps/secret.yaml": await encryptForDemo(secret, "secret.yaml", "^(data|stringData)$"),
+      "apps/helmrelease.yaml": FIXTURE_FILES["apps/helmrelease.yaml"]!.replace(
+        "      targetPath: auth.password\n",
+        "      targetPath: auth.password\n    - kind: Secret\n      name: demo-secret\n      valuesKey: key\n      targetPath: auth.key\n",
+      ),
+      "charts/demo/templates/config.yaml": CONFIG_TEMPLATE,
+    });
+    temps.push(root);
+    const loaded = await loadPlatformWithSecrets(root, { identities: demoIdentities, renderCache: false });
+    const plain = text(loaded.platform);
+    for (const form of printed) expect(plain, `the chart prints ${form}`).toContain(form);
+    const masked = text(maskedPlatform(loaded.platform, newRunMasker()));
+    expect(masked).toContain("demo-config");
+    for (const form of printed) expect(masked, `masked output holds ${form}`).not.toContain(form);
+  });
+});
+
+describe("secretForms", () => {
+  it("lists a value, its lines and their escaped forms, lower-cased; short ones not at all", () => {
+    const forms = secretForms([`a"b&c'd\nsecond-line`, "abc"]);
+    expect(forms).toEqual(
+      expect.arrayContaining([
+        `a"b&c'd\nsecond-line`,
+        "a\\\"b&c'd\\nsecond-line",
+        "a\\\"b\\u0026c'd\\nsecond-line",
+        `a"b&c''d`,
+        "second-line",
+        Buffer.from(`a"b&c'd`).toString("base64").toLowerCase(),
+        "a%22b%26c%27d",
+      ]),
+    );
+    expect(forms.some((f) => f.includes("abc"))).toBe(false);
+  });
+});
