@@ -40,6 +40,15 @@ export interface PatchRecord {
 }
 
 /**
+ * `list` with `item` added, in a new array of exactly that length. A resource's bookkeeping lists
+ * mostly hold one entry, and both a first push and `[...list, item]` reserve 17 slots: ~150 bytes
+ * per list and resource, a fifth of what a 300,000-resource stream keeps alive.
+ */
+export function appended<T>(list: readonly T[], item: T): T[] {
+  return list.concat([item]);
+}
+
+/**
  * One Kubernetes object in a build, with the bookkeeping kustomize keeps beside it
  * (previous ids, name prefixes/suffixes, back references). kustomize stores these as
  * internal annotations; here they are fields, so transformers can never leak them.

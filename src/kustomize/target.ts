@@ -25,7 +25,7 @@ import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument }
 import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
 import { resIdEquals, resIdString } from "./resid.js";
 import { ResMap } from "./resmap.js";
-import { type BuildOrigin, Resource } from "./resource.js";
+import { appended, type BuildOrigin, Resource } from "./resource.js";
 import {
   defaultTransformerConfig,
   emptyTransformerConfig,
@@ -516,10 +516,11 @@ export class KustTarget {
     by?: BuildOrigin["configuredBy"],
     configuredIn = this.k.file,
   ): void {
-    const configuredBy = by ?? { apiVersion: "builtin", kind };
+    // One record for every resource: it is only read.
+    const record: BuildOrigin = { configuredIn, configuredBy: by ?? { apiVersion: "builtin", kind } };
     for (const r of ra.resources) {
-      r.transformations.push({ configuredIn, configuredBy });
-      if (r.touchedBy[r.touchedBy.length - 1] !== this.dir) r.touchedBy.push(this.dir);
+      r.transformations = appended(r.transformations, record);
+      if (r.touchedBy[r.touchedBy.length - 1] !== this.dir) r.touchedBy = appended(r.touchedBy, this.dir);
     }
   }
 

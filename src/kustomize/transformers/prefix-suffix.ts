@@ -1,6 +1,7 @@
 import { type FieldSpec, fieldSpecSelects, visitFieldPath } from "../fieldspec.js";
 import { gvkSelected } from "../resid.js";
 import type { ResMap } from "../resmap.js";
+import { appended } from "../resource.js";
 
 /** Kinds whose names kustomize never prefixes: renaming them breaks the API server's contract. */
 const skipped = [
@@ -22,8 +23,8 @@ export function applyPrefixSuffix(
     for (const fs of fieldSpecs) {
       if (!fieldSpecSelects(fs, org)) continue;
       if (fs.path === "metadata/name") {
-        r.prefixes.push(prefix);
-        r.suffixes.push(suffix);
+        r.prefixes = appended(r.prefixes, prefix);
+        r.suffixes = appended(r.suffixes, suffix);
         if (prefix !== "" || suffix !== "") r.storePreviousId();
       }
       visitFieldPath(r.obj, fs.path, { create: false }, (parent, key) => {
