@@ -254,10 +254,22 @@ const walkedDirs = new Map<string, { stamps: StatStamp[]; files: ChartFile[] }>(
 const MAX_WALKED_DIRS = 64;
 const RACY_MS = 3_000;
 
+/**
+ * Directories read once, unstamped: a process that reads a chart directory once (a `helm
+ * template` command) does not stat its every file for a walk it never repeats (~6 ms of
+ * kube-prometheus-stack's 350 files); the second read of a directory stamps its walk.
+ */
+const readOnce = new Set<string>();
+
 function readChartDirStamped(dir: string): ChartFile[] {
   const key = path.resolve(dir);
   const known = walkedDirs.get(key);
   if (known?.stamps.every(sameStamp)) return known.files;
+  if (known === undefined && !readOnce.has(key)) {
+    if (readOnce.size >= MAX_WALKED_DIRS) readOnce.delete(readOnce.values().next().value as string);
+    readOnce.add(key);
+    return readChartDir(dir, diskReader);
+  }
   const stamps: StatStamp[] = [];
   let trusted = true;
   const stamp = (p: string) => {
