@@ -127,6 +127,8 @@ export interface CrdFile {
   /** `<chart full path>/crds/<file>` */
   path: string;
   content: string;
+  /** the file's bytes, when it is a chart file (content is their UTF-8 text) */
+  data?: Uint8Array;
 }
 
 export class ManifestError extends SlipwayError {}
@@ -458,6 +460,7 @@ export function crdFiles(chart: RenderChart): CrdFile[] {
     if (f.name.startsWith("crds/") && hasManifestExtension(f.name)) {
       out.push({
         path: `${full}/${f.name}`,
+        data: f.data,
         get content() {
           return crdText(f);
         },

@@ -211,6 +211,21 @@ describe("persisted outputs and Secrets", () => {
     expect(cache.stats.hits).toBe(0);
   });
 
+  it("a crds/ file that is a Secret keeps the render out, one that only mentions the word does not", () => {
+    const store = (crd: string) => {
+      const dir = temp("slipway-output-secret-");
+      mkdirSync(path.join(dir, "crds"));
+      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+      writeFileSync(path.join(dir, "crds", "c.yaml"), crd);
+      const cache = new DiskRenderCache(temp("slipway-output-cache-"), "test-code-identity");
+      expect(run(["r", dir, "--include-crds"], dir, cache).code).toBe(0);
+      return outputEntries(cache).length;
+    };
+    expect(store("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n")).toBe(0);
+    expect(store("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Secret\n")).toBe(1);
+    expect(store("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n")).toBe(1);
+  });
+
   it("a SecretStore or a secretRef's kind is not a Secret", () => {
     const dir = temp("slipway-output-secret-");
     mkdirSync(path.join(dir, "templates"));
