@@ -17,8 +17,8 @@ import type { TemplateSet } from "./template/template-set.js";
 import { decodeParses, encodeParses, type ParsedText, TreeDecodeError } from "./template/tree-codec.js";
 
 const UNIT = "helm-parse";
-/** 2: tree-codec's binary encoding (1 was JSON arrays). */
-const FORMAT = 2;
+/** 3: tree-codec's binary encoding with list extents (2: without; 1 was JSON arrays). */
+const FORMAT = 3;
 
 /** The store key of a parse of these (name, text) pairs into `set`. */
 function parseKey(store: RenderCache, set: TemplateSet, files: readonly (readonly [string, string])[]) {

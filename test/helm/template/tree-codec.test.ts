@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultFuncs } from "../../../src/helm/default-funcs.js";
-import type { Node, Tree } from "../../../src/helm/template/node.js";
+import type { BranchNode, Node, Tree } from "../../../src/helm/template/node.js";
 import { parseText } from "../../../src/helm/template/parse.js";
 import { decodeParses, encodeParses, TreeDecodeError } from "../../../src/helm/template/tree-codec.js";
 import { requires } from "../../support/env.js";
@@ -40,6 +40,37 @@ const hasFunction = (f: string) => funcs.has(f) || BUILTINS.includes(f);
 
 const parse = (name: string, text: string) => parseText(name, text, { hasFunction });
 
+/**
+ * Decoded trees as plain objects, every body decoded later (a LazyListNode, whose `nodes` is a
+ * getter that toEqual and Object.values do not see) read: the same graph, trees shared.
+ */
+function plain<T>(x: T, seen = new Map<object, unknown>()): T {
+  if (x === null || typeof x !== "object") return x;
+  const known = seen.get(x);
+  if (known !== undefined) return known as T;
+  if (x instanceof Map) {
+    const out = new Map();
+    seen.set(x, out);
+    for (const [k, v] of x) out.set(k, plain(v, seen));
+    return out as T;
+  }
+  if (Array.isArray(x)) {
+    const out: unknown[] = [];
+    seen.set(x, out);
+    for (const v of x) out.push(plain(v, seen));
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  seen.set(x, out);
+  const src = x as Record<string, unknown>;
+  const keys = Object.keys(src).filter(
+    (k) => k !== "source" && k !== "start" && k !== "count" && k !== "decoded",
+  );
+  if (src.type === "list") keys.push("nodes");
+  for (const k of keys) out[k] = plain(src[k], seen);
+  return out as T;
+}
+
 /** Through bytes, as the cache stores them (a copy at an odd offset, as a Buffer from a pool may sit). */
 function roundTrip(trees: Map<string, Tree>, text: string, functions: string[] = []): Map<string, Tree> {
   const bytes = encodeParses([{ trees, functions }])!;
@@ -47,7 +78,7 @@ function roundTrip(trees: Map<string, Tree>, text: string, functions: string[] =
   shifted.set(bytes);
   const [decoded] = decodeParses(shifted, [text]);
   expect(decoded!.functions).toEqual(functions);
-  return decoded!.trees;
+  return plain(decoded!.trees);
 }
 
 /** Bytes of a hand-made encoding: MAGIC, the string table, then `words`. */
@@ -61,7 +92,7 @@ function handMade(table: string[], words: number[], magic = 0x535e0304): Uint8Ar
   return out;
 }
 
-/** Node words: [kind, pos, …]; LIST 0, TEXT 1, ACTION 3, PIPE 4, COMMAND 5, DOT 8, NUMBER 13. */
+/** Node words: [kind, pos, …]; LIST 0 (count, words of the items, items), TEXT 1, ACTION 3, PIPE 4, COMMAND 5, DOT 8, NUMBER 13. */
 const oneTree = (root: number[]) => [1, 0, 1, 0, 0, 1, 2, ...root]; // 1 parse, no functions, 1 tree "t"
 
 /** Every node of a tree belongs to it. */
@@ -119,13 +150,13 @@ describe("tree codec", () => {
   });
 
   it("the hand-made encoding reads (so the refusals below refuse what they say)", () => {
-    const [parse] = decodeParses(handMade(["t", "{{", "}}"], oneTree([0, 0, 1, 1, 0, 0, 5])), ["short"]);
+    const [parse] = decodeParses(handMade(["t", "{{", "}}"], oneTree([0, 0, 1, 4, 1, 0, 0, 5])), ["short"]);
     expect(parse!.trees.get("t")!.root.nodes[0]).toMatchObject({ type: "text", text: "short" });
   });
 
   const table = ["t", "{{", "}}", "1", "1x", "0"];
   const numberIn = (int64: number) => [
-    ...[0, 0, 1], // a list of one node
+    ...[0, 0, 1, 21], // a list of one node, in 21 words
     ...[3, 0, 1], // an action on line 1
     ...[4, 0, 1, 0, 0, 1], // its pipeline: line 1, no assignment, no declarations, one command
     ...[5, 0, 1], // a command of one argument
@@ -134,19 +165,21 @@ describe("tree codec", () => {
   it.each([
     ["no bytes", new Uint8Array(0)],
     ["a length not a multiple of 4", new Uint8Array(13)],
-    ["the other byte order", handMade(table, oneTree([0, 0, 0]), 0x04035e53)],
+    ["the other byte order", handMade(table, oneTree([0, 0, 0, 0]), 0x04035e53)],
     ["a string table past the end", new Uint8Array(new Int32Array([0x535e0304, 1000]).buffer)],
     ["a string table that is not JSON", handMade(["x"], []).fill(0x7b, 8, 12)],
     ["unknown kind", handMade(table, oneTree([99, 0]))],
     ["root not a list", handMade(table, oneTree([8, 0]))],
-    ["text beyond the file", handMade(table, oneTree([0, 0, 1, 1, 0, 0, 1000]))],
-    ["a bad text form", handMade(table, oneTree([0, 0, 1, 1, 0, 7, 1]))],
-    ["a string index past the table", handMade(table, oneTree([0, 0, 1, 2, 0, 99]))],
-    ["a negative string index", handMade(table, oneTree([0, 0, 1, 2, 0, -1]))],
-    ["a count past the end", handMade(table, oneTree([0, 0, 1_000_000]))],
-    ["a negative count", handMade(table, oneTree([0, 0, -1]))],
+    ["text beyond the file", handMade(table, oneTree([0, 0, 1, 4, 1, 0, 0, 1000]))],
+    ["a bad text form", handMade(table, oneTree([0, 0, 1, 4, 1, 0, 7, 1]))],
+    ["a string index past the table", handMade(table, oneTree([0, 0, 1, 3, 2, 0, 99]))],
+    ["a negative string index", handMade(table, oneTree([0, 0, 1, 3, 2, 0, -1]))],
+    ["a count past the end", handMade(table, oneTree([0, 0, 1_000_000, 0]))],
+    ["an extent past the end", handMade(table, oneTree([0, 0, 1, 1_000, 2, 0, 1]))],
+    ["items that do not take the extent", handMade(table, oneTree([0, 0, 1, 4, 2, 0, 1, 0]))],
+    ["a negative count", handMade(table, oneTree([0, 0, -1, 0]))],
     ["a bad integer", handMade(table, oneTree(numberIn(4)))],
-    ["data after the last parse", handMade(table, [...oneTree([0, 0, 0]), 0])],
+    ["data after the last parse", handMade(table, [...oneTree([0, 0, 0, 0]), 0])],
     ["more parses than texts", handMade(table, [2, 0, 0, 0, 0])],
   ])("refuses %s", (_, bytes) => {
     expect(() => decodeParses(bytes, ["short"])).toThrow(TreeDecodeError);
@@ -155,10 +188,32 @@ describe("tree codec", () => {
   it("refuses nodes nested deeper than it reads, without overflowing the stack", () => {
     // 60,000 nested single-command pipelines (parentheses): PIPE, COMMAND, PIPE, …
     const depth = 60_000;
-    const words = [0, 0, 1, 3, 0, 1];
+    const words = [0, 0, 1, 0, 3, 0, 1];
     for (let i = 0; i < depth; i++) words.push(4, 0, 1, 0, 0, 1, 5, 0, 1);
     words.push(8, 0);
+    words[3] = words.length - 4;
     expect(() => decodeParses(handMade(table, oneTree(words)), ["short"])).toThrow(TreeDecodeError);
+  });
+
+  it("does not encode trees nested deeper than it decodes (they are parsed in every run)", () => {
+    const deep = (n: number) => `{{ ${"(".repeat(n)}1${")".repeat(n)} }}`;
+    expect(encodeParses([{ trees: parse("t", deep(500)), functions: [] }])).toBeDefined();
+    expect(encodeParses([{ trees: parse("t", deep(3_000)), functions: [] }])).toBeUndefined();
+  });
+
+  it("decodes the body of an if, range or with when it is first read, once", () => {
+    const text = "{{ if .A }}a{{ .B }}{{ else }}{{ range .L }}c{{ end }}{{ end }}";
+    const bytes = encodeParses([{ trees: parse("t", text), functions: [] }])!;
+    const [decoded] = decodeParses(bytes, [text]);
+    const branch = decoded!.trees.get("t")!.root.nodes[0] as BranchNode;
+    expect(branch.list.constructor.name).toBe("LazyListNode");
+    expect(branch.list.nodes).toBe(branch.list.nodes);
+    expect(branch.list.nodes.map((n) => n.type)).toEqual(["text", "action"]);
+    expect((branch.elseList!.nodes[0] as BranchNode).list.nodes[0]).toMatchObject({
+      type: "text",
+      text: "c",
+    });
+    expect(plain(decoded!.trees)).toEqual(parse("t", text));
   });
 
   it("every truncation and every changed word of an encoding is refused or decodes; nothing else", () => {
@@ -169,7 +224,8 @@ describe("tree codec", () => {
     const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
     const tryDecode = (b: Uint8Array) => {
       try {
-        decodeParses(b, [text]);
+        // Every body read: a body decoded later throws only TreeDecodeError too.
+        plain(decodeParses(b, [text]));
       } catch (e) {
         if (!(e instanceof TreeDecodeError)) throw e;
       }
