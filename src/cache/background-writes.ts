@@ -69,6 +69,14 @@ interface Writer {
 
 /** undefined: not started yet; null: could not start (writes stay synchronous). */
 let writer: Writer | null | undefined;
+/**
+ * Entries written synchronously before the thread starts. Starting it costs ~30 ms of CPU and
+ * 40-60 ms before its first write, which the exit then waits for: a run that writes a few
+ * entries (a check whose renders all come from the cache writes one, its result) is done
+ * sooner without it; a cold run's ~250 entries still go to the thread after these.
+ */
+const SYNC_FIRST = 8;
+let syncWrites = 0;
 /** Past this many, entries already written are forgotten (a long `serve` session). */
 const MAX_QUEUED = 4096;
 /** Queued entries by file: the number of the post that writes it. */
@@ -96,15 +104,26 @@ function start(): Writer | null {
 
 /**
  * Queues `bytes` to be written atomically to `file` with `mode`; false when there is no writer
- * thread (the caller writes synchronously).
+ * thread (the caller writes synchronously). The caller gives `bytes` up: once queued they may
+ * be detached (moved to the thread).
  */
 export function writeInBackground(file: string, bytes: Buffer, mode: number): boolean {
-  if (writer === undefined) writer = start();
+  if (writer === undefined) {
+    if (syncWrites < SYNC_FIRST) {
+      syncWrites++;
+      return false;
+    }
+    writer = start();
+  }
   if (writer === null) return false;
+  // An entry with a memory of its own (not a slice of Node's pool: > 4 kB) is handed over
+  // instead of copied: copying ~9 MB of entries cost a cold check tens of ms of its main thread.
+  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length;
   try {
-    writer.worker.postMessage({ file, bytes, mode });
+    writer.worker.postMessage({ file, bytes, mode }, own ? [bytes.buffer as ArrayBuffer] : []);
   } catch {
-    return false;
+    // Not sent: the caller writes it, unless its memory went anyway (then only this entry is lost).
+    return bytes.length === 0;
   }
   const n = ++writer.posted;
   if (queued.size >= MAX_QUEUED) {

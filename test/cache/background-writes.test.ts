@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { flushWrites } from "../../src/cache/background-writes.js";
 import { cacheUsage, DiskRenderCache } from "../../src/cache/store.js";
 import { repoRoot } from "../support/env.js";
@@ -63,6 +63,26 @@ describe("background cache writes", () => {
     }
     for (const [i, body] of bodies.entries()) expect(bg.get(keys[i]!)).toEqual(body);
     expect(bg.stats).toEqual({ hits: 40, misses: 0, writes: 40, rejected: 0 });
+  });
+
+  it("a run's first entries are written at once, without the thread; later ones are queued", async () => {
+    // A fresh module: no entry written and no thread started in this process yet.
+    vi.resetModules();
+    const fresh = await import("../../src/cache/store.js");
+    const dir = temp();
+    const bg = new fresh.DiskRenderCache(dir, "code", { background: true });
+    const keys = bodies.map((_, i) => bg.key("unit", `first ${i}`));
+    for (let i = 0; i < 8; i++) {
+      bg.put(keys[i]!, bodies[i]);
+      // On disk when put returns: no thread to wait for (it takes tens of ms to start).
+      expect(entries(dir)).toHaveLength(i + 1);
+    }
+    for (let i = 8; i < bodies.length; i++) bg.put(keys[i]!, bodies[i]);
+    const bgWrites = await import("../../src/cache/background-writes.js");
+    expect(bgWrites.postedUnder(path.join(bg.dir, "unit"))).toBe(true);
+    bgWrites.flushWrites();
+    expect(entries(dir)).toHaveLength(bodies.length);
+    for (const [i, body] of bodies.entries()) expect(bg.get(keys[i]!)).toEqual(body);
   });
 
   it("a listing sees every queued entry", () => {
