@@ -2,7 +2,9 @@
  * How bin/slipway.js starts the bundled CLI: dist/bundle/main.js through the BundleLoader, with
  * the code cache of this runtime and command under the cache directory, unless caching is off.
  */
+import { fileURLToPath } from "node:url";
 import { cacheDisabled, defaultCacheDir } from "../cache/location.js";
+import { setWorkerLauncher } from "../helm/pool/launch.js";
 import { BundleLoader, codeCacheDir, runtimeKey } from "./bundle-loader.js";
 
 export type CliMain = (args: string[]) => Promise<number>;
@@ -37,10 +39,17 @@ export function startBundle(
   let entryLoaded = false;
   let runtime: string | undefined;
   const command = commandOf(argv);
-  const loader = new BundleLoader(bundleDir, () => {
+  const cacheDir = () => {
     if (!entryLoaded || cacheDisabled(env)) return undefined;
     runtime ??= runtimeKey();
     return codeCacheDir(defaultCacheDir(env), runtime, command);
+  };
+  const loader = new BundleLoader(bundleDir, cacheDir);
+  // Render workers load their chunks with the same code cache (the main thread writes it).
+  setWorkerLauncher({
+    entry: fileURLToPath(new URL("./worker-start.js", import.meta.url)),
+    bundleDir,
+    codeCacheDir: cacheDir,
   });
   const main = loader.load("main.js").main as CliMain;
   entryLoaded = true;

@@ -24,6 +24,7 @@ import type { RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
 import { encodeChart, encodeGo, NotTransferable } from "./codec.js";
 import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js";
+import { bundledLaunch } from "./launch.js";
 import { type BatchMessage, NEXT_JOB, type ResultMessage, type WireJob } from "./protocol.js";
 
 export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
@@ -94,8 +95,10 @@ function ensureWorkers(n: number): PoolWorker[] {
   if (!script) return [];
   while (workers.length < n) {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(script, {
-      workerData: { port: port2, posted },
+    // From the bundle with a code cache: through the bundle loader (launch.ts); else Node loads it.
+    const bundled = bundledLaunch(script);
+    const worker = new Worker(bundled?.entry ?? script, {
+      workerData: { port: port2, posted, ...(bundled ? { bundle: bundled.data } : {}) },
       transferList: [port2],
       // Helm allows 1000 nested includes: give workers at least the main thread's stack.
       resourceLimits: { stackSizeMb: 8 },

@@ -3,7 +3,8 @@
  * entry): rendering with worker threads prints exactly what rendering without them prints.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
@@ -23,9 +24,13 @@ const root = writeFixture({ "apps/helmrelease.yaml": `${FIXTURE_FILES["apps/helm
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function render(workers: string, ...args: string[]) {
+  return renderWith({ SLIPWAY_WORKERS: workers }, ...args);
+}
+
+function renderWith(env: Record<string, string>, ...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(repoRoot, "bin/slipway.js"), "render", root, ...args], {
     encoding: "utf8",
-    env: { ...process.env, SLIPWAY_WORKERS: workers },
+    env: { ...process.env, ...env },
   });
   // Masks are keyed per run (so they cannot be looked up across runs): compare which fields
   // are masked, not the keyed hashes.
@@ -41,6 +46,26 @@ describe.runIf(built)("slipway render with worker threads", () => {
       expect(alone.stdout).toContain("extra-5");
       const pooled = render("2", ...args);
       expect(pooled).toEqual(alone);
+    }
+  });
+
+  it("prints the same with workers loading their chunks through the code cache (a first and a later run)", () => {
+    const cache = mkdtempSync(path.join(tmpdir(), "slipway-pool-cli-"));
+    try {
+      // Caches on in a directory of the test's own; the render cache is removed between runs so
+      // that each renders. The first run writes the code cache, the second starts its workers
+      // through it; with caching off (both caches) they load as Node loads them.
+      const env = { SLIPWAY_WORKERS: "2", SLIPWAY_NO_CACHE: "", SLIPWAY_CACHE_DIR: cache };
+      const alone = render("0", "--format", "json");
+      expect(alone.code, alone.stderr).toBe(0);
+      const writing = renderWith(env, "--format", "json");
+      expect(existsSync(path.join(cache, "code"))).toBe(true);
+      rmSync(path.join(cache, "renders"), { recursive: true, force: true });
+      const reading = renderWith(env, "--format", "json");
+      const off = renderWith({ ...env, SLIPWAY_NO_CACHE: "1" }, "--format", "json");
+      expect([writing, reading, off]).toEqual([alone, alone, alone]);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 
