@@ -170,7 +170,7 @@ function renderReleasesOf(
         };
       }),
       hctx.renderCache ? { cache: hctx.renderCache } : {},
-      (i, outcome) => finishRelease(batch[i]!.p, cluster, outcome, hctx),
+      (i, outcome) => finishRelease(batch[i]!.p, cluster, outcome, hctx, charts),
     );
   };
   renderAll(baseApis);
@@ -278,7 +278,19 @@ function fail(info: HelmReleaseInfo, message: string, extra: Partial<PlatformErr
 class ChartsOfPass {
   private readonly lookups = new Map<string, ChartLookup>();
   private readonly facts = new Map<string, ChartFacts>();
+  /**
+   * crds/ documents parsed for a chart's facts, by text: the first release that applies them
+   * takes them instead of parsing the text again (kube-prometheus-stack's are megabytes).
+   */
+  private readonly crdDocs = new Map<string, KObject[]>();
   constructor(private readonly cache: RenderCache | undefined) {}
+
+  /** The documents of a crds/ text parsed for facts, once: a later taker parses its own. */
+  takeCrdDocs(text: string): KObject[] | undefined {
+    const docs = this.crdDocs.get(text);
+    if (docs !== undefined) this.crdDocs.delete(text);
+    return docs;
+  }
 
   lookup(key: string, find: () => ChartLookup): ChartLookup {
     let found = this.lookups.get(key);
@@ -301,7 +313,7 @@ class ChartsOfPass {
     if (facts === undefined) {
       const a = lc.load();
       if (!("chart" in a)) return a;
-      facts = chartFacts(a.chart);
+      facts = chartFacts(a.chart, (text, docs) => this.crdDocs.set(text, docs));
       if (this.cache) writeChartFacts(this.cache, lc.identity, facts);
     }
     this.facts.set(lc.identity, facts);
@@ -416,10 +428,10 @@ function ensureChart(p: Prepared): boolean {
   return true;
 }
 
-function chartFacts(chart: Chart): ChartFacts {
+function chartFacts(chart: Chart, keepCrds?: (text: string, docs: KObject[]) => void): ChartFacts {
   return {
     version: chart.metadata.version,
-    crdApiVersions: chartCrdApiVersions(chart),
+    crdApiVersions: chartCrdApiVersions(chart, keepCrds),
     readsApiVersions: readsApiVersions(chart),
   };
 }
@@ -998,6 +1010,7 @@ function finishRelease(
   cluster: Cluster,
   outcome: ReleaseOutcome,
   hctx: Pick<HelmReleaseContext, "renderCache" | "releaseMemo">,
+  charts?: ChartsOfPass,
 ): void {
   const cache = hctx.renderCache;
   const { info, spec } = p;
@@ -1011,7 +1024,7 @@ function finishRelease(
       `HelmRelease ${info.namespace}/${info.name}: values not validated against chart ${p.chart!.metadata.name}'s values.schema.json: it refers to ${outcome.unvalidatedSchemaRef}, which Slipway does not fetch`,
     );
   try {
-    const resources = releaseObjects(outcome.release, spec, info, postRenderStrategyOf(p, cluster));
+    const resources = releaseObjects(outcome.release, spec, info, postRenderStrategyOf(p, cluster), charts);
     info.resources = resources;
     markSecretFields(resources, info.secretInputs ?? []);
     info.status = "rendered";
@@ -1048,6 +1061,7 @@ function releaseObjects(
   spec: ReleaseSpec,
   info: HelmReleaseInfo,
   strategy: PostRenderStrategy,
+  charts?: ChartsOfPass,
 ): RenderedResource[] {
   const parse = (text: string, file: string) =>
     parseYamlDocuments(text, file).flatMap((d) => (isMap(d.value) ? [d.value as KObject] : []));
@@ -1088,7 +1102,7 @@ function releaseObjects(
   const crds: KObject[] = [];
   if (spec.crds !== "Skip") {
     for (const f of release.crds)
-      for (const obj of parse(f.content, f.path)) {
+      for (const obj of charts?.takeCrdDocs(f.content) ?? parseCrdDocuments(f.content, f.path)) {
         addLabels(obj, originLabels(spec.namespace, spec.name));
         crds.push(obj);
       }
@@ -1303,14 +1317,17 @@ export function crdApiVersions(crds: KObject[]): string[] {
   return out;
 }
 
-function chartCrdApiVersions(chart: Chart): string[] {
+/** `keep`: given each crds/ text that parsed, with its documents (read here, never changed). */
+function chartCrdApiVersions(chart: Chart, keep?: (text: string, docs: KObject[]) => void): string[] {
   const out: string[] = [];
   const visit = (c: Chart) => {
     for (const f of c.files) {
       if (!/^crds\/.*\.(ya?ml|json)$/.test(f.name)) continue;
       try {
-        const docs = parseYamlDocuments(Buffer.from(f.data).toString("utf8"), f.name);
-        out.push(...crdApiVersions(docs.map((d) => d.value).filter(isMap) as KObject[]));
+        const text = Buffer.from(f.data).toString("utf8");
+        const docs = parseCrdDocuments(text, f.name);
+        out.push(...crdApiVersions(docs));
+        keep?.(text, docs);
       } catch {
         // a broken crds/ file fails the render itself, with its message
       }
@@ -1319,6 +1336,11 @@ function chartCrdApiVersions(chart: Chart): string[] {
   };
   visit(chart);
   return out;
+}
+
+/** The objects of a crds/ file as releaseObjects applies them (documents that are maps). */
+function parseCrdDocuments(text: string, file: string): KObject[] {
+  return parseYamlDocuments(text, file).flatMap((d) => (isMap(d.value) ? [d.value as KObject] : []));
 }
 
 function readsApiVersions(chart: Chart): boolean {

@@ -11,7 +11,7 @@ import {
   platformErrors,
   type RenderedResource,
 } from "../../src/platform/index.js";
-import { writeFixture } from "./fixture.js";
+import { FIXTURE_FILES, localRelease, writeFixture } from "./fixture.js";
 
 const roots: string[] = [];
 afterAll(() => {
@@ -97,6 +97,24 @@ describe("HelmReleases whose chart is in the repository", () => {
     expect((other.resources ?? []).some((r) => r.crd)).toBe(false); // install.crds: Skip
     expect(find(other, "Pod", "web-other-test").hook).toEqual(["test"]);
     expect(meta(find(other, "Deployment", "web-other").object).namespace).toBe("web");
+  });
+
+  it("releases of one chart each apply their own crds/ objects (one parse shared by the chart's facts and the first)", () => {
+    const twins = load({
+      "apps/helmrelease.yaml": `${FIXTURE_FILES["apps/helmrelease.yaml"]}---\n${localRelease("twin-a", "    replicas: 1\n")}---\n${localRelease("twin-b", "    replicas: 2\n")}`,
+    });
+    const crds = ["twin-a", "twin-b"].map((name) => {
+      const crd = find(release(twins, name), "CustomResourceDefinition", "widgets.example.com");
+      expect(crd.crd).toBe(true);
+      expect(meta(crd.object).labels).toMatchObject({ "helm.toolkit.fluxcd.io/name": name });
+      return crd.object;
+    });
+    const demo = find(release(twins, "demo"), "CustomResourceDefinition", "widgets.example.com").object;
+    expect(new Set([demo, ...crds]).size).toBe(3);
+    // The same CRD as the chart's file gives, labels aside.
+    const unlabelled = (o: KObject) => ({ ...o, metadata: { ...meta(o), labels: undefined } });
+    expect(unlabelled(crds[0]!)).toEqual(unlabelled(demo));
+    expect(unlabelled(crds[1]!)).toEqual(unlabelled(demo));
   });
 
   it("gives charts the cluster's CRDs as API versions", () => {
