@@ -173,12 +173,26 @@ function chunksOf(pattern: string): Chunk[] {
   return chunks;
 }
 
+/** A pattern without `*`, `?`, `[` or `\\`: Go compares it with the name, and it cannot be malformed. */
+const META = /[*?[\\]/;
+
+/**
+ * The code points of the name last matched: `.helmignore` asks every rule about one name in turn
+ * (kube-prometheus-stack: 350 files x 26 rules, ~18 ms of its fresh helm template converting
+ * each name again for each rule, most of them literal).
+ */
+let lastName = "";
+let lastCodePoints: readonly number[] = [];
+
 /** Go's path.Match(pattern, name). Throws BadPatternError for a malformed pattern. */
 export function goPathMatch(pattern: string, name: string): boolean {
-  return matchChunks(
-    chunksOf(pattern),
-    Array.from(name, (c) => c.codePointAt(0)!),
-  );
+  if (!META.test(pattern)) return pattern === name;
+  const chunks = chunksOf(pattern);
+  if (name !== lastName) {
+    lastCodePoints = Array.from(name, (c) => c.codePointAt(0)!);
+    lastName = name;
+  }
+  return matchChunks(chunks, lastCodePoints);
 }
 
 /** Whether Go's path.Match accepts `pattern` (ErrBadPattern otherwise). */

@@ -91,6 +91,33 @@ function mutate(rng: Rng, name: string): string {
 
 const SEEDED = 160;
 
+describe("path.Match, one name against many patterns and back", () => {
+  it("answers as for each pair alone: literal patterns compare, the last name's code points are reused only for it", () => {
+    const cases: [string, string, boolean][] = [
+      ["OWNERS", "OWNERS", true],
+      ["OWNERS", "OWNERS.md", false],
+      ["é😀", "é😀", true],
+      ["é?", "é😀", true],
+      ["?", "é😀", false],
+      ["*.md", "é😀", false],
+      ["a/b", "a/b", true],
+      ["a/*", "a/b", true],
+      ["*", "a/b", false],
+      ["?/b", "a/b", true],
+      ["*.md", "README.md", true],
+      ["README.md", "README.md", true],
+      ["[", "x", false],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [pattern, name, want] of cases) {
+        if (pattern === "[") expect(() => goPathMatch(pattern, name)).toThrow(BadPatternError);
+        else expect(goPathMatch(pattern, name), `${pattern} ~ ${name}`).toBe(want);
+      }
+      cases.reverse();
+    }
+  });
+});
+
 describe.runIf(requires("helm"))("path.Match against Helm 4.1.4's --show-only (seeded)", () => {
   it(`selects the same templates for ${SEEDED} patterns`, async () => {
     const rng = new Rng(2026);
