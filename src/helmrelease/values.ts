@@ -12,6 +12,7 @@ import { parseSetInto, parseSetStringInto, StrvalsError } from "../helm/strvals.
 import { fromJsonValue, GoMap, type GoValue } from "../helm/template/value.js";
 import { mergeMaps, readYaml } from "../helm/yaml.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
+import { isEncryptedString } from "../sops/aes.js";
 import type { ValuesReference } from "./spec.js";
 
 /** A ConfigMap or Secret of the cluster, by kind, namespace and name. */
@@ -27,6 +28,11 @@ export interface ValuesProblem {
   index: number;
   /** A non-optional reference to something that does not exist in the rendered cluster. */
   notFound: boolean;
+  /**
+   * The value is still SOPS ciphertext (no age identity decrypted its file): in the cluster it is
+   * decrypted, so the release is not wrong, only not renderable here.
+   */
+  encrypted?: boolean;
 }
 
 export interface ComposedValues {
@@ -58,6 +64,15 @@ export function dataOf(obj: KObject): Map<string, string> {
   return out;
 }
 
+/** Whether `key` of a ConfigMap or Secret is still a SOPS `ENC[...]` value. */
+function leftEncrypted(obj: KObject, key: string): boolean {
+  for (const field of [obj.stringData, obj.data]) {
+    const v = isMap(field) ? field[key] : undefined;
+    if (typeof v === "string" && isEncryptedString(v)) return true;
+  }
+  return false;
+}
+
 function refText(ref: ValuesReference, namespace: string, optional: boolean): string {
   return `could not resolve${optional ? " optional" : ""} ${ref.kind} chart values reference '${namespace}/${ref.name}'${ref.valuesKey ? ` with key '${ref.valuesKey}'` : ""}`;
 }
@@ -73,11 +88,12 @@ export function composeReleaseValues(
   let result = new GoMap();
   const secretStrings: string[] = [];
   const skipped: string[] = [];
-  const fail = (ref: ValuesReference, reason: string, notFound: boolean): never => {
+  const fail = (ref: ValuesReference, reason: string, notFound: boolean, encrypted = false): never => {
     throw new ValuesReferenceError({
       message: `${refText(ref, namespace, false)}: ${reason}`,
       index: ref.index,
       notFound,
+      ...(encrypted ? { encrypted } : {}),
     });
   };
   for (const ref of refs) {
@@ -92,6 +108,15 @@ export function composeReleaseValues(
       }
       fail(ref, `${kind} ${namespace}/${ref.name} is not rendered in this cluster`, true);
     }
+    // Ciphertext is no value: parsed as one, its commas failed a targetPath with a made-up
+    // strvals error, and a whole document failed to read.
+    if (leftEncrypted(obj!, ref.valuesKey))
+      fail(
+        ref,
+        `${kind} ${namespace}/${ref.name} is SOPS-encrypted and no age identity available here decrypts it, so the chart is not rendered (set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, or pass --age-key-file)`,
+        false,
+        true,
+      );
     const data = dataOf(obj!).get(ref.valuesKey);
     if (data === undefined) {
       if (ref.optional) {

@@ -758,6 +758,7 @@ function releaseJob(
     fail(info, problem.message, {
       field: ["spec", "valuesFrom", problem.index],
       ...(problem.notFound ? { code: "VALUES_SOURCE_NOT_FOUND" as const } : {}),
+      ...(problem.encrypted ? { code: "VALUES_SOURCE_ENCRYPTED" as const } : {}),
     });
     return undefined;
   }

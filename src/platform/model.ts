@@ -37,7 +37,9 @@ export interface SourceLocation {
 export type PlatformErrorCode =
   | "SUBSTITUTE_SOURCE_NOT_FOUND"
   /** A non-optional HelmRelease `valuesFrom` ConfigMap/Secret (or key) that nothing renders. */
-  | "VALUES_SOURCE_NOT_FOUND";
+  | "VALUES_SOURCE_NOT_FOUND"
+  /** A HelmRelease `valuesFrom` value left SOPS-encrypted: no age identity here decrypts it. */
+  | "VALUES_SOURCE_ENCRYPTED";
 
 export interface PlatformError {
   message: string;

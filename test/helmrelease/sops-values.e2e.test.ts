@@ -43,10 +43,27 @@ beforeAll(async () => {
 afterAll(() => rmSync(repo.dir, { recursive: true, force: true }));
 
 function slipway(...args: string[]) {
+  return run({ SOPS_AGE_KEY_FILE: demoKeyFile }, args);
+}
+
+/** Without any age identity: no key variables, and a home without ~/.config/sops/age. */
+function slipwayWithoutKey(...args: string[]) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: repo.dir,
+    XDG_CONFIG_HOME: path.join(repo.dir, ".none"),
+  };
+  delete env.SOPS_AGE_KEY_FILE;
+  delete env.SOPS_AGE_KEY;
+  delete env.SOPS_AGE_KEY_CMD;
+  return run(env, args, false);
+}
+
+function run(env: NodeJS.ProcessEnv, args: string[], inherit = true) {
   const r = spawnSync(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
     cwd: repo.dir,
     encoding: "utf8",
-    env: { ...process.env, SOPS_AGE_KEY_FILE: demoKeyFile, SLIPWAY_NO_CACHE: "1" },
+    env: { ...(inherit ? process.env : {}), ...env, SLIPWAY_NO_CACHE: "1" },
   });
   return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
@@ -89,5 +106,26 @@ describe("HelmRelease values from SOPS-encrypted sources", () => {
       expect(r.out).not.toMatch(/No differences/i);
       expectNoPlaintext(`diff --format ${format}`, r.out);
     }
+  });
+
+  it("without an age key: the release is not rendered, said as such (check: a warning), never a made-up values error", () => {
+    const says =
+      /Secret apps\/\S+ is SOPS-encrypted and no age identity available here decrypts it, so the chart is not rendered/;
+    const r = slipwayWithoutKey("render", repo.dir);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(says);
+    // Ciphertext parsed as a value failed with strvals' "has no value (cannot end with ,)".
+    expect(r.out).not.toContain("failed to merge value");
+    expect(r.out).not.toContain("failed to read values data");
+    const text = slipwayWithoutKey("check", repo.dir);
+    expect(text.out).toMatch(new RegExp(`warning +HelmRelease .*${says.source}`));
+    const json = slipwayWithoutKey("check", repo.dir, "--format", "json");
+    const findings = (
+      JSON.parse(json.out.slice(0, json.out.lastIndexOf("}") + 1)) as {
+        findings: Array<{ severity: string; message: string }>;
+      }
+    ).findings.filter((f) => says.test(f.message));
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f.severity).toBe("warning");
   });
 });

@@ -499,12 +499,14 @@ export const renderError: Rule = {
         for (const e of h.errors ?? []) {
           // A valuesFrom ConfigMap/Secret nothing renders may exist only in the cluster.
           const clusterOnly = e.code === "VALUES_SOURCE_NOT_FOUND";
+          // Values this machine cannot decrypt: nothing is wrong with the repository.
+          const encrypted = e.code === "VALUES_SOURCE_ENCRYPTED";
           ctx.report({
             ...about(objects, cluster, h, "HelmRelease", e.field ?? []),
             message: clusterOnly
               ? `${e.message} (if it exists only in the cluster, made by the bootstrap or Terraform, this is expected); the chart is not rendered or checked`
               : e.message,
-            ...(clusterOnly && !ctx.strict ? { severity: "warning" as const } : {}),
+            ...((clusterOnly && !ctx.strict) || encrypted ? { severity: "warning" as const } : {}),
           });
         }
       }
