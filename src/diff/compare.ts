@@ -89,15 +89,23 @@ function diffObjects(
   opts: CompareOptions,
 ): ObjectDiff[] {
   const key = (o: KObject) => objectKey(o, opts.normalize);
-  const old = new Map<string, KustomizationSide["objects"][number]>();
-  for (const o of before) old.set(key(o.object), o);
-  const seen = new Set<string>();
+  // Objects by identity, in order: a side may hold one identity twice (two Flux sources of one
+  // Kustomization, say), and the n-th of the head is compared with the n-th of the base.
+  const old = new Map<string, Array<KustomizationSide["objects"][number]>>();
+  for (const o of before) {
+    const k = key(o.object);
+    const list = old.get(k);
+    if (list) list.push(o);
+    else old.set(k, [o]);
+  }
+  const paired = new Map<string, number>();
   const out: ObjectDiff[] = [];
   const diffOpts: DiffOptions = opts.normalize ? { normalize: opts.normalize } : {};
   for (const n of after) {
     const k = key(n.object);
-    seen.add(k);
-    const o = old.get(k);
+    const nth = paired.get(k) ?? 0;
+    paired.set(k, nth + 1);
+    const o = old.get(k)?.[nth];
     const a = n.object;
     // One object on both sides (a Flux Kustomization or HelmRelease the base took from the
     // head): masking and comparing it cannot find a difference.
@@ -126,10 +134,13 @@ function diffObjects(
       dangers: changeDangers(ma, mb, fields),
     });
   }
+  // What the head did not pair, in the base's order.
+  const occurrence = new Map<string, number>();
   for (const o of before) {
     const k = key(o.object);
-    if (seen.has(k)) continue;
-    seen.add(k);
+    const nth = occurrence.get(k) ?? 0;
+    occurrence.set(k, nth + 1);
+    if (nth < (paired.get(k) ?? 0)) continue;
     const masked = maskObject(o.object, opts.masker);
     out.push({
       ...identity(o.object),
