@@ -33,13 +33,13 @@ function quoteRune(c: string): string {
 
 /**
  * A character class starting at `pattern[i]` (just after `[`). Returns the RE2 class and the
- * index after `]`. `negators` are the characters that negate it when first.
+ * index after `]`. `!` or `^` first negates it.
  */
-function translateClass(pattern: string, start: number, negators: string): { re: string; end: number } {
+function translateClass(pattern: string, start: number): { re: string; end: number } {
   const chars = [...pattern.slice(start)];
   let i = 0;
   let negate = false;
-  if (i < chars.length && negators.includes(chars[i]!)) {
+  if (chars[i] === "!" || chars[i] === "^") {
     negate = true;
     i++;
   }
@@ -185,7 +185,7 @@ function translateAlternative(
       i++;
       atSegmentStart = false;
     } else if (c === "[") {
-      const cls = translateClass(pattern, i + 1, "!^");
+      const cls = translateClass(pattern, i + 1);
       out += cls.re;
       i = cls.end;
       atSegmentStart = false;
