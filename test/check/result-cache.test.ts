@@ -131,7 +131,9 @@ describe.runIf(runs)(
           try {
             expectSame(cached, fresh);
           } catch {
-            failures.push(`+${kind} (seed ${seed}), after the edits before it: ${edit}: differs from a run without the cache`);
+            failures.push(
+              `+${kind} (seed ${seed}), after the edits before it: ${edit}: differs from a run without the cache`,
+            );
           }
         }
         expect(failures).toEqual([]);
