@@ -25,7 +25,14 @@ import type { Chart } from "../chart.js";
 import { encodeChart, encodeGo, NotTransferable } from "./codec.js";
 import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js";
 import { bundledLaunch } from "./launch.js";
-import { type BatchMessage, NEXT_JOB, type ResultMessage, type WireJob } from "./protocol.js";
+import {
+  type BatchMessage,
+  NEXT_JOB,
+  POSTED,
+  type ResultMessage,
+  WORKER_EXITS,
+  type WireJob,
+} from "./protocol.js";
 
 export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
 
@@ -55,8 +62,15 @@ const chartIds = new WeakMap<Chart, number>();
 let nextChartId = 1;
 let nextBatch = 1;
 const workers: PoolWorker[] = [];
-/** Bumped and notified by every worker after each result it posts: what the main thread waits on. */
-const posted = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * What the main thread waits on: [POSTED] is bumped and notified by every worker after each
+ * result it posts, [WORKER_EXITS] by a worker that exits (an uncaught error, say) — the job it had
+ * claimed will never be posted, and the main thread blocked in Atomics.wait cannot see the
+ * worker's exit event.
+ */
+const posted = new Int32Array(new SharedArrayBuffer(8));
+/** Workers started from now on crash on their first claim (tests of the recovery). */
+export const workerFaults = { crashOnClaim: false };
 
 /**
  * A render started ahead of the batch that needs it (renderAhead). Its outcome arrives on a
@@ -98,7 +112,12 @@ function ensureWorkers(n: number): PoolWorker[] {
     // From the bundle with a code cache: through the bundle loader (launch.ts); else Node loads it.
     const bundled = bundledLaunch(script);
     const worker = new Worker(bundled?.entry ?? script, {
-      workerData: { port: port2, posted, ...(bundled ? { bundle: bundled.data } : {}) },
+      workerData: {
+        port: port2,
+        posted,
+        ...(bundled ? { bundle: bundled.data } : {}),
+        ...(workerFaults.crashOnClaim ? { crashOnClaim: true } : {}),
+      },
       transferList: [port2],
       // Helm allows 1000 nested includes: give workers at least the main thread's stack.
       resourceLimits: { stackSizeMb: 8 },
@@ -234,7 +253,7 @@ export interface PoolOptions {
 
 /** How the last batch was shared out, and results from workers in all, for tests and benchmarks. */
 export const lastBatch = { workers: 0, fromWorkers: 0 };
-export const totals = { fromWorkers: 0, aheadUsed: 0, aheadRejected: 0 };
+export const totals = { fromWorkers: 0, aheadUsed: 0, aheadRejected: 0, workersLost: 0 };
 
 /** Defaults for calls that do not pass options (the platform loader's); tests change them. */
 export const poolDefaults: PoolOptions = {};
@@ -295,6 +314,8 @@ export function renderReleases(
     onOutcome?.(index, outcome);
   };
   const renderHere = (i: number) => ready(i, renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache));
+  // A worker that dies from now on had claimed a job of this batch, or a render started ahead.
+  const diedBefore = Atomics.load(posted, WORKER_EXITS);
   // Renders started ahead that a worker has: their outcomes are awaited; the rest join the batch.
   receiveAll();
   let awaited: number[] = [];
@@ -405,13 +426,24 @@ export function renderReleases(
   const done = () => awaited.length === 0 && local.every((i) => outcomes[i] !== undefined);
   let idleSince = Date.now();
   for (;;) {
-    const seen = Atomics.load(posted, 0);
+    const seen = Atomics.load(posted, POSTED);
     drain();
-    if (done() || Date.now() - idleSince > STALL_MS) break;
-    if (Atomics.wait(posted, 0, seen, 1000) !== "timed-out") idleSince = Date.now();
+    if (done()) break;
+    if (Atomics.load(posted, WORKER_EXITS) !== diedBefore) {
+      totals.workersLost++;
+      break;
+    }
+    if (Date.now() - idleSince > STALL_MS) break;
+    if (Atomics.wait(posted, POSTED, seen, 1000) !== "timed-out") idleSince = Date.now();
   }
-  // Whatever never arrived is rendered here: the same pure function, the same outcome.
+  // Whatever never arrived is rendered here: the same pure function, the same outcome. After a
+  // worker died, the others may still be rendering: what they post meanwhile is taken.
   for (const i of awaited) dropAhead(jobs[i]!.ahead!.render);
-  for (const [i, o] of outcomes.entries()) if (o === undefined) renderHere(i);
+  awaited = [];
+  for (const i of outcomes.keys()) {
+    if (outcomes[i] !== undefined) continue;
+    renderHere(i);
+    drain();
+  }
   return outcomes as ReleaseOutcome[];
 }

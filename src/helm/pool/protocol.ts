@@ -39,3 +39,7 @@ export type ResultMessage = { batch: number; index: number } & (
 /** Slots of the shared Int32Array. */
 export const NEXT_JOB = 0;
 export const RESULTS_POSTED = 1;
+
+/** Slots of the process-wide Int32Array every worker shares with the main thread (index.ts). */
+export const POSTED = 0;
+export const WORKER_EXITS = 1;

@@ -9,9 +9,28 @@ import type { Chart } from "../chart.js";
 import type { GoMap } from "../template/value.js";
 import { decodeChart, decodeGo } from "./codec.js";
 import { renderReleaseJob } from "./job.js";
-import { type BatchMessage, NEXT_JOB, RESULTS_POSTED, type ResultMessage } from "./protocol.js";
+import {
+  type BatchMessage,
+  NEXT_JOB,
+  POSTED,
+  RESULTS_POSTED,
+  type ResultMessage,
+  WORKER_EXITS,
+} from "./protocol.js";
 
-const { port, posted } = workerData as { port: MessagePort; posted?: Int32Array };
+const { port, posted, crashOnClaim } = workerData as {
+  port: MessagePort;
+  posted?: Int32Array;
+  crashOnClaim?: boolean;
+};
+// The main thread waits on `posted` in Atomics.wait and cannot see this worker's exit event: a
+// worker that exits (an uncaught error) says so there, so the jobs it claimed are rendered there.
+process.on("exit", () => {
+  if (!posted) return;
+  Atomics.add(posted, WORKER_EXITS, 1);
+  Atomics.add(posted, POSTED, 1);
+  Atomics.notify(posted, POSTED);
+});
 const charts = new Map<number, Chart>();
 /** The persistent cache of the last batch that named one (a worker serves one process). */
 let cache: { dir: string; code: string; store: DiskRenderCache } | undefined;
@@ -33,6 +52,7 @@ parentPort?.on("message", (batch: BatchMessage) => {
   for (;;) {
     const claim = Atomics.add(counters, NEXT_JOB, 1);
     if (claim >= batch.order.length) break;
+    if (crashOnClaim) throw new Error("render worker: crash injected by a test");
     const index = batch.order[claim]!;
     const job = batch.jobs[index]!;
     const chart = charts.get(job.chart);
@@ -59,8 +79,8 @@ parentPort?.on("message", (batch: BatchMessage) => {
     Atomics.add(counters, RESULTS_POSTED, 1);
     Atomics.notify(counters, RESULTS_POSTED);
     if (posted) {
-      Atomics.add(posted, 0, 1);
-      Atomics.notify(posted, 0);
+      Atomics.add(posted, POSTED, 1);
+      Atomics.notify(posted, POSTED);
     }
   }
 });

@@ -208,6 +208,30 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     }
   });
 
+  it("renders what a worker that died had claimed itself, without waiting for it", async () => {
+    // A module instance of its own: its workers are started with the fault, the others are not.
+    const crashing = await import(`${dist("helm/pool/index.js")}?crash-on-claim`);
+    crashing.workerFaults.crashOnClaim = true;
+    const expected = pool.renderReleases(jobs, { threads: 0 });
+    const lost = crashing.totals.workersLost;
+    // The only worker claims the first job and dies; the main thread only waits, then renders.
+    expect(crashing.renderReleases(jobs, { threads: 1, mainRenders: false })).toEqual(expected);
+    expect(crashing.lastBatch.fromWorkers).toBe(0);
+    expect(crashing.totals.workersLost).toBe(lost + 1);
+    // A render started ahead on a worker that dies: the batch awaiting it renders it.
+    await new Promise((r) => setTimeout(r, 50)); // the exit event removes the dead worker
+    crashing.prestartWorkers(jobs.length, 1);
+    const started = jobs.map(({ chart, job }) => crashing.renderAhead(chart, job, { threads: 1 }));
+    expect(started.every((r) => r !== undefined)).toBe(true);
+    const out = crashing.renderReleases(
+      jobs.map((j, i) => ({ ...j, ahead: { render: started[i], accepts: () => true } })),
+      { threads: 1, takeBack: false },
+    );
+    expect(out).toEqual(expected);
+    expect(crashing.totals.aheadUsed).toBe(0);
+    expect(crashing.totals.workersLost).toBe(lost + 2);
+  });
+
   it("reads the worker count from SLIPWAY_WORKERS", () => {
     expect(pool.workerCount({ SLIPWAY_WORKERS: "0" })).toBe(0);
     expect(pool.workerCount({ SLIPWAY_WORKERS: "2" })).toBe(2);
