@@ -30,8 +30,8 @@ import {
   NEXT_JOB,
   POSTED,
   type ResultMessage,
-  WORKER_EXITS,
   type WireJob,
+  WORKER_EXITS,
 } from "./protocol.js";
 
 export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
