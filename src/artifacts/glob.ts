@@ -32,8 +32,11 @@ function quoteRune(c: string): string {
 }
 
 /**
- * A character class starting at `pattern[i]` (just after `[`). Returns the RE2 class and the
- * index after `]`. `!` or `^` first negates it.
+ * A doublestar character class starting at `pattern[start]` (just after `[`), as RE2. Returns
+ * the class and the index after its `]`. doublestar's grammar, not path.Match's: `!` or `^`
+ * first negates; an empty class is malformed; `-` is a range only between two runes (first,
+ * last, or right after a range it is literal); a reversed range matches nothing; `\` escapes
+ * a rune or a range's upper bound; and a class, negated or not, may match the separator.
  */
 function translateClass(pattern: string, start: number): { re: string; end: number } {
   const chars = [...pattern.slice(start)];
@@ -43,46 +46,33 @@ function translateClass(pattern: string, start: number): { re: string; end: numb
     negate = true;
     i++;
   }
-  const ranges: string[] = [];
-  let first = true;
+  if (i >= chars.length || chars[i] === "]") throw new BadPatternError(pattern);
+  const items: string[] = [];
+  /** The rune before, when the next `-` would make a range from it. */
+  let last: string | undefined;
   for (;;) {
     if (i >= chars.length) throw new BadPatternError(pattern);
-    if (chars[i] === "]" && !first) {
-      i++;
-      break;
-    }
-    first = false;
-    let lo = chars[i]!;
-    if (lo === "\\") {
-      i++;
+    let c = chars[i++]!;
+    if (c === "]") break;
+    if (last !== undefined && c === "-" && i < chars.length && chars[i] !== "]") {
+      if (chars[i] === "\\") i++;
       if (i >= chars.length) throw new BadPatternError(pattern);
-      lo = chars[i]!;
-    } else if (lo === "-" || lo === "]") {
-      // Go: a range bound may not be an unescaped '-' or ']' (']' first means an empty class).
-      throw new BadPatternError(pattern);
+      const hi = chars[i++]!;
+      // `last` went in as a rune already: the range adds the rest (none when reversed).
+      if (hi.codePointAt(0)! > last.codePointAt(0)!) items.push(`${quoteRune(last)}-${quoteRune(hi)}`);
+      last = undefined;
+      continue;
     }
-    i++;
-    let hi = lo;
-    if (chars[i] === "-") {
-      i++;
+    if (c === "\\") {
       if (i >= chars.length) throw new BadPatternError(pattern);
-      hi = chars[i]!;
-      if (hi === "\\") {
-        i++;
-        if (i >= chars.length) throw new BadPatternError(pattern);
-        hi = chars[i]!;
-      } else if (hi === "-" || hi === "]") {
-        throw new BadPatternError(pattern);
-      }
-      i++;
-      if (hi.codePointAt(0)! < lo.codePointAt(0)!) throw new BadPatternError(pattern);
+      c = chars[i++]!;
     }
-    ranges.push(lo === hi ? quoteRune(lo) : `${quoteRune(lo)}-${quoteRune(hi)}`);
+    items.push(quoteRune(c));
+    last = c;
   }
-  // A doublestar class never matches the separator.
-  const re = negate ? `[^/${ranges.join("")}]` : `(?:[${ranges.join("")}])`;
-  const consumed = chars.slice(0, i).join("").length;
-  return { re, end: start + consumed };
+  // Never empty: a class's first element is a rune.
+  const re = negate ? `[^${items.join("")}]` : `[${items.join("")}]`;
+  return { re, end: start + chars.slice(0, i).join("").length };
 }
 
 /** Go's io/fs.Glob over the directory `root` (entries are root-relative, `/`-separated). */
