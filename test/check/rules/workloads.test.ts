@@ -345,6 +345,40 @@ describe("service-selector-matches", () => {
   });
 });
 
+describe("service-selector-matches names the likely producer", () => {
+  it("the release or custom resource a selector value names, before others in the namespace", () => {
+    const svc = res(service("postgres-lb", "db", { "cnpg.io/cluster": "postgres", role: "primary" }));
+    const pg = res({
+      apiVersion: "postgresql.cnpg.io/v1",
+      kind: "Cluster",
+      metadata: { name: "postgres", namespace: "db" },
+    });
+    const other = res({
+      apiVersion: "example.com/v1",
+      kind: "Widget",
+      metadata: { name: "w", namespace: "db" },
+    });
+    const found = (resources: ReturnType<typeof res>[], releases: string[]) =>
+      runRule(
+        rule("service-selector-matches"),
+        platformOf([
+          cluster(
+            "prod",
+            [ks("flux-system/db", resources)],
+            releases.map((n) => helmRelease("db", n, {}, "flux-system/db")),
+          ),
+        ]),
+      ).map((f) => /pods may come from ([^,]+), which/.exec(f.message)?.[1]);
+    expect(found([svc, other, pg], ["audiobookshelf"])).toEqual(["Cluster db/postgres"]);
+    expect(found([svc, other], ["audiobookshelf", "postgres"])).toEqual(["HelmRelease db/postgres"]);
+    // Before a release whose name starts the Service's (`postgres-lb`): the selector says which.
+    expect(found([svc, pg], ["postgres-l", "postgres"])).toEqual(["HelmRelease db/postgres"]);
+    // Nothing named: the first release, else the first custom resource, as before.
+    expect(found([svc, other], ["audiobookshelf"])).toEqual(["HelmRelease db/audiobookshelf"]);
+    expect(found([svc, other], [])).toEqual(["Widget db/w"]);
+  });
+});
+
 describe("service-selector-matches in kube-system", () => {
   it("is a warning: control-plane pods (static pods, add-ons) are not in the repository", () => {
     const svc = res(service("kube-api", "kube-system", { "k8s-app": "kube-apiserver" }));

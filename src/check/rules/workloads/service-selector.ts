@@ -51,7 +51,7 @@ function run(ctx: RuleContext): void {
             .map((m) => m.reason)
             .join(", ")})`
         : `; namespace ${ns} has no workloads`;
-      const producer = unseenProducer(scope, ns, nameOf(service.object));
+      const producer = unseenProducer(scope, ns, nameOf(service.object), Object.values(selector));
       const maybe = producer ? ` (pods may come from ${producer}, which Slipway does not render)` : "";
       const severity = severityGiven(producer, ctx.strict);
       ctx.report({

@@ -39,23 +39,38 @@ function isFluxGroup(group: string): boolean {
   return group.endsWith(".toolkit.fluxcd.io");
 }
 
-/** The first thing in `namespace` of a scope that could create objects Slipway does not render, as text. */
-export function unseenProducer(scope: ApplyScope, namespace: string, missingName = ""): string | undefined {
+/**
+ * The first thing in `namespace` of a scope that could create objects Slipway does not render,
+ * as text. `selected`: the label values a selector asks for; a release or custom resource named
+ * by one (`cnpg.io/cluster=postgres` and a CloudNativePG Cluster `postgres`) is the likelier
+ * producer, so it is named first.
+ */
+export function unseenProducer(
+  scope: ApplyScope,
+  namespace: string,
+  missingName = "",
+  selected: readonly string[] = [],
+): string | undefined {
   const releases = scope.helmReleases.filter(
     (hr) => (stringAt(hr.object, ["spec", "targetNamespace"]) || hr.namespace) === namespace,
   );
   // Charts name their objects after the release: prefer `forgejo-anubis` for a missing `forgejo-anubis-web`.
   releases.sort((a, b) => prefixLength(b.name, missingName) - prefixLength(a.name, missingName));
   const hr = releases[0];
-  const installed = INSTALLED_WITH_CLUSTER[namespace];
-  if (hr && (prefixLength(hr.name, missingName) > 0 || !installed))
-    return `HelmRelease ${hr.namespace}/${hr.name}`;
-  if (installed) return installed;
-  for (const r of scope.resources) {
+  const namedRelease = releases.find((r) => selected.includes(r.name));
+  if (namedRelease) return `HelmRelease ${namedRelease.namespace}/${namedRelease.name}`;
+  if (hr && prefixLength(hr.name, missingName) > 0) return `HelmRelease ${hr.namespace}/${hr.name}`;
+  const customResources = scope.resources.filter((r) => {
     const group = groupOf(r.object);
-    if (BUILTIN_GROUPS.has(group) || isFluxGroup(group)) continue;
-    if (namespaceOf(r.object) === namespace) return `${kindOf(r.object)} ${namespace}/${nameOf(r.object)}`;
-  }
+    return !BUILTIN_GROUPS.has(group) && !isFluxGroup(group) && namespaceOf(r.object) === namespace;
+  });
+  const namedResource = customResources.find((r) => selected.includes(nameOf(r.object)));
+  if (namedResource) return `${kindOf(namedResource.object)} ${namespace}/${nameOf(namedResource.object)}`;
+  const installed = INSTALLED_WITH_CLUSTER[namespace];
+  if (hr && !installed) return `HelmRelease ${hr.namespace}/${hr.name}`;
+  if (installed) return installed;
+  const cr = customResources[0];
+  if (cr) return `${kindOf(cr.object)} ${namespace}/${nameOf(cr.object)}`;
   const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
   if (blind) return `${applierName(blind)} (${blind.status}, its output is unknown)`;
   return undefined;
