@@ -27,7 +27,7 @@ import {
 import { sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import type { Cluster, DiscoveryNote } from "./model.js";
 import type { ReadSets } from "./read-sets.js";
-import type { RepositoryScan } from "./scan.js";
+import type { FluxDocument, RepositoryScan } from "./scan.js";
 
 export interface FoundClusters {
   /** Every cluster found, named, in order. */
@@ -112,14 +112,16 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     return !top.clusters.some(
       (o) =>
         o !== d &&
-        own.every((f) => topReach.get(o)!.has(f)) &&
-        !o.topLevel!.every((doc) => topReach.get(d)!.has(doc.at.file)),
+        own.every((f) => topReach.get(o)!.files.has(f)) &&
+        !o.topLevel!.every((doc) => topReach.get(d)!.files.has(doc.at.file)),
     );
   });
   for (const d of kept) {
     if (found.some((c) => c.path === d.path)) continue;
     found.push(d);
-    for (const f of topReach.get(d)!) reached.add(f);
+    const r = topReach.get(d)!;
+    for (const f of r.files) reached.add(f);
+    for (const f of r.dirs) readDirs.add(f);
     reach(path.posix.join(root, d.path));
   }
 
@@ -169,20 +171,37 @@ function componentsOf(obj: Cluster["kustomizations"][number]["object"]): string[
   return Array.isArray(c) ? c.filter((x): x is string => typeof x === "string") : [];
 }
 
-/** Files the builds of a top-level cluster's own Kustomizations may read (repository-relative). */
+/**
+ * Files and directories a top-level cluster's Kustomizations may read (repository-relative):
+ * the builds of its own documents, then of every Flux Kustomization those builds reach, until
+ * nothing new is reached. Without a root document of its own, the cluster is applied by a
+ * bootstrap outside the repository that builds its directory, as Flux generates it: a folder
+ * below holding more Kustomizations (`clusters/prod/apps/`) is part of the cluster, not another.
+ */
 function topLevelReach(
   reads: ReadSets,
   root: string,
   scan: RepositoryScan,
   d: DiscoveredCluster,
-): Set<string> {
-  const out = new Set<string>();
-  for (const doc of d.topLevel ?? []) {
-    if (definesOtherRepository(scan, sourceRefOf(doc.object))) continue;
-    const dir = staticDir(".", stringField(specOf(doc.object), "path"));
-    if (dir === undefined) continue;
-    for (const f of reads.filesOf(path.posix.join(root, dir), componentsOf(doc.object)))
-      out.add(relativePath(root, f));
+): { files: Set<string>; dirs: Set<string> } {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  const add = (absDir: string, components: string[] = []) => {
+    const c = reads.closure(absDir, components);
+    for (const f of c.files) files.add(relativePath(root, f));
+    for (const f of c.dirs) dirs.add(relativePath(root, f) || ".");
+  };
+  if (d.root === undefined) add(path.posix.join(root, d.path));
+  const followed = new Set<FluxDocument>();
+  let next: FluxDocument[] = [...(d.topLevel ?? [])];
+  while (next.length > 0) {
+    for (const doc of next) {
+      followed.add(doc);
+      if (definesOtherRepository(scan, sourceRefOf(doc.object))) continue;
+      const dir = staticDir(".", stringField(specOf(doc.object), "path"));
+      if (dir !== undefined) add(path.posix.join(root, dir), componentsOf(doc.object));
+    }
+    next = scan.kustomizations.filter((k) => !followed.has(k) && files.has(k.at.file));
   }
-  return out;
+  return { files, dirs };
 }

@@ -253,6 +253,36 @@ describe("plain kustomize stacks (the seeds' k8s/stacks/<provider>/<env> layout)
   });
 });
 
+describe("a top-level cluster (its sync is bootstrapped, not in the repository)", () => {
+  // flux2-kustomize-helm-example's layout, plus a folder of per-app Kustomizations as
+  // `slipway new service` writes it: the bootstrap builds clusters/<env>, folders included.
+  const layout = (env: string) => ({
+    [`clusters/${env}/flux-system/gotk-sync.yaml`]: "# written by flux bootstrap\n",
+    [`clusters/${env}/infrastructure.yaml`]: ks("infrastructure", "  path: ./infrastructure\n"),
+    [`clusters/${env}/apps.yaml`]: ks("apps", `  path: ./apps/${env}\n`),
+    [`clusters/${env}/apps/kustomization.yaml`]: "resources: [zeta.yaml]\n",
+    [`clusters/${env}/apps/zeta.yaml`]: ks("zeta", `  path: ./apps/zeta/overlays/${env}\n`),
+    [`apps/${env}/kustomization.yaml`]: "resources: [cm.yaml]\n",
+    [`apps/${env}/cm.yaml`]: cm(`web-${env}`),
+    [`apps/zeta/overlays/${env}/kustomization.yaml`]: "resources: [../../base]\n",
+  });
+  it("holds the Kustomizations of a folder below it, and what they build is no stack of its own", () => {
+    const p = load({
+      ...layout("production"),
+      ...layout("staging"),
+      "infrastructure/cm.yaml": cm("infra"),
+      "apps/zeta/base/kustomization.yaml": "resources: [cm.yaml]\n",
+      "apps/zeta/base/cm.yaml": cm("zeta"),
+    });
+    expect(clusters(p)).toEqual([
+      ["production", "clusters/production", "top-level"],
+      ["staging", "clusters/staging", "top-level"],
+    ]);
+    expect(statuses(p)).toContain("production flux-system/zeta rendered");
+    expect(statuses(p)).toContain("staging flux-system/zeta rendered");
+  });
+});
+
 it("a repository with nothing to render has no clusters (the commands say so)", () => {
   const p = load({ "README.md": "hello\n", "docs/cm.yaml": cm("x") });
   expect(p.clusters).toEqual([]);
