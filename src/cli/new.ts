@@ -156,12 +156,24 @@ export async function newCommand(argv: string[]): Promise<number> {
     );
     if (affected.length === 0)
       plan.errors.push(`the new ${kind} does not show up in any cluster after rendering`);
+    // What failed before the scaffold is the repository's, not the scaffold's: said, not refused.
+    const failedBefore = new Set(
+      before.clusters.flatMap((c) =>
+        c.kustomizations.filter((k) => k.status === "failed").map((k) => `${c.name}\0${k.id}`),
+      ),
+    );
     for (const c of affected) {
-      const failed = c.kustomizations.filter((k) => k.status === "failed");
-      for (const k of failed)
-        plan.errors.push(`${c.name}: ${applierNameOf(k.id)} does not render: ${k.errors[0]?.message ?? ""}`);
+      let newFailures = 0;
+      for (const k of c.kustomizations.filter((k) => k.status === "failed")) {
+        const problem = `${c.name}: ${applierNameOf(k.id)} does not render: ${k.errors[0]?.message ?? ""}`;
+        if (failedBefore.has(`${c.name}\0${k.id}`)) plan.notes.push(`${problem} (it failed before too)`);
+        else {
+          plan.errors.push(problem);
+          newFailures++;
+        }
+      }
       const objects = c.kustomizations.reduce((n, k) => n + k.resources.length, 0);
-      if (failed.length === 0)
+      if (newFailures === 0)
         rendered.push(`${c.name} (${c.kustomizations.length} Flux Kustomizations, ${objects} objects)`);
     }
     const key = (f: Finding) => JSON.stringify([f.cluster, f.rule, f.message]);

@@ -249,3 +249,36 @@ describe("slipway new without apps to learn from", () => {
     );
   });
 });
+
+describe("slipway new in a repository as found in the wild", () => {
+  // flux2-kustomize-helm-example's layout (the bootstrap's sync is not in the repository), with
+  // one Kustomization that already fails to render (a generator's file is missing).
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-wild-")));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const ks = (name: string, p: string) =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+  const file = (f: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  };
+  for (const env of ["staging", "production"]) {
+    file(`clusters/${env}/flux-system/gotk-sync.yaml`, "# written by flux bootstrap\n");
+    file(`clusters/${env}/infrastructure.yaml`, ks("infrastructure", "./infrastructure"));
+    file(`clusters/${env}/broken.yaml`, ks("broken", "./broken"));
+  }
+  file("infrastructure/kustomization.yaml", "resources: [ns.yaml]\n");
+  file("infrastructure/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: infra\n");
+  file("broken/kustomization.yaml", "configMapGenerator:\n  - name: cfg\n    files: [missing.conf]\n");
+
+  it("keeps the clusters it found, and says what failed before instead of refusing", async () => {
+    const r = await run(["service", "api", dir, "--image", "registry.example.com/api:1.0.0"]);
+    expect(r.stdout).toContain("note: staging: Flux Kustomization flux-system/broken does not render");
+    expect(r.stdout).toContain("(it failed before too)");
+    expect(r.stdout).toContain("renders in production (");
+    expect(r.code).toBe(0);
+    // The new folder of Kustomizations is part of each cluster, not a cluster of its own.
+    const graph = await captureOutput(() => renderCommand([dir, "--format", "json"]));
+    expect(graph.stderr).toContain("found 2 clusters");
+    expect(existsSync(path.join(dir, "clusters/staging/apps/api.yaml"))).toBe(true);
+  });
+});
