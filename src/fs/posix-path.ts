@@ -40,3 +40,21 @@ export function joinName(dir: string, name: string): string {
   }
   return path.posix.join(dir, name);
 }
+
+/** `./`, `../`, `.` or `..` at the start of a relative path. */
+const DOT_START = /^\.\.?(?:\/|$)/;
+
+/**
+ * `path.posix.resolve(dir, ref)`, `dir` absolute: the refs kustomization files name are mostly
+ * plain relative paths (`app`, `./helmrelease.yaml`), whose answer is a concatenation.
+ */
+export function resolvePath(dir: string, ref: string): string {
+  if (ref !== "" && ref.charCodeAt(0) !== 47 && isNormalAbsolute(dir)) {
+    let r = ref;
+    while (r.length > 2 && r.charCodeAt(0) === 46 && r.charCodeAt(1) === 47) r = r.slice(2);
+    if (r.charCodeAt(0) !== 47 && !DOT_START.test(r) && !NOT_NORMAL.test(r)) {
+      return dir.length === 1 ? `/${r}` : `${dir}/${r}`;
+    }
+  }
+  return path.posix.resolve(dir, ref);
+}

@@ -12,7 +12,7 @@
  */
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
-import { joinName } from "../fs/posix-path.js";
+import { joinName, resolvePath } from "../fs/posix-path.js";
 import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { isMap, type YamlValue } from "../kustomize/types.js";
 import { parseYamlDocuments } from "../yaml/index.js";
@@ -50,7 +50,7 @@ export class ReadSets {
     let c = this.closures.get(key);
     if (c) return c;
     c = { files: new Set<string>(), dirs: new Set<string>() };
-    const queue = [dir, ...extraRefs.map((r) => path.posix.resolve(dir, r))];
+    const queue = [dir, ...extraRefs.map((r) => resolvePath(dir, r))];
     while (queue.length > 0) {
       const d = queue.pop()!;
       if (c.dirs.has(d)) continue;
@@ -99,7 +99,7 @@ export class ReadSets {
       }
     }
     const seen = new Set<string>();
-    const queue = [dir, ...extraRefs.map((r) => path.posix.resolve(dir, r))];
+    const queue = [dir, ...extraRefs.map((r) => resolvePath(dir, r))];
     while (queue.length > 0) {
       const d = queue.pop()!;
       if (seen.has(d)) continue;
@@ -129,7 +129,7 @@ export class ReadSets {
       if (files === undefined) return undefined;
       for (const file of files) {
         for (const ref of this.namedPaths(fs, file)) {
-          const abs = path.posix.resolve(path.posix.dirname(file), ref);
+          const abs = resolvePath(path.posix.dirname(file), ref);
           if (abs === dir || abs.startsWith(`${dir}/`)) continue; // already in the subtree
           if (fs.exists(abs)) refs.add(abs);
         }
@@ -178,7 +178,7 @@ export class ReadSets {
         const file = joinName(dir, name);
         if (!fs.exists(file) || fs.isDirectory(file)) continue;
         for (const ref of this.namedPaths(fs, file)) {
-          const abs = path.posix.resolve(dir, ref);
+          const abs = resolvePath(dir, ref);
           if (abs !== dir && fs.exists(abs)) out.add(abs);
         }
       }
@@ -216,7 +216,7 @@ export class ReadSets {
       if (own) {
         files.add(own);
         for (const ref of this.namedPaths(fs, own)) {
-          const abs = path.posix.resolve(dir, ref);
+          const abs = resolvePath(dir, ref);
           if (abs !== dir && fs.exists(abs)) refs.add(abs);
         }
         continue;
@@ -252,7 +252,7 @@ export class ReadSets {
         files.add(file);
         if (!kustomizationFileNames.includes(path.posix.basename(file))) return;
         for (const ref of this.namedPaths(fs, file)) {
-          const abs = path.posix.resolve(path.posix.dirname(file), ref);
+          const abs = resolvePath(path.posix.dirname(file), ref);
           if (abs === dir || abs.startsWith(`${dir}/`)) continue; // already in the subtree
           if (fs.exists(abs)) refs.add(abs);
         }

@@ -1,11 +1,11 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { isNormalAbsolute, joinName, relativePath } from "../../src/fs/posix-path.js";
+import { isNormalAbsolute, joinName, relativePath, resolvePath } from "../../src/fs/posix-path.js";
 import { Rng } from "../support/random.js";
 
 /**
  * The fast paths of src/fs/posix-path.ts answer as node's path.posix does: on a table of edge
- * cases and on 20,000 generated pairs (segments that are empty, `.`, `..`, dotted names, a
+ * cases and on 20,000 generated pairs (resolvePath's refs with and without `./`; segments that are empty, `.`, `..`, dotted names, a
  * prefix of another segment; leading, doubled and trailing slashes; relative paths).
  */
 const SEGMENTS = ["", ".", "..", "a", "ab", "a.b", ".a", "..a", "a..", "b", "abc", "a b", "…"];
@@ -62,6 +62,33 @@ describe("posix-path", () => {
     expect(joinName(dir, name)).toBe(path.posix.join(dir, name));
   });
 
+  it.each([
+    ["/", "a"],
+    ["/a", "b"],
+    ["/a", "./b"],
+    ["/a", ".//b"],
+    ["/a", "././b"],
+    ["/a", "./"],
+    ["/a", "./."],
+    ["/a", "./.."],
+    ["/a", "../b"],
+    ["/a", "b/"],
+    ["/a", "b//c"],
+    ["/a", "b/./c"],
+    ["/a", "b/.."],
+    ["/a", "/b"],
+    ["/a", ""],
+    ["/a", "."],
+    ["/a", ".b"],
+    ["/a", "..b/c"],
+    ["/a/", "b"],
+    ["/a/..", "b"],
+    ["a", "b"],
+    ["", "b"],
+  ])("resolvePath(%j, %j)", (dir, ref) => {
+    expect(resolvePath(dir, ref)).toBe(path.posix.resolve(dir, ref));
+  });
+
   it("answers as path.posix on generated paths", () => {
     const rng = new Rng(16);
     for (let i = 0; i < 20_000; i++) {
@@ -71,6 +98,8 @@ describe("posix-path", () => {
       expect(relativePath(a, b), `relativePath(${a}, ${b})`).toBe(path.posix.relative(a, b));
       const name = rng.pick(SEGMENTS);
       expect(joinName(a, name), `joinName(${a}, ${name})`).toBe(path.posix.join(a, name));
+      const ref = `${rng.chance(0.3) ? "./" : ""}${randomPath(rng).replace(/^\//, rng.chance(0.8) ? "" : "/")}`;
+      expect(resolvePath(a, ref), `resolvePath(${a}, ${ref})`).toBe(path.posix.resolve(a, ref));
       // normalize keeps a trailing slash; a normal path here has none (but "/").
       const normal = a.startsWith("/") && path.posix.normalize(a) === a && (a === "/" || !a.endsWith("/"));
       expect(isNormalAbsolute(a), a).toBe(normal);
