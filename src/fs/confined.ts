@@ -43,6 +43,8 @@ export class ConfinedFileSystem implements FileSystem {
    */
   private readonly dirs = new Map<string, boolean>();
   private readonly listings = new Map<string, string[]>();
+  /** A path present in this view is its own real path. */
+  readonly linkless = true;
 
   constructor(
     readonly base: FileSystem,
@@ -72,7 +74,11 @@ export class ConfinedFileSystem implements FileSystem {
     const i = this.rootOf(p);
     if (i < 0) return false;
     try {
-      v = this.base.exists(p) && this.base.realPath(p) === this.realRoots[i] + p.slice(this.roots[i]!.length);
+      // Without links (a Git revision), a path that exists is its own real path.
+      v =
+        this.base.exists(p) &&
+        (this.base.linkless === true ||
+          this.base.realPath(p) === this.realRoots[i] + p.slice(this.roots[i]!.length));
     } catch {
       v = false;
     }

@@ -20,6 +20,8 @@ export interface FileSystem {
    * on file systems without links. Throws when the path does not exist.
    */
   realPath(p: string): string;
+  /** True when no path passes through a symbolic link: realPath(p) is p for every existing p (a Git revision). */
+  readonly linkless?: boolean;
   /**
    * Whether the file's content is secret: set by the file system that serves decrypted SOPS
    * files during a Flux build (undefined everywhere else).

@@ -27,6 +27,8 @@ export class GitFileSystem implements FileSystem {
   /** Blob id per absolute path: two revisions hold the same content exactly when these match. */
   readonly blobs = new Map<string, string>();
   private readonly dirs = new Map<string, Set<string>>();
+  /** Symbolic links are not part of the tree read: realPath(p) is p. */
+  readonly linkless = true;
   /** How the revision was read: its objects in this process, or git's ls-tree and cat-file. */
   via: "objects" | "git" = "git";
 
