@@ -13,6 +13,7 @@
 import * as path from "node:path";
 import { confinedView } from "../fs/confined.js";
 import type { FileSystem } from "../fs/filesystem.js";
+import { type ChartLookup, type ChartProvider, defaultChartProvider } from "../helmrelease/charts.js";
 import { deepEqual } from "../kustomize/clone.js";
 import { isMap } from "../kustomize/types.js";
 import {
@@ -46,7 +47,11 @@ export function loadChangedOnly(
   const seen = new Map<FluxKustomization, KustomizationInputs>();
   // A HelmRelease whose render inputs are the same at both revisions is read once, and the
   // base holds the head's objects (compare.ts then skips them).
-  opts = { ...opts, releaseMemo: opts.releaseMemo ?? new Map() };
+  opts = {
+    ...opts,
+    releaseMemo: opts.releaseMemo ?? new Map(),
+    ...(opts.charts !== false ? { charts: locatingOnce(opts.charts ?? defaultChartProvider()) } : {}),
+  };
   const head = loadPlatform(root, {
     ...opts,
     fs: headFs,
@@ -92,6 +97,26 @@ export function loadChangedOnly(
 export function directoriesAffected(fs: FileSystem, root: string, changed: Set<string>): Set<string> {
   const reads = new ReadSets([confinedView(fs, [root])]);
   return new Set(reads.kustomizationDirs(root).filter((d) => reads.reads(d, changed)));
+}
+
+/**
+ * The chart provider answering each request once for both revisions: the base's releases asked
+ * the head's questions again (the chart cache's index and each archive's record, or the stamp
+ * of every file of a chart directory), and the charts a run reads do not change during it.
+ */
+function locatingOnce(charts: ChartProvider): ChartProvider {
+  if (!charts.locate) return charts;
+  const locate = charts.locate.bind(charts);
+  const answers = new Map<string, ChartLookup>();
+  return {
+    load: (req) => charts.load(req),
+    locate: (req) => {
+      const key = JSON.stringify(req);
+      let answer = answers.get(key);
+      if (answer === undefined) answers.set(key, (answer = locate(req)));
+      return answer;
+    },
+  };
 }
 
 function sameInputs(a: KustomizationInputs, b: KustomizationInputs): boolean {
