@@ -40,6 +40,8 @@ interface PackIndex {
 const MAX_DELTA_CHAIN = 10_000;
 /** Loose objects inflating to at most this many bytes (header included) are read in one inflation. */
 const SMALL_LOOSE = 64 * 1024;
+/** zlib's smallest output chunk. */
+const MIN_CHUNK = 64;
 
 /** Where an object's data starts in a pack, and what its header says. */
 interface PackEntryHeader {
@@ -61,13 +63,17 @@ export class GitObjectReader {
   private packsUnusable = false;
   /** Objects already read (delta bases are shared by many objects), by pack and offset. */
   private readonly byOffset = new Map<string, GitObject>();
+  /** `path.join(objectsDir, "xx", "…")` up to the two hex digits: the same for every loose object. */
+  private readonly loosePrefix: string;
 
   constructor(
     /** The `objects` directory. */
     private readonly objectsDir: string,
     /** Larger objects are not read (undefined). */
     private readonly maxBytes: number,
-  ) {}
+  ) {
+    this.loosePrefix = path.join(objectsDir, "x").slice(0, -1);
+  }
 
   /** The object, or undefined when this reader cannot give it (ask git). */
   read(oid: string): GitObject | undefined {
@@ -102,7 +108,8 @@ export class GitObjectReader {
   private loose(oid: string): GitObject | undefined {
     let compressed: Buffer | undefined;
     try {
-      compressed = readRegularFile(path.join(this.objectsDir, oid.slice(0, 2), oid.slice(2)), this.maxBytes);
+      const file = `${this.loosePrefix}${oid.slice(0, 2)}${path.sep}${oid.slice(2)}`;
+      compressed = readRegularFile(file, this.maxBytes);
     } catch (e) {
       if (e instanceof CorruptGitObjects) throw e;
       return undefined; // absent (ENOENT), or not readable: a packed copy or git may have it
@@ -146,6 +153,9 @@ export class GitObjectReader {
     try {
       whole = inflateSync(compressed, {
         maxOutputLength: SMALL_LOOSE,
+        // zlib's default 16 KiB output buffer, fresh for every object, was most of a diff's
+        // allocations by size; one near the object's size comes from Buffer's shared pool.
+        chunkSize: Math.min(SMALL_LOOSE, Math.max(MIN_CHUNK, compressed.length * 4)),
         info: true,
       }) as unknown as typeof whole;
     } catch (e) {

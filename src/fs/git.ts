@@ -144,7 +144,7 @@ export class GitFileSystem implements FileSystem {
       if (entry.mode !== "40000") return false;
       oid = entry.oid;
     }
-    const files: Array<{ abs: string; oid: string; content: Buffer }> = [];
+    const files: Array<{ dir: string; name: string; oid: string; content: Buffer }> = [];
     // A diff opens two revisions that share most trees: each is inflated and parsed once.
     const entriesOf = (treeOid: string): TreeEntry[] | undefined => {
       let entries = trees.get(treeOid);
@@ -176,13 +176,13 @@ export class GitFileSystem implements FileSystem {
           content = b.content;
           blobCache.set(e.oid, content);
         }
-        files.push({ abs, oid: e.oid, content });
+        files.push({ dir, name: e.name, oid: e.oid, content });
       }
       return true;
     };
     if (cachedBlobCount() > maxCachedBlobs) evictBlobs();
     if (!walk(oid, prefix === "" ? this.toplevel : path.posix.join(this.toplevel, prefix))) return false;
-    for (const f of files) this.add(f.abs, f.oid, f.content);
+    for (const f of files) this.addIn(f.dir, f.name, f.oid, f.content);
     return true;
   }
 
@@ -226,6 +226,19 @@ export class GitFileSystem implements FileSystem {
     this.add(abs, oid, Buffer.alloc(0));
     this.files.delete(abs);
     this.tooLarge.set(abs, size);
+  }
+
+  /** `add` of `<dir>/<name>`, `dir` normal and absolute: most files go into a directory already listed. */
+  private addIn(dir: string, name: string, oid: string, content: Buffer): void {
+    const names = this.dirs.get(dir);
+    if (names === undefined) {
+      this.add(`${dir}/${name}`, oid, content);
+      return;
+    }
+    const abs = `${dir}/${name}`;
+    this.files.set(abs, content);
+    this.blobs.set(abs, oid);
+    names.add(name);
   }
 
   private add(abs: string, oid: string, content: Buffer): void {
