@@ -154,23 +154,80 @@ function matchChunks(chunks: readonly Chunk[], name: readonly number[]): boolean
   return at === name.length;
 }
 
-const compiled = new Map<string, Chunk[] | BadPatternError>();
+/**
+ * A pattern whose chunks hold literal characters only (`*.swp`, `kube-prometheus-*.tgz`: most
+ * `.helmignore` rules), as strings: matched by Go's algorithm over string searches, without
+ * the name's code points. Literals holding surrogates are left to the chunks (a search could
+ * stop inside a character).
+ */
+interface LiteralChunk {
+  star: boolean;
+  text: string;
+}
 
-function chunksOf(pattern: string): Chunk[] {
-  let chunks = compiled.get(pattern);
-  if (chunks === undefined) {
+interface Compiled {
+  chunks: Chunk[];
+  literals?: LiteralChunk[];
+}
+
+function literalChunks(chunks: readonly Chunk[]): LiteralChunk[] | undefined {
+  const out: LiteralChunk[] = [];
+  for (const { star, atoms } of chunks) {
+    const cps: number[] = [];
+    for (const a of atoms) {
+      if (a.kind !== "literal" || (a.cp >= 0xd800 && a.cp <= 0xdfff)) return undefined;
+      cps.push(a.cp);
+    }
+    out.push({ star, text: String.fromCodePoint(...cps) });
+  }
+  return out;
+}
+
+/**
+ * matchChunks for literal chunks. Go's loop tries a chunk after a star where the name stands,
+ * then one character further each time until it has stepped over a `/`: the positions from
+ * `at` to the first `/` (included). A chunk that is not last takes the first of them where it
+ * matches; the last one must end the name, so only its one possible position is tried.
+ */
+function matchLiterals(chunks: readonly LiteralChunk[], name: string): boolean {
+  let at = 0;
+  for (let k = 0; k < chunks.length; k++) {
+    const { star, text } = chunks[k]!;
+    const last = k === chunks.length - 1;
+    if (star && text === "") return name.indexOf("/", at) < 0;
+    let p: number;
+    if (!star) p = name.startsWith(text, at) ? at : -1;
+    else {
+      const slash = name.indexOf("/", at);
+      const limit = slash < 0 ? name.length : slash;
+      p = last ? name.length - text.length : name.indexOf(text, at);
+      if (p < at || p > limit || (last && !name.endsWith(text))) p = -1;
+    }
+    if (p < 0) return false;
+    at = p + text.length;
+    if (last && at !== name.length) return false;
+  }
+  return at === name.length;
+}
+
+const compiled = new Map<string, Compiled | BadPatternError>();
+
+function compiledOf(pattern: string): Compiled {
+  let c = compiled.get(pattern);
+  if (c === undefined) {
     try {
-      chunks = compile(pattern);
+      const chunks = compile(pattern);
+      c = { chunks, literals: literalChunks(chunks) };
     } catch (e) {
       if (!(e instanceof BadPatternError)) throw e;
-      chunks = e;
+      c = e;
     }
     // Patterns come from files and flags: a bound keeps a long `serve` session small.
     if (compiled.size >= 5000) compiled.clear();
-    compiled.set(pattern, chunks);
+    compiled.set(pattern, c);
   }
-  if (chunks instanceof BadPatternError) throw chunks;
-  return chunks;
+  if (c instanceof BadPatternError) throw c;
+  return c;
 }
 
 /** A pattern without `*`, `?`, `[` or `\\`: Go compares it with the name, and it cannot be malformed. */
@@ -187,7 +244,17 @@ let lastCodePoints: readonly number[] = [];
 /** Go's path.Match(pattern, name). Throws BadPatternError for a malformed pattern. */
 export function goPathMatch(pattern: string, name: string): boolean {
   if (!META.test(pattern)) return pattern === name;
-  const chunks = chunksOf(pattern);
+  const c = compiledOf(pattern);
+  if (c.literals !== undefined) return matchLiterals(c.literals, name);
+  return matchByChunks(c.chunks, name);
+}
+
+/** The general algorithm for any pattern (exported for tests: the literal path must agree with it). */
+export function goPathMatchByChunks(pattern: string, name: string): boolean {
+  return matchByChunks(compiledOf(pattern).chunks, name);
+}
+
+function matchByChunks(chunks: readonly Chunk[], name: string): boolean {
   if (name !== lastName) {
     lastCodePoints = Array.from(name, (c) => c.codePointAt(0)!);
     lastName = name;
@@ -198,7 +265,7 @@ export function goPathMatch(pattern: string, name: string): boolean {
 /** Whether Go's path.Match accepts `pattern` (ErrBadPattern otherwise). */
 export function validGoPathPattern(pattern: string): boolean {
   try {
-    chunksOf(pattern);
+    compiledOf(pattern);
     return true;
   } catch (e) {
     if (e instanceof BadPatternError) return false;

@@ -4,7 +4,12 @@
  * `--show-only` runs filepath.Match over every template path of a chart.
  */
 import { describe, expect, it } from "vitest";
-import { BadPatternError, goPathMatch, validGoPathPattern } from "../../src/go/path-match.js";
+import {
+  BadPatternError,
+  goPathMatch,
+  goPathMatchByChunks,
+  validGoPathPattern,
+} from "../../src/go/path-match.js";
 import { requires } from "../support/env.js";
 import { helmTemplateAsync } from "../support/helm-oracle.js";
 import { Rng } from "../support/random.js";
@@ -115,6 +120,51 @@ describe("path.Match, one name against many patterns and back", () => {
       }
       cases.reverse();
     }
+  });
+});
+
+describe("path.Match, patterns of literals and stars", () => {
+  // Such patterns are matched by string searches; the general algorithm is the reference.
+  it.each<[string, string, boolean]>([
+    ["*.swp", "a.swp", true],
+    ["*.swp", ".swp", true],
+    ["*.swp", "a.swp.x", false],
+    ["*~", "values.yaml~", true],
+    ["kube-prometheus-*.tgz", "kube-prometheus-1.2.tgz", true],
+    ["kube-prometheus-*.tgz", "kube-prometheus-.tgz", true],
+    ["kube-prometheus-*.tgz", "kube-prometheus.tgz", false],
+    ["a*/x", "ab/x", true],
+    ["a*/x", "a/b/x", false],
+    ["*/x", "a/x", true],
+    ["a*", "a/b", false],
+    ["a*b*c", "abxbc", true],
+    ["a*b*c", "ab/bc", false],
+    ["*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "a".repeat(60), false],
+    ["é*😀", "éx😀", true],
+    ["*😀", "😀", true],
+  ])("Match(%j, %j) = %s", (pattern, name, want) => {
+    expect(goPathMatch(pattern, name)).toBe(want);
+    expect(goPathMatchByChunks(pattern, name)).toBe(want);
+  });
+
+  it("answers as the general algorithm for generated patterns and names (seeded)", () => {
+    const rng = new Rng(11);
+    const alphabet = ["a", "b", "ab", "/", ".", "-", "é", "😀"];
+    const word = (n: number) => Array.from({ length: rng.int(n) }, () => rng.pick(alphabet)).join("");
+    let matched = 0;
+    for (let i = 0; i < 4000; i++) {
+      let pattern = "";
+      for (let parts = rng.int(4) + 1; parts > 0; parts--) pattern += rng.chance(0.5) ? "*" : word(3);
+      pattern += rng.chance(0.3) ? "*" : word(3);
+      if (pattern.includes("*") === false) pattern = `*${pattern}`;
+      const name = rng.chance(0.5) ? word(8) : pattern.replaceAll("*", () => word(3));
+      const want = goPathMatchByChunks(pattern, name);
+      expect(goPathMatch(pattern, name), `${pattern} ~ ${name}`).toBe(want);
+      if (want) matched++;
+    }
+    // Both answers occur often.
+    expect(matched).toBeGreaterThan(400);
+    expect(matched).toBeLessThan(3600);
   });
 });
 
