@@ -5,7 +5,8 @@
  * archive may hold at most 100 MiB.
  */
 import * as path from "node:path";
-import { Parser, type ReadEntry } from "tar";
+import type { ReadEntry } from "tar";
+import { tarModule } from "../fs/lazy-modules.js";
 import { CopyError, type SourceContent } from "./copy.js";
 import { type ArtifactTree, ArtifactTreeError } from "./tree.js";
 
@@ -34,7 +35,7 @@ export function extractTarball(src: SourceContent, srcPath: string, tree: Artifa
   const entries: Array<{ name: string; type: string; body: Buffer }> = [];
   let total = 0;
   let error: string | undefined;
-  const parser = new Parser({
+  const parser = new (tarModule().Parser)({
     strict: true,
     onwarn: (_code: string, message: string | Error) => {
       error ??= `tar error: ${message instanceof Error ? message.message : message}`;

@@ -14,7 +14,8 @@
  * in an 'exit' handler. A write that fails only costs speed, as a synchronous one did.
  */
 import * as path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { workerThreadsModule } from "../fs/lazy-modules.js";
 
 /**
  * The thread's code: writeFileAtomic's steps (src/fs/atomic-write.ts), the directories it has
@@ -87,7 +88,11 @@ const postedDirs = new Set<string>();
 function start(): Writer | null {
   try {
     const done = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(WRITER, { eval: true, workerData: { done }, execArgv: [] });
+    const worker = new (workerThreadsModule().Worker)(WRITER, {
+      eval: true,
+      workerData: { done },
+      execArgv: [],
+    });
     // The thread never keeps the process alive; the exit handler waits for what it holds.
     worker.unref();
     worker.on("error", () => {

@@ -14,9 +14,8 @@
  */
 
 import { createHash } from "node:crypto";
-import { gunzipSync } from "node:zlib";
-import { Parser } from "tar";
 import { SlipwayError } from "../errors.js";
+import { tarModule, zlibModule } from "../fs/lazy-modules.js";
 import { parseVersion } from "../semver/index.js";
 import {
   type Chart,
@@ -332,7 +331,7 @@ const TAR_FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile", "SymbolicLi
 export function readChartArchive(bytes: Uint8Array, where = "<archive>"): ChartFile[] {
   let tarBytes: Buffer;
   try {
-    tarBytes = gunzipSync(bytes, { maxOutputLength: MAX_CHART_SIZE + 1024 * 1024 });
+    tarBytes = zlibModule().gunzipSync(bytes, { maxOutputLength: MAX_CHART_SIZE + 1024 * 1024 });
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     if (/maxOutputLength|Cannot create a Buffer larger/i.test(msg)) {
@@ -350,7 +349,7 @@ export function readChartArchive(bytes: Uint8Array, where = "<archive>"): ChartF
   const fail = (message: string) => {
     failure ??= new ChartLoadError(message, { file: where });
   };
-  const parser = new Parser({
+  const parser = new (tarModule().Parser)({
     strict: true,
     onwarn: (_code: string, message: string | Error) => {
       fail(`unable to read chart archive: ${message instanceof Error ? message.message : message}`);
