@@ -47,7 +47,8 @@ export function startBundle(
   const loader = new BundleLoader(bundleDir, cacheDir);
   // Render workers load their chunks with the same code cache (the main thread writes it).
   setWorkerLauncher({
-    entry: fileURLToPath(new URL("./worker-start.js", import.meta.url)),
+    // From dist/startup (this module) or dist/bundle/start.js (its CommonJS build) alike.
+    entry: fileURLToPath(new URL("../startup/worker-start.js", import.meta.url)),
     bundleDir,
     codeCacheDir: cacheDir,
   });
