@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadChartArchiveFromBytes, loadChartDir, readChartDir } from "../../src/helm/chart-source.js";
 import { IgnoreRules } from "../../src/helm/helmignore.js";
-import { chartDigest, loadChartFiles, readChartArchive } from "../../src/helm/loader.js";
+import { chartDigest, loadChartFiles, readChartArchive, sanitize } from "../../src/helm/loader.js";
 import { tgz } from "../support/tgz.js";
 import { goJson } from "./go-json.js";
 
@@ -233,5 +233,28 @@ describe("chart directories", () => {
     mkdirSync(chart, { recursive: true });
     writeFileSync(path.join(chart, "Chart.yaml"), `\ufeff${CHART_YAML}`);
     expect(loadChartDir(chart).metadata.name).toBe("demo");
+  });
+});
+
+describe("chart.sanitizeString", () => {
+  // Go's unicode.IsSpace and unicode.IsPrint, by their Unicode classes alone.
+  const reference = (s: string) =>
+    [...s]
+      .map((c) =>
+        /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u.test(c)
+          ? " "
+          : /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u.test(c)
+            ? c
+            : "",
+      )
+      .join("");
+
+  it("answers as the Unicode classes for every character below U+3100 and a few beyond", () => {
+    const chars: string[] = [];
+    for (let cp = 0; cp < 0x3100; cp++) if (cp < 0xd800 || cp > 0xdfff) chars.push(String.fromCodePoint(cp));
+    chars.push("😀", "\u{e0001}", "\ufeff", "\ud800");
+    for (const c of chars)
+      expect(sanitize(`a${c}b`), `U+${c.codePointAt(0)!.toString(16)}`).toBe(reference(`a${c}b`));
+    expect(sanitize("line one\n\tline\x7ftwo\u0000é")).toBe("line one  linetwoé");
   });
 });
