@@ -5,7 +5,7 @@ import { errorMessage, SlipwayError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { DiskFileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
-import { formatImagesText, listImages } from "../images/list.js";
+import { formatImagesText, listImages, notListed, notListedSummary } from "../images/list.js";
 import { planImageSet } from "../images/set.js";
 import { type Candidate, parseCandidates, planImageUpdates } from "../images/update.js";
 import { isMap } from "../kustomize/types.js";
@@ -50,8 +50,10 @@ Flags:
       --age-key-file FILE   age identities for SOPS files (default: where sops looks)
   -h, --help                show this help
 
-Exit codes: 0 listed / planned / written, 1 refused or nothing matched, 2 bad usage, error or no
-cluster found.
+Exit codes: 0 listed / planned / written, 1 refused, nothing matched, or (list) a Flux
+Kustomization or HelmRelease failed to render so its images are missing, 2 bad usage, error or
+no cluster found. A chart not in the chart cache is a warning: list names every release not
+rendered, in both formats.
 `;
 
 const options = {
@@ -124,11 +126,20 @@ export async function imagesCommand(argv: string[]): Promise<number> {
 
   if (sub === "list") {
     // Listed from the masked model: an image taken from a secret shows as its marker.
-    const uses = listImages(maskPlatform(platform, masker), files, v.cluster);
+    const masked = maskPlatform(platform, masker);
+    const uses = listImages(masked, files, v.cluster);
+    // What was not rendered is said in every format, on stderr and, when it failed, in the exit code.
+    const missing = notListed(masked, v.cluster);
     out(
-      format === "json" ? formatJson({ schema: "slipway.images/v1", images: uses }) : formatImagesText(uses),
+      format === "json"
+        ? formatJson({ schema: "slipway.images/v1", images: uses, notListed: missing })
+        : formatImagesText(uses, missing),
     );
-    return 0;
+    if (missing.length > 0)
+      process.stderr.write(
+        `slipway images: warning: ${notListedSummary(missing)} not rendered: the images they run are not listed\n`,
+      );
+    return missing.some((m) => m.failed) ? 1 : 0;
   }
 
   let edits: Edit[];

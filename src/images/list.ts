@@ -4,8 +4,9 @@
  * governs it through a setter marker there.
  */
 
+import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap, type KObject } from "../kustomize/types.js";
-import type { Cluster, Platform } from "../platform/model.js";
+import type { Cluster, HelmReleaseInfo, Platform } from "../platform/model.js";
 import { applierNameOf } from "../platform/model.js";
 import { lineOf } from "../promote/plan.js";
 import type { SourceFiles } from "../promote/sources.js";
@@ -28,6 +29,18 @@ export interface ImageUse {
   /** Why the place could not be found. */
   problem?: string;
   policy?: { namespace: string; name: string; form: MarkerForm; rule?: string };
+  /** `namespace/name` of the HelmRelease whose chart renders the object. */
+  helmRelease?: string;
+}
+
+/** A Flux Kustomization or HelmRelease whose objects were not rendered: its images are unknown. */
+export interface NotListed {
+  cluster: string;
+  /** `Flux Kustomization ns/name` or `HelmRelease ns/name`. */
+  what: string;
+  reason: string;
+  /** It failed (Flux would fail too), as opposed to not rendered here (a chart not cached, ...). */
+  failed: boolean;
 }
 
 export function listImages(platform: Platform, files: SourceFiles, clusters?: string[]): ImageUse[] {
@@ -41,14 +54,7 @@ export function listImages(platform: Platform, files: SourceFiles, clusters?: st
           cluster: cluster.name,
           kustomization: k.id,
           object: describe(f.resource.object),
-          container: f.path
-            .slice(0, -1)
-            .map((s) =>
-              typeof s === "object" ? `[name=${s.name}]` : typeof s === "number" ? `[${s}]` : `.${s}`,
-            )
-            .join("")
-            .replace(/^\./, "")
-            .replace(/\.\[/g, "["),
+          container: containerOf(f.path),
           image: String(f.value),
         };
         const trace = traceImage({ sources: files, cluster, k }, f.resource, f.path);
@@ -62,8 +68,110 @@ export function listImages(platform: Platform, files: SourceFiles, clusters?: st
         out.push(use);
       }
     }
+    for (const h of cluster.helmReleases) {
+      if (h.status !== "rendered" || !h.resources) continue;
+      const fields = versionFields(h.resources, { normalize: (s) => s }).filter((f) => f.kind === "image");
+      for (const f of fields) {
+        const image = String(f.value);
+        const use: ImageUse = {
+          cluster: cluster.name,
+          kustomization: h.kustomization,
+          object: describe(f.resource.object),
+          container: containerOf(f.path),
+          image,
+          helmRelease: `${h.namespace}/${h.name}`,
+        };
+        const at = valuesLocation(files, h, image);
+        if (at) use.setAt = at;
+        else
+          use.problem = `rendered by the chart of HelmRelease ${h.namespace}/${h.name}; no field of its spec.values holds this tag (the chart's default, or values from a ConfigMap or Secret)`;
+        out.push(use);
+      }
+    }
   }
   return out;
+}
+
+/** What could not be listed: Flux Kustomizations and HelmReleases whose objects are unknown. */
+export function notListed(platform: Platform, clusters?: string[]): NotListed[] {
+  const out: NotListed[] = [];
+  for (const cluster of platform.clusters) {
+    if (clusters && !clusters.includes(cluster.name)) continue;
+    for (const k of cluster.kustomizations) {
+      if (k.status !== "failed" && k.status !== "external") continue;
+      out.push({
+        cluster: cluster.name,
+        what: applierNameOf(k.id),
+        reason: k.errors[0]?.message ?? k.status,
+        failed: k.status === "failed",
+      });
+    }
+    for (const h of cluster.helmReleases) {
+      if (h.status === "rendered" || h.status === "suspended") continue;
+      const what = `HelmRelease ${h.namespace}/${h.name}`;
+      const said = h.chartMissing ?? h.errors?.[0]?.message ?? h.warnings?.[0] ?? "not rendered";
+      const reason = said.startsWith(`${what}: `) ? said.slice(what.length + 2) : said;
+      out.push({
+        cluster: cluster.name,
+        what,
+        reason,
+        failed: h.status === "failed",
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a HelmRelease's values set the tag of `image`: a scalar of spec.values equal to the tag
+ * (or `tag@digest`, or the whole reference), preferring one beside a field naming the image's
+ * repository; its line in the HelmRelease's own document when the value is written there.
+ */
+function valuesLocation(files: SourceFiles, h: HelmReleaseInfo, image: string): ImageUse["setAt"] {
+  const ref = splitImage(image);
+  const values = isMap(h.object.spec) ? h.object.spec.values : undefined;
+  if (!isMap(values)) return undefined;
+  const wanted = new Set([image, ref.tag, ref.digest ? `${ref.tag}@${ref.digest}` : ""].filter(Boolean));
+  const repo = ref.name.split("/").pop() ?? ref.name;
+  let best: { path: string[]; score: number } | undefined;
+  const walk = (node: unknown, path: string[]) => {
+    if (!isMap(node)) return;
+    const beside = Object.values(node).some((v) => typeof v === "string" && v.endsWith(repo));
+    for (const [key, v] of Object.entries(node)) {
+      if (isMap(v)) walk(v, [...path, key]);
+      else if ((typeof v === "string" || typeof v === "number") && wanted.has(String(v))) {
+        const score = (String(v) === image ? 2 : 0) + (beside ? 1 : 0);
+        // A bare tag elsewhere (`version: 1.0`) is taken only under a key that says tag or image.
+        if ((score > 0 || /tag|image/i.test(key)) && (!best || score > best.score))
+          best = { path: [...path, key], score };
+      }
+    }
+  };
+  walk(values, []);
+  if (!best) return undefined;
+  const what = `HelmRelease ${h.namespace}/${h.name} spec.values.${best.path.join(".")}`;
+  const at = h.definedAt;
+  const source = at ? files.get(at.file) : undefined;
+  const doc = at && source ? source.cst.documentAtLine(at.line) : undefined;
+  const node = doc !== undefined ? source!.cst.find(doc, ["spec", "values", ...best.path]) : undefined;
+  if (!at || !node)
+    return { file: at?.file ?? "", line: 0, what: `${what} (set through a patch or variable)` };
+  return { file: at.file, line: node.line, what };
+}
+
+function containerOf(path: ReadonlyArray<unknown>): string {
+  return path
+    .slice(0, -1)
+    .map((s) =>
+      typeof s === "object" && s !== null
+        ? `[name=${(s as { name: string }).name}]`
+        : typeof s === "number"
+          ? `[${s}]`
+          : `.${String(s)}`,
+    )
+    .join("")
+    .replace(/^\./, "")
+    .replace(/\.\[/g, "[");
 }
 
 function tagLocation(t: ImageTrace): Location {
@@ -130,7 +238,7 @@ function describe(obj: KObject): string {
   return `${String(obj.kind ?? "")} ${typeof md.namespace === "string" ? `${md.namespace}/` : ""}${String(md.name ?? "")}`;
 }
 
-export function formatImagesText(uses: ImageUse[]): string {
+export function formatImagesText(uses: ImageUse[], missing: NotListed[] = []): string {
   const out: string[] = [];
   let cluster: string | undefined;
   for (const u of uses) {
@@ -140,14 +248,42 @@ export function formatImagesText(uses: ImageUse[]): string {
       cluster = u.cluster;
     }
     out.push(`  ${u.image}`);
-    out.push(`    used by   ${u.object} ${u.container} (${applierNameOf(u.kustomization)})`);
-    if (u.setAt) out.push(`    set at    ${u.setAt.file}:${u.setAt.line} (${u.setAt.what})`);
+    out.push(
+      `    used by   ${u.object} ${u.container} (${u.helmRelease ? `HelmRelease ${u.helmRelease}, ` : ""}${applierNameOf(u.kustomization)})`,
+    );
+    if (u.setAt)
+      out.push(
+        `    set at    ${u.setAt.line > 0 ? `${u.setAt.file}:${u.setAt.line}` : u.setAt.file} (${u.setAt.what})`,
+      );
     if (u.problem) out.push(`    set at    unknown: ${u.problem}`);
     if (u.policy)
       out.push(
         `    policy    ImagePolicy ${u.policy.namespace}/${u.policy.name}${u.policy.form === "image" ? "" : ` (:${u.policy.form} marker)`}${u.policy.rule ? `: ${u.policy.rule}` : ""}`,
       );
   }
-  if (uses.length === 0) out.push("No container images found.");
+  if (uses.length === 0)
+    out.push(
+      missing.length > 0 ? "No container images found in what was rendered." : "No container images found.",
+    );
+  if (missing.length > 0) {
+    out.push(
+      "",
+      `Not listed: ${notListedSummary(missing)} not rendered, so the images they run are missing:`,
+    );
+    const shown = missing.slice(0, 25);
+    for (const m of shown) out.push(`  ${m.cluster}: ${m.what}: ${m.reason}`);
+    if (missing.length > shown.length)
+      out.push(`  … and ${missing.length - shown.length} more (--format json lists every one)`);
+  }
   return `${out.join("\n")}\n`;
+}
+
+/** `78 HelmReleases and 2 Flux Kustomizations` */
+export function notListedSummary(missing: NotListed[]): string {
+  const releases = missing.filter((m) => m.what.startsWith("HelmRelease ")).length;
+  const ks = missing.length - releases;
+  const parts: string[] = [];
+  if (releases > 0) parts.push(`${releases} HelmRelease${releases === 1 ? "" : "s"}`);
+  if (ks > 0) parts.push(`${ks} Flux Kustomization${ks === 1 ? "" : "s"}`);
+  return `${parts.join(" and ")} ${missing.length === 1 ? "was" : "were"}`;
 }

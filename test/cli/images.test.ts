@@ -2,9 +2,15 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { imagesCommand } from "../../src/cli/images.js";
+import { DiskFileSystem } from "../../src/fs/filesystem.js";
+import { directoryChartProvider } from "../../src/helmrelease/charts.js";
+import { listImages, notListed } from "../../src/images/list.js";
+import { loadPlatform } from "../../src/platform/index.js";
+import { SourceFiles } from "../../src/promote/sources.js";
 import { GitFixture } from "../diff/git-fixture.js";
 import { captureOutput } from "../support/capture.js";
-import { repoRoot } from "../support/env.js";
+import { conformanceChartDirs } from "../support/conformance-charts.js";
+import { repoRoot, requires, sharedDir } from "../support/env.js";
 import { demoKeyFile } from "../support/flux.js";
 
 describe("slipway images on examples/platform", () => {
@@ -24,7 +30,9 @@ describe("slipway images on examples/platform", () => {
   it("list: every image per cluster, where it is set and its ImagePolicy", async () => {
     const r = await run("list", "--cluster", "dev");
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`cluster dev
+    expect(
+      r.stdout.startsWith(
+        `cluster dev
   ghcr.io/acme-platform/backend:main-4c1d2e9-1763650512
     used by   Deployment backend/backend spec.template.spec.containers[name=backend] (Flux Kustomization flux-system/backend)
     set at    apps/backend/overlays/dev/kustomization.yaml:10 (newTag)
@@ -36,9 +44,24 @@ describe("slipway images on examples/platform", () => {
   ghcr.io/stefanprodan/podinfo:6.9.2
     used by   Deployment verify/podinfo spec.template.spec.containers[name=podinfo] (Flux Kustomization flux-system/verify)
     set at    apps/verify/deployment.yaml:25 (image)
-`);
+
+Not listed: 10 HelmReleases were not rendered, so the images they run are missing:
+  dev: HelmRelease traefik/traefik: chart traefik 37.1.2 from https://traefik.github.io/charts (version 37.1.2) is not in the chart cache; run 'slipway charts pull' to fetch it (not rendered)
+`,
+      ),
+    ).toBe(true);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("  dev: HelmRelease "))).toHaveLength(10);
+    // The charts are not cached here: said on stderr and in JSON, never a quiet short list.
+    expect(r.stderr).toContain("10 HelmReleases were not rendered: the images they run are not listed");
     const json = JSON.parse((await run("list", "--format", "json")).stdout);
     expect(json.images).toHaveLength(8); // 3 in dev and staging, 2 in production (no verify)
+    expect(json.notListed).toHaveLength(30);
+    expect(json.notListed[0]).toEqual({
+      cluster: "dev",
+      what: "HelmRelease traefik/traefik",
+      reason: expect.stringContaining("is not in the chart cache"),
+      failed: false,
+    });
   });
 
   it("set --cluster: edits that cluster's overlay only; a file shared with others is refused", async () => {
@@ -91,5 +114,38 @@ describe("slipway images on examples/platform", () => {
     expect(again.stdout).toContain("Nothing to change.");
     expect((await run("update", "--tags", tags)).code).toBe(2);
     expect((await run("update", "--policies")).code).toBe(2);
+  });
+});
+
+describe.runIf(requires("shared"))("slipway images list with the charts rendered", () => {
+  it("lists what charts run, set at the HelmRelease values line that holds the tag", async () => {
+    const root = path.join(sharedDir, "realworld/bjw-s-labs__home-ops");
+    const p = loadPlatform(root, { charts: directoryChartProvider(conformanceChartDirs()) });
+    const uses = listImages(p, new SourceFiles(new DiskFileSystem(), root));
+    const bazarr = uses.find((u) => u.helmRelease === "downloads/bazarr");
+    expect(bazarr).toMatchObject({
+      image: "ghcr.io/home-operations/bazarr:1.6.0",
+      object: "Deployment downloads/bazarr",
+      setAt: {
+        file: "kubernetes/apps/downloads/bazarr/app/helmrelease.yaml",
+        line: 28,
+        what: "HelmRelease downloads/bazarr spec.values.controllers.bazarr.containers.app.image.tag",
+      },
+    });
+    // A chart's own default image: no values line to point at, and it says so.
+    const cm = uses.find((u) => u.image.startsWith("quay.io/jetstack/cert-manager-controller:"));
+    expect(cm?.setAt).toBeUndefined();
+    expect(cm?.problem).toContain("no field of its spec.values holds this tag");
+    // Through the command (no chart cache): nothing quiet, and what failed is in the exit code.
+    const cli = await captureOutput(() => imagesCommand(["list", root, "--format", "json"]));
+    expect(cli.code).toBe(1);
+    const listed = JSON.parse(cli.stdout);
+    expect(
+      listed.notListed.filter((m: { failed: boolean }) => m.failed).map((m: { what: string }) => m.what),
+    ).toEqual(["Flux Kustomization network/envoy-gateway-gateway", "Flux Kustomization selfhosted/webhook"]);
+    // Releases whose chart is not among the conformance charts are named, not dropped.
+    const missing = notListed(p);
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing.every((m) => m.reason.length > 0)).toBe(true);
   });
 });

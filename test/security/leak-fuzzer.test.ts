@@ -339,7 +339,8 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
       const r = await run(`images list ${format}`, () =>
         imagesCommand(["list", repo, ...key, "--format", format]),
       );
-      expect(r.code, r.stderr).toBe(0);
+      // 1 when a generated build fails (its images are then listed as missing, with the reason).
+      expect([0, 1], r.stderr).toContain(r.code);
     }
     for (const format of ["text", "markdown", "json"]) {
       const r = await run(`promote ${format}`, () =>
