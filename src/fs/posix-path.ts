@@ -58,3 +58,17 @@ export function resolvePath(dir: string, ref: string): string {
   }
   return path.posix.resolve(dir, ref);
 }
+
+/**
+ * `path.posix.join(dir, rel)`, `dir` absolute: repository-relative paths (`.`, `kubernetes/apps`)
+ * below the root are a concatenation.
+ */
+export function joinPath(dir: string, rel: string): string {
+  if (isNormalAbsolute(dir)) {
+    if (rel === ".") return dir;
+    if (rel !== "" && rel.charCodeAt(0) !== 47 && !DOT_START.test(rel) && !NOT_NORMAL.test(rel)) {
+      return dir.length === 1 ? `/${rel}` : `${dir}/${rel}`;
+    }
+  }
+  return path.posix.join(dir, rel);
+}

@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
-import { relativePath } from "../fs/posix-path.js";
+import { joinPath, relativePath } from "../fs/posix-path.js";
 import { secureJoin } from "./build.js";
 import type { SlipwayConfig } from "./config.js";
 import {
@@ -122,13 +122,13 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     const r = topReach.get(d)!;
     for (const f of r.files) reached.add(f);
     for (const f of r.dirs) readDirs.add(f);
-    reach(path.posix.join(root, d.path));
+    reach(joinPath(root, d.path));
   }
 
   const dirs = reads.kustomizationDirs(root).map((d) => relativePath(root, d) || ".");
   const named = new Set<string>();
   for (const d of dirs) {
-    for (const p of reads.namedBy(path.posix.join(root, d))) named.add(relativePath(root, p));
+    for (const p of reads.namedBy(joinPath(root, d))) named.add(relativePath(root, p));
   }
   const stacks = kustomizeStacks(
     dirs,
@@ -153,8 +153,32 @@ export function clusterReach(
     if (k.status === "external" || k.status === "suspended") continue;
     const dir = k.dir ?? staticDir(k.sourceRoot, k.path);
     if (dir === undefined) continue;
-    const closure = reads.closure(path.posix.join(root, dir), componentsOf(k.object));
-    for (const f of what === "files" ? closure.files : closure.dirs) out.add(relativePath(root, f) || ".");
+    const closure = reads.closure(joinPath(root, dir), componentsOf(k.object));
+    for (const f of relativeReach(closure, root, what)) out.add(f);
+  }
+  return out;
+}
+
+/**
+ * A closure's files or directories relative to `root` (`.` for the root), once per closure:
+ * discovery and the unapplied notes ask for each Kustomization's several times, and many
+ * Kustomizations share one closure (a ReadSets' closures never change once made).
+ */
+const relativeOf = new WeakMap<object, Map<string, string[]>>();
+
+function relativeReach(
+  closure: { files: Set<string>; dirs: Set<string> },
+  root: string,
+  what: "files" | "dirs",
+): string[] {
+  let byKey = relativeOf.get(closure);
+  if (byKey === undefined) relativeOf.set(closure, (byKey = new Map()));
+  const key = `${what}\0${root}`;
+  let out = byKey.get(key);
+  if (out === undefined) {
+    out = [];
+    for (const f of what === "files" ? closure.files : closure.dirs) out.push(relativePath(root, f) || ".");
+    byKey.set(key, out);
   }
   return out;
 }
@@ -191,7 +215,7 @@ function topLevelReach(
     for (const f of c.files) files.add(relativePath(root, f));
     for (const f of c.dirs) dirs.add(relativePath(root, f) || ".");
   };
-  if (d.root === undefined) add(path.posix.join(root, d.path));
+  if (d.root === undefined) add(joinPath(root, d.path));
   const followed = new Set<FluxDocument>();
   let next: FluxDocument[] = [...(d.topLevel ?? [])];
   while (next.length > 0) {
@@ -199,7 +223,7 @@ function topLevelReach(
       followed.add(doc);
       if (definesOtherRepository(scan, sourceRefOf(doc.object))) continue;
       const dir = staticDir(".", stringField(specOf(doc.object), "path"));
-      if (dir !== undefined) add(path.posix.join(root, dir), componentsOf(doc.object));
+      if (dir !== undefined) add(joinPath(root, dir), componentsOf(doc.object));
     }
     next = scan.kustomizations.filter((k) => !followed.has(k) && files.has(k.at.file));
   }

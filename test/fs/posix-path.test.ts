@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { isNormalAbsolute, joinName, relativePath, resolvePath } from "../../src/fs/posix-path.js";
+import { isNormalAbsolute, joinName, joinPath, relativePath, resolvePath } from "../../src/fs/posix-path.js";
 import { Rng } from "../support/random.js";
 
 /**
@@ -89,6 +89,24 @@ describe("posix-path", () => {
     expect(resolvePath(dir, ref)).toBe(path.posix.resolve(dir, ref));
   });
 
+  it.each([
+    ["/", "."],
+    ["/", "a"],
+    ["/a", "."],
+    ["/a", "b/c"],
+    ["/a", "./b"],
+    ["/a", "../b"],
+    ["/a", "b/"],
+    ["/a", "b//c"],
+    ["/a", "/b"],
+    ["/a", ""],
+    ["/a", ".b"],
+    ["/a/", "b"],
+    ["a", "b"],
+  ])("joinPath(%j, %j)", (dir, rel) => {
+    expect(joinPath(dir, rel)).toBe(path.posix.join(dir, rel));
+  });
+
   it("answers as path.posix on generated paths", () => {
     const rng = new Rng(16);
     for (let i = 0; i < 20_000; i++) {
@@ -100,6 +118,7 @@ describe("posix-path", () => {
       expect(joinName(a, name), `joinName(${a}, ${name})`).toBe(path.posix.join(a, name));
       const ref = `${rng.chance(0.3) ? "./" : ""}${randomPath(rng).replace(/^\//, rng.chance(0.8) ? "" : "/")}`;
       expect(resolvePath(a, ref), `resolvePath(${a}, ${ref})`).toBe(path.posix.resolve(a, ref));
+      expect(joinPath(a, ref), `joinPath(${a}, ${ref})`).toBe(path.posix.join(a, ref));
       // normalize keeps a trailing slash; a normal path here has none (but "/").
       const normal = a.startsWith("/") && path.posix.normalize(a) === a && (a === "/" || !a.endsWith("/"));
       expect(isNormalAbsolute(a), a).toBe(normal);
