@@ -20,7 +20,7 @@
  */
 
 import { renderIdentityOf } from "../platform/helmreleases.js";
-import type { Cluster, HelmReleaseInfo, Platform } from "../platform/index.js";
+import type { Cluster, FluxKustomization, HelmReleaseInfo, Platform } from "../platform/index.js";
 import { secretsOf } from "../platform/masking.js";
 import { objectKey } from "./compare.js";
 
@@ -42,21 +42,32 @@ export function withoutSharedRenders(base: Platform, head: Platform): { base: Pl
 /** The pairs (base, head) of one cluster that can be left out (see the header). */
 function sharedRenders(b: Cluster, h: Cluster): Array<[HelmReleaseInfo, HelmReleaseInfo]> {
   const releaseKey = (r: HelmReleaseInfo) => `${r.namespace}/${r.name}`;
+  const baseReleases = uniqueIndex(b.helmReleases, releaseKey);
+  const headReleases = uniqueIndex(h.helmReleases, releaseKey);
   const byKustomization = new Map<string, Array<[HelmReleaseInfo, HelmReleaseInfo]>>();
   for (const hr of h.helmReleases) {
     const atHead = renderIdentityOf(hr);
     if (!atHead) continue;
-    const br = unique(b.helmReleases, releaseKey, releaseKey(hr));
-    if (!br || unique(h.helmReleases, releaseKey, releaseKey(hr)) !== hr) continue;
+    const key = releaseKey(hr);
+    const br = baseReleases.get(key) ?? undefined;
+    if (!br || headReleases.get(key) !== hr) continue;
     if (br.kustomization !== hr.kustomization || renderIdentityOf(br)?.key !== atHead.key) continue;
     const list = byKustomization.get(hr.kustomization) ?? [];
     list.push([br, hr]);
     byKustomization.set(hr.kustomization, list);
   }
   const out: Array<[HelmReleaseInfo, HelmReleaseInfo]> = [];
+  if (byKustomization.size === 0) return out;
+  const kustomizationId = (k: FluxKustomization) => k.id;
+  const baseKustomizations = uniqueIndex(b.kustomizations, kustomizationId);
+  const headKustomizations = uniqueIndex(h.kustomizations, kustomizationId);
+  const releasesOf = new Map([
+    [b, releasesByKustomization(b)],
+    [h, releasesByKustomization(h)],
+  ]);
   for (const [id, pairs] of byKustomization) {
-    const kb = unique(b.kustomizations, (k) => k.id, id);
-    const kh = unique(h.kustomizations, (k) => k.id, id);
+    const kb = baseKustomizations.get(id) ?? undefined;
+    const kh = headKustomizations.get(id) ?? undefined;
     if (kb?.status !== "rendered" || kh?.status !== "rendered") continue;
     const skippedKeys = new Set<string>();
     let clash = false;
@@ -75,8 +86,8 @@ function sharedRenders(b: Cluster, h: Cluster): Array<[HelmReleaseInfo, HelmRele
       if (clash) break;
       const others = [
         ...k.resources,
-        ...c.helmReleases
-          .filter((r) => r.kustomization === id && !inPairs.has(r))
+        ...(releasesOf.get(c)!.get(id) ?? [])
+          .filter((r) => !inPairs.has(r))
           .flatMap((r) => r.resources ?? []),
       ];
       for (const r of others) {
@@ -87,6 +98,27 @@ function sharedRenders(b: Cluster, h: Cluster): Array<[HelmReleaseInfo, HelmRele
       }
     }
     if (!clash) out.push(...pairs);
+  }
+  return out;
+}
+
+/** Items by key: the item when it is the only one with its key, null when several share it. */
+function uniqueIndex<T>(items: readonly T[], keyOf: (x: T) => string): Map<string, T | null> {
+  const out = new Map<string, T | null>();
+  for (const x of items) {
+    const key = keyOf(x);
+    out.set(key, out.has(key) ? null : x);
+  }
+  return out;
+}
+
+/** A cluster's releases per Flux Kustomization id, in the cluster's order. */
+function releasesByKustomization(c: Cluster): Map<string, HelmReleaseInfo[]> {
+  const out = new Map<string, HelmReleaseInfo[]>();
+  for (const r of c.helmReleases) {
+    const list = out.get(r.kustomization);
+    if (list) list.push(r);
+    else out.set(r.kustomization, [r]);
   }
   return out;
 }
