@@ -34,6 +34,7 @@ import {
   GoInt,
   GoMap,
   type GoValue,
+  messagePrefix,
   quote,
   type Template,
   TemplateError,
@@ -304,20 +305,31 @@ interface Traceable {
   executedFunction: string;
 }
 
-/** parseTemplateExecErrorString of engine.go, on one error's text. */
-function parseTraceable(s: string): Traceable | undefined {
+/** parseTraceable's answer when the prefix it was given does not decide it. */
+export const UNDECIDED: unique symbol = Symbol("undecided");
+
+/**
+ * parseTemplateExecErrorString of engine.go, on one error's text. With `whole` false, `s` is only
+ * the start of the text: the answer is UNDECIDED unless that start alone decides it (every search
+ * found its match inside it), so it equals the answer on the whole text.
+ */
+export function parseTraceable(s: string, whole = true): Traceable | undefined | typeof UNDECIDED {
   const prefix = "template: ";
+  if (!whole && s.length < prefix.length + "no template ".length) return UNDECIDED;
   if (!s.startsWith(prefix)) return undefined;
   const rest = s.slice(prefix.length);
-  if (rest.startsWith("no template ")) return { location: "", message: s, executedFunction: "" };
+  if (rest.startsWith("no template "))
+    return whole ? { location: "", message: s, executedFunction: "" } : UNDECIDED;
   const idx = rest.indexOf(": executing ");
   if (idx !== -1) {
     const after = rest.slice(idx + ": executing ".length);
+    if (!whole && after.length < 1) return UNDECIDED;
     if (after.startsWith('"')) {
       const endQuote = after.indexOf('"', 1);
       if (endQuote !== -1) {
         const fn = after.slice(1, endQuote);
         const afterFunc = after.slice(endQuote + 1);
+        if (!whole && afterFunc.length < " at <".length) return UNDECIDED;
         if (afterFunc.startsWith(" at <")) {
           const afterAt = afterFunc.slice(" at <".length);
           const endLoc = afterAt.indexOf(">: ");
@@ -325,6 +337,7 @@ function parseTraceable(s: string): Traceable | undefined {
             let msg = afterAt.slice(endLoc + 3);
             const cut = msg.indexOf(" template:");
             if (cut !== -1) msg = msg.slice(0, cut);
+            else if (!whole) return UNDECIDED;
             return {
               location: rest.slice(0, idx),
               message: msg,
@@ -333,15 +346,33 @@ function parseTraceable(s: string): Traceable | undefined {
           }
         }
       }
+      if (!whole) return UNDECIDED;
     }
     return undefined;
   }
+  if (!whole) return UNDECIDED;
   const sep = rest.lastIndexOf(": ");
   if (sep === -1) return undefined;
   let msg = rest.slice(sep + 2);
   const cut = msg.indexOf(" template:");
   if (cut !== -1) msg = msg.slice(0, cut);
   return { location: rest.slice(0, sep), message: msg, executedFunction: "" };
+}
+
+/** How much of a wrapped error's text is read first (a traceable's parts are far shorter). */
+const TRACEABLE_PREFIX = 4096;
+
+/**
+ * One error of the chain as a traceable. A TemplateError that wraps another is parsed from the
+ * start of its text when that decides it: a recursive include nests a thousand messages, and
+ * reading each one whole flattened ~50 MB of text.
+ */
+function traceableOf(c: unknown): Traceable | undefined {
+  if (c instanceof TemplateError && c.wrapped !== undefined) {
+    const t = parseTraceable(messagePrefix(c, TRACEABLE_PREFIX), false);
+    if (t !== UNDECIDED) return t;
+  }
+  return parseTraceable(c instanceof Error ? c.message : String(c)) as Traceable | undefined;
 }
 
 /** The innermost template error of a chain: where the failure really is. */
@@ -366,7 +397,7 @@ function reformatExecError(filename: string, err: TemplateError): RenderError {
   if (m) return new RenderError(`execution error at (${location}): ${m[1]}`, where);
   const chain: Traceable[] = [];
   for (let c: unknown = err; c !== undefined && c !== null; c = (c as { cause?: unknown }).cause) {
-    const t = parseTraceable(c instanceof Error ? c.message : String(c));
+    const t = traceableOf(c);
     if (!t) return new RenderError(text, where);
     const last = chain[chain.length - 1];
     if (

@@ -22,6 +22,13 @@ export class TemplateError extends Error {
    * holds the callee's full message; the callee's error is `cause`.
    */
   readonly detail: string;
+  /**
+   * When the message ends with another error's whole message (Go's "error calling F: " + the
+   * callee's): `message === wrapped.head + wrapped.inner.message`. A chain of recursive includes
+   * nests a thousand of these; readers that need only the start of each message (Helm's
+   * reformatExecErrorMsg) walk the heads instead of flattening every message (quadratic).
+   */
+  readonly wrapped?: { head: string; inner: Error };
 
   constructor(
     kind: TemplateErrorKind,
@@ -34,6 +41,7 @@ export class TemplateError extends Error {
       context?: string;
       detail: string;
       cause?: unknown;
+      wrapped?: { head: string; inner: Error };
     },
   ) {
     super(message, where.cause === undefined ? undefined : { cause: where.cause });
@@ -45,6 +53,7 @@ export class TemplateError extends Error {
     this.column = where.column;
     this.context = where.context;
     this.detail = where.detail;
+    if (where.wrapped !== undefined) this.wrapped = where.wrapped;
   }
 }
 
@@ -56,4 +65,19 @@ export function parseError(parseName: string, line: number, msg: string): Templa
     line,
     detail: msg,
   });
+}
+
+/**
+ * The first `n` characters of an error's message (fewer when it is shorter), read through the
+ * `wrapped` heads of TemplateErrors so that the nested messages are not flattened.
+ */
+export function messagePrefix(e: Error, n: number): string {
+  let out = "";
+  let cur: Error = e;
+  while (cur instanceof TemplateError && cur.wrapped !== undefined && out.length < n) {
+    out += cur.wrapped.head;
+    cur = cur.wrapped.inner;
+  }
+  if (out.length < n) out += cur.message.slice(0, n - out.length);
+  return out.length > n ? out.slice(0, n) : out;
 }

@@ -171,30 +171,34 @@ class State {
     this.node = node;
   }
 
-  errorf(msg: string, cause?: unknown): never {
+  /**
+   * Throws Go's exec error. With `inner`, `msg` is `msgHead + inner.message` (the error
+   * records the split: TemplateError.wrapped).
+   */
+  errorf(msg: string, cause?: unknown, msgHead?: string, inner?: Error): never {
     const name = this.tmplName;
     if (this.node === null) {
-      throw new TemplateError("exec", `template: ${name}: ${msg}`, {
+      const head = `template: ${name}: `;
+      throw new TemplateError("exec", head + msg, {
         template: name,
         executing: name,
         detail: msg,
         cause,
+        wrapped: inner === undefined ? undefined : { head: head + msgHead, inner },
       });
     }
     const { location, line, column, context } = errorContext(this.node);
-    throw new TemplateError(
-      "exec",
-      `template: ${location}: executing ${quote(name)} at <${context}>: ${msg}`,
-      {
-        template: this.node.tr.parseName,
-        executing: name,
-        line,
-        column,
-        context,
-        detail: msg,
-        cause,
-      },
-    );
+    const head = `template: ${location}: executing ${quote(name)} at <${context}>: `;
+    throw new TemplateError("exec", head + msg, {
+      template: this.node.tr.parseName,
+      executing: name,
+      line,
+      column,
+      context,
+      detail: msg,
+      cause,
+      wrapped: inner === undefined ? undefined : { head: head + msgHead, inner },
+    });
   }
 
   // ---- walking ----
@@ -637,7 +641,9 @@ class State {
     } catch (e) {
       if (isStackOverflow(e) || e === BREAK || e === CONTINUE) throw e;
       this.at(node);
-      this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`, e);
+      const head = `error calling ${name}: `;
+      if (e instanceof Error) this.errorf(head + e.message, e, head, e);
+      this.errorf(head + String(e), e);
     }
   }
 

@@ -9,7 +9,7 @@
  *
  * Values are ./value.ts's model; errors carry Go's exact message plus template/line/column.
  */
-export { TemplateError } from "./errors.js";
+export { messagePrefix, TemplateError } from "./errors.js";
 export { MAX_EXEC_DEPTH, type MissingKey } from "./exec.js";
 export { formatValue, sprint, sprintf, sprintln } from "./fmt.js";
 export { formatFloat } from "./ftoa.js";
