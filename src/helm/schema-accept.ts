@@ -573,3 +573,139 @@ export function quickVerdict(
   const v = check(p, p.root, data, 0);
   return v === YES ? "yes" : v === NO ? "no" : "unsure";
 }
+
+/** A reference this pruning follows: a definition at the top level, named plainly. */
+const PLAIN_REF = /^#\/(\$defs|definitions)\/([A-Za-z0-9._-]+)$/;
+
+/**
+ * How many `$ref`s name each top-level definition (keyed "kind/name"), counting every `$ref` key
+ * of the document (inside enum or default values too: counting more is safe); undefined when a
+ * reference has another form (a pointer elsewhere, `#`), which the pruning does not follow.
+ */
+function definitionRefCounts(node: unknown, counts: Map<string, number>): boolean {
+  if (Array.isArray(node)) {
+    for (const x of node) if (!definitionRefCounts(x, counts)) return false;
+    return true;
+  }
+  if (!isObject(node)) return true;
+  for (const k in node) {
+    const v = node[k];
+    if (k === "$ref") {
+      const m = typeof v === "string" ? PLAIN_REF.exec(v) : null;
+      if (m === null) return false;
+      const key = `${m[1]}/${m[2]}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      continue;
+    }
+    if (!definitionRefCounts(v, counts)) return false;
+  }
+  return true;
+}
+
+/** The definitions `$ref`s below `node` name (definitions themselves not entered). */
+function refsBelow(node: unknown, out: Set<string>, top: boolean): void {
+  if (Array.isArray(node)) {
+    for (const x of node) refsBelow(x, out, false);
+    return;
+  }
+  if (!isObject(node)) return;
+  for (const k in node) {
+    if (top && (k === "$defs" || k === "definitions")) continue;
+    const v = node[k];
+    if (k === "$ref" && typeof v === "string") {
+      const m = PLAIN_REF.exec(v);
+      if (m !== null) out.add(`${m[1]}/${m[2]}`);
+      continue;
+    }
+    refsBelow(v, out, false);
+  }
+}
+
+/**
+ * The schema `text` with the subschemas that cannot report anything on `data` replaced by `true`,
+ * as JSON text, or undefined when nothing is pruned. For ajv, which then compiles only what can
+ * fail: a chart's schema describes every value, and a failing render breaks one or two of them
+ * (cert-manager's 114 kB schema compiled in ~100 ms for one wrong type).
+ *
+ * A subschema is replaced only where it is applied to one value alone: the root, the properties
+ * of such a schema, and a definition named by a single `$ref` of such a schema (every `$ref` of
+ * the document must be a plain `#/$defs/NAME` or `#/definitions/NAME`). There, a property the
+ * object lacks is never applied, and one whose value certainly passes (the quick verdict's sure
+ * "yes") adds no error; ajv reports errors of the other subschemas in the same order with the same
+ * paths, since property names stay (additionalProperties reads them) and only `true` replaces a
+ * subschema. Definitions nothing reaches any more are left out. Only for eligible schemas.
+ */
+export function prunedSchemaText(
+  text: string,
+  draftOf: (schema: unknown) => Draft | { unknown: string },
+  data: unknown,
+): string | undefined {
+  const p = prepare(text, draftOf);
+  if (p === null || !isObject(p.root)) return undefined;
+  const root = p.root;
+  const counts = new Map<string, number>();
+  if (!definitionRefCounts(root, counts)) return undefined;
+  const definition = (key: string): Schema | undefined => {
+    const [kind, name] = key.split("/") as [string, string];
+    const defs = root[kind];
+    return isObject(defs) && Object.hasOwn(defs, name) ? (defs[name] as Schema) : undefined;
+  };
+  const prunedDefs = new Map<string, Schema>();
+  let pruned = 0;
+  const prune = (s: Schema, d: unknown): Schema => {
+    if (typeof s === "boolean") return s;
+    const copy: Record<string, unknown> = { ...s };
+    const props = s.properties;
+    if (isObject(props)) {
+      const isObj = d !== null && typeof d === "object" && !Array.isArray(d);
+      const out: Record<string, unknown> = {};
+      for (const name in props) {
+        const sub = props[name] as Schema;
+        const val = isObj ? (d as Record<string, unknown>)[name] : undefined;
+        if (sub === true) out[name] = true;
+        else if (val === undefined || check(p, sub, val, 0) === YES) {
+          out[name] = true;
+          pruned++;
+        } else out[name] = prune(sub, val);
+      }
+      copy.properties = out;
+    }
+    if (typeof s.$ref === "string") {
+      const m = PLAIN_REF.exec(s.$ref);
+      const key = m === null ? undefined : `${m[1]}/${m[2]}`;
+      const target = key === undefined ? undefined : definition(key);
+      if (key !== undefined && target !== undefined && counts.get(key) === 1 && !prunedDefs.has(key)) {
+        prunedDefs.set(key, prune(target, d));
+      }
+    }
+    return copy;
+  };
+  // The root's own `$ref` is followed too (cert-manager's root is one `$ref`).
+  const out = prune(root, data) as Record<string, unknown>;
+  if (pruned === 0) return undefined;
+  // Keep the definitions still reached, in their order, pruned where they were.
+  const reached = new Set<string>();
+  const pending: unknown[] = [out];
+  let first = true;
+  while (pending.length > 0) {
+    const before = new Set(reached);
+    refsBelow(pending.pop(), reached, first);
+    first = false;
+    for (const key of reached) {
+      if (before.has(key)) continue;
+      const def = prunedDefs.get(key) ?? definition(key);
+      if (def !== undefined) pending.push(def);
+    }
+  }
+  for (const kind of ["$defs", "definitions"]) {
+    const defs = root[kind];
+    if (!isObject(defs)) continue;
+    const kept: Record<string, unknown> = {};
+    for (const name in defs) {
+      const key = `${kind}/${name}`;
+      if (reached.has(key)) kept[name] = prunedDefs.get(key) ?? defs[name];
+    }
+    out[kind] = kept;
+  }
+  return JSON.stringify(out);
+}

@@ -29,7 +29,7 @@ import { SlipwayError } from "../errors.js";
 import { GoRegexp } from "../re2.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
-import { type Draft, quickVerdict } from "./schema-accept.js";
+import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
 const require = createRequire(import.meta.url);
@@ -572,9 +572,23 @@ function validateOne(
   const data = toJson(values);
   // Values that certainly pass need no compiled validator (schema-accept.ts); ajv judges the rest.
   if (quickVerdict(text, draftOf, data) === "yes") return undefined;
+  return violations(text, data, cache);
+}
+
+/**
+ * ajv's violations of schema `text` by `data` (JSON values) in Helm's words, or undefined. With
+ * `prune` (off only to test it), ajv compiles only the subschemas that can report on these
+ * values (schema-accept.ts prunedSchemaText): the same errors, in the same order.
+ */
+export function violations(
+  text: string,
+  data: unknown,
+  cache: RenderCache | undefined,
+  prune = true,
+): string | undefined {
   let validate: ValidateFunction;
   try {
-    validate = compile(text, cache);
+    validate = compile((prune ? prunedSchemaText(text, draftOf, data) : undefined) ?? text, cache);
   } catch (e) {
     return (e as Error).message;
   }

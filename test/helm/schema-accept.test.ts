@@ -8,8 +8,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { ajvAccepts, draftOf } from "../../src/helm/schema.js";
-import { quickVerdict } from "../../src/helm/schema-accept.js";
+import { ajvAccepts, draftOf, violations } from "../../src/helm/schema.js";
+import { prunedSchemaText, quickVerdict } from "../../src/helm/schema-accept.js";
 import { requires } from "../support/env.js";
 import { corpus } from "./corpus.js";
 
@@ -134,6 +134,41 @@ describe.runIf(requires("shared"))("quick schema verdicts on the corpus's schema
   });
 });
 
+describe.runIf(requires("shared"))("pruned schemas (what ajv compiles for failing values)", () => {
+  it("report the same violations as the whole schema on the corpus's schemas and mutated values", () => {
+    const files = [
+      ...schemaFiles(path.join(corpus, "charts")),
+      ...schemaFiles(path.join(corpus, "templates")),
+    ];
+    let pruned = 0;
+    let failing = 0;
+    const r = rng(SEED + 1);
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      let values: unknown = {};
+      try {
+        values = parseYaml(readFileSync(path.join(path.dirname(file), "values.yaml"), "utf8")) ?? {};
+      } catch {
+        // no values.yaml: start from {}
+      }
+      for (let i = 0; i < 40; i++) {
+        let v = values;
+        for (let m = 1 + Math.floor(r() * 3); m > 0; m--) v = mutate(v, r);
+        if (prunedSchemaText(text, draftOf, v) === undefined) continue;
+        pruned++;
+        const whole = violations(text, v, undefined, false);
+        if (whole !== undefined) failing++;
+        expect(violations(text, v, undefined, true), `${file} (seed ${SEED + 1}): ${JSON.stringify(v)}`).toBe(
+          whole,
+        );
+      }
+    }
+    // not vacuous: schemas were pruned, and values broke them
+    expect(pruned).toBeGreaterThan(100);
+    expect(failing).toBeGreaterThan(50);
+  });
+});
+
 const TABLE: [string, unknown][] = [
   ["types", { type: ["string", "integer", "null"] }],
   ["number bounds", { type: "number", minimum: 0, exclusiveMaximum: 80 }],
@@ -227,6 +262,9 @@ const TABLE: [string, unknown][] = [
   ],
 ];
 
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && !Array.isArray(x);
+
 describe("quick schema verdicts on generated values", () => {
   it.each(TABLE)("%s: agree with ajv", (_, schema) => {
     const text = JSON.stringify(schema);
@@ -234,6 +272,48 @@ describe("quick schema verdicts on generated values", () => {
     const seen = { yes: 0, no: 0, unsure: 0 };
     for (let i = 0; i < 400; i++) seen[expectAgrees(text, randomValue(r, 0), `seed ${SEED}`)]++;
     expect(seen.yes + seen.no).toBeGreaterThan(0);
+  });
+
+  it.each<[string, unknown]>([
+    ...TABLE,
+    [
+      "definitions named once and twice",
+      {
+        $defs: {
+          image: {
+            type: "object",
+            properties: { name: { type: "string", minLength: 2 }, port: { $ref: "#/$defs/port" } },
+            required: ["name"],
+            additionalProperties: false,
+          },
+          port: { type: "integer", maximum: 65535 },
+          tags: { type: "array", items: { $ref: "#/$defs/port" } },
+        },
+        properties: {
+          image: { $ref: "#/$defs/image" },
+          a: { properties: { b: { type: "boolean" }, port: { $ref: "#/$defs/port" } }, required: ["b"] },
+          tags: { $ref: "#/$defs/tags" },
+          enabled: { type: "boolean" },
+        },
+        patternProperties: { "^x-": { type: "string" } },
+        additionalProperties: { type: ["object", "null"] },
+      },
+    ],
+  ])("%s: a pruned schema reports what the whole one does", (_, schema) => {
+    const text = JSON.stringify(schema);
+    const r = rng(SEED + 2);
+    let pruned = 0;
+    for (let i = 0; i < 300; i++) {
+      const v = randomValue(r, 0);
+      if (prunedSchemaText(text, draftOf, v) === undefined) continue;
+      pruned++;
+      expect(violations(text, v, undefined, true), `seed ${SEED + 2}: ${JSON.stringify(v)}`).toBe(
+        violations(text, v, undefined, false),
+      );
+    }
+    // not vacuous where top-level properties can be pruned
+    if (isObject(schema) && "properties" in schema && !text.includes('"#"') && !text.includes("enum/"))
+      expect(pruned).toBeGreaterThan(0);
   });
 
   it.each([
