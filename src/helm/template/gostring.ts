@@ -10,6 +10,9 @@
  * `substr`, hashes) goes through `utf8Encode`, and everything per rune through code points.
  */
 
+import { isUtf8 } from "node:buffer";
+
+const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const ESCAPE_BASE = 0xdc00; // byte b (0x80–0xFF) ↔ U+DC00 + b
 
 /** True when every UTF-16 unit is ASCII: then bytes, runes and units coincide. */
@@ -91,6 +94,10 @@ export function utf8Length(s: string): number {
  * rune, each byte of an invalid sequence stands alone (escaped as U+DC80+byte).
  */
 export function utf8Decode(b: Uint8Array, start = 0, end = b.length): string {
+  // Valid UTF-8 (no surrogate, overlong or out-of-range sequence, as Go's decoder holds too) is
+  // every rune as is: the native decoder, which keeps a byte order mark (Go does).
+  const view = start === 0 && end === b.length ? b : b.subarray(start, end);
+  if (isUtf8(view)) return UTF8.decode(view);
   let out = "";
   let runStart = start;
   let i = start;

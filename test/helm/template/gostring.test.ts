@@ -30,6 +30,48 @@ describe("Go strings as bytes", () => {
     );
   });
 
+  it("decodes rune by rune as Go ranges over a string (native path for valid UTF-8, BOM kept)", () => {
+    // The reference: utf8.DecodeRune in a loop, an invalid byte escaped alone.
+    const reference = (b: Uint8Array, start: number, end: number): string => {
+      let out = "";
+      for (let i = start; i < end; ) {
+        const [cp, size] = decodeRune(b, i, end);
+        out += cp < 0 ? String.fromCharCode(0xdc00 + b[i]!) : String.fromCodePoint(cp);
+        i += size;
+      }
+      return out;
+    };
+    const pieces = [
+      [0x41],
+      [0x0a],
+      [0xef, 0xbb, 0xbf], // byte order mark
+      [0xc3, 0xa9],
+      [0xe2, 0x82, 0xac],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xed, 0xa0, 0x80], // an encoded surrogate
+      [0xc0, 0x80], // overlong
+      [0xf4, 0x90, 0x80, 0x80], // past U+10FFFF
+      [0xff],
+      [0x80],
+      [0xe2, 0x82], // truncated
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: pieces.length - 1 }), { maxLength: 24 }),
+        fc.nat(),
+        fc.nat(),
+        (picks, a, z) => {
+          const bytes = Uint8Array.from(picks.flatMap((i) => pieces[i]!));
+          const start = bytes.length === 0 ? 0 : a % (bytes.length + 1);
+          const end = start + (bytes.length === 0 ? 0 : z % (bytes.length - start + 1));
+          expect(utf8Decode(bytes, start, end)).toBe(reference(bytes, start, end));
+          expect(utf8Decode(bytes)).toBe(reference(bytes, 0, bytes.length));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it("counts and slices like Go", () => {
     const broken = utf8Decode(new Uint8Array([0x68, 0xc3, 0xa9, 0xc3])); // "hé" + a lone lead byte
     expect(utf8Length(broken)).toBe(4);
