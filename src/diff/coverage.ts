@@ -4,6 +4,7 @@
  * is not this repository. A report lists them in every format, so "no differences" is never
  * said of something that was not looked at; failures make the exit code 2 unless accepted.
  */
+import type { HelmReleaseInfo } from "../platform/model.js";
 import type { KustomizationSide } from "./compare.js";
 import type { NotCompared } from "./model.js";
 
@@ -44,4 +45,49 @@ export function whereFailed(n: NotCompared): string {
   const h = n.headStatus === "failed";
   if (b && h) return "fails to render on both sides";
   return b ? "fails to render at the base" : "fails to render";
+}
+
+/**
+ * HelmReleases of one cluster that changed between the sides while their chart was not
+ * rendered at one of them: the diff shows the HelmRelease's own fields, but not what the change
+ * does to the chart's objects. (A release that failed is an error already; one that did not
+ * change renders as before.)
+ */
+export function releasesNotCompared(
+  cluster: string,
+  base: readonly HelmReleaseInfo[],
+  head: readonly HelmReleaseInfo[],
+): NotCompared[] {
+  const sides = new Map<string, { base?: HelmReleaseInfo; head?: HelmReleaseInfo }>();
+  for (const r of base) sides.set(`${r.namespace}/${r.name}`, { base: r });
+  for (const r of head)
+    sides.set(`${r.namespace}/${r.name}`, { ...sides.get(`${r.namespace}/${r.name}`), head: r });
+  const unrendered = (r?: HelmReleaseInfo) =>
+    r !== undefined && (r.status === undefined || r.status === "external");
+  const out: NotCompared[] = [];
+  for (const id of [...sides.keys()].sort()) {
+    const { base: b, head: h } = sides.get(id)!;
+    if (!unrendered(b) && !unrendered(h)) continue;
+    if (b && h && JSON.stringify(b.object) === JSON.stringify(h.object)) continue;
+    const entry: NotCompared = { cluster, id: `HelmRelease ${id}`, reason: "chart-not-rendered", errors: [] };
+    if (b?.status) entry.baseStatus = b.status;
+    if (h?.status) entry.headStatus = h.status;
+    const why = (r?: HelmReleaseInfo) =>
+      r && unrendered(r) ? [r.chartMissing ?? r.warnings?.[0] ?? "its chart was not rendered"] : [];
+    entry.errors = [...new Set([...why(h), ...why(b)])].map((m) =>
+      m.startsWith(`HelmRelease ${id}: `) ? m.slice(`HelmRelease ${id}: `.length) : m,
+    );
+    out.push(entry);
+  }
+  return out;
+}
+
+/** "2 Flux Kustomizations and 1 HelmRelease" */
+export function notComparedCount(list: readonly NotCompared[]): string {
+  const releases = list.filter((n) => n.reason === "chart-not-rendered").length;
+  const ks = list.length - releases;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+  return [ks ? plural(ks, "Flux Kustomization") : "", releases ? plural(releases, "HelmRelease") : ""]
+    .filter(Boolean)
+    .join(" and ");
 }

@@ -3,7 +3,7 @@
  * (summary table first, one collapsible section per Flux Kustomization), JSON as is.
  */
 import type { YamlValue } from "../kustomize/types.js";
-import { failureLines, whereFailed } from "./coverage.js";
+import { failureLines, notComparedCount, whereFailed } from "./coverage.js";
 import { compact, type FieldChange } from "./fields.js";
 import type { DiffReport, KustomizationDiff, NotCompared, ObjectDiff } from "./model.js";
 
@@ -45,9 +45,8 @@ function heading(r: DiffReport): string {
 /** "No differences", qualified when something was not compared. */
 function noDifferences(r: DiffReport): string {
   if (nothingFound(r)) return `Nothing was compared (${heading(r)}): no cluster found at either revision.`;
-  const n = r.notCompared.length;
-  if (n === 0) return `No differences (${heading(r)}).`;
-  return `No differences in what was compared (${heading(r)}), but ${n} Flux Kustomization${n === 1 ? "" : "s"} could not be compared (listed below).`;
+  if (r.notCompared.length === 0) return `No differences (${heading(r)}).`;
+  return `No differences in what was compared (${heading(r)}), but ${notComparedCount(r.notCompared)} could not be compared (listed below).`;
 }
 
 /** A revision diff where discovery found no cluster on either side. */
@@ -58,16 +57,20 @@ function nothingFound(r: DiffReport): boolean {
 }
 
 function whyNot(n: NotCompared): string {
+  if (n.reason === "chart-not-rendered")
+    return `changed, but its chart output was not compared: ${n.errors.join("; ")}`;
   return n.reason === "failed" ? whereFailed(n) : "not rendered: its source is not this repository";
 }
 
 function notComparedTitle(r: DiffReport): string {
   const failed = r.notCompared.filter((n) => n.reason === "failed").length;
-  const external = r.notCompared.length - failed;
+  const charts = r.notCompared.filter((n) => n.reason === "chart-not-rendered").length;
+  const external = r.notCompared.length - failed - charts;
   const parts: string[] = [];
   if (failed)
     parts.push(`${failed} failed to render${r.acceptFailed ? " (accepted with --accept-failed)" : ""}`);
   if (external) parts.push(`${external} with an external source`);
+  if (charts) parts.push(`${charts} HelmRelease${charts === 1 ? "" : "s"} whose chart was not rendered`);
   return `Not compared: ${parts.join(", ")}`;
 }
 
@@ -128,7 +131,7 @@ export function formatMarkdown(r: DiffReport): string {
         ? "❌ Nothing was compared: no cluster found at either revision."
         : r.notCompared.length === 0
           ? "No differences."
-          : `❌ No differences in what was compared, but ${r.notCompared.length} Flux Kustomization${r.notCompared.length === 1 ? "" : "s"} could not be compared (below).`,
+          : `❌ No differences in what was compared, but ${notComparedCount(r.notCompared)} could not be compared (below).`,
       "",
     );
     markdownTail(r, out);
@@ -184,7 +187,7 @@ export function formatMarkdown(r: DiffReport): string {
 function markdownTail(r: DiffReport, out: string[]): void {
   if (r.notCompared.length > 0) {
     out.push(`**${cell(notComparedTitle(r))}**`, "");
-    out.push("| Cluster | Flux Kustomization | Why |", "|---|---|---|");
+    out.push("| Cluster | Flux Kustomization or HelmRelease | Why |", "|---|---|---|");
     for (const n of r.notCompared) {
       const errors =
         n.reason === "failed" && n.errors.length > 0 ? `: ${n.errors.map(cell).join("<br>")}` : "";

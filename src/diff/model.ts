@@ -67,10 +67,14 @@ export interface ClusterDiff {
 /** A Flux Kustomization whose objects were not compared (see coverage.ts). */
 export interface NotCompared {
   cluster: string;
-  /** `namespace/name` of the Flux Kustomization. */
+  /** `namespace/name` of the Flux Kustomization, or `HelmRelease namespace/name`. */
   id: string;
-  /** `failed`: it fails to render at either side; `external`: its source is not this repository. */
-  reason: "failed" | "external";
+  /**
+   * `failed`: it fails to render at either side; `external`: its source is not this repository;
+   * `chart-not-rendered`: a HelmRelease that changed, whose chart was not rendered at a side (not
+   * in the chart cache, say), so what the change does to the chart's objects is unknown.
+   */
+  reason: "failed" | "external" | "chart-not-rendered";
   baseStatus?: string;
   headStatus?: string;
   /** Render errors (failed) or why it was not rendered (external), secrets scrubbed. */

@@ -19,7 +19,7 @@ import {
 } from "../platform/index.js";
 import { loadChangedOnly } from "./changed.js";
 import { addPruneDangers, diffKustomization, type KustomizationSide } from "./compare.js";
-import { failureLines, notCompared } from "./coverage.js";
+import { failureLines, notCompared, releasesNotCompared } from "./coverage.js";
 import { maskForDiff, newMasker, type SecretMasker } from "./mask.js";
 import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
 import { withoutSharedRenders } from "./shared-renders.js";
@@ -191,7 +191,10 @@ function compareClusters(
   addPruneDangers(out, sides);
   return {
     ...(out.kustomizations.length > 0 ? { diff: out } : {}),
-    notCompared: notCompared(cluster, sides),
+    notCompared: [
+      ...notCompared(cluster, sides),
+      ...releasesNotCompared(cluster, b?.helmReleases ?? [], h?.helmReleases ?? []),
+    ],
   };
 }
 

@@ -107,3 +107,78 @@ describe("slipway diff (CLI)", () => {
     }
   });
 });
+
+describe("slipway diff of a HelmRelease whose chart is not in the chart cache", () => {
+  const repo = new GitFixture();
+  const release = (replicas: number) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: charts
+  namespace: flux-system
+spec:
+  url: https://charts.example.com
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: web
+      version: 1.0.0
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+        namespace: flux-system
+  values:
+    replicas: ${replicas}
+`;
+  let c0 = "";
+  let c1 = "";
+  beforeAll(() => {
+    repo.write({
+      ...basePlatform(),
+      "apps/other/kustomization.yaml": "resources:\n  - configmap.yaml\n  - release.yaml\n",
+      "apps/other/release.yaml": release(1),
+    });
+    c0 = repo.commit("initial");
+    repo.write({ "apps/other/release.yaml": release(3) });
+    c1 = repo.commit("scale");
+  });
+  afterAll(() => repo.cleanup());
+
+  it("shows the values change and says, in every format, that the chart output was not compared", async () => {
+    const cache = { SLIPWAY_CACHE_DIR: path.join(repo.dir, ".no-cache-here") };
+    const saved = process.env.SLIPWAY_CACHE_DIR;
+    process.env.SLIPWAY_CACHE_DIR = cache.SLIPWAY_CACHE_DIR;
+    try {
+      const text = await run([repo.dir, "--base", c0, "--head", c1]);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain("~ spec.values.replicas: 1 → 3");
+      expect(text.stdout).toContain("Not compared: 1 HelmRelease whose chart was not rendered:");
+      expect(text.stdout).toContain(
+        "prod HelmRelease apps/web: changed, but its chart output was not compared: ",
+      );
+      const md = await run([repo.dir, "--base", c0, "--head", c1, "--format", "markdown"]);
+      expect(md.stdout).toContain(
+        "| prod | `HelmRelease apps/web` | changed, but its chart output was not compared",
+      );
+      const json = JSON.parse((await run([repo.dir, "--base", c0, "--head", c1, "--format", "json"])).stdout);
+      expect(json.notCompared).toEqual([
+        expect.objectContaining({
+          cluster: "prod",
+          id: "HelmRelease apps/web",
+          reason: "chart-not-rendered",
+        }),
+      ]);
+      // An unchanged release is not listed: its chart output cannot have changed.
+      expect((await run([repo.dir, "--base", c1, "--head", c1])).stdout).not.toContain("Not compared");
+    } finally {
+      if (saved === undefined) delete process.env.SLIPWAY_CACHE_DIR;
+      else process.env.SLIPWAY_CACHE_DIR = saved;
+    }
+  });
+});

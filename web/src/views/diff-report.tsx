@@ -44,7 +44,19 @@ export function DiffReportView({ report }: { report: DiffReport }) {
       {(report.notCompared ?? []).length > 0 ? (
         <section class="banner error" aria-labelledby="not-compared-h" data-testid="not-compared">
           <h2 id="not-compared-h">
-            Not compared: {plural(report.notCompared.length, "Flux Kustomization")}
+            Not compared:{" "}
+            {[
+              plural(
+                report.notCompared.filter((n) => n.reason !== "chart-not-rendered").length,
+                "Flux Kustomization",
+              ),
+              plural(
+                report.notCompared.filter((n) => n.reason === "chart-not-rendered").length,
+                "HelmRelease",
+              ),
+            ]
+              .filter((t) => !t.startsWith("0 "))
+              .join(" and ")}
             {report.acceptFailed ? " (failures accepted with --accept-failed)" : ""}
           </h2>
           <ul>
@@ -53,7 +65,12 @@ export function DiffReportView({ report }: { report: DiffReport }) {
                 <span class="mono">
                   {n.cluster} {n.id}
                 </span>
-                : {n.reason === "failed" ? "fails to render" : "its source is not this repository"}
+                :{" "}
+                {n.reason === "failed"
+                  ? "fails to render"
+                  : n.reason === "chart-not-rendered"
+                    ? `changed, but its chart output was not compared: ${n.errors.join("; ")}`
+                    : "its source is not this repository"}
                 {n.reason === "failed" && n.errors.length > 0 ? ` — ${n.errors.join("; ")}` : ""}
               </li>
             ))}
