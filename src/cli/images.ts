@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { comparePlatforms, formatText as formatDiffText, formatJson, newMasker } from "../diff/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
-import { DiskFileSystem } from "../fs/filesystem.js";
+import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { formatImagesText, listImages, notListed, notListedSummary } from "../images/list.js";
 import { planImageSet } from "../images/set.js";
@@ -107,7 +107,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     return usage(`cannot read repository: ${errorMessage(e)}`);
   }
   const masker = newMasker();
-  const load = async (fs = new DiskFileSystem()) =>
+  const load = async (fs: FileSystem = new DiskFileSystem()) =>
     (await loadPlatformWithSecrets(root, { identities: keys.identities, fs })).platform;
   const platform = await load();
   for (const e of platform.errors) process.stderr.write(`slipway images: ${e.message}\n`);

@@ -6,7 +6,7 @@ import type { Finding } from "../check/types.js";
 import { formatJson, newMasker } from "../diff/index.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
-import { DiskFileSystem } from "../fs/filesystem.js";
+import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform, type SecretMasker } from "../platform/masking.js";
@@ -107,7 +107,7 @@ export async function newCommand(argv: string[]): Promise<number> {
     return usage(`cannot read repository: ${errorMessage(e)}`);
   }
   const masker = newMasker();
-  const load = async (fs = new DiskFileSystem()) =>
+  const load = async (fs: FileSystem = new DiskFileSystem()) =>
     (await loadPlatformWithSecrets(root, { identities: keys.identities, fs })).platform;
   const before = await load();
   const fs = new DiskFileSystem();

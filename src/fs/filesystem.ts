@@ -13,6 +13,11 @@ export interface FileSystem {
   isDirectory(p: string): boolean;
   /** Entry names (not paths) of a directory, sorted. */
   readDir(p: string): string[];
+  /**
+   * readDir's entries with what each is, symbolic links not followed (optional): a view that
+   * asks about every entry (confined.ts) learns it from the listing instead of a call per entry.
+   */
+  readDirTyped?(p: string): DirEntry[];
   /** Size in bytes of an existing file, without reading it: scans skip huge files first. */
   size(p: string): number;
   /**
@@ -33,6 +38,13 @@ export interface FileSystem {
    * files to it can say so. Sorted; absent: the file system leaves nothing out.
    */
   linksIn?(p: string): string[];
+}
+
+/** One entry of a listing: `dir` and `link` as lstat answers them (a link is neither followed nor a dir). */
+export interface DirEntry {
+  name: string;
+  dir: boolean;
+  link: boolean;
 }
 
 /** A file holding decrypted values. */
@@ -64,6 +76,13 @@ export class DiskFileSystem implements FileSystem {
   }
   readDir(p: string): string[] {
     return nodeFs.readdirSync(p).sort();
+  }
+  readDirTyped(p: string): DirEntry[] {
+    // The listing's own types (node lstats the entries a file system leaves untyped); sorted as readDir.
+    return nodeFs
+      .readdirSync(p, { withFileTypes: true })
+      .map((d) => ({ name: d.name, dir: d.isDirectory(), link: d.isSymbolicLink() }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   size(p: string): number {
     return nodeFs.statSync(p).size;

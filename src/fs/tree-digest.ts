@@ -18,7 +18,7 @@
 import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
-import type { FileSystem, SecretFile } from "./filesystem.js";
+import type { DirEntry, FileSystem, SecretFile } from "./filesystem.js";
 
 /** Directories whose content is not digested (see the module comment). */
 export const UNDIGESTED_DIRS: ReadonlySet<string> = new Set([".git", "node_modules"]);
@@ -119,10 +119,13 @@ function realOrSelf(p: string): string {
  * run reads what was digested, once. Every other question goes to `inner`.
  */
 export class SnapshotFileSystem implements FileSystem {
+  readonly readDirTyped?: (p: string) => DirEntry[];
   constructor(
     private readonly inner: FileSystem,
     private readonly contents: ReadonlyMap<string, Buffer>,
-  ) {}
+  ) {
+    if (inner.readDirTyped) this.readDirTyped = (p) => inner.readDirTyped!(p);
+  }
 
   readFile(p: string): Buffer {
     return this.contents.get(p) ?? this.inner.readFile(p);
@@ -157,11 +160,20 @@ export class CoveredFileSystem implements FileSystem {
   uncovered?: string;
   private readonly prefixes: string[];
 
+  readonly readDirTyped?: (p: string) => DirEntry[];
+
   constructor(
     private readonly inner: FileSystem,
     private readonly roots: readonly string[],
   ) {
     this.prefixes = roots.map((r) => (r === "/" ? "/" : `${r}/`));
+    if (inner.readDirTyped) {
+      // An entry's type is in its directory's listing: only the directory is asked about.
+      this.readDirTyped = (p) => {
+        this.note(p, true);
+        return inner.readDirTyped!(p);
+      };
+    }
   }
 
   private note(p: string, listing: boolean): void {

@@ -1,0 +1,115 @@
+/**
+ * ConfinedFileSystem learns what a listing holds from the entries' types (readDirTyped) when
+ * its base can say them: every answer must be the one it gives asking about each entry.
+ */
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfinedFileSystem } from "../../src/fs/confined.js";
+import { DiskFileSystem, type FileSystem } from "../../src/fs/filesystem.js";
+
+/** The disk without readDirTyped: the confined view asks about each entry. */
+function untyped(): FileSystem {
+  const disk = new DiskFileSystem();
+  return {
+    readFile: (p) => disk.readFile(p),
+    exists: (p) => disk.exists(p),
+    isDirectory: (p) => disk.isDirectory(p),
+    readDir: (p) => disk.readDir(p),
+    size: (p) => disk.size(p),
+    realPath: (p) => disk.realPath(p),
+  };
+}
+
+function tree(): { root: string; outside: string } {
+  const base = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-confined-")));
+  const root = path.join(base, "repo");
+  const outside = path.join(base, "outside");
+  for (const d of ["a/b/c", "a/d", "e"]) mkdirSync(path.join(root, d), { recursive: true });
+  mkdirSync(outside);
+  writeFileSync(path.join(outside, "x.yaml"), "x: 1\n");
+  for (const f of ["a/one.yaml", "a/b/two.yaml", "a/b/c/three.yaml", "e/Kustomization", "top.yaml"])
+    writeFileSync(path.join(root, f), `${f}\n`);
+  symlinkSync(path.join(root, "a/one.yaml"), path.join(root, "e/link-in.yaml"));
+  symlinkSync("../a/b", path.join(root, "e/link-dir"));
+  symlinkSync(path.join(outside, "x.yaml"), path.join(root, "a/link-out.yaml"));
+  symlinkSync(outside, path.join(root, "a/d/link-out-dir"));
+  symlinkSync(path.join(root, "missing"), path.join(root, "a/dangling"));
+  symlinkSync(".", path.join(root, "a/b/self"));
+  return { root, outside };
+}
+
+/** Every answer of a view for every path below `root` (and a few outside), listing first. */
+function answers(fs: ConfinedFileSystem, root: string, outside: string): unknown[] {
+  const out: unknown[] = [];
+  const ask = (p: string) => {
+    const one = (f: () => unknown) => {
+      try {
+        return f();
+      } catch (e) {
+        return `throws ${(e as NodeJS.ErrnoException).code}`;
+      }
+    };
+    out.push([
+      p,
+      one(() => fs.exists(p)),
+      one(() => fs.isDirectory(p)),
+      one(() => fs.readDir(p)),
+      one(() => fs.readFile(p).toString()),
+      one(() => fs.size(p)),
+      one(() => fs.realPath(p)),
+      one(() => fs.linksIn(p)),
+    ]);
+  };
+  const walk = (dir: string) => {
+    ask(dir);
+    for (const name of new DiskFileSystem().readDir(dir)) {
+      const p = `${dir}/${name}`;
+      ask(p);
+      if (new DiskFileSystem().isDirectory(p)) walk(p);
+    }
+  };
+  walk(root);
+  for (const p of [
+    `${root}/missing`,
+    `${root}/e/link-dir/two.yaml`,
+    `${root}/a/d/link-out-dir/x.yaml`,
+    outside,
+    `${outside}/x.yaml`,
+  ])
+    ask(p);
+  return out;
+}
+
+describe("ConfinedFileSystem listings from entry types", () => {
+  it("answers as a view that asks about each entry (files, directories, links in and out, dangling, self)", () => {
+    const { root, outside } = tree();
+    // Listing first (types learnt) and asking first (each entry stat'ed) give the same answers.
+    const typed = answers(new ConfinedFileSystem(new DiskFileSystem(), [root]), root, outside);
+    const plain = answers(new ConfinedFileSystem(untyped(), [root]), root, outside);
+    expect(typed).toEqual(plain);
+    expect(typed.length).toBeGreaterThan(15);
+    // Links are left out of listings, and are absent.
+    const view = new ConfinedFileSystem(new DiskFileSystem(), [root]);
+    expect(view.readDir(`${root}/e`)).toEqual(["Kustomization"]);
+    expect(view.exists(`${root}/e/link-in.yaml`)).toBe(false);
+    expect(view.isDirectory(`${root}/a/b`)).toBe(true);
+    expect(view.linksIn(`${root}/a`)).toEqual(["dangling", "link-out.yaml"]);
+  });
+
+  it("DiskFileSystem.readDirTyped lists readDir's names in its order, typed as lstat types them", () => {
+    const { root } = tree();
+    const disk = new DiskFileSystem();
+    for (const dir of [root, `${root}/a`, `${root}/a/b`, `${root}/e`]) {
+      const typed = disk.readDirTyped(dir);
+      expect(typed.map((e) => e.name)).toEqual(disk.readDir(dir));
+      for (const e of typed) {
+        const p = `${dir}/${e.name}`;
+        const isLink = `${disk.realPath(dir)}/${e.name}` !== (disk.exists(p) ? disk.realPath(p) : "");
+        expect(e.link).toBe(isLink);
+        expect(e.dir).toBe(!isLink && disk.isDirectory(p));
+      }
+    }
+  });
+});
