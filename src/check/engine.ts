@@ -15,6 +15,7 @@ import {
   type Platform,
   type RenderedResource,
 } from "../platform/model.js";
+import { repoFiles } from "./repo-files.js";
 import { type ReadSource, SourceLines } from "./source-lines.js";
 import {
   type Finding,
@@ -33,7 +34,7 @@ export interface CheckOptions {
   /** Configuration; default `platform.config?.check`. */
   config?: CheckConfig;
   strict?: boolean;
-  /** Reads source files to map field paths to lines (default: from disk). */
+  /** Reads source files to map field paths to lines (default: from disk, src/check/repo-files.ts). */
   readSource?: ReadSource;
 }
 
@@ -97,7 +98,9 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
 
   const definedAt = new Map<string, FluxKustomization>();
   for (const k of lazy.kustomizations()) definedAt.set(`${k.cluster}\u0000${k.id}`, k);
-  const lines = new SourceLines(platform.root, opts.readSource, (r) =>
+  // The default reads the disk through the files the rules read (each file once per platform).
+  const read = opts.readSource ?? ((file: string) => repoFiles(platform).text(file));
+  const lines = new SourceLines(platform.root, read, (r) =>
     definedAt.get(`${r.cluster}\u0000${r.kustomization}`),
   );
   const seen = new Set<string>();

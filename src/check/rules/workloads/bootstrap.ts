@@ -5,11 +5,11 @@
  * `createNamespace: false` (helmfile's default is true, per release or in `helmDefaults`).
  * Those namespaces exist on every cluster bootstrapped from the repository.
  */
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { isMap } from "../../../kustomize/types.js";
 import type { Platform } from "../../../platform/model.js";
+import { type RepoFiles, repoFiles } from "../../repo-files.js";
 
 const SKIP_DIRS = new Set([".git", "node_modules"]);
 const MAX_FILES = 20_000;
@@ -23,13 +23,10 @@ export function bootstrapNamespaces(platform: Platform): BootstrapNamespaces {
   let out = memo.get(platform);
   if (out === undefined) {
     out = new Map();
-    for (const file of yamlFiles(platform.root)) {
-      let text: string;
-      try {
-        text = readFileSync(path.join(platform.root, file), "utf8");
-      } catch {
-        continue;
-      }
+    const files = repoFiles(platform);
+    for (const file of yamlFiles(files, platform.root)) {
+      const text = files.text(path.join(platform.root, file));
+      if (text === undefined) continue;
       if (!/^releases\s*:/m.test(text)) continue;
       for (const ns of helmfileNamespaces(text)) if (!out.has(ns)) out.set(ns, file);
     }
@@ -78,26 +75,16 @@ export function helmfileNamespaces(text: string): string[] {
   return out;
 }
 
-function yamlFiles(root: string): string[] {
+function yamlFiles(files: RepoFiles, root: string): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
     if (out.length >= MAX_FILES) return;
-    let names: string[];
-    try {
-      names = readdirSync(path.join(root, rel)).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
+    const entries = files.list(path.join(root, rel));
+    if (entries === undefined) return;
+    for (const { name, dir } of entries) {
       const child = rel === "" ? name : `${rel}/${name}`;
       // Symbolic links are not followed: reads stay inside the repository, and loops end.
-      let stat: ReturnType<typeof lstatSync>;
-      try {
-        stat = lstatSync(path.join(root, child));
-      } catch {
-        continue;
-      }
-      if (stat.isDirectory()) {
+      if (dir) {
         if (!SKIP_DIRS.has(name)) walk(child);
       } else if (/\.ya?ml$/.test(name)) out.push(child);
     }

@@ -6,11 +6,11 @@
  * files of the directories that transformed an object (overlays setting `images`).
  */
 
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Platform } from "../../../platform/model.js";
 import { checkYamlNesting } from "../../../yaml/limits.js";
+import { type RepoFiles, repoFiles } from "../../repo-files.js";
 import type { Rule, RuleContext } from "../../types.js";
 import { isKind, nameOf, namespaceOf } from "./objects.js";
 
@@ -144,6 +144,7 @@ function commentStart(line: string): number {
 
 /** Repository-relative files that belong to the platform, sorted. */
 export function platformFiles(platform: Platform): string[] {
+  const repo = repoFiles(platform);
   const files = new Set<string>();
   const seenDirs = new Set<string>();
   // Resources of one directory share its kustomization files: each is looked for once.
@@ -151,25 +152,15 @@ export function platformFiles(platform: Platform): string[] {
   const walk = (rel: string) => {
     if (seenDirs.has(rel)) return;
     seenDirs.add(rel);
-    let names: string[];
-    try {
-      names = readdirSync(path.join(platform.root, rel));
-    } catch {
-      return;
-    }
-    for (const name of names) {
+    // Symbolic links are not followed (as the loader does not): reads stay inside the
+    // repository, and a link to an ancestor is no endless walk.
+    const entries = repo.list(path.join(platform.root, rel));
+    if (entries === undefined) return;
+    for (const { name, dir, file } of entries) {
       const child = rel === "." || rel === "" ? name : path.posix.join(rel, name);
-      let stat: ReturnType<typeof lstatSync>;
-      try {
-        // Symbolic links are not followed (as the loader does not): reads stay inside the
-        // repository, and a link to an ancestor is no endless walk.
-        stat = lstatSync(path.join(platform.root, child));
-      } catch {
-        continue;
-      }
-      if (stat.isDirectory()) {
+      if (dir) {
         if (!SKIP_DIRS.has(name)) walk(child);
-      } else if (stat.isFile() && (/\.ya?ml$/.test(name) || name === "Kustomization")) files.add(child);
+      } else if (file && (/\.ya?ml$/.test(name) || name === "Kustomization")) files.add(child);
     }
   };
   for (const cluster of platform.clusters) {
@@ -182,7 +173,7 @@ export function platformFiles(platform: Platform): string[] {
             const f = path.posix.join(dir, name);
             let found = fileOrNot.get(f);
             if (found === undefined) {
-              found = isFile(platform.root, f);
+              found = isFile(repo, platform.root, f);
               fileOrNot.set(f, found);
             }
             if (found) files.add(f);
@@ -194,12 +185,11 @@ export function platformFiles(platform: Platform): string[] {
   return [...files].sort();
 }
 
-function isFile(root: string, rel: string): boolean {
-  try {
-    return lstatSync(path.join(root, rel)).isFile();
-  } catch {
-    return false;
-  }
+/** lstat's answer, from the listing of the file's directory. */
+function isFile(repo: RepoFiles, root: string, rel: string): boolean {
+  const abs = path.join(root, rel);
+  const name = path.basename(abs);
+  return repo.list(path.dirname(abs))?.some((e) => e.name === name && e.file) ?? false;
 }
 
 /** What the platform could not render: ImagePolicies may hide there. */
@@ -231,13 +221,10 @@ function run(ctx: RuleContext): void {
       policies.add(`${namespaceOf(r.object)}:${nameOf(r.object)}`);
   }
   const blind = blindSpots(ctx.platform);
+  const repo = repoFiles(ctx.platform);
   for (const file of platformFiles(ctx.platform)) {
-    let text: string;
-    try {
-      text = readFileSync(path.join(ctx.platform.root, file), "utf8");
-    } catch {
-      continue;
-    }
+    const text = repo.text(path.join(ctx.platform.root, file));
+    if (text === undefined) continue;
     for (const m of findMarkers(text)) reportMarker(ctx, policies, blind, file, m);
   }
 }

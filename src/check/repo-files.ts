@@ -1,0 +1,78 @@
+/**
+ * The repository's files as the check rules that read the disk see them (the bootstrap
+ * helmfiles of `namespace-exists`, the setter markers of `imagepolicy-marker`, the source
+ * lines of findings), asked for once per platform: each directory is listed once, with each
+ * entry's type from the listing (lstat's answer: symbolic links are not followed), and each
+ * file is read once. Those rules walked and read the same files each on its own: every YAML
+ * file of bjw-s home-ops was opened three to five times by one `check`.
+ *
+ * A check reads the repository as it is while the check runs, as each rule did: nothing is
+ * kept beyond the platform it was asked for.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import type { Platform } from "../platform/model.js";
+
+/** One directory entry, typed as lstat types it. */
+export interface RepoEntry {
+  name: string;
+  dir: boolean;
+  file: boolean;
+}
+
+/** Texts kept beyond this many characters are read again when asked for (memory stays bounded). */
+const KEEP_CHARS = 32 * 1024 * 1024;
+
+export class RepoFiles {
+  private readonly listings = new Map<string, RepoEntry[] | null>();
+  private readonly texts = new Map<string, string | null>();
+  private kept = 0;
+
+  /** The entries of the directory `abs`, sorted by name; undefined when it cannot be listed. */
+  list(abs: string): readonly RepoEntry[] | undefined {
+    let entries = this.listings.get(abs);
+    if (entries === undefined) {
+      try {
+        entries = readdirSync(abs, { withFileTypes: true })
+          .map((d) => ({
+            name: d.name,
+            dir: d.isDirectory(),
+            file: d.isFile(),
+          }))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      } catch {
+        entries = null;
+      }
+      this.listings.set(abs, entries);
+    }
+    return entries ?? undefined;
+  }
+
+  /** The UTF-8 text of the file `abs` (links followed, as readFileSync does); undefined when unreadable. */
+  text(abs: string): string | undefined {
+    let text = this.texts.get(abs);
+    if (text === undefined) {
+      try {
+        text = readFileSync(abs, "utf8");
+      } catch {
+        text = null;
+      }
+      if (text === null || this.kept + text.length <= KEEP_CHARS) {
+        this.kept += text?.length ?? 0;
+        this.texts.set(abs, text);
+      }
+    }
+    return text ?? undefined;
+  }
+}
+
+const byPlatform = new WeakMap<Platform, RepoFiles>();
+
+/** The platform's RepoFiles, made on first use. */
+export function repoFiles(platform: Platform): RepoFiles {
+  let files = byPlatform.get(platform);
+  if (files === undefined) {
+    files = new RepoFiles();
+    byPlatform.set(platform, files);
+  }
+  return files;
+}
