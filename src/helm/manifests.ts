@@ -448,6 +448,17 @@ function crdText(f: ChartFile): string {
   return text;
 }
 
+/** The CrdFile of a chart file: its text decoded when first read (once per file of a loaded chart). */
+export function chartCrdFile(path: string, f: ChartFile): CrdFile {
+  return {
+    path,
+    data: f.data,
+    get content() {
+      return crdText(f);
+    },
+  };
+}
+
 /**
  * chart.CRDObjects: `crds/*.{yaml,yml,json}` of the chart, then of each enabled subchart. The
  * texts are decoded when read (only --include-crds prints them; kube-prometheus-stack's are
@@ -457,15 +468,8 @@ export function crdFiles(chart: RenderChart): CrdFile[] {
   const out: CrdFile[] = [];
   const full = chartFullPath(chart);
   for (const f of chart.chart.files as readonly ChartFile[]) {
-    if (f.name.startsWith("crds/") && hasManifestExtension(f.name)) {
-      out.push({
-        path: `${full}/${f.name}`,
-        data: f.data,
-        get content() {
-          return crdText(f);
-        },
-      });
-    }
+    if (f.name.startsWith("crds/") && hasManifestExtension(f.name))
+      out.push(chartCrdFile(`${full}/${f.name}`, f));
   }
   for (const d of chart.dependencies) out.push(...crdFiles(d));
   return out;

@@ -5,6 +5,8 @@
  * occur in Go values (maps are GoMaps), so a plain object is always a tag.
  */
 import type { Chart, ChartDependency, ChartMetadata } from "../chart.js";
+import { chartCrdFile } from "../manifests.js";
+import type { RenderedRelease } from "../render.js";
 import { elemTypeOf, GoInt, GoMap, type GoValue, type IntKind, sliceOf } from "../template/value.js";
 
 export type WireValue =
@@ -98,5 +100,50 @@ export function decodeChart(w: WireChart): Chart {
     files: w.files,
     dependencies: w.dependencies.map(decodeChart),
     digest: w.digest,
+  };
+}
+
+/**
+ * A CRD file of a render as it travels back: where the file is in the chart both threads hold
+ * (indexes through `dependencies`, then into `files`), not its bytes and text. Cloning a
+ * CrdFile reads its lazy text: kube-prometheus-stack's crds/ were decoded and copied (4.5 MB
+ * of text, and the bytes again) with every render of it a worker sent back.
+ */
+export type WireCrdFile =
+  | { path: string; at: number[] }
+  | { path: string; content: string; data?: Uint8Array };
+
+export interface WireRelease extends Omit<RenderedRelease, "crds"> {
+  crds: WireCrdFile[];
+}
+
+export function encodeRelease(chart: Chart, release: RenderedRelease): WireRelease {
+  // crdFiles (chartCrdFile) hands out each chart file's own bytes: they name the file.
+  const where = new Map<Uint8Array, number[]>();
+  const index = (c: Chart, at: number[]): void => {
+    for (const [i, f] of c.files.entries()) if (f.name.startsWith("crds/")) where.set(f.data, [...at, i]);
+    for (const [i, d] of c.dependencies.entries()) index(d, [...at, i]);
+  };
+  if (release.crds.length > 0) index(chart, []);
+  return {
+    ...release,
+    crds: release.crds.map((f) => {
+      const at = f.data && where.get(f.data);
+      return at
+        ? { path: f.path, at }
+        : { path: f.path, content: f.content, ...(f.data ? { data: f.data } : {}) };
+    }),
+  };
+}
+
+export function decodeRelease(chart: Chart, wire: WireRelease): RenderedRelease {
+  return {
+    ...wire,
+    crds: wire.crds.map((w) => {
+      if (!("at" in w)) return w;
+      let c = chart;
+      for (const i of w.at.slice(0, -1)) c = c.dependencies[i]!;
+      return chartCrdFile(w.path, c.files[w.at[w.at.length - 1]!]!);
+    }),
   };
 }

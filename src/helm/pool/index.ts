@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
-import { encodeChart, encodeGo, NotTransferable } from "./codec.js";
+import { decodeRelease, encodeChart, encodeGo, NotTransferable } from "./codec.js";
 import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js";
 import { bundledLaunch } from "./launch.js";
 import {
@@ -224,7 +224,7 @@ function receiveAhead(r: ResultMessage): void {
   entry.outcome = r.ok
     ? {
         ok: true,
-        release: r.release,
+        release: decodeRelease(entry.chart, r.release),
         apiVersionsRead: r.apiVersionsRead,
         ...(r.unvalidatedSchemaRef ? { unvalidatedSchemaRef: r.unvalidatedSchemaRef } : {}),
       }
@@ -376,7 +376,7 @@ export function renderReleases(
           r.ok
             ? {
                 ok: true,
-                release: r.release,
+                release: decodeRelease(jobs[index]!.chart, r.release),
                 apiVersionsRead: r.apiVersionsRead,
                 ...(r.unvalidatedSchemaRef ? { unvalidatedSchemaRef: r.unvalidatedSchemaRef } : {}),
               }

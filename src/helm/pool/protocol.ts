@@ -1,7 +1,6 @@
 /** Messages between the render pool and its workers (see index.ts for the protocol). */
 import type { SharedCacheLocation } from "../../cache/store.js";
-import type { RenderedRelease } from "../render.js";
-import type { WireChart, WireValue } from "./codec.js";
+import type { WireChart, WireRelease, WireValue } from "./codec.js";
 import type { ApiVersionsReadData, ReleaseJob } from "./job.js";
 
 export interface WireJob extends Omit<ReleaseJob, "values"> {
@@ -29,7 +28,8 @@ export interface BatchMessage {
 export type ResultMessage = { batch: number; index: number } & (
   | {
       ok: true;
-      release: RenderedRelease;
+      /** decodeRelease with the job's chart gives the render. */
+      release: WireRelease;
       unvalidatedSchemaRef?: string;
       apiVersionsRead: ApiVersionsReadData;
     }

@@ -7,7 +7,7 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { DiskRenderCache, type RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
 import type { GoMap } from "../template/value.js";
-import { decodeChart, decodeGo } from "./codec.js";
+import { decodeChart, decodeGo, encodeRelease } from "./codec.js";
 import { renderReleaseJob } from "./job.js";
 import {
   type BatchMessage,
@@ -61,7 +61,9 @@ parentPort?.on("message", (batch: BatchMessage) => {
       message = { batch: batch.batch, index, ok: false, error: "render worker: no such chart", retry: true };
     } else {
       const outcome = renderReleaseJob(chart, { ...job, values: decodeGo(job.values) as GoMap }, store);
-      message = { batch: batch.batch, index, ...outcome };
+      message = outcome.ok
+        ? { batch: batch.batch, index, ...outcome, release: encodeRelease(chart, outcome.release) }
+        : { batch: batch.batch, index, ...outcome };
     }
     try {
       port.postMessage(message);

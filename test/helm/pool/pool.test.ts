@@ -65,6 +65,41 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(pw(inProcess[0])).not.toBe(pw(inProcess[1]));
   });
 
+  it("brings crds/ files back as files of the main thread's chart, not copies of their text", () => {
+    const crd = (name: string) =>
+      `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${name}.example.com\n`;
+    const withCrds = loadChartFiles([
+      file("Chart.yaml", "apiVersion: v2\nname: with-crds\nversion: 1.0.0\n"),
+      file("crds/a.yaml", crd("as")),
+      file("crds/notes.txt", "not a manifest"),
+      file("templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"),
+      file("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 1.0.0\n"),
+      file("charts/sub/crds/b.yaml", crd("bs")),
+      file("charts/sub/templates/x.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sub\n"),
+    ]);
+    const crdJobs = jobs
+      .slice(0, 5)
+      .map(({ job }) => ({ chart: withCrds, job: { ...job, values: new GoMap() } }));
+    const inProcess = pool.renderReleases(crdJobs, { threads: 0 });
+    const workersOnly = pool.renderReleases(crdJobs, { threads: 2, mainRenders: false });
+    expect(pool.lastBatch.fromWorkers).toBe(crdJobs.length);
+    expect(workersOnly).toEqual(inProcess);
+    const files = [
+      withCrds.files.find((f: { name: string }) => f.name === "crds/a.yaml"),
+      withCrds.dependencies[0].files[0],
+    ];
+    for (const o of workersOnly) {
+      expect(o.release.crds.map((c: { path: string }) => c.path)).toEqual([
+        "with-crds/crds/a.yaml",
+        "with-crds/charts/sub/crds/b.yaml",
+      ]);
+      expect(o.release.crds.map((c: { content: string }) => c.content)).toEqual([crd("as"), crd("bs")]);
+      // The very bytes of the chart this thread loaded: nothing of them travelled.
+      expect(o.release.crds.map((c: { data: Uint8Array }) => c.data)).toEqual(files.map((f) => f.data));
+      for (const [i, c] of o.release.crds.entries()) expect(c.data).toBe(files[i].data);
+    }
+  });
+
   it("claims the largest charts first, ties in job order; outcomes stay in job order", () => {
     // random's template is larger than failing's: jobs 0,1,3,4,6 before 2,5
     expect(pool.claimOrder(jobs)).toEqual([0, 1, 3, 4, 6, 2, 5]);
