@@ -6,6 +6,8 @@
  * never a crashed run.
  */
 import * as path from "node:path";
+import { defaultRenderCache } from "../cache/index.js";
+import type { RenderCache } from "../cache/store.js";
 import type { KObject } from "../kustomize/types.js";
 import type { CheckConfig, CheckRuleConfig } from "../platform/config.js";
 import {
@@ -36,6 +38,11 @@ export interface CheckOptions {
   strict?: boolean;
   /** Reads source files to map field paths to lines (default: from disk, src/check/repo-files.ts). */
   readSource?: ReadSource;
+  /**
+   * Where rules keep work between runs (the schema pass): default the render cache the platform
+   * loader also defaults to (off with SLIPWAY_NO_CACHE), false for none.
+   */
+  renderCache?: RenderCache | false;
 }
 
 export interface CheckSummary {
@@ -66,6 +73,7 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
     if (!known.has(id)) configWarnings.push(`slipway.yaml: check.rules.${id}: no such rule`);
   }
   const lazy = lazyHelpers(platform);
+  const cache = opts.renderCache === false ? undefined : (opts.renderCache ?? defaultRenderCache());
   const raw: Array<{ rule: Rule; settings?: CheckRuleConfig; finding: RuleFinding }> = [];
   const ran: string[] = [];
   for (const rule of opts.rules) {
@@ -81,6 +89,7 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
       options: settings?.options ?? {},
       strict: opts.strict ?? false,
       schemaDirs: config.schemaDirs.map((d) => path.posix.resolve(platform.root, d)),
+      ...(cache ? { cache } : {}),
     };
     try {
       rule.run(ctx);

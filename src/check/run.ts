@@ -140,6 +140,7 @@ async function computeRun(
   const result = runCheck(platform, {
     rules: opts.rules,
     strict: opts.strict ?? false,
+    renderCache: opts.renderCache ?? false,
     // Source lines from the bytes the run rendered (the digest's snapshot), else the disk.
     ...(contents ? { readSource: snapshotReader(contents) } : {}),
   });

@@ -5,6 +5,7 @@
  * annotations), maps each finding to the source line a person edits, and hands the result to
  * a reporter (text, json, sarif, junit, github).
  */
+import type { RenderCache } from "../cache/store.js";
 import type { KObject } from "../kustomize/types.js";
 import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../platform/model.js";
 
@@ -51,6 +52,11 @@ export interface RuleContext {
   strict?: boolean;
   /** Absolute directories of extra CRD files (slipway.yaml `check.schemaDirs`). */
   schemaDirs?: string[];
+  /**
+   * The persistent render cache (src/cache), for a rule's work that is a function of objects it
+   * keys its entries by (the schema pass); absent: off.
+   */
+  cache?: RenderCache;
 }
 
 export interface Rule {

@@ -12,6 +12,7 @@ import {
   type SchemaIssueKind,
 } from "../../validate/schema/index.js";
 import type { Rule, RuleContext } from "../types.js";
+import { type PassIssues, readSchemaPass, schemaPassKey, writeSchemaPass } from "./schema-cache.js";
 
 interface Validated {
   resource: RenderedResource;
@@ -40,12 +41,27 @@ function schemaPass(ctx: RuleContext): SchemaPass {
   const reportedFiles = new Set<string>();
   for (const cluster of ctx.clusters()) {
     const resources = cluster.kustomizations.flatMap((k) => k.resources);
-    const crds = resources.map((r) => r.object).filter(isCrd);
-    const validator = createSchemaValidator({ crds, extraSchemaDirs: dirs });
-    for (const resource of resources) {
-      const issues = validator.validate(resource.object).filter((i) => !isSopsEnvelope(resource.object, i));
+    // Schema directories are files the cache key does not cover.
+    const cache = dirs.length === 0 ? ctx.cache : undefined;
+    const passKey = cache && schemaPassKey(cache, resources);
+    const known = passKey && readSchemaPass(cache!, passKey, resources.length);
+    const crds = () => resources.map((r) => r.object).filter(isCrd);
+    // Made when an object is validated here (always, unless the cache knows the pass).
+    let validator = known ? undefined : createSchemaValidator({ crds: crds(), extraSchemaDirs: dirs });
+    const knownAt = new Map(known || []);
+    const found: PassIssues = [];
+    for (const [n, resource] of resources.entries()) {
+      let issues: SchemaIssue[];
+      if (known && resource.secrets === undefined) issues = knownAt.get(n) ?? [];
+      else {
+        validator ??= createSchemaValidator({ crds: crds(), extraSchemaDirs: dirs });
+        issues = validator.validate(resource.object).filter((i) => !isSopsEnvelope(resource.object, i));
+        if (resource.secrets === undefined && issues.length > 0) found.push([n, issues]);
+      }
       if (issues.length > 0) pass.results.push({ resource, issues });
     }
+    if (passKey && !known) writeSchemaPass(cache!, passKey, found);
+    if (validator === undefined) continue;
     for (const p of validator.crdProblems) {
       if (p.file === undefined) continue; // rendered CRDs are reported on the object itself
       const message = `${p.crd ? `CRD ${p.crd}: ` : ""}${p.issue.message}`;
