@@ -9,7 +9,8 @@
  * A check reads the repository as it is while the check runs, as each rule did: nothing is
  * kept beyond the platform it was asked for.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readRegularFile } from "../fs/read-regular.js";
 import type { Platform } from "../platform/model.js";
 
 /** One directory entry, typed as lstat types it. */
@@ -47,12 +48,15 @@ export class RepoFiles {
     return entries ?? undefined;
   }
 
-  /** The UTF-8 text of the file `abs` (links followed, as readFileSync does); undefined when unreadable. */
+  /**
+   * The UTF-8 text of the file `abs`; undefined when unreadable or not a regular file (a FIFO
+   * would block the check forever).
+   */
   text(abs: string): string | undefined {
     let text = this.texts.get(abs);
     if (text === undefined) {
       try {
-        text = readFileSync(abs, "utf8");
+        text = readRegularFile(abs).toString("utf8");
       } catch {
         text = null;
       }

@@ -6,8 +6,9 @@
  * or a missing required field) falls back to its nearest existing ancestor, then to the
  * document's first line. Each source file is parsed at most once per run.
  */
-import { readFileSync } from "node:fs";
+
 import * as path from "node:path";
+import { readRegularFile } from "../fs/read-regular.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import type { PatchSource, RenderedResource, SourceLocation } from "../platform/model.js";
 import { type PositionedDocument, parseYamlDocumentsWithPositions } from "../yaml/index.js";
@@ -30,7 +31,7 @@ const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomi
 
 const readFromDisk: ReadSource = (file) => {
   try {
-    return readFileSync(file, "utf8");
+    return readRegularFile(file).toString("utf8");
   } catch {
     return undefined;
   }

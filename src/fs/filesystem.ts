@@ -1,6 +1,7 @@
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import type { SecretPaths } from "../secrets/paths.js";
+import { readRegularFile } from "./read-regular.js";
 
 /**
  * What every stage reads through. Synchronous on purpose: builds are CPU-bound walks over
@@ -62,7 +63,9 @@ export function readFileWithin(fs: FileSystem, p: string, max: number): Buffer |
 
 export class DiskFileSystem implements FileSystem {
   readFile(p: string): Buffer {
-    return nodeFs.readFileSync(p);
+    // Regular files only: a FIFO named like a manifest in a repository would block the read
+    // (and the command) forever; a device would never end.
+    return readRegularFile(p);
   }
   exists(p: string): boolean {
     return nodeFs.existsSync(p);

@@ -3,6 +3,8 @@
  * platform: the rules answer as when each walked with lstat and read on its own (the
  * implementations they replaced are kept below as the oracle).
  */
+
+import { execFileSync } from "node:child_process";
 import {
   lstatSync,
   mkdirSync,
@@ -77,7 +79,8 @@ function oldBootstrap(root: string): Map<string, string> {
       }
       if (stat.isDirectory()) {
         if (name !== ".git" && name !== "node_modules") walk(child);
-      } else if (/\.ya?ml$/.test(name)) files.push(child);
+        // Not a link (it may lead out of the repository), nor a FIFO (it would block).
+      } else if (stat.isFile() && /\.ya?ml$/.test(name)) files.push(child);
     }
   };
   walk("");
@@ -160,13 +163,19 @@ function platformAt(root: string, dirs: string[], touched: string[]): Platform {
 }
 
 describe("check rules' repository files", () => {
-  it("bootstrap helmfiles: the same namespaces from the same files (links to files read, to directories not walked)", () => {
+  it("bootstrap helmfiles: the same namespaces from the same files (links neither read nor walked, a FIFO not read)", () => {
     const root = tree();
+    // A FIFO named like a helmfile would block a read until a writer comes: never opened.
+    execFileSync("mkfifo", [path.join(root, "bootstrap/fifo.yaml")]);
     const platform = { root, clusters: [], errors: [] } as unknown as Platform;
     const got = bootstrapNamespaces(platform);
     expect([...got]).toEqual([...oldBootstrap(root)]);
-    expect(got.get("linked-file")).toBe("bootstrap/link.yaml");
-    expect(got.has("outside-dir") || got.has("git") || got.has("node-modules")).toBe(false);
+    expect(got.get("from-bootstrap")).toBe("bootstrap/helmfile.yaml");
+    // bootstrap/link.yaml leads out of the repository: reads stay inside.
+    expect(
+      got.has("linked-file") || got.has("outside-dir") || got.has("git") || got.has("node-modules"),
+    ).toBe(false);
+    expect(repoFiles(platform).text(path.join(root, "bootstrap/fifo.yaml"))).toBeUndefined();
   });
 
   it.each([

@@ -6,8 +6,9 @@
  * repository's SOPS files (`platformSecrets`); on a Platform loaded without it they report
  * nothing. No message ever quotes a secret value: only files, names and recipients.
  */
-import { readFileSync } from "node:fs";
+
 import * as path from "node:path";
+import { readRegularFile } from "../../fs/read-regular.js";
 import { kustomizationFileNames } from "../../kustomize/kustomization.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../../kustomize/types.js";
 import { DECRYPT_ANNOTATION, hasSopsMarker, platformSecrets } from "../../platform/decrypt.js";
@@ -25,7 +26,7 @@ function fileReader(platform: Platform): (file: string) => Buffer | undefined {
   return (file) => {
     if (!cache.has(file)) {
       try {
-        cache.set(file, readFileSync(path.posix.join(platform.root, file)));
+        cache.set(file, readRegularFile(path.posix.join(platform.root, file)));
       } catch {
         cache.set(file, undefined);
       }
@@ -241,7 +242,7 @@ const sopsRecipientsMismatch: Rule = {
 
 function read(platform: Platform, file: string): string | undefined {
   try {
-    return readFileSync(path.posix.join(platform.root, file), "utf8");
+    return readRegularFile(path.posix.join(platform.root, file)).toString("utf8");
   } catch {
     return undefined;
   }

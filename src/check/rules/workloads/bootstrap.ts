@@ -81,12 +81,13 @@ function yamlFiles(files: RepoFiles, root: string): string[] {
     if (out.length >= MAX_FILES) return;
     const entries = files.list(path.join(root, rel));
     if (entries === undefined) return;
-    for (const { name, dir } of entries) {
+    for (const { name, dir, file } of entries) {
       const child = rel === "" ? name : `${rel}/${name}`;
-      // Symbolic links are not followed: reads stay inside the repository, and loops end.
+      // Symbolic links are not followed: reads stay inside the repository, and loops end; a
+      // FIFO or device is not read (it would block or never end).
       if (dir) {
         if (!SKIP_DIRS.has(name)) walk(child);
-      } else if (/\.ya?ml$/.test(name)) out.push(child);
+      } else if (file && /\.ya?ml$/.test(name)) out.push(child);
     }
   };
   walk("");

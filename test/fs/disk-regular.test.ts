@@ -1,0 +1,31 @@
+/**
+ * A repository is read through DiskFileSystem: a FIFO or device at a manifest's name must not
+ * block or never end a command (a planted `x.yaml` FIFO hung `check` forever).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DiskFileSystem } from "../../src/fs/filesystem.js";
+import { loadPlatform } from "../../src/platform/index.js";
+
+describe("DiskFileSystem reads regular files only", () => {
+  const root = mkdtempSync(path.join(tmpdir(), "slipway-disk-regular-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  writeFileSync(path.join(root, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+  writeFileSync(path.join(root, "kustomization.yaml"), "resources: [cm.yaml]\n");
+  execFileSync("mkfifo", [path.join(root, "planted.yaml")]);
+
+  it("refuses a FIFO at once (EINVAL) and a device, reads a file", () => {
+    const fs = new DiskFileSystem();
+    expect(fs.readFile(path.join(root, "cm.yaml")).toString()).toContain("kind: ConfigMap");
+    expect(() => fs.readFile(path.join(root, "planted.yaml"))).toThrow(/not a regular file/);
+    expect(() => fs.readFile("/dev/zero")).toThrow(/not a regular file/);
+  });
+
+  it("a repository with a FIFO named like a manifest loads (the scan passes it by)", () => {
+    const p = loadPlatform(root);
+    expect(p.clusters.map((c) => c.kustomizations.length)).toBeDefined();
+  });
+});
