@@ -57,26 +57,36 @@ export function releasesNotCompared(
   cluster: string,
   base: readonly HelmReleaseInfo[],
   head: readonly HelmReleaseInfo[],
+  /** Environment diffs: names and values with the environment words mapped away (env.ts). */
+  normalize: (s: string) => string = (s) => s,
 ): NotCompared[] {
   const sides = new Map<string, { base?: HelmReleaseInfo; head?: HelmReleaseInfo }>();
-  for (const r of base) sides.set(`${r.namespace}/${r.name}`, { base: r });
-  for (const r of head)
-    sides.set(`${r.namespace}/${r.name}`, { ...sides.get(`${r.namespace}/${r.name}`), head: r });
+  const key = (r: HelmReleaseInfo) => normalize(`${r.namespace}/${r.name}`);
+  for (const r of base) sides.set(key(r), { base: r });
+  for (const r of head) sides.set(key(r), { ...sides.get(key(r)), head: r });
   const unrendered = (r?: HelmReleaseInfo) =>
     r !== undefined && (r.status === undefined || r.status === "external");
+  const same = (b: HelmReleaseInfo, h: HelmReleaseInfo) =>
+    normalize(JSON.stringify(b.object)) === normalize(JSON.stringify(h.object));
   const out: NotCompared[] = [];
-  for (const id of [...sides.keys()].sort()) {
-    const { base: b, head: h } = sides.get(id)!;
+  for (const k of [...sides.keys()].sort()) {
+    const { base: b, head: h } = sides.get(k)!;
     if (!unrendered(b) && !unrendered(h)) continue;
-    if (b && h && JSON.stringify(b.object) === JSON.stringify(h.object)) continue;
+    if (b && h && same(b, h)) continue;
+    const id = `${(h ?? b)!.namespace}/${(h ?? b)!.name}`;
     const entry: NotCompared = { cluster, id: `HelmRelease ${id}`, reason: "chart-not-rendered", errors: [] };
     if (b?.status) entry.baseStatus = b.status;
     if (h?.status) entry.headStatus = h.status;
     const why = (r?: HelmReleaseInfo) =>
-      r && unrendered(r) ? [r.chartMissing ?? r.warnings?.[0] ?? "its chart was not rendered"] : [];
-    entry.errors = [...new Set([...why(h), ...why(b)])].map((m) =>
-      m.startsWith(`HelmRelease ${id}: `) ? m.slice(`HelmRelease ${id}: `.length) : m,
-    );
+      r && unrendered(r)
+        ? [
+            (r.chartMissing ?? r.warnings?.[0] ?? "its chart was not rendered").replace(
+              /^HelmRelease \S+: /,
+              "",
+            ),
+          ]
+        : [];
+    entry.errors = [...new Set([...why(h), ...why(b)])];
     out.push(entry);
   }
   return out;

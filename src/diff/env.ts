@@ -7,7 +7,7 @@
 import { SlipwayError } from "../errors.js";
 import type { Cluster, Platform } from "../platform/index.js";
 import { diffKustomization, type KustomizationSide } from "./compare.js";
-import { failureLines, notCompared } from "./coverage.js";
+import { failureLines, notCompared, releasesNotCompared } from "./coverage.js";
 import { maskForDiff, type SecretMasker } from "./mask.js";
 import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
 import { formatError, sideOf } from "./revision.js";
@@ -118,6 +118,9 @@ export function compareEnvironments(
     for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k, c) });
     skipped.push(...notCompared(c.name, own));
   }
+  // Releases that differ between the environments while a chart was not rendered: how their
+  // objects differ is unknown.
+  skipped.push(...releasesNotCompared(label, a.helmReleases, b.helmReleases, normalize));
   const errors = [...new Set([...a.errors, ...b.errors].map(formatError))];
   if (!opts.acceptFailed) errors.push(...failureLines(skipped));
   return {

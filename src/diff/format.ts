@@ -58,7 +58,7 @@ function nothingFound(r: DiffReport): boolean {
 
 function whyNot(n: NotCompared): string {
   if (n.reason === "chart-not-rendered")
-    return `changed, but its chart output was not compared: ${n.errors.join("; ")}`;
+    return `differs, but its chart output was not compared: ${n.errors.join("; ")}`;
   return n.reason === "failed" ? whereFailed(n) : "not rendered: its source is not this repository";
 }
 

@@ -160,11 +160,11 @@ spec:
       expect(text.stdout).toContain("~ spec.values.replicas: 1 → 3");
       expect(text.stdout).toContain("Not compared: 1 HelmRelease whose chart was not rendered:");
       expect(text.stdout).toContain(
-        "prod HelmRelease apps/web: changed, but its chart output was not compared: ",
+        "prod HelmRelease apps/web: differs, but its chart output was not compared: ",
       );
       const md = await run([repo.dir, "--base", c0, "--head", c1, "--format", "markdown"]);
       expect(md.stdout).toContain(
-        "| prod | `HelmRelease apps/web` | changed, but its chart output was not compared",
+        "| prod | `HelmRelease apps/web` | differs, but its chart output was not compared",
       );
       const json = JSON.parse((await run([repo.dir, "--base", c0, "--head", c1, "--format", "json"])).stdout);
       expect(json.notCompared).toEqual([

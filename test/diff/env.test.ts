@@ -64,4 +64,16 @@ describe("environment comparison on the example platform", () => {
     for (const f of secretFields)
       expect([f.old, f.new].join(" ")).toMatch(/^<masked:sha256:\w+> <masked:sha256:\w+>$/);
   });
+
+  it("names the HelmReleases that differ while their charts were not rendered; alike ones are not", () => {
+    // No chart cache here: no release is rendered in either environment.
+    const r = compareEnvironments(platform, "staging", "production", newMasker());
+    const releases = r.notCompared.filter((n) => n.reason === "chart-not-rendered").map((n) => n.id);
+    expect(releases).toContain("HelmRelease valkey/valkey"); // dataStorage 2Gi vs 5Gi
+    expect(releases).not.toContain("HelmRelease cert-manager/cert-manager"); // the same in both
+    for (const n of r.notCompared.filter((x) => x.reason === "chart-not-rendered")) {
+      expect(n.cluster).toBe("staging vs production");
+      expect(n.errors[0]).toContain("is not in the chart cache");
+    }
+  });
 });

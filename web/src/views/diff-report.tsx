@@ -69,7 +69,7 @@ export function DiffReportView({ report }: { report: DiffReport }) {
                 {n.reason === "failed"
                   ? "fails to render"
                   : n.reason === "chart-not-rendered"
-                    ? `changed, but its chart output was not compared: ${n.errors.join("; ")}`
+                    ? `differs, but its chart output was not compared: ${n.errors.join("; ")}`
                     : "its source is not this repository"}
                 {n.reason === "failed" && n.errors.length > 0 ? ` — ${n.errors.join("; ")}` : ""}
               </li>
