@@ -9,37 +9,25 @@
  * A check reads the repository as it is while the check runs, as each rule did: nothing is
  * kept beyond the platform it was asked for.
  */
-import { readdirSync } from "node:fs";
-import { readRegularFile } from "../fs/read-regular.js";
+import { type DirEntry, DiskFileSystem } from "../fs/filesystem.js";
 import type { Platform } from "../platform/model.js";
-
-/** One directory entry, typed as lstat types it. */
-export interface RepoEntry {
-  name: string;
-  dir: boolean;
-  file: boolean;
-}
 
 /** Texts kept beyond this many characters are read again when asked for (memory stays bounded). */
 const KEEP_CHARS = 32 * 1024 * 1024;
 
+const disk = new DiskFileSystem();
+
 export class RepoFiles {
-  private readonly listings = new Map<string, RepoEntry[] | null>();
+  private readonly listings = new Map<string, DirEntry[] | null>();
   private readonly texts = new Map<string, string | null>();
   private kept = 0;
 
   /** The entries of the directory `abs`, sorted by name; undefined when it cannot be listed. */
-  list(abs: string): readonly RepoEntry[] | undefined {
+  list(abs: string): readonly DirEntry[] | undefined {
     let entries = this.listings.get(abs);
     if (entries === undefined) {
       try {
-        entries = readdirSync(abs, { withFileTypes: true })
-          .map((d) => ({
-            name: d.name,
-            dir: d.isDirectory(),
-            file: d.isFile(),
-          }))
-          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        entries = disk.readDirTyped(abs);
       } catch {
         entries = null;
       }
@@ -56,7 +44,7 @@ export class RepoFiles {
     let text = this.texts.get(abs);
     if (text === undefined) {
       try {
-        text = readRegularFile(abs).toString("utf8");
+        text = disk.readFile(abs).toString("utf8");
       } catch {
         text = null;
       }

@@ -4,7 +4,7 @@
  * is not this repository. A report lists them in every format, so "no differences" is never
  * said of something that was not looked at; failures make the exit code 2 unless accepted.
  */
-import type { HelmReleaseInfo } from "../platform/model.js";
+import { type HelmReleaseInfo, notRenderedReason } from "../platform/model.js";
 import type { KustomizationSide } from "./compare.js";
 import type { NotCompared } from "./model.js";
 
@@ -77,15 +77,7 @@ export function releasesNotCompared(
     const entry: NotCompared = { cluster, id: `HelmRelease ${id}`, reason: "chart-not-rendered", errors: [] };
     if (b?.status) entry.baseStatus = b.status;
     if (h?.status) entry.headStatus = h.status;
-    const why = (r?: HelmReleaseInfo) =>
-      r && unrendered(r)
-        ? [
-            (r.chartMissing ?? r.warnings?.[0] ?? "its chart was not rendered").replace(
-              /^HelmRelease \S+: /,
-              "",
-            ),
-          ]
-        : [];
+    const why = (r?: HelmReleaseInfo) => (r && unrendered(r) ? [notRenderedReason(r)] : []);
     entry.errors = [...new Set([...why(h), ...why(b)])];
     out.push(entry);
   }

@@ -41,11 +41,13 @@ export interface FileSystem {
   linksIn?(p: string): string[];
 }
 
-/** One entry of a listing: `dir` and `link` as lstat answers them (a link is neither followed nor a dir). */
+/** One entry of a listing, typed as lstat types it (a link is neither followed nor a dir nor a file). */
 export interface DirEntry {
   name: string;
   dir: boolean;
   link: boolean;
+  /** A regular file (not a FIFO, device or socket). */
+  file: boolean;
 }
 
 /** A file holding decrypted values. */
@@ -84,7 +86,7 @@ export class DiskFileSystem implements FileSystem {
     // The listing's own types (node lstats the entries a file system leaves untyped); sorted as readDir.
     return nodeFs
       .readdirSync(p, { withFileTypes: true })
-      .map((d) => ({ name: d.name, dir: d.isDirectory(), link: d.isSymbolicLink() }))
+      .map((d) => ({ name: d.name, dir: d.isDirectory(), link: d.isSymbolicLink(), file: d.isFile() }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   size(p: string): number {

@@ -7,7 +7,7 @@
 import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap, type KObject } from "../kustomize/types.js";
 import type { Cluster, HelmReleaseInfo, Platform } from "../platform/model.js";
-import { applierNameOf } from "../platform/model.js";
+import { applierNameOf, notRenderedReason } from "../platform/model.js";
 import { lineOf } from "../promote/plan.js";
 import type { SourceFiles } from "../promote/sources.js";
 import { type ImageTrace, traceImage, type Write } from "../promote/trace.js";
@@ -109,8 +109,7 @@ export function notListed(platform: Platform, clusters?: string[]): NotListed[] 
     for (const h of cluster.helmReleases) {
       if (h.status === "rendered" || h.status === "suspended") continue;
       const what = `HelmRelease ${h.namespace}/${h.name}`;
-      const said = h.chartMissing ?? h.errors?.[0]?.message ?? h.warnings?.[0] ?? "not rendered";
-      const reason = said.startsWith(`${what}: `) ? said.slice(what.length + 2) : said;
+      const reason = notRenderedReason(h);
       out.push({
         cluster: cluster.name,
         what,

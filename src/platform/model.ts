@@ -369,6 +369,16 @@ export function allResources(p: Platform): RenderedResource[] {
   ]);
 }
 
+/**
+ * Why a HelmRelease's chart was not rendered, in a few words for a list that names the release
+ * already (the chart-cache message's own "HelmRelease ns/name: " taken off).
+ */
+export function notRenderedReason(h: HelmReleaseInfo): string {
+  const said = h.chartMissing ?? h.errors?.[0]?.message ?? h.warnings?.[0] ?? "its chart was not rendered";
+  const own = `HelmRelease ${h.namespace}/${h.name}: `;
+  return said.startsWith(own) ? said.slice(own.length) : said;
+}
+
 /** `namespace/name` of a HelmRelease. */
 export function helmReleaseId(h: { namespace: string; name: string }): string {
   return `${h.namespace}/${h.name}`;
