@@ -23,6 +23,10 @@ export class SlipwayError extends Error {
       loc += `:${this.line}`;
       if (this.column !== undefined) loc += `:${this.column}`;
     }
+    // A message that starts at its own place already (Helm 4's "file:line:col\n  executing ...")
+    // is not prefixed again.
+    const rest = this.message.startsWith(loc) ? this.message.charAt(loc.length) : undefined;
+    if (rest === "" || rest === ":" || rest === "\n") return this.message;
     return `${loc}: ${this.message}`;
   }
 }

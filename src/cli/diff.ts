@@ -17,6 +17,7 @@ import {
   newMasker,
   openRevisions,
 } from "../diff/index.js";
+import type { NotCompared } from "../diff/model.js";
 import { GitFileSystem } from "../fs/git.js";
 import { decryptorFor, loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { summarizeDiscovery } from "../platform/discovery-summary.js";
@@ -154,9 +155,12 @@ export async function diffCommand(argv: string[]): Promise<number> {
   if (v.matrix) {
     const names = v.cluster?.map((n) => findCluster(platform, n).name);
     const m = environmentMatrix(platform, names);
+    // A failed HelmRelease is an error as in every diff; --accept-failed accepts Flux Kustomizations.
     const failed = m.notCompared.filter((n) => n.reason === "failed");
-    for (const line of failureLines(failed))
-      process.stderr.write(`slipway diff: ${v["accept-failed"] ? "warning: " : ""}${line}\n`);
+    const release = (n: NotCompared) => n.id.startsWith("HelmRelease ");
+    const accepted = (n: NotCompared) => v["accept-failed"] === true && !release(n);
+    for (const n of failed)
+      process.stderr.write(`slipway diff: ${accepted(n) ? "warning: " : ""}${failureLines([n])[0]}\n`);
     const text =
       format === "json"
         ? formatJson(m)
@@ -164,7 +168,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
           ? formatMatrixMarkdown(m)
           : formatMatrixText(m);
     process.stdout.write(text);
-    if (platform.errors.length > 0 || (failed.length > 0 && !v["accept-failed"])) return 2;
+    if (platform.errors.length > 0 || failed.some((n) => !accepted(n))) return 2;
     return m.rows.length > 0 ? 1 : 0;
   }
   const report = compareEnvironments(platform, v.env!, v.vs!, masker, {

@@ -4,7 +4,7 @@
  * is not this repository. A report lists them in every format, so "no differences" is never
  * said of something that was not looked at; failures make the exit code 2 unless accepted.
  */
-import { type HelmReleaseInfo, notRenderedReason } from "../platform/model.js";
+import { type HelmReleaseInfo, helmReleaseId, notRenderedReason } from "../platform/model.js";
 import type { KustomizationSide } from "./compare.js";
 import type { NotCompared } from "./model.js";
 
@@ -80,6 +80,33 @@ export function releasesNotCompared(
     const why = (r?: HelmReleaseInfo) => (r && unrendered(r) ? [notRenderedReason(r)] : []);
     entry.errors = [...new Set([...why(h), ...why(b)])];
     out.push(entry);
+  }
+  return out;
+}
+
+/**
+ * HelmReleases of one cluster whose chart's objects are missing from its render: failed (what
+ * helm-controller would fail: reason `failed`) or not rendered (chart not in the chart cache,
+ * source not in the repository: `chart-not-rendered`). A view of a single render, the
+ * environment matrix, lists them, so an empty cell in a chart's rows is never read as "absent".
+ * Suspended releases are left out: helm-controller changes nothing of them either.
+ */
+export function releasesNotRendered(cluster: string, releases: readonly HelmReleaseInfo[]): NotCompared[] {
+  const out: NotCompared[] = [];
+  for (const h of [...releases].sort((a, b) => helmReleaseId(a).localeCompare(helmReleaseId(b)))) {
+    if (h.status === "rendered" || h.status === "suspended") continue;
+    const failed = h.status === "failed";
+    const own = `HelmRelease ${helmReleaseId(h)}: `;
+    const errors = failed
+      ? (h.errors ?? []).map((e) => (e.message.startsWith(own) ? e.message.slice(own.length) : e.message))
+      : [notRenderedReason(h)];
+    out.push({
+      cluster,
+      id: `HelmRelease ${helmReleaseId(h)}`,
+      reason: failed ? "failed" : "chart-not-rendered",
+      ...(h.status ? { headStatus: h.status } : {}),
+      errors: [...new Set(errors)],
+    });
   }
   return out;
 }

@@ -121,7 +121,11 @@ export function compareEnvironments(
   // Releases that differ between the environments while a chart was not rendered: how their
   // objects differ is unknown.
   skipped.push(...releasesNotCompared(label, a.helmReleases, b.helmReleases, normalize));
-  const errors = [...new Set([...a.errors, ...b.errors].map(formatError))];
+  // A HelmRelease that fails is an error, as in a revision diff: its objects are missing from the diff.
+  const releaseErrors = (c: Cluster) => c.helmReleases.flatMap((h) => h.errors ?? []);
+  const errors = [
+    ...new Set([...a.errors, ...b.errors, ...releaseErrors(a), ...releaseErrors(b)].map(formatError)),
+  ];
   if (!opts.acceptFailed) errors.push(...failureLines(skipped));
   return {
     mode: "environment",

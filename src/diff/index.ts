@@ -10,6 +10,8 @@ export {
   environmentMatrix,
   formatMatrixMarkdown,
   formatMatrixText,
+  type LeftOut,
+  leftOutOfMatrix,
   type MatrixRow,
 } from "./matrix.js";
 export * from "./model.js";

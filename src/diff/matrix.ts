@@ -7,7 +7,7 @@
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/index.js";
 import type { KustomizationSide } from "./compare.js";
-import { notCompared } from "./coverage.js";
+import { notCompared, releasesNotRendered } from "./coverage.js";
 import { groupOf } from "./danger.js";
 import { environmentNormalizer, environmentTokens } from "./env.js";
 import { compact, joinKey } from "./fields.js";
@@ -26,7 +26,11 @@ export interface MatrixRow {
 export interface EnvironmentMatrix {
   clusters: string[];
   rows: MatrixRow[];
-  /** Flux Kustomizations of these clusters whose objects are not in the matrix (failed, external). */
+  /**
+   * What the matrix leaves out: Flux Kustomizations of these clusters that failed or whose source
+   * is external, and HelmReleases that failed or whose chart was not rendered (their values are
+   * rows, their chart's objects are not).
+   */
   notCompared: NotCompared[];
 }
 
@@ -83,6 +87,15 @@ export function environmentMatrix(p: Platform, clusterNames?: string[]): Environ
     const own = new Map<string, { head?: KustomizationSide }>();
     for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k, c) });
     skipped.push(...notCompared(c.name, own));
+    const applied = new Set(
+      c.kustomizations.filter((k) => !k.synthetic && k.status === "rendered").map((k) => k.id),
+    );
+    skipped.push(
+      ...releasesNotRendered(
+        c.name,
+        c.helmReleases.filter((h) => h.kustomization === undefined || applied.has(h.kustomization)),
+      ),
+    );
   }
   return { clusters: names, rows, notCompared: skipped };
 }
@@ -240,16 +253,52 @@ export function formatMatrixMarkdown(m: EnvironmentMatrix): string {
     );
   }
   if (m.rows.length === 0) out.push(`| _no differences_ | | ${m.clusters.map(() => "").join(" | ")} |`);
-  const note = notComparedNote(m);
-  if (note) out.push("", `❌ ${note}`);
+  const lines = notComparedLines(m);
+  if (lines.length > 0) out.push("", `❌ ${lines[0]}`, "", ...lines.slice(1).map((l) => l.trimStart()));
   return `${out.join("\n")}\n`;
 }
 
-/** One sentence naming what the matrix leaves out, or "" when it holds everything. */
-function notComparedNote(m: EnvironmentMatrix): string {
-  if (m.notCompared.length === 0) return "";
-  const names = m.notCompared.map((n) => `${n.cluster} ${n.id} (${n.reason})`);
-  return `Not in the matrix: ${names.join(", ")}.`;
+/** One thing the matrix leaves out for one reason, with every cluster it is left out of. */
+export interface LeftOut {
+  id: string;
+  reason: NotCompared["reason"];
+  clusters: string[];
+  errors: string[];
+}
+
+/**
+ * The matrix's notCompared list grouped by object, reason and message (a chart missing from the
+ * cache is one entry, not one per environment), failures first.
+ */
+export function leftOutOfMatrix(m: EnvironmentMatrix): LeftOut[] {
+  const order = ["failed", "external", "chart-not-rendered"];
+  const listed = [...m.notCompared].sort((a, b) => order.indexOf(a.reason) - order.indexOf(b.reason));
+  const groups = new Map<string, LeftOut>();
+  for (const n of listed) {
+    const key = JSON.stringify([n.id, n.reason, n.errors, n.baseStatus, n.headStatus]);
+    const g = groups.get(key);
+    if (g) g.clusters.push(n.cluster);
+    else groups.set(key, { id: n.id, reason: n.reason, clusters: [n.cluster], errors: n.errors });
+  }
+  return [...groups.values()];
+}
+
+/** What the matrix leaves out, one line each (none when it holds everything). */
+function notComparedLines(m: EnvironmentMatrix): string[] {
+  const groups = leftOutOfMatrix(m);
+  if (groups.length === 0) return [];
+  const title = groups.some((g) => g.id.startsWith("HelmRelease "))
+    ? "Not in the matrix (a HelmRelease listed here has its values in the matrix, not its chart's objects):"
+    : "Not in the matrix:";
+  return [title, ...groups.map((g) => `  - ${g.id} (${g.clusters.join(", ")}): ${whyLeftOut(g)}`)];
+}
+
+function whyLeftOut(n: LeftOut): string {
+  const said = n.errors.join("; ");
+  if (n.reason === "failed") return `fails to render${said ? `: ${said}` : ""}`;
+  if (n.reason === "external")
+    return `not rendered: its source is not this repository${said ? ` (${said})` : ""}`;
+  return `chart not rendered: ${said}`;
 }
 
 export function formatMatrixText(m: EnvironmentMatrix): string {
@@ -259,6 +308,6 @@ export function formatMatrixText(m: EnvironmentMatrix): string {
     ...m.rows.map((r) => [r.service, r.aspect, ...m.clusters.map((c) => r.values[c] ?? "—")]),
   ];
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  const note = notComparedNote(m);
-  return `${lines.map((l) => l.map((s, i) => (i === l.length - 1 ? s : s.padEnd(widths[i]!))).join("  ")).join("\n")}\n${note ? `\n${note}\n` : ""}`;
+  const note = notComparedLines(m);
+  return `${lines.map((l) => l.map((s, i) => (i === l.length - 1 ? s : s.padEnd(widths[i]!))).join("  ")).join("\n")}\n${note.length ? `\n${note.join("\n")}\n` : ""}`;
 }

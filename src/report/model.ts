@@ -124,6 +124,12 @@ export interface FindingView {
 export interface MatrixView {
   clusters: string[];
   rows: Array<{ service: string; aspect: string; values: Record<string, string | null> }>;
+  /**
+   * What the matrix leaves out (diff/matrix.ts), one entry per object and reason with the
+   * clusters: failed or external Flux Kustomizations, HelmReleases that failed or whose chart
+   * was not rendered (values shown, chart objects not).
+   */
+  leftOut: Array<{ id: string; reason: string; clusters: string[]; errors: string[] }>;
 }
 
 export interface SecretFileView {

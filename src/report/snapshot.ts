@@ -6,12 +6,12 @@
  */
 import * as path from "node:path";
 import type { CheckResult } from "../check/engine.js";
-import { compareEnvironments, environmentMatrix, maskForDiff } from "../diff/index.js";
+import { compareEnvironments, environmentMatrix, leftOutOfMatrix, maskForDiff } from "../diff/index.js";
 import type { DiffReport } from "../diff/model.js";
 import type { GraphAnalysis } from "../graph/index.js";
 import type { PlatformSecrets } from "../platform/decrypt.js";
 import type { SecretValues } from "../platform/masking.js";
-import type { Platform } from "../platform/model.js";
+import { type Platform, platformErrors } from "../platform/model.js";
 import { nodeDetails } from "./details.js";
 import type { DashboardModel, NodeDetails, ReportBundle, SourceView } from "./model.js";
 import { analyzeCluster, clusterView, emptyCounts, errorView, findingView } from "./overview.js";
@@ -72,10 +72,8 @@ export class DashboardSnapshot {
           if (previous.get(key) !== n.fingerprint) changedNodes.push(key);
         }
     }
-    const errors = [
-      ...platform.errors,
-      ...platform.clusters.flatMap((c) => [...c.errors, ...c.kustomizations.flatMap((k) => k.errors)]),
-    ].map((e) => errorView(e, redact));
+    // HelmReleases' errors too: a release that fails is a failure of the platform like a Kustomization's.
+    const errors = platformErrors(platform).map((e) => errorView(e, redact));
     this.model = redact.deep({
       schema: "slipway.dashboard/v1",
       repo: path.posix.basename(platform.root),
@@ -96,7 +94,11 @@ export class DashboardSnapshot {
         errors: errors.length,
         findings: counts,
       },
-      matrix: { clusters: matrix.clusters, rows: matrix.rows },
+      matrix: {
+        clusters: matrix.clusters,
+        rows: matrix.rows,
+        leftOut: leftOutOfMatrix(matrix),
+      },
       secrets: secretsView(platform, input.secrets, redact),
       envPairs,
     } satisfies DashboardModel);

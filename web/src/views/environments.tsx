@@ -29,6 +29,7 @@ export function EnvironmentsView({
         Only what differs between clusters, in promotion order ({model.matrix.rows.length} rows). “—” means
         absent.
       </p>
+      <MatrixLeftOut leftOut={model.matrix.leftOut ?? []} />
       <label class="filter">
         Filter{" "}
         <input
@@ -139,4 +140,58 @@ function EnvDiff({
       </p>
     );
   return <DiffReportView report={report} />;
+}
+
+type LeftOut = DashboardModel["matrix"]["leftOut"][number];
+
+/**
+ * What the matrix does not hold: failures in full; releases whose chart was not rendered (a chart
+ * cache not filled yet names them all) behind one summary line, so the matrix stays in view.
+ */
+function MatrixLeftOut({ leftOut }: { leftOut: LeftOut[] }) {
+  if (leftOut.length === 0) return null;
+  const failed = leftOut.filter((n) => n.reason === "failed");
+  const others = leftOut.filter((n) => n.reason !== "failed");
+  const item = (n: LeftOut) => (
+    <li key={`${n.id}|${n.reason}|${n.clusters.join(",")}`}>
+      <span class="mono">{n.id}</span> ({n.clusters.join(", ")}):{" "}
+      {n.reason === "failed"
+        ? "fails to render"
+        : n.reason === "chart-not-rendered"
+          ? "chart not rendered"
+          : "its source is not this repository"}
+      {n.errors.length > 0 ? ` — ${n.errors.join("; ")}` : ""}
+    </li>
+  );
+  return (
+    <section
+      class={`banner ${failed.length > 0 ? "error" : "warn"}`}
+      aria-labelledby="matrix-left-out-h"
+      data-testid="matrix-not-compared"
+    >
+      <h3 id="matrix-left-out-h">
+        Not in the matrix: {leftOut.length} (a HelmRelease listed here has its values in the matrix, not its
+        chart's objects)
+      </h3>
+      {failed.length > 0 ? <ul>{failed.map(item)}</ul> : null}
+      {others.length > 0 ? (
+        <details>
+          <summary>{othersSummary(others)}</summary>
+          <ul>{others.map(item)}</ul>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function othersSummary(others: LeftOut[]): string {
+  const charts = others.filter((n) => n.reason === "chart-not-rendered").length;
+  const external = others.length - charts;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+  return [
+    charts ? `${plural(charts, "HelmRelease")} whose chart was not rendered` : "",
+    external ? `${plural(external, "Flux Kustomization")} with an external source` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
 }
