@@ -33,7 +33,18 @@ const bundleDir = `${path.join(__dirname, "..", "dist", "bundle")}${path.sep}`;
 const main =
   existsSync(`${bundleDir}main.js`) && existsSync(`${bundleDir}start.js`)
     ? Promise.resolve(require(`${bundleDir}start.js`).startBundle(bundleDir, args).main)
-    : import("../dist/cli/main.js").then((m) => m.main);
+    : import("../dist/cli/main.js").then(
+        (m) => m.main,
+        (err) => {
+          // A checkout that was never built (or whose build was removed) has no dist/: say what to run.
+          if (err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
+          const root = path.join(__dirname, "..");
+          process.stderr.write(
+            `slipway: this installation is not built (${err.message.split("\n")[0]}): run 'npm run build' in ${root}\n`,
+          );
+          return () => 2;
+        },
+      );
 
 // A finished command exits as soon as its output is written, instead of when the event loop runs
 // dry: V8 would first finish, in tasks the loop runs, the garbage collector's incremental marking

@@ -6,6 +6,7 @@
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -330,5 +331,24 @@ describe("code cache files (slipway cache)", () => {
     loader.saveCaches();
     expect(removeCodeCaches(cacheDir, "clear")).toBe(0);
     expect(codeCacheUsage(cacheDir)).toEqual({ files: 0, bytes: 0 });
+  });
+});
+
+describe("the bin in a checkout that was never built", () => {
+  it("says to run the build and exits 2, not 'internal error'", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "slipway-unbuilt-"));
+    try {
+      cpSync(path.join(repoRoot, "bin"), path.join(dir, "bin"), { recursive: true });
+      cpSync(path.join(repoRoot, "package.json"), path.join(dir, "package.json"));
+      const r = spawnSync(process.execPath, [path.join(dir, "bin/slipway.js"), "check", "."], {
+        encoding: "utf8",
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain("this installation is not built");
+      expect(r.stderr).toContain(`run 'npm run build' in ${dir}`);
+      expect(r.stderr).not.toContain("internal error");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
