@@ -21,14 +21,17 @@ import { ageIdentitiesFor } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 
 const help = `Usage:
-  slipway new service NAME [REPO] [--env dev,staging,production] [--depends-on a,b] [--image REPO[:TAG]] [--port N] [--component NAME]
+  slipway new service NAME [REPO] [--env dev,staging,production] [--depends-on a,b] [--image REPO[:TAG]] [--port N] [--component NAME] [--namespace NS]
   slipway new app-helm NAME [REPO] --chart (oci://REGISTRY/PATH/CHART | CHART --repo URL) --version V [--namespace NS] [--env ...] [--depends-on ...]
   slipway new cluster ENV [REPO] [--like CLUSTER]
 
 Creates the files for a new service, HelmRelease app or cluster, laid out like the ones the
 repository already has (its directories, the settings of its Flux Kustomizations, where they
 are listed, its YAML sequence style), falling back to the layout of the seeds
-(apps/<svc>/{base,overlays/<env>,components}, clusters/<env>/apps/<svc>.yaml). The result is
+(apps/<svc>/{base,overlays/<env>,components}, clusters/<env>/apps/<svc>.yaml). A repository laid
+out like the home-operations ones (<root>/<namespace>/<app>/{ks.yaml,app/}) gets its app there,
+in the namespace directory --namespace names (default: NAME; a new one is shaped like the
+directory of the app it learnt from). The result is
 rendered and checked before anything is written: it must render in every environment with no
 new check finding. Existing files are never overwritten; a list that must mention a new file
 (a kustomization's resources, a multi-document file of Flux Kustomizations) gets one more entry.
@@ -42,7 +45,8 @@ Flags:
       --chart CHART         (app-helm) oci://… chart, or a chart name with --repo
       --repo URL            (app-helm) the HelmRepository URL
       --version V           (app-helm) the chart version
-      --namespace NS        (app-helm) the release namespace (default: NAME)
+      --namespace NS        (app-helm) the release namespace; (home-operations layout) the
+                            namespace directory the app joins (default: NAME)
       --like CLUSTER        (cluster) the cluster to copy (default: the first in promotion order)
       --dry-run             print what would be created and changed; write nothing
       --format F            text (default) or json
@@ -125,6 +129,7 @@ export async function newCommand(argv: string[]): Promise<number> {
             port,
             ...(v.image ? { image: v.image } : {}),
             ...(v.component ? { component: v.component } : {}),
+            ...(v.namespace ? { namespace: v.namespace } : {}),
           })
         : kind === "app-helm"
           ? planNewHelmApp(before, files, {

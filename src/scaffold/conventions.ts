@@ -10,8 +10,12 @@ import type { Cluster, FluxKustomization, Platform } from "../platform/model.js"
 import type { SourceFiles } from "../promote/sources.js";
 import { kustomizationFileOf } from "../promote/writers.js";
 
-/** `<root>/<app>/overlays/<env>`, `<root>/<app>/<env>` or `<root>/overlays/<env>/<app>` (base: `<root>/base/<app>`). */
-export type Layout = "overlays" | "env" | "root-overlays";
+/**
+ * `<root>/<app>/overlays/<env>`, `<root>/<app>/<env>` or `<root>/overlays/<env>/<app>` (base:
+ * `<root>/base/<app>`); or `app-dir`, the home-operations layout (app-dir.ts):
+ * `<root>/<namespace>/<app>/app`, its Flux Kustomization in `<root>/<namespace>/<app>/ks.yaml`.
+ */
+export type Layout = "overlays" | "env" | "root-overlays" | "app-dir";
 
 export interface ClusterConventions {
   cluster: string;
@@ -95,6 +99,15 @@ function appMatch(
   if (n >= 3 && parts[n - 2] === k.name && namesEnvironment(parts[n - 1]!, cluster)) {
     return { k, root: parts.slice(0, n - 2).join("/"), layout: "env", env: parts[n - 1]! };
   }
+  // The Flux Kustomization beside the `app` directory it applies (named after the app or not:
+  // `forgejo/runner` may be `forgejo-runner`).
+  if (
+    n >= 3 &&
+    parts[n - 1] === "app" &&
+    path.posix.dirname(k.definedAt.file) === parts.slice(0, n - 1).join("/")
+  ) {
+    return { k, root: parts.slice(0, n - 3).join("/"), layout: "app-dir", env: cluster.split("/").pop()! };
+  }
   return undefined;
 }
 
@@ -121,6 +134,9 @@ export function detectConventions(
   for (const m of all)
     votes.set(`${m.layout}\u0000${m.root}`, (votes.get(`${m.layout}\u0000${m.root}`) ?? 0) + 1);
   const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  // No app of the preferred kind (a first HelmRelease app among plain ones): the other apps
+  // still show how the repository lays its apps out.
+  if (!best && opts.predicate) return detectConventions(platform, files, { ...opts, predicate: undefined });
   const [layout, root] = best ? (best.split("\u0000") as [Layout, string]) : (["overlays", "apps"] as const);
   const conventions: Conventions = {
     root,

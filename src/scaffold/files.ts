@@ -27,7 +27,9 @@ export function emptyPlan(): ScaffoldPlan {
 
 /** One or more documents as a new file, sequences indented as the repository indents them. */
 export function yamlFile(docs: Array<KObject | Document>, indentSeq: boolean, comment?: string): string {
-  const body = docs.map((d) => stringify(d, { indentSeq, lineWidth: 0 })).join("---\n");
+  const body = docs
+    .map((d) => stringify(d, { indentSeq, lineWidth: 0, aliasDuplicateObjects: false }))
+    .join("---\n");
   return comment ? `# ${comment}\n${body}` : body;
 }
 
@@ -97,7 +99,12 @@ export function appendDocument(
 ): void {
   const text = currentText(plan, files, file) ?? "";
   const sep = text === "" ? "" : `${text.endsWith("\n") ? "" : "\n"}---\n`;
-  setText(plan, file, `${text}${sep}${stringify(doc, { indentSeq, lineWidth: 0 })}`, what);
+  setText(
+    plan,
+    file,
+    `${text}${sep}${stringify(doc, { indentSeq, lineWidth: 0, aliasDuplicateObjects: false })}`,
+    what,
+  );
 }
 
 /**
@@ -109,7 +116,8 @@ export function fluxKustomizationLike(
   template: KObject,
   name: string,
   appPath: string,
-  dependsOn: string[],
+  /** Names, or `{name, namespace}` where the dependency lives in another namespace. */
+  dependsOn: Array<string | Record<string, YamlValue>>,
 ): KObject {
   const KEEP = new Set([
     "interval",
@@ -131,7 +139,7 @@ export function fluxKustomizationLike(
   const out: Record<string, YamlValue> = {};
   const dotted = typeof spec.path === "string" ? spec.path.startsWith("./") : true;
   const pathValue = dotted ? `./${appPath}` : appPath;
-  const deps = dependsOn.map((d) => ({ name: d }));
+  const deps = dependsOn.map((d) => (typeof d === "string" ? { name: d } : d));
   let placedDeps = false;
   for (const [key, value] of Object.entries(spec)) {
     if (!KEEP.has(key)) continue;

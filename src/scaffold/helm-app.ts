@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import type { FluxKustomization, Platform } from "../platform/model.js";
 import type { SourceFiles } from "../promote/sources.js";
+import { planAppDir } from "./app-dir.js";
 import { basePath, detectConventions, overlayPath } from "./conventions.js";
 import { createFile, emptyPlan, fluxKustomizationLike, type ScaffoldPlan, yamlFile } from "./files.js";
 import { type AppRequest, addFluxKustomization, appClusters, describeConventions } from "./service.js";
@@ -48,11 +49,23 @@ export function planNewHelmApp(platform: Platform, files: SourceFiles, req: Helm
   });
   describeConventions(conv, plan);
   const ns = req.namespace ?? req.name;
+  const sourceFile = oci ? "ocirepository.yaml" : "helmrepository.yaml";
+  if (conv.layout === "app-dir") {
+    // The namespace comes from the Flux Kustomization's targetNamespace, as the neighbours' do.
+    planAppDir(plan, files, conv, clusters, {
+      name: req.name,
+      namespace: ns,
+      dependsOn: req.dependsOn,
+      objects: [
+        { file: sourceFile, docs: [chartSource(req)] },
+        { file: "helmrelease.yaml", docs: [helmRelease(req, undefined, neighbourSettings(platform, files))] },
+      ],
+    });
+    return plan;
+  }
   const base = basePath(conv, req.name);
   const file = (p: string, docs: KObject[], comment?: string) =>
     createFile(plan, files, p, yamlFile(docs, conv.indentSeq, comment));
-  const chartName = oci ? req.chart.slice(req.chart.lastIndexOf("/") + 1) : req.chart;
-  const sourceFile = oci ? "ocirepository.yaml" : "helmrepository.yaml";
 
   file(`${base}/kustomization.yaml`, [
     {
@@ -63,53 +76,11 @@ export function planNewHelmApp(platform: Platform, files: SourceFiles, req: Helm
     },
   ]);
   file(`${base}/namespace.yaml`, [{ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }]);
-  file(`${base}/${sourceFile}`, [
-    oci
-      ? {
-          apiVersion: "source.toolkit.fluxcd.io/v1",
-          kind: "OCIRepository",
-          metadata: { name: req.name, namespace: ns },
-          spec: {
-            interval: "12h",
-            url: req.chart,
-            ref: { tag: req.version },
-            layerSelector: {
-              mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
-              operation: "copy",
-            },
-          },
-        }
-      : {
-          apiVersion: "source.toolkit.fluxcd.io/v1",
-          kind: "HelmRepository",
-          metadata: { name: req.name, namespace: ns },
-          spec: { interval: "12h", url: req.repo! },
-        },
-  ]);
-  const settings = neighbourSettings(platform, files);
-  const chart: Record<string, YamlValue> = oci
-    ? { chartRef: { kind: "OCIRepository", name: req.name } }
-    : {
-        chart: {
-          spec: {
-            chart: chartName,
-            version: req.version,
-            sourceRef: { kind: "HelmRepository", name: req.name },
-            interval: "12h",
-          },
-        },
-      };
+  file(`${base}/${sourceFile}`, [chartSource(req, ns)]);
   file(
     `${base}/helmrelease.yaml`,
-    [
-      {
-        apiVersion: "helm.toolkit.fluxcd.io/v2",
-        kind: "HelmRelease",
-        metadata: { name: req.name, namespace: ns },
-        spec: { interval: "30m", ...chart, ...settings },
-      },
-    ],
-    `Add the chart values every environment shares under spec.values; overlays patch what differs.`,
+    [helmRelease(req, ns, neighbourSettings(platform, files))],
+    RELEASE_COMMENT,
   );
   for (const c of conv.clusters) {
     const overlay = overlayPath(conv, req.name, c.env);
@@ -134,6 +105,62 @@ export function planNewHelmApp(platform: Platform, files: SourceFiles, req: Helm
     );
   }
   return plan;
+}
+
+const RELEASE_COMMENT =
+  "Add the chart values every environment shares under spec.values; overlays patch what differs.";
+
+/** The chart's source: an OCIRepository for `oci://` charts, else a HelmRepository. */
+function chartSource(req: HelmAppRequest, ns?: string): KObject {
+  const metadata = { name: req.name, ...(ns ? { namespace: ns } : {}) };
+  return req.chart.startsWith("oci://")
+    ? {
+        apiVersion: "source.toolkit.fluxcd.io/v1",
+        kind: "OCIRepository",
+        metadata,
+        spec: {
+          interval: "12h",
+          url: req.chart,
+          ref: { tag: req.version },
+          layerSelector: {
+            mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
+            operation: "copy",
+          },
+        },
+      }
+    : {
+        apiVersion: "source.toolkit.fluxcd.io/v1",
+        kind: "HelmRepository",
+        metadata,
+        spec: { interval: "12h", url: req.repo! },
+      };
+}
+
+function helmRelease(
+  req: HelmAppRequest,
+  ns: string | undefined,
+  settings: Record<string, YamlValue>,
+): KObject {
+  const oci = req.chart.startsWith("oci://");
+  const chartName = oci ? req.chart.slice(req.chart.lastIndexOf("/") + 1) : req.chart;
+  const chart: Record<string, YamlValue> = oci
+    ? { chartRef: { kind: "OCIRepository", name: req.name } }
+    : {
+        chart: {
+          spec: {
+            chart: chartName,
+            version: req.version,
+            sourceRef: { kind: "HelmRepository", name: req.name },
+            interval: "12h",
+          },
+        },
+      };
+  return {
+    apiVersion: "helm.toolkit.fluxcd.io/v2",
+    kind: "HelmRelease",
+    metadata: { name: req.name, ...(ns ? { namespace: ns } : {}) },
+    spec: { interval: "30m", ...chart, ...settings },
+  };
 }
 
 /** Release settings (install/upgrade remediation, ...) of the repository's first HelmRelease, as written. */

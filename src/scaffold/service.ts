@@ -10,6 +10,7 @@ import type { KObject } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/model.js";
 import type { SourceFiles } from "../promote/sources.js";
 import { kustomizationFileOf } from "../promote/writers.js";
+import { planAppDir } from "./app-dir.js";
 import {
   basePath,
   type ClusterConventions,
@@ -41,6 +42,8 @@ export interface ServiceRequest extends AppRequest {
   port: number;
   /** An optional component the overlays include (`components/<name>`). */
   component?: string;
+  /** The home-operations layout: the namespace directory the app joins (default: its name). */
+  namespace?: string;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -84,8 +87,23 @@ export function planNewService(platform: Platform, files: SourceFiles, req: Serv
   });
   describeConventions(conv, plan);
   const image = imageOf(req, conv);
-  const base = basePath(conv, req.name);
   const labels = { "app.kubernetes.io/name": req.name };
+  if (conv.layout === "app-dir") {
+    if (req.component)
+      plan.errors.push("--component: this repository's app layout has no overlays to include it");
+    planAppDir(plan, files, conv, clusters, {
+      name: req.name,
+      namespace: req.namespace ?? req.name,
+      dependsOn: req.dependsOn,
+      objects: [
+        { file: "serviceaccount.yaml", docs: [serviceAccount(req.name)] },
+        { file: "deployment.yaml", docs: [deployment(req.name, image.ref, req.port)] },
+        { file: "service.yaml", docs: [service(req.name)] },
+      ],
+    });
+    return plan;
+  }
+  const base = basePath(conv, req.name);
   const file = (p: string, docs: KObject[], comment?: string) =>
     createFile(plan, files, p, yamlFile(docs, conv.indentSeq, comment));
 
@@ -100,27 +118,13 @@ export function planNewService(platform: Platform, files: SourceFiles, req: Serv
   file(`${base}/namespace.yaml`, [
     { apiVersion: "v1", kind: "Namespace", metadata: { name: req.name, labels } },
   ]);
-  file(`${base}/serviceaccount.yaml`, [
-    {
-      apiVersion: "v1",
-      kind: "ServiceAccount",
-      metadata: { name: req.name, labels },
-      automountServiceAccountToken: false,
-    },
-  ]);
+  file(`${base}/serviceaccount.yaml`, [serviceAccount(req.name)]);
   file(
     `${base}/deployment.yaml`,
     [deployment(req.name, image.ref, req.port)],
     "The overlays pin the image tag per environment.",
   );
-  file(`${base}/service.yaml`, [
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: req.name, labels },
-      spec: { selector: labels, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
-    },
-  ]);
+  file(`${base}/service.yaml`, [service(req.name)]);
   const componentDir = req.component ? `${componentsPath(conv, req.name)}/${req.component}` : undefined;
   if (componentDir) {
     file(
@@ -202,6 +206,11 @@ export function describeConventions(conv: Conventions, plan: ScaffoldPlan): void
     return;
   }
   const learnt = [...new Set(conv.clusters.flatMap((c) => c.learntFrom ?? []))];
+  if (conv.layout === "app-dir") {
+    const root = conv.root === "" || conv.root === "." ? "" : `${conv.root}/`;
+    plan.notes.push(`layout learnt from ${learnt.join(", ")}: ${root}<namespace>/<app>/{ks.yaml,app/}`);
+    return;
+  }
   const shape = `${basePath(conv, "<app>")} + ${overlayPath(conv, "<app>", "<env>")}`;
   plan.notes.push(`layout learnt from ${learnt.join(", ")}: ${shape}`);
 }
@@ -213,6 +222,25 @@ function imageOf(req: ServiceRequest, conv: Conventions): { name: string; tag: s
   const name = colon > 0 ? raw.slice(0, colon) : raw;
   const tag = colon > 0 ? raw.slice(colon + 1) : "0.1.0";
   return { name, tag, ref: `${name}:${tag}` };
+}
+
+function serviceAccount(name: string): KObject {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name, labels: { "app.kubernetes.io/name": name } },
+    automountServiceAccountToken: false,
+  };
+}
+
+function service(name: string): KObject {
+  const labels = { "app.kubernetes.io/name": name };
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, labels },
+    spec: { selector: labels, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+  };
 }
 
 function hasHelmRelease(k: { resources: Array<{ object: KObject }> }): boolean {

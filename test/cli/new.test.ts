@@ -17,7 +17,7 @@ import { newCommand } from "../../src/cli/new.js";
 import { renderCommand } from "../../src/cli/render.js";
 import { sync } from "../promote/harness.js";
 import { captureOutput } from "../support/capture.js";
-import { repoRoot } from "../support/env.js";
+import { hasShared, repoRoot, sharedDir } from "../support/env.js";
 import { demoKeyFile } from "../support/flux.js";
 
 const KEY = ["--age-key-file", demoKeyFile];
@@ -281,4 +281,132 @@ describe("slipway new in a repository as found in the wild", () => {
     expect(graph.stderr).toContain("found 2 clusters");
     expect(existsSync(path.join(dir, "clusters/staging/apps/api.yaml"))).toBe(true);
   });
+});
+
+describe("slipway new in the home-operations layout", () => {
+  // onedr0p/home-ops and bjw-s-labs/home-ops: kubernetes/apps/<namespace>/<app>/{ks.yaml,app/}.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-homeops-")));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (f: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  };
+  const read = (f: string) => readFileSync(path.join(dir, f), "utf8");
+  const source = "  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system\n";
+  file(
+    "kubernetes/flux/cluster/ks.yaml",
+    ["apps", "meta"]
+      .map(
+        (n) =>
+          `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: cluster-${n}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./kubernetes/${n === "apps" ? "apps" : "flux/meta"}\n  prune: true\n${source}`,
+      )
+      .join("---\n"),
+  );
+  file(
+    "kubernetes/flux/meta/settings.yaml",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-settings\n  namespace: flux-system\ndata:\n  TZ: UTC\n",
+  );
+  file(
+    "kubernetes/apps/default/kustomization.yaml",
+    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: default\nresources:\n  - ./namespace.yaml\n  - ./echo/ks.yaml\n",
+  );
+  file(
+    "kubernetes/apps/default/namespace.yaml",
+    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n",
+  );
+  file(
+    "kubernetes/apps/default/echo/ks.yaml",
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: echo\nspec:\n  interval: 1h\n  path: ./kubernetes/apps/default/echo/app\n  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: echo-only\n  prune: true\n${source}  targetNamespace: default\n  wait: false\n`,
+  );
+  file(
+    "kubernetes/apps/default/echo/app/kustomization.yaml",
+    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./configmap.yaml\n",
+  );
+  file(
+    "kubernetes/apps/default/echo/app/configmap.yaml",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: echo-only\n  namespace: default\ndata:\n  a: b\n",
+  );
+
+  it("service in a new namespace: its directory shaped like the neighbour's, the app in <ns>/<app>/{ks.yaml,app/}", async () => {
+    const r = await run(["service", "hello", dir, "--image", "ghcr.io/acme/hello:1.0.0"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "layout learnt from kubernetes/apps/default/echo/ks.yaml: kubernetes/apps/<namespace>/<app>/{ks.yaml,app/}",
+    );
+    expect(read("kubernetes/apps/hello/kustomization.yaml")).toBe(
+      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: hello\nresources:\n  - ./namespace.yaml\n  - ./hello/ks.yaml\n",
+    );
+    // The neighbour's Namespace file, renamed (its annotations kept).
+    expect(read("kubernetes/apps/hello/namespace.yaml")).toContain("  name: hello\n  annotations:\n");
+    const ks = read("kubernetes/apps/hello/hello/ks.yaml");
+    expect(ks).toContain("  path: ./kubernetes/apps/hello/hello/app\n");
+    expect(ks).toContain("  targetNamespace: hello\n");
+    expect(ks).toContain("  wait: false\n");
+    // The neighbour's own substitution source is not copied.
+    expect(ks).not.toContain("echo-only");
+    expect(read("kubernetes/apps/hello/hello/app/kustomization.yaml")).toContain(
+      "resources:\n  - ./serviceaccount.yaml\n  - ./deployment.yaml\n  - ./service.yaml\n",
+    );
+    // Plain YAML: no anchors for the labels the objects share.
+    expect(read("kubernetes/apps/hello/hello/app/deployment.yaml")).not.toMatch(/[&*]a\d/);
+    const rendered = await captureOutput(() => renderCommand([dir]));
+    expect(rendered.stdout).toMatch(
+      /kind: Deployment\nmetadata:\n(?:.*\n)*? {2}name: hello\n {2}namespace: hello\n/,
+    );
+  });
+
+  it("service and app-helm in an existing namespace: listed there, dependencies in other namespaces named", async () => {
+    const r = await run(["service", "web", dir, "--namespace", "default", "--depends-on", "cluster-meta"]);
+    expect(r.code).toBe(0);
+    expect(read("kubernetes/apps/default/kustomization.yaml")).toContain(
+      "  - ./echo/ks.yaml\n  - ./web/ks.yaml\n",
+    );
+    expect(read("kubernetes/apps/default/web/ks.yaml")).toContain(
+      "  dependsOn:\n    - name: cluster-meta\n      namespace: flux-system\n",
+    );
+    const h = await run([
+      "app-helm",
+      "podinfo",
+      dir,
+      "--chart",
+      "oci://ghcr.io/stefanprodan/charts/podinfo",
+      "--version",
+      "6.9.2",
+      "--namespace",
+      "default",
+    ]);
+    expect(h.code).toBe(0);
+    const release = read("kubernetes/apps/default/podinfo/app/helmrelease.yaml");
+    expect(release).toContain("  chartRef:\n    kind: OCIRepository\n    name: podinfo\n");
+    // The namespace comes from the Flux Kustomization's targetNamespace.
+    expect(release).not.toContain("namespace:");
+    expect(read("kubernetes/apps/default/podinfo/ks.yaml")).toContain("  targetNamespace: default\n");
+    expect(read("kubernetes/apps/default/kustomization.yaml")).toContain("  - ./podinfo/ks.yaml\n");
+  });
+
+  it("--component has nowhere to go in this layout", async () => {
+    const r = await run(["service", "extra", dir, "--component", "debug", "--dry-run"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain("--component");
+  });
+});
+
+describe.runIf(hasShared)("slipway new on the home-operations repositories of ../shared/realworld", () => {
+  for (const repo of ["bjw-s-labs__home-ops", "onedr0p__home-ops"]) {
+    it(`${repo}: a service goes to kubernetes/apps/<namespace>/<app>, renders and adds no finding`, async () => {
+      const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-real-")));
+      try {
+        cpSync(path.join(sharedDir, "realworld", repo), dir, { recursive: true });
+        const r = await run(["service", "hello", dir, "--image", "ghcr.io/acme/hello:1.0.0"]);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain("no new check findings");
+        expect(existsSync(path.join(dir, "kubernetes/apps/hello/hello/ks.yaml"))).toBe(true);
+        expect(existsSync(path.join(dir, "kubernetes/apps/hello/hello/app/deployment.yaml"))).toBe(true);
+        expect(existsSync(path.join(dir, "apps"))).toBe(false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+  }
 });
