@@ -60,6 +60,7 @@ import { parseYamlDocuments } from "../yaml/parse.js";
 import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
 import { groupOf, metaString } from "./flux-objects.js";
+import { secretForms } from "./masking.js";
 import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResource } from "./model.js";
 import {
   type CachedRelease,
@@ -1181,7 +1182,6 @@ const CLUSTER_SCOPED = new Set([
 // --- secrets -----------------------------------------------------------------------------------
 
 /** Shorter secret strings are not searched for in chart output (they would mark unrelated fields). */
-const MIN_SECRET_LENGTH = 4;
 
 /**
  * Marks every field of chart output whose text holds a value that came from a secret (a
@@ -1211,42 +1211,6 @@ function markSecretFields(resources: RenderedResource[], secretStrings: string[]
     walk(r.object, []);
     if (any) r.secrets = unionSecrets(r.secrets, found);
   }
-}
-
-/**
- * What to look for in chart output, lower-cased (fields are compared lower-cased: `upper`,
- * `lower`, `title` keep a value's letters): each secret string of at least MIN_SECRET_LENGTH,
- * and each of its lines (a block scalar re-indents them, `toYaml` folds them), as written, as
- * Go's encoding/json and JSON escape it (`toJson`, `toPrettyJson`, `quote` of a value with a
- * quote), as YAML single quotes write it (`toYaml`), base64 (`b64enc`) and URL-encoded
- * (`urlquery`).
- */
-export function secretForms(secretStrings: readonly string[]): string[] {
-  const out = new Set<string>();
-  const add = (x: string) => {
-    if (x.length >= MIN_SECRET_LENGTH) out.add(x.toLowerCase());
-  };
-  for (const s of secretStrings) {
-    if (s.length < MIN_SECRET_LENGTH) continue;
-    const parts = new Set([s, ...s.split(/\r?\n/).map((l) => l.trim())]);
-    for (const x of parts) {
-      if (x.length < MIN_SECRET_LENGTH) continue;
-      const json = JSON.stringify(x).slice(1, -1);
-      add(x);
-      add(json);
-      add(json.replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e"));
-      add(x.replace(/'/g, "''"));
-      add(Buffer.from(x, "utf8").toString("base64"));
-      add(encodeURIComponent(x));
-      // Go's url.QueryEscape: a space is `+`, and !'()* are escaped too.
-      add(
-        encodeURIComponent(x)
-          .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
-          .replace(/%20/g, "+"),
-      );
-    }
-  }
-  return [...out];
 }
 
 /** The strings of the HelmRelease's own fields that are secret (SOPS-decrypted, substituted from a Secret). */

@@ -116,6 +116,42 @@ export function maskPlatform(platform: Platform, masker: Marker): Platform {
 const MIN_WITHHELD_LENGTH = 4;
 
 /**
+ * What to look for in chart output, lower-cased (fields are compared lower-cased: `upper`,
+ * `lower`, `title` keep a value's letters): each secret string of at least MIN_WITHHELD_LENGTH,
+ * and each of its lines (a block scalar re-indents them, `toYaml` folds them), as written, as
+ * Go's encoding/json and JSON escape it (`toJson`, `toPrettyJson`, `quote` of a value with a
+ * quote), as YAML single quotes write it (`toYaml`), base64 (`b64enc`) and URL-encoded
+ * (`urlquery`).
+ */
+export function secretForms(secretStrings: readonly string[]): string[] {
+  const out = new Set<string>();
+  const add = (x: string) => {
+    if (x.length >= MIN_WITHHELD_LENGTH) out.add(x.toLowerCase());
+  };
+  for (const s of secretStrings) {
+    if (s.length < MIN_WITHHELD_LENGTH) continue;
+    const parts = new Set([s, ...s.split(/\r?\n/).map((l) => l.trim())]);
+    for (const x of parts) {
+      if (x.length < MIN_WITHHELD_LENGTH) continue;
+      const json = JSON.stringify(x).slice(1, -1);
+      add(x);
+      add(json);
+      add(json.replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e"));
+      add(x.replace(/'/g, "''"));
+      add(Buffer.from(x, "utf8").toString("base64"));
+      add(encodeURIComponent(x));
+      // Go's url.QueryEscape: a space is `+`, and !'()* are escaped too.
+      add(
+        encodeURIComponent(x)
+          .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
+          .replace(/%20/g, "+"),
+      );
+    }
+  }
+  return [...out];
+}
+
+/**
  * Last resort: any error or warning of the platform that still contains the text of a secret
  * value (all structural measures notwithstanding) loses its text; the place (file, line,
  * cluster, Kustomization) stays. Whole messages are replaced, never parts of them.
@@ -132,9 +168,20 @@ export function withholdSecretMessages(platform: Platform): void {
         for (const v of texts)
           for (const form of [v, base64Text(v)]) if (form.length >= MIN_WITHHELD_LENGTH) values.add(form);
       }
-  if (values.size === 0) return;
+  // What entered a HelmRelease's values from a Secret (valuesFrom, substitution): a chart's `fail`
+  // or `required` message, or a template error, may quote it.
+  // In the forms a template prints it in (lower-cased, as secretForms gives them).
+  const folded = secretForms(
+    platform.clusters.flatMap((c) => c.helmReleases.flatMap((h) => h.secretInputs ?? [])),
+  );
+  if (values.size === 0 && folded.length === 0) return;
   const list = [...values];
-  const quotes = (s: string) => list.some((v) => s.includes(v));
+  const quotes = (s: string) => {
+    if (list.some((v) => s.includes(v))) return true;
+    if (folded.length === 0) return false;
+    const lower = s.toLowerCase();
+    return folded.some((v) => lower.includes(v));
+  };
   const fix = (e: PlatformError) => {
     if (quotes(e.message)) e.message = "the message is withheld: it quotes a secret value";
   };
@@ -146,6 +193,13 @@ export function withholdSecretMessages(platform: Platform): void {
       k.warnings = k.warnings.map((w) =>
         quotes(w) ? "a warning was withheld: it quotes a secret value" : w,
       );
+    }
+    for (const h of c.helmReleases) {
+      h.errors?.forEach(fix);
+      if (h.warnings)
+        h.warnings = h.warnings.map((w) =>
+          quotes(w) ? "a warning was withheld: it quotes a secret value" : w,
+        );
     }
   }
 }

@@ -9,9 +9,8 @@
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadPlatformWithSecrets, maskedPlatform } from "../../src/platform/decrypt.js";
-import { secretForms } from "../../src/platform/helmreleases.js";
 import type { Platform } from "../../src/platform/index.js";
-import { newRunMasker } from "../../src/platform/masking.js";
+import { newRunMasker, secretForms } from "../../src/platform/masking.js";
 import { encryptForDemo, FIXTURE_FILES, sopsFixtureFiles, writeFixture } from "../helmrelease/fixture.js";
 import { demoIdentities } from "../support/flux.js";
 
@@ -105,5 +104,51 @@ describe("secretForms", () => {
       ]),
     );
     expect(forms.some((f) => f.includes("abc"))).toBe(false);
+  });
+});
+
+describe("a chart that fails quoting a secret value", () => {
+  // A `fail`/`required` message, or a template error, is printed by render, check, graph, diff,
+  // images and the dashboard: before, the password a valuesFrom Secret gave the chart was
+  // printed in all of them.
+  const FAIL_TEMPLATE = `{{- if .Values.failWith }}
+{{- fail (printf "bad auth %s / %s / %s" .Values.auth.password (.Values.auth.password | upper) (toJson .Values.auth)) }}
+{{- end }}
+{{- if .Values.failPlain }}
+{{- fail "bad auth: no secret in this one" }}
+{{- end }}
+`;
+  const load = async (values: string) => {
+    const root = writeFixture({
+      ...(await sopsFixtureFiles("s34led-greeting-5c2e")),
+      "apps/secret.yaml": await encryptForDemo(
+        FIXTURE_FILES["apps/secret.yaml"]!.replace(
+          "password: s3cr3t-value",
+          `password: '${PASSWORD.replace(/'/g, "''")}'`,
+        ),
+        "secret.yaml",
+        "^(data|stringData)$",
+      ),
+      "charts/demo/templates/fail.yaml": FAIL_TEMPLATE,
+      "charts/demo/values.yaml": `${FIXTURE_FILES["charts/demo/values.yaml"]!}${values}`,
+    });
+    temps.push(root);
+    const loaded = await loadPlatformWithSecrets(root, { identities: demoIdentities, renderCache: false });
+    const demo = loaded.platform.clusters[0]!.helmReleases.find((h) => h.name === "demo")!;
+    return { root, demo };
+  };
+
+  it("keeps the message's place and drops its text; a message without the secret is kept", async () => {
+    const control = await load("failPlain: true\n");
+    expect(control.demo.status).toBe("failed");
+    expect(control.demo.errors?.[0]?.message).toContain("bad auth: no secret in this one");
+
+    const { demo } = await load("failWith: true\n");
+    expect(demo.status).toBe("failed");
+    expect(demo.errors?.[0]?.message).toBe("the message is withheld: it quotes a secret value");
+    expect(demo.errors?.[0]?.file).toBe("apps/helmrelease.yaml");
+    const all = JSON.stringify(demo.errors);
+    for (const form of [PASSWORD, PASSWORD.toUpperCase(), JSON.stringify(PASSWORD).slice(1, -1)])
+      expect(all).not.toContain(form);
   });
 });
