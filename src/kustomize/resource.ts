@@ -152,7 +152,8 @@ export class Resource {
     return { group, version, kind: this.kind };
   }
   curId(): ResId {
-    return { ...this.gvk(), name: this.name, namespace: this.namespace };
+    const { group, version } = splitApiVersion(this.apiVersion);
+    return { group, version, kind: this.kind, name: this.name, namespace: this.namespace };
   }
   /** All previous ids (not including the current one), oldest first. */
   previousIds(): ResId[] {

@@ -68,9 +68,26 @@ class Universe {
   private readonly byPreviousName = new Map<string, Resource[]>();
   private readonly candidateSets = new Map<string, Candidates>();
   private readonly ids: Map<Resource, ResId>;
+  /** Resources of kinds that have no namespace: candidates for every referrer. */
+  private readonly clusterWide: Resource[] = [];
+  /** Namespaced resources by namespace ("" as "default"), and by namespace as written. */
+  private readonly byNamespace = new Map<string, Resource[]>();
+  private readonly byWrittenNamespace = new Map<string, Resource[]>();
 
   constructor(readonly all: Resource[]) {
     this.ids = new Map(all.map((r) => [r, r.curId()]));
+    const push = (m: Map<string, Resource[]>, k: string, r: Resource) => {
+      const list = m.get(k);
+      if (list) list.push(r);
+      else m.set(k, [r]);
+    };
+    for (const [r, id] of this.ids) {
+      if (!isNamespaceable(id)) this.clusterWide.push(r);
+      else {
+        push(this.byNamespace, id.namespace === "" ? "default" : id.namespace, r);
+        push(this.byWrittenNamespace, id.namespace, r);
+      }
+    }
     for (const r of all) {
       const names = new Set(r.previousIds().map((id) => id.name));
       for (const name of names) {
@@ -92,7 +109,7 @@ class Universe {
    */
   candidatesFor(referrer: Resource): Candidates {
     const rid = this.ids.get(referrer) ?? referrer.curId();
-    if (!isNamespaceable(rid)) return this.cached("*", () => true);
+    if (!isNamespaceable(rid)) return this.cached("*", () => this.all);
     const bindingNamespaces = new Set<string>();
     if (rid.kind === "RoleBinding" && Array.isArray(referrer.obj.subjects)) {
       for (const s of referrer.obj.subjects) {
@@ -101,18 +118,21 @@ class Universe {
       }
     }
     const ns = rid.namespace === "" ? "default" : rid.namespace;
-    const key = JSON.stringify([ns, [...bindingNamespaces].sort()]);
-    return this.cached(key, (t) => {
-      const id = this.ids.get(t) ?? t.curId();
-      if (!isNamespaceable(id)) return true;
-      if (sameNamespace(id.namespace, rid.namespace)) return true;
-      return bindingNamespaces.has(t.namespace);
-    });
+    const bound = [...bindingNamespaces].sort();
+    const key = JSON.stringify([ns, bound]);
+    // Kinds without a namespace, the referrer's namespace, RoleBinding subjects' namespaces:
+    // from the indexes, not a pass over every resource per namespace (a 116,000-object build in
+    // 17 namespaces asked 4 million times whether a kind is namespaced).
+    return this.cached(key, () => [
+      ...this.clusterWide,
+      ...(this.byNamespace.get(ns) ?? []),
+      ...bound.flatMap((b) => this.byWrittenNamespace.get(b) ?? []),
+    ]);
   }
 
-  private cached(key: string, admit: (r: Resource) => boolean): Candidates {
+  private cached(key: string, members: () => Resource[]): Candidates {
     let c = this.candidateSets.get(key);
-    if (!c) this.candidateSets.set(key, (c = new Candidates(this.all.filter(admit))));
+    if (!c) this.candidateSets.set(key, (c = new Candidates(key === "*" ? this.all : members())));
     return c;
   }
 }
