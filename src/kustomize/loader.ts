@@ -89,7 +89,10 @@ export class Loader {
     }
     try {
       return this.fs.readFile(abs);
-    } catch {
+    } catch (e) {
+      // A FIFO or a device is never read (it could block or never end): said as such, not as missing.
+      if ((e as NodeJS.ErrnoException).code === "EINVAL")
+        throw new SlipwayError(`open ${abs}: not a regular file`, { file: abs });
       throw new SlipwayError(`open ${abs}: no such file or directory`, { file: abs });
     }
   }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskFileSystem } from "../../src/fs/filesystem.js";
+import { buildYaml } from "../../src/kustomize/build.js";
 import { loadPlatform } from "../../src/platform/index.js";
 
 describe("DiskFileSystem reads regular files only", () => {
@@ -27,5 +28,14 @@ describe("DiskFileSystem reads regular files only", () => {
   it("a repository with a FIFO named like a manifest loads (the scan passes it by)", () => {
     const p = loadPlatform(root);
     expect(p.clusters.map((c) => c.kustomizations.length)).toBeDefined();
+  });
+
+  it("a kustomization that lists the FIFO fails at once, saying what it is (not 'no such file')", () => {
+    const dir = path.join(root, "lists-fifo");
+    execFileSync("mkdir", [dir]);
+    writeFileSync(path.join(dir, "kustomization.yaml"), "resources: [../planted.yaml]\n");
+    expect(() => buildYaml(dir, { loadRestrictor: "LoadRestrictionsNone" })).toThrow(
+      /planted\.yaml: not a regular file/,
+    );
   });
 });
