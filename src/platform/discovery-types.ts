@@ -15,9 +15,10 @@ export interface DiscoveryNote {
   /**
    * - unapplied: a Flux Kustomization document that no rendered cluster applies;
    * - not-a-cluster: a candidate that is not a cluster (an orphan document, a FluxInstance
-   *   syncing another repository).
+   *   syncing another repository);
+   * - unread: a YAML name discovery could not read (a FIFO, a device, no permission).
    */
-  kind: "unapplied" | "not-a-cluster";
+  kind: "unapplied" | "not-a-cluster" | "unread";
   message: string;
   file?: string;
   line?: number;

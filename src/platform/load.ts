@@ -265,7 +265,14 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     opts.onProgress?.({ type: "cluster", cluster: c });
     return c;
   });
-  const notes = [...found.notes];
+  const notes = [
+    ...found.notes,
+    ...scan.unreadable.map((u) => ({
+      kind: "unread" as const,
+      message: `not scanned for Flux objects: ${u.why}`,
+      file: u.file,
+    })),
+  ];
   if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root));
   platform.discovery = { notes };
   withholdSecretMessages(platform);

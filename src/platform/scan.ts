@@ -64,6 +64,8 @@ export interface RepositoryScan {
   unreadableSyncFiles: UnreadableFile[];
   /** YAML files over MAX_SCAN_BYTES, not read (repository-relative). */
   tooLarge: string[];
+  /** YAML names that are no regular file (a FIFO, a device) or could not be read, with why. */
+  unreadable: Array<{ file: string; why: string }>;
   /**
    * HelmRelease documents in the files read (rendered or not, by any cluster or none), a file
    * discovery does not parse counting once when it mentions HelmRelease: an estimate that only
@@ -85,6 +87,7 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
     instances: [],
     unreadableSyncFiles: [],
     tooLarge: [],
+    unreadable: [],
     helmReleases: 0,
   };
   const walk = (dir: string) => {
@@ -99,7 +102,14 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
       let bytes: Buffer | undefined;
       try {
         bytes = readFileWithin(fs, abs, MAX_SCAN_BYTES);
-      } catch {
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // Vanished since the listing (ENOENT) or a link out of the root: nothing to say here.
+        if (code !== "ENOENT" && code !== "ELOOP")
+          scan.unreadable.push({
+            file,
+            why: code === "EINVAL" ? "not a regular file" : (e as Error).message,
+          });
         continue;
       }
       if (bytes === undefined) {

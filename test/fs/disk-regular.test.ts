@@ -25,9 +25,14 @@ describe("DiskFileSystem reads regular files only", () => {
     expect(() => fs.readFile("/dev/zero")).toThrow(/not a regular file/);
   });
 
-  it("a repository with a FIFO named like a manifest loads (the scan passes it by)", () => {
+  it("a repository with a FIFO named like a manifest loads; the scan passes it by and says so", () => {
     const p = loadPlatform(root);
     expect(p.clusters.map((c) => c.kustomizations.length)).toBeDefined();
+    expect(p.discovery?.notes).toContainEqual({
+      kind: "unread",
+      message: "not scanned for Flux objects: not a regular file",
+      file: "planted.yaml",
+    });
   });
 
   it("a kustomization that lists the FIFO fails at once, saying what it is (not 'no such file')", () => {
