@@ -5,8 +5,9 @@
  * (plain, SOPS, generated from a decrypted env file, and that file read by a ConfigMap
  * generator), postBuild substitution from a Secret (functions, defaults, newline stripping),
  * a ConfigMap that carries a substituted secret into another Kustomization, kustomize
- * replacements and vars copying a Secret's value, HelmRelease values, and a YAML error in
- * substituted text. The generator records which fields are secret, independently of Slipway.
+ * replacements and vars copying a Secret's value, HelmRelease values, a chart of the
+ * repository printing a valuesFrom Secret's value (raw, JSON, base64, upper-cased) and failing
+ * with a message that quotes one, and a YAML error in substituted text. The generator records which fields are secret, independently of Slipway.
  */
 import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { DEMO_RECIPIENT, SYNC } from "./flux.js";
@@ -137,6 +138,7 @@ resources:
   - cm-subst.yaml
   - deploy.yaml
   - helmrelease.yaml
+  - chart-releases.yaml
   - derived.yaml
   - readable.yaml
   - repl.yaml
@@ -244,6 +246,53 @@ spec:
     replicas: \${V_NUM}
     branch: main
 `;
+  // A chart of the repository (a GitRepository source, so it renders): one release prints a
+  // valuesFrom Secret's value in the forms templates use, the other fails quoting one.
+  files["charts/leaky/Chart.yaml"] = "apiVersion: v2\nname: leaky\nversion: 0.1.0\n";
+  files["charts/leaky/values.yaml"] = 'auth:\n  password: ""\nfailWith: false\n';
+  files["charts/leaky/templates/cm.yaml"] = `{{- if not .Values.failWith }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+data:
+  raw: {{ .Values.auth.password | quote }}
+  json: {{ toJson .Values.auth | quote }}
+  b64: {{ .Values.auth.password | b64enc }}
+  upper: {{ .Values.auth.password | upper | quote }}
+  plain: not-secret
+{{- else }}
+{{- fail (printf "refused %s / %s" .Values.auth.password (.Values.auth.password | upper)) }}
+{{- end }}
+`;
+  const release = (
+    name: string,
+    secret: string,
+    key: string,
+    values: string,
+  ) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: app
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/leaky
+      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+  valuesFrom:
+    - kind: Secret
+      name: ${secret}
+      valuesKey: ${key}
+      targetPath: auth.password
+${values}`;
+  files["apps/chart-releases.yaml"] = `${release("leaky", "plain", "api", "")}---\n${release(
+    "leaky-fail",
+    "db",
+    "password",
+    "  values:\n    failWith: true\n",
+  )}`;
   files["apps/derived.yaml"] = `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -336,6 +385,7 @@ data:
       ["spec", "values", "replicas"],
     );
     expect(cluster, "ConfigMap", "derived", ["data", "token"]);
+    expect(cluster, "ConfigMap", "leaky-config", ...["raw", "json", "b64", "upper"].map((k) => ["data", k]));
     expect(cluster, "ConfigMap", "chained", ["data", "x"]);
     expect(cluster, "ConfigMap", "repl", ["data", "copied"]);
     expect(cluster, "ConfigMap", "gen-cm", ["data", "ENV_TOK"]);
