@@ -27,6 +27,7 @@ import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js
 import { bundledLaunch } from "./launch.js";
 import {
   type BatchMessage,
+  claimBack,
   NEXT_JOB,
   POSTED,
   type ResultMessage,
@@ -41,6 +42,11 @@ export const MIN_JOBS_FOR_WORKERS = 4;
 const MAX_WORKERS = 3;
 /** How long the main thread waits without any progress before rendering the rest itself. */
 const STALL_MS = 120_000;
+
+/** True once a worker has posted a render in this process: its template engine is compiled. */
+function workersWarm(): boolean {
+  return Atomics.load(posted, POSTED) - Atomics.load(posted, WORKER_EXITS) > 0;
+}
 
 /** Workers to use: $SLIPWAY_WORKERS when set (0 = none), else one per core beyond the first. */
 export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
@@ -241,7 +247,17 @@ export function runningWorkers(): number {
 export interface PoolOptions {
   /** Workers helping the main thread (default: workerCount()). */
   threads?: number;
-  /** false: the main thread only waits (tests use it to make the workers do every job). */
+  /**
+   * Whether the main thread renders jobs of a batch besides the workers. Default: only while no
+   * worker is warm (none has rendered yet in this process). A render costs a thread that has
+   * not rendered before two to three times what it costs a warm one (its JIT compiles the
+   * template engine again, its first render of a chart parses the templates again), and on two
+   * cores V8's own compiler threads take much of the second core: the cold check of bjw-s
+   * home-ops (1 worker, the CLI) cost ~2600 ms of CPU with the main thread rendering 13 of its
+   * 46 renders, ~2460 ms with the worker rendering them, and the main thread's own CPU went
+   * from ~880 to ~740 ms (it finishes each outcome as it arrives meanwhile). true: always;
+   * false: never (tests use it to make the workers do every job).
+   */
   mainRenders?: boolean;
   /** Parsed templates and compiled schemas kept between processes, in every thread (job.ts). */
   cache?: RenderCache;
@@ -275,7 +291,10 @@ function chartSize(chart: Chart): number {
 /**
  * The order jobs are claimed in: the largest charts first (ties in job order), so that one long
  * render (kube-prometheus-stack's) does not start last and keep one thread busy while the others
- * are done. Outcomes stay in job order whoever renders what.
+ * are done. Workers claim from the front and the main thread from the back (protocol.ts
+ * claimBack): the main thread, cold for templates after the Flux builds, rendered
+ * kube-prometheus-stack first in ~700 ms while a warm worker needs ~200. Outcomes stay in job
+ * order whoever renders what.
  */
 export function claimOrder(jobs: ReadonlyArray<{ chart: Chart }>): number[] {
   const sizes = jobs.map(({ chart }) => chartSize(chart));
@@ -413,11 +432,12 @@ export function renderReleases(
       if (shared) message.cache = shared;
       w.worker.postMessage(message);
     }
-    // The main thread claims jobs too.
+    // The main thread claims jobs too, from the back, until a worker is warm (see mainRenders).
     lastBatch.workers = pool.length;
     while (opts.mainRenders !== false) {
-      const claim = Atomics.add(counters, NEXT_JOB, 1);
-      if (claim >= order.length) break;
+      if (opts.mainRenders === undefined && workersWarm()) break;
+      const claim = claimBack(counters, order.length);
+      if (claim === undefined) break;
       renderHere(local[order[claim]!]!);
       drain();
     }
