@@ -12,7 +12,16 @@
 //  3. peak memory (max RSS) of a fresh process rendering each repository of ../shared/realworld.
 // Usage: npm run build && node scripts/bench-fleet.js [--skip-kubectl] [--repo NAME]
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -151,6 +160,7 @@ if (worker === "seed-charts") {
   // what renders, as with the directories above).
   const { loadPlatform } = await import(path.join(repoRoot, "dist/platform/index.js"));
   const { ChartCache } = await import(path.join(repoRoot, "dist/charts/cache.js"));
+  const { chartDirFiles } = await import(path.join(repoRoot, "dist/helm/chart-source.js"));
   const tar = await import("tar");
   const dirs = await chartDirs();
   const asked = new Map();
@@ -177,10 +187,15 @@ if (worker === "seed-charts") {
   for (const req of asked.values()) {
     const dir = dirs[req.name];
     if (!archives.has(dir)) {
+      // Packed as `helm package` does: the files .helmignore leaves (chartDirFiles), under the
+      // chart's directory name.
+      const stage = path.join(packed, path.basename(dir));
+      for (const f of chartDirFiles(dir)) {
+        mkdirSync(path.dirname(path.join(stage, f.name)), { recursive: true });
+        writeFileSync(path.join(stage, f.name), f.data);
+      }
       const file = path.join(packed, `${req.name}.tgz`);
-      tar.create({ gzip: true, sync: true, file, cwd: path.dirname(dir), portable: true }, [
-        path.basename(dir),
-      ]);
+      tar.create({ gzip: true, sync: true, file, cwd: packed, portable: true }, [path.basename(dir)]);
       archives.set(dir, readFileSync(file));
     }
     cache.putArchive(req, archives.get(dir));
