@@ -129,6 +129,15 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     }
   });
 
+  it("leaves a batch to the workers once one is warm (the main thread renders only while none is)", () => {
+    // The earlier tests had workers render: they are warm.
+    const out = pool.renderReleases(jobs, { threads: 1 });
+    expect(pool.lastBatch).toEqual({ workers: 1, fromWorkers: jobs.length });
+    expect(out).toEqual(pool.renderReleases(jobs, { threads: 0 }));
+    // mainRenders: true claims from the back meanwhile; the outcomes are the same.
+    expect(pool.renderReleases(jobs, { threads: 1, mainRenders: true })).toEqual(out);
+  });
+
   it("renders in the main thread when there are too few jobs for a worker to pay", () => {
     const few = pool.renderReleases(jobs.slice(0, 2), { threads: 2 });
     expect(pool.lastBatch.workers).toBe(0);
