@@ -1,8 +1,10 @@
 /**
  * Release renders fanned out over worker threads, behind a synchronous call (the platform
- * loader is synchronous): the main thread and the workers claim jobs from one shared counter,
- * workers post outcomes on a port that the main thread drains with `receiveMessageOnPort`
- * while it waits on the counter with `Atomics.wait`. Each render is a pure function of its
+ * loader is synchronous): workers claim jobs from the front of a shared claim order, and the
+ * main thread from its back while no worker is warm yet (a cold thread pays for compiling the
+ * template engine and parsing each chart again: see PoolOptions.mainRenders); workers post
+ * outcomes on a port that the main thread drains with `receiveMessageOnPort`, finishing each
+ * as it arrives, while it waits with `Atomics.wait`. Each render is a pure function of its
  * job, so the output does not depend on the number of workers or on who rendered what; a job
  * whose outcome never arrives (a worker that died, a value that cannot travel) is rendered by
  * the main thread.
