@@ -12,8 +12,17 @@
 //  3. peak memory (max RSS) of a fresh process rendering each repository of ../shared/realworld.
 // Usage: npm run build && node scripts/bench-fleet.js [--skip-kubectl] [--repo NAME]
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -57,17 +66,21 @@ const repos = readdirSync(realworld)
   .filter((d) => statSync(path.join(realworld, d)).isDirectory())
   .sort();
 
-async function chartProvider() {
-  const { directoryChartProvider } = await import(path.join(repoRoot, "dist/helmrelease/charts.js"));
+/** The charts of ../shared/conformance/helm by name: the bench's stand-in for the chart cache. */
+async function chartDirs() {
   const { readYaml } = await import(path.join(repoRoot, "dist/helm/yaml.js"));
-  const { readFileSync } = await import("node:fs");
   const chartsDir = path.join(shared, "conformance/helm/charts");
   const charts = {};
   for (const d of readdirSync(chartsDir)) {
     const chart = readYaml(readFileSync(path.join(chartsDir, d, "Chart.yaml"), "utf8"));
     charts[String(chart.get("name"))] = path.join(chartsDir, d);
   }
-  return directoryChartProvider(charts);
+  return charts;
+}
+
+async function chartProvider() {
+  const { directoryChartProvider } = await import(path.join(repoRoot, "dist/helmrelease/charts.js"));
+  return directoryChartProvider(await chartDirs());
 }
 
 // Child-process modes: each writes one JSON result to the file named by SLIPWAY_BENCH_OUT (a pipe
@@ -140,6 +153,57 @@ if (worker === "check-cached") {
     findings: run.result?.findings.length,
   });
 }
+if (worker === "seed-charts") {
+  // A chart cache as `slipway charts pull` would leave it for this repository: every chart a
+  // HelmRelease asks for that ../shared/conformance/helm has (by name), packed as its archive
+  // under the source and version the HelmRelease names (the chart's own Chart.yaml version is
+  // what renders, as with the directories above).
+  const { loadPlatform } = await import(path.join(repoRoot, "dist/platform/index.js"));
+  const { ChartCache } = await import(path.join(repoRoot, "dist/charts/cache.js"));
+  const { chartDirFiles } = await import(path.join(repoRoot, "dist/helm/chart-source.js"));
+  const tar = await import("tar");
+  const dirs = await chartDirs();
+  const asked = new Map();
+  const provider = await chartProvider();
+  const record = (req) => {
+    if (dirs[req.name]) asked.set(`${req.source}\0${req.name}\0${req.version}`, req);
+  };
+  loadPlatform(path.join(realworld, args[2]), {
+    renderCache: false,
+    charts: {
+      load: (req) => {
+        record(req);
+        return provider.load(req);
+      },
+      locate: (req) => {
+        record(req);
+        return provider.locate(req);
+      },
+    },
+  });
+  const cache = new ChartCache(args[3]);
+  const packed = mkdtempSync(path.join(tmpdir(), "slipway-fleet-charts-"));
+  const archives = new Map();
+  for (const req of asked.values()) {
+    const dir = dirs[req.name];
+    if (!archives.has(dir)) {
+      // Packed as `helm package` does: the files .helmignore leaves (chartDirFiles), under the
+      // chart's directory name.
+      const stage = path.join(packed, path.basename(dir));
+      for (const f of chartDirFiles(dir)) {
+        mkdirSync(path.dirname(path.join(stage, f.name)), { recursive: true });
+        writeFileSync(path.join(stage, f.name), f.data);
+      }
+      const file = path.join(packed, `${req.name}.tgz`);
+      tar.create({ gzip: true, sync: true, file, cwd: packed, portable: true }, [path.basename(dir)]);
+      archives.set(dir, readFileSync(file));
+    }
+    cache.putArchive(req, archives.get(dir));
+    cache.putVersions(req.source, req.name, [req.version]);
+  }
+  rmSync(packed, { recursive: true, force: true });
+  report({ charts: asked.size });
+}
 if (worker === "memory") {
   const { loadPlatform } = await import(path.join(repoRoot, "dist/platform/index.js"));
   const charts = await chartProvider();
@@ -155,13 +219,14 @@ function child(mode, ...rest) {
   return childWith(cacheDir, mode, ...rest);
 }
 function childWith(cache, mode, ...rest) {
+  const env = typeof rest.at(-1) === "object" ? rest.pop() : {};
   const out = path.join(scratch, `${mode}.json`);
   const r = spawnSync(
     process.execPath,
     [...binFlags, fileURLToPath(import.meta.url), "--worker", mode, ...rest],
     {
       encoding: "utf8",
-      env: { ...process.env, SLIPWAY_BENCH_OUT: out, SLIPWAY_CACHE_DIR: cache },
+      env: { ...process.env, SLIPWAY_BENCH_OUT: out, SLIPWAY_CACHE_DIR: cache, ...env },
     },
   );
   if (r.status !== 0) throw new Error(`${mode} worker failed: ${r.stderr.slice(0, 2000)}`);
@@ -239,12 +304,86 @@ if (!args.includes("--skip-kubectl")) {
 const c1 = child("check", repoArg);
 const c2 = child("check", repoArg);
 const ms = (run) => `${run.totalMs.toFixed(0)} ms (CPU ${run.cpuMs.toFixed(0)} ms)`;
+// The fresh process as a user waits for it: modules, then the cold load and check (wallMs also
+// holds the second, warm, run in the same process).
 console.log(
-  `check ${repoArg} with HelmReleases: fresh process, empty render cache ${c1.wallMs.toFixed(0)} ms ` +
+  `check ${repoArg} with HelmReleases: fresh process, empty render cache ${(c1.moduleMs + c1.cold.totalMs).toFixed(0)} ms ` +
     `(modules ${c1.moduleMs.toFixed(0)}, load ${c1.cold.loadMs.toFixed(0)}, load+check ${ms(c1.cold)}); ` +
     `same process again ${ms(c1.warm)}; second fresh process, warm render cache: load ${c2.cold.loadMs.toFixed(0)}, ` +
     `load+check ${ms(c2.cold)} (targets: < 1000 cold, < 300 warm)`,
 );
+
+// 2a. the cold check by render worker count (src/helm/pool): medians of three fresh processes
+// each, alternated, so that a busy machine weighs on both alike.
+{
+  const counts = ["0", "1"];
+  const runs = Object.fromEntries(counts.map((n) => [n, []]));
+  for (let i = 0; i < 3; i++)
+    for (const n of counts) {
+      const r = childWith(path.join(scratch, `cache-workers-${n}-${i}`), "check", repoArg, {
+        SLIPWAY_WORKERS: n,
+      });
+      runs[n].push({ ms: r.moduleMs + r.cold.totalMs, cpu: r.cold.cpuMs });
+    }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(
+    `check ${repoArg} cold (fresh process, empty render cache, modules included), by render workers: ` +
+      counts
+        .map(
+          (n) =>
+            `${n}: ${med(runs[n].map((r) => r.ms)).toFixed(0)} ms (CPU ${med(runs[n].map((r) => r.cpu)).toFixed(0)} ms)`,
+        )
+        .join(", ") +
+      ` — medians of 3, load average ${loadAverage()}`,
+  );
+}
+
+// 2a'. the same cold check as a user runs it: `slipway check` (the CLI bundle, node startup
+// included) with the charts in its chart cache (seeded from the conformance charts), an empty
+// render cache, and the code cache a first run left. Wall and CPU (the child's user + system).
+{
+  const cliCache = path.join(scratch, "cli-check-cache");
+  const seeded = childWith(cliCache, "seed-charts", repoArg, cliCache);
+  const counts = ["0", "1"];
+  const runs = Object.fromEntries(counts.map((n) => [n, []]));
+  const cliCheck = (workers) => {
+    rmSync(path.join(cliCache, "renders"), { recursive: true, force: true });
+    const cpu0 = childrenCpuMs();
+    const t = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, "bin/slipway.js"), "check", path.join(realworld, repoArg), "--format", "json"],
+      {
+        encoding: "utf8",
+        maxBuffer: 1 << 28,
+        env: {
+          ...process.env,
+          SLIPWAY_CACHE_DIR: cliCache,
+          SLIPWAY_NO_CACHE: "",
+          ...(workers === undefined ? {} : { SLIPWAY_WORKERS: workers }),
+        },
+      },
+    );
+    const ms = performance.now() - t;
+    if (r.status !== 0 && r.status !== 1) throw new Error(`slipway check failed: ${r.stderr.slice(0, 2000)}`);
+    const findings = JSON.parse(r.stdout).findings?.length;
+    return { ms, cpu: childrenCpuMs() - cpu0, findings };
+  };
+  const first = cliCheck(); // no code cache yet: this run writes it
+  for (let i = 0; i < 3; i++) for (const n of counts) runs[n].push(cliCheck(n));
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(
+    `slipway check ${repoArg} (CLI, whole process, ${seeded.charts} charts in its chart cache, empty render cache): ` +
+      `first run ${first.ms.toFixed(0)} ms (CPU ${first.cpu.toFixed(0)} ms); with the code cache, by render workers: ` +
+      counts
+        .map(
+          (n) =>
+            `${n}: ${med(runs[n].map((r) => r.ms)).toFixed(0)} ms (CPU ${med(runs[n].map((r) => r.cpu)).toFixed(0)} ms)`,
+        )
+        .join(", ") +
+      ` — medians of 3, ${first.findings} findings, load average ${loadAverage()} (target < 1000)`,
+  );
+}
 
 // 2b. check through the result cache, on a copy (the edit must not touch ../shared)
 {
@@ -284,6 +423,19 @@ console.log(
   console.log(
     `slipway check ${repoArg} (CLI, whole process): first run ${cliCold.toFixed(0)} ms, unchanged repository ${cliHit.toFixed(0)} ms wall`,
   );
+}
+
+/** User + system time of the children waited for so far (/proc/self/stat cutime + cstime). */
+function childrenCpuMs() {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+}
+
+function loadAverage() {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 }
 
 /** A one-line edit a pull request makes: the first HelmRelease image tag of the repository. */

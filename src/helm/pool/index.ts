@@ -1,8 +1,10 @@
 /**
  * Release renders fanned out over worker threads, behind a synchronous call (the platform
- * loader is synchronous): the main thread and the workers claim jobs from one shared counter,
- * workers post outcomes on a port that the main thread drains with `receiveMessageOnPort`
- * while it waits on the counter with `Atomics.wait`. Each render is a pure function of its
+ * loader is synchronous): workers claim jobs from the front of a shared claim order, and the
+ * main thread from its back while no worker is warm yet (a cold thread pays for compiling the
+ * template engine and parsing each chart again: see PoolOptions.mainRenders); workers post
+ * outcomes on a port that the main thread drains with `receiveMessageOnPort`, finishing each
+ * as it arrives, while it waits with `Atomics.wait`. Each render is a pure function of its
  * job, so the output does not depend on the number of workers or on who rendered what; a job
  * whose outcome never arrives (a worker that died, a value that cannot travel) is rendered by
  * the main thread.
@@ -27,6 +29,7 @@ import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js
 import { bundledLaunch } from "./launch.js";
 import {
   type BatchMessage,
+  claimBack,
   NEXT_JOB,
   POSTED,
   type ResultMessage,
@@ -36,11 +39,19 @@ import {
 
 export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
 
-/** Fewer jobs than this render in the main thread: starting a worker costs more than it saves. */
+/**
+ * Fewer jobs than this render in the main thread unless a warm worker runs: starting a worker
+ * costs more than it saves.
+ */
 export const MIN_JOBS_FOR_WORKERS = 4;
 const MAX_WORKERS = 3;
 /** How long the main thread waits without any progress before rendering the rest itself. */
 const STALL_MS = 120_000;
+
+/** True once a worker has posted a render in this process: its template engine is compiled. */
+function workersWarm(): boolean {
+  return Atomics.load(posted, POSTED) - Atomics.load(posted, WORKER_EXITS) > 0;
+}
 
 /** Workers to use: $SLIPWAY_WORKERS when set (0 = none), else one per core beyond the first. */
 export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
@@ -241,7 +252,17 @@ export function runningWorkers(): number {
 export interface PoolOptions {
   /** Workers helping the main thread (default: workerCount()). */
   threads?: number;
-  /** false: the main thread only waits (tests use it to make the workers do every job). */
+  /**
+   * Whether the main thread renders jobs of a batch besides the workers. Default: only while no
+   * worker is warm (none has rendered yet in this process). A render costs a thread that has
+   * not rendered before two to three times what it costs a warm one (its JIT compiles the
+   * template engine again, its first render of a chart parses the templates again), and on two
+   * cores V8's own compiler threads take much of the second core: the cold check of bjw-s
+   * home-ops (1 worker, the CLI) cost ~2600 ms of CPU with the main thread rendering 13 of its
+   * 46 renders, ~2460 ms with the worker rendering them, and the main thread's own CPU went
+   * from ~880 to ~740 ms (it finishes each outcome as it arrives meanwhile). true: always;
+   * false: never (tests use it to make the workers do every job).
+   */
   mainRenders?: boolean;
   /** Parsed templates and compiled schemas kept between processes, in every thread (job.ts). */
   cache?: RenderCache;
@@ -275,7 +296,10 @@ function chartSize(chart: Chart): number {
 /**
  * The order jobs are claimed in: the largest charts first (ties in job order), so that one long
  * render (kube-prometheus-stack's) does not start last and keep one thread busy while the others
- * are done. Outcomes stay in job order whoever renders what.
+ * are done. Workers claim from the front and the main thread from the back (protocol.ts
+ * claimBack): the main thread, cold for templates after the Flux builds, rendered
+ * kube-prometheus-stack first in ~700 ms while a warm worker needs ~200. Outcomes stay in job
+ * order whoever renders what.
  */
 export function claimOrder(jobs: ReadonlyArray<{ chart: Chart }>): number[] {
   const sizes = jobs.map(({ chart }) => chartSize(chart));
@@ -346,7 +370,18 @@ export function renderReleases(
   };
   settleAhead();
 
-  const pool = local.length >= Math.max(MIN_JOBS_FOR_WORKERS, 1) && threads > 0 ? ensureWorkers(threads) : [];
+  // A small batch goes to workers that run and are warm: the main thread would compile the
+  // template engine and parse the chart for it (bjw-s home-ops' second pass, external-secrets
+  // again once kube-prometheus-stack's CRDs are known: ~50 ms of main-thread CPU against ~10 ms
+  // in the worker that rendered it before). No worker is started for one.
+  const pool =
+    threads <= 0
+      ? []
+      : local.length >= Math.max(MIN_JOBS_FOR_WORKERS, 1)
+        ? ensureWorkers(threads)
+        : local.length > 0 && workersWarm()
+          ? workers.slice(0, threads)
+          : [];
   let wire: WireJob[] | undefined;
   if (pool.length > 0) {
     try {
@@ -413,11 +448,12 @@ export function renderReleases(
       if (shared) message.cache = shared;
       w.worker.postMessage(message);
     }
-    // The main thread claims jobs too.
+    // The main thread claims jobs too, from the back, until a worker is warm (see mainRenders).
     lastBatch.workers = pool.length;
     while (opts.mainRenders !== false) {
-      const claim = Atomics.add(counters, NEXT_JOB, 1);
-      if (claim >= order.length) break;
+      if (opts.mainRenders === undefined && workersWarm()) break;
+      const claim = claimBack(counters, order.length);
+      if (claim === undefined) break;
       renderHere(local[order[claim]!]!);
       drain();
     }

@@ -11,7 +11,7 @@ import { decodeChart, decodeGo, encodeRelease } from "./codec.js";
 import { renderReleaseJob } from "./job.js";
 import {
   type BatchMessage,
-  NEXT_JOB,
+  claimFront,
   POSTED,
   RESULTS_POSTED,
   type ResultMessage,
@@ -50,8 +50,8 @@ parentPort?.on("message", (batch: BatchMessage) => {
   const { counters } = batch;
   const store = cacheOf(batch);
   for (;;) {
-    const claim = Atomics.add(counters, NEXT_JOB, 1);
-    if (claim >= batch.order.length) break;
+    const claim = claimFront(counters, batch.order.length);
+    if (claim === undefined) break;
     if (crashOnClaim) throw new Error("render worker: crash injected by a test");
     const index = batch.order[claim]!;
     const job = batch.jobs[index]!;

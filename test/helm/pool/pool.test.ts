@@ -48,6 +48,14 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     },
   }));
 
+  it("renders in the main thread when there are too few jobs for a worker to pay (no worker runs yet)", () => {
+    expect(pool.runningWorkers()).toBe(0);
+    const few = pool.renderReleases(jobs.slice(0, 2), { threads: 2 });
+    expect(pool.lastBatch.workers).toBe(0);
+    expect(pool.runningWorkers()).toBe(0);
+    expect(few).toEqual(pool.renderReleases(jobs.slice(0, 2), { threads: 0 }));
+  });
+
   it("gives the same outcomes in order, whoever renders them", () => {
     const inProcess = pool.renderReleases(jobs, { threads: 0 });
     expect(pool.lastBatch.workers).toBe(0);
@@ -129,9 +137,20 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     }
   });
 
-  it("renders in the main thread when there are too few jobs for a worker to pay", () => {
-    const few = pool.renderReleases(jobs.slice(0, 2), { threads: 2 });
-    expect(pool.lastBatch.workers).toBe(0);
+  it("leaves a batch to the workers once one is warm (the main thread renders only while none is)", () => {
+    // The earlier tests had workers render: they are warm.
+    const out = pool.renderReleases(jobs, { threads: 1 });
+    expect(pool.lastBatch).toEqual({ workers: 1, fromWorkers: jobs.length });
+    expect(out).toEqual(pool.renderReleases(jobs, { threads: 0 }));
+    // mainRenders: true claims from the back meanwhile; the outcomes are the same.
+    expect(pool.renderReleases(jobs, { threads: 1, mainRenders: true })).toEqual(out);
+  });
+
+  it("gives a small batch to a warm worker that runs, and starts none for it", () => {
+    const running = pool.runningWorkers();
+    const few = pool.renderReleases(jobs.slice(0, 2), { threads: running + 1 });
+    expect(pool.lastBatch).toEqual({ workers: running, fromWorkers: 2 });
+    expect(pool.runningWorkers()).toBe(running);
     expect(few).toEqual(pool.renderReleases(jobs.slice(0, 2), { threads: 0 }));
   });
 
