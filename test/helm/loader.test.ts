@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadChartArchiveFromBytes, loadChartDir, readChartDir } from "../../src/helm/chart-source.js";
 import { goPathMatch } from "../../src/go/path-match.js";
+import { loadChartArchiveFromBytes, loadChartDir, readChartDir } from "../../src/helm/chart-source.js";
 import { IgnoreRules } from "../../src/helm/helmignore.js";
 import { chartDigest, loadChartFiles, readChartArchive, sanitize } from "../../src/helm/loader.js";
 import { tgz } from "../support/tgz.js";
