@@ -231,6 +231,21 @@ function stampOf(p: string): StatStamp | undefined {
   return { path: p, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
 }
 
+/**
+ * A file's bytes and its stamp, taken from the open file before reading it: readFileSync opens
+ * and fstats a file anyway, so the stamp costs one fstat instead of a stat by path.
+ */
+function readStamped(p: string): { data: Uint8Array; stamp: StatStamp } {
+  const fd = nodeFs.openSync(p, "r");
+  try {
+    const st = nodeFs.fstatSync(fd);
+    const stamp = { path: p, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+    return { data: nodeFs.readFileSync(fd), stamp };
+  } finally {
+    nodeFs.closeSync(fd);
+  }
+}
+
 function sameStamp(a: StatStamp): boolean {
   const b = stampOf(a.path);
   return (
@@ -246,48 +261,38 @@ function sameStamp(a: StatStamp): boolean {
  * Chart directories read from the disk, with the stat of every directory walked and file read:
  * while none changed, the files are the same and a new walk (a readdir per directory, four
  * system calls and a copy per file: a sixth of an app-template release) is skipped. Stamps
- * are taken before reading, so a change during the read shows at the next check. Like Git's
- * "racy" entries, a walk that saw anything modified in the last seconds (timestamps are only
- * as fine as the kernel's clock tick) or a symbolic link (its target is not stamped) is not kept.
+ * are taken before reading (a file's from its open descriptor), so a change during the read
+ * shows at the next check. Like Git's "racy" entries, a walk that saw anything modified in the
+ * last seconds (timestamps are only as fine as the kernel's clock tick) or a symbolic link (its
+ * target is not stamped) is not kept. Every walk is stamped, the first one too: a file's stamp
+ * comes with its read, so a second release of a chart only stats its files where it used to
+ * read them all again and compare them with the first read (and a process that reads a chart
+ * once pays a stat per directory).
  */
 const walkedDirs = new Map<string, { stamps: StatStamp[]; files: ChartFile[] }>();
 const MAX_WALKED_DIRS = 64;
 const RACY_MS = 3_000;
 
-/**
- * Directories read once, unstamped: a process that reads a chart directory once (a `helm
- * template` command) does not stat its every file for a walk it never repeats (~6 ms of
- * kube-prometheus-stack's 350 files); the second read of a directory stamps its walk.
- */
-const readOnce = new Set<string>();
-
 function readChartDirStamped(dir: string): ChartFile[] {
   const key = path.resolve(dir);
   const known = walkedDirs.get(key);
   if (known?.stamps.every(sameStamp)) return known.files;
-  if (known === undefined && !readOnce.has(key)) {
-    if (readOnce.size >= MAX_WALKED_DIRS) readOnce.delete(readOnce.values().next().value as string);
-    readOnce.add(key);
-    return readChartDir(dir, diskReader);
-  }
   const stamps: StatStamp[] = [];
   let trusted = true;
-  const stamp = (p: string) => {
-    const st = stampOf(p);
-    if (st === undefined) trusted = false;
-    else stamps.push(st);
-  };
   const recording: ChartDirReader = {
     ...diskReader,
     readDirTyped: (p) => {
-      stamp(p);
+      const st = stampOf(p);
+      if (st === undefined) trusted = false;
+      else stamps.push(st);
       const entries = (diskReader.readDirTyped as NonNullable<ChartDirReader["readDirTyped"]>)(p);
       if (entries.some((e) => e.kind === "link")) trusted = false;
       return entries;
     },
     readFile: (p) => {
-      stamp(p);
-      return diskReader.readFile(p);
+      const { data, stamp } = readStamped(p);
+      stamps.push(stamp);
+      return data;
     },
   };
   const files = readChartDir(dir, recording);

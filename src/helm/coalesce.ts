@@ -158,9 +158,13 @@ function coalesceTablesFullKey(
   if (src === null) return dst as GoMap;
   if (dst === null) return src;
   const srcOriginalNonNil = new Set<string>();
-  for (const [key, val] of src) if (val !== null) srcOriginalNonNil.add(key);
-  for (const [key, val] of dst) if (val === null) src.set(key, null);
-  for (const [key, val] of src) {
+  src.forEach((val, key) => {
+    if (val !== null) srcOriginalNonNil.add(key);
+  });
+  dst.forEach((val, key) => {
+    if (val === null) src.set(key, null);
+  });
+  src.forEach((val, key) => {
     const fullKey = concatPrefix(prefix, key);
     const ok = dst.has(key);
     const dv = dst.get(key);
@@ -174,6 +178,6 @@ function coalesceTablesFullKey(
     } else if (isTable(dv) && val !== null) {
       warn(`warning: destination for ${fullKey} is a table. Ignoring non-table value (${show(val)})`);
     }
-  }
+  });
   return dst;
 }

@@ -16,6 +16,41 @@ interface Rule {
   mustDir: boolean;
   /** how the path is compared: the whole path, or only its base name */
   base: boolean;
+  /** goPathMatch(pattern, subject), false where it fails */
+  test: (subject: string) => boolean;
+}
+
+const META = /[*?[\\]/;
+
+/**
+ * A matcher for one pattern. Most rules are a name (`.git`, `OWNERS`), one `*` between literal
+ * parts (`*.swp`, `kube-prometheus-*.tgz`) or Helm's default `templates/.?*`. filepath.Match
+ * compares a pattern without metacharacters byte for byte; `*` takes any run without a `/`, and
+ * `?*` a non-empty one. These are decided without the general matcher, which every file of a chart
+ * met once per rule (~4-7 ms of kube-prometheus-stack's 350 files).
+ */
+function matcherOf(pattern: string): (subject: string) => boolean {
+  if (!META.test(pattern)) return (subject) => subject === pattern;
+  const star = pattern.indexOf("*");
+  const one = star > 0 && pattern[star - 1] === "?" ? 1 : 0;
+  const head = pattern.slice(0, star - one);
+  const tail = pattern.slice(star + 1);
+  if (star >= 0 && !META.test(head) && !META.test(tail)) {
+    const min = head.length + one + tail.length;
+    return (subject) => {
+      if (subject.length < min || !subject.startsWith(head) || !subject.endsWith(tail)) return false;
+      const end = subject.length - tail.length;
+      for (let i = head.length; i < end; i++) if (subject.charCodeAt(i) === 0x2f) return false;
+      return true;
+    };
+  }
+  return (subject) => {
+    try {
+      return goPathMatch(pattern, subject);
+    } catch {
+      return false;
+    }
+  };
 }
 
 export class IgnoreRules {
@@ -48,7 +83,7 @@ export class IgnoreRules {
     let base = false;
     if (rule.startsWith("/")) rule = rule.slice(1);
     else if (!rule.includes("/")) base = true;
-    this.rules.push({ raw, pattern: rule, negate, mustDir, base });
+    this.rules.push({ raw, pattern: rule, negate, mustDir, base, test: matcherOf(rule) });
   }
 
   /** Whether Helm skips `path` (relative, `/`-separated); directories skip their whole tree. */
@@ -57,12 +92,7 @@ export class IgnoreRules {
     const base = baseName(path);
     for (const r of this.rules) {
       const subject = r.base ? base : path;
-      let matched: boolean;
-      try {
-        matched = goPathMatch(r.pattern, subject);
-      } catch {
-        matched = false;
-      }
+      const matched = r.test(subject);
       if (r.negate) {
         if (r.mustDir && !isDir) return true;
         if (!matched) return true;

@@ -323,8 +323,9 @@ function toJson(v: GoValue): unknown {
   if (v === undefined || v === null) return null;
   if (v instanceof GoMap) {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of v)
+    v.forEach((x, k) => {
       Object.defineProperty(o, k, { value: toJson(x), enumerable: true, writable: true });
+    });
     return o;
   }
   if (Array.isArray(v)) return v.map(toJson);

@@ -295,7 +295,9 @@ function rawFromFast(node: FastNode, aliases: { depth: number; nodes: number }):
     default: {
       const out = new RawMap();
       const index = new Map<string, number>();
-      for (const { key, value } of node.pairs) {
+      const pairs = node.pairs;
+      for (let i = 0; i < pairs.length; i++) {
+        const { key, value } = pairs[i]!;
         if (key.style === "plain" && key.text === "<<") bail();
         putEntry(out, index, rawFromFast(key, aliases), rawFromFast(value, aliases));
       }
@@ -342,7 +344,8 @@ function fastTreeBails(node: FastNode, aliases: { depth: number; nodes: number }
       return bails;
     }
     default:
-      for (const { key, value } of node.pairs) {
+      for (let i = 0; i < node.pairs.length; i++) {
+        const { key, value } = node.pairs[i]!;
         if (key.style === "plain" && key.text === "<<") return true;
         if (fastTreeBails(key, aliases) || fastTreeBails(value, aliases)) return true;
       }
@@ -599,7 +602,11 @@ export function rawToGo(raw: RawYaml, file = "<input>"): GoValue {
   if (raw instanceof RawInt) return Number(raw.value);
   if (Array.isArray(raw)) return raw.map((x) => rawToGo(x, file));
   const m = new GoMap();
-  for (const [k, v] of raw.entries) m.set(jsonKeyOf(k, file), rawToGo(v, file));
+  const entries = raw.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]!;
+    m.set(jsonKeyOf(k, file), rawToGo(v, file));
+  }
   return m;
 }
 

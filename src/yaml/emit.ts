@@ -466,7 +466,8 @@ class Emitter {
       return;
     }
     this.increaseIndent(false, !this.opts.indentSequencesInMappings && mappingContext && !this.indention);
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as YamlValue;
       this.writeIndent();
       this.writeIndicator("-", true, false, true);
       this.node(item, false);
@@ -483,7 +484,8 @@ class Emitter {
       return;
     }
     this.increaseIndent(false, false);
-    for (const rawKey of keys) {
+    for (let i = 0; i < keys.length; i++) {
+      const rawKey = keys[i] as string;
       const value = map[rawKey] as YamlValue;
       this.writeIndent();
       const { key, cps, analysis, simple } = keyForm(rawKey);

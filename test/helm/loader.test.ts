@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { goPathMatch } from "../../src/go/path-match.js";
 import { loadChartArchiveFromBytes, loadChartDir, readChartDir } from "../../src/helm/chart-source.js";
 import { IgnoreRules } from "../../src/helm/helmignore.js";
 import { chartDigest, loadChartFiles, readChartArchive, sanitize } from "../../src/helm/loader.js";
@@ -162,8 +163,53 @@ describe(".helmignore", () => {
     ["[ab].txt", "c.txt", false, false],
     ["", "templates/.hidden", false, true],
     ["", "templates/sub/.hidden", false, false],
+    ["OWNERS", "sub/OWNERS", false, true],
+    ["OWNERS", "OWNERS.md", false, false],
+    ["*~", "a/b~", false, true],
+    ["*~", "~", false, true],
+    ["*/x", "/x", false, true],
+    ["*/x", "a/x", false, true],
+    ["*/x", "a/b/x", false, false],
+    ["a/b", "a/b", false, true],
+    ["a/b", "c/a/b", false, false],
+    ["kube-*.tgz", "kube-x.tgz", false, true],
+    ["kube-*.tgz", "kube-.tgz", false, true],
+    ["kube-*.tgz", "kube.tgz", false, false],
+    ["", "templates/.a", false, true],
+    ["", "templates/.", false, false],
   ])("%s on %s (dir %s) → %s", (rules, p, isDir, ignored) => {
     expect(IgnoreRules.parse(rules).ignores(p, isDir)).toBe(ignored);
+  });
+
+  it("decides literal, `*` and `?*` rules as filepath.Match does (seeded)", () => {
+    let seed = 11;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const word = (max: number) => Array.from({ length: next(max) }, () => "ab./~x*"[next(6)]).join("");
+    for (let i = 0; i < 20000; i++) {
+      const pattern = word(3) + ["", "*", "?*", "?"][next(4)] + word(3);
+      if (pattern === "" || /^[!#/]|\/$/.test(pattern)) continue;
+      const subject = word(7);
+      // ignores() never skips the chart root itself ("" and ".").
+      if (subject === "" || subject === "." || subject.endsWith("/")) continue;
+      let expected: boolean;
+      try {
+        expected = goPathMatch(pattern, subject);
+      } catch {
+        expected = false;
+      }
+      // A rule without a slash is tried on the base name; with one, on the whole path.
+      const onBase = !pattern.includes("/");
+      const base = subject.slice(subject.lastIndexOf("/") + 1);
+      if (onBase && base !== subject) continue;
+      expect([pattern, subject, IgnoreRules.parse(pattern).ignores(subject, false)]).toEqual([
+        pattern,
+        subject,
+        expected,
+      ]);
+    }
   });
 
   it("refuses ** and malformed patterns", () => {

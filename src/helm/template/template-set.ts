@@ -54,15 +54,44 @@ interface CachedParse {
 }
 
 const PARSE_CACHE_LIMIT = 20000;
-const parseCache = new Map<string, CachedParse>();
+
+/**
+ * Parses by text, then by (name, delimiters, break keywords). The text is the outer key on its
+ * own: a key that concatenated it with the rest was a new string at every lookup, which V8
+ * copied flat and hashed whole (kube-prometheus-stack's 1.6 MB of templates at every release),
+ * while a text string keeps its hash once computed. Bounded by the number of parses held; the
+ * oldest text goes first.
+ */
+const parseCache = new Map<string, Map<string, CachedParse>>();
+let parseCacheSize = 0;
 
 /** Empties the process-wide parse cache (tests that must see a persisted parse decoded). */
 export function forgetParses(): void {
   parseCache.clear();
+  parseCacheSize = 0;
 }
 
-function cacheKey(name: string, text: string, left: string, right: string, breakOK: boolean): string {
-  return `${name}\u0000${left}\u0000${right}\u0000${breakOK ? 1 : 0}\u0000${text}`;
+function variantKey(name: string, left: string, right: string, breakOK: boolean): string {
+  return `${name}\u0000${left}\u0000${right}\u0000${breakOK ? 1 : 0}`;
+}
+
+function cachedParse(text: string, variant: string): CachedParse | undefined {
+  return parseCache.get(text)?.get(variant);
+}
+
+function rememberParse(text: string, variant: string, parsed: CachedParse): void {
+  let byVariant = parseCache.get(text);
+  if (byVariant === undefined) {
+    while (parseCacheSize >= PARSE_CACHE_LIMIT && parseCache.size > 0) {
+      const [oldest, evicted] = parseCache.entries().next().value as [string, Map<string, CachedParse>];
+      parseCache.delete(oldest);
+      parseCacheSize -= evicted.size;
+    }
+    byVariant = new Map();
+    parseCache.set(text, byVariant);
+  }
+  if (!byVariant.has(variant)) parseCacheSize++;
+  byVariant.set(variant, parsed);
 }
 
 export class TemplateSet implements ExecEnv {
@@ -151,8 +180,8 @@ export class TemplateSet implements ExecEnv {
   }
 
   private parseTrees(name: string, text: string, left: string, right: string): Map<string, Tree> {
-    const key = cacheKey(name, text, left, right, this.breakOK());
-    const cached = parseCache.get(key);
+    const variant = variantKey(name, left, right, this.breakOK());
+    const cached = cachedParse(text, variant);
     if (cached?.functions.every(this.hasFunction)) return cached.trees;
     const used = new Set<string>();
     const trees = parseText(name, text, {
@@ -163,9 +192,11 @@ export class TemplateSet implements ExecEnv {
         return this.hasFunction(fn);
       },
     });
-    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
     // The cached trees are shared; they are never mutated after parsing.
-    parseCache.set(key, { trees, functions: [...used].filter((f) => f !== "break" && f !== "continue") });
+    rememberParse(text, variant, {
+      trees,
+      functions: [...used].filter((f) => f !== "break" && f !== "continue"),
+    });
     return trees;
   }
 
@@ -178,8 +209,7 @@ export class TemplateSet implements ExecEnv {
     text: string,
     delims: Delims = {},
   ): { trees: Map<string, Tree>; functions: string[] } | undefined {
-    const key = cacheKey(name, text, delims.left || "{{", delims.right || "}}", this.breakOK());
-    return parseCache.get(key);
+    return cachedParse(text, variantKey(name, delims.left || "{{", delims.right || "}}", this.breakOK()));
   }
 
   /**
@@ -194,10 +224,9 @@ export class TemplateSet implements ExecEnv {
     parsed: { trees: Map<string, Tree>; functions: string[] },
     delims: Delims = {},
   ): void {
-    const key = cacheKey(name, text, delims.left || "{{", delims.right || "}}", this.breakOK());
-    if (parseCache.has(key)) return;
-    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
-    parseCache.set(key, parsed);
+    const variant = variantKey(name, delims.left || "{{", delims.right || "}}", this.breakOK());
+    if (cachedParse(text, variant) !== undefined) return;
+    rememberParse(text, variant, parsed);
   }
 
   /** `break` and `continue` are keywords unless the set defines functions of those names. */

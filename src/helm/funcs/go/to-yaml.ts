@@ -61,7 +61,9 @@ function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
   try {
     if (v instanceof GoMap) {
       const out: YamlMap = Object.create(null);
-      for (const [k, x] of v) out[validUtf8(k)] = toJsonLike(x, path);
+      v.forEach((x, k) => {
+        out[validUtf8(k)] = toJsonLike(x, path);
+      });
       return out;
     }
     return v.map((x) => toJsonLike(x, path));
