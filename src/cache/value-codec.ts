@@ -82,6 +82,32 @@ export function decodeValue(e: unknown): YamlValue {
   return o as YamlMap;
 }
 
+/**
+ * Bodies parsed by parseBody whose JSON text holds no `\u0000` escape. A tagged value is an
+ * object with the key "\u0000", which JSON.stringify always writes as that escape (it never
+ * writes a raw control character), so such a body holds no tagged value, and decodeValue would
+ * give every value in it back unchanged (JSON.parse makes `__proto__` an own key already).
+ * A string holding NUL, or a backslash before `u0000`, only costs the shortcut.
+ */
+const plainBodies = new WeakSet<object>();
+
+/** JSON.parse of an entry's text, noting whether decoding its values can be skipped. */
+export function parseBody(text: string): unknown {
+  const body: unknown = JSON.parse(text);
+  if (typeof body === "object" && body !== null && !text.includes("\\u0000")) plainBodies.add(body);
+  return body;
+}
+
+/**
+ * decodeValue for the values of `body` (a parseBody result): the identity when the body holds
+ * no tagged value, so a warm run does not walk every cached object once more.
+ */
+export function decoderOf(body: unknown): (e: unknown) => YamlValue {
+  return typeof body === "object" && body !== null && plainBodies.has(body)
+    ? (e) => e as YamlValue
+    : decodeValue;
+}
+
 /** `__proto__` is an ordinary key here, as it is in the parsed model (src/yaml/parse.ts). */
 function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__")

@@ -50,6 +50,47 @@ describe("source artifact: what Flux can read of a Git source", () => {
     expect(fs.exists("/r/.sops.yaml")).toBe(true);
   });
 
+  it("views with the same rules share verdicts, views with other rules or roots never do", () => {
+    const tree = (sourceignore: string | undefined) =>
+      new MemoryFileSystem({
+        ...(sourceignore === undefined ? {} : { "/r/apps/.sourceignore": sourceignore }),
+        "/r/apps/drafts/x.yaml": cm,
+        "/r/apps/notes.txt": "x",
+        "/r/apps/ok.yaml": cm,
+        "/r/.sops.yaml": "creation_rules: []\n",
+        "/r/logo.png": "x",
+      });
+    // Asked in turn, with the first view's verdicts in memory: each answers as a view alone does.
+    const cases: Array<[string | undefined, string[]]> = [
+      ["drafts/\n*.txt\n", ["/r/.sops.yaml", "/r/apps/.sourceignore", "/r/apps/ok.yaml", "/r/logo.png"]],
+      [
+        "*.txt\n",
+        ["/r/.sops.yaml", "/r/apps/.sourceignore", "/r/apps/drafts", "/r/apps/ok.yaml", "/r/logo.png"],
+      ],
+      [undefined, ["/r/apps/drafts", "/r/apps/notes.txt", "/r/apps/ok.yaml"]],
+      ["drafts/\n*.txt\n", ["/r/.sops.yaml", "/r/apps/.sourceignore", "/r/apps/ok.yaml", "/r/logo.png"]],
+    ];
+    const visible = (fs: SourceArtifactFileSystem) =>
+      ["/r", "/r/apps"].flatMap((d) => fs.readDir(d).map((n) => `${d}/${n}`)).filter((p) => p !== "/r/apps");
+    for (const [sourceignore, expected] of cases) {
+      expect(visible(new SourceArtifactFileSystem(tree(sourceignore), "/r")).sort()).toEqual(expected);
+    }
+    // One spec.ignore line anchored at the root: what it leaves out depends on the root.
+    const atRoot = new SourceArtifactFileSystem(tree(undefined), "/r", ["/drafts/"]);
+    expect(atRoot.readDir("/r/apps")).toContain("drafts");
+    const atApps = new SourceArtifactFileSystem(tree(undefined), "/r/apps", ["/drafts/"]);
+    expect(atApps.readDir("/r/apps")).not.toContain("drafts");
+    expect(new SourceArtifactFileSystem(tree(undefined), "/r", ["/apps/"]).readDir("/r")).not.toContain(
+      "apps",
+    );
+    expect(new SourceArtifactFileSystem(tree(undefined), "/r", ["/logo.png"]).readDir("/r")).toContain(
+      "apps",
+    );
+    expect(new SourceArtifactFileSystem(tree(undefined), "/r", ["/drafts/"]).readDir("/r/apps")).toContain(
+      "drafts",
+    );
+  });
+
   it("a Flux path without kustomization.yaml renders although it holds a .sops.yaml", () => {
     const mem = new MemoryFileSystem({
       "/r/clusters/dev/flux-system/gotk-sync.yaml": sync,
