@@ -155,6 +155,14 @@ export class SourceArtifactFileSystem implements FileSystem {
 }
 
 function findSourceIgnoreFiles(fs: FileSystem, root: string): string[] {
+  // A file system that knows its paths (a Git revision) answers without the walk.
+  const named = fs.filesNamed?.(root, ".sourceignore");
+  if (named !== undefined) {
+    return named.filter((p) => {
+      const dirs = p.slice(root === "/" ? 1 : root.length + 1).split("/").slice(0, -1);
+      return !dirs.includes(".git") && !dirs.includes("node_modules");
+    });
+  }
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of fs.readDir(dir)) {
