@@ -159,7 +159,10 @@ function findSourceIgnoreFiles(fs: FileSystem, root: string): string[] {
   const named = fs.filesNamed?.(root, ".sourceignore");
   if (named !== undefined) {
     return named.filter((p) => {
-      const dirs = p.slice(root === "/" ? 1 : root.length + 1).split("/").slice(0, -1);
+      const dirs = p
+        .slice(root === "/" ? 1 : root.length + 1)
+        .split("/")
+        .slice(0, -1);
       return !dirs.includes(".git") && !dirs.includes("node_modules");
     });
   }
