@@ -14,15 +14,20 @@ const TAG = "\u0000";
 
 type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
 
+/** How many tagged values encodeValue has written (encodeNoting tells whether a value had any). */
+let taggedWritten = 0;
+
 export function encodeValue(v: YamlValue): Encoded {
   switch (typeof v) {
     case "string":
     case "boolean":
       return v;
     case "bigint":
+      taggedWritten++;
       return { [TAG]: "bigint", v: v.toString() };
     case "number":
       if (Number.isFinite(v) && !Object.is(v, -0)) return v;
+      taggedWritten++;
       return { [TAG]: "number", v: Object.is(v, -0) ? "-0" : String(v) };
     case "object":
       if (v === null) return null;
@@ -37,11 +42,23 @@ function encodeMap(m: YamlMap): Encoded {
   const keys = Object.keys(m);
   const marked = keys.filter((k) => isEmptyNull(m, k));
   if (marked.length > 0 || Object.hasOwn(m, TAG)) {
+    taggedWritten++;
     return { [TAG]: "map", k: keys.map((k) => [k, encodeValue(m[k]!)]), e: marked };
   }
   const out: { [key: string]: Encoded } = {};
   for (const k of keys) setOwn(out, k, encodeValue(m[k]!));
   return out;
+}
+
+/**
+ * encodeValue, and whether the encoding is plain JSON (no tagged value anywhere in it): an
+ * entry can say so beside it, and its reader take the value as JSON.parse gives it (see
+ * decoderOf) instead of walking it.
+ */
+export function encodeNoting(v: YamlValue): { encoded: Encoded; plain: boolean } {
+  const before = taggedWritten;
+  const encoded = encodeValue(v);
+  return { encoded, plain: taggedWritten === before };
 }
 
 /**

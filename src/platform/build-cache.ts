@@ -19,7 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
-import { decoderOf, encodeValue } from "../cache/value-codec.js";
+import { decoderOf, encodeNoting, encodeValue } from "../cache/value-codec.js";
 import type { PostBuildSettings } from "../flux/postbuild.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { answerNow, ReadLogFileSystem, type ReadRecord } from "../fs/recording.js";
@@ -33,6 +33,8 @@ export const BUILD_UNIT = "flux-build";
 
 interface CachedResource {
   o: unknown;
+  /** `o` holds no tagged value (encodeNoting): it is read as JSON.parse gives it. */
+  j?: true;
   s?: [string, number];
   t?: string[];
   p?: unknown[];
@@ -263,7 +265,8 @@ function readBuildEntry(entry: unknown): FluxBuild | undefined {
  * kustomizations that transformed it and the patches applied to it (postprocess.ts, load.ts).
  */
 function encodeResource(r: Resource): CachedResource {
-  const out: CachedResource = { o: encodeValue(r.obj) };
+  const { encoded, plain } = encodeNoting(r.obj);
+  const out: CachedResource = plain ? { o: encoded, j: true } : { o: encoded };
   if (r.source) out.s = [r.source.file, r.source.line];
   if (r.touchedBy.length > 0) out.t = [...r.touchedBy];
   if (r.patches.length > 0) out.p = r.patches.map((p) => encodeValue(definedFields(p) as YamlMap));
@@ -271,7 +274,7 @@ function encodeResource(r: Resource): CachedResource {
 }
 
 function decodeResource(c: CachedResource, decode: (e: unknown) => YamlValue): Resource {
-  const obj = decode(c.o);
+  const obj = c.j === true ? (c.o as YamlValue) : decode(c.o);
   if (!isMap(obj)) throw new TypeError("not an object");
   const r = new Resource(obj, c.s ? { file: String(c.s[0]), line: Number(c.s[1]) } : undefined);
   if (Array.isArray(c.t)) r.touchedBy = c.t.map(String);

@@ -15,11 +15,11 @@
 
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
-import { decoderOf, encodeValue } from "../cache/value-codec.js";
+import { decoderOf, encodeNoting, encodeValue } from "../cache/value-codec.js";
 import type { ApiVersionsReadData } from "../helm/pool/index.js";
 import type { GoMap } from "../helm/template/value.js";
 import { fingerprint } from "../helm/values-fingerprint.js";
-import { isMap, type KObject } from "../kustomize/types.js";
+import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import type { RenderedResource } from "./model.js";
 
 export { fingerprint };
@@ -172,8 +172,9 @@ function readObjects(body: unknown): CachedReleaseObject[] | undefined {
   const decode = decoderOf(body);
   try {
     return (body as { resources: unknown[] }).resources.map((r): CachedReleaseObject => {
-      const e = r as { object?: unknown; crd?: unknown; hook?: unknown };
-      const object = decode(e.object);
+      const e = r as { object?: unknown; plain?: unknown; crd?: unknown; hook?: unknown };
+      // An object its writer found plain is the JSON value itself.
+      const object = e.plain === true ? (e.object as YamlValue) : decode(e.object);
       if (!isMap(object)) throw new TypeError("not an object");
       const out: CachedReleaseObject = { object };
       if (e.crd === true) out.crd = true;
@@ -247,11 +248,15 @@ export function writeCachedRelease(
   };
   memo?.set(key.id, { ...summary, resources: () => objects });
   cache.put(key, {
-    resources: resources.map((r) => ({
-      object: encodeValue(r.object),
-      ...(r.crd ? { crd: true } : {}),
-      ...(r.hook ? { hook: r.hook } : {}),
-    })),
+    resources: resources.map((r) => {
+      const { encoded, plain } = encodeNoting(r.object);
+      return {
+        object: encoded,
+        ...(plain ? { plain: true } : {}),
+        ...(r.crd ? { crd: true } : {}),
+        ...(r.hook ? { hook: r.hook } : {}),
+      };
+    }),
   });
   cache.put(key.summary, summary);
   return true;

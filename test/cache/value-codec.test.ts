@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decoderOf, decodeValue, encodeValue, parseBody } from "../../src/cache/value-codec.js";
+import { decoderOf, decodeValue, encodeNoting, encodeValue, parseBody } from "../../src/cache/value-codec.js";
 import type { YamlMap, YamlValue } from "../../src/kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "../../src/yaml/empty-null.js";
 import { parseYamlDocuments } from "../../src/yaml/parse.js";
@@ -39,6 +39,27 @@ describe("cache value codec", () => {
   ])("%s survives", (_, v) => {
     expect(roundTrip(v)).toStrictEqual(v);
     expect(bodyRoundTrip(v)).toStrictEqual(v);
+  });
+
+  it("encodeNoting calls an encoding plain exactly when it holds no tagged value", () => {
+    const marked: YamlMap = { a: null };
+    markEmptyNull(marked, "a");
+    const cases: Array<[YamlValue, boolean]> = [
+      [{ a: [1, "x", null, true], b: { c: 0.5 } }, true],
+      ["\u0000", true],
+      [{ deep: [{ x: 5n }] }, false],
+      [[1, Number.NaN], false],
+      [{ z: -0 }, false],
+      [{ m: marked }, false],
+      [{ m: { "\u0000": 1 } }, false],
+    ];
+    for (const [v, plain] of cases) {
+      const { encoded, plain: said } = encodeNoting(v);
+      expect(said).toBe(plain);
+      expect(encoded).toStrictEqual(encodeValue(v));
+      // Plain: the JSON value is the value itself.
+      if (said) expect(JSON.parse(JSON.stringify(encoded))).toStrictEqual(v);
+    }
   });
 
   it("skips decoding only a body that holds no tagged value", () => {
