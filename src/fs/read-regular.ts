@@ -1,3 +1,4 @@
+import { kMaxLength } from "node:buffer";
 import * as fs from "node:fs";
 
 /**
@@ -29,7 +30,8 @@ export function readRegularFile(file: string, onOpen?: (fd: number, st: fs.Stats
  * entries per run). A size of 0 (a file whose stat does not know its size) is read to its end.
  */
 function readOpened(fd: number, size: number): Buffer {
-  if (size === 0) return fs.readFileSync(fd);
+  // readFileSync's own ways: to the end, or its error for a file no Buffer can hold.
+  if (size === 0 || size > kMaxLength) return fs.readFileSync(fd);
   const buf = Buffer.allocUnsafe(size);
   let at = 0;
   while (at < size) {
