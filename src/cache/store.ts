@@ -27,6 +27,7 @@ import { writeFileAtomic } from "../fs/atomic-write.js";
 import { readRegularFile } from "../fs/read-regular.js";
 import { awaitWrite, flushWrites, postedUnder, writeInBackground } from "./background-writes.js";
 import { codeIdentity } from "./code-identity.js";
+import { parseBody } from "./value-codec.js";
 
 const FORMAT = 1;
 const IV_BYTES = 12;
@@ -128,7 +129,7 @@ export class DiskRenderCache implements RenderCache {
   }
 
   get(key: CacheKey): unknown | undefined {
-    return this.read(key, (plain) => JSON.parse(plain.toString("utf8")));
+    return this.read(key, (plain) => parseBody(plain.toString("utf8")));
   }
 
   getBytes(key: CacheKey): Uint8Array | undefined {

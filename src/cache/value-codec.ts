@@ -14,15 +14,20 @@ const TAG = "\u0000";
 
 type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
 
+/** How many tagged values encodeValue has written (encodeNoting tells whether a value had any). */
+let taggedWritten = 0;
+
 export function encodeValue(v: YamlValue): Encoded {
   switch (typeof v) {
     case "string":
     case "boolean":
       return v;
     case "bigint":
+      taggedWritten++;
       return { [TAG]: "bigint", v: v.toString() };
     case "number":
       if (Number.isFinite(v) && !Object.is(v, -0)) return v;
+      taggedWritten++;
       return { [TAG]: "number", v: Object.is(v, -0) ? "-0" : String(v) };
     case "object":
       if (v === null) return null;
@@ -37,11 +42,23 @@ function encodeMap(m: YamlMap): Encoded {
   const keys = Object.keys(m);
   const marked = keys.filter((k) => isEmptyNull(m, k));
   if (marked.length > 0 || Object.hasOwn(m, TAG)) {
+    taggedWritten++;
     return { [TAG]: "map", k: keys.map((k) => [k, encodeValue(m[k]!)]), e: marked };
   }
   const out: { [key: string]: Encoded } = {};
   for (const k of keys) setOwn(out, k, encodeValue(m[k]!));
   return out;
+}
+
+/**
+ * encodeValue, and whether the encoding is plain JSON (no tagged value anywhere in it): an
+ * entry can say so beside it, and its reader take the value as JSON.parse gives it (see
+ * decoderOf) instead of walking it.
+ */
+export function encodeNoting(v: YamlValue): { encoded: Encoded; plain: boolean } {
+  const before = taggedWritten;
+  const encoded = encodeValue(v);
+  return { encoded, plain: taggedWritten === before };
 }
 
 /**
@@ -80,6 +97,32 @@ export function decodeValue(e: unknown): YamlValue {
     } else decodeValue(v); // a primitive: checked, kept
   }
   return o as YamlMap;
+}
+
+/**
+ * Bodies parsed by parseBody whose JSON text holds no `\u0000` escape. A tagged value is an
+ * object with the key "\u0000", which JSON.stringify always writes as that escape (it never
+ * writes a raw control character), so such a body holds no tagged value, and decodeValue would
+ * give every value in it back unchanged (JSON.parse makes `__proto__` an own key already).
+ * A string holding NUL, or a backslash before `u0000`, only costs the shortcut.
+ */
+const plainBodies = new WeakSet<object>();
+
+/** JSON.parse of an entry's text, noting whether decoding its values can be skipped. */
+export function parseBody(text: string): unknown {
+  const body: unknown = JSON.parse(text);
+  if (typeof body === "object" && body !== null && !text.includes("\\u0000")) plainBodies.add(body);
+  return body;
+}
+
+/**
+ * decodeValue for the values of `body` (a parseBody result): the identity when the body holds
+ * no tagged value, so a warm run does not walk every cached object once more.
+ */
+export function decoderOf(body: unknown): (e: unknown) => YamlValue {
+  return typeof body === "object" && body !== null && plainBodies.has(body)
+    ? (e) => e as YamlValue
+    : decodeValue;
 }
 
 /** `__proto__` is an ordinary key here, as it is in the parsed model (src/yaml/parse.ts). */

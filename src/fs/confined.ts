@@ -160,4 +160,9 @@ export class ConfinedFileSystem implements FileSystem {
     if (!this.present(p)) this.refuse(p);
     return p;
   }
+  /** The base's answer below a root, where no path passes through a link (every file is present). */
+  filesNamed(dir: string, name: string): string[] | undefined {
+    if (this.base.linkless !== true || !this.present(dir)) return undefined;
+    return this.base.filesNamed?.(dir, name);
+  }
 }

@@ -39,6 +39,12 @@ export interface FileSystem {
    * files to it can say so. Sorted; absent: the file system leaves nothing out.
    */
   linksIn?(p: string): string[];
+  /**
+   * Every file named `name` at any depth below the directory `dir` (absolute paths, sorted), as
+   * walking every directory would find them, or undefined when this file system cannot say
+   * without that walk (optional): a Git revision knows its paths.
+   */
+  filesNamed?(dir: string, name: string): string[] | undefined;
 }
 
 /** One entry of a listing, typed as lstat types it (a link is neither followed nor a dir nor a file). */

@@ -288,6 +288,13 @@ export class GitFileSystem implements FileSystem {
     }
     return p;
   }
+  filesNamed(dir: string, name: string): string[] {
+    const prefix = clean(dir) === "/" ? "/" : `${clean(dir)}/`;
+    const suffix = `/${name}`;
+    const out: string[] = [];
+    for (const p of this.files.keys()) if (p.endsWith(suffix) && p.startsWith(prefix)) out.push(p);
+    return out.sort();
+  }
   readDir(p: string): string[] {
     p = clean(p);
     const names = this.dirs.get(p);

@@ -1,3 +1,4 @@
+import { kMaxLength } from "node:buffer";
 import * as fs from "node:fs";
 
 /**
@@ -17,8 +18,26 @@ export function readRegularFile(file: string, onOpen?: (fd: number, st: fs.Stats
       throw err;
     }
     onOpen?.(fd, st);
-    return fs.readFileSync(fd);
+    return readOpened(fd, st.size);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The file's bytes up to the size its stat gave, as readFileSync reads a regular file, without
+ * the second fstat readFileSync makes of a descriptor (the render cache reads a few hundred
+ * entries per run). A size of 0 (a file whose stat does not know its size) is read to its end.
+ */
+function readOpened(fd: number, size: number): Buffer {
+  // readFileSync's own ways: to the end, or its error for a file no Buffer can hold.
+  if (size === 0 || size > kMaxLength) return fs.readFileSync(fd);
+  const buf = Buffer.allocUnsafe(size);
+  let at = 0;
+  while (at < size) {
+    const n = fs.readSync(fd, buf, at, size - at, null);
+    if (n === 0) break;
+    at += n;
+  }
+  return at === size ? buf : buf.subarray(0, at);
 }

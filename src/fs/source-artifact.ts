@@ -45,9 +45,29 @@ interface Scope {
   rules: Ignore;
 }
 
+/**
+ * Verdicts by the rules that gave them: a verdict is a function of the path, whether it is a
+ * directory, the root and the rules (each `.sourceignore` file's directory and text, the extra
+ * lines), never of what else the tree holds. The two revisions of a diff (and the loads of a
+ * long-running process) whose rules are the same share their verdicts instead of matching
+ * every path of the repository against every pattern again.
+ */
+const verdictsByRules = new Map<string, Map<string, boolean>>();
+const MAX_RULE_SETS = 8;
+
+function sharedVerdicts(signature: string): Map<string, boolean> {
+  let v = verdictsByRules.get(signature);
+  if (v === undefined) {
+    if (verdictsByRules.size >= MAX_RULE_SETS) verdictsByRules.delete(verdictsByRules.keys().next().value!);
+    v = new Map();
+    verdictsByRules.set(signature, v);
+  }
+  return v;
+}
+
 export class SourceArtifactFileSystem implements FileSystem {
   private readonly scopes: Scope[];
-  private readonly verdicts = new Map<string, boolean>();
+  private readonly verdicts: Map<string, boolean>;
   /** The repository without symbolic links, refusing reads outside the root. */
   private readonly base: FileSystem;
 
@@ -67,12 +87,13 @@ export class SourceArtifactFileSystem implements FileSystem {
     if (found.length === 0 && extra.length === 0) rootRules.add(DEFAULT_EXCLUSIONS);
     rootRules.add(extra);
     this.scopes = [{ dir: root, rules: rootRules }];
+    const texts: string[] = [];
     for (const file of found) {
-      this.scopes.push({
-        dir: path.posix.dirname(file),
-        rules: ignore().add(base.readFile(file).toString("utf8")),
-      });
+      const text = base.readFile(file).toString("utf8");
+      texts.push(file, text);
+      this.scopes.push({ dir: path.posix.dirname(file), rules: ignore().add(text) });
     }
+    this.verdicts = sharedVerdicts(JSON.stringify([root, extra, texts]));
   }
 
   /** Whether the artifact leaves `abs` out (a path outside the root is not this artifact's concern). */
@@ -134,6 +155,17 @@ export class SourceArtifactFileSystem implements FileSystem {
 }
 
 function findSourceIgnoreFiles(fs: FileSystem, root: string): string[] {
+  // A file system that knows its paths (a Git revision) answers without the walk.
+  const named = fs.filesNamed?.(root, ".sourceignore");
+  if (named !== undefined) {
+    return named.filter((p) => {
+      const dirs = p
+        .slice(root === "/" ? 1 : root.length + 1)
+        .split("/")
+        .slice(0, -1);
+      return !dirs.includes(".git") && !dirs.includes("node_modules");
+    });
+  }
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of fs.readDir(dir)) {

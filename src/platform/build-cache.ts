@@ -19,7 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
-import { decodeValue, encodeValue } from "../cache/value-codec.js";
+import { decoderOf, encodeNoting, encodeValue } from "../cache/value-codec.js";
 import type { PostBuildSettings } from "../flux/postbuild.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { answerNow, ReadLogFileSystem, type ReadRecord } from "../fs/recording.js";
@@ -33,6 +33,8 @@ export const BUILD_UNIT = "flux-build";
 
 interface CachedResource {
   o: unknown;
+  /** `o` holds no tagged value (encodeNoting): it is read as JSON.parse gives it. */
+  j?: true;
   s?: [string, number];
   t?: string[];
   p?: unknown[];
@@ -144,9 +146,10 @@ export function cachedFluxBuild(
     remember({ records, uncacheable: true });
     return built;
   }
-  found.output = outputKey(cache, inputs, records);
+  const digest = recordsDigest(records);
+  found.output = outputKey(cache, inputs, digest);
   cache.put(found.output, body);
-  remember({ records });
+  remember({ records, digest });
   return built;
 }
 
@@ -167,6 +170,11 @@ const MAX_READ_SETS = 4;
 interface ReadSet {
   records: ReadRecord[];
   uncacheable?: true;
+  /**
+   * recordsDigest(records), kept with them: a lookup keys the output without writing the
+   * records as JSON and hashing them again (the manifest is sealed like every entry).
+   */
+  digest?: string;
 }
 
 function readSets(manifest: unknown): ReadSet[] {
@@ -176,7 +184,8 @@ function readSets(manifest: unknown): ReadSet[] {
     (s): s is ReadSet =>
       isMap(s) &&
       Array.isArray(s.records) &&
-      s.records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "string"),
+      s.records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "string") &&
+      (s.digest === undefined || (typeof s.digest === "string" && /^[0-9a-f]{64}$/.test(s.digest))),
   );
 }
 
@@ -194,8 +203,11 @@ function cacheableBody(built: FluxBuild, log: ReadLogFileSystem): unknown {
   }
 }
 
-function outputKey(cache: RenderCache, inputs: string, records: ReadRecord[]): CacheKey {
-  const digest = createHash("sha256").update(JSON.stringify(records)).digest("hex");
+function recordsDigest(records: ReadRecord[]): string {
+  return createHash("sha256").update(JSON.stringify(records)).digest("hex");
+}
+
+function outputKey(cache: RenderCache, inputs: string, digest: string): CacheKey {
   return cache.key(BUILD_UNIT, `${inputs}\0${digest}`);
 }
 
@@ -228,7 +240,7 @@ function validOutputKey(
   const set = sets.find((s) => s.records.every(holds));
   if (!set) return undefined;
   if (set.uncacheable === true) return "uncacheable";
-  return outputKey(cache, inputs, set.records);
+  return outputKey(cache, inputs, set.digest ?? recordsDigest(set.records));
 }
 
 /** A build (or post-processed build) entry's body, or undefined when it is not one. */
@@ -236,11 +248,12 @@ function readBuildEntry(entry: unknown): FluxBuild | undefined {
   const body = entry as { dir?: unknown; generated?: unknown; resources?: unknown } | undefined;
   if (!body || typeof body.dir !== "string" || typeof body.generated !== "boolean") return undefined;
   if (!Array.isArray(body.resources)) return undefined;
+  const decode = decoderOf(entry);
   try {
     return {
       dir: body.dir,
       generated: body.generated,
-      resources: (body.resources as CachedResource[]).map(decodeResource),
+      resources: (body.resources as CachedResource[]).map((c) => decodeResource(c, decode)),
     };
   } catch {
     return undefined;
@@ -252,21 +265,22 @@ function readBuildEntry(entry: unknown): FluxBuild | undefined {
  * kustomizations that transformed it and the patches applied to it (postprocess.ts, load.ts).
  */
 function encodeResource(r: Resource): CachedResource {
-  const out: CachedResource = { o: encodeValue(r.obj) };
+  const { encoded, plain } = encodeNoting(r.obj);
+  const out: CachedResource = plain ? { o: encoded, j: true } : { o: encoded };
   if (r.source) out.s = [r.source.file, r.source.line];
   if (r.touchedBy.length > 0) out.t = [...r.touchedBy];
   if (r.patches.length > 0) out.p = r.patches.map((p) => encodeValue(definedFields(p) as YamlMap));
   return out;
 }
 
-function decodeResource(c: CachedResource): Resource {
-  const obj = decodeValue(c.o);
+function decodeResource(c: CachedResource, decode: (e: unknown) => YamlValue): Resource {
+  const obj = c.j === true ? (c.o as YamlValue) : decode(c.o);
   if (!isMap(obj)) throw new TypeError("not an object");
   const r = new Resource(obj, c.s ? { file: String(c.s[0]), line: Number(c.s[1]) } : undefined);
   if (Array.isArray(c.t)) r.touchedBy = c.t.map(String);
   if (Array.isArray(c.p)) {
     r.patches = c.p.map((e) => {
-      const p = decodeValue(e);
+      const p = decode(e);
       if (!isMap(p) || typeof p.file !== "string") throw new TypeError("not a patch record");
       return p as unknown as PatchRecord;
     });

@@ -15,11 +15,11 @@
 
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
-import { decodeValue, encodeValue } from "../cache/value-codec.js";
+import { decoderOf, encodeNoting, encodeValue } from "../cache/value-codec.js";
 import type { ApiVersionsReadData } from "../helm/pool/index.js";
 import type { GoMap } from "../helm/template/value.js";
 import { fingerprint } from "../helm/values-fingerprint.js";
-import { isMap, type KObject } from "../kustomize/types.js";
+import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import type { RenderedResource } from "./model.js";
 
 export { fingerprint };
@@ -100,7 +100,6 @@ export function releaseCacheKey(
   const text = JSON.stringify([
     inputs.chartIdentity,
     inputs.valuesFiles ?? null,
-    values,
     inputs.releaseName,
     inputs.releaseNamespace,
     inputs.kubeVersion ?? null,
@@ -112,7 +111,9 @@ export function releaseCacheKey(
   ]);
   // Both keys from one digest of the inputs (the text can be large): neither entry's name tells
   // the digest, so neither tells the other's seal.
-  const digest = createHash("sha256").update(text).digest("hex");
+  // The values' fingerprint (the largest part) beside the JSON text rather than quoted inside it:
+  // JSON text holds no raw NUL, so the two parts stay apart.
+  const digest = createHash("sha256").update(text).update("\0").update(values).digest("hex");
   return { ...cache.key(RELEASE_UNIT, digest), summary: cache.key(RELEASE_SUMMARY_UNIT, digest) };
 }
 
@@ -168,10 +169,12 @@ function readSummary(body: unknown): Omit<CachedRelease, "resources"> | undefine
 
 function readObjects(body: unknown): CachedReleaseObject[] | undefined {
   if (!isMap(body as never) || !Array.isArray((body as Record<string, unknown>).resources)) return undefined;
+  const decode = decoderOf(body);
   try {
     return (body as { resources: unknown[] }).resources.map((r): CachedReleaseObject => {
-      const e = r as { object?: unknown; crd?: unknown; hook?: unknown };
-      const object = decodeValue(e.object);
+      const e = r as { object?: unknown; plain?: unknown; crd?: unknown; hook?: unknown };
+      // An object its writer found plain is the JSON value itself.
+      const object = e.plain === true ? (e.object as YamlValue) : decode(e.object);
       if (!isMap(object)) throw new TypeError("not an object");
       const out: CachedReleaseObject = { object };
       if (e.crd === true) out.crd = true;
@@ -245,11 +248,15 @@ export function writeCachedRelease(
   };
   memo?.set(key.id, { ...summary, resources: () => objects });
   cache.put(key, {
-    resources: resources.map((r) => ({
-      object: encodeValue(r.object),
-      ...(r.crd ? { crd: true } : {}),
-      ...(r.hook ? { hook: r.hook } : {}),
-    })),
+    resources: resources.map((r) => {
+      const { encoded, plain } = encodeNoting(r.object);
+      return {
+        object: encoded,
+        ...(plain ? { plain: true } : {}),
+        ...(r.crd ? { crd: true } : {}),
+        ...(r.hook ? { hook: r.hook } : {}),
+      };
+    }),
   });
   cache.put(key.summary, summary);
   return true;

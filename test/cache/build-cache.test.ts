@@ -15,6 +15,7 @@ import { BuildCache } from "../../src/kustomize/target.js";
 import type { YamlMap } from "../../src/kustomize/types.js";
 import { buildFluxPath } from "../../src/platform/build.js";
 import { BUILD_UNIT, cachedFluxBuild, RunAnswers } from "../../src/platform/build-cache.js";
+import { isEmptyNull } from "../../src/yaml/empty-null.js";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -74,6 +75,33 @@ describe("Flux Kustomization build cache", () => {
     expect(warm.out).toBe(cold.out);
     expect(warm.out).toContain('"patched":"yes"');
     expect(warm.out).toContain("/repo/components/label/patch.yaml");
+  });
+
+  it("keeps what JSON cannot say (empty-null marks, big integers) beside plain objects", () => {
+    const cache = newCache();
+    const fs = new MemoryFileSystem({
+      "/repo/mixed/plain.yaml": cm("plain", "one"),
+      "/repo/mixed/marked.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: marked\n  labels:\ndata:\n  big: x\n",
+      "/repo/mixed/big.yaml":
+        "apiVersion: v1\nkind: Thing\nmetadata:\n  name: big\nspec:\n  n: 12345678901234567890\n",
+    });
+    const spec = { path: "./mixed" };
+    const direct = buildFluxPath(fs, "/repo", spec, new BuildCache()).resources;
+    cachedFluxBuild(cache, fs, "/repo", spec, new BuildCache());
+    const before = cache.stats.hits;
+    const served = cachedFluxBuild(cache, fs, "/repo", spec, new BuildCache()).resources;
+    expect(cache.stats.hits - before).toBe(2);
+    expect(served.map((r) => r.obj)).toStrictEqual(direct.map((r) => r.obj));
+    const named = (rs: Resource[], name: string) =>
+      rs.find((r) => (r.obj.metadata as YamlMap).name === name)!;
+    const marked = named(direct, "marked");
+    expect(isEmptyNull(marked.obj.metadata as YamlMap, "labels")).toBe(true);
+    expect(isEmptyNull(named(served, "marked").obj.metadata as YamlMap, "labels")).toBe(true);
+    expect(typeof (named(served, "big").obj.spec as YamlMap).n).toBe(
+      typeof (named(direct, "big").obj.spec as YamlMap).n,
+    );
+    expect(named(served, "plain").obj).toStrictEqual(named(direct, "plain").obj);
   });
 
   it("misses when a base file is edited", () => {

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { decodeValue, encodeValue } from "../../src/cache/value-codec.js";
+import { decoderOf, decodeValue, encodeNoting, encodeValue, parseBody } from "../../src/cache/value-codec.js";
 import type { YamlMap, YamlValue } from "../../src/kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "../../src/yaml/empty-null.js";
 import { parseYamlDocuments } from "../../src/yaml/parse.js";
 
 const roundTrip = (v: YamlValue): YamlValue => decodeValue(JSON.parse(JSON.stringify(encodeValue(v))));
+/** As a cache entry's body is read (src/cache/store.ts): parseBody, then its decoder. */
+const bodyRoundTrip = (v: YamlValue): YamlValue => {
+  const body = parseBody(JSON.stringify({ v: encodeValue(v) })) as { v: unknown };
+  return decoderOf(body)(body.v);
+};
 
 function protoMap(): YamlMap {
   const m: YamlMap = {};
@@ -28,8 +33,49 @@ describe("cache value codec", () => {
     ["a lone surrogate", "\ud800x"],
     ["nested", { a: [1, "2", null, true, { b: 1n }], c: {} }],
     ["a map with the tag key itself", { "\u0000": "x", y: { "\u0000": { "\u0000": 1 } } }],
+    ["a string holding NUL", { a: "x\u0000y" }],
+    ["a backslash before u0000", { a: "\\u0000", b: [1n] }],
+    ["plain values", { a: [1, "2", null, true, { b: 0.5 }], c: {}, d: "\u0001" }],
   ])("%s survives", (_, v) => {
     expect(roundTrip(v)).toStrictEqual(v);
+    expect(bodyRoundTrip(v)).toStrictEqual(v);
+  });
+
+  it("encodeNoting calls an encoding plain exactly when it holds no tagged value", () => {
+    const marked: YamlMap = { a: null };
+    markEmptyNull(marked, "a");
+    const cases: Array<[YamlValue, boolean]> = [
+      [{ a: [1, "x", null, true], b: { c: 0.5 } }, true],
+      ["\u0000", true],
+      [{ deep: [{ x: 5n }] }, false],
+      [[1, Number.NaN], false],
+      [{ z: -0 }, false],
+      [{ m: marked }, false],
+      [{ m: { "\u0000": 1 } }, false],
+    ];
+    for (const [v, plain] of cases) {
+      const { encoded, plain: said } = encodeNoting(v);
+      expect(said).toBe(plain);
+      expect(encoded).toStrictEqual(encodeValue(v));
+      // Plain: the JSON value is the value itself.
+      if (said) expect(JSON.parse(JSON.stringify(encoded))).toStrictEqual(v);
+    }
+  });
+
+  it("skips decoding only a body that holds no tagged value", () => {
+    const plain = parseBody(JSON.stringify({ v: encodeValue({ a: [1, "x"], b: { c: null } }) }));
+    expect(decoderOf(plain)).not.toBe(decodeValue);
+    for (const v of [5n, -0, Number.NaN, { "\u0000": 1 }, { s: "\u0000" }] as YamlValue[]) {
+      expect(decoderOf(parseBody(JSON.stringify({ v: encodeValue(v) })))).toBe(decodeValue);
+    }
+    expect(decoderOf(JSON.parse("{}"))).toBe(decodeValue);
+    const m: YamlMap = { a: null };
+    markEmptyNull(m, "a");
+    const body = parseBody(JSON.stringify({ v: encodeValue(m) })) as { v: unknown };
+    expect(isEmptyNull(decoderOf(body)(body.v) as YamlMap, "a")).toBe(true);
+    const proto = bodyRoundTrip({ m: protoMap() }) as YamlMap;
+    expect(Object.getPrototypeOf(proto.m)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(proto.m, "__proto__")?.value).toBe("own key");
   });
 
   it("keeps -0 apart from 0 and a bigint apart from a number", () => {

@@ -3,7 +3,7 @@
  * block or never end a command (a planted `x.yaml` FIFO hung `check` forever).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -23,6 +23,24 @@ describe("DiskFileSystem reads regular files only", () => {
     expect(fs.readFile(path.join(root, "cm.yaml")).toString()).toContain("kind: ConfigMap");
     expect(() => fs.readFile(path.join(root, "planted.yaml"))).toThrow(/not a regular file/);
     expect(() => fs.readFile("/dev/zero")).toThrow(/not a regular file/);
+  });
+
+  it("reads every byte, whatever the size (empty, pooled, large, a stat that says 0)", () => {
+    const fs = new DiskFileSystem();
+    for (const [name, size] of [
+      ["empty", 0],
+      ["one", 1],
+      ["small", 100],
+      ["pool", 4095],
+      ["large", 3 * 1024 * 1024 + 7],
+    ] as const) {
+      const file = path.join(root, name);
+      writeFileSync(file, Buffer.alloc(size, name));
+      expect(fs.readFile(file).equals(readFileSync(file))).toBe(true);
+      expect(fs.readFile(file).length).toBe(size);
+    }
+    // procfs: a regular file whose stat gives size 0 holds text.
+    expect(fs.readFile("/proc/self/status").toString()).toContain("Name:");
   });
 
   it("a repository with a FIFO named like a manifest loads; the scan passes it by and says so", () => {

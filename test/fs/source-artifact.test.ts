@@ -1,7 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { symlinkSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { type FileSystem, MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { GitFileSystem } from "../../src/fs/git.js";
 import { SourceArtifactFileSystem } from "../../src/fs/source-artifact.js";
 import { loadPlatform } from "../../src/platform/index.js";
+import { GitFixture } from "../diff/git-fixture.js";
 
 const sync = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
@@ -50,6 +54,47 @@ describe("source artifact: what Flux can read of a Git source", () => {
     expect(fs.exists("/r/.sops.yaml")).toBe(true);
   });
 
+  it("views with the same rules share verdicts, views with other rules or roots never do", () => {
+    const tree = (sourceignore: string | undefined) =>
+      new MemoryFileSystem({
+        ...(sourceignore === undefined ? {} : { "/r/apps/.sourceignore": sourceignore }),
+        "/r/apps/drafts/x.yaml": cm,
+        "/r/apps/notes.txt": "x",
+        "/r/apps/ok.yaml": cm,
+        "/r/.sops.yaml": "creation_rules: []\n",
+        "/r/logo.png": "x",
+      });
+    // Asked in turn, with the first view's verdicts in memory: each answers as a view alone does.
+    const cases: Array<[string | undefined, string[]]> = [
+      ["drafts/\n*.txt\n", ["/r/.sops.yaml", "/r/apps/.sourceignore", "/r/apps/ok.yaml", "/r/logo.png"]],
+      [
+        "*.txt\n",
+        ["/r/.sops.yaml", "/r/apps/.sourceignore", "/r/apps/drafts", "/r/apps/ok.yaml", "/r/logo.png"],
+      ],
+      [undefined, ["/r/apps/drafts", "/r/apps/notes.txt", "/r/apps/ok.yaml"]],
+      ["drafts/\n*.txt\n", ["/r/.sops.yaml", "/r/apps/.sourceignore", "/r/apps/ok.yaml", "/r/logo.png"]],
+    ];
+    const visible = (fs: SourceArtifactFileSystem) =>
+      ["/r", "/r/apps"].flatMap((d) => fs.readDir(d).map((n) => `${d}/${n}`)).filter((p) => p !== "/r/apps");
+    for (const [sourceignore, expected] of cases) {
+      expect(visible(new SourceArtifactFileSystem(tree(sourceignore), "/r")).sort()).toEqual(expected);
+    }
+    // One spec.ignore line anchored at the root: what it leaves out depends on the root.
+    const atRoot = new SourceArtifactFileSystem(tree(undefined), "/r", ["/drafts/"]);
+    expect(atRoot.readDir("/r/apps")).toContain("drafts");
+    const atApps = new SourceArtifactFileSystem(tree(undefined), "/r/apps", ["/drafts/"]);
+    expect(atApps.readDir("/r/apps")).not.toContain("drafts");
+    expect(new SourceArtifactFileSystem(tree(undefined), "/r", ["/apps/"]).readDir("/r")).not.toContain(
+      "apps",
+    );
+    expect(new SourceArtifactFileSystem(tree(undefined), "/r", ["/logo.png"]).readDir("/r")).toContain(
+      "apps",
+    );
+    expect(new SourceArtifactFileSystem(tree(undefined), "/r", ["/drafts/"]).readDir("/r/apps")).toContain(
+      "drafts",
+    );
+  });
+
   it("a Flux path without kustomization.yaml renders although it holds a .sops.yaml", () => {
     const mem = new MemoryFileSystem({
       "/r/clusters/dev/flux-system/gotk-sync.yaml": sync,
@@ -64,5 +109,63 @@ describe("source artifact: what Flux can read of a Git source", () => {
       "GitRepository",
       "Kustomization",
     ]);
+  });
+
+  describe("a Git revision finds its .sourceignore files without walking", () => {
+    const repo = new GitFixture().write({
+      "apps/.sourceignore": "drafts/\n",
+      "apps/drafts/x.yaml": cm,
+      "apps/ok.yaml": cm,
+      "a-b/.sourceignore": "*.txt\n",
+      "a-b/n.txt": "x",
+      "a/.sourceignore": "/keep/\n",
+      "a/keep/y.yaml": cm,
+      "a/z.yaml": cm,
+      "node_modules/pkg/.sourceignore": "*\n",
+      "node_modules/pkg/a.yaml": cm,
+      "deep/er/.sourceignore": "*.yaml\n",
+      "deep/er/w.yaml": cm,
+      "deep/v.yaml": cm,
+    });
+    symlinkSync("../apps", path.join(repo.dir, "a/link"));
+    const commit = repo.commit("tree");
+    afterAll(() => repo.cleanup());
+    /** The revision without its path list: the artifact walks it. */
+    const walking = (fs: FileSystem): FileSystem => ({
+      readFile: (p) => fs.readFile(p),
+      exists: (p) => fs.exists(p),
+      isDirectory: (p) => fs.isDirectory(p),
+      readDir: (p) => fs.readDir(p),
+      size: (p) => fs.size(p),
+      realPath: (p) => fs.realPath(p),
+      linkless: true,
+    });
+    const listing = (fs: FileSystem, dir: string): string[] => {
+      const out: string[] = [];
+      for (const name of fs.readDir(dir)) {
+        const p = `${dir}/${name}`;
+        out.push(p);
+        if (fs.isDirectory(p)) out.push(...listing(fs, p));
+      }
+      return out;
+    };
+
+    it("sees what a walk sees, from the root and from a directory below it", () => {
+      const git = GitFileSystem.open(repo.dir, commit);
+      expect(git.filesNamed(repo.dir, ".sourceignore")).toHaveLength(5);
+      for (const root of [repo.dir, `${repo.dir}/deep`, `${repo.dir}/apps`]) {
+        const fast = new SourceArtifactFileSystem(git, root);
+        const walked = new SourceArtifactFileSystem(walking(git), `${root}`, ["# walked"]);
+        const plain = listing(fast, root);
+        expect(plain).toEqual(listing(walked, root));
+        expect(plain).not.toContain(`${repo.dir}/apps/drafts`);
+        expect(plain).not.toContain(`${repo.dir}/deep/er/w.yaml`);
+      }
+      const top = listing(new SourceArtifactFileSystem(git, repo.dir), repo.dir);
+      expect(top).not.toContain(`${repo.dir}/a-b/n.txt`);
+      expect(top).not.toContain(`${repo.dir}/a/keep`);
+      // Not read from below node_modules.
+      expect(top).toContain(`${repo.dir}/node_modules/pkg/a.yaml`);
+    });
   });
 });

@@ -12,7 +12,7 @@ import {
   type SchemaIssueKind,
 } from "../../validate/schema/index.js";
 import type { Rule, RuleContext } from "../types.js";
-import { type PassIssues, readSchemaPass, schemaPassKey, writeSchemaPass } from "./schema-cache.js";
+import { type PassIssues, readSchemaPass, schemaPassKeys, writeSchemaPass } from "./schema-cache.js";
 
 interface Validated {
   resource: RenderedResource;
@@ -40,27 +40,45 @@ function schemaPass(ctx: RuleContext): SchemaPass {
   const pass: SchemaPass = { results: [], fileProblems: [] };
   const reportedFiles = new Set<string>();
   for (const cluster of ctx.clusters()) {
-    const resources = cluster.kustomizations.flatMap((k) => k.resources);
+    const groups = cluster.kustomizations.map((k) => k.resources);
+    const resources = groups.flat();
     // Schema directories are files the cache key does not cover.
     const cache = dirs.length === 0 ? ctx.cache : undefined;
-    const passKey = cache && schemaPassKey(cache, resources);
-    const known = passKey && readSchemaPass(cache!, passKey, resources.length);
+    const keys = cache && schemaPassKeys(cache, groups);
+    const known = keys && readSchemaPass(cache!, keys.pass, resources.length);
+    // The pass missed: each group's entry, where one is kept (undefined: validate the group).
+    const knownOfGroup =
+      keys && !known ? groups.map((g, i) => readSchemaPass(cache!, keys.groups[i]!, g.length)) : [];
     const crds = () => resources.map((r) => r.object).filter(isCrd);
-    // Made when an object is validated here (always, unless the cache knows the pass).
-    let validator = known ? undefined : createSchemaValidator({ crds: crds(), extraSchemaDirs: dirs });
+    // Without the cache, made up front (it reports the schema directories' broken files); with
+    // it, when an object is validated here.
+    let validator = keys ? undefined : createSchemaValidator({ crds: crds(), extraSchemaDirs: dirs });
     const knownAt = new Map(known || []);
     const found: PassIssues = [];
-    for (const [n, resource] of resources.entries()) {
-      let issues: SchemaIssue[];
-      if (known && resource.secrets === undefined) issues = knownAt.get(n) ?? [];
-      else {
-        validator ??= createSchemaValidator({ crds: crds(), extraSchemaDirs: dirs });
-        issues = validator.validate(resource.object).filter((i) => !isSopsEnvelope(resource.object, i));
-        if (resource.secrets === undefined && issues.length > 0) found.push([n, issues]);
+    let n = 0;
+    for (const [g, group] of groups.entries()) {
+      const fromGroup = knownOfGroup[g];
+      const groupKnownAt = new Map(fromGroup || []);
+      const foundInGroup: PassIssues = [];
+      for (const [i, resource] of group.entries()) {
+        let issues: SchemaIssue[];
+        if (known && resource.secrets === undefined) issues = knownAt.get(n) ?? [];
+        else if (fromGroup && resource.secrets === undefined) issues = groupKnownAt.get(i) ?? [];
+        else {
+          validator ??= createSchemaValidator({ crds: crds(), extraSchemaDirs: dirs });
+          issues = validator.validate(resource.object).filter((x) => !isSopsEnvelope(resource.object, x));
+        }
+        if (resource.secrets === undefined && issues.length > 0) {
+          found.push([n, issues]);
+          foundInGroup.push([i, issues]);
+        }
+        if (issues.length > 0) pass.results.push({ resource, issues });
+        n++;
       }
-      if (issues.length > 0) pass.results.push({ resource, issues });
+      if (keys && !known && !fromGroup && group.length > 0)
+        writeSchemaPass(cache!, keys.groups[g]!, foundInGroup);
     }
-    if (passKey && !known) writeSchemaPass(cache!, passKey, found);
+    if (keys && !known) writeSchemaPass(cache!, keys.pass, found);
     if (validator === undefined) continue;
     for (const p of validator.crdProblems) {
       if (p.file === undefined) continue; // rendered CRDs are reported on the object itself
