@@ -53,14 +53,20 @@ function workersWarm(): boolean {
   return Atomics.load(posted, POSTED) - Atomics.load(posted, WORKER_EXITS) > 0;
 }
 
-/** Workers to use: $SLIPWAY_WORKERS when set (0 = none), else one per core beyond the first. */
-export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * Workers to use: $SLIPWAY_WORKERS when set (0 = none), else one per core beyond the first on
+ * machines with more than two cores. On two cores V8's own background compiler threads already
+ * keep much of the second core busy, and a worker's isolate compiles the template engine again:
+ * the cold check of bjw-s home-ops through the CLI took 1484 ms (CPU 2330) with no worker and
+ * 1520 ms (CPU 2640) with one (medians of 3, otherwise idle 2-core machine).
+ */
+export function workerCount(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const set = env.SLIPWAY_WORKERS;
   if (set !== undefined && set !== "") {
     const n = Number(set);
     return Number.isInteger(n) && n >= 0 ? Math.min(n, 16) : 0;
   }
-  return Math.min(MAX_WORKERS, Math.max(0, availableParallelism() - 1));
+  return cores <= 2 ? 0 : Math.min(MAX_WORKERS, cores - 1);
 }
 
 interface PoolWorker {

@@ -291,6 +291,9 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(pool.workerCount({ SLIPWAY_WORKERS: "2" })).toBe(2);
     expect(pool.workerCount({ SLIPWAY_WORKERS: "lots" })).toBe(0);
     expect(pool.workerCount({})).toBeGreaterThanOrEqual(0);
+    // By default: none on two cores (the second is V8's compiler threads'), else one per core beyond the first, at most 3.
+    expect([1, 2, 3, 4, 8].map((cores) => pool.workerCount({}, cores))).toEqual([0, 0, 2, 3, 3]);
+    expect(pool.workerCount({ SLIPWAY_WORKERS: "1" }, 2)).toBe(1);
   });
 
   describe.runIf(requires("shared"))("real repositories", () => {
