@@ -6,10 +6,15 @@
  * file is read once. Those rules walked and read the same files each on its own: every YAML
  * file of bjw-s home-ops was opened three to five times by one `check`.
  *
- * A check reads the repository as it is while the check runs, as each rule did: nothing is
- * kept beyond the platform it was asked for.
+ * A platform loaded from disk lends its loader's view (src/platform/loaded-files.ts): the
+ * directories the load listed and the files it read are not listed or read again, and a
+ * read stays in the repository as the load's did (no symbolic link, no FIFO). Otherwise the
+ * check reads the repository as it is while the check runs, as each rule did. Nothing is kept
+ * beyond the platform it was asked for.
  */
+import type { ConfinedFileSystem } from "../fs/confined.js";
 import { type DirEntry, DiskFileSystem } from "../fs/filesystem.js";
+import { loadedFiles } from "../platform/loaded-files.js";
 import type { Platform } from "../platform/model.js";
 
 /** Texts kept beyond this many characters are read again when asked for (memory stays bounded). */
@@ -22,12 +27,15 @@ export class RepoFiles {
   private readonly texts = new Map<string, string | null>();
   private kept = 0;
 
+  /** `view`: the loader's view of the repository, read instead of the disk. */
+  constructor(private readonly view?: ConfinedFileSystem) {}
+
   /** The entries of the directory `abs`, sorted by name; undefined when it cannot be listed. */
   list(abs: string): readonly DirEntry[] | undefined {
     let entries = this.listings.get(abs);
     if (entries === undefined) {
       try {
-        entries = disk.readDirTyped(abs);
+        entries = this.view ? this.view.typedEntries(abs) : disk.readDirTyped(abs);
       } catch {
         entries = null;
       }
@@ -44,7 +52,7 @@ export class RepoFiles {
     let text = this.texts.get(abs);
     if (text === undefined) {
       try {
-        text = disk.readFile(abs).toString("utf8");
+        text = (this.view ?? disk).readFile(abs).toString("utf8");
       } catch {
         text = null;
       }
@@ -63,7 +71,7 @@ const byPlatform = new WeakMap<Platform, RepoFiles>();
 export function repoFiles(platform: Platform): RepoFiles {
   let files = byPlatform.get(platform);
   if (files === undefined) {
-    files = new RepoFiles();
+    files = new RepoFiles(loadedFiles(platform));
     byPlatform.set(platform, files);
   }
   return files;

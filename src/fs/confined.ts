@@ -1,4 +1,4 @@
-import type { FileSystem } from "./filesystem.js";
+import type { DirEntry, FileSystem } from "./filesystem.js";
 import { isNormalAbsolute, joinName } from "./posix-path.js";
 
 /**
@@ -43,6 +43,10 @@ export class ConfinedFileSystem implements FileSystem {
    */
   private readonly dirs = new Map<string, boolean>();
   private readonly listings = new Map<string, string[]>();
+  /** The typed entries of each listing read with types (links left out): typedEntries(). */
+  private readonly typed = new Map<string, DirEntry[]>();
+  /** Bytes of the files read, when keepReads() asked for them, and how many bytes they hold. */
+  private kept?: { files: Map<string, Buffer>; bytes: number; max: number };
   /** A path present in this view is its own real path. */
   readonly linkless = true;
 
@@ -97,8 +101,40 @@ export class ConfinedFileSystem implements FileSystem {
   }
 
   readFile(p: string): Buffer {
+    const kept = this.kept?.files.get(p);
+    if (kept !== undefined) return kept;
     if (!this.present(p)) this.refuse(p);
-    return this.base.readFile(p);
+    const bytes = this.base.readFile(p);
+    if (this.kept && this.kept.bytes + bytes.length <= this.kept.max) {
+      this.kept.files.set(p, bytes);
+      this.kept.bytes += bytes.length;
+    }
+    return bytes;
+  }
+
+  /**
+   * Keep the bytes of every file read from now on, up to `maxBytes` in all, and answer later
+   * reads of it from them: the view then stands for the files as this load read them, and what
+   * reads the repository again after the load (the check rules, src/check/repo-files.ts) reads
+   * no file twice. A view that keeps its reads must not outlive the load's platform.
+   */
+  keepReads(maxBytes: number): void {
+    this.kept ??= { files: new Map(), bytes: 0, max: maxBytes };
+  }
+
+  /**
+   * The entries of the directory `p` in this view (symbolic links are not in it), typed by the
+   * listing: `file` is a regular file's. A base without typed listings types an entry that is
+   * not a directory as a file (such a base, a Git revision or a test's tree, holds no FIFOs).
+   */
+  typedEntries(p: string): DirEntry[] {
+    const names = this.readDir(p);
+    const typed = this.typed.get(p);
+    if (typed !== undefined) return [...typed];
+    return names.map((name) => {
+      const dir = this.isDirectory(joinName(p, name));
+      return { name, dir, link: false, file: !dir };
+    });
   }
   exists(p: string): boolean {
     return this.present(p);
@@ -135,6 +171,7 @@ export class ConfinedFileSystem implements FileSystem {
    */
   private typedListing(p: string): string[] {
     const names: string[] = [];
+    const typed: DirEntry[] = [];
     for (const e of this.base.readDirTyped!(p)) {
       const child = joinName(p, e.name);
       this.linkFree.set(child, !e.link);
@@ -144,7 +181,9 @@ export class ConfinedFileSystem implements FileSystem {
       }
       this.dirs.set(child, e.dir);
       names.push(e.name);
+      typed.push(e);
     }
+    this.typed.set(p, typed);
     return names;
   }
   /** The entries of `p` on disk that readDir leaves out: symbolic links (followed nowhere). */

@@ -64,6 +64,7 @@ import {
   ReleasesAhead,
   renderHelmReleases,
 } from "./helmreleases.js";
+import { KEPT_READ_BYTES, rememberLoadedFiles } from "./loaded-files.js";
 import { withholdSecretMessages } from "./masking.js";
 import {
   addNotice,
@@ -191,6 +192,11 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
   // Every read of the run stays in the repository (and the allowed directories), links included.
   const fs = confinedView(opts.fs ?? new DiskFileSystem(), [root, ...allowed]);
   const platform: Platform = { root, clusters: [], errors: [] };
+  // From disk (directly or through decryption's view of it): see loaded-files.ts.
+  if (fs.base instanceof DiskFileSystem) {
+    fs.keepReads(KEPT_READ_BYTES);
+    rememberLoadedFiles(platform, fs);
+  }
   if (!fs.isDirectory(root)) {
     platform.errors.push({ message: `repository root ${root} is not a directory` });
     return platform;

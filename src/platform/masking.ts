@@ -17,6 +17,7 @@ import { isCoreSecret, kindSecretPaths } from "../secrets/kinds.js";
 import { type Marker, markerOf, maskValue, secretScalars } from "../secrets/mask.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { createSecretMasker, type SecretMasker } from "../sops/index.js";
+import { shareLoadedFiles } from "./loaded-files.js";
 import { kustomizationId, type Platform, type PlatformError, type RenderedResource } from "./model.js";
 
 export type { Marker, SecretMasker };
@@ -109,6 +110,7 @@ export function maskPlatform(platform: Platform, masker: Marker): Platform {
       })),
     })),
   };
+  shareLoadedFiles(platform, masked);
   return masked;
 }
 

@@ -21,7 +21,13 @@ import { describe, expect, it } from "vitest";
 import { repoFiles } from "../../src/check/repo-files.js";
 import { bootstrapNamespaces, helmfileNamespaces } from "../../src/check/rules/workloads/bootstrap.js";
 import { platformFiles } from "../../src/check/rules/workloads/imagepolicy-marker.js";
+import { ConfinedFileSystem } from "../../src/fs/confined.js";
+import { DiskFileSystem } from "../../src/fs/filesystem.js";
+import { loadPlatform } from "../../src/platform/index.js";
+import { loadedFiles, rememberLoadedFiles } from "../../src/platform/loaded-files.js";
+import { maskPlatform } from "../../src/platform/masking.js";
 import type { Platform } from "../../src/platform/model.js";
+import { createSecretMasker } from "../../src/sops/index.js";
 
 const HELMFILE = (ns: string) => `releases:\n  - name: r\n    namespace: ${ns}\n    chart: c/c\n`;
 
@@ -209,5 +215,65 @@ describe("check rules' repository files", () => {
     expect(files.text(path.join(root, "apps/dangling.yaml"))).toBeUndefined();
     // Another platform (a later run) reads the disk as it is then.
     expect(repoFiles({ ...platform }).text(file)).toBe("changed\n");
+  });
+});
+
+/** `platform` as loadPlatform leaves it: registered with a view of its root that keeps its reads. */
+function loadedFrom(platform: Platform): ConfinedFileSystem {
+  const view = new ConfinedFileSystem(new DiskFileSystem(), [platform.root]);
+  view.keepReads(1024 * 1024);
+  rememberLoadedFiles(platform, view);
+  return view;
+}
+
+describe("check rules' repository files, through the view a platform was loaded through", () => {
+  it("bootstrap helmfiles: the same namespaces from the same files (links, FIFOs, .git left out)", () => {
+    const root = tree();
+    execFileSync("mkfifo", [path.join(root, "bootstrap/fifo.yaml")]);
+    const platform = { root, clusters: [], errors: [] } as unknown as Platform;
+    loadedFrom(platform);
+    expect([...bootstrapNamespaces(platform)]).toEqual([...oldBootstrap(root)]);
+    expect(repoFiles(platform).text(path.join(root, "bootstrap/fifo.yaml"))).toBeUndefined();
+  });
+
+  // A loaded platform names no directory through a symbolic link (the load read through the
+  // same view, which has none): the rules' answers for the directories it can name.
+  it.each([
+    [["apps/a"], ["apps/a/sub", "apps/b", "missing"]],
+    [
+      ["apps", "."],
+      ["apps/a", "apps/b/../a"],
+    ],
+    [["apps/b"], ["bootstrap"]],
+  ])("imagepolicy-marker's files below %j touched by %j", (dirs, touched) => {
+    const root = tree();
+    const platform = platformAt(root, dirs, touched);
+    loadedFrom(platform);
+    expect(platformFiles(platform)).toEqual(oldPlatformFiles(platformAt(root, dirs, touched)));
+  });
+
+  it("reads the bytes the load read, and nothing outside the view", () => {
+    const root = tree();
+    const platform = { root, clusters: [], errors: [] } as unknown as Platform;
+    const view = loadedFrom(platform);
+    const file = path.join(root, "apps/a/cm.yaml");
+    expect(view.readFile(file).toString()).toBe("kind: ConfigMap\n");
+    writeFileSync(file, "changed\n");
+    expect(repoFiles(platform).text(file)).toBe("kind: ConfigMap\n");
+    // A link's target is not in the view, wherever it leads.
+    expect(repoFiles(platform).list(path.join(root, "apps/link-to-a"))).toBeUndefined();
+    expect(repoFiles(platform).text(path.join(root, "bootstrap/link.yaml"))).toBeUndefined();
+    expect(repoFiles(platform).list(path.join(root, "../outside"))).toBeUndefined();
+    expect(repoFiles(platform).text(path.join(root, "../outside/helmfile.yaml"))).toBeUndefined();
+  });
+
+  it("a platform loaded from disk lends its view, and so does its masked copy", () => {
+    const root = tree();
+    const platform = loadPlatform(root, { charts: false, renderCache: false });
+    const view = loadedFiles(platform);
+    expect(view).toBeDefined();
+    const masked = maskPlatform(platform, createSecretMasker());
+    expect(loadedFiles(masked)).toBe(view);
+    expect([...bootstrapNamespaces(masked)]).toEqual([...oldBootstrap(root)]);
   });
 });

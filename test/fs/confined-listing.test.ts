@@ -60,6 +60,7 @@ function answers(fs: ConfinedFileSystem, root: string, outside: string): unknown
       one(() => fs.size(p)),
       one(() => fs.realPath(p)),
       one(() => fs.linksIn(p)),
+      one(() => fs.typedEntries(p)),
     ]);
   };
   const walk = (dir: string) => {
@@ -90,6 +91,11 @@ describe("ConfinedFileSystem listings from entry types", () => {
     const plain = answers(new ConfinedFileSystem(untyped(), [root]), root, outside);
     expect(typed).toEqual(plain);
     expect(typed.length).toBeGreaterThan(15);
+    // A view that keeps its reads answers the same, asked twice (the second time from what it kept).
+    const keeping = new ConfinedFileSystem(new DiskFileSystem(), [root]);
+    keeping.keepReads(1024 * 1024);
+    expect(answers(keeping, root, outside)).toEqual(typed);
+    expect(answers(keeping, root, outside)).toEqual(typed);
     // Links are left out of listings, and are absent.
     const view = new ConfinedFileSystem(new DiskFileSystem(), [root]);
     expect(view.readDir(`${root}/e`)).toEqual(["Kustomization"]);
@@ -111,5 +117,20 @@ describe("ConfinedFileSystem listings from entry types", () => {
         expect(e.dir).toBe(!isLink && disk.isDirectory(p));
       }
     }
+  });
+});
+
+describe("ConfinedFileSystem.keepReads", () => {
+  it("answers a file read again from the bytes it kept, within its budget only", () => {
+    const { root } = tree();
+    const view = new ConfinedFileSystem(new DiskFileSystem(), [root]);
+    view.keepReads("a/one.yaml\n".length);
+    expect(view.readFile(`${root}/a/one.yaml`).toString()).toBe("a/one.yaml\n");
+    expect(view.readFile(`${root}/top.yaml`).toString()).toBe("top.yaml\n");
+    writeFileSync(path.join(root, "a/one.yaml"), "changed\n");
+    writeFileSync(path.join(root, "top.yaml"), "changed\n");
+    // Kept: the file as the view read it; over the budget: read again.
+    expect(view.readFile(`${root}/a/one.yaml`).toString()).toBe("a/one.yaml\n");
+    expect(view.readFile(`${root}/top.yaml`).toString()).toBe("changed\n");
   });
 });
