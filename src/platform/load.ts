@@ -18,6 +18,7 @@ import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { relativePath } from "../fs/posix-path.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
+import { CoveredFileSystem } from "../fs/tree-digest.js";
 import { MIN_JOBS_FOR_WORKERS } from "../helm/pool/index.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
 import { buildResources } from "../kustomize/build.js";
@@ -192,9 +193,13 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
   // Every read of the run stays in the repository (and the allowed directories), links included.
   const fs = confinedView(opts.fs ?? new DiskFileSystem(), [root, ...allowed]);
   const platform: Platform = { root, clusters: [], errors: [] };
-  // From disk (directly or through decryption's view of it): see loaded-files.ts.
+  // What reads the repository after the load reads what the load read (loaded-files.ts): from
+  // the disk (directly or through decryption's view of it), the view keeps the bytes; through
+  // the result cache's snapshot of the disk (src/check/run.ts), the snapshot holds them already.
   if (fs.base instanceof DiskFileSystem) {
     fs.keepReads(KEPT_READ_BYTES);
+    rememberLoadedFiles(platform, fs);
+  } else if (fs.base instanceof CoveredFileSystem) {
     rememberLoadedFiles(platform, fs);
   }
   if (!fs.isDirectory(root)) {

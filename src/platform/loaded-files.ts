@@ -4,10 +4,11 @@
  * the bytes the load kept instead of walking and reading the disk again (a warm check of
  * bjw-s home-ops listed every directory and read every YAML file a second time).
  *
- * Only a load from the disk (directly or through decryption's view of it) registers its view,
- * so a rule reads what it read before: the repository on disk, now as the load saw it. Loads
- * through another file system (a Git revision, the result cache's covered view, which notes
- * every read) register none, and their readers keep reading the disk as they did.
+ * Only a load of the disk registers its view (directly, through decryption's view of it, or
+ * through the result cache's snapshot of it, which notes every read for the cache key), so a
+ * rule reads what it read before: the repository on disk, now as the load saw it. Loads
+ * through another file system (a Git revision) register none, and their readers keep reading
+ * the disk as they did.
  */
 import type { ConfinedFileSystem } from "../fs/confined.js";
 import type { Platform } from "./model.js";

@@ -22,7 +22,8 @@ import { repoFiles } from "../../src/check/repo-files.js";
 import { bootstrapNamespaces, helmfileNamespaces } from "../../src/check/rules/workloads/bootstrap.js";
 import { platformFiles } from "../../src/check/rules/workloads/imagepolicy-marker.js";
 import { ConfinedFileSystem } from "../../src/fs/confined.js";
-import { DiskFileSystem } from "../../src/fs/filesystem.js";
+import { DiskFileSystem, MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { CoveredFileSystem, digestTrees, SnapshotFileSystem } from "../../src/fs/tree-digest.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { loadedFiles, rememberLoadedFiles } from "../../src/platform/loaded-files.js";
 import { maskPlatform } from "../../src/platform/masking.js";
@@ -275,5 +276,20 @@ describe("check rules' repository files, through the view a platform was loaded 
     const masked = maskPlatform(platform, createSecretMasker());
     expect(loadedFiles(masked)).toBe(view);
     expect([...bootstrapNamespaces(masked)]).toEqual([...oldBootstrap(root)]);
+  });
+
+  it("a platform loaded through the result cache's snapshot lends its view (reads noted), a Git-like one none", () => {
+    const root = tree();
+    const covered = new CoveredFileSystem(
+      new SnapshotFileSystem(new DiskFileSystem(), digestTrees([root]).contents),
+      [root],
+    );
+    const platform = loadPlatform(root, { fs: covered, charts: false, renderCache: false });
+    expect(loadedFiles(platform)).toBeDefined();
+    expect([...bootstrapNamespaces(platform)]).toEqual([...oldBootstrap(root)]);
+    // The rules walk no undigested directory: the run stays cacheable.
+    expect(covered.uncovered).toBeUndefined();
+    const revision = new MemoryFileSystem({ [`${root}/bootstrap/helmfile.yaml`]: HELMFILE("rev") });
+    expect(loadedFiles(loadPlatform(root, { fs: revision, charts: false, renderCache: false }))).toBeUndefined();
   });
 });
