@@ -290,6 +290,8 @@ describe("check rules' repository files, through the view a platform was loaded 
     // The rules walk no undigested directory: the run stays cacheable.
     expect(covered.uncovered).toBeUndefined();
     const revision = new MemoryFileSystem({ [`${root}/bootstrap/helmfile.yaml`]: HELMFILE("rev") });
-    expect(loadedFiles(loadPlatform(root, { fs: revision, charts: false, renderCache: false }))).toBeUndefined();
+    expect(
+      loadedFiles(loadPlatform(root, { fs: revision, charts: false, renderCache: false })),
+    ).toBeUndefined();
   });
 });
