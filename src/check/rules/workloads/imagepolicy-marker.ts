@@ -147,8 +147,9 @@ export function platformFiles(platform: Platform): string[] {
   const repo = repoFiles(platform);
   const files = new Set<string>();
   const seenDirs = new Set<string>();
-  // Resources of one directory share its kustomization files: each is looked for once.
-  const fileOrNot = new Map<string, boolean>();
+  // Resources of one directory share its kustomization files: they are looked for once per
+  // directory (resources name the same few directories thousands of times).
+  const kustomizationFilesIn = new Map<string, string[]>();
   const walk = (rel: string) => {
     if (seenDirs.has(rel)) return;
     seenDirs.add(rel);
@@ -156,8 +157,11 @@ export function platformFiles(platform: Platform): string[] {
     // repository, and a link to an ancestor is no endless walk.
     const entries = repo.list(path.join(platform.root, rel));
     if (entries === undefined) return;
+    // path.posix.join(rel, name) is `prefix + name` for every entry's name (one segment, never
+    // `.` or `..`): joined once per directory instead of once per entry.
+    const prefix = rel === "." || rel === "" ? "" : path.posix.join(rel, "x").slice(0, -1);
     for (const { name, dir, file } of entries) {
-      const child = rel === "." || rel === "" ? name : path.posix.join(rel, name);
+      const child = prefix + name;
       if (dir) {
         if (!SKIP_DIRS.has(name)) walk(child);
       } else if (file && (/\.ya?ml$/.test(name) || name === "Kustomization")) files.add(child);
@@ -169,15 +173,14 @@ export function platformFiles(platform: Platform): string[] {
       for (const r of k.resources) {
         if (r.source) files.add(path.posix.normalize(r.source.file));
         for (const dir of r.touchedBy) {
-          for (const name of KUSTOMIZATION_FILES) {
-            const f = path.posix.join(dir, name);
-            let found = fileOrNot.get(f);
-            if (found === undefined) {
-              found = isFile(repo, platform.root, f);
-              fileOrNot.set(f, found);
-            }
-            if (found) files.add(f);
+          let found = kustomizationFilesIn.get(dir);
+          if (found === undefined) {
+            found = KUSTOMIZATION_FILES.map((name) => path.posix.join(dir, name)).filter((f) =>
+              isFile(repo, platform.root, f),
+            );
+            kustomizationFilesIn.set(dir, found);
           }
+          for (const f of found) files.add(f);
         }
       }
     }
