@@ -11,15 +11,22 @@ import type { Cluster } from "../platform/model.js";
 import type { SourceFiles } from "../promote/sources.js";
 import { kustomizationFileOf } from "../promote/writers.js";
 import type { Conventions } from "./conventions.js";
-import { addResource, createFile, fluxKustomizationLike, type ScaffoldPlan, yamlFile } from "./files.js";
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import {
+  addResource,
+  createFile,
+  fluxKustomizationLike,
+  isDnsLabel,
+  type ScaffoldPlan,
+  yamlFile,
+} from "./files.js";
 
 export interface AppDirRequest {
   name: string;
   /** The namespace directory the app joins (created, shaped like its neighbour's, if new). */
   namespace: string;
   dependsOn: string[];
+  /** --env named some clusters only: this layout's tree serves every cluster reading the root. */
+  subset?: boolean;
   /** The app's own files in `app/`, in the order its kustomization lists them. */
   objects: Array<{ file: string; docs: KObject[]; comment?: string }>;
 }
@@ -32,8 +39,14 @@ export function planAppDir(
   clusters: Cluster[],
   req: AppDirRequest,
 ): void {
-  if (!DNS_LABEL.test(req.namespace) || req.namespace.length > 63) {
+  if (!isDnsLabel(req.namespace)) {
     plan.errors.push(`--namespace ${req.namespace}: not a valid namespace name`);
+    return;
+  }
+  if (req.subset) {
+    plan.errors.push(
+      "--env: in this layout one tree of apps serves every cluster that reads it; an app cannot be added to some clusters only",
+    );
     return;
   }
   const learnt = conv.clusters.find((c) => c.learntFrom !== undefined);

@@ -21,6 +21,11 @@ export interface ScaffoldPlan {
   copiedFrom?: string;
 }
 
+/** A Kubernetes name that can also be a directory and a namespace: a DNS label. */
+export function isDnsLabel(s: string): boolean {
+  return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
+}
+
 export function emptyPlan(): ScaffoldPlan {
   return { create: new Map(), change: new Map(), notes: [], errors: [] };
 }

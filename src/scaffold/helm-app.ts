@@ -55,6 +55,7 @@ export function planNewHelmApp(platform: Platform, files: SourceFiles, req: Helm
     planAppDir(plan, files, conv, clusters, {
       name: req.name,
       namespace: ns,
+      subset: clusters.length < platform.clusters.length,
       dependsOn: req.dependsOn,
       objects: [
         { file: sourceFile, docs: [chartSource(req)] },

@@ -25,6 +25,7 @@ import {
   createFile,
   emptyPlan,
   fluxKustomizationLike,
+  isDnsLabel,
   type ScaffoldPlan,
   yamlFile,
 } from "./files.js";
@@ -46,11 +47,9 @@ export interface ServiceRequest extends AppRequest {
   namespace?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Checks shared by every app scaffold; returns the clusters, or records errors. */
 export function appClusters(platform: Platform, req: AppRequest, plan: ScaffoldPlan): Cluster[] {
-  if (!DNS_LABEL.test(req.name) || req.name.length > 63) {
+  if (!isDnsLabel(req.name)) {
     plan.errors.push(`'${req.name}' is not a valid name (lowercase letters, digits and '-', at most 63)`);
     return [];
   }
@@ -94,6 +93,7 @@ export function planNewService(platform: Platform, files: SourceFiles, req: Serv
     planAppDir(plan, files, conv, clusters, {
       name: req.name,
       namespace: req.namespace ?? req.name,
+      subset: clusters.length < platform.clusters.length,
       dependsOn: req.dependsOn,
       objects: [
         { file: "serviceaccount.yaml", docs: [serviceAccount(req.name)] },

@@ -390,6 +390,18 @@ describe("slipway new in the home-operations layout", () => {
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain("--component");
   });
+
+  it("--env cannot pick some clusters when they all read one tree of apps", async () => {
+    // A second cluster reading the same apps root.
+    file(
+      "kubernetes/flux/staging/ks.yaml",
+      read("kubernetes/flux/cluster/ks.yaml").replace(/name: cluster-(apps|meta)/g, "name: staging-$1"),
+    );
+    const r = await run(["service", "solo", dir, "--env", "cluster", "--dry-run"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain("one tree of apps serves every cluster that reads it");
+    expect(existsSync(path.join(dir, "kubernetes/apps/solo"))).toBe(false);
+  });
 });
 
 describe.runIf(hasShared)("slipway new on the home-operations repositories of ../shared/realworld", () => {
