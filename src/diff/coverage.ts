@@ -4,7 +4,7 @@
  * is not this repository. A report lists them in every format, so "no differences" is never
  * said of something that was not looked at; failures make the exit code 2 unless accepted.
  */
-import { type HelmReleaseInfo, helmReleaseId, notRenderedReason } from "../platform/model.js";
+import { type HelmReleaseInfo, helmReleaseId, notRenderedReason, withoutOwnName } from "../platform/model.js";
 import type { KustomizationSide } from "./compare.js";
 import type { NotCompared } from "./model.js";
 
@@ -96,9 +96,8 @@ export function releasesNotRendered(cluster: string, releases: readonly HelmRele
   for (const h of [...releases].sort((a, b) => helmReleaseId(a).localeCompare(helmReleaseId(b)))) {
     if (h.status === "rendered" || h.status === "suspended") continue;
     const failed = h.status === "failed";
-    const own = `HelmRelease ${helmReleaseId(h)}: `;
     const errors = failed
-      ? (h.errors ?? []).map((e) => (e.message.startsWith(own) ? e.message.slice(own.length) : e.message))
+      ? (h.errors ?? []).map((e) => withoutOwnName(h, e.message))
       : [notRenderedReason(h)];
     out.push({
       cluster,

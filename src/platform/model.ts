@@ -374,9 +374,16 @@ export function allResources(p: Platform): RenderedResource[] {
  * already (the chart-cache message's own "HelmRelease ns/name: " taken off).
  */
 export function notRenderedReason(h: HelmReleaseInfo): string {
-  const said = h.chartMissing ?? h.errors?.[0]?.message ?? h.warnings?.[0] ?? "its chart was not rendered";
+  return withoutOwnName(
+    h,
+    h.chartMissing ?? h.errors?.[0]?.message ?? h.warnings?.[0] ?? "its chart was not rendered",
+  );
+}
+
+/** A message about `h` for a list that names it already: its leading "HelmRelease ns/name: " taken off. */
+export function withoutOwnName(h: HelmReleaseInfo, message: string): string {
   const own = `HelmRelease ${h.namespace}/${h.name}: `;
-  return said.startsWith(own) ? said.slice(own.length) : said;
+  return message.startsWith(own) ? message.slice(own.length) : message;
 }
 
 /** `namespace/name` of a HelmRelease. */

@@ -82,9 +82,8 @@ export function planAppDir(
   file(`${appDir}/ks.yaml`, [ks]);
 
   const listing = kustomizationFileOf(files, groupDir);
-  const entry = (text: string | undefined) => (/^\s*-\s+\.\//m.test(text ?? "") ? "./" : "");
   if (listing) {
-    addResource(plan, files, listing, `${entry(files.get(listing)?.text)}${req.name}/ks.yaml`);
+    addResource(plan, files, listing, `${entryPrefix(files, listing)}${req.name}/ks.yaml`);
     return;
   }
   if (files.fs.exists(files.absolute(groupDir)) && !files.fs.isDirectory(files.absolute(groupDir))) {
@@ -110,7 +109,7 @@ function newGroup(
   const neighbourListing = kustomizationFileOf(files, neighbourDir);
   const neighbour = neighbourListing ? files.get(neighbourListing)?.docs[0]?.value : undefined;
   const model = isMap(neighbour) ? neighbour : {};
-  const dotted = /^\s*-\s+\.\//m.test(neighbourListing ? (files.get(neighbourListing)?.text ?? "") : "");
+  const dot = neighbourListing ? entryPrefix(files, neighbourListing) : "";
   const resources: string[] = [];
   for (const r of Array.isArray(model.resources) ? model.resources : []) {
     // A file of the namespace directory itself holding a Namespace: the new one gets its own.
@@ -142,7 +141,7 @@ function newGroup(
     );
     resources.push(r);
   }
-  resources.push(`${dotted ? "./" : ""}${req.name}/ks.yaml`);
+  resources.push(`${dot}${req.name}/ks.yaml`);
   const listing: KObject = {
     apiVersion: typeof model.apiVersion === "string" ? model.apiVersion : "kustomize.config.k8s.io/v1beta1",
     kind: "Kustomization",
@@ -154,7 +153,7 @@ function newGroup(
   plan.notes.push(`new namespace directory ${groupDir}, shaped like ${neighbourDir}`);
   const root = path.posix.dirname(groupDir);
   const rootListing = kustomizationFileOf(files, root === "." ? "" : root);
-  if (rootListing) addResource(plan, files, rootListing, `${dotted ? "./" : ""}${req.namespace}`);
+  if (rootListing) addResource(plan, files, rootListing, `${dot}${req.namespace}`);
 }
 
 /**
@@ -176,4 +175,9 @@ function keepSharedSubstitutions(spec: Record<string, YamlValue>, clusters: Clus
   const shared = postBuild.substituteFrom.filter((r) => 2 * (readers.get(key(r)) ?? 0) >= all.length);
   if (shared.length > 0) spec.postBuild = { ...postBuild, substituteFrom: shared };
   else delete spec.postBuild;
+}
+
+/** "./" when the kustomization file writes its list entries so (`- ./app/ks.yaml`), else "". */
+function entryPrefix(files: SourceFiles, kustomization: string): string {
+  return /^\s*-\s+\.\//m.test(files.get(kustomization)?.text ?? "") ? "./" : "";
 }
