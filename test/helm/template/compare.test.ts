@@ -23,7 +23,19 @@ describe("compareGoStrings", () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed / 0x80000000;
     };
-    const alphabet = ["a", "b", "/", "é", "\u07ff", "\u0800", "\ud7ff", "\ue000", "\uffff", "\u{10000}", "\u{10ffff}"];
+    const alphabet = [
+      "a",
+      "b",
+      "/",
+      "é",
+      "\u07ff",
+      "\u0800",
+      "\ud7ff",
+      "\ue000",
+      "\uffff",
+      "\u{10000}",
+      "\u{10ffff}",
+    ];
     const gen = () => {
       let s = "";
       const n = Math.floor(rnd() * 5);
