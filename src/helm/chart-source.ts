@@ -85,6 +85,16 @@ function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * path.join of a normalized directory and one of its entries' names (never "", ".", ".." nor
+ * holding a "/"), which is their concatenation: path.join normalizes its result character by
+ * character, in code that runs uncompiled in a fresh process (~3 ms of kube-prometheus-stack's
+ * 350 files, two joins each).
+ */
+function joinEntry(dir: string, name: string): string {
+  return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
+}
+
 function within(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith("/") ? root : `${root}/`);
 }
@@ -118,12 +128,12 @@ export function readChartDir(dir: string, reader: ChartDirReader = diskReader): 
     entries.sort((a, b) => byteOrder(a.name, b.name));
     for (const entry of entries) {
       const name = entry.name;
-      const childAbs = path.join(abs, name);
+      const childAbs = joinEntry(abs, name);
       const childRel = rel === "" ? name : `${rel}/${name}`;
       let real: string | undefined;
       if (reader.realPath) {
         if (realDir !== undefined && entry.kind !== undefined && entry.kind !== "link") {
-          real = path.join(realDir, name);
+          real = joinEntry(realDir, name);
         } else {
           try {
             real = reader.realPath(childAbs);
