@@ -54,9 +54,9 @@ Flags:
       --seed S                 seed of random functions (randAlphaNum, uuidv4, genCA, …):
                                equal seeds render equal output (Slipway only)
       --now RFC3339            pin the clock behind 'now' (Slipway only)
-      --no-cache               do not keep parsed templates, values.yaml files and
-                               compiled schemas in the cache between runs
-                               (also SLIPWAY_NO_CACHE=1; Slipway only)
+      --no-cache               do not keep parsed templates, values.yaml files, compiled
+                               schemas, document heads and printed outputs in the cache
+                               between runs (also SLIPWAY_NO_CACHE=1; Slipway only)
   -h, --help                   show this help
 
 Exit codes: 0 rendered, 1 the chart failed to load or render, 2 bad flags.
