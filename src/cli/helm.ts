@@ -14,7 +14,15 @@ import {
 import { RenderError } from "../helm/engine.js";
 import { chartDigest } from "../helm/loader.js";
 import { formatTemplateOutput, type Hook, isTestHook, ManifestError } from "../helm/manifests.js";
-import { readTemplateOutput, templateOutputKey, writeTemplateOutput } from "../helm/persisted-output.js";
+import { persistedHeadsReader, readEveryHead } from "../helm/persisted-heads.js";
+import {
+  readTemplateOutput,
+  readUnkeptHint,
+  templateOutputKey,
+  unkeptHintKey,
+  writeTemplateOutput,
+  writeUnkeptHint,
+} from "../helm/persisted-output.js";
 import { persistedValuesReader } from "../helm/persisted-values.js";
 import { renderChart } from "../helm/render.js";
 import { utf8Buffer } from "../helm/template/gostring.js";
@@ -46,9 +54,9 @@ Flags:
       --seed S                 seed of random functions (randAlphaNum, uuidv4, genCA, …):
                                equal seeds render equal output (Slipway only)
       --now RFC3339            pin the clock behind 'now' (Slipway only)
-      --no-cache               do not keep parsed templates, values.yaml files and
-                               compiled schemas in the cache between runs
-                               (also SLIPWAY_NO_CACHE=1; Slipway only)
+      --no-cache               do not keep parsed templates, values.yaml files, compiled
+                               schemas, document heads and printed outputs in the cache
+                               between runs (also SLIPWAY_NO_CACHE=1; Slipway only)
   -h, --help                   show this help
 
 Exit codes: 0 rendered, 1 the chart failed to load or render, 2 bad flags.
@@ -245,28 +253,29 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
   let outputKey: ReturnType<typeof templateOutputKey>;
   const warnings: string[] = [];
   let unpinned = false;
+  const chartAbs = resolve(chartRef);
+  // A chart whose last output was not kept (it printed a Secret) is rendered without a lookup.
+  const hintKey = outputCache === undefined ? undefined : unkeptHintKey(outputCache, chartAbs);
+  const lastUnkept = hintKey !== undefined && readUnkeptHint(outputCache!, hintKey);
 
   let rendered: ReturnType<typeof renderChart>;
+  let chart: Chart | undefined;
+  // A directory's files are read (not loaded) first: a known output needs only their digest.
+  let dirFiles: ChartFile[] | undefined;
+  const outputKeyOf = (cache: RenderCache, digest: string) =>
+    templateOutputKey(cache, { chartDigest: digest, values: userValues, args: [pos, v, chartRef, io.cwd] });
   try {
-    const chartAbs = resolve(chartRef);
     const readValues = io.cache === undefined ? undefined : persistedValuesReader(io.cache);
-    let chart: Chart | undefined;
-    // A directory's files are read (not loaded) first: a known output needs only their digest.
-    let dirFiles: ChartFile[] | undefined;
-    if (outputCache !== undefined) {
+    const persistedHeads = io.cache === undefined ? undefined : persistedHeadsReader(io.cache);
+    if (io.reader.stat(chartAbs)?.kind === "dir") dirFiles = chartDirFiles(chartAbs, io.reader);
+    if (outputCache !== undefined && !lastUnkept) {
       let digest: string;
-      if (io.reader.stat(chartAbs)?.kind === "dir") {
-        dirFiles = chartDirFiles(chartAbs, io.reader);
-        digest = chartDigest(dirFiles);
-      } else {
+      if (dirFiles !== undefined) digest = chartDigest(dirFiles);
+      else {
         chart = loadChart(chartAbs, io.reader, readValues);
         digest = chart.digest;
       }
-      outputKey = templateOutputKey(outputCache, {
-        chartDigest: digest,
-        values: userValues,
-        args: [pos, v, chartRef, io.cwd],
-      });
+      outputKey = outputKeyOf(outputCache, digest);
       const known = outputKey === undefined ? undefined : readTemplateOutput(outputCache, outputKey);
       if (known !== undefined) {
         for (const w of known.warnings) io.stderr(`${w}\n`);
@@ -276,7 +285,7 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     }
     chart ??=
       dirFiles !== undefined
-        ? loadChartDirFiles(chartAbs, dirFiles, io.reader, readValues)
+        ? loadChartDirFiles(chartAbs, dirFiles, io.reader, readValues, { byDigest: outputKey !== undefined })
         : loadChart(chartAbs, io.reader, readValues);
     rendered = renderChart(chart, {
       releaseName: release,
@@ -294,6 +303,10 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       },
       chartPath: chartRef,
       cache: io.cache,
+      // Documents that drew unpinned randomness or read the clock differ at every run: not kept.
+      ...(persistedHeads === undefined
+        ? {}
+        : { heads: (docs, read) => (unpinned ? readEveryHead : persistedHeads)(docs, read) }),
       onNonHermetic: (source) => {
         if (source === "random" ? v.seed === undefined : now === undefined) unpinned = true;
       },
@@ -307,8 +320,17 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     if (outputDir === undefined) {
       const stdout = formatTemplateOutput(rendered, printOpts);
       io.stdout(stdout);
-      if (outputCache !== undefined && outputKey !== undefined && !unpinned && !holdsSecret(rendered))
-        writeTemplateOutput(outputCache, outputKey, { warnings, stdout });
+      if (outputCache !== undefined && hintKey !== undefined) {
+        if (!unpinned && !holdsSecret(rendered)) {
+          // A run that skipped the lookup digests the chart now that its output is kept.
+          outputKey ??= outputKeyOf(
+            outputCache,
+            dirFiles !== undefined ? chartDigest(dirFiles) : chart.digest,
+          );
+          if (outputKey !== undefined) writeTemplateOutput(outputCache, outputKey, { warnings, stdout });
+          if (lastUnkept) writeUnkeptHint(outputCache, hintKey, false);
+        } else if (!lastUnkept) writeUnkeptHint(outputCache, hintKey, true);
+      }
       return 0;
     }
     writeOutputDir(

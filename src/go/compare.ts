@@ -1,3 +1,6 @@
+// Without the u flag a class matches code units: any half of a pair, or a lone one.
+const SURROGATE = /[\ud800-\udfff]/;
+
 /**
  * Go's strings.Compare: byte order of the strings' UTF-8 encodings (sort.Strings, the sorts of
  * Helm's engine and release utilities), without encoding them.
@@ -6,9 +9,15 @@
  * halves of code points above U+FFFF) meets a unit of U+E000–FFFF: in UTF-8 the code point above
  * U+FFFF sorts after. Lone surrogates encode as U+FFFD (as Buffer.from does); a pair where either
  * side is a surrogate is compared by encoding, which only such strings pay.
+ *
+ * Strings without surrogates are compared by the engine (`<`, code unit order): a loop of
+ * charCodeAt runs in V8's interpreter in a fresh process, where sorting kube-prometheus-stack's
+ * 264 template names (~1,450 comparisons of paths sharing a 40-character prefix) cost 4-10 ms
+ * against ~0.5 ms. The test for a surrogate is one native scan of each string.
  */
 export function compareUtf8(a: string, b: string): number {
   if (a === b) return 0;
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

@@ -194,9 +194,13 @@ function joinPath(a: string, b: string): string {
   return parts.join("/");
 }
 
+/**
+ * The "/" in a name, found by indexOf: a loop over every character runs in V8's interpreter in a
+ * fresh process (~1-2 ms for kube-prometheus-stack's 264 names, ~60 characters each).
+ */
 const slashes = (s: string): number => {
   let n = 0;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 47) n++;
+  for (let i = s.indexOf("/"); i !== -1; i = s.indexOf("/", i + 1)) n++;
   return n;
 };
 

@@ -22,6 +22,7 @@ import { SlipwayError } from "../errors.js";
 import { compareUtf8 } from "../go/compare.js";
 import { BadPatternError, goPathMatch } from "../go/path-match.js";
 import type { ChartFile } from "./chart.js";
+import { type HeadsReader, readEveryHead } from "./persisted-heads.js";
 import { chartFullPath, type RenderChart } from "./render-chart.js";
 import {
   formatFloat32G,
@@ -372,57 +373,75 @@ export interface SortedManifests {
   hooks: Hook[];
 }
 
-/** releaseutil.SortManifests over the rendered files (NOTES.txt already removed). */
-export function sortManifests(files: ReadonlyMap<string, string>): SortedManifests {
-  const generic: Manifest[] = [];
-  const hooks: Hook[] = [];
+/**
+ * releaseutil.SortManifests over the rendered files (NOTES.txt already removed). `heads` reads
+ * the documents' heads (persisted-heads.ts: through the persistent cache); by default each is read.
+ */
+export function sortManifests(
+  files: ReadonlyMap<string, string>,
+  heads: HeadsReader = readEveryHead,
+): SortedManifests {
+  const paths: string[] = [];
+  const docs: string[] = [];
   for (const path of [...files.keys()].sort(compareBytes)) {
     const content = files.get(path) as string;
     const base = path.slice(path.lastIndexOf("/") + 1);
     if (base.startsWith("_")) continue;
     if (trimSpace(content) === "") continue;
     for (const m of splitManifests(content)) {
-      let head: ManifestHead;
-      try {
-        head = readHead(m, path);
-      } catch (e) {
-        const detail =
-          e instanceof YamlError ? `error converting YAML to JSON: ${e.message}` : (e as Error).message;
-        throw new ManifestError(`YAML parse error on ${path}: ${detail}`, {
-          file: path,
-          line: e instanceof YamlError ? e.line : undefined,
-          column: e instanceof YamlError ? e.column : undefined,
-        });
-      }
-      const annotations = head.metadata?.annotations;
-      const hookTypes = annotations && annotations.size > 0 ? annotations.get(HOOK_ANNOTATION) : undefined;
-      if (hookTypes === undefined) {
-        generic.push({ path, content: m, head });
-        continue;
-      }
-      const events: string[] = [];
-      let unknown = false;
-      for (const t of hookTypes.split(",")) {
-        const e = HOOK_EVENTS.get(t.trim().toLowerCase());
-        if (e === undefined) {
-          unknown = true;
-          break;
-        }
-        events.push(e);
-      }
-      if (unknown) continue;
-      hooks.push({
-        path,
-        content: m,
-        head,
-        name: head.metadata?.name ?? "",
-        kind: head.kind,
-        events,
-        weight: hookWeight(annotations?.get(HOOK_WEIGHT_ANNOTATION)),
-        deletePolicies: splitPolicies(annotations?.get(HOOK_DELETE_ANNOTATION)),
-        outputLogPolicies: splitPolicies(annotations?.get(HOOK_OUTPUT_LOG_ANNOTATION)),
+      paths.push(path);
+      docs.push(m);
+    }
+  }
+  const read = (i: number): ManifestHead => {
+    const path = paths[i] as string;
+    try {
+      return readHead(docs[i] as string, path);
+    } catch (e) {
+      const detail =
+        e instanceof YamlError ? `error converting YAML to JSON: ${e.message}` : (e as Error).message;
+      throw new ManifestError(`YAML parse error on ${path}: ${detail}`, {
+        file: path,
+        line: e instanceof YamlError ? e.line : undefined,
+        column: e instanceof YamlError ? e.column : undefined,
       });
     }
+  };
+  const docHeads = heads(docs, read);
+  const generic: Manifest[] = [];
+  const hooks: Hook[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    const path = paths[i] as string;
+    const m = docs[i] as string;
+    const head = docHeads[i] as ManifestHead;
+    const annotations = head.metadata?.annotations;
+    const hookTypes = annotations && annotations.size > 0 ? annotations.get(HOOK_ANNOTATION) : undefined;
+    if (hookTypes === undefined) {
+      generic.push({ path, content: m, head });
+      continue;
+    }
+    const events: string[] = [];
+    let unknown = false;
+    for (const t of hookTypes.split(",")) {
+      const e = HOOK_EVENTS.get(t.trim().toLowerCase());
+      if (e === undefined) {
+        unknown = true;
+        break;
+      }
+      events.push(e);
+    }
+    if (unknown) continue;
+    hooks.push({
+      path,
+      content: m,
+      head,
+      name: head.metadata?.name ?? "",
+      kind: head.kind,
+      events,
+      weight: hookWeight(annotations?.get(HOOK_WEIGHT_ANNOTATION)),
+      deletePolicies: splitPolicies(annotations?.get(HOOK_DELETE_ANNOTATION)),
+      outputLogPolicies: splitPolicies(annotations?.get(HOOK_OUTPUT_LOG_ANNOTATION)),
+    });
   }
   return {
     manifests: sortByKind(generic, (m) => m.head.kind),

@@ -21,6 +21,7 @@ import { isCompatibleRange, processDependencies } from "./dependencies.js";
 import { type FuncMapBuilder, RenderError, renderTemplates, renderValues, seededRandom } from "./engine.js";
 import { checkDependenciesPresent } from "./loader.js";
 import { type CrdFile, crdFiles, type Hook, type Manifest, sortManifests } from "./manifests.js";
+import type { HeadsReader } from "./persisted-heads.js";
 import { chartName, renderTree } from "./render-chart.js";
 import { validateValues } from "./schema.js";
 import { GoMap } from "./template/value.js";
@@ -51,6 +52,12 @@ export interface RenderOptions {
   chartPath?: string;
   /** a persistent cache where parsed templates and compiled schemas are kept between processes; default none */
   cache?: RenderCache;
+  /**
+   * How the heads of the rendered documents are read (persisted-heads.ts); default: each read.
+   * `helm template` keeps them in its cache; HelmReleases, whose values may come from Secrets and
+   * whose renders the release cache keeps whole, do not.
+   */
+  heads?: HeadsReader;
   /**
    * Told each time the render draws randomness or reads the clock (the non-hermetic functions'
    * only sources): a render that never called it is a function of its inputs.
@@ -182,7 +189,7 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     }
     manifestsIn.set(name, text);
   }
-  const { manifests, hooks } = sortManifests(manifestsIn);
+  const { manifests, hooks } = sortManifests(manifestsIn, opts.heads);
   return { manifests, hooks, crds: crdFiles(root), notes, files };
 }
 

@@ -266,9 +266,15 @@ export function isTrue(v: GoValue): boolean {
   return true;
 }
 
+// Without the u flag a class matches code units: any half of a pair, or a lone one.
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Byte-order comparison of Go strings (UTF-8), which differs from UTF-16 order for astral characters. */
 export function compareGoStrings(a: string, b: string): number {
   if (a === b) return 0;
+  // Without surrogates code unit order is byte order: the engine's `<` answers, where the loop
+  // below runs in V8's interpreter in a fresh process (see src/go/compare.ts).
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
