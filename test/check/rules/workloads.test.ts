@@ -413,10 +413,7 @@ describe("service-selector-matches and a rendered HelmRelease", () => {
 
   it("names the custom resource its selector names, not the rendered release as unrendered", () => {
     expect(messages(released("rendered", [svc, config, am]))).toEqual([
-      [
-        "warning",
-        "Alertmanager observability/kps, whose operator makes objects Slipway does not render",
-      ],
+      ["warning", "Alertmanager observability/kps, whose operator makes objects Slipway does not render"],
     ]);
   });
 

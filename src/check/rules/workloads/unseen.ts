@@ -63,7 +63,8 @@ export function unseenProducer(
   // Charts name their objects after the release: prefer `forgejo-anubis` for a missing `forgejo-anubis-web`.
   releases.sort((a, b) => prefixLength(b.name, missingName) - prefixLength(a.name, missingName));
   const hr = releases[0];
-  const unrendered = (r: HelmReleaseInfo) => `HelmRelease ${r.namespace}/${r.name}, which Slipway does not render`;
+  const unrendered = (r: HelmReleaseInfo) =>
+    `HelmRelease ${r.namespace}/${r.name}, which Slipway does not render`;
   const namedRelease = releases.find((r) => selected.includes(r.name));
   if (namedRelease) return unrendered(namedRelease);
   if (hr && prefixLength(hr.name, missingName) > 0) return unrendered(hr);
