@@ -368,7 +368,7 @@ describe("service-selector-matches names the likely producer", () => {
             releases.map((n) => helmRelease("db", n, {}, "flux-system/db")),
           ),
         ]),
-      ).map((f) => /pods may come from ([^,]+), which/.exec(f.message)?.[1]);
+      ).map((f) => /pods may come from ([^,]+),/.exec(f.message)?.[1]);
     expect(found([svc, other, pg], ["audiobookshelf"])).toEqual(["Cluster db/postgres"]);
     expect(found([svc, other], ["audiobookshelf", "postgres"])).toEqual(["HelmRelease db/postgres"]);
     // Before a release whose name starts the Service's (`postgres-lb`): the selector says which.
@@ -376,6 +376,60 @@ describe("service-selector-matches names the likely producer", () => {
     // Nothing named: the first release, else the first custom resource, as before.
     expect(found([svc, other], ["audiobookshelf"])).toEqual(["HelmRelease db/audiobookshelf"]);
     expect(found([svc, other], [])).toEqual(["Widget db/w"]);
+  });
+});
+
+describe("service-selector-matches and a rendered HelmRelease", () => {
+  // bjw-s home-ops: kube-prometheus-stack's Services select the pods of the Alertmanager and
+  // Prometheus custom resources the rendered chart holds; the release was named as "which
+  // Slipway does not render".
+  const svc = res(
+    service("kps-alertmanager", "observability", {
+      "app.kubernetes.io/name": "alertmanager",
+      alertmanager: "kps",
+    }),
+  );
+  const am = res({
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "Alertmanager",
+    metadata: { name: "kps", namespace: "observability" },
+  });
+  const released = (status: HelmReleaseInfo["status"], resources: ReturnType<typeof res>[]) => {
+    const hr = helmRelease("observability", "kps", {}, "flux-system/o11y");
+    return { ...hr, status, resources };
+  };
+  const messages = (hr: HelmReleaseInfo) =>
+    runRule(
+      rule("service-selector-matches"),
+      platformOf([cluster("prod", [ks("flux-system/o11y", [])], [hr])]),
+    ).map((f) => [f.severity, /\(pods may come from (.*)\)$/.exec(f.message)?.[1]]);
+
+  // Named by the other selector value, but not of a kind the selector names.
+  const config = res({
+    apiVersion: "monitoring.coreos.com/v1alpha1",
+    kind: "AlertmanagerConfig",
+    metadata: { name: "alertmanager", namespace: "observability" },
+  });
+
+  it("names the custom resource its selector names, not the rendered release as unrendered", () => {
+    expect(messages(released("rendered", [svc, config, am]))).toEqual([
+      ["warning", "Alertmanager observability/kps, whose operator makes objects Slipway does not render"],
+    ]);
+  });
+
+  it("the same release unrendered is named as such", () => {
+    expect(messages(released("external", [svc]))).toEqual([
+      ["warning", "HelmRelease observability/kps, which Slipway does not render"],
+    ]);
+  });
+
+  it("a rendered release with nothing else in its namespace: named as rendered, still a warning", () => {
+    expect(messages(released("rendered", [svc]))).toEqual([
+      [
+        "warning",
+        "HelmRelease observability/kps, rendered here without it (a chart can render differently against a live cluster)",
+      ],
+    ]);
   });
 });
 

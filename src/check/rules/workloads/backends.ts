@@ -79,7 +79,7 @@ function run(ctx: RuleContext): void {
         if (services.has(`${ref.namespace}/${ref.name}`)) continue;
         const producer = unseenProducer(scope, ref.namespace, ref.name);
         const severity = severityGiven(producer, ctx.strict);
-        const maybe = producer ? ` (it may come from ${producer}, which Slipway does not render)` : "";
+        const maybe = producer ? ` (it may come from ${producer})` : "";
         ctx.report({
           message: `${describe(r)}: backend Service ${ref.namespace}/${ref.name} does not exist in ${scope.label}${maybe}`,
           resource: r,

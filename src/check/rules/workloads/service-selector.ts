@@ -51,8 +51,8 @@ function run(ctx: RuleContext): void {
             .map((m) => m.reason)
             .join(", ")})`
         : `; namespace ${ns} has no workloads`;
-      const producer = unseenProducer(scope, ns, nameOf(service.object), Object.values(selector));
-      const maybe = producer ? ` (pods may come from ${producer}, which Slipway does not render)` : "";
+      const producer = unseenProducer(scope, ns, nameOf(service.object), selector);
+      const maybe = producer ? ` (pods may come from ${producer})` : "";
       const severity = severityGiven(producer, ctx.strict);
       ctx.report({
         message: `Service ${ns}/${nameOf(service.object)} selects ${formatLabels(selector)} but no workload in namespace ${ns} of ${scope.label} has those pod labels${hint}${maybe}`,

@@ -5,7 +5,7 @@
  * matches" lowers its severity when one of these could be the missing piece.
  */
 
-import { applierName } from "../../../platform/model.js";
+import { applierName, type HelmReleaseInfo, type RenderedResource } from "../../../platform/model.js";
 import type { Severity } from "../../types.js";
 import { groupOf, kindOf, nameOf, namespaceOf, stringAt } from "./objects.js";
 import type { ApplyScope } from "./scopes.js";
@@ -41,38 +41,59 @@ function isFluxGroup(group: string): boolean {
 
 /**
  * The first thing in `namespace` of a scope that could create objects Slipway does not render,
- * as text. `selected`: the label values a selector asks for; a release or custom resource named
- * by one (`cnpg.io/cluster=postgres` and a CloudNativePG Cluster `postgres`) is the likelier
- * producer, so it is named first.
+ * as text ending with why Slipway cannot tell (for the finding's parenthesis). `selector`: what
+ * a Service selects; a release or custom resource named by one of its values
+ * (`cnpg.io/cluster=postgres` and a CloudNativePG Cluster `postgres`) is the likelier producer,
+ * so it is named first. A rendered HelmRelease's objects are in the scope already: it is named
+ * only when nothing else could be, and not as unrendered (kube-prometheus-stack's Services
+ * select the pods its Alertmanager and Prometheus make, not the release itself).
  */
 export function unseenProducer(
   scope: ApplyScope,
   namespace: string,
   missingName = "",
-  selected: readonly string[] = [],
+  selector: Readonly<Record<string, string>> = {},
 ): string | undefined {
-  const releases = scope.helmReleases.filter(
+  const selected = Object.values(selector);
+  const selectorKeys = Object.keys(selector);
+  const inNamespace = scope.helmReleases.filter(
     (hr) => (stringAt(hr.object, ["spec", "targetNamespace"]) || hr.namespace) === namespace,
   );
+  const releases = inNamespace.filter((hr) => hr.status !== "rendered");
   // Charts name their objects after the release: prefer `forgejo-anubis` for a missing `forgejo-anubis-web`.
   releases.sort((a, b) => prefixLength(b.name, missingName) - prefixLength(a.name, missingName));
   const hr = releases[0];
+  const unrendered = (r: HelmReleaseInfo) =>
+    `HelmRelease ${r.namespace}/${r.name}, which Slipway does not render`;
   const namedRelease = releases.find((r) => selected.includes(r.name));
-  if (namedRelease) return `HelmRelease ${namedRelease.namespace}/${namedRelease.name}`;
-  if (hr && prefixLength(hr.name, missingName) > 0) return `HelmRelease ${hr.namespace}/${hr.name}`;
+  if (namedRelease) return unrendered(namedRelease);
+  if (hr && prefixLength(hr.name, missingName) > 0) return unrendered(hr);
   const customResources = scope.resources.filter((r) => {
     const group = groupOf(r.object);
     return !BUILTIN_GROUPS.has(group) && !isFluxGroup(group) && namespaceOf(r.object) === namespace;
   });
-  const namedResource = customResources.find((r) => selected.includes(nameOf(r.object)));
-  if (namedResource) return `${kindOf(namedResource.object)} ${namespace}/${nameOf(namedResource.object)}`;
+  const operatorMade = (r: RenderedResource) =>
+    `${kindOf(r.object)} ${namespace}/${nameOf(r.object)}, whose operator makes objects Slipway does not render`;
+  // Among those a selector value names, the one whose kind the selector names too: for
+  // `app.kubernetes.io/name=alertmanager,alertmanager=kps` the Alertmanager `kps`, not an
+  // AlertmanagerConfig `alertmanager`; for `cnpg.io/cluster=postgres` the Cluster `postgres`.
+  const words = new Set(
+    [...selected, ...selectorKeys.map((k) => k.slice(k.lastIndexOf("/") + 1))].map((w) => w.toLowerCase()),
+  );
+  const named = customResources.filter((r) => selected.includes(nameOf(r.object)));
+  const namedResource = named.find((r) => words.has(kindOf(r.object).toLowerCase())) ?? named[0];
+  if (namedResource) return operatorMade(namedResource);
   const installed = INSTALLED_WITH_CLUSTER[namespace];
-  if (hr && !installed) return `HelmRelease ${hr.namespace}/${hr.name}`;
-  if (installed) return installed;
+  if (hr && !installed) return unrendered(hr);
+  if (installed) return `${installed}, which Slipway does not render`;
   const cr = customResources[0];
-  if (cr) return `${kindOf(cr.object)} ${namespace}/${nameOf(cr.object)}`;
+  if (cr) return operatorMade(cr);
   const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
   if (blind) return `${applierName(blind)} (${blind.status}, its output is unknown)`;
+  const rendered = inNamespace[0];
+  if (rendered) {
+    return `HelmRelease ${rendered.namespace}/${rendered.name}, rendered here without it (a chart can render differently against a live cluster)`;
+  }
   return undefined;
 }
 
