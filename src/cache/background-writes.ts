@@ -36,6 +36,12 @@ const WRITER = `
   ]);
   const done = workerData.done;
   const made = new Set();
+  // Temp names: one random tag per thread and a count (not a draw from the random source per entry).
+  const tag = randomBytes(6).toString("hex");
+  let count = 0;
+  // Modes the process's umask leaves whole at creation: no chmod after (a umask only ever takes
+  // bits away, so a mode found whole once stays whole; Slipway never changes the umask).
+  const whole = new Map();
   parentPort.on("message", (batch) => {
     for (const m of batch) write(m);
   });
@@ -46,10 +52,13 @@ const WRITER = `
         fs.mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      const tmp = path.join(dir, "." + path.basename(m.file) + "." + randomBytes(6).toString("hex") + ".tmp");
+      const tmp = path.join(dir, "." + path.basename(m.file) + "." + tag + (count++).toString(36) + ".tmp");
       try {
         fs.writeFileSync(tmp, m.bytes, { flag: "wx", mode: m.mode });
-        fs.chmodSync(tmp, m.mode);
+        if (whole.get(m.mode) !== true) {
+          if (!whole.has(m.mode)) whole.set(m.mode, (fs.statSync(tmp).mode & 0o7777) === m.mode);
+          fs.chmodSync(tmp, m.mode);
+        }
         fs.renameSync(tmp, m.file);
       } catch {
         fs.rmSync(tmp, { force: true });
