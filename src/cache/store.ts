@@ -144,6 +144,13 @@ export class DiskRenderCache implements RenderCache {
     let bytes: Buffer;
     const file = this.file(key);
     awaitWrite(file);
+    // An absent entry is a miss without a failed open: Node builds an error and its stack for
+    // each one, and a cold check of bjw-s home-ops looks for ~300 entries that are not there.
+    // (An entry written between this and the open is only a miss, as it would be a moment earlier.)
+    if (absent(file)) {
+      this.stats.misses++;
+      return undefined;
+    }
     try {
       bytes = readAndTouch(file);
     } catch (e) {
@@ -221,6 +228,15 @@ function nextIv(): Buffer {
   const iv = Buffer.from(ivBase);
   iv.writeUInt32BE((iv.readUInt32BE(IV_BYTES - 4) ^ ++ivCount) >>> 0, IV_BYTES - 4);
   return iv;
+}
+
+/** True when nothing is at `file` (ENOENT); any other answer is the read's to judge. */
+function absent(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** A day: entries read within it are not touched again (one write per entry per day at most). */
