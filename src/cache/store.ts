@@ -1,7 +1,7 @@
 /**
  * The render cache on disk, beside the chart cache (src/charts/cache.ts):
  *
- *     renders/<code>/<unit>/<kk>/<id>.json     one entry: a header line, then the sealed body
+ *     renders/<code>/<unit>/<id>.json     one entry: a header line, then the sealed body
  *
  * `<code>` is the first 16 hex digits of the running code's identity (code-identity.ts), so
  * entries of other builds sit in other directories and `slipway cache prune` removes them
@@ -20,7 +20,7 @@
  * Writes are atomic (src/fs/atomic-write.ts): two processes writing one entry both rename a
  * complete file into place, and either file opens to the same body.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomFillSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../fs/atomic-write.js";
@@ -125,7 +125,10 @@ export class DiskRenderCache implements RenderCache {
 
   /** The entry's file (exported for tests that damage entries). */
   file(key: CacheKey): string {
-    return path.join(this.dir, key.unit, key.id.slice(0, 2), `${key.id}.json`);
+    // No fan-out below the unit (git's <kk>/ directories): a cold check of bjw-s home-ops made
+    // ~430 of them for ~600 entries, ~100 ms of system time creating directories, and a unit's
+    // directory holds far fewer entries than ext4's, APFS's or NTFS's indexed directories serve well.
+    return path.join(this.dir, key.unit, `${key.id}.json`);
   }
 
   get(key: CacheKey): unknown | undefined {
@@ -141,6 +144,13 @@ export class DiskRenderCache implements RenderCache {
     let bytes: Buffer;
     const file = this.file(key);
     awaitWrite(file);
+    // An absent entry is a miss without a failed open: Node builds an error and its stack for
+    // each one, and a cold check of bjw-s home-ops looks for ~300 entries that are not there.
+    // (An entry written between this and the open is only a miss, as it would be a moment earlier.)
+    if (absent(file)) {
+      this.stats.misses++;
+      return undefined;
+    }
     try {
       bytes = readAndTouch(file);
     } catch (e) {
@@ -166,15 +176,24 @@ export class DiskRenderCache implements RenderCache {
   }
 
   put(key: CacheKey, body: unknown): void {
-    this.putBytes(key, Buffer.from(JSON.stringify(body), "utf8"));
+    this.write(key, JSON.stringify(body));
   }
 
   putBytes(key: CacheKey, bytes: Uint8Array): void {
-    const iv = randomBytes(IV_BYTES);
+    this.write(key, bytes);
+  }
+
+  /** Seals `plain` (a string is its UTF-8 bytes) into an entry and writes it. */
+  private write(key: CacheKey, plain: string | Uint8Array): void {
+    const iv = nextIv();
     const cipher = createCipheriv("aes-256-gcm", key.seal, iv);
-    const sealed = Buffer.concat([iv, cipher.update(bytes), cipher.final(), cipher.getAuthTag()]);
-    const header = JSON.stringify({ "slipway-cache": FORMAT, key: key.id, bytes: sealed.length });
-    const entry = Buffer.concat([Buffer.from(`${header}\n`), sealed]);
+    const body = typeof plain === "string" ? cipher.update(plain, "utf8") : cipher.update(plain);
+    const tail = cipher.final();
+    // GCM's ciphertext is as long as the plaintext: the header's size is known before sealing
+    // ends, and the entry is put together in one copy.
+    const sealedLength = IV_BYTES + body.length + tail.length + TAG_BYTES;
+    const header = JSON.stringify({ "slipway-cache": FORMAT, key: key.id, bytes: sealedLength });
+    const entry = Buffer.concat([Buffer.from(`${header}\n`), iv, body, tail, cipher.getAuthTag()]);
     const file = this.file(key);
     if (this.background && writeInBackground(file, entry, 0o600)) {
       this.stats.writes++;
@@ -188,6 +207,35 @@ export class DiskRenderCache implements RenderCache {
     } catch {
       // A cache that cannot be written (read-only home, full disk) only costs speed.
     }
+  }
+}
+
+/**
+ * GCM's IVs: a random 96-bit value drawn once per process, its low 32 bits XORed with a count of
+ * the entries sealed (NIST SP 800-38D's fixed field and invocation field, the fixed field random).
+ * No IV repeats within a process, and two processes share one only by a 2^-64 chance, as with an
+ * IV drawn per entry; drawing one per entry cost a cold check ~600 calls into the random source.
+ */
+let ivBase: Buffer | undefined;
+let ivCount = 0;
+
+function nextIv(): Buffer {
+  ivBase ??= randomFillSync(Buffer.alloc(IV_BYTES));
+  if (ivCount === 0xffffffff) {
+    ivBase = randomFillSync(Buffer.alloc(IV_BYTES));
+    ivCount = 0;
+  }
+  const iv = Buffer.from(ivBase);
+  iv.writeUInt32BE((iv.readUInt32BE(IV_BYTES - 4) ^ ++ivCount) >>> 0, IV_BYTES - 4);
+  return iv;
+}
+
+/** True when nothing is at `file` (ENOENT); any other answer is the read's to judge. */
+function absent(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
   }
 }
 

@@ -8,7 +8,7 @@
  * a map that does have it is itself written in the tagged form, so decoding is never ambiguous).
  */
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
-import { isEmptyNull, markEmptyNull } from "../yaml/empty-null.js";
+import { hasEmptyNull, isEmptyNull, markEmptyNull } from "../yaml/empty-null.js";
 
 const TAG = "\u0000";
 
@@ -17,7 +17,47 @@ type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: E
 /** How many tagged values encodeValue has written (encodeNoting tells whether a value had any). */
 let taggedWritten = 0;
 
+/**
+ * The value as JSON can hold it. A value with nothing JSON cannot say is its own encoding (it
+ * is not copied: a cold run stores every rendered object, and copying them all cost it ~25 ms
+ * of encoding and the collections of the copies); the caller only serialises it.
+ */
 export function encodeValue(v: YamlValue): Encoded {
+  return isPlain(v) ? (v as Encoded) : encodeCopy(v);
+}
+
+/**
+ * Whether encodeCopy would give back an equal value with no tagged value in it, so that
+ * JSON.stringify writes the same text for `v`: finite numbers other than -0, strings, booleans,
+ * null, arrays and ordinary objects (no toJSON of a class) of those, with no null written with no
+ * text and no tag key. Anything else (undefined, a function, a Date) is left to encodeCopy.
+ */
+function isPlain(v: unknown): boolean {
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case "object": {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!isPlain(v[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      const m = v as YamlMap;
+      if (Object.hasOwn(m, TAG) || hasEmptyNull(m)) return false;
+      for (const k in m) if (Object.hasOwn(m, k) && !isPlain(m[k])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function encodeCopy(v: YamlValue): Encoded {
   switch (typeof v) {
     case "string":
     case "boolean":
@@ -31,7 +71,7 @@ export function encodeValue(v: YamlValue): Encoded {
       return { [TAG]: "number", v: Object.is(v, -0) ? "-0" : String(v) };
     case "object":
       if (v === null) return null;
-      if (Array.isArray(v)) return v.map(encodeValue);
+      if (Array.isArray(v)) return v.map(encodeCopy);
       return encodeMap(v);
     default:
       throw new TypeError(`not a YAML value: ${typeof v}`);
@@ -43,10 +83,10 @@ function encodeMap(m: YamlMap): Encoded {
   const marked = keys.filter((k) => isEmptyNull(m, k));
   if (marked.length > 0 || Object.hasOwn(m, TAG)) {
     taggedWritten++;
-    return { [TAG]: "map", k: keys.map((k) => [k, encodeValue(m[k]!)]), e: marked };
+    return { [TAG]: "map", k: keys.map((k) => [k, encodeCopy(m[k]!)]), e: marked };
   }
   const out: { [key: string]: Encoded } = {};
-  for (const k of keys) setOwn(out, k, encodeValue(m[k]!));
+  for (const k of keys) setOwn(out, k, encodeCopy(m[k]!));
   return out;
 }
 
@@ -56,8 +96,9 @@ function encodeMap(m: YamlMap): Encoded {
  * decoderOf) instead of walking it.
  */
 export function encodeNoting(v: YamlValue): { encoded: Encoded; plain: boolean } {
+  if (isPlain(v)) return { encoded: v as Encoded, plain: true };
   const before = taggedWritten;
-  const encoded = encodeValue(v);
+  const encoded = encodeCopy(v);
   return { encoded, plain: taggedWritten === before };
 }
 

@@ -32,6 +32,15 @@ export function isEmptyNull(map: YamlMap, key: string): boolean {
   return map[key] === null && (map as Marked)[EMPTY_NULL_KEYS]?.has(key) === true;
 }
 
+/** Whether any own enumerable key of `map` is a null written with no text (isEmptyNull of some key). */
+export function hasEmptyNull(map: YamlMap): boolean {
+  const keys = (map as Marked)[EMPTY_NULL_KEYS];
+  if (!keys) return false;
+  for (const k of keys)
+    if (map[k] === null && Object.prototype.propertyIsEnumerable.call(map, k)) return true;
+  return false;
+}
+
 export function unmarkEmptyNull(map: YamlMap, key: string): void {
   (map as Marked)[EMPTY_NULL_KEYS]?.delete(key);
 }

@@ -3,7 +3,7 @@
  * while every read of the build gives the same answer; any change to what the build read, the
  * directories it listed or the spec is a miss and a new output.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import type { YamlMap } from "../../src/kustomize/types.js";
 import { buildFluxPath } from "../../src/platform/build.js";
 import { BUILD_UNIT, cachedFluxBuild, RunAnswers } from "../../src/platform/build-cache.js";
 import { isEmptyNull } from "../../src/yaml/empty-null.js";
+import { entryFiles } from "../support/cache-entries.js";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -175,9 +176,7 @@ describe("Flux Kustomization build cache", () => {
     const spec = { path: "./app" };
     const cold = build(cache, fs, spec);
     const unitDir = path.join(cache.dir, BUILD_UNIT);
-    for (const sub of readdirSync(unitDir))
-      for (const f of readdirSync(path.join(unitDir, sub)))
-        writeFileSync(path.join(unitDir, sub, f), "garbage");
+    for (const f of entryFiles(unitDir)) writeFileSync(f, "garbage");
     const after = build(cache, fs, spec);
     expect(after.out).toBe(cold.out);
     expect(cache.stats.rejected).toBe(1);

@@ -56,6 +56,22 @@ describe.runIf(hasMkfifo)("render cache: something else at an entry's name", () 
   });
 });
 
+describe("render cache: a file where an entry's directory is", () => {
+  it("a rejected miss (not an error), and a dangling link a plain miss", () => {
+    const cache = new DiskRenderCache(dir, "c".repeat(64));
+    const key = cache.key("unit", "inputs");
+    fs.mkdirSync(path.dirname(path.dirname(cache.file(key))), { recursive: true });
+    fs.writeFileSync(path.dirname(cache.file(key)), "not a directory");
+    expect(cache.get(key)).toBeUndefined();
+    expect(cache.stats).toMatchObject({ hits: 0, misses: 1, rejected: 1 });
+    const other = cache.key("other", "inputs");
+    fs.mkdirSync(path.dirname(cache.file(other)), { recursive: true });
+    fs.symlinkSync(path.join(dir, "nowhere"), cache.file(other));
+    expect(cache.get(other)).toBeUndefined();
+    expect(cache.stats).toMatchObject({ hits: 0, misses: 2, rejected: 1 });
+  });
+});
+
 describe.runIf(hasMkfifo)("chart cache: something else at a record's or an archive's name", () => {
   const ref: ChartRef = { source: "https://charts.example.com", name: "web", version: "1.0.0" };
 

@@ -3,6 +3,77 @@ import { decoderOf, decodeValue, encodeNoting, encodeValue, parseBody } from "..
 import type { YamlMap, YamlValue } from "../../src/kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "../../src/yaml/empty-null.js";
 import { parseYamlDocuments } from "../../src/yaml/parse.js";
+import { Rng } from "../support/random.js";
+
+/** Tagged values copyingEncoder has written. */
+let tags = 0;
+
+/** The encoder before plain values were given back uncopied: every value copied, tags counted. */
+function copyingEncoder(v: YamlValue): unknown {
+  switch (typeof v) {
+    case "bigint":
+      tags++;
+      return { "\u0000": "bigint", v: v.toString() };
+    case "number":
+      if (Number.isFinite(v) && !Object.is(v, -0)) return v;
+      tags++;
+      return { "\u0000": "number", v: Object.is(v, -0) ? "-0" : String(v) };
+    case "object": {
+      if (v === null) return null;
+      if (Array.isArray(v)) return v.map(copyingEncoder);
+      const keys = Object.keys(v);
+      const marked = keys.filter((k) => isEmptyNull(v, k));
+      if (marked.length > 0 || Object.hasOwn(v, "\u0000")) {
+        tags++;
+        return { "\u0000": "map", k: keys.map((k) => [k, copyingEncoder(v[k]!)]), e: marked };
+      }
+      const out: Record<string, unknown> = {};
+      for (const k of keys)
+        Object.defineProperty(out, k, {
+          value: copyingEncoder(v[k]!),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      return out;
+    }
+    default:
+      return v;
+  }
+}
+
+/** A value of the model, now and then holding what JSON cannot say, at any depth. */
+function randomValue(rng: Rng, depth: number): YamlValue {
+  const kind = rng.int(depth > 3 ? 4 : 7);
+  const odd = rng.chance(0.04);
+  switch (kind) {
+    case 0:
+      return odd ? rng.pick<YamlValue>([5n, -0, Number.NaN, Number.POSITIVE_INFINITY]) : rng.int(1000) / 8;
+    case 1:
+      return rng.pick(["", "x", "\u0000", "\\u0000", "__proto__", "\ud800", "10"]);
+    case 2:
+      return rng.bool();
+    case 3:
+      return null;
+    case 4:
+      return Array.from({ length: rng.int(4) }, () => randomValue(rng, depth + 1));
+    default: {
+      const m: YamlMap = {};
+      for (let i = rng.int(5); i > 0; i--) {
+        const k = rng.pick(["a", "b", "10", "2", "__proto__", "\u0000", "toJSON", "c d"]);
+        Object.defineProperty(m, k, {
+          value: randomValue(rng, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        if (m[k] === null && rng.chance(0.3)) markEmptyNull(m, k);
+      }
+      if (rng.chance(0.05)) markEmptyNull(m, "absent");
+      return m;
+    }
+  }
+}
 
 const roundTrip = (v: YamlValue): YamlValue => decodeValue(JSON.parse(JSON.stringify(encodeValue(v))));
 /** As a cache entry's body is read (src/cache/store.ts): parseBody, then its decoder. */
@@ -76,6 +147,27 @@ describe("cache value codec", () => {
     const proto = bodyRoundTrip({ m: protoMap() }) as YamlMap;
     expect(Object.getPrototypeOf(proto.m)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(proto.m, "__proto__")?.value).toBe("own key");
+  });
+
+  it("writes the JSON text the copying encoder wrote, and gives plain values back uncopied", () => {
+    const seed = Number(process.env.SLIPWAY_FUZZ_SEED ?? 20261203);
+    const rng = new Rng(seed);
+    let plain = 0;
+    for (let i = 0; i < 3000; i++) {
+      const v = randomValue(rng, 0);
+      const before = tags;
+      const text = JSON.stringify(copyingEncoder(v));
+      const tagged = tags !== before;
+      expect(JSON.stringify(encodeValue(v)), `seed ${seed}, value ${i}`).toBe(text);
+      const noted = encodeNoting(v);
+      expect(JSON.stringify(noted.encoded)).toBe(text);
+      expect(noted.plain).toBe(!tagged);
+      if (noted.plain && typeof v === "object" && v !== null) {
+        expect(encodeValue(v)).toBe(v);
+        plain++;
+      }
+    }
+    expect(plain).toBeGreaterThan(500);
   });
 
   it("keeps -0 apart from 0 and a bigint apart from a number", () => {
