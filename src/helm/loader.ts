@@ -26,7 +26,6 @@ import {
   decodeMetadataInto,
   emptyMetadata,
 } from "./chart.js";
-import { readPlainTar } from "./plain-tar.js";
 import { GoMap } from "./template/value.js";
 import { readRawYaml, readValuesDocuments, YamlError } from "./yaml.js";
 
@@ -358,76 +357,48 @@ export function readChartArchive(bytes: Uint8Array, where = "<archive>"): ChartF
   const fail = (message: string) => {
     failure ??= new ChartLoadError(message, { file: where });
   };
-  /** Helm's checks of one entry's name and size; undefined: skip its data (or a failure). */
-  const accept = (raw: string, size: number): string | undefined => {
-    const delimiter = raw.includes("\\") ? "\\" : "/";
-    const parts = raw.split(delimiter);
-    let n = parts.slice(1).join("/");
-    if (n.startsWith("/")) return void fail("chart illegally contains absolute paths");
-    n = cleanPath(n);
-    if (n === ".") return void fail(`chart illegally contains content outside the base directory: "${raw}"`);
-    if (n.startsWith("..")) return void fail("chart illegally references parent directory");
-    if (/^[a-zA-Z]:\//.test(n)) return void fail("chart contains illegally named files");
-    if (parts[0] === "Chart.yaml") return void fail("chart yaml not in base directory");
-    if (size > remaining)
-      return void fail(`decompressed chart is larger than the maximum size ${MAX_CHART_SIZE}`);
-    if (size > MAX_FILE_SIZE) {
-      return void fail(
-        `decompressed chart file "${raw}" is larger than the maximum file size ${MAX_FILE_SIZE}`,
-      );
-    }
-    return n;
-  };
-  const add = (n: string, whole: Uint8Array) => {
-    let data = whole;
-    remaining -= data.length;
-    if (remaining <= 0) return fail(`decompressed chart is larger than the maximum size ${MAX_CHART_SIZE}`);
-    if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
-    files.push({ name: n, data });
-  };
-  const plain = readPlainTar(tarBytes);
-  if (plain !== undefined) {
-    for (const e of plain) {
-      if (failure) break;
-      if (e.type === "Directory") continue;
-      const n = accept(e.path, e.size);
-      if (n !== undefined) add(n, e.data);
-    }
-  } else readTarEntries(tarBytes, fail, accept, add, () => failure !== undefined);
-  if (failure) throw failure;
-  if (files.length === 0) throw new ChartLoadError("no files in chart archive", { file: where });
-  return files;
-}
-
-/**
- * Any archive through node-tar's Parser (strict, its warnings failures): what readPlainTar
- * leaves to it. `accept` checks an entry of a file type; `add` takes its data.
- */
-function readTarEntries(
-  tarBytes: Buffer,
-  fail: (message: string) => void,
-  accept: (raw: string, size: number) => string | undefined,
-  add: (name: string, data: Uint8Array) => void,
-  failed: () => boolean,
-): void {
   const parser = new (tarModule().Parser)({
     strict: true,
     onwarn: (_code: string, message: string | Error) => {
       fail(`unable to read chart archive: ${message instanceof Error ? message.message : message}`);
     },
     onReadEntry: (entry) => {
-      if (failed() || entry.type === "Directory" || !TAR_FILE_TYPES.has(entry.type)) {
+      if (failure || entry.type === "Directory" || !TAR_FILE_TYPES.has(entry.type)) {
         entry.resume();
         return;
       }
-      const n = accept(entry.path, entry.size ?? 0);
-      if (n === undefined) return;
+      const raw = entry.path;
+      const delimiter = raw.includes("\\") ? "\\" : "/";
+      const parts = raw.split(delimiter);
+      let n = parts.slice(1).join("/");
+      if (n.startsWith("/")) return fail("chart illegally contains absolute paths");
+      n = cleanPath(n);
+      if (n === ".") return fail(`chart illegally contains content outside the base directory: "${raw}"`);
+      if (n.startsWith("..")) return fail("chart illegally references parent directory");
+      if (/^[a-zA-Z]:\//.test(n)) return fail("chart contains illegally named files");
+      if (parts[0] === "Chart.yaml") return fail("chart yaml not in base directory");
+      const size = entry.size ?? 0;
+      if (size > remaining)
+        return fail(`decompressed chart is larger than the maximum size ${MAX_CHART_SIZE}`);
+      if (size > MAX_FILE_SIZE) {
+        return fail(`decompressed chart file "${raw}" is larger than the maximum file size ${MAX_FILE_SIZE}`);
+      }
       const chunks: Buffer[] = [];
       entry.on("data", (c: Buffer) => chunks.push(c));
-      entry.on("end", () => add(n, Buffer.concat(chunks)));
+      entry.on("end", () => {
+        let data: Uint8Array = Buffer.concat(chunks);
+        remaining -= data.length;
+        if (remaining <= 0)
+          return fail(`decompressed chart is larger than the maximum size ${MAX_CHART_SIZE}`);
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+        files.push({ name: n, data });
+      });
     },
   });
   parser.end(tarBytes);
+  if (failure) throw failure;
+  if (files.length === 0) throw new ChartLoadError("no files in chart archive", { file: where });
+  return files;
 }
 
 /** LoadArchive: a chart from the bytes of a `.tgz`. */
