@@ -81,7 +81,10 @@ export async function checkRepository(
   }
 
   const tracing = new TracingChartProvider(charts);
-  const covered = new CoveredFileSystem(new SnapshotFileSystem(new DiskFileSystem(), tree.contents), roots);
+  const covered = new CoveredFileSystem(
+    new SnapshotFileSystem(new DiskFileSystem(), tree.contents, tree.listings),
+    roots,
+  );
   const run = await computeRun(repo, opts, tracing, covered, tree);
   if (run.kind !== "checked") return run;
   const why =
