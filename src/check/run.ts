@@ -70,7 +70,6 @@ export async function checkRepository(
     strict: opts.strict ?? false,
     rules: opts.rules.map((r) => r.id),
     identities: identitiesDigest(opts.identities),
-    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     tree: tree.digest,
   };
   const key = checkRunKey(cache, inputs);
