@@ -20,7 +20,7 @@
  * Writes are atomic (src/fs/atomic-write.ts): two processes writing one entry both rename a
  * complete file into place, and either file opens to the same body.
  */
-import { createCipheriv, createDecipheriv, createHash, randomFillSync } from "node:crypto";
+import { createCipheriv, createDecipheriv, hash, randomFillSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../fs/atomic-write.js";
@@ -85,6 +85,10 @@ export class DiskRenderCache implements RenderCache {
   readonly stats: RenderCacheStats = { hits: 0, misses: 0, writes: 0, rejected: 0 };
   private known?: string;
   private readonly background: boolean;
+  /** `<dir>/<unit>` by unit: a warm run names a few hundred entries of a handful of units. */
+  private readonly unitDirs = new Map<string, string>();
+  /** Units mayHold found a directory of. */
+  private readonly heldUnits = new Set<string>();
 
   /** `code`: the code identity; by default the running code's, hashed on first use only (a run without HelmReleases never pays for it). */
   constructor(
@@ -107,11 +111,11 @@ export class DiskRenderCache implements RenderCache {
   }
 
   key(unit: string, inputs: string): CacheKey {
-    const hash = (purpose: string) =>
-      createHash("sha256")
-        .update(`slipway-cache ${FORMAT} ${purpose}\0${this.code}\0${unit}\0`)
-        .update(inputs);
-    return { unit, id: hash("name").digest("hex"), seal: hash("seal").digest() };
+    // One-shot digests (crypto.hash): most inputs are short, and a Hash object costs more than
+    // hashing them; the bytes hashed are those of the prefix followed by the inputs.
+    const digest = (purpose: string, encoding: "hex" | "buffer") =>
+      hash("sha256", `slipway-cache ${FORMAT} ${purpose}\0${this.code}\0${unit}\0${inputs}`, encoding);
+    return { unit, id: digest("name", "hex") as string, seal: digest("seal", "buffer") as unknown as Buffer };
   }
 
   shared(): SharedCacheLocation {
@@ -119,8 +123,13 @@ export class DiskRenderCache implements RenderCache {
   }
 
   mayHold(unit: string): boolean {
+    // Asked once per Flux Kustomization: a unit directory seen once is remembered (true is
+    // always a safe answer; entries are only removed by `slipway cache`, never during a run).
+    if (this.heldUnits.has(unit)) return true;
     const dir = path.join(this.dir, unit);
-    return postedUnder(dir) || fs.existsSync(dir);
+    const held = postedUnder(dir) || fs.existsSync(dir);
+    if (held) this.heldUnits.add(unit);
+    return held;
   }
 
   /** The entry's file (exported for tests that damage entries). */
@@ -128,7 +137,15 @@ export class DiskRenderCache implements RenderCache {
     // No fan-out below the unit (git's <kk>/ directories): a cold check of bjw-s home-ops made
     // ~430 of them for ~600 entries, ~100 ms of system time creating directories, and a unit's
     // directory holds far fewer entries than ext4's, APFS's or NTFS's indexed directories serve well.
-    return path.join(this.dir, key.unit, `${key.id}.json`);
+    let unitDir = this.unitDirs.get(key.unit);
+    if (unitDir === undefined) {
+      unitDir = path.join(this.dir, key.unit);
+      this.unitDirs.set(key.unit, unitDir);
+    }
+    // path.join's answer: the id is hex, so it needs no normalising.
+    return /^[0-9a-f]{2,}$/.test(key.id)
+      ? `${unitDir}${path.sep}${key.id}.json`
+      : path.join(unitDir, `${key.id}.json`);
   }
 
   get(key: CacheKey): unknown | undefined {

@@ -14,6 +14,11 @@
  * finding or message quotes a decrypted value — the same text `check` prints in CI. The entry
  * is sealed (AES-256-GCM, src/cache/store.ts) with a key derived from the inputs, the digest of
  * the age identities among them: without the repository and the keys it does not open.
+ *
+ * Not keyed by the local time zone: nothing a check computes reads it (charts render Go's
+ * `time.Local` as UTC, no release being given a `localZone`: src/helm/funcs/types.ts), and
+ * resolving it (ICU's DateTimeFormat set-up) cost every fresh process ~11 ms of CPU.
+ * test/check/result-cache-env.test.ts fails when a read of the local zone appears in src/.
  */
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
@@ -34,8 +39,6 @@ export interface CheckRunInputs {
   rules: readonly string[];
   /** sha256 of the age identities (never the identities). */
   identities: string;
-  /** The local time zone: Helm's date functions format in it. */
-  timeZone: string;
   /** digestTrees over [root, ...allowed]. */
   tree: string;
 }
@@ -68,7 +71,6 @@ export function checkRunKey(cache: RenderCache, inputs: CheckRunInputs): CacheKe
     inputs.strict,
     inputs.rules,
     inputs.identities,
-    inputs.timeZone,
     inputs.tree,
   ]);
   return cache.key(CHECK_RESULT_UNIT, text);

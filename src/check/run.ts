@@ -70,7 +70,6 @@ export async function checkRepository(
     strict: opts.strict ?? false,
     rules: opts.rules.map((r) => r.id),
     identities: identitiesDigest(opts.identities),
-    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     tree: tree.digest,
   };
   const key = checkRunKey(cache, inputs);
@@ -81,7 +80,10 @@ export async function checkRepository(
   }
 
   const tracing = new TracingChartProvider(charts);
-  const covered = new CoveredFileSystem(new SnapshotFileSystem(new DiskFileSystem(), tree.contents), roots);
+  const covered = new CoveredFileSystem(
+    new SnapshotFileSystem(new DiskFileSystem(), tree.contents, tree.listings),
+    roots,
+  );
   const run = await computeRun(repo, opts, tracing, covered, tree);
   if (run.kind !== "checked") return run;
   const why =

@@ -12,8 +12,9 @@
  *   follows a link (src/fs/confined.ts), but a few check rules read the disk directly and
  *   would; the digest says `leavesRoots` and the caller does not cache.
  *
- * The bytes of the files read are kept (up to a budget) so that the run that follows reads
- * exactly what was digested, without a second read (`SnapshotFileSystem`).
+ * The bytes of the files read are kept (up to a budget), and every directory's listing, so that
+ * the run that follows reads exactly what was digested, without a second read or listing
+ * (`SnapshotFileSystem`).
  */
 import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
@@ -35,12 +36,17 @@ export interface TreeDigest {
   leavesRoots?: string;
   /** Regular files' bytes by absolute POSIX path (those within the budget). */
   contents: Map<string, Buffer>;
+  /**
+   * Each directory walked (undigested ones aside) by absolute POSIX path: its entries, sorted by
+   * name and typed as lstat types them, as DiskFileSystem.readDirTyped lists them.
+   */
+  listings: Map<string, DirEntry[]>;
 }
 
 /** The digest of `roots` (absolute POSIX paths) as they are on disk now. */
 export function digestTrees(roots: readonly string[]): TreeDigest {
   const h = createHash("sha256");
-  const out: TreeDigest = { digest: "", files: 0, bytes: 0, contents: new Map() };
+  const out: TreeDigest = { digest: "", files: 0, bytes: 0, contents: new Map(), listings: new Map() };
   const realRoots = roots.map((r) => realOrSelf(r));
   let kept = 0;
   const inside = (real: string) =>
@@ -60,6 +66,15 @@ export function digestTrees(roots: readonly string[]): TreeDigest {
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    out.listings.set(
+      dir,
+      entries.map((e) => ({
+        name: e.name,
+        dir: e.isDirectory(),
+        link: e.isSymbolicLink(),
+        file: e.isFile(),
+      })),
+    );
     h.update(`D${dir}\0${entries.length}\0`);
     for (const e of entries) {
       const abs = dir === "/" ? `/${e.name}` : `${dir}/${e.name}`;
@@ -106,6 +121,20 @@ export function digestTrees(roots: readonly string[]): TreeDigest {
   return out;
 }
 
+/** The entry named `name` of a listing sorted by name. */
+function binarySearch(listing: readonly DirEntry[], name: string): DirEntry | undefined {
+  let lo = 0;
+  let hi = listing.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = listing[mid]!;
+    if (e.name === name) return e;
+    if (e.name < name) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
 function realOrSelf(p: string): string {
   try {
     return nodeFs.realpathSync.native(p).split(path.sep).join("/");
@@ -115,29 +144,55 @@ function realOrSelf(p: string): string {
 }
 
 /**
- * `inner` (the disk), with the bytes of regular files served from a digest's snapshot: the
- * run reads what was digested, once. Every other question goes to `inner`.
+ * `inner` (the disk), with the bytes of regular files and the listings of directories served
+ * from a digest's snapshot: the run reads and lists what was digested, once. Whether a path
+ * exists or is a directory is answered from its directory's listing when the digest listed it,
+ * unless the entry is a symbolic link (which the disk follows and the listing does not). Every
+ * other question goes to `inner`.
  */
 export class SnapshotFileSystem implements FileSystem {
   readonly readDirTyped?: (p: string) => DirEntry[];
+  private readonly listings: ReadonlyMap<string, DirEntry[]>;
   constructor(
     private readonly inner: FileSystem,
     private readonly contents: ReadonlyMap<string, Buffer>,
+    listings?: ReadonlyMap<string, DirEntry[]>,
   ) {
-    if (inner.readDirTyped) this.readDirTyped = (p) => inner.readDirTyped!(p);
+    this.listings = listings ?? new Map();
+    if (inner.readDirTyped)
+      this.readDirTyped = (p) => this.listings.get(p)?.map((e) => ({ ...e })) ?? inner.readDirTyped!(p);
+  }
+
+  /** The listed entry at `p`; null when its directory was listed without it; undefined: not known. */
+  private entry(p: string): DirEntry | null | undefined {
+    const slash = p.lastIndexOf("/");
+    if (slash < 0) return undefined;
+    const name = p.slice(slash + 1);
+    // Only a plain name in a listed directory: "", "." and ".." are not entries of a listing.
+    if (name === "" || name === "." || name === "..") return undefined;
+    const listing = this.listings.get(slash === 0 ? "/" : p.slice(0, slash));
+    if (listing === undefined) return undefined;
+    return binarySearch(listing, name) ?? null;
   }
 
   readFile(p: string): Buffer {
     return this.contents.get(p) ?? this.inner.readFile(p);
   }
   exists(p: string): boolean {
-    return this.contents.has(p) || this.inner.exists(p);
+    if (this.contents.has(p) || this.listings.has(p)) return true;
+    const e = this.entry(p);
+    if (e === null) return false;
+    return e !== undefined && !e.link ? true : this.inner.exists(p);
   }
   isDirectory(p: string): boolean {
-    return this.contents.has(p) ? false : this.inner.isDirectory(p);
+    if (this.contents.has(p)) return false;
+    if (this.listings.has(p)) return true;
+    const e = this.entry(p);
+    if (e === null) return false;
+    return e !== undefined && !e.link ? e.dir : this.inner.isDirectory(p);
   }
   readDir(p: string): string[] {
-    return this.inner.readDir(p);
+    return this.listings.get(p)?.map((e) => e.name) ?? this.inner.readDir(p);
   }
   size(p: string): number {
     return this.contents.get(p)?.length ?? this.inner.size(p);

@@ -19,7 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
-import { decoderOf, encodeNoting, encodeValue } from "../cache/value-codec.js";
+import { decoderOf, encodedJson, encodeNoting, encodeValue } from "../cache/value-codec.js";
 import type { PostBuildSettings } from "../flux/postbuild.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { answerNow, ReadLogFileSystem, type ReadRecord } from "../fs/recording.js";
@@ -155,7 +155,7 @@ export function cachedFluxBuild(
 
 function buildInputs(sourceRoot: string, spec: YamlMap): string | undefined {
   try {
-    return JSON.stringify([sourceRoot, encodeValue(spec)]);
+    return `[${JSON.stringify(sourceRoot)},${encodedJson(spec)}]`;
   } catch {
     return undefined;
   }
@@ -316,10 +316,8 @@ export function postBuildInputs(
   if (settings !== undefined && (settings.loadError !== undefined || (settings.secretVars?.size ?? 0) > 0))
     return undefined;
   try {
-    return JSON.stringify([
-      encodeValue(kustomization),
-      settings ? [Object.entries(settings.vars), settings.strict, settings.always] : null,
-    ]);
+    const vars = settings ? [Object.entries(settings.vars), settings.strict, settings.always] : null;
+    return `[${encodedJson(kustomization)},${JSON.stringify(vars)}]`;
   } catch {
     return undefined;
   }

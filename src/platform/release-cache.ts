@@ -15,7 +15,7 @@
 
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
-import { decoderOf, encodeNoting, encodeValue } from "../cache/value-codec.js";
+import { decoderOf, encodedJson, encodeNoting } from "../cache/value-codec.js";
 import type { ApiVersionsReadData } from "../helm/pool/index.js";
 import type { GoMap } from "../helm/template/value.js";
 import { fingerprint } from "../helm/values-fingerprint.js";
@@ -97,7 +97,8 @@ export function releaseCacheKey(
 ): ReleaseCacheKey | undefined {
   const values = fingerprint(inputs.values);
   if (values === undefined) return undefined;
-  const text = JSON.stringify([
+  // The object's text spliced in as its own JSON element: the same text as encoding it in place.
+  const text = `${JSON.stringify([
     inputs.chartIdentity,
     inputs.valuesFiles ?? null,
     inputs.releaseName,
@@ -107,8 +108,7 @@ export function releaseCacheKey(
     inputs.seed,
     inputs.now,
     inputs.postRenderStrategy,
-    encodeValue(inputs.object),
-  ]);
+  ]).slice(0, -1)},${encodedJson(inputs.object)}]`;
   // Both keys from one digest of the inputs (the text can be large): neither entry's name tells
   // the digest, so neither tells the other's seal.
   // The values' fingerprint (the largest part) beside the JSON text rather than quoted inside it:

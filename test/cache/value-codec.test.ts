@@ -1,5 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decoderOf, decodeValue, encodeNoting, encodeValue, parseBody } from "../../src/cache/value-codec.js";
+import {
+  decoderOf,
+  decodeValue,
+  encodedJson,
+  encodeNoting,
+  encodeValue,
+  parseBody,
+} from "../../src/cache/value-codec.js";
 import type { YamlMap, YamlValue } from "../../src/kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "../../src/yaml/empty-null.js";
 import { parseYamlDocuments } from "../../src/yaml/parse.js";
@@ -204,5 +212,50 @@ describe("cache value codec", () => {
   it("refuses a malformed tagged value instead of guessing", () => {
     expect(() => decodeValue({ "\u0000": "nonsense" })).toThrow();
     expect(() => decodeValue({ "\u0000": "map", k: [[1, 2]], e: [] })).toThrow();
+  });
+
+  // encodedJson skips the encoded copy of a plain value: its text must be the encoding's text
+  // whatever the value holds (a mark, a tag key, -0, a bigint deep inside), or a cache key would
+  // confuse two objects.
+  it("encodedJson writes exactly JSON.stringify(encodeValue(v))", () => {
+    const key = fc.constantFrom("a", "b", "__proto__", "\u0000", "toJSON", "1", "0", "z");
+    const scalar = fc.oneof(
+      fc.string(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.double(),
+      fc.constantFrom(-0, 0, Number.NaN, Number.POSITIVE_INFINITY),
+      fc.bigInt(),
+      fc.integer(),
+    );
+    const { value } = fc.letrec<{ value: YamlValue; map: YamlMap; list: YamlValue[] }>((tie) => ({
+      value: fc.oneof({ depthSize: "small", withCrossShrink: true }, scalar, tie("map"), tie("list")),
+      list: fc.array(tie("value"), { maxLength: 4 }),
+      map: fc
+        .tuple(
+          fc.array(fc.tuple(key, tie("value")), { maxLength: 5 }),
+          fc.array(fc.tuple(key, fc.boolean()), { maxLength: 2 }),
+        )
+        .map(([entries, marks]) => {
+          const m: YamlMap = {};
+          for (const [k, v] of entries)
+            Object.defineProperty(m, k, { value: v, enumerable: true, writable: true, configurable: true });
+          // A mark counts only on a null value (isEmptyNull); marks on other keys must not matter.
+          for (const [k, nulled] of marks) {
+            if (nulled && Object.hasOwn(m, k)) m[k] = null;
+            markEmptyNull(m, k);
+          }
+          return m;
+        }),
+    }));
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(encodedJson(v)).toBe(JSON.stringify(encodeValue(v)));
+      }),
+      { numRuns: 2000 },
+    );
+    // What encodeValue refuses, encodedJson refuses too.
+    expect(() => encodedJson({ a: undefined } as unknown as YamlValue)).toThrow();
+    expect(() => encodedJson([() => 1] as unknown as YamlValue)).toThrow();
   });
 });

@@ -51,4 +51,33 @@ describe("the environment a check reads is reviewed for the result cache", () =>
     const reviewed = Object.fromEntries(Object.entries(REVIEWED).map(([f, r]) => [f, r.reads]));
     expect(found).toEqual(reviewed);
   });
+
+  // The result cache is not keyed by the local time zone (src/check/result-cache.ts): nothing a
+  // check computes may read it. Date's local-time methods and Intl's default zone read it; the
+  // Intl formats of src/helm/funcs/go/zone.ts name their zone, and no render is given a
+  // `localZone` (charts render Go's time.Local as UTC). A new read fails this test until it is
+  // reviewed: either it cannot change a check's outcome, or the zone must join the key.
+  it("nothing in src/ reads the local time zone", () => {
+    const localTime =
+      /\.(getHours|getMinutes|getSeconds|getMilliseconds|getDate|getDay|getMonth|getFullYear|getYear|getTimezoneOffset|setHours|setMinutes|setSeconds|setDate|setMonth|setFullYear|toLocaleString|toLocaleDateString|toLocaleTimeString|toTimeString|toDateString)\(|Intl\.DateTimeFormat\(|resolvedOptions\(\)\.timeZone|\blocalZone\s*:/g;
+    const found: Record<string, string[]> = {};
+    for (const file of sourceFiles(path.join(repoRoot, "src"))) {
+      const hits = readFileSync(file, "utf8").match(localTime);
+      if (hits) found[path.relative(repoRoot, file).split(path.sep).join("/")] = hits;
+    }
+    expect(found).toEqual({
+      // new Intl.DateTimeFormat("en-US", { timeZone: ianaName, … }) and { timeZone: name }:
+      // named zones (`date` with a zone argument, `toDate` layouts), never the local one.
+      "src/helm/funcs/go/zone.ts": [
+        "Intl.DateTimeFormat(",
+        "Intl.DateTimeFormat(",
+        "Intl.DateTimeFormat(",
+        "resolvedOptions().timeZone",
+      ],
+    });
+    const zone = readFileSync(path.join(repoRoot, "src/helm/funcs/go/zone.ts"), "utf8");
+    const formats = zone.match(/new Intl\.DateTimeFormat\([^)]*\)/gs) ?? [];
+    expect(formats.length).toBeGreaterThan(0);
+    for (const f of formats) expect(f).toMatch(/timeZone: (ianaName|name)\b/);
+  });
 });

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { MemoryFileSystem } from "../../src/fs/filesystem.js";
-import { CoveredFileSystem, digestTrees } from "../../src/fs/tree-digest.js";
+import { DiskFileSystem, MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { CoveredFileSystem, digestTrees, SnapshotFileSystem } from "../../src/fs/tree-digest.js";
 import { tempTree } from "../support/cli.js";
 
 describe("digestTrees", () => {
@@ -62,5 +62,97 @@ describe("digestTrees", () => {
     const outside = new CoveredFileSystem(mem, ["/r"]);
     outside.exists("/o/x");
     expect(outside.uncovered).toBe("/o/x");
+  });
+
+  // The snapshot answers listings, existence and directory-ness from the digest's walk: every
+  // answer must be the disk's (links followed as the disk follows them), and after the disk
+  // changes, the digested state's, never a mixture of the two.
+  it("SnapshotFileSystem answers as the disk did when the tree was digested", () => {
+    const root = tempTree({
+      "a/b.yaml": "x: 1\n",
+      "a/c/d.yaml": "d",
+      "e.txt": "e",
+      ".git/HEAD": "ref: main\n",
+      "node_modules/m/x.yaml": "x",
+    });
+    execFileSync("mkfifo", [path.join(root, "pipe")]);
+    symlinkSync("a", path.join(root, "to-dir"));
+    symlinkSync("e.txt", path.join(root, "to-file"));
+    symlinkSync("nowhere", path.join(root, "dangling"));
+    const disk = new DiskFileSystem();
+    const tree = digestTrees([root]);
+    const snap = new SnapshotFileSystem(disk, tree.contents, tree.listings);
+    const paths = [
+      root,
+      ...[
+        "a",
+        "a/b.yaml",
+        "a/c",
+        "a/c/d.yaml",
+        "a/missing",
+        "a/c/missing/x",
+        "e.txt",
+        "e.txt/x",
+        ".git",
+        ".git/HEAD",
+        "node_modules",
+        "node_modules/m",
+        "node_modules/m/x.yaml",
+        "pipe",
+        "to-dir",
+        "to-dir/b.yaml",
+        "to-dir/c",
+        "to-file",
+        "dangling",
+        "missing",
+        "a/.",
+        "a/..",
+        "a/c/../b.yaml",
+      ].map((p) => `${root}/${p}`),
+      `${root}/a/`,
+      path.dirname(root),
+    ];
+    const answers = (fs: DiskFileSystem | SnapshotFileSystem) =>
+      paths.map((p) => {
+        const tryOr = <T>(f: () => T) => {
+          try {
+            return f();
+          } catch (e) {
+            return `throws ${(e as NodeJS.ErrnoException).code}`;
+          }
+        };
+        return [
+          p,
+          fs.exists(p),
+          fs.isDirectory(p),
+          tryOr(() => fs.readDir(p)),
+          tryOr(() => fs.readDirTyped!(p)),
+        ];
+      });
+    expect(answers(snap)).toStrictEqual(answers(disk));
+    // The disk moves on; the snapshot keeps the digested listings (one state of the tree).
+    const before = answers(snap).filter(
+      ([p]) => !String(p).includes("node_modules") && !String(p).includes(".git"),
+    );
+    writeFileSync(path.join(root, "a/new.yaml"), "n");
+    rmSync(path.join(root, "a/c"), { recursive: true });
+    const after = answers(snap).filter(
+      ([p]) => !String(p).includes("node_modules") && !String(p).includes(".git"),
+    );
+    // (Paths not in the form the loader asks, `a/`, `a/.`, go to the disk as before.)
+    const listed = (rows: unknown[][]) =>
+      rows.filter(
+        ([p]) => /^\/a(\/[\w.-]+)*$/.test(String(p).slice(root.length)) && !/\/\.\.?(\/|$)/.test(String(p)),
+      );
+    // (A listing of what is no directory still throws, with the disk's code of the moment.)
+    const shape = (rows: unknown[][]) =>
+      listed(rows).map((r) => r.slice(0, 4).map((x) => (String(x).startsWith("throws") ? "throws" : x)));
+    expect(shape(after)).toStrictEqual(shape(before));
+    expect(snap.readDir(`${root}/a`)).toStrictEqual(["b.yaml", "c"]);
+    expect(snap.exists(`${root}/a/new.yaml`)).toBe(false);
+    expect(snap.isDirectory(`${root}/a/c`)).toBe(true);
+    // An answer's listing is the caller's own to change.
+    snap.readDirTyped!(root)[0]!.name = "changed";
+    expect(snap.readDirTyped!(root)[0]!.name).not.toBe("changed");
   });
 });

@@ -21,7 +21,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../../cache/store.js";
-import { encodeValue } from "../../cache/value-codec.js";
+import { encodedJson } from "../../cache/value-codec.js";
 import type { RenderedResource } from "../../platform/model.js";
 import type { SchemaIssue, SchemaIssueKind } from "../../validate/schema/index.js";
 
@@ -56,7 +56,7 @@ export function schemaPassKeys(
         // Lossless (bigints, NaN, -0, empty nulls): objects JSON would confuse validate apart.
         // JSON text never holds a raw NUL, so "\0" separates objects unambiguously.
         let text = "null";
-        if (r.secrets === undefined) text = JSON.stringify(encodeValue(r.object));
+        if (r.secrets === undefined) text = encodedJson(r.object);
         else if (r.object.kind === "CustomResourceDefinition") throw new Error("a CRD holds a secret field");
         h.update(text).update("\0");
         if (r.object.kind === "CustomResourceDefinition") crds.update(text).update("\0");

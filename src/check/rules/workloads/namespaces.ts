@@ -93,7 +93,7 @@ function createdNamespaces(scope: ApplyScope, base: string[], bootstrap: Iterabl
 function run(ctx: RuleContext): void {
   const base = alwaysPresent(ctx.options);
   const scopes = crdScopes(ctx);
-  const bootstrap = bootstrapNamespaces(ctx.platform).keys();
+  const bootstrap = bootstrapNamespaces(ctx.platform, ctx.cache).keys();
   const bootstrapped = [...bootstrap];
   for (const scope of ctx.clusters().flatMap(applyScopes)) {
     // The bootstrap runs on the cluster itself, not on remote (kubeConfig) targets.

@@ -1,6 +1,14 @@
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DiskRenderCache } from "../../../../src/cache/store.js";
 import { runCheck } from "../../../../src/check/engine.js";
-import { helmfileNamespaces } from "../../../../src/check/rules/workloads/bootstrap.js";
+import {
+  bootstrapNamespaces,
+  HELMFILE_UNIT,
+  helmfileNamespaces,
+} from "../../../../src/check/rules/workloads/bootstrap.js";
 import { namespaceExists } from "../../../../src/check/rules/workloads/namespaces.js";
 import { loadPlatform } from "../../../../src/platform/index.js";
 import { tempTree } from "../../../support/cli.js";
@@ -69,5 +77,38 @@ spec:
     });
     const found = runCheck(loadPlatform(repo), { rules: [namespaceExists] }).findings;
     expect(found.map((f) => f.resource?.namespace)).toEqual(["nowhere"]);
+  });
+
+  // The namespaces are kept by the helmfile's text: an edited helmfile is parsed again (never
+  // the old answer), and an entry that is not a list of names is not trusted.
+  it("keeps a helmfile's namespaces in the render cache by its text, never stale", () => {
+    const helmfile = (ns: string) => `releases:\n  - name: a\n    namespace: ${ns}\n    chart: c\n`;
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": sync,
+      "clusters/c/a.yaml": cm("one"),
+      "bootstrap/helmfile.yaml": helmfile("one"),
+    });
+    const cache = new DiskRenderCache(
+      mkdtempSync(path.join(tmpdir(), "slipway-helmfile-cache-")),
+      "test-code",
+    );
+    const namespaces = () => [...bootstrapNamespaces(loadPlatform(repo), cache).keys()];
+    expect(namespaces()).toEqual(["one"]);
+    expect(cache.stats).toMatchObject({ hits: 0, writes: 1 });
+    expect(namespaces()).toEqual(["one"]);
+    expect(cache.stats).toMatchObject({ hits: 1, writes: 1 });
+    writeFileSync(path.join(repo, "bootstrap/helmfile.yaml"), helmfile("two"));
+    expect(namespaces()).toEqual(["two"]);
+    expect(cache.stats).toMatchObject({ hits: 1, writes: 2 });
+    // An entry under the key of the text that says something else than a list of names.
+    const key = cache.key(HELMFILE_UNIT, helmfile("two"));
+    cache.put(key, { namespaces: [1] });
+    expect(namespaces()).toEqual(["two"]);
+    expect(readdirSync(path.dirname(cache.file(key)))).toContain(path.basename(cache.file(key)));
+    expect((cache.get(key) as { namespaces: unknown }).namespaces).toEqual(["two"]);
+    // The rule through the engine with the cache finds what it finds without one.
+    const platform = loadPlatform(repo);
+    const withCache = runCheck(platform, { rules: [namespaceExists], renderCache: cache }).findings;
+    expect(withCache).toEqual(runCheck(platform, { rules: [namespaceExists], renderCache: false }).findings);
   });
 });

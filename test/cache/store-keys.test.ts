@@ -1,0 +1,48 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DiskRenderCache } from "../../src/cache/store.js";
+
+/**
+ * An entry's name and seal are sha256 of `slipway-cache <format> <purpose>\0<code>\0<unit>\0`
+ * followed by the inputs (store.ts), computed in one shot: the same digests as hashing the
+ * prefix and the inputs one after the other, whatever the inputs hold (non-ASCII, a lone
+ * surrogate, NUL), and the entry's file is where path.join puts it.
+ */
+describe("DiskRenderCache keys", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "slipway-keys-"));
+  const cache = new DiskRenderCache(dir, "c0de");
+  const streamed = (purpose: string, unit: string, inputs: string) =>
+    createHash("sha256").update(`slipway-cache 1 ${purpose}\0c0de\0${unit}\0`).update(inputs);
+
+  it("are the documented digests of the prefix and the inputs", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("flux-build", "helm-release", "check-result"),
+        fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom("\ud800", "a\u0000b", "")),
+        (unit, inputs) => {
+          const key = cache.key(unit, inputs);
+          expect(key.id).toBe(streamed("name", unit, inputs).digest("hex"));
+          expect(key.seal.equals(streamed("seal", unit, inputs).digest())).toBe(true);
+          expect(cache.file(key)).toBe(
+            path.join(dir, "renders", "c0de", unit, key.id.slice(0, 2), `${key.id}.json`),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("put and get agree through the memoised unit directories", () => {
+    const a = cache.key("unit-a", "x");
+    const b = cache.key("unit-b", "x");
+    cache.put(a, { v: 1 });
+    cache.put(b, { v: 2 });
+    expect(cache.get(a)).toEqual({ v: 1 });
+    expect(cache.get(b)).toEqual({ v: 2 });
+    expect(cache.get(cache.key("unit-a", "y"))).toBeUndefined();
+  });
+});
