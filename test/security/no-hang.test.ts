@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { readRawYaml } from "../../src/helm/yaml.js";
 import { buildYaml } from "../../src/kustomize/build.js";
 import { isImageMatched } from "../../src/kustomize/transformers/images.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
@@ -129,6 +130,28 @@ describe("alias bombs and deep nesting", () => {
     expect(() => parseYaml(`${"- ".repeat(100_000)}a\n`, "block.yaml")).toThrow(
       /nested too deep|nested deeper/,
     );
+  });
+
+  it("block nesting deeper than the `yaml` package can compose says so, naming the file, in .sops.yaml and Helm values", () => {
+    // Block mappings need no brackets, so the flow-depth pre-check does not see them: the
+    // composer's stack overflow must still come out as a nesting error, not as a RangeError text.
+    const deep = (indent: string) => `${indent}${"- ".repeat(20_000)}v\n`;
+    const messageOf = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as { file?: string }).file ?? ""}: ${(e as Error).message}`;
+      }
+      return "no error";
+    };
+    const sops = messageOf(() =>
+      parseSopsConfig(`creation_rules:\n  - age: x\n    x:\n${deep("      ")}`, ".sops.yaml"),
+    );
+    expect(sops).toMatch(/^\.sops\.yaml: invalid \.sops\.yaml: .*nested too deep/);
+    expect(sops).not.toMatch(/call stack/i);
+    const values = messageOf(() => readRawYaml(`a:\n${deep("  ")}`, "values.yaml"));
+    expect(values).toMatch(/^values\.yaml: yaml: .*nested too deep/);
+    expect(values).not.toMatch(/call stack/i);
   });
 
   it("render, check and status of a repository holding a bomb and a crafted SOPS file finish with errors", async () => {
