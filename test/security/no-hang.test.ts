@@ -154,6 +154,24 @@ describe("alias bombs and deep nesting", () => {
     expect(values).not.toMatch(/call stack/i);
   });
 
+  it("a JSON6902 patch written as deeply nested JSON is refused naming the patch file", () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const files = {
+      "kustomization.yaml":
+        "resources: [cm.yaml]\npatches:\n- path: patch.json\n  target: {kind: ConfigMap}\n",
+      "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+      "patch.json": `[{"op": "add", "path": "/data", "value": ${deep}}]`,
+    };
+    let err: unknown;
+    try {
+      build(files);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toMatch(new RegExp(`nested deeper than ${MAX_FLOW_DEPTH}`));
+    expect((err as { file?: string }).file).toBe("/k/patch.json");
+  });
+
   it("render, check and status of a repository holding a bomb and a crafted SOPS file finish with errors", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "slipway-bomb-"));
     const files: Record<string, string> = {
