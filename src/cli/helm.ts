@@ -139,8 +139,11 @@ export interface TemplateIO {
   reader: ChartDirReader;
   stdout(data: string): void;
   stderr(data: string): void;
-  /** --output-dir: create or append a file (mkdir -p its directory) */
-  writeFile(file: string, data: string, append: boolean): void;
+  /**
+   * --output-dir: create or append a file (mkdir -p its directory); `within` is the output
+   * directory, below which nothing may be a symbolic link
+   */
+  writeFile(file: string, data: string, append: boolean, within: string): void;
   exists(file: string): boolean;
   /** where parsed templates and values persist between runs (off with --no-cache); none: parse every run */
   cache?: RenderCache;
@@ -158,16 +161,45 @@ export const diskIO = (): TemplateIO => {
     reader: diskReader,
     stdout: (s) => process.stdout.write(utf8Buffer(s)),
     stderr: (s) => process.stderr.write(s),
-    writeFile: (file, data, append) => {
+    writeFile: (file, data, append, within) => {
+      refuseLinksBelow(within, file);
       nodeFs.mkdirSync(path.dirname(file), { recursive: true });
-      if (append) nodeFs.appendFileSync(file, utf8Buffer(data), { mode: 0o600 });
-      else nodeFs.writeFileSync(file, utf8Buffer(data), { mode: 0o644 });
+      // O_NOFOLLOW: a link planted at the name between the check and the open is not followed.
+      const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW } = nodeFs.constants;
+      const flags = O_WRONLY | O_CREAT | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC);
+      const fd = nodeFs.openSync(file, flags, append ? 0o600 : 0o644);
+      try {
+        nodeFs.writeFileSync(fd, utf8Buffer(data));
+      } finally {
+        nodeFs.closeSync(fd);
+      }
     },
     exists: (file) => nodeFs.existsSync(file),
     cache,
     outputCache: cache,
   };
 };
+
+/**
+ * The output directory may be a checked-out tree from a pull request: a symbolic link below it
+ * (a template's file, or the chart's directory) would turn the render into a write elsewhere.
+ * Helm follows such links; Slipway refuses them. The output directory itself is the user's choice.
+ */
+function refuseLinksBelow(root: string, file: string): void {
+  const rel = path.relative(root, file);
+  let at = root;
+  for (const part of rel.split(path.sep)) {
+    at = path.join(at, part);
+    let st: nodeFs.Stats;
+    try {
+      st = nodeFs.lstatSync(at);
+    } catch {
+      return; // nothing there yet: created below as a directory or a file, never as a link
+    }
+    if (st.isSymbolicLink())
+      throw new SlipwayError(`refusing to write through a symbolic link: ${at}`, { file: at });
+  }
+}
 
 function fail(io: TemplateIO, message: string, renderFailed = false): number {
   io.stderr(`Error: ${message}${renderFailed ? "\n\nUse --debug flag to render out invalid YAML" : ""}\n`);
@@ -345,7 +377,7 @@ function writeOutputDir(
 ): void {
   const written = new Set<string>();
   const write = (absBase: string, shownBase: string, name: string, content: string, append: boolean) => {
-    io.writeFile(`${absBase}/${name}`, `---\n# Source: ${name}\n${content}\n`, append);
+    io.writeFile(`${absBase}/${name}`, `---\n# Source: ${name}\n${content}\n`, append, absDir);
     io.stdout(`wrote ${shownBase}/${name}\n`);
   };
   if (opts.includeCrds) {
