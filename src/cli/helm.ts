@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
+import { refuseLinksBelow } from "../fs/atomic-write.js";
 import type { Chart, ChartFile } from "../helm/chart.js";
 import {
   type ChartDirReader,
@@ -179,27 +180,6 @@ export const diskIO = (): TemplateIO => {
     outputCache: cache,
   };
 };
-
-/**
- * The output directory may be a checked-out tree from a pull request: a symbolic link below it
- * (a template's file, or the chart's directory) would turn the render into a write elsewhere.
- * Helm follows such links; Slipway refuses them. The output directory itself is the user's choice.
- */
-function refuseLinksBelow(root: string, file: string): void {
-  const rel = path.relative(root, file);
-  let at = root;
-  for (const part of rel.split(path.sep)) {
-    at = path.join(at, part);
-    let st: nodeFs.Stats;
-    try {
-      st = nodeFs.lstatSync(at);
-    } catch {
-      return; // nothing there yet: created below as a directory or a file, never as a link
-    }
-    if (st.isSymbolicLink())
-      throw new SlipwayError(`refusing to write through a symbolic link: ${at}`, { file: at });
-  }
-}
 
 function fail(io: TemplateIO, message: string, renderFailed = false): number {
   io.stderr(`Error: ${message}${renderFailed ? "\n\nUse --debug flag to render out invalid YAML" : ""}\n`);

@@ -4,11 +4,22 @@
  * turn a render into a write outside it: Slipway refuses to write through a link below the
  * output directory, names it, and leaves the link's target untouched.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { diskIO, runHelmTemplate } from "../../src/cli/helm.js";
+import { renderCommand } from "../../src/cli/render.js";
+import { captureOutput } from "../support/capture.js";
+import { repoRoot } from "../support/env.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -59,5 +70,19 @@ describe("helm template --output-dir and symbolic links below it", () => {
     expect(readFileSync(path.join(dir, "rendered/od/templates/a.yaml"), "utf8")).toBe(
       "---\n# Source: od/templates/a.yaml\nkind: ConfigMap\n",
     );
+  });
+});
+
+describe("render --out and symbolic links below it", () => {
+  it("a cluster directory that is a link to a directory outside is refused, nothing written there", async () => {
+    const { dir, outside } = setUp();
+    const out = path.join(dir, "rendered");
+    mkdirSync(out);
+    symlinkSync(outside, path.join(out, "test"));
+    const fixture = path.join(repoRoot, "test/fixtures/flux/edge-cases");
+    const r = await captureOutput(() => renderCommand([fixture, "--out", out]));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/rendered\/test.*symbolic link/);
+    expect(readdirSync(outside)).toEqual(["victim"]);
   });
 });
