@@ -70,3 +70,41 @@ describe("a secret substituted into an object's identity", () => {
     expect(printed).not.toContain(PASSWORD);
   });
 });
+
+describe("a decrypted value copied into an object's identity by kustomize", () => {
+  it("replacements from a Secret generated from a SOPS env file into metadata.name fail, the value printed nowhere", async () => {
+    const rule = ruleForRecipients([RECIPIENT], {});
+    const env = (
+      await encryptSops(`TOKEN=${PASSWORD}\n`, { file: "creds.env", rule, config: null })
+    ).toString("utf8");
+    const fs = new MemoryFileSystem({
+      "/repo/clusters/c/flux-system/gotk-sync.yaml": SYNC,
+      "/repo/clusters/c/app.yaml": ks("app", "  path: ./app\n  decryption:\n    provider: sops\n"),
+      "/repo/app/kustomization.yaml": [
+        "resources: [cm.yaml]",
+        "secretGenerator:",
+        "  - name: creds",
+        "    envs: [creds.env]",
+        "    options: {disableNameSuffixHash: true}",
+        "replacements:",
+        "  - source: {kind: Secret, name: creds, fieldPath: data.TOKEN}",
+        "    targets:",
+        "      - select: {kind: ConfigMap, name: cm}",
+        "        fieldPaths: [metadata.name]",
+        "",
+      ].join("\n"),
+      "/repo/app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+      "/repo/app/creds.env": env,
+    });
+    const { platform } = await loadPlatformWithSecrets("/repo", { fs, identities });
+    const app = platform.clusters[0]!.kustomizations.find((k) => k.name === "app")!;
+    const masker = createSecretMasker();
+    const printed = app.resources.map((r) => emitYaml(maskRenderedObject(r, masker))).join("---\n");
+    const b64 = Buffer.from(PASSWORD).toString("base64");
+    const everything = `${app.errors.map((e) => e.message).join("\n")}\n${printed}\n${JSON.stringify(app)}`;
+    expect(everything).not.toContain(b64);
+    expect(everything).not.toContain(PASSWORD);
+    expect(app.status).toBe("failed");
+    expect(app.errors.map((e) => e.message).join("\n")).toContain("metadata.name");
+  });
+});
