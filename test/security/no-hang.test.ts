@@ -126,6 +126,8 @@ describe("alias bombs and deep nesting", () => {
       /nested deeper/,
     );
     expect(() => parseSopsConfig(deep, ".sops.yaml")).toThrow(/nested deeper/);
+    const json = `{"a": ${"[".repeat(100_000)}${"]".repeat(100_000)}, "sops": {"mac": "ENC[x]"}}`;
+    expect(() => loadEncrypted(json, "json", "deep.sops.json")).toThrow(/nested deeper/);
     // Block nesting deeper than the parser can follow is an error, not a crash.
     expect(() => parseYaml(`${"- ".repeat(100_000)}a\n`, "block.yaml")).toThrow(
       /nested too deep|nested deeper/,
