@@ -174,6 +174,24 @@ describe("alias bombs and deep nesting", () => {
     expect((err as { file?: string }).file).toBe("/k/patch.json");
   });
 
+  it("a chain of thousands of kustomizations, each a base of the next, fails naming a kustomization", () => {
+    // kubectl builds it (Go's stack grows); Slipway's recursion would overflow with no file named.
+    const files: Record<string, string> = {
+      "kustomization.yaml": "resources: [d0]\n",
+      "d4999/kustomization.yaml": "resources: [cm.yaml]\n",
+      "d4999/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n",
+    };
+    for (let i = 0; i < 4999; i++) files[`d${i}/kustomization.yaml`] = `resources: [../d${i + 1}]\n`;
+    let err: unknown;
+    try {
+      build(files);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toMatch(/nested more than \d+ levels/);
+    expect((err as { file?: string }).file).toMatch(/^\/k\/.*kustomization\.yaml$/);
+  });
+
   it("render, check and status of a repository holding a bomb and a crafted SOPS file finish with errors", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "slipway-bomb-"));
     const files: Record<string, string> = {
