@@ -156,6 +156,25 @@ describe("alias bombs and deep nesting", () => {
     expect(values).not.toMatch(/call stack/i);
   });
 
+  it("block nesting has a fixed limit, not the stack's: the same file parses or fails the same way every time", () => {
+    // Before, the limit was wherever the composer overflowed: one file rendered in some Flux
+    // Kustomizations of a run and failed in others (16, 17 or 18 of 22, run to run).
+    const doc = (n: number) => `a:\n  ${"- ".repeat(n)}x\n`;
+    expect(() => parseYaml(doc(MAX_FLOW_DEPTH - 2), "ok.yaml")).not.toThrow();
+    for (const n of [MAX_FLOW_DEPTH, 1_000, 1_500, 3_000]) {
+      expect(() => parseYaml(doc(n), "deep.yaml")).toThrow(
+        new RegExp(`^YAML collections nested deeper than ${MAX_FLOW_DEPTH} levels$`),
+      );
+    }
+    let err: unknown;
+    try {
+      parseYaml(doc(1_500), "deep.yaml");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ file: "deep.yaml", line: 2, column: 3 + 2 * (MAX_FLOW_DEPTH - 1) });
+  });
+
   it("a JSON6902 patch written as deeply nested JSON is refused naming the patch file", () => {
     const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
     const files = {
