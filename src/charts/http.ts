@@ -50,6 +50,44 @@ export interface HttpResponse {
 const RETRY_STATUS = (s: number) => s >= 500 || s === 429 || s === 408;
 
 /**
+ * The largest response read (an index.yaml, a tag list, a manifest, a chart archive). URLs come
+ * from the repository's HelmRepository/OCIRepository objects, so a server may answer endlessly;
+ * the largest public index.yaml files are a few tens of MB, and archives load up to 100 MiB.
+ */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+function tooLarge(url: string): FetchError {
+  return new FetchError(
+    "INVALID",
+    `response larger than ${MAX_RESPONSE_BYTES} bytes (Slipway's limit): ${redactUrl(url)}`,
+    url,
+  );
+}
+
+/** The body, read up to MAX_RESPONSE_BYTES; a longer one is cancelled and is an error. */
+async function readBody(res: Response, url: string): Promise<Uint8Array> {
+  if (Number(res.headers.get("content-length") ?? 0) > MAX_RESPONSE_BYTES) {
+    await res.body?.cancel();
+    throw tooLarge(url);
+  }
+  if (!res.body) return new Uint8Array(await res.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw tooLarge(url);
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks, size));
+}
+
+/**
  * GET (or HEAD) `url`; resolves with any final status (callers decide what 401 or 404 mean),
  * rejects with FetchError only for timeouts and network errors that outlived the retries.
  */
@@ -73,10 +111,11 @@ export async function httpRequest(
         redirect: "follow",
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
-      const body = new Uint8Array(await res.arrayBuffer());
+      const body = await readBody(res, url);
       last = { status: res.status, headers: res.headers, url: res.url || url, body };
       if (!RETRY_STATUS(res.status)) return last;
     } catch (e) {
+      if (e instanceof FetchError) throw e; // too large: retrying would read it again
       last = networkError(e, url, opts.timeoutMs);
     }
   }

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
+import { refuseLinksBelow } from "../fs/atomic-write.js";
 import type { Chart, ChartFile } from "../helm/chart.js";
 import {
   type ChartDirReader,
@@ -147,8 +148,11 @@ export interface TemplateIO {
   reader: ChartDirReader;
   stdout(data: string): void;
   stderr(data: string): void;
-  /** --output-dir: create or append a file (mkdir -p its directory) */
-  writeFile(file: string, data: string, append: boolean): void;
+  /**
+   * --output-dir: create or append a file (mkdir -p its directory); `within` is the output
+   * directory, below which nothing may be a symbolic link
+   */
+  writeFile(file: string, data: string, append: boolean, within: string): void;
   exists(file: string): boolean;
   /** where parsed templates and values persist between runs (off with --no-cache); none: parse every run */
   cache?: RenderCache;
@@ -166,10 +170,18 @@ export const diskIO = (): TemplateIO => {
     reader: diskReader,
     stdout: (s) => process.stdout.write(utf8Buffer(s)),
     stderr: (s) => process.stderr.write(s),
-    writeFile: (file, data, append) => {
+    writeFile: (file, data, append, within) => {
+      refuseLinksBelow(within, file);
       nodeFs.mkdirSync(path.dirname(file), { recursive: true });
-      if (append) nodeFs.appendFileSync(file, utf8Buffer(data), { mode: 0o600 });
-      else nodeFs.writeFileSync(file, utf8Buffer(data), { mode: 0o644 });
+      // O_NOFOLLOW: a link planted at the name between the check and the open is not followed.
+      const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW } = nodeFs.constants;
+      const flags = O_WRONLY | O_CREAT | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC);
+      const fd = nodeFs.openSync(file, flags, append ? 0o600 : 0o644);
+      try {
+        nodeFs.writeFileSync(fd, utf8Buffer(data));
+      } finally {
+        nodeFs.closeSync(fd);
+      }
     },
     exists: (file) => nodeFs.existsSync(file),
     cache,
@@ -367,7 +379,7 @@ function writeOutputDir(
 ): void {
   const written = new Set<string>();
   const write = (absBase: string, shownBase: string, name: string, content: string, append: boolean) => {
-    io.writeFile(`${absBase}/${name}`, `---\n# Source: ${name}\n${content}\n`, append);
+    io.writeFile(`${absBase}/${name}`, `---\n# Source: ${name}\n${content}\n`, append, absDir);
     io.stdout(`wrote ${shownBase}/${name}\n`);
   };
   if (opts.includeCrds) {

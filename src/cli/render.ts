@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import { writeFileAtomic } from "../fs/atomic-write.js";
+import { errorMessage } from "../errors.js";
+import { refuseLinksBelow, writeFileAtomic } from "../fs/atomic-write.js";
 import { type DecryptionProblem, loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
 import { type DiscoverySummary, summarizeDiscovery } from "../platform/discovery-summary.js";
 import {
@@ -123,19 +124,31 @@ export async function renderCommand(argv: string[]): Promise<number> {
   }
 
   if (values.out) {
-    for (const block of selected) {
+    const out = values.out;
+    const files = selected.map((block) => {
       const owner = block.k ?? block.h!;
       const file = path.join(
-        values.out,
+        out,
         safe(block.cluster.name),
         ...(block.h ? ["helmreleases"] : []),
         safe(owner.namespace || "_"),
         `${safe(owner.name)}.${format}`,
       );
-      writeFileAtomic(file, format === "json" ? jsonOf([block]) : yamlOf([block]), {
-        // Plaintext secrets are readable by the owner only.
-        ...(plaintext ? { mode: 0o600 } : {}),
-      });
+      return { block, file };
+    });
+    try {
+      // Every target is checked before the first is written: a refused one leaves no partial set.
+      for (const { file } of files) refuseLinksBelow(out, file);
+      for (const { block, file } of files) {
+        writeFileAtomic(file, format === "json" ? jsonOf([block]) : yamlOf([block]), {
+          within: out,
+          // Plaintext secrets are readable by the owner only.
+          ...(plaintext ? { mode: 0o600 } : {}),
+        });
+      }
+    } catch (e) {
+      process.stderr.write(`slipway render: --out ${out}: ${errorMessage(e)}\n`);
+      return 2;
     }
   } else {
     process.stdout.write(format === "json" ? renderJson(selected, discovery) : yamlOf(selected));

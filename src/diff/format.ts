@@ -119,8 +119,35 @@ function summaryLine(r: DiffReport): string {
   return `${plural(s.kustomizations, "Flux Kustomization")} in ${plural(r.clusters.length, "cluster")}: ${s.added} added, ${s.removed} removed, ${s.changed} changed; ${plural(s.dangers, "danger note")}`;
 }
 
+/**
+ * Markdown is posted as a pull-request comment that renders HTML, and it quotes texts the pull
+ * request wrote (file and object names, render errors): each stays text on its own line.
+ */
 function cell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return escapeHtml(s.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " "));
+}
+
+/** A table cell in a code span (entities are not decoded there; a backtick would end it). */
+function codeCell(s: string): string {
+  const t = s.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+  return t.includes("`") ? `<code>${escapeHtml(t)}</code>` : `\`${t}\``;
+}
+
+/** A line of a quote (HTML escaped, backticks too: a fence would take the lines after it). */
+function quoted(s: string): string {
+  return escapeHtml(s)
+    .replace(/`/g, "\\`")
+    .replace(/\r?\n|\r/g, "\n> ");
+}
+
+/** Text inside an HTML element on one line (a blank line would end the HTML block). */
+function inline(s: string): string {
+  return escapeHtml(s.replace(/\r?\n|\r/g, " "));
+}
+
+/** A line inside a fenced code block (no HTML there; a newline could end the block). */
+function fenced(s: string): string {
+  return s.replace(/\r?\n|\r/g, "\\n");
 }
 
 export function formatMarkdown(r: DiffReport): string {
@@ -145,7 +172,7 @@ export function formatMarkdown(r: DiffReport): string {
       const dangers = k.dangers.map((d) => `⚠️ ${cell(d.message)}`).join("<br>");
       const status = k.change === "changed" ? "" : ` (${k.change})`;
       out.push(
-        `| ${cell(c.cluster)} | \`${cell(k.id)}\`${status} | ${k.counts.added} | ${k.counts.removed} | ${k.counts.changed} | ${dangers || (k.errors.length ? "❌ render error" : "")} |`,
+        `| ${cell(c.cluster)} | ${codeCell(k.id)}${status} | ${k.counts.added} | ${k.counts.removed} | ${k.counts.changed} | ${dangers || (k.errors.length ? "❌ render error" : "")} |`,
       );
     }
   }
@@ -153,24 +180,25 @@ export function formatMarkdown(r: DiffReport): string {
   for (const c of r.clusters) {
     for (const k of c.kustomizations) {
       out.push(
-        `<details><summary><b>${escapeHtml(c.cluster)}</b> · <code>${escapeHtml(k.id)}</code>${k.path ? ` (<code>${escapeHtml(k.path)}</code>)` : ""} — ${escapeHtml(countsText(k))}</summary>`,
+        `<details><summary><b>${inline(c.cluster)}</b> · <code>${inline(k.id)}</code>${k.path ? ` (<code>${inline(k.path)}</code>)` : ""} — ${inline(countsText(k))}</summary>`,
         "",
       );
-      for (const d of k.dangers) out.push(`> ⚠️ ${d.message}`, ">");
-      for (const e of k.errors) out.push(`> ❌ ${e}`, ">");
+      for (const d of k.dangers) out.push(`> ⚠️ ${quoted(d.message)}`, ">");
+      for (const e of k.errors) out.push(`> ❌ ${quoted(e)}`, ">");
       if (k.dangers.length > 0 || k.errors.length > 0) out.pop();
       if (k.dangers.length > 0 || k.errors.length > 0) out.push("");
       if (k.objects.length > 0) {
         out.push("```diff");
         for (const o of k.objects) {
           const at = o.source ? ` (${o.source.file}${o.source.line ? `:${o.source.line}` : ""})` : "";
-          if (o.change === "added") out.push(`+ ${objectTitle(o)}${at}`);
-          else if (o.change === "removed") out.push(`- ${objectTitle(o)}${at}`);
+          const title = fenced(`${objectTitle(o)}${at}`);
+          if (o.change === "added") out.push(`+ ${title}`);
+          else if (o.change === "removed") out.push(`- ${title}`);
           else {
-            out.push(`! ${objectTitle(o)}${at}`);
+            out.push(`! ${title}`);
             for (const f of o.fields) {
-              if (f.change !== "added") out.push(`-   ${f.path}: ${valueText(f.old)}`);
-              if (f.change !== "removed") out.push(`+   ${f.path}: ${valueText(f.new)}`);
+              if (f.change !== "added") out.push(`-   ${fenced(`${f.path}: ${valueText(f.old)}`)}`);
+              if (f.change !== "removed") out.push(`+   ${fenced(`${f.path}: ${valueText(f.new)}`)}`);
             }
           }
         }
@@ -192,7 +220,7 @@ function markdownTail(r: DiffReport, out: string[]): void {
       const errors =
         n.reason === "failed" && n.errors.length > 0 ? `: ${n.errors.map(cell).join("<br>")}` : "";
       out.push(
-        `| ${cell(n.cluster)} | \`${cell(n.id)}\` | ${n.reason === "failed" ? "❌ " : ""}${cell(whyNot(n))}${errors} |`,
+        `| ${cell(n.cluster)} | ${codeCell(n.id)} | ${n.reason === "failed" ? "❌ " : ""}${cell(whyNot(n))}${errors} |`,
       );
     }
     out.push("");

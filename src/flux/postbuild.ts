@@ -10,6 +10,7 @@
 import { SlipwayError } from "../errors.js";
 import { isGoBase64 } from "../kustomize/generators/base64.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
+import { secretIdentityField } from "../secrets/kinds.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { serialisationRefuses } from "../yaml/index.js";
 import { substituteTracked } from "./envsubst.js";
@@ -357,10 +358,17 @@ export function substituteResource(
   }
   if (!isMap(parsed)) return fail("UnmarshalJSON: the substituted document is not an object");
   if (!holdsSecrets) return { object: parsed, substituted: true };
-  const marks = unionSecrets(
-    secrets?.existingIn(parsed),
-    pathsInRanges(text, secretRanges).existingIn(parsed),
-  );
+  const substituted = pathsInRanges(text, secretRanges).existingIn(parsed);
+  // Every output prints an object's identity and none can mask it (withoutIdentity): a secret
+  // variable there would be shown in the clear, so the object is not rendered. Differs from
+  // Flux, which applies it.
+  const identity = secretIdentityField(substituted);
+  if (identity !== undefined) {
+    return fail(
+      `a variable from a Secret is substituted into ${identity}, which every output prints; Slipway does not render an object whose identity is secret`,
+    );
+  }
+  const marks = unionSecrets(secrets?.existingIn(parsed), substituted);
   return marks
     ? { object: parsed, substituted: true, secrets: marks }
     : { object: parsed, substituted: true };

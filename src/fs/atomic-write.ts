@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
 
 export interface AtomicWriteOptions {
   /**
@@ -9,6 +10,11 @@ export interface AtomicWriteOptions {
    * content under wider bits.
    */
   mode?: number;
+  /**
+   * The directory the caller writes under (an output directory): no existing path component
+   * below it may be a symbolic link (see refuseLinksBelow).
+   */
+  within?: string;
 }
 
 /**
@@ -17,6 +23,7 @@ export interface AtomicWriteOptions {
  * file or a planted link) and removed when anything fails.
  */
 export function writeFileAtomic(file: string, content: string | Buffer, opts: AtomicWriteOptions = {}): void {
+  if (opts.within !== undefined) refuseLinksBelow(opts.within, file);
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
@@ -27,5 +34,26 @@ export function writeFileAtomic(file: string, content: string | Buffer, opts: At
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * An output directory may be a checked-out tree from a pull request: a symbolic link below it
+ * (a subdirectory, or the file itself) would turn the write into one elsewhere. Throws naming the
+ * first link below `root` on the way to `file`; `root` itself is the user's choice and may be one.
+ */
+export function refuseLinksBelow(root: string, file: string): void {
+  const rel = path.relative(root, file);
+  let at = root;
+  for (const part of rel.split(path.sep)) {
+    at = path.join(at, part);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(at);
+    } catch {
+      return; // nothing there yet: created as a directory or a file, never as a link
+    }
+    if (st.isSymbolicLink())
+      throw new SlipwayError(`refusing to write through a symbolic link: ${at}`, { file: at });
   }
 }

@@ -32,6 +32,17 @@ import { readRawYaml, readValuesDocuments, YamlError } from "./yaml.js";
 /** Helm's archive.MaxDecompressedChartSize (100 MiB) and MaxDecompressedFileSize (5 MiB). */
 export const MAX_CHART_SIZE = 100 * 1024 * 1024;
 export const MAX_FILE_SIZE = 5 * 1024 * 1024;
+/**
+ * Slipway's limit for a chart with every archive nested in it. Helm checks MAX_CHART_SIZE per
+ * archive, and a 100 KB subchart archive can hold that much: a small chart of small subchart
+ * archives would decompress to gigabytes. Real charts with their subcharts are a few MB.
+ */
+export const MAX_CHART_TREE_SIZE = 2 * MAX_CHART_SIZE;
+
+/** What the archives of one chart tree may still decompress to (shared by its subcharts). */
+export interface ArchiveBudget {
+  remaining: number;
+}
 
 export class ChartLoadError extends SlipwayError {}
 
@@ -190,6 +201,7 @@ export function loadChartFiles(
   chartPath = "",
   digest?: string,
   readValues: ValuesReader = readValuesDocuments,
+  budget: ArchiveBudget = { remaining: MAX_CHART_TREE_SIZE },
 ): Chart {
   let metadata: ChartMetadata | undefined;
   for (const f of files) {
@@ -266,7 +278,7 @@ export function loadChartFiles(
             { file: `${chartPath}charts/${cname}` },
           );
         }
-        sub = loadChartArchiveBytes(file.data, `${chartPath}charts/${cname}:`, readValues);
+        sub = loadChartArchiveBytes(file.data, `${chartPath}charts/${cname}:`, readValues, budget);
       } else {
         const inner: ChartFile[] = [];
         for (const f of list) {
@@ -274,7 +286,7 @@ export function loadChartFiles(
           if (slash < 0) continue;
           inner.push({ name: f.name.slice(slash + 1), data: f.data });
         }
-        sub = loadChartFiles(inner, `${chartPath}charts/${cname}/`, undefined, readValues);
+        sub = loadChartFiles(inner, `${chartPath}charts/${cname}/`, undefined, readValues, budget);
       }
     } catch (e) {
       if (e instanceof ChartLoadError && e.message.startsWith("error unpacking subchart")) throw e;
@@ -336,7 +348,11 @@ const TAR_FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile", "SymbolicLi
  * must not sit at the top, and the sizes stay within 5 MiB per file and 100 MiB in all.
  * A UTF-8 BOM at the start of a file is removed.
  */
-export function readChartArchive(bytes: Uint8Array, where = "<archive>"): ChartFile[] {
+export function readChartArchive(
+  bytes: Uint8Array,
+  where = "<archive>",
+  budget: ArchiveBudget = { remaining: MAX_CHART_TREE_SIZE },
+): ChartFile[] {
   let tarBytes: Buffer;
   try {
     tarBytes = zlibModule().gunzipSync(bytes, { maxOutputLength: MAX_CHART_SIZE + 1024 * 1024 });
@@ -390,6 +406,12 @@ export function readChartArchive(bytes: Uint8Array, where = "<archive>"): ChartF
         remaining -= data.length;
         if (remaining <= 0)
           return fail(`decompressed chart is larger than the maximum size ${MAX_CHART_SIZE}`);
+        budget.remaining -= data.length;
+        if (budget.remaining < 0) {
+          return fail(
+            `decompressed chart with its subcharts is larger than ${MAX_CHART_TREE_SIZE} bytes (Slipway's limit; Helm checks ${MAX_CHART_SIZE} per archive)`,
+          );
+        }
         if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
         files.push({ name: n, data });
       });
@@ -406,10 +428,11 @@ export function loadChartArchiveBytes(
   bytes: Uint8Array,
   where = "<archive>",
   readValues: ValuesReader = readValuesDocuments,
+  budget: ArchiveBudget = { remaining: MAX_CHART_TREE_SIZE },
 ): Chart {
-  const files = readChartArchive(bytes, where);
+  const files = readChartArchive(bytes, where, budget);
   const prefix = where.endsWith(":") ? where : `${where}:`;
-  return loadChartFiles(files, prefix, undefined, readValues);
+  return loadChartFiles(files, prefix, undefined, readValues, budget);
 }
 
 /** Helm's action.CheckDependencies: every dependency of Chart.yaml is present in charts/. */

@@ -564,12 +564,40 @@ function nextStep(e: ErrorObject, from: number): { key: string; at: string } | u
 }
 
 /** ValidateAgainstSingleSchema: the violations, or undefined. */
+/** Deeper JSON is refused; schemas of real charts nest a few dozen levels. */
+const MAX_SCHEMA_DEPTH = 256;
+/** tooDeep's verdict per schema file (a chart's bytes are shared by all its renders). */
+const depthChecked = new WeakMap<Uint8Array, boolean>();
+
+/** Whether the JSON text nests deeper than MAX_SCHEMA_DEPTH (brackets in strings do not count). */
+function tooDeep(bytes: Uint8Array, text: string): boolean {
+  const known = depthChecked.get(bytes);
+  if (known !== undefined) return known;
+  let depth = 0;
+  let deep = false;
+  for (let i = 0, inString = false; i < text.length && !deep; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deep = ++depth > MAX_SCHEMA_DEPTH;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  depthChecked.set(bytes, deep);
+  return deep;
+}
+
 function validateOne(
   schemaBytes: Uint8Array,
   values: GoMap,
   cache: RenderCache | undefined,
 ): string | undefined {
   const text = textOf(schemaBytes);
+  // JSON.parse takes any depth and every step after it (the quick check, pruning, ajv) recurses:
+  // a schema no chart needs is the chart's schema error, not the engine's stack overflow.
+  if (tooDeep(schemaBytes, text))
+    return `values.schema.json: nested deeper than ${MAX_SCHEMA_DEPTH} levels (Slipway's limit)`;
   const data = toJson(values);
   // Values that certainly pass need no compiled validator (schema-accept.ts); ajv judges the rest.
   if (quickVerdict(text, draftOf, data) === "yes") return undefined;

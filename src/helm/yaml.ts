@@ -33,7 +33,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import { bail, type FastNode, isBail, MAX_ALIASED_NODES, scanFastYaml } from "../yaml/fast/index.js";
-import { excessiveFlowDepth, MAX_FLOW_DEPTH, positionOf } from "../yaml/limits.js";
+import { excessiveFlowDepth, isNestingOverflow, MAX_FLOW_DEPTH, positionOf } from "../yaml/limits.js";
 import { GoMap, type GoValue } from "./template/value.js";
 
 /** A go-yaml v2 integer (int, int64 or uint64 in Go). */
@@ -527,6 +527,13 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
   if (err) {
     const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
     const raw = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
+    // Block nesting has no brackets for the pre-check above to count: the composer's overflow says it.
+    if (isNestingOverflow(raw)) {
+      throw new YamlError(
+        `yaml: line ${pos.line + firstLine - 1}: collections nested too deep (Slipway's limit; go-yaml allows 10000)`,
+        { file, line: pos.line + firstLine - 1, column: pos.col },
+      );
+    }
     const { text: message, stage, at } = libyamlMessage(raw, text, err.pos[0]);
     const atEnd = text.slice(err.pos[0]).trim() === "";
     const mark = at === undefined ? pos : lines.linePos(at);

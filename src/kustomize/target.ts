@@ -100,8 +100,16 @@ export type GeneratorPluginRunner = (
 const BEHAVIOR_ANNOTATION = "kustomize.config.k8s.io/behavior";
 const NEEDS_HASH_ANNOTATION = "kustomize.config.k8s.io/needs-hash";
 
+/**
+ * Kustomizations (bases and components) nested deeper are refused. kustomize recurses on Go's
+ * growing stack; ours is fixed and a few thousand levels overflow it. Real trees nest a dozen.
+ */
+const MAX_KUSTOMIZATION_DEPTH = 100;
+
 export class BuildContext {
   schema: SchemaState = { key: "builtin", registry: builtinSchemaRegistry(), set: false };
+  /** Kustomizations being accumulated, the root's included. */
+  depth = 0;
   constructor(
     readonly cache: BuildCache,
     readonly generatorPlugins?: GeneratorPluginRunner,
@@ -258,10 +266,21 @@ export class KustTarget {
    * An error that names no file is this kustomization's.
    */
   accumulateInto(ra: Accumulator): Accumulator {
+    if (this.ctx.depth >= MAX_KUSTOMIZATION_DEPTH) {
+      throw new SlipwayError(
+        `kustomizations nested more than ${MAX_KUSTOMIZATION_DEPTH} levels deep (Slipway's limit)`,
+        {
+          file: this.k.file,
+        },
+      );
+    }
+    this.ctx.depth++;
     try {
       return this.accumulateOwn(ra);
     } catch (e) {
       throw e instanceof SlipwayError ? withFile(e, this.k.file) : e;
+    } finally {
+      this.ctx.depth--;
     }
   }
 

@@ -16,7 +16,7 @@ import {
 import { cloneValue } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
-import { kindSecretPaths } from "../secrets/kinds.js";
+import { kindSecretPaths, secretIdentityField } from "../secrets/kinds.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { emitYaml, parseYaml } from "../yaml/index.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
@@ -87,6 +87,16 @@ export function postProcess(
     try {
       let obj = cloneValue(r.obj);
       let secrets = r.secretPaths();
+      // Marks from the build (decrypted generator inputs and patches, replacements, vars) on an
+      // identity field: a secret was copied there, and every output prints identities. Neither
+      // kind nor name is quoted, as either may be the secret.
+      const copied = secretIdentityField(secrets);
+      if (copied !== undefined) {
+        throw new SlipwayError(
+          `an object's ${copied} holds a value copied from a secret (a decrypted input, a replacement or a var), which every output prints; Slipway does not render an object whose identity is secret`,
+          where,
+        );
+      }
       if (decrypt) {
         const d = decrypt(obj);
         obj = d.object;

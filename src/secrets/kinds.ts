@@ -33,6 +33,11 @@ const IDENTITY_PATHS: ReadonlyArray<ReadonlyArray<string>> = [
   ["metadata", "namespace"],
 ];
 
+/** The first identity field `secrets` covers, dotted ("metadata.name"), or undefined. */
+export function secretIdentityField(secrets: SecretPaths | undefined): string | undefined {
+  return secrets ? IDENTITY_PATHS.find((p) => secrets.covers(p))?.join(".") : undefined;
+}
+
 /** The marks without the object's identity fields; undefined when nothing is left. */
 export function withoutIdentity(secrets: SecretPaths | undefined): SecretPaths | undefined {
   if (!secrets || !IDENTITY_PATHS.some((p) => secrets.covers(p))) return secrets;

@@ -9,7 +9,7 @@
  *   applies the same rule to our own converters, and `MAX_ALIAS_COUNT` bounds the `yaml`
  *   package's `toJS` where we use it.
  */
-import { Lexer } from "yaml";
+import { isAlias, isCollection, isPair, Lexer, type Node } from "yaml";
 import { SlipwayError } from "../errors.js";
 
 /** Deeper flow nesting is refused (Kubernetes objects nest a few dozen levels). */
@@ -104,4 +104,27 @@ function allowedRatio(decoded: number): number {
   if (decoded <= ALIAS_RATIO_RANGE_LOW) return 0.99;
   if (decoded >= ALIAS_RATIO_RANGE_HIGH) return 0.1;
   return 0.99 - (0.89 * (decoded - ALIAS_RATIO_RANGE_LOW)) / (ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW);
+}
+
+/**
+ * The first node (in document order) nested deeper than MAX_FLOW_DEPTH collections, block or
+ * flow, or undefined. The `yaml` package's composer recurses, so past a thousand levels or so
+ * it overflows the stack, at a depth that depends on the caller's stack and the JIT: the same
+ * file rendered in one Flux Kustomization and failed in another. Measured on the composed
+ * (possibly partial) tree, without recursion, the limit is the same every time.
+ */
+export function excessiveNodeDepth(root: Node | null | undefined): Node | undefined {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (isPair(node)) {
+      // Keys and values sit inside their mapping: a pair is not a level of its own.
+      stack.push([node.value, depth], [node.key, depth]);
+      continue;
+    }
+    if (!isCollection(node) || isAlias(node)) continue;
+    if (depth + 1 > MAX_FLOW_DEPTH) return node as Node;
+    for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i], depth + 1]);
+  }
+  return undefined;
 }

@@ -27,7 +27,7 @@ import { isEmptyNull, markEmptyNull } from "./empty-null.js";
 import { type FastNode, fastLineOf, isBail, kyamlValue, scanFastYamlEach } from "./fast/index.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
-import { checkYamlNesting, isNestingOverflow } from "./limits.js";
+import { checkYamlNesting, excessiveNodeDepth, isNestingOverflow, MAX_FLOW_DEPTH } from "./limits.js";
 import { goFloatName } from "./numbers.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
 
@@ -356,6 +356,16 @@ function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: Lin
   const all = parseAllDocuments(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });
   const docs: RawDocument[] = [];
   for (const doc of Array.isArray(all) ? all : [all]) {
+    // Before the errors: a composer that overflowed left a tree that is deeper than the limit.
+    const deep = excessiveNodeDepth(doc.contents as Node | null);
+    if (deep) {
+      const pos = lines.linePos(deep.range?.[0] ?? 0);
+      throw new SlipwayError(`YAML collections nested deeper than ${MAX_FLOW_DEPTH} levels`, {
+        file,
+        line: pos.line,
+        column: pos.col,
+      });
+    }
     throwParseError(doc, file, lines);
     const contents = doc.contents as Node | null;
     if (isEmptyDocument(contents)) continue;

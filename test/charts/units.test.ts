@@ -5,7 +5,7 @@ import {
   registryHost,
 } from "../../src/charts/credentials.js";
 import { indexUrl, parseIndex, resolveChartUrl } from "../../src/charts/helm-repo.js";
-import { FetchError, httpRequest } from "../../src/charts/http.js";
+import { FetchError, httpRequest, MAX_RESPONSE_BYTES } from "../../src/charts/http.js";
 import { applyMirrors } from "../../src/charts/mirrors.js";
 import { parseChallenge, parseOciUrl } from "../../src/charts/oci.js";
 import { refsForAdd } from "../../src/cli/charts.js";
@@ -212,6 +212,34 @@ describe("httpRequest", () => {
     await expect(httpRequest("http://u:p@h/x", {}, { ...opts, fetch: refused })).rejects.toMatchObject({
       code: "NETWORK",
       message: expect.stringMatching(/\*\*\*@h.*ECONNREFUSED/),
+    });
+  });
+
+  it("refuses a body larger than the limit without reading it all (a registry or index URL is the pull request's)", async () => {
+    let produced = 0;
+    const endless = (async () => {
+      const chunk = new Uint8Array(1024 * 1024);
+      const stream = new ReadableStream<Uint8Array>({
+        pull(c) {
+          produced += chunk.length;
+          c.enqueue(chunk);
+        },
+      });
+      return new Response(stream, { status: 200 });
+    }) as unknown as typeof fetch;
+    const opts = { timeoutMs: 10_000, retries: 0, backoffMs: 1, sleep: async () => {} };
+    await expect(httpRequest("http://h/index.yaml", {}, { ...opts, fetch: endless })).rejects.toMatchObject({
+      code: "INVALID",
+      message: expect.stringMatching(/larger than \d+ bytes.*h\/index\.yaml/),
+    });
+    expect(produced).toBeLessThan(MAX_RESPONSE_BYTES + 8 * 1024 * 1024);
+    const declared = (async () =>
+      new Response("x", {
+        status: 200,
+        headers: { "content-length": String(MAX_RESPONSE_BYTES + 1) },
+      })) as unknown as typeof fetch;
+    await expect(httpRequest("http://h/a.tgz", {}, { ...opts, fetch: declared })).rejects.toMatchObject({
+      code: "INVALID",
     });
   });
 });

@@ -135,3 +135,15 @@ describe("patterns of different schemas", () => {
     expect(report(b, "name: bcd\n")).toBe("valid");
   });
 });
+
+describe("a schema nested deeper than any chart needs", () => {
+  it("is the chart's schema error, not the engine's stack overflow", () => {
+    forgetValidators();
+    const n = 100_000;
+    const schema = `{"properties":{"a":${'{"items":'.repeat(n)}{}${"}".repeat(n)}}}`;
+    const out = report(schema, "a: [1]\n");
+    expect(out).toContain(HEAD);
+    expect(out).toMatch(/values\.schema\.json.*nested deeper than \d+ levels/);
+    expect(out).not.toMatch(/call stack/i);
+  });
+});

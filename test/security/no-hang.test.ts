@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { readRawYaml } from "../../src/helm/yaml.js";
 import { buildYaml } from "../../src/kustomize/build.js";
 import { isImageMatched } from "../../src/kustomize/transformers/images.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
@@ -125,10 +126,89 @@ describe("alias bombs and deep nesting", () => {
       /nested deeper/,
     );
     expect(() => parseSopsConfig(deep, ".sops.yaml")).toThrow(/nested deeper/);
+    const json = `{"a": ${"[".repeat(100_000)}${"]".repeat(100_000)}, "sops": {"mac": "ENC[x]"}}`;
+    expect(() => loadEncrypted(json, "json", "deep.sops.json")).toThrow(/nested deeper/);
     // Block nesting deeper than the parser can follow is an error, not a crash.
     expect(() => parseYaml(`${"- ".repeat(100_000)}a\n`, "block.yaml")).toThrow(
       /nested too deep|nested deeper/,
     );
+  });
+
+  it("block nesting deeper than the `yaml` package can compose says so, naming the file, in .sops.yaml and Helm values", () => {
+    // Block mappings need no brackets, so the flow-depth pre-check does not see them: the
+    // composer's stack overflow must still come out as a nesting error, not as a RangeError text.
+    const deep = (indent: string) => `${indent}${"- ".repeat(20_000)}v\n`;
+    const messageOf = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as { file?: string }).file ?? ""}: ${(e as Error).message}`;
+      }
+      return "no error";
+    };
+    const sops = messageOf(() =>
+      parseSopsConfig(`creation_rules:\n  - age: x\n    x:\n${deep("      ")}`, ".sops.yaml"),
+    );
+    expect(sops).toMatch(/^\.sops\.yaml: invalid \.sops\.yaml: .*nested too deep/);
+    expect(sops).not.toMatch(/call stack/i);
+    const values = messageOf(() => readRawYaml(`a:\n${deep("  ")}`, "values.yaml"));
+    expect(values).toMatch(/^values\.yaml: yaml: .*nested too deep/);
+    expect(values).not.toMatch(/call stack/i);
+  });
+
+  it("block nesting has a fixed limit, not the stack's: the same file parses or fails the same way every time", () => {
+    // Before, the limit was wherever the composer overflowed: one file rendered in some Flux
+    // Kustomizations of a run and failed in others (16, 17 or 18 of 22, run to run).
+    const doc = (n: number) => `a:\n  ${"- ".repeat(n)}x\n`;
+    expect(() => parseYaml(doc(MAX_FLOW_DEPTH - 2), "ok.yaml")).not.toThrow();
+    for (const n of [MAX_FLOW_DEPTH, 1_000, 1_500, 3_000]) {
+      expect(() => parseYaml(doc(n), "deep.yaml")).toThrow(
+        new RegExp(`^YAML collections nested deeper than ${MAX_FLOW_DEPTH} levels$`),
+      );
+    }
+    let err: unknown;
+    try {
+      parseYaml(doc(1_500), "deep.yaml");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ file: "deep.yaml", line: 2, column: 3 + 2 * (MAX_FLOW_DEPTH - 1) });
+  });
+
+  it("a JSON6902 patch written as deeply nested JSON is refused naming the patch file", () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const files = {
+      "kustomization.yaml":
+        "resources: [cm.yaml]\npatches:\n- path: patch.json\n  target: {kind: ConfigMap}\n",
+      "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+      "patch.json": `[{"op": "add", "path": "/data", "value": ${deep}}]`,
+    };
+    let err: unknown;
+    try {
+      build(files);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toMatch(new RegExp(`nested deeper than ${MAX_FLOW_DEPTH}`));
+    expect((err as { file?: string }).file).toBe("/k/patch.json");
+  });
+
+  it("a chain of thousands of kustomizations, each a base of the next, fails naming a kustomization", () => {
+    // kubectl builds it (Go's stack grows); Slipway's recursion would overflow with no file named.
+    const files: Record<string, string> = {
+      "kustomization.yaml": "resources: [d0]\n",
+      "d4999/kustomization.yaml": "resources: [cm.yaml]\n",
+      "d4999/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n",
+    };
+    for (let i = 0; i < 4999; i++) files[`d${i}/kustomization.yaml`] = `resources: [../d${i + 1}]\n`;
+    let err: unknown;
+    try {
+      build(files);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toMatch(/nested more than \d+ levels/);
+    expect((err as { file?: string }).file).toMatch(/^\/k\/.*kustomization\.yaml$/);
   });
 
   it("render, check and status of a repository holding a bomb and a crafted SOPS file finish with errors", async () => {

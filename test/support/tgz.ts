@@ -3,12 +3,12 @@ import { gzipSync } from "node:zlib";
 /**
  * A gzipped ustar archive of (name, text) entries, written by hand rather than by the tar
  * library so that tests can build archives the library would refuse to write (absolute names,
- * `..` segments). Names ending in "/" are directories.
+ * `..` segments). Names ending in "/" are directories; content may be bytes (a nested archive).
  */
-export function tgz(entries: Array<[string, string]>): Uint8Array {
+export function tgz(entries: Array<[string, string | Uint8Array]>): Uint8Array {
   const blocks: Buffer[] = [];
-  for (const [name, text] of entries) {
-    const data = Buffer.from(text);
+  for (const [name, content] of entries) {
+    const data = Buffer.from(content);
     const h = Buffer.alloc(512);
     h.write(name, 0, 100, "utf8");
     h.write("0000644\0", 100);

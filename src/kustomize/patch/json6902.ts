@@ -43,6 +43,8 @@ function toOp(raw: YamlMap): Json6902Op {
 }
 
 function parsePatchText(text: string, file: string | undefined): YamlValue {
+  // Before either parser: JSON.parse takes any depth, and every step after it recurses.
+  checkYamlNesting(text, file);
   if (text.startsWith("[")) {
     try {
       return JSON.parse(text) as YamlValue;
@@ -50,7 +52,6 @@ function parsePatchText(text: string, file: string | undefined): YamlValue {
       throw new SlipwayError(`invalid JSON6902 patch: ${(err as Error).message}`, { file });
     }
   }
-  checkYamlNesting(text, file);
   const docs = parseAllDocuments(text, { version: "1.1", intAsBigInt: false });
   const list = Array.isArray(docs) ? docs : [docs];
   const first = list[0];

@@ -1,3 +1,4 @@
+import { MAX_FLOW_DEPTH } from "../../yaml/limits.js";
 import {
   Branch,
   ByteString,
@@ -34,7 +35,9 @@ export function parseJsonTree(text: string): TreeValue {
     while (i < text.length && " \t\r\n".includes(text[i]!)) i++;
   };
   const value = (depth: number): TreeValue => {
-    if (depth > 10000) fail("nesting too deep");
+    // encoding/json allows 10,000 levels; this parser and every walk after it recurse, and the
+    // stack ends sooner (a bare RangeError), so deeper is refused as YAML flow nesting is.
+    if (depth > MAX_FLOW_DEPTH) fail(`nested deeper than ${MAX_FLOW_DEPTH} levels (Slipway's limit)`);
     ws();
     const c = text[i];
     if (c === "{") {

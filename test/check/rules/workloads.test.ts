@@ -1091,6 +1091,26 @@ describe("duplicate-object", () => {
       "Namespace production is applied by 2 Flux Kustomizations of cluster hub (kubeConfig production/cluster-kubeconfig): also by Flux Kustomization production/tenants",
     ]);
   });
+
+  it("names five other places and counts the rest: n appliers give n findings, not n² text", () => {
+    // Before, each of n findings listed the n-1 others: 5,000 Flux Kustomizations applying one
+    // ConfigMap (a pull request's) made gigabytes of messages and check ran out of memory.
+    const n = 2_000;
+    const p = platformOf([
+      cluster(
+        "prod",
+        Array.from({ length: n }, (_, i) =>
+          ks(`flux-system/k${i}`, [res(namespace("shop"), { file: `k${i}.yaml`, line: 1 })]),
+        ),
+      ),
+    ]);
+    const found = runRule(r, p);
+    expect(found).toHaveLength(n);
+    expect(found[0]!.message).toBe(
+      `Namespace shop is applied by ${n} Flux Kustomizations of cluster prod: also by Flux Kustomization flux-system/k1 (k1.yaml:1), Flux Kustomization flux-system/k2 (k2.yaml:1), Flux Kustomization flux-system/k3 (k3.yaml:1), Flux Kustomization flux-system/k4 (k4.yaml:1), Flux Kustomization flux-system/k5 (k5.yaml:1) and ${n - 6} more`,
+    );
+    expect(Math.max(...found.map((f) => f.message.length))).toBeLessThan(500);
+  });
 });
 
 // ---- imagepolicy-marker ------------------------------------------------------------------

@@ -5,6 +5,9 @@ import type { Rule, RuleContext } from "../../types.js";
 import { describe, groupOf, kindOf, nameOf, namespaceOf } from "./objects.js";
 import { applyScopes } from "./scopes.js";
 
+/** Other places named in one finding. */
+const MAX_NAMED = 5;
+
 function place(r: RenderedResource): string {
   const at = r.source ? ` (${r.source.file}${r.source.line > 0 ? `:${r.source.line}` : ""})` : "";
   return `${applierNameOf(r.kustomization)}${at}`;
@@ -12,24 +15,29 @@ function place(r: RenderedResource): string {
 
 function run(ctx: RuleContext): void {
   for (const scope of ctx.clusters().flatMap(applyScopes)) {
-    const byObject = new Map<string, RenderedResource[]>();
+    const byObject = new Map<string, { list: RenderedResource[]; appliers: Set<string> }>();
     for (const k of scope.kustomizations) {
       for (const r of k.resources) {
         const key = [groupOf(r.object), kindOf(r.object), namespaceOf(r.object), nameOf(r.object)].join(
           "\u0000",
         );
-        const list = byObject.get(key) ?? [];
+        let entry = byObject.get(key);
+        if (!entry) byObject.set(key, (entry = { list: [], appliers: new Set() }));
         // Within one Kustomization kustomize itself refuses duplicates; only count each applier once.
-        if (!list.some((o) => o.kustomization === r.kustomization)) list.push(r);
-        byObject.set(key, list);
+        if (entry.appliers.has(r.kustomization)) continue;
+        entry.appliers.add(r.kustomization);
+        entry.list.push(r);
       }
     }
-    for (const list of byObject.values()) {
+    for (const { list } of byObject.values()) {
       if (list.length < 2) continue;
       for (const r of list) {
-        const others = list.filter((o) => o !== r).map(place);
+        // A few places say where to look; all n-1 in each of n findings would be n² text.
+        const others = list.filter((o) => o !== r);
+        const named = others.slice(0, MAX_NAMED).map(place).join(", ");
+        const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : "";
         ctx.report({
-          message: `${describe(r)} is applied by ${list.length} Flux Kustomizations of ${scope.label}: also by ${others.join(", ")}`,
+          message: `${describe(r)} is applied by ${list.length} Flux Kustomizations of ${scope.label}: also by ${named}${more}`,
           resource: r,
           path: ["metadata", "name"],
         });
@@ -42,6 +50,6 @@ export const duplicateObject: Rule = {
   id: "duplicate-object",
   defaultSeverity: "error",
   description: "No object is applied by two Flux Kustomizations of the same cluster",
-  help: "When two Flux Kustomizations apply the same object (same API group, kind, namespace and name), they overwrite each other on every reconciliation and pruning by one deletes the other's object. Keep each object in exactly one Flux Kustomization: move shared objects to a base applied once, or give them distinct names. Each place is reported, naming the others.",
+  help: "When two Flux Kustomizations apply the same object (same API group, kind, namespace and name), they overwrite each other on every reconciliation and pruning by one deletes the other's object. Keep each object in exactly one Flux Kustomization: move shared objects to a base applied once, or give them distinct names. Each place is reported, naming up to five of the others.",
   run,
 };
