@@ -398,10 +398,12 @@ describe("service-selector-matches and a rendered HelmRelease", () => {
     const hr = helmRelease("observability", "kps", {}, "flux-system/o11y");
     return { ...hr, status, resources };
   };
-  const messages = (hr: HelmReleaseInfo) =>
+  const messages = (hr: HelmReleaseInfo, strict = false) =>
     runRule(
       rule("service-selector-matches"),
       platformOf([cluster("prod", [ks("flux-system/o11y", [])], [hr])]),
+      {},
+      strict,
     ).map((f) => [f.severity, /\(pods may come from (.*)\)$/.exec(f.message)?.[1]]);
 
   // Named by the other selector value, but not of a kind the selector names.
@@ -411,9 +413,12 @@ describe("service-selector-matches and a rendered HelmRelease", () => {
     metadata: { name: "alertmanager", namespace: "observability" },
   });
 
-  it("names the custom resource its selector names, not the rendered release as unrendered", () => {
+  it("names the custom resource its selector names, not the rendered release as unrendered: info, --strict or not", () => {
+    expect(messages(released("rendered", [svc, config, am]), true)).toEqual(
+      messages(released("rendered", [svc, config, am])),
+    );
     expect(messages(released("rendered", [svc, config, am]))).toEqual([
-      ["warning", "Alertmanager observability/kps, whose operator makes objects Slipway does not render"],
+      ["info", "Alertmanager observability/kps, whose operator makes objects Slipway does not render"],
     ]);
   });
 

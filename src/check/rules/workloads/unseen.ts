@@ -55,7 +55,6 @@ export function unseenProducer(
   selector: Readonly<Record<string, string>> = {},
 ): string | undefined {
   const selected = Object.values(selector);
-  const selectorKeys = Object.keys(selector);
   const inNamespace = scope.helmReleases.filter(
     (hr) => (stringAt(hr.object, ["spec", "targetNamespace"]) || hr.namespace) === namespace,
   );
@@ -68,20 +67,12 @@ export function unseenProducer(
   const namedRelease = releases.find((r) => selected.includes(r.name));
   if (namedRelease) return unrendered(namedRelease);
   if (hr && prefixLength(hr.name, missingName) > 0) return unrendered(hr);
-  const customResources = scope.resources.filter((r) => {
-    const group = groupOf(r.object);
-    return !BUILTIN_GROUPS.has(group) && !isFluxGroup(group) && namespaceOf(r.object) === namespace;
-  });
+  const customResources = customResourcesIn(scope, namespace);
   const operatorMade = (r: RenderedResource) =>
     `${kindOf(r.object)} ${namespace}/${nameOf(r.object)}, whose operator makes objects Slipway does not render`;
-  // Among those a selector value names, the one whose kind the selector names too: for
-  // `app.kubernetes.io/name=alertmanager,alertmanager=kps` the Alertmanager `kps`, not an
-  // AlertmanagerConfig `alertmanager`; for `cnpg.io/cluster=postgres` the Cluster `postgres`.
-  const words = new Set(
-    [...selected, ...selectorKeys.map((k) => k.slice(k.lastIndexOf("/") + 1))].map((w) => w.toLowerCase()),
-  );
-  const named = customResources.filter((r) => selected.includes(nameOf(r.object)));
-  const namedResource = named.find((r) => words.has(kindOf(r.object).toLowerCase())) ?? named[0];
+  const namedResource =
+    selectedCustomResource(scope, namespace, selector) ??
+    customResources.find((r) => selected.includes(nameOf(r.object)));
   if (namedResource) return operatorMade(namedResource);
   const installed = INSTALLED_WITH_CLUSTER[namespace];
   if (hr && !installed) return unrendered(hr);
@@ -95,6 +86,35 @@ export function unseenProducer(
     return `HelmRelease ${rendered.namespace}/${rendered.name}, rendered here without it (a chart can render differently against a live cluster)`;
   }
   return undefined;
+}
+
+function customResourcesIn(scope: ApplyScope, namespace: string): RenderedResource[] {
+  return scope.resources.filter((r) => {
+    const group = groupOf(r.object);
+    return !BUILTIN_GROUPS.has(group) && !isFluxGroup(group) && namespaceOf(r.object) === namespace;
+  });
+}
+
+/**
+ * The custom resource of `namespace` a selector names twice, by name in a value and by kind in a
+ * key or value: `app.kubernetes.io/name=alertmanager,alertmanager=kps` and the Alertmanager
+ * `kps` (not an AlertmanagerConfig `alertmanager`), `cnpg.io/cluster=postgres` and the
+ * CloudNativePG Cluster `postgres`. Its operator makes the pods: nothing is missing.
+ */
+export function selectedCustomResource(
+  scope: ApplyScope,
+  namespace: string,
+  selector: Readonly<Record<string, string>>,
+): RenderedResource | undefined {
+  const values = Object.values(selector);
+  const words = new Set(
+    [...values, ...Object.keys(selector).map((k) => k.slice(k.lastIndexOf("/") + 1))].map((w) =>
+      w.toLowerCase(),
+    ),
+  );
+  return customResourcesIn(scope, namespace).find(
+    (r) => values.includes(nameOf(r.object)) && words.has(kindOf(r.object).toLowerCase()),
+  );
 }
 
 function prefixLength(release: string, missingName: string): number {
