@@ -91,46 +91,11 @@ function encodeMap(m: YamlMap): Encoded {
 }
 
 /**
- * `JSON.stringify(encodeValue(v))`, without building the encoded copy when `v` needs no tagged
- * value (the common case: cache keys are digests of whole objects, and a warm run writes every
- * HelmRelease and rendered object as text once; the copy was most of that cost).
+ * `JSON.stringify(encodeValue(v))`: cache keys are digests of whole objects, and encodeValue
+ * gives a value that needs no tagged value back as it is (the common case), so no copy is built.
  */
 export function encodedJson(v: YamlValue): string {
-  return isPlainJson(v) ? JSON.stringify(v) : JSON.stringify(encodeValue(v));
-}
-
-/**
- * Whether encodeValue would give `v` back as it is (a structural copy): JSON.stringify of `v` is
- * then that of its encoding. Anything encodeValue tags or rejects is "not plain" (encodeValue
- * then decides).
- */
-function isPlainJson(v: unknown): boolean {
-  switch (typeof v) {
-    case "string":
-    case "boolean":
-      return true;
-    case "number":
-      return Number.isFinite(v) && !Object.is(v, -0);
-    case "object": {
-      if (v === null) return true;
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) if (!(i in v) || !isPlainJson(v[i])) return false;
-        return true;
-      }
-      // Only ordinary objects: JSON.stringify would call a toJSON method encodeValue ignores.
-      const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) return false;
-      const m = v as YamlMap;
-      if (Object.hasOwn(m, TAG)) return false;
-      for (const k of Object.keys(m)) {
-        const x = m[k];
-        if (x === null ? isEmptyNull(m, k) : !isPlainJson(x)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
+  return JSON.stringify(encodeValue(v));
 }
 
 /**
