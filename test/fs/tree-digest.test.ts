@@ -68,13 +68,18 @@ describe("digestTrees", () => {
   // answer must be the disk's (links followed as the disk follows them), and after the disk
   // changes, the digested state's, never a mixture of the two.
   it("SnapshotFileSystem answers as the disk did when the tree was digested", () => {
-    const root = tempTree({
-      "a/b.yaml": "x: 1\n",
-      "a/c/d.yaml": "d",
-      "e.txt": "e",
-      ".git/HEAD": "ref: main\n",
-      "node_modules/m/x.yaml": "x",
-    });
+    // One level below a private directory: the parent is asked about too, and the shared
+    // temporary directory changes while other test files run.
+    const root = path.join(
+      tempTree({
+        "repo/a/b.yaml": "x: 1\n",
+        "repo/a/c/d.yaml": "d",
+        "repo/e.txt": "e",
+        "repo/.git/HEAD": "ref: main\n",
+        "repo/node_modules/m/x.yaml": "x",
+      }),
+      "repo",
+    );
     execFileSync("mkfifo", [path.join(root, "pipe")]);
     symlinkSync("a", path.join(root, "to-dir"));
     symlinkSync("e.txt", path.join(root, "to-file"));
