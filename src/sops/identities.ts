@@ -57,15 +57,20 @@ export function parseAgeIdentities(
   text.split(/\r?\n/).forEach((rawLine, n) => {
     const line = rawLine.trim();
     if (line === "" || line.startsWith("#")) return;
+    // One problem of a kind per line: a line of several words (a JSON or YAML key file) would
+    // otherwise say "line 1: not an age identity" once per word.
+    const said = new Set<string>();
+    const problem = (text: string) => {
+      if (!said.has(text)) problems.push(text);
+      said.add(text);
+    };
     for (const word of line.split(/\s+/)) {
       if (isUsableAgeIdentity(word)) identities.push(word);
       else if (IDENTITY.test(word))
-        problems.push(
-          `${origin}: line ${n + 1}: not a usable age identity (its checksum or length is wrong)`,
-        );
+        problem(`${origin}: line ${n + 1}: not a usable age identity (its checksum or length is wrong)`);
       else if (word.startsWith("AGE-PLUGIN-"))
-        problems.push(`${origin}: line ${n + 1}: age plugin identities are not supported`);
-      else problems.push(`${origin}: line ${n + 1}: not an age identity`);
+        problem(`${origin}: line ${n + 1}: age plugin identities are not supported`);
+      else problem(`${origin}: line ${n + 1}: not an age identity`);
     }
   });
   return { identities, problems };

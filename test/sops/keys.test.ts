@@ -54,6 +54,15 @@ describe("finding age identities like sops", () => {
     expect(r.problems.join("\n")).not.toContain("SECRETISH");
   });
 
+  it("says a line's problem once, however many words it has (a key file written as JSON)", () => {
+    const r = parseAgeIdentities(`{"key": "AGE-SECRET-KEY-1XYZ"}\n${K1} other words\n`, "k.json");
+    expect(r.identities).toEqual([K1]);
+    expect(r.problems).toEqual([
+      "k.json: line 1: not an age identity",
+      "k.json: line 2: not an age identity",
+    ]);
+  });
+
   it("parses several keys per SOPS_AGE_KEY, skipping comments", () => {
     expect(parseAgeIdentities(`# c\n${K1} ${K2}\n\n`, "x").identities).toEqual([K1, K2]);
   });
