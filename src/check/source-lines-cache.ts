@@ -59,10 +59,11 @@ export function sourceDocuments(cache: RenderCache, text: string, file: string):
 }
 
 /**
- * A Secret written anywhere in the file (a List's item, a manifest inside Helm values) or SOPS
- * metadata at a document's top: such a file is not stored, whatever its documents' kinds.
+ * A Secret written anywhere in the file (a List's item, flow style, a manifest inside Helm
+ * values, a comment) or SOPS metadata at a document's top: such a file is not stored, whatever
+ * its documents' kinds. `SecretStore`, `ExternalSecret` and the like are other kinds.
  */
-const SECRET_TEXT = /^\s*(-\s+)?kind:\s*["']?Secret["']?\s*$|^sops:/m;
+const SECRET_TEXT = /\bkind\s*:\s*["']?Secret["']?(?![\w-])|^sops\s*:/m;
 
 /** Not a Secret (whose data may be plaintext), not a SOPS file (ciphertext and its metadata). */
 function storable(value: YamlValue): boolean {

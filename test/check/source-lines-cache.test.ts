@@ -113,6 +113,14 @@ describe("source-lines cache", () => {
       "apiVersion: v1\nkind: List\nitems:\n  - kind: Secret\n    apiVersion: v1\n    data: {a: Yg==}\n",
     ],
     [
+      "a Secret in flow style",
+      "apiVersion: v1\nkind: List\nitems: [{kind: Secret, apiVersion: v1, data: {a: Yg==}}]\n",
+    ],
+    [
+      "a Secret with a comment",
+      "apiVersion: v1\nkind: List\nitems:\n  - kind: Secret # plain\n    apiVersion: v1\n    data: {a: Yg==}\n",
+    ],
+    [
       "a SOPS file",
       "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: ENC[AES256_GCM,data:eA==,iv:x,tag:y,type:str]\nsops:\n  version: 3.9.0\n",
     ],
@@ -121,6 +129,13 @@ describe("source-lines cache", () => {
     expect(seen(sourceDocuments(cache, text, "/r/s.yaml")).length).toBe(1);
     expect(cache.stats.writes).toBe(0);
     expect(existsSync(cache.dir) ? entryFiles(cache.dir) : []).toEqual([]);
+  });
+
+  it("stores files with other kinds named like Secret", () => {
+    const cache = newCache();
+    sourceDocuments(cache, "apiVersion: v1\nkind: SecretStore\nmetadata: {name: s}\n", "/r/s.yaml");
+    sourceDocuments(cache, "apiVersion: v1\nkind: ExternalSecret\nmetadata: {name: s}\n", "/r/e.yaml");
+    expect(cache.stats.writes).toBe(2);
   });
 
   it.each(entryDamages)("%s entry is a parse, never other lines", (_, damage) => {
