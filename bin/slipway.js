@@ -1,13 +1,21 @@
-#!/usr/bin/env -S node --stack-size=3900 --min-semi-space-size=32 --max-semi-space-size=32 --interrupt-budget=300000
+#!/usr/bin/env -S node --stack-size=3900 --max-semi-space-size=32 --initial-old-space-size=64 --interrupt-budget=300000
 // --stack-size: Helm allows 1000 nested includes; V8's default stack (~1 MB) holds ~600 of ours.
-// --min/max-semi-space-size: V8's young generation starts at 1 MB and doubles after each collection
+// --max-semi-space-size: V8's young generation starts at 1 MB and doubles after each collection
 // up to 16 MB; a run that allocates tens of MB collects many times on the way (kube-prometheus-stack's
-// helm template: 14 scavenges), copying the same survivors each time. At 16 MB from the start it
-// still took 2 (~15 ms, ~10 MB of chart files and parsed templates copied each time); at 32 MB a
-// warm-cache run ends before the first (CPU ~250 -> ~220 ms; its peak RSS is unchanged at ~110 MB,
-// pages being touched only as they are allocated). The price: a run that allocates more keeps up
-// to 32 MB of young objects instead of 16, per isolate (render workers included): a check of
-// onedr0p's home-ops peaks at ~136 MB instead of ~104 MB, for the same CPU.
+// helm template: 14 scavenges), copying the same survivors each time. Up to 32 MB, the late
+// scavenges are fewer. The price: a run that allocates more keeps up to 32 MB of young objects
+// instead of 16, per isolate (render workers included). (It used to start at 32 MB too,
+// --min-semi-space-size=32; once the old generation's first limit was raised, below, starting
+// small cost nothing: a first scavenge of a full 32 MB copies more survivors than several small
+// ones, and this line has no room for both flags: Linux kernels before 5.1 cut a #! line at 127
+// bytes.)
+// --initial-old-space-size: the old generation's first allocation limit. Under the default, a
+// check that reads its renders from the cache (the platform model, ~30 MB, promoted as it is
+// built) reached it and ran a full mark-compact (~30 ms) before ending; at 64 MB it ends first.
+// CPU, bjw-s home-ops, fresh processes (medians, load 6-8): check after a one-file edit (result
+// cache miss) ~330 -> ~290 ms, check with a warm render cache ~315 -> ~275 ms, cold check and
+// helm template of kube-prometheus-stack unchanged (its --no-cache run ~465 -> ~420 ms); peak
+// RSS of a cold render of each realworld repository unchanged or lower (bjw-s 245 -> 232 MB).
 // --interrupt-budget: how much bytecode a function runs before V8 considers optimizing it (default
 // 67584). A run of a few seconds spent about as much CPU in TurboFan's background compiles (4 V8
 // threads, in each isolate: main and render workers) as in the main thread, much of it on code that

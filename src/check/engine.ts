@@ -109,8 +109,11 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
   for (const k of lazy.kustomizations()) definedAt.set(`${k.cluster}\u0000${k.id}`, k);
   // The default reads the disk through the files the rules read (each file once per platform).
   const read = opts.readSource ?? ((file: string) => repoFiles(platform).text(file));
-  const lines = new SourceLines(platform.root, read, (r) =>
-    definedAt.get(`${r.cluster}\u0000${r.kustomization}`),
+  const lines = new SourceLines(
+    platform.root,
+    read,
+    (r) => definedAt.get(`${r.cluster}\u0000${r.kustomization}`),
+    cache,
   );
   const seen = new Set<string>();
   const findings: Finding[] = [];

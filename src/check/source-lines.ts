@@ -8,11 +8,13 @@
  */
 
 import * as path from "node:path";
+import type { RenderCache } from "../cache/store.js";
 import { readRegularFile } from "../fs/read-regular.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import type { PatchSource, RenderedResource, SourceLocation } from "../platform/model.js";
 import { type PositionedDocument, parseYamlDocumentsWithPositions } from "../yaml/index.js";
 import { FLUX_PATCH_LISTS, inlinePatchLine, KUSTOMIZATION_PATCH_LISTS } from "./inline-patches.js";
+import { sourceDocuments } from "./source-lines-cache.js";
 import type { FieldPath } from "./types.js";
 
 export type ReadSource = (absolutePath: string) => string | undefined;
@@ -41,10 +43,15 @@ export class SourceLines {
   private readonly docs = new Map<string, PositionedDocument[]>();
 
   /** `root`: absolute repository root that source files are relative to. */
+  /**
+   * `cache`: where parsed source files are kept between runs (source-lines-cache.ts); none:
+   * each file is parsed.
+   */
   constructor(
     private readonly root: string,
     private readonly read: ReadSource = readFromDisk,
     private readonly fluxOf: FluxSetterOf = () => undefined,
+    private readonly cache?: RenderCache,
   ) {}
 
   /** The file and line of `fieldPath` inside the object's source document; the document's line when unknown. */
@@ -221,7 +228,9 @@ export class SourceLines {
     const text = this.read(abs);
     if (text !== undefined) {
       try {
-        docs = parseYamlDocumentsWithPositions(text, abs);
+        docs = this.cache
+          ? sourceDocuments(this.cache, text, abs)
+          : parseYamlDocumentsWithPositions(text, abs);
       } catch {
         docs = []; // an unparsable file is reported by the render itself
       }

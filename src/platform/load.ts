@@ -413,9 +413,8 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
   const configured = ctx.config?.profile;
   const provisional = resolveProfile(configured, undefined);
   const first = renderFluxWith(ctx, d, provisional);
-  const detected = detectFlux(
-    first.kustomizations.flatMap((k) => k.resources.map((r) => ({ object: r.object, source: r.source }))),
-  );
+  // The rendered resources themselves (each has its object and source): no copy of each.
+  const detected = detectFlux(first.kustomizations.flatMap((k) => k.resources));
   const profile = resolveProfile(configured, detected);
   const strictOf = (p: ControllerProfile) => ctx.strict ?? p.featureGates.StrictPostBuildSubstitutions!;
   const externalOf = (p: ControllerProfile) =>

@@ -6,15 +6,18 @@ export {
   serialisationRefuses,
   v2ReadsAsNonString,
 } from "./emit.js";
+export { isLineTree, type LineTree, lineOfTree } from "./fast/line-tree.js";
 export { compareKeys, goYamlKeyLess, sortKeys } from "./keysort.js";
 export { toJsonCompatible } from "./normalize.js";
 export { formatGoFloatG, formatNumber } from "./numbers.js";
 export {
+  type LineTreeDocument,
   type ParsedDocument,
   type ParseOptions,
   type PositionedDocument,
   parseYaml,
   parseYamlDocuments,
+  parseYamlDocumentsWithLineTrees,
   parseYamlDocumentsWithPositions,
   type YamlPath,
 } from "./parse.js";

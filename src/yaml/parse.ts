@@ -25,6 +25,7 @@ import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
 import { type FastNode, fastLineOf, isBail, kyamlValue, scanFastYamlEach } from "./fast/index.js";
+import { type LineTree, lineTreeOf } from "./fast/line-tree.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
 import { checkYamlNesting, excessiveNodeDepth, isNestingOverflow, MAX_FLOW_DEPTH } from "./limits.js";
@@ -419,6 +420,20 @@ export function parseYamlDocumentsFast(
     line: root.line,
     lineOf: (path: YamlPath) => fastLineOf(root, path),
   }));
+}
+
+/** A positioned document whose lines are a line tree (src/yaml/fast/line-tree.ts): plain JSON, no closure. */
+export interface LineTreeDocument extends ParsedDocument {
+  tree: LineTree;
+}
+
+/**
+ * parseYamlDocumentsWithPositions's documents with their line trees, when the fast reader reads
+ * the whole text (undefined otherwise): `lineOfTree(doc.tree, path)` is the positioned
+ * document's `lineOf(path)`.
+ */
+export function parseYamlDocumentsWithLineTrees(text: string): LineTreeDocument[] | undefined {
+  return fastDocuments(text, {}, (value, root) => ({ value, line: root.line, tree: lineTreeOf(root) }));
 }
 
 /** All non-empty documents of a YAML stream, with values as kustomize would print them. */

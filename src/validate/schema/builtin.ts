@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { isGoBase64 } from "../../kustomize/generators/base64.js";
+import { installFormatsRuntime } from "./formats-runtime.js";
 import { describeValue, formatPath, pointerToPath, valueAt } from "./json-path.js";
 import type { JsonPath, SchemaIssue } from "./types.js";
 
@@ -25,6 +26,23 @@ let packageRoot: string | undefined;
 function modelsRoot(): string {
   packageRoot ??= path.dirname(require.resolve("kubernetes-models/package.json"));
   return packageRoot;
+}
+
+const OBJECT_META_SCHEMA =
+  "@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta";
+
+let runtimeInstalled = false;
+/** Before a schema module loads: their runtime package's lazy stand-in (formats-runtime.ts). */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const from: string[] = [path.join(modelsRoot(), "_schemas", "index.js")];
+  try {
+    from.push(require.resolve(OBJECT_META_SCHEMA));
+  } catch {
+    // no apimachinery package: its require below fails as it did before
+  }
+  installFormatsRuntime(from);
 }
 
 /**
@@ -52,6 +70,7 @@ export function loadBuiltinValidator(apiVersion: string, kind: string): Compiled
   const match = /_schemas\/(\w+)\.js/.exec(source);
   if (match === null) return undefined;
   try {
+    installRuntime();
     const mod = require(path.join(modelsRoot(), "_schemas", `${match[1]}.js`)) as {
       validate?: CompiledValidator;
     };
@@ -63,10 +82,8 @@ export function loadBuiltinValidator(apiVersion: string, kind: string): Compiled
 
 /** The generic ObjectMeta validator, used for custom resources' metadata. */
 export function loadObjectMetaValidator(): CompiledValidator {
-  const mod =
-    require("@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta") as {
-      validate: CompiledValidator;
-    };
+  installRuntime();
+  const mod = require(OBJECT_META_SCHEMA) as { validate: CompiledValidator };
   return mod.validate;
 }
 

@@ -7,10 +7,14 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DiskRenderCache } from "../../../src/cache/store.js";
+import { type CacheKey, DiskRenderCache } from "../../../src/cache/store.js";
 import { runCheck } from "../../../src/check/engine.js";
 import { rules as schemaRules } from "../../../src/check/rules/schema.js";
-import { schemaPassKeys } from "../../../src/check/rules/schema-cache.js";
+import {
+  SCHEMA_GROUP_UNIT,
+  SCHEMA_PASS_UNIT,
+  schemaPassKeys,
+} from "../../../src/check/rules/schema-cache.js";
 import { loadPlatform } from "../../../src/platform/index.js";
 import type { Platform } from "../../../src/platform/model.js";
 import { SecretPaths } from "../../../src/secrets/paths.js";
@@ -24,8 +28,27 @@ function copy(): string {
   return dir;
 }
 
-function cache(): DiskRenderCache {
-  return new DiskRenderCache(mkdtempSync(path.join(tmpdir(), "slipway-schema-cache-dir-")), "test-code");
+/**
+ * A render cache that counts the schema pass's own reads and writes (`stats` counts every unit's:
+ * the engine keeps parsed source files in the same cache, src/check/source-lines-cache.ts).
+ */
+class SchemaCountingCache extends DiskRenderCache {
+  readonly schemaStats = { hits: 0, writes: 0 };
+  override get(key: CacheKey): unknown | undefined {
+    const body = super.get(key);
+    if (body !== undefined && isSchemaUnit(key.unit)) this.schemaStats.hits++;
+    return body;
+  }
+  override put(key: CacheKey, body: unknown): void {
+    if (isSchemaUnit(key.unit)) this.schemaStats.writes++;
+    super.put(key, body);
+  }
+}
+
+const isSchemaUnit = (unit: string) => unit === SCHEMA_PASS_UNIT || unit === SCHEMA_GROUP_UNIT;
+
+function cache(): SchemaCountingCache {
+  return new SchemaCountingCache(mkdtempSync(path.join(tmpdir(), "slipway-schema-cache-dir-")), "test-code");
 }
 
 const load = (root: string) => loadPlatform(root, { renderCache: false });
@@ -44,10 +67,10 @@ describe("schema pass in the render cache", () => {
     const groups = groupsOf(load(root)).filter((g) => g.length > 0).length;
     expect(check(load(root), c)).toEqual(expected);
     // The pass's entry and one per group.
-    expect(c.stats).toMatchObject({ hits: 0, writes: 1 + groups });
+    expect(c.schemaStats).toMatchObject({ hits: 0, writes: 1 + groups });
     // A new load of the same tree (as the next process makes): the entry answers.
     expect(check(load(root), c)).toEqual(expected);
-    expect(c.stats).toMatchObject({ hits: 1, writes: 1 + groups });
+    expect(c.schemaStats).toMatchObject({ hits: 1, writes: 1 + groups });
   });
 
   it("an edited object or CRD is validated again, never answered from the older entry", () => {
@@ -93,17 +116,17 @@ describe("schema pass in the render cache", () => {
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.filter((i) => marked.includes(i))).toEqual([]);
     // Served by the entry, the marked objects' issues are found again.
-    const hits = c.stats.hits;
+    const hits = c.schemaStats.hits;
     expect(check(loadMarked().p, c)).toEqual(expected);
-    expect(c.stats.hits).toBe(hits + 1);
+    expect(c.schemaStats.hits).toBe(hits + 1);
     // A CRD with a secret field: no entry at all.
     const crd = resources.find((r) => r.object.kind === "CustomResourceDefinition")!;
     crd.secrets = SecretPaths.of([["spec"]]);
     expect(schemaPassKeys(c, groupsOf(markedPlatform))).toBeUndefined();
-    const writes = c.stats.writes;
+    const writes = c.schemaStats.writes;
     const withDirs = load(root);
     expect(check(withDirs, c, ["schemas"])).toEqual(check(withDirs, false, ["schemas"]));
-    expect(c.stats.writes).toBe(writes);
+    expect(c.schemaStats.writes).toBe(writes);
   });
 
   it("an entry that is not a pass's (damaged, or another count of objects) is a miss", () => {
@@ -226,15 +249,15 @@ spec: {size: 2}
     expect(first.some(replicas)).toBe(true);
     const deployment = path.join(root, "apps/web/deployment.yaml");
     writeFileSync(deployment, readFileSync(deployment, "utf8").replace('replicas: "3"', "replicas: 3"));
-    const before = { ...c.stats };
+    const before = { ...c.schemaStats };
     const fresh = check(load(root), false);
     expect(check(load(root), c)).toEqual(fresh);
     expect(
       fresh.some((f) => f.message.includes("Deployment default/web") && f.message.includes("replicas")),
     ).toBe(false);
     // The pass missed, the three unchanged groups hit; the web group and the pass were written.
-    expect(c.stats.hits - before.hits).toBe(groups - 1);
-    expect(c.stats.writes - before.writes).toBe(2);
+    expect(c.schemaStats.hits - before.hits).toBe(groups - 1);
+    expect(c.schemaStats.writes - before.writes).toBe(2);
   });
 
   it("an edited CRD validates again every object of its kind, in every group", () => {
@@ -245,12 +268,12 @@ spec: {size: 2}
     // The CRD's group alone changed; the Gizmos' group did not, but its key did.
     const crd = path.join(root, "infra/crds/crd.yaml");
     writeFileSync(crd, CRD.replace("size: {type: integer}", "size: {type: string}"));
-    const before = { ...c.stats };
+    const before = { ...c.schemaStats };
     const fresh = check(load(root), false);
     expect(fresh.some((f) => f.message.includes("Gizmo default/wrong"))).toBe(false);
     expect(fresh.some((f) => f.message.includes("Gizmo default/ok"))).toBe(true);
     expect(check(load(root), c)).toEqual(fresh);
-    expect(c.stats.hits - before.hits).toBe(0);
+    expect(c.schemaStats.hits - before.hits).toBe(0);
     // Back to the first CRD: every entry of the first run answers again.
     writeFileSync(crd, CRD);
     expect(check(load(root), c)).toEqual(first);
