@@ -11,7 +11,7 @@
 // (it runs itself again with the node flags of bin/slipway.js's #! line)
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -115,6 +115,36 @@ function helmRun(dir, argv) {
 }
 
 const seconds = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
+const cpuSeconds = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
+/**
+ * CPU seconds of this process's main thread (Linux: /proc/self/task/PID/stat, in clock ticks),
+ * undefined elsewhere. On an idle machine the corpus's wall time is the main thread's CPU time:
+ * V8's compiler and GC helper threads run on the other cores. On a shared machine the wall time
+ * also counts waiting for a core, so the CPU figures are the ones to compare.
+ */
+function mainThreadSeconds() {
+  const fields = procStat(`/proc/self/task/${process.pid}/stat`);
+  return fields === undefined ? undefined : (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of the children waited for so far (the helm processes), undefined off Linux. */
+function childrenSeconds() {
+  const fields = procStat("/proc/self/stat");
+  return fields === undefined ? undefined : (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** The fields of a /proc stat file after the command name, undefined where there is none. */
+function procStat(file) {
+  try {
+    const stat = readFileSync(file, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return undefined;
+  }
+}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ratio = (a, b) => `${(a / b).toFixed(1)}×`;
 
@@ -137,14 +167,25 @@ if (childAt >= 0) {
   console.log(seconds(t));
   process.exit(0);
 }
+const cpu0 = process.cpuUsage();
+const main0 = mainThreadSeconds();
 let t0 = process.hrtime.bigint();
 const ours = cases.map((c) => slipwayInProcess(c.dir, c.argv));
 const slipwayCorpus = seconds(t0);
+const slipwayCorpusCpu = cpuSeconds(cpu0);
+const main1 = mainThreadSeconds();
+const slipwayCorpusMain = main0 === undefined || main1 === undefined ? undefined : main1 - main0;
 const sample = helmSample > 0 ? cases.slice(0, helmSample) : cases;
+const children0 = childrenSeconds();
 t0 = process.hrtime.bigint();
 const theirs = sample.map((c) => helmRun(c.dir, c.argv));
 const helmCorpus = seconds(t0);
 const helmCorpusAll = (helmCorpus * cases.length) / sample.length;
+const children1 = childrenSeconds();
+const helmCorpusCpuAll =
+  children0 === undefined || children1 === undefined
+    ? undefined
+    : ((children1 - children0) * cases.length) / sample.length;
 let same = 0;
 sample.forEach((c, i) => {
   const a = ours[i];
@@ -172,7 +213,9 @@ const corpusCold = corpusChild();
 const corpusWarm = corpusChild();
 rmSync(corpusScratch, { recursive: true, force: true });
 console.log(
-  `helm corpus (${cases.length} cases): slipway, one process ${slipwayCorpus.toFixed(2)} s | helm template loop ${helmCorpusAll.toFixed(1)} s${sample.length < cases.length ? ` (extrapolated from ${sample.length})` : ""} | ${ratio(helmCorpusAll, slipwayCorpus)} faster; ${same}/${sample.length} outcomes identical`,
+  `helm corpus (${cases.length} cases): slipway, one process ${slipwayCorpus.toFixed(2)} s (CPU ${slipwayCorpusCpu.toFixed(2)} s${slipwayCorpusMain === undefined ? "" : `, main thread ${slipwayCorpusMain.toFixed(2)} s`}) | helm template loop ${helmCorpusAll.toFixed(1)} s${helmCorpusCpuAll === undefined ? "" : ` (CPU ${helmCorpusCpuAll.toFixed(1)} s)`}${sample.length < cases.length ? ` (extrapolated from ${sample.length})` : ""} | ${ratio(helmCorpusAll, slipwayCorpus)} faster${helmCorpusCpuAll === undefined ? "" : `, ${ratio(helmCorpusCpuAll, slipwayCorpusCpu)} less CPU`}; ${same}/${sample.length} outcomes identical; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
 );
 console.log(
   `helm corpus, fresh process with the persistent cache: warm ${corpusWarm.toFixed(2)} s (${ratio(helmCorpusAll, corpusWarm)} faster), cold ${corpusCold.toFixed(2)} s (${ratio(helmCorpusAll, corpusCold)})`,
