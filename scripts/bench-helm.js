@@ -10,8 +10,9 @@
 // Usage: npm run build && node scripts/bench-helm.js [--runs N] [--helm-sample N]
 // (it runs itself again with the node flags of bin/slipway.js's #! line)
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -60,6 +61,27 @@ if (!existsSync(corpus) || !helm) {
 
 const { runHelmTemplate } = await import(path.join(repoRoot, "dist/cli/helm.js"));
 const { diskReader } = await import(path.join(repoRoot, "dist/helm/chart-source.js"));
+
+/** A corpus case as the pool's release job (values aside), undefined when a flag has no place in one. */
+function poolJobOf(c) {
+  if (c.meta.expect !== "output" || !c.id.startsWith("cases/")) return undefined;
+  const job = {
+    releaseName: c.meta.release,
+    namespace: c.meta.namespace,
+    apiVersions: [],
+    skipSchemaValidation: false,
+    seed: c.id,
+    now: 0,
+  };
+  for (const f of c.meta.flags) {
+    const [name, value] = f.split("=", 2);
+    if (name === "--skip-schema-validation") job.skipSchemaValidation = true;
+    else if (name === "--api-versions") job.apiVersions.push(value);
+    else if (name === "--kube-version") job.kubeVersion = value;
+    else return undefined;
+  }
+  return job;
+}
 
 function caseArgs(dir) {
   const meta = JSON.parse(readFileSync(path.join(dir, "case.yaml"), "utf8"));
@@ -115,6 +137,36 @@ function helmRun(dir, argv) {
 }
 
 const seconds = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
+const cpuSeconds = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
+/**
+ * CPU seconds of this process's main thread (Linux: /proc/self/task/PID/stat, in clock ticks),
+ * undefined elsewhere. On an idle machine the corpus's wall time is the main thread's CPU time:
+ * V8's compiler and GC helper threads run on the other cores. On a shared machine the wall time
+ * also counts waiting for a core, so the CPU figures are the ones to compare.
+ */
+function mainThreadSeconds() {
+  const fields = procStat(`/proc/self/task/${process.pid}/stat`);
+  return fields === undefined ? undefined : (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of the children waited for so far (the helm processes), undefined off Linux. */
+function childrenSeconds() {
+  const fields = procStat("/proc/self/stat");
+  return fields === undefined ? undefined : (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** The fields of a /proc stat file after the command name, undefined where there is none. */
+function procStat(file) {
+  try {
+    const stat = readFileSync(file, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return undefined;
+  }
+}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ratio = (a, b) => `${(a / b).toFixed(1)}×`;
 
@@ -137,14 +189,67 @@ if (childAt >= 0) {
   console.log(seconds(t));
   process.exit(0);
 }
+// `--pool-child THREADS`: the corpus's chart releases through the platform's render pool (below).
+const poolAt = args.indexOf("--pool-child");
+if (poolAt >= 0) {
+  const { renderReleases } = await import(path.join(repoRoot, "dist/helm/pool/index.js"));
+  const { loadChartDir } = await import(path.join(repoRoot, "dist/helm/chart-source.js"));
+  const { composeUserValues } = await import(path.join(repoRoot, "dist/helm/values.js"));
+  const cpu = process.cpuUsage();
+  const main = mainThreadSeconds();
+  const t = process.hrtime.bigint();
+  const jobs = cases.flatMap((c) => {
+    const job = poolJobOf(c);
+    if (job === undefined) return [];
+    const files = c.meta.values.map((v) => ({ name: v, text: readFileSync(path.join(c.dir, v), "utf8") }));
+    return [
+      {
+        chart: loadChartDir(path.resolve(c.dir, c.meta.chart)),
+        job: { ...job, values: composeUserValues({ files }) },
+      },
+    ];
+  });
+  const outcomes = renderReleases(jobs, { threads: Number(args[poolAt + 1]) });
+  const wall = seconds(t);
+  const digest = createHash("sha256");
+  for (const o of outcomes) {
+    if (!o.ok) digest.update(`error\0${o.error}\0`);
+    else
+      for (const m of [...o.release.manifests, ...o.release.hooks])
+        digest.update(`${m.path}\0${m.content}\0`);
+  }
+  const mainEnd = mainThreadSeconds();
+  console.log(
+    JSON.stringify({
+      jobs: jobs.length,
+      wall,
+      cpu: cpuSeconds(cpu),
+      main: main === undefined || mainEnd === undefined ? undefined : mainEnd - main,
+      digest: digest.digest("hex"),
+    }),
+  );
+  process.exit(0);
+}
+
+const cpu0 = process.cpuUsage();
+const main0 = mainThreadSeconds();
 let t0 = process.hrtime.bigint();
 const ours = cases.map((c) => slipwayInProcess(c.dir, c.argv));
 const slipwayCorpus = seconds(t0);
+const slipwayCorpusCpu = cpuSeconds(cpu0);
+const main1 = mainThreadSeconds();
+const slipwayCorpusMain = main0 === undefined || main1 === undefined ? undefined : main1 - main0;
 const sample = helmSample > 0 ? cases.slice(0, helmSample) : cases;
+const children0 = childrenSeconds();
 t0 = process.hrtime.bigint();
 const theirs = sample.map((c) => helmRun(c.dir, c.argv));
 const helmCorpus = seconds(t0);
 const helmCorpusAll = (helmCorpus * cases.length) / sample.length;
+const children1 = childrenSeconds();
+const helmCorpusCpuAll =
+  children0 === undefined || children1 === undefined
+    ? undefined
+    : ((children1 - children0) * cases.length) / sample.length;
 let same = 0;
 sample.forEach((c, i) => {
   const a = ours[i];
@@ -172,11 +277,48 @@ const corpusCold = corpusChild();
 const corpusWarm = corpusChild();
 rmSync(corpusScratch, { recursive: true, force: true });
 console.log(
-  `helm corpus (${cases.length} cases): slipway, one process ${slipwayCorpus.toFixed(2)} s | helm template loop ${helmCorpusAll.toFixed(1)} s${sample.length < cases.length ? ` (extrapolated from ${sample.length})` : ""} | ${ratio(helmCorpusAll, slipwayCorpus)} faster; ${same}/${sample.length} outcomes identical`,
+  `helm corpus (${cases.length} cases): slipway, one process ${slipwayCorpus.toFixed(2)} s (CPU ${slipwayCorpusCpu.toFixed(2)} s${slipwayCorpusMain === undefined ? "" : `, main thread ${slipwayCorpusMain.toFixed(2)} s`}) | helm template loop ${helmCorpusAll.toFixed(1)} s${helmCorpusCpuAll === undefined ? "" : ` (CPU ${helmCorpusCpuAll.toFixed(1)} s)`}${sample.length < cases.length ? ` (extrapolated from ${sample.length})` : ""} | ${ratio(helmCorpusAll, slipwayCorpus)} faster${helmCorpusCpuAll === undefined ? "" : `, ${ratio(helmCorpusCpuAll, slipwayCorpusCpu)} less CPU`}; ${same}/${sample.length} outcomes identical; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
 );
 console.log(
   `helm corpus, fresh process with the persistent cache: warm ${corpusWarm.toFixed(2)} s (${ratio(helmCorpusAll, corpusWarm)} faster), cold ${corpusCold.toFixed(2)} s (${ratio(helmCorpusAll, corpusCold)})`,
 );
+
+// 1b. The corpus's chart releases (cases/ whose flags a release job carries: values files, API and
+// Kubernetes versions, schema validation) as the platform renders HelmReleases: one batch through
+// the render pool (src/helm/pool), in a fresh process per worker count. The pool's default on
+// two cores is no worker (workerCount); the figures say what workers would cost or save here.
+// Outputs must not depend on the worker count: their digests are compared.
+{
+  const poolRuns = Math.min(runs, 3);
+  const counts = [0, 1, 2];
+  const results = counts.map(() => []);
+  for (let r = 0; r < poolRuns; r++) {
+    counts.forEach((n, i) => {
+      const out = execFileSync(
+        process.execPath,
+        [...binFlags, fileURLToPath(import.meta.url), "--pool-child", String(n)],
+        { encoding: "utf8", maxBuffer: 1 << 28 },
+      );
+      results[i].push(JSON.parse(out.trim().split("\n").at(-1)));
+    });
+  }
+  const digests = new Set(results.flat().map((x) => x.digest));
+  const figure = (xs) => {
+    const main = xs.every((x) => x.main !== undefined)
+      ? `, main thread ${median(xs.map((x) => x.main)).toFixed(2)} s`
+      : "";
+    return `${median(xs.map((x) => x.wall)).toFixed(2)} s (CPU ${median(xs.map((x) => x.cpu)).toFixed(2)} s${main})`;
+  };
+  console.log(
+    `helm corpus, its ${results[0][0].jobs} chart releases through the render pool, fresh process (median of ${poolRuns}): ` +
+      counts.map((n, i) => `${n} worker${n === 1 ? "" : "s"} ${figure(results[i])}`).join(" | ") +
+      `; outputs ${digests.size === 1 ? "identical" : "DIFFER"} whatever the worker count; ${availableParallelism()} cores, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+  );
+}
 
 // 2. app-template, per release.
 const appCases = cases.filter((c) => c.id.startsWith("cases/app-template-4.1.1__rw-"));

@@ -9,7 +9,7 @@
 import { cacheDisabled, defaultCacheDir } from "./location.js";
 import { DiskRenderCache, type RenderCache } from "./store.js";
 
-export { codeIdentity } from "./code-identity.js";
+export { codeIdentity, identityMemoDir } from "./code-identity.js";
 export { cacheDisabled, defaultCacheDir } from "./location.js";
 export {
   cacheUsage,

@@ -101,7 +101,7 @@ export class DiskRenderCache implements RenderCache {
   }
 
   private get code(): string {
-    this.known ??= codeIdentity();
+    this.known ??= codeIdentity(this.cacheDir);
     return this.known;
   }
 
@@ -311,7 +311,7 @@ export function cacheUsage(
   flushWrites();
   const root = rendersDir(cacheDir);
   if (!fs.existsSync(root)) return [];
-  const current = codeIdentity().slice(0, 16);
+  const current = codeIdentity(cacheDir).slice(0, 16);
   return fs
     .readdirSync(root)
     .sort()
@@ -346,7 +346,7 @@ export function removeRenders(
   flushWrites();
   const root = rendersDir(cacheDir);
   if (!fs.existsSync(root)) return 0;
-  const current = codeIdentity().slice(0, 16);
+  const current = codeIdentity(cacheDir).slice(0, 16);
   const cutoff = now - olderThanDays * 24 * 3600 * 1000;
   let removed = 0;
   const walk = (dir: string, stale: (f: string) => boolean) => {

@@ -1,6 +1,7 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { cacheUsage, codeIdentity, removeRenders, rendersDir } from "../cache/index.js";
+import { cacheUsage, codeIdentity, identityMemoDir, removeRenders, rendersDir } from "../cache/index.js";
 import { defaultCacheDir } from "../charts/cache.js";
 import { codeCacheRoot } from "../startup/bundle-loader.js";
 import { codeCacheUsage, removeCodeCaches } from "../startup/code-cache-files.js";
@@ -16,7 +17,8 @@ The code cache (<cache-dir>/code: V8's compiled chunks of the CLI) is pruned and
   info      entries and bytes per Slipway build (default)
   prune     remove the entries of every other Slipway build, and this build's entries that no
             run has read for --older-than DAYS (default 30); code cached for other builds
-  clear     remove every entry and the whole code cache
+  clear     remove every entry, the whole code cache and the remembered digest of this
+            build's code (<cache-dir>/identity)
 
 Flags:
       --older-than DAYS     prune: this build's entries unread for DAYS days go (default 30)
@@ -43,7 +45,7 @@ export async function cacheCommand(argv: string[]): Promise<number> {
   const dir = defaultCacheDir();
   if (action === "info") {
     const rows = cacheUsage(dir);
-    process.stdout.write(`render cache ${rendersDir(dir)} (this build: ${codeIdentity().slice(0, 16)})\n`);
+    process.stdout.write(`render cache ${rendersDir(dir)} (this build: ${codeIdentity(dir).slice(0, 16)})\n`);
     if (rows.length === 0) process.stdout.write("  empty\n");
     for (const r of rows)
       process.stdout.write(
@@ -63,6 +65,7 @@ export async function cacheCommand(argv: string[]): Promise<number> {
   const removed = removeRenders(dir, action as "prune" | "clear", days);
   process.stdout.write(`removed ${removed} render cache entr${removed === 1 ? "y" : "ies"}\n`);
   const code = removeCodeCaches(dir, action as "prune" | "clear", runningBundleDir());
+  if (action === "clear") fs.rmSync(identityMemoDir(dir), { recursive: true, force: true });
   process.stdout.write(`removed ${code} code cache file${code === 1 ? "" : "s"}\n`);
   return 0;
 }
