@@ -2,9 +2,9 @@ import { readFileSync, realpathSync } from "node:fs";
 import * as path from "node:path";
 import { comparePlatforms, formatText as formatDiffText, formatJson, newMasker } from "../diff/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic-write.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
+import { writeFileSet } from "../fs/write-set.js";
 import { formatImagesText, listImages, notListed, notListedSummary } from "../images/list.js";
 import { planImageSet } from "../images/set.js";
 import { type Candidate, parseCandidates, planImageUpdates } from "../images/update.js";
@@ -233,10 +233,17 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     json.diff = diff;
   }
   if (v.write && refusals.length === 0) {
-    for (const [f, t] of texts) {
-      writeFileAtomic(files.absolute(f), t);
-      written.push(f);
+    // Every file or none: a tag bumped in one file and not the next is a half-done change.
+    try {
+      writeFileSet(
+        [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t })),
+        { within: root },
+      );
+    } catch (e) {
+      process.stderr.write(`slipway images: ${errorMessage(e)}; nothing written\n`);
+      return 2;
     }
+    written.push(...texts.keys());
   }
   if (format === "json") {
     out(formatJson({ schema: `slipway.images.${sub}/v1`, ...json, refusals, written }));
