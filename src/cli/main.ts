@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { errorMessage } from "../errors.js";
+import { endWorkflowCommandGuard, guardWorkflowCommands } from "./workflow-commands.js";
 
 export const version = "0.1.0";
 
@@ -141,10 +142,15 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`slipway: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
+  // Text from the repository is printed below: in GitHub Actions it must not become a command.
+  guardWorkflowCommands(process.env);
+  process.once("exit", endWorkflowCommandGuard);
   try {
     return await (await cmd.load())(rest);
   } catch (err) {
     process.stderr.write(`slipway ${name}: ${errorMessage(err)}\n`);
     return 2;
+  } finally {
+    endWorkflowCommandGuard();
   }
 }
