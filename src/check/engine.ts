@@ -118,7 +118,13 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
     if (finding.resource && ignores(finding.resource.object, rule.id)) continue;
     // Rules see the masked model: a judgement of a secret field's value is a judgement of
     // its marker, so it is not reported (and never quotes the value).
-    if (finding.resource?.secrets && finding.path && finding.resource.secrets.covers(finding.path)) continue;
+    if (
+      finding.resource?.secrets &&
+      finding.path &&
+      finding.resource.secrets.covers(finding.path) &&
+      finding.typeOfSecret !== true
+    )
+      continue;
     const f = resolve(platform, lines, rule, settings, finding);
     if (f.file === undefined && f.kustomization !== undefined) {
       // Findings about a Flux Kustomization as a whole point at its definition.
