@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { errorMessage } from "../errors.js";
+import { escapeStderrControls, restoreStderr } from "./terminal-safe.js";
 import { endWorkflowCommandGuard, guardWorkflowCommands } from "./workflow-commands.js";
 
 export const version = "0.1.0";
@@ -144,6 +145,7 @@ export async function main(args: string[]): Promise<number> {
   }
   // Text from the repository is printed below: in GitHub Actions it must not become a command.
   guardWorkflowCommands(process.env);
+  escapeStderrControls();
   process.once("exit", endWorkflowCommandGuard);
   try {
     return await (await cmd.load())(rest);
@@ -151,6 +153,7 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`slipway ${name}: ${errorMessage(err)}\n`);
     return 2;
   } finally {
+    restoreStderr();
     endWorkflowCommandGuard();
   }
 }

@@ -14,6 +14,7 @@ import {
   type RenderedResource,
 } from "../platform/index.js";
 import { newRunMasker } from "../platform/masking.js";
+import { printable } from "../printable.js";
 import { emitYaml } from "../yaml/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
@@ -239,7 +240,8 @@ function header({ cluster, k, h }: Selected): string {
     if (h.releaseName) parts.push(`release ${h.releaseNamespace}/${h.releaseName}`);
     if (h.status !== "rendered") parts.push(h.status ?? "not rendered");
   }
-  return `# ${parts.join(", ")}\n`;
+  // A comment line in a YAML stream: a newline in a name would start YAML of its own.
+  return `# ${printable(parts.join(", "))}\n`;
 }
 
 function blockResources(s: Selected): RenderedResource[] {

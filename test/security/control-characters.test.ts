@@ -1,0 +1,61 @@
+/**
+ * Names a pull request writes can hold terminal control sequences, carriage returns, newlines
+ * and bidirectional-text controls. Printed for people they are escapes: a finding stays one
+ * line, a render header stays one YAML comment (a newline there started YAML of its own: an
+ * object injected into `slipway render | kubectl apply -f -`), and stderr carries no ESC.
+ */
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { printable, withoutControls } from "../../src/printable.js";
+import { slipway, tempTree } from "../support/cli.js";
+import { ks, SYNC } from "../support/flux.js";
+
+const ESC = "\u001b";
+
+describe("control characters from the repository", () => {
+  it("are escaped as Go and JSON write them", () => {
+    expect(printable("a\nb\rc\td\u001b[31m\u202eE\u0085")).toBe("a\\nb\\rc\\td\\u001b[31m\\u202eE\\u0085");
+    expect(withoutControls("a\nb\rc\td\u001b")).toBe("a\nb\\rc\td\\u001b");
+    expect(printable("plain ünïcödé · ok")).toBe("plain ünïcödé · ok");
+  });
+
+  it("check text: each finding is one line without terminal controls", () => {
+    const dir = tempTree({
+      "overlays/prod/kustomization.yaml": "resources:\n  - d.yaml\n",
+      "overlays/prod/d.yaml":
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: "x\\e[2J\\rOVER\\nfake"\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: nginx:1.27\n',
+    });
+    const r = slipway(["check", dir]);
+    expect(r.stdout).not.toContain(ESC);
+    expect(r.stdout).not.toContain("\r");
+    const findingLines = r.stdout.split("\n").filter((l) => /^\s+\d+\s+(error|warning|info)\s/.test(l));
+    expect(findingLines.length).toBeGreaterThan(0);
+    for (const l of findingLines) expect(l).toContain("x\\u001b[2J\\rOVER\\nfake");
+    expect(r.stdout.split("\n").some((l) => l.startsWith("fake"))).toBe(false);
+  });
+
+  it("render: a Flux Kustomization's name cannot add YAML to the stream", () => {
+    const dir = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/c/app.yaml": ks(
+        '"app\\n---\\napiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: injected"',
+        "  path: ./app\n",
+      ).replace(/name: "app/, 'name: "app'),
+      "app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: real\n",
+    });
+    const r = slipway(["render", dir]);
+    const names = parseAllDocuments(r.stdout).map((d) => d.toJS()?.metadata?.name);
+    expect(names).not.toContain("injected");
+    expect(names).toContain("real");
+    expect(r.stdout).toContain("Kustomization flux-system/app\\n---\\napiVersion");
+  });
+
+  it("stderr: an error naming a file with controls carries no ESC or carriage return", () => {
+    const dir = tempTree({ "kustomization.yaml": 'resources:\n  - "missing\\e]52;c;aGk=\\a\\r.yaml"\n' });
+    const r = slipway(["build", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("missing\\u001b]52;c;aGk=\\u0007\\r.yaml");
+    expect(r.stderr).not.toContain(ESC);
+    expect(r.stderr).not.toContain("\r");
+  });
+});
