@@ -10,7 +10,7 @@ const CONTROLS =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const CONTROLS_AND_BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-function escape(c: string): string {
+function escapeControl(c: string): string {
   if (c === "\n") return "\\n";
   if (c === "\r") return "\\r";
   if (c === "\t") return "\\t";
@@ -19,10 +19,10 @@ function escape(c: string): string {
 
 /** One line of text: every control character escaped, line breaks and tabs included. */
 export function printable(s: string): string {
-  return s.replace(CONTROLS_AND_BREAKS, escape);
+  return s.replace(CONTROLS_AND_BREAKS, escapeControl);
 }
 
 /** Text that may span lines: control characters escaped, `\n` and `\t` kept. */
 export function withoutControls(s: string): string {
-  return s.replace(CONTROLS, escape);
+  return s.replace(CONTROLS, escapeControl);
 }
