@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildArtifactRequests } from "../../src/artifacts/path-pattern.js";
 import { globMatch } from "../../src/check/engine.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { readRawYaml } from "../../src/helm/yaml.js";
@@ -38,6 +39,21 @@ describe("patterns run on RE2 with Go's syntax", () => {
     const re = anchoredGoRegexp(EVIL);
     expect(re.test(LONG_A)).toBe(false);
     expect(re.test("aaaa")).toBe(true);
+  });
+
+  it("an ArtifactGenerator pathPattern with adjacent captures matches in linear time (as Go's regexp)", () => {
+    const fs = new MemoryFileSystem({ [`/src/${"a".repeat(80)}/f.yaml`]: "" });
+    const reqs = buildArtifactRequests("@s/{a}{b}{c}{d}{e}{f}{g}{h}x", [{ name: "{a}", copy: [] }], () => ({
+      fs,
+      root: "/src",
+    }));
+    expect(reqs).toEqual([]);
+    const small = new MemoryFileSystem({ "/src/ab/f.yaml": "" });
+    const two = buildArtifactRequests("@s/{p}{q}", [{ name: "{p}-{q}", copy: [] }], () => ({
+      fs: small,
+      root: "/src",
+    }));
+    expect(two.find((r) => r.match === "ab")?.labels).toEqual({ p: "a", q: "b" });
   });
 
   it("slipway.yaml exclude globs (written by the pull request) match in linear time", () => {
