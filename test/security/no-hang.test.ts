@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildArtifactRequests } from "../../src/artifacts/path-pattern.js";
 import { globMatch } from "../../src/check/engine.js";
+import { evaluateReadyExpr } from "../../src/flux/cel.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { readRawYaml } from "../../src/helm/yaml.js";
 import { buildYaml } from "../../src/kustomize/build.js";
@@ -54,6 +55,14 @@ describe("patterns run on RE2 with Go's syntax", () => {
       root: "/src",
     }));
     expect(two.find((r) => r.match === "ab")?.labels).toEqual({ p: "a", q: "b" });
+  });
+
+  it("a readyExpr calling matches() is not evaluated on JavaScript's engine (cel-js has no RE2)", () => {
+    const dep = { metadata: { name: `${"a".repeat(60)}!` } };
+    expect(evaluateReadyExpr("dep.metadata.name.matches('^(a+)+$')", {}, dep)).toEqual({
+      needsCluster: "matches() is not evaluated offline",
+    });
+    expect(evaluateReadyExpr("dep.metadata.name.startsWith('a')", {}, dep)).toEqual({ value: true });
   });
 
   it("slipway.yaml exclude globs (written by the pull request) match in linear time", () => {
