@@ -13,6 +13,7 @@ import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
 import { applierNameOf } from "../platform/model.js";
+import { withoutControls } from "../printable.js";
 import { applyEdits } from "../promote/apply.js";
 import { editText } from "../promote/format.js";
 import type { Edit, PromotionPlan, Refusal } from "../promote/model.js";
@@ -133,7 +134,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     out(
       format === "json"
         ? formatJson({ schema: "slipway.images/v1", images: uses, notListed: missing })
-        : formatImagesText(uses, missing),
+        : withoutControls(formatImagesText(uses, missing)),
     );
     if (missing.length > 0)
       process.stderr.write(
@@ -275,7 +276,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
       lines.push(
         `Plan only: ${texts.size} file${texts.size === 1 ? "" : "s"} would change. Run again with --write to apply it.`,
       );
-    out(`${lines.join("\n")}\n`);
+    out(withoutControls(`${lines.join("\n")}\n`));
   }
   return refusals.length > 0 ? 1 : 0;
 }

@@ -12,6 +12,7 @@ import { writeFileSet } from "../fs/write-set.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
+import { withoutControls } from "../printable.js";
 import { applyPlan } from "../promote/apply.js";
 import { formatPromotionMarkdown, formatPromotionText, type PromotionResult } from "../promote/format.js";
 import type { AppPlan, PromotionPlan } from "../promote/model.js";
@@ -227,7 +228,7 @@ export async function promoteCommand(argv: string[]): Promise<number> {
       ? formatJson({ schema: "slipway.promote/v1", ...result })
       : format === "markdown"
         ? formatPromotionMarkdown(result)
-        : formatPromotionText(result);
+        : withoutControls(formatPromotionText(result));
   process.stdout.write(text);
   return plan.refusals.length > 0 ? 1 : 0;
 }

@@ -50,6 +50,30 @@ describe("control characters from the repository", () => {
     expect(r.stdout).toContain("Kustomization flux-system/app\\n---\\napiVersion");
   });
 
+  it("graph (text, mermaid, dot), images, diff: no terminal controls; Mermaid labels hold no HTML", () => {
+    const dir = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/c/app.yaml": ks('"app\\e[31m<img src=x onerror=alert(1)>"', "  path: ./app\n"),
+      "app/d.yaml":
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: "nginx:1.27\\e[2J"\n',
+    });
+    for (const args of [
+      ["graph"],
+      ["graph", "--format", "mermaid"],
+      ["graph", "--format", "dot"],
+      ["images", "list"],
+    ]) {
+      const r = slipway([...args, dir]);
+      expect(r.stdout, args.join(" ")).not.toContain(ESC);
+      expect(r.stdout.length, args.join(" ")).toBeGreaterThan(0);
+    }
+    const mermaid = slipway(["graph", "--format", "mermaid", dir]).stdout;
+    expect(mermaid).not.toContain("<img");
+    expect(mermaid).toContain("#60;img src=x onerror=alert(1)#62;");
+    const env = slipway(["diff", "--env", "c", "--vs", "c", dir]);
+    expect(env.stdout + env.stderr).not.toContain(ESC);
+  });
+
   it("stderr: an error naming a file with controls carries no ESC or carriage return", () => {
     const dir = tempTree({ "kustomization.yaml": 'resources:\n  - "missing\\e]52;c;aGk=\\a\\r.yaml"\n' });
     const r = slipway(["build", dir]);
