@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { errorMessage, SlipwayError } from "../errors.js";
+import { withoutControls } from "../printable.js";
 import {
   decryptSops,
   encryptSops,
@@ -203,7 +204,7 @@ async function overTree(
     }
     throw new SlipwayError(`${errorMessage(e)}; nothing written`);
   }
-  for (const p of pending) out(p.line);
+  for (const p of pending) out(withoutControls(p.line));
   return { total: files.length, failed, written: true };
 }
 
@@ -222,7 +223,7 @@ async function updatekeys(paths: string[], values: Values): Promise<number> {
     const diff = [...r.added.map((x) => `+${x}`), ...r.removed.map((x) => `-${x}`)].join(" ");
     if (updated)
       pending.push({ file, before: bytes, output: updated.output, line: `updated ${file}: ${diff}\n` });
-    else out(`would update ${file}: ${diff}\n`);
+    else out(withoutControls(`would update ${file}: ${diff}\n`));
   });
   err(
     `${dry || written ? changed : 0} of ${total} SOPS files ${dry ? "would be " : ""}updated${failed > 0 ? `, ${failed} failed` : ""}`,
@@ -248,7 +249,7 @@ async function rotate(paths: string[], values: Values): Promise<number> {
   const { total, failed, written } = await overTree(paths, async (file, bytes, pending) => {
     const output = await rotateDataKey(bytes, { file, identities });
     rotated++;
-    if (dry) out(`would rotate ${file}\n`);
+    if (dry) out(withoutControls(`would rotate ${file}\n`));
     else pending.push({ file, before: bytes, output, line: `rotated ${file}\n` });
   });
   err(
@@ -269,7 +270,8 @@ async function status(positionals: string[], values: Values): Promise<number> {
     entries.push(await statusOf(file, found.identities, configs));
   }
   const report = buildReport(entries, found.sources);
-  out(format === "json" ? `${JSON.stringify(report, null, 2)}\n` : formatStatusText(report));
+  // File names come from the repository: the text report cannot drive the terminal.
+  out(format === "json" ? `${JSON.stringify(report, null, 2)}\n` : withoutControls(formatStatusText(report)));
   return report.ok ? 0 : 1;
 }
 

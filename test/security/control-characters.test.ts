@@ -4,10 +4,13 @@
  * line, a render header stays one YAML comment (a newline there started YAML of its own: an
  * object injected into `slipway render | kubectl apply -f -`), and stderr carries no ESC.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { printable, withoutControls } from "../../src/printable.js";
 import { slipway, tempTree } from "../support/cli.js";
+import { repoRoot } from "../support/env.js";
 import { ks, SYNC } from "../support/flux.js";
 
 const ESC = "\u001b";
@@ -72,6 +75,19 @@ describe("control characters from the repository", () => {
     expect(mermaid).toContain("#60;img src=x onerror=alert(1)#62;");
     const env = slipway(["diff", "--env", "c", "--vs", "c", dir]);
     expect(env.stdout + env.stderr).not.toContain(ESC);
+  });
+
+  it("secrets status: a file name with controls is printed escaped", () => {
+    const sops = readFileSync(
+      path.join(
+        repoRoot,
+        "examples/platform/infrastructure/overlays/dev/kube-prometheus-stack/alertmanager-slack.sops.yaml",
+      ),
+    );
+    const dir = tempTree({ "secrets/evil\u001b[2J\r.sops.yaml": sops });
+    const r = slipway(["secrets", "status", dir]);
+    expect(r.stdout).toContain("evil\\u001b[2J\\r.sops.yaml");
+    expect(r.stdout + r.stderr).not.toContain(ESC);
   });
 
   it("stderr: an error naming a file with controls carries no ESC or carriage return", () => {
