@@ -60,7 +60,12 @@ export function writeFileSet(files: readonly PlannedFile[], opts: WriteSetOption
     for (const s of staged) {
       if (fs.lstatSync(s.file, { throwIfNoEntry: false }) !== undefined) {
         s.backup = `${s.tmp}.old`;
-        fs.linkSync(s.file, s.backup);
+        try {
+          fs.linkSync(s.file, s.backup);
+        } catch {
+          // a file system without hard links: a copy keeps the old content as well
+          fs.copyFileSync(s.file, s.backup, fs.constants.COPYFILE_EXCL);
+        }
       }
       rename(s.tmp, s.file);
       s.placed = true;
