@@ -7,6 +7,7 @@
  * collisions are terminal errors.
  */
 import type { FileSystem } from "../fs/filesystem.js";
+import { GoRegexp } from "../go/regexp.js";
 import type { CopyOperation } from "./copy.js";
 import { dnsSubdomainErrors, labelKeyErrors, labelValueErrors } from "./k8s-names.js";
 
@@ -54,24 +55,30 @@ export function buildArtifactRequests(
       );
     }
   }
-  const matcher = new RegExp(
+  // RE2, as source-watcher's Go regexp: the pattern and the directory names come from the
+  // repository, and adjacent captures (`{a}{b}{c}…`) backtrack polynomially on JavaScript's engine.
+  const order: string[] = [];
+  const matcher = new GoRegexp(
     `^${pattern
       .split(/(\{[A-Za-z0-9_]+\})/)
-      .map((part) =>
-        /^\{[A-Za-z0-9_]+\}$/.test(part) ? `(?<${part.slice(1, -1)}>[^/]+)` : escapeRegex(part),
-      )
+      .map((part) => {
+        if (!/^\{[A-Za-z0-9_]+\}$/.test(part)) return escapeRegex(part);
+        order.push(part.slice(1, -1));
+        return "([^/]+)";
+      })
       .join("")}$`,
-    "u",
   );
   const reqs: ArtifactRequest[] = [];
   const seen = new Map<string, string>();
   const visit = (rel: string) => {
-    const m = matcher.exec(rel);
-    if (!m?.groups) return;
+    const m = matcher.findSubmatchIndex(rel);
+    if (!m) return;
+    const groups: Record<string, string> = {};
+    for (const [i, n] of order.entries()) groups[n] = rel.slice(m[2 * i + 2]!, m[2 * i + 3]!);
     const raw: Record<string, string> = {};
     const normalized: Record<string, string> = {};
     for (const n of names) {
-      raw[n] = m.groups[n]!;
+      raw[n] = groups[n]!;
       normalized[n] = raw[n]!.toLowerCase();
     }
     for (const [k, v] of Object.entries(normalized)) {

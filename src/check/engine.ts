@@ -17,6 +17,7 @@ import {
   type Platform,
   type RenderedResource,
 } from "../platform/model.js";
+import { GoRegexp } from "../re2.js";
 import { repoFiles } from "./repo-files.js";
 import { type ReadSource, SourceLines } from "./source-lines.js";
 import {
@@ -121,7 +122,13 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
     if (finding.resource && ignores(finding.resource.object, rule.id)) continue;
     // Rules see the masked model: a judgement of a secret field's value is a judgement of
     // its marker, so it is not reported (and never quotes the value).
-    if (finding.resource?.secrets && finding.path && finding.resource.secrets.covers(finding.path)) continue;
+    if (
+      finding.resource?.secrets &&
+      finding.path &&
+      finding.resource.secrets.covers(finding.path) &&
+      finding.typeOfSecret !== true
+    )
+      continue;
     const f = resolve(platform, lines, rule, settings, finding);
     if (f.file === undefined && f.kustomization !== undefined) {
       // Findings about a Flux Kustomization as a whole point at its definition.
@@ -247,9 +254,13 @@ export function globMatch(pattern: string, file: string): boolean {
   return false;
 }
 
-const globCache = new Map<string, RegExp>();
+const globCache = new Map<string, GoRegexp>();
 
-function globRegExp(pattern: string): RegExp {
+/**
+ * The glob as a regular expression, run on RE2: globs come from slipway.yaml, which a pull
+ * request writes, and `*a*a*a*a*a*a*a*az` took 34 s of backtracking per file on JavaScript's engine.
+ */
+function globRegExp(pattern: string): GoRegexp {
   let re = globCache.get(pattern);
   if (re) return re;
   let src = "";
@@ -263,7 +274,7 @@ function globRegExp(pattern: string): RegExp {
     else if (c === "?") src += "[^/]";
     else src += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
-  re = new RegExp(`^${src}$`);
+  re = GoRegexp.compile(`^${src}$`);
   globCache.set(pattern, re);
   return re;
 }

@@ -36,6 +36,11 @@ export interface RuleFinding {
   kustomization?: string;
   /** Overrides the rule's default severity for this one finding (rare). */
   severity?: Severity;
+  /**
+   * About the type of a secret field, worded without its value (schema-invalid on a typed
+   * stand-in): reported although `path` is secret, where judgements of the masked value are not.
+   */
+  typeOfSecret?: boolean;
 }
 
 export interface RuleContext {

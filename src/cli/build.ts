@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { type PlannedFile, writeFileSet } from "../fs/write-set.js";
 import { buildYaml } from "../kustomize/build.js";
 import type { HelmOptions } from "../kustomize/generators/helm-chart.js";
 import type { LoadRestrictor } from "../kustomize/loader.js";
@@ -115,18 +116,36 @@ export async function buildCommand(argv: string[]): Promise<number> {
       process.stderr.write(`slipway build: ${unique}\n`);
       return 2;
     }
+    // Every directory is built before anything is written: one that fails leaves the output
+    // directory as it was (a partial set would pass for a complete one in CI).
     let failed = 0;
+    const planned: PlannedFile[] = [];
     for (const dir of unique) {
       try {
-        const yaml = buildYaml(dir, opts);
-        writeFileAtomic(path.join(values["out-dir"], outputNameFor(dir)), yaml);
+        planned.push({
+          file: path.join(values["out-dir"], outputNameFor(dir)),
+          content: buildYaml(dir, opts),
+        });
       } catch (e) {
         failed++;
         process.stderr.write(`slipway build: ${dir}: ${errorMessage(e)}\n`);
       }
     }
-    if (failed > 0) process.stderr.write(`slipway build: ${failed} of ${dirs.length} directories failed\n`);
-    return failed > 0 ? 1 : 0;
+    if (failed > 0) {
+      process.stderr.write(
+        `slipway build: ${failed} of ${dirs.length} directories failed; nothing written\n`,
+      );
+      return 1;
+    }
+    try {
+      writeFileSet(planned, { within: values["out-dir"] });
+    } catch (e) {
+      process.stderr.write(
+        `slipway build: --out-dir ${values["out-dir"]}: ${errorMessage(e)}; nothing written\n`,
+      );
+      return 1;
+    }
+    return 0;
   }
   let yaml: string;
   try {

@@ -18,6 +18,7 @@ import { parseCommandLine } from "./args.js";
 import { discoveryLines } from "./discovery.js";
 import { version } from "./main.js";
 import { createProgress } from "./progress.js";
+import { trustStdoutCommands } from "./workflow-commands.js";
 
 const help = `Usage: slipway check [REPO] [flags]
 
@@ -106,6 +107,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
     process.stderr.write(`slipway check: --format must be one of ${FORMATS.join(", ")}, not '${format}'\n`);
     return 2;
   }
+  // Annotations are workflow commands on purpose; formatGithub escapes what the repository wrote.
+  if (format === "github") trustStdoutCommands();
   if (positionals.length > 1) {
     process.stderr.write("slipway check: give at most one repository directory\n");
     return 2;

@@ -22,6 +22,7 @@ import { GitFileSystem } from "../fs/git.js";
 import { decryptorFor, loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import type { Platform } from "../platform/index.js";
+import { withoutControls } from "../printable.js";
 import { webAssets } from "../report/assets.js";
 import { diffPageHtml } from "../report/html.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
@@ -205,7 +206,8 @@ function render(report: DiffReport, format: string): string {
     return diffPageHtml(title, report, webAssets());
   }
   if (format === "markdown") return formatMarkdown(report);
-  return formatText(report);
+  // For people: names and values cannot drive the terminal.
+  return withoutControls(formatText(report));
 }
 
 /** Says on stderr what could not be compared, whatever the format, and picks the exit code. */

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
 import { refuseLinksBelow } from "../fs/atomic-write.js";
+import { writeFileSet } from "../fs/write-set.js";
 import type { Chart, ChartFile } from "../helm/chart.js";
 import {
   type ChartDirReader,
@@ -143,16 +144,24 @@ function csvList(values: readonly string[] | undefined): string[] {
 }
 
 /** What `helm template` needs from the outside world; tests pass their own. */
+/** One file of --output-dir; `append`: added to the file already on disk (Helm's quirk for hooks). */
+export interface OutputFile {
+  file: string;
+  data: string;
+  append: boolean;
+}
+
 export interface TemplateIO {
   cwd: string;
   reader: ChartDirReader;
   stdout(data: string): void;
   stderr(data: string): void;
   /**
-   * --output-dir: create or append a file (mkdir -p its directory); `within` is the output
-   * directory, below which nothing may be a symbolic link
+   * --output-dir: write every file or none (mkdir -p their directories); an `append` file adds
+   * to what the file on disk holds. `within` is the output directory, below which nothing may
+   * be a symbolic link.
    */
-  writeFile(file: string, data: string, append: boolean, within: string): void;
+  writeFiles(files: readonly OutputFile[], within: string): void;
   exists(file: string): boolean;
   /** where parsed templates and values persist between runs (off with --no-cache); none: parse every run */
   cache?: RenderCache;
@@ -170,18 +179,21 @@ export const diskIO = (): TemplateIO => {
     reader: diskReader,
     stdout: (s) => process.stdout.write(utf8Buffer(s)),
     stderr: (s) => process.stderr.write(s),
-    writeFile: (file, data, append, within) => {
-      refuseLinksBelow(within, file);
-      nodeFs.mkdirSync(path.dirname(file), { recursive: true });
-      // O_NOFOLLOW: a link planted at the name between the check and the open is not followed.
-      const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW } = nodeFs.constants;
-      const flags = O_WRONLY | O_CREAT | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC);
-      const fd = nodeFs.openSync(file, flags, append ? 0o600 : 0o644);
-      try {
-        nodeFs.writeFileSync(fd, utf8Buffer(data));
-      } finally {
-        nodeFs.closeSync(fd);
-      }
+    writeFiles: (files, within) => {
+      const planned = files.map((f) => {
+        if (!f.append) return { file: f.file, content: utf8Buffer(f.data) };
+        refuseLinksBelow(within, f.file);
+        // O_NOFOLLOW: a link planted at the name between the check and the open is not followed.
+        const fd = nodeFs.openSync(f.file, nodeFs.constants.O_RDONLY | nodeFs.constants.O_NOFOLLOW);
+        try {
+          const before = nodeFs.readFileSync(fd);
+          const mode = nodeFs.fstatSync(fd).mode & 0o777;
+          return { file: f.file, content: Buffer.concat([before, utf8Buffer(f.data)]), mode };
+        } finally {
+          nodeFs.closeSync(fd);
+        }
+      });
+      writeFileSet(planned, { within });
     },
     exists: (file) => nodeFs.existsSync(file),
     cache,
@@ -377,32 +389,33 @@ function writeOutputDir(
   r: ReturnType<typeof renderChart>,
   opts: { includeCrds: boolean; noHooks: boolean; skipTests: boolean; showOnly: readonly string[] },
 ): void {
-  const written = new Set<string>();
-  const write = (absBase: string, shownBase: string, name: string, content: string, append: boolean) => {
-    io.writeFile(`${absBase}/${name}`, `---\n# Source: ${name}\n${content}\n`, append, absDir);
-    io.stdout(`wrote ${shownBase}/${name}\n`);
+  // Built in memory, then written as one set: a failure leaves no part of the chart on disk.
+  const planned = new Map<string, OutputFile>();
+  const wrote: string[] = [];
+  const write = (absBase: string, shownBase: string, name: string, content: string) => {
+    const file = `${absBase}/${name}`;
+    const data = `---\n# Source: ${name}\n${content}\n`;
+    const before = planned.get(file);
+    if (before) before.data += data;
+    else planned.set(file, { file, data, append: false });
+    wrote.push(`wrote ${shownBase}/${name}\n`);
   };
-  if (opts.includeCrds) {
-    for (const c of r.crds) {
-      write(absDir, shownDir, c.path, c.content, written.has(c.path));
-      written.add(c.path);
-    }
-  }
+  if (opts.includeCrds) for (const c of r.crds) write(absDir, shownDir, c.path, c.content);
   const absNew = useReleaseName ? path.join(absDir, release) : absDir;
   const shownNew = useReleaseName ? path.join(shownDir, release) : shownDir;
-  for (const m of r.manifests) {
-    write(absNew, shownNew, m.path, m.content, written.has(m.path));
-    written.add(m.path);
-  }
-  const hookWritten = new Set<string>();
+  // A file written earlier in the run is appended to; one from an earlier run is replaced.
+  for (const m of r.manifests) write(absNew, shownNew, m.path, m.content);
   if (!opts.noHooks) {
     for (const h of r.hooks as Hook[]) {
       if (opts.skipTests && isTestHook(h)) continue;
+      const file = `${absNew}/${h.path}`;
       // quirk kept: Helm appends a hook to a file that already exists on disk.
-      if (io.exists(`${absNew}/${h.path}`)) hookWritten.add(h.path);
-      write(absNew, shownNew, h.path, h.content, hookWritten.has(h.path));
+      if (!planned.has(file) && io.exists(file)) planned.set(file, { file, data: "", append: true });
+      write(absNew, shownNew, h.path, h.content);
     }
   }
+  io.writeFiles([...planned.values()], absDir);
+  for (const line of wrote) io.stdout(line);
   const rest = formatTemplateOutput({ manifests: [], hooks: [], crds: [] }, { ...opts, noHooks: true });
   io.stdout(rest);
 }

@@ -2,9 +2,9 @@ import { readFileSync, realpathSync } from "node:fs";
 import * as path from "node:path";
 import { comparePlatforms, formatText as formatDiffText, formatJson, newMasker } from "../diff/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic-write.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
+import { writeFileSet } from "../fs/write-set.js";
 import { formatImagesText, listImages, notListed, notListedSummary } from "../images/list.js";
 import { planImageSet } from "../images/set.js";
 import { type Candidate, parseCandidates, planImageUpdates } from "../images/update.js";
@@ -13,6 +13,7 @@ import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
 import { applierNameOf } from "../platform/model.js";
+import { withoutControls } from "../printable.js";
 import { applyEdits } from "../promote/apply.js";
 import { editText } from "../promote/format.js";
 import type { Edit, PromotionPlan, Refusal } from "../promote/model.js";
@@ -133,7 +134,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     out(
       format === "json"
         ? formatJson({ schema: "slipway.images/v1", images: uses, notListed: missing })
-        : formatImagesText(uses, missing),
+        : withoutControls(formatImagesText(uses, missing)),
     );
     if (missing.length > 0)
       process.stderr.write(
@@ -233,10 +234,17 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     json.diff = diff;
   }
   if (v.write && refusals.length === 0) {
-    for (const [f, t] of texts) {
-      writeFileAtomic(files.absolute(f), t);
-      written.push(f);
+    // Every file or none: a tag bumped in one file and not the next is a half-done change.
+    try {
+      writeFileSet(
+        [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t })),
+        { within: root },
+      );
+    } catch (e) {
+      process.stderr.write(`slipway images: ${errorMessage(e)}; nothing written\n`);
+      return 2;
     }
+    written.push(...texts.keys());
   }
   if (format === "json") {
     out(formatJson({ schema: `slipway.images.${sub}/v1`, ...json, refusals, written }));
@@ -268,7 +276,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
       lines.push(
         `Plan only: ${texts.size} file${texts.size === 1 ? "" : "s"} would change. Run again with --write to apply it.`,
       );
-    out(`${lines.join("\n")}\n`);
+    out(withoutControls(`${lines.join("\n")}\n`));
   }
   return refusals.length > 0 ? 1 : 0;
 }

@@ -1,5 +1,7 @@
 import * as path from "node:path";
 import { errorMessage } from "../errors.js";
+import { escapeStderrControls, restoreStderr } from "./terminal-safe.js";
+import { endWorkflowCommandGuard, guardWorkflowCommands } from "./workflow-commands.js";
 
 export const version = "0.1.0";
 
@@ -141,10 +143,17 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`slipway: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
+  // Text from the repository is printed below: in GitHub Actions it must not become a command.
+  guardWorkflowCommands(process.env);
+  escapeStderrControls();
+  process.once("exit", endWorkflowCommandGuard);
   try {
     return await (await cmd.load())(rest);
   } catch (err) {
     process.stderr.write(`slipway ${name}: ${errorMessage(err)}\n`);
     return 2;
+  } finally {
+    restoreStderr();
+    endWorkflowCommandGuard();
   }
 }

@@ -1,13 +1,13 @@
-import { mkdirSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { runCheck } from "../check/engine.js";
 import { allRules } from "../check/rules/index.js";
 import type { Finding } from "../check/types.js";
 import { formatJson, newMasker } from "../diff/index.js";
 import { errorMessage } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic-write.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
+import { writeFileSet } from "../fs/write-set.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
@@ -212,12 +212,16 @@ export async function newCommand(argv: string[]): Promise<number> {
   const write = !v["dry-run"] && plan.errors.length === 0;
   if (write) {
     try {
-      for (const [f, t] of [...plan.create, ...[...plan.change].map(([f, c]) => [f, c.text] as const)]) {
-        mkdirSync(path.dirname(files.absolute(f)), { recursive: true });
-        writeFileAtomic(files.absolute(f), t);
-      }
+      // Every file or none: a scaffold half on disk would not render.
+      writeFileSet(
+        [...plan.create, ...[...plan.change].map(([f, c]) => [f, c.text] as const)].map(([f, t]) => ({
+          file: files.absolute(f),
+          content: t,
+        })),
+        { within: root },
+      );
     } catch (e) {
-      process.stderr.write(`slipway new: ${errorMessage(e)}\n`);
+      process.stderr.write(`slipway new: ${errorMessage(e)}; nothing written\n`);
       return 2;
     }
   }

@@ -5,13 +5,14 @@ import { allRules } from "../check/rules/index.js";
 import type { Finding } from "../check/types.js";
 import { formatJson, newMasker } from "../diff/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic-write.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { GitFileSystem } from "../fs/git.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
+import { writeFileSet } from "../fs/write-set.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
+import { withoutControls } from "../printable.js";
 import { applyPlan } from "../promote/apply.js";
 import { formatPromotionMarkdown, formatPromotionText, type PromotionResult } from "../promote/format.js";
 import type { AppPlan, PromotionPlan } from "../promote/model.js";
@@ -195,7 +196,10 @@ export async function promoteCommand(argv: string[]): Promise<number> {
               (f) => files.fs.readFile(files.absolute(f)).toString("utf8"),
               app.app,
             );
-            for (const [f, t] of mine) writeFileAtomic(files.absolute(f), t);
+            writeFileSet(
+              [...mine].map(([f, t]) => ({ file: files.absolute(f), content: t })),
+              { within: root },
+            );
             const subject = commitSubject(plan, app);
             const id = commitPaths(
               root,
@@ -206,10 +210,12 @@ export async function promoteCommand(argv: string[]): Promise<number> {
             for (const f of mine.keys()) if (!result.written.includes(f)) result.written.push(f);
           }
         } else {
-          for (const [f, t] of texts) {
-            writeFileAtomic(files.absolute(f), t);
-            result.written.push(f);
-          }
+          // Every file or none: half a promotion would leave environments out of step.
+          writeFileSet(
+            [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t })),
+            { within: root },
+          );
+          result.written.push(...texts.keys());
         }
       } catch (e) {
         process.stderr.write(`slipway promote: ${errorMessage(e)}\n`);
@@ -222,7 +228,7 @@ export async function promoteCommand(argv: string[]): Promise<number> {
       ? formatJson({ schema: "slipway.promote/v1", ...result })
       : format === "markdown"
         ? formatPromotionMarkdown(result)
-        : formatPromotionText(result);
+        : withoutControls(formatPromotionText(result));
   process.stdout.write(text);
   return plan.refusals.length > 0 ? 1 : 0;
 }

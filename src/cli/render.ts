@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { errorMessage } from "../errors.js";
-import { refuseLinksBelow, writeFileAtomic } from "../fs/atomic-write.js";
+import { writeFileSet } from "../fs/write-set.js";
 import { type DecryptionProblem, loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
 import { type DiscoverySummary, summarizeDiscovery } from "../platform/discovery-summary.js";
 import {
@@ -14,6 +14,7 @@ import {
   type RenderedResource,
 } from "../platform/index.js";
 import { newRunMasker } from "../platform/masking.js";
+import { printable } from "../printable.js";
 import { emitYaml } from "../yaml/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
@@ -137,17 +138,18 @@ export async function renderCommand(argv: string[]): Promise<number> {
       return { block, file };
     });
     try {
-      // Every target is checked before the first is written: a refused one leaves no partial set.
-      for (const { file } of files) refuseLinksBelow(out, file);
-      for (const { block, file } of files) {
-        writeFileAtomic(file, format === "json" ? jsonOf([block]) : yamlOf([block]), {
-          within: out,
+      // All files or none: a refused or failing target leaves no partial set behind.
+      writeFileSet(
+        files.map(({ block, file }) => ({
+          file,
+          content: format === "json" ? jsonOf([block]) : yamlOf([block]),
           // Plaintext secrets are readable by the owner only.
           ...(plaintext ? { mode: 0o600 } : {}),
-        });
-      }
+        })),
+        { within: out },
+      );
     } catch (e) {
-      process.stderr.write(`slipway render: --out ${out}: ${errorMessage(e)}\n`);
+      process.stderr.write(`slipway render: --out ${out}: ${errorMessage(e)}; nothing written\n`);
       return 2;
     }
   } else {
@@ -238,7 +240,8 @@ function header({ cluster, k, h }: Selected): string {
     if (h.releaseName) parts.push(`release ${h.releaseNamespace}/${h.releaseName}`);
     if (h.status !== "rendered") parts.push(h.status ?? "not rendered");
   }
-  return `# ${parts.join(", ")}\n`;
+  // A comment line in a YAML stream: a newline in a name would start YAML of its own.
+  return `# ${printable(parts.join(", "))}\n`;
 }
 
 function blockResources(s: Selected): RenderedResource[] {

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { errorMessage, SlipwayError } from "../errors.js";
+import { withoutControls } from "../printable.js";
 import {
   decryptSops,
   encryptSops,
@@ -154,22 +155,57 @@ async function edit(file: string, values: Values): Promise<number> {
   return 0;
 }
 
-/** Runs `each` on every SOPS file under the paths; a failing file does not stop the others. */
+/** A file's new bytes, written once every file under the paths succeeded. */
+interface Pending {
+  file: string;
+  before: Buffer;
+  output: Buffer;
+  /** printed once the file is written */
+  line: string;
+}
+
+/**
+ * Runs `each` on every SOPS file under the paths; a failing file does not stop the others, but
+ * then nothing is written (a tree half re-keyed is worse than one not re-keyed). The outputs
+ * are written one by one; a failing write puts back the files already replaced.
+ */
 async function overTree(
   paths: string[],
-  each: (file: string, bytes: Buffer) => Promise<void>,
-): Promise<{ total: number; failed: number }> {
+  each: (file: string, bytes: Buffer, pending: Pending[]) => Promise<void>,
+): Promise<{ total: number; failed: number; written: boolean }> {
   const files = findSopsFiles(paths.length > 0 ? paths : ["."]);
   let failed = 0;
+  const pending: Pending[] = [];
   for (const file of files) {
     try {
-      await each(file, readInput(file));
+      await each(file, readInput(file), pending);
     } catch (e) {
       failed++;
       process.stderr.write(`${fileError(file, e)}\n`);
     }
   }
-  return { total: files.length, failed };
+  if (failed > 0 && pending.length > 0) {
+    err(`${failed} of ${files.length} SOPS files failed; nothing written`);
+    return { total: files.length, failed, written: false };
+  }
+  const done: Pending[] = [];
+  try {
+    for (const p of pending) {
+      replaceFile(p.file, p.output);
+      done.push(p);
+    }
+  } catch (e) {
+    for (const p of done.reverse()) {
+      try {
+        replaceFile(p.file, p.before);
+      } catch {
+        // best effort: the write error below is the one to report
+      }
+    }
+    throw new SlipwayError(`${errorMessage(e)}; nothing written`);
+  }
+  for (const p of pending) out(withoutControls(p.line));
+  return { total: files.length, failed, written: true };
 }
 
 async function updatekeys(paths: string[], values: Values): Promise<number> {
@@ -177,23 +213,20 @@ async function updatekeys(paths: string[], values: Values): Promise<number> {
   const configs = new SopsConfigCache();
   const dry = values["dry-run"] === true;
   let changed = 0;
-  const { total, failed } = await overTree(paths, async (file, bytes) => {
+  const { total, failed, written } = await overTree(paths, async (file, bytes, pending) => {
     const config = configs.configFor(file);
     if (!config) throw new SlipwayError("no .sops.yaml applies to this file", { file });
-    let r: { changed: boolean; added: string[]; removed: string[] };
-    if (dry) r = await plannedUpdate(bytes, file, config);
-    else {
-      const updated = await updateKeys(bytes, { file, config, identities });
-      if (updated.changed) replaceFile(file, updated.output);
-      r = updated;
-    }
+    const updated = dry ? undefined : await updateKeys(bytes, { file, config, identities });
+    const r = updated ?? (await plannedUpdate(bytes, file, config));
     if (!r.changed) return;
     changed++;
     const diff = [...r.added.map((x) => `+${x}`), ...r.removed.map((x) => `-${x}`)].join(" ");
-    out(`${dry ? "would update" : "updated"} ${file}: ${diff}\n`);
+    if (updated)
+      pending.push({ file, before: bytes, output: updated.output, line: `updated ${file}: ${diff}\n` });
+    else out(withoutControls(`would update ${file}: ${diff}\n`));
   });
   err(
-    `${changed} of ${total} SOPS files ${dry ? "would be " : ""}updated${failed > 0 ? `, ${failed} failed` : ""}`,
+    `${dry || written ? changed : 0} of ${total} SOPS files ${dry ? "would be " : ""}updated${failed > 0 ? `, ${failed} failed` : ""}`,
   );
   return failed > 0 ? 1 : 0;
 }
@@ -213,14 +246,14 @@ async function rotate(paths: string[], values: Values): Promise<number> {
   const { identities } = keys(values);
   const dry = values["dry-run"] === true;
   let rotated = 0;
-  const { total, failed } = await overTree(paths, async (file, bytes) => {
+  const { total, failed, written } = await overTree(paths, async (file, bytes, pending) => {
     const output = await rotateDataKey(bytes, { file, identities });
-    if (!dry) replaceFile(file, output);
     rotated++;
-    out(`${dry ? "would rotate" : "rotated"} ${file}\n`);
+    if (dry) out(withoutControls(`would rotate ${file}\n`));
+    else pending.push({ file, before: bytes, output, line: `rotated ${file}\n` });
   });
   err(
-    `${rotated} of ${total} SOPS files ${dry ? "would be " : ""}rotated${failed > 0 ? `, ${failed} failed` : ""}`,
+    `${dry || written ? rotated : 0} of ${total} SOPS files ${dry ? "would be " : ""}rotated${failed > 0 ? `, ${failed} failed` : ""}`,
   );
   return failed > 0 ? 1 : 0;
 }
@@ -237,7 +270,8 @@ async function status(positionals: string[], values: Values): Promise<number> {
     entries.push(await statusOf(file, found.identities, configs));
   }
   const report = buildReport(entries, found.sources);
-  out(format === "json" ? `${JSON.stringify(report, null, 2)}\n` : formatStatusText(report));
+  // File names come from the repository: the text report cannot drive the terminal.
+  out(format === "json" ? `${JSON.stringify(report, null, 2)}\n` : withoutControls(formatStatusText(report)));
   return report.ok ? 0 : 1;
 }
 

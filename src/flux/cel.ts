@@ -149,7 +149,15 @@ export function evaluateObjectExpr(expr: string, object: Record<string, unknown>
   return evaluate(objectEnv(), expr, vars);
 }
 
+/**
+ * cel-js runs `matches()` on JavaScript's backtracking engine (and a built-in cannot be
+ * replaced): `name.matches('^(a+)+$')` over a long name the repository writes took minutes.
+ * cel-go runs it on RE2; offline, such an expression is left undecided rather than evaluated.
+ */
+const CALLS_MATCHES = /\bmatches\s*\(/;
+
 function evaluate(env: Environment, expr: string, vars: Record<string, unknown>): CelEvaluation {
+  if (CALLS_MATCHES.test(expr)) return { needsCluster: "matches() is not evaluated offline" };
   let value: unknown;
   try {
     value = env.evaluate(expr, vars);

@@ -1,11 +1,30 @@
-import { kMaxLength } from "node:buffer";
+import { constants, kMaxLength } from "node:buffer";
 import * as fs from "node:fs";
+import { SlipwayError } from "../errors.js";
+
+/**
+ * The largest file read from disk: the longest string V8 can hold (2^29 - 24 UTF-16 units, just
+ * under 512 MiB), since every file read is text or becomes text. A larger file is refused
+ * by its size before it is read, naming the file and the limit: decoding it would fail anyway,
+ * with a message that says nothing of size ("invalid UTF-8", "Cannot create a string").
+ */
+export const MAX_FILE_BYTES = constants.MAX_STRING_LENGTH;
+
+export function fileTooLarge(file: string, size: number): SlipwayError {
+  return Object.assign(
+    new SlipwayError(
+      `file is too large: ${size} bytes; Slipway reads files of at most ${MAX_FILE_BYTES} bytes (512 MiB)`,
+      { file },
+    ),
+    { code: "EFBIG" },
+  );
+}
 
 /**
  * A file's bytes, read only when it is a regular file: opened non-blocking, so a FIFO at the
  * name (a restored CI cache, a planted entry) is refused at once instead of blocking the open
  * until a writer comes, and a device or a directory is refused too (code `EINVAL`; a missing
- * file throws as readFileSync does, `ENOENT`). `onOpen` sees the open descriptor and its stat
+ * file throws as readFileSync does, `ENOENT`; one over MAX_FILE_BYTES is refused unread, `EFBIG`). `onOpen` sees the open descriptor and its stat
  * before the read (the render cache touches old entries there).
  */
 export function readRegularFile(file: string, onOpen?: (fd: number, st: fs.Stats) => void): Buffer {
@@ -17,6 +36,7 @@ export function readRegularFile(file: string, onOpen?: (fd: number, st: fs.Stats
       err.code = "EINVAL";
       throw err;
     }
+    if (st.size > MAX_FILE_BYTES) throw fileTooLarge(file, st.size);
     onOpen?.(fd, st);
     return readOpened(fd, st.size);
   } finally {

@@ -20,6 +20,7 @@ import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import type { DirEntry, FileSystem, SecretFile } from "./filesystem.js";
+import { readRegularFile } from "./read-regular.js";
 
 /** Directories whose content is not digested (see the module comment). */
 export const UNDIGESTED_DIRS: ReadonlySet<string> = new Set([".git", "node_modules"]);
@@ -84,7 +85,9 @@ export function digestTrees(roots: readonly string[]): TreeDigest {
       } else if (e.isFile()) {
         let bytes: Buffer;
         try {
-          bytes = nodeFs.readFileSync(abs);
+          // Regular files under the size limit only: one too large fails every render that reads
+          // it whatever it holds, so its code stands for its content (and it is never read whole).
+          bytes = readRegularFile(abs);
         } catch (err) {
           h.update(`f${e.name}\0!${(err as NodeJS.ErrnoException).code ?? "error"}\0`);
           continue;

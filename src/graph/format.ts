@@ -1,3 +1,4 @@
+import { printable, withoutControls } from "../printable.js";
 import {
   type BlockedNode,
   compareIds,
@@ -14,7 +15,8 @@ export type GraphFormat = "text" | "json" | "mermaid" | "dot";
 export function formatGraph(analysis: GraphAnalysis, format: GraphFormat): string {
   switch (format) {
     case "text":
-      return formatGraphText(analysis);
+      // For people: names cannot drive the terminal.
+      return withoutControls(formatGraphText(analysis));
     case "json":
       return `${JSON.stringify(toGraphJson(analysis), null, 2)}\n`;
     case "mermaid":
@@ -229,8 +231,12 @@ function missingTargets(missing: readonly MissingDependency[]): MissingDependenc
   return [...seen.values()].sort((a, b) => compareIds(missingKey(a), missingKey(b)));
 }
 
+/**
+ * Mermaid renders labels as HTML (this file writes `<br/>` and `<small>` itself): the markup
+ * characters of a name become Mermaid entity codes, its control characters escapes.
+ */
 function mermaidText(s: string): string {
-  return s.replace(/"/g, "#quot;");
+  return printable(s).replace(/[#"<>&]/g, (c) => (c === '"' ? "#quot;" : `#${c.charCodeAt(0)};`));
 }
 
 function mermaidNode(id: string, node: { kind: GraphNodeKind; namespace: string; name: string }): string {
@@ -324,7 +330,7 @@ function deployOrderEdges(edges: readonly GraphEdge[]): GraphEdge[] {
 // --- Graphviz dot ----------------------------------------------------------------------------
 
 function dotString(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+  return `"${withoutControls(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }
 
 /**

@@ -93,6 +93,9 @@ export class Loader {
       // A FIFO or a device is never read (it could block or never end): said as such, not as missing.
       if ((e as NodeJS.ErrnoException).code === "EINVAL")
         throw new SlipwayError(`open ${abs}: not a regular file`, { file: abs });
+      // Too large to read: said with its size and the limit, not as missing.
+      if ((e as NodeJS.ErrnoException).code === "EFBIG")
+        throw e instanceof SlipwayError ? e : new SlipwayError((e as Error).message, { file: abs });
       throw new SlipwayError(`open ${abs}: no such file or directory`, { file: abs });
     }
   }

@@ -14,7 +14,7 @@
  */
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import { isCoreSecret, kindSecretPaths } from "../secrets/kinds.js";
-import { type Marker, markerOf, maskValue, secretScalars } from "../secrets/mask.js";
+import { type Marker, markerOf, maskValue, secretScalars, typedStandIn } from "../secrets/mask.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { createSecretMasker, type SecretMasker } from "../sops/index.js";
 import { shareLoadedFiles } from "./loaded-files.js";
@@ -44,6 +44,35 @@ export function secretsOf(r: RenderedResource): SecretPaths | undefined {
 /** A rendered object fit for printing: every secret field masked. */
 export function maskRenderedObject(r: RenderedResource, masker: Marker): KObject {
   return maskValue(r.object, secretsOf(r), masker) as KObject;
+}
+
+/**
+ * Beside each masked resource with secrets: its object with every secret scalar replaced by a
+ * stand-in of the same type (typedStandIn), so that `check` can tell a secret of the wrong type
+ * (Kubernetes would reject the object) without seeing it. Kept out of the model's fields so
+ * that no output serialises it.
+ */
+const standIns = new WeakMap<RenderedResource, KObject>();
+
+/**
+ * The typed stand-in of a resource's object and the secret paths it stands in for (undefined:
+ * nothing in it is secret). A masked resource's was made from the plaintext when it was masked;
+ * an unmasked one's (the dashboard checks the plaintext model) is made here.
+ */
+export function typedStandInOf(r: RenderedResource): { standIn: KObject; secrets: SecretPaths } | undefined {
+  const secrets = secretsOf(r);
+  if (!secrets) return undefined;
+  const standIn = standIns.get(r) ?? (typedStandIn(r.object, secrets) as KObject);
+  return { standIn, secrets };
+}
+
+/** A masked copy of `r` (r itself when nothing in it is secret), its stand-in recorded. */
+function maskResource(r: RenderedResource, masker: Marker): RenderedResource {
+  const s = secretsOf(r);
+  if (!s) return r;
+  const masked = { ...r, object: maskValue(r.object, s, masker) as KObject, secrets: s };
+  standIns.set(masked, typedStandIn(r.object, s) as KObject);
+  return masked;
 }
 
 /**
@@ -83,10 +112,7 @@ export function maskPlatform(platform: Platform, masker: Marker): Platform {
           id: namespace === k.namespace && name === k.name ? k.id : kustomizationId(namespace, name),
           path,
           ...(k.dir !== undefined && path !== k.path ? { dir: path } : {}),
-          resources: k.resources.map((r) => {
-            const s = secretsOf(r);
-            return s ? { ...r, object: maskValue(r.object, s, masker) as KObject, secrets: s } : r;
-          }),
+          resources: k.resources.map((r) => maskResource(r, masker)),
         };
       }),
       sources: c.sources.map((s) => ({ ...s, object: mask(s.object) })),
@@ -97,10 +123,7 @@ export function maskPlatform(platform: Platform, masker: Marker): Platform {
         secretInputs: undefined,
         ...(h.resources
           ? {
-              resources: h.resources.map((r) => {
-                const s = secretsOf(r);
-                return s ? { ...r, object: maskValue(r.object, s, masker) as KObject, secrets: s } : r;
-              }),
+              resources: h.resources.map((r) => maskResource(r, masker)),
             }
           : {}),
         object: mask(h.object),

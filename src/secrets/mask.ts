@@ -83,3 +83,44 @@ export function secretScalars(value: YamlValue, secrets: SecretPaths | undefined
   }
   return out;
 }
+
+/**
+ * A copy of `value` for judging the types of its secret fields without their content: every
+ * scalar at a marked path is replaced by a fixed one of the same YAML type (string "", integer
+ * 0, float 0.5, boolean false, null), and the keys of a marked map by `k0`, `k1`… A schema
+ * check of the copy finds a secret of the wrong type (a non-numeric secret substituted into
+ * `replicas`) and nothing of its value; what it says about a value (patterns, ranges, enums)
+ * is about the stand-in and must be ignored. Returns `value` itself when nothing is marked.
+ */
+export function typedStandIn(value: YamlValue, secrets: SecretPaths | undefined): YamlValue {
+  if (!secrets || secrets.isEmpty()) return value;
+  const standIn = (v: YamlValue): YamlValue => {
+    if (Array.isArray(v)) return v.map(standIn);
+    if (isMap(v)) {
+      const out: YamlMap = {};
+      for (const [i, x] of Object.values(v).entries()) out[`k${i}`] = standIn(x);
+      return out;
+    }
+    if (typeof v === "string") return "";
+    if (typeof v === "bigint") return 0n;
+    if (typeof v === "number") return Number.isInteger(v) ? 0 : 0.5;
+    if (typeof v === "boolean") return false;
+    return v;
+  };
+  const at = (v: YamlValue, p: ValuePath): YamlValue => {
+    if (secrets.covers(p)) return standIn(v);
+    if (!secrets.touches(p)) return v;
+    if (Array.isArray(v)) return v.map((x, i) => at(x, [...p, i]));
+    if (isMap(v)) {
+      const out: YamlMap = {};
+      for (const [k, x] of Object.entries(v)) {
+        const y = at(x, [...p, k]);
+        if (k === "__proto__") Object.defineProperty(out, k, { value: y, enumerable: true, writable: true });
+        else out[k] = y;
+      }
+      return out;
+    }
+    return v;
+  };
+  return at(value, []);
+}

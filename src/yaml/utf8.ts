@@ -11,7 +11,13 @@ const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 export function decodeYamlText(bytes: Uint8Array, file: string): string {
   try {
     return strict.decode(bytes);
-  } catch {
+  } catch (e) {
+    // Valid UTF-8 that makes a longer string than V8 holds: a size problem, not an encoding one.
+    if ((e as NodeJS.ErrnoException).code === "ERR_STRING_TOO_LONG")
+      throw new SlipwayError(
+        `file is too large: ${bytes.length} bytes; its text is longer than the longest string Slipway can hold (512 MiB)`,
+        { file },
+      );
     const bad = firstInvalid(bytes);
     const before = bytes.subarray(0, bad.at);
     let line = 1;

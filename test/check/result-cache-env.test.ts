@@ -18,7 +18,10 @@ const REVIEWED: Record<string, { reads: number; why: string }> = {
   "src/charts/credentials.ts": { reads: 1, why: "registry credentials: `charts pull` only" },
   "src/cli/charts-progress.ts": { reads: 1, why: "CI: progress display only" },
   "src/cli/check.ts": { reads: 2, why: "NO_COLOR, TERM: report colour, applied after the cache" },
-  "src/cli/main.ts": { reads: 1, why: "--cache-dir into SLIPWAY_CACHE_DIR (see cache/location.ts)" },
+  "src/cli/main.ts": {
+    reads: 2,
+    why: "--cache-dir into SLIPWAY_CACHE_DIR (see cache/location.ts); GITHUB_ACTIONS: how lines are printed, not what",
+  },
   "src/cli/progress.ts": { reads: 1, why: "CI: progress display only" },
   "src/cli/secrets/edit.ts": { reads: 1, why: "EDITOR: `secrets edit` only" },
   "src/fs/git.ts": {

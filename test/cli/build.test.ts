@@ -139,7 +139,7 @@ describe("slipway build: outputs", () => {
     expect(readFileSync(out, "utf8")).toBe(first);
   });
 
-  it("several directories: one file each, a failure does not stop the others", () => {
+  it("several directories: every one is built and reported; a failure means nothing is written", () => {
     const dir = tempTree({
       "a/kustomization.yaml": "resources:\n  - d.yaml\n",
       "a/d.yaml": deployment("a"),
@@ -151,9 +151,12 @@ describe("slipway build: outputs", () => {
     const r = slipway(["build", "a", "b", "c", "--out-dir", out], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/b: .*missing\.yaml/);
+    expect(r.stderr).toMatch(/1 of 3 directories failed; nothing written/);
+    expect(existsSync(out)).toBe(false);
+    const ok = slipway(["build", "a", "c", "--out-dir", out], dir);
+    expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(path.join(out, "a.yaml"), "utf8")).toContain("name: a");
     expect(readFileSync(path.join(out, "c.yaml"), "utf8")).toContain("name: c");
-    expect(existsSync(path.join(out, "b.yaml"))).toBe(false);
   });
 
   it("--out-dir refuses two directories that map to one file name, before writing anything", () => {

@@ -345,6 +345,21 @@ describe("slipway secrets rotate", () => {
     expect(run(["decrypt", app], withKey(0)).stdout).toBe(SECRET);
   });
 
+  it("a later file that fails leaves the earlier ones as they were: nothing is written", () => {
+    const dir = tree({ ".sops.yaml": sopsYaml(keys[1]!.recipient), "secrets/z.yaml": SECRET });
+    const z = encryptInPlace(dir, "secrets/z.yaml");
+    writeFileSync(path.join(dir, ".sops.yaml"), sopsYaml(keys[0]!.recipient));
+    writeFileSync(path.join(dir, "secrets/app.yaml"), SECRET);
+    const app = encryptInPlace(dir, "secrets/app.yaml");
+    const r = run(["rotate", dir], withKey(0));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(`${path.join(dir, "secrets/z.yaml")}: `);
+    expect(r.stderr).toContain("nothing written");
+    expect(readFileSync(path.join(dir, "secrets/app.yaml"))).toEqual(app);
+    expect(readFileSync(path.join(dir, "secrets/z.yaml"))).toEqual(z);
+  });
+
   it("--dry-run writes nothing; without a key it fails naming the file", () => {
     const dir = repo();
     const app = path.join(dir, "secrets/app.yaml");

@@ -46,7 +46,7 @@ export function runCorpusCase(group: string, id: string, cache?: RenderCache): C
     stderr: (s) => {
       stderr += s;
     },
-    writeFile: () => {
+    writeFiles: () => {
       throw new Error("the corpus has no --output-dir cases");
     },
     exists: () => false,

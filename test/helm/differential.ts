@@ -60,7 +60,7 @@ export function runSlipway(dir: string, args: string[]): Outcome {
     stderr: (s) => {
       stderr += s;
     },
-    writeFile: () => {
+    writeFiles: () => {
       throw new Error("no --output-dir in differential scenarios");
     },
     exists: () => false,

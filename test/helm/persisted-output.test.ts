@@ -53,8 +53,8 @@ function run(argv: string[], cwd: string, cache: DiskRenderCache | undefined, wr
     stderr: (s) => {
       stderr += s;
     },
-    writeFile: (file) => {
-      written?.push(file);
+    writeFiles: (files) => {
+      written?.push(...files.map((f) => f.file));
     },
     exists: () => false,
     cache,

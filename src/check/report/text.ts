@@ -3,6 +3,7 @@
  * sorted them), each as `line  severity  rule  message`, and a closing summary line.
  * Colours only when asked (the CLI asks on a TTY without NO_COLOR).
  */
+import { printable } from "../../printable.js";
 import type { CheckResult } from "../engine.js";
 import type { Finding, Severity } from "../types.js";
 
@@ -29,14 +30,15 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
       cluster = f.cluster;
       file = null;
       if (out.length > 0) out.push("");
-      out.push(paint("bold", cluster ? `cluster ${cluster}` : "repository"));
+      out.push(paint("bold", cluster ? `cluster ${printable(cluster)}` : "repository"));
     }
     if (f.file !== file) {
       file = f.file;
-      out.push(`  ${file ?? "(no file)"}`);
+      out.push(`  ${file === undefined ? "(no file)" : printable(file)}`);
     }
+    // Names and messages come from the repository: one finding, one line, no terminal controls.
     out.push(
-      `    ${lineOf(f)}  ${paint(f.severity, f.severity.padEnd(7))}  ${f.message}  ${paint("dim", `[${f.rule}${context(f)}]`)}`,
+      `    ${lineOf(f)}  ${paint(f.severity, f.severity.padEnd(7))}  ${printable(f.message)}  ${paint("dim", `[${f.rule}${printable(context(f))}]`)}`,
     );
   }
   if (out.length > 0) out.push("");

@@ -5,12 +5,16 @@
  * custom resources are checked against its own CRDs); each rule reports its class of issue.
  */
 import { isMap, type KObject, type YamlValue } from "../../kustomize/types.js";
+import { typedStandInOf } from "../../platform/masking.js";
 import type { Platform, RenderedResource } from "../../platform/model.js";
+import type { SecretPaths } from "../../secrets/paths.js";
 import {
   createSchemaValidator,
   type SchemaIssue,
   type SchemaIssueKind,
 } from "../../validate/schema/index.js";
+import { formatPath } from "../../validate/schema/json-path.js";
+import type { JsonPath } from "../../validate/schema/types.js";
 import type { Rule, RuleContext } from "../types.js";
 import { type PassIssues, readSchemaPass, schemaPassKeys, writeSchemaPass } from "./schema-cache.js";
 
@@ -19,8 +23,18 @@ interface Validated {
   issues: SchemaIssue[];
 }
 
+/** A secret field of the wrong type, found on the typed stand-in (never the value). */
+interface SecretTypeIssue {
+  resource: RenderedResource;
+  /** the secret field (the outermost marked path holding the issue) */
+  path: JsonPath;
+  expected: string;
+  got: string;
+}
+
 interface SchemaPass {
   results: Validated[];
+  secretTypes: SecretTypeIssue[];
   /** Broken CRD files from the schema directories (not rendered objects). */
   fileProblems: Array<{ file: string; message: string }>;
 }
@@ -37,7 +51,7 @@ function schemaPass(ctx: RuleContext): SchemaPass {
   const key = dirs.join("\u0000");
   const cached = byDirs.get(key);
   if (cached) return cached;
-  const pass: SchemaPass = { results: [], fileProblems: [] };
+  const pass: SchemaPass = { results: [], secretTypes: [], fileProblems: [] };
   const reportedFiles = new Set<string>();
   for (const cluster of ctx.clusters()) {
     const groups = cluster.kustomizations.map((k) => k.resources);
@@ -73,6 +87,11 @@ function schemaPass(ctx: RuleContext): SchemaPass {
           foundInGroup.push([i, issues]);
         }
         if (issues.length > 0) pass.results.push({ resource, issues });
+        const typed = typedStandInOf(resource);
+        if (typed !== undefined) {
+          validator ??= createSchemaValidator({ crds: crds(), extraSchemaDirs: dirs });
+          pass.secretTypes.push(...secretTypeIssues(resource, typed, validator.validate(typed.standIn)));
+        }
         n++;
       }
       if (keys && !known && !fromGroup && group.length > 0)
@@ -91,6 +110,40 @@ function schemaPass(ctx: RuleContext): SchemaPass {
   }
   byDirs.set(key, pass);
   return pass;
+}
+
+/**
+ * The issues of a typed stand-in that are about the type of a secret field: Kubernetes would
+ * reject the object whatever the value. Anything else the stand-in fails (a pattern, a range)
+ * is about the stand-in's value, not the secret's.
+ */
+function secretTypeIssues(
+  resource: RenderedResource,
+  { standIn, secrets }: { standIn: KObject; secrets: SecretPaths },
+  issues: readonly SchemaIssue[],
+): SecretTypeIssue[] {
+  const out: SecretTypeIssue[] = [];
+  for (const issue of issues) {
+    if (issue.kind !== "invalid" || issue.expected === undefined || !secrets.covers(issue.path)) continue;
+    let at = 1;
+    while (at < issue.path.length && !secrets.covers(issue.path.slice(0, at))) at++;
+    out.push({
+      resource,
+      path: issue.path.slice(0, at),
+      expected: issue.expected,
+      got: typeName(valueAt(standIn, issue.path)),
+    });
+  }
+  return out;
+}
+
+function typeName(v: YamlValue | undefined): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (isMap(v)) return "object";
+  if (typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v))) return "integer";
+  return typeof v === "number" ? "number" : typeof v;
 }
 
 function isCrd(obj: KObject): boolean {
@@ -142,7 +195,8 @@ function issueRule(
     description,
     help,
     run(ctx) {
-      for (const { resource, issues } of schemaPass(ctx).results) {
+      const pass = schemaPass(ctx);
+      for (const { resource, issues } of pass.results) {
         for (const issue of issues) {
           if (issue.kind !== kind) continue;
           ctx.report({
@@ -152,6 +206,15 @@ function issueRule(
             ...(ctx.strict && strictSeverity ? { severity: strictSeverity } : {}),
           });
         }
+      }
+      if (kind !== "invalid") return;
+      for (const t of pass.secretTypes) {
+        ctx.report({
+          message: `${describe(t.resource.object)}: ${formatPath(t.path)}: must be ${t.expected}, got ${t.got} from a secret (the value is not shown)`,
+          resource: t.resource,
+          path: t.path,
+          typeOfSecret: true,
+        });
       }
     },
   };

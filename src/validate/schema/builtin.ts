@@ -202,11 +202,13 @@ function ajvIssues(errors: readonly AjvError[], data: unknown, basePath: JsonPat
       continue;
     let p: JsonPath = [...basePath, ...rel];
     let text: string;
+    let expected: string | undefined;
     const alt = alternatives.get(e.instancePath);
     if (alt !== undefined && e.keyword !== "oneOf" && e.keyword !== "anyOf") continue;
     switch (e.keyword) {
       case "type":
-        text = `must be ${e.params.type}, got ${describeValue(value)}`;
+        expected = String(e.params.type);
+        text = `must be ${expected}, got ${describeValue(value)}`;
         break;
       case "required":
         p = [...p, String(e.params.missingProperty)];
@@ -227,7 +229,7 @@ function ajvIssues(errors: readonly AjvError[], data: unknown, basePath: JsonPat
           f !== undefined
             ? `must be ${FORMAT_TEXT[f] ?? `in format ${f}`}, got ${describeValue(value)}`
             : alt !== undefined && alt.length > 0
-              ? `must be ${[...new Set(alt)].join(" or ")}, got ${describeValue(value)}`
+              ? `must be ${(expected = [...new Set(alt)].join(" or "))}, got ${describeValue(value)}`
               : `must match one of the allowed forms, got ${describeValue(value)}`;
         break;
       }
@@ -237,7 +239,7 @@ function ajvIssues(errors: readonly AjvError[], data: unknown, basePath: JsonPat
     const message = `${formatPath(p)}: ${text}`;
     if (seen.has(message)) continue;
     seen.add(message);
-    out.push({ kind: "invalid", path: p, message });
+    out.push({ kind: "invalid", path: p, message, ...(expected ? { expected } : {}) });
   }
   return out;
 }

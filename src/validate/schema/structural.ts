@@ -71,8 +71,13 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
-function fail(out: SchemaIssue[], path: JsonPath, text: string): void {
-  out.push({ kind: "invalid", path, message: `${formatPath(path)}: ${text}` });
+function fail(out: SchemaIssue[], path: JsonPath, text: string, expected?: string): void {
+  out.push({
+    kind: "invalid",
+    path,
+    message: `${formatPath(path)}: ${text}`,
+    ...(expected ? { expected } : {}),
+  });
 }
 
 function num(v: unknown): number | undefined {
@@ -148,12 +153,12 @@ class Compiler {
     if (intOrString) {
       checks.push((v, p, out) => {
         if (!isInteger(v) && typeof v !== "string")
-          fail(out, p, `must be integer or string, got ${describeValue(v)}`);
+          fail(out, p, `must be integer or string, got ${describeValue(v)}`, "integer or string");
       });
     } else if (type !== undefined) {
       const t = type;
       checks.push((v, p, out) => {
-        if (!typeMatches(t, v)) fail(out, p, `must be ${t}, got ${describeValue(v)}`);
+        if (!typeMatches(t, v)) fail(out, p, `must be ${t}, got ${describeValue(v)}`, t);
       });
     }
 
@@ -171,7 +176,7 @@ class Compiler {
     const [first, ...rest] = checks;
     const check: Check = (value, path, out) => {
       if (value === null) {
-        if (!nullable) fail(out, path, `must be ${type ?? "a value"}, got null`);
+        if (!nullable) fail(out, path, `must be ${type ?? "a value"}, got null`, type ?? "a value");
         return;
       }
       if (first === undefined) return;

@@ -15,6 +15,11 @@ export interface SchemaIssue {
   path: JsonPath;
   /** Human-readable, prefixed with the dotted path: `spec.replicas: must be integer, got string "3"`. */
   message: string;
+  /**
+   * For a value of the wrong type: the type(s) the schema wants (`integer`, `integer or string`).
+   * A caller that must not quote the value (a secret) words its own message from this.
+   */
+  expected?: string;
 }
 
 /** A problem with a CRD that was given to the validator (as an object or a file in a schema dir). */

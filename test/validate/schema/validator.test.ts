@@ -63,6 +63,7 @@ describe("built-in kinds (kubernetes-models, official OpenAPI)", () => {
         kind: "invalid",
         path: ["spec", "replicas"],
         message: 'spec.replicas: must be integer, got string "3"',
+        expected: "integer",
       },
     ]);
   });

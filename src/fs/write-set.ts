@@ -1,0 +1,137 @@
+/**
+ * Writes several files as one change: all of them, or none. Every command that writes more than
+ * one file (render --out, build --out-dir, helm template --output-dir, new, promote, images
+ * --write) goes through here, so a failure after the first file — a later target that is a
+ * directory, a full disk, a link planted below the output directory — leaves the disk as it was.
+ *
+ * Three phases: check every target (inside `within`, no symbolic link on the way, not a
+ * directory, no path twice); stage every file as an exclusively created temp file beside its
+ * target (creating missing directories, remembered); rename each temp over its target, keeping a
+ * hard link to the file it replaces. Anything failing undoes what was done: replaced files come
+ * back from their links, new files, temp files and created directories are removed.
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SlipwayError } from "../errors.js";
+import { refuseLinksBelow } from "./atomic-write.js";
+
+export interface PlannedFile {
+  /** Absolute path, below `within`. */
+  file: string;
+  content: string | Buffer;
+  /** Permission bits (default 0o666 less the umask; a replaced file keeps neither). */
+  mode?: number;
+}
+
+export interface WriteSetOptions {
+  /** The directory written under (an output directory, the repository): nothing below it may be a link. */
+  within: string;
+  /** The rename step, replaceable so that tests can fail it midway. */
+  rename?: (from: string, to: string) => void;
+}
+
+interface Staged {
+  file: string;
+  tmp: string;
+  /** A hard link to the file `file` held before, restored when the set fails. */
+  backup?: string;
+  placed: boolean;
+}
+
+export function writeFileSet(files: readonly PlannedFile[], opts: WriteSetOptions): void {
+  const within = path.resolve(opts.within);
+  const rename = opts.rename ?? fs.renameSync;
+  checkTargets(files, within);
+  const createdDirs: string[] = [];
+  const staged: Staged[] = [];
+  try {
+    for (const f of files) {
+      const file = path.resolve(f.file);
+      makeDirs(path.dirname(file), createdDirs);
+      const tmp = path.join(
+        path.dirname(file),
+        `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`,
+      );
+      fs.writeFileSync(tmp, f.content, { flag: "wx", mode: f.mode ?? 0o666 });
+      if (f.mode !== undefined) fs.chmodSync(tmp, f.mode);
+      staged.push({ file, tmp, placed: false });
+    }
+    for (const s of staged) {
+      if (fs.lstatSync(s.file, { throwIfNoEntry: false }) !== undefined) {
+        s.backup = `${s.tmp}.old`;
+        try {
+          fs.linkSync(s.file, s.backup);
+        } catch {
+          // a file system without hard links: a copy keeps the old content as well
+          fs.copyFileSync(s.file, s.backup, fs.constants.COPYFILE_EXCL);
+        }
+      }
+      rename(s.tmp, s.file);
+      s.placed = true;
+    }
+  } catch (e) {
+    undo(staged, createdDirs);
+    throw e;
+  }
+  for (const s of staged) if (s.backup !== undefined) fs.rmSync(s.backup, { force: true });
+}
+
+/** Everything that can be known before the first byte is written. */
+function checkTargets(files: readonly PlannedFile[], within: string): void {
+  const seen = new Set<string>();
+  for (const f of files) {
+    const file = path.resolve(f.file);
+    const rel = path.relative(within, file);
+    if (rel === "" || rel.startsWith(`..${path.sep}`) || rel === ".." || path.isAbsolute(rel))
+      throw new SlipwayError(`refusing to write outside ${within}`, { file });
+    if (seen.has(file)) throw new SlipwayError("two outputs would be written to this one file", { file });
+    seen.add(file);
+    refuseLinksBelow(within, file);
+    let at = within;
+    const parts = rel.split(path.sep);
+    for (const [i, part] of parts.entries()) {
+      at = path.join(at, part);
+      const st = fs.statSync(at, { throwIfNoEntry: false });
+      if (st === undefined) break;
+      if (i < parts.length - 1 && !st.isDirectory())
+        throw new SlipwayError(`cannot write below ${at}: it is not a directory`, { file });
+      if (i === parts.length - 1 && !st.isFile())
+        throw new SlipwayError("cannot write here: something other than a regular file exists", { file });
+    }
+  }
+}
+
+/** Creates the missing directories down to `dir` (`within` too), recording each it created. */
+function makeDirs(dir: string, created: string[]): void {
+  const missing: string[] = [];
+  for (let at = dir; fs.lstatSync(at, { throwIfNoEntry: false }) === undefined; at = path.dirname(at)) {
+    if (path.dirname(at) === at) break;
+    missing.push(at);
+  }
+  for (const d of missing.reverse()) {
+    fs.mkdirSync(d);
+    created.push(d);
+  }
+}
+
+function undo(staged: Staged[], createdDirs: string[]): void {
+  for (const s of [...staged].reverse()) {
+    try {
+      if (s.placed) {
+        if (s.backup !== undefined) fs.renameSync(s.backup, s.file);
+        else fs.rmSync(s.file, { force: true });
+      } else if (s.backup !== undefined) fs.rmSync(s.backup, { force: true });
+      fs.rmSync(s.tmp, { force: true });
+    } catch {
+      // best effort: the original error is the one to report
+    }
+  }
+  for (const d of [...createdDirs].reverse()) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      // not empty (something else wrote there meanwhile) or gone: leave it
+    }
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * writeFileSet writes all of its files or none: each way a set can fail (a bad target found
+ * before writing, a rename failing after the first file is in place) leaves the directory as
+ * it was — replaced files restored, new files, temp files and new directories gone.
+ */
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { writeFileSet } from "../../src/fs/write-set.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function temp(): string {
+  const d = mkdtempSync(path.join(tmpdir(), "slipway-write-set-"));
+  dirs.push(d);
+  return d;
+}
+
+/** Every path below `root` with the content of its files ("/" for a directory). */
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = path.join(dir, name);
+      const rel = path.relative(root, p);
+      if (lstatSync(p).isSymbolicLink()) out[rel] = "->";
+      else if (statSync(p).isDirectory()) {
+        out[`${rel}/`] = "";
+        walk(p);
+      } else out[rel] = readFileSync(p, "utf8");
+    }
+  };
+  walk(root);
+  return out;
+}
+
+describe("writeFileSet", () => {
+  it("writes every file, creating directories", () => {
+    const root = temp();
+    writeFileSet(
+      [
+        { file: path.join(root, "out/a/x.yaml"), content: "x\n" },
+        { file: path.join(root, "out/b.yaml"), content: "b\n" },
+      ],
+      { within: path.join(root, "out") },
+    );
+    expect(tree(root)).toEqual({ "out/": "", "out/a/": "", "out/a/x.yaml": "x\n", "out/b.yaml": "b\n" });
+  });
+
+  it("a rename failing after the first file is placed undoes the whole set", () => {
+    const root = temp();
+    mkdirSync(path.join(root, "out"));
+    writeFileSync(path.join(root, "out/old.yaml"), "old\n");
+    const before = tree(root);
+    let renames = 0;
+    const failing = (from: string, to: string) => {
+      if (++renames === 3) throw new Error("disk full");
+      renameSync(from, to);
+    };
+    expect(() =>
+      writeFileSet(
+        [
+          { file: path.join(root, "out/old.yaml"), content: "new\n" },
+          { file: path.join(root, "out/new/a.yaml"), content: "a\n" },
+          { file: path.join(root, "out/new/b.yaml"), content: "b\n" },
+        ],
+        { within: path.join(root, "out"), rename: failing },
+      ),
+    ).toThrow("disk full");
+    expect(renames).toBe(3);
+    expect(tree(root)).toEqual(before);
+  });
+
+  it.each([
+    [
+      "a target that is a directory",
+      (root: string) => mkdirSync(path.join(root, "out/b.yaml"), { recursive: true }),
+      /other than a regular file/,
+    ],
+    [
+      "a directory on the way that is a file",
+      (root: string) => {
+        mkdirSync(path.join(root, "out"));
+        writeFileSync(path.join(root, "out/sub"), "");
+      },
+      /not a directory/,
+    ],
+    [
+      "a link below the output directory",
+      (root: string) => {
+        mkdirSync(path.join(root, "out"));
+        symlinkSync(root, path.join(root, "out/sub"));
+      },
+      /symbolic link/,
+    ],
+  ])("%s is refused before anything is written", (_, plant, message) => {
+    const root = temp();
+    plant(root);
+    const before = tree(root);
+    expect(() =>
+      writeFileSet(
+        [
+          { file: path.join(root, "out/a.yaml"), content: "a\n" },
+          { file: path.join(root, "out/b.yaml"), content: "b\n" },
+          { file: path.join(root, "out/sub/c.yaml"), content: "c\n" },
+        ],
+        { within: path.join(root, "out") },
+      ),
+    ).toThrow(message);
+    expect(tree(root)).toEqual(before);
+  });
+
+  it("refuses two outputs for one file and a file outside the directory", () => {
+    const root = temp();
+    const a = path.join(root, "out/a.yaml");
+    expect(() =>
+      writeFileSet(
+        [
+          { file: a, content: "1" },
+          { file: a, content: "2" },
+        ],
+        { within: path.join(root, "out") },
+      ),
+    ).toThrow(/two outputs/);
+    expect(() =>
+      writeFileSet([{ file: path.join(root, "x.yaml"), content: "1" }], { within: path.join(root, "out") }),
+    ).toThrow(/outside/);
+    expect(tree(root)).toEqual({});
+  });
+});
