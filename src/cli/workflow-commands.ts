@@ -59,7 +59,7 @@ export function guardWorkflowCommands(env: NodeJS.ProcessEnv): void {
       }
       const lastBreak = Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r"));
       g.tail = lastBreak >= 0 ? text.slice(lastBreak + 1) : g.tail + text;
-      if (g.tail.length > 4096) g.tail = g.tail.slice(-4096);
+      if (g.tail.length > 4096) g.tail = lineSummary(g.tail);
       return (g.write as (...a: unknown[]) => boolean)(chunk, ...rest);
     }) as NodeJS.WriteStream["write"];
   }
@@ -80,6 +80,17 @@ export function endWorkflowCommandGuard(): void {
     if (g.stopped) g.write(`${g.tail === "" ? "" : "\n"}::${token}::\n`);
   }
   guarded.clear();
+}
+
+/**
+ * What a long unfinished line keeps for the test above: its first two characters after leading
+ * whitespace (where a command starts) and its last two (where `::` or `##[` may be finished by
+ * the next write), joined by a character that belongs to neither token. Keeping only the line's
+ * end, as before, lost its start: `::error` followed by 5,000 characters and a later `::msg`
+ * passed unstopped.
+ */
+export function lineSummary(line: string): string {
+  return `${line.trimStart().slice(0, 2)}\u0001${line.slice(-2)}`;
 }
 
 /** A regular file or /dev/null is not the job log; a pipe or a terminal may be. */

@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { looksLikeWorkflowCommand } from "../../src/cli/workflow-commands.js";
+import { lineSummary, looksLikeWorkflowCommand } from "../../src/cli/workflow-commands.js";
 import { tempTree } from "../support/cli.js";
 import { repoRoot } from "../support/env.js";
 
@@ -110,5 +110,21 @@ describe("GitHub workflow commands from repository text", () => {
     for (const c of run) expect(c).toMatch(/^::(error|warning|notice) /);
     expect(ci.stdout).not.toMatch(/^\s*::(error|add-mask)::/m);
     expect(commandsRun(ci.stderr)).toEqual([]);
+  });
+});
+
+describe("a long line written in pieces", () => {
+  // The guard keeps a summary of an unfinished line longer than 4 KiB; a command's start and its
+  // closing `::`, or `##[` split between two writes, must still be seen.
+  const long = "x".repeat(5000);
+  it("keeps the line's start", () => {
+    expect(looksLikeWorkflowCommand(`${lineSummary(`  ::error ${long}`)}::pwned`)).toBe(true);
+  });
+  it("keeps the line's end", () => {
+    expect(looksLikeWorkflowCommand(`${lineSummary(`${long}#`)}#[error]`)).toBe(true);
+  });
+  it("joins nothing that was not adjacent", () => {
+    expect(looksLikeWorkflowCommand(`${lineSummary(`ab${long}:`)}:x`)).toBe(false);
+    expect(looksLikeWorkflowCommand(`${lineSummary(`:${long}:`)}x`)).toBe(false);
   });
 });
