@@ -1,4 +1,9 @@
-import { armor, Decrypter, Encrypter, identityToRecipient } from "age-encryption";
+import type * as Age from "age-encryption";
+
+// Loaded at the first encryption or decryption: a run that decrypts nothing (most checks and
+// renders) never pays for the library and its post-quantum tables (~10-20 ms of a fresh process).
+let age: Promise<typeof Age> | undefined;
+const loadAge = (): Promise<typeof Age> => (age ??= import("age-encryption"));
 
 /**
  * age wrapping of the data key, as sops does it: one armored age file per recipient, whose
@@ -30,6 +35,7 @@ export async function wrapForRecipient(dataKey: Uint8Array, recipient: string): 
       `"${recipient}" is not a supported age recipient (X25519 age1… or post-quantum age1pq1…)`,
     );
   }
+  const { armor, Encrypter } = await loadAge();
   const e = new Encrypter();
   e.addRecipient(recipient);
   return armor.encode(await e.encrypt(dataKey));
@@ -44,6 +50,7 @@ export async function unwrapWithIdentities(
   identities: readonly string[],
 ): Promise<Uint8Array | undefined> {
   if (identities.length === 0) return undefined;
+  const { armor, Decrypter } = await loadAge();
   let file: Uint8Array;
   try {
     file = armor.decode(enc);
@@ -72,6 +79,7 @@ export async function unwrapWithIdentities(
 
 /** The recipient (`age1…`) of an identity, for status reports. */
 export async function recipientOf(identity: string): Promise<string> {
+  const { identityToRecipient } = await loadAge();
   try {
     return await identityToRecipient(identity);
   } catch {

@@ -1,7 +1,7 @@
 import * as nodeFs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Decrypter } from "age-encryption";
+import { isUsableAgeIdentity, looksLikeAgeIdentity } from "./age-identity.js";
 
 /**
  * Finding the user's age identities the way sops does: `SOPS_AGE_KEY` (the keys themselves),
@@ -24,23 +24,6 @@ export interface IdentityEnvironment {
   platform?: NodeJS.Platform;
   readFile?: (p: string) => string;
   exists?: (p: string) => boolean;
-}
-
-const IDENTITY = /^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/;
-
-/**
- * Whether age itself accepts the identity (bech32 checksum, key length). The library's own
- * error quotes the key (`Invalid checksum in AGE-SECRET-KEY-1…`), and a key with one wrong
- * character is correctable through that checksum, so the error is dropped unread.
- */
-export function isUsableAgeIdentity(word: string): boolean {
-  if (!IDENTITY.test(word)) return false;
-  try {
-    new Decrypter().addIdentity(word);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -66,7 +49,7 @@ export function parseAgeIdentities(
     };
     for (const word of line.split(/\s+/)) {
       if (isUsableAgeIdentity(word)) identities.push(word);
-      else if (IDENTITY.test(word))
+      else if (looksLikeAgeIdentity(word))
         problem(`${origin}: line ${n + 1}: not a usable age identity (its checksum or length is wrong)`);
       else if (word.startsWith("AGE-PLUGIN-"))
         problem(`${origin}: line ${n + 1}: age plugin identities are not supported`);

@@ -1,9 +1,14 @@
 import { symlinkSync } from "node:fs";
 import * as path from "node:path";
+import ignore from "ignore";
 import { afterAll, describe, expect, it } from "vitest";
 import { type FileSystem, MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { GitFileSystem } from "../../src/fs/git.js";
-import { SourceArtifactFileSystem } from "../../src/fs/source-artifact.js";
+import {
+  DEFAULT_EXCLUSIONS,
+  SourceArtifactFileSystem,
+  VCS_EXCLUSIONS,
+} from "../../src/fs/source-artifact.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { GitFixture } from "../diff/git-fixture.js";
 
@@ -37,6 +42,75 @@ describe("source artifact: what Flux can read of a Git source", () => {
     expect(fs.readDir("/r")).toEqual(["clusters"]);
     expect(fs.exists("/r/logo.png")).toBe(false);
     expect(() => fs.readFile("/r/clusters/dev/.sops.yaml")).toThrow(/excluded from the source artifact/);
+  });
+
+  it("gives the default exclusions' verdicts of `ignore` itself on look-alike names, any case, any script", () => {
+    // The view answers most paths without running the rules (needlesOf); the oracle runs them on
+    // the path and every parent directory, as source-controller's walk does.
+    const rules = ignore().add([...VCS_EXCLUSIONS, ...DEFAULT_EXCLUSIONS]);
+    const names = [
+      "app.yaml",
+      "logo.PNG",
+      "x.jpg",
+      "x.jpgx",
+      "a.Jpeg",
+      "movie.wMv",
+      "b.tar.GZ",
+      "c.tar",
+      "d.zip",
+      ".GitHub",
+      ".github",
+      ".gitx",
+      "git",
+      ".Git",
+      ".gitignore",
+      ".CircleCI",
+      ".circle",
+      ".travis.yml",
+      ".TRAVIS.YML",
+      ".gitlab-ci.yml",
+      "AppVeyor.yml",
+      ".drone.yml",
+      "CloudBuild.yaml",
+      "codeship-steps.yml",
+      "codeship-services.yml",
+      ".goreleaser.yml",
+      ".sops.yaml",
+      ".SOPS.yaml",
+      ".sops.yml",
+      ".flux.yaml",
+      "\u0130.png",
+      "\u212Aey.zip",
+      ".\u017Fops.yaml",
+      "\u0131mage.gif",
+      "sops.yaml",
+      "x.flv",
+      "y.gif",
+    ];
+    const files: Record<string, string> = {};
+    const paths: Array<{ rel: string; dir: boolean }> = [];
+    let i = 0;
+    for (const a of names)
+      for (const b of names) {
+        if (i++ % 3 !== 0) continue;
+        files[`/look/${a}/${b}`] = "x";
+        paths.push({ rel: a, dir: true }, { rel: `${a}/${b}`, dir: false });
+      }
+    const fs = new SourceArtifactFileSystem(new MemoryFileSystem(files), "/look");
+    const oracle = (rel: string, dir: boolean): boolean => {
+      const parts = rel.split("/");
+      for (let n = 1; n < parts.length; n++)
+        if (rules.ignores(`${parts.slice(0, n).join("/")}/`)) return true;
+      return rules.ignores(dir ? `${rel}/` : rel);
+    };
+    let excluded = 0;
+    for (const { rel, dir } of paths) {
+      const expected = oracle(rel, dir);
+      expect([rel, fs.isIgnored(`/look/${rel}`, dir)]).toEqual([rel, expected]);
+      if (expected) excluded++;
+    }
+    expect(excluded).toBeGreaterThan(100);
+    expect(excluded).toBeLessThan(paths.length - 100);
   });
 
   it("a .sourceignore replaces the defaults and is scoped to its directory", () => {
