@@ -25,11 +25,13 @@ import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
 import { type FastNode, fastLineOf, isBail, kyamlValue, scanFastYamlEach } from "./fast/index.js";
+import { foldedQuoted } from "./fast/inline.js";
 import { type LineTree, lineTreeOf } from "./fast/line-tree.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
 import { checkYamlNesting, excessiveNodeDepth, isNestingOverflow, MAX_FLOW_DEPTH } from "./limits.js";
 import { goFloatName } from "./numbers.js";
+import { indentQuotedContinuation } from "./quoted-indent.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
 
 export interface ParsedDocument {
@@ -162,6 +164,10 @@ class DocumentConverter {
         this.fail("found a tab character where an indentation space is expected", node);
     }
     const quoted = node.type !== "PLAIN" && node.type !== undefined;
+    if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && !node.tag) {
+      const source = this.sourceOf(node);
+      if (source.includes("\n")) text = foldedQuoted(source) ?? text;
+    }
     let r: Resolved;
     try {
       if (node.tag) r = resolveTagged(node.tag, text, quoted);
@@ -353,10 +359,18 @@ interface RawDocument {
 function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: LineCounter } {
   checkCharacters(text, file);
   checkYamlNesting(text, file);
-  const lines = new LineCounter();
-  const all = parseAllDocuments(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });
+  let src = text;
+  let lines = new LineCounter();
+  let all = parseAllList(src, lines);
+  for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {
+    const repaired = indentQuotedContinuation(src, all);
+    if (repaired === undefined) break;
+    src = repaired;
+    lines = new LineCounter();
+    all = parseAllList(src, lines);
+  }
   const docs: RawDocument[] = [];
-  for (const doc of Array.isArray(all) ? all : [all]) {
+  for (const doc of all) {
     // Before the errors: a composer that overflowed left a tree that is deeper than the limit.
     const deep = excessiveNodeDepth(doc.contents as Node | null);
     if (deep) {
@@ -370,9 +384,20 @@ function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: Lin
     throwParseError(doc, file, lines);
     const contents = doc.contents as Node | null;
     if (isEmptyDocument(contents)) continue;
-    docs.push({ doc, contents: contents as Node, src: text });
+    docs.push({ doc, contents: contents as Node, src });
   }
   return { docs, lines };
+}
+
+/**
+ * Each repair re-reads the file: a file with more under-indented quoted scalars than this gets
+ * the parse's own error (go-yaml would read it).
+ */
+const MAX_QUOTED_REPAIRS = 32;
+
+function parseAllList(text: string, lineCounter: LineCounter): Document[] {
+  const all = parseAllDocuments(text, { schema: "failsafe", lineCounter, uniqueKeys: false });
+  return Array.isArray(all) ? all : [all];
 }
 
 function convertDocument(

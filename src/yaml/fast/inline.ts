@@ -3,7 +3,7 @@
  * Each reads `text` from `at` up to `end` (the end of the line, line break excluded) and bails
  * on anything that would need a second line or could be an error.
  */
-import { bail, type FastMap, type FastNode, type FastScalar, type FastSeq } from "./nodes.js";
+import { bail, type FastMap, type FastNode, type FastScalar, type FastSeq, isBail } from "./nodes.js";
 
 export interface Token<T> {
   node: T;
@@ -97,6 +97,46 @@ export function quotedPart(text: string, from: number, end: number, double: bool
   while (last > start && text.charCodeAt(last - 1) === 0x20) last--;
   return { text: out + text.slice(start, last), closed: false, next: end, escapedBreak: false, tab };
 }
+
+/**
+ * A whole multi-line quoted scalar's value as go-yaml reads it, from its source (opening to
+ * closing quote): the fast scanner's folding (scan.ts quotedScalar) over lines of any
+ * indentation, leading tabs skipped as go-yaml skips them. The full path uses it where the
+ * `yaml` package folds differently (an escaped line break followed by an empty line: go-yaml
+ * keeps the line feed, `yaml` gives a space). Undefined where a line ends in a tab before its
+ * break (is it content or folded away? an escape decides) or an escape is unusual: the `yaml`
+ * package's reading stands there.
+ */
+export function foldedQuoted(src: string): string | undefined {
+  const double = src.charCodeAt(0) === 0x22;
+  const lines = src.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+  try {
+    let part: QuotedPart | undefined;
+    let value = "";
+    let empties = 0;
+    for (const [i, line] of lines.entries()) {
+      if (part?.closed) return undefined;
+      let from = i === 0 ? 1 : 0;
+      while (i > 0 && (line.charCodeAt(from) === 0x20 || line.charCodeAt(from) === 0x09)) from++;
+      if (i > 0 && from === line.length) {
+        empties++;
+        continue;
+      }
+      const escaped = part?.escapedBreak === true;
+      part = quotedPart(line, from, line.length, double);
+      if (!part.closed && TAB_AT_BREAK.test(line)) return undefined;
+      if (i > 0) value += escaped || empties > 0 ? "\n".repeat(empties) : " ";
+      value += part.text;
+      empties = 0;
+    }
+    return part?.closed ? value : undefined;
+  } catch (err) {
+    if (isBail(err)) return undefined;
+    throw err;
+  }
+}
+
+const TAB_AT_BREAK = /\t[ \t]*$/;
 
 /** Only spaces and tabs from `at` to `end`. */
 function isBlankTail(text: string, at: number, end: number): boolean {

@@ -292,7 +292,7 @@ class Scanner {
       return this.blockScalar(at, parentIndent);
     }
     if (c === 0x22 || c === 0x27) {
-      const q = this.quotedScalar(at, parentIndent);
+      const q = this.quotedScalar(at);
       node = q.node;
       rest = q.next;
     } else if (c === 0x5b || c === 0x7b) {
@@ -323,10 +323,10 @@ class Scanner {
   /**
    * A quoted scalar from `at`, over several lines if it does not close on its own (YAML 1.2
    * 7.3.1: a line break folds into a space, or into a line feed per empty line; spaces around
-   * it go; after an escaped break only the empty lines count). Continuation lines must be
-   * indented past the parent; tabs in them are left to the full path.
+   * it go; after an escaped break only the empty lines count). Continuation lines may have any
+   * indentation but none; tabs in them are left to the full path.
    */
-  private quotedScalar(at: number, parentIndent: number): { node: FastScalar; next: number } {
+  private quotedScalar(at: number): { node: FastScalar; next: number } {
     const text = this.text;
     const double = text.charCodeAt(at) === 0x22;
     const style = double ? "double" : "single";
@@ -347,8 +347,9 @@ class Scanner {
         if (escaped) part.escapedBreak = true;
         continue;
       }
-      if (from - this.pos <= parentIndent) bail();
-      // At the top level a line could be `---` or `...` (an error inside quotes).
+      // go-yaml reads to the closing quote whatever a continuation line's indentation (the
+      // `yaml` package alone would not: src/yaml/quoted-indent.ts). At column 0 a line could be
+      // `---` or `...` (an error inside quotes): left to the full path.
       if (from === this.pos) bail();
       part = quotedPart(text, from, this.end, double);
       value += escaped ? "\n".repeat(empties) : empties === 0 ? " " : "\n".repeat(empties);
