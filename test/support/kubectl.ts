@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { kubectlPath } from "./env.js";
 
 export interface KubectlResult {
@@ -34,4 +36,56 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Pr
   });
   await Promise.all(workers);
   return out;
+}
+
+export interface ResourceDifferential {
+  /** how many resources both read (Slipway's build compared byte for byte) */
+  accepted: number;
+  /** resources Slipway rejected that kubectl builds */
+  wronglyRejected: string[];
+  /** documents of the built stream that differ (the first three) */
+  differing: { kubectl: string; slipway: string | undefined }[];
+  /** kubectl's stderr for the accepted ones (empty when it built them) */
+  stderr: string;
+}
+
+/**
+ * Each text, a one-document resource, read by Slipway (`parse` throws to reject) and by
+ * kubectl: what Slipway rejects is built by kubectl alone, one directory each; what it accepts
+ * is built by both as one kustomization in `dir`.
+ */
+export async function compareResourcesWithKubectl(
+  dir: string,
+  texts: readonly string[],
+  parse: (text: string) => void,
+  build: (dir: string) => string,
+): Promise<ResourceDifferential> {
+  const files: string[] = [];
+  const wronglyRejected: string[] = [];
+  for (const [i, text] of texts.entries()) {
+    try {
+      parse(text);
+    } catch {
+      const one = mkdtempSync(path.join(dir, `rejected-${i}-`));
+      writeFileSync(path.join(one, "res.yaml"), text);
+      writeFileSync(path.join(one, "kustomization.yaml"), "resources: [res.yaml]\n");
+      if ((await kubectlKustomize(one)).ok) wronglyRejected.push(text);
+      continue;
+    }
+    const file = `res-${String(i).padStart(3, "0")}.yaml`;
+    writeFileSync(path.join(dir, file), text);
+    files.push(file);
+  }
+  writeFileSync(
+    path.join(dir, "kustomization.yaml"),
+    `resources:\n${files.map((f) => `  - ${f}`).join("\n")}\n`,
+  );
+  const oracle = await kubectlKustomize(dir);
+  const mine = build(dir).split(/^---\n/m);
+  const differing = oracle.stdout
+    .split(/^---\n/m)
+    .map((doc, i) => ({ kubectl: doc, slipway: mine[i] }))
+    .filter((d) => d.kubectl !== d.slipway)
+    .slice(0, 3);
+  return { accepted: files.length, wronglyRejected, differing, stderr: oracle.stderr };
 }
