@@ -1,21 +1,17 @@
-#!/usr/bin/env -S node --stack-size=3900 --max-semi-space-size=32 --initial-old-space-size=64 --interrupt-budget=300000
+#!/usr/bin/env -S node --stack-size=3900 --min-semi-space-size=32 --max-semi-space-size=32 --interrupt-budget=300000
 // --stack-size: Helm allows 1000 nested includes; V8's default stack (~1 MB) holds ~600 of ours.
-// --max-semi-space-size: V8's young generation starts at 1 MB and doubles after each collection
+// --min/max-semi-space-size: V8's young generation starts at 1 MB and doubles after each collection
 // up to 16 MB; a run that allocates tens of MB collects many times on the way (kube-prometheus-stack's
-// helm template: 14 scavenges), copying the same survivors each time. Up to 32 MB, the late
-// scavenges are fewer. The price: a run that allocates more keeps up to 32 MB of young objects
-// instead of 16, per isolate (render workers included). (It used to start at 32 MB too,
-// --min-semi-space-size=32; once the old generation's first limit was raised, below, starting
-// small cost nothing: a first scavenge of a full 32 MB copies more survivors than several small
-// ones, and this line has no room for both flags: Linux kernels before 5.1 cut a #! line at 127
-// bytes.)
-// --initial-old-space-size: the old generation's first allocation limit. Under the default, a
-// check that reads its renders from the cache (the platform model, ~30 MB, promoted as it is
-// built) reached it and ran a full mark-compact (~30 ms) before ending; at 64 MB it ends first.
-// CPU, bjw-s home-ops, fresh processes (medians, load 6-8): check after a one-file edit (result
-// cache miss) ~330 -> ~290 ms, check with a warm render cache ~315 -> ~275 ms, cold check and
-// helm template of kube-prometheus-stack unchanged (its --no-cache run ~465 -> ~420 ms); peak
-// RSS of a cold render of each realworld repository unchanged or lower (bjw-s 245 -> 232 MB).
+// helm template: 14 scavenges), copying the same survivors each time. At 32 MB from the start a
+// warm-cache run ends before the first. The price: up to 32 MB of young objects per isolate
+// (render workers included) instead of 16.
+// Not --initial-old-space-size=64 (a warm check's final mark-compact avoided): this line has no
+// room for it beside both semi-space flags (Linux kernels before 5.1 cut a #! line at 127
+// bytes), and of the two the semi-space start pays more. Fresh
+// processes, alternated, 15 runs each, load < 1: helm template kube-prometheus-stack (warm cache)
+// 164 ms wall / 170 ms CPU with these flags vs 173 / 190 with --initial-old-space-size=64 and
+// --max-semi-space-size=32; `check` of bjw-s after a one-file edit (CLI, 9 runs) 338 / 350 vs
+// 323 / 340.
 // --interrupt-budget: how much bytecode a function runs before V8 considers optimizing it (default
 // 67584). A run of a few seconds spent about as much CPU in TurboFan's background compiles (4 V8
 // threads, in each isolate: main and render workers) as in the main thread, much of it on code that
