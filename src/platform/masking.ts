@@ -13,6 +13,7 @@
  * replaces a whole message that still quotes a secret value.
  */
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
+import { secretDataNotBase64 } from "../secrets/base64.js";
 import { isCoreSecret, kindSecretPaths } from "../secrets/kinds.js";
 import { type Marker, markerOf, maskValue, secretScalars, typedStandIn } from "../secrets/mask.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
@@ -49,21 +50,31 @@ export function maskRenderedObject(r: RenderedResource, masker: Marker): KObject
 /**
  * Beside each masked resource with secrets: its object with every secret scalar replaced by a
  * stand-in of the same type (typedStandIn), so that `check` can tell a secret of the wrong type
- * (Kubernetes would reject the object) without seeing it. Kept out of the model's fields so
+ * (Kubernetes would reject the object) without seeing it, and which of a Secret's `data` values
+ * are not base64 (the API server refuses those too). Kept out of the model's fields so
  * that no output serialises it.
  */
-const standIns = new WeakMap<RenderedResource, KObject>();
+const standIns = new WeakMap<RenderedResource, TypedStandIn>();
+
+interface TypedStandIn {
+  standIn: KObject;
+  /** a core Secret's `data` keys whose value is not base64 (secretDataNotBase64) */
+  notBase64: string[];
+}
+
+function standInOf(object: KObject, secrets: SecretPaths): TypedStandIn {
+  return { standIn: typedStandIn(object, secrets) as KObject, notBase64: secretDataNotBase64(object) };
+}
 
 /**
  * The typed stand-in of a resource's object and the secret paths it stands in for (undefined:
  * nothing in it is secret). A masked resource's was made from the plaintext when it was masked;
  * an unmasked one's (the dashboard checks the plaintext model) is made here.
  */
-export function typedStandInOf(r: RenderedResource): { standIn: KObject; secrets: SecretPaths } | undefined {
+export function typedStandInOf(r: RenderedResource): (TypedStandIn & { secrets: SecretPaths }) | undefined {
   const secrets = secretsOf(r);
   if (!secrets) return undefined;
-  const standIn = standIns.get(r) ?? (typedStandIn(r.object, secrets) as KObject);
-  return { standIn, secrets };
+  return { ...(standIns.get(r) ?? standInOf(r.object, secrets)), secrets };
 }
 
 /** A masked copy of `r` (r itself when nothing in it is secret), its stand-in recorded. */
@@ -71,7 +82,7 @@ function maskResource(r: RenderedResource, masker: Marker): RenderedResource {
   const s = secretsOf(r);
   if (!s) return r;
   const masked = { ...r, object: maskValue(r.object, s, masker) as KObject, secrets: s };
-  standIns.set(masked, typedStandIn(r.object, s) as KObject);
+  standIns.set(masked, standInOf(r.object, s));
   return masked;
 }
 

@@ -119,10 +119,15 @@ function schemaPass(ctx: RuleContext): SchemaPass {
  */
 function secretTypeIssues(
   resource: RenderedResource,
-  { standIn, secrets }: { standIn: KObject; secrets: SecretPaths },
+  { standIn, secrets, notBase64 }: { standIn: KObject; secrets: SecretPaths; notBase64: readonly string[] },
   issues: readonly SchemaIssue[],
 ): SecretTypeIssue[] {
-  const out: SecretTypeIssue[] = [];
+  const out: SecretTypeIssue[] = notBase64.map((key) => ({
+    resource,
+    path: ["data", key],
+    expected: "base64 (the API server decodes a Secret's data; plain text belongs in stringData)",
+    got: "text that is not base64",
+  }));
   for (const issue of issues) {
     if (issue.kind !== "invalid" || issue.expected === undefined || !secrets.covers(issue.path)) continue;
     let at = 1;
