@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { RACY_MS } from "../fs/racy-window.js";
 
 let memo: string | undefined;
 
@@ -106,8 +107,6 @@ function codeFiles(root: string, bundled: boolean, dirs: string[] = []): string[
 }
 
 const MEMO_FORMAT = 1;
-/** Stamps this recent may not show the next change (time stamps are as coarse as the kernel's clock). */
-const RACY_MS = 3_000;
 
 interface Memo {
   format: number;

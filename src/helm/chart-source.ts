@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
+import { RACY_MS } from "../fs/racy-window.js";
 import type { Chart, ChartFile } from "./chart.js";
 import { IgnoreRules } from "./helmignore.js";
 import {
@@ -281,7 +282,6 @@ function sameStamp(a: StatStamp): boolean {
  */
 const walkedDirs = new Map<string, { stamps: StatStamp[]; files: ChartFile[] }>();
 const MAX_WALKED_DIRS = 64;
-const RACY_MS = 3_000;
 
 function readChartDirStamped(dir: string): ChartFile[] {
   const key = path.resolve(dir);
