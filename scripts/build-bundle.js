@@ -14,29 +14,10 @@ const out = new URL("bundle/", dist);
 // (src/cache/code-identity.ts hashes every file here) and the package hold only this build.
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-
-// re2js 2.10's compiler asks Unicode.simpleFold about every one-rune literal, case folding or
-// not: the first such regexp of a process decodes its case-orbit table (2,946 entries, ~8 ms
-// cold), which only (?i) patterns need. The answer only matters under FOLD_CASE (flags is that
-// bit alone by then), so the bundle asks only then: same program, no decode for
-// `^v\d+\.\d+$` and the like. A changed re2js fails the build here, to be looked at again.
-const RE2JS_RUNE = "if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0])";
-const re2jsFoldOnlyWhenFolding = {
-  name: "re2js-fold-only-when-folding",
-  transform(code, id) {
-    if (!/[\\/]re2js[\\/]build[\\/]index\.js$/.test(id)) return null;
-    if (code.split(RE2JS_RUNE).length !== 2) {
-      throw new Error(`re2js changed: ${RE2JS_RUNE} is not in ${id} once; redo or drop this patch`);
-    }
-    return { code: code.replace(RE2JS_RUNE, `if (flags === 0 || ${RE2JS_RUNE.slice(4)}`), map: null };
-  },
-};
-
 await build({
   input: [new URL("cli/main.js", dist).pathname, new URL("helm/pool/worker.js", dist).pathname],
   platform: "node",
   logLevel: "silent",
-  plugins: [re2jsFoldOnlyWhenFolding],
   output: {
     dir: out.pathname,
     format: "cjs",
