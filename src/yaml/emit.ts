@@ -431,7 +431,11 @@ class Emitter {
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) {
       this.putBreak();
     }
-    while (this.column < indent) this.put(" ");
+    if (this.column < indent) {
+      // One concatenation for the run of spaces (libyaml writes them one by one).
+      this.out += " ".repeat(indent - this.column);
+      this.column = indent;
+    }
     this.whitespace = true;
     this.indention = true;
   }
@@ -559,7 +563,7 @@ class Emitter {
         this.writeDoubleQuoted(cps, allowBreaks);
         break;
       case "literal":
-        this.writeLiteral(cps);
+        this.writeLiteral(s, cps);
         break;
     }
     this.popIndent();
@@ -690,7 +694,12 @@ class Emitter {
     this.indention = false;
   }
 
-  private writeLiteral(cps: number[]): void {
+  /**
+   * libyaml's write_literal, with each line's text written at once: `s` supplies the
+   * characters between line breaks, the code points say where the breaks are and count the
+   * columns.
+   */
+  private writeLiteral(s: string, cps: number[]): void {
     this.writeIndicator("|", true, false, false);
     if (isSpace(cps[0] as number) || isBreak(cps[0] as number)) {
       this.writeIndicator(String(BEST_INDENT), false, false, false);
@@ -703,18 +712,23 @@ class Emitter {
     this.putBreak();
     this.indention = true;
     this.whitespace = true;
-    let breaks = true;
-    for (const c of cps) {
+    let at = 0; // offset in s of cps[i]
+    for (let i = 0; i < n; ) {
+      const c = cps[i] as number;
       if (isBreak(c)) {
         this.writeBreak(c);
         this.indention = true;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.writeCp(c);
-        this.indention = false;
-        breaks = false;
+        at += c > 0xffff ? 2 : 1;
+        i++;
+        continue;
       }
+      this.writeIndent();
+      const runStart = at;
+      const first = i;
+      for (; i < n && !isBreak(cps[i] as number); i++) at += (cps[i] as number) > 0xffff ? 2 : 1;
+      this.out += s.slice(runStart, at);
+      this.column += i - first;
+      this.indention = false;
     }
   }
 }

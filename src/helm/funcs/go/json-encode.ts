@@ -40,51 +40,59 @@ export interface EncodeOptions {
 
 const HEX = "0123456789abcdef";
 
-/** Go's appendString: a JSON string literal. */
+/** What appendString writes for each ASCII code unit it changes (undefined: kept as is). */
+function asciiEscapes(escapeHTML: boolean): Array<string | undefined> {
+  const u00 = (c: number) => `\\u00${HEX[c >> 4]}${HEX[c & 0xf]}`;
+  const table = new Array<string | undefined>(0x80).fill(undefined);
+  for (let c = 0; c < 0x20; c++) table[c] = u00(c);
+  table[0x08] = "\\b";
+  table[0x09] = "\\t";
+  table[0x0a] = "\\n";
+  table[0x0c] = "\\f";
+  table[0x0d] = "\\r";
+  table[0x22] = '\\"';
+  table[0x5c] = "\\\\";
+  if (escapeHTML) for (const c of [0x3c, 0x3e, 0x26]) table[c] = u00(c);
+  return table;
+}
+const ESCAPES_HTML = asciiEscapes(true);
+const ESCAPES_RAW = asciiEscapes(false);
+
+/**
+ * Whether a string holds anything appendString changes: most don't, and are quoted as they are.
+ * One character class, no quantifier: a linear scan. It matches every low surrogate of
+ * U+DC80–DCFF, paired or not; jsonString's loop tells which are invalid-byte stand-ins.
+ */
+const NEEDS_ESCAPE_HTML = /[\u0000-\u001f"\\<>&\u2028\u2029\udc80-\udcff]/;
+const NEEDS_ESCAPE_RAW = /[\u0000-\u001f"\\\u2028\u2029\udc80-\udcff]/;
+
+/**
+ * Go's appendString: a JSON string literal. Control characters, " and \ are escaped, and
+ * (unless escapeHTML is false) <, > and &; U+2028/2029 always. A lone low surrogate of
+ * U+DC80–DCFF stands for an invalid UTF-8 byte and becomes \ufffd; other lone surrogates are
+ * kept. Most strings need none of this and are quoted as they are; the others are copied in
+ * runs (slice) between the characters replaced.
+ */
 export function jsonString(s: string, escapeHTML = true): string {
+  if (!(escapeHTML ? NEEDS_ESCAPE_HTML : NEEDS_ESCAPE_RAW).test(s)) return `"${s}"`;
+  const escapes = escapeHTML ? ESCAPES_HTML : ESCAPES_RAW;
   let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c >= 0xdc80 && c <= 0xdcff) {
-      out += "\\ufffd"; // an invalid UTF-8 byte
-      continue;
+  let run = 0; // start of the run not yet copied
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let rep: string | undefined;
+    if (c < 0x80) rep = escapes[c];
+    else if (c === 0x2028) rep = "\\u2028";
+    else if (c === 0x2029) rep = "\\u2029";
+    else if (c >= 0xdc80 && c <= 0xdcff) {
+      const prev = i > 0 ? s.charCodeAt(i - 1) : 0;
+      if (prev < 0xd800 || prev > 0xdbff) rep = "\\ufffd"; // not the low half of a pair
     }
-    switch (c) {
-      case 0x22:
-        out += '\\"';
-        continue;
-      case 0x5c:
-        out += "\\\\";
-        continue;
-      case 0x08:
-        out += "\\b";
-        continue;
-      case 0x0c:
-        out += "\\f";
-        continue;
-      case 0x0a:
-        out += "\\n";
-        continue;
-      case 0x0d:
-        out += "\\r";
-        continue;
-      case 0x09:
-        out += "\\t";
-        continue;
-      case 0x2028:
-        out += "\\u2028";
-        continue;
-      case 0x2029:
-        out += "\\u2029";
-        continue;
-    }
-    if (c < 0x20 || (escapeHTML && (c === 0x3c || c === 0x3e || c === 0x26))) {
-      out += `\\u00${HEX[c >> 4]}${HEX[c & 0xf]}`;
-      continue;
-    }
-    out += ch;
+    if (rep === undefined) continue;
+    out += s.slice(run, i) + rep;
+    run = i + 1;
   }
-  return `${out}"`;
+  return `${out}${s.slice(run)}"`;
 }
 
 /** Go's float encoder: like fmt %g but with ES6 cut-offs and unpadded exponents. */
