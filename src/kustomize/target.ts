@@ -349,7 +349,7 @@ export class KustTarget {
           try {
             ra.resources.appendAll(f.rs);
           } catch (e) {
-            throw wrap(e, `accumulating resources: merging resources from '${f.p}'`);
+            throw wrap(e, `accumulating resources: '${f.p}'`);
           }
         }
       }
@@ -367,23 +367,22 @@ export class KustTarget {
         try {
           batch.push({ p, rs: resourcesFromText(this.loadText(p), abs, this.loader.fs.secretFile?.(abs)) });
         } catch (e) {
-          throw wrap(e, `accumulating resources from '${p}'`);
+          throw wrap(e, `accumulating resources: '${p}'`);
         }
         continue;
       }
       flush();
       const abs = this.loader.resolve(p);
       if (!this.loader.fs.exists(abs)) {
-        throw new SlipwayError(
-          `accumulating resources: accumulation err='accumulating resources from '${p}': open ${abs}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '${abs}'`,
-          { file: this.k.file },
-        );
+        throw new SlipwayError(`accumulating resources: '${p}': no such file or directory (${abs})`, {
+          file: this.k.file,
+        });
       }
       let sub: Accumulator;
       try {
         sub = this.buildBase(p);
       } catch (e) {
-        throw wrap(e, "accumulating resources");
+        throw throughBase(e, p);
       }
       ra.merge(sub);
     }
@@ -1034,6 +1033,25 @@ function wrap(e: unknown, context: string): unknown {
   if (e instanceof SlipwayError)
     return new SlipwayError(`${context}: ${e.message}`, { file: e.file, line: e.line, column: e.column });
   return e;
+}
+
+const ACCUMULATING = /^accumulating resources(?: \(in (.*?)\))?: /;
+
+/**
+ * An error from inside base `p`, which names the innermost file already: the bases it was
+ * reached through are listed once, outside in, where kustomize nests a full
+ * "accumulating resources: accumulation err=..." clause per level.
+ */
+function throughBase(e: unknown, p: string): unknown {
+  if (!(e instanceof SlipwayError)) return e;
+  const m = ACCUMULATING.exec(e.message);
+  const route = m?.[1] === undefined ? `'${p}'` : `'${p}' → ${m[1]}`;
+  const rest = m ? e.message.slice(m[0].length) : e.message;
+  return new SlipwayError(`accumulating resources (in ${route}): ${rest}`, {
+    file: e.file,
+    line: e.line,
+    column: e.column,
+  });
 }
 
 function withFile(e: SlipwayError, file: string): SlipwayError {

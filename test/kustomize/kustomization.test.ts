@@ -51,3 +51,30 @@ describe.runIf(requires("kubectl"))("an empty kustomization, against kubectl", (
     if (builds) expect(r.stdout).toBe("");
   });
 });
+
+describe("an error inside nested bases", () => {
+  it("names the innermost file and lists the bases it was reached through once", () => {
+    const fs = new MemoryFileSystem({
+      "/k/kustomization.yaml": "resources:\n- b\n",
+      "/k/b/kustomization.yaml": "resources:\n- c\n",
+      "/k/b/c/kustomization.yaml": "resources:\n- missing.yaml\n",
+    });
+    let message = "";
+    try {
+      buildYaml("/k", { fs });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      "accumulating resources (in 'b' → 'c'): 'missing.yaml': no such file or directory (/k/b/c/missing.yaml)",
+    );
+    expect((message.match(/accumulating resources/g) ?? []).length).toBe(1);
+  });
+
+  it("says which base has no kustomization file", () => {
+    const fs = new MemoryFileSystem({ "/k/kustomization.yaml": "resources:\n- base\n", "/k/base/x.txt": "" });
+    expect(() => buildYaml("/k", { fs })).toThrow(
+      "accumulating resources (in 'base'): unable to find one of 'kustomization.yaml'",
+    );
+  });
+});

@@ -112,7 +112,7 @@ describe("slugify (gosimple/slug, MaxLength 63)", () => {
     ["Straße", "strasse"],
     ["--x--", "x"],
     ['it\'s "quoted"', "its-quoted"],
-    ["a".repeat(60) + " bbbbbbbbb", "a".repeat(60)],
+    [`${"a".repeat(60)} bbbbbbbbb`, "a".repeat(60)],
     ["c".repeat(70), "c".repeat(63)],
   ])("%s → %s", (s, want) => {
     expect(slugify(s)).toBe(want);
