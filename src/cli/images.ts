@@ -8,6 +8,7 @@ import { writeFileSet } from "../fs/write-set.js";
 import { formatImagesText, listImages, notListed, notListedSummary } from "../images/list.js";
 import { planImageSet } from "../images/set.js";
 import { type Candidate, parseCandidates, planImageUpdates } from "../images/update.js";
+import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap } from "../kustomize/types.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform } from "../platform/masking.js";
@@ -149,13 +150,19 @@ export async function imagesCommand(argv: string[]): Promise<number> {
   let json: Record<string, unknown>;
   let plans: PromotionPlan[] = [];
   if (sub === "set") {
+    const running = new Set<string>();
     try {
-      plans = planImageSet(platform, files, { image: image!, ...(v.cluster ? { clusters: v.cluster } : {}) });
+      plans = planImageSet(
+        platform,
+        files,
+        { image: image!, ...(v.cluster ? { clusters: v.cluster } : {}) },
+        running,
+      );
     } catch (e) {
       if (e instanceof SlipwayError || e instanceof Error) return usage(errorMessage(e));
       throw e;
     }
-    if (plans.length === 0) {
+    if (plans.length === 0 && running.size === 0) {
       process.stderr.write(
         `slipway images: no ${v.cluster ? `cluster among ${v.cluster.join(", ")}` : "cluster"} runs ${image!.split(/[:@]/)[0]}\n`,
       );
@@ -163,6 +170,13 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     }
     edits = plans.flatMap((p) => p.apps.flatMap((a) => a.changes.flatMap((c) => c.edits)));
     refusals = plans.flatMap((p) => p.refusals);
+    // A second run of the same set (or a tag already rolled out) is a no-op, like promote's
+    // "nothing to promote", not "no cluster runs it".
+    const current = [...running].filter((c) => !plans.some((p) => p.to === c));
+    if (current.length > 0) {
+      const at = image!.slice(splitImage(image!).name.length + 1);
+      report.push(`${splitImage(image!).name} is already at ${at} in ${current.join(", ")}`);
+    }
     for (const p of plans) {
       report.push(`cluster ${p.to}`);
       for (const a of p.apps) {

@@ -87,6 +87,16 @@ Not listed: 10 HelmReleases were not rendered, so the images they run are missin
     const everywhere = await run("set", "ghcr.io/stefanprodan/podinfo:6.9.3");
     expect(everywhere.code).toBe(0);
     expect(everywhere.stdout).toContain("Plan only: 1 file would change.");
+    // Idempotent: once written, the same set again is a no-op (exit 0), not "no cluster runs it".
+    expect((await run("set", "ghcr.io/stefanprodan/podinfo:6.9.3", "--write")).code).toBe(0);
+    const status = repo.git("status", "--porcelain");
+    const again = await run("set", "ghcr.io/stefanprodan/podinfo:6.9.3", "--write");
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("ghcr.io/stefanprodan/podinfo is already at 6.9.3 in ");
+    expect(again.stdout).toContain("Nothing to change.");
+    expect(repo.git("status", "--porcelain")).toBe(status);
+    repo.git("checkout", "-q", "--", ".");
     const none = await run("set", "ghcr.io/acme-platform/nothing:1.0.0");
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("no cluster runs ghcr.io/acme-platform/nothing");
