@@ -5,10 +5,11 @@
  * directory, a full disk, a link planted below the output directory — leaves the disk as it was.
  *
  * Three phases: check every target (inside `within`, no symbolic link on the way, not a
- * directory, no path twice); stage every file as an exclusively created temp file beside its
- * target (creating missing directories, remembered); rename each temp over its target, keeping a
- * hard link to the file it replaces. Anything failing undoes what was done: replaced files come
- * back from their links, new files, temp files and created directories are removed.
+ * directory, no path twice); stage every file as an exclusively created temp
+ * file beside its target (creating missing directories, remembered), with the permission bits
+ * of the file it replaces; rename each temp over its target, keeping a hard link to the file it
+ * replaces. Anything failing undoes what was done: replaced files come back from their links,
+ * new files, temp files and created directories are removed.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -20,7 +21,11 @@ export interface PlannedFile {
   /** Absolute path, below `within`. */
   file: string;
   content: string | Buffer;
-  /** Permission bits (default 0o666 less the umask; a replaced file keeps neither). */
+  /**
+   * Permission bits of the file. Default: a replaced file keeps its own (a 0600 secrets file,
+   * an executable script stay so, as with sops or `kustomize edit`); a new one gets 0o666 less
+   * the umask.
+   */
   mode?: number;
 }
 
@@ -53,8 +58,9 @@ export function writeFileSet(files: readonly PlannedFile[], opts: WriteSetOption
         path.dirname(file),
         `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`,
       );
-      fs.writeFileSync(tmp, f.content, { flag: "wx", mode: f.mode ?? 0o666 });
-      if (f.mode !== undefined) fs.chmodSync(tmp, f.mode);
+      const mode = f.mode ?? existingMode(file);
+      fs.writeFileSync(tmp, f.content, { flag: "wx", mode: mode ?? 0o666 });
+      if (mode !== undefined) fs.chmodSync(tmp, mode);
       staged.push({ file, tmp, placed: false });
     }
     for (const s of staged) {
@@ -100,6 +106,12 @@ function checkTargets(files: readonly PlannedFile[], within: string): void {
         throw new SlipwayError("cannot write here: something other than a regular file exists", { file });
     }
   }
+}
+
+/** The permission bits of an existing regular file, undefined when there is none. */
+function existingMode(file: string): number | undefined {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st?.isFile() ? st.mode & 0o7777 : undefined;
 }
 
 /** Creates the missing directories down to `dir` (`within` too), recording each it created. */

@@ -4,6 +4,7 @@
  * it was — replaced files restored, new files, temp files and new directories gone.
  */
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -123,6 +124,28 @@ describe("writeFileSet", () => {
       ),
     ).toThrow(message);
     expect(tree(root)).toEqual(before);
+  });
+
+  it("a replaced file keeps its permission bits (a 0600 or executable file stays so)", () => {
+    const root = temp();
+    const secret = path.join(root, "secret.yaml");
+    const script = path.join(root, "run.sh");
+    writeFileSync(secret, "old\n");
+    chmodSync(secret, 0o600);
+    writeFileSync(script, "old\n");
+    chmodSync(script, 0o755);
+    writeFileSet(
+      [
+        { file: secret, content: "new\n" },
+        { file: script, content: "new\n" },
+        { file: path.join(root, "fresh.yaml"), content: "new\n", mode: 0o640 },
+      ],
+      { within: root },
+    );
+    expect(statSync(secret).mode & 0o777).toBe(0o600);
+    expect(statSync(script).mode & 0o777).toBe(0o755);
+    expect(statSync(path.join(root, "fresh.yaml")).mode & 0o777).toBe(0o640);
+    expect(readFileSync(secret, "utf8")).toBe("new\n");
   });
 
   it("refuses two outputs for one file and a file outside the directory", () => {
