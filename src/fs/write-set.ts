@@ -5,7 +5,7 @@
  * directory, a full disk, a link planted below the output directory — leaves the disk as it was.
  *
  * Three phases: check every target (inside `within`, no symbolic link on the way, not a
- * directory, no path twice); stage every file as an exclusively created temp
+ * directory, not read-only, no path twice); stage every file as an exclusively created temp
  * file beside its target (creating missing directories, remembered), with the permission bits
  * of the file it replaces; rename each temp over its target, keeping a hard link to the file it
  * replaces. Anything failing undoes what was done: replaced files come back from their links,
@@ -104,6 +104,12 @@ function checkTargets(files: readonly PlannedFile[], within: string): void {
         throw new SlipwayError(`cannot write below ${at}: it is not a directory`, { file });
       if (i === parts.length - 1 && !st.isFile())
         throw new SlipwayError("cannot write here: something other than a regular file exists", { file });
+      // Checked on the bits, not with access(2): root may write anywhere, and the mark is the
+      // user's "do not edit" all the same (kustomize edit and sops fail on such a file).
+      if (i === parts.length - 1 && (st.mode & 0o222) === 0)
+        throw new SlipwayError("the file is read-only; make it writable (chmod u+w) to let Slipway edit it", {
+          file,
+        });
     }
   }
 }

@@ -148,6 +148,26 @@ describe("writeFileSet", () => {
     expect(readFileSync(secret, "utf8")).toBe("new\n");
   });
 
+  it("refuses a read-only file, naming it, before writing anything", () => {
+    const root = temp();
+    const a = path.join(root, "a.yaml");
+    const locked = path.join(root, "locked.yaml");
+    writeFileSync(a, "a\n");
+    writeFileSync(locked, "locked\n");
+    chmodSync(locked, 0o444);
+    expect(() =>
+      writeFileSet(
+        [
+          { file: a, content: "A\n" },
+          { file: locked, content: "L\n" },
+        ],
+        { within: root },
+      ),
+    ).toThrow(expect.objectContaining({ file: locked, message: expect.stringMatching(/read-only/) }));
+    expect(tree(root)).toEqual({ "a.yaml": "a\n", "locked.yaml": "locked\n" });
+    expect(statSync(locked).mode & 0o777).toBe(0o444);
+  });
+
   it("refuses two outputs for one file and a file outside the directory", () => {
     const root = temp();
     const a = path.join(root, "out/a.yaml");
