@@ -251,7 +251,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     // Every file or none: a tag bumped in one file and not the next is a half-done change.
     try {
       writeFileSet(
-        [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t })),
+        [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t, expect: files.get(f)!.text })),
         { within: root },
       );
     } catch (e) {

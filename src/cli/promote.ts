@@ -197,6 +197,13 @@ export async function promoteCommand(argv: string[]): Promise<number> {
           const originals = new Map(
             [...texts.keys()].map((f) => [files.absolute(f), files.fs.readFile(files.absolute(f))]),
           );
+          for (const f of texts.keys()) {
+            if (!originals.get(files.absolute(f))!.equals(Buffer.from(files.get(f)!.text, "utf8")))
+              throw new SlipwayError(
+                "the file changed since Slipway read it (saved while the change was planned?); run again",
+                { file: files.absolute(f) },
+              );
+          }
           try {
             commitEachApp(plan, files, root, sourceCommit, result);
           } catch (e) {
@@ -205,7 +212,7 @@ export async function promoteCommand(argv: string[]): Promise<number> {
         } else {
           // Every file or none: half a promotion would leave environments out of step.
           writeFileSet(
-            [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t })),
+            [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t, expect: files.get(f)!.text })),
             { within: root },
           );
           result.written.push(...texts.keys());

@@ -5,11 +5,11 @@
  * directory, a full disk, a link planted below the output directory — leaves the disk as it was.
  *
  * Three phases: check every target (inside `within`, no symbolic link on the way, not a
- * directory, not read-only, no path twice); stage every file as an exclusively created temp
- * file beside its target (creating missing directories, remembered), with the permission bits
- * of the file it replaces; rename each temp over its target, keeping a hard link to the file it
- * replaces. Anything failing undoes what was done: replaced files come back from their links,
- * new files, temp files and created directories are removed.
+ * directory, not read-only, unchanged since planned, no path twice); stage every file as an
+ * exclusively created temp file beside its target (creating missing directories, remembered),
+ * with the permission bits of the file it replaces; rename each temp over its target, keeping a
+ * hard link to the file it replaces. Anything failing undoes what was done: replaced files come
+ * back from their links, new files, temp files and created directories are removed.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -27,6 +27,12 @@ export interface PlannedFile {
    * the umask.
    */
   mode?: number;
+  /**
+   * What the file held when the change was planned (null: it did not exist). A file that holds
+   * something else now was saved meanwhile (a re-render takes seconds): writing would drop that
+   * edit, so the set is refused. Absent: not checked (output directories).
+   */
+  expect?: string | Buffer | null;
 }
 
 export interface WriteSetOptions {
@@ -94,6 +100,7 @@ function checkTargets(files: readonly PlannedFile[], within: string): void {
     if (seen.has(file)) throw new SlipwayError("two outputs would be written to this one file", { file });
     seen.add(file);
     refuseLinksBelow(within, file);
+    if (f.expect !== undefined) checkUnchanged(file, f.expect);
     let at = within;
     const parts = rel.split(path.sep);
     for (const [i, part] of parts.entries()) {
@@ -112,6 +119,20 @@ function checkTargets(files: readonly PlannedFile[], within: string): void {
         });
     }
   }
+}
+
+function checkUnchanged(file: string, expect: string | Buffer | null): void {
+  const now = fs.statSync(file, { throwIfNoEntry: false }) ? fs.readFileSync(file) : undefined;
+  if (expect === null) {
+    if (now !== undefined)
+      throw new SlipwayError("the file exists now, but did not when Slipway planned it; run again", { file });
+    return;
+  }
+  if (now === undefined || !now.equals(typeof expect === "string" ? Buffer.from(expect, "utf8") : expect))
+    throw new SlipwayError(
+      "the file changed since Slipway read it (saved while the change was planned?); run again",
+      { file },
+    );
 }
 
 /** The permission bits of an existing regular file, undefined when there is none. */

@@ -168,6 +168,27 @@ describe("writeFileSet", () => {
     expect(statSync(locked).mode & 0o777).toBe(0o444);
   });
 
+  it("refuses a file changed since the plan read it, or created since, before writing anything", () => {
+    const root = temp();
+    const a = path.join(root, "a.yaml");
+    const b = path.join(root, "b.yaml");
+    writeFileSync(a, "a\n");
+    writeFileSync(b, "b, saved by the user meanwhile\n");
+    const set = (bExpect: string | null) => [
+      { file: a, content: "A\n", expect: "a\n" },
+      { file: b, content: "B\n", expect: bExpect },
+    ];
+    expect(() => writeFileSet(set("b\n"), { within: root })).toThrow(
+      expect.objectContaining({ file: b, message: expect.stringMatching(/changed since Slipway read it/) }),
+    );
+    expect(() => writeFileSet(set(null), { within: root })).toThrow(
+      expect.objectContaining({ file: b, message: expect.stringMatching(/exists now/) }),
+    );
+    expect(tree(root)).toEqual({ "a.yaml": "a\n", "b.yaml": "b, saved by the user meanwhile\n" });
+    writeFileSet(set("b, saved by the user meanwhile\n"), { within: root });
+    expect(tree(root)).toEqual({ "a.yaml": "A\n", "b.yaml": "B\n" });
+  });
+
   it("refuses two outputs for one file and a file outside the directory", () => {
     const root = temp();
     const a = path.join(root, "out/a.yaml");
