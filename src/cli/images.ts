@@ -163,8 +163,14 @@ export async function imagesCommand(argv: string[]): Promise<number> {
       throw e;
     }
     if (plans.length === 0 && running.size === 0) {
+      const failed = renderFailures(platform, v.cluster);
+      const none = `no ${v.cluster ? `cluster among ${v.cluster.join(", ")}` : "cluster"} runs ${image!.split(/[:@]/)[0]}`;
       process.stderr.write(
-        `slipway images: no ${v.cluster ? `cluster among ${v.cluster.join(", ")}` : "cluster"} runs ${image!.split(/[:@]/)[0]}\n`,
+        failed.length === 0
+          ? `slipway images: ${none}\n`
+          : withoutControls(
+              `slipway images: ${none} in what rendered; it may run in what failed to render:\n${failed.map((f) => `  ${f}\n`).join("")}`,
+            ),
       );
       return 1;
     }
@@ -326,6 +332,21 @@ function readCandidates(file: string | undefined, tags: string[]): Map<string, C
   }
   for (const t of tags) add(t, "--tag");
   return parseCandidates(entries);
+}
+
+/** The Flux Kustomizations of the selected clusters that failed to render, with their first error's place. */
+function renderFailures(platform: Platform, clusters: string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const c of platform.clusters) {
+    if (clusters && !clusters.includes(c.name)) continue;
+    for (const k of c.kustomizations) {
+      if (k.status !== "failed") continue;
+      const e = k.errors[0];
+      const at = e?.file ? `${e.file}${e.line ? `:${e.line}` : ""}: ` : "";
+      out.push(`${c.name}: ${applierNameOf(k.id)}: ${at}${e?.message ?? "failed to render"}`);
+    }
+  }
+  return out;
 }
 
 function newRenderFailures(before: Platform, after: Platform): Refusal[] {

@@ -102,6 +102,20 @@ Not listed: 10 HelmReleases were not rendered, so the images they run are missin
     expect(none.stderr).toContain("no cluster runs ghcr.io/acme-platform/nothing");
   });
 
+  it("set, when the image is in what failed to render: says which Flux Kustomization and file, not 'no cluster runs'", async () => {
+    const file = path.join(repo.dir, "apps/backend/overlays/dev/kustomization.yaml");
+    writeFileSync(file, `${readFileSync(file, "utf8")}---\nbroken: [\n`);
+    const r = await run("set", "ghcr.io/acme-platform/backend:1.0.0", "--cluster", "dev", "--write");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "slipway images: no cluster among dev runs ghcr.io/acme-platform/backend in what rendered; it may run in what failed to render:",
+    );
+    expect(r.stderr).toMatch(
+      /\n {2}dev: Flux Kustomization flux-system\/backend: apps\/backend\/overlays\/dev\/kustomization\.yaml:\d+: /,
+    );
+    expect(repo.git("status", "--porcelain")).toBe("M apps/backend/overlays/dev/kustomization.yaml");
+  });
+
   it("update --policies: what image automation would write, then nothing more", async () => {
     const tags = path.join(repo.dir, "tags.txt");
     writeFileSync(
