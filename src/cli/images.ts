@@ -163,6 +163,23 @@ export async function imagesCommand(argv: string[]): Promise<number> {
       throw e;
     }
     if (plans.length === 0 && running.size === 0) {
+      const name = splitImage(image!).name;
+      const inValues = listImages(platform, files, v.cluster).filter(
+        (u) => u.helmRelease && u.setAt && splitImage(u.image).name === name,
+      );
+      if (inValues.length > 0) {
+        // `list` shows these places; say why `set` leaves them, rather than that nothing runs it.
+        const where = inValues.map(
+          (u) => `${u.cluster}: ${u.setAt!.file}:${u.setAt!.line} (${u.setAt!.what})`,
+        );
+        const form = inValues[0]!.setAt!.what.endsWith(".tag") ? ":tag" : "";
+        process.stderr.write(
+          withoutControls(
+            `slipway images: ${name} is set in chart values without a setter marker, which images set does not edit: ${[...new Set(where)].join(", ")}; edit it there, or mark the line with # {"$imagepolicy": "NAMESPACE:POLICY${form}"} naming an ImagePolicy of the image\n`,
+          ),
+        );
+        return 1;
+      }
       const failed = renderFailures(platform, v.cluster);
       const none = `no ${v.cluster ? `cluster among ${v.cluster.join(", ")}` : "cluster"} runs ${image!.split(/[:@]/)[0]}`;
       process.stderr.write(

@@ -173,3 +173,83 @@ describe.runIf(requires("shared"))("slipway images list with the charts rendered
     expect(missing.every((m) => m.reason.length > 0)).toBe(true);
   });
 });
+
+describe("slipway images set on an image a chart renders from plain values", () => {
+  // The tag is in a HelmRelease's values with no setter marker: `list` shows where it is set,
+  // and `set` must say why it does not edit it rather than that no cluster runs the image.
+  const repo = new GitFixture();
+  repo.write({
+    "clusters/dev/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  url: https://example.com/repo
+  ref:
+    branch: main
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  path: ./clusters/dev
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+    "clusters/dev/web.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  values:
+    image:
+      repository: ghcr.io/acme/web
+      tag: 1.0.0
+`,
+    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    "charts/web/templates/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+`,
+  });
+  repo.commit("web");
+  afterAll(() => repo.cleanup());
+
+  it("names the values line and the setter marker it needs", async () => {
+    const list = await captureOutput(() => imagesCommand(["list", repo.dir]));
+    expect(list.stdout).toContain(
+      "set at    clusters/dev/web.yaml:17 (HelmRelease flux-system/web spec.values.image.tag)",
+    );
+    const r = await captureOutput(() =>
+      imagesCommand(["set", repo.dir, "ghcr.io/acme/web:2.0.0", "--write"]),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'slipway images: ghcr.io/acme/web is set in chart values without a setter marker, which images set does not edit: dev: clusters/dev/web.yaml:17 (HelmRelease flux-system/web spec.values.image.tag); edit it there, or mark the line with # {"$imagepolicy": "NAMESPACE:POLICY:tag"} naming an ImagePolicy of the image\n',
+    );
+    expect(repo.git("status", "--porcelain")).toBe("");
+  });
+});
