@@ -53,3 +53,14 @@ export function commitPaths(dir: string, paths: string[], message: string): stri
   git(dir, ["commit", "--quiet", "-m", message, "--", ...paths]);
   return git(dir, ["rev-parse", "HEAD"]);
 }
+
+/**
+ * Takes back commits made since `orig` on the current branch and restores `paths` (absolute) to
+ * `orig` in the index; the caller puts their bytes back in the work tree. Used when a run that
+ * commits several times fails midway. `--soft` leaves every other path's index and work tree as
+ * they were; the commits taken back stay in the reflog.
+ */
+export function resetTo(dir: string, orig: string, paths: string[]): void {
+  if (headCommit(dir) !== orig) git(dir, ["reset", "--soft", "--quiet", orig]);
+  if (paths.length > 0) git(dir, ["reset", "--quiet", orig, "--", ...paths]);
+}

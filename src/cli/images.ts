@@ -8,6 +8,7 @@ import { writeFileSet } from "../fs/write-set.js";
 import { formatImagesText, listImages, notListed, notListedSummary } from "../images/list.js";
 import { planImageSet } from "../images/set.js";
 import { type Candidate, parseCandidates, planImageUpdates } from "../images/update.js";
+import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap } from "../kustomize/types.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform } from "../platform/masking.js";
@@ -149,20 +150,56 @@ export async function imagesCommand(argv: string[]): Promise<number> {
   let json: Record<string, unknown>;
   let plans: PromotionPlan[] = [];
   if (sub === "set") {
+    const running = new Set<string>();
     try {
-      plans = planImageSet(platform, files, { image: image!, ...(v.cluster ? { clusters: v.cluster } : {}) });
+      plans = planImageSet(
+        platform,
+        files,
+        { image: image!, ...(v.cluster ? { clusters: v.cluster } : {}) },
+        running,
+      );
     } catch (e) {
       if (e instanceof SlipwayError || e instanceof Error) return usage(errorMessage(e));
       throw e;
     }
-    if (plans.length === 0) {
+    if (plans.length === 0 && running.size === 0) {
+      const name = splitImage(image!).name;
+      const inValues = listImages(platform, files, v.cluster).filter(
+        (u) => u.helmRelease && u.setAt && splitImage(u.image).name === name,
+      );
+      if (inValues.length > 0) {
+        // `list` shows these places; say why `set` leaves them, rather than that nothing runs it.
+        const where = inValues.map(
+          (u) => `${u.cluster}: ${u.setAt!.file}:${u.setAt!.line} (${u.setAt!.what})`,
+        );
+        const form = inValues[0]!.setAt!.what.endsWith(".tag") ? ":tag" : "";
+        process.stderr.write(
+          withoutControls(
+            `slipway images: ${name} is set in chart values without a setter marker, which images set does not edit: ${[...new Set(where)].join(", ")}; edit it there, or mark the line with # {"$imagepolicy": "NAMESPACE:POLICY${form}"} naming an ImagePolicy of the image\n`,
+          ),
+        );
+        return 1;
+      }
+      const failed = renderFailures(platform, v.cluster);
+      const none = `no ${v.cluster ? `cluster among ${v.cluster.join(", ")}` : "cluster"} runs ${image!.split(/[:@]/)[0]}`;
       process.stderr.write(
-        `slipway images: no ${v.cluster ? `cluster among ${v.cluster.join(", ")}` : "cluster"} runs ${image!.split(/[:@]/)[0]}\n`,
+        failed.length === 0
+          ? `slipway images: ${none}\n`
+          : withoutControls(
+              `slipway images: ${none} in what rendered; it may run in what failed to render:\n${failed.map((f) => `  ${f}\n`).join("")}`,
+            ),
       );
       return 1;
     }
     edits = plans.flatMap((p) => p.apps.flatMap((a) => a.changes.flatMap((c) => c.edits)));
     refusals = plans.flatMap((p) => p.refusals);
+    // A second run of the same set (or a tag already rolled out) is a no-op, like promote's
+    // "nothing to promote", not "no cluster runs it".
+    const current = [...running].filter((c) => !plans.some((p) => p.to === c));
+    if (current.length > 0) {
+      const at = image!.slice(splitImage(image!).name.length + 1);
+      report.push(`${splitImage(image!).name} is already at ${at} in ${current.join(", ")}`);
+    }
     for (const p of plans) {
       report.push(`cluster ${p.to}`);
       for (const a of p.apps) {
@@ -237,7 +274,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     // Every file or none: a tag bumped in one file and not the next is a half-done change.
     try {
       writeFileSet(
-        [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t })),
+        [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t, expect: files.get(f)!.text })),
         { within: root },
       );
     } catch (e) {
@@ -312,6 +349,21 @@ function readCandidates(file: string | undefined, tags: string[]): Map<string, C
   }
   for (const t of tags) add(t, "--tag");
   return parseCandidates(entries);
+}
+
+/** The Flux Kustomizations of the selected clusters that failed to render, with their first error's place. */
+function renderFailures(platform: Platform, clusters: string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const c of platform.clusters) {
+    if (clusters && !clusters.includes(c.name)) continue;
+    for (const k of c.kustomizations) {
+      if (k.status !== "failed") continue;
+      const e = k.errors[0];
+      const at = e?.file ? `${e.file}${e.line ? `:${e.line}` : ""}: ` : "";
+      out.push(`${c.name}: ${applierNameOf(k.id)}: ${at}${e?.message ?? "failed to render"}`);
+    }
+  }
+  return out;
 }
 
 function newRenderFailures(before: Platform, after: Platform): Refusal[] {

@@ -214,10 +214,14 @@ export async function newCommand(argv: string[]): Promise<number> {
     try {
       // Every file or none: a scaffold half on disk would not render.
       writeFileSet(
-        [...plan.create, ...[...plan.change].map(([f, c]) => [f, c.text] as const)].map(([f, t]) => ({
-          file: files.absolute(f),
-          content: t,
-        })),
+        [
+          ...[...plan.create].map(([f, t]) => ({ file: files.absolute(f), content: t, expect: null })),
+          ...[...plan.change].map(([f, c]) => ({
+            file: files.absolute(f),
+            content: c.text,
+            expect: files.get(f)!.text,
+          })),
+        ],
         { within: root },
       );
     } catch (e) {

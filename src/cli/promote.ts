@@ -21,7 +21,7 @@ import { SourceFiles } from "../promote/sources.js";
 import { verifyPromotion } from "../promote/verify.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
-import { commitPaths, dirtyPaths, hasUncommittedChanges, headCommit, isGitWorkTree } from "./git.js";
+import { commitPaths, dirtyPaths, hasUncommittedChanges, headCommit, isGitWorkTree, resetTo } from "./git.js";
 import { version } from "./main.js";
 
 const help = `Usage: slipway promote [REPO] --from ENV --to ENV [flags]
@@ -43,6 +43,7 @@ Flags:
       --only APP            promote only this app (repeatable)
       --write               write the edited files (atomically; nothing when refused)
       --commit              write and make one Git commit per app, with provenance trailers
+                            (all or nothing: a failing commit takes back the ones before)
       --from-ref REV        read the source environment at this Git revision (branch per
                             environment); --from defaults to --to then
       --format F            text (default), markdown (a pull-request description) or json
@@ -190,29 +191,28 @@ export async function promoteCommand(argv: string[]): Promise<number> {
     if (plan.refusals.length === 0) {
       try {
         if (commit) {
-          for (const app of plan.apps) {
-            const mine = applyPlan(
-              plan,
-              (f) => files.fs.readFile(files.absolute(f)).toString("utf8"),
-              app.app,
-            );
-            writeFileSet(
-              [...mine].map(([f, t]) => ({ file: files.absolute(f), content: t })),
-              { within: root },
-            );
-            const subject = commitSubject(plan, app);
-            const id = commitPaths(
-              root,
-              [...mine.keys()].map((f) => files.absolute(f)),
-              commitMessage(plan, app, subject, sourceCommit),
-            );
-            result.commits.push({ app: app.app, commit: id, subject });
-            for (const f of mine.keys()) if (!result.written.includes(f)) result.written.push(f);
+          // All apps or none: a later commit failing (a hook, signing, a file) takes back the
+          // commits and files before it, so HEAD and the work tree are as they were.
+          const orig = headCommit(root);
+          const originals = new Map(
+            [...texts.keys()].map((f) => [files.absolute(f), files.fs.readFile(files.absolute(f))]),
+          );
+          for (const f of texts.keys()) {
+            if (!originals.get(files.absolute(f))!.equals(Buffer.from(files.get(f)!.text, "utf8")))
+              throw new SlipwayError(
+                "the file changed since Slipway read it (saved while the change was planned?); run again",
+                { file: files.absolute(f) },
+              );
+          }
+          try {
+            commitEachApp(plan, files, root, sourceCommit, result);
+          } catch (e) {
+            throw new SlipwayError(`${errorMessage(e)}; ${rollBack(root, orig, originals)}`);
           }
         } else {
           // Every file or none: half a promotion would leave environments out of step.
           writeFileSet(
-            [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t })),
+            [...texts].map(([f, t]) => ({ file: files.absolute(f), content: t, expect: files.get(f)!.text })),
             { within: root },
           );
           result.written.push(...texts.keys());
@@ -231,6 +231,46 @@ export async function promoteCommand(argv: string[]): Promise<number> {
         : withoutControls(formatPromotionText(result));
   process.stdout.write(text);
   return plan.refusals.length > 0 ? 1 : 0;
+}
+
+/** One commit per app, each app's edits applied to the files as the previous commit left them. */
+function commitEachApp(
+  plan: PromotionPlan,
+  files: SourceFiles,
+  root: string,
+  sourceCommit: string | undefined,
+  result: PromotionResult,
+): void {
+  for (const app of plan.apps) {
+    const mine = applyPlan(plan, (f) => files.fs.readFile(files.absolute(f)).toString("utf8"), app.app);
+    writeFileSet(
+      [...mine].map(([f, t]) => ({ file: files.absolute(f), content: t })),
+      { within: root },
+    );
+    const subject = commitSubject(plan, app);
+    const id = commitPaths(
+      root,
+      [...mine.keys()].map((f) => files.absolute(f)),
+      commitMessage(plan, app, subject, sourceCommit),
+    );
+    result.commits.push({ app: app.app, commit: id, subject });
+    for (const f of mine.keys()) if (!result.written.includes(f)) result.written.push(f);
+  }
+}
+
+/** Puts HEAD, the index and the files back as they were before the first commit; says what it did. */
+function rollBack(root: string, orig: string | undefined, originals: Map<string, Buffer>): string {
+  try {
+    if (orig === undefined) throw new SlipwayError("the branch had no commit to go back to");
+    resetTo(root, orig, [...originals.keys()]);
+    writeFileSet(
+      [...originals].map(([file, content]) => ({ file, content })),
+      { within: root },
+    );
+    return `nothing was committed or written (HEAD is back at ${orig.slice(0, 12)})`;
+  } catch (e) {
+    return `taking back the commits made so far failed too (${errorMessage(e)}): check 'git log' and 'git status'`;
+  }
 }
 
 function errorsOf(platform: Platform, cluster: string, masker: SecretMasker): Finding[] {

@@ -5,8 +5,9 @@
  * directory, a full disk, a link planted below the output directory — leaves the disk as it was.
  *
  * Three phases: check every target (inside `within`, no symbolic link on the way, not a
- * directory, no path twice); stage every file as an exclusively created temp file beside its
- * target (creating missing directories, remembered); rename each temp over its target, keeping a
+ * directory, not read-only, unchanged since planned, no path twice); stage every file as an
+ * exclusively created temp file beside its target (creating missing directories, remembered),
+ * with the permission bits of the file it replaces; rename each temp over its target, keeping a
  * hard link to the file it replaces. Anything failing undoes what was done: replaced files come
  * back from their links, new files, temp files and created directories are removed.
  */
@@ -20,8 +21,18 @@ export interface PlannedFile {
   /** Absolute path, below `within`. */
   file: string;
   content: string | Buffer;
-  /** Permission bits (default 0o666 less the umask; a replaced file keeps neither). */
+  /**
+   * Permission bits of the file. Default: a replaced file keeps its own (a 0600 secrets file,
+   * an executable script stay so, as with sops or `kustomize edit`); a new one gets 0o666 less
+   * the umask.
+   */
   mode?: number;
+  /**
+   * What the file held when the change was planned (null: it did not exist). A file that holds
+   * something else now was saved meanwhile (a re-render takes seconds): writing would drop that
+   * edit, so the set is refused. Absent: not checked (output directories).
+   */
+  expect?: string | Buffer | null;
 }
 
 export interface WriteSetOptions {
@@ -53,8 +64,9 @@ export function writeFileSet(files: readonly PlannedFile[], opts: WriteSetOption
         path.dirname(file),
         `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`,
       );
-      fs.writeFileSync(tmp, f.content, { flag: "wx", mode: f.mode ?? 0o666 });
-      if (f.mode !== undefined) fs.chmodSync(tmp, f.mode);
+      const mode = f.mode ?? existingMode(file);
+      fs.writeFileSync(tmp, f.content, { flag: "wx", mode: mode ?? 0o666 });
+      if (mode !== undefined) fs.chmodSync(tmp, mode);
       staged.push({ file, tmp, placed: false });
     }
     for (const s of staged) {
@@ -88,6 +100,7 @@ function checkTargets(files: readonly PlannedFile[], within: string): void {
     if (seen.has(file)) throw new SlipwayError("two outputs would be written to this one file", { file });
     seen.add(file);
     refuseLinksBelow(within, file);
+    if (f.expect !== undefined) checkUnchanged(file, f.expect);
     let at = within;
     const parts = rel.split(path.sep);
     for (const [i, part] of parts.entries()) {
@@ -98,8 +111,34 @@ function checkTargets(files: readonly PlannedFile[], within: string): void {
         throw new SlipwayError(`cannot write below ${at}: it is not a directory`, { file });
       if (i === parts.length - 1 && !st.isFile())
         throw new SlipwayError("cannot write here: something other than a regular file exists", { file });
+      // Checked on the bits, not with access(2): root may write anywhere, and the mark is the
+      // user's "do not edit" all the same (kustomize edit and sops fail on such a file).
+      if (i === parts.length - 1 && (st.mode & 0o222) === 0)
+        throw new SlipwayError("the file is read-only; make it writable (chmod u+w) to let Slipway edit it", {
+          file,
+        });
     }
   }
+}
+
+function checkUnchanged(file: string, expect: string | Buffer | null): void {
+  const now = fs.statSync(file, { throwIfNoEntry: false }) ? fs.readFileSync(file) : undefined;
+  if (expect === null) {
+    if (now !== undefined)
+      throw new SlipwayError("the file exists now, but did not when Slipway planned it; run again", { file });
+    return;
+  }
+  if (now === undefined || !now.equals(typeof expect === "string" ? Buffer.from(expect, "utf8") : expect))
+    throw new SlipwayError(
+      "the file changed since Slipway read it (saved while the change was planned?); run again",
+      { file },
+    );
+}
+
+/** The permission bits of an existing regular file, undefined when there is none. */
+function existingMode(file: string): number | undefined {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st?.isFile() ? st.mode & 0o7777 : undefined;
 }
 
 /** Creates the missing directories down to `dir` (`within` too), recording each it created. */

@@ -22,8 +22,17 @@ export interface ImageSetRequest {
   clusters?: string[];
 }
 
-/** One plan per cluster that runs the image (`from` is "images set"). */
-export function planImageSet(platform: Platform, files: SourceFiles, req: ImageSetRequest): PromotionPlan[] {
+/**
+ * One plan per cluster that runs the image and does not already run the wanted version (`from`
+ * is "images set"). `running` collects every selected cluster where the image was found, up to
+ * date or not, so that a caller can tell "already there" from "not run anywhere".
+ */
+export function planImageSet(
+  platform: Platform,
+  files: SourceFiles,
+  req: ImageSetRequest,
+  running?: Set<string>,
+): PromotionPlan[] {
   const want = splitImage(req.image);
   if (want.tag === "" && want.digest === "")
     throw new Error(`'${req.image}' has no tag or digest: give IMAGE:TAG`);
@@ -45,10 +54,15 @@ export function planImageSet(platform: Platform, files: SourceFiles, req: ImageS
       const ctx = { sources: files, cluster, k };
       const fields = targetFields(ctx, k, identity);
       const changes = planChanges(ctx, fields, plan, k.name, identity, (f) => {
-        if (f.kind === "image") return f.image?.name === want.name ? compose({ ...want }) : undefined;
+        if (f.kind === "image") {
+          if (f.image?.name !== want.name) return undefined;
+          running?.add(cluster.name);
+          return compose({ ...want });
+        }
         if (f.setter === undefined) return undefined;
         const m = parseMarker(JSON.stringify({ $imagepolicy: f.setter }));
         if (!m || imageOfPolicy(m.policy.namespace, m.policy.name) !== want.name) return undefined;
+        running?.add(cluster.name);
         return valueFor(m, {
           name: want.name,
           tag: want.tag,

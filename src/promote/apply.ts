@@ -11,7 +11,13 @@ export function applyEdits(text: string, edits: readonly Edit[], file = "<input>
   if (edits.length === 0) return text;
   const cst = new YamlCst(text, file);
   const nested = new Map<string, Edit[]>();
-  for (const e of unique(edits)) {
+  // A value read through an alias (`image: *app`) is set where its anchor is: the same edit
+  // planned for the anchor and for each alias is then made once.
+  const direct = edits.map((e) => {
+    const to = e.op === "set" && !e.inner ? cst.aliasTarget(e.doc, e.path) : undefined;
+    return to ? { ...e, path: to } : e;
+  });
+  for (const e of unique(direct)) {
     if (e.inner) {
       const key = JSON.stringify([e.doc, e.path]);
       nested.set(key, [...(nested.get(key) ?? []), e]);

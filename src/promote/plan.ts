@@ -495,7 +495,12 @@ function inner(at: Location): { inner?: { doc: number; path: CstPath } } {
   return at.inner ? { inner: at.inner } : {};
 }
 
-function setEdit(ctx: TraceContext, at: Location, what: string, old: string, value: ScalarValue): Edit {
+function setEdit(ctx: TraceContext, found: Location, what: string, old: string, value: ScalarValue): Edit {
+  // Read through an alias (`image: *app`): the edit is where the anchor is, and says so.
+  const anchored = found.inner
+    ? undefined
+    : ctx.sources.get(found.file)?.cst.aliasTarget(found.doc, found.path);
+  const at = anchored ? { ...found, path: anchored } : found;
   return {
     op: "set",
     file: at.file,

@@ -97,6 +97,7 @@ export function verifyPromotion(input: VerifyInput): Verification {
       p.every((s, i) => shape[i] === undefined || shape[i] === s),
     );
   };
+  const newChart = rechartedOutput(plan, b, a);
   for (const cluster of report.clusters) {
     for (const k of cluster.kustomizations) {
       for (const o of k.objects) {
@@ -105,6 +106,7 @@ export function verifyPromotion(input: VerifyInput): Verification {
           kind: o.kind,
           metadata: { namespace: o.namespace, name: o.name },
         });
+        if (newChart.has(key)) continue;
         const changes = promoted.get(key) ?? [];
         if (o.change !== "changed") {
           refusals.push({
@@ -152,6 +154,41 @@ export function verifyPromotion(input: VerifyInput): Verification {
     });
   }
   return { report, refusals };
+}
+
+/**
+ * Keys of the chart output, on either side, of the HelmReleases whose chart the plan changes (a
+ * chart version, or a version of the source their chart comes from). What a new chart renders
+ * is the promoted version itself: its objects differ (the helm.sh/chart label of nearly every
+ * chart, templates, objects added or dropped), and the source environment already runs it. The
+ * HelmRelease object itself is still checked field by field.
+ */
+function rechartedOutput(plan: PromotionPlan, before: Cluster | undefined, after: Cluster): Set<string> {
+  const changed = new Set(plan.apps.flatMap((a) => a.changes).map((c) => c.objectKey));
+  const keyOf = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
+  const changedObjects = new Set<string>();
+  for (const r of after.kustomizations.flatMap((k) => k.resources)) {
+    if (!changed.has(objectKey(r.object))) continue;
+    const md = r.object.metadata as { namespace?: unknown; name?: unknown } | undefined;
+    changedObjects.add(keyOf(String(r.object.kind), String(md?.namespace ?? ""), String(md?.name ?? "")));
+  }
+  const releases = new Set<string>();
+  for (const h of after.helmReleases) {
+    const source = h.chartSource;
+    if (
+      changedObjects.has(keyOf("HelmRelease", h.namespace, h.name)) ||
+      (source && changedObjects.has(keyOf(source.kind, source.namespace, source.name)))
+    )
+      releases.add(`${h.namespace}/${h.name}`);
+  }
+  const out = new Set<string>();
+  for (const c of [before, after]) {
+    for (const h of c?.helmReleases ?? []) {
+      if (!releases.has(`${h.namespace}/${h.name}`)) continue;
+      for (const r of h.resources ?? []) out.add(objectKey(r.object));
+    }
+  }
+  return out;
 }
 
 function holds(c: VersionChange, value: unknown): boolean {

@@ -120,6 +120,23 @@ export class YamlCst {
     return { kind: "scalar", ...base, ...s, tagged: hasTag(hit.props), ...(anchor ? { anchor } : {}) };
   }
 
+  /**
+   * The path of the scalar an alias at `path` reads (`image: *app` → where `&app` is set): the
+   * last anchor of that name before the alias, as YAML resolves it. Undefined when `path` is not
+   * an alias of a scalar. Editing that scalar changes every alias of it.
+   */
+  aliasTarget(doc: number, path: CstPath): CstPath | undefined {
+    const token = this.locate(doc, path)?.token;
+    const d = this.docs[doc];
+    if (token?.type !== "alias" || !d?.value) return undefined;
+    const name = token.source.slice(1);
+    let found: CstPath | undefined;
+    walk(d.value, [], d.start, undefined, (t, p, props) => {
+      if (t.offset < token.offset && anchorOf(props) === name) found = p;
+    });
+    return found;
+  }
+
   /** Every scalar value (not keys) of every document, in source order. */
   *scalars(): Generator<ScalarNode> {
     for (const [doc, d] of this.docs.entries()) {

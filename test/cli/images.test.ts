@@ -87,9 +87,33 @@ Not listed: 10 HelmReleases were not rendered, so the images they run are missin
     const everywhere = await run("set", "ghcr.io/stefanprodan/podinfo:6.9.3");
     expect(everywhere.code).toBe(0);
     expect(everywhere.stdout).toContain("Plan only: 1 file would change.");
+    // Idempotent: once written, the same set again is a no-op (exit 0), not "no cluster runs it".
+    expect((await run("set", "ghcr.io/stefanprodan/podinfo:6.9.3", "--write")).code).toBe(0);
+    const status = repo.git("status", "--porcelain");
+    const again = await run("set", "ghcr.io/stefanprodan/podinfo:6.9.3", "--write");
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("ghcr.io/stefanprodan/podinfo is already at 6.9.3 in ");
+    expect(again.stdout).toContain("Nothing to change.");
+    expect(repo.git("status", "--porcelain")).toBe(status);
+    repo.git("checkout", "-q", "--", ".");
     const none = await run("set", "ghcr.io/acme-platform/nothing:1.0.0");
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("no cluster runs ghcr.io/acme-platform/nothing");
+  });
+
+  it("set, when the image is in what failed to render: says which Flux Kustomization and file, not 'no cluster runs'", async () => {
+    const file = path.join(repo.dir, "apps/backend/overlays/dev/kustomization.yaml");
+    writeFileSync(file, `${readFileSync(file, "utf8")}---\nbroken: [\n`);
+    const r = await run("set", "ghcr.io/acme-platform/backend:1.0.0", "--cluster", "dev", "--write");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "slipway images: no cluster among dev runs ghcr.io/acme-platform/backend in what rendered; it may run in what failed to render:",
+    );
+    expect(r.stderr).toMatch(
+      /\n {2}dev: Flux Kustomization flux-system\/backend: apps\/backend\/overlays\/dev\/kustomization\.yaml:\d+: /,
+    );
+    expect(repo.git("status", "--porcelain")).toBe("M apps/backend/overlays/dev/kustomization.yaml");
   });
 
   it("update --policies: what image automation would write, then nothing more", async () => {
@@ -147,5 +171,85 @@ describe.runIf(requires("shared"))("slipway images list with the charts rendered
     const missing = notListed(p);
     expect(missing.length).toBeGreaterThan(0);
     expect(missing.every((m) => m.reason.length > 0)).toBe(true);
+  });
+});
+
+describe("slipway images set on an image a chart renders from plain values", () => {
+  // The tag is in a HelmRelease's values with no setter marker: `list` shows where it is set,
+  // and `set` must say why it does not edit it rather than that no cluster runs the image.
+  const repo = new GitFixture();
+  repo.write({
+    "clusters/dev/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  url: https://example.com/repo
+  ref:
+    branch: main
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  path: ./clusters/dev
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+    "clusters/dev/web.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  values:
+    image:
+      repository: ghcr.io/acme/web
+      tag: 1.0.0
+`,
+    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    "charts/web/templates/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+`,
+  });
+  repo.commit("web");
+  afterAll(() => repo.cleanup());
+
+  it("names the values line and the setter marker it needs", async () => {
+    const list = await captureOutput(() => imagesCommand(["list", repo.dir]));
+    expect(list.stdout).toContain(
+      "set at    clusters/dev/web.yaml:17 (HelmRelease flux-system/web spec.values.image.tag)",
+    );
+    const r = await captureOutput(() =>
+      imagesCommand(["set", repo.dir, "ghcr.io/acme/web:2.0.0", "--write"]),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'slipway images: ghcr.io/acme/web is set in chart values without a setter marker, which images set does not edit: dev: clusters/dev/web.yaml:17 (HelmRelease flux-system/web spec.values.image.tag); edit it there, or mark the line with # {"$imagepolicy": "NAMESPACE:POLICY:tag"} naming an ImagePolicy of the image\n',
+    );
+    expect(repo.git("status", "--porcelain")).toBe("");
   });
 });

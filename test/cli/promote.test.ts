@@ -4,7 +4,7 @@
  * lines, after which `slipway diff --env staging --vs production` shows no version
  * difference for the promoted apps; refusals exit 1 and leave the tree untouched.
  */
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { diffCommand } from "../../src/cli/diff.js";
@@ -206,6 +206,30 @@ describe("slipway promote: refusals and branches", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`--commit would also commit uncommitted changes in ${FRONTEND}`);
     expect(readFileSync(file, "utf8")).toMatch(/newTag: 2\.4\.1/);
+  });
+
+  it("--commit is all or nothing: a commit that fails (a hook) takes back the commits and files before it", async () => {
+    const head = repo.git("rev-parse", "HEAD");
+    const hook = path.join(repo.dir, ".git/hooks/commit-msg");
+    // backend is committed first; the hook refuses the second commit, frontend's.
+    writeFileSync(
+      hook,
+      '#!/bin/sh\nif grep -q frontend "$1"; then echo "no frontend today" >&2; exit 1; fi\n',
+      {
+        mode: 0o755,
+      },
+    );
+    try {
+      const r = await promote(repo, "--from", "staging", "--to", "production", "--commit");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("no frontend today");
+      expect(r.stderr).toContain("nothing was committed or written");
+      expect(repo.git("rev-parse", "HEAD")).toBe(head);
+      expect(repo.git("status", "--porcelain")).toBe("");
+    } finally {
+      rmSync(hook);
+      repo.git("reset", "-q", "--hard", head);
+    }
   });
 
   it("--write writes the files atomically without committing", async () => {

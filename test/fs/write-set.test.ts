@@ -4,6 +4,7 @@
  * it was — replaced files restored, new files, temp files and new directories gone.
  */
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -123,6 +124,69 @@ describe("writeFileSet", () => {
       ),
     ).toThrow(message);
     expect(tree(root)).toEqual(before);
+  });
+
+  it("a replaced file keeps its permission bits (a 0600 or executable file stays so)", () => {
+    const root = temp();
+    const secret = path.join(root, "secret.yaml");
+    const script = path.join(root, "run.sh");
+    writeFileSync(secret, "old\n");
+    chmodSync(secret, 0o600);
+    writeFileSync(script, "old\n");
+    chmodSync(script, 0o755);
+    writeFileSet(
+      [
+        { file: secret, content: "new\n" },
+        { file: script, content: "new\n" },
+        { file: path.join(root, "fresh.yaml"), content: "new\n", mode: 0o640 },
+      ],
+      { within: root },
+    );
+    expect(statSync(secret).mode & 0o777).toBe(0o600);
+    expect(statSync(script).mode & 0o777).toBe(0o755);
+    expect(statSync(path.join(root, "fresh.yaml")).mode & 0o777).toBe(0o640);
+    expect(readFileSync(secret, "utf8")).toBe("new\n");
+  });
+
+  it("refuses a read-only file, naming it, before writing anything", () => {
+    const root = temp();
+    const a = path.join(root, "a.yaml");
+    const locked = path.join(root, "locked.yaml");
+    writeFileSync(a, "a\n");
+    writeFileSync(locked, "locked\n");
+    chmodSync(locked, 0o444);
+    expect(() =>
+      writeFileSet(
+        [
+          { file: a, content: "A\n" },
+          { file: locked, content: "L\n" },
+        ],
+        { within: root },
+      ),
+    ).toThrow(expect.objectContaining({ file: locked, message: expect.stringMatching(/read-only/) }));
+    expect(tree(root)).toEqual({ "a.yaml": "a\n", "locked.yaml": "locked\n" });
+    expect(statSync(locked).mode & 0o777).toBe(0o444);
+  });
+
+  it("refuses a file changed since the plan read it, or created since, before writing anything", () => {
+    const root = temp();
+    const a = path.join(root, "a.yaml");
+    const b = path.join(root, "b.yaml");
+    writeFileSync(a, "a\n");
+    writeFileSync(b, "b, saved by the user meanwhile\n");
+    const set = (bExpect: string | null) => [
+      { file: a, content: "A\n", expect: "a\n" },
+      { file: b, content: "B\n", expect: bExpect },
+    ];
+    expect(() => writeFileSet(set("b\n"), { within: root })).toThrow(
+      expect.objectContaining({ file: b, message: expect.stringMatching(/changed since Slipway read it/) }),
+    );
+    expect(() => writeFileSet(set(null), { within: root })).toThrow(
+      expect.objectContaining({ file: b, message: expect.stringMatching(/exists now/) }),
+    );
+    expect(tree(root)).toEqual({ "a.yaml": "a\n", "b.yaml": "b, saved by the user meanwhile\n" });
+    writeFileSet(set("b, saved by the user meanwhile\n"), { within: root });
+    expect(tree(root)).toEqual({ "a.yaml": "A\n", "b.yaml": "B\n" });
   });
 
   it("refuses two outputs for one file and a file outside the directory", () => {

@@ -534,3 +534,47 @@ describe("slipway.yaml promote section", () => {
     );
   });
 });
+
+describe("an image read through a YAML alias", () => {
+  // The migration init container anchors the app's image; the app container aliases it.
+  const anchored = (tag: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector:
+    matchLabels:
+      app: app
+  template:
+    metadata:
+      labels:
+        app: app
+    spec:
+      initContainers:
+        - name: migrate
+          image: &app ghcr.io/acme/app:${tag} # the release
+      containers:
+        - name: app
+          image: *app
+`;
+  const files = twoEnvs({
+    "clusters/staging/app.yaml": fluxKs("app", "./apps/staging"),
+    "clusters/production/app.yaml": fluxKs("app", "./apps/production"),
+    "apps/staging/deployment.yaml": anchored("2.0.0"),
+    "apps/production/deployment.yaml": anchored("1.0.0"),
+  });
+
+  it("is set once, where the anchor is, and both containers get it", () => {
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    expect(r.plan.apps.flatMap((a) => a.changes.flatMap((c) => c.edits.map((e) => e.line)))).toEqual([
+      16, 16,
+    ]);
+    expect(
+      changedLines(
+        files["apps/production/deployment.yaml"]!,
+        r.texts.get("apps/production/deployment.yaml")!,
+      ),
+    ).toEqual(["16:           image: &app ghcr.io/acme/app:2.0.0 # the release"]);
+  });
+});
