@@ -170,7 +170,8 @@ function concat(lists: GoValue[]): GoValue {
     const l = underlying(x);
     if (l === null || l === undefined) throw nilDereference();
     if (!isList(l)) throw new GoFuncError(`Cannot concat type ${kindName(l)} as list`);
-    res.push(...listElems(l));
+    // One push per element: spreading a list as arguments overflows the stack past ~120,000.
+    for (const e of listElems(l)) res.push(e);
   }
   return res;
 }

@@ -30,6 +30,8 @@ describe("lists", () => {
     ["chunk 3 (list)", "[]"],
     ["concat (list 1) (list 2 3) (list)", "[1 2 3]"],
     ["concat (list 1) 2", "Cannot concat type int as list", true],
+    // Spread into push() overflowed the stack past ~120,000 elements: "exceeded maximum template depth".
+    ["len (concat (until 1048576) (until 1048576))", "2097152"],
     ["until 3", "[0 1 2]"],
     ["until -3", "[0 -1 -2]"],
     ["untilStep 10 0 -3", "[10 7 4 1]"],
