@@ -54,3 +54,18 @@ describe("strings", () => {
     ['b32dec "MFRGG==="', "abc"],
   ]);
 });
+
+// wrapWith repeats its separator at every break: a 30 MB argument and a 40-byte separator ask for
+// 600 MB. Slipway gathered the bytes in a JavaScript array, and past V8's largest array the
+// process died ("Fatal JavaScript invalid size error", exit 133) with no file named. Now the
+// size is counted first and, past repeat's limit, the call fails.
+describe("wrap output beyond Slipway's limit", () => {
+  table([
+    [
+      'len (wrapWith 1 (repeat 40 "-") (repeat 15000000 "a "))',
+      "wrapWith: output of 615000000 bytes is too large to render",
+      true,
+    ],
+    ['len (wrapWith 1 (repeat 40 "-") (repeat 1000000 "a "))', "41000000"],
+  ]);
+});
