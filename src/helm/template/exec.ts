@@ -639,10 +639,16 @@ class State {
     return this.invoke(fun, argv, node, name);
   }
 
-  /** Calls the function; its error becomes "error calling NAME: …" at the call. */
+  /**
+   * Calls the function; its error becomes "error calling NAME: …" at the call. A string result
+   * longer than MAX_OUTPUT is refused as well (differs because: Go has no such limit): strings
+   * could double through printf or cat up to JavaScript's longest, and functions that walk one
+   * by rune then outgrew V8's largest array, which ends the process, naming no file.
+   */
   invoke(fun: GoFunc | GoMethod, argv: GoValue[], node: Node, name: string): GoValue {
+    let result: GoValue;
     try {
-      return "call" in fun ? fun.call(argv) : fun.fn.apply(this.ctx, argv);
+      result = "call" in fun ? fun.call(argv) : fun.fn.apply(this.ctx, argv);
     } catch (e) {
       if (isStackOverflow(e) || e === BREAK || e === CONTINUE) throw e;
       this.at(node);
@@ -650,6 +656,13 @@ class State {
       if (e instanceof Error) this.errorf(head + e.message, e, head, e);
       this.errorf(head + String(e), e);
     }
+    if (typeof result === "string" && result.length > MAX_OUTPUT) {
+      this.at(node);
+      this.errorf(
+        `error calling ${name}: ${name}: a result of ${result.length} characters is more than Slipway's limit of ${MAX_OUTPUT} (a template's output has the same limit)`,
+      );
+    }
+    return result;
   }
 
   /** The `call` builtin: its first argument must be a function value; the model has none. */
