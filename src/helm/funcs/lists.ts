@@ -65,9 +65,30 @@ function slice(list: GoValue, indices: GoValue[]): GoValue {
   return sliceOf(list.slice(start, end), sliceElemType(list));
 }
 
-/** sprig's untilStep. */
-export function untilStep(start: bigint, stop: bigint, step: bigint): GoInt[] {
+/**
+ * The longest list until, untilStep and seq build. The count comes from the chart (often from a
+ * pull request): Helm builds whatever memory allows (`until 300000000` took it 14 GB), while
+ * Slipway's ~70 bytes an element ran out of heap and ended the whole process, naming no file.
+ * Real charts count replicas, ports and shards: far below a million.
+ */
+export const MAX_LIST_ELEMENTS = 1 << 20;
+
+/** sprig's untilStep (`name`: the template function called, for the error). */
+export function untilStep(start: bigint, stop: bigint, step: bigint, name = "untilStep"): GoInt[] {
   const v: GoInt[] = [];
+  const count =
+    stop < start
+      ? step >= 0n
+        ? 0n
+        : (start - stop - step - 1n) / -step
+      : step <= 0n
+        ? 0n
+        : (stop - start + step - 1n) / step;
+  if (count > BigInt(MAX_LIST_ELEMENTS)) {
+    throw new GoFuncError(
+      `${name}: a list of ${count} elements is more than Slipway's limit of ${MAX_LIST_ELEMENTS} (Helm builds it)`,
+    );
+  }
   if (stop < start) {
     if (step >= 0n) return v;
     for (let i = start; i > stop; i += step) v.push(new GoInt("int", i));
@@ -90,12 +111,12 @@ function seq(params: Int[]): string {
     case 1: {
       const end = p[0]!;
       const inc = end < 1n ? -1n : 1n;
-      return join(untilStep(1n, end + inc, inc));
+      return join(untilStep(1n, end + inc, inc, "seq"));
     }
     case 2: {
       const [start, end] = p as [bigint, bigint];
       const step = end < start ? -1n : 1n;
-      return join(untilStep(start, end + step, step));
+      return join(untilStep(start, end + step, step, "seq"));
     }
     case 3: {
       const [start, step, end] = p as [bigint, bigint, bigint];
@@ -104,7 +125,7 @@ function seq(params: Int[]): string {
         inc = -1n;
         if (step > 0n) return "";
       }
-      return join(untilStep(start, end + inc, step));
+      return join(untilStep(start, end + inc, step, "seq"));
     }
     default:
       return "";
@@ -149,7 +170,8 @@ function concat(lists: GoValue[]): GoValue {
     const l = underlying(x);
     if (l === null || l === undefined) throw nilDereference();
     if (!isList(l)) throw new GoFuncError(`Cannot concat type ${kindName(l)} as list`);
-    res.push(...listElems(l));
+    // One push per element: spreading a list as arguments overflows the stack past ~120,000.
+    for (const e of listElems(l)) res.push(e);
   }
   return res;
 }
@@ -251,7 +273,7 @@ export const listFuncs: FuncTable = {
     chunk(size.value, l),
   ),
   until: goFunc("func(count int) []int", (count: Int) =>
-    intSlice(untilStep(0n, count.value, count.value < 0n ? -1n : 1n)),
+    intSlice(untilStep(0n, count.value, count.value < 0n ? -1n : 1n, "until")),
   ),
   untilStep: goFunc("func(start, stop, step int) []int", (start: Int, stop: Int, step: Int) =>
     intSlice(untilStep(start.value, stop.value, step.value)),

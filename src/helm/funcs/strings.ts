@@ -108,7 +108,7 @@ export const stringFuncs: FuncTable = {
   kebabcase: goFunc("func(str string) string", (s: string) => camelCaseToLowerCase(s, 0x2d)),
   wrap: goFunc("func(l int, s string) string", (l: Int, s: string) => wrapCustom(s, n(l), "", false)),
   wrapWith: goFunc("func(l int, sep, str string) string", (l: Int, sep: string, s: string) =>
-    wrapCustom(s, n(l), sep, true),
+    wrapCustom(s, n(l), sep, true, "wrapWith"),
   ),
   contains: goFunc("func(substr string, str string) bool", (sub: string, s: string) => s.includes(sub)),
   hasPrefix: goFunc("func(substr string, str string) bool", (sub: string, s: string) => s.startsWith(sub)),

@@ -69,6 +69,18 @@ export const MAX_EXEC_DEPTH = 100000;
  */
 export const MAX_OUTPUT = 64 << 20;
 
+/**
+ * Differs because: Go has no such limit. Steps are range rounds and template calls
+ * ({{template}}, include, tpl) of one top-level execution; a chart's template takes thousands.
+ * A loop of 10^11 rounds, or a template calling itself twice per level 40 levels deep, grows
+ * neither the output nor the stack, and ran until killed (Helm runs it for hours). The limit
+ * is a few seconds of work.
+ */
+export const MAX_STEPS = 1 << 25;
+
+/** The steps left to the execution running now; nested ones (include, tpl) share it. */
+let activeSteps: { left: number } | undefined;
+
 /** What exec needs from the template set. */
 export interface ExecEnv {
   lookupTemplate(name: string): Tree | undefined;
@@ -255,6 +267,17 @@ class State {
     }
   }
 
+  /** Counts one step (MAX_STEPS); past the limit, the error is at `node`. */
+  step(node: Node | null): void {
+    const steps = activeSteps as { left: number };
+    if (--steps.left < 0) {
+      if (node !== null) this.at(node);
+      this.errorf(
+        `exceeded Slipway's limit of ${MAX_STEPS} steps (range rounds and template calls) in one template`,
+      );
+    }
+  }
+
   walkRange(dot: GoValue, dotBoxed: boolean, r: BranchNode): void {
     this.at(r);
     const outer = this.vars.length;
@@ -263,6 +286,7 @@ class State {
       const mark = this.vars.length;
       const decl = r.pipe.decl;
       const iterate = (index: GoValue, elem: GoValue, boxed: boolean): void => {
+        this.step(r);
         if (decl.length > 0) {
           if (r.pipe.isAssign) {
             // With two variables the index comes first; with one, the element.
@@ -322,6 +346,7 @@ class State {
     const tmpl = this.env.lookupTemplate(t.name);
     if (tmpl === undefined) this.errorf(`template ${quote(t.name)} not defined`);
     if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    this.step(t);
     // Variables declared by the pipeline persist (in the caller's scope).
     const newDot = this.evalPipeline(dot, dotBoxed, t.pipe);
     const savedVars = this.vars;
@@ -639,10 +664,16 @@ class State {
     return this.invoke(fun, argv, node, name);
   }
 
-  /** Calls the function; its error becomes "error calling NAME: …" at the call. */
+  /**
+   * Calls the function; its error becomes "error calling NAME: …" at the call. A string result
+   * longer than MAX_OUTPUT is refused as well (differs because: Go has no such limit): strings
+   * could double through printf or cat up to JavaScript's longest, and functions that walk one
+   * by rune then outgrew V8's largest array, which ends the process, naming no file.
+   */
   invoke(fun: GoFunc | GoMethod, argv: GoValue[], node: Node, name: string): GoValue {
+    let result: GoValue;
     try {
-      return "call" in fun ? fun.call(argv) : fun.fn.apply(this.ctx, argv);
+      result = "call" in fun ? fun.call(argv) : fun.fn.apply(this.ctx, argv);
     } catch (e) {
       if (isStackOverflow(e) || e === BREAK || e === CONTINUE) throw e;
       this.at(node);
@@ -650,6 +681,13 @@ class State {
       if (e instanceof Error) this.errorf(head + e.message, e, head, e);
       this.errorf(head + String(e), e);
     }
+    if (typeof result === "string" && result.length > MAX_OUTPUT) {
+      this.at(node);
+      this.errorf(
+        `error calling ${name}: ${name}: a result of ${result.length} characters is more than Slipway's limit of ${MAX_OUTPUT} (a template's output has the same limit)`,
+      );
+    }
+    return result;
   }
 
   /** The `call` builtin: its first argument must be a function value; the model has none. */
@@ -843,13 +881,18 @@ function contextFor(ctx: CallContext, templateName: string): CallContext {
 export function executeTree(env: ExecEnv, name: string, tree: Tree, data: GoValue, ctx: CallContext): string {
   const s = new State(env, name, contextFor(ctx, name));
   s.push("$", data);
+  const outer = activeSteps;
+  activeSteps = outer ?? { left: MAX_STEPS };
   try {
+    if (outer !== undefined) s.step(null);
     s.walk(data, false, tree.root as ListNode);
   } catch (e) {
     if (isStackOverflow(e)) {
       s.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
     }
     throw e;
+  } finally {
+    activeSteps = outer;
   }
   return s.out;
 }

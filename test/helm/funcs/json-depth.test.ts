@@ -31,4 +31,9 @@ describe("JSON nesting", () => {
     expect(() => unmarshalArray(nested(10_001))).toThrow("invalid character '[' exceeded max depth");
     expect(() => parseJson(nested(100_000))).toThrow("invalid character '[' exceeded max depth");
   });
+
+  it("a number literal of 2,000,000 digits is a number, not a stack overflow", () => {
+    // Go decodes it to +Inf's error; Slipway spread its bytes as call arguments and overflowed.
+    expect(() => parseJson(`{"a": ${"1".repeat(2_000_000)}}`)).not.toThrow(RangeError);
+  });
 });

@@ -30,6 +30,8 @@ describe("lists", () => {
     ["chunk 3 (list)", "[]"],
     ["concat (list 1) (list 2 3) (list)", "[1 2 3]"],
     ["concat (list 1) 2", "Cannot concat type int as list", true],
+    // Spread into push() overflowed the stack past ~120,000 elements: "exceeded maximum template depth".
+    ["len (concat (until 1048576) (until 1048576))", "2097152"],
     ["until 3", "[0 1 2]"],
     ["until -3", "[0 -1 -2]"],
     ["untilStep 10 0 -3", "[10 7 4 1]"],
@@ -42,5 +44,46 @@ describe("lists", () => {
     ["seq 10 -3 0", "10 7 4 1"],
     ["seq 10 3 0", ""],
     ["seq 1 2 3 4", ""],
+  ]);
+});
+
+// A pull request's chart decides these counts. Helm builds any list memory allows (`until
+// 300000000` took Helm 14 GB); Slipway ran out of heap after a minute and took the whole
+// `render` down with it, naming no file. Past Slipway's limit the call fails instead, and the
+// engine names the template and line.
+describe("list builders have Slipway's limit", () => {
+  table([
+    ["len (until 1048576)", "1048576"],
+    ["len (untilStep 0 2097152 2)", "1048576"],
+    [
+      "until 1048577",
+      "until: a list of 1048577 elements is more than Slipway's limit of 1048576 (Helm builds it)",
+      true,
+    ],
+    [
+      "until -300000000",
+      "until: a list of 300000000 elements is more than Slipway's limit of 1048576 (Helm builds it)",
+      true,
+    ],
+    [
+      "untilStep 0 9223372036854775807 1",
+      "untilStep: a list of 9223372036854775807 elements is more than Slipway's limit of 1048576 (Helm builds it)",
+      true,
+    ],
+    [
+      "untilStep 10 -9223372036854775807 -10",
+      "untilStep: a list of 922337203685477582 elements is more than Slipway's limit of 1048576 (Helm builds it)",
+      true,
+    ],
+    [
+      "seq 2000000000",
+      "seq: a list of 2000000000 elements is more than Slipway's limit of 1048576 (Helm builds it)",
+      true,
+    ],
+    [
+      "seq 0 3 9000000",
+      "seq: a list of 3000001 elements is more than Slipway's limit of 1048576 (Helm builds it)",
+      true,
+    ],
   ]);
 });

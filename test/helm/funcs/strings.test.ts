@@ -54,3 +54,35 @@ describe("strings", () => {
     ['b32dec "MFRGG==="', "abc"],
   ]);
 });
+
+// wrapWith repeats its separator at every break: a 30 MB argument and a 40-byte separator ask for
+// 600 MB. Slipway gathered the bytes in a JavaScript array, and past V8's largest array the
+// process died ("Fatal JavaScript invalid size error", exit 133) with no file named. Now the
+// size is counted first and, past repeat's limit, the call fails.
+describe("wrap output beyond Slipway's limit", () => {
+  table([
+    [
+      'len (wrapWith 1 (repeat 40 "-") (repeat 15000000 "a "))',
+      "wrapWith: output of 615000000 bytes is too large to render",
+      true,
+    ],
+    ['len (wrapWith 1 (repeat 40 "-") (repeat 1000000 "a "))', "41000000"],
+  ]);
+});
+
+// A string can double through printf, cat or repeat up to JavaScript's longest (512 Mi
+// characters). Functions that walk one by rune (title, swapcase, camelcase, shuffle, fromJson)
+// then built arrays past V8's largest: "Fatal JavaScript invalid size error", the process gone
+// with no file named. No function result may be longer than a template's whole output may be.
+describe("function results longer than a template's output limit", () => {
+  const limit = "is more than Slipway's limit of 67108864 (a template's output has the same limit)";
+  table([
+    ['len (title (repeat 150000000 "a"))', `repeat: a result of 150000000 characters ${limit}`, true],
+    [
+      'len (printf "%s%s" (repeat 40000000 "a") (repeat 40000000 "a"))',
+      `printf: a result of 80000000 characters ${limit}`,
+      true,
+    ],
+    ['len (repeat 67108864 "a")', "67108864"],
+  ]);
+});

@@ -531,6 +531,20 @@ describe("runaway templates fail cleanly", () => {
       /^template: t:1:\d+: executing "a" at <.*>: template output exceeds 64 MiB$/,
     );
   });
+  // A pull request's chart runs in CI: a loop of 10^11 rounds (Helm runs it for hours) or a
+  // template calling itself twice per level, 40 levels deep, produce no output and no deep
+  // stack, so neither limit above stopped them.
+  it("stops a loop that would run for hours, at its range", () => {
+    expect(run("{{ range 100000000000 }}{{ end }}")).toBe(
+      'template: t:1:9: executing "t" at <{{range 100000000000}}{{end}}>: exceeded Slipway\'s limit of 33554432 steps (range rounds and template calls) in one template',
+    );
+  });
+  it("stops a template that calls itself twice per level", () => {
+    const text =
+      '{{ define "a" }}{{ if . }}{{ template "a" (slice . 1) }}{{ template "a" (slice . 1) }}{{ end }}{{ end }}' +
+      `{{ template "a" "${"x".repeat(40)}" }}`;
+    expect(run(text)).toMatch(/exceeded Slipway's limit of 33554432 steps/);
+  });
   it("reports Go's depth error for infinite {{template}} recursion", () => {
     expect(run('{{ define "a" }}{{ template "a" }}{{ end }}{{ template "a" }}')).toBe(
       'template: t:1:28: executing "a" at <{{template "a"}}>: exceeded maximum template depth (100000)',

@@ -14,7 +14,9 @@ export function tlv(tag: number, content: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from([tag, ...lengthBytes(content.length)]), content]);
 }
 
-export const seq = (...parts: Uint8Array[]): Buffer => tlv(0x30, Buffer.concat(parts));
+export const seq = (...parts: Uint8Array[]): Buffer => seqOf(parts);
+/** SEQUENCE of a list of any length (spread as arguments, a long one overflows the stack). */
+export const seqOf = (parts: readonly Uint8Array[]): Buffer => tlv(0x30, Buffer.concat(parts));
 export const set = (...parts: Uint8Array[]): Buffer => tlv(0x31, Buffer.concat(parts));
 export const octets = (b: Uint8Array): Buffer => tlv(0x04, b);
 export const nullValue = (): Buffer => Buffer.from([0x05, 0x00]);

@@ -5,6 +5,7 @@
  * each UTF-8 byte as a Latin-1 rune, so non-ASCII text comes out as mojibake, as in Helm).
  */
 import { byteSlice, utf8Decode, utf8Encode, utf8Length } from "../../template/gostring.js";
+import { GoFuncError } from "../types.js";
 import { fromRunes, isLower, isSpace, isTitle, isUpper, runesOf, toLower, toTitle } from "./unicode.js";
 
 /** AbbreviateFull(str, offset, maxWidth); the error results sprig ignores come back as "". */
@@ -84,21 +85,54 @@ export function swapCase(str: string): string {
 
 import { toUpper as toUpperRune } from "./unicode.js";
 
-/** WrapCustom(str, wrapLength, newLineStr, wrapLongWords), on bytes as upstream. */
-export function wrapCustom(str: string, wrapLength: number, newLine: string, wrapLongWords: boolean): string {
+/** The longest result wrap and wrapWith build: the limit strings.Repeat has (go/strings.ts). */
+const MAX_WRAP_BYTES = 1 << 29;
+
+/**
+ * WrapCustom(str, wrapLength, newLineStr, wrapLongWords), on bytes as upstream. `name` is the
+ * template function, for the error. The separator is written at every break, so the result can
+ * be far larger than `str` (a 40-byte separator after each of 15 million words: 600 MB): the
+ * breaks are found once to size the result, which is refused past MAX_WRAP_BYTES, then once to
+ * write it into one buffer (a JavaScript array of bytes ended the process past V8's largest array).
+ */
+export function wrapCustom(
+  str: string,
+  wrapLength: number,
+  newLine: string,
+  wrapLongWords: boolean,
+  name = "wrap",
+): string {
   if (str === "") return "";
   if (newLine === "") newLine = "\n";
   if (wrapLength < 1) wrapLength = 1;
   const b = utf8Encode(str);
-  const len = b.length;
   const nl = utf8Encode(newLine);
-  const out: number[] = [];
-  const write = (from: number, to: number) => {
-    for (let i = from; i < to; i++) out.push(b[i]!);
-  };
-  const writeNl = () => {
-    for (const x of nl) out.push(x);
-  };
+  let size = 0;
+  wrapBreaks(b, wrapLength, wrapLongWords, (from, to, brk) => {
+    size += to - from + (brk ? nl.length : 0);
+  });
+  if (size > MAX_WRAP_BYTES) throw new GoFuncError(`${name}: output of ${size} bytes is too large to render`);
+  const out = new Uint8Array(size);
+  let at = 0;
+  wrapBreaks(b, wrapLength, wrapLongWords, (from, to, brk) => {
+    out.set(b.subarray(from, to), at);
+    at += to - from;
+    if (brk) {
+      out.set(nl, at);
+      at += nl.length;
+    }
+  });
+  return utf8Decode(out);
+}
+
+/** WrapCustom's loop: each piece of `b` it writes, and whether a newline follows it. */
+function wrapBreaks(
+  b: Uint8Array,
+  wrapLength: number,
+  wrapLongWords: boolean,
+  piece: (from: number, to: number, brk: boolean) => void,
+): void {
+  const len = b.length;
   let offset = 0;
   while (len - offset > wrapLength) {
     if (b[offset] === 0x20) {
@@ -108,29 +142,25 @@ export function wrapCustom(str: string, wrapLength: number, newLine: string, wra
     const end = wrapLength + offset + 1;
     let spaceAt = lastIndexOfSpace(b, offset, end);
     if (spaceAt >= offset) {
-      write(offset, spaceAt);
-      writeNl();
+      piece(offset, spaceAt, true);
       offset = spaceAt + 1;
     } else if (wrapLongWords) {
-      write(offset, wrapLength + offset);
-      writeNl();
+      piece(offset, wrapLength + offset, true);
       offset += wrapLength;
     } else {
       const e = wrapLength + offset;
       const index = b.indexOf(0x20, e);
       if (index === -1) {
-        write(offset, len);
+        piece(offset, len, false);
         offset = len;
       } else {
         spaceAt = index;
-        write(offset, spaceAt);
-        writeNl();
+        piece(offset, spaceAt, true);
         offset = spaceAt + 1;
       }
     }
   }
-  write(offset, len);
-  return utf8Decode(Uint8Array.from(out));
+  piece(offset, len, false);
 }
 
 /** strings.LastIndex(str[from:to], " ") + from, i.e. from-1 when absent. */

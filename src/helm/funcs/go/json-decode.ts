@@ -119,7 +119,9 @@ class Reader {
       if (!digit()) this.fail("in exponent of numeric literal", true);
       while (digit()) this.i++;
     }
-    const text = String.fromCharCode(...this.b.subarray(start, this.i));
+    // latin1: the literal is ASCII; not fromCharCode(...bytes), whose arguments overflow the
+    // stack for a literal of a few hundred thousand digits.
+    const text = Buffer.from(this.b.buffer, this.b.byteOffset + start, this.i - start).toString("latin1");
     const f = Number(text);
     if (!Number.isFinite(f)) {
       this.typeError ??= new JsonTypeError(

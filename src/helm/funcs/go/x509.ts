@@ -101,11 +101,9 @@ export function createCertificate(
   if (subjectKeyId) exts.push(extension("2.5.29.14", false, der.octets(subjectKeyId)));
   if (authorityKeyId) exts.push(extension("2.5.29.35", false, der.seq(der.implicit(0, authorityKeyId))));
   if (tpl.dnsNames.length + tpl.ipAddresses.length > 0) {
-    const names = [
-      ...tpl.dnsNames.map((n) => der.implicit(2, Buffer.from(n, "utf8"))),
-      ...tpl.ipAddresses.map((ip) => der.implicit(7, ip)),
-    ];
-    exts.push(extension("2.5.29.17", subject.length === 2, der.seq(...names)));
+    const names = tpl.dnsNames.map((n) => der.implicit(2, Buffer.from(n, "utf8")));
+    for (const ip of tpl.ipAddresses) names.push(der.implicit(7, ip));
+    exts.push(extension("2.5.29.17", subject.length === 2, der.seqOf(names)));
   }
 
   const tbs = der.seq(
