@@ -5,6 +5,7 @@
  * split into manifests, hooks and CRDs. Pure: the chart and the values are given, nothing is read.
  */
 import type { RenderCache } from "../cache/store.js";
+import type { ParsePersistence } from "./persisted-parse.js";
 import { SlipwayError } from "../errors.js";
 import {
   type ApiVersionsRead,
@@ -52,6 +53,8 @@ export interface RenderOptions {
   chartPath?: string;
   /** a persistent cache where parsed templates and compiled schemas are kept between processes; default none */
   cache?: RenderCache;
+  /** when a chart's parse goes to `cache` (persisted-parse.ts); default: at once */
+  parses?: ParsePersistence;
   /**
    * How the heads of the rendered documents are read (persisted-heads.ts); default: each read.
    * `helm template` keeps them in its cache; HelmReleases, whose values may come from Secrets and
@@ -177,6 +180,7 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     random,
     now: clock,
     cache: opts.cache,
+    ...(opts.parses ? { parses: opts.parses } : {}),
   });
 
   const notesName = `${chartName(root)}/templates/NOTES.txt`;
