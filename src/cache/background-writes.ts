@@ -162,8 +162,11 @@ export function writeInBackground(file: string, format: number, seal: SealInput,
   }
   if (writer === null) return false;
   // A string goes as its UTF-8 bytes, handed over below: posting the string itself copies it
-  // through V8's serializer, which cost more than encoding it here.
-  if (typeof seal.plain === "string") seal = { ...seal, plain: Buffer.from(seal.plain, "utf8") };
+  // through V8's serializer, which cost more than encoding it here. Every array goes with a
+  // memory of its own: a Buffer of < 4 kB (an IV, a key, a small entry) is a slice of Node's
+  // 8 kB pool, and posting a slice copies the whole pool (~600 entries × up to three slices).
+  const plain = typeof seal.plain === "string" ? Buffer.from(seal.plain, "utf8") : seal.plain;
+  seal = { id: seal.id, key: ownMemory(seal.key), iv: ownMemory(seal.iv), plain: ownMemory(plain) };
   batch.push({ file, format, seal, mode, length: seal.plain.length });
   batchBytes += seal.plain.length;
   const n = ++writer.posted;
@@ -180,10 +183,15 @@ export function writeInBackground(file: string, format: number, seal: SealInput,
   return true;
 }
 
+/** `bytes`, or a copy of them when they share their memory (a slice of Node's Buffer pool). */
+function ownMemory(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : new Uint8Array(bytes);
+}
+
 /**
- * Posts the batched entries to the thread. A plaintext with a memory of its own (not a slice of
- * Node's pool: > 4 kB) is handed over instead of copied: copying ~9 MB of entries cost a cold
- * check tens of ms of its main thread. A batch that cannot be posted (or has no thread to go
+ * Posts the batched entries to the thread. Plaintexts (each with a memory of its own) are
+ * handed over instead of copied: copying ~9 MB of entries cost a cold check tens of ms of its
+ * main thread. A batch that cannot be posted (or has no thread to go
  * to) is sealed and written here, counted as the thread counts its own.
  */
 function postBatch(): void {
@@ -193,14 +201,11 @@ function postBatch(): void {
   batchBytes = 0;
   const w = writer;
   if (w) {
-    const transfer: ArrayBuffer[] = [];
-    for (const { seal } of entries) {
-      const plain = seal.plain;
-      if (typeof plain !== "string" && plain.byteOffset === 0 && plain.buffer.byteLength === plain.length)
-        transfer.push(plain.buffer as ArrayBuffer);
-    }
+    // A memory listed twice would fail the post (a caller may give one array for two entries).
+    const transfer = new Set<ArrayBuffer>();
+    for (const { seal } of entries) if (typeof seal.plain !== "string") transfer.add(seal.plain.buffer as ArrayBuffer);
     try {
-      w.worker.postMessage(entries, transfer);
+      w.worker.postMessage(entries, [...transfer]);
       return;
     } catch {
       // Not sent: written below (an entry whose memory went anyway is lost, costing only speed).
