@@ -203,7 +203,8 @@ function postBatch(): void {
   if (w) {
     // A memory listed twice would fail the post (a caller may give one array for two entries).
     const transfer = new Set<ArrayBuffer>();
-    for (const { seal } of entries) if (typeof seal.plain !== "string") transfer.add(seal.plain.buffer as ArrayBuffer);
+    for (const { seal } of entries)
+      if (typeof seal.plain !== "string") transfer.add(seal.plain.buffer as ArrayBuffer);
     try {
       w.worker.postMessage(entries, [...transfer]);
       return;

@@ -27,7 +27,8 @@ export interface SealInput {
 export function sealEntry(crypto: typeof Crypto, format: number, input: SealInput): Buffer {
   const tagBytes = 16;
   const cipher = crypto.createCipheriv("aes-256-gcm", input.key, input.iv);
-  const body = typeof input.plain === "string" ? cipher.update(input.plain, "utf8") : cipher.update(input.plain);
+  const body =
+    typeof input.plain === "string" ? cipher.update(input.plain, "utf8") : cipher.update(input.plain);
   const tail = cipher.final();
   // GCM's ciphertext is as long as the plaintext: the header's size is known before sealing
   // ends, and the entry is put together in one copy.

@@ -301,7 +301,9 @@ function parsedSet(
   let bytes = 0;
   for (const [, text] of files) bytes += text.length;
   const persist =
-    cache === undefined || bytes < PERSIST_MIN_TEXT ? undefined : primePersistedParse(cache, set, files, parses);
+    cache === undefined || bytes < PERSIST_MIN_TEXT
+      ? undefined
+      : primePersistedParse(cache, set, files, parses);
   try {
     for (const [name, text] of files) set.parse(name, text);
     persist?.parsed?.();

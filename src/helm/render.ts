@@ -5,7 +5,6 @@
  * split into manifests, hooks and CRDs. Pure: the chart and the values are given, nothing is read.
  */
 import type { RenderCache } from "../cache/store.js";
-import type { ParsePersistence } from "./persisted-parse.js";
 import { SlipwayError } from "../errors.js";
 import {
   type ApiVersionsRead,
@@ -23,6 +22,7 @@ import { type FuncMapBuilder, RenderError, renderTemplates, renderValues, seeded
 import { checkDependenciesPresent } from "./loader.js";
 import { type CrdFile, crdFiles, type Hook, type Manifest, sortManifests } from "./manifests.js";
 import type { HeadsReader } from "./persisted-heads.js";
+import type { ParsePersistence } from "./persisted-parse.js";
 import { chartName, renderTree } from "./render-chart.js";
 import { validateValues } from "./schema.js";
 import { GoMap } from "./template/value.js";

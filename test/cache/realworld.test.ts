@@ -128,7 +128,9 @@ describe.skipIf(repos.length === 0)(
         expect(partial.model).toBe(none.model);
         expect(partial.check).toBe(none.check);
         const parseMisses = misses(partialCache).filter((u) => u === "helm-parse").length;
-        expect(served.get(partialCache)?.filter((u) => u === "helm-parse-seen").length ?? 0).toBe(parseMisses);
+        expect(served.get(partialCache)?.filter((u) => u === "helm-parse-seen").length ?? 0).toBe(
+          parseMisses,
+        );
         if (repo.endsWith("bjw-s-labs__home-ops"))
           expect(served.get(partialCache)?.filter((u) => u === "helm-parse").length).toBeGreaterThan(0);
         // Once more: every parse is served now, to the same bytes.

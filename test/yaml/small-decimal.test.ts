@@ -6,10 +6,31 @@ import { describe, expect, it } from "vitest";
 import { goParseInt, intValue, smallDecimal } from "../../src/yaml/numbers.js";
 
 function texts(): string[] {
-  const out = ["0", "+0", "-0", "00", "07", "08", "0x1f", "0b1", "0o7", "1e3", "1.0", "", "+", "-", " 1", "1 "];
+  const out = [
+    "0",
+    "+0",
+    "-0",
+    "00",
+    "07",
+    "08",
+    "0x1f",
+    "0b1",
+    "0o7",
+    "1e3",
+    "1.0",
+    "",
+    "+",
+    "-",
+    " 1",
+    "1 ",
+  ];
   for (const sign of ["", "+", "-"])
     for (let digits = 1; digits <= 20; digits++) {
-      out.push(`${sign}${"9".repeat(digits)}`, `${sign}1${"0".repeat(digits - 1)}`, `${sign}0${"1".repeat(digits)}`);
+      out.push(
+        `${sign}${"9".repeat(digits)}`,
+        `${sign}1${"0".repeat(digits - 1)}`,
+        `${sign}0${"1".repeat(digits)}`,
+      );
       out.push(`${sign}${String(2 ** 53 + digits)}`, `${sign}${String(Number.MAX_SAFE_INTEGER)}`);
     }
   let seed = 20261204;

@@ -349,7 +349,8 @@ export function renderReleases(
     outcomes[index] = outcome;
     onOutcome?.(index, outcome);
   };
-  const renderHere = (i: number) => ready(i, renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache, opts.parses));
+  const renderHere = (i: number) =>
+    ready(i, renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache, opts.parses));
   // A worker that dies from now on had claimed a job of this batch, or a render started ahead.
   const diedBefore = Atomics.load(posted, WORKER_EXITS);
   // Renders started ahead that a worker has: their outcomes are awaited; the rest join the batch.
