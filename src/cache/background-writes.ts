@@ -2,10 +2,10 @@
  * Render cache entries written by a helper thread, so that a cold run does not stop for the
  * file system at every new entry: creating an entry's directory, its temp file and the rename
  * cost ~1-2 ms each on some file systems, and a cold `check` of bjw-s home-ops writes ~250
- * entries (~250 ms of its main thread). The main thread seals the entry (store.ts) and posts its
- * bytes; the thread writes them the way src/fs/atomic-write.ts does (a temp file created
- * exclusively with the entry's mode, then renamed into place), so a reader sees no entry or a
- * whole one, as before.
+ * entries (~250 ms of its main thread). The main thread posts an entry's plaintext with its key
+ * and IV; the thread seals it (seal.ts, the function store.ts seals with) and writes it the way
+ * src/fs/atomic-write.ts does (a temp file created exclusively with the entry's mode, then
+ * renamed into place), so a reader sees no entry or a whole one, as before.
  *
  * Nothing written is lost or read stale: a read of an entry still queued waits for it
  * (`awaitWrite`), `flushWrites` waits for all of them (before listing or removing entries), and
@@ -13,14 +13,16 @@
  * each entry, so they work while the main thread never yields (the loader is synchronous) and
  * in an 'exit' handler. A write that fails only costs speed, as a synchronous one did.
  */
+import * as crypto from "node:crypto";
 import * as path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { workerThreadsModule } from "../fs/lazy-modules.js";
+import { type SealInput, sealEntry } from "./seal.js";
 
 /**
- * The thread's code: writeFileAtomic's steps (src/fs/atomic-write.ts), the directories it has
- * made remembered. A separate script would need a file beside this module in every layout
+ * The thread's code: sealEntry (its source text: seal.ts keeps it self-contained), then
+ * writeFileAtomic's steps (src/fs/atomic-write.ts), the directories it has made remembered. A separate script would need a file beside this module in every layout
  * (dist/, the bundle, sources under test); this one needs only Node. It runs as CommonJS or as
  * a module alike (dynamic imports), and without the process's flags: `--input-type=module`
  * would make it a module, and a thread that fails to start cannot say so while the main thread
@@ -28,12 +30,14 @@ import { workerThreadsModule } from "../fs/lazy-modules.js";
  */
 const WRITER = `
 (async () => {
-  const [{ parentPort, workerData }, fs, path, { randomBytes }] = await Promise.all([
+  const [{ parentPort, workerData }, fs, path, crypto] = await Promise.all([
     import("node:worker_threads"),
     import("node:fs"),
     import("node:path"),
     import("node:crypto"),
   ]);
+  const randomBytes = crypto.randomBytes;
+  const sealEntry = (${sealEntry.toString()});
   const done = workerData.done;
   const made = new Set();
   // Temp names: one random tag per thread and a count (not a draw from the random source per entry).
@@ -54,7 +58,7 @@ const WRITER = `
       }
       const tmp = path.join(dir, "." + path.basename(m.file) + "." + tag + (count++).toString(36) + ".tmp");
       try {
-        fs.writeFileSync(tmp, m.bytes, { flag: "wx", mode: m.mode });
+        fs.writeFileSync(tmp, sealEntry(crypto, m.format, m.seal), { flag: "wx", mode: m.mode });
         if (whole.get(m.mode) !== true) {
           if (!whole.has(m.mode)) whole.set(m.mode, (fs.statSync(tmp).mode & 0o7777) === m.mode);
           fs.chmodSync(tmp, m.mode);
@@ -84,8 +88,12 @@ interface Writer {
 
 interface Entry {
   file: string;
-  bytes: Buffer;
+  /** store.ts's entry format, written into the header */
+  format: number;
+  seal: SealInput;
   mode: number;
+  /** The plaintext's length when queued: a plaintext whose memory went with a failed post is 0 long. */
+  length: number;
 }
 
 /**
@@ -140,11 +148,11 @@ function start(): Writer | null {
 }
 
 /**
- * Queues `bytes` to be written atomically to `file` with `mode`; false when there is no writer
- * thread (the caller writes synchronously). The caller gives `bytes` up: once queued they may
- * be detached (moved to the thread).
+ * Queues the entry `seal` seals (in `format`) to be written atomically to `file` with `mode`;
+ * false when there is no writer thread (the caller seals and writes synchronously). The caller
+ * gives a plaintext of bytes up: once queued it may be detached (moved to the thread).
  */
-export function writeInBackground(file: string, bytes: Buffer, mode: number): boolean {
+export function writeInBackground(file: string, format: number, seal: SealInput, mode: number): boolean {
   if (writer === undefined) {
     if (syncWrites < SYNC_FIRST) {
       syncWrites++;
@@ -153,8 +161,14 @@ export function writeInBackground(file: string, bytes: Buffer, mode: number): bo
     writer = start();
   }
   if (writer === null) return false;
-  batch.push({ file, bytes, mode });
-  batchBytes += bytes.length;
+  // A string goes as its UTF-8 bytes, handed over below: posting the string itself copies it
+  // through V8's serializer, which cost more than encoding it here. Every array goes with a
+  // memory of its own: a Buffer of < 4 kB (an IV, a key, a small entry) is a slice of Node's
+  // 8 kB pool, and posting a slice copies the whole pool (~600 entries × up to three slices).
+  const plain = typeof seal.plain === "string" ? Buffer.from(seal.plain, "utf8") : seal.plain;
+  seal = { id: seal.id, key: ownMemory(seal.key), iv: ownMemory(seal.iv), plain: ownMemory(plain) };
+  batch.push({ file, format, seal, mode, length: seal.plain.length });
+  batchBytes += seal.plain.length;
   const n = ++writer.posted;
   if (queued.size >= MAX_QUEUED) {
     const done = Atomics.load(writer.done, 0);
@@ -169,11 +183,16 @@ export function writeInBackground(file: string, bytes: Buffer, mode: number): bo
   return true;
 }
 
+/** `bytes`, or a copy of them when they share their memory (a slice of Node's Buffer pool). */
+function ownMemory(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : new Uint8Array(bytes);
+}
+
 /**
- * Posts the batched entries to the thread. An entry with a memory of its own (not a slice of
- * Node's pool: > 4 kB) is handed over instead of copied: copying ~9 MB of entries cost a cold
- * check tens of ms of its main thread. A batch that cannot be posted (or has no thread to go
- * to) is written here, counted as the thread counts its own.
+ * Posts the batched entries to the thread. Plaintexts (each with a memory of its own) are
+ * handed over instead of copied: copying ~9 MB of entries cost a cold check tens of ms of its
+ * main thread. A batch that cannot be posted (or has no thread to go
+ * to) is sealed and written here, counted as the thread counts its own.
  */
 function postBatch(): void {
   if (batch.length === 0) return;
@@ -182,12 +201,12 @@ function postBatch(): void {
   batchBytes = 0;
   const w = writer;
   if (w) {
-    const transfer: ArrayBuffer[] = [];
-    for (const { bytes } of entries)
-      if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length)
-        transfer.push(bytes.buffer as ArrayBuffer);
+    // A memory listed twice would fail the post (a caller may give one array for two entries).
+    const transfer = new Set<ArrayBuffer>();
+    for (const { seal } of entries)
+      if (typeof seal.plain !== "string") transfer.add(seal.plain.buffer as ArrayBuffer);
     try {
-      w.worker.postMessage(entries, transfer);
+      w.worker.postMessage(entries, [...transfer]);
       return;
     } catch {
       // Not sent: written below (an entry whose memory went anyway is lost, costing only speed).
@@ -195,7 +214,9 @@ function postBatch(): void {
   }
   for (const e of entries) {
     try {
-      if (e.bytes.length > 0) writeFileAtomic(e.file, e.bytes, { mode: e.mode });
+      // A plaintext whose memory went with the failed post is not sealed (as an empty body).
+      if (e.seal.plain.length === e.length)
+        writeFileAtomic(e.file, sealEntry(crypto, e.format, e.seal), { mode: e.mode });
     } catch {
       // a cache that cannot be written only costs speed
     }

@@ -20,13 +20,15 @@
  * Writes are atomic (src/fs/atomic-write.ts): two processes writing one entry both rename a
  * complete file into place, and either file opens to the same body.
  */
-import { createCipheriv, createDecipheriv, hash, randomFillSync } from "node:crypto";
+import * as crypto from "node:crypto";
+import { createDecipheriv, hash, randomFillSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { readRegularFile } from "../fs/read-regular.js";
 import { awaitWrite, flushWrites, postedUnder, writeInBackground } from "./background-writes.js";
 import { codeIdentity } from "./code-identity.js";
+import { sealEntry } from "./seal.js";
 import { parseBody } from "./value-codec.js";
 
 const FORMAT = 1;
@@ -58,6 +60,7 @@ export interface RenderCache {
   put(key: CacheKey, body: unknown): void;
   /** A body stored as bytes by putBytes (a binary encoding of the caller's own); absent: not kept. */
   getBytes?(key: CacheKey): Uint8Array | undefined;
+  /** The caller gives `bytes` up: they may be sealed later, in another thread. */
   putBytes?(key: CacheKey, bytes: Uint8Array): void;
   /** False when the cache certainly holds no entry of `unit` (a first run, a new build). */
   mayHold?(unit: string): boolean;
@@ -200,22 +203,18 @@ export class DiskRenderCache implements RenderCache {
     this.write(key, bytes);
   }
 
-  /** Seals `plain` (a string is its UTF-8 bytes) into an entry and writes it. */
+  /**
+   * Seals `plain` (a string is its UTF-8 bytes) into an entry and writes it; in the background,
+   * the writer thread seals it (the caller gives bytes up).
+   */
   private write(key: CacheKey, plain: string | Uint8Array): void {
-    const iv = nextIv();
-    const cipher = createCipheriv("aes-256-gcm", key.seal, iv);
-    const body = typeof plain === "string" ? cipher.update(plain, "utf8") : cipher.update(plain);
-    const tail = cipher.final();
-    // GCM's ciphertext is as long as the plaintext: the header's size is known before sealing
-    // ends, and the entry is put together in one copy.
-    const sealedLength = IV_BYTES + body.length + tail.length + TAG_BYTES;
-    const header = JSON.stringify({ "slipway-cache": FORMAT, key: key.id, bytes: sealedLength });
-    const entry = Buffer.concat([Buffer.from(`${header}\n`), iv, body, tail, cipher.getAuthTag()]);
+    const seal = { id: key.id, key: key.seal, iv: nextIv(), plain };
     const file = this.file(key);
-    if (this.background && writeInBackground(file, entry, 0o600)) {
+    if (this.background && writeInBackground(file, FORMAT, seal, 0o600)) {
       this.stats.writes++;
       return;
     }
+    const entry = sealEntry(crypto, FORMAT, seal);
     try {
       // A queued write of the same entry lands first, so this one is the last word.
       awaitWrite(file);

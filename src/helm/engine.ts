@@ -27,7 +27,7 @@ import { filesObject } from "./files-object.js";
 import type { CallContext, FuncMap, GoFunc } from "./funcs/types.js";
 import { GoFuncError } from "./funcs/types.js";
 import { textOf } from "./loader.js";
-import { primePersistedParse } from "./persisted-parse.js";
+import { type ParsePersistence, primePersistedParse } from "./persisted-parse.js";
 import { chartFullPath, chartName, isLibrary, type RenderChart } from "./render-chart.js";
 import { isStackOverflow } from "./template/exec.js";
 import {
@@ -76,6 +76,8 @@ export interface EngineOptions {
   now: () => number;
   /** a persistent cache for parsed templates (persisted-parse.ts); none: parse in every process */
   cache?: RenderCache;
+  /** when a parse goes to `cache` (persisted-parse.ts); default: at once */
+  parses?: ParsePersistence;
 }
 
 /** .Chart: chart.Metadata as Helm 4's structToMap makes it, plus IsRoot. */
@@ -236,10 +238,13 @@ const PERSIST_MIN_TEXT = 32 * 1024;
 /** Parsed sets by the digest of (name, text) of every template, in parse order. */
 const parsedSets = new Map<string, TemplateSet | RenderError>();
 const MAX_PARSED_SETS = 64;
+/** Persisting to do when a parsed set is used again (primePersistedParse's `reused`), by its key. */
+const onReuse = new Map<string, () => void>();
 
 /** Forgets every parse this process made (tests that must see a persisted parse decoded). */
 export function forgetParsedTemplates(): void {
   parsedSets.clear();
+  onReuse.clear();
   forgetParses();
 }
 
@@ -277,29 +282,44 @@ function parsedSet(
   templates: Map<string, Renderable>,
   funcs: FuncMap,
   cache: RenderCache | undefined,
+  parses: ParsePersistence | undefined,
 ): TemplateSet {
   let key = "";
   for (const k of keys) key += `${k}\0${textId((templates.get(k) as Renderable).text)}\0`;
   const hit = parsedSets.get(key);
   if (hit instanceof RenderError) throw hit;
-  if (hit) return hit;
+  if (hit) {
+    const persist = onReuse.get(key);
+    if (persist !== undefined) {
+      onReuse.delete(key);
+      persist();
+    }
+    return hit;
+  }
   const set = new TemplateSet(funcs, { missingKey: "zero", name: "gotpl" });
   const files = keys.map((k) => [k, (templates.get(k) as Renderable).text] as const);
   let bytes = 0;
   for (const [, text] of files) bytes += text.length;
   const persist =
-    cache === undefined || bytes < PERSIST_MIN_TEXT ? undefined : primePersistedParse(cache, set, files);
+    cache === undefined || bytes < PERSIST_MIN_TEXT
+      ? undefined
+      : primePersistedParse(cache, set, files, parses);
   try {
     for (const [name, text] of files) set.parse(name, text);
-    persist?.();
+    persist?.parsed?.();
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     const err = cleanupParseError(e.template, e);
     parsedSets.set(key, err);
     throw err;
   }
-  if (parsedSets.size >= MAX_PARSED_SETS) parsedSets.delete(parsedSets.keys().next().value as string);
+  if (parsedSets.size >= MAX_PARSED_SETS) {
+    const oldest = parsedSets.keys().next().value as string;
+    parsedSets.delete(oldest);
+    onReuse.delete(oldest);
+  }
   parsedSets.set(key, set);
+  if (persist?.reused !== undefined) onReuse.set(key, persist.reused);
   return set;
 }
 
@@ -454,7 +474,7 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
   collectTemplates(root, top, templates);
   const keys = sortTemplates(templates.keys());
   const placeholder = opts.funcs({});
-  const base = parsedSet(keys, templates, placeholder, opts.cache);
+  const base = parsedSet(keys, templates, placeholder, opts.cache, opts.parses);
   const set = base.clone();
   const includedNames = new Map<string, number>();
   const includeDecl = placeholder.get("include") as GoFunc;

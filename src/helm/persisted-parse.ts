@@ -10,6 +10,15 @@
  * foreign entry a miss; an entry that decodes to nonsense is a miss too, and a text whose
  * functions the set lacks is parsed again (and fails as Helm fails). Failed parses are never
  * stored. A cache that keeps no bytes (no getBytes/putBytes) keeps no parses.
+ *
+ * When: `helm template` stores a parse at once (its next process renders the same chart).
+ * A repository's HelmReleases store a chart's parse on its second use ("second-use"): a second
+ * release of the chart in the same process, or a render in a later process after a marker entry
+ * said an earlier one parsed it. A later process re-renders only the releases whose inputs
+ * changed, and a release cache hit parses nothing: a chart one release uses (most of a home-ops
+ * repository's, kube-prometheus-stack's 1.6 MB of templates among them) may never be parsed
+ * again, and encoding its trees cost a cold check of bjw-s home-ops ~30 ms of its ~60 ms
+ * of parse persistence. A chart many releases use (app-template) is stored by the same run.
  */
 import { createHash } from "node:crypto";
 import type { RenderCache } from "../cache/store.js";
@@ -17,29 +26,57 @@ import type { TemplateSet } from "./template/template-set.js";
 import { decodeParses, encodeParses, type ParsedText, TreeDecodeError } from "./template/tree-codec.js";
 
 const UNIT = "helm-parse";
+/** Markers: a process parsed these texts and did not store their parse (body: one byte). */
+const SEEN_UNIT = "helm-parse-seen";
 /** 3: tree-codec's binary encoding with list extents (2: without; 1 was JSON arrays). */
 const FORMAT = 3;
 
-/** The store key of a parse of these (name, text) pairs into `set`. */
-function parseKey(store: RenderCache, set: TemplateSet, files: readonly (readonly [string, string])[]) {
+/** When a parse is stored: at once, or on the second use of the chart (see above). */
+export type ParsePersistence = "first-use" | "second-use";
+
+/** What the caller does after parsing: `parsed` at once, `reused` when the set is used again. */
+export interface ParsePersist {
+  parsed?: () => void;
+  reused?: () => void;
+}
+
+/** The digest naming a parse of these (name, text) pairs into `set`. */
+function parseDigest(set: TemplateSet, files: readonly (readonly [string, string])[]): string {
   const h = createHash("sha256").update(`${FORMAT}\0${set.breakOK() ? 1 : 0}\0`);
   for (const [name, text] of files) h.update(`${name}\0${text.length}\0`).update(text).update("\0");
-  return store.key(UNIT, h.digest("hex"));
+  return h.digest("hex");
 }
 
 /**
- * Primes `set` with the persisted parse of `files`, when the store has one. Returns a function
- * that persists the set's parse of the files after they parsed (a no-op after a hit).
+ * Primes `set` with the persisted parse of `files`, when the store has one. Otherwise says when
+ * to persist the set's parse of the files once they parsed: `parsed` (at once), or `reused`
+ * (the next use of the set in this process) after writing a marker for later processes.
  */
 export function primePersistedParse(
   store: RenderCache,
   set: TemplateSet,
   files: readonly (readonly [string, string])[],
-): () => void {
-  if (store.getBytes === undefined || store.putBytes === undefined) return () => {};
-  const key = parseKey(store, set, files);
+  when: ParsePersistence = "first-use",
+): ParsePersist {
+  if (store.getBytes === undefined || store.putBytes === undefined) return {};
+  const digest = parseDigest(set, files);
+  const key = store.key(UNIT, digest);
   const body = store.getBytes(key);
-  if (body !== undefined && prime(set, files, body)) return () => {};
+  if (body !== undefined && prime(set, files, body)) return {};
+  const persist = persister(store, set, files, key);
+  if (when === "first-use") return { parsed: persist };
+  const seen = store.key(SEEN_UNIT, digest);
+  if (store.getBytes(seen) !== undefined) return { parsed: persist };
+  store.putBytes(seen, new Uint8Array([1]));
+  return { reused: persist };
+}
+
+function persister(
+  store: RenderCache,
+  set: TemplateSet,
+  files: readonly (readonly [string, string])[],
+  key: ReturnType<RenderCache["key"]>,
+): () => void {
   return () => {
     const parses: ParsedText[] = [];
     for (const [name, text] of files) {

@@ -22,6 +22,7 @@ import { type FuncMapBuilder, RenderError, renderTemplates, renderValues, seeded
 import { checkDependenciesPresent } from "./loader.js";
 import { type CrdFile, crdFiles, type Hook, type Manifest, sortManifests } from "./manifests.js";
 import type { HeadsReader } from "./persisted-heads.js";
+import type { ParsePersistence } from "./persisted-parse.js";
 import { chartName, renderTree } from "./render-chart.js";
 import { validateValues } from "./schema.js";
 import { GoMap } from "./template/value.js";
@@ -52,6 +53,8 @@ export interface RenderOptions {
   chartPath?: string;
   /** a persistent cache where parsed templates and compiled schemas are kept between processes; default none */
   cache?: RenderCache;
+  /** when a chart's parse goes to `cache` (persisted-parse.ts); default: at once */
+  parses?: ParsePersistence;
   /**
    * How the heads of the rendered documents are read (persisted-heads.ts); default: each read.
    * `helm template` keeps them in its cache; HelmReleases, whose values may come from Secrets and
@@ -177,6 +180,7 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     random,
     now: clock,
     cache: opts.cache,
+    ...(opts.parses ? { parses: opts.parses } : {}),
   });
 
   const notesName = `${chartName(root)}/templates/NOTES.txt`;

@@ -26,6 +26,7 @@ import {
   dropAhead,
   MIN_JOBS_FOR_WORKERS,
   type PoolJob,
+  type PoolOptions,
   prestartWorkers,
   type ReleaseJob,
   type ReleaseOutcome,
@@ -170,7 +171,7 @@ function renderReleasesOf(
             : {}),
         };
       }),
-      hctx.renderCache ? { cache: hctx.renderCache } : {},
+      poolOptions(hctx.renderCache),
       (i, outcome) => finishRelease(batch[i]!.p, cluster, outcome, hctx, charts),
     );
   };
@@ -947,11 +948,7 @@ export class ReleasesAhead {
     const job = jobOf(spec, seedOf(this.cluster, spec), values, kube.version, apis);
     const key = aheadKey(lc.identity, job);
     if (key === undefined || this.started.has(key)) return "done";
-    const render = renderAhead(
-      loaded.chart,
-      job,
-      this.hctx.renderCache ? { cache: this.hctx.renderCache } : {},
-    );
+    const render = renderAhead(loaded.chart, job, poolOptions(this.hctx.renderCache));
     if (render) this.started.set(key, render);
     return "done";
   }
@@ -986,10 +983,7 @@ function applyHit(
     info.warnings = warnings;
     renderIdentities.delete(info);
     if (ensureChart(p)) {
-      const outcome = renderReleases(
-        [{ chart: p.chart!, job }],
-        hctx.renderCache ? { cache: hctx.renderCache } : {},
-      )[0]!;
+      const outcome = renderReleases([{ chart: p.chart!, job }], poolOptions(hctx.renderCache))[0]!;
       finishRelease(p, cluster, outcome, hctx);
     }
     // Assigned by finishRelease, fail or unavailable (a plain value from then on).
@@ -1121,6 +1115,14 @@ function releaseObjects(
     ...renderedManifests.map((object) => ({ ...base, object: withNamespace(object) })),
     ...renderedHooks.map((object) => ({ ...base, object: withNamespace(object), hook: hookEvents(object) })),
   ];
+}
+
+/**
+ * The pool's options for a repository's releases: a chart's parse is stored on its second use
+ * (persisted-parse.ts), since a later run parses only charts of releases whose inputs changed.
+ */
+function poolOptions(cache: RenderCache | undefined): PoolOptions {
+  return cache ? { cache, parses: "second-use" } : {};
 }
 
 /** What every object of a release shares (one object, as the fields of a cold render do). */

@@ -29,7 +29,7 @@
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { sortKeys } from "./keysort.js";
-import { formatNumber, goParseInt, goParseUint } from "./numbers.js";
+import { formatNumber, goParseInt, goParseUint, smallDecimal } from "./numbers.js";
 import { parseGoYamlTimestamp } from "./timestamp.js";
 
 const BEST_INDENT = 2;
@@ -62,6 +62,7 @@ export function v2ReadsAsNonString(s: string): boolean {
   if (!isDigit && c !== 0x2b && c !== 0x2d) return false;
   if (isDigit && parseGoYamlTimestamp(s)) return true;
   const plain = s.includes("_") ? s.replace(/_/g, "") : s;
+  if (smallDecimal(plain) !== undefined) return true;
   if (goParseInt(plain) !== undefined || goParseUint(plain) !== undefined) return true;
   if (YAML_STYLE_FLOAT.test(plain) && finiteFloat(plain)) return true;
   return s.includes(":") && BASE60_FLOAT.test(s);

@@ -57,6 +57,19 @@ export function intValue(b: bigint): number | bigint {
   return b >= -MAX_SAFE && b <= MAX_SAFE ? Number(b) : b;
 }
 
+/** Decimal integers of at most 15 digits (below 2^53): goParseInt's answer is a safe integer. */
+const SMALL_DECIMAL = /^[+-]?[1-9][0-9]{0,14}$/;
+
+/**
+ * intValue(goParseInt(s)) for `0` and decimal integers below 2^53 (undefined for any other
+ * text, which goParseInt reads): most numbers of values files and rendered manifests, read
+ * without goParseInt's capturing match and a bigint (~6 ms of a cold check's YAML reading).
+ */
+export function smallDecimal(s: string): number | undefined {
+  if (s === "0") return 0;
+  return SMALL_DECIMAL.test(s) ? Number(s) : undefined;
+}
+
 /** Go's `strconv.ParseInt(s, 0, 64)` (s already without underscores). */
 export function goParseInt(s: string): bigint | undefined {
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);

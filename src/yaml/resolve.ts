@@ -5,7 +5,7 @@
  * become RFC 3339 strings, integers stay exact (bigint beyond 2^53).
  */
 
-import { goParseDecimalFloat, goParseInt, goParseUint, intValue } from "./numbers.js";
+import { goParseDecimalFloat, goParseInt, goParseUint, intValue, smallDecimal } from "./numbers.js";
 import { formatRfc3339Nano, parseGoYamlTimestamp } from "./timestamp.js";
 
 export type ResolvedTag = "str" | "bool" | "null" | "int" | "float" | "timestamp" | "merge";
@@ -54,6 +54,8 @@ export function resolvePlain(s: string, allowTimestamp = true): Resolved {
     if (t) return { tag: "timestamp", value: formatRfc3339Nano(t) ?? null };
   }
   const plain = s.includes("_") ? s.replace(/_/g, "") : s;
+  const small = smallDecimal(plain);
+  if (small !== undefined) return { tag: "int", value: small };
   const i = goParseInt(plain);
   if (i !== undefined) return { tag: "int", value: intValue(i) };
   const u = goParseUint(plain);

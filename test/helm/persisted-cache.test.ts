@@ -13,7 +13,7 @@ import { DiskRenderCache } from "../../src/cache/store.js";
 import { defaultFuncs } from "../../src/helm/default-funcs.js";
 import { forgetParsedTemplates } from "../../src/helm/engine.js";
 import { loadChartFiles } from "../../src/helm/loader.js";
-import { primePersistedParse } from "../../src/helm/persisted-parse.js";
+import { type ParsePersistence, primePersistedParse } from "../../src/helm/persisted-parse.js";
 import { renderTree } from "../../src/helm/render-chart.js";
 import { forgetValidators, validateValues } from "../../src/helm/schema.js";
 import { GoMap, TemplateSet } from "../../src/helm/template/index.js";
@@ -75,7 +75,23 @@ describe("persisted parse safety", () => {
       now: Date.now,
     });
 
-  function parseWith(cache: DiskRenderCache, fs: readonly (readonly [string, string])[], withFuncs = funcs) {
+  function parseWith(
+    cache: DiskRenderCache,
+    fs: readonly (readonly [string, string])[],
+    withFuncs = funcs,
+    when?: ParsePersistence,
+  ) {
+    const { set, persist } = parseWithPersist(cache, fs, withFuncs, when);
+    persist.parsed?.();
+    return set;
+  }
+
+  function parseWithPersist(
+    cache: DiskRenderCache,
+    fs: readonly (readonly [string, string])[],
+    withFuncs = funcs,
+    when?: ParsePersistence,
+  ) {
     const set = new TemplateSet(withFuncs, { missingKey: "zero" });
     set.addFuncs({
       include: {
@@ -85,11 +101,50 @@ describe("persisted parse safety", () => {
           set.execute(n as string, null, { templateName: "h", random: Math.random, now: Date.now }),
       },
     });
-    const persist = primePersistedParse(cache, set, fs);
+    const persist = primePersistedParse(cache, set, fs, when);
     for (const [name, text] of fs) set.parse(name, text);
-    persist();
-    return set;
+    return { set, persist };
   }
+
+  const parseEntries = (cache: DiskRenderCache, unit: string) =>
+    entryFiles(cache.dir).filter((f) => f.includes(`${path.sep}${unit}${path.sep}`));
+
+  it("second use: a first process writes only a marker, the next one to parse stores the parse, the one after decodes it", () => {
+    const cache = tempCache();
+    const fs = files(`second-${Math.random()}`);
+    const first = parseWithPersist(cache, fs, funcs, "second-use");
+    expect(first.persist.parsed).toBeUndefined();
+    expect(first.persist.reused).toBeDefined();
+    const expected = render(first.set);
+    expect(parseEntries(cache, "helm-parse")).toEqual([]);
+    expect(parseEntries(cache, "helm-parse-seen")).toHaveLength(1);
+    forgetParsedTemplates();
+    const second = parseWithPersist(cache, fs, funcs, "second-use");
+    expect(second.persist.reused).toBeUndefined();
+    second.persist.parsed!();
+    expect(render(second.set)).toBe(expected);
+    expect(parseEntries(cache, "helm-parse")).toHaveLength(1);
+    forgetParsedTemplates();
+    const hitsBefore = cache.stats.hits;
+    const third = parseWithPersist(cache, fs, funcs, "second-use");
+    expect(third.persist).toEqual({});
+    expect(cache.stats.hits).toBe(hitsBefore + 1);
+    expect(render(third.set)).toBe(expected);
+  });
+
+  it("second use: a set used again in the same process stores its parse then", () => {
+    const cache = tempCache();
+    const fs = files(`reused-${Math.random()}`);
+    const first = parseWithPersist(cache, fs, funcs, "second-use");
+    const expected = render(first.set);
+    expect(parseEntries(cache, "helm-parse")).toEqual([]);
+    first.persist.reused!();
+    expect(parseEntries(cache, "helm-parse")).toHaveLength(1);
+    forgetParsedTemplates();
+    const again = parseWithPersist(cache, fs, funcs, "second-use");
+    expect(again.persist).toEqual({});
+    expect(render(again.set)).toBe(expected);
+  });
 
   it.each(entryDamages)("%s entry is a miss and is written again; the render is unchanged", (_, damage) => {
     const cache = tempCache();

@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
+import type { ParsePersistence } from "../persisted-parse.js";
 import { decodeRelease, encodeChart, encodeGo, NotTransferable } from "./codec.js";
 import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js";
 import { bundledLaunch } from "./launch.js";
@@ -272,6 +273,11 @@ export interface PoolOptions {
   mainRenders?: boolean;
   /** Parsed templates and compiled schemas kept between processes, in every thread (job.ts). */
   cache?: RenderCache;
+  /**
+   * When the main thread's renders store a chart's parse in `cache` (persisted-parse.ts); a
+   * worker stores its parses at once (it renders what it is given, and outputs are the same).
+   */
+  parses?: ParsePersistence;
   /** false: renderAhead starts nothing (tests compare runs with and without). */
   ahead?: boolean;
   /** false: a batch never takes back a render started ahead, it waits for a worker's (tests). */
@@ -343,7 +349,8 @@ export function renderReleases(
     outcomes[index] = outcome;
     onOutcome?.(index, outcome);
   };
-  const renderHere = (i: number) => ready(i, renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache));
+  const renderHere = (i: number) =>
+    ready(i, renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache, opts.parses));
   // A worker that dies from now on had claimed a job of this batch, or a render started ahead.
   const diedBefore = Atomics.load(posted, WORKER_EXITS);
   // Renders started ahead that a worker has: their outcomes are awaited; the rest join the batch.

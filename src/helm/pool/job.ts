@@ -7,6 +7,7 @@ import type { RenderCache } from "../../cache/store.js";
 import { SlipwayError } from "../../errors.js";
 import type { ApiVersionsRead } from "../capabilities.js";
 import type { Chart } from "../chart.js";
+import type { ParsePersistence } from "../persisted-parse.js";
 import { type RenderedRelease, renderChart } from "../render.js";
 import { SchemaError } from "../schema.js";
 import type { GoMap } from "../template/value.js";
@@ -43,7 +44,12 @@ export interface ApiVersionsReadData {
  * `cache`: where parsed templates and compiled schemas are kept between processes (as `helm
  * template` keeps them); it changes how long a render takes, never what it gives.
  */
-export function renderReleaseJob(chart: Chart, job: ReleaseJob, cache?: RenderCache): ReleaseOutcome {
+export function renderReleaseJob(
+  chart: Chart,
+  job: ReleaseJob,
+  cache?: RenderCache,
+  parses?: ParsePersistence,
+): ReleaseOutcome {
   let read: ApiVersionsRead = { whole: false, has: new Set() };
   const readData = (): ApiVersionsReadData => ({ whole: read.whole, has: [...read.has].sort() });
   const render = (skipSchemaValidation: boolean) => {
@@ -59,6 +65,7 @@ export function renderReleaseJob(chart: Chart, job: ReleaseJob, cache?: RenderCa
       now: job.now,
       apiVersionsRead: read,
       ...(cache ? { cache } : {}),
+      ...(parses ? { parses } : {}),
     });
   };
   try {
