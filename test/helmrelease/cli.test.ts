@@ -33,6 +33,15 @@ describe("slipway render with HelmReleases", () => {
     );
   });
 
+  it("--help says what the exit code is for a chart missing from the cache (a warning, exit 0)", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(0);
+    // The fixture's apps/remote chart is not cached and the render above exits 0 with a warning.
+    expect(r.stdout.replace(/\s+/g, " ")).toContain(
+      "(a chart missing from the chart cache is a warning, not a failure)",
+    );
+  });
+
   it("--show-secrets prints the plaintext; --helmrelease selects releases only", async () => {
     const r = await run([root, "--helmrelease", "apps/demo", "--show-secrets", "--format", "json"]);
     expect(r.code).toBe(0);
