@@ -29,7 +29,7 @@ describe("slipway render with HelmReleases", () => {
     expect(r.stdout).not.toContain("s3cr3t-value");
     expect(r.stdout).toMatch(/password: <masked:sha256:[0-9a-f]+>/);
     expect(r.stderr).toContain(
-      "warning: HelmRelease apps/remote: chart podinfo 6.x from https://stefanprodan.github.io/podinfo is not in the chart cache; run 'slipway charts pull' to fetch it",
+      "warning: cluster prod: HelmRelease apps/remote: chart podinfo 6.x from https://stefanprodan.github.io/podinfo is not in the chart cache; run 'slipway charts pull' to fetch it",
     );
   });
 
