@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { chartsCommand } from "../../src/cli/charts.js";
 import { checkCommand } from "../../src/cli/check.js";
 import { diffCommand } from "../../src/cli/diff.js";
 import { graphCommand } from "../../src/cli/graph.js";
@@ -40,6 +41,9 @@ describe("every command says loudly when no cluster was found", () => {
     ["render --format json", (r) => renderCommand([r, "--format", "json"])],
     ["graph", (r) => graphCommand([r])],
     ["images list", (r) => imagesCommand(["list", r])],
+    // An empty cache directory of the repository's own: nothing may be pulled or read elsewhere.
+    ["charts pull", (r) => chartsCommand(["pull", r, "--cache-dir", path.join(r, ".cache")])],
+    ["charts list", (r) => chartsCommand(["list", r, "--cache-dir", path.join(r, ".cache")])],
   ];
   for (const [name, command] of commands) {
     it(name, async () => {
