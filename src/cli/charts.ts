@@ -26,6 +26,7 @@ import { type Platform, platformErrors } from "../platform/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { createPullProgress, describeRequest } from "./charts-progress.js";
+import { nothingFoundLine } from "./discovery.js";
 import { createProgress } from "./progress.js";
 import { formatError } from "./render.js";
 
@@ -60,7 +61,8 @@ Credentials: the source's spec.secretRef (a Secret rendered from the repository)
 docker login ($DOCKER_CONFIG/config.json, ~/.docker/config.json) and helm registry login
 ($HELM_REGISTRY_CONFIG, ~/.config/helm/registry/config.json). Mirrors: slipway.yaml charts.mirrors.
 
-Exit codes: 0 every chart cached, 1 some chart failed (pull) or is missing (list), 2 bad usage.
+Exit codes: 0 every chart cached, 1 some chart failed (pull) or is missing (list), 2 bad usage
+(pull, list: also no cluster found).
 `;
 
 const options = {
@@ -137,6 +139,12 @@ async function loadRepo(command: string, values: Values, positionals: string[]):
   if (!platform.config && errors.some((e) => e.file?.endsWith("slipway.yaml"))) {
     for (const e of errors)
       if (e.file?.endsWith("slipway.yaml")) process.stderr.write(`slipway ${command}: ${formatError(e)}\n`);
+    return 2;
+  }
+  // As every command that loads a repository: nothing found is an error, not "0 pulled" (a
+  // CI step pointed at the wrong directory would otherwise pass and leave the cache empty).
+  if (platform.clusters.length === 0) {
+    process.stderr.write(`slipway ${command}: ${nothingFoundLine(positionals[0] ?? ".")}\n`);
     return 2;
   }
   for (const e of errors.slice(0, 5)) {

@@ -52,7 +52,7 @@ Flags:
   -h, --help                    show this help
 
 Exit codes: 0 rendered cleanly, 1 some Flux Kustomization or HelmRelease failed to render
-(a chart missing from the chart cache included), 2 bad usage.
+(a chart missing from the chart cache is a warning, not a failure), 2 bad usage.
 `;
 
 const options = {
@@ -177,8 +177,11 @@ export async function renderCommand(argv: string[]): Promise<number> {
             : !e.kustomization || s.k?.id === e.kustomization),
       ),
   );
+  // Named by cluster, as the info lines and errors are: the same HelmRelease in three clusters
+  // would otherwise print three identical lines.
   for (const s of selected)
-    for (const w of s.h?.warnings ?? []) process.stderr.write(`slipway render: warning: ${w}\n`);
+    for (const w of s.h?.warnings ?? [])
+      process.stderr.write(`slipway render: warning: cluster ${s.cluster.name}: ${w}\n`);
   for (const e of errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
   if (errors.length > 0)
     process.stderr.write(`slipway render: ${errors.length} error${errors.length === 1 ? "" : "s"}\n`);

@@ -9,6 +9,7 @@ import { DashboardSession } from "../server/session.js";
 import { watchRepository } from "../server/watch.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { nothingFoundLine } from "./discovery.js";
 
 const help = `Usage: slipway serve [REPO] [flags]
 
@@ -97,10 +98,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const s = session.snapshot?.model;
     const status = session.status();
     if (status.error) process.stderr.write(`slipway serve: render failed: ${status.error}\n`);
-    else if (s)
+    else if (s) {
+      // Loud like every other command, but the dashboard stays up: a saved file may add a cluster.
+      if (s.summary.clusters === 0) process.stderr.write(`slipway serve: ${nothingFoundLine(repo)}\n`);
       process.stderr.write(
         `slipway serve: ${s.summary.clusters} clusters, ${s.summary.kustomizations} Flux Kustomizations, ${s.summary.objects} objects, ${s.summary.findings.error} error findings (${status.lastRenderMs} ms)\n`,
       );
+    }
   });
   process.stdout.write(`Slipway dashboard: ${server.url}  (read-only; Ctrl-C to stop)\n`);
   if (values.host && !["127.0.0.1", "localhost", "::1"].includes(values.host)) {

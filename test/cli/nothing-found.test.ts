@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { chartsCommand } from "../../src/cli/charts.js";
 import { checkCommand } from "../../src/cli/check.js";
 import { diffCommand } from "../../src/cli/diff.js";
 import { graphCommand } from "../../src/cli/graph.js";
@@ -10,6 +12,7 @@ import { reportCommand } from "../../src/cli/report.js";
 import { GitFixture } from "../diff/git-fixture.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
+import { repoRoot } from "../support/env.js";
 
 /**
  * A repository where discovery finds nothing (no Flux objects, no kustomize stack): every
@@ -40,6 +43,9 @@ describe("every command says loudly when no cluster was found", () => {
     ["render --format json", (r) => renderCommand([r, "--format", "json"])],
     ["graph", (r) => graphCommand([r])],
     ["images list", (r) => imagesCommand(["list", r])],
+    // An empty cache directory of the repository's own: nothing may be pulled or read elsewhere.
+    ["charts pull", (r) => chartsCommand(["pull", r, "--cache-dir", path.join(r, ".cache")])],
+    ["charts list", (r) => chartsCommand(["list", r, "--cache-dir", path.join(r, ".cache")])],
   ];
   for (const [name, command] of commands) {
     it(name, async () => {
@@ -48,6 +54,26 @@ describe("every command says loudly when no cluster was found", () => {
       expect(r.code).toBe(2);
     });
   }
+
+  it("serve says so on stderr and keeps serving (a saved file may add a cluster)", async () => {
+    // The built CLI, as test/cli/build.test.ts runs it: serve only ends on a signal.
+    const cli = path.join(repoRoot, "bin/slipway.js");
+    const child = spawn(process.execPath, [cli, "serve", empty(), "--port", "0", "--no-watch", "--no-cache"]);
+    let stderr = "";
+    const summary = new Promise<void>((resolve, reject) => {
+      child.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString();
+        if (/ 0 clusters, /.test(stderr)) resolve();
+      });
+      child.on("exit", (code) => reject(new Error(`serve exited early with ${code}: ${stderr}`)));
+    });
+    try {
+      await summary;
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(stderr).toMatch(LOUD);
+  });
 
   it("report --html writes no empty page", async () => {
     const repo = empty();

@@ -29,7 +29,16 @@ describe("slipway render with HelmReleases", () => {
     expect(r.stdout).not.toContain("s3cr3t-value");
     expect(r.stdout).toMatch(/password: <masked:sha256:[0-9a-f]+>/);
     expect(r.stderr).toContain(
-      "warning: HelmRelease apps/remote: chart podinfo 6.x from https://stefanprodan.github.io/podinfo is not in the chart cache; run 'slipway charts pull' to fetch it",
+      "warning: cluster prod: HelmRelease apps/remote: chart podinfo 6.x from https://stefanprodan.github.io/podinfo is not in the chart cache; run 'slipway charts pull' to fetch it",
+    );
+  });
+
+  it("--help says what the exit code is for a chart missing from the cache (a warning, exit 0)", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(0);
+    // The fixture's apps/remote chart is not cached and the render above exits 0 with a warning.
+    expect(r.stdout.replace(/\s+/g, " ")).toContain(
+      "(a chart missing from the chart cache is a warning, not a failure)",
     );
   });
 
