@@ -46,7 +46,7 @@ describe("uniq", () => {
       const got = uniq(list);
       expect(got.length, `list ${n}`).toBe(want.length);
       // The very elements, not equal copies: the first of each kind is the one kept.
-      got.forEach((x, i) => expect(Object.is(x, want[i]), `list ${n} element ${i}`).toBe(true));
+      for (const [i, x] of got.entries()) expect(Object.is(x, want[i]), `list ${n} element ${i}`).toBe(true);
     }
   });
 
