@@ -19,6 +19,7 @@ import { planNewHelmApp } from "../scaffold/helm-app.js";
 import { planNewService } from "../scaffold/service.js";
 import { ageIdentitiesFor } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { nothingFoundLine } from "./discovery.js";
 
 const help = `Usage:
   slipway new service NAME [REPO] [--env dev,staging,production] [--depends-on a,b] [--image REPO[:TAG]] [--port N] [--component NAME] [--namespace NS]
@@ -54,7 +55,7 @@ Flags:
   -h, --help                show this help
 
 Exit codes: 0 created (or, with --dry-run, would create), 1 refused (a file exists, an
-unknown dependency, the result does not render or check), 2 bad usage.
+unknown dependency, the result does not render or check), 2 bad usage or no cluster found.
 `;
 
 const options = {
@@ -114,6 +115,10 @@ export async function newCommand(argv: string[]): Promise<number> {
   const load = async (fs: FileSystem = new DiskFileSystem()) =>
     (await loadPlatformWithSecrets(root, { identities: keys.identities, fs })).platform;
   const before = await load();
+  if (before.clusters.length === 0) {
+    process.stderr.write(`slipway new: ${nothingFoundLine(root)}\n`);
+    return 2;
+  }
   const fs = new DiskFileSystem();
   const files = new SourceFiles(fs, root);
   const envs = list(v.env);

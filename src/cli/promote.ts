@@ -21,6 +21,7 @@ import { SourceFiles } from "../promote/sources.js";
 import { verifyPromotion } from "../promote/verify.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { nothingFoundLine } from "./discovery.js";
 import { commitPaths, dirtyPaths, hasUncommittedChanges, headCommit, isGitWorkTree, resetTo } from "./git.js";
 import { version } from "./main.js";
 
@@ -55,7 +56,8 @@ when a version is set in a file another environment also uses (it names the file
 overlay to pin the version in), when where to edit is ambiguous or cannot be traced, and
 when the re-rendered target does not hold exactly the promoted versions.
 
-Exit codes: 0 planned or written (also: nothing to promote), 1 refused, 2 bad usage or error.
+Exit codes: 0 planned or written (also: nothing to promote), 1 refused, 2 bad usage, error or
+no cluster found.
 `;
 
 const options = {
@@ -125,6 +127,10 @@ export async function promoteCommand(argv: string[]): Promise<number> {
   }
   for (const e of [...source.errors, ...target.errors])
     process.stderr.write(`slipway promote: ${e.message}\n`);
+  if (target.clusters.length === 0) {
+    process.stderr.write(`slipway promote: ${nothingFoundLine(root)}\n`);
+    return 2;
+  }
 
   const files = new SourceFiles(new DiskFileSystem(), root);
   let plan: PromotionPlan;

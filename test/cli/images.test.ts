@@ -8,6 +8,7 @@ import { listImages, notListed } from "../../src/images/list.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { SourceFiles } from "../../src/promote/sources.js";
 import { GitFixture } from "../diff/git-fixture.js";
+import { sync } from "../promote/harness.js";
 import { captureOutput } from "../support/capture.js";
 import { conformanceChartDirs } from "../support/conformance-charts.js";
 import { repoRoot, requires, sharedDir } from "../support/env.js";
@@ -179,27 +180,7 @@ describe("slipway images set on an image a chart renders from plain values", () 
   // and `set` must say why it does not edit it rather than that no cluster runs the image.
   const repo = new GitFixture();
   repo.write({
-    "clusters/dev/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  url: https://example.com/repo
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  path: ./clusters/dev
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
+    "clusters/dev/flux-system/gotk-sync.yaml": sync("dev"),
     "clusters/dev/web.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:

@@ -7,6 +7,8 @@ import { checkCommand } from "../../src/cli/check.js";
 import { diffCommand } from "../../src/cli/diff.js";
 import { graphCommand } from "../../src/cli/graph.js";
 import { imagesCommand } from "../../src/cli/images.js";
+import { newCommand } from "../../src/cli/new.js";
+import { promoteCommand } from "../../src/cli/promote.js";
 import { renderCommand } from "../../src/cli/render.js";
 import { reportCommand } from "../../src/cli/report.js";
 import { GitFixture } from "../diff/git-fixture.js";
@@ -46,6 +48,9 @@ describe("every command says loudly when no cluster was found", () => {
     // An empty cache directory of the repository's own: nothing may be pulled or read elsewhere.
     ["charts pull", (r) => chartsCommand(["pull", r, "--cache-dir", path.join(r, ".cache")])],
     ["charts list", (r) => chartsCommand(["list", r, "--cache-dir", path.join(r, ".cache")])],
+    ["new service", (r) => newCommand(["service", "web", r])],
+    ["new cluster", (r) => newCommand(["cluster", "prod", r, "--like", "dev"])],
+    ["promote", (r) => promoteCommand([r, "--from", "staging", "--to", "production"])],
   ];
   for (const [name, command] of commands) {
     it(name, async () => {
