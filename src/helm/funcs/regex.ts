@@ -68,11 +68,31 @@ function split(re: GoRegexp, s: string, n: number): string[] {
   return out;
 }
 
+/**
+ * The longest string the regexp functions take. Differs because: Go's regexp matches over the
+ * bytes in place, but re2js decodes the string into an array of code points and keeps match
+ * state per position — regexReplaceAll over 16 Mi characters took 2-3 GB and over 60 Mi ran out
+ * of heap, ending the whole run without naming a file. Charts match names, versions and config
+ * snippets, far below this.
+ */
+export const MAX_REGEXP_SUBJECT = 4 << 20;
+
+/** `s`, unless it is longer than the regexp functions take (`name`: the function, for the error). */
+function subject(name: string, s: string): string {
+  if (s.length > MAX_REGEXP_SUBJECT)
+    throw new GoFuncError(
+      `${name}: a string of ${s.length} characters is more than Slipway's limit of ${MAX_REGEXP_SUBJECT} for regular expressions (Helm matches it)`,
+    );
+  return s;
+}
+
 const strs = (xs: string[]) => sliceOf(xs, "string");
 const QUOTE_META = /[\\.+*?()|[\]{}^$]/g;
 
 export const regexFuncs: FuncTable = {
   regexMatch: goFunc("func(regex string, s string) bool", (regex: string, s: string) => {
+    // Too long a string is an error even here, where a bad pattern is just no match.
+    subject("regexMatch", s);
     try {
       return compile(regex).matchString(s);
     } catch {
@@ -80,45 +100,51 @@ export const regexFuncs: FuncTable = {
     }
   }),
   mustRegexMatch: goFunc("func(regex string, s string) (bool, error)", (regex: string, s: string) =>
-    compile(regex).matchString(s),
+    compile(regex).matchString(subject("mustRegexMatch", s)),
   ),
   regexFindAll: goFunc("func(regex string, s string, n int) []string", (regex: string, s: string, n: GoInt) =>
-    strs(mustCompile(regex).findAll(s, intArg(n))),
+    strs(mustCompile(regex).findAll(subject("regexFindAll", s), intArg(n))),
   ),
   mustRegexFindAll: goFunc(
     "func(regex string, s string, n int) ([]string, error)",
-    (regex: string, s: string, n: GoInt) => strs(compile(regex).findAll(s, intArg(n))),
+    (regex: string, s: string, n: GoInt) =>
+      strs(compile(regex).findAll(subject("mustRegexFindAll", s), intArg(n))),
   ),
   regexFind: goFunc(
     "func(regex string, s string) string",
-    (regex: string, s: string) => mustCompile(regex).findAll(s, 1)[0] ?? "",
+    (regex: string, s: string) => mustCompile(regex).findAll(subject("regexFind", s), 1)[0] ?? "",
   ),
   mustRegexFind: goFunc(
     "func(regex string, s string) (string, error)",
-    (regex: string, s: string) => compile(regex).findAll(s, 1)[0] ?? "",
+    (regex: string, s: string) => compile(regex).findAll(subject("mustRegexFind", s), 1)[0] ?? "",
   ),
   regexReplaceAll: goFunc(
     "func(regex string, s string, repl string) string",
-    (regex: string, s: string, repl: string) => replaceAll(mustCompile(regex), s, repl, false),
+    (regex: string, s: string, repl: string) =>
+      replaceAll(mustCompile(regex), subject("regexReplaceAll", s), repl, false),
   ),
   mustRegexReplaceAll: goFunc(
     "func(regex string, s string, repl string) (string, error)",
-    (regex: string, s: string, repl: string) => replaceAll(compile(regex), s, repl, false),
+    (regex: string, s: string, repl: string) =>
+      replaceAll(compile(regex), subject("mustRegexReplaceAll", s), repl, false),
   ),
   regexReplaceAllLiteral: goFunc(
     "func(regex string, s string, repl string) string",
-    (regex: string, s: string, repl: string) => replaceAll(mustCompile(regex), s, repl, true),
+    (regex: string, s: string, repl: string) =>
+      replaceAll(mustCompile(regex), subject("regexReplaceAllLiteral", s), repl, true),
   ),
   mustRegexReplaceAllLiteral: goFunc(
     "func(regex string, s string, repl string) (string, error)",
-    (regex: string, s: string, repl: string) => replaceAll(compile(regex), s, repl, true),
+    (regex: string, s: string, repl: string) =>
+      replaceAll(compile(regex), subject("mustRegexReplaceAllLiteral", s), repl, true),
   ),
   regexSplit: goFunc("func(regex string, s string, n int) []string", (regex: string, s: string, n: GoInt) =>
-    strs(split(mustCompile(regex), s, intArg(n))),
+    strs(split(mustCompile(regex), subject("regexSplit", s), intArg(n))),
   ),
   mustRegexSplit: goFunc(
     "func(regex string, s string, n int) ([]string, error)",
-    (regex: string, s: string, n: GoInt) => strs(split(compile(regex), s, intArg(n))),
+    (regex: string, s: string, n: GoInt) =>
+      strs(split(compile(regex), subject("mustRegexSplit", s), intArg(n))),
   ),
   regexQuoteMeta: goFunc("func(s string) string", (s: string) => s.replace(QUOTE_META, "\\$&")),
 };
