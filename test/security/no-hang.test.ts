@@ -185,7 +185,9 @@ describe("alias bombs and deep nesting", () => {
     const sops = messageOf(() =>
       parseSopsConfig(`creation_rules:\n  - age: x\n    x:\n${deep("      ")}`, ".sops.yaml"),
     );
-    expect(sops).toMatch(/^\.sops\.yaml: invalid \.sops\.yaml: YAML collections nested deeper than 256 levels/);
+    expect(sops).toMatch(
+      /^\.sops\.yaml: invalid \.sops\.yaml: YAML collections nested deeper than 256 levels/,
+    );
     expect(sops).not.toMatch(/call stack/i);
     const values = messageOf(() => readRawYaml(`a:\n${deep("  ")}`, "values.yaml"));
     expect(values).toMatch(/^values\.yaml: yaml: line 2: collections nested deeper than 256 levels/);
@@ -248,11 +250,13 @@ console.log(JSON.stringify([...messages].sort()));
       const r = spawnSync(process.execPath, [...flags, script], { encoding: "utf8" });
       expect(r.stderr).not.toMatch(/FATAL|Allocation failed/);
       expect(r.status).toBe(0);
-      expect(JSON.parse(r.stdout)).toEqual([
-        "YAML collections nested deeper than 256 levels",
-        "yaml: collections nested deeper than 256 levels (Slipway's limit; go-yaml allows 10000)",
-        "invalid .sops.yaml: YAML collections nested deeper than 256 levels",
-      ].sort());
+      expect(JSON.parse(r.stdout)).toEqual(
+        [
+          "YAML collections nested deeper than 256 levels",
+          "yaml: collections nested deeper than 256 levels (Slipway's limit; go-yaml allows 10000)",
+          "invalid .sops.yaml: YAML collections nested deeper than 256 levels",
+        ].sort(),
+      );
     }
   });
 
