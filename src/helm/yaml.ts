@@ -28,12 +28,11 @@ import {
   LineCounter,
   type Node,
   type Pair,
-  parseAllDocuments,
   type Scalar,
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import { bail, type FastNode, isBail, MAX_ALIASED_NODES, scanFastYaml } from "../yaml/fast/index.js";
-import { excessiveFlowDepth, isNestingOverflow, MAX_FLOW_DEPTH, positionOf } from "../yaml/limits.js";
+import { MAX_YAML_DEPTH, parseAllDocumentsWithin, YamlNestingError } from "../yaml/limits.js";
 import { GoMap, type GoValue } from "./template/value.js";
 
 /** A go-yaml v2 integer (int, int64 or uint64 in Go). */
@@ -506,34 +505,27 @@ export function readRawYaml(text: string, file = "<input>", firstLine = 1): RawY
 /** readRawYaml through the `yaml` package only (the fast reader's oracle in tests). */
 export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): RawYaml {
   checkCharacters(text, file, firstLine);
-  // The `yaml` package composes recursively: collections nested about a thousand levels deep
-  // (a chart's values or a file fromYaml reads) exhaust the stack, and where that happens inside
-  // V8's regular-expression compiler the process aborts. go-yaml allows 10,000 levels; no chart
-  // needs more than a few dozen, so deeper input is one clear error instead.
-  const deep = excessiveFlowDepth(text);
-  if (deep !== undefined) {
-    const at = positionOf(text, deep);
+  const lines = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    // go-yaml allows 10,000 levels; no chart needs more than a few dozen, and the `yaml`
+    // package must not compose deeper than its stack can follow.
+    docs = parseAllDocumentsWithin(text, { schema: "failsafe", uniqueKeys: false }, lines);
+  } catch (err) {
+    if (!(err instanceof YamlNestingError)) throw err;
+    const line = (err.line ?? 1) + firstLine - 1;
     throw new YamlError(
-      `yaml: line ${at.line + firstLine - 1}: collections nested deeper than ${MAX_FLOW_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
-      { file, line: at.line + firstLine - 1, column: at.column },
+      `yaml: line ${line}: collections nested deeper than ${MAX_YAML_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
+      { file, line, column: err.column },
     );
   }
-  const lines = new LineCounter();
   // go-yaml v2's Unmarshal stops after the first document: what follows a `---` is not read.
-  const docs = parseAllDocuments(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });
   const doc = docs[0];
   if (doc === undefined) return null;
   const err = doc.errors[0];
   if (err) {
-    const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+    const pos = lines.linePos(err.pos[0]);
     const raw = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
-    // Block nesting has no brackets for the pre-check above to count: the composer's overflow says it.
-    if (isNestingOverflow(raw)) {
-      throw new YamlError(
-        `yaml: line ${pos.line + firstLine - 1}: collections nested too deep (Slipway's limit; go-yaml allows 10000)`,
-        { file, line: pos.line + firstLine - 1, column: pos.col },
-      );
-    }
     const { text: message, stage, at } = libyamlMessage(raw, text, err.pos[0]);
     const atEnd = text.slice(err.pos[0]).trim() === "";
     const mark = at === undefined ? pos : lines.linePos(at);

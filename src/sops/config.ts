@@ -2,7 +2,7 @@ import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYamlText } from "yaml";
 import { SlipwayError } from "../errors.js";
-import { checkYamlNesting, isNestingOverflow, MAX_ALIAS_COUNT } from "../yaml/limits.js";
+import { checkYamlNesting, MAX_ALIAS_COUNT, YamlNestingError } from "../yaml/limits.js";
 import { splitRecipients } from "./age.js";
 import type { PlannedKey } from "./datakey.js";
 import { goRegex } from "./goregex.js";
@@ -117,10 +117,8 @@ export function parseSopsConfig(text: string, file?: string): SopsConfig {
     doc = parseYamlText(text, { merge: true, maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     const message = (err as Error).message.split("\n")[0] ?? "";
-    // Block nesting has no brackets for checkYamlNesting to count: the composer's overflow says it.
-    if (isNestingOverflow(message)) {
-      const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
-      throw new SlipwayError("invalid .sops.yaml: YAML nested too deep", { file, line });
+    if (err instanceof YamlNestingError) {
+      throw new SlipwayError(`invalid .sops.yaml: ${message}`, { file, line: err.line, column: err.column });
     }
     throw new SlipwayError(`invalid .sops.yaml: ${message}`, { file });
   }

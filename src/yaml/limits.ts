@@ -1,46 +1,135 @@
 /**
  * Limits for every YAML parse of repository content. Repository files come from pull requests,
  * so a small file must not hang or crash a run:
- * - nesting: the `yaml` package composes nodes recursively; flow collections nested a few
- *   thousand levels deep exhaust the stack and then memory (the process aborts, nothing can
- *   catch it). Its lexer is iterative, so the depth is measured on tokens first.
+ * - nesting: the `yaml` package composes nodes recursively; collections nested a thousand
+ *   levels deep exhaust the stack, and where that happens inside V8's regular-expression
+ *   compiler the process aborts (nothing can catch it). Its parser is iterative, so the depth
+ *   is measured on its tokens before anything is composed.
  * - aliases: `&a [*b, *b, …]` chains expand exponentially. go-yaml v3 (kubectl, sops,
  *   Flux) refuses a document whose decoded nodes are mostly alias expansions; `AliasGuard`
  *   applies the same rule to our own converters, and `MAX_ALIAS_COUNT` bounds the `yaml`
  *   package's `toJS` where we use it.
  */
-import { isAlias, isCollection, isPair, Lexer, type Node } from "yaml";
+import {
+  Composer,
+  type CST,
+  type Document,
+  type DocumentOptions,
+  type LineCounter,
+  type ParseOptions,
+  Parser,
+  type SchemaOptions,
+} from "yaml";
 import { SlipwayError } from "../errors.js";
 
-/** Deeper flow nesting is refused (Kubernetes objects nest a few dozen levels). */
-export const MAX_FLOW_DEPTH = 256;
+/** Deeper nesting, block or flow, is refused (Kubernetes objects nest a few dozen levels). */
+export const MAX_YAML_DEPTH = 256;
 /** `maxAliasCount` for the `yaml` package's `toJS`/`parse`. */
 export const MAX_ALIAS_COUNT = 10_000;
 
-const CONTROL_TOKENS = new Set(["\u0002", "\u0018", "\u001f"]);
+/** Where collections nest deeper than MAX_YAML_DEPTH, as a 0-based offset; undefined if they do not. */
+export function excessiveNesting(text: string): number | undefined {
+  const tokens = parseTokens(text);
+  return Array.isArray(tokens) ? excessiveTokenDepth(tokens) : tokens.deep;
+}
 
-/** Where flow collections nest deeper than MAX_FLOW_DEPTH, as a 0-based offset; undefined if they do not. */
-export function excessiveFlowDepth(text: string): number | undefined {
-  // Cheap pre-filter: without that many openers nothing can nest that deep.
-  let openers = 0;
-  for (let i = 0; i < text.length && openers <= MAX_FLOW_DEPTH; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) openers++;
+/**
+ * The CST tokens of a YAML stream, or where it nests too deep when the parser itself could not
+ * follow: it closes the collections a dedent ends by recursing once per level. It holds no
+ * regular expression on that path, so running out of stack there is an ordinary RangeError.
+ */
+function parseTokens(text: string, lineCounter?: LineCounter): CST.Token[] | { deep: number } {
+  try {
+    return [...new Parser(lineCounter?.addNewLine).parse(text)];
+  } catch (err) {
+    if (err instanceof RangeError) return { deep: deepestLine(text) };
+    throw err;
   }
-  if (openers <= MAX_FLOW_DEPTH) return undefined;
-  let depth = 0;
-  let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    if (token === "[" || token === "{") {
-      if (++depth > MAX_FLOW_DEPTH) return offset;
-    } else if (token === "]" || token === "}") {
-      depth = Math.max(0, depth - 1);
-    } else if (CONTROL_TOKENS.has(token)) {
-      continue; // the lexer's markers (document start, scalar, flow end) carry no source text
+}
+
+/** The offset of the line that starts deepest: its indentation and `- `, `? `, `: ` indicators. */
+function deepestLine(text: string): number {
+  let deepest = 0;
+  let deepestAt = 0;
+  for (let start = 0; start < text.length; ) {
+    let i = start;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09) i++;
+      else if ((c === 0x2d || c === 0x3f || c === 0x3a) && isBlank(text.charCodeAt(i + 1))) i += 2;
+      else break;
     }
-    offset += token.length;
+    if (i - start > deepest) {
+      deepest = i - start;
+      deepestAt = start;
+    }
+    const newline = text.indexOf("\n", i);
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  return deepestAt;
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/**
+ * The offset of the first collection (block or flow, in document order) nested deeper than
+ * MAX_YAML_DEPTH in a stream of CST tokens, or undefined. The `yaml` package's parser keeps its
+ * own stack, so reading tokens is safe at any depth; its composer recurses, and it must never
+ * reach the end of the stack: when V8 compiles a regular expression there (on its first or
+ * second use), it aborts the process instead of throwing a RangeError that could be caught.
+ */
+export function excessiveTokenDepth(tokens: Iterable<CST.Token>): number | undefined {
+  const stack: Array<[CST.Token | null | undefined, number]> = [];
+  for (const token of tokens) {
+    stack.push([token, 0]);
+    while (stack.length > 0) {
+      const [node, depth] = stack.pop()!;
+      if (!node) continue;
+      if (node.type === "document") {
+        stack.push([node.value, depth]);
+        continue;
+      }
+      if (node.type !== "block-map" && node.type !== "block-seq" && node.type !== "flow-collection") continue;
+      if (depth + 1 > MAX_YAML_DEPTH) return node.offset;
+      const items = node.items as CST.CollectionItem[];
+      for (let i = items.length - 1; i >= 0; i--) {
+        stack.push([items[i]!.value, depth + 1], [items[i]!.key, depth + 1]);
+      }
+    }
   }
   return undefined;
+}
+
+/**
+ * The `yaml` package's parseAllDocuments, refusing (YamlNestingError) a stream whose collections
+ * nest deeper than MAX_YAML_DEPTH before anything is composed. Errors are not prettified: their
+ * messages carry no "at line" suffix and `linePos` is unset (use the line counter).
+ */
+export function parseAllDocumentsWithin(
+  text: string,
+  options: DocumentOptions & ParseOptions & SchemaOptions,
+  lineCounter?: LineCounter,
+): Document.Parsed[] {
+  const tokens = parseTokens(text, lineCounter);
+  if (!Array.isArray(tokens)) throw new YamlNestingError(text, tokens.deep);
+  const deep = excessiveTokenDepth(tokens);
+  if (deep !== undefined) throw new YamlNestingError(text, deep);
+  return [...new Composer(options).compose(tokens)];
+}
+
+/** Collections nested deeper than MAX_YAML_DEPTH, at `offset` of the text. */
+export class YamlNestingError extends SlipwayError {
+  readonly offset: number;
+  constructor(text: string, offset: number, file?: string) {
+    super(`YAML collections nested deeper than ${MAX_YAML_DEPTH} levels`, {
+      file,
+      ...positionOf(text, offset),
+    });
+    this.offset = offset;
+  }
 }
 
 /** 1-based line and column of an offset. */
@@ -54,19 +143,10 @@ export function positionOf(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Throws a SlipwayError naming the file and position when flow collections nest too deep. */
+/** Throws a YamlNestingError naming the file and position when collections nest too deep. */
 export function checkYamlNesting(text: string, file?: string): void {
-  const at = excessiveFlowDepth(text);
-  if (at === undefined) return;
-  throw new SlipwayError(`YAML collections nested deeper than ${MAX_FLOW_DEPTH} levels`, {
-    file,
-    ...positionOf(text, at),
-  });
-}
-
-/** The `yaml` package reports a stack overflow while composing as an ordinary error. */
-export function isNestingOverflow(message: string): boolean {
-  return message.startsWith("Maximum call stack size exceeded");
+  const at = excessiveNesting(text);
+  if (at !== undefined) throw new YamlNestingError(text, at, file);
 }
 
 const ALIAS_RATIO_RANGE_LOW = 400_000;
@@ -104,27 +184,4 @@ function allowedRatio(decoded: number): number {
   if (decoded <= ALIAS_RATIO_RANGE_LOW) return 0.99;
   if (decoded >= ALIAS_RATIO_RANGE_HIGH) return 0.1;
   return 0.99 - (0.89 * (decoded - ALIAS_RATIO_RANGE_LOW)) / (ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW);
-}
-
-/**
- * The first node (in document order) nested deeper than MAX_FLOW_DEPTH collections, block or
- * flow, or undefined. The `yaml` package's composer recurses, so past a thousand levels or so
- * it overflows the stack, at a depth that depends on the caller's stack and the JIT: the same
- * file rendered in one Flux Kustomization and failed in another. Measured on the composed
- * (possibly partial) tree, without recursion, the limit is the same every time.
- */
-export function excessiveNodeDepth(root: Node | null | undefined): Node | undefined {
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (isPair(node)) {
-      // Keys and values sit inside their mapping: a pair is not a level of its own.
-      stack.push([node.value, depth], [node.key, depth]);
-      continue;
-    }
-    if (!isCollection(node) || isAlias(node)) continue;
-    if (depth + 1 > MAX_FLOW_DEPTH) return node as Node;
-    for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i], depth + 1]);
-  }
-  return undefined;
 }

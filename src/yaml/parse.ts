@@ -16,7 +16,6 @@ import {
   LineCounter,
   type Node,
   type Pair,
-  parseAllDocuments,
   type Scalar,
   type YAMLMap,
   type YAMLSeq,
@@ -29,7 +28,7 @@ import { foldedQuoted } from "./fast/inline.js";
 import { type LineTree, lineTreeOf } from "./fast/line-tree.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
-import { checkYamlNesting, excessiveNodeDepth, isNestingOverflow, MAX_FLOW_DEPTH } from "./limits.js";
+import { parseAllDocumentsWithin, YamlNestingError } from "./limits.js";
 import { goFloatName } from "./numbers.js";
 import { indentQuotedContinuation } from "./quoted-indent.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
@@ -323,8 +322,7 @@ function throwParseError(doc: Document, file: string, lines: LineCounter): void 
   const err = doc.errors[0];
   if (!err) return;
   const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
-  let message = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
-  if (isNestingOverflow(message)) message = "YAML nested too deep";
+  const message = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
   throw new SlipwayError(message, { file, line: pos.line, column: pos.col });
 }
 
@@ -358,29 +356,18 @@ interface RawDocument {
 
 function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: LineCounter } {
   checkCharacters(text, file);
-  checkYamlNesting(text, file);
   let src = text;
   let lines = new LineCounter();
-  let all = parseAllList(src, lines);
+  let all = parseAllList(src, lines, file);
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {
     const repaired = indentQuotedContinuation(src, all);
     if (repaired === undefined) break;
     src = repaired;
     lines = new LineCounter();
-    all = parseAllList(src, lines);
+    all = parseAllList(src, lines, file);
   }
   const docs: RawDocument[] = [];
   for (const doc of all) {
-    // Before the errors: a composer that overflowed left a tree that is deeper than the limit.
-    const deep = excessiveNodeDepth(doc.contents as Node | null);
-    if (deep) {
-      const pos = lines.linePos(deep.range?.[0] ?? 0);
-      throw new SlipwayError(`YAML collections nested deeper than ${MAX_FLOW_DEPTH} levels`, {
-        file,
-        line: pos.line,
-        column: pos.col,
-      });
-    }
     throwParseError(doc, file, lines);
     const contents = doc.contents as Node | null;
     if (isEmptyDocument(contents)) continue;
@@ -395,9 +382,13 @@ function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: Lin
  */
 const MAX_QUOTED_REPAIRS = 32;
 
-function parseAllList(text: string, lineCounter: LineCounter): Document[] {
-  const all = parseAllDocuments(text, { schema: "failsafe", lineCounter, uniqueKeys: false });
-  return Array.isArray(all) ? all : [all];
+function parseAllList(text: string, lineCounter: LineCounter, file: string): Document[] {
+  try {
+    return parseAllDocumentsWithin(text, { schema: "failsafe", uniqueKeys: false }, lineCounter);
+  } catch (err) {
+    if (err instanceof YamlNestingError) throw new YamlNestingError(text, err.offset, file);
+    throw err;
+  }
 }
 
 function convertDocument(

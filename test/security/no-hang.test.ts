@@ -5,6 +5,7 @@
  * unbounded expansion shows up as a test that never finishes, which vitest reports as a
  * timeout failure.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -23,7 +24,8 @@ import { parseSopsConfig, selectCreationRule } from "../../src/sops/index.js";
 import { LeafSelector } from "../../src/sops/rules.js";
 import { loadEncrypted } from "../../src/sops/store.js";
 import { parseYaml } from "../../src/yaml/index.js";
-import { MAX_FLOW_DEPTH } from "../../src/yaml/limits.js";
+import { MAX_YAML_DEPTH } from "../../src/yaml/limits.js";
+import { repoRoot } from "../support/env.js";
 import { ks, SYNC } from "../support/flux.js";
 
 const EVIL = "(a+)+$";
@@ -155,7 +157,7 @@ describe("alias bombs and deep nesting", () => {
 
   it("deeply nested flow collections are refused with a position, in every parser", () => {
     const deep = `a: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`;
-    expect(() => parseYaml(deep, "deep.yaml")).toThrow(new RegExp(`nested deeper than ${MAX_FLOW_DEPTH}`));
+    expect(() => parseYaml(deep, "deep.yaml")).toThrow(new RegExp(`nested deeper than ${MAX_YAML_DEPTH}`));
     expect(() => loadEncrypted(`${deep}sops:\n  mac: ENC[x]\n`, "yaml", "deep.sops.yaml")).toThrow(
       /nested deeper/,
     );
@@ -169,8 +171,8 @@ describe("alias bombs and deep nesting", () => {
   });
 
   it("block nesting deeper than the `yaml` package can compose says so, naming the file, in .sops.yaml and Helm values", () => {
-    // Block mappings need no brackets, so the flow-depth pre-check does not see them: the
-    // composer's stack overflow must still come out as a nesting error, not as a RangeError text.
+    // Block mappings need no brackets: the depth is measured on the parser's tokens, before
+    // the `yaml` package's composer recurses.
     const deep = (indent: string) => `${indent}${"- ".repeat(20_000)}v\n`;
     const messageOf = (f: () => unknown): string => {
       try {
@@ -183,10 +185,12 @@ describe("alias bombs and deep nesting", () => {
     const sops = messageOf(() =>
       parseSopsConfig(`creation_rules:\n  - age: x\n    x:\n${deep("      ")}`, ".sops.yaml"),
     );
-    expect(sops).toMatch(/^\.sops\.yaml: invalid \.sops\.yaml: .*nested too deep/);
+    expect(sops).toMatch(
+      /^\.sops\.yaml: invalid \.sops\.yaml: YAML collections nested deeper than 256 levels/,
+    );
     expect(sops).not.toMatch(/call stack/i);
     const values = messageOf(() => readRawYaml(`a:\n${deep("  ")}`, "values.yaml"));
-    expect(values).toMatch(/^values\.yaml: yaml: .*nested too deep/);
+    expect(values).toMatch(/^values\.yaml: yaml: line 2: collections nested deeper than 256 levels/);
     expect(values).not.toMatch(/call stack/i);
   });
 
@@ -194,10 +198,10 @@ describe("alias bombs and deep nesting", () => {
     // Before, the limit was wherever the composer overflowed: one file rendered in some Flux
     // Kustomizations of a run and failed in others (16, 17 or 18 of 22, run to run).
     const doc = (n: number) => `a:\n  ${"- ".repeat(n)}x\n`;
-    expect(() => parseYaml(doc(MAX_FLOW_DEPTH - 2), "ok.yaml")).not.toThrow();
-    for (const n of [MAX_FLOW_DEPTH, 1_000, 1_500, 3_000]) {
+    expect(() => parseYaml(doc(MAX_YAML_DEPTH - 2), "ok.yaml")).not.toThrow();
+    for (const n of [MAX_YAML_DEPTH, 1_000, 1_500, 3_000]) {
       expect(() => parseYaml(doc(n), "deep.yaml")).toThrow(
-        new RegExp(`^YAML collections nested deeper than ${MAX_FLOW_DEPTH} levels$`),
+        new RegExp(`^YAML collections nested deeper than ${MAX_YAML_DEPTH} levels$`),
       );
     }
     let err: unknown;
@@ -206,7 +210,54 @@ describe("alias bombs and deep nesting", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ file: "deep.yaml", line: 2, column: 3 + 2 * (MAX_FLOW_DEPTH - 1) });
+    expect(err).toMatchObject({ file: "deep.yaml", line: 2, column: 3 + 2 * (MAX_YAML_DEPTH - 1) });
+  });
+
+  it("deep YAML ends in a clean error at any stack depth of the caller (a child process, so an abort fails the test)", () => {
+    // V8 compiles a regular expression on its first use and again when it tiers up; when that
+    // happens with the stack nearly exhausted it aborts the process ("RegExpCompiler Allocation
+    // failed") instead of throwing. A parser that recursed until the stack overflowed killed
+    // vitest workers that way, at a depth that moved with the caller's own stack.
+    const dist = path.join(repoRoot, "dist");
+    const script = path.join(mkdtempSync(path.join(tmpdir(), "slipway-deep-")), "deep.mjs");
+    writeFileSync(
+      script,
+      `import { parseYaml } from ${JSON.stringify(`${dist}/yaml/index.js`)};
+import { readRawYaml } from ${JSON.stringify(`${dist}/helm/yaml.js`)};
+import { parseSopsConfig } from ${JSON.stringify(`${dist}/sops/index.js`)};
+import { loadEncrypted } from ${JSON.stringify(`${dist}/sops/store.js`)};
+const block = (indent) => indent + "- ".repeat(20000) + "v\\n";
+const flow = "[".repeat(20000) + "]".repeat(20000);
+const inputs = [
+  () => parseYaml("a:\\n" + block("  "), "r.yaml"),
+  () => parseYaml("a: " + flow + "\\n", "r.yaml"),
+  () => readRawYaml("a:\\n" + block("  "), "values.yaml"),
+  () => readRawYaml("a: " + flow + "\\n", "values.yaml"),
+  () => parseSopsConfig("creation_rules:\\n  - age: x\\n    x:\\n" + block("      "), ".sops.yaml"),
+  () => loadEncrypted("a:\\n" + block("  ") + "sops:\\n  mac: x\\n", "yaml", "s.sops.yaml"),
+];
+const at = (depth, f) => (depth > 0 ? at(depth - 1, f) + 0 : f());
+const messages = new Set();
+for (let offset = 0; offset < 4000; offset += 500) {
+  for (const input of inputs) {
+    try { at(offset, input); messages.add("no error"); } catch (e) { messages.add(e.message.replace(/line \\d+: /, "")); }
+  }
+}
+console.log(JSON.stringify([...messages].sort()));
+`,
+    );
+    for (const flags of [[], ["--stack-size=3900"]]) {
+      const r = spawnSync(process.execPath, [...flags, script], { encoding: "utf8" });
+      expect(r.stderr).not.toMatch(/FATAL|Allocation failed/);
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(
+        [
+          "YAML collections nested deeper than 256 levels",
+          "yaml: collections nested deeper than 256 levels (Slipway's limit; go-yaml allows 10000)",
+          "invalid .sops.yaml: YAML collections nested deeper than 256 levels",
+        ].sort(),
+      );
+    }
   });
 
   it("a JSON6902 patch written as deeply nested JSON is refused naming the patch file", () => {
@@ -223,7 +274,7 @@ describe("alias bombs and deep nesting", () => {
     } catch (e) {
       err = e;
     }
-    expect((err as Error).message).toMatch(new RegExp(`nested deeper than ${MAX_FLOW_DEPTH}`));
+    expect((err as Error).message).toMatch(new RegExp(`nested deeper than ${MAX_YAML_DEPTH}`));
     expect((err as { file?: string }).file).toBe("/k/patch.json");
   });
 

@@ -1,4 +1,4 @@
-import { MAX_FLOW_DEPTH } from "../../yaml/limits.js";
+import { MAX_YAML_DEPTH } from "../../yaml/limits.js";
 import {
   Branch,
   ByteString,
@@ -37,7 +37,7 @@ export function parseJsonTree(text: string): TreeValue {
   const value = (depth: number): TreeValue => {
     // encoding/json allows 10,000 levels; this parser and every walk after it recurse, and the
     // stack ends sooner (a bare RangeError), so deeper is refused as YAML flow nesting is.
-    if (depth > MAX_FLOW_DEPTH) fail(`nested deeper than ${MAX_FLOW_DEPTH} levels (Slipway's limit)`);
+    if (depth > MAX_YAML_DEPTH) fail(`nested deeper than ${MAX_YAML_DEPTH} levels (Slipway's limit)`);
     ws();
     const c = text[i];
     if (c === "{") {

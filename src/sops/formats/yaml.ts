@@ -7,16 +7,9 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseAllDocuments,
   type Scalar as YamlScalar,
 } from "yaml";
-import {
-  AliasGuard,
-  excessiveFlowDepth,
-  isNestingOverflow,
-  MAX_FLOW_DEPTH,
-  positionOf,
-} from "../../yaml/limits.js";
+import { AliasGuard, parseAllDocumentsWithin, YamlNestingError } from "../../yaml/limits.js";
 import {
   Branch,
   ByteString,
@@ -57,33 +50,25 @@ function commentsOf(text: string | null | undefined): Comment[] {
 }
 
 export function loadYaml(text: string): TreeBranches {
-  const at = excessiveFlowDepth(text);
-  if (at !== undefined) {
-    throw new YamlLoadError(
-      `YAML collections nested deeper than ${MAX_FLOW_DEPTH} levels`,
-      positionOf(text, at).line,
-    );
-  }
   const lines = new LineCounter();
   const lineOf = (node: Node | null | undefined): number | undefined => {
     const offset = node?.range?.[0];
     return offset === undefined ? undefined : lines.linePos(offset).line;
   };
-  const docs = parseAllDocuments(text, {
-    schema: "failsafe",
-    merge: false,
-    uniqueKeys: true,
-    prettyErrors: false,
-    lineCounter: lines,
-  });
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocumentsWithin(text, { schema: "failsafe", merge: false, uniqueKeys: true }, lines);
+  } catch (err) {
+    if (err instanceof YamlNestingError) throw new YamlLoadError(err.message, err.line);
+    throw err;
+  }
   const out: TreeBranches = [];
   for (const doc of docs as Document[]) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
-      const message = e.message.split("\n")[0] ?? "";
       throw new YamlLoadError(
-        isNestingOverflow(message) ? "invalid YAML: nested too deep" : `invalid YAML: ${message}`,
-        e.linePos?.[0]?.line,
+        `invalid YAML: ${e.message.split("\n")[0] ?? ""}`,
+        lines.linePos(e.pos[0]).line,
       );
     }
     // sops reads YAML with go-yaml v3, which refuses alias bombs; so do we.
