@@ -21,7 +21,10 @@ export type GoTypeName = string;
 
 /** What a function needs from the render it runs in (Helm's per-render closures). */
 export interface CallContext {
-  /** Name of the template being executed (for `tpl`, `include` and error messages). */
+  /**
+   * Name of the template being executed (for `tpl`, `include` and error messages). The executor
+   * sets it on entering a template and restores it on leaving, so the object must be writable.
+   */
   templateName: string;
   /** Deterministic randomness for rand*, uuidv4, gen* (seeded per release). */
   random: () => number;

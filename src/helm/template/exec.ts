@@ -128,7 +128,11 @@ class State {
   vars: Variable[] = [];
   depth = 0;
   tmplName: string;
-  ctx: CallContext;
+  /**
+   * What functions get as `this`: the caller's context, whose `templateName` this execution keeps
+   * equal to `tmplName` while it runs (set on entering a template, restored on leaving).
+   */
+  readonly ctx: CallContext;
   /** Whether the value last returned by evalField came out of an interface. */
   lastBoxed = false;
 
@@ -351,10 +355,9 @@ class State {
     const newDot = this.evalPipeline(dot, dotBoxed, t.pipe);
     const savedVars = this.vars;
     const savedName = this.tmplName;
-    const savedCtx = this.ctx;
     this.depth++;
     this.tmplName = t.name;
-    this.ctx = contextFor(savedCtx, t.name);
+    this.ctx.templateName = t.name;
     // No dynamic scoping: the invoked template sees only $.
     this.vars = [{ name: "$", value: newDot, boxed: false }];
     try {
@@ -371,7 +374,7 @@ class State {
       this.depth--;
       this.vars = savedVars;
       this.tmplName = savedName;
-      this.ctx = savedCtx;
+      this.ctx.templateName = savedName;
     }
   }
 
@@ -451,6 +454,10 @@ class State {
     return v;
   }
 
+  /**
+   * `args` are the command's nodes (the field first), or null for a field used as an operand,
+   * which Go passes as the field alone: both mean no arguments.
+   */
   evalFieldNode(
     dot: GoValue,
     dotBoxed: boolean,
@@ -484,7 +491,7 @@ class State {
       case "dot":
         return [dot, dotBoxed];
       case "field": {
-        const v = this.evalFieldNode(dot, dotBoxed, n, [n], MISSING);
+        const v = this.evalFieldNode(dot, dotBoxed, n, null, MISSING);
         return [v, this.lastBoxed];
       }
       case "variable": {
@@ -731,7 +738,7 @@ class State {
         if (canBeNil(typ)) return typ === "reflect.Value" ? undefined : zeroNil(typ);
         return this.errorf(`cannot assign nil to ${typ}`);
       case "field":
-        return this.validateType(this.evalFieldNode(dot, dotBoxed, n, [n], MISSING), typ);
+        return this.validateType(this.evalFieldNode(dot, dotBoxed, n, null, MISSING), typ);
       case "variable":
         return this.validateType(this.evalVariableNode(dot, dotBoxed, n, null, MISSING), typ);
       case "pipe":
@@ -844,45 +851,21 @@ function assignable(value: GoValue, typ: string): boolean {
   return false;
 }
 
-/** A base context's derived contexts by template name; derived contexts inherit it from their base. */
-const DERIVED: unique symbol = Symbol("derived contexts");
-interface Derivations {
-  base: CallContext;
-  byName: Map<string, CallContext>;
-}
-type WithDerivations = CallContext & { [DERIVED]?: Derivations };
-
-/**
- * The caller's context with `templateName` set (shared: one per context and name). Derivations
- * always start from the base, so prototype chains stay one deep. Kept on the base under a
- * symbol, which its derived contexts inherit (a WeakMap lookup per {{template}} and include
- * cost more).
- */
-function contextFor(ctx: CallContext, templateName: string): CallContext {
-  if (ctx.templateName === templateName) return ctx;
-  let d = (ctx as WithDerivations)[DERIVED];
-  if (d === undefined) {
-    d = { base: ctx, byName: new Map() };
-    Object.defineProperty(ctx, DERIVED, { value: d });
-  }
-  let derived = d.byName.get(templateName);
-  if (derived === undefined) {
-    derived = Object.create(d.base) as CallContext;
-    derived.templateName = templateName;
-    d.byName.set(templateName, derived);
-  }
-  return derived;
-}
-
 /**
  * Executes a tree as template `name` (Go's Template.Execute): `$` and dot are `data`.
  * Returns the text; throws TemplateError.
  */
 export function executeTree(env: ExecEnv, name: string, tree: Tree, data: GoValue, ctx: CallContext): string {
-  const s = new State(env, name, contextFor(ctx, name));
+  const s = new State(env, name, ctx);
   s.push("$", data);
   const outer = activeSteps;
   activeSteps = outer ?? { left: MAX_STEPS };
+  // The context is the caller's (include and tpl pass theirs): its name is this template's while
+  // it runs, restored by the finally below. One object per render instead of a derived one per
+  // context and template name: the corpus made 15,839 of them, each a hidden class of its own
+  // where functions read `this`.
+  const callerName = ctx.templateName;
+  ctx.templateName = name;
   try {
     if (outer !== undefined) s.step(null);
     s.walk(data, false, tree.root as ListNode);
@@ -893,6 +876,7 @@ export function executeTree(env: ExecEnv, name: string, tree: Tree, data: GoValu
     throw e;
   } finally {
     activeSteps = outer;
+    ctx.templateName = callerName;
   }
   return s.out;
 }

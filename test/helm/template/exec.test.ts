@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GoFuncError } from "../../../src/helm/funcs/types.js";
+import { type CallContext, GoFuncError } from "../../../src/helm/funcs/types.js";
 import {
   GoMap,
   type GoObject,
@@ -549,5 +549,54 @@ describe("runaway templates fail cleanly", () => {
     expect(run('{{ define "a" }}{{ template "a" }}{{ end }}{{ template "a" }}')).toBe(
       'template: t:1:28: executing "a" at <{{template "a"}}>: exceeded maximum template depth (100000)',
     );
+  });
+});
+
+describe("the context functions get", () => {
+  // Functions see the name of the template running them, including templates entered by
+  // {{template}} and nested executions (Helm's include), and the caller's context keeps its own.
+  it("names the template being executed, and is restored after each", () => {
+    const ctx = { templateName: "caller", random: () => 0, now: () => 0 };
+    const set = new TemplateSet(new Map(), { missingKey: "zero" });
+    set.addFuncs({
+      where: {
+        params: [],
+        result: "string",
+        fn(this: CallContext): GoValue {
+          return this.templateName;
+        },
+      },
+      nested: {
+        params: ["string"],
+        result: "string",
+        fn(this: CallContext, name: GoValue): GoValue {
+          const out = set.execute(name as string, null, this);
+          return `${out}>${this.templateName}`;
+        },
+      },
+    });
+    set.parse("inner", "{{ where }}");
+    set.parse(
+      "t",
+      '{{ define "d" }}{{ where }}{{ end }}{{ where }},{{ template "d" }},{{ where }},{{ nested "inner" }},{{ where }}',
+    );
+    expect(set.execute("t", null, ctx)).toBe("t,d,t,inner>t,t");
+    expect(ctx.templateName).toBe("caller");
+  });
+  it("is restored when the template fails", () => {
+    const ctx = { templateName: "caller", random: () => 0, now: () => 0 };
+    const set = new TemplateSet(new Map(), { missingKey: "zero" });
+    set.addFuncs({
+      fail: {
+        params: [],
+        result: "string",
+        fn: () => {
+          throw new GoFuncError("no");
+        },
+      },
+    });
+    set.parse("t", '{{ define "d" }}{{ fail }}{{ end }}{{ template "d" }}');
+    expect(() => set.execute("t", null, ctx)).toThrow(/error calling fail: no/);
+    expect(ctx.templateName).toBe("caller");
   });
 });
