@@ -14,9 +14,11 @@
  * - Helm's regexp functions (src/helm/funcs/regex.ts): a template error naming the function;
  * - values.schema.json `pattern` / `patternProperties` (src/helm/schema.ts): the chart's schema
  *   error, naming the value's path and the schema file;
- * - kustomize selectors, image names and replacement paths, `.sops.yaml` and SOPS metadata
- *   rules, check globs, chart globs, tag filters: the caller's error for the file or object it
- *   was working on (a kustomization build error, a SOPS error, …), carrying this message.
+ * - kustomize patch/replacement targets (src/kustomize/selector.ts): a build error naming the
+ *   target and the resource;
+ * - kustomize image names and replacement paths, `.sops.yaml` and SOPS metadata rules, check
+ *   globs, chart globs, tag filters: the caller's error for the file or object it was working on
+ *   (a kustomization build error, a SOPS error, …), carrying this message.
  */
 import { RE2JS } from "re2js";
 
