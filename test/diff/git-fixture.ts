@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { fluxSync } from "../support/flux.js";
+import { fluxKs, fluxSync } from "../support/flux.js";
 
 /** A throw-away Git repository whose commits the test makes. */
 export class GitFixture {
@@ -142,18 +142,5 @@ data:
   };
 }
 
-export function fluxKustomization(name: string, p: string, extra = ""): string {
-  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ${p}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${extra}`;
-}
+/** test/support/flux.ts's fluxKs, under the name the diff tests know it by. */
+export const fluxKustomization = fluxKs;

@@ -15,22 +15,7 @@ export function sync(env: string): string {
   return fluxSync(`./clusters/${env}`, { branch: "main" });
 }
 
-/** A Flux Kustomization `name` building `path`, with extra spec lines (indented two spaces). */
-export function fluxKs(name: string, path: string, extra = ""): string {
-  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ${path}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${extra}`;
-}
+export { fluxKs } from "../support/flux.js";
 
 export function deployment(name: string, image: string, extra = ""): string {
   return `apiVersion: apps/v1

@@ -41,6 +41,26 @@ ${o.prune ? "  prune: true\n" : ""}  sourceRef:
 `;
 }
 
+/**
+ * A Flux Kustomization `name` in flux-system building `path` from the flux-system GitRepository
+ * (interval 10m, prune), with `extra` spec lines (indented two spaces).
+ */
+export function fluxKs(name: string, path: string, extra = ""): string {
+  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ${path}
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+${extra}`;
+}
+
 /** Flux's sync objects for a cluster rooted at ./clusters/c (the minimal bootstrap). */
 export const SYNC = fluxSync("./clusters/c");
 
