@@ -5,8 +5,52 @@
  * are Go's `regexp` package (`(?i)`, `(?P<name>…)`, `\z`, no look-around or backreferences)
  * and matching takes time linear in the input, so a crafted pattern such as `(a+)+$` cannot
  * hang a run. `re2js` is a pure-JavaScript port of RE2/J.
+ *
+ * Linear is not free: matching costs CPU and memory per character of the subject, so every
+ * subject is held to MAX_REGEXP_SUBJECT here (and in src/go/regexp.ts, the other wrapper over
+ * re2js), for every caller. A longer subject is an error, never a non-match: a non-match would
+ * silently drop a patch, leave a key unencrypted or turn a check finding off. What each caller
+ * makes of it:
+ * - Helm's regexp functions (src/helm/funcs/regex.ts): a template error naming the function;
+ * - values.schema.json `pattern` / `patternProperties` (src/helm/schema.ts): the chart's schema
+ *   error, naming the value's path and the schema file;
+ * - kustomize patch/replacement targets (src/kustomize/selector.ts): a build error naming the
+ *   target and the resource;
+ * - kustomize image names and replacement paths, `.sops.yaml` and SOPS metadata rules, check
+ *   globs, chart globs, tag filters: the caller's error for the file or object it was working on
+ *   (a kustomization build error, a SOPS error, …), carrying this message.
  */
 import { RE2JS } from "re2js";
+
+/**
+ * The longest string a pattern is matched against. Differs because: Go's regexp matches over the
+ * bytes in place, but re2js decodes the string into code points and keeps match state per
+ * position — regexReplaceAll over 16 Mi characters took 2-3 GB and over 60 Mi ran out of heap,
+ * ending the whole run without naming a file; a schema pattern on a 40 MB value cost 1.2-3.6 s of
+ * CPU and, when it failed, a 40 MB error message. Names, versions, paths, keys and config
+ * snippets are far below this.
+ */
+export const MAX_REGEXP_SUBJECT = 4 << 20;
+
+/** A subject longer than MAX_REGEXP_SUBJECT; `subject` lets a caller find where it came from. */
+export class RegexpSubjectTooLong extends Error {
+  constructor(
+    readonly pattern: string,
+    readonly subject: string,
+  ) {
+    super(
+      `a string of ${subject.length} characters is more than Slipway's limit of ${MAX_REGEXP_SUBJECT} for regular expressions (matching ${JSON.stringify(shortened(pattern))}; Go matches it)`,
+    );
+    this.name = "RegexpSubjectTooLong";
+  }
+}
+
+const shortened = (pattern: string): string => (pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern);
+
+/** Throws RegexpSubjectTooLong when `s` is longer than MAX_REGEXP_SUBJECT. */
+export function checkSubject(pattern: string, s: string): void {
+  if (s.length > MAX_REGEXP_SUBJECT) throw new RegexpSubjectTooLong(pattern, s);
+}
 
 // Compiling is most of the cost (a build of 294 directories compiled the same few patch-target
 // patterns thousands of times); a GoRegexp is immutable, so one per pattern is shared.
@@ -43,8 +87,9 @@ export class GoRegexp {
     return this.source;
   }
 
-  /** Go's `MatchString`: a match anywhere in `s`. */
+  /** Go's `MatchString`: a match anywhere in `s`. Throws RegexpSubjectTooLong past the limit. */
   test(s: string): boolean {
+    checkSubject(this.source, s);
     return this.re.test(s);
   }
 }

@@ -26,7 +26,7 @@ import { type Platform, platformErrors } from "../platform/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { createPullProgress, describeRequest } from "./charts-progress.js";
-import { nothingFoundLine } from "./discovery.js";
+import { NO_CLUSTER_EXIT, noClusterFound } from "./discovery.js";
 import { createProgress } from "./progress.js";
 import { formatError } from "./render.js";
 
@@ -143,10 +143,7 @@ async function loadRepo(command: string, values: Values, positionals: string[]):
   }
   // As every command that loads a repository: nothing found is an error, not "0 pulled" (a
   // CI step pointed at the wrong directory would otherwise pass and leave the cache empty).
-  if (platform.clusters.length === 0) {
-    process.stderr.write(`slipway ${command}: ${nothingFoundLine(positionals[0] ?? ".")}\n`);
-    return 2;
-  }
+  if (noClusterFound(command, positionals[0] ?? ".", platform.clusters)) return NO_CLUSTER_EXIT;
   for (const e of errors.slice(0, 5)) {
     process.stderr.write(`slipway ${command}: warning: HelmReleases may be missing: ${formatError(e)}\n`);
   }

@@ -27,7 +27,7 @@ import { webAssets } from "../report/assets.js";
 import { diffPageHtml } from "../report/html.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
-import { discoveryLines } from "./discovery.js";
+import { discoveryLines, NO_CLUSTER_EXIT } from "./discovery.js";
 
 const help = `Usage:
   slipway diff [REPO] --base REV [--head REV]     what a change does to each cluster
@@ -152,7 +152,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
   for (const line of discoveryLines(summarizeDiscovery(platform), repo))
     process.stderr.write(`slipway diff: ${line}\n`);
   for (const e of platform.errors) process.stderr.write(`slipway diff: ${e.message}\n`);
-  if (platform.clusters.length === 0) return 2;
+  if (platform.clusters.length === 0) return NO_CLUSTER_EXIT;
   if (v.matrix) {
     const names = v.cluster?.map((n) => findCluster(platform, n).name);
     const m = environmentMatrix(platform, names);

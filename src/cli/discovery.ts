@@ -18,6 +18,21 @@ export function nothingFoundLine(repo: string): string {
   return NOTHING_FOUND.replace("no cluster found", `no cluster found in ${repo}`);
 }
 
+/** The exit code of every command run on a repository where no cluster was found. */
+export const NO_CLUSTER_EXIT = 2;
+
+/**
+ * For commands that need a cluster and print no discovery summary (discoveryLines already says
+ * it for those that do): when `clusters` is empty, prints the loud line as `slipway COMMAND:`
+ * and returns true, so the command returns NO_CLUSTER_EXIT. Nothing found is an error, never an
+ * empty success: a CI step pointed at the wrong directory would otherwise pass.
+ */
+export function noClusterFound(command: string, repo: string, clusters: readonly unknown[]): boolean {
+  if (clusters.length > 0) return false;
+  process.stderr.write(`slipway ${command}: ${nothingFoundLine(repo)}\n`);
+  return true;
+}
+
 /** `failed: false` leaves out failed Kustomizations (for commands that print their errors anyway). */
 export function discoveryLines(s: DiscoverySummary, repo: string, opts: { failed?: boolean } = {}): string[] {
   if (s.clusters.length === 0) {

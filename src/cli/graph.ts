@@ -12,7 +12,7 @@ import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import { graphNodes, loadPlatform, platformErrors } from "../platform/index.js";
 import { parseYaml } from "../yaml/index.js";
 import { parseCommandLine } from "./args.js";
-import { discoveryLines } from "./discovery.js";
+import { discoveryLines, NO_CLUSTER_EXIT } from "./discovery.js";
 import { createProgress } from "./progress.js";
 import { formatError } from "./render.js";
 
@@ -87,7 +87,7 @@ export async function graphCommand(argv: string[]): Promise<number> {
   const discovery = summarizeDiscovery(platform);
   for (const line of discoveryLines(discovery, positionals[0] ?? "."))
     process.stderr.write(`slipway graph: ${line}\n`);
-  if (platform.clusters.length === 0) return 2;
+  if (platform.clusters.length === 0) return NO_CLUSTER_EXIT;
   let nodes = graphNodes(platform);
   if (durations) {
     const applied = applyDurations(nodes, durations);

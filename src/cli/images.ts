@@ -23,7 +23,7 @@ import { verifyPromotion } from "../promote/verify.js";
 import { parseYaml } from "../yaml/index.js";
 import { ageIdentitiesFor } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
-import { nothingFoundLine } from "./discovery.js";
+import { NO_CLUSTER_EXIT, noClusterFound } from "./discovery.js";
 
 const help = `Usage:
   slipway images list [REPO] [--cluster C] [--format text|json]
@@ -113,10 +113,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     (await loadPlatformWithSecrets(root, { identities: keys.identities, fs })).platform;
   const platform = await load();
   for (const e of platform.errors) process.stderr.write(`slipway images: ${e.message}\n`);
-  if (platform.clusters.length === 0) {
-    process.stderr.write(`slipway images: ${nothingFoundLine(root)}\n`);
-    return 2;
-  }
+  if (noClusterFound("images", root, platform.clusters)) return NO_CLUSTER_EXIT;
   const unknown = (v.cluster ?? []).filter((c) => !platform.clusters.some((x) => x.name === c));
   if (unknown.length > 0)
     return usage(

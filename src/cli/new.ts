@@ -19,7 +19,7 @@ import { planNewHelmApp } from "../scaffold/helm-app.js";
 import { planNewService } from "../scaffold/service.js";
 import { ageIdentitiesFor } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
-import { nothingFoundLine } from "./discovery.js";
+import { NO_CLUSTER_EXIT, noClusterFound } from "./discovery.js";
 
 const help = `Usage:
   slipway new service NAME [REPO] [--env dev,staging,production] [--depends-on a,b] [--image REPO[:TAG]] [--port N] [--component NAME] [--namespace NS]
@@ -115,10 +115,7 @@ export async function newCommand(argv: string[]): Promise<number> {
   const load = async (fs: FileSystem = new DiskFileSystem()) =>
     (await loadPlatformWithSecrets(root, { identities: keys.identities, fs })).platform;
   const before = await load();
-  if (before.clusters.length === 0) {
-    process.stderr.write(`slipway new: ${nothingFoundLine(root)}\n`);
-    return 2;
-  }
+  if (noClusterFound("new", root, before.clusters)) return NO_CLUSTER_EXIT;
   const fs = new DiskFileSystem();
   const files = new SourceFiles(fs, root);
   const envs = list(v.env);

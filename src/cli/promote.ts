@@ -21,7 +21,7 @@ import { SourceFiles } from "../promote/sources.js";
 import { verifyPromotion } from "../promote/verify.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
-import { nothingFoundLine } from "./discovery.js";
+import { NO_CLUSTER_EXIT, noClusterFound } from "./discovery.js";
 import { commitPaths, dirtyPaths, hasUncommittedChanges, headCommit, isGitWorkTree, resetTo } from "./git.js";
 import { version } from "./main.js";
 
@@ -127,10 +127,7 @@ export async function promoteCommand(argv: string[]): Promise<number> {
   }
   for (const e of [...source.errors, ...target.errors])
     process.stderr.write(`slipway promote: ${e.message}\n`);
-  if (target.clusters.length === 0) {
-    process.stderr.write(`slipway promote: ${nothingFoundLine(root)}\n`);
-    return 2;
-  }
+  if (noClusterFound("promote", root, target.clusters)) return NO_CLUSTER_EXIT;
 
   const files = new SourceFiles(new DiskFileSystem(), root);
   let plan: PromotionPlan;

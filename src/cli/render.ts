@@ -19,7 +19,7 @@ import { emitYaml } from "../yaml/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { chartProviderFor } from "./chart-cache.js";
-import { discoveryLines } from "./discovery.js";
+import { discoveryLines, NO_CLUSTER_EXIT } from "./discovery.js";
 import { createProgress } from "./progress.js";
 
 const help = `Usage: slipway render [REPO] [flags]
@@ -110,7 +110,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
     process.stderr.write(`slipway render: ${line}\n`);
   if (platform.clusters.length === 0) {
     for (const e of platform.errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
-    return 2;
+    return NO_CLUSTER_EXIT;
   }
   const selected = selectBlocks(platform, values.kustomization, values.helmrelease);
   if (values.kustomization && !selected.some((s) => s.k)) {

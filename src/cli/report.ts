@@ -8,7 +8,7 @@ import { loadDashboard } from "../report/load.js";
 import { revisionDiff } from "../report/revision.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
-import { nothingFoundLine } from "./discovery.js";
+import { NO_CLUSTER_EXIT, noClusterFound } from "./discovery.js";
 import { createProgress } from "./progress.js";
 
 const help = `Usage: slipway report [REPO] --html FILE [flags]
@@ -72,11 +72,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
   progress.done();
   const unknown = (values.cluster ?? []).filter((n) => !snapshot.model.clusters.some((c) => c.name === n));
   if (unknown.length > 0) return fail(`no cluster named ${unknown.map((n) => `'${n}'`).join(", ")}`);
-  if (snapshot.model.clusters.length === 0) {
-    process.stderr.write(`slipway report: ${nothingFoundLine(repo)}\n`);
-    // Errors (an invalid slipway.yaml) explain it and are worth a page; an empty page is not.
-    if (snapshot.model.summary.errors === 0) return 2;
-  }
+  // Errors (an invalid slipway.yaml) explain an empty model and are worth a page; an empty page is not.
+  if (noClusterFound("report", repo, snapshot.model.clusters) && snapshot.model.summary.errors === 0)
+    return NO_CLUSTER_EXIT;
   let diff: Awaited<ReturnType<typeof revisionDiff>> | undefined;
   if (values.base !== undefined) {
     try {

@@ -1,9 +1,11 @@
 /**
  * Go's regexp API (leftmost-first submatches, FindAll's empty-match rule, linear time) over
  * re2js, whose internal RE2 class is a port of Go's regexp package. Shared by semver's
- * constraint grammar and sprig's regex functions.
+ * constraint grammar and sprig's regex functions. Subjects are held to src/re2.ts's
+ * MAX_REGEXP_SUBJECT (RegexpSubjectTooLong), as there.
  */
 import { RE2JS } from "re2js";
+import { checkSubject } from "../re2.js";
 
 /** The subset of re2js's (untyped) Go-style RE2 class used here. Indices are UTF-16 offsets. */
 interface GoRE2 {
@@ -74,6 +76,7 @@ export class GoRegexp {
 
   /** FindStringSubmatchIndex: pairs of offsets, -1 for a group that did not take part. */
   findSubmatchIndex(s: string): number[] | null {
+    checkSubject(this.source, s);
     const m = this.re.findSubmatchIndex(s);
     return m && m.length > 0 ? m : null;
   }
@@ -86,6 +89,7 @@ export class GoRegexp {
 
   /** FindAllStringSubmatchIndex with Go's rule for empty matches next to a previous match. */
   findAllIndex(s: string, n = -1): number[][] {
+    checkSubject(this.source, s);
     return this.re.findAllSubmatchIndex(s, n) ?? [];
   }
 

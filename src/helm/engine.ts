@@ -21,7 +21,7 @@
 import { createHash } from "node:crypto";
 import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
-import { compareUtf8 } from "../go/compare.js";
+import { compareGoStrings } from "../go/compare.js";
 import type { ChartFile, ChartMetadata } from "./chart.js";
 import { filesObject } from "./files-object.js";
 import type { CallContext, FuncMap, GoFunc } from "./funcs/types.js";
@@ -221,7 +221,7 @@ export function sortTemplates(names: Iterable<string>): string[] {
     const ca = depth.get(a) as number;
     const cb = depth.get(b) as number;
     if (ca !== cb) return cb - ca;
-    return compareUtf8(b, a);
+    return compareGoStrings(b, a);
   });
   if (sortedTemplates.size >= MAX_SORTED_TEMPLATES) sortedTemplates.clear();
   sortedTemplates.set(key, [...sorted]);

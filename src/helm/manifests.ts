@@ -19,7 +19,7 @@
  */
 
 import { SlipwayError } from "../errors.js";
-import { compareUtf8 } from "../go/compare.js";
+import { compareGoStrings } from "../go/compare.js";
 import { BadPatternError, goPathMatch } from "../go/path-match.js";
 import type { ChartFile } from "./chart.js";
 import { type HeadsReader, readEveryHead } from "./persisted-heads.js";
@@ -313,8 +313,6 @@ function headOf(raw: HeadValue): ManifestHead {
   return head;
 }
 
-const compareBytes = compareUtf8;
-
 /**
  * sort.SliceStable by kind_sorter.go's lessByKind, by buckets instead of comparisons: documents
  * of a kind in InstallOrder go in its bucket, in the order given; then unknown kinds in byte
@@ -341,10 +339,10 @@ export function sortByKind<T>(items: T[], kindOf: (x: T) => string): T[] {
   for (const bucket of known) if (bucket !== undefined) for (const x of bucket) out.push(x);
   if (unknown.size === 0) return out;
   // Stable in first-appearance order, so equal encodings keep their kinds' first order.
-  const kinds = [...unknown.keys()].sort(compareBytes);
+  const kinds = [...unknown.keys()].sort(compareGoStrings);
   for (let i = 0; i < kinds.length; ) {
     let j = i + 1;
-    while (j < kinds.length && compareBytes(kinds[i] as string, kinds[j] as string) === 0) j++;
+    while (j < kinds.length && compareGoStrings(kinds[i] as string, kinds[j] as string) === 0) j++;
     if (j === i + 1) for (const x of unknown.get(kinds[i] as string) as T[]) out.push(x);
     else {
       // Several kinds equal in Go: their documents in the order given.
@@ -383,7 +381,7 @@ export function sortManifests(
 ): SortedManifests {
   const paths: string[] = [];
   const docs: string[] = [];
-  for (const path of [...files.keys()].sort(compareBytes)) {
+  for (const path of [...files.keys()].sort(compareGoStrings)) {
     const content = files.get(path) as string;
     const base = path.slice(path.lastIndexOf("/") + 1);
     if (base.startsWith("_")) continue;

@@ -19,14 +19,16 @@
  * - `pattern` and `patternProperties` are Go regular expressions, matched on RE2 as v6 matches
  *   them: a chart's schema is input from a repository, and a backtracking engine let a pattern
  *   such as `^(a+)+$` hang a run; a pattern Go cannot compile fails the schema against its
- *   metaschema, as in Helm.
+ *   metaschema, as in Helm. A value or property name a pattern applies to that is longer than
+ *   src/re2.ts's MAX_REGEXP_SUBJECT is the chart's schema error, at that value's path (Helm
+ *   matches it); a long value no pattern applies to is not.
  */
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
-import { GoRegexp } from "../re2.js";
+import { GoRegexp, MAX_REGEXP_SUBJECT, RegexpSubjectTooLong } from "../re2.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
@@ -599,9 +601,44 @@ function validateOne(
   if (tooDeep(schemaBytes, text))
     return `values.schema.json: nested deeper than ${MAX_SCHEMA_DEPTH} levels (Slipway's limit)`;
   const data = toJson(values);
-  // Values that certainly pass need no compiled validator (schema-accept.ts); ajv judges the rest.
-  if (quickVerdict(text, draftOf, data) === "yes") return undefined;
-  return violations(text, data, cache);
+  try {
+    // Values that certainly pass need no compiled validator (schema-accept.ts); ajv judges the rest.
+    if (quickVerdict(text, draftOf, data) === "yes") return undefined;
+    return violations(text, data, cache);
+  } catch (e) {
+    if (e instanceof RegexpSubjectTooLong) return tooLongForPattern(e, data);
+    throw e;
+  }
+}
+
+/**
+ * The schema error for a value or property name too long to match a pattern against: a line in
+ * v6's shape, at the value's path (for a property name, its object's), naming the pattern.
+ */
+function tooLongForPattern(e: RegexpSubjectTooLong, data: unknown): string {
+  const found = locate(data, e.subject, "");
+  const what = found?.key ? "a property name" : "a string";
+  return `- at '${found?.at ?? ""}': ${what} of ${e.subject.length} characters is more than Slipway's limit of ${MAX_REGEXP_SUBJECT} for values.schema.json's pattern '${e.pattern}' (Helm matches it)`;
+}
+
+/** The JSON pointer of the first value (or object with a property name) in `data` equal to `s`. */
+function locate(data: unknown, s: string, at: string): { at: string; key: boolean } | undefined {
+  if (typeof data === "string")
+    return data.length === s.length && data === s ? { at, key: false } : undefined;
+  if (typeof data !== "object" || data === null) return undefined;
+  if (Array.isArray(data)) {
+    for (const [i, x] of data.entries()) {
+      const r = locate(x, s, `${at}/${i}`);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(data)) {
+    if (k.length === s.length && k === s) return { at, key: true };
+    const r = locate(v, s, `${at}/${pointerToken(k)}`);
+    if (r) return r;
+  }
+  return undefined;
 }
 
 /**
@@ -619,6 +656,8 @@ export function violations(
   try {
     validate = compile((prune ? prunedSchemaText(text, draftOf, data) : undefined) ?? text, cache);
   } catch (e) {
+    // Pruning matches patterns against the data: a subject too long is the data's error.
+    if (e instanceof RegexpSubjectTooLong) throw e;
     return (e as Error).message;
   }
   if (validate(data)) return undefined;

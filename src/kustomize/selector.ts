@@ -1,5 +1,5 @@
 import { SlipwayError } from "../errors.js";
-import { anchoredGoRegexp, type GoRegexp } from "../re2.js";
+import { anchoredGoRegexp, type GoRegexp, RegexpSubjectTooLong } from "../re2.js";
 import { effectiveNamespace } from "./resmap.js";
 import type { Resource } from "./resource.js";
 import { isMap, type YamlValue } from "./types.js";
@@ -80,8 +80,20 @@ export class SelectorMatcher {
     return true;
   }
 
-  /** kustomize's ResMap.Select: original or current name/namespace may match. */
+  /**
+   * kustomize's ResMap.Select: original or current name/namespace may match. A name or namespace
+   * too long for RE2 (src/re2.ts) is an error naming the target, never a non-match (a patch
+   * silently not applied).
+   */
   matches(r: Resource): boolean {
+    try {
+      return this.matchesEither(r);
+    } catch (e) {
+      throw this.tooLong(e, r);
+    }
+  }
+
+  private matchesEither(r: Resource): boolean {
     const cur = r.curId();
     const org = r.orgId();
     if (
@@ -97,8 +109,16 @@ export class SelectorMatcher {
     return true;
   }
 
-  /** Matches only the current id (used by replacements' select/reject). */
+  /** Matches only the current id (used by replacements' select/reject); errors as `matches`. */
   matchesCurrent(r: Resource): boolean {
+    try {
+      return this.matchesCurrentId(r);
+    } catch (e) {
+      throw this.tooLong(e, r);
+    }
+  }
+
+  private matchesCurrentId(r: Resource): boolean {
     const cur = r.curId();
     if (this.namespace && !this.namespace.test(cur.namespace)) return false;
     if (this.name && !this.name.test(cur.name)) return false;
@@ -106,6 +126,14 @@ export class SelectorMatcher {
     if (this.labels && !matchesRequirements(this.labels, r.labels())) return false;
     if (this.annotations && !matchesRequirements(this.annotations, r.annotations())) return false;
     return true;
+  }
+
+  /** `e`, or for a subject too long to match, the error naming this target and the resource. */
+  private tooLong(e: unknown, r: Resource): unknown {
+    if (!(e instanceof RegexpSubjectTooLong)) return e;
+    const id = r.curId();
+    const name = id.name.length > 60 ? `${id.name.slice(0, 60)}…` : id.name;
+    return new SlipwayError(`target ${JSON.stringify(this.selector)} on ${id.kind} ${name}: ${e.message}`);
   }
 }
 

@@ -15,6 +15,7 @@ import { chartsCommand } from "../../src/cli/charts.js";
 import { formatTemplateOutput, loadChartArchiveFromBytes, renderChart } from "../../src/helm/index.js";
 import { captureOutput } from "../support/capture.js";
 import { helmOraclePath, requires } from "../support/env.js";
+import { helmRelease } from "../support/flux.js";
 import {
   type HelmRepoServer,
   type Running,
@@ -330,21 +331,16 @@ stringData:
 }
 
 function release(name: string, repoName: string, chart: string, version: string): string {
-  return `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${name}
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ${chart}
+  return helmRelease(
+    name,
+    "apps",
+    `      chart: ${chart}
 ${version ? `      version: "${version}"\n` : ""}      sourceRef:
         kind: HelmRepository
         name: ${repoName}
         namespace: flux-system
-`;
+`,
+  );
 }
 
 /** A small chart using only text/template builtins (the engine's sprig library is another issue's). */

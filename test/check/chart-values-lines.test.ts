@@ -6,6 +6,7 @@ import { valuesEntryFor } from "../../src/check/source-lines.js";
 import type { KObject } from "../../src/kustomize/types.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { writeFixture } from "../helmrelease/fixture.js";
+import { helmRelease } from "../support/flux.js";
 
 /**
  * Findings on chart output point at the HelmRelease, at the `spec.values` line that decided the
@@ -17,18 +18,11 @@ afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
 
-const HELMRELEASE = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./charts/web
-      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
-  values:
+const HELMRELEASE = `${helmRelease(
+  "web",
+  "apps",
+  "      chart: ./charts/web\n      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}\n",
+)}  values:
     replicaCount: 1
     image:
       repository: nginx

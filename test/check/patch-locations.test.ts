@@ -3,6 +3,7 @@ import { runCheck } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { slipway, tempTree } from "../support/cli.js";
+import { BOOTSTRAP_SYNC } from "../support/flux.js";
 
 /** Findings about a field a patch set point at the patch (file and line), not at the base document. */
 const files = {
@@ -98,29 +99,6 @@ function locations(tree: Record<string, string>, rule: string): Record<string, s
   return Object.fromEntries(found.map((f) => [f.message.split(" ")[1], `${f.file}:${f.line}`]));
 }
 
-const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: ssh://git@example.com/repo
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  path: ./clusters/c
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
-
 const fluxKs = (name: string, p: string, extra: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
@@ -142,7 +120,7 @@ describe("check: findings point at the kustomization or Flux field that set the 
   it("a namespace set by a kustomization's `namespace:` or a Flux targetNamespace: that line", () => {
     const found = locations(
       {
-        "clusters/c/flux-system/gotk-sync.yaml": SYNC,
+        "clusters/c/flux-system/gotk-sync.yaml": BOOTSTRAP_SYNC,
         "clusters/c/apps.yaml": [
           fluxKs("base", "./base", ""),
           fluxKs("overlay", "./overlay", ""),
@@ -186,7 +164,7 @@ spec:
 `;
     const found = locations(
       {
-        "clusters/c/flux-system/gotk-sync.yaml": SYNC,
+        "clusters/c/flux-system/gotk-sync.yaml": BOOTSTRAP_SYNC,
         "clusters/c/apps.yaml": fluxKs(
           "apps",
           "./apps",

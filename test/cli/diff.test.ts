@@ -4,6 +4,7 @@ import { diffCommand } from "../../src/cli/diff.js";
 import { basePlatform, deployment, GitFixture, SECRET_V1, SECRET_V2, secret } from "../diff/git-fixture.js";
 import { captureOutput } from "../support/capture.js";
 import { repoRoot } from "../support/env.js";
+import { helmRelease, helmRepository } from "../support/flux.js";
 
 async function run(args: string[]) {
   return captureOutput(() => diffCommand(args));
@@ -110,32 +111,13 @@ describe("slipway diff (CLI)", () => {
 
 describe("slipway diff of a HelmRelease whose chart is not in the chart cache", () => {
   const repo = new GitFixture();
-  const release = (replicas: number) => `apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata:
-  name: charts
-  namespace: flux-system
-spec:
-  url: https://charts.example.com
----
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: web
-      version: 1.0.0
-      sourceRef:
-        kind: HelmRepository
-        name: charts
-        namespace: flux-system
-  values:
-    replicas: ${replicas}
-`;
+  const release = (replicas: number) =>
+    `${helmRepository("charts", "https://charts.example.com")}---\n${helmRelease(
+      "web",
+      "apps",
+      "      chart: web\n      version: 1.0.0\n      sourceRef:\n        kind: HelmRepository\n        name: charts\n        namespace: flux-system\n",
+      `  values:\n    replicas: ${replicas}\n`,
+    )}`;
   let c0 = "";
   let c1 = "";
   beforeAll(() => {

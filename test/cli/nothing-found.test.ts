@@ -45,6 +45,8 @@ describe("every command says loudly when no cluster was found", () => {
     ["render --format json", (r) => renderCommand([r, "--format", "json"])],
     ["graph", (r) => graphCommand([r])],
     ["images list", (r) => imagesCommand(["list", r])],
+    ["images set", (r) => imagesCommand(["set", r, "nginx:1.27"])],
+    ["diff --matrix", (r) => diffCommand([r, "--matrix"])],
     // An empty cache directory of the repository's own: nothing may be pulled or read elsewhere.
     ["charts pull", (r) => chartsCommand(["pull", r, "--cache-dir", path.join(r, ".cache")])],
     ["charts list", (r) => chartsCommand(["list", r, "--cache-dir", path.join(r, ".cache")])],

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { fluxKs, fluxSync } from "../support/flux.js";
 
 /** A throw-away Git repository whose commits the test makes. */
 export class GitFixture {
@@ -92,30 +93,12 @@ stringData:
 /** One cluster `prod`; Flux Kustomization `app` (prune: true) builds apps/app. */
 export function basePlatform(): Record<string, string> {
   return {
-    "clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 5m
-  url: https://example.com/platform.git
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/prod
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod", {
+      url: "https://example.com/platform.git",
+      branch: "main",
+      interval: { git: "5m", ks: "10m" },
+      prune: true,
+    }),
     "clusters/prod/kustomization.yaml":
       "resources:\n  - flux-system/gotk-sync.yaml\n  - app.yaml\n  - other.yaml\n",
     "clusters/prod/app.yaml": fluxKustomization("app", "./apps/app"),
@@ -159,18 +142,5 @@ data:
   };
 }
 
-export function fluxKustomization(name: string, p: string, extra = ""): string {
-  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ${p}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${extra}`;
-}
+/** test/support/flux.ts's fluxKs, under the name the diff tests know it by. */
+export const fluxKustomization = fluxKs;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareUtf8 } from "../../src/go/compare.js";
+import { compareGoStrings } from "../../src/go/compare.js";
 import { goPathMatch } from "../../src/go/path-match.js";
 import { parseKubeVersion } from "../../src/helm/capabilities.js";
 import { sortTemplates } from "../../src/helm/engine.js";
@@ -230,7 +230,7 @@ describe("sortByKind agrees with a stable sort by kind_sorter.go's lessByKind (p
   const lessByKind = (a: string, b: string): boolean => {
     const first = rank.get(a);
     const second = rank.get(b);
-    if (first === undefined && second === undefined) return a !== b ? compareUtf8(a, b) < 0 : false;
+    if (first === undefined && second === undefined) return a !== b ? compareGoStrings(a, b) < 0 : false;
     if (first === undefined) return false;
     if (second === undefined) return true;
     return first < second;

@@ -6,33 +6,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
-import { DEMO_RECIPIENT } from "../support/flux.js";
+import { DEMO_RECIPIENT, fluxSync, helmRelease } from "../support/flux.js";
 
 export const FIXTURE_FILES: Record<string, string> = {
-  "clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: ssh://git@example.com/platform
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/prod
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
+  "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod", {
+    url: "ssh://git@example.com/platform",
+    branch: "main",
+    interval: { git: "1m", ks: "10m" },
+    prune: true,
+  }),
   "clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
@@ -289,22 +271,17 @@ export async function encryptForDemo(plain: string, file: string, regex: string)
  * `chart` names another), with `values` given as indented YAML lines (four spaces).
  */
 export function localRelease(name: string, values: string, chart = "demo"): string {
-  return `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${name}
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./charts/${chart}
+  return helmRelease(
+    name,
+    "apps",
+    `      chart: ./charts/${chart}
       sourceRef:
         kind: GitRepository
         name: flux-system
         namespace: flux-system
-  values:
-${values}`;
+`,
+    `  values:\n${values}`,
+  );
 }
 
 /** A HelmRelease of the repository's chart whose `greeting` value is meant to be encrypted. */

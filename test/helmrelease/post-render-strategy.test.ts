@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { isMap, type KObject } from "../../src/kustomize/types.js";
 import { type HelmReleaseInfo, loadPlatform } from "../../src/platform/index.js";
+import { helmRelease } from "../support/flux.js";
 import { writeFixture } from "./fixture.js";
 
 /**
@@ -27,18 +28,11 @@ const chart = {
 };
 
 function releaseYaml(name: string, strategy: string | undefined, patch: string): string {
-  return `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${name}
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./charts/dup
-      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
-${strategy ? `  postRenderStrategy: ${strategy}\n` : ""}  postRenderers:
+  return `${helmRelease(
+    name,
+    "apps",
+    "      chart: ./charts/dup\n      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}\n",
+  )}${strategy ? `  postRenderStrategy: ${strategy}\n` : ""}  postRenderers:
     - kustomize:
         patches:
 ${patch}`;

@@ -6,50 +6,16 @@ import type { PromotionPlan } from "../../src/promote/model.js";
 import { type PromoteRequest, plan } from "../../src/promote/plan.js";
 import { SourceFiles } from "../../src/promote/sources.js";
 import { verifyPromotion } from "../../src/promote/verify.js";
+import { fluxSync } from "../support/flux.js";
 
 export const ROOT = "/repo";
 
 /** Flux's sync objects for cluster `env` (clusters/<env>). */
 export function sync(env: string): string {
-  return `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  url: https://example.com/repo
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  path: ./clusters/${env}
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
+  return fluxSync(`./clusters/${env}`, { branch: "main" });
 }
 
-/** A Flux Kustomization `name` building `path`, with extra spec lines (indented two spaces). */
-export function fluxKs(name: string, path: string, extra = ""): string {
-  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ${path}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${extra}`;
-}
+export { fluxKs } from "../support/flux.js";
 
 export function deployment(name: string, image: string, extra = ""): string {
   return `apiVersion: apps/v1

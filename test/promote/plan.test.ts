@@ -4,6 +4,7 @@
  * source's versions. Each scenario runs plan → applyEdits → render → verifyPromotion.
  */
 import { describe, expect, it } from "vitest";
+import { helmRelease as helmReleaseOf } from "../support/flux.js";
 import { changedLines, deployment, fluxKs, promote, twoEnvs } from "./harness.js";
 
 const IMG = "ghcr.io/acme/app";
@@ -31,21 +32,17 @@ images:
 }
 
 function helmRelease(version: string, values = "", name = "podinfo"): string {
-  return `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${name}
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: podinfo
+  return helmReleaseOf(
+    name,
+    "apps",
+    `      chart: podinfo
       version: "${version}"
       sourceRef:
         kind: HelmRepository
         name: podinfo
-${values}`;
+`,
+    values,
+  );
 }
 
 describe("promote: where versions are set", () => {

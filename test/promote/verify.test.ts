@@ -9,6 +9,7 @@ import { loadPlatform } from "../../src/platform/index.js";
 import { plan } from "../../src/promote/plan.js";
 import { SourceFiles } from "../../src/promote/sources.js";
 import { verifyPromotion } from "../../src/promote/verify.js";
+import { helmRelease, helmRepository } from "../support/flux.js";
 import { deployment, fluxKs, promote, ROOT, twoEnvs } from "./harness.js";
 
 const IMG = "ghcr.io/acme/app";
@@ -115,31 +116,13 @@ describe("verifyPromotion of a chart version, with the chart rendered", () => {
   const charts: ChartProvider = {
     load: (req) => directoryChartProvider({ web: chartDirs[req.version ?? ""] ?? "" }).load(req),
   };
-  const release = (version: string, greeting = "hi") => `apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata:
-  name: charts
-  namespace: flux-system
-spec:
-  url: https://charts.example.com
----
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-  namespace: flux-system
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: web
-      version: "${version}"
-      sourceRef:
-        kind: HelmRepository
-        name: charts
-  values:
-    greeting: ${greeting}
-`;
+  const release = (version: string, greeting = "hi") =>
+    `${helmRepository("charts", "https://charts.example.com")}---\n${helmRelease(
+      "web",
+      "flux-system",
+      `      chart: web\n      version: "${version}"\n      sourceRef:\n        kind: HelmRepository\n        name: charts\n`,
+      `  values:\n    greeting: ${greeting}\n`,
+    )}`;
   const files = (production: string, greeting?: string) =>
     twoEnvs({
       "clusters/staging/app.yaml": fluxKs("app", "./apps/staging"),

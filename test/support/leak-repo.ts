@@ -10,7 +10,7 @@
  * with a message that quotes one, and a YAML error in substituted text. The generator records which fields are secret, independently of Slipway.
  */
 import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
-import { DEMO_RECIPIENT, SYNC } from "./flux.js";
+import { DEMO_RECIPIENT, fluxKs, SYNC } from "./flux.js";
 import type { Rng } from "./random.js";
 
 export type SecretClass = "short" | "number" | "bool" | "special" | "newline" | "big" | "word" | "token";
@@ -72,19 +72,7 @@ function yamlString(s: string): string {
   return JSON.stringify(s);
 }
 
-const ks = (name: string, path: string, extra: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ${path}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${extra}`;
+const ks = fluxKs;
 
 const SOPS = "  decryption:\n    provider: sops\n    secretRef:\n      name: sops-age\n";
 const FROM_VARS = "  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: app-vars\n";

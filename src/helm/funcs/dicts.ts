@@ -4,7 +4,8 @@
  * destination, a map taken from .Values included). `keys` and `values` follow Go's map
  * iteration, which is random; we use sorted key order so a render is reproducible.
  */
-import { compareGoStrings, GoMap, type GoValue, sliceOf } from "../template/value.js";
+import { compareGoStrings } from "../../go/compare.js";
+import { GoMap, type GoValue, sliceOf } from "../template/value.js";
 import { type FuncTable, goFunc } from "./define.js";
 import { strval } from "./go/cast.js";
 import { deepCopy } from "./go/copy.js";

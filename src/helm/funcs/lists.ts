@@ -4,7 +4,8 @@
  * the non-`must` forms panic, which text/template reports the same way as the error.
  * quirk kept: `reflect.TypeOf(nil).Kind()` panics, so `first nil` fails with a nil dereference.
  */
-import { compareGoStrings, GoInt, type GoValue, sliceOf } from "../template/value.js";
+import { compareGoStrings } from "../../go/compare.js";
+import { GoInt, type GoValue, sliceOf } from "../template/value.js";
 import { type FuncTable, goFunc } from "./define.js";
 import { strval, toInt } from "./go/cast.js";
 import { nilDereference, runtimeError } from "./go/panic.js";

@@ -5,6 +5,7 @@
  */
 
 import { GoRegexp } from "../../go/regexp.js";
+import { MAX_REGEXP_SUBJECT } from "../../re2.js";
 import { canBackquote, quote } from "../template/quote.js";
 import type { GoInt } from "../template/value.js";
 import { sliceOf } from "../template/value.js";
@@ -69,15 +70,10 @@ function split(re: GoRegexp, s: string, n: number): string[] {
 }
 
 /**
- * The longest string the regexp functions take. Differs because: Go's regexp matches over the
- * bytes in place, but re2js decodes the string into an array of code points and keeps match
- * state per position — regexReplaceAll over 16 Mi characters took 2-3 GB and over 60 Mi ran out
- * of heap, ending the whole run without naming a file. Charts match names, versions and config
- * snippets, far below this.
+ * `s`, unless it is longer than src/re2.ts's MAX_REGEXP_SUBJECT (`name`: the function, for the
+ * error). GoRegexp refuses it too; checking first names the function, and makes regexMatch,
+ * which swallows a bad pattern, fail on too long a string whatever the pattern.
  */
-export const MAX_REGEXP_SUBJECT = 4 << 20;
-
-/** `s`, unless it is longer than the regexp functions take (`name`: the function, for the error). */
 function subject(name: string, s: string): string {
   if (s.length > MAX_REGEXP_SUBJECT)
     throw new GoFuncError(

@@ -10,13 +10,14 @@
  * invalid value, `null` for a nil interface (Go passes both through unconverted).
  * A function in the set's own map with the same name wins (Helm's sprig `slice`).
  */
+
+import { compareGoStrings } from "../../go/compare.js";
 import type { GoFunc } from "../funcs/types.js";
 import { GoFuncError } from "../funcs/types.js";
 import { sprint, sprintf, sprintln } from "./fmt.js";
 import { byteSlice, decodeRune, isAscii, utf8Encode, utf8Length } from "./gostring.js";
 import { isPrint } from "./quote.js";
 import {
-  compareGoStrings,
   elemTypeOf,
   GoInt,
   GoMap,

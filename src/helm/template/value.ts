@@ -26,6 +26,8 @@
  * from a hostile values file is just a key.
  */
 
+import { compareGoStrings } from "../../go/compare.js";
+
 export type GoValue =
   | undefined
   | null
@@ -264,31 +266,6 @@ export function isTrue(v: GoValue): boolean {
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Uint8Array) return v.length > 0;
   return true;
-}
-
-// Without the u flag a class matches code units: any half of a pair, or a lone one.
-const SURROGATE = /[\ud800-\udfff]/;
-
-/** Byte-order comparison of Go strings (UTF-8), which differs from UTF-16 order for astral characters. */
-export function compareGoStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  // Without surrogates code unit order is byte order: the engine's `<` answers, where the loop
-  // below runs in V8's interpreter in a fresh process (see src/go/compare.ts).
-  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) {
-      // Surrogates (U+D800–DFFF) encode code points above U+FFFF, whose UTF-8 sorts after
-      // every BMP character, while UTF-16 puts them before U+E000–FFFF.
-      const xs = x >= 0xd800 && x <= 0xdfff;
-      const ys = y >= 0xd800 && y <= 0xdfff;
-      if (xs !== ys) return xs ? 1 : -1;
-      return x - y;
-    }
-  }
-  return a.length - b.length;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { SlipwayError } from "../../errors.js";
+import { compareGoStrings } from "../../go/compare.js";
 import { isEmptyNull, unmarkEmptyNull } from "../../yaml/empty-null.js";
 import { cloneValue } from "../clone.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
@@ -169,7 +170,7 @@ class Merger {
     if (!isMap(merged)) return merged;
     const names = new Set(Object.keys(merged));
     if (isMap(origin)) for (const k of Object.keys(origin)) names.add(k);
-    for (const key of [...names].sort(compareBytes)) {
+    for (const key of [...names].sort(compareGoStrings)) {
       const from = isMap(origin) && Object.hasOwn(origin, key) ? origin[key] : undefined;
       const to = Object.hasOwn(merged, key) ? merged[key] : undefined;
       const empty = isEmptyNull(merged, key);
@@ -254,11 +255,6 @@ class Merger {
     if (valuesList.length === 0) return dest;
     return appendListNode(items, dest, validKeys, path);
   }
-}
-
-/** Go's sort.Strings order (bytes), which decides the order new fields are added in. */
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 function wrongKind(path: readonly string[], expected: string, got: YamlValue): SlipwayError {

@@ -6,6 +6,10 @@ import type { Finding } from "../../../src/check/types.js";
 import { loadPlatform } from "../../../src/platform/index.js";
 import { tempTree } from "../../support/cli.js";
 import { repoRoot } from "../../support/env.js";
+import { fluxSync } from "../../support/flux.js";
+
+/** The minimal sync objects, read over SSH. */
+const SYNC_SSH = fluxSync("./clusters/c", { url: "ssh://git@example.com/repo" });
 
 const fixture = path.join(repoRoot, "test/fixtures/check/flux-rules");
 const result = runCheck(loadPlatform(fixture), { rules: fluxRules });
@@ -72,7 +76,7 @@ describe("Flux rules", () => {
     const clean = of("flux-dependson-missing").concat(of("flux-path-missing"), of("flux-source-missing"));
     expect(clean.every((f) => f.file !== "clusters/dev/infra.yaml")).toBe(true);
     const repo = tempTree({
-      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
       "clusters/c/apps.yaml": kustomization("apps", "./apps", "  dependsOn:\n    - name: flux-system\n"),
       "apps/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n",
     });
@@ -81,7 +85,7 @@ describe("Flux rules", () => {
 
   it("an ExternalArtifact produced by an ArtifactGenerator exists", () => {
     const repo = tempTree({
-      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
       "clusters/c/gen.yaml": [
         "apiVersion: source.extensions.fluxcd.io/v1beta1",
         "kind: ArtifactGenerator",
@@ -99,7 +103,7 @@ describe("Flux rules", () => {
 
   it("flux-path-missing: `../` beyond the source root is clamped as Flux does, not missing", () => {
     const repo = tempTree({
-      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
       "clusters/c/apps.yaml": kustomization("apps", "../../apps", ""),
       "clusters/c/broken.yaml": kustomization("broken", "../../../broken", ""),
       "clusters/c/gone.yaml": kustomization("gone", "../../gone", ""),
@@ -116,7 +120,7 @@ describe("Flux rules", () => {
 
   it("render-error: a missing substituteFrom source is one finding at its entry, a warning unless --strict", () => {
     const repo = tempTree({
-      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
       "clusters/c/apps.yaml": kustomization(
         "apps",
         "./apps",
@@ -137,7 +141,7 @@ describe("Flux rules", () => {
 
   it("flux-not-rendered: external and suspended Kustomizations are mentioned (info), at sourceRef or suspend", () => {
     const repo = tempTree({
-      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
       "clusters/c/other.yaml":
         "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: other\n  namespace: flux-system\nspec:\n  url: https://example.com/other\n",
       "clusters/c/ext.yaml": kustomization("ext", "./deploy", "", "GitRepository", "other"),
@@ -153,7 +157,7 @@ describe("Flux rules", () => {
 
   it("unparsable YAML is a render-error finding with its file, not a crash", () => {
     const repo = tempTree({
-      "clusters/c/flux-system/gotk-sync.yaml": syncYaml("./clusters/c"),
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
       "clusters/c/apps.yaml": kustomization("apps", "./apps", ""),
       "apps/kustomization.yaml": "resources:\n  - bad.yaml\n",
       "apps/bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n",
@@ -162,28 +166,6 @@ describe("Flux rules", () => {
     expect(found.map((f) => [f.rule, f.file])).toEqual([["render-error", "apps/bad.yaml"]]);
   });
 });
-
-function syncYaml(p: string): string {
-  return `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  url: ssh://git@example.com/repo
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  path: ${p}
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
-}
 
 function kustomization(
   name: string,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_REGEXP_SUBJECT } from "../../../src/helm/funcs/regex.js";
+import { MAX_REGEXP_SUBJECT } from "../../../src/re2.js";
 import { render } from "./table.js";
 
 // Strings past Slipway's limit for the regexp functions fail at the call, naming the function,

@@ -12,6 +12,7 @@ import {
 import { namespaceExists } from "../../../../src/check/rules/workloads/namespaces.js";
 import { loadPlatform } from "../../../../src/platform/index.js";
 import { tempTree } from "../../../support/cli.js";
+import { BOOTSTRAP_SYNC } from "../../../support/flux.js";
 
 describe("helmfileNamespaces", () => {
   it.each([
@@ -43,33 +44,11 @@ describe("helmfileNamespaces", () => {
 });
 
 describe("namespace-exists with a bootstrap helmfile", () => {
-  const sync = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: ssh://git@example.com/repo
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  path: ./clusters/c
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
   const cm = (ns: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: ${ns}\n`;
 
   it("a namespace the bootstrap helmfile creates exists; others still do not", () => {
     const repo = tempTree({
-      "clusters/c/flux-system/gotk-sync.yaml": sync,
+      "clusters/c/flux-system/gotk-sync.yaml": BOOTSTRAP_SYNC,
       "clusters/c/a.yaml": cm("cert-manager"),
       "clusters/c/b.yaml": cm("nowhere"),
       "bootstrap/helmfile.d/01-apps.yaml":
@@ -84,7 +63,7 @@ spec:
   it("keeps a helmfile's namespaces in the render cache by its text, never stale", () => {
     const helmfile = (ns: string) => `releases:\n  - name: a\n    namespace: ${ns}\n    chart: c\n`;
     const repo = tempTree({
-      "clusters/c/flux-system/gotk-sync.yaml": sync,
+      "clusters/c/flux-system/gotk-sync.yaml": BOOTSTRAP_SYNC,
       "clusters/c/a.yaml": cm("one"),
       "bootstrap/helmfile.yaml": helmfile("one"),
     });
