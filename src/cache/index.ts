@@ -23,10 +23,11 @@ export { decodeValue, encodeValue } from "./value-codec.js";
 
 /**
  * The render cache under the default cache directory, unless the environment turns it off;
- * its entries are written by a helper thread (background-writes.ts).
+ * its entries are written by a helper thread (background-writes.ts), and a unit directory it
+ * finds absent is not looked for again until it writes there (memoAbsentUnits).
  */
 export function defaultRenderCache(env: NodeJS.ProcessEnv = process.env): RenderCache | undefined {
   return cacheDisabled(env)
     ? undefined
-    : new DiskRenderCache(defaultCacheDir(env), undefined, { background: true });
+    : new DiskRenderCache(defaultCacheDir(env), undefined, { background: true, memoAbsentUnits: true });
 }

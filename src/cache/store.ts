@@ -82,12 +82,19 @@ export interface DiskRenderCacheOptions {
    * (defaultRenderCache) does; tests that look at entry files as soon as a run ends do not.
    */
   background?: boolean;
+  /**
+   * A unit directory found absent holds, for this cache, only what caches of this thread write
+   * there afterwards (see absentUnitDirs): the commands' cache, whose run does not wait for other
+   * processes' entries. Making such a cache forgets what the previous one found.
+   */
+  memoAbsentUnits?: boolean;
 }
 
 export class DiskRenderCache implements RenderCache {
   readonly stats: RenderCacheStats = { hits: 0, misses: 0, writes: 0, rejected: 0 };
   private known?: string;
   private readonly background: boolean;
+  private readonly memoAbsentUnits: boolean;
   /** `<dir>/<unit>` by unit: a warm run names a few hundred entries of a handful of units. */
   private readonly unitDirs = new Map<string, string>();
   /** Units mayHold found a directory of. */
@@ -101,6 +108,8 @@ export class DiskRenderCache implements RenderCache {
   ) {
     this.known = code;
     this.background = opts.background === true;
+    this.memoAbsentUnits = opts.memoAbsentUnits === true;
+    if (this.memoAbsentUnits) absentUnitDirs.clear();
   }
 
   private get code(): string {
@@ -167,7 +176,7 @@ export class DiskRenderCache implements RenderCache {
     // An absent entry is a miss without a failed open: Node builds an error and its stack for
     // each one, and a cold check of bjw-s home-ops looks for ~300 entries that are not there.
     // (An entry written between this and the open is only a miss, as it would be a moment earlier.)
-    if (absent(file)) {
+    if ((this.memoAbsentUnits && surelyAbsent(this.unitDirs.get(key.unit)!, file)) || absent(file)) {
       this.stats.misses++;
       return undefined;
     }
@@ -210,6 +219,7 @@ export class DiskRenderCache implements RenderCache {
   private write(key: CacheKey, plain: string | Uint8Array): void {
     const seal = { id: key.id, key: key.seal, iv: nextIv(), plain };
     const file = this.file(key);
+    absentUnitDirs.get(this.unitDirs.get(key.unit)!)?.add(file);
     if (this.background && writeInBackground(file, FORMAT, seal, 0o600)) {
       this.stats.writes++;
       return;
@@ -244,6 +254,26 @@ function nextIv(): Buffer {
   const iv = Buffer.from(ivBase);
   iv.writeUInt32BE((iv.readUInt32BE(IV_BYTES - 4) ^ ++ivCount) >>> 0, IV_BYTES - 4);
   return iv;
+}
+
+/**
+ * Unit directories found absent by a read, each with the entries written there since through a
+ * cache of this thread: only those can be there, so a read of another entry misses without a
+ * stat. A cold check of bjw-s home-ops looks for ~470 entries that are not there, in a handful
+ * of units, and a stat cost ~45 µs on a busy machine (~20 ms in all). What another thread or
+ * process writes meanwhile is missed, as an entry written a moment after its read would be: a
+ * miss costs a render, never a different output. Only caches made with `memoAbsentUnits` use
+ * it; making one starts afresh.
+ */
+const absentUnitDirs = new Map<string, Set<string>>();
+
+/** True when `file` (in unit directory `dir`) cannot be there: see absentUnitDirs. */
+function surelyAbsent(dir: string, file: string): boolean {
+  const written = absentUnitDirs.get(dir);
+  if (written !== undefined) return !written.has(file);
+  if (postedUnder(dir) || !absent(dir)) return false;
+  absentUnitDirs.set(dir, new Set());
+  return true;
 }
 
 /** True when nothing is at `file` (ENOENT); any other answer is the read's to judge. */

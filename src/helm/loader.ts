@@ -340,6 +340,19 @@ function cleanPath(p: string): string {
   return s === "" ? "." : s;
 }
 
+/**
+ * zlib's output chunk for a gzip stream: the size its trailer states (ISIZE, the last member's
+ * size modulo 2^32), so that the archive comes out in one chunk: Node then returns that chunk
+ * instead of copying 16 KiB chunks into one buffer (bjw-s home-ops' 7 chart archives: 19 -> 13 ms
+ * of CPU). Only a hint: a wrong or hostile trailer means more chunks, or at most 16 MiB allocated.
+ */
+function gunzipChunkSize(bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n < 4) return 64 * 1024;
+  const isize = (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
+  return Math.max(64 * 1024, Math.min(isize + 1, 16 * 1024 * 1024));
+}
+
 const TAR_FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile", "SymbolicLink", "Link"]);
 
 /**
@@ -355,7 +368,10 @@ export function readChartArchive(
 ): ChartFile[] {
   let tarBytes: Buffer;
   try {
-    tarBytes = zlibModule().gunzipSync(bytes, { maxOutputLength: MAX_CHART_SIZE + 1024 * 1024 });
+    tarBytes = zlibModule().gunzipSync(bytes, {
+      maxOutputLength: MAX_CHART_SIZE + 1024 * 1024,
+      chunkSize: gunzipChunkSize(bytes),
+    });
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     if (/maxOutputLength|Cannot create a Buffer larger/i.test(msg)) {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { goPathMatch } from "../../src/go/path-match.js";
 import { loadChartArchiveFromBytes, loadChartDir, readChartDir } from "../../src/helm/chart-source.js";
@@ -140,6 +141,37 @@ describe("chart archives (Helm's LoadArchiveFiles)", () => {
     ["a file outside any directory", "README", /outside the base directory/],
   ])("refuses %s", (_, name, message) => {
     expect(() => readChartArchive(tgz([[name, "x"]]))).toThrow(message);
+  });
+
+  it("reads a gzip stream as zlib does whatever size its trailer states (zlib's chunk hint)", () => {
+    const archive = tgz([
+      ["demo/Chart.yaml", CHART_YAML],
+      ["demo/templates/a.yaml", "kind: A\n".repeat(5000)],
+    ]);
+    const outcome = (bytes: Uint8Array) => {
+      try {
+        return readChartArchive(bytes).map((f) => [f.name, Buffer.from(f.data).toString("hex")]);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const real = archive.length >= 4 ? Buffer.from(archive).readUInt32LE(archive.length - 4) : 0;
+    expect(real).toBe(gunzipSync(archive).length);
+    const expected = outcome(archive);
+    expect(Array.isArray(expected)).toBe(true);
+    for (const isize of [0, 1, 1000, real - 1, real + 1, 0xffffffff]) {
+      const lying = Buffer.from(archive);
+      lying.writeUInt32LE(isize, lying.length - 4);
+      let zlibSays: string | undefined;
+      try {
+        gunzipSync(lying);
+      } catch (e) {
+        zlibSays = (e as Error).message;
+      }
+      const got = outcome(lying);
+      if (zlibSays === undefined) expect(got).toEqual(expected);
+      else expect(got).toBe(`'<archive>' does not appear to be a valid chart file (details: ${zlibSays})`);
+    }
   });
 
   it("refuses what is not gzip", () => {
