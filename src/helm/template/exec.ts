@@ -39,13 +39,12 @@ import type {
 import { errorContext, nodeString } from "./node.js";
 import { quote } from "./quote.js";
 import {
-  LEVEL_BYTES,
   NESTED_EXEC_BYTES,
+  nestingBytes,
   running,
   stackBudget,
   stackLimitMessage,
   TEMPLATE_CALL_BYTES,
-  treeNesting,
 } from "./stack-budget.js";
 import {
   canBeNil,
@@ -356,7 +355,7 @@ class State {
     // The stack ends long before Go's depth (stack-budget.ts). Only an endless recursion gets
     // this deep in a chart, and Go ends that with this error: report Go's, at Slipway's depth.
     const left = running.left as number;
-    const cost = TEMPLATE_CALL_BYTES + treeNesting(tmpl) * LEVEL_BYTES;
+    const cost = TEMPLATE_CALL_BYTES + (tmpl.nestingBytes >= 0 ? tmpl.nestingBytes : nestingBytes(tmpl));
     if (left < cost) {
       this.at(t);
       this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
@@ -890,7 +889,9 @@ export function executeTree(env: ExecEnv, name: string, tree: Tree, data: GoValu
   const outer = activeSteps;
   const left = running.left;
   // An include or tpl runs on its caller's stack, and pays for the calls between.
-  const cost = (left === undefined ? 0 : NESTED_EXEC_BYTES) + treeNesting(tree) * LEVEL_BYTES;
+  const cost =
+    (left === undefined ? 0 : NESTED_EXEC_BYTES) +
+    (tree.nestingBytes >= 0 ? tree.nestingBytes : nestingBytes(tree));
   const have = left ?? stackBudget();
   if (have < cost) {
     const message = stackLimitMessage("template calls (include, tpl, template) and blocks");

@@ -62,6 +62,9 @@ class Parser {
   private stackDepth = 0;
   private readonly opts: ParseOptions;
   private readonly nesting: Nesting;
+  /** nesting.depth where this parser's tree starts, and the deepest level within the tree. */
+  private readonly baseDepth: number;
+  private maxDepth = 0;
 
   constructor(tree: Tree, lex: Lexer, treeSet: Map<string, Tree>, opts: ParseOptions, nesting: Nesting) {
     this.tree = tree;
@@ -69,6 +72,7 @@ class Parser {
     this.treeSet = treeSet;
     this.opts = opts;
     this.nesting = nesting;
+    this.baseDepth = nesting.depth;
   }
 
   /**
@@ -76,8 +80,9 @@ class Parser {
    * grows, and it limits only parentheses, at MAX_STACK_DEPTH; V8's is fixed).
    */
   enter(): void {
-    if (++this.nesting.depth > this.nesting.max)
-      this.errorf(stackLimitMessage("blocks and parenthesized pipelines"));
+    const depth = ++this.nesting.depth;
+    if (depth > this.nesting.max) this.errorf(stackLimitMessage("blocks and parenthesized pipelines"));
+    if (depth - this.baseDepth > this.maxDepth) this.maxDepth = depth - this.baseDepth;
   }
 
   // ---- tokens ----
@@ -205,6 +210,8 @@ class Parser {
 
   /** Adds the tree to the set; two non-empty definitions of a name in one parse are an error. */
   add(): void {
+    // What the executor will nest within the tree: the levels the parser entered (same units).
+    this.tree.nestingBytes = this.maxDepth * LEVEL_BYTES;
     const existing = this.treeSet.get(this.tree.name);
     if (existing === undefined || isEmptyTree(existing.root)) {
       this.treeSet.set(this.tree.name, this.tree);
@@ -563,7 +570,7 @@ class Parser {
 }
 
 function newTree(name: string, parseName: string, text: string, leftDelim: string, rightDelim: string): Tree {
-  const tree = { name, parseName, text, leftDelim, rightDelim } as Tree;
+  const tree = { name, parseName, text, leftDelim, rightDelim, nestingBytes: -1 } as Tree;
   tree.root = { type: "list", nodes: [], pos: 0, tr: tree };
   return tree;
 }

@@ -18,6 +18,7 @@
  */
 
 import type { ArgNode, Node, PipeNode, Tree } from "./node.js";
+import { GoMap, type GoValue } from "./value.js";
 
 /**
  * One nesting level (a control or block body, a parenthesized pipeline) in the parser or the
@@ -28,6 +29,13 @@ export const LEVEL_BYTES = 840;
 export const TEMPLATE_CALL_BYTES = 1150;
 /** An include or tpl: the function call and a nested execution, beyond the tree's nesting. */
 export const NESTED_EXEC_BYTES = 2300;
+
+/**
+ * One level of a value walked by a function at the deepest template level (toJson, toYaml with
+ * its emitter, deepCopy, merge): Go walks values of any depth (its stack grows), so a template
+ * that nests dicts in a loop could otherwise overflow V8's.
+ */
+export const VALUE_LEVEL_BYTES = 1024;
 
 /** V8's default stack limit on 64-bit platforms (--stack-size's default, in KB). */
 const DEFAULT_STACK_KB = 984;
@@ -75,21 +83,42 @@ export function bytesLeft(): number {
   return running.left ?? stackBudget();
 }
 
+/** How deep a value the function called now may walk: what the running execution left. */
+export function valueDepthLimit(): number {
+  return Math.floor(bytesLeft() / VALUE_LEVEL_BYTES);
+}
+
+/** The error of a value deeper than valueDepthLimit(). */
+export function valueTooDeep(): Error {
+  return new Error(stackLimitMessage("values"));
+}
+
+/**
+ * Throws valueTooDeep() when maps and lists nest deeper than valueDepthLimit(), checked with an
+ * explicit stack: for walkers with several recursive paths (toToml's type tests and encoder).
+ */
+export function assertValueDepth(v: GoValue): void {
+  const max = valueDepthLimit();
+  const todo: [GoValue, number][] = [[v, 0]];
+  for (let item = todo.pop(); item !== undefined; item = todo.pop()) {
+    const [x, depth] = item;
+    if (!(x instanceof GoMap) && !Array.isArray(x)) continue;
+    if (depth > max) throw valueTooDeep();
+    for (const child of x instanceof GoMap ? x.values() : x) todo.push([child, depth + 1]);
+  }
+}
+
 /** The message of a spent budget, where Go (whose stack grows) would go on. */
 export function stackLimitMessage(what: string): string {
   return `${what} nest deeper than Slipway allows with a ${stackSizeKb()} KB stack (Go's stack grows; the slipway command runs node with --stack-size=3900)`;
 }
 
-const nestingOf = new WeakMap<Tree, number>();
-
 /**
  * How deeply the executor recurses within one tree: control bodies (an {{else if}} is one more)
  * and parenthesized pipelines. Walked with an explicit stack, once per tree.
  */
-export function treeNesting(tree: Tree): number {
-  let max = nestingOf.get(tree);
-  if (max !== undefined) return max;
-  max = 0;
+function treeNesting(tree: Tree): number {
+  let max = 0;
   const todo: [Node | ArgNode | PipeNode, number][] = [[tree.root, 0]];
   const pipe = (p: PipeNode | null, depth: number): void => {
     if (p === null) return;
@@ -121,6 +150,14 @@ export function treeNesting(tree: Tree): number {
         break;
     }
   }
-  nestingOf.set(tree, max);
   return max;
+}
+
+/**
+ * The stack bytes of treeNesting(tree), kept on the tree. The parser sets it; trees read from
+ * the persisted parse cache (tree-codec.ts) are walked once here.
+ */
+export function nestingBytes(tree: Tree): number {
+  if (tree.nestingBytes < 0) tree.nestingBytes = treeNesting(tree) * LEVEL_BYTES;
+  return tree.nestingBytes;
 }

@@ -355,7 +355,7 @@ export function decodeParses(bytes: Uint8Array, texts: readonly string[]): Parse
       const parseName = r.string();
       const leftDelim = r.string();
       const rightDelim = r.string();
-      const tree = { name, parseName, text: texts[i]!, leftDelim, rightDelim } as Tree;
+      const tree = { name, parseName, text: texts[i]!, leftDelim, rightDelim, nestingBytes: -1 } as Tree;
       r.tr = tree;
       tree.root = r.rootList();
       trees.set(name, tree);
