@@ -52,6 +52,7 @@ const CASES: Array<{ name: string; expect: RegExp; yaml?: true }> = [
   { name: "mergeOverwrite", expect: new RegExp(`error calling mergeOverwrite: ${VALUES.source}`) },
   { name: "toToml", expect: new RegExp(`error calling toToml: ${VALUES.source}`) },
   { name: "printfAtDepth", expect: TEMPLATE_CALLS },
+  { name: "regexAtDepth", expect: TEMPLATE_CALLS },
   { name: "kustomizeChain", expect: /kustomizations nested more than \d+ levels deep/ },
   // The `yaml` package's composer recursing on block nesting (src/yaml, src/helm/yaml.ts): it
   // aborts at some depths until the composer gets a fixed depth limit (the lead's change).
