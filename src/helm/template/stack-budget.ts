@@ -154,8 +154,8 @@ function treeNesting(tree: Tree): number {
 }
 
 /**
- * The stack bytes of treeNesting(tree), kept on the tree. The parser sets it; trees read from
- * the persisted parse cache (tree-codec.ts) are walked once here.
+ * The stack bytes of treeNesting(tree), kept on the tree. The parser sets it (and tree-codec.ts
+ * keeps it); a tree made some other way (-1) is walked once here.
  */
 export function nestingBytes(tree: Tree): number {
   if (tree.nestingBytes < 0) tree.nestingBytes = treeNesting(tree) * LEVEL_BYTES;
