@@ -13,8 +13,8 @@
  * optimizes them) and rounded up: the bytes one more level takes, found from the depths reached
  * at two stack sizes. The budget is the stack minus a reserve (a quarter of it plus 160 KB) for
  * the caller's frames, the functions called at the deepest level and error formatting: with the
- * default stack ~250 nested includes fit, with the CLI's --stack-size=3900 ~1300 (Helm's limit
- * of 1000 nested includes of one name holds), in the chart workers' 8 MB ~2800.
+ * default stack ~250 nested includes fit, with the CLI's --stack-size=3900 ~1200 (Helm's limit
+ * of 1000 nested includes of one name holds), in the chart workers' 8 MB ~2600.
  */
 
 import type { ArgNode, Node, PipeNode, Tree } from "./node.js";
