@@ -29,7 +29,6 @@ import { GoFuncError } from "./funcs/types.js";
 import { textOf } from "./loader.js";
 import { type ParsePersistence, primePersistedParse } from "./persisted-parse.js";
 import { chartFullPath, chartName, isLibrary, type RenderChart } from "./render-chart.js";
-import { isStackOverflow } from "./template/exec.js";
 import {
   GoInt,
   GoMap,
@@ -497,13 +496,6 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
       }
       try {
         return target.execute(n, data, this);
-      } catch (e) {
-        if (isStackOverflow(e)) {
-          throw new GoFuncError(
-            `rendering template has a nested reference name: ${n}: unable to execute template`,
-          );
-        }
-        throw e;
       } finally {
         includedNames.set(n, (includedNames.get(n) as number) - 1);
       }
@@ -527,7 +519,6 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
       try {
         out = clone.execute(handle, vals, this);
       } catch (e) {
-        if (isStackOverflow(e)) throw e;
         const err = new GoFuncError(
           `error during tpl function execution for ${quote(src)}: ${(e as Error).message}`,
         );
@@ -559,11 +550,6 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
       out = set.execute(filename, r.vals, ctx);
     } catch (e) {
       if (e instanceof TemplateError) throw reformatExecError(filename, e);
-      if (isStackOverflow(e)) {
-        throw new RenderError(`template: ${filename}: exceeded the maximum template nesting depth`, {
-          template: filename,
-        });
-      }
       throw e;
     }
     rendered.set(filename, out.replaceAll("<no value>", ""));

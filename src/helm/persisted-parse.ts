@@ -28,8 +28,11 @@ import { decodeParses, encodeParses, type ParsedText, TreeDecodeError } from "./
 const UNIT = "helm-parse";
 /** Markers: a process parsed these texts and did not store their parse (body: one byte). */
 const SEEN_UNIT = "helm-parse-seen";
-/** 3: tree-codec's binary encoding with list extents (2: without; 1 was JSON arrays). */
-const FORMAT = 3;
+/**
+ * 4: tree-codec's binary encoding with each tree's nesting (stack-budget.ts) (3: without; 2:
+ * without list extents; 1 was JSON arrays).
+ */
+const FORMAT = 4;
 
 /** When a parse is stored: at once, or on the second use of the chart (see above). */
 export type ParsePersistence = "first-use" | "second-use";

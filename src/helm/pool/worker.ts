@@ -3,9 +3,10 @@
  * chart only while the worker does not hold it), claims
  * jobs of a batch from the shared counter, and posts each outcome back on its port.
  */
-import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, resourceLimits, workerData } from "node:worker_threads";
 import { DiskRenderCache, type RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
+import { setStackSizeKb } from "../template/stack-budget.js";
 import type { GoMap } from "../template/value.js";
 import { decodeChart, decodeGo, encodeRelease } from "./codec.js";
 import { renderReleaseJob } from "./job.js";
@@ -17,6 +18,9 @@ import {
   type ResultMessage,
   WORKER_EXITS,
 } from "./protocol.js";
+
+// A worker's stack is its resourceLimits' (Node keeps 192 KB of it), not node's --stack-size.
+setStackSizeKb((resourceLimits.stackSizeMb ?? 4) * 1024 - 192);
 
 const { port, posted, crashOnClaim } = workerData as {
   port: MessagePort;

@@ -39,6 +39,14 @@ import type {
 import { errorContext, nodeString } from "./node.js";
 import { quote } from "./quote.js";
 import {
+  NESTED_EXEC_BYTES,
+  nestingBytes,
+  running,
+  stackBudget,
+  stackLimitMessage,
+  TEMPLATE_CALL_BYTES,
+} from "./stack-budget.js";
+import {
   canBeNil,
   elemTypeOf,
   GoInt,
@@ -103,11 +111,6 @@ interface Variable {
   name: string;
   value: GoValue;
   boxed: boolean;
-}
-
-/** V8's stack overflow (checked without regexps: there may be no stack left to compile one). */
-export function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && e.message === "Maximum call stack size exceeded";
 }
 
 /** The value of a parse-time constant in a context without a type (exec.go idealConstant). */
@@ -353,6 +356,15 @@ class State {
     this.step(t);
     // Variables declared by the pipeline persist (in the caller's scope).
     const newDot = this.evalPipeline(dot, dotBoxed, t.pipe);
+    // The stack ends long before Go's depth (stack-budget.ts). Only an endless recursion gets
+    // this deep in a chart, and Go ends that with this error: report Go's, at Slipway's depth.
+    const left = running.left as number;
+    const cost = TEMPLATE_CALL_BYTES + (tmpl.nestingBytes >= 0 ? tmpl.nestingBytes : nestingBytes(tmpl));
+    if (left < cost) {
+      this.at(t);
+      this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    }
+    running.left = left - cost;
     const savedVars = this.vars;
     const savedName = this.tmplName;
     this.depth++;
@@ -362,15 +374,8 @@ class State {
     this.vars = [{ name: "$", value: newDot, boxed: false }];
     try {
       this.walk(newDot, false, tmpl.root);
-    } catch (e) {
-      if (isStackOverflow(e)) {
-        // JavaScript's stack ends long before Go's depth limit; report Go's error here.
-        this.tmplName = savedName;
-        this.node = t;
-        this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
-      }
-      throw e;
     } finally {
+      running.left = left;
       this.depth--;
       this.vars = savedVars;
       this.tmplName = savedName;
@@ -682,7 +687,7 @@ class State {
     try {
       result = "call" in fun ? fun.call(argv) : fun.fn.apply(this.ctx, argv);
     } catch (e) {
-      if (isStackOverflow(e) || e === BREAK || e === CONTINUE) throw e;
+      if (e === BREAK || e === CONTINUE) throw e;
       this.at(node);
       const head = `error calling ${name}: `;
       if (e instanceof Error) this.errorf(head + e.message, e, head, e);
@@ -859,7 +864,20 @@ export function executeTree(env: ExecEnv, name: string, tree: Tree, data: GoValu
   const s = new State(env, name, ctx);
   s.push("$", data);
   const outer = activeSteps;
+  const left = running.left;
+  // An include or tpl runs on its caller's stack, and pays for the calls between.
+  const cost =
+    (left === undefined ? 0 : NESTED_EXEC_BYTES) +
+    (tree.nestingBytes >= 0 ? tree.nestingBytes : nestingBytes(tree));
+  const have = left ?? stackBudget();
+  if (have < cost) {
+    const message = stackLimitMessage("template calls (include, tpl, template) and blocks");
+    // Nested: the include or tpl that called reports it, at its call.
+    if (left !== undefined) throw new Error(message);
+    s.errorf(message);
+  }
   activeSteps = outer ?? { left: MAX_STEPS };
+  running.left = have - cost;
   // The context is the caller's (include and tpl pass theirs): its name is this template's while
   // it runs, restored by the finally below. One object per render instead of a derived one per
   // context and template name: the corpus made 15,839 of them, each a hidden class of its own
@@ -869,13 +887,9 @@ export function executeTree(env: ExecEnv, name: string, tree: Tree, data: GoValu
   try {
     if (outer !== undefined) s.step(null);
     s.walk(data, false, tree.root as ListNode);
-  } catch (e) {
-    if (isStackOverflow(e)) {
-      s.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
-    }
-    throw e;
   } finally {
     activeSteps = outer;
+    running.left = left;
     ctx.templateName = callerName;
   }
   return s.out;

@@ -19,6 +19,11 @@ export interface Tree {
   text: string;
   leftDelim: string;
   rightDelim: string;
+  /**
+   * Stack bytes the executor may nest within this tree (stack-budget.ts), -1 until computed. Set
+   * at creation so that every tree has one shape: exec reads trees at every template call.
+   */
+  nestingBytes: number;
 }
 
 interface Base {

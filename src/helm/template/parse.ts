@@ -27,6 +27,7 @@ import type {
 import { isEmptyTree, nodeString } from "./node.js";
 import { readNumber } from "./parse-number.js";
 import { quote, unquote } from "./quote.js";
+import { bytesLeft, LEVEL_BYTES, stackLimitMessage } from "./stack-budget.js";
 
 export interface ParseOptions {
   leftDelim?: string;
@@ -40,6 +41,15 @@ export interface ParseOptions {
 /** Nesting limit for parenthesized pipelines (Go's maxStackDepth). */
 const MAX_STACK_DEPTH = 10000;
 
+/**
+ * The parser's recursion, shared by a text's parser and its define/block sub-parsers: control
+ * and block bodies and parenthesized pipelines, at most `max` deep (stack-budget.ts).
+ */
+interface Nesting {
+  depth: number;
+  readonly max: number;
+}
+
 class Parser {
   readonly tree: Tree;
   private lex: Lexer;
@@ -51,12 +61,28 @@ class Parser {
   private rangeDepth = 0;
   private stackDepth = 0;
   private readonly opts: ParseOptions;
+  private readonly nesting: Nesting;
+  /** nesting.depth where this parser's tree starts, and the deepest level within the tree. */
+  private readonly baseDepth: number;
+  private maxDepth = 0;
 
-  constructor(tree: Tree, lex: Lexer, treeSet: Map<string, Tree>, opts: ParseOptions) {
+  constructor(tree: Tree, lex: Lexer, treeSet: Map<string, Tree>, opts: ParseOptions, nesting: Nesting) {
     this.tree = tree;
     this.lex = lex;
     this.treeSet = treeSet;
     this.opts = opts;
+    this.nesting = nesting;
+    this.baseDepth = nesting.depth;
+  }
+
+  /**
+   * Enters one more level of recursion, or fails before the stack could run out (Go's stack
+   * grows, and it limits only parentheses, at MAX_STACK_DEPTH; V8's is fixed).
+   */
+  enter(): void {
+    const depth = ++this.nesting.depth;
+    if (depth > this.nesting.max) this.errorf(stackLimitMessage("blocks and parenthesized pipelines"));
+    if (depth - this.baseDepth > this.maxDepth) this.maxDepth = depth - this.baseDepth;
   }
 
   // ---- tokens ----
@@ -166,7 +192,7 @@ class Parser {
   /** A parser for a define/block body: same lexer and tree set, fresh state. */
   subParser(name: string): Parser {
     const t = newTree(name, this.tree.parseName, this.tree.text, this.tree.leftDelim, this.tree.rightDelim);
-    return new Parser(t, this.lex, this.treeSet, this.opts);
+    return new Parser(t, this.lex, this.treeSet, this.opts, this.nesting);
   }
 
   parseDefinition(): void {
@@ -184,6 +210,8 @@ class Parser {
 
   /** Adds the tree to the set; two non-empty definitions of a name in one parse are an error. */
   add(): void {
+    // What the executor will nest within the tree: the levels the parser entered (same units).
+    this.tree.nestingBytes = this.maxDepth * LEVEL_BYTES;
     const existing = this.treeSet.get(this.tree.name);
     if (existing === undefined || isEmptyTree(existing.root)) {
       this.treeSet.set(this.tree.name, this.tree);
@@ -349,6 +377,7 @@ class Parser {
 
   parseControl(context: "if" | "range" | "with"): BranchNode {
     const mark = this.vars.length;
+    this.enter();
     try {
       const pipe = this.pipeline(context, ItemType.RightDelim);
       if (context === "range") this.rangeDepth++;
@@ -375,6 +404,7 @@ class Parser {
       return { type: context, line: pipe.line, pipe, list, elseList, pos: pipe.pos, tr: this.tree };
     } finally {
       this.vars.length = mark;
+      this.nesting.depth--;
     }
   }
 
@@ -394,7 +424,9 @@ class Parser {
     const name = this.parseTemplateName(token, context);
     const pipe = this.pipeline(context, ItemType.RightDelim);
     const block = this.subParser(name);
+    this.enter();
     const [list, end] = block.itemList();
+    this.nesting.depth--;
     block.tree.root = list;
     if (end.type !== "end") this.errorf(`unexpected ${nodeString(end)} in ${context}`);
     block.add();
@@ -510,11 +542,13 @@ class Parser {
       }
       case ItemType.LeftParen: {
         if (this.stackDepth >= MAX_STACK_DEPTH) this.errorf("max expression depth exceeded");
+        this.enter();
         this.stackDepth++;
         try {
           return this.pipeline("parenthesized pipeline", ItemType.RightParen);
         } finally {
           this.stackDepth--;
+          this.nesting.depth--;
         }
       }
       case ItemType.String:
@@ -536,7 +570,7 @@ class Parser {
 }
 
 function newTree(name: string, parseName: string, text: string, leftDelim: string, rightDelim: string): Tree {
-  const tree = { name, parseName, text, leftDelim, rightDelim } as Tree;
+  const tree = { name, parseName, text, leftDelim, rightDelim, nestingBytes: -1 } as Tree;
   tree.root = { type: "list", nodes: [], pos: 0, tr: tree };
   return tree;
 }
@@ -558,16 +592,10 @@ export function parseText(name: string, text: string, opts: ParseOptions): Map<s
     continueOK: !opts.hasFunction("continue"),
   };
   const tree = newTree(name, name, text, left, right);
-  const p = new Parser(tree, lex, treeSet, opts);
-  try {
-    p.parse();
-  } catch (e) {
-    // Nesting deeper than the JavaScript stack allows (Go's limit for parentheses is
-    // 10000): fail as Go does at its limit rather than crash.
-    if (e instanceof RangeError && e.message === "Maximum call stack size exceeded")
-      throw parseError(name, lex.line, "max expression depth exceeded");
-    throw e;
-  }
+  // Within a tpl the parse runs on top of the executions that called it: it gets what they left.
+  const nesting: Nesting = { depth: 0, max: Math.floor(bytesLeft() / LEVEL_BYTES) };
+  const p = new Parser(tree, lex, treeSet, opts, nesting);
+  p.parse();
   p.add();
   return treeSet;
 }

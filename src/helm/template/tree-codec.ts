@@ -146,6 +146,7 @@ export function encodeParses(parses: readonly ParsedText[]): Uint8Array | undefi
         w.string(tree.parseName);
         w.string(tree.leftDelim);
         w.string(tree.rightDelim);
+        w.word(tree.nestingBytes);
         encodeNode(w, tree.root, tree);
       }
     }
@@ -355,7 +356,9 @@ export function decodeParses(bytes: Uint8Array, texts: readonly string[]): Parse
       const parseName = r.string();
       const leftDelim = r.string();
       const rightDelim = r.string();
-      const tree = { name, parseName, text: texts[i]!, leftDelim, rightDelim } as Tree;
+      const nestingBytes = r.word();
+      if (nestingBytes < 0) throw new TreeDecodeError("bad nesting");
+      const tree = { name, parseName, text: texts[i]!, leftDelim, rightDelim, nestingBytes } as Tree;
       r.tr = tree;
       tree.root = r.rootList();
       trees.set(name, tree);

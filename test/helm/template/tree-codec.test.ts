@@ -93,7 +93,8 @@ function handMade(table: string[], words: number[], magic = 0x535e0304): Uint8Ar
 }
 
 /** Node words: [kind, pos, …]; LIST 0 (count, words of the items, items), TEXT 1, ACTION 3, PIPE 4, COMMAND 5, DOT 8, NUMBER 13. */
-const oneTree = (root: number[]) => [1, 0, 1, 0, 0, 1, 2, ...root]; // 1 parse, no functions, 1 tree "t"
+// 1 parse, no functions, 1 tree "t" (delimiters "{{" "}}", nesting 0 bytes)
+const oneTree = (root: number[]) => [1, 0, 1, 0, 0, 1, 2, 0, ...root];
 
 /** Every node of a tree belongs to it. */
 function checkOwner(n: Node | null, tr: Tree): void {
@@ -179,6 +180,7 @@ describe("tree codec", () => {
     ["items that do not take the extent", handMade(table, oneTree([0, 0, 1, 4, 2, 0, 1, 0]))],
     ["a negative count", handMade(table, oneTree([0, 0, -1, 0]))],
     ["a bad integer", handMade(table, oneTree(numberIn(4)))],
+    ["a negative nesting", handMade(table, [1, 0, 1, 0, 0, 1, 2, -840, 0, 0, 0, 0])],
     ["data after the last parse", handMade(table, [...oneTree([0, 0, 0, 0]), 0])],
     ["more parses than texts", handMade(table, [2, 0, 0, 0, 0])],
   ])("refuses %s", (_, bytes) => {

@@ -4,6 +4,8 @@
  * are rebuilt field by field — only exported fields can be set, so a *semver.Version (all
  * unexported) comes back as the zero version 0.0.0 (quirk kept).
  */
+
+import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { elemTypeOf, GoMap, type GoValue, isGoObject, sliceOf } from "../../template/value.js";
 import { zeroSemverObject } from "../semver-object.js";
 import { GoFuncError } from "../types.js";
@@ -13,20 +15,23 @@ export function deepCopy(v: GoValue): GoValue {
     // Copy(nil) ends in reflect.ValueOf(nil).Type().
     throw new GoFuncError("reflect: call of reflect.Value.Type on zero Value");
   }
-  return copyValue(v);
+  return copyValue(v, 0, valueDepthLimit());
 }
 
-function copyValue(v: GoValue): GoValue {
+function copyValue(v: GoValue, depth: number, maxDepth: number): GoValue {
   if (v instanceof GoMap) {
+    if (depth > maxDepth) throw valueTooDeep();
     const m = new GoMap(null, v.goType);
-    for (const [k, x] of v) m.set(k, x === null || x === undefined ? x : copyValue(x));
+    for (const [k, x] of v) m.set(k, x === null || x === undefined ? x : copyValue(x, depth + 1, maxDepth));
     return m;
   }
-  if (Array.isArray(v))
+  if (Array.isArray(v)) {
+    if (depth > maxDepth) throw valueTooDeep();
     return sliceOf(
-      v.map((x) => (x === null || x === undefined ? x : copyValue(x))),
+      v.map((x) => (x === null || x === undefined ? x : copyValue(x, depth + 1, maxDepth))),
       elemTypeOf(v),
     );
+  }
   if (v instanceof Uint8Array) return v.slice();
   if (isGoObject(v) && v.goType === "*semver.Version") return zeroSemverObject();
   return v;

@@ -5,6 +5,7 @@
  * <, > and &; U+2028/2029 are always escaped. NaN/±Inf and reference cycles are Go's errors.
  */
 import { formatFloat } from "../../template/ftoa.js";
+import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { GoInt, GoMap, type GoObject, type GoValue, isGoObject } from "../../template/value.js";
 
 export class JsonError extends Error {}
@@ -117,9 +118,11 @@ export function marshalJson(v: GoValue, opts: EncodeOptions = {}): string {
   const escapeHTML = opts.escapeHTML ?? true;
   const indent = opts.indent;
   const path = new Set<object>();
+  const maxDepth = valueDepthLimit();
 
   const enc = (x: GoValue, depth: number): string => {
     if (x === null || x === undefined) return "null";
+    if (depth > maxDepth) throw valueTooDeep();
     switch (typeof x) {
       case "boolean":
         return x ? "true" : "false";

@@ -6,6 +6,8 @@
  *   nil, an empty map or slice) and is then replaced, even by an empty source value;
  * - with overwrite, a nil in src sets nil; a non-empty destination map is merged into, not replaced.
  */
+
+import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { elemTypeOf, GoMap, type GoValue, sliceOf } from "../../template/value.js";
 import { isEmpty } from "./reflect.js";
 
@@ -19,7 +21,14 @@ function emptyLike(v: GoValue): GoValue {
 }
 
 /** deepMerge(dst, src) for two maps; mutates dst. */
-export function mergeMaps(dst: GoMap, src: GoMap, overwrite: boolean): void {
+export function mergeMaps(
+  dst: GoMap,
+  src: GoMap,
+  overwrite: boolean,
+  depth = 0,
+  maxDepth = valueDepthLimit(),
+): void {
+  if (depth > maxDepth) throw valueTooDeep();
   for (const [key, srcElem] of src) {
     const dstHas = dst.has(key);
     const dstElem = dst.get(key);
@@ -29,7 +38,7 @@ export function mergeMaps(dst: GoMap, src: GoMap, overwrite: boolean): void {
     }
     if (isMap(srcElem)) {
       // deepMerge(dstElem, srcElem): only a destination map is merged into (in place).
-      if (dstHas && isMap(dstElem)) mergeMaps(dstElem, srcElem, overwrite);
+      if (dstHas && isMap(dstElem)) mergeMaps(dstElem, srcElem, overwrite, depth + 1, maxDepth);
     } else if (isSlice(srcElem)) {
       // The "is src empty / is dst empty" tests here are on the enclosing maps (upstream quirk):
       // src is non-empty since we iterate it, so with overwrite the slice is taken from src.

@@ -7,6 +7,7 @@
 import type { YamlMap, YamlValue } from "../../../kustomize/types.js";
 import { emitYaml } from "../../../yaml/index.js";
 import { formatFloat } from "../../template/ftoa.js";
+import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { GoInt, GoMap, type GoValue, isGoObject } from "../../template/value.js";
 import { parseJson } from "./json-decode.js";
 import { callMarshalJSON, JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
@@ -24,7 +25,10 @@ function validUtf8(s: string): string {
 /** Go's rule: a field is exported when its name starts with an upper-case letter. */
 const isExported = (name: string): boolean => /^\p{Lu}/u.test(name);
 
-function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
+/** valueDepthLimit() of the conversion running now (set at its start, shallow on the stack). */
+let maxValueDepth = 0;
+
+function toJsonLike(v: GoValue, path: Set<object>, depth: number): YamlValue {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case "boolean":
@@ -37,19 +41,21 @@ function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
   }
   if (v instanceof GoInt) return v.value;
   if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
+  // The emitter recurses as deep again: the limit covers both.
+  if (depth > maxValueDepth) throw valueTooDeep();
   if (isGoObject(v)) {
     const m = v as typeof v & Partial<JsonMarshaler>;
     if (typeof m.marshalJSON === "function") {
-      return toJsonLike(parseJson(callMarshalJSON(m as typeof v & JsonMarshaler)), path);
+      return toJsonLike(parseJson(callMarshalJSON(m as typeof v & JsonMarshaler)), path, depth + 1);
     }
-    if (v.fmtValue) return toJsonLike(v.fmtValue(), path);
+    if (v.fmtValue) return toJsonLike(v.fmtValue(), path, depth + 1);
     const out: YamlMap = Object.create(null);
     if (v.jsonFields) {
-      for (const [n, x] of v.jsonFields()) out[n] = toJsonLike(x, path);
+      for (const [n, x] of v.jsonFields()) out[n] = toJsonLike(x, path, depth + 1);
       return out;
     }
     for (const n of v.fieldNames?.() ?? []) {
-      if (isExported(n)) out[n] = toJsonLike(v.field(n) as GoValue, path);
+      if (isExported(n)) out[n] = toJsonLike(v.field(n) as GoValue, path, depth + 1);
     }
     return out;
   }
@@ -62,11 +68,11 @@ function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
     if (v instanceof GoMap) {
       const out: YamlMap = Object.create(null);
       v.forEach((x, k) => {
-        out[validUtf8(k)] = toJsonLike(x, path);
+        out[validUtf8(k)] = toJsonLike(x, path, depth + 1);
       });
       return out;
     }
-    return v.map((x) => toJsonLike(x, path));
+    return v.map((x) => toJsonLike(x, path, depth + 1));
   } finally {
     path.delete(v);
   }
@@ -76,7 +82,8 @@ function toJsonLike(v: GoValue, path: Set<object>): YamlValue {
 export function marshalYaml(v: GoValue): string {
   let json: YamlValue;
   try {
-    json = toJsonLike(v, new Set());
+    maxValueDepth = valueDepthLimit();
+    json = toJsonLike(v, new Set(), 0);
   } catch (e) {
     if (e instanceof JsonError) throw new Error(`error marshaling into JSON: ${e.message}`);
     throw e;
@@ -90,7 +97,7 @@ export function marshalYaml(v: GoValue): string {
 }
 
 /** A Go value as go-yaml v3 sees it (no JSON step): ints stay ints, float64 keep their type. */
-function toV3Like(v: GoValue, structs: WeakSet<YamlMap>): YamlValue {
+function toV3Like(v: GoValue, structs: WeakSet<YamlMap>, depth: number): YamlValue {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case "boolean":
@@ -100,23 +107,24 @@ function toV3Like(v: GoValue, structs: WeakSet<YamlMap>): YamlValue {
   }
   if (v instanceof GoInt) return v.value;
   if (v instanceof Uint8Array) return Array.from(v, (b) => BigInt(b));
+  if (depth > maxValueDepth) throw valueTooDeep();
   if (isGoObject(v)) {
-    if (v.fmtValue) return toV3Like(v.fmtValue(), structs);
+    if (v.fmtValue) return toV3Like(v.fmtValue(), structs, depth + 1);
     // go-yaml v3 names struct fields by their lowercased Go names, skips unexported ones and
     // keeps the struct's field order.
     const out: YamlMap = Object.create(null);
     for (const n of v.fieldNames?.() ?? []) {
-      if (isExported(n)) out[n.toLowerCase()] = toV3Like(v.field(n) as GoValue, structs);
+      if (isExported(n)) out[n.toLowerCase()] = toV3Like(v.field(n) as GoValue, structs, depth + 1);
     }
     structs.add(out);
     return out;
   }
   if (v instanceof GoMap) {
     const out: YamlMap = Object.create(null);
-    for (const [k, x] of v) out[k] = toV3Like(x, structs);
+    for (const [k, x] of v) out[k] = toV3Like(x, structs, depth + 1);
     return out;
   }
-  return v.map((x) => toV3Like(x, structs));
+  return v.map((x) => toV3Like(x, structs, depth + 1));
 }
 
 function v3Number(n: number | bigint): string {
@@ -133,7 +141,8 @@ function v3Number(n: number | bigint): string {
  */
 export function marshalYamlPretty(v: GoValue): string {
   const structs = new WeakSet<YamlMap>();
-  return emitYaml(toV3Like(v, structs), {
+  maxValueDepth = valueDepthLimit();
+  return emitYaml(toV3Like(v, structs, 0), {
     declaredOrder: structs,
     indentSequencesInMappings: true,
     width: Number.POSITIVE_INFINITY,

@@ -5,6 +5,7 @@
  * floats always with a decimal point or exponent; nil values skipped.
  */
 import { formatFloat } from "../../../template/ftoa.js";
+import { assertValueDepth } from "../../../template/stack-budget.js";
 import { GoInt, GoMap, type GoValue, isGoObject } from "../../../template/value.js";
 import { GoFuncError } from "../../types.js";
 import { formatTime, GoTime } from "../time.js";
@@ -233,6 +234,7 @@ export function encodeToml(v: GoValue): string {
   // Encode(nil) reaches reflect with an invalid value: a panic, not an encoder error.
   if (v === null || v === undefined)
     throw new GoFuncError("reflect: call of reflect.Value.Type on zero Value");
+  assertValueDepth(v);
   const enc = new Encoder();
   enc.encode([], v);
   return enc.out;
