@@ -320,10 +320,12 @@ function openEntry(bytes: Buffer, key: CacheKey): Buffer | undefined {
     if (sealed.length < IV_BYTES + TAG_BYTES) return undefined;
     const decipher = createDecipheriv("aes-256-gcm", key.seal, sealed.subarray(0, IV_BYTES));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([
-      decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
-      decipher.final(),
-    ]);
+    const plain = decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES));
+    // final() checks the tag (it throws on a forged entry) and, GCM being a stream mode, adds no
+    // bytes: the plain text is used as it is, not copied once more (kube-prometheus-stack's parse
+    // entry is 2.8 MB: ~0.5 ms of each helm template).
+    const rest = decipher.final();
+    return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
   } catch {
     return undefined;
   }

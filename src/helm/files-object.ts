@@ -38,14 +38,19 @@ export interface FilesObject extends GoObject {
   jsonValue(): GoValue;
 }
 
-/** The `.Files` object over a chart's files (later files with the same name win, as in a Go map). */
-export function filesObject(files: readonly ChartFile[] | ReadonlyMap<string, Uint8Array>): FilesObject {
+/**
+ * The `.Files` object over a chart's files (later files with the same name win, as in a Go map).
+ * It holds the files, not their bytes: a chart file read from disk may be read only when its
+ * `data` is first asked for (chart-source.ts), and most files of a chart (kube-prometheus-stack's
+ * 4.5 MB of crds/) are never looked at by its templates.
+ */
+export function filesObject(files: readonly ChartFile[] | ReadonlyMap<string, ChartFile>): FilesObject {
   const map =
-    files instanceof Map ? (files as ReadonlyMap<string, Uint8Array>) : toMap(files as readonly ChartFile[]);
-  const get = (name: string): Uint8Array => map.get(name) ?? EMPTY;
+    files instanceof Map ? (files as ReadonlyMap<string, ChartFile>) : toMap(files as readonly ChartFile[]);
+  const get = (name: string): Uint8Array => map.get(name)?.data ?? EMPTY;
   const asMap = (render: (data: Uint8Array) => string): Map<string, string> => {
     const out = new Map<string, string>();
-    for (const [k, v] of map) out.set(baseName(k), render(v));
+    for (const [k, v] of map) out.set(baseName(k), render(v.data));
     return out;
   };
   return {
@@ -61,13 +66,13 @@ export function filesObject(files: readonly ChartFile[] | ReadonlyMap<string, Ui
         case "Glob":
           return method(["string"], ([p]) => {
             const re = compileGobwasGlob(p as string);
-            const matched = new Map<string, Uint8Array>();
+            const matched = new Map<string, ChartFile>();
             for (const [k, v] of map) if (!re || re.test(k)) matched.set(k, v);
             return filesObject(matched);
           });
         case "Lines":
           return method(["string"], ([p]) => {
-            const data = map.get(p as string);
+            const data = map.get(p as string)?.data;
             if (data === undefined) return sliceOf([], "string");
             // quirk kept: Helm indexes the last byte, so an empty file (read from a directory) panics.
             if (data.length === 0) throw new GoFuncError("runtime error: index out of range [-1]");
@@ -85,15 +90,15 @@ export function filesObject(files: readonly ChartFile[] | ReadonlyMap<string, Ui
     },
     fmtValue: () =>
       new GoMap(
-        [...map].map(([k, v]): [string, GoValue] => [k, v]),
+        [...map].map(([k, v]): [string, GoValue] => [k, v.data]),
         "map[string][]uint8",
       ),
-    jsonValue: () => new GoMap([...map].map(([k, v]): [string, GoValue] => [k, v])),
+    jsonValue: () => new GoMap([...map].map(([k, v]): [string, GoValue] => [k, v.data])),
   };
 }
 
-function toMap(files: readonly ChartFile[]): Map<string, Uint8Array> {
-  const m = new Map<string, Uint8Array>();
-  for (const f of files) m.set(f.name, f.data);
+function toMap(files: readonly ChartFile[]): Map<string, ChartFile> {
+  const m = new Map<string, ChartFile>();
+  for (const f of files) m.set(f.name, f);
   return m;
 }

@@ -465,11 +465,16 @@ function crdText(f: ChartFile): string {
   return text;
 }
 
-/** The CrdFile of a chart file: its text decoded when first read (once per file of a loaded chart). */
+/**
+ * The CrdFile of a chart file: its bytes read and its text decoded when first asked for (once per
+ * file of a loaded chart); a run without --include-crds reads neither.
+ */
 export function chartCrdFile(path: string, f: ChartFile): CrdFile {
   return {
     path,
-    data: f.data,
+    get data() {
+      return f.data;
+    },
     get content() {
       return crdText(f);
     },

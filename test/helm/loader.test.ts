@@ -4,9 +4,22 @@ import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { goPathMatch } from "../../src/go/path-match.js";
-import { loadChartArchiveFromBytes, loadChartDir, readChartDir } from "../../src/helm/chart-source.js";
+import {
+  chartDirFiles,
+  diskReader,
+  loadChartArchiveFromBytes,
+  loadChartDir,
+  readChartDir,
+} from "../../src/helm/chart-source.js";
 import { IgnoreRules } from "../../src/helm/helmignore.js";
-import { chartDigest, loadChartFiles, readChartArchive, sanitize } from "../../src/helm/loader.js";
+import {
+  chartDigest,
+  DeferredChartFile,
+  loadChartFiles,
+  readChartArchive,
+  sanitize,
+} from "../../src/helm/loader.js";
+import { renderChart } from "../../src/helm/render.js";
 import { tgz } from "../support/tgz.js";
 import { goJson } from "./go-json.js";
 
@@ -304,6 +317,68 @@ describe("chart directories", () => {
       "templates/a.yaml",
       "templates/b.yaml",
     ]);
+  });
+
+  it("reads large files when first used, with the bytes, BOM removal, digest and edits of a plain read", () => {
+    const chart = path.join(dir, "large");
+    const crd = path.join(chart, "charts", "sub", "crds", "big.yaml");
+    const readme = path.join(chart, "README.md");
+    mkdirSync(path.dirname(crd), { recursive: true });
+    mkdirSync(path.join(chart, "templates"), { recursive: true });
+    writeFileSync(path.join(chart, "Chart.yaml"), CHART_YAML);
+    writeFileSync(
+      path.join(chart, "charts", "sub", "Chart.yaml"),
+      "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+    );
+    writeFileSync(
+      path.join(chart, "templates", "a.yaml"),
+      'sizes: {{ .Files.Get "README.md" | len }} {{ .Files.Glob "*.md" | len }}\n',
+    );
+    const big = (c: string) => `kind: CustomResourceDefinition\n# ${c.repeat(100_000)}\n`;
+    writeFileSync(crd, big("a"));
+    writeFileSync(readme, `\ufeff${"r".repeat(70_000)}`);
+    const past = new Date(Date.now() - 3600_000);
+    const stampAll = () => {
+      for (const p of [
+        crd,
+        readme,
+        path.join(chart, "Chart.yaml"),
+        path.join(chart, "charts", "sub", "Chart.yaml"),
+        path.join(chart, "templates", "a.yaml"),
+        path.dirname(crd),
+        path.join(chart, "charts", "sub"),
+        path.join(chart, "charts"),
+        path.join(chart, "templates"),
+        chart,
+      ])
+        utimesSync(p, past, past);
+    };
+    stampAll();
+    const files = chartDirFiles(chart);
+    expect(files.filter((f) => f instanceof DeferredChartFile).map((f) => f.name)).toEqual([
+      "README.md",
+      "charts/sub/crds/big.yaml",
+    ]);
+    // The same files, bytes and digest as a walk that reads every file at once.
+    const eager = readChartDir(chart, { ...diskReader, readFileDeferred: undefined });
+    expect(files.map((f) => f.name)).toEqual(eager.map((f) => f.name));
+    expect(chartDigest(files)).toBe(chartDigest(eager));
+    const first = loadChartDir(chart);
+    const sub = first.dependencies[0]!;
+    expect(new TextDecoder().decode(sub.files.find((f) => f.name === "crds/big.yaml")?.data)).toBe(big("a"));
+    expect(first.files.find((f) => f.name === "README.md")?.data.length).toBe(70_000);
+    const out = renderChart(first, { releaseName: "r", namespace: "ns" });
+    expect(out.manifests[0]?.content).toBe("sizes: 70000 1");
+    expect(out.crds.map((c) => [c.path, c.content])).toEqual([["demo/charts/sub/crds/big.yaml", big("a")]]);
+    // An edit that keeps the size and times is seen by the next load, read or not.
+    writeFileSync(crd, big("b"));
+    stampAll();
+    const second = loadChartDir(chart);
+    expect(second).not.toBe(first);
+    expect(renderChart(second, { releaseName: "r", namespace: "ns" }).crds[0]?.content).toBe(big("b"));
+    // Over Helm's 5 MiB a large file is refused at the walk, as a small one is.
+    writeFileSync(readme, "r".repeat(5 * 1024 * 1024 + 1));
+    expect(() => loadChartDir(chart)).toThrow(/larger than the maximum file size/);
   });
 
   it("strips a UTF-8 byte order mark", () => {

@@ -4,7 +4,8 @@
  * travels as a small tagged object and comes back as the same Go value. Plain objects never
  * occur in Go values (maps are GoMaps), so a plain object is always a tag.
  */
-import type { Chart, ChartDependency, ChartMetadata } from "../chart.js";
+import type { Chart, ChartDependency, ChartFile, ChartMetadata } from "../chart.js";
+import { DeferredChartFile } from "../loader.js";
 import { chartCrdFile } from "../manifests.js";
 import type { RenderedRelease } from "../render.js";
 import { elemTypeOf, GoInt, GoMap, type GoValue, type IntKind, sliceOf } from "../template/value.js";
@@ -69,6 +70,14 @@ export interface WireChart {
   digest: string;
 }
 
+/**
+ * Files as plain objects: a DeferredChartFile (a large file of a chart directory, read when first
+ * used) holds a function, which postMessage cannot clone; its bytes are read for the worker.
+ */
+function wireFiles(files: readonly ChartFile[]): ChartFile[] {
+  return files.map((f) => (f instanceof DeferredChartFile ? { name: f.name, data: f.data } : f));
+}
+
 export function encodeChart(c: Chart): WireChart {
   return {
     metadata: {
@@ -77,10 +86,10 @@ export function encodeChart(c: Chart): WireChart {
         d === null ? null : { ...d, importValues: d.importValues.map(encodeGo) },
       ),
     },
-    templates: c.templates,
+    templates: wireFiles(c.templates),
     values: encodeGo(c.values),
     schema: c.schema,
-    files: c.files,
+    files: wireFiles(c.files),
     dependencies: c.dependencies.map(encodeChart),
     digest: c.digest,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadChartFiles } from "../../../src/helm/loader.js";
+import { DeferredChartFile, loadChartFiles } from "../../../src/helm/loader.js";
 import {
   decodeChart,
   decodeGo,
@@ -71,5 +71,22 @@ describe("render pool codec", () => {
     expect(back.values).toBeInstanceOf(GoMap);
     expect(back.dependencies[0]?.values).toBeInstanceOf(GoMap);
     expect(back.metadata.dependencies[0]?.importValues[0]).toBeInstanceOf(GoMap);
+  });
+
+  it("sends files read when first used (large files of a chart directory) with their bytes", () => {
+    const deferred = (name: string, text: string) => new DeferredChartFile(name, () => enc.encode(text));
+    const chart = loadChartFiles([
+      file("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 1.2.3\n"),
+      deferred("templates/big.yaml", "kind: Big\n"),
+      deferred("crds/c.yaml", "kind: CustomResourceDefinition\n"),
+      file("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"),
+      deferred("charts/sub/README.md", "sub readme"),
+    ]);
+    const back = decodeChart(travel(encodeChart(chart)));
+    const plain = (files: readonly { name: string; data: Uint8Array }[]) =>
+      files.map((f) => [f.name, new TextDecoder().decode(f.data)]);
+    expect(plain(back.templates)).toEqual([["templates/big.yaml", "kind: Big\n"]]);
+    expect(plain(back.files)).toEqual([["crds/c.yaml", "kind: CustomResourceDefinition\n"]]);
+    expect(plain(back.dependencies[0]!.files)).toEqual([["README.md", "sub readme"]]);
   });
 });
