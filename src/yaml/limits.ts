@@ -27,24 +27,23 @@ export const MAX_YAML_DEPTH = 256;
 /** `maxAliasCount` for the `yaml` package's `toJS`/`parse`. */
 export const MAX_ALIAS_COUNT = 10_000;
 
-/** Where collections nest deeper than MAX_YAML_DEPTH, as a 0-based offset; undefined if they do not. */
-export function excessiveNesting(text: string): number | undefined {
-  const tokens = parseTokens(text);
-  return Array.isArray(tokens) ? excessiveTokenDepth(tokens) : tokens.deep;
-}
-
 /**
- * The CST tokens of a YAML stream, or where it nests too deep when the parser itself could not
- * follow: it closes the collections a dedent ends by recursing once per level. It holds no
- * regular expression on that path, so running out of stack there is an ordinary RangeError.
+ * The CST tokens of a YAML stream; a YamlNestingError when its collections nest deeper than
+ * MAX_YAML_DEPTH, also when the parser itself could not follow: it closes the collections a
+ * dedent ends by recursing once per level, and holds no regular expression on that path, so
+ * running out of stack there is an ordinary RangeError.
  */
-function parseTokens(text: string, lineCounter?: LineCounter): CST.Token[] | { deep: number } {
+function tokensWithin(text: string, lineCounter?: LineCounter, file?: string): CST.Token[] {
+  let tokens: CST.Token[];
   try {
-    return [...new Parser(lineCounter?.addNewLine).parse(text)];
+    tokens = [...new Parser(lineCounter?.addNewLine).parse(text)];
   } catch (err) {
-    if (err instanceof RangeError) return { deep: deepestLine(text) };
+    if (err instanceof RangeError) throw new YamlNestingError(text, deepestLine(text), file);
     throw err;
   }
+  const deep = excessiveTokenDepth(tokens);
+  if (deep !== undefined) throw new YamlNestingError(text, deep, file);
+  return tokens;
 }
 
 /** The offset of the line that starts deepest: its indentation and `- `, `? `, `: ` indicators. */
@@ -112,23 +111,18 @@ export function parseAllDocumentsWithin(
   text: string,
   options: DocumentOptions & ParseOptions & SchemaOptions,
   lineCounter?: LineCounter,
+  file?: string,
 ): Document.Parsed[] {
-  const tokens = parseTokens(text, lineCounter);
-  if (!Array.isArray(tokens)) throw new YamlNestingError(text, tokens.deep);
-  const deep = excessiveTokenDepth(tokens);
-  if (deep !== undefined) throw new YamlNestingError(text, deep);
-  return [...new Composer(options).compose(tokens)];
+  return [...new Composer(options).compose(tokensWithin(text, lineCounter, file))];
 }
 
 /** Collections nested deeper than MAX_YAML_DEPTH, at `offset` of the text. */
 export class YamlNestingError extends SlipwayError {
-  readonly offset: number;
   constructor(text: string, offset: number, file?: string) {
     super(`YAML collections nested deeper than ${MAX_YAML_DEPTH} levels`, {
       file,
       ...positionOf(text, offset),
     });
-    this.offset = offset;
   }
 }
 
@@ -145,8 +139,7 @@ export function positionOf(text: string, offset: number): { line: number; column
 
 /** Throws a YamlNestingError naming the file and position when collections nest too deep. */
 export function checkYamlNesting(text: string, file?: string): void {
-  const at = excessiveNesting(text);
-  if (at !== undefined) throw new YamlNestingError(text, at, file);
+  tokensWithin(text, undefined, file);
 }
 
 const ALIAS_RATIO_RANGE_LOW = 400_000;

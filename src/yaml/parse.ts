@@ -28,7 +28,7 @@ import { foldedQuoted } from "./fast/inline.js";
 import { type LineTree, lineTreeOf } from "./fast/line-tree.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
-import { parseAllDocumentsWithin, YamlNestingError } from "./limits.js";
+import { parseAllDocumentsWithin } from "./limits.js";
 import { goFloatName } from "./numbers.js";
 import { indentQuotedContinuation } from "./quoted-indent.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
@@ -383,12 +383,7 @@ function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: Lin
 const MAX_QUOTED_REPAIRS = 32;
 
 function parseAllList(text: string, lineCounter: LineCounter, file: string): Document[] {
-  try {
-    return parseAllDocumentsWithin(text, { schema: "failsafe", uniqueKeys: false }, lineCounter);
-  } catch (err) {
-    if (err instanceof YamlNestingError) throw new YamlNestingError(text, err.offset, file);
-    throw err;
-  }
+  return parseAllDocumentsWithin(text, { schema: "failsafe", uniqueKeys: false }, lineCounter, file);
 }
 
 function convertDocument(
