@@ -47,9 +47,10 @@ export function readRegularFile(file: string, onOpen?: (fd: number, st: fs.Stats
 /**
  * The file's bytes up to the size its stat gave, as readFileSync reads a regular file, without
  * the second fstat readFileSync makes of a descriptor (the render cache reads a few hundred
- * entries per run). A size of 0 (a file whose stat does not know its size) is read to its end.
+ * entries per run, a chart directory's walk a few hundred files). A size of 0 (a file whose stat
+ * does not know its size) is read to its end.
  */
-function readOpened(fd: number, size: number): Buffer {
+export function readOpened(fd: number, size: number): Buffer {
   // readFileSync's own ways: to the end, or its error for a file no Buffer can hold.
   if (size === 0 || size > kMaxLength) return fs.readFileSync(fd);
   const buf = Buffer.allocUnsafe(size);

@@ -14,6 +14,7 @@ import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
 import { RACY_MS } from "../fs/racy-window.js";
+import { readOpened } from "../fs/read-regular.js";
 import type { Chart, ChartFile } from "./chart.js";
 import { IgnoreRules } from "./helmignore.js";
 import {
@@ -102,6 +103,11 @@ function joinEntry(dir: string, name: string): string {
   return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 }
 
+/** Helm's error for a chart file that is not a regular file (a FIFO, a device, a socket). */
+function irregular(file: string): ChartLoadError {
+  return new ChartLoadError(`cannot load irregular file ${file} as it has file mode type bits set`, { file });
+}
+
 function within(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith("/") ? root : `${root}/`);
 }
@@ -179,11 +185,7 @@ export function readChartDir(dir: string, reader: ChartDirReader = diskReader): 
         continue;
       }
       if (rules.ignores(childRel, false)) continue;
-      if (st.kind === "other") {
-        throw new ChartLoadError(`cannot load irregular file ${childAbs} as it has file mode type bits set`, {
-          file: childAbs,
-        });
-      }
+      if (st.kind === "other") throw irregular(childAbs);
       // The size of a plain file is checked once read (its stat is skipped).
       if (st.size > MAX_FILE_SIZE) throw tooLarge(name, childAbs);
       const got = reader.readFileDeferred ? reader.readFileDeferred(childAbs) : reader.readFile(childAbs);
@@ -259,21 +261,24 @@ const DEFER_MIN_BYTES = 64 * 1024;
 
 /**
  * A file's bytes (or, for a large file, its size and a deferred read) and its stamp, taken from
- * the open file before reading it: readFileSync opens and fstats a file anyway, so the stamp
- * costs one fstat instead of a stat by path. Opening every file at the walk keeps its errors
- * (a file that cannot be opened) where Helm's reader fails.
+ * the open file before reading it: the one fstat gives the stamp and the size to read (no stat
+ * by path, and not the second fstat readFileSync makes of a descriptor). Opening every file at
+ * the walk keeps its errors (a file that cannot be opened) where Helm's reader fails. Opened
+ * non-blocking: the walk types entries from the listing, and a FIFO put at a file's name since
+ * then must not block the open; anything but a regular file is refused as the walk refuses it.
  */
 function readStamped(p: string): {
   data: Uint8Array | { size: number; read(): Uint8Array };
   stamp: StatStamp;
 } {
-  const fd = nodeFs.openSync(p, "r");
+  const fd = nodeFs.openSync(p, nodeFs.constants.O_RDONLY | nodeFs.constants.O_NONBLOCK);
   try {
     const st = nodeFs.fstatSync(fd);
+    if (!st.isFile()) throw irregular(p);
     const stamp = { path: p, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
-    if (st.size >= DEFER_MIN_BYTES && st.isFile())
+    if (st.size >= DEFER_MIN_BYTES)
       return { data: { size: st.size, read: () => nodeFs.readFileSync(p) }, stamp };
-    return { data: nodeFs.readFileSync(fd), stamp };
+    return { data: readOpened(fd, st.size), stamp };
   } finally {
     nodeFs.closeSync(fd);
   }

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -379,6 +388,31 @@ describe("chart directories", () => {
     // Over Helm's 5 MiB a large file is refused at the walk, as a small one is.
     writeFileSync(readme, "r".repeat(5 * 1024 * 1024 + 1));
     expect(() => loadChartDir(chart)).toThrow(/larger than the maximum file size/);
+  });
+
+  it("reads every file's bytes as readFileSync does, whatever the size, and refuses a FIFO at once", () => {
+    const chart = path.join(dir, "sizes");
+    mkdirSync(path.join(chart, "files"), { recursive: true });
+    writeFileSync(path.join(chart, "Chart.yaml"), CHART_YAML);
+    const sizes = [0, 1, 100, 4095, 4096, 8193, 65535, 65536, 200_000];
+    for (const size of sizes)
+      writeFileSync(path.join(chart, "files", `f${size}`), Buffer.alloc(size, `${size}:`));
+    const bytes = (f: { data: Uint8Array }) => Buffer.from(f.data);
+    const files = chartDirFiles(chart);
+    for (const size of sizes) {
+      const f = files.find((x) => x.name === `files/f${size}`)!;
+      expect(bytes(f).equals(readFileSync(path.join(chart, "files", `f${size}`)))).toBe(true);
+    }
+    // The stamped walk and the plain reader's walk agree on every file.
+    const plain = readChartDir(chart, { ...diskReader, readFileDeferred: undefined });
+    expect(files.map((f) => [f.name, bytes(f).toString("base64")])).toEqual(
+      plain.map((f) => [f.name, bytes(f).toString("base64")]),
+    );
+    // A FIFO among the files: Helm's error, at once (an open that waited for a writer would hang).
+    execFileSync("mkfifo", [path.join(chart, "files", "pipe")]);
+    expect(() => chartDirFiles(chart)).toThrow(
+      /cannot load irregular file .*pipe as it has file mode type bits set/,
+    );
   });
 
   it("strips a UTF-8 byte order mark", () => {
