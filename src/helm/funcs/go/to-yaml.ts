@@ -36,7 +36,8 @@ function toJsonLike(v: GoValue, path: Set<object>, depth: number): YamlValue {
     case "string":
       return validUtf8(v);
     case "number":
-      jsonFloat(v); // throws Go's error for NaN/±Inf
+      // jsonFloat throws Go's error for NaN/±Inf; a finite number needs no formatting here.
+      if (!Number.isFinite(v)) jsonFloat(v);
       return v;
   }
   if (v instanceof GoInt) return v.value;
