@@ -26,7 +26,7 @@
  * from a hostile values file is just a key.
  */
 
-import { compareGoStrings } from "../../go/compare.js";
+import { sortGoStrings } from "../../go/compare.js";
 
 export type GoValue =
   | undefined
@@ -165,7 +165,7 @@ export class GoMap extends Map<string, GoValue> {
 
   /** Keys in Go's iteration order for templates (`range`, printing): sorted by byte order. */
   sortedKeys(): string[] {
-    return [...this.keys()].sort(compareGoStrings);
+    return sortGoStrings([...this.keys()]);
   }
 
   /**
