@@ -41,6 +41,18 @@ export function compareGoStrings(a: string, b: string): number {
   return a.length < b.length ? -1 : 1;
 }
 
+/**
+ * sort.Strings in place: compareGoStrings' order. Without a surrogate in any of the strings that
+ * order is the engine's own default sort (code units), which calls no comparator (a map's keys
+ * are sorted at every `range` over it).
+ */
+export function sortGoStrings(list: string[]): string[] {
+  for (let i = 0; i < list.length; i++) {
+    if (SURROGATE.test(list[i] as string)) return list.sort(compareGoStrings);
+  }
+  return list.sort();
+}
+
 /** `i`, or `i - 1` when the unit before it is a high surrogate (whose encoding unit i decides). */
 function backOverHigh(s: string, i: number): number {
   return i > 0 && (s.charCodeAt(i - 1) & 0xfc00) === 0xd800 ? i - 1 : i;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareGoStrings } from "../../src/go/compare.js";
+import { compareGoStrings, sortGoStrings } from "../../src/go/compare.js";
 import { utf8Encode } from "../../src/helm/template/gostring.js";
 
 /**
@@ -100,5 +100,10 @@ describe("compareGoStrings", () => {
     const bytes = (s: string) => (ESCAPED.test(s) ? Buffer.from(utf8Encode(s)) : Buffer.from(s));
     const expected = [...list].sort((a, b) => Buffer.compare(bytes(a), bytes(b))).map(bytes);
     expect([...list].sort(compareGoStrings).map(bytes)).toEqual(expected);
+    // sortGoStrings: the same order, with surrogates (the comparator) and without (default sort).
+    expect(sortGoStrings([...list]).map(bytes)).toEqual(expected);
+    const bmp = list.filter((s) => !/[\ud800-\udfff]/.test(s));
+    expect(bmp.length).toBeGreaterThan(100);
+    expect(sortGoStrings([...bmp])).toEqual([...bmp].sort(compareGoStrings));
   });
 });

@@ -4,7 +4,7 @@
  * destination, a map taken from .Values included). `keys` and `values` follow Go's map
  * iteration, which is random; we use sorted key order so a render is reproducible.
  */
-import { compareGoStrings } from "../../go/compare.js";
+import { sortGoStrings } from "../../go/compare.js";
 import { GoMap, type GoValue, sliceOf } from "../template/value.js";
 import { type FuncTable, goFunc } from "./define.js";
 import { strval } from "./go/cast.js";
@@ -46,7 +46,7 @@ function dig(ps: GoValue[]): GoValue {
 }
 
 function sortedKeys(d: Dict): string[] {
-  return d ? [...d.keys()].sort(compareGoStrings) : [];
+  return d ? sortGoStrings([...d.keys()]) : [];
 }
 
 function pick(d: Dict, keys: string[]): GoMap {

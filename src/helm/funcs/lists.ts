@@ -4,7 +4,7 @@
  * the non-`must` forms panic, which text/template reports the same way as the error.
  * quirk kept: `reflect.TypeOf(nil).Kind()` panics, so `first nil` fails with a nil dereference.
  */
-import { compareGoStrings } from "../../go/compare.js";
+import { sortGoStrings } from "../../go/compare.js";
 import { GoInt, type GoValue, sliceOf } from "../template/value.js";
 import { type FuncTable, goFunc } from "./define.js";
 import { strval, toInt } from "./go/cast.js";
@@ -234,7 +234,7 @@ function push(list: GoValue, v: GoValue, verb: string, atEnd: boolean): GoValue 
 
 function sortAlpha(list: GoValue): string[] {
   list = underlying(list);
-  if (isList(list)) return sliceOf([...strslice(list)].sort(compareGoStrings), "string");
+  if (isList(list)) return sliceOf(sortGoStrings([...strslice(list)]), "string");
   return sliceOf([strval(list)], "string");
 }
 

@@ -584,6 +584,25 @@ class State {
       return undefined;
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
+    // The common case first: a key of a plain map (no methods, interface{} elements).
+    if (receiver instanceof GoMap && receiver.goType === MAP_TYPE) {
+      if ((args !== null && args.length > 1) || final !== MISSING)
+        this.errorf(`${fieldName} is not a method but has arguments`);
+      const result = receiver.get(fieldName);
+      if (result !== undefined) {
+        this.lastBoxed = true;
+        return result;
+      }
+      switch (this.env.missingKey) {
+        case "zero":
+          this.lastBoxed = true;
+          return null;
+        case "error":
+          return this.errorf(`map has no entry for key ${quote(fieldName)}`);
+        default:
+          return undefined;
+      }
+    }
     const isMap = receiver instanceof GoMap;
     const isObject = !isMap && isGoObject(receiver);
     if (isMap || isObject) {
@@ -723,6 +742,9 @@ class State {
     if (typ === "interface {}") return value === undefined ? null : value;
     if (typ === "string" && typeof value === "string") return value;
     if (typ === "reflect.Value") return value;
+    // A map or []interface{} of exactly the parameter's type (dict, list and values arguments).
+    if (value instanceof GoMap ? value.goType === typ : typ === "[]interface {}" && isPlainSlice(value))
+      return value;
     if (value === undefined) {
       if (canBeNil(typ)) return zeroNil(typ);
       this.errorf(`invalid value; expected ${typ}`);
@@ -841,6 +863,8 @@ function truth(v: GoValue): boolean {
 function zeroNil(_typ: string): GoValue {
   return null;
 }
+
+const isPlainSlice = (v: GoValue): boolean => Array.isArray(v) && elemTypeOf(v) === "interface {}";
 
 /** Go's assignability for the types this model has. */
 function assignable(value: GoValue, typ: string): boolean {

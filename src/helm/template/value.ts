@@ -26,7 +26,7 @@
  * from a hostile values file is just a key.
  */
 
-import { compareGoStrings } from "../../go/compare.js";
+import { sortGoStrings } from "../../go/compare.js";
 
 export type GoValue =
   | undefined
@@ -106,6 +106,21 @@ export const goInt = (v: bigint | number): GoInt => {
 };
 export const goInt64 = (v: bigint | number): GoInt => new GoInt("int64", v);
 
+/**
+ * A map whose contents a cache has taken as they are (toYaml's, src/helm/funcs/go/to-yaml.ts):
+ * `id` names the map in the cache's keys and `height` is how deep maps and lists nest in it (0:
+ * none inside), both valid while `generation` is watchedMaps.generation. A change to a watched
+ * map moves the generation on, which ends every watch at once and tells the cache to forget
+ * what it holds. Lists need no watch: no function changes a list in place.
+ */
+export interface MapWatch {
+  generation: number;
+  id: number;
+  height: number;
+}
+
+export const watchedMaps = { generation: 0 };
+
 /** The Go type name of a plain decoded mapping. */
 export const MAP_TYPE = "map[string]interface {}";
 
@@ -116,15 +131,41 @@ export const MAP_TYPE = "map[string]interface {}";
  */
 export class GoMap extends Map<string, GoValue> {
   goType: string;
+  /** Set while a cached result stands for this map's contents (see MapWatch). */
+  watch: MapWatch | null = null;
 
   constructor(entries?: Iterable<readonly [string, GoValue]> | null, goType: string = MAP_TYPE) {
-    super(entries ?? undefined);
+    // Filled by a loop: Map's constructor fills a subclass through its generic path, which
+    // looks up and calls `set` per entry (~1.6× slower for the small maps templates make).
+    super();
     this.goType = goType;
+    if (entries) for (const [k, v] of entries) this.set(k, v);
+  }
+
+  override set(key: string, value: GoValue): this {
+    // Setting a key to the value it holds changes nothing (charts `set` a name again and again).
+    if (
+      this.watch !== null &&
+      this.watch.generation === watchedMaps.generation &&
+      !(super.has(key) && Object.is(super.get(key), value))
+    )
+      watchedMaps.generation++;
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    if (this.watch !== null && this.watch.generation === watchedMaps.generation) watchedMaps.generation++;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    if (this.watch !== null && this.watch.generation === watchedMaps.generation) watchedMaps.generation++;
+    super.clear();
   }
 
   /** Keys in Go's iteration order for templates (`range`, printing): sorted by byte order. */
   sortedKeys(): string[] {
-    return [...this.keys()].sort(compareGoStrings);
+    return sortGoStrings([...this.keys()]);
   }
 
   /**

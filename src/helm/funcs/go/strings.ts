@@ -86,7 +86,9 @@ export function repeat(s: string, count: bigint): string {
 /** strings.Replace(s, old, new, -1): an empty `old` matches before every rune and at the end. */
 export function replaceAll(s: string, old: string, repl: string): string {
   if (old === repl) return s;
-  if (old !== "") return s.split(old).join(repl);
+  // String.replaceAll builds no array (indent's "\n" → "\n    " on every include's output), but
+  // it reads `$` in the replacement as a pattern: such replacements go through split and join.
+  if (old !== "") return repl.includes("$") ? s.split(old).join(repl) : s.replaceAll(old, repl);
   return `${repl}${units(s).join(repl)}${s === "" ? "" : repl}`;
 }
 

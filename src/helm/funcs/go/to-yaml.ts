@@ -8,7 +8,7 @@ import type { YamlMap, YamlValue } from "../../../kustomize/types.js";
 import { emitYaml } from "../../../yaml/index.js";
 import { formatFloat } from "../../template/ftoa.js";
 import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
-import { GoInt, GoMap, type GoValue, isGoObject } from "../../template/value.js";
+import { GoInt, GoMap, type GoValue, isGoObject, type MapWatch, watchedMaps } from "../../template/value.js";
 import { parseJson } from "./json-decode.js";
 import { callMarshalJSON, JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
 
@@ -36,7 +36,8 @@ function toJsonLike(v: GoValue, path: Set<object>, depth: number): YamlValue {
     case "string":
       return validUtf8(v);
     case "number":
-      jsonFloat(v); // throws Go's error for NaN/±Inf
+      // jsonFloat throws Go's error for NaN/±Inf; a finite number needs no formatting here.
+      if (!Number.isFinite(v)) jsonFloat(v);
       return v;
   }
   if (v instanceof GoInt) return v.value;
@@ -78,8 +79,109 @@ function toJsonLike(v: GoValue, path: Set<object>, depth: number): YamlValue {
   }
 }
 
+/**
+ * toYaml's texts by what they were made of. Charts print the same values again and again: the
+ * bjw-s common library makes a fresh dict of the enabled controllers (the same values maps in
+ * it) a dozen times per release, and the corpus's 9,461 toYaml calls made ~1,900 distinct texts.
+ * A key spells a value out, except for the maps already in a kept text, which it names by their
+ * watch (MapWatch): marking them costs a field each, and they stay as they were until one of
+ * them changes, which forgets every text (watchedMaps.generation). Insertion order is part of
+ * the key, as go-yaml's key sort can depend on it. Values holding structs or bytes, and numbers
+ * toYaml refuses, are not kept: those take the full path every time, errors included.
+ */
+const yamlByKey = new Map<string, { text: string; height: number }>();
+let yamlGeneration = 0;
+let yamlChars = 0;
+const MAX_YAML_CHARS = 8 << 20;
+/** A longer key (a fresh value with long strings) is not kept. */
+const MAX_KEY_CHARS = 1 << 18;
+let nextWatchId = 1;
+
+/** The watch of a map keyOf is spelling out (never of the current generation). */
+const SPELLING: MapWatch = { generation: -1, id: 0, height: 0 };
+
+/** Set by keyOf: the deepest nesting of maps and lists it met (0: the value holds none). */
+let keyHeight = 0;
+
+/**
+ * The cache key of `v` at nesting `depth`, marking the maps it spells out (they are watched from
+ * now on); undefined when the value cannot be kept.
+ */
+function keyOf(v: GoValue, depth: number): string | undefined {
+  if (v === null || v === undefined) return "z";
+  switch (typeof v) {
+    case "boolean":
+      return v ? "t" : "f";
+    case "string":
+      return `s${v.length}:${v}`;
+    case "number":
+      if (!Number.isFinite(v)) return undefined;
+      return Object.is(v, -0) ? "n-0" : `n${v}`;
+  }
+  if (v instanceof GoInt) return `i${v.value}`;
+  if (depth > maxValueDepth) return undefined;
+  if (depth > keyHeight) keyHeight = depth;
+  if (v instanceof GoMap) {
+    const w = v.watch;
+    if (w !== null && w.generation === watchedMaps.generation) {
+      if (depth + w.height > keyHeight) keyHeight = depth + w.height;
+      return `#${w.id}`;
+    }
+    // A map inside itself: the full path reports the cycle.
+    if (w === SPELLING) return undefined;
+    const outer = keyHeight;
+    keyHeight = depth;
+    v.watch = SPELLING;
+    let key = "{";
+    for (const [k, x] of v) {
+      const part = keyOf(x, depth + 1);
+      if (part === undefined) {
+        v.watch = null;
+        return undefined;
+      }
+      key += `${k.length}:${k}${part}`;
+    }
+    v.watch = { generation: watchedMaps.generation, id: nextWatchId++, height: keyHeight - depth };
+    if (outer > keyHeight) keyHeight = outer;
+    return `${key}}`;
+  }
+  if (!Array.isArray(v)) return undefined;
+  let key = "[";
+  for (let i = 0; i < v.length; i++) {
+    const part = keyOf(v[i], depth + 1);
+    if (part === undefined) return undefined;
+    key += part;
+  }
+  return `${key}]`;
+}
+
 /** yaml.Marshal(v) (with its trailing newline). Throws Error with Go's message. */
 export function marshalYaml(v: GoValue): string {
+  maxValueDepth = valueDepthLimit();
+  if (yamlGeneration !== watchedMaps.generation) {
+    yamlByKey.clear();
+    yamlChars = 0;
+    yamlGeneration = watchedMaps.generation;
+  }
+  keyHeight = 0;
+  const key = typeof v === "object" && v !== null ? keyOf(v, 0) : undefined;
+  if (key === undefined || key.length > MAX_KEY_CHARS) return marshalYamlUncached(v);
+  const known = yamlByKey.get(key);
+  // A text made higher on the stack may be too deep to make here: the full path says so.
+  if (known !== undefined && known.height <= maxValueDepth) return known.text;
+  const text = marshalYamlUncached(v);
+  // Nothing since keyOf changes a map; should something, its key would name a stale watch.
+  if (yamlGeneration !== watchedMaps.generation) return text;
+  if (yamlChars + key.length + text.length > MAX_YAML_CHARS) {
+    yamlByKey.clear();
+    yamlChars = 0;
+  }
+  yamlByKey.set(key, { text, height: keyHeight });
+  yamlChars += key.length + text.length;
+  return text;
+}
+
+function marshalYamlUncached(v: GoValue): string {
   let json: YamlValue;
   try {
     maxValueDepth = valueDepthLimit();
