@@ -9,7 +9,14 @@ import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/model.js";
 import type { PromotionPlan } from "../promote/model.js";
-import { checkConflicts, checkShared, fileUsage, planChanges, targetFields } from "../promote/plan.js";
+import {
+  checkConflicts,
+  checkEncrypted,
+  checkShared,
+  fileUsage,
+  planChanges,
+  targetFields,
+} from "../promote/plan.js";
 import type { SourceFiles } from "../promote/sources.js";
 import { compose } from "../promote/trace.js";
 import { findPolicy } from "./list.js";
@@ -77,6 +84,7 @@ export function planImageSet(
   const changing = new Set(req.clusters ? selected.map((c) => c.name) : platform.clusters.map((c) => c.name));
   for (const plan of plans) {
     checkConflicts(plan);
+    checkEncrypted(plan, files);
     checkShared(plan, files, usage, platform, { changing, verb: "setting it here" });
   }
   return plans;
