@@ -8,6 +8,7 @@ import { errorMessage } from "../errors.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { writeFileSet } from "../fs/write-set.js";
+import { imageReferenceProblem } from "../images/reference.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
@@ -99,6 +100,13 @@ export async function newCommand(argv: string[]): Promise<number> {
   const port = v.port === undefined ? 8080 : Number(v.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     return usage(`--port must be a port number, not '${v.port}'`);
+  if (v.image !== undefined) {
+    const problem = imageReferenceProblem(v.image);
+    if (problem) return usage(`--image: ${problem}`);
+    // The overlays pin a tag (`images: newTag`); a digest is pinned afterwards with `images set`.
+    if (v.image.includes("@"))
+      return usage("--image takes REPO[:TAG]; pin a digest with 'slipway images set' afterwards");
+  }
   if (kind === "app-helm" && (v.chart === undefined || v.version === undefined))
     return usage("app-helm needs --chart and --version");
   const keys = ageIdentitiesFor(v["age-key-file"]);

@@ -21,6 +21,7 @@ import type { SourceFiles } from "../promote/sources.js";
 import { compose } from "../promote/trace.js";
 import { findPolicy } from "./list.js";
 import { parseMarker } from "./markers.js";
+import { imageReferenceProblem } from "./reference.js";
 import { valueFor } from "./update.js";
 
 export interface ImageSetRequest {
@@ -40,6 +41,8 @@ export function planImageSet(
   req: ImageSetRequest,
   running?: Set<string>,
 ): PromotionPlan[] {
+  const problem = imageReferenceProblem(req.image);
+  if (problem) throw new Error(problem);
   const want = splitImage(req.image);
   if (want.tag === "" && want.digest === "")
     throw new Error(`'${req.image}' has no tag or digest: give IMAGE:TAG`);

@@ -107,6 +107,19 @@ Not listed: 10 HelmReleases were not rendered, so the images they run are missin
     expect(none.stderr).toContain("no cluster runs ghcr.io/acme-platform/nothing");
   });
 
+  it("set: a reference no node could pull is bad usage, and nothing is written", async () => {
+    for (const image of [
+      "ghcr.io/acme-platform/backend:1.9.0 # rc",
+      "ghcr.io/acme-platform/backend:1.9.0\nx: y",
+      "ghcr.io/acme-platform/backend:@sha256:00",
+    ]) {
+      const r = await run("set", image, "--write");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${JSON.stringify(image)} is not a valid image reference`);
+    }
+    expect(repo.git("status", "--porcelain")).toBe("");
+  });
+
   it("set, when the image is in what failed to render: says which Flux Kustomization and file, not 'no cluster runs'", async () => {
     const file = path.join(repo.dir, "apps/backend/overlays/dev/kustomization.yaml");
     writeFileSync(file, `${readFileSync(file, "utf8")}---\nbroken: [\n`);

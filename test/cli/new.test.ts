@@ -160,6 +160,22 @@ images:
     expect(dep.stdout).toMatch(/--depends-on nope: dev has no Flux Kustomization named 'nope' \(it has: /);
     expect((await run(["service", "Orders!", dir])).code).toBe(1);
     expect((await run(["widget", "x", dir])).code).toBe(2);
+    // An image no node could pull (a pasted comment, a newline, upper case) or a digest the
+    // overlays' newTag cannot hold is bad usage, not a service that renders and checks clean.
+    for (const image of ["ghcr.io/acme/orders:1.0 # rc", "ghcr.io/acme/orders:1\nx: y", "Acme/Orders:1"]) {
+      const bad = await run(["service", "orders", dir, "--image", image]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(`--image: ${JSON.stringify(image)} is not a valid image reference`);
+    }
+    const digest = await run([
+      "service",
+      "orders",
+      dir,
+      "--image",
+      `ghcr.io/acme/orders@sha256:${"0".repeat(64)}`,
+    ]);
+    expect(digest.code).toBe(2);
+    expect(digest.stderr).toContain("--image takes REPO[:TAG]");
     expect(snapshot(dir)).toEqual(before);
   });
 
