@@ -13,6 +13,7 @@ import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
 import { applierNameOf } from "../platform/model.js";
+import { withoutControls } from "../printable.js";
 import { SourceFiles } from "../promote/sources.js";
 import { planNewCluster } from "../scaffold/cluster.js";
 import type { ScaffoldPlan } from "../scaffold/files.js";
@@ -268,7 +269,9 @@ export async function newCommand(argv: string[]): Promise<number> {
       out.push(
         `${write ? "Created" : "Would create"} ${plan.create.size} file${plan.create.size === 1 ? "" : "s"}, ${write ? "changed" : "would change"} ${plan.change.size}.`,
       );
-    process.stdout.write(`${out.join("\n")}\n`);
+    // Names come from the command line and the repository's files: no control character may
+    // reach the terminal (as with promote and images).
+    process.stdout.write(withoutControls(`${out.join("\n")}\n`));
   }
   return plan.errors.length > 0 ? 1 : 0;
 }

@@ -179,6 +179,13 @@ images:
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it("prints no control character it was given", async () => {
+    const r = await run(["service", "x\u001b]0;title\u0007y\u001b[2J", dir, "--env", "dev\u001b[31m"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("is not a valid name");
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
   it("--dry-run writes nothing", async () => {
     const before = snapshot(dir);
     const r = await run(["service", "orders", dir, "--dry-run"]);
