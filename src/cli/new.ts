@@ -183,6 +183,8 @@ export async function newCommand(argv: string[]): Promise<number> {
       for (const k of c.kustomizations.filter((k) => k.status === "failed")) {
         const problem = `${c.name}: ${applierNameOf(k.id)} does not render: ${k.errors[0]?.message ?? ""}`;
         if (failedBefore.has(`${c.name}\0${k.id}`)) plan.notes.push(`${problem} (it failed before too)`);
+        else if (plan.copiedFrom !== undefined && failedBefore.has(`${plan.copiedFrom}\0${k.id}`))
+          plan.notes.push(`${problem} (it fails in ${plan.copiedFrom} too)`);
         else {
           plan.errors.push(problem);
           newFailures++;
@@ -201,12 +203,15 @@ export async function newCommand(argv: string[]): Promise<number> {
       ).map(key),
     );
     // A cluster copied from another inherits its findings: they are not new (e.g. its Flux APIs).
+    // The copy's are read back with the reference's name for the new one: the other way, a
+    // reference named like a word of the messages ("cluster") would be replaced in every one.
     const from = plan.copiedFrom;
-    if (from !== undefined) {
-      const copy = (s: string) => s.split(from).join(name);
+    const inherited = new Set<string>();
+    if (from !== undefined)
       for (const f of checkFindings(before, [from], masker))
-        known.add(JSON.stringify([copy(f.cluster ?? ""), f.rule, copy(f.message)]));
-    }
+        inherited.add(JSON.stringify([f.rule, f.message]));
+    const asReference = (message: string) =>
+      from === undefined ? message : message.replace(wordPattern(name), from.split("/").pop()!);
     for (const f of checkFindings(
       after,
       affected.map((c) => c.name),
@@ -214,6 +219,7 @@ export async function newCommand(argv: string[]): Promise<number> {
     )) {
       // A chart not yet pulled into the chart cache says nothing about the scaffold.
       if (f.severity === "info" || f.rule === "helmrelease-chart-not-cached" || known.has(key(f))) continue;
+      if (inherited.has(JSON.stringify([f.rule, asReference(f.message)]))) continue;
       findings.push(f);
       plan.errors.push(
         `check ${f.severity} in ${f.cluster ?? "the repository"}: ${f.file ? `${f.file}${f.line ? `:${f.line}` : ""}: ` : ""}${f.message} [${f.rule}]`,
@@ -274,6 +280,11 @@ export async function newCommand(argv: string[]): Promise<number> {
     process.stdout.write(withoutControls(`${out.join("\n")}\n`));
   }
   return plan.errors.length > 0 ? 1 : 0;
+}
+
+/** `word` where it stands alone: not inside a longer name (`qa` in `qa-db`, `equal`). */
+function wordPattern(word: string): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9_-])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9_-])`, "g");
 }
 
 function checkFindings(platform: Platform, clusters: string[], masker: SecretMasker): Finding[] {

@@ -259,26 +259,47 @@ export class YamlCst {
     });
   }
 
-  /** Removes item `index` of the block sequence at `path` with its line (not the only item). */
+  /**
+   * Removes item `index` of the block sequence at `path` with its line. The only item of a
+   * mapping's sequence leaves `key: []` (a key with no value would read as null).
+   */
   removeItem(doc: number, path: CstPath, index: number): void {
-    const seq = this.locate(doc, path)?.token;
+    const hit = this.locate(doc, path);
+    const seq = hit?.token;
     const where = `${this.file}: ${formatPath([...path, index])}`;
     if (seq?.type !== "block-seq")
       throw new SlipwayError(`${where}: not an item of a block sequence`, { file: this.file });
     const items = seq.items.filter((it) => it.start.some((t) => t.type === "seq-item-ind"));
     const item = items[index];
     if (!item) throw new SlipwayError(`${where}: no such item`, { file: this.file });
+    if (item.value && !isScalarToken(item.value))
+      throw new SlipwayError(`${where}: only scalar items can be removed`, { file: this.file });
+    if (items.length === 1) {
+      const entry = hit!.item;
+      const colon = entry?.sep?.find((t) => t.type === "map-value-ind");
+      if (!entry || !colon || seq.items.length !== 1)
+        throw new SlipwayError(`${where}: cannot remove the only item`, { file: this.file });
+      const last = item.value && "end" in item.value ? (item.value.end ?? []) : [];
+      const newline = last.filter((t) => t.type === "newline").slice(-1);
+      entry.sep = [colon, { type: "space", offset: colon.offset + 1, indent: colon.indent, source: " " }];
+      entry.value = {
+        type: "flow-collection",
+        offset: seq.offset,
+        indent: seq.indent,
+        start: { type: "flow-seq-start", offset: seq.offset, indent: seq.indent, source: "[" },
+        items: [],
+        end: [{ type: "flow-seq-end", offset: seq.offset + 1, indent: seq.indent, source: "]" }, ...newline],
+      };
+      return;
+    }
     if (index === 0) {
       // The first item carries its line's indentation; the next one takes it over.
-      const next = items[1];
-      if (!next) throw new SlipwayError(`${where}: cannot remove the only item`, { file: this.file });
+      const next = items[1]!;
       next.start = [
         ...item.start.filter((t) => t.type === "space" && t === item.start[0]),
         ...next.start.filter((t) => !(t.type === "space" && t === next.start[0])),
       ];
     }
-    if (item.value && !isScalarToken(item.value))
-      throw new SlipwayError(`${where}: only scalar items can be removed`, { file: this.file });
     seq.items.splice(seq.items.indexOf(item), 1);
   }
 

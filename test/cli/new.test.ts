@@ -15,12 +15,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkCommand } from "../../src/cli/check.js";
 import { newCommand } from "../../src/cli/new.js";
 import { renderCommand } from "../../src/cli/render.js";
+import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { sync } from "../promote/harness.js";
 import { captureOutput } from "../support/capture.js";
 import { hasShared, repoRoot, sharedDir } from "../support/env.js";
 import { demoKeyFile } from "../support/flux.js";
 
 const KEY = ["--age-key-file", demoKeyFile];
+/** The public half of examples/demo-keys/age.agekey. */
+const DEMO_RECIPIENT = "age1lt4csfl3qnmkm83ghffmfa0zu5m7mzwge4d9sv53af00m7qjmytsn855wr";
 
 function copyOfPlatform(): string {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-")));
@@ -237,6 +240,54 @@ images:
     const check = await captureOutput(() => checkCommand([dir, "--cluster", "qa", ...KEY]));
     expect(check.code).toBe(0);
     expect((await run(["cluster", "qa", dir])).code).toBe(1);
+  });
+});
+
+describe("slipway new cluster: what the copy inherits from its reference", () => {
+  // A reference named like a word of check messages ("cluster": the Flux Operator layouts), a
+  // warning it has already, and a kustomization that lists nothing but SOPS files.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-inherit-")));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (f: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  };
+
+  it("copies its warnings and its failures without calling them new, and empties a list of SOPS files", async () => {
+    file("clusters/cluster/flux-system/gotk-sync.yaml", sync("cluster"));
+    file(
+      "clusters/cluster/kustomization.yaml",
+      "resources:\n  - flux-system/gotk-sync.yaml\n  - secrets\n  - web.yaml\n  - broken.yaml\n",
+    );
+    file(
+      "clusters/cluster/web.yaml",
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n",
+    );
+    const rule = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^(data|stringData)$" });
+    const secret =
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n  namespace: default\nstringData:\n  token: s3cr3t\n";
+    file(
+      "clusters/cluster/secrets/token.sops.yaml",
+      (await encryptSops(secret, { file: "token.sops.yaml", rule, config: null })).toString("utf8"),
+    );
+    file("clusters/cluster/secrets/kustomization.yaml", "resources:\n  - token.sops.yaml\n");
+    file(
+      "clusters/cluster/broken.yaml",
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: broken\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./broken\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+    );
+    file("broken/kustomization.yaml", "configMapGenerator:\n  - name: cfg\n    files: [missing.conf]\n");
+    const check = await captureOutput(() => checkCommand([dir, ...KEY]));
+    expect(check.stdout).toMatch(/of cluster cluster/);
+    const r = await run(["cluster", "qa", dir, "--like", "cluster"]);
+    expect(r.stdout).toContain("note: qa: Flux Kustomization flux-system/broken does not render: ");
+    expect(r.stdout).toContain("(it fails in cluster too)");
+    expect(r.stdout).toContain("renders in qa (");
+    expect(r.stdout).toContain("no new check findings");
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, "clusters/qa/secrets/kustomization.yaml"), "utf8")).toBe(
+      "resources: []\n",
+    );
+    expect(existsSync(path.join(dir, "clusters/qa/secrets/token.sops.yaml"))).toBe(false);
   });
 });
 

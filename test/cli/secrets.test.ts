@@ -538,7 +538,11 @@ describe("slipway secrets and read-only files", () => {
     const edited = run(["edit", file], { ...withKey(0), EDITOR: editor });
     expectOneLineError(edited, 1, readOnly);
     expect(existsSync(log)).toBe(false);
-    for (const args of [["rotate", dir], ["rotate", "--dry-run", dir], ["updatekeys", dir]]) {
+    for (const args of [
+      ["rotate", dir],
+      ["rotate", "--dry-run", dir],
+      ["updatekeys", dir],
+    ]) {
       const r = run(args, withKey(0));
       expect(r.code, args.join(" ")).toBe(1);
       expect(r.stderr).toMatch(readOnly);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { applyScalarEdits, type CstPath, type ScalarValue, YamlCst } from "../../src/yaml/cst-edit.js";
 import { parseYamlDocuments } from "../../src/yaml/index.js";
 
@@ -157,5 +158,23 @@ describe("YamlCst.set", () => {
       cst.removeItem(0, ["resources"], i);
       expect(cst.toString()).toBe(expected);
     }
+  });
+
+  it("removing the only item of a mapping's sequence leaves an empty list, not a null", () => {
+    for (const [text, expected] of [
+      ["kind: K\nresources:\n  - a.yaml # one\nnext: 1\n", "kind: K\nresources: []\nnext: 1\n"],
+      ["kind: K\nresources:\n- a.yaml", "kind: K\nresources: []"],
+      ["kind: K\r\nresources:\r\n  - a.yaml\r\n", "kind: K\r\nresources: []\r\n"],
+    ] as const) {
+      const cst = new YamlCst(text);
+      cst.removeItem(0, ["resources"], 0);
+      expect(cst.toString()).toBe(expected);
+      expect(parse(cst.toString())).toEqual({
+        kind: "K",
+        resources: [],
+        ...(text.includes("next") ? { next: 1 } : {}),
+      });
+    }
+    expect(() => new YamlCst("- - a\n").removeItem(0, [0], 0)).toThrow(/cannot remove the only item/);
   });
 });
