@@ -197,17 +197,13 @@ export class YamlCst {
     if (!prev?.key || !prev.value || !isScalarToken(prev.value) || prev.value.type === "block-scalar") {
       throw new SlipwayError(`${where}: cannot add '${key}' after a non-scalar entry`, { file: this.file });
     }
-    const end = (prev.value.end ??= []);
-    if (!end.some((t) => t.type === "newline")) {
-      throw new SlipwayError(`${where}: cannot add '${key}' to a one-line mapping`, { file: this.file });
-    }
     const column = this.lines.linePos(prev.key.offset).col - 1;
     const offset = prev.value.offset;
     const scalar = CST.createScalarToken(String(value), {
       indent: column,
       offset,
       type: styleFor("PLAIN", value, false) as never,
-      end: [{ type: "newline", offset, indent: column, source: "\n" }],
+      end: this.breakAfter((prev.value.end ??= []), offset, column),
     });
     map.items.splice(at + 1, 0, {
       start: column > 0 ? [{ type: "space", offset, indent: 0, source: " ".repeat(column) }] : [],
@@ -235,9 +231,6 @@ export class YamlCst {
     if (!last?.value || !dash || !isScalarToken(last.value) || last.value.type === "block-scalar") {
       throw new SlipwayError(`${where}: cannot add after a non-scalar item`, { file: this.file });
     }
-    if (!(last.value.end ?? []).some((t) => t.type === "newline")) {
-      throw new SlipwayError(`${where}: cannot add to a one-line sequence`, { file: this.file });
-    }
     const column = this.lines.linePos(dash.offset).col - 1;
     const gap =
       last.start.find((t, i, all) => t.type === "space" && all[i - 1]?.type === "seq-item-ind")?.source ??
@@ -247,7 +240,7 @@ export class YamlCst {
       indent: column + 1 + gap.length,
       offset,
       type: styleFor("PLAIN", value, false) as never,
-      end: [{ type: "newline", offset, indent: column, source: "\n" }],
+      end: this.breakAfter((last.value.end ??= []), offset, column),
     });
     seq.items.push({
       start: [
@@ -257,6 +250,18 @@ export class YamlCst {
       ],
       value: scalar,
     });
+  }
+
+  /**
+   * The line break of a new line after an entry whose trailing tokens are `end`: the entry's own
+   * (`\r\n` in a CRLF file). The last entry of a file without a final newline gets the break
+   * and the new line none, so that the file still ends as it did.
+   */
+  private breakAfter(end: CST.SourceToken[], offset: number, indent: number): CST.SourceToken[] {
+    const newline = end.find((t) => t.type === "newline");
+    if (newline) return [{ type: "newline", offset, indent, source: newline.source }];
+    end.push({ type: "newline", offset, indent, source: this.text.includes("\r\n") ? "\r\n" : "\n" });
+    return [];
   }
 
   /**

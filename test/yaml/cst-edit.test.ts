@@ -147,6 +147,41 @@ describe("YamlCst.set", () => {
     expect(() => new YamlCst("r: [a]\n").append(0, ["r"], "b")).toThrow(/not a block sequence/);
   });
 
+  it("adds lines with the file's line break, and keeps a missing final newline missing", () => {
+    const cases: Array<[string, (c: YamlCst) => void, string]> = [
+      [
+        "resources:\r\n  - a.yaml\r\n",
+        (c) => c.append(0, ["resources"], "b.yaml"),
+        "resources:\r\n  - a.yaml\r\n  - b.yaml\r\n",
+      ],
+      [
+        "resources:\n  - a.yaml # one",
+        (c) => c.append(0, ["resources"], "b.yaml"),
+        "resources:\n  - a.yaml # one\n  - b.yaml",
+      ],
+      [
+        "resources:\r\n  - a.yaml",
+        (c) => c.append(0, ["resources"], "b.yaml"),
+        "resources:\r\n  - a.yaml\r\n  - b.yaml",
+      ],
+      [
+        "images:\r\n  - name: x\r\n    newTag: v1\r\n",
+        (c) => c.insert(0, ["images", 0], "digest", "sha256:aa"),
+        "images:\r\n  - name: x\r\n    newTag: v1\r\n    digest: sha256:aa\r\n",
+      ],
+      [
+        "images:\n  - name: x\n    newTag: v1",
+        (c) => c.insert(0, ["images", 0], "digest", "sha256:aa"),
+        "images:\n  - name: x\n    newTag: v1\n    digest: sha256:aa",
+      ],
+    ];
+    for (const [text, edit, expected] of cases) {
+      const cst = new YamlCst(text);
+      edit(cst);
+      expect(cst.toString()).toBe(expected);
+    }
+  });
+
   it("removes a sequence item with its line", () => {
     const text = "resources:\n  - a.yaml\n  - b.yaml # two\n  - c.yaml\n";
     for (const [i, expected] of [
