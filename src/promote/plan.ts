@@ -143,9 +143,11 @@ export function plan(input: PlanInput): PromotionPlan {
     }
     const ctx: TraceContext = { sources: input.files, cluster: dst, k: pair.target };
     const valuesPaths = config[app]?.values ?? config[pair.target.name]?.values ?? [];
+    const refused = out.refusals.length;
     const changes = planApp(ctx, pair.source, pair.target, normalize, valuesPaths, out, app);
     if (changes.length === 0) {
-      out.skipped.push({ app, reason: "no version differences" });
+      // A version that differs but cannot be promoted is refused, not "the same".
+      if (out.refusals.length === refused) out.skipped.push({ app, reason: "no version differences" });
       continue;
     }
     out.apps.push({ app, source: pair.source.id, target: pair.target.id, changes });

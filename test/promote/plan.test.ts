@@ -495,6 +495,8 @@ replacements:
         message: expect.stringMatching(/variable app_tag comes from Secret versions/),
       }),
     ]);
+    // Refused, so not also listed among the apps whose versions are the same.
+    expect(r.plan.skipped.map((s) => s.app)).not.toContain("app");
   });
 
   it("a version set in a SOPS-encrypted document: its MAC covers the plain values too", async () => {
