@@ -19,7 +19,7 @@
  * identity is the chart's location and version; unlike them, the bytes are content-addressed, so
  * the same archive seeded under two mirrors is stored once.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultCacheDir } from "../cache/location.js";
@@ -253,15 +253,17 @@ function blobIntact(file: string, digest: string): boolean {
   }
 }
 
-let tmpCounter = 0;
-
-/** Temp file in the target's directory, then rename: readers never see a partial entry. Mode 0644. */
+/**
+ * Temp file in the target's directory, then rename: readers never see a partial entry. Mode 0644.
+ * The temp name is random and created exclusively: a link planted there in a shared cache
+ * directory is never written through.
+ */
 function writeAtomic(file: string, content: Uint8Array | string): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++tmpCounter}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    fs.writeFileSync(tmp, content, { mode: 0o644 });
+    fs.writeFileSync(tmp, content, { flag: "wx", mode: 0o644 });
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });

@@ -18,6 +18,7 @@ import { withoutControls } from "../printable.js";
 import { applyEdits } from "../promote/apply.js";
 import { editText } from "../promote/format.js";
 import type { Edit, PromotionPlan, Refusal } from "../promote/model.js";
+import { encryptedEdits } from "../promote/plan.js";
 import { SourceFiles } from "../promote/sources.js";
 import { verifyPromotion } from "../promote/verify.js";
 import { parseYaml } from "../yaml/index.js";
@@ -211,6 +212,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
   } else {
     const plan = planImageUpdates(platform, fs, files, candidates!, v.cluster);
     edits = plan.updates.map((u) => u.edit);
+    refusals = encryptedEdits(files, edits);
     for (const p of plan.policies) {
       const head = `ImagePolicy ${p.policy} in ${p.cluster}${p.rule ? ` (${p.rule})` : ""}`;
       report.push(

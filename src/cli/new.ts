@@ -8,10 +8,12 @@ import { errorMessage } from "../errors.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { writeFileSet } from "../fs/write-set.js";
+import { imageReferenceProblem } from "../images/reference.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
 import { applierNameOf } from "../platform/model.js";
+import { withoutControls } from "../printable.js";
 import { SourceFiles } from "../promote/sources.js";
 import { planNewCluster } from "../scaffold/cluster.js";
 import type { ScaffoldPlan } from "../scaffold/files.js";
@@ -99,6 +101,13 @@ export async function newCommand(argv: string[]): Promise<number> {
   const port = v.port === undefined ? 8080 : Number(v.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     return usage(`--port must be a port number, not '${v.port}'`);
+  if (v.image !== undefined) {
+    const problem = imageReferenceProblem(v.image);
+    if (problem) return usage(`--image: ${problem}`);
+    // The overlays pin a tag (`images: newTag`); a digest is pinned afterwards with `images set`.
+    if (v.image.includes("@"))
+      return usage("--image takes REPO[:TAG]; pin a digest with 'slipway images set' afterwards");
+  }
   if (kind === "app-helm" && (v.chart === undefined || v.version === undefined))
     return usage("app-helm needs --chart and --version");
   const keys = ageIdentitiesFor(v["age-key-file"]);
@@ -174,6 +183,8 @@ export async function newCommand(argv: string[]): Promise<number> {
       for (const k of c.kustomizations.filter((k) => k.status === "failed")) {
         const problem = `${c.name}: ${applierNameOf(k.id)} does not render: ${k.errors[0]?.message ?? ""}`;
         if (failedBefore.has(`${c.name}\0${k.id}`)) plan.notes.push(`${problem} (it failed before too)`);
+        else if (plan.copiedFrom !== undefined && failedBefore.has(`${plan.copiedFrom}\0${k.id}`))
+          plan.notes.push(`${problem} (it fails in ${plan.copiedFrom} too)`);
         else {
           plan.errors.push(problem);
           newFailures++;
@@ -192,12 +203,15 @@ export async function newCommand(argv: string[]): Promise<number> {
       ).map(key),
     );
     // A cluster copied from another inherits its findings: they are not new (e.g. its Flux APIs).
+    // The copy's are read back with the reference's name for the new one: the other way, a
+    // reference named like a word of the messages ("cluster") would be replaced in every one.
     const from = plan.copiedFrom;
-    if (from !== undefined) {
-      const copy = (s: string) => s.split(from).join(name);
+    const inherited = new Set<string>();
+    if (from !== undefined)
       for (const f of checkFindings(before, [from], masker))
-        known.add(JSON.stringify([copy(f.cluster ?? ""), f.rule, copy(f.message)]));
-    }
+        inherited.add(JSON.stringify([f.rule, f.message]));
+    const asReference = (message: string) =>
+      from === undefined ? message : message.replace(wordPattern(name), from.split("/").pop()!);
     for (const f of checkFindings(
       after,
       affected.map((c) => c.name),
@@ -205,6 +219,7 @@ export async function newCommand(argv: string[]): Promise<number> {
     )) {
       // A chart not yet pulled into the chart cache says nothing about the scaffold.
       if (f.severity === "info" || f.rule === "helmrelease-chart-not-cached" || known.has(key(f))) continue;
+      if (inherited.has(JSON.stringify([f.rule, asReference(f.message)]))) continue;
       findings.push(f);
       plan.errors.push(
         `check ${f.severity} in ${f.cluster ?? "the repository"}: ${f.file ? `${f.file}${f.line ? `:${f.line}` : ""}: ` : ""}${f.message} [${f.rule}]`,
@@ -260,9 +275,16 @@ export async function newCommand(argv: string[]): Promise<number> {
       out.push(
         `${write ? "Created" : "Would create"} ${plan.create.size} file${plan.create.size === 1 ? "" : "s"}, ${write ? "changed" : "would change"} ${plan.change.size}.`,
       );
-    process.stdout.write(`${out.join("\n")}\n`);
+    // Names come from the command line and the repository's files: no control character may
+    // reach the terminal (as with promote and images).
+    process.stdout.write(withoutControls(`${out.join("\n")}\n`));
   }
   return plan.errors.length > 0 ? 1 : 0;
+}
+
+/** `word` where it stands alone: not inside a longer name (`qa` in `qa-db`, `equal`). */
+function wordPattern(word: string): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9_-])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9_-])`, "g");
 }
 
 function checkFindings(platform: Platform, clusters: string[], masker: SecretMasker): Finding[] {

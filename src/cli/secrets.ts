@@ -18,7 +18,7 @@ import { editFile } from "./secrets/edit.js";
 import { findSopsFiles } from "./secrets/find.js";
 import { type RunIdentities, runIdentities } from "./secrets/keys.js";
 import { buildReport, formatStatusText, type StatusEntry, statusOf } from "./secrets/status.js";
-import { replaceFile } from "./secrets/write.js";
+import { refuseReadOnly, replaceFile } from "./secrets/write.js";
 
 const help = `Usage: slipway secrets <command> [flags]
 
@@ -178,6 +178,8 @@ async function overTree(
   const pending: Pending[] = [];
   for (const file of files) {
     try {
+      // Dry runs too: they predict what the real run does.
+      refuseReadOnly(file);
       await each(file, readInput(file), pending);
     } catch (e) {
       failed++;

@@ -33,6 +33,9 @@ export function writeFileAtomic(file: string, content: string | Buffer, opts: At
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
+    // rename(2) names the temp file; the user named the target.
+    if ((e as NodeJS.ErrnoException).code === "EISDIR")
+      throw new SlipwayError("cannot write here: it is a directory", { file });
     throw e;
   }
 }

@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import { refuseLinksBelow } from "./atomic-write.js";
+import { readRegularFile } from "./read-regular.js";
 
 export interface PlannedFile {
   /** Absolute path, below `within`. */
@@ -122,7 +123,16 @@ function checkTargets(files: readonly PlannedFile[], within: string): void {
 }
 
 function checkUnchanged(file: string, expect: string | Buffer | null): void {
-  const now = fs.statSync(file, { throwIfNoEntry: false }) ? fs.readFileSync(file) : undefined;
+  let now: Buffer | undefined;
+  try {
+    // Non-blocking: a FIFO put at the name would block a plain read until some writer came.
+    now = readRegularFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EINVAL")
+      throw new SlipwayError("cannot write here: something other than a regular file exists", { file });
+    if (code !== "ENOENT") throw e;
+  }
   if (expect === null) {
     if (now !== undefined)
       throw new SlipwayError("the file exists now, but did not when Slipway planned it; run again", { file });

@@ -9,11 +9,19 @@ import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/model.js";
 import type { PromotionPlan } from "../promote/model.js";
-import { checkConflicts, checkShared, fileUsage, planChanges, targetFields } from "../promote/plan.js";
+import {
+  checkConflicts,
+  checkEncrypted,
+  checkShared,
+  fileUsage,
+  planChanges,
+  targetFields,
+} from "../promote/plan.js";
 import type { SourceFiles } from "../promote/sources.js";
 import { compose } from "../promote/trace.js";
 import { findPolicy } from "./list.js";
 import { parseMarker } from "./markers.js";
+import { imageReferenceProblem } from "./reference.js";
 import { valueFor } from "./update.js";
 
 export interface ImageSetRequest {
@@ -33,6 +41,8 @@ export function planImageSet(
   req: ImageSetRequest,
   running?: Set<string>,
 ): PromotionPlan[] {
+  const problem = imageReferenceProblem(req.image);
+  if (problem) throw new Error(problem);
   const want = splitImage(req.image);
   if (want.tag === "" && want.digest === "")
     throw new Error(`'${req.image}' has no tag or digest: give IMAGE:TAG`);
@@ -77,6 +87,7 @@ export function planImageSet(
   const changing = new Set(req.clusters ? selected.map((c) => c.name) : platform.clusters.map((c) => c.name));
   for (const plan of plans) {
     checkConflicts(plan);
+    checkEncrypted(plan, files);
     checkShared(plan, files, usage, platform, { changing, verb: "setting it here" });
   }
   return plans;

@@ -69,9 +69,15 @@ export function planImageUpdates(
 ): ImageUpdatePlan {
   const plan: ImageUpdatePlan = { policies: [], updates: [], skipped: [], notes: [] };
   const scanned = new Map<string, SetterMarker[]>();
+  const unreadable = new Set<string>();
   const markersUnder = (dir: string) => {
     let m = scanned.get(dir);
-    if (!m) scanned.set(dir, (m = findMarkers(fs, files, dir).markers));
+    if (!m) {
+      const found = findMarkers(fs, files, dir);
+      scanned.set(dir, (m = found.markers));
+      // A file with a marker that does not parse is not updated: said, never silently left.
+      for (const p of found.problems) unreadable.add(p);
+    }
     return m;
   };
   const seen = new Set<string>();
@@ -146,6 +152,7 @@ export function planImageUpdates(
     }
     plan.policies.push(...outcomes.values());
   }
+  for (const p of unreadable) plan.notes.push(`setter markers not read (nothing updated there): ${p}`);
   return plan;
 }
 

@@ -143,14 +143,17 @@ export function plan(input: PlanInput): PromotionPlan {
     }
     const ctx: TraceContext = { sources: input.files, cluster: dst, k: pair.target };
     const valuesPaths = config[app]?.values ?? config[pair.target.name]?.values ?? [];
+    const refused = out.refusals.length;
     const changes = planApp(ctx, pair.source, pair.target, normalize, valuesPaths, out, app);
     if (changes.length === 0) {
-      out.skipped.push({ app, reason: "no version differences" });
+      // A version that differs but cannot be promoted is refused, not "the same".
+      if (out.refusals.length === refused) out.skipped.push({ app, reason: "no version differences" });
       continue;
     }
     out.apps.push({ app, source: pair.source.id, target: pair.target.id, changes });
   }
   checkConflicts(out);
+  checkEncrypted(out, input.files);
   checkShared(out, input.files, usage, input.target, {
     changing: new Set([dst.name]),
     ...(sameRevision ? { source: src.name } : {}),
@@ -645,6 +648,38 @@ export function checkConflicts(plan: PromotionPlan): void {
       }
     }
   }
+}
+
+/** Edits to SOPS files (see encryptedEdits), refused. */
+export function checkEncrypted(plan: PromotionPlan, files: SourceFiles): void {
+  for (const a of plan.apps)
+    plan.refusals.push(
+      ...encryptedEdits(
+        files,
+        a.changes.flatMap((c) => c.edits),
+      ).map((r) => ({ ...r, app: a.app })),
+    );
+}
+
+/**
+ * A SOPS file's MAC covers every value, the unencrypted ones too: a file edited here would no
+ * longer decrypt with sops (and an encrypted value would be written in plaintext). One refusal
+ * per file, at its first edit; `slipway secrets edit` re-encrypts and computes the MAC again.
+ */
+export function encryptedEdits(files: SourceFiles, edits: readonly Edit[]): Refusal[] {
+  const refused = new Set<string>();
+  const out: Refusal[] = [];
+  for (const e of edits) {
+    if (refused.has(e.file) || !files.get(e.file)?.encrypted) continue;
+    refused.add(e.file);
+    out.push({
+      code: "ENCRYPTED",
+      file: e.file,
+      line: e.line,
+      message: `${e.file}:${e.line} (${e.what}) is in a SOPS-encrypted file: editing it would break the file's MAC, so sops could no longer decrypt it; change it with 'slipway secrets edit ${e.file}'`,
+    });
+  }
+  return out;
 }
 
 /** Which clusters read each file (documents, patches, kustomization files, Flux objects). */

@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
 import type { YamlValue } from "../kustomize/types.js";
+import { isSopsEncrypted } from "../sops/index.js";
 import { YamlCst } from "../yaml/cst-edit.js";
 import { parseYamlDocuments } from "../yaml/index.js";
 
@@ -23,6 +24,8 @@ export interface SourceFile {
   text: string;
   cst: YamlCst;
   docs: SourceDocument[];
+  /** A document carries SOPS metadata: its MAC covers every value of the file. */
+  encrypted: boolean;
 }
 
 export class SourceFiles {
@@ -75,7 +78,7 @@ export class SourceFiles {
         if (line === undefined) continue;
         docs.push({ index, line, value: values.get(line) ?? null });
       }
-      return { file, text, cst, docs };
+      return { file, text, cst, docs, encrypted: docs.some((d) => isSopsEncrypted(d.value)) };
     } catch (e) {
       return e instanceof Error ? e : new Error(String(e));
     }

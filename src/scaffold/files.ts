@@ -104,12 +104,9 @@ export function appendDocument(
 ): void {
   const text = currentText(plan, files, file) ?? "";
   const sep = text === "" ? "" : `${text.endsWith("\n") ? "" : "\n"}---\n`;
-  setText(
-    plan,
-    file,
-    `${text}${sep}${stringify(doc, { indentSeq, lineWidth: 0, aliasDuplicateObjects: false })}`,
-    what,
-  );
+  const added = `${sep}${stringify(doc, { indentSeq, lineWidth: 0, aliasDuplicateObjects: false })}`;
+  // A CRLF file stays CRLF: one document with other line breaks would show as changed lines.
+  setText(plan, file, `${text}${text.includes("\r\n") ? added.replace(/\n/g, "\r\n") : added}`, what);
 }
 
 /**

@@ -197,17 +197,13 @@ export class YamlCst {
     if (!prev?.key || !prev.value || !isScalarToken(prev.value) || prev.value.type === "block-scalar") {
       throw new SlipwayError(`${where}: cannot add '${key}' after a non-scalar entry`, { file: this.file });
     }
-    const end = (prev.value.end ??= []);
-    if (!end.some((t) => t.type === "newline")) {
-      throw new SlipwayError(`${where}: cannot add '${key}' to a one-line mapping`, { file: this.file });
-    }
     const column = this.lines.linePos(prev.key.offset).col - 1;
     const offset = prev.value.offset;
     const scalar = CST.createScalarToken(String(value), {
       indent: column,
       offset,
       type: styleFor("PLAIN", value, false) as never,
-      end: [{ type: "newline", offset, indent: column, source: "\n" }],
+      end: this.breakAfter((prev.value.end ??= []), offset, column),
     });
     map.items.splice(at + 1, 0, {
       start: column > 0 ? [{ type: "space", offset, indent: 0, source: " ".repeat(column) }] : [],
@@ -235,9 +231,6 @@ export class YamlCst {
     if (!last?.value || !dash || !isScalarToken(last.value) || last.value.type === "block-scalar") {
       throw new SlipwayError(`${where}: cannot add after a non-scalar item`, { file: this.file });
     }
-    if (!(last.value.end ?? []).some((t) => t.type === "newline")) {
-      throw new SlipwayError(`${where}: cannot add to a one-line sequence`, { file: this.file });
-    }
     const column = this.lines.linePos(dash.offset).col - 1;
     const gap =
       last.start.find((t, i, all) => t.type === "space" && all[i - 1]?.type === "seq-item-ind")?.source ??
@@ -247,7 +240,7 @@ export class YamlCst {
       indent: column + 1 + gap.length,
       offset,
       type: styleFor("PLAIN", value, false) as never,
-      end: [{ type: "newline", offset, indent: column, source: "\n" }],
+      end: this.breakAfter((last.value.end ??= []), offset, column),
     });
     seq.items.push({
       start: [
@@ -259,26 +252,59 @@ export class YamlCst {
     });
   }
 
-  /** Removes item `index` of the block sequence at `path` with its line (not the only item). */
+  /**
+   * The line break of a new line after an entry whose trailing tokens are `end`: the entry's own
+   * (`\r\n` in a CRLF file). The last entry of a file without a final newline gets the break
+   * and the new line none, so that the file still ends as it did.
+   */
+  private breakAfter(end: CST.SourceToken[], offset: number, indent: number): CST.SourceToken[] {
+    const newline = end.find((t) => t.type === "newline");
+    if (newline) return [{ type: "newline", offset, indent, source: newline.source }];
+    end.push({ type: "newline", offset, indent, source: this.text.includes("\r\n") ? "\r\n" : "\n" });
+    return [];
+  }
+
+  /**
+   * Removes item `index` of the block sequence at `path` with its line. The only item of a
+   * mapping's sequence leaves `key: []` (a key with no value would read as null).
+   */
   removeItem(doc: number, path: CstPath, index: number): void {
-    const seq = this.locate(doc, path)?.token;
+    const hit = this.locate(doc, path);
+    const seq = hit?.token;
     const where = `${this.file}: ${formatPath([...path, index])}`;
     if (seq?.type !== "block-seq")
       throw new SlipwayError(`${where}: not an item of a block sequence`, { file: this.file });
     const items = seq.items.filter((it) => it.start.some((t) => t.type === "seq-item-ind"));
     const item = items[index];
     if (!item) throw new SlipwayError(`${where}: no such item`, { file: this.file });
+    if (item.value && !isScalarToken(item.value))
+      throw new SlipwayError(`${where}: only scalar items can be removed`, { file: this.file });
+    if (items.length === 1) {
+      const entry = hit!.item;
+      const colon = entry?.sep?.find((t) => t.type === "map-value-ind");
+      if (!entry || !colon || seq.items.length !== 1)
+        throw new SlipwayError(`${where}: cannot remove the only item`, { file: this.file });
+      const last = item.value && "end" in item.value ? (item.value.end ?? []) : [];
+      const newline = last.filter((t) => t.type === "newline").slice(-1);
+      entry.sep = [colon, { type: "space", offset: colon.offset + 1, indent: colon.indent, source: " " }];
+      entry.value = {
+        type: "flow-collection",
+        offset: seq.offset,
+        indent: seq.indent,
+        start: { type: "flow-seq-start", offset: seq.offset, indent: seq.indent, source: "[" },
+        items: [],
+        end: [{ type: "flow-seq-end", offset: seq.offset + 1, indent: seq.indent, source: "]" }, ...newline],
+      };
+      return;
+    }
     if (index === 0) {
       // The first item carries its line's indentation; the next one takes it over.
-      const next = items[1];
-      if (!next) throw new SlipwayError(`${where}: cannot remove the only item`, { file: this.file });
+      const next = items[1]!;
       next.start = [
         ...item.start.filter((t) => t.type === "space" && t === item.start[0]),
         ...next.start.filter((t) => !(t.type === "space" && t === next.start[0])),
       ];
     }
-    if (item.value && !isScalarToken(item.value))
-      throw new SlipwayError(`${where}: only scalar items can be removed`, { file: this.file });
     seq.items.splice(seq.items.indexOf(item), 1);
   }
 

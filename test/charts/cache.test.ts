@@ -108,6 +108,20 @@ describe("ChartCache", () => {
     expect(cache.knownVersions("https://x.io/charts", "b")).toBeUndefined();
   });
 
+  it("never writes through a link planted where a temp file will be (a shared cache directory)", () => {
+    const cache = new ChartCache(dir);
+    const versions = path.join(dir, "charts", "versions");
+    fs.mkdirSync(versions, { recursive: true });
+    const victim = path.join(dir, "victim");
+    fs.writeFileSync(victim, "keep\n");
+    const base = `${sha256Hex(`${canonicalSource("https://x.io/charts")}\na`)}.json`;
+    for (let n = 1; n <= 2000; n++)
+      fs.symlinkSync(victim, path.join(versions, `.${base}.${process.pid}.${n}.tmp`));
+    cache.putVersions("https://x.io/charts", "a", ["1.0.0"]);
+    expect(fs.readFileSync(victim, "utf8")).toBe("keep\n");
+    expect(cache.knownVersions("https://x.io/charts", "a")).toEqual(["1.0.0"]);
+  });
+
   it("an empty or absent cache lists nothing", () => {
     expect(new ChartCache(path.join(dir, "nope")).list()).toEqual([]);
   });

@@ -1,18 +1,22 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { imagesCommand } from "../../src/cli/images.js";
 import { DiskFileSystem } from "../../src/fs/filesystem.js";
 import { directoryChartProvider } from "../../src/helmrelease/charts.js";
 import { listImages, notListed } from "../../src/images/list.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { SourceFiles } from "../../src/promote/sources.js";
+import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { GitFixture } from "../diff/git-fixture.js";
 import { sync } from "../promote/harness.js";
 import { captureOutput } from "../support/capture.js";
 import { conformanceChartDirs } from "../support/conformance-charts.js";
 import { repoRoot, requires, sharedDir } from "../support/env.js";
 import { demoKeyFile } from "../support/flux.js";
+
+/** The public half of examples/demo-keys/age.agekey. */
+const DEMO_RECIPIENT = "age1lt4csfl3qnmkm83ghffmfa0zu5m7mzwge4d9sv53af00m7qjmytsn855wr";
 
 describe("slipway images on examples/platform", () => {
   const repo = new GitFixture();
@@ -103,6 +107,19 @@ Not listed: 10 HelmReleases were not rendered, so the images they run are missin
     expect(none.stderr).toContain("no cluster runs ghcr.io/acme-platform/nothing");
   });
 
+  it("set: a reference no node could pull is bad usage, and nothing is written", async () => {
+    for (const image of [
+      "ghcr.io/acme-platform/backend:1.9.0 # rc",
+      "ghcr.io/acme-platform/backend:1.9.0\nx: y",
+      "ghcr.io/acme-platform/backend:@sha256:00",
+    ]) {
+      const r = await run("set", image, "--write");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${JSON.stringify(image)} is not a valid image reference`);
+    }
+    expect(repo.git("status", "--porcelain")).toBe("");
+  });
+
   it("set, when the image is in what failed to render: says which Flux Kustomization and file, not 'no cluster runs'", async () => {
     const file = path.join(repo.dir, "apps/backend/overlays/dev/kustomization.yaml");
     writeFileSync(file, `${readFileSync(file, "utf8")}---\nbroken: [\n`);
@@ -139,6 +156,37 @@ Not listed: 10 HelmReleases were not rendered, so the images they run are missin
     expect(again.stdout).toContain("Nothing to change.");
     expect((await run("update", "--tags", tags)).code).toBe(2);
     expect((await run("update", "--policies")).code).toBe(2);
+  });
+
+  it("update --policies: a marker in a SOPS-encrypted file is refused, and nothing is written", async () => {
+    // encrypted_regex leaves the image readable and the marker a line comment, but the MAC
+    // covers the image too: image-automation-controller's edit would leave a file sops refuses.
+    const rule = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^(data|stringData)$" });
+    const worker = "apps/backend/overlays/production/worker.sops.yaml";
+    const encrypted = (
+      await encryptSops(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: worker\ndata:\n  token: s3cr3t\nimage: ghcr.io/acme-platform/backend:1.8.3\n",
+        { file: worker, rule, config: null },
+      )
+    )
+      .toString("utf8")
+      .replace(
+        "image: ghcr.io/acme-platform/backend:1.8.3\n",
+        'image: ghcr.io/acme-platform/backend:1.8.3 # {"$imagepolicy": "flux-system:backend"}\n',
+      );
+    writeFileSync(path.join(repo.dir, worker), encrypted);
+    repo.commit("a SOPS file with a setter marker");
+    onTestFinished(() => void repo.git("reset", "-q", "--hard", "HEAD~1"));
+    const tags = path.join(repo.dir, "tags.txt");
+    writeFileSync(tags, "ghcr.io/acme-platform/backend:1.9.0\n");
+    const r = await run("update", "--policies", "--tags", tags, "--cluster", "production", "--write");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `${worker}:7 ({"$imagepolicy": "flux-system:backend"}) is in a SOPS-encrypted file: editing it would break the file's MAC`,
+    );
+    expect(r.stdout).toContain("Refused; nothing was written:");
+    expect(repo.git("status", "--porcelain")).toBe("?? tags.txt");
+    expect(readFileSync(path.join(repo.dir, worker), "utf8")).toBe(encrypted);
   });
 });
 

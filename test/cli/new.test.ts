@@ -15,12 +15,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkCommand } from "../../src/cli/check.js";
 import { newCommand } from "../../src/cli/new.js";
 import { renderCommand } from "../../src/cli/render.js";
+import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { sync } from "../promote/harness.js";
 import { captureOutput } from "../support/capture.js";
 import { hasShared, repoRoot, sharedDir } from "../support/env.js";
 import { demoKeyFile } from "../support/flux.js";
 
 const KEY = ["--age-key-file", demoKeyFile];
+/** The public half of examples/demo-keys/age.agekey. */
+const DEMO_RECIPIENT = "age1lt4csfl3qnmkm83ghffmfa0zu5m7mzwge4d9sv53af00m7qjmytsn855wr";
 
 function copyOfPlatform(): string {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-")));
@@ -160,7 +163,30 @@ images:
     expect(dep.stdout).toMatch(/--depends-on nope: dev has no Flux Kustomization named 'nope' \(it has: /);
     expect((await run(["service", "Orders!", dir])).code).toBe(1);
     expect((await run(["widget", "x", dir])).code).toBe(2);
+    // An image no node could pull (a pasted comment, a newline, upper case) or a digest the
+    // overlays' newTag cannot hold is bad usage, not a service that renders and checks clean.
+    for (const image of ["ghcr.io/acme/orders:1.0 # rc", "ghcr.io/acme/orders:1\nx: y", "Acme/Orders:1"]) {
+      const bad = await run(["service", "orders", dir, "--image", image]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(`--image: ${JSON.stringify(image)} is not a valid image reference`);
+    }
+    const digest = await run([
+      "service",
+      "orders",
+      dir,
+      "--image",
+      `ghcr.io/acme/orders@sha256:${"0".repeat(64)}`,
+    ]);
+    expect(digest.code).toBe(2);
+    expect(digest.stderr).toContain("--image takes REPO[:TAG]");
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("prints no control character it was given", async () => {
+    const r = await run(["service", "x\u001b]0;title\u0007y\u001b[2J", dir, "--env", "dev\u001b[31m"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("is not a valid name");
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 
   it("--dry-run writes nothing", async () => {
@@ -214,6 +240,54 @@ images:
     const check = await captureOutput(() => checkCommand([dir, "--cluster", "qa", ...KEY]));
     expect(check.code).toBe(0);
     expect((await run(["cluster", "qa", dir])).code).toBe(1);
+  });
+});
+
+describe("slipway new cluster: what the copy inherits from its reference", () => {
+  // A reference named like a word of check messages ("cluster": the Flux Operator layouts), a
+  // warning it has already, and a kustomization that lists nothing but SOPS files.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-inherit-")));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (f: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  };
+
+  it("copies its warnings and its failures without calling them new, and empties a list of SOPS files", async () => {
+    file("clusters/cluster/flux-system/gotk-sync.yaml", sync("cluster"));
+    file(
+      "clusters/cluster/kustomization.yaml",
+      "resources:\n  - flux-system/gotk-sync.yaml\n  - secrets\n  - web.yaml\n  - broken.yaml\n",
+    );
+    file(
+      "clusters/cluster/web.yaml",
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n",
+    );
+    const rule = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^(data|stringData)$" });
+    const secret =
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n  namespace: default\nstringData:\n  token: s3cr3t\n";
+    file(
+      "clusters/cluster/secrets/token.sops.yaml",
+      (await encryptSops(secret, { file: "token.sops.yaml", rule, config: null })).toString("utf8"),
+    );
+    file("clusters/cluster/secrets/kustomization.yaml", "resources:\n  - token.sops.yaml\n");
+    file(
+      "clusters/cluster/broken.yaml",
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: broken\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./broken\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+    );
+    file("broken/kustomization.yaml", "configMapGenerator:\n  - name: cfg\n    files: [missing.conf]\n");
+    const check = await captureOutput(() => checkCommand([dir, ...KEY]));
+    expect(check.stdout).toMatch(/of cluster cluster/);
+    const r = await run(["cluster", "qa", dir, "--like", "cluster"]);
+    expect(r.stdout).toContain("note: qa: Flux Kustomization flux-system/broken does not render: ");
+    expect(r.stdout).toContain("(it fails in cluster too)");
+    expect(r.stdout).toContain("renders in qa (");
+    expect(r.stdout).toContain("no new check findings");
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, "clusters/qa/secrets/kustomization.yaml"), "utf8")).toBe(
+      "resources: []\n",
+    );
+    expect(existsSync(path.join(dir, "clusters/qa/secrets/token.sops.yaml"))).toBe(false);
   });
 });
 

@@ -524,6 +524,38 @@ describe("slipway secrets status on a repository that drifted", () => {
   });
 });
 
+describe("slipway secrets and read-only files", () => {
+  // No write bits is the user's "do not edit" (sops fails on such a file; promote and new refuse
+  // it too); a rename would replace it all the same, and root may write anywhere.
+  const readOnly = /the file is read-only; make it writable \(chmod u\+w\)/;
+
+  it("edit refuses before the editor opens; encrypt -i, rotate and updatekeys refuse too", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    const before = encryptInPlace(dir, "secrets/app.yaml");
+    chmodSync(file, 0o444);
+    const { editor, log } = fakeEditor(`sed -i 's/hunter2-e91b/correct-horse-42/' "$f"`);
+    const edited = run(["edit", file], { ...withKey(0), EDITOR: editor });
+    expectOneLineError(edited, 1, readOnly);
+    expect(existsSync(log)).toBe(false);
+    for (const args of [
+      ["rotate", dir],
+      ["rotate", "--dry-run", dir],
+      ["updatekeys", dir],
+    ]) {
+      const r = run(args, withKey(0));
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr).toMatch(readOnly);
+    }
+    expect(readFileSync(file)).toEqual(before);
+    expect(statSync(file).mode & 0o777).toBe(0o444);
+    const plain = path.join(dir, "secrets/plain.yaml");
+    writeFileSync(plain, SECRET, { mode: 0o444 });
+    expectOneLineError(run(["encrypt", "--in-place", plain], withKey(0)), 1, readOnly);
+    expect(readFileSync(plain, "utf8")).toBe(SECRET);
+  });
+});
+
 describe("slipway secrets: finding SOPS files in a tree", () => {
   it("finds YAML, JSON, dotenv and binary SOPS files, skipping plain files and node_modules", () => {
     const dir = tree({

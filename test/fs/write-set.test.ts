@@ -3,6 +3,8 @@
  * before writing, a rename failing after the first file is in place) leaves the directory as
  * it was — replaced files restored, new files, temp files and new directories gone.
  */
+
+import { execFileSync, spawn } from "node:child_process";
 import {
   chmodSync,
   lstatSync,
@@ -187,6 +189,24 @@ describe("writeFileSet", () => {
     expect(tree(root)).toEqual({ "a.yaml": "a\n", "b.yaml": "b, saved by the user meanwhile\n" });
     writeFileSet(set("b, saved by the user meanwhile\n"), { within: root });
     expect(tree(root)).toEqual({ "a.yaml": "A\n", "b.yaml": "B\n" });
+  });
+
+  it("a FIFO put where a planned file was is refused at once, not read (which waits for a writer)", () => {
+    const root = temp();
+    const a = path.join(root, "a.yaml");
+    execFileSync("mkfifo", [a]);
+    // The old read blocked until this writer came (and then saw an empty file).
+    const writer = spawn("sh", ["-c", `sleep 3; : > "${a}"`], { stdio: "ignore" });
+    try {
+      const started = Date.now();
+      expect(() => writeFileSet([{ file: a, content: "A\n", expect: "a\n" }], { within: root })).toThrow(
+        expect.objectContaining({ file: a, message: expect.stringMatching(/other than a regular file/) }),
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      writer.kill();
+    }
+    expect(lstatSync(a).isFIFO()).toBe(true);
   });
 
   it("refuses two outputs for one file and a file outside the directory", () => {

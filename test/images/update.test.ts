@@ -62,8 +62,9 @@ spec:
     sidecar: ghcr.io/stefanprodan/podinfo:6.0.0 # {"$imagepolicy": "flux-system:podinfo"}
 `;
 
-function tree(path: string) {
+function tree(path: string, extra: Record<string, string> = {}) {
   const files: Record<string, string> = {
+    ...extra,
     "clusters/prod/flux-system/gotk-sync.yaml": sync("prod"),
     "clusters/prod/kustomization.yaml":
       "resources:\n  - flux-system/gotk-sync.yaml\n  - automation.yaml\n  - app.yaml\n",
@@ -133,6 +134,18 @@ spec:
       "apps/other/release.yaml:17 no digest known for ghcr.io/stefanprodan/podinfo:6.2.0 (give candidates as TAG@sha256:…)",
       "apps/podinfo/release.yaml:17 no digest known for ghcr.io/stefanprodan/podinfo:6.2.0 (give candidates as TAG@sha256:…)",
     ]);
+  });
+
+  it("says which files with a marker it could not read, instead of leaving them silently", () => {
+    const broken = 'values:\n  tag: [6.0.0 # {"$imagepolicy": "flux-system:podinfo:tag"}\n';
+    const { fs, platform, files } = tree(".", { "apps/broken/values.yaml": broken });
+    const plan = planImageUpdates(platform, fs, files, TAGS);
+    expect(plan.notes).toEqual([
+      expect.stringMatching(
+        /^setter markers not read \(nothing updated there\): apps\/broken\/values\.yaml: /,
+      ),
+    ]);
+    expect(plan.updates.map((u) => u.edit.file)).not.toContain("apps/broken/values.yaml");
   });
 
   it("reports a policy that selects nothing, and clusters without automation", () => {

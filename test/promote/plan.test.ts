@@ -4,10 +4,13 @@
  * source's versions. Each scenario runs plan → applyEdits → render → verifyPromotion.
  */
 import { describe, expect, it } from "vitest";
+import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { helmRelease as helmReleaseOf } from "../support/flux.js";
 import { changedLines, deployment, fluxKs, promote, twoEnvs } from "./harness.js";
 
 const IMG = "ghcr.io/acme/app";
+/** The public half of examples/demo-keys/age.agekey. */
+const DEMO_RECIPIENT = "age1lt4csfl3qnmkm83ghffmfa0zu5m7mzwge4d9sv53af00m7qjmytsn855wr";
 
 /** apps/app/{base,overlays/<env>} with the image pinned per overlay by an images entry. */
 function overlayTree(stagingTag: string, productionTag: string, extra: Record<string, string> = {}) {
@@ -492,6 +495,37 @@ replacements:
         message: expect.stringMatching(/variable app_tag comes from Secret versions/),
       }),
     ]);
+    // Refused, so not also listed among the apps whose versions are the same.
+    expect(r.plan.skipped.map((s) => s.app)).not.toContain("app");
+  });
+
+  it("a version set in a SOPS-encrypted document: its MAC covers the plain values too", async () => {
+    // encrypted_regex leaves the image readable, but an edit would leave a file sops refuses.
+    const rule = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^(data|stringData)$" });
+    const encrypted = async (tag: string) =>
+      (
+        await encryptSops(`${deployment("app", `${IMG}:${tag}`)}stringData:\n  token: s3cr3t\n`, {
+          file: "deployment.sops.yaml",
+          rule,
+          config: null,
+        })
+      ).toString("utf8");
+    const files = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/app/staging"),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/app/production"),
+      "apps/app/staging/deployment.sops.yaml": await encrypted("2.1.0"),
+      "apps/app/production/deployment.sops.yaml": await encrypted("2.0.0"),
+    });
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([
+      expect.objectContaining({
+        code: "ENCRYPTED",
+        file: "apps/app/production/deployment.sops.yaml",
+        line: expect.any(Number),
+        message: expect.stringMatching(/SOPS-encrypted file: editing it would break the file's MAC/),
+      }),
+    ]);
+    expect(r.texts.size).toBe(0);
   });
 
   it("an edit that would change more than the version (a variable used elsewhere too)", () => {

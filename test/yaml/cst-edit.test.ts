@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { applyScalarEdits, type CstPath, type ScalarValue, YamlCst } from "../../src/yaml/cst-edit.js";
 import { parseYamlDocuments } from "../../src/yaml/index.js";
 
@@ -146,6 +147,41 @@ describe("YamlCst.set", () => {
     expect(() => new YamlCst("r: [a]\n").append(0, ["r"], "b")).toThrow(/not a block sequence/);
   });
 
+  it("adds lines with the file's line break, and keeps a missing final newline missing", () => {
+    const cases: Array<[string, (c: YamlCst) => void, string]> = [
+      [
+        "resources:\r\n  - a.yaml\r\n",
+        (c) => c.append(0, ["resources"], "b.yaml"),
+        "resources:\r\n  - a.yaml\r\n  - b.yaml\r\n",
+      ],
+      [
+        "resources:\n  - a.yaml # one",
+        (c) => c.append(0, ["resources"], "b.yaml"),
+        "resources:\n  - a.yaml # one\n  - b.yaml",
+      ],
+      [
+        "resources:\r\n  - a.yaml",
+        (c) => c.append(0, ["resources"], "b.yaml"),
+        "resources:\r\n  - a.yaml\r\n  - b.yaml",
+      ],
+      [
+        "images:\r\n  - name: x\r\n    newTag: v1\r\n",
+        (c) => c.insert(0, ["images", 0], "digest", "sha256:aa"),
+        "images:\r\n  - name: x\r\n    newTag: v1\r\n    digest: sha256:aa\r\n",
+      ],
+      [
+        "images:\n  - name: x\n    newTag: v1",
+        (c) => c.insert(0, ["images", 0], "digest", "sha256:aa"),
+        "images:\n  - name: x\n    newTag: v1\n    digest: sha256:aa",
+      ],
+    ];
+    for (const [text, edit, expected] of cases) {
+      const cst = new YamlCst(text);
+      edit(cst);
+      expect(cst.toString()).toBe(expected);
+    }
+  });
+
   it("removes a sequence item with its line", () => {
     const text = "resources:\n  - a.yaml\n  - b.yaml # two\n  - c.yaml\n";
     for (const [i, expected] of [
@@ -157,5 +193,23 @@ describe("YamlCst.set", () => {
       cst.removeItem(0, ["resources"], i);
       expect(cst.toString()).toBe(expected);
     }
+  });
+
+  it("removing the only item of a mapping's sequence leaves an empty list, not a null", () => {
+    for (const [text, expected] of [
+      ["kind: K\nresources:\n  - a.yaml # one\nnext: 1\n", "kind: K\nresources: []\nnext: 1\n"],
+      ["kind: K\nresources:\n- a.yaml", "kind: K\nresources: []"],
+      ["kind: K\r\nresources:\r\n  - a.yaml\r\n", "kind: K\r\nresources: []\r\n"],
+    ] as const) {
+      const cst = new YamlCst(text);
+      cst.removeItem(0, ["resources"], 0);
+      expect(cst.toString()).toBe(expected);
+      expect(parse(cst.toString())).toEqual({
+        kind: "K",
+        resources: [],
+        ...(text.includes("next") ? { next: 1 } : {}),
+      });
+    }
+    expect(() => new YamlCst("- - a\n").removeItem(0, [0], 0)).toThrow(/cannot remove the only item/);
   });
 });

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import { SlipwayError } from "../../errors.js";
 import { type DecryptedSops, decryptSops, plaintextBytes, reencryptEdited } from "../../sops/index.js";
-import { replaceFile } from "./write.js";
+import { refuseReadOnly, replaceFile } from "./write.js";
 
 /**
  * `slipway secrets edit FILE`: the plaintext goes to a 0600 file in a fresh 0700 temp
@@ -129,6 +129,8 @@ export async function editFile(
   } catch (err) {
     throw new SlipwayError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, { file });
   }
+  // Before the editor opens: an edit that cannot be saved would be lost.
+  refuseReadOnly(file);
   const decrypted = await decryptSops(original, { file, identities: opts.identities });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-edit-"));
   const guard = new EditGuard(dir);
