@@ -141,6 +141,10 @@ export class DiskRenderCache implements RenderCache {
     const dir = path.join(this.dir, unit);
     const held = postedUnder(dir) || fs.existsSync(dir);
     if (held) this.heldUnits.add(unit);
+    // Found absent as a read finds it (absentUnitDirs): a caller that skips its lookup on this
+    // answer and then writes (check-source-lines' first file) would otherwise leave the unit
+    // unknown, and every later miss there cost a stat (~120 in a cold check of bjw-s home-ops).
+    else if (this.memoAbsentUnits && !absentUnitDirs.has(dir)) absentUnitDirs.set(dir, new Set());
     return held;
   }
 
