@@ -281,16 +281,18 @@ class ChartsOfPass {
   private readonly lookups = new Map<string, ChartLookup>();
   private readonly facts = new Map<string, ChartFacts>();
   /**
-   * crds/ documents parsed for a chart's facts, by text: the first release that applies them
-   * takes them instead of parsing the text again (kube-prometheus-stack's are megabytes).
+   * crds/ documents parsed for a chart's facts, by the file's bytes (the chart's own array, which
+   * the render's crds/ files carry): the first release that applies them takes them instead of
+   * parsing the text again (kube-prometheus-stack's are megabytes). Keyed by the bytes rather
+   * than the text, the release's file is not decoded and its megabytes are not hashed as a key.
    */
-  private readonly crdDocs = new Map<string, KObject[]>();
+  private readonly crdDocs = new WeakMap<Uint8Array, KObject[]>();
   constructor(private readonly cache: RenderCache | undefined) {}
 
   /** The documents of a crds/ text parsed for facts, once: a later taker parses its own. */
-  takeCrdDocs(text: string): KObject[] | undefined {
-    const docs = this.crdDocs.get(text);
-    if (docs !== undefined) this.crdDocs.delete(text);
+  takeCrdDocs(data: Uint8Array | undefined): KObject[] | undefined {
+    const docs = data === undefined ? undefined : this.crdDocs.get(data);
+    if (docs !== undefined) this.crdDocs.delete(data!);
     return docs;
   }
 
@@ -315,7 +317,7 @@ class ChartsOfPass {
     if (facts === undefined) {
       const a = lc.load();
       if (!("chart" in a)) return a;
-      facts = chartFacts(a.chart, (text, docs) => this.crdDocs.set(text, docs));
+      facts = chartFacts(a.chart, (data, docs) => this.crdDocs.set(data, docs));
       if (this.cache) writeChartFacts(this.cache, lc.identity, facts);
     }
     this.facts.set(lc.identity, facts);
@@ -430,7 +432,7 @@ function ensureChart(p: Prepared): boolean {
   return true;
 }
 
-function chartFacts(chart: Chart, keepCrds?: (text: string, docs: KObject[]) => void): ChartFacts {
+function chartFacts(chart: Chart, keepCrds?: (data: Uint8Array, docs: KObject[]) => void): ChartFacts {
   return {
     version: chart.metadata.version,
     crdApiVersions: chartCrdApiVersions(chart, keepCrds),
@@ -1098,7 +1100,7 @@ function releaseObjects(
   const crds: KObject[] = [];
   if (spec.crds !== "Skip") {
     for (const f of release.crds)
-      for (const obj of charts?.takeCrdDocs(f.content) ?? parseCrdDocuments(f.content, f.path)) {
+      for (const obj of charts?.takeCrdDocs(f.data) ?? parseCrdDocuments(f.content, f.path)) {
         addLabels(obj, originLabels(spec.namespace, spec.name));
         crds.push(obj);
       }
@@ -1284,17 +1286,24 @@ export function crdApiVersions(crds: KObject[]): string[] {
   return out;
 }
 
-/** `keep`: given each crds/ text that parsed, with its documents (read here, never changed). */
-function chartCrdApiVersions(chart: Chart, keep?: (text: string, docs: KObject[]) => void): string[] {
+/**
+ * `keep`: given the bytes of each crds/ file that parsed, with its documents (read here, never
+ * changed), unless the file starts with a byte order mark: the text is Buffer's decoding, which
+ * keeps the mark, and releaseObjects' text (TextDecoder's) drops it, so such a file is parsed
+ * there again as before.
+ */
+function chartCrdApiVersions(chart: Chart, keep?: (data: Uint8Array, docs: KObject[]) => void): string[] {
   const out: string[] = [];
   const visit = (c: Chart) => {
     for (const f of c.files) {
       if (!/^crds\/.*\.(ya?ml|json)$/.test(f.name)) continue;
       try {
-        const text = Buffer.from(f.data).toString("utf8");
+        const data = f.data;
+        // A view of the bytes, not a copy (kube-prometheus-stack's crds/ are megabytes).
+        const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
         const docs = parseCrdDocuments(text, f.name);
         out.push(...crdApiVersions(docs));
-        keep?.(text, docs);
+        if (text.charCodeAt(0) !== 0xfeff) keep?.(data, docs);
       } catch {
         // a broken crds/ file fails the render itself, with its message
       }

@@ -60,6 +60,19 @@ describe("render cache: unit directories found absent", () => {
     expect(c.stats).toMatchObject({ hits: 2, misses: 3, rejected: 0 });
   });
 
+  it("a unit mayHold finds absent is memoised as a read's would be", () => {
+    const dir = temp();
+    const c = new DiskRenderCache(dir, code, { memoAbsentUnits: true });
+    expect(c.mayHold("check-source-lines")).toBe(false);
+    const own = c.key("check-source-lines", "own");
+    c.put(own, body);
+    writtenElsewhere(dir, "check-source-lines", "other");
+    // Its own entry is read; another process's, written after the answer, is a miss.
+    expect(c.get(own)).toStrictEqual(body);
+    expect(c.get(c.key("check-source-lines", "other"))).toBeUndefined();
+    expect(new DiskRenderCache(dir, code).get(c.key("check-source-lines", "other"))).toStrictEqual(body);
+  });
+
   it("other units are unaffected", () => {
     const dir = temp();
     const c = new DiskRenderCache(dir, code, { memoAbsentUnits: true });
