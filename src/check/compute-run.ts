@@ -24,7 +24,9 @@ export interface ComputeRunOptions {
   onProgress?: (event: PlatformProgress) => void;
 }
 
-export type ComputedRun = { kind: "unknown-clusters"; messages: string[] } | ({ kind: "checked" } & CheckRunOutcome);
+export type ComputedRun =
+  | { kind: "unknown-clusters"; messages: string[] }
+  | ({ kind: "checked" } & CheckRunOutcome);
 
 export async function computeRun(
   repo: string,
@@ -79,4 +81,3 @@ function snapshotReader(contents: ReadonlyMap<string, Buffer>): (file: string) =
     }
   };
 }
-

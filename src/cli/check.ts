@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { defaultRenderCache } from "../cache/index.js";
 import { applyBaseline, formatBaseline, makeBaseline, parseBaseline } from "../check/baseline.js";
 import type { CheckResult } from "../check/engine.js";
-import type { Rule } from "../check/types.js";
 import { formatGithub } from "../check/report/github.js";
 import { formatJson } from "../check/report/json.js";
 import { formatJunit } from "../check/report/junit.js";
@@ -11,6 +10,7 @@ import { formatSarif } from "../check/report/sarif.js";
 import { formatText, summaryLine } from "../check/report/text.js";
 import { allRuleIds } from "../check/rules/ids.js";
 import { checkRepository } from "../check/run.js";
+import type { Rule } from "../check/types.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { DiscoverySummary } from "../platform/discovery-types.js";
@@ -204,7 +204,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const toFile = values.output !== undefined;
   const color =
     !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
-  const report = await formatCheckReport(format, result, { discovery, clusterNames: run.clusterNames, color });
+  const report = await formatCheckReport(format, result, {
+    discovery,
+    clusterNames: run.clusterNames,
+    color,
+  });
   if (values.output !== undefined) {
     try {
       writeFileAtomic(values.output, report);

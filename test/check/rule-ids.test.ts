@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { allRules } from "../../src/check/rules/index.js";
 import { allRuleIds } from "../../src/check/rules/ids.js";
+import { allRules } from "../../src/check/rules/index.js";
 
 describe("allRuleIds", () => {
   it("names every rule of allRules, in order", () => {

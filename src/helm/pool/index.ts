@@ -239,8 +239,7 @@ function receive(port: MessagePort): { message: unknown } | undefined {
 /** Every result posted so far, of renders started ahead (others are of abandoned batches). */
 function receiveAll(): void {
   for (const w of workers)
-    for (let m = receive(w.port); m; m = receive(w.port))
-      receiveAhead(m.message as ResultMessage);
+    for (let m = receive(w.port); m; m = receive(w.port)) receiveAhead(m.message as ResultMessage);
 }
 
 /** Results of renders started ahead that have arrived, kept on their entries. */
