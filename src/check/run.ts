@@ -9,11 +9,8 @@ import { DiskFileSystem } from "../fs/filesystem.js";
 import { CoveredFileSystem, digestTrees, SnapshotFileSystem, type TreeDigest } from "../fs/tree-digest.js";
 import { chartTraceHolds, TracingChartProvider } from "../helmrelease/chart-trace.js";
 import { type ChartProvider, defaultChartProvider } from "../helmrelease/charts.js";
-import { loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
-import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import type { PlatformProgress } from "../platform/load.js";
-import { newRunMasker } from "../platform/masking.js";
-import { runCheck } from "./engine.js";
+import type { ComputedRun } from "./compute-run.js";
 import {
   type CheckRunInputs,
   type CheckRunOutcome,
@@ -30,12 +27,21 @@ export interface CheckRepositoryOptions {
   /** age identities to decrypt with (resolved by the caller: `--age-key-file` or sops's places). */
   identities: readonly string[];
   strict?: boolean;
-  rules: readonly Rule[];
+  /**
+   * The rules, or their ids and how to load them: a run whose result is cached needs the ids
+   * alone, and loads no rule module (the CLI's start stays small, src/check/rules/ids.ts).
+   */
+  rules: readonly Rule[] | LazyRules;
   /** Default: the chart cache (defaultChartProvider). */
   charts?: ChartProvider;
   /** The persistent render cache, or undefined when it is off (`--no-cache`). */
   renderCache?: RenderCache;
   onProgress?: (event: PlatformProgress) => void;
+}
+
+export interface LazyRules {
+  ids: readonly string[];
+  load(): Promise<readonly Rule[]>;
 }
 
 /**
@@ -68,7 +74,7 @@ export async function checkRepository(
     allowed,
     clusters: [...(opts.clusters ?? [])],
     strict: opts.strict ?? false,
-    rules: opts.rules.map((r) => r.id),
+    rules: "ids" in opts.rules ? [...opts.rules.ids] : opts.rules.map((r) => r.id),
     identities: identitiesDigest(opts.identities),
     tree: tree.digest,
   };
@@ -100,65 +106,29 @@ export async function checkRepository(
   return { ...run, cache: { use: "stored" } };
 }
 
-function outcomeOf(run: CheckRunOutcome): CheckRunOutcome {
-  return {
-    discovery: run.discovery,
-    clusterNames: run.clusterNames,
-    ...(run.result ? { result: run.result } : {}),
-  };
-}
-
+/**
+ * The run itself, loaded only when no cached result answers: platform loading, rendering and the
+ * rules are most of the CLI's code (compute-run.ts).
+ */
 async function computeRun(
   repo: string,
   opts: CheckRepositoryOptions,
   charts: ChartProvider,
   fs?: CoveredFileSystem,
   tree?: TreeDigest,
-): Promise<{ kind: "unknown-clusters"; messages: string[] } | ({ kind: "checked" } & CheckRunOutcome)> {
-  const loaded = await loadPlatformWithSecrets(repo, {
-    clusters: opts.clusters ? [...opts.clusters] : undefined,
-    allowedPaths: opts.allowedPaths ? [...opts.allowedPaths] : undefined,
-    identities: opts.identities,
-    onProgress: opts.onProgress,
-    charts,
-    ...(fs ? { fs } : {}),
-    ...(opts.renderCache ? { renderCache: opts.renderCache } : { renderCache: false }),
-  });
-  // Rules and reporters see the masked model only: no finding can quote a secret value.
-  const platform = maskedPlatform(loaded.platform, newRunMasker());
-  const unknown = (opts.clusters ?? []).filter((n) => !platform.clusters.some((c) => c.name === n));
-  if (unknown.length > 0) {
-    return {
-      kind: "unknown-clusters",
-      messages: platform.errors.filter((e) => e.message.startsWith("no cluster named")).map((e) => e.message),
-    };
-  }
-  const discovery = summarizeDiscovery(platform);
-  const clusterNames = platform.clusters.map((c) => c.name);
-  // Nothing to check is no success; errors that explain it (an invalid slipway.yaml) are findings.
-  if (platform.clusters.length === 0 && platform.errors.length === 0)
-    return { kind: "checked", discovery, clusterNames };
-  const contents = tree?.contents;
-  const result = runCheck(platform, {
-    rules: opts.rules,
-    strict: opts.strict ?? false,
-    renderCache: opts.renderCache ?? false,
-    // Source lines from the bytes the run rendered (the digest's snapshot), else the disk.
-    ...(contents ? { readSource: snapshotReader(contents) } : {}),
-  });
-  return { kind: "checked", discovery, clusterNames, result };
+): Promise<ComputedRun> {
+  const [{ computeRun: compute }, rules] = await Promise.all([
+    import("./compute-run.js"),
+    "ids" in opts.rules ? opts.rules.load() : opts.rules,
+  ]);
+  return compute(repo, { ...opts, rules }, charts, fs, tree);
 }
 
-function snapshotReader(contents: ReadonlyMap<string, Buffer>): (file: string) => string | undefined {
-  const disk = new DiskFileSystem();
-  return (file) => {
-    const bytes = contents.get(file);
-    if (bytes) return bytes.toString("utf8");
-    try {
-      return disk.readFile(file).toString("utf8");
-    } catch {
-      return undefined;
-    }
+function outcomeOf(run: CheckRunOutcome): CheckRunOutcome {
+  return {
+    discovery: run.discovery,
+    clusterNames: run.clusterNames,
+    ...(run.result ? { result: run.result } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { errorMessage } from "../errors.js";
-import { findAgeIdentities, parseAgeIdentities } from "../sops/index.js";
+import { findAgeIdentities, parseAgeIdentities } from "../sops/identities.js";
 
 /**
  * The age identities a command decrypts with: `--age-key-file FILE` when given, else where

@@ -8,8 +8,9 @@ import { formatJson } from "../check/report/json.js";
 import { formatJunit } from "../check/report/junit.js";
 import { formatSarif } from "../check/report/sarif.js";
 import { formatText, summaryLine } from "../check/report/text.js";
-import { allRules } from "../check/rules/index.js";
+import { allRuleIds } from "../check/rules/ids.js";
 import { checkRepository } from "../check/run.js";
+import type { Rule } from "../check/types.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { DiscoverySummary } from "../platform/discovery-types.js";
@@ -61,21 +62,32 @@ interface ReportContext {
   color: boolean;
 }
 
-/** The report formats, each with its formatter. */
+/**
+ * The report formats, each with its formatter. The rule modules are most of `check`'s code, and a
+ * run whose result is cached loads none: SARIF, which describes every rule, loads them itself.
+ */
 const REPORTS = {
   text: (result, c) => formatText(result, { color: c.color }),
   json: (result, c) => formatJson(result, { discovery: c.discovery }),
-  sarif: (result) => formatSarif(result, allRules, { toolVersion: version }),
+  sarif: async (result) => formatSarif(result, await loadRules(), { toolVersion: version }),
   junit: (result, c) => formatJunit(result, c.clusterNames),
   github: (result) => formatGithub(result),
-} satisfies Record<string, (result: CheckResult, c: ReportContext) => string>;
+} satisfies Record<string, (result: CheckResult, c: ReportContext) => string | Promise<string>>;
+
+async function loadRules(): Promise<readonly Rule[]> {
+  return (await import("../check/rules/index.js")).allRules;
+}
 
 export type CheckFormat = keyof typeof REPORTS;
 export const FORMATS = Object.keys(REPORTS) as CheckFormat[];
 type Format = CheckFormat;
 
 /** The report `check --format FORMAT` prints for `result`. */
-export function formatCheckReport(format: CheckFormat, result: CheckResult, c: ReportContext): string {
+export async function formatCheckReport(
+  format: CheckFormat,
+  result: CheckResult,
+  c: ReportContext,
+): Promise<string> {
   return REPORTS[format](result, c);
 }
 
@@ -97,6 +109,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
   if (values["list-rules"]) {
+    const allRules = await loadRules();
     const width = Math.max(...allRules.map((r) => r.id.length));
     for (const r of allRules)
       process.stdout.write(`${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(7)}  ${r.description}\n`);
@@ -146,7 +159,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     allowedPaths: values["allow-path"],
     identities: keys.identities,
     strict: values.strict ?? false,
-    rules: allRules,
+    rules: { ids: allRuleIds, load: loadRules },
     renderCache: defaultRenderCache(),
     onProgress: (e) => progress.onEvent(e),
   });
@@ -191,7 +204,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const toFile = values.output !== undefined;
   const color =
     !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
-  const report = formatCheckReport(format, result, { discovery, clusterNames: run.clusterNames, color });
+  const report = await formatCheckReport(format, result, {
+    discovery,
+    clusterNames: run.clusterNames,
+    color,
+  });
   if (values.output !== undefined) {
     try {
       writeFileAtomic(values.output, report);

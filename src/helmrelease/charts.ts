@@ -15,7 +15,7 @@ import {
   fileSystemReader,
   loadChartArchiveFromBytes,
   loadChartDir,
-} from "../helm/index.js";
+} from "../helm/chart-source.js";
 import { chartDigest } from "../helm/loader.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */

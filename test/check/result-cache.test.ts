@@ -53,7 +53,7 @@ async function printed(repo: string, opts: Partial<CheckRepositoryOptions>): Pro
   const reports: Record<string, string> = { discovery: JSON.stringify(run.discovery) };
   if (run.result) {
     for (const f of FORMATS)
-      reports[f] = formatCheckReport(f, run.result, {
+      reports[f] = await formatCheckReport(f, run.result, {
         discovery: run.discovery,
         clusterNames: run.clusterNames,
         color: false,

@@ -21,8 +21,9 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
 import type { RenderCache } from "../../cache/store.js";
+import { workerThreadsModule } from "../../fs/lazy-modules.js";
 import type { Chart } from "../chart.js";
 import type { ParsePersistence } from "../persisted-parse.js";
 import { decodeRelease, encodeChart, encodeGo, NotTransferable } from "./codec.js";
@@ -126,6 +127,8 @@ function ensureWorkers(n: number): PoolWorker[] {
   const script = workerScript();
   if (!script) return [];
   while (workers.length < n) {
+    // node:worker_threads costs a process ~2 ms to load: only a run that starts a worker loads it.
+    const { MessageChannel, Worker } = workerThreadsModule();
     const { port1, port2 } = new MessageChannel();
     // From the bundle with a code cache: through the bundle loader (launch.ts); else Node loads it.
     const bundled = bundledLaunch(script);
@@ -228,11 +231,15 @@ export function dropAhead(render: AheadRender): void {
   ahead.delete(entry.batch);
 }
 
+/** The next message on a worker's port, if one is there (worker_threads is loaded by then). */
+function receive(port: MessagePort): { message: unknown } | undefined {
+  return workerThreadsModule().receiveMessageOnPort(port);
+}
+
 /** Every result posted so far, of renders started ahead (others are of abandoned batches). */
 function receiveAll(): void {
   for (const w of workers)
-    for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port))
-      receiveAhead(m.message as ResultMessage);
+    for (let m = receive(w.port); m; m = receive(w.port)) receiveAhead(m.message as ResultMessage);
 }
 
 /** Results of renders started ahead that have arrived, kept on their entries. */
@@ -410,7 +417,7 @@ export function renderReleases(
   let batch = 0;
   const drain = () => {
     for (const w of workers) {
-      for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
+      for (let m = receive(w.port); m; m = receive(w.port)) {
         const r = m.message as ResultMessage;
         if (r.batch !== batch) {
           receiveAhead(r);

@@ -1,0 +1,83 @@
+/**
+ * A `slipway check` run computed (run.ts asks for it when no cached result answers): load the
+ * platform (with SOPS decryption), mask it, run the rules.
+ */
+import type { RenderCache } from "../cache/store.js";
+import { DiskFileSystem } from "../fs/filesystem.js";
+import type { CoveredFileSystem, TreeDigest } from "../fs/tree-digest.js";
+import type { ChartProvider } from "../helmrelease/charts.js";
+import { loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
+import { summarizeDiscovery } from "../platform/discovery-summary.js";
+import type { PlatformProgress } from "../platform/load.js";
+import { newRunMasker } from "../platform/masking.js";
+import { runCheck } from "./engine.js";
+import type { CheckRunOutcome } from "./result-cache.js";
+import type { Rule } from "./types.js";
+
+export interface ComputeRunOptions {
+  clusters?: readonly string[];
+  allowedPaths?: readonly string[];
+  identities: readonly string[];
+  strict?: boolean;
+  rules: readonly Rule[];
+  renderCache?: RenderCache;
+  onProgress?: (event: PlatformProgress) => void;
+}
+
+export type ComputedRun =
+  | { kind: "unknown-clusters"; messages: string[] }
+  | ({ kind: "checked" } & CheckRunOutcome);
+
+export async function computeRun(
+  repo: string,
+  opts: ComputeRunOptions,
+  charts: ChartProvider,
+  fs?: CoveredFileSystem,
+  tree?: TreeDigest,
+): Promise<ComputedRun> {
+  const loaded = await loadPlatformWithSecrets(repo, {
+    clusters: opts.clusters ? [...opts.clusters] : undefined,
+    allowedPaths: opts.allowedPaths ? [...opts.allowedPaths] : undefined,
+    identities: opts.identities,
+    onProgress: opts.onProgress,
+    charts,
+    ...(fs ? { fs } : {}),
+    ...(opts.renderCache ? { renderCache: opts.renderCache } : { renderCache: false }),
+  });
+  // Rules and reporters see the masked model only: no finding can quote a secret value.
+  const platform = maskedPlatform(loaded.platform, newRunMasker());
+  const unknown = (opts.clusters ?? []).filter((n) => !platform.clusters.some((c) => c.name === n));
+  if (unknown.length > 0) {
+    return {
+      kind: "unknown-clusters",
+      messages: platform.errors.filter((e) => e.message.startsWith("no cluster named")).map((e) => e.message),
+    };
+  }
+  const discovery = summarizeDiscovery(platform);
+  const clusterNames = platform.clusters.map((c) => c.name);
+  // Nothing to check is no success; errors that explain it (an invalid slipway.yaml) are findings.
+  if (platform.clusters.length === 0 && platform.errors.length === 0)
+    return { kind: "checked", discovery, clusterNames };
+  const contents = tree?.contents;
+  const result = runCheck(platform, {
+    rules: opts.rules,
+    strict: opts.strict ?? false,
+    renderCache: opts.renderCache ?? false,
+    // Source lines from the bytes the run rendered (the digest's snapshot), else the disk.
+    ...(contents ? { readSource: snapshotReader(contents) } : {}),
+  });
+  return { kind: "checked", discovery, clusterNames, result };
+}
+
+function snapshotReader(contents: ReadonlyMap<string, Buffer>): (file: string) => string | undefined {
+  const disk = new DiskFileSystem();
+  return (file) => {
+    const bytes = contents.get(file);
+    if (bytes) return bytes.toString("utf8");
+    try {
+      return disk.readFile(file).toString("utf8");
+    } catch {
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The ids of every rule of `slipway check` (index.ts's allRules, in the same order), without the
+ * rule modules: a run whose result is cached (src/check/result-cache.ts) is keyed by them and
+ * loads no rule. test/check/rule-ids.test.ts holds the two lists equal.
+ */
+export const allRuleIds: readonly string[] = [
+  "render-error",
+  "flux-not-rendered",
+  "helmrelease-chart-not-cached",
+  "helmrelease-not-rendered",
+  "flux-dependson-missing",
+  "flux-dependency-cycle",
+  "flux-path-missing",
+  "flux-source-missing",
+  "helmrelease-chart-source-missing",
+  "crd-dependency-missing",
+  "flux-api-version",
+  "resourceset-dependency",
+  "not-rendered-offline",
+  "flux-cel",
+  "schema-invalid",
+  "schema-unknown-field",
+  "schema-no-schema",
+  "metadata-name-invalid",
+  "crd-schema-broken",
+  "secret-not-encrypted",
+  "secret-in-base",
+  "sops-recipients-mismatch",
+  "flux-decryption-missing",
+  "sops-undecryptable",
+  "sops-mac-mismatch",
+  "service-selector-matches",
+  "workload-selector-matches-template",
+  "image-tag-pinned",
+  "container-resources",
+  "container-probes",
+  "ingress-backend-exists",
+  "namespace-exists",
+  "duplicate-object",
+  "imagepolicy-marker",
+];
