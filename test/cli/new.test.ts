@@ -324,6 +324,30 @@ describe("slipway new cluster: a failing Kustomization whose path is in the clus
   });
 });
 
+describe("slipway new cluster: a reference synced from outside its directory", () => {
+  // The home-operations layouts: a FluxInstance elsewhere syncs kubernetes/flux/cluster, so a
+  // copy of that directory is synced by nothing and is no cluster.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-unsynced-")));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, "bootstrap"), { recursive: true });
+  mkdirSync(path.join(dir, "clusters/staging"), { recursive: true });
+  writeFileSync(path.join(dir, "bootstrap/sync.yaml"), sync("staging"));
+  writeFileSync(
+    path.join(dir, "clusters/staging/cm.yaml"),
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n",
+  );
+
+  it("is refused, saying where the reference's sync is", async () => {
+    const r = await run(["cluster", "qa", dir, "--like", "staging"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "✗ the new cluster does not show up in any cluster after rendering: staging is synced from bootstrap/sync.yaml:",
+    );
+    expect(r.stdout).toContain("outside clusters/staging, and nothing syncs the copy");
+    expect(existsSync(path.join(dir, "clusters/qa"))).toBe(false);
+  });
+});
+
 describe("slipway new without apps to learn from", () => {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-empty-")));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
