@@ -171,7 +171,9 @@ export async function newCommand(argv: string[]): Promise<number> {
         : c.kustomizations.some((k) => k.name === name),
     );
     if (affected.length === 0)
-      plan.errors.push(`the new ${kind} does not show up in any cluster after rendering`);
+      plan.errors.push(
+        `the new ${kind} does not show up in any cluster after rendering${unsynced(before, plan)}`,
+      );
     // What failed before the scaffold is the repository's, not the scaffold's: said, not refused.
     const failedBefore = new Set(
       before.clusters.flatMap((c) =>
@@ -280,6 +282,17 @@ export async function newCommand(argv: string[]): Promise<number> {
     process.stdout.write(withoutControls(`${out.join("\n")}\n`));
   }
   return plan.errors.length > 0 ? 1 : 0;
+}
+
+/**
+ * Why a copied cluster is no cluster: what syncs its reference (a FluxInstance of the home-ops
+ * layouts, a sync file elsewhere) is outside the reference's directory, so it was not copied.
+ */
+function unsynced(before: Platform, plan: ScaffoldPlan): string {
+  const ref = before.clusters.find((c) => c.name === plan.copiedFrom);
+  const origin = ref?.origin;
+  if (!ref || !origin || origin.file.startsWith(`${ref.path}/`)) return "";
+  return `: ${ref.name} is synced from ${origin.file}${origin.line ? `:${origin.line}` : ""}, outside ${ref.path}, and nothing syncs the copy; add a sync of the new directory like that one first`;
 }
 
 /** `word` where it stands alone: not inside a longer name (`qa` in `qa-db`, `equal`). */

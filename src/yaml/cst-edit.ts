@@ -186,7 +186,10 @@ export class YamlCst {
     const where = `${this.file}: ${formatPath(path)}`;
     const map = hit?.token;
     if (map?.type !== "block-map") {
-      throw new SlipwayError(`${where}: is not a block mapping; cannot add '${key}'`, { file: this.file });
+      throw (
+        this.flowRefusal(doc, path, `cannot add '${key}'`) ??
+        new SlipwayError(`${where}: is not a block mapping; cannot add '${key}'`, { file: this.file })
+      );
     }
     if (map.items.some((it) => keyText(it.key) === key)) {
       throw new SlipwayError(`${where}: already has '${key}'`, { file: this.file });
@@ -221,9 +224,12 @@ export class YamlCst {
     const seq = this.locate(doc, path)?.token;
     const where = `${this.file}: ${formatPath(path)}`;
     if (seq?.type !== "block-seq") {
-      throw new SlipwayError(`${where}: is not a block sequence; cannot add '${String(value)}'`, {
-        file: this.file,
-      });
+      throw (
+        this.flowRefusal(doc, path, `cannot add '${String(value)}'`) ??
+        new SlipwayError(`${where}: is not a block sequence; cannot add '${String(value)}'`, {
+          file: this.file,
+        })
+      );
     }
     const items = seq.items.filter((it) => it.start.some((t) => t.type === "seq-item-ind"));
     const last = items[items.length - 1];
@@ -332,6 +338,26 @@ export class YamlCst {
   /** The edited text: every token printed back as it was, edited scalars as set. */
   toString(): string {
     return this.tokens.map((t) => CST.stringify(t)).join("");
+  }
+
+  /**
+   * Why a line cannot be added at `path` when it is in flow style (`images: [{name: app}]`): a
+   * new entry there would mean re-writing the collection, its comments and quoting, so the
+   * person is told which one to write in block style, at its line. The outermost flow
+   * collection is named: a block mapping cannot stand inside a flow one.
+   */
+  private flowRefusal(doc: number, path: CstPath, what: string): SlipwayError | undefined {
+    for (let i = 0; i <= path.length; i++) {
+      const token = this.locate(doc, path.slice(0, i))?.token;
+      if (token?.type !== "flow-collection") continue;
+      const pos = this.lines.linePos(token.offset);
+      const name = i === 0 ? "the document" : formatPath(path.slice(0, i));
+      return new SlipwayError(
+        `${name} is written in flow style; ${what} to ${formatPath(path)}: write ${name} in block style (a '- ' line per item, a 'key: value' line per field) and run again`,
+        { file: this.file, line: pos.line, column: pos.col },
+      );
+    }
+    return undefined;
   }
 
   private locate(doc: number, path: CstPath): Located | undefined {

@@ -282,3 +282,37 @@ spec:
     expect(repo.git("status", "--porcelain")).toBe("");
   });
 });
+
+describe("slipway images set on a kustomization whose images are in flow style", () => {
+  // The CST editor adds lines, not entries of a flow collection: a digest to add is refused
+  // with the file, the line and what to rewrite, and nothing is written.
+  const repo = new GitFixture();
+  const ks = (name: string, p: string) =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+  repo.write({
+    "clusters/dev/flux-system/gotk-sync.yaml": sync("dev"),
+    "clusters/dev/apps.yaml": ks("apps", "./apps"),
+    "apps/kustomization.yaml":
+      'resources:\n  - deploy.yaml\n# pinned by CI\nimages: [{name: app, newTag: "1.0"}]  # the app\n',
+    "apps/deploy.yaml":
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: default\nspec:\n  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n    spec:\n      containers:\n        - name: app\n          image: app\n",
+  });
+  repo.commit("app");
+  afterAll(() => repo.cleanup());
+
+  it("a digest to add: names the file, the line and the collection to write in block style", async () => {
+    const digest = `sha256:${"a".repeat(64)}`;
+    const r = await captureOutput(() => imagesCommand(["set", repo.dir, `app:1.1@${digest}`, "--write"]));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "apps/kustomization.yaml:4:9: images is written in flow style; cannot add 'digest' to images[0]: write images in block style (a '- ' line per item, a 'key: value' line per field) and run again",
+    );
+    expect(repo.git("status", "--porcelain")).toBe("");
+    // A tag alone is a scalar set inside the flow mapping: done, comment and quoting kept.
+    const tag = await captureOutput(() => imagesCommand(["set", repo.dir, "app:1.1", "--write"]));
+    expect(tag.code).toBe(0);
+    expect(readFileSync(path.join(repo.dir, "apps/kustomization.yaml"), "utf8")).toBe(
+      'resources:\n  - deploy.yaml\n# pinned by CI\nimages: [{name: app, newTag: "1.1"}]  # the app\n',
+    );
+  });
+});

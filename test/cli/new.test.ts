@@ -291,6 +291,63 @@ describe("slipway new cluster: what the copy inherits from its reference", () =>
   });
 });
 
+describe("slipway new cluster: a failing Kustomization whose path is in the cluster's own folder", () => {
+  // giantswarm/gitops-template: its workload clusters' Kustomizations fail to substitute in the
+  // reference too, and their paths are below the folder the copy creates.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-ownpath-")));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (f: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  };
+
+  it("checks the planned folders, not the disk: the copy's path is not missing", async () => {
+    file("clusters/staging/flux-system/gotk-sync.yaml", sync("staging"));
+    file(
+      "clusters/staging/kustomization.yaml",
+      "resources:\n  - flux-system/gotk-sync.yaml\n  - local.yaml\n",
+    );
+    file(
+      "clusters/staging/local.yaml",
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: local\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./clusters/staging/local\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+    );
+    file(
+      "clusters/staging/local/kustomization.yaml",
+      "configMapGenerator:\n  - name: cfg\n    files: [missing.conf]\n",
+    );
+    const r = await run(["cluster", "qa", dir, "--like", "staging"]);
+    expect(r.stdout).toContain("note: qa: Flux Kustomization flux-system/local does not render: ");
+    expect(r.stdout).toContain("(it fails in staging too)");
+    expect(r.stdout).not.toContain("flux-path-missing");
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(dir, "clusters/qa/local/kustomization.yaml"))).toBe(true);
+  });
+});
+
+describe("slipway new cluster: a reference synced from outside its directory", () => {
+  // The home-operations layouts: a FluxInstance elsewhere syncs kubernetes/flux/cluster, so a
+  // copy of that directory is synced by nothing and is no cluster.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-unsynced-")));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, "bootstrap"), { recursive: true });
+  mkdirSync(path.join(dir, "clusters/staging"), { recursive: true });
+  writeFileSync(path.join(dir, "bootstrap/sync.yaml"), sync("staging"));
+  writeFileSync(
+    path.join(dir, "clusters/staging/cm.yaml"),
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n",
+  );
+
+  it("is refused, saying where the reference's sync is", async () => {
+    const r = await run(["cluster", "qa", dir, "--like", "staging"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "✗ the new cluster does not show up in any cluster after rendering: staging is synced from bootstrap/sync.yaml:",
+    );
+    expect(r.stdout).toContain("outside clusters/staging, and nothing syncs the copy");
+    expect(existsSync(path.join(dir, "clusters/qa"))).toBe(false);
+  });
+});
+
 describe("slipway new without apps to learn from", () => {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-empty-")));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

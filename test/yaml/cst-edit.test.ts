@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { errorMessage } from "../../src/errors.js";
 import { applyScalarEdits, type CstPath, type ScalarValue, YamlCst } from "../../src/yaml/cst-edit.js";
 import { parseYamlDocuments } from "../../src/yaml/index.js";
 
@@ -129,6 +130,34 @@ describe("YamlCst.set", () => {
     expect(() => cst.insert(0, ["images"], "x", "y")).toThrow(/not a block mapping/);
   });
 
+  it("refuses to add to a flow collection, naming the outermost one to write in block style, at its line", () => {
+    const refusal = (
+      text: string,
+      path: CstPath,
+      edit = (c: YamlCst) => c.insert(0, path, "digest", "sha"),
+    ) => {
+      try {
+        edit(new YamlCst(text, "k.yaml"));
+      } catch (e) {
+        return errorMessage(e);
+      }
+      return "added";
+    };
+    const fix =
+      "write images in block style (a '- ' line per item, a 'key: value' line per field) and run again";
+    expect(refusal('resources: []\nimages: [{name: app, newTag: "1.0"}]\n', ["images", 0])).toBe(
+      `k.yaml:2:9: images is written in flow style; cannot add 'digest' to images[0]: ${fix}`,
+    );
+    expect(
+      refusal("images:\n  - name: a\n    newTag: x\n  - {name: app, newTag: y}  # app\n", ["images", 1]),
+    ).toBe(
+      "k.yaml:4:5: images[1] is written in flow style; cannot add 'digest' to images[1]: write images[1] in block style (a '- ' line per item, a 'key: value' line per field) and run again",
+    );
+    expect(refusal("r: [a]  # one\n", ["r"], (c) => c.append(0, ["r"], "b"))).toBe(
+      "k.yaml:1:4: r is written in flow style; cannot add 'b' to r: write r in block style (a '- ' line per item, a 'key: value' line per field) and run again",
+    );
+  });
+
   it("removes a key with its line", () => {
     const cst = new YamlCst(kustomization);
     cst.remove(0, ["images", 1, "digest"]);
@@ -144,7 +173,7 @@ describe("YamlCst.set", () => {
     const flat = new YamlCst("resources:\n- a.yaml\n");
     flat.append(0, ["resources"], "yes");
     expect(flat.toString()).toBe('resources:\n- a.yaml\n- "yes"\n');
-    expect(() => new YamlCst("r: [a]\n").append(0, ["r"], "b")).toThrow(/not a block sequence/);
+    expect(() => new YamlCst("r: a\n").append(0, ["r"], "b")).toThrow(/not a block sequence/);
   });
 
   it("adds lines with the file's line break, and keeps a missing final newline missing", () => {

@@ -3,7 +3,6 @@
  * sources, HelmRelease chart sources, custom resources applied before their CRD, and every
  * render error of the Platform as a finding.
  */
-import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { analyzeGraph } from "../../graph/index.js";
 import type { KObject } from "../../kustomize/types.js";
@@ -208,17 +207,18 @@ export const dependencyCycle: Rule = {
 };
 
 /**
- * A Flux Kustomization whose spec.path is not a directory of its (local) source. The path is
- * joined as kustomize-controller does (securejoin): `../` beyond the source root is clamped to it.
+ * A Flux Kustomization whose spec.path is not a directory of its (local) source, as the loader
+ * found when it built it (securejoin, as kustomize-controller: `../` beyond the source root is
+ * clamped to it). The loader looked through the file system the platform was read from: the
+ * source's artifact, or a planned scaffold's overlay (`slipway new`), whose new directories
+ * the disk does not have yet.
  */
-function pathIsMissing(root: string, k: FluxKustomization): boolean {
-  if (k.status !== "failed" || k.sourceRoot === undefined) return false;
-  const dir = secureJoin(path.posix.join(root, k.sourceRoot), k.path);
-  try {
-    return !existsSync(dir) || !statSync(dir).isDirectory();
-  } catch {
-    return true;
-  }
+function pathIsMissing(k: FluxKustomization): boolean {
+  return (
+    k.status === "failed" &&
+    k.sourceRoot !== undefined &&
+    k.errors.some((e) => e.message.startsWith(PATH_NOT_FOUND))
+  );
 }
 
 export const pathMissing: Rule = {
@@ -230,7 +230,7 @@ export const pathMissing: Rule = {
     for (const cluster of ctx.clusters()) {
       const objects = fluxObjects(cluster);
       for (const k of cluster.kustomizations) {
-        if (!pathIsMissing(ctx.platform.root, k)) continue;
+        if (!pathIsMissing(k)) continue;
         const looked = path.posix.relative(
           ctx.platform.root,
           secureJoin(path.posix.join(ctx.platform.root, k.sourceRoot as string), k.path),
@@ -476,7 +476,7 @@ export const renderError: Rule = {
       for (const e of cluster.errors) report({ cluster: cluster.name, ...e });
       const objects = fluxObjects(cluster);
       for (const k of cluster.kustomizations) {
-        const pathGone = pathIsMissing(ctx.platform.root, k);
+        const pathGone = pathIsMissing(k);
         for (const e of k.errors) {
           if (pathGone && e.message.startsWith(PATH_NOT_FOUND)) continue; // flux-path-missing says it better
           if (e.field !== undefined) {

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { runCheck } from "../../../src/check/engine.js";
 import { rules as fluxRules } from "../../../src/check/rules/flux.js";
 import type { Finding } from "../../../src/check/types.js";
+import { DiskFileSystem } from "../../../src/fs/filesystem.js";
+import { OverlayFileSystem } from "../../../src/fs/overlay.js";
 import { loadPlatform } from "../../../src/platform/index.js";
 import { tempTree } from "../../support/cli.js";
 import { repoRoot } from "../../support/env.js";
@@ -116,6 +118,20 @@ describe("Flux rules", () => {
       ["flux-path-missing", "flux-system/gone"],
     ]);
     expect(found[1]?.message).toContain("(looked for directory gone)");
+  });
+
+  it("flux-path-missing: a path the platform's file system has is not missing, even when not on disk (a planned scaffold)", () => {
+    const repo = tempTree({ "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH });
+    const planned = new OverlayFileSystem(new DiskFileSystem(), {
+      [path.join(repo, "clusters/c/planned.yaml")]: kustomization("planned", "./planned", ""),
+      [path.join(repo, "clusters/c/gone.yaml")]: kustomization("gone", "./gone", ""),
+      [path.join(repo, "planned/kustomization.yaml")]: "resources:\n  - missing.yaml\n",
+    });
+    const found = runCheck(loadPlatform(repo, { fs: planned }), { rules: fluxRules }).findings;
+    expect(found.map((f) => [f.rule, f.kustomization])).toEqual([
+      ["flux-path-missing", "flux-system/gone"],
+      ["render-error", "flux-system/planned"],
+    ]);
   });
 
   it("render-error: a missing substituteFrom source is one finding at its entry, a warning unless --strict", () => {
