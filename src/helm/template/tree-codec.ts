@@ -14,9 +14,11 @@
  * A node is its kind, its position, then its fields in the order of the encoder's switch; lists
  * are a count and their items; strings are indices into the table, so a field name used 5,000
  * times is decoded once. A list node (LIST) is its count, the number of words its items take,
- * then the items: the body of an if, range or with is decoded when first walked (LazyListNode),
- * since a render walks about half of a chart's bodies (kube-prometheus-stack: 13,700 of 29,600
- * statements) and decoding the rest cost ~20 ms and its garbage in a fresh process. The tree a node belongs to (`tr`) and the tree's text are not stored:
+ * then the items: a tree's root and the body of an if, range or with are decoded when first
+ * walked (LazyListNode), since a render walks about half of a chart's bodies (kube-prometheus-stack:
+ * 13,700 of 29,600 statements) and decoding the rest cost ~20 ms and its garbage in a fresh
+ * process, and runs only some of its trees (the defines of disabled features, the templates of
+ * disabled subcharts are never executed). The tree a node belongs to (`tr`) and the tree's text are not stored:
  * every node of a tree points to that tree (the encoder checks it), and the text is the file's,
  * which the caller has (a text node that is the file's text at its position is stored as its
  * length). An earlier encoding of nested JSON arrays cost a JSON.parse that built every node
@@ -25,8 +27,8 @@
  * Decoded nodes are built with the parser's property order (parse.ts), so they share its object
  * shapes and exec sees no new ones but LazyListNode's. Data that is not an encoding (a word out of
  * range, an index past the table, a count past the end) throws TreeDecodeError: the caller parses
- * instead. Inside a body decoded later only its extent is checked up front; its own checks run
- * when it is decoded and throw TreeDecodeError from there. The persistent store hands over only
+ * instead. Inside a root or a body decoded later only its extent is checked up front; its own
+ * checks run when it is decoded and throw TreeDecodeError from there. The persistent store hands over only
  * bytes its seal (AES-GCM, keyed by the inputs and the code identity) authenticates, that is
  * bytes this build encoded, and the encoder refuses trees nested deeper than the decoder reads:
  * such an error would be a bug of this module.
@@ -360,7 +362,7 @@ export function decodeParses(bytes: Uint8Array, texts: readonly string[]): Parse
       if (nestingBytes < 0) throw new TreeDecodeError("bad nesting");
       const tree = { name, parseName, text: texts[i]!, leftDelim, rightDelim, nestingBytes } as Tree;
       r.tr = tree;
-      tree.root = r.rootList();
+      tree.root = r.listNode();
       trees.set(name, tree);
     }
     out[i] = { trees, functions };
@@ -384,11 +386,14 @@ class LazyListNode implements ListNode {
     private readonly source: Reader,
     /** index of the first item's first word */
     private readonly start: number,
+    /** index past the last item's last word */
+    private readonly end: number,
     private readonly count: number,
   ) {}
 
   get nodes(): Node[] {
-    if (this.decoded === undefined) this.decoded = this.source.itemsAt(this.start, this.count, this.tr);
+    if (this.decoded === undefined)
+      this.decoded = this.source.itemsAt(this.start, this.end, this.count, this.tr);
     return this.decoded;
   }
 }
@@ -402,17 +407,6 @@ class Reader {
     private readonly words: Int32Array,
     private readonly table: readonly string[],
   ) {}
-
-  /** A tree's root: a LIST node decoded now, which takes the words it says. */
-  rootList(): ListNode {
-    if (this.word() !== LIST) throw new TreeDecodeError("a tree's root is not a list");
-    const pos = this.word();
-    const count = this.count();
-    const end = this.span();
-    const nodes = this.items(count);
-    if (this.i !== end) throw new TreeDecodeError("a list's items do not take the words it says");
-    return { type: "list", nodes, pos, tr: this.tr };
-  }
 
   /** A list's word count: the index its items end at, checked to be in the data. */
   private span(): number {
@@ -428,11 +422,13 @@ class Reader {
   }
 
   /** A LazyListNode's items (from a reader of its own, so nesting is counted from the body). */
-  itemsAt(start: number, count: number, tr: Tree): Node[] {
+  itemsAt(start: number, end: number, count: number, tr: Tree): Node[] {
     const r = new Reader(this.words, this.table);
     r.i = start;
     r.tr = tr;
-    return r.items(count);
+    const items = r.items(count);
+    if (r.i !== end) throw new TreeDecodeError("a list's items do not take the words it says");
+    return items;
   }
 
   atEnd(): boolean {
@@ -492,7 +488,7 @@ class Reader {
     return n;
   }
 
-  /** A branch's body: its extent now, its items when first read (LazyListNode). */
+  /** A tree's root or a branch's body: its extent now, its items when first read (LazyListNode). */
   listNode(): ListNode {
     if (++this.depth > MAX_DEPTH) throw new TreeDecodeError("nodes nested too deep");
     if (this.word() !== LIST) throw new TreeDecodeError("expected a list");
@@ -502,7 +498,7 @@ class Reader {
     const start = this.i;
     this.i = end;
     this.depth--;
-    return new LazyListNode(pos, this.tr, this, start, count);
+    return new LazyListNode(pos, this.tr, this, start, end, count);
   }
 
   node(): Node {
