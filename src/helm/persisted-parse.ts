@@ -29,10 +29,10 @@ const UNIT = "helm-parse";
 /** Markers: a process parsed these texts and did not store their parse (body: one byte). */
 const SEEN_UNIT = "helm-parse-seen";
 /**
- * 4: tree-codec's binary encoding with each tree's nesting (stack-budget.ts) (3: without; 2:
- * without list extents; 1 was JSON arrays).
+ * 5: tree-codec's binary encoding with string literals as slices of the text (4: as strings; 3:
+ * without each tree's nesting (stack-budget.ts); 2: without list extents; 1 was JSON arrays).
  */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** When a parse is stored: at once, or on the second use of the chart (see above). */
 export type ParsePersistence = "first-use" | "second-use";

@@ -132,12 +132,26 @@ describe("tree codec", () => {
       '{{ $x := (index .M "a").B.C | default "z" }}{{ $x = nil | default 1 }}{{ (.X).Y }}{{ true }}{{/* c */}}',
     ],
     ["trimmed text", 'a  \n{{- .A -}}\n  b {{ block "blk" . }}body{{ end }}'],
+    // Kept as slices of the text (the inside of the quotes, or an unquoted text from the table).
+    [
+      "string literals",
+      '{{ "plain" }}{{ `raw {"a": 1}` }}{{ "esc\\n\\"q\\"" }}{{ `cr\r\nlf` }}{{ "" }}{{ `` }}',
+    ],
   ])("%s: decode(encode(parse)) equals the parse", (_, text) => {
     const trees = parse("t", text);
     const decoded = roundTrip(trees, text);
     expect(decoded).toEqual(trees);
     expect([...decoded.keys()]).toEqual([...trees.keys()]);
     for (const tree of decoded.values()) checkOwner(tree.root, tree);
+  });
+
+  it("keeps string literals out of the string table when they are the text's own", () => {
+    const dashboard = `{"panels": [${'{"x": 1}, '.repeat(200)}]}`;
+    const text = `{{ \`${dashboard}\` }}{{ "a\\tb" }}`;
+    const bytes = encodeParses([{ trees: parse("t", text), functions: [] }])!;
+    const tableBytes = new Int32Array(bytes.buffer, bytes.byteOffset, 2)[1]!;
+    expect(tableBytes).toBeLessThan(100);
+    expect(roundTrip(parse("t", text), text)).toEqual(parse("t", text));
   });
 
   it("keeps -0, NaN-free floats and 64-bit integers exactly", () => {
@@ -180,6 +194,9 @@ describe("tree codec", () => {
     ["items that do not take the extent", handMade(table, oneTree([0, 0, 1, 4, 2, 0, 1, 0]))],
     ["a negative count", handMade(table, oneTree([0, 0, -1, 0]))],
     ["a bad integer", handMade(table, oneTree(numberIn(4)))],
+    ["a bad string form", handMade(table, oneTree([0, 0, 1, 3, 14, 0, 7]))],
+    ["a string beyond the file", handMade(table, oneTree([0, 0, 1, 4, 14, 0, 1, 1000]))],
+    ["a string shorter than its quotes", handMade(table, oneTree([0, 0, 1, 4, 14, 0, 1, 1]))],
     ["a negative nesting", handMade(table, [1, 0, 1, 0, 0, 1, 2, -840, 0, 0, 0, 0])],
     ["data after the last parse", handMade(table, [...oneTree([0, 0, 0, 0]), 0])],
     ["more parses than texts", handMade(table, [2, 0, 0, 0, 0])],
