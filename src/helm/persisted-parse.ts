@@ -29,10 +29,11 @@ const UNIT = "helm-parse";
 /** Markers: a process parsed these texts and did not store their parse (body: one byte). */
 const SEEN_UNIT = "helm-parse-seen";
 /**
- * 5: tree-codec's binary encoding with string literals as slices of the text (4: as strings; 3:
+ * 6: tree-codec's binary encoding with each node's kind and position in one word (5: two words;
+ * 5 and earlier kept string literals as strings until 4; 3:
  * without each tree's nesting (stack-budget.ts); 2: without list extents; 1 was JSON arrays).
  */
-const FORMAT = 5;
+const FORMAT = 6;
 
 /** When a parse is stored: at once, or on the second use of the chart (see above). */
 export type ParsePersistence = "first-use" | "second-use";

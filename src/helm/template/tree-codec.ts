@@ -11,7 +11,8 @@
  *     words …       per parse: functions (count, string indices), trees (count, each: name,
  *                   parseName, leftDelim, rightDelim as string indices, then the root node)
  *
- * A node is its kind, its position, then its fields in the order of the encoder's switch; lists
+ * A node is one word of its kind (low 5 bits) and position, then its fields in the order of the
+ * encoder's switch; lists
  * are a count and their items; strings are indices into the table, so a field name used 5,000
  * times is decoded once. A list node (LIST) is its count, the number of words its items take,
  * then the items: a tree's root and the body of an if, range or with are decoded when first
@@ -78,6 +79,14 @@ const TEMPLATE = 20;
 
 const BRANCH_KIND = { if: IF, range: RANGE, with: WITH } as const;
 
+/**
+ * A node's kind and position share its first word (kind in the low bits): a word less for each
+ * of a large chart's ~100k nodes to read, decrypt and decode. Texts are far shorter than 64 MB.
+ */
+const KIND_BITS = 5;
+const MAX_POS = (1 << (31 - KIND_BITS)) - 1;
+const KIND_MASK = (1 << KIND_BITS) - 1;
+
 /** Text nodes: the file's own bytes at the node's position (a length follows), or a string. */
 const TEXT_SLICE = 0;
 const TEXT_STRING = 1;
@@ -125,6 +134,12 @@ class Writer {
       this.strings.set(s, i);
     }
     this.word(i);
+  }
+
+  /** A node's first word: its kind in the low 5 bits, its position above. */
+  head(kind: number, pos: number): void {
+    if (pos < 0 || pos > MAX_POS) throw new NotEncodable();
+    this.word(kind | (pos << KIND_BITS));
   }
 
   stringList(xs: readonly string[]): void {
@@ -207,13 +222,11 @@ function encodeNode(w: Writer, n: Node, tr: Tree): void {
 function encodeFields(w: Writer, n: Node, tr: Tree): void {
   switch (n.type) {
     case "list":
-      w.word(LIST);
-      w.word(n.pos);
+      w.head(LIST, n.pos);
       encodeListBody(w, n.nodes, tr);
       return;
     case "text":
-      w.word(TEXT);
-      w.word(n.pos);
+      w.head(TEXT, n.pos);
       // Most text is the file's own bytes at the node's position: kept as a length.
       if (tr.text.startsWith(n.text, n.pos)) {
         w.word(TEXT_SLICE);
@@ -224,66 +237,54 @@ function encodeFields(w: Writer, n: Node, tr: Tree): void {
       }
       return;
     case "comment":
-      w.word(COMMENT);
-      w.word(n.pos);
+      w.head(COMMENT, n.pos);
       w.string(n.text);
       return;
     case "action":
-      w.word(ACTION);
-      w.word(n.pos);
+      w.head(ACTION, n.pos);
       w.word(n.line);
       encodeNode(w, n.pipe, tr);
       return;
     case "pipe":
-      w.word(PIPE);
-      w.word(n.pos);
+      w.head(PIPE, n.pos);
       w.word(n.line);
       w.word(n.isAssign ? 1 : 0);
       encodeList(w, n.decl, tr);
       encodeList(w, n.cmds, tr);
       return;
     case "command":
-      w.word(COMMAND);
-      w.word(n.pos);
+      w.head(COMMAND, n.pos);
       encodeList(w, n.args, tr);
       return;
     case "identifier":
-      w.word(IDENTIFIER);
-      w.word(n.pos);
+      w.head(IDENTIFIER, n.pos);
       w.string(n.ident);
       return;
     case "variable":
-      w.word(VARIABLE);
-      w.word(n.pos);
+      w.head(VARIABLE, n.pos);
       w.stringList(n.ident);
       return;
     case "dot":
-      w.word(DOT);
-      w.word(n.pos);
+      w.head(DOT, n.pos);
       return;
     case "nil":
-      w.word(NIL);
-      w.word(n.pos);
+      w.head(NIL, n.pos);
       return;
     case "field":
-      w.word(FIELD);
-      w.word(n.pos);
+      w.head(FIELD, n.pos);
       w.stringList(n.ident);
       return;
     case "chain":
-      w.word(CHAIN);
-      w.word(n.pos);
+      w.head(CHAIN, n.pos);
       encodeNode(w, n.node, tr);
       w.stringList(n.field);
       return;
     case "bool":
-      w.word(BOOL);
-      w.word(n.pos);
+      w.head(BOOL, n.pos);
       w.word(n.value ? 1 : 0);
       return;
     case "number":
-      w.word(NUMBER);
-      w.word(n.pos);
+      w.head(NUMBER, n.pos);
       w.string(n.text);
       w.word((n.isInt ? 1 : 0) | (n.isUint ? 2 : 0) | (n.isFloat ? 4 : 0) | (n.isComplex ? 8 : 0));
       w.string(n.int64.toString());
@@ -293,8 +294,7 @@ function encodeFields(w: Writer, n: Node, tr: Tree): void {
       w.string(floatText(n.complex[1]));
       return;
     case "string":
-      w.word(STRING);
-      w.word(n.pos);
+      w.head(STRING, n.pos);
       if (n.quoted.length < 2 || !tr.text.startsWith(n.quoted, n.pos)) {
         w.word(STRING_TABLE);
         w.string(n.quoted);
@@ -311,26 +311,22 @@ function encodeFields(w: Writer, n: Node, tr: Tree): void {
     case "if":
     case "range":
     case "with":
-      w.word(BRANCH_KIND[n.type]);
-      w.word(n.pos);
+      w.head(BRANCH_KIND[n.type], n.pos);
       w.word(n.line);
       encodeNode(w, n.pipe, tr);
       encodeNode(w, n.list, tr);
       encodeOptional(w, n.elseList, tr);
       return;
     case "break":
-      w.word(BREAK);
-      w.word(n.pos);
+      w.head(BREAK, n.pos);
       w.word(n.line);
       return;
     case "continue":
-      w.word(CONTINUE);
-      w.word(n.pos);
+      w.head(CONTINUE, n.pos);
       w.word(n.line);
       return;
     case "template":
-      w.word(TEMPLATE);
-      w.word(n.pos);
+      w.head(TEMPLATE, n.pos);
       w.word(n.line);
       w.string(n.name);
       encodeOptional(w, n.pipe, tr);
@@ -512,8 +508,9 @@ class Reader {
   /** A tree's root or a branch's body: its extent now, its items when first read (LazyListNode). */
   listNode(): ListNode {
     if (++this.depth > MAX_DEPTH) throw new TreeDecodeError("nodes nested too deep");
-    if (this.word() !== LIST) throw new TreeDecodeError("expected a list");
-    const pos = this.word();
+    const head = this.word();
+    if ((head & KIND_MASK) !== LIST || head < 0) throw new TreeDecodeError("expected a list");
+    const pos = head >> KIND_BITS;
     const count = this.count();
     const end = this.span();
     const start = this.i;
@@ -530,8 +527,10 @@ class Reader {
   }
 
   private nodeAt(): Node {
-    const kind = this.word();
-    const pos = this.word();
+    const head = this.word();
+    if (head < 0) throw new TreeDecodeError("bad position");
+    const kind = head & KIND_MASK;
+    const pos = head >> KIND_BITS;
     const tr = this.tr;
     switch (kind) {
       case LIST: {
