@@ -295,7 +295,7 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     const heads =
       io.cache === undefined
         ? undefined
-        : persistedHeadsReader(io.cache, JSON.stringify([chartAbs, release]));
+        : persistedHeadsReader(io.cache, JSON.stringify([chartAbs, release]), () => unpinned);
     if (io.reader.stat(chartAbs)?.kind === "dir") dirFiles = chartDirFiles(chartAbs, io.reader);
     if (outputCache !== undefined && !lastUnkept) {
       let digest: string;

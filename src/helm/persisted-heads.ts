@@ -12,8 +12,11 @@
  * are read. A release whose documents differ at every run (a generated password's checksum in a
  * Deployment: kube-prometheus-stack's Grafana) still has the rest served, which an entry keyed
  * by all the texts never did. Entries are written only after every head was read without error,
- * so a document that fails always fails as before; an entry is rewritten when it served none or
- * fewer than 7/8 of the documents, not for the one or two documents that differ at every run.
+ * so a document that fails always fails as before. An entry is rewritten when it served fewer
+ * than 7/8 of the documents, keeping beside this run's heads up to three times as many of the
+ * heads it held (another set of values rendered under the same release name is served too, not
+ * rewritten in turn); a run whose documents differ at every run (`volatile`: randomness or the
+ * clock unpinned) writes only when nothing was served, not for the documents that differ.
  *
  * Secrets stay out, as in the output cache (src/cli/helm.ts): a document that may be a Secret
  * (its text says `kind: Secret`, spelled in any style, a false positive only costs a read) is
@@ -44,9 +47,14 @@ export const readEveryHead: HeadsReader = (docs, read) => docs.map((_, i) => rea
 
 /**
  * The heads reader of a render with a persistent cache: readEveryHead with `store` in front of
- * it. `release` names the entry (any text: what is served is chosen by the documents' digests).
+ * it. `release` names the entry (any text: what is served is chosen by the documents' digests);
+ * `volatile`, asked once the documents are rendered: whether they may differ at the next run.
  */
-export function persistedHeadsReader(store: RenderCache, release: string): HeadsReader {
+export function persistedHeadsReader(
+  store: RenderCache,
+  release: string,
+  volatile: () => boolean = () => false,
+): HeadsReader {
   const { getBytes, putBytes } = store;
   if (getBytes === undefined || putBytes === undefined) return readEveryHead;
   return (docs, read) => {
@@ -76,10 +84,18 @@ export function persistedHeadsReader(store: RenderCache, release: string): Heads
     // The documents not served, in order: the first that fails is the one a full read fails on
     // (every served document read without error when its entry was written).
     for (let i = 0; i < docs.length; i++) if (heads[i] === undefined) heads[i] = read(i);
-    if (served * 8 >= kept.length * 7) return heads;
+    if (volatile() ? served > 0 : served * 8 >= kept.length * 7) return heads;
     const keptHeads = kept.map((i) => heads[i] as ManifestHead);
-    if (!keptHeads.some((x) => SECRET_KINDS.has(x.kind)))
-      putBytes.call(store, key, encodeHeads(keptHeads, digests));
+    if (keptHeads.some((x) => SECRET_KINDS.has(x.kind))) return heads;
+    const entry = new Map<string, ManifestHead>();
+    kept.forEach((_, k) => entry.set(digests[k] as string, keptHeads[k] as ManifestHead));
+    const limit = entry.size * 4;
+    if (known !== undefined)
+      for (const [digest, head] of known) {
+        if (entry.size >= limit) break;
+        if (!entry.has(digest)) entry.set(digest, head);
+      }
+    putBytes.call(store, key, encodeHeads([...entry.values()], [...entry.keys()]));
     return heads;
   };
 }

@@ -146,6 +146,37 @@ describe("heads through the persistent cache", () => {
     expect(third.read).toEqual([]);
   });
 
+  it("keeps the heads of another set of values of the same release: alternating runs are served", () => {
+    const cache = tempCache();
+    const a = release(KINDS, "a");
+    const b = release(KINDS, "b");
+    sorted(a, persistedHeadsReader(cache, "r"));
+    sorted(b, persistedHeadsReader(cache, "r"));
+    expect(cache.stats.writes).toBe(2);
+    for (const files of [a, b, a]) {
+      const again = counting(persistedHeadsReader(cache, "r"));
+      expect(sorted(files, again.reader)).toEqual(sorted(files));
+      expect(again.read).toEqual([]);
+    }
+    expect(cache.stats.writes).toBe(2);
+  });
+
+  it("a volatile run writes only when nothing was served", () => {
+    const cache = tempCache();
+    const files = release(KINDS);
+    sorted(
+      files,
+      persistedHeadsReader(cache, "r", () => true),
+    );
+    expect(cache.stats.writes).toBe(1);
+    // Half the documents differ (as unpinned randomness would make them): read, not written.
+    const changed = new Map([...files].map(([p, t], i) => [p, i % 2 ? t.replace('a: "1"', 'a: "2"') : t]));
+    const again = counting(persistedHeadsReader(cache, "r", () => true));
+    expect(sorted(changed, again.reader)).toEqual(sorted(changed));
+    expect(again.read.length).toBe(KINDS.length / 2);
+    expect(cache.stats.writes).toBe(1);
+  });
+
   it("serves by text, not by name: another release's entry serves nothing it was not written for", () => {
     const cache = tempCache();
     sorted(release(KINDS, "a"), persistedHeadsReader(cache, "r"));
