@@ -88,7 +88,7 @@ export function persistedHeadsReader(
     const keptHeads = kept.map((i) => heads[i] as ManifestHead);
     if (keptHeads.some((x) => SECRET_KINDS.has(x.kind))) return heads;
     const entry = new Map<string, ManifestHead>();
-    kept.forEach((_, k) => entry.set(digests[k] as string, keptHeads[k] as ManifestHead));
+    for (let k = 0; k < kept.length; k++) entry.set(digests[k] as string, keptHeads[k] as ManifestHead);
     const limit = entry.size * 4;
     if (known !== undefined)
       for (const [digest, head] of known) {
