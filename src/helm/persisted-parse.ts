@@ -29,9 +29,9 @@ const UNIT = "helm-parse";
 /** Markers: a process parsed these texts and did not store their parse (body: one byte). */
 const SEEN_UNIT = "helm-parse-seen";
 /**
- * 6: tree-codec's binary encoding with each node's kind and position in one word (5: two words;
- * 5 and earlier kept string literals as strings until 4; 3:
- * without each tree's nesting (stack-budget.ts); 2: without list extents; 1 was JSON arrays).
+ * 6: tree-codec's binary encoding with each node's kind and position in one word (5: in two;
+ * 4: string literals as strings of the table, not slices of the text; 3: without each tree's
+ * nesting (stack-budget.ts); 2: without list extents; 1 was JSON arrays).
  */
 const FORMAT = 6;
 
