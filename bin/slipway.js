@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --stack-size=3900 --min-semi-space-size=32 --max-semi-space-size=32 --interrupt-budget=300000
+#!/usr/bin/env -S node --stack-size=3900 --min-semi-space-size=32 --max-semi-space-size=32 --interrupt-budget=600000
 // --stack-size: Helm allows 1000 nested includes; V8's default stack (~1 MB) holds ~600 of ours.
 // --min/max-semi-space-size: V8's young generation starts at 1 MB and doubles after each collection
 // up to 16 MB; a run that allocates tens of MB collects many times on the way (kube-prometheus-stack's
@@ -17,7 +17,11 @@
 // threads, in each isolate: main and render workers) as in the main thread, much of it on code that
 // ran briefly after; 4.4× the default compiles what stays hot. CPU (user + system, load 8-14):
 // cold check of bjw-s home-ops ~4.2 -> ~3.7 s, helm template kube-prometheus-stack 450 -> 330 ms
-// (--no-cache 780 -> 560 ms), the Helm corpus in one process 4.8 -> 3.9 s.
+// (--no-cache 780 -> 560 ms), the Helm corpus in one process 4.8 -> 3.9 s. 8.9× (600000) pays
+// again, fresh processes alternated, medians of user + system (load ~5): kube-prometheus-stack
+// warm cache 212 -> 187 ms (15 runs), --no-cache 567 -> 518 ms (11), `check --no-cache` of
+// bjw-s home-ops 687 -> 645 ms (5), the Helm corpus cold in one process 3.52 -> 3.48 s (3);
+// 1200000: 190 ms warm (no better), --no-cache 464 ms.
 // The bundle (one chunk per command, dependencies inlined, loaded with V8's code cache by
 // src/startup) starts faster than the module tree tsc writes; both are built by `npm run build`
 // (and by `npm ci` through `prepare`). This file is CommonJS (bin/package.json), like the bundle's

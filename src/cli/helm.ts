@@ -16,7 +16,7 @@ import {
 import { RenderError } from "../helm/engine.js";
 import { chartDigest } from "../helm/loader.js";
 import { formatTemplateOutput, type Hook, isTestHook, ManifestError } from "../helm/manifests.js";
-import { persistedHeadsReader, readEveryHead } from "../helm/persisted-heads.js";
+import { persistedHeadsReader } from "../helm/persisted-heads.js";
 import {
   readTemplateOutput,
   readUnkeptHint,
@@ -290,7 +290,12 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     templateOutputKey(cache, { chartDigest: digest, values: userValues, args: [pos, v, chartRef, io.cwd] });
   try {
     const readValues = io.cache === undefined ? undefined : persistedValuesReader(io.cache);
-    const persistedHeads = io.cache === undefined ? undefined : persistedHeadsReader(io.cache);
+    // Named by chart and release; what an entry serves is chosen by each document's digest, so a
+    // release whose randomness or clock is unpinned has its other documents' heads served too.
+    const heads =
+      io.cache === undefined
+        ? undefined
+        : persistedHeadsReader(io.cache, JSON.stringify([chartAbs, release]), () => unpinned);
     if (io.reader.stat(chartAbs)?.kind === "dir") dirFiles = chartDirFiles(chartAbs, io.reader);
     if (outputCache !== undefined && !lastUnkept) {
       let digest: string;
@@ -327,10 +332,7 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       },
       chartPath: chartRef,
       cache: io.cache,
-      // Documents that drew unpinned randomness or read the clock differ at every run: not kept.
-      ...(persistedHeads === undefined
-        ? {}
-        : { heads: (docs, read) => (unpinned ? readEveryHead : persistedHeads)(docs, read) }),
+      ...(heads === undefined ? {} : { heads }),
       onNonHermetic: (source) => {
         if (source === "random" ? v.seed === undefined : now === undefined) unpinned = true;
       },

@@ -29,10 +29,11 @@ const UNIT = "helm-parse";
 /** Markers: a process parsed these texts and did not store their parse (body: one byte). */
 const SEEN_UNIT = "helm-parse-seen";
 /**
- * 4: tree-codec's binary encoding with each tree's nesting (stack-budget.ts) (3: without; 2:
- * without list extents; 1 was JSON arrays).
+ * 6: tree-codec's binary encoding with each node's kind and position in one word (5: in two;
+ * 4: string literals as strings of the table, not slices of the text; 3: without each tree's
+ * nesting (stack-budget.ts); 2: without list extents; 1 was JSON arrays).
  */
-const FORMAT = 4;
+const FORMAT = 6;
 
 /** When a parse is stored: at once, or on the second use of the chart (see above). */
 export type ParsePersistence = "first-use" | "second-use";

@@ -11,12 +11,15 @@
  *     words …       per parse: functions (count, string indices), trees (count, each: name,
  *                   parseName, leftDelim, rightDelim as string indices, then the root node)
  *
- * A node is its kind, its position, then its fields in the order of the encoder's switch; lists
+ * A node is one word of its kind (low 5 bits) and position, then its fields in the order of the
+ * encoder's switch; lists
  * are a count and their items; strings are indices into the table, so a field name used 5,000
  * times is decoded once. A list node (LIST) is its count, the number of words its items take,
- * then the items: the body of an if, range or with is decoded when first walked (LazyListNode),
- * since a render walks about half of a chart's bodies (kube-prometheus-stack: 13,700 of 29,600
- * statements) and decoding the rest cost ~20 ms and its garbage in a fresh process. The tree a node belongs to (`tr`) and the tree's text are not stored:
+ * then the items: a tree's root and the body of an if, range or with are decoded when first
+ * walked (LazyListNode), since a render walks about half of a chart's bodies (kube-prometheus-stack:
+ * 13,700 of 29,600 statements) and decoding the rest cost ~20 ms and its garbage in a fresh
+ * process, and runs only some of its trees (the defines of disabled features, the templates of
+ * disabled subcharts are never executed). The tree a node belongs to (`tr`) and the tree's text are not stored:
  * every node of a tree points to that tree (the encoder checks it), and the text is the file's,
  * which the caller has (a text node that is the file's text at its position is stored as its
  * length). An earlier encoding of nested JSON arrays cost a JSON.parse that built every node
@@ -25,8 +28,8 @@
  * Decoded nodes are built with the parser's property order (parse.ts), so they share its object
  * shapes and exec sees no new ones but LazyListNode's. Data that is not an encoding (a word out of
  * range, an index past the table, a count past the end) throws TreeDecodeError: the caller parses
- * instead. Inside a body decoded later only its extent is checked up front; its own checks run
- * when it is decoded and throw TreeDecodeError from there. The persistent store hands over only
+ * instead. Inside a root or a body decoded later only its extent is checked up front; its own
+ * checks run when it is decoded and throw TreeDecodeError from there. The persistent store hands over only
  * bytes its seal (AES-GCM, keyed by the inputs and the code identity) authenticates, that is
  * bytes this build encoded, and the encoder refuses trees nested deeper than the decoder reads:
  * such an error would be a bug of this module.
@@ -76,9 +79,28 @@ const TEMPLATE = 20;
 
 const BRANCH_KIND = { if: IF, range: RANGE, with: WITH } as const;
 
+/**
+ * A node's kind and position share its first word (kind in the low bits): a word less for each
+ * of a large chart's ~100k nodes to read, decrypt and decode. Texts are far shorter than 64 MB.
+ */
+const KIND_BITS = 5;
+const MAX_POS = (1 << (31 - KIND_BITS)) - 1;
+const KIND_MASK = (1 << KIND_BITS) - 1;
+
 /** Text nodes: the file's own bytes at the node's position (a length follows), or a string. */
 const TEXT_SLICE = 0;
 const TEXT_STRING = 1;
+
+/**
+ * String nodes: the quoted literal is the file's own bytes at the node's position (its length
+ * follows) and the text is inside its quotes (STRING_SLICE) or from the table (STRING_SLICE_TEXT),
+ * or both are from the table (STRING_TABLE). kube-prometheus-stack's Grafana dashboards are raw
+ * string literals: kept as strings, twice each (quoted and not), they were 0.9 MB of a 1.07 MB
+ * string table, most of the entry a fresh process reads, decrypts and JSON-parses.
+ */
+const STRING_TABLE = 0;
+const STRING_SLICE = 1;
+const STRING_SLICE_TEXT = 2;
 
 /**
  * Nodes nested deeper are refused rather than risking a stack overflow: the parse that made them
@@ -112,6 +134,12 @@ class Writer {
       this.strings.set(s, i);
     }
     this.word(i);
+  }
+
+  /** A node's first word: its kind in the low 5 bits, its position above. */
+  head(kind: number, pos: number): void {
+    if (pos < 0 || pos > MAX_POS) throw new NotEncodable();
+    this.word(kind | (pos << KIND_BITS));
   }
 
   stringList(xs: readonly string[]): void {
@@ -194,13 +222,11 @@ function encodeNode(w: Writer, n: Node, tr: Tree): void {
 function encodeFields(w: Writer, n: Node, tr: Tree): void {
   switch (n.type) {
     case "list":
-      w.word(LIST);
-      w.word(n.pos);
+      w.head(LIST, n.pos);
       encodeListBody(w, n.nodes, tr);
       return;
     case "text":
-      w.word(TEXT);
-      w.word(n.pos);
+      w.head(TEXT, n.pos);
       // Most text is the file's own bytes at the node's position: kept as a length.
       if (tr.text.startsWith(n.text, n.pos)) {
         w.word(TEXT_SLICE);
@@ -211,66 +237,54 @@ function encodeFields(w: Writer, n: Node, tr: Tree): void {
       }
       return;
     case "comment":
-      w.word(COMMENT);
-      w.word(n.pos);
+      w.head(COMMENT, n.pos);
       w.string(n.text);
       return;
     case "action":
-      w.word(ACTION);
-      w.word(n.pos);
+      w.head(ACTION, n.pos);
       w.word(n.line);
       encodeNode(w, n.pipe, tr);
       return;
     case "pipe":
-      w.word(PIPE);
-      w.word(n.pos);
+      w.head(PIPE, n.pos);
       w.word(n.line);
       w.word(n.isAssign ? 1 : 0);
       encodeList(w, n.decl, tr);
       encodeList(w, n.cmds, tr);
       return;
     case "command":
-      w.word(COMMAND);
-      w.word(n.pos);
+      w.head(COMMAND, n.pos);
       encodeList(w, n.args, tr);
       return;
     case "identifier":
-      w.word(IDENTIFIER);
-      w.word(n.pos);
+      w.head(IDENTIFIER, n.pos);
       w.string(n.ident);
       return;
     case "variable":
-      w.word(VARIABLE);
-      w.word(n.pos);
+      w.head(VARIABLE, n.pos);
       w.stringList(n.ident);
       return;
     case "dot":
-      w.word(DOT);
-      w.word(n.pos);
+      w.head(DOT, n.pos);
       return;
     case "nil":
-      w.word(NIL);
-      w.word(n.pos);
+      w.head(NIL, n.pos);
       return;
     case "field":
-      w.word(FIELD);
-      w.word(n.pos);
+      w.head(FIELD, n.pos);
       w.stringList(n.ident);
       return;
     case "chain":
-      w.word(CHAIN);
-      w.word(n.pos);
+      w.head(CHAIN, n.pos);
       encodeNode(w, n.node, tr);
       w.stringList(n.field);
       return;
     case "bool":
-      w.word(BOOL);
-      w.word(n.pos);
+      w.head(BOOL, n.pos);
       w.word(n.value ? 1 : 0);
       return;
     case "number":
-      w.word(NUMBER);
-      w.word(n.pos);
+      w.head(NUMBER, n.pos);
       w.string(n.text);
       w.word((n.isInt ? 1 : 0) | (n.isUint ? 2 : 0) | (n.isFloat ? 4 : 0) | (n.isComplex ? 8 : 0));
       w.string(n.int64.toString());
@@ -280,34 +294,39 @@ function encodeFields(w: Writer, n: Node, tr: Tree): void {
       w.string(floatText(n.complex[1]));
       return;
     case "string":
-      w.word(STRING);
-      w.word(n.pos);
-      w.string(n.quoted);
-      w.string(n.text);
+      w.head(STRING, n.pos);
+      if (n.quoted.length < 2 || !tr.text.startsWith(n.quoted, n.pos)) {
+        w.word(STRING_TABLE);
+        w.string(n.quoted);
+        w.string(n.text);
+      } else if (n.quoted.length - 2 === n.text.length && n.quoted.startsWith(n.text, 1)) {
+        w.word(STRING_SLICE);
+        w.word(n.quoted.length);
+      } else {
+        w.word(STRING_SLICE_TEXT);
+        w.word(n.quoted.length);
+        w.string(n.text);
+      }
       return;
     case "if":
     case "range":
     case "with":
-      w.word(BRANCH_KIND[n.type]);
-      w.word(n.pos);
+      w.head(BRANCH_KIND[n.type], n.pos);
       w.word(n.line);
       encodeNode(w, n.pipe, tr);
       encodeNode(w, n.list, tr);
       encodeOptional(w, n.elseList, tr);
       return;
     case "break":
-      w.word(BREAK);
-      w.word(n.pos);
+      w.head(BREAK, n.pos);
       w.word(n.line);
       return;
     case "continue":
-      w.word(CONTINUE);
-      w.word(n.pos);
+      w.head(CONTINUE, n.pos);
       w.word(n.line);
       return;
     case "template":
-      w.word(TEMPLATE);
-      w.word(n.pos);
+      w.head(TEMPLATE, n.pos);
       w.word(n.line);
       w.string(n.name);
       encodeOptional(w, n.pipe, tr);
@@ -360,7 +379,7 @@ export function decodeParses(bytes: Uint8Array, texts: readonly string[]): Parse
       if (nestingBytes < 0) throw new TreeDecodeError("bad nesting");
       const tree = { name, parseName, text: texts[i]!, leftDelim, rightDelim, nestingBytes } as Tree;
       r.tr = tree;
-      tree.root = r.rootList();
+      tree.root = r.listNode();
       trees.set(name, tree);
     }
     out[i] = { trees, functions };
@@ -384,11 +403,14 @@ class LazyListNode implements ListNode {
     private readonly source: Reader,
     /** index of the first item's first word */
     private readonly start: number,
+    /** index past the last item's last word */
+    private readonly end: number,
     private readonly count: number,
   ) {}
 
   get nodes(): Node[] {
-    if (this.decoded === undefined) this.decoded = this.source.itemsAt(this.start, this.count, this.tr);
+    if (this.decoded === undefined)
+      this.decoded = this.source.itemsAt(this.start, this.end, this.count, this.tr);
     return this.decoded;
   }
 }
@@ -402,17 +424,6 @@ class Reader {
     private readonly words: Int32Array,
     private readonly table: readonly string[],
   ) {}
-
-  /** A tree's root: a LIST node decoded now, which takes the words it says. */
-  rootList(): ListNode {
-    if (this.word() !== LIST) throw new TreeDecodeError("a tree's root is not a list");
-    const pos = this.word();
-    const count = this.count();
-    const end = this.span();
-    const nodes = this.items(count);
-    if (this.i !== end) throw new TreeDecodeError("a list's items do not take the words it says");
-    return { type: "list", nodes, pos, tr: this.tr };
-  }
 
   /** A list's word count: the index its items end at, checked to be in the data. */
   private span(): number {
@@ -428,11 +439,13 @@ class Reader {
   }
 
   /** A LazyListNode's items (from a reader of its own, so nesting is counted from the body). */
-  itemsAt(start: number, count: number, tr: Tree): Node[] {
+  itemsAt(start: number, end: number, count: number, tr: Tree): Node[] {
     const r = new Reader(this.words, this.table);
     r.i = start;
     r.tr = tr;
-    return r.items(count);
+    const items = r.items(count);
+    if (r.i !== end) throw new TreeDecodeError("a list's items do not take the words it says");
+    return items;
   }
 
   atEnd(): boolean {
@@ -492,17 +505,18 @@ class Reader {
     return n;
   }
 
-  /** A branch's body: its extent now, its items when first read (LazyListNode). */
+  /** A tree's root or a branch's body: its extent now, its items when first read (LazyListNode). */
   listNode(): ListNode {
     if (++this.depth > MAX_DEPTH) throw new TreeDecodeError("nodes nested too deep");
-    if (this.word() !== LIST) throw new TreeDecodeError("expected a list");
-    const pos = this.word();
+    const head = this.word();
+    if ((head & KIND_MASK) !== LIST || head < 0) throw new TreeDecodeError("expected a list");
+    const pos = head >> KIND_BITS;
     const count = this.count();
     const end = this.span();
     const start = this.i;
     this.i = end;
     this.depth--;
-    return new LazyListNode(pos, this.tr, this, start, count);
+    return new LazyListNode(pos, this.tr, this, start, end, count);
   }
 
   node(): Node {
@@ -513,8 +527,10 @@ class Reader {
   }
 
   private nodeAt(): Node {
-    const kind = this.word();
-    const pos = this.word();
+    const head = this.word();
+    if (head < 0) throw new TreeDecodeError("bad position");
+    const kind = head & KIND_MASK;
+    const pos = head >> KIND_BITS;
     const tr = this.tr;
     switch (kind) {
       case LIST: {
@@ -589,8 +605,18 @@ class Reader {
         return node;
       }
       case STRING: {
-        const quoted = this.string();
-        return { type: "string", quoted, text: this.string(), pos, tr };
+        const form = this.word();
+        if (form === STRING_TABLE) {
+          const quoted = this.string();
+          return { type: "string", quoted, text: this.string(), pos, tr };
+        }
+        if (form !== STRING_SLICE && form !== STRING_SLICE_TEXT) throw new TreeDecodeError("bad string node");
+        const length = this.word();
+        if (pos < 0 || length < 2 || pos + length > tr.text.length)
+          throw new TreeDecodeError("string outside the file");
+        const quoted = tr.text.slice(pos, pos + length);
+        const text = form === STRING_SLICE ? quoted.slice(1, -1) : this.string();
+        return { type: "string", quoted, text, pos, tr };
       }
       case IF:
       case RANGE:

@@ -64,7 +64,7 @@ function plain<T>(x: T, seen = new Map<object, unknown>()): T {
   seen.set(x, out);
   const src = x as Record<string, unknown>;
   const keys = Object.keys(src).filter(
-    (k) => k !== "source" && k !== "start" && k !== "count" && k !== "decoded",
+    (k) => k !== "source" && k !== "start" && k !== "end" && k !== "count" && k !== "decoded",
   );
   if (src.type === "list") keys.push("nodes");
   for (const k of keys) out[k] = plain(src[k], seen);
@@ -92,7 +92,7 @@ function handMade(table: string[], words: number[], magic = 0x535e0304): Uint8Ar
   return out;
 }
 
-/** Node words: [kind, pos, …]; LIST 0 (count, words of the items, items), TEXT 1, ACTION 3, PIPE 4, COMMAND 5, DOT 8, NUMBER 13. */
+/** Node words: [kind | pos << 5, …] (pos 0 here); LIST 0 (count, words of the items, items), TEXT 1, ACTION 3, PIPE 4, COMMAND 5, DOT 8, NUMBER 13, STRING 14. */
 // 1 parse, no functions, 1 tree "t" (delimiters "{{" "}}", nesting 0 bytes)
 const oneTree = (root: number[]) => [1, 0, 1, 0, 0, 1, 2, 0, ...root];
 
@@ -132,12 +132,26 @@ describe("tree codec", () => {
       '{{ $x := (index .M "a").B.C | default "z" }}{{ $x = nil | default 1 }}{{ (.X).Y }}{{ true }}{{/* c */}}',
     ],
     ["trimmed text", 'a  \n{{- .A -}}\n  b {{ block "blk" . }}body{{ end }}'],
+    // Kept as slices of the text (the inside of the quotes, or an unquoted text from the table).
+    [
+      "string literals",
+      '{{ "plain" }}{{ `raw {"a": 1}` }}{{ "esc\\n\\"q\\"" }}{{ `cr\r\nlf` }}{{ "" }}{{ `` }}',
+    ],
   ])("%s: decode(encode(parse)) equals the parse", (_, text) => {
     const trees = parse("t", text);
     const decoded = roundTrip(trees, text);
     expect(decoded).toEqual(trees);
     expect([...decoded.keys()]).toEqual([...trees.keys()]);
     for (const tree of decoded.values()) checkOwner(tree.root, tree);
+  });
+
+  it("keeps string literals out of the string table when they are the text's own", () => {
+    const dashboard = `{"panels": [${'{"x": 1}, '.repeat(200)}]}`;
+    const text = `{{ \`${dashboard}\` }}{{ "a\\tb" }}`;
+    const bytes = encodeParses([{ trees: parse("t", text), functions: [] }])!;
+    const tableBytes = new Int32Array(bytes.buffer, bytes.byteOffset, 2)[1]!;
+    expect(tableBytes).toBeLessThan(100);
+    expect(roundTrip(parse("t", text), text)).toEqual(parse("t", text));
   });
 
   it("keeps -0, NaN-free floats and 64-bit integers exactly", () => {
@@ -151,56 +165,73 @@ describe("tree codec", () => {
   });
 
   it("the hand-made encoding reads (so the refusals below refuse what they say)", () => {
-    const [parse] = decodeParses(handMade(["t", "{{", "}}"], oneTree([0, 0, 1, 4, 1, 0, 0, 5])), ["short"]);
+    const [parse] = decodeParses(handMade(["t", "{{", "}}"], oneTree([0, 1, 3, 1, 0, 5])), ["short"]);
     expect(parse!.trees.get("t")!.root.nodes[0]).toMatchObject({ type: "text", text: "short" });
   });
 
   const table = ["t", "{{", "}}", "1", "1x", "0"];
   const numberIn = (int64: number) => [
-    ...[0, 0, 1, 21], // a list of one node, in 21 words
-    ...[3, 0, 1], // an action on line 1
-    ...[4, 0, 1, 0, 0, 1], // its pipeline: line 1, no assignment, no declarations, one command
-    ...[5, 0, 1], // a command of one argument
-    ...[13, 0, 3, 1, int64, 5, 3, 3, 3], // the number "1": an int, int64 from the table, uint64 "0", floats "1"
+    ...[0, 1, 17], // a list of one node, in 17 words
+    ...[3, 1], // an action on line 1
+    ...[4, 1, 0, 0, 1], // its pipeline: line 1, no assignment, no declarations, one command
+    ...[5, 1], // a command of one argument
+    ...[13, 3, 1, int64, 5, 3, 3, 3], // the number "1": an int, int64 from the table, uint64 "0", floats "1"
   ];
   it.each([
     ["no bytes", new Uint8Array(0)],
     ["a length not a multiple of 4", new Uint8Array(13)],
-    ["the other byte order", handMade(table, oneTree([0, 0, 0, 0]), 0x04035e53)],
+    ["the other byte order", handMade(table, oneTree([0, 0, 0]), 0x04035e53)],
     ["a string table past the end", new Uint8Array(new Int32Array([0x535e0304, 1000]).buffer)],
     ["a string table that is not JSON", handMade(["x"], []).fill(0x7b, 8, 12)],
-    ["unknown kind", handMade(table, oneTree([99, 0]))],
-    ["root not a list", handMade(table, oneTree([8, 0]))],
-    ["text beyond the file", handMade(table, oneTree([0, 0, 1, 4, 1, 0, 0, 1000]))],
-    ["a bad text form", handMade(table, oneTree([0, 0, 1, 4, 1, 0, 7, 1]))],
-    ["a string index past the table", handMade(table, oneTree([0, 0, 1, 3, 2, 0, 99]))],
-    ["a negative string index", handMade(table, oneTree([0, 0, 1, 3, 2, 0, -1]))],
-    ["a count past the end", handMade(table, oneTree([0, 0, 1_000_000, 0]))],
-    ["an extent past the end", handMade(table, oneTree([0, 0, 1, 1_000, 2, 0, 1]))],
-    ["items that do not take the extent", handMade(table, oneTree([0, 0, 1, 4, 2, 0, 1, 0]))],
-    ["a negative count", handMade(table, oneTree([0, 0, -1, 0]))],
+    ["unknown kind", handMade(table, oneTree([31]))],
+    ["root not a list", handMade(table, oneTree([8]))],
+    ["a negative position", handMade(table, oneTree([0, 1, 1, -1]))],
+    ["text beyond the file", handMade(table, oneTree([0, 1, 3, 1, 0, 1000]))],
+    ["a bad text form", handMade(table, oneTree([0, 1, 3, 1, 7, 1]))],
+    ["a string index past the table", handMade(table, oneTree([0, 1, 2, 2, 99]))],
+    ["a negative string index", handMade(table, oneTree([0, 1, 2, 2, -1]))],
+    ["a count past the end", handMade(table, oneTree([0, 1_000_000, 0]))],
+    ["an extent past the end", handMade(table, oneTree([0, 1, 1_000, 2, 1]))],
+    ["items that do not take the extent", handMade(table, oneTree([0, 1, 3, 2, 1, 0]))],
+    ["a negative count", handMade(table, oneTree([0, -1, 0]))],
     ["a bad integer", handMade(table, oneTree(numberIn(4)))],
-    ["a negative nesting", handMade(table, [1, 0, 1, 0, 0, 1, 2, -840, 0, 0, 0, 0])],
-    ["data after the last parse", handMade(table, [...oneTree([0, 0, 0, 0]), 0])],
+    ["a bad string form", handMade(table, oneTree([0, 1, 2, 14, 7]))],
+    ["a string beyond the file", handMade(table, oneTree([0, 1, 3, 14, 1, 1000]))],
+    ["a string shorter than its quotes", handMade(table, oneTree([0, 1, 3, 14, 1, 1]))],
+    ["a negative nesting", handMade(table, [1, 0, 1, 0, 0, 1, 2, -840, 0, 0, 0])],
+    ["data after the last parse", handMade(table, [...oneTree([0, 0, 0]), 0])],
     ["more parses than texts", handMade(table, [2, 0, 0, 0, 0])],
   ])("refuses %s", (_, bytes) => {
-    expect(() => decodeParses(bytes, ["short"])).toThrow(TreeDecodeError);
+    // At once, or (inside a root or a body, decoded later) when the trees are read.
+    expect(() => plain(decodeParses(bytes, ["short"]))).toThrow(TreeDecodeError);
   });
 
   it("refuses nodes nested deeper than it reads, without overflowing the stack", () => {
     // 60,000 nested single-command pipelines (parentheses): PIPE, COMMAND, PIPE, …
     const depth = 60_000;
-    const words = [0, 0, 1, 0, 3, 0, 1];
-    for (let i = 0; i < depth; i++) words.push(4, 0, 1, 0, 0, 1, 5, 0, 1);
-    words.push(8, 0);
-    words[3] = words.length - 4;
-    expect(() => decodeParses(handMade(table, oneTree(words)), ["short"])).toThrow(TreeDecodeError);
+    const words = [0, 1, 0, 3, 1];
+    for (let i = 0; i < depth; i++) words.push(4, 1, 0, 0, 1, 5, 1);
+    words.push(8);
+    words[2] = words.length - 3;
+    expect(() => plain(decodeParses(handMade(table, oneTree(words)), ["short"]))).toThrow(TreeDecodeError);
   });
 
   it("does not encode trees nested deeper than it decodes (they are parsed in every run)", () => {
     const deep = (n: number) => `{{ ${"(".repeat(n)}1${")".repeat(n)} }}`;
     expect(encodeParses([{ trees: parse("t", deep(500)), functions: [] }])).toBeDefined();
     expect(encodeParses([{ trees: parse("t", deep(3_000)), functions: [] }])).toBeUndefined();
+  });
+
+  it("decodes a tree's root when it is first read, once: a tree never executed is never decoded", () => {
+    const text = '{{ define "unused" }}{{ .X }}{{ end }}a{{ .B }}';
+    const bytes = encodeParses([{ trees: parse("t", text), functions: [] }])!;
+    const [decoded] = decodeParses(bytes, [text]);
+    const root = decoded!.trees.get("unused")!.root;
+    expect(root.constructor.name).toBe("LazyListNode");
+    expect((root as unknown as { decoded: unknown }).decoded).toBeUndefined();
+    expect(root.nodes).toBe(root.nodes);
+    expect((root as unknown as { decoded: unknown }).decoded).toBe(root.nodes);
+    expect(plain(decoded!.trees)).toEqual(parse("t", text));
   });
 
   it("decodes the body of an if, range or with when it is first read, once", () => {
