@@ -565,7 +565,6 @@ function nextStep(e: ErrorObject, from: number): { key: string; at: string } | u
   return undefined;
 }
 
-/** ValidateAgainstSingleSchema: the violations, or undefined. */
 /** Deeper JSON is refused; schemas of real charts nest a few dozen levels. */
 const MAX_SCHEMA_DEPTH = 256;
 /** tooDeep's verdict per schema file (a chart's bytes are shared by all its renders). */
@@ -590,12 +589,25 @@ function tooDeep(bytes: Uint8Array, text: string): boolean {
   return deep;
 }
 
+/**
+ * A schema file's text, decoded once per file of a loaded chart: the same string at every
+ * render, whose hash V8 keeps for the caches keyed by it (quickVerdict's, the validators').
+ */
+const schemaTexts = new WeakMap<Uint8Array, string>();
+
+function schemaText(bytes: Uint8Array): string {
+  let text = schemaTexts.get(bytes);
+  if (text === undefined) schemaTexts.set(bytes, (text = textOf(bytes)));
+  return text;
+}
+
+/** ValidateAgainstSingleSchema: the violations, or undefined. */
 function validateOne(
   schemaBytes: Uint8Array,
   values: GoMap,
   cache: RenderCache | undefined,
 ): string | undefined {
-  const text = textOf(schemaBytes);
+  const text = schemaText(schemaBytes);
   // JSON.parse takes any depth and every step after it (the quick check, pruning, ajv) recurses:
   // a schema no chart needs is the chart's schema error, not the engine's stack overflow.
   if (tooDeep(schemaBytes, text))

@@ -22,6 +22,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
+import { GO_YAML_FORBIDDEN } from "./char-guard.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
 import { type FastNode, fastLineOf, isBail, kyamlValue, scanFastYamlEach } from "./fast/index.js";
 import { foldedQuoted } from "./fast/inline.js";
@@ -46,8 +47,6 @@ export interface PositionedDocument extends ParsedDocument {
   lineOf(path: YamlPath): number | undefined;
 }
 
-// Characters go-yaml's reader refuses anywhere in the input.
-const FORBIDDEN_CHAR = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]/;
 const MERGE_TAG = "tag:yaml.org,2002:merge";
 
@@ -327,7 +326,7 @@ function throwParseError(doc: Document, file: string, lines: LineCounter): void 
 }
 
 function checkCharacters(text: string, file: string): void {
-  const m = FORBIDDEN_CHAR.exec(text);
+  const m = GO_YAML_FORBIDDEN.exec(text);
   if (!m) return;
   const before = text.slice(0, m.index);
   const line = before.split("\n").length;

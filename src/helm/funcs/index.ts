@@ -78,6 +78,9 @@ function baseMap(): Map<string, GoFunc> {
  * signatures; pass implementations to bind them (what Helm's initFunMap does per render).
  */
 export function buildFuncMap(bind: RenderFuncs = {}): FuncMap {
+  // Nothing to bind: the table itself (read-only to its users), not a copy of its ~250 entries
+  // (the engine asks for one per release for the declarations of include and tpl).
+  if (bind.include === undefined && bind.tpl === undefined) return baseMap();
   const m = new Map(baseMap());
   for (const name of ["include", "tpl"] as const) {
     const impl = bind[name];

@@ -7,6 +7,7 @@
  * multi-line flow or plain or quoted scalars, tabs outside block scalar text, duplicate
  * structure the full path would refuse — so that every error still comes from the full path.
  */
+import { FAST_REFUSED } from "../char-guard.js";
 import { blockScalarText, type Chomping } from "./block-scalar.js";
 import { flowCollection, isPlainStart, plainRun, quotedPart } from "./inline.js";
 import {
@@ -25,10 +26,6 @@ import {
 const MAX_DEPTH = 128;
 /** go-yaml and the `yaml` package limit implicit keys to 1024 characters. */
 const MAX_KEY_LENGTH = 1000;
-// Characters go-yaml's reader refuses anywhere in the input, plus those the fast reader leaves
-// to the full path: the byte order mark and YAML 1.1's extra line breaks (NEL, LS, PS).
-const REFUSED_CHAR =
-  /[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u;
 
 /** Where a node starts: after a key's `:`, after a `-`, or on a line of its own. */
 type Context = "map" | "seq" | "line";
@@ -466,7 +463,7 @@ class Scanner {
  * lets its tree go before the next is read (a 50 MB stream held every tree at once).
  */
 export function scanFastYamlEach(text: string, onDocument: (doc: FastDocument) => void): boolean {
-  if (REFUSED_CHAR.test(text)) return false;
+  if (FAST_REFUSED.test(text)) return false;
   // A carriage return that does not end a line.
   for (let r = text.indexOf("\r"); r >= 0; r = text.indexOf("\r", r + 1)) {
     if (text.charCodeAt(r + 1) !== 0x0a) return false;
