@@ -26,7 +26,7 @@ import {
   writeUnkeptHint,
 } from "../helm/persisted-output.js";
 import { persistedValuesReader } from "../helm/persisted-values.js";
-import { renderChart } from "../helm/render.js";
+import { IncompatibleKubeVersionError, renderChart } from "../helm/render.js";
 import { utf8Buffer } from "../helm/template/gostring.js";
 import { composeUserValues } from "../helm/values.js";
 
@@ -252,7 +252,7 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     userValues = composeUserValues({
       files: csvList(v.values).map((name) => ({
         name,
-        text: new TextDecoder().decode(readOrThrow(io, resolve(name), name)),
+        text: readOrThrow(io, resolve(name), name),
       })),
       setJson: v["set-json"],
       set: v.set,
@@ -262,7 +262,8 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       readFile: (p) => new TextDecoder().decode(readOrThrow(io, resolve(p), p)),
     });
   } catch (e) {
-    return fail(io, errorMessage(e));
+    // Helm's messages name the file already ("failed to parse v.yaml: …").
+    return fail(io, e instanceof SlipwayError ? e.message : errorMessage(e));
   }
 
   const printOpts = {
@@ -313,9 +314,10 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
         : loadChart(chartAbs, io.reader, readValues);
     rendered = renderChart(chart, {
       releaseName: release,
-      namespace: v.namespace ?? "default",
+      namespace: v.namespace || "default",
       values: userValues,
-      kubeVersion: v["kube-version"],
+      // Helm parses --kube-version only when it is not empty.
+      kubeVersion: v["kube-version"] || undefined,
       apiVersions: csvList(v["api-versions"]),
       isUpgrade: v["is-upgrade"] ?? false,
       skipSchemaValidation: v["skip-schema-validation"] ?? false,
@@ -336,7 +338,9 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       },
     });
   } catch (e) {
-    const afterRelease = e instanceof RenderError || e instanceof ManifestError;
+    // Helm adds the hint to errors of renderResources, which has a release to print with --debug.
+    const afterRelease =
+      e instanceof RenderError || e instanceof ManifestError || e instanceof IncompatibleKubeVersionError;
     return fail(io, e instanceof SlipwayError ? e.message : errorMessage(e), afterRelease);
   }
 

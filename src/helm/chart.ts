@@ -207,20 +207,20 @@ function decodeField(v: RawYaml, struct: string, field: FieldSpec): unknown {
     }
     case "[]*Maintainer":
       if (v === null) return [];
-      if (!Array.isArray(v)) return typeError(v, struct, field.key, "[]*chart.Maintainer");
+      if (!Array.isArray(v)) return typeError(v, struct, field.key, "[]*v2.Maintainer");
       return v.map((x) => {
         if (x === null) return null;
-        if (!(x instanceof RawMap)) return typeError(x, struct, field.key, "chart.Maintainer");
+        if (!(x instanceof RawMap)) return typeError(x, struct, field.key, "v2.Maintainer");
         const m: Maintainer = { name: "", email: "", url: "" };
         decodeStruct(x, "Maintainer", MAINTAINER_FIELDS, m as unknown as Record<string, unknown>);
         return m;
       });
     case "[]*Dependency":
       if (v === null) return [];
-      if (!Array.isArray(v)) return typeError(v, struct, field.key, "[]*chart.Dependency");
+      if (!Array.isArray(v)) return typeError(v, struct, field.key, "[]*v2.Dependency");
       return v.map((x) => {
         if (x === null) return null;
-        if (!(x instanceof RawMap)) return typeError(x, struct, field.key, "chart.Dependency");
+        if (!(x instanceof RawMap)) return typeError(x, struct, field.key, "v2.Dependency");
         return decodeDependency(x);
       });
     case "[]interface {}":
@@ -272,8 +272,24 @@ export function decodeMetadataInto(raw: RawYaml, into: ChartMetadata): void {
   if (raw === null) return;
   if (!(raw instanceof RawMap)) {
     throw new ChartDecodeError(
-      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(raw)} into Go value of type chart.Metadata`,
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(raw)} into Go value of type v2.Metadata`,
     );
   }
   decodeStruct(raw, "Metadata", METADATA_FIELDS, into as unknown as Record<string, unknown>);
+}
+
+/**
+ * pkg/chart/loader's chartBase (Helm 4.1.4): the apiVersion of a top-level chart's Chart.yaml,
+ * read first to choose the v2 or the v3 loader.
+ */
+export function decodeChartBaseApiVersion(raw: RawYaml): string {
+  if (raw === null) return "";
+  if (!(raw instanceof RawMap)) {
+    throw new ChartDecodeError(
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(raw)} into Go value of type loader.chartBase`,
+    );
+  }
+  const into: Record<string, unknown> = { apiVersion: "" };
+  decodeStruct(raw, "chartBase", { apiversion: { key: "apiVersion", kind: "string" } }, into);
+  return into.apiVersion as string;
 }

@@ -29,9 +29,11 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { GoRegexp, MAX_REGEXP_SUBJECT, RegexpSubjectTooLong } from "../re2.js";
+import { decodeJson, JsonSyntaxError } from "./funcs/go/json-decode.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
+import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
 const require = createRequire(import.meta.url);
@@ -197,7 +199,9 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
   try {
     schema = JSON.parse(text);
   } catch (e) {
-    throw new Error(`invalid character in values.schema.json: ${(e as Error).message}`);
+    throw new Error(
+      goSchemaJsonError(text) ?? `invalid character in values.schema.json: ${(e as Error).message}`,
+    );
   }
   const draft = draftOf(schema);
   if (typeof draft === "object") {
@@ -215,18 +219,43 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
     try {
       return { validate: ajv.compile(typeof schema === "boolean" ? schema : withoutIds(schema, id)), ajv };
     } catch (e) {
-      const missing = (e as { missingSchema?: string }).missingSchema;
+      const { missingSchema: missing, missingRef } = e as { missingSchema?: string; missingRef?: string };
       if (!missing) throw e;
+      if (missing === id && missingRef !== undefined) {
+        // A pointer into the chart's own schema that leads nowhere: v6 names it under Helm's id.
+        throw new Error(
+          `json-pointer in "file:///values.schema.json${missingRef.slice(id.length)}" not found`,
+        );
+      }
       if (missing.startsWith("urn:")) {
         ajv.addSchema(true, missing);
         continue;
       }
-      throw new Error(
-        `failing loading "${missing}": Slipway does not fetch schemas over the network (use --skip-schema-validation)`,
-      );
+      const why = /^https?:/i.test(missing)
+        ? "Slipway does not fetch schemas over the network"
+        : "Slipway reads no schema outside the chart's values.schema.json";
+      throw new Error(`failing loading "${missing}": ${why} (use --skip-schema-validation)`);
     }
   }
   throw new Error("too many unresolved references");
+}
+
+/**
+ * jsonschema v6's UnmarshalJSON error for a schema JSON.parse refused: Go's json.Decoder reads
+ * one value ("EOF" when there is none, "unexpected EOF" when it is cut short, the scanner's
+ * message otherwise), then refuses anything after it.
+ */
+function goSchemaJsonError(text: string): string | undefined {
+  if (/^[ \t\r\n]*$/.test(text)) return "EOF";
+  try {
+    decodeJson(text);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) return undefined;
+    if (e.message === "unexpected end of JSON input") return "unexpected EOF";
+    if (e.message.endsWith("after top-level value")) return "invalid character after top-level value";
+    return e.message;
+  }
+  return undefined;
 }
 
 /** Keywords whose value is not a schema: nothing inside them is a pattern. */
@@ -381,6 +410,10 @@ function reason(e: ErrorObject): string {
       return `${e.keyword}: got ${[...String(e.data)].length}, want ${p.limit}`;
     case "minimum":
     case "maximum":
+      // draft-04's boolean exclusiveMinimum/Maximum: ajv reports the bound, v6 the exclusive keyword.
+      if (p.comparison === ">" || p.comparison === "<")
+        return `exclusive${e.keyword === "minimum" ? "Minimum" : "Maximum"}: got ${e.data}, want ${p.limit}`;
+      return `${e.keyword}: got ${e.data}, want ${p.limit}`;
     case "exclusiveMinimum":
     case "exclusiveMaximum":
       return `${e.keyword}: got ${e.data}, want ${p.limit}`;
@@ -606,7 +639,7 @@ function validateOne(
     if (quickVerdict(text, draftOf, data) === "yes") return undefined;
     return violations(text, data, cache);
   } catch (e) {
-    if (e instanceof RegexpSubjectTooLong) return tooLongForPattern(e, data);
+    if (e instanceof RegexpSubjectTooLong) return `${tooLongForPattern(e, data)}\n`;
     throw e;
   }
 }
@@ -661,7 +694,9 @@ export function violations(
     return (e as Error).message;
   }
   if (validate(data)) return undefined;
-  return formatErrors(validate.errors ?? []);
+  // JSONSchemaValidationError.Error() ends a violation report with a newline; a schema that
+  // does not compile is reported without one.
+  return `${formatErrors(validate.errors ?? [])}\n`;
 }
 
 /** ValidateAgainstSchema over a chart and its enabled subcharts: the report, empty when valid. */
@@ -669,14 +704,14 @@ function validateTree(chart: RenderChart, values: GoMap, cache: RenderCache | un
   let sb = "";
   if (chart.chart.schema !== undefined) {
     const err = validateOne(chart.chart.schema, values, cache);
-    if (err !== undefined) sb += `${chartName(chart)}:\n${err}\n`;
+    if (err !== undefined) sb += `${chartName(chart)}:\n${err}`;
   }
   for (const sub of chart.dependencies) {
     const name = chartName(sub);
     const raw = values.get(name);
     if (!values.has(name) || raw === null || raw === undefined) continue;
     if (!(raw instanceof GoMap)) {
-      sb += `${name}:\ninvalid type for values: expected object (map), got ${typeof raw}\n`;
+      sb += `${name}:\ninvalid type for values: expected object (map), got ${sprintf("%T", [raw])}\n`;
       continue;
     }
     sb += validateTree(sub, raw, cache);
@@ -694,7 +729,7 @@ export function validateValues(
   const report = validateTree(chart, values, cache);
   if (report === "") return;
   throw new SchemaError(
-    `values don't meet the specifications of the schema(s) in the following chart(s):\n${report.replace(/\n$/, "")}`,
+    `values don't meet the specifications of the schema(s) in the following chart(s):\n${report}`,
     chartDir ? { file: `${chartDir.replace(/\/+$/, "")}/values.schema.json` } : undefined,
   );
 }

@@ -515,7 +515,7 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
     if (!(err instanceof YamlNestingError)) throw err;
     const line = (err.line ?? 1) + firstLine - 1;
     throw new YamlError(
-      `yaml: line ${line}: collections nested deeper than ${MAX_YAML_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
+      `yaml: line ${err.line ?? 1}: collections nested deeper than ${MAX_YAML_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
       { file, line, column: err.column },
     );
   }
@@ -530,7 +530,8 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
     const atEnd = text.slice(err.pos[0]).trim() === "";
     const mark = at === undefined ? pos : lines.linePos(at);
     const goLine = goYamlLine(stage, mark.line, mark.col, atEnd);
-    const where = goLine === undefined ? "" : `line ${goLine + firstLine - 1}: `;
+    // go-yaml reads one document of a stream at a time: its lines count from that document.
+    const where = goLine === undefined ? "" : `line ${goLine}: `;
     const line = pos.line + firstLine - 1;
     throw new YamlError(`yaml: ${where}${message}`, { file, line, column: pos.col });
   }
@@ -669,21 +670,94 @@ export function mergeMaps(a: GoMap, b: GoMap): GoMap {
 
 /**
  * Helm's loader.LoadValues: every document of a values file decoded into a map and merged
- * (later documents win). Used for a chart's values.yaml and for `-f` files.
+ * (later documents win). Used for a chart's values.yaml and for `-f` files. Errors read as
+ * LoadValues wraps them (pkg/chart/v2/loader/load.go, Helm 4.1.4).
  */
 export function readValuesDocuments(text: string, file = "<input>"): GoMap {
   let values = new GoMap();
-  for (const doc of splitYamlDocuments(text, file)) {
-    const v = readYaml(doc.text, file, doc.line);
+  let docs: YamlChunk[];
+  try {
+    docs = splitYamlDocuments(text, file);
+  } catch (e) {
+    throw rewrap(e, "error reading yaml document: ");
+  }
+  for (const doc of docs) {
+    let v: GoValue;
+    try {
+      v = readYaml(doc.text, file, doc.line);
+    } catch (e) {
+      // sigs.k8s.io/yaml: go-yaml's own errors gain the JSON step's prefix, the JSON step's have it.
+      const json = e instanceof YamlError && e.message.startsWith("error converting YAML to JSON: ");
+      throw rewrap(e, `cannot unmarshal yaml document: ${json ? "" : "error converting YAML to JSON: "}`);
+    }
     if (v === null) continue;
     if (!(v instanceof GoMap)) {
       const what = Array.isArray(v) ? "array" : typeof v === "string" ? "string" : typeof v;
       throw new YamlError(
-        `cannot unmarshal yaml document: error unmarshaling JSON: json: cannot unmarshal ${what === "boolean" ? "bool" : what} into Go value of type map[string]interface {}`,
-        { file },
+        `cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${what === "boolean" ? "bool" : what} into Go value of type map[string]interface {}`,
+        { file, line: doc.line },
       );
     }
     values = mergeMaps(values, v);
   }
   return values;
+}
+
+function rewrap(e: unknown, prefix: string): unknown {
+  if (!(e instanceof YamlError)) return e;
+  return new YamlError(`${prefix}${e.message}`, { file: e.file, line: e.line, column: e.column });
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A values file's text; invalid UTF-8 fails as LoadValues's go-yaml does. */
+export function valuesText(data: Uint8Array, file: string): string {
+  try {
+    return yamlText(data, file);
+  } catch (e) {
+    throw rewrap(e, "cannot unmarshal yaml document: error converting YAML to JSON: ");
+  }
+}
+
+/**
+ * The text of a YAML file's bytes, refused as go-yaml's reader refuses invalid UTF-8
+ * (yaml.v2 readerc.go, yaml_parser_update_buffer). go-yaml decodes its input in 512-byte chunks
+ * ahead of the scanner, so a bad byte early in a file fails before any syntax error; a bad
+ * byte further on may follow a syntax error in go-yaml and precede it here.
+ */
+export function yamlText(data: Uint8Array, file: string): string {
+  try {
+    return strictUtf8.decode(data);
+  } catch {
+    throw new YamlError(`yaml: ${utf8Problem(data)}`, { file });
+  }
+}
+
+function utf8Problem(b: Uint8Array): string {
+  for (let i = 0; i < b.length; ) {
+    const lead = b[i] as number;
+    const width =
+      lead < 0x80
+        ? 1
+        : (lead & 0xe0) === 0xc0
+          ? 2
+          : (lead & 0xf0) === 0xe0
+            ? 3
+            : (lead & 0xf8) === 0xf0
+              ? 4
+              : 0;
+    if (width === 0) return "invalid leading UTF-8 octet";
+    if (i + width > b.length) return "incomplete UTF-8 octet sequence";
+    let value = width === 1 ? lead : width === 2 ? lead & 0x1f : width === 3 ? lead & 0x0f : lead & 0x07;
+    for (let k = 1; k < width; k++) {
+      const octet = b[i + k] as number;
+      if ((octet & 0xc0) !== 0x80) return "invalid trailing UTF-8 octet";
+      value = (value << 6) | (octet & 0x3f);
+    }
+    const minimum = [0, 0, 0x80, 0x800, 0x10000][width] as number;
+    if (value < minimum) return "invalid length of a UTF-8 sequence";
+    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) return "invalid Unicode character";
+    i += width;
+  }
+  return "invalid leading UTF-8 octet";
 }
