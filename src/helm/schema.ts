@@ -426,15 +426,9 @@ function reason(e: ErrorObject): string {
     case "uniqueItems":
       return `items at ${p.j} and ${p.i} are equal`;
     case "multipleOf":
-      return `${e.data} not multipleOf ${p.multipleOf}`;
-    case "anyOf":
-      return "anyOf failed";
-    case "oneOf":
-      return p.passingSchemas
-        ? `oneOf failed, subschemas ${quoteList(p.passingSchemas as unknown[])} matched`
-        : "oneOf failed, none matched";
+      return `multipleOf: got ${e.data}, want ${p.multipleOf}`;
     case "not":
-      return "not failed";
+      return "'not' failed";
     case "false schema":
       return "false schema";
     default:
@@ -443,27 +437,167 @@ function reason(e: ErrorObject): string {
 }
 
 /**
- * The violations as v6 prints its error tree. A node is a subschema applied to a value (a
- * property's, an item's); its causes are its failing keywords, a `properties`/`items` keyword's
- * failures counted one by one. A node with one cause prints as that cause; one with several is a
- * "validation failed" line with its causes indented below. The root prints its causes only.
+ * The violations as v6 prints its error tree (santhosh-tekuri/jsonschema v6.0.2, output.go). A
+ * subschema applied to a value yields its failing keywords: one prints as itself, several as a
+ * "validation failed" line with them indented below. `properties`, `items` and the like apply a
+ * subschema to a deeper value, and its result is one keyword failure of the parent; `anyOf`,
+ * `oneOf` and `allOf` print their own line ("'anyOf' failed") with their failing branches'
+ * results below; `$ref` adds nothing of its own. The root prints its keyword failures only.
  */
 function formatErrors(errors: ErrorObject[]): string {
-  const lines: string[] = [];
-  const print = (list: ErrorObject[], from: number, depth: number): void => {
-    for (const g of causes(list, from)) {
-      if (g.at === undefined || g.errors.length === 1) {
-        for (const e of g.errors) lines.push(`${"  ".repeat(depth)}- at '${e.instancePath}': ${reason(e)}`);
-        continue;
-      }
-      const inner = collapse(g.errors, from + 1);
-      lines.push(`${"  ".repeat(depth)}- at '${inner.at ?? g.at}': validation failed`);
-      print(g.errors, inner.from, depth + 1);
-    }
-  };
+  const root: Scope = { kind: "eval", at: "", entries: [], index: new Map() };
   const all = mergeNameLists(earlyReturns(errors.filter((e) => e.keyword !== "if")));
-  print(all, collapse(all, 0).from, 0);
+  for (const e of all) {
+    const { chain, at } = scopesOf(e);
+    let node = root;
+    for (const step of chain) node = scopeIn(node, step.key, step.kind, step.at);
+    if (e.keyword === "anyOf" || e.keyword === "oneOf")
+      scopeIn(node, `${e.schemaPath}@${at}`, e.keyword, at).header = e;
+    else node.entries.push(e);
+  }
+  // v6 returns a subschema's single failure as itself, several as a group; the root's group
+  // (after single failures passed up) prints its causes at the top. A `$ref` is a node of its own.
+  const resolve = (x: ErrorObject | Scope): ErrorObject | Scope =>
+    "entries" in x && (x.kind === "eval" || x.kind === "ref") && x.entries.length === 1
+      ? resolve(x.entries[0]!)
+      : x;
+  const top = resolve(root);
+  const lines: string[] = [];
+  const line = (depth: number, at: string, text: string): void => {
+    lines.push(`${"  ".repeat(depth)}- at '${at}': ${text}`);
+  };
+  const show = (entry: ErrorObject | Scope, depth: number): void => {
+    if (!("entries" in entry)) return line(depth, entry.instancePath, reason(entry));
+    if (entry.kind === "eval" || entry.kind === "ref") {
+      if (entry.entries.length === 1) return show(entry.entries[0]!, depth);
+      line(depth, entry.at, "validation failed");
+    } else line(depth, entry.at, combinatorReason(entry));
+    for (const x of entry.entries) show(x, depth + 1);
+  };
+  if ("entries" in top && top.kind === "eval") for (const x of top.entries) show(x, 0);
+  else show(top, 0);
   return lines.join("\n");
+}
+
+/** A subschema applied to a value ("eval"), or a combinator whose entries are its branches' evals. */
+interface Scope {
+  kind: "eval" | "ref" | "anyOf" | "oneOf" | "allOf";
+  at: string;
+  entries: Array<ErrorObject | Scope>;
+  index: Map<string, Scope>;
+  header?: ErrorObject;
+}
+
+function scopeIn(parent: Scope, key: string, kind: Scope["kind"], at: string): Scope {
+  let s = parent.index.get(key);
+  if (s === undefined) {
+    s = { kind, at, entries: [], index: new Map() };
+    parent.index.set(key, s);
+    parent.entries.push(s);
+  }
+  return s;
+}
+
+function combinatorReason(s: Scope): string {
+  if (s.kind === "oneOf") {
+    const passing = (s.header?.params as { passingSchemas?: unknown[] } | undefined)?.passingSchemas;
+    return passing
+      ? `'oneOf' failed, subschemas ${quoteList(passing)} matched`
+      : "'oneOf' failed, none matched";
+  }
+  return `'${s.kind}' failed`;
+}
+
+/** Keywords of a schema path that apply a subschema to a deeper value, and how many segments they take. */
+const ENTERING: Record<string, number> = {
+  properties: 2,
+  patternProperties: 2,
+  prefixItems: 2,
+  additionalProperties: 1,
+  additionalItems: 1,
+  unevaluatedProperties: 1,
+  unevaluatedItems: 1,
+  contains: 1,
+  items: 1,
+};
+
+const COMBINATORS = new Set(["anyOf", "oneOf", "allOf"]);
+
+/** Keywords that apply a subschema to the same value, and how many segments they take. */
+const SELF_SCOPES: Record<string, number> = { then: 1, else: 1, dependentSchemas: 2, dependencies: 2 };
+
+/**
+ * The scopes an error sits in, read from its schema path, and the pointer of the value its
+ * keyword is about. ajv restarts the schema path at a `$ref`'s target (`#/$defs/x/…`): such an
+ * error sits in an eval of that target, applied where the value's path says, below evals keyed by
+ * the value alone (ajv does not say which schema held the `$ref`).
+ */
+function scopesOf(e: ErrorObject): {
+  chain: Array<{ key: string; kind: Scope["kind"]; at: string }>;
+  at: string;
+} {
+  const seg = e.schemaPath.split("/");
+  const inst = e.instancePath.split("/").slice(1);
+  const ptr = (d: number) => (d === 0 ? "" : `/${inst.slice(0, d).join("/")}`);
+  const chain: Array<{ key: string; kind: Scope["kind"]; at: string }> = [];
+  let start = 1;
+  let depth = 0;
+  if ((seg[1] === "$defs" || seg[1] === "definitions") && seg.length > 3) {
+    const applied = Math.max(0, inst.length - enteringSteps(seg, 3));
+    for (let d = 1; d <= applied; d++) chain.push({ key: `@${ptr(d)}`, kind: "eval", at: ptr(d) });
+    chain.push({ key: `${seg.slice(0, 3).join("/")}@${ptr(applied)}`, kind: "ref", at: ptr(applied) });
+    start = 3;
+    depth = applied;
+  }
+  // The last segment is the failing keyword itself, never a scope.
+  for (let i = start; i < seg.length - 1; i++) {
+    const s = seg[i]!;
+    let width = ENTERING[s];
+    if (width !== undefined) {
+      // Draft-07 tuple items: items/N.
+      if (s === "items" && /^\d+$/.test(seg[i + 1] ?? "")) width = 2;
+      if (depth < inst.length) {
+        depth++;
+        chain.push({
+          key: `${seg.slice(0, i + width).join("/")}@${ptr(depth)}`,
+          kind: "eval",
+          at: ptr(depth),
+        });
+      }
+      i += width - 1;
+      continue;
+    }
+    const own = SELF_SCOPES[s];
+    if (own !== undefined && i + own < seg.length) {
+      // then/else/dependentSchemas: a subschema applied to the same value, its result one failure.
+      chain.push({ key: `${seg.slice(0, i + own).join("/")}@${ptr(depth)}`, kind: "eval", at: ptr(depth) });
+      i += own - 1;
+      continue;
+    }
+    if (COMBINATORS.has(s) && i + 1 < seg.length - 1 && /^\d+$/.test(seg[i + 1]!)) {
+      chain.push({
+        key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`,
+        kind: s as Scope["kind"],
+        at: ptr(depth),
+      });
+      chain.push({ key: `${seg.slice(0, i + 2).join("/")}@${ptr(depth)}`, kind: "eval", at: ptr(depth) });
+      i++;
+    }
+  }
+  return { chain, at: ptr(depth) };
+}
+
+/** How many deeper values the schema path from segment `from` enters. */
+function enteringSteps(seg: string[], from: number): number {
+  let n = 0;
+  for (let i = from; i < seg.length - 1; i++) {
+    let width = ENTERING[seg[i]!];
+    if (width === undefined) continue;
+    if (seg[i] === "items" && /^\d+$/.test(seg[i + 1] ?? "")) width = 2;
+    n++;
+    i += width - 1;
+  }
+  return n;
 }
 
 /** Keywords v6 checks first, in this order, each ending the check of its subschema when it fails. */
@@ -527,75 +661,6 @@ function mergeNameLists(errors: ErrorObject[]): ErrorObject[] {
     out.push({ ...e, params: { ...p, names: first } });
   }
   return out;
-}
-
-interface Cause {
-  /** The deeper value this cause's subschema applies to; undefined: a keyword of this value. */
-  at?: string;
-  errors: ErrorObject[];
-}
-
-/** The causes of the node at depth `from`: errors grouped by the subschema entering a deeper value. */
-function causes(list: ErrorObject[], from: number): Cause[] {
-  const groups = new Map<string, Cause>();
-  for (const e of list) {
-    const step = nextStep(e, from);
-    const key = step?.key ?? `\0${groups.size}`;
-    const g = groups.get(key);
-    if (g) g.errors.push(e);
-    else groups.set(key, step ? { at: step.at, errors: [e] } : { errors: [e] });
-  }
-  return [...groups.values()];
-}
-
-/** Past nodes with a single cause: the depth whose node has several, and its value's pointer. */
-function collapse(list: ErrorObject[], from: number): { from: number; at?: string } {
-  let at: string | undefined;
-  for (;;) {
-    const c = causes(list, from);
-    if (c.length !== 1 || c[0]!.at === undefined || list.length === 1) return { from, ...(at ? { at } : {}) };
-    at = c[0]!.at;
-    from++;
-  }
-}
-
-/** Keywords of a schema path that apply a subschema to a deeper value, and how many segments they take. */
-const ENTERING: Record<string, number> = {
-  properties: 2,
-  patternProperties: 2,
-  prefixItems: 2,
-  additionalProperties: 1,
-  additionalItems: 1,
-  unevaluatedProperties: 1,
-  unevaluatedItems: 1,
-  contains: 1,
-  items: 1,
-};
-
-/**
- * The subschema through which `e` enters its value's (from+1)-th segment: a group key (the
- * schema path up to it and the value) and that value's pointer; undefined when `e` is about the
- * value at depth `from` itself.
- */
-function nextStep(e: ErrorObject, from: number): { key: string; at: string } | undefined {
-  const instance = e.instancePath.split("/").slice(1);
-  if (instance.length <= from) return undefined;
-  const schema = e.schemaPath.split("/");
-  let seen = 0;
-  // The last segment is the failing keyword itself, never a step.
-  for (let i = 1; i < schema.length - 1; i++) {
-    let width = ENTERING[schema[i]!];
-    if (width === undefined) continue;
-    // Draft-07 tuple items: items/N.
-    if (schema[i] === "items" && /^\d+$/.test(schema[i + 1] ?? "")) width = 2;
-    if (seen === from) {
-      const at = `/${instance.slice(0, from + 1).join("/")}`;
-      return { key: `${schema.slice(0, i + width).join("/")}@${at}`, at };
-    }
-    seen++;
-    i += width - 1;
-  }
-  return undefined;
 }
 
 /** ValidateAgainstSingleSchema: the violations, or undefined. */

@@ -33,6 +33,8 @@ import {
 import { SlipwayError } from "../errors.js";
 import { bail, type FastNode, isBail, MAX_ALIASED_NODES, scanFastYaml } from "../yaml/fast/index.js";
 import { MAX_YAML_DEPTH, parseAllDocumentsWithin, YamlNestingError } from "../yaml/limits.js";
+import { formatFloat } from "./template/ftoa.js";
+import { quote } from "./template/quote.js";
 import { GoMap, type GoValue } from "./template/value.js";
 
 /** A go-yaml v2 integer (int, int64 or uint64 in Go). */
@@ -235,7 +237,7 @@ class Converter {
       }
       const keyNode = pair.key;
       const k = this.convert(keyNode);
-      if (k instanceof RawMap || Array.isArray(k)) this.fail("invalid map key", keyNode);
+      if (k instanceof RawMap || Array.isArray(k)) this.fail(`invalid map key: ${goSyntax(k)}`, keyNode);
       put(k, this.convert(pair.value));
     }
     return out;
@@ -567,17 +569,40 @@ export function formatFloat32G(f: number): string {
   return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
 
-/** The JSON key sigs.k8s.io/yaml makes of a non-string go-yaml v2 key. */
-export function jsonKeyOf(k: RawYaml, file: string): string {
+/**
+ * fmt's `%#v` of a go-yaml v2 value, as go-yaml and sigs.k8s.io/yaml quote keys in their
+ * errors: `map[interface {}]interface {}{"a":1}`, `[]interface {}{1, "x"}`. Map keys print in
+ * fmt's order: strings and numbers sorted, other kinds after them as they come (fmt orders
+ * keys of different types by type, which does not arise in the keys charts write).
+ */
+export function goSyntax(v: RawYaml, nested = false): string {
+  if (v === null) return nested ? "interface {}(nil)" : "<nil>";
+  if (typeof v === "string") return quote(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return formatFloat(v, "g", -1);
+  if (v instanceof RawInt) return v.value > INT64_MAX ? `0x${v.value.toString(16)}` : v.value.toString();
+  if (Array.isArray(v)) return `[]interface {}{${v.map((x) => goSyntax(x, true)).join(", ")}}`;
+  const rank = (k: RawYaml) => (typeof k === "string" ? 0 : typeof k === "number" || k instanceof RawInt ? 1 : 2);
+  const num = (k: RawYaml) => (k instanceof RawInt ? Number(k.value) : (k as number));
+  const entries = [...v.entries].sort(([a], [b]) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    if (ra !== rb) return ra - rb;
+    if (ra === 0) return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+    return ra === 1 ? num(a) - num(b) : 0;
+  });
+  return `map[interface {}]interface {}{${entries.map(([k, x]) => `${goSyntax(k, true)}:${goSyntax(x, true)}`).join(", ")}}`;
+}
+
+/** The JSON key sigs.k8s.io/yaml makes of a non-string go-yaml v2 key (`value`: its entry's, for errors). */
+export function jsonKeyOf(k: RawYaml, file: string, value: RawYaml = null): string {
   if (typeof k === "string") return k;
   if (typeof k === "boolean") return k ? "true" : "false";
   if (k instanceof RawInt) {
     if (k.value > INT64_MAX) {
       throw new YamlError(
-        `error converting YAML to JSON: unsupported map key of type: uint64, key: ${k.value}`,
-        {
-          file,
-        },
+        `error converting YAML to JSON: unsupported map key of type: uint64, key: ${goSyntax(k)}, value: ${goSyntax(value)}`,
+        { file },
       );
     }
     return k.value.toString();
@@ -586,7 +611,11 @@ export function jsonKeyOf(k: RawYaml, file: string): string {
     const s = formatFloat32G(k);
     return s === "+Inf" ? ".inf" : s === "-Inf" ? "-.inf" : s === "NaN" ? ".nan" : s;
   }
-  throw new YamlError("error converting YAML to JSON: unsupported map key of type: <nil>", { file });
+  // reflect.TypeOf(nil) printed with %s.
+  throw new YamlError(
+    `error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: ${goSyntax(value)}`,
+    { file },
+  );
 }
 
 /** The JSON step: go-yaml v2 value → JSON → `interface{}` (maps are GoMaps, numbers float64). */
@@ -605,7 +634,7 @@ export function rawToGo(raw: RawYaml, file = "<input>"): GoValue {
   const entries = raw.entries;
   for (let i = 0; i < entries.length; i++) {
     const [k, v] = entries[i]!;
-    m.set(jsonKeyOf(k, file), rawToGo(v, file));
+    m.set(jsonKeyOf(k, file, v), rawToGo(v, file));
   }
   return m;
 }

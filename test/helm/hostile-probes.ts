@@ -286,6 +286,12 @@ const valuesProbes: Probe[] = [
   { name: "values.yaml: a tab", files: plain({ "chart/values.yaml": "a:\n\tb: 1\n" }) },
   { name: "values.yaml: map key that is a map", files: plain({ "chart/values.yaml": "? {a: 1}\n: x\n" }) },
   { name: "values.yaml: null key", files: plain({ "chart/values.yaml": "~: x\n" }) },
+  { name: "values.yaml: list key", files: plain({ "chart/values.yaml": "? [1, b, 2.5, ~]\n: x\n" }) },
+  { name: "values.yaml: uint64 key", files: plain({ "chart/values.yaml": "18446744073709551615: x\n" }) },
+  {
+    name: "values.yaml: null key with a table value",
+    files: plain({ "chart/values.yaml": "~: {b: [1, ~], a: yes}\n" }),
+  },
   {
     name: "-f: syntax error",
     files: plain({ "v.yaml": "a: 1\n  b: 2\n" }),
@@ -397,7 +403,8 @@ const schemaProbes: Probe[] = [
   { name: "schema: pattern", files: schema({ properties: { a: { pattern: "^[0-9]+$" } } }, "a: abc\n") },
   {
     name: "schema: additionalProperties false",
-    files: schema({ properties: { a: {} }, additionalProperties: false }, "a: 1\nb: 2\nc: 3\n"),
+    // One additional property: v6 names several in Go map order.
+    files: schema({ properties: { a: {} }, additionalProperties: false }, "a: 1\nb: 2\n"),
   },
   // One violated property per probe: jsonschema v6 lists the properties of a schema in Go map
   // order, which changes from run to run.
@@ -461,6 +468,99 @@ const schemaProbes: Probe[] = [
       "chart/values.schema.json": "{",
       ...sub("s", { "values.schema.json": JSON.stringify({ required: ["need"] }) }),
     }),
+  },
+  {
+    name: "schema metaschema: a property schema a number",
+    files: schema({ properties: { a: 5 } }, "a: 1\n"),
+  },
+  {
+    name: "schema metaschema: nested items a string",
+    files: schema({ properties: { a: { properties: { b: { items: "x" } } } } }, "a: 1\n"),
+  },
+  {
+    name: "schema metaschema: type list with a bad name",
+    files: schema({ type: ["object", "obj"] }, "a: 1\n"),
+  },
+  { name: "schema metaschema: type an empty list", files: schema({ type: [] }, "a: 1\n") },
+  {
+    name: "schema metaschema: draft-07 bad type",
+    files: schema(
+      { $schema: "http://json-schema.org/draft-07/schema#", properties: { a: { type: "integr" } } },
+      "a: 1\n",
+    ),
+  },
+  {
+    name: "schema metaschema: draft-07 root a list",
+    files: schema('["http://json-schema.org/draft-07/schema#"]', "a: 1\n"),
+  },
+  {
+    name: "schema metaschema: draft-04 property a number",
+    files: schema({ $schema: "http://json-schema.org/draft-04/schema#", properties: { a: 5 } }, "a: 1\n"),
+  },
+  { name: "schema metaschema: allOf member a string", files: schema({ allOf: [{}, "x"] }, "a: 1\n") },
+  { name: "schema metaschema: required not a list", files: schema({ required: "a" }, "a: 1\n") },
+  {
+    name: "schema metaschema: minimum a string",
+    files: schema({ properties: { a: { minimum: "1" } } }, "a: 1\n"),
+  },
+  {
+    name: "schema: anyOf, oneOf, not violations",
+    files: schema(
+      {
+        properties: {
+          a: { anyOf: [{ type: "string" }, { type: "integer" }] },
+        },
+      },
+      "a: true\n",
+    ),
+  },
+  {
+    name: "schema: oneOf violation",
+    files: schema({ properties: { a: { oneOf: [{ type: "string" }, { type: "integer" }] } } }, "a: true\n"),
+  },
+  {
+    name: "schema: not violation",
+    files: schema({ properties: { a: { not: { type: "integer" } } } }, "a: 1\n"),
+  },
+  {
+    name: "schema: allOf violation",
+    files: schema({ properties: { a: { allOf: [{ type: "integer" }, { minimum: 3 }] } } }, "a: 1\n"),
+  },
+  {
+    name: "schema: oneOf matched twice",
+    files: schema({ properties: { a: { oneOf: [{ type: "integer" }, { minimum: 0 }] } } }, "a: 1\n"),
+  },
+  {
+    name: "schema: then with two violations",
+    files: schema(
+      { properties: { a: { if: { type: "integer" }, then: { minimum: 5, multipleOf: 2 } } } },
+      "a: 3\n",
+    ),
+  },
+  {
+    name: "schema: anyOf branch with two violations",
+    files: schema(
+      { properties: { a: { anyOf: [{ type: "string" }, { minimum: 5, multipleOf: 2 }] } } },
+      "a: 3\n",
+    ),
+  },
+  {
+    name: "schema: $ref with two violations",
+    files: schema(
+      { $defs: { x: { minimum: 5, multipleOf: 2 } }, properties: { a: { $ref: "#/$defs/x" } } },
+      "a: 3\n",
+    ),
+  },
+  {
+    name: "schema: anyOf inside a property of an array item",
+    files: schema(
+      {
+        properties: {
+          l: { items: { properties: { v: { anyOf: [{ type: "string" }, { type: "boolean" }] } } } },
+        },
+      },
+      "l: [{v: x}, {v: 1}]\n",
+    ),
   },
   { name: "schema: trailing garbage", files: schema('{"type": "object"} x', "a: 1\n") },
   { name: "schema: bad token", files: schema("{'type': 1}", "a: 1\n") },
