@@ -33,6 +33,7 @@ import { decodeJson, JsonSyntaxError } from "./funcs/go/json-decode.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
+import { metaschemaViolation } from "./schema-metaschema.js";
 import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
@@ -210,7 +211,8 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
     );
   }
   const ajv = compilerFor(draft);
-  const badPattern = invalidPattern(schema, draft);
+  const badPattern =
+    metaschemaViolation(schema, draft, METASCHEMA_URLS[draft]) ?? invalidPattern(schema, draft);
   if (badPattern) throw new Error(badPattern);
   for (let attempt = 0; attempt < 64; attempt++) {
     // A fresh id per attempt: ajv keeps a schema that failed on a missing reference under its id,
