@@ -72,28 +72,28 @@ const VALUE_KEYWORDS: Record<string, Want> = {
 };
 
 /** Keywords a draft's metaschema knows only from that draft on (others, unknown, go unchecked). */
-const SINCE: Record<string, number> = {
-  contains: 6,
-  propertyNames: 6,
-  examples: 6,
-  $comment: 7,
-  if: 7,
-  then: 7,
-  else: 7,
-  readOnly: 7,
-  writeOnly: 7,
-  $defs: 8,
-  dependentSchemas: 8,
-  unevaluatedItems: 8,
-  unevaluatedProperties: 8,
-  minContains: 8,
-  maxContains: 8,
-  deprecated: 8,
-  contentSchema: 8,
-  prefixItems: 9,
-};
+const SINCE = new Map<string, number>([
+  ["contains", 6],
+  ["propertyNames", 6],
+  ["examples", 6],
+  ["$comment", 7],
+  ["if", 7],
+  ["else", 7],
+  ["readOnly", 7],
+  ["writeOnly", 7],
+  ["$defs", 8],
+  ["dependentSchemas", 8],
+  ["unevaluatedItems", 8],
+  ["unevaluatedProperties", 8],
+  ["minContains", 8],
+  ["maxContains", 8],
+  ["deprecated", 8],
+  ["contentSchema", 8],
+  ["prefixItems", 9],
+  ["then", 7],
+]);
 const ORDINAL: Record<Draft, number> = { "4": 4, "6": 6, "7": 7, "2019": 8, "2020": 9 };
-const known = (k: string, draft: Draft) => (SINCE[k] ?? 0) <= ORDINAL[draft];
+const known = (k: string, draft: Draft) => (SINCE.get(k) ?? 0) <= ORDINAL[draft];
 
 interface Violation {
   /** pointers of the schemas whose `allOf` v6 lists (2019-09 and 2020-12 only) */

@@ -469,9 +469,15 @@ function formatErrors(errors: ErrorObject[]): string {
     lines.push(`${"  ".repeat(depth)}- at '${at}': ${text}`);
   };
   const show = (entry: ErrorObject | Scope, depth: number): void => {
-    if (!("entries" in entry)) return line(depth, entry.instancePath, reason(entry));
+    if (!("entries" in entry)) {
+      line(depth, entry.instancePath, reason(entry));
+      return;
+    }
     if (entry.kind === "eval" || entry.kind === "ref") {
-      if (entry.entries.length === 1) return show(entry.entries[0]!, depth);
+      if (entry.entries.length === 1) {
+        show(entry.entries[0]!, depth);
+        return;
+      }
       line(depth, entry.at, "validation failed");
     } else line(depth, entry.at, combinatorReason(entry));
     for (const x of entry.entries) show(x, depth + 1);
@@ -526,7 +532,12 @@ const ENTERING: Record<string, number> = {
 const COMBINATORS = new Set(["anyOf", "oneOf", "allOf"]);
 
 /** Keywords that apply a subschema to the same value, and how many segments they take. */
-const SELF_SCOPES: Record<string, number> = { then: 1, else: 1, dependentSchemas: 2, dependencies: 2 };
+const SELF_SCOPES = new Map([
+  ["then", 1],
+  ["else", 1],
+  ["dependentSchemas", 2],
+  ["dependencies", 2],
+]);
 
 /**
  * The scopes an error sits in, read from its schema path, and the pointer of the value its
@@ -569,7 +580,7 @@ function scopesOf(e: ErrorObject): {
       i += width - 1;
       continue;
     }
-    const own = SELF_SCOPES[s];
+    const own = SELF_SCOPES.get(s);
     if (own !== undefined && i + own < seg.length) {
       // then/else/dependentSchemas: a subschema applied to the same value, its result one failure.
       chain.push({ key: `${seg.slice(0, i + own).join("/")}@${ptr(depth)}`, kind: "eval", at: ptr(depth) });

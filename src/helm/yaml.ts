@@ -582,7 +582,8 @@ export function goSyntax(v: RawYaml, nested = false): string {
   if (typeof v === "number") return formatFloat(v, "g", -1);
   if (v instanceof RawInt) return v.value > INT64_MAX ? `0x${v.value.toString(16)}` : v.value.toString();
   if (Array.isArray(v)) return `[]interface {}{${v.map((x) => goSyntax(x, true)).join(", ")}}`;
-  const rank = (k: RawYaml) => (typeof k === "string" ? 0 : typeof k === "number" || k instanceof RawInt ? 1 : 2);
+  const rank = (k: RawYaml) =>
+    typeof k === "string" ? 0 : typeof k === "number" || k instanceof RawInt ? 1 : 2;
   const num = (k: RawYaml) => (k instanceof RawInt ? Number(k.value) : (k as number));
   const entries = [...v.entries].sort(([a], [b]) => {
     const ra = rank(a);

@@ -533,7 +533,7 @@ const schemaProbes: Probe[] = [
   {
     name: "schema: then with two violations",
     files: schema(
-      { properties: { a: { if: { type: "integer" }, then: { minimum: 5, multipleOf: 2 } } } },
+      '{"properties": {"a": {"if": {"type": "integer"}, "then": {"minimum": 5, "multipleOf": 2}}}}',
       "a: 3\n",
     ),
   },
