@@ -16,7 +16,7 @@ export interface Probe {
    * Slipway differs on purpose (a documented safety limit): the test asserts Slipway fails
    * with stderr matching this, rather than Helm's text.
    */
-  deliberate?: { why: string; stderr: RegExp };
+  deliberate?: { why: string; stderr: RegExp; helmOk?: boolean };
 }
 
 const chartYaml = (name = "c", extra = ""): string =>
@@ -664,10 +664,54 @@ const templateProbes: Probe[] = [
   { name: "toYaml of a value Helm cannot convert", files: tmpl('# {{ fromYaml "a: [" | toJson }}\n') },
 ];
 
+/** Slipway's documented limits: Helm renders these, Slipway refuses and names the file. */
+const limitProbes: Probe[] = [
+  {
+    name: "limit: until of two million",
+    files: tmpl("# {{ len (until 2000000) }}\n"),
+    deliberate: {
+      why: "lists are capped at 2^20 elements",
+      helmOk: true,
+      stderr:
+        /^Error: template: c\/templates\/a\.yaml:1:10: executing "c\/templates\/a\.yaml" at <until 2000000>: error calling until: until: a list of 2000000 elements is more than Slipway's limit of 1048576 \(Helm builds it\)\n\nUse --debug flag to render out invalid YAML\n$/,
+    },
+  },
+  {
+    name: "limit: repeat past the output limit",
+    files: tmpl('# {{ repeat 67108865 "x" | len }}\n'),
+    deliberate: {
+      why: "a function's result is capped like a template's output (64 MiB)",
+      helmOk: true,
+      stderr:
+        /^Error: c\/templates\/a\.yaml:1:5\n {2}executing "c\/templates\/a\.yaml" at <repeat 67108865 "x">:\n {4}error calling repeat: repeat: a result of 67108865 characters is more than Slipway's limit of 67108864 \(a template's output has the same limit\)\n\nUse --debug flag to render out invalid YAML\n$/,
+    },
+  },
+  {
+    name: "limit: values.yaml nested 300 levels",
+    files: plain({ "chart/values.yaml": `a: ${"[".repeat(300)}${"]".repeat(300)}\n` }),
+    deliberate: {
+      why: "YAML collections nest at most 256 levels",
+      helmOk: true,
+      stderr:
+        /^Error: cannot load values\.yaml: cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 1: collections nested deeper than 256 levels \(Slipway's limit; go-yaml allows 10000\)\n$/,
+    },
+  },
+  {
+    name: "limit: values.schema.json nested 300 levels",
+    files: schema(`${'{"not":'.repeat(300)}{}${"}".repeat(300)}`, "a: 1\n"),
+    deliberate: {
+      why: "schemas nest at most 256 levels",
+      helmOk: true,
+      stderr: /\nc:\nvalues\.schema\.json: nested deeper than 256 levels \(Slipway's limit\)\n$/,
+    },
+  },
+];
+
 export const probes: Probe[] = [
   ...chartProbes,
   ...valuesProbes,
   ...flagProbes,
   ...schemaProbes,
   ...templateProbes,
+  ...limitProbes,
 ];
