@@ -5,6 +5,7 @@ import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
 import { refuseLinksBelow } from "../fs/atomic-write.js";
 import { writeFileSet } from "../fs/write-set.js";
+import { type KubeVersion, KubeVersionError, parseKubeVersion } from "../helm/capabilities.js";
 import type { Chart, ChartFile } from "../helm/chart.js";
 import {
   type ChartDirReader,
@@ -234,6 +235,17 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     io.stderr(`Error: "slipway helm template" requires at least 1 argument\n\n${templateHelp}`);
     return 2;
   }
+  // Helm parses --kube-version first (pkg/cmd/template.go), and only when it is not empty.
+  let kubeVersion: KubeVersion | undefined;
+  const kubeVersionText = v["kube-version"];
+  if (kubeVersionText) {
+    try {
+      kubeVersion = parseKubeVersion(kubeVersionText);
+    } catch (e) {
+      if (!(e instanceof KubeVersionError)) throw e;
+      return fail(io, `invalid kube version '${kubeVersionText}': ${e.message}`);
+    }
+  }
   if (pos.length > 2)
     return fail(io, `expected at most two arguments, unexpected arguments: ${pos.slice(2).join(", ")}`);
   const [release, chartRef] =
@@ -316,8 +328,7 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       releaseName: release,
       namespace: v.namespace || "default",
       values: userValues,
-      // Helm parses --kube-version only when it is not empty.
-      kubeVersion: v["kube-version"] || undefined,
+      kubeVersion,
       apiVersions: csvList(v["api-versions"]),
       isUpgrade: v["is-upgrade"] ?? false,
       skipSchemaValidation: v["skip-schema-validation"] ?? false,

@@ -363,6 +363,11 @@ const flagProbes: Probe[] = [
   { name: "--kube-version: garbage", files: plain(), args: set("--kube-version", "banana") },
   { name: "--kube-version: one component", files: plain(), args: set("--kube-version", "v1") },
   { name: "--kube-version: empty", files: plain(), args: set("--kube-version", "") },
+  {
+    name: "--kube-version: bad, and the chart broken too",
+    files: withChart("name: [\n"),
+    args: ["r", "chart", "x", "--kube-version", "1"],
+  },
   { name: "--kube-version: leading zero", files: plain(), args: set("--kube-version", "1.030.0") },
   {
     name: "--api-versions: odd values",
