@@ -262,10 +262,12 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
   let userValues: ReturnType<typeof composeUserValues>;
   try {
     userValues = composeUserValues({
-      files: csvList(v.values).map((name) => ({
-        name,
-        text: readOrThrow(io, resolve(name), name),
-      })),
+      files: csvList(v.values).map((name) => {
+        // Helm fetches an http(s) values file; Slipway renders offline.
+        if (/^https?:\/\//i.test(name))
+          throw new SlipwayError(`${name}: Slipway does not fetch values files over the network`);
+        return { name, text: readOrThrow(io, resolve(name), name) };
+      }),
       setJson: v["set-json"],
       set: v.set,
       setString: v["set-string"],

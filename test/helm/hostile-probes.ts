@@ -312,6 +312,16 @@ const valuesProbes: Probe[] = [
   },
   { name: "-f: missing", files: plain(), args: ["r", "chart", "-f", "nope.yaml"] },
   {
+    name: "-f: a URL",
+    files: plain(),
+    args: ["r", "chart", "-f", "https://example.invalid/v.yaml"],
+    deliberate: {
+      why: "Slipway never fetches: Helm downloads the file",
+      stderr:
+        /^Error: https:\/\/example\.invalid\/v\.yaml: Slipway does not fetch values files over the network\n$/,
+    },
+  },
+  {
     name: "-f: bad document separator",
     files: plain({ "v.yaml": "a: 1\n--- x\nb: 2\n" }),
     args: ["r", "chart", "-f", "v.yaml"],
