@@ -595,6 +595,16 @@ export function goSyntax(v: RawYaml, nested = false): string {
   return `map[interface {}]interface {}{${entries.map(([k, x]) => `${goSyntax(k, true)}:${goSyntax(x, true)}`).join(", ")}}`;
 }
 
+/**
+ * `message` without the data go-yaml's and sigs.k8s.io/yaml's key errors quote (goSyntax of the
+ * key and its value): for YAML read from a Secret, whose contents no Slipway message shows.
+ */
+export function withoutQuotedData(message: string): string {
+  return message
+    .replace(/(invalid map key): [\s\S]*$/, "$1")
+    .replace(/(unsupported map key of type: [^,]*), key: [\s\S]*$/, "$1");
+}
+
 /** The JSON key sigs.k8s.io/yaml makes of a non-string go-yaml v2 key (`value`: its entry's, for errors). */
 export function jsonKeyOf(k: RawYaml, file: string, value: RawYaml = null): string {
   if (typeof k === "string") return k;
