@@ -6,7 +6,7 @@ import { errorMessage, SlipwayError } from "../errors.js";
 import { refuseLinksBelow } from "../fs/atomic-write.js";
 import { writeFileSet } from "../fs/write-set.js";
 import { type KubeVersion, KubeVersionError, parseKubeVersion } from "../helm/capabilities.js";
-import type { Chart, ChartFile } from "../helm/chart.js";
+import { type Chart, type ChartFile, loadWarnings } from "../helm/chart.js";
 import {
   type ChartDirReader,
   chartDirFiles,
@@ -326,6 +326,10 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       dirFiles !== undefined
         ? loadChartDirFiles(chartAbs, dirFiles, io.reader, readValues, { byDigest: outputKey !== undefined })
         : loadChart(chartAbs, io.reader, readValues);
+    for (const w of loadWarnings(chart)) {
+      warnings.push(w);
+      io.stderr(`${w}\n`);
+    }
     rendered = renderChart(chart, {
       releaseName: release,
       namespace: v.namespace || "default",

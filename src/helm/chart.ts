@@ -9,6 +9,7 @@
  * tree instead of mutating them, so one loaded chart serves every release.
  */
 
+import { rfc3339Error } from "./go-time.js";
 import type { GoMap, GoValue } from "./template/value.js";
 import { formatFloat32G, RawInt, RawMap, type RawYaml, rawToGo } from "./yaml.js";
 
@@ -72,6 +73,13 @@ export interface Chart {
   readonly dependencies: readonly Chart[];
   /** a digest of the chart's files (subcharts included), for caches */
   readonly digest: string;
+  /** what Helm's loader logs loading this chart (not its subcharts), as slog lines */
+  readonly warnings?: readonly string[];
+}
+
+/** The load warnings of a chart and its subcharts, in load order (a chart's before its subcharts'). */
+export function loadWarnings(chart: Chart): string[] {
+  return [...(chart.warnings ?? []), ...chart.dependencies.flatMap(loadWarnings)];
 }
 
 export class ChartDecodeError extends Error {}
@@ -243,6 +251,29 @@ function decodeDependency(raw: RawMap): ChartDependency {
   };
   decodeStruct(raw, "Dependency", DEPENDENCY_FIELDS, d as unknown as Record<string, unknown>);
   return d;
+}
+
+const LOCK_FIELDS: Record<string, FieldSpec> = {
+  digest: { key: "digest", kind: "string" },
+  dependencies: { key: "dependencies", kind: "[]*Dependency" },
+};
+
+/** Unmarshals Chart.lock (or requirements.lock) into chart.Lock for its errors; the lock is not used. */
+export function checkLockDecodes(raw: RawYaml): void {
+  if (raw === null) return;
+  if (!(raw instanceof RawMap)) {
+    throw new ChartDecodeError(
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(raw)} into Go value of type v2.Lock`,
+    );
+  }
+  for (const [k, v] of raw.entries) {
+    if (stringKey(k).toLowerCase() !== "generated" || v === null) continue;
+    // time.Time.UnmarshalJSON
+    const problem =
+      typeof v === "string" ? rfc3339Error(v) : "Time.UnmarshalJSON: input is not a JSON string";
+    if (problem) throw new ChartDecodeError(`error unmarshaling JSON: while decoding JSON: ${problem}`);
+  }
+  decodeStruct(raw, "Lock", LOCK_FIELDS, {});
 }
 
 export function emptyMetadata(): ChartMetadata {

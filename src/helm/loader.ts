@@ -24,10 +24,12 @@ import {
   type ChartDependency,
   type ChartFile,
   type ChartMetadata,
+  checkLockDecodes,
   decodeChartBaseApiVersion,
   decodeMetadataInto,
   emptyMetadata,
 } from "./chart.js";
+import { slogLine } from "./slog.js";
 import { GoMap } from "./template/value.js";
 import { readRawYaml, readValuesDocuments, valuesText, YamlError, yamlText } from "./yaml.js";
 
@@ -186,7 +188,7 @@ function decodeYamlFile(f: ChartFile, what: string, chartPath: string, into: Cha
 function checkLock(f: ChartFile, what: string, chartPath: string): void {
   const where = `${chartPath}${f.name}`;
   try {
-    readRawYaml(yamlText(f.data, where), where);
+    checkLockDecodes(readRawYaml(yamlText(f.data, where), where));
   } catch (e) {
     if (e instanceof YamlError) {
       throw new ChartLoadError(`cannot load ${what}: error converting YAML to JSON: ${e.message}`, {
@@ -194,9 +196,17 @@ function checkLock(f: ChartFile, what: string, chartPath: string): void {
         line: e.line,
       });
     }
+    if (e instanceof ChartDecodeError)
+      throw new ChartLoadError(`cannot load ${what}: ${e.message}`, { file: where });
     throw e;
   }
 }
+
+// pkg/chart/v2/loader/load.go logs these (log.Printf, an INFO line under Helm 4's slog).
+const REQUIREMENTS_WARNING =
+  'Warning: Dependencies are handled in Chart.yaml since apiVersion "v2". We recommend migrating dependencies to Chart.yaml.';
+const REQUIREMENTS_LOCK_WARNING =
+  'Warning: Dependency locking is handled in Chart.lock since apiVersion "v2". We recommend migrating to Chart.lock.';
 
 /**
  * pkg/chart/loader.LoadDir / LoadFile: before loading a top-level chart, Helm reads the
@@ -279,6 +289,7 @@ export function loadChartFiles(
   const subchartFiles = new Map<string, ChartFile[]>();
   let values = new GoMap();
   let schema: Uint8Array | undefined;
+  const warnings: string[] = [];
   for (const f of files) {
     const name = f.name;
     if (name === "Chart.yaml") continue;
@@ -302,11 +313,13 @@ export function loadChartFiles(
       schema = f.data;
     } else if (name === "requirements.yaml") {
       metadata ??= emptyMetadata();
+      if (metadata.apiVersion !== "v1") warnings.push(slogLine("INFO", REQUIREMENTS_WARNING));
       decodeYamlFile(f, "requirements.yaml", chartPath, metadata);
       if (metadata.apiVersion === "v1") other.push(f);
     } else if (name === "requirements.lock") {
       checkLock(f, "requirements.lock", chartPath);
       metadata ??= emptyMetadata();
+      if (metadata.apiVersion !== "v1") warnings.push(slogLine("INFO", REQUIREMENTS_LOCK_WARNING));
       if (metadata.apiVersion === "v1") other.push(f);
     } else if (name.startsWith("templates/")) {
       templates.push(f);
@@ -362,7 +375,15 @@ export function loadChartFiles(
     dependencies.push(sub);
   }
 
-  const chart = { metadata, templates, values, schema, files: other, dependencies };
+  const chart = {
+    metadata,
+    templates,
+    values,
+    schema,
+    files: other,
+    dependencies,
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
   if (digest !== undefined) return { ...chart, digest };
   // Computed when first asked for: a subchart's digest is read only by callers that key caches
   // by chart (HelmReleases, the render pool), and `helm template` would hash every byte of

@@ -108,6 +108,29 @@ const chartProbes: Probe[] = [
       "chart/requirements.yaml": "dependencies:\n- name: gone\n  version: 1.0.0\n",
     }),
   },
+  {
+    name: "v2 chart with requirements.yaml and requirements.lock",
+    files: plain({
+      "chart/requirements.yaml": "dependencies: []\n",
+      "chart/requirements.lock": 'generated: "2020-01-01T00:00:00Z"\n',
+    }),
+  },
+  { name: "Chart.lock: generated not a time", files: plain({ "chart/Chart.lock": "generated: x\n" }) },
+  { name: "Chart.lock: a list", files: plain({ "chart/Chart.lock": "- a\n" }) },
+  { name: "Chart.lock: generated a number", files: plain({ "chart/Chart.lock": "generated: 5\n" }) },
+  {
+    name: "Chart.lock: generated a date only",
+    files: plain({ "chart/Chart.lock": "generated: '2020-01-01'\n" }),
+  },
+  {
+    name: "Chart.lock: generated month 13",
+    files: plain({ "chart/Chart.lock": 'generated: "2020-13-01T00:00:00Z"\n' }),
+  },
+  {
+    name: "Chart.lock: generated with extra text",
+    files: plain({ "chart/Chart.lock": 'generated: "2020-01-01T00:00:00.5+01:00 x"\n' }),
+  },
+  { name: "Chart.lock: dependencies a string", files: plain({ "chart/Chart.lock": "dependencies: x\n" }) },
   { name: "dependency missing in charts/", files: withDeps(dep("gone")) },
   {
     name: "two dependencies missing in charts/",
