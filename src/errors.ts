@@ -7,8 +7,8 @@ export class SlipwayError extends Error {
   readonly line?: number;
   readonly column?: number;
 
-  constructor(message: string, where?: { file?: string; line?: number; column?: number }) {
-    super(message);
+  constructor(message: string, where?: { file?: string; line?: number; column?: number; cause?: unknown }) {
+    super(message, where?.cause === undefined ? undefined : { cause: where.cause });
     this.name = "SlipwayError";
     this.file = where?.file;
     this.line = where?.line;

@@ -5,7 +5,8 @@ import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import { errorMessage, SlipwayError } from "../errors.js";
 import { refuseLinksBelow } from "../fs/atomic-write.js";
 import { writeFileSet } from "../fs/write-set.js";
-import type { Chart, ChartFile } from "../helm/chart.js";
+import { type KubeVersion, KubeVersionError, parseKubeVersion } from "../helm/capabilities.js";
+import { type Chart, type ChartFile, loadWarnings } from "../helm/chart.js";
 import {
   type ChartDirReader,
   chartDirFiles,
@@ -26,7 +27,7 @@ import {
   writeUnkeptHint,
 } from "../helm/persisted-output.js";
 import { persistedValuesReader } from "../helm/persisted-values.js";
-import { renderChart } from "../helm/render.js";
+import { IncompatibleKubeVersionError, renderChart } from "../helm/render.js";
 import { utf8Buffer } from "../helm/template/gostring.js";
 import { composeUserValues } from "../helm/values.js";
 
@@ -234,6 +235,17 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     io.stderr(`Error: "slipway helm template" requires at least 1 argument\n\n${templateHelp}`);
     return 2;
   }
+  // Helm parses --kube-version first (pkg/cmd/template.go), and only when it is not empty.
+  let kubeVersion: KubeVersion | undefined;
+  const kubeVersionText = v["kube-version"];
+  if (kubeVersionText) {
+    try {
+      kubeVersion = parseKubeVersion(kubeVersionText);
+    } catch (e) {
+      if (!(e instanceof KubeVersionError)) throw e;
+      return fail(io, `invalid kube version '${kubeVersionText}': ${e.message}`);
+    }
+  }
   if (pos.length > 2)
     return fail(io, `expected at most two arguments, unexpected arguments: ${pos.slice(2).join(", ")}`);
   const [release, chartRef] =
@@ -250,10 +262,12 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
   let userValues: ReturnType<typeof composeUserValues>;
   try {
     userValues = composeUserValues({
-      files: csvList(v.values).map((name) => ({
-        name,
-        text: new TextDecoder().decode(readOrThrow(io, resolve(name), name)),
-      })),
+      files: csvList(v.values).map((name) => {
+        // Helm fetches an http(s) values file; Slipway renders offline.
+        if (/^https?:\/\//i.test(name))
+          throw new SlipwayError(`${name}: Slipway does not fetch values files over the network`);
+        return { name, text: readOrThrow(io, resolve(name), name) };
+      }),
       setJson: v["set-json"],
       set: v.set,
       setString: v["set-string"],
@@ -262,7 +276,8 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       readFile: (p) => new TextDecoder().decode(readOrThrow(io, resolve(p), p)),
     });
   } catch (e) {
-    return fail(io, errorMessage(e));
+    // Helm's messages name the file already ("failed to parse v.yaml: …").
+    return fail(io, e instanceof SlipwayError ? e.message : errorMessage(e));
   }
 
   const printOpts = {
@@ -316,11 +331,15 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       dirFiles !== undefined
         ? loadChartDirFiles(chartAbs, dirFiles, io.reader, readValues, { byDigest: outputKey !== undefined })
         : loadChart(chartAbs, io.reader, readValues);
+    for (const w of loadWarnings(chart)) {
+      warnings.push(w);
+      io.stderr(`${w}\n`);
+    }
     rendered = renderChart(chart, {
       releaseName: release,
-      namespace: v.namespace ?? "default",
+      namespace: v.namespace || "default",
       values: userValues,
-      kubeVersion: v["kube-version"],
+      kubeVersion,
       apiVersions: csvList(v["api-versions"]),
       isUpgrade: v["is-upgrade"] ?? false,
       skipSchemaValidation: v["skip-schema-validation"] ?? false,
@@ -338,7 +357,9 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
       },
     });
   } catch (e) {
-    const afterRelease = e instanceof RenderError || e instanceof ManifestError;
+    // Helm adds the hint to errors of renderResources, which has a release to print with --debug.
+    const afterRelease =
+      e instanceof RenderError || e instanceof ManifestError || e instanceof IncompatibleKubeVersionError;
     return fail(io, e instanceof SlipwayError ? e.message : errorMessage(e), afterRelease);
   }
 

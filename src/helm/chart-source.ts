@@ -20,13 +20,18 @@ import { IgnoreRules } from "./helmignore.js";
 import {
   ChartLoadError,
   chartDigest,
+  checkChartBase,
   DeferredChartFile,
+  GzipHeaderError,
   loadChartArchiveBytes,
   loadChartFiles,
+  MAX_CHART_TREE_SIZE,
   MAX_FILE_SIZE,
+  readChartArchive,
   textOf,
   type ValuesReader,
 } from "./loader.js";
+import { detectContentType } from "./sniff.js";
 import { readValuesDocuments } from "./yaml.js";
 
 /** What the directory walk needs to know of a file system. */
@@ -130,9 +135,15 @@ export function readChartDir(dir: string, reader: ChartDirReader = diskReader): 
   if (reader.stat(top)?.kind !== "dir")
     throw new ChartLoadError(`'${dir}' is not a chart directory`, { file: dir });
   const chartYaml = path.join(top, "Chart.yaml");
-  if (reader.stat(chartYaml)?.kind !== "file") {
-    throw new ChartLoadError(`unable to detect chart at ${chartYaml}: no such file`, { file: chartYaml });
+  const chartYamlStat = reader.stat(chartYaml);
+  if (chartYamlStat?.kind !== "file") {
+    const why =
+      chartYamlStat === undefined
+        ? `open ${chartYaml}: no such file or directory`
+        : `read ${chartYaml}: is a directory`;
+    throw new ChartLoadError(`unable to detect chart at ${chartYaml}: ${why}`, { file: chartYaml });
   }
+  checkChartBase(reader.readFile(chartYaml), chartYaml);
   const realTop = reader.realPath ? reader.realPath(top) : top;
   let rules: IgnoreRules;
   const ignoreFile = path.join(top, ".helmignore");
@@ -411,10 +422,38 @@ export function loadChartArchive(
         file,
       });
     }
-    throw new ChartLoadError(`file '${file}' does not appear to be a gzipped archive`, { file });
+    throw new ChartLoadError(
+      `file '${file}' does not appear to be a gzipped archive; got '${detectContentType(bytes.subarray(0, 512))}'`,
+      { file },
+    );
   }
-  return cachedArchive(bytes, file, readValues);
+  const key = archiveKey(bytes);
+  const known = loaded.get(key);
+  if (known !== undefined) return known;
+  // pkg/chart/loader.LoadFile: of the archive's failures only gzip's header error is named.
+  const budget = { remaining: MAX_CHART_TREE_SIZE };
+  let files: ChartFile[];
+  try {
+    files = readChartArchive(bytes, file, budget);
+  } catch (e) {
+    if (e instanceof GzipHeaderError) {
+      throw new ChartLoadError(
+        `file '${file}' does not appear to be a valid chart file (details: ${e.message})`,
+        {
+          file,
+        },
+      );
+    }
+    throw new ChartLoadError("unable to load chart archive", { file, cause: e });
+  }
+  const chartYaml = files.find((f) => f.name === "Chart.yaml");
+  if (chartYaml === undefined)
+    throw new ChartLoadError("unable to detect chart version, no Chart.yaml found", { file });
+  checkChartBase(chartYaml.data, `${file}:Chart.yaml`);
+  return remember(key, loadChartFiles(files, `${file}:`, undefined, readValues, budget));
 }
+
+const archiveKey = (bytes: Uint8Array) => `tgz:${createHash("sha256").update(bytes).digest("hex")}`;
 
 /** A chart archive already in memory (issue 12's chart cache hands these over). */
 export function loadChartArchiveFromBytes(bytes: Uint8Array, name = "<archive>"): Chart {
@@ -422,7 +461,7 @@ export function loadChartArchiveFromBytes(bytes: Uint8Array, name = "<archive>")
 }
 
 function cachedArchive(bytes: Uint8Array, name: string, readValues?: ValuesReader): Chart {
-  const key = `tgz:${createHash("sha256").update(bytes).digest("hex")}`;
+  const key = archiveKey(bytes);
   return loaded.get(key) ?? remember(key, loadChartArchiveBytes(bytes, name, readValues));
 }
 

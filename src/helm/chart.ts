@@ -9,6 +9,7 @@
  * tree instead of mutating them, so one loaded chart serves every release.
  */
 
+import { rfc3339Error } from "./go-time.js";
 import type { GoMap, GoValue } from "./template/value.js";
 import { formatFloat32G, RawInt, RawMap, type RawYaml, rawToGo } from "./yaml.js";
 
@@ -72,6 +73,13 @@ export interface Chart {
   readonly dependencies: readonly Chart[];
   /** a digest of the chart's files (subcharts included), for caches */
   readonly digest: string;
+  /** what Helm's loader logs loading this chart (not its subcharts), as slog lines */
+  readonly warnings?: readonly string[];
+}
+
+/** The load warnings of a chart and its subcharts, in load order (a chart's before its subcharts'). */
+export function loadWarnings(chart: Chart): string[] {
+  return [...(chart.warnings ?? []), ...chart.dependencies.flatMap(loadWarnings)];
 }
 
 export class ChartDecodeError extends Error {}
@@ -207,20 +215,20 @@ function decodeField(v: RawYaml, struct: string, field: FieldSpec): unknown {
     }
     case "[]*Maintainer":
       if (v === null) return [];
-      if (!Array.isArray(v)) return typeError(v, struct, field.key, "[]*chart.Maintainer");
+      if (!Array.isArray(v)) return typeError(v, struct, field.key, "[]*v2.Maintainer");
       return v.map((x) => {
         if (x === null) return null;
-        if (!(x instanceof RawMap)) return typeError(x, struct, field.key, "chart.Maintainer");
+        if (!(x instanceof RawMap)) return typeError(x, struct, field.key, "v2.Maintainer");
         const m: Maintainer = { name: "", email: "", url: "" };
         decodeStruct(x, "Maintainer", MAINTAINER_FIELDS, m as unknown as Record<string, unknown>);
         return m;
       });
     case "[]*Dependency":
       if (v === null) return [];
-      if (!Array.isArray(v)) return typeError(v, struct, field.key, "[]*chart.Dependency");
+      if (!Array.isArray(v)) return typeError(v, struct, field.key, "[]*v2.Dependency");
       return v.map((x) => {
         if (x === null) return null;
-        if (!(x instanceof RawMap)) return typeError(x, struct, field.key, "chart.Dependency");
+        if (!(x instanceof RawMap)) return typeError(x, struct, field.key, "v2.Dependency");
         return decodeDependency(x);
       });
     case "[]interface {}":
@@ -243,6 +251,29 @@ function decodeDependency(raw: RawMap): ChartDependency {
   };
   decodeStruct(raw, "Dependency", DEPENDENCY_FIELDS, d as unknown as Record<string, unknown>);
   return d;
+}
+
+const LOCK_FIELDS: Record<string, FieldSpec> = {
+  digest: { key: "digest", kind: "string" },
+  dependencies: { key: "dependencies", kind: "[]*Dependency" },
+};
+
+/** Unmarshals Chart.lock (or requirements.lock) into chart.Lock for its errors; the lock is not used. */
+export function checkLockDecodes(raw: RawYaml): void {
+  if (raw === null) return;
+  if (!(raw instanceof RawMap)) {
+    throw new ChartDecodeError(
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(raw)} into Go value of type v2.Lock`,
+    );
+  }
+  for (const [k, v] of raw.entries) {
+    if (stringKey(k).toLowerCase() !== "generated" || v === null) continue;
+    // time.Time.UnmarshalJSON
+    const problem =
+      typeof v === "string" ? rfc3339Error(v) : "Time.UnmarshalJSON: input is not a JSON string";
+    if (problem) throw new ChartDecodeError(`error unmarshaling JSON: while decoding JSON: ${problem}`);
+  }
+  decodeStruct(raw, "Lock", LOCK_FIELDS, {});
 }
 
 export function emptyMetadata(): ChartMetadata {
@@ -272,8 +303,24 @@ export function decodeMetadataInto(raw: RawYaml, into: ChartMetadata): void {
   if (raw === null) return;
   if (!(raw instanceof RawMap)) {
     throw new ChartDecodeError(
-      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(raw)} into Go value of type chart.Metadata`,
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(raw)} into Go value of type v2.Metadata`,
     );
   }
   decodeStruct(raw, "Metadata", METADATA_FIELDS, into as unknown as Record<string, unknown>);
+}
+
+/**
+ * pkg/chart/loader's chartBase (Helm 4.1.4): the apiVersion of a top-level chart's Chart.yaml,
+ * read first to choose the v2 or the v3 loader.
+ */
+export function decodeChartBaseApiVersion(raw: RawYaml): string {
+  if (raw === null) return "";
+  if (!(raw instanceof RawMap)) {
+    throw new ChartDecodeError(
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(raw)} into Go value of type loader.chartBase`,
+    );
+  }
+  const into: Record<string, unknown> = { apiVersion: "" };
+  decodeStruct(raw, "chartBase", { apiversion: { key: "apiVersion", kind: "string" } }, into);
+  return into.apiVersion as string;
 }

@@ -11,9 +11,16 @@
  * The functions mutate `dest` as Helm's do; callers pass copies.
  */
 import { chartName, deepCopy, isTable, type RenderChart } from "./render-chart.js";
+import { slogLine } from "./slog.js";
 import { GoMap, type GoValue } from "./template/value.js";
 
 export type Warn = (message: string) => void;
+
+/** Helm's coalescing warns through log.Printf, which Helm 4's slog prints as an INFO line. */
+const logPrintf =
+  (warn: Warn): Warn =>
+  (message) =>
+    warn(slogLine("INFO", message));
 
 const GLOBAL_KEY = "global";
 
@@ -36,13 +43,13 @@ export class CoalesceError extends Error {}
 /** CoalesceValues: the chart's (and subcharts') defaults under a copy of `vals`; nulls delete. */
 export function coalesceValues(chart: RenderChart, vals: GoMap | null, warn: Warn): GoMap {
   const dest = vals ? deepCopy(vals) : new GoMap();
-  return coalesce(warn, chart, dest, "", false);
+  return coalesce(logPrintf(warn), chart, dest, "", false);
 }
 
 /** MergeValues: like coalesceValues, but nulls are kept. */
 export function mergeValues(chart: RenderChart, vals: GoMap | null, warn: Warn): GoMap {
   const dest = vals ? deepCopy(vals) : new GoMap();
-  return coalesce(warn, chart, dest, "", true);
+  return coalesce(logPrintf(warn), chart, dest, "", true);
 }
 
 function coalesce(warn: Warn, chart: RenderChart, dest: GoMap, prefix: string, merge: boolean): GoMap {
@@ -140,12 +147,12 @@ function coalesceChartValues(warn: Warn, chart: RenderChart, v: GoMap, prefix: s
 
 /** CoalesceTables: `src` under `dst` (dst wins); nulls in dst delete keys src has. */
 export function coalesceTables(dst: GoMap, src: GoMap, warn: Warn = () => {}): GoMap {
-  return coalesceTablesFullKey(warn, dst, src, "", false);
+  return coalesceTablesFullKey(logPrintf(warn), dst, src, "", false);
 }
 
 /** MergeTables: like coalesceTables, keeping nulls. */
 export function mergeTables(dst: GoMap, src: GoMap, warn: Warn = () => {}): GoMap {
-  return coalesceTablesFullKey(warn, dst, src, "", true);
+  return coalesceTablesFullKey(logPrintf(warn), dst, src, "", true);
 }
 
 function coalesceTablesFullKey(

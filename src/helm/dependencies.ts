@@ -23,7 +23,9 @@ import {
   type RenderChart,
   setDependencies,
 } from "./render-chart.js";
+import { slogLine } from "./slog.js";
 import { formatValue } from "./template/fmt.js";
+import { quote } from "./template/quote.js";
 import { GoMap, type GoValue } from "./template/value.js";
 
 /** chartutil.IsCompatibleRange: a version satisfies a constraint (any parse error: false). */
@@ -44,6 +46,17 @@ export function valuesTable(v: GoMap, name: string): GoMap | undefined {
     table = next;
   }
   return table;
+}
+
+/** common.Values.Table's error (ErrNoTable) for a path valuesTable does not find: its first missing key. */
+function noTableError(v: GoMap, name: string): string {
+  let table: GoMap = v;
+  for (const part of name.split(".")) {
+    const next = table.get(part);
+    if (!table.has(part) || !(next instanceof GoMap)) return `${quote(part)} is not a table`;
+    table = next;
+  }
+  return "";
 }
 
 /** common.Values.PathValue: the non-table value at a dotted path ("no value" → undefined). */
@@ -74,7 +87,12 @@ function processTags(reqs: ChartDependency[], cvals: GoMap, warn: Warn): void {
         if (b) hasTrue = true;
         else hasFalse = true;
       } else {
-        warn(`returned non-bool value tag=${k} chart=${r.name}`);
+        warn(
+          slogLine("WARN", "returned non-bool value", [
+            ["tag", k],
+            ["chart", r.name],
+          ]),
+        );
       }
     }
     if (!hasTrue && hasFalse) r.enabled = false;
@@ -92,7 +110,12 @@ function processConditions(reqs: ChartDependency[], cvals: GoMap, cpath: string,
         r.enabled = found.value;
         break;
       }
-      warn(`returned non-bool value path=${c} chart=${r.name}`);
+      warn(
+        slogLine("WARN", "returned non-bool value", [
+          ["path", c],
+          ["chart", r.name],
+        ]),
+      );
     }
   }
 }
@@ -171,7 +194,13 @@ function processImportValues(c: RenderChart, warn: Warn): void {
         );
         const vv = valuesTable(cvals, `${r.name}.${child}`);
         if (!vv) {
-          warn(`ImportValues missing table from chart chart=${r.name}`);
+          const error = noTableError(cvals, `${r.name}.${child}`);
+          warn(
+            slogLine("WARN", "ImportValues missing table from chart", [
+              ["chart", r.name],
+              ["error", error],
+            ]),
+          );
           continue;
         }
         b = mergeTables(b, pathToMap(parent, vv));
@@ -188,7 +217,11 @@ function processImportValues(c: RenderChart, warn: Warn): void {
         );
         const vm = valuesTable(cvals, `${r.name}.${child}`);
         if (!vm) {
-          warn("ImportValues missing table");
+          warn(
+            slogLine("WARN", "ImportValues missing table", [
+              ["error", noTableError(cvals, `${r.name}.${child}`)],
+            ]),
+          );
           continue;
         }
         b = mergeTables(b, vm);

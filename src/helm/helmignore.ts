@@ -72,7 +72,8 @@ export class IgnoreRules {
     try {
       goPathMatch(rule, "abc");
     } catch (e) {
-      if (e instanceof BadPatternError) throw new Error(`syntax error in pattern: ${rule}`);
+      // Helm returns filepath.ErrBadPattern as it is.
+      if (e instanceof BadPatternError) throw new Error("syntax error in pattern");
       throw e;
     }
     const raw = rule;

@@ -17,17 +17,21 @@ import { createHash } from "node:crypto";
 import { SlipwayError } from "../errors.js";
 import { tarModule, zlibModule } from "../fs/lazy-modules.js";
 import { parseVersion } from "../semver/index.js";
+import { GZIP_INVALID_HEADER, goGzipFailure, goTarFailure } from "./archive-errors.js";
 import {
   type Chart,
   ChartDecodeError,
   type ChartDependency,
   type ChartFile,
   type ChartMetadata,
+  checkLockDecodes,
+  decodeChartBaseApiVersion,
   decodeMetadataInto,
   emptyMetadata,
 } from "./chart.js";
+import { slogLine } from "./slog.js";
 import { GoMap } from "./template/value.js";
-import { readRawYaml, readValuesDocuments, YamlError } from "./yaml.js";
+import { readRawYaml, readValuesDocuments, valuesText, YamlError, yamlText } from "./yaml.js";
 
 /** Helm's archive.MaxDecompressedChartSize (100 MiB) and MaxDecompressedFileSize (5 MiB). */
 export const MAX_CHART_SIZE = 100 * 1024 * 1024;
@@ -45,6 +49,9 @@ export interface ArchiveBudget {
 }
 
 export class ChartLoadError extends SlipwayError {}
+
+/** Go's gzip.ErrHeader: the one archive failure a top-level chart archive names in detail. */
+export class GzipHeaderError extends ChartLoadError {}
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -163,7 +170,7 @@ function validateMetadata(md: ChartMetadata, where: string): void {
 function decodeYamlFile(f: ChartFile, what: string, chartPath: string, into: ChartMetadata): void {
   const where = `${chartPath}${f.name}`;
   try {
-    decodeMetadataInto(readRawYaml(textOf(f.data), where), into);
+    decodeMetadataInto(readRawYaml(yamlText(f.data, where), where), into);
   } catch (e) {
     if (e instanceof YamlError) {
       throw new ChartLoadError(`cannot load ${what}: error converting YAML to JSON: ${e.message}`, {
@@ -181,7 +188,7 @@ function decodeYamlFile(f: ChartFile, what: string, chartPath: string, into: Cha
 function checkLock(f: ChartFile, what: string, chartPath: string): void {
   const where = `${chartPath}${f.name}`;
   try {
-    readRawYaml(textOf(f.data), where);
+    checkLockDecodes(readRawYaml(yamlText(f.data, where), where));
   } catch (e) {
     if (e instanceof YamlError) {
       throw new ChartLoadError(`cannot load ${what}: error converting YAML to JSON: ${e.message}`, {
@@ -189,7 +196,42 @@ function checkLock(f: ChartFile, what: string, chartPath: string): void {
         line: e.line,
       });
     }
+    if (e instanceof ChartDecodeError)
+      throw new ChartLoadError(`cannot load ${what}: ${e.message}`, { file: where });
     throw e;
+  }
+}
+
+// pkg/chart/v2/loader/load.go logs these (log.Printf, an INFO line under Helm 4's slog).
+const REQUIREMENTS_WARNING =
+  'Warning: Dependencies are handled in Chart.yaml since apiVersion "v2". We recommend migrating dependencies to Chart.yaml.';
+const REQUIREMENTS_LOCK_WARNING =
+  'Warning: Dependency locking is handled in Chart.lock since apiVersion "v2". We recommend migrating to Chart.lock.';
+
+/**
+ * pkg/chart/loader.LoadDir / LoadFile: before loading a top-level chart, Helm reads the
+ * apiVersion of its Chart.yaml to choose a loader: v1, v2 or none load as v2 charts, v3 as a
+ * v3 chart (which `helm template` then refuses: action.Install.Run's "invalid chart apiVersion"),
+ * anything else fails.
+ */
+export function checkChartBase(data: Uint8Array, where: string): void {
+  let apiVersion: string;
+  try {
+    apiVersion = decodeChartBaseApiVersion(readRawYaml(yamlText(data, where), where));
+  } catch (e) {
+    if (e instanceof YamlError) {
+      throw new ChartLoadError(`cannot load Chart.yaml: error converting YAML to JSON: ${e.message}`, {
+        file: e.file,
+        line: e.line,
+        column: e.column,
+      });
+    }
+    if (e instanceof ChartDecodeError)
+      throw new ChartLoadError(`cannot load Chart.yaml: ${e.message}`, { file: where });
+    throw e;
+  }
+  if (!["v1", "v2", "v3", ""].includes(apiVersion)) {
+    throw new ChartLoadError("unsupported chart version", { file: where });
   }
 }
 
@@ -247,6 +289,7 @@ export function loadChartFiles(
   const subchartFiles = new Map<string, ChartFile[]>();
   let values = new GoMap();
   let schema: Uint8Array | undefined;
+  const warnings: string[] = [];
   for (const f of files) {
     const name = f.name;
     if (name === "Chart.yaml") continue;
@@ -254,7 +297,8 @@ export function loadChartFiles(
       checkLock(f, "Chart.lock", chartPath);
     } else if (name === "values.yaml") {
       try {
-        values = readValues(textOf(f.data), `${chartPath}values.yaml`);
+        const where = `${chartPath}values.yaml`;
+        values = readValues(valuesText(f.data, where), where);
       } catch (e) {
         if (e instanceof SlipwayError) {
           throw new ChartLoadError(`cannot load values.yaml: ${e.message}`, {
@@ -269,11 +313,13 @@ export function loadChartFiles(
       schema = f.data;
     } else if (name === "requirements.yaml") {
       metadata ??= emptyMetadata();
+      if (metadata.apiVersion !== "v1") warnings.push(slogLine("INFO", REQUIREMENTS_WARNING));
       decodeYamlFile(f, "requirements.yaml", chartPath, metadata);
       if (metadata.apiVersion === "v1") other.push(f);
     } else if (name === "requirements.lock") {
       checkLock(f, "requirements.lock", chartPath);
       metadata ??= emptyMetadata();
+      if (metadata.apiVersion !== "v1") warnings.push(slogLine("INFO", REQUIREMENTS_LOCK_WARNING));
       if (metadata.apiVersion === "v1") other.push(f);
     } else if (name.startsWith("templates/")) {
       templates.push(f);
@@ -329,7 +375,15 @@ export function loadChartFiles(
     dependencies.push(sub);
   }
 
-  const chart = { metadata, templates, values, schema, files: other, dependencies };
+  const chart = {
+    metadata,
+    templates,
+    values,
+    schema,
+    files: other,
+    dependencies,
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
   if (digest !== undefined) return { ...chart, digest };
   // Computed when first asked for: a subchart's digest is read only by callers that key caches
   // by chart (HelmReleases, the render pool), and `helm template` would hash every byte of
@@ -409,9 +463,9 @@ export function readChartArchive(
         file: where,
       });
     }
-    throw new ChartLoadError(`'${where}' does not appear to be a valid chart file (details: ${msg})`, {
-      file: where,
-    });
+    const goMessage = goGzipFailure(bytes, msg);
+    const Failure = goMessage === GZIP_INVALID_HEADER ? GzipHeaderError : ChartLoadError;
+    throw new Failure(goMessage, { file: where });
   }
   const files: ChartFile[] = [];
   let remaining = MAX_CHART_SIZE;
@@ -419,11 +473,18 @@ export function readChartArchive(
   const fail = (message: string) => {
     failure ??= new ChartLoadError(message, { file: where });
   };
+  // node-tar refused the stream: Go's error for it (Go reads tar blocks its own way: two zero
+  // blocks, or none, end an archive), else node-tar's reason.
+  const refused = (why: string | Error) => {
+    if (failure) return;
+    const goMessage = goTarFailure(tarBytes);
+    if (goMessage === undefined && files.length === 0 && /Unrecognized archive format/.test(String(why)))
+      return;
+    fail(goMessage ?? `unable to read chart archive: ${why instanceof Error ? why.message : why}`);
+  };
   const parser = new (tarModule().Parser)({
     strict: true,
-    onwarn: (_code: string, message: string | Error) => {
-      fail(`unable to read chart archive: ${message instanceof Error ? message.message : message}`);
-    },
+    onwarn: (_code: string, message: string | Error) => refused(message),
     onReadEntry: (entry) => {
       if (failure || entry.type === "Directory" || !TAR_FILE_TYPES.has(entry.type)) {
         entry.resume();
@@ -463,7 +524,11 @@ export function readChartArchive(
       });
     },
   });
-  parser.end(tarBytes);
+  try {
+    parser.end(tarBytes);
+  } catch (e) {
+    refused(e as Error);
+  }
   if (failure) throw failure;
   if (files.length === 0) throw new ChartLoadError("no files in chart archive", { file: where });
   return files;
@@ -489,7 +554,7 @@ export function checkDependenciesPresent(chart: Chart): void {
     .filter((n) => !have.has(n));
   if (missing.length > 0) {
     throw new ChartLoadError(
-      `An error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(", ")}`,
+      `an error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(", ")}`,
       { file: "Chart.yaml" },
     );
   }

@@ -25,6 +25,7 @@ import type { HeadsReader } from "./persisted-heads.js";
 import type { ParsePersistence } from "./persisted-parse.js";
 import { chartName, renderTree } from "./render-chart.js";
 import { validateValues } from "./schema.js";
+import { slogLine } from "./slog.js";
 import { GoMap } from "./template/value.js";
 
 export interface RenderOptions {
@@ -83,6 +84,9 @@ export interface RenderedRelease {
 
 export class ReleaseNameError extends SlipwayError {}
 
+/** The chart's kubeVersion excludes the cluster's: failed in renderResources, as Helm does. */
+export class IncompatibleKubeVersionError extends SlipwayError {}
+
 const VALID_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** chartutil.ValidateReleaseName */
@@ -115,7 +119,16 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     throw new SlipwayError(`${type} charts are not installable`, { file: opts.chartPath });
   }
   if (chart.metadata.dependencies.length > 0) checkDependenciesPresent(chart);
-  validateReleaseName(opts.releaseName);
+  // action.Install.RunWithContext (Helm 4.1.4): a v3 chart loads, but install takes v2 charts only.
+  if (chart.metadata.apiVersion === "v3")
+    throw new SlipwayError("invalid chart apiVersion", { file: opts.chartPath });
+  try {
+    validateReleaseName(opts.releaseName);
+  } catch (e) {
+    if (!(e instanceof ReleaseNameError)) throw e;
+    warn(slogLine("ERROR", "release name check failed", [["error", e.message]]));
+    throw new ReleaseNameError(`release name check failed: ${e.message}`);
+  }
 
   const userValues = opts.values ?? new GoMap();
   const root = renderTree(chart);
@@ -123,6 +136,7 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     processDependencies(root, userValues, warn);
   } catch (e) {
     if (e instanceof CoalesceError) {
+      warn(slogLine("ERROR", "chart dependencies processing failed", [["error", e.message]]));
       throw new SlipwayError(`chart dependencies processing failed: ${e.message}`, { file: opts.chartPath });
     }
     throw e;
@@ -140,7 +154,7 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     root.metadata.kubeVersion !== "" &&
     !isCompatibleRange(root.metadata.kubeVersion, kubeVersion.normalized)
   ) {
-    throw new SlipwayError(
+    throw new IncompatibleKubeVersionError(
       `chart requires kubeVersion: ${root.metadata.kubeVersion} which is incompatible with Kubernetes ${kubeVersion.version}`,
       { file: opts.chartPath ? `${opts.chartPath.replace(/\/+$/, "")}/Chart.yaml` : undefined },
     );

@@ -29,9 +29,12 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { GoRegexp, MAX_REGEXP_SUBJECT, RegexpSubjectTooLong } from "../re2.js";
+import { decodeJson, JsonSyntaxError } from "./funcs/go/json-decode.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
+import { metaschemaViolation } from "./schema-metaschema.js";
+import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
 const require = createRequire(import.meta.url);
@@ -197,7 +200,9 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
   try {
     schema = JSON.parse(text);
   } catch (e) {
-    throw new Error(`invalid character in values.schema.json: ${(e as Error).message}`);
+    throw new Error(
+      goSchemaJsonError(text) ?? `invalid character in values.schema.json: ${(e as Error).message}`,
+    );
   }
   const draft = draftOf(schema);
   if (typeof draft === "object") {
@@ -206,7 +211,8 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
     );
   }
   const ajv = compilerFor(draft);
-  const badPattern = invalidPattern(schema, draft);
+  const badPattern =
+    metaschemaViolation(schema, draft, METASCHEMA_URLS[draft]) ?? invalidPattern(schema, draft);
   if (badPattern) throw new Error(badPattern);
   for (let attempt = 0; attempt < 64; attempt++) {
     // A fresh id per attempt: ajv keeps a schema that failed on a missing reference under its id,
@@ -215,18 +221,43 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
     try {
       return { validate: ajv.compile(typeof schema === "boolean" ? schema : withoutIds(schema, id)), ajv };
     } catch (e) {
-      const missing = (e as { missingSchema?: string }).missingSchema;
+      const { missingSchema: missing, missingRef } = e as { missingSchema?: string; missingRef?: string };
       if (!missing) throw e;
+      if (missing === id && missingRef !== undefined) {
+        // A pointer into the chart's own schema that leads nowhere: v6 names it under Helm's id.
+        throw new Error(
+          `json-pointer in "file:///values.schema.json${missingRef.slice(id.length)}" not found`,
+        );
+      }
       if (missing.startsWith("urn:")) {
         ajv.addSchema(true, missing);
         continue;
       }
-      throw new Error(
-        `failing loading "${missing}": Slipway does not fetch schemas over the network (use --skip-schema-validation)`,
-      );
+      const why = /^https?:/i.test(missing)
+        ? "Slipway does not fetch schemas over the network"
+        : "Slipway reads no schema outside the chart's values.schema.json";
+      throw new Error(`failing loading "${missing}": ${why} (use --skip-schema-validation)`);
     }
   }
   throw new Error("too many unresolved references");
+}
+
+/**
+ * jsonschema v6's UnmarshalJSON error for a schema JSON.parse refused: Go's json.Decoder reads
+ * one value ("EOF" when there is none, "unexpected EOF" when it is cut short, the scanner's
+ * message otherwise), then refuses anything after it.
+ */
+function goSchemaJsonError(text: string): string | undefined {
+  if (/^[ \t\r\n]*$/.test(text)) return "EOF";
+  try {
+    decodeJson(text);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) return undefined;
+    if (e.message === "unexpected end of JSON input") return "unexpected EOF";
+    if (e.message.endsWith("after top-level value")) return "invalid character after top-level value";
+    return e.message;
+  }
+  return undefined;
 }
 
 /** Keywords whose value is not a schema: nothing inside them is a pattern. */
@@ -381,6 +412,10 @@ function reason(e: ErrorObject): string {
       return `${e.keyword}: got ${[...String(e.data)].length}, want ${p.limit}`;
     case "minimum":
     case "maximum":
+      // draft-04's boolean exclusiveMinimum/Maximum: ajv reports the bound, v6 the exclusive keyword.
+      if (p.comparison === ">" || p.comparison === "<")
+        return `exclusive${e.keyword === "minimum" ? "Minimum" : "Maximum"}: got ${e.data}, want ${p.limit}`;
+      return `${e.keyword}: got ${e.data}, want ${p.limit}`;
     case "exclusiveMinimum":
     case "exclusiveMaximum":
       return `${e.keyword}: got ${e.data}, want ${p.limit}`;
@@ -393,15 +428,9 @@ function reason(e: ErrorObject): string {
     case "uniqueItems":
       return `items at ${p.j} and ${p.i} are equal`;
     case "multipleOf":
-      return `${e.data} not multipleOf ${p.multipleOf}`;
-    case "anyOf":
-      return "anyOf failed";
-    case "oneOf":
-      return p.passingSchemas
-        ? `oneOf failed, subschemas ${quoteList(p.passingSchemas as unknown[])} matched`
-        : "oneOf failed, none matched";
+      return `multipleOf: got ${e.data}, want ${p.multipleOf}`;
     case "not":
-      return "not failed";
+      return "'not' failed";
     case "false schema":
       return "false schema";
     default:
@@ -410,27 +439,178 @@ function reason(e: ErrorObject): string {
 }
 
 /**
- * The violations as v6 prints its error tree. A node is a subschema applied to a value (a
- * property's, an item's); its causes are its failing keywords, a `properties`/`items` keyword's
- * failures counted one by one. A node with one cause prints as that cause; one with several is a
- * "validation failed" line with its causes indented below. The root prints its causes only.
+ * The violations as v6 prints its error tree (santhosh-tekuri/jsonschema v6.0.2, output.go). A
+ * subschema applied to a value yields its failing keywords: one prints as itself, several as a
+ * "validation failed" line with them indented below. `properties`, `items` and the like apply a
+ * subschema to a deeper value, and its result is one keyword failure of the parent; `anyOf`,
+ * `oneOf` and `allOf` print their own line ("'anyOf' failed") with their failing branches'
+ * results below; `$ref` adds nothing of its own. The root prints its keyword failures only.
  */
 function formatErrors(errors: ErrorObject[]): string {
-  const lines: string[] = [];
-  const print = (list: ErrorObject[], from: number, depth: number): void => {
-    for (const g of causes(list, from)) {
-      if (g.at === undefined || g.errors.length === 1) {
-        for (const e of g.errors) lines.push(`${"  ".repeat(depth)}- at '${e.instancePath}': ${reason(e)}`);
-        continue;
-      }
-      const inner = collapse(g.errors, from + 1);
-      lines.push(`${"  ".repeat(depth)}- at '${inner.at ?? g.at}': validation failed`);
-      print(g.errors, inner.from, depth + 1);
-    }
-  };
+  const root: Scope = { kind: "eval", at: "", entries: [], index: new Map() };
   const all = mergeNameLists(earlyReturns(errors.filter((e) => e.keyword !== "if")));
-  print(all, collapse(all, 0).from, 0);
+  for (const e of all) {
+    const { chain, at } = scopesOf(e);
+    let node = root;
+    for (const step of chain) node = scopeIn(node, step.key, step.kind, step.at);
+    if (e.keyword === "anyOf" || e.keyword === "oneOf")
+      scopeIn(node, `${e.schemaPath}@${at}`, e.keyword, at).header = e;
+    else node.entries.push(e);
+  }
+  // v6 returns a subschema's single failure as itself, several as a group; the root's group
+  // (after single failures passed up) prints its causes at the top. A `$ref` is a node of its own.
+  const resolve = (x: ErrorObject | Scope): ErrorObject | Scope =>
+    "entries" in x && (x.kind === "eval" || x.kind === "ref") && x.entries.length === 1
+      ? resolve(x.entries[0]!)
+      : x;
+  const top = resolve(root);
+  const lines: string[] = [];
+  const line = (depth: number, at: string, text: string): void => {
+    lines.push(`${"  ".repeat(depth)}- at '${at}': ${text}`);
+  };
+  const show = (entry: ErrorObject | Scope, depth: number): void => {
+    if (!("entries" in entry)) {
+      line(depth, entry.instancePath, reason(entry));
+      return;
+    }
+    if (entry.kind === "eval" || entry.kind === "ref") {
+      if (entry.entries.length === 1) {
+        show(entry.entries[0]!, depth);
+        return;
+      }
+      line(depth, entry.at, "validation failed");
+    } else line(depth, entry.at, combinatorReason(entry));
+    for (const x of entry.entries) show(x, depth + 1);
+  };
+  if ("entries" in top && top.kind === "eval") for (const x of top.entries) show(x, 0);
+  else show(top, 0);
   return lines.join("\n");
+}
+
+/** A subschema applied to a value ("eval"), or a combinator whose entries are its branches' evals. */
+interface Scope {
+  kind: "eval" | "ref" | "anyOf" | "oneOf" | "allOf";
+  at: string;
+  entries: Array<ErrorObject | Scope>;
+  index: Map<string, Scope>;
+  header?: ErrorObject;
+}
+
+function scopeIn(parent: Scope, key: string, kind: Scope["kind"], at: string): Scope {
+  let s = parent.index.get(key);
+  if (s === undefined) {
+    s = { kind, at, entries: [], index: new Map() };
+    parent.index.set(key, s);
+    parent.entries.push(s);
+  }
+  return s;
+}
+
+function combinatorReason(s: Scope): string {
+  if (s.kind === "oneOf") {
+    const passing = (s.header?.params as { passingSchemas?: unknown[] } | undefined)?.passingSchemas;
+    return passing
+      ? `'oneOf' failed, subschemas ${quoteList(passing)} matched`
+      : "'oneOf' failed, none matched";
+  }
+  return `'${s.kind}' failed`;
+}
+
+/** Keywords of a schema path that apply a subschema to a deeper value, and how many segments they take. */
+const ENTERING: Record<string, number> = {
+  properties: 2,
+  patternProperties: 2,
+  prefixItems: 2,
+  additionalProperties: 1,
+  additionalItems: 1,
+  unevaluatedProperties: 1,
+  unevaluatedItems: 1,
+  contains: 1,
+  items: 1,
+};
+
+const COMBINATORS = new Set(["anyOf", "oneOf", "allOf"]);
+
+/** Keywords that apply a subschema to the same value, and how many segments they take. */
+const SELF_SCOPES = new Map([
+  ["then", 1],
+  ["else", 1],
+  ["dependentSchemas", 2],
+  ["dependencies", 2],
+]);
+
+/**
+ * The scopes an error sits in, read from its schema path, and the pointer of the value its
+ * keyword is about. ajv restarts the schema path at a `$ref`'s target (`#/$defs/x/…`): such an
+ * error sits in an eval of that target, applied where the value's path says, below evals keyed by
+ * the value alone (ajv does not say which schema held the `$ref`).
+ */
+function scopesOf(e: ErrorObject): {
+  chain: Array<{ key: string; kind: Scope["kind"]; at: string }>;
+  at: string;
+} {
+  const seg = e.schemaPath.split("/");
+  const inst = e.instancePath.split("/").slice(1);
+  const ptr = (d: number) => (d === 0 ? "" : `/${inst.slice(0, d).join("/")}`);
+  const chain: Array<{ key: string; kind: Scope["kind"]; at: string }> = [];
+  let start = 1;
+  let depth = 0;
+  if ((seg[1] === "$defs" || seg[1] === "definitions") && seg.length > 3) {
+    const applied = Math.max(0, inst.length - enteringSteps(seg, 3));
+    for (let d = 1; d <= applied; d++) chain.push({ key: `@${ptr(d)}`, kind: "eval", at: ptr(d) });
+    chain.push({ key: `${seg.slice(0, 3).join("/")}@${ptr(applied)}`, kind: "ref", at: ptr(applied) });
+    start = 3;
+    depth = applied;
+  }
+  // The last segment is the failing keyword itself, never a scope.
+  for (let i = start; i < seg.length - 1; i++) {
+    const s = seg[i]!;
+    let width = ENTERING[s];
+    if (width !== undefined) {
+      // Draft-07 tuple items: items/N.
+      if (s === "items" && /^\d+$/.test(seg[i + 1] ?? "")) width = 2;
+      if (depth < inst.length) {
+        depth++;
+        chain.push({
+          key: `${seg.slice(0, i + width).join("/")}@${ptr(depth)}`,
+          kind: "eval",
+          at: ptr(depth),
+        });
+      }
+      i += width - 1;
+      continue;
+    }
+    const own = SELF_SCOPES.get(s);
+    if (own !== undefined && i + own < seg.length) {
+      // then/else/dependentSchemas: a subschema applied to the same value, its result one failure.
+      chain.push({ key: `${seg.slice(0, i + own).join("/")}@${ptr(depth)}`, kind: "eval", at: ptr(depth) });
+      i += own - 1;
+      continue;
+    }
+    if (COMBINATORS.has(s) && i + 1 < seg.length - 1 && /^\d+$/.test(seg[i + 1]!)) {
+      chain.push({
+        key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`,
+        kind: s as Scope["kind"],
+        at: ptr(depth),
+      });
+      chain.push({ key: `${seg.slice(0, i + 2).join("/")}@${ptr(depth)}`, kind: "eval", at: ptr(depth) });
+      i++;
+    }
+  }
+  return { chain, at: ptr(depth) };
+}
+
+/** How many deeper values the schema path from segment `from` enters. */
+function enteringSteps(seg: string[], from: number): number {
+  let n = 0;
+  for (let i = from; i < seg.length - 1; i++) {
+    let width = ENTERING[seg[i]!];
+    if (width === undefined) continue;
+    if (seg[i] === "items" && /^\d+$/.test(seg[i + 1] ?? "")) width = 2;
+    n++;
+    i += width - 1;
+  }
+  return n;
 }
 
 /** Keywords v6 checks first, in this order, each ending the check of its subschema when it fails. */
@@ -496,75 +676,6 @@ function mergeNameLists(errors: ErrorObject[]): ErrorObject[] {
   return out;
 }
 
-interface Cause {
-  /** The deeper value this cause's subschema applies to; undefined: a keyword of this value. */
-  at?: string;
-  errors: ErrorObject[];
-}
-
-/** The causes of the node at depth `from`: errors grouped by the subschema entering a deeper value. */
-function causes(list: ErrorObject[], from: number): Cause[] {
-  const groups = new Map<string, Cause>();
-  for (const e of list) {
-    const step = nextStep(e, from);
-    const key = step?.key ?? `\0${groups.size}`;
-    const g = groups.get(key);
-    if (g) g.errors.push(e);
-    else groups.set(key, step ? { at: step.at, errors: [e] } : { errors: [e] });
-  }
-  return [...groups.values()];
-}
-
-/** Past nodes with a single cause: the depth whose node has several, and its value's pointer. */
-function collapse(list: ErrorObject[], from: number): { from: number; at?: string } {
-  let at: string | undefined;
-  for (;;) {
-    const c = causes(list, from);
-    if (c.length !== 1 || c[0]!.at === undefined || list.length === 1) return { from, ...(at ? { at } : {}) };
-    at = c[0]!.at;
-    from++;
-  }
-}
-
-/** Keywords of a schema path that apply a subschema to a deeper value, and how many segments they take. */
-const ENTERING: Record<string, number> = {
-  properties: 2,
-  patternProperties: 2,
-  prefixItems: 2,
-  additionalProperties: 1,
-  additionalItems: 1,
-  unevaluatedProperties: 1,
-  unevaluatedItems: 1,
-  contains: 1,
-  items: 1,
-};
-
-/**
- * The subschema through which `e` enters its value's (from+1)-th segment: a group key (the
- * schema path up to it and the value) and that value's pointer; undefined when `e` is about the
- * value at depth `from` itself.
- */
-function nextStep(e: ErrorObject, from: number): { key: string; at: string } | undefined {
-  const instance = e.instancePath.split("/").slice(1);
-  if (instance.length <= from) return undefined;
-  const schema = e.schemaPath.split("/");
-  let seen = 0;
-  // The last segment is the failing keyword itself, never a step.
-  for (let i = 1; i < schema.length - 1; i++) {
-    let width = ENTERING[schema[i]!];
-    if (width === undefined) continue;
-    // Draft-07 tuple items: items/N.
-    if (schema[i] === "items" && /^\d+$/.test(schema[i + 1] ?? "")) width = 2;
-    if (seen === from) {
-      const at = `/${instance.slice(0, from + 1).join("/")}`;
-      return { key: `${schema.slice(0, i + width).join("/")}@${at}`, at };
-    }
-    seen++;
-    i += width - 1;
-  }
-  return undefined;
-}
-
 /** Deeper JSON is refused; schemas of real charts nest a few dozen levels. */
 const MAX_SCHEMA_DEPTH = 256;
 /** tooDeep's verdict per schema file (a chart's bytes are shared by all its renders). */
@@ -618,7 +729,7 @@ function validateOne(
     if (quickVerdict(text, draftOf, data) === "yes") return undefined;
     return violations(text, data, cache);
   } catch (e) {
-    if (e instanceof RegexpSubjectTooLong) return tooLongForPattern(e, data);
+    if (e instanceof RegexpSubjectTooLong) return `${tooLongForPattern(e, data)}\n`;
     throw e;
   }
 }
@@ -673,7 +784,9 @@ export function violations(
     return (e as Error).message;
   }
   if (validate(data)) return undefined;
-  return formatErrors(validate.errors ?? []);
+  // JSONSchemaValidationError.Error() ends a violation report with a newline; a schema that
+  // does not compile is reported without one.
+  return `${formatErrors(validate.errors ?? [])}\n`;
 }
 
 /** ValidateAgainstSchema over a chart and its enabled subcharts: the report, empty when valid. */
@@ -681,14 +794,14 @@ function validateTree(chart: RenderChart, values: GoMap, cache: RenderCache | un
   let sb = "";
   if (chart.chart.schema !== undefined) {
     const err = validateOne(chart.chart.schema, values, cache);
-    if (err !== undefined) sb += `${chartName(chart)}:\n${err}\n`;
+    if (err !== undefined) sb += `${chartName(chart)}:\n${err}`;
   }
   for (const sub of chart.dependencies) {
     const name = chartName(sub);
     const raw = values.get(name);
     if (!values.has(name) || raw === null || raw === undefined) continue;
     if (!(raw instanceof GoMap)) {
-      sb += `${name}:\ninvalid type for values: expected object (map), got ${typeof raw}\n`;
+      sb += `${name}:\ninvalid type for values: expected object (map), got ${sprintf("%T", [raw])}\n`;
       continue;
     }
     sb += validateTree(sub, raw, cache);
@@ -706,7 +819,7 @@ export function validateValues(
   const report = validateTree(chart, values, cache);
   if (report === "") return;
   throw new SchemaError(
-    `values don't meet the specifications of the schema(s) in the following chart(s):\n${report.replace(/\n$/, "")}`,
+    `values don't meet the specifications of the schema(s) in the following chart(s):\n${report}`,
     chartDir ? { file: `${chartDir.replace(/\/+$/, "")}/values.schema.json` } : undefined,
   );
 }

@@ -16,12 +16,13 @@ import {
   StrvalsError,
 } from "./strvals.js";
 import { GoMap } from "./template/value.js";
-import { mergeMaps, readValuesDocuments } from "./yaml.js";
+import { mergeMaps, readValuesDocuments, valuesText } from "./yaml.js";
 
 export interface ValuesFile {
   /** the name errors use (the path as given) */
   name: string;
-  text: string;
+  /** the file's text, or its bytes (invalid UTF-8 then fails as in Helm) */
+  text: string | Uint8Array;
 }
 
 export interface ValueOptions {
@@ -48,7 +49,7 @@ export function composeUserValues(opts: ValueOptions): GoMap {
   for (const f of opts.files ?? []) {
     let current: GoMap;
     try {
-      current = readValuesDocuments(f.text, f.name);
+      current = readValuesDocuments(typeof f.text === "string" ? f.text : valuesText(f.text, f.name), f.name);
     } catch (e) {
       if (e instanceof SlipwayError) {
         throw new ValuesError(`failed to parse ${f.name}: ${e.message}`, {

@@ -34,6 +34,8 @@ import { SlipwayError } from "../errors.js";
 import { GO_YAML_FORBIDDEN } from "../yaml/char-guard.js";
 import { bail, type FastNode, isBail, MAX_ALIASED_NODES, scanFastYaml } from "../yaml/fast/index.js";
 import { MAX_YAML_DEPTH, parseAllDocumentsWithin, YamlNestingError } from "../yaml/limits.js";
+import { formatFloat } from "./template/ftoa.js";
+import { quote } from "./template/quote.js";
 import { GoMap, type GoValue } from "./template/value.js";
 
 /** A go-yaml v2 integer (int, int64 or uint64 in Go). */
@@ -235,7 +237,7 @@ class Converter {
       }
       const keyNode = pair.key;
       const k = this.convert(keyNode);
-      if (k instanceof RawMap || Array.isArray(k)) this.fail("invalid map key", keyNode);
+      if (k instanceof RawMap || Array.isArray(k)) this.fail(`invalid map key: ${goSyntax(k)}`, keyNode);
       put(k, this.convert(pair.value));
     }
     return out;
@@ -518,7 +520,7 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
     if (!(err instanceof YamlNestingError)) throw err;
     const line = (err.line ?? 1) + firstLine - 1;
     throw new YamlError(
-      `yaml: line ${line}: collections nested deeper than ${MAX_YAML_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
+      `yaml: line ${err.line ?? 1}: collections nested deeper than ${MAX_YAML_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
       { file, line, column: err.column },
     );
   }
@@ -533,7 +535,8 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
     const atEnd = text.slice(err.pos[0]).trim() === "";
     const mark = at === undefined ? pos : lines.linePos(at);
     const goLine = goYamlLine(stage, mark.line, mark.col, atEnd);
-    const where = goLine === undefined ? "" : `line ${goLine + firstLine - 1}: `;
+    // go-yaml reads one document of a stream at a time: its lines count from that document.
+    const where = goLine === undefined ? "" : `line ${goLine}: `;
     const line = pos.line + firstLine - 1;
     throw new YamlError(`yaml: ${where}${message}`, { file, line, column: pos.col });
   }
@@ -569,17 +572,51 @@ export function formatFloat32G(f: number): string {
   return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
 
-/** The JSON key sigs.k8s.io/yaml makes of a non-string go-yaml v2 key. */
-export function jsonKeyOf(k: RawYaml, file: string): string {
+/**
+ * fmt's `%#v` of a go-yaml v2 value, as go-yaml and sigs.k8s.io/yaml quote keys in their
+ * errors: `map[interface {}]interface {}{"a":1}`, `[]interface {}{1, "x"}`. Map keys print in
+ * fmt's order: strings and numbers sorted, other kinds after them as they come (fmt orders
+ * keys of different types by type, which does not arise in the keys charts write).
+ */
+export function goSyntax(v: RawYaml, nested = false): string {
+  if (v === null) return nested ? "interface {}(nil)" : "<nil>";
+  if (typeof v === "string") return quote(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return formatFloat(v, "g", -1);
+  if (v instanceof RawInt) return v.value > INT64_MAX ? `0x${v.value.toString(16)}` : v.value.toString();
+  if (Array.isArray(v)) return `[]interface {}{${v.map((x) => goSyntax(x, true)).join(", ")}}`;
+  const rank = (k: RawYaml) =>
+    typeof k === "string" ? 0 : typeof k === "number" || k instanceof RawInt ? 1 : 2;
+  const num = (k: RawYaml) => (k instanceof RawInt ? Number(k.value) : (k as number));
+  const entries = [...v.entries].sort(([a], [b]) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    if (ra !== rb) return ra - rb;
+    if (ra === 0) return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+    return ra === 1 ? num(a) - num(b) : 0;
+  });
+  return `map[interface {}]interface {}{${entries.map(([k, x]) => `${goSyntax(k, true)}:${goSyntax(x, true)}`).join(", ")}}`;
+}
+
+/**
+ * `message` without the data go-yaml's and sigs.k8s.io/yaml's key errors quote (goSyntax of the
+ * key and its value): for YAML read from a Secret, whose contents no Slipway message shows.
+ */
+export function withoutQuotedData(message: string): string {
+  return message
+    .replace(/(invalid map key): [\s\S]*$/, "$1")
+    .replace(/(unsupported map key of type: [^,]*), key: [\s\S]*$/, "$1");
+}
+
+/** The JSON key sigs.k8s.io/yaml makes of a non-string go-yaml v2 key (`value`: its entry's, for errors). */
+export function jsonKeyOf(k: RawYaml, file: string, value: RawYaml = null): string {
   if (typeof k === "string") return k;
   if (typeof k === "boolean") return k ? "true" : "false";
   if (k instanceof RawInt) {
     if (k.value > INT64_MAX) {
       throw new YamlError(
-        `error converting YAML to JSON: unsupported map key of type: uint64, key: ${k.value}`,
-        {
-          file,
-        },
+        `error converting YAML to JSON: unsupported map key of type: uint64, key: ${goSyntax(k)}, value: ${goSyntax(value)}`,
+        { file },
       );
     }
     return k.value.toString();
@@ -588,7 +625,11 @@ export function jsonKeyOf(k: RawYaml, file: string): string {
     const s = formatFloat32G(k);
     return s === "+Inf" ? ".inf" : s === "-Inf" ? "-.inf" : s === "NaN" ? ".nan" : s;
   }
-  throw new YamlError("error converting YAML to JSON: unsupported map key of type: <nil>", { file });
+  // reflect.TypeOf(nil) printed with %s.
+  throw new YamlError(
+    `error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: ${goSyntax(value)}`,
+    { file },
+  );
 }
 
 /** The JSON step: go-yaml v2 value → JSON → `interface{}` (maps are GoMaps, numbers float64). */
@@ -607,7 +648,7 @@ export function rawToGo(raw: RawYaml, file = "<input>"): GoValue {
   const entries = raw.entries;
   for (let i = 0; i < entries.length; i++) {
     const [k, v] = entries[i]!;
-    m.set(jsonKeyOf(k, file), rawToGo(v, file));
+    m.set(jsonKeyOf(k, file, v), rawToGo(v, file));
   }
   return m;
 }
@@ -672,21 +713,94 @@ export function mergeMaps(a: GoMap, b: GoMap): GoMap {
 
 /**
  * Helm's loader.LoadValues: every document of a values file decoded into a map and merged
- * (later documents win). Used for a chart's values.yaml and for `-f` files.
+ * (later documents win). Used for a chart's values.yaml and for `-f` files. Errors read as
+ * LoadValues wraps them (pkg/chart/v2/loader/load.go, Helm 4.1.4).
  */
 export function readValuesDocuments(text: string, file = "<input>"): GoMap {
   let values = new GoMap();
-  for (const doc of splitYamlDocuments(text, file)) {
-    const v = readYaml(doc.text, file, doc.line);
+  let docs: YamlChunk[];
+  try {
+    docs = splitYamlDocuments(text, file);
+  } catch (e) {
+    throw rewrap(e, "error reading yaml document: ");
+  }
+  for (const doc of docs) {
+    let v: GoValue;
+    try {
+      v = readYaml(doc.text, file, doc.line);
+    } catch (e) {
+      // sigs.k8s.io/yaml: go-yaml's own errors gain the JSON step's prefix, the JSON step's have it.
+      const json = e instanceof YamlError && e.message.startsWith("error converting YAML to JSON: ");
+      throw rewrap(e, `cannot unmarshal yaml document: ${json ? "" : "error converting YAML to JSON: "}`);
+    }
     if (v === null) continue;
     if (!(v instanceof GoMap)) {
       const what = Array.isArray(v) ? "array" : typeof v === "string" ? "string" : typeof v;
       throw new YamlError(
-        `cannot unmarshal yaml document: error unmarshaling JSON: json: cannot unmarshal ${what === "boolean" ? "bool" : what} into Go value of type map[string]interface {}`,
-        { file },
+        `cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${what === "boolean" ? "bool" : what} into Go value of type map[string]interface {}`,
+        { file, line: doc.line },
       );
     }
     values = mergeMaps(values, v);
   }
   return values;
+}
+
+function rewrap(e: unknown, prefix: string): unknown {
+  if (!(e instanceof YamlError)) return e;
+  return new YamlError(`${prefix}${e.message}`, { file: e.file, line: e.line, column: e.column });
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A values file's text; invalid UTF-8 fails as LoadValues's go-yaml does. */
+export function valuesText(data: Uint8Array, file: string): string {
+  try {
+    return yamlText(data, file);
+  } catch (e) {
+    throw rewrap(e, "cannot unmarshal yaml document: error converting YAML to JSON: ");
+  }
+}
+
+/**
+ * The text of a YAML file's bytes, refused as go-yaml's reader refuses invalid UTF-8
+ * (yaml.v2 readerc.go, yaml_parser_update_buffer). go-yaml decodes its input in 512-byte chunks
+ * ahead of the scanner, so a bad byte early in a file fails before any syntax error; a bad
+ * byte further on may follow a syntax error in go-yaml and precede it here.
+ */
+export function yamlText(data: Uint8Array, file: string): string {
+  try {
+    return strictUtf8.decode(data);
+  } catch {
+    throw new YamlError(`yaml: ${utf8Problem(data)}`, { file });
+  }
+}
+
+function utf8Problem(b: Uint8Array): string {
+  for (let i = 0; i < b.length; ) {
+    const lead = b[i] as number;
+    const width =
+      lead < 0x80
+        ? 1
+        : (lead & 0xe0) === 0xc0
+          ? 2
+          : (lead & 0xf0) === 0xe0
+            ? 3
+            : (lead & 0xf8) === 0xf0
+              ? 4
+              : 0;
+    if (width === 0) return "invalid leading UTF-8 octet";
+    if (i + width > b.length) return "incomplete UTF-8 octet sequence";
+    let value = width === 1 ? lead : width === 2 ? lead & 0x1f : width === 3 ? lead & 0x0f : lead & 0x07;
+    for (let k = 1; k < width; k++) {
+      const octet = b[i + k] as number;
+      if ((octet & 0xc0) !== 0x80) return "invalid trailing UTF-8 octet";
+      value = (value << 6) | (octet & 0x3f);
+    }
+    const minimum = [0, 0, 0x80, 0x800, 0x10000][width] as number;
+    if (value < minimum) return "invalid length of a UTF-8 sequence";
+    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) return "invalid Unicode character";
+    i += width;
+  }
+  return "invalid leading UTF-8 octet";
 }

@@ -10,7 +10,7 @@
 
 import { parseSetInto, parseSetStringInto, StrvalsError } from "../helm/strvals.js";
 import { fromJsonValue, GoMap, type GoValue } from "../helm/template/value.js";
-import { mergeMaps, readYaml } from "../helm/yaml.js";
+import { mergeMaps, readYaml, withoutQuotedData } from "../helm/yaml.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import { isEncryptedString } from "../sops/aes.js";
 import type { ValuesReference } from "./spec.js";
@@ -141,7 +141,9 @@ export function composeReleaseValues(
     try {
       doc = readYaml(text, `${kind} ${namespace}/${ref.name} key ${ref.valuesKey}`);
     } catch (e) {
-      return fail(ref, `failed to read values data: ${(e as Error).message}`, false);
+      // A Secret's key or value never reaches the message (Flux's would quote them).
+      const message = kind === "Secret" ? withoutQuotedData((e as Error).message) : (e as Error).message;
+      return fail(ref, `failed to read values data: ${message}`, false);
     }
     if (doc === null) doc = new GoMap();
     if (!(doc instanceof GoMap)) return fail(ref, "failed to read values data: not a map", false);

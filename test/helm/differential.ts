@@ -8,6 +8,8 @@ import { helmOraclePath } from "../support/env.js";
 
 export interface Outcome {
   ok: boolean;
+  /** the exit status */
+  code: number;
   stdout: string;
   stderr: string;
 }
@@ -44,7 +46,7 @@ export function runOracle(dir: string, args: string[]): Outcome {
       HTTPS_PROXY: "http://127.0.0.1:9",
     },
   });
-  return { ok: r.status === 0, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+  return { ok: r.status === 0, code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
 /** The same command through Slipway, in-process. */
@@ -66,7 +68,7 @@ export function runSlipway(dir: string, args: string[]): Outcome {
     exists: () => false,
   };
   const code = runHelmTemplate(args, io);
-  return { ok: code === 0, stdout, stderr };
+  return { ok: code === 0, code, stdout, stderr };
 }
 
 /** Runs a scenario through both; the temporary directory is removed afterwards. */

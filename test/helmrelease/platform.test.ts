@@ -246,6 +246,37 @@ describe("release names and values composition", () => {
     expect(b.get("a")).toBe(5);
     expect([...(b.get("b") as GoMap).keys()].sort()).toEqual(["c", "d"]);
   });
+
+  it("a Secret's YAML that fails never shows its keys or values (Helm quotes them with %#v)", () => {
+    const secret = (text: string): KObject => ({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s", namespace: "ns" },
+      stringData: { "values.yaml": text },
+    });
+    const ref = {
+      kind: "Secret",
+      name: "s",
+      valuesKey: "values.yaml",
+      targetPath: "",
+      optional: false,
+      literal: false,
+      index: 0,
+    };
+    const failure = (text: string) => {
+      try {
+        composeReleaseValues("ns", [ref], undefined, () => secret(text));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    const nullKey = failure("~: hunter2\n");
+    expect(nullKey).toMatch(/unsupported map key of type: %!s\(<nil>\)$/);
+    const mapKey = failure("? {password: hunter2}\n: x\n");
+    expect(mapKey).toMatch(/invalid map key$/);
+    for (const m of [nullKey, mapKey]) expect(m).not.toContain("hunter2");
+  });
 });
 
 describe("kustomize helmCharts in a Flux Kustomization", () => {

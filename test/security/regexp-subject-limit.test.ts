@@ -72,7 +72,7 @@ describe("values.schema.json patterns", () => {
   it("a value past the limit is the chart's schema error at its path", () => {
     const values = readYaml(`config:\n  blob: ${OVER}\n`, "values.yaml") as GoMap;
     expect(schemaReport(schema, values)).toBe(
-      `values don't meet the specifications of the schema(s) in the following chart(s):\nbig:\n- at '/config/blob': a string of ${MAX_REGEXP_SUBJECT + 1} characters is more than Slipway's limit of ${MAX_REGEXP_SUBJECT} for values.schema.json's pattern '^[a-z]+$' (Helm matches it)`,
+      `values don't meet the specifications of the schema(s) in the following chart(s):\nbig:\n- at '/config/blob': a string of ${MAX_REGEXP_SUBJECT + 1} characters is more than Slipway's limit of ${MAX_REGEXP_SUBJECT} for values.schema.json's pattern '^[a-z]+$' (Helm matches it)\n`,
     );
   });
 

@@ -58,7 +58,8 @@ const CASES: Array<{ name: string; expect: RegExp }> = [
   // at some caller depths until src/yaml measured the depth on the parser's tokens first.
   {
     name: "valuesBlockYaml",
-    expect: /cannot load values\.yaml: yaml: line 2: collections nested deeper than 256 levels/,
+    expect:
+      /cannot load values\.yaml: cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 2: collections nested deeper than 256 levels/,
   },
 ];
 
