@@ -29,6 +29,11 @@ const MAX_KEY_LENGTH = 1000;
 // to the full path: the byte order mark and YAML 1.1's extra line breaks (NEL, LS, PS).
 const REFUSED_CHAR =
   /[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u;
+// REFUSED_CHAR's characters and every surrogate, in one class without the `u` flag: V8 scans a
+// text for it in ~60% of REFUSED_CHAR's time (kube-prometheus-stack's 4.5 MB of crds/: 4.5 vs
+// 7 ms). A text without any needs no REFUSED_CHAR test; one with a surrogate (an emoji's pair,
+// which REFUSED_CHAR allows) gets it.
+const MAYBE_REFUSED_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
 
 /** Where a node starts: after a key's `:`, after a `-`, or on a line of its own. */
 type Context = "map" | "seq" | "line";
@@ -466,7 +471,7 @@ class Scanner {
  * lets its tree go before the next is read (a 50 MB stream held every tree at once).
  */
 export function scanFastYamlEach(text: string, onDocument: (doc: FastDocument) => void): boolean {
-  if (REFUSED_CHAR.test(text)) return false;
+  if (MAYBE_REFUSED_CHAR.test(text) && REFUSED_CHAR.test(text)) return false;
   // A carriage return that does not end a line.
   for (let r = text.indexOf("\r"); r >= 0; r = text.indexOf("\r", r + 1)) {
     if (text.charCodeAt(r + 1) !== 0x0a) return false;
