@@ -9,7 +9,7 @@ import { loadChartFiles } from "../../src/helm/loader.js";
 import { renderReleaseJob } from "../../src/helm/pool/job.js";
 import { renderChart } from "../../src/helm/render.js";
 import { forgetValidators, onlyRemoteRef, violations } from "../../src/helm/schema.js";
-import { GoMap } from "../../src/helm/template/value.js";
+import { GoMap, type GoValue } from "../../src/helm/template/value.js";
 
 const enc = new TextEncoder();
 const file = (name: string, text: string) => ({ name, data: enc.encode(text) });
@@ -94,7 +94,7 @@ describe("a HelmRelease render past a schema Slipway does not fetch", () => {
       file("charts/common/Chart.yaml", "apiVersion: v2\nname: common\nversion: 1.0.0\n"),
       ...(subSchema === undefined ? [] : [file("charts/common/values.schema.json", subSchema)]),
     ]);
-  const job = (replicas: unknown) => ({
+  const job = (replicas: GoValue) => ({
     releaseName: "app",
     namespace: "ns",
     values: new GoMap([["replicas", replicas]]),
