@@ -42,6 +42,12 @@ export interface RenderOptions {
   /** `--is-upgrade`: .Release.IsUpgrade true, IsInstall false */
   isUpgrade?: boolean;
   skipSchemaValidation?: boolean;
+  /**
+   * Told the URL when a values.schema.json refers to a schema Slipway does not fetch (the schema
+   * error's remoteSchemaRef); the render then goes on without validating the values, as with
+   * skipSchemaValidation. Without it, that is a schema error like any other (`helm template`).
+   */
+  onRemoteSchemaRef?: (url: string) => void;
   /** seed of rand*, uuidv4, gen*…: equal seeds give equal output; default: random per render */
   seed?: string | number;
   /** the clock behind `now` (ms since the epoch, or a function); default: the wall clock */
@@ -148,7 +154,8 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     if (e instanceof CoalesceError) throw new SlipwayError(e.message, { file: opts.chartPath });
     throw e;
   }
-  if (!opts.skipSchemaValidation) validateValues(root, values, opts.chartPath, opts.cache);
+  if (!opts.skipSchemaValidation)
+    validateValues(root, values, opts.chartPath, opts.cache, opts.onRemoteSchemaRef);
 
   if (
     root.metadata.kubeVersion !== "" &&

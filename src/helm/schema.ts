@@ -210,6 +210,13 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
       `failing loading "${draft.unknown}": Slipway does not fetch metaschemas over the network (use --skip-schema-validation)`,
     );
   }
+  const remote = compilers.has(draft) ? undefined : onlyRemoteRef(schema);
+  if (remote !== undefined) {
+    ++counter; // the id ajv's attempt would have taken, so later ids stay as they were
+    throw new Error(
+      `failing loading "${remote}": Slipway does not fetch schemas over the network (use --skip-schema-validation)`,
+    );
+  }
   const ajv = compilerFor(draft);
   const badPattern =
     metaschemaViolation(schema, draft, METASCHEMA_URLS[draft]) ?? invalidPattern(schema, draft);
@@ -258,6 +265,38 @@ function goSchemaJsonError(text: string): string | undefined {
     return e.message;
   }
   return undefined;
+}
+
+/**
+ * An http(s) URL written as fast-uri serializes it (lower-case host, no port, a path, no dot
+ * segments, no percent escapes, no query): resolved against the schema's file:// id, ajv names it as
+ * written, without its fragment.
+ */
+const PLAIN_REMOTE_URL =
+  /^https?:\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)((?:\/[A-Za-z0-9._~-]*)+)(#[A-Za-z0-9._~/-]*)?$/;
+
+/**
+ * The schema ajv would report missing, known without loading ajv (~100 modules, ~25 ms): for a
+ * schema that is nothing but a `$ref` to a plain http(s) URL on another host than
+ * json-schema.org (whose metaschemas ajv holds). Asked only before the draft's ajv exists, so
+ * nothing compiled before can have registered that URL. bjw-s's app-template is such a schema
+ * (a reference to its library's schema on GitHub). Anything else: undefined, ajv decides.
+ */
+export function onlyRemoteRef(schema: unknown): string | undefined {
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return undefined;
+  const o = schema as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    // $schema and $id are replaced by withoutIds, and so is `id` when a string.
+    if (k === "$ref" || k === "$schema" || k === "$id" || (k === "id" && typeof o.id === "string")) continue;
+    return undefined;
+  }
+  const ref = o.$ref;
+  if (typeof ref !== "string") return undefined;
+  const m = PLAIN_REMOTE_URL.exec(ref);
+  if (m === null || m[1] === "json-schema.org" || m[1]!.endsWith(".json-schema.org")) return undefined;
+  const path = m[2]!;
+  if (path.split("/").some((seg) => seg === "." || seg === "..")) return undefined;
+  return ref.slice(0, ref.length - (m[3]?.length ?? 0));
 }
 
 /** Keywords whose value is not a schema: nothing inside them is a pattern. */
@@ -789,37 +828,87 @@ export function violations(
   return `${formatErrors(validate.errors ?? [])}\n`;
 }
 
-/** ValidateAgainstSchema over a chart and its enabled subcharts: the report, empty when valid. */
-function validateTree(chart: RenderChart, values: GoMap, cache: RenderCache | undefined): string {
-  let sb = "";
+const REMOTE_REF = /failing loading "([^"]+)": Slipway does not fetch/;
+const REMOTE_REF_START = 'failing loading "';
+
+/**
+ * The schema Slipway would have to fetch, as a schema error's message names it (its first
+ * "failing loading" that Slipway does not fetch), or undefined.
+ */
+export function remoteSchemaRef(message: string): string | undefined {
+  return REMOTE_REF.exec(message)?.[1];
+}
+
+/**
+ * The remote reference the report names when no later text can change which one that is: its
+ * first "failing loading" starts a complete match (a match cannot start before that text, and
+ * the URL ends at the first quote after it).
+ */
+function settledRemoteRef(report: string): string | undefined {
+  const m = REMOTE_REF.exec(report);
+  return m !== null && m.index === report.indexOf(REMOTE_REF_START) ? m[1] : undefined;
+}
+
+/**
+ * ValidateAgainstSchema over a chart and its enabled subcharts: the report (empty when valid)
+ * appended to `sb.text`. With `sb.stopAtRemote`, it stops as soon as the report's remote
+ * reference is settled (sb.remote).
+ */
+function validateTree(
+  chart: RenderChart,
+  values: GoMap,
+  cache: RenderCache | undefined,
+  sb: { text: string; stopAtRemote: boolean; remote?: string },
+): void {
   if (chart.chart.schema !== undefined) {
     const err = validateOne(chart.chart.schema, values, cache);
-    if (err !== undefined) sb += `${chartName(chart)}:\n${err}`;
+    if (err !== undefined) {
+      sb.text += `${chartName(chart)}:\n${err}`;
+      if (sb.stopAtRemote && (sb.remote = settledRemoteRef(sb.text)) !== undefined) return;
+    }
   }
   for (const sub of chart.dependencies) {
     const name = chartName(sub);
     const raw = values.get(name);
     if (!values.has(name) || raw === null || raw === undefined) continue;
     if (!(raw instanceof GoMap)) {
-      sb += `${name}:\ninvalid type for values: expected object (map), got ${sprintf("%T", [raw])}\n`;
+      sb.text += `${name}:\ninvalid type for values: expected object (map), got ${sprintf("%T", [raw])}\n`;
       continue;
     }
-    sb += validateTree(sub, raw, cache);
+    validateTree(sub, raw, cache, sb);
+    if (sb.remote !== undefined) return;
   }
-  return sb;
 }
 
-/** Throws Helm's schema error when the coalesced values break a chart's values.schema.json. */
+/**
+ * Throws Helm's schema error when the coalesced values break a chart's values.schema.json.
+ * With `onRemoteRef`, a report that names a schema Slipway does not fetch (remoteSchemaRef of the
+ * error's message) is not thrown: `onRemoteRef` is told the URL, and the charts after the one
+ * that named it are not validated (the caller renders without validation, as helm-controller
+ * would validate against the fetched schema).
+ */
 export function validateValues(
   chart: RenderChart,
   values: GoMap,
   chartDir?: string,
   cache?: RenderCache,
+  onRemoteRef?: (url: string) => void,
 ): void {
-  const report = validateTree(chart, values, cache);
+  const sb: { text: string; stopAtRemote: boolean; remote?: string } = {
+    text: "",
+    stopAtRemote: onRemoteRef !== undefined,
+  };
+  validateTree(chart, values, cache, sb);
+  const report = sb.text;
   if (report === "") return;
+  const message = `values don't meet the specifications of the schema(s) in the following chart(s):\n${report}`;
+  const remote = onRemoteRef === undefined ? undefined : (sb.remote ?? remoteSchemaRef(message));
+  if (remote !== undefined) {
+    onRemoteRef!(remote);
+    return;
+  }
   throw new SchemaError(
-    `values don't meet the specifications of the schema(s) in the following chart(s):\n${report}`,
+    message,
     chartDir ? { file: `${chartDir.replace(/\/+$/, "")}/values.schema.json` } : undefined,
   );
 }

@@ -9,7 +9,6 @@ import type { ApiVersionsRead } from "../capabilities.js";
 import type { Chart } from "../chart.js";
 import type { ParsePersistence } from "../persisted-parse.js";
 import { type RenderedRelease, renderChart } from "../render.js";
-import { SchemaError } from "../schema.js";
 import type { GoMap } from "../template/value.js";
 
 export interface ReleaseJob {
@@ -50,37 +49,36 @@ export function renderReleaseJob(
   cache?: RenderCache,
   parses?: ParsePersistence,
 ): ReleaseOutcome {
-  let read: ApiVersionsRead = { whole: false, has: new Set() };
+  const read: ApiVersionsRead = { whole: false, has: new Set() };
   const readData = (): ApiVersionsReadData => ({ whole: read.whole, has: [...read.has].sort() });
-  const render = (skipSchemaValidation: boolean) => {
-    read = { whole: false, has: new Set() };
-    return renderChart(chart, {
+  // helm-controller fetches schemas a values.schema.json refers to; offline, Slipway renders
+  // without validating and says so (the chart's own template checks still run). The render goes
+  // on past such a schema instead of starting again without validation: app-template's schema is
+  // a reference to its library's schema on GitHub, so every one of its renders met one.
+  let unvalidatedSchemaRef: string | undefined;
+  try {
+    const release = renderChart(chart, {
       releaseName: job.releaseName,
       namespace: job.namespace,
       values: job.values,
       ...(job.kubeVersion ? { kubeVersion: job.kubeVersion } : {}),
       apiVersions: job.apiVersions,
-      skipSchemaValidation,
+      skipSchemaValidation: job.skipSchemaValidation,
+      onRemoteSchemaRef: (url) => {
+        unvalidatedSchemaRef = url;
+      },
       seed: job.seed,
       now: job.now,
       apiVersionsRead: read,
       ...(cache ? { cache } : {}),
       ...(parses ? { parses } : {}),
     });
-  };
-  try {
-    try {
-      const release = render(job.skipSchemaValidation);
-      return { ok: true, release, apiVersionsRead: readData() };
-    } catch (e) {
-      // helm-controller fetches schemas a values.schema.json refers to; offline, Slipway renders
-      // without validating and says so (the chart's own template checks still run).
-      const remote =
-        e instanceof SchemaError ? /failing loading "([^"]+)": Slipway does not fetch/.exec(e.message) : null;
-      if (!remote?.[1]) throw e;
-      const release = render(true);
-      return { ok: true, release, unvalidatedSchemaRef: remote[1], apiVersionsRead: readData() };
-    }
+    return {
+      ok: true,
+      release,
+      ...(unvalidatedSchemaRef !== undefined ? { unvalidatedSchemaRef } : {}),
+      apiVersionsRead: readData(),
+    };
   } catch (e) {
     return { ok: false, error: e instanceof SlipwayError ? e.format() : (e as Error).message };
   }

@@ -20,6 +20,25 @@ describe("the fast YAML reader on hostile input", () => {
     expect(readRawYamlFast(text)).toBeUndefined();
   });
 
+  it("refuses exactly the characters go-yaml refuses (and the few it leaves to the full path)", () => {
+    // The reader's character check, as it was written before its prefilter.
+    const refused =
+      /[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u;
+    const texts: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) texts.push(`a: x${String.fromCharCode(c)}y\n`);
+    // surrogate pairs (an astral character, allowed), reversed pairs and lone halves at the end
+    for (const pair of ["\ud83d\ude00", "\udbff\udfff", "\ude00\ud83d", "\ud83d", "\ude00"])
+      texts.push(`a: x${pair}`, `a: ${pair}\n`);
+    let read = 0;
+    for (const text of texts) {
+      const fast = scanFastYaml(text);
+      if (refused.test(text)) expect(fast, JSON.stringify(text)).toBeUndefined();
+      else if (fast !== undefined) read++;
+    }
+    // every character the check lets through is read (a few, like "#", end the plain scalar)
+    expect(read).toBeGreaterThan(60_000);
+  });
+
   it("agrees with the full path at the deepest nesting it reads", () => {
     const text = `${Array.from({ length: 100 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n")} end\n`;
     const r = compareReaders(text, "deep.yaml");
