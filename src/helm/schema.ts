@@ -828,7 +828,9 @@ export function violations(
   return `${formatErrors(validate.errors ?? [])}\n`;
 }
 
-const REMOTE_REF = /failing loading "([^"]+)": Slipway does not fetch/;
+// A file outside the chart (a relative reference resolves against file:///values.schema.json) is
+// on helm-controller's disk, which Slipway neither reads nor knows: like a URL, not fetched.
+const REMOTE_REF = /failing loading "([^"]+)": Slipway (?:does not fetch|reads no schema outside)/;
 const REMOTE_REF_START = 'failing loading "';
 
 /**

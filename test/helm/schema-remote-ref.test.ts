@@ -129,7 +129,9 @@ describe("a HelmRelease render past a schema Slipway does not fetch", () => {
       try {
         renderChart(c, j);
       } catch (e) {
-        before = /failing loading "([^"]+)": Slipway does not fetch/.exec((e as Error).message)?.[1];
+        before = /failing loading "([^"]+)": Slipway (?:does not fetch|reads no schema outside)/.exec(
+          (e as Error).message,
+        )?.[1];
       }
       expect(before).toBe(url);
       forgetValidators();
