@@ -43,7 +43,7 @@ Flags:
       --set-file K=PATH        set a value to a file's contents
       --set-json K=JSON        set JSON values (or a whole JSON object)
       --set-literal K=V        set a literal string value
-  -n, --namespace NS           release namespace (default "default")
+  -n, --namespace NS           release namespace (default $HELM_NAMESPACE, else "default")
       --kube-version V         Kubernetes version for .Capabilities (default v1.35.0)
   -a, --api-versions G/V[/K]   extra API versions for .Capabilities (repeatable)
       --include-crds           print the chart's crds/ files first
@@ -166,6 +166,8 @@ export interface TemplateIO {
   exists(file: string): boolean;
   /** where parsed templates and values persist between runs (off with --no-cache); none: parse every run */
   cache?: RenderCache;
+  /** $HELM_NAMESPACE: the release namespace when -n is not given (as Helm's settings read it) */
+  helmNamespace?: string;
   /**
    * where printed outputs persist between runs (persisted-output.ts; off with --no-cache); none:
    * render every run. Apart from `cache` so that tests of the parse and values caches render.
@@ -198,6 +200,7 @@ export const diskIO = (): TemplateIO => {
     },
     exists: (file) => nodeFs.existsSync(file),
     cache,
+    helmNamespace: process.env.HELM_NAMESPACE,
     outputCache: cache,
   };
 };
@@ -293,6 +296,8 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
   const warnings: string[] = [];
   let unpinned = false;
   const chartAbs = resolve(chartRef);
+  // Helm's -n defaults to $HELM_NAMESPACE; an empty value either way means "default".
+  const namespace = (v.namespace ?? io.helmNamespace) || "default";
   // A chart whose last output was not kept (it printed a Secret) is rendered without a lookup.
   const hintKey = outputCache === undefined ? undefined : unkeptHintKey(outputCache, chartAbs);
   const lastUnkept = hintKey !== undefined && readUnkeptHint(outputCache!, hintKey);
@@ -302,7 +307,11 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
   // A directory's files are read (not loaded) first: a known output needs only their digest.
   let dirFiles: ChartFile[] | undefined;
   const outputKeyOf = (cache: RenderCache, digest: string) =>
-    templateOutputKey(cache, { chartDigest: digest, values: userValues, args: [pos, v, chartRef, io.cwd] });
+    templateOutputKey(cache, {
+      chartDigest: digest,
+      values: userValues,
+      args: [pos, v, chartRef, io.cwd, namespace],
+    });
   try {
     const readValues = io.cache === undefined ? undefined : persistedValuesReader(io.cache);
     // Named by chart and release; what an entry serves is chosen by each document's digest, so a
@@ -337,7 +346,7 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
     }
     rendered = renderChart(chart, {
       releaseName: release,
-      namespace: v.namespace || "default",
+      namespace,
       values: userValues,
       kubeVersion,
       apiVersions: csvList(v["api-versions"]),
