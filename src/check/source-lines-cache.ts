@@ -14,6 +14,7 @@
  */
 import type { RenderCache } from "../cache/store.js";
 import { decoderOf, encodeNoting } from "../cache/value-codec.js";
+import { parsedLineTreeDocuments } from "../kustomize/target.js";
 import { isMap, type YamlValue } from "../kustomize/types.js";
 import {
   isLineTree,
@@ -46,7 +47,8 @@ export function sourceDocuments(cache: RenderCache, text: string, file: string):
     const known = readEntry(cache.get(key));
     if (known) return known;
   }
-  const parsed = parseYamlDocumentsWithLineTrees(text);
+  // The platform's load parsed most of these files already (its memo keeps the line trees).
+  const parsed = parsedLineTreeDocuments(text, file) ?? parseYamlDocumentsWithLineTrees(text);
   if (parsed === undefined) return parseYamlDocumentsWithPositions(text, file);
   if (!SECRET_TEXT.test(text) && parsed.every((d) => storable(d.value))) {
     const docs: CachedDocument[] = parsed.map((d) => {

@@ -17,6 +17,7 @@ export {
   type PositionedDocument,
   parseYaml,
   parseYamlDocuments,
+  parseYamlDocumentsFull,
   parseYamlDocumentsWithLineTrees,
   parseYamlDocumentsWithPositions,
   type YamlPath,

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { SOURCE_LINES_UNIT, sourceDocuments } from "../../src/check/source-lines-cache.js";
+import { parseResourceFile } from "../../src/kustomize/target.js";
 import type { YamlMap } from "../../src/kustomize/types.js";
 import { isEmptyNull } from "../../src/yaml/empty-null.js";
 import { type PositionedDocument, parseYamlDocumentsWithPositions } from "../../src/yaml/index.js";
@@ -95,6 +96,19 @@ describe("source-lines cache", () => {
       typeof (sourceDocuments(again, text, "/r/app.yaml")[0]!.value as { spec: { values: { big: unknown } } })
         .spec.values.big,
     ).toBe("bigint");
+  });
+
+  it("takes a file the platform's load parsed from its memo, with the parse's documents and lines", () => {
+    const text = release("3.0.0");
+    parseResourceFile(text, "/r/loaded.yaml");
+    const want = seen(parseYamlDocumentsWithPositions(text, "/r/loaded.yaml"));
+    const first = sourceDocuments(newCache(), text, "/r/loaded.yaml");
+    const second = sourceDocuments(newCache(), text, "/r/loaded.yaml");
+    expect(seen(first)).toEqual(want);
+    // Both are the memo's documents, not a parse each.
+    expect(second[0]!.value).toBe(first[0]!.value);
+    // The same text at another path was not read by the load: parsed.
+    expect(sourceDocuments(newCache(), text, "/r/other.yaml")[0]!.value).not.toBe(first[0]!.value);
   });
 
   it("an edited file is another entry: its lines, not the old ones", () => {
