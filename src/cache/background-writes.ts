@@ -177,10 +177,11 @@ export function writeInBackground(file: string, format: number, seal: SealInput,
   // Every array goes with a memory of its own: a Buffer of < 4 kB (an IV, a key, a small entry)
   // is a slice of Node's 8 kB pool, and posting a slice copies the whole pool (~600 entries ×
   // up to three slices).
-  const plain = typeof seal.plain === "string" ? seal.plain : ownMemory(seal.plain);
+  const plain = typeof seal.plain === "string" || isParts(seal.plain) ? seal.plain : ownMemory(seal.plain);
   seal = { id: seal.id, key: ownMemory(seal.key), iv: ownMemory(seal.iv), plain };
-  batch.push({ file, format, seal, mode, length: seal.plain.length });
-  batchBytes += seal.plain.length;
+  const length = isParts(plain) ? plain.reduce((n, part) => n + part.length, 0) : plain.length;
+  batch.push({ file, format, seal, mode, length });
+  batchBytes += length;
   const n = ++writer.posted;
   if (queued.size >= MAX_QUEUED) {
     const done = Atomics.load(writer.done, 0);
@@ -193,6 +194,10 @@ export function writeInBackground(file: string, format: number, seal: SealInput,
   }
   if (batch.length >= BATCH_ENTRIES || batchBytes >= BATCH_BYTES) postBatch();
   return true;
+}
+
+function isParts(plain: SealInput["plain"]): plain is readonly string[] {
+  return Array.isArray(plain);
 }
 
 /** `bytes`, or a copy of them when they share their memory (a slice of Node's Buffer pool). */
@@ -216,7 +221,7 @@ function postBatch(): void {
     // A memory listed twice would fail the post (a caller may give one array for two entries).
     const transfer = new Set<ArrayBuffer>();
     for (const { seal } of entries)
-      if (typeof seal.plain !== "string") transfer.add(seal.plain.buffer as ArrayBuffer);
+      if (seal.plain instanceof Uint8Array) transfer.add(seal.plain.buffer as ArrayBuffer);
     try {
       w.worker.postMessage(entries, [...transfer]);
       return;
@@ -227,7 +232,7 @@ function postBatch(): void {
   for (const e of entries) {
     try {
       // A plaintext whose memory went with the failed post is not sealed (as an empty body).
-      if (e.seal.plain.length === e.length)
+      if (!(e.seal.plain instanceof Uint8Array) || e.seal.plain.length === e.length)
         writeFileAtomic(e.file, sealEntry(crypto, e.format, e.seal), { mode: e.mode });
     } catch {
       // a cache that cannot be written only costs speed

@@ -28,8 +28,8 @@ import { writeFileAtomic } from "../fs/atomic-write.js";
 import { readRegularFile } from "../fs/read-regular.js";
 import { awaitWrite, flushWrites, postedUnder, startWriter, writeInBackground } from "./background-writes.js";
 import { codeIdentity } from "./code-identity.js";
-import { sealEntry } from "./seal.js";
-import { parseBody } from "./value-codec.js";
+import { type SealInput, sealEntry } from "./seal.js";
+import { JsonText, parseBody } from "./value-codec.js";
 
 const FORMAT = 1;
 const IV_BYTES = 12;
@@ -57,6 +57,7 @@ export interface RenderCache {
   key(unit: string, inputs: string): CacheKey;
   /** A body of the caller's own (a new one each call: decoding reuses it in place). */
   get(key: CacheKey): unknown | undefined;
+  /** `body` is JSON.stringify'd (a JsonText is its text already). */
   put(key: CacheKey, body: unknown): void;
   /** A body stored as bytes by putBytes (a binary encoding of the caller's own); absent: not kept. */
   getBytes?(key: CacheKey): Uint8Array | undefined;
@@ -218,7 +219,7 @@ export class DiskRenderCache implements RenderCache {
   }
 
   put(key: CacheKey, body: unknown): void {
-    this.write(key, JSON.stringify(body));
+    this.write(key, body instanceof JsonText ? body.parts : JSON.stringify(body));
   }
 
   putBytes(key: CacheKey, bytes: Uint8Array): void {
@@ -229,7 +230,7 @@ export class DiskRenderCache implements RenderCache {
    * Seals `plain` (a string is its UTF-8 bytes) into an entry and writes it; in the background,
    * the writer thread seals it (the caller gives bytes up).
    */
-  private write(key: CacheKey, plain: string | Uint8Array): void {
+  private write(key: CacheKey, plain: SealInput["plain"]): void {
     const seal = { id: key.id, key: key.seal, iv: nextIv(), plain };
     const file = this.file(key);
     absentUnitDirs.get(this.unitDirs.get(key.unit)!)?.add(file);

@@ -98,6 +98,12 @@ export function encodedJson(v: YamlValue): string {
   return JSON.stringify(encodeValue(v));
 }
 
+/** encodedJson's text of `v` and whether it is plain (encodeNoting): a part of a JsonText. */
+export function encodedText(v: YamlValue): { text: string; plain: boolean } {
+  const { encoded, plain } = encodeNoting(v);
+  return { text: JSON.stringify(encoded), plain };
+}
+
 /**
  * encodeValue, and whether the encoding is plain JSON (no tagged value anywhere in it): an
  * entry can say so beside it, and its reader take the value as JSON.parse gives it (see
@@ -179,4 +185,18 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
   if (key === "__proto__")
     Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
+}
+
+/**
+ * A body given as its JSON text, in parts (their concatenation): a caller that already holds
+ * the texts of its values (release-cache.ts) spares RenderCache.put a JSON.stringify of
+ * megabytes. store.ts writes the parts as they are; a cache that stringifies bodies itself gets
+ * the same text (toJSON).
+ */
+export class JsonText {
+  constructor(readonly parts: readonly string[]) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.parts.join(""));
+  }
 }

@@ -54,7 +54,6 @@ import {
   readReleaseSpec,
 } from "../helmrelease/spec.js";
 import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/values.js";
-import { cloneValue } from "../kustomize/clone.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { SecretPaths, unionSecrets, valueAt } from "../secrets/paths.js";
 import { parseYamlDocuments } from "../yaml/parse.js";
@@ -1080,10 +1079,10 @@ function releaseObjects(
   if (strategy === "separate") {
     // Helm 4.2 renderResources: hooks, then manifests, each through its own post-renderer run
     // (a group with no documents is skipped), so one object in both no longer collides.
-    renderedHooks = hookObjects.length > 0 ? postRender(hookObjects, spec) : [];
-    renderedManifests = manifests.length > 0 ? postRender(manifests, spec) : [];
+    renderedHooks = hookObjects.length > 0 ? postRender(hookObjects, spec, true) : [];
+    renderedManifests = manifests.length > 0 ? postRender(manifests, spec, true) : [];
   } else if (strategy === "combined") {
-    const all = postRender([...manifests, ...hookObjects], spec);
+    const all = postRender([...manifests, ...hookObjects], spec, true);
     renderedManifests = all.slice(0, all.length - hookObjects.length);
     renderedHooks = all.slice(all.length - hookObjects.length);
     if (all.length !== manifests.length + hookObjects.length) {
@@ -1092,8 +1091,8 @@ function releaseObjects(
       renderedHooks = all.filter((o) => hookAnnotation(o));
     }
   } else {
-    renderedManifests = postRender(manifests, spec);
-    renderedHooks = hookObjects.map((o) => cloneValue(o));
+    renderedManifests = postRender(manifests, spec, true);
+    renderedHooks = hookObjects;
     const origin = originLabels(spec.namespace, spec.name);
     for (const o of renderedHooks) addLabels(o, origin);
   }

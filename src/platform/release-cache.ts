@@ -15,7 +15,7 @@
 
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
-import { decoderOf, encodedJson, encodeNoting } from "../cache/value-codec.js";
+import { decoderOf, encodedJson, encodedText, JsonText } from "../cache/value-codec.js";
 import type { ApiVersionsReadData } from "../helm/pool/index.js";
 import type { GoMap } from "../helm/template/value.js";
 import { fingerprint } from "../helm/values-fingerprint.js";
@@ -247,17 +247,20 @@ export function writeCachedRelease(
     identities: resources.map((r) => objectIdentity(r.object)),
   };
   memo?.set(key.id, { ...summary, resources: () => objects });
-  cache.put(key, {
-    resources: resources.map((r) => {
-      const { encoded, plain } = encodeNoting(r.object);
-      return {
-        object: encoded,
-        ...(plain ? { plain: true } : {}),
-        ...(r.crd ? { crd: true } : {}),
-        ...(r.hook ? { hook: r.hook } : {}),
-      };
-    }),
+  // JSON.stringify of `{ resources: [{ object, plain?, crd?, hook? }, …] }` as parts, each
+  // object's text one of them: no joined copy of megabytes is made, and a two-byte text (one
+  // character past Latin-1 in it) does not make the whole entry two-byte when posted to the
+  // writer thread (kube-prometheus-stack: 2 of its 10 crds/ files).
+  const parts = ['{"resources":['];
+  resources.forEach((r, i) => {
+    const { text, plain } = encodedText(r.object);
+    parts.push(i === 0 ? '{"object":' : ',{"object":', text);
+    parts.push(
+      `${plain ? ',"plain":true' : ""}${r.crd ? ',"crd":true' : ""}${r.hook ? `,"hook":${JSON.stringify(r.hook)}` : ""}}`,
+    );
   });
+  parts.push("]}");
+  cache.put(key, new JsonText(parts));
   cache.put(key.summary, summary);
   return true;
 }
