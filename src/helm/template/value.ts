@@ -140,8 +140,11 @@ export class GoMap extends Map<string, GoValue> {
     super();
     this.goType = goType;
     // A Map (copies) by forEach: an unoptimized for-of with [k, v] steps two iterators per entry.
-    if (entries instanceof Map) entries.forEach((v: GoValue, k: string) => this.set(k, v));
-    else if (entries) for (const [k, v] of entries) this.set(k, v);
+    if (entries instanceof Map) {
+      entries.forEach((v: GoValue, k: string) => {
+        this.set(k, v);
+      });
+    } else if (entries) for (const [k, v] of entries) this.set(k, v);
   }
 
   override set(key: string, value: GoValue): this {
