@@ -512,21 +512,18 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
     ...includeDecl,
     fn(this: CallContext, name: GoValue, data: GoValue): GoValue {
       const n = name as string;
-      const count = includedNames.get(n);
-      if (count !== undefined) {
-        if (count > RECURSION_MAX) {
-          throw new GoFuncError(
-            `rendering template has a nested reference name: ${n}: unable to execute template`,
-          );
-        }
-        includedNames.set(n, count + 1);
-      } else {
-        includedNames.set(n, 1);
+      const count = includedNames.get(n) ?? 0;
+      if (count > RECURSION_MAX) {
+        throw new GoFuncError(
+          `rendering template has a nested reference name: ${n}: unable to execute template`,
+        );
       }
+      includedNames.set(n, count + 1);
       try {
         return target.execute(n, data, this);
       } finally {
-        includedNames.set(n, (includedNames.get(n) as number) - 1);
+        // Nested includes of this name have restored the count they found: it is count + 1.
+        includedNames.set(n, count);
       }
     },
   });

@@ -396,7 +396,12 @@ function toJson(v: GoValue): unknown {
   if (v instanceof GoMap) {
     const o: Record<string, unknown> = {};
     v.forEach((x, k) => {
-      Object.defineProperty(o, k, { value: toJson(x), enumerable: true, writable: true });
+      // Only "__proto__" needs defining (assigned, it would set the prototype): defining every key
+      // is a runtime call per key (a fresh process converting app-template's common values 78
+      // times: 1.6 -> 0.95 ms).
+      if (k === "__proto__")
+        Object.defineProperty(o, k, { value: toJson(x), enumerable: true, writable: true });
+      else o[k] = toJson(x);
     });
     return o;
   }

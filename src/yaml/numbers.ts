@@ -38,6 +38,9 @@ export function formatNumber(n: number | bigint): string {
     return formatGoFloatG(Number(n));
   }
   if (!Number.isFinite(n)) throw new RangeError(`json: unsupported value: ${goFloatName(n)}`);
+  // Nearly every number printed (ports, replicas, sizes): a safe integer is within int64, so the
+  // range check below needs no BigInt.
+  if (Number.isSafeInteger(n)) return Object.is(n, -0) ? "0" : String(n);
   if (Number.isInteger(n) && Math.abs(n) < 1e21) {
     // encoding/json writes the shortest digits padded with zeros (as JS does below 1e21);
     // go-yaml v2 reads that text back as an integer only if it fits int64 or uint64.

@@ -76,6 +76,12 @@ const CASES: Array<[string, string, string, string]> = [
     `- at '/name': got string, want integer\n- at '/e': value must be 'x'`,
   ],
   [
+    "a key named __proto__ is a property like any other (not the object's prototype)",
+    `{"type":"object","properties":{"p":{"additionalProperties":false}}}`,
+    "p:\n  __proto__: {}\n",
+    `- at '/p': additional properties '__proto__' not allowed`,
+  ],
+  [
     "patternProperties",
     `{"type":"object","patternProperties":{"^n":{"type":"integer"}}}`,
     "name: abc\nnb: x\n",

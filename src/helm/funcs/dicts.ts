@@ -58,7 +58,9 @@ function pick(d: Dict, keys: string[]): GoMap {
 function omit(d: Dict, keys: string[]): GoMap {
   const res = new GoMap();
   const drop = new Set(keys);
-  for (const [k, v] of d ?? []) if (!drop.has(k)) res.set(k, v);
+  d?.forEach((v, k) => {
+    if (!drop.has(k)) res.set(k, v);
+  });
   return res;
 }
 

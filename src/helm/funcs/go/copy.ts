@@ -22,7 +22,11 @@ function copyValue(v: GoValue, depth: number, maxDepth: number): GoValue {
   if (v instanceof GoMap) {
     if (depth > maxDepth) throw valueTooDeep();
     const m = new GoMap(null, v.goType);
-    for (const [k, x] of v) m.set(k, x === null || x === undefined ? x : copyValue(x, depth + 1, maxDepth));
+    // forEach, not for-of: most copies run before V8 optimizes this, and an unoptimized for-of
+    // over a Map with [k, x] destructuring steps two iterators per entry.
+    v.forEach((x, k) => {
+      m.set(k, x === null || x === undefined ? x : copyValue(x, depth + 1, maxDepth));
+    });
     return m;
   }
   if (Array.isArray(v)) {

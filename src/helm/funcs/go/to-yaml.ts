@@ -132,14 +132,16 @@ function keyOf(v: GoValue, depth: number): string | undefined {
     const outer = keyHeight;
     keyHeight = depth;
     v.watch = SPELLING;
-    let key = "{";
-    for (const [k, x] of v) {
+    let key: string | undefined = "{";
+    // forEach, not for-of with [k, x]: unoptimized, that steps two iterators per entry.
+    v.forEach((x, k) => {
+      if (key === undefined) return;
       const part = keyOf(x, depth + 1);
-      if (part === undefined) {
-        v.watch = null;
-        return undefined;
-      }
-      key += `${k.length}:${k}${part}`;
+      key = part === undefined ? undefined : `${key}${k.length}:${k}${part}`;
+    });
+    if (key === undefined) {
+      v.watch = null;
+      return undefined;
     }
     v.watch = { generation: watchedMaps.generation, id: nextWatchId++, height: keyHeight - depth };
     if (outer > keyHeight) keyHeight = outer;
