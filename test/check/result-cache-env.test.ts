@@ -22,6 +22,10 @@ const REVIEWED: Record<string, { reads: number; why: string }> = {
     reads: 2,
     why: "--cache-dir into SLIPWAY_CACHE_DIR (see cache/location.ts); GITHUB_ACTIONS: how lines are printed, not what",
   },
+  "src/cli/helm.ts": {
+    reads: 1,
+    why: "HELM_NAMESPACE: `helm template`'s default namespace (in its printed-output key), never check's",
+  },
   "src/cli/progress.ts": { reads: 1, why: "CI: progress display only" },
   "src/cli/secrets/edit.ts": { reads: 1, why: "EDITOR: `secrets edit` only" },
   "src/fs/git.ts": {
