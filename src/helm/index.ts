@@ -45,6 +45,7 @@ export {
 export { defaultFuncs } from "./default-funcs.js";
 export { RenderError, seededRandom } from "./engine.js";
 export { ChartLoadError, loadChartFiles, readChartArchive } from "./loader.js";
+export { takeScan } from "./manifest-scans.js";
 export {
   type CrdFile,
   formatTemplateOutput,

@@ -21,7 +21,9 @@
 import { SlipwayError } from "../errors.js";
 import { compareGoStrings } from "../go/compare.js";
 import { BadPatternError, goPathMatch } from "../go/path-match.js";
+import type { FastDocument } from "../yaml/fast/index.js";
 import type { ChartFile } from "./chart.js";
+import { keepScan } from "./manifest-scans.js";
 import { type HeadsReader, readEveryHead } from "./persisted-heads.js";
 import { chartFullPath, type RenderChart } from "./render-chart.js";
 import {
@@ -259,10 +261,10 @@ const MAX_HEAD_CACHE_CHARS = 32 << 20;
 let headCacheChars = 0;
 
 /** yaml.Unmarshal of a document into util.SimpleHead. */
-export function readHead(doc: string, file: string): ManifestHead {
+export function readHead(doc: string, file: string, scanned?: (docs: FastDocument[]) => void): ManifestHead {
   const known = headsByText.get(doc);
   if (known !== undefined) return known;
-  const head = decodeHead(doc, file);
+  const head = decodeHead(doc, file, scanned);
   if (doc.length <= MAX_HEAD_CACHE_CHARS) {
     if (headCacheChars + doc.length > MAX_HEAD_CACHE_CHARS) {
       headsByText.clear();
@@ -278,8 +280,8 @@ export function readHead(doc: string, file: string): ManifestHead {
  * The document is read lazily where the fast reader can (only the fields of the head are
  * converted; the rest is scanned, which finds the same syntax errors), else in full.
  */
-function decodeHead(doc: string, file: string): ManifestHead {
-  const lazy = readRawYamlLazy(doc);
+function decodeHead(doc: string, file: string, scanned?: (docs: FastDocument[]) => void): ManifestHead {
+  const lazy = readRawYamlLazy(doc, scanned);
   return headOf(lazy !== undefined ? lazy : readRawYamlFull(doc, file));
 }
 
@@ -374,10 +376,13 @@ export interface SortedManifests {
 /**
  * releaseutil.SortManifests over the rendered files (NOTES.txt already removed). `heads` reads
  * the documents' heads (persisted-heads.ts: through the persistent cache); by default each is read.
+ * `keepScans`: the fast reader's documents of each head read go with its Manifest or Hook
+ * (manifest-scans.ts).
  */
 export function sortManifests(
   files: ReadonlyMap<string, string>,
   heads: HeadsReader = readEveryHead,
+  keepScans = false,
 ): SortedManifests {
   const paths: string[] = [];
   const docs: string[] = [];
@@ -391,10 +396,19 @@ export function sortManifests(
       docs.push(m);
     }
   }
+  const scans: Array<readonly FastDocument[] | undefined> = [];
   const read = (i: number): ManifestHead => {
     const path = paths[i] as string;
     try {
-      return readHead(docs[i] as string, path);
+      return readHead(
+        docs[i] as string,
+        path,
+        keepScans
+          ? (d) => {
+              scans[i] = d;
+            }
+          : undefined,
+      );
     } catch (e) {
       const detail =
         e instanceof YamlError ? `error converting YAML to JSON: ${e.message}` : (e as Error).message;
@@ -414,8 +428,11 @@ export function sortManifests(
     const head = docHeads[i] as ManifestHead;
     const annotations = head.metadata?.annotations;
     const hookTypes = annotations && annotations.size > 0 ? annotations.get(HOOK_ANNOTATION) : undefined;
+    const scan = scans[i];
     if (hookTypes === undefined) {
-      generic.push({ path, content: m, head });
+      const manifest = { path, content: m, head };
+      if (scan !== undefined) keepScan(manifest, scan);
+      generic.push(manifest);
       continue;
     }
     const events: string[] = [];
@@ -429,7 +446,7 @@ export function sortManifests(
       events.push(e);
     }
     if (unknown) continue;
-    hooks.push({
+    const hook: Hook = {
       path,
       content: m,
       head,
@@ -439,7 +456,9 @@ export function sortManifests(
       weight: hookWeight(annotations?.get(HOOK_WEIGHT_ANNOTATION)),
       deletePolicies: splitPolicies(annotations?.get(HOOK_DELETE_ANNOTATION)),
       outputLogPolicies: splitPolicies(annotations?.get(HOOK_OUTPUT_LOG_ANNOTATION)),
-    });
+    };
+    if (scan !== undefined) keepScan(hook, scan);
+    hooks.push(hook);
   }
   return {
     manifests: sortByKind(generic, (m) => m.head.kind),

@@ -68,6 +68,8 @@ export interface RenderOptions {
    * whose renders the release cache keeps whole, do not.
    */
   heads?: HeadsReader;
+  /** Keep the fast reader's documents of the manifests for a second reader (manifest-scans.ts). */
+  keepScans?: boolean;
   /**
    * Told each time the render draws randomness or reads the clock (the non-hermetic functions'
    * only sources): a render that never called it is a function of its inputs.
@@ -214,7 +216,7 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     }
     manifestsIn.set(name, text);
   }
-  const { manifests, hooks } = sortManifests(manifestsIn, opts.heads);
+  const { manifests, hooks } = sortManifests(manifestsIn, opts.heads, opts.keepScans === true);
   return { manifests, hooks, crds: crdFiles(root), notes, files };
 }
 

@@ -32,7 +32,14 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import { GO_YAML_FORBIDDEN } from "../yaml/char-guard.js";
-import { bail, type FastNode, isBail, MAX_ALIASED_NODES, scanFastYaml } from "../yaml/fast/index.js";
+import {
+  bail,
+  type FastDocument,
+  type FastNode,
+  isBail,
+  MAX_ALIASED_NODES,
+  scanFastYaml,
+} from "../yaml/fast/index.js";
 import { MAX_YAML_DEPTH, parseAllDocumentsWithin, YamlNestingError } from "../yaml/limits.js";
 import { formatFloat } from "./template/ftoa.js";
 import { quote } from "./template/quote.js";
@@ -382,11 +389,16 @@ export function lazyValue(node: FastNode): RawYaml | LazyRawMap {
  * The first document as readRawYaml reads it, with mappings left unread (see LazyRawMap);
  * undefined when the full path must read it (then readRawYamlFull gives the same result as
  * readRawYaml would). The whole tree is scanned and checked, so any document readRawYaml
- * refuses is refused here too.
+ * refuses is refused here too. `scanned` is handed the fast reader's documents of the text when
+ * it read them (src/helm/manifest-scans.ts keeps them for a second reader of the same text).
  */
-export function readRawYamlLazy(text: string): RawYaml | LazyRawMap | undefined {
+export function readRawYamlLazy(
+  text: string,
+  scanned?: (docs: FastDocument[]) => void,
+): RawYaml | LazyRawMap | undefined {
   const docs = scanFastYaml(text);
   if (!docs) return undefined;
+  scanned?.(docs);
   const root = docs[0]?.root ?? null;
   if (root === null) return null;
   // Without a `*` there is no alias, without `<<` no merge key: nothing to bail on, and the walk

@@ -18,7 +18,9 @@ import {
   apiVersionsReadChanges,
   DEFAULT_API_VERSIONS,
   type Hook,
+  type Manifest,
   type RenderedRelease,
+  takeScan,
 } from "../helm/index.js";
 import {
   type AheadRender,
@@ -56,7 +58,7 @@ import {
 import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/values.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { SecretPaths, unionSecrets, valueAt } from "../secrets/paths.js";
-import { parseYamlDocuments } from "../yaml/parse.js";
+import { parseYamlDocuments, parseYamlDocumentsScanned } from "../yaml/parse.js";
 import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
 import { groupOf, metaString } from "./flux-objects.js";
@@ -1060,17 +1062,23 @@ function releaseObjects(
   strategy: PostRenderStrategy,
   charts?: ChartsOfPass,
 ): RenderedResource[] {
-  const parse = (text: string, file: string) =>
-    parseYamlDocuments(text, file).flatMap((d) => (isMap(d.value) ? [d.value as KObject] : []));
+  // The documents' scans from the sort of the render, where it kept them (manifest-scans.ts).
+  const parse = (m: Manifest, text: string) => {
+    const scanned = takeScan(m, text);
+    const docs = scanned
+      ? parseYamlDocumentsScanned(text, m.path, scanned)
+      : parseYamlDocuments(text, m.path);
+    return docs.flatMap((d) => (isMap(d.value) ? [d.value as KObject] : []));
+  };
   // Post-renderers read `---\n# Source: …\n<document>\n`: a block scalar ending a document
   // keeps its line break. Hooks that skip them are applied from the trimmed document itself.
-  const manifests = release.manifests.flatMap((m) => parse(`${m.content}\n`, m.path));
+  const manifests = release.manifests.flatMap((m) => parse(m, `${m.content}\n`));
   const hookText = (h: Hook) => (strategy === "nohooks" ? h.content : `${h.content}\n`);
   const hooks: Array<{ hook: Hook; obj: KObject }> = [];
   if (!spec.disableHooks) {
     for (const h of release.hooks) {
       if (h.events.includes("test") && !spec.testEnabled) continue;
-      for (const obj of parse(hookText(h), h.path)) hooks.push({ hook: h, obj });
+      for (const obj of parse(h, hookText(h))) hooks.push({ hook: h, obj });
     }
   }
   const hookObjects = hooks.map((h) => h.obj);

@@ -24,7 +24,14 @@ import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { GO_YAML_FORBIDDEN } from "./char-guard.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
-import { type FastNode, fastLineOf, isBail, kyamlValue, scanFastYamlEach } from "./fast/index.js";
+import {
+  type FastDocument,
+  type FastNode,
+  fastLineOf,
+  isBail,
+  kyamlValue,
+  scanFastYamlEach,
+} from "./fast/index.js";
 import { foldedQuoted } from "./fast/inline.js";
 import { type LineTree, lineTreeOf } from "./fast/line-tree.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
@@ -405,10 +412,11 @@ function fastDocuments<T>(
   text: string,
   options: ParseOptions,
   make: (value: YamlValue, root: FastNode) => T,
+  scan: typeof scanFastYamlEach = scanFastYamlEach,
 ): T[] | undefined {
   const out: T[] = [];
   try {
-    const read = scanFastYamlEach(text, ({ root }) => {
+    const read = scan(text, ({ root }) => {
       if (root === null) return;
       const value = kyamlValue(root, options);
       if (value !== null) out.push(make(value, root));
@@ -450,6 +458,33 @@ export function parseYamlDocumentsWithLineTrees(text: string): LineTreeDocument[
 export function parseYamlDocuments(text: string, file: string, options: ParseOptions = {}): ParsedDocument[] {
   return (
     fastDocuments(text, options, (value, root) => ({ value, line: root.line })) ??
+    parseYamlDocumentsFull(text, file, options)
+  );
+}
+
+/**
+ * parseYamlDocuments of a text whose fast-reader documents are at hand (`scanned`: what
+ * scanFastYaml(text) gave): they are read as the scan would have handed them over, without
+ * scanning the text again.
+ */
+export function parseYamlDocumentsScanned(
+  text: string,
+  file: string,
+  scanned: readonly FastDocument[],
+  options: ParseOptions = {},
+): ParsedDocument[] {
+  const replay: typeof scanFastYamlEach = (_, onDocument) => {
+    // As scanFastYamlEach ends when a document's reader bails or overflows the stack.
+    try {
+      for (const doc of scanned) onDocument(doc);
+      return true;
+    } catch (err) {
+      if (isBail(err) || err instanceof RangeError) return false;
+      throw err;
+    }
+  };
+  return (
+    fastDocuments(text, options, (value, root) => ({ value, line: root.line }), replay) ??
     parseYamlDocumentsFull(text, file, options)
   );
 }

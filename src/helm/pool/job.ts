@@ -70,6 +70,8 @@ export function renderReleaseJob(
       seed: job.seed,
       now: job.now,
       apiVersionsRead: read,
+      // The platform parses every manifest again into its objects (releaseObjects).
+      keepScans: true,
       ...(cache ? { cache } : {}),
       ...(parses ? { parses } : {}),
     });
