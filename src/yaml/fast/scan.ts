@@ -8,7 +8,7 @@
  * structure the full path would refuse — so that every error still comes from the full path.
  */
 import { FAST_REFUSED } from "../char-guard.js";
-import { blockScalarText, type Chomping } from "./block-scalar.js";
+import { blockScalarText, type Chomping, chompLiteral } from "./block-scalar.js";
 import { flowCollection, isPlainStart, plainRun, quotedPart } from "./inline.js";
 import {
   bail,
@@ -409,7 +409,10 @@ class Scanner {
     const after = this.skipSpaces(i);
     if (after < this.end && (after === i || text.charCodeAt(after) !== 0x23)) bail();
     let indent = explicit > 0 ? parentIndent + explicit : 0;
-    const lines: string[] = [];
+    // Folded text needs its lines; literal text is built as it is read (CRD descriptions: `|-`).
+    const lines: string[] | undefined = folded ? [] : undefined;
+    let literal = "";
+    let empties = 0; // empty lines since the last line of text
     let contentLines = 0;
     let maxEmptySpaces = 0;
     let lastBlank = false;
@@ -422,7 +425,8 @@ class Scanner {
         // spaces would be text, or an error before the first line): left to the full path.
         if (indent > 0 && spaces > indent) bail();
         if (spaces > maxEmptySpaces) maxEmptySpaces = spaces;
-        lines.push("");
+        lines?.push("");
+        empties++;
         lastBlank = true;
         continue;
       }
@@ -434,7 +438,15 @@ class Scanner {
       if (spaces < indent) break;
       // Tabs where go-yaml looks for indentation, or leading the text: left to the full path.
       if (text.charCodeAt(this.pos + spaces) === 0x09) bail();
-      lines.push(text.slice(this.pos + indent, this.end));
+      const body = text.slice(this.pos + indent, this.end);
+      if (lines) {
+        lines.push(body);
+      } else {
+        if (contentLines > 0) literal += "\n";
+        if (empties > 0) literal += "\n".repeat(empties);
+        literal += body;
+      }
+      empties = 0;
       contentLines++;
       lastBlank = false;
     }
@@ -453,7 +465,7 @@ class Scanner {
     return {
       kind: "scalar",
       style: folded ? "folded" : "literal",
-      text: blockScalarText(lines, folded, chomp),
+      text: lines ? blockScalarText(lines, true, chomp) : chompLiteral(literal, empties, chomp),
       line,
     };
   }
