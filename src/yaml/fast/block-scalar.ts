@@ -47,3 +47,14 @@ function foldLines(lines: string[], first: number, last: number): string {
   }
   return out;
 }
+
+/**
+ * A literal block's value from its text up to its last line of text (leading empty lines
+ * included as line feeds) and the number of empty lines after it: blockScalarText's answer
+ * for a literal block, for a reader that joins the lines as it reads them.
+ */
+export function chompLiteral(text: string, trailingEmpties: number, chomp: Chomping): string {
+  if (chomp === "strip") return text;
+  if (chomp === "clip") return `${text}\n`;
+  return `${text}\n${"\n".repeat(trailingEmpties)}`;
+}

@@ -158,12 +158,19 @@ export function quoted(text: string, at: number, end: number, line: number): Tok
   };
 }
 
+/** A table of ASCII characters (indexed by code) for tests on every scalar or character, where a Set's lookup costs. */
+function asciiTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const c of chars) table[c.charCodeAt(0)] = 1;
+  return table;
+}
+
 // Characters that cannot start a plain scalar (YAML 1.2 c-indicator, less `-?:` which may).
-const NOT_PLAIN_START = new Set([..."#,[]{}&*!|>'\"%@`"].map((c) => c.charCodeAt(0)));
+const NOT_PLAIN_START = asciiTable("#,[]{}&*!|>'\"%@`");
 
 export function isPlainStart(text: string, at: number, end: number): boolean {
   const c = text.charCodeAt(at);
-  if (NOT_PLAIN_START.has(c)) return false;
+  if (c < 128 && NOT_PLAIN_START[c] === 1) return false;
   if (c === 0x2d || c === 0x3f || c === 0x3a) {
     const n = text.charCodeAt(at + 1);
     return at + 1 < end && n !== 0x20;
@@ -180,40 +187,56 @@ export interface PlainRun {
   rest: number;
 }
 
-/** A plain scalar in block context, up to `: `, ` #` or the end of the line. */
-export function plainRun(text: string, at: number, end: number): PlainRun {
+// plainRun's answer: one object for every call (callers read it before the next), as the
+// reader runs it on nearly every line.
+const RUN: PlainRun = { text: "", colon: -1, rest: 0 };
+
+function run(text: string, colon: number, rest: number): PlainRun {
+  RUN.text = text;
+  RUN.colon = colon;
+  RUN.rest = rest;
+  return RUN;
+}
+
+/**
+ * A plain scalar in block context, up to `: `, ` #` or the end of the line. The answer is
+ * overwritten by the next call.
+ */
+export function plainRun(text: string, at: number, end: number): Readonly<PlainRun> {
   let last = at; // one past the last non-space character
   for (let i = at; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x3a /* : */) {
-      if (i + 1 === end || text.charCodeAt(i + 1) === 0x20) {
-        return { text: text.slice(at, last), colon: i, rest: i };
-      }
+      if (i + 1 === end || text.charCodeAt(i + 1) === 0x20) return run(text.slice(at, last), i, i);
     } else if (c === 0x20) {
-      if (text.charCodeAt(i + 1) === 0x23 /* # */) return { text: text.slice(at, last), colon: -1, rest: i };
+      if (text.charCodeAt(i + 1) === 0x23 /* # */) return run(text.slice(at, last), -1, i);
       continue;
     } else if (c === 0x09) {
       bail();
     }
     last = i + 1;
   }
-  return { text: text.slice(at, last), colon: -1, rest: end };
+  return run(text.slice(at, last), -1, end);
 }
 
 // Ends a plain scalar inside a flow collection.
-const FLOW_STOP = new Set([..."[]{},:#\t"].map((c) => c.charCodeAt(0)));
+const FLOW_STOP = asciiTable("[]{},:#\t");
+
+function isFlowStop(c: number): boolean {
+  return c < 128 && FLOW_STOP[c] === 1;
+}
 
 function flowScalar(text: string, at: number, end: number, line: number): Token<FastScalar> {
   const c = text.charCodeAt(at);
   if (c === 0x22 || c === 0x27) return quoted(text, at, end, line);
   if (!isPlainStart(text, at, end)) bail();
   // `-x` is plain; `-` before a flow indicator is left to the full path.
-  if ((c === 0x2d || c === 0x3f || c === 0x3a) && FLOW_STOP.has(text.charCodeAt(at + 1))) bail();
+  if ((c === 0x2d || c === 0x3f || c === 0x3a) && isFlowStop(text.charCodeAt(at + 1))) bail();
   let last = at;
   let i = at;
   for (; i < end; i++) {
     const d = text.charCodeAt(i);
-    if (FLOW_STOP.has(d)) break;
+    if (isFlowStop(d)) break;
     if (d !== 0x20) last = i + 1;
   }
   if (last === at) bail();

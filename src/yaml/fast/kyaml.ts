@@ -10,7 +10,14 @@ import { markEmptyNull } from "../empty-null.js";
 import { goFoldedText, v3BlockAllowed } from "../folded.js";
 import { jsonKey, setKey } from "../json-key.js";
 import { type Resolved, resolvePlain, resolvePlainV2 } from "../resolve.js";
-import { bail, type FastMap, type FastNode, type FastScalar, MAX_ALIASED_NODES } from "./nodes.js";
+import {
+  bail,
+  type FastMap,
+  type FastNode,
+  type FastPair,
+  type FastScalar,
+  MAX_ALIASED_NODES,
+} from "./nodes.js";
 
 export interface KyamlReadOptions {
   yamlToJson?: boolean;
@@ -30,6 +37,7 @@ class KyamlReader {
     if (this.inAlias > 0 && ++this.aliased > MAX_ALIASED_NODES) bail();
     switch (node.kind) {
       case "scalar":
+        if (node.style === "plain" && isPlainText(node.text, this.yamlToJson)) return node.text;
         return scalar(node, flow, this.yamlToJson).value as YamlValue;
       case "map":
         return this.mapping(node, depth, flow || node.flow);
@@ -55,7 +63,9 @@ class KyamlReader {
     // In kyaml mode a key is its text; YAMLToJSON may turn two texts into one key, or one text
     // (`1.0` and "1.0") into two, and parse.ts checks duplicates by text.
     const texts = yamlToJson && node.pairs.length > 1 ? new Set<string>() : undefined;
-    for (const { key, value } of node.pairs) {
+    const pairs = node.pairs;
+    for (let i = 0; i < pairs.length; i++) {
+      const { key, value } = pairs[i] as FastPair;
       if (texts) {
         if (texts.has(key.text)) bail();
         texts.add(key.text);
@@ -93,7 +103,27 @@ function scalar(node: FastScalar, flow: boolean, yamlToJson: boolean): Resolved 
   return { tag: "str", value: text };
 }
 
+/**
+ * A plain scalar that both readers resolve to its own text, told without resolvePlain (whose
+ * table lookup and result object cost on every key and word of a CRD): it starts with an ASCII
+ * letter, and with none that starts a bool or null word (v2 adds `yes`/`no`/`on`/`off`/`y`/`n`)
+ * or is longer than all of those (`false`). Numbers, timestamps, `.inf` and `<<` start otherwise.
+ */
+function isPlainText(s: string, yamlToJson: boolean): boolean {
+  const c = s.charCodeAt(0) | 0x20; // ASCII letters in lower case
+  if (c < 0x61 || c > 0x7a) return false;
+  if (s.length > 5) return true;
+  if (c === 0x74 || c === 0x66 || c === 0x6e) return false; // t f n
+  return !(yamlToJson && (c === 0x79 || c === 0x6f)); // y o
+}
+
 function keyOf(key: FastScalar, depth: number, flow: boolean, yamlToJson: boolean): string {
+  if (
+    key.style === "plain"
+      ? isPlainText(key.text, yamlToJson)
+      : key.style !== "literal" && key.style !== "folded"
+  )
+    return key.text;
   const r = scalar(key, flow, yamlToJson);
   if (r.tag === "str") return r.value as string;
   if (yamlToJson) return jsonKey(r) ?? bail();

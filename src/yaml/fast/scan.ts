@@ -8,7 +8,7 @@
  * structure the full path would refuse — so that every error still comes from the full path.
  */
 import { FAST_REFUSED } from "../char-guard.js";
-import { blockScalarText, type Chomping } from "./block-scalar.js";
+import { blockScalarText, type Chomping, chompLiteral } from "./block-scalar.js";
 import { flowCollection, isPlainStart, plainRun, quotedPart } from "./inline.js";
 import {
   bail,
@@ -52,6 +52,8 @@ class Scanner {
   /** leading spaces of the current content line; -1 at the end of the stream or at `---` */
   private indent = -1;
   private depth = 0;
+  /** Where the last key `key` found ends: the offset after its `:`. */
+  private keyNext = 0;
   /** The current document's anchors; null while the anchored node is being read. */
   private readonly anchors = new Map<string, FastNode | null>();
 
@@ -149,8 +151,8 @@ class Scanner {
     return this.inlineValue(at, parentIndent, context);
   }
 
-  /** The key at `at` when the line holds a `key:` there; the offset after its `:` in `next`. */
-  private key(at: number): { node: FastScalar; next: number } | undefined {
+  /** The key at `at` when the line holds a `key:` there (the offset after its `:` in keyNext). */
+  private key(at: number): FastScalar | undefined {
     const text = this.text;
     const c = text.charCodeAt(at);
     if (c === 0x22 || c === 0x27) {
@@ -158,29 +160,30 @@ class Scanner {
       if (!q.closed || text.charCodeAt(q.next) !== 0x3a) return undefined;
       if (q.next + 1 < this.end && text.charCodeAt(q.next + 1) !== 0x20) bail();
       if (q.next - at > MAX_KEY_LENGTH) bail();
-      const style = c === 0x22 ? "double" : "single";
-      return { node: { kind: "scalar", style, text: q.text, line: this.line }, next: q.next + 1 };
+      this.keyNext = q.next + 1;
+      return { kind: "scalar", style: c === 0x22 ? "double" : "single", text: q.text, line: this.line };
     }
     if (!isPlainStart(text, at, this.end)) return undefined;
     const run = plainRun(text, at, this.end);
     if (run.colon < 0) return undefined;
     if (run.colon - at > MAX_KEY_LENGTH || run.text === "") bail();
-    return { node: { kind: "scalar", style: "plain", text: run.text, line: this.line }, next: run.colon + 1 };
+    this.keyNext = run.colon + 1;
+    return { kind: "scalar", style: "plain", text: run.text, line: this.line };
   }
 
   private enter(): void {
     if (++this.depth > MAX_DEPTH) bail();
   }
 
-  private mapping(at: number, first: { node: FastScalar; next: number }): FastMap {
+  private mapping(at: number, first: FastScalar): FastMap {
     this.enter();
     const column = at - this.pos;
     const pairs: FastPair[] = [];
     const map: FastMap = { kind: "map", pairs, line: this.line, flow: false };
-    let key: { node: FastScalar; next: number } | undefined = first;
+    let key: FastScalar | undefined = first;
     for (;;) {
-      const value = this.afterIndicator(key.next, column, "map");
-      pairs.push({ key: key.node, value });
+      const value = this.afterIndicator(this.keyNext, column, "map");
+      pairs.push({ key, value });
       if (this.indent !== column) break;
       at = this.pos + column;
       key = this.key(at);
@@ -406,7 +409,10 @@ class Scanner {
     const after = this.skipSpaces(i);
     if (after < this.end && (after === i || text.charCodeAt(after) !== 0x23)) bail();
     let indent = explicit > 0 ? parentIndent + explicit : 0;
-    const lines: string[] = [];
+    // Folded text needs its lines; literal text is built as it is read (CRD descriptions: `|-`).
+    const lines: string[] | undefined = folded ? [] : undefined;
+    let literal = "";
+    let empties = 0; // empty lines since the last line of text
     let contentLines = 0;
     let maxEmptySpaces = 0;
     let lastBlank = false;
@@ -419,7 +425,8 @@ class Scanner {
         // spaces would be text, or an error before the first line): left to the full path.
         if (indent > 0 && spaces > indent) bail();
         if (spaces > maxEmptySpaces) maxEmptySpaces = spaces;
-        lines.push("");
+        lines?.push("");
+        empties++;
         lastBlank = true;
         continue;
       }
@@ -431,7 +438,15 @@ class Scanner {
       if (spaces < indent) break;
       // Tabs where go-yaml looks for indentation, or leading the text: left to the full path.
       if (text.charCodeAt(this.pos + spaces) === 0x09) bail();
-      lines.push(text.slice(this.pos + indent, this.end));
+      const body = text.slice(this.pos + indent, this.end);
+      if (lines) {
+        lines.push(body);
+      } else {
+        if (contentLines > 0) literal += "\n";
+        if (empties > 0) literal += "\n".repeat(empties);
+        literal += body;
+      }
+      empties = 0;
       contentLines++;
       lastBlank = false;
     }
@@ -450,7 +465,7 @@ class Scanner {
     return {
       kind: "scalar",
       style: folded ? "folded" : "literal",
-      text: blockScalarText(lines, folded, chomp),
+      text: lines ? blockScalarText(lines, true, chomp) : chompLiteral(literal, empties, chomp),
       line,
     };
   }
