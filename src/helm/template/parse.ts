@@ -116,15 +116,25 @@ class Parser {
   }
 
   nextNonSpace(): Item {
+    // next() written out: this runs for most tokens, in a cold process mostly interpreted.
+    const tokens = this.token;
     let token: Item;
-    do token = this.next();
-    while (token.typ === ItemType.Space);
+    do {
+      const n = this.peekCount;
+      if (n > 0) {
+        this.peekCount = n - 1;
+        token = tokens[n - 1]!;
+      } else {
+        token = this.lex.nextItem();
+        tokens[0] = token;
+      }
+    } while (token.typ === ItemType.Space);
     return token;
   }
 
   peekNonSpace(): Item {
     const token = this.nextNonSpace();
-    this.backup();
+    this.peekCount++;
     return token;
   }
 
