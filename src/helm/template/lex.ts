@@ -169,18 +169,20 @@ export class Lexer {
 
   /** The next code point, or EOF. */
   next(): number {
-    if (this.pos >= this.input.length) {
+    const input = this.input;
+    const pos = this.pos;
+    if (pos >= input.length) {
       this.atEOF = true;
       return EOF;
     }
-    const c = this.input.charCodeAt(this.pos);
+    const c = input.charCodeAt(pos);
     if (c < 0xd800 || c > 0xdbff) {
-      this.pos++;
+      this.pos = pos + 1;
       if (c === 0x0a) this.line++;
       return c;
     }
-    const r = this.input.codePointAt(this.pos)!;
-    this.pos += r > 0xffff ? 2 : 1;
+    const r = input.codePointAt(pos)!;
+    this.pos = pos + (r > 0xffff ? 2 : 1);
     return r;
   }
 
