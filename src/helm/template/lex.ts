@@ -147,6 +147,8 @@ export class Lexer {
   input: string;
   readonly leftDelim: string;
   readonly rightDelim: string;
+  /** rightDelim's first code unit, which actionFastPath compares at every item of an action. */
+  private readonly rightDelim0: number;
   pos = 0;
   start = 0;
   atEOF = false;
@@ -162,22 +164,25 @@ export class Lexer {
     this.input = input;
     this.leftDelim = left || DEFAULT_LEFT_DELIM;
     this.rightDelim = right || DEFAULT_RIGHT_DELIM;
+    this.rightDelim0 = this.rightDelim.charCodeAt(0);
   }
 
   /** The next code point, or EOF. */
   next(): number {
-    if (this.pos >= this.input.length) {
+    const input = this.input;
+    const pos = this.pos;
+    if (pos >= input.length) {
       this.atEOF = true;
       return EOF;
     }
-    const c = this.input.charCodeAt(this.pos);
+    const c = input.charCodeAt(pos);
     if (c < 0xd800 || c > 0xdbff) {
-      this.pos++;
+      this.pos = pos + 1;
       if (c === 0x0a) this.line++;
       return c;
     }
-    const r = this.input.codePointAt(this.pos)!;
-    this.pos += r > 0xffff ? 2 : 1;
+    const r = input.codePointAt(pos)!;
+    this.pos = pos + (r > 0xffff ? 2 : 1);
     return r;
   }
 
@@ -198,19 +203,23 @@ export class Lexer {
   }
 
   thisItem(t: ItemType): Item {
-    const i: Item = {
-      typ: t,
-      pos: this.start,
-      val: this.input.slice(this.start, this.pos),
-      line: this.startLine,
-    };
-    this.start = this.pos;
+    const start = this.start;
+    const pos = this.pos;
+    const i: Item = { typ: t, pos: start, val: this.input.slice(start, pos), line: this.startLine };
+    this.start = pos;
     this.startLine = this.line;
     return i;
   }
 
   emit(t: ItemType): StateFn {
-    return this.emitItem(this.thisItem(t));
+    // thisItem and emitItem written out, fields read once: emit runs for most items, mostly in
+    // baseline code in a cold process, where each call and property read is an out-of-line stub.
+    const start = this.start;
+    const pos = this.pos;
+    this.item = { typ: t, pos: start, val: this.input.slice(start, pos), line: this.startLine };
+    this.start = pos;
+    this.startLine = this.line;
+    return null;
   }
 
   emitItem(i: Item): StateFn {
@@ -266,7 +275,7 @@ export class Lexer {
     const pos = this.pos;
     if (pos + 1 >= input.length) return lexInsideAction;
     const c = input.charCodeAt(pos);
-    if (c === this.rightDelim.charCodeAt(0)) return lexInsideAction;
+    if (c === this.rightDelim0) return lexInsideAction;
     if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) {
       return input.charCodeAt(pos + 1) === 0x2d ? lexInsideAction : lexSpace;
     }
@@ -305,8 +314,10 @@ export class Lexer {
 
   /** Can an identifier end here? (Breaks `.X.Y` in two; rejects `$x+2`.) */
   atTerminator(): boolean {
-    if (this.pos >= this.input.length) return true;
-    const r = this.input.charCodeAt(this.pos);
+    const input = this.input;
+    const pos = this.pos;
+    if (pos >= input.length) return true;
+    const r = input.charCodeAt(pos);
     if (isSpace(r)) return true;
     switch (r) {
       case 0x2e: // .
@@ -317,7 +328,7 @@ export class Lexer {
       case 0x28: // (
         return true;
     }
-    return this.input.startsWith(this.rightDelim, this.pos);
+    return input.startsWith(this.rightDelim, pos);
   }
 
   scanNumber(): boolean {
@@ -372,7 +383,8 @@ function rightTrimLength(s: string, from: number, to: number): number {
 
 function leftTrimLength(s: string, from: number): number {
   let i = from;
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  const end = s.length;
+  while (i < end && isSpace(s.charCodeAt(i))) i++;
   return i - from;
 }
 
@@ -518,7 +530,8 @@ function lexSpace(l: Lexer): StateFn {
   const input = l.input;
   let j = l.pos;
   let newlines = 0;
-  for (; j < input.length; j++) {
+  const end = input.length;
+  for (; j < end; j++) {
     const c = input.charCodeAt(j);
     if (c === 0x0a) newlines++;
     else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
@@ -553,7 +566,8 @@ function lexIdentifier(l: Lexer): StateFn {
 
 /** The end of a run of letters, digits and `_` starting at i. */
 function scanAlphaNumeric(input: string, i: number): number {
-  while (i < input.length) {
+  const end = input.length;
+  while (i < end) {
     const c = input.charCodeAt(i);
     if (c < 0x80) {
       if (c === 0x5f || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
@@ -619,11 +633,12 @@ function lexNumber(l: Lexer): StateFn {
 function lexQuote(l: Lexer): StateFn {
   const input = l.input;
   let j = l.pos;
+  const end = input.length;
   for (;;) {
-    if (j >= input.length) return l.errorf("unterminated quoted string");
+    if (j >= end) return l.errorf("unterminated quoted string");
     const c = input.charCodeAt(j++);
     if (c === 0x5c) {
-      if (j >= input.length || input.charCodeAt(j) === 0x0a) return l.errorf("unterminated quoted string");
+      if (j >= end || input.charCodeAt(j) === 0x0a) return l.errorf("unterminated quoted string");
       j++;
     } else if (c === 0x0a) return l.errorf("unterminated quoted string");
     else if (c === 0x22) break;

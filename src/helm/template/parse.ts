@@ -88,9 +88,14 @@ class Parser {
   // ---- tokens ----
 
   next(): Item {
-    if (this.peekCount > 0) this.peekCount--;
-    else this.token[0] = this.lex.nextItem();
-    return this.token[this.peekCount]!;
+    const n = this.peekCount;
+    if (n > 0) {
+      this.peekCount = n - 1;
+      return this.token[n - 1]!;
+    }
+    const token = this.lex.nextItem();
+    this.token[0] = token;
+    return token;
   }
 
   backup(): void {
@@ -109,22 +114,34 @@ class Parser {
   }
 
   peek(): Item {
-    if (this.peekCount > 0) return this.token[this.peekCount - 1]!;
+    const n = this.peekCount;
+    if (n > 0) return this.token[n - 1]!;
     this.peekCount = 1;
-    this.token[0] = this.lex.nextItem();
-    return this.token[0];
+    const token = this.lex.nextItem();
+    this.token[0] = token;
+    return token;
   }
 
   nextNonSpace(): Item {
+    // next() written out: this runs for most tokens, in a cold process mostly interpreted.
+    const tokens = this.token;
     let token: Item;
-    do token = this.next();
-    while (token.typ === ItemType.Space);
+    do {
+      const n = this.peekCount;
+      if (n > 0) {
+        this.peekCount = n - 1;
+        token = tokens[n - 1]!;
+      } else {
+        token = this.lex.nextItem();
+        tokens[0] = token;
+      }
+    } while (token.typ === ItemType.Space);
     return token;
   }
 
   peekNonSpace(): Item {
     const token = this.nextNonSpace();
-    this.backup();
+    this.peekCount++;
     return token;
   }
 
