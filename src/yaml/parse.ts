@@ -30,6 +30,7 @@ import {
   fastLineOf,
   isBail,
   kyamlValue,
+  readsToEnd,
   scanFastYamlEach,
 } from "./fast/index.js";
 import { foldedQuoted } from "./fast/inline.js";
@@ -473,16 +474,11 @@ export function parseYamlDocumentsScanned(
   scanned: readonly FastDocument[],
   options: ParseOptions = {},
 ): ParsedDocument[] {
-  const replay: typeof scanFastYamlEach = (_, onDocument) => {
-    // As scanFastYamlEach ends when a document's reader bails or overflows the stack.
-    try {
+  // As scanFastYamlEach ends when a document's reader bails or overflows the stack.
+  const replay: typeof scanFastYamlEach = (_, onDocument) =>
+    readsToEnd(() => {
       for (const doc of scanned) onDocument(doc);
-      return true;
-    } catch (err) {
-      if (isBail(err) || err instanceof RangeError) return false;
-      throw err;
-    }
-  };
+    });
   return (
     fastDocuments(text, options, (value, root) => ({ value, line: root.line }), replay) ??
     parseYamlDocumentsFull(text, file, options)

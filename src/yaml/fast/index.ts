@@ -17,5 +17,6 @@ export {
   type FastSeq,
   isBail,
   MAX_ALIASED_NODES,
+  readsToEnd,
 } from "./nodes.js";
 export { scanFastYaml, scanFastYamlEach } from "./scan.js";

@@ -74,3 +74,17 @@ export function bail(): never {
 export function isBail(err: unknown): boolean {
   return err === FastBail.instance;
 }
+
+/**
+ * Runs `read`; false when it bailed or overflowed the stack (deep input: the full path reads
+ * it and reports), true when it finished. Other errors are thrown.
+ */
+export function readsToEnd(read: () => void): boolean {
+  try {
+    read();
+    return true;
+  } catch (err) {
+    if (isBail(err) || err instanceof RangeError) return false;
+    throw err;
+  }
+}

@@ -19,7 +19,7 @@ import {
   type FastPair,
   type FastScalar,
   type FastSeq,
-  isBail,
+  readsToEnd,
 } from "./nodes.js";
 
 /** Deeper block nesting goes to the full path (the reader and converters recurse). */
@@ -483,13 +483,7 @@ export function scanFastYamlEach(text: string, onDocument: (doc: FastDocument) =
   for (let r = text.indexOf("\r"); r >= 0; r = text.indexOf("\r", r + 1)) {
     if (text.charCodeAt(r + 1) !== 0x0a) return false;
   }
-  try {
-    new Scanner(text).documents(onDocument);
-    return true;
-  } catch (err) {
-    if (isBail(err) || err instanceof RangeError) return false;
-    throw err;
-  }
+  return readsToEnd(() => new Scanner(text).documents(onDocument));
 }
 
 /**
