@@ -622,6 +622,14 @@ function refsBelow(node: unknown, out: Set<string>, top: boolean): void {
 }
 
 /**
+ * Defines `k` on `o`: a schema's names are data, and an assigned `__proto__` would set the
+ * prototype instead (a definition named `__proto__` vanished from the pruned schema).
+ */
+function put(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/**
  * The schema `text` with the subschemas that cannot report anything on `data` replaced by `true`,
  * as JSON text, or undefined when nothing is pruned. For ajv, which then compiles only what can
  * fail: a chart's schema describes every value, and a failing render breaks one or two of them
@@ -662,11 +670,11 @@ export function prunedSchemaText(
       for (const name in props) {
         const sub = props[name] as Schema;
         const val = isObj ? (d as Record<string, unknown>)[name] : undefined;
-        if (sub === true) out[name] = true;
+        if (sub === true) put(out, name, true);
         else if (val === undefined || check(p, sub, val, 0) === YES) {
-          out[name] = true;
+          put(out, name, true);
           pruned++;
-        } else out[name] = prune(sub, val);
+        } else put(out, name, prune(sub, val));
       }
       copy.properties = out;
     }
@@ -703,7 +711,7 @@ export function prunedSchemaText(
     const kept: Record<string, unknown> = {};
     for (const name in defs) {
       const key = `${kind}/${name}`;
-      if (reached.has(key)) kept[name] = prunedDefs.get(key) ?? defs[name];
+      if (reached.has(key)) put(kept, name, prunedDefs.get(key) ?? defs[name]);
     }
     out[kind] = kept;
   }

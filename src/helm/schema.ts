@@ -34,6 +34,14 @@ import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
 import { metaschemaViolation } from "./schema-metaschema.js";
+import {
+  hasProtoKey,
+  mayHaveProtoKey,
+  PROTO_DEPENDENT_REQUIRED,
+  PROTO_DEPENDENT_SCHEMAS,
+  protoErrorsBack,
+  withProtoKeysMoved,
+} from "./schema-proto.js";
 import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
@@ -43,6 +51,7 @@ interface AjvLike {
   compile(schema: unknown): ValidateFunction;
   addSchema(schema: unknown, key?: string): unknown;
   addMetaSchema(schema: unknown): unknown;
+  addKeyword(def: Record<string, unknown>): unknown;
 }
 type AjvClass = new (opts: Record<string, unknown>) => AjvLike;
 
@@ -99,8 +108,13 @@ function compilerFor(draft: Draft): AjvLike {
   // each schema validates one set of values per render, where they would not pay back.
   // code.source: the validator keeps its generated code, which the persistent cache stores.
   // verbose: errors carry the failing value, which the reasons print ("got string, want …").
+  // ownProperties: a value's property is one it has, as in Go's map; without it ajv read
+  // `data.constructor` and `data.toString` from Object.prototype, so `required: [constructor]`
+  // passed on values without it and `properties: {toString: {type: object}}` failed on values
+  // that never set it.
   const opts = {
     allErrors: true,
+    ownProperties: true,
     strict: false,
     verbose: true,
     validateFormats: assertFormats,
@@ -114,6 +128,12 @@ function compilerFor(draft: Draft): AjvLike {
     ajv = new (load("ajv"))(opts);
     if (draft === "6") ajv.addMetaSchema(require("ajv/dist/refs/json-schema-draft-06.json"));
   }
+  // `dependencies.__proto__`, moved by schema-proto.ts to keywords running ajv's own code for it.
+  type Def = { default: Record<string, unknown> };
+  const required = require("ajv/dist/vocabularies/validation/dependentRequired.js") as Def;
+  const schemas = require("ajv/dist/vocabularies/applicator/dependentSchemas.js") as Def;
+  ajv.addKeyword({ ...required.default, keyword: PROTO_DEPENDENT_REQUIRED });
+  ajv.addKeyword({ ...schemas.default, keyword: PROTO_DEPENDENT_SCHEMAS });
   if (assertFormats) {
     const addFormats = require("ajv-formats") as { default?: (a: AjvLike) => void } & ((a: AjvLike) => void);
     (addFormats.default ?? addFormats)(ajv);
@@ -158,17 +178,19 @@ function compile(text: string, cache: RenderCache | undefined): ValidateFunction
 }
 
 const UNIT = "helm-schema";
-// 2: verbose errors and patterns on RE2.
-const FORMAT = 2;
+// 2: verbose errors and patterns on RE2. 3: own properties only, `__proto__` keys rewritten.
+const FORMAT = 3;
 
 /**
  * The validator of a schema through the persistent cache: ajv's standalone code of the validator
  * (the same code ajv compiles, as a CommonJS module) kept under the schema's digest and the code
  * identity (which pins ajv's version through the lockfile), so a fresh process loads a compiled
  * schema instead of running ajv's compiler (~0.7 ms per kB of schema). A failed compile is never
- * stored; an entry that does not load as a function is a miss.
+ * stored; an entry that does not load as a function is a miss. A schema with a `__proto__` key
+ * is not stored either (schema-proto.ts hasProtoKey).
  */
 function compilePersisted(text: string, cache: RenderCache): ValidateFunction {
+  if (hasProtoKey(text)) return compileUncached(text).validate;
   const digest = createHash("sha256").update(`${FORMAT}\0`).update(text).digest("hex");
   const key = cache.key(UNIT, digest);
   const body = cache.get(key) as { code?: unknown } | undefined;
@@ -221,6 +243,7 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
   const badPattern =
     metaschemaViolation(schema, draft, METASCHEMA_URLS[draft]) ?? invalidPattern(schema, draft);
   if (badPattern) throw new Error(badPattern);
+  if (mayHaveProtoKey(text)) schema = withProtoKeysMoved(schema);
   for (let attempt = 0; attempt < 64; attempt++) {
     // A fresh id per attempt: ajv keeps a schema that failed on a missing reference under its id,
     // and compiling it again under that id failed with "already exists" instead of validating.
@@ -437,12 +460,21 @@ function reason(e: ErrorObject): string {
     }
     case "enum": {
       const allowed = (p.allowedValues as unknown[]) ?? [];
+      // v6 prints no values when one of them is a list or an object.
+      if (allowed.some((x) => typeof x === "object" && x !== null)) return "'enum' failed";
       return allowed.length === 1
         ? `value must be ${quoteList(allowed)}`
         : `value must be one of ${quoteList(allowed)}`;
     }
     case "const":
+      // v6 prints a list or an object it wanted as no value at all.
+      if (typeof p.allowedValue === "object" && p.allowedValue !== null) return "'const' failed";
       return `value must be ${quoteList([p.allowedValue])}`;
+    case "dependencies":
+    case "dependentRequired": {
+      const names = (p.names as string[] | undefined) ?? [String(p.missingProperty)];
+      return `properties ${names.map((n) => `'${n}'`).join(", ")} required, if '${p.property}' exists`;
+    }
     case "additionalProperties": {
       const names = (p.names as string[] | undefined) ?? [String(p.additionalProperty)];
       return `additional properties ${names.map((n) => `'${n}'`).join(", ")} not allowed`;
@@ -492,7 +524,7 @@ function reason(e: ErrorObject): string {
  */
 function formatErrors(errors: ErrorObject[]): string {
   const root: Scope = { kind: "eval", at: "", entries: [], index: new Map() };
-  const all = mergeNameLists(earlyReturns(errors.filter((e) => e.keyword !== "if")));
+  const all = mergeNameLists(earlyReturns(protoErrorsBack(errors).filter((e) => e.keyword !== "if")));
   for (const e of all) {
     const { chain, at } = scopesOf(e);
     let node = root;
@@ -691,14 +723,20 @@ function earlyReturns(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-/** One error per object for its missing properties and for its additional ones, as v6 reports them. */
+/** Keywords whose error names a property another one requires (ajv: one error per missing one). */
+const PROPERTY_DEPENDENCIES = new Set(["dependencies", "dependentRequired"]);
+
+/**
+ * One error per object for its missing properties and for its additional ones, and per property
+ * for the properties it requires, as v6 reports them.
+ */
 function mergeNameLists(errors: ErrorObject[]): ErrorObject[] {
   const out: ErrorObject[] = [];
   const merged = new Map<string, string[]>();
   for (const e of errors) {
     const p = e.params as Record<string, unknown>;
     const name =
-      e.keyword === "required"
+      e.keyword === "required" || PROPERTY_DEPENDENCIES.has(e.keyword)
         ? p.missingProperty
         : e.keyword === "additionalProperties"
           ? p.additionalProperty
@@ -707,7 +745,8 @@ function mergeNameLists(errors: ErrorObject[]): ErrorObject[] {
       out.push(e);
       continue;
     }
-    const key = `${e.keyword}\0${e.schemaPath}\0${e.instancePath}`;
+    // A property's dependencies are one violation per property that has them.
+    const key = `${e.keyword}\0${e.schemaPath}\0${e.instancePath}\0${PROPERTY_DEPENDENCIES.has(e.keyword) ? p.property : ""}`;
     const names = merged.get(key);
     if (names) {
       names.push(name);
