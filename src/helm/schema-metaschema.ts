@@ -73,6 +73,8 @@ const VALUE_KEYWORDS: Record<string, Want> = {
   required: "stringArray",
 };
 
+const DEFAULT_0_BY_ALL_OF = new Set(["minLength", "minItems", "minProperties"]);
+
 /** Keywords a draft's metaschema knows only from that draft on (others, unknown, go unchecked). */
 const SINCE = new Map<string, number>([
   ["contains", 6],
@@ -208,7 +210,10 @@ export function metaschemaViolation(
   if (!top) return undefined;
   const out: string[] = [];
   const show = (n: Node, depth: number): void => {
-    if (n.kind === "ref" && n.causes.length === 1) return show(n.causes[0]!, depth);
+    if (n.kind === "ref" && n.causes.length === 1) {
+      show(n.causes[0]!, depth);
+      return;
+    }
     out.push(`${"  ".repeat(depth)}- at '${n.at}': ${n.text}`);
     for (const c of n.causes) show(c, depth + 1);
   };
@@ -279,7 +284,7 @@ function keyword(k: string, x: unknown, at: string, draft: Draft): Node | undefi
     return group(at, members);
   }
   if (SCHEMA_LIST_KEYWORDS.has(k)) return schemaArray(x, at, draft);
-  return valueNode(k, x, at);
+  return valueNode(k, x, at, draft);
 }
 
 /** `{$ref: #/definitions/schemaArray}`: a non-empty list of subschemas. */
@@ -295,9 +300,13 @@ function schemaArray(x: unknown, at: string, draft: Draft): Node | undefined {
 }
 
 /** `{$ref: #/definitions/stringArray}`: a list of strings. */
-function stringArray(x: unknown, at: string): Node | undefined {
+function stringArray(x: unknown, at: string, draft: Draft): Node | undefined {
   if (!Array.isArray(x)) return ref(at, leaf(at, `got ${jsonType(x)}, want array`));
   const errors: Node[] = [];
+  // draft-04's stringArray is not empty.
+  if (draft === "4" && x.length === 0) errors.push(leaf(at, "minItems: got 0, want 1"));
+  const dup = firstDuplicate(x);
+  if (dup) errors.push(leaf(at, `items at ${dup[0]} and ${dup[1]} are equal`));
   for (const [i, s] of x.entries())
     if (typeof s !== "string") errors.push(leaf(`${at}/${i}`, `got ${jsonType(s)}, want string`));
   return ref(at, group(at, errors));
@@ -333,27 +342,52 @@ function typeNode(x: unknown, at: string): Node | undefined {
   return { kind: "kw", at, text: "'anyOf' failed", causes: [leaf(at, ONE_OF_SIMPLE), group(at, second)!] };
 }
 
+/** JSON text with object keys sorted: equal for values v6 finds equal (Go maps have no order). */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v);
+}
+
 function firstDuplicate(list: unknown[]): [number, number] | undefined {
-  for (let j = 1; j < list.length; j++)
-    for (let i = 0; i < j; i++) if (JSON.stringify(list[i]) === JSON.stringify(list[j])) return [i, j];
+  const texts = list.map(canonical);
+  for (let j = 1; j < texts.length; j++) for (let i = 0; i < j; i++) if (texts[i] === texts[j]) return [i, j];
   return undefined;
 }
 
-function valueNode(k: string, x: unknown, at: string): Node | undefined {
+function valueNode(k: string, x: unknown, at: string, draft: Draft): Node | undefined {
   const want = VALUE_KEYWORDS[k];
   if (want === undefined) return undefined;
   const got = jsonType(x);
+  // drafts 04 to 07: `enum` is a non-empty list of distinct values.
+  if (k === "enum" && Array.isArray(x) && (draft === "4" || draft === "6" || draft === "7")) {
+    const errors: Node[] = [];
+    if (x.length === 0) errors.push(leaf(at, "minItems: got 0, want 1"));
+    const dup = firstDuplicate(x);
+    if (dup) errors.push(leaf(at, `items at ${dup[0]} and ${dup[1]} are equal`));
+    return group(at, errors);
+  }
   switch (want) {
     case "number":
       return typeof x === "number" ? undefined : leaf(at, `got ${got}, want number`);
-    case "count":
-      if (typeof x !== "number" || !Number.isInteger(x)) return leaf(at, `got ${got}, want integer`);
-      return x < 0 ? leaf(at, `minimum: got ${x}, want 0`) : undefined;
+    case "count": {
+      let bad: Node | undefined;
+      if (typeof x !== "number" || !Number.isInteger(x)) bad = leaf(at, `got ${got}, want integer`);
+      else if (x < 0) bad = leaf(at, `minimum: got ${x}, want 0`);
+      // drafts 04 to 07 give minLength, minItems and minProperties their default through an allOf.
+      if (bad && DEFAULT_0_BY_ALL_OF.has(k) && (draft === "4" || draft === "6" || draft === "7"))
+        return { kind: "kw", at, text: "'allOf' failed", causes: [bad] };
+      return bad;
+    }
     case "string":
     case "boolean":
     case "array":
       return got === want ? undefined : leaf(at, `got ${got}, want ${want}`);
     case "stringArray":
-      return stringArray(x, at);
+      return stringArray(x, at, draft);
   }
 }

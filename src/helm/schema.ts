@@ -30,18 +30,20 @@ import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { GoRegexp, MAX_REGEXP_SUBJECT, RegexpSubjectTooLong } from "../re2.js";
 import { decodeJson, JsonSyntaxError } from "./funcs/go/json-decode.js";
+import { useJsonEqualInAjv } from "./json-equal.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
 import { metaschemaViolation } from "./schema-metaschema.js";
 import {
+  EMPTY_ENUM,
+  errorsBack,
   hasProtoKey,
-  mayHaveProtoKey,
+  mayNeedRewrite,
   PROTO_DEPENDENT_REQUIRED,
   PROTO_DEPENDENT_SCHEMAS,
-  protoErrorsBack,
-  withProtoKeysMoved,
-} from "./schema-proto.js";
+  withRewrites,
+} from "./schema-rewrite.js";
 import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
@@ -99,10 +101,14 @@ const METASCHEMA_URLS: Record<Draft, string> = {
 };
 
 const compilers = new Map<Draft, AjvLike>();
+/** ajv's code for `true`, made once with ajv's own code builder. */
+let ALWAYS: unknown;
 
 function compilerFor(draft: Draft): AjvLike {
   let ajv = compilers.get(draft);
   if (ajv) return ajv;
+  useJsonEqualInAjv();
+  ALWAYS ??= (require("ajv") as { _: (s: TemplateStringsArray) => unknown })._`true`;
   const assertFormats = draft === "4" || draft === "6" || draft === "7";
   // code.optimize off: ajv's extra passes over the generated validator halve compile speed, and
   // each schema validates one set of values per render, where they would not pay back.
@@ -128,12 +134,18 @@ function compilerFor(draft: Draft): AjvLike {
     ajv = new (load("ajv"))(opts);
     if (draft === "6") ajv.addMetaSchema(require("ajv/dist/refs/json-schema-draft-06.json"));
   }
-  // `dependencies.__proto__`, moved by schema-proto.ts to keywords running ajv's own code for it.
+  // `dependencies.__proto__`, moved by schema-rewrite.ts to keywords running ajv's own code for it.
   type Def = { default: Record<string, unknown> };
   const required = require("ajv/dist/vocabularies/validation/dependentRequired.js") as Def;
   const schemas = require("ajv/dist/vocabularies/applicator/dependentSchemas.js") as Def;
   ajv.addKeyword({ ...required.default, keyword: PROTO_DEPENDENT_REQUIRED });
   ajv.addKeyword({ ...schemas.default, keyword: PROTO_DEPENDENT_SCHEMAS });
+  // `enum: []`, which fails every value (schema-rewrite.ts).
+  ajv.addKeyword({
+    keyword: EMPTY_ENUM,
+    schemaType: "boolean",
+    code: (cxt: { fail(condition: unknown): void }) => cxt.fail(ALWAYS),
+  });
   if (assertFormats) {
     const addFormats = require("ajv-formats") as { default?: (a: AjvLike) => void } & ((a: AjvLike) => void);
     (addFormats.default ?? addFormats)(ajv);
@@ -187,7 +199,7 @@ const FORMAT = 3;
  * identity (which pins ajv's version through the lockfile), so a fresh process loads a compiled
  * schema instead of running ajv's compiler (~0.7 ms per kB of schema). A failed compile is never
  * stored; an entry that does not load as a function is a miss. A schema with a `__proto__` key
- * is not stored either (schema-proto.ts hasProtoKey).
+ * is not stored either (schema-rewrite.ts hasProtoKey).
  */
 function compilePersisted(text: string, cache: RenderCache): ValidateFunction {
   if (hasProtoKey(text)) return compileUncached(text).validate;
@@ -207,6 +219,7 @@ function compilePersisted(text: string, cache: RenderCache): ValidateFunction {
 }
 
 function loadStandalone(code: string): ValidateFunction | undefined {
+  useJsonEqualInAjv();
   const module: { exports: unknown } = { exports: {} };
   try {
     const requireIn = (id: string): unknown => (id === GO_REGEXP_MODULE ? goRegExp : require(id));
@@ -243,7 +256,7 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
   const badPattern =
     metaschemaViolation(schema, draft, METASCHEMA_URLS[draft]) ?? invalidPattern(schema, draft);
   if (badPattern) throw new Error(badPattern);
-  if (mayHaveProtoKey(text)) schema = withProtoKeysMoved(schema);
+  if (mayNeedRewrite(text)) schema = withRewrites(schema);
   for (let attempt = 0; attempt < 64; attempt++) {
     // A fresh id per attempt: ajv keeps a schema that failed on a missing reference under its id,
     // and compiling it again under that id failed with "already exists" instead of validating.
@@ -524,7 +537,7 @@ function reason(e: ErrorObject): string {
  */
 function formatErrors(errors: ErrorObject[]): string {
   const root: Scope = { kind: "eval", at: "", entries: [], index: new Map() };
-  const all = mergeNameLists(earlyReturns(protoErrorsBack(errors).filter((e) => e.keyword !== "if")));
+  const all = mergeNameLists(earlyReturns(errorsBack(errors).filter((e) => e.keyword !== "if")));
   for (const e of all) {
     const { chain, at } = scopesOf(e);
     let node = root;

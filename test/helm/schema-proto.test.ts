@@ -1,8 +1,9 @@
 /**
  * values.schema.json keys that a JavaScript validator gets wrong: `__proto__` (ajv drops it from
  * properties, patternProperties and dependencies by design) and the names Object.prototype has
- * (`constructor`, `toString`, … were read from the prototype of values that lack them). Each case
- * holds Helm 4.1.4's answer, recorded from the oracle (test/helm/special-keys.test.ts asks the
+ * (`constructor`, `toString`, … were read from the prototype of values that lack them, and ajv's
+ * fast-deep-equal called a value's own `toString`), and `enum: []`, which ajv cannot compile. Each
+ * case holds Helm 4.1.4's answer, recorded from the oracle (test/helm/special-keys.test.ts asks the
  * oracle itself when it is present); the violation lines are compared as a multiset, as v6 orders
  * some of them by Go map iteration. Values are JSON, as the validator sees them (JSON.parse
  * defines `__proto__` as an own key, as Slipway's values conversion does).
@@ -179,6 +180,61 @@ const cases: Case[] = [
     '{"$defs":{"__proto__":{"type":"string"}},"properties":{"a":{"$ref":"#/$defs/__proto__"},"b":{"type":"string"}}}',
     '{"a":5,"b":"x"}',
     ["- at '/a': got number, want string"],
+  ],
+  [
+    "enum of an object with toString",
+    '{"properties":{"a":{"enum":[{"toString":"x"}]}}}',
+    '{"a":{"toString":"x"}}',
+    null,
+  ],
+  [
+    "enum of an object with toString, other value",
+    '{"properties":{"a":{"enum":[{"toString":"x"}]}}}',
+    '{"a":{"toString":"y"}}',
+    ["- at '/a': 'enum' failed"],
+  ],
+  [
+    "const an object with constructor {}",
+    '{"properties":{"a":{"const":{"constructor":{}}}}}',
+    '{"a":{"constructor":{}}}',
+    null,
+  ],
+  [
+    "const an object with valueOf",
+    '{"properties":{"a":{"const":{"valueOf":1}}}}',
+    '{"a":{"valueOf":1}}',
+    null,
+  ],
+  [
+    "uniqueItems of objects with valueOf",
+    '{"properties":{"a":{"uniqueItems":true}}}',
+    '{"a":[{"valueOf":1},{"valueOf":1}]}',
+    ["- at '/a': items at 0 and 1 are equal"],
+  ],
+  [
+    "uniqueItems of objects with valueOf, distinct",
+    '{"properties":{"a":{"uniqueItems":true}}}',
+    '{"a":[{"valueOf":1},{"valueOf":2}]}',
+    null,
+  ],
+  [
+    "uniqueItems of objects with constructor {}",
+    '{"properties":{"a":{"uniqueItems":true}}}',
+    '{"a":[{"constructor":{}},{"constructor":{}}]}',
+    ["- at '/a': items at 0 and 1 are equal"],
+  ],
+  ["enum []", '{"enum":[]}', '{"a":1}', ["- at '': value must be one of "]],
+  [
+    "enum [] beside a type that fails first (2019-09)",
+    '{"$schema":"https://json-schema.org/draft/2019-09/schema","properties":{"a":{"enum":[],"type":"string"}}}',
+    '{"a":1}',
+    ["- at '/a': got number, want string"],
+  ],
+  [
+    "enum [] beside minLength",
+    '{"properties":{"a":{"enum":[],"minLength":5}}}',
+    '{"a":"x"}',
+    ["- at '/a': value must be one of "],
   ],
   [
     "escaped __proto__",

@@ -1,4 +1,11 @@
 /**
+ * What a values.schema.json means to jsonschema v6 (Helm) and ajv cannot take as written, rewritten
+ * before ajv compiles it, the errors named back after it validates.
+ *
+ * `enum: []` (drafts 2019-09 and 2020-12 allow it; earlier metaschemas refuse it) fails every
+ * value in v6 ("value must be one of "); ajv refuses to compile it. It becomes a keyword of
+ * Slipway's that always fails, reported as that `enum`.
+ *
  * Schema keys named `__proto__`, which ajv drops by design (vocabularies/code.js
  * allSchemaProperties, applicator/dependencies.js) and jsonschema v6 (Helm) enforces like any other
  * name: `properties: {"__proto__": {type: string}}` never failed `__proto__: 5` in Slipway. Before
@@ -11,7 +18,7 @@
  *   unevaluatedProperties;
  * - a `patternProperties` pattern `__proto__` is also `(?:__proto__)`, the same Go regexp;
  * - `dependencies.__proto__` is also a keyword of Slipway's that runs ajv's own dependentRequired
- *   or dependentSchemas code, its errors named `dependencies` again (protoErrorsBack).
+ *   or dependentSchemas code, its errors named `dependencies` again (errorsBack).
  * Other places already work in ajv: `required` and `dependentRequired` lists (with ajv's
  * ownProperties), `dependentSchemas`, definitions and `enum`/`const` values with such a key.
  *
@@ -25,6 +32,8 @@ const PROTO = "__proto__";
 /** Slipway's keywords for `dependencies.__proto__` (`$` keeps them out of any draft's vocabulary). */
 export const PROTO_DEPENDENT_REQUIRED = "$slipwayProtoDependentRequired";
 export const PROTO_DEPENDENT_SCHEMAS = "$slipwayProtoDependentSchemas";
+/** Slipway's keyword for `enum: []`. */
+export const EMPTY_ENUM = "$slipwayEmptyEnum";
 
 /** Keywords holding one subschema. */
 const ONE = new Set([
@@ -67,6 +76,11 @@ export function mayHaveProtoKey(text: string): boolean {
   return text.includes(PROTO) || /\\u00[0-9a-fA-F]{2}/.test(text);
 }
 
+/** Whether the schema may need rewriting (withRewrites). */
+export function mayNeedRewrite(text: string): boolean {
+  return mayHaveProtoKey(text) || /"enum"\s*:\s*\[\s*\]/.test(text);
+}
+
 /**
  * Whether an object anywhere in the schema (keywords' values included) has a `__proto__` key.
  * ajv's standalone code writes the schema as an object literal, where such a key sets the
@@ -87,8 +101,8 @@ export function hasProtoKey(text: string): boolean {
   }
 }
 
-/** `schema` with its `__proto__` keys moved where ajv honours them, or `schema` itself when none. */
-export function withProtoKeysMoved(schema: unknown): unknown {
+/** `schema` as ajv can take it (see above), or `schema` itself when it needs nothing. */
+export function withRewrites(schema: unknown): unknown {
   return rewrite(schema).value;
 }
 
@@ -123,6 +137,11 @@ function rewrite(s: unknown): { value: unknown; changed: boolean } {
     put(out, k, value);
   }
   changed = moveProtoKeys(out) || changed;
+  if (Array.isArray(out.enum) && out.enum.length === 0) {
+    delete out.enum;
+    put(out, EMPTY_ENUM, true);
+    changed = true;
+  }
   return changed ? { value: out, changed } : { value: s, changed };
 }
 
@@ -167,8 +186,12 @@ function moveProtoKeys(o: Record<string, unknown>): boolean {
 }
 
 /** ajv's errors of a rewritten schema as they would read for the schema as written. */
-export function protoErrorsBack(errors: ErrorObject[]): ErrorObject[] {
+export function errorsBack(errors: ErrorObject[]): ErrorObject[] {
   return errors.map((e) => {
+    if (e.keyword === EMPTY_ENUM) {
+      const schemaPath = `${e.schemaPath.slice(0, -EMPTY_ENUM.length)}enum`;
+      return { ...e, keyword: "enum", schemaPath, params: { allowedValues: [] } };
+    }
     if (!e.schemaPath.includes("/$slipwayProtoDependent")) return e;
     const schemaPath = e.schemaPath
       .replaceAll(`/${PROTO_DEPENDENT_REQUIRED}`, "/dependencies")
