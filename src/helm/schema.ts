@@ -455,8 +455,11 @@ function jsonType(v: unknown): string {
   return typeof v === "object" ? "object" : typeof v;
 }
 
+/** Values as v6 displays them (Go's %v: null is <nil>). */
 function quoteList(items: unknown[]): string {
-  return items.map((x) => (typeof x === "string" ? `'${x}'` : JSON.stringify(x))).join(", ");
+  return items
+    .map((x) => (typeof x === "string" ? `'${x}'` : x === null ? "<nil>" : JSON.stringify(x)))
+    .join(", ");
 }
 
 /** One violation in jsonschema v6's words. */
@@ -528,6 +531,27 @@ function reason(e: ErrorObject): string {
 }
 
 /**
+ * `unevaluatedProperties: false` and `unevaluatedItems: false`: ajv reports the object or list
+ * once; v6 applies the false schema to each property or item left, each a failure at its path.
+ */
+function unevaluatedAsFalse(errors: ErrorObject[]): ErrorObject[] {
+  return errors.flatMap((e): ErrorObject[] => {
+    const p = e.params as { unevaluatedProperty?: unknown; limit?: unknown };
+    if (e.keyword === "unevaluatedProperties" && typeof p.unevaluatedProperty === "string") {
+      const instancePath = `${e.instancePath}/${pointerToken(p.unevaluatedProperty)}`;
+      return [{ ...e, keyword: "false schema", instancePath }];
+    }
+    if (e.keyword === "unevaluatedItems" && typeof p.limit === "number" && Array.isArray(e.data)) {
+      const out: ErrorObject[] = [];
+      for (let i = p.limit; i < e.data.length; i++)
+        out.push({ ...e, keyword: "false schema", instancePath: `${e.instancePath}/${i}` });
+      return out;
+    }
+    return [e];
+  });
+}
+
+/**
  * The violations as v6 prints its error tree (santhosh-tekuri/jsonschema v6.0.2, output.go). A
  * subschema applied to a value yields its failing keywords: one prints as itself, several as a
  * "validation failed" line with them indented below. `properties`, `items` and the like apply a
@@ -537,14 +561,22 @@ function reason(e: ErrorObject): string {
  */
 function formatErrors(errors: ErrorObject[]): string {
   const root: Scope = { kind: "eval", at: "", entries: [], index: new Map() };
-  const all = mergeNameLists(earlyReturns(errorsBack(errors).filter((e) => e.keyword !== "if")));
+  const all = mergeNameLists(
+    earlyReturns(unevaluatedAsFalse(errorsBack(errors)).filter((e) => e.keyword !== "if")),
+  );
   for (const e of all) {
-    const { chain, at } = scopesOf(e);
+    const { chain, at, inName } = scopesOf(e);
     let node = root;
     for (const step of chain) node = scopeIn(node, step.key, step.kind, step.at);
     if (e.keyword === "anyOf" || e.keyword === "oneOf")
       scopeIn(node, `${e.schemaPath}@${at}`, e.keyword, at).header = e;
-    else node.entries.push(e);
+    else if (e.keyword === "contains") scopeIn(node, `${e.schemaPath}@${at}`, "contains", at).header = e;
+    else if (e.keyword === "propertyNames") {
+      const name = String((e.params as { propertyName?: unknown }).propertyName);
+      scopeIn(node, `${e.schemaPath}@${at}#${name}`, "propertyNames", "").header = e;
+    }
+    // v6 checks a property name as a document of its own: its failures are at ''.
+    else node.entries.push(inName ? { ...e, instancePath: "" } : e);
   }
   // v6 returns a subschema's single failure as itself, several as a group; the root's group
   // (after single failures passed up) prints its causes at the top. A `$ref` is a node of its own.
@@ -569,6 +601,8 @@ function formatErrors(errors: ErrorObject[]): string {
       }
       line(depth, entry.at, "validation failed");
     } else line(depth, entry.at, combinatorReason(entry));
+    // v6 lists no causes under too many matches of `contains`.
+    if (entry.kind === "contains" && containsCount(entry).tooMany) return;
     for (const x of entry.entries) show(x, depth + 1);
   };
   if ("entries" in top && top.kind === "eval") for (const x of top.entries) show(x, 0);
@@ -578,7 +612,7 @@ function formatErrors(errors: ErrorObject[]): string {
 
 /** A subschema applied to a value ("eval"), or a combinator whose entries are its branches' evals. */
 interface Scope {
-  kind: "eval" | "ref" | "anyOf" | "oneOf" | "allOf";
+  kind: "eval" | "ref" | "anyOf" | "oneOf" | "allOf" | "propertyNames" | "contains";
   at: string;
   entries: Array<ErrorObject | Scope>;
   index: Map<string, Scope>;
@@ -602,7 +636,40 @@ function combinatorReason(s: Scope): string {
       ? `'oneOf' failed, subschemas ${quoteList(passing)} matched`
       : "'oneOf' failed, none matched";
   }
+  if (s.kind === "contains") {
+    const { matched, min, max, tooMany } = containsCount(s);
+    const at = matched.join(" ");
+    if (tooMany)
+      return `max ${max} items required to match contains schema, but matched ${matched.length} items at ${at}`;
+    if (min === undefined) return "no items match contains schema";
+    return matched.length === 0
+      ? `min ${min} items required to match contains schema, but none matched`
+      : `min ${min} items required to match contains schema, but matched ${matched.length} items at ${at}`;
+  }
+  if (s.kind === "propertyNames") {
+    const name = (s.header?.params as { propertyName?: unknown } | undefined)?.propertyName;
+    return `invalid propertyName '${String(name)}'`;
+  }
   return `'${s.kind}' failed`;
+}
+
+/**
+ * A failed `contains`: the items that matched (those without an entry below it), the schema's
+ * minContains and maxContains, and whether it failed for matching too many.
+ */
+function containsCount(s: Scope): { matched: number[]; min?: number; max?: number; tooMany: boolean } {
+  const parent = s.header?.parentSchema as { minContains?: unknown; maxContains?: unknown } | undefined;
+  const min = typeof parent?.minContains === "number" ? parent.minContains : undefined;
+  const max = typeof parent?.maxContains === "number" ? parent.maxContains : undefined;
+  const failed = new Set<number>();
+  for (const x of s.entries) {
+    const at = "entries" in x ? x.at : x.instancePath;
+    failed.add(Number(at.slice(at.lastIndexOf("/") + 1)));
+  }
+  const items = Array.isArray(s.header?.data) ? s.header.data.length : 0;
+  const matched: number[] = [];
+  for (let i = 0; i < items; i++) if (!failed.has(i)) matched.push(i);
+  return { matched, min, max, tooMany: max !== undefined && matched.length > max };
 }
 
 /** Keywords of a schema path that apply a subschema to a deeper value, and how many segments they take. */
@@ -637,10 +704,13 @@ const SELF_SCOPES = new Map([
 function scopesOf(e: ErrorObject): {
   chain: Array<{ key: string; kind: Scope["kind"]; at: string }>;
   at: string;
+  inName: boolean;
 } {
   const seg = e.schemaPath.split("/");
   const inst = e.instancePath.split("/").slice(1);
-  const ptr = (d: number) => (d === 0 ? "" : `/${inst.slice(0, d).join("/")}`);
+  // Below `propertyNames`, the subschema applies to a name, which v6 places at ''.
+  let inName = false;
+  const ptr = (d: number) => (inName || d === 0 ? "" : `/${inst.slice(0, d).join("/")}`);
   const chain: Array<{ key: string; kind: Scope["kind"]; at: string }> = [];
   let start = 1;
   let depth = 0;
@@ -654,6 +724,10 @@ function scopesOf(e: ErrorObject): {
   // The last segment is the failing keyword itself, never a scope.
   for (let i = start; i < seg.length - 1; i++) {
     const s = seg[i]!;
+    if (s === "contains") {
+      // Each item's result is a cause of the one `contains` failure of the list.
+      chain.push({ key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`, kind: "contains", at: ptr(depth) });
+    }
     let width = ENTERING[s];
     if (width !== undefined) {
       // Draft-07 tuple items: items/N.
@@ -667,6 +741,15 @@ function scopesOf(e: ErrorObject): {
         });
       }
       i += width - 1;
+      continue;
+    }
+    if (s === "propertyNames" && e.propertyName !== undefined && !inName) {
+      chain.push({
+        key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}#${e.propertyName}`,
+        kind: "propertyNames",
+        at: "",
+      });
+      inName = true;
       continue;
     }
     const own = SELF_SCOPES.get(s);
@@ -686,7 +769,7 @@ function scopesOf(e: ErrorObject): {
       i++;
     }
   }
-  return { chain, at: ptr(depth) };
+  return { chain, at: ptr(depth), inName };
 }
 
 /** How many deeper values the schema path from segment `from` enters. */
@@ -712,14 +795,20 @@ const EARLY = ["type", "const", "enum", "format"];
  */
 function earlyReturns(errors: ErrorObject[]): ErrorObject[] {
   const parent = (e: ErrorObject) => e.schemaPath.slice(0, e.schemaPath.lastIndexOf("/"));
-  const stops = new Map<string, { schema: string; instance: string; keyword: string }>();
+  const stops = new Map<string, { schema: string; instance: string; keyword: string; name?: string }>();
   for (const e of errors) {
     const rank = EARLY.indexOf(e.keyword);
     if (rank < 0) continue;
-    const key = `${parent(e)}@${e.instancePath}`;
+    // Below propertyNames, each name is a value of its own.
+    const key = `${parent(e)}@${e.instancePath}#${e.propertyName ?? ""}`;
     const known = stops.get(key);
     if (!known || EARLY.indexOf(known.keyword) > rank)
-      stops.set(key, { schema: parent(e), instance: e.instancePath, keyword: e.keyword });
+      stops.set(key, {
+        schema: parent(e),
+        instance: e.instancePath,
+        keyword: e.keyword,
+        name: e.propertyName,
+      });
   }
   if (stops.size === 0) return errors;
   return errors.filter((e) => {
@@ -727,7 +816,7 @@ function earlyReturns(errors: ErrorObject[]): ErrorObject[] {
       const below =
         (e.schemaPath === stop.schema || e.schemaPath.startsWith(`${stop.schema}/`)) &&
         (e.instancePath === stop.instance || e.instancePath.startsWith(`${stop.instance}/`));
-      if (!below) continue;
+      if (!below || e.propertyName !== stop.name) continue;
       if (parent(e) === stop.schema && e.instancePath === stop.instance && e.keyword === stop.keyword)
         continue;
       return false;
