@@ -100,6 +100,17 @@ const METASCHEMA_URLS: Record<Draft, string> = {
   "4": "http://json-schema.org/draft-04/schema#",
 };
 
+/**
+ * ajv's generated code keeps the properties evaluated so far (for unevaluatedProperties) in an
+ * object made as `{}` and asks `!props[key]`: a value's `valueOf`, `toString` or `constructor`
+ * was found on Object.prototype and counted as evaluated, so `unevaluatedProperties: false` let
+ * them through, where Helm fails them. The objects are made without a prototype instead (ajv's
+ * code.process for compiled validators; the standalone code of persisted ones likewise).
+ */
+function nullPrototypeProps(code: string): string {
+  return code.replace(/\b(props\d+) = (\1 \|\| )?\{\}/g, "$1 = $2Object.create(null)");
+}
+
 const compilers = new Map<Draft, AjvLike>();
 /** ajv's code for `true`, made once with ajv's own code builder. */
 let ALWAYS: unknown;
@@ -125,7 +136,7 @@ function compilerFor(draft: Draft): AjvLike {
     verbose: true,
     validateFormats: assertFormats,
     validateSchema: false,
-    code: { optimize: false, source: true, regExp: goRegExp },
+    code: { optimize: false, source: true, regExp: goRegExp, process: nullPrototypeProps },
   };
   if (draft === "4") ajv = new (load("ajv-draft-04"))(opts);
   else if (draft === "2019") ajv = new (load("ajv/dist/2019.js"))(opts);
@@ -190,7 +201,8 @@ function compile(text: string, cache: RenderCache | undefined): ValidateFunction
 }
 
 const UNIT = "helm-schema";
-// 2: verbose errors and patterns on RE2. 3: own properties only, `__proto__` keys rewritten.
+// 2: verbose errors and patterns on RE2. 3: own properties only, `__proto__` keys rewritten,
+// evaluated properties without a prototype.
 const FORMAT = 3;
 
 /**
@@ -214,7 +226,7 @@ function compilePersisted(text: string, cache: RenderCache): ValidateFunction {
   const standalone = require("ajv/dist/standalone") as {
     default: (ajv: AjvLike, validate: ValidateFunction) => string;
   };
-  cache.put(key, { code: standalone.default(ajv, validate) });
+  cache.put(key, { code: nullPrototypeProps(standalone.default(ajv, validate)) });
   return validate;
 }
 

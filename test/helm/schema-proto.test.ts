@@ -262,6 +262,18 @@ const cases: Case[] = [
     ["- at '/b': false schema", "- at '/c': false schema"],
   ],
   [
+    "unevaluatedProperties false, names Object.prototype has",
+    '{"properties":{"a":{}},"unevaluatedProperties":false}',
+    '{"valueOf":1,"constructor":2}',
+    ["- at '/constructor': false schema", "- at '/valueOf': false schema"],
+  ],
+  [
+    "unevaluatedProperties false, evaluated through anyOf and patternProperties",
+    '{"properties":{"a":{}},"patternProperties":{"o":{"type":"string"}},"anyOf":[{"properties":{"b":{}}},{}],"unevaluatedProperties":false}',
+    '{"valueOf":1,"toString":2,"b":1,"c":2}',
+    ["- at '/toString': got number, want string", "- at '/c': false schema", "- at '/valueOf': false schema"],
+  ],
+  [
     "unevaluatedItems false",
     '{"properties":{"a":{"prefixItems":[{}],"unevaluatedItems":false}}}',
     '{"a":[1,2,3]}',

@@ -12,7 +12,8 @@ import { type Outcome, runOracle, runSlipway, type Tree, writeTree } from "./dif
  * validator, Slipway vs Helm 4.1.4:
  * - "keys": schemas and values whose names are `__proto__` and names Object.prototype has
  *   (`constructor`, `toString`, …) in properties, required, patternProperties, dependencies,
- *   dependentRequired, definitions, enum and const, nested in maps and lists;
+ *   dependentRequired, propertyNames, unevaluatedProperties, definitions, enum and const, nested
+ *   in maps and lists (with contains);
  * - "meta": schemas with several metaschema violations in different places, every draft.
  * Outcomes must agree and failures list the same lines, compared as a multiset (v6 orders map
  * members by Go map iteration, which changes from run to run).
@@ -68,9 +69,25 @@ function keysSchema(rng: Rng, depth: number, draft7: boolean): Record<string, un
       s[draft7 ? "dependencies" : "dependentRequired"] = deps;
     }
     if (rng.chance(0.1)) s.maxProperties = 1 + rng.int(2);
+    if (rng.chance(0.15))
+      s.propertyNames = rng.pick([
+        { maxLength: 9 },
+        { pattern: "^[a-z]+$" },
+        { not: { const: "__proto__" } },
+        { enum: KEYS.slice(1) },
+      ]);
+    if (!draft7 && rng.chance(0.1)) s.unevaluatedProperties = false;
     return s;
   }
-  if (depth < 3 && r < 0.65) return { type: "array", items: keysSchema(rng, depth + 1, draft7) };
+  if (depth < 3 && r < 0.65) {
+    const s: Record<string, unknown> = { type: "array", items: keysSchema(rng, depth + 1, draft7) };
+    if (!draft7 && rng.chance(0.3)) {
+      s.contains = keysSchema(rng, 3, draft7);
+      if (rng.chance(0.3)) s.minContains = 2;
+      if (rng.chance(0.3)) s.maxContains = 1;
+    }
+    return s;
+  }
   // Only a root property refers to the definition: ajv does not say which schema held a `$ref`,
   // and below the root Slipway groups such an error apart from its siblings' (a known gap).
   if (r < 0.75 && depth === 1) return { $ref: "#/definitions/__proto__" };
