@@ -20,8 +20,8 @@ import { type Outcome, runOracle, runSlipway, type Tree, writeTree } from "./dif
  *
  * Helm's answers are recorded in special-keys.helm.json, so the test runs where the oracle is
  * absent; where it is present, each answer is asked again and must equal the recorded one.
- * Re-record (after changing a generator) with SLIPWAY_RECORD=1. Replay one scenario with
- * SLIPWAY_FUZZ_SEED=<seed>.
+ * Re-record (after changing a generator) with SLIPWAY_RECORD=1, then `npx biome format --write`
+ * the file. Replay one scenario with SLIPWAY_FUZZ_SEED=<seed>.
  */
 
 const KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "prototype", "valueOf", "a"];
