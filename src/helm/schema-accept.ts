@@ -11,13 +11,14 @@
  *   2019-09 and 2020-12, see AJV_KEYWORDS) is one implemented here, every keyword value has the
  *   shape ajv's code generator expects, every pattern compiles as ajv compiles it (`u` flag),
  *   every `$ref` is a JSON pointer into the document that resolves, and no nested `$id`/`$schema`
- *   moves the base; otherwise (draft-04, formats asserted by drafts 6/7, if/then/else,
- *   unevaluated*, …) ajv decides, exactly as before;
+ *   moves the base, and the schema passes its metaschema (schema-metaschema.ts); otherwise
+ *   (draft-04, formats asserted by drafts 6/7, if/then/else, unevaluated*, …) ajv decides,
+ *   exactly as before;
  * - each keyword is checked three-valued (yes, no, unsure) with ajv's own semantics: `$ref`
  *   applies beside its siblings (ignoreKeywordsWithRef is off), `properties`/`required` look a
  *   key up as `data[key]` (schema keys that Object.prototype has are not eligible), additional
  *   properties are the keys of `for…in`, lengths count code points (ucs2length), `enum`/`const`
- *   compare as fast-deep-equal does, a non-finite number is unsure; `not` and `oneOf` need a sure
+ *   compare as JSON values (json-equal.ts, ajv's `equal` here), a non-finite number is unsure; `not` and `oneOf` need a sure
  *   "no", so every "no" is as exact as every "yes";
  * - only a sure "yes" skips ajv.
  * Patterns are Go regular expressions on RE2, as for ajv (schema.ts).
@@ -26,6 +27,8 @@
  */
 
 import { GoRegexp } from "../re2.js";
+import { jsonEqual } from "./json-equal.js";
+import { metaschemaViolation } from "./schema-metaschema.js";
 
 const YES = 1;
 const NO = 0;
@@ -273,27 +276,6 @@ function eligible(p: Prepared, s: unknown, draft: Draft, top: boolean): boolean 
   return true;
 }
 
-/** fast-deep-equal over JSON values (ajv's `equal`). */
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a && b && typeof a === "object" && typeof b === "object") {
-    if (Array.isArray(a) !== Array.isArray(b)) return false;
-    if (Array.isArray(a)) {
-      const bb = b as unknown[];
-      if (a.length !== bb.length) return false;
-      for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
-      return true;
-    }
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!Object.hasOwn(b, k)) return false;
-    for (const k of ka)
-      if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-    return true;
-  }
-  return Number.isNaN(a) && Number.isNaN(b);
-}
-
 /** ajv's checkDataType for a finite-or-not value: unsure for a number that is not finite. */
 function hasType(t: string, d: unknown): Verdict {
   switch (t) {
@@ -436,14 +418,14 @@ function check(p: Prepared, s: Schema, d: unknown, depth: number): Verdict {
       case "enum":
         r = NO;
         for (const e of x as unknown[]) {
-          if (deepEqual(d, e)) {
+          if (jsonEqual(d, e)) {
             r = YES;
             break;
           }
         }
         break;
       case "const":
-        r = deepEqual(d, x) ? YES : NO;
+        r = jsonEqual(d, x) ? YES : NO;
         break;
       case "maximum":
         if (num && !((d as number) <= (x as number))) r = NO;
@@ -492,7 +474,7 @@ function check(p: Prepared, s: Schema, d: unknown, depth: number): Verdict {
 
 function unique(items: unknown[]): boolean {
   for (let i = 1; i < items.length; i++)
-    for (let j = 0; j < i; j++) if (deepEqual(items[i], items[j])) return false;
+    for (let j = 0; j < i; j++) if (jsonEqual(items[i], items[j])) return false;
   return true;
 }
 
@@ -549,7 +531,14 @@ function prepare(text: string, draftOf: (schema: unknown) => Draft | { unknown: 
     schema = undefined; // ajv's path reports it
   }
   const draft = schema === undefined ? undefined : draftOf(schema);
-  if (typeof draft === "string" && draft !== "4" && isSchema(schema)) {
+  // A schema Helm refuses against its metaschema fails every render, whatever the values
+  // (`title: 5` under a property the values lack passed here and failed in Helm).
+  if (
+    typeof draft === "string" &&
+    draft !== "4" &&
+    isSchema(schema) &&
+    metaschemaViolation(schema, draft, "") === undefined
+  ) {
     const candidate: Prepared = { root: schema, patterns: new Map(), refs: new Map() };
     if (eligible(candidate, schema, draft, true)) p = candidate;
   }
@@ -622,6 +611,14 @@ function refsBelow(node: unknown, out: Set<string>, top: boolean): void {
 }
 
 /**
+ * Defines `k` on `o`: a schema's names are data, and an assigned `__proto__` would set the
+ * prototype instead (a definition named `__proto__` vanished from the pruned schema).
+ */
+function put(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/**
  * The schema `text` with the subschemas that cannot report anything on `data` replaced by `true`,
  * as JSON text, or undefined when nothing is pruned. For ajv, which then compiles only what can
  * fail: a chart's schema describes every value, and a failing render breaks one or two of them
@@ -662,11 +659,11 @@ export function prunedSchemaText(
       for (const name in props) {
         const sub = props[name] as Schema;
         const val = isObj ? (d as Record<string, unknown>)[name] : undefined;
-        if (sub === true) out[name] = true;
+        if (sub === true) put(out, name, true);
         else if (val === undefined || check(p, sub, val, 0) === YES) {
-          out[name] = true;
+          put(out, name, true);
           pruned++;
-        } else out[name] = prune(sub, val);
+        } else put(out, name, prune(sub, val));
       }
       copy.properties = out;
     }
@@ -703,7 +700,7 @@ export function prunedSchemaText(
     const kept: Record<string, unknown> = {};
     for (const name in defs) {
       const key = `${kind}/${name}`;
-      if (reached.has(key)) kept[name] = prunedDefs.get(key) ?? defs[name];
+      if (reached.has(key)) put(kept, name, prunedDefs.get(key) ?? defs[name]);
     }
     out[kind] = kept;
   }

@@ -30,10 +30,20 @@ import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { GoRegexp, MAX_REGEXP_SUBJECT, RegexpSubjectTooLong } from "../re2.js";
 import { decodeJson, JsonSyntaxError } from "./funcs/go/json-decode.js";
+import { useJsonEqualInAjv } from "./json-equal.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
 import { metaschemaViolation } from "./schema-metaschema.js";
+import {
+  EMPTY_ENUM,
+  errorsBack,
+  hasProtoKey,
+  mayNeedRewrite,
+  PROTO_DEPENDENT_REQUIRED,
+  PROTO_DEPENDENT_SCHEMAS,
+  withRewrites,
+} from "./schema-rewrite.js";
 import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
@@ -43,6 +53,7 @@ interface AjvLike {
   compile(schema: unknown): ValidateFunction;
   addSchema(schema: unknown, key?: string): unknown;
   addMetaSchema(schema: unknown): unknown;
+  addKeyword(def: Record<string, unknown>): unknown;
 }
 type AjvClass = new (opts: Record<string, unknown>) => AjvLike;
 
@@ -89,23 +100,43 @@ const METASCHEMA_URLS: Record<Draft, string> = {
   "4": "http://json-schema.org/draft-04/schema#",
 };
 
+/**
+ * ajv's generated code keeps the properties evaluated so far (for unevaluatedProperties) in an
+ * object made as `{}` and asks `!props[key]`: a value's `valueOf`, `toString` or `constructor`
+ * was found on Object.prototype and counted as evaluated, so `unevaluatedProperties: false` let
+ * them through, where Helm fails them. The objects are made without a prototype instead (ajv's
+ * code.process for compiled validators; the standalone code of persisted ones likewise).
+ */
+function nullPrototypeProps(code: string): string {
+  return code.replace(/\b(props\d+) = (\1 \|\| )?\{\}/g, "$1 = $2Object.create(null)");
+}
+
 const compilers = new Map<Draft, AjvLike>();
+/** ajv's code for `true`, made once with ajv's own code builder. */
+let ALWAYS: unknown;
 
 function compilerFor(draft: Draft): AjvLike {
   let ajv = compilers.get(draft);
   if (ajv) return ajv;
+  useJsonEqualInAjv();
+  ALWAYS ??= (require("ajv") as { _: (s: TemplateStringsArray) => unknown })._`true`;
   const assertFormats = draft === "4" || draft === "6" || draft === "7";
   // code.optimize off: ajv's extra passes over the generated validator halve compile speed, and
   // each schema validates one set of values per render, where they would not pay back.
   // code.source: the validator keeps its generated code, which the persistent cache stores.
   // verbose: errors carry the failing value, which the reasons print ("got string, want …").
+  // ownProperties: a value's property is one it has, as in Go's map; without it ajv read
+  // `data.constructor` and `data.toString` from Object.prototype, so `required: [constructor]`
+  // passed on values without it and `properties: {toString: {type: object}}` failed on values
+  // that never set it.
   const opts = {
     allErrors: true,
+    ownProperties: true,
     strict: false,
     verbose: true,
     validateFormats: assertFormats,
     validateSchema: false,
-    code: { optimize: false, source: true, regExp: goRegExp },
+    code: { optimize: false, source: true, regExp: goRegExp, process: nullPrototypeProps },
   };
   if (draft === "4") ajv = new (load("ajv-draft-04"))(opts);
   else if (draft === "2019") ajv = new (load("ajv/dist/2019.js"))(opts);
@@ -114,6 +145,18 @@ function compilerFor(draft: Draft): AjvLike {
     ajv = new (load("ajv"))(opts);
     if (draft === "6") ajv.addMetaSchema(require("ajv/dist/refs/json-schema-draft-06.json"));
   }
+  // `dependencies.__proto__`, moved by schema-rewrite.ts to keywords running ajv's own code for it.
+  type Def = { default: Record<string, unknown> };
+  const required = require("ajv/dist/vocabularies/validation/dependentRequired.js") as Def;
+  const schemas = require("ajv/dist/vocabularies/applicator/dependentSchemas.js") as Def;
+  ajv.addKeyword({ ...required.default, keyword: PROTO_DEPENDENT_REQUIRED });
+  ajv.addKeyword({ ...schemas.default, keyword: PROTO_DEPENDENT_SCHEMAS });
+  // `enum: []`, which fails every value (schema-rewrite.ts).
+  ajv.addKeyword({
+    keyword: EMPTY_ENUM,
+    schemaType: "boolean",
+    code: (cxt: { fail(condition: unknown): void }) => cxt.fail(ALWAYS),
+  });
   if (assertFormats) {
     const addFormats = require("ajv-formats") as { default?: (a: AjvLike) => void } & ((a: AjvLike) => void);
     (addFormats.default ?? addFormats)(ajv);
@@ -158,17 +201,20 @@ function compile(text: string, cache: RenderCache | undefined): ValidateFunction
 }
 
 const UNIT = "helm-schema";
-// 2: verbose errors and patterns on RE2.
-const FORMAT = 2;
+// 2: verbose errors and patterns on RE2. 3: own properties only, `__proto__` keys rewritten,
+// evaluated properties without a prototype.
+const FORMAT = 3;
 
 /**
  * The validator of a schema through the persistent cache: ajv's standalone code of the validator
  * (the same code ajv compiles, as a CommonJS module) kept under the schema's digest and the code
  * identity (which pins ajv's version through the lockfile), so a fresh process loads a compiled
  * schema instead of running ajv's compiler (~0.7 ms per kB of schema). A failed compile is never
- * stored; an entry that does not load as a function is a miss.
+ * stored; an entry that does not load as a function is a miss. A schema with a `__proto__` key
+ * is not stored either (schema-rewrite.ts hasProtoKey).
  */
 function compilePersisted(text: string, cache: RenderCache): ValidateFunction {
+  if (hasProtoKey(text)) return compileUncached(text).validate;
   const digest = createHash("sha256").update(`${FORMAT}\0`).update(text).digest("hex");
   const key = cache.key(UNIT, digest);
   const body = cache.get(key) as { code?: unknown } | undefined;
@@ -180,11 +226,12 @@ function compilePersisted(text: string, cache: RenderCache): ValidateFunction {
   const standalone = require("ajv/dist/standalone") as {
     default: (ajv: AjvLike, validate: ValidateFunction) => string;
   };
-  cache.put(key, { code: standalone.default(ajv, validate) });
+  cache.put(key, { code: nullPrototypeProps(standalone.default(ajv, validate)) });
   return validate;
 }
 
 function loadStandalone(code: string): ValidateFunction | undefined {
+  useJsonEqualInAjv();
   const module: { exports: unknown } = { exports: {} };
   try {
     const requireIn = (id: string): unknown => (id === GO_REGEXP_MODULE ? goRegExp : require(id));
@@ -221,6 +268,7 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
   const badPattern =
     metaschemaViolation(schema, draft, METASCHEMA_URLS[draft]) ?? invalidPattern(schema, draft);
   if (badPattern) throw new Error(badPattern);
+  if (mayNeedRewrite(text)) schema = withRewrites(schema);
   for (let attempt = 0; attempt < 64; attempt++) {
     // A fresh id per attempt: ajv keeps a schema that failed on a missing reference under its id,
     // and compiling it again under that id failed with "already exists" instead of validating.
@@ -419,8 +467,11 @@ function jsonType(v: unknown): string {
   return typeof v === "object" ? "object" : typeof v;
 }
 
+/** Values as v6 displays them (Go's %v: null is <nil>). */
 function quoteList(items: unknown[]): string {
-  return items.map((x) => (typeof x === "string" ? `'${x}'` : JSON.stringify(x))).join(", ");
+  return items
+    .map((x) => (typeof x === "string" ? `'${x}'` : x === null ? "<nil>" : JSON.stringify(x)))
+    .join(", ");
 }
 
 /** One violation in jsonschema v6's words. */
@@ -437,12 +488,21 @@ function reason(e: ErrorObject): string {
     }
     case "enum": {
       const allowed = (p.allowedValues as unknown[]) ?? [];
+      // v6 prints no values when one of them is a list or an object.
+      if (allowed.some((x) => typeof x === "object" && x !== null)) return "'enum' failed";
       return allowed.length === 1
         ? `value must be ${quoteList(allowed)}`
         : `value must be one of ${quoteList(allowed)}`;
     }
     case "const":
+      // v6 prints a list or an object it wanted as no value at all.
+      if (typeof p.allowedValue === "object" && p.allowedValue !== null) return "'const' failed";
       return `value must be ${quoteList([p.allowedValue])}`;
+    case "dependencies":
+    case "dependentRequired": {
+      const names = (p.names as string[] | undefined) ?? [String(p.missingProperty)];
+      return `properties ${names.map((n) => `'${n}'`).join(", ")} required, if '${p.property}' exists`;
+    }
     case "additionalProperties": {
       const names = (p.names as string[] | undefined) ?? [String(p.additionalProperty)];
       return `additional properties ${names.map((n) => `'${n}'`).join(", ")} not allowed`;
@@ -483,6 +543,27 @@ function reason(e: ErrorObject): string {
 }
 
 /**
+ * `unevaluatedProperties: false` and `unevaluatedItems: false`: ajv reports the object or list
+ * once; v6 applies the false schema to each property or item left, each a failure at its path.
+ */
+function unevaluatedAsFalse(errors: ErrorObject[]): ErrorObject[] {
+  return errors.flatMap((e): ErrorObject[] => {
+    const p = e.params as { unevaluatedProperty?: unknown; limit?: unknown };
+    if (e.keyword === "unevaluatedProperties" && typeof p.unevaluatedProperty === "string") {
+      const instancePath = `${e.instancePath}/${pointerToken(p.unevaluatedProperty)}`;
+      return [{ ...e, keyword: "false schema", instancePath }];
+    }
+    if (e.keyword === "unevaluatedItems" && typeof p.limit === "number" && Array.isArray(e.data)) {
+      const out: ErrorObject[] = [];
+      for (let i = p.limit; i < e.data.length; i++)
+        out.push({ ...e, keyword: "false schema", instancePath: `${e.instancePath}/${i}` });
+      return out;
+    }
+    return [e];
+  });
+}
+
+/**
  * The violations as v6 prints its error tree (santhosh-tekuri/jsonschema v6.0.2, output.go). A
  * subschema applied to a value yields its failing keywords: one prints as itself, several as a
  * "validation failed" line with them indented below. `properties`, `items` and the like apply a
@@ -492,14 +573,22 @@ function reason(e: ErrorObject): string {
  */
 function formatErrors(errors: ErrorObject[]): string {
   const root: Scope = { kind: "eval", at: "", entries: [], index: new Map() };
-  const all = mergeNameLists(earlyReturns(errors.filter((e) => e.keyword !== "if")));
+  const all = mergeNameLists(
+    earlyReturns(unevaluatedAsFalse(errorsBack(errors)).filter((e) => e.keyword !== "if")),
+  );
   for (const e of all) {
-    const { chain, at } = scopesOf(e);
+    const { chain, at, inName } = scopesOf(e);
     let node = root;
     for (const step of chain) node = scopeIn(node, step.key, step.kind, step.at);
     if (e.keyword === "anyOf" || e.keyword === "oneOf")
       scopeIn(node, `${e.schemaPath}@${at}`, e.keyword, at).header = e;
-    else node.entries.push(e);
+    else if (e.keyword === "contains") scopeIn(node, `${e.schemaPath}@${at}`, "contains", at).header = e;
+    else if (e.keyword === "propertyNames") {
+      const name = String((e.params as { propertyName?: unknown }).propertyName);
+      scopeIn(node, `${e.schemaPath}@${at}#${name}`, "propertyNames", "").header = e;
+    }
+    // v6 checks a property name as a document of its own: its failures are at ''.
+    else node.entries.push(inName ? { ...e, instancePath: "" } : e);
   }
   // v6 returns a subschema's single failure as itself, several as a group; the root's group
   // (after single failures passed up) prints its causes at the top. A `$ref` is a node of its own.
@@ -524,6 +613,8 @@ function formatErrors(errors: ErrorObject[]): string {
       }
       line(depth, entry.at, "validation failed");
     } else line(depth, entry.at, combinatorReason(entry));
+    // v6 lists no causes under too many matches of `contains`.
+    if (entry.kind === "contains" && containsCount(entry).tooMany) return;
     for (const x of entry.entries) show(x, depth + 1);
   };
   if ("entries" in top && top.kind === "eval") for (const x of top.entries) show(x, 0);
@@ -533,7 +624,7 @@ function formatErrors(errors: ErrorObject[]): string {
 
 /** A subschema applied to a value ("eval"), or a combinator whose entries are its branches' evals. */
 interface Scope {
-  kind: "eval" | "ref" | "anyOf" | "oneOf" | "allOf";
+  kind: "eval" | "ref" | "anyOf" | "oneOf" | "allOf" | "propertyNames" | "contains";
   at: string;
   entries: Array<ErrorObject | Scope>;
   index: Map<string, Scope>;
@@ -557,7 +648,40 @@ function combinatorReason(s: Scope): string {
       ? `'oneOf' failed, subschemas ${quoteList(passing)} matched`
       : "'oneOf' failed, none matched";
   }
+  if (s.kind === "contains") {
+    const { matched, min, max, tooMany } = containsCount(s);
+    const at = matched.join(" ");
+    if (tooMany)
+      return `max ${max} items required to match contains schema, but matched ${matched.length} items at ${at}`;
+    if (min === undefined) return "no items match contains schema";
+    return matched.length === 0
+      ? `min ${min} items required to match contains schema, but none matched`
+      : `min ${min} items required to match contains schema, but matched ${matched.length} items at ${at}`;
+  }
+  if (s.kind === "propertyNames") {
+    const name = (s.header?.params as { propertyName?: unknown } | undefined)?.propertyName;
+    return `invalid propertyName '${String(name)}'`;
+  }
   return `'${s.kind}' failed`;
+}
+
+/**
+ * A failed `contains`: the items that matched (those without an entry below it), the schema's
+ * minContains and maxContains, and whether it failed for matching too many.
+ */
+function containsCount(s: Scope): { matched: number[]; min?: number; max?: number; tooMany: boolean } {
+  const parent = s.header?.parentSchema as { minContains?: unknown; maxContains?: unknown } | undefined;
+  const min = typeof parent?.minContains === "number" ? parent.minContains : undefined;
+  const max = typeof parent?.maxContains === "number" ? parent.maxContains : undefined;
+  const failed = new Set<number>();
+  for (const x of s.entries) {
+    const at = "entries" in x ? x.at : x.instancePath;
+    failed.add(Number(at.slice(at.lastIndexOf("/") + 1)));
+  }
+  const items = Array.isArray(s.header?.data) ? s.header.data.length : 0;
+  const matched: number[] = [];
+  for (let i = 0; i < items; i++) if (!failed.has(i)) matched.push(i);
+  return { matched, min, max, tooMany: max !== undefined && matched.length > max };
 }
 
 /** Keywords of a schema path that apply a subschema to a deeper value, and how many segments they take. */
@@ -592,10 +716,13 @@ const SELF_SCOPES = new Map([
 function scopesOf(e: ErrorObject): {
   chain: Array<{ key: string; kind: Scope["kind"]; at: string }>;
   at: string;
+  inName: boolean;
 } {
   const seg = e.schemaPath.split("/");
   const inst = e.instancePath.split("/").slice(1);
-  const ptr = (d: number) => (d === 0 ? "" : `/${inst.slice(0, d).join("/")}`);
+  // Below `propertyNames`, the subschema applies to a name, which v6 places at ''.
+  let inName = false;
+  const ptr = (d: number) => (inName || d === 0 ? "" : `/${inst.slice(0, d).join("/")}`);
   const chain: Array<{ key: string; kind: Scope["kind"]; at: string }> = [];
   let start = 1;
   let depth = 0;
@@ -609,6 +736,10 @@ function scopesOf(e: ErrorObject): {
   // The last segment is the failing keyword itself, never a scope.
   for (let i = start; i < seg.length - 1; i++) {
     const s = seg[i]!;
+    if (s === "contains") {
+      // Each item's result is a cause of the one `contains` failure of the list.
+      chain.push({ key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`, kind: "contains", at: ptr(depth) });
+    }
     let width = ENTERING[s];
     if (width !== undefined) {
       // Draft-07 tuple items: items/N.
@@ -622,6 +753,15 @@ function scopesOf(e: ErrorObject): {
         });
       }
       i += width - 1;
+      continue;
+    }
+    if (s === "propertyNames" && e.propertyName !== undefined && !inName) {
+      chain.push({
+        key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}#${e.propertyName}`,
+        kind: "propertyNames",
+        at: "",
+      });
+      inName = true;
       continue;
     }
     const own = SELF_SCOPES.get(s);
@@ -641,7 +781,7 @@ function scopesOf(e: ErrorObject): {
       i++;
     }
   }
-  return { chain, at: ptr(depth) };
+  return { chain, at: ptr(depth), inName };
 }
 
 /** How many deeper values the schema path from segment `from` enters. */
@@ -667,14 +807,20 @@ const EARLY = ["type", "const", "enum", "format"];
  */
 function earlyReturns(errors: ErrorObject[]): ErrorObject[] {
   const parent = (e: ErrorObject) => e.schemaPath.slice(0, e.schemaPath.lastIndexOf("/"));
-  const stops = new Map<string, { schema: string; instance: string; keyword: string }>();
+  const stops = new Map<string, { schema: string; instance: string; keyword: string; name?: string }>();
   for (const e of errors) {
     const rank = EARLY.indexOf(e.keyword);
     if (rank < 0) continue;
-    const key = `${parent(e)}@${e.instancePath}`;
+    // Below propertyNames, each name is a value of its own.
+    const key = `${parent(e)}@${e.instancePath}#${e.propertyName ?? ""}`;
     const known = stops.get(key);
     if (!known || EARLY.indexOf(known.keyword) > rank)
-      stops.set(key, { schema: parent(e), instance: e.instancePath, keyword: e.keyword });
+      stops.set(key, {
+        schema: parent(e),
+        instance: e.instancePath,
+        keyword: e.keyword,
+        name: e.propertyName,
+      });
   }
   if (stops.size === 0) return errors;
   return errors.filter((e) => {
@@ -682,7 +828,7 @@ function earlyReturns(errors: ErrorObject[]): ErrorObject[] {
       const below =
         (e.schemaPath === stop.schema || e.schemaPath.startsWith(`${stop.schema}/`)) &&
         (e.instancePath === stop.instance || e.instancePath.startsWith(`${stop.instance}/`));
-      if (!below) continue;
+      if (!below || e.propertyName !== stop.name) continue;
       if (parent(e) === stop.schema && e.instancePath === stop.instance && e.keyword === stop.keyword)
         continue;
       return false;
@@ -691,14 +837,20 @@ function earlyReturns(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-/** One error per object for its missing properties and for its additional ones, as v6 reports them. */
+/** Keywords whose error names a property another one requires (ajv: one error per missing one). */
+const PROPERTY_DEPENDENCIES = new Set(["dependencies", "dependentRequired"]);
+
+/**
+ * One error per object for its missing properties and for its additional ones, and per property
+ * for the properties it requires, as v6 reports them.
+ */
 function mergeNameLists(errors: ErrorObject[]): ErrorObject[] {
   const out: ErrorObject[] = [];
   const merged = new Map<string, string[]>();
   for (const e of errors) {
     const p = e.params as Record<string, unknown>;
     const name =
-      e.keyword === "required"
+      e.keyword === "required" || PROPERTY_DEPENDENCIES.has(e.keyword)
         ? p.missingProperty
         : e.keyword === "additionalProperties"
           ? p.additionalProperty
@@ -707,7 +859,8 @@ function mergeNameLists(errors: ErrorObject[]): ErrorObject[] {
       out.push(e);
       continue;
     }
-    const key = `${e.keyword}\0${e.schemaPath}\0${e.instancePath}`;
+    // A property's dependencies are one violation per property that has them.
+    const key = `${e.keyword}\0${e.schemaPath}\0${e.instancePath}\0${PROPERTY_DEPENDENCIES.has(e.keyword) ? p.property : ""}`;
     const names = merged.get(key);
     if (names) {
       names.push(name);

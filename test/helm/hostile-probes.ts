@@ -601,6 +601,24 @@ const schemaProbes: Probe[] = [
       "l: [{v: x}, {v: 1}]\n",
     ),
   },
+  {
+    name: "schema metaschema: violations nested and at the root",
+    files: schema({ type: "obj", properties: { a: { properties: { b: { type: "x" } } } } }, "a: 1\n"),
+  },
+  {
+    name: "schema metaschema: a bad title under a property the values lack",
+    files: schema({ properties: { a: { items: { title: 5 } } } }, "b: 1\n"),
+  },
+  {
+    name: "schema: properties.__proto__",
+    files: schema('{"properties":{"__proto__":{"type":"string"}}}', "__proto__: 5\n"),
+  },
+  { name: "schema: required constructor", files: schema({ required: ["constructor"] }, "a: 1\n") },
+  { name: "schema: enum []", files: schema({ properties: { a: { enum: [] } } }, "a: 1\n") },
+  {
+    name: "schema: enum of objects, a value with toString",
+    files: schema({ properties: { a: { enum: [{ toString: "x" }] } } }, "a:\n  toString: y\n"),
+  },
   { name: "schema: trailing garbage", files: schema('{"type": "object"} x', "a: 1\n") },
   { name: "schema: bad token", files: schema("{'type': 1}", "a: 1\n") },
   {
