@@ -62,7 +62,7 @@ import { parseYamlDocuments, parseYamlDocumentsScanned } from "../yaml/parse.js"
 import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
 import { groupOf, metaString } from "./flux-objects.js";
-import { secretForms } from "./masking.js";
+import { secretForms, secretFragments } from "./masking.js";
 import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResource } from "./model.js";
 import {
   type CachedRelease,
@@ -768,6 +768,7 @@ function releaseJob(
     return undefined;
   }
   info.secretInputs = secretInputs;
+  info.valuesFromSecrets = composed.secretStrings;
   // A second pass replaces the first pass's warnings (skipped optional values, an unvalidated
   // schema) instead of adding the same ones again.
   info.warnings = [...(p.preparedWarnings ?? []), ...composed.skipped];
@@ -1025,7 +1026,7 @@ function finishRelease(
   try {
     const resources = releaseObjects(outcome.release, spec, info, postRenderStrategyOf(p, cluster), charts);
     info.resources = resources;
-    markSecretFields(resources, info.secretInputs ?? []);
+    markSecretFields(resources, info.secretInputs ?? [], info.valuesFromSecrets ?? []);
     info.status = "rendered";
     p.apiVersionsRead = outcome.apiVersionsRead;
     p.outputCrdApiVersions = crdApiVersions(
@@ -1200,10 +1201,15 @@ const CLUSTER_SCOPED = new Set([
  * from, so the output is searched for the values themselves — and for the forms templates
  * commonly print them in (secretForms): a chart that writes `toJson .Values` or `toYaml .Values`
  * into a ConfigMap printed a password with a quote or an ampersand JSON-escaped, a multi-line
- * key line by line, `b64enc`/`urlquery`/`upper` forms, none of them equal to the value.
+ * key line by line, `b64enc`/`urlquery`/`upper` forms, none of them equal to the value — and
+ * for parts of a value a Secret gave whole (secretFragments: `trunc`, `substr`).
  */
-function markSecretFields(resources: RenderedResource[], secretStrings: string[]): void {
-  const wanted = secretForms(secretStrings);
+function markSecretFields(
+  resources: RenderedResource[],
+  secretStrings: string[],
+  valuesFromSecrets: string[],
+): void {
+  const wanted = [...secretForms(secretStrings), ...secretFragments(valuesFromSecrets)];
   if (wanted.length === 0) return;
   for (const r of resources) {
     const found = new SecretPaths();
