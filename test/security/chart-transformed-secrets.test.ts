@@ -126,7 +126,10 @@ describe("secretFragments", () => {
     for (let len = 15; len <= secret.length; len++)
       for (let i = 0; i + len <= secret.length; i++) {
         const part = secret.slice(i, i + len).toLowerCase();
-        expect(fragments.some((f) => part.includes(f)), part).toBe(true);
+        expect(
+          fragments.some((f) => part.includes(f)),
+          part,
+        ).toBe(true);
       }
     expect(secretFragments(["short-secret"])).toEqual([]);
   });
