@@ -32,7 +32,8 @@ import { DashboardSession } from "../../src/server/session.js";
 import { GitFixture } from "../diff/git-fixture.js";
 import { type AuditSecret, auditRepo } from "../support/audit-repo.js";
 import { captureOutput } from "../support/capture.js";
-import { demoIdentities, demoKeyFile } from "../support/flux.js";
+import { requires, sharedDir } from "../support/env.js";
+import { demoIdentities, demoKeyFile, fluxKs, fluxSync } from "../support/flux.js";
 import { Rng } from "../support/random.js";
 
 const SEED = process.env.SLIPWAY_FUZZ_SEED ? Number(process.env.SLIPWAY_FUZZ_SEED) : 7;
@@ -497,5 +498,111 @@ describe("secrets audit", () => {
     const found = index.names(r.stdout);
     const current = secrets.slice(secrets.length / 2).map((s) => s.name);
     expect(current.filter((n) => !found.has(n))).toEqual([]);
+  }, 120_000);
+});
+
+/**
+ * Files the real sops wrote (../shared/vectors/sops, with their published age keys) reach the
+ * output the way a Flux repository uses them: a helm-secrets values file (a 900-character
+ * PGP block as a value) as a generated Secret's `values.yaml` merged into a HelmRelease whose
+ * chart prints `toYaml .Values`, `toJson` and `b64enc` into a ConfigMap; a dotenv and a JSON
+ * file as generated Secrets and a ConfigMap.
+ */
+describe.runIf(requires("shared"))("secrets audit on sops's own files", () => {
+  const vectors = path.join(sharedDir, "vectors/sops");
+  const keyFile = () => {
+    const f = path.join(mkdtempSync(path.join(tmpdir(), "slipway-audit-vkeys-")), "keys.txt");
+    const keys = ["jkroepke-helm-secrets/key.txt", "humphd-sops-age/key.txt"].map((k) =>
+      readFileSync(path.join(vectors, k), "utf8"),
+    );
+    writeFileSync(f, keys.join("\n"), { mode: 0o600 });
+    return f;
+  };
+
+  it("no output shows a decrypted value or a key; --show-secrets shows them", async () => {
+    noOwnKeys();
+    const git = new GitFixture();
+    git.write({
+      "clusters/dev/flux-system/gotk-sync.yaml": fluxSync("./clusters/dev"),
+      "clusters/dev/apps.yaml": fluxKs("apps", "./apps", "  decryption:\n    provider: sops\n"),
+      "apps/kustomization.yaml": `resources: [release.yaml]
+secretGenerator:
+  - name: helm-values
+    namespace: app
+    files: [values.yaml=secrets.age.yaml]
+    options: {disableNameSuffixHash: true}
+  - {name: env, namespace: app, envs: [secret.enc.env]}
+  - {name: json, namespace: app, files: [secret.enc.json]}
+configMapGenerator:
+  - {name: env-cm, namespace: app, envs: [secret.enc.env]}
+`,
+      "apps/secrets.age.yaml": readFileSync(
+        path.join(vectors, "jkroepke-helm-secrets/secrets.age.yaml"),
+        "utf8",
+      ),
+      "apps/secret.enc.env": readFileSync(path.join(vectors, "humphd-sops-age/secret.enc.env"), "utf8"),
+      "apps/secret.enc.json": readFileSync(path.join(vectors, "humphd-sops-age/secret.enc.json"), "utf8"),
+      "apps/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: hs, namespace: app}
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/hs
+      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+  valuesFrom:
+    - {kind: Secret, name: helm-values, valuesKey: values.yaml}
+`,
+      "charts/hs/Chart.yaml": "apiVersion: v2\nname: hs\nversion: 0.1.0\n",
+      "charts/hs/templates/cm.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: hs-values
+data:
+  values.yaml: |
+{{ toYaml .Values | indent 4 }}
+  values.json: {{ toJson .Values | quote }}
+  key.b64: {{ .Values.key | b64enc }}
+  port: {{ .Values.service.port | quote }}
+`,
+    });
+    git.commit("vectors");
+    const keys = ["--age-key-file", keyFile()];
+    const expected = JSON.parse(
+      readFileSync(path.join(vectors, "jkroepke-helm-secrets/expected.json"), "utf8"),
+    );
+    const list = (Array.isArray(expected) ? expected : expected.vectors) as Array<{
+      file: string;
+      plaintext: { key: string };
+    }>;
+    const pgp = list.find((v) => v.file === "secrets.age.yaml")!.plaintext.key;
+    const index = new SecretIndex();
+    // The PGP block's base64 lines (its armour lines are in every PGP-encrypted SOPS file).
+    for (const line of pgp.split("\n")) if (/^[A-Za-z0-9+/=]{24,}$/.test(line)) index.add("pgp-block", line);
+    index.add("humphd", "this is a secret");
+    index.add("humphd-json", "gotta match go");
+
+    const runs = new Runs();
+    const out = mkdtempSync(path.join(tmpdir(), "slipway-audit-vout-"));
+    for (const format of ["yaml", "json"])
+      await runs.run(`render ${format}`, () => renderCommand([git.dir, ...keys, "--format", format]));
+    for (const format of ["text", "json", "sarif"])
+      await runs.run(`check ${format}`, () => checkCommand([git.dir, ...keys, "--format", format]));
+    await runs.run("secrets status", () => secretsCommand(["status", git.dir, ...keys, "--format", "json"]));
+    await runs.run("report", () => reportCommand([git.dir, ...keys, "--html", path.join(out, "r.html")]));
+    runs.outputs.push(...filesUnder(out));
+    const render = runs.outputs.find((o) => o.label === "render yaml (stdout)")!.text;
+    expect(render).toContain("name: hs-values");
+    const vkeys = readFileSync(keys[1]!, "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("AGE-SECRET-KEY-"));
+    expect(runs.outputs.flatMap((o) => keyMaterialIn(o.text, vkeys).map((k) => `${o.label}: ${k}`))).toEqual(
+      [],
+    );
+    expect(runs.leaks(index)).toEqual([]);
+
+    const plain = await captureOutput(() => renderCommand([git.dir, ...keys, "--show-secrets"]));
+    expect([...index.names(plain.stdout)].sort()).toEqual(["humphd", "humphd-json", "pgp-block"]);
   }, 120_000);
 });
