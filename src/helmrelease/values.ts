@@ -132,7 +132,12 @@ export function composeReleaseValues(
       try {
         setPath(result, ref.targetPath, text, ref.literal);
       } catch (e) {
-        if (e instanceof StrvalsError) fail(ref, `failed to merge value: ${e.message}`, false);
+        if (e instanceof StrvalsError)
+          fail(
+            ref,
+            `failed to merge value: ${kind === "Secret" ? withoutStrvalsData(e.message) : e.message}`,
+            false,
+          );
         throw e;
       }
       continue;
@@ -151,6 +156,16 @@ export function composeReleaseValues(
     result = mergeMaps(result, doc);
   }
   return { values: mergeMaps(result, values), secretStrings, skipped };
+}
+
+/**
+ * A strvals error without the parts of the value it quotes. The value goes after `targetPath=`
+ * in Helm's --set syntax, so a comma in a Secret's value starts a new key made of the rest of
+ * the value, and strvals quotes keys and indices (`key "…" has no value`, `negative -5 index`).
+ * Flux's message quotes them; ours keeps the kind of error and drops the data.
+ */
+function withoutStrvalsData(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/-?\d+/g, "N");
 }
 
 /** ReplacePathValue / ReplacePathLiteralValue of fluxcd/pkg chartutil. */

@@ -406,6 +406,38 @@ describe("secrets audit", () => {
     120_000,
   );
 
+  it("a Secret value that fails Helm's --set syntax (a comma) fails its HelmRelease without showing it", async () => {
+    noOwnKeys();
+    const first = "cmFirstHalfQ8v2Lx9Tz";
+    const second = "cmSecondHalfW4n7Rk3Yp";
+    const repo = variant((dir) => {
+      edit(dir, "apps/kustomization.yaml", (t) =>
+        t.replace("  - release.yaml\n", "  - release.yaml\n  - comma.yaml\n"),
+      );
+      writeFileSync(
+        path.join(dir, "apps/comma.yaml"),
+        `apiVersion: v1\nkind: Secret\nmetadata: {name: comma, namespace: app}\nstringData:\n  v: "${first},${second}"\n---\n${readFileSync(
+          path.join(dir, "apps/release.yaml"),
+          "utf8",
+        )
+          .replace("name: audit", "name: comma")
+          .replace(
+            / {4}- \{kind: Secret, name: chart-secret, valuesKey: password.*\n/,
+            "    - {kind: Secret, name: comma, valuesKey: v, targetPath: auth.password}\n",
+          )}`,
+      );
+    });
+    const runs = await errorRuns(repo, key, CHART_SECRET);
+    expect(runs.outputs.find((o) => o.label === "check json (stdout)")!.text).toContain(
+      "HelmRelease app/comma",
+    );
+    const commaIndex = new SecretIndex();
+    commaIndex.add("comma", `${first},${second}`);
+    commaIndex.add("comma-second", second);
+    expect(runs.leaks(commaIndex, (label) => label === "secrets decrypt (stdout)")).toEqual([]);
+    expect(runs.leaks(index, (label) => label === "secrets decrypt (stdout)")).toEqual([]);
+  }, 120_000);
+
   it("a wrong key: nothing decrypted, the key never printed", async () => {
     noOwnKeys();
     const keyDir = mkdtempSync(path.join(tmpdir(), "slipway-audit-wrongkey-"));
