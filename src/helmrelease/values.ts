@@ -147,7 +147,7 @@ export function composeReleaseValues(
       doc = readYaml(text, `${kind} ${namespace}/${ref.name} key ${ref.valuesKey}`);
     } catch (e) {
       // A Secret's key or value never reaches the message (Flux's would quote them).
-      const message = kind === "Secret" ? withoutQuotedData((e as Error).message) : (e as Error).message;
+      const message = kind === "Secret" ? withoutSecretYaml((e as Error).message) : (e as Error).message;
       return fail(ref, `failed to read values data: ${message}`, false);
     }
     if (doc === null) doc = new GoMap();
@@ -156,6 +156,15 @@ export function composeReleaseValues(
     result = mergeMaps(result, doc);
   }
   return { values: mergeMaps(result, values), secretStrings, skipped };
+}
+
+/**
+ * A YAML error about a Secret's values document without the data it quotes: the keys go-yaml
+ * and sigs.k8s.io/yaml quote (withoutQuotedData), and the scalar go-yaml quotes in backquotes
+ * when a tag does not fit it (`cannot decode !!str \`<value>\` as a !!int`).
+ */
+function withoutSecretYaml(message: string): string {
+  return withoutQuotedData(message).replace(/`[^`]*`/g, "`…`");
 }
 
 /**

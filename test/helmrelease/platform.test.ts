@@ -276,6 +276,12 @@ describe("release names and values composition", () => {
     const mapKey = failure("? {password: hunter2}\n: x\n");
     expect(mapKey).toMatch(/invalid map key$/);
     for (const m of [nullKey, mapKey]) expect(m).not.toContain("hunter2");
+    // Found by the secrets audit: a tag that does not fit the scalar quoted the scalar.
+    for (const tag of ["!!int", "!!float", "!!bool"]) {
+      const m = failure(`password: ${tag} hunter2\n`);
+      expect(m).toMatch(new RegExp(`cannot decode !!str \`…\` as a ${tag}$`));
+      expect(m).not.toContain("hunter2");
+    }
   });
 
   // Found by the secrets audit: a comma in a Secret's value starts a new --set key made of the
