@@ -386,6 +386,25 @@ describe("secrets audit", () => {
         edit(dir, CHART_SECRET, (t) => t.replace(/(password: ENC\[AES256_GCM,data:)[^,]{4}/, "$1!!!!")),
       /chart-secret\.sops\.yaml/,
     ],
+    [
+      // kustomize quotes the text it cannot decode: `cannot decode !!str \`<password>\` as a !!int`.
+      "a decrypted value replaced into an integer field",
+      (dir) => {
+        edit(dir, "apps/kustomization.yaml", (t) =>
+          t
+            .replace("resources:\n", "resources:\n  - deploy.yaml\n")
+            .replace(
+              "secretGenerator:\n",
+              "replacements:\n  - source: {kind: Secret, name: chart-secret, fieldPath: stringData.password}\n    targets:\n      - select: {kind: Deployment}\n        fieldPaths: [spec.replicas]\nsecretGenerator:\n",
+            ),
+        );
+        writeFileSync(
+          path.join(dir, "apps/deploy.yaml"),
+          "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: app}\nspec:\n  replicas: 1\n",
+        );
+      },
+      /cannot decode !!str \(a secret value\) as a !!int/,
+    ],
   ];
 
   it.each(ERROR_CASES)(
