@@ -239,6 +239,8 @@ describe("secrets audit", () => {
 
   it("no command, format, written file or HTTP response shows a secret or the age key", async () => {
     noOwnKeys();
+    // The key in the environment too (as CI jobs pass it), besides --age-key-file.
+    vi.stubEnv("SOPS_AGE_KEY", readFileSync(demoKeyFile, "utf8"));
     const repo = git.dir;
     const runs = new Runs();
     const dir = mkdtempSync(path.join(tmpdir(), "slipway-audit-out-"));
@@ -261,6 +263,11 @@ describe("secrets audit", () => {
     for (const format of ["text", "json"]) {
       await runs.run(`secrets status ${format}`, () =>
         secretsCommand(["status", repo, ...key, "--format", format]),
+      );
+      await runs.run(`secrets updatekeys/rotate --dry-run ${format}`, async () =>
+        format === "text"
+          ? secretsCommand(["updatekeys", "--dry-run", repo, ...key])
+          : secretsCommand(["rotate", "--dry-run", repo, ...key]),
       );
       await runs.run(`images list ${format}`, () =>
         imagesCommand(["list", repo, ...key, "--format", format]),
