@@ -768,7 +768,6 @@ function releaseJob(
     return undefined;
   }
   info.secretInputs = secretInputs;
-  info.valuesFromSecrets = composed.secretStrings;
   // A second pass replaces the first pass's warnings (skipped optional values, an unvalidated
   // schema) instead of adding the same ones again.
   info.warnings = [...(p.preparedWarnings ?? []), ...composed.skipped];
@@ -1026,7 +1025,7 @@ function finishRelease(
   try {
     const resources = releaseObjects(outcome.release, spec, info, postRenderStrategyOf(p, cluster), charts);
     info.resources = resources;
-    markSecretFields(resources, info.secretInputs ?? [], info.valuesFromSecrets ?? []);
+    markSecretFields(resources, info.secretInputs ?? []);
     info.status = "rendered";
     p.apiVersionsRead = outcome.apiVersionsRead;
     p.outputCrdApiVersions = crdApiVersions(
@@ -1202,14 +1201,10 @@ const CLUSTER_SCOPED = new Set([
  * commonly print them in (secretForms): a chart that writes `toJson .Values` or `toYaml .Values`
  * into a ConfigMap printed a password with a quote or an ampersand JSON-escaped, a multi-line
  * key line by line, `b64enc`/`urlquery`/`upper` forms, none of them equal to the value — and
- * for parts of a value a Secret gave whole (secretFragments: `trunc`, `substr`).
+ * for parts of them (secretFragments: `trunc`, `substr`).
  */
-function markSecretFields(
-  resources: RenderedResource[],
-  secretStrings: string[],
-  valuesFromSecrets: string[],
-): void {
-  const wanted = [...secretForms(secretStrings), ...secretFragments(valuesFromSecrets)];
+function markSecretFields(resources: RenderedResource[], secretStrings: string[]): void {
+  const wanted = [...secretForms(secretStrings), ...secretFragments(secretStrings)];
   if (wanted.length === 0) return;
   for (const r of resources) {
     const found = new SecretPaths();

@@ -132,7 +132,6 @@ export function maskPlatform(platform: Platform, masker: Marker): Platform {
         // What the chart was rendered with is plaintext: never part of an output.
         renderInputs: undefined,
         secretInputs: undefined,
-        valuesFromSecrets: undefined,
         ...(h.resources
           ? {
               resources: h.resources.map((r) => maskResource(r, masker)),
@@ -221,9 +220,10 @@ const MAX_FRAGMENTED_LENGTH = 4096;
  * Windows of each secret string (and each of its lines), lower-cased: FRAGMENT characters every
  * FRAGMENT_STEP characters and the last FRAGMENT, so that any part of a secret of at least
  * FRAGMENT + FRAGMENT_STEP - 1 (15) characters contains one. A chart that prints a prefix or a
- * middle of a password (`trunc`, `substr`) prints such a part. Only for values a Secret gave
- * whole: a field of the HelmRelease with a secret substituted into it also holds template
- * text, whose parts are not secret.
+ * middle of a password (`trunc`, `substr`) prints such a part. A field of the HelmRelease
+ * with a secret substituted into it (`grafana.${SECRET_DOMAIN}`) also holds template text: a
+ * window that lies in 12 or more characters of such text marks chart fields that hold it,
+ * which errs on the side of masking.
  */
 export function secretFragments(secretStrings: readonly string[]): string[] {
   const out = new Set<string>();

@@ -283,11 +283,6 @@ export interface HelmReleaseInfo {
   renderInputs?: { chartDir?: string; values: GoMap; apiVersions: string[]; kubeVersion?: string };
   /** Plaintext strings that entered the values from Secrets (masked in every output). */
   secretInputs?: string[];
-  /**
-   * The part of secretInputs that a Secret gave whole (valuesFrom): chart output holding a
-   * long-enough part of one (`trunc`, `substr`) is secret too (secretFragments).
-   */
-  valuesFromSecrets?: string[];
 }
 
 export type ClusterMode = "flux" | "kustomize";

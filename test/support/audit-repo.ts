@@ -26,6 +26,7 @@ export interface AuditRepo {
 const LOWER = "abcdefghijklmnopqrstuvwxyz0123456789";
 const RULE = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^(data|stringData)$" });
 const WHOLE = ruleForRecipients([DEMO_RECIPIENT]);
+const VALUES = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^values$" });
 
 async function enc(plain: string, file: string, whole = false): Promise<string> {
   const b = await encryptSops(plain, { file, rule: whole ? WHOLE : RULE, config: null });
@@ -35,6 +36,7 @@ async function enc(plain: string, file: string, whole = false): Promise<string> 
 export async function auditRepo(rng: Rng): Promise<AuditRepo> {
   const s = (name: string, value: string): AuditSecret => ({ name, value });
   const password = s("password", `pw${token(rng, 30)}`);
+  const hrPassword = s("hrPassword", `hp${token(rng, 30)}`);
   const phrase = s("phrase", Array.from({ length: 14 }, () => token(rng, 7 + rng.int(4), LOWER)).join(" "));
   const multi = s("multi", [0, 1, 2].map(() => token(rng, 22)).join("\n"));
   const dbPass = s("dbPass", `db${token(rng, 26)}`);
@@ -49,6 +51,7 @@ export async function auditRepo(rng: Rng): Promise<AuditRepo> {
   const badB64 = s("badB64", `bb${token(rng, 26)}`);
   const secrets = [
     password,
+    hrPassword,
     phrase,
     multi,
     dbPass,
@@ -82,6 +85,7 @@ kind: Kustomization
 resources:
   - chart-secret.sops.yaml
   - release.yaml
+  - release-sops.sops.yaml
   - ingress.yaml
   - secret.json
   - list.yaml
@@ -133,6 +137,28 @@ spec:
     - {kind: Secret, name: chart-secret, valuesKey: multi, targetPath: auth.multi}
     - {kind: Secret, name: chart-secret, valuesKey: values.yaml}
 `;
+  // The same chart with its values in a SOPS-encrypted HelmRelease (`spec.values` decrypted).
+  files["apps/release-sops.sops.yaml"] = await encryptSops(
+    `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: audit-sops
+  namespace: app
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/audit
+      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+  values:
+    auth:
+      password: ${hrPassword.value}
+      multi: "${multi.value.replaceAll("\n", "\\n")}"
+    db:
+      pass: ${dbPass.value}
+`,
+    { file: "release-sops.sops.yaml", rule: VALUES, config: null },
+  ).then((b) => b.toString("utf8"));
   files["charts/audit/Chart.yaml"] = "apiVersion: v2\nname: audit\nversion: 0.1.0\n";
   files["charts/audit/values.yaml"] =
     'auth:\n  password: ""\n  phrase: ""\n  multi: ""\ndb:\n  user: ""\n  pass: ""\n';
