@@ -258,10 +258,10 @@ export function withholdSecretMessages(platform: Platform): void {
       }
   // What entered a HelmRelease's values from a Secret (valuesFrom, substitution): a chart's `fail`
   // or `required` message, or a template error, may quote it.
-  // In the forms a template prints it in (lower-cased, as secretForms gives them).
-  const folded = secretForms(
-    platform.clusters.flatMap((c) => c.helmReleases.flatMap((h) => h.secretInputs ?? [])),
-  );
+  // In the forms a template prints it in, or a part of it (lower-cased, as secretForms and
+  // secretFragments give them).
+  const inputs = platform.clusters.flatMap((c) => c.helmReleases.flatMap((h) => h.secretInputs ?? []));
+  const folded = [...secretForms(inputs), ...secretFragments(inputs)];
   if (values.size === 0 && folded.length === 0) return;
   const list = [...values];
   const quotes = (s: string) => {

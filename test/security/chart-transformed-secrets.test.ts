@@ -142,6 +142,9 @@ describe("a chart that fails quoting a secret value", () => {
   const FAIL_TEMPLATE = `{{- if .Values.failWith }}
 {{- fail (printf "bad auth %s / %s / %s" .Values.auth.password (.Values.auth.password | upper) (toJson .Values.auth)) }}
 {{- end }}
+{{- if .Values.failPart }}
+{{- fail (printf "bad auth %s..." (.Values.auth.password | trunc 16)) }}
+{{- end }}
 {{- if .Values.failPlain }}
 {{- fail "bad auth: no secret in this one" }}
 {{- end }}
@@ -178,5 +181,12 @@ describe("a chart that fails quoting a secret value", () => {
     const all = JSON.stringify(demo.errors);
     for (const form of [PASSWORD, PASSWORD.toUpperCase(), JSON.stringify(PASSWORD).slice(1, -1)])
       expect(all).not.toContain(form);
+  });
+
+  // Found by the secrets audit: a message quoting a part of the value (`trunc 16`) was kept.
+  it("withholds a message that quotes a part of the value", async () => {
+    const { demo } = await load("failPart: true\n");
+    expect(demo.errors?.[0]?.message).toBe("the message is withheld: it quotes a secret value");
+    expect(JSON.stringify(demo.errors)).not.toContain(PASSWORD.slice(0, 12));
   });
 });
