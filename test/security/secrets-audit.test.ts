@@ -394,7 +394,8 @@ describe("secrets audit", () => {
       /chart-secret\.sops\.yaml/,
     ],
     [
-      // kustomize quotes the text it cannot decode: `cannot decode !!str \`<password>\` as a !!int`.
+      // kustomize quotes the text it cannot decode (`cannot decode !!str \`…\` as a !!int`): here
+      // the base64 of a value of a decrypted env file.
       "a decrypted value replaced into an integer field",
       (dir) => {
         edit(dir, "apps/kustomization.yaml", (t) =>
@@ -402,7 +403,7 @@ describe("secrets audit", () => {
             .replace("resources:\n", "resources:\n  - deploy.yaml\n")
             .replace(
               "secretGenerator:\n",
-              "replacements:\n  - source: {kind: Secret, name: chart-secret, fieldPath: stringData.password}\n    targets:\n      - select: {kind: Deployment}\n        fieldPaths: [spec.replicas]\nsecretGenerator:\n",
+              "replacements:\n  - source: {kind: Secret, name: gen-sops-env, fieldPath: data.N}\n    targets:\n      - select: {kind: Deployment}\n        fieldPaths: [spec.replicas]\nsecretGenerator:\n",
             ),
         );
         writeFileSync(

@@ -48,6 +48,7 @@ export async function auditRepo(rng: Rng): Promise<AuditRepo> {
   const literal = s("literal", `li${token(rng, 26)}`);
   const envFile = s("envFile", `ef${token(rng, 26)}`);
   const sopsFile = s("sopsFile", `sf${token(rng, 26)}`);
+  const sopsEnv = s("sopsEnv", `se${token(rng, 26)}`);
   const badB64 = s("badB64", `bb${token(rng, 26)}`);
   const secrets = [
     password,
@@ -63,6 +64,7 @@ export async function auditRepo(rng: Rng): Promise<AuditRepo> {
     literal,
     envFile,
     sopsFile,
+    sopsEnv,
     badB64,
   ];
   const files: Record<string, string> = {};
@@ -103,6 +105,9 @@ secretGenerator:
   - name: gen-sops-file
     namespace: app
     files: [settings.sops.json]
+  - name: gen-sops-env
+    namespace: app
+    envs: [num.sops.env]
 configMapGenerator:
   - name: from-sops
     namespace: app
@@ -250,6 +255,7 @@ metadata:
     "bad-b64.sops.yaml",
   );
   files["apps/plain.env"] = `TOKEN=${envFile.value}\n`;
+  files["apps/num.sops.env"] = await enc(`N=${sopsEnv.value}\n`, "num.sops.env", true);
   files["apps/settings.sops.json"] = await enc(
     `${JSON.stringify({ apiKey: sopsFile.value }, null, 2)}\n`,
     "settings.sops.json",
