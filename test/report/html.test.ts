@@ -58,7 +58,11 @@ describe("source view: plain Secret manifests masked by structure", () => {
       "secretGenerator:\n  - name: s\n    literals: [token=literal-secret-1, 'b=literal-secret-2']\n",
       ["literal-secret-1", "literal-secret-2"],
     ],
-    ["a file that does not parse", "kind: Secret\nstringData:\n  token: bad-secret-1\n  x: [\n", ["bad-secret-1"]],
+    [
+      "a file that does not parse",
+      "kind: Secret\nstringData:\n  token: bad-secret-1\n  x: [\n",
+      ["bad-secret-1"],
+    ],
   ])("%s", (_, text, hidden) => {
     const out = maskSecretManifests(text);
     for (const h of hidden) expect(out).not.toContain(h);
