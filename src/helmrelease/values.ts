@@ -132,7 +132,12 @@ export function composeReleaseValues(
       try {
         setPath(result, ref.targetPath, text, ref.literal);
       } catch (e) {
-        if (e instanceof StrvalsError) fail(ref, `failed to merge value: ${e.message}`, false);
+        if (e instanceof StrvalsError)
+          fail(
+            ref,
+            `failed to merge value: ${kind === "Secret" ? withoutStrvalsData(e.message) : e.message}`,
+            false,
+          );
         throw e;
       }
       continue;
@@ -142,7 +147,7 @@ export function composeReleaseValues(
       doc = readYaml(text, `${kind} ${namespace}/${ref.name} key ${ref.valuesKey}`);
     } catch (e) {
       // A Secret's key or value never reaches the message (Flux's would quote them).
-      const message = kind === "Secret" ? withoutQuotedData((e as Error).message) : (e as Error).message;
+      const message = kind === "Secret" ? withoutSecretYaml((e as Error).message) : (e as Error).message;
       return fail(ref, `failed to read values data: ${message}`, false);
     }
     if (doc === null) doc = new GoMap();
@@ -151,6 +156,25 @@ export function composeReleaseValues(
     result = mergeMaps(result, doc);
   }
   return { values: mergeMaps(result, values), secretStrings, skipped };
+}
+
+/**
+ * A YAML error about a Secret's values document without the data it quotes: the keys go-yaml
+ * and sigs.k8s.io/yaml quote (withoutQuotedData), and the scalar go-yaml quotes in backquotes
+ * when a tag does not fit it (`cannot decode !!str \`<value>\` as a !!int`).
+ */
+function withoutSecretYaml(message: string): string {
+  return withoutQuotedData(message).replace(/`[^`]*`/g, "`…`");
+}
+
+/**
+ * A strvals error without the parts of the value it quotes. The value goes after `targetPath=`
+ * in Helm's --set syntax, so a comma in a Secret's value starts a new key made of the rest of
+ * the value, and strvals quotes keys and indices (`key "…" has no value`, `negative -5 index`).
+ * Flux's message quotes them; ours keeps the kind of error and drops the data.
+ */
+function withoutStrvalsData(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/-?\d+/g, "N");
 }
 
 /** ReplacePathValue / ReplacePathLiteralValue of fluxcd/pkg chartutil. */

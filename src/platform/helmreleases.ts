@@ -62,7 +62,7 @@ import { parseYamlDocuments, parseYamlDocumentsScanned } from "../yaml/parse.js"
 import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
 import { groupOf, metaString } from "./flux-objects.js";
-import { secretForms } from "./masking.js";
+import { secretForms, secretFragments } from "./masking.js";
 import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResource } from "./model.js";
 import {
   type CachedRelease,
@@ -1200,10 +1200,11 @@ const CLUSTER_SCOPED = new Set([
  * from, so the output is searched for the values themselves — and for the forms templates
  * commonly print them in (secretForms): a chart that writes `toJson .Values` or `toYaml .Values`
  * into a ConfigMap printed a password with a quote or an ampersand JSON-escaped, a multi-line
- * key line by line, `b64enc`/`urlquery`/`upper` forms, none of them equal to the value.
+ * key line by line, `b64enc`/`urlquery`/`upper` forms, none of them equal to the value — and
+ * for parts of them (secretFragments: `trunc`, `substr`).
  */
 function markSecretFields(resources: RenderedResource[], secretStrings: string[]): void {
-  const wanted = secretForms(secretStrings);
+  const wanted = [...secretForms(secretStrings), ...secretFragments(secretStrings)];
   if (wanted.length === 0) return;
   for (const r of resources) {
     const found = new SecretPaths();

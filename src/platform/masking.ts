@@ -156,8 +156,8 @@ const MIN_WITHHELD_LENGTH = 4;
  * `lower`, `title` keep a value's letters): each secret string of at least MIN_WITHHELD_LENGTH,
  * and each of its lines (a block scalar re-indents them, `toYaml` folds them), as written, as
  * Go's encoding/json and JSON escape it (`toJson`, `toPrettyJson`, `quote` of a value with a
- * quote), as YAML single quotes write it (`toYaml`), base64 (`b64enc`) and URL-encoded
- * (`urlquery`).
+ * quote), as YAML single quotes write it (`toYaml`), base64 (`b64enc`, and twice), base32
+ * (`b32enc`), hex (`printf "%x"`) and URL-encoded (`urlquery`).
  */
 export function secretForms(secretStrings: readonly string[]): string[] {
   const out = new Set<string>();
@@ -174,7 +174,12 @@ export function secretForms(secretStrings: readonly string[]): string[] {
       add(json);
       add(json.replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e"));
       add(x.replace(/'/g, "''"));
-      add(Buffer.from(x, "utf8").toString("base64"));
+      const b64 = Buffer.from(x, "utf8").toString("base64");
+      add(b64);
+      // Reversible encodings sprig offers: `b64enc | b64enc`, `b32enc`, `printf "%x"` (and %X).
+      add(Buffer.from(b64, "utf8").toString("base64"));
+      add(goBase32(Buffer.from(x, "utf8")));
+      add(Buffer.from(x, "utf8").toString("hex"));
       add(encodeURIComponent(x));
       // Go's url.QueryEscape: a space is `+`, and !'()* are escaped too.
       add(
@@ -182,6 +187,53 @@ export function secretForms(secretStrings: readonly string[]): string[] {
           .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
           .replace(/%20/g, "+"),
       );
+    }
+  }
+  return [...out];
+}
+
+/** Go's encoding/base32 StdEncoding (RFC 4648, padded), as sprig's `b32enc` writes it. */
+function goBase32(bytes: Buffer): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let out = "";
+  let bits = 0;
+  let acc = 0;
+  for (const b of bytes) {
+    acc = ((acc << 8) | b) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(acc << (5 - bits)) & 31];
+  return out.padEnd(Math.ceil(out.length / 8) * 8, "=");
+}
+
+/** Length of a fragment window, and the step between windows. */
+const FRAGMENT = 12;
+const FRAGMENT_STEP = 4;
+/** Longer secrets are matched whole only (their windows would be many). */
+const MAX_FRAGMENTED_LENGTH = 4096;
+
+/**
+ * Windows of each secret string (and each of its lines), lower-cased: FRAGMENT characters every
+ * FRAGMENT_STEP characters and the last FRAGMENT, so that any part of a secret of at least
+ * FRAGMENT + FRAGMENT_STEP - 1 (15) characters contains one. A chart that prints a prefix or a
+ * middle of a password (`trunc`, `substr`) prints such a part. A field of the HelmRelease
+ * with a secret substituted into it (`grafana.${SECRET_DOMAIN}`) also holds template text: a
+ * window that lies in 12 or more characters of such text marks chart fields that hold it,
+ * which errs on the side of masking.
+ */
+export function secretFragments(secretStrings: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const s of secretStrings) {
+    if (s.length > MAX_FRAGMENTED_LENGTH) continue;
+    for (const part of new Set([s, ...s.split(/\r?\n/).map((l) => l.trim())])) {
+      const x = part.toLowerCase();
+      if (x.length <= FRAGMENT) continue;
+      for (let i = 0; i + FRAGMENT <= x.length; i += FRAGMENT_STEP) out.add(x.slice(i, i + FRAGMENT));
+      out.add(x.slice(-FRAGMENT));
     }
   }
   return [...out];
@@ -206,10 +258,10 @@ export function withholdSecretMessages(platform: Platform): void {
       }
   // What entered a HelmRelease's values from a Secret (valuesFrom, substitution): a chart's `fail`
   // or `required` message, or a template error, may quote it.
-  // In the forms a template prints it in (lower-cased, as secretForms gives them).
-  const folded = secretForms(
-    platform.clusters.flatMap((c) => c.helmReleases.flatMap((h) => h.secretInputs ?? [])),
-  );
+  // In the forms a template prints it in, or a part of it (lower-cased, as secretForms and
+  // secretFragments give them).
+  const inputs = platform.clusters.flatMap((c) => c.helmReleases.flatMap((h) => h.secretInputs ?? []));
+  const folded = [...secretForms(inputs), ...secretFragments(inputs)];
   if (values.size === 0 && folded.length === 0) return;
   const list = [...values];
   const quotes = (s: string) => {

@@ -276,6 +276,49 @@ describe("release names and values composition", () => {
     const mapKey = failure("? {password: hunter2}\n: x\n");
     expect(mapKey).toMatch(/invalid map key$/);
     for (const m of [nullKey, mapKey]) expect(m).not.toContain("hunter2");
+    // Found by the secrets audit: a tag that does not fit the scalar quoted the scalar.
+    for (const tag of ["!!int", "!!float", "!!bool"]) {
+      const m = failure(`password: ${tag} hunter2\n`);
+      expect(m).toMatch(new RegExp(`cannot decode !!str \`…\` as a ${tag}$`));
+      expect(m).not.toContain("hunter2");
+    }
+  });
+
+  // Found by the secrets audit: a comma in a Secret's value starts a new --set key made of the
+  // rest of the value, which strvals quoted (`key "secondHalf7" has no value`).
+  it.each([
+    ["a comma", "firstHalf,secondHalf7", /failed to merge value: key "…" has no value$/],
+    ["a trailing comma", "firstHalf,secondHalf7,", /failed to merge value: key "…" has no value/],
+    [
+      "a negative index",
+      "firstHalf,secondHalf7[-42]=x",
+      /failed to merge value: negative N index not allowed$/,
+    ],
+    ["a bad index", "firstHalf,secondHalf7[zz42]=x", /failed to merge value: error parsing index/],
+  ])("a Secret's value with %s in a targetPath never shows in the error", (_, value, expected) => {
+    const ref = {
+      kind: "Secret",
+      name: "s",
+      valuesKey: "v",
+      targetPath: "a.b",
+      optional: false,
+      literal: false,
+      index: 0,
+    };
+    const secret: KObject = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s", namespace: "ns" },
+      stringData: { v: value },
+    };
+    let message = "no error";
+    try {
+      composeReleaseValues("ns", [ref], undefined, () => secret);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(expected);
+    expect(message).not.toMatch(/secondHalf|42|zz/);
   });
 });
 

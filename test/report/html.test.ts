@@ -35,6 +35,34 @@ describe("source view: plain Secret manifests masked by structure", () => {
     ],
     ["flow map", "kind: Secret\ndata: {a: c2VjcmV0}\n", ["c2VjcmV0"]],
     ["second document", "kind: ConfigMap\ndata:\n  a: keep\n---\nkind: Secret\ndata:\n  a: c2Vj\n", ["c2Vj"]],
+    // Found by the secrets audit (test/security/secrets-audit.test.ts): the line-based masker
+    // missed every one of these.
+    [
+      "JSON manifest",
+      '{\n  "apiVersion": "v1",\n  "kind": "Secret",\n  "stringData": {\n    "token": "js-secret-1"\n  }\n}\n',
+      ["js-secret-1"],
+    ],
+    [
+      "Secret in a List",
+      "apiVersion: v1\nkind: List\nitems:\n  - kind: Secret\n    stringData:\n      token: list-secret-1\n",
+      ["list-secret-1"],
+    ],
+    ["quoted key", 'kind: Secret\n"stringData":\n  token: quoted-secret-1\n', ["quoted-secret-1"]],
+    [
+      "value from an anchor",
+      "kind: Secret\nmetadata:\n  annotations:\n    a: &pw anchored-secret-1\nstringData:\n  token: *pw\n",
+      ["anchored-secret-1"],
+    ],
+    [
+      "secretGenerator literals",
+      "secretGenerator:\n  - name: s\n    literals: [token=literal-secret-1, 'b=literal-secret-2']\n",
+      ["literal-secret-1", "literal-secret-2"],
+    ],
+    [
+      "a file that does not parse",
+      "kind: Secret\nstringData:\n  token: bad-secret-1\n  x: [\n",
+      ["bad-secret-1"],
+    ],
   ])("%s", (_, text, hidden) => {
     const out = maskSecretManifests(text);
     for (const h of hidden) expect(out).not.toContain(h);
@@ -47,5 +75,16 @@ describe("source view: plain Secret manifests masked by structure", () => {
     expect(maskSecretManifests(sops)).toBe(sops);
     const cm = "kind: ConfigMap\ndata:\n  a: keep\n";
     expect(maskSecretManifests(cm)).toBe(cm);
+  });
+
+  it("keeps keys, names and line numbers readable", () => {
+    const out = maskSecretManifests(
+      'kind: Secret\nmetadata:\n  name: db\nstringData:\n  user: |\n    a\n    b\n  pass: "x"\n',
+    );
+    expect(out).toBe(
+      "kind: Secret\nmetadata:\n  name: db\nstringData:\n  user: <masked>\n    <masked>\n    <masked>\n  pass: <masked>\n",
+    );
+    const gen = maskSecretManifests("secretGenerator:\n  - name: s\n    literals:\n      - token=abc\n");
+    expect(gen).toBe("secretGenerator:\n  - name: s\n    literals:\n      - token=<masked>\n");
   });
 });

@@ -10,7 +10,7 @@ import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadPlatformWithSecrets, maskedPlatform } from "../../src/platform/decrypt.js";
 import type { Platform } from "../../src/platform/index.js";
-import { newRunMasker, secretForms } from "../../src/platform/masking.js";
+import { newRunMasker, secretForms, secretFragments } from "../../src/platform/masking.js";
 import { encryptForDemo, FIXTURE_FILES, sopsFixtureFiles, writeFixture } from "../helmrelease/fixture.js";
 import { demoIdentities } from "../support/flux.js";
 
@@ -105,6 +105,34 @@ describe("secretForms", () => {
     );
     expect(forms.some((f) => f.includes("abc"))).toBe(false);
   });
+
+  // Found by the secrets audit (test/security/secrets-audit.test.ts): sprig's reversible
+  // encodings printed the value unmasked. Expected strings are what Helm v4.1.4 prints for
+  // `"pw-Secret1" | b64enc | b64enc`, `| b32enc` and `printf "%x"`.
+  it("lists base64 twice, base32 and hex", () => {
+    const forms = secretForms(["pw-Secret1"]);
+    expect(forms).toEqual(
+      expect.arrayContaining(
+        ["Y0hjdFUyVmpjbVYwTVE9PQ==", "OB3S2U3FMNZGK5BR", "70772d53656372657431"].map((f) => f.toLowerCase()),
+      ),
+    );
+  });
+});
+
+describe("secretFragments", () => {
+  it("has a window inside every part of 15 characters or more, lower-cased", () => {
+    const secret = "pwAbCdEfGhIjKlMnOpQrStUvWxYz0123";
+    const fragments = secretFragments([secret]);
+    for (let len = 15; len <= secret.length; len++)
+      for (let i = 0; i + len <= secret.length; i++) {
+        const part = secret.slice(i, i + len).toLowerCase();
+        expect(
+          fragments.some((f) => part.includes(f)),
+          part,
+        ).toBe(true);
+      }
+    expect(secretFragments(["short-secret"])).toEqual([]);
+  });
 });
 
 describe("a chart that fails quoting a secret value", () => {
@@ -113,6 +141,9 @@ describe("a chart that fails quoting a secret value", () => {
   // printed in all of them.
   const FAIL_TEMPLATE = `{{- if .Values.failWith }}
 {{- fail (printf "bad auth %s / %s / %s" .Values.auth.password (.Values.auth.password | upper) (toJson .Values.auth)) }}
+{{- end }}
+{{- if .Values.failPart }}
+{{- fail (printf "bad auth %s..." (.Values.auth.password | trunc 16)) }}
 {{- end }}
 {{- if .Values.failPlain }}
 {{- fail "bad auth: no secret in this one" }}
@@ -150,5 +181,12 @@ describe("a chart that fails quoting a secret value", () => {
     const all = JSON.stringify(demo.errors);
     for (const form of [PASSWORD, PASSWORD.toUpperCase(), JSON.stringify(PASSWORD).slice(1, -1)])
       expect(all).not.toContain(form);
+  });
+
+  // Found by the secrets audit: a message quoting a part of the value (`trunc 16`) was kept.
+  it("withholds a message that quotes a part of the value", async () => {
+    const { demo } = await load("failPart: true\n");
+    expect(demo.errors?.[0]?.message).toBe("the message is withheld: it quotes a secret value");
+    expect(JSON.stringify(demo.errors)).not.toContain(PASSWORD.slice(0, 12));
   });
 });

@@ -643,7 +643,7 @@ function sourceValue(resources: Resource[], spec: ReplacementSpec): { value: Val
   return { value: { ...value, text: parts[index]! }, secrets };
 }
 
-function writeValue(slot: Slot, value: Value, opts: ReplacementOptions | undefined): void {
+function writeValue(slot: Slot, value: Value, opts: ReplacementOptions | undefined, secret: boolean): void {
   const target = slot.parent[slot.key as never] as YamlValue;
   const targetIsScalar = slot.fresh || !(isMap(target) || Array.isArray(target));
   let v = value;
@@ -660,8 +660,22 @@ function writeValue(slot: Slot, value: Value, opts: ReplacementOptions | undefin
       : { scalar: true, tag: "str", text: parts.join(opts.delimiter) };
   }
   const p = slot.parent as Record<string | number, YamlValue>;
-  if (targetIsScalar) p[slot.key] = decodeScalar(slot.fresh ? "" : tagOf(target), valueText(v));
+  if (targetIsScalar) p[slot.key] = decodeTarget(slot.fresh ? "" : tagOf(target), valueText(v), secret);
   else p[slot.key] = valueNode(v);
+}
+
+/**
+ * decodeScalar for a target field; a secret source is not quoted (kustomize quotes the text:
+ * \`cannot decode !!str \`<the password>\` as a !!int\` for a Secret's value written into
+ * `replicas`), as for options.index below.
+ */
+function decodeTarget(tag: Tag | "", text: string, secret: boolean): YamlValue {
+  try {
+    return decodeScalar(tag, text);
+  } catch (e) {
+    if (!secret || !(e instanceof SlipwayError)) throw e;
+    throw new SlipwayError(e.message.replace(/`[^`]*`/, "(a secret value)"));
+  }
 }
 
 function applyToTarget(r: Resource, value: Value, t: ReplacementTarget, secrets?: SecretPaths): void {
@@ -684,7 +698,7 @@ function applyToTarget(r: Resource, value: Value, t: ReplacementTarget, secrets?
     }
     if (slots.length === 0) throw new SlipwayError(`${what} ${JSON.stringify(fp)} in replacement target`);
     for (const s of slots) {
-      writeValue(s, value, t.options);
+      writeValue(s, value, t.options, secrets !== undefined);
       if (secrets) markWritten(r, root, s, value.scalar || t.options?.delimiter ? undefined : secrets);
     }
   }
