@@ -36,12 +36,7 @@ describe("a build that needs a file behind a symbolic link names the link", () =
   it.each([
     ["a resource", "resources: [b.yaml]\n", "b.yaml", "apps/b.yaml"],
     ["a resource in a linked directory", "resources: [linked/b.yaml]\n", "linked", "apps/linked"],
-    [
-      "a generator file",
-      "configMapGenerator:\n  - name: g\n    files: [b.yaml]\n",
-      "b.yaml",
-      "apps/b.yaml",
-    ],
+    ["a generator file", "configMapGenerator:\n  - name: g\n    files: [b.yaml]\n", "b.yaml", "apps/b.yaml"],
     ["a patch file", "resources: [a.yaml]\npatches:\n  - path: b.yaml\n", "b.yaml", "apps/b.yaml"],
   ])("%s", async (_, kustomization, linkName, shown) => {
     const root = tempTree({
