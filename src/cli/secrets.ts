@@ -15,7 +15,7 @@ import {
 } from "../sops/index.js";
 import { SopsConfigCache } from "./secrets/config.js";
 import { editFile } from "./secrets/edit.js";
-import { findSopsFiles } from "./secrets/find.js";
+import { findSopsFiles, type Skipped } from "./secrets/find.js";
 import { type RunIdentities, runIdentities } from "./secrets/keys.js";
 import { buildReport, formatStatusText, type StatusEntry, statusOf } from "./secrets/status.js";
 import { refuseReadOnly, replaceFile } from "./secrets/write.js";
@@ -88,6 +88,15 @@ function out(s: string | Buffer): void {
 
 function err(line: string): void {
   process.stderr.write(`slipway secrets: ${line}\n`);
+}
+
+/** The SOPS files under `paths` (default: the current directory); what was passed by, on stderr. */
+function findSopsFilesNoting(paths: readonly string[]): string[] {
+  const skipped: Skipped[] = [];
+  const files = findSopsFiles(paths.length > 0 ? paths : ["."], skipped);
+  // File names come from the repository: they cannot drive the terminal.
+  for (const s of skipped) err(withoutControls(`skipped ${s.file}: ${s.why}`));
+  return files;
 }
 
 /** One line naming the file: the SlipwayError's own `file: message`, else prefixed here. */
@@ -173,7 +182,7 @@ async function overTree(
   paths: string[],
   each: (file: string, bytes: Buffer, pending: Pending[]) => Promise<void>,
 ): Promise<{ total: number; failed: number; written: boolean }> {
-  const files = findSopsFiles(paths.length > 0 ? paths : ["."]);
+  const files = findSopsFilesNoting(paths);
   let failed = 0;
   const pending: Pending[] = [];
   for (const file of files) {
@@ -268,7 +277,7 @@ async function status(positionals: string[], values: Values): Promise<number> {
   const found = keys(values);
   const configs = new SopsConfigCache();
   const entries: StatusEntry[] = [];
-  for (const file of findSopsFiles(positionals.length > 0 ? positionals : ["."])) {
+  for (const file of findSopsFilesNoting(positionals)) {
     entries.push(await statusOf(file, found.identities, configs));
   }
   const report = buildReport(entries, found.sources);

@@ -71,6 +71,13 @@ export class OverlayFileSystem implements FileSystem {
     return this.base.exists(dir) ? this.base.realPath(dir) : dir;
   }
 
+  /** The base's hidden links, less the names this overlay serves. */
+  linksIn(p: string): string[] {
+    const added = this.entries.get(p);
+    const links = this.base.linksIn?.(p) ?? [];
+    return added ? links.filter((name) => !added.has(name)) : links;
+  }
+
   readDir(p: string): string[] {
     const added = this.entries.get(p);
     const own = this.base.isDirectory(p) ? this.base.readDir(p) : [];

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
+import { hiddenLinkNote } from "../fs/hidden-link.js";
 
 export type LoadRestrictor = "LoadRestrictionsRootOnly" | "LoadRestrictionsNone";
 
@@ -96,7 +97,9 @@ export class Loader {
       // Too large to read: said with its size and the limit, not as missing.
       if ((e as NodeJS.ErrnoException).code === "EFBIG")
         throw e instanceof SlipwayError ? e : new SlipwayError((e as Error).message, { file: abs });
-      throw new SlipwayError(`open ${abs}: no such file or directory`, { file: abs });
+      throw new SlipwayError(`open ${abs}: no such file or directory${hiddenLinkNote(this.fs, abs)}`, {
+        file: abs,
+      });
     }
   }
 

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { SecretFile } from "../fs/filesystem.js";
+import { hiddenLinkNote } from "../fs/hidden-link.js";
 import { SecretPaths } from "../secrets/paths.js";
 import {
   decodeYamlText,
@@ -403,9 +404,12 @@ export class KustTarget {
       flush();
       const abs = this.loader.resolve(p);
       if (!this.loader.fs.exists(abs)) {
-        throw new SlipwayError(`accumulating resources: '${p}': no such file or directory (${abs})`, {
-          file: this.k.file,
-        });
+        throw new SlipwayError(
+          `accumulating resources: '${p}': no such file or directory (${abs})${hiddenLinkNote(this.loader.fs, abs)}`,
+          {
+            file: this.k.file,
+          },
+        );
       }
       let sub: Accumulator;
       try {

@@ -93,6 +93,7 @@ import {
   renderedResourceSetObjects,
 } from "./resourcesets.js";
 import { MAX_SCAN_BYTES, type RepositoryScan, scanRepository } from "./scan.js";
+import { linksLeftOut } from "./source-links.js";
 
 /**
  * The SOPS hook (decryption is a separate module). Called only for Flux Kustomizations with
@@ -889,6 +890,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
           );
     k.dir = relative(ctx.root, originOf(ctx, result.dir));
     k.generatedKustomization = result.generated;
+    noteLinksLeftOut(ctx, k, result.dir, result.generated);
     p.built = result.resources;
     if (found.output) {
       p.output = found.output;
@@ -1029,6 +1031,7 @@ function finishKustomization(
     if (hit) {
       k.dir = relative(ctx.root, originOf(ctx, hit.dir));
       k.generatedKustomization = hit.generated;
+      noteLinksLeftOut(ctx, k, hit.dir, hit.generated);
       k.resources = hit.objects.map((o) => rendered(ctx, o.from, o.object, k, undefined));
       adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
       return;
@@ -1082,11 +1085,23 @@ function stableJson(v: YamlValue): string {
   return typeof v === "bigint" ? `${v}n` : JSON.stringify(v);
 }
 
+/**
+ * Names the links of a generated kustomization's directory, which Flux does not apply. Only for
+ * a source of this repository: an ExternalArtifact's tree is composed from an artifact that
+ * holds no links already.
+ */
+function noteLinksLeftOut(ctx: RenderContext, k: FluxKustomization, dir: string, generated: boolean): void {
+  if (!generated || k.sourceRef.kind === "ExternalArtifact" || k.sourceRoot === undefined) return;
+  const links = linksLeftOut(artifactFs(ctx, k.sourceRoot), dir);
+  if (links.length > 0) k.linksLeftOut = links.map((l) => relative(ctx.root, l));
+}
+
 /** Takes an earlier render's result for a Kustomization whose inputs are the same. */
 function adoptRender(k: FluxKustomization, prior: FluxKustomization): void {
   k.status = prior.status;
   k.dir = prior.dir;
   k.generatedKustomization = prior.generatedKustomization;
+  if (prior.linksLeftOut) k.linksLeftOut = [...prior.linksLeftOut];
   k.resources = prior.resources.map((r) => ({ ...r, cluster: k.cluster, kustomization: k.id }));
   k.errors = prior.errors.map((e) => ({ ...e, cluster: k.cluster, kustomization: k.id }));
   k.warnings = [...prior.warnings];

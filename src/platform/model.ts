@@ -189,6 +189,11 @@ export interface FluxKustomization {
   /** The directory had no kustomization file: Flux generated one. */
   generatedKustomization: boolean;
   /**
+   * Repository-relative symbolic links below a generated kustomization's directory: not in
+   * Flux's source artifact, so not applied (src/platform/source-links.ts).
+   */
+  linksLeftOut?: string[];
+  /**
    * Made up by Slipway for a cluster without Flux sync objects in the repository (the
    * bootstrap object lives elsewhere) or for a plain kustomize stack.
    */

@@ -8,6 +8,7 @@
  * four regular expressions (run by JavaScript's engine where they mean the same, see
  * NativeGrammarRegexp); error texts are upstream's.
  */
+import { GoRegexp } from "../go/regexp.js";
 import { comparePrerelease, parseStrictVersion, parseVersion, SemverError, type Version } from "./version.js";
 
 // `\s` is Go's ASCII class; the version grammar keeps upstream's quirk of `|` inside the
@@ -25,6 +26,20 @@ export const GRAMMAR = {
   find: String.raw`(${OPS})\s*(${CV})`,
   valid: String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`,
 };
+
+/**
+ * The language of GRAMMAR.valid, written so that JavaScript's backtracking engine cannot blow
+ * up on it. Upstream's expression lets a run of spaces between two constraints be shared out
+ * among up to four adjacent `\s*`/`\s+` (a group's trailing one, the separator, and the empty
+ * operator's two), so a string that fails at its end after n gaps of k spaces is tried in ~k^n
+ * ways (`1` + `   1` x 10 + ` !` took 7 s; a HelmRelease's chart version is pull-request
+ * text). Here each gap is one quantifier (`\s+`, or `\s*,\s*` around the comma) and an absent
+ * operator brings no `\s*` of its own: the same strings match (RE2 runs upstream's expression
+ * against this one in test/semver/constraints-grammar.test.ts). Only matchString asks it.
+ */
+const OPS_NONEMPTY = String.raw`!=|>=|=>|<=|=<|~>|=|>|<|~|\^`;
+const OPT_OP = String.raw`(?:(?:${OPS_NONEMPTY})\s*)?`;
+export const VALID_LINEAR = String.raw`^\s*${OPT_OP}(?:${CV})(?:(?:\s+|\s*,\s*)${OPT_OP}(?:${CV}))*\s*$`;
 
 /** What the constraint parser asks of an expression (GoRegexp's methods of the same names). */
 export interface GrammarRegexp {
@@ -72,9 +87,29 @@ function regexps(): NonNullable<typeof grammar> {
     constraint: new NativeGrammarRegexp(GRAMMAR.constraint),
     range: new NativeGrammarRegexp(GRAMMAR.range),
     find: new NativeGrammarRegexp(GRAMMAR.find),
-    valid: new NativeGrammarRegexp(GRAMMAR.valid),
+    valid: new NativeGrammarRegexp(VALID_LINEAR),
   };
   return grammar;
+}
+
+/**
+ * Longer constraint texts go to RE2. The unanchored `range` and `find` (and `constraint`'s
+ * adjacent `\s*`) try every start against a long run of spaces: quadratic in JavaScript's
+ * engine (20,000 spaces took 0.6 s, a megabyte would take an hour), linear in RE2, which gives
+ * the same answers (test/semver/constraints-grammar.test.ts). Real constraints are a few dozen
+ * characters and keep the native engine (compiling the RE2 programs costs a cold run ~50 ms).
+ */
+const NATIVE_MAX_CHARS = 256;
+let linearGrammar: NonNullable<typeof grammar> | undefined;
+function grammarFor(text: string): NonNullable<typeof grammar> {
+  if (text.length <= NATIVE_MAX_CHARS) return regexps();
+  linearGrammar ??= {
+    constraint: new GoRegexp(GRAMMAR.constraint),
+    range: new GoRegexp(GRAMMAR.range),
+    find: new GoRegexp(GRAMMAR.find),
+    valid: new GoRegexp(GRAMMAR.valid),
+  };
+  return linearGrammar;
 }
 
 type Op = "" | "=" | "!=" | ">" | "<" | ">=" | "=>" | "<=" | "=<" | "~" | "~>" | "^";
@@ -148,8 +183,8 @@ export function parseConstraints(text: string): Constraints {
   const groups: Constraint[][] = [];
   const hasPre: boolean[] = [];
   for (const or of ors) {
-    if (!regexps().valid.matchString(or)) throw new SemverError(`improper constraint: ${or}`);
-    const found = regexps().find.findAll(or);
+    if (!grammarFor(or).valid.matchString(or)) throw new SemverError(`improper constraint: ${or}`);
+    const found = grammarFor(or).find.findAll(or);
     const group = (found.length > 0 ? found : [or]).map(parseOne);
     hasPre.push(group.some((c) => c.con.prerelease !== ""));
     groups.push(group);
@@ -196,7 +231,7 @@ function parseOne(text: string): Constraint {
       dirty: true,
     };
   }
-  const m = regexps().constraint.findSubmatch(text);
+  const m = grammarFor(text).constraint.findSubmatch(text);
   if (!m) throw new SemverError(`improper constraint: ${text}`);
   const [, op, orig, major, minor, patch, pre] = m as [string, Op, string, string, string, string, string];
   let ver = orig;
@@ -226,7 +261,7 @@ function parseOne(text: string): Constraint {
 /** rewriteRange: "A - B" → ">= A, <= B ", replacing the first equal text each time (as upstream). */
 function rewriteRange(text: string): string {
   let out = text;
-  for (const m of regexps().range.findAllSubmatch(text)) {
+  for (const m of grammarFor(text).range.findAllSubmatch(text)) {
     const at = out.indexOf(m[0]!);
     if (at < 0) continue;
     out = `${out.slice(0, at)}>= ${m[1]}, <= ${m[11]} ${out.slice(at + m[0]!.length)}`;

@@ -361,9 +361,20 @@ interface RawDocument {
   src: string;
 }
 
+/**
+ * go-yaml (libyaml's reader: `is_break`) ends a line at a carriage return that no line feed
+ * follows, as YAML 1.1 does; the `yaml` package (YAML 1.2) reads it as part of the line, so
+ * `x: 99<CR>` at the end of a file was the string "99\r" and `a: 1<CR>b: 2` an error, where
+ * kustomize reads 99 and two keys. A line feed in its place (same length: positions hold)
+ * reads as go-yaml reads; a CR-LF pair is left as it is.
+ */
+function loneCarriageReturnsAsBreaks(text: string): string {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+}
+
 function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: LineCounter } {
   checkCharacters(text, file);
-  let src = text;
+  let src = loneCarriageReturnsAsBreaks(text);
   let lines = new LineCounter();
   let all = parseAllList(src, lines, file);
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {

@@ -7,6 +7,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -521,6 +522,33 @@ describe("slipway secrets status on a repository that drifted", () => {
     expect(text.stdout).toMatch(/mismatch: missing age1/);
     expect(text.stdout).toMatch(/no rule: .*no matching creation rules/);
     expect(text.stdout).not.toContain("hunter2-e91b");
+  });
+});
+
+describe("slipway secrets: what the walk passes by is said", () => {
+  // A link out of the tree (or to nothing) is not followed, and a file too large is not read:
+  // before, `status`, `updatekeys` and `rotate` passed them by in silence, so a rotation could
+  // leave a linked secret on the old keys without a word. A link whose target the walk reaches
+  // anyway is no loss and says nothing.
+  it("status names links out of the tree and dangling links on stderr, not links inside", () => {
+    const dir = repo();
+    encryptInPlace(dir, "secrets/app.yaml");
+    const outside = repo();
+    encryptInPlace(outside, "secrets/app.yaml");
+    symlinkSync(path.join(outside, "secrets/app.yaml"), path.join(dir, "secrets/linked-out.yaml"));
+    symlinkSync("app.yaml", path.join(dir, "secrets/linked-in.yaml"));
+    symlinkSync("missing.yaml", path.join(dir, "secrets/dangling.yaml"));
+    const r = run(["status", "--format", "json", dir], withKey(0));
+    expect(r.code, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as StatusJson).files.map((f) => path.relative(dir, f.file));
+    expect(files).toEqual(["secrets/app.yaml"]);
+    expect(r.stderr).toContain(
+      `skipped ${path.join(dir, "secrets/linked-out.yaml")}: a symbolic link out of the searched tree`,
+    );
+    expect(r.stderr).toContain(
+      `skipped ${path.join(dir, "secrets/dangling.yaml")}: a symbolic link to nothing`,
+    );
+    expect(r.stderr).not.toContain("linked-in.yaml");
   });
 });
 

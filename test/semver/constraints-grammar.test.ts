@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { GoRegexp } from "../../src/go/regexp.js";
-import { GRAMMAR, NativeGrammarRegexp } from "../../src/semver/constraints.js";
+import {
+  GRAMMAR,
+  NativeGrammarRegexp,
+  parseConstraints,
+  VALID_LINEAR,
+} from "../../src/semver/constraints.js";
 
 const TOKENS = [
   "1",
@@ -98,4 +103,37 @@ describe("constraint grammar: JavaScript's engine against RE2's", () => {
       }
     });
   }
+});
+
+describe("the validity check: upstream's expression (RE2) against the linear one (JavaScript)", () => {
+  it("accepts the same strings, 20000 seeded ones and runs of spaces and commas", () => {
+    const go = new GoRegexp(GRAMMAR.valid);
+    const js = new NativeGrammarRegexp(VALID_LINEAR);
+    const gen = generator(20261204);
+    const gaps = ["", " ", "  ", "   ", ",", " ,", ", ", " , ", ",,", "\t", " \n "];
+    const fixed: string[] = [];
+    for (const a of gaps)
+      for (const b of gaps) fixed.push(`1${a}>=2${b}`, `${a}~1.2${b}3-rc.1${a}`, `=${a}1${b},${a}^2`);
+    for (let i = 0; i < 20000 + fixed.length; i++) {
+      const s = i < fixed.length ? fixed[i]! : gen() + gen();
+      expect(js.matchString(s), JSON.stringify(s)).toBe(go.matchString(s));
+    }
+  });
+
+  it("a constraint built to backtrack is refused at once (it took seconds, then hours)", () => {
+    // Each gap of three spaces could be shared out among four quantifiers: ~4^n tries.
+    for (const gap of ["   ", "    ", " ,  "]) {
+      const text = `1${`${gap}1`.repeat(40)} !`;
+      expect(() => parseConstraints(text)).toThrow(/improper constraint/);
+    }
+  });
+
+  it("a long run of spaces is read in linear time (quadratic, 200,000 spaces took a minute)", () => {
+    expect(() => parseConstraints(`1${" ".repeat(200_000)}!`)).toThrow(/improper constraint/);
+    expect(() => parseConstraints(`>=${" ".repeat(200_000)}1 !`)).toThrow(/improper constraint/);
+    // Long but valid: the same answer as a short one.
+    const long = `>= 1.0.0${" ".repeat(300)}< 2.0.0`;
+    expect(String(parseConstraints(long))).toBe(String(parseConstraints(">= 1.0.0 < 2.0.0")));
+    expect(String(parseConstraints(`1.0${" ".repeat(300)}-${" ".repeat(300)}2.0`))).toBe(">=1.0 <=2.0");
+  });
 });

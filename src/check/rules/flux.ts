@@ -245,6 +245,29 @@ export const pathMissing: Rule = {
   },
 };
 
+export const symlinkLeftOut: Rule = {
+  id: "flux-symlink-left-out",
+  defaultSeverity: "warning",
+  description:
+    "A symbolic link below a Flux Kustomization's path without a kustomization file: Flux's source artifact holds no links, so it is not applied.",
+  help: "source-controller archives regular files and directories only, so kustomize-controller never sees a symbolic link of the repository: the kustomization it generates for a path without a kustomization.yaml leaves linked manifests and directories out (and a linked kustomization.yaml makes it generate one). Slipway renders what Flux applies, without them. Replace the link with the file, or add a kustomization.yaml that names the target by its real path.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      for (const k of cluster.kustomizations) {
+        for (const link of k.linksLeftOut ?? []) {
+          ctx.report({
+            cluster: cluster.name,
+            kustomization: k.id,
+            file: link,
+            line: 0,
+            message: `${link} is a symbolic link, which Flux's source artifact does not hold (source-controller archives regular files and directories only): Kustomization ${k.id} generates its kustomization from ${k.dir ?? k.path} without it`,
+          });
+        }
+      }
+    }
+  },
+};
+
 function sourceExists(ctx: RuleContext, cluster: Cluster, ref: ObjectRef): boolean {
   if (
     cluster.sources.some((s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name)
@@ -598,6 +621,7 @@ export const rules: Rule[] = [
   dependsOnMissing,
   dependencyCycle,
   pathMissing,
+  symlinkLeftOut,
   sourceMissing,
   chartSourceMissing,
   crdDependencyMissing,

@@ -11,6 +11,7 @@ export const allRuleIds: readonly string[] = [
   "flux-dependson-missing",
   "flux-dependency-cycle",
   "flux-path-missing",
+  "flux-symlink-left-out",
   "flux-source-missing",
   "helmrelease-chart-source-missing",
   "crd-dependency-missing",

@@ -23,7 +23,13 @@ export function looksLikeSops(file: string, bytes: Buffer): boolean {
   return METADATA_MARK[formatFromPath(file)].test(bytes.toString("utf8"));
 }
 
-function walk(dir: string, out: string[]): void {
+/** A file the walk passed by that could be a SOPS file: said on stderr, never skipped in silence. */
+export interface Skipped {
+  file: string;
+  why: string;
+}
+
+function walk(dir: string, out: string[], skipped: Skipped[], roots: readonly string[]): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -37,26 +43,48 @@ function walk(dir: string, out: string[]): void {
     const p = path.join(dir, e.name);
     // Symlinked directories are not followed: a link back up the tree would never end.
     if (e.isDirectory()) {
-      if (!SKIPPED_DIRS.has(e.name)) walk(p, out);
+      if (!SKIPPED_DIRS.has(e.name)) walk(p, out, skipped, roots);
     } else if (e.isFile()) {
       let bytes: Buffer;
       try {
-        if (fs.statSync(p).size > MAX_BYTES) continue;
+        const size = fs.statSync(p).size;
+        if (size > MAX_BYTES) {
+          skipped.push({ file: p, why: `larger than ${MAX_BYTES / 1024 / 1024} MiB, not read` });
+          continue;
+        }
         bytes = fs.readFileSync(p);
-      } catch {
+      } catch (err) {
+        skipped.push({ file: p, why: `cannot read: ${(err as NodeJS.ErrnoException).code ?? "error"}` });
         continue;
       }
       if (looksLikeSops(p, bytes)) out.push(p);
+    } else if (e.isSymbolicLink()) {
+      // A link whose target the walk reaches anyway is no loss; one that leads elsewhere (or
+      // nowhere) is not followed, and the user learns that its target was not looked at.
+      const target = realOrUndefined(p);
+      if (target === undefined) skipped.push({ file: p, why: "a symbolic link to nothing, not followed" });
+      else if (!roots.some((r) => target === r || target.startsWith(`${r}${path.sep}`)))
+        skipped.push({ file: p, why: "a symbolic link out of the searched tree, not followed" });
     }
+  }
+}
+
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
   }
 }
 
 /**
  * SOPS files under `paths`, in a stable order. A directory is searched recursively; a file
- * named explicitly is taken as it is (the caller reports it if it is not a SOPS file).
+ * named explicitly is taken as it is (the caller reports it if it is not a SOPS file). What the
+ * walk could not look at (unreadable, too large, a link out of the tree) goes to `skipped`.
  */
-export function findSopsFiles(paths: readonly string[]): string[] {
+export function findSopsFiles(paths: readonly string[], skipped: Skipped[] = []): string[] {
   const out: string[] = [];
+  const dirs: string[] = [];
   for (const p of paths) {
     let stat: fs.Stats;
     try {
@@ -64,8 +92,10 @@ export function findSopsFiles(paths: readonly string[]): string[] {
     } catch (err) {
       throw new SlipwayError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, { file: p });
     }
-    if (stat.isDirectory()) walk(p, out);
+    if (stat.isDirectory()) dirs.push(p);
     else out.push(p);
   }
+  const roots = dirs.map((d) => realOrUndefined(d) ?? path.resolve(d));
+  for (const d of dirs) walk(d, out, skipped, roots);
   return [...new Set(out)];
 }

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { SlipwayError } from "../../errors.js";
 import type { FileSystem } from "../../fs/filesystem.js";
+import { hiddenLinkNote } from "../../fs/hidden-link.js";
 import type { GeneratorArgs } from "./args.js";
 import { parseEnvFile } from "./envfile.js";
 import type { KvPair } from "./kv-pair.js";
@@ -121,7 +122,7 @@ function readSource(p: string, ctx: SourceContext, what: string, all: string[]):
   } catch (err) {
     throw fail(err instanceof Error ? err.message : String(err));
   }
-  if (!ctx.fs.exists(abs)) throw fail(`file '${abs}' does not exist`);
+  if (!ctx.fs.exists(abs)) throw fail(`file '${abs}' does not exist${hiddenLinkNote(ctx.fs, abs)}`);
   if (ctx.fs.isDirectory(abs)) throw fail(`'${abs}' must resolve to a file`);
   return ctx.fs.readFile(abs);
 }

@@ -43,6 +43,9 @@ function toOp(raw: YamlMap): Json6902Op {
 }
 
 function parsePatchText(text: string, file: string | undefined): YamlValue {
+  // go-yaml skips a byte order mark at the start of the stream (an editor's UTF-8 BOM); the
+  // yaml package reads `<BOM>- op: …` as an error, and JSON.parse refuses `<BOM>[…]`.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // Before either parser: JSON.parse takes any depth, and every step after it recurses.
   checkYamlNesting(text, file);
   if (text.startsWith("[")) {

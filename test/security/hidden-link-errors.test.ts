@@ -1,0 +1,72 @@
+/**
+ * A kustomization that names a file the repository holds as a symbolic link: Slipway reads
+ * no links (Flux's source artifact holds none), so the build fails as Flux's does, but "no such
+ * file or directory" alone was untrue of what the user sees on disk. The error now names the
+ * link. Each row: what the kustomization names, and where the link is.
+ */
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadPlatform } from "../../src/platform/index.js";
+import { tempTree } from "../support/cli.js";
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec: {interval: 1m, url: https://example.com/x.git, ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec: {interval: 10m, path: ./clusters/prod, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+`;
+const APPS = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec: {interval: 10m, path: ./apps, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+`;
+const CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: default\n";
+
+describe("a build that needs a file behind a symbolic link names the link", () => {
+  it.each([
+    ["a resource", "resources: [b.yaml]\n", "b.yaml", "apps/b.yaml"],
+    ["a resource in a linked directory", "resources: [linked/b.yaml]\n", "linked", "apps/linked"],
+    ["a generator file", "configMapGenerator:\n  - name: g\n    files: [b.yaml]\n", "b.yaml", "apps/b.yaml"],
+    ["a patch file", "resources: [a.yaml]\npatches:\n  - path: b.yaml\n", "b.yaml", "apps/b.yaml"],
+  ])("%s", async (_, kustomization, linkName, shown) => {
+    const root = tempTree({
+      "clusters/prod/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/prod/apps.yaml": APPS,
+      "apps/kustomization.yaml": kustomization,
+      "apps/a.yaml": CM,
+      "common/b.yaml": CM,
+    });
+    temps.push(root);
+    mkdirSync(path.join(root, "apps"), { recursive: true });
+    if (linkName === "linked") symlinkSync("../common", path.join(root, "apps/linked"));
+    else symlinkSync("../common/b.yaml", path.join(root, "apps/b.yaml"));
+    const p = await loadPlatform(root, { renderCache: false });
+    const k = p.clusters[0]!.kustomizations.find((x) => x.name === "apps")!;
+    expect(k.status).toBe("failed");
+    expect(k.errors.map((e) => e.message).join("\n")).toContain(
+      `${path.join(root, shown)} is a symbolic link, and Slipway reads no links in a repository`,
+    );
+  });
+
+  it("a file that is not there at all is reported as before, without a note", async () => {
+    const root = tempTree({
+      "clusters/prod/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/prod/apps.yaml": APPS,
+      "apps/kustomization.yaml": "resources: [b.yaml]\n",
+    });
+    temps.push(root);
+    const p = await loadPlatform(root, { renderCache: false });
+    const k = p.clusters[0]!.kustomizations.find((x) => x.name === "apps")!;
+    expect(k.errors.map((e) => e.message).join("\n")).not.toContain("symbolic link");
+  });
+});
