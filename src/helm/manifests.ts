@@ -300,15 +300,16 @@ function headOf(raw: HeadValue): ManifestHead {
       'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }',
     );
   const metadata: NonNullable<ManifestHead["metadata"]> = {
-    name: headString(fieldOf(md, "name") ?? null, "SimpleHead.metadata.name"),
+    // encoding/json names the struct holding the field: metadata's is anonymous, so "".
+    name: headString(fieldOf(md, "name") ?? null, ".metadata.name"),
     annotations: null,
   };
   const ann = fieldOf(md, "annotations");
   if (ann !== undefined && ann !== null) {
-    if (!isMapping(ann)) return headError(ann, "SimpleHead.metadata.annotations", "map[string]string");
+    if (!isMapping(ann)) return headError(ann, ".metadata.annotations", "map[string]string");
     metadata.annotations = new Map();
     for (const [k, v] of ann.entries) {
-      metadata.annotations.set(keyText(k), headString(entryValue(ann, v), "SimpleHead.metadata.annotations"));
+      metadata.annotations.set(keyText(k), headString(entryValue(ann, v), ".metadata.annotations"));
     }
   }
   head.metadata = metadata;

@@ -656,6 +656,16 @@ const schemaProbes: Probe[] = [
 ];
 
 const templateProbes: Probe[] = [
+  // A manifest's head decodes into util.SimpleHead, whose metadata is an anonymous struct:
+  // encoding/json names no struct for its fields.
+  { name: "manifest: metadata.name a list", files: tmpl("kind: A\nmetadata:\n  name: [a]\n") },
+  { name: "manifest: metadata.annotations a list", files: tmpl("kind: A\nmetadata:\n  annotations: [a]\n") },
+  {
+    name: "manifest: an annotation a list",
+    files: tmpl("kind: A\nmetadata:\n  annotations:\n    x: [a]\n"),
+  },
+  { name: "manifest: metadata a list", files: tmpl("kind: A\nmetadata: [a]\n") },
+  { name: "manifest: kind a list", files: tmpl("kind: [A]\n") },
   {
     name: ".Files.Get outside the chart",
     files: tmpl('# {{ .Files.Get "../v.yaml" | quote }} {{ .Files.Get "/etc/hostname" | quote }}\n', {
