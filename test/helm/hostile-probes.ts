@@ -426,6 +426,14 @@ const flagProbes: Probe[] = [
     files: tmpl("# {{ .Release.Namespace }}\n"),
     args: ["r", "chart", "-n", "Bad_NS!"],
   },
+  {
+    // The manifest's plain scalar runs on into the next line: go-yaml's "could not find expected ':'".
+    name: "namespace: a newline, in a manifest",
+    files: tmpl(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: {{ .Release.Namespace }}\n",
+    ),
+    args: ["r", "chart", "-n", "x\ny"],
+  },
   { name: "too many arguments", files: plain(), args: ["r", "chart", "x", "y"] },
 ];
 
