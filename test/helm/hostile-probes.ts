@@ -674,6 +674,14 @@ const templateProbes: Probe[] = [
   },
   { name: "manifest: metadata a list", files: tmpl("kind: A\nmetadata: [a]\n") },
   { name: "manifest: kind a list", files: tmpl("kind: [A]\n") },
+  // The whole manifest becomes JSON before SimpleHead is filled: what JSON cannot hold fails it.
+  { name: "manifest: a NaN value", files: tmpl("kind: A\nx: .nan\n") },
+  { name: "manifest: an infinity deep inside", files: tmpl("kind: A\nx:\n  y: [-.Inf]\n") },
+  { name: "manifest: a null key", files: tmpl("a: 1\n?\n:\n") },
+  { name: "manifest: a null key deep inside", files: tmpl("kind: A\nx:\n  ~: 1\n") },
+  { name: "manifest: an empty key in a flow mapping", files: tmpl("kind: A\nx: {: 1}\n") },
+  { name: "manifest: a uint64 key", files: tmpl("kind: A\nx: {18446744073709551615: 1}\n") },
+  { name: "manifest: '.nan' quoted is a string", files: tmpl("kind: A\nx: '.nan'\ny: \"null: 1\"\n") },
   {
     name: ".Files.Get outside the chart",
     files: tmpl('# {{ .Files.Get "../v.yaml" | quote }} {{ .Files.Get "/etc/hostname" | quote }}\n', {
