@@ -503,7 +503,8 @@ function hasManifestExtension(name: string): boolean {
 }
 
 const crdTexts = new WeakMap<ChartFile, string>();
-const UTF8 = new TextDecoder();
+// The loader removed one BOM from the bytes already; a CRD is printed as its bytes are.
+const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function crdText(f: ChartFile): string {
   let text = crdTexts.get(f);

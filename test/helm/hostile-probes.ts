@@ -674,6 +674,12 @@ const templateProbes: Probe[] = [
   },
   { name: "manifest: metadata a list", files: tmpl("kind: A\nmetadata: [a]\n") },
   { name: "manifest: kind a list", files: tmpl("kind: [A]\n") },
+  // Helm's loader removes one UTF-8 BOM from a file; a second one stays in the text.
+  { name: "template: two byte order marks", files: tmpl("\ufeff\ufeffkind: A\nx: 1\n") },
+  {
+    name: ".Files.Get of a file with two byte order marks",
+    files: tmpl('x: {{ .Files.Get "f.txt" | quote }}\n', { "chart/f.txt": "\ufeff\ufeffhi" }),
+  },
   // The whole manifest becomes JSON before SimpleHead is filled: what JSON cannot hold fails it.
   { name: "manifest: a NaN value", files: tmpl("kind: A\nx: .nan\n") },
   { name: "manifest: an infinity deep inside", files: tmpl("kind: A\nx:\n  y: [-.Inf]\n") },
