@@ -305,6 +305,64 @@ const MUTATIONS: Record<string, Mutation> = {
     setValue(lines, pickKeyLine(lines, r), r.pick(["@x", "`x", "%x", "|x", "x\u0085y", ",x", "]", "}"]));
     return "bad start";
   },
+  longKey(lines, r) {
+    // libyaml forgets a simple key candidate after 1024 characters.
+    const i = pickKeyLine(lines, r);
+    const n = r.pick([1000, 1030, 1100]);
+    lines[i] = (lines[i] as string).replace(/^(\s*(- )?)[\w<]+:/, `$1${"k".repeat(n)}:`);
+    return "long key";
+  },
+  unicodeBreaks(lines, r) {
+    const i = pickKeyLine(lines, r);
+    const brk = r.pick(["\u0085", "\u2028", "\u2029", "\r", "\ufeff"]);
+    lines[i] = r.next() < 0.5 ? `${lines[i]}${brk}x` : `${lines[i]}${brk}`;
+    return "unicode break";
+  },
+  bom(lines) {
+    lines[0] = `\ufeff${lines[0]}`;
+    return "bom";
+  },
+  complexKey(lines, r) {
+    const i = r.int(lines.length + 1);
+    const pad = " ".repeat(r.pick([0, 0, 2]));
+    lines.splice(
+      i,
+      0,
+      ...r.pick([
+        [`${pad}? a`, `${pad}: b`],
+        [`${pad}? [a]`, `${pad}: 1`],
+        [`${pad}? a`],
+        [`${pad}: b`],
+        [`${pad}? a`, `${pad}  : b`],
+        [`${pad}?`, `${pad}:`],
+      ]),
+    );
+    return "complex key";
+  },
+  multilineFlow(lines, r) {
+    const i = pickKeyLine(lines, r);
+    const ind = indentOf(lines[i] as string);
+    const pad = (d: number) => " ".repeat(Math.max(0, ind + d));
+    setValue(lines, i, r.pick(["[a,", "{a: 1,", '"a', "'a", "[", "{"]));
+    const rest = r.pick(["b]", "b: 2}", 'b"', "b'", "]", "}", "c", "- d"]);
+    lines.splice(i + 1, 0, pad(r.pick([-2, 0, 1, 2])) + rest);
+    return "multiline flow";
+  },
+  seqOfSeq(lines, r) {
+    const i = r.int(lines.length + 1);
+    const pad = " ".repeat(r.pick([0, 2, 4]));
+    lines.splice(
+      i,
+      0,
+      ...r.pick([
+        [`${pad}-   - a`, `${pad}    - b`],
+        [`${pad}- - a`, `${pad}  - b`, `${pad} - c`],
+        [`${pad}-`, `${pad}-`],
+        [`${pad}- a: 1`, `${pad}  - b`],
+      ]),
+    );
+    return "seq of seq";
+  },
   keyOnly(lines, r) {
     const i = pickKeyLine(lines, r);
     lines[i] = (lines[i] as string).replace(/:.*$/, "");
