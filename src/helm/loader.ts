@@ -53,7 +53,8 @@ export class ChartLoadError extends SlipwayError {}
 /** Go's gzip.ErrHeader: the one archive failure a top-level chart archive names in detail. */
 export class GzipHeaderError extends ChartLoadError {}
 
-const utf8 = new TextDecoder("utf-8");
+// The loader removed one BOM from the bytes already; Go's string(data) keeps any other.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 export function textOf(data: Uint8Array): string {
   return utf8.decode(data);

@@ -33,6 +33,7 @@ import {
   RawInt,
   RawMap,
   type RawYaml,
+  rawToGo,
   readRawYamlFull,
   readRawYamlLazy,
   YamlError,
@@ -281,9 +282,34 @@ export function readHead(doc: string, file: string, scanned?: (docs: FastDocumen
  * converted; the rest is scanned, which finds the same syntax errors), else in full.
  */
 function decodeHead(doc: string, file: string, scanned?: (docs: FastDocument[]) => void): ManifestHead {
+  if (JSON_STEP_MAY_FAIL.test(doc)) {
+    const raw = readRawYamlFull(doc, file);
+    try {
+      rawToGo(raw, file);
+    } catch (e) {
+      // Already worded "error converting YAML to JSON: …": not a YamlError, or it is said twice.
+      throw e instanceof YamlError ? new Error(e.message) : e;
+    }
+    return headOf(raw);
+  }
   const lazy = readRawYamlLazy(doc, scanned);
   return headOf(lazy !== undefined ? lazy : readRawYamlFull(doc, file));
 }
+
+/**
+ * sigs.k8s.io/yaml turns the whole document into JSON before it fills SimpleHead, so a value or
+ * key JSON cannot hold fails the manifest wherever it is: NaN and infinities (`.nan`, `-.inf`),
+ * a null key (`? `, `: v`, `~:`, `null:`), an integer key beyond int64. Documents that may hold
+ * one (a cheap textual test; false alarms only cost a full read) take the JSON step in full.
+ */
+const JSON_STEP_MAY_FAIL = new RegExp(
+  [
+    String.raw`\.(?:nan|inf)\b`, // a NaN or an infinity (quoted ones are false alarms)
+    String.raw`(?:^|[\n{,[])[ \t-]*(?:\?|:|~[ \t]*:|null[ \t]*:)(?:[ \t\r\n]|$)`, // a key that is null
+    String.raw`\d{19}|0[xX][0-9a-fA-F]{16}|0[bB][01]{63}|0[oO]?[0-7]{21}`, // an integer beyond int64
+  ].join("|"),
+  "i",
+);
 
 function headOf(raw: HeadValue): ManifestHead {
   const head: ManifestHead = { apiVersion: "", kind: "", metadata: null };
@@ -300,15 +326,16 @@ function headOf(raw: HeadValue): ManifestHead {
       'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }',
     );
   const metadata: NonNullable<ManifestHead["metadata"]> = {
-    name: headString(fieldOf(md, "name") ?? null, "SimpleHead.metadata.name"),
+    // encoding/json names the struct holding the field: metadata's is anonymous, so "".
+    name: headString(fieldOf(md, "name") ?? null, ".metadata.name"),
     annotations: null,
   };
   const ann = fieldOf(md, "annotations");
   if (ann !== undefined && ann !== null) {
-    if (!isMapping(ann)) return headError(ann, "SimpleHead.metadata.annotations", "map[string]string");
+    if (!isMapping(ann)) return headError(ann, ".metadata.annotations", "map[string]string");
     metadata.annotations = new Map();
     for (const [k, v] of ann.entries) {
-      metadata.annotations.set(keyText(k), headString(entryValue(ann, v), "SimpleHead.metadata.annotations"));
+      metadata.annotations.set(keyText(k), headString(entryValue(ann, v), ".metadata.annotations"));
     }
   }
   head.metadata = metadata;
@@ -476,7 +503,8 @@ function hasManifestExtension(name: string): boolean {
 }
 
 const crdTexts = new WeakMap<ChartFile, string>();
-const UTF8 = new TextDecoder();
+// The loader removed one BOM from the bytes already; a CRD is printed as its bytes are.
+const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function crdText(f: ChartFile): string {
   let text = crdTexts.get(f);

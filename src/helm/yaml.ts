@@ -40,6 +40,7 @@ import {
   MAX_ALIASED_NODES,
   scanFastYaml,
 } from "../yaml/fast/index.js";
+import { goYamlProblem } from "../yaml/libyaml/parser.js";
 import { MAX_YAML_DEPTH, parseAllDocumentsWithin, YamlNestingError } from "../yaml/limits.js";
 import { formatFloat } from "./template/ftoa.js";
 import { quote } from "./template/quote.js";
@@ -429,87 +430,6 @@ function checkCharacters(text: string, file: string, firstLine: number): void {
   });
 }
 
-type LibyamlStage = "scanner" | "parser";
-
-/** Where libyaml's scanner meets the offending `:` of a nested mapping (after `offset`). */
-function nextValueIndicator(text: string, offset: number): number | undefined {
-  const m = /:(?=[ \t\r\n]|$)/.exec(text.slice(offset));
-  return m ? offset + m.index : undefined;
-}
-
-/**
- * The `yaml` package's syntax errors in libyaml's words (what go-yaml reports), for the common
- * cases; anything else keeps the `yaml` package's message.
- */
-function libyamlMessage(
-  message: string,
-  text: string,
-  offset: number,
-): { text: string; stage: LibyamlStage; at?: number } {
-  const unclosed = /^Flow (sequence|map) .*end with a [\]}]/.exec(message);
-  if (unclosed) {
-    // The input or the document ends (blanks and comments aside) where a node may start, after
-    // `[`, `{` or `,`: libyaml still expects one.
-    const atEnd = offset >= text.length || /^(---|\.\.\.)([ \t\r\n]|$)/.test(text.slice(offset, offset + 4));
-    if (atEnd && /[[{,](?:[ \t\r\n]+#[^\n]*)*[ \t\r\n]*$/.test(text.slice(0, offset)))
-      return { text: "did not find expected node content", stage: "parser" };
-    return {
-      text:
-        unclosed[1] === "sequence" ? "did not find expected ',' or ']'" : "did not find expected ',' or '}'",
-      stage: "parser",
-    };
-  }
-  if (message.startsWith("Nested mappings are not allowed in compact mappings")) {
-    return {
-      text: "mapping values are not allowed in this context",
-      stage: "scanner",
-      at: nextValueIndicator(text, offset),
-    };
-  }
-  if (/^Missing closing .?quote/.test(message))
-    return { text: "found unexpected end of stream", stage: "scanner" };
-  if (
-    message.startsWith("Tabs are not allowed as indentation") ||
-    message.startsWith("Plain value cannot start with")
-  ) {
-    return { text: "found character that cannot start any token", stage: "scanner" };
-  }
-  if (message.startsWith("Invalid escape sequence"))
-    return { text: "found unknown escape character", stage: "scanner" };
-  if (/^Unexpected flow-(seq|map)-end token/.test(message))
-    return { text: "did not find expected key", stage: "parser" };
-  if (
-    message.startsWith("All mapping items must start at the same column") ||
-    message.startsWith("Unexpected scalar at node end")
-  ) {
-    // libyaml expects the next entry of the enclosing block: a sequence's '-' or a mapping's key.
-    const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-    const lineText = text.slice(lineStart, text.indexOf("\n", lineStart) >>> 0 || undefined);
-    const column = lineText.length - lineText.trimStart().length;
-    const before = text.slice(0, lineStart).split("\n").reverse();
-    const enclosing = before.find((l) => l.trim() !== "" && l.length - l.trimStart().length <= column);
-    const inSequence =
-      enclosing?.slice(enclosing.length - enclosing.trimStart().length).startsWith("- ") === true;
-    return {
-      text: inSequence ? "did not find expected '-' indicator" : "did not find expected key",
-      stage: "parser",
-    };
-  }
-  return { text: message, stage: "parser" };
-}
-
-/**
- * go-yaml's "line N: " prefix: the 0-based line of libyaml's problem mark, plus one for scanner
- * errors; none when that line is 0. At the end of a stream whose last line has no newline, the
- * mark is one line further (libyaml forces a line break there).
- */
-function goYamlLine(stage: LibyamlStage, line: number, col: number, atEnd: boolean): number | undefined {
-  let line0 = line - 1;
-  if (stage === "parser" && atEnd && col > 1) line0 = line;
-  if (line0 === 0) return undefined;
-  return stage === "scanner" ? line0 + 1 : line0;
-}
-
 /**
  * go-yaml v2 decoding of one YAML document (sigs.k8s.io/yaml reads only the first document of
  * its input). An empty document is null.
@@ -519,15 +439,29 @@ export function readRawYaml(text: string, file = "<input>", firstLine = 1): RawY
   return fast !== undefined ? fast : readRawYamlFull(text, file, firstLine);
 }
 
-/** readRawYaml through the `yaml` package only (the fast reader's oracle in tests). */
+/**
+ * readRawYaml without the fast reader (its oracle in tests): go-yaml's scanner and parser
+ * (src/yaml/libyaml) judge the syntax, the `yaml` package builds the tree.
+ */
 export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): RawYaml {
   checkCharacters(text, file, firstLine);
+  // go-yaml's own scanner and parser (a port that builds no values) decide whether and where the
+  // first document fails, in go-yaml's words: the `yaml` package accepts some documents go-yaml
+  // refuses, and words and places its errors its own way.
+  const go = goYamlProblem(text);
+  if ("message" in go) {
+    const line = go.line0 === undefined ? undefined : go.line0 + firstLine;
+    throw new YamlError(`yaml: ${go.message}`, { file, line });
+  }
+  // go-yaml v2's Unmarshal stops after the first document, and where it ends (a `---`, a `...`,
+  // a directive, a node less indented than the root) it reads no further: neither does Slipway.
+  const body = go.end < text.length ? text.slice(0, go.end) : text;
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
     // go-yaml allows 10,000 levels; no chart needs more than a few dozen, and the `yaml`
     // package must not compose deeper than its stack can follow.
-    docs = parseAllDocumentsWithin(text, { schema: "failsafe", uniqueKeys: false }, lines);
+    docs = parseAllDocumentsWithin(body, { schema: "failsafe", uniqueKeys: false }, lines);
   } catch (err) {
     if (!(err instanceof YamlNestingError)) throw err;
     const line = (err.line ?? 1) + firstLine - 1;
@@ -536,23 +470,43 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
       { file, line, column: err.column },
     );
   }
-  // go-yaml v2's Unmarshal stops after the first document: what follows a `---` is not read.
   const doc = docs[0];
   if (doc === undefined) return null;
   const err = doc.errors[0];
   if (err) {
+    const spaced = spaceBeforeComments(body, doc.errors);
+    if (spaced !== undefined) return readRawYamlFull(spaced, file, firstLine);
+    // go-yaml reads what the `yaml` package refuses: Slipway cannot read it, and says so in
+    // the `yaml` package's words.
     const pos = lines.linePos(err.pos[0]);
     const raw = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "YAML error";
-    const { text: message, stage, at } = libyamlMessage(raw, text, err.pos[0]);
-    const atEnd = text.slice(err.pos[0]).trim() === "";
-    const mark = at === undefined ? pos : lines.linePos(at);
-    const goLine = goYamlLine(stage, mark.line, mark.col, atEnd);
-    // go-yaml reads one document of a stream at a time: its lines count from that document.
-    const where = goLine === undefined ? "" : `line ${goLine}: `;
     const line = pos.line + firstLine - 1;
-    throw new YamlError(`yaml: ${where}${message}`, { file, line, column: pos.col });
+    throw new YamlError(
+      `yaml: line ${pos.line}: ${raw} (go-yaml reads this; Slipway's YAML reader does not)`,
+      {
+        file,
+        line,
+        column: pos.col,
+      },
+    );
   }
-  return new Converter(doc, file, lines, firstLine, text).convert(doc.contents as Node | null);
+  return new Converter(doc, file, lines, firstLine, body).convert(doc.contents as Node | null);
+}
+
+/**
+ * libyaml starts a comment at a `#` wherever a token may start, so `"x"#c`, `[a]#c` and `[a,#c`
+ * hold a comment; the `yaml` package wants white space before it. When that is all it refuses,
+ * the text with a space before each such `#` reads the same in both (a comment has no value).
+ */
+function spaceBeforeComments(text: string, errors: readonly { code: string; pos: [number, number] }[]) {
+  const at = [...new Set(errors.map((e) => e.pos[0]))];
+  const all = errors.every(
+    (e) => e.code === "MISSING_CHAR" && text[e.pos[0]] === "#" && !/\s/.test(text[e.pos[0] - 1] ?? " "),
+  );
+  if (!all) return undefined;
+  let out = text;
+  for (const p of at.sort((a, b) => b - a)) out = `${out.slice(0, p)} ${out.slice(p)}`;
+  return out;
 }
 
 /** Go's strconv.FormatFloat(f, 'g', -1, 32): the shortest text that reads back as the same float32. */
@@ -705,7 +659,8 @@ export function splitYamlDocuments(text: string, file = "<input>"): YamlChunk[] 
       bufLine = lineNo + 1;
       continue;
     }
-    buf += line;
+    // apimachinery's LineReader ends every line it reads with "\n", the last one too.
+    buf += nl < 0 ? `${line}\n` : line;
   }
   if (buf.length > 0) docs.push({ text: buf, line: bufLine });
   return docs;

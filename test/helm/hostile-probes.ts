@@ -426,6 +426,14 @@ const flagProbes: Probe[] = [
     files: tmpl("# {{ .Release.Namespace }}\n"),
     args: ["r", "chart", "-n", "Bad_NS!"],
   },
+  {
+    // The manifest's plain scalar runs on into the next line: go-yaml's "could not find expected ':'".
+    name: "namespace: a newline, in a manifest",
+    files: tmpl(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: {{ .Release.Namespace }}\n",
+    ),
+    args: ["r", "chart", "-n", "x\ny"],
+  },
   { name: "too many arguments", files: plain(), args: ["r", "chart", "x", "y"] },
 ];
 
@@ -674,6 +682,30 @@ const schemaProbes: Probe[] = [
 ];
 
 const templateProbes: Probe[] = [
+  // A manifest's head decodes into util.SimpleHead, whose metadata is an anonymous struct:
+  // encoding/json names no struct for its fields.
+  { name: "manifest: metadata.name a list", files: tmpl("kind: A\nmetadata:\n  name: [a]\n") },
+  { name: "manifest: metadata.annotations a list", files: tmpl("kind: A\nmetadata:\n  annotations: [a]\n") },
+  {
+    name: "manifest: an annotation a list",
+    files: tmpl("kind: A\nmetadata:\n  annotations:\n    x: [a]\n"),
+  },
+  { name: "manifest: metadata a list", files: tmpl("kind: A\nmetadata: [a]\n") },
+  { name: "manifest: kind a list", files: tmpl("kind: [A]\n") },
+  // Helm's loader removes one UTF-8 BOM from a file; a second one stays in the text.
+  { name: "template: two byte order marks", files: tmpl("\ufeff\ufeffkind: A\nx: 1\n") },
+  {
+    name: ".Files.Get of a file with two byte order marks",
+    files: tmpl('x: {{ .Files.Get "f.txt" | quote }}\n', { "chart/f.txt": "\ufeff\ufeffhi" }),
+  },
+  // The whole manifest becomes JSON before SimpleHead is filled: what JSON cannot hold fails it.
+  { name: "manifest: a NaN value", files: tmpl("kind: A\nx: .nan\n") },
+  { name: "manifest: an infinity deep inside", files: tmpl("kind: A\nx:\n  y: [-.Inf]\n") },
+  { name: "manifest: a null key", files: tmpl("a: 1\n?\n:\n") },
+  { name: "manifest: a null key deep inside", files: tmpl("kind: A\nx:\n  ~: 1\n") },
+  { name: "manifest: an empty key in a flow mapping", files: tmpl("kind: A\nx: {: 1}\n") },
+  { name: "manifest: a uint64 key", files: tmpl("kind: A\nx: {18446744073709551615: 1}\n") },
+  { name: "manifest: '.nan' quoted is a string", files: tmpl("kind: A\nx: '.nan'\ny: \"null: 1\"\n") },
   {
     name: ".Files.Get outside the chart",
     files: tmpl('# {{ .Files.Get "../v.yaml" | quote }} {{ .Files.Get "/etc/hostname" | quote }}\n', {
