@@ -17,34 +17,10 @@
  * from run to run, and Slipway in the schema's order.
  */
 import type { Draft } from "./schema-accept.js";
+import { SUBSCHEMA_KEYWORDS, SUBSCHEMA_LIST_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from "./schema-keywords.js";
 
 const SIMPLE_TYPES = ["array", "boolean", "integer", "null", "number", "object", "string"];
 const ONE_OF_SIMPLE = `value must be one of ${SIMPLE_TYPES.map((t) => `'${t}'`).join(", ")}`;
-
-/** Keywords holding one subschema. */
-const SCHEMA_KEYWORDS = new Set([
-  "additionalProperties",
-  "additionalItems",
-  "contains",
-  "propertyNames",
-  "not",
-  "if",
-  "then",
-  "else",
-  "unevaluatedItems",
-  "unevaluatedProperties",
-  "contentSchema",
-]);
-/** Keywords holding a map of subschemas. */
-const SCHEMA_MAP_KEYWORDS = new Set([
-  "properties",
-  "patternProperties",
-  "$defs",
-  "definitions",
-  "dependentSchemas",
-]);
-/** Keywords holding a non-empty list of subschemas. */
-const SCHEMA_LIST_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 
 type Want = "number" | "count" | "string" | "boolean" | "array" | "stringArray";
 const VALUE_KEYWORDS: Record<string, Want> = {
@@ -264,7 +240,7 @@ function keyword(k: string, x: unknown, at: string, draft: Draft): Node | undefi
   if (k === "type") return typeNode(x, at);
   // drafts before 2020-12: `items` is a subschema or a list of them (anyOf of both).
   if (k === "items" && draft !== "2020") return anyOfSchemaOrList(x, at, draft, schemaArray);
-  if (SCHEMA_KEYWORDS.has(k) || k === "items") return ref(at, atSchema(x, at, draft));
+  if (SUBSCHEMA_KEYWORDS.has(k) || k === "items") return ref(at, atSchema(x, at, draft));
   if (k === "dependencies") {
     if (!isObject(x)) return leaf(at, `got ${jsonType(x)}, want object`);
     const members: Node[] = [];
@@ -274,7 +250,7 @@ function keyword(k: string, x: unknown, at: string, draft: Draft): Node | undefi
     }
     return group(at, members);
   }
-  if (SCHEMA_MAP_KEYWORDS.has(k)) {
+  if (SUBSCHEMA_MAP_KEYWORDS.has(k)) {
     if (!isObject(x)) return leaf(at, `got ${jsonType(x)}, want object`);
     const members: Node[] = [];
     for (const [name, sub] of Object.entries(x)) {
@@ -283,7 +259,7 @@ function keyword(k: string, x: unknown, at: string, draft: Draft): Node | undefi
     }
     return group(at, members);
   }
-  if (SCHEMA_LIST_KEYWORDS.has(k)) return schemaArray(x, at, draft);
+  if (SUBSCHEMA_LIST_KEYWORDS.has(k)) return schemaArray(x, at, draft);
   return valueNode(k, x, at, draft);
 }
 

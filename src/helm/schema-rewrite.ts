@@ -26,6 +26,7 @@
  * key of the chart's schema can reach an object's prototype.
  */
 import type { ErrorObject } from "ajv";
+import { SUBSCHEMA_KEYWORDS, SUBSCHEMA_LIST_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from "./schema-keywords.js";
 
 const PROTO = "__proto__";
 
@@ -35,32 +36,10 @@ export const PROTO_DEPENDENT_SCHEMAS = "$slipwayProtoDependentSchemas";
 /** Slipway's keyword for `enum: []`. */
 export const EMPTY_ENUM = "$slipwayEmptyEnum";
 
-/** Keywords holding one subschema. */
-const ONE = new Set([
-  "additionalProperties",
-  "additionalItems",
-  "contains",
-  "propertyNames",
-  "not",
-  "if",
-  "then",
-  "else",
-  "unevaluatedItems",
-  "unevaluatedProperties",
-  "contentSchema",
-  "items",
-]);
-/** Keywords holding a map of subschemas. */
-const MAP = new Set([
-  "properties",
-  "patternProperties",
-  "$defs",
-  "definitions",
-  "dependentSchemas",
-  "dependencies",
-]);
-/** Keywords holding a list of subschemas. */
-const LIST = new Set(["allOf", "anyOf", "oneOf", "prefixItems", "items"]);
+/** Keywords holding one subschema, or a list of them (`items` holds either). */
+const ONE_OR_LIST = new Set([...SUBSCHEMA_KEYWORDS, ...SUBSCHEMA_LIST_KEYWORDS, "items"]);
+/** Keywords holding a map of subschemas (`dependencies`: of schemas or lists of names). */
+const MAP = new Set([...SUBSCHEMA_MAP_KEYWORDS, "dependencies"]);
 
 const isObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === "object" && x !== null && !Array.isArray(x);
@@ -121,7 +100,7 @@ function rewrite(s: unknown): { value: unknown; changed: boolean } {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
     let value = v;
-    if (ONE.has(k) || LIST.has(k)) {
+    if (ONE_OR_LIST.has(k)) {
       const r = rewrite(v);
       value = r.value;
       changed ||= r.changed;
