@@ -11,7 +11,7 @@
  *
  * Replay one seed with SLIPWAY_FUZZ_SEED=n.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -27,15 +27,11 @@ import { GitFixture } from "../diff/git-fixture.js";
 import { captureOutput } from "../support/capture.js";
 import { demoKeyFile } from "../support/flux.js";
 import { type ExpectedSecrets, type GeneratedSecret, leakRepo } from "../support/leak-repo.js";
+import { filesUnder, noOwnKeys, type Output } from "../support/outputs.js";
 import { Rng } from "../support/random.js";
 
 const SEEDS = process.env.SLIPWAY_FUZZ_SEED ? [Number(process.env.SLIPWAY_FUZZ_SEED)] : [11, 23];
 const MARKER = /^<masked:sha256:[0-9a-f]{8}>$/;
-
-interface Output {
-  label: string;
-  text: string;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Searching text for a secret in any form.
@@ -226,25 +222,6 @@ function compareObjects(
 // ---------------------------------------------------------------------------------------------
 
 afterEach(() => vi.unstubAllEnvs());
-
-function noOwnKeys(): void {
-  vi.stubEnv("SOPS_AGE_KEY", "");
-  vi.stubEnv("SOPS_AGE_KEY_FILE", "");
-  vi.stubEnv("XDG_CONFIG_HOME", mkdtempSync(path.join(tmpdir(), "slipway-nokey-")));
-}
-
-function filesUnder(dir: string): Output[] {
-  const out: Output[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ label: p, text: readFileSync(p, "utf8") });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("the secret index the fuzzer searches with", () => {
   const secret: GeneratedSecret = { name: "S", value: 'Abc123Def4"\\%&<>Xyz789Qrs0', cls: "special" };

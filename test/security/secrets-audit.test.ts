@@ -13,7 +13,7 @@
  */
 
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -34,15 +34,11 @@ import { type AuditSecret, auditRepo } from "../support/audit-repo.js";
 import { captureOutput } from "../support/capture.js";
 import { requires, sharedDir } from "../support/env.js";
 import { demoIdentities, demoKeyFile, fluxKs, fluxSync } from "../support/flux.js";
+import { filesUnder, noOwnKeys, type Output } from "../support/outputs.js";
 import { Rng } from "../support/random.js";
 
 const SEED = process.env.SLIPWAY_FUZZ_SEED ? Number(process.env.SLIPWAY_FUZZ_SEED) : 7;
 const K = 12;
-
-interface Output {
-  label: string;
-  text: string;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Every form of a secret, searched by any K characters.
@@ -129,25 +125,6 @@ class SecretIndex {
 // ---------------------------------------------------------------------------------------------
 
 afterEach(() => vi.unstubAllEnvs());
-
-function noOwnKeys(): void {
-  vi.stubEnv("SOPS_AGE_KEY", "");
-  vi.stubEnv("SOPS_AGE_KEY_FILE", "");
-  vi.stubEnv("XDG_CONFIG_HOME", mkdtempSync(path.join(tmpdir(), "slipway-nokey-")));
-}
-
-function filesUnder(dir: string): Output[] {
-  const out: Output[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ label: p, text: readFileSync(p, "utf8") });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function httpGet(port: number, pathname: string): Promise<string> {
   return new Promise((resolve, reject) => {
