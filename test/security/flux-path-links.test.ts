@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkCommand } from "../../src/cli/check.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
+import { fluxKs, fluxSync } from "../support/flux.js";
 
 const temps: string[] = [];
 afterAll(() => {
@@ -22,21 +23,13 @@ const cm = (name: string) =>
 
 function repo(): string {
   const root = tempTree({
-    "clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: flux-system, namespace: flux-system}
-spec: {interval: 1m, url: https://example.com/x.git, ref: {branch: main}}
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: flux-system, namespace: flux-system}
-spec: {interval: 10m, path: ./clusters/prod, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
-`,
-    "clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: flux-system}
-spec: {interval: 10m, path: ./apps/demo, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
-`,
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod", {
+      url: "https://example.com/x.git",
+      branch: "main",
+      interval: { git: "1m", ks: "10m" },
+      prune: true,
+    }),
+    "clusters/prod/apps.yaml": fluxKs("apps", "./apps/demo"),
     "apps/demo/a.yaml": cm("a"),
     "apps/demo/README.md": "links of other files are not manifests\n",
     "common/b.yaml": cm("b"),

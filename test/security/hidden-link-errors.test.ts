@@ -9,27 +9,20 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadPlatform } from "../../src/platform/index.js";
 import { tempTree } from "../support/cli.js";
+import { fluxKs, fluxSync } from "../support/flux.js";
 
 const temps: string[] = [];
 afterAll(() => {
   for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
 
-const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: flux-system, namespace: flux-system}
-spec: {interval: 1m, url: https://example.com/x.git, ref: {branch: main}}
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: flux-system, namespace: flux-system}
-spec: {interval: 10m, path: ./clusters/prod, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
-`;
-const APPS = `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: flux-system}
-spec: {interval: 10m, path: ./apps, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
-`;
+const SYNC = fluxSync("./clusters/prod", {
+  url: "https://example.com/x.git",
+  branch: "main",
+  interval: { git: "1m", ks: "10m" },
+  prune: true,
+});
+const APPS = fluxKs("apps", "./apps");
 const CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: default\n";
 
 describe("a build that needs a file behind a symbolic link names the link", () => {
