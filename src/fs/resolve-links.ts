@@ -1,0 +1,68 @@
+/**
+ * Symbolic links resolved one path component at a time, as Go's filepath.EvalSymlinks walks
+ * them (path/filepath/symlink.go, walkSymlinks): `..` after a link goes up from where the link
+ * led, an absolute target starts again at `/`, more than 255 links is an error. kustomize's
+ * fsOnDisk (api/filesys/fsondisk.go, CleanedAbs and ConfirmDir) resolves every path it loads
+ * this way. Written against `readLink` rather than the disk's realpath so that a Git revision,
+ * whose links are tree entries, resolves exactly as its checkout would.
+ *
+ * Reads stay inside the roots: once the walk has left every root, the rest of the path is
+ * applied as text (no link is read out there), so a link out of the repository resolves to a
+ * path outside it without anything outside being asked about.
+ */
+import * as path from "node:path";
+import { joinName } from "./posix-path.js";
+
+/** What a resolver asks of a file system (paths absolute and normal). */
+export interface LinkReader {
+  /** The target text of the link at `p` (not followed), undefined when `p` is not a link. */
+  readLink(p: string): string | undefined;
+  exists(p: string): boolean;
+  isDirectory(p: string): boolean;
+}
+
+export type Resolved =
+  /** Every component exists; `path` holds no link. */
+  | { kind: "found"; path: string }
+  /** A component is missing (a dangling link, a missing file); `path` as far as it resolved. */
+  | { kind: "missing"; path: string }
+  /** The path leaves the roots; `path` is where it leads (never asked about). */
+  | { kind: "outside"; path: string }
+  /** More than 255 links, or a link loop. */
+  | { kind: "loop" };
+
+/** Go's limit (path/filepath/symlink.go): "EvalSymlinks: too many links". */
+const MAX_LINKS = 255;
+
+/** `p` (absolute) with its links resolved, reading links only inside `inside(dir)`. */
+export function resolveLinks(fs: LinkReader, p: string, inside: (p: string) => boolean): Resolved {
+  let done = "/";
+  const rest = p.split("/").filter(Boolean).reverse();
+  let links = 0;
+  let missing = false;
+  while (rest.length > 0) {
+    const name = rest.pop()!;
+    if (name === ".") continue;
+    if (name === "..") {
+      done = path.posix.dirname(done);
+      continue;
+    }
+    const next = joinName(done, name);
+    if (missing || !inside(next)) {
+      done = next;
+      continue;
+    }
+    const target = fs.readLink(next);
+    if (target === undefined) {
+      // A file with more components after it resolves no further (ENOTDIR), as a missing one.
+      if (!fs.exists(next) || (rest.length > 0 && !fs.isDirectory(next))) missing = true;
+      done = next;
+      continue;
+    }
+    if (++links > MAX_LINKS) return { kind: "loop" };
+    if (target.startsWith("/")) done = "/";
+    for (const seg of target.split("/").filter(Boolean).reverse()) rest.push(seg);
+  }
+  if (!inside(done)) return { kind: "outside", path: done };
+  return missing ? { kind: "missing", path: done } : { kind: "found", path: done };
+}
