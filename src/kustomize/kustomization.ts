@@ -96,7 +96,8 @@ export function readKustomization(
   dir: string,
   lineOf: (field: string) => number | undefined = () => undefined,
 ): Kustomization {
-  if (raw === null || raw === undefined) throw new SlipwayError("kustomization file is empty", { file });
+  // kustomize's CheckEmpty: a null document decodes to the zero struct (its words whatever the file's name).
+  if (raw === null || raw === undefined) throw new SlipwayError("kustomization.yaml is empty", { file });
   if (!isMap(raw)) throw new SlipwayError("kustomization file must be a YAML mapping", { file, line: 1 });
   const fields: Partial<Record<KnownField, YamlValue>> = {};
   for (const [key, value] of Object.entries(raw)) {

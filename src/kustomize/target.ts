@@ -5,6 +5,8 @@ import { hiddenLinkNote } from "../fs/hidden-link.js";
 import { SecretPaths } from "../secrets/paths.js";
 import {
   decodeYamlText,
+  endBeforeNodeMessage,
+  firstDocumentOf,
   type LineTreeDocument,
   type ParsedDocument,
   parseYaml,
@@ -1039,7 +1041,7 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   }
   if (found.length > 1) throw new SlipwayError(`Found multiple kustomization files under: ${dir}`);
   const file = path.posix.join(dir, found[0]!);
-  const text = decodeYamlText(loader.fs.readFile(file), file);
+  const text = kustomizationText(decodeYamlText(loader.fs.readFile(file), file), file);
   const raw = parseYaml(text, file, { allowDuplicateKeys: true });
   if (isMap(raw) && Object.keys(raw).some(isHelmField)) {
     // kustomize hands helm entries to the generator through sigs.k8s.io/yaml (go-yaml v2
@@ -1051,6 +1053,17 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   const k = readKustomization(raw, file, dir, (field) => topLevelLine(text, field));
   cache.kustomizations.set(dir, k);
   return k;
+}
+
+/**
+ * The first document of a kustomization file, all kustomize reads of it (sigs.k8s.io/yaml):
+ * an empty one is an empty kustomization whatever follows (firstDocumentOf).
+ */
+function kustomizationText(text: string, file: string): string {
+  const first = firstDocumentOf(text);
+  if ("text" in first) return first.text;
+  const { message, line } = endBeforeNodeMessage(text, first.endBeforeNode);
+  throw new SlipwayError(`invalid Kustomization: ${message}`, { file, line });
 }
 
 /** The line of a top-level `field:` in a YAML file (for error messages only). */

@@ -6,6 +6,7 @@ export {
   serialisationRefuses,
   v2ReadsAsNonString,
 } from "./emit.js";
+export { endBeforeNodeMessage, type FirstDocument, firstDocumentOf } from "./first-document.js";
 export { isLineTree, type LineTree, lineOfTree } from "./fast/line-tree.js";
 export { compareKeys, goYamlKeyLess, sortKeys } from "./keysort.js";
 export { toJsonCompatible } from "./normalize.js";
