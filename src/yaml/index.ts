@@ -6,8 +6,8 @@ export {
   serialisationRefuses,
   v2ReadsAsNonString,
 } from "./emit.js";
-export { endBeforeNodeMessage, type FirstDocument, firstDocumentOf } from "./first-document.js";
 export { isLineTree, type LineTree, lineOfTree } from "./fast/line-tree.js";
+export { endBeforeNodeMessage, type FirstDocument, firstDocumentOf } from "./first-document.js";
 export { compareKeys, goYamlKeyLess, sortKeys } from "./keysort.js";
 export { toJsonCompatible } from "./normalize.js";
 export { formatGoFloatG, formatNumber } from "./numbers.js";
