@@ -13,6 +13,7 @@ import {
   parseYamlDocuments,
   parseYamlDocumentsFull,
   parseYamlDocumentsWithLineTrees,
+  withoutDocumentBoms,
 } from "../yaml/index.js";
 import { cloneValue } from "./clone.js";
 import type { FieldSpec } from "./fieldspec.js";
@@ -185,7 +186,9 @@ export function clearParsedFiles(): void {
   parsedFiles.clear();
 }
 
-export function parseResourceFile(text: string, file: string): ParsedDocument[] {
+export function parseResourceFile(source: string, file: string): ParsedDocument[] {
+  // kyaml reads each document as a stream of its own: a BOM may start any of them.
+  const text = withoutDocumentBoms(source);
   const key = `${file}\0${text}`;
   const hit = parsedFiles.get(key);
   if (hit) return hit.map((d) => ({ value: cloneValue(d.value), line: d.line }));

@@ -7,6 +7,7 @@ export {
   v2ReadsAsNonString,
 } from "./emit.js";
 export { isLineTree, type LineTree, lineOfTree } from "./fast/line-tree.js";
+export { withoutDocumentBoms, withoutStreamBom } from "./bom.js";
 export { endBeforeNodeMessage, type FirstDocument, firstDocumentOf } from "./first-document.js";
 export { compareKeys, goYamlKeyLess, sortKeys } from "./keysort.js";
 export { toJsonCompatible } from "./normalize.js";

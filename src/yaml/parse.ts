@@ -37,6 +37,7 @@ import { foldedQuoted } from "./fast/inline.js";
 import { type LineTree, lineTreeOf } from "./fast/line-tree.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
+import { withoutStreamBom } from "./bom.js";
 import { parseAllDocumentsWithin } from "./limits.js";
 import { goFloatName } from "./numbers.js";
 import { indentQuotedContinuation } from "./quoted-indent.js";
@@ -374,7 +375,7 @@ function loneCarriageReturnsAsBreaks(text: string): string {
 
 function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: LineCounter } {
   checkCharacters(text, file);
-  let src = loneCarriageReturnsAsBreaks(text);
+  let src = loneCarriageReturnsAsBreaks(withoutStreamBom(text));
   let lines = new LineCounter();
   let all = parseAllList(src, lines, file);
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {
