@@ -18,7 +18,7 @@
 import { ConfinementError } from "./confined.js";
 import type { FileSystem, SecretFile } from "./filesystem.js";
 import { joinName } from "./posix-path.js";
-import { type Resolved, resolveLinks } from "./resolve-links.js";
+import { type LinkReader, type Resolved, resolveLinks } from "./resolve-links.js";
 
 export class InRepoLinksFileSystem implements FileSystem {
   /** Links that resolve inside the roots are followed; `linksIn` lists those that do not. */
@@ -26,6 +26,10 @@ export class InRepoLinksFileSystem implements FileSystem {
   private readonly prefixes: string[];
   private readonly realRoots: string[];
   private readonly resolved = new Map<string, Resolved>();
+  /** What each path component led to (resolveLinks' memo), and which resolved paths are directories. */
+  private readonly components = new Map<string, string>();
+  private readonly dirs = new Map<string, boolean>();
+  private readonly reader: LinkReader;
 
   constructor(
     readonly base: FileSystem,
@@ -39,6 +43,24 @@ export class InRepoLinksFileSystem implements FileSystem {
         return r;
       }
     });
+    this.reader = {
+      readLink: (q) => {
+        const t = base.readLink?.(q);
+        return t !== undefined && t.startsWith("/") ? this.asGiven(t) : t;
+      },
+      exists: (q) => base.exists(q),
+      isDirectory: (q) => this.isResolvedDirectory(q),
+    };
+  }
+
+  /** Whether the resolved path `q` (no link on the way) is a directory, asked once per view. */
+  private isResolvedDirectory(q: string): boolean {
+    let v = this.dirs.get(q);
+    if (v === undefined) {
+      v = this.base.isDirectory(q);
+      this.dirs.set(q, v);
+    }
+    return v;
   }
 
   private inside(p: string): boolean {
@@ -59,15 +81,7 @@ export class InRepoLinksFileSystem implements FileSystem {
   private resolve(p: string): Resolved {
     let r = this.resolved.get(p);
     if (r === undefined) {
-      const reader = {
-        readLink: (q: string) => {
-          const t = this.base.readLink?.(q);
-          return t !== undefined && t.startsWith("/") ? this.asGiven(t) : t;
-        },
-        exists: (q: string) => this.base.exists(q),
-        isDirectory: (q: string) => this.base.isDirectory(q),
-      };
-      r = resolveLinks(reader, p, (q) => this.inside(q));
+      r = resolveLinks(this.reader, p, (q) => this.inside(q), this.components);
       this.resolved.set(p, r);
     }
     return r;
@@ -97,7 +111,7 @@ export class InRepoLinksFileSystem implements FileSystem {
   }
   isDirectory(p: string): boolean {
     const r = this.resolve(p);
-    return r.kind === "found" && this.base.isDirectory(r.path);
+    return r.kind === "found" && this.isResolvedDirectory(r.path);
   }
   readDir(p: string): string[] {
     const dir = this.found(p);
@@ -118,7 +132,7 @@ export class InRepoLinksFileSystem implements FileSystem {
   /** Entries of `p` that are symbolic links leading out of the roots (what readDir leaves out for that). */
   linksIn(p: string): string[] {
     const r = this.resolve(p);
-    if (r.kind !== "found" || !this.base.isDirectory(r.path)) return [];
+    if (r.kind !== "found" || !this.isResolvedDirectory(r.path)) return [];
     return this.entriesOf(r.path)
       .filter((name) => this.resolve(joinName(p, name)).kind === "outside")
       .sort();

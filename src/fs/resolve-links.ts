@@ -34,8 +34,17 @@ export type Resolved =
 /** Go's limit (path/filepath/symlink.go): "EvalSymlinks: too many links". */
 const MAX_LINKS = 255;
 
-/** `p` (absolute) with its links resolved, reading links only inside `inside(dir)`. */
-export function resolveLinks(fs: LinkReader, p: string, inside: (p: string) => boolean): Resolved {
+/**
+ * `p` (absolute) with its links resolved, reading links only inside `inside(dir)`. `memo`
+ * keeps what each component resolved to (a path whose parent holds no link → the place it
+ * leads to, existing), so paths that share directories ask about each directory once.
+ */
+export function resolveLinks(
+  fs: LinkReader,
+  p: string,
+  inside: (p: string) => boolean,
+  memo: Map<string, string> = new Map(),
+): Resolved {
   let done = "/";
   const rest = p.split("/").filter(Boolean).reverse();
   let links = 0;
@@ -52,11 +61,16 @@ export function resolveLinks(fs: LinkReader, p: string, inside: (p: string) => b
       done = next;
       continue;
     }
-    const target = fs.readLink(next);
+    const known = memo.get(next);
+    const target = known === undefined ? fs.readLink(next) : undefined;
     if (target === undefined) {
+      done = known ?? next;
+      if (known === undefined) {
+        if (fs.exists(done)) memo.set(next, done);
+        else missing = true;
+      }
       // A file with more components after it resolves no further (ENOTDIR), as a missing one.
-      if (!fs.exists(next) || (rest.length > 0 && !fs.isDirectory(next))) missing = true;
-      done = next;
+      if (!missing && rest.length > 0 && !fs.isDirectory(done)) missing = true;
       continue;
     }
     if (++links > MAX_LINKS) return { kind: "loop" };
