@@ -27,7 +27,12 @@ export function endBeforeNodeMessage(text: string, offset: number): { message: s
   return { message: `yaml: ${where}did not find expected node content`, line: line0 + 1 };
 }
 
+/** A line that starts with a document marker (after a BOM): without one, the text is one document. */
+const MARKER_LINE = /^\ufeff?(?:---|\.\.\.)/m;
+
 export function firstDocumentOf(text: string): FirstDocument {
+  // Most kustomization files have no marker at all: no parse needed to know the answer.
+  if (!MARKER_LINE.test(text)) return { text };
   // The parser is a generator: tokens past the second document's start are never lexed.
   let first: { offset: number; bare: boolean } | undefined;
   for (const token of new Parser().parse(text)) {
