@@ -190,10 +190,10 @@ export class ConfinedFileSystem implements FileSystem {
   linksIn(p: string): string[] {
     if (!this.present(p) || !this.base.isDirectory(p)) return [];
     const kept = new Set(this.readDir(p));
-    return this.base
-      .readDir(p)
-      .filter((name) => !kept.has(name))
-      .sort();
+    const names = this.base.readDir(p).filter((name) => !kept.has(name));
+    // A base that lists its links apart (a Git revision) names them itself: the same as on disk.
+    for (const name of this.base.linksIn?.(p) ?? []) if (!names.includes(name)) names.push(name);
+    return names.sort();
   }
   realPath(p: string): string {
     if (!this.present(p)) this.refuse(p);

@@ -26,6 +26,12 @@ export interface FileSystem {
    * on file systems without links. Throws when the path does not exist.
    */
   realPath(p: string): string;
+  /**
+   * The target text of the symbolic link at `p`, not followed (lstat: `p` itself is the link);
+   * undefined when `p` is not a link or does not exist (optional: a file system without it
+   * has no links to tell). Links are resolved from it by src/fs/resolve-links.ts.
+   */
+  readLink?(p: string): string | undefined;
   /** True when no path passes through a symbolic link: realPath(p) is p for every existing p (a Git revision). */
   readonly linkless?: boolean;
   /**
@@ -39,6 +45,11 @@ export interface FileSystem {
    * files to it can say so. Sorted; absent: the file system leaves nothing out.
    */
   linksIn?(p: string): string[];
+  /**
+   * Set by a view that follows the symbolic links resolving inside the repository
+   * (src/fs/in-repo-links.ts): its `linksIn` are then the links that lead out of it.
+   */
+  readonly linksInside?: boolean;
   /**
    * Every file named `name` at any depth below the directory `dir` (absolute paths, sorted), as
    * walking every directory would find them, or undefined when this file system cannot say
@@ -100,6 +111,13 @@ export class DiskFileSystem implements FileSystem {
   }
   realPath(p: string): string {
     return nodeFs.realpathSync.native(p).split(path.sep).join("/");
+  }
+  readLink(p: string): string | undefined {
+    try {
+      return nodeFs.readlinkSync(p);
+    } catch {
+      return undefined; // EINVAL: not a link; ENOENT: not there
+    }
   }
 }
 

@@ -27,7 +27,15 @@ export class GitFileSystem implements FileSystem {
   /** Blob id per absolute path: two revisions hold the same content exactly when these match. */
   readonly blobs = new Map<string, string>();
   private readonly dirs = new Map<string, Set<string>>();
-  /** Symbolic links are not part of the tree read: realPath(p) is p. */
+  /**
+   * Symbolic links (tree entries of mode 120000) by absolute path: their target text. They are
+   * kept apart: no path this file system serves passes through one (realPath(p) is p, as in
+   * source-controller's artifacts), and a view that follows links as the checkout would
+   * (src/fs/in-repo-links.ts, plain kustomize stacks) reads them with readLink and linksIn.
+   */
+  private readonly links = new Map<string, string>();
+  private readonly linkNames = new Map<string, Set<string>>();
+  /** No path served passes through a symbolic link: realPath(p) is p. */
   readonly linkless = true;
   /** How the revision was read: its objects in this process, or git's ls-tree and cat-file. */
   via: "objects" | "git" = "git";
@@ -145,6 +153,7 @@ export class GitFileSystem implements FileSystem {
       oid = entry.oid;
     }
     const files: Array<{ dir: string; name: string; oid: string; content: Buffer }> = [];
+    const links: Array<{ abs: string; oid: string; content: Buffer }> = [];
     // A diff opens two revisions that share most trees: each is inflated and parsed once.
     const entriesOf = (treeOid: string): TreeEntry[] | undefined => {
       let entries = trees.get(treeOid);
@@ -167,8 +176,8 @@ export class GitFileSystem implements FileSystem {
           if (!walk(e.oid, abs)) return false;
           continue;
         }
-        // Submodules and symlinks are not followed (as with `git ls-tree`, below).
-        if (e.mode === "160000" || e.mode === "120000") continue;
+        // Submodules are not followed (as with `git ls-tree`, below); a link's blob is its target.
+        if (e.mode === "160000") continue;
         let content = blobCache.get(e.oid);
         if (!content) {
           const b = reader.read(e.oid);
@@ -176,13 +185,15 @@ export class GitFileSystem implements FileSystem {
           content = b.content;
           blobCache.set(e.oid, content);
         }
-        files.push({ dir, name: e.name, oid: e.oid, content });
+        if (e.mode === "120000") links.push({ abs, oid: e.oid, content });
+        else files.push({ dir, name: e.name, oid: e.oid, content });
       }
       return true;
     };
     if (cachedBlobCount() > maxCachedBlobs) evictBlobs();
     if (!walk(oid, prefix === "" ? this.toplevel : path.posix.join(this.toplevel, prefix))) return false;
     for (const f of files) this.addIn(f.dir, f.name, f.oid, f.content);
+    for (const l of links) this.addLink(l.abs, l.oid, l.content);
     return true;
   }
 
@@ -200,13 +211,13 @@ export class GitFileSystem implements FileSystem {
     const fs = new GitFileSystem(toplevel, commit);
     const prefix = path.posix.relative(toplevel, toPosix(cwd));
     const listing = git(cwd, ["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", prefix || "."]);
-    const wanted: Array<{ abs: string; oid: string }> = [];
+    const wanted: Array<{ abs: string; oid: string; link: boolean }> = [];
     for (const entry of listing.toString("utf8").split("\0")) {
       if (entry === "") continue;
       // `<mode> SP <type> SP <oid> SP+ <size> TAB <path>`
       const tab = entry.indexOf("\t");
       const [mode, type, oid, size] = entry.slice(0, tab).split(/ +/) as [string, string, string, string];
-      if (type !== "blob" || mode === "120000") continue; // submodules and symlinks are not followed
+      if (type !== "blob") continue; // submodules are not followed
       const rel = entry.slice(tab + 1);
       if (!rel.split("/").every(isPlainName)) {
         throw new SlipwayError(
@@ -214,11 +225,15 @@ export class GitFileSystem implements FileSystem {
         );
       }
       const abs = path.posix.join(toplevel, rel);
-      if (Number(size) > MAX_GIT_BLOB_BYTES) fs.addTooLarge(abs, oid, Number(size));
-      else wanted.push({ abs, oid });
+      const link = mode === "120000";
+      if (!link && Number(size) > MAX_GIT_BLOB_BYTES) fs.addTooLarge(abs, oid, Number(size));
+      else wanted.push({ abs, oid, link });
     }
     const contents = catBlobs(cwd, toplevel, [...new Set(wanted.map((w) => w.oid))]);
-    for (const w of wanted) fs.add(w.abs, w.oid, contents.get(w.oid)!);
+    for (const w of wanted) {
+      if (w.link) fs.addLink(w.abs, w.oid, contents.get(w.oid)!);
+      else fs.add(w.abs, w.oid, contents.get(w.oid)!);
+    }
     return fs;
   }
 
@@ -226,6 +241,42 @@ export class GitFileSystem implements FileSystem {
     this.add(abs, oid, Buffer.alloc(0));
     this.files.delete(abs);
     this.tooLarge.set(abs, size);
+  }
+
+  /**
+   * A symbolic link: its target (the blob, as git checks it out) and its directory, which a
+   * checkout creates even when the link is all it holds. Its id is a blob id like a file's,
+   * so a changed target is a changed path between two revisions.
+   */
+  private addLink(abs: string, oid: string, target: Buffer): void {
+    this.links.set(abs, target.toString("utf8"));
+    this.blobs.set(abs, oid);
+    const dir = path.posix.dirname(abs);
+    let names = this.linkNames.get(dir);
+    if (!names) this.linkNames.set(dir, (names = new Set()));
+    names.add(path.posix.basename(abs));
+    if (!this.dirs.has(dir)) this.addDir(dir);
+  }
+
+  /** The directory `dir` and those leading to it. */
+  private addDir(dir: string): void {
+    for (let d = dir; d !== "/"; d = path.posix.dirname(d)) {
+      if (!this.dirs.has(d)) this.dirs.set(d, new Set());
+      const parent = path.posix.dirname(d);
+      if (!this.dirs.has(parent)) this.dirs.set(parent, new Set());
+      this.dirs.get(parent)!.add(path.posix.basename(d));
+    }
+  }
+
+  /** The target text of the symbolic link at `p` (not followed); undefined when `p` is not one. */
+  readLink(p: string): string | undefined {
+    return this.links.get(clean(p));
+  }
+
+  /** Names of the symbolic links in the directory `p`, which readDir leaves out (sorted). */
+  linksIn(p: string): string[] {
+    const names = this.linkNames.get(clean(p));
+    return names ? [...names].sort() : [];
   }
 
   /** `add` of `<dir>/<name>`, `dir` normal and absolute: most files go into a directory already listed. */

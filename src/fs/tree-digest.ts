@@ -203,6 +203,10 @@ export class SnapshotFileSystem implements FileSystem {
   realPath(p: string): string {
     return this.inner.realPath(p);
   }
+  readLink(p: string): string | undefined {
+    const e = this.entry(p);
+    return e === null || (e !== undefined && !e.link) ? undefined : this.inner.readLink?.(p);
+  }
   secretFile(p: string): SecretFile | undefined {
     return this.inner.secretFile?.(p);
   }
@@ -270,6 +274,10 @@ export class CoveredFileSystem implements FileSystem {
   realPath(p: string): string {
     this.note(p, false);
     return this.inner.realPath(p);
+  }
+  readLink(p: string): string | undefined {
+    this.note(p, false);
+    return this.inner.readLink?.(p);
   }
   secretFile(p: string): SecretFile | undefined {
     return this.inner.secretFile?.(p);

@@ -655,9 +655,13 @@ export function splitYamlDocuments(text: string, file = "<input>"): YamlChunk[] 
       if (buf.length > 0) {
         docs.push({ text: buf, line: bufLine });
         buf = "";
+        bufLine = lineNo + 1;
+        continue;
       }
-      bufLine = lineNo + 1;
-      continue;
+      // quirk kept: before any content, YAMLReader.Read writes the separator into the document
+      // it reads, so a byte order mark after it is no stream start: `---\n<BOM>b: 2` holds the
+      // key "\ufeffb" in Helm, where `a: 1\n---\n<BOM>b: 2` holds "b".
+      bufLine = lineNo;
     }
     // apimachinery's LineReader ends every line it reads with "\n", the last one too.
     buf += nl < 0 ? `${line}\n` : line;

@@ -96,8 +96,13 @@ export function readKustomization(
   dir: string,
   lineOf: (field: string) => number | undefined = () => undefined,
 ): Kustomization {
-  if (raw === null || raw === undefined) throw new SlipwayError("kustomization file is empty", { file });
-  if (!isMap(raw)) throw new SlipwayError("kustomization file must be a YAML mapping", { file, line: 1 });
+  // kustomize's CheckEmpty: a null document decodes to the zero struct (its words whatever the file's name).
+  if (raw === null || raw === undefined) throw new SlipwayError("kustomization.yaml is empty", { file });
+  if (!isMap(raw))
+    throw new SlipwayError(
+      `invalid Kustomization: json: cannot unmarshal ${goJsonType(raw)} into Go value of type types.Kustomization`,
+      { file, line: 1 },
+    );
   const fields: Partial<Record<KnownField, YamlValue>> = {};
   for (const [key, value] of Object.entries(raw)) {
     const canonical = byLowerCase.get(key.toLowerCase());
@@ -261,4 +266,12 @@ function helmFields(
     helmCharts: [...list("helmCharts"), ...legacy.charts],
     ...(helmGlobals !== undefined && helmGlobals !== null ? { helmGlobals } : {}),
   };
+}
+
+/** The JSON type encoding/json names when a value cannot fill a struct (sigs.k8s.io/yaml goes through JSON). */
+function goJsonType(v: YamlValue): string {
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number" || typeof v === "bigint") return "number";
+  return "string";
 }

@@ -5,12 +5,15 @@ import { hiddenLinkNote } from "../fs/hidden-link.js";
 import { SecretPaths } from "../secrets/paths.js";
 import {
   decodeYamlText,
+  endBeforeNodeMessage,
+  firstDocumentOf,
   type LineTreeDocument,
   type ParsedDocument,
   parseYaml,
   parseYamlDocuments,
   parseYamlDocumentsFull,
   parseYamlDocumentsWithLineTrees,
+  withoutDocumentBoms,
 } from "../yaml/index.js";
 import { cloneValue } from "./clone.js";
 import type { FieldSpec } from "./fieldspec.js";
@@ -183,7 +186,9 @@ export function clearParsedFiles(): void {
   parsedFiles.clear();
 }
 
-export function parseResourceFile(text: string, file: string): ParsedDocument[] {
+export function parseResourceFile(source: string, file: string): ParsedDocument[] {
+  // kyaml reads each document as a stream of its own: a BOM may start any of them.
+  const text = withoutDocumentBoms(source);
   const key = `${file}\0${text}`;
   const hit = parsedFiles.get(key);
   if (hit) return hit.map((d) => ({ value: cloneValue(d.value), line: d.line }));
@@ -1039,7 +1044,7 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   }
   if (found.length > 1) throw new SlipwayError(`Found multiple kustomization files under: ${dir}`);
   const file = path.posix.join(dir, found[0]!);
-  const text = decodeYamlText(loader.fs.readFile(file), file);
+  const text = kustomizationText(decodeYamlText(loader.fs.readFile(file), file), file);
   const raw = parseYaml(text, file, { allowDuplicateKeys: true });
   if (isMap(raw) && Object.keys(raw).some(isHelmField)) {
     // kustomize hands helm entries to the generator through sigs.k8s.io/yaml (go-yaml v2
@@ -1051,6 +1056,17 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   const k = readKustomization(raw, file, dir, (field) => topLevelLine(text, field));
   cache.kustomizations.set(dir, k);
   return k;
+}
+
+/**
+ * The first document of a kustomization file, all kustomize reads of it (sigs.k8s.io/yaml):
+ * an empty one is an empty kustomization whatever follows (firstDocumentOf).
+ */
+function kustomizationText(text: string, file: string): string {
+  const first = firstDocumentOf(text);
+  if ("text" in first) return first.text;
+  const { message, line } = endBeforeNodeMessage(text, first.endBeforeNode);
+  throw new SlipwayError(`invalid Kustomization: ${message}`, { file, line });
 }
 
 /** The line of a top-level `field:` in a YAML file (for error messages only). */

@@ -13,7 +13,7 @@ import { knownFields, kustomizationFileNames } from "../kustomize/kustomization.
 import { selectorFields } from "../kustomize/selector.js";
 import { resourcesFromText } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
-import { decodeYamlText, emitYaml, parseYaml } from "../yaml/index.js";
+import { decodeYamlText, emitYaml, endBeforeNodeMessage, firstDocumentOf, parseYaml } from "../yaml/index.js";
 
 /** JSON names of kustomize's `types.Kustomization` fields (api v0.21): everything else is dropped. */
 const KUSTOMIZATION_FIELDS: readonly string[] = knownFields;
@@ -65,7 +65,13 @@ function findKustomizationFile(fs: FileSystem, dir: string): string | undefined 
 
 /** sigs.k8s.io/yaml into kustomize's struct and back: known fields only, empty ones omitted. */
 function decodeKustomization(text: string, file: string): KObject {
-  const raw = parseYaml(text, file);
+  // Its first document only: an empty one leaves the struct as it was (firstDocumentOf).
+  const first = firstDocumentOf(text);
+  if (!("text" in first)) {
+    const { message, line } = endBeforeNodeMessage(text, first.endBeforeNode);
+    throw new SlipwayError(message, { file, line });
+  }
+  const raw = parseYaml(first.text, file);
   if (raw === null) return baseKustomization();
   if (!isMap(raw)) throw new SlipwayError("kustomization file must be a YAML mapping", { file });
   const out = baseKustomization();

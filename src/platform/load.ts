@@ -16,6 +16,7 @@ import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js"
 import { type ControllerProfile, detectFlux, resolveProfile } from "../flux/profile.js";
 import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
+import { InRepoLinksFileSystem } from "../fs/in-repo-links.js";
 import { relativePath } from "../fs/posix-path.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
 import { CoveredFileSystem } from "../fs/tree-digest.js";
@@ -226,9 +227,13 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
   } catch (err) {
     platform.errors.push(toPlatformError(err));
   }
+  let stackFs: FileSystem | undefined;
+  let stackCache: BuildCache | undefined;
   const ctx: RenderContext = {
     fs,
     root,
+    stackFs: () => (stackFs ??= new InRepoLinksFileSystem(fs.base, fs.roots)),
+    stackCache: () => (stackCache ??= new BuildCache()),
     cache: opts.cache ?? new BuildCache(),
     strict: opts.strict ?? config?.strict,
     config,
@@ -338,7 +343,18 @@ function unappliedNotes(
 interface RenderContext {
   fs: FileSystem;
   root: string;
+  /**
+   * The repository as plain kustomize stacks read it: symbolic links that stay inside it
+   * followed, as `kubectl kustomize` follows them (Flux builds read `fs`, which holds none).
+   */
+  stackFs: () => FileSystem;
   cache: BuildCache;
+  /**
+   * Plain stacks' bases and kustomization files, for this load only: they are read through
+   * `stackFs`, which sees a linked file that Flux's view does not, and what a long-running
+   * process drops from `cache` when files change is found without following links.
+   */
+  stackCache: () => BuildCache;
   /** Explicit StrictPostBuildSubstitutions (option or slipway.yaml); else the cluster's profile decides. */
   strict?: boolean;
   config?: SlipwayConfig;
@@ -491,8 +507,8 @@ function renderKustomizeStack(ctx: RenderContext, d: DiscoveredCluster, cluster:
     // must be in chartHome, with the cluster's Kubernetes from slipway.yaml as the default.
     const kube = kubernetesOf(ctx.config, cluster.name);
     const built = buildResources(dir, {
-      fs: ctx.fs,
-      cache: ctx.cache,
+      fs: ctx.stackFs(),
+      cache: ctx.stackCache(),
       generatorPlugins: ctx.decrypt?.generatorPlugins,
       helm: {
         enabled: true,

@@ -1,4 +1,6 @@
 /** The YAML layer of the kustomize engine: read like kustomize, print like kubectl. */
+
+export { withoutDocumentBoms, withoutStreamBom } from "./bom.js";
 export {
   type EmitOptions,
   emitYaml,
@@ -7,6 +9,7 @@ export {
   v2ReadsAsNonString,
 } from "./emit.js";
 export { isLineTree, type LineTree, lineOfTree } from "./fast/line-tree.js";
+export { endBeforeNodeMessage, type FirstDocument, firstDocumentOf } from "./first-document.js";
 export { compareKeys, goYamlKeyLess, sortKeys } from "./keysort.js";
 export { toJsonCompatible } from "./normalize.js";
 export { formatGoFloatG, formatNumber } from "./numbers.js";

@@ -22,6 +22,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
+import { withoutStreamBom } from "./bom.js";
 import { GO_YAML_FORBIDDEN } from "./char-guard.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
 import {
@@ -374,7 +375,7 @@ function loneCarriageReturnsAsBreaks(text: string): string {
 
 function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: LineCounter } {
   checkCharacters(text, file);
-  let src = loneCarriageReturnsAsBreaks(text);
+  let src = loneCarriageReturnsAsBreaks(withoutStreamBom(text));
   let lines = new LineCounter();
   let all = parseAllList(src, lines, file);
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {

@@ -122,7 +122,8 @@ Not listed: 10 HelmReleases were not rendered, so the images they run are missin
 
   it("set, when the image is in what failed to render: says which Flux Kustomization and file, not 'no cluster runs'", async () => {
     const file = path.join(repo.dir, "apps/backend/overlays/dev/kustomization.yaml");
-    writeFileSync(file, `${readFileSync(file, "utf8")}---\nbroken: [\n`);
+    // In the first document: kustomize (and Flux) read no other document of a kustomization file.
+    writeFileSync(file, `${readFileSync(file, "utf8")}broken: [\n`);
     const r = await run("set", "ghcr.io/acme-platform/backend:1.0.0", "--cluster", "dev", "--write");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(

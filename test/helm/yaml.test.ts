@@ -50,6 +50,15 @@ describe("readValuesDocuments (sigs.k8s.io/yaml over go-yaml v2)", () => {
       '{"a":1,"b":{"x":1,"z":2},"c":3}',
     ],
     ["empty documents", "---\n---\n", "{}"],
+    // Helm 4.1.4: YAMLReader keeps a separator read before any content in that document, so the
+    // BOM after it is no stream start; after a document, the next one starts past the separator.
+    ["a BOM after a leading separator is content", "---\n\ufeffb: 2\n", '{"\ufeffb":2}'],
+    [
+      "a BOM after a separator that ends a document starts a stream",
+      "x: 1\n---\n\ufeffb: 2\n",
+      '{"b":2,"x":1}',
+    ],
+    ["a BOM at the start of the file starts a stream", "\ufeffb: 2\n", '{"b":2}'],
   ])("%s", (_, text, expected) => {
     expect(goJson(readValuesDocuments(text, "v.yaml"))).toBe(expected);
   });

@@ -52,6 +52,68 @@ describe.runIf(requires("kubectl"))("an empty kustomization, against kubectl", (
   });
 });
 
+/**
+ * kustomize reads its kustomization file with sigs.k8s.io/yaml, which decodes the first
+ * document only (go-yaml v2's Unmarshal): an empty first document is an empty kustomization
+ * whatever follows, and later documents are never read. Each row: the file, and what kubectl
+ * v1.32 (kustomize v5.5.0) prints: the built stream, or its error's words.
+ */
+const CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+const firstDocument: Array<[string, string, { yaml: string } | { error: string }]> = [
+  ["two document starts", "---\n---\nresources: [cm.yaml]\n", { error: "kustomization.yaml is empty" }],
+  [
+    "a comment-only document first",
+    "---\n# c\n---\nresources: [cm.yaml]\n",
+    { error: "kustomization.yaml is empty" },
+  ],
+  [
+    "an ended empty document first",
+    "---\n...\n---\nresources: [cm.yaml]\n",
+    { error: "kustomization.yaml is empty" },
+  ],
+  [
+    "a null document first",
+    "--- null\n---\nresources: [cm.yaml]\n",
+    { error: "kustomization.yaml is empty" },
+  ],
+  ["a lone document start", "---\n", { error: "kustomization.yaml is empty" }],
+  ["comments only", "# nothing\n", { error: "kustomization.yaml is empty" }],
+  ["no bytes", "", { error: "kustomization.yaml is empty" }],
+  [
+    "a document end first",
+    "...\n",
+    { error: "invalid Kustomization: yaml: did not find expected node content" },
+  ],
+  [
+    "a document end after a comment",
+    "# c\n...\nresources: []\n",
+    { error: "invalid Kustomization: yaml: line 1: did not find expected node content" },
+  ],
+  ["comments before the first document start", "# c\n---\nresources: [cm.yaml]\n", { yaml: CM }],
+  ["a second document is not read", "resources: [cm.yaml]\n---\nnamePrefix: x-\n", { yaml: CM }],
+  ["a broken second document is not read", "resources: [cm.yaml]\n---\nnamePrefix: [\n", { yaml: CM }],
+];
+
+describe("a kustomization file's first document is the kustomization", () => {
+  it.each(firstDocument)("%s", (_, text, expected) => {
+    const fs = new MemoryFileSystem({ "/k/kustomization.yaml": text, "/k/cm.yaml": CM });
+    if ("yaml" in expected) expect(buildYaml("/k", { fs })).toBe(expected.yaml);
+    else expect(() => buildYaml("/k", { fs })).toThrow(expected.error);
+  });
+});
+
+describe.runIf(requires("kubectl"))("a kustomization file's first document, against kubectl", () => {
+  it.each(firstDocument)("%s", async (_, text, expected) => {
+    const r = await kubectlKustomize(tempTree({ "kustomization.yaml": text, "cm.yaml": CM }));
+    if ("yaml" in expected) expect(r).toMatchObject({ ok: true, stdout: expected.yaml });
+    else
+      expect({ ok: r.ok, has: r.stderr.includes(`err="${expected.error}"`) }).toEqual({
+        ok: false,
+        has: true,
+      });
+  });
+});
+
 describe("an error inside nested bases", () => {
   it("names the innermost file and lists the bases it was reached through once", () => {
     const fs = new MemoryFileSystem({

@@ -60,6 +60,24 @@ describe("kustomization.yaml rewrite (SPEC §3.2)", () => {
     ).toEqual(["transformerAnnotations"]);
   });
 
+  it("decodes the first document only, as sigs.k8s.io/yaml does (fluxcd/pkg kustomize_generator.go)", () => {
+    const fs = new MemoryFileSystem({
+      "/empty-first/kustomization.yaml": "---\n---\nresources: [a.yaml]\n",
+      "/second/kustomization.yaml": "resources: [a.yaml]\n---\nnamePrefix: [\n",
+      "/end-first/kustomization.yaml": "# c\n...\nresources: [a.yaml]\n",
+    });
+    // An empty first document: the struct as Flux starts it, so nothing is built (and nothing applied).
+    expect(fluxKustomizationFile(fs, "/empty-first", {}).object).toEqual({
+      apiVersion: "kustomize.config.k8s.io/v1beta1",
+      kind: "Kustomization",
+      buildMetadata: ["originAnnotations"],
+    });
+    expect(fluxKustomizationFile(fs, "/second", {}).object.resources).toEqual(["a.yaml"]);
+    expect(() => fluxKustomizationFile(fs, "/end-first", {})).toThrow(
+      "yaml: line 1: did not find expected node content",
+    );
+  });
+
   it("rejects remote components and skips missing ones when asked", () => {
     const fs = new MemoryFileSystem({ "/r/a.yaml": cm("a", "  k: v\n") });
     expect(() => fluxKustomizationFile(fs, "/r", { components: ["https://x/y"] })).toThrow(

@@ -4,9 +4,11 @@
  * file or directory" alone was untrue of what the user sees on disk. The error now names the
  * link. Each row: what the kustomization names, and where the link is.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { GitFileSystem } from "../../src/fs/git.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { tempTree } from "../support/cli.js";
 import { fluxKs, fluxSync } from "../support/flux.js";
@@ -49,6 +51,28 @@ describe("a build that needs a file behind a symbolic link names the link", () =
     expect(k.errors.map((e) => e.message).join("\n")).toContain(
       `${path.join(root, shown)} is a symbolic link, and Slipway reads no links in a repository`,
     );
+  });
+
+  it("says the same at a Git revision, whose links are tree entries (a diff's base)", async () => {
+    const root = tempTree({
+      "clusters/prod/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/prod/apps.yaml": APPS,
+      "apps/kustomization.yaml": "resources: [linked/b.yaml]\n",
+      "common/b.yaml": CM,
+    });
+    temps.push(root);
+    symlinkSync("../common", path.join(root, "apps/linked"));
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: root, stdio: "ignore" });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "links");
+    const errors = (fs?: GitFileSystem) =>
+      loadPlatform(root, { renderCache: false, ...(fs ? { fs } : {}) })
+        .clusters[0]!.kustomizations.find((x) => x.name === "apps")!
+        .errors.map((e) => e.message);
+    const onDisk = errors();
+    expect(onDisk.join("\n")).toContain(`${path.join(root, "apps/linked")} is a symbolic link`);
+    expect(errors(GitFileSystem.open(root, "HEAD"))).toEqual(onDisk);
   });
 
   it("a file that is not there at all is reported as before, without a note", async () => {
