@@ -289,11 +289,23 @@ export function planChanges(
       if (!edits) continue;
       change.edits = edits;
     }
+    let dropsSetter = false;
     for (const e of change.edits) {
       const marker = setterAt(ctx.sources, e);
-      if (marker) change.notes.push(policyNote(ctx.cluster, marker, change.to));
+      if (marker && e.op === "remove") {
+        // The marker is a comment on the removed line: image automation would stop updating
+        // the image without a word, and the plan would still say the setter was kept.
+        dropsSetter = true;
+        plan.refusals.push({
+          code: "AMBIGUOUS",
+          app,
+          message: `${change.label} (${change.object}): ${change.to} has no ${e.what === "newTag" ? "tag" : e.what}, but removing ${e.what} would drop its setter {"$imagepolicy": "${marker}"}; give the ${e.what === "newTag" ? "tag" : e.what} too, or move the marker, and run again`,
+          file: e.file,
+          line: e.line,
+        });
+      } else if (marker) change.notes.push(policyNote(ctx.cluster, marker, change.to));
     }
-    changes.push(change);
+    if (!dropsSetter) changes.push(change);
   }
   return changes;
 }
@@ -396,7 +408,8 @@ function imageEdits(
           path: entry.at.path,
           key: f,
           value,
-          ...(f === "digest" && entry.newTag ? { after: "newTag" } : {}),
+          // Next to the tag it goes with; a tag this plan removes is no place to put it.
+          ...(f === "digest" && entry.newTag && want.tag !== "" ? { after: "newTag" } : {}),
           line: lineOf(ctx.sources, entry.at),
           what: f,
         });

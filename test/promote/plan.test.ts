@@ -290,6 +290,43 @@ spec:
     expect(back.texts.get(file)).toBe(overlayTree("1.2.0", "1.2.0")[file]);
   });
 
+  it("a digest without a tag replaces the entry's newTag with a digest line", () => {
+    // The source runs IMG@sha256:…: kustomize writes name:tag@digest when both are set, so the
+    // target's newTag must go and a digest come in its place (it was once refused, the digest
+    // planned "after newTag", the line the same plan removes).
+    const digest = `sha256:${"b".repeat(64)}`;
+    const files = overlayTree("1.2.0", "1.1.0");
+    const plain = (t: string) => t.replace(' # {"$imagepolicy": "flux-system:app:tag"}', "");
+    for (const env of ["staging", "production"]) {
+      const f = `apps/app/overlays/${env}/kustomization.yaml`;
+      files[f] = plain(files[f]!);
+    }
+    files["apps/app/overlays/staging/kustomization.yaml"] = files[
+      "apps/app/overlays/staging/kustomization.yaml"
+    ]!.replace("newTag: 1.2.0", `digest: ${digest}`);
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    const file = "apps/app/overlays/production/kustomization.yaml";
+    expect(r.texts.get(file)).toBe(files[file]!.replace("newTag: 1.1.0", `digest: ${digest}`));
+  });
+
+  it("refuses to drop a newTag that carries a setter marker", () => {
+    const digest = `sha256:${"b".repeat(64)}`;
+    const files = overlayTree("1.2.0", "1.1.0");
+    const staging = "apps/app/overlays/staging/kustomization.yaml";
+    files[staging] = files[staging]!.replace(/newTag: .*\n/, `digest: ${digest}\n`);
+    const r = promote(files);
+    expect(r.texts.size).toBe(0);
+    expect(r.plan.refusals).toMatchObject([
+      {
+        code: "AMBIGUOUS",
+        file: "apps/app/overlays/production/kustomization.yaml",
+        line: 8,
+        message: expect.stringContaining('{"$imagepolicy": "flux-system:app:tag"}'),
+      },
+    ]);
+  });
+
   it("values paths named in slipway.yaml, and values marked with a setter", () => {
     const values = (tag: string, replicas: number) => `  values:
     image:
