@@ -299,7 +299,7 @@ export function planChanges(
         plan.refusals.push({
           code: "AMBIGUOUS",
           app,
-          message: `${change.label} (${change.object}): ${change.to} has no ${e.what === "newTag" ? "tag" : e.what}, but removing ${e.what} would drop its setter {"$imagepolicy": "${marker}"}; give the ${e.what === "newTag" ? "tag" : e.what} too, or move the marker, and run again`,
+          message: `${change.label} (${change.object}): ${change.to} has no ${e.what === "newTag" ? "tag" : e.what}, but removing ${e.what} at ${e.file}:${e.line} would drop its setter {"$imagepolicy": "${marker}"}; give the ${e.what === "newTag" ? "tag" : e.what} too, or move the marker, and run again`,
           file: e.file,
           line: e.line,
         });
