@@ -590,6 +590,7 @@ function setterFields(
           path,
           value: typeof value === "bigint" ? value.toString() : value,
           setter: marker,
+          setterAt: { file: home.file, line: s.line },
         });
       }
     }
@@ -622,8 +623,9 @@ function policyNote(cluster: Cluster, marker: string, to: string): string {
     return `setter {"$imagepolicy": "${marker}"} kept; ${id} is invalid: ${(e as Error).message}`;
   }
   const rule = `${decoded.kind}${decoded.range ? ` '${decoded.range}'` : decoded.order ? ` ${decoded.order}` : ""}${decoded.pattern ? `, tags '${decoded.pattern}'` : ""}`;
-  const tag = form === "tag" || form === undefined ? to.split("@")[0]! : undefined;
-  if (tag === undefined || decoded.kind !== "semver")
+  // The whole-reference form holds `name:tag@digest`; the policy ranks the tag alone.
+  const tag = form === "tag" ? to.split("@")[0]! : form === undefined ? splitImage(to).tag : undefined;
+  if (!tag || decoded.kind !== "semver")
     return `setter {"$imagepolicy": "${marker}"} kept: ${id} (${rule}) keeps updating this value`;
   return admits(decoded, tag)
     ? `setter {"$imagepolicy": "${marker}"} kept: ${id} (${rule}) admits ${tag} and keeps updating it`
