@@ -90,6 +90,14 @@ export function writeFileSet(files: readonly PlannedFile[], opts: WriteSetOption
   for (const s of staged) if (s.backup !== undefined) fs.rmSync(s.backup, { force: true });
 }
 
+/**
+ * The checks of writeFileSet alone, for a caller that writes the set in several steps (one
+ * commit per app) and must not find a bad target after the first step.
+ */
+export function checkFileSet(files: readonly PlannedFile[], opts: Pick<WriteSetOptions, "within">): void {
+  checkTargets(files, path.resolve(opts.within));
+}
+
 /** Everything that can be known before the first byte is written. */
 function checkTargets(files: readonly PlannedFile[], within: string): void {
   const seen = new Set<string>();
