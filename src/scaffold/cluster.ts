@@ -10,6 +10,8 @@
  */
 import * as path from "node:path";
 import { findCluster } from "../diff/index.js";
+import { confinedView } from "../fs/confined.js";
+import type { FileSystem } from "../fs/filesystem.js";
 import { walkFiles } from "../fs/walk.js";
 import { isMap } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/model.js";
@@ -77,12 +79,17 @@ export function planNewCluster(platform: Platform, files: SourceFiles, req: Clus
     dirs.set(k.dir, renamed(k.dir, seg, req.name));
   }
   const skipped: string[] = [];
+  // Read as Flux reads the source: no symbolic links (source-controller archives regular files
+  // only). Followed, a planted link would copy a file from outside the repository into it.
+  const source = confinedView(files.fs, [files.root]);
+  const links: string[] = [];
   for (const [from, to] of [...dirs.entries()].sort()) {
-    for (const abs of walkFiles(files.fs, files.absolute(from), () => true)) {
+    links.push(...linksBelow(source, files.absolute(from)).map((l) => path.posix.relative(files.root, l)));
+    for (const abs of walkFiles(source, files.absolute(from), () => true)) {
       const rel = path.posix.relative(files.root, abs);
       const target = `${to}${rel.slice(from.length)}`;
       if (plan.create.has(target)) continue;
-      const text = files.fs.readFile(abs).toString("utf8");
+      const text = source.readFile(abs).toString("utf8");
       if (/^sops:\s*$/m.test(text) && text.includes("ENC[")) {
         skipped.push(rel);
         continue;
@@ -110,10 +117,26 @@ export function planNewCluster(platform: Platform, files: SourceFiles, req: Clus
       `not copied: ${s} is encrypted for ${ref.name}'s keys; create ${req.name}'s own (slipway secrets encrypt) and list it again`,
     );
   }
+  for (const l of links) {
+    plan.notes.push(
+      `not copied: ${l} is a symbolic link (Flux's source artifact holds none); copy what it should hold by hand`,
+    );
+  }
   plan.notes.push(
     `review the copied values (domains, issuers, sizes) in ${clusterDir}, especially its post-build variables`,
   );
   return plan;
+}
+
+/** The symbolic links at any depth below `dir`, which `fs` (a confined view) leaves out. */
+function linksBelow(fs: FileSystem, dir: string): string[] {
+  if (!fs.isDirectory(dir)) return [];
+  const out = (fs.linksIn?.(dir) ?? []).map((name) => path.posix.join(dir, name));
+  for (const name of fs.readDir(dir)) {
+    const abs = path.posix.join(dir, name);
+    if (name !== ".git" && name !== "node_modules" && fs.isDirectory(abs)) out.push(...linksBelow(fs, abs));
+  }
+  return out.sort();
 }
 
 function firstInPromotionOrder(platform: Platform): Cluster | undefined {
