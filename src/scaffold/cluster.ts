@@ -71,6 +71,15 @@ export function planNewCluster(platform: Platform, files: SourceFiles, req: Clus
   }
   plan.notes.push(`copied from ${ref.name} (${ref.path} → ${clusterDir})`);
   plan.copiedFrom = ref.name;
+  // A hub's Flux Kustomizations apply to its spokes: copied as they are, the new cluster would
+  // reconcile those same clusters, and the two would fight over them.
+  const remote = ref.kustomizations.filter(
+    (k) => isMap(k.object.spec) && k.object.spec.kubeConfig !== undefined,
+  );
+  if (remote.length > 0)
+    plan.notes.push(
+      `${remote.map((k) => k.id).join(", ")} of ${ref.name} apply to other clusters (spec.kubeConfig): their copies in ${clusterDir} would reconcile the same clusters; point them at ${req.name}'s own`,
+    );
   const dirs = new Map<string, string>([[ref.path, clusterDir]]);
   for (const k of ref.kustomizations) {
     if (!k.dir || k.dir === ref.path || k.dir.startsWith(`${ref.path}/`)) continue;

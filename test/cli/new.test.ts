@@ -362,6 +362,37 @@ describe("slipway new cluster: symbolic links in the reference's folders", () =>
   });
 });
 
+describe("slipway new cluster: a hub whose Flux Kustomizations apply to other clusters", () => {
+  // fluxcd/flux2-hub-spoke-example: a copy of the hub reconciled the same spokes, silently.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-hub-")));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (f: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  };
+
+  it("says which, and that the copies reconcile the same clusters", async () => {
+    file("clusters/staging/flux-system/gotk-sync.yaml", sync("staging"));
+    file(
+      "clusters/staging/kustomization.yaml",
+      "resources:\n  - flux-system/gotk-sync.yaml\n  - spoke.yaml\n",
+    );
+    file(
+      "clusters/staging/spoke.yaml",
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: spoke-apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./clusters/staging/spoke\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  kubeConfig:\n    secretRef:\n      name: spoke-kubeconfig\n",
+    );
+    file(
+      "clusters/staging/spoke/cm.yaml",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n",
+    );
+    const r = await run(["cluster", "qa", dir, "--like", "staging", "--dry-run"]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain(
+      "note: flux-system/spoke-apps of staging apply to other clusters (spec.kubeConfig): their copies in clusters/qa would reconcile the same clusters; point them at qa's own",
+    );
+  });
+});
+
 describe("slipway new cluster: a reference synced from outside its directory", () => {
   // The home-operations layouts: a FluxInstance elsewhere syncs kubernetes/flux/cluster, so a
   // copy of that directory is synced by nothing and is no cluster.
