@@ -11,8 +11,7 @@
 import * as path from "node:path";
 import { findCluster } from "../diff/index.js";
 import { confinedView } from "../fs/confined.js";
-import type { FileSystem } from "../fs/filesystem.js";
-import { walkFiles } from "../fs/walk.js";
+import { linksBelow, walkFiles } from "../fs/walk.js";
 import { isMap } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/model.js";
 import type { SourceFiles } from "../promote/sources.js";
@@ -135,17 +134,6 @@ export function planNewCluster(platform: Platform, files: SourceFiles, req: Clus
     `review the copied values (domains, issuers, sizes) in ${clusterDir}, especially its post-build variables`,
   );
   return plan;
-}
-
-/** The symbolic links at any depth below `dir`, which `fs` (a confined view) leaves out. */
-function linksBelow(fs: FileSystem, dir: string): string[] {
-  if (!fs.isDirectory(dir)) return [];
-  const out = (fs.linksIn?.(dir) ?? []).map((name) => path.posix.join(dir, name));
-  for (const name of fs.readDir(dir)) {
-    const abs = path.posix.join(dir, name);
-    if (name !== ".git" && name !== "node_modules" && fs.isDirectory(abs)) out.push(...linksBelow(fs, abs));
-  }
-  return out.sort();
 }
 
 function firstInPromotionOrder(platform: Platform): Cluster | undefined {
