@@ -8,7 +8,7 @@ import { errorMessage, SlipwayError } from "../errors.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { GitFileSystem } from "../fs/git.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
-import { writeFileSet } from "../fs/write-set.js";
+import { checkFileSet, writeFileSet } from "../fs/write-set.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { maskPlatform, type SecretMasker } from "../platform/masking.js";
 import type { Platform } from "../platform/model.js";
@@ -200,17 +200,29 @@ export async function promoteCommand(argv: string[]): Promise<number> {
           const originals = new Map(
             [...texts.keys()].map((f) => [files.absolute(f), files.fs.readFile(files.absolute(f))]),
           );
-          for (const f of texts.keys()) {
-            if (!originals.get(files.absolute(f))!.equals(Buffer.from(files.get(f)!.text, "utf8")))
-              throw new SlipwayError(
-                "the file changed since Slipway read it (saved while the change was planned?); run again",
-                { file: files.absolute(f) },
-              );
+          // Every target is checked before the first commit (changed since read, read-only, a
+          // link, a directory): what can be known then must not cost a commit and its roll-back.
+          try {
+            checkFileSet(
+              [...texts].map(([f, t]) => ({
+                file: files.absolute(f),
+                content: t,
+                expect: files.get(f)!.text,
+              })),
+              { within: root },
+            );
+          } catch (e) {
+            throw new SlipwayError(`${errorMessage(e)}; nothing was committed or written`);
           }
           try {
             commitEachApp(plan, files, root, sourceCommit, result);
           } catch (e) {
-            throw new SlipwayError(`${errorMessage(e)}; ${rollBack(root, orig, originals)}`);
+            // Only what was written goes back: a later app's file was never touched, and may be
+            // the very file that cannot be written.
+            const written = new Map(
+              result.written.map((f) => [files.absolute(f), originals.get(files.absolute(f))!]),
+            );
+            throw new SlipwayError(`${errorMessage(e)}; ${rollBack(root, orig, written)}`);
           }
         } else {
           // Every file or none: half a promotion would leave environments out of step.
@@ -221,7 +233,9 @@ export async function promoteCommand(argv: string[]): Promise<number> {
           result.written.push(...texts.keys());
         }
       } catch (e) {
-        process.stderr.write(`slipway promote: ${errorMessage(e)}\n`);
+        // writeFileSet has put back what it replaced; a failed --commit says what it did itself.
+        const msg = errorMessage(e);
+        process.stderr.write(`slipway promote: ${msg}${commit ? "" : "; nothing written"}\n`);
         return 2;
       }
     }
@@ -250,6 +264,8 @@ function commitEachApp(
       [...mine].map(([f, t]) => ({ file: files.absolute(f), content: t })),
       { within: root },
     );
+    // Recorded before the commit: a commit that fails leaves these files to put back.
+    for (const f of mine.keys()) if (!result.written.includes(f)) result.written.push(f);
     const subject = commitSubject(plan, app);
     const id = commitPaths(
       root,
@@ -257,7 +273,6 @@ function commitEachApp(
       commitMessage(plan, app, subject, sourceCommit),
     );
     result.commits.push({ app: app.app, commit: id, subject });
-    for (const f of mine.keys()) if (!result.written.includes(f)) result.written.push(f);
   }
 }
 

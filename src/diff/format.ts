@@ -5,6 +5,7 @@
 import type { YamlValue } from "../kustomize/types.js";
 import { failureLines, notComparedCount, whereFailed } from "./coverage.js";
 import { compact, type FieldChange } from "./fields.js";
+import { cell, codeCell, inline, quoted } from "./markdown-text.js";
 import type { DiffReport, KustomizationDiff, NotCompared, ObjectDiff } from "./model.js";
 
 const MAX_VALUE = 240;
@@ -119,32 +120,6 @@ function summaryLine(r: DiffReport): string {
   return `${plural(s.kustomizations, "Flux Kustomization")} in ${plural(r.clusters.length, "cluster")}: ${s.added} added, ${s.removed} removed, ${s.changed} changed; ${plural(s.dangers, "danger note")}`;
 }
 
-/**
- * Markdown is posted as a pull-request comment that renders HTML, and it quotes texts the pull
- * request wrote (file and object names, render errors): each stays text on its own line.
- */
-function cell(s: string): string {
-  return escapeHtml(s.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " "));
-}
-
-/** A table cell in a code span (entities are not decoded there; a backtick would end it). */
-function codeCell(s: string): string {
-  const t = s.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
-  return t.includes("`") ? `<code>${escapeHtml(t)}</code>` : `\`${t}\``;
-}
-
-/** A line of a quote (HTML escaped, backticks too: a fence would take the lines after it). */
-function quoted(s: string): string {
-  return escapeHtml(s)
-    .replace(/`/g, "\\`")
-    .replace(/\r?\n|\r/g, "\n> ");
-}
-
-/** Text inside an HTML element on one line (a blank line would end the HTML block). */
-function inline(s: string): string {
-  return escapeHtml(s.replace(/\r?\n|\r/g, " "));
-}
-
 /** A line inside a fenced code block (no HTML there; a newline could end the block). */
 function fenced(s: string): string {
   return s.replace(/\r?\n|\r/g, "\\n");
@@ -231,10 +206,6 @@ function markdownTail(r: DiffReport, out: string[]): void {
     for (const e of errors) out.push(`- ${cell(e)}`);
     out.push("");
   }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 export function formatJson(value: unknown): string {

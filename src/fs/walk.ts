@@ -20,3 +20,17 @@ export function walkFiles(fs: FileSystem, dir: string, accept: (name: string) =>
   else if (fs.exists(dir) && accept(path.posix.basename(dir))) out.push(dir);
   return out;
 }
+
+/**
+ * The symbolic links at any depth below `dir` that `fs` leaves out (FileSystem.linksIn: a
+ * confined view, like Flux's source artifact, holds none), skipping `.git` and `node_modules`.
+ */
+export function linksBelow(fs: FileSystem, dir: string): string[] {
+  if (!fs.isDirectory(dir)) return [];
+  const out = (fs.linksIn?.(dir) ?? []).map((name) => path.posix.join(dir, name));
+  for (const name of fs.readDir(dir)) {
+    const abs = path.posix.join(dir, name);
+    if (name !== ".git" && name !== "node_modules" && fs.isDirectory(abs)) out.push(...linksBelow(fs, abs));
+  }
+  return out.sort();
+}

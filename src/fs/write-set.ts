@@ -57,9 +57,11 @@ export function writeFileSet(files: readonly PlannedFile[], opts: WriteSetOption
   checkTargets(files, within);
   const createdDirs: string[] = [];
   const staged: Staged[] = [];
+  let at: string | undefined;
   try {
     for (const f of files) {
       const file = path.resolve(f.file);
+      at = file;
       makeDirs(path.dirname(file), createdDirs);
       const tmp = path.join(
         path.dirname(file),
@@ -71,6 +73,7 @@ export function writeFileSet(files: readonly PlannedFile[], opts: WriteSetOption
       staged.push({ file, tmp, placed: false });
     }
     for (const s of staged) {
+      at = s.file;
       if (fs.lstatSync(s.file, { throwIfNoEntry: false }) !== undefined) {
         s.backup = `${s.tmp}.old`;
         try {
@@ -85,9 +88,29 @@ export function writeFileSet(files: readonly PlannedFile[], opts: WriteSetOption
     }
   } catch (e) {
     undo(staged, createdDirs);
-    throw e;
+    throw writeError(e, at);
   }
   for (const s of staged) if (s.backup !== undefined) fs.rmSync(s.backup, { force: true });
+}
+
+/**
+ * A system error as the user can act on it: Node's message names the path of the call that
+ * failed, which is the temp file or backup beside the target (`.x.yaml.3fa2….tmp`); the user
+ * named the target.
+ */
+function writeError(e: unknown, file: string | undefined): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof SlipwayError || file === undefined || typeof err?.code !== "string") return e;
+  const what = err.message.replace(`${err.code}: `, "").split(",")[0];
+  return new SlipwayError(`cannot write: ${what} (${err.code})`, { file, cause: e });
+}
+
+/**
+ * The checks of writeFileSet alone, for a caller that writes the set in several steps (one
+ * commit per app) and must not find a bad target after the first step.
+ */
+export function checkFileSet(files: readonly PlannedFile[], opts: Pick<WriteSetOptions, "within">): void {
+  checkTargets(files, path.resolve(opts.within));
 }
 
 /** Everything that can be known before the first byte is written. */

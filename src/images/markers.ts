@@ -6,8 +6,9 @@
  * files that contain the token `"$imagepolicy"`.
  */
 import * as path from "node:path";
+import { confinedView } from "../fs/confined.js";
 import type { FileSystem } from "../fs/filesystem.js";
-import { walkFiles } from "../fs/walk.js";
+import { linksBelow, walkFiles } from "../fs/walk.js";
 import type { SourceFiles } from "../promote/sources.js";
 import type { CstPath } from "../yaml/cst-edit.js";
 
@@ -64,9 +65,14 @@ export function findMarkers(
 ): { markers: SetterMarker[]; problems: string[] } {
   const markers: SetterMarker[] = [];
   const problems: string[] = [];
-  for (const abs of walkFiles(fs, path.posix.resolve(files.root, dir), isMarkerFile)) {
+  // Read inside the repository only, and through no link: Slipway never writes through one.
+  const inside = confinedView(fs, [files.root]);
+  const top = path.posix.resolve(files.root, dir);
+  for (const link of linksBelow(inside, top))
+    problems.push(`${path.posix.relative(files.root, link)}: a symbolic link, not followed`);
+  for (const abs of walkFiles(inside, top, isMarkerFile)) {
     const file = path.posix.relative(files.root, abs);
-    if (!fs.readFile(abs).toString("utf8").includes(TOKEN)) continue;
+    if (!inside.readFile(abs).toString("utf8").includes(TOKEN)) continue;
     let source: ReturnType<SourceFiles["get"]>;
     try {
       source = files.get(file);

@@ -20,9 +20,8 @@ import {
 import type { SourceFiles } from "../promote/sources.js";
 import { compose } from "../promote/trace.js";
 import { findPolicy } from "./list.js";
-import { parseMarker } from "./markers.js";
+import { type MarkerForm, parseMarker } from "./markers.js";
 import { imageReferenceProblem } from "./reference.js";
-import { valueFor } from "./update.js";
 
 export interface ImageSetRequest {
   /** `repo:tag`, `repo:tag@sha256:…` or `repo@sha256:…`. */
@@ -73,11 +72,16 @@ export function planImageSet(
         const m = parseMarker(JSON.stringify({ $imagepolicy: f.setter }));
         if (!m || imageOfPolicy(m.policy.namespace, m.policy.name) !== want.name) return undefined;
         running?.add(cluster.name);
-        return valueFor(m, {
-          name: want.name,
-          tag: want.tag,
-          ...(want.digest ? { digest: want.digest } : {}),
+        const set = setterValue(m.form, want, String(f.value));
+        if ("value" in set) return set.value;
+        const at = f.setterAt;
+        plan.refusals.push({
+          code: "AMBIGUOUS",
+          app: k.name,
+          message: `${at ? `${at.file}:${at.line}: ` : ""}${f.label}: ${set.problem}`,
+          ...(at ? { file: at.file, line: at.line } : {}),
         });
+        return undefined;
       });
       if (changes.length > 0) plan.apps.push({ app: k.name, source: "", target: k.id, changes });
     }
@@ -91,6 +95,44 @@ export function planImageSet(
     checkShared(plan, files, usage, platform, { changing, verb: "setting it here" });
   }
   return plans;
+}
+
+/**
+ * What a setter-marked field gets for the wanted reference: the value for the marker's form, as
+ * image-automation-controller writes it, except where that would lose what the user gave or
+ * leave the old image pinned — then the problem, for a refusal.
+ */
+export function setterValue(
+  form: MarkerForm,
+  want: { name: string; tag: string; digest: string },
+  current: string,
+): { value: string } | { problem: string } {
+  switch (form) {
+    case "image":
+      // compose() leaves out an empty tag: `name@digest`, never `name:@digest`.
+      return { value: compose(want) };
+    case "tag": {
+      if (want.tag === "")
+        return {
+          problem: `${want.name}@${want.digest} has no tag for this :tag setter; give IMAGE:TAG@DIGEST`,
+        };
+      // `tag: 1.2.3@sha256:…` (as Renovate pins chart values): the field pins a digest too.
+      if (!current.includes("@")) return { value: want.tag };
+      if (want.digest === "")
+        return {
+          problem: `the field pins a digest (${current}) and ${want.name}:${want.tag} has none; give IMAGE:TAG@DIGEST, or unpin the field first`,
+        };
+      return { value: `${want.tag}@${want.digest}` };
+    }
+    case "name":
+      return { value: want.name };
+    case "digest":
+      if (want.digest === "")
+        return {
+          problem: `this :digest setter would keep pinning ${current} while the tag changes; give IMAGE:TAG@DIGEST`,
+        };
+      return { value: want.digest };
+  }
 }
 
 /** The image an ImagePolicy watches (through its ImageRepository), by policy namespace and name. */

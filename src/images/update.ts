@@ -94,9 +94,16 @@ export function planImageUpdates(
       const spec = isMap(auto.spec) ? auto.spec : {};
       const root = sourceRootOf(cluster, spec, md.namespace);
       const update = isMap(spec.update) ? spec.update : {};
-      const dir = path.posix.normalize(
-        path.posix.join(root, typeof update.path === "string" ? update.path : "."),
-      );
+      const updatePath = typeof update.path === "string" ? update.path : ".";
+      // image-automation-controller joins it with securejoin.SecureJoin (internal/policy/
+      // applier.go): `..` stops at the root of the clone, so the path never leaves the source.
+      const dir = path.posix.join(root, path.posix.normalize(`/${updatePath}`));
+      if (!fs.exists(path.posix.resolve(files.root, dir))) {
+        plan.notes.push(
+          `ImageUpdateAutomation ${md.namespace}/${md.name} in ${cluster.name}: update.path ${updatePath}: ${path.posix.relative(path.posix.resolve(files.root, root), path.posix.resolve(files.root, dir))} does not exist in its source; image-automation-controller fails on it`,
+        );
+        continue;
+      }
       const selector =
         isMap(spec.policySelector) && isMap(spec.policySelector.matchLabels)
           ? spec.policySelector.matchLabels

@@ -3,6 +3,7 @@
  * it (what changes and why, then the rendered diff of the target), JSON as is.
  */
 import { formatMarkdown as formatDiffMarkdown, formatText as formatDiffText } from "../diff/format.js";
+import { cell, codeCell, quoted } from "../diff/markdown-text.js";
 import type { DiffReport } from "../diff/model.js";
 import { formatPath } from "../yaml/cst-edit.js";
 import { type Edit, editedFiles, type PromotionPlan, type Refusal } from "./model.js";
@@ -100,37 +101,36 @@ function lastLine(r: PromotionResult): string {
 
 export function formatPromotionMarkdown(r: PromotionResult): string {
   const { plan } = r;
-  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
   const out: string[] = [`### Promote ${cell(heading(plan))}`, ""];
   if (r.sourceCommit)
     out.push(
-      `Versions read from \`${plan.from}\` at \`${r.sourceCommit}\`, rendered and checked by \`slipway promote\`.`,
+      `Versions read from ${codeCell(plan.from)} at ${codeCell(r.sourceCommit)}, rendered and checked by \`slipway promote\`.`,
       "",
     );
   if (plan.apps.length > 0) {
     out.push("| App | Version | From | To | Edited |", "|---|---|---|---|---|");
     for (const app of plan.apps) {
       for (const c of app.changes) {
-        const where = c.edits.map((e) => `\`${e.file}:${e.line}\``).join("<br>");
+        const where = c.edits.map((e) => codeCell(`${e.file}:${e.line}`)).join("<br>");
         out.push(
-          `| ${cell(app.app)} | ${cell(c.label)} | \`${cell(c.from)}\` | \`${cell(c.to)}\` | ${where} |`,
+          `| ${cell(app.app)} | ${cell(c.label)} | ${codeCell(c.from)} | ${codeCell(c.to)} | ${where} |`,
         );
       }
     }
     out.push("");
   } else if (plan.refusals.length === 0) {
-    out.push(nothingToPromote(plan), "");
+    out.push(cell(nothingToPromote(plan)), "");
   }
   const notes = plan.apps.flatMap((a) => a.changes.flatMap((c) => c.notes.map((n) => `${a.app}: ${n}`)));
-  for (const n of [...notes, ...plan.notes.map((n) => `not promoted: ${n}`)]) out.push(`> ${n}`, ">");
+  for (const n of [...notes, ...plan.notes.map((n) => `not promoted: ${n}`)]) out.push(`> ${quoted(n)}`, ">");
   if (notes.length + plan.notes.length > 0) out.splice(out.length - 1, 1, "");
   const other = plan.skipped.filter((s) => s.reason !== "no version differences");
-  for (const s of other) out.push(`- skipped **${s.app}**: ${s.reason}`);
+  for (const s of other) out.push(`- skipped **${cell(s.app)}**: ${cell(s.reason)}`);
   if (other.length > 0) out.push("");
   if (plan.refusals.length > 0) {
     out.push("**Refused** (nothing was written):", "");
     for (const x of plan.refusals) {
-      out.push(`- ❌ ${x.app ? `**${x.app}**: ` : ""}${cell(x.message)} \`${x.code}\``);
+      out.push(`- ❌ ${x.app ? `**${cell(x.app)}**: ` : ""}${cell(x.message)} \`${x.code}\``);
       if (x.suggestion)
         out.push("", "  ```yaml", ...x.suggestion.split("\n").map((l) => (l ? `  ${l}` : l)), "  ```");
     }

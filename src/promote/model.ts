@@ -30,6 +30,8 @@ export interface VersionField {
   range?: boolean;
   /** The `$imagepolicy` setter marking the field (`flux-system:podinfo:tag`). */
   setter?: string;
+  /** Where a setter-marked field is written (repository-relative file, 1-based line). */
+  setterAt?: { file: string; line: number };
 }
 
 export interface ImageRef {

@@ -38,7 +38,7 @@ import {
   variablesOf,
   type Write,
 } from "./trace.js";
-import { isOpenRange, valueAt, versionFields } from "./versions.js";
+import { isOpenRange, secretFieldPath, valueAt, versionFields } from "./versions.js";
 import { kustomizationFileOf, type Location } from "./writers.js";
 
 export interface PromoteRequest {
@@ -198,13 +198,26 @@ function planApp(
   const sourceObjects = new Map<string, RenderedResource>();
   for (const r of source.resources) sourceObjects.set(objectKey(r.object, normalize), r);
   const fields = targetFields(ctx, target, normalize, valuesPaths);
-  return planChanges(ctx, fields, plan, app, normalize, (field) => {
-    const counterpart = sourceObjects.get(objectKey(field.resource.object, normalize));
-    if (!counterpart) return undefined;
-    const theirs = valueAt(counterpart.object, field.path);
-    if (theirs === undefined || theirs === null || typeof theirs === "object") return undefined;
-    return typeof theirs === "bigint" ? theirs.toString() : theirs;
-  });
+  const counterpartOf = (field: VersionField) =>
+    sourceObjects.get(objectKey(field.resource.object, normalize));
+  return planChanges(
+    ctx,
+    fields,
+    plan,
+    app,
+    normalize,
+    (field) => {
+      const counterpart = counterpartOf(field);
+      if (!counterpart) return undefined;
+      const theirs = valueAt(counterpart.object, field.path);
+      if (theirs === undefined || theirs === null || typeof theirs === "object") return undefined;
+      return typeof theirs === "bigint" ? theirs.toString() : theirs;
+    },
+    (field) => {
+      const counterpart = counterpartOf(field);
+      return counterpart !== undefined && secretFieldPath(counterpart, field.path) !== undefined;
+    },
+  );
 }
 
 /** The version fields of what a Flux Kustomization applies, setter-marked values included. */
@@ -230,6 +243,7 @@ export function planChanges(
   app: string,
   normalize: (s: string) => string,
   want: (field: VersionField) => ScalarValue | undefined,
+  wantedIsSecret: (field: VersionField) => boolean = () => false,
 ): VersionChange[] {
   const changes: VersionChange[] = [];
   for (const field of fields) {
@@ -237,6 +251,11 @@ export function planChanges(
     if (wanted === undefined) continue;
     if (String(wanted) === String(field.value) && typeof wanted === typeof field.value) continue;
     const object = describe(field.resource.object);
+    const secretAt = secretFieldPath(field.resource, field.path);
+    if (secretAt !== undefined || wantedIsSecret(field)) {
+      plan.refusals.push(secretRefusal(ctx, field, wanted, secretAt, object, plan, app));
+      continue;
+    }
     const change: VersionChange = {
       kind: field.kind,
       label: field.label,
@@ -289,13 +308,79 @@ export function planChanges(
       if (!edits) continue;
       change.edits = edits;
     }
+    let dropsSetter = false;
     for (const e of change.edits) {
       const marker = setterAt(ctx.sources, e);
-      if (marker) change.notes.push(policyNote(ctx.cluster, marker, change.to));
+      if (marker && e.op === "remove") {
+        // The marker is a comment on the removed line: image automation would stop updating
+        // the image without a word, and the plan would still say the setter was kept.
+        dropsSetter = true;
+        plan.refusals.push({
+          code: "AMBIGUOUS",
+          app,
+          message: `${change.label} (${change.object}): ${change.to} has no ${e.what === "newTag" ? "tag" : e.what}, but removing ${e.what} at ${e.file}:${e.line} would drop its setter {"$imagepolicy": "${marker}"}; give the ${e.what === "newTag" ? "tag" : e.what} too, or move the marker, and run again`,
+          file: e.file,
+          line: e.line,
+        });
+      } else if (marker) change.notes.push(policyNote(ctx.cluster, marker, change.to));
     }
-    changes.push(change);
+    if (!dropsSetter) changes.push(change);
   }
   return changes;
+}
+
+/**
+ * A version that is a secret value on either side (a decrypted file, a Secret's variable): the
+ * plan would print it and write it in plain text. Refused, saying where without the value (the
+ * label of an image names its repository, which is part of the value): the edit planner's own
+ * reason when it has one (a variable from a Secret: set it there), else the side that holds it.
+ */
+function secretRefusal(
+  ctx: TraceContext,
+  field: VersionField,
+  wanted: ScalarValue,
+  secretAt: FieldPath | undefined,
+  object: string,
+  plan: PromotionPlan,
+  app: string,
+): Refusal {
+  const label = `${field.kind === "image" ? "image" : "version"} ${formatFieldPath(secretAt ?? field.path)}`;
+  if (secretAt !== undefined) {
+    const safe: VersionChange = {
+      kind: field.kind,
+      label,
+      object,
+      objectKey: objectKey(field.resource.object),
+      field: formatFieldPath(secretAt),
+      path: field.path,
+      from: "",
+      to: "",
+      edits: [],
+      notes: [],
+    };
+    // Planned aside: only a refusal for the secret's own place is kept, other messages may
+    // quote the values.
+    const aside: PromotionPlan = { ...plan, apps: [], skipped: [], refusals: [], notes: [] };
+    if (field.kind === "image") {
+      const trace = traceImage(ctx, field.resource, field.path);
+      if ("code" in trace) {
+        if (trace.code === "ENCRYPTED") return refusal(trace, app, safe);
+      } else imageEdits(ctx, trace, splitRef(String(wanted)), safe, aside, app);
+    } else {
+      const trace = traceScalar(ctx, field.resource, field.path, label);
+      if ("code" in trace) {
+        if (trace.code === "ENCRYPTED") return refusal(trace, app, safe);
+      } else textEdits(ctx, trace, String(field.value), wanted, safe, aside, app);
+    }
+    const own = aside.refusals.find((r) => r.code === "ENCRYPTED");
+    if (own) return own;
+  }
+  const where = secretAt !== undefined ? plan.to : plan.from;
+  return {
+    code: "ENCRYPTED",
+    app,
+    message: `${label} (${object}): a secret value in ${where} (a decrypted file or a Secret's variable); it is not promoted, since the edit would print it and write it in plain text: change it by hand`,
+  };
 }
 
 function versionText(ref: ImageRef): string {
@@ -396,7 +481,8 @@ function imageEdits(
           path: entry.at.path,
           key: f,
           value,
-          ...(f === "digest" && entry.newTag ? { after: "newTag" } : {}),
+          // Next to the tag it goes with; a tag this plan removes is no place to put it.
+          ...(f === "digest" && entry.newTag && want.tag !== "" ? { after: "newTag" } : {}),
           line: lineOf(ctx.sources, entry.at),
           what: f,
         });
@@ -577,6 +663,7 @@ function setterFields(
           path,
           value: typeof value === "bigint" ? value.toString() : value,
           setter: marker,
+          setterAt: { file: home.file, line: s.line },
         });
       }
     }
@@ -609,8 +696,9 @@ function policyNote(cluster: Cluster, marker: string, to: string): string {
     return `setter {"$imagepolicy": "${marker}"} kept; ${id} is invalid: ${(e as Error).message}`;
   }
   const rule = `${decoded.kind}${decoded.range ? ` '${decoded.range}'` : decoded.order ? ` ${decoded.order}` : ""}${decoded.pattern ? `, tags '${decoded.pattern}'` : ""}`;
-  const tag = form === "tag" || form === undefined ? to.split("@")[0]! : undefined;
-  if (tag === undefined || decoded.kind !== "semver")
+  // The whole-reference form holds `name:tag@digest`; the policy ranks the tag alone.
+  const tag = form === "tag" ? to.split("@")[0]! : form === undefined ? splitImage(to).tag : undefined;
+  if (!tag || decoded.kind !== "semver")
     return `setter {"$imagepolicy": "${marker}"} kept: ${id} (${rule}) keeps updating this value`;
   return admits(decoded, tag)
     ? `setter {"$imagepolicy": "${marker}"} kept: ${id} (${rule}) admits ${tag} and keeps updating it`

@@ -8,6 +8,7 @@
 import { objectKey } from "../diff/index.js";
 import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
+import { secretsOf } from "../platform/masking.js";
 import type { RenderedResource } from "../platform/model.js";
 import type { ScalarValue } from "../yaml/cst-edit.js";
 import { type FieldPath, formatFieldPath, type VersionField } from "./model.js";
@@ -113,6 +114,40 @@ export function valueAt(obj: YamlValue, path: ReadonlyArray<FieldPath[number]>):
     }
   }
   return node;
+}
+
+/**
+ * The field's path with list items by index (`containers[0]`, never `[name=…]`) when the field
+ * holds a secret value (RenderedResource.secrets: a decrypted file, a Secret's variable…), the
+ * container's name counted in; undefined when it does not. A secret version is neither printed
+ * nor written: the index path is what may be said of it.
+ */
+export function secretFieldPath(r: RenderedResource, path: FieldPath): FieldPath | undefined {
+  const secrets = secretsOf(r);
+  if (!secrets) return undefined;
+  const at: Array<string | number> = [];
+  let node: YamlValue | undefined = r.object;
+  let secret = false;
+  for (const step of path) {
+    if (typeof step === "object") {
+      const i: number = Array.isArray(node) ? node.findIndex((it) => isMap(it) && it.name === step.name) : -1;
+      if (i < 0) return undefined;
+      at.push(i);
+      secret ||= secrets.covers([...at, "name"]);
+      node = (node as YamlValue[])[i];
+    } else {
+      at.push(step);
+      node =
+        typeof step === "number"
+          ? Array.isArray(node)
+            ? node[step]
+            : undefined
+          : isMap(node)
+            ? node[step]
+            : undefined;
+    }
+  }
+  return secret || secrets.covers(at) ? at : undefined;
 }
 
 /** `image.tag`, `controllers.main.containers[0].image.tag`, `podAnnotations["a.b/c"]`. */

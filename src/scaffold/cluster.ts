@@ -10,7 +10,8 @@
  */
 import * as path from "node:path";
 import { findCluster } from "../diff/index.js";
-import { walkFiles } from "../fs/walk.js";
+import { confinedView } from "../fs/confined.js";
+import { linksBelow, walkFiles } from "../fs/walk.js";
 import { isMap } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/model.js";
 import type { SourceFiles } from "../promote/sources.js";
@@ -69,6 +70,15 @@ export function planNewCluster(platform: Platform, files: SourceFiles, req: Clus
   }
   plan.notes.push(`copied from ${ref.name} (${ref.path} → ${clusterDir})`);
   plan.copiedFrom = ref.name;
+  // A hub's Flux Kustomizations apply to its spokes: copied as they are, the new cluster would
+  // reconcile those same clusters, and the two would fight over them.
+  const remote = ref.kustomizations.filter(
+    (k) => isMap(k.object.spec) && k.object.spec.kubeConfig !== undefined,
+  );
+  if (remote.length > 0)
+    plan.notes.push(
+      `${remote.map((k) => k.id).join(", ")} of ${ref.name} apply to other clusters (spec.kubeConfig): their copies in ${clusterDir} would reconcile the same clusters; point them at ${req.name}'s own`,
+    );
   const dirs = new Map<string, string>([[ref.path, clusterDir]]);
   for (const k of ref.kustomizations) {
     if (!k.dir || k.dir === ref.path || k.dir.startsWith(`${ref.path}/`)) continue;
@@ -77,12 +87,17 @@ export function planNewCluster(platform: Platform, files: SourceFiles, req: Clus
     dirs.set(k.dir, renamed(k.dir, seg, req.name));
   }
   const skipped: string[] = [];
+  // Read as Flux reads the source: no symbolic links (source-controller archives regular files
+  // only). Followed, a planted link would copy a file from outside the repository into it.
+  const source = confinedView(files.fs, [files.root]);
+  const links: string[] = [];
   for (const [from, to] of [...dirs.entries()].sort()) {
-    for (const abs of walkFiles(files.fs, files.absolute(from), () => true)) {
+    links.push(...linksBelow(source, files.absolute(from)).map((l) => path.posix.relative(files.root, l)));
+    for (const abs of walkFiles(source, files.absolute(from), () => true)) {
       const rel = path.posix.relative(files.root, abs);
       const target = `${to}${rel.slice(from.length)}`;
       if (plan.create.has(target)) continue;
-      const text = files.fs.readFile(abs).toString("utf8");
+      const text = source.readFile(abs).toString("utf8");
       if (/^sops:\s*$/m.test(text) && text.includes("ENC[")) {
         skipped.push(rel);
         continue;
@@ -108,6 +123,11 @@ export function planNewCluster(platform: Platform, files: SourceFiles, req: Clus
   for (const s of skipped) {
     plan.notes.push(
       `not copied: ${s} is encrypted for ${ref.name}'s keys; create ${req.name}'s own (slipway secrets encrypt) and list it again`,
+    );
+  }
+  for (const l of links) {
+    plan.notes.push(
+      `not copied: ${l} is a symbolic link (Flux's source artifact holds none); copy what it should hold by hand`,
     );
   }
   plan.notes.push(

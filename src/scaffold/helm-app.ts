@@ -20,7 +20,6 @@ export interface HelmAppRequest extends AppRequest {
   /** HelmRepository URL for a chart name. */
   repo?: string;
   version: string;
-  namespace?: string;
 }
 
 const RELEASE_SETTINGS = new Set([

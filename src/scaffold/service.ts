@@ -35,6 +35,8 @@ export interface AppRequest {
   /** Cluster names; empty: every cluster. */
   envs: string[];
   dependsOn: string[];
+  /** The namespace (directory, in the home-operations layout). */
+  namespace?: string;
 }
 
 export interface ServiceRequest extends AppRequest {
@@ -43,14 +45,18 @@ export interface ServiceRequest extends AppRequest {
   port: number;
   /** An optional component the overlays include (`components/<name>`). */
   component?: string;
-  /** The home-operations layout: the namespace directory the app joins (default: its name). */
-  namespace?: string;
 }
 
 /** Checks shared by every app scaffold; returns the clusters, or records errors. */
 export function appClusters(platform: Platform, req: AppRequest, plan: ScaffoldPlan): Cluster[] {
   if (!isDnsLabel(req.name)) {
     plan.errors.push(`'${req.name}' is not a valid name (lowercase letters, digits and '-', at most 63)`);
+    return [];
+  }
+  // Both become directory names and YAML: `../x` would put files outside the app (or the
+  // repository) before the render caught it, if it did.
+  if (req.namespace !== undefined && !isDnsLabel(req.namespace)) {
+    plan.errors.push(`--namespace ${req.namespace}: not a valid namespace name`);
     return [];
   }
   let clusters: Cluster[];
@@ -79,6 +85,10 @@ export function appClusters(platform: Platform, req: AppRequest, plan: ScaffoldP
 export function planNewService(platform: Platform, files: SourceFiles, req: ServiceRequest): ScaffoldPlan {
   const plan = emptyPlan();
   const clusters = appClusters(platform, req, plan);
+  if (req.component !== undefined && !isDnsLabel(req.component))
+    plan.errors.push(
+      `--component ${req.component}: not a valid name (lowercase letters, digits and '-', at most 63)`,
+    );
   if (plan.errors.length > 0) return plan;
   const conv = detectConventions(platform, files, {
     envs: clusters.map((c) => c.name),

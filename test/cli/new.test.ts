@@ -7,6 +7,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -321,6 +322,74 @@ describe("slipway new cluster: a failing Kustomization whose path is in the clus
     expect(r.stdout).not.toContain("flux-path-missing");
     expect(r.code).toBe(0);
     expect(existsSync(path.join(dir, "clusters/qa/local/kustomization.yaml"))).toBe(true);
+  });
+});
+
+describe("slipway new cluster: symbolic links in the reference's folders", () => {
+  // A pull request can plant `clusters/staging/notes.txt -> ~/.config/sops/age/keys.txt`: the
+  // copy read through it and wrote what it found into the repository as a regular file. Flux's
+  // artifact holds no links, so they are not copied, and the notes say so.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-links-")));
+  const outside = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-outside-")));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+  const file = (f: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  };
+
+  it("copies no link, nor what it points to, and names each", async () => {
+    file("clusters/staging/flux-system/gotk-sync.yaml", sync("staging"));
+    file("clusters/staging/kustomization.yaml", "resources:\n  - flux-system/gotk-sync.yaml\n");
+    writeFileSync(path.join(outside, "keys.txt"), "AGE-SECRET-KEY-1NOTAREALKEY\n");
+    mkdirSync(path.join(outside, "more"));
+    writeFileSync(
+      path.join(outside, "more/cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    );
+    symlinkSync(path.join(outside, "keys.txt"), path.join(dir, "clusters/staging/notes.txt"));
+    symlinkSync(path.join(outside, "more"), path.join(dir, "clusters/staging/more"));
+    symlinkSync("kustomization.yaml", path.join(dir, "clusters/staging/inside.yaml"));
+    const r = await run(["cluster", "qa", dir, "--like", "staging"]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const link of ["inside.yaml", "more", "notes.txt"]) {
+      expect(r.stdout).toContain(`note: not copied: clusters/staging/${link} is a symbolic link`);
+      expect(existsSync(path.join(dir, "clusters/qa", link))).toBe(false);
+    }
+    expect([...snapshot(path.join(dir, "clusters/qa")).values()].join("\n")).not.toContain("AGE-SECRET-KEY");
+  });
+});
+
+describe("slipway new cluster: a hub whose Flux Kustomizations apply to other clusters", () => {
+  // fluxcd/flux2-hub-spoke-example: a copy of the hub reconciled the same spokes, silently.
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-new-hub-")));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (f: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  };
+
+  it("says which, and that the copies reconcile the same clusters", async () => {
+    file("clusters/staging/flux-system/gotk-sync.yaml", sync("staging"));
+    file(
+      "clusters/staging/kustomization.yaml",
+      "resources:\n  - flux-system/gotk-sync.yaml\n  - spoke.yaml\n",
+    );
+    file(
+      "clusters/staging/spoke.yaml",
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: spoke-apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./clusters/staging/spoke\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  kubeConfig:\n    secretRef:\n      name: spoke-kubeconfig\n",
+    );
+    file(
+      "clusters/staging/spoke/cm.yaml",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n",
+    );
+    const r = await run(["cluster", "qa", dir, "--like", "staging", "--dry-run"]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain(
+      "note: flux-system/spoke-apps of staging apply to other clusters (spec.kubeConfig): their copies in clusters/qa would reconcile the same clusters; point them at qa's own",
+    );
   });
 });
 

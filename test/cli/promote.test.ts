@@ -4,7 +4,7 @@
  * lines, after which `slipway diff --env staging --vs production` shows no version
  * difference for the promoted apps; refusals exit 1 and leave the tree untouched.
  */
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { diffCommand } from "../../src/cli/diff.js";
@@ -232,6 +232,41 @@ describe("slipway promote: refusals and branches", () => {
     }
   });
 
+  it("--commit: a later app's file that cannot be written is found before the first commit", async () => {
+    // It was found when frontend's turn came, after backend's commit; the roll-back then tried
+    // to write every planned file back, frontend's read-only one too, failed, and left
+    // backend's edit in the work tree.
+    const head = repo.git("rev-parse", "HEAD");
+    const file = path.join(repo.dir, FRONTEND);
+    chmodSync(file, 0o444);
+    try {
+      const r = await promote(repo, "--from", "staging", "--to", "production", "--commit");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${file}: the file is read-only`);
+      expect(r.stderr).toContain("nothing was committed or written");
+      expect(repo.git("rev-parse", "HEAD")).toBe(head);
+      expect(repo.git("status", "--porcelain")).toBe("");
+    } finally {
+      chmodSync(file, 0o644);
+      repo.git("reset", "-q", "--hard", head);
+    }
+  });
+
+  it("--write: a target that cannot be written says so, and that nothing was written", async () => {
+    const file = path.join(repo.dir, FRONTEND);
+    chmodSync(file, 0o444);
+    try {
+      const r = await promote(repo, "--from", "staging", "--to", "production", "--write");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `slipway promote: ${file}: the file is read-only; make it writable (chmod u+w) to let Slipway edit it; nothing written\n`,
+      );
+      expect(repo.git("status", "--porcelain")).toBe("");
+    } finally {
+      chmodSync(file, 0o644);
+    }
+  });
+
   it("--write writes the files atomically without committing", async () => {
     const r = await promote(repo, "--from", "staging", "--to", "production", "--only", "frontend", "--write");
     expect(r.code).toBe(0);
@@ -252,5 +287,35 @@ describe("slipway promote: refusals and branches", () => {
     expect(readFileSync(file, "utf8")).toContain("newTag: 2.6.0");
     expect(repo.git("log", "-1", "--format=%(trailers:key=Promoted-From-Commit,valueonly)")).toBe(released);
     expect(repo.git("log", "-1", "--format=%(trailers:key=Promoted-From-Ref,valueonly)")).toBe("release");
+  });
+});
+
+describe("slipway promote --commit, failing after the first commit", () => {
+  const repo = platformRepo();
+  afterAll(() => repo.cleanup());
+
+  it("--commit: a roll-back puts back only the files it changed", async () => {
+    // A failure after the checks: frontend's file turned into a directory by the commit-msg
+    // hook of backend's commit. The roll-back wrote every planned file back as one set, so the
+    // directory at frontend's name failed it, and backend's edit stayed in the work tree.
+    const original = readFileSync(path.join(repo.dir, BACKEND), "utf8");
+    const head = repo.git("rev-parse", "HEAD");
+    const hook = path.join(repo.dir, ".git/hooks/commit-msg");
+    const file = path.join(repo.dir, FRONTEND);
+    writeFileSync(hook, `#!/bin/sh\nif grep -q backend "$1"; then rm '${file}'; mkdir '${file}'; fi\n`, {
+      mode: 0o755,
+    });
+    try {
+      const r = await promote(repo, "--from", "staging", "--to", "production", "--commit");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("nothing was committed or written");
+      expect(repo.git("rev-parse", "HEAD")).toBe(head);
+      expect(readFileSync(path.join(repo.dir, BACKEND), "utf8")).toBe(original);
+      expect(repo.git("status", "--porcelain", "--", BACKEND)).toBe("");
+    } finally {
+      rmSync(hook);
+      rmSync(file, { recursive: true, force: true });
+      repo.git("reset", "-q", "--hard", head);
+    }
   });
 });

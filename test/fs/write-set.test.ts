@@ -21,6 +21,7 @@ import {
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { SlipwayError } from "../../src/errors.js";
 import { writeFileSet } from "../../src/fs/write-set.js";
 
 const dirs: string[] = [];
@@ -87,6 +88,28 @@ describe("writeFileSet", () => {
     ).toThrow("disk full");
     expect(renames).toBe(3);
     expect(tree(root)).toEqual(before);
+  });
+
+  it("a system error names the target it was writing, never the temp file beside it", () => {
+    const root = temp();
+    mkdirSync(path.join(root, "out"));
+    const target = path.join(root, "out/b.yaml");
+    const failing = (from: string) => {
+      throw Object.assign(new Error(`EPERM: operation not permitted, rename '${from}'`), {
+        code: "EPERM",
+        syscall: "rename",
+        path: from,
+      });
+    };
+    let error: unknown;
+    try {
+      writeFileSet([{ file: target, content: "b\n" }], { within: path.join(root, "out"), rename: failing });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SlipwayError);
+    expect((error as SlipwayError).format()).toBe(`${target}: cannot write: operation not permitted (EPERM)`);
+    expect(tree(root)).toEqual({ "out/": "" });
   });
 
   it.each([

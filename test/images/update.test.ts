@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { DiskFileSystem, MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { parseCandidates, planImageUpdates } from "../../src/images/update.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { applyEdits } from "../../src/promote/apply.js";
@@ -77,7 +80,7 @@ function tree(path: string, extra: Record<string, string> = {}) {
   const fs = new MemoryFileSystem(
     Object.fromEntries(Object.entries(files).map(([p, t]) => [`${ROOT}/${p}`, t])),
   );
-  return { fs, platform: loadPlatform(ROOT, { fs }), files: new SourceFiles(fs, ROOT) };
+  return { fs, platform: loadPlatform(ROOT, { fs }), files: new SourceFiles(fs, ROOT), texts: files };
 }
 
 const TAGS = parseCandidates([
@@ -133,6 +136,42 @@ spec:
     expect(plan.skipped.map((s) => `${s.marker.file}:${s.marker.line} ${s.reason}`)).toEqual([
       "apps/other/release.yaml:17 no digest known for ghcr.io/stefanprodan/podinfo:6.2.0 (give candidates as TAG@sha256:…)",
       "apps/podinfo/release.yaml:17 no digest known for ghcr.io/stefanprodan/podinfo:6.2.0 (give candidates as TAG@sha256:…)",
+    ]);
+  });
+
+  it("an update.path that climbs out of the source stays in it, as securejoin keeps it", () => {
+    // image-automation-controller joins update.path to its clone with securejoin.SecureJoin
+    // (internal/policy/applier.go): `..` stops at the root. The plan read markers outside the
+    // repository, and then refused the whole update because it could not write there.
+    const { fs, platform, files } = tree("../../outside/apps/podinfo");
+    fs.write("/outside/apps/podinfo/release.yaml", release);
+    const plan = planImageUpdates(platform, fs, files, TAGS);
+    expect(plan.updates.map((u) => u.edit.file)).toEqual([]);
+    expect(plan.notes).toEqual([
+      expect.stringContaining("update.path ../../outside/apps/podinfo: outside/apps/podinfo does not exist"),
+    ]);
+  });
+
+  it("reads no marker through a symbolic link, and says which links it passed by", () => {
+    // A link below update.path to a directory outside the repository: its markers were read,
+    // and the update then refused as a whole because it could not write there.
+    const root = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-update-links-")));
+    const outside = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-update-outside-")));
+    onTestFinished(() => {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    });
+    for (const [f, text] of Object.entries(tree("./apps").texts)) {
+      mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      writeFileSync(path.join(root, f), text);
+    }
+    writeFileSync(path.join(outside, "release.yaml"), release);
+    symlinkSync(outside, path.join(root, "apps/linked"));
+    const disk = new DiskFileSystem();
+    const plan = planImageUpdates(loadPlatform(root, { fs: disk }), disk, new SourceFiles(disk, root), TAGS);
+    expect(plan.updates.map((u) => u.edit.file)).not.toContain("apps/linked/release.yaml");
+    expect(plan.notes).toEqual([
+      "setter markers not read (nothing updated there): apps/linked: a symbolic link, not followed",
     ]);
   });
 

@@ -4,14 +4,15 @@
  * source's versions. Each scenario runs plan → applyEdits → render → verifyPromotion.
  */
 import { describe, expect, it } from "vitest";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
+import { plan } from "../../src/promote/plan.js";
+import { SourceFiles } from "../../src/promote/sources.js";
 import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
-import { helmRelease as helmReleaseOf } from "../support/flux.js";
-import { changedLines, deployment, fluxKs, promote, twoEnvs } from "./harness.js";
+import { DEMO_RECIPIENT, demoIdentities, helmRelease as helmReleaseOf } from "../support/flux.js";
+import { changedLines, deployment, fluxKs, promote, ROOT, twoEnvs } from "./harness.js";
 
 const IMG = "ghcr.io/acme/app";
-/** The public half of examples/demo-keys/age.agekey. */
-const DEMO_RECIPIENT = "age1lt4csfl3qnmkm83ghffmfa0zu5m7mzwge4d9sv53af00m7qjmytsn855wr";
-
 /** apps/app/{base,overlays/<env>} with the image pinned per overlay by an images entry. */
 function overlayTree(stagingTag: string, productionTag: string, extra: Record<string, string> = {}) {
   const overlay = (env: string, tag: string) => `# ${env}: pinned by image automation
@@ -290,6 +291,43 @@ spec:
     expect(back.texts.get(file)).toBe(overlayTree("1.2.0", "1.2.0")[file]);
   });
 
+  it("a digest without a tag replaces the entry's newTag with a digest line", () => {
+    // The source runs IMG@sha256:…: kustomize writes name:tag@digest when both are set, so the
+    // target's newTag must go and a digest come in its place (it was once refused, the digest
+    // planned "after newTag", the line the same plan removes).
+    const digest = `sha256:${"b".repeat(64)}`;
+    const files = overlayTree("1.2.0", "1.1.0");
+    const plain = (t: string) => t.replace(' # {"$imagepolicy": "flux-system:app:tag"}', "");
+    for (const env of ["staging", "production"]) {
+      const f = `apps/app/overlays/${env}/kustomization.yaml`;
+      files[f] = plain(files[f]!);
+    }
+    files["apps/app/overlays/staging/kustomization.yaml"] = files[
+      "apps/app/overlays/staging/kustomization.yaml"
+    ]!.replace("newTag: 1.2.0", `digest: ${digest}`);
+    const r = promote(files);
+    expect(r.plan.refusals).toEqual([]);
+    const file = "apps/app/overlays/production/kustomization.yaml";
+    expect(r.texts.get(file)).toBe(files[file]!.replace("newTag: 1.1.0", `digest: ${digest}`));
+  });
+
+  it("refuses to drop a newTag that carries a setter marker", () => {
+    const digest = `sha256:${"b".repeat(64)}`;
+    const files = overlayTree("1.2.0", "1.1.0");
+    const staging = "apps/app/overlays/staging/kustomization.yaml";
+    files[staging] = files[staging]!.replace(/newTag: .*\n/, `digest: ${digest}\n`);
+    const r = promote(files);
+    expect(r.texts.size).toBe(0);
+    expect(r.plan.refusals).toMatchObject([
+      {
+        code: "AMBIGUOUS",
+        file: "apps/app/overlays/production/kustomization.yaml",
+        line: 8,
+        message: expect.stringContaining('{"$imagepolicy": "flux-system:app:tag"}'),
+      },
+    ]);
+  });
+
   it("values paths named in slipway.yaml, and values marked with a setter", () => {
     const values = (tag: string, replicas: number) => `  values:
     image:
@@ -497,6 +535,68 @@ replacements:
     ]);
     // Refused, so not also listed among the apps whose versions are the same.
     expect(r.plan.skipped.map((s) => s.app)).not.toContain("app");
+  });
+
+  it("a source version that is a secret value: refused, and the value is nowhere in the plan", () => {
+    // staging substitutes the tag from a Secret's variable; production pins it in plain text.
+    // The plan printed the secret as the version to promote and would have written it there.
+    const vars = "  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: versions\n";
+    const files = twoEnvs({
+      "clusters/staging/kustomization.yaml":
+        "resources:\n  - flux-system/gotk-sync.yaml\n  - secret.yaml\n  - app.yaml\n",
+      "clusters/staging/secret.yaml":
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: versions\n  namespace: flux-system\nstringData:\n  app_tag: s3cr3t-tag\n",
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/staging", vars),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/production"),
+      "apps/staging/deployment.yaml": deployment("app", `${IMG}:\${app_tag}`),
+      "apps/production/deployment.yaml": deployment("app", `${IMG}:1.0.0`),
+    });
+    const r = promote(files);
+    expect(r.texts.size).toBe(0);
+    expect(r.plan.refusals).toEqual([
+      expect.objectContaining({
+        code: "ENCRYPTED",
+        message: expect.stringContaining("secret value in staging"),
+      }),
+    ]);
+    expect(JSON.stringify(r.plan)).not.toContain("s3cr3t");
+  });
+
+  it("versions in SOPS-encrypted patches: refused, and neither value is anywhere in the plan", async () => {
+    // encrypted_regex ^spec$: the image is a decrypted value on both sides. The plan printed
+    // both tags (text and JSON) before refusing to edit the encrypted file.
+    const rule = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^spec$" });
+    const patch = async (tag: string) =>
+      (
+        await encryptSops(
+          `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${IMG}:${tag}\n`,
+          { file: "image.sops.yaml", rule, config: null },
+        )
+      ).toString("utf8");
+    const decryption = "  decryption:\n    provider: sops\n";
+    const tree = twoEnvs({
+      "clusters/staging/app.yaml": fluxKs("app", "./apps/app/staging", decryption),
+      "clusters/production/app.yaml": fluxKs("app", "./apps/app/production", decryption),
+      "apps/app/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "apps/app/base/deployment.yaml": deployment("app", `${IMG}:1.0.0`),
+      "apps/app/staging/kustomization.yaml": "resources:\n  - ../base\npatches:\n  - path: image.sops.yaml\n",
+      "apps/app/production/kustomization.yaml":
+        "resources:\n  - ../base\npatches:\n  - path: image.sops.yaml\n",
+      "apps/app/staging/image.sops.yaml": await patch("7.7.7-staging"),
+      "apps/app/production/image.sops.yaml": await patch("6.6.6-production"),
+    });
+    const fs = new MemoryFileSystem(
+      Object.fromEntries(Object.entries(tree).map(([p, t]) => [`${ROOT}/${p}`, t])),
+    );
+    const { platform } = await loadPlatformWithSecrets(ROOT, { fs, identities: demoIdentities });
+    const p = plan({
+      source: platform,
+      target: platform,
+      files: new SourceFiles(fs, ROOT),
+      request: { from: "staging", to: "production" },
+    });
+    expect(p.refusals.map((x) => x.code)).toEqual(["ENCRYPTED"]);
+    expect(JSON.stringify(p)).not.toMatch(/7\.7\.7|6\.6\.6/);
   });
 
   it("a version set in a SOPS-encrypted document: its MAC covers the plain values too", async () => {

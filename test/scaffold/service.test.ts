@@ -78,3 +78,23 @@ spec:
     );
   });
 });
+
+describe("names from the command line become paths and YAML: each is a DNS label", () => {
+  it.each([
+    ["--component", { component: "../../../../outside" }, "--component ../../../../outside"],
+    ["--component", { component: "a/b" }, "--component a/b"],
+    ["--component", { component: ".." }, "--component .."],
+    ["--namespace", { namespace: "../evil" }, "--namespace ../evil"],
+  ])("%s %j: refused before anything is planned", (_, extra, message) => {
+    const fs = tree();
+    const plan = planNewService(loadPlatform(ROOT, { fs }), new SourceFiles(fs, ROOT), {
+      name: "worker",
+      envs: [],
+      dependsOn: [],
+      port: 9000,
+      ...extra,
+    });
+    expect(plan.errors).toEqual([expect.stringContaining(message)]);
+    expect(plan.create.size + plan.change.size).toBe(0);
+  });
+});

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type DiffReport, formatMarkdown } from "../../src/diff/index.js";
+import { formatPromotionMarkdown, type PromotionResult } from "../../src/promote/format.js";
 
 const HOSTILE = "x<!-- `y` | </details><img src=x onerror=alert(1)>\n```\n# Looks fine\n";
 
@@ -94,5 +95,66 @@ describe("diff --format markdown quotes pull-request texts as text", () => {
   it("what follows is still shown: the other Kustomization's danger note and removed Namespace", () => {
     expect(md).toContain("> ⚠️ removes Namespace payments");
     expect(md).toContain("- Namespace payments");
+  });
+});
+
+describe("promote --format markdown quotes pull-request texts as text", () => {
+  // The promotion's description is a pull request's body: app names, labels, versions, file
+  // names, notes and refusals come from the repository the pull request wrote.
+  const result: PromotionResult = {
+    plan: {
+      from: "staging",
+      to: "production",
+      apps: [
+        {
+          app: `web${HOSTILE}`,
+          source: "flux-system/web",
+          target: "flux-system/web",
+          changes: [
+            {
+              kind: "image",
+              label: `image ghcr.io/acme/web${HOSTILE}`,
+              object: `Deployment shop/web${HOSTILE}`,
+              objectKey: "k",
+              field: "spec.template.spec.containers[name=web].image",
+              path: [],
+              from: `1.0.0${HOSTILE}`,
+              to: "1.1.0`<img src=x>",
+              edits: [
+                {
+                  op: "set",
+                  file: `apps/${HOSTILE}.yaml`,
+                  doc: 0,
+                  path: ["images", 0, "newTag"],
+                  line: 3,
+                  what: "newTag",
+                  old: "1.0.0",
+                  value: "1.1.0",
+                },
+              ],
+              notes: [`ImagePolicy ${HOSTILE}`],
+            },
+          ],
+        },
+      ],
+      skipped: [{ app: `api${HOSTILE}`, reason: `its source ${HOSTILE}` }],
+      refusals: [{ code: "AMBIGUOUS", app: `db${HOSTILE}`, message: `set in ${HOSTILE}` }],
+      notes: [`plan note ${HOSTILE}`],
+    },
+    written: [],
+    commits: [],
+    mode: "plan",
+  };
+  const md = formatPromotionMarkdown(result);
+
+  it("no HTML from a quoted text reaches the description", () => {
+    expect(md).not.toContain("<!--");
+    expect(md).not.toContain("<img");
+    expect(md).not.toContain("</details>");
+  });
+
+  it("no quoted newline starts a line of its own", () => {
+    const lines = md.split("\n");
+    expect(lines.some((l) => l.startsWith("```") || l.startsWith("# Looks fine"))).toBe(false);
   });
 });
