@@ -56,3 +56,21 @@ describe("input numbers (util/json convertNumber)", () => {
     expect(goValueOf(2 ** 63)).toBe(2 ** 63);
   });
 });
+
+describe("reading a resourcesTemplate's output (ssa ReadObjects)", () => {
+  const build = (template: string) =>
+    buildResourceSetObjects({ resources: [], resourcesTemplate: template, steps: [] }, [], operatorFuncs());
+
+  it("expands any object with a top-level items list, whatever its kind (Unstructured.IsList)", () => {
+    const objects = build(
+      "apiVersion: example.com/v1\nkind: Menu\nmetadata:\n  name: lunch\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: soup\n",
+    ).map((b) => `${b.object.kind}/${(b.object.metadata as YamlMap).name}`);
+    expect(objects).toEqual(["ConfigMap/soup"]);
+  });
+
+  it("fails on an item that is not a map, as EachListItem does", () => {
+    expect(() =>
+      build("apiVersion: example.com/v1\nkind: Menu\nmetadata:\n  name: lunch\nitems:\n- soup\n"),
+    ).toThrow(/failed to read objects from multi-doc YAML: items member is not an object/);
+  });
+});
