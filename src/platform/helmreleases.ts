@@ -1045,7 +1045,8 @@ function finishRelease(
         identities: resources.map((r) => objectIdentity(r.object)),
       });
   } catch (e) {
-    if (e instanceof PostRenderError) fail(info, e.message, { field: ["spec", "postRenderers"] });
+    if (e instanceof PostRenderError)
+      fail(info, e.message, e.inPostRenderers ? { field: ["spec", "postRenderers"] } : {});
     else fail(info, `chart output: ${e instanceof SlipwayError ? e.format() : (e as Error).message}`);
   }
 }
