@@ -182,6 +182,9 @@ export async function renderCommand(argv: string[]): Promise<number> {
   for (const s of selected)
     for (const w of s.h?.warnings ?? [])
       process.stderr.write(`slipway render: warning: cluster ${s.cluster.name}: ${w}\n`);
+  for (const s of selected)
+    for (const w of incompleteNotes(s))
+      process.stderr.write(`slipway render: warning: cluster ${s.cluster.name}: ${w}\n`);
   for (const e of errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);
   if (errors.length > 0)
     process.stderr.write(`slipway render: ${errors.length} error${errors.length === 1 ? "" : "s"}\n`);
@@ -271,6 +274,17 @@ function undecryptedLines(problems: DecryptionProblem[], selected: Selected[]): 
   return lines;
 }
 
+/**
+ * What a rendered Flux Kustomization or ResourceSet shows without, because only the cluster has
+ * it (a ResourceSet's copyFrom/checksumFrom/convertKubeConfigFrom sources, inputs of a provider
+ * outside the repository, a selector that matches no provider here): said on stderr and in the
+ * JSON, never left for the reader to notice (check reports the same notes as info findings).
+ */
+function incompleteNotes(s: Selected): string[] {
+  if (s.k?.status !== "rendered") return [];
+  return (s.k.notices ?? []).filter((n) => n.code !== "NOT_RENDERED").map((n) => n.message);
+}
+
 /** One YAML stream; each Flux Kustomization's objects are preceded by a comment naming it. */
 function yamlOf(selected: Selected[]): string {
   const blocks: string[] = [];
@@ -307,6 +321,8 @@ function kustomizationsJson(selected: Selected[]) {
           path: s.k.dir ?? null,
           status: s.k.status,
           errors: s.k.errors.map((e) => formatError(e)),
+          // Only when there are some: a run without them prints what it printed before.
+          ...(incompleteNotes(s).length > 0 ? { warnings: incompleteNotes(s) } : {}),
           resources: s.k.resources.map((r) => r.object),
         }
       : {

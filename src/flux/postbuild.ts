@@ -357,6 +357,7 @@ export function substituteResource(
     return fail(`YAMLToJSON: ${holdsSecrets ? withheld(message) : message}`);
   }
   if (!isMap(parsed)) return fail("UnmarshalJSON: the substituted document is not an object");
+  parsed = throughFloat64(parsed);
   if (!holdsSecrets) return { object: parsed, substituted: true };
   const substituted = pathsInRanges(text, secretRanges).existingIn(parsed);
   // Every output prints an object's identity and none can mask it (withoutIdentity): a secret
@@ -411,6 +412,49 @@ function passesUnchanged(v: YamlValue): boolean {
     }
   }
   return true;
+}
+
+/**
+ * The object as Flux applies it after `res.UnmarshalJSON`: kyaml's RNode.UnmarshalJSON decodes the
+ * JSON with encoding/json into interface{} (every number a float64) and FromMap prints it back
+ * with go-yaml v3, so an integer beyond 2^53 becomes its nearest double (9007199254740993 →
+ * 9007199254740992). ssa's ReadObjects then reads the apply set as JSON, where encoding/json
+ * writes such a double with its shortest digits padded with zeros (2^62 → 4611686018427388000),
+ * and as unstructured (apimachinery util/json): digits that fit an int64 are that int64, others a
+ * float64 — which `flux build` prints with the same digits, read back by go-yaml v2 as a uint64
+ * below 2^64, and as a float beyond (or below int64's minimum). Safe integers and fractions
+ * survive the trip unchanged.
+ */
+function throughFloat64<T extends YamlValue>(v: T): T {
+  if (typeof v === "bigint") return float64Integer(v) as T;
+  if (typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v))
+    return float64Integer(BigInt(v)) as T;
+  if (Array.isArray(v)) return v.map(throughFloat64) as T;
+  if (isMap(v)) {
+    let out: KObject | undefined;
+    for (const k of Object.keys(v)) {
+      const x = v[k] as YamlValue;
+      const y = throughFloat64(x);
+      if (y === x) continue;
+      out ??= { ...v };
+      Object.defineProperty(out, k, { value: y, enumerable: true, writable: true, configurable: true });
+    }
+    return (out ?? v) as T;
+  }
+  return v;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+function float64Integer(b: bigint): YamlValue {
+  const f = Number(b);
+  if (Number.isSafeInteger(f)) return f;
+  // Below 1e21, JavaScript's String(f) writes encoding/json's digits: the shortest that read
+  // back as f, then zeros. From 1e21 both switch to an exponent: a float64.
+  if (Math.abs(f) >= 1e21) return f;
+  const digits = BigInt(String(f));
+  return digits >= INT64_MIN && digits <= UINT64_MAX ? digits : f;
 }
 
 function hasBigInt(v: YamlValue): boolean {

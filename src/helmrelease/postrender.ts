@@ -8,11 +8,20 @@
 import { MemoryFileSystem } from "../fs/filesystem.js";
 import { buildResources } from "../kustomize/build.js";
 import { cloneValue } from "../kustomize/clone.js";
+import { parseApiVersion, resIdString } from "../kustomize/resid.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import { emitYaml, emitYamlStream } from "../yaml/index.js";
 import type { KustomizePostRenderer, ReleaseSpec } from "./spec.js";
 
-export class PostRenderError extends Error {}
+export class PostRenderError extends Error {
+  constructor(
+    message: string,
+    /** The error is about spec.postRenderers (a kustomize post-renderer), not the chart's output. */
+    readonly inPostRenderers = true,
+  ) {
+    super(message);
+  }
+}
 
 export const HELM_GROUP = "helm.toolkit.fluxcd.io";
 
@@ -71,9 +80,40 @@ export function applyMetadata(objects: KObject[], spec: ReleaseSpec): void {
  * check of bjw-s home-ops ~7 ms and the collection of the copies).
  */
 export function postRender(objects: KObject[], spec: ReleaseSpec, owned = false): KObject[] {
+  // Every post-renderer of helm-controller reads the manifests into a kustomize ResMap (the
+  // kustomize one through krusty, commonMetadata and origin labels through
+  // NewResMapFromBytes, internal/postrender/transformer.go), and the origin-labels one always
+  // runs: two objects with one id fail the release there, even where `helm template` prints both.
+  // A kustomize post-renderer's own build refuses them first, with its wording.
+  if (spec.postRenderers.length === 0) refuseDuplicateIds(objects);
   let out = objects;
   for (const pr of spec.postRenderers) out = runKustomize(out, pr);
   if (out === objects) out = owned ? [...objects] : objects.map((o) => cloneValue(o));
   applyMetadata(out, spec);
   return out;
+}
+
+/** resWrangler.Append's check over objects as written (no namespace filled in yet). */
+function refuseDuplicateIds(objects: KObject[]): void {
+  const seen = new Set<string>();
+  for (const obj of objects) {
+    const meta = isMap(obj.metadata) ? obj.metadata : {};
+    const { group, version } = parseApiVersion(typeof obj.apiVersion === "string" ? obj.apiVersion : "");
+    const id = {
+      group,
+      version,
+      kind: typeof obj.kind === "string" ? obj.kind : "",
+      name: typeof meta.name === "string" ? meta.name : "",
+      namespace: typeof meta.namespace === "string" ? meta.namespace : "",
+    };
+    // kustomize compares namespaces with "" and "default" as one (ResId.IsNsEquals).
+    const key = [id.group, id.version, id.kind, id.name, id.namespace || "default"].join("\0");
+    if (seen.has(key)) {
+      throw new PostRenderError(
+        `post-renderer fails: may not add resource with an already registered id: ${resIdString(id)} (the chart renders this object twice)`,
+        false,
+      );
+    }
+    seen.add(key);
+  }
 }

@@ -464,14 +464,14 @@ export class KustTarget {
     const globalOptions = generatorOptionsFrom(this.k.generatorOptions, this.k.file);
     const restrict = (abs: string) => this.loader.checkFile(abs, abs);
     for (const raw of this.k.configMapGenerator) {
-      const args = generatorArgsFrom(raw, this.k.file);
+      const args = generatorArgsFrom(raw, this.k.file, "ConfigMapArgs.configMapGenerator");
       this.absorb(
         ra,
         generateConfigMap(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file),
       );
     }
     for (const raw of this.k.secretGenerator) {
-      const args = generatorArgsFrom(raw, this.k.file);
+      const args = generatorArgsFrom(raw, this.k.file, "SecretArgs.secretGenerator");
       this.absorb(ra, generateSecret(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file));
     }
     for (const raw of this.k.helmCharts) this.inflateChart(ra, raw, this.k.helmGlobals);
@@ -894,10 +894,31 @@ function pluginError(cfg: Resource, file: string): SlipwayError {
   );
 }
 
-function stringList(v: YamlValue | undefined, what: string, file: string): string[] | undefined {
+function stringList(
+  v: YamlValue | undefined,
+  what: string,
+  file: string,
+  goStruct?: string,
+): string[] | undefined {
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) throw new SlipwayError(`${what} must be a list of strings`, { file });
-  return v.map((x) => (x === null ? "" : String(x)));
+  return v.map((x) => {
+    if (x === null) return "";
+    if (typeof x === "string") return x;
+    // kustomize decodes the file as JSON into []string: a number, bool, map or list there is
+    // an error (`- key=a: b` is a map), never its JavaScript spelling.
+    if (goStruct === undefined) throw new SlipwayError(`${what} must be a list of strings`, { file });
+    throw new SlipwayError(
+      `invalid Kustomization: json: cannot unmarshal ${jsonKind(x)} into Go struct field ${goStruct}.${what} of type string`,
+      { file },
+    );
+  });
+}
+
+function jsonKind(x: YamlValue): string {
+  if (Array.isArray(x)) return "array";
+  if (typeof x === "number" || typeof x === "bigint") return "number";
+  return typeof x === "boolean" ? "bool" : "object";
 }
 
 function generatorOptionsFrom(v: YamlValue | undefined, file: string): GeneratorOptions | undefined {
@@ -912,7 +933,12 @@ function generatorOptionsFrom(v: YamlValue | undefined, file: string): Generator
 }
 
 /** A generator entry as kustomize decodes it (ConfigMapArgs / SecretArgs). */
-function generatorArgsFrom(v: YamlValue, file: string): GeneratorArgs & { type?: string } {
+function generatorArgsFrom(
+  v: YamlValue,
+  file: string,
+  /** The kustomization field it came from, as Go's JSON errors name it (`ConfigMapArgs.configMapGenerator`). */
+  goField?: string,
+): GeneratorArgs & { type?: string } {
   if (!isMap(v)) throw new SlipwayError("generator entries must be maps", { file });
   const str = (x: YamlValue | undefined) => (x === undefined || x === null ? undefined : String(x));
   const args: GeneratorArgs & { type?: string } = { name: str(v.name) ?? "" };
@@ -920,11 +946,11 @@ function generatorArgsFrom(v: YamlValue, file: string): GeneratorArgs & { type?:
   if (ns !== undefined) args.namespace = ns;
   const behavior = str(v.behavior);
   if (behavior !== undefined) args.behavior = behavior;
-  const literals = stringList(v.literals, "literals", file);
+  const literals = stringList(v.literals, "literals", file, goField);
   if (literals) args.literals = literals;
-  const files = stringList(v.files, "files", file);
+  const files = stringList(v.files, "files", file, goField);
   if (files) args.files = files;
-  const envs = stringList(v.envs, "envs", file);
+  const envs = stringList(v.envs, "envs", file, goField);
   if (envs) args.envs = envs;
   const env = str(v.env);
   if (env) args.env = env;

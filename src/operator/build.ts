@@ -8,8 +8,9 @@
  *   multi-document stream. With no input sets at all each is executed once, `inputs` being nil.
  * - templates are Go text/template with `<< >>` delimiters, `missingkey=error`, and the
  *   operator's functions (slim-sprig's hermetic set, slugify, toYaml, inputs);
- * - the output is read as YAML 1.1 (sigs.k8s.io/yaml, then JSON into unstructured): Lists are
- *   expanded, documents that are not Kubernetes objects are dropped;
+ * - the output is read as YAML 1.1 (sigs.k8s.io/yaml, then JSON into unstructured): objects with
+ *   a top-level `items` list are Lists and are expanded (whatever their kind), documents that are
+ *   not Kubernetes objects are dropped;
  * - objects annotated `fluxcd.controlplane.io/reconcile: disabled` are left out, and objects
  *   with the same group/kind/namespace/name are kept once (`resources` before
  *   `resourcesTemplate`);
@@ -19,7 +20,7 @@ import type { CallContext, FuncMap, GoFunc } from "../helm/funcs/types.js";
 import { TemplateError, TemplateSet } from "../helm/template/index.js";
 import type { GoValue } from "../helm/template/value.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
-import { parseYaml11 } from "../platform/postprocess.js";
+import { parseYaml11, readObjectsItems } from "../platform/postprocess.js";
 import { emitYaml } from "../yaml/index.js";
 import { NotImplementedError } from "./funcs.js";
 import type { InputSet } from "./inputs.js";
@@ -218,8 +219,17 @@ function readMany(text: string, field: Array<string | number>): KObject[] {
       "failed to build resources: failed to read objects from multi-doc YAML",
     );
     if (obj === undefined) continue;
-    if (typeof obj.kind === "string" && obj.kind.endsWith("List") && Array.isArray(obj.items)) {
-      for (const item of obj.items) if (isMap(item)) out.push(item);
+    let items: KObject[] | undefined;
+    try {
+      items = readObjectsItems(obj);
+    } catch (err) {
+      throw new ResourceSetBuildError(
+        `failed to build resources: failed to read objects from multi-doc YAML: ${(err as Error).message.replace(/^failed to read objects: /, "")}`,
+        field,
+      );
+    }
+    if (items !== undefined) {
+      out.push(...items);
       continue;
     }
     if (!isKubernetesObject(obj) || isKustomization(obj)) continue;

@@ -59,6 +59,7 @@ import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/value
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { SecretPaths, unionSecrets, valueAt } from "../secrets/paths.js";
 import { parseYamlDocuments, parseYamlDocumentsScanned } from "../yaml/parse.js";
+import { secureJoin } from "./build.js";
 import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
 import { groupOf, metaString } from "./flux-objects.js";
@@ -451,9 +452,8 @@ function withValues(chart: Chart, values: GoMap): Chart {
 /** The valuesFiles of a source (base "source"), read in order; undefined for an absent file that may be. */
 function sourceValuesTexts(vf: ValuesFiles): Array<string | undefined> {
   return vf.files.map((file) => {
-    const abs = path.posix.join(vf.dir!, file);
-    if (!abs.startsWith(`${vf.dir}/`) && abs !== vf.dir)
-      throw new SlipwayError(`values file ${file} is outside the source`);
+    // source-controller's mergeFileValues SecureJoins: `..` stops at the source's root.
+    const abs = secureJoin(vf.dir!, file);
     const text =
       vf.fs!.exists(abs) && !vf.fs!.isDirectory(abs) ? vf.fs!.readFile(abs).toString("utf8") : undefined;
     if (text === undefined && !vf.ignoreMissing)
@@ -577,13 +577,9 @@ function locateChart(
       };
     const fs = hctx.artifactFs(root);
     const sourceDir = path.posix.join(hctx.root, root);
-    const dir = path.posix.join(sourceDir, chart.chart);
-    if (dir !== sourceDir && !dir.startsWith(`${sourceDir}/`))
-      return {
-        answer: {
-          error: `chart path ${chart.chart} leaves the source ${ref.kind} ${ref.namespace}/${ref.name}`,
-        },
-      };
+    // source-controller's local chart builder SecureJoins spec.chart to the artifact: `..`
+    // stops at its root (`../charts/app` is `charts/app`), never leaves it.
+    const dir = secureJoin(sourceDir, chart.chart);
     return {
       answer: charts.lookup(`source\0${root}\0${dir}`, () =>
         locateLocal(fs, dir, path.posix.relative(hctx.root, dir) || "."),
@@ -1049,7 +1045,8 @@ function finishRelease(
         identities: resources.map((r) => objectIdentity(r.object)),
       });
   } catch (e) {
-    if (e instanceof PostRenderError) fail(info, e.message, { field: ["spec", "postRenderers"] });
+    if (e instanceof PostRenderError)
+      fail(info, e.message, e.inPostRenderers ? { field: ["spec", "postRenderers"] } : {});
     else fail(info, `chart output: ${e instanceof SlipwayError ? e.format() : (e as Error).message}`);
   }
 }

@@ -163,19 +163,31 @@ export function parseYaml11(text: string): YamlValue {
   return parseYaml(text, "<post-build>", { allowDuplicateKeys: true, yamlToJson: true });
 }
 
-/** ssa ReadObjects: a top-level `items` list is expanded into its objects (marks follow them). */
+/**
+ * ssa ReadObjects (fluxcd/pkg ssa/utils/object.go) on one decoded object: apimachinery's
+ * Unstructured.IsList is true for ANY object whose top-level `items` is a list, whatever its
+ * kind (kustomize has already inlined `*List` kinds, so what reaches here is e.g. a custom
+ * resource with an `items` field), and EachListItem replaces it by its items. An item that is
+ * not a map fails the read (Go's "items member is not an object"). Undefined: not a list.
+ */
+export function readObjectsItems(obj: KObject): KObject[] | undefined {
+  if (!Array.isArray(obj.items)) return undefined;
+  return obj.items.map((item, i) => {
+    if (isMap(item)) return item;
+    throw new SlipwayError(
+      `failed to read objects: items member is not an object: ${String(obj.kind)}/${metaString(obj, "name")} has a top-level 'items' list, which Flux reads as a List, and items[${i}] is not a map`,
+    );
+  });
+}
+
+/** ssa ReadObjects: a List is replaced by its items (marks follow them). */
 function expandList(
   obj: KObject,
   secrets: SecretPaths | undefined,
 ): Array<[KObject, SecretPaths | undefined]> {
-  if (Array.isArray(obj.items) && typeof obj.kind === "string" && obj.kind.endsWith("List")) {
-    const out: Array<[KObject, SecretPaths | undefined]> = [];
-    obj.items.forEach((item, i) => {
-      if (isMap(item)) out.push([item, secrets?.under(["items", i])]);
-    });
-    return out;
-  }
-  return [[obj, secrets]];
+  const items = readObjectsItems(obj);
+  if (items === undefined) return [[obj, secrets]];
+  return items.map((item, i) => [item, secrets?.under(["items", i])]);
 }
 
 function isKustomizeConfig(obj: KObject): boolean {

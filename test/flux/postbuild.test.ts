@@ -228,6 +228,45 @@ describe("substituteResource", () => {
     });
   });
 
+  // kyaml's RNode.UnmarshalJSON decodes into float64s and FromMap prints them back; ssa reads
+  // the result as unstructured JSON (int64 when its digits fit). Expected values worked through
+  // Go: float64(9007199254740993) = 9007199254740992; json.Marshal(float64(2^62)) =
+  // "4611686018427388000" (an int64); json.Marshal(float64(12345678901234567890)) =
+  // "12345678901234567000" (no int64: a float64, printed by go-yaml v2 as a uint64);
+  // json.Marshal(float64(-2^63)) = "-9223372036854776000" (no int64: a float64, printed
+  // -9.223372036854776e+18).
+  it.each([
+    ["an integer beyond 2^53 from a variable", "${v}", "9007199254740993", 9007199254740992n],
+    ["an integer beyond 2^53 written in the file", "9007199254740993", "x", 9007199254740992n],
+    ["a uint64-sized integer", "${v}", "12345678901234567890", 12345678901234567000n],
+    ["2^62, with encoding/json's digits", "${v}", "4611686018427387904", 4611686018427388000n],
+    [
+      "int64's maximum, now 2^63 (a uint64 to go-yaml v2)",
+      "${v}",
+      "9223372036854775807",
+      9223372036854776000n,
+    ],
+    [
+      "int64's minimum, whose JSON digits no longer fit an int64",
+      "${v}",
+      "-9223372036854775808",
+      -9223372036854776000,
+    ],
+    ["beyond 2^64, a float", "${v}", "100000000000000000001", 1e20],
+    ["a whole float between 2^63 and 2^64", "${v}", "1.8e19", 18000000000000000000n],
+    ["1e21 and beyond, a float", "${v}", "1e21", 1e21],
+    ["a safe integer, unchanged", "${v}", "9007199254740991", 9007199254740991],
+  ])("passes %s through float64 as Flux's JSON round trip does", (_, field, v, expected) => {
+    const written = field === "${v}" ? field : 9007199254740993n;
+    const out = subst({ ...configMap("c", {}), spec: { num: written, k: "${v}" } }, settings({ v }));
+    expect((out.spec as KObject).num).toBe(expected);
+  });
+
+  it("keeps big integers exact when the Kustomization has no variables (Flux does not re-read the object then)", () => {
+    const obj: KObject = { ...configMap("c", {}), spec: { num: 9007199254740993n } };
+    expect(subst(obj, settings({})).spec).toEqual({ num: 9007199254740993n });
+  });
+
   it("refuses a substituted .nan or .inf as YAMLToJSON does (JSON has no NaN)", () => {
     for (const v of [".nan", ".inf", "-.Inf"]) {
       const cm = configMap("c", { a: "${v}" });

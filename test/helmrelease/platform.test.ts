@@ -11,6 +11,7 @@ import {
   platformErrors,
   type RenderedResource,
 } from "../../src/platform/index.js";
+import { helmRelease } from "../support/flux.js";
 import { FIXTURE_FILES, localRelease, writeFixture } from "./fixture.js";
 
 const roots: string[] = [];
@@ -115,6 +116,32 @@ describe("HelmReleases whose chart is in the repository", () => {
     const unlabelled = (o: KObject) => ({ ...o, metadata: { ...meta(o), labels: undefined } });
     expect(unlabelled(crds[0]!)).toEqual(unlabelled(demo));
     expect(unlabelled(crds[1]!)).toEqual(unlabelled(demo));
+  });
+
+  it("resolves spec.chart and valuesFiles with `..` as source-controller's SecureJoin does: inside the source", () => {
+    // builder_local.go SecureJoins spec.chart and each valuesFiles path to the artifact's root,
+    // so `../../charts/demo` is `charts/demo` there; it never leaves the source, nor fails.
+    const climbing = helmRelease(
+      "climber",
+      "apps",
+      `      chart: ../../charts/demo
+      valuesFiles:
+        - ../charts/demo/values.yaml
+        - ../../more-values.yaml
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+        namespace: flux-system
+`,
+    );
+    const p2 = load({
+      "apps/helmrelease.yaml": `${FIXTURE_FILES["apps/helmrelease.yaml"]}---\n${climbing}`,
+      "more-values.yaml": "replicas: 7\n",
+    });
+    const climber = release(p2, "climber");
+    expect(climber.errors).toEqual([]);
+    expect(climber.status).toBe("rendered");
+    expect(at(find(climber, "Deployment", "climber").object, "spec", "replicas")).toBe(7);
   });
 
   it("gives charts the cluster's CRDs as API versions", () => {

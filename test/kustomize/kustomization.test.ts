@@ -140,3 +140,42 @@ describe("an error inside nested bases", () => {
     );
   });
 });
+
+/**
+ * Generator source lists decode into Go []string: a value that is not a string fails the file
+ * with Go's JSON message, the one kubectl prints (a `- key=a: b` literal is a map), instead of
+ * being read as JavaScript spells it ("[object Object]", "5" as a file name).
+ */
+const badSources: Array<[string, string]> = [
+  [
+    "configMapGenerator:\n  - name: v\n    literals:\n      - values.yaml=foo: bar",
+    "invalid Kustomization: json: cannot unmarshal object into Go struct field ConfigMapArgs.configMapGenerator.literals of type string",
+  ],
+  [
+    "secretGenerator:\n  - name: v\n    files:\n      - [a]",
+    "invalid Kustomization: json: cannot unmarshal array into Go struct field SecretArgs.secretGenerator.files of type string",
+  ],
+  [
+    "configMapGenerator:\n  - name: v\n    envs:\n      - 5",
+    "invalid Kustomization: json: cannot unmarshal number into Go struct field ConfigMapArgs.configMapGenerator.envs of type string",
+  ],
+  [
+    "configMapGenerator:\n  - name: v\n    literals:\n      - true",
+    "invalid Kustomization: json: cannot unmarshal bool into Go struct field ConfigMapArgs.configMapGenerator.literals of type string",
+  ],
+];
+
+describe("generator sources that are not strings", () => {
+  it.each(badSources)("%j", (text, message) => {
+    const fs = new MemoryFileSystem({ "/k/kustomization.yaml": `${text}\n`, "/k/5": "A=1\n" });
+    expect(() => buildYaml("/k", { fs })).toThrow(message);
+  });
+});
+
+describe.runIf(requires("kubectl"))("generator sources that are not strings, against kubectl", () => {
+  it.each(badSources)("%j", async (text, message) => {
+    const r = await kubectlKustomize(tempTree({ "kustomization.yaml": `${text}\n`, "5": "A=1\n" }));
+    expect(r.ok).toBe(false);
+    expect(r.stderr).toContain(message);
+  });
+});

@@ -296,6 +296,40 @@ describe("postBuild substitution, case by case", () => {
   });
 });
 
+describe("reading the build as objects (ssa ReadObjects, SPEC §1 step 8)", () => {
+  // apimachinery's Unstructured.IsList: any object whose top-level `items` is a list, whatever
+  // its kind. kustomize inlines `*List` kinds itself, so only such objects reach this step.
+  const menu = (items: string) =>
+    `apiVersion: example.com/v1\nkind: Menu\nmetadata:\n  name: lunch\nitems:\n${items}`;
+
+  it("replaces an object with a top-level items list by its items, whatever its kind", () => {
+    const { app, objects } = renderApp("", {
+      "menu.yaml": menu(
+        "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: soup\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: bread\n",
+      ),
+    });
+    expect(app.errors).toEqual([]);
+    expect(objects.map((o) => `${o.kind}/${(o.metadata as KObject).name}`)).toEqual([
+      "ConfigMap/soup",
+      "ConfigMap/bread",
+    ]);
+    expect((objects[0]!.metadata as KObject).labels).toMatchObject({
+      "kustomize.toolkit.fluxcd.io/name": "app",
+    });
+  });
+
+  it("fails the Kustomization when an item is not a map, as EachListItem does", () => {
+    const { app } = renderApp("", { "menu.yaml": menu("- soup\n- bread\n") });
+    expect(app.status).toBe("failed");
+    expect(app.errors.map((e) => e.message).join("\n")).toContain("items member is not an object");
+  });
+
+  it("leaves objects whose items is not a list alone", () => {
+    const { objects } = renderApp("", { "menu.yaml": menu("  soup: 1\n") });
+    expect(objects.map((o) => o.kind)).toEqual(["Menu"]);
+  });
+});
+
 describe("slipway.yaml and naming", () => {
   it("parses clusters, sources and defaults", () => {
     const c = parseConfig(

@@ -130,8 +130,17 @@ export const celExpressions: Rule = {
           if (typeof expr !== "string" || expr.trim() === "") return;
           const path = ["spec", "dependsOn", i, "readyExpr"];
           if (kind === "ResourceSet") {
+            // The operator parses and evaluates a readyExpr only with `ready: true`
+            // (buildDependencyExpressions, checkDependencies): otherwise it is ignored, never an error.
+            if (dep.ready !== true) {
+              ctx.report({
+                ...at(path),
+                severity: "warning",
+                message: `${id} dependsOn[${i}]: readyExpr is ignored without ready: true (the operator evaluates it only then), so ${id} waits only for the object to exist`,
+              });
+              return;
+            }
             if (!reportVerdict(ctx, at(path), `${id} dependsOn[${i}]`, expr, checkObjectExpr(expr))) return;
-            if (dep.ready !== true) return;
             const target = findObject(
               cluster,
               String(dep.apiVersion ?? ""),

@@ -24,6 +24,13 @@ const enumOf = (...values: string[]): YamlMap => ({ type: "string", enum: values
 const arr = (items: YamlMap): YamlMap => ({ type: "array", items });
 const strMap = (): YamlMap => ({ type: "object", additionalProperties: { type: "string" } });
 const open = (): YamlMap => ({ type: "object", "x-kubernetes-preserve-unknown-fields": true });
+/** An open block with a few fields that have kept their shape across Flux minors. */
+const openWith = (properties: Record<string, YamlMap>): YamlMap => ({
+  ...open(),
+  properties: properties as Record<string, YamlValue>,
+});
+/** HelmRelease install/upgrade `crds` (an enum since helm.toolkit.fluxcd.io/v2beta1). */
+const crdsPolicy = (): YamlMap => enumOf("Skip", "Create", "CreateReplace");
 const obj = (properties: Record<string, YamlMap>, required: string[] = []): YamlMap => {
   const out: YamlMap = { type: "object", properties: properties as Record<string, YamlValue> };
   if (required.length > 0) out.required = required;
@@ -130,7 +137,7 @@ const helmRelease = obj(
     dependsOn: dependsOn(),
     driftDetection: open(),
     healthCheckExprs: arr(open()),
-    install: open(),
+    install: openWith({ crds: crdsPolicy() }),
     interval: duration(),
     kubeConfig: kubeConfig(),
     maxHistory: int(),
@@ -145,7 +152,7 @@ const helmRelease = obj(
     test: open(),
     timeout: duration(),
     uninstall: open(),
-    upgrade: open(),
+    upgrade: openWith({ crds: crdsPolicy() }),
     values: { "x-kubernetes-preserve-unknown-fields": true },
     valuesFrom: arr(
       obj(
@@ -155,6 +162,7 @@ const helmRelease = obj(
           valuesKey: str(),
           targetPath: str(),
           optional: bool(),
+          literal: bool(),
         },
         ["kind", "name"],
       ),

@@ -50,6 +50,45 @@ describe("flux-cel", () => {
     expect(found[0]!.message).toContain("Flux waits until it holds in the cluster");
   });
 
+  it("a ResourceSet readyExpr counts only with ready: true, as the operator evaluates it only then", () => {
+    const rset = (ready: string) => `apiVersion: fluxcd.controlplane.io/v1
+kind: ResourceSet
+metadata:
+  name: rs
+  namespace: apps
+spec:
+  dependsOn:
+    - apiVersion: v1
+      kind: ConfigMap
+      name: gate
+      namespace: apps
+${ready}      readyExpr: "data.x == 'y'("
+  resources:
+    - apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: out
+        namespace: apps
+`;
+    const run = (ready: string) => {
+      const fs = new MemoryFileSystem({
+        "/repo/clusters/c/flux-system/gotk-sync.yaml": SYNC,
+        "/repo/clusters/c/apps.yaml": ks("apps", spec("")),
+        "/repo/apps/rs.yaml": rset(ready),
+      });
+      const p = loadPlatform("/repo", { fs });
+      const readSource = (file: string) => fs.readFile(file).toString("utf8");
+      return runCheck(p, { rules: celRules, readSource }).findings.map((f) => `${f.severity} ${f.message}`);
+    };
+    const ignored = run("");
+    expect(ignored).toHaveLength(1);
+    expect(ignored[0]).toMatch(/^warning .*readyExpr is ignored without ready: true/);
+    expect(run("      ready: false\n")).toEqual(ignored);
+    const evaluated = run("      ready: true\n");
+    expect(evaluated).toHaveLength(1);
+    expect(evaluated[0]).toMatch(/^error .*invalid CEL expression/);
+  });
+
   it("healthCheckExprs: Current is required, syntax errors are errors", () => {
     const found = findings(
       ks(

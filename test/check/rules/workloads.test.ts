@@ -945,6 +945,43 @@ describe("namespace-exists", () => {
     expect(runRule(r, p)).toEqual([]);
   });
 
+  it("reports a namespaced object without a namespace, as Flux's dry-run fails it ('namespace not specified')", () => {
+    const bare = (apiVersion: string, kind: string, extra: KObject = {}): KObject => ({
+      apiVersion,
+      kind,
+      metadata: { name: "x", ...extra },
+    });
+    const crd = (kind: string, scope: string): KObject => ({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: `${kind.toLowerCase()}s.example.com` },
+      spec: { group: "example.com", names: { kind }, scope },
+    });
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [
+          res(crd("Widget", "Namespaced")),
+          res(crd("Gadget", "Cluster")),
+          res(bare("v1", "ConfigMap")),
+          res(bare("apps/v1", "Deployment")),
+          res(bare("example.com/v1", "Widget")),
+          // not reported: cluster-scoped, unknown scope, or not applied by Flux
+          res(bare("example.com/v1", "Gadget")),
+          res(bare("other.io/v1", "Thing")),
+          res(bare("rbac.authorization.k8s.io/v1", "ClusterRole")),
+          res(bare("v1", "Secret", { annotations: { "kustomize.toolkit.fluxcd.io/reconcile": "disabled" } })),
+          res(bare("v1", "Service", { labels: { "kustomize.toolkit.fluxcd.io/ssa": "Ignore" } })),
+        ]),
+      ]),
+    ]);
+    const found = runRule(r, p).map((f) => f.message);
+    expect(found).toEqual([
+      "ConfigMap x: a namespaced object without a namespace: Flux's dry-run fails the whole Flux Kustomization with \"ConfigMap/x namespace not specified\" (set metadata.namespace, the kustomization's namespace or the Flux Kustomization's spec.targetNamespace)",
+      "Deployment x: a namespaced object without a namespace: Flux's dry-run fails the whole Flux Kustomization with \"Deployment/x namespace not specified\" (set metadata.namespace, the kustomization's namespace or the Flux Kustomization's spec.targetNamespace)",
+      "Widget x: a namespaced object without a namespace: Flux's dry-run fails the whole Flux Kustomization with \"Widget/x namespace not specified\" (set metadata.namespace, the kustomization's namespace or the Flux Kustomization's spec.targetNamespace)",
+    ]);
+  });
+
   it("reports objects in a namespace no Namespace object creates, and HelmRelease targetNamespaces", () => {
     const orphan = res(cm("settings", "shop"), { file: "apps/shop/configmap.yaml" });
     const hrObject: KObject = {

@@ -641,6 +641,31 @@ describe("Flux kinds validate offline", () => {
     expect(v.validate(hr)).toEqual([]);
   });
 
+  test("HelmRelease: the crds policies are an enum, valuesFrom takes literal, the rest of install/upgrade stays open", () => {
+    // helm-controller's CRD: install.crds and upgrade.crds enum Skip;Create;CreateReplace (the
+    // API server refuses the HelmRelease, so its Kustomization fails); valuesFrom[].literal is a
+    // boolean that helm-controller reads (chartutil.ReplacePathLiteralValue).
+    const hr = (spec: KObject) => ({
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      metadata: { name: "web", namespace: "apps" },
+      spec: { interval: "1h", chartRef: { kind: "OCIRepository", name: "web" }, ...spec },
+    });
+    expect(
+      v.validate(
+        hr({
+          install: { crds: "CreateReplace", remediation: { retries: 3 }, somethingNew: true },
+          upgrade: { crds: "Skip" },
+          valuesFrom: [{ kind: "Secret", name: "s", targetPath: "a.b", literal: true }],
+        }),
+      ),
+    ).toEqual([]);
+    expect(brief(v.validate(hr({ install: { crds: "create" }, upgrade: { crds: "Replace" } })))).toEqual([
+      'invalid spec.install.crds: must be one of "Skip", "Create", "CreateReplace", got string "create"',
+      'invalid spec.upgrade.crds: must be one of "Skip", "Create", "CreateReplace", got string "Replace"',
+    ]);
+  });
+
   test("Flux mistakes: wrong types, enum, missing required, typos", () => {
     const ks = {
       apiVersion: "kustomize.toolkit.fluxcd.io/v1",

@@ -76,6 +76,47 @@ function isClusterScoped(r: RenderedResource, scopes: Map<string, string>): bool
   return group !== "" && !group.endsWith(".k8s.io") && /^Cluster[A-Z]/.test(kind);
 }
 
+/**
+ * Groups whose kinds Slipway knows (Kubernetes' own): a kind there that is not cluster-scoped
+ * is namespaced. Other kinds count only with a rendered CRD that says `scope: Namespaced`, so a
+ * custom kind Slipway cannot place is never reported.
+ */
+const BUILTIN_GROUPS = new Set([
+  "",
+  "apps",
+  "batch",
+  "autoscaling",
+  "policy",
+  "networking.k8s.io",
+  "rbac.authorization.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+]);
+
+/** Namespaced for sure: objects without a namespace fail the apply (ssa DryRunErr). */
+function knownNamespaced(r: RenderedResource, scopes: Map<string, string>): boolean {
+  const group = groupOf(r.object);
+  const kind = kindOf(r.object);
+  if (CLUSTER_SCOPED[group]?.includes(kind)) return false;
+  const scope = scopes.get(`${group}/${kind}`);
+  if (scope !== undefined) return scope === "Namespaced";
+  return BUILTIN_GROUPS.has(group) && kind !== "";
+}
+
+/** Not skipped by kustomize-controller (`reconcile: disabled`, `ssa: Ignore`, label or annotation). */
+function applied(r: RenderedResource): boolean {
+  for (const field of ["labels", "annotations"]) {
+    const m = getPath(r.object, ["metadata", field]);
+    if (typeof m !== "object" || m === null) continue;
+    const v = m as Record<string, unknown>;
+    const reconcile = v["kustomize.toolkit.fluxcd.io/reconcile"];
+    const ssa = v["kustomize.toolkit.fluxcd.io/ssa"];
+    if (typeof reconcile === "string" && reconcile.toLowerCase() === "disabled") return false;
+    if (typeof ssa === "string" && ssa.toLowerCase() === "ignore") return false;
+  }
+  return true;
+}
+
 function createdNamespaces(scope: ApplyScope, base: string[], bootstrap: Iterable<string>): Set<string> {
   const out = new Set([...base, ...bootstrap]);
   for (const r of scope.resources) {
@@ -104,6 +145,16 @@ function run(ctx: RuleContext): void {
     const severity = lenient ? { severity: "warning" as const } : {};
     for (const r of scope.resources) {
       const ns = rawNamespaceOf(r.object);
+      // Helm puts a release's namespaced objects into the release namespace; Flux and the
+      // operator apply objects as built.
+      if (ns === "" && r.helmRelease === undefined && knownNamespaced(r, scopes) && applied(r)) {
+        ctx.report({
+          message: `${describe(r)}: a namespaced object without a namespace: Flux's dry-run fails the whole ${r.generatedBy ? "ResourceSet" : "Flux Kustomization"} with "${kindOf(r.object)}/${nameOf(r.object)} namespace not specified" (set metadata.namespace, the kustomization's namespace or the Flux Kustomization's spec.targetNamespace)`,
+          resource: r,
+          path: ["metadata"],
+        });
+        continue;
+      }
       if (ns === "" || existing.has(ns) || isClusterScoped(r, scopes)) continue;
       ctx.report({
         message: `${describe(r)}: namespace ${ns} does not exist in ${scope.label}: no Namespace object of the platform creates it${maybe}`,
