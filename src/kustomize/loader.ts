@@ -67,6 +67,16 @@ export class Loader {
     }
   }
 
+  /** Whether checkFile lets `abs` be read. */
+  mayRead(abs: string): boolean {
+    try {
+      this.checkFile(abs, abs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private realRootCache?: string;
   private realRoot(): string {
     if (this.realRootCache === undefined) {

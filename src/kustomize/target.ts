@@ -1059,9 +1059,11 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   const dir = loader.root;
   const cached = cache.kustomizations.get(dir);
   if (cached) return cached;
+  // kustomize counts a name as found only when its loader may read it (kusttarget.go loadKustFile):
+  // under RootOnly, a kustomization.yaml linked to a file outside its directory is not there.
   const found = kustomizationFileNames.filter((n) => {
     const p = path.posix.join(dir, n);
-    return loader.fs.exists(p) && !loader.fs.isDirectory(p);
+    return loader.fs.exists(p) && !loader.fs.isDirectory(p) && loader.mayRead(p);
   });
   if (found.length === 0) {
     throw new SlipwayError(
