@@ -13,7 +13,14 @@ import { knownFields, kustomizationFileNames } from "../kustomize/kustomization.
 import { selectorFields } from "../kustomize/selector.js";
 import { resourcesFromText } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
-import { decodeYamlText, emitYaml, endBeforeNodeMessage, firstDocumentOf, parseYaml } from "../yaml/index.js";
+import {
+  decodeYamlText,
+  emitYaml,
+  endBeforeNodeMessage,
+  firstDocumentOf,
+  parseYaml,
+  parseYamlDocuments,
+} from "../yaml/index.js";
 
 /** JSON names of kustomize's `types.Kustomization` fields (api v0.21): everything else is dropped. */
 const KUSTOMIZATION_FIELDS: readonly string[] = knownFields;
@@ -53,6 +60,32 @@ export function fluxKustomizationFile(fs: FileSystem, dir: string, spec: YamlMap
   }
   applySpec(object, spec, fs, dir);
   return { file, text: emitYaml(object), object, generated: !existing };
+}
+
+/**
+ * Content Flux never reads: the kustomization file of `dir` whose first document is empty while a
+ * later one is not (`---\n---\nresources: …`). kustomize-controller decodes the first document
+ * only, so the Kustomization applies nothing (and with `prune` deletes what it applied before);
+ * `line` is that of the document marker after the empty document. Undefined when the first document has content, the
+ * file holds no more, or it does not parse (the build says so).
+ */
+export function contentAfterEmptyFirstDocument(
+  fs: FileSystem,
+  dir: string,
+): { file: string; line: number } | undefined {
+  const file = findKustomizationFile(fs, dir);
+  if (file === undefined) return undefined;
+  try {
+    const text = decodeYamlText(fs.readFile(file), file);
+    const first = firstDocumentOf(text);
+    if (!("text" in first) || first.text.length === text.length) return undefined;
+    if (parseYaml(first.text, file) !== null) return undefined;
+    const rest = parseYamlDocuments(text.slice(first.text.length), file);
+    if (!rest.some((d) => d.value !== null)) return undefined;
+    return { file, line: first.text.split("\n").length };
+  } catch {
+    return undefined;
+  }
 }
 
 function findKustomizationFile(fs: FileSystem, dir: string): string | undefined {

@@ -67,6 +67,7 @@ import {
   ReleasesAhead,
   renderHelmReleases,
 } from "./helmreleases.js";
+import { contentAfterEmptyFirstDocument } from "./kustomization-file.js";
 import { KEPT_READ_BYTES, rememberLoadedFiles } from "./loaded-files.js";
 import { withholdSecretMessages } from "./masking.js";
 import {
@@ -907,6 +908,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
     k.dir = relative(ctx.root, originOf(ctx, result.dir));
     k.generatedKustomization = result.generated;
     noteLinksLeftOut(ctx, k, result.dir, result.generated);
+    noteUnreadKustomization(ctx, k, result.dir, result.generated);
     p.built = result.resources;
     if (found.output) {
       p.output = found.output;
@@ -1048,6 +1050,7 @@ function finishKustomization(
       k.dir = relative(ctx.root, originOf(ctx, hit.dir));
       k.generatedKustomization = hit.generated;
       noteLinksLeftOut(ctx, k, hit.dir, hit.generated);
+      noteUnreadKustomization(ctx, k, hit.dir, hit.generated);
       k.resources = hit.objects.map((o) => rendered(ctx, o.from, o.object, k, undefined));
       adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
       return;
@@ -1112,12 +1115,25 @@ function noteLinksLeftOut(ctx: RenderContext, k: FluxKustomization, dir: string,
   if (links.length > 0) k.linksLeftOut = links.map((l) => relative(ctx.root, l));
 }
 
+/** Names the content of a kustomization file that Flux does not read (contentAfterEmptyFirstDocument). */
+function noteUnreadKustomization(
+  ctx: RenderContext,
+  k: FluxKustomization,
+  dir: string,
+  generated: boolean,
+): void {
+  if (generated || k.sourceRef.kind === "ExternalArtifact" || k.sourceRoot === undefined) return;
+  const unread = contentAfterEmptyFirstDocument(artifactFs(ctx, k.sourceRoot), dir);
+  if (unread) k.unreadKustomization = { file: relative(ctx.root, unread.file), line: unread.line };
+}
+
 /** Takes an earlier render's result for a Kustomization whose inputs are the same. */
 function adoptRender(k: FluxKustomization, prior: FluxKustomization): void {
   k.status = prior.status;
   k.dir = prior.dir;
   k.generatedKustomization = prior.generatedKustomization;
   if (prior.linksLeftOut) k.linksLeftOut = [...prior.linksLeftOut];
+  if (prior.unreadKustomization) k.unreadKustomization = { ...prior.unreadKustomization };
   k.resources = prior.resources.map((r) => ({ ...r, cluster: k.cluster, kustomization: k.id }));
   k.errors = prior.errors.map((e) => ({ ...e, cluster: k.cluster, kustomization: k.id }));
   k.warnings = [...prior.warnings];

@@ -194,6 +194,11 @@ export interface FluxKustomization {
    */
   linksLeftOut?: string[];
   /**
+   * The directory's kustomization file has an empty first document and content after it, which
+   * Flux never reads (repository-relative file, line of the marker that starts it).
+   */
+  unreadKustomization?: { file: string; line: number };
+  /**
    * Made up by Slipway for a cluster without Flux sync objects in the repository (the
    * bootstrap object lives elsewhere) or for a plain kustomize stack.
    */

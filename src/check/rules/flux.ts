@@ -268,6 +268,29 @@ export const symlinkLeftOut: Rule = {
   },
 };
 
+export const kustomizationUnread: Rule = {
+  id: "flux-kustomization-unread",
+  defaultSeverity: "warning",
+  description:
+    "A kustomization file whose first YAML document is empty and whose content follows it: Flux reads the first document only, so the Flux Kustomization applies nothing.",
+  help: "kustomize-controller decodes a kustomization file with sigs.k8s.io/yaml, which reads its first document only (as kustomize does; `kubectl kustomize` calls such a file empty). A leading `---` line followed by another `---` makes that document empty, so the Flux Kustomization builds and applies nothing, and with `prune: true` deletes what it applied before. Remove the extra document marker.",
+  run(ctx) {
+    for (const cluster of ctx.clusters()) {
+      for (const k of cluster.kustomizations) {
+        const unread = k.unreadKustomization;
+        if (!unread) continue;
+        ctx.report({
+          cluster: cluster.name,
+          kustomization: k.id,
+          file: unread.file,
+          line: unread.line,
+          message: `${unread.file}: its first YAML document is empty and Flux reads only that one, so Kustomization ${k.id} applies nothing${k.object.spec && (k.object.spec as { prune?: unknown }).prune === true ? " (and prunes what it applied before)" : ""}; the document that starts at line ${unread.line} is never read`,
+        });
+      }
+    }
+  },
+};
+
 function sourceExists(ctx: RuleContext, cluster: Cluster, ref: ObjectRef): boolean {
   if (
     cluster.sources.some((s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name)
@@ -622,6 +645,7 @@ export const rules: Rule[] = [
   dependencyCycle,
   pathMissing,
   symlinkLeftOut,
+  kustomizationUnread,
   sourceMissing,
   chartSourceMissing,
   crdDependencyMissing,

@@ -12,6 +12,7 @@ export const allRuleIds: readonly string[] = [
   "flux-dependency-cycle",
   "flux-path-missing",
   "flux-symlink-left-out",
+  "flux-kustomization-unread",
   "flux-source-missing",
   "helmrelease-chart-source-missing",
   "crd-dependency-missing",
