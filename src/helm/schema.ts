@@ -35,6 +35,8 @@ import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
 import { metaschemaViolation } from "./schema-metaschema.js";
+import { mayHaveRefSiblings, withoutRefSiblings } from "./schema-ref-siblings.js";
+import { hasRefCycle, INLINE_REF, pathBack, REF_CYCLE, unrollRefs } from "./schema-unroll.js";
 import {
   EMPTY_ENUM,
   errorsBack,
@@ -111,6 +113,14 @@ function nullPrototypeProps(code: string): string {
   return code.replace(/\b(props\d+) = (\1 \|\| )?\{\}/g, "$1 = $2Object.create(null)");
 }
 
+/** What INLINE_REF's code uses of ajv's KeywordCxt (ajv's own allOf does the same). */
+interface InlineCxt {
+  gen: { name(prefix: string): unknown };
+  subschema(where: { keyword: string }, valid: unknown): unknown;
+  ok(valid: unknown): void;
+  mergeEvaluated(sub: unknown): void;
+}
+
 const compilers = new Map<Draft, AjvLike>();
 /** ajv's code for `true`, made once with ajv's own code builder. */
 let ALWAYS: unknown;
@@ -155,6 +165,23 @@ function compilerFor(draft: Draft): AjvLike {
   ajv.addKeyword({
     keyword: EMPTY_ENUM,
     schemaType: "boolean",
+    code: (cxt: { fail(condition: unknown): void }) => cxt.fail(ALWAYS),
+  });
+  // A `$ref`'s copy of its target (schema-unroll.ts): applied like one allOf branch, errors below it.
+  ajv.addKeyword({
+    keyword: INLINE_REF,
+    schemaType: ["object", "boolean"],
+    code: (cxt: InlineCxt) => {
+      const valid = cxt.gen.name("valid");
+      const sub = cxt.subschema({ keyword: INLINE_REF }, valid);
+      cxt.ok(valid);
+      cxt.mergeEvaluated(sub);
+    },
+  });
+  // A reference cycle reached by the values (schema-unroll.ts): fails with v6's message.
+  ajv.addKeyword({
+    keyword: REF_CYCLE,
+    schemaType: "string",
     code: (cxt: { fail(condition: unknown): void }) => cxt.fail(ALWAYS),
   });
   if (assertFormats) {
@@ -202,8 +229,8 @@ function compile(text: string, cache: RenderCache | undefined): ValidateFunction
 
 const UNIT = "helm-schema";
 // 2: verbose errors and patterns on RE2. 3: own properties only, `__proto__` keys rewritten,
-// evaluated properties without a prototype.
-const FORMAT = 3;
+// evaluated properties without a prototype. 4: `$ref` siblings dropped in drafts 04 to 07.
+const FORMAT = 4;
 
 /**
  * The validator of a schema through the persistent cache: ajv's standalone code of the validator
@@ -242,7 +269,12 @@ function loadStandalone(code: string): ValidateFunction | undefined {
   return typeof module.exports === "function" ? (module.exports as ValidateFunction) : undefined;
 }
 
-function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLike } {
+/**
+ * The schema of `text` as ajv takes it (its draft's ajv, `$ref` siblings dropped where v6 ignores
+ * them), after the checks v6 makes before it validates anything: JSON syntax, a known draft, a
+ * remote reference, the metaschema and patterns.
+ */
+function schemaForAjv(text: string): { schema: unknown; draft: Draft } {
   let schema: unknown;
   try {
     schema = JSON.parse(text);
@@ -264,11 +296,21 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
       `failing loading "${remote}": Slipway does not fetch schemas over the network (use --skip-schema-validation)`,
     );
   }
-  const ajv = compilerFor(draft);
+  compilerFor(draft);
   const badPattern =
     metaschemaViolation(schema, draft, METASCHEMA_URLS[draft]) ?? invalidPattern(schema, draft);
   if (badPattern) throw new Error(badPattern);
-  if (mayNeedRewrite(text)) schema = withRewrites(schema);
+  if (mayHaveRefSiblings(text, draft)) schema = withoutRefSiblings(schema);
+  return { schema, draft };
+}
+
+function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLike } {
+  const { schema, draft } = schemaForAjv(text);
+  return compileWithAjv(mayNeedRewrite(text) ? withRewrites(schema) : schema, draft);
+}
+
+function compileWithAjv(schema: unknown, draft: Draft): { validate: ValidateFunction; ajv: AjvLike } {
+  const ajv = compilerFor(draft);
   for (let attempt = 0; attempt < 64; attempt++) {
     // A fresh id per attempt: ajv keeps a schema that failed on a missing reference under its id,
     // and compiling it again under that id failed with "already exists" instead of validating.
@@ -295,6 +337,44 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
     }
   }
   throw new Error("too many unresolved references");
+}
+
+/**
+ * The validator of `text` with its `$ref`s unrolled along `data` (schema-unroll.ts), compiled for
+ * this validation only; undefined when the schema cannot be unrolled.
+ */
+function compileUnrolled(text: string, data: unknown): ValidateFunction | undefined {
+  const { schema, draft } = schemaForAjv(text);
+  const unrolled = unrollRefs(schema, draft, data);
+  if (unrolled === undefined) return undefined;
+  return compileWithAjv(mayNeedRewrite(text) ? withRewrites(unrolled) : unrolled, draft).validate;
+}
+
+/** How a schema text uses `$ref`, by text (a bounded cache: the texts of one run's charts). */
+const refShapes = new Map<string, "none" | "plain" | "cycle">();
+
+/**
+ * "cycle" when local `$ref`s close a cycle on one value (schema-unroll.ts hasRefCycle), "plain"
+ * for other `$ref`s, "none" without any (or when the schema fails before validating anything).
+ */
+function refShape(text: string): "none" | "plain" | "cycle" {
+  if (!text.includes('"$ref"')) return "none";
+  let shape = refShapes.get(text);
+  if (shape !== undefined) return shape;
+  try {
+    let schema: unknown = JSON.parse(text);
+    const draft = draftOf(schema);
+    if (typeof draft === "object") shape = "none"; // compile reports it
+    else {
+      if (mayHaveRefSiblings(text, draft)) schema = withoutRefSiblings(schema);
+      shape = hasRefCycle(schema) ? "cycle" : "plain";
+    }
+  } catch {
+    shape = "none"; // compile reports it
+  }
+  if (refShapes.size >= 256) refShapes.delete(refShapes.keys().next().value as string);
+  refShapes.set(text, shape);
+  return shape;
 }
 
 /**
@@ -537,6 +617,8 @@ function reason(e: ErrorObject): string {
       return "'not' failed";
     case "false schema":
       return "false schema";
+    case REF_CYCLE:
+      return String(e.schema);
     default:
       return e.message ?? e.keyword;
   }
@@ -736,6 +818,11 @@ function scopesOf(e: ErrorObject): {
   // The last segment is the failing keyword itself, never a scope.
   for (let i = start; i < seg.length - 1; i++) {
     const s = seg[i]!;
+    if (s === "$ref") {
+      // An unrolled schema's path (schema-unroll.ts pathBack): the target applied to the same value.
+      chain.push({ key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`, kind: "ref", at: ptr(depth) });
+      continue;
+    }
     if (s === "contains") {
       // Each item's result is a cause of the one `contains` failure of the list.
       chain.push({ key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`, kind: "contains", at: ptr(depth) });
@@ -972,19 +1059,49 @@ export function violations(
   cache: RenderCache | undefined,
   prune = true,
 ): string | undefined {
-  let validate: ValidateFunction;
+  const t = (prune ? prunedSchemaText(text, draftOf, data) : undefined) ?? text;
+  const shape = refShape(t);
+  let validate: ValidateFunction | undefined;
+  let unrolled = false;
   try {
-    validate = compile((prune ? prunedSchemaText(text, draftOf, data) : undefined) ?? text, cache);
+    if (shape === "cycle") {
+      // ajv cannot compile or run a reference cycle: only the unrolled schema is validated.
+      validate = compileUnrolled(t, data);
+      if (validate === undefined) return CANNOT_FOLLOW_CYCLE;
+      unrolled = true;
+    } else validate = compile(t, cache);
   } catch (e) {
     // Pruning matches patterns against the data: a subject too long is the data's error.
     if (e instanceof RegexpSubjectTooLong) throw e;
-    return (e as Error).message;
+    return e instanceof RangeError ? CANNOT_FOLLOW_CYCLE : (e as Error).message;
   }
-  if (validate(data)) return undefined;
+  let valid: boolean;
+  try {
+    valid = validate(data) === true;
+  } catch (e) {
+    if (e instanceof RangeError) return CANNOT_FOLLOW_CYCLE;
+    throw e;
+  }
+  if (valid) return undefined;
+  let errors = validate.errors ?? [];
+  if (shape === "plain") {
+    // ajv names an error inside a `$ref` target by the target's path: the unrolled schema names
+    // it by the `$ref` that applied it, which v6 groups it under (the same errors otherwise).
+    const u = compileUnrolled(t, data);
+    if (u !== undefined && u(data) !== true) {
+      errors = u.errors ?? [];
+      unrolled = true;
+    }
+  }
+  if (unrolled) errors = errors.map((e) => ({ ...e, schemaPath: pathBack(e.schemaPath) }));
   // JSONSchemaValidationError.Error() ends a violation report with a newline; a schema that
   // does not compile is reported without one.
-  return `${formatErrors(validate.errors ?? [])}\n`;
+  return `${formatErrors(errors)}\n`;
 }
+
+/** A reference cycle Slipway could not lay out (schema-unroll.ts): said so, never a verdict. */
+const CANNOT_FOLLOW_CYCLE =
+  "values.schema.json: Slipway cannot validate values against a $ref cycle through anything but JSON pointers into the file (use --skip-schema-validation)";
 
 // A file outside the chart (a relative reference resolves against file:///values.schema.json) is
 // on helm-controller's disk, which Slipway neither reads nor knows: like a URL, not fetched.
