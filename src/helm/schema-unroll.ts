@@ -101,7 +101,7 @@ function sameValueChildren(s: Record<string, unknown>): Array<[string[], Json]> 
   for (const k of SELF_ONE) if (Object.hasOwn(s, k) && isSchema(s[k])) out.push([[k], s[k]]);
   for (const k of SELF_LIST) {
     const v = s[k];
-    if (Array.isArray(v)) v.forEach((x, i) => isSchema(x) && out.push([[k, String(i)], x]));
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) if (isSchema(x)) out.push([[k, String(i)], x]);
   }
   for (const k of ["dependentSchemas", "dependencies"]) {
     const v = s[k];
@@ -124,14 +124,15 @@ function allChildren(s: Record<string, unknown>): Array<[string[], Json]> {
   ]) {
     const v = s[k];
     if (isSchema(v)) out.push([[k], v]);
-    else if (k === "items" && Array.isArray(v)) v.forEach((x, i) => out.push([[k, String(i)], x]));
+    else if (k === "items" && Array.isArray(v))
+      for (const [i, x] of v.entries()) out.push([[k, String(i)], x]);
   }
   for (const k of ["properties", "patternProperties", "$defs", "definitions"]) {
     const v = s[k];
     if (isObject(v)) for (const [name, x] of Object.entries(v)) out.push([[k, name], x]);
   }
   const prefix = s.prefixItems;
-  if (Array.isArray(prefix)) prefix.forEach((x, i) => out.push([["prefixItems", String(i)], x]));
+  if (Array.isArray(prefix)) for (const [i, x] of prefix.entries()) out.push([["prefixItems", String(i)], x]);
   return out;
 }
 
@@ -158,7 +159,7 @@ export function hasRefCycle(root: Json): boolean {
         visit(sch, target);
       }
     }
-    for (const [rel, x] of sameValueChildren(node)) out.push([...tokens, ...rel].map(escapeToken).join("/"));
+    for (const [rel] of sameValueChildren(node)) out.push([...tokens, ...rel].map(escapeToken).join("/"));
     for (const [rel, x] of allChildren(node)) visit(x, [...tokens, ...rel]);
   };
   visit(root, []);
@@ -206,7 +207,15 @@ const LAID_OUT = new Set([
 ]);
 
 /** Keys that make a schema's references more than pointers into the file (with a string value). */
-const NOT_LOCAL = new Set(["$dynamicRef", "$recursiveRef", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "$id", "id"]);
+const NOT_LOCAL = new Set([
+  "$dynamicRef",
+  "$recursiveRef",
+  "$anchor",
+  "$dynamicAnchor",
+  "$recursiveAnchor",
+  "$id",
+  "id",
+]);
 
 /** Whether any object below `x` (keywords' values too: counting more is safe) has a NOT_LOCAL key. */
 function hasNonLocalKey(x: Json): boolean {
@@ -240,7 +249,13 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
    * as a document of its own), `open` the schemas already applied to these values (location →
    * kwLoc).
    */
-  const lay = (tokens: string[], values: Json[], path: string, kwLoc: string, open: Map<string, string>): Json => {
+  const lay = (
+    tokens: string[],
+    values: Json[],
+    path: string,
+    kwLoc: string,
+    open: Map<string, string>,
+  ): Json => {
     if (failed) return true;
     const node = lookup(root, tokens);
     if (typeof node === "boolean") return node;
@@ -272,7 +287,13 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
     const deeper = (rel: string[], below: Json[], restart = false): Json => {
       if (below.length === 0) return true; // never applied
       const seg = rel.map((t) => `/${escapeToken(t)}`).join("");
-      return lay([...tokens, ...rel], below, `${path}${seg}`, restart ? "" : `${kwLoc}${locationOf(rel)}`, new Map());
+      return lay(
+        [...tokens, ...rel],
+        below,
+        `${path}${seg}`,
+        restart ? "" : `${kwLoc}${locationOf(rel)}`,
+        new Map(),
+      );
     };
     const objects = values.filter(isObject);
     const arrays = values.filter(Array.isArray) as Json[][];
@@ -351,22 +372,55 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
           }
         put(out, k, isSchema(v) ? deeper([k], below) : v);
       } else if (k === "propertyNames") {
-        put(out, k, isSchema(v) ? deeper([k], objects.flatMap((o) => Object.keys(o)), true) : v);
+        put(
+          out,
+          k,
+          isSchema(v)
+            ? deeper(
+                [k],
+                objects.flatMap((o) => Object.keys(o)),
+                true,
+              )
+            : v,
+        );
       } else if (k === "items" || k === "prefixItems") {
         if (Array.isArray(v)) {
           put(
             out,
             k,
-            v.map((x, i) => deeper([k, String(i)], arrays.filter((a) => a.length > i).map((a) => a[i]))),
+            v.map((_, i) =>
+              deeper(
+                [k, String(i)],
+                arrays.filter((a) => a.length > i).map((a) => a[i]),
+              ),
+            ),
           );
         } else {
           const from = k === "items" && draft === "2020" ? prefixLength : 0;
-          put(out, k, isSchema(v) ? deeper([k], arrays.flatMap((a) => a.slice(from))) : v);
+          put(
+            out,
+            k,
+            isSchema(v)
+              ? deeper(
+                  [k],
+                  arrays.flatMap((a) => a.slice(from)),
+                )
+              : v,
+          );
         }
       } else if (k === "additionalItems") {
         // Applied only beside a list of items (ajv too): otherwise never.
         const from = Array.isArray(node.items) ? node.items.length : Number.POSITIVE_INFINITY;
-        put(out, k, isSchema(v) ? deeper([k], arrays.flatMap((a) => a.slice(from))) : v);
+        put(
+          out,
+          k,
+          isSchema(v)
+            ? deeper(
+                [k],
+                arrays.flatMap((a) => a.slice(from)),
+              )
+            : v,
+        );
       } else {
         // contains, unevaluatedItems: any item
         put(out, k, isSchema(v) ? deeper([k], arrays.flat()) : v);

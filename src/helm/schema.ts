@@ -34,9 +34,8 @@ import { useJsonEqualInAjv } from "./json-equal.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
+import { mayHaveIgnored, withoutIgnored } from "./schema-ignored.js";
 import { metaschemaViolation } from "./schema-metaschema.js";
-import { mayHaveRefSiblings, withoutRefSiblings } from "./schema-ref-siblings.js";
-import { hasRefCycle, INLINE_REF, pathBack, REF_CYCLE, unrollRefs } from "./schema-unroll.js";
 import {
   EMPTY_ENUM,
   errorsBack,
@@ -46,6 +45,7 @@ import {
   PROTO_DEPENDENT_SCHEMAS,
   withRewrites,
 } from "./schema-rewrite.js";
+import { hasRefCycle, INLINE_REF, pathBack, REF_CYCLE, unrollRefs } from "./schema-unroll.js";
 import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
@@ -229,7 +229,8 @@ function compile(text: string, cache: RenderCache | undefined): ValidateFunction
 
 const UNIT = "helm-schema";
 // 2: verbose errors and patterns on RE2. 3: own properties only, `__proto__` keys rewritten,
-// evaluated properties without a prototype. 4: `$ref` siblings dropped in drafts 04 to 07.
+// evaluated properties without a prototype. 4: `$ref` siblings dropped in drafts 04 to 07, `id`
+// from draft-06 on (schema-ignored.ts).
 const FORMAT = 4;
 
 /**
@@ -300,7 +301,7 @@ function schemaForAjv(text: string): { schema: unknown; draft: Draft } {
   const badPattern =
     metaschemaViolation(schema, draft, METASCHEMA_URLS[draft]) ?? invalidPattern(schema, draft);
   if (badPattern) throw new Error(badPattern);
-  if (mayHaveRefSiblings(text, draft)) schema = withoutRefSiblings(schema);
+  if (mayHaveIgnored(text, draft)) schema = withoutIgnored(schema, draft, text);
   return { schema, draft };
 }
 
@@ -364,9 +365,10 @@ function refShape(text: string): "none" | "plain" | "cycle" {
   try {
     let schema: unknown = JSON.parse(text);
     const draft = draftOf(schema);
-    if (typeof draft === "object") shape = "none"; // compile reports it
+    if (typeof draft === "object")
+      shape = "none"; // compile reports it
     else {
-      if (mayHaveRefSiblings(text, draft)) schema = withoutRefSiblings(schema);
+      if (mayHaveIgnored(text, draft)) schema = withoutIgnored(schema, draft, text);
       shape = hasRefCycle(schema) ? "cycle" : "plain";
     }
   } catch {
@@ -661,17 +663,20 @@ function formatErrors(errors: ErrorObject[]): string {
   for (const e of all) {
     const { chain, at, inName } = scopesOf(e);
     let node = root;
-    for (const step of chain) node = scopeIn(node, step.key, step.kind, step.at);
+    for (const step of chain) node = scopeIn(node, step.key, step.kind, step.at, step.kw);
     if (e.keyword === "anyOf" || e.keyword === "oneOf")
-      scopeIn(node, `${e.schemaPath}@${at}`, e.keyword, at).header = e;
-    else if (e.keyword === "contains") scopeIn(node, `${e.schemaPath}@${at}`, "contains", at).header = e;
+      scopeIn(node, `${e.schemaPath}@${at}`, e.keyword, at, e.keyword).header = e;
+    else if (e.keyword === "contains")
+      scopeIn(node, `${e.schemaPath}@${at}`, "contains", at, "contains").header = e;
     else if (e.keyword === "propertyNames") {
       const name = String((e.params as { propertyName?: unknown }).propertyName);
-      scopeIn(node, `${e.schemaPath}@${at}#${name}`, "propertyNames", "").header = e;
+      scopeIn(node, `${e.schemaPath}@${at}#${name}`, "propertyNames", "", "propertyNames").header = e;
     }
     // v6 checks a property name as a document of its own: its failures are at ''.
     else node.entries.push(inName ? { ...e, instancePath: "" } : e);
   }
+  inV6Order(root);
+  takeGroupsIntoRefs(root);
   // v6 returns a subschema's single failure as itself, several as a group; the root's group
   // (after single failures passed up) prints its causes at the top. A `$ref` is a node of its own.
   const resolve = (x: ErrorObject | Scope): ErrorObject | Scope =>
@@ -711,12 +716,68 @@ interface Scope {
   entries: Array<ErrorObject | Scope>;
   index: Map<string, Scope>;
   header?: ErrorObject;
+  /** The keyword of the schema above that made this scope (its place in v6's order). */
+  kw?: string;
 }
 
-function scopeIn(parent: Scope, key: string, kind: Scope["kind"], at: string): Scope {
+/**
+ * The order in which v6 checks a schema's keywords (validator.go validate, objValidate,
+ * arrValidate, strValidate, numValidate, validateRefs, condValidate, unevalValidate): a
+ * subschema's failures are listed in it. (Members of a map, in Go map order, keep ajv's.)
+ */
+const V6_ORDER: ReadonlyMap<string, number> = new Map(
+  [
+    ["type", "const", "enum", "format", "$ref"],
+    ["minProperties", "maxProperties", "required", "dependencies", "properties", "patternProperties"],
+    ["additionalProperties", "propertyNames", "dependentSchemas", "dependentRequired"],
+    ["minItems", "maxItems", "uniqueItems", "prefixItems", "items", "additionalItems", "contains"],
+    ["minLength", "maxLength", "pattern", "contentEncoding", "contentMediaType"],
+    ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+    ["$recursiveRef", "$dynamicRef", "not", "allOf", "anyOf", "oneOf", "if", "then", "else"],
+    ["unevaluatedProperties", "unevaluatedItems"],
+  ]
+    .flat()
+    .map((k, i) => [k, i]),
+);
+
+function v6Rank(x: ErrorObject | Scope): number {
+  let kw: string | undefined;
+  if ("entries" in x) kw = x.kw;
+  else if (x.keyword === "false schema") kw = x.schemaPath.slice(x.schemaPath.lastIndexOf("/") + 1);
+  else kw = x.keyword;
+  return (kw === undefined ? undefined : V6_ORDER.get(kw)) ?? V6_ORDER.size;
+}
+
+/**
+ * v6's validateRef: when the target's result is a group (its single failure is a deeper value's
+ * group of failures), the `$ref`'s error takes the group's causes as its own, so they print below
+ * a "validation failed" line at the value the `$ref` applies to, and the group's own line is gone.
+ */
+function takeGroupsIntoRefs(s: Scope): void {
+  if (s.kind === "ref" && s.entries.length === 1) {
+    let only = s.entries[0]!;
+    while ("entries" in only && (only.kind === "eval" || only.kind === "ref") && only.entries.length === 1)
+      only = only.entries[0]!;
+    if ("entries" in only && only.kind === "eval" && only.entries.length > 1) s.entries = only.entries;
+  }
+  for (const x of s.entries) if ("entries" in x) takeGroupsIntoRefs(x);
+}
+
+/** Each scope's entries in v6's order (a stable sort: ajv's order within one keyword). */
+function inV6Order(s: Scope): void {
+  // A combinator's entries are its branches, in their order already.
+  if (s.kind === "eval" || s.kind === "ref")
+    s.entries = s.entries
+      .map((x, i) => [x, v6Rank(x), i] as const)
+      .sort((a, b) => a[1] - b[1] || a[2] - b[2])
+      .map(([x]) => x);
+  for (const x of s.entries) if ("entries" in x) inV6Order(x);
+}
+
+function scopeIn(parent: Scope, key: string, kind: Scope["kind"], at: string, kw?: string): Scope {
   let s = parent.index.get(key);
   if (s === undefined) {
-    s = { kind, at, entries: [], index: new Map() };
+    s = { kind, at, entries: [], index: new Map(), kw };
     parent.index.set(key, s);
     parent.entries.push(s);
   }
@@ -796,7 +857,7 @@ const SELF_SCOPES = new Map([
  * the value alone (ajv does not say which schema held the `$ref`).
  */
 function scopesOf(e: ErrorObject): {
-  chain: Array<{ key: string; kind: Scope["kind"]; at: string }>;
+  chain: Array<{ key: string; kind: Scope["kind"]; at: string; kw?: string }>;
   at: string;
   inName: boolean;
 } {
@@ -805,13 +866,18 @@ function scopesOf(e: ErrorObject): {
   // Below `propertyNames`, the subschema applies to a name, which v6 places at ''.
   let inName = false;
   const ptr = (d: number) => (inName || d === 0 ? "" : `/${inst.slice(0, d).join("/")}`);
-  const chain: Array<{ key: string; kind: Scope["kind"]; at: string }> = [];
+  const chain: Array<{ key: string; kind: Scope["kind"]; at: string; kw?: string }> = [];
   let start = 1;
   let depth = 0;
   if ((seg[1] === "$defs" || seg[1] === "definitions") && seg.length > 3) {
     const applied = Math.max(0, inst.length - enteringSteps(seg, 3));
     for (let d = 1; d <= applied; d++) chain.push({ key: `@${ptr(d)}`, kind: "eval", at: ptr(d) });
-    chain.push({ key: `${seg.slice(0, 3).join("/")}@${ptr(applied)}`, kind: "ref", at: ptr(applied) });
+    chain.push({
+      key: `${seg.slice(0, 3).join("/")}@${ptr(applied)}`,
+      kind: "ref",
+      at: ptr(applied),
+      kw: "$ref",
+    });
     start = 3;
     depth = applied;
   }
@@ -820,12 +886,22 @@ function scopesOf(e: ErrorObject): {
     const s = seg[i]!;
     if (s === "$ref") {
       // An unrolled schema's path (schema-unroll.ts pathBack): the target applied to the same value.
-      chain.push({ key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`, kind: "ref", at: ptr(depth) });
+      chain.push({
+        key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`,
+        kind: "ref",
+        at: ptr(depth),
+        kw: s,
+      });
       continue;
     }
     if (s === "contains") {
       // Each item's result is a cause of the one `contains` failure of the list.
-      chain.push({ key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`, kind: "contains", at: ptr(depth) });
+      chain.push({
+        key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`,
+        kind: "contains",
+        at: ptr(depth),
+        kw: s,
+      });
     }
     let width = ENTERING[s];
     if (width !== undefined) {
@@ -837,6 +913,7 @@ function scopesOf(e: ErrorObject): {
           key: `${seg.slice(0, i + width).join("/")}@${ptr(depth)}`,
           kind: "eval",
           at: ptr(depth),
+          kw: s,
         });
       }
       i += width - 1;
@@ -847,6 +924,7 @@ function scopesOf(e: ErrorObject): {
         key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}#${e.propertyName}`,
         kind: "propertyNames",
         at: "",
+        kw: s,
       });
       inName = true;
       continue;
@@ -854,7 +932,12 @@ function scopesOf(e: ErrorObject): {
     const own = SELF_SCOPES.get(s);
     if (own !== undefined && i + own < seg.length) {
       // then/else/dependentSchemas: a subschema applied to the same value, its result one failure.
-      chain.push({ key: `${seg.slice(0, i + own).join("/")}@${ptr(depth)}`, kind: "eval", at: ptr(depth) });
+      chain.push({
+        key: `${seg.slice(0, i + own).join("/")}@${ptr(depth)}`,
+        kind: "eval",
+        at: ptr(depth),
+        kw: s,
+      });
       i += own - 1;
       continue;
     }
@@ -863,8 +946,14 @@ function scopesOf(e: ErrorObject): {
         key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`,
         kind: s as Scope["kind"],
         at: ptr(depth),
+        kw: s,
       });
-      chain.push({ key: `${seg.slice(0, i + 2).join("/")}@${ptr(depth)}`, kind: "eval", at: ptr(depth) });
+      chain.push({
+        key: `${seg.slice(0, i + 2).join("/")}@${ptr(depth)}`,
+        kind: "eval",
+        at: ptr(depth),
+        kw: s,
+      });
       i++;
     }
   }
