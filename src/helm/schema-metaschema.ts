@@ -22,7 +22,7 @@ import { SUBSCHEMA_KEYWORDS, SUBSCHEMA_LIST_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } f
 const SIMPLE_TYPES = ["array", "boolean", "integer", "null", "number", "object", "string"];
 const ONE_OF_SIMPLE = `value must be one of ${SIMPLE_TYPES.map((t) => `'${t}'`).join(", ")}`;
 
-type Want = "number" | "count" | "string" | "boolean" | "array" | "stringArray" | "anchor" | "id";
+type Want = "number" | "count" | "string" | "boolean" | "array" | "stringArray" | "anchor" | "id" | "uri";
 const VALUE_KEYWORDS: Record<string, Want> = {
   minimum: "number",
   maximum: "number",
@@ -41,7 +41,7 @@ const VALUE_KEYWORDS: Record<string, Want> = {
   format: "string",
   $ref: "string",
   // core: identity, dialect, anchors, dynamic references
-  $schema: "string",
+  $schema: "uri",
   $id: "id",
   id: "string",
   $anchor: "anchor",
@@ -409,6 +409,12 @@ function valueNode(k: string, x: unknown, at: string, draft: Draft): Node | unde
       return got === want ? undefined : leaf(at, `got ${got}, want ${want}`);
     case "stringArray":
       return stringArray(x, at, draft);
+    case "uri":
+      // format "uri" (v6 asserts formats on metaschemas): a URL with a scheme.
+      if (got !== "string") return leaf(at, `got ${got}, want string`);
+      return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(x as string)
+        ? undefined
+        : leaf(at, `'${x}' is not valid uri: relative url`);
     case "anchor":
     case "id": {
       if (got !== "string") return leaf(at, `got ${got}, want string`);

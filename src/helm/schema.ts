@@ -34,6 +34,7 @@ import { useJsonEqualInAjv } from "./json-equal.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
+import { dialectError, draftOf, nestedDialectError, noLoaderFor } from "./schema-dialect.js";
 import { mayHaveIgnored, withoutIgnored } from "./schema-ignored.js";
 import { metaschemaViolation } from "./schema-metaschema.js";
 import {
@@ -66,24 +67,7 @@ const load = (id: string): AjvClass => {
 
 export class SchemaError extends SlipwayError {}
 
-const DRAFT_URLS: Record<string, Draft> = {
-  "json-schema.org/schema": "2020",
-  "json-schema.org/draft/2020-12/schema": "2020",
-  "json-schema.org/draft/2019-09/schema": "2019",
-  "json-schema.org/draft-07/schema": "7",
-  "json-schema.org/draft-06/schema": "6",
-  "json-schema.org/draft-04/schema": "4",
-};
-
-export function draftOf(schema: unknown): Draft | { unknown: string } {
-  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return "2020";
-  const s = (schema as Record<string, unknown>).$schema;
-  if (typeof s !== "string") return "2020";
-  const [url, frag] = s.split("#", 2) as [string, string | undefined];
-  const bare = url.replace(/^https?:\/\//, "");
-  const d = frag ? undefined : DRAFT_URLS[bare];
-  return d ?? { unknown: url };
-}
+export { draftOf };
 
 /**
  * ajv's regExp engine (options.code.regExp): Go's regexp on RE2. Standalone validators (the
@@ -286,10 +270,10 @@ function schemaForAjv(text: string): { schema: unknown; draft: Draft } {
   }
   const draft = draftOf(schema);
   if (typeof draft === "object") {
-    throw new Error(
-      `failing loading "${draft.unknown}": Slipway does not fetch metaschemas over the network (use --skip-schema-validation)`,
-    );
+    throw new Error(dialectError(draft.unknown));
   }
+  const nested = nestedDialectError(schema);
+  if (nested !== undefined) throw new Error(nested);
   const remote = compilers.has(draft) ? undefined : onlyRemoteRef(schema);
   if (remote !== undefined) {
     ++counter; // the id ajv's attempt would have taken, so later ids stay as they were
@@ -331,6 +315,8 @@ function compileWithAjv(schema: unknown, draft: Draft): { validate: ValidateFunc
         ajv.addSchema(true, missing);
         continue;
       }
+      const unknownScheme = noLoaderFor(missing);
+      if (unknownScheme !== undefined) throw new Error(unknownScheme);
       const why = /^https?:/i.test(missing)
         ? "Slipway does not fetch schemas over the network"
         : "Slipway reads no schema outside the chart's values.schema.json";

@@ -352,6 +352,44 @@ const PROBES: Array<{ name: string; schema: unknown; values: string; cannot?: Re
     schema: { properties: { a: { $dynamicRef: 5 } } },
     values: "b: 1",
   },
+  ...["ftp://x/y.json", "mailto:a@b.c", "tag:a,2020:x"].map((ref) => ({
+    name: `a $ref with a scheme Helm has no loader for: ${ref}`,
+    schema: { properties: { a: { $ref: ref } } },
+    values: "b: 1",
+  })),
+  ...[
+    "ftp://x/s",
+    "foo.json",
+    "",
+    "json-schema.org/draft-07/schema#",
+    "json-schema.org/draft/2020-12/schema",
+  ].map((url) => ({
+    name: `$schema ${JSON.stringify(url)}`,
+    schema: { $schema: url, type: "string" },
+    values: "b: 1",
+  })),
+  {
+    name: "$schema: draft-07 with a fragment (built into v6)",
+    schema: { $schema: "http://json-schema.org/draft-07/schema#x", type: "string" },
+    values: "b: 1",
+  },
+  {
+    name: "a nested $schema Helm has no loader for",
+    schema: { $schema: "http://json-schema.org/draft-07/schema#", properties: { a: { $schema: "rel" } } },
+    values: "b: 1",
+  },
+  {
+    name: "a nested $schema Helm fetches",
+    schema: { properties: { a: { $schema: "https://example.invalid/x" } } },
+    values: "b: 1",
+    cannot: /failing loading "https:\/\/example.invalid\/x": Slipway does not fetch metaschemas/,
+  },
+  {
+    name: "a $schema file (Helm reads it)",
+    schema: { $schema: "file:///x.json", type: "string" },
+    values: "b: 1",
+    cannot: /failing loading "file:\/\/\/x.json": Slipway reads no schema outside/,
+  },
   {
     name: "a pointer to nothing, never reached",
     schema: { properties: { a: { $ref: "#/$defs/nope" } } },
