@@ -243,19 +243,12 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
   let failed = false;
 
   /**
-   * A copy of the subschema at `tokens` applied to `values`. `path` is its keyword path for the
-   * error tree (from the root, through each `$ref`), `kwLoc` v6's keyword location for cycle
-   * messages (the same, except that it restarts at a `propertyNames` schema, which v6 validates
-   * as a document of its own), `open` the schemas already applied to these values (location →
-   * kwLoc).
+   * A copy of the subschema at `tokens` applied to `values`. `kwLoc` is v6's keyword location
+   * for cycle messages (from the root through each `$ref`; it restarts at a `propertyNames`
+   * schema, which v6 validates as a document of its own), `open` the schemas already applied to
+   * these values (location → kwLoc).
    */
-  const lay = (
-    tokens: string[],
-    values: Json[],
-    path: string,
-    kwLoc: string,
-    open: Map<string, string>,
-  ): Json => {
+  const lay = (tokens: string[], values: Json[], kwLoc: string, open: Map<string, string>): Json => {
     if (failed) return true;
     const node = lookup(root, tokens);
     if (typeof node === "boolean") return node;
@@ -280,20 +273,11 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
     }
     const inner = new Map(open).set(here, kwLoc);
     const out: Record<string, unknown> = {};
-    const same = (rel: string[]): Json => {
-      const seg = rel.map((t) => `/${escapeToken(t)}`).join("");
-      return lay([...tokens, ...rel], values, `${path}${seg}`, `${kwLoc}${locationOf(rel)}`, inner);
-    };
+    const same = (rel: string[]): Json =>
+      lay([...tokens, ...rel], values, `${kwLoc}${locationOf(rel)}`, inner);
     const deeper = (rel: string[], below: Json[], restart = false): Json => {
       if (below.length === 0) return true; // never applied
-      const seg = rel.map((t) => `/${escapeToken(t)}`).join("");
-      return lay(
-        [...tokens, ...rel],
-        below,
-        `${path}${seg}`,
-        restart ? "" : `${kwLoc}${locationOf(rel)}`,
-        new Map(),
-      );
+      return lay([...tokens, ...rel], below, restart ? "" : `${kwLoc}${locationOf(rel)}`, new Map());
     };
     const objects = values.filter(isObject);
     const arrays = values.filter(Array.isArray) as Json[][];
@@ -330,7 +314,7 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
           failed = true;
           continue;
         }
-        put(out, INLINE_REF, lay(target, values, `${path}/$ref`, `${kwLoc}/$ref`, inner));
+        put(out, INLINE_REF, lay(target, values, `${kwLoc}/$ref`, inner));
         continue;
       }
       if (SELF_ONE.includes(k)) {
@@ -429,7 +413,7 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
     return out;
   };
 
-  const top = lay([], [data], "#", "", new Map());
+  const top = lay([], [data], "", new Map());
   return failed ? undefined : top;
 }
 
