@@ -94,3 +94,63 @@ export function nestedDialectError(root: unknown): string | undefined {
   };
   return visit(root, true);
 }
+
+/**
+ * The `urn:` URLs Helm's compiler loads for a schema, in the order it meets them: the root's
+ * `$schema`, then each `$ref` of a subschema it compiles (definitions only through a pointer to
+ * them). Helm resolves none by default and logs each once per process
+ * ("unresolved URN reference ignored; using permissive schema"), then uses `true`.
+ */
+export function urnRefs(root: unknown): string[] {
+  const out: string[] = [];
+  const add = (url: string) => {
+    const bare = url.split("#", 1)[0]!;
+    if (!out.includes(bare)) out.push(bare);
+  };
+  const isObject = (x: unknown): x is Record<string, unknown> =>
+    typeof x === "object" && x !== null && !Array.isArray(x);
+  if (isObject(root) && typeof root.$schema === "string" && /^urn:/i.test(root.$schema)) add(root.$schema);
+  // Breadth first, as v6 compiles: a schema's `$ref` is loaded when the schema is compiled, its
+  // subschemas queued behind the ones already waiting.
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [root];
+  const enqueue = (s: unknown) => {
+    if (Array.isArray(s)) for (const x of s) enqueue(x);
+    else if (isObject(s) && !seen.has(s)) {
+      seen.add(s);
+      queue.push(s);
+    }
+  };
+  seen.add(root);
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i];
+    if (!isObject(s)) continue;
+    const ref = s.$ref;
+    if (typeof ref === "string") {
+      if (/^urn:/i.test(ref)) add(ref);
+      else if (ref === "#" || ref.startsWith("#/")) enqueue(pointerTarget(root, ref));
+    }
+    for (const [k, v] of Object.entries(s)) {
+      if (ONE_OR_LIST.has(k)) enqueue(v);
+      else if (MAP.has(k) && k !== "$defs" && k !== "definitions" && isObject(v))
+        for (const sub of Object.values(v)) enqueue(sub);
+    }
+  }
+  return out;
+}
+
+/** The value at a `#…` JSON pointer (URI-fragment encoded), or undefined. */
+function pointerTarget(root: unknown, ref: string): unknown {
+  let cur: unknown = root;
+  for (const raw of ref === "#" ? [] : ref.slice(2).split("/")) {
+    let t: string;
+    try {
+      t = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    } catch {
+      return undefined;
+    }
+    if (typeof cur !== "object" || cur === null || !Object.hasOwn(cur, t)) return undefined;
+    cur = (cur as Record<string, unknown>)[t];
+  }
+  return cur;
+}

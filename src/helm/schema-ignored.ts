@@ -13,6 +13,10 @@
  * dropped before ajv compiles the schema; `definitions`/`$defs` stay (a pointer may lead into
  * them) and so do words that are not keywords. Drafts 2019-09 and 2020-12 apply siblings, as ajv.
  *
+ * A `$ref` to a `urn:` (without a fragment): Helm's urnLoader resolves none and uses `true`
+ * instead, which adds nothing; ajv refused a URN without a namespace (`urn:a`: "URN without nid
+ * cannot be serialized"). Such a `$ref` is dropped.
+ *
  * Not ignored but read otherwise: a `$ref` through the schema's own URL. v6 knows the file as
  * file:///values.schema.json, so `values.schema.json#/$defs/x`, `./values.schema.json` and
  * `file:///values.schema.json#/$defs/x` point into the document itself; ajv knows it by
@@ -42,7 +46,8 @@ export function mayHaveIgnored(text: string, draft: Draft): boolean {
   return (
     (before2019 && text.includes('"$ref"')) ||
     (draft !== "4" && text.includes('"id"')) ||
-    text.includes(OWN_FILE)
+    text.includes(OWN_FILE) ||
+    text.includes('"urn:')
   );
 }
 
@@ -102,7 +107,11 @@ function strip(s: unknown, rules: Rules): { value: unknown; changed: boolean } {
   let changed = false;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
-    if ((isRef && AJV_KEYWORDS.has(k) && !KEPT.has(k)) || (rules.noId && k === "id")) {
+    if (
+      (isRef && AJV_KEYWORDS.has(k) && !KEPT.has(k)) ||
+      (rules.noId && k === "id") ||
+      (k === "$ref" && typeof v === "string" && /^urn:[^#]*#?$/i.test(v))
+    ) {
       changed = true;
       continue;
     }

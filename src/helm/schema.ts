@@ -34,7 +34,7 @@ import { useJsonEqualInAjv } from "./json-equal.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
-import { dialectError, draftOf, nestedDialectError, noLoaderFor } from "./schema-dialect.js";
+import { dialectError, draftOf, nestedDialectError, noLoaderFor, urnRefs } from "./schema-dialect.js";
 import { mayHaveIgnored, withoutIgnored } from "./schema-ignored.js";
 import { metaschemaViolation } from "./schema-metaschema.js";
 import {
@@ -47,6 +47,7 @@ import {
   withRewrites,
 } from "./schema-rewrite.js";
 import { hasRefCycle, INLINE_REF, pathBack, REF_CYCLE, unrollRefs } from "./schema-unroll.js";
+import { slogLine } from "./slog.js";
 import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
@@ -1076,8 +1077,10 @@ function validateOne(
   schemaBytes: Uint8Array,
   values: GoMap,
   cache: RenderCache | undefined,
+  warnings?: Warnings,
 ): string | undefined {
   const text = schemaText(schemaBytes);
+  if (warnings !== undefined && text.includes('"urn:')) warnUrns(text, warnings);
   // JSON.parse takes any depth and every step after it (the quick check, pruning, ajv) recurses:
   // a schema no chart needs is the chart's schema error, not the engine's stack overflow.
   if (tooDeep(schemaBytes, text))
@@ -1090,6 +1093,29 @@ function validateOne(
   } catch (e) {
     if (e instanceof RegexpSubjectTooLong) return `${tooLongForPattern(e, data)}\n`;
     throw e;
+  }
+}
+
+/** Helm's warnings while validating: where to log them, and the URNs already logged. */
+interface Warnings {
+  warn: (line: string) => void;
+  urns: Set<string>;
+}
+
+/** Helm's urnLoader logs each URN it cannot resolve, once (pkg/chart/common/util/jsonschema.go). */
+function warnUrns(text: string, warnings: Warnings): void {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text);
+  } catch {
+    return;
+  }
+  for (const urn of urnRefs(schema)) {
+    if (warnings.urns.has(urn)) continue;
+    warnings.urns.add(urn);
+    warnings.warn(
+      slogLine("WARN", "unresolved URN reference ignored; using permissive schema", [["urn", urn]]),
+    );
   }
 }
 
@@ -1210,10 +1236,10 @@ function validateTree(
   chart: RenderChart,
   values: GoMap,
   cache: RenderCache | undefined,
-  sb: { text: string; stopAtRemote: boolean; remote?: string },
+  sb: { text: string; stopAtRemote: boolean; remote?: string; warnings?: Warnings },
 ): void {
   if (chart.chart.schema !== undefined) {
-    const err = validateOne(chart.chart.schema, values, cache);
+    const err = validateOne(chart.chart.schema, values, cache, sb.warnings);
     if (err !== undefined) {
       sb.text += `${chartName(chart)}:\n${err}`;
       if (sb.stopAtRemote && (sb.remote = settledRemoteRef(sb.text)) !== undefined) return;
@@ -1245,10 +1271,12 @@ export function validateValues(
   chartDir?: string,
   cache?: RenderCache,
   onRemoteRef?: (url: string) => void,
+  warn?: (line: string) => void,
 ): void {
-  const sb: { text: string; stopAtRemote: boolean; remote?: string } = {
+  const sb: { text: string; stopAtRemote: boolean; remote?: string; warnings?: Warnings } = {
     text: "",
     stopAtRemote: onRemoteRef !== undefined,
+    warnings: warn === undefined ? undefined : { warn, urns: new Set() },
   };
   validateTree(chart, values, cache, sb);
   const report = sb.text;

@@ -339,7 +339,12 @@ const PROBES: Array<{ name: string; schema: unknown; values: string; cannot?: Re
   },
   {
     name: "$anchor not an anchor name, 2020-12",
-    schema: { properties: { a: { $anchor: "1a" }, b: { $dynamicAnchor: 5 } } },
+    schema: { properties: { a: { $anchor: "1a" } } },
+    values: "c: 1",
+  },
+  {
+    name: "$dynamicAnchor not a string",
+    schema: { properties: { b: { $dynamicAnchor: 5 } } },
     values: "c: 1",
   },
   {
@@ -389,6 +394,24 @@ const PROBES: Array<{ name: string; schema: unknown; values: string; cannot?: Re
     schema: { $schema: "file:///x.json", type: "string" },
     values: "b: 1",
     cannot: /failing loading "file:\/\/\/x.json": Slipway reads no schema outside/,
+  },
+  {
+    name: "a urn $ref: Helm's permissive schema and its warning",
+    schema: { properties: { a: { $ref: "urn:uuid:1234", type: "string" } } },
+    values: "a: 1",
+  },
+  {
+    name: "urn $refs without a namespace, warned in compile order",
+    schema: {
+      properties: { a: { $ref: "#/$defs/x" }, b: { $ref: "urn:b" } },
+      $defs: { x: { $ref: "urn:a" }, y: { $ref: "urn:never" } },
+    },
+    values: "a: 1",
+  },
+  {
+    name: "a urn $schema (the latest draft, and a warning)",
+    schema: { $schema: "urn:x:y", type: "string" },
+    values: "b: 1",
   },
   {
     name: "a pointer to nothing, never reached",
