@@ -19,9 +19,10 @@
  * message; a subschema no value reaches becomes `true`, as it is never applied. The copies are
  * for these values only: the result is compiled for one validation and not kept.
  *
- * Only pointers into the document itself (`#`, `#/…`) are followed. A schema with another kind of
- * reference (an anchor, a relative or absolute URI, `$dynamicRef`, `$recursiveRef`) or a nested
- * `$id` is not unrolled (undefined); nor is one whose copies would pass MAX_NODES.
+ * Only references into the document itself (`#`, `#/…`, `#name` of an `$anchor`) are followed. A
+ * schema with another kind of reference (a relative or absolute URI, `$dynamicRef`,
+ * `$recursiveRef`) or a nested `$id` is not unrolled (undefined); nor is one whose copies would
+ * pass MAX_NODES.
  */
 import { GoRegexp } from "../re2.js";
 import type { Draft } from "./schema-accept.js";
@@ -69,10 +70,20 @@ const SELF_ONE = ["not", "if", "then", "else"];
 /** Keywords applying a list of subschemas to the same value. */
 const SELF_LIST = ["allOf", "anyOf", "oneOf"];
 
-/** The tokens of a local reference (`#`, `#/a/b`), or undefined for any other reference. */
-function localPointer(ref: string): string[] | undefined {
+/**
+ * The tokens of a local reference (`#`, `#/a/b`, or `#name` for an `$anchor` of the document),
+ * or undefined for any other reference.
+ */
+function localPointer(ref: string, anchors: Anchors): string[] | undefined {
   if (ref === "#") return [];
-  if (!ref.startsWith("#/")) return undefined;
+  if (!ref.startsWith("#/")) {
+    if (!ref.startsWith("#")) return undefined;
+    try {
+      return anchors.get(decodeURIComponent(ref.slice(1)));
+    } catch {
+      return undefined;
+    }
+  }
   try {
     return ref
       .slice(2)
@@ -81,6 +92,26 @@ function localPointer(ref: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `$anchor` names (2019-09 on) → their schema's tokens. */
+type Anchors = Map<string, string[]>;
+
+/** The document's anchors, or undefined when a name is used twice (v6 refuses the schema). */
+function anchorsOf(root: Json, draft: Draft): Anchors | undefined {
+  const anchors: Anchors = new Map();
+  if (draft !== "2019" && draft !== "2020") return anchors;
+  let duplicate = false;
+  const visit = (node: Json, tokens: string[]): void => {
+    if (!isObject(node)) return;
+    if (typeof node.$anchor === "string") {
+      if (anchors.has(node.$anchor)) duplicate = true;
+      anchors.set(node.$anchor, tokens);
+    }
+    for (const [rel, x] of allChildren(node)) visit(x, [...tokens, ...rel]);
+  };
+  visit(root, []);
+  return duplicate ? undefined : anchors;
 }
 
 function lookup(root: Json, tokens: string[]): Json | undefined {
@@ -141,7 +172,8 @@ function allChildren(s: Record<string, unknown>): Array<[string[], Json]> {
  * subschema to the same value (allOf, anyOf, oneOf, not, if/then/else, dependentSchemas):
  * a cycle ajv cannot compile or run, which v6 reports where the values reach it.
  */
-export function hasRefCycle(root: Json): boolean {
+export function hasRefCycle(root: Json, draft: Draft): boolean {
+  const anchors = anchorsOf(root, draft) ?? new Map();
   const edges = new Map<string, string[]>();
   const seen = new Set<string>();
   const visit = (node: Json, tokens: string[]): void => {
@@ -152,7 +184,7 @@ export function hasRefCycle(root: Json): boolean {
     edges.set(key, out);
     if (!isObject(node)) return;
     if (typeof node.$ref === "string") {
-      const target = localPointer(node.$ref);
+      const target = localPointer(node.$ref, anchors);
       const sch = target === undefined ? undefined : lookup(root, target);
       if (target !== undefined && isSchema(sch)) {
         out.push(target.map(escapeToken).join("/"));
@@ -210,7 +242,6 @@ const LAID_OUT = new Set([
 const NOT_LOCAL = new Set([
   "$dynamicRef",
   "$recursiveRef",
-  "$anchor",
   "$dynamicAnchor",
   "$recursiveAnchor",
   "$id",
@@ -239,6 +270,8 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
     if (k === "$id" || k === "id" || k === "$schema") continue;
     if ((NOT_LOCAL.has(k) && typeof v === "string") || hasNonLocalKey(v)) return undefined;
   }
+  const anchors = anchorsOf(root, draft);
+  if (anchors === undefined) return undefined;
   let nodes = 0;
   let failed = false;
 
@@ -302,6 +335,7 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
         ? node.items.length
         : 0;
     for (const [k, v] of Object.entries(node)) {
+      if (k === "$anchor") continue; // every reference is laid out; copies would repeat the name
       if (!LAID_OUT.has(k)) {
         put(out, k, v);
         continue;
@@ -309,7 +343,7 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
       if (k === "$defs" || k === "definitions") continue; // applied only through a $ref
       if (k === "$ref") {
         if (typeof v !== "string") continue;
-        const target = localPointer(v);
+        const target = localPointer(v, anchors);
         if (target === undefined || !isSchema(lookup(root, target))) {
           failed = true;
           continue;

@@ -356,7 +356,7 @@ function refShape(text: string): "none" | "plain" | "cycle" {
       shape = "none"; // compile reports it
     else {
       if (mayHaveIgnored(text, draft)) schema = withoutIgnored(schema, draft, text);
-      shape = hasRefCycle(schema) ? "cycle" : "plain";
+      shape = hasRefCycle(schema, draft) ? "cycle" : "plain";
     }
   } catch {
     shape = "none"; // compile reports it
