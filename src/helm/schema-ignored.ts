@@ -45,7 +45,8 @@ export function mayHaveIgnored(text: string, draft: Draft): boolean {
   const before2019 = draft === "4" || draft === "6" || draft === "7";
   return (
     (before2019 && text.includes('"$ref"')) ||
-    (draft !== "4" && text.includes('"id"')) ||
+    // `id` as a keyword (a property named id holds an object): not a whole walk for every `"id"`.
+    (draft !== "4" && /"id"\s*:\s*[^{\s]/.test(text)) ||
     text.includes(OWN_FILE) ||
     text.includes('"urn:')
   );

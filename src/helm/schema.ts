@@ -273,8 +273,13 @@ function schemaForAjv(text: string): { schema: unknown; draft: Draft } {
   if (typeof draft === "object") {
     throw new Error(dialectError(draft.unknown));
   }
-  const nested = nestedDialectError(schema);
-  if (nested !== undefined) throw new Error(nested);
+  // A `$schema` below the root: only when the text has one besides the root's (a whole walk).
+  const first = text.indexOf('"$schema"');
+  const rootHasOne = typeof (schema as { $schema?: unknown } | null)?.$schema === "string";
+  if (first !== -1 && (first !== text.lastIndexOf('"$schema"') || !rootHasOne)) {
+    const nested = nestedDialectError(schema);
+    if (nested !== undefined) throw new Error(nested);
+  }
   const remote = compilers.has(draft) ? undefined : onlyRemoteRef(schema);
   if (remote !== undefined) {
     ++counter; // the id ajv's attempt would have taken, so later ids stay as they were
