@@ -157,7 +157,7 @@ export function renderChart(chart: Chart, opts: RenderOptions): RenderedRelease 
     throw e;
   }
   if (!opts.skipSchemaValidation)
-    validateValues(root, values, opts.chartPath, opts.cache, opts.onRemoteSchemaRef);
+    validateValues(root, values, opts.chartPath, opts.cache, opts.onRemoteSchemaRef, warn);
 
   if (
     root.metadata.kubeVersion !== "" &&

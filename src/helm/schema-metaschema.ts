@@ -22,7 +22,7 @@ import { SUBSCHEMA_KEYWORDS, SUBSCHEMA_LIST_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } f
 const SIMPLE_TYPES = ["array", "boolean", "integer", "null", "number", "object", "string"];
 const ONE_OF_SIMPLE = `value must be one of ${SIMPLE_TYPES.map((t) => `'${t}'`).join(", ")}`;
 
-type Want = "number" | "count" | "string" | "boolean" | "array" | "stringArray";
+type Want = "number" | "count" | "string" | "boolean" | "array" | "stringArray" | "anchor" | "id" | "uri";
 const VALUE_KEYWORDS: Record<string, Want> = {
   minimum: "number",
   maximum: "number",
@@ -40,6 +40,15 @@ const VALUE_KEYWORDS: Record<string, Want> = {
   $comment: "string",
   format: "string",
   $ref: "string",
+  // core: identity, dialect, anchors, dynamic references
+  $schema: "uri",
+  $id: "id",
+  id: "string",
+  $anchor: "anchor",
+  $dynamicAnchor: "anchor",
+  $dynamicRef: "string",
+  $recursiveRef: "string",
+  $recursiveAnchor: "boolean",
   uniqueItems: "boolean",
   readOnly: "boolean",
   writeOnly: "boolean",
@@ -71,9 +80,29 @@ const SINCE = new Map<string, number>([
   ["contentSchema", 8],
   ["prefixItems", 9],
   ["then", 7],
+  ["$id", 6],
+  ["$anchor", 8],
+  ["$recursiveRef", 8],
+  ["$recursiveAnchor", 8],
+  ["$dynamicRef", 9],
+  ["$dynamicAnchor", 9],
 ]);
+/** Keywords a draft's metaschema knows only up to that draft. */
+const UNTIL = new Map<string, number>([["id", 4]]);
+/**
+ * 2020-12's metaschema keeps 2019-09's `$recursiveAnchor` (now an anchor name) and
+ * `$recursiveRef` beside its vocabularies, as it keeps `definitions` and `dependencies`.
+ */
+const OWN_2020: Record<string, Want> = { $recursiveAnchor: "anchor", $recursiveRef: "string" };
 const ORDINAL: Record<Draft, number> = { "4": 4, "6": 6, "7": 7, "2019": 8, "2020": 9 };
-const known = (k: string, draft: Draft) => (SINCE.get(k) ?? 0) <= ORDINAL[draft];
+const known = (k: string, draft: Draft) =>
+  (SINCE.get(k) ?? 0) <= ORDINAL[draft] && ORDINAL[draft] <= (UNTIL.get(k) ?? 9);
+
+/** The pattern of `$anchor` and `$dynamicAnchor` (2019-09's and 2020-12's core metaschemas). */
+const ANCHOR_PATTERN: Record<"2019" | "2020", RegExp> = {
+  "2019": /^[A-Za-z][-A-Za-z0-9.:_]*$/,
+  "2020": /^[A-Za-z_][-A-Za-z0-9._]*$/,
+};
 
 /**
  * A node of v6's error tree: a keyword's failure ("kw", printed with its causes below), a
@@ -105,7 +134,7 @@ function ref(at: string, r: Node | undefined): Node | undefined {
 /** The 2019-09 and 2020-12 vocabularies (the metaschema's `allOf`, in order) and their keywords. */
 const VOCABULARIES: Record<"2019" | "2020", string[][]> = {
   "2019": [
-    ["$ref", "$defs", "$comment"],
+    ["$ref", "$defs", "$comment", "$schema", "$id", "$anchor", "$recursiveRef", "$recursiveAnchor"],
     [
       "additionalItems",
       "unevaluatedItems",
@@ -131,7 +160,7 @@ const VOCABULARIES: Record<"2019" | "2020", string[][]> = {
     ["contentSchema"],
   ],
   "2020": [
-    ["$ref", "$defs", "$comment"],
+    ["$ref", "$defs", "$comment", "$schema", "$id", "$anchor", "$dynamicRef", "$dynamicAnchor"],
     [
       "prefixItems",
       "items",
@@ -221,7 +250,8 @@ function atSchema(v: unknown, at: string, draft: Draft): Node | undefined {
   for (const [k, x] of entries) {
     const r = keyword(k, x, ptr(k), draft);
     if (!r) continue;
-    if (k === "definitions" || k === "dependencies") own.push(r);
+    if (k === "definitions" || k === "dependencies" || (draft === "2020" && Object.hasOwn(OWN_2020, k)))
+      own.push(r);
     else byVocabulary[vocabularyOf(k, draft)]!.push(r);
   }
   const failed = byVocabulary.flatMap((errors) => {
@@ -240,6 +270,19 @@ function keyword(k: string, x: unknown, at: string, draft: Draft): Node | undefi
   if (k === "type") return typeNode(x, at);
   // drafts before 2020-12: `items` is a subschema or a list of them (anyOf of both).
   if (k === "items" && draft !== "2020") return anyOfSchemaOrList(x, at, draft, schemaArray);
+  // draft-04: `additionalProperties` and `additionalItems` are anyOf [boolean, schema] (a
+  // subschema itself is never a boolean there).
+  if (draft === "4" && (k === "additionalProperties" || k === "additionalItems")) {
+    if (typeof x === "boolean") return undefined;
+    const asSchema = ref(at, atSchema(x, at, draft));
+    if (asSchema === undefined) return undefined;
+    return {
+      kind: "kw",
+      at,
+      text: "'anyOf' failed",
+      causes: [leaf(at, `got ${jsonType(x)}, want boolean`), asSchema],
+    };
+  }
   if (SUBSCHEMA_KEYWORDS.has(k) || k === "items") return ref(at, atSchema(x, at, draft));
   if (k === "dependencies") {
     if (!isObject(x)) return leaf(at, `got ${jsonType(x)}, want object`);
@@ -336,7 +379,8 @@ function firstDuplicate(list: unknown[]): [number, number] | undefined {
 }
 
 function valueNode(k: string, x: unknown, at: string, draft: Draft): Node | undefined {
-  const want = VALUE_KEYWORDS[k];
+  const want =
+    (draft === "2020" && Object.hasOwn(OWN_2020, k) ? OWN_2020[k] : undefined) ?? VALUE_KEYWORDS[k];
   if (want === undefined) return undefined;
   const got = jsonType(x);
   // drafts 04 to 07: `enum` is a non-empty list of distinct values.
@@ -365,5 +409,20 @@ function valueNode(k: string, x: unknown, at: string, draft: Draft): Node | unde
       return got === want ? undefined : leaf(at, `got ${got}, want ${want}`);
     case "stringArray":
       return stringArray(x, at, draft);
+    case "uri":
+      // format "uri" (v6 asserts formats on metaschemas): a URL with a scheme.
+      if (got !== "string") return leaf(at, `got ${got}, want string`);
+      return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(x as string)
+        ? undefined
+        : leaf(at, `'${x}' is not valid uri: relative url`);
+    case "anchor":
+    case "id": {
+      if (got !== "string") return leaf(at, `got ${got}, want string`);
+      if (draft !== "2019" && draft !== "2020") return undefined;
+      const pattern = want === "anchor" ? ANCHOR_PATTERN[draft] : /^[^#]*#?$/;
+      return pattern.test(x as string)
+        ? undefined
+        : leaf(at, `'${x}' does not match pattern '${pattern.source}'`);
+    }
   }
 }

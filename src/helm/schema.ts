@@ -34,6 +34,8 @@ import { useJsonEqualInAjv } from "./json-equal.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
+import { dialectError, draftOf, nestedDialectError, noLoaderFor, urnRefs } from "./schema-dialect.js";
+import { mayHaveIgnored, withoutIgnored } from "./schema-ignored.js";
 import { metaschemaViolation } from "./schema-metaschema.js";
 import {
   EMPTY_ENUM,
@@ -44,6 +46,8 @@ import {
   PROTO_DEPENDENT_SCHEMAS,
   withRewrites,
 } from "./schema-rewrite.js";
+import { hasRefCycle, INLINE_REF, pathBack, REF_CYCLE, unrollRefs } from "./schema-unroll.js";
+import { slogLine } from "./slog.js";
 import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
 
@@ -64,24 +68,7 @@ const load = (id: string): AjvClass => {
 
 export class SchemaError extends SlipwayError {}
 
-const DRAFT_URLS: Record<string, Draft> = {
-  "json-schema.org/schema": "2020",
-  "json-schema.org/draft/2020-12/schema": "2020",
-  "json-schema.org/draft/2019-09/schema": "2019",
-  "json-schema.org/draft-07/schema": "7",
-  "json-schema.org/draft-06/schema": "6",
-  "json-schema.org/draft-04/schema": "4",
-};
-
-export function draftOf(schema: unknown): Draft | { unknown: string } {
-  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return "2020";
-  const s = (schema as Record<string, unknown>).$schema;
-  if (typeof s !== "string") return "2020";
-  const [url, frag] = s.split("#", 2) as [string, string | undefined];
-  const bare = url.replace(/^https?:\/\//, "");
-  const d = frag ? undefined : DRAFT_URLS[bare];
-  return d ?? { unknown: url };
-}
+export { draftOf };
 
 /**
  * ajv's regExp engine (options.code.regExp): Go's regexp on RE2. Standalone validators (the
@@ -109,6 +96,14 @@ const METASCHEMA_URLS: Record<Draft, string> = {
  */
 function nullPrototypeProps(code: string): string {
   return code.replace(/\b(props\d+) = (\1 \|\| )?\{\}/g, "$1 = $2Object.create(null)");
+}
+
+/** What INLINE_REF's code uses of ajv's KeywordCxt (ajv's own allOf does the same). */
+interface InlineCxt {
+  gen: { name(prefix: string): unknown };
+  subschema(where: { keyword: string }, valid: unknown): unknown;
+  ok(valid: unknown): void;
+  mergeEvaluated(sub: unknown): void;
 }
 
 const compilers = new Map<Draft, AjvLike>();
@@ -157,6 +152,23 @@ function compilerFor(draft: Draft): AjvLike {
     schemaType: "boolean",
     code: (cxt: { fail(condition: unknown): void }) => cxt.fail(ALWAYS),
   });
+  // A `$ref`'s copy of its target (schema-unroll.ts): applied like one allOf branch, errors below it.
+  ajv.addKeyword({
+    keyword: INLINE_REF,
+    schemaType: ["object", "boolean"],
+    code: (cxt: InlineCxt) => {
+      const valid = cxt.gen.name("valid");
+      const sub = cxt.subschema({ keyword: INLINE_REF }, valid);
+      cxt.ok(valid);
+      cxt.mergeEvaluated(sub);
+    },
+  });
+  // A reference cycle reached by the values (schema-unroll.ts): fails with v6's message.
+  ajv.addKeyword({
+    keyword: REF_CYCLE,
+    schemaType: "string",
+    code: (cxt: { fail(condition: unknown): void }) => cxt.fail(ALWAYS),
+  });
   if (assertFormats) {
     const addFormats = require("ajv-formats") as { default?: (a: AjvLike) => void } & ((a: AjvLike) => void);
     (addFormats.default ?? addFormats)(ajv);
@@ -202,8 +214,9 @@ function compile(text: string, cache: RenderCache | undefined): ValidateFunction
 
 const UNIT = "helm-schema";
 // 2: verbose errors and patterns on RE2. 3: own properties only, `__proto__` keys rewritten,
-// evaluated properties without a prototype.
-const FORMAT = 3;
+// evaluated properties without a prototype. 4: `$ref` siblings dropped in drafts 04 to 07, `id`
+// from draft-06 on (schema-ignored.ts).
+const FORMAT = 4;
 
 /**
  * The validator of a schema through the persistent cache: ajv's standalone code of the validator
@@ -242,7 +255,12 @@ function loadStandalone(code: string): ValidateFunction | undefined {
   return typeof module.exports === "function" ? (module.exports as ValidateFunction) : undefined;
 }
 
-function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLike } {
+/**
+ * The schema of `text` as ajv takes it (its draft's ajv, `$ref` siblings dropped where v6 ignores
+ * them), after the checks v6 makes before it validates anything: JSON syntax, a known draft, a
+ * remote reference, the metaschema and patterns.
+ */
+function schemaForAjv(text: string): { schema: unknown; draft: Draft } {
   let schema: unknown;
   try {
     schema = JSON.parse(text);
@@ -253,9 +271,14 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
   }
   const draft = draftOf(schema);
   if (typeof draft === "object") {
-    throw new Error(
-      `failing loading "${draft.unknown}": Slipway does not fetch metaschemas over the network (use --skip-schema-validation)`,
-    );
+    throw new Error(dialectError(draft.unknown));
+  }
+  // A `$schema` below the root: only when the text has one besides the root's (a whole walk).
+  const first = text.indexOf('"$schema"');
+  const rootHasOne = typeof (schema as { $schema?: unknown } | null)?.$schema === "string";
+  if (first !== -1 && (first !== text.lastIndexOf('"$schema"') || !rootHasOne)) {
+    const nested = nestedDialectError(schema);
+    if (nested !== undefined) throw new Error(nested);
   }
   const remote = compilers.has(draft) ? undefined : onlyRemoteRef(schema);
   if (remote !== undefined) {
@@ -264,11 +287,21 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
       `failing loading "${remote}": Slipway does not fetch schemas over the network (use --skip-schema-validation)`,
     );
   }
-  const ajv = compilerFor(draft);
+  compilerFor(draft);
   const badPattern =
     metaschemaViolation(schema, draft, METASCHEMA_URLS[draft]) ?? invalidPattern(schema, draft);
   if (badPattern) throw new Error(badPattern);
-  if (mayNeedRewrite(text)) schema = withRewrites(schema);
+  if (mayHaveIgnored(text, draft)) schema = withoutIgnored(schema, draft, text);
+  return { schema, draft };
+}
+
+function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLike } {
+  const { schema, draft } = schemaForAjv(text);
+  return compileWithAjv(mayNeedRewrite(text) ? withRewrites(schema) : schema, draft);
+}
+
+function compileWithAjv(schema: unknown, draft: Draft): { validate: ValidateFunction; ajv: AjvLike } {
+  const ajv = compilerFor(draft);
   for (let attempt = 0; attempt < 64; attempt++) {
     // A fresh id per attempt: ajv keeps a schema that failed on a missing reference under its id,
     // and compiling it again under that id failed with "already exists" instead of validating.
@@ -288,6 +321,8 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
         ajv.addSchema(true, missing);
         continue;
       }
+      const unknownScheme = noLoaderFor(missing);
+      if (unknownScheme !== undefined) throw new Error(unknownScheme);
       const why = /^https?:/i.test(missing)
         ? "Slipway does not fetch schemas over the network"
         : "Slipway reads no schema outside the chart's values.schema.json";
@@ -295,6 +330,45 @@ function compileUncached(text: string): { validate: ValidateFunction; ajv: AjvLi
     }
   }
   throw new Error("too many unresolved references");
+}
+
+/**
+ * The validator of `text` with its `$ref`s unrolled along `data` (schema-unroll.ts), compiled for
+ * this validation only; undefined when the schema cannot be unrolled.
+ */
+function compileUnrolled(text: string, data: unknown): ValidateFunction | undefined {
+  const { schema, draft } = schemaForAjv(text);
+  const unrolled = unrollRefs(schema, draft, data);
+  if (unrolled === undefined) return undefined;
+  return compileWithAjv(mayNeedRewrite(text) ? withRewrites(unrolled) : unrolled, draft).validate;
+}
+
+/** How a schema text uses `$ref`, by text (a bounded cache: the texts of one run's charts). */
+const refShapes = new Map<string, "none" | "plain" | "cycle">();
+
+/**
+ * "cycle" when local `$ref`s close a cycle on one value (schema-unroll.ts hasRefCycle), "plain"
+ * for other `$ref`s, "none" without any (or when the schema fails before validating anything).
+ */
+function refShape(text: string): "none" | "plain" | "cycle" {
+  if (!text.includes('"$ref"')) return "none";
+  let shape = refShapes.get(text);
+  if (shape !== undefined) return shape;
+  try {
+    let schema: unknown = JSON.parse(text);
+    const draft = draftOf(schema);
+    if (typeof draft === "object")
+      shape = "none"; // compile reports it
+    else {
+      if (mayHaveIgnored(text, draft)) schema = withoutIgnored(schema, draft, text);
+      shape = hasRefCycle(schema, draft) ? "cycle" : "plain";
+    }
+  } catch {
+    shape = "none"; // compile reports it
+  }
+  if (refShapes.size >= 256) refShapes.delete(refShapes.keys().next().value as string);
+  refShapes.set(text, shape);
+  return shape;
 }
 
 /**
@@ -537,6 +611,8 @@ function reason(e: ErrorObject): string {
       return "'not' failed";
     case "false schema":
       return "false schema";
+    case REF_CYCLE:
+      return String(e.schema);
     default:
       return e.message ?? e.keyword;
   }
@@ -579,17 +655,20 @@ function formatErrors(errors: ErrorObject[]): string {
   for (const e of all) {
     const { chain, at, inName } = scopesOf(e);
     let node = root;
-    for (const step of chain) node = scopeIn(node, step.key, step.kind, step.at);
+    for (const step of chain) node = scopeIn(node, step.key, step.kind, step.at, step.kw);
     if (e.keyword === "anyOf" || e.keyword === "oneOf")
-      scopeIn(node, `${e.schemaPath}@${at}`, e.keyword, at).header = e;
-    else if (e.keyword === "contains") scopeIn(node, `${e.schemaPath}@${at}`, "contains", at).header = e;
+      scopeIn(node, `${e.schemaPath}@${at}`, e.keyword, at, e.keyword).header = e;
+    else if (e.keyword === "contains")
+      scopeIn(node, `${e.schemaPath}@${at}`, "contains", at, "contains").header = e;
     else if (e.keyword === "propertyNames") {
       const name = String((e.params as { propertyName?: unknown }).propertyName);
-      scopeIn(node, `${e.schemaPath}@${at}#${name}`, "propertyNames", "").header = e;
+      scopeIn(node, `${e.schemaPath}@${at}#${name}`, "propertyNames", "", "propertyNames").header = e;
     }
     // v6 checks a property name as a document of its own: its failures are at ''.
     else node.entries.push(inName ? { ...e, instancePath: "" } : e);
   }
+  inV6Order(root);
+  takeGroupsIntoRefs(root);
   // v6 returns a subschema's single failure as itself, several as a group; the root's group
   // (after single failures passed up) prints its causes at the top. A `$ref` is a node of its own.
   const resolve = (x: ErrorObject | Scope): ErrorObject | Scope =>
@@ -629,12 +708,68 @@ interface Scope {
   entries: Array<ErrorObject | Scope>;
   index: Map<string, Scope>;
   header?: ErrorObject;
+  /** The keyword of the schema above that made this scope (its place in v6's order). */
+  kw?: string;
 }
 
-function scopeIn(parent: Scope, key: string, kind: Scope["kind"], at: string): Scope {
+/**
+ * The order in which v6 checks a schema's keywords (validator.go validate, objValidate,
+ * arrValidate, strValidate, numValidate, validateRefs, condValidate, unevalValidate): a
+ * subschema's failures are listed in it. (Members of a map, in Go map order, keep ajv's.)
+ */
+const V6_ORDER: ReadonlyMap<string, number> = new Map(
+  [
+    ["type", "const", "enum", "format", "$ref"],
+    ["minProperties", "maxProperties", "required", "dependencies", "properties", "patternProperties"],
+    ["additionalProperties", "propertyNames", "dependentSchemas", "dependentRequired"],
+    ["minItems", "maxItems", "uniqueItems", "prefixItems", "items", "additionalItems", "contains"],
+    ["minLength", "maxLength", "pattern", "contentEncoding", "contentMediaType"],
+    ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+    ["$recursiveRef", "$dynamicRef", "not", "allOf", "anyOf", "oneOf", "if", "then", "else"],
+    ["unevaluatedProperties", "unevaluatedItems"],
+  ]
+    .flat()
+    .map((k, i) => [k, i]),
+);
+
+function v6Rank(x: ErrorObject | Scope): number {
+  let kw: string | undefined;
+  if ("entries" in x) kw = x.kw;
+  else if (x.keyword === "false schema") kw = x.schemaPath.slice(x.schemaPath.lastIndexOf("/") + 1);
+  else kw = x.keyword;
+  return (kw === undefined ? undefined : V6_ORDER.get(kw)) ?? V6_ORDER.size;
+}
+
+/**
+ * v6's validateRef: when the target's result is a group (its single failure is a deeper value's
+ * group of failures), the `$ref`'s error takes the group's causes as its own, so they print below
+ * a "validation failed" line at the value the `$ref` applies to, and the group's own line is gone.
+ */
+function takeGroupsIntoRefs(s: Scope): void {
+  if (s.kind === "ref" && s.entries.length === 1) {
+    let only = s.entries[0]!;
+    while ("entries" in only && (only.kind === "eval" || only.kind === "ref") && only.entries.length === 1)
+      only = only.entries[0]!;
+    if ("entries" in only && only.kind === "eval" && only.entries.length > 1) s.entries = only.entries;
+  }
+  for (const x of s.entries) if ("entries" in x) takeGroupsIntoRefs(x);
+}
+
+/** Each scope's entries in v6's order (a stable sort: ajv's order within one keyword). */
+function inV6Order(s: Scope): void {
+  // A combinator's entries are its branches, in their order already.
+  if (s.kind === "eval" || s.kind === "ref")
+    s.entries = s.entries
+      .map((x, i) => [x, v6Rank(x), i] as const)
+      .sort((a, b) => a[1] - b[1] || a[2] - b[2])
+      .map(([x]) => x);
+  for (const x of s.entries) if ("entries" in x) inV6Order(x);
+}
+
+function scopeIn(parent: Scope, key: string, kind: Scope["kind"], at: string, kw?: string): Scope {
   let s = parent.index.get(key);
   if (s === undefined) {
-    s = { kind, at, entries: [], index: new Map() };
+    s = { kind, at, entries: [], index: new Map(), kw };
     parent.index.set(key, s);
     parent.entries.push(s);
   }
@@ -714,7 +849,7 @@ const SELF_SCOPES = new Map([
  * the value alone (ajv does not say which schema held the `$ref`).
  */
 function scopesOf(e: ErrorObject): {
-  chain: Array<{ key: string; kind: Scope["kind"]; at: string }>;
+  chain: Array<{ key: string; kind: Scope["kind"]; at: string; kw?: string }>;
   at: string;
   inName: boolean;
 } {
@@ -723,22 +858,42 @@ function scopesOf(e: ErrorObject): {
   // Below `propertyNames`, the subschema applies to a name, which v6 places at ''.
   let inName = false;
   const ptr = (d: number) => (inName || d === 0 ? "" : `/${inst.slice(0, d).join("/")}`);
-  const chain: Array<{ key: string; kind: Scope["kind"]; at: string }> = [];
+  const chain: Array<{ key: string; kind: Scope["kind"]; at: string; kw?: string }> = [];
   let start = 1;
   let depth = 0;
   if ((seg[1] === "$defs" || seg[1] === "definitions") && seg.length > 3) {
     const applied = Math.max(0, inst.length - enteringSteps(seg, 3));
     for (let d = 1; d <= applied; d++) chain.push({ key: `@${ptr(d)}`, kind: "eval", at: ptr(d) });
-    chain.push({ key: `${seg.slice(0, 3).join("/")}@${ptr(applied)}`, kind: "ref", at: ptr(applied) });
+    chain.push({
+      key: `${seg.slice(0, 3).join("/")}@${ptr(applied)}`,
+      kind: "ref",
+      at: ptr(applied),
+      kw: "$ref",
+    });
     start = 3;
     depth = applied;
   }
   // The last segment is the failing keyword itself, never a scope.
   for (let i = start; i < seg.length - 1; i++) {
     const s = seg[i]!;
+    if (s === "$ref") {
+      // An unrolled schema's path (schema-unroll.ts pathBack): the target applied to the same value.
+      chain.push({
+        key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`,
+        kind: "ref",
+        at: ptr(depth),
+        kw: s,
+      });
+      continue;
+    }
     if (s === "contains") {
       // Each item's result is a cause of the one `contains` failure of the list.
-      chain.push({ key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`, kind: "contains", at: ptr(depth) });
+      chain.push({
+        key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`,
+        kind: "contains",
+        at: ptr(depth),
+        kw: s,
+      });
     }
     let width = ENTERING[s];
     if (width !== undefined) {
@@ -750,6 +905,7 @@ function scopesOf(e: ErrorObject): {
           key: `${seg.slice(0, i + width).join("/")}@${ptr(depth)}`,
           kind: "eval",
           at: ptr(depth),
+          kw: s,
         });
       }
       i += width - 1;
@@ -760,6 +916,7 @@ function scopesOf(e: ErrorObject): {
         key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}#${e.propertyName}`,
         kind: "propertyNames",
         at: "",
+        kw: s,
       });
       inName = true;
       continue;
@@ -767,7 +924,12 @@ function scopesOf(e: ErrorObject): {
     const own = SELF_SCOPES.get(s);
     if (own !== undefined && i + own < seg.length) {
       // then/else/dependentSchemas: a subschema applied to the same value, its result one failure.
-      chain.push({ key: `${seg.slice(0, i + own).join("/")}@${ptr(depth)}`, kind: "eval", at: ptr(depth) });
+      chain.push({
+        key: `${seg.slice(0, i + own).join("/")}@${ptr(depth)}`,
+        kind: "eval",
+        at: ptr(depth),
+        kw: s,
+      });
       i += own - 1;
       continue;
     }
@@ -776,8 +938,14 @@ function scopesOf(e: ErrorObject): {
         key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`,
         kind: s as Scope["kind"],
         at: ptr(depth),
+        kw: s,
       });
-      chain.push({ key: `${seg.slice(0, i + 2).join("/")}@${ptr(depth)}`, kind: "eval", at: ptr(depth) });
+      chain.push({
+        key: `${seg.slice(0, i + 2).join("/")}@${ptr(depth)}`,
+        kind: "eval",
+        at: ptr(depth),
+        kw: s,
+      });
       i++;
     }
   }
@@ -914,8 +1082,10 @@ function validateOne(
   schemaBytes: Uint8Array,
   values: GoMap,
   cache: RenderCache | undefined,
+  warnings?: Warnings,
 ): string | undefined {
   const text = schemaText(schemaBytes);
+  if (warnings !== undefined && text.includes('"urn:')) warnUrns(text, warnings);
   // JSON.parse takes any depth and every step after it (the quick check, pruning, ajv) recurses:
   // a schema no chart needs is the chart's schema error, not the engine's stack overflow.
   if (tooDeep(schemaBytes, text))
@@ -928,6 +1098,29 @@ function validateOne(
   } catch (e) {
     if (e instanceof RegexpSubjectTooLong) return `${tooLongForPattern(e, data)}\n`;
     throw e;
+  }
+}
+
+/** Helm's warnings while validating: where to log them, and the URNs already logged. */
+interface Warnings {
+  warn: (line: string) => void;
+  urns: Set<string>;
+}
+
+/** Helm's urnLoader logs each URN it cannot resolve, once (pkg/chart/common/util/jsonschema.go). */
+function warnUrns(text: string, warnings: Warnings): void {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text);
+  } catch {
+    return;
+  }
+  for (const urn of urnRefs(schema)) {
+    if (warnings.urns.has(urn)) continue;
+    warnings.urns.add(urn);
+    warnings.warn(
+      slogLine("WARN", "unresolved URN reference ignored; using permissive schema", [["urn", urn]]),
+    );
   }
 }
 
@@ -972,19 +1165,49 @@ export function violations(
   cache: RenderCache | undefined,
   prune = true,
 ): string | undefined {
-  let validate: ValidateFunction;
+  const t = (prune ? prunedSchemaText(text, draftOf, data) : undefined) ?? text;
+  const shape = refShape(t);
+  let validate: ValidateFunction | undefined;
+  let unrolled = false;
   try {
-    validate = compile((prune ? prunedSchemaText(text, draftOf, data) : undefined) ?? text, cache);
+    if (shape === "cycle") {
+      // ajv cannot compile or run a reference cycle: only the unrolled schema is validated.
+      validate = compileUnrolled(t, data);
+      if (validate === undefined) return CANNOT_FOLLOW_CYCLE;
+      unrolled = true;
+    } else validate = compile(t, cache);
   } catch (e) {
     // Pruning matches patterns against the data: a subject too long is the data's error.
     if (e instanceof RegexpSubjectTooLong) throw e;
-    return (e as Error).message;
+    return e instanceof RangeError ? CANNOT_FOLLOW_CYCLE : (e as Error).message;
   }
-  if (validate(data)) return undefined;
+  let valid: boolean;
+  try {
+    valid = validate(data) === true;
+  } catch (e) {
+    if (e instanceof RangeError) return CANNOT_FOLLOW_CYCLE;
+    throw e;
+  }
+  if (valid) return undefined;
+  let errors = validate.errors ?? [];
+  if (shape === "plain") {
+    // ajv names an error inside a `$ref` target by the target's path: the unrolled schema names
+    // it by the `$ref` that applied it, which v6 groups it under (the same errors otherwise).
+    const u = compileUnrolled(t, data);
+    if (u !== undefined && u(data) !== true) {
+      errors = u.errors ?? [];
+      unrolled = true;
+    }
+  }
+  if (unrolled) errors = errors.map((e) => ({ ...e, schemaPath: pathBack(e.schemaPath) }));
   // JSONSchemaValidationError.Error() ends a violation report with a newline; a schema that
   // does not compile is reported without one.
-  return `${formatErrors(validate.errors ?? [])}\n`;
+  return `${formatErrors(errors)}\n`;
 }
+
+/** A reference cycle Slipway could not lay out (schema-unroll.ts): said so, never a verdict. */
+const CANNOT_FOLLOW_CYCLE =
+  "values.schema.json: Slipway cannot validate values against a $ref cycle through anything but JSON pointers into the file (use --skip-schema-validation)";
 
 // A file outside the chart (a relative reference resolves against file:///values.schema.json) is
 // on helm-controller's disk, which Slipway neither reads nor knows: like a URL, not fetched.
@@ -1018,10 +1241,10 @@ function validateTree(
   chart: RenderChart,
   values: GoMap,
   cache: RenderCache | undefined,
-  sb: { text: string; stopAtRemote: boolean; remote?: string },
+  sb: { text: string; stopAtRemote: boolean; remote?: string; warnings?: Warnings },
 ): void {
   if (chart.chart.schema !== undefined) {
-    const err = validateOne(chart.chart.schema, values, cache);
+    const err = validateOne(chart.chart.schema, values, cache, sb.warnings);
     if (err !== undefined) {
       sb.text += `${chartName(chart)}:\n${err}`;
       if (sb.stopAtRemote && (sb.remote = settledRemoteRef(sb.text)) !== undefined) return;
@@ -1053,10 +1276,12 @@ export function validateValues(
   chartDir?: string,
   cache?: RenderCache,
   onRemoteRef?: (url: string) => void,
+  warn?: (line: string) => void,
 ): void {
-  const sb: { text: string; stopAtRemote: boolean; remote?: string } = {
+  const sb: { text: string; stopAtRemote: boolean; remote?: string; warnings?: Warnings } = {
     text: "",
     stopAtRemote: onRemoteRef !== undefined,
+    warnings: warn === undefined ? undefined : { warn, urns: new Set() },
   };
   validateTree(chart, values, cache, sb);
   const report = sb.text;

@@ -88,9 +88,8 @@ function keysSchema(rng: Rng, depth: number, draft7: boolean): Record<string, un
     }
     return s;
   }
-  // Only a root property refers to the definition: ajv does not say which schema held a `$ref`,
-  // and below the root Slipway groups such an error apart from its siblings' (a known gap).
-  if (r < 0.75 && depth === 1) return { $ref: "#/definitions/__proto__" };
+  // A `$ref` at any depth: its errors group under the schema that holds it, as v6 groups them.
+  if (r < 0.75 && depth >= 1) return { $ref: "#/definitions/__proto__" };
   return leafSchema(rng);
 }
 
