@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { helmOraclePath } from "../support/env.js";
-import { Rng } from "../support/random.js";
+import { fuzzSeeds, Rng } from "../support/random.js";
 import { type Outcome, runOracle, runSlipway, type Tree, writeTree } from "./differential.js";
 
 /**
@@ -491,14 +491,10 @@ const shown = (t: Tree) =>
     .map(([k, v]) => `== ${k}\n${v}`)
     .join("");
 
-const fixed = process.env.SLIPWAY_FUZZ_SEED;
-const runs = process.env.SLIPWAY_FUZZ_RUNS;
-const seeds = (base: number, n: number) =>
-  fixed ? [Number(fixed)] : Array.from({ length: runs ? Number(runs) : n }, (_, i) => base + i);
 const suites: Array<[string, (rng: Rng) => Tree, number[]]> = [
-  ["cycle", cycleScenario, seeds(9000, 120)],
-  ["nested", nestedScenario, seeds(9500, 80)],
-  ["siblings", siblingsScenario, seeds(9800, 60)],
+  ["cycle", cycleScenario, fuzzSeeds(9000, 120)],
+  ["nested", nestedScenario, fuzzSeeds(9500, 80)],
+  ["siblings", siblingsScenario, fuzzSeeds(9800, 60)],
 ];
 
 describe("values.schema.json $ref: Slipway vs Helm 4.1.4 (recorded)", () => {

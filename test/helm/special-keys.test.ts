@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { helmOraclePath } from "../support/env.js";
-import { Rng } from "../support/random.js";
+import { fuzzSeeds, Rng } from "../support/random.js";
 import { type Outcome, runOracle, runSlipway, type Tree, writeTree } from "./differential.js";
 
 /**
@@ -248,14 +248,9 @@ function run(t: Tree): { helm?: Outcome; slipway: Outcome } {
   }
 }
 
-const fixed = process.env.SLIPWAY_FUZZ_SEED;
-// SLIPWAY_FUZZ_RUNS (with the oracle and SLIPWAY_RECORD=1) explores more seeds than are recorded.
-const runs = process.env.SLIPWAY_FUZZ_RUNS;
-const seeds = (base: number, n: number) =>
-  fixed ? [Number(fixed)] : Array.from({ length: runs ? Number(runs) : n }, (_, i) => base + i);
 const suites: Array<[string, (rng: Rng) => Tree, number[]]> = [
-  ["keys", keysScenario, seeds(7000, 100)],
-  ["meta", metaScenario, seeds(8000, 60)],
+  ["keys", keysScenario, fuzzSeeds(7000, 100)],
+  ["meta", metaScenario, fuzzSeeds(8000, 60)],
 ];
 
 describe("values.schema.json: special keys and metaschema violations, Slipway vs Helm 4.1.4 (recorded)", () => {

@@ -30,3 +30,14 @@ export function prng(seed: number): () => number {
   const rng = new Rng(seed);
   return () => rng.next();
 }
+
+/**
+ * The seeds of a recorded fuzz suite: `n` from `base`, or the one in SLIPWAY_FUZZ_SEED (a replay),
+ * or SLIPWAY_FUZZ_RUNS of them (with the oracle and SLIPWAY_RECORD=1, more than are recorded).
+ */
+export function fuzzSeeds(base: number, n: number, env: NodeJS.ProcessEnv = process.env): number[] {
+  const fixed = env.SLIPWAY_FUZZ_SEED;
+  if (fixed) return [Number(fixed)];
+  const runs = env.SLIPWAY_FUZZ_RUNS;
+  return Array.from({ length: runs ? Number(runs) : n }, (_, i) => base + i);
+}
