@@ -230,8 +230,11 @@ function flowScalar(text: string, at: number, end: number, line: number): Token<
   const c = text.charCodeAt(at);
   if (c === 0x22 || c === 0x27) return quoted(text, at, end, line);
   if (!isPlainStart(text, at, end)) bail();
-  // `-x` is plain; `-` before a flow indicator is left to the full path.
-  if ((c === 0x2d || c === 0x3f || c === 0x3a) && isFlowStop(text.charCodeAt(at + 1))) bail();
+  // `-x` is plain; `-` before a flow indicator is left to the full path. In a flow collection
+  // go-yaml's scanner takes `?` and `:` for indicators whatever follows (`{A: ?x}` fails there):
+  // the full path says so.
+  if (c === 0x3f || c === 0x3a) bail();
+  if (c === 0x2d && isFlowStop(text.charCodeAt(at + 1))) bail();
   let last = at;
   let i = at;
   for (; i < end; i++) {
