@@ -28,11 +28,19 @@ export function endBeforeNodeMessage(text: string, offset: number): { message: s
 }
 
 /** A line that starts with a document marker (after a BOM): without one, the text is one document. */
-const MARKER_LINE = /^\ufeff?(?:---|\.\.\.)/m;
+const MARKER_LINE = /^\ufeff?(?:---|\.\.\.)/gm;
+/** Lines that hold no content: blank or a comment. */
+const NO_CONTENT = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*$/;
 
 export function firstDocumentOf(text: string): FirstDocument {
-  // Most kustomization files have no marker at all: no parse needed to know the answer.
-  if (!MARKER_LINE.test(text)) return { text };
+  // Most kustomization files have no marker, or one `---` before all their content (the
+  // home-operations repositories start every file with one): no parse needed to know the answer.
+  MARKER_LINE.lastIndex = 0;
+  const marker = MARKER_LINE.exec(text);
+  if (marker === null) return { text };
+  const start = marker.index;
+  if (MARKER_LINE.exec(text) === null && !marker[0].endsWith(".") && NO_CONTENT.test(text.slice(0, start)))
+    return { text };
   // The parser is a generator: tokens past the second document's start are never lexed.
   let first: { offset: number; bare: boolean } | undefined;
   for (const token of new Parser().parse(text)) {
