@@ -41,6 +41,11 @@ export function firstDocumentOf(text: string): FirstDocument {
   const start = marker.index;
   if (MARKER_LINE.exec(text) === null && !marker[0].endsWith(".") && NO_CONTENT.test(text.slice(0, start)))
     return { text };
+  return firstDocumentByParse(text);
+}
+
+/** The answer from the parser's tokens, whatever the text (firstDocumentOf's shortcut aside). */
+export function firstDocumentByParse(text: string): FirstDocument {
   // The parser is a generator: tokens past the second document's start are never lexed.
   let first: { offset: number; bare: boolean } | undefined;
   for (const token of new Parser().parse(text)) {

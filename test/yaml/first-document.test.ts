@@ -5,24 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Parser } from "yaml";
-import { type FirstDocument, firstDocumentOf } from "../../src/yaml/first-document.js";
-
-/** The answer by walking every token (what firstDocumentOf does when its shortcut does not apply). */
-function byParser(text: string): FirstDocument {
-  let first: { offset: number; bare: boolean } | undefined;
-  for (const token of new Parser().parse(text)) {
-    if (first === undefined) {
-      if (token.type === "document")
-        first = { offset: token.offset, bare: token.start.length === 0 && token.value === undefined };
-      continue;
-    }
-    if (token.type === "doc-end" && first.bare) return { endBeforeNode: token.offset };
-    if (token.type === "document") return { text: text.slice(0, token.offset) };
-    first.bare = false;
-  }
-  return { text: first === undefined ? "" : text };
-}
+import { firstDocumentByParse as byParser, firstDocumentOf } from "../../src/yaml/first-document.js";
 
 const contentFree = (t: string) => /^(?:[ \t]*(?:#[^\n]*)?\r?\n?)*$/.test(t);
 
