@@ -223,8 +223,13 @@ function instanceRoot(sync: InstanceSync) {
 /**
  * Clusters made of top-level Flux Kustomizations: documents not applied by a rendered cluster
  * (`covered`: `file:line` keys), in no file a cluster's builds may read (`reached`,
- * repository-relative), and not under another Kustomization's path. A directory holding one
- * such document and nothing that marks it as a cluster root is an orphan, not a cluster.
+ * repository-relative), and not under another Kustomization's path. A directory of such
+ * documents that nothing marks as a cluster root (clusterRootEvidence) is an orphan, not a
+ * cluster; so is one marked only by holding several documents none of which builds a
+ * directory of this repository (apps whose Kustomizations read an OCI artifact or an
+ * ExternalArtifact): rendered as a cluster, it would show its Kustomizations as no cluster sees
+ * them (before the patches and defaults of the parent that applies them), with findings on that.
+ * `mapped`: a source slipway.yaml maps to a local directory.
  */
 export function topLevelClusters(
   scan: RepositoryScan,
@@ -233,6 +238,7 @@ export function topLevelClusters(
   known: readonly string[],
   fs: FileSystem,
   root: string,
+  mapped: (ref: ObjectRef) => boolean = () => false,
 ): { clusters: DiscoveredCluster[]; orphans: NotACluster[] } {
   const paths = scan.kustomizations.map((k) => staticPrefix(stringField(specOf(k.object), "path")));
   const byDir = new Map<string, FluxDocument[]>();
@@ -249,11 +255,17 @@ export function topLevelClusters(
   });
   const clusters: DiscoveredCluster[] = [];
   const orphans: NotACluster[] = [];
+  const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(fs, root, d, mapped);
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    if (!looksLikeClusterRoot(fs, root, dir, docs)) {
+    const evidence = clusterRootEvidence(fs, root, dir, docs);
+    if (evidence === "several documents" && !docs.some(buildsHere)) {
+      orphans.push({ message: buildsNothingHere(docs), at: docs[0]!.at });
+      continue;
+    }
+    if (evidence === undefined) {
       const d = docs[0]!;
       orphans.push({
-        message: `Flux Kustomization ${metaString(d.object, "namespace") || "(no namespace)"}/${metaString(d.object, "name")} is applied by nothing in this repository and is alone in ${dir}: not a cluster (declare it in slipway.yaml 'clusters' if a bootstrap outside the repository applies it)`,
+        message: `Flux Kustomization ${nameOf(d)} is applied by nothing in this repository and is alone in ${dir}: not a cluster (declare it in slipway.yaml 'clusters' if a bootstrap outside the repository applies it)`,
         at: d.at,
       });
       continue;
@@ -288,39 +300,53 @@ export function topLevelClusters(
 }
 
 /**
- * Several documents, one that builds a directory holding itself, a `flux-system` folder, or a
- * kustomization file naming the document's file.
+ * What marks a directory of top-level Kustomizations as a cluster root: one that builds the
+ * directory holding it, a `flux-system` folder, a kustomization file naming the document's file,
+ * or, weaker, several documents (`clusters/prod/{apps,infrastructure}.yaml`; but also an app's
+ * `ks.yaml` of app + crds left out of its parent's list).
  */
-function looksLikeClusterRoot(fs: FileSystem, root: string, dir: string, docs: FluxDocument[]): boolean {
-  if (docs.length > 1) return true;
+function clusterRootEvidence(
+  fs: FileSystem,
+  root: string,
+  dir: string,
+  docs: FluxDocument[],
+): "root" | "several documents" | undefined {
   // It builds the directory that holds it (a sync Kustomization whose GitRepository is elsewhere).
-  if (holdsItself(dir, stringField(specOf(docs[0]!.object), "path"))) return true;
+  if (docs.some((d) => holdsItself(dir, stringField(specOf(d.object), "path")))) return "root";
   const abs = path.posix.join(root, dir);
-  if (fs.isDirectory(path.posix.join(abs, "flux-system"))) return true;
-  const file = path.posix.basename(docs[0]!.at.file);
+  if (fs.isDirectory(path.posix.join(abs, "flux-system"))) return "root";
+  const files = new Set(docs.map((d) => d.at.file));
   for (const name of kustomizationFileNames) {
     const k = path.posix.join(abs, name);
     if (!fs.exists(k) || fs.isDirectory(k)) continue;
     try {
-      if (fs.readFile(k).toString("utf8").includes(file)) return true;
+      const text = fs.readFile(k).toString("utf8");
+      if ([...files].some((f) => text.includes(path.posix.basename(f)))) return "root";
     } catch {
       // unreadable: not evidence either way
     }
   }
-  return false;
+  return docs.length > 1 ? "several documents" : undefined;
 }
 
 /**
  * Plain kustomize stacks: kustomization directories that no other kustomization names, that no
- * Flux cluster reads, under a `stacks` directory or named `overlays/<env>`.
+ * Flux cluster reads, under a `stacks` directory or named `overlays/<env>`. A directory that a
+ * Flux Kustomization of the repository names as its path (`./apps/overlays/prod` of an OCI
+ * artifact made from `kubernetes/`, which ends this directory's path) is Flux's, built as Flux
+ * builds it, not a stack: kubectl's rules (files only inside the root) would fail a tree Flux
+ * builds, and its Flux Kustomizations would not be followed.
  */
 export function kustomizeStacks(
   kustomizationDirs: readonly string[],
   namedByOthers: ReadonlySet<string>,
   readByFlux: (dir: string) => boolean,
   known: readonly string[],
-): DiscoveredCluster[] {
+  fluxKustomizations: readonly FluxDocument[] = [],
+  isLocal: (ref: ObjectRef) => boolean = () => true,
+): { stacks: DiscoveredCluster[]; skipped: NotACluster[] } {
   const out: DiscoveredCluster[] = [];
+  const skipped: NotACluster[] = [];
   for (const dir of kustomizationDirs) {
     if (dir === "." || namedByOthers.has(dir) || known.includes(dir)) continue;
     const segments = dir.split("/");
@@ -329,6 +355,17 @@ export function kustomizeStacks(
     const overlay = segments.length >= 2 && segments[segments.length - 2] === "overlays";
     if (!inStacks && !overlay) continue;
     if (readByFlux(dir)) continue;
+    const flux = fluxKustomizations.find((k) =>
+      namesDirectory(stringField(specOf(k.object), "path"), dir, isLocal(sourceRefOf(k.object))),
+    );
+    if (flux) {
+      const ref = sourceRefOf(flux.object);
+      skipped.push({
+        message: `${dir} is the path '${stringField(specOf(flux.object), "path")}' of Flux Kustomization ${nameOf(flux)} (source ${ref.kind} ${ref.namespace}/${ref.name}), which no rendered cluster applies from this repository: not built as a plain kustomize stack (map the source in slipway.yaml 'sources' to render it as Flux does)`,
+        at: flux.at,
+      });
+      continue;
+    }
     out.push({
       name: "",
       path: dir,
@@ -341,7 +378,18 @@ export function kustomizeStacks(
       errors: [],
     });
   }
-  return sortByPath(out);
+  return { stacks: sortByPath(out), skipped };
+}
+
+/**
+ * Whether a Kustomization's static `spec.path` is `dir`, or, read from a source that is not this
+ * repository as such (an OCI artifact pushed from a sub-directory), ends it.
+ */
+function namesDirectory(specPath: string, dir: string, local: boolean): boolean {
+  if (specPath.includes("${")) return false;
+  const p = staticPrefix(specPath);
+  if (p === "." || p === "" || p === ".." || p.startsWith("../")) return false;
+  return dir === p || (!local && dir.endsWith(`/${p}`));
 }
 
 /**
@@ -355,6 +403,42 @@ export function definesOtherRepository(scan: RepositoryScan, ref: ObjectRef): bo
       metaString(g.object, "name") === ref.name &&
       (metaString(g.object, "namespace") || ref.namespace) === ref.namespace,
   );
+}
+
+function nameOf(d: FluxDocument): string {
+  return `${metaString(d.object, "namespace") || "(no namespace)"}/${metaString(d.object, "name")}`;
+}
+
+/**
+ * Whether a Kustomization could build something of this repository: its source is a
+ * GitRepository or mapped in slipway.yaml, and its path is a directory here (or holds a
+ * variable, which only the cluster knows).
+ */
+function buildsRepositoryDirectory(
+  fs: FileSystem,
+  root: string,
+  d: FluxDocument,
+  mapped: (ref: ObjectRef) => boolean,
+): boolean {
+  const ref = sourceRefOf(d.object);
+  if (mapped(ref)) return true;
+  // Any GitRepository: whatever applies a top-level Kustomization syncs this repository with it.
+  if (ref.kind !== "GitRepository") return false;
+  const specPath = stringField(specOf(d.object), "path");
+  if (specPath.includes("${")) return true;
+  const dir = staticPrefix(specPath);
+  return dir !== ".." && !dir.startsWith("../") && fs.isDirectory(path.posix.join(root, dir));
+}
+
+function buildsNothingHere(docs: FluxDocument[]): string {
+  const what = docs
+    .map((d) => {
+      const ref = sourceRefOf(d.object);
+      return `${nameOf(d)} (path '${stringField(specOf(d.object), "path")}' of ${ref.kind} ${ref.namespace}/${ref.name})`;
+    })
+    .join(", ");
+  const one = docs.length === 1;
+  return `Flux Kustomization${one ? "" : "s"} ${what} ${one ? "is" : "are"} applied by nothing in this repository, and ${one ? "its path is not a directory" : "none of their paths is a directory"} of this repository: not a cluster (map the source in slipway.yaml 'sources', or declare the cluster in 'clusters', if this repository is what it reads)`;
 }
 
 /** Whether `specPath` (static part) is `dir` or one of its ancestors. */

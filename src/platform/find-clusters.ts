@@ -102,6 +102,10 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     found.map((c) => c.path),
     fs,
     root,
+    (ref) =>
+      (config?.sources ?? []).some(
+        (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
+      ),
   );
   for (const o of top.orphans) note("not-a-cluster", o);
   // A directory of Kustomizations that another top-level cluster's builds read (a tenant's sync
@@ -130,12 +134,15 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   for (const d of dirs) {
     for (const p of reads.namedBy(joinPath(root, d))) named.add(relativePath(root, p));
   }
-  const stacks = kustomizeStacks(
+  const { stacks, skipped } = kustomizeStacks(
     dirs,
     named,
     (dir) => readDirs.has(dir),
     found.map((c) => c.path),
+    scan.kustomizations,
+    (ref) => ref.kind === "GitRepository" && !definesOtherRepository(scan, ref),
   );
+  for (const s of skipped) note("not-a-cluster", s);
   found.push(...stacks);
   nameClusters(found);
   return { clusters: found, notes };

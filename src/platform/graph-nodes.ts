@@ -28,6 +28,7 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
         ? id(k.kind ?? "Kustomization", k.namespace, k.name)
         : id("Kustomization", ...splitId(applierId));
     };
+    const bootstrapped = bootstrappedWithRoot(c);
     for (const k of c.kustomizations) {
       const kind: GraphNodeKind = k.kind ?? "Kustomization";
       nodes.push({
@@ -40,7 +41,7 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
           k.kind === "ResourceSet"
             ? resourceSetDependencies(c, k).flatMap((d) => (d.ref ? [d.ref] : []))
             : k.dependsOn.map((d) => ({ name: d.name, namespace: d.namespace })),
-        ...(k.appliedBy ? { appliedBy: applierNode(k.appliedBy) } : {}),
+        ...(k.appliedBy && !bootstrapped(k) ? { appliedBy: applierNode(k.appliedBy) } : {}),
       });
     }
     for (const h of c.helmReleases) {
@@ -66,6 +67,24 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
     }
   }
   return nodes;
+}
+
+/**
+ * Kustomizations the bootstrap applies along with the cluster's root: defined in the folder
+ * of the root's own file (`flux/config/{cluster,flux}.yaml`, applied with `kubectl apply -k
+ * flux/config`), they exist before the root applies them again, so the root may depend on them
+ * (`cluster` waits for `flux`) without waiting for itself.
+ */
+function bootstrappedWithRoot(c: Cluster): (k: FluxKustomization) => boolean {
+  const root = c.kustomizations[0];
+  const file = root && !root.appliedBy && !root.synthetic ? root.definedAt?.file : undefined;
+  if (file === undefined) return () => false;
+  const dir = file.slice(0, file.lastIndexOf("/") + 1);
+  return (k) =>
+    k.appliedBy === root!.id &&
+    k.definedAt !== undefined &&
+    k.definedAt.file.startsWith(dir) &&
+    !k.definedAt.file.slice(dir.length).includes("/");
 }
 
 const NODE_KINDS: Record<string, GraphNodeKind> = {

@@ -81,6 +81,7 @@ import {
   type Platform,
   type PlatformError,
   type RenderedResource,
+  type RenderNotice,
   type ResourceSetInfo,
   type SourceLocation,
 } from "./model.js";
@@ -1057,6 +1058,13 @@ function finishKustomization(
     }
   }
   if (!p.built && !build(ctx, p)) return;
+  const own = settings?.loadErrorNotFound
+    ? settingsFromOwnOutput(ctx, k, p.built ?? [], pool, state)
+    : undefined;
+  if (own) {
+    settings = own.settings;
+    for (const notice of own.notices) addNotice(k, notice);
+  }
   let processed: ReturnType<typeof postProcess>;
   try {
     if (settingsError !== undefined) throw settingsError;
@@ -1070,11 +1078,60 @@ function finishKustomization(
     for (const e of processed.errors) fail(k, e);
     return;
   }
-  if (post !== undefined && p.output && p.builtAt) {
+  if (post !== undefined && !own && p.output && p.builtAt) {
     storePostBuild(ctx.renderCache!, p.output, post, p.builtAt, processed.objects);
   }
   k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets));
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
+}
+
+/**
+ * A `substituteFrom` ConfigMap that nothing else renders but the Kustomization applies itself
+ * (`cluster-settings` in the folder the cluster's root builds): Flux reads it from the cluster,
+ * where it is once the bootstrap (or a first apply) put it there, so its variables are read from
+ * the Kustomization's own output, as that object is applied. A Secret is not taken this way (it
+ * would need the decryption and masking of a rendered Secret): it stays missing.
+ */
+function settingsFromOwnOutput(
+  ctx: RenderContext,
+  k: FluxKustomization,
+  built: readonly Resource[],
+  pool: Map<string, KObject>,
+  state: ClusterState,
+): { settings: ReturnType<typeof postBuildSettings>; notices: RenderNotice[] } | undefined {
+  const own = new Map<string, KObject>();
+  for (const r of built) {
+    if (r.obj.kind !== "ConfigMap" || groupOf(r.obj) !== "") continue;
+    own.set(poolKey("ConfigMap", metaString(r.obj, "namespace"), metaString(r.obj, "name")), r.obj);
+  }
+  if (own.size === 0) return undefined;
+  const taken: string[] = [];
+  const settings = postBuildSettings(
+    k.object,
+    (ref) => {
+      const key = poolKey(ref.kind, ref.namespace, ref.name);
+      const o = pool.get(key);
+      if (o !== undefined || ref.kind !== "ConfigMap") return o;
+      const mine = own.get(key);
+      if (mine !== undefined) taken.push(`${ref.kind} ${ref.namespace}/${ref.name}`);
+      return mine;
+    },
+    {
+      strict: state.strict && !readsOpenSecret(k, pool),
+      sourceSecrets: (source) => ctx.secretsOf.get(source),
+      ownSecrets: ctx.secretsOf.get(k.object),
+    },
+  );
+  if (taken.length === 0 || settings?.loadError !== undefined) return undefined;
+  const where = k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : {};
+  return {
+    settings,
+    notices: taken.map((what) => ({
+      code: "CLUSTER_ONLY" as const,
+      message: `Kustomization ${k.id} substitutes variables from ${what}, which only it applies: read from its own output, as the cluster has it once applied (a new cluster needs it created first, by the bootstrap, or Flux fails this Kustomization until it exists)`,
+      ...where,
+    })),
+  };
 }
 
 /** Digest of what postBuild substitution reads besides the object: see KustomizationInputs. */

@@ -1,0 +1,216 @@
+import { describe, expect, it } from "vitest";
+import { runCheck as runEngine } from "../../src/check/engine.js";
+import { allRules } from "../../src/check/rules/index.js";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { analyzeGraph } from "../../src/graph/index.js";
+import { graphNodes } from "../../src/platform/graph-nodes.js";
+import { loadPlatform, type Platform } from "../../src/platform/index.js";
+import { ks } from "../support/flux.js";
+
+/**
+ * Layouts of public repositories Slipway had not seen (carpenike, xunholy, rwlove home-ops),
+ * where discovery made clusters that do not exist, or left a whole cluster unrendered, and the
+ * check reported false errors on them. Each layout is cut down to what caused it.
+ */
+const ROOT = "/repo";
+const runCheck = (p: Platform) => runEngine(p, { rules: [...allRules], renderCache: false });
+function load(files: Record<string, string>): Platform {
+  const fs = new MemoryFileSystem(
+    Object.fromEntries(Object.entries(files).map(([p, t]) => [`${ROOT}/${p}`, t])),
+  );
+  return loadPlatform(ROOT, { fs });
+}
+const clusters = (p: Platform) => p.clusters.map((c) => [c.name, c.path, c.discoveredBy]);
+const statuses = (p: Platform) =>
+  p.clusters.flatMap((c) => c.kustomizations.map((k) => `${c.name} ${k.id} ${k.status}`));
+const cm = (name: string, ns = "apps") =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${ns}}\n`;
+
+/** Two Kustomizations in one file, as an app's ks.yaml (app + crds) is written. */
+function appKs(app: string, source: string, pathOf: (part: string) => string): string {
+  const one = (name: string, part: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: ${name}, namespace: apps}
+spec:
+  path: ${pathOf(part)}
+  sourceRef: ${source}
+`;
+  return `${one(app, "app")}---\n${one(`${app}-crds`, "crds")}`;
+}
+
+describe("an app's ks.yaml that nothing applies is not a cluster", () => {
+  const prod = {
+    "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+    "clusters/prod/apps.yaml": ks("apps", "  path: ./apps/prod\n"),
+    "apps/prod/kustomization.yaml": "resources: [cm.yaml]\n",
+    "apps/prod/cm.yaml": cm("web"),
+  };
+
+  it("when its Kustomizations read an ExternalArtifact or an OCI artifact (xunholy)", () => {
+    const p = load({
+      ...prod,
+      "apps/base/kagent/ks.yaml": appKs(
+        "kagent",
+        "{kind: ExternalArtifact, name: kagent, namespace: flux-system}",
+        (part) => `./apps/base/kagent/${part}`,
+      ),
+      "apps/base/kagent/app/kustomization.yaml": "resources: [cm.yaml]\n",
+      "apps/base/kagent/app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: no-namespace}\n",
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "top-level"]]);
+    const note = p.discovery!.notes.find((n) => n.file === "apps/base/kagent/ks.yaml");
+    expect(note?.kind).toBe("not-a-cluster");
+    expect(note?.message).toContain("of ExternalArtifact flux-system/kagent");
+    expect(note?.message).toContain("none of their paths is a directory of this repository");
+    // The phantom cluster reported a namespaced object without a namespace: no finding is about it.
+    const errors = (q: Platform) => runCheck(q).findings.filter((f) => f.severity === "error");
+    expect(errors(p)).toEqual(errors(load(prod)));
+  });
+
+  it("when its paths are not directories of this repository (an archived app, carpenike)", () => {
+    const p = load({
+      ...prod,
+      "_archive/vector/ks.yaml": appKs(
+        "vector",
+        "{kind: GitRepository, name: flux-system, namespace: flux-system}",
+        (part) => `./kubernetes/apps/vector/${part}`,
+      ),
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "top-level"]]);
+    expect(p.discovery!.notes.map((n) => [n.kind, n.file])).toContainEqual([
+      "not-a-cluster",
+      "_archive/vector/ks.yaml",
+    ]);
+    expect(runCheck(p).findings.filter((f) => f.rule === "flux-path-missing")).toEqual([]);
+  });
+
+  it("but several Kustomizations in one file that build directories here still make one (rwlove)", () => {
+    const p = load({
+      "kubernetes/flux/cluster/ks.yaml": `${ks("cluster-config", "  path: ./kubernetes/flux/meta\n")}---\n${ks(
+        "cluster-apps",
+        "  path: ./kubernetes/apps\n",
+      )}`,
+      "kubernetes/flux/meta/cm.yaml": cm("cluster-config", "flux-system"),
+      "kubernetes/apps/cm.yaml": cm("web"),
+    });
+    expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "top-level"]]);
+  });
+});
+
+describe("an overlays/<env> folder that a Flux Kustomization builds from an artifact is no plain stack", () => {
+  // xunholy: CI pushes kubernetes/ as an OCI artifact; the cluster's Kustomization builds
+  // ./apps/overlays/cluster-00 of it, and that overlay lists Flux Kustomizations outside its
+  // folder, which kubectl refuses and Flux (no load restrictions) builds.
+  const files = {
+    "kubernetes/clusters/c0/flux-system/flux-instance.yaml": "# applied by the bootstrap\n",
+    "kubernetes/clusters/c0/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster, namespace: flux-system}
+spec:
+  path: ./apps/overlays/c0
+  sourceRef: {kind: OCIRepository, name: flux-system}
+`,
+    "kubernetes/apps/overlays/c0/kustomization.yaml": "resources: [../../base/web/ks.yaml]\n",
+    "kubernetes/apps/base/web/ks.yaml": ks("web", "  path: ./apps/base/web/app\n"),
+    "kubernetes/apps/base/web/app/cm.yaml": cm("web"),
+  };
+
+  it("is noted as that Kustomization's path, not built with kubectl's rules", () => {
+    const p = load(files);
+    expect(clusters(p)).toEqual([["c0", "kubernetes/clusters/c0", "top-level"]]);
+    const note = p.discovery!.notes.find((n) => n.message.startsWith("kubernetes/apps/overlays/c0 "));
+    expect(note?.message).toContain(
+      "is the path './apps/overlays/c0' of Flux Kustomization flux-system/cluster (source OCIRepository flux-system/flux-system)",
+    );
+    expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
+  });
+
+  it("while an overlay only a path of this repository's own source would name stays a stack", () => {
+    const p = load({
+      ...files,
+      "kubernetes/clusters/c0/ks.yaml": ks("cluster", "  path: ./apps/overlays/c0\n"),
+      "kubernetes/apps/overlays/c0/kustomization.yaml": "resources: [cm.yaml]\n",
+      "kubernetes/apps/overlays/c0/cm.yaml": cm("web"),
+    });
+    expect(clusters(p)).toContainEqual(["overlays/c0", "kubernetes/apps/overlays/c0", "kustomize-stack"]);
+  });
+});
+
+describe("a substituteFrom ConfigMap that only the Kustomization itself applies (carpenike)", () => {
+  const layout = (kind: string, secretExtra = "") => ({
+    "kubernetes/c0/flux/config/kustomization.yaml": "resources: [cluster.yaml]\n",
+    "kubernetes/c0/flux/config/cluster.yaml": ks(
+      "cluster",
+      `  path: ./kubernetes/c0/flux\n  postBuild:\n    substituteFrom:\n      - kind: ${kind}\n        name: cluster-settings\n`,
+    ),
+    "kubernetes/c0/flux/vars/kustomization.yaml": "resources: [settings.yaml]\n",
+    "kubernetes/c0/flux/vars/settings.yaml": `apiVersion: v1
+kind: ${kind}
+metadata: {name: cluster-settings, namespace: flux-system}
+${kind === "Secret" ? "stringData" : "data"}: {CLUSTER_NAME: c0}
+${secretExtra}`,
+    // The root substitutes what it applies: here the target namespace of the apps Kustomization.
+    "kubernetes/c0/flux/apps.yaml": ks(
+      "apps",
+      "  path: ./kubernetes/c0/apps\n  targetNamespace: ${CLUSTER_NAME}\n",
+    ),
+    "kubernetes/c0/apps/cm.yaml": cm("web"),
+  });
+
+  it("is read from its own output, with a note saying a new cluster needs it first", () => {
+    const p = load(layout("ConfigMap"));
+    expect(p.clusters[0]!.kustomizations.flatMap((k) => k.errors.map((e) => e.message))).toEqual([]);
+    expect(statuses(p)).toEqual(["flux flux-system/cluster rendered", "flux flux-system/apps rendered"]);
+    const root = p.clusters[0]!.kustomizations[0]!;
+    expect(root.notices?.map((n) => [n.code, n.message])).toEqual([
+      [
+        "CLUSTER_ONLY",
+        "Kustomization flux-system/cluster substitutes variables from ConfigMap flux-system/cluster-settings, which only it applies: read from its own output, as the cluster has it once applied (a new cluster needs it created first, by the bootstrap, or Flux fails this Kustomization until it exists)",
+      ],
+    ]);
+    const apps = p.clusters[0]!.kustomizations[1]!;
+    expect(apps.resources.map((r) => r.object.metadata?.namespace)).toEqual(["c0"]);
+    expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
+  });
+
+  it("a Secret is not taken that way: the Kustomization still fails, loudly", () => {
+    const p = load(layout("Secret"));
+    expect(statuses(p)).toEqual(["flux flux-system/cluster failed"]);
+    expect(p.clusters[0]!.kustomizations[0]!.errors[0]!.message).toContain(
+      `substitute from 'Secret/cluster-settings' error: secrets "cluster-settings" not found`,
+    );
+  });
+});
+
+describe("the cluster root may depend on a Kustomization the bootstrap applies beside it", () => {
+  const layout = (fluxFile: string) => ({
+    "kubernetes/c0/flux/config/kustomization.yaml": "resources: [cluster.yaml, flux.yaml]\n",
+    "kubernetes/c0/flux/config/cluster.yaml": ks(
+      "cluster",
+      "  path: ./kubernetes/c0/flux\n  dependsOn:\n    - name: flux\n",
+    ),
+    [fluxFile]: ks("flux", "  path: ./kubernetes/c0/flux-manifests\n"),
+    "kubernetes/c0/flux-manifests/cm.yaml": cm("flux-manifests"),
+  });
+  const cycles = (p: Platform) => analyzeGraph(graphNodes(p)).cycles;
+
+  it("flux/config/{cluster,flux}.yaml, applied together by `kubectl apply -k`: no cycle", () => {
+    const p = load(layout("kubernetes/c0/flux/config/flux.yaml"));
+    expect(statuses(p)).toContain("flux flux-system/flux rendered");
+    expect(cycles(p)).toEqual([]);
+    expect(runCheck(p).findings.filter((f) => f.rule === "flux-dependency-cycle")).toEqual([]);
+  });
+
+  it("a Kustomization only the root applies, from a folder below it: the cycle is real", () => {
+    const files: Record<string, string> = layout("kubernetes/c0/flux/apps/flux.yaml");
+    files["kubernetes/c0/flux/config/kustomization.yaml"] = "resources: [cluster.yaml]\n";
+    const p = load(files);
+    expect(cycles(p)).toEqual([
+      [
+        "Kustomization/flux-system/cluster",
+        "Kustomization/flux-system/flux",
+        "Kustomization/flux-system/cluster",
+      ],
+    ]);
+  });
+});
