@@ -3,6 +3,7 @@ import { runCheck as runEngine } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { analyzeGraph } from "../../src/graph/index.js";
+import { metaString } from "../../src/platform/flux-objects.js";
 import { graphNodes } from "../../src/platform/graph-nodes.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { ks } from "../support/flux.js";
@@ -169,7 +170,7 @@ ${secretExtra}`,
       ],
     ]);
     const apps = p.clusters[0]!.kustomizations[1]!;
-    expect(apps.resources.map((r) => r.object.metadata?.namespace)).toEqual(["c0"]);
+    expect(apps.resources.map((r) => metaString(r.object, "namespace"))).toEqual(["c0"]);
     expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
   });
 

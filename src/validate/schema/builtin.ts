@@ -165,6 +165,34 @@ export function runCompiled(
   }
 }
 
+/**
+ * Fields kubernetes-models' schemas lost: they were generated from an OpenAPI whose descriptions
+ * had been stripped, every property named `description` with them, so its validators never read
+ * one and runCompiled took each for unknown (PriorityClass's `description`, found on a public
+ * repository; a CRD's printer column's). By group/kind, paths with `*` for any list index. The
+ * CRD's own schemas are judged by crd-meta.ts instead.
+ */
+const LOST_FIELDS: Readonly<Record<string, ReadonlyArray<readonly string[]>>> = {
+  "scheduling.k8s.io/PriorityClass": [["description"]],
+  "apiextensions.k8s.io/CustomResourceDefinition": [
+    ["spec", "versions", "*", "additionalPrinterColumns", "*", "description"],
+    ["spec", "additionalPrinterColumns", "*", "description"],
+  ],
+};
+
+/** Whether an unknown-field issue at `path` is a field kubernetes-models lost (LOST_FIELDS). */
+export function isLostField(apiVersion: string, kind: string, path: JsonPath): boolean {
+  const slash = apiVersion.indexOf("/");
+  const lost = LOST_FIELDS[`${slash < 0 ? "" : apiVersion.slice(0, slash)}/${kind}`];
+  return (
+    lost?.some(
+      (pattern) =>
+        pattern.length === path.length &&
+        pattern.every((seg, i) => (seg === "*" ? typeof path[i] === "number" : seg === path[i])),
+    ) ?? false
+  );
+}
+
 const FORMAT_TEXT: Record<string, string> = {
   int32: "a 32-bit integer",
   int64: "a 64-bit integer",

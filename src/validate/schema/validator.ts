@@ -1,6 +1,7 @@
 import type { KObject, YamlMap } from "../../kustomize/types.js";
 import {
   type CompiledValidator,
+  isLostField,
   loadBuiltinValidator,
   loadObjectMetaValidator,
   runCompiled,
@@ -176,8 +177,12 @@ export function createSchemaValidator(options: SchemaValidatorOptions = {}): Sch
       out.push(...checkNames(obj, apiVersion, kind));
       const r = resolve(apiVersion, kind);
       if (r.source === "none") out.push({ kind: "no-schema", path: [], message: r.message });
-      else if (r.source === "kubernetes") runCompiled(r.validate, obj, [], out);
-      else validateCustom(obj, r, out);
+      else if (r.source === "kubernetes") {
+        runCompiled(r.validate, obj, [], out);
+        const kept = out.filter((i) => i.kind !== "unknown-field" || !isLostField(apiVersion, kind, i.path));
+        out.length = 0;
+        out.push(...kept);
+      } else validateCustom(obj, r, out);
       if (isCrdObject(obj)) {
         // kubernetes-models' JSONSchemaProps is not Kubernetes' (it lost `description` and the
         // x-kubernetes-* extensions): schemas are judged by our own meta-schema instead.

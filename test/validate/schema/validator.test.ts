@@ -107,6 +107,34 @@ describe("built-in kinds (kubernetes-models, official OpenAPI)", () => {
     expect(issues[2]!.message).toBe("spec.template.spec.containers[0].imagePullPolicyy: unknown field");
   });
 
+  test("fields the package's schemas lost (every property named description) are known", () => {
+    // kubernetes-models dropped them with the OpenAPI's descriptions: a PriorityClass's and a CRD
+    // printer column's `description` were reported as unknown (joryirving/home-ops).
+    const priorityClass = (extra: Record<string, unknown>) => ({
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "gpu-preemptible" },
+      value: -100,
+      globalDefault: false,
+      description: "yields its GPU",
+      ...extra,
+    });
+    expect(v.validate(priorityClass({}))).toEqual([]);
+    expect(brief(v.validate(priorityClass({ descriptionn: "x" })))).toEqual([
+      "unknown-field descriptionn: unknown field",
+    ]);
+    const crd = widgetCrd();
+    const version = (crd.spec as { versions: Array<Record<string, unknown>> }).versions[0]!;
+    version.additionalPrinterColumns = [
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "How old" },
+    ];
+    expect(v.validate(crd)).toEqual([]);
+    // Only where Kubernetes has the field: a description beside a Deployment's replicas is unknown.
+    const d = deployment();
+    (d.spec as Record<string, unknown>).description = "x";
+    expect(brief(v.validate(d))).toEqual(["unknown-field spec.description: unknown field"]);
+  });
+
   test("an unknown field's own children are not reported again", () => {
     const d = deployment({ extra: { deep: { deeper: 1 } } });
     expect(brief(v.validate(d))).toEqual([
