@@ -10,7 +10,7 @@
 import { SlipwayError } from "../errors.js";
 import { isGoBase64 } from "../kustomize/generators/base64.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
-import { secretIdentityField } from "../secrets/kinds.js";
+import { SecretIdentityError, secretIdentityField } from "../secrets/kinds.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { serialisationRefuses } from "../yaml/index.js";
 import { substituteTracked } from "./envsubst.js";
@@ -322,8 +322,8 @@ export function substituteResource(
     secrets ? { object: original, substituted: false, secrets } : { object: original, substituted: false };
   if (isSubstitutionDisabled(original)) return unchanged();
   const name = secrets?.covers(["metadata", "name"]) ? "(secret)" : nameOf(original);
-  const fail = (message: string): never => {
-    throw new SlipwayError(`post build failed for '${gvkString(original)}/${name}': ${message}`, where);
+  const fail = (message: string, kind: typeof SlipwayError = SlipwayError): never => {
+    throw new kind(`post build failed for '${gvkString(original)}/${name}': ${message}`, where);
   };
   if (settings.loadError !== undefined) fail(settings.loadError);
   if (Object.keys(settings.vars).length === 0 && !settings.always) return unchanged();
@@ -367,6 +367,7 @@ export function substituteResource(
   if (identity !== undefined) {
     return fail(
       `a variable from a Secret is substituted into ${identity}, which every output prints; Slipway does not render an object whose identity is secret`,
+      SecretIdentityError,
     );
   }
   const marks = unionSecrets(secrets?.existingIn(parsed), substituted);

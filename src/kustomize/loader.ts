@@ -140,8 +140,19 @@ export class Loader {
   }
 }
 
+/**
+ * A remote base or resource, which Slipway does not fetch: a limit of building offline, not an
+ * error of the repository (kubectl and Flux fetch it), which consumers may tell apart.
+ */
+export class RemoteResourceError extends SlipwayError {
+  constructor(message: string, where?: { file?: string }) {
+    super(message, where);
+    this.name = "RemoteResourceError";
+  }
+}
+
 export function remoteError(p: string): SlipwayError {
-  return new SlipwayError(
+  return new RemoteResourceError(
     `remote resource '${p}' is not supported: Slipway builds offline. Vendor the remote base into the repository (e.g. with 'git subtree' or by copying it) and refer to it by a local path`,
   );
 }

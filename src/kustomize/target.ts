@@ -32,7 +32,7 @@ import {
   mergeGenerated,
 } from "./generators/index.js";
 import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
-import { isRemoteReference, type Loader, remoteError } from "./loader.js";
+import { isRemoteReference, type Loader, RemoteResourceError, remoteError } from "./loader.js";
 import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
 import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
 import { resIdEquals, resIdString } from "./resid.js";
@@ -1132,7 +1132,10 @@ function throughBase(e: unknown, p: string): unknown {
 }
 
 function withFile(e: SlipwayError, file: string): SlipwayError {
-  return e.file ? e : new SlipwayError(e.message, { file });
+  if (e.file) return e;
+  return e instanceof RemoteResourceError
+    ? new RemoteResourceError(e.message, { file })
+    : new SlipwayError(e.message, { file });
 }
 
 export type { PatchEntry };

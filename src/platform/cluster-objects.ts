@@ -96,6 +96,16 @@ function fromSealedSecret(obj: KObject): ProducedSecret {
   };
 }
 
+/**
+ * A Secret of the repository with each of its keys' values replaced by a placeholder (values the
+ * caller must not read: encrypted, or secret where a plain value is shown).
+ */
+export function placeholderSecret(obj: KObject): KObject {
+  const data: Record<string, string> = {};
+  for (const k of [...stringKeys(obj.data), ...stringKeys(obj.stringData)]) data[k] = placeholderValue(k);
+  return secretObject(metaString(obj, "namespace"), metaString(obj, "name"), data);
+}
+
 /** The Secret a rendered object makes a controller create, if it is an ExternalSecret or a SealedSecret. */
 export function producedSecret(obj: KObject): ProducedSecret | undefined {
   // The kind first: this runs on every rendered object, and few are either kind.

@@ -239,6 +239,7 @@ export function topLevelClusters(
   fs: FileSystem,
   root: string,
   mapped: (ref: ObjectRef) => boolean = () => false,
+  readDirs: ReadonlySet<string> = new Set(),
 ): { clusters: DiscoveredCluster[]; orphans: NotACluster[] } {
   const paths = scan.kustomizations.map((k) => staticPrefix(stringField(specOf(k.object), "path")));
   const byDir = new Map<string, FluxDocument[]>();
@@ -257,6 +258,16 @@ export function topLevelClusters(
   const orphans: NotACluster[] = [];
   const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(fs, root, d, mapped);
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const parent = path.posix.dirname(dir);
+    if (dir !== "." && readDirs.has(parent) && !readDirs.has(dir)) {
+      // apps/<ns>/<app>/ whose namespace's kustomization leaves it out (`# - ./buildkit`): a
+      // disabled app, whatever its own folder holds, not a cluster of its own.
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing in this repository, and ${dir} is left out of ${parent}, which a cluster builds: not a cluster (a folder left out of its parent's list)`,
+        at: docs[0]!.at,
+      });
+      continue;
+    }
     const evidence = clusterRootEvidence(fs, root, dir, docs);
     if (evidence === "several documents" && !docs.some(buildsHere)) {
       orphans.push({ message: buildsNothingHere(docs), at: docs[0]!.at });

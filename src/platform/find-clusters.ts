@@ -106,6 +106,7 @@ export function findClusters(input: FindClustersInput): FoundClusters {
       (config?.sources ?? []).some(
         (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
       ),
+    readDirs,
   );
   for (const o of top.orphans) note("not-a-cluster", o);
   // A directory of Kustomizations that another top-level cluster's builds read (a tenant's sync

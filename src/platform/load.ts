@@ -24,13 +24,14 @@ import { MIN_JOBS_FOR_WORKERS } from "../helm/pool/index.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
 import { buildResources } from "../kustomize/build.js";
 import { cloneValue, deepEqual } from "../kustomize/clone.js";
+import { RemoteResourceError } from "../kustomize/loader.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import type { BuiltObject } from "../operator/build.js";
 import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
-import { withoutIdentity } from "../secrets/kinds.js";
+import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
@@ -43,7 +44,7 @@ import {
   readPostBuild,
   storePostBuild,
 } from "./build-cache.js";
-import { declaredObjects, producedSecret } from "./cluster-objects.js";
+import { declaredObjects, placeholderSecret, producedSecret } from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import { type DiscoveredCluster, locationKey } from "./discover.js";
 import { clusterReach, findClusters } from "./find-clusters.js";
@@ -1086,11 +1087,13 @@ function finishKustomization(
 }
 
 /**
- * A `substituteFrom` ConfigMap that nothing else renders but the Kustomization applies itself
- * (`cluster-settings` in the folder the cluster's root builds): Flux reads it from the cluster,
- * where it is once the bootstrap (or a first apply) put it there, so its variables are read from
- * the Kustomization's own output, as that object is applied. A Secret is not taken this way (it
- * would need the decryption and masking of a rendered Secret): it stays missing.
+ * A `substituteFrom` source that nothing else renders but the Kustomization applies itself
+ * (`cluster-settings` in the folder the cluster's root builds, or in a component of the
+ * namespaces it applies): Flux reads it from the cluster, where it is once the bootstrap (or a
+ * first apply) put it there, so its variables are read from the Kustomization's own output. A
+ * ConfigMap as it is applied; a Secret (or one an ExternalSecret or SealedSecret there makes)
+ * with a placeholder for each of its keys: its values are encrypted or secret, and a value read
+ * this way would not be masked.
  */
 function settingsFromOwnOutput(
   ctx: RenderContext,
@@ -1100,9 +1103,17 @@ function settingsFromOwnOutput(
   state: ClusterState,
 ): { settings: ReturnType<typeof postBuildSettings>; notices: RenderNotice[] } | undefined {
   const own = new Map<string, KObject>();
+  const add = (kind: "ConfigMap" | "Secret", obj: KObject) => {
+    const key = poolKey(kind, metaString(obj, "namespace"), metaString(obj, "name"));
+    if (!own.has(key)) own.set(key, obj);
+  };
   for (const r of built) {
-    if (r.obj.kind !== "ConfigMap" || groupOf(r.obj) !== "") continue;
-    own.set(poolKey("ConfigMap", metaString(r.obj, "namespace"), metaString(r.obj, "name")), r.obj);
+    if (groupOf(r.obj) === "" && r.obj.kind === "ConfigMap") add("ConfigMap", r.obj);
+    else if (groupOf(r.obj) === "" && r.obj.kind === "Secret") add("Secret", placeholderSecret(r.obj));
+    else {
+      const produced = producedSecret(r.obj);
+      if (produced && !produced.open) add("Secret", produced.secret);
+    }
   }
   if (own.size === 0) return undefined;
   const taken: string[] = [];
@@ -1111,7 +1122,7 @@ function settingsFromOwnOutput(
     (ref) => {
       const key = poolKey(ref.kind, ref.namespace, ref.name);
       const o = pool.get(key);
-      if (o !== undefined || ref.kind !== "ConfigMap") return o;
+      if (o !== undefined) return o;
       const mine = own.get(key);
       if (mine !== undefined) taken.push(`${ref.kind} ${ref.namespace}/${ref.name}`);
       return mine;
@@ -1128,7 +1139,7 @@ function settingsFromOwnOutput(
     settings,
     notices: taken.map((what) => ({
       code: "CLUSTER_ONLY" as const,
-      message: `Kustomization ${k.id} substitutes variables from ${what}, which only it applies: read from its own output, as the cluster has it once applied (a new cluster needs it created first, by the bootstrap, or Flux fails this Kustomization until it exists)`,
+      message: `Kustomization ${k.id} substitutes variables from ${what}, which only it applies: read from its own output${what.startsWith("Secret") ? " with a placeholder for each key's value" : ""}, as the cluster has it once applied (a new cluster needs it created first, by the bootstrap, or Flux fails this Kustomization until it exists)`,
       ...where,
     })),
   };
@@ -1431,6 +1442,8 @@ function toPlatformError(err: unknown): PlatformError {
       e.field = err.field;
       if (err.code) e.code = err.code;
     }
+    if (err instanceof RemoteResourceError) e.code = "REMOTE_RESOURCE";
+    if (err instanceof SecretIdentityError) e.code = "SECRET_IDENTITY";
     return e;
   }
   if (err instanceof Error) return { message: err.message };

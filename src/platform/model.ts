@@ -39,7 +39,11 @@ export type PlatformErrorCode =
   /** A non-optional HelmRelease `valuesFrom` ConfigMap/Secret (or key) that nothing renders. */
   | "VALUES_SOURCE_NOT_FOUND"
   /** A HelmRelease `valuesFrom` value left SOPS-encrypted: no age identity here decrypts it. */
-  | "VALUES_SOURCE_ENCRYPTED";
+  | "VALUES_SOURCE_ENCRYPTED"
+  /** A remote base or resource: Slipway builds offline and does not fetch it (Flux and kubectl do). */
+  | "REMOTE_RESOURCE"
+  /** An object not rendered because a secret reached its identity (SecretIdentityError). */
+  | "SECRET_IDENTITY";
 
 export interface PlatformError {
   message: string;

@@ -16,7 +16,7 @@ import {
 import { cloneValue } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
-import { kindSecretPaths, secretIdentityField } from "../secrets/kinds.js";
+import { kindSecretPaths, SecretIdentityError, secretIdentityField } from "../secrets/kinds.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { emitYaml, parseYaml } from "../yaml/index.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
@@ -92,7 +92,7 @@ export function postProcess(
       // kind nor name is quoted, as either may be the secret.
       const copied = secretIdentityField(secrets);
       if (copied !== undefined) {
-        throw new SlipwayError(
+        throw new SecretIdentityError(
           `an object's ${copied} holds a value copied from a secret (a decrypted input, a replacement or a var), which every output prints; Slipway does not render an object whose identity is secret`,
           where,
         );
@@ -118,7 +118,8 @@ export function postProcess(
       }
     } catch (err) {
       if (err instanceof SlipwayError) {
-        errors.push(err.file ? err : new SlipwayError(err.message, where));
+        const kind = err instanceof SecretIdentityError ? SecretIdentityError : SlipwayError;
+        errors.push(err.file ? err : new kind(err.message, where));
       } else {
         throw err;
       }

@@ -1,3 +1,4 @@
+import { SlipwayError } from "../errors.js";
 import { isMap, type KObject } from "../kustomize/types.js";
 import { SecretPaths } from "./paths.js";
 
@@ -32,6 +33,18 @@ const IDENTITY_PATHS: ReadonlyArray<ReadonlyArray<string>> = [
   ["metadata", "name"],
   ["metadata", "namespace"],
 ];
+
+/**
+ * An object Slipway does not render because a secret reached its identity (secretIdentityField):
+ * a limit of what Slipway can show without printing the secret, not an error of the repository
+ * (Flux applies it), which consumers may tell apart.
+ */
+export class SecretIdentityError extends SlipwayError {
+  constructor(message: string, where?: { file?: string; line?: number }) {
+    super(message, where);
+    this.name = "SecretIdentityError";
+  }
+}
 
 /** The first identity field `secrets` covers, dotted ("metadata.name"), or undefined. */
 export function secretIdentityField(secrets: SecretPaths | undefined): string | undefined {

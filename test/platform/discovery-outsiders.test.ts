@@ -174,12 +174,75 @@ ${secretExtra}`,
     expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
   });
 
-  it("a Secret is not taken that way: the Kustomization still fails, loudly", () => {
+  it("a Secret is read with a placeholder for each key: its values are never substituted", () => {
     const p = load(layout("Secret"));
+    expect(statuses(p)).toEqual(["flux flux-system/cluster rendered", "flux flux-system/apps rendered"]);
+    expect(p.clusters[0]!.kustomizations[0]!.notices?.[0]?.message).toContain(
+      "from Secret flux-system/cluster-settings, which only it applies: read from its own output with a placeholder for each key's value",
+    );
+    const apps = p.clusters[0]!.kustomizations[1]!;
+    expect(apps.resources.map((r) => metaString(r.object, "namespace"))).toEqual([
+      "placeholder-cluster-name",
+    ]);
+  });
+
+  it("a source neither it nor anything else applies still fails the Kustomization, loudly", () => {
+    const files: Record<string, string> = layout("ConfigMap");
+    delete files["kubernetes/c0/flux/vars/settings.yaml"];
+    files["kubernetes/c0/flux/vars/kustomization.yaml"] = "resources: []\n";
+    const p = load(files);
     expect(statuses(p)).toEqual(["flux flux-system/cluster failed"]);
     expect(p.clusters[0]!.kustomizations[0]!.errors[0]!.message).toContain(
-      `substitute from 'Secret/cluster-settings' error: secrets "cluster-settings" not found`,
+      `substitute from 'ConfigMap/cluster-settings' error: configmaps "cluster-settings" not found`,
     );
+  });
+});
+
+describe("an app folder its namespace's kustomization leaves out is not a cluster (mirceanton)", () => {
+  it("even with a kustomization file of its own naming its ks.yaml", () => {
+    // The cluster's root is a FluxInstance's sync of apps/, which no Kustomization of the
+    // repository names as its path (a path prefix would hide the folder from discovery anyway).
+    const p = load({
+      "flux/instance.yaml": `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: "2.x"}
+  sync: {kind: GitRepository, url: "https://example.com/repo", ref: refs/heads/main, path: apps}
+`,
+      "apps/kustomization.yaml": "resources: [./tools]\n",
+      "apps/tools/kustomization.yaml": "resources:\n  - ./web\n  # - ./buildkit\n",
+      "apps/tools/web/kustomization.yaml": "resources: [cm.yaml]\n",
+      "apps/tools/web/cm.yaml": cm("web"),
+      "apps/tools/buildkit/kustomization.yaml": "resources: [app.ks.yaml]\n",
+      "apps/tools/buildkit/app.ks.yaml": ks(
+        "buildkit",
+        "  path: ./apps/tools/buildkit/app\n  targetNamespace: tools\n",
+      ),
+      "apps/tools/buildkit/app/cm.yaml": cm("buildkit"),
+    });
+    expect(clusters(p)).toEqual([["apps", "apps", "flux-instance"]]);
+    const note = p.discovery!.notes.find((n) => n.kind === "not-a-cluster");
+    expect(note?.message).toContain("apps/tools/buildkit is left out of apps/tools, which a cluster builds");
+  });
+});
+
+describe("a remote resource Slipway does not fetch is a warning, not an error of the repository", () => {
+  it("the Kustomization is not rendered, and the finding says why (haraldkoch)", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+      "clusters/prod/apps.yaml": ks("apps", "  path: ./apps/operator\n"),
+      "apps/operator/kustomization.yaml":
+        "resources:\n  - https://raw.githubusercontent.com/example/operator/v1.0.0/crd.yaml\n",
+    });
+    expect(statuses(p)).toContain("prod flux-system/apps failed");
+    const found = runCheck(p).findings.filter((f) => f.rule === "render-error");
+    expect(found.map((f) => [f.severity, f.message])).toEqual([
+      [
+        "warning",
+        "remote resource 'https://raw.githubusercontent.com/example/operator/v1.0.0/crd.yaml' is not supported: Slipway builds offline. Vendor the remote base into the repository (e.g. with 'git subtree' or by copying it) and refer to it by a local path (Kustomization flux-system/apps is not rendered or checked)",
+      ],
+    ]);
   });
 });
 
@@ -213,5 +276,36 @@ describe("the cluster root may depend on a Kustomization the bootstrap applies b
         "Kustomization/flux-system/cluster",
       ],
     ]);
+  });
+});
+
+describe("an object whose name comes from a Secret is not rendered: a warning, never the secret (Diaoul)", () => {
+  it("the Kustomization fails in render, and check says why at warning level", () => {
+    const p = load({
+      "slipway.yaml": `clusterObjects:
+  - kind: Secret
+    namespace: flux-system
+    name: cluster-secrets
+    data: { DOMAIN: secret.example.org }
+`,
+      "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+      "clusters/prod/apps.yaml": ks(
+        "apps",
+        "  path: ./apps/net\n  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
+      ),
+      "apps/net/cert.yaml": `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: \${DOMAIN/./-}
+  namespace: net
+spec: {secretName: wildcard}
+`,
+    });
+    expect(statuses(p)).toContain("prod flux-system/apps failed");
+    const found = runCheck(p).findings.filter((f) => f.rule === "render-error");
+    expect(found.map((f) => f.severity)).toEqual(["warning"]);
+    expect(found[0]!.message).toContain("Slipway does not render an object whose identity is secret");
+    expect(JSON.stringify(found)).not.toContain("secret.example");
+    expect(JSON.stringify(found)).not.toContain("secret-example");
   });
 });

@@ -499,7 +499,7 @@ export const renderError: Rule = {
   defaultSeverity: "error",
   description:
     "The repository could not be rendered as Flux would: a kustomization that fails to build, bad YAML, a failed substitution, an invalid slipway.yaml.",
-  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present.",
+  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present. A remote base or resource (Slipway builds offline and does not fetch it) and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them.",
   run(ctx) {
     // Build errors name files by absolute path; a finding names them as the repository does.
     const rootPrefix = `${ctx.platform.root.replace(/\/+$/, "")}/`;
@@ -535,6 +535,18 @@ export const renderError: Rule = {
                 ? `${relativeMessage(e.message)}: no Flux Kustomization of cluster ${cluster.name} renders it (nor an ExternalSecret or SealedSecret), so Kustomization ${k.id} is not rendered or checked (if it exists only in the cluster, made by the bootstrap or Terraform, declare it under clusterObjects in slipway.yaml)`
                 : relativeMessage(e.message),
               ...(clusterOnly && !ctx.strict ? { severity: "warning" as const } : {}),
+            });
+            continue;
+          }
+          if (e.code === "REMOTE_RESOURCE" || e.code === "SECRET_IDENTITY") {
+            // Flux fetches (or applies) it; Slipway cannot (or will not show it): a limit of
+            // Slipway, not an error of the repository.
+            ctx.report({
+              cluster: cluster.name,
+              kustomization: k.id,
+              ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
+              message: `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked)`,
+              severity: "warning",
             });
             continue;
           }
