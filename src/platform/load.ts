@@ -32,6 +32,7 @@ import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
+import { encryptedSecretRefusal } from "./apply-refusals.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
 import {
@@ -1052,6 +1053,7 @@ function finishKustomization(
       noteLinksLeftOut(ctx, k, hit.dir, hit.generated);
       noteUnreadKustomization(ctx, k, hit.dir, hit.generated);
       k.resources = hit.objects.map((o) => rendered(ctx, o.from, o.object, k, undefined));
+      if (refusedAtApply(k)) return;
       adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
       return;
     }
@@ -1074,7 +1076,23 @@ function finishKustomization(
     storePostBuild(ctx.renderCache!, p.output, post, p.builtAt, processed.objects);
   }
   k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets));
+  if (refusedAtApply(k)) return;
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
+}
+
+/**
+ * Fails `k` as kustomize-controller's apply does when it would apply a SOPS-encrypted Secret
+ * without decrypting it (apply-refusals.ts). Where `k` decrypts, a Secret left encrypted means
+ * this machine lacks the key, which decryption reports: the cluster has it.
+ */
+function refusedAtApply(k: FluxKustomization): boolean {
+  if (isSops(k)) return false;
+  const refusal = encryptedSecretRefusal(k.resources);
+  if (refusal === undefined) return false;
+  k.status = "failed";
+  k.resources = [];
+  k.errors.push({ ...refusal, cluster: k.cluster, kustomization: k.id });
+  return true;
 }
 
 /** Digest of what postBuild substitution reads besides the object: see KustomizationInputs. */

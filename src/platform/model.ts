@@ -39,7 +39,9 @@ export type PlatformErrorCode =
   /** A non-optional HelmRelease `valuesFrom` ConfigMap/Secret (or key) that nothing renders. */
   | "VALUES_SOURCE_NOT_FOUND"
   /** A HelmRelease `valuesFrom` value left SOPS-encrypted: no age identity here decrypts it. */
-  | "VALUES_SOURCE_ENCRYPTED";
+  | "VALUES_SOURCE_ENCRYPTED"
+  /** A SOPS-encrypted Secret in a Flux Kustomization without `spec.decryption`: Flux applies none of it. */
+  | "SOPS_DECRYPTION_MISSING";
 
 export interface PlatformError {
   message: string;
