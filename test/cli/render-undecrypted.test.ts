@@ -22,10 +22,10 @@ beforeAll(async () => {
   const rule = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^(data|stringData)$" });
   encrypted = (await encryptSops(secret("db"), { rule, config: null })).toString();
   disabled = (
-    await encryptSops(
-      secret("kept", "  annotations:\n    kustomize.toolkit.fluxcd.io/decrypt: Disabled\n"),
-      { rule, config: null },
-    )
+    await encryptSops(secret("kept", "  annotations:\n    kustomize.toolkit.fluxcd.io/decrypt: Disabled\n"), {
+      rule,
+      config: null,
+    })
   ).toString();
 });
 
@@ -47,8 +47,9 @@ async function render(args: string[]) {
   try {
     return await captureOutput(() => renderCommand(args));
   } finally {
-    for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(env))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
