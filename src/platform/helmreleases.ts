@@ -53,6 +53,7 @@ import {
   type ChartSpec,
   type PostRenderStrategy,
   type ReleaseSpec,
+  crdViewNote,
   readReleaseSpec,
 } from "../helmrelease/spec.js";
 import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/values.js";
@@ -404,6 +405,8 @@ function prepare(
   }
   out.located = lc;
   out.facts = facts;
+  const crdNote = facts.crdApiVersions.length > 0 ? crdViewNote(spec) : undefined;
+  if (crdNote) info.warnings.push(crdNote);
   out.preparedWarnings = [...info.warnings];
   if (chart) out.chart = chart;
   return out;
