@@ -47,7 +47,7 @@ import {
 import { declaredObjects, producedSecret } from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import { type DiscoveredCluster, locationKey } from "./discover.js";
-import { clusterReach, findClusters } from "./find-clusters.js";
+import { clusterReach, findClusters, type StackReads } from "./find-clusters.js";
 import {
   dependsOnOf,
   groupOf,
@@ -280,7 +280,10 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     return c;
   };
   const reads = new ReadSets([fs], "precise");
-  const found = findClusters({ fs, root, scan, config, wanted, render, reads });
+  let stackReads: StackReads | undefined;
+  const stackReadsOf = () =>
+    (stackReads ??= { reads: new ReadSets([ctx.stackFs()], "precise"), fs: ctx.stackFs() });
+  const found = findClusters({ fs, root, scan, config, wanted, render, reads, stackReads: stackReadsOf });
   const all = found.clusters;
   const selected = wanted ? all.filter((c) => wanted.has(c.name)) : all;
   if (wanted) {
@@ -306,7 +309,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       file: u.file,
     })),
   ];
-  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root));
+  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf));
   platform.discovery = { notes };
   withholdSecretMessages(platform);
   return platform;
@@ -321,12 +324,13 @@ function unappliedNotes(
   clusters: Cluster[],
   reads: ReadSets,
   root: string,
+  stackReads: () => StackReads,
 ): DiscoveryNote[] {
   const applied = new Set<string>();
   const read = new Set<string>();
   for (const c of clusters) {
     for (const k of c.kustomizations) if (k.definedAt) applied.add(locationKey(k.definedAt));
-    for (const f of clusterReach(reads, root, c)) read.add(f);
+    for (const f of clusterReach(reads, root, c, "files", stackReads)) read.add(f);
   }
   const out: DiscoveryNote[] = [];
   for (const doc of scan.kustomizations) {
