@@ -78,7 +78,7 @@ function isFluxInstanceChart(cluster: Pick<Cluster, "sources">, h: HelmReleaseIn
   const chart = isMap(spec.chart) && isMap(spec.chart.spec) ? spec.chart.spec.chart : undefined;
   if (typeof chart === "string") return lastSegment(chart) === "flux-instance";
   const ref = isMap(spec.chartRef) ? spec.chartRef : undefined;
-  if (!ref || ref.kind !== "OCIRepository") return false;
+  if (ref?.kind !== "OCIRepository") return false;
   const namespace = typeof ref.namespace === "string" && ref.namespace ? ref.namespace : h.namespace;
   const source = cluster.sources.find(
     (s) => s.kind === "OCIRepository" && s.namespace === namespace && s.name === ref.name,

@@ -51,9 +51,9 @@ import {
 import { originLabels, PostRenderError, postRender } from "../helmrelease/postrender.js";
 import {
   type ChartSpec,
+  crdViewNote,
   type PostRenderStrategy,
   type ReleaseSpec,
-  crdViewNote,
   readReleaseSpec,
 } from "../helmrelease/spec.js";
 import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/values.js";
