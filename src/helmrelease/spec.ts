@@ -51,7 +51,10 @@ export interface ReleaseSpec {
   chart: ChartSpec | undefined;
   valuesFrom: ValuesReference[];
   values: YamlMap | undefined;
+  /** install.crds: what render shows (the install view; see crdViewNote). */
   crds: CrdPolicy;
+  /** upgrade.crds, defaulted as helm-controller's code does (see crdViewNote). */
+  upgradeCrds: CrdPolicy;
   disableHooks: boolean;
   disableSchemaValidation: boolean;
   testEnabled: boolean;
@@ -86,6 +89,22 @@ function crdPolicy(v: YamlValue | undefined, dflt: CrdPolicy): CrdPolicy {
   return v === "Skip" || v === "Create" || v === "CreateReplace" ? v : dflt;
 }
 
+/**
+ * Render shows a release as helm-controller installs it: the chart's crds/ unless
+ * `install.crds: Skip`. An upgrade applies crds/ by `upgrade.crds` instead, and both default to
+ * Create in helm-controller's code (internal/action/crds.go `crdPolicyOrDefault`, used by
+ * install.go and upgrade.go), although the API reference says upgrade defaults to Skip. Where the
+ * two policies disagree on applying crds/ at all, the note says what an upgrade does instead.
+ */
+export function crdViewNote(spec: ReleaseSpec): string | undefined {
+  const id = `HelmRelease ${spec.namespace}/${spec.name}`;
+  if (spec.crds === "Skip" && spec.upgradeCrds !== "Skip")
+    return `${id}: shown as installed, without its chart's crds/ (install.crds: Skip); an upgrade creates those CustomResourceDefinitions that do not exist yet (upgrade.crds: ${spec.upgradeCrds})`;
+  if (spec.crds !== "Skip" && spec.upgradeCrds === "Skip")
+    return `${id}: shown as installed, with its chart's crds/ (install.crds: ${spec.crds}); an upgrade applies none of them (upgrade.crds: Skip), so CustomResourceDefinitions a new chart version adds or changes reach the cluster only on a fresh install`;
+  return undefined;
+}
+
 export function readReleaseSpec(obj: KObject): ReleaseSpec {
   const meta = mapOf(obj.metadata);
   const namespace = str(meta.namespace);
@@ -96,6 +115,7 @@ export function readReleaseSpec(obj: KObject): ReleaseSpec {
     str(spec.releaseName) || (targetNamespace ? `${targetNamespace}-${name}` : name),
   );
   const install = mapOf(spec.install);
+  const upgrade = mapOf(spec.upgrade);
   const chartSpec = isMap(spec.chart) && isMap(spec.chart.spec) ? spec.chart.spec : undefined;
   let chart: ChartSpec | undefined;
   if (chartSpec) {
@@ -157,6 +177,7 @@ export function readReleaseSpec(obj: KObject): ReleaseSpec {
     valuesFrom,
     values: isMap(spec.values) ? spec.values : undefined,
     crds: crdPolicy(install.crds, "Create"),
+    upgradeCrds: crdPolicy(upgrade.crds, "Create"),
     disableHooks: bool(install.disableHooks),
     disableSchemaValidation: bool(install.disableSchemaValidation),
     testEnabled: isMap(spec.test) && bool(spec.test.enable),

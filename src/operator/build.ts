@@ -197,8 +197,13 @@ function wrap(err: unknown, prefix: string, field: Array<string | number>): Reso
 
 /** ssautil.ReadObject: the first document as one object. */
 function readOne(text: string, field: Array<string | number>): KObject {
-  const docs = splitDocuments(text);
-  const first = docs.find((d) => d.trim() !== "") ?? "";
+  let first = "";
+  // The reader stops after the first document: a bad separator after it is never read.
+  for (const d of documentsOf(text, field, "failed to read object")) {
+    if (d.trim() === "") continue;
+    first = d;
+    break;
+  }
   const obj = decodeDocument(first, field, "failed to read object");
   if (obj === undefined) {
     throw new ResourceSetBuildError(
@@ -212,19 +217,16 @@ function readOne(text: string, field: Array<string | number>): KObject {
 /** ssautil.ReadObjects: every document; Lists expanded, non-objects and Kustomizations dropped. */
 function readMany(text: string, field: Array<string | number>): KObject[] {
   const out: KObject[] = [];
-  for (const doc of splitDocuments(text)) {
-    const obj = decodeDocument(
-      doc,
-      field,
-      "failed to build resources: failed to read objects from multi-doc YAML",
-    );
+  const prefix = "failed to build resources: failed to read objects from multi-doc YAML";
+  for (const doc of documentsOf(text, field, prefix)) {
+    const obj = decodeDocument(doc, field, prefix);
     if (obj === undefined) continue;
     let items: KObject[] | undefined;
     try {
       items = readObjectsItems(obj);
     } catch (err) {
       throw new ResourceSetBuildError(
-        `failed to build resources: failed to read objects from multi-doc YAML: ${(err as Error).message.replace(/^failed to read objects: /, "")}`,
+        `${prefix}: ${(err as Error).message.replace(/^failed to read objects: /, "")}`,
         field,
       );
     }
@@ -236,6 +238,14 @@ function readMany(text: string, field: Array<string | number>): KObject[] {
     out.push(obj);
   }
   return out;
+}
+
+function* documentsOf(text: string, field: Array<string | number>, prefix: string): Generator<string> {
+  try {
+    yield* splitDocuments(text);
+  } catch (err) {
+    throw new ResourceSetBuildError(`${prefix}: ${(err as Error).message}`, field);
+  }
 }
 
 function decodeDocument(doc: string, field: Array<string | number>, prefix: string): KObject | undefined {
@@ -261,20 +271,29 @@ function decodeDocument(doc: string, field: Array<string | number>, prefix: stri
   return value;
 }
 
-/** The k8s YAML reader's document split: a line that is exactly `---` (or starts `--- `). */
-function splitDocuments(text: string): string[] {
-  const docs: string[] = [];
+/**
+ * The k8s YAML reader's document split (apimachinery pkg/util/yaml/decoder.go, YAMLReader.Read,
+ * v0.36 as flux-operator uses it): a line starting `---` ends a document when only spaces or a
+ * `#` comment follow; any other text after it (`---foo`, `--- foo`) fails the read when the
+ * reader reaches that line. Lazy, so a reader that stops early never sees a later bad line.
+ */
+/** Go's strings.TrimSpace (unicode.IsSpace): JavaScript's \s adds U+FEFF and lacks U+0085. */
+const GO_SPACE_AT_ENDS =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+function* splitDocuments(text: string): Generator<string> {
   let cur: string[] = [];
   for (const line of text.split("\n")) {
-    if (line === "---" || line.startsWith("--- ") || line === "---\r") {
-      docs.push(cur.join("\n"));
+    if (line.startsWith("---")) {
+      const rest = line.slice(3).replace(GO_SPACE_AT_ENDS, "");
+      if (rest !== "" && !rest.startsWith("#")) throw new Error(`invalid Yaml document separator: ${rest}`);
+      yield cur.join("\n");
       cur = [];
       continue;
     }
     cur.push(line);
   }
-  docs.push(cur.join("\n"));
-  return docs;
+  yield cur.join("\n");
 }
 
 function isKubernetesObject(obj: KObject): boolean {

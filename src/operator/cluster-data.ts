@@ -69,8 +69,8 @@ function copyFrom(obj: KObject, lookup: ClusterObjectLookup, result: ClusterData
     return;
   }
   if (obj.kind === "ConfigMap") {
-    if (isMap(src.data)) obj.data = { ...src.data };
-    else delete obj.data;
+    // unstructured.SetNestedStringMap writes a map even for a ConfigMap without data: `data: {}`.
+    obj.data = isMap(src.data) ? { ...src.data } : {};
     if (isMap(src.binaryData) && Object.keys(src.binaryData).length > 0)
       obj.binaryData = { ...src.binaryData };
     return;

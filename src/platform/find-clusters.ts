@@ -48,10 +48,12 @@ export interface FindClustersInput {
   render: (d: DiscoveredCluster) => Cluster;
   /** What builds read, precisely (shared with the caller's later questions). */
   reads: ReadSets;
+  /** The same for plain stacks, which follow in-repo links. */
+  stackReads?: () => StackReads;
 }
 
 export function findClusters(input: FindClustersInput): FoundClusters {
-  const { fs, root, scan, config, wanted, render, reads } = input;
+  const { fs, root, scan, config, wanted, render, reads, stackReads } = input;
   const notes: DiscoveryNote[] = [];
   const note = (kind: DiscoveryNote["kind"], n: NotACluster) =>
     notes.push({ kind, message: n.message, ...(n.at ? { file: n.at.file, line: n.at.line } : {}) });
@@ -92,8 +94,8 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   for (const d of found) {
     const c = render(d);
     for (const k of c.kustomizations) if (k.definedAt) covered.add(locationKey(k.definedAt));
-    for (const f of clusterReach(reads, root, c)) reached.add(f);
-    for (const f of clusterReach(reads, root, c, "dirs")) readDirs.add(f);
+    for (const f of clusterReach(reads, root, c, "files", stackReads)) reached.add(f);
+    for (const f of clusterReach(reads, root, c, "dirs", stackReads)) readDirs.add(f);
   }
   const top = topLevelClusters(
     scan,
@@ -155,16 +157,40 @@ export function clusterReach(
   root: string,
   c: Cluster,
   what: "files" | "dirs" = "files",
+  stack?: () => StackReads,
 ): Set<string> {
   const out = new Set<string>();
+  // A plain stack follows in-repo links as kubectl does (InRepoLinksFileSystem): what it reads
+  // through one is the file where it really is, the one the scan knows.
+  const linked = c.mode === "kustomize" && stack ? stack() : undefined;
   for (const k of c.kustomizations) {
     if (k.status === "external" || k.status === "suspended") continue;
     const dir = k.dir ?? staticDir(k.sourceRoot, k.path);
     if (dir === undefined) continue;
+    if (linked) {
+      const closure = linked.reads.closure(joinPath(root, dir), componentsOf(k.object));
+      for (const f of what === "files" ? closure.files : closure.dirs)
+        out.add(relativePath(root, realPathOr(linked.fs, f)) || ".");
+      continue;
+    }
     const closure = reads.closure(joinPath(root, dir), componentsOf(k.object));
     for (const f of relativeReach(closure, root, what)) out.add(f);
   }
   return out;
+}
+
+/** What plain stacks read, through the view that follows in-repo links (and that view). */
+export interface StackReads {
+  reads: ReadSets;
+  fs: FileSystem;
+}
+
+function realPathOr(fs: FileSystem, p: string): string {
+  try {
+    return fs.realPath(p);
+  } catch {
+    return p;
+  }
 }
 
 /**

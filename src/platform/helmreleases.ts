@@ -51,6 +51,7 @@ import {
 import { originLabels, PostRenderError, postRender } from "../helmrelease/postrender.js";
 import {
   type ChartSpec,
+  crdViewNote,
   type PostRenderStrategy,
   type ReleaseSpec,
   readReleaseSpec,
@@ -404,6 +405,8 @@ function prepare(
   }
   out.located = lc;
   out.facts = facts;
+  const crdNote = facts.crdApiVersions.length > 0 ? crdViewNote(spec) : undefined;
+  if (crdNote) info.warnings.push(crdNote);
   out.preparedWarnings = [...info.warnings];
   if (chart) out.chart = chart;
   return out;

@@ -33,6 +33,7 @@ import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
+import { encryptedSecretRefusal } from "./apply-refusals.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
 import {
@@ -47,7 +48,7 @@ import {
 import { declaredObjects, placeholderSecret, producedSecret } from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
 import { type DiscoveredCluster, locationKey } from "./discover.js";
-import { clusterReach, findClusters } from "./find-clusters.js";
+import { clusterReach, findClusters, type StackReads } from "./find-clusters.js";
 import {
   dependsOnOf,
   groupOf,
@@ -281,7 +282,10 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     return c;
   };
   const reads = new ReadSets([fs], "precise");
-  const found = findClusters({ fs, root, scan, config, wanted, render, reads });
+  let stackReads: StackReads | undefined;
+  const stackReadsOf = () =>
+    (stackReads ??= { reads: new ReadSets([ctx.stackFs()], "precise"), fs: ctx.stackFs() });
+  const found = findClusters({ fs, root, scan, config, wanted, render, reads, stackReads: stackReadsOf });
   const all = found.clusters;
   const selected = wanted ? all.filter((c) => wanted.has(c.name)) : all;
   if (wanted) {
@@ -307,7 +311,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       file: u.file,
     })),
   ];
-  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root));
+  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf));
   platform.discovery = { notes };
   withholdSecretMessages(platform);
   return platform;
@@ -322,12 +326,13 @@ function unappliedNotes(
   clusters: Cluster[],
   reads: ReadSets,
   root: string,
+  stackReads: () => StackReads,
 ): DiscoveryNote[] {
   const applied = new Set<string>();
   const read = new Set<string>();
   for (const c of clusters) {
     for (const k of c.kustomizations) if (k.definedAt) applied.add(locationKey(k.definedAt));
-    for (const f of clusterReach(reads, root, c)) read.add(f);
+    for (const f of clusterReach(reads, root, c, "files", stackReads)) read.add(f);
   }
   const out: DiscoveryNote[] = [];
   for (const doc of scan.kustomizations) {
@@ -1054,6 +1059,7 @@ function finishKustomization(
       noteLinksLeftOut(ctx, k, hit.dir, hit.generated);
       noteUnreadKustomization(ctx, k, hit.dir, hit.generated);
       k.resources = hit.objects.map((o) => rendered(ctx, o.from, o.object, k, undefined));
+      if (refusedAtApply(k)) return;
       adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
       return;
     }
@@ -1083,6 +1089,7 @@ function finishKustomization(
     storePostBuild(ctx.renderCache!, p.output, post, p.builtAt, processed.objects);
   }
   k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets));
+  if (refusedAtApply(k)) return;
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
 }
 
@@ -1143,6 +1150,21 @@ function settingsFromOwnOutput(
       ...where,
     })),
   };
+}
+
+/**
+ * Fails `k` as kustomize-controller's apply does when it would apply a SOPS-encrypted Secret
+ * without decrypting it (apply-refusals.ts). Where `k` decrypts, a Secret left encrypted means
+ * this machine lacks the key, which decryption reports: the cluster has it.
+ */
+function refusedAtApply(k: FluxKustomization): boolean {
+  if (isSops(k)) return false;
+  const refusal = encryptedSecretRefusal(k.resources);
+  if (refusal === undefined) return false;
+  k.status = "failed";
+  k.resources = [];
+  k.errors.push({ ...refusal, cluster: k.cluster, kustomization: k.id });
+  return true;
 }
 
 /** Digest of what postBuild substitution reads besides the object: see KustomizationInputs. */

@@ -43,7 +43,9 @@ export type PlatformErrorCode =
   /** A remote base or resource: Slipway builds offline and does not fetch it (Flux and kubectl do). */
   | "REMOTE_RESOURCE"
   /** An object not rendered because a secret reached its identity (SecretIdentityError). */
-  | "SECRET_IDENTITY";
+  | "SECRET_IDENTITY"
+  /** A SOPS-encrypted Secret in a Flux Kustomization without `spec.decryption`: Flux applies none of it. */
+  | "SOPS_DECRYPTION_MISSING";
 
 export interface PlatformError {
   message: string;

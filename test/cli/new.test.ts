@@ -255,7 +255,14 @@ describe("slipway new cluster: what the copy inherits from its reference", () =>
   };
 
   it("copies its warnings and its failures without calling them new, and empties a list of SOPS files", async () => {
-    file("clusters/cluster/flux-system/gotk-sync.yaml", sync("cluster"));
+    // The root applies an encrypted Secret, so it decrypts (else kustomize-controller refuses it).
+    file(
+      "clusters/cluster/flux-system/gotk-sync.yaml",
+      sync("cluster").replace(
+        "  path: ./clusters/cluster\n",
+        "  path: ./clusters/cluster\n  decryption:\n    provider: sops\n",
+      ),
+    );
     file(
       "clusters/cluster/kustomization.yaml",
       "resources:\n  - flux-system/gotk-sync.yaml\n  - secrets\n  - web.yaml\n  - broken.yaml\n",

@@ -100,6 +100,27 @@ describe("HelmReleases whose chart is in the repository", () => {
     expect(meta(find(other, "Deployment", "web-other").object).namespace).toBe("web");
   });
 
+  // helm-controller defaults upgrade.crds to Create in code (internal/action/crds.go), as it does
+  // install.crds: render shows the install view and says what an upgrade does where they differ.
+  it("says what an upgrade applies of crds/ where upgrade.crds and install.crds disagree", () => {
+    const note = (h: HelmReleaseInfo) => (h.warnings ?? []).filter((w) => w.includes("crds/"));
+    expect(note(release(p, "demo"))).toEqual([]); // both default to Create
+    expect(note(release(p, "other"))).toEqual([
+      "HelmRelease apps/other: shown as installed, without its chart's crds/ (install.crds: Skip); an upgrade creates those CustomResourceDefinitions that do not exist yet (upgrade.crds: Create)",
+    ]);
+    const file = FIXTURE_FILES["apps/helmrelease.yaml"]!;
+    const edited = load({
+      "apps/helmrelease.yaml": file.replace("  install:\n    crds: Skip\n", "  upgrade:\n    crds: Skip\n"),
+    });
+    const other = release(edited, "other");
+    expect(other.resources?.some((r) => r.crd)).toBe(true); // the install view
+    expect(note(other)).toEqual([
+      "HelmRelease apps/other: shown as installed, with its chart's crds/ (install.crds: Create); an upgrade applies none of them (upgrade.crds: Skip), so CustomResourceDefinitions a new chart version adds or changes reach the cluster only on a fresh install",
+    ]);
+    // A chart without crds/ has nothing to say.
+    expect(note(release(load({ "charts/demo/crds/widgets.yaml": "" }), "other"))).toEqual([]);
+  });
+
   it("releases of one chart each apply their own crds/ objects (one parse shared by the chart's facts and the first)", () => {
     const twins = load({
       "apps/helmrelease.yaml": `${FIXTURE_FILES["apps/helmrelease.yaml"]}---\n${localRelease("twin-a", "    replicas: 1\n")}---\n${localRelease("twin-b", "    replicas: 2\n")}`,

@@ -56,6 +56,26 @@ describe("copyFrom / checksumFrom offline", () => {
     expect(secret.stringData).toEqual({ ".dockerconfigjson": "{}" });
   });
 
+  // The operator sets data with unstructured.SetNestedStringMap, which writes an empty map for a
+  // ConfigMap without data (resourceset_controller_configs.go), replacing the template's own.
+  it("copies an empty or absent ConfigMap data as data: {}, as SetNestedStringMap does", () => {
+    const empty: KObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "e", namespace: "a" } };
+    const withData = cm("a", "d", {});
+    const lookup2 = (_k: string, _ns: string, n: string) => (n === "e" ? empty : withData);
+    const annotated = { "fluxcd.controlplane.io/copyFrom": "a/e" };
+    const targets = [
+      cm("b", "x", { old: "kept?" }, annotated),
+      {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "y", namespace: "b", annotations: annotated },
+      },
+      cm("b", "z", { old: "kept?" }, { "fluxcd.controlplane.io/copyFrom": "a/d" }),
+    ] as KObject[];
+    expect(applyClusterData(targets, lookup2)).toEqual({ notes: [], errors: [] });
+    expect(targets.map((t) => t.data)).toEqual([{}, {}, {}]);
+  });
+
   it("says what only the cluster has, and rejects malformed references", () => {
     const target = cm(
       "team1",

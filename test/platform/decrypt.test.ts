@@ -90,7 +90,11 @@ describe("Flux decryption of resources (after the build)", () => {
       { "kustomization.yaml": "resources: [secret.sops.yaml]\n", "secret.sops.yaml": encSecret },
       "",
     );
-    expect(String((plain.objects[0]!.stringData as Record<string, string>).password)).toMatch(/^ENC\[/);
+    // Not decrypted, so kustomize-controller refuses the Secret and applies nothing of app.
+    expect(plain.app.status).toBe("failed");
+    expect(plain.app.errors.map((e) => [e.code, e.file])).toEqual([
+      ["SOPS_DECRYPTION_MISSING", "app/secret.sops.yaml"],
+    ]);
     const disabled = encSecret.replace(
       "    namespace: app\n",
       "    namespace: app\n    annotations:\n        kustomize.toolkit.fluxcd.io/decrypt: Disabled\n",

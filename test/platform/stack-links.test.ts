@@ -262,3 +262,36 @@ describe("a link whose target changes between two commits", () => {
     expect(names(await run())).toEqual({ use: "stored", resources: 1 });
   });
 });
+
+// A Flux Kustomization document a plain stack applies through an in-repository link is applied:
+// discovery and the "applied by no rendered cluster" note compare where the file really is
+// (the scan walks no links), not the path the stack named.
+describe("a Flux Kustomization document a stack reads through a link", () => {
+  const ks =
+    "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps/other\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n";
+  const files = {
+    "slipway.yaml": `${CONFIG}discover: true\n`,
+    "stack/kustomization.yaml": "resources: [app]\n",
+    "apps/app/kustomization.yaml": "resources: [ks.yaml, cm.yaml]\n",
+    "apps/app/ks.yaml": ks,
+    "apps/app/cm.yaml": cm("c"),
+  };
+
+  it("is neither a cluster of its own nor reported as applied by no cluster", () => {
+    const root = path.join(scratch, `repo-${n++}`);
+    mkdirSync(root);
+    write(root, files, { "stack/app": "../apps/app" });
+    const p = loadPlatform(root, { renderCache: false, charts: false });
+    expect(p.clusters.map((c) => [c.name, c.kustomizations[0]?.resources.length])).toEqual([["stack", 2]]);
+    expect(p.discovery?.notes ?? []).toEqual([]);
+    // The same tree without the link: the stack reads nothing of apps/, which is then a cluster.
+    const plain = path.join(scratch, `repo-${n++}`);
+    mkdirSync(plain);
+    write(plain, { ...files, "stack/kustomization.yaml": "resources: []\n" }, {});
+    expect(
+      loadPlatform(plain, { renderCache: false, charts: false })
+        .clusters.map((c) => c.name)
+        .sort(),
+    ).toEqual(["app", "stack"]);
+  });
+});

@@ -29,7 +29,11 @@ const SPEC =
 
 async function load(object: string) {
   const fs = new MemoryFileSystem({
-    "/repo/clusters/c/flux-system/gotk-sync.yaml": SYNC,
+    // The root applies the encrypted Secret: without decryption, kustomize-controller refuses it.
+    "/repo/clusters/c/flux-system/gotk-sync.yaml": SYNC.replace(
+      "  path: ./clusters/c\n",
+      "  path: ./clusters/c\n  decryption:\n    provider: sops\n",
+    ),
     "/repo/clusters/c/secrets.sops.yaml": encSecret,
     "/repo/clusters/c/app.yaml": ks("app", SPEC),
     "/repo/app/kustomization.yaml": "resources: [cm.yaml, other.yaml]\n",

@@ -525,6 +525,7 @@ export const renderError: Rule = {
         const pathGone = pathIsMissing(k);
         for (const e of k.errors) {
           if (pathGone && e.message.startsWith(PATH_NOT_FOUND)) continue; // flux-path-missing says it better
+          if (e.code === "SOPS_DECRYPTION_MISSING") continue; // flux-decryption-missing says it, with its fix
           if (e.field !== undefined) {
             // The fix is in the Flux Kustomization (a substituteFrom entry), not in a built object.
             // A source nothing in the repository makes may exist in the cluster only: not provably wrong.

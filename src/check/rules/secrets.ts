@@ -293,6 +293,16 @@ const fluxDecryptionMissing: Rule = {
   run(ctx: RuleContext) {
     for (const cluster of ctx.clusters()) {
       for (const k of cluster.kustomizations) {
+        // An encrypted Secret fails the whole Kustomization at apply (platform/apply-refusals.ts),
+        // so the render has none of its objects: the refusal says which Secret.
+        for (const e of k.errors) {
+          if (e.code !== "SOPS_DECRYPTION_MISSING") continue;
+          ctx.report({
+            message: `Flux Kustomization ${k.id} is not applied: ${e.message}${e.file ? ` (${e.file}:${e.line ?? 0})` : ""}`,
+            cluster: cluster.name,
+            kustomization: k.id,
+          });
+        }
         const encrypted = k.resources.filter((r) => stillEncrypted(r.object));
         if (encrypted.length === 0 || decrypts(cluster, k)) continue;
         const names = encrypted.map(describe);

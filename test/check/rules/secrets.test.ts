@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../../../src/check/engine.js";
+import { allRules } from "../../../src/check/rules/index.js";
 import { rules } from "../../../src/check/rules/secrets.js";
 import { loadPlatformWithSecrets } from "../../../src/platform/decrypt.js";
 import { encryptSops, ruleForRecipients } from "../../../src/sops/index.js";
@@ -97,6 +98,27 @@ describe("secret rules", () => {
     });
     const mine = findings.filter((f) => f.rule === "flux-decryption-missing");
     expect(mine.map((f) => [f.kustomization, f.file])).toEqual([["flux-system/app", "clusters/c/app.yaml"]]);
+    // kustomize-controller refuses the encrypted Secret and applies nothing of app: the finding
+    // names the Secret and its file, never a value.
+    expect(mine[0]!.message).toContain(
+      "is not applied: Secret/app/enc is SOPS encrypted, configuring decryption is required for this secret to be reconciled",
+    );
+    expect(mine[0]!.message).toContain("(app/s.yaml:1)");
+    expect(mine[0]!.message).not.toContain("hunter2");
+  });
+
+  it("flux-decryption-missing: the refused Kustomization is one finding, not a render-error too", async () => {
+    const root = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/c/app.yaml": ks("app", "./app"),
+      "app/kustomization.yaml": "resources: [s.yaml]\n",
+      "app/s.yaml": encForDev,
+    });
+    const { platform } = await loadPlatformWithSecrets(root, { identities });
+    const findings = runCheck(platform, { rules: allRules }).findings.filter((f) =>
+      ["render-error", "flux-decryption-missing"].includes(f.rule),
+    );
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([["flux-decryption-missing", "error"]]);
   });
 
   it("sops-undecryptable: one info finding per cluster without the key", async () => {

@@ -844,6 +844,103 @@ describe("ingress-backend-exists", () => {
     ]);
   });
 
+  // flux-operator installs Flux's own Services into the FluxInstance's namespace
+  // (config/data/flux/<version>/notification-controller.yaml: notification-controller and
+  // webhook-receiver), components defaulting to the four core controllers.
+  describe("Services a FluxInstance installs", () => {
+    const webhook = (): RenderedResource =>
+      res({
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name: "github-webhook", namespace: "flux-system" },
+        spec: { rules: [{ backendRefs: [{ name: "webhook-receiver", port: 80 }] }] },
+      });
+    const instance = (namespace: string, spec: KObject): RenderedResource =>
+      res({
+        apiVersion: "fluxcd.controlplane.io/v1",
+        kind: "FluxInstance",
+        metadata: { name: "flux", namespace },
+        spec: { distribution: { version: "2.x" }, ...spec },
+      });
+    const ociSource = (name: string, url: string) => ({
+      cluster: "prod",
+      kind: "OCIRepository" as const,
+      namespace: "flux-system",
+      name,
+      object: { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "OCIRepository", spec: { url } },
+      kustomization: "flux-system/apps",
+    });
+    const missing = (c: Cluster) =>
+      runRule(r, platformOf([c])).map((f) => f.message.replace(/ \(it may come from .*\)$/, ""));
+    const MISSING =
+      "HTTPRoute flux-system/github-webhook: backend Service flux-system/webhook-receiver does not exist in cluster prod";
+
+    it.each([
+      ["default components", {}, []],
+      [
+        "notification-controller listed",
+        { components: ["source-controller", "notification-controller"] },
+        [],
+      ],
+      [
+        "without notification-controller",
+        { components: ["source-controller", "kustomize-controller"] },
+        [MISSING],
+      ],
+    ])("a rendered FluxInstance: %s", (_, spec, want) => {
+      expect(
+        missing(cluster("prod", [ks("flux-system/apps", [webhook(), instance("flux-system", spec)])])),
+      ).toEqual(want);
+    });
+
+    it("a FluxInstance of another namespace installs there, not in flux-system", () => {
+      expect(
+        missing(cluster("prod", [ks("flux-system/apps", [webhook(), instance("flux-operator", {})])])),
+      ).toEqual([MISSING]);
+    });
+
+    it("the flux-instance chart's values.instance, through chartRef or chart name; no other chart", () => {
+      const values = { instance: { components: ["notification-controller"] } };
+      const viaRef = helmRelease(
+        "flux-system",
+        "flux-instance",
+        { chartRef: { kind: "OCIRepository", name: "flux-instance" }, values },
+        "flux-system/apps",
+      );
+      const withSource = (url: string, hr: HelmReleaseInfo) => {
+        const c = cluster("prod", [ks("flux-system/apps", [webhook()])], [hr]);
+        c.sources = [ociSource("flux-instance", url)];
+        return c;
+      };
+      expect(missing(withSource("oci://ghcr.io/controlplaneio-fluxcd/charts/flux-instance", viaRef))).toEqual(
+        [],
+      );
+      expect(missing(withSource("oci://example.com/charts/other", viaRef))).toEqual([MISSING]);
+      const byName = helmRelease(
+        "flux-system",
+        "fi",
+        {
+          chart: { spec: { chart: "flux-instance", sourceRef: { kind: "HelmRepository", name: "cp" } } },
+          values,
+        },
+        "flux-system/apps",
+      );
+      expect(missing(cluster("prod", [ks("flux-system/apps", [webhook()])], [byName]))).toEqual([]);
+      const noController = helmRelease(
+        "flux-system",
+        "fi",
+        {
+          chart: { spec: { chart: "flux-instance", sourceRef: { kind: "HelmRepository", name: "cp" } } },
+          values: { instance: { components: ["source-controller"] } },
+        },
+        "flux-system/apps",
+      );
+      expect(missing(cluster("prod", [ks("flux-system/apps", [webhook()])], [noController]))).toEqual([
+        MISSING,
+      ]);
+    });
+  });
+
   it("reports HTTPRoute backendRefs of kind Service, honouring their namespace", () => {
     const rt = res(route);
     const p = platformOf([

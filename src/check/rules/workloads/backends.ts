@@ -1,5 +1,6 @@
 /** `ingress-backend-exists`: Ingress backends and Gateway API route backendRefs name existing Services. */
 import { isMap } from "../../../kustomize/types.js";
+import { fluxInstanceServices } from "../../../platform/flux-instance-objects.js";
 import type { RenderedResource } from "../../../platform/model.js";
 import type { FieldPath, Rule, RuleContext } from "../../types.js";
 import { describe, getPath, groupOf, isKind, kindOf, nameOf, namespaceOf } from "./objects.js";
@@ -74,6 +75,9 @@ function run(ctx: RuleContext): void {
         .filter((r) => isKind(r.object, "", "Service"))
         .map((r) => `${namespaceOf(r.object)}/${nameOf(r.object)}`),
     );
+    // flux-operator installs Flux itself: webhook-receiver and the like exist without a manifest here.
+    for (const s of fluxInstanceServices(scope.cluster, resources, scope.helmReleases))
+      services.add(`${s.namespace}/${s.name}`);
     for (const r of resources) {
       for (const ref of backendsOf(r)) {
         if (services.has(`${ref.namespace}/${ref.name}`)) continue;
