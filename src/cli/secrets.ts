@@ -18,7 +18,7 @@ import { editFile } from "./secrets/edit.js";
 import { findSopsFiles, type Skipped } from "./secrets/find.js";
 import { type RunIdentities, runIdentities } from "./secrets/keys.js";
 import { buildReport, formatStatusText, type StatusEntry, statusOf } from "./secrets/status.js";
-import { refuseReadOnly, replaceFile } from "./secrets/write.js";
+import { type Rewrite, refuseReadOnly, replaceFile, replaceFiles } from "./secrets/write.js";
 
 const help = `Usage: slipway secrets <command> [flags]
 
@@ -165,10 +165,7 @@ async function edit(file: string, values: Values): Promise<number> {
 }
 
 /** A file's new bytes, written once every file under the paths succeeded. */
-interface Pending {
-  file: string;
-  before: Buffer;
-  output: Buffer;
+interface Pending extends Rewrite {
   /** printed once the file is written */
   line: string;
 }
@@ -176,7 +173,7 @@ interface Pending {
 /**
  * Runs `each` on every SOPS file under the paths; a failing file does not stop the others, but
  * then nothing is written (a tree half re-keyed is worse than one not re-keyed). The outputs
- * are written one by one; a failing write puts back the files already replaced.
+ * are written as one set: all of them, or none (replaceFiles).
  */
 async function overTree(
   paths: string[],
@@ -199,22 +196,7 @@ async function overTree(
     err(`${failed} of ${files.length} SOPS files failed; nothing written`);
     return { total: files.length, failed, written: false };
   }
-  const done: Pending[] = [];
-  try {
-    for (const p of pending) {
-      replaceFile(p.file, p.output);
-      done.push(p);
-    }
-  } catch (e) {
-    for (const p of done.reverse()) {
-      try {
-        replaceFile(p.file, p.before);
-      } catch {
-        // best effort: the write error below is the one to report
-      }
-    }
-    throw new SlipwayError(`${errorMessage(e)}; nothing written`);
-  }
+  replaceFiles(pending);
   for (const p of pending) out(withoutControls(p.line));
   return { total: files.length, failed, written: true };
 }

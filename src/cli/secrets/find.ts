@@ -97,5 +97,13 @@ export function findSopsFiles(paths: readonly string[], skipped: Skipped[] = [])
   }
   const roots = dirs.map((d) => realOrUndefined(d) ?? path.resolve(d));
   for (const d of dirs) walk(d, out, skipped, roots);
-  return [...new Set(out)];
+  // One file named twice (a directory and a file in it, a link beside its target) is one file:
+  // rotate must not re-encrypt it twice, nor the writer be given two outputs for it.
+  const seen = new Set<string>();
+  return out.filter((p) => {
+    const real = realOrUndefined(p) ?? path.resolve(p);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
 }
