@@ -666,6 +666,41 @@ describe("slipway secrets: errors", () => {
     expectOneLineError(run(["decrypt", path.join(bare, "nope.yaml")]), 1, /nope\.yaml: cannot read: ENOENT/);
   });
 
+  it("INI files are refused by name, found in trees too: sops reads .ini as INI, Slipway cannot", () => {
+    // A file as sops' INI store writes it (stores/ini/store.go): metadata in a [sops] section.
+    const sopsIni = `[db]\npass = ENC[AES256_GCM,data:AAAA,iv:${"A".repeat(43)}=,tag:${"A".repeat(22)}==,type:str]\n\n[sops]\nage__list_0__map_recipient = ${keys[0]!.recipient}\nmac = ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\nversion = 3.9.0\n`;
+    const dir = repo({ "secrets/plain.ini": "[db]\npass=hunter2-e91b\n", "secrets/sops.ini": sopsIni });
+    const plain = path.join(dir, "secrets/plain.ini");
+    const sops = path.join(dir, "secrets/sops.ini");
+    const notSupported = /INI files are not supported/;
+    // Written as binary before: a file `sops decrypt` refuses without --input-type binary.
+    expectOneLineError(
+      run(["encrypt", "-i", plain], withKey(0)),
+      1,
+      new RegExp(`^${plain}: .*${notSupported.source}`),
+    );
+    expect(readFileSync(plain, "utf8")).toBe("[db]\npass=hunter2-e91b\n");
+    expectOneLineError(
+      run(["decrypt", sops], withKey(0)),
+      1,
+      new RegExp(`^${sops}: .*${notSupported.source}`),
+    );
+    // Passed by in silence before: rotate left it on its old data key and said all was done.
+    for (const args of [
+      ["rotate", dir],
+      ["updatekeys", dir],
+      ["status", dir],
+    ]) {
+      const r = run(args, withKey(0));
+      expect(r.code, args[0]).toBe(1);
+      expect(`${r.stdout}${r.stderr}`, args[0]).toMatch(
+        new RegExp(`${sops}[^\n]*\n?[^\n]*${notSupported.source}`),
+      );
+    }
+    const status = JSON.parse(run(["status", dir, "--format", "json"], withKey(0)).stdout) as StatusJson;
+    expect(status.files.map((f) => [path.basename(f.file), f.ok])).toEqual([["sops.ini", false]]);
+  });
+
   it("bad usage exits 2", () => {
     for (const args of [
       [],

@@ -17,10 +17,19 @@ const METADATA_MARK: Record<ReturnType<typeof formatFromPath>, RegExp> = {
   binary: /"sops"\s*:/,
 };
 
-/** A cheap test on the bytes; the SOPS library then parses and validates the file. */
+/** sops' INI store keeps the metadata in a `[sops]` section (stores/ini/store.go). */
+const INI_METADATA_MARK = /^[ \t]*\[sops\][ \t]*$/m;
+
+/**
+ * A cheap test on the bytes; the SOPS library then parses and validates the file. A `.ini` file
+ * sops wrote is found too, so that the command fails on it by name (INI is not supported)
+ * instead of passing it by: `rotate` would otherwise leave it on its old data key in silence.
+ */
 export function looksLikeSops(file: string, bytes: Buffer): boolean {
   if (!bytes.includes("ENC[AES256_GCM,")) return false;
-  return METADATA_MARK[formatFromPath(file)].test(bytes.toString("utf8"));
+  const text = bytes.toString("utf8");
+  if (file.endsWith(".ini") && INI_METADATA_MARK.test(text)) return true;
+  return METADATA_MARK[formatFromPath(file)].test(text);
 }
 
 /** A file the walk passed by that could be a SOPS file: said on stderr, never skipped in silence. */
