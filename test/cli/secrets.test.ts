@@ -550,6 +550,25 @@ describe("slipway secrets: what the walk passes by is said", () => {
     );
     expect(r.stderr).not.toContain("linked-in.yaml");
   });
+
+  it("a SOPS file that lost its metadata is named, not passed by in silence", () => {
+    const dir = repo();
+    const enc = encryptInPlace(dir, "secrets/app.yaml").toString("utf8");
+    // A merge that kept the values and dropped the sops: block.
+    writeFileSync(path.join(dir, "secrets/cut.yaml"), enc.slice(0, enc.indexOf("sops:")));
+    writeFileSync(path.join(dir, "secrets/README.md"), "Values look like ENC[AES256_GCM,data:…]\n");
+    for (const args of [
+      ["status", dir],
+      ["rotate", "--dry-run", dir],
+    ]) {
+      const r = run(args, withKey(0));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        `skipped ${path.join(dir, "secrets/cut.yaml")}: ENC[AES256_GCM,…] values but no sops metadata`,
+      );
+      expect(r.stderr, "prose quoting the form is not a SOPS file").not.toContain("README.md");
+    }
+  });
 });
 
 describe("slipway secrets and read-only files", () => {

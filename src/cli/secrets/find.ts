@@ -32,6 +32,17 @@ export function looksLikeSops(file: string, bytes: Buffer): boolean {
   return METADATA_MARK[formatFromPath(file)].test(text);
 }
 
+/**
+ * A YAML, JSON or dotenv file with values in sops' ENC form but without the metadata: nobody can
+ * decrypt it (a conflict resolution that dropped the `sops:` block, a truncated copy). Not an
+ * error — a fixture may quote such values — but said, so that `rotate` does not pass it by
+ * unnoticed. Binary files are left out: a document may quote an ENC string anywhere.
+ */
+function lostItsMetadata(file: string, bytes: Buffer): boolean {
+  const format = formatFromPath(file);
+  return format !== "binary" && !file.endsWith(".ini") && bytes.includes("ENC[AES256_GCM,");
+}
+
 /** A file the walk passed by that could be a SOPS file: said on stderr, never skipped in silence. */
 export interface Skipped {
   file: string;
@@ -67,6 +78,11 @@ function walk(dir: string, out: string[], skipped: Skipped[], roots: readonly st
         continue;
       }
       if (looksLikeSops(p, bytes)) out.push(p);
+      else if (lostItsMetadata(p, bytes))
+        skipped.push({
+          file: p,
+          why: "ENC[AES256_GCM,…] values but no sops metadata (a SOPS file cut short or merged badly?), not read as one",
+        });
     } else if (e.isSymbolicLink()) {
       // A link whose target the walk reaches anyway is no loss; one that leads elsewhere (or
       // nowhere) is not followed, and the user learns that its target was not looked at.
