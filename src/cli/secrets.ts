@@ -99,6 +99,17 @@ function findSopsFilesNoting(paths: readonly string[]): string[] {
   return files;
 }
 
+/** The real paths of the directories among `paths` (default: the current directory). */
+function searchRoots(paths: readonly string[]): string[] {
+  return (paths.length > 0 ? paths : ["."]).flatMap((p) => {
+    try {
+      return fs.statSync(p).isDirectory() ? [fs.realpathSync(p)] : [];
+    } catch {
+      return []; // the walk reports it
+    }
+  });
+}
+
 /** One line naming the file: the SlipwayError's own `file: message`, else prefixed here. */
 function fileError(file: string, e: unknown): string {
   const msg = errorMessage(e).split("\n")[0]!;
@@ -203,7 +214,7 @@ async function overTree(
 
 async function updatekeys(paths: string[], values: Values): Promise<number> {
   const { identities } = keys(values);
-  const configs = new SopsConfigCache();
+  const configs = new SopsConfigCache(searchRoots(paths));
   const dry = values["dry-run"] === true;
   let changed = 0;
   const { total, failed, written } = await overTree(paths, async (file, bytes, pending) => {
@@ -257,7 +268,7 @@ async function status(positionals: string[], values: Values): Promise<number> {
     throw new UsageError(`--format must be text or json, not '${format}'`);
   if (positionals.length > 1) throw new UsageError("'status' takes at most one REPO directory");
   const found = keys(values);
-  const configs = new SopsConfigCache();
+  const configs = new SopsConfigCache(searchRoots(positionals));
   const entries: StatusEntry[] = [];
   for (const file of findSopsFilesNoting(positionals)) {
     entries.push(await statusOf(file, found.identities, configs));

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -549,6 +550,37 @@ describe("slipway secrets: what the walk passes by is said", () => {
       `skipped ${path.join(dir, "secrets/dangling.yaml")}: a symbolic link to nothing`,
     );
     expect(r.stderr).not.toContain("linked-in.yaml");
+  });
+
+  it(".sops.yaml: a link out of the searched tree is not read, a FIFO does not hang, a link inside is followed", () => {
+    const dir = repo();
+    encryptInPlace(dir, "secrets/app.yaml");
+    const config = path.join(dir, ".sops.yaml");
+    const outside = path.join(scratchDir("slipway-outside-"), "rules.yaml");
+    copyFileSync(config, outside);
+    rmSync(config);
+    symlinkSync(outside, config);
+    const linked = run(["status", "--format", "json", dir], withKey(0));
+    expect(linked.code).toBe(1);
+    const entry = (JSON.parse(linked.stdout) as StatusJson).files[0] as StatusJson["files"][0] & {
+      error?: string;
+    };
+    expect(entry.error).toBe(`${config}: a symbolic link out of the searched tree: not read`);
+    const rotate = run(["updatekeys", dir], withKey(0));
+    expect(rotate.code).toBe(1);
+    expect(rotate.stderr).toContain(`${config}: a symbolic link out of the searched tree: not read`);
+    // Inside the tree (a monorepo sharing one config), the link is the config.
+    rmSync(config);
+    mkdirSync(path.join(dir, "shared"));
+    copyFileSync(outside, path.join(dir, "shared/rules.yaml"));
+    symlinkSync("shared/rules.yaml", config);
+    const inside = run(["status", dir], withKey(0));
+    expect(inside.code, inside.stderr).toBe(0);
+    rmSync(config);
+    execFileSync("mkfifo", [config]);
+    const fifo = run(["status", "--format", "json", dir], withKey(0));
+    expect(fifo.code).toBe(1);
+    expect(fifo.stdout).toContain(`${config}: cannot read: not a regular file`);
   });
 
   it("a SOPS file that lost its metadata is named, not passed by in silence", () => {
