@@ -18,7 +18,7 @@ import { editFile } from "./secrets/edit.js";
 import { findSopsFiles, type Skipped } from "./secrets/find.js";
 import { type RunIdentities, runIdentities } from "./secrets/keys.js";
 import { buildReport, formatStatusText, type StatusEntry, statusOf } from "./secrets/status.js";
-import { refuseReadOnly, replaceFile } from "./secrets/write.js";
+import { type Rewrite, refuseReadOnly, replaceFile, replaceFiles } from "./secrets/write.js";
 
 const help = `Usage: slipway secrets <command> [flags]
 
@@ -99,6 +99,17 @@ function findSopsFilesNoting(paths: readonly string[]): string[] {
   return files;
 }
 
+/** The real paths of the directories among `paths` (default: the current directory). */
+function searchRoots(paths: readonly string[]): string[] {
+  return (paths.length > 0 ? paths : ["."]).flatMap((p) => {
+    try {
+      return fs.statSync(p).isDirectory() ? [fs.realpathSync(p)] : [];
+    } catch {
+      return []; // the walk reports it
+    }
+  });
+}
+
 /** One line naming the file: the SlipwayError's own `file: message`, else prefixed here. */
 function fileError(file: string, e: unknown): string {
   const msg = errorMessage(e).split("\n")[0]!;
@@ -165,10 +176,7 @@ async function edit(file: string, values: Values): Promise<number> {
 }
 
 /** A file's new bytes, written once every file under the paths succeeded. */
-interface Pending {
-  file: string;
-  before: Buffer;
-  output: Buffer;
+interface Pending extends Rewrite {
   /** printed once the file is written */
   line: string;
 }
@@ -176,7 +184,7 @@ interface Pending {
 /**
  * Runs `each` on every SOPS file under the paths; a failing file does not stop the others, but
  * then nothing is written (a tree half re-keyed is worse than one not re-keyed). The outputs
- * are written one by one; a failing write puts back the files already replaced.
+ * are written as one set: all of them, or none (replaceFiles).
  */
 async function overTree(
   paths: string[],
@@ -199,29 +207,14 @@ async function overTree(
     err(`${failed} of ${files.length} SOPS files failed; nothing written`);
     return { total: files.length, failed, written: false };
   }
-  const done: Pending[] = [];
-  try {
-    for (const p of pending) {
-      replaceFile(p.file, p.output);
-      done.push(p);
-    }
-  } catch (e) {
-    for (const p of done.reverse()) {
-      try {
-        replaceFile(p.file, p.before);
-      } catch {
-        // best effort: the write error below is the one to report
-      }
-    }
-    throw new SlipwayError(`${errorMessage(e)}; nothing written`);
-  }
+  replaceFiles(pending);
   for (const p of pending) out(withoutControls(p.line));
   return { total: files.length, failed, written: true };
 }
 
 async function updatekeys(paths: string[], values: Values): Promise<number> {
   const { identities } = keys(values);
-  const configs = new SopsConfigCache();
+  const configs = new SopsConfigCache(searchRoots(paths));
   const dry = values["dry-run"] === true;
   let changed = 0;
   const { total, failed, written } = await overTree(paths, async (file, bytes, pending) => {
@@ -275,7 +268,7 @@ async function status(positionals: string[], values: Values): Promise<number> {
     throw new UsageError(`--format must be text or json, not '${format}'`);
   if (positionals.length > 1) throw new UsageError("'status' takes at most one REPO directory");
   const found = keys(values);
-  const configs = new SopsConfigCache();
+  const configs = new SopsConfigCache(searchRoots(positionals));
   const entries: StatusEntry[] = [];
   for (const file of findSopsFilesNoting(positionals)) {
     entries.push(await statusOf(file, found.identities, configs));

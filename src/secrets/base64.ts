@@ -4,16 +4,11 @@
  * refused ("illegal base64 data at input byte N"). A common mistake is plain text under `data:`
  * (meant for `stringData:`) inside a SOPS file, where only a run with the key can see it.
  */
+import { isGoStdBase64 } from "../go/base64.js";
 import { isMap, type KObject } from "../kustomize/types.js";
 import { isCoreSecret } from "./kinds.js";
 
-const STD_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Whether Go's base64.StdEncoding.DecodeString accepts `s`. */
-export function isGoStdBase64(s: string): boolean {
-  const t = s.includes("\n") || s.includes("\r") ? s.replace(/[\r\n]/g, "") : s;
-  return t.length % 4 === 0 && STD_BASE64.test(t);
-}
+export { isGoStdBase64 };
 
 /**
  * The `data` keys of a core Secret whose string value the API server would refuse. An object

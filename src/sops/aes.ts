@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { RE2JS } from "re2js";
+import { decodeGoStdBase64 } from "../go/base64.js";
 import type { Comment, Scalar } from "./tree.js";
 import { parseValueBytes, sopsTypeOf, valueBytes } from "./values.js";
 
@@ -40,16 +41,21 @@ export function isEncryptedString(s: string): boolean {
   return s.startsWith("ENC[AES256_GCM,") && encPatternOf().test(s);
 }
 
+/**
+ * The fields of an `ENC[…]` string; undefined when it is none. Throws when a field is not the
+ * base64 Go's StdEncoding reads (aes/cipher.go `parse`): sops and Flux fail on such a value,
+ * where Node's lenient decoder would skip the junk and decrypt it — a damaged file passing here.
+ */
 export function parseEncrypted(s: string): EncryptedParts | undefined {
   if (!s.startsWith("ENC[AES256_GCM,")) return undefined;
   const m = encPatternOf().exec(s);
   if (!m) return undefined;
-  return {
-    data: Buffer.from(m[1]!, "base64"),
-    iv: Buffer.from(m[2]!, "base64"),
-    tag: Buffer.from(m[3]!, "base64"),
-    type: m[4]!,
+  const field = (name: string, text: string): Buffer => {
+    const bytes = decodeGoStdBase64(text);
+    if (bytes === undefined) throw new Error(`the ${name} field is not base64 (as sops reads it)`);
+    return bytes;
   };
+  return { data: field("data", m[1]!), iv: field("iv", m[2]!), tag: field("tag", m[3]!), type: m[4]! };
 }
 
 export function formatEncrypted(p: EncryptedParts): string {
@@ -65,13 +71,18 @@ export function sealBytes(plaintext: Buffer, key: Uint8Array, iv: Uint8Array, aa
 
 /** Throws a generic error (never the plaintext) when the tag does not verify. */
 export function openBytes(parts: EncryptedParts, key: Uint8Array, aad: string): Buffer {
+  const failed = () => new Error("authentication failed (wrong data key, changed ciphertext or moved value)");
+  // sops appends the tag to the data and Go's gcm.Open takes the last 16 bytes as the tag, so
+  // where the two fields split does not matter (aes/cipher.go Decrypt); Node wants the split.
+  const sealed = Buffer.concat([parts.data, parts.tag]);
+  if (sealed.length < 16) throw failed();
   const decipher = createDecipheriv("aes-256-gcm", key, parts.iv, { authTagLength: 16 });
   decipher.setAAD(Buffer.from(aad, "utf8"));
-  decipher.setAuthTag(parts.tag);
+  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
   try {
-    return Buffer.concat([decipher.update(parts.data), decipher.final()]);
+    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]);
   } catch {
-    throw new Error("authentication failed (wrong data key, changed ciphertext or moved value)");
+    throw failed();
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { decryptValue, encryptValue, type IvSource, isEncryptedString, parseEncrypted } from "./aes.js";
+import { decryptValue, encryptValue, type IvSource, isEncryptedString } from "./aes.js";
 import { LeafSelector, type SelectionRules } from "./rules.js";
 import { Comment, type Scalar, type TreeBranches } from "./tree.js";
 import { sopsTypeOf, valueBytes } from "./values.js";
@@ -124,7 +124,7 @@ export function encryptTree(
     if ((!macOnlyEncrypted || encrypted) && !isComment) h.update(valueBytes(leaf));
     if (!encrypted) return leaf;
     const aad = aadFor(path);
-    if (isComment && parseEncrypted(leaf.text)) return leaf; // already encrypted (kept verbatim on decrypt)
+    if (isComment && isEncryptedString(leaf.text)) return leaf; // already encrypted (kept verbatim on decrypt)
     const reused = opts.stash?.get(stashKey(aad, leaf));
     const enc = reused ?? encryptValue(leaf, key, aad, opts.iv);
     if (isComment) {

@@ -6,7 +6,7 @@ import { recoverDataKey } from "./datakey.js";
 import { findAgeIdentities } from "./identities.js";
 import type { SopsMetadata } from "./metadata.js";
 import { toYamlValue } from "./plain.js";
-import { emitPlain, formatFromPath, loadEncrypted, type SopsFormat, type StoreOptions } from "./store.js";
+import { emitPlain, formatForFile, loadEncrypted, type SopsFormat, type StoreOptions } from "./store.js";
 import { Branch, type TreeBranches } from "./tree.js";
 
 /** Decrypting a sops file in memory. Nothing here writes or logs plaintext. */
@@ -44,7 +44,7 @@ export interface DecryptedSops {
 
 export async function decryptSops(input: Buffer | string, opts: DecryptOptions = {}): Promise<DecryptedSops> {
   const file = opts.file;
-  const format = opts.format ?? (file ? formatFromPath(file) : "yaml");
+  const format = formatForFile(file, opts.format);
   const original = typeof input === "string" ? Buffer.from(input, "utf8") : input;
   const { branches, metadata } = loadEncrypted(original, format, file);
   const dataKey =

@@ -9,7 +9,7 @@ import { SOPS_VERSION, type SopsMetadata } from "./metadata.js";
 import { DEFAULT_UNENCRYPTED_SUFFIX, type SelectionRules } from "./rules.js";
 import {
   emitEncrypted,
-  formatFromPath,
+  formatForFile,
   hasSopsMetadata,
   loadPlain,
   type SopsFormat,
@@ -92,7 +92,7 @@ export function sealBranches(
 
 export async function encryptSops(plain: Buffer | string, opts: EncryptOptions = {}): Promise<Buffer> {
   const file = opts.file;
-  const format = opts.format ?? (file ? formatFromPath(file) : "yaml");
+  const format = formatForFile(file, opts.format);
   const branches = loadPlain(plain, format, file);
   if (branches.length === 0) throw new SlipwayError("file cannot be completely empty", { file });
   if (hasSopsMetadata(branches, format))

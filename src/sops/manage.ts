@@ -10,7 +10,7 @@ import type { SopsMetadata } from "./metadata.js";
 import {
   detectYamlIndent,
   emitEncrypted,
-  formatFromPath,
+  formatForFile,
   loadEncrypted,
   loadPlain,
   type SopsFormat,
@@ -89,7 +89,7 @@ export async function updateKeys(
   opts: KeyUpdateOptions = {},
 ): Promise<KeyUpdateResult> {
   const file = opts.file;
-  const format = opts.format ?? (file ? formatFromPath(file) : "yaml");
+  const format = formatForFile(file, opts.format);
   const original = typeof input === "string" ? Buffer.from(input, "utf8") : input;
   const { branches, metadata } = loadEncrypted(original, format, file);
   const { rule, config } = resolveRule(opts);
@@ -195,7 +195,7 @@ export interface StatusOptions extends KeyUpdateOptions {
 
 export async function sopsStatus(input: Buffer | string, opts: StatusOptions = {}): Promise<SopsFileStatus> {
   const file = opts.file;
-  const format = opts.format ?? (file ? formatFromPath(file) : "yaml");
+  const format = formatForFile(file, opts.format);
   const { metadata } = loadEncrypted(input, format, file);
   const status: SopsFileStatus = {
     file,

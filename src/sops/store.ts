@@ -20,6 +20,23 @@ import { Branch, ByteString, Comment, type TreeBranches, type TreeValue } from "
  */
 export type SopsFormat = "yaml" | "json" | "dotenv" | "binary";
 
+/**
+ * The format to read or write `file` in: `explicit` (--input-type) when given, else from its
+ * name. sops reads a `.ini` file with its INI store (cmd/sops/formats/formats.go), which
+ * Slipway does not have: reading one as binary would fail on sops' files and write files sops
+ * cannot read, so it is refused by name.
+ */
+export function formatForFile(file: string | undefined, explicit?: SopsFormat): SopsFormat {
+  if (explicit !== undefined) return explicit;
+  if (file === undefined) return "yaml";
+  if (file.endsWith(".ini"))
+    throw new SlipwayError(
+      "INI files are not supported: sops reads .ini files section by section (with --input-type binary, the file is one value, and sops must be given --input-type binary too)",
+      { file },
+    );
+  return formatFromPath(file);
+}
+
 export function formatFromPath(p: string): SopsFormat {
   if (p.endsWith(".yaml") || p.endsWith(".yml")) return "yaml";
   if (p.endsWith(".json")) return "json";

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -550,6 +551,56 @@ describe("slipway secrets: what the walk passes by is said", () => {
     );
     expect(r.stderr).not.toContain("linked-in.yaml");
   });
+
+  it(".sops.yaml: a link out of the searched tree is not read, a FIFO does not hang, a link inside is followed", () => {
+    const dir = repo();
+    encryptInPlace(dir, "secrets/app.yaml");
+    const config = path.join(dir, ".sops.yaml");
+    const outside = path.join(scratchDir("slipway-outside-"), "rules.yaml");
+    copyFileSync(config, outside);
+    rmSync(config);
+    symlinkSync(outside, config);
+    const linked = run(["status", "--format", "json", dir], withKey(0));
+    expect(linked.code).toBe(1);
+    const entry = (JSON.parse(linked.stdout) as StatusJson).files[0] as StatusJson["files"][0] & {
+      error?: string;
+    };
+    expect(entry.error).toBe(`${config}: a symbolic link out of the searched tree: not read`);
+    const rotate = run(["updatekeys", dir], withKey(0));
+    expect(rotate.code).toBe(1);
+    expect(rotate.stderr).toContain(`${config}: a symbolic link out of the searched tree: not read`);
+    // Inside the tree (a monorepo sharing one config), the link is the config.
+    rmSync(config);
+    mkdirSync(path.join(dir, "shared"));
+    copyFileSync(outside, path.join(dir, "shared/rules.yaml"));
+    symlinkSync("shared/rules.yaml", config);
+    const inside = run(["status", dir], withKey(0));
+    expect(inside.code, inside.stderr).toBe(0);
+    rmSync(config);
+    execFileSync("mkfifo", [config]);
+    const fifo = run(["status", "--format", "json", dir], withKey(0));
+    expect(fifo.code).toBe(1);
+    expect(fifo.stdout).toContain(`${config}: cannot read: not a regular file`);
+  });
+
+  it("a SOPS file that lost its metadata is named, not passed by in silence", () => {
+    const dir = repo();
+    const enc = encryptInPlace(dir, "secrets/app.yaml").toString("utf8");
+    // A merge that kept the values and dropped the sops: block.
+    writeFileSync(path.join(dir, "secrets/cut.yaml"), enc.slice(0, enc.indexOf("sops:")));
+    writeFileSync(path.join(dir, "secrets/README.md"), "Values look like ENC[AES256_GCM,data:…]\n");
+    for (const args of [
+      ["status", dir],
+      ["rotate", "--dry-run", dir],
+    ]) {
+      const r = run(args, withKey(0));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        `skipped ${path.join(dir, "secrets/cut.yaml")}: ENC[AES256_GCM,…] values but no sops metadata`,
+      );
+      expect(r.stderr, "prose quoting the form is not a SOPS file").not.toContain("README.md");
+    }
+  });
 });
 
 describe("slipway secrets and read-only files", () => {
@@ -664,6 +715,41 @@ describe("slipway secrets: errors", () => {
     expectOneLineError(run(["encrypt", path.join(bare, "s.yaml")]), 1, /s\.yaml: no \.sops\.yaml found/);
     expectOneLineError(run(["decrypt", path.join(bare, "s.yaml")]), 1, /s\.yaml: .*not a sops file/);
     expectOneLineError(run(["decrypt", path.join(bare, "nope.yaml")]), 1, /nope\.yaml: cannot read: ENOENT/);
+  });
+
+  it("INI files are refused by name, found in trees too: sops reads .ini as INI, Slipway cannot", () => {
+    // A file as sops' INI store writes it (stores/ini/store.go): metadata in a [sops] section.
+    const sopsIni = `[db]\npass = ENC[AES256_GCM,data:AAAA,iv:${"A".repeat(43)}=,tag:${"A".repeat(22)}==,type:str]\n\n[sops]\nage__list_0__map_recipient = ${keys[0]!.recipient}\nmac = ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\nversion = 3.9.0\n`;
+    const dir = repo({ "secrets/plain.ini": "[db]\npass=hunter2-e91b\n", "secrets/sops.ini": sopsIni });
+    const plain = path.join(dir, "secrets/plain.ini");
+    const sops = path.join(dir, "secrets/sops.ini");
+    const notSupported = /INI files are not supported/;
+    // Written as binary before: a file `sops decrypt` refuses without --input-type binary.
+    expectOneLineError(
+      run(["encrypt", "-i", plain], withKey(0)),
+      1,
+      new RegExp(`^${plain}: .*${notSupported.source}`),
+    );
+    expect(readFileSync(plain, "utf8")).toBe("[db]\npass=hunter2-e91b\n");
+    expectOneLineError(
+      run(["decrypt", sops], withKey(0)),
+      1,
+      new RegExp(`^${sops}: .*${notSupported.source}`),
+    );
+    // Passed by in silence before: rotate left it on its old data key and said all was done.
+    for (const args of [
+      ["rotate", dir],
+      ["updatekeys", dir],
+      ["status", dir],
+    ]) {
+      const r = run(args, withKey(0));
+      expect(r.code, args[0]).toBe(1);
+      expect(`${r.stdout}${r.stderr}`, args[0]).toMatch(
+        new RegExp(`${sops}[^\n]*\n?[^\n]*${notSupported.source}`),
+      );
+    }
+    const status = JSON.parse(run(["status", dir, "--format", "json"], withKey(0)).stdout) as StatusJson;
+    expect(status.files.map((f) => [path.basename(f.file), f.ok])).toEqual([["sops.ini", false]]);
   });
 
   it("bad usage exits 2", () => {

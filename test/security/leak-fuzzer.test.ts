@@ -11,7 +11,7 @@
  *
  * Replay one seed with SLIPWAY_FUZZ_SEED=n.
  */
-import { mkdtempSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -25,8 +25,8 @@ import { reportCommand } from "../../src/cli/report.js";
 import { secretsCommand } from "../../src/cli/secrets.js";
 import { GitFixture } from "../diff/git-fixture.js";
 import { captureOutput } from "../support/capture.js";
-import { demoKeyFile } from "../support/flux.js";
-import { type ExpectedSecrets, type GeneratedSecret, leakRepo } from "../support/leak-repo.js";
+import { DEMO_RECIPIENT, demoIdentities, demoKeyFile } from "../support/flux.js";
+import { DAMAGES, type ExpectedSecrets, type GeneratedSecret, leakRepo } from "../support/leak-repo.js";
 import { filesUnder, noOwnKeys, type Output } from "../support/outputs.js";
 import { Rng } from "../support/random.js";
 
@@ -133,6 +133,11 @@ class SecretIndex {
     }
     return [...hits];
   }
+}
+
+/** An age identity as a secret to search for: its key material, after the fixed prefix. */
+function ageKeySecret(identity: string): GeneratedSecret {
+  return { name: "age identity", value: identity.replace(/^AGE-SECRET-KEY-(PQ-)?1/, ""), cls: "token" };
 }
 
 /** Secrets that can be searched for as text: long enough and random. */
@@ -251,6 +256,7 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
   let git: GitFixture;
   let secrets: GeneratedSecret[] = [];
   let expected: ExpectedSecrets;
+  let latest: Record<string, string>;
 
   beforeAll(async () => {
     const rng = new Rng(seed);
@@ -261,6 +267,7 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
     git.write(after.files).commit("secrets v2 (every value rotated)");
     secrets = [...before.secrets, ...after.secrets];
     expected = after.expected;
+    latest = after.files;
   }, 60_000);
 
   it("no command, format or written file shows a secret in any form", async () => {
@@ -337,6 +344,7 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
     const index = new SecretIndex();
     const searched = secrets.filter(searchable);
     for (const s of searched) index.add(s);
+    for (const key of demoIdentities) index.add(ageKeySecret(key));
     const leaks = outputs.flatMap((o) => index.find(o.text).map((hit) => `${o.label}: ${hit}`));
     const bytes = outputs.reduce((n, o) => n + o.text.length, 0);
     process.stdout.write(
@@ -394,6 +402,97 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
     const readable = JSON.stringify(m.flatMap((k) => k.resources as Json[]));
     expect(readable).toContain('"branch":"main"');
   }, 120_000);
+
+  /**
+   * Damaged SOPS files (one YAML, one dotenv, each damaged in a way the seed picks from DAMAGES):
+   * every command that reads them fails loudly — the file named in every format, a non-zero
+   * exit where it must decrypt, nothing written — and no output shows a secret or the key.
+   */
+  it("damaged SOPS files: named in every output, nothing written, no secret or key shown", async () => {
+    noOwnKeys();
+    const rng = new Rng(seed * 7919);
+    const names = Object.keys(DAMAGES);
+    const damaged = { "apps/db.sops.yaml": rng.pick(names), "apps/creds.sops.env": rng.pick(names) };
+    const dir = mkdtempSync(path.join(tmpdir(), "slipway-leak-damaged-"));
+    for (const [rel, text] of Object.entries(latest)) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      const damage = damaged[rel as keyof typeof damaged];
+      const out = damage ? DAMAGES[damage]!(text, rng) : text;
+      if (damage) expect(out, `${rel}: ${damage} changed nothing`).not.toBe(text);
+      writeFileSync(path.join(dir, rel), out);
+    }
+    // updatekeys must open every file: the rule now names a second recipient.
+    const other = "age1xwhg9xdjxec2xl0x7kl3l0xp6r8kxzllnr752gmf5k6ynal9uu6qygel9a";
+    writeFileSync(
+      path.join(dir, ".sops.yaml"),
+      readFileSync(path.join(dir, ".sops.yaml"), "utf8").replace(
+        DEMO_RECIPIENT,
+        `${DEMO_RECIPIENT},${other}`,
+      ),
+    );
+    const tree = () => filesUnder(dir).map((o) => `${o.label}\n${o.text}`);
+    const before = tree();
+    const key = ["--age-key-file", demoKeyFile];
+    const outputs: Output[] = [];
+    const run = async (label: string, command: () => Promise<number>) => {
+      const r = await captureOutput(command);
+      outputs.push(
+        { label: `${label} (stdout)`, text: r.stdout },
+        { label: `${label} (stderr)`, text: r.stderr },
+      );
+      return { ...r, all: r.stdout + r.stderr };
+    };
+    const where = `seed ${seed}, ${JSON.stringify(damaged)}`;
+    // Cut in half, a file is no SOPS file any more: YAML that kustomize may still read.
+    const mustDecrypt = Object.entries(damaged).filter(([, d]) => d !== "file cut in half");
+    for (const format of ["text", "json", "sarif", "junit", "github"]) {
+      const r = await run(`check ${format}`, () => checkCommand([dir, ...key, "--format", format]));
+      expect(r.code, `${where}: check ${format}`).toBe(1);
+      for (const [rel] of mustDecrypt) expect(r.all, `${where}: check ${format} names ${rel}`).toContain(rel);
+    }
+    const render = await run("render json", () => renderCommand([dir, ...key, "--format", "json"]));
+    for (const [rel] of mustDecrypt) expect(render.stderr, `${where}: render names ${rel}`).toContain(rel);
+    for (const format of ["text", "json"]) {
+      const r = await run(`secrets status ${format}`, () =>
+        secretsCommand(["status", dir, ...key, "--format", format]),
+      );
+      expect(r.code, `${where}: status ${format}`).toBe(1);
+      for (const [rel] of mustDecrypt)
+        expect(r.all, `${where}: status ${format} names ${rel}`).toContain(rel);
+    }
+    for (const [rel] of mustDecrypt) {
+      const file = path.join(dir, rel);
+      const r = await run(`secrets decrypt ${rel}`, () => secretsCommand(["decrypt", ...key, file]));
+      expect(r.code, `${where}: decrypt ${rel}`).toBe(1);
+      expect(r.stdout, `${where}: decrypt ${rel} prints nothing`).toBe("");
+      expect(r.stderr, `${where}: decrypt ${rel}`).toMatch(new RegExp(`^${file}: `));
+    }
+    // rotate opens every value; updatekeys only the data key, as sops does, so damage to a value
+    // or the MAC does not stop it. A file cut in half is no SOPS file: named as passed by.
+    for (const [cmd, stops] of [
+      ["rotate", mustDecrypt],
+      ["updatekeys", mustDecrypt.filter(([, d]) => d === "damaged age stanza")],
+    ] as const) {
+      const r = await run(`secrets ${cmd}`, () => secretsCommand([cmd, ...key, dir]));
+      if (stops.length > 0) {
+        expect(r.code, `${where}: ${cmd}`).toBe(1);
+        expect(tree(), `${where}: ${cmd} wrote nothing`).toEqual(before);
+      }
+      for (const [rel, d] of Object.entries(damaged))
+        if (d === "file cut in half" || stops.some(([s]) => s === rel))
+          expect(r.all, `${where}: ${cmd} names ${rel}`).toContain(rel);
+    }
+
+    const index = new SecretIndex();
+    for (const s of secrets.filter(searchable)) index.add(s);
+    for (const k of demoIdentities) index.add(ageKeySecret(k));
+    const leaks = outputs.flatMap((o) =>
+      o.label.startsWith("secrets decrypt") && o.label.endsWith("(stdout)")
+        ? []
+        : index.find(o.text).map((h) => `${o.label}: ${h}`),
+    );
+    expect(leaks, where).toEqual([]);
+  }, 300_000);
 
   it("--show-secrets --out writes plaintext files readable by the owner only", async () => {
     noOwnKeys();

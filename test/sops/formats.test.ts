@@ -37,6 +37,31 @@ describe("go-yaml v3 scalar resolution", () => {
   });
 });
 
+describe("YAML input go-yaml v3 refuses is refused, not rewritten", () => {
+  // Before, an undefined alias was encrypted as null and `!!binary SECRETLL2` as the bytes of a
+  // lenient decode (decrypting to `!!binary SECRETLLLw==`): a value changed without a word.
+  it.each([
+    ["an alias to no anchor", "a: x\nb: *nowhere\n", /^unknown anchor 'nowhere' referenced$/, 2],
+    ["!!binary with junk", "a: !!binary SECRETLLL2\n", /invalid base64/, 1],
+    ["!!binary without padding", "a: !!binary aGk\n", /invalid base64/, 1],
+    ["!!binary in the URL alphabet", "a: !!binary _-8=\n", /invalid base64/, 1],
+  ])("%s", (_name, text, message, line) => {
+    let err: unknown;
+    try {
+      loadYaml(text);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toMatch(message);
+    expect((err as { line?: number }).line).toBe(line);
+  });
+
+  it("!!binary as Go reads it: line breaks of a block scalar skipped", () => {
+    const [doc] = loadYaml("a: !!binary |\n  aGVsbG8g\n  d29ybGQ=\n");
+    expect(String((doc!.items[0] as { value: unknown }).value)).toBe("hello world");
+  });
+});
+
 describe("YAML output like sops", () => {
   it.each([
     ["plain", "plain"],

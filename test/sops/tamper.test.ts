@@ -57,6 +57,40 @@ describe("tampering is detected", () => {
     expect(err.message).not.toContain(SECRET);
   });
 
+  /** The token's ENC fields, rewritten by `edit` (data and tag as bytes, the rest as text). */
+  function withTokenFields(edit: (f: { data: string; iv: string; tag: string }) => void): string {
+    return enc.replace(/token: ENC\[AES256_GCM,data:([^,]*),iv:([^,]*),tag:([^,]*),/, (_m, data, iv, tag) => {
+      const f = { data, iv, tag };
+      edit(f);
+      return `token: ENC[AES256_GCM,data:${f.data},iv:${f.iv},tag:${f.tag},`;
+    });
+  }
+
+  // Go's base64.StdEncoding (sops' aes/cipher.go parse) refuses these, so sops and Flux fail on
+  // the file; Node's decoder skipped the junk and decrypted it.
+  it.each([
+    ["junk in the data", (f: { data: string }) => (f.data = `!${f.data}`), "data"],
+    ["junk in the tag", (f: { tag: string }) => (f.tag = `${f.tag.slice(0, 4)}*${f.tag.slice(4)}`), "tag"],
+    ["a URL-alphabet character", (f: { iv: string }) => (f.iv = `-${f.iv.slice(1)}`), "iv"],
+    ["padding left out", (f: { tag: string }) => (f.tag = f.tag.replace(/=+$/, "")), "tag"],
+  ])("a field that is not base64 as Go reads it: %s", async (_name, edit, field) => {
+    const text = withTokenFields(edit as (f: { data: string; iv: string; tag: string }) => void);
+    expect(text).not.toBe(enc);
+    const err = await failure(text);
+    expect(err.file).toBe(file);
+    expect(err.message).toContain(`stringData:token:: the ${field} field is not base64`);
+  });
+
+  it("data and tag split elsewhere decrypt: sops opens their concatenation", async () => {
+    const text = withTokenFields((f) => {
+      const sealed = Buffer.concat([Buffer.from(f.data, "base64"), Buffer.from(f.tag, "base64")]);
+      f.data = sealed.subarray(0, sealed.length - 15).toString("base64");
+      f.tag = sealed.subarray(sealed.length - 15).toString("base64");
+    });
+    const d = await decryptSops(text, { file, identities: [id] });
+    expect(plaintextValues(d)[0]).toMatchObject({ stringData: { token: SECRET } });
+  });
+
   it("a changed tag", async () => {
     const err = await failure(flipBase64Char(enc, "tag"));
     expect(err.file).toBe(file);

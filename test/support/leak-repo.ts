@@ -380,3 +380,44 @@ data:
   }
   return { files, secrets, expected };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Damaged SOPS files: what a bad merge, a hand edit or a wrong key leaves in a repository.
+
+export type Damage = (text: string, rng: Rng) => string;
+
+/** The first ENC value outside the metadata (`sops:` block, `sops_` lines), its fields split. */
+function firstValue(
+  text: string,
+  edit: (f: Record<"data" | "iv" | "tag" | "type", string>) => string,
+): string {
+  return text.replace(
+    /^((?!\s*(mac|sops_mac)\b)[^\n]*?ENC\[AES256_GCM,)data:([^,\]]*),iv:([^,\]]*),tag:([^,\]]*),type:([^\]]*)\]/m,
+    (_m, pre: string, _mac, data: string, iv: string, tag: string, type: string) =>
+      pre + edit({ data, iv, tag, type }),
+  );
+}
+const fields = (f: Record<"data" | "iv" | "tag" | "type", string>) =>
+  `data:${f.data},iv:${f.iv},tag:${f.tag},type:${f.type}]`;
+const flip = (s: string) => (s[0] === "A" ? "B" : "A") + s.slice(1);
+
+/**
+ * Each way a SOPS file can be damaged, as sops and Flux fail on it: named, so that a failing
+ * seed says which. Every one must make the file undecryptable (or its MAC wrong), loudly.
+ */
+export const DAMAGES: Record<string, Damage> = {
+  "changed ciphertext": (t) => firstValue(t, (f) => fields({ ...f, data: flip(f.data) })),
+  "changed tag": (t) => firstValue(t, (f) => fields({ ...f, tag: flip(f.tag) })),
+  "ciphertext cut short": (t) => firstValue(t, (f) => fields({ ...f, data: f.data.slice(0, 4) })),
+  "ciphertext not base64": (t) => firstValue(t, (f) => fields({ ...f, data: `!${f.data}` })),
+  "unknown value type": (t) => firstValue(t, (f) => fields({ ...f, type: "blob" })),
+  "unknown cipher": (t) =>
+    t.replace(/^((?!\s*(mac|sops_mac)\b)[^\n]*?)ENC\[AES256_GCM,/m, "$1ENC[AES128_CBC,"),
+  "changed MAC": (t) =>
+    t.replace(
+      /((?:mac: |sops_mac=)ENC\[AES256_GCM,data:)(.)/,
+      (_m, p: string, c: string) => p + (c === "A" ? "B" : "A"),
+    ),
+  "damaged age stanza": (t) => t.replace("YWdlLWVuY3J5cHRpb24", "AAAAAAAAAAAAAAAAAAA"),
+  "file cut in half": (t) => t.slice(0, Math.floor(t.length / 2)),
+};

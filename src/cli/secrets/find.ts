@@ -17,10 +17,30 @@ const METADATA_MARK: Record<ReturnType<typeof formatFromPath>, RegExp> = {
   binary: /"sops"\s*:/,
 };
 
-/** A cheap test on the bytes; the SOPS library then parses and validates the file. */
+/** sops' INI store keeps the metadata in a `[sops]` section (stores/ini/store.go). */
+const INI_METADATA_MARK = /^[ \t]*\[sops\][ \t]*$/m;
+
+/**
+ * A cheap test on the bytes; the SOPS library then parses and validates the file. A `.ini` file
+ * sops wrote is found too, so that the command fails on it by name (INI is not supported)
+ * instead of passing it by: `rotate` would otherwise leave it on its old data key in silence.
+ */
 export function looksLikeSops(file: string, bytes: Buffer): boolean {
   if (!bytes.includes("ENC[AES256_GCM,")) return false;
-  return METADATA_MARK[formatFromPath(file)].test(bytes.toString("utf8"));
+  const text = bytes.toString("utf8");
+  if (file.endsWith(".ini") && INI_METADATA_MARK.test(text)) return true;
+  return METADATA_MARK[formatFromPath(file)].test(text);
+}
+
+/**
+ * A YAML, JSON or dotenv file with values in sops' ENC form but without the metadata: nobody can
+ * decrypt it (a conflict resolution that dropped the `sops:` block, a truncated copy). Not an
+ * error — a fixture may quote such values — but said, so that `rotate` does not pass it by
+ * unnoticed. Binary files are left out: a document may quote an ENC string anywhere.
+ */
+function lostItsMetadata(file: string, bytes: Buffer): boolean {
+  const format = formatFromPath(file);
+  return format !== "binary" && !file.endsWith(".ini") && bytes.includes("ENC[AES256_GCM,");
 }
 
 /** A file the walk passed by that could be a SOPS file: said on stderr, never skipped in silence. */
@@ -58,6 +78,11 @@ function walk(dir: string, out: string[], skipped: Skipped[], roots: readonly st
         continue;
       }
       if (looksLikeSops(p, bytes)) out.push(p);
+      else if (lostItsMetadata(p, bytes))
+        skipped.push({
+          file: p,
+          why: "ENC[AES256_GCM,…] values but no sops metadata (a SOPS file cut short or merged badly?), not read as one",
+        });
     } else if (e.isSymbolicLink()) {
       // A link whose target the walk reaches anyway is no loss; one that leads elsewhere (or
       // nowhere) is not followed, and the user learns that its target was not looked at.
@@ -97,5 +122,13 @@ export function findSopsFiles(paths: readonly string[], skipped: Skipped[] = [])
   }
   const roots = dirs.map((d) => realOrUndefined(d) ?? path.resolve(d));
   for (const d of dirs) walk(d, out, skipped, roots);
-  return [...new Set(out)];
+  // One file named twice (a directory and a file in it, a link beside its target) is one file:
+  // rotate must not re-encrypt it twice, nor the writer be given two outputs for it.
+  const seen = new Set<string>();
+  return out.filter((p) => {
+    const real = realOrUndefined(p) ?? path.resolve(p);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
 }

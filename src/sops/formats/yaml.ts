@@ -9,6 +9,7 @@ import {
   type Node,
   type Scalar as YamlScalar,
 } from "yaml";
+import { isGoStdBase64 } from "../../go/base64.js";
 import { AliasGuard, parseAllDocumentsWithin, YamlNestingError } from "../../yaml/limits.js";
 import {
   Branch,
@@ -78,9 +79,14 @@ export function loadYaml(text: string): TreeBranches {
       if (guard.node()) throw new YamlLoadError("document contains excessive aliasing", lineOf(node as Node));
       if (node === null || node === undefined) return null;
       if (isAlias(node)) {
+        const target = node.resolve(doc);
+        // go-yaml fails the document (parserc.go); the yaml package resolves it to nothing, and
+        // the value would be written back as null.
+        if (target === undefined)
+          throw new YamlLoadError(`unknown anchor '${node.source}' referenced`, lineOf(node as Node));
         guard.enterAlias();
         try {
-          return convert(node.resolve(doc), depth + 1);
+          return convert(target, depth + 1);
         } finally {
           guard.leaveAlias();
         }
@@ -142,6 +148,11 @@ function keyOf(node: Node | null, line: number | undefined): string {
 function scalarValue(node: YamlScalar, line: number | undefined): Scalar | null {
   const raw = node.value;
   if (node.tag === BINARY_TAG || raw instanceof Uint8Array) {
+    // go-yaml decodes !!binary with Go's StdEncoding and fails on anything else ("!!binary value
+    // contains invalid base64 data"); the yaml package decodes leniently, and the value written
+    // back would not be the one in the file.
+    if (typeof node.source === "string" && !isGoStdBase64(node.source))
+      throw new YamlLoadError("!!binary value contains invalid base64 data", line);
     const bytes = Buffer.from(raw as Uint8Array);
     const text = bytes.toString("utf8");
     return Buffer.from(text, "utf8").equals(bytes) ? text : new ByteString(bytes);
