@@ -38,6 +38,7 @@ import { foldedQuoted } from "./fast/inline.js";
 import { type LineTree, lineTreeOf } from "./fast/line-tree.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
+import { kyamlReadableText } from "./kyaml-stream.js";
 import { parseAllDocumentsWithin } from "./limits.js";
 import { goFloatName } from "./numbers.js";
 import { indentQuotedContinuation } from "./quoted-indent.js";
@@ -375,7 +376,9 @@ function loneCarriageReturnsAsBreaks(text: string): string {
 
 function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: LineCounter } {
   checkCharacters(text, file);
-  let src = loneCarriageReturnsAsBreaks(withoutStreamBom(text));
+  // What kyaml reads of each piece of the stream, as go-yaml lets it (before lone CRs become line
+  // feeds: kyaml splits the stream at line feeds only).
+  let src = loneCarriageReturnsAsBreaks(kyamlReadableText(withoutStreamBom(text), file));
   let lines = new LineCounter();
   let all = parseAllList(src, lines, file);
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {

@@ -56,9 +56,11 @@ class Parser {
   private tagHandles: string[] = [];
   /** where the first document ended: the start of the token after its last node */
   documentEnd = -1;
+  /** the end of the first document's `...` marker, when one ended it */
+  documentEndMarker = -1;
 
-  constructor(text: string) {
-    this.s = new Scanner(text);
+  constructor(text: string, lookahead = 0) {
+    this.s = new Scanner(text, lookahead);
   }
 
   private fail(problem: string, problemMark: Mark, contextMark?: Mark): never {
@@ -99,8 +101,12 @@ class Parser {
       }
       case "DOCUMENT_END": {
         const t = this.s.peek();
-        if (this.documentEnd < 0) this.documentEnd = t.start.index;
-        if (t.type === "DOCUMENT_END") this.s.skipToken();
+        const first = this.documentEnd < 0;
+        if (first) this.documentEnd = t.start.index;
+        if (t.type === "DOCUMENT_END") {
+          if (first) this.documentEndMarker = t.end.index;
+          this.s.skipToken();
+        }
         this.tagHandles = [];
         this.state = "DOCUMENT_START";
         return { type: "DOCUMENT_END" };
@@ -467,5 +473,48 @@ export function goYamlProblem(text: string): GoYamlProblem | GoYamlFirstDocument
     let line = mark?.line ?? 0;
     if (err.problemMark.line !== 0 && err.stage === "scanner") line++;
     return { message: line === 0 ? err.problem : `line ${line}: ${err.problem}`, line0: mark?.line ?? 0 };
+  }
+}
+
+/** go-yaml v3 reads the first document of a text: a problem at `at` (an offset), or where the document ends. */
+export type GoYamlV3FirstDocument =
+  | { problem: string; at: Mark }
+  | {
+      /** the start of the token after the document's last node */
+      end: number;
+      /** the end of the `...` that closed the document, when one did */
+      markerEnd?: number;
+    };
+
+/**
+ * What go-yaml v3's `Decoder.Decode` (yaml.go; as kyaml's ByteReader calls it once per split
+ * document) meets reading the first document of `text`: its scanner keeps two tokens queued past
+ * the parser's (v3 fetch_more_tokens), so a scanner error just after the document fails it too.
+ * The problem's mark is the one v3's parser.fail names: the context mark unless that is on the
+ * first line, then the problem mark. Syntax only: anchors and values are the composer's.
+ */
+export function goYamlV3FirstDocument(text: string): GoYamlV3FirstDocument {
+  const p = new Parser(text, 2);
+  try {
+    p.next(); // STREAM_START
+    let e = p.next();
+    if (e.type === "STREAM_END") return { end: text.length };
+    let depth = 0;
+    const documented = e.type === "DOCUMENT_START";
+    if (documented) e = p.next();
+    for (;;) {
+      if (e.type === "SEQUENCE_START" || e.type === "MAPPING_START") depth++;
+      if (e.type === "SEQUENCE_END" || e.type === "MAPPING_END") depth--;
+      if (depth === 0) break;
+      e = p.next();
+    }
+    p.next(); // DOCUMENT_END, which peeks the token after the document
+    const end = p.documentEnd < 0 ? text.length : p.documentEnd;
+    return p.documentEndMarker < 0 ? { end } : { end, markerEnd: p.documentEndMarker };
+  } catch (err) {
+    if (!(err instanceof LibyamlError)) throw err;
+    const context = err.contextMark;
+    const at = context !== undefined && context.line !== 0 ? context : err.problemMark;
+    return { problem: err.problem, at };
   }
 }

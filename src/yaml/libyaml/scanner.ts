@@ -95,7 +95,15 @@ export class Scanner {
   private readonly keysByToken = new Map<number, number>();
   private flowLevel = 0;
 
-  constructor(private readonly text: string) {
+  /**
+   * `lookahead`: the tokens kept queued past the head. go-yaml v2 scans no further than it must
+   * (0); v3 (kyaml, kubectl) keeps two more for its comments (scannerc.go fetch_more_tokens), so a
+   * scanner error in the two tokens after a document's end fails that document's Decode.
+   */
+  constructor(
+    private readonly text: string,
+    private readonly lookahead = 0,
+  ) {
     if (text.charCodeAt(0) === 0xfeff) this.mark.index = 1;
   }
 
@@ -145,7 +153,7 @@ export class Scanner {
 
   private fetchMore(): void {
     for (;;) {
-      if (this.head !== this.tokens.length) {
+      if (this.head < this.tokens.length - this.lookahead) {
         const at = this.keysByToken.get(this.parsed);
         if (at === undefined || !this.keyValid(this.simpleKeys[at] as SimpleKey)) break;
       }
