@@ -12,9 +12,11 @@
  *
  * `kyamlReadableText` checks each piece with the libyaml port (src/yaml/libyaml) and blanks what
  * kyaml never reads, keeping every offset, so the `yaml` package then reads what kyaml reads.
+ * `goYamlFirstDocumentText` does the same for go-yaml v2's `Unmarshal`, which reads the first
+ * document of the whole text (sigs.k8s.io/yaml: kustomization files, Flux's own decoding).
  */
 import { SlipwayError } from "../errors.js";
-import { goYamlV3FirstDocument } from "./libyaml/parser.js";
+import { type GoYamlDocument, goYamlFirstDocument } from "./libyaml/parser.js";
 import { positionOf } from "./limits.js";
 
 /** A separator line as splitDocuments finds it (`\n---.*\n`); the match starts at its `\n`. */
@@ -47,20 +49,59 @@ export function kyamlReadableText(text: string, file: string): string {
   }
   pieces.push([start, text.length]);
   const unread: Array<[number, number]> = [];
+  const glued: number[] = [];
   for (const [from, to] of pieces) {
     const piece = text.slice(from, to);
-    const read = goYamlV3FirstDocument(piece);
-    if ("problem" in read) {
-      throw new SlipwayError(`yaml: ${read.problem}`, { file, ...positionOf(text, from + read.at.index) });
-    }
-    // A `...` stays: blanked, it would be a blank line a kept (`|+`) block scalar takes in.
-    const end = read.markerEnd ?? read.end;
+    const read = goYamlFirstDocument(piece, 2);
+    const end = readEnd(read, text, from, file);
     if (!NOTHING.test(piece.slice(end))) unread.push([from + end, to]);
+    if ("gluedFlowKeys" in read) for (const at of read.gluedFlowKeys) glued.push(from + at);
   }
-  if (unread.length === 0) return text;
+  return spacedFlowKeys(blanked(text, unread), glued);
+}
+
+/**
+ * `text` with all after its first document blanked (offsets kept), as go-yaml v2's `Unmarshal`
+ * reads it (sigs.k8s.io/yaml: kustomization files, Flux's and the operator's decoding), or a
+ * SlipwayError where go-yaml fails that document.
+ */
+export function goYamlFirstDocumentText(text: string, file: string): string {
+  const read = goYamlFirstDocument(text, 0);
+  const end = readEnd(read, text, 0, file);
+  const readable = NOTHING.test(text.slice(end)) ? text : blanked(text, [[end, text.length]]);
+  return spacedFlowKeys(readable, "gluedFlowKeys" in read ? read.gluedFlowKeys : []);
+}
+
+/**
+ * A blank after each of go-yaml's glued flow key indicators (`[?x]` → `[? x]`), so the `yaml`
+ * package reads the same pair. Lines stay; columns after one move by one on its line.
+ */
+function spacedFlowKeys(text: string, at: readonly number[]): string {
+  if (at.length === 0) return text;
+  const parts: string[] = [];
+  let from = 0;
+  for (const q of at) {
+    parts.push(text.slice(from, q + 1));
+    from = q + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.join(" ");
+}
+
+/** Where what go-yaml read of the piece at `from` ends (a `...` included), or its problem thrown. */
+function readEnd(read: GoYamlDocument, text: string, from: number, file: string): number {
+  if ("problem" in read) {
+    throw new SlipwayError(`yaml: ${read.problem}`, { file, ...positionOf(text, from + read.at.index) });
+  }
+  // A `...` stays: blanked, it would be a blank line a kept (`|+`) block scalar takes in.
+  return read.markerEnd ?? read.end;
+}
+
+function blanked(text: string, ranges: ReadonlyArray<[number, number]>): string {
+  if (ranges.length === 0) return text;
   let out = "";
   let at = 0;
-  for (const [from, to] of unread) {
+  for (const [from, to] of ranges) {
     out += text.slice(at, from) + text.slice(from, to).replace(/[^\r\n]/g, " ");
     at = to;
   }

@@ -63,6 +63,11 @@ class Parser {
     this.s = new Scanner(text, lookahead);
   }
 
+  /** Scanner.gluedFlowKeys: the `?` key indicators in flow collections with no blank after them. */
+  get gluedFlowKeys(): readonly number[] {
+    return this.s.gluedFlowKeys;
+  }
+
   private fail(problem: string, problemMark: Mark, contextMark?: Mark): never {
     throw new LibyamlError("parser", problem, problemMark, contextMark);
   }
@@ -476,29 +481,32 @@ export function goYamlProblem(text: string): GoYamlProblem | GoYamlFirstDocument
   }
 }
 
-/** go-yaml v3 reads the first document of a text: a problem at `at` (an offset), or where the document ends. */
-export type GoYamlV3FirstDocument =
+/** go-yaml reads the first document of `text`: a problem at `at`, or where the document ends. */
+export type GoYamlDocument =
   | { problem: string; at: Mark }
   | {
       /** the start of the token after the document's last node */
       end: number;
       /** the end of the `...` that closed the document, when one did */
       markerEnd?: number;
+      /** offsets of `?` key indicators in the document's flow collections with no blank after them */
+      gluedFlowKeys: number[];
     };
 
 /**
- * What go-yaml v3's `Decoder.Decode` (yaml.go; as kyaml's ByteReader calls it once per split
- * document) meets reading the first document of `text`: its scanner keeps two tokens queued past
- * the parser's (v3 fetch_more_tokens), so a scanner error just after the document fails it too.
- * The problem's mark is the one v3's parser.fail names: the context mark unless that is on the
- * first line, then the problem mark. Syntax only: anchors and values are the composer's.
+ * What go-yaml meets reading the first document of `text`, as v2's `Unmarshal` or v3's
+ * `Decoder.Decode` (kyaml's ByteReader calls it once per split document) reads it. v3's scanner
+ * keeps two tokens queued past the parser's (`lookahead` 2; fetch_more_tokens), so a scanner
+ * error just after the document fails it too; v2's keeps none. The problem's mark is the one
+ * v3's parser.fail names: the context mark unless that is on the first line, then the problem
+ * mark. Syntax only: anchors and values are the composer's.
  */
-export function goYamlV3FirstDocument(text: string): GoYamlV3FirstDocument {
-  const p = new Parser(text, 2);
+export function goYamlFirstDocument(text: string, lookahead: 0 | 2): GoYamlDocument {
+  const p = new Parser(text, lookahead);
   try {
     p.next(); // STREAM_START
     let e = p.next();
-    if (e.type === "STREAM_END") return { end: text.length };
+    if (e.type === "STREAM_END") return { end: text.length, gluedFlowKeys: [] };
     let depth = 0;
     const documented = e.type === "DOCUMENT_START";
     if (documented) e = p.next();
@@ -510,7 +518,11 @@ export function goYamlV3FirstDocument(text: string): GoYamlV3FirstDocument {
     }
     p.next(); // DOCUMENT_END, which peeks the token after the document
     const end = p.documentEnd < 0 ? text.length : p.documentEnd;
-    return p.documentEndMarker < 0 ? { end } : { end, markerEnd: p.documentEndMarker };
+    // The scanner may have read ahead of the document.
+    const gluedFlowKeys = p.gluedFlowKeys.filter((at) => at < end);
+    return p.documentEndMarker < 0
+      ? { end, gluedFlowKeys }
+      : { end, markerEnd: p.documentEndMarker, gluedFlowKeys };
   } catch (err) {
     if (!(err instanceof LibyamlError)) throw err;
     const context = err.contextMark;

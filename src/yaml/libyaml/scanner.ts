@@ -94,6 +94,11 @@ export class Scanner {
   private readonly simpleKeys: SimpleKey[] = [];
   private readonly keysByToken = new Map<number, number>();
   private flowLevel = 0;
+  /**
+   * Offsets of the `?` a flow collection takes for a key indicator though no blank follows it
+   * (`[?x]` is `[{x: ""}]` to go-yaml; the `yaml` package reads the plain scalar `?x`).
+   */
+  readonly gluedFlowKeys: number[] = [];
 
   /**
    * `lookahead`: the tokens kept queued past the head. go-yaml v2 scans no further than it must
@@ -390,6 +395,7 @@ export class Scanner {
   }
 
   private fetchKey(): void {
+    if (this.flowLevel > 0 && !isBlankZ(this.ch(1))) this.gluedFlowKeys.push(this.mark.index);
     if (this.flowLevel === 0) {
       if (!this.simpleKeyAllowed) this.fail("mapping keys are not allowed in this context");
       this.rollIndent(this.mark.column, -1, "BLOCK_MAPPING_START", this.here());
