@@ -55,9 +55,9 @@ export function kyamlReadableText(text: string, file: string): string {
     const read = goYamlFirstDocument(piece, 2);
     const end = readEnd(read, text, from, file);
     if (!NOTHING.test(piece.slice(end))) unread.push([from + end, to]);
-    if ("gluedFlowKeys" in read) for (const at of read.gluedFlowKeys) glued.push(from + at);
+    if ("glued" in read) for (const at of read.glued) glued.push(from + at);
   }
-  return spacedFlowKeys(blanked(text, unread), glued);
+  return unglued(blanked(text, unread), glued);
 }
 
 /**
@@ -69,20 +69,21 @@ export function goYamlFirstDocumentText(text: string, file: string): string {
   const read = goYamlFirstDocument(text, 0);
   const end = readEnd(read, text, 0, file);
   const readable = NOTHING.test(text.slice(end)) ? text : blanked(text, [[end, text.length]]);
-  return spacedFlowKeys(readable, "gluedFlowKeys" in read ? read.gluedFlowKeys : []);
+  return unglued(readable, "glued" in read ? read.glued : []);
 }
 
 /**
- * A blank after each of go-yaml's glued flow key indicators (`[?x]` → `[? x]`), so the `yaml`
- * package reads the same pair. Lines stay; columns after one move by one on its line.
+ * A blank where go-yaml ends a token that the `yaml` package would read on from (Scanner.glued:
+ * `[?x]` → `[? x]`, `&a: 1` → `&a : 1`), so both read the same. Lines stay; columns after
+ * one move by one on its line.
  */
-function spacedFlowKeys(text: string, at: readonly number[]): string {
+function unglued(text: string, at: readonly number[]): string {
   if (at.length === 0) return text;
   const parts: string[] = [];
   let from = 0;
   for (const q of at) {
-    parts.push(text.slice(from, q + 1));
-    from = q + 1;
+    parts.push(text.slice(from, q));
+    from = q;
   }
   parts.push(text.slice(from));
   return parts.join(" ");

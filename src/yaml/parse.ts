@@ -400,7 +400,10 @@ function parseRaw(
   // What go-yaml reads, and only if it lets it: each piece of the stream as kyaml splits it, or
   // the first document (before lone CRs become line feeds: kyaml splits at line feeds only).
   const bare = withoutStreamBom(text);
-  const read = options.firstDocumentOnly ? goYamlFirstDocumentText(bare, file) : kyamlReadableText(bare, file);
+  // kyaml makes every CR-LF a line feed before it reads (lines stay; offsets are the new text's).
+  const read = options.firstDocumentOnly
+    ? goYamlFirstDocumentText(bare, file)
+    : kyamlReadableText(bare.includes("\r\n") ? bare.replaceAll("\r\n", "\n") : bare, file);
   let src = loneCarriageReturnsAsBreaks(read);
   let lines = new LineCounter();
   let all = parseAllList(src, lines, file);

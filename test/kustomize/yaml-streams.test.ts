@@ -19,8 +19,8 @@ import { resourceStream } from "../yaml/streams.js";
  * (anchors and aliases, tags, tabs, document markers, unclosed quotes and flow collections, bad
  * indentation, complex keys, …), each the one resource of a kustomization built by
  * `kubectl kustomize` and by `slipway build`. Both must fail, or both build the same bytes.
- * The seeds are new on every run (CI explores); replay one with `SLIPWAY_FUZZ_SEED=<seed>`, run
- * more with `SLIPWAY_FUZZ_RUNS=<n>`.
+ * The seeds are new on every run (CI explores); replay one with `SLIPWAY_FUZZ_SEED=<seed>`, a run
+ * with `SLIPWAY_FUZZ_BASE=<first seed>`, run more with `SLIPWAY_FUZZ_RUNS=<n>`.
  */
 
 /** A stream and what was done to it, from one seed. */
@@ -32,8 +32,11 @@ export function streamCase(seed: number): { text: string; mutations: string[] } 
   return { text, mutations: applied };
 }
 
+// SLIPWAY_FUZZ_KEEP=1 keeps the built directories (one per seed) to look into.
 const workRoot = mkdtempSync(path.join(tmpdir(), "slipway-yaml-streams-"));
-afterAll(() => rmSync(workRoot, { recursive: true, force: true }));
+afterAll(() => {
+  if (!process.env.SLIPWAY_FUZZ_KEEP) rmSync(workRoot, { recursive: true, force: true });
+});
 
 function materialise(seed: number, text: string): string {
   const dir = path.join(workRoot, String(seed));
@@ -63,7 +66,8 @@ async function disagreement(seed: number, text: string): Promise<string | undefi
   return undefined;
 }
 
-const base = Math.floor(Math.random() * 2 ** 31);
+// A fresh first seed on each run; SLIPWAY_FUZZ_BASE replays a whole run.
+const base = Number(process.env.SLIPWAY_FUZZ_BASE ?? Math.floor(Math.random() * 2 ** 31));
 
 describe.runIf(requires("kubectl"))("generated YAML streams: slipway build = kubectl kustomize", () => {
   const seeds = fuzzSeeds(base, 40);

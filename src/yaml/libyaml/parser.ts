@@ -63,9 +63,9 @@ class Parser {
     this.s = new Scanner(text, lookahead);
   }
 
-  /** Scanner.gluedFlowKeys: the `?` key indicators in flow collections with no blank after them. */
-  get gluedFlowKeys(): readonly number[] {
-    return this.s.gluedFlowKeys;
+  /** Scanner.glued: where tokens end that the `yaml` package would read on from. */
+  get glued(): readonly number[] {
+    return this.s.glued;
   }
 
   private fail(problem: string, problemMark: Mark, contextMark?: Mark): never {
@@ -489,8 +489,8 @@ export type GoYamlDocument =
       end: number;
       /** the end of the `...` that closed the document, when one did */
       markerEnd?: number;
-      /** offsets of `?` key indicators in the document's flow collections with no blank after them */
-      gluedFlowKeys: number[];
+      /** offsets in the document where go-yaml ends a token the `yaml` package reads on (Scanner.glued) */
+      glued: number[];
     };
 
 /**
@@ -506,7 +506,7 @@ export function goYamlFirstDocument(text: string, lookahead: 0 | 2): GoYamlDocum
   try {
     p.next(); // STREAM_START
     let e = p.next();
-    if (e.type === "STREAM_END") return { end: text.length, gluedFlowKeys: [] };
+    if (e.type === "STREAM_END") return { end: text.length, glued: [] };
     let depth = 0;
     const documented = e.type === "DOCUMENT_START";
     if (documented) e = p.next();
@@ -519,10 +519,8 @@ export function goYamlFirstDocument(text: string, lookahead: 0 | 2): GoYamlDocum
     p.next(); // DOCUMENT_END, which peeks the token after the document
     const end = p.documentEnd < 0 ? text.length : p.documentEnd;
     // The scanner may have read ahead of the document.
-    const gluedFlowKeys = p.gluedFlowKeys.filter((at) => at < end);
-    return p.documentEndMarker < 0
-      ? { end, gluedFlowKeys }
-      : { end, markerEnd: p.documentEndMarker, gluedFlowKeys };
+    const glued = p.glued.filter((at) => at < end);
+    return p.documentEndMarker < 0 ? { end, glued } : { end, markerEnd: p.documentEndMarker, glued };
   } catch (err) {
     if (!(err instanceof LibyamlError)) throw err;
     const context = err.contextMark;
