@@ -117,7 +117,8 @@ export function readKustomization(
       });
     }
   }
-  for (const [key, value] of Object.entries(raw)) fields[byLowerCase.get(key.toLowerCase()) as KnownField] = value;
+  for (const [key, value] of Object.entries(raw))
+    fields[byLowerCase.get(key.toLowerCase()) as KnownField] = value;
   const where = (f: string) => ({ file, line: lineOf(f) });
   const strList = (f: KnownField): string[] => {
     const v = fields[f];

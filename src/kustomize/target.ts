@@ -272,7 +272,8 @@ function addDocument(out: Resource[], v: YamlValue, file: string, line: number, 
   // kyaml's GetValidatedMetadata (kustomize's dropBadNodes runs it on every document read): the
   // kind and metadata.name are read as a scalar's text, so a collection or an empty text is none.
   const kindText = metaText(kind);
-  if (kindText === "") throw new SlipwayError("missing Resource metadata: 'kind' is required", { file, line });
+  if (kindText === "")
+    throw new SlipwayError("missing Resource metadata: 'kind' is required", { file, line });
   const metadata = v.metadata;
   if (!kindText.endsWith("List") && metaText(isMap(metadata) ? metadata.name : undefined) === "") {
     throw new SlipwayError(`missing metadata.name in object of kind ${kindText}`, { file, line });

@@ -22,7 +22,8 @@ import { positionOf } from "./limits.js";
 /** A separator line as splitDocuments finds it (`\n---.*\n`); the match starts at its `\n`. */
 const SEPARATOR = /\n---[^\n]*\n/g;
 /** Go's unicode.IsSpace, which strings.TrimSpace trims. */
-const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const GO_SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 /** What may follow a document in a piece without being content: blanks, breaks, comments. */
 const NOTHING = /^(?:[ \t\r\n]|#[^\r\n]*)*$/;
 

@@ -267,7 +267,10 @@ class DocumentConverter {
     // go-yaml v3 decodes a mapping with a key tagged other than !!str (`!!binary eA==`, `!x k`)
     // into map[interface{}]interface{}, which kustomize cannot turn into JSON.
     if (depth > 0 && keyNode.tag !== undefined && keyNode.tag !== "!" && keyNode.tag !== STR_TAG) {
-      this.fail(`mapping key ${text} is tagged ${keyNode.tag}, not a string: kustomize cannot serialise it`, keyNode);
+      this.fail(
+        `mapping key ${text} is tagged ${keyNode.tag}, not a string: kustomize cannot serialise it`,
+        keyNode,
+      );
     }
     if (r.tag === "str") return r.value as string;
     // The top level of a resource decodes into map[string]interface{}: other keys keep their text.

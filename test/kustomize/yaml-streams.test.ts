@@ -76,7 +76,10 @@ describe.runIf(requires("kubectl"))("generated YAML streams: slipway build = kub
       await mapLimit(seeds, 2, async (seed) => {
         const { text, mutations } = streamCase(seed);
         const problem = await disagreement(seed, text);
-        return problem && `seed ${seed} [${mutations.join(", ") || "unmutated"}] (SLIPWAY_FUZZ_SEED=${seed}): ${problem}`;
+        return (
+          problem &&
+          `seed ${seed} [${mutations.join(", ") || "unmutated"}] (SLIPWAY_FUZZ_SEED=${seed}): ${problem}`
+        );
       })
     ).filter((f) => f !== undefined);
     expect(failures).toEqual([]);

@@ -236,6 +236,9 @@ export const resourceStream = fc
     const separators = ["---\n", "---\n", "--- # next\n", "---   \n"];
     const text =
       (leadingMarker ? "---\n" : "") +
-      parts.reduce((all, part, i) => (i === 0 ? part : all + (separators[i % separators.length] as string) + part), "");
+      parts.reduce(
+        (all, part, i) => (i === 0 ? part : all + (separators[i % separators.length] as string) + part),
+        "",
+      );
     return crlf ? text.replace(/\n/g, "\r\n") : text;
   });
