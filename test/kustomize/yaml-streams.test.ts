@@ -4,8 +4,10 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { errorMessage } from "../../src/errors.js";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { buildYaml } from "../../src/kustomize/build.js";
 import { mutate, rng } from "../helm/yaml-errors/generate.js";
+import { tempTree } from "../support/cli.js";
 import { requires } from "../support/env.js";
 import { kubectlKustomize, mapLimit } from "../support/kubectl.js";
 import { fuzzSeeds } from "../support/random.js";
@@ -118,4 +120,100 @@ describe.runIf(requires("kubectl"))("generated YAML streams: slipway build = kub
     for (const [reason, n] of known) console.log(`known divergence, ${n} input(s): ${reason}`);
     expect(failures).toEqual([]);
   }, 300_000);
+});
+
+/**
+ * The classes the fuzzer found, fixed: each a resource file built by Slipway (expected here) and by
+ * kubectl (the same outcome and bytes, where kubectl runs).
+ */
+const head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+type Expected = { yaml: string } | { error: string };
+const ROWS: Array<[string, string, Expected]> = [
+  [
+    "'?' glued to a scalar in a flow mapping",
+    `${head}data: {A: ?x}\n`,
+    { error: "did not find expected node content" },
+  ],
+  [
+    "':' glued to a scalar in a flow sequence",
+    `${head}data: [:x]\n`,
+    { error: "did not find expected node content" },
+  ],
+  [
+    "'?' inside a flow plain scalar",
+    `${head}data: {a: b?c}\n`,
+    { error: "did not find expected ',' or '}'" },
+  ],
+  [
+    "'?' glued to a scalar in a flow sequence: a pair",
+    `${head}spec: [[a, ?x], ?y, {?z: 1}]\n`,
+    { yaml: `${head}spec:\n- - a\n  - x: ""\n- "y": ""\n- z: 1\n` },
+  ],
+  ["what follows '...' is never read", `${head}...\n{broken: [\n`, { yaml: head }],
+  [
+    "a document after '...' in the same piece is dropped",
+    `${head}...\n${head.replace("x", "y")}`,
+    { yaml: head },
+  ],
+  [
+    "a scanner error just after '...' (v3 scans two tokens ahead)",
+    `${head}...\n"open\n`,
+    { error: "found unexpected end of stream" },
+  ],
+  ["a separator with content", `${head}--- x\n${head}`, { error: "invalid document separator: --- x" }],
+  ["a key with no text", `?\n:\n${head}spec:\n  ?\n  : 1\n`, { yaml: `"": null\n${head}spec:\n  "": 1\n` }],
+  ["a key tagged !!binary", `${head}spec: {!!str x: 1, !!binary eA==: 2}\n`, { error: "not a string" }],
+  ["a key with a custom tag", `${head}spec: {!t x: 1}\n`, { error: "not a string" }],
+  ["a key with the non-specific tag '!'", `${head}spec: {! x: 1}\n`, { yaml: `${head}spec:\n  x: 1\n` }],
+  [
+    "no metadata.name",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  nam: x\n",
+    { error: "missing metadata.name" },
+  ],
+  [
+    "a name that is a list",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [a]\n",
+    { error: "missing metadata.name" },
+  ],
+  [
+    "a kind that is a list",
+    "apiVersion: v1\nkind: [a]\nmetadata:\n  name: x\n",
+    { error: "'kind' is required" },
+  ],
+  [
+    "a List needs no name",
+    "apiVersion: v1\nkind: ConfigMapList\nmetadata: {}\n",
+    { yaml: "apiVersion: v1\nkind: ConfigMapList\nmetadata: {}\n" },
+  ],
+  [
+    "a folded scalar with an emoji comes back unchanged",
+    `${head}spec: >\n  a😀\n  b\n    c\n`,
+    { yaml: `${head}spec: "a\\U0001F600 b\\n  c\\n"\n` },
+  ],
+  [
+    "a folded scalar with an emoji, CR-LF",
+    `${head}spec: >\n  a😀\n  b\n    c\n`.replace(/\n/g, "\r\n"),
+    { yaml: `${head}spec: "a\\U0001F600 b\\n  c\\n"\n` },
+  ],
+];
+
+describe("the classes the generated streams found", () => {
+  const build = (text: string) => {
+    const fs = new MemoryFileSystem({
+      "/k/kustomization.yaml": "resources: [res.yaml]\n",
+      "/k/res.yaml": text,
+    });
+    return buildYaml("/k", { fs });
+  };
+  it.each(ROWS)("%s", (_, text, expected) => {
+    if ("yaml" in expected) expect(build(text)).toBe(expected.yaml);
+    else expect(() => build(text)).toThrow(expected.error);
+  });
+  it.runIf(requires("kubectl")).each(ROWS)("%s: as kubectl", async (_, text, expected) => {
+    const r = await kubectlKustomize(
+      tempTree({ "kustomization.yaml": "resources: [res.yaml]\n", "res.yaml": text }),
+    );
+    if ("yaml" in expected) expect(r).toMatchObject({ ok: true, stdout: expected.yaml });
+    else expect(r.ok).toBe(false);
+  });
 });
