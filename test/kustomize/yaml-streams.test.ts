@@ -26,7 +26,7 @@ import { resourceStream } from "../yaml/streams.js";
  */
 
 /** A stream and what was done to it, from one seed. */
-export function streamCase(seed: number): { text: string; mutations: string[] } {
+function streamCase(seed: number): { text: string; mutations: string[] } {
   const [generated] = fc.sample(resourceStream, { seed, numRuns: 1 });
   const r = rng(seed);
   if (r.next() < 0.5) return { text: generated as string, mutations: [] };
