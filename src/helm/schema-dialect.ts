@@ -103,10 +103,34 @@ export function nestedDialectError(root: unknown): string | undefined {
  */
 export function urnRefs(root: unknown): string[] {
   const out: string[] = [];
-  const add = (url: string) => {
+  for (const url of urnsInCompileOrder(root)) {
     const bare = url.split("#", 1)[0]!;
     if (!out.includes(bare)) out.push(bare);
-  };
+  }
+  return out;
+}
+
+/**
+ * v6's compile error for the first `urn:` `$ref` (in compile order) whose fragment is a JSON
+ * pointer: the permissive schema Helm loads for the URN (`true`) holds nothing for it to point
+ * at, so compiling fails whatever the values (`json-pointer in "urn:x#/ptr" not found`).
+ */
+export function urnPointerError(root: unknown): string | undefined {
+  const isObject = (x: unknown): x is Record<string, unknown> =>
+    typeof x === "object" && x !== null && !Array.isArray(x);
+  const rootSchema = isObject(root) && typeof root.$schema === "string" ? root.$schema : undefined;
+  for (const url of urnsInCompileOrder(root)) {
+    if (url === rootSchema) continue;
+    const hash = url.indexOf("#");
+    if (hash >= 0 && url[hash + 1] === "/") return `json-pointer in "${url}" not found`;
+  }
+  return undefined;
+}
+
+/** The `urn:` URLs (fragments kept) of the root's `$schema` and of each compiled `$ref`, in v6's order. */
+function urnsInCompileOrder(root: unknown): string[] {
+  const out: string[] = [];
+  const add = (url: string) => out.push(url);
   const isObject = (x: unknown): x is Record<string, unknown> =>
     typeof x === "object" && x !== null && !Array.isArray(x);
   if (isObject(root) && typeof root.$schema === "string" && /^urn:/i.test(root.$schema)) add(root.$schema);

@@ -34,7 +34,14 @@ import { useJsonEqualInAjv } from "./json-equal.js";
 import { textOf } from "./loader.js";
 import { chartName, type RenderChart } from "./render-chart.js";
 import { type Draft, prunedSchemaText, quickVerdict } from "./schema-accept.js";
-import { dialectError, draftOf, nestedDialectError, noLoaderFor, urnRefs } from "./schema-dialect.js";
+import {
+  dialectError,
+  draftOf,
+  nestedDialectError,
+  noLoaderFor,
+  urnPointerError,
+  urnRefs,
+} from "./schema-dialect.js";
 import { mayHaveIgnored, withoutIgnored } from "./schema-ignored.js";
 import { metaschemaViolation } from "./schema-metaschema.js";
 import {
@@ -1085,7 +1092,11 @@ function validateOne(
   warnings?: Warnings,
 ): string | undefined {
   const text = schemaText(schemaBytes);
-  if (warnings !== undefined && text.includes('"urn:')) warnUrns(text, warnings);
+  if (text.includes('"urn:')) {
+    if (warnings !== undefined) warnUrns(text, warnings);
+    const urnError = urnPointerError(parsedOrUndefined(text));
+    if (urnError !== undefined) return urnError;
+  }
   // JSON.parse takes any depth and every step after it (the quick check, pruning, ajv) recurses:
   // a schema no chart needs is the chart's schema error, not the engine's stack overflow.
   if (tooDeep(schemaBytes, text))
@@ -1098,6 +1109,14 @@ function validateOne(
   } catch (e) {
     if (e instanceof RegexpSubjectTooLong) return `${tooLongForPattern(e, data)}\n`;
     throw e;
+  }
+}
+
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,4 +1,6 @@
 import { SlipwayError } from "../errors.js";
+import { compareGoStrings } from "../go/compare.js";
+import { quote as goQuote } from "../helm/template/quote.js";
 import { decodeLegacyHelmArgs } from "./generators/helm-chart.js";
 import { isMap, type YamlMap, type YamlValue } from "./types.js";
 
@@ -104,16 +106,19 @@ export function readKustomization(
       { file, line: 1 },
     );
   const fields: Partial<Record<KnownField, YamlValue>> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    const canonical = byLowerCase.get(key.toLowerCase());
-    if (!canonical) {
-      throw new SlipwayError(`invalid Kustomization: json: unknown field "${key}"`, {
+  // sigs.k8s.io/yaml hands encoding/json the object with its keys sorted (json.Marshal of a map),
+  // so the first unknown field in that order is the one named, quoted as %q quotes it
+  // (`"\ufeffresources"` for a key that starts with a BOM).
+  for (const key of Object.keys(raw).sort(compareGoStrings)) {
+    if (!byLowerCase.has(key.toLowerCase())) {
+      throw new SlipwayError(`invalid Kustomization: json: unknown field ${goQuote(key)}`, {
         file,
         line: lineOf(key),
       });
     }
-    fields[canonical] = value;
   }
+  for (const [key, value] of Object.entries(raw))
+    fields[byLowerCase.get(key.toLowerCase()) as KnownField] = value;
   const where = (f: string) => ({ file, line: lineOf(f) });
   const strList = (f: KnownField): string[] => {
     const v = fields[f];

@@ -253,6 +253,12 @@ function wholeDocument(v: YamlValue): SecretPaths {
   return out;
 }
 
+/** kyaml's text of a metadata field: a scalar's text, "" for a collection or a null. */
+function metaText(v: YamlValue | undefined): string {
+  if (v === undefined || v === null || typeof v === "object") return "";
+  return String(v);
+}
+
 function addDocument(out: Resource[], v: YamlValue, file: string, line: number, secrets?: SecretPaths): void {
   if (v === null) return;
   if (!isMap(v)) throw new SlipwayError("a resource document must be a YAML mapping", { file, line });
@@ -263,8 +269,14 @@ function addDocument(out: Resource[], v: YamlValue, file: string, line: number, 
       addDocument(out, item, file, line, secrets?.under(["items", i]));
     return;
   }
-  if (kind === undefined || kind === null || kind === "") {
+  // kyaml's GetValidatedMetadata (kustomize's dropBadNodes runs it on every document read): the
+  // kind and metadata.name are read as a scalar's text, so a collection or an empty text is none.
+  const kindText = metaText(kind);
+  if (kindText === "")
     throw new SlipwayError("missing Resource metadata: 'kind' is required", { file, line });
+  const metadata = v.metadata;
+  if (!kindText.endsWith("List") && metaText(isMap(metadata) ? metadata.name : undefined) === "") {
+    throw new SlipwayError(`missing metadata.name in object of kind ${kindText}`, { file, line });
   }
   const r = new Resource(v as KObject, { file, line });
   r.origin = { path: file };

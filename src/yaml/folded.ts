@@ -24,8 +24,11 @@ export function v3BlockAllowed(v: string): boolean {
   if (v === "") return false;
   if (v.endsWith(" ")) return false;
   if (/ [\n\r\u0085\u2028\u2029]/.test(v)) return false;
-  // Not printable for go-yaml (tab and "\n" are): C0/C1 controls, DEL, surrogates, U+FEFF, U+FFFE/F.
-  return !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff\ufeff\ufffe\uffff]/u.test(v);
+  // Not printable for go-yaml (tab and "\n" are): C0/C1 controls, DEL, surrogates, U+FEFF, U+FFFE/F,
+  // and every character beyond the BMP (is_printable takes no 4-byte UTF-8 sequence: an emoji).
+  return !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff\ufeff\ufffe\uffff\u{10000}-\u{10ffff}]/u.test(
+    v,
+  );
 }
 
 /** The body lines v3's folded writer produces (indentation left out), each ending a line. */

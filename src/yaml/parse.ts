@@ -38,6 +38,7 @@ import { foldedQuoted } from "./fast/inline.js";
 import { type LineTree, lineTreeOf } from "./fast/line-tree.js";
 import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
+import { goYamlFirstDocumentText, kyamlReadableText } from "./kyaml-stream.js";
 import { parseAllDocumentsWithin } from "./limits.js";
 import { goFloatName } from "./numbers.js";
 import { indentQuotedContinuation } from "./quoted-indent.js";
@@ -58,6 +59,11 @@ export interface PositionedDocument extends ParsedDocument {
 
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]/;
 const MERGE_TAG = "tag:yaml.org,2002:merge";
+const STR_TAG = "tag:yaml.org,2002:str";
+
+function isEmptyPlainKey(node: Node): boolean {
+  return isScalar(node) && !node.tag && node.type === "PLAIN" && scalarText(node) === "";
+}
 
 const ALIAS_RATIO_RANGE_LOW = 400_000;
 const ALIAS_RATIO_RANGE_HIGH = 4_000_000;
@@ -89,6 +95,11 @@ export interface ParseOptions {
    * as kustomize reads a resource. Flux re-reads a substituted object this way.
    */
   yamlToJson?: boolean;
+  /**
+   * Read as go-yaml v2's `Unmarshal` (sigs.k8s.io/yaml) reads: the first document, and nothing
+   * after it, instead of each piece of the stream as kyaml reads a resource file.
+   */
+  firstDocumentOnly?: boolean;
 }
 
 class DocumentConverter {
@@ -239,6 +250,8 @@ class DocumentConverter {
 
   private keyOf(keyNode: Node | null, depth: number, flow: boolean): string {
     if (keyNode !== null && isAlias(keyNode)) keyNode = this.target(keyNode);
+    // kyaml keeps a key written with no text (`?` alone, `: v`) as the empty string.
+    if (!this.options.yamlToJson && (keyNode === null || isEmptyPlainKey(keyNode))) return "";
     if (keyNode === null || !isScalar(keyNode)) {
       if (keyNode === null) return this.fail("mapping key is null; kustomize cannot serialise it", keyNode);
       return this.fail("mapping key is not a scalar; kustomize cannot serialise it", keyNode);
@@ -251,6 +264,14 @@ class DocumentConverter {
       return jsonKey(r) ?? this.fail(`unsupported map key ${text}`, keyNode);
     }
     if (r.tag === "null") this.fail(`mapping key "${text}" is null; kustomize cannot serialise it`, keyNode);
+    // go-yaml v3 decodes a mapping with a key tagged other than !!str (`!!binary eA==`, `!x k`)
+    // into map[interface{}]interface{}, which kustomize cannot turn into JSON.
+    if (depth > 0 && keyNode.tag !== undefined && keyNode.tag !== "!" && keyNode.tag !== STR_TAG) {
+      this.fail(
+        `mapping key ${text} is tagged ${keyNode.tag}, not a string: kustomize cannot serialise it`,
+        keyNode,
+      );
+    }
     if (r.tag === "str") return r.value as string;
     // The top level of a resource decodes into map[string]interface{}: other keys keep their text.
     if (depth === 0) return text;
@@ -373,9 +394,20 @@ function loneCarriageReturnsAsBreaks(text: string): string {
   return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
 }
 
-function parseRaw(text: string, file: string): { docs: RawDocument[]; lines: LineCounter } {
+function parseRaw(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): { docs: RawDocument[]; lines: LineCounter } {
   checkCharacters(text, file);
-  let src = loneCarriageReturnsAsBreaks(withoutStreamBom(text));
+  // What go-yaml reads, and only if it lets it: each piece of the stream as kyaml splits it, or
+  // the first document (before lone CRs become line feeds: kyaml splits at line feeds only).
+  const bare = withoutStreamBom(text);
+  // kyaml makes every CR-LF a line feed before it reads (lines stay; offsets are the new text's).
+  const read = options.firstDocumentOnly
+    ? goYamlFirstDocumentText(bare, file)
+    : kyamlReadableText(bare.includes("\r\n") ? bare.replaceAll("\r\n", "\n") : bare, file);
+  let src = loneCarriageReturnsAsBreaks(read);
   let lines = new LineCounter();
   let all = parseAllList(src, lines, file);
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {
@@ -503,7 +535,7 @@ export function parseYamlDocumentsFull(
   file: string,
   options: ParseOptions = {},
 ): ParsedDocument[] {
-  const { docs, lines } = parseRaw(text, file);
+  const { docs, lines } = parseRaw(text, file, options);
   const out: ParsedDocument[] = [];
   for (const raw of docs) {
     const parsed = convertDocument(raw, file, lines, options);
@@ -514,7 +546,7 @@ export function parseYamlDocumentsFull(
 
 /** The first document of a file (null when there is none), e.g. a kustomization.yaml. */
 export function parseYaml(text: string, file: string, options: ParseOptions = {}): YamlValue {
-  return parseYamlDocuments(text, file, options)[0]?.value ?? null;
+  return parseYamlDocuments(text, file, { ...options, firstDocumentOnly: true })[0]?.value ?? null;
 }
 
 /**

@@ -419,6 +419,24 @@ const PROBES: Array<{ name: string; schema: unknown; values: string; cannot?: Re
     values: "a: 1",
   },
   {
+    name: "a urn $ref with a JSON pointer (nothing to point at in the permissive schema)",
+    schema: { properties: { a: { $ref: "urn:x#/ptr" } } },
+    values: "a: 1",
+  },
+  {
+    name: "a urn $ref with a JSON pointer, never reached (v6 fails compiling it)",
+    schema: { properties: { a: { $ref: "urn:x#/ptr" } } },
+    values: "b: 1",
+  },
+  {
+    name: "urn $refs with JSON pointers, the first compiled named, an unreferenced definition's not",
+    schema: {
+      properties: { a: { $ref: "#/$defs/x" } },
+      $defs: { x: { $ref: "urn:a:b#/p" }, y: { $ref: "urn:z#/q" } },
+    },
+    values: "b: 1",
+  },
+  {
     name: "a urn $schema (the latest draft, and a warning)",
     schema: { $schema: "urn:x:y", type: "string" },
     values: "b: 1",

@@ -240,6 +240,9 @@ function flowScalar(text: string, at: number, end: number, line: number): Token<
   for (; i < end; i++) {
     const d = text.charCodeAt(i);
     if (isFlowStop(d)) break;
+    // go-yaml ends a flow plain scalar at `?` too, and takes it for a key indicator (`{a: b?c}`
+    // fails in kubectl): the full path says so.
+    if (d === 0x3f) bail();
     if (d !== 0x20) last = i + 1;
   }
   if (last === at) bail();

@@ -56,9 +56,16 @@ class Parser {
   private tagHandles: string[] = [];
   /** where the first document ended: the start of the token after its last node */
   documentEnd = -1;
+  /** the end of the first document's `...` marker, when one ended it */
+  documentEndMarker = -1;
 
-  constructor(text: string) {
-    this.s = new Scanner(text);
+  constructor(text: string, lookahead = 0) {
+    this.s = new Scanner(text, lookahead);
+  }
+
+  /** Scanner.glued: where tokens end that the `yaml` package would read on from. */
+  get glued(): readonly number[] {
+    return this.s.glued;
   }
 
   private fail(problem: string, problemMark: Mark, contextMark?: Mark): never {
@@ -99,8 +106,12 @@ class Parser {
       }
       case "DOCUMENT_END": {
         const t = this.s.peek();
-        if (this.documentEnd < 0) this.documentEnd = t.start.index;
-        if (t.type === "DOCUMENT_END") this.s.skipToken();
+        const first = this.documentEnd < 0;
+        if (first) this.documentEnd = t.start.index;
+        if (t.type === "DOCUMENT_END") {
+          if (first) this.documentEndMarker = t.end.index;
+          this.s.skipToken();
+        }
         this.tagHandles = [];
         this.state = "DOCUMENT_START";
         return { type: "DOCUMENT_END" };
@@ -467,5 +478,53 @@ export function goYamlProblem(text: string): GoYamlProblem | GoYamlFirstDocument
     let line = mark?.line ?? 0;
     if (err.problemMark.line !== 0 && err.stage === "scanner") line++;
     return { message: line === 0 ? err.problem : `line ${line}: ${err.problem}`, line0: mark?.line ?? 0 };
+  }
+}
+
+/** go-yaml reads the first document of `text`: a problem at `at`, or where the document ends. */
+export type GoYamlDocument =
+  | { problem: string; at: Mark }
+  | {
+      /** the start of the token after the document's last node */
+      end: number;
+      /** the end of the `...` that closed the document, when one did */
+      markerEnd?: number;
+      /** offsets in the document where go-yaml ends a token the `yaml` package reads on (Scanner.glued) */
+      glued: number[];
+    };
+
+/**
+ * What go-yaml meets reading the first document of `text`, as v2's `Unmarshal` or v3's
+ * `Decoder.Decode` (kyaml's ByteReader calls it once per split document) reads it. v3's scanner
+ * keeps two tokens queued past the parser's (`lookahead` 2; fetch_more_tokens), so a scanner
+ * error just after the document fails it too; v2's keeps none. The problem's mark is the one
+ * v3's parser.fail names: the context mark unless that is on the first line, then the problem
+ * mark. Syntax only: anchors and values are the composer's.
+ */
+export function goYamlFirstDocument(text: string, lookahead: 0 | 2): GoYamlDocument {
+  const p = new Parser(text, lookahead);
+  try {
+    p.next(); // STREAM_START
+    let e = p.next();
+    if (e.type === "STREAM_END") return { end: text.length, glued: [] };
+    let depth = 0;
+    const documented = e.type === "DOCUMENT_START";
+    if (documented) e = p.next();
+    for (;;) {
+      if (e.type === "SEQUENCE_START" || e.type === "MAPPING_START") depth++;
+      if (e.type === "SEQUENCE_END" || e.type === "MAPPING_END") depth--;
+      if (depth === 0) break;
+      e = p.next();
+    }
+    p.next(); // DOCUMENT_END, which peeks the token after the document
+    const end = p.documentEnd < 0 ? text.length : p.documentEnd;
+    // The scanner may have read ahead of the document.
+    const glued = p.glued.filter((at) => at < end);
+    return p.documentEndMarker < 0 ? { end, glued } : { end, markerEnd: p.documentEndMarker, glued };
+  } catch (err) {
+    if (!(err instanceof LibyamlError)) throw err;
+    const context = err.contextMark;
+    const at = context !== undefined && context.line !== 0 ? context : err.problemMark;
+    return { problem: err.problem, at };
   }
 }

@@ -94,8 +94,24 @@ export class Scanner {
   private readonly simpleKeys: SimpleKey[] = [];
   private readonly keysByToken = new Map<number, number>();
   private flowLevel = 0;
+  /**
+   * Offsets where a token ends that go-yaml ends though no blank follows, where the `yaml`
+   * package (YAML 1.2) reads on: the `?` a flow collection takes for a key indicator whatever
+   * follows (`[?x]` is `[{x: ""}]` to go-yaml, the scalar `?x` to the `yaml` package), and an
+   * anchor or alias name, which ends at the first character that is not a letter, digit, `_`
+   * or `-` (`&a: 1` anchors an empty key; YAML 1.2 reads the anchor `a:`).
+   */
+  readonly glued: number[] = [];
 
-  constructor(private readonly text: string) {
+  /**
+   * `lookahead`: the tokens kept queued past the head. go-yaml v2 scans no further than it must
+   * (0); v3 (kyaml, kubectl) keeps two more for its comments (scannerc.go fetch_more_tokens), so a
+   * scanner error in the two tokens after a document's end fails that document's Decode.
+   */
+  constructor(
+    private readonly text: string,
+    private readonly lookahead = 0,
+  ) {
     if (text.charCodeAt(0) === 0xfeff) this.mark.index = 1;
   }
 
@@ -145,7 +161,7 @@ export class Scanner {
 
   private fetchMore(): void {
     for (;;) {
-      if (this.head !== this.tokens.length) {
+      if (this.head < this.tokens.length - this.lookahead) {
         const at = this.keysByToken.get(this.parsed);
         if (at === undefined || !this.keyValid(this.simpleKeys[at] as SimpleKey)) break;
       }
@@ -382,6 +398,7 @@ export class Scanner {
   }
 
   private fetchKey(): void {
+    if (this.flowLevel > 0 && !isBlankZ(this.ch(1))) this.glued.push(this.mark.index + 1);
     if (this.flowLevel === 0) {
       if (!this.simpleKeyAllowed) this.fail("mapping keys are not allowed in this context");
       this.rollIndent(this.mark.column, -1, "BLOCK_MAPPING_START", this.here());
@@ -423,6 +440,7 @@ export class Scanner {
     const c = this.ch();
     if (name === "" || !(isBlankZ(c) || "?:,]}%@`".includes(c)))
       this.fail("did not find expected alphabetic or numeric character", start);
+    if (!isBlankZ(c)) this.glued.push(end.index);
     this.insert(-1, { type, start, end, value: name });
   }
 

@@ -375,22 +375,32 @@ export interface Case {
   yaml: string;
 }
 
+/**
+ * `text` (lines ending in a line break) with `times` mutations picked by `r` applied: the
+ * mutations' names and the text. Other generators reuse them (test/kustomize/yaml-streams.test.ts).
+ */
+export function mutate(text: string, r: Rng, times: number): { applied: string[]; text: string } {
+  const names = Object.keys(MUTATIONS);
+  const lines = text.split("\n");
+  lines.pop();
+  const applied: string[] = [];
+  for (let t = 0; t < times; t++) {
+    const m = r.pick(names);
+    applied.push((MUTATIONS[m] as Mutation)(lines, r));
+  }
+  return { applied, text: `${lines.join("\n")}\n` };
+}
+
 /** `count` malformed documents from `seed`. */
 export function generate(seed: number, count: number): Case[] {
   const r = rng(seed);
-  const names = Object.keys(MUTATIONS);
   const out: Case[] = [];
   const seen = new Set<string>();
   for (let n = 0; out.length < count && n < count * 10; n++) {
-    const lines = r.pick(BASES).split("\n");
-    lines.pop();
-    const applied: string[] = [];
-    const times = r.next() < 0.25 ? 2 : 1;
-    for (let t = 0; t < times; t++) {
-      const m = r.pick(names);
-      applied.push((MUTATIONS[m] as Mutation)(lines, r));
-    }
-    let text = `${lines.join("\n")}\n`;
+    const base = r.pick(BASES);
+    const mutated = mutate(base, r, r.next() < 0.25 ? 2 : 1);
+    const applied = mutated.applied;
+    let text = mutated.text;
     const ending = r.next();
     if (ending < 0.1) text = text.replace(/\n/g, "\r\n");
     else if (ending < 0.2) text = text.slice(0, -1);

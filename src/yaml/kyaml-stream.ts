@@ -1,0 +1,111 @@
+/**
+ * What of a YAML stream kustomize reads, and whether go-yaml lets it: kyaml's ByteReader
+ * (kustomize kyaml v0.18.1, kio/byteio_reader.go `Read`, `splitDocuments`) splits the text at
+ * every line that starts with `---` (a separator with anything but a comment after it fails:
+ * "invalid document separator"), and decodes each piece with its own go-yaml v3 Decoder, once:
+ * - go-yaml's scanner and parser refuse some text the `yaml` package reads: in a flow collection
+ *   `?` and `:` are indicators whatever follows them (`{A: ?x}`, `[:x]`, `{a: b?c}`), so such a
+ *   file fails to build with kubectl ("did not find expected node content");
+ * - only the first document of a piece is read: what follows a `...` (or a node less indented
+ *   than the document's root) up to the next separator is never parsed, so it neither builds nor
+ *   fails, except for a scanner error in the two tokens v3 scans ahead.
+ *
+ * `kyamlReadableText` checks each piece with the libyaml port (src/yaml/libyaml) and blanks what
+ * kyaml never reads, keeping every offset, so the `yaml` package then reads what kyaml reads.
+ * `goYamlFirstDocumentText` does the same for go-yaml v2's `Unmarshal`, which reads the first
+ * document of the whole text (sigs.k8s.io/yaml: kustomization files, Flux's own decoding).
+ */
+import { SlipwayError } from "../errors.js";
+import { type GoYamlDocument, goYamlFirstDocument } from "./libyaml/parser.js";
+import { positionOf } from "./limits.js";
+
+/** A separator line as splitDocuments finds it (`\n---.*\n`); the match starts at its `\n`. */
+const SEPARATOR = /\n---[^\n]*\n/g;
+/** Go's unicode.IsSpace, which strings.TrimSpace trims. */
+const GO_SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** What may follow a document in a piece without being content: blanks, breaks, comments. */
+const NOTHING = /^(?:[ \t\r\n]|#[^\r\n]*)*$/;
+
+/**
+ * `text` with what kyaml never reads blanked out (every other character kept in place), or a
+ * SlipwayError naming the file and line where go-yaml fails a piece kyaml reads.
+ */
+export function kyamlReadableText(text: string, file: string): string {
+  const pieces: Array<[number, number]> = [];
+  let start = 0;
+  // Go's FindAllStringIndex: matches do not overlap, so of two separator lines in a row only the
+  // first splits (the second starts the next piece as a document marker).
+  for (const m of text.matchAll(SEPARATOR)) {
+    const after = m[0].slice(4).replace(GO_SPACE, "");
+    if (after !== "" && !after.startsWith("#")) {
+      throw new SlipwayError(`invalid document separator: ${m[0].replace(GO_SPACE, "")}`, {
+        file,
+        ...positionOf(text, m.index + 1),
+      });
+    }
+    // kyaml gives the piece back the line break the split took (`values[i] += "\n"`).
+    pieces.push([start, m.index + 1]);
+    start = m.index + m[0].length;
+  }
+  pieces.push([start, text.length]);
+  const unread: Array<[number, number]> = [];
+  const glued: number[] = [];
+  for (const [from, to] of pieces) {
+    const piece = text.slice(from, to);
+    const read = goYamlFirstDocument(piece, 2);
+    const end = readEnd(read, text, from, file);
+    if (!NOTHING.test(piece.slice(end))) unread.push([from + end, to]);
+    if ("glued" in read) for (const at of read.glued) glued.push(from + at);
+  }
+  return unglued(blanked(text, unread), glued);
+}
+
+/**
+ * `text` with all after its first document blanked (offsets kept), as go-yaml v2's `Unmarshal`
+ * reads it (sigs.k8s.io/yaml: kustomization files, Flux's and the operator's decoding), or a
+ * SlipwayError where go-yaml fails that document.
+ */
+export function goYamlFirstDocumentText(text: string, file: string): string {
+  const read = goYamlFirstDocument(text, 0);
+  const end = readEnd(read, text, 0, file);
+  const readable = NOTHING.test(text.slice(end)) ? text : blanked(text, [[end, text.length]]);
+  return unglued(readable, "glued" in read ? read.glued : []);
+}
+
+/**
+ * A blank where go-yaml ends a token that the `yaml` package would read on from (Scanner.glued:
+ * `[?x]` → `[? x]`, `&a: 1` → `&a : 1`), so both read the same. Lines stay; columns after
+ * one move by one on its line.
+ */
+function unglued(text: string, at: readonly number[]): string {
+  if (at.length === 0) return text;
+  const parts: string[] = [];
+  let from = 0;
+  for (const q of at) {
+    parts.push(text.slice(from, q));
+    from = q;
+  }
+  parts.push(text.slice(from));
+  return parts.join(" ");
+}
+
+/** Where what go-yaml read of the piece at `from` ends (a `...` included), or its problem thrown. */
+function readEnd(read: GoYamlDocument, text: string, from: number, file: string): number {
+  if ("problem" in read) {
+    throw new SlipwayError(`yaml: ${read.problem}`, { file, ...positionOf(text, from + read.at.index) });
+  }
+  // A `...` stays: blanked, it would be a blank line a kept (`|+`) block scalar takes in.
+  return read.markerEnd ?? read.end;
+}
+
+function blanked(text: string, ranges: ReadonlyArray<[number, number]>): string {
+  if (ranges.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const [from, to] of ranges) {
+    out += text.slice(at, from) + text.slice(from, to).replace(/[^\r\n]/g, " ");
+    at = to;
+  }
+  return out + text.slice(at);
+}
