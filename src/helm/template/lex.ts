@@ -277,20 +277,54 @@ export class Lexer {
     const c = input.charCodeAt(pos);
     if (c === this.rightDelim0) return lexInsideAction;
     if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) {
-      return input.charCodeAt(pos + 1) === 0x2d ? lexInsideAction : lexSpace;
+      if (input.charCodeAt(pos + 1) === 0x2d) return lexInsideAction;
+      // lexSpace for a run that no "-" follows (which may start " -}}": lexSpace decides).
+      const end = input.length;
+      let newlines = c === 0x0a ? 1 : 0;
+      let j = pos + 1;
+      for (; j < end; j++) {
+        const d = input.charCodeAt(j);
+        if (d === 0x0a) newlines++;
+        else if (d !== 0x20 && d !== 0x09 && d !== 0x0d) break;
+      }
+      if (j < end && input.charCodeAt(j) === 0x2d) return lexSpace;
+      this.pos = j;
+      this.line += newlines;
+      return this.emit(ItemType.Space);
     }
     if (c === 0x2e) {
       const n = input.charCodeAt(pos + 1);
       if (n >= 0x30 && n <= 0x39) return lexInsideAction;
+      const end = terminatedWord(input, pos + 1, this.rightDelim);
+      if (end >= 0) {
+        this.pos = end;
+        return this.emit(end === pos + 1 ? ItemType.Dot : ItemType.Field);
+      }
       this.pos++;
       return lexField;
     }
-    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) return lexIdentifier;
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) {
+      const end = terminatedWord(input, pos, this.rightDelim);
+      if (end < 0) return lexIdentifier;
+      // emit, with the word sliced once for the keyword check and the item.
+      const start = this.start;
+      const word = input.slice(start, end);
+      this.item = { typ: wordType(this, word), pos: start, val: word, line: this.startLine };
+      this.pos = end;
+      this.start = end;
+      this.startLine = this.line;
+      return null;
+    }
     if (c === 0x22) {
       this.pos++;
       return lexQuote;
     }
     if (c === 0x24) {
+      const end = terminatedWord(input, pos + 1, this.rightDelim);
+      if (end >= 0) {
+        this.pos = end;
+        return this.emit(ItemType.Variable);
+      }
       this.pos++;
       return lexVariable;
     }
@@ -551,17 +585,22 @@ function lexIdentifier(l: Lexer): StateFn {
   l.pos = scanAlphaNumeric(l.input, l.pos);
   const word = l.input.slice(l.start, l.pos);
   if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(runeAt(l.input, l.pos))}`);
+  return l.emit(wordType(l, word));
+}
+
+/** The item a word is: a keyword, a bool or an identifier. */
+function wordType(l: Lexer, word: string): ItemType {
   const key = KEYWORDS.get(word);
   if (key !== undefined && key > ItemType.Keyword) {
     if (
       (key === ItemType.Break && !l.options.breakOK) ||
       (key === ItemType.Continue && !l.options.continueOK)
     )
-      return l.emit(ItemType.Identifier);
-    return l.emit(key);
+      return ItemType.Identifier;
+    return key;
   }
-  if (word === "true" || word === "false") return l.emit(ItemType.Bool);
-  return l.emit(ItemType.Identifier);
+  if (word === "true" || word === "false") return ItemType.Bool;
+  return ItemType.Identifier;
 }
 
 /** The end of a run of letters, digits and `_` starting at i. */
@@ -581,6 +620,37 @@ function scanAlphaNumeric(input: string, i: number): number {
     i += r > 0xffff ? 2 : 1;
   }
   return i;
+}
+
+/**
+ * The end of a run of ASCII letters, digits and `_` from `i` that ends at a terminator (as
+ * lexFieldOrVariable would scan it and atTerminator accept it), or -1 where the run goes on
+ * with a non-ASCII character or ends at something else: lexField and lexVariable decide those.
+ * One call for the most frequent items instead of their four.
+ */
+function terminatedWord(input: string, i: number, rightDelim: string): number {
+  const end = input.length;
+  let c = 0;
+  for (; i < end; i++) {
+    c = input.charCodeAt(i);
+    if (!(c === 0x5f || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)))
+      break;
+  }
+  if (i >= end) return i;
+  switch (c) {
+    case 0x20:
+    case 0x09:
+    case 0x0d:
+    case 0x0a:
+    case 0x2e: // .
+    case 0x2c: // ,
+    case 0x7c: // |
+    case 0x3a: // :
+    case 0x29: // )
+    case 0x28: // (
+      return i;
+  }
+  return c < 0x80 && input.startsWith(rightDelim, i) ? i : -1;
 }
 
 function runeAt(input: string, i: number): number {

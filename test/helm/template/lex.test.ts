@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { ItemType, Lexer } from "../../../src/helm/template/lex.js";
+
+/** Every item of a text as "Type:val@pos:line", to the first error or EOF. */
+function items(text: string, opts: { left?: string; right?: string; breakOK?: boolean } = {}): string[] {
+  const l = new Lexer("t", text, opts.left ?? "", opts.right ?? "");
+  l.options = { emitComment: false, breakOK: opts.breakOK ?? true, continueOK: true };
+  const out: string[] = [];
+  for (;;) {
+    const i = l.nextItem();
+    out.push(`${ItemType[i.typ]}:${i.val}@${i.pos}:${i.line}`);
+    if (i.typ === ItemType.EOF || i.typ === ItemType.Error) return out;
+  }
+}
+
+// Words (fields, variables, names) inside actions take a shortcut past lex.go's state functions
+// where the word is ASCII and ends at a terminator; every other ending must reach those functions
+// and come out as Go lexes it.
+describe("lex: words inside actions", () => {
+  it.each([
+    [
+      "field chain",
+      "{{.Values.a}}",
+      ["LeftDelim:{{@0:1", "Field:.Values@2:1", "Field:.a@9:1", "RightDelim:}}@11:1"],
+    ],
+    ["dot", "{{.}}", ["LeftDelim:{{@0:1", "Dot:.@2:1", "RightDelim:}}@3:1"]],
+    ["bare $", "{{$}}", ["LeftDelim:{{@0:1", "Variable:$@2:1", "RightDelim:}}@3:1"]],
+    [
+      "variable and field",
+      "{{$x.y}}",
+      ["LeftDelim:{{@0:1", "Variable:$x@2:1", "Field:.y@4:1", "RightDelim:}}@6:1"],
+    ],
+    ["non-ASCII letter goes on", "{{.aé}}", ["LeftDelim:{{@0:1", "Field:.aé@2:1", "RightDelim:}}@5:1"]],
+    ["non-ASCII variable", "{{$é}}", ["LeftDelim:{{@0:1", "Variable:$é@2:1", "RightDelim:}}@4:1"]],
+    ["identifier then non-ASCII", "{{fé}}", ["LeftDelim:{{@0:1", "Identifier:fé@2:1", "RightDelim:}}@4:1"]],
+    ["bad character after a field", "{{.a-}}", ["LeftDelim:{{@0:1", "Error:bad character U+002D '-'@2:1"]],
+    ["bad character after a name", "{{f+}}", ["LeftDelim:{{@0:1", "Error:bad character U+002B '+'@2:1"]],
+    ["bad character after a variable", "{{$x=}}", ["LeftDelim:{{@0:1", "Error:bad character U+003D '='@2:1"]],
+    [
+      "keywords and bools",
+      "{{if true}}{{end}}",
+      [
+        "LeftDelim:{{@0:1",
+        "If:if@2:1",
+        "Space: @4:1",
+        "Bool:true@5:1",
+        "RightDelim:}}@9:1",
+        "LeftDelim:{{@11:1",
+        "End:end@13:1",
+        "RightDelim:}}@16:1",
+      ],
+    ],
+    [
+      "terminators",
+      "{{f .a,$b|g (.c):}}",
+      [
+        "LeftDelim:{{@0:1",
+        "Identifier:f@2:1",
+        "Space: @3:1",
+        "Field:.a@4:1",
+        "Char:,@6:1",
+        "Variable:$b@7:1",
+        "Pipe:|@9:1",
+        "Identifier:g@10:1",
+        "Space: @11:1",
+        "LeftParen:(@12:1",
+        "Field:.c@13:1",
+        "RightParen:)@15:1",
+        "Error:expected :=@16:1",
+      ],
+    ],
+    [
+      "lines",
+      "{{.a\n.b\r\n$c}}",
+      [
+        "LeftDelim:{{@0:1",
+        "Field:.a@2:1",
+        "Space:\n@4:1",
+        "Field:.b@5:2",
+        "Space:\r\n@7:2",
+        "Variable:$c@9:3",
+        "RightDelim:}}@11:3",
+      ],
+    ],
+    [
+      "trim marker after a word",
+      "{{.a -}} x",
+      ["LeftDelim:{{@0:1", "Field:.a@2:1", "RightDelim:}}@6:1", "Text:x@9:1"],
+    ],
+    [
+      "space run before a trim marker",
+      "{{ .a  -}}",
+      ["LeftDelim:{{@0:1", "Space: @2:1", "Field:.a@3:1", "Space: @5:1", "RightDelim:}}@8:1"],
+    ],
+    [
+      "spaces at the end",
+      "{{.a \n ",
+      ["LeftDelim:{{@0:1", "Field:.a@2:1", "Space: \n @4:1", "Error:unclosed action@7:2"],
+    ],
+  ])("%s", (_, text, expected) => {
+    expect(items(text).slice(0, expected.length)).toEqual(expected);
+  });
+
+  it("ends a word at other delimiters, and not at a delimiter's first character alone", () => {
+    expect(items("[[.a]]", { left: "[[", right: "]]" }).slice(1, 3)).toEqual([
+      "Field:.a@2:1",
+      "RightDelim:]]@4:1",
+    ]);
+    expect(items("[[.a]x]]", { left: "[[", right: "]]" })[1]).toBe("Error:bad character U+005D ']'@2:1");
+    expect(items("<<.abc>>", { left: "<<", right: "bc>>" })[1]).toBe("Error:bad character U+003E '>'@2:1");
+  });
+
+  it("takes break for a name where a function of that name exists", () => {
+    expect(items("{{break}}", { breakOK: false })[1]).toBe("Identifier:break@2:1");
+    expect(items("{{break}}")[1]).toBe("Break:break@2:1");
+  });
+});
