@@ -46,7 +46,7 @@ export class InRepoLinksFileSystem implements FileSystem {
     this.reader = {
       readLink: (q) => {
         const t = base.readLink?.(q);
-        return t !== undefined && t.startsWith("/") ? this.asGiven(t) : t;
+        return t?.startsWith("/") ? this.asGiven(t) : t;
       },
       exists: (q) => base.exists(q),
       isDirectory: (q) => this.isResolvedDirectory(q),
