@@ -1,29 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { runCheck as runEngine } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
-import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { analyzeGraph } from "../../src/graph/index.js";
 import { metaString } from "../../src/platform/flux-objects.js";
 import { graphNodes } from "../../src/platform/graph-nodes.js";
-import { loadPlatform, type Platform } from "../../src/platform/index.js";
+import type { Platform } from "../../src/platform/index.js";
 import { ks } from "../support/flux.js";
+import { clusterRows, kustomizationStatuses, loadMemoryPlatform } from "../support/memory-platform.js";
 
 /**
  * Layouts of public repositories Slipway had not seen (carpenike, xunholy, rwlove home-ops),
  * where discovery made clusters that do not exist, or left a whole cluster unrendered, and the
  * check reported false errors on them. Each layout is cut down to what caused it.
  */
-const ROOT = "/repo";
+const load = loadMemoryPlatform;
 const runCheck = (p: Platform) => runEngine(p, { rules: [...allRules], renderCache: false });
-function load(files: Record<string, string>): Platform {
-  const fs = new MemoryFileSystem(
-    Object.fromEntries(Object.entries(files).map(([p, t]) => [`${ROOT}/${p}`, t])),
-  );
-  return loadPlatform(ROOT, { fs });
-}
-const clusters = (p: Platform) => p.clusters.map((c) => [c.name, c.path, c.discoveredBy]);
-const statuses = (p: Platform) =>
-  p.clusters.flatMap((c) => c.kustomizations.map((k) => `${c.name} ${k.id} ${k.status}`));
+const clusters = clusterRows;
+const statuses = kustomizationStatuses;
 const cm = (name: string, ns = "apps") =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${ns}}\n`;
 

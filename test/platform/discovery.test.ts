@@ -1,22 +1,15 @@
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MemoryFileSystem } from "../../src/fs/filesystem.js";
-import { loadPlatform, type Platform, platformErrors } from "../../src/platform/index.js";
+import { loadPlatform, platformErrors } from "../../src/platform/index.js";
 import { tempTree } from "../support/cli.js";
 import { ks } from "../support/flux.js";
+import { clusterRows, kustomizationStatuses, loadMemoryPlatform } from "../support/memory-platform.js";
 
 /** Discovery that explains itself (issue 10): each case is a repository layout seen in the wild. */
-const ROOT = "/repo";
-function load(files: Record<string, string>): Platform {
-  const fs = new MemoryFileSystem(
-    Object.fromEntries(Object.entries(files).map(([p, t]) => [`${ROOT}/${p}`, t])),
-  );
-  return loadPlatform(ROOT, { fs });
-}
-const clusters = (p: Platform) => p.clusters.map((c) => [c.name, c.path, c.discoveredBy]);
-const statuses = (p: Platform) =>
-  p.clusters.flatMap((c) => c.kustomizations.map((k) => `${c.name} ${k.id} ${k.status}`));
+const load = loadMemoryPlatform;
+const clusters = clusterRows;
+const statuses = kustomizationStatuses;
 
 const sync = (clusterPath: string) => `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository

@@ -228,6 +228,20 @@ function compareObjects(
 
 afterEach(() => vi.unstubAllEnvs());
 
+/** Runs commands, keeping each one's stdout and stderr as outputs to search for secrets. */
+function outputRecorder() {
+  const outputs: Output[] = [];
+  const run = async (label: string, command: () => Promise<number>) => {
+    const r = await captureOutput(command);
+    outputs.push(
+      { label: `${label} (stdout)`, text: r.stdout },
+      { label: `${label} (stderr)`, text: r.stderr },
+    );
+    return { ...r, all: r.stdout + r.stderr };
+  };
+  return { outputs, run };
+}
+
 describe("the secret index the fuzzer searches with", () => {
   const secret: GeneratedSecret = { name: "S", value: 'Abc123Def4"\\%&<>Xyz789Qrs0', cls: "special" };
   const index = new SecretIndex();
@@ -274,15 +288,7 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
     noOwnKeys();
     const repo = git.dir;
     const key = ["--age-key-file", demoKeyFile];
-    const outputs: Output[] = [];
-    const run = async (label: string, command: () => Promise<number>) => {
-      const r = await captureOutput(command);
-      outputs.push(
-        { label: `${label} (stdout)`, text: r.stdout },
-        { label: `${label} (stderr)`, text: r.stderr },
-      );
-      return r;
-    };
+    const { outputs, run } = outputRecorder();
     const dir = mkdtempSync(path.join(tmpdir(), "slipway-leak-out-"));
     for (const format of ["yaml", "json"]) {
       await run(`render ${format}`, () => renderCommand([repo, ...key, "--format", format]));
@@ -433,15 +439,7 @@ describe.each(SEEDS)("leak fuzzer, seed %i", (seed) => {
     const tree = () => filesUnder(dir).map((o) => `${o.label}\n${o.text}`);
     const before = tree();
     const key = ["--age-key-file", demoKeyFile];
-    const outputs: Output[] = [];
-    const run = async (label: string, command: () => Promise<number>) => {
-      const r = await captureOutput(command);
-      outputs.push(
-        { label: `${label} (stdout)`, text: r.stdout },
-        { label: `${label} (stderr)`, text: r.stderr },
-      );
-      return { ...r, all: r.stdout + r.stderr };
-    };
+    const { outputs, run } = outputRecorder();
     const where = `seed ${seed}, ${JSON.stringify(damaged)}`;
     // Cut in half, a file is no SOPS file any more: YAML that kustomize may still read.
     const mustDecrypt = Object.entries(damaged).filter(([, d]) => d !== "file cut in half");
