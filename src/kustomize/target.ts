@@ -32,7 +32,7 @@ import {
   mergeGenerated,
 } from "./generators/index.js";
 import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
-import { isRemoteReference, type Loader, RemoteResourceError, remoteError } from "./loader.js";
+import { isRemoteReference, type Loader, remoteError, withContext } from "./loader.js";
 import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
 import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
 import { resIdEquals, resIdString } from "./resid.js";
@@ -1120,7 +1120,7 @@ function topLevelLine(text: string, field: string): number | undefined {
 
 function wrap(e: unknown, context: string): unknown {
   if (e instanceof SlipwayError)
-    return new SlipwayError(`${context}: ${e.message}`, { file: e.file, line: e.line, column: e.column });
+    return withContext(e, `${context}: ${e.message}`, { file: e.file, line: e.line, column: e.column });
   return e;
 }
 
@@ -1136,7 +1136,7 @@ function throughBase(e: unknown, p: string): unknown {
   const m = ACCUMULATING.exec(e.message);
   const route = m?.[1] === undefined ? `'${p}'` : `'${p}' → ${m[1]}`;
   const rest = m ? e.message.slice(m[0].length) : e.message;
-  return new SlipwayError(`accumulating resources (in ${route}): ${rest}`, {
+  return withContext(e, `accumulating resources (in ${route}): ${rest}`, {
     file: e.file,
     line: e.line,
     column: e.column,
@@ -1144,10 +1144,7 @@ function throughBase(e: unknown, p: string): unknown {
 }
 
 function withFile(e: SlipwayError, file: string): SlipwayError {
-  if (e.file) return e;
-  return e instanceof RemoteResourceError
-    ? new RemoteResourceError(e.message, { file })
-    : new SlipwayError(e.message, { file });
+  return e.file ? e : withContext(e, e.message, { file });
 }
 
 export type { PatchEntry };

@@ -1118,6 +1118,9 @@ function settingsFromOwnOutput(
     if (groupOf(r.obj) === "" && r.obj.kind === "ConfigMap") add("ConfigMap", r.obj);
     else if (groupOf(r.obj) === "" && r.obj.kind === "Secret") add("Secret", placeholderSecret(r.obj));
     else {
+      // Not one whose keys cannot be known offline (an ExternalSecret's dataFrom): a variable
+      // missing from it would be substituted empty, and an object named by it would fail as Flux
+      // never fails it (truxnell/home-cluster's Certificate "${EXTERNAL_DOMAIN/./-}").
       const produced = producedSecret(r.obj);
       if (produced && !produced.open) add("Secret", produced.secret);
     }

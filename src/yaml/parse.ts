@@ -289,7 +289,8 @@ class DocumentConverter {
 
   private isMergeKey(key: Node | null): boolean {
     if (key === null || !isScalar(key) || key.type !== "PLAIN") return false;
-    return key.value === "<<" && (!key.tag || key.tag === MERGE_TAG);
+    // `!!merge <<` is a merge key to go-yaml too; the yaml package leaves such a key no value.
+    return (key.tag === MERGE_TAG || (!key.tag && key.value === "<<")) && scalarText(key) === "<<";
   }
 
   private checkDuplicates(node: YAMLMap): void {

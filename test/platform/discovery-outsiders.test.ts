@@ -272,6 +272,26 @@ describe("the cluster root may depend on a Kustomization the bootstrap applies b
   });
 });
 
+it("a remote resource in a base, or a generator's remote file, is the same warning (toboshii)", () => {
+  const p = load({
+    "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+    "clusters/prod/crds.yaml": ks("crds", "  path: ./crds\n"),
+    "clusters/prod/apps.yaml": ks("apps", "  path: ./apps\n"),
+    "crds/kustomization.yaml": "resources: [cert-manager]\n",
+    "crds/cert-manager/kustomization.yaml": "resources:\n  - https://example.com/cert-manager.crds.yaml\n",
+    "apps/kustomization.yaml": `configMapGenerator:
+  - name: dashboard
+    files:
+      - dash.json=https://example.com/dash.json
+`,
+  });
+  const found = runCheck(p).findings.filter((f) => f.rule === "render-error");
+  expect(found.map((f) => [f.severity, f.kustomization])).toEqual([
+    ["warning", "flux-system/apps"],
+    ["warning", "flux-system/crds"],
+  ]);
+});
+
 describe("an object whose name comes from a Secret is not rendered: a warning, never the secret (Diaoul)", () => {
   it("the Kustomization fails in render, and check says why at warning level", () => {
     const p = load({

@@ -78,6 +78,16 @@ describe("scalar resolution (go-yaml v3, then the JSON round trip)", () => {
     expect(doc).toEqual({ 1: "a", true: "b", base: { x: 1, y: 2 }, m: { x: 1, y: 5, z: 3 } });
   });
 
+  it("merges a key written `!!merge <<`, as go-yaml does (truxnell/home-cluster's ServiceMonitor)", () => {
+    // kubectl kustomize: matchLabels gets both labels. Slipway failed ("tagged … merge, not a
+    // string"); before that, it dropped the merge and printed matchLabels: {}.
+    const text = "labels: &l {a: 1, b: 2}\nselector:\n  matchLabels:\n    !!merge <<: *l\n    c: 3\n";
+    expect(parseYaml(text, "t")).toEqual({
+      labels: { a: 1, b: 2 },
+      selector: { matchLabels: { a: 1, b: 2, c: 3 } },
+    });
+  });
+
   it("drops quoted << keys as kustomize does", () => {
     expect(parseYaml('a:\n  "<<": {x: 1}\n  b: 1\n', "t")).toEqual({ a: { b: 1 } });
   });

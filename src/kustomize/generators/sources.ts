@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { SlipwayError } from "../../errors.js";
 import type { FileSystem } from "../../fs/filesystem.js";
 import { hiddenLinkNote } from "../../fs/hidden-link.js";
+import { RemoteResourceError } from "../loader.js";
 import type { GeneratorArgs } from "./args.js";
 import { parseEnvFile } from "./envfile.js";
 import type { KvPair } from "./kv-pair.js";
@@ -114,7 +115,8 @@ export function resolveSource(p: string, dir: string): string {
 function readSource(p: string, ctx: SourceContext, what: string, all: string[]): Buffer {
   const fail = (msg: string) => sourceError(`${what} ${goList(all)}: ${msg}`, ctx);
   if (/^https?:\/\//i.test(p)) {
-    throw fail(`'${p}' is a remote file; Slipway reads local files only (no network)`);
+    const e = fail(`'${p}' is a remote file; Slipway reads local files only (no network)`);
+    throw new RemoteResourceError(e.message, { file: e.file });
   }
   const abs = resolveSource(p, ctx.dir);
   try {
