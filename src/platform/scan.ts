@@ -121,10 +121,15 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
         known = { abs, file, found: scanFile(bytes.toString("utf8"), name, abs, file) };
         scannedByBytes.set(bytes, known);
       }
-      addCopy(scan, known.found);
+      addCopy(scan, known.found, pending);
     }
   };
+  const pending: FluxDocument[] = [];
   walk(root);
+  for (const d of pending) {
+    const sync = instanceSyncFromGeneratedValues(fs, root, d);
+    if (sync) scan.instances.push(sync);
+  }
   return scan;
 }
 
@@ -133,6 +138,8 @@ interface FileScan {
   kustomizations: FluxDocument[];
   gitRepositories: FluxDocument[];
   instances: InstanceSync[];
+  /** flux-instance HelmReleases whose values come from ConfigMaps (valuesFrom), read after the walk. */
+  valuesFrom: FluxDocument[];
   unreadableSyncFile?: UnreadableFile;
   helmReleases: number;
 }
@@ -146,7 +153,13 @@ interface FileScan {
 const scannedByBytes = new WeakMap<Buffer, { abs: string; file: string; found: FileScan }>();
 
 function scanFile(text: string, name: string, abs: string, file: string): FileScan {
-  const found: FileScan = { kustomizations: [], gitRepositories: [], instances: [], helmReleases: 0 };
+  const found: FileScan = {
+    kustomizations: [],
+    gitRepositories: [],
+    instances: [],
+    valuesFrom: [],
+    helmReleases: 0,
+  };
   if (!text.includes("toolkit.fluxcd.io") && !text.includes(OPERATOR_GROUP)) return found;
   // A sync file that does not parse is reported: gotk-sync.yaml is one by its name alone.
   if (!mayHoldDiscoveryObject(text) && name !== "gotk-sync.yaml" && name !== "gotk-sync.yml") {
@@ -171,17 +184,19 @@ function scanFile(text: string, name: string, abs: string, file: string): FileSc
       if (isHelmRelease(d.value)) found.helmReleases++;
       const sync = instanceSync(d.value, at);
       if (sync) found.instances.push(sync);
+      else if (isFluxInstanceRelease(d.value, text)) found.valuesFrom.push({ object: d.value, at });
     }
   }
   return found;
 }
 
 /** Adds a copy of `found` to the scan: each load may change the objects it was given. */
-function addCopy(scan: RepositoryScan, found: FileScan): void {
+function addCopy(scan: RepositoryScan, found: FileScan, pending: FluxDocument[]): void {
   const copy = (d: FluxDocument): FluxDocument => ({ object: cloneValue(d.object), at: { ...d.at } });
   for (const d of found.kustomizations) scan.kustomizations.push(copy(d));
   for (const d of found.gitRepositories) scan.gitRepositories.push(copy(d));
   for (const i of found.instances) scan.instances.push({ ...i, at: { ...i.at } });
+  for (const d of found.valuesFrom) pending.push(copy(d));
   if (found.unreadableSyncFile) scan.unreadableSyncFiles.push({ ...found.unreadableSyncFile });
   scan.helmReleases += found.helmReleases;
 }
@@ -200,7 +215,8 @@ export function mayHoldDiscoveryObject(text: string): boolean {
     text.includes("Kustomization") ||
     text.includes("GitRepository") ||
     text.includes("FluxInstance") ||
-    (text.includes("instance") && text.includes("sync"))
+    (text.includes("instance") && text.includes("sync")) ||
+    (text.includes("flux-instance") && text.includes("valuesFrom"))
   );
 }
 
@@ -231,6 +247,71 @@ function unreadable(file: string, err: unknown): UnreadableFile {
     if (err.column !== undefined) out.column = err.column;
   }
   return out;
+}
+
+/** A HelmRelease of the flux-instance chart with ConfigMap `valuesFrom` (its values live elsewhere). */
+function isFluxInstanceRelease(obj: KObject, text: string): boolean {
+  if (!isHelmRelease(obj)) return false;
+  const spec = specOf(obj);
+  if (!Array.isArray(spec.valuesFrom)) return false;
+  const chartRef = isMap(spec.chartRef) ? spec.chartRef : {};
+  const chart = isMap(spec.chart) && isMap(spec.chart.spec) ? spec.chart.spec : {};
+  return (
+    stringField(chart, "chart") === "flux-instance" ||
+    stringField(chartRef, "name") === "flux-instance" ||
+    text.includes("controlplaneio-fluxcd/charts/flux-instance")
+  );
+}
+
+/**
+ * The FluxInstance sync of a flux-instance HelmRelease whose values come from a ConfigMap that
+ * the kustomization beside it generates (`configMapGenerator: [{name, files: [values.yaml=…]}]`,
+ * the onedr0p cluster-template layout): the sync settings are in that file. Only files inside the
+ * repository are read; anything that does not resolve is no cluster (the instance stays unknown).
+ */
+function instanceSyncFromGeneratedValues(
+  fs: FileSystem,
+  root: string,
+  d: FluxDocument,
+): InstanceSync | undefined {
+  const dir = path.posix.dirname(path.posix.join(root, d.at.file));
+  const kustomizationFile = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+    .map((n) => path.posix.join(dir, n))
+    .find((f) => fs.exists(f) && !fs.isDirectory(f));
+  if (kustomizationFile === undefined) return undefined;
+  let generators: unknown;
+  try {
+    const docs = parseResourceFile(fs.readFile(kustomizationFile).toString("utf8"), kustomizationFile);
+    const k = docs[0]?.value;
+    generators = isMap(k) ? k.configMapGenerator : undefined;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(generators)) return undefined;
+  for (const ref of specOf(d.object).valuesFrom as unknown[]) {
+    if (!isMap(ref) || stringField(ref, "kind") !== "ConfigMap") continue;
+    const key = stringField(ref, "valuesKey") || "values.yaml";
+    const generator = generators.find((g) => isMap(g) && stringField(g, "name") === stringField(ref, "name"));
+    const files = isMap(generator) && Array.isArray(generator.files) ? generator.files : [];
+    for (const entry of files) {
+      if (typeof entry !== "string") continue;
+      const eq = entry.indexOf("=");
+      const file = eq < 0 ? entry : entry.slice(eq + 1);
+      if ((eq < 0 ? path.posix.basename(file) : entry.slice(0, eq)) !== key) continue;
+      const abs = path.posix.resolve(dir, file);
+      if (!abs.startsWith(`${root.replace(/\/+$/, "")}/`) || !fs.exists(abs) || fs.isDirectory(abs)) continue;
+      try {
+        const values = parseResourceFile(fs.readFile(abs).toString("utf8"), abs)[0]?.value;
+        if (!isMap(values)) continue;
+        const release = { ...d.object, spec: { ...specOf(d.object), values } };
+        const sync = instanceSync(release as KObject, d.at);
+        if (sync) return sync;
+      } catch {
+        // a values file that does not parse defines no cluster; the release's render reports it
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

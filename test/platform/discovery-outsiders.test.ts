@@ -322,3 +322,35 @@ spec: {secretName: wildcard}
     expect(JSON.stringify(found)).not.toContain("secret-example");
   });
 });
+
+describe("a flux-instance HelmRelease whose values a configMapGenerator makes (kashalls, onedr0p's template)", () => {
+  const files = (valuesFile: string) => ({
+    "kubernetes/apps/flux-system/flux-instance/app/kustomization.yaml": `resources: [helmrelease.yaml]
+configMapGenerator:
+  - name: flux-instance-helm-values
+    files:
+      - values.yaml=${valuesFile}
+`,
+    "kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: flux-instance, namespace: flux-system}
+spec:
+  chartRef: {kind: OCIRepository, name: flux-instance}
+  valuesFrom:
+    - kind: ConfigMap
+      name: flux-instance-helm-values
+`,
+    "kubernetes/apps/flux-system/flux-instance/app/helm-values.yaml": `instance:
+  sync: {kind: GitRepository, url: "https://example.com/repo", ref: refs/heads/main, path: kubernetes/flux/cluster}
+`,
+    "kubernetes/flux/cluster/ks.yaml": ks("cluster-apps", "  path: ./kubernetes/apps\n"),
+    "kubernetes/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/apps/cm.yaml": cm("web"),
+  });
+
+  it("finds the cluster the generated values sync", () => {
+    const p = load(files("./helm-values.yaml"));
+    expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+    expect(statuses(p)).toContain("cluster flux-system/cluster-apps rendered");
+  });
+});
