@@ -1009,11 +1009,7 @@ function finishKustomization(
         read.push(o ?? null);
         return o;
       },
-      {
-        strict: state.strict && !readsOpenSecret(k, pool),
-        sourceSecrets: (source) => ctx.secretsOf.get(source),
-        ownSecrets: ctx.secretsOf.get(k.object),
-      },
+      postBuildOptions(ctx, k, pool, state),
     );
   } catch (err) {
     settingsError = err;
@@ -1093,6 +1089,20 @@ function finishKustomization(
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
 }
 
+/** What postBuild substitution of `k` reads besides its sources: strictness and secret marks. */
+function postBuildOptions(
+  ctx: RenderContext,
+  k: FluxKustomization,
+  pool: Map<string, KObject>,
+  state: ClusterState,
+): Parameters<typeof postBuildSettings>[2] {
+  return {
+    strict: state.strict && !readsOpenSecret(k, pool),
+    sourceSecrets: (source) => ctx.secretsOf.get(source),
+    ownSecrets: ctx.secretsOf.get(k.object),
+  };
+}
+
 /**
  * A `substituteFrom` source that nothing else renders but the Kustomization applies itself
  * (`cluster-settings` in the folder the cluster's root builds, or in a component of the
@@ -1137,11 +1147,7 @@ function settingsFromOwnOutput(
       if (mine !== undefined) taken.push(`${ref.kind} ${ref.namespace}/${ref.name}`);
       return mine;
     },
-    {
-      strict: state.strict && !readsOpenSecret(k, pool),
-      sourceSecrets: (source) => ctx.secretsOf.get(source),
-      ownSecrets: ctx.secretsOf.get(k.object),
-    },
+    postBuildOptions(ctx, k, pool, state),
   );
   if (taken.length === 0 || settings?.loadError !== undefined) return undefined;
   const where = k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : {};

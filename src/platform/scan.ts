@@ -11,6 +11,7 @@ import { SlipwayError } from "../errors.js";
 import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
 import { joinName, relativePath } from "../fs/posix-path.js";
 import { cloneValue } from "../kustomize/clone.js";
+import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { parseResourceFile } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import {
@@ -275,7 +276,7 @@ function instanceSyncFromGeneratedValues(
   d: FluxDocument,
 ): InstanceSync | undefined {
   const dir = path.posix.dirname(path.posix.join(root, d.at.file));
-  const kustomizationFile = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+  const kustomizationFile = kustomizationFileNames
     .map((n) => path.posix.join(dir, n))
     .find((f) => fs.exists(f) && !fs.isDirectory(f));
   if (kustomizationFile === undefined) return undefined;
