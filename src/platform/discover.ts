@@ -22,6 +22,7 @@ import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import type { DiscoveredBy, ObjectRef, PlatformError, SourceLocation } from "./model.js";
+import { sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
 export type { FluxDocument, RepositoryScan } from "./scan.js";
@@ -113,7 +114,7 @@ export function syncClusters(scan: RepositoryScan): DiscoveredCluster[] {
       root: k,
       origin: k.at,
       reason: `Flux sync objects in ${k.at.file}`,
-      localSources: [repoRef, sourceRefOf(k.object)],
+      localSources: withSameRepository(scan, [repoRef, sourceRefOf(k.object)], specOf(repo.object)),
       errors: [],
     });
   }
@@ -198,11 +199,28 @@ export function instanceClusters(
       rootFromInstance: true,
       origin: sync.at,
       reason: `${what} in ${sync.at.file}:${sync.at.line}`,
-      localSources: [{ kind: sync.kind, namespace: sync.namespace, name: sync.name }],
+      localSources: withSameRepository(
+        scan,
+        [{ kind: sync.kind, namespace: sync.namespace, name: sync.name }],
+        {
+          url: sync.url,
+          ref: sync.ref,
+        },
+      ),
       errors: [],
     });
   }
   return { clusters, skipped };
+}
+
+/** `sources`, and the GitRepositories defined here with the URL and branch of the cluster's sync. */
+function withSameRepository(
+  scan: RepositoryScan,
+  sources: ObjectRef[],
+  sync: { url?: unknown; ref?: unknown },
+): ObjectRef[] {
+  if (typeof sync.url !== "string") return sources;
+  return [...sources, ...sameRepositorySources(scan, sync.url, sync.ref, sources)];
 }
 
 /** The Kustomization flux-operator creates for a FluxInstance's sync (syncTmpl). */
@@ -240,7 +258,12 @@ export function topLevelClusters(
   root: string,
   mapped: (ref: ObjectRef) => boolean = () => false,
   readDirs: ReadonlySet<string> = new Set(),
-): { clusters: DiscoveredCluster[]; orphans: NotACluster[] } {
+): {
+  clusters: DiscoveredCluster[];
+  orphans: NotACluster[];
+  /** Candidates whose documents build nothing of this repository: no cluster, unless another reads them. */
+  unbuilt: Map<DiscoveredCluster, NotACluster>;
+} {
   const paths = scan.kustomizations.map((k) => staticPrefix(stringField(specOf(k.object), "path")));
   const byDir = new Map<string, FluxDocument[]>();
   scan.kustomizations.forEach((k, i) => {
@@ -256,7 +279,8 @@ export function topLevelClusters(
   });
   const clusters: DiscoveredCluster[] = [];
   const orphans: NotACluster[] = [];
-  const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(fs, root, d, mapped);
+  const unbuilt = new Map<DiscoveredCluster, NotACluster>();
+  const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(scan, fs, root, d, mapped);
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const parent = path.posix.dirname(dir);
     if (dir !== "." && readDirs.has(parent) && !readDirs.has(dir)) {
@@ -268,8 +292,12 @@ export function topLevelClusters(
       });
       continue;
     }
-    const evidence = clusterRootEvidence(fs, root, dir, docs);
-    if (evidence === "several documents" && !docs.some(buildsHere)) {
+    const evidence = clusterRootEvidence(scan, fs, root, dir, docs, mapped);
+    // Unless a bootstrap marks the folder: documents that build nothing of this repository (apps
+    // reading OCI artifacts; an archived root whose paths moved; CRDs from another project's Git
+    // repository) would render as a cluster of missing paths and foreign files.
+    const buildsNothing = evidence !== "bootstrap" && !docs.some(buildsHere);
+    if (evidence === "several documents" && buildsNothing) {
       orphans.push({ message: buildsNothingHere(docs), at: docs[0]!.at });
       continue;
     }
@@ -283,14 +311,17 @@ export function topLevelClusters(
     }
     // A Kustomization that builds the directory holding it is the root itself (nothing applies
     // it): the cluster is that directory (`clusters/c/flux-system/sync.yaml` → `clusters/c`).
-    const selfRoot = docs.filter((d) => holdsItself(dir, stringField(specOf(d.object), "path")));
+    const selfRoot = docs.filter((d) => holdsItself(scan, dir, d, mapped));
     const clusterPath =
       selfRoot.length === 1 ? staticPrefix(stringField(specOf(selfRoot[0]!.object), "path")) : dir;
     if (clusterPath !== dir && known.includes(clusterPath)) continue;
     // Whatever applies these is this repository's own sync: their GitRepository is this one.
     const localSources = [
       FLUX_SYSTEM,
-      ...docs.map((d) => sourceRefOf(d.object)).filter((r) => r.kind === "GitRepository"),
+      ...docs
+        .filter((d) => readsThisRepository(scan, d.at.file, d, mapped))
+        .map((d) => sourceRefOf(d.object))
+        .filter((r) => r.kind === "GitRepository"),
     ];
     clusters.push({
       name: "",
@@ -306,33 +337,44 @@ export function topLevelClusters(
       topLevel: docs,
       errors: [],
     });
+    // Listed by a kustomization file, it may be a tenant's sync file that a cluster pulls in
+    // (`../base/dev-team`): decided once the reach of the other candidates is known.
+    if (buildsNothing) unbuilt.set(clusters.at(-1)!, { message: buildsNothingHere(docs), at: docs[0]!.at });
   }
-  return { clusters, orphans };
+  return { clusters, orphans, unbuilt };
 }
 
 /**
- * What marks a directory of top-level Kustomizations as a cluster root: one that builds the
- * directory holding it, a `flux-system` folder, a kustomization file naming the document's file,
- * or, weaker, several documents (`clusters/prod/{apps,infrastructure}.yaml`; but also an app's
+ * What marks a directory of top-level Kustomizations as a cluster root: a bootstrap's marks (one
+ * that builds the directory holding it, a `flux-system` folder); weaker, a kustomization file
+ * naming the document's file (`kubectl apply -k flux/config`; but also an archived copy of one);
+ * weaker still, several documents (`clusters/prod/{apps,infrastructure}.yaml`; but also an app's
  * `ks.yaml` of app + crds left out of its parent's list).
  */
 function clusterRootEvidence(
+  scan: RepositoryScan,
   fs: FileSystem,
   root: string,
   dir: string,
   docs: FluxDocument[],
-): "root" | "several documents" | undefined {
-  // It builds the directory that holds it (a sync Kustomization whose GitRepository is elsewhere).
-  if (docs.some((d) => holdsItself(dir, stringField(specOf(d.object), "path")))) return "root";
+  mapped: (ref: ObjectRef) => boolean,
+): "bootstrap" | "listed" | "several documents" | undefined {
+  // It builds the directory that holds it, and so applies itself (a sync Kustomization whose
+  // GitRepository is elsewhere). An app's ks.yaml building its own folder, whose kustomization
+  // leaves ks.yaml out, is an app nothing wires in (monosense: dragonfly, harbor, gitlab), no root.
+  const selfApplying = (d: FluxDocument) =>
+    holdsItself(scan, dir, d, mapped) &&
+    appliesItself(fs, root, staticPrefix(stringField(specOf(d.object), "path")), d.at.file);
+  if (docs.some(selfApplying)) return "bootstrap";
   const abs = path.posix.join(root, dir);
-  if (fs.isDirectory(path.posix.join(abs, "flux-system"))) return "root";
+  if (fs.isDirectory(path.posix.join(abs, "flux-system"))) return "bootstrap";
   const files = new Set(docs.map((d) => d.at.file));
   for (const name of kustomizationFileNames) {
     const k = path.posix.join(abs, name);
     if (!fs.exists(k) || fs.isDirectory(k)) continue;
     try {
       const text = fs.readFile(k).toString("utf8");
-      if ([...files].some((f) => text.includes(path.posix.basename(f)))) return "root";
+      if ([...files].some((f) => text.includes(path.posix.basename(f)))) return "listed";
     } catch {
       // unreadable: not evidence either way
     }
@@ -426,15 +468,14 @@ function nameOf(d: FluxDocument): string {
  * variable, which only the cluster knows).
  */
 function buildsRepositoryDirectory(
+  scan: RepositoryScan,
   fs: FileSystem,
   root: string,
   d: FluxDocument,
   mapped: (ref: ObjectRef) => boolean,
 ): boolean {
-  const ref = sourceRefOf(d.object);
-  if (mapped(ref)) return true;
-  // Any GitRepository: whatever applies a top-level Kustomization syncs this repository with it.
-  if (ref.kind !== "GitRepository") return false;
+  if (mapped(sourceRefOf(d.object))) return true;
+  if (!readsThisRepository(scan, d.at.file, d, mapped)) return false;
   const specPath = stringField(specOf(d.object), "path");
   if (specPath.includes("${")) return true;
   const dir = staticPrefix(specPath);
@@ -449,14 +490,88 @@ function buildsNothingHere(docs: FluxDocument[]): string {
     })
     .join(", ");
   const one = docs.length === 1;
-  return `Flux Kustomization${one ? "" : "s"} ${what} ${one ? "is" : "are"} applied by nothing in this repository, and ${one ? "its path is not a directory" : "none of their paths is a directory"} of this repository: not a cluster (map the source in slipway.yaml 'sources', or declare the cluster in 'clusters', if this repository is what it reads)`;
+  return `Flux Kustomization${one ? "" : "s"} ${what} ${one ? "is" : "are"} applied by nothing in this repository, and ${one ? "it builds no directory" : "none of them builds a directory"} of this repository (a source that is another repository or an artifact, or a path that is not here): not a cluster (map the source in slipway.yaml 'sources', or declare the cluster in 'clusters', if this repository is what it reads)`;
 }
 
-/** Whether `specPath` (static part) is `dir` or one of its ancestors. */
-function holdsItself(dir: string, specPath: string): boolean {
+/**
+ * Whether the source of a top-level `d` (defined in `file`) is this repository, as far as the
+ * repository tells: a source slipway.yaml maps here; `flux-system` or a GitRepository defined
+ * nowhere here (whatever applies a top-level Kustomization syncs this repository with it); a
+ * GitRepository defined here under another name only when `d`'s path names a folder holding
+ * `file` (`home-kubernetes` reading `./k8s/prod/flux` from `k8s/prod/flux/config/`). Such a
+ * source read at its root (`cert-manager-source`, for its CRDs) is another project's.
+ */
+function readsThisRepository(
+  scan: RepositoryScan,
+  file: string,
+  d: FluxDocument,
+  mapped: (ref: ObjectRef) => boolean,
+): boolean {
+  const ref = sourceRefOf(d.object);
+  if (mapped(ref)) return true;
+  if (ref.kind !== "GitRepository") return false;
+  if (!definesOtherRepository(scan, ref)) return true;
+  const specPath = stringField(specOf(d.object), "path");
+  const builds = staticPrefix(specPath);
+  const dir = path.posix.dirname(file);
+  return (
+    builds !== "" &&
+    builds !== "." &&
+    !specPath.includes("${") &&
+    (dir === builds || dir.startsWith(`${builds}/`))
+  );
+}
+
+/**
+ * Whether `d` builds `dir` (the folder holding it) or one of its ancestors in this repository.
+ * Only a GitRepository's path (or a source slipway.yaml maps here) is a path of this repository:
+ * `path: ./` of the OCIRepository of Flux's own manifests, beside the root, is the artifact's root.
+ * The root of a GitRepository this repository defines under another name than `flux-system` is
+ * most likely another repository's (cert-manager's, for its CRDs); a folder of it named by its
+ * path that holds the document is this repository (`home-kubernetes` reading `./k8s/prod/flux`).
+ */
+function holdsItself(
+  scan: RepositoryScan,
+  dir: string,
+  d: FluxDocument,
+  mapped: (ref: ObjectRef) => boolean,
+): boolean {
+  const ref = sourceRefOf(d.object);
+  if (ref.kind !== "GitRepository" && !mapped(ref)) return false;
+  const specPath = stringField(specOf(d.object), "path");
   const builds = staticPrefix(specPath);
   if (builds === "" || specPath.includes("${")) return false;
-  return builds === "." || dir === builds || dir.startsWith(`${builds}/`);
+  if (builds === ".") return mapped(ref) || !definesOtherRepository(scan, ref);
+  return dir === builds || dir.startsWith(`${builds}/`);
+}
+
+/**
+ * Whether building `builds` (a folder holding `file`) reaches `file`, as far as the kustomization
+ * files on the way tell: a folder without one is generated by Flux with everything in it; a
+ * folder with one must name the next step down (a sub-folder, or the file itself). Text, not a
+ * build: a name the file merely mentions in a comment counts, so a root is kept when in doubt.
+ */
+function appliesItself(fs: FileSystem, root: string, builds: string, file: string): boolean {
+  const base = builds === "." ? "" : builds;
+  const steps = (base === "" ? file : file.slice(base.length + 1)).split("/");
+  let at = base;
+  for (const step of steps) {
+    const abs = path.posix.join(root, at);
+    for (const name of kustomizationFileNames) {
+      const k = path.posix.join(abs, name);
+      if (!fs.exists(k) || fs.isDirectory(k)) continue;
+      let text: string;
+      try {
+        text = fs.readFile(k).toString("utf8");
+      } catch {
+        return true;
+      }
+      if (!text.includes(step)) return false;
+      break;
+    }
+    at = at === "" ? step : `${at}/${step}`;
+  }
+  return true;
 }
 
 export function locationKey(at: SourceLocation): string {

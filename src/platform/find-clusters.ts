@@ -25,7 +25,7 @@ import {
   unreadableSyncClusters,
 } from "./discover.js";
 import { sourceRefOf, specOf, stringField } from "./flux-objects.js";
-import type { Cluster, DiscoveryNote } from "./model.js";
+import type { Cluster, DiscoveryNote, ObjectRef } from "./model.js";
 import type { ReadSets } from "./read-sets.js";
 import type { FluxDocument, RepositoryScan } from "./scan.js";
 
@@ -97,6 +97,10 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     for (const f of clusterReach(reads, root, c, "files", stackReads)) reached.add(f);
     for (const f of clusterReach(reads, root, c, "dirs", stackReads)) readDirs.add(f);
   }
+  const mapped = (ref: ObjectRef) =>
+    (config?.sources ?? []).some(
+      (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
+    );
   const top = topLevelClusters(
     scan,
     covered,
@@ -104,16 +108,13 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     found.map((c) => c.path),
     fs,
     root,
-    (ref) =>
-      (config?.sources ?? []).some(
-        (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
-      ),
+    mapped,
     readDirs,
   );
   for (const o of top.orphans) note("not-a-cluster", o);
   // A directory of Kustomizations that another top-level cluster's builds read (a tenant's sync
   // file pulled in through `../base`) is not a cluster of its own.
-  const topReach = new Map(top.clusters.map((d) => [d, topLevelReach(reads, root, scan, d)]));
+  const topReach = new Map(top.clusters.map((d) => [d, topLevelReach(reads, root, scan, d, mapped)]));
   const kept = top.clusters.filter((d) => {
     const own = d.topLevel!.map((doc) => doc.at.file);
     return !top.clusters.some(
@@ -125,6 +126,11 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   });
   for (const d of kept) {
     if (found.some((c) => c.path === d.path)) continue;
+    const unbuilt = top.unbuilt.get(d);
+    if (unbuilt) {
+      note("not-a-cluster", unbuilt);
+      continue;
+    }
     found.push(d);
     const r = topReach.get(d)!;
     for (const f of r.files) reached.add(f);
@@ -241,6 +247,7 @@ function topLevelReach(
   root: string,
   scan: RepositoryScan,
   d: DiscoveredCluster,
+  mapped: (ref: ObjectRef) => boolean,
 ): { files: Set<string>; dirs: Set<string> } {
   const files = new Set<string>();
   const dirs = new Set<string>();
@@ -255,7 +262,10 @@ function topLevelReach(
   while (next.length > 0) {
     for (const doc of next) {
       followed.add(doc);
-      if (definesOtherRepository(scan, sourceRefOf(doc.object))) continue;
+      // Only a GitRepository of this repository (or a mapped source) reads its folders: `path: ./`
+      // of an OCIRepository (Flux's own manifests, beside the root) is the artifact's root.
+      const ref = sourceRefOf(doc.object);
+      if (!mapped(ref) && (ref.kind !== "GitRepository" || definesOtherRepository(scan, ref))) continue;
       const dir = staticDir(".", stringField(specOf(doc.object), "path"));
       if (dir !== undefined) add(joinPath(root, dir), componentsOf(doc.object));
     }

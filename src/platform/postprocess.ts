@@ -139,10 +139,11 @@ function onePerCause(errors: SlipwayError[]): SlipwayError[] {
     if (seen) seen.more++;
     else byCause.set(cause, { first: e, more: 0 });
   }
+  // The count keeps the first error's kind: a SecretIdentityError stays a warning of Slipway's limit.
   return [...byCause.values()].map(({ first, more }) =>
     more === 0
       ? first
-      : new SlipwayError(
+      : new (first instanceof SecretIdentityError ? SecretIdentityError : SlipwayError)(
           `${first.message} (and ${more} more object${more === 1 ? "" : "s"} of this Kustomization fail the same way)`,
           { file: first.file, line: first.line, column: first.column },
         ),

@@ -45,6 +45,8 @@ export interface InstanceSync {
   /** `sync.path` as written. */
   path: string;
   url: string;
+  /** `sync.ref` as written (`refs/heads/main`), "" when absent. */
+  ref: string;
   at: SourceLocation;
 }
 
@@ -352,6 +354,7 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
     name: stringField(sync, "name") || namespace,
     path: syncPath,
     url: stringField(sync, "url"),
+    ref: stringField(sync, "ref"),
     at,
   };
 }

@@ -55,7 +55,7 @@ describe("an app's ks.yaml that nothing applies is not a cluster", () => {
     const note = p.discovery!.notes.find((n) => n.file === "apps/base/kagent/ks.yaml");
     expect(note?.kind).toBe("not-a-cluster");
     expect(note?.message).toContain("of ExternalArtifact flux-system/kagent");
-    expect(note?.message).toContain("none of their paths is a directory of this repository");
+    expect(note?.message).toContain("none of them builds a directory of this repository");
     // The phantom cluster reported a namespaced object without a namespace: no finding is about it.
     const errors = (q: Platform) => runCheck(q).findings.filter((f) => f.severity === "error");
     expect(errors(p)).toEqual(errors(load(prod)));
@@ -321,6 +321,104 @@ spec: {secretName: wildcard}
     expect(JSON.stringify(found)).not.toContain("secret.example");
     expect(JSON.stringify(found)).not.toContain("secret-example");
   });
+
+  it("two such objects in one Kustomization are one finding, still a warning (Ramblurr)", () => {
+    const cert = (name: string) => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: ${name}
+  namespace: net
+spec: {secretName: wildcard}
+`;
+    const p = load({
+      "slipway.yaml": `clusterObjects:
+  - kind: Secret
+    namespace: flux-system
+    name: cluster-secrets
+    data: { DOMAIN: secret.example.org }
+`,
+      "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+      "clusters/prod/apps.yaml": ks(
+        "apps",
+        "  path: ./apps/net\n  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
+      ),
+      "apps/net/certs.yaml": `${cert("${DOMAIN/./-}-wildcard")}---\n${cert("${DOMAIN/./-}-staging")}`,
+    });
+    const found = runCheck(p).findings.filter((f) => f.rule === "render-error");
+    expect(found.map((f) => f.severity)).toEqual(["warning"]);
+    expect(found[0]!.message).toContain("(and 1 more object of this Kustomization fail the same way)");
+  });
+});
+
+describe("a root Kustomization beside Flux's own OCIRepository (Ramblurr, onedr0p's older template)", () => {
+  // flux/config/cluster.yaml: GitRepository home-kubernetes + Kustomization cluster (path
+  // ./k8s/prod/flux, which holds config/); flux.yaml: OCIRepository flux-manifests + Kustomization
+  // flux (path ./ of that artifact). An archived copy of the same under archive/ whose paths moved,
+  // and CRDs read from another project's GitRepository defined in the repository.
+  const config = (root: string, source: string, builds = root) => ({
+    [`${root}/flux/config/kustomization.yaml`]: "resources: [flux.yaml, cluster.yaml]\n",
+    [`${root}/flux/config/cluster.yaml`]: `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: ${source}, namespace: flux-system}
+spec: {url: "https://example.com/home-ops", ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster, namespace: flux-system}
+spec:
+  path: ./${builds}/flux
+  sourceRef: {kind: GitRepository, name: ${source}}
+`,
+    [`${root}/flux/config/flux.yaml`]: `apiVersion: source.toolkit.fluxcd.io/v1beta2
+kind: OCIRepository
+metadata: {name: flux-manifests, namespace: flux-system}
+spec: {url: oci://ghcr.io/fluxcd/flux-manifests, ref: {tag: v2.2.3}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux, namespace: flux-system}
+spec:
+  path: ./
+  sourceRef: {kind: OCIRepository, name: flux-manifests}
+`,
+  });
+  const live = {
+    ...config("k8s/prod", "home-kubernetes"),
+    "k8s/prod/flux/apps.yaml": ks("cluster-apps", "  path: ./k8s/prod/apps\n"),
+    "k8s/prod/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "k8s/prod/apps/cm.yaml": cm("web"),
+  };
+
+  it("the cluster is the folder the root builds, not the repository's root", () => {
+    expect(clusters(load(live))).toEqual([["flux", "k8s/prod/flux", "top-level"]]);
+  });
+
+  it("an archived copy whose paths moved, and another project's CRDs, are no clusters", () => {
+    const p = load({
+      ...live,
+      ...config("archive/k8s-prod", "flux-system", "k8s/k8s-prod"),
+      "archive/k8s-prod/crds/cert-manager/kustomization.yaml": "resources: [crds.yaml]\n",
+      "archive/k8s-prod/crds/cert-manager/crds.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: cert-manager-source, namespace: flux-system}
+spec: {url: "https://github.com/cert-manager/cert-manager.git", ref: {tag: v1.14.1}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: crds-cert-manager, namespace: flux-system}
+spec:
+  sourceRef: {kind: GitRepository, name: cert-manager-source}
+`,
+      ".pre-commit-config.yaml": "repos: []\n",
+    });
+    expect(clusters(p)).toEqual([["flux", "k8s/prod/flux", "top-level"]]);
+    expect(statuses(p)).toContain("flux flux-system/cluster-apps rendered");
+    const notes = p.discovery!.notes.filter((n) => n.kind === "not-a-cluster").map((n) => n.message);
+    expect(notes.some((m) => m.includes("flux-system/crds-cert-manager"))).toBe(true);
+    expect(notes.some((m) => m.includes("flux-system/cluster (path './k8s/k8s-prod/flux'"))).toBe(true);
+    const wrong = ["render-error", "flux-path-missing", "flux-source-missing"];
+    expect(runCheck(p).findings.filter((f) => wrong.includes(f.rule))).toEqual([]);
+  });
 });
 
 describe("a flux-instance HelmRelease whose values a configMapGenerator makes (kashalls, onedr0p's template)", () => {
@@ -352,5 +450,85 @@ spec:
     const p = load(files("./helm-values.yaml"));
     expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
     expect(statuses(p)).toContain("cluster flux-system/cluster-apps rendered");
+  });
+});
+
+describe("a GitRepository the repository defines for itself under another name (damacus)", () => {
+  // The FluxInstance syncs this repository as `flux-system`; the apps still read `home-kubernetes`
+  // (onedr0p's older template), defined in flux/config with the same URL and branch.
+  const files = (url: string, ref: string) => ({
+    "kubernetes/apps/flux-system/flux-instance/instance.yaml": `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: "2.x", registry: ghcr.io/fluxcd}
+  sync: {kind: GitRepository, url: "https://github.com/example/home-ops.git", ref: refs/heads/main, path: kubernetes/flux}
+`,
+    "kubernetes/flux/repo.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: home-kubernetes, namespace: flux-system}
+spec: {url: "${url}", ref: ${ref}}
+`,
+    "kubernetes/flux/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster-apps, namespace: flux-system}
+spec:
+  interval: 10m
+  prune: true
+  path: ./kubernetes/apps
+  sourceRef: {kind: GitRepository, name: home-kubernetes}
+`,
+    "kubernetes/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/apps/cm.yaml": cm("web"),
+  });
+
+  it("is this repository when URL and branch are the sync's", () => {
+    for (const url of [
+      "https://github.com/example/home-ops",
+      "ssh://git@github.com/example/home-ops.git",
+      "git@github.com:example/home-ops",
+    ]) {
+      const p = load(files(url, "{branch: main}"));
+      expect(statuses(p)).toContain("flux flux-system/cluster-apps rendered");
+    }
+  });
+
+  it("is another repository, not rendered, for another URL or a pinned tag", () => {
+    expect(statuses(load(files("https://github.com/example/other", "{branch: main}")))).toContain(
+      "flux flux-system/cluster-apps external",
+    );
+    expect(statuses(load(files("https://github.com/example/home-ops", "{tag: v1.0.0}")))).toContain(
+      "flux flux-system/cluster-apps external",
+    );
+    expect(statuses(load(files("https://github.com/example/home-ops", "{branch: dev}")))).toContain(
+      "flux flux-system/cluster-apps external",
+    );
+  });
+});
+
+describe("an app's ks.yaml whose path is its own folder, and that nothing applies (monosense)", () => {
+  const files = (listed: string) => ({
+    "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+    "clusters/prod/apps.yaml": ks("apps", "  path: ./apps/prod\n"),
+    "apps/prod/kustomization.yaml": "resources: [cm.yaml]\n",
+    "apps/prod/cm.yaml": cm("web"),
+    "workloads/dragonfly/ks.yaml": ks("dragonfly", "  path: ./workloads/dragonfly\n"),
+    "workloads/dragonfly/kustomization.yaml": `resources: [${listed}]\n`,
+    "workloads/dragonfly/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: dragonfly}\n",
+  });
+
+  it("is no cluster when its folder's kustomization leaves ks.yaml out", () => {
+    const p = load(files("namespace.yaml"));
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "top-level"]]);
+    const note = p.discovery!.notes.find((n) => n.message.includes("flux-system/dragonfly"));
+    expect(note?.message).toContain("is alone in workloads/dragonfly: not a cluster");
+  });
+
+  it("is a cluster root when it applies itself", () => {
+    expect(clusters(load(files("namespace.yaml, ks.yaml")))).toContainEqual([
+      "dragonfly",
+      "workloads/dragonfly",
+      "top-level",
+    ]);
   });
 });

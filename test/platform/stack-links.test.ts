@@ -287,7 +287,12 @@ describe("a Flux Kustomization document a stack reads through a link", () => {
     // The same tree without the link: the stack reads nothing of apps/, which is then a cluster.
     const plain = path.join(scratch, `repo-${n++}`);
     mkdirSync(plain);
-    write(plain, { ...files, "stack/kustomization.yaml": "resources: []\n" }, {});
+    // (Its path is a folder of this repository: a root that builds nothing here is no cluster.)
+    write(
+      plain,
+      { ...files, "stack/kustomization.yaml": "resources: []\n", "apps/other/cm.yaml": cm("o") },
+      {},
+    );
     expect(
       loadPlatform(plain, { renderCache: false, charts: false })
         .clusters.map((c) => c.name)

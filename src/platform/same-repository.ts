@@ -1,0 +1,89 @@
+/**
+ * GitRepositories that a repository defines for itself under another name: a cluster synced as
+ * `flux-system` whose apps read `home-kubernetes`, the same URL and branch (a repository halfway
+ * from onedr0p's older template to a FluxInstance). Their paths are this repository's, so the
+ * cluster renders them from the working tree instead of calling them another repository.
+ * Only an equal URL and an equal branch count: a tag, a semver range or a commit pins content
+ * that the working tree need not hold.
+ */
+import { isMap } from "../kustomize/types.js";
+import { metaString, specOf, stringField } from "./flux-objects.js";
+import type { ObjectRef } from "./model.js";
+import type { RepositoryScan } from "./scan.js";
+
+/**
+ * A Git URL reduced to host and path, for comparing two spellings of one repository:
+ * `https://github.com/o/r.git`, `ssh://git@github.com/o/r` and `git@github.com:o/r` agree.
+ * Undefined when it is not a URL this can read.
+ */
+export function gitRepositoryKey(url: string): string | undefined {
+  const u = url.trim();
+  let host: string;
+  let repoPath: string;
+  const scp = /^[\w.-]+@([\w.-]+):(?!\/\/)(.+)$/.exec(u);
+  if (scp) {
+    host = scp[1]!;
+    repoPath = scp[2]!;
+  } else {
+    let parsed: URL;
+    try {
+      parsed = new URL(u);
+    } catch {
+      return undefined;
+    }
+    if (!["http:", "https:", "ssh:", "git:"].includes(parsed.protocol)) return undefined;
+    host = parsed.hostname;
+    repoPath = parsed.pathname;
+  }
+  const cleaned = repoPath
+    .replace(/^\/+/, "")
+    .replace(/\/+$/, "")
+    .replace(/\.git$/, "");
+  return cleaned === "" ? undefined : `${host.toLowerCase()}/${cleaned}`;
+}
+
+/** The branch a GitRepository `spec.ref` or a FluxInstance `sync.ref` names; "" for none, undefined for a pin. */
+export function branchOf(ref: unknown): string | undefined {
+  if (ref === undefined || ref === null || ref === "") return "";
+  if (typeof ref === "string") {
+    if (ref.startsWith("refs/heads/")) return ref.slice("refs/heads/".length);
+    return undefined;
+  }
+  if (!isMap(ref)) return undefined;
+  const pins = ["tag", "semver", "commit", "name"].some((k) => ref[k] !== undefined && ref[k] !== "");
+  if (pins) return undefined;
+  return typeof ref.branch === "string" ? ref.branch : "";
+}
+
+/**
+ * The GitRepositories of `scan` (other than `except`) with the URL and branch of the
+ * repository a cluster syncs (`url`, `ref` as its sync writes them).
+ */
+export function sameRepositorySources(
+  scan: RepositoryScan,
+  url: string,
+  ref: unknown,
+  except: readonly ObjectRef[],
+): ObjectRef[] {
+  const key = gitRepositoryKey(url);
+  const branch = branchOf(ref);
+  if (key === undefined || branch === undefined) return [];
+  const out: ObjectRef[] = [];
+  for (const g of scan.gitRepositories) {
+    const spec = specOf(g.object);
+    if (gitRepositoryKey(stringField(spec, "url")) !== key) continue;
+    const theirs = branchOf(spec.ref);
+    // An unknown default branch on either side matches only an unknown one on the other.
+    if (theirs === undefined || theirs !== branch) continue;
+    const r: ObjectRef = {
+      kind: "GitRepository",
+      namespace: metaString(g.object, "namespace") || "flux-system",
+      name: metaString(g.object, "name"),
+    };
+    const known = [...except, ...out].some(
+      (e) => e.kind === r.kind && e.namespace === r.namespace && e.name === r.name,
+    );
+    if (!known && r.name !== "") out.push(r);
+  }
+  return out;
+}
