@@ -473,7 +473,10 @@ export class FluxDecryptor {
   }
 
   // After the build, per object (DecryptResource).
-  decryptResource(obj: KObject, k: FluxKustomization): { object: KObject; secrets?: SecretPaths } {
+  decryptResource(
+    obj: KObject,
+    k: FluxKustomization,
+  ): { object: KObject | undefined; secrets?: SecretPaths } {
     if (decryptionDisabled(obj)) return { object: obj };
     const sops = obj.sops;
     if (isMap(sops) && typeof sops.mac === "string" && sops.mac !== "") return this.decryptObject(obj, k);
@@ -482,7 +485,10 @@ export class FluxDecryptor {
     return { object: obj };
   }
 
-  private decryptObject(obj: KObject, k: FluxKustomization): { object: KObject; secrets?: SecretPaths } {
+  private decryptObject(
+    obj: KObject,
+    k: FluxKustomization,
+  ): { object: KObject | undefined; secrets?: SecretPaths } {
     const label = resourceLabel(obj);
     let loaded: LoadedEncrypted;
     try {
@@ -493,8 +499,14 @@ export class FluxDecryptor {
     const file = this.keyring.fileOf(loaded.metadata) ?? label;
     const found = this.keyring.keyFor(loaded.metadata);
     if (!("key" in found)) {
-      this.problem({ file, reason: found.reason, cluster: k.cluster, kustomization: k.id });
-      return { object: obj };
+      // A whole file encrypted, kind and name included (no encrypted_regex): what Flux applies
+      // is unknown here, and rules would judge an object of kind `ENC[…]` (false errors).
+      const hidden = identityEncrypted(obj);
+      const reason = hidden
+        ? `${found.reason}; its ${hidden} is encrypted too, so the object is left out`
+        : found.reason;
+      this.problem({ file, reason, cluster: k.cluster, kustomization: k.id });
+      return { object: hidden ? undefined : obj };
     }
     const d = decryptLoaded(loaded, "json", found.key, label);
     const out = toYamlValue(d.branches[0] ?? new Branch()) as KObject;
@@ -663,4 +675,18 @@ function warn(platform: Platform, p: DecryptionProblem): void {
   const cluster = platform.clusters.find((c) => c.name === p.cluster);
   const k = cluster?.kustomizations.find((x) => x.id === p.kustomization);
   k?.warnings.push(`SOPS: could not decrypt ${p.file}: ${p.reason} (its values stay encrypted and masked)`);
+}
+
+const ENCRYPTED_VALUE = /^ENC\[[A-Z0-9_]+,data:/;
+
+/** The first identity field of `obj` that holds a SOPS-encrypted value, dotted; undefined if none. */
+function identityEncrypted(obj: KObject): string | undefined {
+  const meta = isMap(obj.metadata) ? obj.metadata : {};
+  const fields: Array<[string, unknown]> = [
+    ["kind", obj.kind],
+    ["apiVersion", obj.apiVersion],
+    ["metadata.name", meta.name],
+    ["metadata.namespace", meta.namespace],
+  ];
+  return fields.find(([, v]) => typeof v === "string" && ENCRYPTED_VALUE.test(v))?.[0];
 }

@@ -111,7 +111,7 @@ export interface DecryptionHooks {
   resource?: (
     object: KObject,
     kustomization: FluxKustomization,
-  ) => { object: KObject; secrets?: SecretPaths };
+  ) => { object: KObject | undefined; secrets?: SecretPaths };
   /**
    * Non-builtin generators (ksops) of plain kustomize stacks (slipway.yaml clusters without
    * Flux). Flux builds never get them: kustomize-controller runs builtin plugins only.

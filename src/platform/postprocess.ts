@@ -57,8 +57,11 @@ export class KustomizationFieldError extends SlipwayError {
   }
 }
 
-/** Decrypts one built object; `secrets` are the fields it decrypted. */
-export type DecryptObject = (object: KObject) => { object: KObject; secrets?: SecretPaths };
+/**
+ * Decrypts one built object; `secrets` are the fields it decrypted. No object: it stays
+ * encrypted down to its kind and name, so nothing can be said of it (the hook reports why).
+ */
+export type DecryptObject = (object: KObject) => { object: KObject | undefined; secrets?: SecretPaths };
 
 export function postProcess(
   resources: Resource[],
@@ -99,6 +102,7 @@ export function postProcess(
       }
       if (decrypt) {
         const d = decrypt(obj);
+        if (d.object === undefined) continue;
         obj = d.object;
         secrets = unionSecrets(secrets, d.secrets);
       }

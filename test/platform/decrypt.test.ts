@@ -175,6 +175,35 @@ describe("without a key", () => {
     expect(app.warnings.join("\n")).toMatch(/could not decrypt app\/secret.sops.yaml/);
     expect(printed(platform)).not.toMatch(/s3cr3t|tok-0123/);
   });
+
+  it("leaves out a file encrypted down to its kind and name, and says so (sulibot)", async () => {
+    // No encrypted_regex: apiVersion, kind and metadata are ENC[…] too. Rules judged an object of
+    // kind `ENC[…]` in namespace `ENC[…]` (a false namespace-exists error).
+    const whole = await encrypt(SECRET, "whole.sops.yaml", false);
+    const { app, objects, secrets } = await load(
+      {
+        "kustomization.yaml": "resources: [whole.sops.yaml, secret.sops.yaml]\n",
+        "whole.sops.yaml": whole,
+        "secret.sops.yaml": encSecret,
+      },
+      SOPS_SPEC,
+      [],
+    );
+    expect(app.status).toBe("rendered");
+    expect(objects.map((o) => o.kind)).toEqual(["Secret"]);
+    expect(objects.map((o) => (o.metadata as { name: string }).name)).toEqual(["db"]);
+    const whyWhole = secrets.problems.find((p) => p.file === "app/whole.sops.yaml")!.reason;
+    expect(whyWhole).toMatch(/its kind is encrypted too, so the object is left out/);
+    expect(secrets.problems.find((p) => p.file === "app/secret.sops.yaml")!.reason).not.toMatch(/left out/);
+    // With the key, the same file is the Secret it hides.
+    const withKey = await load(
+      { "kustomization.yaml": "resources: [whole.sops.yaml]\n", "whole.sops.yaml": whole },
+      SOPS_SPEC,
+    );
+    expect(withKey.objects.map((o) => [o.kind, (o.metadata as { name: string }).name])).toEqual([
+      ["Secret", "db"],
+    ]);
+  });
 });
 
 describe("ksops generators", () => {
