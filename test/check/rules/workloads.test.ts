@@ -1231,6 +1231,27 @@ describe("duplicate-object", () => {
     ]);
   });
 
+  it("reports a place two Kustomizations build once, naming both (a folder its parent applies too)", () => {
+    const at = { file: "apps/media/app/ks.yaml", line: 3 };
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/cluster-apps", [res(namespace("media"), at)]),
+        ks("media/imagemaid", [res(namespace("media"), at)]),
+        ks("flux-system/infra", [res(namespace("media"), { file: "infra/ns.yaml", line: 1 })]),
+      ]),
+    ]);
+    expect(runRule(r, p).map((f) => [f.resource?.source?.file, f.message])).toEqual([
+      [
+        "apps/media/app/ks.yaml",
+        "Namespace media is applied by 3 Flux Kustomizations of cluster prod: Flux Kustomization flux-system/cluster-apps, Flux Kustomization media/imagemaid all apply it from this file; also by Flux Kustomization flux-system/infra (infra/ns.yaml:1)",
+      ],
+      [
+        "infra/ns.yaml",
+        "Namespace media is applied by 3 Flux Kustomizations of cluster prod: also by Flux Kustomization flux-system/cluster-apps (apps/media/app/ks.yaml:3), Flux Kustomization media/imagemaid (apps/media/app/ks.yaml:3)",
+      ],
+    ]);
+  });
+
   it("names five other places and counts the rest: n appliers give n findings, not n² text", () => {
     // Before, each of n findings listed the n-1 others: 5,000 Flux Kustomizations applying one
     // ConfigMap (a pull request's) made gigabytes of messages and check ran out of memory.

@@ -31,13 +31,32 @@ function run(ctx: RuleContext): void {
     }
     for (const { list } of byObject.values()) {
       if (list.length < 2) continue;
+      // One finding per place: two Kustomizations that build the same file (a folder applied by
+      // its parent and by its own Kustomization) are one thing to fix there, not two findings.
+      const byPlace = new Map<string, RenderedResource[]>();
       for (const r of list) {
+        const key = r.source ? `${r.source.file}\u0000${r.source.line}` : `\u0000${r.kustomization}`;
+        const group = byPlace.get(key);
+        if (group) group.push(r);
+        else byPlace.set(key, [r]);
+      }
+      for (const group of byPlace.values()) {
+        const r = group[0]!;
+        const parts: string[] = [];
+        if (group.length > 1) {
+          const names = group.slice(0, MAX_NAMED).map((g) => applierNameOf(g.kustomization));
+          const rest = group.length > MAX_NAMED ? ` and ${group.length - MAX_NAMED} more` : "";
+          parts.push(`${names.join(", ")}${rest} all apply it from this file`);
+        }
         // A few places say where to look; all n-1 in each of n findings would be n² text.
-        const others = list.filter((o) => o !== r);
-        const named = others.slice(0, MAX_NAMED).map(place).join(", ");
-        const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : "";
+        const others = list.filter((o) => !group.includes(o));
+        if (others.length > 0) {
+          const named = others.slice(0, MAX_NAMED).map(place).join(", ");
+          const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : "";
+          parts.push(`also by ${named}${more}`);
+        }
         ctx.report({
-          message: `${describe(r)} is applied by ${list.length} Flux Kustomizations of ${scope.label}: also by ${named}${more}`,
+          message: `${describe(r)} is applied by ${list.length} Flux Kustomizations of ${scope.label}: ${parts.join("; ")}`,
           resource: r,
           path: ["metadata", "name"],
         });
@@ -50,6 +69,6 @@ export const duplicateObject: Rule = {
   id: "duplicate-object",
   defaultSeverity: "error",
   description: "No object is applied by two Flux Kustomizations of the same cluster",
-  help: "When two Flux Kustomizations apply the same object (same API group, kind, namespace and name), they overwrite each other on every reconciliation and pruning by one deletes the other's object. Keep each object in exactly one Flux Kustomization: move shared objects to a base applied once, or give them distinct names. Each place is reported, naming up to five of the others.",
+  help: "When two Flux Kustomizations apply the same object (same API group, kind, namespace and name), they overwrite each other on every reconciliation and pruning by one deletes the other's object. Keep each object in exactly one Flux Kustomization: move shared objects to a base applied once, or give them distinct names. Each place (file and line) is reported once, naming up to five of the others.",
   run,
 };
