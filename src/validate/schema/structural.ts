@@ -141,9 +141,10 @@ class Compiler {
         this.problem([...sp, "type"], `unknown type ${describeValue(schema.type)}`);
       else type = schema.type;
     }
+    // x-kubernetes-int-or-string beside a type is accepted: kube-apiserver's schema conversion
+    // replaces any type with [integer, string] (external-snapshotter's CRDs write `type: string`).
+    if (intOrString) type = undefined;
     if (structural) {
-      if (intOrString && type !== undefined)
-        this.problem(sp, "x-kubernetes-int-or-string must not be combined with a type");
       if (schema.type === undefined && !intOrString && !preserve)
         this.problem(sp, "type is required (structural schema)");
       if (embedded && type !== "object")

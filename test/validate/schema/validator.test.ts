@@ -261,6 +261,22 @@ describe("CRDs", () => {
     ]);
   });
 
+  test("x-kubernetes-int-or-string beside a type: the apiserver accepts it and takes both (sulibot)", () => {
+    // external-snapshotter's VolumeSnapshot CRD writes restoreSize as `type: string` with
+    // x-kubernetes-int-or-string; kube-apiserver's schema conversion makes any such type
+    // [integer, string], and no structural rule refuses the pair.
+    const crd = widgetCrd();
+    const spec = (crd as any).spec.versions[0].schema.openAPIV3Schema.properties.spec.properties;
+    spec.port = { type: "string", "x-kubernetes-int-or-string": true };
+    const cv = createSchemaValidator({ crds: [crd] });
+    expect(cv.crdProblems).toEqual([]);
+    expect(cv.validate(widget({ size: 1, port: 8080 }))).toEqual([]);
+    expect(cv.validate(widget({ size: 1, port: "10Gi" }))).toEqual([]);
+    expect(brief(cv.validate(widget({ size: 1, port: true })))).toEqual([
+      "invalid spec.port: must be integer or string, got boolean true",
+    ]);
+  });
+
   test("x-kubernetes-embedded-resource needs apiVersion and kind", () => {
     const ok = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { anything: 1 } };
     expect(v.validate(widget({ size: 1, template: ok }))).toEqual([]);
