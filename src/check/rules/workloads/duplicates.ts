@@ -1,9 +1,13 @@
 /** `duplicate-object`: one object applied by two Flux Kustomizations of the same cluster. */
 import type { RenderedResource } from "../../../platform/model.js";
+import type { KObject } from "../../../kustomize/types.js";
 import { applierNameOf } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
 import { describe, groupOf, kindOf, nameOf, namespaceOf } from "./objects.js";
 import { applyScopes } from "./scopes.js";
+
+/** Kinds whose deletion deletes what they hold. */
+const CASCADING_KINDS = new Set(["Namespace", "CustomResourceDefinition"]);
 
 /** Other places named in one finding. */
 const MAX_NAMED = 5;
@@ -40,6 +44,11 @@ function run(ctx: RuleContext): void {
         if (group) group.push(r);
         else byPlace.set(key, [r]);
       }
+      // The same object each time (labels aside: Flux's owner labels, commonMetadata): they take
+      // turns owning it and nothing breaks until pruning; different objects fight on every apply.
+      const same = sameApartFromLabels(list);
+      // Pruning a Namespace or a CRD deletes everything in it: that hazard stays an error.
+      const cascades = CASCADING_KINDS.has(kindOf(list[0]!.object));
       for (const group of byPlace.values()) {
         const r = group[0]!;
         const parts: string[] = [];
@@ -55,20 +64,40 @@ function run(ctx: RuleContext): void {
           const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : "";
           parts.push(`also by ${named}${more}`);
         }
+        if (same)
+          parts.push(
+            `the same object each time, labels aside: they take turns owning it, and when the last one to apply it drops it, its pruning deletes it${cascades ? " and everything in it" : ""} for the others`,
+          );
         ctx.report({
           message: `${describe(r)} is applied by ${list.length} Flux Kustomizations of ${scope.label}: ${parts.join("; ")}`,
           resource: r,
           path: ["metadata", "name"],
+          ...(same && !cascades ? { severity: "warning" as const } : {}),
         });
       }
     }
   }
 }
 
+/** The object as JSON without metadata.labels; key order as built (equal files build equal). */
+function withoutLabels(o: KObject): string {
+  const meta = o.metadata;
+  const bare =
+    meta === null || typeof meta !== "object" || Array.isArray(meta)
+      ? o
+      : { ...o, metadata: { ...(meta as Record<string, unknown>), labels: undefined } };
+  return JSON.stringify(bare, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+}
+
+function sameApartFromLabels(list: RenderedResource[]): boolean {
+  const first = withoutLabels(list[0]!.object);
+  return list.every((r) => withoutLabels(r.object) === first);
+}
+
 export const duplicateObject: Rule = {
   id: "duplicate-object",
   defaultSeverity: "error",
   description: "No object is applied by two Flux Kustomizations of the same cluster",
-  help: "When two Flux Kustomizations apply the same object (same API group, kind, namespace and name), they overwrite each other on every reconciliation and pruning by one deletes the other's object. Keep each object in exactly one Flux Kustomization: move shared objects to a base applied once, or give them distinct names. Each place (file and line) is reported once, naming up to five of the others.",
+  help: "When two Flux Kustomizations apply the same object (same API group, kind, namespace and name), they overwrite each other on every reconciliation and pruning by one deletes the other's object. Keep each object in exactly one Flux Kustomization: move shared objects to a base applied once, or give them distinct names. Each place (file and line) is reported once, naming up to five of the others. The same object applied each time (labels aside) is a warning, except a Namespace or a CRD: nothing fights, but the last Kustomization to apply it deletes it for all when it prunes it, and pruning a Namespace or a CRD deletes everything in it.",
   run,
 };
