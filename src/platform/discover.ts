@@ -19,6 +19,7 @@
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
 import { kustomizationFileNames } from "../kustomize/kustomization.js";
+import { isMap } from "../kustomize/types.js";
 import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import type { DiscoveredBy, ObjectRef, PlatformError, SourceLocation } from "./model.js";
@@ -266,6 +267,7 @@ export function topLevelClusters(
 } {
   const paths = scan.kustomizations.map((k) => staticPrefix(stringField(specOf(k.object), "path")));
   const byDir = new Map<string, FluxDocument[]>();
+  const fragments = new Map<string, FluxDocument[]>();
   scan.kustomizations.forEach((k, i) => {
     if (covered.has(locationKey(k.at)) || reached.has(k.at.file)) return;
     const file = k.at.file;
@@ -273,12 +275,23 @@ export function topLevelClusters(
     if (contained) return;
     const dir = path.posix.dirname(file);
     if (known.includes(dir)) return;
-    let list = byDir.get(dir);
-    if (!list) byDir.set(dir, (list = []));
+    // No spec.sourceRef: a patch or a fragment (`local-clusters/nas/patches/`), which the CRD
+    // refuses; it builds nothing, and defaulting it to the repository's root made a phantom cluster.
+    const byWhat = isMap(specOf(k.object).sourceRef) ? byDir : fragments;
+    let list = byWhat.get(dir);
+    if (!list) byWhat.set(dir, (list = []));
     list.push(k);
   });
   const clusters: DiscoveredCluster[] = [];
   const orphans: NotACluster[] = [];
+  for (const [dir, docs] of fragments) {
+    if (byDir.has(dir)) continue;
+    const one = docs.length === 1;
+    orphans.push({
+      message: `Flux Kustomization${one ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${one ? "has" : "have"} no spec.sourceRef: ${one ? "a patch or a fragment" : "patches or fragments"}, not ${one ? "an object" : "objects"} Flux can apply; not a cluster`,
+      at: docs[0]!.at,
+    });
+  }
   const unbuilt = new Map<DiscoveredCluster, NotACluster>();
   const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(scan, fs, root, d, mapped);
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {

@@ -532,3 +532,34 @@ describe("an app's ks.yaml whose path is its own folder, and that nothing applie
     ]);
   });
 });
+
+it("Flux Kustomization patches (no spec.sourceRef) are no cluster, not even the repository's root (wahooli)", () => {
+  // local-clusters/<c>/patches/<ks>/: partial Kustomizations a local k3d setup patches in.
+  const patch = (name: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: ${name}}
+spec:
+  patches:
+    - target: {kind: Ingress}
+      patch: |
+        - {op: add, path: /metadata/annotations/x, value: "false"}
+`;
+  const p = load({
+    "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+    "clusters/prod/apps.yaml": ks("apps", "  path: ./apps/prod\n"),
+    "apps/prod/kustomization.yaml": "resources: [cm.yaml]\n",
+    "apps/prod/cm.yaml": cm("web"),
+    "local-clusters/nas/patches/apps/ssl.yaml": patch("apps"),
+    "local-clusters/nas/patches/core/kustomization.yaml": "resources: [a.yaml, b.yaml]\n",
+    "local-clusters/nas/patches/core/a.yaml": patch("core"),
+    "local-clusters/nas/patches/core/b.yaml": patch("core"),
+    ".devcontainer/docker-compose.yaml": "services: {}\n",
+  });
+  expect(clusters(p)).toEqual([["prod", "clusters/prod", "top-level"]]);
+  const notes = p.discovery!.notes.filter((n) => n.message.includes("no spec.sourceRef"));
+  expect(notes.map((n) => n.file)).toEqual([
+    "local-clusters/nas/patches/apps/ssl.yaml",
+    "local-clusters/nas/patches/core/a.yaml",
+  ]);
+  expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
+});
