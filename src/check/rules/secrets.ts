@@ -53,14 +53,18 @@ function hasValues(obj: YamlValue | undefined): boolean {
   return ["data", "stringData"].some((f) => isMap(obj[f]) && Object.keys(obj[f] as YamlMap).length > 0);
 }
 
-const PLACEHOLDER = /^\s*\$\{[^}]+\}\s*$/;
+const VARIABLE = /\$\{[^}]+\}/;
 
-/** A Secret whose every value is a `${var}` for Flux to substitute holds no secret in Git. */
+/**
+ * A Secret whose every value Flux builds from `${var}`s holds no secret in Git: the variables'
+ * sources do (`s3:https://host/volsync/${APP}` beside `${SECRET_RESTIC_PASSWORD}`, martinohmann's
+ * volsync component). One value without a variable is written in the clear.
+ */
 function onlyPlaceholders(doc: YamlMap): boolean {
   const values = ["data", "stringData"].flatMap((f) =>
     isMap(doc[f]) ? Object.values(doc[f] as YamlMap) : [],
   );
-  return values.length > 0 && values.every((v) => typeof v === "string" && PLACEHOLDER.test(v));
+  return values.length > 0 && values.every((v) => typeof v === "string" && VARIABLE.test(v));
 }
 
 function isKustomizationFile(file: string): boolean {

@@ -62,6 +62,32 @@ describe("secret rules", () => {
     expect(mine.map((f) => f.message).join("\n")).not.toContain("hunter2");
   });
 
+  it("secret-not-encrypted: every value built from variables is no secret in Git (martinohmann's volsync component)", async () => {
+    const volsync = `apiVersion: v1
+kind: Secret
+metadata: {name: web-volsync, namespace: app}
+stringData:
+  RESTIC_REPOSITORY: "s3:https://s3.example.org/volsync/\${APP}"
+  RESTIC_PASSWORD: "\${SECRET_RESTIC_PASSWORD}"
+`;
+    const half = `apiVersion: v1
+kind: Secret
+metadata: {name: half, namespace: app}
+stringData:
+  user: "\${USER}"
+  password: hunter2-plaintext
+`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [volsync.yaml, half.yaml]\n",
+      "app/volsync.yaml": volsync,
+      "app/half.yaml": half,
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.resource?.name)).toEqual([
+      "half",
+    ]);
+  });
+
   it("secret-in-base: Secrets and SOPS files under base/", async () => {
     const findings = await check({
       "clusters/c/app.yaml": ks("app", "./app/overlay", DECRYPTION),
