@@ -294,10 +294,12 @@ export function topLevelClusters(
   }
   const unbuilt = new Map<DiscoveredCluster, NotACluster>();
   const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(scan, fs, root, d, mapped);
+  const commented = new Map<string, string>();
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const parent = path.posix.dirname(dir);
-    if (dir !== "." && readDirs.has(parent) && !readDirs.has(dir)) {
-      // apps/<ns>/<app>/ whose namespace's kustomization leaves it out (`# - ./buildkit`): a
+    const parent = leftOutOf(dir, readDirs) ?? commentedOutBy(fs, root, dir, readDirs, commented);
+    if (parent !== undefined) {
+      // apps/<ns>/<app>/ whose namespace's kustomization leaves it out (`# - ./buildkit`), or a
+      // folder further down one left out (`# - rook-ceph` over rook-ceph/rook-ceph/ks.yaml): a
       // disabled app, whatever its own folder holds, not a cluster of its own.
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing in this repository, and ${dir} is left out of ${parent}, which a cluster builds: not a cluster (a folder left out of its parent's list)`,
@@ -355,6 +357,60 @@ export function topLevelClusters(
     if (buildsNothing) unbuilt.set(clusters.at(-1)!, { message: buildsNothingHere(docs), at: docs[0]!.at });
   }
   return { clusters, orphans, unbuilt };
+}
+
+/**
+ * The nearest folder above `dir` that a cluster builds, when `dir` and the folders between are
+ * not built: its list leaves them out. The repository's root counts only as the direct parent
+ * (a cluster building the whole repository says nothing of folders deep below it).
+ */
+function leftOutOf(dir: string, readDirs: ReadonlySet<string>): string | undefined {
+  if (dir === "." || readDirs.has(dir)) return undefined;
+  let up = path.posix.dirname(dir);
+  for (let first = true; ; first = false) {
+    if (readDirs.has(up)) return up === "." && !first ? undefined : up;
+    if (up === ".") return undefined;
+    up = path.posix.dirname(up);
+  }
+}
+
+/**
+ * The built folder whose kustomization file lists `dir` or a folder above it only in a comment
+ * (`# - ../common/rook-ceph` over `common/rook-ceph/rook-ceph/ks.yaml`): that folder was
+ * disabled by hand. `cache`: folder → its kustomization file's commented entries, resolved.
+ */
+function commentedOutBy(
+  fs: FileSystem,
+  root: string,
+  dir: string,
+  readDirs: ReadonlySet<string>,
+  cache: Map<string, string>,
+): string | undefined {
+  if (cache.size === 0) {
+    for (const built of readDirs) {
+      for (const name of kustomizationFileNames) {
+        const k = path.posix.join(root, built, name);
+        if (!fs.exists(k) || fs.isDirectory(k)) continue;
+        let text: string;
+        try {
+          text = fs.readFile(k).toString("utf8");
+        } catch {
+          break;
+        }
+        for (const m of text.matchAll(/^[ \t]*#[ \t]*-[ \t]+["']?([^\s"'#]+)/gm)) {
+          const entry = normalizeRelative(path.posix.join(built, m[1]!));
+          if (!cache.has(entry)) cache.set(entry, built);
+        }
+        break;
+      }
+    }
+    cache.set("\0", ""); // computed, even when empty
+  }
+  for (let up = dir; up !== "." && !readDirs.has(up); up = path.posix.dirname(up)) {
+    const by = cache.get(up);
+    if (by !== undefined) return by;
+  }
+  return undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { analyzeGraph } from "../../src/graph/index.js";
 import { metaString } from "../../src/platform/flux-objects.js";
 import { graphNodes } from "../../src/platform/graph-nodes.js";
 import type { Platform } from "../../src/platform/index.js";
-import { ks } from "../support/flux.js";
+import { fluxSync, ks } from "../support/flux.js";
 import { clusterRows, kustomizationStatuses, loadMemoryPlatform } from "../support/memory-platform.js";
 
 /**
@@ -562,4 +562,29 @@ spec:
     "local-clusters/nas/patches/core/a.yaml",
   ]);
   expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
+});
+
+it.each([
+  ["../common", "infra/common"],
+  ["../common/cert-manager\n  # - ../common/rook-ceph", "infra/staging"],
+])("an app folder below a folder a list leaves out is no cluster either (shelken: %s)", (via, outOf) => {
+  const p = load({
+    "clusters/c/flux-system/gotk-sync.yaml": fluxSync("./clusters/c"),
+    "clusters/c/infra.yaml": ks("infra", "  path: ./infra/staging\n"),
+    "infra/staging/kustomization.yaml": `resources:\n  - ${via}\n`,
+    "infra/common/kustomization.yaml": "resources:\n  - cert-manager\n  # - rook-ceph\n",
+    "infra/common/cert-manager/kustomization.yaml": "resources: [cm.yaml]\n",
+    "infra/common/cert-manager/cm.yaml": cm("cert"),
+    "infra/common/rook-ceph/kustomization.yaml": "resources: [./rook-ceph/ks.yaml]\n",
+    "infra/common/rook-ceph/rook-ceph/ks.yaml": appKs(
+      "rook-ceph",
+      "{kind: GitRepository, name: flux-system, namespace: flux-system}",
+      (part) => `./infra/common/rook-ceph/rook-ceph/${part}`,
+    ),
+    "infra/common/rook-ceph/rook-ceph/app/cm.yaml": cm("rook"),
+    "infra/common/rook-ceph/rook-ceph/crds/cm.yaml": cm("rook-crds"),
+  });
+  expect(clusters(p).map((c) => c[0])).toEqual(["c"]);
+  const note = p.discovery!.notes.find((n) => n.message.includes("apps/rook-ceph"));
+  expect(note?.message).toContain(`is left out of ${outOf}, which a cluster builds`);
 });
