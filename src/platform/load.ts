@@ -33,6 +33,7 @@ import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
+import { substitutionWebhook, webhookNotice, webhookVariables } from "./admission-variables.js";
 import { encryptedSecretRefusal } from "./apply-refusals.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
@@ -45,8 +46,15 @@ import {
   readPostBuild,
   storePostBuild,
 } from "./build-cache.js";
-import { declaredObjects, placeholderSecret, producedSecret } from "./cluster-objects.js";
+import {
+  declaredObjects,
+  type ProducedSecret,
+  placeholderSecret,
+  placeholderValue,
+  producedSecret,
+} from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
+import { Convergence, seedNotice } from "./convergence.js";
 import { type DiscoveredCluster, locationKey } from "./discover.js";
 import { clusterReach, findClusters, type StackReads } from "./find-clusters.js";
 import {
@@ -388,6 +396,8 @@ interface ClusterState {
   strict: boolean;
   artifacts: ClusterArtifacts;
   providers: ClusterInputProviders;
+  /** Substitution sources that descendants make (convergence.ts). */
+  converge: Convergence;
 }
 
 // --- one cluster -----------------------------------------------------------------------------
@@ -451,7 +461,7 @@ function emptyCluster(d: DiscoveredCluster): Cluster {
 function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster): Cluster {
   const configured = ctx.config?.profile;
   const provisional = resolveProfile(configured, undefined);
-  const first = renderFluxWith(ctx, d, provisional);
+  const { cluster: first, converge } = renderFluxWith(ctx, d, provisional, Convergence.probe());
   // The rendered resources themselves (each has its object and source): no copy of each.
   const detected = detectFlux(first.kustomizations.flatMap((k) => k.resources));
   const profile = resolveProfile(configured, detected);
@@ -462,10 +472,19 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
     first.profile = profile;
     return first;
   }
-  return renderFluxWith(ctx, d, profile);
+  return renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again()).cluster;
 }
 
-function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: ControllerProfile): Cluster {
+/**
+ * Renders a Flux cluster with `profile`. A probe (convergence.ts) that stood in for a missing
+ * substitution source is followed by the real render, with what the probe saw made.
+ */
+function renderFluxWith(
+  ctx: RenderContext,
+  d: DiscoveredCluster,
+  profile: ControllerProfile,
+  converge: Convergence,
+): { cluster: Cluster; converge: Convergence } {
   const cluster = emptyCluster(d);
   cluster.profile = profile;
   const state: ClusterState = {
@@ -478,6 +497,7 @@ function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: Contr
         : { fs: artifactFs(ctx, root), root: toAbsolute(ctx.root, root) };
     }),
     providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
+    converge,
   };
   const hctx: HelmReleaseContext = {
     root: ctx.root,
@@ -499,8 +519,25 @@ function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: Contr
     ahead?.close();
     throw e;
   }
+  if (converge.probing) {
+    const webhook = substitutionWebhook(cluster);
+    if (webhook) converge.webhook = webhook;
+  }
+  const converged = converge.probing ? Convergence.after(converge) : undefined;
+  if (converged) {
+    ahead?.close();
+    return renderFluxWith(ctx, d, profile, converged);
+  }
+  const webhook = converge.webhook;
+  const installer = webhook && cluster.kustomizations.find((k) => k.id === webhook.kustomization);
+  if (webhook && installer)
+    addNotice(installer, {
+      code: "CLUSTER_ONLY",
+      message: webhookNotice(webhook),
+      ...definedAtOf(installer),
+    });
   if (ctx.charts !== false) renderHelmReleases(hctx, cluster, ahead);
-  return cluster;
+  return { cluster, converge };
 }
 
 /** A plain kustomize stack declared in slipway.yaml: `kustomize build PATH`, nothing more. */
@@ -565,6 +602,7 @@ function renderFluxCluster(
     pool.set(poolKey(String(obj.kind), metaString(obj, "namespace"), metaString(obj, "name")), obj);
     declaredInConfig.add(obj);
   }
+  for (const [key, made] of state.converge.seeds) if (!pool.has(key)) pool.set(key, made.object);
   const queue: Pending[] = [first ?? { k: rootK }];
   const deferred: Pending[] = [];
   let done = 0;
@@ -601,6 +639,7 @@ function renderFluxCluster(
       deferred.push(p);
       return;
     }
+    if (force && state.converge.probing) standInForMissing(p.k, pool, state.converge);
     finish(p);
   };
 
@@ -967,20 +1006,51 @@ function variableSourcesReady(k: FluxKustomization, pool: Map<string, KObject>):
   return variableRefs(k).every((r) => pool.has(poolKey(r.kind, r.namespace, r.name)));
 }
 
+/** The probe's stand-ins for the sources `k` requires that nothing has made (convergence.ts). */
+function standInForMissing(k: FluxKustomization, pool: Map<string, KObject>, converge: Convergence): void {
+  const postBuild = specOf(k.object).postBuild;
+  const optional = new Set(
+    isMap(postBuild) && Array.isArray(postBuild.substituteFrom)
+      ? postBuild.substituteFrom
+          .filter((r) => isMap(r) && r.optional === true)
+          .map((r) => `${(r as YamlMap).kind}/${(r as YamlMap).name}`)
+      : [],
+  );
+  for (const r of variableRefs(k)) {
+    const key = poolKey(r.kind, r.namespace, r.name);
+    // An optional source is skipped when missing, as Flux does: nothing to stand in for.
+    if (pool.has(key) || optional.has(`${r.kind}/${r.name}`)) continue;
+    const obj = converge.standIn(key, r.kind, r.namespace, r.name, k.id);
+    pool.set(key, obj);
+    openSecrets.set(obj, `the keys of ${r.kind} ${r.namespace}/${r.name}, which nothing has made yet`);
+  }
+}
+
 /**
- * Produced Secrets whose keys cannot all be known offline: a variable missing from a
- * Kustomization reading one is not provably unset, so it is substituted non-strictly.
+ * Sources whose keys cannot all be known offline (a produced Secret's `dataFrom`), each with
+ * what to call it: a variable missing from a Kustomization reading one is not provably unset,
+ * so it is substituted non-strictly.
  */
-const openSecrets = new WeakSet<KObject>();
+const openSecrets = new WeakMap<KObject, string>();
 
 /** Objects slipway.yaml declares (`clusterObjects`): one the repository renders replaces them. */
 const declaredInConfig = new WeakSet<KObject>();
 
-function readsOpenSecret(k: FluxKustomization, pool: Map<string, KObject>): boolean {
-  return variableRefs(k).some((r) => {
+/** How messages name an open produced Secret's variables. */
+function openSecretName(produced: ProducedSecret): string {
+  const s = produced.secret;
+  return `the keys of Secret ${metaString(s, "namespace")}/${metaString(s, "name")}, which ${produced.producer} makes from data only its provider knows`;
+}
+
+/** What `k` reads of the open sources (see openSecrets). */
+function openSourcesRead(k: FluxKustomization, pool: Map<string, KObject>): string[] {
+  const out: string[] = [];
+  for (const r of variableRefs(k)) {
     const o = pool.get(poolKey(r.kind, r.namespace, r.name));
-    return o !== undefined && openSecrets.has(o);
-  });
+    const what = o === undefined ? undefined : openSecrets.get(o);
+    if (what !== undefined) out.push(what);
+  }
+  return out;
 }
 
 function poolKey(kind: string, namespace: string, name: string): string {
@@ -1014,6 +1084,17 @@ function finishKustomization(
   } catch (err) {
     settingsError = err;
   }
+  // The webhook gives a Kustomization without postBuild one (admission-variables.ts).
+  if (settings === undefined && settingsError === undefined && state.converge.webhook)
+    settings = {
+      vars: {},
+      secretVars: new Set(),
+      strict: false,
+      always: false,
+      open: [webhookVariables(state.converge.webhook)],
+      openValue: placeholderValue,
+    };
+  noteSeedsRead(k, read, state.converge);
   if (ctx.reuse && !p.built) {
     const artifact = k.sourceRoot !== undefined ? ctx.artifacts.get(k.sourceRoot) : undefined;
     const prior = ctx.reuse(k, {
@@ -1077,7 +1158,9 @@ function finishKustomization(
     fail(k, err);
     return;
   }
-  if (processed.errors.length > 0) {
+  // A probe that stood in for a source is followed by the real render: what it needs is what
+  // the objects that did render apply, whatever variables the others lacked.
+  if (processed.errors.length > 0 && !state.converge.provisional()) {
     for (const e of processed.errors) fail(k, e);
     return;
   }
@@ -1089,6 +1172,21 @@ function finishKustomization(
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
 }
 
+/** A note for each source `k` read that was present from the start (convergence.ts). */
+function noteSeedsRead(k: FluxKustomization, read: Array<KObject | null>, converge: Convergence): void {
+  for (const o of read) {
+    const made = o === null ? undefined : converge.seedOf(o);
+    if (made === undefined) continue;
+    const note = {
+      kind: o!.kind as "ConfigMap" | "Secret",
+      namespace: metaString(o!, "namespace"),
+      name: metaString(o!, "name"),
+      made,
+    };
+    addNotice(k, { code: "CLUSTER_ONLY", message: seedNotice(k.id, note), ...definedAtOf(k) });
+  }
+}
+
 /** What postBuild substitution of `k` reads besides its sources: strictness and secret marks. */
 function postBuildOptions(
   ctx: RenderContext,
@@ -1096,8 +1194,11 @@ function postBuildOptions(
   pool: Map<string, KObject>,
   state: ClusterState,
 ): Parameters<typeof postBuildSettings>[2] {
+  const open = openSourcesRead(k, pool);
+  if (state.converge.webhook) open.push(webhookVariables(state.converge.webhook));
   return {
-    strict: state.strict && !readsOpenSecret(k, pool),
+    strict: state.strict && open.length === 0,
+    ...(open.length > 0 ? { open, openValue: placeholderValue } : {}),
     sourceSecrets: (source) => ctx.secretsOf.get(source),
     ownSecrets: ctx.secretsOf.get(k.object),
   };
@@ -1120,6 +1221,8 @@ function settingsFromOwnOutput(
   state: ClusterState,
 ): { settings: ReturnType<typeof postBuildSettings>; notices: RenderNotice[] } | undefined {
   const own = new Map<string, KObject>();
+  /** Own Secrets whose keys cannot be known offline (an ExternalSecret's dataFrom), as named. */
+  const open = new Map<KObject, string>();
   const add = (kind: "ConfigMap" | "Secret", obj: KObject) => {
     const key = poolKey(kind, metaString(obj, "namespace"), metaString(obj, "name"));
     if (!own.has(key)) own.set(key, obj);
@@ -1128,15 +1231,28 @@ function settingsFromOwnOutput(
     if (groupOf(r.obj) === "" && r.obj.kind === "ConfigMap") add("ConfigMap", r.obj);
     else if (groupOf(r.obj) === "" && r.obj.kind === "Secret") add("Secret", placeholderSecret(r.obj));
     else {
-      // Not one whose keys cannot be known offline (an ExternalSecret's dataFrom): a variable
-      // missing from it would be substituted empty, and an object named by it would fail as Flux
-      // never fails it (truxnell/home-cluster's Certificate "${EXTERNAL_DOMAIN/./-}").
       const produced = producedSecret(r.obj);
-      if (produced && !produced.open) add("Secret", produced.secret);
+      if (!produced) continue;
+      add("Secret", produced.secret);
+      if (produced.open) open.set(produced.secret, openSecretName(produced));
     }
   }
   if (own.size === 0) return undefined;
   const taken: string[] = [];
+  const options = postBuildOptions(ctx, k, pool, state);
+  // A variable an open one may hold gets a placeholder, and an object named by one is not
+  // rendered (truxnell/home-cluster's Certificate "${EXTERNAL_DOMAIN/./-}"): never a false error.
+  const openRead = variableRefs(k).flatMap((r) => {
+    const key = poolKey(r.kind, r.namespace, r.name);
+    const o = pool.has(key) ? undefined : own.get(key);
+    const what = o === undefined ? undefined : open.get(o);
+    return what === undefined ? [] : [what];
+  });
+  if (openRead.length > 0) {
+    options.strict = false;
+    options.open = [...(options.open ?? []), ...openRead];
+    options.openValue = placeholderValue;
+  }
   const settings = postBuildSettings(
     k.object,
     (ref) => {
@@ -1147,7 +1263,7 @@ function settingsFromOwnOutput(
       if (mine !== undefined) taken.push(`${ref.kind} ${ref.namespace}/${ref.name}`);
       return mine;
     },
-    postBuildOptions(ctx, k, pool, state),
+    options,
   );
   if (taken.length === 0 || settings?.loadError !== undefined) return undefined;
   const where = k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : {};
@@ -1258,7 +1374,11 @@ function adoptOutput(
     if ((obj.kind === "ConfigMap" || obj.kind === "Secret") && groupOf(obj) === "") {
       const key = poolKey(String(obj.kind), metaString(obj, "namespace"), metaString(obj, "name"));
       const had = pool.get(key);
-      if (had === undefined || declaredInConfig.has(had)) pool.set(key, obj); // Flux applies it over the bootstrap's
+      // Flux applies it over the bootstrap's (or what stood in for it, convergence.ts).
+      if (had === undefined || declaredInConfig.has(had) || state.converge.replaceable(had)) {
+        pool.set(key, obj);
+        state.converge.applied(key, obj, k.id, ancestorsOf(k, byId));
+      }
     }
     const produced = producedSecret(obj);
     if (produced) {
@@ -1267,9 +1387,11 @@ function adoptOutput(
         metaString(produced.secret, "namespace"),
         metaString(produced.secret, "name"),
       );
-      if (!pool.has(key)) {
+      const had = pool.get(key);
+      if (had === undefined || state.converge.replaceable(had)) {
         pool.set(key, produced.secret);
-        if (produced.open) openSecrets.add(produced.secret);
+        if (produced.open) openSecrets.set(produced.secret, openSecretName(produced));
+        state.converge.applied(key, produced.secret, k.id, ancestorsOf(k, byId), produced.producer);
       }
     }
     if (isArtifactGenerator(obj)) state.artifacts.add(obj, k.id, r.source);
@@ -1311,6 +1433,14 @@ function adoptOutput(
     enqueue(child);
   }
   collectObjects(ctx, cluster, k);
+}
+
+/** The Kustomizations that apply `k`, nearest first. */
+function ancestorsOf(k: FluxKustomization, byId: Map<string, FluxKustomization>): string[] {
+  const out: string[] = [];
+  for (let id = k.appliedBy; id !== undefined && !out.includes(id); id = byId.get(id)?.appliedBy)
+    out.push(id);
+  return out;
 }
 
 function prepareResourceSetNode(
