@@ -13,7 +13,7 @@ import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import { SecretIdentityError, secretIdentityField } from "../secrets/kinds.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { serialisationRefuses } from "../yaml/index.js";
-import { DEFAULT_OPS, substituteTracked } from "./envsubst.js";
+import { DEFAULT_OPS, EnvsubstError, substituteTracked } from "./envsubst.js";
 import { parseTemplate, type Segment } from "./envsubst-parse.js";
 import { pathsInRanges } from "./secret-ranges.js";
 
@@ -61,6 +61,8 @@ export interface PostBuildSettings {
   open?: string[];
   /** PostBuildOptions.openValue. */
   openValue?: (variable: string) => string;
+  /** PostBuildOptions.strictBecause. */
+  strictBecause?: string;
 }
 
 export interface PostBuildOptions {
@@ -82,6 +84,8 @@ export interface PostBuildOptions {
    * null, which Flux never applies).
    */
   openValue?: (variable: string) => string;
+  /** Why `strict` is on (strictSubstitutionReason), added to a strict-mode failure. */
+  strictBecause?: string;
 }
 
 /**
@@ -96,10 +100,12 @@ export function postBuildSettings(
   const postBuild = postBuildOf(kustomization);
   if (postBuild === undefined) return undefined;
   const always = postBuild.substituteStrategy === "Always";
-  const open =
-    opts.open && opts.open.length > 0
+  const open = {
+    ...(opts.open && opts.open.length > 0
       ? { open: opts.open, ...(opts.openValue ? { openValue: opts.openValue } : {}) }
-      : {};
+      : {}),
+    ...(opts.strict && opts.strictBecause ? { strictBecause: opts.strictBecause } : {}),
+  };
   try {
     const { vars, secretVars } = collectVariablesWithSecrets(kustomization, lookup, opts);
     return { vars, secretVars, strict: opts.strict, always, ...open };
@@ -387,6 +393,8 @@ export function substituteResource(
       ...(secretVars ? { secretVars } : {}),
     }));
   } catch (err) {
+    if (err instanceof EnvsubstError && err.variable !== undefined && settings.strictBecause)
+      return fail(`envsubst error: ${err.message} (strict: ${settings.strictBecause})`);
     if (err instanceof SlipwayError) return fail(`envsubst error: ${err.message}`);
     throw err;
   }

@@ -13,7 +13,12 @@ import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import type { CacheKey } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
-import { type ControllerProfile, detectFlux, resolveProfile } from "../flux/profile.js";
+import {
+  type ControllerProfile,
+  detectFlux,
+  resolveProfile,
+  strictSubstitutionReason,
+} from "../flux/profile.js";
 import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { InRepoLinksFileSystem } from "../fs/in-repo-links.js";
@@ -248,6 +253,11 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     stackCache: () => (stackCache ??= new BuildCache()),
     cache: opts.cache ?? new BuildCache(),
     strict: opts.strict ?? config?.strict,
+    ...(opts.strict !== undefined
+      ? { strictFrom: "the strict option Slipway was run with" }
+      : config?.strict !== undefined
+        ? { strictFrom: `slipway.yaml sets strict: ${config.strict}` }
+        : {}),
     config,
     decrypt: opts.decrypt,
     onProgress: opts.onProgress,
@@ -373,6 +383,8 @@ interface RenderContext {
   stackCache: () => BuildCache;
   /** Explicit StrictPostBuildSubstitutions (option or slipway.yaml); else the cluster's profile decides. */
   strict?: boolean;
+  /** Where `strict` was set, for the strict-mode error. */
+  strictFrom?: string;
   config?: SlipwayConfig;
   decrypt?: DecryptionHooks;
   onProgress?: (event: PlatformProgress) => void;
@@ -398,6 +410,8 @@ interface ClusterState {
   providers: ClusterInputProviders;
   /** Substitution sources that descendants make (convergence.ts). */
   converge: Convergence;
+  /** Why substitution is strict, for its failures (strictSubstitutionReason). */
+  strictBecause: string;
 }
 
 // --- one cluster -----------------------------------------------------------------------------
@@ -470,6 +484,7 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
     p.explicitGates.includes("ExternalArtifact") ? p.featureGates.ExternalArtifact : undefined;
   if (strictOf(profile) === strictOf(provisional) && externalOf(profile) === externalOf(provisional)) {
     first.profile = profile;
+    restateStrictReason(ctx, first, provisional, profile);
     return first;
   }
   return renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again()).cluster;
@@ -479,6 +494,24 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
  * Renders a Flux cluster with `profile`. A probe (convergence.ts) that stood in for a missing
  * substitution source is followed by the real render, with what the probe saw made.
  */
+/**
+ * The strict-mode failures of a render kept under the detected profile (it renders alike) named
+ * the provisional profile's reason: they now name the detected one (the FluxInstance's version).
+ */
+function restateStrictReason(
+  ctx: RenderContext,
+  cluster: Cluster,
+  provisional: ControllerProfile,
+  profile: ControllerProfile,
+): void {
+  if (ctx.strictFrom !== undefined) return;
+  const was = `(strict: ${strictSubstitutionReason(provisional, ctx.config?.profile)})`;
+  const now = `(strict: ${strictSubstitutionReason(profile, ctx.config?.profile)})`;
+  if (was === now) return;
+  for (const k of cluster.kustomizations)
+    for (const e of k.errors) if (e.message.includes(was)) e.message = e.message.replace(was, now);
+}
+
 function renderFluxWith(
   ctx: RenderContext,
   d: DiscoveredCluster,
@@ -498,6 +531,7 @@ function renderFluxWith(
     }),
     providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
     converge,
+    strictBecause: ctx.strictFrom ?? strictSubstitutionReason(profile, ctx.config?.profile),
   };
   const hctx: HelmReleaseContext = {
     root: ctx.root,
@@ -1198,6 +1232,7 @@ function postBuildOptions(
   if (state.converge.webhook) open.push(webhookVariables(state.converge.webhook));
   return {
     strict: state.strict && open.length === 0,
+    strictBecause: state.strictBecause,
     ...(open.length > 0 ? { open, openValue: placeholderValue } : {}),
     sourceSecrets: (source) => ctx.secretsOf.get(source),
     ownSecrets: ctx.secretsOf.get(k.object),
