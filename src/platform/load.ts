@@ -328,6 +328,12 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       message: `not scanned for Flux objects: ${u.why}`,
       file: u.file,
     })),
+    ...scan.unreadValues.map((u) => ({
+      kind: "unread" as const,
+      message: u.why,
+      file: u.file,
+      line: u.line,
+    })),
   ];
   if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf));
   platform.discovery = { notes };
