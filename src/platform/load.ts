@@ -52,6 +52,8 @@ import {
   storePostBuild,
 } from "./build-cache.js";
 import {
+  type ClusterProducedSecret,
+  clusterProducedSecret,
   declaredObjects,
   type ProducedSecret,
   placeholderSecret,
@@ -418,6 +420,10 @@ interface ClusterState {
   converge: Convergence;
   /** Why substitution is strict, for its failures (strictSubstitutionReason). */
   strictBecause: string;
+  /** Namespaces the cluster renders, with their labels (ClusterExternalSecrets select by them). */
+  namespaces: Map<string, Record<string, string>>;
+  /** ClusterExternalSecrets rendered so far, with the Kustomization applying each. */
+  clusterSecrets: Array<{ made: ClusterProducedSecret; by: string; ancestors: string[] }>;
 }
 
 // --- one cluster -----------------------------------------------------------------------------
@@ -538,6 +544,8 @@ function renderFluxWith(
     providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
     converge,
     strictBecause: ctx.strictFrom ?? strictSubstitutionReason(profile, ctx.config?.profile),
+    namespaces: new Map(),
+    clusterSecrets: [],
   };
   const hctx: HelmReleaseContext = {
     root: ctx.root,
@@ -1422,18 +1430,17 @@ function adoptOutput(
       }
     }
     const produced = producedSecret(obj);
-    if (produced) {
-      const key = poolKey(
-        "Secret",
-        metaString(produced.secret, "namespace"),
-        metaString(produced.secret, "name"),
-      );
-      const had = pool.get(key);
-      if (had === undefined || state.converge.replaceable(had)) {
-        pool.set(key, produced.secret);
-        if (produced.open) openSecrets.set(produced.secret, openSecretName(produced));
-        state.converge.applied(key, produced.secret, k.id, ancestorsOf(k, byId), produced.producer);
-      }
+    if (produced) offerProduced(pool, state, produced, k.id, ancestorsOf(k, byId));
+    if (obj.kind === "Namespace" && groupOf(obj) === "") {
+      const name = metaString(obj, "name");
+      state.namespaces.set(name, stringLabels(obj));
+      madeInNamespace(pool, state, name);
+    }
+    const perNamespace = clusterProducedSecret(obj);
+    if (perNamespace) {
+      state.clusterSecrets.push({ made: perNamespace, by: k.id, ancestors: ancestorsOf(k, byId) });
+      const known = new Set([...state.namespaces.keys(), ...[...byId.values()].map((x) => x.namespace)]);
+      for (const ns of known) madeInNamespace(pool, state, ns);
     }
     if (isArtifactGenerator(obj)) state.artifacts.add(obj, k.id, r.source);
     if (isInputProvider(obj)) {
@@ -1469,11 +1476,53 @@ function adoptOutput(
       continue;
     }
     byId.set(child.id, child);
+    madeInNamespace(pool, state, child.namespace);
     k.children.push(child.id);
     cluster.kustomizations.push(child);
     enqueue(child);
   }
   collectObjects(ctx, cluster, k);
+}
+
+/** Puts a Secret a controller makes from an object of `by`'s output in the pool, unless one is there. */
+function offerProduced(
+  pool: Map<string, KObject>,
+  state: ClusterState,
+  produced: ProducedSecret,
+  by: string,
+  ancestors: string[],
+): void {
+  const key = poolKey(
+    "Secret",
+    metaString(produced.secret, "namespace"),
+    metaString(produced.secret, "name"),
+  );
+  const had = pool.get(key);
+  if (had !== undefined && !state.converge.replaceable(had)) return;
+  pool.set(key, produced.secret);
+  if (produced.open) openSecrets.set(produced.secret, openSecretName(produced));
+  state.converge.applied(key, produced.secret, by, ancestors, produced.producer);
+}
+
+/**
+ * The Secrets ClusterExternalSecrets make in `namespace` (a namespace of a Namespace object or of
+ * a Flux Kustomization: what the cluster has), as its labels select.
+ */
+function madeInNamespace(pool: Map<string, KObject>, state: ClusterState, namespace: string): void {
+  if (namespace === "" || state.clusterSecrets.length === 0) return;
+  const labels = state.namespaces.get(namespace) ?? {};
+  for (const c of state.clusterSecrets) {
+    if (!c.made.selects(namespace, labels)) continue;
+    const produced = c.made.secretIn(namespace);
+    if (produced) offerProduced(pool, state, produced, c.by, c.ancestors);
+  }
+}
+
+function stringLabels(obj: KObject): Record<string, string> {
+  const md = isMap(obj.metadata) ? obj.metadata : {};
+  const out: Record<string, string> = {};
+  if (isMap(md.labels)) for (const [k, v] of Object.entries(md.labels)) if (typeof v === "string") out[k] = v;
+  return out;
 }
 
 /** The Kustomizations that apply `k`, nearest first. */

@@ -142,7 +142,8 @@ function onePerCause(errors: SlipwayError[]): SlipwayError[] {
   return [...byCause.values()].map(({ first, more }) =>
     more === 0
       ? first
-      : new SlipwayError(
+      : // The kind stays: an object whose identity is secret is a warning, however many there are.
+        new (first instanceof SecretIdentityError ? SecretIdentityError : SlipwayError)(
           `${first.message} (and ${more} more object${more === 1 ? "" : "s"} of this Kustomization fail the same way)`,
           { file: first.file, line: first.line, column: first.column },
         ),

@@ -275,3 +275,79 @@ describe("a substituteFrom Secret only the Kustomization applies, made from data
     expect(errorsOf(p)).toEqual([]);
   });
 });
+
+describe("a ClusterExternalSecret makes its Secret in each namespace it selects (ahgraber)", () => {
+  const ces = (selector: string) => `apiVersion: external-secrets.io/v1
+kind: ClusterExternalSecret
+metadata: {name: cluster-secrets}
+spec:
+  externalSecretName: cluster-secrets
+${selector}
+  externalSecretSpec:
+    secretStoreRef: {kind: ClusterSecretStore, name: onepassword}
+    target:
+      name: cluster-secrets
+      template:
+        data: {SECRET_DOMAIN: "{{ .SECRET_DOMAIN }}"}
+    dataFrom:
+      - extract: {key: shared}
+`;
+  const files = (selector: string) => ({
+    "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+    "clusters/prod/secrets.yaml": ks("secrets", "  path: ./secrets\n"),
+    "clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: web, namespace: apps}
+spec:
+  interval: 1h
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+  path: ./apps
+  postBuild:
+    substituteFrom:
+      - kind: Secret
+        name: cluster-secrets
+`,
+    "secrets/ces.yaml": ces(selector),
+    "secrets/ns.yaml":
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: quiet, labels: {secrets: off}}\n",
+    "apps/cm.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: apps}\ndata: {host: 'web.${SECRET_DOMAIN}'}\n",
+  });
+  const NOT_OFF =
+    "  namespaceSelectors:\n    - matchExpressions:\n        - {key: secrets, operator: NotIn, values: ['off']}";
+
+  it("a Kustomization in a selected namespace reads it, with placeholders", () => {
+    const p = load(files(NOT_OFF));
+    const web = kustomization(p, "apps/web");
+    expect(web.status).toBe("rendered");
+    expect(web.resources[0]!.object.data).toEqual({ host: "web.placeholder-secret-domain" });
+    expect(errorsOf(p)).toEqual([]);
+  });
+
+  it("a namespace its selector leaves out has none", () => {
+    const p = load(files(NOT_OFF.replace("NotIn", "In")));
+    expect(kustomization(p, "apps/web").errors[0]?.message).toContain(
+      `substitute from 'Secret/cluster-secrets' error: secrets "cluster-secrets" not found`,
+    );
+  });
+});
+
+it("two objects of a Kustomization named by a secret are one warning, not an error", () => {
+  const cert = (n: string) =>
+    `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: '\${DOMAIN/./-}-${n}', namespace: default}\nspec: {secretName: ${n}}\n`;
+  const p = load({
+    "slipway.yaml":
+      "clusterObjects:\n  - {kind: Secret, namespace: flux-system, name: cluster-secrets, data: {DOMAIN: example.org}}\n",
+    "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+    "clusters/prod/apps.yaml": ks(
+      "apps",
+      "  path: ./apps\n  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
+    ),
+    "apps/a.yaml": cert("a"),
+    "apps/b.yaml": cert("b"),
+  });
+  const found = check(p).findings.filter((f) => f.rule === "render-error");
+  expect(found.map((f) => f.severity)).toEqual(["warning"]);
+  expect(found[0]!.message).toContain("(and 1 more object of this Kustomization fail the same way)");
+});
