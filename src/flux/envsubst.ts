@@ -112,7 +112,7 @@ function involves(expr: Expression, names: ReadonlySet<string>): boolean {
 }
 
 /** Operators that supply their own fallback and so never fail in strict mode. */
-const DEFAULT_OPS = new Set([":=", ":-", ":?", ":+", "="]);
+export const DEFAULT_OPS: ReadonlySet<string> = new Set([":=", ":-", ":?", ":+", "="]);
 
 class Evaluator {
   constructor(

@@ -13,7 +13,8 @@ import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import { SecretIdentityError, secretIdentityField } from "../secrets/kinds.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { serialisationRefuses } from "../yaml/index.js";
-import { substituteTracked } from "./envsubst.js";
+import { DEFAULT_OPS, EnvsubstError, substituteTracked } from "./envsubst.js";
+import { parseTemplate, type Segment } from "./envsubst-parse.js";
 import { pathsInRanges } from "./secret-ranges.js";
 
 export const SUBSTITUTE_KEY = "kustomize.toolkit.fluxcd.io/substitute";
@@ -56,6 +57,12 @@ export interface PostBuildSettings {
   loadErrorField?: Array<string | number>;
   /** `loadError` is about a source that does not exist in the rendered cluster. */
   loadErrorNotFound?: boolean;
+  /** PostBuildOptions.open. */
+  open?: string[];
+  /** PostBuildOptions.openValue. */
+  openValue?: (variable: string) => string;
+  /** PostBuildOptions.strictBecause. */
+  strictBecause?: string;
 }
 
 export interface PostBuildOptions {
@@ -66,6 +73,19 @@ export interface PostBuildOptions {
   sourceSecrets?: (source: KObject) => SecretPaths | undefined;
   /** The secret fields of the Flux Kustomization itself (its inline `substitute` values). */
   ownSecrets?: SecretPaths;
+  /**
+   * The sources read whose keys cannot all be known offline (an ExternalSecret's `dataFrom`), as
+   * messages name them: a variable missing from `vars` may be one of theirs.
+   */
+  open?: string[];
+  /**
+   * The value a variable gets that `vars` lacks while `open` sources are read: a placeholder,
+   * as for a Secret known only by its keys (an empty value would turn `server: ${HOST}` into
+   * null, which Flux never applies).
+   */
+  openValue?: (variable: string) => string;
+  /** Why `strict` is on (strictSubstitutionReason), added to a strict-mode failure. */
+  strictBecause?: string;
 }
 
 /**
@@ -80,9 +100,15 @@ export function postBuildSettings(
   const postBuild = postBuildOf(kustomization);
   if (postBuild === undefined) return undefined;
   const always = postBuild.substituteStrategy === "Always";
+  const open = {
+    ...(opts.open && opts.open.length > 0
+      ? { open: opts.open, ...(opts.openValue ? { openValue: opts.openValue } : {}) }
+      : {}),
+    ...(opts.strict && opts.strictBecause ? { strictBecause: opts.strictBecause } : {}),
+  };
   try {
     const { vars, secretVars } = collectVariablesWithSecrets(kustomization, lookup, opts);
-    return { vars, secretVars, strict: opts.strict, always };
+    return { vars, secretVars, strict: opts.strict, always, ...open };
   } catch (err) {
     if (!(err instanceof VariableSourceError)) throw err;
     return {
@@ -326,7 +352,33 @@ export function substituteResource(
     throw new kind(`post build failed for '${gvkString(original)}/${name}': ${message}`, where);
   };
   if (settings.loadError !== undefined) fail(settings.loadError);
-  if (Object.keys(settings.vars).length === 0 && !settings.always) return unchanged();
+  if (settings.open) {
+    const unknown = unknownIdentityVariable(original, settings.vars);
+    if (unknown !== undefined) {
+      // Flux substitutes the value the cluster's Secret holds; Slipway knows neither it nor
+      // whether the key exists, so it cannot name the object (nor say it is misnamed).
+      fail(
+        `not rendered: its ${unknown.field} comes from a secret Slipway cannot read offline (variable ${unknown.variable} may be one of ${settings.open.join(", or one of ")})`,
+        SecretIdentityError,
+      );
+    }
+  }
+  let vars = settings.vars;
+  let secretVars = settings.secretVars;
+  if (settings.open && settings.openValue) {
+    const unknown = unknownVariables(serialised(), vars);
+    if (unknown.length > 0) {
+      vars = { ...vars };
+      const secret = new Set(secretVars);
+      // Values that may come from a Secret: marked as its known keys are.
+      for (const name of unknown) {
+        vars[name] = settings.openValue(name);
+        secret.add(name);
+      }
+      secretVars = secret;
+    }
+  }
+  if (Object.keys(vars).length === 0 && !settings.always) return unchanged();
   const invalid = invalidVariableName(settings.vars);
   if (invalid !== undefined) {
     fail(`envsubst error: '${invalid}' var name is invalid, must match '${VAR_NAME_PATTERN}'`);
@@ -336,11 +388,13 @@ export function substituteResource(
   let text: string;
   let secretRanges: Array<[number, number]>;
   try {
-    ({ text, secretRanges } = substituteTracked(yaml, settings.vars, {
+    ({ text, secretRanges } = substituteTracked(yaml, vars, {
       strict: settings.strict,
-      secretVars: settings.secretVars,
+      ...(secretVars ? { secretVars } : {}),
     }));
   } catch (err) {
+    if (err instanceof EnvsubstError && err.variable !== undefined && settings.strictBecause)
+      return fail(`envsubst error: ${err.message} (strict: ${settings.strictBecause})`);
     if (err instanceof SlipwayError) return fail(`envsubst error: ${err.message}`);
     throw err;
   }
@@ -374,6 +428,47 @@ export function substituteResource(
   return marks
     ? { object: parsed, substituted: true, secrets: marks }
     : { object: parsed, substituted: true };
+}
+
+/** The first variable without a default in the object's name or namespace that `vars` lacks. */
+function unknownIdentityVariable(
+  obj: KObject,
+  vars: Record<string, string>,
+): { field: "name" | "namespace"; variable: string } | undefined {
+  const metadata = obj.metadata;
+  if (!isMap(metadata)) return undefined;
+  for (const field of ["name", "namespace"] as const) {
+    const text = metadata[field];
+    const variable = typeof text === "string" ? unknownVariables(text, vars)[0] : undefined;
+    if (variable !== undefined) return { field, variable };
+  }
+  return undefined;
+}
+
+/**
+ * Variables `text` uses without a default that `vars` lacks; none when it does not parse
+ * (substitution then reports the error as Flux does).
+ */
+function unknownVariables(text: string, vars: Record<string, string>): string[] {
+  if (!text.includes("${")) return [];
+  try {
+    return unknownIn(parseTemplate(text), vars);
+  } catch {
+    return [];
+  }
+}
+
+function unknownIn(segments: Segment[], vars: Record<string, string>): string[] {
+  const out = new Set<string>();
+  const visit = (list: Segment[]) => {
+    for (const s of list) {
+      if (typeof s === "string") continue;
+      if (!DEFAULT_OPS.has(s.op) && !Object.hasOwn(vars, s.name)) out.add(s.name);
+      visit(s.args);
+    }
+  };
+  visit(segments);
+  return [...out];
 }
 
 /** A YAML error about text that holds secrets: its position only. */

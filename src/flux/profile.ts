@@ -263,6 +263,33 @@ function nameOf(obj: KObject): string {
   return typeof md.name === "string" ? md.name : "";
 }
 
+/**
+ * Why post-build substitution is strict under `profile`, for the strict-mode error: the Flux
+ * version Slipway assumed and where it read it, or the setting that made it strict, so a user
+ * can tell what to change when the cluster runs another Flux.
+ */
+export function strictSubstitutionReason(
+  profile: ControllerProfile,
+  config: ProfileConfig | undefined,
+): string {
+  const gate = "StrictPostBuildSubstitutions";
+  if (profile.explicitGates.includes(gate)) {
+    return config?.featureGates?.[gate] !== undefined
+      ? `slipway.yaml profile.featureGates sets ${gate}: ${profile.featureGates[gate]}`
+      : `kustomize-controller's --feature-gates sets ${gate}=${profile.featureGates[gate]}`;
+  }
+  const at = profile.originAt ? ` (${profile.originAt.file}:${profile.originAt.line})` : "";
+  const version = JSON.stringify(profile.version);
+  const from: Record<ProfileOrigin, string> = {
+    "slipway.yaml": `from slipway.yaml profile.flux ${version}`,
+    FluxInstance: `from the FluxInstance's spec.distribution.version ${version}${at}`,
+    "flux-install": `from the app.kubernetes.io/version label ${version} of the cluster's Flux install manifests${at}`,
+    default:
+      "by default: no FluxInstance, Flux install manifests or slipway.yaml profile.flux says which Flux the cluster runs",
+  };
+  return `Slipway assumes Flux ${profile.minor} ${from[profile.origin]}, whose kustomize-controller substitutes strictly by default (set profile.flux in slipway.yaml if the cluster runs another)`;
+}
+
 /** Decodes slipway.yaml's `profile:` section; throws with a message naming the field. */
 export function decodeProfileConfig(raw: YamlValue, fail: (message: string) => never): ProfileConfig {
   if (raw === null) return {};

@@ -452,12 +452,31 @@ export class KustTarget {
     }
     const child = new KustTarget(childLoader, this.ctx);
     if (child.k.kind === "Component") {
-      throw new SlipwayError(`expected kind != 'Component' for path '${child.dir}'`, { file: child.k.file });
+      // The fix is in the kustomization that lists it under `resources:` (kubectl names both).
+      const line = this.entryLine(p);
+      throw new SlipwayError(
+        `expected kind != 'Component' for path '${child.dir}' (${child.k.file} is a Component: list it under components:, not resources:)`,
+        { file: this.k.file, ...(line !== undefined ? { line } : {}) },
+      );
     }
     this.ctx.setSchema(child.k, child.loader, false);
     const acc = child.accumulate();
     this.ctx.cache.bases.set(key, { acc: acc.clone(), schemaAfter: this.ctx.schema });
     return acc;
+  }
+
+  /** The line of list entry `p` in this kustomization file (for error messages only). */
+  private entryLine(p: string): number | undefined {
+    let text: string;
+    try {
+      text = this.loader.fs.readFile(this.k.file).toString("utf8");
+    } catch {
+      return undefined;
+    }
+    const quoted = p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const entry = new RegExp(`^\\s*-\\s*["']?${quoted}/?["']?\\s*(#.*)?$`);
+    const i = text.split("\n").findIndex((l) => entry.test(l));
+    return i < 0 ? undefined : i + 1;
   }
 
   private crdConfig(): TransformerConfig {

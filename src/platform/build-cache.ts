@@ -313,7 +313,11 @@ export function postBuildInputs(
   kustomization: YamlMap,
   settings: PostBuildSettings | undefined,
 ): string | undefined {
-  if (settings !== undefined && (settings.loadError !== undefined || (settings.secretVars?.size ?? 0) > 0))
+  // Open sources decide more than the variables (substituteResource refuses some names).
+  if (
+    settings !== undefined &&
+    (settings.loadError !== undefined || (settings.secretVars?.size ?? 0) > 0 || settings.open !== undefined)
+  )
     return undefined;
   try {
     const vars = settings ? [Object.entries(settings.vars), settings.strict, settings.always] : null;

@@ -10,6 +10,7 @@ import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { buildResources } from "../kustomize/build.js";
+import { withContext } from "../kustomize/loader.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, HelmChartsError } from "../kustomize/target.js";
 import type { YamlMap } from "../kustomize/types.js";
@@ -72,9 +73,36 @@ export function buildFluxPath(
         "helmCharts are not supported by Flux: kustomize-controller builds without --enable-helm, so this Kustomization fails to build; deploy the chart with a HelmRelease",
         { file: e.file },
       );
+    if (e instanceof SlipwayError && e.file === file.file && e.line !== undefined && !file.generated)
+      throw withContext(e, e.message, {
+        file: e.file,
+        ...lineInRepository(fs, file.file, file.text, e.line),
+      });
     throw e;
   }
   return { resources, dir, generated: file.generated };
+}
+
+/**
+ * A line of the rewritten kustomization file (an entry kustomize reported) as a line of the file
+ * in the repository: the first line there that reads the same; none when no line does.
+ */
+function lineInRepository(fs: FileSystem, file: string, rewritten: string, line: number): { line?: number } {
+  const wanted = rewritten.split("\n")[line - 1]?.trim();
+  if (!wanted) return {};
+  let original: string;
+  try {
+    original = fs.readFile(file).toString("utf8");
+  } catch {
+    return {};
+  }
+  const bare = (l: string) =>
+    l
+      .replace(/\s+#.*$/, "")
+      .replace(/["']/g, "")
+      .trim();
+  const i = original.split("\n").findIndex((l) => bare(l) === bare(wanted));
+  return i < 0 ? {} : { line: i + 1 };
 }
 
 /** Shares a run's base builds and parsed kustomizations, but keeps the root's rewritten file private. */

@@ -9,6 +9,7 @@
  *   with the data the user gives (real values or placeholders).
  */
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
+import { type LabelSelector, selectorMatches } from "../operator/resourceset.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
 
 export interface ClusterObjectConfig {
@@ -112,6 +113,68 @@ export function producedSecret(obj: KObject): ProducedSecret | undefined {
   if (obj.kind === "ExternalSecret" && groupOf(obj) === "external-secrets.io") return fromExternalSecret(obj);
   if (obj.kind === "SealedSecret" && groupOf(obj) === "bitnami.com") return fromSealedSecret(obj);
   return undefined;
+}
+
+/**
+ * external-secrets' ClusterExternalSecret: an ExternalSecret (`spec.externalSecretSpec`, named
+ * `spec.externalSecretName` or the object's name) in every namespace its `namespaceSelectors`,
+ * deprecated `namespaceSelector` or `namespaces` pick; no selector and no list pick none
+ * (ahgraber/homelab-gitops-k3s makes `cluster-secrets` in every namespace this way).
+ */
+export interface ClusterProducedSecret {
+  /** Whether it makes its Secret in `namespace`, whose labels are `labels` ({} when not rendered). */
+  selects(namespace: string, labels: Record<string, string>): boolean;
+  /** The Secret it makes in `namespace`. */
+  secretIn(namespace: string): ProducedSecret | undefined;
+}
+
+export function clusterProducedSecret(obj: KObject): ClusterProducedSecret | undefined {
+  if (obj.kind !== "ClusterExternalSecret" || groupOf(obj) !== "external-secrets.io") return undefined;
+  const spec = specOf(obj);
+  const selectors: LabelSelector[] = [];
+  if (Array.isArray(spec.namespaceSelectors))
+    for (const s of spec.namespaceSelectors) selectors.push(...selectorOf(s));
+  selectors.push(...selectorOf(spec.namespaceSelector));
+  const listed = new Set(
+    Array.isArray(spec.namespaces) ? spec.namespaces.filter((n) => typeof n === "string") : [],
+  );
+  const name =
+    (typeof spec.externalSecretName === "string" && spec.externalSecretName) || metaString(obj, "name");
+  const externalSecretSpec = isMap(spec.externalSecretSpec) ? spec.externalSecretSpec : {};
+  return {
+    selects: (namespace, labels) =>
+      listed.has(namespace) || selectors.some((s) => selectorMatches(s, labels)),
+    secretIn: (namespace) => {
+      const made = fromExternalSecret({
+        apiVersion: "external-secrets.io/v1",
+        kind: "ExternalSecret",
+        metadata: { name, namespace },
+        spec: externalSecretSpec,
+      });
+      return (
+        made && {
+          ...made,
+          producer: `ClusterExternalSecret ${metaString(obj, "name")} (ExternalSecret ${namespace}/${name})`,
+        }
+      );
+    },
+  };
+}
+
+/** A LabelSelector as written; none for one that is not a map or uses an unknown operator. */
+function selectorOf(v: YamlValue | undefined): LabelSelector[] {
+  if (!isMap(v)) return [];
+  const matchLabels: Record<string, string> = {};
+  if (isMap(v.matchLabels))
+    for (const [k, x] of Object.entries(v.matchLabels)) if (typeof x === "string") matchLabels[k] = x;
+  const matchExpressions: LabelSelector["matchExpressions"] = [];
+  for (const e of Array.isArray(v.matchExpressions) ? v.matchExpressions : []) {
+    if (!isMap(e) || typeof e.key !== "string" || typeof e.operator !== "string") return [];
+    if (!["In", "NotIn", "Exists", "DoesNotExist"].includes(e.operator)) return [];
+    const values = Array.isArray(e.values) ? e.values.filter((x) => typeof x === "string") : [];
+    matchExpressions.push({ key: e.key, operator: e.operator, values });
+  }
+  return [{ matchLabels, matchExpressions }];
 }
 
 /** The objects `slipway.yaml` declares for a cluster, as the API server would hold them. */

@@ -13,7 +13,12 @@ import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import type { CacheKey } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
-import { type ControllerProfile, detectFlux, resolveProfile } from "../flux/profile.js";
+import {
+  type ControllerProfile,
+  detectFlux,
+  resolveProfile,
+  strictSubstitutionReason,
+} from "../flux/profile.js";
 import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { InRepoLinksFileSystem } from "../fs/in-repo-links.js";
@@ -33,6 +38,7 @@ import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
+import { substitutionWebhook, webhookNotice, webhookVariables } from "./admission-variables.js";
 import { encryptedSecretRefusal } from "./apply-refusals.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
@@ -45,8 +51,17 @@ import {
   readPostBuild,
   storePostBuild,
 } from "./build-cache.js";
-import { declaredObjects, placeholderSecret, producedSecret } from "./cluster-objects.js";
+import {
+  type ClusterProducedSecret,
+  clusterProducedSecret,
+  declaredObjects,
+  type ProducedSecret,
+  placeholderSecret,
+  placeholderValue,
+  producedSecret,
+} from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
+import { Convergence, seedNotice } from "./convergence.js";
 import { type DiscoveredCluster, locationKey } from "./discover.js";
 import { clusterReach, findClusters, type StackReads } from "./find-clusters.js";
 import {
@@ -240,6 +255,11 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     stackCache: () => (stackCache ??= new BuildCache()),
     cache: opts.cache ?? new BuildCache(),
     strict: opts.strict ?? config?.strict,
+    ...(opts.strict !== undefined
+      ? { strictFrom: "the strict option Slipway was run with" }
+      : config?.strict !== undefined
+        ? { strictFrom: `slipway.yaml sets strict: ${config.strict}` }
+        : {}),
     config,
     decrypt: opts.decrypt,
     onProgress: opts.onProgress,
@@ -310,6 +330,12 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       message: `not scanned for Flux objects: ${u.why}`,
       file: u.file,
     })),
+    ...scan.unreadValues.map((u) => ({
+      kind: "unread" as const,
+      message: u.why,
+      file: u.file,
+      line: u.line,
+    })),
   ];
   if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf));
   platform.discovery = { notes };
@@ -365,6 +391,8 @@ interface RenderContext {
   stackCache: () => BuildCache;
   /** Explicit StrictPostBuildSubstitutions (option or slipway.yaml); else the cluster's profile decides. */
   strict?: boolean;
+  /** Where `strict` was set, for the strict-mode error. */
+  strictFrom?: string;
   config?: SlipwayConfig;
   decrypt?: DecryptionHooks;
   onProgress?: (event: PlatformProgress) => void;
@@ -388,6 +416,14 @@ interface ClusterState {
   strict: boolean;
   artifacts: ClusterArtifacts;
   providers: ClusterInputProviders;
+  /** Substitution sources that descendants make (convergence.ts). */
+  converge: Convergence;
+  /** Why substitution is strict, for its failures (strictSubstitutionReason). */
+  strictBecause: string;
+  /** Namespaces the cluster renders, with their labels (ClusterExternalSecrets select by them). */
+  namespaces: Map<string, Record<string, string>>;
+  /** ClusterExternalSecrets rendered so far, with the Kustomization applying each. */
+  clusterSecrets: Array<{ made: ClusterProducedSecret; by: string; ancestors: string[] }>;
 }
 
 // --- one cluster -----------------------------------------------------------------------------
@@ -451,7 +487,7 @@ function emptyCluster(d: DiscoveredCluster): Cluster {
 function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster): Cluster {
   const configured = ctx.config?.profile;
   const provisional = resolveProfile(configured, undefined);
-  const first = renderFluxWith(ctx, d, provisional);
+  const { cluster: first, converge } = renderFluxWith(ctx, d, provisional, Convergence.probe());
   // The rendered resources themselves (each has its object and source): no copy of each.
   const detected = detectFlux(first.kustomizations.flatMap((k) => k.resources));
   const profile = resolveProfile(configured, detected);
@@ -460,12 +496,40 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
     p.explicitGates.includes("ExternalArtifact") ? p.featureGates.ExternalArtifact : undefined;
   if (strictOf(profile) === strictOf(provisional) && externalOf(profile) === externalOf(provisional)) {
     first.profile = profile;
+    restateStrictReason(ctx, first, provisional, profile);
     return first;
   }
-  return renderFluxWith(ctx, d, profile);
+  return renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again()).cluster;
 }
 
-function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: ControllerProfile): Cluster {
+/**
+ * Renders a Flux cluster with `profile`. A probe (convergence.ts) that stood in for a missing
+ * substitution source is followed by the real render, with what the probe saw made.
+ */
+/**
+ * The strict-mode failures of a render kept under the detected profile (it renders alike) named
+ * the provisional profile's reason: they now name the detected one (the FluxInstance's version).
+ */
+function restateStrictReason(
+  ctx: RenderContext,
+  cluster: Cluster,
+  provisional: ControllerProfile,
+  profile: ControllerProfile,
+): void {
+  if (ctx.strictFrom !== undefined) return;
+  const was = `(strict: ${strictSubstitutionReason(provisional, ctx.config?.profile)})`;
+  const now = `(strict: ${strictSubstitutionReason(profile, ctx.config?.profile)})`;
+  if (was === now) return;
+  for (const k of cluster.kustomizations)
+    for (const e of k.errors) if (e.message.includes(was)) e.message = e.message.replace(was, now);
+}
+
+function renderFluxWith(
+  ctx: RenderContext,
+  d: DiscoveredCluster,
+  profile: ControllerProfile,
+  converge: Convergence,
+): { cluster: Cluster; converge: Convergence } {
   const cluster = emptyCluster(d);
   cluster.profile = profile;
   const state: ClusterState = {
@@ -478,6 +542,10 @@ function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: Contr
         : { fs: artifactFs(ctx, root), root: toAbsolute(ctx.root, root) };
     }),
     providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
+    converge,
+    strictBecause: ctx.strictFrom ?? strictSubstitutionReason(profile, ctx.config?.profile),
+    namespaces: new Map(),
+    clusterSecrets: [],
   };
   const hctx: HelmReleaseContext = {
     root: ctx.root,
@@ -499,8 +567,25 @@ function renderFluxWith(ctx: RenderContext, d: DiscoveredCluster, profile: Contr
     ahead?.close();
     throw e;
   }
+  if (converge.probing) {
+    const webhook = substitutionWebhook(cluster);
+    if (webhook) converge.webhook = webhook;
+  }
+  const converged = converge.probing ? Convergence.after(converge) : undefined;
+  if (converged) {
+    ahead?.close();
+    return renderFluxWith(ctx, d, profile, converged);
+  }
+  const webhook = converge.webhook;
+  const installer = webhook && cluster.kustomizations.find((k) => k.id === webhook.kustomization);
+  if (webhook && installer)
+    addNotice(installer, {
+      code: "CLUSTER_ONLY",
+      message: webhookNotice(webhook),
+      ...definedAtOf(installer),
+    });
   if (ctx.charts !== false) renderHelmReleases(hctx, cluster, ahead);
-  return cluster;
+  return { cluster, converge };
 }
 
 /** A plain kustomize stack declared in slipway.yaml: `kustomize build PATH`, nothing more. */
@@ -565,6 +650,7 @@ function renderFluxCluster(
     pool.set(poolKey(String(obj.kind), metaString(obj, "namespace"), metaString(obj, "name")), obj);
     declaredInConfig.add(obj);
   }
+  for (const [key, made] of state.converge.seeds) if (!pool.has(key)) pool.set(key, made.object);
   const queue: Pending[] = [first ?? { k: rootK }];
   const deferred: Pending[] = [];
   let done = 0;
@@ -601,6 +687,7 @@ function renderFluxCluster(
       deferred.push(p);
       return;
     }
+    if (force && state.converge.probing) standInForMissing(p.k, pool, state.converge);
     finish(p);
   };
 
@@ -967,20 +1054,51 @@ function variableSourcesReady(k: FluxKustomization, pool: Map<string, KObject>):
   return variableRefs(k).every((r) => pool.has(poolKey(r.kind, r.namespace, r.name)));
 }
 
+/** The probe's stand-ins for the sources `k` requires that nothing has made (convergence.ts). */
+function standInForMissing(k: FluxKustomization, pool: Map<string, KObject>, converge: Convergence): void {
+  const postBuild = specOf(k.object).postBuild;
+  const optional = new Set(
+    isMap(postBuild) && Array.isArray(postBuild.substituteFrom)
+      ? postBuild.substituteFrom
+          .filter((r) => isMap(r) && r.optional === true)
+          .map((r) => `${(r as YamlMap).kind}/${(r as YamlMap).name}`)
+      : [],
+  );
+  for (const r of variableRefs(k)) {
+    const key = poolKey(r.kind, r.namespace, r.name);
+    // An optional source is skipped when missing, as Flux does: nothing to stand in for.
+    if (pool.has(key) || optional.has(`${r.kind}/${r.name}`)) continue;
+    const obj = converge.standIn(key, r.kind, r.namespace, r.name, k.id);
+    pool.set(key, obj);
+    openSecrets.set(obj, `the keys of ${r.kind} ${r.namespace}/${r.name}, which nothing has made yet`);
+  }
+}
+
 /**
- * Produced Secrets whose keys cannot all be known offline: a variable missing from a
- * Kustomization reading one is not provably unset, so it is substituted non-strictly.
+ * Sources whose keys cannot all be known offline (a produced Secret's `dataFrom`), each with
+ * what to call it: a variable missing from a Kustomization reading one is not provably unset,
+ * so it is substituted non-strictly.
  */
-const openSecrets = new WeakSet<KObject>();
+const openSecrets = new WeakMap<KObject, string>();
 
 /** Objects slipway.yaml declares (`clusterObjects`): one the repository renders replaces them. */
 const declaredInConfig = new WeakSet<KObject>();
 
-function readsOpenSecret(k: FluxKustomization, pool: Map<string, KObject>): boolean {
-  return variableRefs(k).some((r) => {
+/** How messages name an open produced Secret's variables. */
+function openSecretName(produced: ProducedSecret): string {
+  const s = produced.secret;
+  return `the keys of Secret ${metaString(s, "namespace")}/${metaString(s, "name")}, which ${produced.producer} makes from data only its provider knows`;
+}
+
+/** What `k` reads of the open sources (see openSecrets). */
+function openSourcesRead(k: FluxKustomization, pool: Map<string, KObject>): string[] {
+  const out: string[] = [];
+  for (const r of variableRefs(k)) {
     const o = pool.get(poolKey(r.kind, r.namespace, r.name));
-    return o !== undefined && openSecrets.has(o);
-  });
+    const what = o === undefined ? undefined : openSecrets.get(o);
+    if (what !== undefined) out.push(what);
+  }
+  return out;
 }
 
 function poolKey(kind: string, namespace: string, name: string): string {
@@ -1014,6 +1132,17 @@ function finishKustomization(
   } catch (err) {
     settingsError = err;
   }
+  // The webhook gives a Kustomization without postBuild one (admission-variables.ts).
+  if (settings === undefined && settingsError === undefined && state.converge.webhook)
+    settings = {
+      vars: {},
+      secretVars: new Set(),
+      strict: false,
+      always: false,
+      open: [webhookVariables(state.converge.webhook)],
+      openValue: placeholderValue,
+    };
+  noteSeedsRead(k, read, state.converge);
   if (ctx.reuse && !p.built) {
     const artifact = k.sourceRoot !== undefined ? ctx.artifacts.get(k.sourceRoot) : undefined;
     const prior = ctx.reuse(k, {
@@ -1077,7 +1206,9 @@ function finishKustomization(
     fail(k, err);
     return;
   }
-  if (processed.errors.length > 0) {
+  // A probe that stood in for a source is followed by the real render: what it needs is what
+  // the objects that did render apply, whatever variables the others lacked.
+  if (processed.errors.length > 0 && !state.converge.provisional()) {
     for (const e of processed.errors) fail(k, e);
     return;
   }
@@ -1089,6 +1220,21 @@ function finishKustomization(
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
 }
 
+/** A note for each source `k` read that was present from the start (convergence.ts). */
+function noteSeedsRead(k: FluxKustomization, read: Array<KObject | null>, converge: Convergence): void {
+  for (const o of read) {
+    const made = o === null ? undefined : converge.seedOf(o);
+    if (made === undefined) continue;
+    const note = {
+      kind: o!.kind as "ConfigMap" | "Secret",
+      namespace: metaString(o!, "namespace"),
+      name: metaString(o!, "name"),
+      made,
+    };
+    addNotice(k, { code: "CLUSTER_ONLY", message: seedNotice(k.id, note), ...definedAtOf(k) });
+  }
+}
+
 /** What postBuild substitution of `k` reads besides its sources: strictness and secret marks. */
 function postBuildOptions(
   ctx: RenderContext,
@@ -1096,8 +1242,12 @@ function postBuildOptions(
   pool: Map<string, KObject>,
   state: ClusterState,
 ): Parameters<typeof postBuildSettings>[2] {
+  const open = openSourcesRead(k, pool);
+  if (state.converge.webhook) open.push(webhookVariables(state.converge.webhook));
   return {
-    strict: state.strict && !readsOpenSecret(k, pool),
+    strict: state.strict && open.length === 0,
+    strictBecause: state.strictBecause,
+    ...(open.length > 0 ? { open, openValue: placeholderValue } : {}),
     sourceSecrets: (source) => ctx.secretsOf.get(source),
     ownSecrets: ctx.secretsOf.get(k.object),
   };
@@ -1120,6 +1270,8 @@ function settingsFromOwnOutput(
   state: ClusterState,
 ): { settings: ReturnType<typeof postBuildSettings>; notices: RenderNotice[] } | undefined {
   const own = new Map<string, KObject>();
+  /** Own Secrets whose keys cannot be known offline (an ExternalSecret's dataFrom), as named. */
+  const open = new Map<KObject, string>();
   const add = (kind: "ConfigMap" | "Secret", obj: KObject) => {
     const key = poolKey(kind, metaString(obj, "namespace"), metaString(obj, "name"));
     if (!own.has(key)) own.set(key, obj);
@@ -1128,15 +1280,28 @@ function settingsFromOwnOutput(
     if (groupOf(r.obj) === "" && r.obj.kind === "ConfigMap") add("ConfigMap", r.obj);
     else if (groupOf(r.obj) === "" && r.obj.kind === "Secret") add("Secret", placeholderSecret(r.obj));
     else {
-      // Not one whose keys cannot be known offline (an ExternalSecret's dataFrom): a variable
-      // missing from it would be substituted empty, and an object named by it would fail as Flux
-      // never fails it (truxnell/home-cluster's Certificate "${EXTERNAL_DOMAIN/./-}").
       const produced = producedSecret(r.obj);
-      if (produced && !produced.open) add("Secret", produced.secret);
+      if (!produced) continue;
+      add("Secret", produced.secret);
+      if (produced.open) open.set(produced.secret, openSecretName(produced));
     }
   }
   if (own.size === 0) return undefined;
   const taken: string[] = [];
+  const options = postBuildOptions(ctx, k, pool, state);
+  // A variable an open one may hold gets a placeholder, and an object named by one is not
+  // rendered (truxnell/home-cluster's Certificate "${EXTERNAL_DOMAIN/./-}"): never a false error.
+  const openRead = variableRefs(k).flatMap((r) => {
+    const key = poolKey(r.kind, r.namespace, r.name);
+    const o = pool.has(key) ? undefined : own.get(key);
+    const what = o === undefined ? undefined : open.get(o);
+    return what === undefined ? [] : [what];
+  });
+  if (openRead.length > 0) {
+    options.strict = false;
+    options.open = [...(options.open ?? []), ...openRead];
+    options.openValue = placeholderValue;
+  }
   const settings = postBuildSettings(
     k.object,
     (ref) => {
@@ -1147,7 +1312,7 @@ function settingsFromOwnOutput(
       if (mine !== undefined) taken.push(`${ref.kind} ${ref.namespace}/${ref.name}`);
       return mine;
     },
-    postBuildOptions(ctx, k, pool, state),
+    options,
   );
   if (taken.length === 0 || settings?.loadError !== undefined) return undefined;
   const where = k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : {};
@@ -1258,19 +1423,24 @@ function adoptOutput(
     if ((obj.kind === "ConfigMap" || obj.kind === "Secret") && groupOf(obj) === "") {
       const key = poolKey(String(obj.kind), metaString(obj, "namespace"), metaString(obj, "name"));
       const had = pool.get(key);
-      if (had === undefined || declaredInConfig.has(had)) pool.set(key, obj); // Flux applies it over the bootstrap's
+      // Flux applies it over the bootstrap's (or what stood in for it, convergence.ts).
+      if (had === undefined || declaredInConfig.has(had) || state.converge.replaceable(had)) {
+        pool.set(key, obj);
+        state.converge.applied(key, obj, k.id, ancestorsOf(k, byId));
+      }
     }
     const produced = producedSecret(obj);
-    if (produced) {
-      const key = poolKey(
-        "Secret",
-        metaString(produced.secret, "namespace"),
-        metaString(produced.secret, "name"),
-      );
-      if (!pool.has(key)) {
-        pool.set(key, produced.secret);
-        if (produced.open) openSecrets.add(produced.secret);
-      }
+    if (produced) offerProduced(pool, state, produced, k.id, ancestorsOf(k, byId));
+    if (obj.kind === "Namespace" && groupOf(obj) === "") {
+      const name = metaString(obj, "name");
+      state.namespaces.set(name, stringLabels(obj));
+      madeInNamespace(pool, state, name);
+    }
+    const perNamespace = clusterProducedSecret(obj);
+    if (perNamespace) {
+      state.clusterSecrets.push({ made: perNamespace, by: k.id, ancestors: ancestorsOf(k, byId) });
+      const known = new Set([...state.namespaces.keys(), ...[...byId.values()].map((x) => x.namespace)]);
+      for (const ns of known) madeInNamespace(pool, state, ns);
     }
     if (isArtifactGenerator(obj)) state.artifacts.add(obj, k.id, r.source);
     if (isInputProvider(obj)) {
@@ -1306,11 +1476,61 @@ function adoptOutput(
       continue;
     }
     byId.set(child.id, child);
+    madeInNamespace(pool, state, child.namespace);
     k.children.push(child.id);
     cluster.kustomizations.push(child);
     enqueue(child);
   }
   collectObjects(ctx, cluster, k);
+}
+
+/** Puts a Secret a controller makes from an object of `by`'s output in the pool, unless one is there. */
+function offerProduced(
+  pool: Map<string, KObject>,
+  state: ClusterState,
+  produced: ProducedSecret,
+  by: string,
+  ancestors: string[],
+): void {
+  const key = poolKey(
+    "Secret",
+    metaString(produced.secret, "namespace"),
+    metaString(produced.secret, "name"),
+  );
+  const had = pool.get(key);
+  if (had !== undefined && !state.converge.replaceable(had)) return;
+  pool.set(key, produced.secret);
+  if (produced.open) openSecrets.set(produced.secret, openSecretName(produced));
+  state.converge.applied(key, produced.secret, by, ancestors, produced.producer);
+}
+
+/**
+ * The Secrets ClusterExternalSecrets make in `namespace` (a namespace of a Namespace object or of
+ * a Flux Kustomization: what the cluster has), as its labels select.
+ */
+function madeInNamespace(pool: Map<string, KObject>, state: ClusterState, namespace: string): void {
+  if (namespace === "" || state.clusterSecrets.length === 0) return;
+  const labels = state.namespaces.get(namespace) ?? {};
+  for (const c of state.clusterSecrets) {
+    if (!c.made.selects(namespace, labels)) continue;
+    const produced = c.made.secretIn(namespace);
+    if (produced) offerProduced(pool, state, produced, c.by, c.ancestors);
+  }
+}
+
+function stringLabels(obj: KObject): Record<string, string> {
+  const md = isMap(obj.metadata) ? obj.metadata : {};
+  const out: Record<string, string> = {};
+  if (isMap(md.labels)) for (const [k, v] of Object.entries(md.labels)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+/** The Kustomizations that apply `k`, nearest first. */
+function ancestorsOf(k: FluxKustomization, byId: Map<string, FluxKustomization>): string[] {
+  const out: string[] = [];
+  for (let id = k.appliedBy; id !== undefined && !out.includes(id); id = byId.get(id)?.appliedBy)
+    out.push(id);
+  return out;
 }
 
 function prepareResourceSetNode(

@@ -156,7 +156,8 @@ function onePerCause(errors: SlipwayError[]): SlipwayError[] {
 
 /** Avoids re-serialising objects that substitution would leave alone anyway. */
 function needsSubstitution(settings: PostBuildSettings): boolean {
-  if (settings.loadError !== undefined) return true;
+  // Open sources: an object named by a variable they may hold is refused (substituteResource).
+  if (settings.loadError !== undefined || settings.open !== undefined) return true;
   return Object.keys(settings.vars).length > 0 || settings.always;
 }
 

@@ -69,6 +69,8 @@ export interface RepositoryScan {
   tooLarge: string[];
   /** YAML names that are no regular file (a FIFO, a device) or could not be read, with why. */
   unreadable: Array<{ file: string; why: string }>;
+  /** flux-instance HelmReleases whose values (and so sync) discovery cannot read, with why. */
+  unreadValues: Array<{ file: string; line: number; why: string }>;
   /**
    * HelmRelease documents in the files read (rendered or not, by any cluster or none), a file
    * discovery does not parse counting once when it mentions HelmRelease: an estimate that only
@@ -91,6 +93,7 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
     unreadableSyncFiles: [],
     tooLarge: [],
     unreadable: [],
+    unreadValues: [],
     helmReleases: 0,
   };
   const walk = (dir: string) => {
@@ -130,8 +133,9 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
   const pending: FluxDocument[] = [];
   walk(root);
   for (const d of pending) {
-    const sync = instanceSyncFromGeneratedValues(fs, root, d);
-    if (sync) scan.instances.push(sync);
+    const found = instanceSyncFromValuesFrom(fs, root, d);
+    if (found && "sync" in found) scan.instances.push(found.sync);
+    else if (found) scan.unreadValues.push({ file: d.at.file, line: d.at.line, why: found.unread });
   }
   return scan;
 }
@@ -267,34 +271,57 @@ function isFluxInstanceRelease(obj: KObject, text: string): boolean {
 }
 
 /**
- * The FluxInstance sync of a flux-instance HelmRelease whose values come from a ConfigMap that
- * the kustomization beside it generates (`configMapGenerator: [{name, files: [values.yaml=…]}]`,
- * the onedr0p cluster-template layout): the sync settings are in that file. Only files inside the
- * repository are read; anything that does not resolve is no cluster (the instance stays unknown).
+ * The FluxInstance sync of a flux-instance HelmRelease whose values come from a ConfigMap of the
+ * kustomization beside it: one its `configMapGenerator` makes (`files: [values.yaml=…]`, the
+ * onedr0p cluster-template layout) or a ConfigMap object in one of its `resources:` files. A
+ * Secret's values are not read (discovery decrypts nothing): a note says so. Only files inside
+ * the repository are read; anything that does not resolve is no cluster (the instance stays
+ * unknown).
  */
-function instanceSyncFromGeneratedValues(
+function instanceSyncFromValuesFrom(
   fs: FileSystem,
   root: string,
   d: FluxDocument,
-): InstanceSync | undefined {
+): { sync: InstanceSync } | { unread: string } | undefined {
   const dir = path.posix.dirname(path.posix.join(root, d.at.file));
-  const kustomizationFile = kustomizationFileNames
-    .map((n) => path.posix.join(dir, n))
-    .find((f) => fs.exists(f) && !fs.isDirectory(f));
+  const inside = (abs: string) =>
+    abs.startsWith(`${root.replace(/\/+$/, "")}/`) && fs.exists(abs) && !fs.isDirectory(abs);
+  const kustomizationFile = kustomizationFileNames.map((n) => path.posix.join(dir, n)).find(inside);
   if (kustomizationFile === undefined) return undefined;
-  let generators: unknown;
+  let kustomization: YamlMap;
   try {
-    const docs = parseResourceFile(fs.readFile(kustomizationFile).toString("utf8"), kustomizationFile);
-    const k = docs[0]?.value;
-    generators = isMap(k) ? k.configMapGenerator : undefined;
+    const k = parseResourceFile(fs.readFile(kustomizationFile).toString("utf8"), kustomizationFile)[0]?.value;
+    if (!isMap(k)) return undefined;
+    kustomization = k;
   } catch {
     return undefined;
   }
-  if (!Array.isArray(generators)) return undefined;
+  const generators = Array.isArray(kustomization.configMapGenerator) ? kustomization.configMapGenerator : [];
+  const resources = Array.isArray(kustomization.resources) ? kustomization.resources : [];
+  const releaseNamespace = metaString(d.object, "namespace") || stringField(kustomization, "namespace");
+  const syncOf = (values: unknown): InstanceSync | undefined => {
+    if (!isMap(values)) return undefined;
+    return instanceSync({ ...d.object, spec: { ...specOf(d.object), values } } as KObject, d.at);
+  };
+  const parsedValues = (text: string, file: string): unknown => {
+    try {
+      return parseResourceFile(text, file)[0]?.value;
+    } catch {
+      return undefined; // values that do not parse define no cluster; the release's render reports them
+    }
+  };
+  let secret: string | undefined;
   for (const ref of specOf(d.object).valuesFrom as unknown[]) {
-    if (!isMap(ref) || stringField(ref, "kind") !== "ConfigMap") continue;
+    if (!isMap(ref)) continue;
+    const kind = stringField(ref, "kind");
+    const name = stringField(ref, "name");
     const key = stringField(ref, "valuesKey") || "values.yaml";
-    const generator = generators.find((g) => isMap(g) && stringField(g, "name") === stringField(ref, "name"));
+    if (kind === "Secret") {
+      secret ??= name;
+      continue;
+    }
+    if (kind !== "ConfigMap") continue;
+    const generator = generators.find((g) => isMap(g) && stringField(g, "name") === name);
     const files = isMap(generator) && Array.isArray(generator.files) ? generator.files : [];
     for (const entry of files) {
       if (typeof entry !== "string") continue;
@@ -302,19 +329,37 @@ function instanceSyncFromGeneratedValues(
       const file = eq < 0 ? entry : entry.slice(eq + 1);
       if ((eq < 0 ? path.posix.basename(file) : entry.slice(0, eq)) !== key) continue;
       const abs = path.posix.resolve(dir, file);
-      if (!abs.startsWith(`${root.replace(/\/+$/, "")}/`) || !fs.exists(abs) || fs.isDirectory(abs)) continue;
+      if (!inside(abs)) continue;
+      const sync = syncOf(parsedValues(fs.readFile(abs).toString("utf8"), abs));
+      if (sync) return { sync };
+    }
+    // A ConfigMap written out in a resource file of the same kustomization.
+    for (const entry of resources) {
+      if (typeof entry !== "string") continue;
+      const abs = path.posix.resolve(dir, entry);
+      if (!inside(abs)) continue;
+      let docs: ReturnType<typeof parseResourceFile>;
       try {
-        const values = parseResourceFile(fs.readFile(abs).toString("utf8"), abs)[0]?.value;
-        if (!isMap(values)) continue;
-        const release = { ...d.object, spec: { ...specOf(d.object), values } };
-        const sync = instanceSync(release as KObject, d.at);
-        if (sync) return sync;
+        docs = parseResourceFile(fs.readFile(abs).toString("utf8"), abs);
       } catch {
-        // a values file that does not parse defines no cluster; the release's render reports it
+        continue;
+      }
+      for (const doc of docs) {
+        const cm = doc.value;
+        if (!isMap(cm) || cm.kind !== "ConfigMap" || groupOf(cm) !== "" || metaString(cm, "name") !== name)
+          continue;
+        const ns = metaString(cm, "namespace");
+        if (ns !== "" && releaseNamespace !== "" && ns !== releaseNamespace) continue;
+        const text = isMap(cm.data) ? cm.data[key] : undefined;
+        const sync = typeof text === "string" ? syncOf(parsedValues(text, abs)) : undefined;
+        if (sync) return { sync };
       }
     }
   }
-  return undefined;
+  if (secret === undefined) return undefined;
+  return {
+    unread: `flux-instance HelmRelease ${metaString(d.object, "namespace") || releaseNamespace || "(no namespace)"}/${metaString(d.object, "name")} takes values from Secret ${secret}, which discovery does not read (it decrypts nothing): a cluster its instance.sync names is found only by other means (or declare it in slipway.yaml clusters)`,
+  };
 }
 
 /**

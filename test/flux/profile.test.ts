@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectFlux, fluxMinorOf, resolveProfile } from "../../src/flux/profile.js";
+import { detectFlux, fluxMinorOf, resolveProfile, strictSubstitutionReason } from "../../src/flux/profile.js";
 import type { KObject } from "../../src/kustomize/types.js";
 import { parseConfig } from "../../src/platform/index.js";
 
@@ -171,5 +171,51 @@ describe("slipway.yaml profile section", () => {
       featureGates: { DisableChartDigestTracking: true },
       postRenderStrategy: "nohooks",
     });
+  });
+});
+
+describe("strictSubstitutionReason: the strict-mode error says which Flux Slipway assumed, and from where", () => {
+  const instance = {
+    version: "2.x",
+    origin: "FluxInstance" as const,
+    at: { file: "flux/instance.yaml", line: 3 },
+  };
+  it.each([
+    [
+      "a FluxInstance's range",
+      undefined,
+      instance,
+      'Slipway assumes Flux 2.9 from the FluxInstance\'s spec.distribution.version "2.x" (flux/instance.yaml:3), whose kustomize-controller substitutes strictly by default (set profile.flux in slipway.yaml if the cluster runs another)',
+    ],
+    [
+      "slipway.yaml profile.flux over the FluxInstance",
+      { flux: "v2.9.1" },
+      instance,
+      'Slipway assumes Flux 2.9 from slipway.yaml profile.flux "v2.9.1", whose kustomize-controller substitutes strictly by default (set profile.flux in slipway.yaml if the cluster runs another)',
+    ],
+    [
+      "Flux install manifests",
+      undefined,
+      { version: "v2.9.0", origin: "flux-install" as const },
+      'Slipway assumes Flux 2.9 from the app.kubernetes.io/version label "v2.9.0" of the cluster\'s Flux install manifests, whose kustomize-controller substitutes strictly by default (set profile.flux in slipway.yaml if the cluster runs another)',
+    ],
+    [
+      "the gate set in slipway.yaml",
+      { flux: "2.7", featureGates: { StrictPostBuildSubstitutions: true } },
+      undefined,
+      "slipway.yaml profile.featureGates sets StrictPostBuildSubstitutions: true",
+    ],
+    [
+      "the gate set on the controller",
+      undefined,
+      {
+        version: "v2.7.0",
+        origin: "flux-install" as const,
+        featureGates: { StrictPostBuildSubstitutions: true },
+      },
+      "kustomize-controller's --feature-gates sets StrictPostBuildSubstitutions=true",
+    ],
+  ])("%s", (_, config, detected, reason) => {
+    expect(strictSubstitutionReason(resolveProfile(config, detected), config)).toBe(reason);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { SlipwayError } from "../../src/errors.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { buildYaml } from "../../src/kustomize/build.js";
 import { tempTree } from "../support/cli.js";
@@ -131,6 +132,27 @@ describe("an error inside nested bases", () => {
       "accumulating resources (in 'b' → 'c'): 'missing.yaml': no such file or directory (/k/b/c/missing.yaml)",
     );
     expect((message.match(/accumulating resources/g) ?? []).length).toBe(1);
+  });
+
+  it("a Component listed under resources: names the file that lists it, at the entry (carpenike)", () => {
+    const fs = new MemoryFileSystem({
+      "/k/kustomization.yaml": "resources:\n- app\n",
+      "/k/app/kustomization.yaml": "resources:\n  - cm.yaml\n  - ../../comp/volsync  # shared\n",
+      "/k/app/cm.yaml": CM,
+      "/comp/volsync/kustomization.yaml":
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: []\n",
+    });
+    let err: SlipwayError | undefined;
+    try {
+      buildYaml("/k", { fs });
+    } catch (e) {
+      err = e as SlipwayError;
+    }
+    expect([err?.message, err?.file, err?.line]).toEqual([
+      "accumulating resources (in 'app' → '../../comp/volsync'): expected kind != 'Component' for path '/comp/volsync' (/comp/volsync/kustomization.yaml is a Component: list it under components:, not resources:)",
+      "/k/app/kustomization.yaml",
+      3,
+    ]);
   });
 
   it("says which base has no kustomization file", () => {

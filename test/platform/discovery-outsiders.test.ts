@@ -451,6 +451,45 @@ spec:
     expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
     expect(statuses(p)).toContain("cluster flux-system/cluster-apps rendered");
   });
+  const app = "kubernetes/apps/flux-system/flux-instance/app";
+  /** The same release, its values in a ConfigMap object of another file the kustomization lists. */
+  const written = (kind: "ConfigMap" | "Secret", resource = "values.yaml") => {
+    const out: Record<string, string> = { ...files("./helm-values.yaml") };
+    delete out[`${app}/helm-values.yaml`];
+    out[`${app}/kustomization.yaml`] = `resources: [helmrelease.yaml, ${resource}]\n`;
+    out[`${app}/helmrelease.yaml`] = out[`${app}/helmrelease.yaml`]!.replace(
+      "kind: ConfigMap",
+      `kind: ${kind}`,
+    );
+    out[`${app}/values.yaml`] = `apiVersion: v1
+kind: ${kind}
+metadata: {name: flux-instance-helm-values, namespace: flux-system}
+${kind === "Secret" ? "stringData" : "data"}:
+  values.yaml: |
+    instance:
+      sync: {kind: GitRepository, url: "https://example.com/repo", ref: refs/heads/main, path: kubernetes/flux/cluster}
+`;
+    return out;
+  };
+
+  it("finds the cluster the values of a ConfigMap object beside it sync", () => {
+    const p = load(written("ConfigMap"));
+    expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+  });
+
+  it("values in a Secret are not read: no cluster, and a note that says why", () => {
+    const p = load(written("Secret"));
+    expect(clusters(p)).toEqual([]);
+    expect(p.discovery!.notes.filter((n) => n.kind === "unread")).toEqual([
+      {
+        kind: "unread",
+        message:
+          "flux-instance HelmRelease flux-system/flux-instance takes values from Secret flux-instance-helm-values, which discovery does not read (it decrypts nothing): a cluster its instance.sync names is found only by other means (or declare it in slipway.yaml clusters)",
+        file: `${app}/helmrelease.yaml`,
+        line: 1,
+      },
+    ]);
+  });
 });
 
 describe("a GitRepository the repository defines for itself under another name (damacus)", () => {

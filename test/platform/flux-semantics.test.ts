@@ -225,6 +225,9 @@ describe("postBuild substitution, case by case", () => {
     ]);
   });
 
+  const BY_DEFAULT =
+    "Slipway assumes Flux 2.9 by default: no FluxInstance, Flux install manifests or slipway.yaml profile.flux says which Flux the cluster runs, whose kustomize-controller substitutes strictly by default (set profile.flux in slipway.yaml if the cluster runs another)";
+
   it("objects failing for the same reason are one error that counts the others", () => {
     const { app } = renderApp("  postBuild:\n    substitute:\n      a: x\n", {
       "kustomization.yaml": "resources: [a.yaml, b.yaml, c.yaml]\n",
@@ -234,11 +237,11 @@ describe("postBuild substitution, case by case", () => {
     });
     expect(app.errors.map((e) => [e.message, e.file])).toEqual([
       [
-        `post build failed for 'ConfigMap.v1.[noGrp]/a': envsubst error: variable substitution failed: variable not set (strict mode): "missing" (and 1 more object of this Kustomization fail the same way)`,
+        `post build failed for 'ConfigMap.v1.[noGrp]/a': envsubst error: variable substitution failed: variable not set (strict mode): "missing" (strict: ${BY_DEFAULT}) (and 1 more object of this Kustomization fail the same way)`,
         "app/a.yaml",
       ],
       [
-        `post build failed for 'ConfigMap.v1.[noGrp]/c': envsubst error: variable substitution failed: variable not set (strict mode): "other"`,
+        `post build failed for 'ConfigMap.v1.[noGrp]/c': envsubst error: variable substitution failed: variable not set (strict mode): "other" (strict: ${BY_DEFAULT})`,
         "app/c.yaml",
       ],
     ]);

@@ -44,8 +44,11 @@ describe("schema rules", () => {
     expect(result.findings.some((f) => f.file === "clusters/dev/quiet.yaml")).toBe(false);
   });
 
-  it("metadata-name-invalid: at metadata.name", () => {
-    expect(of("metadata-name-invalid").map(at)).toEqual(["clusters/dev/names.yaml:4"]);
+  it("metadata-name-invalid: at metadata.name or .namespace, never a cluster-scoped object's namespace", () => {
+    expect(of("metadata-name-invalid").map(at)).toEqual([
+      "clusters/dev/names.yaml:4",
+      "clusters/dev/names.yaml:21",
+    ]);
   });
 
   it("crd-schema-broken: at the broken schema field, and never a crash", () => {

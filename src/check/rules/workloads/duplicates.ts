@@ -1,6 +1,7 @@
 /** `duplicate-object`: one object applied by two Flux Kustomizations of the same cluster. */
-import type { RenderedResource } from "../../../platform/model.js";
+
 import type { KObject } from "../../../kustomize/types.js";
+import type { RenderedResource } from "../../../platform/model.js";
 import { applierNameOf } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
 import { describe, groupOf, kindOf, nameOf, namespaceOf } from "./objects.js";

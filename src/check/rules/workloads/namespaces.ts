@@ -54,7 +54,7 @@ export function alwaysPresent(options: Record<string, unknown>): string[] {
 }
 
 /** `group/Kind` → scope, from the CRDs rendered anywhere in the platform. */
-function crdScopes(ctx: RuleContext): Map<string, string> {
+export function crdScopes(ctx: RuleContext): Map<string, string> {
   const out = new Map<string, string>();
   for (const r of ctx.resources()) {
     if (!isKind(r.object, "apiextensions.k8s.io", "CustomResourceDefinition")) continue;
@@ -66,7 +66,7 @@ function crdScopes(ctx: RuleContext): Map<string, string> {
   return out;
 }
 
-function isClusterScoped(r: RenderedResource, scopes: Map<string, string>): boolean {
+export function isClusterScoped(r: RenderedResource, scopes: Map<string, string>): boolean {
   const group = groupOf(r.object);
   const kind = kindOf(r.object);
   if (CLUSTER_SCOPED[group]?.includes(kind)) return true;

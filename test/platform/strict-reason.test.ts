@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { ks } from "../support/flux.js";
+import { loadMemoryPlatform } from "../support/memory-platform.js";
+
+/**
+ * A strict-mode substitution failure says why Slipway was strict: which Flux it assumed and
+ * where it read that (mirceanton/home-ops: `DS_PROMETHEUS` not set, with a FluxInstance `2.x`).
+ */
+const files = (extra: Record<string, string>) => ({
+  "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+  "clusters/prod/apps.yaml": ks("apps", "  path: ./apps\n  postBuild:\n    substitute: {APP: web}\n"),
+  "apps/cm.yaml":
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: default}\ndata: {a: '${DS_PROMETHEUS}'}\n",
+  ...extra,
+});
+const failure = (extra: Record<string, string>) =>
+  loadMemoryPlatform(files(extra))
+    .clusters[0]!.kustomizations.find((k) => k.id === "flux-system/apps")!
+    .errors.map((e) => e.message);
+
+describe("the strict-mode failure names the Flux version Slipway assumed and where it read it", () => {
+  it("a FluxInstance's spec.distribution.version, with its file and line", () => {
+    const instance = `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: "2.x"}
+`;
+    expect(failure({ "clusters/prod/instance.yaml": instance })).toEqual([
+      `post build failed for 'ConfigMap.v1.[noGrp]/web': envsubst error: variable substitution failed: variable not set (strict mode): "DS_PROMETHEUS" (strict: Slipway assumes Flux 2.9 from the FluxInstance's spec.distribution.version "2.x" (clusters/prod/instance.yaml:1), whose kustomize-controller substitutes strictly by default (set profile.flux in slipway.yaml if the cluster runs another))`,
+    ]);
+  });
+
+  it("slipway.yaml's strict setting", () => {
+    expect(failure({ "slipway.yaml": "strict: true\nprofile: {flux: '2.7'}\n" })[0]).toContain(
+      '"DS_PROMETHEUS" (strict: slipway.yaml sets strict: true)',
+    );
+  });
+
+  it("no failure where the assumed Flux is not strict", () => {
+    expect(failure({ "slipway.yaml": "profile: {flux: '2.7'}\n" })).toEqual([]);
+  });
+});
