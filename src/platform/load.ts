@@ -497,9 +497,24 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
   if (strictOf(profile) === strictOf(provisional) && externalOf(profile) === externalOf(provisional)) {
     first.profile = profile;
     restateStrictReason(ctx, first, provisional, profile);
-    return first;
+    return markAssumedStrictness(ctx, first, profile);
   }
-  return renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again()).cluster;
+  const again = renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again());
+  return markAssumedStrictness(ctx, again.cluster, profile);
+}
+
+/**
+ * Strict-mode failures under a Flux version nothing in the repository names (Slipway's default):
+ * a cluster on an older Flux substitutes the same variable empty and applies the object, so the
+ * failure is not provably the repository's (a warning in check, code STRICT_ASSUMED).
+ */
+function markAssumedStrictness(ctx: RenderContext, cluster: Cluster, profile: ControllerProfile): Cluster {
+  if (ctx.strictFrom !== undefined || profile.origin !== "default") return cluster;
+  if (profile.explicitGates.includes("StrictPostBuildSubstitutions")) return cluster;
+  const because = `(strict: ${strictSubstitutionReason(profile, ctx.config?.profile)})`;
+  for (const k of cluster.kustomizations)
+    for (const e of k.errors) if (e.code === undefined && e.message.includes(because)) e.code = "STRICT_ASSUMED";
+  return cluster;
 }
 
 /**

@@ -45,7 +45,9 @@ export type PlatformErrorCode =
   /** An object not rendered because a secret reached its identity (SecretIdentityError). */
   | "SECRET_IDENTITY"
   /** A SOPS-encrypted Secret in a Flux Kustomization without `spec.decryption`: Flux applies none of it. */
-  | "SOPS_DECRYPTION_MISSING";
+  | "SOPS_DECRYPTION_MISSING"
+  /** A strict-substitution failure under the Flux version Slipway assumes (the repository names none). */
+  | "STRICT_ASSUMED";
 
 export interface PlatformError {
   message: string;

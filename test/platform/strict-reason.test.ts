@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/check/engine.js";
+import { allRules } from "../../src/check/rules/index.js";
 import { ks } from "../support/flux.js";
 import { loadMemoryPlatform } from "../support/memory-platform.js";
 
@@ -39,5 +41,28 @@ spec:
 
   it("no failure where the assumed Flux is not strict", () => {
     expect(failure({ "slipway.yaml": "profile: {flux: '2.7'}\n" })).toEqual([]);
+  });
+});
+
+describe("a strict-mode failure under the Flux version Slipway assumes is a warning (monosense: $instances in a dashboard)", () => {
+  const findings = (extra: Record<string, string>, strict = false) =>
+    runCheck(loadMemoryPlatform(files(extra)), {
+      rules: [...allRules],
+      renderCache: false,
+      strict,
+    }).findings.filter((f) => f.rule === "render-error");
+
+  it("nothing says which Flux runs: a warning that says why", () => {
+    const found = findings({});
+    expect(found.map((f) => f.severity)).toEqual(["warning"]);
+    expect(found[0]!.message).toContain("Slipway assumes Flux 2.9 by default");
+    expect(found[0]!.message).toContain("the repository does not say which Flux it runs");
+    expect(findings({}, true).map((f) => f.severity)).toEqual(["error"]);
+  });
+
+  it("a FluxInstance names it: an error", () => {
+    const instance =
+      'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata: {name: flux, namespace: flux-system}\nspec:\n  distribution: {version: "2.x"}\n';
+    expect(findings({ "clusters/prod/instance.yaml": instance }).map((f) => f.severity)).toEqual(["error"]);
   });
 });

@@ -539,6 +539,17 @@ export const renderError: Rule = {
             });
             continue;
           }
+          if (e.code === "STRICT_ASSUMED") {
+            // Strict by Slipway's default Flux version only: an older Flux applies it.
+            ctx.report({
+              cluster: cluster.name,
+              kustomization: k.id,
+              ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
+              message: `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked; ${ctx.strict ? "an error under --strict" : "a warning"}, as the repository does not say which Flux it runs)`,
+              ...(ctx.strict ? {} : { severity: "warning" as const }),
+            });
+            continue;
+          }
           if (e.code === "REMOTE_RESOURCE" || e.code === "SECRET_IDENTITY") {
             // Flux fetches (or applies) it; Slipway cannot (or will not show it): a limit of
             // Slipway, not an error of the repository.
