@@ -14,7 +14,7 @@ import { isMap, type KObject, type YamlMap, type YamlValue } from "../../kustomi
 import { DECRYPT_ANNOTATION, hasSopsMarker, platformSecrets } from "../../platform/decrypt.js";
 import { isCoreSecret } from "../../platform/masking.js";
 import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../../platform/model.js";
-import { formatFromPath } from "../../sops/index.js";
+import { formatFromPath, holdsEncryptedValue } from "../../sops/index.js";
 import { parseYaml, parseYamlDocuments } from "../../yaml/index.js";
 import type { Rule, RuleContext } from "../types.js";
 
@@ -84,6 +84,14 @@ function lineOf(text: string, pattern: RegExp): number | undefined {
   return i < 0 ? undefined : i + 1;
 }
 
+/**
+ * A file that holds values in sops' ENC form but lost the metadata Flux looks for (its MAC
+ * marker, decryptor.go): not in the clear, but decryptable by nobody.
+ */
+function lostSopsMetadata(bytes: Buffer, format: ReturnType<typeof formatFromPath>): boolean {
+  return !hasSopsMarker(bytes, format) && holdsEncryptedValue(bytes.toString("utf8"));
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -92,6 +100,33 @@ interface GeneratedSecretSource {
   /** Why it is secret material in the clear, or undefined when its inputs are SOPS files. */
   plain?: string;
   line?: number;
+}
+
+function strings(v: YamlValue | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/**
+ * The files a `secretGenerator` entry reads (repository-relative), with the format Flux decrypts
+ * each as (decryptor.go decryptKustomizationSources: `files` by key, `envs` dotenv by default).
+ */
+function generatorInputs(
+  kfile: string,
+  entry: YamlMap,
+): Array<{ p: string; file: string; format: ReturnType<typeof formatFromPath> }> {
+  const dir = path.posix.dirname(kfile);
+  const at = (p: string) => path.posix.normalize(path.posix.join(dir, p));
+  return [
+    ...strings(entry.files).map((e) => {
+      const eq = e.indexOf("=");
+      const p = eq >= 0 ? e.slice(eq + 1) : e;
+      return { p, file: at(p), format: formatFromPath(eq >= 0 ? e.slice(0, eq) : path.posix.basename(p)) };
+    }),
+    ...strings(entry.envs).map((p) => {
+      const f = formatFromPath(p);
+      return { p, file: at(p), format: f === "binary" ? ("dotenv" as const) : f };
+    }),
+  ];
 }
 
 /**
@@ -123,24 +158,12 @@ function generatedSource(
     .sort((a, b) => String(b.name).length - String(a.name).length)[0];
   if (!entry) return undefined;
   const line = lineOf(text, new RegExp(`name:\\s*["']?${escapeRegExp(String(entry.name))}["']?\\s*$`));
-  const strs = (v: YamlValue | undefined) =>
-    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-  if (strs(entry.literals).length > 0) return { plain: "from secretGenerator literals", line };
-  const dir = path.posix.dirname(kfile);
-  const files = [
-    ...strs(entry.files).map((e) => {
-      const eq = e.indexOf("=");
-      const p = eq >= 0 ? e.slice(eq + 1) : e;
-      return { p, format: formatFromPath(eq >= 0 ? e.slice(0, eq) : path.posix.basename(p)) };
-    }),
-    ...strs(entry.envs).map((p) => {
-      const f = formatFromPath(p);
-      return { p, format: f === "binary" ? ("dotenv" as const) : f };
-    }),
-  ];
-  const plain = files.filter(({ p, format }) => {
-    const b = read(path.posix.normalize(path.posix.join(dir, p)));
-    return b !== undefined && !hasSopsMarker(b, format);
+  if (strings(entry.literals).length > 0) return { plain: "from secretGenerator literals", line };
+  const files = generatorInputs(kfile, entry);
+  // An input that lost its sops metadata is not in the clear: sops-metadata-missing says it.
+  const plain = files.filter(({ file, format }) => {
+    const b = read(file);
+    return b !== undefined && !hasSopsMarker(b, format) && !holdsEncryptedValue(b.toString("utf8"));
   });
   if (plain.length === 0) return {};
   return { plain: `from unencrypted secretGenerator input ${plain.map((f) => f.p).join(", ")}`, line };
@@ -174,7 +197,8 @@ const secretNotEncrypted: Rule = {
         });
         continue;
       }
-      if (hasSopsMarker(bytes, formatFromPath(file))) continue;
+      const format = formatFromPath(file);
+      if (hasSopsMarker(bytes, format) || lostSopsMetadata(bytes, format)) continue;
       const doc = sourceDocument(bytes.toString("utf8"), file, r.source?.line ?? 0);
       if (doc && (!hasValues(doc) || onlyPlaceholders(doc))) continue;
       ctx.report({
@@ -369,6 +393,56 @@ const sopsMacMismatch: Rule = {
   },
 };
 
+/** The `secretGenerator` entries of a kustomization file; none when it does not parse. */
+function secretGenerators(read: (file: string) => Buffer | undefined, kfile: string): YamlMap[] {
+  const bytes = read(kfile);
+  if (!bytes) return [];
+  try {
+    const raw = parseYaml(bytes.toString("utf8"), kfile);
+    return isMap(raw) && Array.isArray(raw.secretGenerator) ? raw.secretGenerator.filter(isMap) : [];
+  } catch {
+    return [];
+  }
+}
+
+const sopsMetadataMissing: Rule = {
+  id: "sops-metadata-missing",
+  defaultSeverity: "error",
+  description:
+    "A file the platform applies holds SOPS-encrypted values but no sops metadata: nobody can decrypt it",
+  help: "The `sops:` block (or sops_* lines) carries the data key and the MAC; without it no key decrypts the values, and Flux, finding no MAC, passes the ENC[…] text on as the values. Restore the file from history (a merge that dropped the block?), or re-create it with `slipway secrets encrypt --in-place FILE`.",
+  run(ctx: RuleContext) {
+    const read = fileReader(ctx.platform);
+    const seen = new Set<string>();
+    const check = (file: string, format: ReturnType<typeof formatFromPath>, r: RenderedResource) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const bytes = read(file);
+      if (!bytes || !lostSopsMetadata(bytes, format)) return;
+      ctx.report({
+        message: `${file} holds ENC[AES256_GCM,…] values but no sops metadata: nobody can decrypt it, and Flux (finding no MAC) passes the ciphertext on as the values`,
+        resource: r,
+        file,
+        line: lineOf(bytes.toString("utf8"), /ENC\[AES256_GCM,/),
+      });
+    };
+    for (const r of ctx.resources()) {
+      const file = r.source?.file;
+      if (!file) continue;
+      if (!isKustomizationFile(file)) {
+        check(file, formatFromPath(file), r);
+        continue;
+      }
+      // A generated object's source is its kustomization file: Flux decrypts the inputs.
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const g of secretGenerators(read, file)) {
+        for (const input of generatorInputs(file, g)) check(input.file, input.format, r);
+      }
+    }
+  },
+};
+
 export const rules: Rule[] = [
   secretNotEncrypted,
   secretInBase,
@@ -376,4 +450,5 @@ export const rules: Rule[] = [
   fluxDecryptionMissing,
   sopsUndecryptable,
   sopsMacMismatch,
+  sopsMetadataMissing,
 ];

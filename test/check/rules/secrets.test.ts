@@ -165,4 +165,43 @@ describe("secret rules", () => {
     const clean = await check({ ...files, "ok/s.yaml": encForDev });
     expect(clean.filter((f) => f.rule === "sops-mac-mismatch")).toEqual([]);
   });
+  it("sops-metadata-missing: ENC values without the sops block are an error, not 'in the clear'", async () => {
+    // A merge that kept the values and dropped the `sops:` block: Flux finds no MAC marker
+    // (decryptor.go), decrypts nothing and applies the ENC[…] text; nobody can decrypt it.
+    const cut = encForDev.slice(0, encForDev.indexOf("sops:"));
+    const envs = await encryptSops("DB_PASSWORD=hunter2-env\n", {
+      format: "dotenv",
+      rule: ruleForRecipients([DEV]),
+      config: null,
+    });
+    const cutEnv = envs
+      .toString()
+      .split("\n")
+      .filter((l) => !l.startsWith("sops_"))
+      .join("\n");
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "resources: [cut.yaml]\nsecretGenerator:\n  - name: gen\n    envs: [db.env]\n",
+      "app/cut.yaml": cut,
+      "app/db.env": cutEnv,
+      "app/notes.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\ndata:\n  how: values look like ENC[AES256_GCM,data:…]\n",
+    });
+    const mine = findings.filter((f) => f.rule === "sops-metadata-missing");
+    expect(mine.map((f) => [f.severity, f.file, f.line])).toEqual([
+      ["error", "app/cut.yaml", cut.split("\n").findIndex((l) => l.includes("ENC[")) + 1],
+      ["error", "app/db.env", 1],
+    ]);
+    expect(mine[0]!.message).toContain("no sops metadata: nobody can decrypt it");
+    // Ciphertext is not "in the clear": before, secret-not-encrypted said so, a false error.
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted")).toEqual([]);
+    expect(JSON.stringify(findings)).not.toContain("hunter2");
+    const whole = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [s.yaml]\n",
+      "app/s.yaml": encForDev,
+    });
+    expect(whole.filter((f) => f.rule === "sops-metadata-missing")).toEqual([]);
+  });
 });
