@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -264,6 +265,24 @@ describe("slipway secrets edit", () => {
     const emptied = fakeEditor(`: > "$f"`);
     expectOneLineError(run(["edit", file], { ...withKey(0), EDITOR: emptied.editor }), 1, /app\.yaml.*empty/);
     expect(readFileSync(file)).toEqual(before);
+  });
+
+  it("two edits at once: the later save is refused by name, the earlier one's change is kept", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    encryptInPlace(dir, "secrets/app.yaml");
+    // While the outer editor is open, a second `secrets edit` of the same file saves first.
+    const inner = fakeEditor(`sed -i 's/hunter2-e91b/inner-value/' "$f"`);
+    const bin = path.join(repoRoot, "bin/slipway.js");
+    const outer = fakeEditor(
+      `SOPS_EDITOR=${JSON.stringify(inner.editor)} ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} secrets edit ${JSON.stringify(file)} 2>/dev/null\nsed -i 's/hunter2-e91b/outer-value/' "$f"`,
+    );
+    const r = run(["edit", file], { ...withKey(0), SOPS_EDITOR: outer.editor });
+    expectOneLineError(r, 1, new RegExp(`^${file}: the file changed on disk while the editor was open`));
+    expect(r.stderr).not.toMatch(/inner-value|outer-value|hunter2/);
+    expect(run(["decrypt", file], withKey(0)).stdout).toBe(SECRET.replace("hunter2-e91b", "inner-value"));
+    expect(existsSync(path.dirname(editorLog(outer.log).file)), "the plaintext is removed").toBe(false);
+    expect(readdirSync(path.dirname(file)).sort(), "no temp file left beside it").toEqual(["app.yaml"]);
   });
 
   it("without a key nothing is written to a temp file", () => {
