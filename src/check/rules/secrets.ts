@@ -11,10 +11,16 @@ import * as path from "node:path";
 import { readRegularFile } from "../../fs/read-regular.js";
 import { kustomizationFileNames } from "../../kustomize/kustomization.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../../kustomize/types.js";
-import { DECRYPT_ANNOTATION, hasSopsMarker, platformSecrets } from "../../platform/decrypt.js";
+import {
+  DECRYPT_ANNOTATION,
+  type FluxSopsFormat,
+  fluxFormatForPath,
+  hasSopsMarker,
+  platformSecrets,
+} from "../../platform/decrypt.js";
 import { isCoreSecret } from "../../platform/masking.js";
 import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../../platform/model.js";
-import { formatFromPath, holdsEncryptedValue } from "../../sops/index.js";
+import { holdsEncryptedValue } from "../../sops/index.js";
 import { parseYaml, parseYamlDocuments } from "../../yaml/index.js";
 import type { Rule, RuleContext } from "../types.js";
 
@@ -63,6 +69,25 @@ function onlyPlaceholders(doc: YamlMap): boolean {
   return values.length > 0 && values.every((v) => typeof v === "string" && PLACEHOLDER.test(v));
 }
 
+const DATA_MARKERS: FluxSopsFormat[] = ["yaml", "json", "dotenv", "ini"];
+
+/**
+ * A Secret whose every value is a whole SOPS file (`data: {app.ini: <base64 of it>}`), which
+ * Flux decrypts field by field (decryptor.go DecryptResource): ciphertext, not values in the clear.
+ */
+function onlySopsData(doc: YamlMap): boolean {
+  if (isMap(doc.stringData) && Object.keys(doc.stringData).length > 0) return false;
+  const values = isMap(doc.data) ? Object.values(doc.data) : [];
+  return (
+    values.length > 0 &&
+    values.every((v) => {
+      if (typeof v !== "string") return false;
+      const bytes = Buffer.from(v, "base64");
+      return DATA_MARKERS.some((f) => hasSopsMarker(bytes, f));
+    })
+  );
+}
+
 function isKustomizationFile(file: string): boolean {
   return kustomizationFileNames.includes(path.posix.basename(file));
 }
@@ -88,7 +113,7 @@ function lineOf(text: string, pattern: RegExp): number | undefined {
  * A file that holds values in sops' ENC form but lost the metadata Flux looks for (its MAC
  * marker, decryptor.go): not in the clear, but decryptable by nobody.
  */
-function lostSopsMetadata(bytes: Buffer, format: ReturnType<typeof formatFromPath>): boolean {
+function lostSopsMetadata(bytes: Buffer, format: FluxSopsFormat): boolean {
   return !hasSopsMarker(bytes, format) && holdsEncryptedValue(bytes.toString("utf8"));
 }
 
@@ -113,17 +138,17 @@ function strings(v: YamlValue | undefined): string[] {
 function generatorInputs(
   kfile: string,
   entry: YamlMap,
-): Array<{ p: string; file: string; format: ReturnType<typeof formatFromPath> }> {
+): Array<{ p: string; file: string; format: FluxSopsFormat }> {
   const dir = path.posix.dirname(kfile);
   const at = (p: string) => path.posix.normalize(path.posix.join(dir, p));
   return [
     ...strings(entry.files).map((e) => {
       const eq = e.indexOf("=");
       const p = eq >= 0 ? e.slice(eq + 1) : e;
-      return { p, file: at(p), format: formatFromPath(eq >= 0 ? e.slice(0, eq) : path.posix.basename(p)) };
+      return { p, file: at(p), format: fluxFormatForPath(eq >= 0 ? e.slice(0, eq) : path.posix.basename(p)) };
     }),
     ...strings(entry.envs).map((p) => {
-      const f = formatFromPath(p);
+      const f = fluxFormatForPath(p);
       return { p, file: at(p), format: f === "binary" ? ("dotenv" as const) : f };
     }),
   ];
@@ -197,10 +222,10 @@ const secretNotEncrypted: Rule = {
         });
         continue;
       }
-      const format = formatFromPath(file);
+      const format = fluxFormatForPath(file);
       if (hasSopsMarker(bytes, format) || lostSopsMetadata(bytes, format)) continue;
       const doc = sourceDocument(bytes.toString("utf8"), file, r.source?.line ?? 0);
-      if (doc && (!hasValues(doc) || onlyPlaceholders(doc))) continue;
+      if (doc && (!hasValues(doc) || onlyPlaceholders(doc) || onlySopsData(doc))) continue;
       ctx.report({
         message: `Secret ${secretName(obj)} is not SOPS-encrypted in ${file}: its values are in Git in the clear`,
         resource: r,
@@ -359,7 +384,20 @@ const sopsUndecryptable: Rule = {
     // Without any identity nothing can be judged: an info note, not an error.
     const severity = secrets?.haveIdentities ? undefined : ("info" as const);
     for (const cluster of ctx.clusters()) {
-      const mine = problems.filter((p) => p.cluster === cluster.name);
+      const here = problems.filter((p) => p.cluster === cluster.name);
+      // Files Flux decrypts and Slipway cannot read (INI): a limit of Slipway, so a warning,
+      // never an error of the repository, but never passed by either.
+      const unsupported = here.filter((p) => p.unsupported);
+      if (unsupported.length > 0) {
+        const files = [...new Set(unsupported.map((p) => p.file))];
+        ctx.report({
+          message: `cluster ${cluster.name}: ${files.length} SOPS file${files.length === 1 ? "" : "s"} Slipway cannot decrypt though Flux does (values stay encrypted and masked): ${files.join(", ")}: ${unsupported[0]!.reason}`,
+          cluster: cluster.name,
+          file: files[0]!,
+          severity: "warning",
+        });
+      }
+      const mine = here.filter((p) => !p.unsupported);
       if (mine.length === 0) continue;
       const byReason = new Map<string, Set<string>>();
       for (const p of mine) byReason.set(p.reason, (byReason.get(p.reason) ?? new Set()).add(p.file));
@@ -414,7 +452,7 @@ const sopsMetadataMissing: Rule = {
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();
-    const check = (file: string, format: ReturnType<typeof formatFromPath>, r: RenderedResource) => {
+    const check = (file: string, format: FluxSopsFormat, r: RenderedResource) => {
       if (seen.has(file)) return;
       seen.add(file);
       const bytes = read(file);
@@ -430,7 +468,7 @@ const sopsMetadataMissing: Rule = {
       const file = r.source?.file;
       if (!file) continue;
       if (!isKustomizationFile(file)) {
-        check(file, formatFromPath(file), r);
+        check(file, fluxFormatForPath(file), r);
         continue;
       }
       // A generated object's source is its kustomization file: Flux decrypts the inputs.

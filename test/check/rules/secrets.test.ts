@@ -204,4 +204,25 @@ describe("secret rules", () => {
     });
     expect(whole.filter((f) => f.rule === "sops-metadata-missing")).toEqual([]);
   });
+  it("INI SOPS files Flux decrypts: a warning that Slipway cannot, never a silent pass", async () => {
+    // kustomize-controller reads a `.ini` generator input, and a Secret value with the `[sops]`
+    // marker, with sops' INI store (decryptor.go formatForPath, detectFormatFromMarkerBytes).
+    const ini = `[db]\npass = ENC[AES256_GCM,data:AAAA,iv:${"A".repeat(43)}=,tag:${"A".repeat(22)}==,type:str]\n\n[sops]\nage__list_0__map_recipient = ${DEV}\nmac = ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\nversion = 3.9.0\n`;
+    const data = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: direct\n  namespace: app\ndata:\n  app.ini: ${Buffer.from(ini.replace("data:AAAA", "data:BBBB")).toString("base64")}\n`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "resources: [direct.yaml]\nsecretGenerator:\n  - name: gen\n    files: [app.ini]\n  - name: env\n    envs: [db.ini]\n",
+      "app/app.ini": ini,
+      "app/db.ini": ini,
+      "app/direct.yaml": data,
+    });
+    const mine = findings.filter((f) => f.rule.startsWith("sops-") || f.rule.startsWith("secret-"));
+    expect(mine.map((f) => [f.rule, f.severity, f.file])).toEqual([
+      ["sops-undecryptable", "warning", "app/app.ini"],
+    ]);
+    expect(mine[0]!.message).toContain("3 SOPS files Slipway cannot decrypt though Flux does");
+    expect(mine[0]!.message).toContain("app/app.ini, app/db.ini, v1, Kind=Secret/app/direct data.app.ini");
+    expect(mine[0]!.message).toContain("an INI SOPS file, which Flux decrypts");
+  });
 });
