@@ -1,3 +1,10 @@
+/** Where an error points: the file to edit, and the line and column where known. */
+export interface ErrorPlace {
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
 /**
  * The one error type Slipway reports to users. `file` (and `line`/`column` where known)
  * point at what the user has to edit; the CLI prints `file:line:col: message`.
@@ -13,6 +20,31 @@ export class SlipwayError extends Error {
     this.file = where?.file;
     this.line = where?.line;
     this.column = where?.column;
+  }
+
+  /**
+   * This error with a wrapper's message, placed at `where` (all three fields replaced; by
+   * default its own place). The copy keeps the subclass and every field a subclass adds (a
+   * RemoteResourceError stays one, a KustomizationFieldError keeps its field and code), as
+   * consumers tell kinds of problem apart by class, and it keeps the original's cause.
+   */
+  withContext(message: string, where: ErrorPlace = this): this {
+    const copy = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
+    const set = (key: string, value: unknown) =>
+      Object.defineProperty(copy, key, {
+        value,
+        writable: true,
+        enumerable: key !== "message",
+        configurable: true,
+      });
+    set("message", message);
+    set("file", where.file);
+    set("line", where.line);
+    set("column", where.column);
+    // The stack's first line repeats the message: take a fresh one, as a new error would have.
+    Error.captureStackTrace?.(copy, this.withContext);
+    return copy;
   }
 
   /** `file:line:col: message`, omitting the parts that are unknown. */

@@ -59,10 +59,13 @@ const MAP = new Set([...SUBSCHEMA_MAP_KEYWORDS, "dependencies"]);
 /**
  * The error for the first `$schema` below the root that v6 would have to load from outside (it
  * loads the dialect of each subschema that names one, before it checks the metaschema), or
- * undefined. A nested `$schema` naming a draft is left as it is: Slipway validates a schema in
- * its root's draft.
+ * undefined. A nested `$schema` naming a draft is left as it is when v6 ignores it, as it does
+ * in a subschema without that draft's identifier (roots.go _collectResources: `id == ""`), and
+ * Slipway validates the schema in its root's draft. One with an identifier starts a resource of
+ * that draft, with its own metaschema and keywords (draft-04's boolean `exclusiveMaximum`):
+ * Slipway validates in one draft, so it says it cannot, never a verdict from the wrong draft.
  */
-export function nestedDialectError(root: unknown): string | undefined {
+export function nestedDialectError(root: unknown, rootDraft: Draft = "2020"): string | undefined {
   const visit = (s: unknown, top: boolean): string | undefined => {
     if (Array.isArray(s)) {
       for (const x of s) {
@@ -78,6 +81,9 @@ export function nestedDialectError(root: unknown): string | undefined {
       if (typeof d === "object") {
         return dialectError(d.unknown);
       }
+      const id = d === "4" ? o.id : o.$id;
+      if (d !== rootDraft && typeof id === "string" && id !== "")
+        return `values.schema.json: Slipway cannot validate values against a schema that nests a resource of another draft ('${o.$schema}' in "${id}"); use --skip-schema-validation`;
     }
     for (const [k, v] of Object.entries(o)) {
       if (ONE_OR_LIST.has(k)) {

@@ -378,9 +378,15 @@ function firstDuplicate(list: unknown[]): [number, number] | undefined {
   return undefined;
 }
 
+/** Draft-04's `exclusiveMaximum`/`exclusiveMinimum` are booleans (modifiers), numbers from draft-06. */
+const EXCLUSIVE = new Set(["exclusiveMaximum", "exclusiveMinimum"]);
+
 function valueNode(k: string, x: unknown, at: string, draft: Draft): Node | undefined {
-  const want =
-    (draft === "2020" && Object.hasOwn(OWN_2020, k) ? OWN_2020[k] : undefined) ?? VALUE_KEYWORDS[k];
+  const want = EXCLUSIVE.has(k)
+    ? draft === "4"
+      ? "boolean"
+      : "number"
+    : ((draft === "2020" && Object.hasOwn(OWN_2020, k) ? OWN_2020[k] : undefined) ?? VALUE_KEYWORDS[k]);
   if (want === undefined) return undefined;
   const got = jsonType(x);
   // drafts 04 to 07: `enum` is a non-empty list of distinct values.

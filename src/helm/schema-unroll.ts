@@ -36,6 +36,15 @@ export const REF_CYCLE = "$slipwayRefCycle";
  */
 export const INLINE_REF = "$slipwayRef";
 
+/**
+ * The same for a 2020-12 `$dynamicRef` in a schema that is one resource (no nested `$id`): its
+ * dynamic scope holds that resource only, so it resolves as a `$ref` to the same fragment does
+ * (an anchor named by `$anchor` or `$dynamicAnchor`), and v6 names its keyword path
+ * `…/$dynamicRef/…`. Laid out only for a schema whose references close a cycle (`dynamic`):
+ * ajv follows other `$dynamicRef`s itself.
+ */
+export const INLINE_DYNAMIC_REF = "$slipwayDynamicRef";
+
 /** More copied schema objects than this: not unrolled (a schema with many paths to one cycle). */
 const MAX_NODES = 20000;
 
@@ -98,15 +107,17 @@ function localPointer(ref: string, anchors: Anchors): string[] | undefined {
 type Anchors = Map<string, string[]>;
 
 /** The document's anchors, or undefined when a name is used twice (v6 refuses the schema). */
-function anchorsOf(root: Json, draft: Draft): Anchors | undefined {
+function anchorsOf(root: Json, draft: Draft, dynamic = false): Anchors | undefined {
   const anchors: Anchors = new Map();
   if (draft !== "2019" && draft !== "2020") return anchors;
   let duplicate = false;
   const visit = (node: Json, tokens: string[]): void => {
     if (!isObject(node)) return;
-    if (typeof node.$anchor === "string") {
-      if (anchors.has(node.$anchor)) duplicate = true;
-      anchors.set(node.$anchor, tokens);
+    const names = [node.$anchor, dynamic && draft === "2020" ? node.$dynamicAnchor : undefined];
+    for (const name of names) {
+      if (typeof name !== "string") continue;
+      if (anchors.has(name) && anchors.get(name)!.join("/") !== tokens.join("/")) duplicate = true;
+      anchors.set(name, tokens);
     }
     for (const [rel, x] of allChildren(node)) visit(x, [...tokens, ...rel]);
   };
@@ -173,7 +184,9 @@ function allChildren(s: Record<string, unknown>): Array<[string[], Json]> {
  * a cycle ajv cannot compile or run, which v6 reports where the values reach it.
  */
 export function hasRefCycle(root: Json, draft: Draft): boolean {
-  const anchors = anchorsOf(root, draft) ?? new Map();
+  const anchors = anchorsOf(root, draft, true) ?? new Map();
+  const refs = (node: Record<string, unknown>): string[] =>
+    [node.$ref, draft === "2020" ? node.$dynamicRef : undefined].filter((r) => typeof r === "string");
   const edges = new Map<string, string[]>();
   const seen = new Set<string>();
   const visit = (node: Json, tokens: string[]): void => {
@@ -183,8 +196,8 @@ export function hasRefCycle(root: Json, draft: Draft): boolean {
     const out: string[] = [];
     edges.set(key, out);
     if (!isObject(node)) return;
-    if (typeof node.$ref === "string") {
-      const target = localPointer(node.$ref, anchors);
+    for (const ref of refs(node)) {
+      const target = localPointer(ref, anchors);
       const sch = target === undefined ? undefined : lookup(root, target);
       if (target !== undefined && isSchema(sch)) {
         out.push(target.map(escapeToken).join("/"));
@@ -220,6 +233,7 @@ export function hasRefCycle(root: Json, draft: Draft): boolean {
 /** Keywords whose subschemas are laid out again by unrollRefs (all others are copied as they are). */
 const LAID_OUT = new Set([
   "$ref",
+  "$dynamicRef",
   "$defs",
   "definitions",
   ...SELF_ONE,
@@ -248,13 +262,16 @@ const NOT_LOCAL = new Set([
   "id",
 ]);
 
+/** 2020-12's dynamic keywords, local in a one-resource schema laid out with `dynamic`. */
+const DYNAMIC_2020 = new Set(["$dynamicRef", "$dynamicAnchor"]);
+
 /** Whether any object below `x` (keywords' values too: counting more is safe) has a NOT_LOCAL key. */
-function hasNonLocalKey(x: Json): boolean {
-  if (Array.isArray(x)) return x.some(hasNonLocalKey);
+function hasNonLocalKey(x: Json, local: ReadonlySet<string>): boolean {
+  if (Array.isArray(x)) return x.some((y) => hasNonLocalKey(y, local));
   if (!isObject(x)) return false;
   for (const [k, v] of Object.entries(x)) {
-    if (NOT_LOCAL.has(k) && typeof v === "string") return true;
-    if (hasNonLocalKey(v)) return true;
+    if (NOT_LOCAL.has(k) && !local.has(k) && typeof v === "string") return true;
+    if (hasNonLocalKey(v, local)) return true;
   }
   return false;
 }
@@ -263,14 +280,16 @@ function hasNonLocalKey(x: Json): boolean {
  * The schema with its `$ref`s laid out along `data` (see above), or undefined when it has a
  * reference or identifier that is not a local pointer, or too many copies.
  */
-export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefined {
+export function unrollRefs(root: Json, draft: Draft, data: Json, dynamic = false): Json | undefined {
   if (!isObject(root)) return undefined;
+  const local: ReadonlySet<string> = dynamic && draft === "2020" ? DYNAMIC_2020 : new Set();
   // The root's own identifiers are replaced as schema.ts compiles it.
   for (const [k, v] of Object.entries(root)) {
     if (k === "$id" || k === "id" || k === "$schema") continue;
-    if ((NOT_LOCAL.has(k) && typeof v === "string") || hasNonLocalKey(v)) return undefined;
+    if ((NOT_LOCAL.has(k) && !local.has(k) && typeof v === "string") || hasNonLocalKey(v, local))
+      return undefined;
   }
-  const anchors = anchorsOf(root, draft);
+  const anchors = anchorsOf(root, draft, local.size > 0);
   if (anchors === undefined) return undefined;
   let nodes = 0;
   let failed = false;
@@ -335,20 +354,25 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
         ? node.items.length
         : 0;
     for (const [k, v] of Object.entries(node)) {
-      if (k === "$anchor") continue; // every reference is laid out; copies would repeat the name
+      // every reference is laid out; copies would repeat the name
+      if (k === "$anchor" || (k === "$dynamicAnchor" && local.size > 0)) continue;
       if (!LAID_OUT.has(k)) {
         put(out, k, v);
         continue;
       }
       if (k === "$defs" || k === "definitions") continue; // applied only through a $ref
-      if (k === "$ref") {
+      if (k === "$ref" || k === "$dynamicRef") {
         if (typeof v !== "string") continue;
+        if (k === "$dynamicRef" && local.size === 0) {
+          failed = true; // not reached: NOT_LOCAL refused the schema
+          continue;
+        }
         const target = localPointer(v, anchors);
         if (target === undefined || !isSchema(lookup(root, target))) {
           failed = true;
           continue;
         }
-        put(out, INLINE_REF, lay(target, values, `${kwLoc}/$ref`, inner));
+        put(out, k === "$ref" ? INLINE_REF : INLINE_DYNAMIC_REF, lay(target, values, `${kwLoc}/${k}`, inner));
         continue;
       }
       if (SELF_ONE.includes(k)) {
@@ -452,4 +476,5 @@ export function unrollRefs(root: Json, draft: Draft, data: Json): Json | undefin
 }
 
 /** An unrolled schema's path as v6's keyword path (`…/$slipwayRef/type` → `…/$ref/type`). */
-export const pathBack = (schemaPath: string): string => schemaPath.replaceAll(`/${INLINE_REF}`, "/$ref");
+export const pathBack = (schemaPath: string): string =>
+  schemaPath.replaceAll(`/${INLINE_REF}`, "/$ref").replaceAll(`/${INLINE_DYNAMIC_REF}`, "/$dynamicRef");

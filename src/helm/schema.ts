@@ -53,7 +53,14 @@ import {
   PROTO_DEPENDENT_SCHEMAS,
   withRewrites,
 } from "./schema-rewrite.js";
-import { hasRefCycle, INLINE_REF, pathBack, REF_CYCLE, unrollRefs } from "./schema-unroll.js";
+import {
+  hasRefCycle,
+  INLINE_DYNAMIC_REF,
+  INLINE_REF,
+  pathBack,
+  REF_CYCLE,
+  unrollRefs,
+} from "./schema-unroll.js";
 import { slogLine } from "./slog.js";
 import { sprintf } from "./template/fmt.js";
 import { GoInt, GoMap, type GoValue } from "./template/value.js";
@@ -159,17 +166,20 @@ function compilerFor(draft: Draft): AjvLike {
     schemaType: "boolean",
     code: (cxt: { fail(condition: unknown): void }) => cxt.fail(ALWAYS),
   });
-  // A `$ref`'s copy of its target (schema-unroll.ts): applied like one allOf branch, errors below it.
-  ajv.addKeyword({
-    keyword: INLINE_REF,
-    schemaType: ["object", "boolean"],
-    code: (cxt: InlineCxt) => {
-      const valid = cxt.gen.name("valid");
-      const sub = cxt.subschema({ keyword: INLINE_REF }, valid);
-      cxt.ok(valid);
-      cxt.mergeEvaluated(sub);
-    },
-  });
+  // A `$ref`'s (or `$dynamicRef`'s) copy of its target (schema-unroll.ts): applied like one allOf
+  // branch, errors below it.
+  for (const keyword of [INLINE_REF, INLINE_DYNAMIC_REF]) {
+    ajv.addKeyword({
+      keyword,
+      schemaType: ["object", "boolean"],
+      code: (cxt: InlineCxt) => {
+        const valid = cxt.gen.name("valid");
+        const sub = cxt.subschema({ keyword }, valid);
+        cxt.ok(valid);
+        cxt.mergeEvaluated(sub);
+      },
+    });
+  }
   // A reference cycle reached by the values (schema-unroll.ts): fails with v6's message.
   ajv.addKeyword({
     keyword: REF_CYCLE,
@@ -284,7 +294,7 @@ function schemaForAjv(text: string): { schema: unknown; draft: Draft } {
   const first = text.indexOf('"$schema"');
   const rootHasOne = typeof (schema as { $schema?: unknown } | null)?.$schema === "string";
   if (first !== -1 && (first !== text.lastIndexOf('"$schema"') || !rootHasOne)) {
-    const nested = nestedDialectError(schema);
+    const nested = nestedDialectError(schema, draft);
     if (nested !== undefined) throw new Error(nested);
   }
   const remote = compilers.has(draft) ? undefined : onlyRemoteRef(schema);
@@ -343,9 +353,9 @@ function compileWithAjv(schema: unknown, draft: Draft): { validate: ValidateFunc
  * The validator of `text` with its `$ref`s unrolled along `data` (schema-unroll.ts), compiled for
  * this validation only; undefined when the schema cannot be unrolled.
  */
-function compileUnrolled(text: string, data: unknown): ValidateFunction | undefined {
+function compileUnrolled(text: string, data: unknown, dynamic = false): ValidateFunction | undefined {
   const { schema, draft } = schemaForAjv(text);
-  const unrolled = unrollRefs(schema, draft, data);
+  const unrolled = unrollRefs(schema, draft, data, dynamic);
   if (unrolled === undefined) return undefined;
   return compileWithAjv(mayNeedRewrite(text) ? withRewrites(unrolled) : unrolled, draft).validate;
 }
@@ -358,7 +368,7 @@ const refShapes = new Map<string, "none" | "plain" | "cycle">();
  * for other `$ref`s, "none" without any (or when the schema fails before validating anything).
  */
 function refShape(text: string): "none" | "plain" | "cycle" {
-  if (!text.includes('"$ref"')) return "none";
+  if (!text.includes('"$ref"') && !text.includes('"$dynamicRef"')) return "none";
   let shape = refShapes.get(text);
   if (shape !== undefined) return shape;
   try {
@@ -883,7 +893,7 @@ function scopesOf(e: ErrorObject): {
   // The last segment is the failing keyword itself, never a scope.
   for (let i = start; i < seg.length - 1; i++) {
     const s = seg[i]!;
-    if (s === "$ref") {
+    if (s === "$ref" || s === "$dynamicRef") {
       // An unrolled schema's path (schema-unroll.ts pathBack): the target applied to the same value.
       chain.push({
         key: `${seg.slice(0, i + 1).join("/")}@${ptr(depth)}`,
@@ -1191,7 +1201,7 @@ export function violations(
   try {
     if (shape === "cycle") {
       // ajv cannot compile or run a reference cycle: only the unrolled schema is validated.
-      validate = compileUnrolled(t, data);
+      validate = compileUnrolled(t, data, true);
       if (validate === undefined) return CANNOT_FOLLOW_CYCLE;
       unrolled = true;
     } else validate = compile(t, cache);

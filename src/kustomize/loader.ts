@@ -151,17 +151,6 @@ export class RemoteResourceError extends SlipwayError {
   }
 }
 
-/** An error with a wrapper's context added, still a RemoteResourceError if it was one. */
-export function withContext(
-  e: SlipwayError,
-  message: string,
-  where: { file?: string; line?: number; column?: number },
-): SlipwayError {
-  return e instanceof RemoteResourceError
-    ? new RemoteResourceError(message, { ...(where.file !== undefined ? { file: where.file } : {}) })
-    : new SlipwayError(message, where);
-}
-
 export function remoteError(p: string): SlipwayError {
   return new RemoteResourceError(
     `remote resource '${p}' is not supported: Slipway builds offline. Vendor the remote base into the repository (e.g. with 'git subtree' or by copying it) and refer to it by a local path`,

@@ -140,7 +140,7 @@ export function applyPatch(
         if (entry.secrets) markJsonPatchSecrets(r, entry.ops, entry.secrets);
       } catch (e) {
         if (e instanceof SlipwayError)
-          throw new SlipwayError(`${e.message} (patching ${r.idString()})`, {
+          throw e.withContext(`${e.message} (patching ${r.idString()})`, {
             file: e.file ?? entry.file ?? kfile,
           });
         throw e;
@@ -174,7 +174,7 @@ export function applyPatch(
       try {
         targets = [resources.getById(id)];
       } catch (e) {
-        if (e instanceof SlipwayError) throw new SlipwayError(e.message, { file: entry.file ?? kfile });
+        if (e instanceof SlipwayError) throw e.withContext(e.message, { file: entry.file ?? kfile });
         throw e;
       }
     }

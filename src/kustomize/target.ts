@@ -32,7 +32,7 @@ import {
   mergeGenerated,
 } from "./generators/index.js";
 import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
-import { isRemoteReference, type Loader, remoteError, withContext } from "./loader.js";
+import { isRemoteReference, type Loader, remoteError } from "./loader.js";
 import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
 import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
 import { resIdEquals, resIdString } from "./resid.js";
@@ -198,7 +198,7 @@ export function parseResourceFile(source: string, file: string): ParsedDocument[
     docs = parseYamlDocumentsWithLineTrees(text) ?? parseYamlDocumentsFull(text, file);
   } catch (e) {
     // kustomize's error class name, which users and tools search for.
-    if (e instanceof SlipwayError) throw new SlipwayError(`MalformedYAMLError: ${e.message}`, e);
+    if (e instanceof SlipwayError) throw e.withContext(`MalformedYAMLError: ${e.message}`);
     throw e;
   }
   const out = docs.map((d) => ({ value: d.value, line: d.line }));
@@ -1138,8 +1138,7 @@ function topLevelLine(text: string, field: string): number | undefined {
 }
 
 function wrap(e: unknown, context: string): unknown {
-  if (e instanceof SlipwayError)
-    return withContext(e, `${context}: ${e.message}`, { file: e.file, line: e.line, column: e.column });
+  if (e instanceof SlipwayError) return e.withContext(`${context}: ${e.message}`);
   return e;
 }
 
@@ -1155,15 +1154,11 @@ function throughBase(e: unknown, p: string): unknown {
   const m = ACCUMULATING.exec(e.message);
   const route = m?.[1] === undefined ? `'${p}'` : `'${p}' → ${m[1]}`;
   const rest = m ? e.message.slice(m[0].length) : e.message;
-  return withContext(e, `accumulating resources (in ${route}): ${rest}`, {
-    file: e.file,
-    line: e.line,
-    column: e.column,
-  });
+  return e.withContext(`accumulating resources (in ${route}): ${rest}`);
 }
 
 function withFile(e: SlipwayError, file: string): SlipwayError {
-  return e.file ? e : withContext(e, e.message, { file });
+  return e.file ? e : e.withContext(e.message, { file });
 }
 
 export type { PatchEntry };

@@ -10,7 +10,6 @@ import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
 import { buildResources } from "../kustomize/build.js";
-import { withContext } from "../kustomize/loader.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, HelmChartsError } from "../kustomize/target.js";
 import type { YamlMap } from "../kustomize/types.js";
@@ -74,7 +73,7 @@ export function buildFluxPath(
         { file: e.file },
       );
     if (e instanceof SlipwayError && e.file === file.file && e.line !== undefined && !file.generated)
-      throw withContext(e, e.message, {
+      throw e.withContext(e.message, {
         file: e.file,
         ...lineInRepository(fs, file.file, file.text, e.line),
       });

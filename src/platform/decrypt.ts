@@ -75,6 +75,11 @@ export interface DecryptionProblem {
   reason: string;
   cluster?: string;
   kustomization?: string;
+  /**
+   * A limit of Slipway, not a problem of the repository: Flux decrypts the file (an INI SOPS
+   * file), Slipway cannot read it.
+   */
+  unsupported?: boolean;
 }
 
 export interface PlatformSecrets {
@@ -200,17 +205,32 @@ function fingerprint(md: SopsMetadata): string {
 
 // --- the repository's SOPS files -----------------------------------------------------------
 
-const MAC_MARKERS: Record<SopsFormat, string> = {
+/**
+ * The formats kustomize-controller decrypts in: sops' own, and INI, which it reads with sops'
+ * INI store (formats.FormatForPath: a `.ini` name) and Slipway's SOPS library does not.
+ */
+export type FluxSopsFormat = SopsFormat | "ini";
+
+const MAC_MARKERS: Record<FluxSopsFormat, string> = {
   yaml: "mac: ENC[",
   json: '"mac": "ENC[',
   binary: '"mac": "ENC[',
   dotenv: "sops_mac=ENC[",
+  ini: "[sops]",
 };
 
 /** kustomize-controller's test whether a file is SOPS-encrypted (decryptor.go 113-120). */
-export function hasSopsMarker(bytes: Buffer, format: SopsFormat): boolean {
+export function hasSopsMarker(bytes: Buffer, format: FluxSopsFormat): boolean {
   return bytes.includes(MAC_MARKERS[format]);
 }
+
+/** The format kustomize-controller decrypts a file in, from its name (decryptor.go formatForPath). */
+export function fluxFormatForPath(p: string): FluxSopsFormat {
+  return p.endsWith(".ini") ? "ini" : formatFromPath(p);
+}
+
+/** Why an INI SOPS file stays encrypted: said, never passed on as if it were the values. */
+const INI_UNSUPPORTED = "an INI SOPS file, which Flux decrypts (sops' INI store) and Slipway cannot read";
 
 /** Every SOPS file below `root`: data keys recovered into the keyring, recipients compared with `.sops.yaml`. */
 export async function scanSopsFiles(
@@ -361,16 +381,23 @@ export function encryptedValuePaths(branches: TreeBranches, encrypted: Set<strin
   });
 }
 
-function markerFormat(bytes: Buffer): SopsFormat | undefined {
+/**
+ * detectFormatFromMarkerBytes. Go walks a map there, in random order; a value holding the
+ * markers of two formats is not a file sops wrote, and sops' own formats come first here.
+ */
+function markerFormat(bytes: Buffer): FluxSopsFormat | undefined {
   if (bytes.includes(MAC_MARKERS.yaml)) return "yaml";
   if (bytes.includes(MAC_MARKERS.json)) return "json";
   if (bytes.includes(MAC_MARKERS.dotenv)) return "dotenv";
+  if (bytes.includes(MAC_MARKERS.ini)) return "ini";
   return undefined;
 }
 
 /** The renderer's hooks: Flux decryption for Kustomizations with `decryption.provider: sops`, and ksops. */
 export class FluxDecryptor {
   readonly problems: Array<DecryptionProblem & { configuredIn?: string }> = [];
+  /** INI files said already: the Secret generated from one holds the same bytes, one problem. */
+  private readonly iniSaid = new Set<string>();
   readonly hooks: DecryptionHooks;
 
   constructor(
@@ -397,7 +424,7 @@ export class FluxDecryptor {
     const overlay = new OverlayFileSystem(fs);
     const done = new Set<string>();
     const visited = new Set<string>();
-    const decryptFile = (abs: string, format: SopsFormat) => {
+    const decryptFile = (abs: string, format: FluxSopsFormat) => {
       if (done.has(abs)) return;
       done.add(abs);
       let bytes: Buffer | undefined;
@@ -409,6 +436,17 @@ export class FluxDecryptor {
       }
       if (bytes === undefined || !hasSopsMarker(bytes, format)) return;
       const file = this.rel(abs);
+      if (format === "ini") {
+        this.iniSaid.add(bytes.toString("base64"));
+        this.problem({
+          file,
+          reason: INI_UNSUPPORTED,
+          cluster: k.cluster,
+          kustomization: k.id,
+          unsupported: true,
+        });
+        return;
+      }
       let loaded: LoadedEncrypted;
       try {
         loaded = loadEncrypted(bytes, format, file);
@@ -455,16 +493,16 @@ export class FluxDecryptor {
           const eq = entry.indexOf("=");
           const p = eq >= 0 ? entry.slice(eq + 1) : entry;
           const key = eq >= 0 ? entry.slice(0, eq) : path.posix.basename(p);
-          decryptFile(path.posix.resolve(d, p), formatFromPath(key));
+          decryptFile(path.posix.resolve(d, p), fluxFormatForPath(key));
         }
         for (const p of [...strings(gen.envs), ...strings(gen.env === undefined ? [] : [gen.env])]) {
-          const f = formatFromPath(p);
+          const f = fluxFormatForPath(p);
           decryptFile(path.posix.resolve(d, p), f === "binary" ? "dotenv" : f);
         }
       }
       for (const patch of Array.isArray(raw.patches) ? raw.patches : []) {
         if (isMap(patch) && typeof patch.path === "string" && !isRemoteReference(patch.path)) {
-          decryptFile(path.posix.resolve(d, patch.path), formatFromPath(patch.path));
+          decryptFile(path.posix.resolve(d, patch.path), fluxFormatForPath(patch.path));
         }
       }
     };
@@ -521,6 +559,17 @@ export class FluxDecryptor {
       const inFormat = markerFormat(bytes);
       if (!inFormat) continue;
       const label = `${resourceLabel(obj)} data.${name}`;
+      if (inFormat === "ini") {
+        if (this.iniSaid.has(v.replace(/\s+/g, ""))) continue;
+        this.problem({
+          file: label,
+          reason: INI_UNSUPPORTED,
+          cluster: k.cluster,
+          kustomization: k.id,
+          unsupported: true,
+        });
+        continue;
+      }
       let loaded: LoadedEncrypted;
       try {
         loaded = loadEncrypted(bytes, inFormat, label);
@@ -653,7 +702,8 @@ function attributeProblems(
   };
   for (const p of raw) {
     if (!p.configuredIn) {
-      add({ file: p.file, reason: p.reason, cluster: p.cluster, kustomization: p.kustomization });
+      const { configuredIn: _, ...problem } = p;
+      add(problem);
       continue;
     }
     const configuredIn = path.posix.relative(root, p.configuredIn);
@@ -663,7 +713,13 @@ function attributeProblems(
           path.posix.dirname(file) === configuredIn &&
           kustomizationFileNames.includes(path.posix.basename(file));
         if (k.resources.some((r) => r.source && generatedThere(r.source.file))) {
-          add({ file: p.file, reason: p.reason, cluster: c.name, kustomization: k.id });
+          add({
+            file: p.file,
+            reason: p.reason,
+            cluster: c.name,
+            kustomization: k.id,
+            ...(p.unsupported ? { unsupported: true } : {}),
+          });
         }
       }
     }

@@ -239,6 +239,23 @@ function instanceRoot(sync: InstanceSync) {
   };
 }
 
+/** What topLevelClusters looks at; the sets and paths are repository-relative. */
+export interface TopLevelInput {
+  scan: RepositoryScan;
+  /** `file:line` keys of the documents a rendered cluster applies. */
+  covered: ReadonlySet<string>;
+  /** Files a rendered cluster's builds may read. */
+  reached: ReadonlySet<string>;
+  /** Paths of the clusters found already. */
+  known: readonly string[];
+  fs: FileSystem;
+  root: string;
+  /** Whether slipway.yaml maps a source to a local directory. */
+  mapped?: (ref: ObjectRef) => boolean;
+  /** Directories a rendered cluster's builds list (read as a directory). */
+  readDirs?: ReadonlySet<string>;
+}
+
 /**
  * Clusters made of top-level Flux Kustomizations: documents not applied by a rendered cluster
  * (`covered`: `file:line` keys), in no file a cluster's builds may read (`reached`,
@@ -248,18 +265,17 @@ function instanceRoot(sync: InstanceSync) {
  * directory of this repository (apps whose Kustomizations read an OCI artifact or an
  * ExternalArtifact): rendered as a cluster, it would show its Kustomizations as no cluster sees
  * them (before the patches and defaults of the parent that applies them), with findings on that.
- * `mapped`: a source slipway.yaml maps to a local directory.
  */
-export function topLevelClusters(
-  scan: RepositoryScan,
-  covered: ReadonlySet<string>,
-  reached: ReadonlySet<string>,
-  known: readonly string[],
-  fs: FileSystem,
-  root: string,
-  mapped: (ref: ObjectRef) => boolean = () => false,
-  readDirs: ReadonlySet<string> = new Set(),
-): {
+export function topLevelClusters({
+  scan,
+  covered,
+  reached,
+  known,
+  fs,
+  root,
+  mapped = () => false,
+  readDirs = new Set(),
+}: TopLevelInput): {
   clusters: DiscoveredCluster[];
   orphans: NotACluster[];
   /** Candidates whose documents build nothing of this repository: no cluster, unless another reads them. */

@@ -101,16 +101,16 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     (config?.sources ?? []).some(
       (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
     );
-  const top = topLevelClusters(
+  const top = topLevelClusters({
     scan,
     covered,
     reached,
-    found.map((c) => c.path),
+    known: found.map((c) => c.path),
     fs,
     root,
     mapped,
     readDirs,
-  );
+  });
   for (const o of top.orphans) note("not-a-cluster", o);
   // A directory of Kustomizations that another top-level cluster's builds read (a tenant's sync
   // file pulled in through `../base`) is not a cluster of its own.

@@ -513,7 +513,8 @@ function markAssumedStrictness(ctx: RenderContext, cluster: Cluster, profile: Co
   if (profile.explicitGates.includes("StrictPostBuildSubstitutions")) return cluster;
   const because = `(strict: ${strictSubstitutionReason(profile, ctx.config?.profile)})`;
   for (const k of cluster.kustomizations)
-    for (const e of k.errors) if (e.code === undefined && e.message.includes(because)) e.code = "STRICT_ASSUMED";
+    for (const e of k.errors)
+      if (e.code === undefined && e.message.includes(because)) e.code = "STRICT_ASSUMED";
   return cluster;
 }
 

@@ -122,8 +122,7 @@ export function postProcess(
       }
     } catch (err) {
       if (err instanceof SlipwayError) {
-        const kind = err instanceof SecretIdentityError ? SecretIdentityError : SlipwayError;
-        errors.push(err.file ? err : new kind(err.message, where));
+        errors.push(err.file ? err : err.withContext(err.message, where ?? {}));
       } else {
         throw err;
       }

@@ -42,6 +42,18 @@ export function isEncryptedString(s: string): boolean {
 }
 
 /**
+ * A whole value in sops' ENC form somewhere in `text`: only base64 and a type name between the
+ * separators, so prose that mentions the form ("values look like ENC[AES256_GCM,data:…]") is
+ * none, and the match stays linear on any input.
+ */
+const ENC_VALUE_IN_TEXT =
+  /ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]+,tag:[A-Za-z0-9+/=]+,type:[a-z]+\]/;
+
+export function holdsEncryptedValue(text: string): boolean {
+  return text.includes("ENC[AES256_GCM,") && ENC_VALUE_IN_TEXT.test(text);
+}
+
+/**
  * The fields of an `ENC[…]` string; undefined when it is none. Throws when a field is not the
  * base64 Go's StdEncoding reads (aes/cipher.go `parse`): sops and Flux fail on such a value,
  * where Node's lenient decoder would skip the junk and decrypt it — a damaged file passing here.

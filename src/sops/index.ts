@@ -37,12 +37,13 @@
  *   createSecretMasker(runKey?): SecretMasker   mask(v) → "<masked:sha256:1a2b3c4d>" (HMAC
  *     under a per-run key: stable within a run, not reversible), maskAll(v)
  *   maskSecretValues(doc, masker?): YamlValue
- *   formatFromPath(path): SopsFormat, isEncryptedString(s)
+ *   formatFromPath(path): SopsFormat, isEncryptedString(s), holdsEncryptedValue(text) (an ENC
+ *   value anywhere in a file's text: a SOPS file that lost its metadata when it has none)
  *
  * Never log decrypted trees or values: every message here names paths and files only.
  */
 
-export { type IvSource, isEncryptedString, randomIv } from "./aes.js";
+export { holdsEncryptedValue, type IvSource, isEncryptedString, randomIv } from "./aes.js";
 export {
   type CreationRule,
   findSopsConfig,

@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { SlipwayError } from "../errors.js";
+import { isEncryptedString } from "./aes.js";
 import { DotenvLoadError, emitDotenv, loadDotenv } from "./formats/dotenv.js";
 import { emitJson, JsonLoadError, loadJson } from "./formats/json.js";
 import { emitYaml, loadYaml, YamlLoadError } from "./formats/yaml.js";
@@ -12,7 +13,7 @@ import {
   toRaw,
   unflattenMetadata,
 } from "./metadata.js";
-import { Branch, ByteString, Comment, type TreeBranches, type TreeValue } from "./tree.js";
+import { Branch, ByteString, Comment, Sequence, type TreeBranches, type TreeValue } from "./tree.js";
 
 /**
  * The four file formats: plain and encrypted load/emit, metadata placement. The format comes
@@ -133,6 +134,28 @@ export function hasSopsMetadata(branches: TreeBranches, format: SopsFormat): boo
   return first.has("sops");
 }
 
+/**
+ * A file without sops metadata: plain, or a SOPS file that lost it (a merge that dropped the
+ * `sops:` block, a truncated copy). The latter holds values in the ENC form that nobody can
+ * decrypt any more — sops has no data key to try — and is said to be broken, not plain.
+ */
+function noMetadata(where: string, branches: TreeBranches, file: string | undefined): SlipwayError {
+  if (branches.some(treeHoldsEncrypted))
+    return new SlipwayError(
+      `ENC[AES256_GCM,…] values but no sops metadata (${where}): nobody can decrypt this file (a SOPS file cut short or merged badly?)`,
+      { file },
+    );
+  return new SlipwayError(`no sops metadata (${where}); not a sops file`, { file });
+}
+
+function treeHoldsEncrypted(v: TreeValue): boolean {
+  if (typeof v === "string") return isEncryptedString(v);
+  if (v instanceof Branch)
+    return v.items.some((it) => !(it instanceof Comment) && treeHoldsEncrypted(it.value));
+  if (v instanceof Sequence) return v.items.some((it) => !(it instanceof Comment) && treeHoldsEncrypted(it));
+  return false;
+}
+
 export interface LoadedEncrypted {
   branches: TreeBranches;
   metadata: SopsMetadata;
@@ -151,16 +174,14 @@ export function loadEncrypted(input: Buffer | string, format: SopsFormat, file?:
         if (!(it instanceof Comment) && it.key.startsWith("sops_"))
           entries.push([it.key.slice(5), String(it.value)]);
       }
-      if (entries.length === 0)
-        throw new SlipwayError("no sops metadata (sops_* keys); not a sops file", { file });
+      if (entries.length === 0) throw noMetadata("sops_* keys", branches, file);
       raw = unflattenMetadata(entries);
       branches[0] = new Branch(
         first.items.filter((it) => it instanceof Comment || !it.key.startsWith("sops_")),
       );
     } else {
       const md = first.get("sops");
-      if (!(md instanceof Branch))
-        throw new SlipwayError("no sops metadata (top-level `sops` key); not a sops file", { file });
+      if (!(md instanceof Branch)) throw noMetadata("top-level `sops` key", branches, file);
       raw = toRaw(md);
       for (let i = 0; i < branches.length; i++) {
         branches[i] = new Branch(

@@ -4,9 +4,17 @@
  * plain JS objects would reorder integer-like keys and lose int64 precision.
  */
 
-/** A comment line (text after the `#`, leading space kept). */
+/**
+ * A comment line (text after the `#`, leading space kept). `inline`: it followed a value on the
+ * value's own line (`password: x # note`); sops keeps such a comment there since v3.13.0
+ * (stores/yaml/store.go, `Comment.Inline`), where older versions moved it above the key. It sits
+ * before its key in the tree all the same, so the walk, the AADs and the MAC do not change.
+ */
 export class Comment {
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly inline = false,
+  ) {}
 }
 
 /** A YAML timestamp, kept as the RFC 3339 text sops writes for it (`type:time`). */
@@ -59,7 +67,7 @@ export function isScalar(v: TreeValue): v is Scalar {
 /** Deep structural equality (comments included), used to tell an edit with no change. */
 export function treeEqual(a: TreeValue | Comment, b: TreeValue | Comment): boolean {
   if (a instanceof Comment || b instanceof Comment) {
-    return a instanceof Comment && b instanceof Comment && a.text === b.text;
+    return a instanceof Comment && b instanceof Comment && a.text === b.text && a.inline === b.inline;
   }
   if (a instanceof Branch || b instanceof Branch) {
     if (!(a instanceof Branch && b instanceof Branch) || a.items.length !== b.items.length) return false;

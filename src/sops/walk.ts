@@ -26,7 +26,9 @@ function walkValue(v: TreeValue, path: string[], stack: string[][], visit: LeafV
 
 function walkComment(c: Comment, path: string[], stack: string[][], visit: LeafVisitor): Comment {
   const out = visit(c, path, stack);
-  return out instanceof Comment ? out : new Comment(String(out));
+  // Encrypted or decrypted, a comment stays where it was written (inline or on its own line).
+  if (out instanceof Comment && out.inline === c.inline) return out;
+  return new Comment(out instanceof Comment ? out.text : String(out), c.inline);
 }
 
 function walkSequence(seq: Sequence, path: string[], outer: string[][], visit: LeafVisitor): Sequence {

@@ -51,14 +51,22 @@ export function kyamlReadableText(text: string, file: string): string {
   pieces.push([start, text.length]);
   const unread: Array<[number, number]> = [];
   const glued: number[] = [];
+  const quoted: Array<[number, number]> = [];
+  const breaks: number[] = [];
+  const pads: Array<[number, number]> = [];
   for (const [from, to] of pieces) {
     const piece = text.slice(from, to);
     const read = goYamlFirstDocument(piece, 2);
     const end = readEnd(read, text, from, file);
     if (!NOTHING.test(piece.slice(end))) unread.push([from + end, to]);
-    if ("glued" in read) for (const at of read.glued) glued.push(from + at);
+    if ("glued" in read) {
+      for (const at of read.glued) glued.push(from + at);
+      for (const [a, b] of read.quoted) quoted.push([from + a, from + b]);
+      for (const at of read.breaks) breaks.push(from + at);
+      for (const [at, n] of read.pads) pads.push([from + at, n]);
+    }
   }
-  return unglued(blanked(text, unread), glued);
+  return unglued(blanked(text, unread), { glued, quoted, breaks, pads });
 }
 
 /**
@@ -70,24 +78,43 @@ export function goYamlFirstDocumentText(text: string, file: string): string {
   const read = goYamlFirstDocument(text, 0);
   const end = readEnd(read, text, 0, file);
   const readable = NOTHING.test(text.slice(end)) ? text : blanked(text, [[end, text.length]]);
-  return unglued(readable, "glued" in read ? read.glued : []);
+  return "glued" in read ? unglued(readable, read) : readable;
 }
 
 /**
- * A blank where go-yaml ends a token that the `yaml` package would read on from (Scanner.glued:
- * `[?x]` → `[? x]`, `&a: 1` → `&a : 1`), so both read the same. Lines stay; columns after
- * one move by one on its line.
+ * `text` edited so that the `yaml` package reads what go-yaml reads (the scanner's findings):
+ * a blank where go-yaml ends a token that the `yaml` package would read on from (Scanner.glued:
+ * `[?x]` → `[? x]`, `&a: 1` → `&a : 1`, `[a]#c` → `[a] #c`), single quotes around a flow plain
+ * scalar it would read otherwise (Scanner.quoted: `[a:, -]` → `['a:', '-']`, the same strings),
+ * `\n` for a Unicode line break between tokens (Scanner.breaks), and spaces before a flow
+ * collection's line that go-yaml takes however shallow (Scanner.pads). Lines stay; columns after
+ * a blank, a quote or a pad move on its line.
  */
-function unglued(text: string, at: readonly number[]): string {
-  if (at.length === 0) return text;
-  const parts: string[] = [];
+function unglued(
+  text: string,
+  found: {
+    glued: readonly number[];
+    quoted: ReadonlyArray<[number, number]>;
+    breaks: readonly number[];
+    pads: ReadonlyArray<[number, number]>;
+  },
+): string {
+  type Edit = [number, number, (s: string) => string];
+  const edits: Edit[] = [
+    ...found.glued.map((q): Edit => [q, q, () => " "]),
+    ...found.quoted.map(([a, b]): Edit => [a, b, (s) => `'${s.replace(/'/g, "''")}'`]),
+    ...found.breaks.map((q): Edit => [q, q + 1, () => "\n"]),
+    ...found.pads.map(([q, n]): Edit => [q, q, () => " ".repeat(n)]),
+  ];
+  if (edits.length === 0) return text;
+  edits.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let out = "";
   let from = 0;
-  for (const q of at) {
-    parts.push(text.slice(from, q));
-    from = q;
+  for (const [a, b, edit] of edits) {
+    out += text.slice(from, a) + edit(text.slice(a, b));
+    from = b;
   }
-  parts.push(text.slice(from));
-  return parts.join(" ");
+  return out + text.slice(from);
 }
 
 /** Where what go-yaml read of the piece at `from` ends (a `...` included), or its problem thrown. */

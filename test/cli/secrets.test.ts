@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -264,6 +265,24 @@ describe("slipway secrets edit", () => {
     const emptied = fakeEditor(`: > "$f"`);
     expectOneLineError(run(["edit", file], { ...withKey(0), EDITOR: emptied.editor }), 1, /app\.yaml.*empty/);
     expect(readFileSync(file)).toEqual(before);
+  });
+
+  it("two edits at once: the later save is refused by name, the earlier one's change is kept", () => {
+    const dir = repo();
+    const file = path.join(dir, "secrets/app.yaml");
+    encryptInPlace(dir, "secrets/app.yaml");
+    // While the outer editor is open, a second `secrets edit` of the same file saves first.
+    const inner = fakeEditor(`sed -i 's/hunter2-e91b/inner-value/' "$f"`);
+    const bin = path.join(repoRoot, "bin/slipway.js");
+    const outer = fakeEditor(
+      `SOPS_EDITOR=${JSON.stringify(inner.editor)} ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} secrets edit ${JSON.stringify(file)} 2>/dev/null\nsed -i 's/hunter2-e91b/outer-value/' "$f"`,
+    );
+    const r = run(["edit", file], { ...withKey(0), SOPS_EDITOR: outer.editor });
+    expectOneLineError(r, 1, new RegExp(`^${file}: the file changed on disk while the editor was open`));
+    expect(r.stderr).not.toMatch(/inner-value|outer-value|hunter2/);
+    expect(run(["decrypt", file], withKey(0)).stdout).toBe(SECRET.replace("hunter2-e91b", "inner-value"));
+    expect(existsSync(path.dirname(editorLog(outer.log).file)), "the plaintext is removed").toBe(false);
+    expect(readdirSync(path.dirname(file)).sort(), "no temp file left beside it").toEqual(["app.yaml"]);
   });
 
   it("without a key nothing is written to a temp file", () => {
@@ -583,23 +602,35 @@ describe("slipway secrets: what the walk passes by is said", () => {
     expect(fifo.stdout).toContain(`${config}: cannot read: not a regular file`);
   });
 
-  it("a SOPS file that lost its metadata is named, not passed by in silence", () => {
+  it("a SOPS file that lost its metadata fails by name in every command and format", () => {
     const dir = repo();
     const enc = encryptInPlace(dir, "secrets/app.yaml").toString("utf8");
-    // A merge that kept the values and dropped the sops: block.
-    writeFileSync(path.join(dir, "secrets/cut.yaml"), enc.slice(0, enc.indexOf("sops:")));
+    // A merge that kept the values and dropped the sops: block: nobody can decrypt it.
+    const cut = path.join(dir, "secrets/cut.yaml");
+    writeFileSync(cut, enc.slice(0, enc.indexOf("sops:")));
     writeFileSync(path.join(dir, "secrets/README.md"), "Values look like ENC[AES256_GCM,data:…]\n");
+    writeFileSync(path.join(dir, "secrets/notes.yaml"), "how: values look like ENC[AES256_GCM,data:…]\n");
+    const broken =
+      /ENC\[AES256_GCM,…\] values but no sops metadata \(top-level `sops` key\): nobody can decrypt this file/;
     for (const args of [
       ["status", dir],
       ["rotate", "--dry-run", dir],
+      ["updatekeys", "--dry-run", dir],
     ]) {
       const r = run(args, withKey(0));
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain(
-        `skipped ${path.join(dir, "secrets/cut.yaml")}: ENC[AES256_GCM,…] values but no sops metadata`,
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(1);
+      expect(`${r.stdout}${r.stderr}`).toMatch(new RegExp(`${cut}[^\n]*\n?[^\n]*${broken.source}`));
+      expect(`${r.stdout}${r.stderr}`, "prose quoting the form is not a SOPS file").not.toMatch(
+        /README\.md|notes\.yaml/,
       );
-      expect(r.stderr, "prose quoting the form is not a SOPS file").not.toContain("README.md");
     }
+    const json = run(["status", "--format", "json", dir], withKey(0));
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as StatusJson;
+    const entry = report.files.find((f) => f.file === cut) as { ok: boolean; error?: string } | undefined;
+    expect(entry?.ok).toBe(false);
+    expect(entry?.error).toMatch(broken);
+    expect(report.ok).toBe(false);
   });
 });
 

@@ -108,6 +108,39 @@ const CASES: Array<[string, string, string, string]> = [
     "a: {b: {c: 1, z: 2}}\n",
     `- at '/a/b/c': got number, want string\n- at '/a/b': additional properties 'z' not allowed`,
   ],
+  [
+    "a $dynamicRef cycle: v6's reference-cycle error (Slipway said it could not follow it)",
+    `{"$schema":"https://json-schema.org/draft/2020-12/schema","$dynamicAnchor":"meta","$ref":"#/$defs/a","$defs":{"a":{"$dynamicRef":"#meta"}}}`,
+    "a: 1\n",
+    `- at '': both /$ref/$dynamicRef and  resolve to "file:///values.schema.json#" causing reference cycle`,
+  ],
+  [
+    "a $dynamicRef cycle through pointers, in an allOf",
+    `{"allOf":[{"$dynamicRef":"#/allOf/1"},{"$dynamicRef":"#/allOf/0"}]}`,
+    "a: 1\n",
+    `- at '': 'allOf' failed\n  - at '': both /allOf/0/$dynamicRef/$dynamicRef and /allOf/0 resolve to "file:///values.schema.json#/allOf/0" causing reference cycle\n  - at '': both /allOf/1/$dynamicRef/$dynamicRef and /allOf/1 resolve to "file:///values.schema.json#/allOf/1" causing reference cycle`,
+  ],
+  [
+    "a recursive $dynamicRef that consumes the values",
+    `{"$defs":{"n":{"$dynamicAnchor":"n","type":"object","properties":{"x":{"$dynamicRef":"#n"}}}},"$ref":"#/$defs/n"}`,
+    "x: {x: 3}\n",
+    `- at '/x/x': got number, want object`,
+  ],
+  [
+    "a nested draft-04 $schema without id: v6 ignores it, so exclusiveMaximum must be a number",
+    `{"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":{"$schema":"http://json-schema.org/draft-04/schema#","maximum":0,"exclusiveMaximum":true}}}`,
+    "a: 1\n",
+    `"file:///values.schema.json#" is not valid against metaschema: jsonschema validation failed with 'https://json-schema.org/draft/2020-12/schema#'
+- at '': 'allOf' failed
+  - at '/properties/a': 'allOf' failed
+    - at '/properties/a/exclusiveMaximum': got boolean, want number`,
+  ],
+  [
+    "draft-04's exclusiveMaximum is a boolean",
+    `{"$schema":"http://json-schema.org/draft-04/schema#","properties":{"a":{"maximum":0,"exclusiveMaximum":true}}}`,
+    "a: 1\n",
+    `- at '/a': exclusiveMaximum: got 1, want 0`,
+  ],
 ];
 
 describe("values.schema.json violations worded as Helm 4.1.4", () => {
@@ -151,5 +184,17 @@ describe("a schema nested deeper than any chart needs", () => {
     expect(out).toContain(HEAD);
     expect(out).toMatch(/values\.schema\.json.*nested deeper than \d+ levels/);
     expect(out).not.toMatch(/call stack/i);
+  });
+});
+
+describe("a nested resource of another draft", () => {
+  it("is said to be beyond Slipway, never judged in the root's draft", () => {
+    // Helm validates `a` in draft-04 ("- at '/a': exclusiveMaximum: got 1, want 0"); Slipway
+    // validates in one draft, and ajv's own words ("exclusiveMaximum value must be ...") misled.
+    forgetValidators();
+    const schema = `{"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":{"$schema":"http://json-schema.org/draft-04/schema#","id":"http://e.com/x","maximum":0,"exclusiveMaximum":true}}}`;
+    expect(report(schema, "a: 1\n")).toBe(
+      `${HEAD}values.schema.json: Slipway cannot validate values against a schema that nests a resource of another draft ('http://json-schema.org/draft-04/schema#' in "http://e.com/x"); use --skip-schema-validation`,
+    );
   });
 });

@@ -298,7 +298,6 @@ const PROBES: Array<{ name: string; schema: unknown; values: string; cannot?: Re
       properties: { a: { $ref: "#/$defs/s" } },
     },
     values: "a: 1",
-    cannot: /Slipway cannot validate values against a \$ref cycle/,
   },
   {
     name: "draft-04 additionalProperties: false",

@@ -31,6 +31,7 @@ export const allRuleIds: readonly string[] = [
   "flux-decryption-missing",
   "sops-undecryptable",
   "sops-mac-mismatch",
+  "sops-metadata-missing",
   "service-selector-matches",
   "workload-selector-matches-template",
   "image-tag-pinned",

@@ -11,10 +11,16 @@ import * as path from "node:path";
 import { readRegularFile } from "../../fs/read-regular.js";
 import { kustomizationFileNames } from "../../kustomize/kustomization.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../../kustomize/types.js";
-import { DECRYPT_ANNOTATION, hasSopsMarker, platformSecrets } from "../../platform/decrypt.js";
+import {
+  DECRYPT_ANNOTATION,
+  type FluxSopsFormat,
+  fluxFormatForPath,
+  hasSopsMarker,
+  platformSecrets,
+} from "../../platform/decrypt.js";
 import { isCoreSecret } from "../../platform/masking.js";
 import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../../platform/model.js";
-import { formatFromPath } from "../../sops/index.js";
+import { holdsEncryptedValue } from "../../sops/index.js";
 import { parseYaml, parseYamlDocuments } from "../../yaml/index.js";
 import type { Rule, RuleContext } from "../types.js";
 
@@ -67,6 +73,25 @@ function onlyPlaceholders(doc: YamlMap): boolean {
   return values.length > 0 && values.every((v) => typeof v === "string" && VARIABLE.test(v));
 }
 
+const DATA_MARKERS: FluxSopsFormat[] = ["yaml", "json", "dotenv", "ini"];
+
+/**
+ * A Secret whose every value is a whole SOPS file (`data: {app.ini: <base64 of it>}`), which
+ * Flux decrypts field by field (decryptor.go DecryptResource): ciphertext, not values in the clear.
+ */
+function onlySopsData(doc: YamlMap): boolean {
+  if (isMap(doc.stringData) && Object.keys(doc.stringData).length > 0) return false;
+  const values = isMap(doc.data) ? Object.values(doc.data) : [];
+  return (
+    values.length > 0 &&
+    values.every((v) => {
+      if (typeof v !== "string") return false;
+      const bytes = Buffer.from(v, "base64");
+      return DATA_MARKERS.some((f) => hasSopsMarker(bytes, f));
+    })
+  );
+}
+
 function isKustomizationFile(file: string): boolean {
   return kustomizationFileNames.includes(path.posix.basename(file));
 }
@@ -88,6 +113,14 @@ function lineOf(text: string, pattern: RegExp): number | undefined {
   return i < 0 ? undefined : i + 1;
 }
 
+/**
+ * A file that holds values in sops' ENC form but lost the metadata Flux looks for (its MAC
+ * marker, decryptor.go): not in the clear, but decryptable by nobody.
+ */
+function lostSopsMetadata(bytes: Buffer, format: FluxSopsFormat): boolean {
+  return !hasSopsMarker(bytes, format) && holdsEncryptedValue(bytes.toString("utf8"));
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -96,6 +129,33 @@ interface GeneratedSecretSource {
   /** Why it is secret material in the clear, or undefined when its inputs are SOPS files. */
   plain?: string;
   line?: number;
+}
+
+function strings(v: YamlValue | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/**
+ * The files a `secretGenerator` entry reads (repository-relative), with the format Flux decrypts
+ * each as (decryptor.go decryptKustomizationSources: `files` by key, `envs` dotenv by default).
+ */
+function generatorInputs(
+  kfile: string,
+  entry: YamlMap,
+): Array<{ p: string; file: string; format: FluxSopsFormat }> {
+  const dir = path.posix.dirname(kfile);
+  const at = (p: string) => path.posix.normalize(path.posix.join(dir, p));
+  return [
+    ...strings(entry.files).map((e) => {
+      const eq = e.indexOf("=");
+      const p = eq >= 0 ? e.slice(eq + 1) : e;
+      return { p, file: at(p), format: fluxFormatForPath(eq >= 0 ? e.slice(0, eq) : path.posix.basename(p)) };
+    }),
+    ...strings(entry.envs).map((p) => {
+      const f = fluxFormatForPath(p);
+      return { p, file: at(p), format: f === "binary" ? ("dotenv" as const) : f };
+    }),
+  ];
 }
 
 /**
@@ -127,24 +187,12 @@ function generatedSource(
     .sort((a, b) => String(b.name).length - String(a.name).length)[0];
   if (!entry) return undefined;
   const line = lineOf(text, new RegExp(`name:\\s*["']?${escapeRegExp(String(entry.name))}["']?\\s*$`));
-  const strs = (v: YamlValue | undefined) =>
-    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-  if (strs(entry.literals).length > 0) return { plain: "from secretGenerator literals", line };
-  const dir = path.posix.dirname(kfile);
-  const files = [
-    ...strs(entry.files).map((e) => {
-      const eq = e.indexOf("=");
-      const p = eq >= 0 ? e.slice(eq + 1) : e;
-      return { p, format: formatFromPath(eq >= 0 ? e.slice(0, eq) : path.posix.basename(p)) };
-    }),
-    ...strs(entry.envs).map((p) => {
-      const f = formatFromPath(p);
-      return { p, format: f === "binary" ? ("dotenv" as const) : f };
-    }),
-  ];
-  const plain = files.filter(({ p, format }) => {
-    const b = read(path.posix.normalize(path.posix.join(dir, p)));
-    return b !== undefined && !hasSopsMarker(b, format);
+  if (strings(entry.literals).length > 0) return { plain: "from secretGenerator literals", line };
+  const files = generatorInputs(kfile, entry);
+  // An input that lost its sops metadata is not in the clear: sops-metadata-missing says it.
+  const plain = files.filter(({ file, format }) => {
+    const b = read(file);
+    return b !== undefined && !hasSopsMarker(b, format) && !holdsEncryptedValue(b.toString("utf8"));
   });
   if (plain.length === 0) return {};
   return { plain: `from unencrypted secretGenerator input ${plain.map((f) => f.p).join(", ")}`, line };
@@ -178,9 +226,10 @@ const secretNotEncrypted: Rule = {
         });
         continue;
       }
-      if (hasSopsMarker(bytes, formatFromPath(file))) continue;
+      const format = fluxFormatForPath(file);
+      if (hasSopsMarker(bytes, format) || lostSopsMetadata(bytes, format)) continue;
       const doc = sourceDocument(bytes.toString("utf8"), file, r.source?.line ?? 0);
-      if (doc && (!hasValues(doc) || onlyPlaceholders(doc))) continue;
+      if (doc && (!hasValues(doc) || onlyPlaceholders(doc) || onlySopsData(doc))) continue;
       ctx.report({
         message: `Secret ${secretName(obj)} is not SOPS-encrypted in ${file}: its values are in Git in the clear`,
         resource: r,
@@ -339,7 +388,20 @@ const sopsUndecryptable: Rule = {
     // Without any identity nothing can be judged: an info note, not an error.
     const severity = secrets?.haveIdentities ? undefined : ("info" as const);
     for (const cluster of ctx.clusters()) {
-      const mine = problems.filter((p) => p.cluster === cluster.name);
+      const here = problems.filter((p) => p.cluster === cluster.name);
+      // Files Flux decrypts and Slipway cannot read (INI): a limit of Slipway, so a warning,
+      // never an error of the repository, but never passed by either.
+      const unsupported = here.filter((p) => p.unsupported);
+      if (unsupported.length > 0) {
+        const files = [...new Set(unsupported.map((p) => p.file))];
+        ctx.report({
+          message: `cluster ${cluster.name}: ${files.length} SOPS file${files.length === 1 ? "" : "s"} Slipway cannot decrypt though Flux does (values stay encrypted and masked): ${files.join(", ")}: ${unsupported[0]!.reason}`,
+          cluster: cluster.name,
+          file: files[0]!,
+          severity: "warning",
+        });
+      }
+      const mine = here.filter((p) => !p.unsupported);
       if (mine.length === 0) continue;
       const byReason = new Map<string, Set<string>>();
       for (const p of mine) byReason.set(p.reason, (byReason.get(p.reason) ?? new Set()).add(p.file));
@@ -373,6 +435,56 @@ const sopsMacMismatch: Rule = {
   },
 };
 
+/** The `secretGenerator` entries of a kustomization file; none when it does not parse. */
+function secretGenerators(read: (file: string) => Buffer | undefined, kfile: string): YamlMap[] {
+  const bytes = read(kfile);
+  if (!bytes) return [];
+  try {
+    const raw = parseYaml(bytes.toString("utf8"), kfile);
+    return isMap(raw) && Array.isArray(raw.secretGenerator) ? raw.secretGenerator.filter(isMap) : [];
+  } catch {
+    return [];
+  }
+}
+
+const sopsMetadataMissing: Rule = {
+  id: "sops-metadata-missing",
+  defaultSeverity: "error",
+  description:
+    "A file the platform applies holds SOPS-encrypted values but no sops metadata: nobody can decrypt it",
+  help: "The `sops:` block (or sops_* lines) carries the data key and the MAC; without it no key decrypts the values, and Flux, finding no MAC, passes the ENC[…] text on as the values. Restore the file from history (a merge that dropped the block?), or re-create it with `slipway secrets encrypt --in-place FILE`.",
+  run(ctx: RuleContext) {
+    const read = fileReader(ctx.platform);
+    const seen = new Set<string>();
+    const check = (file: string, format: FluxSopsFormat, r: RenderedResource) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const bytes = read(file);
+      if (!bytes || !lostSopsMetadata(bytes, format)) return;
+      ctx.report({
+        message: `${file} holds ENC[AES256_GCM,…] values but no sops metadata: nobody can decrypt it, and Flux (finding no MAC) passes the ciphertext on as the values`,
+        resource: r,
+        file,
+        line: lineOf(bytes.toString("utf8"), /ENC\[AES256_GCM,/),
+      });
+    };
+    for (const r of ctx.resources()) {
+      const file = r.source?.file;
+      if (!file) continue;
+      if (!isKustomizationFile(file)) {
+        check(file, fluxFormatForPath(file), r);
+        continue;
+      }
+      // A generated object's source is its kustomization file: Flux decrypts the inputs.
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const g of secretGenerators(read, file)) {
+        for (const input of generatorInputs(file, g)) check(input.file, input.format, r);
+      }
+    }
+  },
+};
+
 export const rules: Rule[] = [
   secretNotEncrypted,
   secretInBase,
@@ -380,4 +492,5 @@ export const rules: Rule[] = [
   fluxDecryptionMissing,
   sopsUndecryptable,
   sopsMacMismatch,
+  sopsMetadataMissing,
 ];

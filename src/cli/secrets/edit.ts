@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import { SlipwayError } from "../../errors.js";
 import { type DecryptedSops, decryptSops, plaintextBytes, reencryptEdited } from "../../sops/index.js";
-import { refuseReadOnly, replaceFile } from "./write.js";
+import { refuseReadOnly, replaceFiles } from "./write.js";
 
 /**
  * `slipway secrets edit FILE`: the plaintext goes to a 0600 file in a fresh 0700 temp
@@ -119,6 +119,25 @@ function askToEditAgain(file: string, problem: string): Promise<boolean> {
   });
 }
 
+/**
+ * The file on disk must still be the one decrypted for the editor: another edit saved meanwhile
+ * (a second `secrets edit`, a `git pull`, an editor open on the ciphertext) would otherwise be
+ * silently replaced by this one. sops does not check; the edit is refused, the file kept.
+ */
+function refuseChangedMeanwhile(file: string, original: Buffer): void {
+  let now: Buffer | undefined;
+  try {
+    now = fs.readFileSync(file);
+  } catch {
+    now = undefined;
+  }
+  if (now === undefined || !now.equals(original))
+    throw new SlipwayError(
+      `the file changed on disk while the editor was open (another edit saved it?); this edit is not saved and the file is left as it is now: run 'slipway secrets edit' again`,
+      { file },
+    );
+}
+
 export async function editFile(
   file: string,
   opts: { identities: readonly string[]; editor?: string; interactive?: boolean },
@@ -163,7 +182,9 @@ export async function editFile(
         throw new SlipwayError(`edited content is invalid, file unchanged: ${msg}`, { file });
       }
       if (output.equals(original)) return { changed: false };
-      replaceFile(file, output);
+      refuseChangedMeanwhile(file, original);
+      // Checked again just before the rename (writeFileSet): the editor may have taken hours.
+      replaceFiles([{ file, before: original, output }]);
       return { changed: true };
     }
   } finally {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SlipwayError } from "../../errors.js";
-import { formatFromPath } from "../../sops/index.js";
+import { formatFromPath, holdsEncryptedValue } from "../../sops/index.js";
 
 /** Finding the SOPS-encrypted files of a tree, as `updatekeys`, `rotate` and `status` need. */
 
@@ -34,13 +34,14 @@ export function looksLikeSops(file: string, bytes: Buffer): boolean {
 
 /**
  * A YAML, JSON or dotenv file with values in sops' ENC form but without the metadata: nobody can
- * decrypt it (a conflict resolution that dropped the `sops:` block, a truncated copy). Not an
- * error — a fixture may quote such values — but said, so that `rotate` does not pass it by
- * unnoticed. Binary files are left out: a document may quote an ENC string anywhere.
+ * decrypt it (a conflict resolution that dropped the `sops:` block, a truncated copy). Found
+ * like a SOPS file, so that every command fails on it by name: Flux does not decrypt it either
+ * (no `mac` marker) and applies the ciphertext as the values. Binary files are left out: a
+ * document may quote an ENC string anywhere.
  */
 function lostItsMetadata(file: string, bytes: Buffer): boolean {
   const format = formatFromPath(file);
-  return format !== "binary" && !file.endsWith(".ini") && bytes.includes("ENC[AES256_GCM,");
+  return format !== "binary" && !file.endsWith(".ini") && holdsEncryptedValue(bytes.toString("utf8"));
 }
 
 /** A file the walk passed by that could be a SOPS file: said on stderr, never skipped in silence. */
@@ -77,12 +78,7 @@ function walk(dir: string, out: string[], skipped: Skipped[], roots: readonly st
         skipped.push({ file: p, why: `cannot read: ${(err as NodeJS.ErrnoException).code ?? "error"}` });
         continue;
       }
-      if (looksLikeSops(p, bytes)) out.push(p);
-      else if (lostItsMetadata(p, bytes))
-        skipped.push({
-          file: p,
-          why: "ENC[AES256_GCM,…] values but no sops metadata (a SOPS file cut short or merged badly?), not read as one",
-        });
+      if (looksLikeSops(p, bytes) || lostItsMetadata(p, bytes)) out.push(p);
     } else if (e.isSymbolicLink()) {
       // A link whose target the walk reaches anyway is no loss; one that leads elsewhere (or
       // nowhere) is not followed, and the user learns that its target was not looked at.

@@ -732,7 +732,7 @@ export function applyReplacements(resources: ResMap, replacements: ReplacementSp
         for (const r of list) if (isTarget(r, t)) applyToTarget(r, value, t, secrets);
       }
     } catch (e) {
-      if (e instanceof SlipwayError && !e.file && file) throw new SlipwayError(e.message, { file });
+      if (e instanceof SlipwayError && !e.file && file) throw e.withContext(e.message, { file });
       throw e;
     }
   }

@@ -7,6 +7,8 @@ import {
   isSeq,
   LineCounter,
   type Node,
+  type YAMLMap,
+  type YAMLSeq,
   type Scalar as YamlScalar,
 } from "yaml";
 import { isGoStdBase64 } from "../../go/base64.js";
@@ -42,12 +44,34 @@ class YamlLoadError extends Error {
 const BINARY_TAG = "tag:yaml.org,2002:binary";
 const STR_TAG = "tag:yaml.org,2002:str";
 
-function commentsOf(text: string | null | undefined): Comment[] {
+function commentsOf(text: string | null | undefined, inline = false): Comment[] {
   if (!text) return [];
   return text
     .split("\n")
     .filter((l) => l !== "")
-    .map((l) => new Comment(l));
+    .map((l) => new Comment(l, inline));
+}
+
+/**
+ * `key: # note` over a block collection: go-yaml makes it the key's LineComment, which sops puts
+ * before the key (stores/yaml/store.go) and so writes above it; the yaml package makes it the
+ * first line of the collection's commentBefore, as it does a comment on the next line, so the
+ * source line tells them apart. Taken off the collection, so it is not read twice.
+ */
+function takeKeyLineComment(text: string, keyNode: Node | null, value: YAMLMap | YAMLSeq): Comment[] {
+  const end = keyNode?.range?.[1];
+  if (end === undefined || !value.commentBefore || value.flow) return [];
+  const eol = text.indexOf("\n", end);
+  const rest = text.slice(end, eol < 0 ? text.length : eol);
+  // After the `:` only properties (anchor, tag) may come before the comment.
+  if (!/^[ \t]*:(?:[ \t]+[&!][^ \t]*)*[ \t]+#/.test(rest)) return [];
+  const [first, ...others] = value.commentBefore.split("\n");
+  value.commentBefore = others.length > 0 ? others.join("\n") : null;
+  return commentsOf(first);
+}
+
+function isCollection(node: unknown): node is YAMLMap | YAMLSeq {
+  return isMap(node) || isSeq(node);
 }
 
 export function loadYaml(text: string): TreeBranches {
@@ -101,8 +125,10 @@ export function loadYaml(text: string): TreeBranches {
           const key = keyOf(keyNode, lineOf(keyNode));
           const valueNode = pair.value as Node | null;
           b.items.push(...commentsOf(keyNode?.commentBefore), ...commentsOf(keyNode?.comment));
+          if (isCollection(valueNode)) b.items.push(...takeKeyLineComment(text, keyNode, valueNode));
           if (isScalar(valueNode) || isAlias(valueNode)) {
-            b.items.push(...commentsOf(valueNode.commentBefore), ...commentsOf(valueNode.comment));
+            // go-yaml's value LineComment: sops flags it Inline (stores/yaml/store.go).
+            b.items.push(...commentsOf(valueNode.commentBefore), ...commentsOf(valueNode.comment, true));
           }
           b.items.push({ key, value: convert(valueNode, depth + 1) });
         }
@@ -115,7 +141,7 @@ export function loadYaml(text: string): TreeBranches {
         for (const item of node.items) {
           const n = item as Node | null;
           if (isScalar(n) || isAlias(n))
-            s.items.push(...commentsOf(n.commentBefore), ...commentsOf(n.comment));
+            s.items.push(...commentsOf(n.commentBefore), ...commentsOf(n.comment, true));
           s.items.push(convert(item, depth + 1));
         }
         s.items.push(...commentsOf(node.comment));
@@ -203,10 +229,18 @@ function emitBranch(
     put("{}");
     return;
   }
+  let inline: string[] = [];
   for (const item of b.items) {
-    if (item instanceof Comment) put(`#${item.text}`);
-    else emitValue(`${emitKey(item.key)}:`, item.value, indent, step, lines, put);
+    if (item instanceof Comment) {
+      if (item.inline) inline.push(item.text);
+      else put(`#${item.text}`);
+    } else {
+      emitValue(`${emitKey(item.key)}:`, item.value, indent, step, lines, put, undefined, inline);
+      inline = [];
+    }
   }
+  // With no value left to follow, sops writes them as foot comments (appendTreeBranch).
+  for (const text of inline) put(`#${text}`);
 }
 
 function emitSequence(
@@ -222,14 +256,27 @@ function emitSequence(
     return;
   }
   const pad = " ".repeat(indent);
+  let inline: string[] = [];
   for (const item of seq.items) {
-    if (item instanceof Comment) put(`#${item.text}`);
-    else if (item instanceof Branch && item.items.length > 0) {
+    if (item instanceof Comment) {
+      if (item.inline) inline.push(item.text);
+      else put(`#${item.text}`);
+      continue;
+    }
+    // Only a scalar item carries one (the loader flags scalar and alias items' comments).
+    for (const text of isNonEmptyCollection(item) ? inline : []) put(`#${text}`);
+    if (item instanceof Branch && item.items.length > 0) {
       emitBranch(item, indent + 2, step, lines, takePrefix(put, pad, "- "));
     } else if (item instanceof Sequence && item.items.length > 0) {
       emitSequence(item, indent + 2, step, lines, takePrefix(put, pad, "- "));
-    } else emitValue("-", item, indent + 2 - step, step, lines, put, indent + 2);
+    } else emitValue("-", item, indent + 2 - step, step, lines, put, indent + 2, inline);
+    inline = [];
   }
+  for (const text of inline) put(`#${text}`);
+}
+
+function isNonEmptyCollection(v: TreeValue): boolean {
+  return (v instanceof Branch || v instanceof Sequence) && v.items.length > 0;
 }
 
 type LineWriter = ((line: string) => void) & { pending?: () => string | undefined };
@@ -273,30 +320,45 @@ function emitValue(
   lines: string[],
   put: LineWriter,
   scalarIndent?: number,
+  inline: readonly string[] = [],
 ): void {
+  // go-yaml writes a line comment after the value on its first line (after a block scalar's
+  // header, emitterc.go yaml_emitter_write_literal_scalar), one space before the `#`.
+  const tail = inline.length > 0 ? ` #${inline[0]}` : "";
+  const more = () => {
+    for (const text of inline.slice(1)) put(`#${text}`);
+  };
   if (value instanceof Branch) {
-    if (value.items.length === 0) put(`${head} {}`);
+    if (value.items.length === 0) put(`${head} {}${tail}`);
     else {
-      put(head);
+      put(`${head}${tail}`);
+      more();
       emitBranch(value, nextIndent(indent, step), step, lines, undefined);
+      return;
     }
+    more();
     return;
   }
   if (value instanceof Sequence) {
-    if (value.items.length === 0) put(`${head} []`);
+    if (value.items.length === 0) put(`${head} []${tail}`);
     else {
-      put(head);
+      put(`${head}${tail}`);
+      more();
       emitSequence(value, nextIndent(indent, step), step, lines, undefined);
+      return;
     }
+    more();
     return;
   }
   const block = blockScalar(value, scalarIndent ?? nextIndent(indent, step), step);
   if (block) {
-    put(`${head} ${block[0]}`);
+    put(`${head} ${block[0]}${tail}`);
+    more();
     lines.push(...block.slice(1));
     return;
   }
-  put(`${head} ${scalarText(value)}`);
+  put(`${head} ${scalarText(value)}${tail}`);
+  more();
 }
 
 function scalarText(v: TreeValue): string {

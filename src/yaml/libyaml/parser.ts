@@ -68,6 +68,21 @@ class Parser {
     return this.s.glued;
   }
 
+  /** Scanner.quoted: flow plain scalars the `yaml` package would read otherwise. */
+  get quoted(): ReadonlyArray<[number, number]> {
+    return this.s.quoted;
+  }
+
+  /** Scanner.breaks: Unicode line breaks between tokens. */
+  get breaks(): readonly number[] {
+    return this.s.breaks;
+  }
+
+  /** Scanner.pads: flow collection lines to indent. */
+  get pads(): ReadonlyArray<[number, number]> {
+    return this.s.pads;
+  }
+
   private fail(problem: string, problemMark: Mark, contextMark?: Mark): never {
     throw new LibyamlError("parser", problem, problemMark, contextMark);
   }
@@ -491,6 +506,12 @@ export type GoYamlDocument =
       markerEnd?: number;
       /** offsets in the document where go-yaml ends a token the `yaml` package reads on (Scanner.glued) */
       glued: number[];
+      /** start and end offsets of plain scalars the `yaml` package must read quoted (Scanner.quoted) */
+      quoted: Array<[number, number]>;
+      /** offsets of U+0085/U+2028/U+2029 between tokens, line breaks to go-yaml (Scanner.breaks) */
+      breaks: number[];
+      /** flow collection lines to indent, with the spaces to add (Scanner.pads) */
+      pads: Array<[number, number]>;
     };
 
 /**
@@ -506,7 +527,7 @@ export function goYamlFirstDocument(text: string, lookahead: 0 | 2): GoYamlDocum
   try {
     p.next(); // STREAM_START
     let e = p.next();
-    if (e.type === "STREAM_END") return { end: text.length, glued: [] };
+    if (e.type === "STREAM_END") return { end: text.length, glued: [], quoted: [], breaks: [], pads: [] };
     let depth = 0;
     const documented = e.type === "DOCUMENT_START";
     if (documented) e = p.next();
@@ -520,7 +541,12 @@ export function goYamlFirstDocument(text: string, lookahead: 0 | 2): GoYamlDocum
     const end = p.documentEnd < 0 ? text.length : p.documentEnd;
     // The scanner may have read ahead of the document.
     const glued = p.glued.filter((at) => at < end);
-    return p.documentEndMarker < 0 ? { end, glued } : { end, markerEnd: p.documentEndMarker, glued };
+    const quoted = p.quoted.filter(([, to]) => to <= end);
+    const breaks = p.breaks.filter((at) => at < end);
+    const pads = p.pads.filter(([at]) => at < end);
+    return p.documentEndMarker < 0
+      ? { end, glued, quoted, breaks, pads }
+      : { end, markerEnd: p.documentEndMarker, glued, quoted, breaks, pads };
   } catch (err) {
     if (!(err instanceof LibyamlError)) throw err;
     const context = err.contextMark;

@@ -102,6 +102,25 @@ export class Scanner {
    * or `-` (`&a: 1` anchors an empty key; YAML 1.2 reads the anchor `a:`).
    */
   readonly glued: number[] = [];
+  /**
+   * Plain scalars of a flow collection (one line each) that the `yaml` package reads otherwise:
+   * one ending in `:` right before `,`, `]` or `}` (go-yaml keeps the `:`, so `[a:, b]` is
+   * `["a:", "b"]`; YAML 1.2 reads a pair) and a bare `-` (a scalar to go-yaml, a block entry to
+   * the `yaml` package). Start and end offsets.
+   */
+  readonly quoted: Array<[number, number]> = [];
+  /**
+   * U+0085, U+2028 and U+2029 between tokens: line breaks to go-yaml (YAML 1.1), content to the
+   * `yaml` package (YAML 1.2), which then reads `a: b<NEL>c: d` as one line. Offsets.
+   */
+  readonly breaks: number[] = [];
+  /**
+   * Lines of a flow collection indented no deeper than the block collection around it: go-yaml
+   * does not mind (`key: [a,\nb]`), the `yaml` package fails them ("must be sufficiently
+   * indented"). Line start offsets, with the spaces that make them deep enough; the spaces
+   * leading a line in a flow collection are no content, of a scalar or otherwise.
+   */
+  readonly pads: Array<[number, number]> = [];
 
   /**
    * `lookahead`: the tokens kept queued past the head. go-yaml v2 scans no further than it must
@@ -136,6 +155,11 @@ export class Scanner {
     } else return;
     this.mark.column = 0;
     this.mark.line++;
+    if (this.flowLevel > 0) {
+      let spaces = 0;
+      while (this.text.charAt(this.mark.index + spaces) === " ") spaces++;
+      if (spaces <= this.indent) this.pads.push([this.mark.index, this.indent + 1 - spaces]);
+    }
   }
 
   private fail(problem: string, context?: Mark): never {
@@ -590,8 +614,13 @@ export class Scanner {
     for (;;) {
       while (this.ch() === " " || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && this.ch() === "\t"))
         this.skip();
+      // go-yaml starts a comment at a `#` between tokens even with no blank before it
+      // (`[a]#c`, `"a"#c`); the `yaml` package requires one.
+      const at = this.mark.index;
+      if (this.ch() === "#" && at > 0 && !isBlankZ(this.text.charAt(at - 1))) this.glued.push(at);
       this.skipComment();
       if (!isBreakChar(this.ch())) return;
+      if (this.ch() !== "\n" && this.ch() !== "\r") this.breaks.push(this.mark.index);
       this.skipLine();
       if (this.flowLevel === 0) this.simpleKeyAllowed = true;
     }
@@ -622,15 +651,24 @@ export class Scanner {
     this.skipBlanks();
     this.skipComment();
     if (!isBreakZ(this.ch())) this.fail("did not find expected comment or line break", start);
-    this.skipLine();
+    this.skipBlockScalarLine();
     let indent = increment > 0 ? (this.indent >= 0 ? this.indent + increment : increment) : 0;
     indent = this.blockScalarBreaks(indent, start);
     while (this.mark.column === indent && !isZ(this.ch())) {
       while (!isBreakZ(this.ch())) this.skip();
-      this.skipLine();
+      this.skipBlockScalarLine();
       indent = this.blockScalarBreaks(indent, start);
     }
     this.insert(-1, this.simple("SCALAR", start, this.here()));
+  }
+
+  /**
+   * A line break of a block scalar. go-yaml reads a NEL there as `\n` (scannerc.go read_line),
+   * so it is one of the `breaks` to edit; a LS or PS it keeps as itself, in the value (not done).
+   */
+  private skipBlockScalarLine(): void {
+    if (this.ch() === "\u0085") this.breaks.push(this.mark.index);
+    this.skipLine();
   }
 
   private blockScalarBreaks(indentIn: number, start: Mark): number {
@@ -642,7 +680,7 @@ export class Scanner {
       if ((indent === 0 || this.mark.column < indent) && this.ch() === "\t")
         this.fail("found a tab character where an indentation space is expected", start);
       if (!isBreakChar(this.ch())) break;
-      this.skipLine();
+      this.skipBlockScalarLine();
     }
     if (indent === 0) indent = Math.max(maxIndent, this.indent + 1, 1);
     return indent;
@@ -716,6 +754,7 @@ export class Scanner {
     let end = this.here();
     const indent = this.indent + 1;
     let leadingBlanks = false;
+    const unicodeBreaks: number[] = [];
     for (;;) {
       if (this.documentIndicatorHere()) break;
       if (this.ch() === "#") break;
@@ -733,15 +772,22 @@ export class Scanner {
             this.fail("found a tab character that violates indentation", start);
           this.skip();
         } else {
+          if (this.ch() !== "\n" && this.ch() !== "\r") unicodeBreaks.push(this.mark.index);
           this.skipLine();
           leadingBlanks = true;
         }
       }
       if (this.flowLevel === 0 && this.mark.column < indent) break;
     }
+    // Past the scalar's end they separate tokens; inside a multi-line one they are folded content.
+    for (const at of unicodeBreaks) if (at >= end.index) this.breaks.push(at);
     const token = this.simple("SCALAR", start, end);
     token.plain = true;
     this.insert(-1, token);
+    if (this.flowLevel > 0 && start.line === end.line) {
+      const value = this.text.slice(start.index, end.index);
+      if (value === "-" || value.endsWith(":")) this.quoted.push([start.index, end.index]);
+    }
     if (leadingBlanks) this.simpleKeyAllowed = true;
   }
 }

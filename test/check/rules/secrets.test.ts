@@ -191,4 +191,64 @@ stringData:
     const clean = await check({ ...files, "ok/s.yaml": encForDev });
     expect(clean.filter((f) => f.rule === "sops-mac-mismatch")).toEqual([]);
   });
+  it("sops-metadata-missing: ENC values without the sops block are an error, not 'in the clear'", async () => {
+    // A merge that kept the values and dropped the `sops:` block: Flux finds no MAC marker
+    // (decryptor.go), decrypts nothing and applies the ENC[…] text; nobody can decrypt it.
+    const cut = encForDev.slice(0, encForDev.indexOf("sops:"));
+    const envs = await encryptSops("DB_PASSWORD=hunter2-env\n", {
+      format: "dotenv",
+      rule: ruleForRecipients([DEV]),
+      config: null,
+    });
+    const cutEnv = envs
+      .toString()
+      .split("\n")
+      .filter((l) => !l.startsWith("sops_"))
+      .join("\n");
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "resources: [cut.yaml]\nsecretGenerator:\n  - name: gen\n    envs: [db.env]\n",
+      "app/cut.yaml": cut,
+      "app/db.env": cutEnv,
+      "app/notes.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\ndata:\n  how: values look like ENC[AES256_GCM,data:…]\n",
+    });
+    const mine = findings.filter((f) => f.rule === "sops-metadata-missing");
+    expect(mine.map((f) => [f.severity, f.file, f.line])).toEqual([
+      ["error", "app/cut.yaml", cut.split("\n").findIndex((l) => l.includes("ENC[")) + 1],
+      ["error", "app/db.env", 1],
+    ]);
+    expect(mine[0]!.message).toContain("no sops metadata: nobody can decrypt it");
+    // Ciphertext is not "in the clear": before, secret-not-encrypted said so, a false error.
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted")).toEqual([]);
+    expect(JSON.stringify(findings)).not.toContain("hunter2");
+    const whole = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [s.yaml]\n",
+      "app/s.yaml": encForDev,
+    });
+    expect(whole.filter((f) => f.rule === "sops-metadata-missing")).toEqual([]);
+  });
+  it("INI SOPS files Flux decrypts: a warning that Slipway cannot, never a silent pass", async () => {
+    // kustomize-controller reads a `.ini` generator input, and a Secret value with the `[sops]`
+    // marker, with sops' INI store (decryptor.go formatForPath, detectFormatFromMarkerBytes).
+    const ini = `[db]\npass = ENC[AES256_GCM,data:AAAA,iv:${"A".repeat(43)}=,tag:${"A".repeat(22)}==,type:str]\n\n[sops]\nage__list_0__map_recipient = ${DEV}\nmac = ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\nversion = 3.9.0\n`;
+    const data = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: direct\n  namespace: app\ndata:\n  app.ini: ${Buffer.from(ini.replace("data:AAAA", "data:BBBB")).toString("base64")}\n`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "resources: [direct.yaml]\nsecretGenerator:\n  - name: gen\n    files: [app.ini]\n  - name: env\n    envs: [db.ini]\n",
+      "app/app.ini": ini,
+      "app/db.ini": ini,
+      "app/direct.yaml": data,
+    });
+    const mine = findings.filter((f) => f.rule.startsWith("sops-") || f.rule.startsWith("secret-"));
+    expect(mine.map((f) => [f.rule, f.severity, f.file])).toEqual([
+      ["sops-undecryptable", "warning", "app/app.ini"],
+    ]);
+    expect(mine[0]!.message).toContain("3 SOPS files Slipway cannot decrypt though Flux does");
+    expect(mine[0]!.message).toContain("app/app.ini, app/db.ini, v1, Kind=Secret/app/direct data.app.ini");
+    expect(mine[0]!.message).toContain("an INI SOPS file, which Flux decrypts");
+  });
 });
