@@ -7,6 +7,10 @@
  * `break`/`continue` are keywords only when no function has that name; every item records
  * the line it starts on, which parse errors report.
  *
+ * Differs because: spaces inside an action are not items of their own (Go's itemSpace) but a
+ * flag on the item after them (`spaced`): they are a third of a chart's items, and the parser
+ * asks only whether one came between two items, in the places Go's parse.go reads itemSpace.
+ *
  * Differs because: positions are UTF-16 offsets into the JavaScript string, not byte
  * offsets; columns are converted to Go's byte columns where errors are reported.
  */
@@ -32,7 +36,6 @@ export enum ItemType {
   RawString,
   RightDelim,
   RightParen,
-  Space,
   String,
   Text,
   Variable,
@@ -59,6 +62,8 @@ export interface Item {
   val: string;
   /** Line number (1-based) at the start of the item. */
   line: number;
+  /** Did spaces precede the item inside its action (Go lexes them as an itemSpace before it)? */
+  spaced: boolean;
 }
 
 const KEYWORDS: ReadonlyMap<string, ItemType> = new Map([
@@ -155,7 +160,9 @@ export class Lexer {
   parenDepth = 0;
   line = 1;
   startLine = 1;
-  item: Item = { typ: ItemType.EOF, pos: 0, val: "EOF", line: 1 };
+  item: Item = { typ: ItemType.EOF, pos: 0, val: "EOF", line: 1, spaced: false };
+  /** Spaces were skipped since the last item (the next item's `spaced`). */
+  spaced = false;
   insideAction = false;
   options: LexOptions = { emitComment: false, breakOK: true, continueOK: true };
 
@@ -205,7 +212,14 @@ export class Lexer {
   thisItem(t: ItemType): Item {
     const start = this.start;
     const pos = this.pos;
-    const i: Item = { typ: t, pos: start, val: this.input.slice(start, pos), line: this.startLine };
+    const i: Item = {
+      typ: t,
+      pos: start,
+      val: this.input.slice(start, pos),
+      line: this.startLine,
+      spaced: this.spaced,
+    };
+    this.spaced = false;
     this.start = pos;
     this.startLine = this.line;
     return i;
@@ -216,7 +230,14 @@ export class Lexer {
     // baseline code in a cold process, where each call and property read is an out-of-line stub.
     const start = this.start;
     const pos = this.pos;
-    this.item = { typ: t, pos: start, val: this.input.slice(start, pos), line: this.startLine };
+    this.item = {
+      typ: t,
+      pos: start,
+      val: this.input.slice(start, pos),
+      line: this.startLine,
+      spaced: this.spaced,
+    };
+    this.spaced = false;
     this.start = pos;
     this.startLine = this.line;
     return null;
@@ -225,6 +246,13 @@ export class Lexer {
   emitItem(i: Item): StateFn {
     this.item = i;
     return null;
+  }
+
+  /** Skips the spaces from `start` to `pos` (scanned, their newlines counted): the next item is spaced. */
+  skipSpaces(): void {
+    this.spaced = true;
+    this.start = this.pos;
+    this.startLine = this.line;
   }
 
   /** Skips pending input, counting its newlines (for text skipped without next()). */
@@ -252,7 +280,8 @@ export class Lexer {
   }
 
   errorf(message: string): StateFn {
-    this.item = { typ: ItemType.Error, pos: this.start, val: message, line: this.startLine };
+    this.item = { typ: ItemType.Error, pos: this.start, val: message, line: this.startLine, spaced: false };
+    this.spaced = false;
     this.start = 0;
     this.pos = 0;
     this.input = "";
@@ -272,10 +301,9 @@ export class Lexer {
    */
   private actionFastPath(): StateFn {
     const input = this.input;
-    const pos = this.pos;
+    let pos = this.pos;
     if (pos + 1 >= input.length) return lexInsideAction;
-    const c = input.charCodeAt(pos);
-    if (c === this.rightDelim0) return lexInsideAction;
+    let c = input.charCodeAt(pos);
     if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) {
       if (input.charCodeAt(pos + 1) === 0x2d) return lexInsideAction;
       // lexSpace for a run that no "-" follows (which may start " -}}": lexSpace decides).
@@ -290,8 +318,13 @@ export class Lexer {
       if (j < end && input.charCodeAt(j) === 0x2d) return lexSpace;
       this.pos = j;
       this.line += newlines;
-      return this.emit(ItemType.Space);
+      this.skipSpaces();
+      // The item after the spaces, by the same dispatch.
+      pos = j;
+      if (pos + 1 >= end) return lexInsideAction;
+      c = input.charCodeAt(pos);
     }
+    if (c === this.rightDelim0) return lexInsideAction;
     if (c === 0x2e) {
       const n = input.charCodeAt(pos + 1);
       if (n >= 0x30 && n <= 0x39) return lexInsideAction;
@@ -300,7 +333,7 @@ export class Lexer {
         this.pos = end;
         return this.emit(end === pos + 1 ? ItemType.Dot : ItemType.Field);
       }
-      this.pos++;
+      this.pos = pos + 1;
       return lexField;
     }
     if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) {
@@ -309,14 +342,21 @@ export class Lexer {
       // emit, with the word sliced once for the keyword check and the item.
       const start = this.start;
       const word = input.slice(start, end);
-      this.item = { typ: wordType(this, word), pos: start, val: word, line: this.startLine };
+      this.item = {
+        typ: wordType(this, word),
+        pos: start,
+        val: word,
+        line: this.startLine,
+        spaced: this.spaced,
+      };
+      this.spaced = false;
       this.pos = end;
       this.start = end;
       this.startLine = this.line;
       return null;
     }
     if (c === 0x22) {
-      this.pos++;
+      this.pos = pos + 1;
       return lexQuote;
     }
     if (c === 0x24) {
@@ -325,11 +365,11 @@ export class Lexer {
         this.pos = end;
         return this.emit(ItemType.Variable);
       }
-      this.pos++;
+      this.pos = pos + 1;
       return lexVariable;
     }
     if (c === 0x7c) {
-      this.pos++;
+      this.pos = pos + 1;
       return this.emit(ItemType.Pipe);
     }
     return lexInsideAction;
@@ -578,7 +618,8 @@ function lexSpace(l: Lexer): StateFn {
     l.backup();
     if (numSpaces === 1) return lexRightDelim;
   }
-  return l.emit(ItemType.Space);
+  l.skipSpaces();
+  return lexInsideAction;
 }
 
 function lexIdentifier(l: Lexer): StateFn {

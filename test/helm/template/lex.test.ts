@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ItemType, Lexer } from "../../../src/helm/template/lex.js";
 
-/** Every item of a text as "Type:val@pos:line", to the first error or EOF. */
+/** Every item of a text as "Type:val@pos:line", to the first error or EOF; "␣" marks a spaced item. */
 function items(text: string, opts: { left?: string; right?: string; breakOK?: boolean } = {}): string[] {
   const l = new Lexer("t", text, opts.left ?? "", opts.right ?? "");
   l.options = { emitComment: false, breakOK: opts.breakOK ?? true, continueOK: true };
   const out: string[] = [];
   for (;;) {
     const i = l.nextItem();
-    out.push(`${ItemType[i.typ]}:${i.val}@${i.pos}:${i.line}`);
+    out.push(`${i.spaced ? "␣" : ""}${ItemType[i.typ]}:${i.val}@${i.pos}:${i.line}`);
     if (i.typ === ItemType.EOF || i.typ === ItemType.Error) return out;
   }
 }
@@ -42,8 +42,7 @@ describe("lex: words inside actions", () => {
       [
         "LeftDelim:{{@0:1",
         "If:if@2:1",
-        "Space: @4:1",
-        "Bool:true@5:1",
+        "␣Bool:true@5:1",
         "RightDelim:}}@9:1",
         "LeftDelim:{{@11:1",
         "End:end@13:1",
@@ -56,14 +55,12 @@ describe("lex: words inside actions", () => {
       [
         "LeftDelim:{{@0:1",
         "Identifier:f@2:1",
-        "Space: @3:1",
-        "Field:.a@4:1",
+        "␣Field:.a@4:1",
         "Char:,@6:1",
         "Variable:$b@7:1",
         "Pipe:|@9:1",
         "Identifier:g@10:1",
-        "Space: @11:1",
-        "LeftParen:(@12:1",
+        "␣LeftParen:(@12:1",
         "Field:.c@13:1",
         "RightParen:)@15:1",
         "Error:expected :=@16:1",
@@ -72,15 +69,7 @@ describe("lex: words inside actions", () => {
     [
       "lines",
       "{{.a\n.b\r\n$c}}",
-      [
-        "LeftDelim:{{@0:1",
-        "Field:.a@2:1",
-        "Space:\n@4:1",
-        "Field:.b@5:2",
-        "Space:\r\n@7:2",
-        "Variable:$c@9:3",
-        "RightDelim:}}@11:3",
-      ],
+      ["LeftDelim:{{@0:1", "Field:.a@2:1", "␣Field:.b@5:2", "␣Variable:$c@9:3", "RightDelim:}}@11:3"],
     ],
     [
       "trim marker after a word",
@@ -90,13 +79,9 @@ describe("lex: words inside actions", () => {
     [
       "space run before a trim marker",
       "{{ .a  -}}",
-      ["LeftDelim:{{@0:1", "Space: @2:1", "Field:.a@3:1", "Space: @5:1", "RightDelim:}}@8:1"],
+      ["LeftDelim:{{@0:1", "␣Field:.a@3:1", "␣RightDelim:}}@8:1"],
     ],
-    [
-      "spaces at the end",
-      "{{.a \n ",
-      ["LeftDelim:{{@0:1", "Field:.a@2:1", "Space: \n @4:1", "Error:unclosed action@7:2"],
-    ],
+    ["spaces at the end", "{{.a \n ", ["LeftDelim:{{@0:1", "Field:.a@2:1", "Error:unclosed action@7:2"]],
   ])("%s", (_, text, expected) => {
     expect(items(text).slice(0, expected.length)).toEqual(expected);
   });
