@@ -462,46 +462,75 @@ function leftTrimLength(s: string, from: number): number {
   return i - from;
 }
 
+// lexText, lexLeftDelim and lexRightDelim run once per action: written with the lexer's fields
+// read once into locals and the items made in place, where lex.go's shape (thisItem, ignore,
+// emitItem) took a dozen calls and twice the property reads, in code a fresh process runs
+// unoptimized. A delimiter item's text is the delimiter itself: `start` is at it.
+
 function lexText(l: Lexer): StateFn {
-  const x = l.input.indexOf(l.leftDelim, l.pos);
+  const input = l.input;
+  const start = l.start;
+  const x = input.indexOf(l.leftDelim, l.pos);
   if (x >= 0) {
     if (x > l.pos) {
+      const trimLength = hasLeftTrimMarker(input, x + l.leftDelim.length)
+        ? rightTrimLength(input, start, x)
+        : 0;
+      const end = x - trimLength;
+      const line = l.line + countNewlines(input, start, end);
+      const item: Item = {
+        typ: ItemType.Text,
+        pos: start,
+        val: input.slice(start, end),
+        line: l.startLine,
+        spaced: false,
+      };
+      // The trimmed spaces are skipped (their newlines counted); the delimiter starts the next item.
+      l.line = trimLength === 0 ? line : line + countNewlines(input, end, x);
       l.pos = x;
-      let trimLength = 0;
-      const delimEnd = l.pos + l.leftDelim.length;
-      if (hasLeftTrimMarker(l.input, delimEnd)) trimLength = rightTrimLength(l.input, l.start, l.pos);
-      l.pos -= trimLength;
-      l.line += countNewlines(l.input, l.start, l.pos);
-      const i = l.thisItem(ItemType.Text);
-      l.pos += trimLength;
-      l.ignore();
-      if (i.val.length > 0) return l.emitItem(i);
+      l.start = x;
+      l.startLine = l.line;
+      if (end > start) {
+        l.item = item;
+        return null;
+      }
     }
     return lexLeftDelim;
   }
-  l.pos = l.input.length;
-  if (l.pos > l.start) {
-    l.line += countNewlines(l.input, l.start, l.pos);
+  l.pos = input.length;
+  if (l.pos > start) {
+    l.line += countNewlines(input, start, l.pos);
     return l.emit(ItemType.Text);
   }
   return l.emit(ItemType.EOF);
 }
 
 function lexLeftDelim(l: Lexer): StateFn {
-  l.pos += l.leftDelim.length;
-  const trimSpace = hasLeftTrimMarker(l.input, l.pos);
-  const afterMarker = trimSpace ? TRIM_MARKER_LEN : 0;
-  if (l.input.startsWith(LEFT_COMMENT, l.pos + afterMarker)) {
-    l.pos += afterMarker;
+  const input = l.input;
+  const start = l.start;
+  const delimEnd = l.pos + l.leftDelim.length;
+  const trimSpace = hasLeftTrimMarker(input, delimEnd);
+  const after = trimSpace ? delimEnd + TRIM_MARKER_LEN : delimEnd;
+  if (input.startsWith(LEFT_COMMENT, after)) {
+    l.pos = after;
     l.ignore();
     return lexComment;
   }
-  const i = l.thisItem(ItemType.LeftDelim);
+  l.item = {
+    typ: ItemType.LeftDelim,
+    pos: start,
+    val: start === l.pos ? l.leftDelim : input.slice(start, delimEnd),
+    line: l.startLine,
+    spaced: false,
+  };
+  // The trim marker's space may be a newline.
+  if (trimSpace && input.charCodeAt(delimEnd + 1) === 0x0a) l.line++;
+  l.pos = after;
+  l.start = after;
+  l.startLine = l.line;
   l.insideAction = true;
-  l.pos += afterMarker;
-  l.ignore();
   l.parenDepth = 0;
-  return l.emitItem(i);
+  return null;
 }
 
 function lexComment(l: Lexer): StateFn {
@@ -522,25 +551,52 @@ function lexComment(l: Lexer): StateFn {
   return lexText;
 }
 
+/** At a right delimiter (`start` is at it). */
 function lexRightDelim(l: Lexer): StateFn {
-  const trimSpace = l.atRightDelim() === RightDelim.Trimmed;
-  if (trimSpace) {
-    l.pos += TRIM_MARKER_LEN;
-    l.ignore();
-  }
-  l.pos += l.rightDelim.length;
-  const i = l.thisItem(ItemType.RightDelim);
-  if (trimSpace) {
-    l.pos += leftTrimLength(l.input, l.pos);
-    l.ignore();
-  }
+  const start = l.start;
+  const end = l.pos + l.rightDelim.length;
+  l.item = {
+    typ: ItemType.RightDelim,
+    pos: start,
+    val: start === l.pos ? l.rightDelim : l.input.slice(start, end),
+    line: l.startLine,
+    spaced: l.spaced,
+  };
+  l.spaced = false;
+  l.pos = end;
+  l.start = end;
+  l.startLine = l.line;
   l.insideAction = false;
-  return l.emitItem(i);
+  return null;
+}
+
+/** At " -" and a right delimiter (`start` is at the space, which may be a newline). */
+function lexTrimmedRightDelim(l: Lexer): StateFn {
+  const input = l.input;
+  const markerAt = l.pos;
+  if (markerAt !== l.start || input.charCodeAt(markerAt) === 0x0a) {
+    l.pos = markerAt + TRIM_MARKER_LEN;
+    l.ignore();
+  } else {
+    l.pos = l.start = markerAt + TRIM_MARKER_LEN;
+  }
+  const delimAt = l.pos;
+  const end = delimAt + l.rightDelim.length;
+  l.item = { typ: ItemType.RightDelim, pos: delimAt, val: l.rightDelim, line: l.line, spaced: l.spaced };
+  l.spaced = false;
+  const after = end + leftTrimLength(input, end);
+  l.line += countNewlines(input, end, after);
+  l.pos = after;
+  l.start = after;
+  l.startLine = l.line;
+  l.insideAction = false;
+  return null;
 }
 
 function lexInsideAction(l: Lexer): StateFn {
-  if (l.atRightDelim() !== RightDelim.None) {
-    if (l.parenDepth === 0) return lexRightDelim;
+  const delim = l.atRightDelim();
+  if (delim !== RightDelim.None) {
+    if (l.parenDepth === 0) return delim === RightDelim.Trimmed ? lexTrimmedRightDelim : lexRightDelim;
     return l.errorf("unclosed left paren");
   }
   const r = l.next();
@@ -616,7 +672,7 @@ function lexSpace(l: Lexer): StateFn {
   // A trim-marked closing delimiter starts with a space: leave it for lexRightDelim.
   if (hasRightTrimMarker(input, l.pos - 1) && input.startsWith(l.rightDelim, l.pos - 1 + TRIM_MARKER_LEN)) {
     l.backup();
-    if (numSpaces === 1) return lexRightDelim;
+    if (numSpaces === 1) return lexTrimmedRightDelim;
   }
   l.skipSpaces();
   return lexInsideAction;

@@ -86,6 +86,54 @@ describe("lex: words inside actions", () => {
     expect(items(text).slice(0, expected.length)).toEqual(expected);
   });
 
+  // Delimiters and trim markers (lexText, lexLeftDelim, lexRightDelim are written out): items,
+  // positions and lines as the lexer before them gave (and a 20,000-text seeded comparison).
+  it.each([
+    [
+      "{{-\n.a\n-}}\n\nx",
+      ["LeftDelim:{{@0:1", "Field:.a@4:2", "RightDelim:}}@8:3", "Text:x@12:5", "EOF:@13:5"],
+    ],
+    [
+      "a \n {{- .a -}} \n b",
+      ["Text:a@0:1", "LeftDelim:{{@4:2", "Field:.a@8:2", "RightDelim:}}@12:2", "Text:b@17:3", "EOF:@18:3"],
+    ],
+    [
+      "{{ .a \n -}}\n{{ .b  -}}x",
+      [
+        "LeftDelim:{{@0:1",
+        "␣Field:.a@3:1",
+        "␣RightDelim:}}@9:2",
+        "LeftDelim:{{@12:3",
+        "␣Field:.b@15:3",
+        "␣RightDelim:}}@20:3",
+        "Text:x@22:3",
+        "EOF:@23:3",
+      ],
+    ],
+    ["{{- /* c */ -}}\n y", ["Text:y@17:2", "EOF:@18:2"]],
+    [
+      "x\n{{  -3 }}",
+      ["Text:x\n@0:1", "LeftDelim:{{@2:2", "␣Number:-3@6:2", "␣RightDelim:}}@9:2", "EOF:@11:2"],
+    ],
+    [
+      "{{ .a -}}\r\n\t z{{- \r\n .b}}",
+      [
+        "LeftDelim:{{@0:1",
+        "␣Field:.a@3:1",
+        "RightDelim:}}@7:1",
+        "Text:z@13:2",
+        "LeftDelim:{{@14:2",
+        "␣Field:.b@21:3",
+        "RightDelim:}}@23:3",
+        "EOF:@25:3",
+      ],
+    ],
+    ["{{.a\r-}}q", ["LeftDelim:{{@0:1", "Field:.a@2:1", "RightDelim:}}@6:1", "Text:q@8:1", "EOF:@9:1"]],
+    ["a{{ -}}", ["Text:a@0:1", "LeftDelim:{{@1:1", "RightDelim:}}@5:1", "EOF:@7:1"]],
+  ])("delimiters: %j", (text, expected) => {
+    expect(items(text)).toEqual(expected);
+  });
+
   it("ends a word at other delimiters, and not at a delimiter's first character alone", () => {
     expect(items("[[.a]]", { left: "[[", right: "]]" }).slice(1, 3)).toEqual([
       "Field:.a@2:1",
