@@ -1,6 +1,44 @@
 import { describe, expect, it } from "vitest";
 import { ItemType, Lexer } from "../../../src/helm/template/lex.js";
 
+/** Item types by name (ItemType is a const enum, which has no names at run time for tsc). */
+const TYPE_NAMES = new Map<ItemType, string>([
+  [ItemType.Error, "Error"],
+  [ItemType.Bool, "Bool"],
+  [ItemType.Char, "Char"],
+  [ItemType.CharConstant, "CharConstant"],
+  [ItemType.Comment, "Comment"],
+  [ItemType.Complex, "Complex"],
+  [ItemType.Assign, "Assign"],
+  [ItemType.Declare, "Declare"],
+  [ItemType.EOF, "EOF"],
+  [ItemType.Field, "Field"],
+  [ItemType.Identifier, "Identifier"],
+  [ItemType.LeftDelim, "LeftDelim"],
+  [ItemType.LeftParen, "LeftParen"],
+  [ItemType.Number, "Number"],
+  [ItemType.Pipe, "Pipe"],
+  [ItemType.RawString, "RawString"],
+  [ItemType.RightDelim, "RightDelim"],
+  [ItemType.RightParen, "RightParen"],
+  [ItemType.String, "String"],
+  [ItemType.Text, "Text"],
+  [ItemType.Variable, "Variable"],
+  [ItemType.Keyword, "Keyword"],
+  [ItemType.Block, "Block"],
+  [ItemType.Break, "Break"],
+  [ItemType.Continue, "Continue"],
+  [ItemType.Dot, "Dot"],
+  [ItemType.Define, "Define"],
+  [ItemType.Else, "Else"],
+  [ItemType.End, "End"],
+  [ItemType.If, "If"],
+  [ItemType.Nil, "Nil"],
+  [ItemType.Range, "Range"],
+  [ItemType.Template, "Template"],
+  [ItemType.With, "With"],
+]);
+
 /** Every item of a text as "Type:val@pos:line", to the first error or EOF; "␣" marks a spaced item. */
 function items(text: string, opts: { left?: string; right?: string; breakOK?: boolean } = {}): string[] {
   const l = new Lexer("t", text, opts.left ?? "", opts.right ?? "");
@@ -8,7 +46,7 @@ function items(text: string, opts: { left?: string; right?: string; breakOK?: bo
   const out: string[] = [];
   for (;;) {
     const i = l.nextItem();
-    out.push(`${i.spaced ? "␣" : ""}${ItemType[i.typ]}:${i.val}@${i.pos}:${i.line}`);
+    out.push(`${i.spaced ? "␣" : ""}${TYPE_NAMES.get(i.typ)}:${i.val}@${i.pos}:${i.line}`);
     if (i.typ === ItemType.EOF || i.typ === ItemType.Error) return out;
   }
 }
