@@ -226,25 +226,28 @@ class State {
 
   walk(dot: GoValue, dotBoxed: boolean, node: Node): void {
     this.at(node);
+    // Cases by how often a chart's templates meet them (the 59 app-template releases: actions
+    // 83k, lists 47k, ifs 35k, ranges 7k, texts 6k, withs 4k): until V8 optimizes walk, each
+    // case is a string comparison through a builtin call.
     switch (node.type) {
-      case "list": {
-        const nodes = node.nodes;
-        for (let i = 0; i < nodes.length; i++) this.walk(dot, dotBoxed, nodes[i]!);
-        return;
-      }
-      case "text":
-        this.out += node.text;
-        if (this.out.length > MAX_OUTPUT) this.outputTooLarge();
-        return;
       case "action": {
         // Variables declared here persist to the end of the enclosing control structure.
         const val = this.evalPipeline(dot, dotBoxed, node.pipe);
         if (node.pipe.decl.length === 0) this.printValue(node, val);
         return;
       }
+      case "list": {
+        const nodes = node.nodes;
+        for (let i = 0; i < nodes.length; i++) this.walk(dot, dotBoxed, nodes[i]!);
+        return;
+      }
       case "if":
       case "with":
         this.walkIfOrWith(node, dot, dotBoxed);
+        return;
+      case "text":
+        this.out += node.text;
+        if (this.out.length > MAX_OUTPUT) this.outputTooLarge();
         return;
       case "range":
         this.walkRange(dot, dotBoxed, node);
@@ -417,19 +420,21 @@ class State {
 
   evalCommand(dot: GoValue, dotBoxed: boolean, cmd: CommandNode, final: Final): GoValue {
     const first = cmd.args[0]!;
+    // Most frequent first (function calls 135k, variables 29k, fields 23k, pipelines 8k in the
+    // 59 app-template releases): see walk.
     switch (first.type) {
-      case "field":
-        return this.evalFieldNode(dot, dotBoxed, first, cmd.args, final);
-      case "chain":
-        return this.evalChainNode(dot, dotBoxed, first, cmd.args, final);
       case "identifier":
         return this.evalFunction(dot, dotBoxed, first, cmd, cmd.args, final);
+      case "variable":
+        return this.evalVariableNode(dot, dotBoxed, first, cmd.args, final);
+      case "field":
+        return this.evalFieldNode(dot, dotBoxed, first, cmd.args, final);
       case "pipe":
         // A parenthesized pipeline: its arguments are inside, so there is no final argument.
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, dotBoxed, first);
-      case "variable":
-        return this.evalVariableNode(dot, dotBoxed, first, cmd.args, final);
+      case "chain":
+        return this.evalChainNode(dot, dotBoxed, first, cmd.args, final);
     }
     this.at(first);
     this.notAFunction(cmd.args, final);
@@ -761,26 +766,28 @@ class State {
 
   evalArg(dot: GoValue, dotBoxed: boolean, typ: string, n: ArgNode): GoValue {
     this.at(n);
+    // Most frequent first (variables 90k, strings 70k, pipelines 33k, fields 10k in the 59
+    // app-template releases): see walk.
     switch (n.type) {
-      case "dot":
-        return this.validateType(dot, typ);
-      case "nil":
-        if (canBeNil(typ)) return typ === "reflect.Value" ? undefined : zeroNil(typ);
-        return this.errorf(`cannot assign nil to ${typ}`);
+      case "variable":
+        return this.validateType(this.evalVariableNode(dot, dotBoxed, n, null, MISSING), typ);
       case "string":
         // The most common literal, for the two parameter types it nearly always meets; the checks
         // below give the same for them, after a dozen comparisons.
         if (typ === "string" || typ === "interface {}") return n.text;
         break;
+      case "pipe":
+        return this.validateType(this.evalPipeline(dot, dotBoxed, n), typ);
       case "field":
         return this.validateType(
           this.evalFieldChain(dot, dotBoxed, dot, dotBoxed, n, n.ident, 0, null, MISSING),
           typ,
         );
-      case "variable":
-        return this.validateType(this.evalVariableNode(dot, dotBoxed, n, null, MISSING), typ);
-      case "pipe":
-        return this.validateType(this.evalPipeline(dot, dotBoxed, n), typ);
+      case "dot":
+        return this.validateType(dot, typ);
+      case "nil":
+        if (canBeNil(typ)) return typ === "reflect.Value" ? undefined : zeroNil(typ);
+        return this.errorf(`cannot assign nil to ${typ}`);
       case "identifier":
         return this.validateType(this.evalFunction(dot, dotBoxed, n, n, null, MISSING), typ);
       case "chain":

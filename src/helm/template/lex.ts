@@ -7,13 +7,22 @@
  * `break`/`continue` are keywords only when no function has that name; every item records
  * the line it starts on, which parse errors report.
  *
+ * Differs because: spaces inside an action are not items of their own (Go's itemSpace) but a
+ * flag on the item after them (`spaced`): they are a third of a chart's items, and the parser
+ * asks only whether one came between two items, in the places Go's parse.go reads itemSpace.
+ *
  * Differs because: positions are UTF-16 offsets into the JavaScript string, not byte
  * offsets; columns are converted to Go's byte columns where errors are reported.
  */
 import { utf8Length } from "./gostring.js";
 import { isPrint, quote } from "./quote.js";
 
-export enum ItemType {
+// A const enum: tsc writes each member as its number, so the lexer's and the parser's switches
+// compare small integers (V8 makes them jump tables) instead of reading a property of an enum
+// object per case, which in the unoptimized code a fresh process runs is an inline-cache call.
+// The bundle is built from tsc's output; vitest's per-file transform keeps an enum object.
+// biome-ignore lint/suspicious/noConstEnum: see above; only tsc compiles it for the build
+export const enum ItemType {
   Error,
   Bool,
   Char,
@@ -32,7 +41,6 @@ export enum ItemType {
   RawString,
   RightDelim,
   RightParen,
-  Space,
   String,
   Text,
   Variable,
@@ -59,6 +67,8 @@ export interface Item {
   val: string;
   /** Line number (1-based) at the start of the item. */
   line: number;
+  /** Did spaces precede the item inside its action (Go lexes them as an itemSpace before it)? */
+  spaced: boolean;
 }
 
 const KEYWORDS: ReadonlyMap<string, ItemType> = new Map([
@@ -110,7 +120,8 @@ function hasRightTrimMarker(s: string, i: number): boolean {
 const TRIM_MARKER_LEN = 2; // marker plus the space before or after it
 
 /** Is the lexer at a right delimiter, and is it trim-marked (" -}}")? */
-enum RightDelim {
+// biome-ignore lint/suspicious/noConstEnum: as ItemType's
+const enum RightDelim {
   None,
   Plain,
   Trimmed,
@@ -155,7 +166,9 @@ export class Lexer {
   parenDepth = 0;
   line = 1;
   startLine = 1;
-  item: Item = { typ: ItemType.EOF, pos: 0, val: "EOF", line: 1 };
+  item: Item = { typ: ItemType.EOF, pos: 0, val: "EOF", line: 1, spaced: false };
+  /** Spaces were skipped since the last item (the next item's `spaced`). */
+  spaced = false;
   insideAction = false;
   options: LexOptions = { emitComment: false, breakOK: true, continueOK: true };
 
@@ -205,7 +218,14 @@ export class Lexer {
   thisItem(t: ItemType): Item {
     const start = this.start;
     const pos = this.pos;
-    const i: Item = { typ: t, pos: start, val: this.input.slice(start, pos), line: this.startLine };
+    const i: Item = {
+      typ: t,
+      pos: start,
+      val: this.input.slice(start, pos),
+      line: this.startLine,
+      spaced: this.spaced,
+    };
+    this.spaced = false;
     this.start = pos;
     this.startLine = this.line;
     return i;
@@ -216,7 +236,14 @@ export class Lexer {
     // baseline code in a cold process, where each call and property read is an out-of-line stub.
     const start = this.start;
     const pos = this.pos;
-    this.item = { typ: t, pos: start, val: this.input.slice(start, pos), line: this.startLine };
+    this.item = {
+      typ: t,
+      pos: start,
+      val: this.input.slice(start, pos),
+      line: this.startLine,
+      spaced: this.spaced,
+    };
+    this.spaced = false;
     this.start = pos;
     this.startLine = this.line;
     return null;
@@ -225,6 +252,13 @@ export class Lexer {
   emitItem(i: Item): StateFn {
     this.item = i;
     return null;
+  }
+
+  /** Skips the spaces from `start` to `pos` (scanned, their newlines counted): the next item is spaced. */
+  skipSpaces(): void {
+    this.spaced = true;
+    this.start = this.pos;
+    this.startLine = this.line;
   }
 
   /** Skips pending input, counting its newlines (for text skipped without next()). */
@@ -252,7 +286,8 @@ export class Lexer {
   }
 
   errorf(message: string): StateFn {
-    this.item = { typ: ItemType.Error, pos: this.start, val: message, line: this.startLine };
+    this.item = { typ: ItemType.Error, pos: this.start, val: message, line: this.startLine, spaced: false };
+    this.spaced = false;
     this.start = 0;
     this.pos = 0;
     this.input = "";
@@ -272,10 +307,9 @@ export class Lexer {
    */
   private actionFastPath(): StateFn {
     const input = this.input;
-    const pos = this.pos;
+    let pos = this.pos;
     if (pos + 1 >= input.length) return lexInsideAction;
-    const c = input.charCodeAt(pos);
-    if (c === this.rightDelim0) return lexInsideAction;
+    let c = input.charCodeAt(pos);
     if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) {
       if (input.charCodeAt(pos + 1) === 0x2d) return lexInsideAction;
       // lexSpace for a run that no "-" follows (which may start " -}}": lexSpace decides).
@@ -290,8 +324,13 @@ export class Lexer {
       if (j < end && input.charCodeAt(j) === 0x2d) return lexSpace;
       this.pos = j;
       this.line += newlines;
-      return this.emit(ItemType.Space);
+      this.skipSpaces();
+      // The item after the spaces, by the same dispatch.
+      pos = j;
+      if (pos + 1 >= end) return lexInsideAction;
+      c = input.charCodeAt(pos);
     }
+    if (c === this.rightDelim0) return lexInsideAction;
     if (c === 0x2e) {
       const n = input.charCodeAt(pos + 1);
       if (n >= 0x30 && n <= 0x39) return lexInsideAction;
@@ -300,7 +339,7 @@ export class Lexer {
         this.pos = end;
         return this.emit(end === pos + 1 ? ItemType.Dot : ItemType.Field);
       }
-      this.pos++;
+      this.pos = pos + 1;
       return lexField;
     }
     if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) {
@@ -309,14 +348,21 @@ export class Lexer {
       // emit, with the word sliced once for the keyword check and the item.
       const start = this.start;
       const word = input.slice(start, end);
-      this.item = { typ: wordType(this, word), pos: start, val: word, line: this.startLine };
+      this.item = {
+        typ: wordType(this, word),
+        pos: start,
+        val: word,
+        line: this.startLine,
+        spaced: this.spaced,
+      };
+      this.spaced = false;
       this.pos = end;
       this.start = end;
       this.startLine = this.line;
       return null;
     }
     if (c === 0x22) {
-      this.pos++;
+      this.pos = pos + 1;
       return lexQuote;
     }
     if (c === 0x24) {
@@ -325,11 +371,11 @@ export class Lexer {
         this.pos = end;
         return this.emit(ItemType.Variable);
       }
-      this.pos++;
+      this.pos = pos + 1;
       return lexVariable;
     }
     if (c === 0x7c) {
-      this.pos++;
+      this.pos = pos + 1;
       return this.emit(ItemType.Pipe);
     }
     return lexInsideAction;
@@ -422,46 +468,75 @@ function leftTrimLength(s: string, from: number): number {
   return i - from;
 }
 
+// lexText, lexLeftDelim and lexRightDelim run once per action: written with the lexer's fields
+// read once into locals and the items made in place, where lex.go's shape (thisItem, ignore,
+// emitItem) took a dozen calls and twice the property reads, in code a fresh process runs
+// unoptimized. A delimiter item's text is the delimiter itself: `start` is at it.
+
 function lexText(l: Lexer): StateFn {
-  const x = l.input.indexOf(l.leftDelim, l.pos);
+  const input = l.input;
+  const start = l.start;
+  const x = input.indexOf(l.leftDelim, l.pos);
   if (x >= 0) {
     if (x > l.pos) {
+      const trimLength = hasLeftTrimMarker(input, x + l.leftDelim.length)
+        ? rightTrimLength(input, start, x)
+        : 0;
+      const end = x - trimLength;
+      const line = l.line + countNewlines(input, start, end);
+      const item: Item = {
+        typ: ItemType.Text,
+        pos: start,
+        val: input.slice(start, end),
+        line: l.startLine,
+        spaced: false,
+      };
+      // The trimmed spaces are skipped (their newlines counted); the delimiter starts the next item.
+      l.line = trimLength === 0 ? line : line + countNewlines(input, end, x);
       l.pos = x;
-      let trimLength = 0;
-      const delimEnd = l.pos + l.leftDelim.length;
-      if (hasLeftTrimMarker(l.input, delimEnd)) trimLength = rightTrimLength(l.input, l.start, l.pos);
-      l.pos -= trimLength;
-      l.line += countNewlines(l.input, l.start, l.pos);
-      const i = l.thisItem(ItemType.Text);
-      l.pos += trimLength;
-      l.ignore();
-      if (i.val.length > 0) return l.emitItem(i);
+      l.start = x;
+      l.startLine = l.line;
+      if (end > start) {
+        l.item = item;
+        return null;
+      }
     }
     return lexLeftDelim;
   }
-  l.pos = l.input.length;
-  if (l.pos > l.start) {
-    l.line += countNewlines(l.input, l.start, l.pos);
+  l.pos = input.length;
+  if (l.pos > start) {
+    l.line += countNewlines(input, start, l.pos);
     return l.emit(ItemType.Text);
   }
   return l.emit(ItemType.EOF);
 }
 
 function lexLeftDelim(l: Lexer): StateFn {
-  l.pos += l.leftDelim.length;
-  const trimSpace = hasLeftTrimMarker(l.input, l.pos);
-  const afterMarker = trimSpace ? TRIM_MARKER_LEN : 0;
-  if (l.input.startsWith(LEFT_COMMENT, l.pos + afterMarker)) {
-    l.pos += afterMarker;
+  const input = l.input;
+  const start = l.start;
+  const delimEnd = l.pos + l.leftDelim.length;
+  const trimSpace = hasLeftTrimMarker(input, delimEnd);
+  const after = trimSpace ? delimEnd + TRIM_MARKER_LEN : delimEnd;
+  if (input.startsWith(LEFT_COMMENT, after)) {
+    l.pos = after;
     l.ignore();
     return lexComment;
   }
-  const i = l.thisItem(ItemType.LeftDelim);
+  l.item = {
+    typ: ItemType.LeftDelim,
+    pos: start,
+    val: start === l.pos ? l.leftDelim : input.slice(start, delimEnd),
+    line: l.startLine,
+    spaced: false,
+  };
+  // The trim marker's space may be a newline.
+  if (trimSpace && input.charCodeAt(delimEnd + 1) === 0x0a) l.line++;
+  l.pos = after;
+  l.start = after;
+  l.startLine = l.line;
   l.insideAction = true;
-  l.pos += afterMarker;
-  l.ignore();
   l.parenDepth = 0;
-  return l.emitItem(i);
+  return null;
 }
 
 function lexComment(l: Lexer): StateFn {
@@ -482,25 +557,52 @@ function lexComment(l: Lexer): StateFn {
   return lexText;
 }
 
+/** At a right delimiter (`start` is at it). */
 function lexRightDelim(l: Lexer): StateFn {
-  const trimSpace = l.atRightDelim() === RightDelim.Trimmed;
-  if (trimSpace) {
-    l.pos += TRIM_MARKER_LEN;
-    l.ignore();
-  }
-  l.pos += l.rightDelim.length;
-  const i = l.thisItem(ItemType.RightDelim);
-  if (trimSpace) {
-    l.pos += leftTrimLength(l.input, l.pos);
-    l.ignore();
-  }
+  const start = l.start;
+  const end = l.pos + l.rightDelim.length;
+  l.item = {
+    typ: ItemType.RightDelim,
+    pos: start,
+    val: start === l.pos ? l.rightDelim : l.input.slice(start, end),
+    line: l.startLine,
+    spaced: l.spaced,
+  };
+  l.spaced = false;
+  l.pos = end;
+  l.start = end;
+  l.startLine = l.line;
   l.insideAction = false;
-  return l.emitItem(i);
+  return null;
+}
+
+/** At " -" and a right delimiter (`start` is at the space, which may be a newline). */
+function lexTrimmedRightDelim(l: Lexer): StateFn {
+  const input = l.input;
+  const markerAt = l.pos;
+  if (markerAt !== l.start || input.charCodeAt(markerAt) === 0x0a) {
+    l.pos = markerAt + TRIM_MARKER_LEN;
+    l.ignore();
+  } else {
+    l.pos = l.start = markerAt + TRIM_MARKER_LEN;
+  }
+  const delimAt = l.pos;
+  const end = delimAt + l.rightDelim.length;
+  l.item = { typ: ItemType.RightDelim, pos: delimAt, val: l.rightDelim, line: l.line, spaced: l.spaced };
+  l.spaced = false;
+  const after = end + leftTrimLength(input, end);
+  l.line += countNewlines(input, end, after);
+  l.pos = after;
+  l.start = after;
+  l.startLine = l.line;
+  l.insideAction = false;
+  return null;
 }
 
 function lexInsideAction(l: Lexer): StateFn {
-  if (l.atRightDelim() !== RightDelim.None) {
-    if (l.parenDepth === 0) return lexRightDelim;
+  const delim = l.atRightDelim();
+  if (delim !== RightDelim.None) {
+    if (l.parenDepth === 0) return delim === RightDelim.Trimmed ? lexTrimmedRightDelim : lexRightDelim;
     return l.errorf("unclosed left paren");
   }
   const r = l.next();
@@ -576,9 +678,10 @@ function lexSpace(l: Lexer): StateFn {
   // A trim-marked closing delimiter starts with a space: leave it for lexRightDelim.
   if (hasRightTrimMarker(input, l.pos - 1) && input.startsWith(l.rightDelim, l.pos - 1 + TRIM_MARKER_LEN)) {
     l.backup();
-    if (numSpaces === 1) return lexRightDelim;
+    if (numSpaces === 1) return lexTrimmedRightDelim;
   }
-  return l.emit(ItemType.Space);
+  l.skipSpaces();
+  return lexInsideAction;
 }
 
 function lexIdentifier(l: Lexer): StateFn {

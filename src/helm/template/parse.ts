@@ -107,41 +107,12 @@ class Parser {
     this.peekCount = 2;
   }
 
-  backup3(t2: Item, t1: Item): void {
-    this.token[1] = t1;
-    this.token[2] = t2;
-    this.peekCount = 3;
-  }
-
   peek(): Item {
     const n = this.peekCount;
     if (n > 0) return this.token[n - 1]!;
     this.peekCount = 1;
     const token = this.lex.nextItem();
     this.token[0] = token;
-    return token;
-  }
-
-  nextNonSpace(): Item {
-    // next() written out: this runs for most tokens, in a cold process mostly interpreted.
-    const tokens = this.token;
-    let token: Item;
-    do {
-      const n = this.peekCount;
-      if (n > 0) {
-        this.peekCount = n - 1;
-        token = tokens[n - 1]!;
-      } else {
-        token = this.lex.nextItem();
-        tokens[0] = token;
-      }
-    } while (token.typ === ItemType.Space);
-    return token;
-  }
-
-  peekNonSpace(): Item {
-    const token = this.nextNonSpace();
-    this.peekCount++;
     return token;
   }
 
@@ -152,13 +123,13 @@ class Parser {
   }
 
   expect(expected: ItemType, context: string): Item {
-    const token = this.nextNonSpace();
+    const token = this.next();
     if (token.typ !== expected) this.unexpected(token, context);
     return token;
   }
 
   expectOneOf(a: ItemType, b: ItemType, context: string): Item {
-    const token = this.nextNonSpace();
+    const token = this.next();
     if (token.typ !== a && token.typ !== b) this.unexpected(token, context);
     return token;
   }
@@ -193,7 +164,7 @@ class Parser {
     while (this.peek().typ !== ItemType.EOF) {
       if (this.peek().typ === ItemType.LeftDelim) {
         const delim = this.next();
-        if (this.nextNonSpace().typ === ItemType.Define) {
+        if (this.next().typ === ItemType.Define) {
           const sub = this.subParser("definition");
           sub.parseDefinition();
           continue;
@@ -240,8 +211,8 @@ class Parser {
 
   /** textOrAction* up to {{end}} or {{else}}, returned separately. */
   itemList(): [ListNode, EndNode | ElseNode] {
-    const list = this.newList(this.peekNonSpace().pos);
-    while (this.peekNonSpace().typ !== ItemType.EOF) {
+    const list = this.newList(this.peek().pos);
+    while (this.peek().typ !== ItemType.EOF) {
       const n = this.textOrAction();
       if (n.type === "end" || n.type === "else") return [list, n];
       list.nodes.push(n);
@@ -250,7 +221,7 @@ class Parser {
   }
 
   textOrAction(): Node {
-    const token = this.nextNonSpace();
+    const token = this.next();
     switch (token.typ) {
       case ItemType.Text:
         return { type: "text", text: token.val, pos: token.pos, tr: this.tree };
@@ -269,7 +240,7 @@ class Parser {
   }
 
   action(): Node {
-    const token = this.nextNonSpace();
+    const token = this.next();
     switch (token.typ) {
       case ItemType.Block:
         return this.blockControl();
@@ -303,14 +274,14 @@ class Parser {
   }
 
   breakOrContinue(kind: "break" | "continue", token: Item): Node {
-    const next = this.nextNonSpace();
+    const next = this.next();
     if (next.typ !== ItemType.RightDelim) this.unexpected(next, `{{${kind}}}`);
     if (this.rangeDepth === 0) this.errorf(`{{${kind}}} outside {{range}}`);
     return { type: kind, line: token.line, pos: token.pos, tr: this.tree };
   }
 
   pipeline(context: string, end: ItemType): PipeNode {
-    const token = this.peekNonSpace();
+    const token = this.peek();
     const pipe: PipeNode = {
       type: "pipe",
       line: token.line,
@@ -322,37 +293,33 @@ class Parser {
     };
     // Declarations or assignments?
     for (;;) {
-      const v = this.peekNonSpace();
+      const v = this.peek();
       if (v.typ !== ItemType.Variable) break;
       this.next();
-      // Space is a token, so "$x foo" needs three tokens of lookahead to tell an argument
-      // from a declaration: remember the token after the variable to push it back.
-      const tokenAfterVariable = this.peek();
-      const next = this.peekNonSpace();
+      const next = this.peek();
       if (next.typ === ItemType.Assign || next.typ === ItemType.Declare) {
         pipe.isAssign = next.typ === ItemType.Assign;
-        this.nextNonSpace();
+        this.next();
         pipe.decl.push(this.newVariable(v.pos, v.val));
         this.vars.push(v.val);
       } else if (next.typ === ItemType.Char && next.val === ",") {
-        this.nextNonSpace();
+        this.next();
         pipe.decl.push(this.newVariable(v.pos, v.val));
         this.vars.push(v.val);
         if (context === "range" && pipe.decl.length < 2) {
-          const p = this.peekNonSpace().typ;
+          const p = this.peek().typ;
           if (p === ItemType.Variable || p === ItemType.RightDelim || p === ItemType.RightParen) continue;
           this.errorf("range can only initialize variables");
         }
         this.errorf(`too many declarations in ${context}`);
-      } else if (tokenAfterVariable.typ === ItemType.Space) {
-        this.backup3(v, tokenAfterVariable);
       } else {
+        // The item after the variable keeps its `spaced`: Go pushes back the space item too.
         this.backup2(v);
       }
       break;
     }
     for (;;) {
-      const token = this.nextNonSpace();
+      const token = this.next();
       switch (token.typ) {
         case end:
           this.checkPipeline(pipe, context);
@@ -426,7 +393,7 @@ class Parser {
   }
 
   elseControl(): ElseNode {
-    const peek = this.peekNonSpace();
+    const peek = this.peek();
     // {{else if …}} / {{else with …}}: return the else, leaving the keyword pending.
     if (peek.typ === ItemType.If || peek.typ === ItemType.With) {
       return { type: "else", line: peek.line, pos: peek.pos, tr: this.tree };
@@ -437,7 +404,7 @@ class Parser {
 
   blockControl(): TemplateNode {
     const context = "block clause";
-    const token = this.nextNonSpace();
+    const token = this.next();
     const name = this.parseTemplateName(token, context);
     const pipe = this.pipeline(context, ItemType.RightDelim);
     const block = this.subParser(name);
@@ -452,10 +419,10 @@ class Parser {
 
   templateControl(): TemplateNode {
     const context = "template clause";
-    const token = this.nextNonSpace();
+    const token = this.next();
     const name = this.parseTemplateName(token, context);
     let pipe: PipeNode | null = null;
-    if (this.nextNonSpace().typ !== ItemType.RightDelim) {
+    if (this.next().typ !== ItemType.RightDelim) {
       this.backup();
       pipe = this.pipeline(context, ItemType.RightDelim);
     }
@@ -473,13 +440,17 @@ class Parser {
 
   /** operand (space operand)* up to a pipe symbol or the end of the action. */
   command(): CommandNode {
-    const cmd: CommandNode = { type: "command", args: [], pos: this.peekNonSpace().pos, tr: this.tree };
+    const cmd: CommandNode = { type: "command", args: [], pos: this.peek().pos, tr: this.tree };
     for (;;) {
-      this.peekNonSpace(); // skip leading spaces
       const operand = this.operand();
       if (operand !== null) cmd.args.push(operand);
       const token = this.next();
-      if (token.typ === ItemType.Space) continue;
+      if (token.spaced) {
+        // Go's itemSpace here: consumed (the flag), then the item after it is read again.
+        token.spaced = false;
+        this.backup();
+        continue;
+      }
       if (token.typ === ItemType.RightDelim || token.typ === ItemType.RightParen) this.backup();
       else if (token.typ !== ItemType.Pipe) this.unexpected(token, "operand");
       break;
@@ -492,10 +463,13 @@ class Parser {
   operand(): ArgNode | null {
     const node = this.term();
     if (node === null) return null;
-    if (this.peek().typ === ItemType.Field) {
-      const chainPos = this.peek().pos;
+    // A field right after the term (no space between) continues it.
+    const after = this.peek();
+    if (after.typ === ItemType.Field && !after.spaced) {
+      const chainPos = after.pos;
       const fields: string[] = [];
-      while (this.peek().typ === ItemType.Field) fields.push(this.next().val.slice(1));
+      for (let t = after; t.typ === ItemType.Field && !t.spaced; t = this.peek())
+        fields.push(this.next().val.slice(1));
       switch (node.type) {
         case "field":
           return { type: "field", ident: [...node.ident, ...fields], pos: chainPos, tr: this.tree };
@@ -514,7 +488,7 @@ class Parser {
   }
 
   term(): ArgNode | null {
-    const token = this.nextNonSpace();
+    const token = this.next();
     switch (token.typ) {
       case ItemType.Identifier:
         if (!this.opts.hasFunction(token.val)) this.errorf(`function ${quote(token.val)} not defined`);
@@ -592,7 +566,7 @@ function newTree(name: string, parseName: string, text: string, leftDelim: strin
   return tree;
 }
 
-const EOF_ITEM: Item = { typ: ItemType.EOF, pos: 0, val: "EOF", line: 0 };
+const EOF_ITEM: Item = { typ: ItemType.EOF, pos: 0, val: "EOF", line: 0, spaced: false };
 
 /**
  * parse.Parse: the trees defined by one text — the text's own body under `name` (always

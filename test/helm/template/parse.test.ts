@@ -57,6 +57,17 @@ describe("parse: trees", () => {
       "{{printf `%v` 1 -2.5 0x1F 'a' true nil \"s\"}}",
     ],
     ["custom delimiters", "<<.A>> {{.B}}", '{{.A}}" {{.B}}"', "<<", ">>"],
+    // Spaces are flags on the item after them (lex.ts): where Go's parser reads itemSpace.
+    ["a space separates operands", "{{printf `%v` .A .B}}", "{{printf `%v` .A .B}}"],
+    ["no space: one field chain", "{{printf `%v` .A.B}}", "{{printf `%v` .A.B}}"],
+    ["a space ends a term's chain", "{{(.A) .B}}{{(.A).B}}", "{{(.A) .B}}{{(.A).B}}"],
+    [
+      "variable, then an argument",
+      "{{$x := 1}}{{$x .A}}{{ $x }}{{$x.A}}",
+      "{{$x := 1}}{{$x .A}}{{$x}}{{$x.A}}",
+    ],
+    ["spaces across lines", '{{ printf\n  "%d"\n\t1 }}', '{{printf "%d" 1}}'],
+    ["spaces before a trim marker", "{{ .A  -}} x", '{{.A}}"x"'],
   ])("%s", (_, text, want, left = "", right = "") => {
     const trees = parse(text, left, right);
     const got = show(trees.get("t")!.root);
@@ -98,6 +109,9 @@ describe("parse: errors (Go's text and line)", () => {
     ["{{if 1}}{{else}}{{else}}{{end}}", "template: t:1: expected end; found {{else}}"],
     ["{{1 | 2}}", "template: t:1: non executable command in pipeline stage 2"],
     ["{{printf 3, 4}}", 'template: t:1: unexpected "," in operand'],
+    ['{{printf "a""b"}}', 'template: t:1: unexpected "\\"b\\"" in operand'],
+    ["{{.A =}}", 'template: t:1: unexpected "=" in operand'],
+    ["{{ .A\n\n =}}", 'template: t:3: unexpected "=" in operand'],
     ["{{with $a, $b := 1}}{{end}}", "template: t:1: too many declarations in with"],
     ["{{range $a, $b, $c := 1}}{{end}}", "template: t:1: too many declarations in range"],
     ["{{'ab'}}", "template: t:1: malformed character constant: 'ab'"],
