@@ -266,7 +266,9 @@ describe("CRDs", () => {
     // x-kubernetes-int-or-string; kube-apiserver's schema conversion makes any such type
     // [integer, string], and no structural rule refuses the pair.
     const crd = widgetCrd();
-    const spec = (crd as any).spec.versions[0].schema.openAPIV3Schema.properties.spec.properties;
+    type Props = { properties: Record<string, { properties: Record<string, unknown> }> };
+    const versions = (crd.spec as { versions: Array<{ schema: { openAPIV3Schema: Props } }> }).versions;
+    const spec = versions[0]!.schema.openAPIV3Schema.properties.spec!.properties;
     spec.port = { type: "string", "x-kubernetes-int-or-string": true };
     const cv = createSchemaValidator({ crds: [crd] });
     expect(cv.crdProblems).toEqual([]);
