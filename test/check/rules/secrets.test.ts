@@ -88,6 +88,25 @@ stringData:
     ]);
   });
 
+  it("secret-not-encrypted: one finding per place, naming the other Secrets rendered from it (rcdailey's volsync component)", async () => {
+    const findings = await check({
+      "clusters/c/a.yaml": ks("a", "./apps/a", DECRYPTION),
+      "clusters/c/b.yaml": ks("b", "./apps/b", DECRYPTION),
+      "apps/a/kustomization.yaml": "namePrefix: a-\ncomponents: [../../component]\n",
+      "apps/b/kustomization.yaml": "namePrefix: b-\ncomponents: [../../component]\n",
+      "component/kustomization.yaml":
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [secret.yaml]\n",
+      "component/secret.yaml": secret("volsync"),
+    });
+    const mine = findings.filter((f) => f.rule === "secret-not-encrypted");
+    expect(mine.map((f) => [f.file, f.message])).toEqual([
+      [
+        "component/secret.yaml",
+        "Secret app/a-volsync is not SOPS-encrypted in component/secret.yaml: its values are in Git in the clear (so is 1 more Secret rendered from the same place: app/b-volsync)",
+      ],
+    ]);
+  });
+
   it("secret-in-base: Secrets and SOPS files under base/", async () => {
     const findings = await check({
       "clusters/c/app.yaml": ks("app", "./app/overlay", DECRYPTION),
