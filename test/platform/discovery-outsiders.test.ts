@@ -293,8 +293,16 @@ it("a remote resource in a base, or a generator's remote file, is the same warni
 });
 
 describe("an object whose name comes from a Secret is not rendered: a warning, never the secret (Diaoul)", () => {
-  it("the Kustomization fails in render, and check says why at warning level", () => {
-    const p = load({
+  const cert = (name: string) => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: ${name}
+  namespace: net
+spec: {secretName: wildcard}
+`;
+  /** apps/net substitutes from a Secret whose DOMAIN is secret.example.org; `certs` is its file. */
+  const withSecretDomain = (certs: string) =>
+    load({
       "slipway.yaml": `clusterObjects:
   - kind: Secret
     namespace: flux-system
@@ -306,14 +314,11 @@ describe("an object whose name comes from a Secret is not rendered: a warning, n
         "apps",
         "  path: ./apps/net\n  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
       ),
-      "apps/net/cert.yaml": `apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata:
-  name: \${DOMAIN/./-}
-  namespace: net
-spec: {secretName: wildcard}
-`,
+      "apps/net/certs.yaml": certs,
     });
+
+  it("the Kustomization fails in render, and check says why at warning level", () => {
+    const p = withSecretDomain(cert("${DOMAIN/./-}"));
     expect(statuses(p)).toContain("prod flux-system/apps failed");
     const found = runCheck(p).findings.filter((f) => f.rule === "render-error");
     expect(found.map((f) => f.severity)).toEqual(["warning"]);
@@ -323,27 +328,7 @@ spec: {secretName: wildcard}
   });
 
   it("two such objects in one Kustomization are one finding, still a warning (Ramblurr)", () => {
-    const cert = (name: string) => `apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata:
-  name: ${name}
-  namespace: net
-spec: {secretName: wildcard}
-`;
-    const p = load({
-      "slipway.yaml": `clusterObjects:
-  - kind: Secret
-    namespace: flux-system
-    name: cluster-secrets
-    data: { DOMAIN: secret.example.org }
-`,
-      "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
-      "clusters/prod/apps.yaml": ks(
-        "apps",
-        "  path: ./apps/net\n  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
-      ),
-      "apps/net/certs.yaml": `${cert("${DOMAIN/./-}-wildcard")}---\n${cert("${DOMAIN/./-}-staging")}`,
-    });
+    const p = withSecretDomain(`${cert("${DOMAIN/./-}-wildcard")}---\n${cert("${DOMAIN/./-}-staging")}`);
     const found = runCheck(p).findings.filter((f) => f.rule === "render-error");
     expect(found.map((f) => f.severity)).toEqual(["warning"]);
     expect(found[0]!.message).toContain("(and 1 more object of this Kustomization fail the same way)");
