@@ -1289,6 +1289,21 @@ describe("duplicate-object", () => {
         ks("downloads/lidarr", [res(oci(`${url}-fork`, {}), { file: "lidarr/oci.yaml", line: 1 })]),
       ]),
     ]);
+    // A Flux Kustomization applied by its parent and by itself: pruning it deletes its inventory.
+    const child: KObject = {
+      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+      kind: "Kustomization",
+      metadata: { name: "mariadb", namespace: "flux-system" },
+      spec: { path: "./apps/mariadb", prune: true },
+    };
+    const at = { file: "apps/mariadb/ks.yaml", line: 1 };
+    const selfApplied = platformOf([
+      cluster("prod", [
+        ks("flux-system/apps", [res(child, at)]),
+        ks("flux-system/mariadb", [res(child, at)]),
+      ]),
+    ]);
+    expect(runRule(r, selfApplied).map((f) => f.severity)).toEqual(["error"]);
     const fights = runRule(r, q);
     expect(fights.map((f) => f.severity)).toEqual(["error", "error"]);
     expect(fights[0]!.message).not.toContain("the same object");

@@ -7,8 +7,18 @@ import type { Rule, RuleContext } from "../../types.js";
 import { describe, groupOf, kindOf, nameOf, namespaceOf } from "./objects.js";
 import { applyScopes } from "./scopes.js";
 
-/** Kinds whose deletion deletes what they hold. */
-const CASCADING_KINDS = new Set(["Namespace", "CustomResourceDefinition"]);
+/**
+ * Kinds whose deletion deletes what they hold: a Namespace its objects, a CRD its resources, a
+ * Flux Kustomization its inventory (garbage collection), a HelmRelease its release (uninstall), a
+ * ResourceSet what it generated.
+ */
+const CASCADING_KINDS = new Set([
+  "Namespace",
+  "CustomResourceDefinition",
+  "Kustomization",
+  "HelmRelease",
+  "ResourceSet",
+]);
 
 /** Other places named in one finding. */
 const MAX_NAMED = 5;
@@ -48,7 +58,7 @@ function run(ctx: RuleContext): void {
       // The same object each time (labels aside: Flux's owner labels, commonMetadata): they take
       // turns owning it and nothing breaks until pruning; different objects fight on every apply.
       const same = sameApartFromLabels(list);
-      // Pruning a Namespace or a CRD deletes everything in it: that hazard stays an error.
+      // Pruning a Namespace, a CRD, a Kustomization or a HelmRelease deletes what it holds: an error.
       const cascades = CASCADING_KINDS.has(kindOf(list[0]!.object));
       for (const group of byPlace.values()) {
         const r = group[0]!;
@@ -99,6 +109,6 @@ export const duplicateObject: Rule = {
   id: "duplicate-object",
   defaultSeverity: "error",
   description: "No object is applied by two Flux Kustomizations of the same cluster",
-  help: "When two Flux Kustomizations apply the same object (same API group, kind, namespace and name), they overwrite each other on every reconciliation and pruning by one deletes the other's object. Keep each object in exactly one Flux Kustomization: move shared objects to a base applied once, or give them distinct names. Each place (file and line) is reported once, naming up to five of the others. The same object applied each time (labels aside) is a warning, except a Namespace or a CRD: nothing fights, but the last Kustomization to apply it deletes it for all when it prunes it, and pruning a Namespace or a CRD deletes everything in it.",
+  help: "When two Flux Kustomizations apply the same object (same API group, kind, namespace and name), they overwrite each other on every reconciliation and pruning by one deletes the other's object. Keep each object in exactly one Flux Kustomization: move shared objects to a base applied once, or give them distinct names. Each place (file and line) is reported once, naming up to five of the others. The same object applied each time (labels aside) is a warning, except a kind whose deletion deletes what it holds (Namespace, CRD, Flux Kustomization, HelmRelease, ResourceSet): nothing fights, but the last Kustomization to apply it deletes it for all when it prunes it.",
   run,
 };
