@@ -23,6 +23,7 @@ import { isMap } from "../kustomize/types.js";
 import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import type { DiscoveredBy, ObjectRef, PlatformError, SourceLocation } from "./model.js";
+import { resolveSyncPath } from "./instance-sync-path.js";
 import { sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
@@ -176,42 +177,70 @@ export function instanceClusters(
       sync.via === "FluxInstance"
         ? `FluxInstance ${sync.holder}`
         : `the FluxInstance of HelmRelease ${sync.holder} (flux-instance chart values)`;
-    if (sync.path.includes("${")) {
-      skipped.push({ message: `${what} syncs '${sync.path}', a path with a variable`, at: sync.at });
-      continue;
-    }
-    const dir = normalizeRelative(sync.path.replace(/^\/+/, ""));
-    if (dir.startsWith("../") || !fs.isDirectory(path.posix.join(root, dir))) {
+    const paths = sync.path.includes("${")
+      ? resolveSyncPath(sync, scan)
+      : [{ path: sync.path, by: undefined }];
+    if (paths.length === 0) {
       skipped.push({
-        message: `${what} syncs path '${sync.path}' of ${sync.url || "its source"}, which is not a directory of this repository: not rendered`,
+        message: `${what} syncs '${sync.path}', a path with a variable that no Flux Kustomization here applying it substitutes: not rendered`,
         at: sync.at,
       });
       continue;
     }
-    if (clusters.some((c) => c.path === dir)) continue;
-    clusters.push({
-      name: "",
-      path: dir,
-      sourceRoot: ".",
-      discoveredBy: "flux-instance",
-      mode: "flux",
-      variables: {},
-      root: { object: instanceRoot(sync), at: sync.at },
-      rootFromInstance: true,
-      origin: sync.at,
-      reason: `${what} in ${sync.at.file}:${sync.at.line}`,
-      localSources: withSameRepository(
-        scan,
-        [{ kind: sync.kind, namespace: sync.namespace, name: sync.name }],
-        {
-          url: sync.url,
-          ref: sync.ref,
-        },
-      ),
-      errors: [],
-    });
+    for (const { path: syncPath, by } of paths) {
+      const via = by
+        ? ` (${sync.path} with the variables of Flux Kustomization ${kustomizationName(by)} in ${by.at.file}:${by.at.line})`
+        : "";
+      const dir = normalizeRelative(syncPath.replace(/^\/+/, ""));
+      if (dir.startsWith("../") || !fs.isDirectory(path.posix.join(root, dir))) {
+        skipped.push({
+          message: `${what} syncs path '${syncPath}'${via} of ${sync.url || "its source"}, which is not a directory of this repository: not rendered`,
+          at: sync.at,
+        });
+        continue;
+      }
+      if (clusters.some((c) => c.path === dir)) continue;
+      clusters.push(
+        instanceCluster(scan, sync, syncPath, dir, `${what} in ${sync.at.file}:${sync.at.line}${via}`),
+      );
+    }
   }
   return { clusters, skipped };
+}
+
+function kustomizationName(k: FluxDocument): string {
+  return `${metaString(k.object, "namespace") || "(no namespace)"}/${metaString(k.object, "name")}`;
+}
+
+/** The cluster of one FluxInstance sync whose path is the folder `dir`. */
+function instanceCluster(
+  scan: RepositoryScan,
+  sync: InstanceSync,
+  syncPath: string,
+  dir: string,
+  reason: string,
+): DiscoveredCluster {
+  return {
+    name: "",
+    path: dir,
+    sourceRoot: ".",
+    discoveredBy: "flux-instance",
+    mode: "flux",
+    variables: {},
+    root: { object: instanceRoot(sync, syncPath), at: sync.at },
+    rootFromInstance: true,
+    origin: sync.at,
+    reason,
+    localSources: withSameRepository(
+      scan,
+      [{ kind: sync.kind, namespace: sync.namespace, name: sync.name }],
+      {
+        url: sync.url,
+        ref: sync.ref,
+      },
+    ),
+    errors: [],
+  };
 }
 
 /** `sources`, and the GitRepositories defined here with the URL and branch of the cluster's sync. */
@@ -225,14 +254,14 @@ function withSameRepository(
 }
 
 /** The Kustomization flux-operator creates for a FluxInstance's sync (syncTmpl). */
-function instanceRoot(sync: InstanceSync) {
+function instanceRoot(sync: InstanceSync, syncPath: string) {
   return {
     apiVersion: `${KUSTOMIZE_GROUP}/v1`,
     kind: "Kustomization",
     metadata: { name: sync.name, namespace: sync.namespace },
     spec: {
       interval: "10m0s",
-      path: sync.path,
+      path: syncPath,
       prune: true,
       sourceRef: { kind: sync.kind, name: sync.name },
     },

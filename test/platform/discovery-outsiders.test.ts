@@ -612,3 +612,65 @@ it.each([
   const note = p.discovery!.notes.find((n) => n.message.includes("apps/rook-ceph"));
   expect(note?.message).toContain(`is left out of ${outOf}, which a cluster builds`);
 });
+
+describe("a FluxInstance whose sync path holds a Flux variable (deedee-ops)", () => {
+  // The flux-instance HelmRelease is shared; each cluster's Kustomization that applies it names
+  // the cluster in postBuild.substitute, which Flux fills in before flux-operator reads the path.
+  const instanceKs = (cluster: string, vars: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-instance, namespace: flux-system}
+spec:
+  path: ./kubernetes/apps/flux-system/flux-instance
+  postBuild: {substitute: {${vars}}}
+  sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+`;
+  const bootstrap = (cluster: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster-apps, namespace: flux-system}
+spec:
+  path: ./kubernetes/clusters/${cluster}/apps
+  sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+`;
+  const files = (vars: (cluster: string) => string) => ({
+    "kubernetes/apps/flux-system/flux-instance/kustomization.yaml": "resources: [helmrelease.yaml]\n",
+    "kubernetes/apps/flux-system/flux-instance/helmrelease.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: flux-instance, namespace: flux-system}
+spec:
+  chartRef: {kind: OCIRepository, name: flux-instance}
+  values:
+    instance:
+      distribution: {version: 2.7.x}
+      sync: {kind: GitRepository, url: "https://github.com/example/home-ops.git", ref: refs/heads/main, path: "kubernetes/clusters/\${CLUSTER}/bootstrap"}
+`,
+    ...Object.fromEntries(
+      ["deedee", "lab"].flatMap((c) => [
+        [`kubernetes/clusters/${c}/bootstrap/entrypoint.yaml`, bootstrap(c)],
+        [`kubernetes/clusters/${c}/apps/flux-instance.yaml`, instanceKs(c, vars(c))],
+        [`kubernetes/clusters/${c}/apps/cm.yaml`, cm(`web-${c}`)],
+      ]),
+    ),
+  });
+
+  it("is one cluster per Kustomization that applies it with the variable set", () => {
+    const p = load(files((c) => `CLUSTER: ${c}`));
+    expect(clusters(p).map(([, dir, by]) => [dir, by])).toEqual([
+      ["kubernetes/clusters/deedee/bootstrap", "flux-instance"],
+      ["kubernetes/clusters/lab/bootstrap", "flux-instance"],
+    ]);
+    expect(statuses(p)).toContain("lab/bootstrap flux-system/cluster-apps rendered");
+    expect(p.clusters[0]!.reason).toContain(
+      "with the variables of Flux Kustomization flux-system/flux-instance in kubernetes/clusters/deedee/apps/flux-instance.yaml:1",
+    );
+  });
+
+  it("is no cluster, with a note, when no Kustomization here sets the variable", () => {
+    const p = load(files(() => "OTHER: x"));
+    expect(clusters(p).map(([, , by]) => by)).not.toContain("flux-instance");
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "a path with a variable that no Flux Kustomization here applying it substitutes",
+      ),
+    );
+  });
+});
