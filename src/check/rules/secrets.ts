@@ -61,16 +61,29 @@ function hasValues(obj: YamlValue | undefined): boolean {
 
 const VARIABLE = /\$\{[^}]+\}/;
 
+// PEM blocks anyone may read; a private key's block (`PRIVATE KEY`, `RSA PRIVATE KEY`…) is not one.
+const PUBLIC_PEM =
+  /^\s*(?:-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|X509 CRL|PUBLIC KEY)-----[A-Za-z0-9+/=\s]*-----END \1-----\s*)+$/;
+
 /**
- * A Secret whose every value Flux builds from `${var}`s holds no secret in Git: the variables'
- * sources do (`s3:https://host/volsync/${APP}` beside `${SECRET_RESTIC_PASSWORD}`, martinohmann's
- * volsync component). One value without a variable is written in the clear.
+ * A Secret whose every value is public or built by Flux holds no secret in Git:
+ * - values built from `${var}`s: the variables' sources hold the secrets
+ *   (`s3:https://host/volsync/${APP}` beside `${SECRET_RESTIC_PASSWORD}`, martinohmann's volsync
+ *   component);
+ * - PEM certificates: a CA bundle kept in a Secret because the consumer reads one (deedee-ops'
+ *   barman `ca.crt`).
+ * One value of any other kind is written in the clear.
  */
-function onlyPlaceholders(doc: YamlMap): boolean {
-  const values = ["data", "stringData"].flatMap((f) =>
-    isMap(doc[f]) ? Object.values(doc[f] as YamlMap) : [],
+function holdsNoSecret(doc: YamlMap): boolean {
+  const plain = isMap(doc.stringData) ? Object.values(doc.stringData) : [];
+  const encoded = isMap(doc.data) ? Object.values(doc.data) : [];
+  const open = (v: YamlValue, text: () => string) =>
+    typeof v === "string" && (VARIABLE.test(v) || PUBLIC_PEM.test(text()));
+  return (
+    plain.length + encoded.length > 0 &&
+    plain.every((v) => open(v, () => v as string)) &&
+    encoded.every((v) => open(v, () => Buffer.from(v as string, "base64").toString("latin1")))
   );
-  return values.length > 0 && values.every((v) => typeof v === "string" && VARIABLE.test(v));
 }
 
 const DATA_MARKERS: FluxSopsFormat[] = ["yaml", "json", "dotenv", "ini"];
@@ -234,7 +247,7 @@ const secretNotEncrypted: Rule = {
       const format = fluxFormatForPath(file);
       if (hasSopsMarker(bytes, format) || lostSopsMetadata(bytes, format)) continue;
       const doc = sourceDocument(bytes.toString("utf8"), file, r.source?.line ?? 0);
-      if (doc && (!hasValues(doc) || onlyPlaceholders(doc) || onlySopsData(doc))) continue;
+      if (doc && (!hasValues(doc) || holdsNoSecret(doc) || onlySopsData(doc))) continue;
       const message = `Secret ${secretName(obj)} is not SOPS-encrypted in ${file}: its values are in Git in the clear`;
       found(
         r,

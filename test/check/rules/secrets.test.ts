@@ -88,6 +88,28 @@ stringData:
     ]);
   });
 
+  it("secret-not-encrypted: a Secret of public certificates holds no secret (deedee-ops' barman ca.crt); a key beside them does", async () => {
+    const cert =
+      "-----BEGIN CERTIFICATE-----\nMIICozCCAiigAwIBAgIUEYDo\nGF/r2MGE9j4Hk==\n-----END CERTIFICATE-----";
+    const key = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk\n-----END EC PRIVATE KEY-----";
+    const indent = (s: string) => s.replaceAll("\n", "\n    ");
+    const doc = (name: string, body: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\n${body}`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [ca.yaml, ca-data.yaml, pair.yaml]\n",
+      "app/ca.yaml": doc("ca", `stringData:\n  ca.crt: |-\n    ${indent(`${cert}\n${cert}`)}\n`),
+      "app/ca-data.yaml": doc("ca-data", `data:\n  ca.crt: ${Buffer.from(cert).toString("base64")}\n`),
+      "app/pair.yaml": doc(
+        "pair",
+        `stringData:\n  tls.crt: |-\n    ${indent(cert)}\n  tls.key: |-\n    ${indent(key)}\n`,
+      ),
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.resource?.name)).toEqual([
+      "pair",
+    ]);
+  });
+
   it("secret-not-encrypted: one finding per place, naming the other Secrets rendered from it (rcdailey's volsync component)", async () => {
     const findings = await check({
       "clusters/c/a.yaml": ks("a", "./apps/a", DECRYPTION),
