@@ -22,8 +22,8 @@ import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { isMap } from "../kustomize/types.js";
 import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
-import type { DiscoveredBy, ObjectRef, PlatformError, SourceLocation } from "./model.js";
 import { resolveSyncPath } from "./instance-sync-path.js";
+import type { DiscoveredBy, ObjectRef, PlatformError, SourceLocation } from "./model.js";
 import { sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
