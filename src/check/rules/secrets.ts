@@ -134,6 +134,27 @@ function lostSopsMetadata(bytes: Buffer, format: FluxSopsFormat): boolean {
   return !hasSopsMarker(bytes, format) && holdsEncryptedValue(bytes.toString("utf8"));
 }
 
+/**
+ * `lostSopsMetadata` for a file of resources. Flux decrypts an object with a top-level `sops` map
+ * whose `mac` is set (decryptor.go DecryptResource), however the file spells it: d4rkfella writes
+ * YAML in flow style (`mac: "ENC[…]"`), which the byte marker of generator inputs misses.
+ */
+function resourcesLostSopsMetadata(bytes: Buffer, format: FluxSopsFormat, file: string): boolean {
+  if (!lostSopsMetadata(bytes, format)) return false;
+  if (format !== "yaml" && format !== "json") return true;
+  try {
+    return !parseYamlDocuments(bytes.toString("utf8"), file).some(
+      (d) =>
+        isMap(d.value) &&
+        isMap(d.value.sops) &&
+        typeof d.value.sops.mac === "string" &&
+        d.value.sops.mac !== "",
+    );
+  } catch {
+    return true;
+  }
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -488,11 +509,12 @@ const sopsMetadataMissing: Rule = {
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();
-    const check = (file: string, format: FluxSopsFormat, r: RenderedResource) => {
+    const check = (file: string, format: FluxSopsFormat, r: RenderedResource, resources: boolean) => {
       if (seen.has(file)) return;
       seen.add(file);
       const bytes = read(file);
-      if (!bytes || !lostSopsMetadata(bytes, format)) return;
+      const lost = resources ? resourcesLostSopsMetadata : lostSopsMetadata;
+      if (!bytes || !lost(bytes, format, file)) return;
       ctx.report({
         message: `${file} holds ENC[AES256_GCM,…] values but no sops metadata: nobody can decrypt it, and Flux (finding no MAC) passes the ciphertext on as the values`,
         resource: r,
@@ -504,14 +526,14 @@ const sopsMetadataMissing: Rule = {
       const file = r.source?.file;
       if (!file) continue;
       if (!isKustomizationFile(file)) {
-        check(file, fluxFormatForPath(file), r);
+        check(file, fluxFormatForPath(file), r, true);
         continue;
       }
       // A generated object's source is its kustomization file: Flux decrypts the inputs.
       if (seen.has(file)) continue;
       seen.add(file);
       for (const g of secretGenerators(read, file)) {
-        for (const input of generatorInputs(file, g)) check(input.file, input.format, r);
+        for (const input of generatorInputs(file, g)) check(input.file, input.format, r, false);
       }
     }
   },

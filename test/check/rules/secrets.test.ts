@@ -4,6 +4,7 @@ import { allRules } from "../../../src/check/rules/index.js";
 import { rules } from "../../../src/check/rules/secrets.js";
 import { loadPlatformWithSecrets } from "../../../src/platform/decrypt.js";
 import { encryptSops, ruleForRecipients } from "../../../src/sops/index.js";
+import { parseYaml } from "../../../src/yaml/index.js";
 import { tempTree } from "../../support/cli.js";
 import { demoIdentities as identities, SYNC } from "../../support/flux.js";
 
@@ -270,6 +271,14 @@ stringData:
       "app/s.yaml": encForDev,
     });
     expect(whole.filter((f) => f.rule === "sops-metadata-missing")).toEqual([]);
+    // The same file written in flow style (d4rkfella's `mac: "ENC[…]"`): Flux decrypts an object
+    // by its parsed `sops.mac`, not by the byte marker of generator inputs.
+    const flow = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [s.yaml]\n",
+      "app/s.yaml": JSON.stringify(parseYaml(encForDev, "s.yaml"), null, 2),
+    });
+    expect(flow.filter((f) => f.severity === "error")).toEqual([]);
   });
   it("INI SOPS files Flux decrypts: a warning that Slipway cannot, never a silent pass", async () => {
     // kustomize-controller reads a `.ini` generator input, and a Secret value with the `[sops]`
