@@ -22,7 +22,7 @@ import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { isMap } from "../kustomize/types.js";
 import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
-import { resolveSyncPath } from "./instance-sync-path.js";
+import { inItsNamespace, resolveSyncPath } from "./instance-sync-path.js";
 import type { DiscoveredBy, ObjectRef, PlatformError, SourceLocation } from "./model.js";
 import { sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
@@ -172,7 +172,8 @@ export function instanceClusters(
 ): { clusters: DiscoveredCluster[]; skipped: NotACluster[] } {
   const clusters: DiscoveredCluster[] = [];
   const skipped: NotACluster[] = [];
-  for (const sync of scan.instances) {
+  for (const written of scan.instances) {
+    const sync = inItsNamespace(written, scan);
     const what =
       sync.via === "FluxInstance"
         ? `FluxInstance ${sync.holder}`

@@ -50,6 +50,34 @@ export function resolveSyncPath(sync: InstanceSync, scan: RepositoryScan): Resol
   return out;
 }
 
+/**
+ * `sync` in the namespace it lives in. A holder written without a namespace (soulwhisper's
+ * flux-instance HelmRelease) lands in the targetNamespace of the Flux Kustomization that applies
+ * it (`gitops-system`), and flux-operator names the sync's source and Kustomization after it: read
+ * as `flux-system`, the cluster's own GitRepository looked like another repository. Used when
+ * every such Kustomization here agrees on one.
+ */
+export function inItsNamespace(sync: InstanceSync, scan: RepositoryScan): InstanceSync {
+  if (!sync.namespaceAssumed) return sync;
+  const holderDir = path.posix.dirname(sync.at.file);
+  // The nearest build: `cluster-apps` building `./kubernetes/apps` reaches the holder's folder only
+  // through the app's own Kustomization.
+  let nearest = -1;
+  const targets = new Set<string>();
+  for (const k of scan.kustomizations) {
+    const spec = specOf(k.object);
+    const built = normalizeRelative(stringField(spec, "path").replace(/^\/+/, ""));
+    if (!builds(built, holderDir) || built.length < nearest) continue;
+    if (built.length > nearest) targets.clear();
+    nearest = built.length;
+    targets.add(stringField(spec, "targetNamespace"));
+  }
+  const [namespace] = targets;
+  if (targets.size !== 1 || !namespace) return sync;
+  const name = sync.holder.slice(sync.holder.indexOf("/") + 1);
+  return { ...sync, namespace, holder: `${namespace}/${name}`, name: sync.syncName || namespace };
+}
+
 /** Whether a build of the folder `built` reads files of the folder `dir` (itself or below). */
 function builds(built: string, dir: string): boolean {
   return built === "." || dir === built || dir.startsWith(`${built}/`);

@@ -42,6 +42,13 @@ export interface InstanceSync {
   kind: string;
   /** Name of the source and Kustomization: `sync.name`, else the namespace. */
   name: string;
+  /**
+   * The holder names no namespace: `namespace` is flux-operator's default, and the Flux
+   * Kustomization that applies the holder may set another (targetNamespace).
+   */
+  namespaceAssumed?: boolean;
+  /** `sync.name` as written ("" when absent). */
+  syncName: string;
   /** `sync.path` as written. */
   path: string;
   url: string;
@@ -390,12 +397,15 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
   const syncPath = stringField(sync, "path");
   if (!SYNC_KINDS.has(kind) || syncPath === "") return undefined;
   // flux-operator's namespace; the FluxInstance must live there (the chart installs it there).
+  const namespaceAssumed = namespace === "";
   namespace ||= "flux-system";
   return {
     via,
     holder: `${metaString(obj, "namespace") || namespace}/${metaString(obj, "name")}`,
     namespace,
+    ...(namespaceAssumed ? { namespaceAssumed } : {}),
     kind,
+    syncName: stringField(sync, "name"),
     name: stringField(sync, "name") || namespace,
     path: syncPath,
     url: stringField(sync, "url"),

@@ -674,3 +674,44 @@ spec:
     );
   });
 });
+
+it("a flux-instance HelmRelease without a namespace syncs in its Kustomization's targetNamespace (soulwhisper)", () => {
+  // flux-operator names the sync's GitRepository after the instance's namespace: read as
+  // flux-system, the cluster's own source looked like another repository (1 of 3 rendered).
+  const p = load({
+    "kubernetes/apps/kustomization.yaml": "resources: [./gitops-system]\n",
+    "kubernetes/apps/gitops-system/kustomization.yaml":
+      "namespace: gitops-system\nresources: [./flux-instance/ks.yaml]\n",
+    "kubernetes/apps/gitops-system/flux-instance/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-instance}
+spec:
+  targetNamespace: gitops-system
+  path: ./kubernetes/apps/gitops-system/flux-instance/app
+  sourceRef: {kind: GitRepository, name: gitops-system}
+`,
+    "kubernetes/apps/gitops-system/flux-instance/app/kustomization.yaml": "resources: [helmrelease.yaml]\n",
+    "kubernetes/apps/gitops-system/flux-instance/app/helmrelease.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: flux-instance}
+spec:
+  chartRef: {kind: OCIRepository, name: flux-instance}
+  values:
+    instance:
+      sync: {kind: GitRepository, url: "https://github.com/example/home-ops.git", ref: refs/heads/main, path: kubernetes/flux/cluster}
+`,
+    "kubernetes/flux/cluster/cluster.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster-apps, namespace: gitops-system}
+spec:
+  path: ./kubernetes/apps
+  sourceRef: {kind: GitRepository, name: gitops-system}
+`,
+  });
+  expect(statuses(p)).toEqual([
+    "cluster gitops-system/gitops-system rendered",
+    "cluster gitops-system/cluster-apps rendered",
+    "cluster gitops-system/flux-instance rendered",
+  ]);
+  expect(p.clusters[0]!.reason).toContain("HelmRelease gitops-system/flux-instance");
+});
