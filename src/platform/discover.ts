@@ -87,9 +87,19 @@ export function declaredCluster(
   };
 }
 
-/** Clusters from Flux sync objects (`flux-system` GitRepository + Kustomization in one file). */
-export function syncClusters(scan: RepositoryScan): DiscoveredCluster[] {
+/**
+ * Clusters from Flux sync objects (`flux-system` GitRepository + Kustomization in one file). Sync
+ * objects moved with their folder under a prefix, syncing a path that is gone, are a copy left
+ * behind (tvories' `archive/cluster/base/flux-system/gotk-sync.yaml` syncing `./cluster/base`):
+ * a note, not a cluster of missing paths.
+ */
+export function syncClusters(
+  scan: RepositoryScan,
+  fs: FileSystem,
+  root: string,
+): { clusters: DiscoveredCluster[]; skipped: NotACluster[] } {
   const out: DiscoveredCluster[] = [];
+  const skipped: NotACluster[] = [];
   for (const k of scan.kustomizations) {
     if (metaString(k.object, "name") !== "flux-system") continue;
     const repo = scan.gitRepositories.find(
@@ -101,6 +111,13 @@ export function syncClusters(scan: RepositoryScan): DiscoveredCluster[] {
       ? normalizeRelative(specPath.replace(/^\/+/, ""))
       : path.posix.dirname(path.posix.dirname(k.at.file));
     if (out.some((c) => c.path === dir)) continue;
+    if (movedSync(fs, root, dir, k.at.file)) {
+      skipped.push({
+        message: `Flux sync objects in ${k.at.file} sync '${specPath}', which is not a folder of this repository: a copy (an archive, a template), not a cluster`,
+        at: k.at,
+      });
+      continue;
+    }
     const repoRef = {
       kind: "GitRepository",
       namespace: metaString(repo.object, "namespace"),
@@ -120,7 +137,22 @@ export function syncClusters(scan: RepositoryScan): DiscoveredCluster[] {
       errors: [],
     });
   }
-  return out;
+  return { clusters: out, skipped };
+}
+
+/**
+ * Sync objects whose folder moved under a prefix with them (`archive/cluster/base/flux-system/`
+ * syncing `./cluster/base`, which is gone), or that lie outside any `flux-system` folder: see
+ * syncClusters. A renamed cluster folder
+ * (`clusters/production/flux-system/` still syncing `./clusters/prod`) is not this: Flux fails it.
+ */
+function movedSync(fs: FileSystem, root: string, dir: string, file: string): boolean {
+  if (dir === "." || dir.startsWith("../")) return false;
+  const parent = path.posix.dirname(file);
+  const holder = path.posix.dirname(parent);
+  // Outside a `flux-system` folder (tvories' `tmpl/gotk-sync.yaml`) it is no bootstrap's either.
+  const copy = holder.endsWith(`/${dir}`) || path.posix.basename(parent) !== "flux-system";
+  return copy && !fs.isDirectory(path.posix.join(root, dir));
 }
 
 /**
@@ -482,7 +514,8 @@ function clusterRootEvidence(
     appliesItself(fs, root, staticPrefix(stringField(specOf(d.object), "path")), d.at.file);
   if (docs.some(selfApplying)) return "bootstrap";
   const abs = path.posix.join(root, dir);
-  if (fs.isDirectory(path.posix.join(abs, "flux-system"))) return "bootstrap";
+  if (fs.isDirectory(path.posix.join(abs, "flux-system")) && !holdsMovedSync(scan, fs, root, dir))
+    return "bootstrap";
   const files = new Set(docs.map((d) => d.at.file));
   for (const name of kustomizationFileNames) {
     const k = path.posix.join(abs, name);
@@ -495,6 +528,16 @@ function clusterRootEvidence(
     }
   }
   return docs.length > 1 ? "several documents" : undefined;
+}
+
+/** Whether `dir/flux-system` holds sync objects left behind by a cluster that moved (syncClusters). */
+function holdsMovedSync(scan: RepositoryScan, fs: FileSystem, root: string, dir: string): boolean {
+  const prefix = `${dir === "." ? "" : `${dir}/`}flux-system/`;
+  return scan.kustomizations.some((k) => {
+    if (!k.at.file.startsWith(prefix) || metaString(k.object, "name") !== "flux-system") return false;
+    const specPath = stringField(specOf(k.object), "path");
+    return specPath !== "" && movedSync(fs, root, normalizeRelative(specPath.replace(/^\/+/, "")), k.at.file);
+  });
 }
 
 /**

@@ -72,7 +72,9 @@ export function findClusters(input: FindClustersInput): FoundClusters {
       });
   };
   if (discover) {
-    for (const c of syncClusters(scan)) add(c);
+    const syncs = syncClusters(scan, fs, root);
+    for (const c of syncs.clusters) add(c);
+    for (const s of syncs.skipped) note("not-a-cluster", s);
     for (const c of unreadableSyncClusters(scan)) add(c);
     const instances = instanceClusters(scan, fs, root);
     for (const c of instances.clusters) add(c);

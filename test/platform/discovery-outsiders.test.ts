@@ -715,3 +715,58 @@ spec:
   ]);
   expect(p.clusters[0]!.reason).toContain("HelmRelease gitops-system/flux-instance");
 });
+
+describe("Flux sync objects left behind when a cluster moved (tvories' archive/)", () => {
+  const sync = (syncPath: string) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec: {url: "https://github.com/example/k8s-gitops", ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  path: ${syncPath}
+  sourceRef: {kind: GitRepository, name: flux-system}
+  decryption: {provider: sops}
+`;
+  const live = {
+    "clusters/nas/flux-system/gotk-sync.yaml": sync("./clusters/nas"),
+    "clusters/nas/flux-system/kustomization.yaml": "resources: [gotk-sync.yaml]\n",
+    "clusters/nas/cm.yaml": cm("web"),
+  };
+  const archived = {
+    "archive/cluster/base/flux-system/gotk-sync.yaml": sync("./cluster/base"),
+    "archive/cluster/base/flux-system/kustomization.yaml": "resources: [gotk-sync.yaml]\n",
+    "tmpl/gotk-sync.yaml": sync("./cluster/base"),
+    "archive/cluster/base/apps.yaml": ks("apps", "  path: ./cluster/apps\n"),
+    "archive/cluster/base/core.yaml": ks("core", "  path: ./cluster/core\n"),
+    "archive/cluster/base/secret.yaml":
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: flux-system}\nstringData: {a: ENC[AES256_GCM,data:AA==,iv:AA==,tag:AA==,type:str]}\nsops: {mac: ENC[AES256_GCM,data:AA==,iv:AA==,tag:AA==,type:str]}\n",
+  };
+
+  it("are notes, not two clusters of missing paths with false errors", () => {
+    const p = load({ ...live, ...archived });
+    expect(clusters(p)).toEqual([["nas", "clusters/nas", "sync"]]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "Flux sync objects in archive/cluster/base/flux-system/gotk-sync.yaml sync './cluster/base', which is not a folder of this repository: a copy",
+      ),
+    );
+    const errors = (q: Platform) => runCheck(q).findings.filter((f) => f.severity === "error");
+    expect(errors(p)).toEqual(errors(load(live)));
+  });
+
+  it("a cluster folder renamed without its sync path is still a cluster, with its error", () => {
+    const p = load({
+      "clusters/production/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/production/cm.yaml": cm("web"),
+    });
+    expect(clusters(p).map(([, dir]) => dir)).toEqual(["clusters/prod"]);
+    expect(
+      runCheck(p)
+        .findings.filter((f) => f.rule === "flux-path-missing")
+        .map((f) => f.severity),
+    ).toEqual(["error"]);
+  });
+});
