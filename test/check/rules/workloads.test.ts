@@ -1042,6 +1042,28 @@ describe("namespace-exists", () => {
     expect(runRule(r, p)).toEqual([]);
   });
 
+  it("knows OpenShift's own namespaces and cluster-scoped config kinds on a cluster that configures OpenShift (angelnu's OKD)", () => {
+    const obj = (apiVersion: string, kind: string, name: string, ns: string): KObject => ({
+      apiVersion,
+      kind,
+      metadata: { name, namespace: ns },
+    });
+    const okd = [
+      res(obj("config.openshift.io/v1", "APIServer", "cluster", "nowhere")),
+      res(obj("operator.openshift.io/v1", "IngressController", "default", "openshift-ingress-operator")),
+      res(obj("operators.coreos.com/v1alpha1", "CatalogSource", "okd", "openshift-marketplace")),
+      res(cm("monitoring", "openshift-monitoring")),
+    ];
+    expect(runRule(r, platformOf([cluster("okd", [ks("flux-system/config", okd)])]))).toEqual([]);
+    // Without OpenShift's API groups, an openshift-* namespace is like any other.
+    const plain = platformOf([
+      cluster("k8s", [ks("flux-system/config", [res(cm("m", "openshift-monitoring"))])]),
+    ]);
+    expect(runRule(r, plain).map((f) => f.message)).toEqual([
+      expect.stringContaining("namespace openshift-monitoring does not exist"),
+    ]);
+  });
+
   it("reports a namespaced object without a namespace, as Flux's dry-run fails it ('namespace not specified')", () => {
     const bare = (apiVersion: string, kind: string, extra: KObject = {}): KObject => ({
       apiVersion,

@@ -42,7 +42,47 @@ const CLUSTER_SCOPED: Record<string, string[]> = {
   "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
   "resource.k8s.io": ["DeviceClass"],
   "gateway.networking.k8s.io": ["GatewayClass"],
+  // OpenShift's cluster configuration (config.openshift.io/v1): every kind is a singleton of the cluster.
+  "config.openshift.io": [
+    "APIServer",
+    "Authentication",
+    "Build",
+    "ClusterOperator",
+    "ClusterVersion",
+    "Console",
+    "DNS",
+    "FeatureGate",
+    "Image",
+    "ImageContentPolicy",
+    "ImageDigestMirrorSet",
+    "ImageTagMirrorSet",
+    "Infrastructure",
+    "Ingress",
+    "Network",
+    "Node",
+    "OAuth",
+    "OperatorHub",
+    "Project",
+    "Proxy",
+    "Scheduler",
+  ],
 };
+
+/**
+ * OpenShift (and OKD) makes its own namespaces (`openshift-config`, `openshift-operators`,
+ * `openshift-marketplace`, …): a cluster that applies objects of its API groups runs it (angelnu's
+ * OKD cluster configures APIServer, OAuth, IngressController and CatalogSources there).
+ */
+function runsOpenShift(scope: ApplyScope): boolean {
+  return scope.resources.some((r) => {
+    const group = groupOf(r.object);
+    return group === "openshift.io" || group.endsWith(".openshift.io");
+  });
+}
+
+function isOpenShiftNamespace(ns: string): boolean {
+  return ns === "openshift" || ns.startsWith("openshift-");
+}
 
 /** `options.namespaces`: the namespaces every cluster has (default: Kubernetes' own and flux-system). */
 export function alwaysPresent(options: Record<string, unknown>): string[] {
@@ -138,7 +178,9 @@ function run(ctx: RuleContext): void {
   const bootstrapped = [...bootstrap];
   for (const scope of ctx.clusters().flatMap(applyScopes)) {
     // The bootstrap runs on the cluster itself, not on remote (kubeConfig) targets.
-    const existing = createdNamespaces(scope, base, scope.remote === "" ? bootstrapped : []);
+    const created = createdNamespaces(scope, base, scope.remote === "" ? bootstrapped : []);
+    const openShift = runsOpenShift(scope);
+    const existing = { has: (ns: string) => created.has(ns) || (openShift && isOpenShiftNamespace(ns)) };
     const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
     const lenient = blind !== undefined && !ctx.strict;
     const maybe = blind ? ` (${applierName(blind)} is ${blind.status}; it may create it)` : "";
