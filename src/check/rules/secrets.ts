@@ -70,15 +70,26 @@ const PUBLIC_PEM =
  * - values built from `${var}`s: the variables' sources hold the secrets
  *   (`s3:https://host/volsync/${APP}` beside `${SECRET_RESTIC_PASSWORD}`, martinohmann's volsync
  *   component);
- * - PEM certificates: a CA bundle kept in a Secret because the consumer reads one (deedee-ops'
- *   barman `ca.crt`).
+ * - public keys: a CA bundle kept in a Secret because the consumer reads one (deedee-ops'
+ *   barman `ca.crt`), an `authorized_keys` of OpenSSH public keys (allenporter's devcontainers).
  * One value of any other kind is written in the clear.
  */
+// An OpenSSH public key line (authorized_keys may put options before it, known_hosts host names).
+const SSH_PUBLIC_KEY =
+  /(?:^|\s)(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[A-Za-z0-9+/]+={0,3}(?:\s|$)/;
+
+/** Public key material only: PEM certificates and public keys, or OpenSSH public key lines. */
+function isPublicKeyMaterial(text: string): boolean {
+  if (PUBLIC_PEM.test(text)) return true;
+  const lines = text.split("\n").filter((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
+  return lines.length > 0 && lines.every((l) => SSH_PUBLIC_KEY.test(l) && !l.includes("PRIVATE KEY"));
+}
+
 function holdsNoSecret(doc: YamlMap): boolean {
   const plain = isMap(doc.stringData) ? Object.values(doc.stringData) : [];
   const encoded = isMap(doc.data) ? Object.values(doc.data) : [];
   const open = (v: YamlValue, text: () => string) =>
-    typeof v === "string" && (VARIABLE.test(v) || PUBLIC_PEM.test(text()));
+    typeof v === "string" && (VARIABLE.test(v) || isPublicKeyMaterial(text()));
   return (
     plain.length + encoded.length > 0 &&
     plain.every((v) => open(v, () => v as string)) &&

@@ -89,7 +89,7 @@ stringData:
     ]);
   });
 
-  it("secret-not-encrypted: a Secret of public certificates holds no secret (deedee-ops' barman ca.crt); a key beside them does", async () => {
+  it("secret-not-encrypted: a Secret of public keys holds no secret (deedee-ops' barman ca.crt, allenporter's authorized_keys); a private key beside them does", async () => {
     const cert =
       "-----BEGIN CERTIFICATE-----\nMIICozCCAiigAwIBAgIUEYDo\nGF/r2MGE9j4Hk==\n-----END CERTIFICATE-----";
     const key = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk\n-----END EC PRIVATE KEY-----";
@@ -98,7 +98,15 @@ stringData:
       `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\n${body}`;
     const findings = await check({
       "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
-      "app/kustomization.yaml": "resources: [ca.yaml, ca-data.yaml, pair.yaml]\n",
+      "app/kustomization.yaml": "resources: [ca.yaml, ca-data.yaml, pair.yaml, ssh.yaml, ssh-private.yaml]\n",
+      "app/ssh.yaml": doc(
+        "ssh",
+        "stringData:\n  authorized_keys: |\n    ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMgapzKxl5ps allen@example.org\n    no-pty ssh-rsa AAAAB3NzaC1yc2EAAAADAQAB== ci\n",
+      ),
+      "app/ssh-private.yaml": doc(
+        "ssh-private",
+        "stringData:\n  id_ed25519: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n    b3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n    -----END OPENSSH PRIVATE KEY-----\n  id_ed25519.pub: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMgapzKxl5ps me\n",
+      ),
       "app/ca.yaml": doc("ca", `stringData:\n  ca.crt: |-\n    ${indent(`${cert}\n${cert}`)}\n`),
       "app/ca-data.yaml": doc("ca-data", `data:\n  ca.crt: ${Buffer.from(cert).toString("base64")}\n`),
       "app/pair.yaml": doc(
@@ -108,6 +116,7 @@ stringData:
     });
     expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.resource?.name)).toEqual([
       "pair",
+      "ssh-private",
     ]);
   });
 
