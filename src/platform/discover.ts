@@ -555,6 +555,7 @@ export function kustomizeStacks(
   known: readonly string[],
   fluxKustomizations: readonly FluxDocument[] = [],
   isLocal: (ref: ObjectRef) => boolean = () => true,
+  layersOnFlux: (dir: string) => { dir: string; by: string } | undefined = () => undefined,
 ): { stacks: DiscoveredCluster[]; skipped: NotACluster[] } {
   const out: DiscoveredCluster[] = [];
   const skipped: NotACluster[] = [];
@@ -566,6 +567,16 @@ export function kustomizeStacks(
     const overlay = segments.length >= 2 && segments[segments.length - 2] === "overlays";
     if (!inStacks && !overlay) continue;
     if (readByFlux(dir)) continue;
+    // An overlay of a folder Flux builds (kreativmonkey's `overlays/disaster-recovery` over
+    // `../main`, "activate by pointing Flux here"): a variant of that Flux path, whose namespaces,
+    // decryption and dependencies come from the cluster. Built alone it is no cluster.
+    const layered = layersOnFlux(dir);
+    if (layered) {
+      skipped.push({
+        message: `${dir} builds on ${layered.dir}, the path of ${layered.by}: a variant of a Flux path, not a plain kustomize stack of its own (declare it in slipway.yaml 'clusters' to build it alone)`,
+      });
+      continue;
+    }
     const flux = fluxKustomizations.find((k) =>
       namesDirectory(stringField(specOf(k.object), "path"), dir, isLocal(sourceRefOf(k.object))),
     );

@@ -24,7 +24,7 @@ import {
   topLevelClusters,
   unreadableSyncClusters,
 } from "./discover.js";
-import { sourceRefOf, specOf, stringField } from "./flux-objects.js";
+import { metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import type { Cluster, DiscoveryNote, ObjectRef } from "./model.js";
 import type { ReadSets } from "./read-sets.js";
 import type { FluxDocument, RepositoryScan } from "./scan.js";
@@ -93,9 +93,15 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     for (const f of c.files) reached.add(relativePath(root, f));
     for (const d of c.dirs) readDirs.add(relativePath(root, d) || ".");
   };
+  // Folders Flux Kustomizations build as their path, and by which one.
+  const fluxPaths = new Map<string, string>();
   for (const d of found) {
     const c = render(d);
     for (const k of c.kustomizations) if (k.definedAt) covered.add(locationKey(k.definedAt));
+    if (c.mode === "flux")
+      for (const k of c.kustomizations)
+        if (k.dir !== undefined && k.status !== "external" && !fluxPaths.has(k.dir))
+          fluxPaths.set(k.dir, `Flux Kustomization ${k.id} of cluster ${c.name}`);
     for (const f of clusterReach(reads, root, c, "files", stackReads)) reached.add(f);
     for (const f of clusterReach(reads, root, c, "dirs", stackReads)) readDirs.add(f);
   }
@@ -134,6 +140,15 @@ export function findClusters(input: FindClustersInput): FoundClusters {
       continue;
     }
     found.push(d);
+    // Not rendered yet (named at the end): its own Kustomizations' paths are what it builds first.
+    for (const doc of d.topLevel ?? []) {
+      const dir = staticDir(".", stringField(specOf(doc.object), "path"));
+      if (dir !== undefined && !fluxPaths.has(dir))
+        fluxPaths.set(
+          dir,
+          `Flux Kustomization ${metaString(doc.object, "namespace") || "flux-system"}/${metaString(doc.object, "name")}`,
+        );
+    }
     const r = topReach.get(d)!;
     for (const f of r.files) reached.add(f);
     for (const f of r.dirs) readDirs.add(f);
@@ -152,6 +167,14 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     found.map((c) => c.path),
     scan.kustomizations,
     (ref) => ref.kind === "GitRepository" && !definesOtherRepository(scan, ref),
+    (dir) => {
+      for (const d of reads.closure(joinPath(root, dir)).dirs) {
+        const rel = relativePath(root, d) || ".";
+        const by = rel === dir ? undefined : fluxPaths.get(rel);
+        if (by) return { dir: rel, by };
+      }
+      return undefined;
+    },
   );
   for (const s of skipped) note("not-a-cluster", s);
   found.push(...stacks);

@@ -770,3 +770,28 @@ spec:
     ).toEqual(["error"]);
   });
 });
+
+describe("an overlays/<env> folder over a folder Flux builds (kreativmonkey's disaster-recovery overlay)", () => {
+  const files = (over: string) => ({
+    "clusters/main/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+    "clusters/main/infra.yaml": ks("infra-main", "  path: ./infrastructure/overlays/main\n"),
+    "infrastructure/base/kustomization.yaml": "resources: [cm.yaml]\n",
+    "infrastructure/base/cm.yaml": cm("web", "cnpg-system"),
+    "infrastructure/overlays/main/kustomization.yaml": "resources: [../../base]\n",
+    "infrastructure/overlays/disaster-recovery/kustomization.yaml": `resources: [${over}]\n`,
+  });
+
+  it("is a variant of that Flux path, not a plain kustomize stack with false errors", () => {
+    const p = load(files("../main"));
+    expect(clusters(p).map(([, dir]) => dir)).toEqual(["clusters/main"]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      "infrastructure/overlays/disaster-recovery builds on infrastructure/overlays/main, the path of Flux Kustomization flux-system/infra-main: a variant of a Flux path, not a plain kustomize stack of its own (declare it in slipway.yaml 'clusters' to build it alone)",
+    );
+  });
+
+  it("an overlay of a base no Flux Kustomization builds as its path stays a stack", () => {
+    expect(clusters(load(files("../../base"))).map(([, dir]) => dir)).toContain(
+      "infrastructure/overlays/disaster-recovery",
+    );
+  });
+});
