@@ -425,11 +425,13 @@ const fluxDecryptionMissing: Rule = {
         const names = encrypted.map(describe);
         const shown =
           names.slice(0, 5).join(", ") + (names.length > 5 ? `, and ${names.length - 5} more` : "");
-        ctx.report({
-          message: `Flux Kustomization ${k.id} applies SOPS-encrypted objects without spec.decryption: ${shown}`,
-          cluster: cluster.name,
-          kustomization: k.id,
-        });
+        // A plain kustomize stack has no Flux Kustomization to decrypt: `kubectl apply -k` sends the
+        // ciphertext (and the `sops` field, which strict field validation refuses).
+        const message =
+          cluster.mode === "kustomize"
+            ? `kustomize stack ${cluster.name} (${cluster.path}) holds SOPS-encrypted objects, which 'kubectl apply -k' applies as ciphertext: ${shown} (decrypt them before applying, or let a Flux Kustomization with spec.decryption apply the stack)`
+            : `Flux Kustomization ${k.id} applies SOPS-encrypted objects without spec.decryption: ${shown}`;
+        ctx.report({ message, cluster: cluster.name, kustomization: k.id });
       }
     }
   },

@@ -184,6 +184,20 @@ stringData:
     expect(mine[0]!.message).not.toContain("hunter2");
   });
 
+  it("flux-decryption-missing: a plain kustomize stack is not called a Flux Kustomization", async () => {
+    const root = tempTree({
+      "stacks/prod/kustomization.yaml": "resources: [s.yaml]\n",
+      "stacks/prod/s.yaml": encForDev,
+    });
+    const { platform } = await loadPlatformWithSecrets(root, { identities });
+    const mine = runCheck(platform, { rules }).findings.filter((f) => f.rule === "flux-decryption-missing");
+    expect(mine.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^kustomize stack prod \(stacks\/prod\) holds SOPS-encrypted objects, which 'kubectl apply -k' applies as ciphertext: Secret app\/enc/,
+      ),
+    ]);
+  });
+
   it("flux-decryption-missing: the refused Kustomization is one finding, not a render-error too", async () => {
     const root = tempTree({
       "clusters/c/flux-system/gotk-sync.yaml": SYNC,
