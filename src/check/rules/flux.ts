@@ -454,6 +454,10 @@ export const crdDependencyMissing: Rule = {
           const spec = (o.spec ?? {}) as Record<string, unknown>;
           const names = (spec.names ?? {}) as Record<string, unknown>;
           if (typeof spec.group !== "string" || typeof names.kind !== "string") continue;
+          // Flux's own CRDs are on any cluster Flux reconciles: the bootstrap installed them before
+          // the first Kustomization ran, whichever Kustomization manages them since (clementd64's
+          // fleet-infra-flux).
+          if (spec.group.endsWith(".toolkit.fluxcd.io")) continue;
           const key = `${spec.group}/${names.kind}`;
           const entry = crdOwners.get(key) ?? { crd: metaOf(o).name, by: new Set<string>() };
           entry.by.add(k.id);

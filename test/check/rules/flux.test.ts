@@ -68,6 +68,25 @@ describe("Flux rules", () => {
     expect(found.some((f) => f.file === "quiet/widget.yaml")).toBe(false); // slipway.dev/ignore
   });
 
+  it("crd-dependency-missing: Flux's own CRDs are on any cluster Flux reconciles (clementd64's self-managed Flux)", () => {
+    const crd = (group: string, kind: string, plural: string) =>
+      `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: ${plural}.${group}}\nspec: {group: ${group}, names: {kind: ${kind}, plural: ${plural}}, scope: Namespaced}\n`;
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
+      "clusters/c/flux.yaml": kustomization("fleet-flux", "./flux", ""),
+      "clusters/c/apps.yaml": kustomization("apps", "./apps", ""),
+      "flux/crds.yaml": `${crd("helm.toolkit.fluxcd.io", "HelmRelease", "helmreleases")}---\n${crd("example.com", "Widget", "widgets")}`,
+      "apps/hr.yaml":
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: default}\nspec: {chart: {spec: {chart: web}}}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\n",
+    });
+    const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings.filter(
+      (f) => f.rule === "crd-dependency-missing",
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^Widget default\/w needs CRD widgets\.example\.com/),
+    ]);
+  });
+
   it("render-error: a kustomization that fails to build, with its file", () => {
     const found = of("render-error");
     expect(found.map((f) => f.file)).toEqual(["badbuild/kustomization.yaml"]);
