@@ -441,7 +441,7 @@ export const crdDependencyMissing: Rule = {
   defaultSeverity: "error",
   description:
     "A custom resource applied by a Flux Kustomization that does not depend on the Kustomization applying its CRD.",
-  help: "On a fresh cluster Flux may apply the custom resource before its CRD exists and the Kustomization fails until the other one happens to finish. Add the Kustomization that applies the CRD to spec.dependsOn. (CRDs installed by HelmReleases are not visible offline and are not checked.)",
+  help: "On a fresh cluster Flux may apply the custom resource before its CRD exists and the Kustomization fails until the other one happens to finish. Add the Kustomization that applies the CRD to spec.dependsOn. (CRDs installed by HelmReleases are not visible offline and are not checked; nor are Flux's own CRDs, *.toolkit.fluxcd.io, which the bootstrap installed before any Kustomization ran.)",
   run(ctx) {
     for (const cluster of ctx.clusters()) {
       if (cluster.mode !== "flux") continue;

@@ -247,7 +247,7 @@ const secretNotEncrypted: Rule = {
   id: "secret-not-encrypted",
   defaultSeverity: "error",
   description: "A Secret kept in Git must be SOPS-encrypted",
-  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`.",
+  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, or OpenSSH public keys holds nothing secret and is not reported.",
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();
