@@ -82,6 +82,18 @@ export function goYamlFirstDocumentText(text: string, file: string): string {
 }
 
 /**
+ * `text` with all after its first document blanked (offsets kept), as kyaml reads a UTF-16 file:
+ * splitDocuments looks for `\n---` in the bytes, which UTF-16 never holds, so the whole file is
+ * one piece and its Decoder reads the first document. The rest of kyaml's reading (what go-yaml
+ * refuses, `kyamlReadableText`) applies to that document afterwards.
+ */
+export function unsplitFirstDocumentText(text: string, file: string): string {
+  const read = goYamlFirstDocument(text, 2);
+  const end = readEnd(read, text, 0, file);
+  return NOTHING.test(text.slice(end)) ? text : blanked(text, [[end, text.length]]);
+}
+
+/**
  * `text` edited so that the `yaml` package reads what go-yaml reads (the scanner's findings):
  * a blank where go-yaml ends a token that the `yaml` package would read on from (Scanner.glued:
  * `[?x]` → `[? x]`, `&a: 1` → `&a : 1`, `[a]#c` → `[a] #c`), single quotes around a flow plain

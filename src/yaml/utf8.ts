@@ -4,11 +4,22 @@
  * quietly put U+FFFD in its place. Errors name the file, line and column, with go-yaml's words.
  */
 import { SlipwayError } from "../errors.js";
+import { unsplitFirstDocumentText } from "./kyaml-stream.js";
 
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** The text of a YAML file's bytes; throws SlipwayError at the first byte that is not UTF-8. */
+const utf16le = new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });
+const utf16be = new TextDecoder("utf-16be", { fatal: true, ignoreBOM: true });
+
+/**
+ * The text of a YAML file's bytes; throws SlipwayError at the first byte that is not UTF-8.
+ * A UTF-16 byte order mark at the start makes it UTF-16, little or big endian, as go-yaml reads
+ * it (yaml_parser_determine_encoding): Windows editors save YAML so (evankanderson's
+ * operator-part2.yaml), and kubectl builds it.
+ */
 export function decodeYamlText(bytes: Uint8Array, file: string): string {
+  const le = bytes[0] === 0xff && bytes[1] === 0xfe;
+  if (le || (bytes[0] === 0xfe && bytes[1] === 0xff)) return decodeUtf16(bytes, le, file);
   try {
     return strict.decode(bytes);
   } catch (e) {
@@ -53,4 +64,17 @@ function firstInvalid(b: Uint8Array): { at: number; reason: string } {
     i += width;
   }
   return { at: b.length, reason: "invalid UTF-8" };
+}
+
+/** UTF-16 text (the byte order mark kept, as the UTF-8 path keeps it), in go-yaml's words when it is not. */
+function decodeUtf16(bytes: Uint8Array, le: boolean, file: string): string {
+  if (bytes.length % 2 !== 0) throw new SlipwayError("incomplete UTF-16 character", { file });
+  let text: string;
+  try {
+    text = (le ? utf16le : utf16be).decode(bytes);
+  } catch {
+    throw new SlipwayError("incomplete UTF-16 surrogate pair (the file is not valid UTF-16)", { file });
+  }
+  // kyaml splits documents in the bytes, never in UTF-16: only the first document is read.
+  return unsplitFirstDocumentText(text.startsWith("\ufeff") ? text.slice(1) : text, file);
 }

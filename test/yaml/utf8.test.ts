@@ -76,3 +76,38 @@ describe.runIf(requires("kubectl"))("YAML files must be UTF-8, against kubectl",
     expect(() => buildYaml(dir)).toThrow(/UTF-8/);
   });
 });
+
+describe("UTF-16 YAML files (a byte order mark first), as go-yaml reads them", () => {
+  const docs =
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "h\u00e9llo \u{1F600}"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n';
+  const le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+  const be = (text: string) => Buffer.from(le(text).map((_, i, all) => all[i ^ 1]!));
+
+  it("decodes little and big endian; kyaml splits documents in the bytes, so only the first is read", () => {
+    for (const encode of [le, be]) {
+      const text = decodeYamlText(encode(docs), "f.yaml");
+      expect(
+        text.startsWith(
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "h\u00e9llo \u{1F600}"\n',
+        ),
+      ).toBe(true);
+      expect(text).not.toContain("name: b");
+    }
+  });
+
+  it("refuses a lone surrogate, naming the file", () => {
+    const bad = Buffer.concat([le("kind: x\n"), Buffer.from([0x00, 0xd8, 0x61, 0x00])]);
+    expect(() => decodeYamlText(bad, "dir/f.yaml")).toThrow(/not valid UTF-16/);
+  });
+
+  it.runIf(requires("kubectl"))("builds as kubectl does (evankanderson's operator-part2.yaml)", async () => {
+    const dir = tempTree({
+      "kustomization.yaml": "resources: [be.yaml, le.yaml]\n",
+      "be.yaml": be(docs),
+      "le.yaml": le(docs.replace("name: a", "name: c").replaceAll("\n", "\r\n")),
+    });
+    const oracle = await kubectlKustomize(dir);
+    expect(oracle.ok).toBe(true);
+    expect(buildYaml(dir)).toBe(oracle.stdout);
+  });
+});
