@@ -311,9 +311,11 @@ export function topLevelClusters({
   const unbuilt = new Map<DiscoveredCluster, NotACluster>();
   const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(scan, fs, root, d, mapped);
   const texts = new KustomizationTexts(fs, root);
-  const commented = new Map<string, string>();
+  // Read only when a candidate is not left out of a built folder's list already.
+  let commented: Map<string, string> | undefined;
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const parent = leftOutOf(dir, readDirs) ?? commentedOutBy(texts, dir, readDirs, commented);
+    const parent =
+      leftOutOf(dir, readDirs) ?? commentedOutBy(dir, readDirs, (commented ??= texts.commentedOut(readDirs)));
     if (parent !== undefined) {
       // apps/<ns>/<app>/ whose namespace's kustomization leaves it out (`# - ./buildkit`), or a
       // folder further down one left out (`# - rook-ceph` over rook-ceph/rook-ceph/ks.yaml): a
@@ -394,20 +396,16 @@ function leftOutOf(dir: string, readDirs: ReadonlySet<string>): string | undefin
 /**
  * The built folder whose kustomization file lists `dir` or a folder above it only in a comment
  * (`# - ../common/rook-ceph` over `common/rook-ceph/rook-ceph/ks.yaml`): that folder was
- * disabled by hand. `cache`: folder → its kustomization file's commented entries, resolved.
+ * disabled by hand. `commented`: each commented-out entry of the built folders, resolved, to
+ * the folder whose list holds it (KustomizationTexts.commentedOut).
  */
 function commentedOutBy(
-  texts: KustomizationTexts,
   dir: string,
   readDirs: ReadonlySet<string>,
-  cache: Map<string, string>,
+  commented: ReadonlyMap<string, string>,
 ): string | undefined {
-  if (cache.size === 0) {
-    for (const [entry, built] of texts.commentedOut(readDirs)) cache.set(entry, built);
-    cache.set("\0", ""); // computed, even when empty
-  }
   for (let up = dir; up !== "." && !readDirs.has(up); up = path.posix.dirname(up)) {
-    const by = cache.get(up);
+    const by = commented.get(up);
     if (by !== undefined) return by;
   }
   return undefined;
