@@ -987,6 +987,62 @@ describe("ingress-backend-exists", () => {
   });
 });
 
+describe("ingress-backend-exists: a Service an operator makes, named after its resource", () => {
+  const r = rule("ingress-backend-exists");
+  const route = (service: string): KObject => ({
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { name: "grafana", namespace: "observability" },
+    spec: { rules: [{ backendRefs: [{ name: service, port: 3000 }] }] },
+  });
+  const cr = (apiVersion: string, kind: string, name: string): KObject => ({
+    apiVersion,
+    kind,
+    metadata: { name, namespace: "observability" },
+    spec: {},
+  });
+  const grafana = cr("grafana.integreatly.org/v1beta1", "Grafana", "grafana");
+  const found = (service: string, objects: KObject[], strict = false) =>
+    runRule(
+      r,
+      platformOf([
+        cluster(
+          "prod",
+          [ks("flux-system/observability", [res(route(service)), ...objects.map((o) => res(o))])],
+          // Unrendered (no chart cached), and named after nothing here.
+          [helmRelease("observability", "blackbox-exporter", {}, "flux-system/observability")],
+        ),
+      ]),
+      {},
+      strict,
+    ).map((f) => [f.severity, f.message]);
+
+  it("names the resource (grafana-operator: Grafana grafana → grafana-service), not an unrelated HelmRelease", () => {
+    expect(found("grafana-service", [grafana])).toEqual([
+      [
+        "warning",
+        "HTTPRoute observability/grafana: backend Service observability/grafana-service does not exist in cluster prod (likely made by the operator of Grafana observability/grafana, whose name it holds: operators name the Services they make after their resource, and Slipway does not render them)",
+      ],
+    ]);
+    // VictoriaMetrics' VMSingle vm → vmsingle-vm: the name at the end.
+    const vm = cr("operator.victoriametrics.com/v1beta1", "VMSingle", "vm");
+    expect(found("vmsingle-vm", [vm])[0]![1]).toContain(
+      "likely made by the operator of VMSingle observability/vm",
+    );
+    expect(found("grafana-service", [grafana], true)[0]![0]).toBe("error");
+  });
+
+  it("whole words only, and never a resource that makes no Service (an ExternalSecret, a ServiceMonitor)", () => {
+    const unrelated =
+      "(it may come from HelmRelease observability/blackbox-exporter, which Slipway does not render)";
+    expect(found("grafanas", [grafana])[0]![1]).toContain(unrelated);
+    const secret = cr("external-secrets.io/v1", "ExternalSecret", "grafana-service");
+    expect(found("grafana-service", [secret])[0]![1]).toContain(unrelated);
+    const monitor = cr("operator.victoriametrics.com/v1beta1", "VMServiceScrape", "grafana");
+    expect(found("grafana-service", [monitor])[0]![1]).toContain(unrelated);
+  });
+});
+
 // ---- namespace-exists --------------------------------------------------------------------
 
 describe("namespace-exists", () => {

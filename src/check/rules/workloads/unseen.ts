@@ -117,6 +117,42 @@ export function selectedCustomResource(
   );
 }
 
+/**
+ * Custom resources that never make a Service, though often named after the app: Secrets and
+ * certificates, and what watches or configures Services (Prometheus Operator's kinds, whose
+ * Prometheus makes only `prometheus-operated`; VictoriaMetrics' scrapes and rules).
+ */
+const MAKE_NO_SERVICES = new Set([
+  "external-secrets.io",
+  "generators.external-secrets.io",
+  "cert-manager.io",
+  "bitnami.com",
+  "monitoring.coreos.com",
+]);
+const WATCHES_SERVICES = /(Monitor|Scrape|Rule|Probe)$/;
+
+/**
+ * The custom resource of `namespace` whose name the missing Service's name holds as whole
+ * dash-separated words: operators name the Services they make after the resource
+ * (grafana-operator's Grafana `grafana` → `grafana-service`, VictoriaMetrics' VMSingle `vm` →
+ * `vmsingle-vm`, Tekton's EventListener `build` → `el-build`, Rook's CephObjectStore `store` →
+ * `rook-ceph-rgw-store`).
+ */
+export function customResourceNamedBy(
+  scope: ApplyScope,
+  namespace: string,
+  service: string,
+): RenderedResource | undefined {
+  const words = `-${service}-`;
+  return customResourcesIn(scope, namespace).find(
+    (r) =>
+      !MAKE_NO_SERVICES.has(groupOf(r.object)) &&
+      !WATCHES_SERVICES.test(kindOf(r.object)) &&
+      nameOf(r.object) !== "" &&
+      words.includes(`-${nameOf(r.object)}-`),
+  );
+}
+
 function prefixLength(release: string, missingName: string): number {
   return missingName.startsWith(release) ? release.length : 0;
 }
