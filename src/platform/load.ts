@@ -113,6 +113,7 @@ import {
   renderedResourceSetObjects,
 } from "./resourcesets.js";
 import { MAX_SCAN_BYTES, type RepositoryScan, scanRepository } from "./scan.js";
+import { secretIdentitySpec } from "./secret-spec.js";
 import { linksLeftOut } from "./source-links.js";
 
 /**
@@ -580,6 +581,7 @@ function renderFluxWith(
     artifactFs: (root) => artifactFs(ctx, root),
     ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
     ...(ctx.releaseMemo ? { releaseMemo: ctx.releaseMemo } : {}),
+    secretsOf: (o) => ctx.secretsOf.get(o),
   };
   // HelmReleases whose chart and values are known start rendering while the builds go on.
   const ahead = ctx.charts !== false ? ReleasesAhead.of(hctx, cluster) : undefined;
@@ -1123,35 +1125,6 @@ function openSourcesRead(k: FluxKustomization, pool: Map<string, KObject>): stri
   return out;
 }
 
-/** Fields of a Flux Kustomization's spec that become part of each applied object's identity. */
-const IDENTITY_SPEC_FIELDS = [
-  ["targetNamespace", "namespace"],
-  ["namePrefix", "name"],
-  ["nameSuffix", "name"],
-] as const;
-
-/**
- * A Flux Kustomization whose parent substituted a secret variable into its targetNamespace,
- * namePrefix or nameSuffix (a placeholder for a variable an open Secret may hold is marked the
- * same way): each object it applies would carry the secret in its namespace or name, which every
- * output prints and none can mask, so none is rendered, as substituteResource refuses one object
- * (differs from Flux, which applies them). A placeholder namespace would also make rules judge a
- * namespace no cluster has (a false namespace-exists).
- */
-function identityFromSecretSpec(
-  k: FluxKustomization,
-  secrets: SecretPaths | undefined,
-): SecretIdentityError | undefined {
-  if (!secrets) return undefined;
-  const found = IDENTITY_SPEC_FIELDS.find(([field]) => secrets.covers(["spec", field]));
-  if (!found) return undefined;
-  const [field, becomes] = found;
-  return new SecretIdentityError(
-    `spec.${field} of Kustomization ${k.id} comes from a secret (a variable its parent substitutes from a Secret, or one Slipway cannot read offline) and becomes the ${becomes} of each object it applies, which every output prints: not rendered, as Slipway does not render an object whose identity is secret`,
-    k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : undefined,
-  );
-}
-
 function poolKey(kind: string, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
 }
@@ -1167,9 +1140,10 @@ function finishKustomization(
   enqueue: (k: FluxKustomization) => void,
 ): void {
   const k = p.k;
-  const secretIdentity = identityFromSecretSpec(k, ctx.secretsOf.get(k.object));
+  const secretIdentity = secretIdentitySpec("Kustomization", ctx.secretsOf.get(k.object));
   if (secretIdentity) {
-    fail(k, secretIdentity);
+    const at = k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : undefined;
+    fail(k, new SecretIdentityError(`Kustomization ${k.id}: ${secretIdentity}`, at));
     return;
   }
   const read: Array<KObject | null> = [];

@@ -229,7 +229,7 @@ describe("a child Kustomization whose identity fields a secret variable sets", (
     const warning = findings.find((f) => f.rule === "render-error")!;
     expect([warning.severity, warning.kustomization]).toEqual(["warning", "flux-system/web"]);
     expect(warning.message).toContain(
-      "spec.targetNamespace of Kustomization flux-system/web comes from a secret",
+      "Kustomization flux-system/web: its spec.targetNamespace comes from a secret",
     );
   });
 
@@ -240,7 +240,9 @@ describe("a child Kustomization whose identity fields a secret variable sets", (
     const p = child(KNOWN_SECRET, spec);
     expect(web(p).status).toBe("failed");
     expect(web(p).resources).toEqual([]);
-    expect(web(p).errors[0]!.message).toContain(`spec.${field} of Kustomization flux-system/web`);
+    expect(web(p).errors[0]!.message).toContain(
+      `Kustomization flux-system/web: its spec.${field} comes from`,
+    );
     // Its own spec holds the value, marked secret (masked by every output).
     expect(JSON.stringify(web(p).errors)).not.toContain(value);
     expect(JSON.stringify(check(p).findings)).not.toContain(value);

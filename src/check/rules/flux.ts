@@ -575,8 +575,9 @@ export const renderError: Rule = {
         for (const e of h.errors ?? []) {
           // A valuesFrom ConfigMap/Secret nothing renders may exist only in the cluster.
           const clusterOnly = e.code === "VALUES_SOURCE_NOT_FOUND";
-          // Values this machine cannot decrypt: nothing is wrong with the repository.
-          const encrypted = e.code === "VALUES_SOURCE_ENCRYPTED";
+          // Values this machine cannot decrypt, or a release whose identity a secret reached
+          // (Slipway will not show it): nothing is wrong with the repository.
+          const encrypted = e.code === "VALUES_SOURCE_ENCRYPTED" || e.code === "SECRET_IDENTITY";
           ctx.report({
             ...about(objects, cluster, h, "HelmRelease", e.field ?? []),
             message: clusterOnly
