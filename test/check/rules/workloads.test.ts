@@ -992,7 +992,7 @@ describe("ingress-backend-exists: a Service an operator makes, named after its r
   const route = (service: string): KObject => ({
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",
-    metadata: { name: "grafana", namespace: "observability" },
+    metadata: { name: "web", namespace: "observability" },
     spec: { rules: [{ backendRefs: [{ name: service, port: 3000 }] }] },
   });
   const cr = (apiVersion: string, kind: string, name: string): KObject => ({
@@ -1002,44 +1002,41 @@ describe("ingress-backend-exists: a Service an operator makes, named after its r
     spec: {},
   });
   const grafana = cr("grafana.integreatly.org/v1beta1", "Grafana", "grafana");
-  const found = (service: string, objects: KObject[], strict = false) =>
+  const hint = (service: string, objects: KObject[], release = "blackbox-exporter", strict = false) =>
     runRule(
       r,
       platformOf([
         cluster(
           "prod",
           [ks("flux-system/observability", [res(route(service)), ...objects.map((o) => res(o))])],
-          // Unrendered (no chart cached), and named after nothing here.
-          [helmRelease("observability", "blackbox-exporter", {}, "flux-system/observability")],
+          // Unrendered (no chart cached).
+          [helmRelease("observability", release, {}, "flux-system/observability")],
         ),
       ]),
       {},
       strict,
-    ).map((f) => [f.severity, f.message]);
+    ).map((f) => [f.severity, f.message.replace(/^.* does not exist in cluster prod /, "")]);
+  const byRelease = (name: string) =>
+    `(it may come from HelmRelease observability/${name}, which Slipway does not render)`;
+  const byOperator = (what: string) =>
+    `(it may come from ${what}, whose operator makes objects Slipway does not render)`;
 
-  it("names the resource (grafana-operator: Grafana grafana → grafana-service), not an unrelated HelmRelease", () => {
-    expect(found("grafana-service", [grafana])).toEqual([
-      [
-        "warning",
-        "HTTPRoute observability/grafana: backend Service observability/grafana-service does not exist in cluster prod (likely made by the operator of Grafana observability/grafana, whose name it holds: operators name the Services they make after their resource, and Slipway does not render them)",
-      ],
+  it("names the resource its kind and name name (grafana-operator: Grafana grafana → grafana-service), not an unrelated HelmRelease", () => {
+    expect(hint("grafana-service", [grafana])).toEqual([
+      ["warning", byOperator("Grafana observability/grafana")],
     ]);
-    // VictoriaMetrics' VMSingle vm → vmsingle-vm: the name at the end.
+    // VictoriaMetrics' VMSingle vm → vmsingle-vm.
     const vm = cr("operator.victoriametrics.com/v1beta1", "VMSingle", "vm");
-    expect(found("vmsingle-vm", [vm])[0]![1]).toContain(
-      "likely made by the operator of VMSingle observability/vm",
-    );
-    expect(found("grafana-service", [grafana], true)[0]![0]).toBe("error");
+    expect(hint("vmsingle-vm", [vm])).toEqual([["warning", byOperator("VMSingle observability/vm")]]);
+    expect(hint("grafana-service", [grafana], "blackbox-exporter", true)[0]![0]).toBe("error");
   });
 
-  it("whole words only, and never a resource that makes no Service (an ExternalSecret, a ServiceMonitor)", () => {
-    const unrelated =
-      "(it may come from HelmRelease observability/blackbox-exporter, which Slipway does not render)";
-    expect(found("grafanas", [grafana])[0]![1]).toContain(unrelated);
-    const secret = cr("external-secrets.io/v1", "ExternalSecret", "grafana-service");
-    expect(found("grafana-service", [secret])[0]![1]).toContain(unrelated);
-    const monitor = cr("operator.victoriametrics.com/v1beta1", "VMServiceScrape", "grafana");
-    expect(found("grafana-service", [monitor])[0]![1]).toContain(unrelated);
+  it("a HelmRelease whose name starts the Service's comes first; a name alone, or part of a word, is no evidence", () => {
+    expect(hint("grafana-service", [grafana], "grafana")).toEqual([["warning", byRelease("grafana")]]);
+    // A GrafanaDashboard (or a ReplicationSource, a network policy) is named after the app.
+    const dashboard = cr("grafana.integreatly.org/v1beta1", "GrafanaDashboard", "forgejo");
+    expect(hint("forgejo-http", [dashboard])).toEqual([["warning", byRelease("blackbox-exporter")]]);
+    expect(hint("grafanas", [grafana])).toEqual([["warning", byRelease("blackbox-exporter")]]);
   });
 });
 
