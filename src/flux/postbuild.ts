@@ -63,6 +63,8 @@ export interface PostBuildSettings {
   openValue?: (variable: string) => string;
   /** PostBuildOptions.strictBecause. */
   strictBecause?: string;
+  /** PostBuildOptions.strictAssumed. */
+  strictAssumed?: boolean;
 }
 
 export interface PostBuildOptions {
@@ -86,6 +88,12 @@ export interface PostBuildOptions {
   openValue?: (variable: string) => string;
   /** Why `strict` is on (strictSubstitutionReason), added to a strict-mode failure. */
   strictBecause?: string;
+  /**
+   * `strict` comes from the Flux version Slipway assumes, as nothing names one (no FluxInstance,
+   * install manifests, slipway.yaml profile or option): a strict-mode failure is then a
+   * StrictSubstitutionError that says so.
+   */
+  strictAssumed?: boolean;
 }
 
 /**
@@ -105,6 +113,7 @@ export function postBuildSettings(
       ? { open: opts.open, ...(opts.openValue ? { openValue: opts.openValue } : {}) }
       : {}),
     ...(opts.strict && opts.strictBecause ? { strictBecause: opts.strictBecause } : {}),
+    ...(opts.strict && opts.strictAssumed ? { strictAssumed: true } : {}),
   };
   try {
     const { vars, secretVars } = collectVariablesWithSecrets(kustomization, lookup, opts);
@@ -120,6 +129,22 @@ export function postBuildSettings(
       loadErrorField: err.field,
       ...(err.notFound ? { loadErrorNotFound: true } : {}),
     };
+  }
+}
+
+/**
+ * A variable without a value or default under strict substitution (Flux: `envsubst error:
+ * variable not set (strict mode)`). `assumed`: the strictness is that of the Flux version
+ * Slipway assumes (PostBuildOptions.strictAssumed); an older Flux applies the object.
+ */
+export class StrictSubstitutionError extends SlipwayError {
+  constructor(
+    message: string,
+    readonly assumed: boolean,
+    where?: { file?: string; line?: number },
+  ) {
+    super(message, where);
+    this.name = "StrictSubstitutionError";
   }
 }
 
@@ -348,8 +373,9 @@ export function substituteResource(
     secrets ? { object: original, substituted: false, secrets } : { object: original, substituted: false };
   if (isSubstitutionDisabled(original)) return unchanged();
   const name = secrets?.covers(["metadata", "name"]) ? "(secret)" : nameOf(original);
+  const failed = (message: string) => `post build failed for '${gvkString(original)}/${name}': ${message}`;
   const fail = (message: string, kind: typeof SlipwayError = SlipwayError): never => {
-    throw new kind(`post build failed for '${gvkString(original)}/${name}': ${message}`, where);
+    throw new kind(failed(message), where);
   };
   if (settings.loadError !== undefined) fail(settings.loadError);
   if (settings.open) {
@@ -393,8 +419,10 @@ export function substituteResource(
       ...(secretVars ? { secretVars } : {}),
     }));
   } catch (err) {
-    if (err instanceof EnvsubstError && err.variable !== undefined && settings.strictBecause)
-      return fail(`envsubst error: ${err.message} (strict: ${settings.strictBecause})`);
+    if (err instanceof EnvsubstError && err.variable !== undefined && settings.strictBecause) {
+      const message = failed(`envsubst error: ${err.message} (strict: ${settings.strictBecause})`);
+      throw new StrictSubstitutionError(message, settings.strictAssumed === true, where);
+    }
     if (err instanceof SlipwayError) return fail(`envsubst error: ${err.message}`);
     throw err;
   }

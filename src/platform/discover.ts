@@ -18,11 +18,11 @@
  */
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
-import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { isMap } from "../kustomize/types.js";
 import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import { inItsNamespace, resolveSyncPath } from "./instance-sync-path.js";
+import { KustomizationTexts } from "./kustomization-texts.js";
 import type { DiscoveredBy, ObjectRef, PlatformError, SourceLocation } from "./model.js";
 import { sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
@@ -372,9 +372,12 @@ export function topLevelClusters({
   }
   const unbuilt = new Map<DiscoveredCluster, NotACluster>();
   const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(scan, fs, root, d, mapped);
-  const commented = new Map<string, string>();
+  const texts = new KustomizationTexts(fs, root);
+  // Read only when a candidate is not left out of a built folder's list already.
+  let commented: Map<string, string> | undefined;
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const parent = leftOutOf(dir, readDirs) ?? commentedOutBy(fs, root, dir, readDirs, commented);
+    const parent =
+      leftOutOf(dir, readDirs) ?? commentedOutBy(dir, readDirs, (commented ??= texts.commentedOut(readDirs)));
     if (parent !== undefined) {
       // apps/<ns>/<app>/ whose namespace's kustomization leaves it out (`# - ./buildkit`), or a
       // folder further down one left out (`# - rook-ceph` over rook-ceph/rook-ceph/ks.yaml): a
@@ -385,7 +388,7 @@ export function topLevelClusters({
       });
       continue;
     }
-    const evidence = clusterRootEvidence(scan, fs, root, dir, docs, mapped);
+    const evidence = clusterRootEvidence(scan, fs, texts, root, dir, docs, mapped);
     // Unless a bootstrap marks the folder: documents that build nothing of this repository (apps
     // reading OCI artifacts; an archived root whose paths moved; CRDs from another project's Git
     // repository) would render as a cluster of missing paths and foreign files.
@@ -455,37 +458,16 @@ function leftOutOf(dir: string, readDirs: ReadonlySet<string>): string | undefin
 /**
  * The built folder whose kustomization file lists `dir` or a folder above it only in a comment
  * (`# - ../common/rook-ceph` over `common/rook-ceph/rook-ceph/ks.yaml`): that folder was
- * disabled by hand. `cache`: folder → its kustomization file's commented entries, resolved.
+ * disabled by hand. `commented`: each commented-out entry of the built folders, resolved, to
+ * the folder whose list holds it (KustomizationTexts.commentedOut).
  */
 function commentedOutBy(
-  fs: FileSystem,
-  root: string,
   dir: string,
   readDirs: ReadonlySet<string>,
-  cache: Map<string, string>,
+  commented: ReadonlyMap<string, string>,
 ): string | undefined {
-  if (cache.size === 0) {
-    for (const built of readDirs) {
-      for (const name of kustomizationFileNames) {
-        const k = path.posix.join(root, built, name);
-        if (!fs.exists(k) || fs.isDirectory(k)) continue;
-        let text: string;
-        try {
-          text = fs.readFile(k).toString("utf8");
-        } catch {
-          break;
-        }
-        for (const m of text.matchAll(/^[ \t]*#[ \t]*-[ \t]+["']?([^\s"'#]+)/gm)) {
-          const entry = normalizeRelative(path.posix.join(built, m[1]!));
-          if (!cache.has(entry)) cache.set(entry, built);
-        }
-        break;
-      }
-    }
-    cache.set("\0", ""); // computed, even when empty
-  }
   for (let up = dir; up !== "." && !readDirs.has(up); up = path.posix.dirname(up)) {
-    const by = cache.get(up);
+    const by = commented.get(up);
     if (by !== undefined) return by;
   }
   return undefined;
@@ -501,6 +483,7 @@ function commentedOutBy(
 function clusterRootEvidence(
   scan: RepositoryScan,
   fs: FileSystem,
+  texts: KustomizationTexts,
   root: string,
   dir: string,
   docs: FluxDocument[],
@@ -511,22 +494,14 @@ function clusterRootEvidence(
   // leaves ks.yaml out, is an app nothing wires in (monosense: dragonfly, harbor, gitlab), no root.
   const selfApplying = (d: FluxDocument) =>
     holdsItself(scan, dir, d, mapped) &&
-    appliesItself(fs, root, staticPrefix(stringField(specOf(d.object), "path")), d.at.file);
+    appliesItself(texts, staticPrefix(stringField(specOf(d.object), "path")), d.at.file);
   if (docs.some(selfApplying)) return "bootstrap";
-  const abs = path.posix.join(root, dir);
-  if (fs.isDirectory(path.posix.join(abs, "flux-system")) && !holdsMovedSync(scan, fs, root, dir))
+  if (fs.isDirectory(path.posix.join(root, dir, "flux-system")) && !holdsMovedSync(scan, fs, root, dir))
     return "bootstrap";
-  const files = new Set(docs.map((d) => d.at.file));
-  for (const name of kustomizationFileNames) {
-    const k = path.posix.join(abs, name);
-    if (!fs.exists(k) || fs.isDirectory(k)) continue;
-    try {
-      const text = fs.readFile(k).toString("utf8");
-      if ([...files].some((f) => text.includes(path.posix.basename(f)))) return "listed";
-    } catch {
-      // unreadable: not evidence either way
-    }
-  }
+  // Unreadable: not evidence either way.
+  const text = texts.of(dir);
+  if (typeof text === "string" && docs.some((d) => text.includes(path.posix.basename(d.at.file))))
+    return "listed";
   return docs.length > 1 ? "several documents" : undefined;
 }
 
@@ -720,24 +695,14 @@ function holdsItself(
  * folder with one must name the next step down (a sub-folder, or the file itself). Text, not a
  * build: a name the file merely mentions in a comment counts, so a root is kept when in doubt.
  */
-function appliesItself(fs: FileSystem, root: string, builds: string, file: string): boolean {
+function appliesItself(texts: KustomizationTexts, builds: string, file: string): boolean {
   const base = builds === "." ? "" : builds;
   const steps = (base === "" ? file : file.slice(base.length + 1)).split("/");
   let at = base;
   for (const step of steps) {
-    const abs = path.posix.join(root, at);
-    for (const name of kustomizationFileNames) {
-      const k = path.posix.join(abs, name);
-      if (!fs.exists(k) || fs.isDirectory(k)) continue;
-      let text: string;
-      try {
-        text = fs.readFile(k).toString("utf8");
-      } catch {
-        return true;
-      }
-      if (!text.includes(step)) return false;
-      break;
-    }
+    const text = texts.of(at);
+    if (text === null) return true;
+    if (text !== undefined && !text.includes(step)) return false;
     at = at === "" ? step : `${at}/${step}`;
   }
   return true;

@@ -81,6 +81,7 @@ import {
   writeCachedRelease,
   writeChartFacts,
 } from "./release-cache.js";
+import { secretIdentitySpec } from "./secret-spec.js";
 
 /** The clock of every render: charts calling `now` get this instant, so renders repeat exactly. */
 export const RENDER_EPOCH = Date.parse("2025-01-01T00:00:00Z");
@@ -98,6 +99,8 @@ export interface HelmReleaseContext {
   renderCache?: RenderCache;
   /** Renders of this run by cache key (LoadPlatformOptions.releaseMemo). */
   releaseMemo?: ReleaseMemo;
+  /** The secret fields of a rendered object (a HelmRelease's, substituted by its Kustomization). */
+  secretsOf?: (object: KObject) => SecretPaths | undefined;
 }
 
 interface Located {
@@ -347,6 +350,12 @@ function prepare(
   }
   if (!spec.chart) {
     fail(info, "neither spec.chart nor spec.chartRef is set", { field: ["spec"] });
+    return out;
+  }
+  const secretIdentity = secretIdentitySpec("HelmRelease", hctx.secretsOf?.(info.object));
+  if (secretIdentity) {
+    // No field: a finding at a secret field is one no output may show.
+    fail(info, secretIdentity, { code: "SECRET_IDENTITY" });
     return out;
   }
   const located = locateChart(hctx, cluster, spec.chart, charts);
@@ -926,6 +935,8 @@ export class ReleasesAhead {
   ): "later" | "done" {
     const spec = readReleaseSpec(info.object);
     if (spec.suspended || !spec.chart) return "done";
+    // Not rendered (prepare): its identity is secret.
+    if (secretIdentitySpec("HelmRelease", this.hctx.secretsOf?.(info.object))) return "done";
     const located = locateChart(this.hctx, this.cluster, spec.chart, this.charts);
     const answer = located.answer;
     if ("external" in answer) return "later";

@@ -12,7 +12,7 @@ import { ArtifactFileSystem, isArtifactGenerator } from "../artifacts/index.js";
 import { defaultRenderCache, type RenderCache } from "../cache/index.js";
 import type { CacheKey } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
-import { postBuildSettings, type VariableSourceRef } from "../flux/postbuild.js";
+import { postBuildSettings, StrictSubstitutionError, type VariableSourceRef } from "../flux/postbuild.js";
 import {
   type ControllerProfile,
   detectFlux,
@@ -113,6 +113,7 @@ import {
   renderedResourceSetObjects,
 } from "./resourcesets.js";
 import { MAX_SCAN_BYTES, type RepositoryScan, scanRepository } from "./scan.js";
+import { secretIdentitySpec } from "./secret-spec.js";
 import { linksLeftOut } from "./source-links.js";
 
 /**
@@ -420,6 +421,8 @@ interface ClusterState {
   converge: Convergence;
   /** Why substitution is strict, for its failures (strictSubstitutionReason). */
   strictBecause: string;
+  /** The strictness is the assumed Flux version's (strictnessAssumed). */
+  strictAssumed: boolean;
   /** Namespaces the cluster renders, with their labels (ClusterExternalSecrets select by them). */
   namespaces: Map<string, Record<string, string>>;
   /** ClusterExternalSecrets rendered so far, with the Kustomization applying each. */
@@ -497,25 +500,23 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
   if (strictOf(profile) === strictOf(provisional) && externalOf(profile) === externalOf(provisional)) {
     first.profile = profile;
     restateStrictReason(ctx, first, provisional, profile);
-    return markAssumedStrictness(ctx, first, profile);
+    return first;
   }
-  const again = renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again());
-  return markAssumedStrictness(ctx, again.cluster, profile);
+  return renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again()).cluster;
 }
 
 /**
- * Strict-mode failures under a Flux version nothing in the repository names (Slipway's default):
- * a cluster on an older Flux substitutes the same variable empty and applies the object, so the
- * failure is not provably the repository's (a warning in check, code STRICT_ASSUMED).
+ * Whether strict substitution under `profile` comes from the Flux version Slipway assumes, as
+ * nothing in the repository names one: a cluster on an older Flux substitutes the same variable
+ * empty and applies the object, so a strict failure is not provably the repository's (a
+ * StrictSubstitutionError with `assumed`, code STRICT_ASSUMED: a warning in check).
  */
-function markAssumedStrictness(ctx: RenderContext, cluster: Cluster, profile: ControllerProfile): Cluster {
-  if (ctx.strictFrom !== undefined || profile.origin !== "default") return cluster;
-  if (profile.explicitGates.includes("StrictPostBuildSubstitutions")) return cluster;
-  const because = `(strict: ${strictSubstitutionReason(profile, ctx.config?.profile)})`;
-  for (const k of cluster.kustomizations)
-    for (const e of k.errors)
-      if (e.code === undefined && e.message.includes(because)) e.code = "STRICT_ASSUMED";
-  return cluster;
+function strictnessAssumed(ctx: RenderContext, profile: ControllerProfile): boolean {
+  return (
+    ctx.strictFrom === undefined &&
+    profile.origin === "default" &&
+    !profile.explicitGates.includes("StrictPostBuildSubstitutions")
+  );
 }
 
 /**
@@ -524,7 +525,9 @@ function markAssumedStrictness(ctx: RenderContext, cluster: Cluster, profile: Co
  */
 /**
  * The strict-mode failures of a render kept under the detected profile (it renders alike) named
- * the provisional profile's reason: they now name the detected one (the FluxInstance's version).
+ * the provisional profile's reason: they now name the detected one (the FluxInstance's version),
+ * which, named by the repository, is no longer assumed (only a default profile is assumed, so the
+ * provisional one was whenever the detected one is).
  */
 function restateStrictReason(
   ctx: RenderContext,
@@ -533,11 +536,14 @@ function restateStrictReason(
   profile: ControllerProfile,
 ): void {
   if (ctx.strictFrom !== undefined) return;
+  const assumed = strictnessAssumed(ctx, profile);
   const was = `(strict: ${strictSubstitutionReason(provisional, ctx.config?.profile)})`;
   const now = `(strict: ${strictSubstitutionReason(profile, ctx.config?.profile)})`;
-  if (was === now) return;
   for (const k of cluster.kustomizations)
-    for (const e of k.errors) if (e.message.includes(was)) e.message = e.message.replace(was, now);
+    for (const e of k.errors) {
+      if (e.code === "STRICT_ASSUMED" && !assumed) delete e.code;
+      if (was !== now && e.message.includes(was)) e.message = e.message.replace(was, now);
+    }
 }
 
 function renderFluxWith(
@@ -560,6 +566,7 @@ function renderFluxWith(
     providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
     converge,
     strictBecause: ctx.strictFrom ?? strictSubstitutionReason(profile, ctx.config?.profile),
+    strictAssumed: strictnessAssumed(ctx, profile),
     namespaces: new Map(),
     clusterSecrets: [],
   };
@@ -574,6 +581,7 @@ function renderFluxWith(
     artifactFs: (root) => artifactFs(ctx, root),
     ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
     ...(ctx.releaseMemo ? { releaseMemo: ctx.releaseMemo } : {}),
+    secretsOf: (o) => ctx.secretsOf.get(o),
   };
   // HelmReleases whose chart and values are known start rendering while the builds go on.
   const ahead = ctx.charts !== false ? ReleasesAhead.of(hctx, cluster) : undefined;
@@ -1132,6 +1140,12 @@ function finishKustomization(
   enqueue: (k: FluxKustomization) => void,
 ): void {
   const k = p.k;
+  const secretIdentity = secretIdentitySpec("Kustomization", ctx.secretsOf.get(k.object));
+  if (secretIdentity) {
+    const at = k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : undefined;
+    fail(k, new SecretIdentityError(`Kustomization ${k.id}: ${secretIdentity}`, at));
+    return;
+  }
   const read: Array<KObject | null> = [];
   let settings: ReturnType<typeof postBuildSettings>;
   let settingsError: unknown;
@@ -1263,6 +1277,7 @@ function postBuildOptions(
   return {
     strict: state.strict && open.length === 0,
     strictBecause: state.strictBecause,
+    strictAssumed: state.strictAssumed,
     ...(open.length > 0 ? { open, openValue: placeholderValue } : {}),
     sourceSecrets: (source) => ctx.secretsOf.get(source),
     ownSecrets: ctx.secretsOf.get(k.object),
@@ -1711,6 +1726,7 @@ function toPlatformError(err: unknown): PlatformError {
     }
     if (err instanceof RemoteResourceError) e.code = "REMOTE_RESOURCE";
     if (err instanceof SecretIdentityError) e.code = "SECRET_IDENTITY";
+    if (err instanceof StrictSubstitutionError && err.assumed) e.code = "STRICT_ASSUMED";
     return e;
   }
   if (err instanceof Error) return { message: err.message };

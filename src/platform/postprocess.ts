@@ -142,13 +142,13 @@ function onePerCause(errors: SlipwayError[]): SlipwayError[] {
     if (seen) seen.more++;
     else byCause.set(cause, { first: e, more: 0 });
   }
-  // The count keeps the first error's kind: a SecretIdentityError stays a warning of Slipway's limit.
+  // The count keeps the first error's kind: a SecretIdentityError stays a warning of Slipway's
+  // limit, a StrictSubstitutionError keeps whether its strictness was assumed.
   return [...byCause.values()].map(({ first, more }) =>
     more === 0
       ? first
-      : new (first instanceof SecretIdentityError ? SecretIdentityError : SlipwayError)(
+      : first.withContext(
           `${first.message} (and ${more} more object${more === 1 ? "" : "s"} of this Kustomization fail the same way)`,
-          { file: first.file, line: first.line, column: first.column },
         ),
   );
 }

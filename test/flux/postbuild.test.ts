@@ -11,6 +11,7 @@ import {
   isSubstitutionDisabled,
   type PostBuildSettings,
   postBuildSettings,
+  StrictSubstitutionError,
   substituteResource,
   type VariableSourceLookup,
 } from "../../src/flux/postbuild.js";
@@ -293,6 +294,23 @@ describe("substituteResource", () => {
     expect(() => subst(deployment, settings({ replicas: "1" }))).toThrow(
       `post build failed for 'Deployment.v1.apps/web': envsubst error: variable substitution failed: variable not set (strict mode): "region"`,
     );
+  });
+
+  it.each([
+    [true, true],
+    [undefined, false],
+  ])("a strict failure says whether the strictness was assumed (%s → %s)", (strictAssumed, assumed) => {
+    const extra = { strictBecause: "Slipway assumes Flux 2.9 by default", strictAssumed };
+    const thrown = (() => {
+      try {
+        subst(deployment, settings({ replicas: "1" }, extra));
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(StrictSubstitutionError);
+    expect((thrown as StrictSubstitutionError).assumed).toBe(assumed);
+    expect((thrown as Error).message).toContain("(strict: Slipway assumes Flux 2.9 by default)");
   });
 
   it("replaces undefined variables by empty strings when not strict", () => {

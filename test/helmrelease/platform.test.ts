@@ -1,5 +1,8 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} is the substitution syntax under test
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCheck } from "../../src/check/engine.js";
+import { allRules } from "../../src/check/rules/index.js";
 import type { GoMap } from "../../src/helm/template/value.js";
 import { readReleaseSpec, shortenReleaseName } from "../../src/helmrelease/spec.js";
 import { composeReleaseValues } from "../../src/helmrelease/values.js";
@@ -229,6 +232,47 @@ describe("HelmReleases whose chart is in the repository", () => {
     const demo = release(q, "demo");
     expect(demo.status).toBe("failed");
     expect(demo.errors?.[0]?.message).toMatch(/chart demo does not render: .*broken\.yaml/);
+  });
+});
+
+describe("a HelmRelease whose targetNamespace or releaseName a secret variable sets", () => {
+  // apps substitutes from a Secret of the cluster: `${NS}` becomes the release namespace, and
+  // `<ns>-demo` the name of each object the chart makes. Rendered, the secret was printed in the
+  // clear (`Deployment topsecretns/topsecretns-demo` in findings and render output).
+  const secretVariable = (field: string, value: string) =>
+    load({
+      "clusters/prod/vars.yaml":
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: vars, namespace: flux-system}\nstringData: {NS: topsecretns, NAME: hushhush}\n",
+      "clusters/prod/apps.yaml": `${FIXTURE_FILES["clusters/prod/apps.yaml"]}  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: vars\n`,
+      "apps/helmrelease.yaml": FIXTURE_FILES["apps/helmrelease.yaml"]!.replace(
+        "spec:\n  interval: 10m\n",
+        `spec:\n  interval: 10m\n  ${field}: ${value}\n`,
+      ),
+    });
+
+  it.each([
+    ["targetNamespace", "${NS}", "topsecretns"],
+    ["releaseName", "${NAME}", "hushhush"],
+  ])("is not rendered, a warning naming %s, and the value is printed nowhere", (field, value, secret) => {
+    const p = secretVariable(field, value);
+    const demo = release(p, "demo");
+    expect(demo.status).toBe("failed");
+    expect(demo.resources).toEqual([]);
+    expect(demo.errors?.map((e) => [e.code, e.message])).toEqual([
+      [
+        "SECRET_IDENTITY",
+        `HelmRelease apps/demo: its spec.${field} comes from a secret (a variable its parent substitutes from a Secret, or one Slipway cannot read offline) and becomes the ${field === "releaseName" ? "name" : "namespace"} of the objects its chart renders, which every output prints: not rendered, as Slipway does not render an object whose identity is secret`,
+      ],
+    ]);
+    const findings = runCheck(p, { rules: [...allRules], renderCache: false }).findings;
+    expect(findings.filter((f) => f.rule === "render-error").map((f) => f.severity)).toEqual(["warning"]);
+    expect(JSON.stringify(findings)).not.toContain(secret);
+  });
+
+  it("the same value written in the HelmRelease renders", () => {
+    const demo = release(secretVariable("targetNamespace", "plain"), "demo");
+    expect(demo.status).toBe("rendered");
+    expect(meta(find(demo, "Deployment", "plain-demo").object).namespace).toBe("plain");
   });
 });
 

@@ -49,6 +49,30 @@ function layout(secretBody: string, appsExtra: Record<string, string> = {}): Rec
   };
 }
 
+/**
+ * A cluster whose `apps` reads `cluster-secrets` (from `secret`, applied by `secrets` first)
+ * with extra inline `substitute` lines; `files` adds the rest.
+ */
+function readsClusterSecrets(
+  secret: string,
+  files: Record<string, string>,
+  substitute = "",
+): Record<string, string> {
+  return {
+    "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+    "clusters/prod/secrets.yaml": ks("secrets", "  path: ./secrets\n"),
+    "clusters/prod/apps.yaml": ks(
+      "apps",
+      `  path: ./apps\n  dependsOn: [{name: secrets}]\n  postBuild:\n${substitute}    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n`,
+    ),
+    "secrets/es.yaml": secret,
+    ...files,
+  };
+}
+/** The ExternalSecret `cluster-secrets` in flux-system, its keys known only to its provider. */
+const openSecret = () =>
+  externalSecret(OPEN).replace("{name: cluster-secrets}", "{name: cluster-secrets, namespace: flux-system}");
+
 const domainCm = `apiVersion: v1
 kind: ConfigMap
 metadata: {name: web, namespace: flux-system}
@@ -132,24 +156,16 @@ spec: {secretName: wildcard}
 
 describe("an open Secret read through the pool (an ExternalSecret with dataFrom)", () => {
   it("an object named by a variable it may hold is not rendered with a warning, never an error", () => {
-    const p = load({
-      "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
-      "clusters/prod/secrets.yaml": ks("secrets", "  path: ./secrets\n"),
-      "clusters/prod/apps.yaml": ks(
-        "apps",
-        "  path: ./apps\n  dependsOn: [{name: secrets}]\n  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
-      ),
-      "secrets/es.yaml": externalSecret(OPEN).replace(
-        "{name: cluster-secrets}",
-        "{name: cluster-secrets, namespace: flux-system}",
-      ),
-      "apps/cert.yaml": `apiVersion: cert-manager.io/v1
+    const p = load(
+      readsClusterSecrets(openSecret(), {
+        "apps/cert.yaml": `apiVersion: cert-manager.io/v1
 kind: Certificate
 metadata: {name: "\${EXTERNAL_DOMAIN/./-}", namespace: net}
 spec: {secretName: wildcard}
 `,
-      "apps/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: net}\n",
-    });
+        "apps/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: net}\n",
+      }),
+    );
     expect(errorsOf(p)).toEqual([]);
     const found = check(p).findings.filter((f) => f.rule === "render-error");
     expect(found.map((f) => [f.severity, f.kustomization, f.file])).toEqual([
@@ -163,26 +179,79 @@ spec: {secretName: wildcard}
 
 describe("a variable an open source may hold gets a placeholder, never an empty value", () => {
   it("so `server: ${NFS_HOST}` stays a string (Flux has the real value), marked secret", () => {
-    const p = load({
-      "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
-      "clusters/prod/secrets.yaml": ks("secrets", "  path: ./secrets\n"),
-      "clusters/prod/apps.yaml": ks(
-        "apps",
-        "  path: ./apps\n  dependsOn: [{name: secrets}]\n  postBuild:\n    substitute: {APP: web}\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
+    const p = load(
+      readsClusterSecrets(
+        openSecret(),
+        {
+          "apps/cm.yaml":
+            'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "${APP}", namespace: flux-system}\ndata:\n  server: ${NFS_HOST}\n  mode: ${MODE:=rw}\n',
+        },
+        "    substitute: {APP: web}\n",
       ),
-      "secrets/es.yaml": externalSecret(OPEN).replace(
-        "{name: cluster-secrets}",
-        "{name: cluster-secrets, namespace: flux-system}",
-      ),
-      "apps/cm.yaml":
-        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "${APP}", namespace: flux-system}\ndata:\n  server: ${NFS_HOST}\n  mode: ${MODE:=rw}\n',
-    });
+    );
     expect(kustomization(p, "flux-system/apps").errors).toEqual([]);
     const cm = kustomization(p, "flux-system/apps").resources[0]!;
     expect(cm.object.metadata).toMatchObject({ name: "web" });
     expect(cm.object.data).toEqual({ server: "placeholder-nfs-host", mode: "rw" });
     expect(cm.secrets?.covers(["data", "server"])).toBe(true);
     expect(errorsOf(p)).toEqual([]);
+  });
+});
+
+/**
+ * A parent substitutes a secret variable into a child Flux Kustomization's targetNamespace,
+ * namePrefix or nameSuffix (`targetNamespace: ${APP_NS}`): every object the child applies takes
+ * it into its namespace or name. Rendered, a known secret was printed in the clear, and a
+ * placeholder (a variable an open Secret may hold) made a namespace no cluster has, which
+ * namespace-exists called missing: a false error. The child is not rendered: a warning.
+ */
+describe("a child Kustomization whose identity fields a secret variable sets", () => {
+  const KNOWN_SECRET =
+    "apiVersion: v1\nkind: Secret\nmetadata: {name: cluster-secrets, namespace: flux-system}\nstringData: {APP_NS: topsecretns, PREFIX: hushhush}\n";
+  const child = (secret: string, webSpec: string) =>
+    load(
+      readsClusterSecrets(secret, {
+        "apps/web.yaml": ks("web", `  path: ./web\n${webSpec}`),
+        "web/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n",
+      }),
+    );
+  const web = (p: Platform) => kustomization(p, "flux-system/web");
+
+  it("a placeholder targetNamespace: no namespace-exists error, a warning naming the field", () => {
+    const p = child(openSecret(), "  targetNamespace: ${APP_NS}\n");
+    expect(web(p).status).toBe("failed");
+    expect(web(p).errors.map((e) => [e.code, e.file, e.line])).toEqual([
+      ["SECRET_IDENTITY", "apps/web.yaml", 1],
+    ]);
+    const findings = check(p).findings;
+    expect(findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(findings.some((f) => f.message.includes("placeholder-app-ns"))).toBe(false);
+    const warning = findings.find((f) => f.rule === "render-error")!;
+    expect([warning.severity, warning.kustomization]).toEqual(["warning", "flux-system/web"]);
+    expect(warning.message).toContain(
+      "Kustomization flux-system/web: its spec.targetNamespace comes from a secret",
+    );
+  });
+
+  it.each([
+    ["targetNamespace", "  targetNamespace: ${APP_NS}\n", "topsecretns"],
+    ["namePrefix", "  namePrefix: ${PREFIX}-\n", "hushhush"],
+  ])("a known secret in %s is printed nowhere", (field, spec, value) => {
+    const p = child(KNOWN_SECRET, spec);
+    expect(web(p).status).toBe("failed");
+    expect(web(p).resources).toEqual([]);
+    expect(web(p).errors[0]!.message).toContain(
+      `Kustomization flux-system/web: its spec.${field} comes from`,
+    );
+    // Its own spec holds the value, marked secret (masked by every output).
+    expect(JSON.stringify(web(p).errors)).not.toContain(value);
+    expect(JSON.stringify(check(p).findings)).not.toContain(value);
+  });
+
+  it("a value not from a secret is rendered as before", () => {
+    const p = child(KNOWN_SECRET, "  targetNamespace: web\n");
+    expect(web(p).status).toBe("rendered");
+    expect(web(p).resources.map((r) => metaString(r.object, "namespace"))).toEqual(["web"]);
   });
 });
 

@@ -169,14 +169,19 @@ ${secretExtra}`,
 
   it("a Secret is read with a placeholder for each key: its values are never substituted", () => {
     const p = load(layout("Secret"));
-    expect(statuses(p)).toEqual(["flux flux-system/cluster rendered", "flux flux-system/apps rendered"]);
     expect(p.clusters[0]!.kustomizations[0]!.notices?.[0]?.message).toContain(
       "from Secret flux-system/cluster-settings, which only it applies: read from its own output with a placeholder for each key's value",
     );
+    // The placeholder would be the namespace of everything apps applies, a namespace no cluster
+    // has (a false namespace-exists), as the Secret's value would be a secret printed as one:
+    // apps is not rendered, as an object whose namespace a secret variable sets is not.
+    expect(statuses(p)).toEqual(["flux flux-system/cluster rendered", "flux flux-system/apps failed"]);
     const apps = p.clusters[0]!.kustomizations[1]!;
-    expect(apps.resources.map((r) => metaString(r.object, "namespace"))).toEqual([
-      "placeholder-cluster-name",
-    ]);
+    expect(apps.errors.map((e) => e.code)).toEqual(["SECRET_IDENTITY"]);
+    expect(apps.errors[0]!.message).not.toContain("c0");
+    const findings = runCheck(p).findings;
+    expect(findings.filter((f) => f.rule === "namespace-exists")).toEqual([]);
+    expect(findings.filter((f) => f.rule === "render-error").map((f) => f.severity)).toEqual(["warning"]);
   });
 
   it("a source neither it nor anything else applies still fails the Kustomization, loudly", () => {

@@ -60,6 +60,14 @@ describe("a strict-mode failure under the Flux version Slipway assumes is a warn
     expect(findings({}, true).map((f) => f.severity)).toEqual(["error"]);
   });
 
+  it("objects failing the same way are one warning, counting the others", () => {
+    const second =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: db, namespace: default}\ndata: {a: '${DS_PROMETHEUS}'}\n";
+    const found = findings({ "apps/cm2.yaml": second });
+    expect(found.map((f) => f.severity)).toEqual(["warning"]);
+    expect(found[0]!.message).toContain("(and 1 more object of this Kustomization fail the same way)");
+  });
+
   it("a FluxInstance names it: an error", () => {
     const instance =
       'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata: {name: flux, namespace: flux-system}\nspec:\n  distribution: {version: "2.x"}\n';

@@ -13,6 +13,7 @@ import type {
   FluxKustomization,
   HelmReleaseInfo,
   ObjectRef,
+  PlatformErrorCode,
   RenderedResource,
 } from "../../platform/model.js";
 import { ignores } from "../engine.js";
@@ -498,6 +499,23 @@ export const crdDependencyMissing: Rule = {
   },
 };
 
+/**
+ * Failures that are not provably the repository's, by code: what the finding adds after "is not
+ * rendered or checked", and whether it is an error (else a warning).
+ */
+const NOT_PROVABLY_WRONG: Partial<
+  Record<PlatformErrorCode, (strict: boolean) => { why: string; error: boolean }>
+> = {
+  // Flux fetches (or applies) it; Slipway cannot (or will not show it): a limit of Slipway.
+  REMOTE_RESOURCE: () => ({ why: "", error: false }),
+  SECRET_IDENTITY: () => ({ why: "", error: false }),
+  // Strict by Slipway's default Flux version only: an older Flux applies it.
+  STRICT_ASSUMED: (strict) => ({
+    why: `; ${strict ? "an error under --strict" : "a warning"}, as the repository does not say which Flux it runs`,
+    error: strict,
+  }),
+};
+
 export const renderError: Rule = {
   id: "render-error",
   defaultSeverity: "error",
@@ -543,26 +561,14 @@ export const renderError: Rule = {
             });
             continue;
           }
-          if (e.code === "STRICT_ASSUMED") {
-            // Strict by Slipway's default Flux version only: an older Flux applies it.
+          const limit = e.code === undefined ? undefined : NOT_PROVABLY_WRONG[e.code]?.(ctx.strict === true);
+          if (limit) {
             ctx.report({
               cluster: cluster.name,
               kustomization: k.id,
               ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
-              message: `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked; ${ctx.strict ? "an error under --strict" : "a warning"}, as the repository does not say which Flux it runs)`,
-              ...(ctx.strict ? {} : { severity: "warning" as const }),
-            });
-            continue;
-          }
-          if (e.code === "REMOTE_RESOURCE" || e.code === "SECRET_IDENTITY") {
-            // Flux fetches (or applies) it; Slipway cannot (or will not show it): a limit of
-            // Slipway, not an error of the repository.
-            ctx.report({
-              cluster: cluster.name,
-              kustomization: k.id,
-              ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
-              message: `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked)`,
-              severity: "warning",
+              message: `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked${limit.why})`,
+              ...(limit.error ? {} : { severity: "warning" as const }),
             });
             continue;
           }
@@ -573,8 +579,9 @@ export const renderError: Rule = {
         for (const e of h.errors ?? []) {
           // A valuesFrom ConfigMap/Secret nothing renders may exist only in the cluster.
           const clusterOnly = e.code === "VALUES_SOURCE_NOT_FOUND";
-          // Values this machine cannot decrypt: nothing is wrong with the repository.
-          const encrypted = e.code === "VALUES_SOURCE_ENCRYPTED";
+          // Values this machine cannot decrypt, or a release whose identity a secret reached
+          // (Slipway will not show it): nothing is wrong with the repository.
+          const encrypted = e.code === "VALUES_SOURCE_ENCRYPTED" || e.code === "SECRET_IDENTITY";
           ctx.report({
             ...about(objects, cluster, h, "HelmRelease", e.field ?? []),
             message: clusterOnly

@@ -23,6 +23,7 @@ import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../
 import { holdsEncryptedValue } from "../../sops/index.js";
 import { parseYaml, parseYamlDocuments } from "../../yaml/index.js";
 import type { Rule, RuleContext, RuleFinding } from "../types.js";
+import { groupByPlace, someOf } from "./places.js";
 
 const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
 
@@ -251,15 +252,8 @@ const secretNotEncrypted: Rule = {
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();
-    // One finding per cluster and place: a component's Secret rendered for 24 apps is one thing to
-    // encrypt, not 24 findings at the same line.
-    const byPlace = new Map<string, { finding: RuleFinding; base: string; others: string[] }>();
-    const found = (r: RenderedResource, finding: RuleFinding, base: string) => {
-      const key = `${r.cluster}\0${finding.file ?? r.source?.file}\0${finding.line ?? r.source?.line}`;
-      const had = byPlace.get(key);
-      if (had) had.others.push(secretName(r.object));
-      else byPlace.set(key, { finding, base, others: [] });
-    };
+    const plain: Array<{ r: RenderedResource; finding: RuleFinding }> = [];
+    const found = (r: RenderedResource, finding: RuleFinding) => plain.push({ r, finding });
     for (const r of ctx.resources()) {
       const obj = r.object;
       const file = r.source?.file;
@@ -273,7 +267,7 @@ const secretNotEncrypted: Rule = {
         const g = generatedSource(read, file, obj);
         if (!g?.plain) continue;
         const message = `Secret ${secretName(obj)} is generated ${g.plain}: its values are in Git in the clear`;
-        found(r, { message, resource: r, file, line: g.line }, message);
+        found(r, { message, resource: r, file, line: g.line });
         continue;
       }
       const format = fluxFormatForPath(file);
@@ -281,23 +275,25 @@ const secretNotEncrypted: Rule = {
       const doc = sourceDocument(bytes.toString("utf8"), file, r.source?.line ?? 0);
       if (doc && (!hasValues(doc) || holdsNoSecret(doc) || onlySopsData(doc))) continue;
       const message = `Secret ${secretName(obj)} is not SOPS-encrypted in ${file}: its values are in Git in the clear`;
-      found(
-        r,
-        {
-          message,
-          resource: r,
-          path: [isMap(obj.data) && Object.keys(obj.data).length > 0 ? "data" : "stringData"],
-        },
+      found(r, {
         message,
-      );
+        resource: r,
+        path: [isMap(obj.data) && Object.keys(obj.data).length > 0 ? "data" : "stringData"],
+      });
     }
-    for (const { finding, base, others } of byPlace.values()) {
-      const named = others.slice(0, 3).join(", ");
-      const more = others.length > 3 ? ` and ${others.length - 3} more` : "";
+    // One finding per cluster and place: a component's Secret rendered for 24 apps is one thing to
+    // encrypt, not 24 findings at the same line.
+    const byPlace = groupByPlace(
+      plain,
+      ({ r, finding }) =>
+        `${r.cluster}\0${finding.file ?? r.source?.file}\0${finding.line ?? r.source?.line}`,
+    );
+    for (const [{ finding }, ...rest] of byPlace) {
+      const others = rest.map(({ r }) => secretName(r.object));
       const message =
         others.length === 0
-          ? base
-          : `${base} (${others.length === 1 ? "so is 1 more Secret" : `so are ${others.length} more Secrets`} rendered from the same place: ${named}${more})`;
+          ? finding.message
+          : `${finding.message} (${others.length === 1 ? "so is 1 more Secret" : `so are ${others.length} more Secrets`} rendered from the same place: ${someOf(others, 3)})`;
       ctx.report({ ...finding, message });
     }
   },

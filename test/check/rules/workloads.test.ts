@@ -987,6 +987,59 @@ describe("ingress-backend-exists", () => {
   });
 });
 
+describe("ingress-backend-exists: a Service an operator makes, named after its resource", () => {
+  const r = rule("ingress-backend-exists");
+  const route = (service: string): KObject => ({
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { name: "web", namespace: "observability" },
+    spec: { rules: [{ backendRefs: [{ name: service, port: 3000 }] }] },
+  });
+  const cr = (apiVersion: string, kind: string, name: string): KObject => ({
+    apiVersion,
+    kind,
+    metadata: { name, namespace: "observability" },
+    spec: {},
+  });
+  const grafana = cr("grafana.integreatly.org/v1beta1", "Grafana", "grafana");
+  const hint = (service: string, objects: KObject[], release = "blackbox-exporter", strict = false) =>
+    runRule(
+      r,
+      platformOf([
+        cluster(
+          "prod",
+          [ks("flux-system/observability", [res(route(service)), ...objects.map((o) => res(o))])],
+          // Unrendered (no chart cached).
+          [helmRelease("observability", release, {}, "flux-system/observability")],
+        ),
+      ]),
+      {},
+      strict,
+    ).map((f) => [f.severity, f.message.replace(/^.* does not exist in cluster prod /, "")]);
+  const byRelease = (name: string) =>
+    `(it may come from HelmRelease observability/${name}, which Slipway does not render)`;
+  const byOperator = (what: string) =>
+    `(it may come from ${what}, whose operator makes objects Slipway does not render)`;
+
+  it("names the resource its kind and name name (grafana-operator: Grafana grafana → grafana-service), not an unrelated HelmRelease", () => {
+    expect(hint("grafana-service", [grafana])).toEqual([
+      ["warning", byOperator("Grafana observability/grafana")],
+    ]);
+    // VictoriaMetrics' VMSingle vm → vmsingle-vm.
+    const vm = cr("operator.victoriametrics.com/v1beta1", "VMSingle", "vm");
+    expect(hint("vmsingle-vm", [vm])).toEqual([["warning", byOperator("VMSingle observability/vm")]]);
+    expect(hint("grafana-service", [grafana], "blackbox-exporter", true)[0]![0]).toBe("error");
+  });
+
+  it("a HelmRelease whose name starts the Service's comes first; a name alone, or part of a word, is no evidence", () => {
+    expect(hint("grafana-service", [grafana], "grafana")).toEqual([["warning", byRelease("grafana")]]);
+    // A GrafanaDashboard (or a ReplicationSource, a network policy) is named after the app.
+    const dashboard = cr("grafana.integreatly.org/v1beta1", "GrafanaDashboard", "forgejo");
+    expect(hint("forgejo-http", [dashboard])).toEqual([["warning", byRelease("blackbox-exporter")]]);
+    expect(hint("grafanas", [grafana])).toEqual([["warning", byRelease("blackbox-exporter")]]);
+  });
+});
+
 // ---- namespace-exists --------------------------------------------------------------------
 
 describe("namespace-exists", () => {

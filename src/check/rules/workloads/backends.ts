@@ -99,6 +99,6 @@ export const ingressBackendExists: Rule = {
   id: "ingress-backend-exists",
   defaultSeverity: "error",
   description: "Ingress backends and Gateway API route backendRefs name Services that exist in the cluster",
-  help: "An Ingress (spec.defaultBackend and rules[].http.paths[].backend) or a Gateway API HTTPRoute/GRPCRoute/TLSRoute/TCPRoute/UDPRoute backendRef (kind Service or unset) that names a Service no Flux Kustomization of the cluster applies answers 503 or drops traffic. Fix the name or namespace, or add the Service. Route backendRefs may name another namespace (a ReferenceGrant must allow it). When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the Service, the finding is a warning (an error with --strict).",
+  help: "An Ingress (spec.defaultBackend and rules[].http.paths[].backend) or a Gateway API HTTPRoute/GRPCRoute/TLSRoute/TCPRoute/UDPRoute backendRef (kind Service or unset) that names a Service no Flux Kustomization of the cluster applies answers 503 or drops traffic. Fix the name or namespace, or add the Service. Route backendRefs may name another namespace (a ReferenceGrant must allow it). When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the Service, the finding is a warning (an error with --strict), naming the likeliest maker: an unrendered HelmRelease whose name starts the Service's, or a custom resource whose kind and name the Service's name holds (grafana-operator's Grafana `grafana` makes `grafana-service`).",
   run,
 };

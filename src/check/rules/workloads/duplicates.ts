@@ -4,6 +4,7 @@ import type { KObject } from "../../../kustomize/types.js";
 import type { RenderedResource } from "../../../platform/model.js";
 import { applierNameOf } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
+import { groupByPlace, someOf } from "../places.js";
 import { describe, groupOf, kindOf, nameOf, namespaceOf } from "./objects.js";
 import { applyScopes } from "./scopes.js";
 
@@ -48,33 +49,23 @@ function run(ctx: RuleContext): void {
       if (list.length < 2) continue;
       // One finding per place: two Kustomizations that build the same file (a folder applied by
       // its parent and by its own Kustomization) are one thing to fix there, not two findings.
-      const byPlace = new Map<string, RenderedResource[]>();
-      for (const r of list) {
-        const key = r.source ? `${r.source.file}\u0000${r.source.line}` : `\u0000${r.kustomization}`;
-        const group = byPlace.get(key);
-        if (group) group.push(r);
-        else byPlace.set(key, [r]);
-      }
+      const byPlace = groupByPlace(list, (r) =>
+        r.source ? `${r.source.file}\u0000${r.source.line}` : `\u0000${r.kustomization}`,
+      );
       // The same object each time (labels aside: Flux's owner labels, commonMetadata): they take
       // turns owning it and nothing breaks until pruning; different objects fight on every apply.
       const same = sameApartFromLabels(list);
       // Pruning a Namespace, a CRD, a Kustomization or a HelmRelease deletes what it holds: an error.
       const cascades = CASCADING_KINDS.has(kindOf(list[0]!.object));
-      for (const group of byPlace.values()) {
+      for (const group of byPlace) {
         const r = group[0]!;
         const parts: string[] = [];
         if (group.length > 1) {
-          const names = group.slice(0, MAX_NAMED).map((g) => applierNameOf(g.kustomization));
-          const rest = group.length > MAX_NAMED ? ` and ${group.length - MAX_NAMED} more` : "";
-          parts.push(`${names.join(", ")}${rest} all apply it from this file`);
+          const names = group.map((g) => applierNameOf(g.kustomization));
+          parts.push(`${someOf(names, MAX_NAMED)} all apply it from this file`);
         }
-        // A few places say where to look; all n-1 in each of n findings would be n² text.
         const others = list.filter((o) => !group.includes(o));
-        if (others.length > 0) {
-          const named = others.slice(0, MAX_NAMED).map(place).join(", ");
-          const more = others.length > MAX_NAMED ? ` and ${others.length - MAX_NAMED} more` : "";
-          parts.push(`also by ${named}${more}`);
-        }
+        if (others.length > 0) parts.push(`also by ${someOf(others.map(place), MAX_NAMED)}`);
         if (same)
           parts.push(
             `the same object each time, labels aside: they take turns owning it, and when the last one to apply it drops it, its pruning deletes it${cascades ? " and everything in it" : ""} for the others`,

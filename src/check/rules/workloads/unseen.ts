@@ -44,9 +44,11 @@ function isFluxGroup(group: string): boolean {
  * as text ending with why Slipway cannot tell (for the finding's parenthesis). `selector`: what
  * a Service selects; a release or custom resource named by one of its values
  * (`cnpg.io/cluster=postgres` and a CloudNativePG Cluster `postgres`) is the likelier producer,
- * so it is named first. A rendered HelmRelease's objects are in the scope already: it is named
- * only when nothing else could be, and not as unrendered (kube-prometheus-stack's Services
- * select the pods its Alertmanager and Prometheus make, not the release itself).
+ * so it is named first, as is one whose kind and name `missingName` holds (customResourceNamedBy),
+ * after a release whose name starts it. A rendered HelmRelease's objects are in the scope
+ * already: it is named only when nothing else could be, and not as unrendered
+ * (kube-prometheus-stack's Services select the pods its Alertmanager and Prometheus make, not
+ * the release itself).
  */
 export function unseenProducer(
   scope: ApplyScope,
@@ -72,7 +74,8 @@ export function unseenProducer(
     `${kindOf(r.object)} ${namespace}/${nameOf(r.object)}, whose operator makes objects Slipway does not render`;
   const namedResource =
     selectedCustomResource(scope, namespace, selector) ??
-    customResources.find((r) => selected.includes(nameOf(r.object)));
+    customResources.find((r) => selected.includes(nameOf(r.object))) ??
+    customResourceNamedBy(scope, namespace, missingName);
   if (namedResource) return operatorMade(namedResource);
   const installed = INSTALLED_WITH_CLUSTER[namespace];
   if (hr && !installed) return unrendered(hr);
@@ -114,6 +117,29 @@ export function selectedCustomResource(
   );
   return customResourcesIn(scope, namespace).find(
     (r) => values.includes(nameOf(r.object)) && words.has(kindOf(r.object).toLowerCase()),
+  );
+}
+
+/**
+ * The custom resource of `namespace` that the missing Service's name names twice, by its kind
+ * and by its name, each as whole dash-separated words: operators name what they make after
+ * their resource (grafana-operator's Grafana `grafana` → `grafana-service`, VictoriaMetrics'
+ * VMSingle `vm` → `vmsingle-vm`, EMQX `emqx` → `emqx-dashboard`). The name alone is no
+ * evidence: a GrafanaDashboard, a ReplicationSource or a network policy is often named after
+ * the app whose Service a chart makes.
+ */
+function customResourceNamedBy(
+  scope: ApplyScope,
+  namespace: string,
+  missingName: string,
+): RenderedResource | undefined {
+  if (missingName === "") return undefined;
+  const padded = `-${missingName}-`;
+  return customResourcesIn(scope, namespace).find(
+    (r) =>
+      nameOf(r.object) !== "" &&
+      padded.includes(`-${nameOf(r.object)}-`) &&
+      padded.includes(`-${kindOf(r.object).toLowerCase()}-`),
   );
 }
 

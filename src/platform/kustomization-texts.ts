@@ -1,0 +1,65 @@
+/**
+ * The kustomization files discovery reads as text (discover.ts asks three questions of them: is a
+ * document listed, does a build reach a file, which entries are commented out), read once per
+ * discovery run. The file of a folder is the first of kustomize's names that is a file, the one
+ * kustomize and kustomize-controller build (kustomize refuses a folder holding two).
+ */
+import * as path from "node:path";
+import type { FileSystem } from "../fs/filesystem.js";
+import { kustomizationFileNames } from "../kustomize/kustomization.js";
+import { normalizeRelative } from "./config.js";
+
+/** A folder's kustomization file: its text; null when it cannot be read, undefined when there is none. */
+export type KustomizationText = string | null | undefined;
+
+/** `- entry` lines behind a `#`, with the entry (quotes aside): `# - ./buildkit` → `./buildkit`. */
+const COMMENTED_ENTRY = /^[ \t]*#[ \t]*-[ \t]+["']?([^\s"'#]+)/gm;
+
+export class KustomizationTexts {
+  private readonly texts = new Map<string, KustomizationText>();
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly root: string,
+  ) {}
+
+  /** The kustomization file of `dir` (repository-relative; "" or "." is the root). */
+  of(dir: string): KustomizationText {
+    const key = dir === "" ? "." : dir;
+    if (this.texts.has(key)) return this.texts.get(key);
+    const text = this.read(path.posix.join(this.root, key));
+    this.texts.set(key, text);
+    return text;
+  }
+
+  /**
+   * Entries the kustomization files of `dirs` list only in a comment, resolved against their
+   * folder (`# - ../common/rook-ceph` in `apps` → `common/rook-ceph`), each to the first folder
+   * of `dirs` that comments it out.
+   */
+  commentedOut(dirs: Iterable<string>): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const dir of dirs) {
+      const text = this.of(dir);
+      if (typeof text !== "string") continue;
+      for (const m of text.matchAll(COMMENTED_ENTRY)) {
+        const entry = normalizeRelative(path.posix.join(dir, m[1]!));
+        if (!out.has(entry)) out.set(entry, dir);
+      }
+    }
+    return out;
+  }
+
+  private read(abs: string): KustomizationText {
+    for (const name of kustomizationFileNames) {
+      const k = path.posix.join(abs, name);
+      if (!this.fs.exists(k) || this.fs.isDirectory(k)) continue;
+      try {
+        return this.fs.readFile(k).toString("utf8");
+      } catch {
+        return null;
+      }
+    }
+    return undefined;
+  }
+}
