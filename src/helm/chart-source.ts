@@ -9,9 +9,9 @@
  * so a chart cannot make it read other files of the machine.
  */
 
-import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
+import { sha256HexOf } from "../fs/bytes-digest.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { RACY_MS } from "../fs/racy-window.js";
 import { readOpened } from "../fs/read-regular.js";
@@ -453,7 +453,9 @@ export function loadChartArchive(
   return remember(key, loadChartFiles(files, `${file}:`, undefined, readValues, budget));
 }
 
-const archiveKey = (bytes: Uint8Array) => `tgz:${createHash("sha256").update(bytes).digest("hex")}`;
+// By the array (bytes-digest.ts): the chart cache hands over the very bytes it verified with the
+// same digest, so an archive from the cache is hashed once, not twice.
+const archiveKey = (bytes: Uint8Array) => `tgz:${sha256HexOf(bytes)}`;
 
 /** A chart archive already in memory (issue 12's chart cache hands these over). */
 export function loadChartArchiveFromBytes(bytes: Uint8Array, name = "<archive>"): Chart {
