@@ -450,7 +450,9 @@ export function loadChartArchive(
   if (chartYaml === undefined)
     throw new ChartLoadError("unable to detect chart version, no Chart.yaml found", { file });
   checkChartBase(chartYaml.data, `${file}:Chart.yaml`);
-  return remember(key, loadChartFiles(files, `${file}:`, undefined, readValues, budget));
+  // The archive's digest is the chart's: known now, whereas a digest of its files would hash
+  // them all again when first read (kube-prometheus-stack's are 5 MB).
+  return remember(key, loadChartFiles(files, `${file}:`, key, readValues, budget));
 }
 
 // By the array (bytes-digest.ts): the chart cache hands over the very bytes it verified with the
@@ -464,7 +466,7 @@ export function loadChartArchiveFromBytes(bytes: Uint8Array, name = "<archive>")
 
 function cachedArchive(bytes: Uint8Array, name: string, readValues?: ValuesReader): Chart {
   const key = archiveKey(bytes);
-  return loaded.get(key) ?? remember(key, loadChartArchiveBytes(bytes, name, readValues));
+  return loaded.get(key) ?? remember(key, loadChartArchiveBytes(bytes, name, readValues, undefined, key));
 }
 
 /** `helm template`'s CHART argument: a directory or an archive on disk. */
