@@ -197,7 +197,13 @@ describe("persisted parses of archived charts", () => {
       ["c/templates/cm.yaml", `kind: ConfigMap\ndata:\n  text: ${text}\n`],
     ]);
   const render = (cache: DiskRenderCache, bytes: Uint8Array) =>
-    renderChart(loadChartArchiveFromBytes(bytes), { releaseName: "r", namespace: "n", cache, seed: 1, now: 0 })
+    renderChart(loadChartArchiveFromBytes(bytes), {
+      releaseName: "r",
+      namespace: "n",
+      cache,
+      seed: 1,
+      now: 0,
+    })
       .manifests.map((m) => m.content)
       .join("\n");
 
