@@ -3,7 +3,7 @@
  * files as the render read them: consistent with the rendered model even while the disk has
  * already moved on, and without reading anything a second time.
  */
-import { createHash } from "node:crypto";
+import { sha256HexOf } from "./bytes-digest.js";
 import type { FileSystem, SecretFile } from "./filesystem.js";
 
 export class RecordingFileSystem implements FileSystem {
@@ -133,17 +133,8 @@ export function answerNow(fs: FileSystem, r: ReadRecord): unknown {
 }
 
 /**
- * Digests by buffer: a Git revision serves one Buffer per blob to every read (and both
- * revisions of a diff share their unchanged blobs), so a file many builds read is hashed once.
- * Read buffers are never written to.
+ * Digests by buffer (bytes-digest.ts): a Git revision serves one Buffer per blob to every read
+ * (and both revisions of a diff share their unchanged blobs), so a file many builds read is
+ * hashed once. Read buffers are never written to.
  */
-const digests = new WeakMap<Buffer, string>();
-
-function sha256Hex(b: Buffer): string {
-  let d = digests.get(b);
-  if (d === undefined) {
-    d = createHash("sha256").update(b).digest("hex");
-    digests.set(b, d);
-  }
-  return d;
-}
+const sha256Hex = (b: Buffer): string => sha256HexOf(b);

@@ -9,9 +9,9 @@
  * so a chart cannot make it read other files of the machine.
  */
 
-import { createHash } from "node:crypto";
 import * as nodeFs from "node:fs";
 import * as path from "node:path";
+import { sha256HexOf } from "../fs/bytes-digest.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { RACY_MS } from "../fs/racy-window.js";
 import { readOpened } from "../fs/read-regular.js";
@@ -450,10 +450,14 @@ export function loadChartArchive(
   if (chartYaml === undefined)
     throw new ChartLoadError("unable to detect chart version, no Chart.yaml found", { file });
   checkChartBase(chartYaml.data, `${file}:Chart.yaml`);
-  return remember(key, loadChartFiles(files, `${file}:`, undefined, readValues, budget));
+  // The archive's digest is the chart's: known now, whereas a digest of its files would hash
+  // them all again when first read (kube-prometheus-stack's are 5 MB).
+  return remember(key, loadChartFiles(files, `${file}:`, key, readValues, budget));
 }
 
-const archiveKey = (bytes: Uint8Array) => `tgz:${createHash("sha256").update(bytes).digest("hex")}`;
+// By the array (bytes-digest.ts): the chart cache hands over the very bytes it verified with the
+// same digest, so an archive from the cache is hashed once, not twice.
+const archiveKey = (bytes: Uint8Array) => `tgz:${sha256HexOf(bytes)}`;
 
 /** A chart archive already in memory (issue 12's chart cache hands these over). */
 export function loadChartArchiveFromBytes(bytes: Uint8Array, name = "<archive>"): Chart {
@@ -462,7 +466,7 @@ export function loadChartArchiveFromBytes(bytes: Uint8Array, name = "<archive>")
 
 function cachedArchive(bytes: Uint8Array, name: string, readValues?: ValuesReader): Chart {
   const key = archiveKey(bytes);
-  return loaded.get(key) ?? remember(key, loadChartArchiveBytes(bytes, name, readValues));
+  return loaded.get(key) ?? remember(key, loadChartArchiveBytes(bytes, name, readValues, undefined, key));
 }
 
 /** `helm template`'s CHART argument: a directory or an archive on disk. */

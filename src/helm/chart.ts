@@ -71,7 +71,11 @@ export interface Chart {
   readonly files: readonly ChartFile[];
   /** charts/ subcharts, in name order (Helm's order is a Go map's) */
   readonly dependencies: readonly Chart[];
-  /** a digest of the chart's files (subcharts included), for caches */
+  /**
+   * a digest of the chart's content (subcharts included), for caches: of its files, or of the
+   * archive it was loaded from (`tgz:<sha256>`). Equal digests are equal charts. An own data
+   * property when known at load (an archive's); else computed when first read.
+   */
   readonly digest: string;
   /** what Helm's loader logs loading this chart (not its subcharts), as slog lines */
   readonly warnings?: readonly string[];

@@ -22,7 +22,7 @@ import { createHash } from "node:crypto";
 import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { compareGoStrings } from "../go/compare.js";
-import type { ChartFile, ChartMetadata } from "./chart.js";
+import type { Chart, ChartFile, ChartMetadata } from "./chart.js";
 import { filesObject } from "./files-object.js";
 import type { CallContext, FuncMap, GoFunc } from "./funcs/types.js";
 import { GoFuncError } from "./funcs/types.js";
@@ -305,12 +305,26 @@ function textId(text: string): number {
   return id;
 }
 
+/**
+ * The chart's digest when it was known at load (an own data property: an archive's), so that
+ * reading it hashes nothing; a digest computed on first read (a directory's files) is not asked for.
+ */
+function knownDigest(chart: Chart): string | undefined {
+  const d = Object.getOwnPropertyDescriptor(chart, "digest");
+  return d !== undefined && typeof d.value === "string" ? d.value : undefined;
+}
+
+/**
+ * `chart`: the digest of the chart every template comes from, when known (persisted-parse.ts
+ * names the parse by it and the template names instead of hashing every text).
+ */
 function parsedSet(
   keys: string[],
   templates: Map<string, Renderable>,
   funcs: FuncMap,
   cache: RenderCache | undefined,
   parses: ParsePersistence | undefined,
+  chart: string | undefined,
 ): TemplateSet {
   let key = "";
   for (const k of keys) key += `${k}\0${textId((templates.get(k) as Renderable).text)}\0`;
@@ -331,7 +345,7 @@ function parsedSet(
   const persist =
     cache === undefined || bytes < PERSIST_MIN_TEXT
       ? undefined
-      : primePersistedParse(cache, set, files, parses);
+      : primePersistedParse(cache, set, files, parses, chart);
   try {
     for (const [name, text] of files) set.parse(name, text);
     persist?.parsed?.();
@@ -502,7 +516,7 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
   collectTemplates(root, top, templates);
   const keys = sortTemplates(templates.keys());
   const placeholder = opts.funcs({});
-  const base = parsedSet(keys, templates, placeholder, opts.cache, opts.parses);
+  const base = parsedSet(keys, templates, placeholder, opts.cache, opts.parses, knownDigest(root.chart));
   const set = base.clone();
   const includedNames = new Map<string, number>();
   const includeDecl = placeholder.get("include") as GoFunc;

@@ -541,10 +541,11 @@ export function loadChartArchiveBytes(
   where = "<archive>",
   readValues: ValuesReader = readValuesDocuments,
   budget: ArchiveBudget = { remaining: MAX_CHART_TREE_SIZE },
+  digest?: string,
 ): Chart {
   const files = readChartArchive(bytes, where, budget);
   const prefix = where.endsWith(":") ? where : `${where}:`;
-  return loadChartFiles(files, prefix, undefined, readValues, budget);
+  return loadChartFiles(files, prefix, digest, readValues, budget);
 }
 
 /** Helm's action.CheckDependencies: every dependency of Chart.yaml is present in charts/. */

@@ -10,6 +10,7 @@ import {
   defaultCacheDir,
   sha256Hex,
 } from "../../src/charts/cache.js";
+import { sha256HexOf } from "../../src/fs/bytes-digest.js";
 
 let dir: string;
 beforeEach(() => {
@@ -30,6 +31,17 @@ describe("ChartCache", () => {
     expect(cache.list()).toEqual([{ ...podinfo, digest, size: 9 }]);
     // Another instance over the same directory sees it (nothing held in memory).
     expect(Buffer.from(new ChartCache(dir).getArchive(podinfo)!).toString()).toBe("archive-1");
+  });
+
+  it("hands over an archive with the digest it verified it by, so the chart loader does not hash it again", () => {
+    const cache = new ChartCache(dir);
+    const digest = cache.putArchive(podinfo, bytes("archive-1"));
+    const got = cache.getArchive(podinfo)!;
+    // Changed after the read (never done outside this test): a digest computed now would differ,
+    // the one remembered for this array is the verified one.
+    got[0] = 0x41;
+    expect(`sha256:${sha256HexOf(got)}`).toBe(digest);
+    expect(sha256HexOf(new Uint8Array(got))).not.toBe(digest.slice("sha256:".length));
   });
 
   it("treats trailing slashes and host case as the same source", () => {

@@ -5,20 +5,24 @@
  * validator reports violations in the same words; a tampered entry or another build's entry is a
  * miss, never trusted; a persisted parse whose functions the render lacks fails as parsing fails.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
+import { loadChartArchiveFromBytes } from "../../src/helm/chart-source.js";
 import { defaultFuncs } from "../../src/helm/default-funcs.js";
 import { forgetParsedTemplates } from "../../src/helm/engine.js";
 import { loadChartFiles } from "../../src/helm/loader.js";
 import { type ParsePersistence, primePersistedParse } from "../../src/helm/persisted-parse.js";
+import { renderChart } from "../../src/helm/render.js";
 import { renderTree } from "../../src/helm/render-chart.js";
 import { forgetValidators, validateValues } from "../../src/helm/schema.js";
 import { GoMap, TemplateSet } from "../../src/helm/template/index.js";
 import { entryDamages, entryFiles } from "../support/cache-entries.js";
 import { requires } from "../support/env.js";
+import { tgz } from "../support/tgz.js";
 import { corpus, runCorpusCase } from "./corpus.js";
 
 const temps: string[] = [];
@@ -181,6 +185,57 @@ describe("persisted parse safety", () => {
     without.delete("upper");
     expect(() => parseWith(cache, fs, without)).toThrow(/function "upper" not defined/);
     expect(cache.stats.hits).toBe(1);
+  });
+});
+
+describe("persisted parses of archived charts", () => {
+  // Above the size worth persisting (engine.ts's PERSIST_MIN_TEXT), with a nonce no other test parses.
+  const archive = (text: string, description = "d") =>
+    tgz([
+      ["c/Chart.yaml", `apiVersion: v2\nname: c\nversion: 1.0.0\ndescription: ${description}\n`],
+      ["c/templates/_pad.tpl", `{{/* ${"padding ".repeat(5000)} */}}`],
+      ["c/templates/cm.yaml", `kind: ConfigMap\ndata:\n  text: ${text}\n`],
+    ]);
+  const render = (cache: DiskRenderCache, bytes: Uint8Array) =>
+    renderChart(loadChartArchiveFromBytes(bytes), {
+      releaseName: "r",
+      namespace: "n",
+      cache,
+      seed: 1,
+      now: 0,
+    })
+      .manifests.map((m) => m.content)
+      .join("\n");
+
+  it("a chart loaded from an archive is known by the archive's digest, without hashing its files", () => {
+    const bytes = archive(`digest-${Math.random()}`);
+    const chart = loadChartArchiveFromBytes(bytes);
+    const own = Object.getOwnPropertyDescriptor(chart, "digest");
+    expect(own?.value).toBe(`tgz:${createHash("sha256").update(bytes).digest("hex")}`);
+  });
+
+  it("a parse is named by its archive and template names: other texts under the same names render as themselves", () => {
+    const cache = tempCache();
+    const nonce = Math.random();
+    const a = archive(`a-${nonce}`);
+    const b = archive(`b-${nonce}`);
+    expect(render(cache, a)).toContain(`text: a-${nonce}`);
+    forgetParsedTemplates();
+    expect(render(cache, b)).toContain(`text: b-${nonce}`);
+    expect(cache.stats).toMatchObject({ hits: 0, writes: 2 });
+    forgetParsedTemplates();
+    expect(render(cache, a)).toContain(`text: a-${nonce}`);
+    expect(render(cache, b)).toContain(`text: b-${nonce}`);
+    expect(cache.stats).toMatchObject({ hits: 2, writes: 2, rejected: 0 });
+  });
+
+  it("the same texts in another archive are parsed again (the texts themselves are not hashed)", () => {
+    const cache = tempCache();
+    const text = `same-${Math.random()}`;
+    expect(render(cache, archive(text, "one"))).toContain(`text: ${text}`);
+    forgetParsedTemplates();
+    expect(render(cache, archive(text, "two"))).toContain(`text: ${text}`);
+    expect(cache.stats).toMatchObject({ hits: 0, writes: 2 });
   });
 });
 

@@ -51,7 +51,12 @@ describe.each([
   ["FAST_REFUSED", FAST_REFUSED],
 ])("%s answers as its exact class", (_, guard) => {
   it("for every edge character alone, after text and in pairs", () => {
+    sameAsExact(guard, "");
     for (const a of EDGES) {
+      // at the start, in the middle and at the end of a long text
+      sameAsExact(guard, `${a}${"key: value\n".repeat(100)}`);
+      sameAsExact(guard, `${"key: value\n".repeat(50)}${a}${"key: value\n".repeat(50)}`);
+      sameAsExact(guard, `${"key: value\n".repeat(100)}${a}`);
       sameAsExact(guard, a);
       sameAsExact(guard, `key: ${a}`);
       for (const b of EDGES) sameAsExact(guard, `x${a}${b}y`);
