@@ -105,6 +105,9 @@ export function fluxMinorOf(version: string): string | undefined {
 }
 
 function clampMinor(m: string): string | undefined {
+  // Flux v2 before 2.0 (`v0.36.0` in symbiontik's gotk-components.yaml) served the beta APIs and
+  // substituted leniently, as 2.0 does.
+  if (m.startsWith("0.")) return OLDEST_KNOWN_MINOR;
   if (!m.startsWith("2.")) return undefined;
   if (compareMinor(m, NEWEST_KNOWN_MINOR) > 0) return NEWEST_KNOWN_MINOR;
   if (compareMinor(m, OLDEST_KNOWN_MINOR) < 0) return OLDEST_KNOWN_MINOR;
@@ -127,7 +130,14 @@ export function resolveProfile(
     origin = detected.origin;
     originAt = detected.at;
   }
-  const minor = fluxMinorOf(version) ?? DEFAULT_FLUX_MINOR;
+  const read = fluxMinorOf(version);
+  // A version Slipway cannot place (a Flux 1 label, a typo) says nothing: Flux 2.9 is assumed, as
+  // with no version at all, so what depends on the version stays a warning.
+  if (read === undefined && origin !== "slipway.yaml") {
+    origin = "default";
+    originAt = undefined;
+  }
+  const minor = read ?? DEFAULT_FLUX_MINOR;
   const featureGates: Record<string, boolean> = {};
   for (const [gate, dflt] of Object.entries(GATE_DEFAULTS)) featureGates[gate] = dflt(minor);
   const explicit = new Set<string>();

@@ -14,6 +14,7 @@ describe("fluxMinorOf: what a declared Flux version means", () => {
     ["~2.6.0", "2.6"],
     ["v2.12.0", "2.9"],
     ["2.0.0-rc.1", "2.0"],
+    ["v0.36.0", "2.0"],
     ["1.25.0", undefined],
     ["not a version", undefined],
   ])("%s → %s", (v, want) => {
@@ -32,6 +33,17 @@ describe("resolveProfile", () => {
     });
     expect(p.featureGates.StrictPostBuildSubstitutions).toBe(true);
     expect(p.featureGates.ExternalArtifact).toBe(false);
+  });
+
+  it("a detected version it cannot place is an assumption, not a known version (symbiontik's Flux v0.36.0 read as 2.9)", () => {
+    const at = { file: "cluster/base/flux-system/gotk-components.yaml", line: 1 };
+    expect(resolveProfile(undefined, { origin: "flux-install", version: "v0.36.0", at })).toMatchObject({
+      minor: "2.0",
+      origin: "flux-install",
+    });
+    const odd = resolveProfile(undefined, { origin: "flux-install", version: "1.25.0", at });
+    expect(odd).toMatchObject({ minor: "2.9", origin: "default" });
+    expect(odd.originAt).toBeUndefined();
   });
 
   it("follows the Flux minor: before 2.9 substitution is lenient, before 2.8 hooks are not post-rendered", () => {
