@@ -333,7 +333,7 @@ const sopsRecipientsMismatch: Rule = {
   id: "sops-recipients-mismatch",
   defaultSeverity: "error",
   description: "A SOPS file's recipients must be the ones .sops.yaml requires for its path",
-  help: "A missing recipient means that environment's key cannot decrypt the file (Flux fails to reconcile); a stale one means a retired key still can. Run `slipway secrets updatekeys FILE`.",
+  help: "A missing recipient means that environment's key cannot decrypt the file (Flux fails to reconcile): an error. A stale one means a retired key still can: a warning when it is the only difference (an error with --strict). Run `slipway secrets updatekeys FILE`.",
   run(ctx: RuleContext) {
     for (const f of platformSecrets(ctx.platform)?.files ?? []) {
       const s = f.status;
@@ -344,8 +344,13 @@ const sopsRecipientsMismatch: Rule = {
       if (s.extraRecipients.length > 0)
         parts.push(`stale ${s.extraRecipients.join(", ")} (no longer in .sops.yaml)`);
       const text = read(ctx.platform, f.file);
+      // Only stale recipients: every key .sops.yaml names still decrypts the file, so nothing
+      // fails; a retired key can still read it (tvories' two PGP keys), hygiene to fix, a warning
+      // unless --strict.
+      const staleOnly = s.missingRecipients.length === 0 && !ctx.strict;
       ctx.report({
         message: `${f.file}: recipients differ from .sops.yaml: ${parts.join("; ")}; run 'slipway secrets updatekeys ${f.file}'`,
+        ...(staleOnly ? { severity: "warning" as const } : {}),
         file: f.file,
         line: text ? lineOf(text, /^sops:\s*$|"sops"\s*:|^sops_/) : undefined,
       });

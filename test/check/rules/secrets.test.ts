@@ -162,6 +162,11 @@ stringData:
     expect(mine.map((f) => f.file)).toEqual(["dev/s.yaml", "prod/s.yaml"]);
     expect(mine.find((f) => f.file === "prod/s.yaml")!.message).toContain(`missing ${PROD}`);
     expect(mine.find((f) => f.file === "dev/s.yaml")!.message).toContain(`stale ${PROD}`);
+    // A missing key breaks decryption; a stale one only lets a retired key read it (tvories).
+    expect(mine.map((f) => [f.file, f.severity])).toEqual([
+      ["dev/s.yaml", "warning"],
+      ["prod/s.yaml", "error"],
+    ]);
   });
 
   it("flux-decryption-missing: encrypted objects applied without spec.decryption", async () => {
