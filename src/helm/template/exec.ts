@@ -840,6 +840,13 @@ class State {
       this.out += "<no value>";
       return;
     }
+    // Most printed values are strings (texts made by include, toYaml, printf): as formatValue
+    // prints them, without the type tests below.
+    if (typeof v === "string") {
+      this.out += v;
+      if (this.out.length > MAX_OUTPUT) this.outputTooLarge();
+      return;
+    }
     if (isGoObject(v)) {
       if (v.goKind === "func" || v.goKind === "chan")
         this.errorf(`can't print ${nodeString(n)} of type ${v.goType}`);
