@@ -126,26 +126,31 @@ function complexValue(re: number, im: number): GoObject {
 }
 
 class State {
-  out = "";
-  node: Node | null = null;
-  vars: Variable[] = [];
-  depth = 0;
-  tmplName: string;
+  // Fields declared and set by the constructor: initializers are one more function call per
+  // State, and every include and tpl makes one.
+  declare readonly env: ExecEnv;
+  declare out: string;
+  declare node: Node | null;
+  declare vars: Variable[];
+  declare depth: number;
+  declare tmplName: string;
   /**
    * What functions get as `this`: the caller's context, whose `templateName` this execution keeps
    * equal to `tmplName` while it runs (set on entering a template, restored on leaving).
    */
-  readonly ctx: CallContext;
+  declare readonly ctx: CallContext;
   /** Whether the value last returned by evalField came out of an interface. */
-  lastBoxed = false;
+  declare lastBoxed: boolean;
 
-  constructor(
-    readonly env: ExecEnv,
-    tmplName: string,
-    ctx: CallContext,
-  ) {
+  constructor(env: ExecEnv, tmplName: string, ctx: CallContext) {
+    this.env = env;
+    this.out = "";
+    this.node = null;
+    this.vars = [];
+    this.depth = 0;
     this.tmplName = tmplName;
     this.ctx = ctx;
+    this.lastBoxed = false;
   }
 
   // ---- variables ----
