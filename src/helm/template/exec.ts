@@ -126,26 +126,31 @@ function complexValue(re: number, im: number): GoObject {
 }
 
 class State {
-  out = "";
-  node: Node | null = null;
-  vars: Variable[] = [];
-  depth = 0;
-  tmplName: string;
+  // Fields declared and set by the constructor: initializers are one more function call per
+  // State, and every include and tpl makes one.
+  declare readonly env: ExecEnv;
+  declare out: string;
+  declare node: Node | null;
+  declare vars: Variable[];
+  declare depth: number;
+  declare tmplName: string;
   /**
    * What functions get as `this`: the caller's context, whose `templateName` this execution keeps
    * equal to `tmplName` while it runs (set on entering a template, restored on leaving).
    */
-  readonly ctx: CallContext;
+  declare readonly ctx: CallContext;
   /** Whether the value last returned by evalField came out of an interface. */
-  lastBoxed = false;
+  declare lastBoxed: boolean;
 
-  constructor(
-    readonly env: ExecEnv,
-    tmplName: string,
-    ctx: CallContext,
-  ) {
+  constructor(env: ExecEnv, tmplName: string, ctx: CallContext) {
+    this.env = env;
+    this.out = "";
+    this.node = null;
+    this.vars = [];
+    this.depth = 0;
     this.tmplName = tmplName;
     this.ctx = ctx;
+    this.lastBoxed = false;
   }
 
   // ---- variables ----
@@ -188,10 +193,6 @@ class State {
 
   // ---- errors ----
 
-  at(node: Node): void {
-    this.node = node;
-  }
-
   /**
    * Throws Go's exec error. With `inner`, `msg` is `msgHead + inner.message` (the error
    * records the split: TemplateError.wrapped).
@@ -225,7 +226,7 @@ class State {
   // ---- walking ----
 
   walk(dot: GoValue, dotBoxed: boolean, node: Node): void {
-    this.at(node);
+    this.node = node;
     // Cases by how often a chart's templates meet them (the 59 app-template releases: actions
     // 83k, lists 47k, ifs 35k, ranges 7k, texts 6k, withs 4k): until V8 optimizes walk, each
     // case is a string comparison through a builtin call.
@@ -283,7 +284,7 @@ class State {
   step(node: Node | null): void {
     const steps = activeSteps as { left: number };
     if (--steps.left < 0) {
-      if (node !== null) this.at(node);
+      if (node !== null) this.node = node;
       this.errorf(
         `exceeded Slipway's limit of ${MAX_STEPS} steps (range rounds and template calls) in one template`,
       );
@@ -291,7 +292,7 @@ class State {
   }
 
   walkRange(dot: GoValue, dotBoxed: boolean, r: BranchNode): void {
-    this.at(r);
+    this.node = r;
     const outer = this.vars.length;
     try {
       const val = underlying(this.evalPipeline(dot, dotBoxed, r.pipe));
@@ -355,7 +356,7 @@ class State {
   }
 
   walkTemplate(dot: GoValue, dotBoxed: boolean, t: TemplateNode): void {
-    this.at(t);
+    this.node = t;
     const tmpl = this.env.lookupTemplate(t.name);
     if (tmpl === undefined) this.errorf(`template ${quote(t.name)} not defined`);
     if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
@@ -367,7 +368,7 @@ class State {
     const left = running.left as number;
     const cost = TEMPLATE_CALL_BYTES + (tmpl.nestingBytes >= 0 ? tmpl.nestingBytes : nestingBytes(tmpl));
     if (left < cost) {
-      this.at(t);
+      this.node = t;
       this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
     }
     running.left = left - cost;
@@ -393,7 +394,7 @@ class State {
 
   evalPipeline(dot: GoValue, dotBoxed: boolean, pipe: PipeNode | null): GoValue {
     if (pipe === null) return undefined;
-    this.at(pipe);
+    this.node = pipe;
     // Indexed loops: most of a fresh process's templates run before V8 optimizes this, and an
     // unoptimized for-of makes an iterator and a result object per step (evalPipeline was the
     // top self time of kube-prometheus-stack's render).
@@ -423,8 +424,13 @@ class State {
     // Most frequent first (function calls 135k, variables 29k, fields 23k, pipelines 8k in the
     // 59 app-template releases): see walk.
     switch (first.type) {
-      case "identifier":
-        return this.evalFunction(dot, dotBoxed, first, cmd, cmd.args, final);
+      case "identifier": {
+        // evalFunction, written out: this is every function call of a template.
+        this.node = first;
+        const found = this.env.lookupFunction(first.ident);
+        if (found === undefined) return this.errorf(`${quote(first.ident)} is not a defined function`);
+        return this.evalCall(dot, dotBoxed, found.fn, found.builtin, cmd, first.ident, cmd.args, final);
+      }
       case "variable":
         return this.evalVariableNode(dot, dotBoxed, first, cmd.args, final);
       case "field":
@@ -436,7 +442,7 @@ class State {
       case "chain":
         return this.evalChainNode(dot, dotBoxed, first, cmd.args, final);
     }
-    this.at(first);
+    this.node = first;
     this.notAFunction(cmd.args, final);
     switch (first.type) {
       case "bool":
@@ -455,7 +461,7 @@ class State {
 
   /** A number literal where no type is known: float if spelled like one, else int. */
   idealConstant(n: NumberNode): GoValue {
-    this.at(n);
+    this.node = n;
     if (n.ideal !== undefined) return n.ideal;
     let v: GoValue;
     if (n.isComplex) v = complexValue(n.complex[0], n.complex[1]);
@@ -478,7 +484,7 @@ class State {
     args: ArgNode[] | null,
     final: Final,
   ): GoValue {
-    this.at(field);
+    this.node = field;
     return this.evalFieldChain(dot, dotBoxed, dot, dotBoxed, field, field.ident, 0, args, final);
   }
 
@@ -489,7 +495,7 @@ class State {
     args: ArgNode[] | null,
     final: Final,
   ): GoValue {
-    this.at(chain);
+    this.node = chain;
     if (chain.field.length === 0) this.errorf("internal error: no fields in evalChainNode");
     if (chain.node.type === "nil") this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     // (pipe).Field1.Field2: evaluate the pipeline, then the fields.
@@ -499,7 +505,7 @@ class State {
 
   /** evalArg with no expected type: the operand's value and whether it is boxed. */
   evalOperand(dot: GoValue, dotBoxed: boolean, n: ArgNode): [GoValue, boolean] {
-    this.at(n);
+    this.node = n;
     switch (n.type) {
       case "dot":
         return [dot, dotBoxed];
@@ -531,7 +537,7 @@ class State {
     args: ArgNode[] | null,
     final: Final,
   ): GoValue {
-    this.at(variable);
+    this.node = variable;
     const v = this.varValue(variable.ident[0]!);
     if (variable.ident.length === 1) {
       if (args !== null) this.notAFunction(args, final);
@@ -568,7 +574,7 @@ class State {
     args: ArgNode[] | null,
     final: Final,
   ): GoValue {
-    this.at(node);
+    this.node = node;
     const name = node.ident;
     const found = this.env.lookupFunction(name);
     if (found === undefined) this.errorf(`${quote(name)} is not a defined function`);
@@ -715,13 +721,13 @@ class State {
       result = "call" in fun ? fun.call(argv) : fun.fn.apply(this.ctx, argv);
     } catch (e) {
       if (e === BREAK || e === CONTINUE) throw e;
-      this.at(node);
+      this.node = node;
       const head = `error calling ${name}: `;
       if (e instanceof Error) this.errorf(head + e.message, e, head, e);
       this.errorf(head + String(e), e);
     }
     if (typeof result === "string" && result.length > MAX_OUTPUT) {
-      this.at(node);
+      this.node = node;
       this.errorf(
         `error calling ${name}: ${name}: a result of ${result.length} characters is more than Slipway's limit of ${MAX_OUTPUT} (a template's output has the same limit)`,
       );
@@ -765,11 +771,13 @@ class State {
   }
 
   evalArg(dot: GoValue, dotBoxed: boolean, typ: string, n: ArgNode): GoValue {
-    this.at(n);
+    this.node = n;
     // Most frequent first (variables 90k, strings 70k, pipelines 33k, fields 10k in the 59
     // app-template releases): see walk.
     switch (n.type) {
       case "variable":
+        // `$name` alone (most variable operands): its value, as evalVariableNode gives it.
+        if (n.ident.length === 1) return this.validateType(this.varValue(n.ident[0]!).value, typ);
         return this.validateType(this.evalVariableNode(dot, dotBoxed, n, null, MISSING), typ);
       case "string":
         // The most common literal, for the two parameter types it nearly always meets; the checks
@@ -832,9 +840,16 @@ class State {
   }
 
   printValue(n: ActionNode, v: GoValue): void {
-    this.at(n);
+    this.node = n;
     if (v === undefined) {
       this.out += "<no value>";
+      return;
+    }
+    // Most printed values are strings (texts made by include, toYaml, printf): as formatValue
+    // prints them, without the type tests below.
+    if (typeof v === "string") {
+      this.out += v;
+      if (this.out.length > MAX_OUTPUT) this.outputTooLarge();
       return;
     }
     if (isGoObject(v)) {

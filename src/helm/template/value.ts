@@ -121,6 +121,8 @@ export interface MapWatch {
 
 export const watchedMaps = { generation: 0 };
 
+const mapSet = Map.prototype.set;
+
 /** The Go type name of a plain decoded mapping. */
 export const MAP_TYPE = "map[string]interface {}";
 
@@ -130,21 +132,25 @@ export const MAP_TYPE = "map[string]interface {}";
  * `map[string]string` for sprig's `split`.
  */
 export class GoMap extends Map<string, GoValue> {
-  goType: string;
+  // Declared, and set by the constructor: a field with an initializer is defined by a separate
+  // initializer function after super() (one more call per map; a release makes over a thousand).
+  declare goType: string;
   /** Set while a cached result stands for this map's contents (see MapWatch). */
-  watch: MapWatch | null = null;
+  declare watch: MapWatch | null;
 
   constructor(entries?: Iterable<readonly [string, GoValue]> | null, goType: string = MAP_TYPE) {
     // Filled by a loop: Map's constructor fills a subclass through its generic path, which
     // looks up and calls `set` per entry (~1.6× slower for the small maps templates make).
     super();
     this.goType = goType;
+    this.watch = null;
     // A Map (copies) by forEach: an unoptimized for-of with [k, v] steps two iterators per entry.
+    // Map's own set: nothing watches a map being made (GoMap.set's check is one more call).
     if (entries instanceof Map) {
       entries.forEach((v: GoValue, k: string) => {
-        this.set(k, v);
+        mapSet.call(this, k, v);
       });
-    } else if (entries) for (const [k, v] of entries) this.set(k, v);
+    } else if (entries) for (const [k, v] of entries) mapSet.call(this, k, v);
   }
 
   override set(key: string, value: GoValue): this {

@@ -17,14 +17,19 @@ const runeOf = (u: string): number => {
   return r >= 0xdc80 && r <= 0xdcff ? 0xfffd : r;
 };
 
-/** strings.TrimSpace. */
+/**
+ * strings.TrimSpace. By code unit, without splitting the string into runes: every white space
+ * rune is one unit of the BMP, and no surrogate unit (half of a pair, a lone one, an escaped
+ * invalid byte) is one, so the cut falls where a cut by runes does. Rendered manifests are
+ * trimmed whole (releaseutil.SplitManifests, sortManifests), and an array of their runes cost
+ * more than the rest of the trim.
+ */
 export function trimSpace(s: string): string {
-  const us = units(s);
   let a = 0;
-  let b = us.length;
-  while (a < b && isSpace(runeOf(us[a]!))) a++;
-  while (b > a && isSpace(runeOf(us[b - 1]!))) b--;
-  return us.slice(a, b).join("");
+  let b = s.length;
+  while (a < b && isSpace(s.charCodeAt(a))) a++;
+  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
 /** strings.Trim(s, cutset): leading and trailing runes found in cutset. */
