@@ -193,7 +193,7 @@ function compareClusters(
     ...(out.kustomizations.length > 0 ? { diff: out } : {}),
     notCompared: [
       ...notCompared(cluster, sides),
-      ...releasesNotCompared(cluster, b?.helmReleases ?? [], h?.helmReleases ?? []),
+      ...releasesNotCompared(cluster, b, h),
     ],
   };
 }
