@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -7,8 +7,9 @@ import { type DiffReport, diffExitCode, diffRevisions } from "../../src/diff/ind
 import { directoryChartProvider } from "../../src/helmrelease/charts.js";
 import { createSecretMasker } from "../../src/sops/index.js";
 import { conformanceChartDirs } from "../support/conformance-charts.js";
-import { applyEdit, KINDS, UNIT_KINDS } from "../support/edit-kinds.js";
-import { requires, sharedDir } from "../support/env.js";
+import { diffCorpus } from "../support/corpus.js";
+import { applyEdit, HOSTILE_KINDS, KINDS, UNIT_KINDS } from "../support/edit-kinds.js";
+import { requires } from "../support/env.js";
 import { GitCopy, seedOf, yamlFiles } from "../support/metamorphic.js";
 import { Rng } from "../support/random.js";
 
@@ -21,20 +22,19 @@ import { Rng } from "../support/random.js";
  * its shortcuts decide about without rendering: a chart bump, a generator's input, a deleted
  * Flux Kustomization or HelmRelease, a renamed Flux Kustomization, a postBuild variable (inline
  * or in a substituteFrom source), a ConfigMap a HelmRelease takes values from, a file no
- * Kustomization reads and a file moved or copied unchanged.
+ * Kustomization reads and a file moved or copied unchanged; and edits built to break it
+ * (HOSTILE_KINDS: a component's file, .sops.yaml, a renamed file, a new app folder, an ignored
+ * file, a CRLF working copy, several edits at once).
  *
  * SLIPWAY_EDIT_KINDS_SEED=S  replay one seed (with SLIPWAY_EDIT_KINDS_REPO=<folder>)
+ * SLIPWAY_EDIT_KINDS=K1,K2   only these kinds (seeds stay those of the full run)
+ * SLIPWAY_EXTRA_REPOS=D1:D2  also the repositories below these folders (test/support/corpus.ts)
  */
-const corpus = path.join(sharedDir, "realworld");
 const runs = requires("shared");
 const onlyRepo = process.env.SLIPWAY_EDIT_KINDS_REPO;
 const replaySeed = process.env.SLIPWAY_EDIT_KINDS_SEED;
-const repos = runs
-  ? readdirSync(corpus)
-      .filter((d) => statSync(path.join(corpus, d)).isDirectory())
-      .filter((d) => !onlyRepo || d === onlyRepo)
-      .sort()
-  : [];
+const onlyKinds = process.env.SLIPWAY_EDIT_KINDS?.split(",");
+const repos = runs ? diffCorpus(true, onlyRepo) : [];
 
 function chartProvider() {
   return directoryChartProvider(conformanceChartDirs());
@@ -55,8 +55,8 @@ describe.runIf(runs)(
   "changed-only diff equals a full diff for every kind of one-file edit (HelmReleases rendered, warm cache)",
   () => {
     const charts = runs ? chartProvider() : undefined;
-    it.each(repos)("%s", (repo) => {
-      const copy = new GitCopy(path.join(corpus, repo));
+    it.each(repos)("$name", ({ name: repo, dir }) => {
+      const copy = new GitCopy(dir);
       const files = yamlFiles(copy.dir);
       const masker = createSecretMasker(Buffer.alloc(32, 9));
       const renderCache = new DiskRenderCache(cacheDir);
@@ -72,7 +72,8 @@ describe.runIf(runs)(
           charts,
           renderCache,
         });
-        [...KINDS, ...UNIT_KINDS].forEach((kind, k) => {
+        [...KINDS, ...UNIT_KINDS, ...HOSTILE_KINDS].forEach((kind, k) => {
+          if (onlyKinds && !onlyKinds.includes(kind)) return;
           const seed = replaySeed ? Number(replaySeed) : (seedOf(repo) + k) >>> 0;
           const rng = new Rng(seed);
           const edit = applyEdit(copy.dir, files, kind, rng);
