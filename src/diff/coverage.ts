@@ -10,6 +10,7 @@ import {
   type HelmReleaseInfo,
   helmReleaseId,
   notRenderedReason,
+  type Platform,
   withoutOwnName,
 } from "../platform/model.js";
 import type { KustomizationSide } from "./compare.js";
@@ -158,6 +159,19 @@ export function releasesNotRendered(cluster: string, releases: readonly HelmRele
     });
   }
   return out;
+}
+
+/**
+ * The stderr note for HelmReleases of `platform` (the head) whose chart is not in the chart
+ * cache: only those whose inputs changed are listed as not compared, so without this line a
+ * diff would be silent about charts it never rendered. Undefined when there are none.
+ */
+export function chartsMissingNote(platform: Platform): string | undefined {
+  let n = 0;
+  for (const c of platform.clusters) for (const h of c.helmReleases) if (h.chartMissing !== undefined) n++;
+  if (n === 0) return undefined;
+  const them = n === 1 ? "1 HelmRelease" : `${n} HelmReleases`;
+  return `note: ${them} not rendered: ${n === 1 ? "its chart is" : "their charts are"} not in the chart cache (run 'slipway charts pull'); what they render is not compared, and a release whose inputs changed is listed under "Not compared"`;
 }
 
 /** "2 Flux Kustomizations and 1 HelmRelease" */
