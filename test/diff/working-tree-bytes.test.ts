@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,7 +11,8 @@ import { GitFixture } from "./git-fixture.js";
  * The working tree as head: a changed-only diff must see every file whose bytes the head's
  * renders read differently from the base, also those `git diff` does not list because Git
  * would not commit them as they are: an untracked file that .gitignore hides (alone or in an
- * ignored directory) and a CRLF working copy under `* text=auto eol=lf`. Before, changed-only
+ * ignored directory) and a CRLF working copy under `* text=auto eol=lf`; and an untracked Git
+ * repository inside it, which Git lists as `dir/` like an ignored directory. Before, changed-only
  * printed "No differences" (exit 0) where --full reported the change (exit 1).
  */
 const CM = (name: string) =>
@@ -53,11 +55,17 @@ describe("changed-only diff of the working tree sees what git diff normalises aw
       "ConfigMap default/scratched",
     ],
     [
+      "an untracked Git repository",
+      { "apps/gen/nested/cm.yaml": CM("nested") },
+      "ConfigMap default/nested",
+      "apps/gen/nested",
+    ],
+    [
       "a CRLF working copy under text=auto",
       { "apps/conf/app.conf": "line1\r\nline2\r\n" },
       "ConfigMap default/conf-",
     ],
-  ])("%s", (_, files, expected) => {
+  ])("%s", (_, files, expected, nestedRepo?: string) => {
     repo = new GitFixture();
     repo.write(platform());
     const base = repo.commit("initial");
@@ -65,6 +73,7 @@ describe("changed-only diff of the working tree sees what git diff normalises aw
       mkdirSync(path.dirname(path.join(repo.dir, p)), { recursive: true });
       writeFileSync(path.join(repo.dir, p), text);
     }
+    if (nestedRepo) execFileSync("git", ["init", "-q"], { cwd: path.join(repo.dir, nestedRepo) });
     const { fast, full } = both(repo, base);
     const objects = (r: DiffReport) =>
       r.clusters.flatMap((c) =>
