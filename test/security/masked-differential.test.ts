@@ -107,7 +107,7 @@ function collectStrings(v: Json, out: Set<string>): void {
   if (typeof v === "string") out.add(v);
   else if (typeof v === "number") out.add(String(v));
   else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) collectStrings(x, out);
+  else if (v && typeof v === "object") for (const x of Object.values(v)) collectStrings(x, out);
 }
 
 /**
