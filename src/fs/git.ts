@@ -47,6 +47,10 @@ export class GitFileSystem implements FileSystem {
     readonly commit: string,
   ) {
     this.dirs.set("/", new Set());
+    // The top level is a directory at every revision, an empty tree's included (a repository
+    // whose first commit is `git commit --allow-empty`): else a diff from there said "repository
+    // root ... is not a directory" and stopped with exit code 2.
+    this.addDir(toplevel);
   }
 
   /**
