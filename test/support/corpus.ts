@@ -5,7 +5,7 @@
  * Repositories Slipway has never seen find what the corpus it was tuned on does not.
  * SLIPWAY_EXTRA_REPOS_ONLY=1 leaves ../shared/realworld out (a run over the extra ones alone).
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { sharedDir } from "./env.js";
 
@@ -22,10 +22,13 @@ function reposIn(parent: string, label: (d: string) => string): CorpusRepo[] {
   } catch {
     return [];
   }
-  return names
-    .filter((d) => !d.startsWith(".") && statSync(path.join(parent, d)).isDirectory())
-    .sort()
-    .map((d) => ({ name: label(d), dir: path.join(parent, d) }));
+  return (
+    names
+      .filter((d) => !d.startsWith(".") && statSync(path.join(parent, d)).isDirectory())
+      .sort()
+      // Through links: the copies are made of the repository, not of a link to it.
+      .map((d) => ({ name: label(d), dir: realpathSync(path.join(parent, d)) }))
+  );
 }
 
 /** ../shared/realworld's repositories, then those of SLIPWAY_EXTRA_REPOS; `only` keeps one by name. */
