@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import * as path from "node:path";
-import { failureLines } from "../diff/coverage.js";
+import { chartsMissingNote, failureLines } from "../diff/coverage.js";
 import {
   compareEnvironments,
   type DiffReport,
@@ -126,7 +126,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     const root = toPosix(realpathSync(path.resolve(repo)));
     const { base: baseView, head: headView } = openRevisions(root, v.base, v.head);
     const decryptor = await decryptorFor(root, [baseView, headView], keys.identities);
-    const { report } = diffRevisions({
+    const { report, head } = diffRevisions({
       // Both revisions are read once, for the keys and for the renders.
       opened: { base: baseView, head: headView },
       repo,
@@ -144,6 +144,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
     const names = (d: typeof found.head) => d.clusters.map((c) => c.name).join(", ");
     if (names(found.base) !== names(found.head))
       process.stderr.write(`slipway diff: at the base (${v.base}): ${names(found.base) || "no cluster"}\n`);
+    const missing = chartsMissingNote(head);
+    if (missing) process.stderr.write(`slipway diff: ${missing}\n`);
     process.stdout.write(render(report, format));
     return exitCode(report);
   }
@@ -172,6 +174,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
     if (platform.errors.length > 0 || failed.some((n) => !accepted(n))) return 2;
     return m.rows.length > 0 ? 1 : 0;
   }
+  const missing = chartsMissingNote(platform);
+  if (missing) process.stderr.write(`slipway diff: ${missing}\n`);
   const report = compareEnvironments(platform, v.env!, v.vs!, masker, {
     acceptFailed: v["accept-failed"] === true,
   });

@@ -4,7 +4,15 @@
  * is not this repository. A report lists them in every format, so "no differences" is never
  * said of something that was not looked at; failures make the exit code 2 unless accepted.
  */
-import { type HelmReleaseInfo, helmReleaseId, notRenderedReason, withoutOwnName } from "../platform/model.js";
+import { isMap, type KObject } from "../kustomize/types.js";
+import {
+  type Cluster,
+  type HelmReleaseInfo,
+  helmReleaseId,
+  notRenderedReason,
+  type Platform,
+  withoutOwnName,
+} from "../platform/model.js";
 import type { KustomizationSide } from "./compare.js";
 import type { NotCompared } from "./model.js";
 
@@ -50,24 +58,27 @@ export function whereFailed(n: NotCompared): string {
 /**
  * HelmReleases of one cluster that changed between the sides while their chart was not
  * rendered at one of them: the diff shows the HelmRelease's own fields, but not what the change
- * does to the chart's objects. (A release that failed is an error already; one that did not
- * change renders as before.)
+ * does to the chart's objects. A release changes with its own object and with what its render
+ * would read besides: the ConfigMaps and Secrets its valuesFrom names and its chart's source
+ * object (an OCIRepository's tag, a HelmRepository's URL). (A release that failed is an error
+ * already; one that did not change renders as before.)
  */
 export function releasesNotCompared(
   cluster: string,
-  base: readonly HelmReleaseInfo[],
-  head: readonly HelmReleaseInfo[],
+  base: Cluster | undefined,
+  head: Cluster | undefined,
   /** Environment diffs: names and values with the environment words mapped away (env.ts). */
   normalize: (s: string) => string = (s) => s,
 ): NotCompared[] {
   const sides = new Map<string, { base?: HelmReleaseInfo; head?: HelmReleaseInfo }>();
   const key = (r: HelmReleaseInfo) => normalize(`${r.namespace}/${r.name}`);
-  for (const r of base) sides.set(key(r), { base: r });
-  for (const r of head) sides.set(key(r), { ...sides.get(key(r)), head: r });
+  for (const r of base?.helmReleases ?? []) sides.set(key(r), { base: r });
+  for (const r of head?.helmReleases ?? []) sides.set(key(r), { ...sides.get(key(r)), head: r });
   const unrendered = (r?: HelmReleaseInfo) =>
     r !== undefined && (r.status === undefined || r.status === "external");
   const same = (b: HelmReleaseInfo, h: HelmReleaseInfo) =>
-    normalize(JSON.stringify(b.object)) === normalize(JSON.stringify(h.object));
+    normalize(JSON.stringify(b.object)) === normalize(JSON.stringify(h.object)) &&
+    normalize(releaseReads(base!, b)) === normalize(releaseReads(head!, h));
   const out: NotCompared[] = [];
   for (const k of [...sides.keys()].sort()) {
     const { base: b, head: h } = sides.get(k)!;
@@ -81,6 +92,46 @@ export function releasesNotCompared(
     entry.errors = [...new Set([...why(h), ...why(b)])];
     out.push(entry);
   }
+  return out;
+}
+
+/**
+ * The objects of `cluster` that a render of `r` reads besides its own object, as one text: its
+ * valuesFrom ConfigMaps and Secrets (masked already: equal values, equal markers) and its chart's
+ * source. Missing ones count as absent, so one appearing or going away is a change too.
+ */
+function releaseReads(cluster: Cluster, r: HelmReleaseInfo): string {
+  const spec = isMap(r.object.spec) ? r.object.spec : {};
+  const wanted: Array<{ kind: string; namespace: string; name: string }> = [];
+  for (const ref of Array.isArray(spec.valuesFrom) ? spec.valuesFrom : []) {
+    if (isMap(ref) && typeof ref.kind === "string" && typeof ref.name === "string")
+      wanted.push({ kind: ref.kind, namespace: r.namespace, name: ref.name });
+  }
+  if (r.chartSource) wanted.push(r.chartSource);
+  if (wanted.length === 0) return "";
+  const objects = objectsOf(cluster);
+  return JSON.stringify(
+    wanted.map((w) => objects.get(objectKey(w.kind, w.namespace, w.name)) ?? null),
+    (_, v) => (typeof v === "bigint" ? `${v}n` : v),
+  );
+}
+
+const objectKey = (kind: string, namespace: string, name: string) => `${kind}\u0000${namespace}\u0000${name}`;
+const byCluster = new WeakMap<Cluster, Map<string, KObject>>();
+
+/** The rendered objects of a cluster by kind, namespace and name (the first of duplicates). */
+function objectsOf(cluster: Cluster): Map<string, KObject> {
+  let out = byCluster.get(cluster);
+  if (out !== undefined) return out;
+  out = new Map();
+  for (const k of cluster.kustomizations) {
+    for (const { object: o } of k.resources) {
+      const meta = isMap(o.metadata) ? o.metadata : {};
+      const at = objectKey(String(o.kind), String(meta.namespace ?? ""), String(meta.name ?? ""));
+      if (!out.has(at)) out.set(at, o);
+    }
+  }
+  byCluster.set(cluster, out);
   return out;
 }
 
@@ -108,6 +159,19 @@ export function releasesNotRendered(cluster: string, releases: readonly HelmRele
     });
   }
   return out;
+}
+
+/**
+ * The stderr note for HelmReleases of `platform` (the head) whose chart is not in the chart
+ * cache: only those whose inputs changed are listed as not compared, so without this line a
+ * diff would be silent about charts it never rendered. Undefined when there are none.
+ */
+export function chartsMissingNote(platform: Platform): string | undefined {
+  let n = 0;
+  for (const c of platform.clusters) for (const h of c.helmReleases) if (h.chartMissing !== undefined) n++;
+  if (n === 0) return undefined;
+  const them = n === 1 ? "1 HelmRelease" : `${n} HelmReleases`;
+  return `note: ${them} not rendered: ${n === 1 ? "its chart is" : "their charts are"} not in the chart cache (run 'slipway charts pull'); what they render is not compared, and a release whose inputs changed is listed under "Not compared"`;
 }
 
 /** "2 Flux Kustomizations and 1 HelmRelease" */

@@ -120,7 +120,7 @@ export function compareEnvironments(
   }
   // Releases that differ between the environments while a chart was not rendered: how their
   // objects differ is unknown.
-  skipped.push(...releasesNotCompared(label, a.helmReleases, b.helmReleases, normalize));
+  skipped.push(...releasesNotCompared(label, a, b, normalize));
   // A HelmRelease that fails is an error, as in a revision diff: its objects are missing from the diff.
   const releaseErrors = (c: Cluster) => c.helmReleases.flatMap((h) => h.errors ?? []);
   const errors = [

@@ -191,10 +191,7 @@ function compareClusters(
   addPruneDangers(out, sides);
   return {
     ...(out.kustomizations.length > 0 ? { diff: out } : {}),
-    notCompared: [
-      ...notCompared(cluster, sides),
-      ...releasesNotCompared(cluster, b?.helmReleases ?? [], h?.helmReleases ?? []),
-    ],
+    notCompared: [...notCompared(cluster, sides), ...releasesNotCompared(cluster, b, h)],
   };
 }
 

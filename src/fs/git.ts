@@ -47,6 +47,10 @@ export class GitFileSystem implements FileSystem {
     readonly commit: string,
   ) {
     this.dirs.set("/", new Set());
+    // The top level is a directory at every revision, an empty tree's included (a repository
+    // whose first commit is `git commit --allow-empty`): else a diff from there said "repository
+    // root ... is not a directory" and stopped with exit code 2.
+    this.addDir(toplevel);
   }
 
   /**
@@ -527,9 +531,16 @@ function toPosix(p: string): string {
 }
 
 /**
- * Repository-relative paths (to `dir`'s git top level) that differ between revision `base`
- * and `head`, or the working tree when `head` is undefined (tracked changes and untracked,
- * not ignored files).
+ * Repository-relative paths (to `dir`'s git top level) whose bytes differ between revision
+ * `base` and `head`, or the working tree when `head` is undefined. A path ending in `/` is a
+ * directory of which everything below counts as changed.
+ *
+ * The working tree is read byte for byte (DiskFileSystem) while `git diff` compares what Git
+ * would commit, so two kinds of difference it does not report are added: untracked files that
+ * .gitignore hides (the working tree's renders read them: a `.env` a secretGenerator names, a
+ * decrypted file beside its SOPS original), listed as collapsed directories where Git collapses
+ * them; and tracked files whose line endings differ from the index's (`* text=auto eol=lf` with
+ * a CRLF working copy: Git normalises before comparing, a configMapGenerator's `files:` does not).
  */
 export function changedPaths(dir: string, base: string, head?: string): string[] {
   const cwd = path.resolve(dir);
@@ -537,16 +548,29 @@ export function changedPaths(dir: string, base: string, head?: string): string[]
   const diff = git(cwd, ["diff", "--no-renames", "--name-only", "-z", ...range, "--"]);
   const names = diff.toString("utf8").split("\0").filter(Boolean);
   if (head === undefined) {
-    const untracked = git(cwd, [
-      "ls-files",
-      "-z",
-      "--others",
-      "--exclude-standard",
-      "--full-name",
-      "--",
-      ":/",
-    ]);
-    names.push(...untracked.toString("utf8").split("\0").filter(Boolean));
+    const others = (...flags: string[]) =>
+      git(cwd, ["ls-files", "-z", "--others", ...flags, "--exclude-standard", "--full-name", "--", ":/"])
+        .toString("utf8")
+        .split("\0")
+        .filter(Boolean);
+    names.push(...others(), ...others("--ignored", "--directory"));
+    names.push(...lineEndingChanges(cwd));
   }
   return [...new Set(names)].sort();
+}
+
+/**
+ * Tracked files whose working copy has other line endings than the index (`git ls-files --eol`:
+ * `i/lf w/crlf`), which `git diff` reports as unchanged when an eol attribute applies. A file
+ * whose index differs from the base is compared by `git diff` already; one equal to it differs
+ * from it byte for byte exactly when its line endings do.
+ */
+function lineEndingChanges(cwd: string): string[] {
+  const out: string[] = [];
+  const rows = git(cwd, ["ls-files", "-z", "--eol", "--full-name", "--", ":/"]).toString("utf8").split("\0");
+  for (const row of rows) {
+    const m = /^i\/(\S*)\s+w\/(\S*)\s+attr\/[^\t]*\t(.+)$/s.exec(row);
+    if (m && m[1] !== "" && m[2] !== "" && m[1] !== m[2]) out.push(m[3]!);
+  }
+  return out;
 }

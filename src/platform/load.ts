@@ -38,7 +38,12 @@ import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
-import { substitutionWebhook, webhookNotice, webhookVariables } from "./admission-variables.js";
+import {
+  type SubstitutionWebhook,
+  substitutionWebhook,
+  webhookNotice,
+  webhookVariables,
+} from "./admission-variables.js";
 import { encryptedSecretRefusal } from "./apply-refusals.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, secureJoin } from "./build.js";
@@ -1178,7 +1183,7 @@ function finishKustomization(
     const prior = ctx.reuse(k, {
       clusterPath: d.path,
       sourceRoot: k.sourceRoot ?? "",
-      variables: variablesDigest(k, read, settingsError, (o) => ctx.secretsOf.get(o)),
+      variables: variablesDigest(k, read, settingsError, (o) => ctx.secretsOf.get(o), state.converge.webhook),
       profile: `strict=${state.strict}`,
       ...(artifact instanceof ArtifactFileSystem ? { artifact: artifact.digest() } : {}),
     });
@@ -1378,9 +1383,13 @@ function variablesDigest(
   read: Array<KObject | null>,
   error: unknown,
   secretsOfObject: (o: KObject) => SecretPaths | undefined,
+  webhook: SubstitutionWebhook | undefined,
 ): string {
-  if (specOf(k.object).postBuild === undefined) return "";
-  const h = createHash("sha256");
+  // A substitution webhook in the cluster gives every Kustomization open variables, those
+  // without postBuild included: whether it is there (and which) is an input of each render.
+  const admission = webhook === undefined ? "" : webhookVariables(webhook);
+  if (specOf(k.object).postBuild === undefined) return admission;
+  const h = createHash("sha256").update(admission).update("\0");
   // What is secret in a source decides what its variables mark: part of the inputs too.
   for (const o of read)
     h.update(

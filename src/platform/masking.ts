@@ -164,6 +164,10 @@ export function secretForms(secretStrings: readonly string[]): string[] {
   const add = (x: string) => {
     if (x.length >= MIN_WITHHELD_LENGTH) out.add(x.toLowerCase());
   };
+  // A shorter run of base64 characters turns up by chance in certificates and other keys.
+  const addEmbedded = (x: string) => {
+    if (x.length >= MIN_EMBEDDED_BASE64) out.add(x.toLowerCase());
+  };
   for (const s of secretStrings) {
     if (s.length < MIN_WITHHELD_LENGTH) continue;
     const parts = new Set([s, ...s.split(/\r?\n/).map((l) => l.trim())]);
@@ -171,13 +175,23 @@ export function secretForms(secretStrings: readonly string[]): string[] {
       if (x.length < MIN_WITHHELD_LENGTH) continue;
       const json = JSON.stringify(x).slice(1, -1);
       add(x);
+      const goJson = json.replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
       add(json);
-      add(json.replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e"));
+      add(goJson);
       add(x.replace(/'/g, "''"));
       const b64 = Buffer.from(x, "utf8").toString("base64");
       add(b64);
       // Reversible encodings sprig offers: `b64enc | b64enc`, `b32enc`, `printf "%x"` (and %X).
       add(Buffer.from(b64, "utf8").toString("base64"));
+      // Inside a longer text that is then base64-encoded (`printf "%s:%s" .user .password |
+      // b64enc`, a dockerconfigjson's auth encoded again with its JSON): once or twice.
+      // As written or JSON-escaped (`toJson` of a map holding it, then `b64enc`).
+      for (const form of new Set([x, json, goJson])) {
+        for (const core of embeddedBase64(Buffer.from(form, "utf8"))) {
+          addEmbedded(core);
+          for (const twice of embeddedBase64(Buffer.from(core, "utf8"))) addEmbedded(twice);
+        }
+      }
       add(goBase32(Buffer.from(x, "utf8")));
       add(Buffer.from(x, "utf8").toString("hex"));
       add(encodeURIComponent(x));
@@ -190,6 +204,26 @@ export function secretForms(secretStrings: readonly string[]): string[] {
     }
   }
   return [...out];
+}
+
+/** Shortest base64 run looked for inside a longer base64 text (nine bytes of the secret). */
+const MIN_EMBEDDED_BASE64 = 12;
+
+/**
+ * The base64 characters that encode `bytes` wherever they sit in a longer input: one run for
+ * each of the three offsets modulo 3 that they can start at. Base64 encodes each 3-byte group
+ * alone, so the groups made only of these bytes always come out the same; a first group
+ * shared with the bytes before and a last one shared with the bytes after are left out.
+ */
+function embeddedBase64(bytes: Buffer): string[] {
+  const out: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const whole = Math.floor((offset + bytes.length) / 3) * 4;
+    const core = encoded.slice(offset === 0 ? 0 : 4, whole);
+    if (core.length > 0) out.push(core);
+  }
+  return out;
 }
 
 /** Go's encoding/base32 StdEncoding (RFC 4648, padded), as sprig's `b32enc` writes it. */

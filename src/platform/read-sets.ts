@@ -66,9 +66,16 @@ export class ReadSets {
     return c;
   }
 
-  /** Whether a build of `dir` may read one of `changed` (absolute paths, deleted ones included). */
+  /**
+   * Whether a build of `dir` may read one of `changed` (absolute paths, deleted ones included;
+   * one ending in `/` stands for everything below it).
+   */
   reads(dir: string, changed: ReadonlySet<string>): boolean {
     const c = this.closure(dir);
+    const below = changedDirectories(changed);
+    if (below.length > 0) {
+      for (const p of [...c.files, ...c.dirs]) if (isBelowAny(p, below)) return true;
+    }
     for (const f of changed) {
       if (c.files.has(f)) return true;
       for (let d = path.posix.dirname(f); d !== "/" && d !== "."; d = path.posix.dirname(d)) {
@@ -87,13 +94,16 @@ export class ReadSets {
    */
   mayRead(dir: string, extraRefs: readonly string[], changed: ReadonlySet<string>): boolean {
     if (this.mode !== "conservative") {
-      for (const f of this.filesOf(dir, extraRefs)) if (changed.has(f)) return true;
+      const below = changedDirectories(changed);
+      for (const f of this.filesOf(dir, extraRefs)) if (changed.has(f) || isBelowAny(f, below)) return true;
       return false;
     }
     // Every directory a changed path is below (or is): a directory read is hit when in here.
     const hit = new Set<string>();
+    // Changed directories (`dir/`): a read of anything below one is hit too.
+    const below = changedDirectories(changed);
     for (const f of changed) {
-      for (let d = f; !hit.has(d); d = path.posix.dirname(d)) {
+      for (let d = f.endsWith("/") ? f.slice(0, -1) : f; !hit.has(d); d = path.posix.dirname(d)) {
         hit.add(d);
         if (d === "/" || d === ".") break;
       }
@@ -104,12 +114,12 @@ export class ReadSets {
       const d = queue.pop()!;
       if (seen.has(d)) continue;
       seen.add(d);
-      if (hit.has(d)) return true;
+      if (hit.has(d) || isBelowAny(d, below)) return true;
       const refs = this.subtreeRefs(d);
       if (refs === undefined) return true; // too deep to list: count it as read
       for (const ref of refs) {
         if (this.fss.some((fs) => fs.isDirectory(ref))) queue.push(ref);
-        else if (changed.has(ref)) return true;
+        else if (changed.has(ref) || isBelowAny(ref, below)) return true;
       }
     }
     return false;
@@ -288,6 +298,19 @@ export class ReadSets {
       } else visit(abs);
     }
   }
+}
+
+/** The entries of `changed` that stand for a whole directory (`dir/`), each with its slash. */
+function changedDirectories(changed: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const f of changed) if (f.endsWith("/")) out.push(f);
+  return out;
+}
+
+/** Whether `p` is one of the directories `dirs` (each ending in `/`) or below one. */
+function isBelowAny(p: string, dirs: readonly string[]): boolean {
+  for (const d of dirs) if (`${p}/`.startsWith(d)) return true;
+  return false;
 }
 
 function kustomizationFileIn(fs: FileSystem, dir: string): string | undefined {

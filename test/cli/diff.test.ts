@@ -156,8 +156,13 @@ describe("slipway diff of a HelmRelease whose chart is not in the chart cache", 
           reason: "chart-not-rendered",
         }),
       ]);
-      // An unchanged release is not listed: its chart output cannot have changed.
-      expect((await run([repo.dir, "--base", c1, "--head", c1])).stdout).not.toContain("Not compared");
+      // An unchanged release is not listed: its chart output cannot have changed. That its
+      // chart was not rendered is still said, on stderr.
+      const same = await run([repo.dir, "--base", c1, "--head", c1]);
+      expect(same.stdout).not.toContain("Not compared");
+      expect(same.stderr).toContain(
+        "slipway diff: note: 1 HelmRelease not rendered: its chart is not in the chart cache (run 'slipway charts pull')",
+      );
     } finally {
       if (saved === undefined) delete process.env.SLIPWAY_CACHE_DIR;
       else process.env.SLIPWAY_CACHE_DIR = saved;

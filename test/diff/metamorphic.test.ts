@@ -1,9 +1,8 @@
-import { readdirSync, statSync } from "node:fs";
-import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type DiffReport, diffExitCode, diffRevisions } from "../../src/diff/index.js";
 import { createSecretMasker } from "../../src/sops/index.js";
-import { requires, sharedDir } from "../support/env.js";
+import { diffCorpus } from "../support/corpus.js";
+import { requires } from "../support/env.js";
 import { applyRandomEdit, GitCopy, type ScalarEdit, seedOf, yamlFiles } from "../support/metamorphic.js";
 import { Rng } from "../support/random.js";
 
@@ -14,8 +13,8 @@ import { Rng } from "../support/random.js";
  *
  * SLIPWAY_METAMORPHIC_EDITS=N  edits per repository (default 2)
  * SLIPWAY_METAMORPHIC_SEED=S   replay one seed (with SLIPWAY_METAMORPHIC_REPO=<folder>)
+ * SLIPWAY_EXTRA_REPOS=D1:D2    also the repositories below these folders (test/support/corpus.ts)
  */
-const corpus = path.join(sharedDir, "realworld");
 const editsPerRepo = Number(process.env.SLIPWAY_METAMORPHIC_EDITS ?? 2);
 const replaySeed = process.env.SLIPWAY_METAMORPHIC_SEED;
 const onlyRepo = process.env.SLIPWAY_METAMORPHIC_REPO;
@@ -55,12 +54,7 @@ function firstDifference(a: unknown, b: unknown, at = ""): string | undefined {
 
 // Read only when the suite runs: a fresh clone has no ../shared.
 const runs = requires("shared");
-const repos = runs
-  ? readdirSync(corpus)
-      .filter((d) => statSync(path.join(corpus, d)).isDirectory())
-      .filter((d) => !onlyRepo || d === onlyRepo)
-      .sort()
-  : [];
+const repos = runs ? diffCorpus(true, onlyRepo) : [];
 
 describe.runIf(runs)("diff: changed-only equals --full on random edits of real repositories", () => {
   const outcomes: Outcome[] = [];
@@ -75,8 +69,8 @@ describe.runIf(runs)("diff: changed-only equals --full on random edits of real r
     );
   });
 
-  it.each(repos)("%s", (repo) => {
-    const copy = new GitCopy(path.join(corpus, repo));
+  it.each(repos)("$name", ({ name: repo, dir }) => {
+    const copy = new GitCopy(dir);
     const files = yamlFiles(copy.dir);
     const seeds = replaySeed
       ? [Number(replaySeed)]

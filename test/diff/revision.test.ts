@@ -196,3 +196,22 @@ describe("slipway diff between revisions (Git fixture)", () => {
     );
   });
 });
+
+describe("a diff from an empty first commit", () => {
+  // `git commit --allow-empty` as a repository's first commit: its tree is empty, but the top
+  // level is still a directory. Before, the base said "repository root ... is not a directory"
+  // and the diff stopped with exit code 2.
+  it("shows everything as added, with no error", () => {
+    const repo = new GitFixture();
+    try {
+      const empty = repo.commit("empty");
+      repo.write(basePlatform());
+      const head = repo.commit("platform");
+      const r = diff(repo, empty, head);
+      expect(r.errors).toEqual([]);
+      expect(r.clusters.map((c) => [c.cluster, c.change])).toEqual([["prod", "added"]]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});

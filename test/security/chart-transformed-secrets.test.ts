@@ -30,6 +30,11 @@ data:
   url: {{ .Values.auth.password | urlquery | quote }}
   upper: {{ .Values.auth.password | upper | quote }}
   keyline: {{ .Values.auth.key | splitList "\\n" | first | quote }}
+  basic1: {{ printf "u:%s" .Values.auth.password | b64enc }}
+  basic2: {{ printf "us:%s" .Values.auth.password | b64enc }}
+  basic3: {{ printf "use:%s!" .Values.auth.password | b64enc }}
+  docker: {{ printf "{\\"auths\\":{\\"r.io\\":{\\"auth\\":\\"%s\\"}}}" (printf "user:%s" .Values.auth.password | b64enc) | b64enc }}
+  jsonb64: {{ dict "p" .Values.auth.password | toJson | b64enc }}
 `;
 
 /** Each printed form of the secrets, as the chart functions above print them. */
@@ -40,7 +45,18 @@ const printed = [
   "Zq9-p%40ss%2Fw0rd%26x%3Dy%22quote%27",
   PASSWORD.toUpperCase(),
   ...KEY_LINES,
+  // The value inside a longer text, base64-encoded at each offset modulo 3, and twice (a
+  // dockerconfigjson's auth); found by the outsider-repository audit (diffprop).
+  b64(`u:${PASSWORD}`),
+  b64(`us:${PASSWORD}`),
+  b64(`use:${PASSWORD}!`),
+  b64(`{"auths":{"r.io":{"auth":"${b64(`user:${PASSWORD}`)}"}}}`),
+  b64(`{"p":${JSON.stringify(PASSWORD).replace("&", "\\u0026")}}`),
 ];
+
+function b64(s: string): string {
+  return Buffer.from(s).toString("base64");
+}
 
 const temps: string[] = [];
 afterAll(() => {

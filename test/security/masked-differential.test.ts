@@ -13,15 +13,18 @@
  * - no plaintext the test knows independently (decrypted from the files themselves) appears
  *   in the masked output, while the plaintext render does show them (so the check bites).
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { diffCommand } from "../../src/cli/diff.js";
 import { renderCommand } from "../../src/cli/render.js";
 import { decryptSops, parseAgeIdentities } from "../../src/sops/index.js";
 import { Comment } from "../../src/sops/tree.js";
 import { aadFor, mapLeaves } from "../../src/sops/walk.js";
 import { captureOutput } from "../support/capture.js";
+import { diffCorpus } from "../support/corpus.js";
 import { repoRoot, requires, sharedDir } from "../support/env.js";
 import { SYNC } from "../support/flux.js";
 
@@ -48,6 +51,10 @@ interface Comparison {
   problems: string[];
   markers: number;
   secretValues: number;
+  /** Plaintext strings the masked render replaced by markers. */
+  hidden: Set<string>;
+  /** Every other plaintext string (values and keys), where a secret value is not secret. */
+  shown: string[];
 }
 
 function compare(
@@ -64,6 +71,7 @@ function compare(
     !(typeof plain === "string" && MARKER.test(plain))
   ) {
     cmp.markers++;
+    collectStrings(plain, cmp.hidden);
     const key = JSON.stringify(plain);
     const known = seen.get(key);
     if (known !== undefined && known !== masked)
@@ -91,6 +99,32 @@ function compare(
   }
   if (JSON.stringify(plain) !== JSON.stringify(masked))
     cmp.problems.push(`${where} ${at.join(".")}: changed but not masked`);
+  else if (typeof plain === "string") cmp.shown.push(plain);
+  if (at.length > 0) cmp.shown.push(at[at.length - 1]!);
+}
+
+function collectStrings(v: Json, out: Set<string>): void {
+  if (typeof v === "string") out.add(v);
+  else if (typeof v === "number") out.add(String(v));
+  else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
+  else if (v && typeof v === "object") for (const x of Object.values(v)) collectStrings(x, out);
+}
+
+/**
+ * The forms of the values only secret fields hold (as written, base64-decoded when that is
+ * text, base64-encoded), at least 8 characters: a shorter one, or one that is also the value or
+ * part of a value of a field that is not secret, is matched by chance in any text.
+ */
+function secretOnlyForms(cmp: Comparison): string[] {
+  const shown = cmp.shown.join("\n");
+  const out = new Set<string>();
+  for (const v of cmp.hidden) {
+    const decoded = Buffer.from(v, "base64").toString("utf8");
+    const forms = [v, Buffer.from(v).toString("base64")];
+    if (/^[A-Za-z0-9+/]+=*$/.test(v) && /^[\x20-\x7e\n]+$/.test(decoded)) forms.push(decoded);
+    for (const f of forms) if (f.trim().length >= 8 && !shown.includes(f.trim())) out.add(f.trim());
+  }
+  return [...out];
 }
 
 async function differential(root: string, keyFile: string | undefined) {
@@ -101,6 +135,7 @@ async function differential(root: string, keyFile: string | undefined) {
     renderCommand([root, ...key, "--format", "json", "--show-secrets"]),
   );
   expect(masked.code).toBe(plain.code);
+  if (masked.code === 2 && masked.stdout === "") return undefined;
   const messages = (s: string) => s.split("\n").filter((l) => !/\(\d+ ms\)$/.test(l));
   expect(messages(masked.stderr)).toEqual(messages(plain.stderr));
   const m = (JSON.parse(masked.stdout) as { kustomizations: Array<Record<string, Json>> }).kustomizations;
@@ -108,7 +143,7 @@ async function differential(root: string, keyFile: string | undefined) {
   expect(m.map((k) => [k.cluster, k.name, k.status, k.errors])).toEqual(
     p.map((k) => [k.cluster, k.name, k.status, k.errors]),
   );
-  const cmp: Comparison = { problems: [], markers: 0, secretValues: 0 };
+  const cmp: Comparison = { problems: [], markers: 0, secretValues: 0, hidden: new Set(), shown: [] };
   const seen = new Map<string, string>();
   let objects = 0;
   p.forEach((k, i) => {
@@ -134,7 +169,43 @@ async function differential(root: string, keyFile: string | undefined) {
     });
   });
   expect(cmp.problems).toEqual([]);
-  return { ...cmp, objects, masked: masked.stdout + masked.stderr, plain: plain.stdout + plain.stderr };
+  const leaks = secretOnlyForms(cmp).filter((f) => masked.stdout.includes(f) || masked.stderr.includes(f));
+  expect(leaks, "secret values in the masked render").toEqual([]);
+  return {
+    ...cmp,
+    objects,
+    masked: masked.stdout + masked.stderr,
+    plain: plain.stdout + plain.stderr,
+    forms: secretOnlyForms(cmp),
+  };
+}
+
+/**
+ * What `diff` prints of a repository whose every object is new (the base a commit holding only
+ * a README, the head the working tree), in each format: the strings of `forms` it shows.
+ */
+async function diffLeaks(source: string, forms: string[]): Promise<string[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), "slipway-masked-diff-"));
+  try {
+    const git = (...args: string[]) =>
+      execFileSync("git", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] })
+        .toString("utf8")
+        .trim();
+    git("init", "-q", "-b", "main");
+    writeFileSync(path.join(dir, "README.md"), "empty\n");
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "empty");
+    cpSync(source, dir, { recursive: true, filter: (p) => path.basename(p) !== ".git" });
+    const leaks = new Set<string>();
+    for (const format of ["text", "json", "markdown", "html"]) {
+      const out = await captureOutput(() => diffCommand([dir, "--base", "HEAD", "--format", format]));
+      for (const f of forms)
+        if (out.stdout.includes(f) || out.stderr.includes(f)) leaks.add(`${format}: ${f}`);
+    }
+    return [...leaks];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The plaintext of every encrypted string value of the SOPS files below `dir` that the keys open. */
@@ -169,7 +240,7 @@ describe("masked render = --show-secrets render with secret fields replaced by m
       path.join(repoRoot, "examples/demo-keys", f),
     );
     const root = path.join(repoRoot, "examples/platform");
-    const r = await differential(root, joinedKeys(keyFiles));
+    const r = (await differential(root, joinedKeys(keyFiles)))!;
     const ids = keyFiles.flatMap((f) => parseAgeIdentities(readFileSync(f, "utf8"), f).identities);
     const known = await plaintextsUnder(root, ids);
     expect(known.length).toBeGreaterThan(8);
@@ -195,7 +266,7 @@ describe("masked render = --show-secrets render with secret fields replaced by m
         "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./app\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  decryption:\n    provider: sops\n",
       );
       const keyFiles = ["age.txt", "age-pq.txt", "age-global.txt"].map((f) => path.join(vectors, "keys", f));
-      const r = await differential(root, joinedKeys(keyFiles));
+      const r = (await differential(root, joinedKeys(keyFiles)))!;
       const ids = keyFiles.flatMap((f) => parseAgeIdentities(readFileSync(f, "utf8"), f).identities);
       const known = await plaintextsUnder(path.join(root, "app"), ids);
       expect(known.length).toBeGreaterThan(0);
@@ -203,21 +274,30 @@ describe("masked render = --show-secrets render with secret fields replaced by m
       expect(r.secretValues).toBeGreaterThan(0);
     }, 120_000);
 
-    const realworld = path.join(sharedDir, "realworld");
-    const repos = () =>
-      readdirSync(realworld, { withFileTypes: true })
-        .filter((e) => e.isDirectory())
-        .map((e) => e.name)
-        .sort();
-    it("the real-world repositories (keyless)", async () => {
-      const totals: Record<string, { objects: number; markers: number }> = {};
-      for (const name of repos()) {
-        const r = await differential(path.join(realworld, name), undefined);
-        totals[name] = { objects: r.objects, markers: r.markers };
+    // ../shared/realworld, and the folders of clones SLIPWAY_EXTRA_REPOS names (test/support/corpus.ts).
+    it("the real-world repositories (keyless), rendered and diffed from an empty base in every format", async () => {
+      const totals: Record<string, { objects: number; markers: number; forms: number }> = {};
+      const failures: string[] = [];
+      for (const { name, dir } of diffCorpus(true, process.env.SLIPWAY_MASKED_REPO)) {
+        try {
+          const r = await differential(dir, undefined);
+          if (r === undefined) continue; // no cluster: nothing rendered, nothing to mask
+          totals[name] = { objects: r.objects, markers: r.markers, forms: r.forms.length };
+          const leaks = await diffLeaks(dir, r.forms);
+          if (leaks.length > 0) failures.push(`${name}: diff prints ${leaks.join(", ")}`);
+        } catch (e) {
+          failures.push(`${name}: ${(e as Error).message}`);
+        }
+        process.stdout.write(
+          `[masked differential] ${name} ${JSON.stringify(totals[name] ?? "no cluster")}\n`,
+        );
       }
       process.stdout.write(`[masked differential, realworld] ${JSON.stringify(totals)}\n`);
+      expect(failures).toEqual([]);
+      if (process.env.SLIPWAY_MASKED_REPO || process.env.SLIPWAY_EXTRA_REPOS_ONLY === "1") return;
       expect(Object.keys(totals).length).toBeGreaterThanOrEqual(9);
       expect(Object.values(totals).reduce((n, t) => n + t.markers, 0)).toBeGreaterThan(0);
-    }, 600_000);
+      expect(Object.values(totals).reduce((n, t) => n + t.forms, 0)).toBeGreaterThan(0);
+    }, 3_600_000);
   });
 });

@@ -4,7 +4,7 @@
  * file. Shared by the properties that a cached result equals a fresh one after an edit
  * (test/diff/edit-kinds.test.ts, test/check/result-cache.test.ts).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { applyRandomEdit, scalarLines } from "./metamorphic.js";
 import type { Rng } from "./random.js";
@@ -23,7 +23,14 @@ export type EditKind =
   | "substitute-variable"
   | "values-configmap"
   | "outside-file"
-  | "moved-file";
+  | "moved-file"
+  | "component-file"
+  | "sops-config"
+  | "renamed-file"
+  | "new-app"
+  | "ignored-file"
+  | "crlf"
+  | "multi-file";
 export const KINDS: EditKind[] = [
   "value",
   "delete",
@@ -51,6 +58,23 @@ export const UNIT_KINDS: EditKind[] = [
   "moved-file",
 ];
 
+/**
+ * Edits built to break the changed-only shortcut on repositories it was not tuned on: a file of
+ * a kustomize component, a `.sops.yaml` (outside every artifact), a file renamed with its
+ * reference, a new app folder (a copy of one with its Flux Kustomization renamed), a manifest
+ * .gitignore hides and a CRLF working copy (both differ from what `git diff` compares), and
+ * several edits of other kinds at once.
+ */
+export const HOSTILE_KINDS: EditKind[] = [
+  "component-file",
+  "sops-config",
+  "renamed-file",
+  "new-app",
+  "ignored-file",
+  "crlf",
+  "multi-file",
+];
+
 /** Applies one edit of `kind`; returns what it did, or undefined when the repository has no such file. */
 export function applyEdit(root: string, files: string[], kind: EditKind, rng: Rng): string | undefined {
   const read = (f: string) => readFileSync(path.join(root, f), "utf8");
@@ -73,6 +97,7 @@ export function applyEdit(root: string, files: string[], kind: EditKind, rng: Rn
       return e && `${e.file}:${e.line} '${e.before.trim()}' → '${e.after.trim()}'`;
     }
     case "delete": {
+      if (files.length === 0) return undefined;
       const f = rng.pick(files);
       unlinkSync(path.join(root, f));
       return `deleted ${f}`;
@@ -290,6 +315,118 @@ export function applyEdit(root: string, files: string[], kind: EditKind, rng: Rn
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: outside\ndata:\n  a: b\n",
       );
       return `new ${dir}/configmap.yaml`;
+    }
+    case "component-file": {
+      // A file below a directory some kustomization.yaml or Flux Kustomization names under `components:`.
+      const dirs = new Set<string>();
+      for (const f of files) {
+        if (!existsSync(path.join(root, f))) continue;
+        for (const m of read(f).matchAll(/^(\s*)components:\s*\n((?:\1\s*- \S+\s*\n?)+)/gm)) {
+          for (const item of m[2]!.matchAll(/- ["']?([^"'\s]+)/g)) {
+            const base = /^kustomization\.ya?ml$/.test(path.posix.basename(f)) ? path.posix.dirname(f) : ".";
+            const dir = path.posix.normalize(path.posix.join(base, item[1]!));
+            if (existsSync(path.join(root, dir)) && statSync(path.join(root, dir)).isDirectory())
+              dirs.add(dir);
+          }
+        }
+      }
+      const inside = files.filter((f) => [...dirs].some((d) => f.startsWith(`${d}/`)));
+      if (inside.length === 0) return undefined;
+      const e = applyRandomEdit(root, inside.sort(), rng);
+      return e && `component ${e.file}:${e.line} '${e.before.trim()}' → '${e.after.trim()}'`;
+    }
+    case "sops-config": {
+      const f = ".sops.yaml";
+      const text = existsSync(path.join(root, f)) ? read(f) : "creation_rules: []\n";
+      writeFileSync(path.join(root, f), `${text}\n# edited ${rng.int(100)}\n`);
+      return `edited ${f}`;
+    }
+    case "renamed-file": {
+      // A manifest a kustomization.yaml lists, renamed, the reference updated.
+      const sites: Array<[string, string]> = [];
+      for (const k of files.filter((g) => path.basename(g) === "kustomization.yaml")) {
+        if (!existsSync(path.join(root, k))) continue;
+        for (const m of read(k).matchAll(/^ {2}- (?:\.\/)?([\w.-]+\.ya?ml)\s*$/gm)) {
+          const f = path.posix.join(path.posix.dirname(k), m[1]!);
+          if (existsSync(path.join(root, f))) sites.push([k, m[1]!]);
+        }
+      }
+      if (sites.length === 0) return undefined;
+      const [k, item] = rng.pick(sites);
+      const dir = path.posix.dirname(k);
+      const to = item.replace(/(\.ya?ml)$/, `-renamed$1`);
+      writeFileSync(path.join(root, dir, to), readFileSync(path.join(root, dir, item)));
+      unlinkSync(path.join(root, dir, item));
+      writeFileSync(
+        path.join(root, k),
+        read(k).replace(
+          new RegExp(`^( {2}- (?:\\./)?)${item.replace(/[.]/g, "\\.")}(\\s*)$`, "m"),
+          `$1${to}$2`,
+        ),
+      );
+      return `renamed ${dir}/${item} to ${to}`;
+    }
+    case "new-app": {
+      // A Flux Kustomization's file (ks.yaml) and the directory its spec.path names, copied
+      // under a new name beside them; the copy is listed where the original is.
+      const f = pickWhere(
+        (p, t) =>
+          path.posix.basename(p) === "ks.yaml" &&
+          /^apiVersion: kustomize\.toolkit\.fluxcd\.io\//m.test(t) &&
+          /^ {2}path: \.\/\S+$/m.test(t),
+      );
+      if (!f) return undefined;
+      const appDir = path.posix.dirname(f);
+      const parent = path.posix.dirname(appDir);
+      const name = `${path.posix.basename(appDir)}-new${rng.int(100)}`;
+      const to = path.posix.join(parent, name);
+      if (existsSync(path.join(root, to))) return undefined;
+      cpSync(path.join(root, appDir), path.join(root, to), { recursive: true });
+      const own = path.posix.basename(appDir);
+      const ks = read(f)
+        .replace(/^( {2}name: )(\S+)$/gm, `$1$2-new`)
+        .replace(
+          /^( {2}path: )(\S+)$/gm,
+          (_, lead: string, p: string) =>
+            `${lead}${p.replace(`/${own}/`, `/${name}/`).replace(new RegExp(`/${own}$`), `/${name}`)}`,
+        );
+      writeFileSync(path.join(root, to, "ks.yaml"), ks);
+      const list = path.posix.join(parent, "kustomization.yaml");
+      if (existsSync(path.join(root, list)) && read(list).includes(`./${own}`))
+        writeFileSync(
+          path.join(root, list),
+          read(list).replace(new RegExp(`^(\\s+- \\./${own}[^\\n]*)$`, "m"), `$1\n  - ./${name}/ks.yaml`),
+        );
+      return `new app ${to} (a copy of ${appDir})`;
+    }
+    case "ignored-file": {
+      // A manifest beside others, hidden by .gitignore: the working tree's renders read it.
+      const f = pickWhere((_, t) => /^kind: /m.test(t) && /^ {2}name: \S+$/m.test(t) && !t.includes("ENC["));
+      if (!f) return undefined;
+      const to = f.replace(/\.ya?ml$/, "-ignored.local.yaml");
+      writeFileSync(path.join(root, to), read(f).replace(/^( {2}name: )(\S+)$/m, "$1$2-ignored"));
+      const gi = existsSync(path.join(root, ".gitignore")) ? read(".gitignore") : "";
+      writeFileSync(path.join(root, ".gitignore"), `${gi}\n*.local.yaml\n`);
+      return `ignored ${to}`;
+    }
+    case "crlf": {
+      // A working copy with CRLF line endings under `* text=auto eol=lf` (most of these
+      // repositories' .gitattributes): Git reports no change, the bytes read differ.
+      const f = rng.pick(files);
+      if (!f || !existsSync(path.join(root, f))) return undefined;
+      const attrs = existsSync(path.join(root, ".gitattributes")) ? read(".gitattributes") : "";
+      if (!/^\* text=auto/m.test(attrs)) return undefined;
+      writeFileSync(path.join(root, f), read(f).replace(/\r?\n/g, "\r\n"));
+      return `CRLF ${f}`;
+    }
+    case "multi-file": {
+      const done: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const present = files.filter((f) => existsSync(path.join(root, f)));
+        const e = applyEdit(root, present, rng.pick([...KINDS, ...UNIT_KINDS]), rng);
+        if (e) done.push(e);
+      }
+      return done.length > 0 ? done.join(" + ") : undefined;
     }
     case "moved-file": {
       // A Flux object's file or a kustomization file, moved or copied byte for byte into a

@@ -85,6 +85,7 @@ export function yamlFiles(root: string): string[] {
 
 /** Picks and applies one edit (the file is rewritten in place). */
 export function applyRandomEdit(root: string, files: string[], rng: Rng): ScalarEdit | undefined {
+  if (files.length === 0) return undefined;
   for (let attempt = 0; attempt < 50; attempt++) {
     const file = rng.pick(files);
     const abs = path.join(root, file);
