@@ -222,7 +222,7 @@ export function instanceClusters(
     }
     for (const { path: syncPath, by } of paths) {
       const via = by
-        ? ` (${sync.path} with the variables of Flux Kustomization ${kustomizationName(by)} in ${by.at.file}:${by.at.line})`
+        ? ` (${sync.path} with the variables of Flux Kustomization ${nameOf(by)} in ${by.at.file}:${by.at.line})`
         : "";
       const dir = normalizeRelative(syncPath.replace(/^\/+/, ""));
       if (dir.startsWith("../") || !fs.isDirectory(path.posix.join(root, dir))) {
@@ -239,10 +239,6 @@ export function instanceClusters(
     }
   }
   return { clusters, skipped };
-}
-
-function kustomizationName(k: FluxDocument): string {
-  return `${metaString(k.object, "namespace") || "(no namespace)"}/${metaString(k.object, "name")}`;
 }
 
 /** The cluster of one FluxInstance sync whose path is the folder `dir`. */

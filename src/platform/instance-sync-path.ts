@@ -30,8 +30,7 @@ export function resolveSyncPath(sync: InstanceSync, scan: RepositoryScan): Resol
     const spec = specOf(k.object);
     // Only a GitRepository's path is a folder of this repository (an OCI artifact's `./` is not).
     if (sourceRefOf(k.object)?.kind !== "GitRepository") continue;
-    const built = normalizeRelative(stringField(spec, "path").replace(/^\/+/, ""));
-    if (!builds(built, holderDir)) continue;
+    if (!builds(builtDir(k), holderDir)) continue;
     const postBuild = spec.postBuild;
     const substitute = isMap(postBuild) ? postBuild.substitute : undefined;
     if (!isMap(substitute)) continue;
@@ -65,17 +64,21 @@ export function inItsNamespace(sync: InstanceSync, scan: RepositoryScan): Instan
   let nearest = -1;
   const targets = new Set<string>();
   for (const k of scan.kustomizations) {
-    const spec = specOf(k.object);
-    const built = normalizeRelative(stringField(spec, "path").replace(/^\/+/, ""));
+    const built = builtDir(k);
     if (!builds(built, holderDir) || built.length < nearest) continue;
     if (built.length > nearest) targets.clear();
     nearest = built.length;
-    targets.add(stringField(spec, "targetNamespace"));
+    targets.add(stringField(specOf(k.object), "targetNamespace"));
   }
   const [namespace] = targets;
   if (targets.size !== 1 || !namespace) return sync;
   const name = sync.holder.slice(sync.holder.indexOf("/") + 1);
   return { ...sync, namespace, holder: `${namespace}/${name}`, name: sync.syncName || namespace };
+}
+
+/** The repository-relative folder a Flux Kustomization's `spec.path` names. */
+function builtDir(k: FluxDocument): string {
+  return normalizeRelative(stringField(specOf(k.object), "path").replace(/^\/+/, ""));
 }
 
 /** Whether a build of the folder `built` reads files of the folder `dir` (itself or below). */
