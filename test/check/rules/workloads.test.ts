@@ -345,6 +345,59 @@ describe("service-selector-matches", () => {
   });
 });
 
+describe("service-selector-matches and installer Jobs", () => {
+  const r = rule("service-selector-matches");
+  const job = (account: string): KObject => ({
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: "viz-install", namespace: "linkerd-viz" },
+    spec: {
+      template: { metadata: { labels: { app: "viz-install" } }, spec: { serviceAccountName: account } },
+    },
+  });
+  const rbac = (verbs: string[]): KObject[] => [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "installer" },
+      rules: [{ apiGroups: ["*"], resources: ["*"], verbs }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: "installer" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "installer" },
+      subjects: [{ kind: "ServiceAccount", name: "installer", namespace: "linkerd-viz" }],
+    },
+  ];
+  const platform = (objects: KObject[]) =>
+    platformOf([
+      cluster("prod", [
+        ks(
+          "flux-system/viz",
+          [service("web", "linkerd-viz", { app: "web", "linkerd.io/extension": "viz" }), ...objects].map(
+            (o) => res(o),
+          ),
+        ),
+      ]),
+    ]);
+
+  it("is a warning when a Job of the namespace may create Deployments (brunovlucena's linkerd viz install)", () => {
+    const found = runRule(r, platform([job("installer"), ...rbac(["*"])]));
+    expect(found.map((f) => f.severity)).toEqual(["warning"]);
+    expect(found[0]!.message).toContain(
+      "Job linkerd-viz/viz-install, whose service account may create Deployments",
+    );
+  });
+
+  it("stays an error when the Job's account may only read, or is another account", () => {
+    expect(runRule(r, platform([job("installer"), ...rbac(["get", "list"])])).map((f) => f.severity)).toEqual(
+      ["error"],
+    );
+    expect(runRule(r, platform([job("other"), ...rbac(["*"])])).map((f) => f.severity)).toEqual(["error"]);
+  });
+});
+
 describe("service-selector-matches names the likely producer", () => {
   it("the release or custom resource a selector value names, before others in the namespace", () => {
     const svc = res(service("postgres-lb", "db", { "cnpg.io/cluster": "postgres", role: "primary" }));

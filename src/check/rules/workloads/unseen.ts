@@ -7,6 +7,7 @@
 
 import { applierName, type HelmReleaseInfo, type RenderedResource } from "../../../platform/model.js";
 import type { Severity } from "../../types.js";
+import { installerJob } from "./installer-jobs.js";
 import { groupOf, kindOf, nameOf, namespaceOf, stringAt } from "./objects.js";
 import type { ApplyScope } from "./scopes.js";
 
@@ -82,6 +83,10 @@ export function unseenProducer(
   if (installed) return `${installed}, which Slipway does not render`;
   const cr = customResources[0];
   if (cr) return operatorMade(cr);
+  const installer = installerJob(scope, namespace);
+  if (installer) {
+    return `${kindOf(installer.object)} ${namespace}/${nameOf(installer.object)}, whose service account may create Deployments: what it installs when it runs, Slipway does not see`;
+  }
   const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
   if (blind) return `${applierName(blind)} (${blind.status}, its output is unknown)`;
   const rendered = inNamespace[0];
