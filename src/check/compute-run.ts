@@ -6,6 +6,7 @@ import type { RenderCache } from "../cache/store.js";
 import { DiskFileSystem } from "../fs/filesystem.js";
 import type { CoveredFileSystem, TreeDigest } from "../fs/tree-digest.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
+import type { Checkout } from "../platform/checkout.js";
 import { loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
 import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import type { PlatformProgress } from "../platform/load.js";
@@ -20,6 +21,8 @@ export interface ComputeRunOptions {
   identities: readonly string[];
   strict?: boolean;
   rules: readonly Rule[];
+  /** The checkout's remotes and branch (platform/checkout.ts); default: read by the load. */
+  checkout?: Checkout;
   renderCache?: RenderCache;
   onProgress?: (event: PlatformProgress) => void;
 }
@@ -39,6 +42,7 @@ export async function computeRun(
     clusters: opts.clusters ? [...opts.clusters] : undefined,
     allowedPaths: opts.allowedPaths ? [...opts.allowedPaths] : undefined,
     identities: opts.identities,
+    ...(opts.checkout ? { checkout: opts.checkout } : {}),
     onProgress: opts.onProgress,
     charts,
     ...(fs ? { fs } : {}),

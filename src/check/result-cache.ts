@@ -41,6 +41,8 @@ export interface CheckRunInputs {
   identities: string;
   /** digestTrees over [root, ...allowed]. */
   tree: string;
+  /** The checkout's remotes and branch (platform/checkout.ts), as JSON. */
+  checkout: string;
 }
 
 /** What a check run produced, as the command reports it. */
@@ -72,6 +74,7 @@ export function checkRunKey(cache: RenderCache, inputs: CheckRunInputs): CacheKe
     inputs.rules,
     inputs.identities,
     inputs.tree,
+    inputs.checkout,
   ]);
   return cache.key(CHECK_RESULT_UNIT, text);
 }

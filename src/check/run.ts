@@ -9,6 +9,7 @@ import { DiskFileSystem } from "../fs/filesystem.js";
 import { CoveredFileSystem, digestTrees, SnapshotFileSystem, type TreeDigest } from "../fs/tree-digest.js";
 import { chartTraceHolds, TracingChartProvider } from "../helmrelease/chart-trace.js";
 import { type ChartProvider, defaultChartProvider } from "../helmrelease/charts.js";
+import { type Checkout, readCheckout } from "../platform/checkout.js";
 import type { PlatformProgress } from "../platform/load.js";
 import type { ComputedRun } from "./compute-run.js";
 import {
@@ -37,6 +38,8 @@ export interface CheckRepositoryOptions {
   /** The persistent render cache, or undefined when it is off (`--no-cache`). */
   renderCache?: RenderCache;
   onProgress?: (event: PlatformProgress) => void;
+  /** The checkout's remotes and branch (platform/checkout.ts); default: read from `<repo>/.git`. */
+  checkout?: Checkout;
 }
 
 export interface LazyRules {
@@ -69,6 +72,9 @@ export async function checkRepository(
   const allowed = (opts.allowedPaths ?? []).map(toPosixAbsolute);
   const roots = [root, ...allowed];
   const tree = digestTrees(roots);
+  // `.git` is not in the digest; the remotes and branch it names decide which sources are local.
+  const checkout = opts.checkout ?? readCheckout(root);
+  opts = { ...opts, checkout };
   const inputs: CheckRunInputs = {
     root,
     allowed,
@@ -77,6 +83,7 @@ export async function checkRepository(
     rules: "ids" in opts.rules ? [...opts.rules.ids] : opts.rules.map((r) => r.id),
     identities: identitiesDigest(opts.identities),
     tree: tree.digest,
+    checkout: JSON.stringify(checkout),
   };
   const key = checkRunKey(cache, inputs);
   if (tree.leavesRoots === undefined) {

@@ -3,10 +3,12 @@
  * from Git objects, the head from Git objects or the working tree), compared per cluster and
  * Flux Kustomization.
  */
+
 import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { changedPaths, GitFileSystem } from "../fs/git.js";
+import { readCheckout } from "../platform/checkout.js";
 import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import {
   type Cluster,
@@ -61,6 +63,8 @@ export function diffRevisions(opts: RevisionDiffOptions): RevisionDiffResult {
   const root = toPosix(realpathSync(path.resolve(opts.repo)));
   const { base: baseFs, head: headFs } = opts.opened ?? openRevisions(root, opts.base, opts.head);
   const loadOpts = {
+    // Both revisions are of this checkout: the same remotes tell its own GitRepositories.
+    checkout: readCheckout(root),
     clusters: opts.clusters,
     decrypt: opts.decrypt,
     allowedPaths: opts.allowedPaths,

@@ -404,8 +404,11 @@ export function topLevelClusters({
     // A Kustomization that builds the directory holding it is the root itself (nothing applies
     // it): the cluster is that directory (`clusters/c/flux-system/sync.yaml` → `clusters/c`).
     const selfRoot = docs.filter((d) => holdsItself(scan, dir, d, mapped));
+    const listedBy = selfRoot.length === 1 ? undefined : listingRoot(texts, dir, docs, readDirs, known);
     const clusterPath =
-      selfRoot.length === 1 ? staticPrefix(stringField(specOf(selfRoot[0]!.object), "path")) : dir;
+      selfRoot.length === 1
+        ? staticPrefix(stringField(specOf(selfRoot[0]!.object), "path"))
+        : (listedBy ?? dir);
     if (clusterPath !== dir && known.includes(clusterPath)) continue;
     // Whatever applies these is this repository's own sync: their GitRepository is this one.
     const localSources = [
@@ -424,7 +427,7 @@ export function topLevelClusters({
       variables: {},
       root: selfRoot.length === 1 ? selfRoot[0] : undefined,
       origin: docs[0]!.at,
-      reason: `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository)`,
+      reason: `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""})`,
       localSources,
       topLevel: docs,
       errors: [],
@@ -434,6 +437,31 @@ export function topLevelClusters({
     if (buildsNothing) unbuilt.set(clusters.at(-1)!, { message: buildsNothingHere(docs), at: docs[0]!.at });
   }
   return { clusters, orphans, unbuilt };
+}
+
+/**
+ * The folder above `dir` whose kustomization file lists the top-level documents of `dir`: the
+ * nearest one holding a kustomization file, when it reaches one of `docs` (appliesItself), no
+ * cluster builds it and it is no cluster's path. `clusters/pro/kustomization.yaml` listing
+ * `deploy/01-core-kustomization.yaml`, …: what the bootstrap applies (`kubectl apply -k
+ * clusters/pro`) is that build, the documents it leaves out (`# - deploy/07-apps-…`) included
+ * in nothing; building `deploy/` as Flux would (no kustomization file: every file below, the
+ * Kustomizations' own paths included) applied what nothing applies, twice over.
+ */
+function listingRoot(
+  texts: KustomizationTexts,
+  dir: string,
+  docs: readonly FluxDocument[],
+  readDirs: ReadonlySet<string>,
+  known: readonly string[],
+): string | undefined {
+  for (let up = path.posix.dirname(dir); up !== "." && up !== dir; up = path.posix.dirname(up)) {
+    const text = texts.of(up);
+    if (text === undefined) continue;
+    if (text === null || readDirs.has(up) || known.includes(up)) return undefined;
+    return docs.some((d) => appliesItself(texts, up, d.at.file)) ? up : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -457,7 +485,7 @@ function leftOutOf(dir: string, readDirs: ReadonlySet<string>): string | undefin
  * disabled by hand. `commented`: each commented-out entry of the built folders, resolved, to
  * the folder whose list holds it (KustomizationTexts.commentedOut).
  */
-function commentedOutBy(
+export function commentedOutBy(
   dir: string,
   readDirs: ReadonlySet<string>,
   commented: ReadonlyMap<string, string>,

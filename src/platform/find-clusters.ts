@@ -6,12 +6,14 @@
  * Kustomization inside a folder that a cluster builds never makes a cluster of its own, even
  * when the Kustomization that would apply it fails to render.
  */
+
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
 import { joinPath, relativePath } from "../fs/posix-path.js";
 import { secureJoin } from "./build.js";
-import type { SlipwayConfig } from "./config.js";
+import type { SlipwayConfig, SourceMapping } from "./config.js";
 import {
+  commentedOutBy,
   type DiscoveredCluster,
   declaredCluster,
   definesOtherRepository,
@@ -25,6 +27,7 @@ import {
   unreadableSyncClusters,
 } from "./discover.js";
 import { metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
+import { KustomizationTexts } from "./kustomization-texts.js";
 import type { Cluster, DiscoveryNote, ObjectRef } from "./model.js";
 import type { ReadSets } from "./read-sets.js";
 import type { FluxDocument, RepositoryScan } from "./scan.js";
@@ -42,6 +45,11 @@ export interface FindClustersInput {
   root: string;
   scan: RepositoryScan;
   config?: SlipwayConfig;
+  /**
+   * Sources whose content is a directory here: slipway.yaml's `sources` and the GitRepositories
+   * of the checkout's own repository (same-repository.ts checkoutSources). Default: slipway.yaml's.
+   */
+  sources?: readonly SourceMapping[];
   /** Cluster names asked for: the later passes run only when one of them is still missing. */
   wanted?: ReadonlySet<string>;
   /** Renders a cluster (memoised by the caller): top-level discovery needs what the first ones apply. */
@@ -106,7 +114,7 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     for (const f of clusterReach(reads, root, c, "dirs", stackReads)) readDirs.add(f);
   }
   const mapped = (ref: ObjectRef) =>
-    (config?.sources ?? []).some(
+    (input.sources ?? config?.sources ?? []).some(
       (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
     );
   const top = topLevelClusters({
@@ -166,7 +174,7 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     (dir) => readDirs.has(dir),
     found.map((c) => c.path),
     scan.kustomizations,
-    (ref) => ref.kind === "GitRepository" && !definesOtherRepository(scan, ref),
+    (ref) => mapped(ref) || (ref.kind === "GitRepository" && !definesOtherRepository(scan, ref)),
     (dir) => {
       for (const d of reads.closure(joinPath(root, dir)).dirs) {
         const rel = relativePath(root, d) || ".";
@@ -177,7 +185,20 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     },
   );
   for (const s of skipped) note("not-a-cluster", s);
-  found.push(...stacks);
+  // An overlay that a built kustomization lists only in a comment (`# - ../../ai/x/overlays/pro
+  // # requires namespace y`) was disabled by hand, as a Flux app folder can be (discover.ts).
+  const texts = new KustomizationTexts(fs, root);
+  let commented: Map<string, string> | undefined;
+  for (const s of stacks) {
+    const by = commentedOutBy(s.path, readDirs, (commented ??= texts.commentedOut(readDirs)));
+    if (by === undefined) {
+      found.push(s);
+      continue;
+    }
+    note("not-a-cluster", {
+      message: `${s.path} is a kustomize root that nothing includes, and the kustomization file of ${by}, which a cluster builds, lists it only in a comment: disabled, not a cluster`,
+    });
+  }
   nameClusters(found);
   return { clusters: found, notes };
 }

@@ -56,6 +56,7 @@ import {
   readPostBuild,
   storePostBuild,
 } from "./build-cache.js";
+import { type Checkout, readCheckout } from "./checkout.js";
 import {
   type ClusterProducedSecret,
   clusterProducedSecret,
@@ -65,7 +66,7 @@ import {
   placeholderValue,
   producedSecret,
 } from "./cluster-objects.js";
-import { confineConfig, readConfig, type SlipwayConfig } from "./config.js";
+import { confineConfig, readConfig, type SlipwayConfig, type SourceMapping } from "./config.js";
 import { Convergence, seedNotice } from "./convergence.js";
 import { type DiscoveredCluster, locationKey } from "./discover.js";
 import { clusterReach, findClusters, type StackReads } from "./find-clusters.js";
@@ -117,7 +118,8 @@ import {
   prepareResourceSet,
   renderedResourceSetObjects,
 } from "./resourcesets.js";
-import { MAX_SCAN_BYTES, type RepositoryScan, scanRepository } from "./scan.js";
+import { checkoutSources } from "./same-repository.js";
+import { MAX_SCAN_BYTES, type RepositoryScan, scanRepository, sourcesOf } from "./scan.js";
 import { secretIdentitySpec } from "./secret-spec.js";
 import { linksLeftOut } from "./source-links.js";
 
@@ -213,6 +215,12 @@ export interface LoadPlatformOptions {
    * once and both platforms hold the same objects.
    */
   releaseMemo?: ReleaseMemo;
+  /**
+   * The checkout's remotes and branch (checkout.ts), which tell the GitRepositories that are
+   * this repository under another name; default: read from `<root>/.git`. A diff passes the one
+   * checkout both its revisions belong to.
+   */
+  checkout?: Checkout;
 }
 
 /**
@@ -267,6 +275,8 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
         ? { strictFrom: `slipway.yaml sets strict: ${config.strict}` }
         : {}),
     config,
+    sources: config?.sources ?? [],
+    checkoutSources: [],
     decrypt: opts.decrypt,
     onProgress: opts.onProgress,
     reuse: opts.reuse,
@@ -279,6 +289,10 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     answers: new RunAnswers(),
   };
   const scan = scanRepository(fs, root);
+  ctx.checkoutSources = checkoutSources(scan, opts.checkout ?? readCheckout(root)).filter(
+    (r) => !ctx.sources.some((s) => s.kind === r.kind && s.namespace === r.namespace && s.name === r.name),
+  );
+  ctx.sources = [...ctx.sources, ...ctx.checkoutSources.map((r) => ({ ...r, path: "." }))];
   for (const file of scan.tooLarge) {
     platform.errors.push({
       message: `not scanned for Flux objects: larger than ${MAX_SCAN_BYTES} bytes`,
@@ -311,7 +325,17 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
   let stackReads: StackReads | undefined;
   const stackReadsOf = () =>
     (stackReads ??= { reads: new ReadSets([ctx.stackFs()], "precise"), fs: ctx.stackFs() });
-  const found = findClusters({ fs, root, scan, config, wanted, render, reads, stackReads: stackReadsOf });
+  const found = findClusters({
+    fs,
+    root,
+    scan,
+    config,
+    sources: ctx.sources,
+    wanted,
+    render,
+    reads,
+    stackReads: stackReadsOf,
+  });
   const all = found.clusters;
   const selected = wanted ? all.filter((c) => wanted.has(c.name)) : all;
   if (wanted) {
@@ -329,6 +353,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     opts.onProgress?.({ type: "cluster", cluster: c });
     return c;
   });
+  markBootstrapSources(scan, fs, root, [...rendered.values()]);
   const notes = [
     ...found.notes,
     ...scan.unreadable.map((u) => ({
@@ -383,6 +408,10 @@ function unappliedNotes(
 interface RenderContext {
   fs: FileSystem;
   root: string;
+  /** slipway.yaml's `sources`, then the GitRepositories of the checkout's own repository (read at `.`). */
+  sources: readonly SourceMapping[];
+  /** The GitRepositories of the checkout's own repository (same-repository.ts checkoutSources). */
+  checkoutSources: readonly ObjectRef[];
   /**
    * The repository as plain kustomize stacks read it: symbolic links that stay inside it
    * followed, as `kubectl kustomize` follows them (Flux builds read `fs`, which holds none).
@@ -559,6 +588,14 @@ function renderFluxWith(
 ): { cluster: Cluster; converge: Convergence } {
   const cluster = emptyCluster(d);
   cluster.profile = profile;
+  // The checkout's own GitRepositories are this repository, whichever cluster reads them.
+  cluster.localSources = [
+    ...d.localSources,
+    ...ctx.checkoutSources.filter(
+      (s) =>
+        !d.localSources.some((l) => l.kind === s.kind && l.namespace === s.namespace && l.name === s.name),
+    ),
+  ];
   const state: ClusterState = {
     profile,
     strict: ctx.strict ?? profile.featureGates.StrictPostBuildSubstitutions!,
@@ -1059,11 +1096,30 @@ function isSops(k: FluxKustomization): boolean {
   return isMap(dec) && dec.provider === "sops";
 }
 
+/**
+ * The sources a top-level cluster's outside applier may apply (Cluster.bootstrapSources): those
+ * the repository defines that no rendered cluster applies.
+ */
+function markBootstrapSources(
+  scan: RepositoryScan,
+  fs: FileSystem,
+  root: string,
+  clusters: readonly Cluster[],
+): void {
+  const topLevel = clusters.filter((c) => c.mode === "flux" && c.discoveredBy === "top-level");
+  if (topLevel.length === 0) return;
+  const applied = new Set<string>();
+  for (const c of clusters)
+    for (const s of c.sources) if (s.definedAt) applied.add(`${s.definedAt.file}:${s.definedAt.line}`);
+  const unapplied = sourcesOf(scan, fs, root).filter((s) => !applied.has(`${s.at.file}:${s.at.line}`));
+  if (unapplied.length === 0) return;
+  for (const c of topLevel) c.bootstrapSources = unapplied;
+}
+
 function localSourceRoot(ctx: RenderContext, d: DiscoveredCluster, ref: ObjectRef): string | undefined {
   const same = (a: ObjectRef) => a.kind === ref.kind && a.name === ref.name && a.namespace === ref.namespace;
   if (d.localSources.some(same)) return d.sourceRoot;
-  const mapped = ctx.config?.sources.find(same);
-  return mapped?.path;
+  return ctx.sources.find(same)?.path;
 }
 
 function variableRefs(k: FluxKustomization): VariableSourceRef[] {
@@ -1633,7 +1689,7 @@ function collectObjects(ctx: RenderContext, cluster: Cluster, k: FluxKustomizati
     const name = metaString(obj, "name");
     const sourceKind = sourceKindOf(obj);
     if (sourceKind) {
-      const mapped = ctx.config?.sources.find(
+      const mapped = ctx.sources.find(
         (s) => s.kind === sourceKind && s.name === name && s.namespace === namespace,
       );
       cluster.sources.push({

@@ -322,6 +322,14 @@ export interface Cluster {
    * rendered object defines them.
    */
   localSources?: ObjectRef[];
+  /**
+   * A cluster applied from outside the repository (top-level Kustomizations): the Flux sources
+   * the repository defines that no cluster of it applies. Whatever applies this cluster may
+   * apply them too (brunovlucena's Pulumi program applies `flux/infrastructure/flux`, its
+   * HelmRepositories, beside `flux/clusters/<env>`): a source missing from the cluster that is
+   * one of these may well exist.
+   */
+  bootstrapSources?: Array<ObjectRef & { at: SourceLocation }>;
   /** In discovery order: the root first, then breadth first. */
   kustomizations: FluxKustomization[];
   sources: FluxSource[];

@@ -7,6 +7,7 @@
  * that the working tree need not hold.
  */
 import { isMap } from "../kustomize/types.js";
+import type { Checkout } from "./checkout.js";
 import { metaString, specOf, stringField } from "./flux-objects.js";
 import type { ObjectRef } from "./model.js";
 import type { RepositoryScan } from "./scan.js";
@@ -86,4 +87,35 @@ export function sameRepositorySources(
     if (!known && r.name !== "") out.push(r);
   }
   return out;
+}
+
+/**
+ * The GitRepositories of `scan` that are the checkout's own repository (checkout.ts): one of its
+ * remotes' URLs and a branch (or none: the default branch), never a tag, semver range or commit,
+ * which pin content the working tree need not hold. Several branches of the repository (an
+ * environment per branch) are told apart by the branch checked out: only its GitRepositories
+ * are this working tree; when none is checked out (a detached CI checkout), none of them is.
+ */
+export function checkoutSources(scan: RepositoryScan, checkout: Checkout): ObjectRef[] {
+  const keys = new Set(checkout.remotes.map(gitRepositoryKey).filter((k) => k !== undefined));
+  if (keys.size === 0) return [];
+  const found: Array<{ ref: ObjectRef; branch: string }> = [];
+  for (const g of scan.gitRepositories) {
+    const spec = specOf(g.object);
+    const key = gitRepositoryKey(stringField(spec, "url"));
+    if (key === undefined || !keys.has(key)) continue;
+    const branch = branchOf(spec.ref);
+    const name = metaString(g.object, "name");
+    if (branch === undefined || name === "") continue;
+    const ref: ObjectRef = {
+      kind: "GitRepository",
+      namespace: metaString(g.object, "namespace") || "flux-system",
+      name,
+    };
+    if (!found.some((f) => f.ref.namespace === ref.namespace && f.ref.name === ref.name))
+      found.push({ ref, branch });
+  }
+  const branches = new Set(found.map((f) => f.branch).filter((b) => b !== ""));
+  if (branches.size <= 1) return found.map((f) => f.ref);
+  return found.filter((f) => f.branch !== "" && f.branch === checkout.branch).map((f) => f.ref);
 }

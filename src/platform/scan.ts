@@ -23,7 +23,7 @@ import {
   specOf,
   stringField,
 } from "./flux-objects.js";
-import type { SourceLocation } from "./model.js";
+import type { ObjectRef, SourceLocation } from "./model.js";
 
 export interface FluxDocument {
   object: KObject;
@@ -69,6 +69,13 @@ export interface RepositoryScan {
   /** Every Flux Kustomization document in the repository's YAML files. */
   kustomizations: FluxDocument[];
   gitRepositories: FluxDocument[];
+  /** The Flux sources (GitRepository, OCIRepository, HelmRepository, Bucket, HelmChart) of the files parsed. */
+  sources: Array<ObjectRef & { at: SourceLocation }>;
+  /**
+   * Files not parsed that may define more (sourcesOf reads them): most are an app's HelmRelease
+   * and its OCIRepository, which only a cluster applied from outside the repository asks about.
+   */
+  unparsedSourceFiles: string[];
   instances: InstanceSync[];
   /** Sync files (`gotk-sync.yaml`, or a file with a Flux source and Kustomization) that do not parse. */
   unreadableSyncFiles: UnreadableFile[];
@@ -91,11 +98,14 @@ const SKIP_DIRS = new Set(["node_modules"]);
 export const MAX_SCAN_BYTES = 32 * 1024 * 1024;
 const OPERATOR_GROUP = "fluxcd.controlplane.io";
 const SYNC_KINDS = new Set(["GitRepository", "OCIRepository", "Bucket"]);
+const SOURCE_KINDS = new Set(["GitRepository", "OCIRepository", "HelmRepository", "Bucket", "HelmChart"]);
 
 export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
   const scan: RepositoryScan = {
     kustomizations: [],
     gitRepositories: [],
+    sources: [],
+    unparsedSourceFiles: [],
     instances: [],
     unreadableSyncFiles: [],
     tooLarge: [],
@@ -134,7 +144,7 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
         known = { abs, file, found: scanFile(bytes.toString("utf8"), name, abs, file) };
         scannedByBytes.set(bytes, known);
       }
-      addCopy(scan, known.found, pending);
+      addCopy(scan, known.found, pending, file);
     }
   };
   const pending: FluxDocument[] = [];
@@ -151,6 +161,9 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
 interface FileScan {
   kustomizations: FluxDocument[];
   gitRepositories: FluxDocument[];
+  sources: Array<ObjectRef & { at: SourceLocation }>;
+  /** Not parsed, and it may define a source. */
+  mayDefineSource: boolean;
   instances: InstanceSync[];
   /** flux-instance HelmReleases whose values come from ConfigMaps (valuesFrom), read after the walk. */
   valuesFrom: FluxDocument[];
@@ -170,6 +183,8 @@ function scanFile(text: string, name: string, abs: string, file: string): FileSc
   const found: FileScan = {
     kustomizations: [],
     gitRepositories: [],
+    sources: [],
+    mayDefineSource: false,
     instances: [],
     valuesFrom: [],
     helmReleases: 0,
@@ -178,6 +193,7 @@ function scanFile(text: string, name: string, abs: string, file: string): FileSc
   // A sync file that does not parse is reported: gotk-sync.yaml is one by its name alone.
   if (!mayHoldDiscoveryObject(text) && name !== "gotk-sync.yaml" && name !== "gotk-sync.yml") {
     if (text.includes("HelmRelease")) found.helmReleases++; // not parsed: counted once
+    found.mayDefineSource = mayDefineSource(text);
     return found;
   }
   let docs: ReturnType<typeof parseResourceFile>;
@@ -191,6 +207,8 @@ function scanFile(text: string, name: string, abs: string, file: string): FileSc
   for (const d of docs) {
     if (!isMap(d.value)) continue;
     const at = { file, line: d.line };
+    const source = sourceOf(d.value, at);
+    if (source) found.sources.push(source);
     if (isFluxKustomization(d.value)) found.kustomizations.push({ object: d.value, at });
     else if (d.value.kind === "GitRepository" && groupOf(d.value) === SOURCE_GROUP)
       found.gitRepositories.push({ object: d.value, at });
@@ -205,10 +223,12 @@ function scanFile(text: string, name: string, abs: string, file: string): FileSc
 }
 
 /** Adds a copy of `found` to the scan: each load may change the objects it was given. */
-function addCopy(scan: RepositoryScan, found: FileScan, pending: FluxDocument[]): void {
+function addCopy(scan: RepositoryScan, found: FileScan, pending: FluxDocument[], file: string): void {
   const copy = (d: FluxDocument): FluxDocument => ({ object: cloneValue(d.object), at: { ...d.at } });
   for (const d of found.kustomizations) scan.kustomizations.push(copy(d));
   for (const d of found.gitRepositories) scan.gitRepositories.push(copy(d));
+  for (const d of found.sources) scan.sources.push({ ...d, at: { ...d.at } });
+  if (found.mayDefineSource) scan.unparsedSourceFiles.push(file);
   for (const i of found.instances) scan.instances.push({ ...i, at: { ...i.at } });
   for (const d of found.valuesFrom) pending.push(copy(d));
   if (found.unreadableSyncFile) scan.unreadableSyncFiles.push({ ...found.unreadableSyncFile });
@@ -223,6 +243,52 @@ function addCopy(scan: RepositoryScan, found: FileScan, pending: FluxDocument[])
  * the text's characters joined by spaces or line breaks (folding), so a kind or key without
  * blanks is decoded only where it is written out whole.
  */
+/** Whether a file may define a Flux source other than a GitRepository (mayHoldDiscoveryObject's reasoning). */
+function mayDefineSource(text: string): boolean {
+  return (
+    text.includes("\\") ||
+    text.includes("OCIRepository") ||
+    text.includes("HelmRepository") ||
+    text.includes("Bucket") ||
+    text.includes("HelmChart")
+  );
+}
+
+/** Every Flux source the repository defines: the scan's, and those of the files it did not parse. */
+export function sourcesOf(
+  scan: RepositoryScan,
+  fs: FileSystem,
+  root: string,
+): Array<ObjectRef & { at: SourceLocation }> {
+  const out = [...scan.sources];
+  for (const file of scan.unparsedSourceFiles) {
+    const abs = joinName(root, file);
+    let docs: ReturnType<typeof parseResourceFile>;
+    try {
+      docs = parseResourceFile(fs.readFile(abs).toString("utf8"), abs);
+    } catch {
+      continue;
+    }
+    for (const d of docs) {
+      if (isMap(d.value)) {
+        const source = sourceOf(d.value, { file, line: d.line });
+        if (source) out.push(source);
+      }
+    }
+  }
+  return out;
+}
+
+function sourceOf(value: YamlMap, at: SourceLocation): (ObjectRef & { at: SourceLocation }) | undefined {
+  if (!SOURCE_KINDS.has(String(value.kind)) || groupOf(value) !== SOURCE_GROUP) return undefined;
+  return {
+    kind: String(value.kind),
+    namespace: metaString(value, "namespace") || "flux-system",
+    name: metaString(value, "name"),
+    at,
+  };
+}
+
 export function mayHoldDiscoveryObject(text: string): boolean {
   return (
     text.includes("\\") ||

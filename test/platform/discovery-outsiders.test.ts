@@ -800,3 +800,31 @@ describe("an overlays/<env> folder over a folder Flux builds (kreativmonkey's di
     );
   });
 });
+
+describe("an overlay that a built kustomization lists only in a comment is not a stack (brunovlucena)", () => {
+  const files = (entry: string) => ({
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
+    "clusters/prod/apps/kustomization.yaml": `resources:\n  - cm.yaml\n${entry}`,
+    "clusters/prod/apps/cm.yaml": cm("web"),
+    "ai/agent/k8s/overlays/prod/kustomization.yaml": "namespace: agents\nresources: [../../base]\n",
+    "ai/agent/k8s/base/kustomization.yaml": "resources: [cm.yaml]\n",
+    "ai/agent/k8s/base/cm.yaml": cm("agent", "agents"),
+  });
+
+  it("disabled by hand: a note, no cluster", () => {
+    const p = load(files("  # - ../../../ai/agent/k8s/overlays/prod  # requires namespace agents\n"));
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    const note = p.discovery!.notes.find((n) => n.message.startsWith("ai/agent/k8s/overlays/prod"));
+    expect(note?.message).toContain(
+      "the kustomization file of clusters/prod/apps, which a cluster builds, lists it only in a comment",
+    );
+  });
+
+  it("not mentioned at all: still a plain kustomize stack", () => {
+    const p = load(files(""));
+    expect(clusters(p)).toEqual([
+      ["prod", "clusters/prod", "sync"],
+      ["overlays/prod", "ai/agent/k8s/overlays/prod", "kustomize-stack"],
+    ]);
+  });
+});

@@ -99,6 +99,25 @@ function blindSpot(cluster: Cluster, self?: string): { note: string; severity?: 
   };
 }
 
+/**
+ * A missing source that the repository defines where no cluster applies it, in a cluster applied
+ * from outside the repository (Cluster.bootstrapSources): what applies the cluster may apply it.
+ */
+function orBootstrap(
+  blind: { note: string; severity?: "warning" },
+  cluster: Cluster,
+  ref: ObjectRef,
+): { note: string; severity?: "warning" } {
+  const at = cluster.bootstrapSources?.find(
+    (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
+  )?.at;
+  if (at === undefined) return blind;
+  return {
+    note: `${blind.note} (it is defined in ${at.file}:${at.line}, which no cluster of this repository applies; cluster ${cluster.name} is applied from outside the repository, and what applies it may apply that file too)`,
+    severity: "warning",
+  };
+}
+
 function dependsOnIndex(obj: KObject, namespace: string, name: string, ownNamespace: string): number {
   const spec = (obj.spec ?? {}) as Record<string, unknown>;
   const list = Array.isArray(spec.dependsOn) ? spec.dependsOn : [];
@@ -358,7 +377,7 @@ export const sourceMissing: Rule = {
       for (const k of cluster.kustomizations) {
         if (k.synthetic || k.sourceRef.name === "") continue;
         if (sourceExists(ctx, cluster, k.sourceRef)) continue;
-        const blind = blindSpot(cluster, k.id);
+        const blind = orBootstrap(blindSpot(cluster, k.id), cluster, k.sourceRef);
         ctx.report({
           ...about(objects, cluster, k, "Kustomization", ["spec", "sourceRef", "name"]),
           kustomization: k.id,
@@ -379,10 +398,10 @@ export const chartSourceMissing: Rule = {
   run(ctx) {
     for (const cluster of ctx.clusters()) {
       const objects = fluxObjects(cluster);
-      const blind = blindSpot(cluster);
       for (const h of cluster.helmReleases) {
         const ref = h.chartSource;
         if (!ref || ref.name === "" || sourceExists(ctx, cluster, ref)) continue;
+        const blind = orBootstrap(blindSpot(cluster), cluster, ref);
         const spec = (h.object.spec ?? {}) as Record<string, unknown>;
         const field: FieldPath = spec.chartRef
           ? ["spec", "chartRef", "name"]

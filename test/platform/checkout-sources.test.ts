@@ -1,0 +1,200 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCheck as runEngine } from "../../src/check/engine.js";
+import { allRules } from "../../src/check/rules/index.js";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
+import { type Checkout, headBranch, readCheckout, remoteUrls } from "../../src/platform/checkout.js";
+import { loadPlatform, type Platform } from "../../src/platform/index.js";
+import { checkoutSources } from "../../src/platform/same-repository.js";
+import { scanRepository } from "../../src/platform/scan.js";
+import { clusterRows, kustomizationStatuses } from "../support/memory-platform.js";
+
+/**
+ * brunovlucena/homelab, cut down: `flux/clusters/<env>/kustomization.yaml` lists the env's Flux
+ * Kustomizations in `deploy/` (some only in a comment), and a Pulumi program applies that folder
+ * and `flux/infrastructure/flux` (the GitRepository `homelab` of the repository itself, with the
+ * HelmRepositories). Nothing in the tree says that `homelab` is this repository: the clone's
+ * `origin` does.
+ */
+const URL = "https://github.com/brunovlucena/homelab.git";
+const ks = (name: string, p: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: ${name}, namespace: flux-system}
+spec:
+  interval: 10m
+  prune: true
+  path: ${p}
+  sourceRef: {kind: GitRepository, name: homelab}
+`;
+const cm = (name: string, ns = "default") =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${ns}}\n`;
+const files: Record<string, string> = {
+  "flux/infrastructure/flux/kustomization.yaml": "resources: [homelab.yaml, helm.yaml]\n",
+  "flux/infrastructure/flux/homelab.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: homelab, namespace: flux-system}
+spec:
+  interval: 1m
+  url: ${URL}
+  ref: {branch: main}
+`,
+  "flux/infrastructure/flux/helm.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: prometheus-community, namespace: flux-system}
+spec: {interval: 1h, url: https://prometheus-community.github.io/helm-charts}
+`,
+  "flux/clusters/air/kustomization.yaml": `resources:
+  - deploy/01-core-kustomization.yaml
+  - deploy/02-apps-kustomization.yaml
+  # - deploy/03-extra-kustomization.yaml  # disabled
+`,
+  "flux/clusters/air/deploy/01-core-kustomization.yaml": ks(
+    "air-01-core",
+    "./flux/clusters/air/deploy/01-core",
+  ),
+  "flux/clusters/air/deploy/01-core/kustomization.yaml": "resources: [cm.yaml, release.yaml]\n",
+  "flux/clusters/air/deploy/01-core/cm.yaml": cm("core"),
+  "flux/clusters/air/deploy/01-core/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: kps, namespace: default}
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: kube-prometheus-stack
+      sourceRef: {kind: HelmRepository, name: prometheus-community, namespace: flux-system}
+`,
+  "flux/clusters/air/deploy/02-apps-kustomization.yaml": ks(
+    "air-02-apps",
+    "./flux/clusters/air/deploy/02-apps",
+  ),
+  "flux/clusters/air/deploy/02-apps/kustomization.yaml": "resources: [cm.yaml]\n",
+  "flux/clusters/air/deploy/02-apps/cm.yaml": cm("apps"),
+  "flux/clusters/air/deploy/03-extra-kustomization.yaml": ks(
+    "air-03-extra",
+    "./flux/clusters/air/deploy/03-extra",
+  ),
+  "flux/clusters/air/deploy/03-extra/kustomization.yaml": "resources: [cm.yaml]\n",
+  "flux/clusters/air/deploy/03-extra/cm.yaml": cm("extra"),
+};
+
+function load(checkout: Checkout, extra: Record<string, string> = {}): Platform {
+  const root = "/repo";
+  const fs = new MemoryFileSystem(
+    Object.fromEntries(Object.entries({ ...files, ...extra }).map(([p, t]) => [`${root}/${p}`, t])),
+  );
+  return loadPlatform(root, { fs, checkout, charts: false });
+}
+
+const errors = (p: Platform) =>
+  runEngine(p, { rules: [...allRules], renderCache: false }).findings.filter((f) => f.severity === "error");
+
+describe("a GitRepository of the checkout's own repository under another name", () => {
+  it("is this repository: the folder listing the top-level Kustomizations is the cluster", () => {
+    const p = load({ remotes: [URL], branch: "main" });
+    expect(clusterRows(p)).toEqual([["air", "flux/clusters/air", "top-level"]]);
+    // What the folder's kustomization lists, not the one it leaves in a comment.
+    expect(kustomizationStatuses(p)).toEqual([
+      "air flux-system/flux-system rendered",
+      "air flux-system/air-01-core rendered",
+      "air flux-system/air-02-apps rendered",
+    ]);
+    expect(p.clusters[0]!.localSources).toContainEqual({
+      kind: "GitRepository",
+      namespace: "flux-system",
+      name: "homelab",
+    });
+  });
+
+  it("without the remote, the same tree is another repository's: no cluster, a note says why", () => {
+    const p = load({ remotes: ["https://github.com/someone/else.git"], branch: "main" });
+    expect(p.clusters).toEqual([]);
+    expect(p.discovery!.notes.map((n) => n.message).join("\n")).toContain("none of them builds a directory");
+  });
+
+  it("a chart source the bootstrap folder defines is a warning, not an error", () => {
+    const p = load({ remotes: [URL], branch: "main" });
+    expect(errors(p)).toEqual([]);
+    const f = runEngine(p, { rules: [...allRules], renderCache: false }).findings.find(
+      (x) => x.rule === "helmrelease-chart-source-missing",
+    );
+    expect(f?.severity).toBe("warning");
+    expect(f?.message).toContain("it is defined in flux/infrastructure/flux/helm.yaml:1");
+    // Defined nowhere in the repository: still an error.
+    const q = load(
+      { remotes: [URL], branch: "main" },
+      { "flux/infrastructure/flux/helm.yaml": cm("no-repository", "flux-system") },
+    );
+    expect(errors(q).map((x) => x.rule)).toEqual(["helmrelease-chart-source-missing"]);
+  });
+});
+
+describe("checkoutSources", () => {
+  const repo = (refs: Array<[string, string]>) =>
+    scanRepository(
+      new MemoryFileSystem(
+        Object.fromEntries(
+          refs.map(([name, ref], i) => [
+            `/r/g${i}.yaml`,
+            `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n  url: ${URL}\n${ref}`,
+          ]),
+        ),
+      ),
+      "/r",
+    );
+  const names = (refs: Array<[string, string]>, c: Checkout) =>
+    checkoutSources(repo(refs), c).map((r) => r.name);
+
+  it("matches the URL however it is spelled, never a pinned tag or commit", () => {
+    const c = { remotes: ["git@github.com:brunovlucena/homelab"], branch: "main" };
+    expect(names([["a", "  ref: {branch: main}\n"]], c)).toEqual(["a"]);
+    expect(names([["a", ""]], c)).toEqual(["a"]);
+    expect(names([["a", "  ref: {tag: v1}\n"]], c)).toEqual([]);
+    expect(names([["a", "  ref: {commit: abc}\n"]], c)).toEqual([]);
+    expect(names([["a", ""]], { remotes: [] })).toEqual([]);
+  });
+
+  it("one branch: the working tree whatever is checked out; an environment per branch: the one checked out", () => {
+    expect(names([["a", "  ref: {branch: main}\n"]], { remotes: [URL], branch: "feature" })).toEqual(["a"]);
+    const perEnv: Array<[string, string]> = [
+      ["staging", "  ref: {branch: staging}\n"],
+      ["prod", "  ref: {branch: main}\n"],
+    ];
+    expect(names(perEnv, { remotes: [URL], branch: "staging" })).toEqual(["staging"]);
+    expect(names(perEnv, { remotes: [URL] })).toEqual([]);
+  });
+});
+
+describe("reading the checkout", () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("reads remotes and the branch from .git, and nothing through a .git file", () => {
+    const d = mkdtempSync(path.join(tmpdir(), "slipway-checkout-"));
+    dirs.push(d);
+    mkdirSync(path.join(d, ".git"));
+    writeFileSync(
+      path.join(d, ".git", "config"),
+      '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://github.com/o/r.git ; a comment\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[Remote "up"]\n\tURL = "git@github.com:u/r.git"\n[branch "main"]\n\tremote = origin\n',
+    );
+    writeFileSync(path.join(d, ".git", "HEAD"), "ref: refs/heads/main\n");
+    expect(readCheckout(d)).toEqual({
+      remotes: ["https://github.com/o/r.git", "git@github.com:u/r.git"],
+      branch: "main",
+    });
+    const w = mkdtempSync(path.join(tmpdir(), "slipway-worktree-"));
+    dirs.push(w);
+    writeFileSync(path.join(w, ".git"), `gitdir: ${d}/.git\n`);
+    expect(readCheckout(w)).toEqual({ remotes: [] });
+  });
+
+  it("parses config values and HEAD", () => {
+    expect(remoteUrls('[remote "a"]\nurl=x#c\n[other]\nurl = y\n')).toEqual(["x"]);
+    expect(headBranch("ref: refs/heads/feature/x\n")).toBe("feature/x");
+    expect(headBranch("0123456789abcdef0123456789abcdef01234567\n")).toBeUndefined();
+  });
+});
