@@ -225,6 +225,16 @@ export function instanceClusters(
         ? ` (${sync.path} with the variables of Flux Kustomization ${nameOf(by)} in ${by.at.file}:${by.at.line})`
         : "";
       const dir = normalizeRelative(syncPath.replace(/^\/+/, ""));
+      // The root of an OCI artifact (or a bucket) is whatever folder was pushed there
+      // (`flux push artifact --path=kubernetes/clusters/local`), which the repository does not say;
+      // a deeper path names folders of the repository as pushed from its root.
+      if (dir === "." && sync.kind !== "GitRepository") {
+        skipped.push({
+          message: `${what} syncs the root of ${sync.kind} ${sync.url || "its source"}${via}, and which folder of this repository is pushed there the repository does not say: not rendered (declare the cluster with that folder as its path in slipway.yaml 'clusters')`,
+          at: sync.at,
+        });
+        continue;
+      }
       if (dir.startsWith("../") || !fs.isDirectory(path.posix.join(root, dir))) {
         skipped.push({
           message: `${what} syncs path '${syncPath}'${via} of ${sync.url || "its source"}, which is not a directory of this repository: not rendered`,

@@ -828,3 +828,39 @@ describe("an overlay that a built kustomization lists only in a comment is not a
     ]);
   });
 });
+
+describe("a FluxInstance syncing the root of an OCI artifact (duynhlab)", () => {
+  const instance = (kind: string, p: string) => `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: "2.x", registry: ghcr.io/fluxcd}
+  sync:
+    kind: ${kind}
+    url: oci://registry:5000/flux-cluster-sync
+    ref: local
+    path: "${p}"
+`;
+  const files = (kind: string, p: string) => ({
+    "kubernetes/clusters/local/flux-system/instance.yaml": instance(kind, p),
+    "kubernetes/clusters/local/flux-system/kustomization.yaml": "resources: [instance.yaml]\n",
+    "kubernetes/clusters/local/apps.yaml": ks("apps", "  path: ./kubernetes/apps\n"),
+    "kubernetes/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/apps/cm.yaml": cm("web"),
+    "docs/template.yml": "steps:\n  - run: make\n",
+  });
+
+  it("is not the repository's root: a note, and the folder of top-level Kustomizations is the cluster", () => {
+    const p = load(files("OCIRepository", "./"));
+    expect(clusters(p)).toEqual([["local", "kubernetes/clusters/local", "top-level"]]);
+    const note = p.discovery!.notes.find(
+      (n) => n.file === "kubernetes/clusters/local/flux-system/instance.yaml",
+    );
+    expect(note?.message).toContain("syncs the root of OCIRepository oci://registry:5000/flux-cluster-sync");
+  });
+
+  it("a Git sync of the root is still the repository's root", () => {
+    const p = load(files("GitRepository", "./"));
+    expect(clusters(p).map((c) => c[1])).toContain(".");
+  });
+});
