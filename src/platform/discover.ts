@@ -46,6 +46,8 @@ export interface DiscoveredCluster {
   origin?: SourceLocation;
   /** How it was found, in words ("FluxInstance flux-system/flux in kubernetes/…/helmrelease.yaml"). */
   reason: string;
+  /** A plain stack found as an `overlays/<env>` folder (Cluster.appOverlay). */
+  appOverlay?: boolean;
   /** Sources that are this repository (the sync GitRepository, top-level Kustomizations' sourceRefs). */
   localSources: ObjectRef[];
   /** For top-level clusters: the Flux Kustomization documents that made it one. */
@@ -605,6 +607,7 @@ export function kustomizeStacks(
       mode: "kustomize",
       variables: {},
       reason: `a kustomize root that nothing includes (${inStacks ? "under stacks/" : "overlays/<env>"}): built with kustomize, no Flux`,
+      ...(inStacks ? {} : { appOverlay: true }),
       localSources: [],
       errors: [],
     });

@@ -505,6 +505,7 @@ function emptyCluster(d: DiscoveredCluster): Cluster {
     discoveredBy: d.discoveredBy,
     ...(d.origin ? { origin: d.origin } : {}),
     reason: d.reason,
+    ...(d.appOverlay ? { appOverlay: true } : {}),
     localSources: d.localSources,
     kustomizations: [],
     sources: [],

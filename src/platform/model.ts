@@ -317,6 +317,13 @@ export interface Cluster {
   /** How it was found, in words, for people ("FluxInstance flux-system/flux in …"). */
   reason?: string;
   /**
+   * A plain stack found as an `overlays/<env>` folder that nothing includes: often one app's
+   * overlay for an environment (Argo CD applications, `kubectl apply -k`), not everything its
+   * cluster runs. Rules that conclude from what a cluster lacks (a namespace no object creates,
+   * a chart source no object defines) do not conclude from such a stack alone.
+   */
+  appOverlay?: boolean;
+  /**
    * Sources that are this repository: the sync GitRepository, a FluxInstance's source, the
    * bootstrap source of top-level Kustomizations. They exist in the cluster even when no
    * rendered object defines them.

@@ -864,3 +864,40 @@ spec:
     expect(clusters(p).map((c) => c[1])).toContain(".");
   });
 });
+
+describe("plain stacks: an app's overlays/<env> is marked, a stacks/<env> is a whole cluster", () => {
+  it("marks overlays only", () => {
+    const p = load({
+      "apps/web/base/kustomization.yaml": "resources: [cm.yaml]\n",
+      "apps/web/base/cm.yaml": cm("web", "web"),
+      "apps/web/overlays/prod/kustomization.yaml": "resources: [../../base]\n",
+      "k8s/stacks/aws/prod/kustomization.yaml": "resources: [../../../../apps/web/base]\n",
+    });
+    expect(p.clusters.map((c) => [c.path, c.appOverlay === true])).toEqual([
+      ["apps/web/overlays/prod", true],
+      ["k8s/stacks/aws/prod", false],
+    ]);
+  });
+});
+
+describe("a HelmRelease in an app's overlay whose chart source the overlay does not define (brunovlucena's notifi)", () => {
+  it("is a warning: the cluster it is applied to may define the source", () => {
+    const p = load({
+      "apps/notifi/base/kustomization.yaml": "resources: [release.yaml]\n",
+      "apps/notifi/base/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: notifi, namespace: notifi}
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: ./chart
+      sourceRef: {kind: GitRepository, name: notifi-k8s, namespace: flux-system}
+`,
+      "apps/notifi/overlays/prod/kustomization.yaml": "resources: [../../base]\n",
+    });
+    const f = runCheck(p).findings.filter((x) => x.rule === "helmrelease-chart-source-missing");
+    expect(f.map((x) => x.severity)).toEqual(["warning"]);
+    expect(f[0]!.message).toContain("is an overlay that nothing in this repository includes");
+  });
+});

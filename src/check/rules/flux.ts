@@ -402,6 +402,10 @@ export const chartSourceMissing: Rule = {
         const ref = h.chartSource;
         if (!ref || ref.name === "" || sourceExists(ctx, cluster, ref)) continue;
         const blind = orBootstrap(blindSpot(cluster), cluster, ref);
+        if (cluster.appOverlay) {
+          blind.note += ` (${cluster.name} is an overlay that nothing in this repository includes, likely one app's: the cluster it is applied to may define the source)`;
+          blind.severity = "warning";
+        }
         const spec = (h.object.spec ?? {}) as Record<string, unknown>;
         const field: FieldPath = spec.chartRef
           ? ["spec", "chartRef", "name"]

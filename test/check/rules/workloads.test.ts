@@ -1104,6 +1104,20 @@ describe("namespace-exists", () => {
     data: {},
   });
 
+  it("does not conclude from one app's overlay: a stack found as overlays/<env> (osowski's Argo CD apps)", () => {
+    const stack = (appOverlay: boolean) => {
+      const c = cluster("argocd-config/overlays/eks-demo", [ks("/stack", [res(cm("argocd-cm", "argocd"))])]);
+      c.mode = "kustomize";
+      c.discoveredBy = "kustomize-stack";
+      if (appOverlay) c.appOverlay = true;
+      return platformOf([c]);
+    };
+    expect(runRule(r, stack(true))).toEqual([]);
+    expect(runRule(r, stack(false)).map((f) => f.message)).toEqual([
+      "ConfigMap argocd/argocd-cm: namespace argocd does not exist in cluster argocd-config/overlays/eks-demo: no Namespace object of the platform creates it",
+    ]);
+  });
+
   it("accepts built-in namespaces, rendered Namespaces anywhere in the cluster, and HelmRelease createNamespace", () => {
     const hrObject: KObject = {
       apiVersion: "helm.toolkit.fluxcd.io/v2",

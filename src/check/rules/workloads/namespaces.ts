@@ -198,6 +198,8 @@ function run(ctx: RuleContext): void {
         continue;
       }
       if (ns === "" || existing.has(ns) || isClusterScoped(r, scopes)) continue;
+      // One app's overlay is not its whole cluster: something else may make the namespace.
+      if (scope.cluster.appOverlay) continue;
       ctx.report({
         message: `${describe(r)}: namespace ${ns} does not exist in ${scope.label}: no Namespace object of the platform creates it${maybe}`,
         resource: r,
@@ -208,7 +210,7 @@ function run(ctx: RuleContext): void {
     // A HelmRelease's own namespace is checked above; its release lands in targetNamespace of its scope.
     for (const hr of scope.helmReleases) {
       const target = stringAt(hr.object, ["spec", "targetNamespace"]);
-      if (!target || existing.has(target)) continue;
+      if (!target || existing.has(target) || scope.cluster.appOverlay) continue;
       const resource = helmReleaseResource(scope, hr);
       const at = resource
         ? { resource, path: ["spec", "targetNamespace"] }
@@ -241,6 +243,6 @@ export const namespaceExists: Rule = {
   id: "namespace-exists",
   defaultSeverity: "error",
   description: "A namespaced object's namespace exists in its cluster or is created by the same platform",
-  help: 'Applying an object into a namespace that does not exist fails the whole Flux Kustomization (`namespaces "x" not found`). A namespace exists when it is always there (default, kube-system, kube-public, kube-node-lease, flux-system), when some Flux Kustomization of the same cluster applies a Namespace object for it (or a Giant Swarm Organization, which makes org-<name>), or when a HelmRelease installs into it with spec.install.createNamespace: true, or when a helmfile of the repository (the bootstrap: helmfile.yaml, helmfile.d/) installs a release into it (helmfile creates namespaces unless createNamespace: false), or when it is one OpenShift makes (openshift, openshift-*) on a cluster that applies objects of the OpenShift API groups (*.openshift.io). A HelmRelease\'s spec.targetNamespace is checked the same way. Option: `namespaces`, the list of namespaces every cluster has (replaces the default list).',
+  help: 'Applying an object into a namespace that does not exist fails the whole Flux Kustomization (`namespaces "x" not found`). A namespace exists when it is always there (default, kube-system, kube-public, kube-node-lease, flux-system), when some Flux Kustomization of the same cluster applies a Namespace object for it (or a Giant Swarm Organization, which makes org-<name>), or when a HelmRelease installs into it with spec.install.createNamespace: true, or when a helmfile of the repository (the bootstrap: helmfile.yaml, helmfile.d/) installs a release into it (helmfile creates namespaces unless createNamespace: false), or when it is one OpenShift makes (openshift, openshift-*) on a cluster that applies objects of the OpenShift API groups (*.openshift.io). A HelmRelease\'s spec.targetNamespace is checked the same way. Not checked in a plain stack found as an overlays/<env> folder that nothing includes (often one app\'s overlay, not its whole cluster); a namespaced object without a namespace is reported there too. Option: `namespaces`, the list of namespaces every cluster has (replaces the default list).',
   run,
 };
