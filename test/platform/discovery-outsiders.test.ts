@@ -901,3 +901,41 @@ spec:
     expect(f[0]!.message).toContain("is an overlay that nothing in this repository includes");
   });
 });
+
+describe("a partial object applied over a HelmRelease's install by server-side apply (cryptophys' kyverno overrides)", () => {
+  const files = (withRelease: boolean) => ({
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
+    "clusters/prod/kustomization.yaml": `resources: [overrides.yaml${withRelease ? ", release.yaml" : ""}]\n`,
+    "clusters/prod/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: kyverno, namespace: kyverno}
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: kyverno
+      sourceRef: {kind: HelmRepository, name: kyverno, namespace: flux-system}
+`,
+    "clusters/prod/overrides.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kyverno-admission-controller, namespace: kyverno}
+spec:
+  selector: {matchLabels: {app: kyverno}}
+  template:
+    metadata: {labels: {app: kyverno}}
+    spec:
+      nodeSelector: {role: platform}
+`,
+  });
+  const missing = (p: Platform) =>
+    runCheck(p).findings.filter((f) => f.rule === "schema-invalid" && f.message.includes("containers"));
+
+  it("is a warning when a release installs into its namespace, an error without one", () => {
+    const merged = missing(load(files(true)));
+    expect(merged.map((f) => f.severity)).toEqual(["warning"]);
+    expect(merged[0]!.message).toContain(
+      "server-side apply merges it into the Deployment that HelmRelease kyverno/kyverno",
+    );
+    expect(missing(load(files(false))).map((f) => f.severity)).toEqual(["error"]);
+  });
+});

@@ -187,6 +187,47 @@ function describe(obj: KObject): string {
   return `${String(obj.kind)} ${ns}${String(md.name ?? "")}`;
 }
 
+const REQUIRED_MISSING = "required field is missing";
+
+/**
+ * The HelmRelease whose install may hold the object `resource` names, which a Flux Kustomization
+ * applies by server-side apply: the apply merges its fields into that object (cryptophys'
+ * kyverno-controller-overrides.yaml sets the placement of the chart's Deployments and no
+ * containers). A rendered release counts when its output holds the same kind and name; one not
+ * rendered counts when it installs into the object's namespace. Undefined for an object a
+ * release applies itself.
+ */
+function mergedInto(ctx: RuleContext, resource: RenderedResource, missing: JsonPath): string | undefined {
+  if (resource.helmRelease !== undefined) return undefined;
+  const cluster = ctx.clusters().find((c) => c.name === resource.cluster);
+  if (cluster?.mode !== "flux") return undefined;
+  const md = (resource.object.metadata ?? {}) as Record<string, unknown>;
+  const ns = typeof md.namespace === "string" ? md.namespace : "";
+  for (const h of cluster.helmReleases) {
+    const spec = (h.object.spec ?? {}) as Record<string, unknown>;
+    const target =
+      typeof spec.targetNamespace === "string" && spec.targetNamespace !== ""
+        ? spec.targetNamespace
+        : h.namespace;
+    if (h.status === "rendered") {
+      const same = h.resources?.some((r) => {
+        const m = (r.object.metadata ?? {}) as Record<string, unknown>;
+        return (
+          r.object.kind === resource.object.kind &&
+          r.object.apiVersion === resource.object.apiVersion &&
+          m.name === md.name &&
+          (m.namespace ?? target) === ns
+        );
+      });
+      if (same)
+        return `server-side apply merges it into the object HelmRelease ${h.namespace}/${h.name} installs, which has the field`;
+    } else if (target === ns && ns !== "") {
+      return `server-side apply merges it into the ${String(resource.object.kind)} that HelmRelease ${h.namespace}/${h.name}, not rendered here, may install with the field`;
+    }
+  }
+  return undefined;
+}
+
 function issueRule(
   id: string,
   kind: SchemaIssueKind,
@@ -208,11 +249,16 @@ function issueRule(
       for (const { resource, issues } of pass.results) {
         for (const issue of issues) {
           if (issue.kind !== kind || skip?.(resource, issue)) continue;
+          const merged =
+            kind === "invalid" && !ctx.strict && issue.message.endsWith(REQUIRED_MISSING)
+              ? mergedInto(ctx, resource, issue.path)
+              : undefined;
           ctx.report({
-            message: `${describe(resource.object)}: ${issue.message}`,
+            message: `${describe(resource.object)}: ${issue.message}${merged ? ` (${merged}; the apply fails only where that object does not exist yet)` : ""}`,
             resource,
             path: issue.path,
             ...(ctx.strict && strictSeverity ? { severity: strictSeverity } : {}),
+            ...(merged ? { severity: "warning" as const } : {}),
           });
         }
       }
