@@ -52,6 +52,8 @@ export interface DiscoveredCluster {
   localSources: ObjectRef[];
   /** For top-level clusters: the Flux Kustomization documents that made it one. */
   topLevel?: FluxDocument[];
+  /** For top-level clusters: what marks the folder as a root (clusterRootEvidence). */
+  rootEvidence?: "bootstrap" | "listed" | "several documents";
   /** Problems in what defines the cluster (an unreadable sync file). */
   errors: PlatformError[];
 }
@@ -442,6 +444,7 @@ export function topLevelClusters({
       reason: `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""})`,
       localSources,
       topLevel: docs,
+      rootEvidence: evidence,
       errors: [],
     });
     // Listed by a kustomization file, it may be a tenant's sync file that a cluster pulls in

@@ -133,12 +133,27 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   const topReach = new Map(top.clusters.map((d) => [d, topLevelReach(reads, root, scan, d, mapped)]));
   const kept = top.clusters.filter((d) => {
     const own = d.topLevel!.map((doc) => doc.at.file);
-    return !top.clusters.some(
-      (o) =>
-        o !== d &&
-        own.every((f) => topReach.get(o)!.files.has(f)) &&
-        !o.topLevel!.every((doc) => topReach.get(d)!.files.has(doc.at.file)),
-    );
+    if (
+      top.clusters.some(
+        (o) =>
+          o !== d &&
+          own.every((f) => topReach.get(o)!.files.has(f)) &&
+          !o.topLevel!.every((doc) => topReach.get(d)!.files.has(doc.at.file)),
+      )
+    )
+      return false;
+    // Marked only by holding several documents, some of which other clusters' builds list file
+    // by file (`../../../apps/Immich.yaml`): a library of app definitions that each cluster picks
+    // from, the ones no cluster lists disabled, not a root (gandazgul/k8s-infrastructure's apps/).
+    if (d.rootEvidence !== "several documents") return true;
+    const pickers = top.clusters.filter((o) => o !== d && own.some((f) => topReach.get(o)!.files.has(f)));
+    if (pickers.length === 0) return true;
+    const picked = own.filter((f) => pickers.some((o) => topReach.get(o)!.files.has(f)));
+    note("not-a-cluster", {
+      message: `${d.path} holds ${own.length} top-level Flux Kustomization files, ${picked.length} of which ${pickers.length === 1 ? "cluster" : "clusters"} ${pickers.map((o) => o.path).join(", ")} ${pickers.length === 1 ? "lists" : "list"} file by file: a folder of app definitions the clusters pick from, not a cluster (those no cluster lists are applied by nothing)`,
+      at: d.topLevel![0]!.at,
+    });
+    return false;
   });
   for (const d of kept) {
     if (found.some((c) => c.path === d.path)) continue;

@@ -939,3 +939,27 @@ spec:
     expect(missing(load(files(false))).map((f) => f.severity)).toEqual(["error"]);
   });
 });
+
+describe("a folder of app definitions that clusters list file by file is not a cluster (gandazgul)", () => {
+  const app = (name: string) => ks(name, `  path: ./apps/${name}\n`);
+  const files = {
+    "clusters/a/cluster.yaml": ks("a", "  path: ./clusters/a\n"),
+    "clusters/a/apps/kustomization.yaml":
+      "resources:\n  - ../../../apps/Immich.yaml\n  - ../../../apps/Mealie.yaml\n",
+    "clusters/b/cluster.yaml": ks("b", "  path: ./clusters/b\n"),
+    "clusters/b/apps/kustomization.yaml": "resources:\n  - ../../../apps/Mealie.yaml\n",
+    "apps/Immich.yaml": app("immich"),
+    "apps/Mealie.yaml": app("mealie"),
+    "apps/Jellyfin.yaml": app("jellyfin"),
+    "apps/immich/cm.yaml": cm("immich"),
+    "apps/mealie/cm.yaml": cm("mealie"),
+    "apps/jellyfin/cm.yaml": cm("jellyfin"),
+  };
+
+  it("the clusters are the ones that pick from it; a note names the folder", () => {
+    const p = load(files);
+    expect(clusters(p).map((c) => c[1])).toEqual(["clusters/a", "clusters/b"]);
+    const note = p.discovery!.notes.find((n) => n.message.startsWith("apps holds 3 top-level"));
+    expect(note?.message).toContain("2 of which clusters clusters/a, clusters/b list file by file");
+  });
+});
