@@ -562,15 +562,32 @@ function holdsMovedSync(scan: RepositoryScan, fs: FileSystem, root: string, dir:
  * builds it, not a stack: kubectl's rules (files only inside the root) would fail a tree Flux
  * builds, and its Flux Kustomizations would not be followed.
  */
-export function kustomizeStacks(
-  kustomizationDirs: readonly string[],
-  namedByOthers: ReadonlySet<string>,
-  readByFlux: (dir: string) => boolean,
-  known: readonly string[],
-  fluxKustomizations: readonly FluxDocument[] = [],
-  isLocal: (ref: ObjectRef) => boolean = () => true,
-  layersOnFlux: (dir: string) => { dir: string; by: string } | undefined = () => undefined,
-): { stacks: DiscoveredCluster[]; skipped: NotACluster[] } {
+export interface StackCandidates {
+  /** Repository-relative folders holding a kustomization file. */
+  kustomizationDirs: readonly string[];
+  /** Folders another kustomization names (a base, a component): never a stack. */
+  namedByOthers: ReadonlySet<string>;
+  /** Whether a rendered Flux cluster's builds read the folder. */
+  readByFlux: (dir: string) => boolean;
+  /** Paths of the clusters found already. */
+  known: readonly string[];
+  /** The repository's Flux Kustomization documents (default: none). */
+  fluxKustomizations?: readonly FluxDocument[];
+  /** Whether a source is this repository (default: every source). */
+  isLocal?: (ref: ObjectRef) => boolean;
+  /** The folder a Flux Kustomization builds as its path that the folder's build reaches, if any. */
+  layersOnFlux?: (dir: string) => { dir: string; by: string } | undefined;
+}
+
+export function kustomizeStacks({
+  kustomizationDirs,
+  namedByOthers,
+  readByFlux,
+  known,
+  fluxKustomizations = [],
+  isLocal = () => true,
+  layersOnFlux = () => undefined,
+}: StackCandidates): { stacks: DiscoveredCluster[]; skipped: NotACluster[] } {
   const out: DiscoveredCluster[] = [];
   const skipped: NotACluster[] = [];
   for (const dir of kustomizationDirs) {

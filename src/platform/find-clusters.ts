@@ -183,14 +183,14 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   for (const d of dirs) {
     for (const p of reads.namedBy(joinPath(root, d))) named.add(relativePath(root, p));
   }
-  const { stacks, skipped } = kustomizeStacks(
-    dirs,
-    named,
-    (dir) => readDirs.has(dir),
-    found.map((c) => c.path),
-    scan.kustomizations,
-    (ref) => mapped(ref) || (ref.kind === "GitRepository" && !definesOtherRepository(scan, ref)),
-    (dir) => {
+  const { stacks, skipped } = kustomizeStacks({
+    kustomizationDirs: dirs,
+    namedByOthers: named,
+    readByFlux: (dir) => readDirs.has(dir),
+    known: found.map((c) => c.path),
+    fluxKustomizations: scan.kustomizations,
+    isLocal: (ref) => mapped(ref) || (ref.kind === "GitRepository" && !definesOtherRepository(scan, ref)),
+    layersOnFlux: (dir) => {
       for (const d of reads.closure(joinPath(root, dir)).dirs) {
         const rel = relativePath(root, d) || ".";
         const by = rel === dir ? undefined : fluxPaths.get(rel);
@@ -198,7 +198,7 @@ export function findClusters(input: FindClustersInput): FoundClusters {
       }
       return undefined;
     },
-  );
+  });
   for (const s of skipped) note("not-a-cluster", s);
   // An overlay that a built kustomization lists only in a comment (`# - ../../ai/x/overlays/pro
   // # requires namespace y`) was disabled by hand, as a Flux app folder can be (discover.ts).
