@@ -20,6 +20,8 @@ export interface Checkout {
   remotes: string[];
   /** The branch HEAD names; undefined when HEAD is detached (a CI checkout of a pull request). */
   branch?: string;
+  /** The default branch of `origin` (`refs/remotes/origin/HEAD`), when the clone recorded it. */
+  defaultBranch?: string;
 }
 
 export const NO_CHECKOUT: Checkout = { remotes: [] };
@@ -37,9 +39,15 @@ export function readCheckout(root: string): Checkout {
   const config = readSmall(path.join(gitDir, "config"));
   const head = readSmall(path.join(gitDir, "HEAD"));
   const branch = head === undefined ? undefined : headBranch(head);
+  const originHead = readSmall(path.join(gitDir, "refs", "remotes", "origin", "HEAD"));
+  const defaultBranch =
+    originHead === undefined
+      ? undefined
+      : /^ref:\s*refs\/remotes\/origin\/(\S+)\s*$/.exec(originHead.trim())?.[1];
   return {
     remotes: config === undefined ? [] : remoteUrls(config),
     ...(branch !== undefined ? { branch } : {}),
+    ...(defaultBranch !== undefined ? { defaultBranch } : {}),
   };
 }
 

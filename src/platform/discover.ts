@@ -652,6 +652,10 @@ function namesDirectory(specPath: string, dir: string, local: boolean): boolean 
  */
 export function definesOtherRepository(scan: RepositoryScan, ref: ObjectRef): boolean {
   if (ref.kind !== "GitRepository" || ref.name === "flux-system") return false;
+  if (
+    scan.selfSources?.some((s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name)
+  )
+    return false;
   return scan.gitRepositories.some(
     (g) =>
       metaString(g.object, "name") === ref.name &&

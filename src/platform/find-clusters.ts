@@ -11,7 +11,7 @@ import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
 import { joinPath, relativePath } from "../fs/posix-path.js";
 import { secureJoin } from "./build.js";
-import type { SlipwayConfig, SourceMapping } from "./config.js";
+import type { SlipwayConfig } from "./config.js";
 import {
   commentedOutBy,
   type DiscoveredCluster,
@@ -45,11 +45,6 @@ export interface FindClustersInput {
   root: string;
   scan: RepositoryScan;
   config?: SlipwayConfig;
-  /**
-   * Sources whose content is a directory here: slipway.yaml's `sources` and the GitRepositories
-   * of the checkout's own repository (same-repository.ts checkoutSources). Default: slipway.yaml's.
-   */
-  sources?: readonly SourceMapping[];
   /** Cluster names asked for: the later passes run only when one of them is still missing. */
   wanted?: ReadonlySet<string>;
   /** Renders a cluster (memoised by the caller): top-level discovery needs what the first ones apply. */
@@ -114,7 +109,7 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     for (const f of clusterReach(reads, root, c, "dirs", stackReads)) readDirs.add(f);
   }
   const mapped = (ref: ObjectRef) =>
-    (input.sources ?? config?.sources ?? []).some(
+    (config?.sources ?? []).some(
       (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
     );
   const top = topLevelClusters({

@@ -293,6 +293,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     (r) => !ctx.sources.some((s) => s.kind === r.kind && s.namespace === r.namespace && s.name === r.name),
   );
   ctx.sources = [...ctx.sources, ...ctx.checkoutSources.map((r) => ({ ...r, path: "." }))];
+  scan.selfSources = [...ctx.checkoutSources];
   for (const file of scan.tooLarge) {
     platform.errors.push({
       message: `not scanned for Flux objects: larger than ${MAX_SCAN_BYTES} bytes`,
@@ -330,7 +331,6 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     root,
     scan,
     config,
-    sources: ctx.sources,
     wanted,
     render,
     reads,

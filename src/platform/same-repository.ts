@@ -91,10 +91,12 @@ export function sameRepositorySources(
 
 /**
  * The GitRepositories of `scan` that are the checkout's own repository (checkout.ts): one of its
- * remotes' URLs and a branch (or none: the default branch), never a tag, semver range or commit,
- * which pin content the working tree need not hold. Several branches of the repository (an
- * environment per branch) are told apart by the branch checked out: only its GitRepositories
- * are this working tree; when none is checked out (a detached CI checkout), none of them is.
+ * remotes' URLs and a branch, never a tag, semver range or commit, which pin content the working
+ * tree need not hold. The working tree is the branch checked out, when a GitRepository names it
+ * (an environment per branch: `staging` checked out is not `main`'s content); otherwise it is
+ * what a pull request proposes for the default branch (origin's, else `main` or `master`), so
+ * the GitRepositories of the default branch, or of no branch, are it. Another branch
+ * (flux2-multi-tenancy's tenant reading branch `dev-team` of the same URL) is another content.
  */
 export function checkoutSources(scan: RepositoryScan, checkout: Checkout): ObjectRef[] {
   const keys = new Set(checkout.remotes.map(gitRepositoryKey).filter((k) => k !== undefined));
@@ -115,7 +117,10 @@ export function checkoutSources(scan: RepositoryScan, checkout: Checkout): Objec
     if (!found.some((f) => f.ref.namespace === ref.namespace && f.ref.name === ref.name))
       found.push({ ref, branch });
   }
-  const branches = new Set(found.map((f) => f.branch).filter((b) => b !== ""));
-  if (branches.size <= 1) return found.map((f) => f.ref);
-  return found.filter((f) => f.branch !== "" && f.branch === checkout.branch).map((f) => f.ref);
+  const checkedOut = found.filter((f) => f.branch !== "" && f.branch === checkout.branch);
+  if (checkedOut.length > 0) return checkedOut.map((f) => f.ref);
+  const isDefault = (b: string) =>
+    b === "" ||
+    (checkout.defaultBranch !== undefined ? b === checkout.defaultBranch : b === "main" || b === "master");
+  return found.filter((f) => isDefault(f.branch)).map((f) => f.ref);
 }

@@ -69,6 +69,11 @@ export interface RepositoryScan {
   /** Every Flux Kustomization document in the repository's YAML files. */
   kustomizations: FluxDocument[];
   gitRepositories: FluxDocument[];
+  /**
+   * GitRepositories among them that are the checkout's own repository (same-repository.ts
+   * checkoutSources, set by the load): this repository under another name, not another one.
+   */
+  selfSources?: ObjectRef[];
   /** The Flux sources (GitRepository, OCIRepository, HelmRepository, Bucket, HelmChart) of the files parsed. */
   sources: Array<ObjectRef & { at: SourceLocation }>;
   /**

@@ -108,6 +108,18 @@ describe("a GitRepository of the checkout's own repository under another name", 
     });
   });
 
+  it("an archived copy reading it at paths that moved is no cluster (carpenike's _archive/)", () => {
+    const p = load(
+      { remotes: [URL], branch: "main" },
+      {
+        "_archive/vector/ks.yaml": `${ks("vector-agent", "./flux/clusters/air/deploy/vector/agent")}---\n${ks("vector-aggregator", "./flux/clusters/air/deploy/vector/aggregator")}`,
+      },
+    );
+    expect(clusterRows(p)).toEqual([["air", "flux/clusters/air", "top-level"]]);
+    const note = p.discovery!.notes.find((n) => n.file === "_archive/vector/ks.yaml");
+    expect(note?.message).toContain("none of them builds a directory of this repository");
+  });
+
   it("without the remote, the same tree is another repository's: no cluster, a note says why", () => {
     const p = load({ remotes: ["https://github.com/someone/else.git"], branch: "main" });
     expect(p.clusters).toEqual([]);
@@ -156,14 +168,19 @@ describe("checkoutSources", () => {
     expect(names([["a", ""]], { remotes: [] })).toEqual([]);
   });
 
-  it("one branch: the working tree whatever is checked out; an environment per branch: the one checked out", () => {
+  it("the branch checked out when one names it, else the default branch (a pull request's target)", () => {
     expect(names([["a", "  ref: {branch: main}\n"]], { remotes: [URL], branch: "feature" })).toEqual(["a"]);
     const perEnv: Array<[string, string]> = [
       ["staging", "  ref: {branch: staging}\n"],
       ["prod", "  ref: {branch: main}\n"],
     ];
     expect(names(perEnv, { remotes: [URL], branch: "staging" })).toEqual(["staging"]);
-    expect(names(perEnv, { remotes: [URL] })).toEqual([]);
+    expect(names(perEnv, { remotes: [URL] })).toEqual(["prod"]);
+    expect(names(perEnv, { remotes: [URL], defaultBranch: "staging" })).toEqual(["staging"]);
+    // flux2-multi-tenancy: a tenant reads branch dev-team of the same URL: another content.
+    expect(names([["dev-team", "  ref: {branch: dev-team}\n"]], { remotes: [URL], branch: "main" })).toEqual(
+      [],
+    );
   });
 });
 
