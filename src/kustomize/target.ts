@@ -4,6 +4,7 @@ import type { SecretFile } from "../fs/filesystem.js";
 import { hiddenLinkNote } from "../fs/hidden-link.js";
 import { SecretPaths } from "../secrets/paths.js";
 import {
+  clearAnalysedScalars,
   decodeYamlText,
   endBeforeNodeMessage,
   firstDocumentOf,
@@ -187,6 +188,7 @@ export function clearParsedFiles(): void {
   parsedFiles.clear();
   readKustomizations.clear();
   clearPatchTexts();
+  clearAnalysedScalars();
 }
 
 export function parseResourceFile(source: string, file: string): ParsedDocument[] {
