@@ -1109,7 +1109,8 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   if (found.length > 1) throw new SlipwayError(`Found multiple kustomization files under: ${dir}`);
   const file = path.posix.join(dir, found[0]!);
   const text = kustomizationText(decodeYamlText(loader.fs.readFile(file), file), file);
-  const key = `${file}\0${text}`;
+  // The directory as given is kept in the result (k.dir), so it is part of the key.
+  const key = `${dir}\0${file}\0${text}`;
   let k = readKustomizations.get(key);
   if (k === undefined) {
     k = readKustomizationText(text, file, dir);
@@ -1121,7 +1122,7 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
 }
 
 /**
- * Kustomization files read, by file and text. A BuildCache shares them within a build; a cold
+ * Kustomization files read, by directory, file and text. A BuildCache shares them within a build; a cold
  * Flux run builds each Kustomization with a BuildCache of its own (so that its reads are
  * recorded, build-cache.ts), and read again the kustomization of every component and base the
  * builds share (bjw-s home-ops: ~10 ms of a cold check). The file is still read (and recorded);
