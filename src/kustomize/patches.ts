@@ -1,16 +1,15 @@
 import { SlipwayError } from "../errors.js";
 import { type SecretPaths, valueAt } from "../secrets/paths.js";
-import { parseYamlDocuments } from "../yaml/index.js";
 import { cloneValue } from "./clone.js";
 import type { Loader } from "./loader.js";
 import {
   applyJson6902,
   type Json6902Op,
-  json6902Operations,
   parseJson6902Patch,
   type SchemaRegistry,
   strategicMergePatch,
 } from "./patch/index.js";
+import { patchDocuments, patchOperations } from "./patch-text.js";
 import type { ResMap } from "./resmap.js";
 import type { PatchRecord, Resource } from "./resource.js";
 import { type Selector, SelectorMatcher, selectorFrom } from "./selector.js";
@@ -91,7 +90,7 @@ export function patchEntryFrom(
   };
   const secret = hasPath ? loader.fs.secretFile?.(file) : undefined;
   // An empty text classifies as JSON6902 and then fails as one (a list is required), as in kustomize.
-  const classified = legacyJson6902 || text === "" ? undefined : json6902Operations(text);
+  const classified = legacyJson6902 || text === "" ? undefined : patchOperations(text);
   if (classified || legacyJson6902 || text === "") {
     if (!target) {
       const shown = secret ? `'${p}' (decrypted, not shown)` : text.trim();
@@ -109,7 +108,7 @@ export function patchEntryFrom(
       ...(secrets ? { secrets } : {}),
     };
   }
-  const all = parseYamlDocuments(text, file);
+  const all = patchDocuments(text, file);
   const kept = all.flatMap((d, i) => (isMap(d.value) && Object.keys(d.value).length > 0 ? [{ d, i }] : []));
   const docs = kept.map(({ d }) => d.value as KObject);
   return {

@@ -4,6 +4,7 @@ import type { SecretFile } from "../fs/filesystem.js";
 import { hiddenLinkNote } from "../fs/hidden-link.js";
 import { SecretPaths } from "../secrets/paths.js";
 import {
+  clearAnalysedScalars,
   decodeYamlText,
   endBeforeNodeMessage,
   firstDocumentOf,
@@ -34,6 +35,7 @@ import {
 import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
 import { isRemoteReference, type Loader, remoteError } from "./loader.js";
 import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
+import { clearPatchTexts } from "./patch-text.js";
 import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
 import { resIdEquals, resIdString } from "./resid.js";
 import { ResMap } from "./resmap.js";
@@ -184,6 +186,9 @@ const maxMemoizedText = 4 * 1024 * 1024;
 /** Forgets every parsed file (benchmarks measure cold runs with it). */
 export function clearParsedFiles(): void {
   parsedFiles.clear();
+  readKustomizations.clear();
+  clearPatchTexts();
+  clearAnalysedScalars();
 }
 
 export function parseResourceFile(source: string, file: string): ParsedDocument[] {
@@ -1104,6 +1109,28 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   if (found.length > 1) throw new SlipwayError(`Found multiple kustomization files under: ${dir}`);
   const file = path.posix.join(dir, found[0]!);
   const text = kustomizationText(decodeYamlText(loader.fs.readFile(file), file), file);
+  // The directory as given is kept in the result (k.dir), so it is part of the key.
+  const key = `${dir}\0${file}\0${text}`;
+  let k = readKustomizations.get(key);
+  if (k === undefined) {
+    k = readKustomizationText(text, file, dir);
+    if (readKustomizations.size >= maxParsedFiles) readKustomizations.clear();
+    readKustomizations.set(key, k);
+  }
+  cache.kustomizations.set(dir, k);
+  return k;
+}
+
+/**
+ * Kustomization files read, by directory, file and text. A BuildCache shares them within a build; a cold
+ * Flux run builds each Kustomization with a BuildCache of its own (so that its reads are
+ * recorded, build-cache.ts), and read again the kustomization of every component and base the
+ * builds share (bjw-s home-ops: ~10 ms of a cold check). The file is still read (and recorded);
+ * only the parse is shared. A Kustomization is never changed once read.
+ */
+const readKustomizations = new Map<string, Kustomization>();
+
+function readKustomizationText(text: string, file: string, dir: string): Kustomization {
   const raw = parseYaml(text, file, { allowDuplicateKeys: true });
   if (isMap(raw) && Object.keys(raw).some(isHelmField)) {
     // kustomize hands helm entries to the generator through sigs.k8s.io/yaml (go-yaml v2
@@ -1112,9 +1139,7 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
     if (isMap(asJson))
       for (const key of Object.keys(raw)) if (isHelmField(key)) raw[key] = asJson[key] ?? null;
   }
-  const k = readKustomization(raw, file, dir, (field) => topLevelLine(text, field));
-  cache.kustomizations.set(dir, k);
-  return k;
+  return readKustomization(raw, file, dir, (field) => topLevelLine(text, field));
 }
 
 /**

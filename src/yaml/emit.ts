@@ -352,6 +352,39 @@ function keyForm(rawKey: string): KeyForm {
   return form;
 }
 
+/**
+ * Long scalars' code points and analysis, by text. The same long text is printed again and
+ * again: a Flux Kustomization's inline patch copied into the generated kustomization file of
+ * each Kustomization it patches (bjw-s home-ops: 93 times), a chart's ConfigMap in each release.
+ * Both are functions of the text only, and the writers only read them.
+ */
+const analysed = new Map<string, { cps: number[]; analysis: ScalarAnalysis }>();
+const MIN_ANALYSED = 256;
+let analysedCodePoints = 0;
+const MAX_ANALYSED_CODE_POINTS = 1_000_000;
+
+function analysedScalar(s: string): { cps: number[]; analysis: ScalarAnalysis } | undefined {
+  if (s.length < MIN_ANALYSED) return undefined;
+  let known = analysed.get(s);
+  if (known === undefined) {
+    const cps = codePoints(s);
+    known = { cps, analysis: analyzeScalar(cps) };
+    if (analysedCodePoints + cps.length > MAX_ANALYSED_CODE_POINTS) {
+      analysed.clear();
+      analysedCodePoints = 0;
+    }
+    analysed.set(s, known);
+    analysedCodePoints += cps.length;
+  }
+  return known;
+}
+
+/** Forgets every analysed scalar (benchmarks measure cold runs with it; tests compare with and without). */
+export function clearAnalysedScalars(): void {
+  analysed.clear();
+  analysedCodePoints = 0;
+}
+
 function codePoints(s: string): number[] {
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
@@ -538,8 +571,9 @@ class Emitter {
       this.writeSafePlain(s);
       return;
     }
-    const cps = cpsIn ?? codePoints(s);
-    const a = analysisIn ?? analyzeScalar(cps);
+    const known = cpsIn === undefined ? analysedScalar(s) : undefined;
+    const cps = cpsIn ?? known?.cps ?? codePoints(s);
+    const a = analysisIn ?? known?.analysis ?? analyzeScalar(cps);
     let style = requested;
     if (simpleKey && a.multiline) style = "double";
     if (style === "plain") {

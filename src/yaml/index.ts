@@ -2,6 +2,7 @@
 
 export { withoutDocumentBoms, withoutStreamBom } from "./bom.js";
 export {
+  clearAnalysedScalars,
   type EmitOptions,
   emitYaml,
   emitYamlStream,
