@@ -94,7 +94,7 @@ export interface HelmReleaseContext {
   /** Repository-relative root of a source's artifact when it is local (this repository or mapped). */
   localRoot(ref: ObjectRef): string | undefined;
   /** The artifact view (ignore rules applied, confined) of a local source root. */
-  artifactFs(root: string): FileSystem;
+  artifactFs(root: string, ref: ObjectRef): FileSystem;
   /** Rendered releases kept between runs (src/cache); none: every release renders. */
   renderCache?: RenderCache;
   /** Renders of this run by cache key (LoadPlatformOptions.releaseMemo). */
@@ -587,7 +587,7 @@ function locateChart(
           external: `chart source ${ref.kind} ${ref.namespace}/${ref.name} is not this repository: not rendered (map it to a local directory in slipway.yaml 'sources' to render it)`,
         },
       };
-    const fs = hctx.artifactFs(root);
+    const fs = hctx.artifactFs(root, { kind: ref.kind, namespace: ref.namespace, name: ref.name });
     const sourceDir = path.posix.join(hctx.root, root);
     // source-controller's local chart builder SecureJoins spec.chart to the artifact: `..`
     // stops at its root (`../charts/app` is `charts/app`), never leaves it.
