@@ -23,6 +23,15 @@ import {
 
 export { DEFAULT_EXCLUSIONS, VCS_EXCLUSIONS } from "./sourceignore.js";
 
+/**
+ * How source-controller makes the artifact. "archive" (GitRepository, OCIRepository): every
+ * `.sourceignore` file, spec.ignore, the VCS exclusions and, without patterns, the defaults.
+ * "bucket" (Bucket, bucket_controller.go fetchEtagIndex): objects are filtered by the root
+ * `.sourceignore` (itself left out) and spec.ignore alone, each as a file, and a directory is
+ * there only when an object below it is.
+ */
+export type ArtifactKind = "archive" | "bucket";
+
 /** A source object's `spec.ignore`. */
 export interface SpecIgnore {
   /** The text (undefined or absent: the field is unset). */
@@ -67,6 +76,7 @@ export class SourceArtifactFileSystem implements FileSystem {
     checkout: FileSystem,
     private readonly root: string,
     ignore: SpecIgnore = {},
+    private readonly kind: ArtifactKind = "archive",
   ) {
     const base =
       checkout instanceof ConfinedFileSystem && checkout.roots.length === 1 && checkout.roots[0] === root
@@ -75,7 +85,11 @@ export class SourceArtifactFileSystem implements FileSystem {
     this.base = base;
     const given: IgnorePattern[] = [];
     const texts: string[] = [];
-    for (const file of findSourceIgnoreFiles(base, root)) {
+    const files =
+      kind === "bucket"
+        ? [joinName(root, ".sourceignore")].filter((f) => base.exists(f) && !base.isDirectory(f))
+        : findSourceIgnoreFiles(base, root);
+    for (const file of files) {
       const text = base.readFile(file).toString("utf8");
       texts.push(file, text);
       const dir = path.posix.dirname(file);
@@ -85,9 +99,9 @@ export class SourceArtifactFileSystem implements FileSystem {
     if (ignore.text !== undefined) {
       given.push(...readPatterns(ignore.text, [], { source: ignore.source ?? "spec.ignore" }));
     }
-    this.patterns = artifactPatterns(given);
+    this.patterns = kind === "bucket" ? given : artifactPatterns(given);
     this.inclusions = this.patterns.filter((p) => p.inclusion);
-    this.verdicts = sharedVerdicts(JSON.stringify([root, ignore.text ?? null, texts]));
+    this.verdicts = sharedVerdicts(JSON.stringify([root, ignore.text ?? null, texts, kind]));
   }
 
   /** Whether the rules exclude `abs` itself (a path outside the root is not this artifact's concern). */
@@ -96,7 +110,12 @@ export class SourceArtifactFileSystem implements FileSystem {
     let v = this.verdicts.get(key);
     if (v === undefined) {
       const segs = this.segmentsOf(abs);
-      v = segs !== undefined && decidingPattern(this.patterns, segs, isDir)?.inclusion === false;
+      if (segs === undefined) v = false;
+      else if (this.kind === "bucket")
+        v =
+          (segs.length === 1 && segs[0] === ".sourceignore") ||
+          decidingPattern(this.patterns, segs, false)?.inclusion === false;
+      else v = decidingPattern(this.patterns, segs, isDir)?.inclusion === false;
       this.verdicts.set(key, v);
     }
     return v;
@@ -109,7 +128,15 @@ export class SourceArtifactFileSystem implements FileSystem {
   excludedBy(abs: string): string | undefined {
     if (!this.base.exists(abs) || this.visible(abs)) return undefined;
     const segs = this.segmentsOf(abs);
-    const p = segs && decidingPattern(this.patterns, segs, this.base.isDirectory(abs));
+    if (segs === undefined) return undefined;
+    if (this.kind === "bucket" && this.base.isDirectory(abs)) return "the bucket holding no object below it";
+    if (this.kind === "bucket" && segs.length === 1 && segs[0] === ".sourceignore")
+      return "source-controller, which never puts a bucket's .sourceignore in its artifact";
+    const p = decidingPattern(
+      this.patterns,
+      segs,
+      this.kind === "bucket" ? false : this.base.isDirectory(abs),
+    );
     return p ? describePattern(p) : undefined;
   }
 
@@ -124,6 +151,7 @@ export class SourceArtifactFileSystem implements FileSystem {
    * the directories of what it holds.
    */
   private visible(abs: string, isDir = this.base.isDirectory(abs)): boolean {
+    if (this.kind === "bucket" && isDir) return abs === this.root || this.holdsVisible(abs);
     if (!this.isIgnored(abs, isDir)) return true;
     return isDir && this.holdsIncluded(abs);
   }
@@ -147,6 +175,16 @@ export class SourceArtifactFileSystem implements FileSystem {
       if (this.asked === asked) this.asked = undefined;
       return [...asked].map((p) => ({ path: p, by: this.excludedBy(p) ?? "" }));
     };
+  }
+
+  /** A bucket has objects, no directories: a directory is there when an object below it is. */
+  private holdsVisible(dir: string): boolean {
+    let v = this.below.get(dir);
+    if (v === undefined) {
+      v = this.base.readDir(dir).some((name) => this.visible(joinName(dir, name)));
+      this.below.set(dir, v);
+    }
+    return v;
   }
 
   private holdsIncluded(dir: string): boolean {

@@ -23,7 +23,7 @@ import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { InRepoLinksFileSystem } from "../fs/in-repo-links.js";
 import { relativePath } from "../fs/posix-path.js";
-import { SourceArtifactFileSystem, type SpecIgnore } from "../fs/source-artifact.js";
+import { type ArtifactKind, SourceArtifactFileSystem, type SpecIgnore } from "../fs/source-artifact.js";
 import { CoveredFileSystem } from "../fs/tree-digest.js";
 import { MIN_JOBS_FOR_WORKERS } from "../helm/pool/index.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
@@ -577,7 +577,7 @@ function renderFluxWith(
       const root = localSourceRoot(ctx, d, ref);
       return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`)
         ? undefined
-        : { fs: artifactFs(ctx, root, state.ignoreOf(ref)), root: toAbsolute(ctx.root, root) };
+        : { fs: artifactFs(ctx, root, state.ignoreOf(ref), ref.kind), root: toAbsolute(ctx.root, root) };
     }),
     providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
     converge,
@@ -594,7 +594,7 @@ function renderFluxWith(
       const root = localSourceRoot(ctx, d, ref);
       return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`) ? undefined : root;
     },
-    artifactFs: (root, ref) => artifactFs(ctx, root, state.ignoreOf(ref)),
+    artifactFs: (root, ref) => artifactFs(ctx, root, state.ignoreOf(ref), ref.kind),
     ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
     ...(ctx.releaseMemo ? { releaseMemo: ctx.releaseMemo } : {}),
     secretsOf: (o) => ctx.secretsOf.get(o),
@@ -1116,23 +1116,30 @@ function exclusionsText(ctx: RenderContext, missed: Array<{ path: string; by: st
  * What Flux can read of a source: the files source-controller puts in its artifact, which
  * depend on the source object's spec.ignore (one view per root and spec.ignore).
  */
-function artifactFs(ctx: RenderContext, sourceRoot: string, ignore?: SpecIgnore): FileSystem {
-  const key = viewKey(sourceRoot, ignore);
+function artifactFs(
+  ctx: RenderContext,
+  sourceRoot: string,
+  ignore?: SpecIgnore,
+  sourceKind?: string,
+): FileSystem {
+  const kind = sourceKind === "Bucket" ? "bucket" : "archive";
+  const key = viewKey(sourceRoot, ignore, kind);
   let fs = ctx.artifacts.get(key);
   if (!fs) {
-    fs = new SourceArtifactFileSystem(ctx.fs, toAbsolute(ctx.root, sourceRoot), ignore);
+    fs = new SourceArtifactFileSystem(ctx.fs, toAbsolute(ctx.root, sourceRoot), ignore, kind);
     ctx.artifacts.set(key, fs);
   }
   return fs;
 }
 
-function viewKey(sourceRoot: string, ignore: SpecIgnore | undefined): string {
-  return ignore?.text === undefined ? sourceRoot : `${sourceRoot}\0${ignore.text}`;
+function viewKey(sourceRoot: string, ignore: SpecIgnore | undefined, kind: ArtifactKind = "archive"): string {
+  const base = kind === "bucket" ? `${sourceRoot}\0bucket` : sourceRoot;
+  return ignore?.text === undefined ? base : `${base}\0${ignore.text}`;
 }
 
 /** The artifact a Kustomization's source gives it (its root resolved). */
 function kustomizationFs(ctx: RenderContext, k: FluxKustomization): FileSystem {
-  return artifactFs(ctx, k.sourceRoot!, ignoreOf.get(k));
+  return artifactFs(ctx, k.sourceRoot!, ignoreOf.get(k), k.sourceRef.kind);
 }
 
 /** The spec.ignore of each Kustomization's source, as resolveSource found it. */

@@ -5,14 +5,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
-import { SourceArtifactFileSystem, type SpecIgnore } from "../../src/fs/source-artifact.js";
+import {
+  type ArtifactKind,
+  SourceArtifactFileSystem,
+  type SpecIgnore,
+} from "../../src/fs/source-artifact.js";
 import { decidingPattern, parsePattern, readPatterns } from "../../src/fs/sourceignore.js";
 
 const x = "x\n";
 
 /** Every path the artifact holds below /r, files and directories (directories with a slash). */
-function artifact(files: Record<string, string>, ignore?: SpecIgnore): string[] {
-  const fs = new SourceArtifactFileSystem(new MemoryFileSystem(files), "/r", ignore);
+function artifact(files: Record<string, string>, ignore?: SpecIgnore, kind?: ArtifactKind): string[] {
+  const fs = new SourceArtifactFileSystem(new MemoryFileSystem(files), "/r", ignore, kind);
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of fs.readDir(dir)) {
@@ -190,5 +194,27 @@ describe("what the artifact holds: .sourceignore files, spec.ignore and the defa
       "/r",
     );
     expect(byFile.excludedBy("/r/config/crd/standard")).toBe("'crd/' (config/.sourceignore, line 2)");
+  });
+
+  it("a Bucket: the root .sourceignore (left out itself) and spec.ignore only, no VCS or default exclusions", () => {
+    const files = {
+      "/r/.sourceignore": "docs/\n",
+      "/r/.gitignore": x,
+      "/r/.sops.yaml": x,
+      "/r/logo.png": x,
+      "/r/docs/readme.md": x,
+      "/r/apps/.sourceignore": "*.yaml\n",
+      "/r/apps/a.yaml": x,
+      "/r/empty/.keep": x,
+    };
+    expect(artifact(files, { text: "empty/\n" }, "bucket")).toEqual([
+      ".gitignore",
+      ".sops.yaml",
+      "apps/",
+      "apps/.sourceignore",
+      "apps/a.yaml",
+      "logo.png",
+    ]);
+    expect(artifact(files, undefined, "archive")).toContain("empty/");
   });
 });
