@@ -15,6 +15,7 @@ import type { FileSystem } from "./filesystem.js";
 import { joinName, relativePath } from "./posix-path.js";
 import {
   artifactPatterns,
+  BUILT_IN,
   decidingPattern,
   describePattern,
   type IgnorePattern,
@@ -22,6 +23,9 @@ import {
 } from "./sourceignore.js";
 
 export { DEFAULT_EXCLUSIONS, VCS_EXCLUSIONS } from "./sourceignore.js";
+
+/** The VCS and default exclusions alone: what the artifact would leave out without patterns. */
+const DEFAULT_PATTERNS = artifactPatterns([]);
 
 /**
  * How source-controller makes the artifact. "archive" (GitRepository, OCIRepository): every
@@ -119,6 +123,22 @@ export class SourceArtifactFileSystem implements FileSystem {
       this.verdicts.set(key, v);
     }
     return v;
+  }
+
+  /**
+   * When patterns of `.sourceignore` files or spec.ignore replace the default exclusions and one
+   * of those would leave the file `abs` out: that default pattern, described, and where the
+   * replacing patterns come from. A `.sops.yaml` read by a generated kustomization then fails
+   * the build in Flux too, which surprises whoever wrote only an `!/kubernetes`.
+   */
+  defaultExclusionLifted(abs: string): { pattern: string; replacedBy: string } | undefined {
+    if (this.kind === "bucket") return undefined;
+    const segs = this.segmentsOf(abs);
+    const replacing = this.patterns.find((p) => p.origin?.source !== BUILT_IN);
+    if (segs === undefined || replacing === undefined || this.isIgnored(abs, false)) return undefined;
+    const p = decidingPattern(DEFAULT_PATTERNS, segs, false);
+    if (p === undefined || p.inclusion) return undefined;
+    return { pattern: `'${p.text}'`, replacedBy: replacing.origin?.source ?? "spec.ignore" };
   }
 
   /**

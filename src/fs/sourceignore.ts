@@ -216,10 +216,12 @@ export function decidingPattern(
  * exclusions, then the given patterns, or the default exclusions when none is given.
  */
 export function artifactPatterns(given: readonly IgnorePattern[]): IgnorePattern[] {
-  const fixed = (lines: string[]) =>
-    lines.map((l) => parsePattern(l, [], { source: "source-controller's built-in exclusions" }));
+  const fixed = (lines: string[]) => lines.map((l) => parsePattern(l, [], { source: BUILT_IN }));
   return [...fixed(VCS_EXCLUSIONS), ...(given.length === 0 ? fixed(DEFAULT_EXCLUSIONS) : given)];
 }
+
+/** The origin of the VCS and default exclusions. */
+export const BUILT_IN = "source-controller's built-in exclusions";
 
 /** How a message names the pattern that excluded a path. */
 export function describePattern(p: IgnorePattern): string {

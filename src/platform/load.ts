@@ -1100,7 +1100,15 @@ function build(ctx: RenderContext, p: Pending): boolean {
   } catch (err) {
     fail(k, err);
     const missed = excluded?.() ?? [];
-    if (missed.length > 0) k.errors[k.errors.length - 1]!.message += exclusionsText(ctx, missed);
+    const e = k.errors[k.errors.length - 1]!;
+    if (missed.length > 0) e.message += exclusionsText(ctx, missed);
+    const file = e.file !== undefined ? toAbsolute(ctx.root, e.file) : undefined;
+    const lifted =
+      file !== undefined && view instanceof SourceArtifactFileSystem
+        ? view.defaultExclusionLifted(file)
+        : undefined;
+    if (lifted)
+      e.message += `; ${relative(ctx.root, file!)} is in the artifact because the patterns of ${lifted.replacedBy} replace source-controller's default exclusions (${lifted.pattern} would leave it out)`;
     return false;
   }
 }

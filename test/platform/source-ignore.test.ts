@@ -159,4 +159,22 @@ patches:
     const p = loadMemoryPlatform(repo());
     expect(p.clusters[0]!.kustomizations[0]!.errors).toEqual([]);
   });
+
+  it("a .sops.yaml in a path without kustomization.yaml fails as in Flux, saying the defaults are replaced", () => {
+    // kustomize-controller's generated kustomization lists every .yaml file that is in the
+    // artifact; the default exclusions would have left .sops.yaml out, spec.ignore does not.
+    const p = loadMemoryPlatform(
+      repo({
+        "kubernetes/plain/.sops.yaml": "creation_rules:\n  - age: age1xyz\n",
+        "kubernetes/plain/app.yaml": cm("plain"),
+        "kubernetes/flux-system/plain.yaml": kustomization("plain", "./kubernetes/plain", "flux-system"),
+        "kubernetes/flux-system/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-sync.yaml\n  - apps.yaml\n  - plain.yaml\n",
+      }),
+    );
+    const plain = p.clusters[0]!.kustomizations.find((k) => k.name === "plain")!;
+    expect(plain.errors.map((e) => e.message)).toEqual([
+      "failed to decode Kubernetes YAML from /repo/kubernetes/plain/.sops.yaml: missing Resource metadata: 'kind' is required; kubernetes/plain/.sops.yaml is in the artifact because the patterns of spec.ignore of GitRepository flux-system/flux-system (kubernetes/flux-system/gotk-sync.yaml:1) replace source-controller's default exclusions ('**/.sops.yaml' would leave it out)",
+    ]);
+  });
 });
