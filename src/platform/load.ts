@@ -594,7 +594,11 @@ function renderFluxWith(
       const root = localSourceRoot(ctx, d, ref);
       return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`) ? undefined : root;
     },
-    artifactFs: (root, ref) => artifactFs(ctx, root, state.ignoreOf(ref), ref.kind),
+    artifactView: (root, ref) => {
+      const ignore = state.ignoreOf(ref);
+      const kind = ref.kind === "Bucket" ? "bucket" : "archive";
+      return { fs: artifactFs(ctx, root, ignore, ref.kind), key: viewKey(root, ignore, kind) };
+    },
     ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
     ...(ctx.releaseMemo ? { releaseMemo: ctx.releaseMemo } : {}),
     secretsOf: (o) => ctx.secretsOf.get(o),

@@ -177,4 +177,39 @@ patches:
       "failed to decode Kubernetes YAML from /repo/kubernetes/plain/.sops.yaml: missing Resource metadata: 'kind' is required; kubernetes/plain/.sops.yaml is in the artifact because the patterns of spec.ignore of GitRepository flux-system/flux-system (kubernetes/flux-system/gotk-sync.yaml:1) replace source-controller's default exclusions ('**/.sops.yaml' would leave it out)",
     ]);
   });
+
+  it("a HelmRelease's chart from a GitRepository is read from that source's artifact", () => {
+    const release = (name: string, source: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: ./charts/demo
+      sourceRef:
+        kind: GitRepository
+        name: ${source}
+        namespace: flux-system
+`;
+    const p = loadMemoryPlatform(
+      repo({
+        "kubernetes/apps/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - narrow.yaml\n  - wide.yaml\n",
+        "kubernetes/apps/narrow.yaml": release("narrow", "flux-system"),
+        "kubernetes/apps/wide.yaml": release("wide", "wide"),
+        "charts/demo/Chart.yaml": "apiVersion: v2\nname: demo\nversion: 0.1.0\n",
+        "charts/demo/templates/cm.yaml":
+          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+      }),
+    );
+    const releases = Object.fromEntries(p.clusters[0]!.helmReleases.map((h) => [h.name, h]));
+    expect(names(releases.wide!.resources ?? [])).toEqual(["wide"]);
+    expect(releases.narrow!.resources ?? []).toEqual([]);
+    expect(releases.narrow!.errors?.map((e) => e.message)).toEqual([
+      "HelmRelease default/narrow: chart directory charts/demo is not in the source artifact: excluded by '/*' (spec.ignore of GitRepository flux-system/flux-system (kubernetes/flux-system/gotk-sync.yaml:1), line 2)",
+    ]);
+  });
 });
