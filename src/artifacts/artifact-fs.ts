@@ -10,15 +10,14 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import ignore, { type Ignore } from "ignore";
 import type { FileSystem } from "../fs/filesystem.js";
-import { DEFAULT_EXCLUSIONS, VCS_EXCLUSIONS } from "../fs/source-artifact.js";
+import { artifactPatterns, decidingPattern } from "../fs/sourceignore.js";
 import type { ArtifactFile, ArtifactTree } from "./tree.js";
 
-const EXCLUDED = [...VCS_EXCLUSIONS, ...DEFAULT_EXCLUSIONS];
+/** VCS and default exclusions, matched as source-controller does (case-sensitive, go-git's rules). */
+const EXCLUDED = artifactPatterns([]);
 
 export class ArtifactFileSystem implements FileSystem {
-  private readonly rules: Ignore = ignore().add(EXCLUDED);
   private contentDigest: string | undefined;
 
   constructor(
@@ -36,14 +35,14 @@ export class ArtifactFileSystem implements FileSystem {
     return rel;
   }
 
+  /**
+   * Without a re-including pattern, a path below an excluded directory is excluded too (each
+   * exclusion matching a directory matches what is below it), so checking the path is enough.
+   */
   private excluded(rel: string): boolean {
+    if (rel === "") return false;
     const parts = rel.split("/");
-    for (let i = 1; i <= parts.length; i++) {
-      const p = parts.slice(0, i).join("/");
-      const isDir = i < parts.length || this.tree.dirs.has(p);
-      if (this.rules.ignores(isDir ? `${p}/` : p)) return true;
-    }
-    return false;
+    return decidingPattern(EXCLUDED, parts, this.tree.dirs.has(rel)) !== undefined;
   }
 
   file(abs: string): ArtifactFile | undefined {

@@ -8,7 +8,8 @@
  * Kustomization that fails at the head and did not change fails at the base the same way.
  *
  * A change to slipway.yaml or to a `.sourceignore` file changes what every build sees: then
- * nothing is reused.
+ * nothing is reused. A change to a source's spec.ignore changes what the builds of that source
+ * see: it is one of their inputs.
  */
 import * as path from "node:path";
 import { confinedView } from "../fs/confined.js";
@@ -125,6 +126,7 @@ function sameInputs(a: KustomizationInputs, b: KustomizationInputs): boolean {
     a.sourceRoot === b.sourceRoot &&
     a.variables === b.variables &&
     a.profile === b.profile &&
+    a.ignore === b.ignore &&
     a.artifact === b.artifact
   );
 }

@@ -1,82 +1,55 @@
-import * as path from "node:path";
-import ignore, { type Ignore } from "ignore";
-import { ConfinedFileSystem } from "./confined.js";
-import type { FileSystem } from "./filesystem.js";
-import { joinName, relativePath } from "./posix-path.js";
-
 /**
- * source-controller's view of a Git repository: what a Flux Kustomization can read is the
- * artifact, not the checkout. `.sourceignore` files (gitignore syntax, each scoped to its own
- * directory) exclude paths; when a repository has none, Flux's default exclusions apply
- * (CI configs, images, archives, `.sops.yaml`, ...). VCS metadata is always excluded.
+ * source-controller's view of a Git (or OCI) source: what a Flux Kustomization can read is the
+ * artifact, not the checkout. The patterns of the `.sourceignore` files and of the source's
+ * `spec.ignore` exclude paths, and when they give none Flux's default exclusions apply (CI
+ * configs, images, archives, `.sops.yaml`, ...); VCS metadata is excluded unless a pattern
+ * re-includes it. How they combine and match: src/fs/sourceignore.ts.
  *
  * Confinement, as kustomize-controller builds: nothing outside the root can be read (its
  * secure file system refuses such paths), and symbolic links do not exist (source-controller
  * archives regular files and directories only), so no link can lead out of the repository.
  */
-/** What source-controller always leaves out of an artifact: VCS metadata. */
-export const VCS_EXCLUSIONS = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
-/** Its default exclusions, applied when no `.sourceignore` or `spec.ignore` says otherwise. */
-export const DEFAULT_EXCLUSIONS = [
-  "*.jpg",
-  "*.jpeg",
-  "*.gif",
-  "*.png",
-  "*.wmv",
-  "*.flv",
-  "*.tar.gz",
-  "*.zip",
-  ".github/",
-  ".circleci/",
-  ".travis.yml",
-  ".gitlab-ci.yml",
-  "appveyor.yml",
-  ".drone.yml",
-  "cloudbuild.yaml",
-  "codeship-services.yml",
-  "codeship-steps.yml",
-  "**/.goreleaser.yml",
-  "**/.sops.yaml",
-  "**/.flux.yaml",
-];
+import * as path from "node:path";
+import { ConfinedFileSystem } from "./confined.js";
+import type { FileSystem } from "./filesystem.js";
+import { joinName, relativePath } from "./posix-path.js";
+import {
+  artifactPatterns,
+  BUILT_IN,
+  decidingPattern,
+  describePattern,
+  type IgnorePattern,
+  readPatterns,
+} from "./sourceignore.js";
 
-interface Scope {
-  dir: string;
-  rules: Ignore;
-  /**
-   * Strings one of which a path (lower-cased) holds whenever the rules can exclude it; undefined
-   * when the rules are not all of the plain shapes `needlesOf` reads.
-   */
-  needles?: string[];
-}
+export { DEFAULT_EXCLUSIONS, VCS_EXCLUSIONS } from "./sourceignore.js";
+
+/** The VCS and default exclusions alone: what the artifact would leave out without patterns. */
+const DEFAULT_PATTERNS = artifactPatterns([]);
 
 /**
- * For rules that are literal names, `*.ext` or `**\/name`, with or without a trailing `/`
- * (source-controller's fixed exclusions): the literal part of each. A path such a rule matches
- * has a segment that ends with (or is) that literal, so the path holds it. Case: `ignore` matches
- * case-insensitively by a JavaScript regular expression with the `i` flag and without `u`, under
- * which an ASCII pattern character matches only that ASCII letter in either case, so the
- * literal is in the path once both are lower-cased. Answering "not excluded" for a path holding
- * none of them spares running every rule's expression over it, and every parent directory's
- * (~700 paths of a home-ops repository in a cold run, each in unoptimised code).
+ * How source-controller makes the artifact. "archive" (GitRepository, OCIRepository): every
+ * `.sourceignore` file, spec.ignore, the VCS exclusions and, without patterns, the defaults.
+ * "bucket" (Bucket, bucket_controller.go fetchEtagIndex): objects are filtered by the root
+ * `.sourceignore` (itself left out) and spec.ignore alone, each as a file, and a directory is
+ * there only when an object below it is.
  */
-function needlesOf(patterns: readonly string[]): string[] | undefined {
-  const needles: string[] = [];
-  for (const p of patterns) {
-    let literal = p.startsWith("**/") ? p.slice(3) : p.startsWith("*") ? p.slice(1) : p;
-    if (literal.endsWith("/")) literal = literal.slice(0, -1);
-    if (literal === "" || /[^A-Za-z0-9._-]/.test(literal)) return undefined;
-    needles.push(literal.toLowerCase());
-  }
-  return needles;
+export type ArtifactKind = "archive" | "bucket";
+
+/** A source object's `spec.ignore`. */
+export interface SpecIgnore {
+  /** The text (undefined or absent: the field is unset). */
+  text?: string;
+  /** How messages name it: "spec.ignore of GitRepository flux-system/apps (clusters/dev/sync.yaml)". */
+  source?: string;
 }
 
 /**
  * Verdicts by the rules that gave them: a verdict is a function of the path, whether it is a
- * directory, the root and the rules (each `.sourceignore` file's directory and text, the extra
- * lines), never of what else the tree holds. The two revisions of a diff (and the loads of a
- * long-running process) whose rules are the same share their verdicts instead of matching
- * every path of the repository against every pattern again.
+ * directory, the root and the rules (each `.sourceignore` file's directory and text, the
+ * spec.ignore text), never of what else the tree holds. The two revisions of a diff (and the
+ * loads of a long-running process) whose rules are the same share their verdicts instead of
+ * matching every path of the repository against every pattern again.
  */
 const verdictsByRules = new Map<string, Map<string, boolean>>();
 const MAX_RULE_SETS = 8;
@@ -92,73 +65,164 @@ function sharedVerdicts(signature: string): Map<string, boolean> {
 }
 
 export class SourceArtifactFileSystem implements FileSystem {
-  private readonly scopes: Scope[];
+  /** VCS exclusions, then the files' and spec.ignore's patterns (or the defaults): the last matching decides. */
+  readonly patterns: readonly IgnorePattern[];
+  private readonly inclusions: readonly IgnorePattern[];
   private readonly verdicts: Map<string, boolean>;
+  private readonly below = new Map<string, boolean>();
+  /** Paths the checkout has and the artifact leaves out that were asked for, while recording. */
+  private asked: Set<string> | undefined;
   /** The repository without symbolic links, refusing reads outside the root. */
   private readonly base: FileSystem;
 
-  /** `root`: absolute path of the artifact (the repository root). `extra`: GitRepository spec.ignore lines. */
+  /** `root`: absolute path of the artifact (the source's root). `ignore`: the source's spec.ignore. */
   constructor(
     checkout: FileSystem,
     private readonly root: string,
-    extra: string[] = [],
+    ignore: SpecIgnore = {},
+    private readonly kind: ArtifactKind = "archive",
   ) {
     const base =
       checkout instanceof ConfinedFileSystem && checkout.roots.length === 1 && checkout.roots[0] === root
         ? checkout
         : new ConfinedFileSystem(checkout, [root]);
     this.base = base;
-    const found = findSourceIgnoreFiles(base, root);
-    const rootPatterns = [
-      ...VCS_EXCLUSIONS,
-      ...(found.length === 0 && extra.length === 0 ? DEFAULT_EXCLUSIONS : []),
-    ];
-    const rootRules = ignore().add(rootPatterns);
-    rootRules.add(extra);
-    this.scopes = [
-      { dir: root, rules: rootRules, ...(extra.length === 0 ? { needles: needlesOf(rootPatterns) } : {}) },
-    ];
+    const given: IgnorePattern[] = [];
     const texts: string[] = [];
-    for (const file of found) {
+    const files =
+      kind === "bucket"
+        ? [joinName(root, ".sourceignore")].filter((f) => base.exists(f) && !base.isDirectory(f))
+        : findSourceIgnoreFiles(base, root);
+    for (const file of files) {
       const text = base.readFile(file).toString("utf8");
       texts.push(file, text);
-      this.scopes.push({ dir: path.posix.dirname(file), rules: ignore().add(text) });
+      const dir = path.posix.dirname(file);
+      const domain = dir === root ? [] : relativePath(root, dir).split("/");
+      given.push(...readPatterns(text, domain, { source: relativePath(root, file) }));
     }
-    this.verdicts = sharedVerdicts(JSON.stringify([root, extra, texts]));
+    if (ignore.text !== undefined) {
+      given.push(...readPatterns(ignore.text, [], { source: ignore.source ?? "spec.ignore" }));
+    }
+    this.patterns = kind === "bucket" ? given : artifactPatterns(given);
+    this.inclusions = this.patterns.filter((p) => p.inclusion);
+    this.verdicts = sharedVerdicts(JSON.stringify([root, ignore.text ?? null, texts, kind]));
   }
 
-  /** Whether the artifact leaves `abs` out (a path outside the root is not this artifact's concern). */
+  /** Whether the rules exclude `abs` itself (a path outside the root is not this artifact's concern). */
   isIgnored(abs: string, isDir = this.base.isDirectory(abs)): boolean {
     const key = `${abs}\0${isDir}`;
     let v = this.verdicts.get(key);
     if (v === undefined) {
-      v = this.compute(abs, isDir);
+      const segs = this.segmentsOf(abs);
+      if (segs === undefined) v = false;
+      else if (this.kind === "bucket")
+        v =
+          (segs.length === 1 && segs[0] === ".sourceignore") ||
+          decidingPattern(this.patterns, segs, false)?.inclusion === false;
+      else v = decidingPattern(this.patterns, segs, isDir)?.inclusion === false;
       this.verdicts.set(key, v);
     }
     return v;
   }
 
-  private compute(abs: string, isDir: boolean): boolean {
-    if (abs === this.root || !abs.startsWith(`${this.root}/`)) return false;
-    const parent = path.posix.dirname(abs);
-    if (parent !== this.root && this.isIgnored(parent, true)) return true;
-    for (const s of this.scopes) {
-      if (abs !== s.dir && abs.startsWith(s.dir === "/" ? "/" : `${s.dir}/`)) {
-        const rel = relativePath(s.dir, abs) + (isDir ? "/" : "");
-        if (s.needles !== undefined) {
-          const lower = rel.toLowerCase();
-          if (!s.needles.some((n) => lower.includes(n))) continue;
-        }
-        if (s.rules.ignores(rel)) return true;
-      }
+  /**
+   * When patterns of `.sourceignore` files or spec.ignore replace the default exclusions and one
+   * of those would leave the file `abs` out: that default pattern, described, and where the
+   * replacing patterns come from. A `.sops.yaml` read by a generated kustomization then fails
+   * the build in Flux too, which surprises whoever wrote only an `!/kubernetes`.
+   */
+  defaultExclusionLifted(abs: string): { pattern: string; replacedBy: string } | undefined {
+    if (this.kind === "bucket") return undefined;
+    const segs = this.segmentsOf(abs);
+    const replacing = this.patterns.find((p) => p.origin?.source !== BUILT_IN);
+    if (segs === undefined || replacing === undefined || this.isIgnored(abs, false)) return undefined;
+    const p = decidingPattern(DEFAULT_PATTERNS, segs, false);
+    if (p === undefined || p.inclusion) return undefined;
+    return { pattern: `'${p.text}'`, replacedBy: replacing.origin?.source ?? "spec.ignore" };
+  }
+
+  /**
+   * Why an existing path is not in the artifact: the pattern that excludes it, described. Undefined
+   * when the path is in the artifact or not in the checkout at all.
+   */
+  excludedBy(abs: string): string | undefined {
+    if (!this.base.exists(abs) || this.visible(abs)) return undefined;
+    const segs = this.segmentsOf(abs);
+    if (segs === undefined) return undefined;
+    if (this.kind === "bucket" && this.base.isDirectory(abs)) return "the bucket holding no object below it";
+    if (this.kind === "bucket" && segs.length === 1 && segs[0] === ".sourceignore")
+      return "source-controller, which never puts a bucket's .sourceignore in its artifact";
+    const p = decidingPattern(
+      this.patterns,
+      segs,
+      this.kind === "bucket" ? false : this.base.isDirectory(abs),
+    );
+    return p ? describePattern(p) : undefined;
+  }
+
+  private segmentsOf(abs: string): string[] | undefined {
+    if (abs === this.root || !abs.startsWith(this.root === "/" ? "/" : `${this.root}/`)) return undefined;
+    return relativePath(this.root, abs).split("/");
+  }
+
+  /**
+   * Whether the artifact holds `abs`. An excluded directory is there still when something below
+   * it is not excluded: the archive walk does not skip excluded directories, and untarring makes
+   * the directories of what it holds.
+   */
+  private visible(abs: string, isDir = this.base.isDirectory(abs)): boolean {
+    if (this.kind === "bucket" && isDir) return abs === this.root || this.holdsVisible(abs);
+    if (!this.isIgnored(abs, isDir)) return true;
+    return isDir && this.holdsIncluded(abs);
+  }
+
+  /** `visible` for what a reader asks: a miss that the checkout has is remembered while recording. */
+  private answer(abs: string, isDir?: boolean): boolean {
+    const v = this.visible(abs, isDir);
+    if (!v && this.asked) this.asked.add(abs);
+    return v;
+  }
+
+  /**
+   * Starts remembering the paths a reader asks for that the checkout has and the artifact
+   * leaves out; the function returned stops and gives them, each with the pattern that
+   * excludes it. A failed build names them: "no such file" alone hides that the file is there.
+   */
+  recordExclusions(): () => Array<{ path: string; by: string }> {
+    const asked = new Set<string>();
+    this.asked = asked;
+    return () => {
+      if (this.asked === asked) this.asked = undefined;
+      return [...asked].map((p) => ({ path: p, by: this.excludedBy(p) ?? "" }));
+    };
+  }
+
+  /** A bucket has objects, no directories: a directory is there when an object below it is. */
+  private holdsVisible(dir: string): boolean {
+    let v = this.below.get(dir);
+    if (v === undefined) {
+      v = this.base.readDir(dir).some((name) => this.visible(joinName(dir, name)));
+      this.below.set(dir, v);
     }
-    return false;
+    return v;
+  }
+
+  private holdsIncluded(dir: string): boolean {
+    let v = this.below.get(dir);
+    if (v === undefined) {
+      const segs = this.segmentsOf(dir) ?? [];
+      v =
+        this.inclusions.some((p) => mayMatchBelow(p, segs)) &&
+        this.base.readDir(dir).some((name) => this.visible(joinName(dir, name)));
+      this.below.set(dir, v);
+    }
+    return v;
   }
 
   readFile(p: string): Buffer {
-    if (this.base.exists(p) && this.isIgnored(p, false)) {
+    if (this.base.exists(p) && !this.answer(p, false)) {
       const err = new Error(
-        `ENOENT: no such file or directory, open '${p}' (excluded from the source artifact)`,
+        `ENOENT: no such file or directory, open '${p}' (excluded from the source artifact by ${this.excludedBy(p)})`,
       ) as NodeJS.ErrnoException;
       err.code = "ENOENT";
       throw err;
@@ -166,13 +230,13 @@ export class SourceArtifactFileSystem implements FileSystem {
     return this.base.readFile(p);
   }
   exists(p: string): boolean {
-    return this.base.exists(p) && !this.isIgnored(p);
+    return this.base.exists(p) && this.answer(p);
   }
   isDirectory(p: string): boolean {
-    return this.base.isDirectory(p) && !this.isIgnored(p, true);
+    return this.base.isDirectory(p) && this.answer(p, true);
   }
   readDir(p: string): string[] {
-    return this.base.readDir(p).filter((name) => !this.isIgnored(joinName(p, name)));
+    return this.base.readDir(p).filter((name) => this.visible(joinName(p, name)));
   }
   /** The symbolic links of `p` the artifact would hold were it to hold links (not ignored). */
   linksIn(p: string): string[] {
@@ -189,7 +253,49 @@ export class SourceArtifactFileSystem implements FileSystem {
   }
 }
 
+/**
+ * Whether an inclusion pattern can match something below the directory `dir` (segments below
+ * the root): false only when its domain or a leading literal segment rules every such path out,
+ * which spares walking an excluded tree (`/*` then `!/kubernetes`: only `kubernetes/` is walked).
+ */
+function mayMatchBelow(p: IgnorePattern, dir: readonly string[]): boolean {
+  const n = Math.min(p.domain.length, dir.length);
+  for (let i = 0; i < n; i++) if (p.domain[i] !== dir[i]) return false;
+  if (!p.anchored || dir.length <= p.domain.length) return true;
+  const rest = dir.slice(p.domain.length);
+  let j = 0;
+  for (const seg of p.segments) {
+    if (seg === "") continue;
+    if (j >= rest.length || seg.includes("*") || /[?[\\]/.test(seg)) return true;
+    if (seg !== rest[j]) return false;
+    j++;
+  }
+  return true;
+}
+
+/**
+ * The `.sourceignore` files below `root`, in the order fluxcd/pkg `LoadIgnorePatterns` reads
+ * them: a directory's own file, then its subdirectories' in name order (depth first). Quirk
+ * kept from before: nothing below `node_modules` is read (on disk it is mostly not in Git).
+ */
 function findSourceIgnoreFiles(fs: FileSystem, root: string): string[] {
+  return unsortedSourceIgnoreFiles(fs, root).sort(walkOrder);
+}
+
+/** Go's walk order of paths: segment by segment, by bytes (a directory before its contents). */
+function walkOrder(a: string, b: string): number {
+  const x = a.split("/");
+  const y = b.split("/");
+  // Compare the directories; every path ends in the same name.
+  x.pop();
+  y.pop();
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return Buffer.compare(Buffer.from(x[i]!), Buffer.from(y[i]!));
+  }
+  return x.length - y.length;
+}
+
+function unsortedSourceIgnoreFiles(fs: FileSystem, root: string): string[] {
   // A file system that knows its paths (a Git revision) answers without the walk.
   const named = fs.filesNamed?.(root, ".sourceignore");
   if (named !== undefined) {

@@ -31,7 +31,7 @@ import {
 } from "./chart.js";
 import { slogLine } from "./slog.js";
 import { GoMap } from "./template/value.js";
-import { readRawYaml, readValuesDocuments, valuesText, YamlError, yamlText } from "./yaml.js";
+import { readRawYaml, readValuesBytes, readValuesDocuments, YamlError, yamlText } from "./yaml.js";
 
 /** Helm's archive.MaxDecompressedChartSize (100 MiB) and MaxDecompressedFileSize (5 MiB). */
 export const MAX_CHART_SIZE = 100 * 1024 * 1024;
@@ -299,7 +299,7 @@ export function loadChartFiles(
     } else if (name === "values.yaml") {
       try {
         const where = `${chartPath}values.yaml`;
-        values = readValues(valuesText(f.data, where), where);
+        values = readValuesBytes(f.data, where, readValues);
       } catch (e) {
         if (e instanceof SlipwayError) {
           throw new ChartLoadError(`cannot load values.yaml: ${e.message}`, {

@@ -16,7 +16,7 @@ import {
   StrvalsError,
 } from "./strvals.js";
 import { GoMap } from "./template/value.js";
-import { mergeMaps, readValuesDocuments, valuesText } from "./yaml.js";
+import { mergeMaps, readValuesBytes, readValuesDocuments } from "./yaml.js";
 
 export interface ValuesFile {
   /** the name errors use (the path as given) */
@@ -49,7 +49,8 @@ export function composeUserValues(opts: ValueOptions): GoMap {
   for (const f of opts.files ?? []) {
     let current: GoMap;
     try {
-      current = readValuesDocuments(typeof f.text === "string" ? f.text : valuesText(f.text, f.name), f.name);
+      current =
+        typeof f.text === "string" ? readValuesDocuments(f.text, f.name) : readValuesBytes(f.text, f.name);
     } catch (e) {
       if (e instanceof SlipwayError) {
         throw new ValuesError(`failed to parse ${f.name}: ${e.message}`, {

@@ -45,6 +45,7 @@ import { MAX_YAML_DEPTH, parseAllDocumentsWithin, YamlNestingError } from "../ya
 import { formatFloat } from "./template/ftoa.js";
 import { quote } from "./template/quote.js";
 import { GoMap, type GoValue } from "./template/value.js";
+import { decodeUtf16Yaml, hasSeparatorLine, utf16Order, yamlReaderBytes } from "./utf16.js";
 
 /** A go-yaml v2 integer (int, int64 or uint64 in Go). */
 export class RawInt {
@@ -704,25 +705,61 @@ export function readValuesDocuments(text: string, file = "<input>"): GoMap {
     throw rewrap(e, "error reading yaml document: ");
   }
   for (const doc of docs) {
-    let v: GoValue;
-    try {
-      v = readYaml(doc.text, file, doc.line);
-    } catch (e) {
-      // sigs.k8s.io/yaml: go-yaml's own errors gain the JSON step's prefix, the JSON step's have it.
-      const json = e instanceof YamlError && e.message.startsWith("error converting YAML to JSON: ");
-      throw rewrap(e, `cannot unmarshal yaml document: ${json ? "" : "error converting YAML to JSON: "}`);
-    }
-    if (v === null) continue;
-    if (!(v instanceof GoMap)) {
-      const what = Array.isArray(v) ? "array" : typeof v === "string" ? "string" : typeof v;
-      throw new YamlError(
-        `cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${what === "boolean" ? "bool" : what} into Go value of type map[string]interface {}`,
-        { file, line: doc.line },
-      );
-    }
-    values = mergeMaps(values, v);
+    const v = valuesOfDocument(doc.text, file, doc.line);
+    if (v !== null) values = mergeMaps(values, v);
   }
   return values;
+}
+
+/** One document of LoadValues: `yaml.Unmarshal` into a map (null: nothing to merge). */
+function valuesOfDocument(text: string, file: string, line: number): GoMap | null {
+  let v: GoValue;
+  try {
+    v = readYaml(text, file, line);
+  } catch (e) {
+    // sigs.k8s.io/yaml: go-yaml's own errors gain the JSON step's prefix, the JSON step's have it.
+    const json = e instanceof YamlError && e.message.startsWith("error converting YAML to JSON: ");
+    throw rewrap(e, `cannot unmarshal yaml document: ${json ? "" : "error converting YAML to JSON: "}`);
+  }
+  if (v === null) return null;
+  if (!(v instanceof GoMap)) {
+    const what = Array.isArray(v) ? "array" : typeof v === "string" ? "string" : typeof v;
+    throw new YamlError(
+      `cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${what === "boolean" ? "bool" : what} into Go value of type map[string]interface {}`,
+      { file, line },
+    );
+  }
+  return v;
+}
+
+/**
+ * LoadValues of a values file's bytes: `read` (readValuesDocuments or a caching stand-in) for
+ * UTF-8, and for UTF-16 what YAMLReader and go-yaml make of it (src/helm/utf16.ts).
+ */
+export function readValuesBytes(
+  data: Uint8Array,
+  file: string,
+  read: (text: string, file: string) => GoMap = readValuesDocuments,
+): GoMap {
+  const order = utf16Order(data);
+  if (order === undefined) return read(valuesText(data, file), file);
+  if (hasSeparatorLine(data)) {
+    throw new YamlError(
+      "cannot read this UTF-16 values file as Helm does: a line of its bytes starts with '---', where Helm's document splitter would cut it (save it as UTF-8)",
+      { file },
+    );
+  }
+  const bytes = yamlReaderBytes(data);
+  const decoded = decodeUtf16Yaml(bytes, order);
+  if ("problem" in decoded) {
+    throw new YamlError(
+      `cannot unmarshal yaml document: error converting YAML to JSON: yaml: ${decoded.problem}`,
+      {
+        file,
+      },
+    );
+  }
+  return valuesOfDocument(decoded.text, file, 1) ?? new GoMap();
 }
 
 function rewrap(e: unknown, prefix: string): unknown {
@@ -748,6 +785,12 @@ export function valuesText(data: Uint8Array, file: string): string {
  * byte further on may follow a syntax error in go-yaml and precede it here.
  */
 export function yamlText(data: Uint8Array, file: string): string {
+  const order = utf16Order(data);
+  if (order !== undefined) {
+    const decoded = decodeUtf16Yaml(data, order);
+    if ("problem" in decoded) throw new YamlError(`yaml: ${decoded.problem}`, { file });
+    return decoded.text;
+  }
   try {
     return strictUtf8.decode(data);
   } catch {

@@ -12,6 +12,7 @@ import * as path from "node:path";
 import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
+import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
 import type { Chart } from "../helm/chart.js";
 import { IgnoreRules } from "../helm/helmignore.js";
 import {
@@ -93,8 +94,11 @@ export interface HelmReleaseContext {
   charts?: ChartProvider;
   /** Repository-relative root of a source's artifact when it is local (this repository or mapped). */
   localRoot(ref: ObjectRef): string | undefined;
-  /** The artifact view (ignore rules applied, confined) of a local source root. */
-  artifactFs(root: string): FileSystem;
+  /**
+   * The artifact view (ignore rules applied, confined) of a local source root as `ref`'s source
+   * object shapes it, and a key naming that view (the root and the source's spec.ignore).
+   */
+  artifactView(root: string, ref: ObjectRef): { fs: FileSystem; key: string };
   /** Rendered releases kept between runs (src/cache); none: every release renders. */
   renderCache?: RenderCache;
   /** Renders of this run by cache key (LoadPlatformOptions.releaseMemo). */
@@ -587,13 +591,15 @@ function locateChart(
           external: `chart source ${ref.kind} ${ref.namespace}/${ref.name} is not this repository: not rendered (map it to a local directory in slipway.yaml 'sources' to render it)`,
         },
       };
-    const fs = hctx.artifactFs(root);
+    const view = hctx.artifactView(root, { kind: ref.kind, namespace: ref.namespace, name: ref.name });
+    const fs = view.fs;
     const sourceDir = path.posix.join(hctx.root, root);
     // source-controller's local chart builder SecureJoins spec.chart to the artifact: `..`
     // stops at its root (`../charts/app` is `charts/app`), never leaves it.
     const dir = secureJoin(sourceDir, chart.chart);
     return {
-      answer: charts.lookup(`source\0${root}\0${dir}`, () =>
+      // Keyed by the view: two sources of one root may leave out different files.
+      answer: charts.lookup(`source\0${view.key}\0${dir}`, () =>
         locateLocal(fs, dir, path.posix.relative(hctx.root, dir) || "."),
       ),
       valuesFiles: { ...valuesFiles, base: "source", fs, dir: sourceDir },
@@ -643,7 +649,12 @@ function locate(charts: ChartProvider, req: ChartRequest): ChartLookup {
 
 /** A chart directory of the repository, known by the digest of its files (read, not parsed). */
 function locateLocal(fs: FileSystem, dir: string, rel: string): ChartLookup {
-  if (!fs.isDirectory(dir)) return { error: `chart directory ${rel} does not exist in the repository` };
+  if (!fs.isDirectory(dir)) {
+    const excluded = fs instanceof SourceArtifactFileSystem ? fs.excludedBy(dir) : undefined;
+    if (excluded !== undefined)
+      return { error: `chart directory ${rel} is not in the source artifact: excluded by ${excluded}` };
+    return { error: `chart directory ${rel} does not exist in the repository` };
+  }
   const doesNotLoad = (e: unknown) => ({ error: `chart ${rel} does not load: ${(e as Error).message}` });
   let lc: LocatedChart;
   try {

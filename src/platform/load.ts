@@ -23,7 +23,7 @@ import { confinedView } from "../fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { InRepoLinksFileSystem } from "../fs/in-repo-links.js";
 import { relativePath } from "../fs/posix-path.js";
-import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
+import { type ArtifactKind, SourceArtifactFileSystem, type SpecIgnore } from "../fs/source-artifact.js";
 import { CoveredFileSystem } from "../fs/tree-digest.js";
 import { MIN_JOBS_FOR_WORKERS } from "../helm/pool/index.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
@@ -119,8 +119,9 @@ import {
   renderedResourceSetObjects,
 } from "./resourcesets.js";
 import { checkoutSources } from "./same-repository.js";
-import { MAX_SCAN_BYTES, type RepositoryScan, scanRepository, sourcesOf } from "./scan.js";
+import { type FluxDocument, MAX_SCAN_BYTES, type RepositoryScan, scanRepository, sourcesOf } from "./scan.js";
 import { secretIdentitySpec } from "./secret-spec.js";
+import { specIgnoreOf, specIgnoreOfObject } from "./source-ignore.js";
 import { linksLeftOut } from "./source-links.js";
 
 /**
@@ -155,6 +156,8 @@ export interface KustomizationInputs {
   variables: string;
   /** The controller profile settings a build depends on (strict substitution). */
   profile: string;
+  /** The spec.ignore of its source (what the artifact leaves out); undefined when unset. */
+  ignore?: string;
   /**
    * For a source composed by an ArtifactGenerator: digest of the artifact's files (paths and
    * content). It determines everything the build reads, so no file of the repository needs
@@ -281,6 +284,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     onProgress: opts.onProgress,
     reuse: opts.reuse,
     artifacts: new Map(),
+    sourceDocuments: [],
     mounts: new Map(),
     secretsOf: new WeakMap(),
     charts: opts.charts,
@@ -294,6 +298,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
   );
   ctx.sources = [...ctx.sources, ...ctx.checkoutSources.map((r) => ({ ...r, path: "." }))];
   scan.selfSources = [...ctx.checkoutSources];
+  ctx.sourceDocuments = scan.gitRepositories;
   for (const file of scan.tooLarge) {
     platform.errors.push({
       message: `not scanned for Flux objects: larger than ${MAX_SCAN_BYTES} bytes`,
@@ -432,8 +437,10 @@ interface RenderContext {
   decrypt?: DecryptionHooks;
   onProgress?: (event: PlatformProgress) => void;
   reuse?: ReuseRender;
-  /** Each local source's artifact view (ignore rules applied), by source root. */
+  /** Each local source's artifact view (ignore rules applied), by source root and spec.ignore (viewKey). */
   artifacts: Map<string, FileSystem>;
+  /** The repository's GitRepository documents: a root's source before anything is rendered. */
+  sourceDocuments: FluxDocument[];
   /** ExternalArtifacts composed by ArtifactGenerators, by absolute mount directory. */
   mounts: Map<string, ArtifactFileSystem>;
   /** The secret fields of every rendered object (variable sources and Flux Kustomizations read them). */
@@ -448,6 +455,8 @@ interface RenderContext {
 /** What one cluster's render depends on besides the repository. */
 interface ClusterState {
   profile: ControllerProfile;
+  /** The spec.ignore of the source `ref` names, as the cluster holds it now (source-ignore.ts). */
+  ignoreOf: (ref: ObjectRef) => SpecIgnore | undefined;
   strict: boolean;
   artifacts: ClusterArtifacts;
   providers: ClusterInputProviders;
@@ -600,11 +609,13 @@ function renderFluxWith(
   const state: ClusterState = {
     profile,
     strict: ctx.strict ?? profile.featureGates.StrictPostBuildSubstitutions!,
+    ignoreOf: (ref) =>
+      specIgnoreOf(ref, cluster.sources, ctx.sourceDocuments, { file: d.root?.at.file, clusterDir: d.path }),
     artifacts: new ClusterArtifacts(ctx.root, d.name, (ref) => {
       const root = localSourceRoot(ctx, d, ref);
       return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`)
         ? undefined
-        : { fs: artifactFs(ctx, root), root: toAbsolute(ctx.root, root) };
+        : { fs: artifactFs(ctx, root, state.ignoreOf(ref), ref.kind), root: toAbsolute(ctx.root, root) };
     }),
     providers: new ClusterInputProviders(ctx.fs, ctx.root, ctx.config?.inputProviders ?? []),
     converge,
@@ -621,7 +632,11 @@ function renderFluxWith(
       const root = localSourceRoot(ctx, d, ref);
       return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`) ? undefined : root;
     },
-    artifactFs: (root) => artifactFs(ctx, root),
+    artifactView: (root, ref) => {
+      const ignore = state.ignoreOf(ref);
+      const kind = ref.kind === "Bucket" ? "bucket" : "archive";
+      return { fs: artifactFs(ctx, root, ignore, ref.kind), key: viewKey(root, ignore, kind) };
+    },
     ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
     ...(ctx.releaseMemo ? { releaseMemo: ctx.releaseMemo } : {}),
     secretsOf: (o) => ctx.secretsOf.get(o),
@@ -877,11 +892,31 @@ function adoptSelfAppliedRoot(
       r.name === rootK.name &&
       (r.namespace || rootK.namespace) === rootK.namespace,
   );
+  const sameSpec = !self || deepEqual(specOf(self.obj), specOf(rootK.object));
+  if (!sameSpec) {
+    let adopted = cloneValue(self!.obj);
+    if (Object.keys(d.variables).length > 0) adopted = withVariables(adopted, d.variables);
+    Object.assign(rootK, newKustomization(rootK.cluster, adopted, rootK.definedAt, undefined, false));
+  }
+  // The source as the root applies it decides what the root's artifact holds.
+  const ref = rootK.sourceRef;
+  const source = (probe.built ?? []).find(
+    (r) =>
+      r.obj.kind === ref.kind && r.name === ref.name && (r.namespace || rootK.namespace) === ref.namespace,
+  );
+  const used = ignoreOf.get(rootK);
+  const applied = source ? specIgnoreOfObject(source.obj, ref) : used;
+  const sameIgnore = applied?.text === used?.text;
+  if (!sameIgnore) rootIgnore.set(rootK, applied);
   // Unchanged: the probe is the root's real build, so keep it (marked prepared).
-  if (!self || deepEqual(specOf(self.obj), specOf(rootK.object))) return { ...probe, resolved: true };
-  let adopted = cloneValue(self.obj);
-  if (Object.keys(d.variables).length > 0) adopted = withVariables(adopted, d.variables);
-  Object.assign(rootK, newKustomization(rootK.cluster, adopted, rootK.definedAt, undefined, false));
+  if (sameSpec && sameIgnore) return { ...probe, resolved: true };
+  if (sameSpec) {
+    // Built again with its source's ignore: the probe's findings are not the root's.
+    Object.assign(
+      rootK,
+      newKustomization(rootK.cluster, rootK.object, rootK.definedAt, undefined, rootK.synthetic),
+    );
+  }
   return undefined;
 }
 
@@ -966,6 +1001,11 @@ function resolveSource(
     return "done";
   }
   k.sourceRoot = sourceRoot;
+  if (ref.kind !== "ExternalArtifact") {
+    const ignore = rootIgnore.has(k) ? rootIgnore.get(k) : state.ignoreOf(ref);
+    if (ignore) ignoreOf.set(k, ignore);
+    else ignoreOf.delete(k);
+  }
   p.resolved = true;
   return "ok";
 }
@@ -1040,11 +1080,33 @@ function originOf(ctx: RenderContext, abs: string): string {
   return abs;
 }
 
+/**
+ * A spec.path the checkout has and the artifact leaves out: kustomize-controller fails it as a
+ * path not found. Naming the pattern that excludes it says why a directory that is right there
+ * cannot be built.
+ */
+function refuseExcludedPath(ctx: RenderContext, k: FluxKustomization): void {
+  const fs = kustomizationFs(ctx, k);
+  const specPath = specOf(k.object).path;
+  if (!(fs instanceof SourceArtifactFileSystem) || typeof specPath !== "string" || specPath.includes("${"))
+    return;
+  const dir = secureJoin(toAbsolute(ctx.root, k.sourceRoot!), specPath);
+  const why = fs.excludedBy(dir);
+  if (why === undefined) return;
+  k.pathExcludedBy = why;
+  throw new SlipwayError(
+    `kustomization path not found: '${specPath}' (${dir}) is not in the source artifact: excluded by ${why}`,
+  );
+}
+
 /** Builds the path (source resolved). Returns false when it failed (recorded on the Kustomization). */
 function build(ctx: RenderContext, p: Pending): boolean {
   const k = p.k;
   const sourceRoot = k.sourceRoot!;
+  const view = kustomizationFs(ctx, k);
+  const excluded = view instanceof SourceArtifactFileSystem ? view.recordExclusions() : undefined;
   try {
+    refuseExcludedPath(ctx, k);
     const sopsHook = isSops(k) ? ctx.decrypt?.files : undefined;
     // A build served decrypted files is never cached (and decryption reports its problems as it runs).
     const found: { output?: CacheKey } = p.found ?? {};
@@ -1052,7 +1114,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
       ctx.renderCache && !sopsHook
         ? cachedFluxBuild(
             ctx.renderCache,
-            artifactFs(ctx, sourceRoot),
+            kustomizationFs(ctx, k),
             toAbsolute(ctx.root, sourceRoot),
             specOf(k.object),
             ctx.cache,
@@ -1060,7 +1122,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
             found,
           )
         : buildFluxPath(
-            artifactFs(ctx, sourceRoot),
+            kustomizationFs(ctx, k),
             toAbsolute(ctx.root, sourceRoot),
             specOf(k.object),
             ctx.cache,
@@ -1075,22 +1137,68 @@ function build(ctx: RenderContext, p: Pending): boolean {
       p.output = found.output;
       p.builtAt = { dir: result.dir, generated: result.generated };
     }
+    excluded?.();
     return true;
   } catch (err) {
     fail(k, err);
+    const missed = excluded?.() ?? [];
+    const e = k.errors[k.errors.length - 1]!;
+    if (missed.length > 0) e.message += exclusionsText(ctx, missed);
+    const file = e.file !== undefined ? toAbsolute(ctx.root, e.file) : undefined;
+    const lifted =
+      file !== undefined && view instanceof SourceArtifactFileSystem
+        ? view.defaultExclusionLifted(file)
+        : undefined;
+    if (lifted)
+      e.message += `; ${relative(ctx.root, file!)} is in the artifact because the patterns of ${lifted.replacedBy} replace source-controller's default exclusions (${lifted.pattern} would leave it out)`;
     return false;
   }
 }
 
-/** What Flux can read of a source: the files source-controller puts in its artifact. */
-function artifactFs(ctx: RenderContext, sourceRoot: string): FileSystem {
-  let fs = ctx.artifacts.get(sourceRoot);
+/** What a failed build asked for that its source's artifact leaves out, for its error. */
+function exclusionsText(ctx: RenderContext, missed: Array<{ path: string; by: string }>): string {
+  const shown = missed.slice(0, 3).map((m) => `${relative(ctx.root, m.path)} (excluded by ${m.by})`);
+  const more = missed.length > 3 ? ` and ${missed.length - 3} more` : "";
+  return `; the source artifact leaves out ${shown.join(", ")}${more}`;
+}
+
+/**
+ * What Flux can read of a source: the files source-controller puts in its artifact, which
+ * depend on the source object's spec.ignore (one view per root and spec.ignore).
+ */
+function artifactFs(
+  ctx: RenderContext,
+  sourceRoot: string,
+  ignore?: SpecIgnore,
+  sourceKind?: string,
+): FileSystem {
+  const kind = sourceKind === "Bucket" ? "bucket" : "archive";
+  const key = viewKey(sourceRoot, ignore, kind);
+  let fs = ctx.artifacts.get(key);
   if (!fs) {
-    fs = new SourceArtifactFileSystem(ctx.fs, toAbsolute(ctx.root, sourceRoot));
-    ctx.artifacts.set(sourceRoot, fs);
+    fs = new SourceArtifactFileSystem(ctx.fs, toAbsolute(ctx.root, sourceRoot), ignore, kind);
+    ctx.artifacts.set(key, fs);
   }
   return fs;
 }
+
+function viewKey(sourceRoot: string, ignore: SpecIgnore | undefined, kind: ArtifactKind = "archive"): string {
+  const base = kind === "bucket" ? `${sourceRoot}\0bucket` : sourceRoot;
+  return ignore?.text === undefined ? base : `${base}\0${ignore.text}`;
+}
+
+/** The artifact a Kustomization's source gives it (its root resolved). */
+function kustomizationFs(ctx: RenderContext, k: FluxKustomization): FileSystem {
+  return artifactFs(ctx, k.sourceRoot!, ignoreOf.get(k), k.sourceRef.kind);
+}
+
+/** The spec.ignore of each Kustomization's source, as resolveSource found it. */
+const ignoreOf = new WeakMap<FluxKustomization, SpecIgnore>();
+/**
+ * A root's spec.ignore as its own output applies its source (adoptSelfAppliedRoot), which
+ * replaces the repository document's; undefined: that output leaves spec.ignore unset.
+ */
+const rootIgnore = new WeakMap<FluxKustomization, SpecIgnore | undefined>();
 
 function isSops(k: FluxKustomization): boolean {
   const dec = specOf(k.object).decryption;
@@ -1236,10 +1344,13 @@ function finishKustomization(
     };
   noteSeedsRead(k, read, state.converge);
   if (ctx.reuse && !p.built) {
-    const artifact = k.sourceRoot !== undefined ? ctx.artifacts.get(k.sourceRoot) : undefined;
+    const ignore = ignoreOf.get(k);
+    const artifact =
+      k.sourceRoot !== undefined ? ctx.artifacts.get(viewKey(k.sourceRoot, ignore)) : undefined;
     const prior = ctx.reuse(k, {
       clusterPath: d.path,
       sourceRoot: k.sourceRoot ?? "",
+      ...(ignore?.text !== undefined ? { ignore: ignore.text } : {}),
       variables: variablesDigest(k, read, settingsError, (o) => ctx.secretsOf.get(o), state.converge.webhook),
       profile: `strict=${state.strict}`,
       ...(artifact instanceof ArtifactFileSystem ? { artifact: artifact.digest() } : {}),
@@ -1263,7 +1374,7 @@ function finishKustomization(
       ? p.output && readPostBuild(ctx.renderCache!, p.output, post)
       : cachedPostBuild(
           ctx.renderCache!,
-          artifactFs(ctx, k.sourceRoot!),
+          kustomizationFs(ctx, k),
           toAbsolute(ctx.root, k.sourceRoot!),
           specOf(k.object),
           ctx.answers,
@@ -1472,7 +1583,7 @@ function stableJson(v: YamlValue): string {
  */
 function noteLinksLeftOut(ctx: RenderContext, k: FluxKustomization, dir: string, generated: boolean): void {
   if (!generated || k.sourceRef.kind === "ExternalArtifact" || k.sourceRoot === undefined) return;
-  const links = linksLeftOut(artifactFs(ctx, k.sourceRoot), dir);
+  const links = linksLeftOut(kustomizationFs(ctx, k), dir);
   if (links.length > 0) k.linksLeftOut = links.map((l) => relative(ctx.root, l));
 }
 
@@ -1484,7 +1595,7 @@ function noteUnreadKustomization(
   generated: boolean,
 ): void {
   if (generated || k.sourceRef.kind === "ExternalArtifact" || k.sourceRoot === undefined) return;
-  const unread = contentAfterEmptyFirstDocument(artifactFs(ctx, k.sourceRoot), dir);
+  const unread = contentAfterEmptyFirstDocument(kustomizationFs(ctx, k), dir);
   if (unread) k.unreadKustomization = { file: relative(ctx.root, unread.file), line: unread.line };
 }
 

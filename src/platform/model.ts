@@ -207,6 +207,11 @@ export interface FluxKustomization {
    */
   unreadKustomization?: { file: string; line: number };
   /**
+   * spec.path is in the checkout but its source's artifact leaves it out: the pattern that
+   * excludes it (a `.sourceignore` line, the source's spec.ignore or a built-in exclusion), described.
+   */
+  pathExcludedBy?: string;
+  /**
    * Made up by Slipway for a cluster without Flux sync objects in the repository (the
    * bootstrap object lives elsewhere) or for a plain kustomize stack.
    */

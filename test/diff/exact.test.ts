@@ -199,4 +199,35 @@ describe("diff is exact or says why not", () => {
     expect(diffExitCode(report)).toBe(0);
     expect(formatText(report)).toContain("1 Flux Kustomization could not be compared");
   });
+
+  it("a source's changed spec.ignore re-renders the unchanged Kustomizations that read it", () => {
+    // The Kustomization and the files it reads are the same at both revisions; only the
+    // artifact of its source differs, which no read set of the build covers.
+    const wide = (ignore: string) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: wide, namespace: flux-system}
+spec:
+  interval: 5m
+  url: https://example.com/x.git
+  ref: {branch: main}
+  ignore: ${JSON.stringify(ignore)}
+`;
+    const { repo, c0 } = fixture({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/sources.yaml": wide("/*\n!/clusters\n"),
+      "clusters/prod/infra.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: infra, namespace: flux-system}
+spec: {interval: 10m, path: ./infra, prune: true, sourceRef: {kind: GitRepository, name: wide}}
+`,
+      "infra/cm.yaml": configMap("infra", "a: b"),
+    });
+    repo.write({ "clusters/prod/sources.yaml": wide("/*\n!/clusters\n!/infra\n") });
+    const { report, reused } = both(repo, c0, repo.commit("include infra"), true);
+    expect(changedObjects(report)).toEqual([
+      "prod flux-system/flux-system changed GitRepository/wide",
+      "prod flux-system/infra added ConfigMap/infra",
+    ]);
+    expect(reused).toBe(0);
+  });
 });

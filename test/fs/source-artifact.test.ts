@@ -1,14 +1,9 @@
 import { symlinkSync } from "node:fs";
 import * as path from "node:path";
-import ignore from "ignore";
 import { afterAll, describe, expect, it } from "vitest";
 import { type FileSystem, MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { GitFileSystem } from "../../src/fs/git.js";
-import {
-  DEFAULT_EXCLUSIONS,
-  SourceArtifactFileSystem,
-  VCS_EXCLUSIONS,
-} from "../../src/fs/source-artifact.js";
+import { SourceArtifactFileSystem } from "../../src/fs/source-artifact.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { GitFixture } from "../diff/git-fixture.js";
 
@@ -44,34 +39,39 @@ describe("source artifact: what Flux can read of a Git source", () => {
     expect(() => fs.readFile("/r/clusters/dev/.sops.yaml")).toThrow(/excluded from the source artifact/);
   });
 
-  it("gives the default exclusions' verdicts of `ignore` itself on look-alike names, any case, any script", () => {
-    // The view answers most paths without running the rules (needlesOf); the oracle runs them on
-    // the path and every parent directory, as source-controller's walk does.
-    const rules = ignore().add([...VCS_EXCLUSIONS, ...DEFAULT_EXCLUSIONS]);
+  it("gives source-controller's verdicts on look-alike names: case-sensitive, segment by segment", () => {
+    // The oracle restates fluxcd/pkg's default patterns on their own: a name or directory
+    // pattern matches any segment (a directory one not the last segment of a file), `*.ext` any
+    // segment ending with it, byte for byte (Go's path.Match knows no case folding).
     const names = [
       "app.yaml",
       "logo.PNG",
+      "logo.png",
       "x.jpg",
       "x.jpgx",
       "a.Jpeg",
+      "a.jpeg",
       "movie.wMv",
       "b.tar.GZ",
+      "b.tar.gz",
       "c.tar",
       "d.zip",
       ".GitHub",
       ".github",
       ".gitx",
       "git",
+      ".git",
       ".Git",
       ".gitignore",
       ".CircleCI",
-      ".circle",
+      ".circleci",
       ".travis.yml",
       ".TRAVIS.YML",
       ".gitlab-ci.yml",
       "AppVeyor.yml",
+      "appveyor.yml",
       ".drone.yml",
-      "CloudBuild.yaml",
+      "cloudbuild.yaml",
       "codeship-steps.yml",
       "codeship-services.yml",
       ".goreleaser.yml",
@@ -82,11 +82,34 @@ describe("source artifact: what Flux can read of a Git source", () => {
       "\u0130.png",
       "\u212Aey.zip",
       ".\u017Fops.yaml",
-      "\u0131mage.gif",
       "sops.yaml",
       "x.flv",
       "y.gif",
     ];
+    const dirNames = new Set([".git", ".github", ".circleci"]);
+    const anyNames = new Set([
+      ".gitignore",
+      ".gitmodules",
+      ".gitattributes",
+      ".travis.yml",
+      ".gitlab-ci.yml",
+      "appveyor.yml",
+      ".drone.yml",
+      "cloudbuild.yaml",
+      "codeship-services.yml",
+      "codeship-steps.yml",
+      ".goreleaser.yml",
+      ".sops.yaml",
+      ".flux.yaml",
+    ]);
+    const endings = [".jpg", ".jpeg", ".gif", ".png", ".wmv", ".flv", ".tar.gz", ".zip"];
+    const oracle = (rel: string, dir: boolean): boolean =>
+      rel.split("/").some((seg, i, all) => {
+        const last = i === all.length - 1;
+        return (
+          (dirNames.has(seg) && (dir || !last)) || anyNames.has(seg) || endings.some((e) => seg.endsWith(e))
+        );
+      });
     const files: Record<string, string> = {};
     const paths: Array<{ rel: string; dir: boolean }> = [];
     let i = 0;
@@ -97,12 +120,6 @@ describe("source artifact: what Flux can read of a Git source", () => {
         paths.push({ rel: a, dir: true }, { rel: `${a}/${b}`, dir: false });
       }
     const fs = new SourceArtifactFileSystem(new MemoryFileSystem(files), "/look");
-    const oracle = (rel: string, dir: boolean): boolean => {
-      const parts = rel.split("/");
-      for (let n = 1; n < parts.length; n++)
-        if (rules.ignores(`${parts.slice(0, n).join("/")}/`)) return true;
-      return rules.ignores(dir ? `${rel}/` : rel);
-    };
     let excluded = 0;
     for (const { rel, dir } of paths) {
       const expected = oracle(rel, dir);
@@ -111,6 +128,9 @@ describe("source artifact: what Flux can read of a Git source", () => {
     }
     expect(excluded).toBeGreaterThan(100);
     expect(excluded).toBeLessThan(paths.length - 100);
+    // What `ignore` (Git's rules, case-insensitive here) excluded and Flux keeps.
+    expect(fs.isIgnored("/look/logo.PNG/app.yaml", false)).toBe(false);
+    expect(fs.isIgnored("/look/.GitHub/app.yaml", false)).toBe(false);
   });
 
   it("a .sourceignore replaces the defaults and is scoped to its directory", () => {
@@ -154,19 +174,19 @@ describe("source artifact: what Flux can read of a Git source", () => {
       expect(visible(new SourceArtifactFileSystem(tree(sourceignore), "/r")).sort()).toEqual(expected);
     }
     // One spec.ignore line anchored at the root: what it leaves out depends on the root.
-    const atRoot = new SourceArtifactFileSystem(tree(undefined), "/r", ["/drafts/"]);
+    const atRoot = new SourceArtifactFileSystem(tree(undefined), "/r", { text: "/drafts/" });
     expect(atRoot.readDir("/r/apps")).toContain("drafts");
-    const atApps = new SourceArtifactFileSystem(tree(undefined), "/r/apps", ["/drafts/"]);
+    const atApps = new SourceArtifactFileSystem(tree(undefined), "/r/apps", { text: "/drafts/" });
     expect(atApps.readDir("/r/apps")).not.toContain("drafts");
-    expect(new SourceArtifactFileSystem(tree(undefined), "/r", ["/apps/"]).readDir("/r")).not.toContain(
-      "apps",
-    );
-    expect(new SourceArtifactFileSystem(tree(undefined), "/r", ["/logo.png"]).readDir("/r")).toContain(
-      "apps",
-    );
-    expect(new SourceArtifactFileSystem(tree(undefined), "/r", ["/drafts/"]).readDir("/r/apps")).toContain(
-      "drafts",
-    );
+    expect(
+      new SourceArtifactFileSystem(tree(undefined), "/r", { text: "/apps/" }).readDir("/r"),
+    ).not.toContain("apps");
+    expect(
+      new SourceArtifactFileSystem(tree(undefined), "/r", { text: "/logo.png" }).readDir("/r"),
+    ).toContain("apps");
+    expect(
+      new SourceArtifactFileSystem(tree(undefined), "/r", { text: "/drafts/" }).readDir("/r/apps"),
+    ).toContain("drafts");
   });
 
   it("a Flux path without kustomization.yaml renders although it holds a .sops.yaml", () => {
@@ -229,7 +249,7 @@ describe("source artifact: what Flux can read of a Git source", () => {
       expect(git.filesNamed(repo.dir, ".sourceignore")).toHaveLength(5);
       for (const root of [repo.dir, `${repo.dir}/deep`, `${repo.dir}/apps`]) {
         const fast = new SourceArtifactFileSystem(git, root);
-        const walked = new SourceArtifactFileSystem(walking(git), `${root}`, ["# walked"]);
+        const walked = new SourceArtifactFileSystem(walking(git), `${root}`, { text: "# walked" });
         const plain = listing(fast, root);
         expect(plain).toEqual(listing(walked, root));
         expect(plain).not.toContain(`${repo.dir}/apps/drafts`);

@@ -258,7 +258,9 @@ export const pathMissing: Rule = {
         ctx.report({
           ...about(objects, cluster, k, "Kustomization", ["spec", "path"]),
           kustomization: k.id,
-          message: `Kustomization ${k.id}: spec.path '${k.path}' does not exist in ${refText(k.sourceRef)} (looked for directory ${looked})`,
+          message: k.pathExcludedBy
+            ? `Kustomization ${k.id}: spec.path '${k.path}' is not in the artifact of ${refText(k.sourceRef)}: directory ${looked} is excluded by ${k.pathExcludedBy}`
+            : `Kustomization ${k.id}: spec.path '${k.path}' does not exist in ${refText(k.sourceRef)} (looked for directory ${looked})`,
         });
       }
     }
