@@ -621,7 +621,7 @@ it.each([
 describe("a FluxInstance whose sync path holds a Flux variable (deedee-ops)", () => {
   // The flux-instance HelmRelease is shared; each cluster's Kustomization that applies it names
   // the cluster in postBuild.substitute, which Flux fills in before flux-operator reads the path.
-  const instanceKs = (cluster: string, vars: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+  const instanceKs = (vars: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata: {name: flux-instance, namespace: flux-system}
 spec:
@@ -651,7 +651,7 @@ spec:
     ...Object.fromEntries(
       ["deedee", "lab"].flatMap((c) => [
         [`kubernetes/clusters/${c}/bootstrap/entrypoint.yaml`, bootstrap(c)],
-        [`kubernetes/clusters/${c}/apps/flux-instance.yaml`, instanceKs(c, vars(c))],
+        [`kubernetes/clusters/${c}/apps/flux-instance.yaml`, instanceKs(vars(c))],
         [`kubernetes/clusters/${c}/apps/cm.yaml`, cm(`web-${c}`)],
       ]),
     ),

@@ -216,7 +216,8 @@ function mergedInto(ctx: RuleContext, resource: RenderedResource, missing: JsonP
           r.object.kind === resource.object.kind &&
           r.object.apiVersion === resource.object.apiVersion &&
           m.name === md.name &&
-          (m.namespace ?? target) === ns
+          (m.namespace ?? target) === ns &&
+          valueAt(r.object, missing) !== undefined
         );
       });
       if (same)
