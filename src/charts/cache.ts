@@ -23,9 +23,11 @@ import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultCacheDir } from "../cache/location.js";
+import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { sha256HexOf } from "../fs/bytes-digest.js";
 import { readRegularFile } from "../fs/read-regular.js";
+import { chartDerivedStore } from "./derived.js";
 
 export interface ChartRef {
   /**
@@ -75,6 +77,7 @@ const REPAIR = "run `slipway charts pull` to fetch it again (or delete the file)
 
 export class ChartCache {
   readonly dir: string;
+  private derivedStore?: RenderCache;
 
   constructor(dir: string = defaultCacheDir()) {
     this.dir = path.resolve(dir);
@@ -167,6 +170,15 @@ export class ChartCache {
     };
     writeAtomic(this.refFile(ref), `${JSON.stringify(record, null, 2)}\n`);
     return digest;
+  }
+
+  /**
+   * What renders derive from the cached archives (their facts, their parsed crds/), keyed by an
+   * archive's digest and the running code (derived.ts): one store per chart cache.
+   */
+  derived(): RenderCache {
+    this.derivedStore ??= chartDerivedStore(this.dir);
+    return this.derivedStore;
   }
 
   /** The versions seen in the last fetched index.yaml / tag list of this chart, or undefined. */

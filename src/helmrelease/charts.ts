@@ -5,6 +5,8 @@
  * fills (src/charts, see notes/charts.md); tests and the fidelity suite map charts to
  * directories. A provider never touches the network.
  */
+
+import type { RenderCache } from "../cache/store.js";
 import { ChartCache, defaultCacheDir, resolveVersion } from "../charts/index.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import type { Chart } from "../helm/chart.js";
@@ -50,6 +52,12 @@ export interface LocatedChart {
   load(): ChartAnswer;
   /** What finding the chart warns about (files of a repository's chart left out). */
   warnings?: string[];
+  /**
+   * Where what is derived from the chart's content may be kept between runs, when its provider
+   * keeps one (the chart cache, by archive digest: src/charts/derived.ts); absent: the render
+   * cache keeps it.
+   */
+  derived?: RenderCache;
 }
 
 export type ChartLookup = { located: LocatedChart } | { missing: string } | { error: string };
@@ -69,6 +77,8 @@ export interface ChartArchiveStore {
    */
   archiveDigest?(ref: { source: string; name: string; version: string }): string | undefined;
   knownVersions(source: string, name: string): string[] | undefined;
+  /** The store of what is derived from the cached archives (ChartCache.derived); absent: none. */
+  derived?(): RenderCache;
 }
 
 /**
@@ -134,6 +144,7 @@ export function cacheChartProvider(
           identity: `archive:${digest}`,
           location,
           version,
+          ...(store.derived ? { derived: store.derived() } : {}),
           load: () => {
             const bytes = read();
             return bytes instanceof Uint8Array ? fromBytes(bytes) : bytes;
