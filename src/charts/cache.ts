@@ -75,12 +75,19 @@ export function sha256Hex(bytes: Uint8Array | string): string {
 
 const REPAIR = "run `slipway charts pull` to fetch it again (or delete the file)";
 
+export interface ChartCacheOptions {
+  /** Keep what renders derive from the archives (derived.ts); off with the render cache (--no-cache). */
+  derived?: boolean;
+}
+
 export class ChartCache {
   readonly dir: string;
   private derivedStore?: RenderCache;
+  private readonly keepsDerived: boolean;
 
-  constructor(dir: string = defaultCacheDir()) {
+  constructor(dir: string = defaultCacheDir(), opts: ChartCacheOptions = {}) {
     this.dir = path.resolve(dir);
+    this.keepsDerived = opts.derived !== false;
   }
 
   private get root(): string {
@@ -174,9 +181,11 @@ export class ChartCache {
 
   /**
    * What renders derive from the cached archives (their facts, their parsed crds/), keyed by an
-   * archive's digest and the running code (derived.ts): one store per chart cache.
+   * archive's digest and the running code (derived.ts): one store per chart cache; none when
+   * the cache was made without (ChartCacheOptions.derived).
    */
-  derived(): RenderCache {
+  derived(): RenderCache | undefined {
+    if (!this.keepsDerived) return undefined;
     this.derivedStore ??= chartDerivedStore(this.dir);
     return this.derivedStore;
   }

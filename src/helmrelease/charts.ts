@@ -6,6 +6,7 @@
  * directories. A provider never touches the network.
  */
 
+import { cacheDisabled } from "../cache/location.js";
 import type { RenderCache } from "../cache/store.js";
 import { ChartCache, defaultCacheDir, resolveVersion } from "../charts/index.js";
 import type { FileSystem } from "../fs/filesystem.js";
@@ -19,6 +20,7 @@ import {
   loadChartDir,
 } from "../helm/chart-source.js";
 import { chartDigest } from "../helm/loader.js";
+import { persistedArchiveIndex } from "../helm/persisted-archive-index.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */
 export interface ChartRequest {
@@ -78,7 +80,7 @@ export interface ChartArchiveStore {
   archiveDigest?(ref: { source: string; name: string; version: string }): string | undefined;
   knownVersions(source: string, name: string): string[] | undefined;
   /** The store of what is derived from the cached archives (ChartCache.derived); absent: none. */
-  derived?(): RenderCache;
+  derived?(): RenderCache | undefined;
 }
 
 /**
@@ -115,10 +117,15 @@ export function cacheChartProvider(
       };
     }
     const ref = { source: req.source, name: req.name, version };
+    const derived = store.derived?.();
     const location = `${req.source}/${req.name}@${version}`;
     const fromBytes = (bytes: Uint8Array): ChartAnswer => {
       try {
-        const chart = loadChartArchiveFromBytes(bytes, `${req.name}-${version}.tgz`);
+        const chart = loadChartArchiveFromBytes(
+          bytes,
+          `${req.name}-${version}.tgz`,
+          derived && ((sha256) => persistedArchiveIndex(derived, sha256)),
+        );
         return { chart, version: chart.metadata.version || version, location };
       } catch (e) {
         return { error: `cached ${what} (version ${version}) does not load: ${(e as Error).message}` };
@@ -144,7 +151,7 @@ export function cacheChartProvider(
           identity: `archive:${digest}`,
           location,
           version,
-          ...(store.derived ? { derived: store.derived() } : {}),
+          ...(derived ? { derived } : {}),
           load: () => {
             const bytes = read();
             return bytes instanceof Uint8Array ? fromBytes(bytes) : bytes;
@@ -240,6 +247,10 @@ export const noCharts: ChartProvider = {
  * else $XDG_CACHE_HOME/slipway, else ~/.cache/slipway), with Flux's version resolution. An
  * invalid range resolves to nothing, so the HelmRelease is reported as not cached.
  */
-export function defaultChartProvider(dir: string = defaultCacheDir()): ChartProvider {
-  return cacheChartProvider(new ChartCache(dir));
+export function defaultChartProvider(
+  dir: string = defaultCacheDir(),
+  env: NodeJS.ProcessEnv = process.env,
+): ChartProvider {
+  // What is derived from the archives is a cache like renders: --no-cache neither reads nor writes it.
+  return cacheChartProvider(new ChartCache(dir, { derived: !cacheDisabled(env) }));
 }

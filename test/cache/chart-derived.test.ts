@@ -3,9 +3,11 @@
  * the chart cache (src/charts/derived.ts), by archive digest and code identity: a cold run whose
  * render cache is empty takes it instead of parsing the crds/ again, and its output equals a run
  * without any cache. A damaged entry, an entry of another build and a sealed entry that does not
- * read as documents are ignored.
+ * read as documents are ignored. The archive's tar index (src/helm/archive-index.ts) is kept there
+ * too, and a cold check through the CLI fills the store and then takes from it.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,11 +15,15 @@ import { flushWrites } from "../../src/cache/background-writes.js";
 import { DiskRenderCache, removeRenders } from "../../src/cache/store.js";
 import { ChartCache } from "../../src/charts/cache.js";
 import { chartDerivedDir } from "../../src/charts/derived.js";
+import { sha256HexOf } from "../../src/fs/bytes-digest.js";
+import { readChartArchive } from "../../src/helm/loader.js";
+import { persistedArchiveIndex } from "../../src/helm/persisted-archive-index.js";
 import { cacheChartProvider } from "../../src/helmrelease/charts.js";
 import { CHART_CRD_DOCS_UNIT } from "../../src/platform/crd-docs-cache.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { CHART_FACTS_UNIT } from "../../src/platform/release-cache.js";
 import { writeFixture } from "../helmrelease/fixture.js";
+import { repoRoot } from "../support/env.js";
 import { tgz } from "../support/tgz.js";
 
 const PODINFO = "https://stefanprodan.github.io/podinfo";
@@ -93,7 +99,7 @@ describe("chart cache: what renders derive from an archive", () => {
       charts: cacheChartProvider(charts),
       renderCache: new DiskRenderCache(cacheDir),
     });
-    return { p, derived: charts.derived() };
+    return { p, derived: charts.derived()! };
   };
   const entries = (unit: string) => {
     flushWrites();
@@ -103,7 +109,7 @@ describe("chart cache: what renders derive from an archive", () => {
     return readdirSync(dir).map((n) => path.join(dir, n));
   };
   const none = loadPlatform(root, {
-    charts: cacheChartProvider(new ChartCache(cacheDir)),
+    charts: cacheChartProvider(new ChartCache(cacheDir, { derived: false })),
     renderCache: false,
   });
 
@@ -116,7 +122,8 @@ describe("chart cache: what renders derive from an archive", () => {
       "bommeds.bom.example.com",
       "gadgets.sub.example.com",
     ]);
-    expect(readdirSync(cacheDir)).toEqual(["charts"]); // --no-cache: nothing derived is kept
+    // --no-cache: nothing derived is kept
+    expect(readdirSync(cacheDir)).not.toContain("renders");
     expect(readdirSync(path.join(cacheDir, "charts")).includes("derived")).toBe(false);
   });
 
@@ -176,7 +183,7 @@ describe("chart cache: what renders derive from an archive", () => {
 
   it("a sealed entry that does not read as documents is a miss", () => {
     coldRun();
-    const store = new ChartCache(cacheDir).derived() as DiskRenderCache;
+    const store = new DiskRenderCache(cacheDir, undefined, { root: chartDerivedDir(cacheDir) });
     const digest = seed.archiveDigest({ source: PODINFO, name: "podinfo", version: "6.0.0" })!;
     const key = store.key(CHART_CRD_DOCS_UNIT, `archive:${digest}`);
     for (const body of [
@@ -206,3 +213,103 @@ describe("chart cache: what renders derive from an archive", () => {
     expect(modelJson(again.p)).toBe(modelJson(none));
   });
 });
+
+describe("chart cache: an archive's tar index", () => {
+  const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-chart-index-"));
+  temps.push(cacheDir);
+  const archive = podinfoWithCrds();
+  const sha = sha256HexOf(archive);
+  const files = (index?: ReturnType<typeof persistedArchiveIndex>) =>
+    readChartArchive(archive, "podinfo.tgz", undefined, index).map((f) => [
+      f.name,
+      Buffer.from(f.data).toString("hex"),
+    ]);
+  const parsed = files();
+
+  it("is written by the first read, read by the next, and a damaged one is a miss", () => {
+    const first = new DiskRenderCache(cacheDir, undefined, { root: chartDerivedDir(cacheDir) });
+    expect(files(persistedArchiveIndex(first, sha))).toEqual(parsed);
+    expect(first.stats).toMatchObject({ hits: 0, writes: 1 });
+    const next = new DiskRenderCache(cacheDir, undefined, { root: chartDerivedDir(cacheDir) });
+    expect(files(persistedArchiveIndex(next, sha))).toEqual(parsed);
+    expect(next.stats).toMatchObject({ hits: 1, writes: 0 });
+    const dir = path.join(next.dir, "helm-archive-index");
+    const [entry] = readdirSync(dir);
+    const bytes = readFileSync(path.join(dir, entry!));
+    bytes[bytes.length - 1]! ^= 1;
+    writeFileSync(path.join(dir, entry!), bytes);
+    const damaged = new DiskRenderCache(cacheDir, undefined, { root: chartDerivedDir(cacheDir) });
+    expect(files(persistedArchiveIndex(damaged, sha))).toEqual(parsed);
+    expect(damaged.stats).toMatchObject({ hits: 0, rejected: 1, writes: 1 });
+    // another build's store: never this build's entry
+    const other = new DiskRenderCache(cacheDir, "e".repeat(64), { root: chartDerivedDir(cacheDir) });
+    expect(files(persistedArchiveIndex(other, sha))).toEqual(parsed);
+    expect(other.stats).toMatchObject({ hits: 0, writes: 1 });
+  });
+
+  it("a sealed entry that is not an index of this archive is ignored", () => {
+    const store = new DiskRenderCache(cacheDir, undefined, { root: chartDerivedDir(cacheDir) });
+    const good = persistedArchiveIndex(store, sha).read()!;
+    expect(good.files.length).toBeGreaterThan(0);
+    for (const body of [
+      { tarLength: "x", files: good.files },
+      { tarLength: good.tarLength, files: [["a", 0]] },
+      { tarLength: good.tarLength - 1, files: good.files },
+      { tarLength: good.tarLength, files: good.files.map(([n, , l]) => [n, good.tarLength, l]) },
+    ]) {
+      store.put(store.key("helm-archive-index", `1\0${sha}`), body);
+      expect(files(persistedArchiveIndex(store, sha))).toEqual(parsed);
+      expect(persistedArchiveIndex(store, sha).read()).toEqual(good); // written again
+    }
+  });
+});
+
+describe("chart cache: a cold check through the CLI", () => {
+  it("fills charts/derived, then takes from it; outputs equal --no-cache's", async () => {
+    const root = writeFixture();
+    temps.push(root);
+    const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-chart-cli-"));
+    temps.push(cacheDir);
+    const seeded = new ChartCache(cacheDir);
+    seeded.putArchive({ source: PODINFO, name: "podinfo", version: "6.0.0" }, podinfoWithCrds());
+    seeded.putVersions(PODINFO, "podinfo", ["6.0.0"]);
+    const none = await cli(["render", root, "--format", "json", "--no-cache"], cacheDir);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).toContain("gadgets.sub.example.com");
+    expect(existsSync(chartDerivedDir(cacheDir))).toBe(false);
+    for (const run of ["first", "cold"]) {
+      rmSync(path.join(cacheDir, "renders"), { recursive: true, force: true });
+      const out = await cli(["render", root, "--format", "json"], cacheDir);
+      expect(masked(out.stdout), run).toBe(masked(none.stdout));
+      expect(out.stderr, run).toBe(none.stderr);
+    }
+    const [code] = readdirSync(chartDerivedDir(cacheDir));
+    expect(readdirSync(path.join(chartDerivedDir(cacheDir), code!)).sort()).toEqual([
+      "chart-crd-docs",
+      "chart-facts",
+      "helm-archive-index",
+    ]);
+  });
+});
+
+/** The built CLI with the cache on (vitest turns it off for everything else). */
+function cli(args: string[], cacheDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
+      env: { ...process.env, SLIPWAY_NO_CACHE: "", SLIPWAY_CACHE_DIR: cacheDir },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Masked values carry a keyed hash whose key is new every run (src/sops/mask.ts). */
+const masked = (s: string) => s.replace(/<masked:sha256:[0-9a-f]+>/g, "<masked>");
