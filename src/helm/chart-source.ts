@@ -460,16 +460,21 @@ export function loadChartArchive(
 // same digest, so an archive from the cache is hashed once, not twice.
 const archiveKey = (bytes: Uint8Array) => `tgz:${sha256HexOf(bytes)}`;
 
-/**
- * A chart archive already in memory (issue 12's chart cache hands these over). `indexOf`: where
- * the tar index of the archive with this sha256 is kept (the chart cache's, archive-index.ts).
- */
+/** How a chart archive in memory is read when its reader keeps things between runs. */
+export interface ArchiveReadOptions {
+  /** Where the tar index of the archive with this sha256 is kept (archive-index.ts). */
+  indexOf?: (sha256: string) => ArchiveIndexStore;
+  /** The reader of its values.yaml files (persisted-values.ts). */
+  readValues?: ValuesReader;
+}
+
+/** A chart archive already in memory (issue 12's chart cache hands these over). */
 export function loadChartArchiveFromBytes(
   bytes: Uint8Array,
   name = "<archive>",
-  indexOf?: (sha256: string) => ArchiveIndexStore,
+  opts: ArchiveReadOptions = {},
 ): Chart {
-  return cachedArchive(bytes, name, undefined, indexOf);
+  return cachedArchive(bytes, name, opts.readValues, opts.indexOf);
 }
 
 function cachedArchive(

@@ -21,6 +21,7 @@ import {
 } from "../helm/chart-source.js";
 import { chartDigest } from "../helm/loader.js";
 import { persistedArchiveIndex } from "../helm/persisted-archive-index.js";
+import { persistedValuesReader } from "../helm/persisted-values.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */
 export interface ChartRequest {
@@ -124,7 +125,12 @@ export function cacheChartProvider(
         const chart = loadChartArchiveFromBytes(
           bytes,
           `${req.name}-${version}.tgz`,
-          derived && ((sha256) => persistedArchiveIndex(derived, sha256)),
+          derived
+            ? {
+                indexOf: (sha256) => persistedArchiveIndex(derived, sha256),
+                readValues: persistedValuesReader(derived),
+              }
+            : {},
         );
         return { chart, version: chart.metadata.version || version, location };
       } catch (e) {

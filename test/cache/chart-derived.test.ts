@@ -3,8 +3,9 @@
  * the chart cache (src/charts/derived.ts), by archive digest and code identity: a cold run whose
  * render cache is empty takes it instead of parsing the crds/ again, and its output equals a run
  * without any cache. A damaged entry, an entry of another build and a sealed entry that does not
- * read as documents are ignored. The archive's tar index (src/helm/archive-index.ts) is kept there
- * too, and a cold check through the CLI fills the store and then takes from it.
+ * read as documents are ignored. The archive's tar index (src/helm/archive-index.ts) and its
+ * values.yaml reads (src/helm/persisted-values.ts) are kept there too, and a cold render through
+ * the CLI fills the store and then takes from it.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -60,7 +61,8 @@ function podinfoWithCrds(): Uint8Array {
       "podinfo/Chart.yaml",
       "apiVersion: v2\nname: podinfo\nversion: 6.0.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n",
     ],
-    ["podinfo/values.yaml", "greeting: hello\n"],
+    // large enough for its read to be kept (persisted-values.ts)
+    ["podinfo/values.yaml", `greeting: hello\n${"filler:\n".concat("  - some words to read\n".repeat(800))}`],
     ["podinfo/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo\n"],
     [
       "podinfo/crds/widgets.yaml",
@@ -288,6 +290,7 @@ describe("chart cache: a cold check through the CLI", () => {
       "chart-crd-docs",
       "chart-facts",
       "helm-archive-index",
+      "helm-values",
     ]);
   });
 });
