@@ -56,6 +56,13 @@ export interface LocatedChart {
   /** What finding the chart warns about (files of a repository's chart left out). */
   warnings?: string[];
   /**
+   * Whether the chart's content is there and intact, without loading it (the chart cache reads
+   * the archive and checks its digest; load then uses those bytes): what a caller that knows the
+   * chart's facts without loading it asks, so that a damaged archive fails as when it loads.
+   * Absent: the provider cannot tell without loading.
+   */
+  verify?(): { missing: string } | { error: string } | undefined;
+  /**
    * Where what is derived from the chart's content may be kept between runs, when its provider
    * keeps one (the chart cache, by archive digest: src/charts/derived.ts); absent: the render
    * cache keeps it.
@@ -137,12 +144,18 @@ export function cacheChartProvider(
         return { error: `cached ${what} (version ${version}) does not load: ${(e as Error).message}` };
       }
     };
+    // Read (and verified against its digest) at most once: by verify, then by load.
+    let archive: Uint8Array | { missing: string } | { error: string } | undefined;
     const read = (): Uint8Array | { missing: string } | { error: string } => {
+      if (archive !== undefined) return archive;
       try {
-        return store.getArchive(ref) ?? { missing: `${what} (version ${version}) is not in the chart cache` };
+        archive = store.getArchive(ref) ?? {
+          missing: `${what} (version ${version}) is not in the chart cache`,
+        };
       } catch (e) {
-        return { error: (e as Error).message };
+        archive = { error: (e as Error).message };
       }
+      return archive;
     };
     let digest: string | undefined;
     try {
@@ -158,6 +171,10 @@ export function cacheChartProvider(
           location,
           version,
           ...(derived ? { derived } : {}),
+          verify: () => {
+            const bytes = read();
+            return bytes instanceof Uint8Array ? undefined : bytes;
+          },
           load: () => {
             const bytes = read();
             return bytes instanceof Uint8Array ? fromBytes(bytes) : bytes;

@@ -344,9 +344,14 @@ class ChartsOfPass {
     if (facts === undefined) {
       const store = this.storeOf(lc);
       facts = store ? readChartFacts(store, lc.identity) : undefined;
-      if (facts !== undefined) {
-        if (lc.derived !== undefined) this.storedCrdDocs.set(lc.identity, lc.derived);
-      } else {
+      if (facts !== undefined && lc.derived !== undefined) {
+        // Facts kept beside the chart cache stand for an archive that must still be there and
+        // intact: a damaged one fails the release here, as its load would, so other releases'
+        // Capabilities never count the CRDs of a chart that did not load.
+        const bad = lc.verify?.();
+        if (bad !== undefined) return bad;
+        this.storedCrdDocs.set(lc.identity, lc.derived);
+      } else if (facts === undefined) {
         const a = lc.load();
         if (!("chart" in a)) return a;
         const parsed: CrdFileDocs[] = [];

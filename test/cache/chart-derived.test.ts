@@ -199,6 +199,29 @@ describe("chart cache: what renders derive from an archive", () => {
     }
   });
 
+  it("a damaged archive fails its release as without the store, though its facts are kept", () => {
+    coldRun();
+    const ref = { source: PODINFO, name: "podinfo", version: "6.0.0" };
+    const blob = seed.blobFile(seed.archiveDigest(ref)!);
+    const intact = readFileSync(blob);
+    const damaged = Buffer.from(intact);
+    damaged[100]! ^= 1;
+    writeFileSync(blob, damaged);
+    try {
+      const withStore = coldRun();
+      expect(withStore.derived.stats.hits).toBe(1); // the facts
+      expect(remote(withStore.p).status).toBe("failed");
+      expect(remote(withStore.p).errors?.[0]?.message).toMatch(/is corrupted/);
+      const without = loadPlatform(root, {
+        charts: cacheChartProvider(new ChartCache(cacheDir, { derived: false })),
+        renderCache: false,
+      });
+      expect(modelJson(withStore.p)).toBe(modelJson(without));
+    } finally {
+      writeFileSync(blob, intact);
+    }
+  });
+
   it("entries of another build are never read", () => {
     coldRun();
     const other = new DiskRenderCache(cacheDir, "0".repeat(64), { root: chartDerivedDir(cacheDir) });
