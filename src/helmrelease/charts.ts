@@ -270,10 +270,8 @@ export const noCharts: ChartProvider = {
  * else $XDG_CACHE_HOME/slipway, else ~/.cache/slipway), with Flux's version resolution. An
  * invalid range resolves to nothing, so the HelmRelease is reported as not cached.
  */
-export function defaultChartProvider(
-  dir: string = defaultCacheDir(),
-  env: NodeJS.ProcessEnv = process.env,
-): ChartProvider {
-  // What is derived from the archives is a cache like renders: --no-cache neither reads nor writes it.
-  return cacheChartProvider(new ChartCache(dir, { derived: !cacheDisabled(env) }));
+export function defaultChartProvider(dir: string = defaultCacheDir()): ChartProvider {
+  // What is derived from the archives is a cache like renders: --no-cache neither reads nor
+  // writes it (SLIPWAY_NO_CACHE, read where the cache's place is: cache/location.ts).
+  return cacheChartProvider(new ChartCache(dir, { derived: !cacheDisabled() }));
 }
