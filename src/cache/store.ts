@@ -94,6 +94,12 @@ export interface DiskRenderCacheOptions {
    * processes' entries. Making such a cache forgets what the previous one found.
    */
   memoAbsentUnits?: boolean;
+  /**
+   * The directory holding the code identity directories: by default `<cacheDir>/renders`. The
+   * chart cache keeps what it derives from archives under its own (src/charts/derived.ts), so
+   * emptying the render cache leaves it.
+   */
+  root?: string;
 }
 
 export class DiskRenderCache implements RenderCache {
@@ -101,6 +107,7 @@ export class DiskRenderCache implements RenderCache {
   private known?: string;
   private readonly background: boolean;
   private readonly memoAbsentUnits: boolean;
+  private readonly root: string;
   /** `<dir>/<unit>` by unit: a warm run names a few hundred entries of a handful of units. */
   private readonly unitDirs = new Map<string, string>();
   /** Units mayHold found a directory of. */
@@ -115,6 +122,7 @@ export class DiskRenderCache implements RenderCache {
     this.known = code;
     this.background = opts.background === true;
     this.memoAbsentUnits = opts.memoAbsentUnits === true;
+    this.root = opts.root ?? rendersDir(cacheDir);
     if (this.memoAbsentUnits) absentUnitDirs.clear();
   }
 
@@ -123,9 +131,9 @@ export class DiskRenderCache implements RenderCache {
     return this.known;
   }
 
-  /** `<cacheDir>/renders/<code prefix>`. */
+  /** `<root>/<code prefix>` (root: `<cacheDir>/renders` unless given). */
   get dir(): string {
-    return path.join(rendersDir(this.cacheDir), this.code.slice(0, 16));
+    return path.join(this.root, this.code.slice(0, 16));
   }
 
   key(unit: string, inputs: string): CacheKey {
@@ -352,9 +360,9 @@ export function rendersDir(cacheDir: string): string {
 /** What `slipway cache` reports: entries and bytes per code identity directory. */
 export function cacheUsage(
   cacheDir: string,
+  root: string = rendersDir(cacheDir),
 ): Array<{ code: string; entries: number; bytes: number; current: boolean }> {
   flushWrites();
-  const root = rendersDir(cacheDir);
   if (!fs.existsSync(root)) return [];
   const current = codeIdentity(cacheDir).slice(0, 16);
   return fs
@@ -381,15 +389,16 @@ export function cacheUsage(
 /**
  * Removes the entries of every other build and this build's entries no run has read for
  * `olderThanDays` (`prune`), or every entry (`clear`). Returns the number of entries removed.
+ * `root`: another store's root (DiskRenderCacheOptions.root), by default the render cache's.
  */
 export function removeRenders(
   cacheDir: string,
   which: "prune" | "clear",
   olderThanDays = 30,
   now: number = Date.now(),
+  root: string = rendersDir(cacheDir),
 ): number {
   flushWrites();
-  const root = rendersDir(cacheDir);
   if (!fs.existsSync(root)) return 0;
   const current = codeIdentity(cacheDir).slice(0, 16);
   const cutoff = now - olderThanDays * 24 * 3600 * 1000;

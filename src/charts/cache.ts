@@ -23,9 +23,11 @@ import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultCacheDir } from "../cache/location.js";
+import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { sha256HexOf } from "../fs/bytes-digest.js";
 import { readRegularFile } from "../fs/read-regular.js";
+import { chartDerivedStore } from "./derived.js";
 
 export interface ChartRef {
   /**
@@ -73,11 +75,19 @@ export function sha256Hex(bytes: Uint8Array | string): string {
 
 const REPAIR = "run `slipway charts pull` to fetch it again (or delete the file)";
 
+export interface ChartCacheOptions {
+  /** Keep what renders derive from the archives (derived.ts); off with the render cache (--no-cache). */
+  derived?: boolean;
+}
+
 export class ChartCache {
   readonly dir: string;
+  private derivedStore?: RenderCache;
+  private readonly keepsDerived: boolean;
 
-  constructor(dir: string = defaultCacheDir()) {
+  constructor(dir: string = defaultCacheDir(), opts: ChartCacheOptions = {}) {
     this.dir = path.resolve(dir);
+    this.keepsDerived = opts.derived !== false;
   }
 
   private get root(): string {
@@ -167,6 +177,17 @@ export class ChartCache {
     };
     writeAtomic(this.refFile(ref), `${JSON.stringify(record, null, 2)}\n`);
     return digest;
+  }
+
+  /**
+   * What renders derive from the cached archives (their facts, their parsed crds/), keyed by an
+   * archive's digest and the running code (derived.ts): one store per chart cache; none when
+   * the cache was made without (ChartCacheOptions.derived).
+   */
+  derived(): RenderCache | undefined {
+    if (!this.keepsDerived) return undefined;
+    this.derivedStore ??= chartDerivedStore(this.dir);
+    return this.derivedStore;
   }
 
   /** The versions seen in the last fetched index.yaml / tag list of this chart, or undefined. */

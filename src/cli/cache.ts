@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheUsage, codeIdentity, identityMemoDir, removeRenders, rendersDir } from "../cache/index.js";
 import { defaultCacheDir } from "../charts/cache.js";
+import { chartDerivedDir } from "../charts/derived.js";
 import { codeCacheRoot } from "../startup/bundle-loader.js";
 import { codeCacheUsage, removeCodeCaches } from "../startup/code-cache-files.js";
 import { parseCommandLine } from "./args.js";
@@ -11,8 +12,10 @@ const help = `Usage: slipway cache [info|prune|clear] [flags]
 
 The render cache: HelmReleases rendered by earlier runs, kept under <cache-dir>/renders by the
 content of everything they depend on and by the Slipway build that rendered them, so an
-unchanged release is not rendered again. Charts (<cache-dir>/charts) are not touched here.
-The code cache (<cache-dir>/code: V8's compiled chunks of the CLI) is pruned and cleared too.
+unchanged release is not rendered again. Chart archives (<cache-dir>/charts) are not touched
+here; what a build derived from them (<cache-dir>/charts/derived: their facts, their crds/
+parsed) is pruned and cleared as renders are. The code cache (<cache-dir>/code: V8's compiled
+chunks of the CLI) is pruned and cleared too.
 
   info      entries and bytes per Slipway build (default)
   prune     remove the entries of every other Slipway build, and this build's entries that no
@@ -51,6 +54,10 @@ export async function cacheCommand(argv: string[]): Promise<number> {
       process.stdout.write(
         `  ${r.code}${r.current ? " (this build)" : ""}: ${r.entries} entries, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB\n`,
       );
+    const derived = cacheUsage(dir, chartDerivedDir(dir)).find((r) => r.current);
+    process.stdout.write(
+      `chart-derived ${chartDerivedDir(dir)}: ${derived?.entries ?? 0} entries, ${((derived?.bytes ?? 0) / 1024 / 1024).toFixed(1)} MiB (this build)\n`,
+    );
     const code = codeCacheUsage(dir);
     process.stdout.write(
       `code cache ${codeCacheRoot(dir)}: ${code.files} files, ${(code.bytes / 1024 / 1024).toFixed(1)} MiB\n`,
@@ -64,6 +71,8 @@ export async function cacheCommand(argv: string[]): Promise<number> {
   }
   const removed = removeRenders(dir, action as "prune" | "clear", days);
   process.stdout.write(`removed ${removed} render cache entr${removed === 1 ? "y" : "ies"}\n`);
+  const derived = removeRenders(dir, action as "prune" | "clear", days, Date.now(), chartDerivedDir(dir));
+  process.stdout.write(`removed ${derived} chart-derived entr${derived === 1 ? "y" : "ies"}\n`);
   const code = removeCodeCaches(dir, action as "prune" | "clear", runningBundleDir());
   if (action === "clear") fs.rmSync(identityMemoDir(dir), { recursive: true, force: true });
   process.stdout.write(`removed ${code} code cache file${code === 1 ? "" : "s"}\n`);

@@ -15,6 +15,7 @@ import { sha256HexOf } from "../fs/bytes-digest.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { RACY_MS } from "../fs/racy-window.js";
 import { readOpened } from "../fs/read-regular.js";
+import type { ArchiveIndexStore } from "./archive-index.js";
 import type { Chart, ChartFile } from "./chart.js";
 import { IgnoreRules } from "./helmignore.js";
 import {
@@ -459,14 +460,34 @@ export function loadChartArchive(
 // same digest, so an archive from the cache is hashed once, not twice.
 const archiveKey = (bytes: Uint8Array) => `tgz:${sha256HexOf(bytes)}`;
 
-/** A chart archive already in memory (issue 12's chart cache hands these over). */
-export function loadChartArchiveFromBytes(bytes: Uint8Array, name = "<archive>"): Chart {
-  return cachedArchive(bytes, name);
+/** How a chart archive in memory is read when its reader keeps things between runs. */
+export interface ArchiveReadOptions {
+  /** Where the tar index of the archive with this sha256 is kept (archive-index.ts). */
+  indexOf?: (sha256: string) => ArchiveIndexStore;
+  /** The reader of its values.yaml files (persisted-values.ts). */
+  readValues?: ValuesReader;
 }
 
-function cachedArchive(bytes: Uint8Array, name: string, readValues?: ValuesReader): Chart {
+/** A chart archive already in memory (issue 12's chart cache hands these over). */
+export function loadChartArchiveFromBytes(
+  bytes: Uint8Array,
+  name = "<archive>",
+  opts: ArchiveReadOptions = {},
+): Chart {
+  return cachedArchive(bytes, name, opts.readValues, opts.indexOf);
+}
+
+function cachedArchive(
+  bytes: Uint8Array,
+  name: string,
+  readValues?: ValuesReader,
+  indexOf?: (sha256: string) => ArchiveIndexStore,
+): Chart {
   const key = archiveKey(bytes);
-  return loaded.get(key) ?? remember(key, loadChartArchiveBytes(bytes, name, readValues, undefined, key));
+  const known = loaded.get(key);
+  if (known !== undefined) return known;
+  const index = indexOf?.(sha256HexOf(bytes));
+  return remember(key, loadChartArchiveBytes(bytes, name, readValues, undefined, key, index));
 }
 
 /** `helm template`'s CHART argument: a directory or an archive on disk. */

@@ -5,6 +5,9 @@
  * fills (src/charts, see notes/charts.md); tests and the fidelity suite map charts to
  * directories. A provider never touches the network.
  */
+
+import { cacheDisabled } from "../cache/location.js";
+import type { RenderCache } from "../cache/store.js";
 import { ChartCache, defaultCacheDir, resolveVersion } from "../charts/index.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import type { Chart } from "../helm/chart.js";
@@ -17,6 +20,8 @@ import {
   loadChartDir,
 } from "../helm/chart-source.js";
 import { chartDigest } from "../helm/loader.js";
+import { persistedArchiveIndex } from "../helm/persisted-archive-index.js";
+import { persistedValuesReader } from "../helm/persisted-values.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */
 export interface ChartRequest {
@@ -50,6 +55,19 @@ export interface LocatedChart {
   load(): ChartAnswer;
   /** What finding the chart warns about (files of a repository's chart left out). */
   warnings?: string[];
+  /**
+   * Whether the chart's content is there and intact, without loading it (the chart cache reads
+   * the archive and checks its digest; load then uses those bytes): what a caller that knows the
+   * chart's facts without loading it asks, so that a damaged archive fails as when it loads.
+   * Absent: the provider cannot tell without loading.
+   */
+  verify?(): { missing: string } | { error: string } | undefined;
+  /**
+   * Where what is derived from the chart's content may be kept between runs, when its provider
+   * keeps one (the chart cache, by archive digest: src/charts/derived.ts); absent: the render
+   * cache keeps it.
+   */
+  derived?: RenderCache;
 }
 
 export type ChartLookup = { located: LocatedChart } | { missing: string } | { error: string };
@@ -69,6 +87,8 @@ export interface ChartArchiveStore {
    */
   archiveDigest?(ref: { source: string; name: string; version: string }): string | undefined;
   knownVersions(source: string, name: string): string[] | undefined;
+  /** The store of what is derived from the cached archives (ChartCache.derived); absent: none. */
+  derived?(): RenderCache | undefined;
 }
 
 /**
@@ -105,21 +125,37 @@ export function cacheChartProvider(
       };
     }
     const ref = { source: req.source, name: req.name, version };
+    const derived = store.derived?.();
     const location = `${req.source}/${req.name}@${version}`;
     const fromBytes = (bytes: Uint8Array): ChartAnswer => {
       try {
-        const chart = loadChartArchiveFromBytes(bytes, `${req.name}-${version}.tgz`);
+        const chart = loadChartArchiveFromBytes(
+          bytes,
+          `${req.name}-${version}.tgz`,
+          derived
+            ? {
+                indexOf: (sha256) => persistedArchiveIndex(derived, sha256),
+                readValues: persistedValuesReader(derived),
+              }
+            : {},
+        );
         return { chart, version: chart.metadata.version || version, location };
       } catch (e) {
         return { error: `cached ${what} (version ${version}) does not load: ${(e as Error).message}` };
       }
     };
+    // Read (and verified against its digest) at most once: by verify, then by load.
+    let archive: Uint8Array | { missing: string } | { error: string } | undefined;
     const read = (): Uint8Array | { missing: string } | { error: string } => {
+      if (archive !== undefined) return archive;
       try {
-        return store.getArchive(ref) ?? { missing: `${what} (version ${version}) is not in the chart cache` };
+        archive = store.getArchive(ref) ?? {
+          missing: `${what} (version ${version}) is not in the chart cache`,
+        };
       } catch (e) {
-        return { error: (e as Error).message };
+        archive = { error: (e as Error).message };
       }
+      return archive;
     };
     let digest: string | undefined;
     try {
@@ -134,6 +170,11 @@ export function cacheChartProvider(
           identity: `archive:${digest}`,
           location,
           version,
+          ...(derived ? { derived } : {}),
+          verify: () => {
+            const bytes = read();
+            return bytes instanceof Uint8Array ? undefined : bytes;
+          },
           load: () => {
             const bytes = read();
             return bytes instanceof Uint8Array ? fromBytes(bytes) : bytes;
@@ -230,5 +271,7 @@ export const noCharts: ChartProvider = {
  * invalid range resolves to nothing, so the HelmRelease is reported as not cached.
  */
 export function defaultChartProvider(dir: string = defaultCacheDir()): ChartProvider {
-  return cacheChartProvider(new ChartCache(dir));
+  // What is derived from the archives is a cache like renders: --no-cache neither reads nor
+  // writes it (SLIPWAY_NO_CACHE, read where the cache's place is: cache/location.ts).
+  return cacheChartProvider(new ChartCache(dir, { derived: !cacheDisabled() }));
 }

@@ -64,6 +64,7 @@ import { parseYamlDocuments, parseYamlDocumentsScanned } from "../yaml/parse.js"
 import { secureJoin } from "./build.js";
 import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
+import { type CrdFileDocs, eachCrdFile, readCrdDocs, writeCrdDocs } from "./crd-docs-cache.js";
 import { groupOf, metaString } from "./flux-objects.js";
 import { secretForms, secretFragments } from "./masking.js";
 import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResource } from "./model.js";
@@ -297,13 +298,34 @@ class ChartsOfPass {
    * than the text, the release's file is not decoded and its megabytes are not hashed as a key.
    */
   private readonly crdDocs = new WeakMap<Uint8Array, KObject[]>();
+  /** Charts whose facts a store gave, with that store: it may hold their crds/ documents too. */
+  private readonly storedCrdDocs = new Map<string, RenderCache>();
   constructor(private readonly cache: RenderCache | undefined) {}
+
+  /**
+   * Where what is derived from `lc` is kept: beside the chart when its provider keeps such a
+   * store (the chart cache), else the render cache; nowhere when the run keeps no cache.
+   */
+  private storeOf(lc: LocatedChart): RenderCache | undefined {
+    return this.cache === undefined ? undefined : (lc.derived ?? this.cache);
+  }
 
   /** The documents of a crds/ text parsed for facts, once: a later taker parses its own. */
   takeCrdDocs(data: Uint8Array | undefined): KObject[] | undefined {
     const docs = data === undefined ? undefined : this.crdDocs.get(data);
     if (docs !== undefined) this.crdDocs.delete(data!);
     return docs;
+  }
+
+  /**
+   * Before the first release of a chart whose facts a store gave applies its CRDs: the crds/
+   * documents that store keeps, for takeCrdDocs (the chart was not parsed for its facts).
+   */
+  primeCrdDocs(lc: LocatedChart | undefined, chart: Chart | undefined): void {
+    const store = lc && this.storedCrdDocs.get(lc.identity);
+    if (store === undefined || chart === undefined) return;
+    this.storedCrdDocs.delete(lc!.identity);
+    for (const [data, docs] of readCrdDocs(store, lc!.identity, chart)) this.crdDocs.set(data, docs);
   }
 
   lookup(key: string, find: () => ChartLookup): ChartLookup {
@@ -320,15 +342,32 @@ class ChartsOfPass {
     return found;
   }
 
-  /** The chart's facts: from this pass, else the render cache, else the loaded chart (then kept). */
+  /** The chart's facts: from this pass, else the store, else the loaded chart (then kept). */
   factsOf(lc: LocatedChart): ChartFacts | Exclude<ChartAnswer, { chart: Chart }> {
-    let facts =
-      this.facts.get(lc.identity) ?? (this.cache ? readChartFacts(this.cache, lc.identity) : undefined);
+    let facts = this.facts.get(lc.identity);
     if (facts === undefined) {
-      const a = lc.load();
-      if (!("chart" in a)) return a;
-      facts = chartFacts(a.chart, (data, docs) => this.crdDocs.set(data, docs));
-      if (this.cache) writeChartFacts(this.cache, lc.identity, facts);
+      const store = this.storeOf(lc);
+      facts = store ? readChartFacts(store, lc.identity) : undefined;
+      if (facts !== undefined && lc.derived !== undefined) {
+        // Facts kept beside the chart cache stand for an archive that must still be there and
+        // intact: a damaged one fails the release here, as its load would, so other releases'
+        // Capabilities never count the CRDs of a chart that did not load.
+        const bad = lc.verify?.();
+        if (bad !== undefined) return bad;
+        this.storedCrdDocs.set(lc.identity, lc.derived);
+      } else if (facts === undefined) {
+        const a = lc.load();
+        if (!("chart" in a)) return a;
+        const parsed: CrdFileDocs[] = [];
+        facts = chartFacts(a.chart, (file) => {
+          this.crdDocs.set(file.data, file.docs);
+          parsed.push(file);
+        });
+        if (store) writeChartFacts(store, lc.identity, facts);
+        // Only beside a chart: a repository's chart changes with its edits, and its renders are
+        // what the render cache keeps.
+        if (store && lc.derived !== undefined) writeCrdDocs(lc.derived, lc.identity, parsed);
+      }
     }
     this.facts.set(lc.identity, facts);
     return facts;
@@ -450,7 +489,7 @@ function ensureChart(p: Prepared): boolean {
   return true;
 }
 
-function chartFacts(chart: Chart, keepCrds?: (data: Uint8Array, docs: KObject[]) => void): ChartFacts {
+function chartFacts(chart: Chart, keepCrds?: (file: CrdFileDocs) => void): ChartFacts {
   return {
     version: chart.metadata.version,
     crdApiVersions: chartCrdApiVersions(chart, keepCrds),
@@ -1044,6 +1083,7 @@ function finishRelease(
       `HelmRelease ${info.namespace}/${info.name}: values not validated against chart ${p.chart!.metadata.name}'s values.schema.json: it refers to ${outcome.unvalidatedSchemaRef}, which Slipway does not fetch`,
     );
   try {
+    if (spec.crds !== "Skip" && outcome.release.crds.length > 0) charts?.primeCrdDocs(p.located, p.chart);
     const resources = releaseObjects(outcome.release, spec, info, postRenderStrategyOf(p, cluster), charts);
     info.resources = resources;
     markSecretFields(resources, info.secretInputs ?? []);
@@ -1317,30 +1357,25 @@ export function crdApiVersions(crds: KObject[]): string[] {
 }
 
 /**
- * `keep`: given the bytes of each crds/ file that parsed, with its documents (read here, never
- * changed), unless the file starts with a byte order mark: the text is Buffer's decoding, which
- * keeps the mark, and releaseObjects' text (TextDecoder's) drops it, so such a file is parsed
- * there again as before.
+ * `keep`: given each crds/ file that parsed (its place, its bytes, its documents: read here,
+ * never changed), unless the file starts with a byte order mark: the text is Buffer's decoding,
+ * which keeps the mark, and releaseObjects' text (TextDecoder's) drops it, so such a file is
+ * parsed there again as before.
  */
-function chartCrdApiVersions(chart: Chart, keep?: (data: Uint8Array, docs: KObject[]) => void): string[] {
+function chartCrdApiVersions(chart: Chart, keep?: (file: CrdFileDocs) => void): string[] {
   const out: string[] = [];
-  const visit = (c: Chart) => {
-    for (const f of c.files) {
-      if (!/^crds\/.*\.(ya?ml|json)$/.test(f.name)) continue;
-      try {
-        const data = f.data;
-        // A view of the bytes, not a copy (kube-prometheus-stack's crds/ are megabytes).
-        const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
-        const docs = parseCrdDocuments(text, f.name);
-        out.push(...crdApiVersions(docs));
-        if (text.charCodeAt(0) !== 0xfeff) keep?.(data, docs);
-      } catch {
-        // a broken crds/ file fails the render itself, with its message
-      }
+  eachCrdFile(chart, (at, data, name) => {
+    if (!/^crds\/.*\.(ya?ml|json)$/.test(name)) return;
+    try {
+      // A view of the bytes, not a copy (kube-prometheus-stack's crds/ are megabytes).
+      const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
+      const docs = parseCrdDocuments(text, name);
+      out.push(...crdApiVersions(docs));
+      if (text.charCodeAt(0) !== 0xfeff) keep?.({ at, data, docs });
+    } catch {
+      // a broken crds/ file fails the render itself, with its message
     }
-    for (const d of c.dependencies) visit(d);
-  };
-  visit(chart);
+  });
   return out;
 }
 

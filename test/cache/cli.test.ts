@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
+import { chartDerivedDir } from "../../src/charts/derived.js";
 import { writeFixture } from "../helmrelease/fixture.js";
 import { repoRoot } from "../support/env.js";
 
@@ -95,6 +96,9 @@ describe("render cache through the CLI", () => {
     // Entries of another build, as a rebuild of Slipway leaves them.
     const stale = new DiskRenderCache(cacheDir, "f".repeat(64));
     stale.put(stale.key("helm-release", "x"), { resources: [], warnings: [] });
+    // What another build derived from chart archives.
+    const staleDerived = new DiskRenderCache(cacheDir, "f".repeat(64), { root: chartDerivedDir(cacheDir) });
+    staleDerived.put(staleDerived.key("chart-facts", "x"), {});
     const info = await run(["cache", "info"], cacheDir);
     expect(info.code).toBe(0);
     expect(info.stdout).toMatch(/\(this build\): [1-9]\d* entries/);
@@ -102,7 +106,9 @@ describe("render cache through the CLI", () => {
     const current = entries(path.join(cacheDir, "renders")) - 1;
     const prune = await run(["cache", "prune"], cacheDir);
     expect(prune.stdout).toContain("removed 1 render cache entry");
+    expect(prune.stdout).toContain("removed 1 chart-derived entry");
     expect(existsSync(stale.dir)).toBe(false);
+    expect(existsSync(staleDerived.dir)).toBe(false);
     expect(entries(path.join(cacheDir, "renders"))).toBe(current);
     // This build's entries that no run read for a while go too; a warm run keeps them fresh.
     const age = () => {
@@ -118,8 +124,10 @@ describe("render cache through the CLI", () => {
       `removed ${current} render cache`,
     );
     await run(["render", root], cacheDir);
+    staleDerived.put(staleDerived.key("chart-facts", "x"), {});
     await run(["cache", "clear"], cacheDir);
     expect(entries(path.join(cacheDir, "renders"))).toBe(0);
+    expect(entries(chartDerivedDir(cacheDir))).toBe(0);
     expect((await run(["cache", "nonsense"], cacheDir)).code).toBe(2);
   });
 });
