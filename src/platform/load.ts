@@ -46,7 +46,7 @@ import {
 } from "./admission-variables.js";
 import { encryptedSecretRefusal } from "./apply-refusals.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
-import { buildFluxPath, secureJoin } from "./build.js";
+import { buildFluxPath, type FluxBuild, secureJoin } from "./build.js";
 import {
   cachedFluxBuild,
   cachedPostBuild,
@@ -1032,6 +1032,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
     k.generatedKustomization = result.generated;
     noteLinksLeftOut(ctx, k, result.dir, result.generated);
     noteUnreadKustomization(ctx, k, result.dir, result.generated);
+    noteOmitted(ctx, k, result.omitted);
     p.built = result.resources;
     if (found.output) {
       p.output = found.output;
@@ -1721,7 +1722,31 @@ function fail(k: FluxKustomization, err: unknown): void {
   k.status = "failed";
   k.resources = [];
   const e = toPlatformError(err);
-  k.errors.push({ ...e, cluster: k.cluster, kustomization: k.id });
+  // The failure is why nothing is applied: it comes before what a partial build left out.
+  const omitted = k.errors.filter((x) => x.code === "REMOTE_RESOURCE_OMITTED");
+  k.errors = [
+    ...k.errors.filter((x) => x.code !== "REMOTE_RESOURCE_OMITTED"),
+    { ...e, cluster: k.cluster, kustomization: k.id },
+    ...omitted,
+  ];
+}
+
+/**
+ * Remote resources the build left out (Slipway never fetches; kustomize-controller does): the
+ * Kustomization is rendered without them, and each is an error of the model, so that every
+ * output and exit code says the render is incomplete.
+ */
+function noteOmitted(ctx: RenderContext, k: FluxKustomization, omitted: FluxBuild["omitted"]): void {
+  for (const o of omitted ?? []) {
+    k.errors.push({
+      message: `remote resource '${o.resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`,
+      code: "REMOTE_RESOURCE_OMITTED",
+      file: relative(ctx.root, originOf(ctx, o.file)),
+      ...(o.line !== undefined ? { line: o.line } : {}),
+      cluster: k.cluster,
+      kustomization: k.id,
+    });
+  }
 }
 
 function toPlatformError(err: unknown): PlatformError {

@@ -42,6 +42,11 @@ export type PlatformErrorCode =
   | "VALUES_SOURCE_ENCRYPTED"
   /** A remote base or resource: Slipway builds offline and does not fetch it (Flux and kubectl do). */
   | "REMOTE_RESOURCE"
+  /**
+   * A remote `resources:` entry left out of a build that is otherwise rendered (`file`/`line`: the
+   * entry): what it adds is unknown, the rest of the Kustomization is rendered and checked.
+   */
+  | "REMOTE_RESOURCE_OMITTED"
   /** An object not rendered because a secret reached its identity (SecretIdentityError). */
   | "SECRET_IDENTITY"
   /** A SOPS-encrypted Secret in a Flux Kustomization without `spec.decryption`: Flux applies none of it. */
@@ -377,6 +382,24 @@ export function platformErrors(p: Platform): PlatformError[] {
     for (const h of c.helmReleases) out.push(...(h.errors ?? []));
   }
   return out;
+}
+
+/** Whether `k` was rendered without some of its remote resources (REMOTE_RESOURCE_OMITTED). */
+export function isPartlyRendered(k: FluxKustomization): boolean {
+  return k.status === "rendered" && k.errors.some((e) => e.code === "REMOTE_RESOURCE_OMITTED");
+}
+
+/**
+ * Whether `k` may apply objects Slipway does not see: it was not rendered (failed, external
+ * source) or only in part. A rule that finds something missing must not be sure of it then.
+ */
+export function outputUnknown(k: FluxKustomization): boolean {
+  return k.status === "failed" || k.status === "external" || isPartlyRendered(k);
+}
+
+/** `k`'s state for a sentence about what it may apply: "failed", "external" or "partly rendered". */
+export function unknownOutputState(k: FluxKustomization): string {
+  return isPartlyRendered(k) ? "partly rendered" : k.status;
 }
 
 /** Every object applied anywhere, in cluster then Kustomization order, then each cluster's chart output. */

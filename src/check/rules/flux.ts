@@ -16,6 +16,7 @@ import type {
   PlatformErrorCode,
   RenderedResource,
 } from "../../platform/model.js";
+import { isPartlyRendered, outputUnknown } from "../../platform/model.js";
 import { ignores } from "../engine.js";
 import type { FieldPath, Rule, RuleContext, RuleFinding } from "../types.js";
 
@@ -81,20 +82,27 @@ function refText(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
 
-/** Kustomizations Slipway could not render, whose output (HelmReleases, sources, more Kustomizations) is unknown. */
-function unrendered(cluster: Cluster): string[] {
-  return cluster.kustomizations
-    .filter((k) => k.status === "failed" || k.status === "external")
-    .map((k) => k.id);
+/**
+ * Kustomizations whose output (HelmReleases, sources, more Kustomizations) Slipway does not fully
+ * know: not rendered, or rendered without their remote resources (`self` included: what its
+ * remote resources add is unknown to it too).
+ */
+function unrendered(cluster: Cluster, self?: string): FluxKustomization[] {
+  return cluster.kustomizations.filter((k) => outputUnknown(k) && (k.id !== self || isPartlyRendered(k)));
 }
 
 /** Missing things may be in output Slipway cannot see: say so and make it a warning. */
 function blindSpot(cluster: Cluster, self?: string): { note: string; severity?: "warning" } {
-  const hidden = unrendered(cluster).filter((id) => id !== self);
+  const hidden = unrendered(cluster, self);
   if (hidden.length === 0) return { note: "" };
-  const list = hidden.slice(0, 3).join(", ") + (hidden.length > 3 ? `, +${hidden.length - 3} more` : "");
+  const list =
+    hidden
+      .slice(0, 3)
+      .map((k) => (isPartlyRendered(k) ? `${k.id} (its remote resources)` : k.id))
+      .join(", ") + (hidden.length > 3 ? `, +${hidden.length - 3} more` : "");
+  const partly = hidden.every(isPartlyRendered);
   return {
-    note: ` (it may be in the output of ${hidden.length === 1 ? "Kustomization" : "Kustomizations"} ${list}, which could not be rendered)`,
+    note: ` (it may be in the output of ${hidden.length === 1 ? "Kustomization" : "Kustomizations"} ${list}, which could not be rendered${partly ? " offline" : ""})`,
     severity: "warning",
   };
 }
@@ -558,6 +566,20 @@ export const renderError: Rule = {
                 ? `${relativeMessage(e.message)}: no Flux Kustomization of cluster ${cluster.name} renders it (nor an ExternalSecret or SealedSecret), so Kustomization ${k.id} is not rendered or checked (if it exists only in the cluster, made by the bootstrap or Terraform, declare it under clusterObjects in slipway.yaml)`
                 : relativeMessage(e.message),
               ...(clusterOnly && !ctx.strict ? { severity: "warning" as const } : {}),
+            });
+            continue;
+          }
+          if (e.code === "REMOTE_RESOURCE_OMITTED") {
+            // What Flux fetches and Slipway cannot: never an error. Rendered, the rest was checked.
+            ctx.report({
+              cluster: cluster.name,
+              kustomization: k.id,
+              ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
+              message:
+                k.status === "rendered"
+                  ? `${relativeMessage(e.message)} (the rest of Kustomization ${k.id} is rendered and checked; what is missing from cluster ${cluster.name} may be in it, so such findings are warnings)`
+                  : `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked)`,
+              severity: "warning",
             });
             continue;
           }
