@@ -50,7 +50,7 @@ export function discoveryLines(s: DiscoverySummary, repo: string, opts: { failed
           : "built"
         : [
             `${k.total} Flux Kustomization${k.total === 1 ? "" : "s"}`,
-            `${k.rendered} rendered${k.partial ? ` (${k.partial} in part: without remote resources)` : ""}`,
+            `${k.rendered} rendered${k.partial ? ` (${k.partial} in part)` : ""}`,
             ...(k.failed ? [`${k.failed} failed`] : []),
             ...(k.external ? [`${k.external} external`] : []),
             ...(k.suspended ? [`${k.suspended} suspended`] : []),

@@ -6,7 +6,7 @@
  * looked at and did not use. Commands print it on stderr and add it to their JSON.
  */
 import type { DiscoverySummary } from "./discovery-types.js";
-import { isPartlyRendered, type Platform, type PlatformError } from "./model.js";
+import { isPartlyRendered, leftOut, type Platform, type PlatformError } from "./model.js";
 
 export type { DiscoverySummary } from "./discovery-types.js";
 
@@ -25,12 +25,12 @@ export function summarizeDiscovery(p: Platform): DiscoverySummary {
       counts[k.status]++;
       if (isPartlyRendered(k)) {
         counts.partial = (counts.partial ?? 0) + 1;
-        const omitted = k.errors.filter((e) => e.code === "REMOTE_RESOURCE_OMITTED");
+        const omitted = leftOut(k);
         out.notRendered.push({
           cluster: c.name,
           kustomization: k.id,
           status: "partial",
-          reason: `${errorText(omitted[0]!)}${omitted.length > 1 ? ` (and ${omitted.length - 1} more remote resources)` : ""}`,
+          reason: `${errorText(omitted[0]!)}${omitted.length > 1 ? ` (and ${omitted.length - 1} more left out)` : ""}`,
           ...(k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : {}),
         });
       }

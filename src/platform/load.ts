@@ -1244,11 +1244,22 @@ function finishKustomization(
   }
   // A probe that stood in for a source is followed by the real render: what it needs is what
   // the objects that did render apply, whatever variables the others lacked.
-  if (processed.errors.length > 0 && !state.converge.provisional()) {
+  // An object whose identity a secret reached is left out, not the Kustomization: Flux applies
+  // it; only Slipway will not print it. Any other error fails the Kustomization, as in Flux.
+  const withheld = processed.errors.filter((e) => e instanceof SecretIdentityError);
+  if (processed.errors.length > withheld.length && !state.converge.provisional()) {
     for (const e of processed.errors) fail(k, e);
     return;
   }
-  if (post !== undefined && !own && p.output && p.builtAt) {
+  for (const e of withheld) {
+    const said = toPlatformError(e);
+    // Flux does not fail here: say what is left out, not "post build failed".
+    said.message = said.message
+      .replace(/^post build failed for ('[^']*'): (?:not rendered: )?/, "$1 is not rendered: ")
+      .replace(/ fail the same way\)$/, " are not rendered either)");
+    k.errors.push({ ...said, cluster: k.cluster, kustomization: k.id });
+  }
+  if (post !== undefined && !own && p.output && p.builtAt && withheld.length === 0) {
     storePostBuild(ctx.renderCache!, p.output, post, p.builtAt, processed.objects);
   }
   k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets));

@@ -47,7 +47,10 @@ export type PlatformErrorCode =
    * entry): what it adds is unknown, the rest of the Kustomization is rendered and checked.
    */
   | "REMOTE_RESOURCE_OMITTED"
-  /** An object not rendered because a secret reached its identity (SecretIdentityError). */
+  /**
+   * An object not rendered because a secret reached its identity (SecretIdentityError); on a
+   * rendered Kustomization, the rest of it is rendered.
+   */
   | "SECRET_IDENTITY"
   /** A SOPS-encrypted Secret in a Flux Kustomization without `spec.decryption`: Flux applies none of it. */
   | "SOPS_DECRYPTION_MISSING"
@@ -384,9 +387,18 @@ export function platformErrors(p: Platform): PlatformError[] {
   return out;
 }
 
-/** Whether `k` was rendered without some of its remote resources (REMOTE_RESOURCE_OMITTED). */
+/**
+ * The errors of a rendered Kustomization: what its render leaves out (remote resources, objects
+ * whose identity is secret), while the rest is rendered. Empty unless `k` is rendered.
+ */
+export function leftOut(k: FluxKustomization): PlatformError[] {
+  if (k.status !== "rendered") return [];
+  return k.errors.filter((e) => e.code === "REMOTE_RESOURCE_OMITTED" || e.code === "SECRET_IDENTITY");
+}
+
+/** Whether `k` was rendered without some of what Flux applies (see leftOut). */
 export function isPartlyRendered(k: FluxKustomization): boolean {
-  return k.status === "rendered" && k.errors.some((e) => e.code === "REMOTE_RESOURCE_OMITTED");
+  return leftOut(k).length > 0;
 }
 
 /**

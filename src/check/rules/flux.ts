@@ -16,7 +16,7 @@ import type {
   PlatformErrorCode,
   RenderedResource,
 } from "../../platform/model.js";
-import { isPartlyRendered, outputUnknown } from "../../platform/model.js";
+import { isPartlyRendered, leftOut, outputUnknown } from "../../platform/model.js";
 import { ignores } from "../engine.js";
 import type { FieldPath, Rule, RuleContext, RuleFinding } from "../types.js";
 
@@ -98,11 +98,11 @@ function blindSpot(cluster: Cluster, self?: string): { note: string; severity?: 
   const list =
     hidden
       .slice(0, 3)
-      .map((k) => (isPartlyRendered(k) ? `${k.id} (its remote resources)` : k.id))
+      .map((k) => (isPartlyRendered(k) ? `${k.id} (in part)` : k.id))
       .join(", ") + (hidden.length > 3 ? `, +${hidden.length - 3} more` : "");
   const partly = hidden.every(isPartlyRendered);
   return {
-    note: ` (it may be in the output of ${hidden.length === 1 ? "Kustomization" : "Kustomizations"} ${list}, which could not be rendered${partly ? " offline" : ""})`,
+    note: ` (it may be in the output of ${hidden.length === 1 ? "Kustomization" : "Kustomizations"} ${list}, which could not be rendered${partly ? " in full" : ""})`,
     severity: "warning",
   };
 }
@@ -553,6 +553,7 @@ export const renderError: Rule = {
       const objects = fluxObjects(cluster);
       for (const k of cluster.kustomizations) {
         const pathGone = pathIsMissing(k);
+        const partial = new Set(leftOut(k));
         for (const e of k.errors) {
           if (pathGone && e.message.startsWith(PATH_NOT_FOUND)) continue; // flux-path-missing says it better
           if (e.code === "SOPS_DECRYPTION_MISSING") continue; // flux-decryption-missing says it, with its fix
@@ -569,16 +570,16 @@ export const renderError: Rule = {
             });
             continue;
           }
-          if (e.code === "REMOTE_RESOURCE_OMITTED") {
-            // What Flux fetches and Slipway cannot: never an error. Rendered, the rest was checked.
+          if (partial.has(e) || e.code === "REMOTE_RESOURCE_OMITTED") {
+            // What Flux applies and Slipway cannot render or show: never an error. When the
+            // Kustomization is rendered, the rest of it was checked.
             ctx.report({
               cluster: cluster.name,
               kustomization: k.id,
               ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
-              message:
-                k.status === "rendered"
-                  ? `${relativeMessage(e.message)} (the rest of Kustomization ${k.id} is rendered and checked; what is missing from cluster ${cluster.name} may be in it, so such findings are warnings)`
-                  : `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked)`,
+              message: partial.has(e)
+                ? `${relativeMessage(e.message)} (the rest of Kustomization ${k.id} is rendered and checked; what is missing from cluster ${cluster.name} may be in what is not, so such findings are warnings)`
+                : `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked)`,
               severity: "warning",
             });
             continue;
