@@ -229,3 +229,23 @@ describe("an object whose name a secret variable reaches, in the root (ahgraber/
     expect(isPartlyRendered(plain.clusters[0]!.kustomizations[0]!)).toBe(false);
   });
 });
+
+describe("a custom resource whose CRD another Kustomization applies", () => {
+  const files = (remote: boolean) => ({
+    "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+    "clusters/prod/crds.yaml": ks("crds", "  interval: 10m\n  prune: true\n  path: ./crds\n"),
+    "clusters/prod/app.yaml": ks("app", "  interval: 10m\n  prune: true\n  path: ./app\n"),
+    "crds/kustomization.yaml": "resources: [crd.yaml]\n",
+    "crds/crd.yaml": wrmillingShape({ remote: false })["operator/crds/local-crd.yaml"]!,
+    "app/kustomization.yaml": `resources:\n  - widget.yaml\n${remote ? `  - ${CRD_URL}\n` : ""}`,
+    "app/widget.yaml": "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\n",
+  });
+  it("without dependsOn: an error, a warning when the Kustomization's remote part may apply the CRD", () => {
+    const found = (remote: boolean) =>
+      check(load(files(remote)))
+        .findings.filter((f) => f.rule === "crd-dependency-missing")
+        .map((f) => f.severity);
+    expect(found(false)).toEqual(["error"]);
+    expect(found(true)).toEqual(["warning"]);
+  });
+});

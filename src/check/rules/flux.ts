@@ -491,6 +491,10 @@ export const crdDependencyMissing: Rule = {
             (x) => `${groupOf(x.object)}/${String(x.object.kind)}` === key,
           ).length;
           const by = [...owners.by].sort().join(" or ");
+          // What `k` leaves out (a remote CRD file) may apply the CRD itself: not provably wrong.
+          const own = isPartlyRendered(k)
+            ? " (unless what it leaves out, which Slipway could not render, applies the CRD too)"
+            : "";
           const what = `${String(r.object.kind)} ${metaOf(r.object).namespace ? `${metaOf(r.object).namespace}/` : ""}${metaOf(r.object).name}${count > 1 ? ` (and ${count - 1} more ${String(r.object.kind)})` : ""}`;
           // The fix is a dependsOn entry in the Flux Kustomization, not a change to the custom resource.
           ctx.report({
@@ -499,7 +503,8 @@ export const crdDependencyMissing: Rule = {
             message:
               k.kind === "ResourceSet"
                 ? `${what} needs CRD ${owners.crd}, applied by ${by}, which ResourceSet ${k.namespace}/${k.name} does not depend on (add {apiVersion: apiextensions.k8s.io/v1, kind: CustomResourceDefinition, name: ${owners.crd}} to spec.dependsOn)`
-                : `${what} needs CRD ${owners.crd}, applied by Kustomization ${by}, which Kustomization ${k.id} does not depend on (add it to spec.dependsOn)`,
+                : `${what} needs CRD ${owners.crd}, applied by Kustomization ${by}, which Kustomization ${k.id} does not depend on (add it to spec.dependsOn)${own}`,
+            ...(own ? { severity: "warning" as const } : {}),
           });
         }
       }
