@@ -50,7 +50,7 @@ export function discoveryLines(s: DiscoverySummary, repo: string, opts: { failed
           : "built"
         : [
             `${k.total} Flux Kustomization${k.total === 1 ? "" : "s"}`,
-            `${k.rendered} rendered`,
+            `${k.rendered} rendered${k.partial ? ` (${k.partial} in part)` : ""}`,
             ...(k.failed ? [`${k.failed} failed`] : []),
             ...(k.external ? [`${k.external} external`] : []),
             ...(k.suspended ? [`${k.suspended} suspended`] : []),
@@ -58,8 +58,8 @@ export function discoveryLines(s: DiscoverySummary, repo: string, opts: { failed
     lines.push(`  ${c.name} (${c.path}): ${counts}; from ${c.reason ?? c.discoveredBy}`);
   }
   for (const n of s.notRendered) {
-    if (n.status === "failed" && opts.failed === false) continue;
-    const what = n.status === "failed" ? "failed" : "external";
+    if (n.status !== "external" && opts.failed === false) continue;
+    const what = n.status === "partial" ? "in part" : n.status;
     lines.push(`  not rendered (${what}): ${n.cluster} ${n.kustomization}: ${firstLine(n.reason)}`);
   }
   for (const n of s.notes.slice(0, MAX_NOTES)) lines.push(`  ${n.kind}: ${where(n)}${n.message}`);

@@ -52,7 +52,8 @@ Flags:
   -h, --help                    show this help
 
 Exit codes: 0 rendered cleanly, 1 some Flux Kustomization or HelmRelease failed to render
-(a chart missing from the chart cache is a warning, not a failure), 2 bad usage.
+or rendered only in part (a remote resource left out) (a chart missing from the chart cache is
+a warning, not a failure), 2 bad usage.
 `;
 
 const options = {

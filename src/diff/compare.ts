@@ -19,6 +19,8 @@ export interface KustomizationSide {
   object: KObject;
   path?: string;
   errors: string[];
+  /** What a rendered Kustomization's render leaves out (remote resources, secret identities). */
+  leftOut?: string[];
   /** Why it was not rendered (external sources), empty otherwise. */
   warnings: string[];
   objects: Array<{ object: KObject; source?: { file: string; line: number } }>;

@@ -1,7 +1,7 @@
 /**
  * What a diff could not compare: Flux Kustomizations that failed to render at either side
- * (Flux applies nothing of them, so their objects are not compared) and those whose source
- * is not this repository. A report lists them in every format, so "no differences" is never
+ * (Flux applies nothing of them, so their objects are not compared), those whose source
+ * is not this repository, and what a partly rendered one leaves out. A report lists them in every format, so "no differences" is never
  * said of something that was not looked at; failures make the exit code 2 unless accepted.
  */
 import { isMap, type KObject } from "../kustomize/types.js";
@@ -25,20 +25,36 @@ export function notCompared(
   for (const id of [...sides.keys()].sort()) {
     const { base, head } = sides.get(id)!;
     const statuses = [base?.status, head?.status];
+    // Partly rendered: its objects were compared, but not what its render leaves out (a remote
+    // resource whose ref changed differs in the cluster, not here), so it is listed too.
     const reason = statuses.includes("failed")
       ? "failed"
       : statuses.includes("external")
         ? "external"
-        : undefined;
+        : base?.leftOut || head?.leftOut
+          ? "partial"
+          : undefined;
     if (!reason) continue;
     const entry: NotCompared = { cluster, id, reason, errors: [] };
     if (base) entry.baseStatus = base.status;
     if (head) entry.headStatus = head.status;
-    const messages = reason === "failed" ? [base?.errors, head?.errors] : [base?.warnings, head?.warnings];
+    const messages =
+      reason === "failed"
+        ? [base?.errors, head?.errors]
+        : reason === "partial"
+          ? [base?.leftOut, head?.leftOut]
+          : [base?.warnings, head?.warnings];
     entry.errors = [...new Set(messages.flatMap((m) => m ?? []))];
+    if (reason === "partial" && base && head && leftOutKey(base) !== leftOutKey(head))
+      entry.leftOutChanged = true;
     out.push(entry);
   }
   return out;
+}
+
+/** What a side leaves out, lines aside (an entry that only moved is the same entry). */
+function leftOutKey(side: KustomizationSide): string {
+  return JSON.stringify((side.leftOut ?? []).map((e) => e.replace(/^([^:\n]+):\d+: /, "$1: ")).sort());
 }
 
 /** One line per failed Kustomization, for the report's errors (what makes the exit code 2). */

@@ -47,6 +47,9 @@ function heading(r: DiffReport): string {
 function noDifferences(r: DiffReport): string {
   if (nothingFound(r)) return `Nothing was compared (${heading(r)}): no cluster found at either revision.`;
   if (r.notCompared.length === 0) return `No differences (${heading(r)}).`;
+  const unseen = r.notCompared.filter((n) => n.leftOutChanged).length;
+  if (unseen > 0)
+    return `No differences in the objects compared (${heading(r)}), but what Slipway cannot render offline changed in ${unseen} Flux Kustomization${unseen === 1 ? "" : "s"} (listed below).`;
   return `No differences in what was compared (${heading(r)}), but ${notComparedCount(r.notCompared)} could not be compared (listed below).`;
 }
 
@@ -60,17 +63,23 @@ function nothingFound(r: DiffReport): boolean {
 function whyNot(n: NotCompared): string {
   if (n.reason === "chart-not-rendered")
     return `differs, but its chart output was not compared: ${n.errors.join("; ")}`;
+  if (n.reason === "partial")
+    return n.leftOutChanged
+      ? "what Slipway cannot render offline changed, so the cluster changes in ways not shown; the rest was compared"
+      : "compared without what Slipway cannot render offline";
   return n.reason === "failed" ? whereFailed(n) : "not rendered: its source is not this repository";
 }
 
 function notComparedTitle(r: DiffReport): string {
   const failed = r.notCompared.filter((n) => n.reason === "failed").length;
   const charts = r.notCompared.filter((n) => n.reason === "chart-not-rendered").length;
-  const external = r.notCompared.length - failed - charts;
+  const partial = r.notCompared.filter((n) => n.reason === "partial").length;
+  const external = r.notCompared.length - failed - charts - partial;
   const parts: string[] = [];
   if (failed)
     parts.push(`${failed} failed to render${r.acceptFailed ? " (accepted with --accept-failed)" : ""}`);
   if (external) parts.push(`${external} with an external source`);
+  if (partial) parts.push(`${partial} in part`);
   if (charts) parts.push(`${charts} HelmRelease${charts === 1 ? "" : "s"} whose chart was not rendered`);
   return `Not compared: ${parts.join(", ")}`;
 }
@@ -107,7 +116,7 @@ export function formatText(r: DiffReport): string {
     out.push("", `${notComparedTitle(r)}:`);
     for (const n of r.notCompared) {
       out.push(`  ${n.reason === "failed" ? "✗" : "-"} ${n.cluster} ${n.id}: ${whyNot(n)}`);
-      for (const e of n.errors) if (n.reason === "failed") out.push(`      ${e}`);
+      for (const e of n.errors) if (n.reason === "failed" || n.reason === "partial") out.push(`      ${e}`);
     }
   }
   for (const e of otherErrors(r)) out.push(`error: ${e}`);
@@ -193,7 +202,9 @@ function markdownTail(r: DiffReport, out: string[]): void {
     out.push("| Cluster | Flux Kustomization or HelmRelease | Why |", "|---|---|---|");
     for (const n of r.notCompared) {
       const errors =
-        n.reason === "failed" && n.errors.length > 0 ? `: ${n.errors.map(cell).join("<br>")}` : "";
+        (n.reason === "failed" || n.reason === "partial") && n.errors.length > 0
+          ? `: ${n.errors.map(cell).join("<br>")}`
+          : "";
       out.push(
         `| ${cell(n.cluster)} | ${codeCell(n.id)} | ${n.reason === "failed" ? "❌ " : ""}${cell(whyNot(n))}${errors} |`,
       );

@@ -271,7 +271,7 @@ export interface LeftOut {
  * cache is one entry, not one per environment), failures first.
  */
 export function leftOutOfMatrix(m: EnvironmentMatrix): LeftOut[] {
-  const order = ["failed", "external", "chart-not-rendered"];
+  const order = ["failed", "external", "partial", "chart-not-rendered"];
   const listed = [...m.notCompared].sort((a, b) => order.indexOf(a.reason) - order.indexOf(b.reason));
   const groups = new Map<string, LeftOut>();
   for (const n of listed) {
@@ -298,6 +298,7 @@ function whyLeftOut(n: LeftOut): string {
   if (n.reason === "failed") return `fails to render${said ? `: ${said}` : ""}`;
   if (n.reason === "external")
     return `not rendered: its source is not this repository${said ? ` (${said})` : ""}`;
+  if (n.reason === "partial") return `rendered in part: ${said}`;
   return `chart not rendered: ${said}`;
 }
 

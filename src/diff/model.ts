@@ -71,13 +71,16 @@ export interface NotCompared {
   id: string;
   /**
    * `failed`: it fails to render at either side; `external`: its source is not this repository;
+   * `partial`: rendered (and compared) without what `errors` says it leaves out (a remote resource);
    * `chart-not-rendered`: a HelmRelease that changed, whose chart was not rendered at a side (not
    * in the chart cache, say), so what the change does to the chart's objects is unknown.
    */
-  reason: "failed" | "external" | "chart-not-rendered";
+  reason: "failed" | "external" | "chart-not-rendered" | "partial";
   baseStatus?: string;
   headStatus?: string;
-  /** Render errors (failed) or why it was not rendered (external), secrets scrubbed. */
+  /** `partial`: what it leaves out differs between the sides (the cluster differs; the diff cannot show how). */
+  leftOutChanged?: true;
+  /** Render errors (failed), why it was not rendered (external) or what it leaves out (partial), secrets scrubbed. */
   errors: string[];
 }
 
@@ -108,8 +111,9 @@ export interface DiffReport {
   discovery?: { base: DiscoverySummary; head: DiscoverySummary };
 }
 
+/** Objects differ, or what a partly rendered Kustomization leaves out does (a remote ref bumped). */
 export function hasDifferences(r: DiffReport): boolean {
-  return r.clusters.length > 0;
+  return r.clusters.length > 0 || r.notCompared.some((n) => n.leftOutChanged === true);
 }
 
 /** Like `flux diff`: 2 when something could not be compared, else 1 for differences, else 0. */

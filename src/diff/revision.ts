@@ -14,7 +14,9 @@ import {
   type Cluster,
   type DecryptionHooks,
   type FluxKustomization,
+  isPartlyRendered,
   type LoadPlatformOptions,
+  leftOut,
   loadPlatform,
   type Platform,
   type PlatformError,
@@ -210,6 +212,7 @@ export function sideOf(k: FluxKustomization, cluster?: Cluster): KustomizationSi
     status: k.status,
     object: k.object,
     errors: k.errors.map(formatError),
+    ...(isPartlyRendered(k) ? { leftOut: leftOut(k).map(formatError) } : {}),
     warnings: k.status === "external" ? [...k.warnings] : [],
     objects: [
       ...k.resources,

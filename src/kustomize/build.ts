@@ -1,11 +1,18 @@
 import * as path from "node:path";
+import { errorMessage } from "../errors.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { emitYamlStream } from "../yaml/index.js";
 import type { HelmOptions } from "./generators/helm-chart.js";
 import { nameHash } from "./generators/index.js";
-import { Loader, type LoadRestrictor } from "./loader.js";
+import { Loader, type LoadRestrictor, remoteError } from "./loader.js";
 import type { BuildOrigin, Resource } from "./resource.js";
-import { BuildCache, BuildContext, type GeneratorPluginRunner, KustTarget } from "./target.js";
+import {
+  BuildCache,
+  BuildContext,
+  type GeneratorPluginRunner,
+  KustTarget,
+  type OmittedRemote,
+} from "./target.js";
 import { fixNameReferences } from "./transformers/nameref.js";
 import { readSortOptions, sortResources } from "./transformers/sort.js";
 import { resolveVars } from "./transformers/vars.js";
@@ -30,6 +37,38 @@ export interface BuildOptions {
 
 /** Builds one kustomization directory: the resources `kubectl kustomize DIR` would print, in order. */
 export function buildResources(dir: string, opts: BuildOptions = {}): Resource[] {
+  return buildWith(
+    new BuildContext(opts.cache ?? new BuildCache(), opts.generatorPlugins, opts.helm),
+    dir,
+    opts,
+  );
+}
+
+/**
+ * Builds as buildResources, but leaves remote `resources:` entries (which kustomize and Flux
+ * fetch, Slipway never does) out and lists them: what the rest of the tree builds to is still
+ * known. When the build fails without them (a patch or replacement that needs their objects),
+ * it fails as a whole build would, with the first remote entry's error.
+ */
+export function buildResourcesWithoutRemote(
+  dir: string,
+  opts: BuildOptions = {},
+): { resources: Resource[]; omitted: OmittedRemote[] } {
+  const ctx = new BuildContext(opts.cache ?? new BuildCache(), opts.generatorPlugins, opts.helm, true);
+  try {
+    return { resources: buildWith(ctx, dir, opts), omitted: ctx.omitted };
+  } catch (e) {
+    const first = ctx.omitted[0];
+    if (first === undefined) throw e;
+    const err = remoteError(first.resource);
+    throw err.withContext(`${err.message} (without it the rest fails to build: ${errorMessage(e)})`, {
+      file: first.file,
+      ...(first.line !== undefined ? { line: first.line } : {}),
+    });
+  }
+}
+
+function buildWith(ctx: BuildContext, dir: string, opts: BuildOptions): Resource[] {
   const fs = opts.fs ?? new DiskFileSystem();
   const root = confirmedDir(fs, toPosixAbsolute(dir));
   const loader = new Loader(
@@ -39,7 +78,6 @@ export function buildResources(dir: string, opts: BuildOptions = {}): Resource[]
     undefined,
     opts.confineTo,
   );
-  const ctx = new BuildContext(opts.cache ?? new BuildCache(), opts.generatorPlugins, opts.helm);
   const target = new KustTarget(loader, ctx);
   ctx.setSchema(target.k, loader, true);
   const ra = target.accumulate();

@@ -86,7 +86,10 @@ const emptyConfig: TransformerConfig = emptyTransformerConfig();
 export class HelmChartsError extends SlipwayError {}
 
 export class BuildCache {
-  readonly bases = new Map<string, { acc: Accumulator; schemaAfter: SchemaState }>();
+  readonly bases = new Map<
+    string,
+    { acc: Accumulator; schemaAfter: SchemaState; omitted?: readonly OmittedRemote[] }
+  >();
   readonly kustomizations = new Map<string, Kustomization>();
 }
 
@@ -120,16 +123,38 @@ const NEEDS_HASH_ANNOTATION = "kustomize.config.k8s.io/needs-hash";
  */
 const MAX_KUSTOMIZATION_DEPTH = 100;
 
+/**
+ * A remote entry of `resources:` that a partial build left out (Slipway never fetches):
+ * `file` is the kustomization that lists it, `line` the entry's line when found.
+ */
+export interface OmittedRemote {
+  resource: string;
+  file: string;
+  line?: number;
+}
+
 export class BuildContext {
   schema: SchemaState = { key: "builtin", registry: builtinSchemaRegistry(), set: false };
   /** Kustomizations being accumulated, the root's included. */
   depth = 0;
+  /** Remote resources left out so far (omitRemote), bases served from the cache included. */
+  readonly omitted: OmittedRemote[] = [];
   constructor(
     readonly cache: BuildCache,
     readonly generatorPlugins?: GeneratorPluginRunner,
     /** `--enable-helm` and the helm flags; without it helmCharts fail as in kustomize */
     readonly helm?: HelmOptions,
+    /**
+     * Leave remote `resources:` entries out instead of failing (Flux renders: the rest of the
+     * build is still knowable). Off inside `generators:`/`transformers:` directories, whose
+     * output changes other objects.
+     */
+    public omitRemote = false,
   ) {}
+
+  omit(o: OmittedRemote): void {
+    if (!this.omitted.some((x) => x.file === o.file && x.resource === o.resource)) this.omitted.push(o);
+  }
 
   /** kyaml's openapi.SetSchema. */
   setSchema(k: Kustomization, loader: Loader, reset: boolean): void {
@@ -407,7 +432,12 @@ export class KustTarget {
       }
     };
     for (const p of paths) {
-      if (isRemoteReference(p)) throw withFile(remoteError(p), this.k.file);
+      if (isRemoteReference(p)) {
+        if (!this.ctx.omitRemote) throw withFile(remoteError(p), this.k.file);
+        const line = this.entryLine(p);
+        this.ctx.omit({ resource: p, file: this.k.file, ...(line !== undefined ? { line } : {}) });
+        continue;
+      }
       let isFile: boolean;
       try {
         isFile = this.loader.isFile(p);
@@ -449,12 +479,16 @@ export class KustTarget {
     const childLoader = this.loader.child(p);
     // A base built with generator plugins may hold their output; a build without them must fail.
     const plugins = this.ctx.generatorPlugins ? "\0plugins" : "";
-    const key = `${childLoader.root}\0${childLoader.restrictor}\0${this.ctx.schema.key}${plugins}`;
+    // A base built without its remote resources must not stand in for a whole one.
+    const omit = this.ctx.omitRemote ? "\0omit" : "";
+    const key = `${childLoader.root}\0${childLoader.restrictor}\0${this.ctx.schema.key}${plugins}${omit}`;
     const cached = this.ctx.cache.bases.get(key);
     if (cached) {
       this.ctx.schema = cached.schemaAfter;
+      for (const o of cached.omitted ?? []) this.ctx.omit(o);
       return cached.acc.clone();
     }
+    const omittedBefore = this.ctx.omitted.length;
     const child = new KustTarget(childLoader, this.ctx);
     if (child.k.kind === "Component") {
       // The fix is in the kustomization that lists it under `resources:` (kubectl names both).
@@ -466,7 +500,12 @@ export class KustTarget {
     }
     this.ctx.setSchema(child.k, child.loader, false);
     const acc = child.accumulate();
-    this.ctx.cache.bases.set(key, { acc: acc.clone(), schemaAfter: this.ctx.schema });
+    const omitted = this.ctx.omitted.slice(omittedBefore);
+    this.ctx.cache.bases.set(key, {
+      acc: acc.clone(),
+      schemaAfter: this.ctx.schema,
+      ...(omitted.length > 0 ? { omitted } : {}),
+    });
     return acc;
   }
 
@@ -742,6 +781,17 @@ export class KustTarget {
 
   /** Plugin configs from `generators:` / `transformers:` (inline YAML, files or kustomization dirs). */
   private pluginConfigs(entries: string[]): Resource[] {
+    // A plugin directory without a remote entry would transform the other objects differently.
+    const omit = this.ctx.omitRemote;
+    this.ctx.omitRemote = false;
+    try {
+      return this.pluginConfigsOf(entries);
+    } finally {
+      this.ctx.omitRemote = omit;
+    }
+  }
+
+  private pluginConfigsOf(entries: string[]): Resource[] {
     const out: Resource[] = [];
     for (const e of entries) {
       if (e.includes("\n") || (!this.loader.fs.exists(this.loader.resolve(e)) && /:\s/.test(e))) {

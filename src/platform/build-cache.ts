@@ -15,7 +15,7 @@
  * deleted component, another spec) is a miss: the path is built and both entries rewritten.
  *
  * A build that saw decrypted input (a SOPS decryption hook served files) is never cached, nor
- * one whose output carries values marked secret.
+ * one whose output carries values marked secret, nor one that left remote resources out.
  */
 import { createHash } from "node:crypto";
 import type { CacheKey, RenderCache } from "../cache/store.js";
@@ -189,9 +189,14 @@ function readSets(manifest: unknown): ReadSet[] {
   );
 }
 
-/** The entry of a build, or undefined when it saw decrypted input, marks a value secret or holds a value the codec cannot write. */
+/**
+ * The entry of a build, or undefined when it saw decrypted input, marks a value secret, holds a
+ * value the codec cannot write or left remote resources out (rare: rebuilt each run, so that the
+ * entry need not say what was left out).
+ */
 function cacheableBody(built: FluxBuild, log: ReadLogFileSystem): unknown {
   if (log.sawSecret || built.resources.some((r) => r.secretWitnesses.length > 0)) return undefined;
+  if (built.omitted !== undefined) return undefined;
   try {
     return {
       dir: built.dir,

@@ -9,9 +9,9 @@ import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { OverlayFileSystem } from "../fs/overlay.js";
-import { buildResources } from "../kustomize/build.js";
+import { buildResourcesWithoutRemote } from "../kustomize/build.js";
 import type { Resource } from "../kustomize/resource.js";
-import { BuildCache, HelmChartsError } from "../kustomize/target.js";
+import { BuildCache, HelmChartsError, type OmittedRemote } from "../kustomize/target.js";
 import type { YamlMap } from "../kustomize/types.js";
 import { fluxKustomizationFile } from "./kustomization-file.js";
 
@@ -20,6 +20,11 @@ export interface FluxBuild {
   /** Absolute directory that was built. */
   dir: string;
   generated: boolean;
+  /**
+   * Remote `resources:` entries left out (absolute kustomization files): kustomize-controller
+   * fetches them, Slipway builds offline. `resources` is then the rest of the build.
+   */
+  omitted?: OmittedRemote[];
 }
 
 /**
@@ -57,14 +62,15 @@ export function buildFluxPath(
   let overlay: FileSystem = new OverlayFileSystem(fs, { [file.file]: file.text });
   if (wrapFs) overlay = wrapFs(overlay, dir);
   let resources: Resource[];
+  let omitted: OmittedRemote[];
   try {
-    resources = buildResources(dir, {
+    ({ resources, omitted } = buildResourcesWithoutRemote(dir, {
       fs: overlay,
       loadRestrictor: "LoadRestrictionsNone",
       confineTo: sourceRoot,
       cache: new RootScopedCache(cache, dir),
       order: file.object.sortOptions === undefined ? "fifo" : "kustomization",
-    });
+    }));
   } catch (e) {
     // kustomize inflates helmCharts only with --enable-helm, which kustomize-controller never sets.
     if (e instanceof HelmChartsError)
@@ -79,7 +85,17 @@ export function buildFluxPath(
       });
     throw e;
   }
-  return { resources, dir, generated: file.generated };
+  // The built directory's own file is Flux's rewrite of it: its entries' lines are the repository's.
+  omitted = omitted.map((o) =>
+    o.file === file.file && o.line !== undefined
+      ? {
+          resource: o.resource,
+          file: o.file,
+          ...(file.generated ? {} : lineInRepository(fs, file.file, file.text, o.line)),
+        }
+      : o,
+  );
+  return { resources, dir, generated: file.generated, ...(omitted.length > 0 ? { omitted } : {}) };
 }
 
 /**

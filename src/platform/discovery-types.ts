@@ -32,14 +32,23 @@ export interface DiscoverySummary {
     discoveredBy: DiscoveredBy;
     reason?: string;
     origin?: { file: string; line: number };
-    kustomizations: { total: number; rendered: number; failed: number; suspended: number; external: number };
+    kustomizations: {
+      total: number;
+      rendered: number;
+      failed: number;
+      suspended: number;
+      external: number;
+      /** Of `rendered`: rendered without their remote resources (present only when some are). */
+      partial?: number;
+    };
   }>;
   /** Flux Kustomizations whose objects are not in the render. */
   notRendered: Array<{
     cluster: string;
     kustomization: string;
-    status: "failed" | "external";
-    /** The first error (failed), or why the source is not read (external). */
+    /** partial: rendered without its remote resources (the rest is in the render). */
+    status: "failed" | "external" | "partial";
+    /** The first error (failed, partial), or why the source is not read (external). */
     reason: string;
     file?: string;
     line?: number;

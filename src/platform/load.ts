@@ -46,7 +46,7 @@ import {
 } from "./admission-variables.js";
 import { encryptedSecretRefusal } from "./apply-refusals.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
-import { buildFluxPath, secureJoin } from "./build.js";
+import { buildFluxPath, type FluxBuild, secureJoin } from "./build.js";
 import {
   cachedFluxBuild,
   cachedPostBuild,
@@ -1132,6 +1132,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
     k.generatedKustomization = result.generated;
     noteLinksLeftOut(ctx, k, result.dir, result.generated);
     noteUnreadKustomization(ctx, k, result.dir, result.generated);
+    noteOmitted(ctx, k, result.omitted);
     p.built = result.resources;
     if (found.output) {
       p.output = found.output;
@@ -1411,11 +1412,22 @@ function finishKustomization(
   }
   // A probe that stood in for a source is followed by the real render: what it needs is what
   // the objects that did render apply, whatever variables the others lacked.
-  if (processed.errors.length > 0 && !state.converge.provisional()) {
+  // An object whose identity a secret reached is left out, not the Kustomization: Flux applies
+  // it; only Slipway will not print it. Any other error fails the Kustomization, as in Flux.
+  const withheld = processed.errors.filter((e) => e instanceof SecretIdentityError);
+  if (processed.errors.length > withheld.length && !state.converge.provisional()) {
     for (const e of processed.errors) fail(k, e);
     return;
   }
-  if (post !== undefined && !own && p.output && p.builtAt) {
+  for (const e of withheld) {
+    const said = toPlatformError(e);
+    // Flux does not fail here: say what is left out, not "post build failed".
+    said.message = said.message
+      .replace(/^post build failed for ('[^']*'): (?:not rendered: )?/, "$1 is not rendered: ")
+      .replace(/ fail the same way\)$/, " are not rendered either)");
+    k.errors.push({ ...said, cluster: k.cluster, kustomization: k.id });
+  }
+  if (post !== undefined && !own && p.output && p.builtAt && withheld.length === 0) {
     storePostBuild(ctx.renderCache!, p.output, post, p.builtAt, processed.objects);
   }
   k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets));
@@ -1889,7 +1901,31 @@ function fail(k: FluxKustomization, err: unknown): void {
   k.status = "failed";
   k.resources = [];
   const e = toPlatformError(err);
-  k.errors.push({ ...e, cluster: k.cluster, kustomization: k.id });
+  // The failure is why nothing is applied: it comes before what a partial build left out.
+  const omitted = k.errors.filter((x) => x.code === "REMOTE_RESOURCE_OMITTED");
+  k.errors = [
+    ...k.errors.filter((x) => x.code !== "REMOTE_RESOURCE_OMITTED"),
+    { ...e, cluster: k.cluster, kustomization: k.id },
+    ...omitted,
+  ];
+}
+
+/**
+ * Remote resources the build left out (Slipway never fetches; kustomize-controller does): the
+ * Kustomization is rendered without them, and each is an error of the model, so that every
+ * output and exit code says the render is incomplete.
+ */
+function noteOmitted(ctx: RenderContext, k: FluxKustomization, omitted: FluxBuild["omitted"]): void {
+  for (const o of omitted ?? []) {
+    k.errors.push({
+      message: `remote resource '${o.resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`,
+      code: "REMOTE_RESOURCE_OMITTED",
+      file: relative(ctx.root, originOf(ctx, o.file)),
+      ...(o.line !== undefined ? { line: o.line } : {}),
+      cluster: k.cluster,
+      kustomization: k.id,
+    });
+  }
 }
 
 function toPlatformError(err: unknown): PlatformError {

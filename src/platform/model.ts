@@ -42,7 +42,15 @@ export type PlatformErrorCode =
   | "VALUES_SOURCE_ENCRYPTED"
   /** A remote base or resource: Slipway builds offline and does not fetch it (Flux and kubectl do). */
   | "REMOTE_RESOURCE"
-  /** An object not rendered because a secret reached its identity (SecretIdentityError). */
+  /**
+   * A remote `resources:` entry left out of a build that is otherwise rendered (`file`/`line`: the
+   * entry): what it adds is unknown, the rest of the Kustomization is rendered and checked.
+   */
+  | "REMOTE_RESOURCE_OMITTED"
+  /**
+   * An object not rendered because a secret reached its identity (SecretIdentityError); on a
+   * rendered Kustomization, the rest of it is rendered.
+   */
   | "SECRET_IDENTITY"
   /** A SOPS-encrypted Secret in a Flux Kustomization without `spec.decryption`: Flux applies none of it. */
   | "SOPS_DECRYPTION_MISSING"
@@ -397,6 +405,33 @@ export function platformErrors(p: Platform): PlatformError[] {
     for (const h of c.helmReleases) out.push(...(h.errors ?? []));
   }
   return out;
+}
+
+/**
+ * The errors of a rendered Kustomization: what its render leaves out (remote resources, objects
+ * whose identity is secret), while the rest is rendered. Empty unless `k` is rendered.
+ */
+export function leftOut(k: FluxKustomization): PlatformError[] {
+  if (k.status !== "rendered") return [];
+  return k.errors.filter((e) => e.code === "REMOTE_RESOURCE_OMITTED" || e.code === "SECRET_IDENTITY");
+}
+
+/** Whether `k` was rendered without some of what Flux applies (see leftOut). */
+export function isPartlyRendered(k: FluxKustomization): boolean {
+  return leftOut(k).length > 0;
+}
+
+/**
+ * Whether `k` may apply objects Slipway does not see: it was not rendered (failed, external
+ * source) or only in part. A rule that finds something missing must not be sure of it then.
+ */
+export function outputUnknown(k: FluxKustomization): boolean {
+  return k.status === "failed" || k.status === "external" || isPartlyRendered(k);
+}
+
+/** `k`'s state for a sentence about what it may apply: "failed", "external" or "partly rendered". */
+export function unknownOutputState(k: FluxKustomization): string {
+  return isPartlyRendered(k) ? "partly rendered" : k.status;
 }
 
 /** Every object applied anywhere, in cluster then Kustomization order, then each cluster's chart output. */

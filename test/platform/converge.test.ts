@@ -172,7 +172,7 @@ spec: {secretName: wildcard}
       ["warning", "flux-system/apps", "apps/cert.yaml"],
     ]);
     expect(found[0]!.message).toBe(
-      "post build failed for 'Certificate.v1.cert-manager.io/${EXTERNAL_DOMAIN/./-}': not rendered: its name comes from a secret Slipway cannot read offline (variable EXTERNAL_DOMAIN may be one of the keys of Secret flux-system/cluster-secrets, which ExternalSecret flux-system/cluster-secrets makes from data only its provider knows) (Kustomization flux-system/apps is not rendered or checked)",
+      "'Certificate.v1.cert-manager.io/${EXTERNAL_DOMAIN/./-}' is not rendered: its name comes from a secret Slipway cannot read offline (variable EXTERNAL_DOMAIN may be one of the keys of Secret flux-system/cluster-secrets, which ExternalSecret flux-system/cluster-secrets makes from data only its provider knows) (the rest of Kustomization flux-system/apps is rendered and checked; what is missing from cluster prod may be in what is not, so such findings are warnings)",
     );
   });
 });
@@ -418,5 +418,5 @@ it("two objects of a Kustomization named by a secret are one warning, not an err
   });
   const found = check(p).findings.filter((f) => f.rule === "render-error");
   expect(found.map((f) => f.severity)).toEqual(["warning"]);
-  expect(found[0]!.message).toContain("(and 1 more object of this Kustomization fail the same way)");
+  expect(found[0]!.message).toContain("(and 1 more object of this Kustomization are not rendered either)");
 });

@@ -226,19 +226,21 @@ spec:
 });
 
 describe("a remote resource Slipway does not fetch is a warning, not an error of the repository", () => {
-  it("the Kustomization is not rendered, and the finding says why (haraldkoch)", () => {
+  it("the Kustomization is rendered without it, and the finding says why (haraldkoch)", () => {
     const p = load({
       "clusters/prod/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
       "clusters/prod/apps.yaml": ks("apps", "  path: ./apps/operator\n"),
       "apps/operator/kustomization.yaml":
         "resources:\n  - https://raw.githubusercontent.com/example/operator/v1.0.0/crd.yaml\n",
     });
-    expect(statuses(p)).toContain("prod flux-system/apps failed");
+    expect(statuses(p)).toContain("prod flux-system/apps rendered");
     const found = runCheck(p).findings.filter((f) => f.rule === "render-error");
-    expect(found.map((f) => [f.severity, f.message])).toEqual([
+    expect(found.map((f) => [f.severity, f.file, f.line, f.message])).toEqual([
       [
         "warning",
-        "remote resource 'https://raw.githubusercontent.com/example/operator/v1.0.0/crd.yaml' is not supported: Slipway builds offline. Vendor the remote base into the repository (e.g. with 'git subtree' or by copying it) and refer to it by a local path (Kustomization flux-system/apps is not rendered or checked)",
+        "apps/operator/kustomization.yaml",
+        2,
+        "remote resource 'https://raw.githubusercontent.com/example/operator/v1.0.0/crd.yaml' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it (the rest of Kustomization flux-system/apps is rendered and checked; what is missing from cluster prod may be in what is not, so such findings are warnings)",
       ],
     ]);
   });
@@ -322,9 +324,15 @@ spec: {secretName: wildcard}
       "apps/net/certs.yaml": certs,
     });
 
-  it("the Kustomization fails in render, and check says why at warning level", () => {
-    const p = withSecretDomain(cert("${DOMAIN/./-}"));
-    expect(statuses(p)).toContain("prod flux-system/apps failed");
+  it("the rest of the Kustomization is rendered, and check says why at warning level (ahgraber)", () => {
+    const p = withSecretDomain(
+      `${cert("${DOMAIN/./-}")}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept, namespace: net}\n`,
+    );
+    expect(statuses(p)).toContain("prod flux-system/apps rendered");
+    const apps = p.clusters[0]!.kustomizations.find((k) => k.id === "flux-system/apps")!;
+    expect(apps.resources.map((r) => `${r.object.kind}/${metaString(r.object, "name")}`)).toEqual([
+      "ConfigMap/kept",
+    ]);
     const found = runCheck(p).findings.filter((f) => f.rule === "render-error");
     expect(found.map((f) => f.severity)).toEqual(["warning"]);
     expect(found[0]!.message).toContain("Slipway does not render an object whose identity is secret");
@@ -336,7 +344,10 @@ spec: {secretName: wildcard}
     const p = withSecretDomain(`${cert("${DOMAIN/./-}-wildcard")}---\n${cert("${DOMAIN/./-}-staging")}`);
     const found = runCheck(p).findings.filter((f) => f.rule === "render-error");
     expect(found.map((f) => f.severity)).toEqual(["warning"]);
-    expect(found[0]!.message).toContain("(and 1 more object of this Kustomization fail the same way)");
+    expect(found[0]!.message).toContain("(and 1 more object of this Kustomization are not rendered either)");
+    expect(found[0]!.message).toMatch(
+      /^'Certificate\.v1\.cert-manager\.io\/\$\{DOMAIN\/\.\/-\}-wildcard' is not rendered: /,
+    );
   });
 });
 

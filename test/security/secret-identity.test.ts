@@ -9,6 +9,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
+import { metaString } from "../../src/platform/flux-objects.js";
 import { maskRenderedObject } from "../../src/platform/masking.js";
 import { createSecretMasker, encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { emitYaml } from "../../src/yaml/index.js";
@@ -54,14 +55,19 @@ describe("a secret substituted into an object's identity", () => {
     ["metadata.namespace", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: ${ns}\n"],
     ["kind", "apiVersion: v1\nkind: K${password}\nmetadata:\n  name: x\n"],
   ])(
-    "%s: the Kustomization fails naming the file and the field, and the value is printed nowhere",
+    "%s: the object is left out naming the file and the field, the rest rendered, and the value is printed nowhere",
     async (field, object) => {
       const { app, printed } = await load(object);
-      expect(app.status).toBe("failed");
+      // Flux applies it; Slipway only declines to print it: the rest of the Kustomization renders.
+      expect(app.status).toBe("rendered");
+      expect(app.resources.map((r) => metaString(r.object, "name"))).toEqual(["other"]);
+      expect(app.errors.map((e) => e.code)).toEqual(["SECRET_IDENTITY"]);
       const messages = app.errors.map((e) => `${e.file}: ${e.message}`).join("\n");
       expect(messages).toContain("app/cm.yaml");
       expect(messages).toContain(field);
-      expect(`${messages}\n${printed}\n${JSON.stringify(app)}`).not.toContain(PASSWORD);
+      // The model holds the rest's secret values marked (as always); every output masks them.
+      expect(`${messages}\n${printed}\n${JSON.stringify(app.errors)}`).not.toContain(PASSWORD);
+      expect(printed).toMatch(/p: <masked:sha256:[0-9a-f]+>/);
     },
   );
 
@@ -76,7 +82,7 @@ describe("a secret substituted into an object's identity", () => {
 });
 
 describe("a decrypted value copied into an object's identity by kustomize", () => {
-  it("replacements from a Secret generated from a SOPS env file into metadata.name fail, the value printed nowhere", async () => {
+  it("replacements from a Secret generated from a SOPS env file into metadata.name: left out, the value printed nowhere", async () => {
     const rule = ruleForRecipients([RECIPIENT], {});
     const env = (
       await encryptSops(`TOKEN=${PASSWORD}\n`, { file: "creds.env", rule, config: null })
@@ -105,10 +111,13 @@ describe("a decrypted value copied into an object's identity by kustomize", () =
     const masker = createSecretMasker();
     const printed = app.resources.map((r) => emitYaml(maskRenderedObject(r, masker))).join("---\n");
     const b64 = Buffer.from(PASSWORD).toString("base64");
-    const everything = `${app.errors.map((e) => e.message).join("\n")}\n${printed}\n${JSON.stringify(app)}`;
+    // The model holds the generated Secret's values marked (as always); every output masks them.
+    const everything = `${app.errors.map((e) => e.message).join("\n")}\n${printed}\n${JSON.stringify(app.errors)}`;
     expect(everything).not.toContain(b64);
     expect(everything).not.toContain(PASSWORD);
-    expect(app.status).toBe("failed");
+    expect(app.status).toBe("rendered");
+    expect(app.resources.map((r) => String(r.object.kind))).toEqual(["Secret"]);
+    expect(app.errors.map((e) => e.code)).toEqual(["SECRET_IDENTITY"]);
     expect(app.errors.map((e) => e.message).join("\n")).toContain("metadata.name");
   });
 });

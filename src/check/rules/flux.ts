@@ -16,6 +16,7 @@ import type {
   PlatformErrorCode,
   RenderedResource,
 } from "../../platform/model.js";
+import { isPartlyRendered, leftOut, outputUnknown } from "../../platform/model.js";
 import { ignores } from "../engine.js";
 import type { FieldPath, Rule, RuleContext, RuleFinding } from "../types.js";
 
@@ -81,20 +82,27 @@ function refText(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
 
-/** Kustomizations Slipway could not render, whose output (HelmReleases, sources, more Kustomizations) is unknown. */
-function unrendered(cluster: Cluster): string[] {
-  return cluster.kustomizations
-    .filter((k) => k.status === "failed" || k.status === "external")
-    .map((k) => k.id);
+/**
+ * Kustomizations whose output (HelmReleases, sources, more Kustomizations) Slipway does not fully
+ * know: not rendered, or rendered without their remote resources (`self` included: what its
+ * remote resources add is unknown to it too).
+ */
+function unrendered(cluster: Cluster, self?: string): FluxKustomization[] {
+  return cluster.kustomizations.filter((k) => outputUnknown(k) && (k.id !== self || isPartlyRendered(k)));
 }
 
 /** Missing things may be in output Slipway cannot see: say so and make it a warning. */
 function blindSpot(cluster: Cluster, self?: string): { note: string; severity?: "warning" } {
-  const hidden = unrendered(cluster).filter((id) => id !== self);
+  const hidden = unrendered(cluster, self);
   if (hidden.length === 0) return { note: "" };
-  const list = hidden.slice(0, 3).join(", ") + (hidden.length > 3 ? `, +${hidden.length - 3} more` : "");
+  const list =
+    hidden
+      .slice(0, 3)
+      .map((k) => (isPartlyRendered(k) ? `${k.id} (in part)` : k.id))
+      .join(", ") + (hidden.length > 3 ? `, +${hidden.length - 3} more` : "");
+  const partly = hidden.every(isPartlyRendered);
   return {
-    note: ` (it may be in the output of ${hidden.length === 1 ? "Kustomization" : "Kustomizations"} ${list}, which could not be rendered)`,
+    note: ` (it may be in the output of ${hidden.length === 1 ? "Kustomization" : "Kustomizations"} ${list}, which could not be rendered${partly ? " in full" : ""})`,
     severity: "warning",
   };
 }
@@ -508,6 +516,10 @@ export const crdDependencyMissing: Rule = {
             (x) => `${groupOf(x.object)}/${String(x.object.kind)}` === key,
           ).length;
           const by = [...owners.by].sort().join(" or ");
+          // What `k` leaves out (a remote CRD file) may apply the CRD itself: not provably wrong.
+          const own = isPartlyRendered(k)
+            ? " (unless what it leaves out, which Slipway could not render, applies the CRD too)"
+            : "";
           const what = `${String(r.object.kind)} ${metaOf(r.object).namespace ? `${metaOf(r.object).namespace}/` : ""}${metaOf(r.object).name}${count > 1 ? ` (and ${count - 1} more ${String(r.object.kind)})` : ""}`;
           // The fix is a dependsOn entry in the Flux Kustomization, not a change to the custom resource.
           ctx.report({
@@ -516,7 +528,8 @@ export const crdDependencyMissing: Rule = {
             message:
               k.kind === "ResourceSet"
                 ? `${what} needs CRD ${owners.crd}, applied by ${by}, which ResourceSet ${k.namespace}/${k.name} does not depend on (add {apiVersion: apiextensions.k8s.io/v1, kind: CustomResourceDefinition, name: ${owners.crd}} to spec.dependsOn)`
-                : `${what} needs CRD ${owners.crd}, applied by Kustomization ${by}, which Kustomization ${k.id} does not depend on (add it to spec.dependsOn)`,
+                : `${what} needs CRD ${owners.crd}, applied by Kustomization ${by}, which Kustomization ${k.id} does not depend on (add it to spec.dependsOn)${own}`,
+            ...(own ? { severity: "warning" as const } : {}),
           });
         }
       }
@@ -546,7 +559,7 @@ export const renderError: Rule = {
   defaultSeverity: "error",
   description:
     "The repository could not be rendered as Flux would: a kustomization that fails to build, bad YAML, a failed substitution, an invalid slipway.yaml.",
-  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present. A remote base or resource (Slipway builds offline and does not fetch it) and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them.",
+  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present. A remote base or resource (Slipway builds offline and does not fetch it) and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them. Both are left out and the rest of the Kustomization is rendered and checked; findings that something is missing are then warnings.",
   run(ctx) {
     // Build errors name files by absolute path; a finding names them as the repository does.
     const rootPrefix = `${ctx.platform.root.replace(/\/+$/, "")}/`;
@@ -570,6 +583,7 @@ export const renderError: Rule = {
       const objects = fluxObjects(cluster);
       for (const k of cluster.kustomizations) {
         const pathGone = pathIsMissing(k);
+        const partial = new Set(leftOut(k));
         for (const e of k.errors) {
           if (pathGone && e.message.startsWith(PATH_NOT_FOUND)) continue; // flux-path-missing says it better
           if (e.code === "SOPS_DECRYPTION_MISSING") continue; // flux-decryption-missing says it, with its fix
@@ -583,6 +597,20 @@ export const renderError: Rule = {
                 ? `${relativeMessage(e.message)}: no Flux Kustomization of cluster ${cluster.name} renders it (nor an ExternalSecret or SealedSecret), so Kustomization ${k.id} is not rendered or checked (if it exists only in the cluster, made by the bootstrap or Terraform, declare it under clusterObjects in slipway.yaml)`
                 : relativeMessage(e.message),
               ...(clusterOnly && !ctx.strict ? { severity: "warning" as const } : {}),
+            });
+            continue;
+          }
+          if (partial.has(e) || e.code === "REMOTE_RESOURCE_OMITTED") {
+            // What Flux applies and Slipway cannot render or show: never an error. When the
+            // Kustomization is rendered, the rest of it was checked.
+            ctx.report({
+              cluster: cluster.name,
+              kustomization: k.id,
+              ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
+              message: partial.has(e)
+                ? `${relativeMessage(e.message)} (the rest of Kustomization ${k.id} is rendered and checked; what is missing from cluster ${cluster.name} may be in what is not, so such findings are warnings)`
+                : `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked)`,
+              severity: "warning",
             });
             continue;
           }

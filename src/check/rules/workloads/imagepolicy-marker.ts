@@ -8,7 +8,7 @@
 
 import * as path from "node:path";
 import { LineCounter, parseAllDocuments, visit } from "yaml";
-import type { Platform } from "../../../platform/model.js";
+import { outputUnknown, type Platform } from "../../../platform/model.js";
 import { checkYamlNesting } from "../../../yaml/limits.js";
 import { type RepoFiles, repoFiles } from "../../repo-files.js";
 import type { Rule, RuleContext } from "../../types.js";
@@ -227,7 +227,7 @@ function blindSpots(platform: Platform): Blind {
   const normalized = normalizer();
   for (const cluster of platform.clusters) {
     for (const k of cluster.kustomizations) {
-      if (k.status === "failed" || k.status === "external") blind.unrendered.push(`${cluster.name}/${k.id}`);
+      if (outputUnknown(k)) blind.unrendered.push(`${cluster.name}/${k.id}`);
       if (k.status === "failed" && k.dir !== undefined) blind.failedDirs.push(path.posix.normalize(k.dir));
       for (const r of k.resources) if (r.source) blind.renderedFiles.add(normalized(r.source.file));
     }

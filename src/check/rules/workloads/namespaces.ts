@@ -3,7 +3,7 @@
  * there, created by a rendered Namespace, or by a HelmRelease with `install.createNamespace`.
  */
 import type { HelmReleaseInfo, RenderedResource } from "../../../platform/model.js";
-import { applierName } from "../../../platform/model.js";
+import { applierName, outputUnknown, unknownOutputState } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
 import { bootstrapNamespaces } from "./bootstrap.js";
 import {
@@ -181,9 +181,9 @@ function run(ctx: RuleContext): void {
     const created = createdNamespaces(scope, base, scope.remote === "" ? bootstrapped : []);
     const openShift = runsOpenShift(scope);
     const existing = { has: (ns: string) => created.has(ns) || (openShift && isOpenShiftNamespace(ns)) };
-    const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
+    const blind = scope.cluster.kustomizations.find(outputUnknown);
     const lenient = blind !== undefined && !ctx.strict;
-    const maybe = blind ? ` (${applierName(blind)} is ${blind.status}; it may create it)` : "";
+    const maybe = blind ? ` (${applierName(blind)} is ${unknownOutputState(blind)}; it may create it)` : "";
     const severity = lenient ? { severity: "warning" as const } : {};
     for (const r of scope.resources) {
       const ns = rawNamespaceOf(r.object);

@@ -5,7 +5,13 @@
  * matches" lowers its severity when one of these could be the missing piece.
  */
 
-import { applierName, type HelmReleaseInfo, type RenderedResource } from "../../../platform/model.js";
+import {
+  applierName,
+  type HelmReleaseInfo,
+  outputUnknown,
+  type RenderedResource,
+  unknownOutputState,
+} from "../../../platform/model.js";
 import type { Severity } from "../../types.js";
 import { installerJob } from "./installer-jobs.js";
 import { groupOf, kindOf, nameOf, namespaceOf, stringAt } from "./objects.js";
@@ -87,8 +93,8 @@ export function unseenProducer(
   if (installer) {
     return `${kindOf(installer.object)} ${namespace}/${nameOf(installer.object)}, whose service account may create Deployments: what it installs when it runs, Slipway does not see`;
   }
-  const blind = scope.cluster.kustomizations.find((k) => k.status === "failed" || k.status === "external");
-  if (blind) return `${applierName(blind)} (${blind.status}, its output is unknown)`;
+  const blind = scope.cluster.kustomizations.find(outputUnknown);
+  if (blind) return `${applierName(blind)} (${unknownOutputState(blind)}, its output is unknown)`;
   const rendered = inNamespace[0];
   if (rendered) {
     return `HelmRelease ${rendered.namespace}/${rendered.name}, rendered here without it (a chart can render differently against a live cluster)`;
