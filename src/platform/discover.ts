@@ -23,7 +23,13 @@ import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import { inItsNamespace, resolveSyncPath } from "./instance-sync-path.js";
 import { KustomizationTexts } from "./kustomization-texts.js";
-import type { DiscoveredBy, ObjectRef, PlatformError, SourceLocation } from "./model.js";
+import {
+  type DiscoveredBy,
+  type ObjectRef,
+  type PlatformError,
+  type SourceLocation,
+  sameObjectRef,
+} from "./model.js";
 import { sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
@@ -652,10 +658,7 @@ function namesDirectory(specPath: string, dir: string, local: boolean): boolean 
  */
 export function definesOtherRepository(scan: RepositoryScan, ref: ObjectRef): boolean {
   if (ref.kind !== "GitRepository" || ref.name === "flux-system") return false;
-  if (
-    scan.selfSources?.some((s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name)
-  )
-    return false;
+  if (scan.selfSources?.some((s) => sameObjectRef(s, ref))) return false;
   return scan.gitRepositories.some(
     (g) =>
       metaString(g.object, "name") === ref.name &&

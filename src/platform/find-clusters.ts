@@ -28,7 +28,7 @@ import {
 } from "./discover.js";
 import { metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import { KustomizationTexts } from "./kustomization-texts.js";
-import type { Cluster, DiscoveryNote, ObjectRef } from "./model.js";
+import { type Cluster, type DiscoveryNote, type ObjectRef, sameObjectRef } from "./model.js";
 import type { ReadSets } from "./read-sets.js";
 import type { FluxDocument, RepositoryScan } from "./scan.js";
 
@@ -108,10 +108,7 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     for (const f of clusterReach(reads, root, c, "files", stackReads)) reached.add(f);
     for (const f of clusterReach(reads, root, c, "dirs", stackReads)) readDirs.add(f);
   }
-  const mapped = (ref: ObjectRef) =>
-    (config?.sources ?? []).some(
-      (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
-    );
+  const mapped = (ref: ObjectRef) => (config?.sources ?? []).some((s) => sameObjectRef(s, ref));
   const top = topLevelClusters({
     scan,
     covered,

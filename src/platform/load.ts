@@ -107,6 +107,7 @@ import {
   type RenderNotice,
   type ResourceSetInfo,
   type SourceLocation,
+  sameObjectRef,
 } from "./model.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
@@ -294,7 +295,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
   };
   const scan = scanRepository(fs, root);
   ctx.checkoutSources = checkoutSources(scan, opts.checkout ?? readCheckout(root)).filter(
-    (r) => !ctx.sources.some((s) => s.kind === r.kind && s.namespace === r.namespace && s.name === r.name),
+    (r) => !ctx.sources.some((s) => sameObjectRef(s, r)),
   );
   ctx.sources = [...ctx.sources, ...ctx.checkoutSources.map((r) => ({ ...r, path: "." }))];
   scan.selfSources = [...ctx.checkoutSources];
@@ -601,10 +602,7 @@ function renderFluxWith(
   // The checkout's own GitRepositories are this repository, whichever cluster reads them.
   cluster.localSources = [
     ...d.localSources,
-    ...ctx.checkoutSources.filter(
-      (s) =>
-        !d.localSources.some((l) => l.kind === s.kind && l.namespace === s.namespace && l.name === s.name),
-    ),
+    ...ctx.checkoutSources.filter((s) => !d.localSources.some((l) => sameObjectRef(l, s))),
   ];
   const state: ClusterState = {
     profile,

@@ -22,6 +22,11 @@ export interface ObjectRef {
   name: string;
 }
 
+/** Whether two references name the same object (kind, namespace and name; nothing else). */
+export function sameObjectRef(a: ObjectRef, b: ObjectRef): boolean {
+  return a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
+}
+
 export interface SourceLocation {
   /** Repository-relative path (POSIX). */
   file: string;

@@ -9,7 +9,7 @@
 import { isMap } from "../kustomize/types.js";
 import type { Checkout } from "./checkout.js";
 import { metaString, specOf, stringField } from "./flux-objects.js";
-import type { ObjectRef } from "./model.js";
+import { type ObjectRef, sameObjectRef } from "./model.js";
 import type { RepositoryScan } from "./scan.js";
 
 /**
@@ -81,9 +81,7 @@ export function sameRepositorySources(
       namespace: metaString(g.object, "namespace") || "flux-system",
       name: metaString(g.object, "name"),
     };
-    const known = [...except, ...out].some(
-      (e) => e.kind === r.kind && e.namespace === r.namespace && e.name === r.name,
-    );
+    const known = [...except, ...out].some((e) => sameObjectRef(e, r));
     if (!known && r.name !== "") out.push(r);
   }
   return out;

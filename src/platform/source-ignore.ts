@@ -13,7 +13,7 @@
 import * as path from "node:path";
 import type { SpecIgnore } from "../fs/source-artifact.js";
 import { isMap } from "../kustomize/types.js";
-import type { FluxSource, ObjectRef, SourceLocation } from "./model.js";
+import { type FluxSource, type ObjectRef, type SourceLocation, sameObjectRef } from "./model.js";
 import type { FluxDocument } from "./scan.js";
 
 /** Source kinds whose artifact source-controller filters by spec.ignore. */
@@ -42,9 +42,7 @@ export function specIgnoreOf(
   prefer: { file?: string; clusterDir: string },
 ): SpecIgnore | undefined {
   if (!IGNORING_KINDS.has(ref.kind)) return undefined;
-  const source = rendered.find(
-    (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
-  );
+  const source = rendered.find((s) => sameObjectRef(s, ref));
   if (source) return specIgnoreOfObject(source.object, ref, source.definedAt);
   const named = documents.filter((d) => {
     const meta = d.object.metadata;

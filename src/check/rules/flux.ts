@@ -16,7 +16,7 @@ import type {
   PlatformErrorCode,
   RenderedResource,
 } from "../../platform/model.js";
-import { isPartlyRendered, leftOut, outputUnknown } from "../../platform/model.js";
+import { isPartlyRendered, leftOut, outputUnknown, sameObjectRef } from "../../platform/model.js";
 import { ignores } from "../engine.js";
 import type { FieldPath, Rule, RuleContext, RuleFinding } from "../types.js";
 
@@ -116,9 +116,7 @@ function orBootstrap(
   cluster: Cluster,
   ref: ObjectRef,
 ): { note: string; severity?: "warning" } {
-  const at = cluster.bootstrapSources?.find(
-    (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
-  )?.at;
+  const at = cluster.bootstrapSources?.find((s) => sameObjectRef(s, ref))?.at;
   if (at === undefined) return blind;
   return {
     note: `${blind.note} (it is defined in ${at.file}:${at.line}, which no cluster of this repository applies; cluster ${cluster.name} is applied from outside the repository, and what applies it may apply that file too)`,
@@ -322,25 +320,12 @@ export const kustomizationUnread: Rule = {
 };
 
 function sourceExists(ctx: RuleContext, cluster: Cluster, ref: ObjectRef): boolean {
-  if (
-    cluster.sources.some((s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name)
-  )
-    return true;
-  if (
-    ctx.platform.config?.sources.some(
-      (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
-    )
-  )
-    return true;
+  if (cluster.sources.some((s) => sameObjectRef(s, ref))) return true;
+  if (ctx.platform.config?.sources.some((s) => sameObjectRef(s, ref))) return true;
   if (ref.kind === "ExternalArtifact" && generatedArtifacts(cluster).has(`${ref.namespace}/${ref.name}`))
     return true;
   // This repository, as discovery found it (the sync source, a FluxInstance's).
-  if (
-    cluster.localSources?.some(
-      (s) => s.kind === ref.kind && s.namespace === ref.namespace && s.name === ref.name,
-    )
-  )
-    return true;
+  if (cluster.localSources?.some((s) => sameObjectRef(s, ref))) return true;
   // The bootstrap source of a cluster whose Flux sync objects are not in the repository.
   const root = cluster.kustomizations[0];
   return (
