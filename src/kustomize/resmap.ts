@@ -33,10 +33,15 @@ export class ResMap {
     }
     this.list.push(r);
   }
-  /** Appends many at once; ids are indexed once per call rather than scanned per resource. */
+  /**
+   * Appends many at once; ids are indexed once per call rather than scanned per resource. All or
+   * nothing: on a conflict the map is left as it was, so that a caller replaying the batch file by
+   * file (to name the offending file, as kustomize does) does not meet its own half-added resources.
+   */
   appendAll(rs: Iterable<Resource>): void {
     const seen = new Set<string>();
     for (const x of this.list) seen.add(idKey(x.curId()));
+    const added: Resource[] = [];
     for (const r of rs) {
       const id = r.curId();
       const key = idKey(id);
@@ -44,8 +49,9 @@ export class ResMap {
         throw new SlipwayError(`may not add resource with an already registered id: ${resIdString(id)}`);
       }
       seen.add(key);
-      this.list.push(r);
+      added.push(r);
     }
+    for (const r of added) this.list.push(r);
   }
   /** Replaces the whole content, keeping no id checks (used after filters that rebuild the list). */
   reset(rs: Resource[]): void {

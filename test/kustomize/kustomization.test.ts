@@ -201,3 +201,51 @@ describe.runIf(requires("kubectl"))("generator sources that are not strings, aga
     expect(r.stderr).toContain(message);
   });
 });
+
+/**
+ * A resource file whose objects clash with an earlier file's: kustomize names the later file and
+ * the id that clashes. Files are appended in batches and replayed one by one on a conflict; the
+ * replay must not meet the batch's own half-added objects (it named the first file, or the later
+ * file's first object, before).
+ */
+describe("a duplicate id across resource files", () => {
+  const ks = (name: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: flux-system\n`;
+  const trees: Array<[string, Record<string, string>]> = [
+    [
+      "adjacent files",
+      {
+        "kustomization.yaml": "resources:\n- apps.yaml\n- infrastructure.yaml\n",
+        "apps.yaml": ks("apps"),
+        "infrastructure.yaml": `${ks("infrastructure")}---\n${ks("apps")}`,
+      },
+    ],
+    [
+      "a directory between them",
+      {
+        "kustomization.yaml": "resources:\n- apps.yaml\n- sub\n- infrastructure.yaml\n",
+        "apps.yaml": ks("apps"),
+        "sub/kustomization.yaml": "resources:\n- cm.yaml\n",
+        "sub/cm.yaml": ks("other"),
+        "infrastructure.yaml": `${ks("infrastructure")}---\n${ks("apps")}`,
+      },
+    ],
+  ];
+  const expected =
+    "'infrastructure.yaml': may not add resource with an already registered id: ConfigMap.v1.[noGrp]/apps.flux-system";
+  it.each(trees)("%s: the later file and the clashing id", (_, files) => {
+    const fs = new MemoryFileSystem(
+      Object.fromEntries(Object.entries(files).map(([k, v]) => [`/k/${k}`, v])),
+    );
+    expect(() => buildYaml("/k", { fs })).toThrow(expected);
+  });
+  describe.runIf(requires("kubectl"))("against kubectl", () => {
+    it.each(trees)("%s", async (_, files) => {
+      const r = await kubectlKustomize(tempTree(files));
+      expect(r.ok).toBe(false);
+      expect(r.stderr).toContain(
+        "merging resources from 'infrastructure.yaml': may not add resource with an already registered id: ConfigMap.v1.[noGrp]/apps.flux-system",
+      );
+    });
+  });
+});
