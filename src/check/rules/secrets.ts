@@ -86,15 +86,31 @@ function isPublicKeyMaterial(text: string): boolean {
   return lines.length > 0 && lines.every((l) => SSH_PUBLIC_KEY.test(l) && !l.includes("PRIVATE KEY"));
 }
 
+/**
+ * A container image reference with its registry and a tag or digest, under a key that says it is
+ * an image: the operator's manifests that upstream projects publish keep their sidecar's image in
+ * a generated Secret (cloudnative-pg's plugin-barman-cloud `SIDECAR_IMAGE`), public by nature.
+ */
+const IMAGE_REFERENCE =
+  /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+|localhost)(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+function isImageReference(key: string, text: string): boolean {
+  const value = text.trim();
+  return (
+    /image/i.test(key) && IMAGE_REFERENCE.test(value) && /[:@]/.test(value.slice(value.lastIndexOf("/")))
+  );
+}
+
 function holdsNoSecret(doc: YamlMap): boolean {
-  const plain = isMap(doc.stringData) ? Object.values(doc.stringData) : [];
-  const encoded = isMap(doc.data) ? Object.values(doc.data) : [];
-  const open = (v: YamlValue, text: () => string) =>
-    typeof v === "string" && (VARIABLE.test(v) || isPublicKeyMaterial(text()));
+  const plain = isMap(doc.stringData) ? Object.entries(doc.stringData) : [];
+  const encoded = isMap(doc.data) ? Object.entries(doc.data) : [];
+  const open = (key: string, v: YamlValue, text: () => string) =>
+    typeof v === "string" &&
+    (VARIABLE.test(v) || isPublicKeyMaterial(text()) || isImageReference(key, text()));
   return (
     plain.length + encoded.length > 0 &&
-    plain.every((v) => open(v, () => v as string)) &&
-    encoded.every((v) => open(v, () => Buffer.from(v as string, "base64").toString("latin1")))
+    plain.every(([k, v]) => open(k, v, () => v as string)) &&
+    encoded.every(([k, v]) => open(k, v, () => Buffer.from(v as string, "base64").toString("latin1")))
   );
 }
 
@@ -248,7 +264,7 @@ const secretNotEncrypted: Rule = {
   id: "secret-not-encrypted",
   defaultSeverity: "error",
   description: "A Secret kept in Git must be SOPS-encrypted",
-  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, or OpenSSH public keys holds nothing secret and is not reported.",
+  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenSSH public keys, or a container image reference under a key naming an image (an upstream operator's sidecar image) holds nothing secret and is not reported.",
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();

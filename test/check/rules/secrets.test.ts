@@ -120,6 +120,35 @@ stringData:
     ]);
   });
 
+  it("secret-not-encrypted: an image reference under an image key is public (cloudnative-pg's barman plugin manifest); a password or an image under another key is not", async () => {
+    const doc = (name: string, body: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\n${body}`;
+    const image = "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.10.0";
+    const b64 = Buffer.from(image).toString("base64");
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "resources: [sidecar.yaml, digest.yaml, mixed.yaml, other-key.yaml, untagged.yaml]\n",
+      // the base64 folded over two lines, as the upstream manifest has it
+      "app/sidecar.yaml": doc(
+        "sidecar",
+        `data:\n  SIDECAR_IMAGE: |\n    ${b64.slice(0, 40)}\n    ${b64.slice(40)}\n`,
+      ),
+      "app/digest.yaml": doc(
+        "digest",
+        `stringData:\n  image: registry.example.org:5000/team/app@sha256:${"a".repeat(64)}\n`,
+      ),
+      "app/mixed.yaml": doc("mixed", `stringData:\n  SIDECAR_IMAGE: ${image}\n  password: hunter2\n`),
+      "app/other-key.yaml": doc("other-key", `stringData:\n  token: ${image}\n`),
+      "app/untagged.yaml": doc("untagged", "stringData:\n  image: example.org/secret\n"),
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.resource?.name)).toEqual([
+      "mixed",
+      "other-key",
+      "untagged",
+    ]);
+  });
+
   it("secret-not-encrypted: one finding per place, naming the other Secrets rendered from it (rcdailey's volsync component)", async () => {
     const findings = await check({
       "clusters/c/a.yaml": ks("a", "./apps/a", DECRYPTION),

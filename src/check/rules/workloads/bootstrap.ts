@@ -3,7 +3,9 @@
  * CNI, cert-manager and Flux itself with helmfile (`bootstrap/helmfile.yaml`,
  * `helmfile.d/*.yaml`); `helmfile sync` creates each release's namespace unless
  * `createNamespace: false` (helmfile's default is true, per release or in `helmDefaults`).
- * Those namespaces exist on every cluster bootstrapped from the repository.
+ * Those namespaces exist on every cluster bootstrapped from the repository, as do those made
+ * outside Flux in other ways (bootstrap-texts.ts): Namespace manifests embedded in Talos
+ * machine configuration or Terraform, Terraform namespaces, `kubectl create namespace` in scripts.
  */
 import * as path from "node:path";
 import YAML from "yaml";
@@ -11,6 +13,7 @@ import type { RenderCache } from "../../../cache/store.js";
 import { isMap } from "../../../kustomize/types.js";
 import type { Platform } from "../../../platform/model.js";
 import { type RepoFiles, repoFiles } from "../../repo-files.js";
+import { embeddedNamespaces, scriptNamespaces, terraformNamespaces } from "./bootstrap-texts.js";
 
 const SKIP_DIRS = new Set([".git", "node_modules"]);
 const MAX_FILES = 20_000;
@@ -31,14 +34,24 @@ export const HELMFILE_UNIT = "check-helmfile-namespaces";
 export function bootstrapNamespaces(platform: Platform, cache?: RenderCache): BootstrapNamespaces {
   let out = memo.get(platform);
   if (out === undefined) {
-    out = new Map();
+    const found: BootstrapNamespaces = new Map();
     const files = repoFiles(platform);
-    for (const file of yamlFiles(files, platform.root)) {
+    const add = (namespaces: Iterable<string>, file: string) => {
+      for (const ns of namespaces) if (!found.has(ns)) found.set(ns, file);
+    };
+    for (const { file, type } of bootstrapFiles(files, platform.root)) {
       const text = files.text(path.join(platform.root, file));
       if (text === undefined) continue;
-      if (!/^releases\s*:/m.test(text)) continue;
-      for (const ns of cachedHelmfileNamespaces(text, cache)) if (!out.has(ns)) out.set(ns, file);
+      if (type === "yaml") {
+        if (/^releases\s*:/m.test(text)) add(cachedHelmfileNamespaces(text, cache), file);
+        add(embeddedNamespaces(text, false), file);
+      } else {
+        add(embeddedNamespaces(text, true), file);
+        if (type === "terraform") add(terraformNamespaces(text), file);
+      }
+      if (type !== "terraform" && text.includes("kubectl")) add(scriptNamespaces(text), file);
     }
+    out = found;
     memo.set(platform, out);
   }
   return out;
@@ -94,8 +107,20 @@ function cachedHelmfileNamespaces(text: string, cache: RenderCache | undefined):
   return namespaces;
 }
 
-function yamlFiles(files: RepoFiles, root: string): string[] {
-  const out: string[] = [];
+type BootstrapFileType = "yaml" | "terraform" | "script";
+
+/** Names of files a bootstrap is written in besides YAML: scripts and task runners. */
+const SCRIPT_NAMES =
+  /^(?:Makefile|makefile|GNUmakefile|justfile|Justfile|\.justfile)$|\.(?:sh|bash|zsh|just|mk)$/;
+
+function fileType(name: string): BootstrapFileType | undefined {
+  if (/\.ya?ml$/.test(name)) return "yaml";
+  if (/\.(?:tf|hcl)$/.test(name)) return "terraform";
+  return SCRIPT_NAMES.test(name) ? "script" : undefined;
+}
+
+function bootstrapFiles(files: RepoFiles, root: string): Array<{ file: string; type: BootstrapFileType }> {
+  const out: Array<{ file: string; type: BootstrapFileType }> = [];
   const walk = (rel: string) => {
     if (out.length >= MAX_FILES) return;
     const entries = files.list(path.join(root, rel));
@@ -106,7 +131,10 @@ function yamlFiles(files: RepoFiles, root: string): string[] {
       // FIFO or device is not read (it would block or never end).
       if (dir) {
         if (!SKIP_DIRS.has(name)) walk(child);
-      } else if (file && /\.ya?ml$/.test(name)) out.push(child);
+      } else if (file) {
+        const type = fileType(name);
+        if (type !== undefined) out.push({ file: child, type });
+      }
     }
   };
   walk("");

@@ -9,6 +9,11 @@ import {
   HELMFILE_UNIT,
   helmfileNamespaces,
 } from "../../../../src/check/rules/workloads/bootstrap.js";
+import {
+  embeddedNamespaces,
+  scriptNamespaces,
+  terraformNamespaces,
+} from "../../../../src/check/rules/workloads/bootstrap-texts.js";
 import { namespaceExists } from "../../../../src/check/rules/workloads/namespaces.js";
 import { loadPlatform } from "../../../../src/platform/index.js";
 import { tempTree } from "../../../support/cli.js";
@@ -89,5 +94,112 @@ describe("namespace-exists with a bootstrap helmfile", () => {
     const platform = loadPlatform(repo);
     const withCache = runCheck(platform, { rules: [namespaceExists], renderCache: cache }).findings;
     expect(withCache).toEqual(runCheck(platform, { rules: [namespaceExists], renderCache: false }).findings);
+  });
+});
+
+describe("namespaces a bootstrap makes outside Flux", () => {
+  const talos = [
+    "machine:",
+    "  type: controlplane",
+    "cluster:",
+    "  inlineManifests:",
+    "    - name: namespace-networking",
+    "      contents: |",
+    "        apiVersion: v1",
+    "        kind: Namespace",
+    "        metadata:",
+    "          name: networking",
+    "          labels:",
+    '            pod-security.kubernetes.io/enforce: "privileged"',
+    "    - name: namespace-storage",
+    "      contents: |-",
+    "        ---",
+    "        kind: Namespace",
+    "        apiVersion: v1",
+    "        metadata:",
+    "          labels: {app: storage}",
+    "          name: 'storage'",
+    "",
+  ].join("\n");
+
+  it.each([
+    ["Talos inline manifests", talos, false, ["networking", "storage"]],
+    [
+      "a top-level Namespace in a YAML file is Slipway's own object, not the bootstrap's",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n",
+      false,
+      [],
+    ],
+    [
+      "a heredoc in a script or Terraform counts at any indentation",
+      "cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: edge\nEOF\n",
+      true,
+      ["edge"],
+    ],
+    [
+      "a list item, and a name that is not a namespace name",
+      "items:\n  - apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: listed\n  - kind: Namespace\n    metadata:\n      name: ${NS}\n",
+      false,
+      ["listed"],
+    ],
+    [
+      "a kind: Namespace with no metadata name in its own block",
+      "a:\n  kind: Namespace\nb:\n  metadata:\n    name: other\n",
+      false,
+      [],
+    ],
+  ])("embedded manifests: %s", (_, text, topLevel, expected) => {
+    expect(embeddedNamespaces(text, topLevel)).toEqual(expected);
+  });
+
+  it("Terraform kubernetes_namespace resources", () => {
+    const tf = [
+      'resource "kubernetes_namespace" "monitoring" {',
+      "  metadata {",
+      '    labels = { team = "ops" }',
+      '    name   = "monitoring"',
+      "  }",
+      "}",
+      'resource "kubernetes_namespace_v1" "templated" {',
+      '  metadata { name = "${var.ns}" }',
+      "}",
+      'resource "kubernetes_config_map" "x" {',
+      '  metadata { name = "not-a-namespace" }',
+      "}",
+    ].join("\n");
+    expect(terraformNamespaces(tf)).toEqual(["monitoring"]);
+  });
+
+  it("kubectl create namespace in scripts", () => {
+    const sh = [
+      "kubectl create namespace cilium-system",
+      "kubectl --context home create ns  external-secrets --dry-run=client -o yaml | kubectl apply -f -",
+      "echo kubectl; create ns nothing",
+      "kubectl get ns notcreated",
+    ].join("\n");
+    expect(scriptNamespaces(sh)).toEqual(["cilium-system", "external-secrets"]);
+  });
+
+  it("namespace-exists: namespaces of Talos, Terraform and scripts exist; others still do not", () => {
+    const cm = (ns: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: ${ns}\n`;
+    const files = {
+      "clusters/c/flux-system/gotk-sync.yaml": BOOTSTRAP_SYNC,
+      "clusters/c/a.yaml": cm("networking"),
+      "clusters/c/b.yaml": cm("monitoring"),
+      "clusters/c/c.yaml": cm("cilium-system"),
+      "clusters/c/d.yaml": cm("nowhere"),
+    };
+    const bootstrap = {
+      "talos/controlplane.yaml": talos,
+      "infra/namespaces.tf":
+        'resource "kubernetes_namespace" "m" {\n  metadata {\n    name = "monitoring"\n  }\n}\n',
+      "scripts/bootstrap.sh": "#!/bin/sh\nkubectl create namespace cilium-system\n",
+    };
+    const missing = (tree: Record<string, string>) =>
+      runCheck(loadPlatform(tempTree(tree)), { rules: [namespaceExists] }).findings.map(
+        (f) => f.resource?.namespace,
+      );
+    expect(missing({ ...files, ...bootstrap })).toEqual(["nowhere"]);
+    expect(missing(files)).toEqual(["networking", "monitoring", "cilium-system", "nowhere"]);
   });
 });
