@@ -29,6 +29,7 @@ import { MIN_JOBS_FOR_WORKERS } from "../helm/pool/index.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
 import { buildResources } from "../kustomize/build.js";
 import { cloneValue, deepEqual } from "../kustomize/clone.js";
+import { ChartNotVendoredError } from "../kustomize/generators/helm-chart.js";
 import { RemoteResourceError } from "../kustomize/loader.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
@@ -1936,6 +1937,7 @@ function toPlatformError(err: unknown): PlatformError {
       if (err.code) e.code = err.code;
     }
     if (err instanceof RemoteResourceError) e.code = "REMOTE_RESOURCE";
+    if (err instanceof ChartNotVendoredError) e.code = "CHART_NOT_VENDORED";
     if (err instanceof SecretIdentityError) e.code = "SECRET_IDENTITY";
     if (err instanceof StrictSubstitutionError && err.assumed) e.code = "STRICT_ASSUMED";
     return e;

@@ -47,6 +47,8 @@ export type PlatformErrorCode =
   | "VALUES_SOURCE_ENCRYPTED"
   /** A remote base or resource: Slipway builds offline and does not fetch it (Flux and kubectl do). */
   | "REMOTE_RESOURCE"
+  /** A kustomize helmCharts chart not in chartHome: `kustomize build --enable-helm` pulls it, Slipway does not. */
+  | "CHART_NOT_VENDORED"
   /**
    * A remote `resources:` entry left out of a build that is otherwise rendered (`file`/`line`: the
    * entry): what it adds is unknown, the rest of the Kustomization is rendered and checked.

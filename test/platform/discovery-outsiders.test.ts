@@ -974,3 +974,36 @@ describe("a folder of app definitions that clusters list file by file is not a c
     expect(note?.message).toContain("2 of which clusters clusters/a, clusters/b list file by file");
   });
 });
+
+describe("a plain stack whose helmCharts chart is not vendored (PixelJonas' Argo CD bootstrap)", () => {
+  // `kustomize build --enable-helm` pulls the chart; Slipway builds offline: a limit of Slipway,
+  // so a warning, while the same stanza in a Flux Kustomization is Flux's own failure.
+  const chart =
+    "helmCharts:\n  - name: app-of-app\n    repo: https://charts.example.org\n    version: 0.4.1\n";
+  const files = {
+    "bootstrap/base/kustomization.yaml": chart,
+    "bootstrap/overlays/home/kustomization.yaml": "resources: [../../base]\n",
+  };
+
+  it("is a warning that names the chart and how to vendor it", () => {
+    const found = runCheck(load(files)).findings.filter((f) => f.rule === "render-error");
+    expect(found.map((f) => [f.severity, f.file])).toEqual([
+      ["warning", "bootstrap/base/kustomization.yaml"],
+    ]);
+    expect(found[0]!.message).toContain(
+      "helm chart 'app-of-app' 0.4.1 from https://charts.example.org is not in",
+    );
+    expect(found[0]!.message).toContain("helm pull --untar");
+  });
+
+  it("in a Flux Kustomization it is an error: kustomize-controller never inflates helmCharts", () => {
+    const flux = {
+      "clusters/c/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+      "clusters/c/apps.yaml": ks("apps", "  path: ./apps\n"),
+      "apps/kustomization.yaml": chart,
+    };
+    const found = runCheck(load(flux)).findings.filter((f) => f.rule === "render-error");
+    expect(found.map((f) => f.severity)).toEqual(["error"]);
+    expect(found[0]!.message).toContain("helmCharts are not supported by Flux");
+  });
+});

@@ -531,6 +531,7 @@ const NOT_PROVABLY_WRONG: Partial<
 > = {
   // Flux fetches (or applies) it; Slipway cannot (or will not show it): a limit of Slipway.
   REMOTE_RESOURCE: () => ({ why: "", error: false }),
+  CHART_NOT_VENDORED: () => ({ why: "", error: false }),
   SECRET_IDENTITY: () => ({ why: "", error: false }),
   // Strict by Slipway's default Flux version only: an older Flux applies it.
   STRICT_ASSUMED: (strict) => ({
@@ -544,7 +545,7 @@ export const renderError: Rule = {
   defaultSeverity: "error",
   description:
     "The repository could not be rendered as Flux would: a kustomization that fails to build, bad YAML, a failed substitution, an invalid slipway.yaml.",
-  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present. A remote base or resource (Slipway builds offline and does not fetch it) and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them. Both are left out and the rest of the Kustomization is rendered and checked; findings that something is missing are then warnings.",
+  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present. A remote base or resource, or a kustomize helmCharts chart not vendored into chartHome (Slipway builds offline and does not fetch them), and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them. Both are left out and the rest of the Kustomization is rendered and checked; findings that something is missing are then warnings.",
   run(ctx) {
     // Build errors name files by absolute path; a finding names them as the repository does.
     const rootPrefix = `${ctx.platform.root.replace(/\/+$/, "")}/`;

@@ -28,6 +28,17 @@ import type { Loader } from "../loader.js";
 import { builtinSchemaRegistry, strategicMergePatch } from "../patch/index.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 
+/**
+ * A helmCharts entry whose chart is not in chartHome: `kustomize build --enable-helm` would pull
+ * it, Slipway builds offline. A limit of Slipway, not an error of the repository.
+ */
+export class ChartNotVendoredError extends SlipwayError {
+  constructor(message: string, where?: { file?: string }) {
+    super(message, where);
+    this.name = "ChartNotVendoredError";
+  }
+}
+
 /** `kubectl kustomize`'s helm flags. */
 export interface HelmOptions {
   /** --enable-helm: without it a kustomization with helmCharts fails, as in kustomize */
@@ -192,7 +203,7 @@ export function inflateHelmChart(a: HelmChartArgs, loader: Loader, opts: HelmOpt
       a.repo.startsWith("oci://") ? `${a.repo.replace(/\/$/, "")}/${a.name}` : `--repo ${a.repo} ${a.name}`,
       ...(a.version ? [`--version ${a.version}`] : []),
     ].join(" ");
-    throw new SlipwayError(
+    throw new ChartNotVendoredError(
       `helm chart '${a.name}'${a.version ? ` ${a.version}` : ""} from ${a.repo} is not in ${chartDir}: Slipway does not download charts during a build; vendor it first (${pull})`,
       { file },
     );
