@@ -224,9 +224,20 @@ export function hasSopsMarker(bytes: Buffer, format: FluxSopsFormat): boolean {
   return bytes.includes(MAC_MARKERS[format]);
 }
 
-/** The format kustomize-controller decrypts a file in, from its name (decryptor.go formatForPath). */
+/**
+ * The format kustomize-controller decrypts a file in, from its name (decryptor.go formatForPath):
+ * sops' own rule, but a name ending in `.dockerconfigjson` (a dockerconfigjson Secret's key, so
+ * `files: [.dockerconfigjson=creds.enc.json]`) is JSON.
+ */
 export function fluxFormatForPath(p: string): FluxSopsFormat {
+  if (p.endsWith(".dockerconfigjson")) return "json";
   return p.endsWith(".ini") ? "ini" : formatFromPath(p);
+}
+
+/** The format a decrypted Secret data value is written in, from its key (fluxFormatForPath; INI as binary). */
+function fluxOutputFormat(key: string): SopsFormat {
+  const f = fluxFormatForPath(key);
+  return f === "ini" ? formatFromPath(key) : f;
 }
 
 /** Why an INI SOPS file stays encrypted: said, never passed on as if it were the values. */
@@ -583,7 +594,7 @@ export class FluxDecryptor {
         continue;
       }
       const d = decryptLoaded(loaded, inFormat, found.key, label);
-      data[name] = emitPlain(d.branches, formatFromPath(name)).toString("base64");
+      data[name] = emitPlain(d.branches, fluxOutputFormat(name)).toString("base64");
     }
   }
 

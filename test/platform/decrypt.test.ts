@@ -153,6 +153,49 @@ describe("Flux decryption of generator inputs and patches (before the build)", (
   });
 });
 
+describe("a dockerconfigjson key is JSON to Flux (decryptor.go formatForPath; vikbaranov's registry credentials)", () => {
+  const config =
+    '{\n\t"auths": {\n\t\t"registry.example.org": {\n\t\t\t"auth": "dXNlcjpwYXNz"\n\t\t}\n\t}\n}';
+  const auth = (bytes: string) =>
+    (JSON.parse(Buffer.from(bytes, "base64").toString()) as { auths: Record<string, { auth: string }> })
+      .auths["registry.example.org"]!.auth;
+
+  it("a secretGenerator file under the .dockerconfigjson key is decrypted as JSON", async () => {
+    const creds = await encrypt(config, "creds.enc.json", false);
+    const { app, objects } = await load(
+      {
+        "kustomization.yaml": [
+          "generatorOptions: {disableNameSuffixHash: true}",
+          "secretGenerator:",
+          "  - name: registry",
+          "    type: kubernetes.io/dockerconfigjson",
+          "    files: [.dockerconfigjson=creds.enc.json]",
+          "",
+        ].join("\n"),
+        "creds.enc.json": creds,
+      },
+      SOPS_SPEC,
+    );
+    expect(app.errors).toEqual([]);
+    expect(auth((objects[0]!.data as Record<string, string>)[".dockerconfigjson"]!)).toBe("dXNlcjpwYXNz");
+  });
+
+  it("a SOPS JSON file inside Secret data under .dockerconfigjson comes out as JSON", async () => {
+    const creds = await encrypt(config, "creds.enc.json", false);
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: wrapped\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ${Buffer.from(creds).toString("base64")}\n`;
+    const { objects } = await load(
+      { "kustomization.yaml": "resources: [s.yaml]\n", "s.yaml": secret },
+      SOPS_SPEC,
+    );
+    const out = Buffer.from(
+      (objects[0]!.data as Record<string, string>)[".dockerconfigjson"]!,
+      "base64",
+    ).toString();
+    expect(out.startsWith("{")).toBe(true);
+    expect(auth((objects[0]!.data as Record<string, string>)[".dockerconfigjson"]!)).toBe("dXNlcjpwYXNz");
+  });
+});
+
 describe("without a key", () => {
   it("renders, keeps values encrypted, and records which files and why", async () => {
     const { app, objects, secrets, platform } = await load(
