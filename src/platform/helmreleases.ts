@@ -469,7 +469,8 @@ function unavailable(info: HelmReleaseInfo, answer: { missing: string } | { erro
   if ("missing" in answer) {
     // Like a source outside the repository: not rendered, said once, not a failure of the repository.
     info.status = "external";
-    info.chartMissing = `HelmRelease ${info.namespace}/${info.name}: ${answer.missing}; run 'slipway charts pull' to fetch it (not rendered)`;
+    info.chartMissingWhy = `${answer.missing}; run 'slipway charts pull' to fetch it`;
+    info.chartMissing = `HelmRelease ${info.namespace}/${info.name}: ${info.chartMissingWhy} (not rendered)`;
     (info.warnings ??= []).push(info.chartMissing);
   } else fail(info, answer.error);
 }

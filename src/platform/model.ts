@@ -314,6 +314,8 @@ export interface HelmReleaseInfo {
    * fetches it (`status` is then "external").
    */
   chartMissing?: string;
+  /** `chartMissing` without the release: the same text for every release asking for that chart. */
+  chartMissingWhy?: string;
   /**
    * What the chart was rendered with (plaintext values: never print them): for differential
    * tests against `helm template` and for explaining a render.

@@ -190,6 +190,27 @@ describe("HelmReleases whose chart is in the repository", () => {
     expect(platformErrors(p)).toEqual([]);
   });
 
+  it("releases asking for one chart the cache lacks are one finding per cluster, naming them all", () => {
+    const more = (name: string, chart = "podinfo") =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: ${chart}\n      version: 6.x\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n`;
+    const p3 = load({
+      "apps/helmrelease.yaml": `${FIXTURE_FILES["apps/helmrelease.yaml"]}---\n${more("remote-2")}---\n${more("remote-3")}---\n${more("third", "other-chart")}`,
+    });
+    const found = runCheck(p3, { rules: [...allRules], renderCache: false }).findings.filter(
+      (f) => f.rule === "helmrelease-chart-not-cached",
+    );
+    expect(found.map((f) => [f.resource?.name, f.message])).toEqual([
+      [
+        "remote",
+        "HelmRelease apps/remote and 2 more (apps/remote-2, apps/remote-3): chart podinfo 6.x from https://stefanprodan.github.io/podinfo is not in the chart cache; run 'slipway charts pull' to fetch it (not rendered)",
+      ],
+      [
+        "third",
+        "HelmRelease apps/third: chart other-chart 6.x from https://stefanprodan.github.io/podinfo is not in the chart cache; run 'slipway charts pull' to fetch it (not rendered)",
+      ],
+    ]);
+  });
+
   it("renders identically across runs: random functions are seeded from the release", () => {
     const token = (h: HelmReleaseInfo, name: string) =>
       (

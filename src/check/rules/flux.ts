@@ -639,17 +639,37 @@ export const chartNotCached: Rule = {
   defaultSeverity: "warning",
   description:
     "A HelmRelease's chart is neither in the repository nor in the chart cache, so what it deploys is not rendered or checked.",
-  help: "Slipway never downloads during render/check/diff: charts from HelmRepositories and OCI registries come from the chart cache. Run `slipway charts pull` (in CI: before `slipway check`, with the cache directory kept between runs) to fetch every chart the repository's HelmReleases ask for. HelmReleases whose chart source is another Git repository or bucket are reported by helmrelease-not-rendered.",
+  help: "Slipway never downloads during render/check/diff: charts from HelmRepositories and OCI registries come from the chart cache. Run `slipway charts pull` (in CI: before `slipway check`, with the cache directory kept between runs) to fetch every chart the repository's HelmReleases ask for. One finding per chart and cluster, at its first HelmRelease, naming the others that ask for it (a cluster of sixty app-template releases is one finding, not sixty). HelmReleases whose chart source is another Git repository or bucket are reported by helmrelease-not-rendered.",
   run(ctx) {
     for (const cluster of ctx.clusters()) {
       const objects = fluxObjects(cluster);
+      const byChart = new Map<string, HelmReleaseInfo[]>();
       for (const h of cluster.helmReleases) {
         if (!h.chartMissing) continue;
-        ctx.report({ ...about(objects, cluster, h, "HelmRelease", chartField(h)), message: h.chartMissing });
+        const why = h.chartMissingWhy ?? h.chartMissing;
+        const same = byChart.get(why);
+        if (same) same.push(h);
+        else byChart.set(why, [h]);
+      }
+      for (const [why, releases] of byChart) {
+        const first = releases[0] as HelmReleaseInfo;
+        const message =
+          releases.length === 1 || first.chartMissingWhy === undefined
+            ? (first.chartMissing as string)
+            : `${releaseList(releases)}: ${why} (not rendered)`;
+        ctx.report({ ...about(objects, cluster, first, "HelmRelease", chartField(first)), message });
       }
     }
   },
 };
+
+/** "HelmRelease a/x and 2 more (b/y, c/z)": the first release, then every other one, up to ten named. */
+function releaseList(releases: HelmReleaseInfo[]): string {
+  const [first, ...rest] = releases as [HelmReleaseInfo, ...HelmReleaseInfo[]];
+  const named = rest.slice(0, 10).map((h) => `${h.namespace}/${h.name}`);
+  const more = rest.length > named.length ? `, …` : "";
+  return `HelmRelease ${first.namespace}/${first.name} and ${rest.length} more (${named.join(", ")}${more})`;
+}
 
 export const helmReleaseNotRendered: Rule = {
   id: "helmrelease-not-rendered",
