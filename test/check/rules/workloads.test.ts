@@ -1093,6 +1093,49 @@ describe("ingress-backend-exists: a Service an operator makes, named after its r
   });
 });
 
+describe("a Service a release named after it makes, whose chart is not cached, is information", () => {
+  // bjw-s-style repositories without a chart cache: every HTTPRoute to an app-template release's
+  // Service was a warning, though the chart makes the Service; until `slipway charts pull` the
+  // check can only say it does not know.
+  const route: KObject = {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { name: "web", namespace: "apps" },
+    spec: { rules: [{ backendRefs: [{ name: "forgejo-http", port: 3000 }] }] },
+  };
+  const service: KObject = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "forgejo-extra", namespace: "apps" },
+    spec: { selector: { "app.kubernetes.io/instance": "forgejo" } },
+  };
+  const found = (release: HelmReleaseInfo, strict = false) =>
+    ["ingress-backend-exists", "service-selector-matches"].map(
+      (id) =>
+        runRule(
+          rule(id),
+          platformOf([cluster("prod", [ks("flux-system/apps", [res(route), res(service)])], [release])]),
+          {},
+          strict,
+        )[0]?.severity,
+    );
+  const named = (name: string, how: Partial<HelmReleaseInfo>) => ({
+    ...helmRelease("apps", name, {}, "flux-system/apps"),
+    status: "external" as const,
+    ...how,
+  });
+  const notCached = { chartMissing: "HelmRelease apps/forgejo: chart forgejo is not in the chart cache" };
+
+  it("info when the release named after the Service is unrendered for want of its chart", () => {
+    expect(found(named("forgejo", notCached))).toEqual(["info", "info"]);
+  });
+  it("a warning when the release failed, or is not named after it; an error with --strict", () => {
+    expect(found(named("forgejo", { status: "failed" }))).toEqual(["warning", "warning"]);
+    expect(found(named("gitea", notCached))).toEqual(["warning", "warning"]);
+    expect(found(named("forgejo", notCached), true)).toEqual(["error", "error"]);
+  });
+});
+
 // ---- namespace-exists --------------------------------------------------------------------
 
 describe("namespace-exists", () => {

@@ -5,7 +5,7 @@ import type { RenderedResource } from "../../../platform/model.js";
 import type { FieldPath, Rule, RuleContext } from "../../types.js";
 import { describe, getPath, groupOf, isKind, kindOf, nameOf, namespaceOf } from "./objects.js";
 import { applyScopes } from "./scopes.js";
-import { severityGiven, unseenProducer } from "./unseen.js";
+import { severityGiven, uncachedNamedRelease, unseenProducer } from "./unseen.js";
 
 const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
 
@@ -82,7 +82,11 @@ function run(ctx: RuleContext): void {
       for (const ref of backendsOf(r)) {
         if (services.has(`${ref.namespace}/${ref.name}`)) continue;
         const producer = unseenProducer(scope, ref.namespace, ref.name);
-        const severity = severityGiven(producer, ctx.strict);
+        const severity = severityGiven(
+          producer,
+          ctx.strict,
+          uncachedNamedRelease(scope, ref.namespace, ref.name),
+        );
         const maybe = producer ? ` (it may come from ${producer})` : "";
         ctx.report({
           message: `${describe(r)}: backend Service ${ref.namespace}/${ref.name} does not exist in ${scope.label}${maybe}`,
@@ -99,6 +103,6 @@ export const ingressBackendExists: Rule = {
   id: "ingress-backend-exists",
   defaultSeverity: "error",
   description: "Ingress backends and Gateway API route backendRefs name Services that exist in the cluster",
-  help: "An Ingress (spec.defaultBackend and rules[].http.paths[].backend) or a Gateway API HTTPRoute/GRPCRoute/TLSRoute/TCPRoute/UDPRoute backendRef (kind Service or unset) that names a Service no Flux Kustomization of the cluster applies answers 503 or drops traffic. Fix the name or namespace, or add the Service. Route backendRefs may name another namespace (a ReferenceGrant must allow it). When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the Service, the finding is a warning (an error with --strict), naming the likeliest maker: an unrendered HelmRelease whose name starts the Service's, or a custom resource whose kind and name the Service's name holds (grafana-operator's Grafana `grafana` makes `grafana-service`).",
+  help: "An Ingress (spec.defaultBackend and rules[].http.paths[].backend) or a Gateway API HTTPRoute/GRPCRoute/TLSRoute/TCPRoute/UDPRoute backendRef (kind Service or unset) that names a Service no Flux Kustomization of the cluster applies answers 503 or drops traffic. Fix the name or namespace, or add the Service. Route backendRefs may name another namespace (a ReferenceGrant must allow it). When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the Service, the finding is a warning (an error with --strict), naming the likeliest maker: an unrendered HelmRelease whose name starts the Service's, or a custom resource whose kind and name the Service's name holds (grafana-operator's Grafana `grafana` makes `grafana-service`). When that HelmRelease is unrendered only because its chart is not in the chart cache, the finding is information: the Service most likely exists, and `slipway charts pull` lets the check see it.",
   run,
 };

@@ -13,7 +13,7 @@ import {
 } from "./objects.js";
 import { type PodLabels, podLabelsOf, podSelectorMismatches, scaledTargets } from "./pod-labels.js";
 import { applyScopes } from "./scopes.js";
-import { selectedCustomResource, severityGiven, unseenProducer } from "./unseen.js";
+import { selectedCustomResource, severityGiven, uncachedNamedRelease, unseenProducer } from "./unseen.js";
 
 interface Workload {
   resource: RenderedResource;
@@ -57,7 +57,11 @@ function run(ctx: RuleContext): void {
       // Alertmanager, Prometheus, database Cluster): said, but no problem, --strict or not.
       const severity = selectedCustomResource(scope, ns, selector)
         ? "info"
-        : severityGiven(producer, ctx.strict);
+        : severityGiven(
+            producer,
+            ctx.strict,
+            uncachedNamedRelease(scope, ns, nameOf(service.object), selector),
+          );
       ctx.report({
         message: `Service ${ns}/${nameOf(service.object)} selects ${formatLabels(selector)} but no workload in namespace ${ns} of ${scope.label} has those pod labels${hint}${maybe}`,
         resource: service,
@@ -90,6 +94,6 @@ export const serviceSelectorMatches: Rule = {
   id: "service-selector-matches",
   defaultSeverity: "error",
   description: "A Service's selector matches the pod labels of some workload in its namespace",
-  help: "A Service whose spec.selector matches no pod template in the same cluster and namespace (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, Argo Rollout) gets no endpoints, so traffic to it fails. Make the selector a subset of the workload's spec.template.metadata.labels. Services without a selector (ExternalName, or endpoints managed by hand) are not checked. When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the pods, the finding is a warning (an error with --strict); when the selector names a custom resource by its name and kind (kube-prometheus-stack's Alertmanager and Prometheus, a CloudNativePG Cluster), its operator makes the pods and the finding is an info.",
+  help: "A Service whose spec.selector matches no pod template in the same cluster and namespace (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, Argo Rollout) gets no endpoints, so traffic to it fails. Make the selector a subset of the workload's spec.template.metadata.labels. Services without a selector (ExternalName, or endpoints managed by hand) are not checked. When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the pods, the finding is a warning (an error with --strict); when the selector names a custom resource by its name and kind (kube-prometheus-stack's Alertmanager and Prometheus, a CloudNativePG Cluster), its operator makes the pods and the finding is an info. When the pods' likeliest maker is a HelmRelease named by the selector or the Service, unrendered only because its chart is not in the chart cache, the finding is information until `slipway charts pull`.",
   run,
 };

@@ -164,10 +164,42 @@ const INSTALLED_WITH_CLUSTER: Record<string, string> = {
   "flux-system": "Flux's installation",
 };
 
-/** The severity of a "nothing in the platform provides it" finding: lenient when something unseen might. */
+/**
+ * The unrendered HelmRelease of `namespace` that unseenProducer names first by name (the release
+ * a selector value names, or one whose name starts the missing object's) when it is unrendered
+ * only because its chart is not in the chart cache. Charts name their objects after the release:
+ * the object most likely exists, and the finding can say no more than that until `slipway charts
+ * pull` (which helmrelease-chart-not-cached asks for).
+ */
+export function uncachedNamedRelease(
+  scope: ApplyScope,
+  namespace: string,
+  missingName = "",
+  selector: Readonly<Record<string, string>> = {},
+): HelmReleaseInfo | undefined {
+  const selected = Object.values(selector);
+  const releases = scope.helmReleases.filter(
+    (hr) =>
+      hr.status !== "rendered" &&
+      (stringAt(hr.object, ["spec", "targetNamespace"]) || hr.namespace) === namespace,
+  );
+  const named =
+    releases.find((r) => selected.includes(r.name)) ??
+    [...releases].sort((a, b) => prefixLength(b.name, missingName) - prefixLength(a.name, missingName))[0];
+  if (named === undefined || named.chartMissing === undefined) return undefined;
+  return selected.includes(named.name) || prefixLength(named.name, missingName) > 0 ? named : undefined;
+}
+
+/**
+ * The severity of a "nothing in the platform provides it" finding: lenient when something unseen
+ * might, and only information when it is a release named after the object whose chart is not
+ * cached (uncachedNamedRelease): likely there, unknown until the chart is pulled.
+ */
 export function severityGiven(
   producer: string | undefined,
   strict: boolean | undefined,
+  uncached?: HelmReleaseInfo,
 ): Severity | undefined {
-  return producer !== undefined && !strict ? "warning" : undefined;
+  if (producer === undefined || strict) return undefined;
+  return uncached !== undefined ? "info" : "warning";
 }
