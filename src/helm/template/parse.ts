@@ -160,7 +160,7 @@ class Parser {
   }
 
   newVariable(pos: number, ident: string): VariableNode {
-    return { type: "variable", ident: ident.split("."), pos: pos, tr: this.tree };
+    return { type: "variable", ident: splitDots(ident), pos: pos, tr: this.tree };
   }
 
   // ---- grammar ----
@@ -546,7 +546,7 @@ class Parser {
       case ItemType.Variable:
         return this.useVar(token.pos, token.val);
       case ItemType.Field:
-        return { type: "field", ident: token.val.slice(1).split("."), pos: token.pos, tr: this.tree };
+        return { type: "field", ident: splitDots(token.val.slice(1)), pos: token.pos, tr: this.tree };
       case ItemType.Bool:
         return { type: "bool", value: token.val === "true", pos: token.pos, tr: this.tree };
       case ItemType.CharConstant:
@@ -604,6 +604,14 @@ class Parser {
     if (!this.vars.includes(v.ident[0]!)) this.errorf(`undefined variable ${quote(v.ident[0]!)}`);
     return v;
   }
+}
+
+/**
+ * strings.Split(s, "."): a lexed variable or field name holds no dot, so the split is skipped
+ * (in unoptimized code it is a call into the runtime).
+ */
+function splitDots(s: string): string[] {
+  return s.indexOf(".") < 0 ? [s] : s.split(".");
 }
 
 function newTree(name: string, parseName: string, text: string, leftDelim: string, rightDelim: string): Tree {
