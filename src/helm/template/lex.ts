@@ -127,7 +127,7 @@ const enum RightDelim {
   Trimmed,
 }
 
-type StateFn = ((l: Lexer) => StateFn) | null;
+type StateFn = (() => StateFn) | null;
 
 export interface LexOptions {
   emitComment: boolean;
@@ -153,151 +153,138 @@ export function itemString(i: Item): string {
   return itemQuote(i.val);
 }
 
+/**
+ * A lexer over one text. Its state lives in the closure of `lexer` rather than in an object's
+ * fields: a fresh process lexes most of its first charts in unoptimized (baseline) code, where
+ * reading or writing a field is a call to an inline-cache stub and reading a closure variable is
+ * two machine loads.
+ */
 export class Lexer {
-  readonly name: string;
-  input: string;
-  readonly leftDelim: string;
-  readonly rightDelim: string;
-  /** rightDelim's first code unit, which actionFastPath compares at every item of an action. */
-  private readonly rightDelim0: number;
-  pos = 0;
-  start = 0;
-  atEOF = false;
-  parenDepth = 0;
-  line = 1;
-  startLine = 1;
-  item: Item = { typ: ItemType.EOF, pos: 0, val: "EOF", line: 1, spaced: false };
-  /** Spaces were skipped since the last item (the next item's `spaced`). */
-  spaced = false;
-  insideAction = false;
-  options: LexOptions = { emitComment: false, breakOK: true, continueOK: true };
+  /** The next item (Go's lexer.nextItem). */
+  readonly nextItem: () => Item;
 
-  constructor(name: string, input: string, left: string, right: string) {
-    this.name = name;
-    this.input = input;
-    this.leftDelim = left || DEFAULT_LEFT_DELIM;
-    this.rightDelim = right || DEFAULT_RIGHT_DELIM;
-    this.rightDelim0 = this.rightDelim.charCodeAt(0);
+  constructor(input: string, left: string, right: string, options: LexOptions = DEFAULT_OPTIONS) {
+    this.nextItem = lexer(input, left || DEFAULT_LEFT_DELIM, right || DEFAULT_RIGHT_DELIM, options);
   }
+}
+
+const DEFAULT_OPTIONS: LexOptions = { emitComment: false, breakOK: true, continueOK: true };
+
+function lexer(text: string, leftDelim: string, rightDelim: string, options: LexOptions): () => Item {
+  /** rightDelim's first code unit, which actionFastPath compares at every item of an action. */
+  const rightDelim0 = rightDelim.charCodeAt(0);
+  const { emitComment, breakOK, continueOK } = options;
+  let input = text;
+  let pos = 0;
+  let start = 0;
+  let atEOF = false;
+  let parenDepth = 0;
+  let line = 1;
+  let startLine = 1;
+  let item: Item = { typ: ItemType.EOF, pos: 0, val: "EOF", line: 1, spaced: false };
+  /** Spaces were skipped since the last item (the next item's `spaced`). */
+  let spaced = false;
+  let insideAction = false;
 
   /** The next code point, or EOF. */
-  next(): number {
-    const input = this.input;
-    const pos = this.pos;
-    if (pos >= input.length) {
-      this.atEOF = true;
+  function next(): number {
+    const p = pos;
+    if (p >= input.length) {
+      atEOF = true;
       return EOF;
     }
-    const c = input.charCodeAt(pos);
+    const c = input.charCodeAt(p);
     if (c < 0xd800 || c > 0xdbff) {
-      this.pos = pos + 1;
-      if (c === 0x0a) this.line++;
+      pos = p + 1;
+      if (c === 0x0a) line++;
       return c;
     }
-    const r = input.codePointAt(pos)!;
-    this.pos = pos + (r > 0xffff ? 2 : 1);
+    const r = input.codePointAt(p)!;
+    pos = p + (r > 0xffff ? 2 : 1);
     return r;
   }
 
-  peek(): number {
-    const r = this.next();
-    this.backup();
+  function peek(): number {
+    const r = next();
+    backup();
     return r;
   }
 
-  backup(): void {
-    if (!this.atEOF && this.pos > 0) {
-      const lo = this.input.charCodeAt(this.pos - 1);
-      const hi = this.pos > 1 ? this.input.charCodeAt(this.pos - 2) : 0;
+  function backup(): void {
+    if (!atEOF && pos > 0) {
+      const lo = input.charCodeAt(pos - 1);
+      const hi = pos > 1 ? input.charCodeAt(pos - 2) : 0;
       const pair = lo >= 0xdc00 && lo <= 0xdfff && hi >= 0xd800 && hi <= 0xdbff;
-      this.pos -= pair ? 2 : 1;
-      if (lo === 0x0a) this.line--;
+      pos -= pair ? 2 : 1;
+      if (lo === 0x0a) line--;
     }
   }
 
-  thisItem(t: ItemType): Item {
-    const start = this.start;
-    const pos = this.pos;
-    const i: Item = {
-      typ: t,
-      pos: start,
-      val: this.input.slice(start, pos),
-      line: this.startLine,
-      spaced: this.spaced,
-    };
-    this.spaced = false;
-    this.start = pos;
-    this.startLine = this.line;
+  function thisItem(t: ItemType): Item {
+    const i: Item = { typ: t, pos: start, val: input.slice(start, pos), line: startLine, spaced };
+    spaced = false;
+    start = pos;
+    startLine = line;
     return i;
   }
 
-  emit(t: ItemType): StateFn {
-    // thisItem and emitItem written out, fields read once: emit runs for most items, mostly in
-    // baseline code in a cold process, where each call and property read is an out-of-line stub.
-    const start = this.start;
-    const pos = this.pos;
-    this.item = {
-      typ: t,
-      pos: start,
-      val: this.input.slice(start, pos),
-      line: this.startLine,
-      spaced: this.spaced,
-    };
-    this.spaced = false;
-    this.start = pos;
-    this.startLine = this.line;
+  function emit(t: ItemType): StateFn {
+    item = { typ: t, pos: start, val: input.slice(start, pos), line: startLine, spaced };
+    spaced = false;
+    start = pos;
+    startLine = line;
     return null;
   }
 
-  emitItem(i: Item): StateFn {
-    this.item = i;
+  function emitItem(i: Item): StateFn {
+    item = i;
     return null;
   }
 
   /** Skips the spaces from `start` to `pos` (scanned, their newlines counted): the next item is spaced. */
-  skipSpaces(): void {
-    this.spaced = true;
-    this.start = this.pos;
-    this.startLine = this.line;
+  function skipSpaces(): void {
+    spaced = true;
+    start = pos;
+    startLine = line;
   }
 
   /** Skips pending input, counting its newlines (for text skipped without next()). */
-  ignore(): void {
-    this.line += countNewlines(this.input, this.start, this.pos);
-    this.start = this.pos;
-    this.startLine = this.line;
+  function ignore(): void {
+    line += countNewlines(input, start, pos);
+    start = pos;
+    startLine = line;
   }
 
   /** Consumes the next rune if `valid` (ASCII) contains it. */
-  accept(valid: string): boolean {
-    const r = this.next();
+  function accept(valid: string): boolean {
+    const r = next();
     if (r !== EOF && r < 0x80 && valid.indexOf(String.fromCharCode(r)) >= 0) return true;
-    this.backup();
+    backup();
     return false;
   }
 
   /** Consumes a run of runes for which `valid` holds. */
-  acceptRun(valid: (r: number) => boolean): void {
+  function acceptRun(valid: (r: number) => boolean): void {
     for (;;) {
-      const r = this.next();
+      const r = next();
       if (r === EOF || !valid(r)) break;
     }
-    this.backup();
+    backup();
   }
 
-  errorf(message: string): StateFn {
-    this.item = { typ: ItemType.Error, pos: this.start, val: message, line: this.startLine, spaced: false };
-    this.spaced = false;
-    this.start = 0;
-    this.pos = 0;
-    this.input = "";
+  function errorf(message: string): StateFn {
+    item = { typ: ItemType.Error, pos: start, val: message, line: startLine, spaced: false };
+    spaced = false;
+    start = 0;
+    pos = 0;
+    input = "";
     return null;
   }
 
-  nextItem(): Item {
-    let state: StateFn = this.insideAction ? this.actionFastPath() : lexText;
-    while (state) state = state(this);
-    return this.item;
+  function nextItem(): Item {
+    let state: StateFn = insideAction ? actionFastPath() : lexText;
+    while (state) state = state();
+    return item;
   }
 
   /**
@@ -305,97 +292,85 @@ export class Lexer {
    * pipes), taken only where lexInsideAction would take the same branch: not at a right
    * delimiter or a trim marker. Everything else goes through lexInsideAction.
    */
-  private actionFastPath(): StateFn {
-    const input = this.input;
-    let pos = this.pos;
-    if (pos + 1 >= input.length) return lexInsideAction;
-    let c = input.charCodeAt(pos);
+  function actionFastPath(): StateFn {
+    const s = input;
+    let p = pos;
+    if (p + 1 >= s.length) return lexInsideAction;
+    let c = s.charCodeAt(p);
     if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) {
-      if (input.charCodeAt(pos + 1) === 0x2d) return lexInsideAction;
+      if (s.charCodeAt(p + 1) === 0x2d) return lexInsideAction;
       // lexSpace for a run that no "-" follows (which may start " -}}": lexSpace decides).
-      const end = input.length;
+      const end = s.length;
       let newlines = c === 0x0a ? 1 : 0;
-      let j = pos + 1;
+      let j = p + 1;
       for (; j < end; j++) {
-        const d = input.charCodeAt(j);
+        const d = s.charCodeAt(j);
         if (d === 0x0a) newlines++;
         else if (d !== 0x20 && d !== 0x09 && d !== 0x0d) break;
       }
-      if (j < end && input.charCodeAt(j) === 0x2d) return lexSpace;
-      this.pos = j;
-      this.line += newlines;
-      this.skipSpaces();
-      // The item after the spaces, by the same dispatch.
+      if (j < end && s.charCodeAt(j) === 0x2d) return lexSpace;
       pos = j;
-      if (pos + 1 >= end) return lexInsideAction;
-      c = input.charCodeAt(pos);
+      line += newlines;
+      skipSpaces();
+      // The item after the spaces, by the same dispatch.
+      p = j;
+      if (p + 1 >= end) return lexInsideAction;
+      c = s.charCodeAt(p);
     }
-    if (c === this.rightDelim0) return lexInsideAction;
+    if (c === rightDelim0) return lexInsideAction;
     if (c === 0x2e) {
-      const n = input.charCodeAt(pos + 1);
+      const n = s.charCodeAt(p + 1);
       if (n >= 0x30 && n <= 0x39) return lexInsideAction;
-      const end = terminatedWord(input, pos + 1, this.rightDelim);
+      const end = terminatedWord(s, p + 1, rightDelim);
       if (end >= 0) {
-        this.pos = end;
-        return this.emit(end === pos + 1 ? ItemType.Dot : ItemType.Field);
+        pos = end;
+        return emit(end === p + 1 ? ItemType.Dot : ItemType.Field);
       }
-      this.pos = pos + 1;
+      pos = p + 1;
       return lexField;
     }
     if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) {
-      const end = terminatedWord(input, pos, this.rightDelim);
+      const end = terminatedWord(s, p, rightDelim);
       if (end < 0) return lexIdentifier;
       // emit, with the word sliced once for the keyword check and the item.
-      const start = this.start;
-      const word = input.slice(start, end);
-      this.item = {
-        typ: wordType(this, word),
-        pos: start,
-        val: word,
-        line: this.startLine,
-        spaced: this.spaced,
-      };
-      this.spaced = false;
-      this.pos = end;
-      this.start = end;
-      this.startLine = this.line;
+      const word = s.slice(start, end);
+      item = { typ: wordType(word), pos: start, val: word, line: startLine, spaced };
+      spaced = false;
+      pos = end;
+      start = end;
+      startLine = line;
       return null;
     }
     if (c === 0x22) {
-      this.pos = pos + 1;
+      pos = p + 1;
       return lexQuote;
     }
     if (c === 0x24) {
-      const end = terminatedWord(input, pos + 1, this.rightDelim);
+      const end = terminatedWord(s, p + 1, rightDelim);
       if (end >= 0) {
-        this.pos = end;
-        return this.emit(ItemType.Variable);
+        pos = end;
+        return emit(ItemType.Variable);
       }
-      this.pos = pos + 1;
+      pos = p + 1;
       return lexVariable;
     }
     if (c === 0x7c) {
-      this.pos = pos + 1;
-      return this.emit(ItemType.Pipe);
+      pos = p + 1;
+      return emit(ItemType.Pipe);
     }
     return lexInsideAction;
   }
 
   /** At a right delimiter, possibly preceded by a trim marker? */
-  atRightDelim(): RightDelim {
-    if (
-      hasRightTrimMarker(this.input, this.pos) &&
-      this.input.startsWith(this.rightDelim, this.pos + TRIM_MARKER_LEN)
-    )
+  function atRightDelim(): RightDelim {
+    if (hasRightTrimMarker(input, pos) && input.startsWith(rightDelim, pos + TRIM_MARKER_LEN))
       return RightDelim.Trimmed;
-    if (this.input.startsWith(this.rightDelim, this.pos)) return RightDelim.Plain;
+    if (input.startsWith(rightDelim, pos)) return RightDelim.Plain;
     return RightDelim.None;
   }
 
   /** Can an identifier end here? (Breaks `.X.Y` in two; rejects `$x+2`.) */
-  atTerminator(): boolean {
-    const input = this.input;
-    const pos = this.pos;
+  function atTerminator(): boolean {
     if (pos >= input.length) return true;
     const r = input.charCodeAt(pos);
     if (isSpace(r)) return true;
@@ -408,34 +383,330 @@ export class Lexer {
       case 0x28: // (
         return true;
     }
-    return input.startsWith(this.rightDelim, pos);
+    return input.startsWith(rightDelim, pos);
   }
 
-  scanNumber(): boolean {
-    this.accept("+-");
+  function scanNumber(): boolean {
+    accept("+-");
     let digits = isDecimalDigit;
-    if (this.accept("0")) {
-      if (this.accept("xX")) digits = isHexDigit;
-      else if (this.accept("oO")) digits = isOctalDigit;
-      else if (this.accept("bB")) digits = isBinaryDigit;
+    if (accept("0")) {
+      if (accept("xX")) digits = isHexDigit;
+      else if (accept("oO")) digits = isOctalDigit;
+      else if (accept("bB")) digits = isBinaryDigit;
     }
-    this.acceptRun(digits);
-    if (this.accept(".")) this.acceptRun(digits);
-    if (digits === isDecimalDigit && this.accept("eE")) {
-      this.accept("+-");
-      this.acceptRun(isDecimalDigit);
+    acceptRun(digits);
+    if (accept(".")) acceptRun(digits);
+    if (digits === isDecimalDigit && accept("eE")) {
+      accept("+-");
+      acceptRun(isDecimalDigit);
     }
-    if (digits === isHexDigit && this.accept("pP")) {
-      this.accept("+-");
-      this.acceptRun(isDecimalDigit);
+    if (digits === isHexDigit && accept("pP")) {
+      accept("+-");
+      acceptRun(isDecimalDigit);
     }
-    this.accept("i");
-    if (isAlphaNumeric(this.peek())) {
-      this.next();
+    accept("i");
+    if (isAlphaNumeric(peek())) {
+      next();
       return false;
     }
     return true;
   }
+
+  // lexText, lexLeftDelim and lexRightDelim run once per action: written with the items made in
+  // place, where lex.go's shape (thisItem, ignore, emitItem) took a dozen calls. A delimiter
+  // item's text is the delimiter itself: `start` is at it.
+
+  function lexText(): StateFn {
+    const s = input;
+    const from = start;
+    const x = s.indexOf(leftDelim, pos);
+    if (x >= 0) {
+      if (x > pos) {
+        const trimLength = hasLeftTrimMarker(s, x + leftDelim.length) ? rightTrimLength(s, from, x) : 0;
+        const end = x - trimLength;
+        const endLine = line + countNewlines(s, from, end);
+        const text: Item = {
+          typ: ItemType.Text,
+          pos: from,
+          val: s.slice(from, end),
+          line: startLine,
+          spaced: false,
+        };
+        // The trimmed spaces are skipped (their newlines counted); the delimiter starts the next item.
+        line = trimLength === 0 ? endLine : endLine + countNewlines(s, end, x);
+        pos = x;
+        start = x;
+        startLine = line;
+        if (end > from) {
+          item = text;
+          return null;
+        }
+      }
+      return lexLeftDelim;
+    }
+    pos = s.length;
+    if (pos > from) {
+      line += countNewlines(s, from, pos);
+      return emit(ItemType.Text);
+    }
+    return emit(ItemType.EOF);
+  }
+
+  function lexLeftDelim(): StateFn {
+    const s = input;
+    const delimEnd = pos + leftDelim.length;
+    const trimSpace = hasLeftTrimMarker(s, delimEnd);
+    const after = trimSpace ? delimEnd + TRIM_MARKER_LEN : delimEnd;
+    if (s.startsWith(LEFT_COMMENT, after)) {
+      pos = after;
+      ignore();
+      return lexComment;
+    }
+    item = {
+      typ: ItemType.LeftDelim,
+      pos: start,
+      val: start === pos ? leftDelim : s.slice(start, delimEnd),
+      line: startLine,
+      spaced: false,
+    };
+    // The trim marker's space may be a newline.
+    if (trimSpace && s.charCodeAt(delimEnd + 1) === 0x0a) line++;
+    pos = after;
+    start = after;
+    startLine = line;
+    insideAction = true;
+    parenDepth = 0;
+    return null;
+  }
+
+  function lexComment(): StateFn {
+    pos += LEFT_COMMENT.length;
+    const x = input.indexOf(RIGHT_COMMENT, pos);
+    if (x < 0) return errorf("unclosed comment");
+    pos = x + RIGHT_COMMENT.length;
+    const delim = atRightDelim();
+    if (delim === RightDelim.None) return errorf("comment ends before closing delimiter");
+    const trimSpace = delim === RightDelim.Trimmed;
+    line += countNewlines(input, start, pos);
+    const i = thisItem(ItemType.Comment);
+    if (trimSpace) pos += TRIM_MARKER_LEN;
+    pos += rightDelim.length;
+    if (trimSpace) pos += leftTrimLength(input, pos);
+    ignore();
+    if (emitComment) return emitItem(i);
+    return lexText;
+  }
+
+  /** At a right delimiter (`start` is at it). */
+  function lexRightDelim(): StateFn {
+    const end = pos + rightDelim.length;
+    item = {
+      typ: ItemType.RightDelim,
+      pos: start,
+      val: start === pos ? rightDelim : input.slice(start, end),
+      line: startLine,
+      spaced,
+    };
+    spaced = false;
+    pos = end;
+    start = end;
+    startLine = line;
+    insideAction = false;
+    return null;
+  }
+
+  /** At " -" and a right delimiter (`start` is at the space, which may be a newline). */
+  function lexTrimmedRightDelim(): StateFn {
+    const s = input;
+    const markerAt = pos;
+    if (markerAt !== start || s.charCodeAt(markerAt) === 0x0a) {
+      pos = markerAt + TRIM_MARKER_LEN;
+      ignore();
+    } else {
+      pos = start = markerAt + TRIM_MARKER_LEN;
+    }
+    const delimAt = pos;
+    const end = delimAt + rightDelim.length;
+    item = { typ: ItemType.RightDelim, pos: delimAt, val: rightDelim, line, spaced };
+    spaced = false;
+    const after = end + leftTrimLength(s, end);
+    line += countNewlines(s, end, after);
+    pos = after;
+    start = after;
+    startLine = line;
+    insideAction = false;
+    return null;
+  }
+
+  function lexInsideAction(): StateFn {
+    const delim = atRightDelim();
+    if (delim !== RightDelim.None) {
+      if (parenDepth === 0) return delim === RightDelim.Trimmed ? lexTrimmedRightDelim : lexRightDelim;
+      return errorf("unclosed left paren");
+    }
+    const r = next();
+    if (r === EOF) return errorf("unclosed action");
+    if (isSpace(r)) {
+      backup(); // Put the space back in case we have " -}}".
+      return lexSpace;
+    }
+    switch (r) {
+      case 0x3d: // =
+        return emit(ItemType.Assign);
+      case 0x3a: // :
+        if (next() !== 0x3d) return errorf("expected :=");
+        return emit(ItemType.Declare);
+      case 0x7c: // |
+        return emit(ItemType.Pipe);
+      case 0x22: // "
+        return lexQuote;
+      case 0x60: // `
+        return lexRawQuote;
+      case 0x24: // $
+        return lexVariable;
+      case 0x27: // '
+        return lexChar;
+      case 0x2e: // .
+        // Look ahead for ".field" so that backup stays simple.
+        if (pos < input.length) {
+          const c = input.charCodeAt(pos);
+          if (c < 0x30 || c > 0x39) return lexField;
+        }
+        backup();
+        return lexNumber;
+      case 0x28: // (
+        parenDepth++;
+        return emit(ItemType.LeftParen);
+      case 0x29: // )
+        parenDepth--;
+        if (parenDepth < 0) return errorf("unexpected right paren");
+        return emit(ItemType.RightParen);
+    }
+    if (r === 0x2b || r === 0x2d || (r >= 0x30 && r <= 0x39)) {
+      backup();
+      return lexNumber;
+    }
+    if (isAlphaNumeric(r)) {
+      backup();
+      return lexIdentifier;
+    }
+    if (r <= 0x7f && r >= 0x20 && r < 0x7f) return emit(ItemType.Char);
+    return errorf(`unrecognized character in action: ${formatRuneU(r)}`);
+  }
+
+  function lexSpace(): StateFn {
+    // Scanned directly (not rune by rune through next/peek): spaces are the most frequent item.
+    const s = input;
+    let j = pos;
+    let newlines = 0;
+    const end = s.length;
+    for (; j < end; j++) {
+      const c = s.charCodeAt(j);
+      if (c === 0x0a) newlines++;
+      else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
+    }
+    const numSpaces = j - pos;
+    pos = j;
+    line += newlines;
+    // A trim-marked closing delimiter starts with a space: leave it for lexRightDelim.
+    if (hasRightTrimMarker(s, pos - 1) && s.startsWith(rightDelim, pos - 1 + TRIM_MARKER_LEN)) {
+      backup();
+      if (numSpaces === 1) return lexTrimmedRightDelim;
+    }
+    skipSpaces();
+    return lexInsideAction;
+  }
+
+  function lexIdentifier(): StateFn {
+    pos = scanAlphaNumeric(input, pos);
+    const word = input.slice(start, pos);
+    if (!atTerminator()) return errorf(`bad character ${formatRuneU(runeAt(input, pos))}`);
+    return emit(wordType(word));
+  }
+
+  /** The item a word is: a keyword, a bool or an identifier. */
+  function wordType(word: string): ItemType {
+    const key = KEYWORDS.get(word);
+    if (key !== undefined && key > ItemType.Keyword) {
+      if ((key === ItemType.Break && !breakOK) || (key === ItemType.Continue && !continueOK))
+        return ItemType.Identifier;
+      return key;
+    }
+    if (word === "true" || word === "false") return ItemType.Bool;
+    return ItemType.Identifier;
+  }
+
+  function lexField(): StateFn {
+    return lexFieldOrVariable(ItemType.Field);
+  }
+
+  function lexVariable(): StateFn {
+    if (atTerminator()) return emit(ItemType.Variable);
+    return lexFieldOrVariable(ItemType.Variable);
+  }
+
+  function lexFieldOrVariable(typ: ItemType): StateFn {
+    if (atTerminator()) {
+      if (typ === ItemType.Variable) return emit(ItemType.Variable);
+      return emit(ItemType.Dot);
+    }
+    pos = scanAlphaNumeric(input, pos);
+    if (!atTerminator()) return errorf(`bad character ${formatRuneU(runeAt(input, pos))}`);
+    return emit(typ);
+  }
+
+  function lexChar(): StateFn {
+    for (;;) {
+      const r = next();
+      if (r === 0x5c) {
+        const r2 = next();
+        if (r2 !== EOF && r2 !== 0x0a) continue;
+        return errorf("unterminated character constant");
+      }
+      if (r === EOF || r === 0x0a) return errorf("unterminated character constant");
+      if (r === 0x27) break;
+    }
+    return emit(ItemType.CharConstant);
+  }
+
+  function lexNumber(): StateFn {
+    if (!scanNumber()) return errorf(`bad number syntax: ${itemQuote(input.slice(start, pos))}`);
+    const sign = peek();
+    if (sign === 0x2b || sign === 0x2d) {
+      // Complex: 1+2i. No spaces, must end in 'i'.
+      if (!scanNumber() || input.charCodeAt(pos - 1) !== 0x69)
+        return errorf(`bad number syntax: ${itemQuote(input.slice(start, pos))}`);
+      return emit(ItemType.Complex);
+    }
+    return emit(ItemType.Number);
+  }
+
+  function lexQuote(): StateFn {
+    const s = input;
+    let j = pos;
+    const end = s.length;
+    for (;;) {
+      if (j >= end) return errorf("unterminated quoted string");
+      const c = s.charCodeAt(j++);
+      if (c === 0x5c) {
+        if (j >= end || s.charCodeAt(j) === 0x0a) return errorf("unterminated quoted string");
+        j++;
+      } else if (c === 0x0a) return errorf("unterminated quoted string");
+      else if (c === 0x22) break;
+    }
+    pos = j;
+    return emit(ItemType.String);
+  }
+
+  function lexRawQuote(): StateFn {
+    const end = input.indexOf("`", pos);
+    if (end < 0) return errorf("unterminated raw quoted string");
+    line += countNewlines(input, pos, end);
+    pos = end + 1;
+    return emit(ItemType.RawString);
+  }
+
+  return nextItem;
 }
 
 // Digit sets of Go's number syntax; `_` separates digits.
@@ -468,242 +739,10 @@ function leftTrimLength(s: string, from: number): number {
   return i - from;
 }
 
-// lexText, lexLeftDelim and lexRightDelim run once per action: written with the lexer's fields
-// read once into locals and the items made in place, where lex.go's shape (thisItem, ignore,
-// emitItem) took a dozen calls and twice the property reads, in code a fresh process runs
-// unoptimized. A delimiter item's text is the delimiter itself: `start` is at it.
-
-function lexText(l: Lexer): StateFn {
-  const input = l.input;
-  const start = l.start;
-  const x = input.indexOf(l.leftDelim, l.pos);
-  if (x >= 0) {
-    if (x > l.pos) {
-      const trimLength = hasLeftTrimMarker(input, x + l.leftDelim.length)
-        ? rightTrimLength(input, start, x)
-        : 0;
-      const end = x - trimLength;
-      const line = l.line + countNewlines(input, start, end);
-      const item: Item = {
-        typ: ItemType.Text,
-        pos: start,
-        val: input.slice(start, end),
-        line: l.startLine,
-        spaced: false,
-      };
-      // The trimmed spaces are skipped (their newlines counted); the delimiter starts the next item.
-      l.line = trimLength === 0 ? line : line + countNewlines(input, end, x);
-      l.pos = x;
-      l.start = x;
-      l.startLine = l.line;
-      if (end > start) {
-        l.item = item;
-        return null;
-      }
-    }
-    return lexLeftDelim;
-  }
-  l.pos = input.length;
-  if (l.pos > start) {
-    l.line += countNewlines(input, start, l.pos);
-    return l.emit(ItemType.Text);
-  }
-  return l.emit(ItemType.EOF);
-}
-
-function lexLeftDelim(l: Lexer): StateFn {
-  const input = l.input;
-  const start = l.start;
-  const delimEnd = l.pos + l.leftDelim.length;
-  const trimSpace = hasLeftTrimMarker(input, delimEnd);
-  const after = trimSpace ? delimEnd + TRIM_MARKER_LEN : delimEnd;
-  if (input.startsWith(LEFT_COMMENT, after)) {
-    l.pos = after;
-    l.ignore();
-    return lexComment;
-  }
-  l.item = {
-    typ: ItemType.LeftDelim,
-    pos: start,
-    val: start === l.pos ? l.leftDelim : input.slice(start, delimEnd),
-    line: l.startLine,
-    spaced: false,
-  };
-  // The trim marker's space may be a newline.
-  if (trimSpace && input.charCodeAt(delimEnd + 1) === 0x0a) l.line++;
-  l.pos = after;
-  l.start = after;
-  l.startLine = l.line;
-  l.insideAction = true;
-  l.parenDepth = 0;
-  return null;
-}
-
-function lexComment(l: Lexer): StateFn {
-  l.pos += LEFT_COMMENT.length;
-  const x = l.input.indexOf(RIGHT_COMMENT, l.pos);
-  if (x < 0) return l.errorf("unclosed comment");
-  l.pos = x + RIGHT_COMMENT.length;
-  const delim = l.atRightDelim();
-  if (delim === RightDelim.None) return l.errorf("comment ends before closing delimiter");
-  const trimSpace = delim === RightDelim.Trimmed;
-  l.line += countNewlines(l.input, l.start, l.pos);
-  const i = l.thisItem(ItemType.Comment);
-  if (trimSpace) l.pos += TRIM_MARKER_LEN;
-  l.pos += l.rightDelim.length;
-  if (trimSpace) l.pos += leftTrimLength(l.input, l.pos);
-  l.ignore();
-  if (l.options.emitComment) return l.emitItem(i);
-  return lexText;
-}
-
-/** At a right delimiter (`start` is at it). */
-function lexRightDelim(l: Lexer): StateFn {
-  const start = l.start;
-  const end = l.pos + l.rightDelim.length;
-  l.item = {
-    typ: ItemType.RightDelim,
-    pos: start,
-    val: start === l.pos ? l.rightDelim : l.input.slice(start, end),
-    line: l.startLine,
-    spaced: l.spaced,
-  };
-  l.spaced = false;
-  l.pos = end;
-  l.start = end;
-  l.startLine = l.line;
-  l.insideAction = false;
-  return null;
-}
-
-/** At " -" and a right delimiter (`start` is at the space, which may be a newline). */
-function lexTrimmedRightDelim(l: Lexer): StateFn {
-  const input = l.input;
-  const markerAt = l.pos;
-  if (markerAt !== l.start || input.charCodeAt(markerAt) === 0x0a) {
-    l.pos = markerAt + TRIM_MARKER_LEN;
-    l.ignore();
-  } else {
-    l.pos = l.start = markerAt + TRIM_MARKER_LEN;
-  }
-  const delimAt = l.pos;
-  const end = delimAt + l.rightDelim.length;
-  l.item = { typ: ItemType.RightDelim, pos: delimAt, val: l.rightDelim, line: l.line, spaced: l.spaced };
-  l.spaced = false;
-  const after = end + leftTrimLength(input, end);
-  l.line += countNewlines(input, end, after);
-  l.pos = after;
-  l.start = after;
-  l.startLine = l.line;
-  l.insideAction = false;
-  return null;
-}
-
-function lexInsideAction(l: Lexer): StateFn {
-  const delim = l.atRightDelim();
-  if (delim !== RightDelim.None) {
-    if (l.parenDepth === 0) return delim === RightDelim.Trimmed ? lexTrimmedRightDelim : lexRightDelim;
-    return l.errorf("unclosed left paren");
-  }
-  const r = l.next();
-  if (r === EOF) return l.errorf("unclosed action");
-  if (isSpace(r)) {
-    l.backup(); // Put the space back in case we have " -}}".
-    return lexSpace;
-  }
-  switch (r) {
-    case 0x3d: // =
-      return l.emit(ItemType.Assign);
-    case 0x3a: // :
-      if (l.next() !== 0x3d) return l.errorf("expected :=");
-      return l.emit(ItemType.Declare);
-    case 0x7c: // |
-      return l.emit(ItemType.Pipe);
-    case 0x22: // "
-      return lexQuote;
-    case 0x60: // `
-      return lexRawQuote;
-    case 0x24: // $
-      return lexVariable;
-    case 0x27: // '
-      return lexChar;
-    case 0x2e: // .
-      // Look ahead for ".field" so that backup stays simple.
-      if (l.pos < l.input.length) {
-        const c = l.input.charCodeAt(l.pos);
-        if (c < 0x30 || c > 0x39) return lexField;
-      }
-      l.backup();
-      return lexNumber;
-    case 0x28: // (
-      l.parenDepth++;
-      return l.emit(ItemType.LeftParen);
-    case 0x29: // )
-      l.parenDepth--;
-      if (l.parenDepth < 0) return l.errorf("unexpected right paren");
-      return l.emit(ItemType.RightParen);
-  }
-  if (r === 0x2b || r === 0x2d || (r >= 0x30 && r <= 0x39)) {
-    l.backup();
-    return lexNumber;
-  }
-  if (isAlphaNumeric(r)) {
-    l.backup();
-    return lexIdentifier;
-  }
-  if (r <= 0x7f && r >= 0x20 && r < 0x7f) return l.emit(ItemType.Char);
-  return l.errorf(`unrecognized character in action: ${formatRuneU(r)}`);
-}
-
 /** Go's %#U: U+0001 or U+00E9 'é'. */
 export function formatRuneU(r: number): string {
   const hex = `U+${r.toString(16).toUpperCase().padStart(4, "0")}`;
   return isPrint(r) ? `${hex} '${String.fromCodePoint(r)}'` : hex;
-}
-
-function lexSpace(l: Lexer): StateFn {
-  // Scanned directly (not rune by rune through next/peek): spaces are the most frequent item.
-  const input = l.input;
-  let j = l.pos;
-  let newlines = 0;
-  const end = input.length;
-  for (; j < end; j++) {
-    const c = input.charCodeAt(j);
-    if (c === 0x0a) newlines++;
-    else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
-  }
-  const numSpaces = j - l.pos;
-  l.pos = j;
-  l.line += newlines;
-  // A trim-marked closing delimiter starts with a space: leave it for lexRightDelim.
-  if (hasRightTrimMarker(input, l.pos - 1) && input.startsWith(l.rightDelim, l.pos - 1 + TRIM_MARKER_LEN)) {
-    l.backup();
-    if (numSpaces === 1) return lexTrimmedRightDelim;
-  }
-  l.skipSpaces();
-  return lexInsideAction;
-}
-
-function lexIdentifier(l: Lexer): StateFn {
-  l.pos = scanAlphaNumeric(l.input, l.pos);
-  const word = l.input.slice(l.start, l.pos);
-  if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(runeAt(l.input, l.pos))}`);
-  return l.emit(wordType(l, word));
-}
-
-/** The item a word is: a keyword, a bool or an identifier. */
-function wordType(l: Lexer, word: string): ItemType {
-  const key = KEYWORDS.get(word);
-  if (key !== undefined && key > ItemType.Keyword) {
-    if (
-      (key === ItemType.Break && !l.options.breakOK) ||
-      (key === ItemType.Continue && !l.options.continueOK)
-    )
-      return ItemType.Identifier;
-    return key;
-  }
-  if (word === "true" || word === "false") return ItemType.Bool;
-  return ItemType.Identifier;
 }
 
 /** The end of a run of letters, digits and `_` starting at i. */
@@ -758,71 +797,4 @@ function terminatedWord(input: string, i: number, rightDelim: string): number {
 
 function runeAt(input: string, i: number): number {
   return i < input.length ? input.codePointAt(i)! : EOF;
-}
-function lexField(l: Lexer): StateFn {
-  return lexFieldOrVariable(l, ItemType.Field);
-}
-
-function lexVariable(l: Lexer): StateFn {
-  if (l.atTerminator()) return l.emit(ItemType.Variable);
-  return lexFieldOrVariable(l, ItemType.Variable);
-}
-
-function lexFieldOrVariable(l: Lexer, typ: ItemType): StateFn {
-  if (l.atTerminator()) {
-    if (typ === ItemType.Variable) return l.emit(ItemType.Variable);
-    return l.emit(ItemType.Dot);
-  }
-  l.pos = scanAlphaNumeric(l.input, l.pos);
-  if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(runeAt(l.input, l.pos))}`);
-  return l.emit(typ);
-}
-function lexChar(l: Lexer): StateFn {
-  for (;;) {
-    const r = l.next();
-    if (r === 0x5c) {
-      const r2 = l.next();
-      if (r2 !== EOF && r2 !== 0x0a) continue;
-      return l.errorf("unterminated character constant");
-    }
-    if (r === EOF || r === 0x0a) return l.errorf("unterminated character constant");
-    if (r === 0x27) break;
-  }
-  return l.emit(ItemType.CharConstant);
-}
-
-function lexNumber(l: Lexer): StateFn {
-  if (!l.scanNumber()) return l.errorf(`bad number syntax: ${itemQuote(l.input.slice(l.start, l.pos))}`);
-  const sign = l.peek();
-  if (sign === 0x2b || sign === 0x2d) {
-    // Complex: 1+2i. No spaces, must end in 'i'.
-    if (!l.scanNumber() || l.input.charCodeAt(l.pos - 1) !== 0x69)
-      return l.errorf(`bad number syntax: ${itemQuote(l.input.slice(l.start, l.pos))}`);
-    return l.emit(ItemType.Complex);
-  }
-  return l.emit(ItemType.Number);
-}
-
-function lexQuote(l: Lexer): StateFn {
-  const input = l.input;
-  let j = l.pos;
-  const end = input.length;
-  for (;;) {
-    if (j >= end) return l.errorf("unterminated quoted string");
-    const c = input.charCodeAt(j++);
-    if (c === 0x5c) {
-      if (j >= end || input.charCodeAt(j) === 0x0a) return l.errorf("unterminated quoted string");
-      j++;
-    } else if (c === 0x0a) return l.errorf("unterminated quoted string");
-    else if (c === 0x22) break;
-  }
-  l.pos = j;
-  return l.emit(ItemType.String);
-}
-function lexRawQuote(l: Lexer): StateFn {
-  const end = l.input.indexOf("`", l.pos);
-  if (end < 0) return l.errorf("unterminated raw quoted string");
-  l.line += countNewlines(l.input, l.pos, end);
-  l.pos = end + 1;
-  return l.emit(ItemType.RawString);
 }

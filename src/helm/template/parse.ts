@@ -65,6 +65,8 @@ class Parser {
   /** nesting.depth where this parser's tree starts, and the deepest level within the tree. */
   private readonly baseDepth: number;
   private maxDepth = 0;
+  /** The {{end}} or {{else}} that ended the last itemList. */
+  private listEnd: EndNode | ElseNode | null = null;
 
   constructor(tree: Tree, lex: Lexer, treeSet: Map<string, Tree>, opts: ParseOptions, nesting: Nesting) {
     this.tree = tree;
@@ -148,12 +150,17 @@ class Parser {
 
   // ---- nodes ----
 
+  // Node literals take their arrays from a variable: a literal that holds an array literal is
+  // copied from its boilerplate by the runtime (a deep copy) in unoptimized code, where a flat one
+  // is copied by a builtin; a fresh process parses most of its first charts unoptimized.
+
   newList(pos: number): ListNode {
-    return { type: "list", nodes: [], pos: pos, tr: this.tree };
+    const nodes: Node[] = [];
+    return { type: "list", nodes, pos: pos, tr: this.tree };
   }
 
   newVariable(pos: number, ident: string): VariableNode {
-    return { type: "variable", ident: ident.split("."), pos: pos, tr: this.tree };
+    return { type: "variable", ident: splitDots(ident), pos: pos, tr: this.tree };
   }
 
   // ---- grammar ----
@@ -190,8 +197,8 @@ class Parser {
     if (unquoted === undefined) this.errorf("invalid syntax");
     this.tree.name = unquoted;
     this.expect(ItemType.RightDelim, context);
-    const [list, end] = this.itemList();
-    this.tree.root = list;
+    this.tree.root = this.itemList();
+    const end = this.listEnd!;
     if (end.type !== "end") this.errorf(`unexpected ${nodeString(end)} in ${context}`);
     this.add();
   }
@@ -209,12 +216,18 @@ class Parser {
       this.errorf(`template: multiple definition of template ${quote(this.tree.name)}`);
   }
 
-  /** textOrAction* up to {{end}} or {{else}}, returned separately. */
-  itemList(): [ListNode, EndNode | ElseNode] {
+  /**
+   * textOrAction* up to {{end}} or {{else}}, which is left in `listEnd` (not returned in a pair:
+   * destructuring one runs the iterator protocol, in the unoptimized code a fresh process runs).
+   */
+  itemList(): ListNode {
     const list = this.newList(this.peek().pos);
     while (this.peek().typ !== ItemType.EOF) {
       const n = this.textOrAction();
-      if (n.type === "end" || n.type === "else") return [list, n];
+      if (n.type === "end" || n.type === "else") {
+        this.listEnd = n;
+        return list;
+      }
       list.nodes.push(n);
     }
     this.errorf("unexpected EOF");
@@ -225,13 +238,13 @@ class Parser {
     switch (token.typ) {
       case ItemType.Text:
         return { type: "text", text: token.val, pos: token.pos, tr: this.tree };
-      case ItemType.LeftDelim:
+      case ItemType.LeftDelim: {
+        // Not reset when action throws: the parse is over then.
         this.actionLine = token.line;
-        try {
-          return this.action();
-        } finally {
-          this.actionLine = 0;
-        }
+        const action = this.action();
+        this.actionLine = 0;
+        return action;
+      }
       case ItemType.Comment:
         return { type: "comment", text: token.val, pos: token.pos, tr: this.tree };
       default:
@@ -262,13 +275,12 @@ class Parser {
         return this.parseControl("with");
     }
     this.backup();
-    const t = this.peek();
     // Variables are not popped: they persist until "end".
     return {
       type: "action",
-      line: t.line,
+      line: token.line,
       pipe: this.pipeline("command", ItemType.RightDelim),
-      pos: t.pos,
+      pos: token.pos,
       tr: this.tree,
     };
   }
@@ -282,12 +294,14 @@ class Parser {
 
   pipeline(context: string, end: ItemType): PipeNode {
     const token = this.peek();
+    const decl: VariableNode[] = [];
+    const cmds: CommandNode[] = [];
     const pipe: PipeNode = {
       type: "pipe",
       line: token.line,
       isAssign: false,
-      decl: [],
-      cmds: [],
+      decl,
+      cmds,
       pos: token.pos,
       tr: this.tree,
     };
@@ -319,9 +333,17 @@ class Parser {
       break;
     }
     for (;;) {
-      const token = this.next();
+      // peek(), written out; the token is consumed below where next() was.
+      let token: Item;
+      if (this.peekCount > 0) token = this.token[this.peekCount - 1]!;
+      else {
+        token = this.lex.nextItem();
+        this.token[0] = token;
+        this.peekCount = 1;
+      }
       switch (token.typ) {
         case end:
+          this.peekCount--;
           this.checkPipeline(pipe, context);
           return pipe;
         case ItemType.Bool:
@@ -336,10 +358,10 @@ class Parser {
         case ItemType.String:
         case ItemType.Variable:
         case ItemType.LeftParen:
-          this.backup();
           pipe.cmds.push(this.command());
           break;
         default:
+          this.peekCount--;
           this.unexpected(token, context);
       }
     }
@@ -365,8 +387,8 @@ class Parser {
     try {
       const pipe = this.pipeline(context, ItemType.RightDelim);
       if (context === "range") this.rangeDepth++;
-      const [list, first] = this.itemList();
-      let next = first;
+      const list = this.itemList();
+      let next = this.listEnd!;
       if (context === "range") this.rangeDepth--;
       let elseList: ListNode | null = null;
       if (next.type === "else") {
@@ -381,7 +403,8 @@ class Parser {
           elseList = this.newList(next.pos);
           elseList.nodes.push(this.parseControl("with"));
         } else {
-          [elseList, next] = this.itemList();
+          elseList = this.itemList();
+          next = this.listEnd!;
           if (next.type !== "end") this.errorf(`expected end; found ${nodeString(next)}`);
         }
       }
@@ -409,7 +432,8 @@ class Parser {
     const pipe = this.pipeline(context, ItemType.RightDelim);
     const block = this.subParser(name);
     this.enter();
-    const [list, end] = block.itemList();
+    const list = block.itemList();
+    const end = block.listEnd!;
     this.nesting.depth--;
     block.tree.root = list;
     if (end.type !== "end") this.errorf(`unexpected ${nodeString(end)} in ${context}`);
@@ -440,19 +464,30 @@ class Parser {
 
   /** operand (space operand)* up to a pipe symbol or the end of the action. */
   command(): CommandNode {
-    const cmd: CommandNode = { type: "command", args: [], pos: this.peek().pos, tr: this.tree };
+    const args: ArgNode[] = [];
+    const cmd: CommandNode = { type: "command", args, pos: this.peek().pos, tr: this.tree };
     for (;;) {
       const operand = this.operand();
       if (operand !== null) cmd.args.push(operand);
-      const token = this.next();
+      // peek(), written out (as in term and operand): the parser's hottest loop, run unoptimized
+      // for much of a fresh process's first charts, where each call is a frame of its own.
+      let token: Item;
+      if (this.peekCount > 0) token = this.token[this.peekCount - 1]!;
+      else {
+        token = this.lex.nextItem();
+        this.token[0] = token;
+        this.peekCount = 1;
+      }
       if (token.spaced) {
         // Go's itemSpace here: consumed (the flag), then the item after it is read again.
         token.spaced = false;
-        this.backup();
         continue;
       }
-      if (token.typ === ItemType.RightDelim || token.typ === ItemType.RightParen) this.backup();
-      else if (token.typ !== ItemType.Pipe) this.unexpected(token, "operand");
+      const typ = token.typ;
+      if (typ !== ItemType.RightDelim && typ !== ItemType.RightParen) {
+        this.peekCount--;
+        if (typ !== ItemType.Pipe) this.unexpected(token, "operand");
+      }
       break;
     }
     if (cmd.args.length === 0) this.errorf("empty command");
@@ -464,7 +499,13 @@ class Parser {
     const node = this.term();
     if (node === null) return null;
     // A field right after the term (no space between) continues it.
-    const after = this.peek();
+    let after: Item;
+    if (this.peekCount > 0) after = this.token[this.peekCount - 1]!;
+    else {
+      after = this.lex.nextItem();
+      this.token[0] = after;
+      this.peekCount = 1;
+    }
     if (after.typ === ItemType.Field && !after.spaced) {
       const chainPos = after.pos;
       const fields: string[] = [];
@@ -488,7 +529,12 @@ class Parser {
   }
 
   term(): ArgNode | null {
-    const token = this.next();
+    let token: Item;
+    if (this.peekCount > 0) token = this.token[--this.peekCount]!;
+    else {
+      token = this.lex.nextItem();
+      this.token[0] = token;
+    }
     switch (token.typ) {
       case ItemType.Identifier:
         if (!this.opts.hasFunction(token.val)) this.errorf(`function ${quote(token.val)} not defined`);
@@ -500,7 +546,7 @@ class Parser {
       case ItemType.Variable:
         return this.useVar(token.pos, token.val);
       case ItemType.Field:
-        return { type: "field", ident: token.val.slice(1).split("."), pos: token.pos, tr: this.tree };
+        return { type: "field", ident: splitDots(token.val.slice(1)), pos: token.pos, tr: this.tree };
       case ItemType.Bool:
         return { type: "bool", value: token.val === "true", pos: token.pos, tr: this.tree };
       case ItemType.CharConstant:
@@ -560,9 +606,18 @@ class Parser {
   }
 }
 
+/**
+ * strings.Split(s, "."): a lexed variable or field name holds no dot, so the split is skipped
+ * (in unoptimized code it is a call into the runtime).
+ */
+function splitDots(s: string): string[] {
+  return s.indexOf(".") < 0 ? [s] : s.split(".");
+}
+
 function newTree(name: string, parseName: string, text: string, leftDelim: string, rightDelim: string): Tree {
   const tree = { name, parseName, text, leftDelim, rightDelim, nestingBytes: -1 } as Tree;
-  tree.root = { type: "list", nodes: [], pos: 0, tr: tree };
+  const nodes: Node[] = [];
+  tree.root = { type: "list", nodes, pos: 0, tr: tree };
   return tree;
 }
 
@@ -576,12 +631,11 @@ export function parseText(name: string, text: string, opts: ParseOptions): Map<s
   const treeSet = new Map<string, Tree>();
   const left = opts.leftDelim || "{{";
   const right = opts.rightDelim || "}}";
-  const lex = new Lexer(name, text, left, right);
-  lex.options = {
+  const lex = new Lexer(text, left, right, {
     emitComment: opts.parseComments === true,
     breakOK: !opts.hasFunction("break"),
     continueOK: !opts.hasFunction("continue"),
-  };
+  });
   const tree = newTree(name, name, text, left, right);
   // Within a tpl the parse runs on top of the executions that called it: it gets what they left.
   const nesting: Nesting = { depth: 0, max: Math.floor(bytesLeft() / LEVEL_BYTES) };

@@ -41,8 +41,11 @@ const TYPE_NAMES = new Map<ItemType, string>([
 
 /** Every item of a text as "Type:val@pos:line", to the first error or EOF; "␣" marks a spaced item. */
 function items(text: string, opts: { left?: string; right?: string; breakOK?: boolean } = {}): string[] {
-  const l = new Lexer("t", text, opts.left ?? "", opts.right ?? "");
-  l.options = { emitComment: false, breakOK: opts.breakOK ?? true, continueOK: true };
+  const l = new Lexer(text, opts.left ?? "", opts.right ?? "", {
+    emitComment: false,
+    breakOK: opts.breakOK ?? true,
+    continueOK: true,
+  });
   const out: string[] = [];
   for (;;) {
     const i = l.nextItem();
