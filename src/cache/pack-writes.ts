@@ -21,7 +21,6 @@
  *   ones no recent run of this cache read, or copied into newer packs; losing one costs a render.
  * A pack is removed only whole, and a reader that listed it before finds it gone: a miss.
  */
-import * as crypto from "node:crypto";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,6 +30,7 @@ import {
   encodePack,
   listPacks,
   newPackName,
+  type PackEntry,
   type PackIndex,
   type PackSlot,
   readPackEntry,
@@ -97,8 +97,8 @@ export function flushWrites(): void {
   pending.clear();
   pendingBytes = 0;
   for (const [unitDir, unit] of units) {
-    const entries: Array<{ id: string; bytes: Uint8Array }> = [];
-    for (const [id, e] of unit.entries) entries.push({ id, bytes: sealEntry(crypto, e.format, e.seal) });
+    const entries: PackEntry[] = [];
+    for (const [id, e] of unit.entries) entries.push({ id, bytes: sealEntry(e.format, e.seal) });
     const packsRead = new Set([...unit.read.values()].map((r) => r.pack.file));
     if (packsRead.size >= 2) {
       for (const [id, r] of unit.read) {
@@ -129,14 +129,11 @@ export function packsWritten(): number {
  * read-only home, a full disk: that only costs speed). A cache that writes each entry at once
  * (tests) calls this alone: its packs are not evicted.
  */
-export function writePack(
-  unitDir: string,
-  entries: ReadonlyArray<{ id: string; bytes: Uint8Array }>,
-): string | undefined {
+export function writePack(unitDir: string, entries: readonly PackEntry[]): string | undefined {
   tag ??= randomBytes(4).toString("hex");
   const file = path.join(unitDir, newPackName(tag, packCount++));
   try {
-    writeFileAtomic(file, Buffer.concat(encodePack(entries)), { mode: 0o600 });
+    writeFileAtomic(file, encodePack(entries), { mode: 0o600 });
     return file;
   } catch {
     return undefined;

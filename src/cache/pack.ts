@@ -37,16 +37,27 @@ export interface PackIndex {
   bytes?: Buffer;
 }
 
-/** A pack's bytes, in order: its index line, then the entries. */
-export function encodePack(entries: ReadonlyArray<{ id: string; bytes: Uint8Array }>): Uint8Array[] {
+/** An entry as a pack holds it: its id and its bytes, in one part or several. */
+export interface PackEntry {
+  id: string;
+  bytes: Uint8Array | readonly Uint8Array[];
+}
+
+/** A pack's bytes, in order: its index line, then the entries' parts. */
+export function encodePack(entries: readonly PackEntry[]): Uint8Array[] {
   const index: Array<[string, number, number]> = [];
+  const parts: Uint8Array[] = [];
   let offset = 0;
   for (const e of entries) {
-    index.push([e.id, offset, e.bytes.length]);
-    offset += e.bytes.length;
+    const start = offset;
+    for (const part of e.bytes instanceof Uint8Array ? [e.bytes] : e.bytes) {
+      parts.push(part);
+      offset += part.length;
+    }
+    index.push([e.id, start, offset - start]);
   }
   const head = Buffer.from(`${JSON.stringify({ "slipway-pack": PACK_FORMAT, entries: index })}\n`);
-  return [head, ...entries.map((e) => e.bytes)];
+  return [head, ...parts];
 }
 
 /** A pack's index this large is refused (a unit's run writes a few hundred entries at most). */

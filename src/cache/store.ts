@@ -22,7 +22,6 @@
  * changed: two processes writing at once write two packs, and a reader sees a whole pack or
  * none. Pack writes, and how packs stay few, are pack-writes.ts's.
  */
-import * as crypto from "node:crypto";
 import { createDecipheriv, hash, randomFillSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -292,7 +291,7 @@ export class DiskRenderCache implements RenderCache {
     absentUnitDirs.get(dir)?.add(key.id);
     this.stats.writes++;
     if (this.deferWrites) queueEntry(dir, FORMAT, seal);
-    else writePack(dir, [{ id: key.id, bytes: sealEntry(crypto, FORMAT, seal) }]);
+    else writePack(dir, [{ id: key.id, bytes: sealEntry(FORMAT, seal) }]);
   }
 }
 
