@@ -26,7 +26,7 @@ import { createDecipheriv, hash, randomFillSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { codeIdentity } from "./code-identity.js";
-import { listPacks, PACK_SUFFIX, type PackIndex, readPackEntry, readPackIndex } from "./pack.js";
+import { closePack, listPacks, PACK_SUFFIX, type PackIndex, readPackEntry, readPackIndex } from "./pack.js";
 import {
   flushWrites,
   noteRead,
@@ -168,7 +168,7 @@ export class DiskRenderCache implements RenderCache {
 
   mayHold(unit: string): boolean {
     // Asked once per Flux Kustomization: a unit directory seen once is remembered (true is
-    // always a safe answer; entries are only removed by `slipway cache`, never during a run).
+    // always a safe answer; a unit directory is only removed by `slipway cache`).
     if (this.heldUnits.has(unit)) return true;
     const dir = this.unitDir(unit);
     const held = pendingUnder(dir) || fs.existsSync(dir);
@@ -448,7 +448,10 @@ export function removeRenders(
         : unit.files;
       const kept = entriesIn(unit.files.filter((f) => !stale.includes(f)));
       for (const id of entriesIn(stale)) if (!kept.has(id)) removed++;
-      for (const f of stale) fs.rmSync(f, { recursive: true, force: true });
+      for (const f of stale) {
+        closePack(f);
+        fs.rmSync(f, { recursive: true, force: true });
+      }
     }
     if (!prune) fs.rmSync(dir, { recursive: true, force: true });
   }
