@@ -11,6 +11,7 @@ import { DiskRenderCache, type RenderCache } from "./store.js";
 
 export { codeIdentity, identityMemoDir } from "./code-identity.js";
 export { cacheDisabled, defaultCacheDir } from "./location.js";
+export { flushWrites } from "./pack-writes.js";
 export {
   cacheUsage,
   DiskRenderCache,
@@ -23,11 +24,11 @@ export { decodeValue, encodeValue } from "./value-codec.js";
 
 /**
  * The render cache under the default cache directory, unless the environment turns it off;
- * its entries are written by a helper thread (background-writes.ts), and a unit directory it
- * finds absent is not looked for again until it writes there (memoAbsentUnits).
+ * its entries are written as one pack per unit when the run ends (pack-writes.ts), and a unit
+ * directory it finds absent is not looked for again until it writes there (memoAbsentUnits).
  */
 export function defaultRenderCache(env: NodeJS.ProcessEnv = process.env): RenderCache | undefined {
   return cacheDisabled(env)
     ? undefined
-    : new DiskRenderCache(defaultCacheDir(env), undefined, { background: true, memoAbsentUnits: true });
+    : new DiskRenderCache(defaultCacheDir(env), undefined, { deferWrites: true, memoAbsentUnits: true });
 }

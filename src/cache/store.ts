@@ -1,33 +1,41 @@
 /**
  * The render cache on disk, beside the chart cache (src/charts/cache.ts):
  *
- *     renders/<code>/<unit>/<id>.json     one entry: a header line, then the sealed body
+ *     renders/<code>/<unit>/<name>.pack     entries of one unit a run wrote (pack.ts)
  *
  * `<code>` is the first 16 hex digits of the running code's identity (code-identity.ts), so
  * entries of other builds sit in other directories and `slipway cache prune` removes them
- * whole; `<id>` is the sha256 of everything the unit's output depends on (the identity
- * included in full). The header `{"slipway-cache":1,"key":…,"bytes":…}` names the entry and
- * its size, and the body's GCM tag authenticates every byte: an entry that is truncated,
- * corrupted, or stored under another name is treated as absent (and rewritten by the run that
- * misses), never trusted.
+ * whole. An entry's id is the sha256 of everything the unit's output depends on (the identity
+ * included in full); a pack's index finds it by that id. Each entry is a header line
+ * `{"slipway-cache":1,"key":…,"bytes":…}` naming it and its size, then the sealed body, whose
+ * GCM tag authenticates every byte: an entry that is truncated, corrupted, or stored under
+ * another name is treated as absent (and written again by the run that misses), never trusted;
+ * so is a pack whose index does not read.
  *
  * Bodies are encrypted (AES-256-GCM) with a key derived from the unit's inputs by another hash
- * than the file name's: the cache directory alone says nothing about a rendered object — a
- * chart's generated Secret included — that its inputs did not already say, and a reader without
- * the inputs learns nothing. (Units whose inputs hold secret material are never cached at all;
+ * than the id: the cache directory alone says nothing about a rendered object — a chart's
+ * generated Secret included — that its inputs did not already say, and a reader without the
+ * inputs learns nothing. (Units whose inputs hold secret material are never cached at all;
  * see src/platform/release-cache.ts.)
  *
- * Writes are atomic (src/fs/atomic-write.ts): two processes writing one entry both rename a
- * complete file into place, and either file opens to the same body.
+ * Packs are written atomically under names no other pack had (temp file + rename), and never
+ * changed: two processes writing at once write two packs, and a reader sees a whole pack or
+ * none. Pack writes, and how packs stay few, are pack-writes.ts's.
  */
-import * as crypto from "node:crypto";
 import { createDecipheriv, hash, randomFillSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../fs/atomic-write.js";
-import { readRegularFile } from "../fs/read-regular.js";
-import { awaitWrite, flushWrites, postedUnder, startWriter, writeInBackground } from "./background-writes.js";
 import { codeIdentity } from "./code-identity.js";
+import { closePack, listPacks, PACK_SUFFIX, type PackIndex, readPackEntry, readPackIndex } from "./pack.js";
+import {
+  flushWrites,
+  noteRead,
+  packsWritten,
+  pendingEntry,
+  pendingUnder,
+  queueEntry,
+  writePack,
+} from "./pack-writes.js";
 import { type SealInput, sealEntry } from "./seal.js";
 import { JsonText, parseBody } from "./value-codec.js";
 
@@ -65,11 +73,6 @@ export interface RenderCache {
   putBytes?(key: CacheKey, bytes: Uint8Array): void;
   /** False when the cache certainly holds no entry of `unit` (a first run, a new build). */
   mayHold?(unit: string): boolean;
-  /**
-   * A hint that the run will write many entries (a cold run of a large repository): a cache
-   * that writes in a helper thread starts it now. Changes nothing a run reads or writes.
-   */
-  expectWrites?(): void;
   /** Where another thread opens this cache (a DiskRenderCache there); none: it cannot. */
   shared?(): SharedCacheLocation;
   readonly stats: RenderCacheStats;
@@ -83,11 +86,12 @@ export interface SharedCacheLocation {
 
 export interface DiskRenderCacheOptions {
   /**
-   * Entries written by a helper thread (background-writes.ts) instead of in the caller's
-   * thread; reads, listings and the end of the process wait for them. The commands' cache
-   * (defaultRenderCache) does; tests that look at entry files as soon as a run ends do not.
+   * Entries kept in memory and written as one pack per unit when the process exits or
+   * flushWrites is called (pack-writes.ts), instead of a pack per entry at once. The commands'
+   * cache (defaultRenderCache) and the render workers' do; tests that look at packs as soon as
+   * an entry is put do not.
    */
-  background?: boolean;
+  deferWrites?: boolean;
   /**
    * A unit directory found absent holds, for this cache, only what caches of this thread write
    * there afterwards (see absentUnitDirs): the commands' cache, whose run does not wait for other
@@ -102,16 +106,30 @@ export interface DiskRenderCacheOptions {
   root?: string;
 }
 
+/** A unit directory's packs as this cache last listed them. */
+interface UnitPacks {
+  /** Every pack file listed, trusted or not. */
+  listed: Set<string>;
+  /** The trusted ones, newest name first. */
+  packs: PackIndex[];
+  /** Packs listed that are not packs (see pack.ts's readPackIndex). */
+  untrusted: number;
+  /** packsWritten() when listed. */
+  written: number;
+}
+
 export class DiskRenderCache implements RenderCache {
   readonly stats: RenderCacheStats = { hits: 0, misses: 0, writes: 0, rejected: 0 };
   private known?: string;
-  private readonly background: boolean;
+  private readonly deferWrites: boolean;
   private readonly memoAbsentUnits: boolean;
   private readonly root: string;
   /** `<dir>/<unit>` by unit: a warm run names a few hundred entries of a handful of units. */
   private readonly unitDirs = new Map<string, string>();
   /** Units mayHold found a directory of. */
   private readonly heldUnits = new Set<string>();
+  /** Unit directories' packs, by directory. */
+  private readonly unitPacks = new Map<string, UnitPacks>();
 
   /** `code`: the code identity; by default the running code's, hashed on first use only (a run without HelmReleases never pays for it). */
   constructor(
@@ -120,7 +138,7 @@ export class DiskRenderCache implements RenderCache {
     opts: DiskRenderCacheOptions = {},
   ) {
     this.known = code;
-    this.background = opts.background === true;
+    this.deferWrites = opts.deferWrites === true;
     this.memoAbsentUnits = opts.memoAbsentUnits === true;
     this.root = opts.root ?? rendersDir(cacheDir);
     if (this.memoAbsentUnits) absentUnitDirs.clear();
@@ -144,20 +162,16 @@ export class DiskRenderCache implements RenderCache {
     return { unit, id: digest("name", "hex") as string, seal: digest("seal", "buffer") as unknown as Buffer };
   }
 
-  expectWrites(): void {
-    if (this.background) startWriter();
-  }
-
   shared(): SharedCacheLocation {
     return { dir: this.cacheDir, code: this.code };
   }
 
   mayHold(unit: string): boolean {
     // Asked once per Flux Kustomization: a unit directory seen once is remembered (true is
-    // always a safe answer; entries are only removed by `slipway cache`, never during a run).
+    // always a safe answer; a unit directory is only removed by `slipway cache`).
     if (this.heldUnits.has(unit)) return true;
-    const dir = path.join(this.dir, unit);
-    const held = postedUnder(dir) || fs.existsSync(dir);
+    const dir = this.unitDir(unit);
+    const held = pendingUnder(dir) || fs.existsSync(dir);
     if (held) this.heldUnits.add(unit);
     // Found absent as a read finds it (absentUnitDirs): a caller that skips its lookup on this
     // answer and then writes (check-source-lines' first file) would otherwise leave the unit
@@ -166,20 +180,14 @@ export class DiskRenderCache implements RenderCache {
     return held;
   }
 
-  /** The entry's file (exported for tests that damage entries). */
-  file(key: CacheKey): string {
-    // No fan-out below the unit (git's <kk>/ directories): a cold check of bjw-s home-ops made
-    // ~430 of them for ~600 entries, ~100 ms of system time creating directories, and a unit's
-    // directory holds far fewer entries than ext4's, APFS's or NTFS's indexed directories serve well.
-    let unitDir = this.unitDirs.get(key.unit);
-    if (unitDir === undefined) {
-      unitDir = path.join(this.dir, key.unit);
-      this.unitDirs.set(key.unit, unitDir);
+  /** `<dir>/<unit>`: the unit's packs (exported for tests that damage them). */
+  unitDir(unit: string): string {
+    let dir = this.unitDirs.get(unit);
+    if (dir === undefined) {
+      dir = path.join(this.dir, unit);
+      this.unitDirs.set(unit, dir);
     }
-    // path.join's answer: the id is hex, so it needs no normalising.
-    return /^[0-9a-f]{2,}$/.test(key.id)
-      ? `${unitDir}${path.sep}${key.id}.json`
-      : path.join(unitDir, `${key.id}.json`);
+    return dir;
   }
 
   get(key: CacheKey): unknown | undefined {
@@ -192,38 +200,77 @@ export class DiskRenderCache implements RenderCache {
 
   /** The entry's body through `decode`; a miss when absent, and a rejected miss when untrusted. */
   private read<T>(key: CacheKey, decode: (plain: Buffer) => T): T | undefined {
-    let bytes: Buffer;
-    const file = this.file(key);
-    awaitWrite(file);
-    // An absent entry is a miss without a failed open: Node builds an error and its stack for
-    // each one, and a cold check of bjw-s home-ops looks for ~300 entries that are not there.
-    // (An entry written between this and the open is only a miss, as it would be a moment earlier.)
-    if ((this.memoAbsentUnits && surelyAbsent(this.unitDirs.get(key.unit)!, file)) || absent(file)) {
+    const dir = this.unitDir(key.unit);
+    const queued = pendingEntry(dir, key.id);
+    if (queued !== undefined) {
+      this.stats.hits++;
+      return decode(plainBytes(queued.plain));
+    }
+    // An absent unit is a miss without a listing: a cold check of bjw-s home-ops looks for
+    // ~470 entries that are not there. (Packs written after this are only a miss, as they
+    // would be a moment earlier.)
+    if (this.memoAbsentUnits && surelyAbsent(dir, key.id)) {
       this.stats.misses++;
       return undefined;
     }
-    try {
-      bytes = readAndTouch(file);
-    } catch (e) {
-      // Absent is a miss; anything else at the name (a FIFO, a directory) is an untrusted entry.
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") this.stats.rejected++;
-      this.stats.misses++;
-      return undefined;
+    let found = this.unitPacks.get(dir);
+    if (found !== undefined && found.written !== packsWritten()) found = this.list(dir, found);
+    let rejected = false;
+    // Listed again when the entry is not in the packs listed before: another process (a render
+    // worker) may have written it since.
+    for (const fresh of found === undefined ? [true] : [false, true]) {
+      if (fresh) found = this.list(dir, found);
+      const unit = found!;
+      for (const pack of unit.packs) {
+        const slot = pack.entries.get(key.id);
+        if (slot === undefined) continue;
+        // Gone since it was listed (another run's eviction, a prune): a miss.
+        const bytes = readPackEntry(pack, slot);
+        if (bytes === undefined) continue;
+        let body: T | undefined;
+        try {
+          const plain = openEntry(bytes, key);
+          body = plain === undefined ? undefined : decode(plain);
+        } catch {
+          body = undefined;
+        }
+        if (body === undefined) {
+          rejected = true;
+          continue;
+        }
+        touchPack(pack);
+        if (this.deferWrites) noteRead(dir, key.id, pack, slot);
+        this.stats.hits++;
+        return body;
+      }
+      if (unit.untrusted > 0) rejected = true;
     }
-    let body: T | undefined;
-    try {
-      const plain = openEntry(bytes, key);
-      body = plain === undefined ? undefined : decode(plain);
-    } catch {
-      body = undefined;
+    if (rejected) this.stats.rejected++;
+    this.stats.misses++;
+    return undefined;
+  }
+
+  /** `dir`'s packs: those of `known` and the new ones the directory lists now. */
+  private list(dir: string, known: UnitPacks | undefined): UnitPacks {
+    const unit: UnitPacks = known ?? { listed: new Set(), packs: [], untrusted: 0, written: 0 };
+    unit.written = packsWritten();
+    const added: PackIndex[] = [];
+    const files = listPacks(dir);
+    if (files === undefined) unit.untrusted++;
+    for (const file of files ?? []) {
+      if (unit.listed.has(file)) continue;
+      unit.listed.add(file);
+      const pack = readPackIndex(file);
+      if (pack === "untrusted") unit.untrusted++;
+      else if (pack !== "absent") added.push(pack);
     }
-    if (body === undefined) {
-      this.stats.rejected++;
-      this.stats.misses++;
-      return undefined;
+    if (added.length > 0) {
+      unit.packs.push(...added);
+      // Newest first: the pack a run wrote last holds what it used (pack-writes.ts).
+      unit.packs.sort((a, b) => (a.file < b.file ? 1 : -1));
     }
-    this.stats.hits++;
-    return body;
+    this.unitPacks.set(dir, unit);
+    return unit;
   }
 
   put(key: CacheKey, body: unknown): void {
@@ -235,27 +282,24 @@ export class DiskRenderCache implements RenderCache {
   }
 
   /**
-   * Seals `plain` (a string is its UTF-8 bytes) into an entry and writes it; in the background,
-   * the writer thread seals it (the caller gives bytes up).
+   * Seals `plain` (a string is its UTF-8 bytes) into an entry: kept for the run's pack, or
+   * written at once as a pack of its own.
    */
   private write(key: CacheKey, plain: SealInput["plain"]): void {
     const seal = { id: key.id, key: key.seal, iv: nextIv(), plain };
-    const file = this.file(key);
-    absentUnitDirs.get(this.unitDirs.get(key.unit)!)?.add(file);
-    if (this.background && writeInBackground(file, FORMAT, seal, 0o600)) {
-      this.stats.writes++;
-      return;
-    }
-    const entry = sealEntry(crypto, FORMAT, seal);
-    try {
-      // A queued write of the same entry lands first, so this one is the last word.
-      awaitWrite(file);
-      writeFileAtomic(file, entry, { mode: 0o600 });
-      this.stats.writes++;
-    } catch {
-      // A cache that cannot be written (read-only home, full disk) only costs speed.
-    }
+    const dir = this.unitDir(key.unit);
+    absentUnitDirs.get(dir)?.add(key.id);
+    this.stats.writes++;
+    if (this.deferWrites) queueEntry(dir, FORMAT, seal);
+    else writePack(dir, [{ id: key.id, bytes: sealEntry(FORMAT, seal) }]);
   }
+}
+
+/** A pending entry's plaintext as bytes (a copy: the caller may reuse what it is given). */
+function plainBytes(plain: SealInput["plain"]): Buffer {
+  if (typeof plain === "string") return Buffer.from(plain, "utf8");
+  if (plain instanceof Uint8Array) return Buffer.from(plain);
+  return Buffer.from(plain.join(""), "utf8");
 }
 
 /**
@@ -279,21 +323,20 @@ function nextIv(): Buffer {
 }
 
 /**
- * Unit directories found absent by a read, each with the entries written there since through a
- * cache of this thread: only those can be there, so a read of another entry misses without a
- * stat. A cold check of bjw-s home-ops looks for ~470 entries that are not there, in a handful
- * of units, and a stat cost ~45 µs on a busy machine (~20 ms in all). What another thread or
- * process writes meanwhile is missed, as an entry written a moment after its read would be: a
- * miss costs a render, never a different output. Only caches made with `memoAbsentUnits` use
- * it; making one starts afresh.
+ * Unit directories found absent by a read, each with the ids of the entries written there
+ * since through a cache of this thread: only those can be there, so a read of another entry
+ * misses without a listing. A cold check of bjw-s home-ops looks for ~470 entries that are not
+ * there, in a handful of units. What another thread or process writes meanwhile is missed, as
+ * an entry written a moment after its read would be: a miss costs a render, never a different
+ * output. Only caches made with `memoAbsentUnits` use it; making one starts afresh.
  */
 const absentUnitDirs = new Map<string, Set<string>>();
 
-/** True when `file` (in unit directory `dir`) cannot be there: see absentUnitDirs. */
-function surelyAbsent(dir: string, file: string): boolean {
+/** True when entry `id` cannot be in unit directory `dir`: see absentUnitDirs. */
+function surelyAbsent(dir: string, id: string): boolean {
   const written = absentUnitDirs.get(dir);
-  if (written !== undefined) return !written.has(file);
-  if (postedUnder(dir) || !absent(dir)) return false;
+  if (written !== undefined) return !written.has(id);
+  if (pendingUnder(dir) || !absent(dir)) return false;
   absentUnitDirs.set(dir, new Set());
   return true;
 }
@@ -307,24 +350,23 @@ function absent(file: string): boolean {
   }
 }
 
-/** A day: entries read within it are not touched again (one write per entry per day at most). */
+/** A day: packs read within it are not touched again (one write per pack per day at most). */
 const TOUCH_AFTER_MS = 24 * 3600 * 1000;
 
 /**
- * The file's bytes; its modification time becomes "now" when it is older than a day, so that
- * `slipway cache prune --older-than DAYS` removes what no run has used lately.
+ * Makes the pack's modification time "now" when it is older than a day, so that `slipway
+ * cache prune --older-than DAYS` and the eviction of packs (pack-writes.ts) remove what no run
+ * has used lately.
  */
-function readAndTouch(file: string): Buffer {
-  return readRegularFile(file, (fd, st) => {
-    if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) {
-      try {
-        const now = new Date();
-        fs.futimesSync(fd, now, now);
-      } catch {
-        // a read-only cache still serves
-      }
-    }
-  });
+function touchPack(pack: PackIndex): void {
+  const now = Date.now();
+  if (now - pack.mtimeMs <= TOUCH_AFTER_MS) return;
+  pack.mtimeMs = now;
+  try {
+    fs.utimesSync(pack.file, new Date(now), new Date(now));
+  } catch {
+    // a read-only cache still serves; a pack removed since was read already
+  }
 }
 
 /**
@@ -371,24 +413,18 @@ export function cacheUsage(
     .map((code) => {
       let entries = 0;
       let bytes = 0;
-      const walk = (dir: string) => {
-        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-          const abs = path.join(dir, e.name);
-          if (e.isDirectory()) walk(abs);
-          else if (e.isFile()) {
-            entries++;
-            bytes += fs.statSync(abs).size;
-          }
-        }
-      };
-      walk(path.join(root, code));
+      for (const unit of unitFiles(path.join(root, code))) {
+        entries += entriesIn(unit.files).size;
+        for (const f of unit.files) bytes += fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+      }
       return { code, entries, bytes, current: code === current };
     });
 }
 
 /**
- * Removes the entries of every other build and this build's entries no run has read for
- * `olderThanDays` (`prune`), or every entry (`clear`). Returns the number of entries removed.
+ * Removes the entries of every other build and this build's packs no run has read for
+ * `olderThanDays` (`prune`), or every entry (`clear`). Returns the number of entries removed
+ * (entries still held by a pack that stays are not counted).
  * `root`: another store's root (DiskRenderCacheOptions.root), by default the render cache's.
  */
 export function removeRenders(
@@ -403,24 +439,52 @@ export function removeRenders(
   const current = codeIdentity(cacheDir).slice(0, 16);
   const cutoff = now - olderThanDays * 24 * 3600 * 1000;
   let removed = 0;
-  const walk = (dir: string, stale: (f: string) => boolean) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) walk(abs, stale);
-      else if (stale(abs)) {
-        fs.rmSync(abs, { force: true });
-        removed++;
-      }
-    }
-  };
   for (const code of fs.readdirSync(root)) {
     const dir = path.join(root, code);
-    if (which === "prune" && code === current) {
-      walk(dir, (f) => fs.statSync(f).mtimeMs < cutoff);
-      continue;
+    const prune = which === "prune" && code === current;
+    for (const unit of unitFiles(dir)) {
+      const stale = prune
+        ? unit.files.filter((f) => (fs.statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0) < cutoff)
+        : unit.files;
+      const kept = entriesIn(unit.files.filter((f) => !stale.includes(f)));
+      for (const id of entriesIn(stale)) if (!kept.has(id)) removed++;
+      for (const f of stale) {
+        closePack(f);
+        fs.rmSync(f, { recursive: true, force: true });
+      }
     }
-    walk(dir, () => true);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!prune) fs.rmSync(dir, { recursive: true, force: true });
   }
   return removed;
+}
+
+/** A code directory's unit directories, each with its files (packs, and whatever else is there). */
+function unitFiles(codeDir: string): Array<{ dir: string; files: string[] }> {
+  const out: Array<{ dir: string; files: string[] }> = [];
+  const walk = (dir: string) => {
+    const files: string[] = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory() && !e.name.endsWith(PACK_SUFFIX)) walk(abs);
+      else files.push(abs);
+    }
+    if (files.length > 0) out.push({ dir, files });
+  };
+  if (fs.existsSync(codeDir)) walk(codeDir);
+  return out;
+}
+
+/**
+ * The entries `files` hold: each pack's ids, and anything else (an entry file of the layout
+ * before packs, a stray file) as one entry of its own.
+ */
+function entriesIn(files: readonly string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const f of files) {
+    const pack = f.endsWith(PACK_SUFFIX) ? readPackIndex(f) : "untrusted";
+    if (pack === "absent") continue;
+    if (pack === "untrusted") ids.add(`file:${f}`);
+    else for (const id of pack.entries.keys()) ids.add(id);
+  }
+  return ids;
 }

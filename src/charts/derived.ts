@@ -4,7 +4,7 @@
  * and of the code that derived it, so it stays true while the archive is cached, and a cold run
  * whose render cache was emptied (CI restoring only charts, `slipway cache clear`) still finds it.
  *
- *     charts/derived/<code>/<unit>/<id>.json     one entry, as the render cache writes it
+ *     charts/derived/<code>/<unit>/<name>.pack     packs, as the render cache writes them
  *
  * The store is the render cache's (src/cache/store.ts) under another root: entries are named by
  * the sha256 of the code identity, the unit and the archive's identity, and sealed, so an entry
@@ -20,9 +20,9 @@ export function chartDerivedDir(cacheDir: string): string {
 }
 
 /**
- * The store of what is derived from the chart cache under `cacheDir`: written by the helper
- * thread that writes the render cache's entries (background-writes.ts).
+ * The store of what is derived from the chart cache under `cacheDir`: written as the render
+ * cache's entries are, in packs when the run ends (src/cache/pack-writes.ts).
  */
 export function chartDerivedStore(cacheDir: string): RenderCache {
-  return new DiskRenderCache(cacheDir, undefined, { background: true, root: chartDerivedDir(cacheDir) });
+  return new DiskRenderCache(cacheDir, undefined, { deferWrites: true, root: chartDerivedDir(cacheDir) });
 }

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import * as path from "node:path";
+import { flushWrites } from "../cache/index.js";
 import { errorMessage } from "../errors.js";
 import { webAssets } from "../report/assets.js";
 import { revisionChoices, revisionDiff } from "../report/revision.js";
@@ -95,6 +96,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   process.stderr.write(`slipway serve: rendering ${repo}…\n`);
   const rendered = session.start().then(() => {
+    // The render cache's entries of this render go to disk now, not when the session ends.
+    flushWrites();
     const s = session.snapshot?.model;
     const status = session.status();
     if (status.error) process.stderr.write(`slipway serve: render failed: ${status.error}\n`);
@@ -118,6 +121,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ? undefined
     : watchRepository(root, (paths) => {
         void session.changed(paths).then(() => {
+          flushWrites();
           const st = session.status();
           const rel = [...paths].map((p) => path.posix.relative(root, p)).join(", ");
           process.stderr.write(

@@ -51,7 +51,6 @@ import { buildFluxPath, type FluxBuild, secureJoin } from "./build.js";
 import {
   cachedFluxBuild,
   cachedPostBuild,
-  POSTBUILD_UNIT,
   postBuildInputs,
   RunAnswers,
   readPostBuild,
@@ -228,12 +227,6 @@ export interface LoadPlatformOptions {
   checkout?: Checkout;
 }
 
-/**
- * Flux Kustomizations from which a cold run is sure to write more entries than the cache
- * writes synchronously before starting its writer thread (src/cache/background-writes.ts).
- */
-const MANY_KUSTOMIZATIONS = 8;
-
 export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): Platform {
   const root = toPosixAbsolute(repoRoot);
   const allowed = (opts.allowedPaths ?? []).map(toPosixAbsolute);
@@ -307,13 +300,6 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       file,
     });
   }
-  // Many Flux Kustomizations and no post-processed build in the cache: a cold run that writes
-  // three entries or more for each; the cache's writer thread starts now (see expectWrites).
-  if (
-    scan.kustomizations.length >= MANY_KUSTOMIZATIONS &&
-    ctx.renderCache?.mayHold?.(POSTBUILD_UNIT) === false
-  )
-    ctx.renderCache.expectWrites?.();
   // A repository with HelmReleases to render starts the render workers now: they load while
   // the Flux builds run, and render the releases found meanwhile (ReleasesAhead).
   if (ctx.charts !== false)

@@ -249,8 +249,8 @@ export function writeCachedRelease(
   memo?.set(key.id, { ...summary, resources: () => objects });
   // JSON.stringify of `{ resources: [{ object, plain?, crd?, hook? }, …] }` as parts, each
   // object's text one of them: no joined copy of megabytes is made, and a two-byte text (one
-  // character past Latin-1 in it) does not make the whole entry two-byte when posted to the
-  // writer thread (kube-prometheus-stack: 2 of its 10 crds/ files).
+  // character past Latin-1 in it) does not make the whole entry two-byte while it waits for
+  // the run's pack (kube-prometheus-stack: 2 of its 10 crds/ files).
   const parts = ['{"resources":['];
   resources.forEach((r, i) => {
     const { text, plain } = encodedText(r.object);

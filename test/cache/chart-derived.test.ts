@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { flushWrites } from "../../src/cache/background-writes.js";
+import { flushWrites } from "../../src/cache/pack-writes.js";
 import { DiskRenderCache, removeRenders } from "../../src/cache/store.js";
 import { ChartCache } from "../../src/charts/cache.js";
 import { chartDerivedDir } from "../../src/charts/derived.js";

@@ -38,13 +38,14 @@ const hangs: Array<[string, (file: string) => void]> = [
   ["a link to /dev/zero", (f) => fs.symlinkSync("/dev/zero", f)],
 ];
 
-describe.runIf(hasMkfifo)("render cache: something else at an entry's name", () => {
+describe.runIf(hasMkfifo)("render cache: something else at a pack's name", () => {
   it.each(plants)("%s: a rejected miss, and a write replaces it", (_, plant) => {
     const cache = new DiskRenderCache(dir, "c".repeat(64));
     const key = cache.key("unit", "inputs");
     cache.put(key, { a: 1 });
     expect(cache.get(key)).toEqual({ a: 1 });
-    const file = cache.file(key);
+    const [file] = filesBelow(cache.unitDir("unit"));
+    if (file === undefined) throw new Error("no pack written");
     fs.rmSync(file);
     plant(file);
     const after = new DiskRenderCache(dir, "c".repeat(64));
@@ -56,17 +57,17 @@ describe.runIf(hasMkfifo)("render cache: something else at an entry's name", () 
   });
 });
 
-describe("render cache: a file where an entry's directory is", () => {
+describe("render cache: a file where a unit's directory is", () => {
   it("a rejected miss (not an error), and a dangling link a plain miss", () => {
     const cache = new DiskRenderCache(dir, "c".repeat(64));
     const key = cache.key("unit", "inputs");
-    fs.mkdirSync(path.dirname(path.dirname(cache.file(key))), { recursive: true });
-    fs.writeFileSync(path.dirname(cache.file(key)), "not a directory");
+    fs.mkdirSync(cache.dir, { recursive: true });
+    fs.writeFileSync(cache.unitDir("unit"), "not a directory");
     expect(cache.get(key)).toBeUndefined();
     expect(cache.stats).toMatchObject({ hits: 0, misses: 1, rejected: 1 });
     const other = cache.key("other", "inputs");
-    fs.mkdirSync(path.dirname(cache.file(other)), { recursive: true });
-    fs.symlinkSync(path.join(dir, "nowhere"), cache.file(other));
+    fs.mkdirSync(cache.unitDir("other"), { recursive: true });
+    fs.symlinkSync(path.join(dir, "nowhere"), path.join(cache.unitDir("other"), "0.pack"));
     expect(cache.get(other)).toBeUndefined();
     expect(cache.stats).toMatchObject({ hits: 0, misses: 2, rejected: 1 });
   });

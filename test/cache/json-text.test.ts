@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { flushWrites } from "../../src/cache/background-writes.js";
+import { flushWrites } from "../../src/cache/pack-writes.js";
 import { type CacheKey, DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
 import { encodeNoting, JsonText } from "../../src/cache/value-codec.js";
 import type { KObject } from "../../src/kustomize/types.js";
@@ -38,13 +38,11 @@ function partsOf(i: number): string[] {
 
 describe("JsonText bodies", () => {
   it.each([
-    ["synchronous", false],
-    ["background", true],
-  ])("%s writes: read back as the text's value", (_, background) => {
+    ["at once", false],
+    ["deferred", true],
+  ])("%s writes: read back as the text's value", (_, deferWrites) => {
     const dir = temp();
-    const cache = new DiskRenderCache(dir, "code", { background });
-    cache.expectWrites();
-    // More entries than the writer's batch, so that some go to the thread in a batch of their own.
+    const cache = new DiskRenderCache(dir, "code", { deferWrites });
     const keys = Array.from({ length: 20 }, (_, i) => cache.key("unit", `inputs ${i}`));
     for (const [i, k] of keys.entries()) cache.put(k, new JsonText(partsOf(i)));
     flushWrites();

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodePack } from "../../src/cache/pack.js";
 import { type CacheKey, DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
@@ -178,6 +179,13 @@ describe("render cache: staleness", () => {
   });
 });
 
+/** A pack's one entry: its id and its bytes (the packs of a cache that writes at once hold one each). */
+function onlyEntry(pack: Buffer): { id: string; bytes: Buffer } {
+  const nl = pack.indexOf(0x0a);
+  const [[id, offset, length]] = JSON.parse(pack.subarray(0, nl).toString()).entries;
+  return { id, bytes: pack.subarray(nl + 1 + offset, nl + 1 + offset + length) };
+}
+
 describe("render cache: damaged entries", () => {
   it.each<[string, (file: string, other: Buffer) => void]>([
     ["truncated", (f) => writeFileSync(f, readFileSync(f).subarray(0, Math.floor(statSync(f).size / 2)))],
@@ -190,17 +198,24 @@ describe("render cache: damaged entries", () => {
       },
     ],
     ["empty", (f) => writeFileSync(f, "")],
-    ["another entry's bytes", (f, other) => writeFileSync(f, other)],
+    [
+      "another entry's bytes under this entry's name in the index",
+      (f, other) => {
+        const { id } = onlyEntry(readFileSync(f));
+        writeFileSync(f, Buffer.concat(encodePack([{ id, bytes: onlyEntry(other).bytes }])));
+      },
+    ],
     [
       "a forged body under a well-formed header (size and an added digest made to match)",
       (f) => {
-        const b = readFileSync(f);
-        const nl = b.indexOf(0x0a);
-        const body = Buffer.from(b.subarray(nl + 1));
+        const entry = onlyEntry(readFileSync(f));
+        const nl = entry.bytes.indexOf(0x0a);
+        const body = Buffer.from(entry.bytes.subarray(nl + 1));
         body[20]! ^= 0x01;
-        const header = JSON.parse(b.subarray(0, nl).toString());
+        const header = JSON.parse(entry.bytes.subarray(0, nl).toString());
         header.sha256 = createHash("sha256").update(body).digest("hex");
-        writeFileSync(f, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
+        const forged = Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]);
+        writeFileSync(f, Buffer.concat(encodePack([{ id: entry.id, bytes: forged }])));
       },
     ],
   ])("%s: ignored, rendered again and rewritten", (_, damage) => {

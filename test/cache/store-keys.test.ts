@@ -10,7 +10,7 @@ import { DiskRenderCache } from "../../src/cache/store.js";
  * An entry's name and seal are sha256 of `slipway-cache <format> <purpose>\0<code>\0<unit>\0`
  * followed by the inputs (store.ts), computed in one shot: the same digests as hashing the
  * prefix and the inputs one after the other, whatever the inputs hold (non-ASCII, a lone
- * surrogate, NUL), and the entry's file is where path.join puts it.
+ * surrogate, NUL), and the unit's packs are where path.join puts them.
  */
 describe("DiskRenderCache keys", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "slipway-keys-"));
@@ -27,7 +27,7 @@ describe("DiskRenderCache keys", () => {
           const key = cache.key(unit, inputs);
           expect(key.id).toBe(streamed("name", unit, inputs).digest("hex"));
           expect(key.seal.equals(streamed("seal", unit, inputs).digest())).toBe(true);
-          expect(cache.file(key)).toBe(path.join(dir, "renders", "c0de", unit, `${key.id}.json`));
+          expect(cache.unitDir(unit)).toBe(path.join(dir, "renders", "c0de", unit));
         },
       ),
       { numRuns: 300 },

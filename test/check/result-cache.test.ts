@@ -13,12 +13,14 @@ import {
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { flushWrites } from "../../src/cache/pack-writes.js";
 import { DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
 import { CHECK_RESULT_UNIT } from "../../src/check/result-cache.js";
 import { allRules } from "../../src/check/rules/index.js";
 import { type CheckRepositoryOptions, checkRepository } from "../../src/check/run.js";
 import { checkCommand, FORMATS, formatCheckReport } from "../../src/cli/check.js";
 import { type ChartProvider, directoryChartProvider } from "../../src/helmrelease/charts.js";
+import { storedEntries } from "../support/cache-entries.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
 import { conformanceChartDirs } from "../support/conformance-charts.js";
@@ -165,7 +167,9 @@ describe("the command prints the same with no cache, a cold and a warm cache", (
       expect(cold).toEqual(none);
       expect(warm).toEqual(none);
     }
-    const entries = listFiles(path.join(new DiskRenderCache(cacheDir).dir, CHECK_RESULT_UNIT));
+    // The command's cache writes its pack when the process exits: this one does not.
+    flushWrites();
+    const entries = storedEntries(path.join(new DiskRenderCache(cacheDir).dir, CHECK_RESULT_UNIT));
     // One entry serves every format.
     expect(entries).toHaveLength(1);
   });
@@ -324,23 +328,26 @@ describe("a changed input is never answered from the cache", () => {
   it("a tampered or truncated entry is treated as absent", async () => {
     const repo = envRepo();
     const cacheDir = newCacheDir();
-    const renderCache = new DiskRenderCache(cacheDir);
+    // Each run with a cache of its own, as each process opens it (a cache keeps what it has
+    // read of a pack: packs are never changed but by damage).
+    const renderCache = () => new DiskRenderCache(cacheDir);
     const fresh = await printed(repo, {});
-    expect((await printed(repo, { renderCache })).use).toBe("stored");
-    const entries = listFiles(path.join(renderCache.dir, CHECK_RESULT_UNIT));
+    const first = renderCache();
+    expect((await printed(repo, { renderCache: first })).use).toBe("stored");
+    const entries = listFiles(path.join(first.dir, CHECK_RESULT_UNIT));
     expect(entries).toHaveLength(1);
     const entry = entries[0]!;
     const bytes = readFileSync(entry);
     bytes[bytes.length - 20]! ^= 1;
     writeFileSync(entry, bytes);
-    const tampered = await printed(repo, { renderCache });
+    const tampered = await printed(repo, { renderCache: renderCache() });
     expect(tampered.use).toBe("stored");
     expectSame(tampered, fresh);
-    truncateSync(entry, 40);
-    const truncated = await printed(repo, { renderCache });
+    for (const f of listFiles(path.join(first.dir, CHECK_RESULT_UNIT))) truncateSync(f, 40);
+    const truncated = await printed(repo, { renderCache: renderCache() });
     expect(truncated.use).toBe("stored");
     expectSame(truncated, fresh);
-    expect((await printed(repo, { renderCache })).use).toBe("hit");
+    expect((await printed(repo, { renderCache: renderCache() })).use).toBe("hit");
   });
 
   it("a run that reads below node_modules, or a link leading out of the repository, is not stored", async () => {

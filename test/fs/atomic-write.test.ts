@@ -26,4 +26,17 @@ describe("writeFileAtomic", () => {
     expect(fs.readdirSync(dir)).toEqual(["out"]);
     expect(fs.readdirSync(target)).toEqual([]);
   });
+
+  it.each([
+    ["a few chunks", 3],
+    ["more chunks than one writev takes", 2500],
+  ])("%s: the file is their concatenation, with the mode asked for", (_, n) => {
+    const chunks = Array.from({ length: n }, (_, i) => Buffer.from(`chunk ${i};`.repeat((i % 7) + 1)));
+    chunks.push(Buffer.alloc(0), Buffer.alloc(3 * 1024 * 1024, 0x61));
+    const target = path.join(dir, "sub", "out");
+    writeFileAtomic(target, chunks, { mode: 0o600 });
+    expect(fs.readFileSync(target).equals(Buffer.concat(chunks))).toBe(true);
+    expect(fs.statSync(target).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(path.dirname(target))).toEqual(["out"]);
+  });
 });

@@ -20,7 +20,7 @@ import { renderChart } from "../../src/helm/render.js";
 import { renderTree } from "../../src/helm/render-chart.js";
 import { forgetValidators, validateValues } from "../../src/helm/schema.js";
 import { GoMap, TemplateSet } from "../../src/helm/template/index.js";
-import { entryDamages, entryFiles } from "../support/cache-entries.js";
+import { entryDamages, entryFiles, storedEntries } from "../support/cache-entries.js";
 import { requires } from "../support/env.js";
 import { tgz } from "../support/tgz.js";
 import { corpus, runCorpusCase } from "./corpus.js";
@@ -54,7 +54,7 @@ describe.runIf(requires("shared"))("persisted parses over the conformance corpus
     }
     // values.yaml entries are read when a chart loads, and this process keeps its loaded charts:
     // the second pass reads back every other entry (persisted-values.test.ts reads values back).
-    const valuesEntries = entryFiles(cache.dir).filter((f) =>
+    const valuesEntries = storedEntries(cache.dir).filter((f) =>
       f.includes(`${path.sep}helm-values${path.sep}`),
     );
     expect(valuesEntries.length).toBeGreaterThan(0);
@@ -111,7 +111,7 @@ describe("persisted parse safety", () => {
   }
 
   const parseEntries = (cache: DiskRenderCache, unit: string) =>
-    entryFiles(cache.dir).filter((f) => f.includes(`${path.sep}${unit}${path.sep}`));
+    storedEntries(cache.dir).filter((f) => f.includes(`${path.sep}${unit}${path.sep}`));
 
   it("second use: a first process writes only a marker, the next one to parse stores the parse, the one after decodes it", () => {
     const cache = tempCache();

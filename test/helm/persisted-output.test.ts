@@ -21,7 +21,7 @@ import { DiskRenderCache } from "../../src/cache/store.js";
 import { runHelmTemplate, type TemplateIO } from "../../src/cli/helm.js";
 import { diskReader } from "../../src/helm/chart-source.js";
 import { OUTPUT_UNIT, UNKEPT_UNIT } from "../../src/helm/persisted-output.js";
-import { entryDamages, entryFiles } from "../support/cache-entries.js";
+import { entryDamages, entryFiles, storedEntries } from "../support/cache-entries.js";
 import { requires } from "../support/env.js";
 import { corpus } from "./corpus.js";
 
@@ -81,7 +81,7 @@ function outputCache(): DiskRenderCache {
 
 const outputEntries = (cache: DiskRenderCache) =>
   existsSync(cache.dir)
-    ? entryFiles(cache.dir).filter((f) => f.includes(`${path.sep}${OUTPUT_UNIT}${path.sep}`))
+    ? storedEntries(cache.dir).filter((f) => f.includes(`${path.sep}${OUTPUT_UNIT}${path.sep}`))
     : [];
 
 describe.runIf(requires("shared"))("persisted outputs over the conformance corpus", () => {
@@ -179,7 +179,8 @@ describe("persisted outputs", () => {
     const cm2 = cm.replace("name: c", "name: c2");
     const dir = chart({ "cm.yaml": `${cm}  v: "{{ randAlphaNum 12 }}"\n${big}`, "cm2.yaml": `${cm2}${big}` });
     const cache = outputCache();
-    const heads = () => entryFiles(cache.dir).filter((f) => f.includes(`${path.sep}helm-heads${path.sep}`));
+    const heads = () =>
+      storedEntries(cache.dir).filter((f) => f.includes(`${path.sep}helm-heads${path.sep}`));
     const first = run(["r", dir], dir, cache);
     expect(heads()).toHaveLength(1);
     const second = run(["r", dir], dir, cache);
@@ -207,7 +208,7 @@ describe("persisted outputs", () => {
     const dir = chart({ "cm.yaml": `${cm}  x: {{ .Values.x | quote }}\n` });
     const cache = outputCache();
     const first = run(["r", dir], dir, cache);
-    const [entry] = outputEntries(cache);
+    const [entry] = entryFiles(cache.dir).filter((f) => f.includes(`${path.sep}${OUTPUT_UNIT}${path.sep}`));
     writeFileSync(entry!, damage(readFileSync(entry!)));
     expect(run(["r", dir], dir, cache)).toEqual(first);
     expect(outputHits(cache)).toBe(0);
@@ -268,7 +269,7 @@ describe("persisted outputs and Secrets", () => {
     writeFileSync(path.join(dir, "templates", "c.yaml"), cm("one"));
     const cache = outputCache();
     const hints = () =>
-      entryFiles(cache.dir).filter((f) => f.includes(`${path.sep}${UNKEPT_UNIT}${path.sep}`));
+      storedEntries(cache.dir).filter((f) => f.includes(`${path.sep}${UNKEPT_UNIT}${path.sep}`));
     const fresh = (argv: string[]) => run(argv, dir, undefined);
     for (const p of ["hunter2", "correct-horse"]) {
       const argv = ["r", dir, "--set", `p=${p}`];

@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { readPackIndex } from "../../src/cache/pack.js";
 
-/** Every file below a cache directory (its entries). */
+/** Every file below a cache directory (its packs: a cache that does not defer writes puts one entry in each). */
 export function entryFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
@@ -13,6 +14,20 @@ export function entryFiles(dir: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * The entries stored below a cache directory, each once however many packs hold it, named
+ * `<unit directory>/<id>` (tests filter them by unit).
+ */
+export function storedEntries(dir: string): string[] {
+  const out = new Set<string>();
+  for (const file of entryFiles(dir)) {
+    const pack = readPackIndex(file);
+    if (typeof pack !== "string")
+      for (const id of pack.entries.keys()) out.add(path.join(path.dirname(file), id));
+  }
+  return [...out].sort();
 }
 
 /** Ways a cache entry's bytes get damaged on disk; each must read as a miss. */

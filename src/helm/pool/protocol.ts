@@ -66,6 +66,12 @@ export function claimFront(counters: Int32Array, n: number): number | undefined 
   }
 }
 
+/** True when every job of an `n`-job claim order is claimed (by any thread). */
+export function allClaimed(counters: Int32Array, n: number): boolean {
+  const word = Atomics.load(counters, NEXT_JOB);
+  return n > MAX_TWO_ENDED ? word >= n : (word & 0xffff) + (word >>> 16) >= n;
+}
+
 /** The next job index from the back of an `n`-job claim order (front-only batches: the front). */
 export function claimBack(counters: Int32Array, n: number): number | undefined {
   if (n > MAX_TWO_ENDED) return claimFront(counters, n);

@@ -4,6 +4,7 @@
  * jobs of a batch from the shared counter, and posts each outcome back on its port.
  */
 import { type MessagePort, parentPort, resourceLimits, workerData } from "node:worker_threads";
+import { flushWrites } from "../../cache/pack-writes.js";
 import { DiskRenderCache, type RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
 import { setStackSizeKb } from "../template/stack-budget.js";
@@ -11,6 +12,7 @@ import type { GoMap } from "../template/value.js";
 import { decodeChart, decodeGo, encodeRelease } from "./codec.js";
 import { renderReleaseJob } from "./job.js";
 import {
+  allClaimed,
   type BatchMessage,
   claimFront,
   POSTED,
@@ -36,14 +38,18 @@ process.on("exit", () => {
   Atomics.notify(posted, POSTED);
 });
 const charts = new Map<number, Chart>();
-/** The persistent cache of the last batch that named one (a worker serves one process). */
+/**
+ * The persistent cache of the last batch that named one (a worker serves one process). Its
+ * entries go into one pack per unit when the batch is done: the process may end this thread
+ * without waiting for its exit.
+ */
 let cache: { dir: string; code: string; store: DiskRenderCache } | undefined;
 
 function cacheOf(batch: BatchMessage): RenderCache | undefined {
   const at = batch.cache;
   if (!at) return undefined;
   if (cache?.dir !== at.dir || cache.code !== at.code)
-    cache = { ...at, store: new DiskRenderCache(at.dir, at.code) };
+    cache = { ...at, store: new DiskRenderCache(at.dir, at.code, { deferWrites: true }) };
   return cache.store;
 }
 
@@ -69,6 +75,9 @@ parentPort?.on("message", (batch: BatchMessage) => {
         ? { batch: batch.batch, index, ...outcome, release: encodeRelease(chart, outcome.release) }
         : { batch: batch.batch, index, ...outcome };
     }
+    // This worker's last job of the batch: its entries are written before the result goes, so
+    // a process that ends once it has every result does not end this thread mid-write.
+    if (store && allClaimed(counters, batch.order.length)) flushWrites();
     try {
       port.postMessage(message);
     } catch (e) {
@@ -89,4 +98,6 @@ parentPort?.on("message", (batch: BatchMessage) => {
       Atomics.notify(posted, POSTED);
     }
   }
+  // Jobs others claimed meanwhile: what this worker's earlier jobs wrote.
+  if (store) flushWrites();
 });

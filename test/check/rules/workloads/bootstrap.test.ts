@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import {
 } from "../../../../src/check/rules/workloads/bootstrap-texts.js";
 import { namespaceExists } from "../../../../src/check/rules/workloads/namespaces.js";
 import { loadPlatform } from "../../../../src/platform/index.js";
+import { storedEntries } from "../../../support/cache-entries.js";
 import { tempTree } from "../../../support/cli.js";
 import { BOOTSTRAP_SYNC } from "../../../support/flux.js";
 
@@ -88,7 +89,9 @@ describe("namespace-exists with a bootstrap helmfile", () => {
     const key = cache.key(HELMFILE_UNIT, helmfile("two"));
     cache.put(key, { namespaces: [1] });
     expect(namespaces()).toEqual(["two"]);
-    expect(readdirSync(path.dirname(cache.file(key)))).toContain(path.basename(cache.file(key)));
+    expect(storedEntries(cache.unitDir(HELMFILE_UNIT))).toContain(
+      path.join(cache.unitDir(HELMFILE_UNIT), key.id),
+    );
     expect((cache.get(key) as { namespaces: unknown }).namespaces).toEqual(["two"]);
     // The rule through the engine with the cache finds what it finds without one.
     const platform = loadPlatform(repo);
