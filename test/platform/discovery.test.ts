@@ -201,6 +201,21 @@ describe("sync files that cannot be read", () => {
     expect(statuses(p)).toEqual(["prod flux-system/flux-system failed"]);
     expect(p.discovery!.notes).toEqual([]);
   });
+
+  it("are only files that define a source: an app's broken ks.yaml, whose sourceRef names one, is none", () => {
+    // Stormcargo/k8s-gitops: archive/goldilocks/ks.yaml lost a key (`  : 1m`); its
+    // `sourceRef: {kind: GitRepository}` made it a sync file, and archive/goldilocks a cluster
+    // failing on a file nothing applies.
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/apps.yaml": ks("apps", "  path: ./apps\n"),
+      "apps/cm.yaml": cm("a"),
+      "archive/goldilocks/ks.yaml": `${ks("goldilocks", "  path: ./archive/goldilocks/app\n")}  : 1m\n`,
+      "archive/goldilocks/app/cm.yaml": cm("goldilocks"),
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    expect(platformErrors(p)).toEqual([]);
+  });
 });
 
 describe("plain kustomize stacks (the seeds' k8s/stacks/<provider>/<env> layout)", () => {
