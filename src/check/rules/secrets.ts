@@ -101,12 +101,26 @@ function isImageReference(key: string, text: string): boolean {
   );
 }
 
+/**
+ * Where a VolSync mover's restic or kopia repository is (`s3:http://minio:9000/restic/app`), its
+ * password and keys beside it: a location, nothing secret unless a password is written into it
+ * (`rest:https://user:pass@host/`).
+ */
+const BACKUP_REPOSITORY_KEYS = new Set(["RESTIC_REPOSITORY", "KOPIA_REPOSITORY"]);
+
+function isBackupRepositoryLocation(key: string, text: string): boolean {
+  return BACKUP_REPOSITORY_KEYS.has(key) && !/\/\/[^/@\s]*:[^/@\s]*@/.test(text);
+}
+
 function holdsNoSecret(doc: YamlMap): boolean {
   const plain = isMap(doc.stringData) ? Object.entries(doc.stringData) : [];
   const encoded = isMap(doc.data) ? Object.entries(doc.data) : [];
   const open = (key: string, v: YamlValue, text: () => string) =>
     typeof v === "string" &&
-    (VARIABLE.test(v) || isPublicKeyMaterial(text()) || isImageReference(key, text()));
+    (VARIABLE.test(v) ||
+      isPublicKeyMaterial(text()) ||
+      isImageReference(key, text()) ||
+      isBackupRepositoryLocation(key, text()));
   return (
     plain.length + encoded.length > 0 &&
     plain.every(([k, v]) => open(k, v, () => v as string)) &&
@@ -264,7 +278,7 @@ const secretNotEncrypted: Rule = {
   id: "secret-not-encrypted",
   defaultSeverity: "error",
   description: "A Secret kept in Git must be SOPS-encrypted",
-  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenSSH public keys, or a container image reference under a key naming an image (an upstream operator's sidecar image) holds nothing secret and is not reported.",
+  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenSSH public keys, a container image reference under a key naming an image (an upstream operator's sidecar image), or a restic/kopia repository location (`RESTIC_REPOSITORY`, `KOPIA_REPOSITORY`) with no password in it holds nothing secret and is not reported.",
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();

@@ -149,6 +149,21 @@ stringData:
     ]);
   });
 
+  it("secret-not-encrypted: a restic repository's location beside its credentials from variables holds no secret (wrmilling's volsync Secrets); one with a password in it does", async () => {
+    const doc = (name: string, repository: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\nstringData:\n  RESTIC_REPOSITORY: "${repository}"\n  RESTIC_PASSWORD: \${SECRET_RESTIC_PASSWORD}\n  AWS_SECRET_ACCESS_KEY: \${SECRET_MINIO_SECRET_KEY}\n`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [s3.yaml, rest.yaml, password.yaml]\n",
+      "app/s3.yaml": doc("s3", "s3:http://minio.kube-system.svc:9000/restic/app"),
+      "app/rest.yaml": doc("rest", "rest:https://backup@rest.example.org:8000/app"),
+      "app/password.yaml": doc("password", "rest:https://backup:hunter2@rest.example.org:8000/app"),
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.resource?.name)).toEqual([
+      "password",
+    ]);
+  });
+
   it("secret-not-encrypted: one finding per place, naming the other Secrets rendered from it (rcdailey's volsync component)", async () => {
     const findings = await check({
       "clusters/c/a.yaml": ks("a", "./apps/a", DECRYPTION),
