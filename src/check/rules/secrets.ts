@@ -20,7 +20,7 @@ import {
 } from "../../platform/decrypt.js";
 import { isCoreSecret } from "../../platform/masking.js";
 import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../../platform/model.js";
-import { holdsEncryptedValue } from "../../sops/index.js";
+import { holdsEncryptedValue, isAgeRecipient } from "../../sops/index.js";
 import { parseYaml, parseYamlDocuments } from "../../yaml/index.js";
 import type { Rule, RuleContext, RuleFinding } from "../types.js";
 import { groupByPlace, someOf } from "./places.js";
@@ -363,21 +363,33 @@ const sopsRecipientsMismatch: Rule = {
   id: "sops-recipients-mismatch",
   defaultSeverity: "error",
   description: "A SOPS file's recipients must be the ones .sops.yaml requires for its path",
-  help: "A missing recipient means that environment's key cannot decrypt the file (Flux fails to reconcile): an error. A stale one means a retired key still can: a warning when it is the only difference (an error with --strict). Run `slipway secrets updatekeys FILE`.",
+  help: "A missing recipient means that environment's key cannot decrypt the file (Flux fails to reconcile): an error. A stale one means a retired key still can: a warning when it is the only difference (an error with --strict). So is a missing age key when an age entry of the file names no key (its label scrubbed by a history rewrite): sops decrypts by the entry, not its label, and the file does not say whose it is. Run `slipway secrets updatekeys FILE`.",
   run(ctx: RuleContext) {
     for (const f of platformSecrets(ctx.platform)?.files ?? []) {
       const s = f.status;
       if (s?.matchesConfig !== false) continue;
       const parts: string[] = [];
+      // An age entry whose label was scrubbed may be for any missing age key: sops decrypts with
+      // its stanza, not its label (kreativmonkey's files after a history rewrite).
+      const unnamed = s.unnamedRecipients;
+      const unknown =
+        s.missingRecipients.length > 0 &&
+        unnamed.length > 0 &&
+        s.missingRecipients.every(isAgeRecipient) &&
+        s.missingRecipients.length <= unnamed.length;
       if (s.missingRecipients.length > 0)
-        parts.push(`missing ${s.missingRecipients.join(", ")} (that key cannot decrypt it)`);
-      if (s.extraRecipients.length > 0)
-        parts.push(`stale ${s.extraRecipients.join(", ")} (no longer in .sops.yaml)`);
+        parts.push(
+          unknown
+            ? `missing ${s.missingRecipients.join(", ")} by name, but its age ${unnamed.length === 1 ? "entry names" : "entries name"} no key (${[...new Set(unnamed)].join(", ")}), and whether that is ${s.missingRecipients.length === 1 ? "this key" : "these keys"} the file does not say`
+            : `missing ${s.missingRecipients.join(", ")} (that key cannot decrypt it)`,
+        );
+      const stale = unknown ? s.extraRecipients.filter((r) => !unnamed.includes(r)) : s.extraRecipients;
+      if (stale.length > 0) parts.push(`stale ${stale.join(", ")} (no longer in .sops.yaml)`);
       const text = read(ctx.platform, f.file);
       // Only stale recipients: every key .sops.yaml names still decrypts the file, so nothing
       // fails; a retired key can still read it (tvories' two PGP keys), hygiene to fix, a warning
-      // unless --strict.
-      const staleOnly = s.missingRecipients.length === 0 && !ctx.strict;
+      // unless --strict. An unnamed entry that may be the missing key is no known failure either.
+      const staleOnly = (s.missingRecipients.length === 0 || unknown) && !ctx.strict;
       ctx.report({
         message: `${f.file}: recipients differ from .sops.yaml: ${parts.join("; ")}; run 'slipway secrets updatekeys ${f.file}'`,
         ...(staleOnly ? { severity: "warning" as const } : {}),

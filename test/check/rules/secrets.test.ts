@@ -213,6 +213,32 @@ stringData:
     ]);
   });
 
+  it("sops-recipients-mismatch: an age entry whose label a history rewrite scrubbed may be the missing key: a warning that says so, not 'cannot decrypt'", async () => {
+    // kreativmonkey/homelab-gitops: `recipient: REMOVED_BY_HISTORY_REWRITE` in 66 files whose
+    // .sops.yaml names the cluster's key; sops decrypts by the entry's stanza, not its label.
+    const scrubbed = encForProd.replace(`recipient: ${PROD}`, "recipient: REMOVED_BY_HISTORY_REWRITE");
+    expect(scrubbed).not.toBe(encForProd);
+    const findings = await check({
+      ".sops.yaml": `creation_rules:\n  - path_regex: prod/.*\n    age: ${PROD}\n  - path_regex: both/.*\n    age: ${DEV},${PROD}\n`,
+      "prod/s.yaml": scrubbed,
+      "both/s.yaml": scrubbed,
+    });
+    const mine = findings.filter((f) => f.rule === "sops-recipients-mismatch");
+    expect(mine.map((f) => [f.file, f.severity, f.message])).toEqual([
+      // Two keys missing, one unnamed entry: one of them cannot decrypt it, whichever it is.
+      [
+        "both/s.yaml",
+        "error",
+        `both/s.yaml: recipients differ from .sops.yaml: missing ${DEV}, ${PROD} (that key cannot decrypt it); stale REMOVED_BY_HISTORY_REWRITE (no longer in .sops.yaml); run 'slipway secrets updatekeys both/s.yaml'`,
+      ],
+      [
+        "prod/s.yaml",
+        "warning",
+        `prod/s.yaml: recipients differ from .sops.yaml: missing ${PROD} by name, but its age entry names no key (REMOVED_BY_HISTORY_REWRITE), and whether that is this key the file does not say; run 'slipway secrets updatekeys prod/s.yaml'`,
+      ],
+    ]);
+  });
+
   it("flux-decryption-missing: encrypted objects applied without spec.decryption", async () => {
     const findings = await check({
       "clusters/c/app.yaml": ks("app", "./app"),
