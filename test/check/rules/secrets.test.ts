@@ -259,6 +259,25 @@ stringData:
     expect(mine[0]!.message).not.toContain("hunter2");
   });
 
+  it("flux-decryption-missing: a root that the bootstrap outside the repository makes is not said to lack decryption", async () => {
+    // xunholy/k8s-gitops: kubernetes/clusters/cluster-00 holds top-level Kustomizations and SOPS
+    // Secrets; its FluxInstance (chart values, an OCI artifact) patches decryption into
+    // flux-system. Slipway makes that root up; the repository does not say what it decrypts.
+    const root = tempTree({
+      "clusters/c/apps.yaml": ks("apps", "./app", DECRYPTION),
+      "clusters/c/other.yaml": ks("other", "./app", DECRYPTION),
+      "clusters/c/cluster-secrets.yaml": encForDev,
+      "app/kustomization.yaml": "resources: [s.yaml]\n",
+      "app/s.yaml": encForBoth,
+    });
+    const { platform } = await loadPlatformWithSecrets(root, { identities });
+    expect(
+      platform.clusters.map((c) => [c.name, c.kustomizations[0]!.id, c.kustomizations[0]!.status]),
+    ).toEqual([["c", "flux-system/flux-system", "rendered"]]);
+    const mine = runCheck(platform, { rules }).findings.filter((f) => f.rule === "flux-decryption-missing");
+    expect(mine).toEqual([]);
+  });
+
   it("flux-decryption-missing: a plain kustomize stack is not called a Flux Kustomization", async () => {
     const root = tempTree({
       "stacks/prod/kustomization.yaml": "resources: [s.yaml]\n",
