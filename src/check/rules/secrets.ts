@@ -115,9 +115,11 @@ function isBackupRepositoryLocation(key: string, text: string): boolean {
 function holdsNoSecret(doc: YamlMap): boolean {
   const plain = isMap(doc.stringData) ? Object.entries(doc.stringData) : [];
   const encoded = isMap(doc.data) ? Object.entries(doc.data) : [];
+  // An empty value is a placeholder that something else fills (an ExternalSecret, an operator).
   const open = (key: string, v: YamlValue, text: () => string) =>
     typeof v === "string" &&
-    (VARIABLE.test(v) ||
+    (v === "" ||
+      VARIABLE.test(v) ||
       isPublicKeyMaterial(text()) ||
       isImageReference(key, text()) ||
       isBackupRepositoryLocation(key, text()));
@@ -278,7 +280,7 @@ const secretNotEncrypted: Rule = {
   id: "secret-not-encrypted",
   defaultSeverity: "error",
   description: "A Secret kept in Git must be SOPS-encrypted",
-  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenSSH public keys, a container image reference under a key naming an image (an upstream operator's sidecar image), or a restic/kopia repository location (`RESTIC_REPOSITORY`, `KOPIA_REPOSITORY`) with no password in it holds nothing secret and is not reported.",
+  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenSSH public keys, a container image reference under a key naming an image (an upstream operator's sidecar image), an empty value (a placeholder another controller fills), or a restic/kopia repository location (`RESTIC_REPOSITORY`, `KOPIA_REPOSITORY`) with no password in it holds nothing secret and is not reported.",
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();

@@ -164,6 +164,21 @@ stringData:
     ]);
   });
 
+  it("secret-not-encrypted: empty values are placeholders another controller fills (geoffdavis' cilium-bgp-auth), nothing in the clear", async () => {
+    const doc = (name: string, body: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\n${body}`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [data.yaml, string.yaml, filled.yaml]\n",
+      "app/data.yaml": doc("data", 'data:\n  password: ""\n'),
+      "app/string.yaml": doc("string", 'stringData:\n  token: ""\n  url: ${URL}\n'),
+      "app/filled.yaml": doc("filled", 'stringData:\n  token: ""\n  password: hunter2\n'),
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.resource?.name)).toEqual([
+      "filled",
+    ]);
+  });
+
   it("secret-not-encrypted: one finding per place, naming the other Secrets rendered from it (rcdailey's volsync component)", async () => {
     const findings = await check({
       "clusters/c/a.yaml": ks("a", "./apps/a", DECRYPTION),
