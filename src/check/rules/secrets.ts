@@ -268,9 +268,12 @@ function generatedSource(
   if (strings(entry.literals).length > 0) return { plain: "from secretGenerator literals", line };
   const files = generatorInputs(kfile, entry);
   // An input that lost its sops metadata is not in the clear: sops-metadata-missing says it.
+  // A certificate or public key file is public, as it is written into a Secret (holdsNoSecret).
   const plain = files.filter(({ file, format }) => {
     const b = read(file);
-    return b !== undefined && !hasSopsMarker(b, format) && !holdsEncryptedValue(b.toString("utf8"));
+    if (b === undefined || hasSopsMarker(b, format)) return false;
+    const text = b.toString("utf8");
+    return !holdsEncryptedValue(text) && !isPublicKeyMaterial(text);
   });
   if (plain.length === 0) return {};
   return { plain: `from unencrypted secretGenerator input ${plain.map((f) => f.p).join(", ")}`, line };

@@ -120,6 +120,25 @@ stringData:
     ]);
   });
 
+  it("secret-not-encrypted: a secretGenerator input that is a certificate is public (glotzerhotze's vault-ca.crt); a key beside it is not", async () => {
+    const cert =
+      "-----BEGIN CERTIFICATE-----\nMIICozCCAiigAwIBAgIUEYDo\nGF/r2MGE9j4Hk==\n-----END CERTIFICATE-----\n";
+    const key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEogIBAAKCAQEAyhw0AVRy\n-----END RSA PRIVATE KEY-----\n";
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "namespace: app\nsecretGenerator:\n  - name: ca\n    files: [ca/ca.crt]\n  - name: pair\n    files: [ca/tls.crt, ca/tls.key]\n",
+      "app/ca/ca.crt": cert,
+      "app/ca/tls.crt": cert,
+      "app/ca/tls.key": key,
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^Secret app\/pair-\w+ is generated from unencrypted secretGenerator input ca\/tls.key:/,
+      ),
+    ]);
+  });
+
   it("secret-not-encrypted: an image reference under an image key is public (cloudnative-pg's barman plugin manifest); a password or an image under another key is not", async () => {
     const doc = (name: string, body: string) =>
       `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\n${body}`;
