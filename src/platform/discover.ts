@@ -405,6 +405,17 @@ export function topLevelClusters({
       continue;
     }
     const evidence = clusterRootEvidence(scan, fs, texts, root, dir, docs, mapped);
+    const copied = evidence === "bootstrap" ? undefined : copiesOfApplied(scan, covered, docs);
+    if (copied !== undefined) {
+      // archive/node-feature-discovery/ks.yaml, the app's ks.yaml as it was before it moved into
+      // kubernetes/apps/: the cluster applies the live one; rendered as a cluster of its own, the
+      // copy showed its Kustomizations as no cluster has them (an old source's name, no parent).
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a copy" : "are copies"} of what a cluster applies from ${copied} (the same name and path): a copy left behind (an archive), not a cluster`,
+        at: docs[0]!.at,
+      });
+      continue;
+    }
     // Unless a bootstrap marks the folder: documents that build nothing of this repository (apps
     // reading OCI artifacts; an archived root whose paths moved; CRDs from another project's Git
     // repository) would render as a cluster of missing paths and foreign files.
@@ -664,6 +675,33 @@ export function definesOtherRepository(scan: RepositoryScan, ref: ObjectRef): bo
       metaString(g.object, "name") === ref.name &&
       (metaString(g.object, "namespace") || ref.namespace) === ref.namespace,
   );
+}
+
+/**
+ * The files of the Kustomizations a rendered cluster applies (`covered`) that have the name,
+ * namespace and spec.path of each of `docs`, when every one of `docs` has such a twin.
+ */
+function copiesOfApplied(
+  scan: RepositoryScan,
+  covered: ReadonlySet<string>,
+  docs: readonly FluxDocument[],
+): string | undefined {
+  const specDir = (k: FluxDocument) =>
+    normalizeRelative(stringField(specOf(k.object), "path").replace(/^\/+/, ""));
+  const files = new Set<string>();
+  for (const d of docs) {
+    const twin = scan.kustomizations.find(
+      (k) =>
+        k.at.file !== d.at.file &&
+        covered.has(locationKey(k.at)) &&
+        metaString(k.object, "name") === metaString(d.object, "name") &&
+        metaString(k.object, "namespace") === metaString(d.object, "namespace") &&
+        specDir(k) === specDir(d),
+    );
+    if (twin === undefined) return undefined;
+    files.add(twin.at.file);
+  }
+  return [...files].join(", ");
 }
 
 function nameOf(d: FluxDocument): string {

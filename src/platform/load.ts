@@ -697,6 +697,18 @@ function syntheticRoot(d: DiscoveredCluster, name: string, namespace: string): K
   return { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata, spec };
 }
 
+/**
+ * The root Kustomization of a cluster whose bootstrap is outside the repository (no sync
+ * objects here). What it decrypts the repository does not say; a SOPS Secret in its folder says
+ * that it does (xunholy's FluxInstance patches `decryption` into flux-system from chart values):
+ * made up without it, the root failed on its own Secrets, an error about a spec nobody wrote.
+ */
+function bootstrapRoot(d: DiscoveredCluster): KObject {
+  const root = syntheticRoot(d, "flux-system", "flux-system");
+  (root.spec as YamlMap).decryption = { provider: "sops" };
+  return root;
+}
+
 function renderFluxCluster(
   ctx: RenderContext,
   d: DiscoveredCluster,
@@ -704,7 +716,7 @@ function renderFluxCluster(
   state: ClusterState,
   ahead: ReleasesAhead | undefined,
 ): void {
-  let rootObj = d.root ? cloneValue(d.root.object) : syntheticRoot(d, "flux-system", "flux-system");
+  let rootObj = d.root ? cloneValue(d.root.object) : bootstrapRoot(d);
   if (Object.keys(d.variables).length > 0) rootObj = withVariables(rootObj, d.variables);
   const madeUp = d.root === undefined || d.rootFromInstance === true;
   const rootK = newKustomization(cluster.name, rootObj, d.root?.at, undefined, madeUp);

@@ -318,10 +318,12 @@ function isSyncFile(name: string, text: string): boolean {
   // A file with template actions is a template of something else (a chart, a cookiecutter).
   if (text.includes("{{")) return false;
   if (name === "gotk-sync.yaml" || name === "gotk-sync.yml") return true;
+  // The source's kind at a document's top level: an app's ks.yaml names one under its
+  // `sourceRef` too (Stormcargo's broken archive/goldilocks/ks.yaml), and is no sync file.
   return (
     text.includes("kustomize.toolkit.fluxcd.io") &&
     /\bkind:\s*["']?Kustomization\b/.test(text) &&
-    /\bkind:\s*["']?(GitRepository|OCIRepository|Bucket)\b/.test(text)
+    /^kind:\s*["']?(GitRepository|OCIRepository|Bucket)\b/m.test(text)
   );
 }
 

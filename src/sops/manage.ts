@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { SlipwayError } from "../errors.js";
 import type { IvSource } from "./aes.js";
+import { isAgeRecipient } from "./age.js";
 import type { CreationRule, SopsConfig } from "./config.js";
 import { ageRecipientsOf, otherKeysOf, recoverDataKey, wrapKeyGroups } from "./datakey.js";
 import { type DecryptedSops, decryptSops } from "./decrypt.js";
@@ -183,6 +184,12 @@ export interface SopsFileStatus {
   expectedRecipients?: string[];
   missingRecipients: string[];
   extraRecipients: string[];
+  /**
+   * age entries whose `recipient` is no age or SSH public key (`REMOVED_BY_HISTORY_REWRITE`, a
+   * history rewrite's scrubbing): sops decrypts with the entry's stanza, never that label, so
+   * the file does not say which key it is for.
+   */
+  unnamedRecipients: string[];
   /** undefined when there is no rule to compare with. */
   matchesConfig?: boolean;
   configProblem?: string;
@@ -208,6 +215,7 @@ export async function sopsStatus(input: Buffer | string, opts: StatusOptions = {
     canDecrypt: false,
     missingRecipients: [],
     extraRecipients: [],
+    unnamedRecipients: ageRecipientsOf(metadata).filter((r) => !isAgeRecipient(r) && !r.startsWith("ssh-")),
   };
   const identities = opts.identities ?? findAgeIdentities().identities;
   try {

@@ -183,6 +183,31 @@ describe("each directory once", () => {
   });
 });
 
+describe("copies of applied Kustomizations", () => {
+  it("an app's ks.yaml left in archive/ with the name and path of the one a cluster applies is no cluster", () => {
+    // Stormcargo/k8s-gitops: archive/node-feature-discovery/ks.yaml (the app and its rules, the
+    // source under its old name) beside kubernetes/apps/kube-system/node-feature-discovery/ks.yaml.
+    const app = (source: string) =>
+      [
+        ks("nfd", "  path: ./apps/nfd/app\n").replace("name: flux-system", `name: ${source}`),
+        ks("nfd-rules", "  path: ./apps/nfd/rules\n").replace("name: flux-system", `name: ${source}`),
+      ].join("---\n");
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/apps.yaml": ks("apps", "  path: ./apps\n"),
+      "apps/kustomization.yaml": "resources: [nfd/ks.yaml]\n",
+      "apps/nfd/ks.yaml": app("flux-system"),
+      "apps/nfd/app/cm.yaml": cm("nfd"),
+      "apps/nfd/rules/cm.yaml": cm("nfd-rules"),
+      "archive/nfd/ks.yaml": app("home-kubernetes"),
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContain(
+      "Flux Kustomizations flux-system/nfd, flux-system/nfd-rules in archive/nfd are copies of what a cluster applies from apps/nfd/ks.yaml (the same name and path): a copy left behind (an archive), not a cluster",
+    );
+  });
+});
+
 describe("sync files that cannot be read", () => {
   it("are errors; the cluster keeps its directory (made-up root), its sub-folders are not clusters", () => {
     const p = load({
@@ -200,6 +225,21 @@ describe("sync files that cannot be read", () => {
     // and apps/ and infra/ inside it are not clusters of their own.
     expect(statuses(p)).toEqual(["prod flux-system/flux-system failed"]);
     expect(p.discovery!.notes).toEqual([]);
+  });
+
+  it("are only files that define a source: an app's broken ks.yaml, whose sourceRef names one, is none", () => {
+    // Stormcargo/k8s-gitops: archive/goldilocks/ks.yaml lost a key (`  : 1m`); its
+    // `sourceRef: {kind: GitRepository}` made it a sync file, and archive/goldilocks a cluster
+    // failing on a file nothing applies.
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/apps.yaml": ks("apps", "  path: ./apps\n"),
+      "apps/cm.yaml": cm("a"),
+      "archive/goldilocks/ks.yaml": `${ks("goldilocks", "  path: ./archive/goldilocks/app\n")}  : 1m\n`,
+      "archive/goldilocks/app/cm.yaml": cm("goldilocks"),
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    expect(platformErrors(p)).toEqual([]);
   });
 });
 

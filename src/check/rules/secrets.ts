@@ -20,7 +20,7 @@ import {
 } from "../../platform/decrypt.js";
 import { isCoreSecret } from "../../platform/masking.js";
 import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../../platform/model.js";
-import { holdsEncryptedValue } from "../../sops/index.js";
+import { holdsEncryptedValue, isAgeRecipient } from "../../sops/index.js";
 import { parseYaml, parseYamlDocuments } from "../../yaml/index.js";
 import type { Rule, RuleContext, RuleFinding } from "../types.js";
 import { groupByPlace, someOf } from "./places.js";
@@ -101,12 +101,28 @@ function isImageReference(key: string, text: string): boolean {
   );
 }
 
+/**
+ * Where a VolSync mover's restic or kopia repository is (`s3:http://minio:9000/restic/app`), its
+ * password and keys beside it: a location, nothing secret unless a password is written into it
+ * (`rest:https://user:pass@host/`).
+ */
+const BACKUP_REPOSITORY_KEYS = new Set(["RESTIC_REPOSITORY", "KOPIA_REPOSITORY"]);
+
+function isBackupRepositoryLocation(key: string, text: string): boolean {
+  return BACKUP_REPOSITORY_KEYS.has(key) && !/\/\/[^/@\s]*:[^/@\s]*@/.test(text);
+}
+
 function holdsNoSecret(doc: YamlMap): boolean {
   const plain = isMap(doc.stringData) ? Object.entries(doc.stringData) : [];
   const encoded = isMap(doc.data) ? Object.entries(doc.data) : [];
+  // An empty value is a placeholder that something else fills (an ExternalSecret, an operator).
   const open = (key: string, v: YamlValue, text: () => string) =>
     typeof v === "string" &&
-    (VARIABLE.test(v) || isPublicKeyMaterial(text()) || isImageReference(key, text()));
+    (v === "" ||
+      VARIABLE.test(v) ||
+      isPublicKeyMaterial(text()) ||
+      isImageReference(key, text()) ||
+      isBackupRepositoryLocation(key, text()));
   return (
     plain.length + encoded.length > 0 &&
     plain.every(([k, v]) => open(k, v, () => v as string)) &&
@@ -252,9 +268,12 @@ function generatedSource(
   if (strings(entry.literals).length > 0) return { plain: "from secretGenerator literals", line };
   const files = generatorInputs(kfile, entry);
   // An input that lost its sops metadata is not in the clear: sops-metadata-missing says it.
+  // A certificate or public key file is public, as it is written into a Secret (holdsNoSecret).
   const plain = files.filter(({ file, format }) => {
     const b = read(file);
-    return b !== undefined && !hasSopsMarker(b, format) && !holdsEncryptedValue(b.toString("utf8"));
+    if (b === undefined || hasSopsMarker(b, format)) return false;
+    const text = b.toString("utf8");
+    return !holdsEncryptedValue(text) && !isPublicKeyMaterial(text);
   });
   if (plain.length === 0) return {};
   return { plain: `from unencrypted secretGenerator input ${plain.map((f) => f.p).join(", ")}`, line };
@@ -264,7 +283,7 @@ const secretNotEncrypted: Rule = {
   id: "secret-not-encrypted",
   defaultSeverity: "error",
   description: "A Secret kept in Git must be SOPS-encrypted",
-  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenSSH public keys, or a container image reference under a key naming an image (an upstream operator's sidecar image) holds nothing secret and is not reported.",
+  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenSSH public keys, a container image reference under a key naming an image (an upstream operator's sidecar image), an empty value (a placeholder another controller fills), or a restic/kopia repository location (`RESTIC_REPOSITORY`, `KOPIA_REPOSITORY`) with no password in it holds nothing secret and is not reported.",
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();
@@ -349,21 +368,33 @@ const sopsRecipientsMismatch: Rule = {
   id: "sops-recipients-mismatch",
   defaultSeverity: "error",
   description: "A SOPS file's recipients must be the ones .sops.yaml requires for its path",
-  help: "A missing recipient means that environment's key cannot decrypt the file (Flux fails to reconcile): an error. A stale one means a retired key still can: a warning when it is the only difference (an error with --strict). Run `slipway secrets updatekeys FILE`.",
+  help: "A missing recipient means that environment's key cannot decrypt the file (Flux fails to reconcile): an error. A stale one means a retired key still can: a warning when it is the only difference (an error with --strict). So is a missing age key when an age entry of the file names no key (its label scrubbed by a history rewrite): sops decrypts by the entry, not its label, and the file does not say whose it is. Run `slipway secrets updatekeys FILE`.",
   run(ctx: RuleContext) {
     for (const f of platformSecrets(ctx.platform)?.files ?? []) {
       const s = f.status;
       if (s?.matchesConfig !== false) continue;
       const parts: string[] = [];
+      // An age entry whose label was scrubbed may be for any missing age key: sops decrypts with
+      // its stanza, not its label (kreativmonkey's files after a history rewrite).
+      const unnamed = s.unnamedRecipients;
+      const unknown =
+        s.missingRecipients.length > 0 &&
+        unnamed.length > 0 &&
+        s.missingRecipients.every(isAgeRecipient) &&
+        s.missingRecipients.length <= unnamed.length;
       if (s.missingRecipients.length > 0)
-        parts.push(`missing ${s.missingRecipients.join(", ")} (that key cannot decrypt it)`);
-      if (s.extraRecipients.length > 0)
-        parts.push(`stale ${s.extraRecipients.join(", ")} (no longer in .sops.yaml)`);
+        parts.push(
+          unknown
+            ? `missing ${s.missingRecipients.join(", ")} by name, but its age ${unnamed.length === 1 ? "entry names" : "entries name"} no key (${[...new Set(unnamed)].join(", ")}), and whether that is ${s.missingRecipients.length === 1 ? "this key" : "these keys"} the file does not say`
+            : `missing ${s.missingRecipients.join(", ")} (that key cannot decrypt it)`,
+        );
+      const stale = unknown ? s.extraRecipients.filter((r) => !unnamed.includes(r)) : s.extraRecipients;
+      if (stale.length > 0) parts.push(`stale ${stale.join(", ")} (no longer in .sops.yaml)`);
       const text = read(ctx.platform, f.file);
       // Only stale recipients: every key .sops.yaml names still decrypts the file, so nothing
       // fails; a retired key can still read it (tvories' two PGP keys), hygiene to fix, a warning
-      // unless --strict.
-      const staleOnly = s.missingRecipients.length === 0 && !ctx.strict;
+      // unless --strict. An unnamed entry that may be the missing key is no known failure either.
+      const staleOnly = (s.missingRecipients.length === 0 || unknown) && !ctx.strict;
       ctx.report({
         message: `${f.file}: recipients differ from .sops.yaml: ${parts.join("; ")}; run 'slipway secrets updatekeys ${f.file}'`,
         ...(staleOnly ? { severity: "warning" as const } : {}),

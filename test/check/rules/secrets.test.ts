@@ -120,6 +120,25 @@ stringData:
     ]);
   });
 
+  it("secret-not-encrypted: a secretGenerator input that is a certificate is public (glotzerhotze's vault-ca.crt); a key beside it is not", async () => {
+    const cert =
+      "-----BEGIN CERTIFICATE-----\nMIICozCCAiigAwIBAgIUEYDo\nGF/r2MGE9j4Hk==\n-----END CERTIFICATE-----\n";
+    const key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEogIBAAKCAQEAyhw0AVRy\n-----END RSA PRIVATE KEY-----\n";
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "namespace: app\nsecretGenerator:\n  - name: ca\n    files: [ca/ca.crt]\n  - name: pair\n    files: [ca/tls.crt, ca/tls.key]\n",
+      "app/ca/ca.crt": cert,
+      "app/ca/tls.crt": cert,
+      "app/ca/tls.key": key,
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^Secret app\/pair-\w+ is generated from unencrypted secretGenerator input ca\/tls.key:/,
+      ),
+    ]);
+  });
+
   it("secret-not-encrypted: an image reference under an image key is public (cloudnative-pg's barman plugin manifest); a password or an image under another key is not", async () => {
     const doc = (name: string, body: string) =>
       `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\n${body}`;
@@ -146,6 +165,36 @@ stringData:
       "mixed",
       "other-key",
       "untagged",
+    ]);
+  });
+
+  it("secret-not-encrypted: a restic repository's location beside its credentials from variables holds no secret (wrmilling's volsync Secrets); one with a password in it does", async () => {
+    const doc = (name: string, repository: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\nstringData:\n  RESTIC_REPOSITORY: "${repository}"\n  RESTIC_PASSWORD: \${SECRET_RESTIC_PASSWORD}\n  AWS_SECRET_ACCESS_KEY: \${SECRET_MINIO_SECRET_KEY}\n`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [s3.yaml, rest.yaml, password.yaml]\n",
+      "app/s3.yaml": doc("s3", "s3:http://minio.kube-system.svc:9000/restic/app"),
+      "app/rest.yaml": doc("rest", "rest:https://backup@rest.example.org:8000/app"),
+      "app/password.yaml": doc("password", "rest:https://backup:hunter2@rest.example.org:8000/app"),
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.resource?.name)).toEqual([
+      "password",
+    ]);
+  });
+
+  it("secret-not-encrypted: empty values are placeholders another controller fills (geoffdavis' cilium-bgp-auth), nothing in the clear", async () => {
+    const doc = (name: string, body: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\n${body}`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [data.yaml, string.yaml, filled.yaml]\n",
+      "app/data.yaml": doc("data", 'data:\n  password: ""\n'),
+      "app/string.yaml": doc("string", 'stringData:\n  token: ""\n  url: ${URL}\n'),
+      "app/filled.yaml": doc("filled", 'stringData:\n  token: ""\n  password: hunter2\n'),
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.resource?.name)).toEqual([
+      "filled",
     ]);
   });
 
@@ -198,6 +247,32 @@ stringData:
     ]);
   });
 
+  it("sops-recipients-mismatch: an age entry whose label a history rewrite scrubbed may be the missing key: a warning that says so, not 'cannot decrypt'", async () => {
+    // kreativmonkey/homelab-gitops: `recipient: REMOVED_BY_HISTORY_REWRITE` in 66 files whose
+    // .sops.yaml names the cluster's key; sops decrypts by the entry's stanza, not its label.
+    const scrubbed = encForProd.replace(`recipient: ${PROD}`, "recipient: REMOVED_BY_HISTORY_REWRITE");
+    expect(scrubbed).not.toBe(encForProd);
+    const findings = await check({
+      ".sops.yaml": `creation_rules:\n  - path_regex: prod/.*\n    age: ${PROD}\n  - path_regex: both/.*\n    age: ${DEV},${PROD}\n`,
+      "prod/s.yaml": scrubbed,
+      "both/s.yaml": scrubbed,
+    });
+    const mine = findings.filter((f) => f.rule === "sops-recipients-mismatch");
+    expect(mine.map((f) => [f.file, f.severity, f.message])).toEqual([
+      // Two keys missing, one unnamed entry: one of them cannot decrypt it, whichever it is.
+      [
+        "both/s.yaml",
+        "error",
+        `both/s.yaml: recipients differ from .sops.yaml: missing ${DEV}, ${PROD} (that key cannot decrypt it); stale REMOVED_BY_HISTORY_REWRITE (no longer in .sops.yaml); run 'slipway secrets updatekeys both/s.yaml'`,
+      ],
+      [
+        "prod/s.yaml",
+        "warning",
+        `prod/s.yaml: recipients differ from .sops.yaml: missing ${PROD} by name, but its age entry names no key (REMOVED_BY_HISTORY_REWRITE), and whether that is this key the file does not say; run 'slipway secrets updatekeys prod/s.yaml'`,
+      ],
+    ]);
+  });
+
   it("flux-decryption-missing: encrypted objects applied without spec.decryption", async () => {
     const findings = await check({
       "clusters/c/app.yaml": ks("app", "./app"),
@@ -216,6 +291,25 @@ stringData:
     );
     expect(mine[0]!.message).toContain("(app/s.yaml:1)");
     expect(mine[0]!.message).not.toContain("hunter2");
+  });
+
+  it("flux-decryption-missing: a root that the bootstrap outside the repository makes is not said to lack decryption", async () => {
+    // xunholy/k8s-gitops: kubernetes/clusters/cluster-00 holds top-level Kustomizations and SOPS
+    // Secrets; its FluxInstance (chart values, an OCI artifact) patches decryption into
+    // flux-system. Slipway makes that root up; the repository does not say what it decrypts.
+    const root = tempTree({
+      "clusters/c/apps.yaml": ks("apps", "./app", DECRYPTION),
+      "clusters/c/other.yaml": ks("other", "./app", DECRYPTION),
+      "clusters/c/cluster-secrets.yaml": encForDev,
+      "app/kustomization.yaml": "resources: [s.yaml]\n",
+      "app/s.yaml": encForBoth,
+    });
+    const { platform } = await loadPlatformWithSecrets(root, { identities });
+    expect(
+      platform.clusters.map((c) => [c.name, c.kustomizations[0]!.id, c.kustomizations[0]!.status]),
+    ).toEqual([["c", "flux-system/flux-system", "rendered"]]);
+    const mine = runCheck(platform, { rules }).findings.filter((f) => f.rule === "flux-decryption-missing");
+    expect(mine).toEqual([]);
   });
 
   it("flux-decryption-missing: a plain kustomize stack is not called a Flux Kustomization", async () => {
