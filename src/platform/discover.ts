@@ -21,6 +21,7 @@ import type { FileSystem } from "../fs/filesystem.js";
 import { isMap } from "../kustomize/types.js";
 import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
+import { patchInstanceRoot } from "./instance-patches.js";
 import { inItsNamespace, resolveSyncPath } from "./instance-sync-path.js";
 import { KustomizationTexts } from "./kustomization-texts.js";
 import {
@@ -269,6 +270,8 @@ function instanceCluster(
   dir: string,
   reason: string,
 ): DiscoveredCluster {
+  const patched = patchInstanceRoot(instanceRoot(sync, syncPath), sync.patches ?? []);
+  const root = "object" in patched ? patched.object : instanceRoot(sync, syncPath);
   return {
     name: "",
     path: dir,
@@ -276,7 +279,7 @@ function instanceCluster(
     discoveredBy: "flux-instance",
     mode: "flux",
     variables: {},
-    root: { object: instanceRoot(sync, syncPath), at: sync.at },
+    root: { object: root, at: sync.at },
     rootFromInstance: true,
     origin: sync.at,
     reason,
@@ -288,7 +291,16 @@ function instanceCluster(
         ref: sync.ref,
       },
     ),
-    errors: [],
+    errors:
+      "error" in patched
+        ? [
+            {
+              message: `${sync.via === "FluxInstance" ? `FluxInstance ${sync.holder}` : `the FluxInstance of HelmRelease ${sync.holder}`}: its kustomize patches for the sync Kustomization ${sync.namespace}/${sync.name} do not apply (flux-operator fails to build the instance): ${patched.error}`,
+              file: sync.at.file,
+              line: sync.at.line,
+            },
+          ]
+        : [],
   };
 }
 

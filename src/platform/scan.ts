@@ -13,7 +13,7 @@ import { joinName, relativePath } from "../fs/posix-path.js";
 import { cloneValue } from "../kustomize/clone.js";
 import { kustomizationFileNames } from "../kustomize/kustomization.js";
 import { parseResourceFile } from "../kustomize/target.js";
-import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import {
   groupOf,
   isFluxKustomization,
@@ -54,6 +54,11 @@ export interface InstanceSync {
   url: string;
   /** `sync.ref` as written (`refs/heads/main`), "" when absent. */
   ref: string;
+  /**
+   * `spec.kustomize.patches` (the chart's `instance.kustomize.patches`): flux-operator applies
+   * them to the sync objects as to the controllers (a `decryption` for the sync Kustomization).
+   */
+  patches?: YamlValue[];
   at: SourceLocation;
 }
 
@@ -450,9 +455,11 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
   let sync: YamlMap | undefined;
   let via: InstanceSync["via"];
   let namespace: string;
+  let kustomize: YamlValue | undefined;
   if (obj.kind === "FluxInstance" && groupOf(obj) === OPERATOR_GROUP) {
     const s = specOf(obj).sync;
     sync = isMap(s) ? s : undefined;
+    kustomize = specOf(obj).kustomize;
     via = "FluxInstance";
     namespace = metaString(obj, "namespace");
   } else if (isHelmRelease(obj)) {
@@ -460,6 +467,7 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
     const values = isMap(spec.values) ? spec.values : undefined;
     const instance = values && isMap(values.instance) ? values.instance : undefined;
     sync = instance && isMap(instance.sync) ? instance.sync : undefined;
+    kustomize = instance?.kustomize;
     via = "HelmRelease";
     namespace = stringField(spec, "targetNamespace") || metaString(obj, "namespace");
   } else {
@@ -483,6 +491,9 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
     path: syncPath,
     url: stringField(sync, "url"),
     ref: stringField(sync, "ref"),
+    ...(isMap(kustomize) && Array.isArray(kustomize.patches) && kustomize.patches.length > 0
+      ? { patches: cloneValue(kustomize.patches) as YamlValue[] }
+      : {}),
     at,
   };
 }

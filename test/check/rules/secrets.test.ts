@@ -312,6 +312,49 @@ stringData:
     expect(mine).toEqual([]);
   });
 
+  it("flux-decryption-missing: a FluxInstance's kustomize patches give its sync Kustomization decryption, as flux-operator builds it", async () => {
+    // emerconn/fleet-infra's FluxInstance patches only its Deployments: its sync Kustomization has
+    // no decryption and Flux applies none of it. A patch of kind Kustomization (onedr0p's values
+    // add `decryption` so) is applied to the sync Kustomization by flux-operator.
+    const instance = (patches: string) => `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: "2.7.x", registry: ghcr.io/fluxcd}
+  sync: {kind: GitRepository, url: "https://github.com/example/fleet.git", ref: refs/heads/main, path: clusters/c}
+  kustomize:
+    patches:
+${patches}`;
+    const deployments =
+      "      - target: {kind: Deployment}\n        patch: |\n          - op: add\n            path: /spec/template/spec/nodeSelector\n            value: {role: control-plane}\n";
+    const decryption =
+      "      - target: {kind: Kustomization}\n        patch: |\n          - op: add\n            path: /spec/decryption\n            value: {provider: sops, secretRef: {name: sops-age}}\n";
+    const broken =
+      "      - target: {kind: Kustomization}\n        patch: |\n          - op: replace\n            path: /spec/nothere/x\n            value: 1\n";
+    const load = async (patches: string) => {
+      const root = tempTree({
+        "bootstrap/flux-instance.yaml": instance(patches),
+        "clusters/c/kustomization.yaml": "resources: [secret.yaml, cm.yaml]\n",
+        "clusters/c/secret.yaml": encForDev,
+        "clusters/c/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: apps}\n",
+      });
+      const { platform } = await loadPlatformWithSecrets(root, { identities });
+      return runCheck(platform, { rules: allRules }).findings.filter(
+        (f) => f.rule === "flux-decryption-missing" || f.rule === "render-error",
+      );
+    };
+    expect((await load(deployments)).map((f) => f.rule)).toEqual(["flux-decryption-missing"]);
+    expect(await load(decryption + deployments)).toEqual([]);
+    const failed = await load(broken);
+    expect(failed.map((f) => [f.rule, f.file])).toContainEqual([
+      "render-error",
+      "bootstrap/flux-instance.yaml",
+    ]);
+    expect(failed.find((f) => f.rule === "render-error")!.message).toContain(
+      "FluxInstance flux-system/flux: its kustomize patches for the sync Kustomization flux-system/flux-system do not apply",
+    );
+  });
+
   it("flux-decryption-missing: a plain kustomize stack is not called a Flux Kustomization", async () => {
     const root = tempTree({
       "stacks/prod/kustomization.yaml": "resources: [s.yaml]\n",
