@@ -14,7 +14,7 @@ import { BUILTINS } from "../../../src/helm/template/builtins.js";
 import { TemplateError } from "../../../src/helm/template/errors.js";
 import type { Tree } from "../../../src/helm/template/node.js";
 import { type ParseOptions, parseText } from "../../../src/helm/template/parse.js";
-import { requires } from "../../support/env.js";
+import { hasShared, requires } from "../../support/env.js";
 import { corpus } from "../corpus.js";
 import { parseText as frozenParseText } from "./frozen-parser/parse.js";
 
@@ -110,7 +110,8 @@ function edits(text: string, spread = 4): string[] {
 }
 
 describe.runIf(requires("shared"))("the parser against its frozen predecessor", () => {
-  const files = templateFiles(path.join(corpus, "charts"));
+  // A skipped describe's body still runs to collect its tests: no ../shared, nothing to list.
+  const files = hasShared ? templateFiles(path.join(corpus, "charts")) : [];
 
   it("finds the conformance corpus's template files", () => {
     expect(files.length).toBeGreaterThan(500);
