@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { RenderCache } from "../../src/cache/store.js";
 import { runHelmTemplate, type TemplateIO } from "../../src/cli/helm.js";
@@ -80,4 +80,14 @@ function firstDifference(expected: string, actual: string): string {
     }
   }
   return "output differs";
+}
+
+/** Every file under a `templates/` directory below `dir` (the charts' template files). */
+export function templateFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir)) {
+    const abs = path.join(dir, e);
+    if (statSync(abs).isDirectory()) templateFiles(abs, out);
+    else if (abs.includes(`${path.sep}templates${path.sep}`)) out.push(abs);
+  }
+  return out;
 }

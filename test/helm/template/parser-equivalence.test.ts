@@ -6,7 +6,7 @@
  * parentheses, the same trees or the same error (message, file, line). The trees are what
  * tree-codec.ts persists and the executor walks, so any change of the parser's output fails here.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultFuncs } from "../../../src/helm/default-funcs.js";
@@ -15,7 +15,7 @@ import { TemplateError } from "../../../src/helm/template/errors.js";
 import type { Tree } from "../../../src/helm/template/node.js";
 import { type ParseOptions, parseText } from "../../../src/helm/template/parse.js";
 import { hasShared, requires } from "../../support/env.js";
-import { corpus } from "../corpus.js";
+import { corpus, templateFiles } from "../corpus.js";
 import { parseText as frozenParseText } from "./frozen-parser/parse.js";
 
 const funcs = defaultFuncs({});
@@ -72,15 +72,6 @@ function expectSameParse(
   const now = outcome(parseText, name, text, opts, has);
   expect(now).toEqual(outcome(frozenParseText, name, text, opts, has));
   return now;
-}
-
-function templateFiles(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir)) {
-    const abs = path.join(dir, e);
-    if (statSync(abs).isDirectory()) templateFiles(abs, out);
-    else if (abs.includes(`${path.sep}templates${path.sep}`)) out.push(abs);
-  }
-  return out;
 }
 
 /**

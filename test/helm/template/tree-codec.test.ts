@@ -4,7 +4,7 @@
  * field, every node's tree), and data that is not an encoding (hand-made, truncated, or a valid
  * encoding with a word changed) is refused with TreeDecodeError or decodes, never anything else.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultFuncs } from "../../../src/helm/default-funcs.js";
@@ -12,7 +12,7 @@ import type { BranchNode, Node, Tree } from "../../../src/helm/template/node.js"
 import { parseText } from "../../../src/helm/template/parse.js";
 import { decodeParses, encodeParses, TreeDecodeError } from "../../../src/helm/template/tree-codec.js";
 import { requires } from "../../support/env.js";
-import { corpus } from "../corpus.js";
+import { corpus, templateFiles } from "../corpus.js";
 
 const funcs = defaultFuncs({});
 const BUILTINS = [
@@ -105,15 +105,6 @@ function checkOwner(n: Node | null, tr: Tree): void {
       for (const x of v) if (x && typeof x === "object" && "type" in x) checkOwner(x as Node, tr);
     if (v && typeof v === "object" && "type" in v && v !== tr) checkOwner(v as Node, tr);
   }
-}
-
-function templateFiles(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir)) {
-    const abs = path.join(dir, e);
-    if (statSync(abs).isDirectory()) templateFiles(abs, out);
-    else if (abs.includes(`${path.sep}templates${path.sep}`)) out.push(abs);
-  }
-  return out;
 }
 
 describe("tree codec", () => {
