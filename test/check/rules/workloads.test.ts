@@ -1134,6 +1134,25 @@ describe("a Service a release named after it makes, whose chart is not cached, i
     expect(found(named("gitea", notCached))).toEqual(["warning", "warning"]);
     expect(found(named("forgejo", notCached), true)).toEqual(["error", "error"]);
   });
+  it("the severity follows the release the message names, of two the selector names", () => {
+    // Both releases are named by a selector value; the one whose name starts the Service's is
+    // named in the message, and it decides the severity (a failed render gives a warning).
+    const twoNamed: KObject = {
+      ...service,
+      spec: { selector: { "app.kubernetes.io/part-of": "gitea", "app.kubernetes.io/instance": "forgejo" } },
+    };
+    const seen = (releases: HelmReleaseInfo[]) =>
+      runRule(
+        rule("service-selector-matches"),
+        platformOf([cluster("prod", [ks("flux-system/apps", [res(twoNamed)])], releases)]),
+      ).map((f) => [f.severity, /from HelmRelease apps\/(\w+),/.exec(f.message)?.[1]]);
+    expect(seen([named("gitea", { status: "failed" }), named("forgejo", notCached)])).toEqual([
+      ["info", "forgejo"],
+    ]);
+    expect(seen([named("gitea", notCached), named("forgejo", { status: "failed" })])).toEqual([
+      ["warning", "forgejo"],
+    ]);
+  });
 });
 
 // ---- namespace-exists --------------------------------------------------------------------

@@ -5,7 +5,7 @@ import type { RenderedResource } from "../../../platform/model.js";
 import type { FieldPath, Rule, RuleContext } from "../../types.js";
 import { describe, getPath, groupOf, isKind, kindOf, nameOf, namespaceOf } from "./objects.js";
 import { applyScopes } from "./scopes.js";
-import { severityGiven, uncachedNamedRelease, unseenProducer } from "./unseen.js";
+import { severityGiven, unseenProducer } from "./unseen.js";
 
 const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
 
@@ -82,12 +82,8 @@ function run(ctx: RuleContext): void {
       for (const ref of backendsOf(r)) {
         if (services.has(`${ref.namespace}/${ref.name}`)) continue;
         const producer = unseenProducer(scope, ref.namespace, ref.name);
-        const severity = severityGiven(
-          producer,
-          ctx.strict,
-          uncachedNamedRelease(scope, ref.namespace, ref.name),
-        );
-        const maybe = producer ? ` (it may come from ${producer})` : "";
+        const severity = severityGiven(producer, ctx.strict);
+        const maybe = producer ? ` (it may come from ${producer.text})` : "";
         ctx.report({
           message: `${describe(r)}: backend Service ${ref.namespace}/${ref.name} does not exist in ${scope.label}${maybe}`,
           resource: r,

@@ -13,7 +13,7 @@ import {
 } from "./objects.js";
 import { type PodLabels, podLabelsOf, podSelectorMismatches, scaledTargets } from "./pod-labels.js";
 import { applyScopes } from "./scopes.js";
-import { selectedCustomResource, severityGiven, uncachedNamedRelease, unseenProducer } from "./unseen.js";
+import { selectedCustomResource, severityGiven, unseenProducer } from "./unseen.js";
 
 interface Workload {
   resource: RenderedResource;
@@ -52,16 +52,12 @@ function run(ctx: RuleContext): void {
             .join(", ")})`
         : `; namespace ${ns} has no workloads`;
       const producer = unseenProducer(scope, ns, nameOf(service.object), selector);
-      const maybe = producer ? ` (pods may come from ${producer})` : "";
+      const maybe = producer ? ` (pods may come from ${producer.text})` : "";
       // A custom resource the selector names by name and kind makes these pods (an operator's
       // Alertmanager, Prometheus, database Cluster): said, but no problem, --strict or not.
       const severity = selectedCustomResource(scope, ns, selector)
         ? "info"
-        : severityGiven(
-            producer,
-            ctx.strict,
-            uncachedNamedRelease(scope, ns, nameOf(service.object), selector),
-          );
+        : severityGiven(producer, ctx.strict);
       ctx.report({
         message: `Service ${ns}/${nameOf(service.object)} selects ${formatLabels(selector)} but no workload in namespace ${ns} of ${scope.label} has those pod labels${hint}${maybe}`,
         resource: service,

@@ -46,10 +46,20 @@ function isFluxGroup(group: string): boolean {
   return group.endsWith(".toolkit.fluxcd.io");
 }
 
+/** What may make a missing object: its description, and the release it names, if it names one. */
+export interface UnseenProducer {
+  /** The producer, ending with why Slipway cannot tell (for the finding's parenthesis). */
+  readonly text: string;
+  /**
+   * The unrendered HelmRelease named because a selector value or the missing object's name names
+   * it: charts name their objects after the release, so it most likely makes the object.
+   */
+  readonly namedRelease?: HelmReleaseInfo;
+}
+
 /**
- * The first thing in `namespace` of a scope that could create objects Slipway does not render,
- * as text ending with why Slipway cannot tell (for the finding's parenthesis). `selector`: what
- * a Service selects; a release or custom resource named by one of its values
+ * The first thing in `namespace` of a scope that could create objects Slipway does not render
+ * (see UnseenProducer). `selector`: what a Service selects; a release or custom resource named by one of its values
  * (`cnpg.io/cluster=postgres` and a CloudNativePG Cluster `postgres`) is the likelier producer,
  * so it is named first, as is one whose kind and name `missingName` holds (customResourceNamedBy),
  * after a release whose name starts it. A rendered HelmRelease's objects are in the scope
@@ -62,7 +72,7 @@ export function unseenProducer(
   namespace: string,
   missingName = "",
   selector: Readonly<Record<string, string>> = {},
-): string | undefined {
+): UnseenProducer | undefined {
   const selected = Object.values(selector);
   const inNamespace = scope.helmReleases.filter(
     (hr) => (stringAt(hr.object, ["spec", "targetNamespace"]) || hr.namespace) === namespace,
@@ -71,11 +81,24 @@ export function unseenProducer(
   // Charts name their objects after the release: prefer `forgejo-anubis` for a missing `forgejo-anubis-web`.
   releases.sort((a, b) => prefixLength(b.name, missingName) - prefixLength(a.name, missingName));
   const hr = releases[0];
-  const unrendered = (r: HelmReleaseInfo) =>
-    `HelmRelease ${r.namespace}/${r.name}, which Slipway does not render`;
-  const namedRelease = releases.find((r) => selected.includes(r.name));
-  if (namedRelease) return unrendered(namedRelease);
-  if (hr && prefixLength(hr.name, missingName) > 0) return unrendered(hr);
+  const namedRelease =
+    releases.find((r) => selected.includes(r.name)) ??
+    (hr && prefixLength(hr.name, missingName) > 0 ? hr : undefined);
+  if (namedRelease) return { text: unrendered(namedRelease), namedRelease };
+  const text = unseenOtherwise(scope, namespace, missingName, selector, hr, inNamespace);
+  return text === undefined ? undefined : { text };
+}
+
+/** unseenProducer when no unrendered release is named: operators, installers, unknown outputs. */
+function unseenOtherwise(
+  scope: ApplyScope,
+  namespace: string,
+  missingName: string,
+  selector: Readonly<Record<string, string>>,
+  hr: HelmReleaseInfo | undefined,
+  inNamespace: readonly HelmReleaseInfo[],
+): string | undefined {
+  const selected = Object.values(selector);
   const customResources = customResourcesIn(scope, namespace);
   const operatorMade = (r: RenderedResource) =>
     `${kindOf(r.object)} ${namespace}/${nameOf(r.object)}, whose operator makes objects Slipway does not render`;
@@ -100,6 +123,10 @@ export function unseenProducer(
     return `HelmRelease ${rendered.namespace}/${rendered.name}, rendered here without it (a chart can render differently against a live cluster)`;
   }
   return undefined;
+}
+
+function unrendered(r: HelmReleaseInfo): string {
+  return `HelmRelease ${r.namespace}/${r.name}, which Slipway does not render`;
 }
 
 function customResourcesIn(scope: ApplyScope, namespace: string): RenderedResource[] {
@@ -165,41 +192,15 @@ const INSTALLED_WITH_CLUSTER: Record<string, string> = {
 };
 
 /**
- * The unrendered HelmRelease of `namespace` that unseenProducer names first by name (the release
- * a selector value names, or one whose name starts the missing object's) when it is unrendered
- * only because its chart is not in the chart cache. Charts name their objects after the release:
- * the object most likely exists, and the finding can say no more than that until `slipway charts
- * pull` (which helmrelease-chart-not-cached asks for).
- */
-export function uncachedNamedRelease(
-  scope: ApplyScope,
-  namespace: string,
-  missingName = "",
-  selector: Readonly<Record<string, string>> = {},
-): HelmReleaseInfo | undefined {
-  const selected = Object.values(selector);
-  const releases = scope.helmReleases.filter(
-    (hr) =>
-      hr.status !== "rendered" &&
-      (stringAt(hr.object, ["spec", "targetNamespace"]) || hr.namespace) === namespace,
-  );
-  const named =
-    releases.find((r) => selected.includes(r.name)) ??
-    [...releases].sort((a, b) => prefixLength(b.name, missingName) - prefixLength(a.name, missingName))[0];
-  if (named === undefined || named.chartMissing === undefined) return undefined;
-  return selected.includes(named.name) || prefixLength(named.name, missingName) > 0 ? named : undefined;
-}
-
-/**
  * The severity of a "nothing in the platform provides it" finding: lenient when something unseen
- * might, and only information when it is a release named after the object whose chart is not
- * cached (uncachedNamedRelease): likely there, unknown until the chart is pulled.
+ * might, and only information when the producer is a release named after the object that is
+ * unrendered only because its chart is not in the chart cache: the object is likely there,
+ * unknown until `slipway charts pull` (which helmrelease-chart-not-cached asks for).
  */
 export function severityGiven(
-  producer: string | undefined,
+  producer: UnseenProducer | undefined,
   strict: boolean | undefined,
-  uncached?: HelmReleaseInfo,
 ): Severity | undefined {
   if (producer === undefined || strict) return undefined;
-  return uncached !== undefined ? "info" : "warning";
+  return producer.namedRelease?.chartMissing !== undefined ? "info" : "warning";
 }
