@@ -44,6 +44,12 @@ export interface NodeView {
    * when the model does not render HelmReleases (yet).
    */
   status: "rendered" | "failed" | "suspended" | "external" | "declared";
+  /**
+   * A rendered Kustomization whose render leaves out some of what Flux applies (a remote
+   * resource, an object whose identity is secret: its errors say which), so the page does not
+   * show it as wholly rendered.
+   */
+  partial?: true;
   /** Kustomizations: spec.path; HelmReleases: the chart name. */
   path?: string;
   /** Repository-relative directory that was built. */
@@ -100,6 +106,8 @@ export interface ClusterView {
     helmReleases: number;
     objects: number;
     failed: number;
+    /** Rendered in part (NodeView.partial). */
+    partial: number;
     suspended: number;
     external: number;
     errors: number;
@@ -180,6 +188,8 @@ export interface DashboardModel {
     helmReleases: number;
     objects: number;
     failed: number;
+    /** Kustomizations rendered in part (NodeView.partial). */
+    partial: number;
     errors: number;
     findings: SeverityCounts;
   };

@@ -8,12 +8,13 @@ import type { Finding } from "../check/types.js";
 import { analyzeGraph, type GraphAnalysis } from "../graph/index.js";
 import { isMap } from "../kustomize/types.js";
 import { graphNodes } from "../platform/index.js";
-import type {
-  Cluster,
-  FluxKustomization,
-  HelmReleaseInfo,
-  PlatformError,
-  RenderedResource,
+import {
+  type Cluster,
+  type FluxKustomization,
+  type HelmReleaseInfo,
+  isPartlyRendered,
+  type PlatformError,
+  type RenderedResource,
 } from "../platform/model.js";
 import type { ClusterView, ErrorView, FindingView, NodeView, SeverityCounts } from "./model.js";
 import type { Redactor } from "./redact.js";
@@ -143,6 +144,7 @@ export function clusterView(
       helmReleases: cluster.helmReleases.length,
       objects: cluster.kustomizations.reduce((n, k) => n + k.resources.length, 0) + helmObjects,
       failed: nodes.filter((n) => n.status === "failed").length,
+      partial: nodes.filter((n) => n.partial).length,
       suspended: nodes.filter((n) => n.status === "suspended").length,
       external: nodes.filter((n) => n.status === "external").length,
       errors: cluster.errors.length + cluster.kustomizations.reduce((n, k) => n + k.errors.length, 0),
@@ -192,6 +194,7 @@ function kustomizationNode(
     ...place(id),
     fingerprint: fingerprint(redact, k.object, k.status, k.errors, k.resources),
   };
+  if (isPartlyRendered(k)) node.partial = true;
   if (k.dir !== undefined) node.dir = k.dir;
   if (k.definedAt) node.definedAt = where(k.definedAt);
   if (k.appliedBy) node.appliedBy = applierNodeId(k.appliedBy);

@@ -91,6 +91,7 @@ export class DashboardSnapshot {
         helmReleases: clusters.reduce((n, c) => n + c.counts.helmReleases, 0),
         objects: clusters.reduce((n, c) => n + c.counts.objects, 0),
         failed: clusters.reduce((n, c) => n + c.counts.failed, 0),
+        partial: clusters.reduce((n, c) => n + c.counts.partial, 0),
         errors: errors.length,
         findings: counts,
       },

@@ -218,6 +218,31 @@ describe.runIf(requiresChromium())("dashboard in a browser", () => {
     expect(requests).toEqual([]);
     await offline.close();
   });
+
+  // Last: it leaves the staging backend rendered in part for good.
+  it("a Kustomization rendered without its remote resource says 'rendered in part', not 'rendered'", async () => {
+    await page.goto(url);
+    await page.locator(".status[data-generation]").waitFor();
+    const generation = Number(await page.locator(".status").getAttribute("data-generation"));
+    const file = path.join(dir, "apps/backend/overlays/staging/kustomization.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "resources:\n",
+        "resources:\n  - https://raw.githubusercontent.com/example/repo/main/extra.yaml\n",
+      ),
+    );
+    await page.waitForFunction(
+      (g) => Number(document.querySelector(".status")?.getAttribute("data-generation")) > g,
+      generation,
+      { timeout: 60_000 },
+    );
+    const row = page.locator('section[data-cluster="staging"] tr', { hasText: "flux-system/backend" });
+    expect(await row.locator(".pill.st-partial").textContent()).toBe("rendered in part");
+    expect(Number(await page.locator('[data-card="Rendered in part"] .card-value').textContent())).toBe(1);
+    await page.goto(`${url}#/graph/staging`);
+    await page.locator('g.node.st-partial[data-node-id="Kustomization/flux-system/backend"]').waitFor();
+  });
 });
 
 /** The lowest contrast ratio between any visible text and the background behind it. */

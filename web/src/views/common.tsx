@@ -46,8 +46,16 @@ const STATUS_TEXT: Record<NodeView["status"], string> = {
   declared: "not rendered",
 };
 
-export function StatusPill({ status }: { status: NodeView["status"] }) {
-  return <span class={`pill st-${status}`}>{STATUS_TEXT[status]}</span>;
+/** A node's status; a Kustomization rendered without part of what Flux applies says so. */
+export function StatusPill({ node }: { node: Pick<NodeView, "status" | "partial"> }) {
+  if (node.partial) {
+    return (
+      <span class="pill st-partial" title="part of what Flux applies is left out: see its errors">
+        rendered in part
+      </span>
+    );
+  }
+  return <span class={`pill st-${node.status}`}>{STATUS_TEXT[node.status]}</span>;
 }
 
 export function nodeHref(cluster: string, id: string): string {

@@ -300,6 +300,7 @@ function GraphNode(props: {
     "node",
     `k-${n.kind}`,
     `st-${n.status}`,
+    n.partial ? "st-partial" : "",
     n.critical ? "critical" : "",
     n.blocked ? "blocked" : "",
     props.selected ? "selected" : "",

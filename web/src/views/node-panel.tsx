@@ -58,7 +58,7 @@ export function NodePanel(props: {
         <dl class="facts">
           <dt>Status</dt>
           <dd>
-            <StatusPill status={node.status} />
+            <StatusPill node={node} />
             {node.blocked ? <span class="pill st-failed">blocked: {node.blocked}</span> : null}
             {node.critical ? <span class="pill crit">critical path</span> : null}
           </dd>

@@ -15,6 +15,7 @@ export function OverviewView({ model }: { model: DashboardModel }) {
         <Card label="HelmReleases" value={s.helmReleases} />
         <Card label="Objects rendered" value={s.objects} />
         <Card label="Failed" value={s.failed} tone={s.failed > 0 ? "bad" : "good"} />
+        {s.partial > 0 ? <Card label="Rendered in part" value={s.partial} tone="warn" /> : null}
         <Card
           label="Error findings"
           value={s.findings.error}
@@ -84,7 +85,7 @@ export function OverviewView({ model }: { model: DashboardModel }) {
                           {n.errors.length > 0 ? <div class="err-line">{n.errors[0]!.message}</div> : null}
                         </th>
                         <td>
-                          <StatusPill status={n.status} />
+                          <StatusPill node={n} />
                         </td>
                         <td class="mono">
                           {n.helm
