@@ -63,11 +63,6 @@ export interface DiscoveredCluster {
   rootEvidence?: "bootstrap" | "listed" | "several documents";
   /** Problems in what defines the cluster (an unreadable sync file). */
   errors: PlatformError[];
-  /**
-   * The FluxInstance (or flux-instance HelmRelease) the cluster was found by: what says which Flux
-   * runs there when the instance itself is not rendered (its chart is not in the chart cache).
-   */
-  instance?: { version?: string; at: SourceLocation };
 }
 
 const FLUX_SYSTEM: ObjectRef = { kind: "GitRepository", namespace: "flux-system", name: "flux-system" };
@@ -288,7 +283,6 @@ function instanceCluster(
     rootFromInstance: true,
     origin: sync.at,
     reason,
-    instance: { ...(sync.version ? { version: sync.version } : {}), at: sync.at },
     localSources: withSameRepository(
       scan,
       [{ kind: sync.kind, namespace: sync.namespace, name: sync.name }],

@@ -15,7 +15,6 @@ import { SlipwayError } from "../errors.js";
 import { postBuildSettings, StrictSubstitutionError, type VariableSourceRef } from "../flux/postbuild.js";
 import {
   type ControllerProfile,
-  type DetectedFlux,
   detectFlux,
   resolveProfile,
   strictSubstitutionReason,
@@ -525,7 +524,7 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
   const provisional = resolveProfile(configured, undefined);
   const { cluster: first, converge } = renderFluxWith(ctx, d, provisional, Convergence.probe());
   // The rendered resources themselves (each has its object and source): no copy of each.
-  const detected = withDiscoveredInstance(detectFlux(first.kustomizations.flatMap((k) => k.resources)), d);
+  const detected = detectFlux(first.kustomizations.flatMap((k) => k.resources));
   const profile = resolveProfile(configured, detected);
   const strictOf = (p: ControllerProfile) => ctx.strict ?? p.featureGates.StrictPostBuildSubstitutions!;
   const externalOf = (p: ControllerProfile) =>
@@ -536,24 +535,6 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
     return first;
   }
   return renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again()).cluster;
-}
-
-/**
- * What the cluster's rendered objects say about its Flux, or, when they hold no FluxInstance, the
- * FluxInstance the cluster was found by: a flux-instance release whose chart is not in the chart
- * cache renders none, but its values may name the version (instance.distribution.version).
- */
-function withDiscoveredInstance(
-  detected: DetectedFlux | undefined,
-  d: DiscoveredCluster,
-): DetectedFlux | undefined {
-  if (d.instance === undefined || detected?.origin === "FluxInstance") return detected;
-  return {
-    origin: "FluxInstance",
-    ...(d.instance.version ? { version: d.instance.version } : {}),
-    at: { file: d.instance.at.file, line: d.instance.at.line },
-    ...(detected?.usesArtifactGenerators ? { usesArtifactGenerators: true } : {}),
-  };
 }
 
 /**

@@ -54,8 +54,6 @@ export interface InstanceSync {
   url: string;
   /** `sync.ref` as written (`refs/heads/main`), "" when absent. */
   ref: string;
-  /** `spec.distribution.version` (the chart's `instance.distribution.version`), when written. */
-  version?: string;
   /**
    * `spec.kustomize.patches` (the chart's `instance.kustomize.patches`): flux-operator applies
    * them to the sync objects as to the controllers (a `decryption` for the sync Kustomization).
@@ -458,12 +456,10 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
   let via: InstanceSync["via"];
   let namespace: string;
   let kustomize: YamlValue | undefined;
-  let distribution: YamlValue | undefined;
   if (obj.kind === "FluxInstance" && groupOf(obj) === OPERATOR_GROUP) {
     const s = specOf(obj).sync;
     sync = isMap(s) ? s : undefined;
     kustomize = specOf(obj).kustomize;
-    distribution = specOf(obj).distribution;
     via = "FluxInstance";
     namespace = metaString(obj, "namespace");
   } else if (isHelmRelease(obj)) {
@@ -472,7 +468,6 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
     const instance = values && isMap(values.instance) ? values.instance : undefined;
     sync = instance && isMap(instance.sync) ? instance.sync : undefined;
     kustomize = instance?.kustomize;
-    distribution = instance?.distribution;
     via = "HelmRelease";
     namespace = stringField(spec, "targetNamespace") || metaString(obj, "namespace");
   } else {
@@ -496,9 +491,6 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
     path: syncPath,
     url: stringField(sync, "url"),
     ref: stringField(sync, "ref"),
-    ...(isMap(distribution) && stringField(distribution, "version") !== ""
-      ? { version: stringField(distribution, "version") }
-      : {}),
     ...(isMap(kustomize) && Array.isArray(kustomize.patches) && kustomize.patches.length > 0
       ? { patches: cloneValue(kustomize.patches) as YamlValue[] }
       : {}),
