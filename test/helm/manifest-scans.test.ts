@@ -1,8 +1,8 @@
 /**
  * The fast reader's documents kept from the sort of a render (src/helm/manifest-scans.ts): a
  * render that asks keeps them with each Manifest and Hook, they are taken once, and they are
- * given only for a text whose scan they are (a document ending in a block scalar is scanned
- * again once a line break follows it); parsing from them gives what parsing the text gives,
+ * given only for a text whose scan they are (or give once the block scalar ending a document
+ * is chomped as a line break after it makes it); parsing from them gives what parsing the text gives,
  * checked on every rendered document of the Helm conformance corpus.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -50,12 +50,13 @@ describe("scans kept from the sort", () => {
     for (const m of manifests) expect(takeScan(m, m.content)).toBeUndefined();
   });
 
-  it("are not given for a line break after a block scalar ending the document", () => {
+  it("are given for a line break after a block scalar ending the document, chomped as its header says", () => {
     const { manifests } = sortManifests(rendered("block"), undefined, true);
     const cm = manifests.find((m) => m.head.metadata?.name === "cm-block") as Manifest;
     const text = `${cm.content}\n`;
     const { scanned, docs } = parsed(cm, text);
-    expect(scanned).toBe(false);
+    expect(scanned).toBe(true);
+    expect(docs).toEqual(parseYamlDocuments(text, cm.path));
     expect(docs[0]?.value).toMatchObject({ data: { a: "x\n" } });
     // The document itself (a hook that skips post-renderers) is its own scan.
     const again = sortManifests(rendered("own"), undefined, true).manifests.find(
@@ -65,6 +66,33 @@ describe("scans kept from the sort", () => {
     expect(own.scanned).toBe(true);
     expect(own.docs).toEqual(parseYamlDocuments(again.content, again.path));
     expect(own.docs[0]?.value).toMatchObject({ data: { a: "x" } });
+  });
+
+  // [case, the document's end (after `data:`), whether the scan is given, the last value]
+  it.each([
+    ["literal, clip", "  a: |\n    x\n    y", true, "x\ny\n"],
+    ["literal, strip", "  a: |-\n    x\n    y", true, "x\ny"],
+    ["literal, keep", "  a: |+\n    x\n\n    y", true, "x\n\ny\n"],
+    ["folded, clip, comment", "  a: > # c\n    x\n    y", true, "x y\n"],
+    ["anchored", "  a: &v |\n    x", true, "x\n"],
+    ["key with spaces before the colon", "  a b  : |\n    x", true, "x\n"],
+    ["in a sequence item", "  a:\n    - k: v\n      b: |\n        x", true, "x\n"],
+    ["first key of a sequence item", "  a:\n    - b: |\n        x", true, "x\n"],
+    ["strip, ending on an empty line", "  a: |-\n    x\n  ", true, "x"],
+    ["a comment after the block", "  a: |\n    x\n# c\n    # d", false, "x\n"],
+    ["an indentation indicator", "  a: |1\n    x", false, " x\n"],
+    ["a quoted key", '  "a": |\n    x', false, "x\n"],
+    ["a tag", "  a: !!str |\n    x", false, "x\n"],
+    ["a sequence item", "  a:\n    - |\n      x", false, "x\n"],
+  ])("%s", (tag, end, given, last) => {
+    const name = `cm-end-${tag.replace(/[^a-z]+/g, "-")}`;
+    const doc = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${end}`;
+    const m = sortManifests(files({ "c/templates/cm.yaml": doc }), undefined, true).manifests[0] as Manifest;
+    const text = `${m.content}\n`;
+    const { scanned, docs } = parsed(m, text);
+    expect(scanned).toBe(given);
+    expect(docs).toEqual(parseYamlDocuments(text, m.path));
+    expect(JSON.stringify(docs[0]?.value)).toContain(JSON.stringify(last));
   });
 
   it.skipIf(!existsSync(path.join(corpus, "cases")))(

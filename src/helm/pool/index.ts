@@ -1,8 +1,8 @@
 /**
  * Release renders fanned out over worker threads, behind a synchronous call (the platform
  * loader is synchronous): workers claim jobs from the front of a shared claim order, and the
- * main thread from its back while no worker is warm yet (a cold thread pays for compiling the
- * template engine and parsing each chart again: see PoolOptions.mainRenders); workers post
+ * main thread from its back (the small charts: a thread cold for templates pays for compiling
+ * the template engine and parsing each chart again; see PoolOptions.mainRenders); workers post
  * outcomes on a port that the main thread drains with `receiveMessageOnPort`, finishing each
  * as it arrives, while it waits with `Atomics.wait`. Each render is a pure function of its
  * job, so the output does not depend on the number of workers or on who rendered what; a job
@@ -57,10 +57,15 @@ function workersWarm(): boolean {
 
 /**
  * Workers to use: $SLIPWAY_WORKERS when set (0 = none), else one per core beyond the first on
- * machines with more than two cores. On two cores V8's own background compiler threads already
- * keep much of the second core busy, and a worker's isolate compiles the template engine again:
- * the cold check of bjw-s home-ops through the CLI took 1484 ms (CPU 2330) with no worker and
- * 1520 ms (CPU 2640) with one (medians of 3, otherwise idle 2-core machine).
+ * machines with more than two cores. On two cores V8's own background threads (concurrent
+ * TurboFan compiles and marking, shared by every isolate of the process) already keep much of
+ * the second core busy, and a worker's isolate compiles the template engine again: the cold
+ * check of bjw-s home-ops through the CLI took 1484 ms (CPU 2330) with no worker and 1520 ms
+ * (CPU 2640) with one (medians of 3, otherwise idle 2-core machine). Thread CPU of that check
+ * (/proc/self/task at exit): no worker, main ~1,500 ms and V8's four threads ~400; one worker
+ * (the main thread rendering beside it: mainRenders), main ~1,100, worker ~730, V8 ~480, so
+ * the second core carries as much as the first and the most a worker can save is ~1/4 of the
+ * main thread's time, less what the two cores' sharing costs.
  */
 export function workerCount(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const set = env.SLIPWAY_WORKERS;
@@ -267,15 +272,19 @@ export interface PoolOptions {
   /** Workers helping the main thread (default: workerCount()). */
   threads?: number;
   /**
-   * Whether the main thread renders jobs of a batch besides the workers. Default: only while no
-   * worker is warm (none has rendered yet in this process). A render costs a thread that has
-   * not rendered before two to three times what it costs a warm one (its JIT compiles the
-   * template engine again, its first render of a chart parses the templates again), and on two
-   * cores V8's own compiler threads take much of the second core: the cold check of bjw-s
-   * home-ops (1 worker, the CLI) cost ~2600 ms of CPU with the main thread rendering 13 of its
-   * 46 renders, ~2460 ms with the worker rendering them, and the main thread's own CPU went
-   * from ~880 to ~740 ms (it finishes each outcome as it arrives meanwhile). true: always;
-   * false: never (tests use it to make the workers do every job).
+   * Whether the main thread renders jobs of a batch besides the workers (mainClaims). Default:
+   * in a batch of MIN_JOBS_FOR_WORKERS jobs or more, and in a smaller one only while no worker
+   * is warm. A thread that has not rendered before pays two to three times what a warm one
+   * does for a render (its JIT compiles the template engine again, its first render of a chart
+   * parses the templates again), which is why it claims the small charts; but a main thread
+   * that only waits overlaps nothing: in the cold check of bjw-s home-ops with one worker, the
+   * worker renders ~15 releases while the Flux builds run, then the main thread waited ~600 ms
+   * while the worker rendered the other 29 one after the other (thread CPU: main ~920 ms,
+   * worker ~870). Claiming from the back, the main thread renders ~15 of them (main ~1,100 ms,
+   * worker ~730) and the two finish together. A small batch (external-secrets again once
+   * kube-prometheus-stack's CRDs are known) goes to the warm worker alone: ~10 ms there
+   * against ~50 ms here. true: always; false: never (tests use it to make the workers do
+   * every job).
    */
   mainRenders?: boolean;
   /** Parsed templates and compiled schemas kept between processes, in every thread (job.ts). */
@@ -294,6 +303,14 @@ export interface PoolOptions {
 /** How the last batch was shared out, and results from workers in all, for tests and benchmarks. */
 export const lastBatch = { workers: 0, fromWorkers: 0 };
 export const totals = { fromWorkers: 0, aheadUsed: 0, aheadRejected: 0, workersLost: 0 };
+
+/**
+ * Whether the main thread claims (another) job of a `jobs`-job batch it shares with workers
+ * (PoolOptions.mainRenders; `warm`: whether a worker has rendered in this process).
+ */
+export function mainClaims(mainRenders: boolean | undefined, jobs: number, warm: () => boolean): boolean {
+  return mainRenders ?? (jobs >= MIN_JOBS_FOR_WORKERS || !warm());
+}
 
 /** Defaults for calls that do not pass options (the platform loader's); tests change them. */
 export const poolDefaults: PoolOptions = {};
@@ -468,10 +485,9 @@ export function renderReleases(
       if (shared) message.cache = shared;
       w.worker.postMessage(message);
     }
-    // The main thread claims jobs too, from the back, until a worker is warm (see mainRenders).
+    // The main thread claims jobs too, from the back (see mainRenders).
     lastBatch.workers = pool.length;
-    while (opts.mainRenders !== false) {
-      if (opts.mainRenders === undefined && workersWarm()) break;
+    while (mainClaims(opts.mainRenders, order.length, workersWarm)) {
       const claim = claimBack(counters, order.length);
       if (claim === undefined) break;
       renderHere(local[order[claim]!]!);

@@ -137,13 +137,24 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     }
   });
 
-  it("leaves a batch to the workers once one is warm (the main thread renders only while none is)", () => {
+  it("has the main thread claim jobs of a large batch beside warm workers, of a small one only while none is warm", () => {
+    const warm = () => true;
+    const cold = () => false;
+    const big = pool.MIN_JOBS_FOR_WORKERS;
+    expect(pool.mainClaims(undefined, big, warm)).toBe(true);
+    expect(pool.mainClaims(undefined, big - 1, warm)).toBe(false);
+    expect(pool.mainClaims(undefined, big - 1, cold)).toBe(true);
+    expect(pool.mainClaims(false, big, cold)).toBe(false);
+    expect(pool.mainClaims(true, 1, warm)).toBe(true);
+  });
+
+  it("gives the same outcomes whether the main thread renders beside a warm worker or not", () => {
     // The earlier tests had workers render: they are warm.
     const out = pool.renderReleases(jobs, { threads: 1 });
-    expect(pool.lastBatch).toEqual({ workers: 1, fromWorkers: jobs.length });
+    expect(pool.lastBatch.workers).toBe(1);
     expect(out).toEqual(pool.renderReleases(jobs, { threads: 0 }));
-    // mainRenders: true claims from the back meanwhile; the outcomes are the same.
-    expect(pool.renderReleases(jobs, { threads: 1, mainRenders: true })).toEqual(out);
+    expect(pool.renderReleases(jobs, { threads: 1, mainRenders: false })).toEqual(out);
+    expect(pool.lastBatch).toEqual({ workers: 1, fromWorkers: jobs.length });
   });
 
   it("gives a small batch to a warm worker that runs, and starts none for it", () => {
