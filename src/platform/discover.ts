@@ -113,6 +113,10 @@ export function syncClusters(
   const skipped: NotACluster[] = [];
   for (const k of scan.kustomizations) {
     if (metaString(k.object, "name") !== "flux-system") continue;
+    // A Kustomization without a sourceRef is no object Flux accepts (the CRD requires it): it is a
+    // patch of the sync objects that bootstrap keeps (ShadyF's gotk-patches.yaml, listed under
+    // `patches:`), and the sync file beside it is the root.
+    if (!isMap(specOf(k.object).sourceRef)) continue;
     const repo = scan.gitRepositories.find(
       (g) => g.at.file === k.at.file && metaString(g.object, "name") === "flux-system",
     );

@@ -1007,3 +1007,35 @@ describe("a plain stack whose helmCharts chart is not vendored (PixelJonas' Argo
     expect(found[0]!.message).toContain("helmCharts are not supported by Flux");
   });
 });
+
+describe("bootstrap's sync objects with a patch file of them beside (ShadyF's gotk-patches.yaml)", () => {
+  // The patch file names both sync objects, so it looks like a sync file; it sorts first, and
+  // its Kustomization, with no path, built the repository's root (a pre-commit config failed).
+  const patches = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  ignore: "*.md"
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  decryption: {provider: sops, secretRef: {name: sops-gpg}}
+`;
+  const files = {
+    ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/adrienverge/yamllint\n",
+    "cluster/base/flux-system/kustomization.yaml":
+      "resources: [gotk-sync.yaml]\npatches:\n  - path: gotk-patches.yaml\n",
+    "cluster/base/flux-system/gotk-patches.yaml": patches,
+    "cluster/base/flux-system/gotk-sync.yaml": fluxSync("./cluster/base"),
+    "cluster/base/cm.yaml": cm("web"),
+  };
+
+  it("takes the sync file as the root, not the patch", () => {
+    const p = load(files);
+    expect(clusters(p)).toEqual([["base", "cluster/base", "sync"]]);
+    expect(p.clusters[0]!.origin?.file).toBe("cluster/base/flux-system/gotk-sync.yaml");
+    expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
+  });
+});
