@@ -140,6 +140,25 @@ describe("detectFlux: the Flux a cluster installs", () => {
     });
   });
 
+  it("reads the tag of an OCIRepository of Flux's install manifests (truxnell: v2.2.2, where v2beta2 is served)", () => {
+    const repo = (url: string, ref: object) =>
+      obj({
+        apiVersion: "source.toolkit.fluxcd.io/v1beta2",
+        kind: "OCIRepository",
+        metadata: { name: "flux-manifests", namespace: "flux-system" },
+        spec: { interval: "10m", url, ref },
+      });
+    const d = detectFlux([repo("oci://ghcr.io/fluxcd/flux-manifests", { tag: "v2.2.2" })]);
+    expect(d).toEqual({ origin: "flux-manifests", version: "v2.2.2", at: { file: "f.yaml", line: 3 } });
+    const p = resolveProfile(undefined, d);
+    expect([p.minor, p.origin]).toEqual(["2.2", "flux-manifests"]);
+    expect(strictSubstitutionReason(p, undefined)).toContain(
+      'from the tag "v2.2.2" of the OCIRepository of Flux\'s install manifests',
+    );
+    // Another artifact (an app's chart) says nothing about Flux.
+    expect(detectFlux([repo("oci://ghcr.io/bjw-s/helm/app-template", { tag: "v2.2.2" })])).toBeUndefined();
+  });
+
   it("nothing to detect", () => {
     expect(
       detectFlux([obj({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } })]),
