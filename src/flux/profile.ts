@@ -238,6 +238,13 @@ export function detectFlux(objects: Iterable<ObjectWithSource>): DetectedFlux | 
       }
     }
   }
+  // Objects labelled part of Flux without a version (truxnell's PodMonitor for the controllers)
+  // leave the version to the manifests' tag.
+  if (install && !install.version && manifests?.version) {
+    install.version = manifests.version;
+    install.origin = "flux-manifests";
+    if (manifests.at) install.at = manifests.at;
+  }
   const found = instance ?? install ?? manifests;
   if (found && install?.components?.length === 0) delete install.components;
   if (!found) return generators ? { origin: "flux-install", usesArtifactGenerators: true } : undefined;

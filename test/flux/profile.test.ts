@@ -155,6 +155,18 @@ describe("detectFlux: the Flux a cluster installs", () => {
     expect(strictSubstitutionReason(p, undefined)).toContain(
       'from the tag "v2.2.2" of the OCIRepository of Flux\'s install manifests',
     );
+    // A PodMonitor labelled part of Flux, with no version, leaves the version to the tag.
+    const monitor = obj({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PodMonitor",
+      metadata: { name: "flux-system", labels: { "app.kubernetes.io/part-of": "flux" } },
+    });
+    expect(
+      detectFlux([monitor, repo("oci://ghcr.io/fluxcd/flux-manifests", { tag: "v2.2.2" })]),
+    ).toMatchObject({
+      origin: "flux-manifests",
+      version: "v2.2.2",
+    });
     // Another artifact (an app's chart) says nothing about Flux.
     expect(detectFlux([repo("oci://ghcr.io/bjw-s/helm/app-template", { tag: "v2.2.2" })])).toBeUndefined();
   });
