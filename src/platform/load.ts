@@ -530,7 +530,9 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
   const provisional = resolveProfile(configured, undefined);
   const { cluster: first, converge } = renderFluxWith(ctx, d, provisional, Convergence.probe());
   // The rendered resources themselves (each has its object and source): no copy of each.
-  const detected = detectFlux(first.kustomizations.flatMap((k) => k.resources));
+  const rendered = detectFlux(first.kustomizations.flatMap((k) => k.resources));
+  const detected =
+    rendered?.version || !d.instanceFlux?.version ? rendered : { ...rendered, ...d.instanceFlux };
   const profile = resolveProfile(configured, detected);
   const strictOf = (p: ControllerProfile) => ctx.strict ?? p.featureGates.StrictPostBuildSubstitutions!;
   const externalOf = (p: ControllerProfile) =>

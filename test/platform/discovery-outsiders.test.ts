@@ -1039,3 +1039,38 @@ spec:
     expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
   });
 });
+
+describe("the Flux a flux-instance HelmRelease installs (Chrtol: distribution 2.5.1 in a values file)", () => {
+  // The chart renders the FluxInstance, so the rendered Kustomizations hold no FluxInstance to
+  // read the version from: assumed 2.9, every HelmRelease at v2beta1 (served by 2.5) was a warning.
+  const files = {
+    "kubernetes/apps/flux-system/flux-instance/app/kustomization.yaml": `resources: [helmrelease.yaml]
+configMapGenerator:
+  - name: flux-instance-values
+    files: [values.yaml=./helm/values.yaml]
+`,
+    "kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: flux-instance, namespace: flux-system}
+spec:
+  chartRef: {kind: OCIRepository, name: flux-instance}
+  valuesFrom: [{kind: ConfigMap, name: flux-instance-values}]
+`,
+    "kubernetes/apps/flux-system/flux-instance/app/helm/values.yaml": `instance:
+  distribution: {version: 2.5.1}
+  sync: {kind: GitRepository, url: "https://github.com/example/home-ops.git", ref: refs/heads/main, path: kubernetes/flux/cluster}
+`,
+    "kubernetes/flux/cluster/ks.yaml": ks("apps", "  path: ./kubernetes/apps\n"),
+  };
+
+  it("is the version in its values", () => {
+    const p = load(files);
+    expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+    const profile = p.clusters[0]!.profile!;
+    expect([profile.minor, profile.origin, profile.originAt?.file]).toEqual([
+      "2.5",
+      "FluxInstance",
+      "kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml",
+    ]);
+  });
+});
