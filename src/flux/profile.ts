@@ -208,10 +208,10 @@ export function detectFlux(objects: Iterable<ObjectWithSource>): DetectedFlux | 
     if (object.kind === "FluxInstance" && apiVersion.startsWith("fluxcd.controlplane.io/")) {
       if (instance) continue;
       const spec = isMap(object.spec) ? object.spec : {};
-      const dist = isMap(spec.distribution) ? spec.distribution : {};
+      const version = distributionVersion(spec.distribution);
       instance = {
         origin: "FluxInstance",
-        ...(typeof dist.version === "string" ? { version: dist.version } : {}),
+        ...(version !== undefined ? { version } : {}),
         ...(source ? { at: source } : {}),
         ...(Array.isArray(spec.components) ? { components: spec.components.map(String) } : {}),
       };
@@ -250,6 +250,23 @@ export function detectFlux(objects: Iterable<ObjectWithSource>): DetectedFlux | 
   if (!found) return generators ? { origin: "flux-install", usesArtifactGenerators: true } : undefined;
   if (generators) found.usesArtifactGenerators = true;
   return found;
+}
+
+/**
+ * The Flux version a FluxInstance's `distribution` installs, as far as the repository says it. A
+ * range across minors (`2.x`) is the newest release in the operator's manifests artifact: the
+ * newest Flux Slipway knows for the default `:latest`, but an artifact pinned to a release
+ * (`flux-operator-manifests:v0.38.1`, MatherlyNet's) holds the Flux of that day, which the
+ * repository does not say.
+ */
+export function distributionVersion(distribution: YamlValue | undefined): string | undefined {
+  const dist = isMap(distribution) ? distribution : {};
+  if (typeof dist.version !== "string" || dist.version === "") return undefined;
+  const artifact = typeof dist.artifact === "string" ? dist.artifact : "";
+  const tag = /@sha256:|:[^/:]+$/.exec(artifact)?.[0];
+  const pinned = tag !== undefined && tag !== ":latest";
+  const oneMinor = /^v?\d+\.\d+(\.(\d+|x|\*))?$/.test(dist.version.trim());
+  return pinned && !oneMinor ? undefined : dist.version;
 }
 
 /**

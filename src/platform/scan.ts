@@ -8,6 +8,7 @@
  */
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
+import { distributionVersion } from "../flux/profile.js";
 import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
 import { joinName, relativePath } from "../fs/posix-path.js";
 import { cloneValue } from "../kustomize/clone.js";
@@ -505,8 +506,7 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
 }
 
 function distributionOf(settings: YamlMap): Pick<InstanceSync, "distribution"> {
-  const dist = isMap(settings.distribution) ? settings.distribution : {};
-  const version = stringField(dist, "version");
+  const version = distributionVersion(settings.distribution) ?? "";
   const components = Array.isArray(settings.components) ? settings.components.map(String) : undefined;
   if (version === "" && components === undefined) return {};
   return { distribution: { ...(version !== "" ? { version } : {}), ...(components ? { components } : {}) } };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { detectFlux, fluxMinorOf, resolveProfile, strictSubstitutionReason } from "../../src/flux/profile.js";
+import {
+  detectFlux,
+  distributionVersion,
+  fluxMinorOf,
+  resolveProfile,
+  strictSubstitutionReason,
+} from "../../src/flux/profile.js";
 import type { KObject } from "../../src/kustomize/types.js";
 import { parseConfig } from "../../src/platform/index.js";
 
@@ -169,6 +175,25 @@ describe("detectFlux: the Flux a cluster installs", () => {
     });
     // Another artifact (an app's chart) says nothing about Flux.
     expect(detectFlux([repo("oci://ghcr.io/bjw-s/helm/app-template", { tag: "v2.2.2" })])).toBeUndefined();
+  });
+
+  it("a range across minors is unknown when the operator's manifests artifact is pinned (MatherlyNet)", () => {
+    const pinned = "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:v0.38.1";
+    expect(distributionVersion({ version: "2.x", artifact: pinned })).toBeUndefined();
+    expect(
+      distributionVersion({ version: "2.x", artifact: `${pinned.split(":v")[0]}@sha256:abc` }),
+    ).toBeUndefined();
+    expect(distributionVersion({ version: "2.7.x", artifact: pinned })).toBe("2.7.x");
+    expect(distributionVersion({ version: "2.9.4", artifact: pinned })).toBe("2.9.4");
+    expect(distributionVersion({ version: "2.x" })).toBe("2.x");
+    expect(distributionVersion({ version: "2.x", artifact: `${pinned.split(":v")[0]}:latest` })).toBe("2.x");
+    const instance = obj({
+      apiVersion: "fluxcd.controlplane.io/v1",
+      kind: "FluxInstance",
+      metadata: { name: "flux", namespace: "flux-system" },
+      spec: { distribution: { version: "2.x", artifact: pinned } },
+    });
+    expect(resolveProfile(undefined, detectFlux([instance])).origin).toBe("default");
   });
 
   it("nothing to detect", () => {
