@@ -993,7 +993,7 @@ function resolveSource(
   const ref = k.sourceRef;
   let sourceRoot: string | undefined;
   if (ref.kind === "ExternalArtifact") {
-    const resolved = resolveExternalArtifact(ctx, d, k, state, canWait);
+    const resolved = resolveExternalArtifact(ctx, k, state, canWait);
     if (resolved === "wait" || resolved === "done") return resolved;
     sourceRoot = resolved;
   } else {
@@ -1024,7 +1024,6 @@ function resolveSource(
  */
 function resolveExternalArtifact(
   ctx: RenderContext,
-  d: DiscoveredCluster,
   k: FluxKustomization,
   state: ClusterState,
   canWait: boolean,
