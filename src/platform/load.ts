@@ -761,7 +761,7 @@ function renderFluxCluster(
       const r =
         p.k.kind === "ResourceSet"
           ? prepareResourceSetNode(ctx, p, state, !force)
-          : resolveSource(ctx, d, p, state, !force);
+          : resolveSource(ctx, p, state, !force);
       if (r === "wait") {
         deferred.push(p);
         return;
@@ -889,7 +889,7 @@ function adoptSelfAppliedRoot(
   state: ClusterState,
 ): Pending | undefined {
   const probe: Pending = { k: rootK };
-  if (resolveSource(ctx, d, probe, state, false) !== "ok" || !build(ctx, probe)) {
+  if (resolveSource(ctx, probe, state, false) !== "ok" || !build(ctx, probe)) {
     return { k: rootK, resolved: true, failed: true };
   }
   const self = (probe.built ?? []).find(
@@ -980,7 +980,6 @@ function newKustomization(
  */
 function resolveSource(
   ctx: RenderContext,
-  d: DiscoveredCluster,
   p: Pending,
   state: ClusterState,
   canWait: boolean,
