@@ -22,7 +22,7 @@ const OLDEST_KNOWN_MINOR = "2.0";
 
 export type PostRenderStrategy = "nohooks" | "combined" | "separate";
 
-export type ProfileOrigin = "slipway.yaml" | "FluxInstance" | "flux-install" | "default";
+export type ProfileOrigin = "slipway.yaml" | "FluxInstance" | "flux-install" | "flux-manifests" | "default";
 
 export interface ControllerProfile {
   /** The Flux version as declared ("2.x", "v2.7.3", "2.9"). */
@@ -172,7 +172,7 @@ export function resolveProfile(
 /** What a cluster's rendered objects say about the Flux it installs. */
 export interface DetectedFlux {
   version?: string;
-  origin: "FluxInstance" | "flux-install";
+  origin: "FluxInstance" | "flux-install" | "flux-manifests";
   at?: { file: string; line: number };
   components?: string[];
   featureGates?: Record<string, boolean>;
@@ -199,6 +199,7 @@ const FLUX_CONTROLLERS = new Set([
 export function detectFlux(objects: Iterable<ObjectWithSource>): DetectedFlux | undefined {
   let instance: DetectedFlux | undefined;
   let install: DetectedFlux | undefined;
+  let manifests: DetectedFlux | undefined;
   let generators = false;
   for (const { object, source } of objects) {
     const apiVersion = typeof object.apiVersion === "string" ? object.apiVersion : "";
@@ -207,13 +208,17 @@ export function detectFlux(objects: Iterable<ObjectWithSource>): DetectedFlux | 
     if (object.kind === "FluxInstance" && apiVersion.startsWith("fluxcd.controlplane.io/")) {
       if (instance) continue;
       const spec = isMap(object.spec) ? object.spec : {};
-      const dist = isMap(spec.distribution) ? spec.distribution : {};
+      const version = distributionVersion(spec.distribution);
       instance = {
         origin: "FluxInstance",
-        ...(typeof dist.version === "string" ? { version: dist.version } : {}),
+        ...(version !== undefined ? { version } : {}),
         ...(source ? { at: source } : {}),
         ...(Array.isArray(spec.components) ? { components: spec.components.map(String) } : {}),
       };
+      continue;
+    }
+    if (object.kind === "OCIRepository" && apiVersion.startsWith("source.toolkit.fluxcd.io/")) {
+      manifests ??= fluxManifestsOf(object, source);
       continue;
     }
     const labels = labelsOf(object);
@@ -233,12 +238,53 @@ export function detectFlux(objects: Iterable<ObjectWithSource>): DetectedFlux | 
       }
     }
   }
-  const found = instance ?? install;
+  // Objects labelled part of Flux without a version (truxnell's PodMonitor for the controllers)
+  // leave the version to the manifests' tag.
+  if (install && !install.version && manifests?.version) {
+    install.version = manifests.version;
+    install.origin = "flux-manifests";
+    if (manifests.at) install.at = manifests.at;
+  }
+  const found = instance ?? install ?? manifests;
   if (found && install?.components?.length === 0) delete install.components;
   if (!found) return generators ? { origin: "flux-install", usesArtifactGenerators: true } : undefined;
   if (generators) found.usesArtifactGenerators = true;
   return found;
 }
+
+/**
+ * The Flux version a FluxInstance's `distribution` installs, as far as the repository says it. A
+ * range across minors (`2.x`) is the newest release in the operator's manifests artifact: the
+ * newest Flux Slipway knows for the default `:latest`, but an artifact pinned to a release
+ * (`flux-operator-manifests:v0.38.1`, MatherlyNet's) holds the Flux of that day, which the
+ * repository does not say.
+ */
+export function distributionVersion(distribution: YamlValue | undefined): string | undefined {
+  const dist = isMap(distribution) ? distribution : {};
+  if (typeof dist.version !== "string" || dist.version === "") return undefined;
+  const artifact = typeof dist.artifact === "string" ? dist.artifact : "";
+  const tag = /@sha256:|:[^/:]+$/.exec(artifact)?.[0];
+  const pinned = tag !== undefined && tag !== ":latest";
+  const oneMinor = /^v?\d+\.\d+(\.(\d+|x|\*))?$/.test(dist.version.trim());
+  return pinned && !oneMinor ? undefined : dist.version;
+}
+
+/**
+ * The Flux release an OCIRepository of Flux's install manifests pins (`oci://ghcr.io/fluxcd/flux-manifests`
+ * at tag `v2.2.2`, which a Kustomization `flux` of the cluster applies: how onedr0p's older
+ * template has Flux manage itself); the manifests are not in the repository to read labels from.
+ */
+function fluxManifestsOf(repo: KObject, source: ObjectWithSource["source"]): DetectedFlux | undefined {
+  const spec = isMap(repo.spec) ? repo.spec : {};
+  const url = typeof spec.url === "string" ? spec.url.trim().replace(/\/+$/, "") : "";
+  if (url !== FLUX_MANIFESTS) return undefined;
+  const ref = isMap(spec.ref) ? spec.ref : {};
+  const version = typeof ref.tag === "string" ? ref.tag : typeof ref.semver === "string" ? ref.semver : "";
+  if (version === "") return undefined;
+  return { origin: "flux-manifests", version, ...(source ? { at: source } : {}) };
+}
+
+const FLUX_MANIFESTS = "oci://ghcr.io/fluxcd/flux-manifests";
 
 /** `--feature-gates=A=true,B=false` of a Deployment's first container. */
 function featureGatesOf(deploy: KObject): Record<string, boolean> | undefined {
@@ -294,6 +340,7 @@ export function strictSubstitutionReason(
     "slipway.yaml": `from slipway.yaml profile.flux ${version}`,
     FluxInstance: `from the FluxInstance's spec.distribution.version ${version}${at}`,
     "flux-install": `from the app.kubernetes.io/version label ${version} of the cluster's Flux install manifests${at}`,
+    "flux-manifests": `from the tag ${version} of the OCIRepository of Flux's install manifests (${FLUX_MANIFESTS})${at}`,
     default:
       "by default: no FluxInstance, Flux install manifests or slipway.yaml profile.flux says which Flux the cluster runs",
   };

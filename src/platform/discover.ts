@@ -17,6 +17,7 @@
  * fewest trailing path segments that tell them apart are kept (`aws/prod`, `gcp/prod`).
  */
 import * as path from "node:path";
+import type { DetectedFlux } from "../flux/profile.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { isMap } from "../kustomize/types.js";
 import { type ClusterConfig, normalizeRelative } from "./config.js";
@@ -49,6 +50,11 @@ export interface DiscoveredCluster {
   root?: FluxDocument;
   /** The root is made from a FluxInstance's sync settings, not read from a document. */
   rootFromInstance?: boolean;
+  /**
+   * The Flux that FluxInstance installs, as its settings say: a HelmRelease of the flux-instance
+   * chart renders the FluxInstance only with its chart, after the profile is chosen.
+   */
+  instanceFlux?: DetectedFlux;
   /** Where the cluster is defined: the sync file, the FluxInstance, slipway.yaml. */
   origin?: SourceLocation;
   /** How it was found, in words ("FluxInstance flux-system/flux in kubernetes/…/helmrelease.yaml"). */
@@ -113,6 +119,10 @@ export function syncClusters(
   const skipped: NotACluster[] = [];
   for (const k of scan.kustomizations) {
     if (metaString(k.object, "name") !== "flux-system") continue;
+    // A Kustomization without a sourceRef is no object Flux accepts (the CRD requires it): it is a
+    // patch of the sync objects that bootstrap keeps (ShadyF's gotk-patches.yaml, listed under
+    // `patches:`), and the sync file beside it is the root.
+    if (!isMap(specOf(k.object).sourceRef)) continue;
     const repo = scan.gitRepositories.find(
       (g) => g.at.file === k.at.file && metaString(g.object, "name") === "flux-system",
     );
@@ -281,6 +291,15 @@ function instanceCluster(
     variables: {},
     root: { object: root, at: sync.at },
     rootFromInstance: true,
+    ...(sync.distribution
+      ? {
+          instanceFlux: {
+            origin: "FluxInstance" as const,
+            ...sync.distribution,
+            at: sync.at,
+          },
+        }
+      : {}),
     origin: sync.at,
     reason,
     localSources: withSameRepository(

@@ -98,6 +98,7 @@ import {
   type Cluster,
   type DiscoveryNote,
   type FluxKustomization,
+  type FluxSource,
   type HelmReleaseInfo,
   kustomizationId,
   type ObjectRef,
@@ -119,7 +120,7 @@ import {
   prepareResourceSet,
   renderedResourceSetObjects,
 } from "./resourcesets.js";
-import { checkoutSources } from "./same-repository.js";
+import { checkoutRule } from "./same-repository.js";
 import { type FluxDocument, MAX_SCAN_BYTES, type RepositoryScan, scanRepository, sourcesOf } from "./scan.js";
 import { secretIdentitySpec } from "./secret-spec.js";
 import { specIgnoreOf, specIgnoreOfObject } from "./source-ignore.js";
@@ -275,6 +276,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     config,
     sources: config?.sources ?? [],
     checkoutSources: [],
+    isCheckoutSource: () => false,
     decrypt: opts.decrypt,
     onProgress: opts.onProgress,
     reuse: opts.reuse,
@@ -288,9 +290,9 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     answers: new RunAnswers(),
   };
   const scan = scanRepository(fs, root);
-  ctx.checkoutSources = checkoutSources(scan, opts.checkout ?? readCheckout(root)).filter(
-    (r) => !ctx.sources.some((s) => sameObjectRef(s, r)),
-  );
+  const checkout = checkoutRule(scan, opts.checkout ?? readCheckout(root));
+  ctx.checkoutSources = checkout.sources.filter((r) => !ctx.sources.some((s) => sameObjectRef(s, r)));
+  ctx.isCheckoutSource = checkout.isCheckout;
   ctx.sources = [...ctx.sources, ...ctx.checkoutSources.map((r) => ({ ...r, path: "." }))];
   scan.selfSources = [...ctx.checkoutSources];
   ctx.sourceDocuments = scan.gitRepositories;
@@ -405,6 +407,8 @@ interface RenderContext {
   sources: readonly SourceMapping[];
   /** The GitRepositories of the checkout's own repository (same-repository.ts checkoutSources). */
   checkoutSources: readonly ObjectRef[];
+  /** Whether a GitRepository's spec, as a cluster renders it, is the checkout's (same-repository.ts checkoutRule). */
+  isCheckoutSource: (spec: YamlMap) => boolean;
   /**
    * The repository as plain kustomize stacks read it: symbolic links that stay inside it
    * followed, as `kubectl kustomize` follows them (Flux builds read `fs`, which holds none).
@@ -445,6 +449,8 @@ interface ClusterState {
   profile: ControllerProfile;
   /** The spec.ignore of the source `ref` names, as the cluster holds it now (source-ignore.ts). */
   ignoreOf: (ref: ObjectRef) => SpecIgnore | undefined;
+  /** The repository directory the source `ref` names is, when it is this repository (localSourceRoot). */
+  localRoot: (ref: ObjectRef) => string | undefined;
   strict: boolean;
   artifacts: ClusterArtifacts;
   providers: ClusterInputProviders;
@@ -524,7 +530,9 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
   const provisional = resolveProfile(configured, undefined);
   const { cluster: first, converge } = renderFluxWith(ctx, d, provisional, Convergence.probe());
   // The rendered resources themselves (each has its object and source): no copy of each.
-  const detected = detectFlux(first.kustomizations.flatMap((k) => k.resources));
+  const rendered = detectFlux(first.kustomizations.flatMap((k) => k.resources));
+  const detected =
+    rendered?.version || !d.instanceFlux?.version ? rendered : { ...rendered, ...d.instanceFlux };
   const profile = resolveProfile(configured, detected);
   const strictOf = (p: ControllerProfile) => ctx.strict ?? p.featureGates.StrictPostBuildSubstitutions!;
   const externalOf = (p: ControllerProfile) =>
@@ -596,8 +604,9 @@ function renderFluxWith(
     strict: ctx.strict ?? profile.featureGates.StrictPostBuildSubstitutions!,
     ignoreOf: (ref) =>
       specIgnoreOf(ref, cluster.sources, ctx.sourceDocuments, { file: d.root?.at.file, clusterDir: d.path }),
+    localRoot: (ref) => localSourceRoot(ctx, d, ref, cluster.sources),
     artifacts: new ClusterArtifacts(ctx.root, d.name, (ref) => {
-      const root = localSourceRoot(ctx, d, ref);
+      const root = state.localRoot(ref);
       return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`)
         ? undefined
         : { fs: artifactFs(ctx, root, state.ignoreOf(ref), ref.kind), root: toAbsolute(ctx.root, root) };
@@ -614,7 +623,7 @@ function renderFluxWith(
     config: ctx.config,
     ...(ctx.charts ? { charts: ctx.charts } : {}),
     localRoot: (ref) => {
-      const root = localSourceRoot(ctx, d, ref);
+      const root = state.localRoot(ref);
       return root === undefined || root.startsWith(`${ARTIFACT_ROOT}/`) ? undefined : root;
     },
     artifactView: (root, ref) => {
@@ -752,7 +761,7 @@ function renderFluxCluster(
       const r =
         p.k.kind === "ResourceSet"
           ? prepareResourceSetNode(ctx, p, state, !force)
-          : resolveSource(ctx, d, p, state, !force);
+          : resolveSource(ctx, p, state, !force);
       if (r === "wait") {
         deferred.push(p);
         return;
@@ -880,7 +889,7 @@ function adoptSelfAppliedRoot(
   state: ClusterState,
 ): Pending | undefined {
   const probe: Pending = { k: rootK };
-  if (resolveSource(ctx, d, probe, state, false) !== "ok" || !build(ctx, probe)) {
+  if (resolveSource(ctx, probe, state, false) !== "ok" || !build(ctx, probe)) {
     return { k: rootK, resolved: true, failed: true };
   }
   const self = (probe.built ?? []).find(
@@ -971,7 +980,6 @@ function newKustomization(
  */
 function resolveSource(
   ctx: RenderContext,
-  d: DiscoveredCluster,
   p: Pending,
   state: ClusterState,
   canWait: boolean,
@@ -984,11 +992,11 @@ function resolveSource(
   const ref = k.sourceRef;
   let sourceRoot: string | undefined;
   if (ref.kind === "ExternalArtifact") {
-    const resolved = resolveExternalArtifact(ctx, d, k, state, canWait);
+    const resolved = resolveExternalArtifact(ctx, k, state, canWait);
     if (resolved === "wait" || resolved === "done") return resolved;
     sourceRoot = resolved;
   } else {
-    sourceRoot = localSourceRoot(ctx, d, ref);
+    sourceRoot = state.localRoot(ref);
   }
   if (sourceRoot === undefined) {
     k.status = "external";
@@ -1015,7 +1023,6 @@ function resolveSource(
  */
 function resolveExternalArtifact(
   ctx: RenderContext,
-  d: DiscoveredCluster,
   k: FluxKustomization,
   state: ClusterState,
   canWait: boolean,
@@ -1033,7 +1040,7 @@ function resolveExternalArtifact(
     );
     return "done";
   }
-  const mapped = localSourceRoot(ctx, d, ref);
+  const mapped = state.localRoot(ref);
   if (mapped !== undefined) return mapped;
   const found = state.artifacts.lookup(ref, !canWait);
   if ("unknown" in found) {
@@ -1223,10 +1230,23 @@ function markBootstrapSources(
   for (const c of topLevel) c.bootstrapSources = unapplied;
 }
 
-function localSourceRoot(ctx: RenderContext, d: DiscoveredCluster, ref: ObjectRef): string | undefined {
+/**
+ * The directory of this repository that source `ref` is: the cluster's own sources, those
+ * slipway.yaml maps, and a GitRepository the cluster renders that is the checkout (whose name
+ * or URL only substitution spells out, so the repository's documents do not say it).
+ */
+function localSourceRoot(
+  ctx: RenderContext,
+  d: DiscoveredCluster,
+  ref: ObjectRef,
+  rendered: readonly FluxSource[],
+): string | undefined {
   const same = (a: ObjectRef) => a.kind === ref.kind && a.name === ref.name && a.namespace === ref.namespace;
   if (d.localSources.some(same)) return d.sourceRoot;
-  return ctx.sources.find(same)?.path;
+  const mapped = ctx.sources.find(same)?.path;
+  if (mapped !== undefined || ref.kind !== "GitRepository") return mapped;
+  const source = rendered.find(same);
+  return source && ctx.isCheckoutSource(specOf(source.object)) ? "." : undefined;
 }
 
 function variableRefs(k: FluxKustomization): VariableSourceRef[] {

@@ -6,7 +6,7 @@
  * Only an equal URL and an equal branch count: a tag, a semver range or a commit pins content
  * that the working tree need not hold.
  */
-import { isMap } from "../kustomize/types.js";
+import { isMap, type YamlMap } from "../kustomize/types.js";
 import type { Checkout } from "./checkout.js";
 import { metaString, specOf, stringField } from "./flux-objects.js";
 import { type ObjectRef, sameObjectRef } from "./model.js";
@@ -97,8 +97,20 @@ export function sameRepositorySources(
  * (flux2-multi-tenancy's tenant reading branch `dev-team` of the same URL) is another content.
  */
 export function checkoutSources(scan: RepositoryScan, checkout: Checkout): ObjectRef[] {
+  return checkoutRule(scan, checkout).sources;
+}
+
+/**
+ * checkoutSources, and the test it applies to one GitRepository's spec: a GitRepository a
+ * cluster renders with variables substituted (`${APPLICATION_NAMESPACE}-platform-fluxcd`, made
+ * per tenant by ahachmann's application-space) is the checkout's by the same rule.
+ */
+export function checkoutRule(
+  scan: RepositoryScan,
+  checkout: Checkout,
+): { sources: ObjectRef[]; isCheckout: (spec: YamlMap) => boolean } {
   const keys = new Set(checkout.remotes.map(gitRepositoryKey).filter((k) => k !== undefined));
-  if (keys.size === 0) return [];
+  if (keys.size === 0) return { sources: [], isCheckout: () => false };
   const found: Array<{ ref: ObjectRef; branch: string }> = [];
   for (const g of scan.gitRepositories) {
     const spec = specOf(g.object);
@@ -115,10 +127,17 @@ export function checkoutSources(scan: RepositoryScan, checkout: Checkout): Objec
     if (!found.some((f) => f.ref.namespace === ref.namespace && f.ref.name === ref.name))
       found.push({ ref, branch });
   }
-  const checkedOut = found.filter((f) => f.branch !== "" && f.branch === checkout.branch);
-  if (checkedOut.length > 0) return checkedOut.map((f) => f.ref);
+  const checkedOut = found.some((f) => f.branch !== "" && f.branch === checkout.branch);
   const isDefault = (b: string) =>
     b === "" ||
     (checkout.defaultBranch !== undefined ? b === checkout.defaultBranch : b === "main" || b === "master");
-  return found.filter((f) => isDefault(f.branch)).map((f) => f.ref);
+  const accepts = (b: string) => (checkedOut ? b !== "" && b === checkout.branch : isDefault(b));
+  return {
+    sources: found.filter((f) => accepts(f.branch)).map((f) => f.ref),
+    isCheckout: (spec) => {
+      const key = gitRepositoryKey(stringField(spec, "url"));
+      const branch = branchOf(spec.ref);
+      return key !== undefined && keys.has(key) && branch !== undefined && accepts(branch);
+    },
+  };
 }

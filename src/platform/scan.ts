@@ -8,6 +8,7 @@
  */
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
+import { distributionVersion } from "../flux/profile.js";
 import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
 import { joinName, relativePath } from "../fs/posix-path.js";
 import { cloneValue } from "../kustomize/clone.js";
@@ -59,6 +60,8 @@ export interface InstanceSync {
    * them to the sync objects as to the controllers (a `decryption` for the sync Kustomization).
    */
   patches?: YamlValue[];
+  /** `distribution.version` and `components` (the chart's `instance.…`): the Flux it installs. */
+  distribution?: { version?: string; components?: string[] };
   at: SourceLocation;
 }
 
@@ -456,10 +459,12 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
   let via: InstanceSync["via"];
   let namespace: string;
   let kustomize: YamlValue | undefined;
+  let settings: YamlMap;
   if (obj.kind === "FluxInstance" && groupOf(obj) === OPERATOR_GROUP) {
     const s = specOf(obj).sync;
     sync = isMap(s) ? s : undefined;
     kustomize = specOf(obj).kustomize;
+    settings = specOf(obj);
     via = "FluxInstance";
     namespace = metaString(obj, "namespace");
   } else if (isHelmRelease(obj)) {
@@ -468,6 +473,7 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
     const instance = values && isMap(values.instance) ? values.instance : undefined;
     sync = instance && isMap(instance.sync) ? instance.sync : undefined;
     kustomize = instance?.kustomize;
+    settings = instance ?? {};
     via = "HelmRelease";
     namespace = stringField(spec, "targetNamespace") || metaString(obj, "namespace");
   } else {
@@ -494,6 +500,14 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
     ...(isMap(kustomize) && Array.isArray(kustomize.patches) && kustomize.patches.length > 0
       ? { patches: cloneValue(kustomize.patches) as YamlValue[] }
       : {}),
+    ...distributionOf(settings),
     at,
   };
+}
+
+function distributionOf(settings: YamlMap): Pick<InstanceSync, "distribution"> {
+  const version = distributionVersion(settings.distribution) ?? "";
+  const components = Array.isArray(settings.components) ? settings.components.map(String) : undefined;
+  if (version === "" && components === undefined) return {};
+  return { distribution: { ...(version !== "" ? { version } : {}), ...(components ? { components } : {}) } };
 }

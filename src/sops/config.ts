@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse as parseYamlText } from "yaml";
 import { SlipwayError } from "../errors.js";
 import { checkYamlNesting, MAX_ALIAS_COUNT, YamlNestingError } from "../yaml/limits.js";
-import { splitRecipients } from "./age.js";
+import { isAgeRecipient, splitRecipients } from "./age.js";
 import type { PlannedKey } from "./datakey.js";
 import { goRegex } from "./goregex.js";
 import { checkSingleRule, SELECTION_RULE_NAMES, type SelectionRules } from "./rules.js";
@@ -187,9 +187,26 @@ export function selectCreationRule(config: SopsConfig, filePath: string): Creati
     throw new SlipwayError("no creation_rules in .sops.yaml", { file: config.file });
   }
   for (const rule of config.creationRules) {
-    if (!rule.pathRegex || goRegex(rule.pathRegex).test(rel)) return rule;
+    if (rule.pathRegex && !goRegex(rule.pathRegex).test(rel)) continue;
+    checkAgeRecipients(rule, config.file);
+    return rule;
   }
   throw new SlipwayError(`no matching creation rules found for ${rel}`, { file: config.file });
+}
+
+/**
+ * sops parses the age recipients of the rule it selects, and an entry that is no age or SSH
+ * public key fails it (age/keysource.go parseRecipient): a template's `age: YOUR_AGE_PUBLIC_KEY`
+ * names no key a file could be missing.
+ */
+function checkAgeRecipients(rule: CreationRule, file: string | undefined): void {
+  for (const key of rule.keyGroups.flat()) {
+    if (key.type !== "age" || isAgeRecipient(key.id) || key.id.startsWith("ssh-")) continue;
+    throw new SlipwayError(
+      `the creation rule's age recipient '${key.id}' is no age or SSH public key (a placeholder?); sops refuses the rule`,
+      { file },
+    );
+  }
 }
 
 /** A rule for explicit age recipients, with sops' defaults (what `sops -e --age …` does). */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { detectFlux, fluxMinorOf, resolveProfile, strictSubstitutionReason } from "../../src/flux/profile.js";
+import {
+  detectFlux,
+  distributionVersion,
+  fluxMinorOf,
+  resolveProfile,
+  strictSubstitutionReason,
+} from "../../src/flux/profile.js";
 import type { KObject } from "../../src/kustomize/types.js";
 import { parseConfig } from "../../src/platform/index.js";
 
@@ -138,6 +144,56 @@ describe("detectFlux: the Flux a cluster installs", () => {
       StrictPostBuildSubstitutions: false,
       DisableChartDigestTracking: true,
     });
+  });
+
+  it("reads the tag of an OCIRepository of Flux's install manifests (truxnell: v2.2.2, where v2beta2 is served)", () => {
+    const repo = (url: string, ref: object) =>
+      obj({
+        apiVersion: "source.toolkit.fluxcd.io/v1beta2",
+        kind: "OCIRepository",
+        metadata: { name: "flux-manifests", namespace: "flux-system" },
+        spec: { interval: "10m", url, ref },
+      });
+    const d = detectFlux([repo("oci://ghcr.io/fluxcd/flux-manifests", { tag: "v2.2.2" })]);
+    expect(d).toEqual({ origin: "flux-manifests", version: "v2.2.2", at: { file: "f.yaml", line: 3 } });
+    const p = resolveProfile(undefined, d);
+    expect([p.minor, p.origin]).toEqual(["2.2", "flux-manifests"]);
+    expect(strictSubstitutionReason(p, undefined)).toContain(
+      'from the tag "v2.2.2" of the OCIRepository of Flux\'s install manifests',
+    );
+    // A PodMonitor labelled part of Flux, with no version, leaves the version to the tag.
+    const monitor = obj({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PodMonitor",
+      metadata: { name: "flux-system", labels: { "app.kubernetes.io/part-of": "flux" } },
+    });
+    expect(
+      detectFlux([monitor, repo("oci://ghcr.io/fluxcd/flux-manifests", { tag: "v2.2.2" })]),
+    ).toMatchObject({
+      origin: "flux-manifests",
+      version: "v2.2.2",
+    });
+    // Another artifact (an app's chart) says nothing about Flux.
+    expect(detectFlux([repo("oci://ghcr.io/bjw-s/helm/app-template", { tag: "v2.2.2" })])).toBeUndefined();
+  });
+
+  it("a range across minors is unknown when the operator's manifests artifact is pinned (MatherlyNet)", () => {
+    const pinned = "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:v0.38.1";
+    expect(distributionVersion({ version: "2.x", artifact: pinned })).toBeUndefined();
+    expect(
+      distributionVersion({ version: "2.x", artifact: `${pinned.split(":v")[0]}@sha256:abc` }),
+    ).toBeUndefined();
+    expect(distributionVersion({ version: "2.7.x", artifact: pinned })).toBe("2.7.x");
+    expect(distributionVersion({ version: "2.9.4", artifact: pinned })).toBe("2.9.4");
+    expect(distributionVersion({ version: "2.x" })).toBe("2.x");
+    expect(distributionVersion({ version: "2.x", artifact: `${pinned.split(":v")[0]}:latest` })).toBe("2.x");
+    const instance = obj({
+      apiVersion: "fluxcd.controlplane.io/v1",
+      kind: "FluxInstance",
+      metadata: { name: "flux", namespace: "flux-system" },
+      spec: { distribution: { version: "2.x", artifact: pinned } },
+    });
+    expect(resolveProfile(undefined, detectFlux([instance])).origin).toBe("default");
   });
 
   it("nothing to detect", () => {

@@ -143,6 +143,97 @@ describe("a GitRepository of the checkout's own repository under another name", 
   });
 });
 
+describe("a GitRepository of the checkout that only substitution names (ahachmann's application-space)", () => {
+  // A template Kustomization makes per tenant a namespace, a GitRepository of this repository
+  // named after it and a Kustomization of it building KUSTOMIZATION_PATH, with variables for the
+  // tenant's own Flux Kustomizations; the repository's documents hold only `${...}` names.
+  const SELF = "ssh://git@github.com/ahachmann/platform.git";
+  const tenantFiles: Record<string, string> = {
+    "c/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec: {interval: 1m, url: ${SELF}, ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  interval: 10m
+  prune: true
+  path: ./c
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+    "c/shop.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: shop-space, namespace: flux-system}
+spec:
+  interval: 10m
+  prune: true
+  path: ./base/space
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substitute: {TENANT: shop, KUSTOMIZATION_PATH: ./environments/shop}
+`,
+    "base/space/kustomization.yaml": "resources: [sync.yaml]\n",
+    "base/space/sync.yaml": `apiVersion: v1
+kind: Namespace
+metadata:
+  name: \${TENANT}
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: \${TENANT}-platform
+  namespace: \${TENANT}
+spec: {interval: 1m, url: ${SELF}, ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: \${TENANT}-sync
+  namespace: \${TENANT}
+spec:
+  interval: 10m
+  prune: true
+  path: \${KUSTOMIZATION_PATH}
+  sourceRef:
+    kind: GitRepository
+    name: \${TENANT}-platform
+  postBuild:
+    substitute:
+      FLUX_NAMESPACE: \${TENANT}
+`,
+    "environments/shop/kustomization.yaml": "resources: [web.yaml]\n",
+    "environments/shop/web.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: web
+  namespace: \${FLUX_NAMESPACE}
+spec:
+  interval: 10m
+  prune: true
+  path: ./apps/web
+  sourceRef: {kind: GitRepository, name: shop-platform}
+`,
+    "apps/web/cm.yaml": cm("web", "shop"),
+  };
+  const fs = new MemoryFileSystem(
+    Object.fromEntries(Object.entries(tenantFiles).map(([p, t]) => [`/repo/${p}`, t])),
+  );
+
+  it("is rendered from the working tree as part of the cluster, not as a cluster of its own", () => {
+    const p = loadPlatform("/repo", { fs, checkout: { remotes: [SELF], branch: "main" }, charts: false });
+    expect(clusterRows(p)).toEqual([["c", "c", "sync"]]);
+    expect(kustomizationStatuses(p)).toEqual([
+      "c flux-system/flux-system rendered",
+      "c flux-system/shop-space rendered",
+      "c shop/shop-sync rendered",
+      "c shop/web rendered",
+    ]);
+    expect(errors(p)).toEqual([]);
+  });
+});
+
 describe("checkoutSources", () => {
   const repo = (refs: Array<[string, string]>) =>
     scanRepository(

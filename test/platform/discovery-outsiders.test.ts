@@ -1007,3 +1007,70 @@ describe("a plain stack whose helmCharts chart is not vendored (PixelJonas' Argo
     expect(found[0]!.message).toContain("helmCharts are not supported by Flux");
   });
 });
+
+describe("bootstrap's sync objects with a patch file of them beside (ShadyF's gotk-patches.yaml)", () => {
+  // The patch file names both sync objects, so it looks like a sync file; it sorts first, and
+  // its Kustomization, with no path, built the repository's root (a pre-commit config failed).
+  const patches = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  ignore: "*.md"
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  decryption: {provider: sops, secretRef: {name: sops-gpg}}
+`;
+  const files = {
+    ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/adrienverge/yamllint\n",
+    "cluster/base/flux-system/kustomization.yaml":
+      "resources: [gotk-sync.yaml]\npatches:\n  - path: gotk-patches.yaml\n",
+    "cluster/base/flux-system/gotk-patches.yaml": patches,
+    "cluster/base/flux-system/gotk-sync.yaml": fluxSync("./cluster/base"),
+    "cluster/base/cm.yaml": cm("web"),
+  };
+
+  it("takes the sync file as the root, not the patch", () => {
+    const p = load(files);
+    expect(clusters(p)).toEqual([["base", "cluster/base", "sync"]]);
+    expect(p.clusters[0]!.origin?.file).toBe("cluster/base/flux-system/gotk-sync.yaml");
+    expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
+  });
+});
+
+describe("the Flux a flux-instance HelmRelease installs (Chrtol: distribution 2.5.1 in a values file)", () => {
+  // The chart renders the FluxInstance, so the rendered Kustomizations hold no FluxInstance to
+  // read the version from: assumed 2.9, every HelmRelease at v2beta1 (served by 2.5) was a warning.
+  const files = {
+    "kubernetes/apps/flux-system/flux-instance/app/kustomization.yaml": `resources: [helmrelease.yaml]
+configMapGenerator:
+  - name: flux-instance-values
+    files: [values.yaml=./helm/values.yaml]
+`,
+    "kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: flux-instance, namespace: flux-system}
+spec:
+  chartRef: {kind: OCIRepository, name: flux-instance}
+  valuesFrom: [{kind: ConfigMap, name: flux-instance-values}]
+`,
+    "kubernetes/apps/flux-system/flux-instance/app/helm/values.yaml": `instance:
+  distribution: {version: 2.5.1}
+  sync: {kind: GitRepository, url: "https://github.com/example/home-ops.git", ref: refs/heads/main, path: kubernetes/flux/cluster}
+`,
+    "kubernetes/flux/cluster/ks.yaml": ks("apps", "  path: ./kubernetes/apps\n"),
+  };
+
+  it("is the version in its values", () => {
+    const p = load(files);
+    expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+    const profile = p.clusters[0]!.profile!;
+    expect([profile.minor, profile.origin, profile.originAt?.file]).toEqual([
+      "2.5",
+      "FluxInstance",
+      "kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml",
+    ]);
+  });
+});

@@ -113,6 +113,15 @@ describe("sopsStatus", () => {
     expect(noRule.matchesConfig).toBeUndefined();
     expect(noRule.configProblem).toMatch(/no matching creation rules/);
   });
+
+  it("a rule naming a placeholder, no age key, is sops' failure, not a recipient the file misses", async () => {
+    // devopscoop's template: `age: YOUR_AGE_PUBLIC_KEY` in .sops.yaml, files encrypted for a real key.
+    const enc = await encryptSops(PLAIN, { file, config: cfg(recs[0]!) });
+    const s = await sopsStatus(enc, { file, identities: [ids[0]!], config: cfg("YOUR_AGE_PUBLIC_KEY") });
+    expect(s.matchesConfig).toBeUndefined();
+    expect(s.missingRecipients).toEqual([]);
+    expect(s.configProblem).toMatch(/age recipient 'YOUR_AGE_PUBLIC_KEY' is no age or SSH public key/);
+  });
 });
 
 describe.runIf(requires("shared"))("sopsStatus on a real repository", () => {
