@@ -32,6 +32,12 @@ export interface ControllerProfile {
   /** Where the version came from, with the object or file that says so. */
   origin: ProfileOrigin;
   originAt?: { file: string; line: number };
+  /**
+   * With origin "default": the FluxInstance (or install manifests) the cluster has, which name no
+   * version Slipway can read (a flux-instance release whose values leave the version to a chart
+   * that is not in the chart cache, a Flux 1 label).
+   */
+  unversioned?: { origin: DetectedFlux["origin"]; at?: { file: string; line: number } };
   /** Feature gates of kustomize-controller and helm-controller, defaults filled in. */
   featureGates: Record<string, boolean>;
   /** Gates set explicitly (slipway.yaml or a controller's --feature-gates), for display. */
@@ -137,6 +143,10 @@ export function resolveProfile(
     origin = "default";
     originAt = undefined;
   }
+  const unversioned =
+    origin === "default" && detected
+      ? { origin: detected.origin, ...(detected.at ? { at: detected.at } : {}) }
+      : undefined;
   const minor = read ?? DEFAULT_FLUX_MINOR;
   const featureGates: Record<string, boolean> = {};
   for (const [gate, dflt] of Object.entries(GATE_DEFAULTS)) featureGates[gate] = dflt(minor);
@@ -162,6 +172,7 @@ export function resolveProfile(
     minor,
     origin,
     ...(originAt ? { originAt } : {}),
+    ...(unversioned ? { unversioned } : {}),
     featureGates,
     explicitGates: [...explicit].sort(),
     postRenderStrategy,
@@ -336,13 +347,19 @@ export function strictSubstitutionReason(
   }
   const at = profile.originAt ? ` (${profile.originAt.file}:${profile.originAt.line})` : "";
   const version = JSON.stringify(profile.version);
+  const unversioned = profile.unversioned;
+  const unversionedAt = unversioned?.at ? ` (${unversioned.at.file}:${unversioned.at.line})` : "";
   const from: Record<ProfileOrigin, string> = {
     "slipway.yaml": `from slipway.yaml profile.flux ${version}`,
     FluxInstance: `from the FluxInstance's spec.distribution.version ${version}${at}`,
     "flux-install": `from the app.kubernetes.io/version label ${version} of the cluster's Flux install manifests${at}`,
     "flux-manifests": `from the tag ${version} of the OCIRepository of Flux's install manifests (${FLUX_MANIFESTS})${at}`,
     default:
-      "by default: no FluxInstance, Flux install manifests or slipway.yaml profile.flux says which Flux the cluster runs",
+      unversioned?.origin === "FluxInstance"
+        ? `by default: the cluster's FluxInstance${unversionedAt} names no version Slipway can read`
+        : unversioned !== undefined
+          ? `by default: the cluster's Flux install manifests${unversionedAt} carry no version Slipway can read`
+          : "by default: no FluxInstance, Flux install manifests or slipway.yaml profile.flux says which Flux the cluster runs",
   };
   return `Slipway assumes Flux ${profile.minor} ${from[profile.origin]}, whose kustomize-controller substitutes strictly by default (set profile.flux in slipway.yaml if the cluster runs another)`;
 }

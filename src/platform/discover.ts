@@ -291,15 +291,7 @@ function instanceCluster(
     variables: {},
     root: { object: root, at: sync.at },
     rootFromInstance: true,
-    ...(sync.distribution
-      ? {
-          instanceFlux: {
-            origin: "FluxInstance" as const,
-            ...sync.distribution,
-            at: sync.at,
-          },
-        }
-      : {}),
+    instanceFlux: { origin: "FluxInstance", ...sync.distribution, at: sync.at },
     origin: sync.at,
     reason,
     localSources: withSameRepository(

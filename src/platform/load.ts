@@ -531,8 +531,10 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
   const { cluster: first, converge } = renderFluxWith(ctx, d, provisional, Convergence.probe());
   // The rendered resources themselves (each has its object and source): no copy of each.
   const rendered = detectFlux(first.kustomizations.flatMap((k) => k.resources));
+  // A FluxInstance that names no version is still what the strict reason must name (deedee-ops:
+  // "no FluxInstance" was said of a cluster found by one).
   const detected =
-    rendered?.version || !d.instanceFlux?.version ? rendered : { ...rendered, ...d.instanceFlux };
+    rendered?.version || d.instanceFlux === undefined ? rendered : { ...rendered, ...d.instanceFlux };
   const profile = resolveProfile(configured, detected);
   const strictOf = (p: ControllerProfile) => ctx.strict ?? p.featureGates.StrictPostBuildSubstitutions!;
   const externalOf = (p: ControllerProfile) =>
