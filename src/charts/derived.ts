@@ -21,8 +21,9 @@ export function chartDerivedDir(cacheDir: string): string {
 
 /**
  * The store of what is derived from the chart cache under `cacheDir`: written as the render
- * cache's entries are, in packs when the run ends (src/cache/pack-writes.ts).
+ * cache's entries are, in packs when the run ends (src/cache/pack-writes.ts). `code`: the code
+ * identity naming its entries (default: the running code's).
  */
-export function chartDerivedStore(cacheDir: string): RenderCache {
-  return new DiskRenderCache(cacheDir, undefined, { deferWrites: true, root: chartDerivedDir(cacheDir) });
+export function chartDerivedStore(cacheDir: string, code?: string): RenderCache {
+  return new DiskRenderCache(cacheDir, code, { deferWrites: true, root: chartDerivedDir(cacheDir) });
 }

@@ -23,6 +23,7 @@
  */
 import { createHash } from "node:crypto";
 import type { RenderCache } from "../cache/store.js";
+import type { Chart } from "./chart.js";
 import type { TemplateSet } from "./template/template-set.js";
 import { decodeParses, encodeParses, type ParsedText, TreeDecodeError } from "./template/tree-codec.js";
 
@@ -38,6 +39,12 @@ const FORMAT = 6;
 
 /** When a parse is stored: at once, or on the second use of the chart (see above). */
 export type ParsePersistence = "first-use" | "second-use";
+
+/**
+ * When the parse of a chart from the chart cache goes to its derived store, if `charts pull` did
+ * not put it there: MEASURED below.
+ */
+export const DERIVED_PARSES: ParsePersistence = "first-use";
 
 /** What the caller does after parsing: `parsed` at once, `reused` when the set is used again. */
 export interface ParsePersist {
@@ -92,6 +99,43 @@ export function primePersistedParse(
   if (store.getBytes(seen) !== undefined) return { parsed: persist };
   store.putBytes(seen, new Uint8Array([1]));
   return { reused: persist };
+}
+
+/**
+ * Charts whose parses are kept in a store of their own rather than the render cache: a chart
+ * loaded from the chart cache, whose parse is derived data of its archive (src/charts/derived.ts)
+ * and so outlives the render cache. By object: the loaded chart is what a render is given.
+ */
+const parseStores = new WeakMap<Chart, RenderCache>();
+
+/** Keeps the parses of `chart`'s templates in `store` (the chart cache's derived store). */
+export function keepParsesIn(chart: Chart, store: RenderCache): void {
+  parseStores.set(chart, store);
+}
+
+/** Where the parses of `chart`'s templates are kept, when not in the render cache. */
+export function parseStoreOf(chart: Chart): RenderCache | undefined {
+  return parseStores.get(chart);
+}
+
+/**
+ * Parses `files` into `set` and stores the parse, unless `store` has it already (then nothing
+ * is parsed or decoded): what `slipway charts pull` derives for a chart ahead of its renders.
+ * True when it stored one. Throws the parser's TemplateError for a text that does not parse
+ * (nothing is stored).
+ */
+export function persistParse(
+  store: RenderCache,
+  set: TemplateSet,
+  files: readonly (readonly [string, string])[],
+  chart: string,
+): boolean {
+  if (store.getBytes === undefined || store.putBytes === undefined) return false;
+  const key = store.key(UNIT, parseDigest(set, files, chart));
+  if (store.getBytes(key) !== undefined) return false;
+  for (const [name, text] of files) set.parse(name, text);
+  persister(store, set, files, key)();
+  return true;
 }
 
 function persister(
