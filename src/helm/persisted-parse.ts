@@ -49,9 +49,10 @@ export type ParsePersistence = "first-use" | "second-use";
  * When the parse of a chart from the chart cache goes to its derived store, when `charts pull`
  * did not put it there (a cache pulled by an earlier build, `charts add`): at once. The store
  * outlives the render cache, so every later cold run takes the parse; encoding costs a third of
- * parsing, once. A cold check of bjw-s home-ops whose derived store held no parse spent 112-346
- * ms in encodeParses against 316-619 ms parsing (loaded 2-core machine, profiles of 3 runs);
- * "second-use" would put the same cost on the second run and parse in full there too.
+ * parsing, once: a cold check of bjw-s home-ops whose derived store held no parse spent 52-60 ms
+ * in encodeParses and 111-132 ms parsing, and with the parse stored 13-21 ms in parsedSet in all
+ * (profiles of 3 runs each). "second-use" would put the same cost on the second run and parse
+ * in full there too.
  */
 export const DERIVED_PARSES: ParsePersistence = "first-use";
 
