@@ -187,7 +187,12 @@ if (worker === "seed-charts") {
       },
     },
   });
-  const cache = new ChartCache(args[3]);
+  // args[4] "bundle": the cache is for the CLI, whose code identity is the bundle's (derived
+  // entries are named by it); otherwise for this module tree.
+  const { computeIdentity } = await import(path.join(repoRoot, "dist/cache/code-identity.js"));
+  const cache = new ChartCache(args[3], {
+    ...(args[4] === "bundle" ? { derivedCode: computeIdentity(path.join(repoRoot, "dist/bundle")) } : {}),
+  });
   const packed = mkdtempSync(path.join(tmpdir(), "slipway-fleet-charts-"));
   const archives = new Map();
   for (const req of asked.values()) {
@@ -207,6 +212,10 @@ if (worker === "seed-charts") {
     cache.putArchive(req, archives.get(dir));
     cache.putVersions(req.source, req.name, [req.version]);
   }
+  // What `charts pull` derives from the charts it leaves (their facts, crds/, index, values and
+  // template parses), through its code: a cold check then starts from the cache a user has.
+  const { deriveCharts } = await import(path.join(repoRoot, "dist/cli/charts-derive.js"));
+  deriveCharts(cache, [...asked.values()]);
   rmSync(packed, { recursive: true, force: true });
   report({ charts: asked.size });
 }
@@ -349,7 +358,7 @@ console.log(
 // render cache, and the code cache a first run left. Wall and CPU (the child's user + system).
 {
   const cliCache = path.join(scratch, "cli-check-cache");
-  const seeded = childWith(cliCache, "seed-charts", repoArg, cliCache);
+  const seeded = childWith(cliCache, "seed-charts", repoArg, cliCache, "bundle");
   const counts = ["0", "1"];
   const runs = Object.fromEntries(counts.map((n) => [n, []]));
   const cliCheck = (workers) => {

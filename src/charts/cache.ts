@@ -78,16 +78,24 @@ const REPAIR = "run `slipway charts pull` to fetch it again (or delete the file)
 export interface ChartCacheOptions {
   /** Keep what renders derive from the archives (derived.ts); off with the render cache (--no-cache). */
   derived?: boolean;
+  /**
+   * The code identity the derived store's entries are named by (src/cache/code-identity.ts);
+   * default: the running code's. A benchmark that seeds a cache from dist/'s module tree for
+   * the CLI bundle (the same sources) names the bundle's.
+   */
+  derivedCode?: string;
 }
 
 export class ChartCache {
   readonly dir: string;
   private derivedStore?: RenderCache;
   private readonly keepsDerived: boolean;
+  private readonly derivedCode?: string;
 
   constructor(dir: string = defaultCacheDir(), opts: ChartCacheOptions = {}) {
     this.dir = path.resolve(dir);
     this.keepsDerived = opts.derived !== false;
+    if (opts.derivedCode !== undefined) this.derivedCode = opts.derivedCode;
   }
 
   private get root(): string {
@@ -186,7 +194,7 @@ export class ChartCache {
    */
   derived(): RenderCache | undefined {
     if (!this.keepsDerived) return undefined;
-    this.derivedStore ??= chartDerivedStore(this.dir);
+    this.derivedStore ??= chartDerivedStore(this.dir, this.derivedCode);
     return this.derivedStore;
   }
 

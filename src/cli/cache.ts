@@ -14,8 +14,8 @@ The render cache: HelmReleases rendered by earlier runs, kept under <cache-dir>/
 content of everything they depend on and by the Slipway build that rendered them, so an
 unchanged release is not rendered again. Chart archives (<cache-dir>/charts) are not touched
 here; what a build derived from them (<cache-dir>/charts/derived: their facts, their crds/
-parsed) is pruned and cleared as renders are. The code cache (<cache-dir>/code: V8's compiled
-chunks of the CLI) is pruned and cleared too.
+and templates parsed) is pruned and cleared as renders are. The code cache (<cache-dir>/code:
+V8's compiled chunks of the CLI) is pruned and cleared too.
 
   info      entries and bytes per Slipway build (default)
   prune     remove the entries of every other Slipway build, and this build's entries that no

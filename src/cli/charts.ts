@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { cacheDisabled } from "../cache/location.js";
 import {
   CacheError,
   ChartCache,
@@ -25,6 +26,7 @@ import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { type Platform, platformErrors } from "../platform/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
+import { deriveCharts } from "./charts-derive.js";
 import { createPullProgress, describeRequest } from "./charts-progress.js";
 import { NO_CLUSTER_EXIT, noClusterFound } from "./discovery.js";
 import { createProgress } from "./progress.js";
@@ -99,7 +101,8 @@ export async function chartsCommand(argv: string[]): Promise<number> {
   const positionals = parsed.positionals;
   const format = values.format ?? "text";
   if (format !== "text" && format !== "json") return usage(`--format must be text or json, not '${format}'`);
-  const cache = new ChartCache(values["cache-dir"] ?? defaultCacheDir());
+  // What is derived from the archives is a cache like renders: --no-cache (SLIPWAY_NO_CACHE) keeps none.
+  const cache = new ChartCache(values["cache-dir"] ?? defaultCacheDir(), { derived: !cacheDisabled() });
   switch (sub) {
     case "pull":
       return pull(values, positionals, cache, format);
@@ -189,6 +192,11 @@ async function pull(
     onEvent: (e) => bar.onEvent(e),
   });
   bar.done();
+  // What the first cold render would derive from these charts, derived now (charts-derive.ts).
+  deriveCharts(
+    cache,
+    outcomes.flatMap((o) => (o.status !== "failed" && o.ref ? [o.ref] : [])),
+  );
   const ms = performance.now() - started;
   const failed = outcomes.filter((o) => o.status === "failed").length + broken.length;
   if (format === "json") {

@@ -27,7 +27,13 @@ import { filesObject } from "./files-object.js";
 import type { CallContext, FuncMap, GoFunc } from "./funcs/types.js";
 import { GoFuncError } from "./funcs/types.js";
 import { textOf } from "./loader.js";
-import { type ParsePersistence, primePersistedParse } from "./persisted-parse.js";
+import {
+  DERIVED_PARSES,
+  type ParsePersistence,
+  parseStoreOf,
+  persistParse,
+  primePersistedParse,
+} from "./persisted-parse.js";
 import { chartFullPath, chartName, isLibrary, type RenderChart } from "./render-chart.js";
 import {
   GoInt,
@@ -365,6 +371,32 @@ function parsedSet(
   return set;
 }
 
+/**
+ * Parses the templates a render of `root` parses, in its order, and stores the parse in `store`
+ * under the name a render of the chart looks for, unless `store` has it (persistParse): the
+ * parse `slipway charts pull` derives for a cached chart. True when it stored one. A chart whose
+ * texts are too small for an entry, or whose digest is not known at load, is not parsed. Throws
+ * the RenderError a render meets when a template does not parse.
+ */
+export function storeChartParse(root: RenderChart, funcs: FuncMapBuilder, store: RenderCache): boolean {
+  const templates = new Map<string, Renderable>();
+  collectTemplates(root, new GoMap(), templates);
+  const files = sortTemplates(templates.keys()).map(
+    (k) => [k, (templates.get(k) as Renderable).text] as const,
+  );
+  let bytes = 0;
+  for (const [, text] of files) bytes += text.length;
+  const chart = knownDigest(root.chart);
+  if (bytes < PERSIST_MIN_TEXT || chart === undefined) return false;
+  const set = new TemplateSet(funcs({}), { missingKey: "zero", name: "gotpl" });
+  try {
+    return persistParse(store, set, files, chart);
+  } catch (e) {
+    if (e instanceof TemplateError) throw cleanupParseError(e.template, e);
+    throw e;
+  }
+}
+
 interface Traceable {
   location: string;
   message: string;
@@ -516,7 +548,16 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
   collectTemplates(root, top, templates);
   const keys = sortTemplates(templates.keys());
   const placeholder = opts.funcs({});
-  const base = parsedSet(keys, templates, placeholder, opts.cache, opts.parses, knownDigest(root.chart));
+  // A chart from the chart cache keeps its parse beside its archive (persisted-parse.ts).
+  const beside = opts.cache === undefined ? undefined : parseStoreOf(root.chart);
+  const base = parsedSet(
+    keys,
+    templates,
+    placeholder,
+    beside ?? opts.cache,
+    beside === undefined ? opts.parses : DERIVED_PARSES,
+    knownDigest(root.chart),
+  );
   const set = base.clone();
   const includedNames = new Map<string, number>();
   const includeDecl = placeholder.get("include") as GoFunc;

@@ -20,9 +20,15 @@
  * repository's, kube-prometheus-stack's 1.6 MB of templates among them) may never be parsed
  * again, and encoding its trees cost a cold check of bjw-s home-ops ~30 ms of its ~60 ms
  * of parse persistence. A chart many releases use (app-template) is stored by the same run.
+ *
+ * Where: a chart loaded from the chart cache keeps its parse beside its archive, in the chart
+ * cache's derived store (src/charts/derived.ts; keepParsesIn), where `slipway charts pull` puts
+ * it (persistParse) and which a cold run with an emptied render cache still reads; any other
+ * chart (a directory, `helm template ./dir`) keeps it in the render cache.
  */
 import { createHash } from "node:crypto";
 import type { RenderCache } from "../cache/store.js";
+import type { Chart } from "./chart.js";
 import type { TemplateSet } from "./template/template-set.js";
 import { decodeParses, encodeParses, type ParsedText, TreeDecodeError } from "./template/tree-codec.js";
 
@@ -38,6 +44,17 @@ const FORMAT = 6;
 
 /** When a parse is stored: at once, or on the second use of the chart (see above). */
 export type ParsePersistence = "first-use" | "second-use";
+
+/**
+ * When the parse of a chart from the chart cache goes to its derived store, when `charts pull`
+ * did not put it there (a cache pulled by an earlier build, `charts add`): at once. The store
+ * outlives the render cache, so every later cold run takes the parse; encoding costs a third of
+ * parsing, once: a cold check of bjw-s home-ops whose derived store held no parse spent 52-60 ms
+ * in encodeParses and 111-132 ms parsing, and with the parse stored 13-21 ms in parsedSet in all
+ * (profiles of 3 runs each). "second-use" would put the same cost on the second run and parse
+ * in full there too.
+ */
+export const DERIVED_PARSES: ParsePersistence = "first-use";
 
 /** What the caller does after parsing: `parsed` at once, `reused` when the set is used again. */
 export interface ParsePersist {
@@ -92,6 +109,43 @@ export function primePersistedParse(
   if (store.getBytes(seen) !== undefined) return { parsed: persist };
   store.putBytes(seen, new Uint8Array([1]));
   return { reused: persist };
+}
+
+/**
+ * Charts whose parses are kept in a store of their own rather than the render cache: a chart
+ * loaded from the chart cache, whose parse is derived data of its archive (src/charts/derived.ts)
+ * and so outlives the render cache. By object: the loaded chart is what a render is given.
+ */
+const parseStores = new WeakMap<Chart, RenderCache>();
+
+/** Keeps the parses of `chart`'s templates in `store` (the chart cache's derived store). */
+export function keepParsesIn(chart: Chart, store: RenderCache): void {
+  parseStores.set(chart, store);
+}
+
+/** Where the parses of `chart`'s templates are kept, when not in the render cache. */
+export function parseStoreOf(chart: Chart): RenderCache | undefined {
+  return parseStores.get(chart);
+}
+
+/**
+ * Parses `files` into `set` and stores the parse, unless `store` has it already (then nothing
+ * is parsed or decoded): what `slipway charts pull` derives for a chart ahead of its renders.
+ * True when it stored one. Throws the parser's TemplateError for a text that does not parse
+ * (nothing is stored).
+ */
+export function persistParse(
+  store: RenderCache,
+  set: TemplateSet,
+  files: readonly (readonly [string, string])[],
+  chart: string,
+): boolean {
+  if (store.getBytes === undefined || store.putBytes === undefined) return false;
+  const key = store.key(UNIT, parseDigest(set, files, chart));
+  if (store.getBytes(key) !== undefined) return false;
+  for (const [name, text] of files) set.parse(name, text);
+  persister(store, set, files, key)();
+  return true;
 }
 
 function persister(

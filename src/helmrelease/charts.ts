@@ -21,6 +21,7 @@ import {
 } from "../helm/chart-source.js";
 import { chartDigest } from "../helm/loader.js";
 import { persistedArchiveIndex } from "../helm/persisted-archive-index.js";
+import { keepParsesIn } from "../helm/persisted-parse.js";
 import { persistedValuesReader } from "../helm/persisted-values.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */
@@ -139,6 +140,7 @@ export function cacheChartProvider(
               }
             : {},
         );
+        if (derived) keepParsesIn(chart, derived);
         return { chart, version: chart.metadata.version || version, location };
       } catch (e) {
         return { error: `cached ${what} (version ${version}) does not load: ${(e as Error).message}` };

@@ -490,7 +490,8 @@ function ensureChart(p: Prepared): boolean {
   return true;
 }
 
-function chartFacts(chart: Chart, keepCrds?: (file: CrdFileDocs) => void): ChartFacts {
+/** What the platform reads of a chart without rendering it (kept by archive: src/charts/derived.ts). */
+export function chartFacts(chart: Chart, keepCrds?: (file: CrdFileDocs) => void): ChartFacts {
   return {
     version: chart.metadata.version,
     crdApiVersions: chartCrdApiVersions(chart, keepCrds),
