@@ -82,6 +82,8 @@ export interface RenderCache {
 export interface SharedCacheLocation {
   dir: string;
   code: string;
+  /** Where its entries live when not under `<dir>/renders` (the chart cache's derived store). */
+  root?: string;
 }
 
 export interface DiskRenderCacheOptions {
@@ -163,7 +165,8 @@ export class DiskRenderCache implements RenderCache {
   }
 
   shared(): SharedCacheLocation {
-    return { dir: this.cacheDir, code: this.code };
+    const root = this.root === rendersDir(this.cacheDir) ? undefined : this.root;
+    return { dir: this.cacheDir, code: this.code, ...(root ? { root } : {}) };
   }
 
   mayHold(unit: string): boolean {

@@ -4,9 +4,11 @@
  * travels as a small tagged object and comes back as the same Go value. Plain objects never
  * occur in Go values (maps are GoMaps), so a plain object is always a tag.
  */
+import type { SharedCacheLocation } from "../../cache/store.js";
 import type { Chart, ChartDependency, ChartFile, ChartMetadata } from "../chart.js";
 import { DeferredChartFile } from "../loader.js";
 import { chartCrdFile } from "../manifests.js";
+import { parseStoreOf } from "../persisted-parse.js";
 import type { RenderedRelease } from "../render.js";
 import { elemTypeOf, GoInt, GoMap, type GoValue, type IntKind, sliceOf } from "../template/value.js";
 
@@ -68,6 +70,11 @@ export interface WireChart {
   files: Chart["files"];
   dependencies: WireChart[];
   digest: string;
+  /**
+   * Where the chart's template parses are kept when not in the render cache (a chart from the
+   * chart cache: persisted-parse.ts parseStoreOf), so a worker reads the parse `charts pull` made.
+   */
+  parses?: SharedCacheLocation;
 }
 
 /**
@@ -76,6 +83,11 @@ export interface WireChart {
  */
 function wireFiles(files: readonly ChartFile[]): ChartFile[] {
   return files.map((f) => (f instanceof DeferredChartFile ? { name: f.name, data: f.data } : f));
+}
+
+function parsesOf(c: Chart): Pick<WireChart, "parses"> {
+  const at = parseStoreOf(c)?.shared?.();
+  return at ? { parses: at } : {};
 }
 
 export function encodeChart(c: Chart): WireChart {
@@ -92,6 +104,7 @@ export function encodeChart(c: Chart): WireChart {
     files: wireFiles(c.files),
     dependencies: c.dependencies.map(encodeChart),
     digest: c.digest,
+    ...parsesOf(c),
   };
 }
 

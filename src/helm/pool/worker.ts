@@ -7,9 +7,10 @@ import { type MessagePort, parentPort, resourceLimits, workerData } from "node:w
 import { flushWrites } from "../../cache/pack-writes.js";
 import { DiskRenderCache, type RenderCache } from "../../cache/store.js";
 import type { Chart } from "../chart.js";
+import { keepParsesIn } from "../persisted-parse.js";
 import { setStackSizeKb } from "../template/stack-budget.js";
 import type { GoMap } from "../template/value.js";
-import { decodeChart, decodeGo, encodeRelease } from "./codec.js";
+import { decodeChart, decodeGo, encodeRelease, type WireChart } from "./codec.js";
 import { renderReleaseJob } from "./job.js";
 import {
   allClaimed,
@@ -53,10 +54,30 @@ function cacheOf(batch: BatchMessage): RenderCache | undefined {
   return cache.store;
 }
 
+/** The stores charts keep their parses in (the chart cache's derived store), by location. */
+const parseStores = new Map<string, DiskRenderCache>();
+
+/** `chart` as the main thread has it: with the store its parses are kept in (codec.ts WireChart.parses). */
+function withParseStore(chart: Chart, wire: WireChart): Chart {
+  const at = wire.parses;
+  if (at === undefined) return chart;
+  const id = JSON.stringify([at.dir, at.code, at.root ?? ""]);
+  let store = parseStores.get(id);
+  if (store === undefined) {
+    store = new DiskRenderCache(at.dir, at.code, {
+      deferWrites: true,
+      ...(at.root ? { root: at.root } : {}),
+    });
+    parseStores.set(id, store);
+  }
+  keepParsesIn(chart, store);
+  return chart;
+}
+
 parentPort?.on("message", (batch: BatchMessage) => {
   const keep = new Set(batch.keep);
   for (const id of charts.keys()) if (!keep.has(id)) charts.delete(id);
-  for (const [id, wire] of batch.charts) charts.set(id, decodeChart(wire));
+  for (const [id, wire] of batch.charts) charts.set(id, withParseStore(decodeChart(wire), wire));
   const { counters } = batch;
   const store = cacheOf(batch);
   for (;;) {
@@ -77,7 +98,7 @@ parentPort?.on("message", (batch: BatchMessage) => {
     }
     // This worker's last job of the batch: its entries are written before the result goes, so
     // a process that ends once it has every result does not end this thread mid-write.
-    if (store && allClaimed(counters, batch.order.length)) flushWrites();
+    if ((store || parseStores.size > 0) && allClaimed(counters, batch.order.length)) flushWrites();
     try {
       port.postMessage(message);
     } catch (e) {
@@ -99,5 +120,5 @@ parentPort?.on("message", (batch: BatchMessage) => {
     }
   }
   // Jobs others claimed meanwhile: what this worker's earlier jobs wrote.
-  if (store) flushWrites();
+  if (store || parseStores.size > 0) flushWrites();
 });

@@ -3,7 +3,8 @@
  * first), so this suite loads the pool and the chart loader from dist/ too (Go value classes
  * must be the pool's own).
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, requires, sharedDir } from "../../support/env.js";
@@ -295,6 +296,40 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(out).toEqual(expected);
     expect(crashing.totals.aheadUsed).toBe(0);
     expect(crashing.totals.workersLost).toBe(lost + 2);
+  });
+
+  it("a worker keeps a cached chart's parse where the main thread does: beside the chart, not in the render cache", async () => {
+    const { DiskRenderCache } = await import(dist("cache/store.js"));
+    const { keepParsesIn } = await import(dist("helm/persisted-parse.js"));
+    const dir = mkdtempSync(path.join(tmpdir(), "slipway-pool-parses-"));
+    try {
+      // Over the size under which no parse is stored, with the digest a chart from the cache has.
+      const big = loadChartFiles([
+        file("Chart.yaml", "apiVersion: v2\nname: big\nversion: 1.0.0\n"),
+        file(
+          "templates/cm.yaml",
+          `kind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n${"# padding\n".repeat(4000)}`,
+        ),
+      ]);
+      Object.defineProperty(big, "digest", { value: "a".repeat(64), enumerable: true });
+      const beside = path.join(dir, "charts", "derived");
+      keepParsesIn(big, new DiskRenderCache(dir, "c".repeat(64), { deferWrites: true, root: beside }));
+      const bigJobs = jobs
+        .slice(0, 4)
+        .map(({ job }, i) => ({ chart: big, job: { ...job, releaseName: `big${i}` } }));
+      const cache = new DiskRenderCache(dir, "c".repeat(64), { deferWrites: true });
+      const out = pool.renderReleases(bigJobs, { threads: 1, mainRenders: false, cache });
+      expect(out.every((o: { ok: boolean }) => o.ok)).toBe(true);
+      expect(pool.lastBatch.workers).toBe(1);
+      const parseUnits = (root: string) =>
+        existsSync(root)
+          ? readdirSync(root, { recursive: true }).filter((f) => String(f).includes("helm-parse"))
+          : [];
+      expect(parseUnits(beside).length).toBeGreaterThan(0);
+      expect(parseUnits(path.join(dir, "renders"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads the worker count from SLIPWAY_WORKERS", () => {
