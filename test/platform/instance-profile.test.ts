@@ -7,7 +7,7 @@ import { loadMemoryPlatform } from "../support/memory-platform.js";
  * home-ops): the FluxInstance is never rendered and its values name no version, and the reason a
  * strict substitution gives must not claim there is no FluxInstance.
  */
-function repo(distribution: string): Record<string, string> {
+function repo(): Record<string, string> {
   return {
     "kubernetes/apps/flux-system/flux-instance/helmrelease.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -16,7 +16,7 @@ spec:
   chartRef: {kind: OCIRepository, name: flux-instance}
   values:
     instance:
-${distribution}      sync: {kind: GitRepository, url: "https://example.com/repo", ref: refs/heads/main, path: kubernetes/flux/cluster}
+      sync: {kind: GitRepository, url: "https://example.com/repo", ref: refs/heads/main, path: kubernetes/flux/cluster}
 `,
     "kubernetes/flux/cluster/ks.yaml": ks(
       "cluster-apps",
@@ -31,7 +31,7 @@ ${distribution}      sync: {kind: GitRepository, url: "https://example.com/repo"
 
 describe("the strict reason of a cluster whose flux-instance release names no Flux version", () => {
   it("without one, the strict reason names the FluxInstance that leaves the version unsaid", () => {
-    const p = loadMemoryPlatform(repo(""));
+    const p = loadMemoryPlatform(repo());
     const app = p.clusters[0]!.kustomizations.find((k) => k.id === "flux-system/cluster-apps")!;
     expect(app.status).toBe("failed");
     expect(app.errors[0]!.message).toContain(
