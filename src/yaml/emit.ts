@@ -415,6 +415,8 @@ export interface EmitOptions {
   number?: (n: number | bigint) => string;
   /** Mappings printed in their own key order, unsorted: Go structs, whose fields go-yaml v3 keeps in declaration order. */
   declaredOrder?: WeakSet<YamlMap>;
+  /** Where each mapping printed gets the order its keys were printed in. */
+  keyOrder?: WeakMap<YamlMap, readonly string[]>;
 }
 
 class Emitter {
@@ -517,6 +519,7 @@ class Emitter {
     // Keys holding undefined (values built in code) do not exist for JSON.
     const present = Object.keys(map).filter((k) => map[k] !== undefined);
     const keys = this.opts.declaredOrder?.has(map) ? present : sortKeys(present);
+    this.opts.keyOrder?.set(map, keys);
     if (keys.length === 0) {
       this.emptyFlow("{", "}");
       return;

@@ -11,6 +11,7 @@ import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { GoInt, GoMap, type GoValue, isGoObject, type MapWatch, watchedMaps } from "../../template/value.js";
 import { parseJson } from "./json-decode.js";
 import { callMarshalJSON, JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
+import { notePrinted, printOptions } from "./yaml-read-back.js";
 
 const INVALID_UTF8 = /[\udc80-\udcff]/g;
 // String.prototype.isWellFormed (Node 20; ES2024, beyond the lib this project compiles against).
@@ -227,12 +228,15 @@ function marshalYamlUncached(v: GoValue): string {
     if (e instanceof JsonError) throw new Error(`error marshaling into JSON: ${e.message}`);
     throw e;
   }
+  let text: string;
   try {
-    return emitYaml(json);
+    text = emitYaml(json, printOptions(json));
   } catch (e) {
     // Characters go-yaml v2 refuses to read back from the JSON (DEL, C1 controls, U+FFFE…).
     throw new JsonError((e as Error).message);
   }
+  notePrinted(text, json);
+  return text;
 }
 
 /** A Go value as go-yaml v3 sees it (no JSON step): ints stay ints, float64 keep their type. */
