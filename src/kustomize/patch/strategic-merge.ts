@@ -107,6 +107,9 @@ function pathText(path: readonly string[]): string {
 }
 
 class Merger {
+  /** walksToItself's answers kept for the maps the walk goes on to ask of (the walk's own copies). */
+  private readonly known = new Map<YamlMap, boolean>();
+
   constructor(private readonly registry: SchemaRegistry | undefined) {}
 
   /** `destEmpty`: `dest` is a null written with no text. */
@@ -198,8 +201,25 @@ class Merger {
   private walksToItself(v: Node): boolean {
     if (v === undefined || v === null) return false;
     if (typeof v !== "object" || Array.isArray(v)) return true;
-    if (hasEmptyNullMarks(v) || this.schemaFromMeta(v, undefined) !== undefined) return false;
-    for (const k in v) if (Object.hasOwn(v, k) && !this.walksToItself(v[k])) return false;
+    const known = this.known.get(v);
+    if (known !== undefined) return known;
+    if (hasEmptyNullMarks(v) || this.schemaFromMeta(v, undefined) !== undefined) {
+      this.known.set(v, false);
+      return false;
+    }
+    // When a map is not left as it is, the walk asks again of the maps below it: those found on
+    // the way are kept, so that no map is scanned twice (a deep tree once per level otherwise).
+    const scanned: YamlMap[] = [];
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      const x = v[k] as YamlValue;
+      if (!this.walksToItself(x)) {
+        this.known.set(v, false);
+        for (const m of scanned) this.known.set(m, true);
+        return false;
+      }
+      if (isMap(x)) scanned.push(x);
+    }
     return true;
   }
 

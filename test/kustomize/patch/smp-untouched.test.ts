@@ -67,4 +67,24 @@ describe("strategicMergePatch: fields the patch does not name", () => {
     values(out).a = null;
     expect(isEmptyNull(values(out), "a")).toBe(false);
   });
+
+  it("looks at each map below a field the patch does not name a bounded number of times, however deep", () => {
+    // Each level names a type no registry knows (so each is looked up) and holds a large sibling;
+    // a null at the bottom makes every level one the walk goes into.
+    const depth = 60;
+    let tree: YamlMap = { apiVersion: "x/v1", kind: "Leaf", end: null };
+    for (let i = 0; i < depth; i++)
+      tree = { apiVersion: "x/v1", kind: "Level", a: { apiVersion: "x/v1", kind: "Side", b: 1 }, z: tree };
+    let lookups = 0;
+    const counting = {
+      lookup: (apiVersion: string, kind: string) => {
+        lookups++;
+        return registry.lookup(apiVersion, kind);
+      },
+    };
+    const out = strategicMergePatch({ kind: "K", tree }, { kind: "K", other: 1 }, undefined, counting);
+    expect((out as YamlMap).other).toBe(1);
+    // Twice per map at most (scanned once, walked once); a scan per level would be ~depth²/2.
+    expect(lookups).toBeLessThanOrEqual(4 * (depth + 1) + 4);
+  });
 });
