@@ -41,6 +41,16 @@ export function hasEmptyNull(map: YamlMap): boolean {
   return false;
 }
 
+/** Whether `key` of `map` carries the mark, whatever its value is now. */
+export function hasEmptyNullMark(map: YamlMap, key: string): boolean {
+  return (map as Marked)[EMPTY_NULL_KEYS]?.has(key) === true;
+}
+
+/** Whether any key of `map` carries the mark, whatever its value is now. */
+export function hasEmptyNullMarks(map: YamlMap): boolean {
+  return ((map as Marked)[EMPTY_NULL_KEYS]?.size ?? 0) > 0;
+}
+
 export function unmarkEmptyNull(map: YamlMap, key: string): void {
   (map as Marked)[EMPTY_NULL_KEYS]?.delete(key);
 }
