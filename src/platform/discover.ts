@@ -164,15 +164,22 @@ export function syncClusters(
 /**
  * Sync objects whose folder moved under a prefix with them (`archive/cluster/base/flux-system/`
  * syncing `./cluster/base`, which is gone), or that lie outside any `flux-system` folder: see
- * syncClusters. A renamed cluster folder
- * (`clusters/production/flux-system/` still syncing `./clusters/prod`) is not this: Flux fails it.
+ * syncClusters. So are sync objects of a repository kept in a folder of this one, syncing a
+ * sibling of their own folder that is not there (aws-samples' `repos/gitops-system/clusters/
+ * template/flux-system/` syncing `./clusters/cluster-name`: a template, its paths relative to
+ * `repos/gitops-system/`). A renamed cluster folder (`clusters/production/flux-system/` still
+ * syncing `./clusters/prod`) is not this: Flux fails it.
  */
 function movedSync(fs: FileSystem, root: string, dir: string, file: string): boolean {
   if (dir === "." || dir.startsWith("../")) return false;
   const parent = path.posix.dirname(file);
   const holder = path.posix.dirname(parent);
-  // Outside a `flux-system` folder (tvories' `tmpl/gotk-sync.yaml`) it is no bootstrap's either.
-  const copy = holder.endsWith(`/${dir}`) || path.posix.basename(parent) !== "flux-system";
+  const dirParent = path.posix.dirname(dir);
+  const copy =
+    holder.endsWith(`/${dir}`) ||
+    (dirParent !== "." && `${holder}/`.includes(`/${dirParent}/`)) ||
+    // Outside a `flux-system` folder (tvories' `tmpl/gotk-sync.yaml`) it is no bootstrap's either.
+    path.posix.basename(parent) !== "flux-system";
   return copy && !fs.isDirectory(path.posix.join(root, dir));
 }
 

@@ -773,6 +773,27 @@ spec:
     expect(errors(p)).toEqual(errors(load(live)));
   });
 
+  it("a template in a folder holding another repository, syncing a sibling folder not there (aws-samples)", () => {
+    const template = "repos/gitops-system/clusters/template";
+    const p = load({
+      ...live,
+      [`${template}/flux-system/gotk-sync.yaml`]: sync("./clusters/cluster-name"),
+      [`${template}/flux-system/kustomization.yaml`]: "resources: [gotk-sync.yaml]\n",
+      [`${template}/tools.yaml`]: ks("tools", "  path: ./tools/crossplane\n"),
+      [`${template}/tools-config.yaml`]: ks("tools-config", "  path: ./tools-config/crossplane\n"),
+      "repos/gitops-system/tools/crossplane/cm.yaml": cm("crossplane"),
+      "repos/gitops-system/tools-config/crossplane/cm.yaml": cm("crossplane-config"),
+    });
+    expect(clusters(p)).toEqual([["nas", "clusters/nas", "sync"]]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        `Flux sync objects in ${template}/flux-system/gotk-sync.yaml sync './clusters/cluster-name', which is not a folder of this repository: a copy`,
+      ),
+    );
+    const errors = (q: Platform) => runCheck(q).findings.filter((f) => f.severity === "error");
+    expect(errors(p)).toEqual(errors(load(live)));
+  });
+
   it("a cluster folder renamed without its sync path is still a cluster, with its error", () => {
     const p = load({
       "clusters/production/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
