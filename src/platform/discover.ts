@@ -683,14 +683,20 @@ export function kustomizeStacks({
 }
 
 /**
- * Whether a Kustomization's static `spec.path` is `dir`, or, read from a source that is not this
- * repository as such (an OCI artifact pushed from a sub-directory), ends it.
+ * Whether a Kustomization's `spec.path` is `dir`, or, read from a source that is not this
+ * repository as such (an OCI artifact pushed from a sub-directory), ends it. A variable stands for
+ * one folder name: `infrastructure/dashboard/overlays/${ENVIRONMENT}` (FelixZ92) names each
+ * environment's overlay, which Flux builds with its own rules (files outside the folder allowed).
  */
 function namesDirectory(specPath: string, dir: string, local: boolean): boolean {
-  if (specPath.includes("${")) return false;
-  const p = staticPrefix(specPath);
-  if (p === "." || p === "" || p === ".." || p.startsWith("../")) return false;
-  return dir === p || (!local && dir.endsWith(`/${p}`));
+  const p = normalizeRelative(specPath.replace(/^\/+/, ""));
+  if (p === "." || p === "" || p === ".." || p.startsWith("../") || p.startsWith("${")) return false;
+  if (!p.includes("${")) return dir === p || (!local && dir.endsWith(`/${p}`));
+  const pattern = p
+    .split(/(\$\{[^}]*\})/)
+    .map((part, i) => (i % 2 === 1 ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(local ? `^${pattern}$` : `(^|/)${pattern}$`).test(dir);
 }
 
 /**

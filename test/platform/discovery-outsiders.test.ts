@@ -130,6 +130,35 @@ spec:
   });
 });
 
+describe("an overlays/<env> folder a Flux Kustomization names through a variable is no plain stack (FelixZ92)", () => {
+  // infrastructure/kustomizations/base/dashboard.yaml builds overlays/${ENVIRONMENT}; each
+  // overlay lists a file of ../../base, which kubectl refuses and Flux builds.
+  const files = (fluxPath: string) => ({
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
+    "clusters/prod/cm.yaml": cm("web"),
+    "infrastructure/kustomizations/base/dashboard.yaml": ks("dashboard", `  path: ${fluxPath}\n`),
+    "infrastructure/dashboard/base/cm.yaml": cm("dashboard"),
+    "infrastructure/dashboard/overlays/dev/kustomization.yaml": "resources: [../../base/cm.yaml]\n",
+  });
+
+  it("is noted as that Kustomization's path, not built with kubectl's rules", () => {
+    const p = load(files("infrastructure/dashboard/overlays/${ENVIRONMENT}"));
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    const note = p.discovery!.notes.find((n) =>
+      n.message.startsWith("infrastructure/dashboard/overlays/dev "),
+    );
+    expect(note?.message).toContain(
+      "is the path 'infrastructure/dashboard/overlays/${ENVIRONMENT}' of Flux Kustomization flux-system/dashboard",
+    );
+    expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
+  });
+
+  it("a variable standing for another folder does not name it", () => {
+    const p = load(files("infrastructure/${APP}/overlays/${ENVIRONMENT}/extra"));
+    expect(clusters(p)).toContainEqual(["dev", "infrastructure/dashboard/overlays/dev", "kustomize-stack"]);
+  });
+});
+
 describe("a substituteFrom ConfigMap that only the Kustomization itself applies (carpenike)", () => {
   const layout = (kind: string, secretExtra = "") => ({
     "kubernetes/c0/flux/config/kustomization.yaml": "resources: [cluster.yaml]\n",
