@@ -390,12 +390,21 @@ export function topLevelClusters({
   unbuilt: Map<DiscoveredCluster, NotACluster>;
 } {
   const paths = scan.kustomizations.map((k) => staticPrefix(stringField(specOf(k.object), "path")));
+  const texts = new KustomizationTexts(fs, root);
+  // A document beside one whose path holds their folder but whose build leaves the folder out
+  // (kharf's `catalog/ingress-nginx/test/`, the app's path `catalog/ingress-nginx`) is not under
+  // that path as Flux builds it: both are applied by whatever applies the folder.
+  const besideLeftOut = (file: string, j: number) =>
+    path.posix.dirname(scan.kustomizations[j]!.at.file) === path.posix.dirname(file) &&
+    !appliesItself(texts, paths[j]!, file);
   const byDir = new Map<string, FluxDocument[]>();
   const fragments = new Map<string, FluxDocument[]>();
   scan.kustomizations.forEach((k, i) => {
     if (covered.has(locationKey(k.at)) || reached.has(k.at.file)) return;
     const file = k.at.file;
-    const contained = paths.some((p, j) => j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`));
+    const contained = paths.some(
+      (p, j) => j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`) && !besideLeftOut(file, j),
+    );
     if (contained) return;
     const dir = path.posix.dirname(file);
     if (known.includes(dir)) return;
@@ -418,7 +427,6 @@ export function topLevelClusters({
   }
   const unbuilt = new Map<DiscoveredCluster, NotACluster>();
   const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(scan, fs, root, d, mapped);
-  const texts = new KustomizationTexts(fs, root);
   // Read only when a candidate is not left out of a built folder's list already.
   let commented: Map<string, string> | undefined;
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
@@ -464,7 +472,16 @@ export function topLevelClusters({
     }
     // A Kustomization that builds the directory holding it is the root itself (nothing applies
     // it): the cluster is that directory (`clusters/c/flux-system/sync.yaml` → `clusters/c`).
-    const selfRoot = docs.filter((d) => holdsItself(scan, dir, d, mapped));
+    // Beside other top-level documents it must apply its own file: kharf's
+    // `catalog/ingress-nginx/test/nginx.yaml` holds the app's Kustomization (path
+    // `catalog/ingress-nginx`, whose kustomization leaves `test/` out) and its namespace's, which
+    // CI applies together; made the root, the app's left the namespace's unapplied.
+    const selfRoot = docs.filter(
+      (d) =>
+        holdsItself(scan, dir, d, mapped) &&
+        (docs.length === 1 ||
+          appliesItself(texts, staticPrefix(stringField(specOf(d.object), "path")), d.at.file)),
+    );
     const listedBy = selfRoot.length === 1 ? undefined : listingRoot(texts, dir, docs, readDirs, known);
     const clusterPath =
       selfRoot.length === 1

@@ -602,6 +602,34 @@ describe("an app's ks.yaml whose path is its own folder, and that nothing applie
   });
 });
 
+describe("a test folder applying an app and its namespace, the app's path above it (kharf's catalog)", () => {
+  // CI applies catalog/ingress-nginx/test/ (`kubectl apply -k`): the namespace's Kustomization
+  // and the app's, whose path catalog/ingress-nginx holds the test folder but leaves it out.
+  const common = "  interval: 10m\n  prune: true\n";
+  const nginx = `${ks("ingress-nginx-namespace", `${common}  path: ./catalog/ingress-nginx/namespace\n`)}---
+${ks("ingress-nginx", `${common}  path: ./catalog/ingress-nginx\n  dependsOn: [{name: ingress-nginx-namespace}]\n`)}`;
+  const files = (listed: string) => ({
+    "catalog/ingress-nginx/test/kustomization.yaml": "resources: [nginx.yaml]\n",
+    "catalog/ingress-nginx/test/nginx.yaml": nginx,
+    "catalog/ingress-nginx/kustomization.yaml": `resources: [${listed}]\n`,
+    "catalog/ingress-nginx/cm.yaml": cm("web", "ingress-nginx"),
+    "catalog/ingress-nginx/namespace/ns.yaml":
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: ingress-nginx}\n",
+  });
+
+  it("is the cluster, both Kustomizations its top level: no false dependsOn or namespace errors", () => {
+    const p = load(files("cm.yaml"));
+    expect(clusters(p)).toEqual([["test", "catalog/ingress-nginx/test", "top-level"]]);
+    expect(runCheck(p).findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+
+  it("while an app whose folder lists the test folder is the root that applies it", () => {
+    expect(clusters(load(files("cm.yaml, test")))).toEqual([
+      ["ingress-nginx", "catalog/ingress-nginx", "top-level"],
+    ]);
+  });
+});
+
 it("Flux Kustomization patches (no spec.sourceRef) are no cluster, not even the repository's root (wahooli)", () => {
   // local-clusters/<c>/patches/<ks>/: partial Kustomizations a local k3d setup patches in.
   const patch = (name: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
