@@ -686,6 +686,57 @@ it.each([
   expect(note?.message).toContain(`is left out of ${outOf}, which a cluster builds`);
 });
 
+describe("a FluxInstance its folder's kustomization leaves out, beside the old sync (damacus)", () => {
+  // Moving to the Flux Operator: the instance syncs kubernetes/flux, as the old `cluster`
+  // Kustomization does, but `# - ./flux-instance/ks.yaml` keeps it disabled.
+  const files = (entry: string) => ({
+    "kubernetes/flux/config/kustomization.yaml": "resources: [cluster.yaml]\n",
+    "kubernetes/flux/config/cluster.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: home-kubernetes, namespace: flux-system}
+spec: {interval: 10m, url: "https://github.com/example/home-ops", ref: {branch: main}}
+---
+${ks("cluster", "  interval: 30m\n  prune: true\n  path: ./kubernetes/flux\n").replace("name: flux-system\n", "name: home-kubernetes\n")}`,
+    "kubernetes/flux/apps.yaml": ks(
+      "cluster-apps",
+      "  interval: 1h\n  prune: true\n  path: ./kubernetes/apps\n",
+    ),
+    "kubernetes/apps/kustomization.yaml": "resources: [./flux-system]\n",
+    "kubernetes/apps/flux-system/kustomization.yaml": `resources:\n  - ./namespace.yaml\n${entry}`,
+    "kubernetes/apps/flux-system/namespace.yaml":
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: flux-system}\n",
+    "kubernetes/apps/flux-system/flux-instance/ks.yaml": ks(
+      "flux-instance",
+      "  interval: 1h\n  prune: true\n  path: ./kubernetes/apps/flux-system/flux-instance/app\n",
+    ),
+    "kubernetes/apps/flux-system/flux-instance/app/cm.yaml": cm("flux-instance-values", "flux-system"),
+    "kubernetes/apps/flux-system/flux-instance/instance.yaml": `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: 2.7.x, registry: ghcr.io/fluxcd}
+  sync: {kind: GitRepository, url: "https://github.com/example/home-ops", ref: refs/heads/main, path: kubernetes/flux}
+`,
+  });
+
+  it("is no cluster: the old sync's is, with no twin root applying it twice", () => {
+    const p = load(files("  # - ./flux-instance/ks.yaml\n"));
+    expect(clusters(p)).toEqual([["flux", "kubernetes/flux", "top-level"]]);
+    const note = p.discovery!.notes.find(
+      (n) => n.file === "kubernetes/apps/flux-system/flux-instance/instance.yaml",
+    );
+    expect(note?.message).toContain(
+      "kubernetes/apps/flux-system, which a cluster builds, lists its folder only in a comment: disabled, not a cluster",
+    );
+    expect(runCheck(p).findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+
+  it("once listed, the instance's cluster is the one found", () => {
+    const p = load(files("  - ./flux-instance/ks.yaml\n"));
+    expect(clusters(p)).toEqual([["flux", "kubernetes/flux", "flux-instance"]]);
+  });
+});
+
 describe("a FluxInstance whose sync path holds a Flux variable (deedee-ops)", () => {
   // The flux-instance HelmRelease is shared; each cluster's Kustomization that applies it names
   // the cluster in postBuild.substitute, which Flux fills in before flux-operator reads the path.
