@@ -737,6 +737,25 @@ spec:
   });
 });
 
+it("a Flux Kustomization two Kustomizations apply is one error, duplicate-object's (bornav)", () => {
+  const common = "  interval: 10m\n  prune: true\n";
+  const p = load({
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
+    "clusters/prod/a.yaml": ks("a", `${common}  path: ./a\n`),
+    "clusters/prod/b.yaml": ks("b", `${common}  path: ./b\n`),
+    "a/kustomization.yaml": "resources: [../common]\n",
+    "b/kustomization.yaml": "resources: [../common]\n",
+    "common/kustomization.yaml": "resources: [child.yaml]\n",
+    "common/child.yaml": ks("child", `${common}  path: ./c\n`),
+    "c/cm.yaml": cm("web"),
+  });
+  const errors = runCheck(p).findings.filter(
+    (f) => f.severity === "error" && (f.rule === "render-error" || f.rule === "duplicate-object"),
+  );
+  expect(errors.map((f) => [f.rule, f.file])).toEqual([["duplicate-object", "common/child.yaml"]]);
+  expect(errors[0]!.message).toContain("is applied by 2 Flux Kustomizations");
+});
+
 describe("a FluxInstance whose sync path holds a Flux variable (deedee-ops)", () => {
   // The flux-instance HelmRelease is shared; each cluster's Kustomization that applies it names
   // the cluster in postBuild.substitute, which Flux fills in before flux-operator reads the path.
