@@ -164,15 +164,22 @@ export function syncClusters(
 /**
  * Sync objects whose folder moved under a prefix with them (`archive/cluster/base/flux-system/`
  * syncing `./cluster/base`, which is gone), or that lie outside any `flux-system` folder: see
- * syncClusters. A renamed cluster folder
- * (`clusters/production/flux-system/` still syncing `./clusters/prod`) is not this: Flux fails it.
+ * syncClusters. So are sync objects of a repository kept in a folder of this one, syncing a
+ * sibling of their own folder that is not there (aws-samples' `repos/gitops-system/clusters/
+ * template/flux-system/` syncing `./clusters/cluster-name`: a template, its paths relative to
+ * `repos/gitops-system/`). A renamed cluster folder (`clusters/production/flux-system/` still
+ * syncing `./clusters/prod`) is not this: Flux fails it.
  */
 function movedSync(fs: FileSystem, root: string, dir: string, file: string): boolean {
   if (dir === "." || dir.startsWith("../")) return false;
   const parent = path.posix.dirname(file);
   const holder = path.posix.dirname(parent);
-  // Outside a `flux-system` folder (tvories' `tmpl/gotk-sync.yaml`) it is no bootstrap's either.
-  const copy = holder.endsWith(`/${dir}`) || path.posix.basename(parent) !== "flux-system";
+  const dirParent = path.posix.dirname(dir);
+  const copy =
+    holder.endsWith(`/${dir}`) ||
+    (dirParent !== "." && `${holder}/`.includes(`/${dirParent}/`)) ||
+    // Outside a `flux-system` folder (tvories' `tmpl/gotk-sync.yaml`) it is no bootstrap's either.
+    path.posix.basename(parent) !== "flux-system";
   return copy && !fs.isDirectory(path.posix.join(root, dir));
 }
 
@@ -383,12 +390,21 @@ export function topLevelClusters({
   unbuilt: Map<DiscoveredCluster, NotACluster>;
 } {
   const paths = scan.kustomizations.map((k) => staticPrefix(stringField(specOf(k.object), "path")));
+  const texts = new KustomizationTexts(fs, root);
+  // A document beside one whose path holds their folder but whose build leaves the folder out
+  // (kharf's `catalog/ingress-nginx/test/`, the app's path `catalog/ingress-nginx`) is not under
+  // that path as Flux builds it: both are applied by whatever applies the folder.
+  const besideLeftOut = (file: string, j: number) =>
+    path.posix.dirname(scan.kustomizations[j]!.at.file) === path.posix.dirname(file) &&
+    !appliesItself(texts, paths[j]!, file);
   const byDir = new Map<string, FluxDocument[]>();
   const fragments = new Map<string, FluxDocument[]>();
   scan.kustomizations.forEach((k, i) => {
     if (covered.has(locationKey(k.at)) || reached.has(k.at.file)) return;
     const file = k.at.file;
-    const contained = paths.some((p, j) => j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`));
+    const contained = paths.some(
+      (p, j) => j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`) && !besideLeftOut(file, j),
+    );
     if (contained) return;
     const dir = path.posix.dirname(file);
     if (known.includes(dir)) return;
@@ -411,7 +427,6 @@ export function topLevelClusters({
   }
   const unbuilt = new Map<DiscoveredCluster, NotACluster>();
   const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(scan, fs, root, d, mapped);
-  const texts = new KustomizationTexts(fs, root);
   // Read only when a candidate is not left out of a built folder's list already.
   let commented: Map<string, string> | undefined;
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
@@ -457,7 +472,16 @@ export function topLevelClusters({
     }
     // A Kustomization that builds the directory holding it is the root itself (nothing applies
     // it): the cluster is that directory (`clusters/c/flux-system/sync.yaml` → `clusters/c`).
-    const selfRoot = docs.filter((d) => holdsItself(scan, dir, d, mapped));
+    // Beside other top-level documents it must apply its own file: kharf's
+    // `catalog/ingress-nginx/test/nginx.yaml` holds the app's Kustomization (path
+    // `catalog/ingress-nginx`, whose kustomization leaves `test/` out) and its namespace's, which
+    // CI applies together; made the root, the app's left the namespace's unapplied.
+    const selfRoot = docs.filter(
+      (d) =>
+        holdsItself(scan, dir, d, mapped) &&
+        (docs.length === 1 ||
+          appliesItself(texts, staticPrefix(stringField(specOf(d.object), "path")), d.at.file)),
+    );
     const listedBy = selfRoot.length === 1 ? undefined : listingRoot(texts, dir, docs, readDirs, known);
     const clusterPath =
       selfRoot.length === 1
@@ -676,14 +700,20 @@ export function kustomizeStacks({
 }
 
 /**
- * Whether a Kustomization's static `spec.path` is `dir`, or, read from a source that is not this
- * repository as such (an OCI artifact pushed from a sub-directory), ends it.
+ * Whether a Kustomization's `spec.path` is `dir`, or, read from a source that is not this
+ * repository as such (an OCI artifact pushed from a sub-directory), ends it. A variable stands for
+ * one folder name: `infrastructure/dashboard/overlays/${ENVIRONMENT}` (FelixZ92) names each
+ * environment's overlay, which Flux builds with its own rules (files outside the folder allowed).
  */
 function namesDirectory(specPath: string, dir: string, local: boolean): boolean {
-  if (specPath.includes("${")) return false;
-  const p = staticPrefix(specPath);
-  if (p === "." || p === "" || p === ".." || p.startsWith("../")) return false;
-  return dir === p || (!local && dir.endsWith(`/${p}`));
+  const p = normalizeRelative(specPath.replace(/^\/+/, ""));
+  if (p === "." || p === "" || p === ".." || p.startsWith("../") || p.startsWith("${")) return false;
+  if (!p.includes("${")) return dir === p || (!local && dir.endsWith(`/${p}`));
+  const pattern = p
+    .split(/(\$\{[^}]*\})/)
+    .map((part, i) => (i % 2 === 1 ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(local ? `^${pattern}$` : `(^|/)${pattern}$`).test(dir);
 }
 
 /**

@@ -98,8 +98,7 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   };
   // Folders Flux Kustomizations build as their path, and by which one.
   const fluxPaths = new Map<string, string>();
-  for (const d of found) {
-    const c = render(d);
+  const take = (c: Cluster) => {
     for (const k of c.kustomizations) if (k.definedAt) covered.add(locationKey(k.definedAt));
     if (c.mode === "flux")
       for (const k of c.kustomizations)
@@ -107,6 +106,20 @@ export function findClusters(input: FindClustersInput): FoundClusters {
           fluxPaths.set(k.dir, `Flux Kustomization ${k.id} of cluster ${c.name}`);
     for (const f of clusterReach(reads, root, c, "files", stackReads)) reached.add(f);
     for (const f of clusterReach(reads, root, c, "dirs", stackReads)) readDirs.add(f);
+  };
+  for (const d of found) take(render(d));
+  const disabled = disabledInstances(found, reached, readDirs, new KustomizationTexts(fs, root));
+  if (disabled.size > 0) {
+    for (const [d, n] of disabled) {
+      found.splice(found.indexOf(d), 1);
+      note("not-a-cluster", n);
+    }
+    // What the disabled ones applied is applied by nothing: a root they covered is found again.
+    covered.clear();
+    reached.clear();
+    readDirs.clear();
+    fluxPaths.clear();
+    for (const d of found) take(render(d));
   }
   const mapped = (ref: ObjectRef) => (config?.sources ?? []).some((s) => sameObjectRef(s, ref));
   const top = topLevelClusters({
@@ -211,6 +224,45 @@ export function findClusters(input: FindClustersInput): FoundClusters {
 }
 
 /** Repository-relative files (or directories) the builds of a rendered cluster may read. */
+/**
+ * Clusters of FluxInstances (or flux-instance HelmReleases) that no build reads, in a folder a
+ * built kustomization lists only in a comment (or below one): disabled by hand, so not live.
+ * damacus, moving to the Flux Operator, keeps `# - ./flux-instance/ks.yaml` while its old sync
+ * Kustomization still syncs the cluster; the instance's twin cluster showed every object twice.
+ * An instance that a list merely leaves out may be applied by a bootstrap: it stays.
+ */
+function disabledInstances(
+  found: readonly DiscoveredCluster[],
+  reached: ReadonlySet<string>,
+  readDirs: ReadonlySet<string>,
+  texts: KustomizationTexts,
+): Map<DiscoveredCluster, NotACluster> {
+  const out = new Map<DiscoveredCluster, NotACluster>();
+  let disabled: Map<string, string> | undefined;
+  for (const d of found) {
+    if (d.discoveredBy !== "flux-instance" || !d.origin || reached.has(d.origin.file)) continue;
+    disabled ??= commentedFolders(texts.commentedOut(readDirs));
+    const dir = path.posix.dirname(d.origin.file);
+    const by = commentedOutBy(dir, readDirs, disabled);
+    if (by === undefined) continue;
+    out.set(d, {
+      message: `${d.reason} would sync ${d.path}, but no build reads it and ${by}, which a cluster builds, lists its folder only in a comment: disabled, not a cluster`,
+      at: d.origin,
+    });
+  }
+  return out;
+}
+
+/** Commented-out entries as folders: a file entry (`# - ./flux-instance/ks.yaml`) stands for its folder. */
+function commentedFolders(commented: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [entry, by] of commented) {
+    const dir = /\.ya?ml$/i.test(entry) ? path.posix.dirname(entry) : entry;
+    if (!out.has(dir)) out.set(dir, by);
+  }
+  return out;
+}
+
 export function clusterReach(
   reads: ReadSets,
   root: string,

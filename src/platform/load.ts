@@ -1700,6 +1700,10 @@ function adoptOutput(
     else continue;
     if (child.id === k.id || byId.get(child.id) === cluster.kustomizations[0]) continue; // applies itself
     const other = byId.get(child.id);
+    // Applied by another rendered Kustomization too, the object is in both outputs, and
+    // duplicate-object reports it, naming both appliers (bornav: the same double apply was an
+    // error twice); only a copy the bootstrap applies is in no output, so said here.
+    if (other && other.appliedBy !== undefined && other.appliedBy !== k.id) continue;
     if (other) {
       const what =
         child.kind === "ResourceSet"

@@ -130,6 +130,35 @@ spec:
   });
 });
 
+describe("an overlays/<env> folder a Flux Kustomization names through a variable is no plain stack (FelixZ92)", () => {
+  // infrastructure/kustomizations/base/dashboard.yaml builds overlays/${ENVIRONMENT}; each
+  // overlay lists a file of ../../base, which kubectl refuses and Flux builds.
+  const files = (fluxPath: string) => ({
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
+    "clusters/prod/cm.yaml": cm("web"),
+    "infrastructure/kustomizations/base/dashboard.yaml": ks("dashboard", `  path: ${fluxPath}\n`),
+    "infrastructure/dashboard/base/cm.yaml": cm("dashboard"),
+    "infrastructure/dashboard/overlays/dev/kustomization.yaml": "resources: [../../base/cm.yaml]\n",
+  });
+
+  it("is noted as that Kustomization's path, not built with kubectl's rules", () => {
+    const p = load(files("infrastructure/dashboard/overlays/${ENVIRONMENT}"));
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    const note = p.discovery!.notes.find((n) =>
+      n.message.startsWith("infrastructure/dashboard/overlays/dev "),
+    );
+    expect(note?.message).toContain(
+      "is the path 'infrastructure/dashboard/overlays/${ENVIRONMENT}' of Flux Kustomization flux-system/dashboard",
+    );
+    expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
+  });
+
+  it("a variable standing for another folder does not name it", () => {
+    const p = load(files("infrastructure/${APP}/overlays/${ENVIRONMENT}/extra"));
+    expect(clusters(p)).toContainEqual(["dev", "infrastructure/dashboard/overlays/dev", "kustomize-stack"]);
+  });
+});
+
 describe("a substituteFrom ConfigMap that only the Kustomization itself applies (carpenike)", () => {
   const layout = (kind: string, secretExtra = "") => ({
     "kubernetes/c0/flux/config/kustomization.yaml": "resources: [cluster.yaml]\n",
@@ -573,6 +602,34 @@ describe("an app's ks.yaml whose path is its own folder, and that nothing applie
   });
 });
 
+describe("a test folder applying an app and its namespace, the app's path above it (kharf's catalog)", () => {
+  // CI applies catalog/ingress-nginx/test/ (`kubectl apply -k`): the namespace's Kustomization
+  // and the app's, whose path catalog/ingress-nginx holds the test folder but leaves it out.
+  const common = "  interval: 10m\n  prune: true\n";
+  const nginx = `${ks("ingress-nginx-namespace", `${common}  path: ./catalog/ingress-nginx/namespace\n`)}---
+${ks("ingress-nginx", `${common}  path: ./catalog/ingress-nginx\n  dependsOn: [{name: ingress-nginx-namespace}]\n`)}`;
+  const files = (listed: string) => ({
+    "catalog/ingress-nginx/test/kustomization.yaml": "resources: [nginx.yaml]\n",
+    "catalog/ingress-nginx/test/nginx.yaml": nginx,
+    "catalog/ingress-nginx/kustomization.yaml": `resources: [${listed}]\n`,
+    "catalog/ingress-nginx/cm.yaml": cm("web", "ingress-nginx"),
+    "catalog/ingress-nginx/namespace/ns.yaml":
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: ingress-nginx}\n",
+  });
+
+  it("is the cluster, both Kustomizations its top level: no false dependsOn or namespace errors", () => {
+    const p = load(files("cm.yaml"));
+    expect(clusters(p)).toEqual([["test", "catalog/ingress-nginx/test", "top-level"]]);
+    expect(runCheck(p).findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+
+  it("while an app whose folder lists the test folder is the root that applies it", () => {
+    expect(clusters(load(files("cm.yaml, test")))).toEqual([
+      ["ingress-nginx", "catalog/ingress-nginx", "top-level"],
+    ]);
+  });
+});
+
 it("Flux Kustomization patches (no spec.sourceRef) are no cluster, not even the repository's root (wahooli)", () => {
   // local-clusters/<c>/patches/<ks>/: partial Kustomizations a local k3d setup patches in.
   const patch = (name: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
@@ -627,6 +684,76 @@ it.each([
   expect(clusters(p).map((c) => c[0])).toEqual(["c"]);
   const note = p.discovery!.notes.find((n) => n.message.includes("apps/rook-ceph"));
   expect(note?.message).toContain(`is left out of ${outOf}, which a cluster builds`);
+});
+
+describe("a FluxInstance its folder's kustomization leaves out, beside the old sync (damacus)", () => {
+  // Moving to the Flux Operator: the instance syncs kubernetes/flux, as the old `cluster`
+  // Kustomization does, but `# - ./flux-instance/ks.yaml` keeps it disabled.
+  const files = (entry: string) => ({
+    "kubernetes/flux/config/kustomization.yaml": "resources: [cluster.yaml]\n",
+    "kubernetes/flux/config/cluster.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: home-kubernetes, namespace: flux-system}
+spec: {interval: 10m, url: "https://github.com/example/home-ops", ref: {branch: main}}
+---
+${ks("cluster", "  interval: 30m\n  prune: true\n  path: ./kubernetes/flux\n").replace("name: flux-system\n", "name: home-kubernetes\n")}`,
+    "kubernetes/flux/apps.yaml": ks(
+      "cluster-apps",
+      "  interval: 1h\n  prune: true\n  path: ./kubernetes/apps\n",
+    ),
+    "kubernetes/apps/kustomization.yaml": "resources: [./flux-system]\n",
+    "kubernetes/apps/flux-system/kustomization.yaml": `resources:\n  - ./namespace.yaml\n${entry}`,
+    "kubernetes/apps/flux-system/namespace.yaml":
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: flux-system}\n",
+    "kubernetes/apps/flux-system/flux-instance/ks.yaml": ks(
+      "flux-instance",
+      "  interval: 1h\n  prune: true\n  path: ./kubernetes/apps/flux-system/flux-instance/app\n",
+    ),
+    "kubernetes/apps/flux-system/flux-instance/app/cm.yaml": cm("flux-instance-values", "flux-system"),
+    "kubernetes/apps/flux-system/flux-instance/instance.yaml": `apiVersion: fluxcd.controlplane.io/v1
+kind: FluxInstance
+metadata: {name: flux, namespace: flux-system}
+spec:
+  distribution: {version: 2.7.x, registry: ghcr.io/fluxcd}
+  sync: {kind: GitRepository, url: "https://github.com/example/home-ops", ref: refs/heads/main, path: kubernetes/flux}
+`,
+  });
+
+  it("is no cluster: the old sync's is, with no twin root applying it twice", () => {
+    const p = load(files("  # - ./flux-instance/ks.yaml\n"));
+    expect(clusters(p)).toEqual([["flux", "kubernetes/flux", "top-level"]]);
+    const note = p.discovery!.notes.find(
+      (n) => n.file === "kubernetes/apps/flux-system/flux-instance/instance.yaml",
+    );
+    expect(note?.message).toContain(
+      "kubernetes/apps/flux-system, which a cluster builds, lists its folder only in a comment: disabled, not a cluster",
+    );
+    expect(runCheck(p).findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+
+  it("once listed, the instance's cluster is the one found", () => {
+    const p = load(files("  - ./flux-instance/ks.yaml\n"));
+    expect(clusters(p)).toEqual([["flux", "kubernetes/flux", "flux-instance"]]);
+  });
+});
+
+it("a Flux Kustomization two Kustomizations apply is one error, duplicate-object's (bornav)", () => {
+  const common = "  interval: 10m\n  prune: true\n";
+  const p = load({
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
+    "clusters/prod/a.yaml": ks("a", `${common}  path: ./a\n`),
+    "clusters/prod/b.yaml": ks("b", `${common}  path: ./b\n`),
+    "a/kustomization.yaml": "resources: [../common]\n",
+    "b/kustomization.yaml": "resources: [../common]\n",
+    "common/kustomization.yaml": "resources: [child.yaml]\n",
+    "common/child.yaml": ks("child", `${common}  path: ./c\n`),
+    "c/cm.yaml": cm("web"),
+  });
+  const errors = runCheck(p).findings.filter(
+    (f) => f.severity === "error" && (f.rule === "render-error" || f.rule === "duplicate-object"),
+  );
+  expect(errors.map((f) => [f.rule, f.file])).toEqual([["duplicate-object", "common/child.yaml"]]);
+  expect(errors[0]!.message).toContain("is applied by 2 Flux Kustomizations");
 });
 
 describe("a FluxInstance whose sync path holds a Flux variable (deedee-ops)", () => {
@@ -767,6 +894,27 @@ spec:
     expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
       expect.stringContaining(
         "Flux sync objects in archive/cluster/base/flux-system/gotk-sync.yaml sync './cluster/base', which is not a folder of this repository: a copy",
+      ),
+    );
+    const errors = (q: Platform) => runCheck(q).findings.filter((f) => f.severity === "error");
+    expect(errors(p)).toEqual(errors(load(live)));
+  });
+
+  it("a template in a folder holding another repository, syncing a sibling folder not there (aws-samples)", () => {
+    const template = "repos/gitops-system/clusters/template";
+    const p = load({
+      ...live,
+      [`${template}/flux-system/gotk-sync.yaml`]: sync("./clusters/cluster-name"),
+      [`${template}/flux-system/kustomization.yaml`]: "resources: [gotk-sync.yaml]\n",
+      [`${template}/tools.yaml`]: ks("tools", "  path: ./tools/crossplane\n"),
+      [`${template}/tools-config.yaml`]: ks("tools-config", "  path: ./tools-config/crossplane\n"),
+      "repos/gitops-system/tools/crossplane/cm.yaml": cm("crossplane"),
+      "repos/gitops-system/tools-config/crossplane/cm.yaml": cm("crossplane-config"),
+    });
+    expect(clusters(p)).toEqual([["nas", "clusters/nas", "sync"]]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        `Flux sync objects in ${template}/flux-system/gotk-sync.yaml sync './clusters/cluster-name', which is not a folder of this repository: a copy`,
       ),
     );
     const errors = (q: Platform) => runCheck(q).findings.filter((f) => f.severity === "error");

@@ -23,6 +23,8 @@ export interface CompiledSchema {
 interface Node {
   check: Check;
   nullable: boolean;
+  /** The schema gives a default, which the apiserver fills in before it validates. */
+  defaulted: boolean;
 }
 
 const TYPES = new Set(["object", "array", "string", "integer", "number", "boolean"]);
@@ -127,7 +129,7 @@ class Compiler {
   compile(schema: unknown, sp: JsonPath, structural: boolean): Node {
     if (!isMap(schema)) {
       this.problem(sp, "schema must be an object");
-      return { check: () => {}, nullable: true };
+      return { check: () => {}, nullable: true, defaulted: false };
     }
     if (schema.$ref !== undefined) this.problem(sp, "$ref is not allowed in a CRD schema");
     const checks: Check[] = [];
@@ -186,7 +188,7 @@ class Compiler {
       if ((type !== undefined || intOrString) && (out.length > before || !typeGate(value))) return;
       for (const c of rest) c(value, path, out);
     };
-    return { check, nullable };
+    return { check, nullable, defaulted: schema.default !== undefined && schema.default !== null };
   }
 
   private compileObject(
@@ -245,6 +247,9 @@ class Compiler {
       for (const r of required) {
         const value = v[r];
         const child = props.get(r);
+        // Defaulting comes before validation: a required field with a default is never missing
+        // (kluctl's ObjectTemplate `interval`, `default: 30s`).
+        if (child?.defaulted) continue;
         if (value === undefined || (value === null && child !== undefined && !child.nullable))
           fail(out, [...p, r], "required field is missing");
       }

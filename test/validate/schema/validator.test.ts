@@ -240,6 +240,23 @@ describe("CRDs", () => {
     ]);
   });
 
+  test("a required field with a default is never missing: the apiserver defaults, then validates", () => {
+    // kluctl's ObjectTemplate: `required: [interval, …]` with `interval: {default: 30s}`.
+    const defaulted = widgetCrd();
+    const versions = (defaulted.spec as KObject).versions as KObject[];
+    const spec = ((versions[1]!.schema as KObject).openAPIV3Schema as KObject).properties as KObject;
+    spec.spec = {
+      type: "object",
+      required: ["replicas", "interval"],
+      properties: { replicas: { type: "integer" }, interval: { type: "string", default: "30s" } },
+    };
+    const d = createSchemaValidator({ crds: [defaulted] });
+    expect(d.validate(widget({ replicas: 1 }, "v2"))).toEqual([]);
+    expect(brief(d.validate(widget({ interval: "1m" }, "v2")))).toEqual([
+      "invalid spec.replicas: required field is missing",
+    ]);
+  });
+
   test("unknown fields are reported as kube-apiserver would prune them", () => {
     expect(v.validate(widget({ size: 1, colour: "red" }, "v1", { extra: true }))).toEqual([
       { kind: "unknown-field", path: ["spec", "colour"], message: "spec.colour: unknown field" },
