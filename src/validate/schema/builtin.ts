@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { isGoBase64 } from "../../kustomize/generators/base64.js";
 import { installFormatsRuntime } from "./formats-runtime.js";
 import { describeValue, formatPath, pointerToPath, valueAt } from "./json-path.js";
+import { loadPackageModule } from "./package-modules.js";
 import type { JsonPath, SchemaIssue } from "./types.js";
 
 /** The shape of the ajv-standalone validators that kubernetes-models generates from the OpenAPI. */
@@ -30,6 +31,20 @@ function modelsRoot(): string {
 
 const OBJECT_META_SCHEMA =
   "@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta";
+
+let schemaDirs: string[] | undefined;
+/** Whether `file` is a schema module of kubernetes-models or of its apimachinery package. */
+function isSchemaModule(file: string): boolean {
+  if (schemaDirs === undefined) {
+    schemaDirs = [path.join(modelsRoot(), "_schemas") + path.sep];
+    try {
+      schemaDirs.push(path.dirname(require.resolve(OBJECT_META_SCHEMA)) + path.sep);
+    } catch {
+      // no apimachinery package: its schemas' requires fail as they did before
+    }
+  }
+  return schemaDirs.some((dir) => file.startsWith(dir));
+}
 
 let runtimeInstalled = false;
 /** Before a schema module loads: their runtime package's lazy stand-in (formats-runtime.ts). */
@@ -71,9 +86,8 @@ export function loadBuiltinValidator(apiVersion: string, kind: string): Compiled
   if (match === null) return undefined;
   try {
     installRuntime();
-    const mod = require(path.join(modelsRoot(), "_schemas", `${match[1]}.js`)) as {
-      validate?: CompiledValidator;
-    };
+    const file = path.join(modelsRoot(), "_schemas", `${match[1]}.js`);
+    const mod = loadPackageModule(file, isSchemaModule) as { validate?: CompiledValidator };
     return typeof mod.validate === "function" ? mod.validate : undefined;
   } catch {
     return undefined;
@@ -83,7 +97,9 @@ export function loadBuiltinValidator(apiVersion: string, kind: string): Compiled
 /** The generic ObjectMeta validator, used for custom resources' metadata. */
 export function loadObjectMetaValidator(): CompiledValidator {
   installRuntime();
-  const mod = require(OBJECT_META_SCHEMA) as { validate: CompiledValidator };
+  const mod = loadPackageModule(require.resolve(OBJECT_META_SCHEMA), isSchemaModule) as {
+    validate: CompiledValidator;
+  };
   return mod.validate;
 }
 
