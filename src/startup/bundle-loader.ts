@@ -78,6 +78,7 @@ export class BundleLoader {
   private readonly chunks = new Map<string, LoadedChunk>();
   private readonly pending: PendingWrite[] = [];
   private readonly resolved = new Map<string, string | undefined>();
+  private readonly nodeRequires = new Map<string, NodeJS.Require>();
 
   /**
    * `cacheDir` is asked at each chunk's load: the directory for this run's code cache, or
@@ -108,11 +109,18 @@ export class BundleLoader {
    */
   loadPackageModule(file: string, within: (resolved: string) => boolean): Record<string, unknown> {
     return this.loadWith(file, (abs) => {
-      // Node's require for this file, made on first use: most of these files only require their
-      // neighbours, and making one costs about as much as compiling the file from cached data.
-      let made: NodeJS.Require | undefined;
-      const nodeRequire = () => (made ??= createRequire(abs));
+      // Node's require for this file's directory (what a require resolves to depends on that
+      // alone), made on first use: making one per file costs about as much as compiling the
+      // file from cached data.
       const dir = path.dirname(abs);
+      const nodeRequire = () => {
+        let made = this.nodeRequires.get(dir);
+        if (made === undefined) {
+          made = createRequire(abs);
+          this.nodeRequires.set(dir, made);
+        }
+        return made;
+      };
       const require = (id: string) => {
         // `./Name.js` names its file: no resolving, which costs Node's loader more again.
         const resolved =
