@@ -32,16 +32,26 @@ function modelsRoot(): string {
 const OBJECT_META_SCHEMA =
   "@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta";
 
+let objectMetaPath: string | null | undefined;
+/** Where apimachinery's ObjectMeta schema module is, resolved once; null without that package. */
+function objectMetaFile(): string | null {
+  if (objectMetaPath === undefined) {
+    try {
+      objectMetaPath = require.resolve(OBJECT_META_SCHEMA);
+    } catch {
+      objectMetaPath = null;
+    }
+  }
+  return objectMetaPath;
+}
+
 let schemaDirs: string[] | undefined;
 /** Whether `file` is a schema module of kubernetes-models or of its apimachinery package. */
 function isSchemaModule(file: string): boolean {
   if (schemaDirs === undefined) {
-    schemaDirs = [path.join(modelsRoot(), "_schemas") + path.sep];
-    try {
-      schemaDirs.push(path.dirname(require.resolve(OBJECT_META_SCHEMA)) + path.sep);
-    } catch {
-      // no apimachinery package: its schemas' requires fail as they did before
-    }
+    const meta = objectMetaFile();
+    const dirs = [path.join(modelsRoot(), "_schemas"), ...(meta === null ? [] : [path.dirname(meta)])];
+    schemaDirs = dirs.map((dir) => dir + path.sep);
   }
   return schemaDirs.some((dir) => file.startsWith(dir));
 }
@@ -51,13 +61,9 @@ let runtimeInstalled = false;
 function installRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const from: string[] = [path.join(modelsRoot(), "_schemas", "index.js")];
-  try {
-    from.push(require.resolve(OBJECT_META_SCHEMA));
-  } catch {
-    // no apimachinery package: its require below fails as it did before
-  }
-  installFormatsRuntime(from);
+  const meta = objectMetaFile();
+  // Without the apimachinery package, its schemas' requires fail as they did before.
+  installFormatsRuntime([path.join(modelsRoot(), "_schemas", "index.js"), ...(meta === null ? [] : [meta])]);
 }
 
 /**
@@ -97,7 +103,9 @@ export function loadBuiltinValidator(apiVersion: string, kind: string): Compiled
 /** The generic ObjectMeta validator, used for custom resources' metadata. */
 export function loadObjectMetaValidator(): CompiledValidator {
   installRuntime();
-  const mod = loadPackageModule(require.resolve(OBJECT_META_SCHEMA), isSchemaModule) as {
+  // Without the package, Node's resolve throws its own error, as the require did.
+  const file = objectMetaFile() ?? require.resolve(OBJECT_META_SCHEMA);
+  const mod = loadPackageModule(file, isSchemaModule) as {
     validate: CompiledValidator;
   };
   return mod.validate;
