@@ -4,9 +4,10 @@
  * previous one compiled (issues 11 and 16: ~25 ms for `helm template`, ~100 ms for `check`).
  * Node 20 has no module.enableCompileCache (22.1) and keeps no compiled code for ES modules; a
  * chunk compiled as a vm.Script accepts `cachedData` and hands back `createCachedData()`. What
- * v8-compile-cache did for every CommonJS module, done here for our own chunks only: a chunk is
- * wrapped like Node's CommonJS loader wraps a file and gets a `require` that resolves `./chunk.js`
- * through this loader and everything else (node:*, packages) through Node's.
+ * v8-compile-cache did for every CommonJS module, done here for our own chunks (and, through
+ * loadPackageModule, the package files a caller names: kubernetes-models' schema modules): a
+ * chunk is wrapped like Node's CommonJS loader wraps a file and gets a `require` that resolves
+ * `./chunk.js` through this loader and everything else (node:*, packages) through Node's.
  *
  * Layout under the cache directory (src/cache/location.ts):
  *
