@@ -5,7 +5,8 @@
  *
  * Each build of Slipway has new chunks and so new file names, and each Node version or set of
  * V8 flags a new `<runtime>`: `prune` keeps only the files of this runtime whose chunk is in the
- * running bundle, `clear` removes them all. A removed file costs one compile on the next run.
+ * running bundle, `clear` removes them all. A removed file costs one compile on the next run; so
+ * do those of package modules (BundleLoader.loadPackageModule), which `prune` removes too.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";

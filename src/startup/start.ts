@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { cacheDisabled, defaultCacheDir } from "../cache/location.js";
 import { setWorkerLauncher } from "../helm/pool/launch.js";
+import { setPackageModuleLoader } from "../validate/schema/package-modules.js";
 import { BundleLoader, codeCacheDir, runtimeKey } from "./bundle-loader.js";
 
 export type CliMain = (args: string[]) => Promise<number>;
@@ -52,6 +53,8 @@ export function startBundle(
     bundleDir,
     codeCacheDir: cacheDir,
   });
+  // kubernetes-models' schema modules with the same code cache as the chunks.
+  setPackageModuleLoader((file, within) => loader.loadPackageModule(file, within));
   const main = loader.load("main.js").main as CliMain;
   entryLoaded = true;
   process.once("exit", () => loader.saveCaches());

@@ -15,6 +15,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -84,6 +85,37 @@ console.log(JSON.stringify({ answer, stats: loader.stats }));`;
       err ? reject(err) : resolve(JSON.parse(stdout)),
     );
   });
+}
+
+/**
+ * Packages laid out like kubernetes-models: schema modules requiring their neighbours by file
+ * name, another package's schema module by package path, and a runtime package of their own.
+ */
+function writePackages() {
+  const root = temp();
+  const modules = path.join(root, "node_modules");
+  const files = {
+    top: path.join(modules, "models/_schemas/Top.js"),
+    leaf: path.join(modules, "models/_schemas/Leaf.js"),
+    meta: path.join(modules, "meta/_schemas/Meta.js"),
+    runtime: path.join(modules, "runtime/index.js"),
+  };
+  for (const f of Object.values(files)) mkdirSync(path.dirname(f), { recursive: true });
+  writeFileSync(
+    files.top,
+    `const leaf = require("./Leaf.js");
+exports.leaf = leaf;
+exports.meta = require("meta/_schemas/Meta");
+exports.runtime = require("runtime");
+exports.answer = leaf.n * 2;
+exports.sep = require("node:path").sep;
+`,
+  );
+  writeFileSync(files.leaf, "exports.n = 21;\n");
+  writeFileSync(files.meta, 'exports.runtime = require("runtime");\n');
+  writeFileSync(files.runtime, "exports.from = 'its file';\n");
+  const schemaDirs = [path.dirname(files.top), path.dirname(files.meta)].map((d) => d + path.sep);
+  return { files, within: (file: string) => schemaDirs.some((d) => file.startsWith(d)), schemaDirs };
 }
 
 const cacheFiles = (dir: string) =>
@@ -257,6 +289,45 @@ describe("BundleLoader", () => {
   });
 });
 
+describe("BundleLoader.loadPackageModule", () => {
+  it("loads the files `within` accepts itself, each once, and the others through Node", () => {
+    const { files, within } = writePackages();
+    const loader = new BundleLoader(temp(), () => undefined);
+    const top = loader.loadPackageModule(files.top, within);
+    expect(top.answer).toBe(42);
+    expect(top.sep).toBe(path.sep);
+    expect(loader.loadPackageModule(files.leaf, within)).toBe(top.leaf);
+    expect(loader.loadPackageModule(files.meta, within)).toBe(top.meta);
+    // The runtime is Node's module, the one Node's require hands everyone (a stand-in put in its
+    // module cache included).
+    const nodeRuntime = createRequire(files.top)("runtime");
+    expect(top.runtime).toBe(nodeRuntime);
+    expect((top.meta as { runtime: unknown }).runtime).toBe(nodeRuntime);
+    expect(loader.stats).toEqual({ hits: 0, misses: 3, rejected: 0, writes: 0 });
+  });
+
+  it.runIf(built)("compiles them from the data the previous process wrote", () => {
+    const { files, schemaDirs } = writePackages();
+    const cache = path.join(temp(), "code");
+    const script = `import { BundleLoader } from ${JSON.stringify(loaderModule)};
+const loader = new BundleLoader(${JSON.stringify(temp())}, () => ${JSON.stringify(cache)});
+const dirs = ${JSON.stringify(schemaDirs)};
+const top = loader.loadPackageModule(${JSON.stringify(files.top)}, (f) => dirs.some((d) => f.startsWith(d)));
+loader.saveCaches();
+console.log(JSON.stringify({ answer: top.answer, stats: loader.stats }));`;
+    const child = () => {
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      if (r.status !== 0) throw new Error(r.stderr || String(r.error ?? r.signal));
+      return JSON.parse(r.stdout) as { answer: number; stats: BundleLoader["stats"] };
+    };
+    expect(child()).toEqual({ answer: 42, stats: { hits: 0, misses: 3, rejected: 0, writes: 3 } });
+    expect(child()).toEqual({ answer: 42, stats: { hits: 3, misses: 0, rejected: 0, writes: 0 } });
+  });
+});
+
 describe("commandOf", () => {
   it.each([
     [["helm", "template", "r", "chart"], "helm"],
@@ -290,6 +361,22 @@ describe.runIf(built)("the built CLI with the code cache", () => {
     const writing = run(build, { SLIPWAY_CACHE_DIR: cache });
     expect(existsSync(codeDir(cache))).toBe(true);
     const reading = run(build, { SLIPWAY_CACHE_DIR: cache });
+    expect([writing, reading]).toEqual([plain, plain]);
+  });
+
+  it("check keeps the compiled kubernetes-models schemas it loaded beside its chunks", () => {
+    const cache = temp();
+    const check = ["check", path.join(repoRoot, "examples/platform"), "--format", "json"];
+    const plain = run(check, { SLIPWAY_NO_CACHE: "1", SLIPWAY_CACHE_DIR: cache });
+    const writing = run(check, { SLIPWAY_CACHE_DIR: cache });
+    const models = path.dirname(createRequire(import.meta.url).resolve("kubernetes-models/package.json"));
+    const schema = path.join(models, "_schemas", "IoK8sApiAppsV1Deployment.js");
+    const name = `${createHash("sha256").update(readFileSync(schema)).digest("hex")}.v8`;
+    const written = readdirSync(codeDir(cache), { recursive: true }).map(String);
+    expect(written.filter((f) => path.basename(f) === name)).toHaveLength(1);
+    // The schema pass's results are cached too: from here on they are computed again, schemas loaded.
+    rmSync(path.join(cache, "renders"), { recursive: true, force: true });
+    const reading = run(check, { SLIPWAY_CACHE_DIR: cache });
     expect([writing, reading]).toEqual([plain, plain]);
   });
 

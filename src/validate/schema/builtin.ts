@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { isGoBase64 } from "../../kustomize/generators/base64.js";
 import { installFormatsRuntime } from "./formats-runtime.js";
 import { describeValue, formatPath, pointerToPath, valueAt } from "./json-path.js";
+import { loadPackageModule } from "./package-modules.js";
 import type { JsonPath, SchemaIssue } from "./types.js";
 
 /** The shape of the ajv-standalone validators that kubernetes-models generates from the OpenAPI. */
@@ -31,18 +32,38 @@ function modelsRoot(): string {
 const OBJECT_META_SCHEMA =
   "@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta";
 
+let objectMetaPath: string | null | undefined;
+/** Where apimachinery's ObjectMeta schema module is, resolved once; null without that package. */
+function objectMetaFile(): string | null {
+  if (objectMetaPath === undefined) {
+    try {
+      objectMetaPath = require.resolve(OBJECT_META_SCHEMA);
+    } catch {
+      objectMetaPath = null;
+    }
+  }
+  return objectMetaPath;
+}
+
+let schemaDirs: string[] | undefined;
+/** Whether `file` is a schema module of kubernetes-models or of its apimachinery package. */
+function isSchemaModule(file: string): boolean {
+  if (schemaDirs === undefined) {
+    const meta = objectMetaFile();
+    const dirs = [path.join(modelsRoot(), "_schemas"), ...(meta === null ? [] : [path.dirname(meta)])];
+    schemaDirs = dirs.map((dir) => dir + path.sep);
+  }
+  return schemaDirs.some((dir) => file.startsWith(dir));
+}
+
 let runtimeInstalled = false;
 /** Before a schema module loads: their runtime package's lazy stand-in (formats-runtime.ts). */
 function installRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const from: string[] = [path.join(modelsRoot(), "_schemas", "index.js")];
-  try {
-    from.push(require.resolve(OBJECT_META_SCHEMA));
-  } catch {
-    // no apimachinery package: its require below fails as it did before
-  }
-  installFormatsRuntime(from);
+  const meta = objectMetaFile();
+  // Without the apimachinery package, its schemas' requires fail as they did before.
+  installFormatsRuntime([path.join(modelsRoot(), "_schemas", "index.js"), ...(meta === null ? [] : [meta])]);
 }
 
 /**
@@ -71,9 +92,8 @@ export function loadBuiltinValidator(apiVersion: string, kind: string): Compiled
   if (match === null) return undefined;
   try {
     installRuntime();
-    const mod = require(path.join(modelsRoot(), "_schemas", `${match[1]}.js`)) as {
-      validate?: CompiledValidator;
-    };
+    const file = path.join(modelsRoot(), "_schemas", `${match[1]}.js`);
+    const mod = loadPackageModule(file, isSchemaModule) as { validate?: CompiledValidator };
     return typeof mod.validate === "function" ? mod.validate : undefined;
   } catch {
     return undefined;
@@ -83,7 +103,11 @@ export function loadBuiltinValidator(apiVersion: string, kind: string): Compiled
 /** The generic ObjectMeta validator, used for custom resources' metadata. */
 export function loadObjectMetaValidator(): CompiledValidator {
   installRuntime();
-  const mod = require(OBJECT_META_SCHEMA) as { validate: CompiledValidator };
+  // Without the package, Node's resolve throws its own error, as the require did.
+  const file = objectMetaFile() ?? require.resolve(OBJECT_META_SCHEMA);
+  const mod = loadPackageModule(file, isSchemaModule) as {
+    validate: CompiledValidator;
+  };
   return mod.validate;
 }
 
