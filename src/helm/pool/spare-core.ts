@@ -4,10 +4,11 @@
  * else wants that core: it compiles the template engine again and shares the core with V8's own
  * background threads, so on a busy machine it slows the run down (a cold check of bjw-s home-ops
  * at a load of ~1.4 cores: 3,597 ms with one worker, 2,902 ms without), while on an idle one it
- * saves time. The window is the run's own start (module loading, discovery, the first Flux
- * builds), so the answer is about this run, not the last minute's load average.
+ * saves time. The window is the run's own start (module loading, reading the command line,
+ * scanning the repository) up to the first question, when the platform loader is about to start
+ * the workers: the answer is about this run, not the last minute's load average.
  */
-import { readFileSync } from "node:fs";
+import { procStatText, TICKS_AT_START } from "./proc-stat.js";
 
 /** Ticks of /proc/stat's aggregate `cpu` line: idle (idle + iowait) and all. */
 export interface CpuTicks {
@@ -28,11 +29,8 @@ export function parseProcStat(text: string): CpuTicks | undefined {
 }
 
 function readTicks(): CpuTicks | undefined {
-  try {
-    return parseProcStat(readFileSync("/proc/stat", "latin1"));
-  } catch {
-    return undefined;
-  }
+  const text = procStatText();
+  return text === undefined ? undefined : parseProcStat(text);
 }
 
 /** A window shorter than this many ticks (10 ms each on Linux) says too little. */
@@ -52,11 +50,14 @@ export function coreToSpare(from: CpuTicks | undefined, to: CpuTicks | undefined
   return (to.idle - from.idle) / total >= SPARE_SHARE;
 }
 
-const atLoad = readTicks();
+const atStart = (() => {
+  const text = (globalThis as Record<symbol, unknown>)[TICKS_AT_START];
+  return (typeof text === "string" ? parseProcStat(text) : undefined) ?? readTicks();
+})();
 let answer: boolean | undefined;
 
-/** coreToSpare from this module's load to the first call; later calls give the same answer. */
+/** coreToSpare from the start to the first call; later calls give the same answer. */
 export function spareCoreIdle(): boolean {
-  answer ??= coreToSpare(atLoad, readTicks());
+  answer ??= coreToSpare(atStart, readTicks());
   return answer;
 }
