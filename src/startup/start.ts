@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { cacheDisabled, defaultCacheDir } from "../cache/location.js";
 import { setWorkerLauncher } from "../helm/pool/launch.js";
+import { noteProcStatAtStart } from "../helm/pool/proc-stat.js";
 import { setPackageModuleLoader } from "../validate/schema/package-modules.js";
 import { BundleLoader, codeCacheDir, runtimeKey } from "./bundle-loader.js";
 
@@ -37,6 +38,8 @@ export function startBundle(
   main: CliMain;
   loader: BundleLoader;
 } {
+  // The window in which the render pool judges whether a second core is idle starts here.
+  noteProcStatAtStart();
   let entryLoaded = false;
   let runtime: string | undefined;
   const command = commandOf(argv);

@@ -38,6 +38,7 @@ import {
   type WireJob,
   WORKER_EXITS,
 } from "./protocol.js";
+import { spareCoreIdle } from "./spare-core.js";
 
 export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
 
@@ -57,23 +58,27 @@ function workersWarm(): boolean {
 
 /**
  * Workers to use: $SLIPWAY_WORKERS when set (0 = none), else one per core beyond the first on
- * machines with more than two cores. On two cores V8's own background threads (concurrent
- * TurboFan compiles and marking, shared by every isolate of the process) already keep much of
- * the second core busy, and a worker's isolate compiles the template engine again: the cold
- * check of bjw-s home-ops through the CLI took 1484 ms (CPU 2330) with no worker and 1520 ms
- * (CPU 2640) with one (medians of 3, otherwise idle 2-core machine). Thread CPU of that check
- * (/proc/self/task at exit): no worker, main ~1,500 ms and V8's four threads ~400; one worker
- * (the main thread rendering beside it: mainRenders), main ~1,100, worker ~730, V8 ~480, so
- * the second core carries as much as the first and the most a worker can save is ~1/4 of the
- * main thread's time, less what the two cores' sharing costs.
+ * machines with more than two cores, and on two cores one only while the second core is idle
+ * (spare-core.ts). On two cores V8's own background threads (concurrent TurboFan compiles and
+ * marking, shared by every isolate of the process) already keep part of the second core busy,
+ * and a worker's isolate compiles the template engine again: it pays only where nothing else
+ * wants that core. Thread CPU of the cold check of bjw-s home-ops (/proc/self/task at exit): no
+ * worker, main ~1,500 ms and V8's four threads ~400; one worker (the main thread rendering beside
+ * it: mainRenders), main ~1,100, worker ~730, V8 ~480.
  */
-export function workerCount(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+export function workerCount(
+  env: NodeJS.ProcessEnv = process.env,
+  cores = availableParallelism(),
+  spare: () => boolean = spareCoreIdle,
+): number {
   const set = env.SLIPWAY_WORKERS;
   if (set !== undefined && set !== "") {
     const n = Number(set);
     return Number.isInteger(n) && n >= 0 ? Math.min(n, 16) : 0;
   }
-  return cores <= 2 ? 0 : Math.min(MAX_WORKERS, cores - 1);
+  if (cores <= 1) return 0;
+  if (cores === 2) return spare() ? 1 : 0;
+  return Math.min(MAX_WORKERS, cores - 1);
 }
 
 interface PoolWorker {

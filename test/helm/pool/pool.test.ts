@@ -337,9 +337,12 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(pool.workerCount({ SLIPWAY_WORKERS: "2" })).toBe(2);
     expect(pool.workerCount({ SLIPWAY_WORKERS: "lots" })).toBe(0);
     expect(pool.workerCount({})).toBeGreaterThanOrEqual(0);
-    // By default: none on two cores (the second is V8's compiler threads'), else one per core beyond the first, at most 3.
-    expect([1, 2, 3, 4, 8].map((cores) => pool.workerCount({}, cores))).toEqual([0, 0, 2, 3, 3]);
-    expect(pool.workerCount({ SLIPWAY_WORKERS: "1" }, 2)).toBe(1);
+    // By default one per core beyond the first, at most 3; on two cores one only while the
+    // second core is idle (spare-core.ts), else none.
+    expect([1, 2, 3, 4, 8].map((cores) => pool.workerCount({}, cores, () => false))).toEqual([0, 0, 2, 3, 3]);
+    expect([1, 2, 3, 4, 8].map((cores) => pool.workerCount({}, cores, () => true))).toEqual([0, 1, 2, 3, 3]);
+    expect(pool.workerCount({ SLIPWAY_WORKERS: "1" }, 2, () => false)).toBe(1);
+    expect(pool.workerCount({ SLIPWAY_WORKERS: "0" }, 2, () => true)).toBe(0);
   });
 
   describe.runIf(requires("shared"))("real repositories", () => {
