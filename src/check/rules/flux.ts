@@ -4,7 +4,7 @@
  * render error of the Platform as a finding.
  */
 import * as path from "node:path";
-import { analyzeGraph } from "../../graph/index.js";
+import { analyzeGraph, type GraphAnalysis } from "../../graph/index.js";
 import type { KObject } from "../../kustomize/types.js";
 import { secureJoin } from "../../platform/build.js";
 import { graphNodes, resourceSetDependencies } from "../../platform/graph-nodes.js";
@@ -13,6 +13,7 @@ import type {
   FluxKustomization,
   HelmReleaseInfo,
   ObjectRef,
+  Platform,
   PlatformErrorCode,
   RenderedResource,
 } from "../../platform/model.js";
@@ -153,8 +154,21 @@ function nodeIndex(cluster: Cluster): Map<string, GraphNodeRef> {
   return out;
 }
 
-function analyzeCluster(ctx: RuleContext, cluster: Cluster) {
-  return analyzeGraph(graphNodes(ctx.platform, [cluster.name]));
+const analyses = new WeakMap<Platform, Map<string, GraphAnalysis>>();
+
+/** The dependsOn graph of the clusters named like `cluster`, analysed once per platform (two rules read it). */
+function analyzeCluster(ctx: RuleContext, cluster: Cluster): GraphAnalysis {
+  let byName = analyses.get(ctx.platform);
+  if (byName === undefined) {
+    byName = new Map();
+    analyses.set(ctx.platform, byName);
+  }
+  let analysis = byName.get(cluster.name);
+  if (analysis === undefined) {
+    analysis = analyzeGraph(graphNodes(ctx.platform, [cluster.name]));
+    byName.set(cluster.name, analysis);
+  }
+  return analysis;
 }
 
 export const dependsOnMissing: Rule = {

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../../../src/check/engine.js";
 import { allRules } from "../../../src/check/rules/index.js";
@@ -473,6 +475,28 @@ ${patches}`;
       "app/s.yaml": JSON.stringify(parseYaml(encForDev, "s.yaml"), null, 2),
     });
     expect(flow.filter((f) => f.severity === "error")).toEqual([]);
+  });
+  it("sops-metadata-missing and secret-not-encrypted judge the bytes the load read, not the disk afterwards", async () => {
+    // The rules read through the load's view of the repository (the bytes it kept): a file
+    // changed after the load (here: emptied) is judged as the render saw it.
+    const cut = encForDev.slice(0, encForDev.indexOf("sops:"));
+    const root = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [cut.yaml, plain.yaml]\n",
+      "app/cut.yaml": cut,
+      "app/plain.yaml": secret("plain"),
+    });
+    const { platform } = await loadPlatformWithSecrets(root, { identities });
+    writeFileSync(path.join(root, "app/cut.yaml"), "");
+    writeFileSync(path.join(root, "app/plain.yaml"), "");
+    const findings = runCheck(platform, { rules }).findings;
+    expect(findings.filter((f) => f.rule === "sops-metadata-missing").map((f) => f.file)).toEqual([
+      "app/cut.yaml",
+    ]);
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.file)).toEqual([
+      "app/plain.yaml",
+    ]);
   });
   it("INI SOPS files Flux decrypts: a warning that Slipway cannot, never a silent pass", async () => {
     // kustomize-controller reads a `.ini` generator input, and a Secret value with the `[sops]`

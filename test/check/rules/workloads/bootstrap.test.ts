@@ -100,6 +100,36 @@ describe("namespace-exists with a bootstrap helmfile", () => {
   });
 });
 
+describe("namespace-exists reads the bootstrap only when it needs it", () => {
+  it("no helmfile is parsed (nor kept) when every namespace is created by the platform itself", () => {
+    const ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n";
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: app\n";
+    const files = {
+      "clusters/c/flux-system/gotk-sync.yaml": BOOTSTRAP_SYNC,
+      "clusters/c/ns.yaml": ns,
+      "clusters/c/cm.yaml": cm,
+      "bootstrap/helmfile.yaml": "releases:\n  - name: a\n    namespace: other\n    chart: c\n",
+    };
+    const cache = () =>
+      new DiskRenderCache(mkdtempSync(path.join(tmpdir(), "slipway-helmfile-lazy-")), "test-code");
+    const unneeded = cache();
+    expect(
+      runCheck(loadPlatform(tempTree(files)), { rules: [namespaceExists], renderCache: unneeded }).findings,
+    ).toEqual([]);
+    expect(unneeded.stats.writes).toBe(0);
+    // A namespace nothing else creates: the helmfile is read, and it creates it.
+    const needed = cache();
+    const repo = tempTree({
+      ...files,
+      "clusters/c/cm.yaml": cm.replace("namespace: app", "namespace: other"),
+    });
+    expect(runCheck(loadPlatform(repo), { rules: [namespaceExists], renderCache: needed }).findings).toEqual(
+      [],
+    );
+    expect(needed.stats.writes).toBe(1);
+  });
+});
+
 describe("namespaces a bootstrap makes outside Flux", () => {
   const talos = [
     "machine:",
