@@ -1280,8 +1280,13 @@ function standInForMissing(k: FluxKustomization, pool: Map<string, KObject>, con
   );
   for (const r of variableRefs(k)) {
     const key = poolKey(r.kind, r.namespace, r.name);
-    // An optional source is skipped when missing, as Flux does: nothing to stand in for.
-    if (pool.has(key) || optional.has(`${r.kind}/${r.name}`)) continue;
+    if (pool.has(key)) continue;
+    // An optional source is skipped when missing, as Flux does: nothing to stand in for. Once
+    // applied it is there from the start for the converged cluster, as a required one is.
+    if (optional.has(`${r.kind}/${r.name}`)) {
+      converge.skip(key, k.id);
+      continue;
+    }
     const obj = converge.standIn(key, r.kind, r.namespace, r.name, k.id);
     pool.set(key, obj);
     openSecrets.set(obj, `the keys of ${r.kind} ${r.namespace}/${r.name}, which nothing has made yet`);
@@ -1413,9 +1418,11 @@ function finishKustomization(
     }
   }
   if (!p.built && !build(ctx, p)) return;
-  const own = settings?.loadErrorNotFound
-    ? settingsFromOwnOutput(ctx, k, p.built ?? [], pool, state)
-    : undefined;
+  // A required source not found, or an optional one skipped as absent: either may be one that
+  // only `k` applies, which the cluster has once `k` applied it (davralin: `core` applies the
+  // Secret `global-settings` it reads, `optional: true`; skipped, strict mode failed `core`).
+  const missing = settings?.loadErrorNotFound || (settings?.loadError === undefined && read.includes(null));
+  const own = missing ? settingsFromOwnOutput(ctx, k, p.built ?? [], pool, state) : undefined;
   if (own) {
     settings = own.settings;
     for (const notice of own.notices) addNotice(k, notice);
