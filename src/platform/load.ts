@@ -1948,7 +1948,10 @@ function fail(k: FluxKustomization, err: unknown): void {
 function noteOmitted(ctx: RenderContext, k: FluxKustomization, omitted: FluxBuild["omitted"]): void {
   for (const o of omitted ?? []) {
     k.errors.push({
-      message: `remote resource '${o.resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`,
+      message:
+        o.generated === undefined
+          ? `remote resource '${o.resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
+          : `${o.generated} is not rendered or checked: its generator reads the remote file '${o.resource}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
       code: "REMOTE_RESOURCE_OMITTED",
       file: relative(ctx.root, originOf(ctx, o.file)),
       ...(o.line !== undefined ? { line: o.line } : {}),
