@@ -110,6 +110,7 @@ import {
   type SourceLocation,
   sameObjectRef,
 } from "./model.js";
+import { substitutedWith } from "./path-from-place.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
 import type { ReleaseMemo } from "./release-cache.js";
@@ -604,8 +605,22 @@ function renderFluxWith(
   const state: ClusterState = {
     profile,
     strict: ctx.strict ?? profile.featureGates.StrictPostBuildSubstitutions!,
-    ignoreOf: (ref) =>
-      specIgnoreOf(ref, cluster.sources, ctx.sourceDocuments, { file: d.root?.at.file, clusterDir: d.path }),
+    ignoreOf: (ref) => {
+      const ignore = specIgnoreOf(ref, cluster.sources, ctx.sourceDocuments, {
+        file: d.root?.at.file,
+        clusterDir: d.path,
+      });
+      // A source not rendered yet is read as the repository writes it; where the root's path took
+      // its variables from its place, the bootstrap substitutes the same ones into its source
+      // (kid: `!/clusters/${CLUSTER_NAME}` in the GitRepository beside the root).
+      if (
+        ignore?.text === undefined ||
+        !d.placedVariables ||
+        cluster.sources.some((s) => sameObjectRef(s, ref))
+      )
+        return ignore;
+      return { ...ignore, text: substitutedWith(ignore.text, d.placedVariables) ?? ignore.text };
+    },
     localRoot: (ref) => localSourceRoot(ctx, d, ref, cluster.sources),
     artifacts: new ClusterArtifacts(ctx.root, d.name, (ref) => {
       const root = state.localRoot(ref);
@@ -894,12 +909,15 @@ function adoptSelfAppliedRoot(
   if (resolveSource(ctx, probe, state, false) !== "ok" || !build(ctx, probe)) {
     return { k: rootK, resolved: true, failed: true };
   }
-  const self = (probe.built ?? []).find(
+  const found = (probe.built ?? []).find(
     (r) =>
       isFluxKustomization(r.obj) &&
       r.name === rootK.name &&
       (r.namespace || rootK.namespace) === rootK.namespace,
   );
+  // Its path as discovery read it from where it sits: what its own variables make of it once
+  // the cluster has them (the probe builds before any substitution).
+  const self = found && d.placedVariables ? { obj: withPlacedPath(found.obj, d.placedVariables) } : found;
   const sameSpec = !self || deepEqual(specOf(self.obj), specOf(rootK.object));
   if (!sameSpec) {
     let adopted = cloneValue(self!.obj);
@@ -913,7 +931,11 @@ function adoptSelfAppliedRoot(
       r.obj.kind === ref.kind && r.name === ref.name && (r.namespace || rootK.namespace) === ref.namespace,
   );
   const used = ignoreOf.get(rootK);
-  const applied = source ? specIgnoreOfObject(source.obj, ref) : used;
+  const written = source ? specIgnoreOfObject(source.obj, ref) : used;
+  const applied =
+    source && written?.text !== undefined && d.placedVariables
+      ? { ...written, text: substitutedWith(written.text, d.placedVariables) ?? written.text }
+      : written;
   const sameIgnore = applied?.text === used?.text;
   if (!sameIgnore) rootIgnore.set(rootK, applied);
   // Unchanged: the probe is the root's real build, so keep it (marked prepared).
@@ -926,6 +948,16 @@ function adoptSelfAppliedRoot(
     );
   }
   return undefined;
+}
+
+/** `obj` (a Flux Kustomization) with `vars` substituted into its spec.path, when they fill it. */
+function withPlacedPath(obj: KObject, vars: Record<string, string>): KObject {
+  const specPath = stringField(specOf(obj), "path");
+  const placed = specPath.includes("${") ? substitutedWith(specPath, vars) : undefined;
+  if (placed === undefined) return obj;
+  const out = cloneValue(obj);
+  (out.spec as YamlMap).path = placed;
+  return out;
 }
 
 function withVariables(obj: KObject, vars: Record<string, string>): KObject {

@@ -1222,3 +1222,121 @@ spec:
     ]);
   });
 });
+
+describe("a root whose path holds a variable the cluster fills, in clusters/<name>/ (kid/home-infra)", () => {
+  // clusters/home/flux/cluster/cluster.yaml: the root `cluster` builds `./clusters/${CLUSTER_NAME}`
+  // and substitutes from the ConfigMap `cluster-settings` that its sibling makes from
+  // clusters/home/cluster.env (CLUSTER_NAME=home); the bootstrap applies the file with the same
+  // values. Each path looked "under" the other's `clusters/`: no cluster, and nothing said.
+  const cluster = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: cluster, namespace: flux-system}
+spec:
+  url: ssh://git@github.com/example/home-infra
+  ref: {branch: main}
+  ignore: |
+    /*
+    !/clusters/\${CLUSTER_NAME}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster-settings, namespace: flux-system}
+spec:
+  path: ./clusters/\${CLUSTER_NAME}/flux/settings
+  sourceRef: {kind: GitRepository, name: cluster}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster, namespace: flux-system}
+spec:
+  dependsOn: [{name: cluster-settings}]
+  path: ./clusters/\${CLUSTER_NAME}
+  sourceRef: {kind: GitRepository, name: cluster}
+  postBuild:
+    substituteFrom:
+      - {kind: ConfigMap, name: cluster-settings}
+`;
+  const files = (env: string): Record<string, string> => ({
+    "clusters/home/cluster.env": env,
+    "clusters/home/kustomization.yaml": "resources: [./flux/, ./apps/ks.yaml]\n",
+    "clusters/home/flux/kustomization.yaml": "resources: [./cluster]\n",
+    "clusters/home/flux/cluster/kustomization.yaml": "resources: [./cluster.yaml]\n",
+    "clusters/home/flux/cluster/cluster.yaml": cluster,
+    "clusters/home/flux/settings/kustomization.yaml":
+      "namespace: flux-system\nconfigMapGenerator:\n  - name: cluster-settings\n    envs: [../../cluster.env]\ngeneratorOptions: {disableNameSuffixHash: true}\n",
+    "clusters/home/apps/ks.yaml": ks("apps", "  path: ./clusters/${CLUSTER_NAME}/apps/web\n"),
+    "clusters/home/apps/web/kustomization.yaml": "resources: [cm.yaml]\n",
+    "clusters/home/apps/web/cm.yaml": cm("web"),
+  });
+
+  it("is found, its path read with the value where it sits gives and a setting confirms", () => {
+    const p = load(files("CLUSTER_NAME=home\nCLUSTER_DOMAIN=home.example.org\n"));
+    expect(clusters(p)).toEqual([["home", "clusters/home", "top-level"]]);
+    expect(p.clusters[0]!.reason).toContain("its path read with CLUSTER_NAME=home, from where it sits");
+    expect(statuses(p)).toEqual([
+      "home flux-system/cluster rendered",
+      "home flux-system/cluster-settings rendered",
+      "home flux-system/apps rendered",
+    ]);
+    const web = p.clusters[0]!.kustomizations.find((k) => k.id === "flux-system/apps")!;
+    expect(web.resources.map((r) => metaString(r.object, "name"))).toEqual(["web"]);
+  });
+
+  it("is no cluster when no setting gives the variable that value, and the discovery says why", () => {
+    const p = load(files("CLUSTER_DOMAIN=home.example.org\n"));
+    expect(clusters(p)).toEqual([]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "Flux Kustomizations flux-system/cluster (path './clusters/${CLUSTER_NAME}' in clusters/home/flux/cluster/cluster.yaml), flux-system/apps (path './clusters/${CLUSTER_NAME}/apps/web' in clusters/home/apps/ks.yaml), flux-system/cluster-settings (path './clusters/${CLUSTER_NAME}/flux/settings' in clusters/home/flux/cluster/cluster.yaml) have paths that hold a variable that no setting of this repository gives for where they sit: which folders the cluster builds only the cluster knows, so none is rendered",
+      ),
+    );
+  });
+});
+
+describe("a FluxInstance whose sync path holds a variable no Kustomization here substitutes (JefeDavis)", () => {
+  // kubernetes/jsdyb-k8s-001/apps/flux-system/flux-operator/instance/helmrelease.yaml syncs
+  // `kubernetes/${CLUSTER}/flux/config`; the cluster's settings ConfigMap says CLUSTER, and
+  // the Kustomization applying the release substitutes from it (substituteFrom, not readable
+  // before the cluster renders).
+  const files = (settings: string): Record<string, string> => ({
+    "kubernetes/jsdyb/apps/flux-system/instance/helmrelease.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: flux-instance, namespace: flux-system}
+spec:
+  chartRef: {kind: OCIRepository, name: flux-instance}
+  values:
+    instance:
+      sync: {kind: GitRepository, url: "https://github.com/example/k8s.git", ref: refs/heads/main, path: "kubernetes/\${CLUSTER}/flux/config"}
+`,
+    "kubernetes/jsdyb/flux/settings/cluster-settings.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata: {name: cluster-settings, namespace: flux-system}
+data:
+  ${settings}
+`,
+    "kubernetes/jsdyb/flux/config/cluster.yaml": ks("cluster-apps", "  path: ./kubernetes/jsdyb/apps/web\n"),
+    "kubernetes/jsdyb/apps/web/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/jsdyb/apps/web/cm.yaml": cm("web"),
+  });
+
+  it("syncs the folder the holder's place names, when the cluster's settings confirm the value", () => {
+    const p = load(files("CLUSTER: jsdyb"));
+    expect(clusters(p).map(([, dir, by]) => [dir, by])).toEqual([
+      ["kubernetes/jsdyb/flux/config", "flux-instance"],
+    ]);
+    expect(p.clusters[0]!.reason).toContain(
+      "(kubernetes/${CLUSTER}/flux/config with CLUSTER=jsdyb, from where kubernetes/jsdyb/apps/flux-system/instance/helmrelease.yaml sits)",
+    );
+    expect(statuses(p)).toContain("config flux-system/cluster-apps rendered");
+  });
+
+  it("is no cluster without such a setting, and the note names the value the place suggests", () => {
+    const p = load(files("TIMEZONE: UTC"));
+    expect(clusters(p)).toEqual([]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "syncs 'kubernetes/${CLUSTER}/flux/config', a path with a variable that no Flux Kustomization here applying it substitutes (where it sits suggests CLUSTER=jsdyb, but no setting under kubernetes/jsdyb gives it that value): not rendered",
+      ),
+    );
+  });
+});
