@@ -489,6 +489,18 @@ export function topLevelClusters({
       continue;
     }
     const evidence = clusterRootEvidence(scan, fs, texts, root, dir, docs, mapped);
+    const test = evidence === "bootstrap" ? undefined : chainsawTestOf(fs, root, dir);
+    if (test !== undefined) {
+      // ppat's ci/test/infra-networking/: a chainsaw test applies these files one step at a
+      // time to a throwaway cluster (beside fixtures applied with kubectl, and files it swaps in
+      // turn); built whole as a cluster, their namespaces were "applied twice" and its
+      // alternatives collided (8 duplicate-object and a render-error, none of them true).
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a fixture" : "are fixtures"} of a chainsaw test (${test}): the test applies ${docs.length === 1 ? "it" : "them"} step by step to a throwaway cluster, not as one folder: not a cluster`,
+        at: docs[0]!.at,
+      });
+      continue;
+    }
     const copied = evidence === "bootstrap" ? undefined : copiesOfApplied(scan, covered, docs);
     if (copied !== undefined) {
       // archive/node-feature-discovery/ks.yaml, the app's ks.yaml as it was before it moved into
@@ -624,6 +636,29 @@ function placedPaths(
     }
   }
   return out;
+}
+
+/** Files that make a folder (and the folders below it) a chainsaw test's: a Test, a Configuration. */
+const CHAINSAW_FILES = ["chainsaw-test.yaml", "chainsaw-test.yml", ".chainsaw.yaml", ".chainsaw.yml"];
+
+/**
+ * The chainsaw file (repository-relative) of `dir` or a folder above it, when it is one
+ * (`apiVersion: chainsaw.kyverno.io/…`): what is in there is applied by the test's steps.
+ */
+function chainsawTestOf(fs: FileSystem, root: string, dir: string): string | undefined {
+  for (let at = dir; ; at = path.posix.dirname(at)) {
+    for (const name of CHAINSAW_FILES) {
+      const file = at === "." ? name : `${at}/${name}`;
+      const abs = path.posix.join(root, file);
+      try {
+        if (fs.exists(abs) && !fs.isDirectory(abs) && fs.readFile(abs).includes("chainsaw.kyverno.io/"))
+          return file;
+      } catch {
+        // Unreadable: no evidence.
+      }
+    }
+    if (at === "." || at === "") return undefined;
+  }
 }
 
 /**

@@ -1340,3 +1340,81 @@ data:
     );
   });
 });
+
+describe("Flux Kustomizations a chainsaw test applies step by step are fixtures, not clusters (ppat)", () => {
+  // ppat/homelab-ops-kubernetes-apps' ci/test/<suite>/: chainsaw applies pre-requisites with
+  // kubectl, then each Flux Kustomization file in turn; test-resources/ holds alternatives of one
+  // Kustomization that steps swap. Built as folders, they were 7 phantom clusters with 8
+  // duplicate-object errors (a namespace "applied twice") and a render-error (the alternatives).
+  const namespace = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`;
+  const fluxKs = (name: string, p: string) => ks(name, `  path: ${p}\n`);
+  const files = (chainsaw: boolean): Record<string, string> => ({
+    ...(chainsaw
+      ? {
+          "ci/test/infra-networking/chainsaw-test.yaml":
+            "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: infra-networking}\nspec:\n  steps:\n    - try: [{apply: {file: ./infra-networking-core.yaml}}]\n",
+          "ci/test/infra-database/chainsaw-test.yaml":
+            "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: infra-database}\nspec: {steps: []}\n",
+          "ci/test/chainsaw/.chainsaw.yaml":
+            "apiVersion: chainsaw.kyverno.io/v1alpha2\nkind: Configuration\nmetadata: {name: configuration}\n",
+        }
+      : {}),
+    "ci/test/infra-networking/infra-networking-core.yaml": fluxKs(
+      "infra-networking-core",
+      "./infrastructure/core",
+    ),
+    "ci/test/infra-networking/infra-networking-extra.yaml": fluxKs(
+      "infra-networking-extra",
+      "./infrastructure/extra",
+    ),
+    "ci/test/infra-networking/pre-requisites/kustomization.yaml": "resources: [namespaces.yaml]\n",
+    "ci/test/infra-networking/pre-requisites/namespaces.yaml": `${namespace("dns")}---\n${namespace("traefik")}`,
+    "ci/test/infra-database/test-resources/test-postgres-db-bare.yaml": fluxKs(
+      "test-postgres-db",
+      "./infrastructure/db",
+    ),
+    "ci/test/infra-database/test-resources/test-postgres-db-backup.yaml": fluxKs(
+      "test-postgres-db",
+      "./infrastructure/db-backup",
+    ),
+    "ci/test/chainsaw/pre-requisites/dragonfly-operator/kustomization.yaml": "resources: [dragonfly.yaml]\n",
+    "ci/test/chainsaw/pre-requisites/dragonfly-operator/dragonfly.yaml": `${fluxKs("dragonfly-operator", "./infrastructure/db")}---\n${fluxKs("dragonfly-crds", "./infrastructure/db-backup")}`,
+    "infrastructure/core/kustomization.yaml": "resources: [namespace.yaml]\n",
+    "infrastructure/core/namespace.yaml": namespace("traefik"),
+    "infrastructure/extra/kustomization.yaml": "resources: [namespace.yaml]\n",
+    "infrastructure/extra/namespace.yaml": namespace("dns"),
+    "infrastructure/db/kustomization.yaml": "resources: [cm.yaml]\n",
+    "infrastructure/db/cm.yaml": cm("db"),
+    "infrastructure/db-backup/kustomization.yaml": "resources: [cm.yaml]\n",
+    "infrastructure/db-backup/cm.yaml": cm("db-backup"),
+  });
+
+  it("are no clusters, each folder a note naming its chainsaw file", () => {
+    const p = load(files(true));
+    expect(clusters(p)).toEqual([]);
+    const notes = p.discovery!.notes.map((n) => n.message);
+    expect(notes).toContainEqual(
+      expect.stringContaining(
+        "Flux Kustomizations flux-system/infra-networking-core, flux-system/infra-networking-extra in ci/test/infra-networking are fixtures of a chainsaw test (ci/test/infra-networking/chainsaw-test.yaml): the test applies them step by step to a throwaway cluster, not as one folder: not a cluster",
+      ),
+    );
+    expect(notes).toContainEqual(
+      expect.stringContaining(
+        "in ci/test/infra-database/test-resources are fixtures of a chainsaw test (ci/test/infra-database/chainsaw-test.yaml)",
+      ),
+    );
+    expect(notes).toContainEqual(
+      expect.stringContaining(
+        "in ci/test/chainsaw/pre-requisites/dragonfly-operator are fixtures of a chainsaw test (ci/test/chainsaw/.chainsaw.yaml)",
+      ),
+    );
+  });
+
+  it("without the chainsaw files, the same folders are clusters as before", () => {
+    expect(clusters(load(files(false))).map(([, dir]) => dir)).toEqual([
+      "ci/test/chainsaw/pre-requisites/dragonfly-operator",
+      "ci/test/infra-database/test-resources",
+      "ci/test/infra-networking",
+    ]);
+  });
+});
