@@ -1300,16 +1300,21 @@ function variableSourcesReady(k: FluxKustomization, pool: Map<string, KObject>):
   return variableRefs(k).every((r) => pool.has(poolKey(r.kind, r.namespace, r.name)));
 }
 
-/** The probe's stand-ins for the sources `k` requires that nothing has made (convergence.ts). */
-function standInForMissing(k: FluxKustomization, pool: Map<string, KObject>, converge: Convergence): void {
+/** The `substituteFrom` sources of `k` marked `optional: true`, as `Kind/name`. */
+function optionalSources(k: FluxKustomization): Set<string> {
   const postBuild = specOf(k.object).postBuild;
-  const optional = new Set(
+  return new Set(
     isMap(postBuild) && Array.isArray(postBuild.substituteFrom)
       ? postBuild.substituteFrom
           .filter((r) => isMap(r) && r.optional === true)
           .map((r) => `${(r as YamlMap).kind}/${(r as YamlMap).name}`)
       : [],
   );
+}
+
+/** The probe's stand-ins for the sources `k` requires that nothing has made (convergence.ts). */
+function standInForMissing(k: FluxKustomization, pool: Map<string, KObject>, converge: Convergence): void {
+  const optional = optionalSources(k);
   for (const r of variableRefs(k)) {
     const key = poolKey(r.kind, r.namespace, r.name);
     if (pool.has(key)) continue;
@@ -1495,9 +1500,11 @@ function finishKustomization(
 
 /** A note for each source `k` read that was present from the start (convergence.ts). */
 function noteSeedsRead(k: FluxKustomization, read: Array<KObject | null>, converge: Convergence): void {
+  const optional = optionalSources(k);
   for (const o of read) {
     const made = o === null ? undefined : converge.seedOf(o);
-    if (made === undefined) continue;
+    // An optional source a new cluster lacks is skipped, not a failure: nothing to say.
+    if (made === undefined || optional.has(`${o!.kind}/${metaString(o!, "name")}`)) continue;
     const note = {
       kind: o!.kind as "ConfigMap" | "Secret",
       namespace: metaString(o!, "namespace"),
@@ -1561,7 +1568,8 @@ function settingsFromOwnOutput(
     }
   }
   if (own.size === 0) return undefined;
-  const taken: string[] = [];
+  const taken: Array<{ kind: string; namespace: string; name: string }> = [];
+  const optional = optionalSources(k);
   const options = postBuildOptions(ctx, k, pool, state);
   // A variable an open one may hold gets a placeholder, and an object named by one is not
   // rendered (truxnell/home-cluster's Certificate "${EXTERNAL_DOMAIN/./-}"): never a false error.
@@ -1583,16 +1591,20 @@ function settingsFromOwnOutput(
       const o = pool.get(key);
       if (o !== undefined) return o;
       const mine = own.get(key);
-      if (mine !== undefined) taken.push(`${ref.kind} ${ref.namespace}/${ref.name}`);
+      if (mine !== undefined) taken.push(ref);
       return mine;
     },
     options,
   );
   if (taken.length === 0 || settings?.loadError !== undefined) return undefined;
+  // An optional source a new cluster lacks is skipped, not a failure: no note for it.
+  const noted = taken
+    .filter((ref) => !optional.has(`${ref.kind}/${ref.name}`))
+    .map((ref) => `${ref.kind} ${ref.namespace}/${ref.name}`);
   const where = k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : {};
   return {
     settings,
-    notices: taken.map((what) => ({
+    notices: noted.map((what) => ({
       code: "CLUSTER_ONLY" as const,
       message: `Kustomization ${k.id} substitutes variables from ${what}, which only it applies: read from its own output${what.startsWith("Secret") ? " with a placeholder for each key's value" : ""}, as the cluster has it once applied (a new cluster needs it created first, by the bootstrap, or Flux fails this Kustomization until it exists)`,
       ...where,
