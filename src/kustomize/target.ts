@@ -33,7 +33,7 @@ import {
   mergeGenerated,
 } from "./generators/index.js";
 import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
-import { isRemoteReference, type Loader, remoteError } from "./loader.js";
+import { isRemoteReference, type Loader, RemoteResourceError, remoteError } from "./loader.js";
 import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
 import { clearPatchTexts } from "./patch-text.js";
 import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
@@ -123,6 +123,9 @@ const NEEDS_HASH_ANNOTATION = "kustomize.config.k8s.io/needs-hash";
  */
 const MAX_KUSTOMIZATION_DEPTH = 100;
 
+/** A generator source kustomize fetches (sources.ts refuses it as a RemoteResourceError). */
+const REMOTE_SOURCE = /^https?:\/\//i;
+
 /**
  * A remote entry of `resources:` that a partial build left out (Slipway never fetches):
  * `file` is the kustomization that lists it, `line` the entry's line when found.
@@ -131,6 +134,11 @@ export interface OmittedRemote {
   resource: string;
   file: string;
   line?: number;
+  /**
+   * The generated object left out (`ConfigMap flux-cluster-dashboard`) when `resource` is a
+   * remote file or env source of a `configMapGenerator`/`secretGenerator` entry.
+   */
+  generated?: string;
 }
 
 export class BuildContext {
@@ -540,14 +548,17 @@ export class KustTarget {
     const restrict = (abs: string) => this.loader.checkFile(abs, abs);
     for (const raw of this.k.configMapGenerator) {
       const args = generatorArgsFrom(raw, this.k.file, "ConfigMapArgs.configMapGenerator");
-      this.absorb(
-        ra,
+      const g = this.unlessRemote(args, "ConfigMap", () =>
         generateConfigMap(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file),
       );
+      if (g) this.absorb(ra, g);
     }
     for (const raw of this.k.secretGenerator) {
       const args = generatorArgsFrom(raw, this.k.file, "SecretArgs.secretGenerator");
-      this.absorb(ra, generateSecret(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file));
+      const g = this.unlessRemote(args, "Secret", () =>
+        generateSecret(args, globalOptions, this.loader.fs, this.dir, restrict, this.k.file),
+      );
+      if (g) this.absorb(ra, g);
     }
     for (const raw of this.k.helmCharts) this.inflateChart(ra, raw, this.k.helmGlobals);
     for (const cfg of this.pluginConfigs(this.k.generators)) {
@@ -560,6 +571,35 @@ export class KustTarget {
             : (g as { secrets?: SecretPaths }).secrets;
         this.absorb(ra, { ...g, secrets }, pluginIdentity(cfg), configuredIn);
       }
+    }
+  }
+
+  /**
+   * What `generate` makes of a generator entry, or nothing in a partial build when a file or env
+   * source is an http(s) URL (`dashboard.json=https://raw.githubusercontent.com/…`), which
+   * kustomize, and so Flux, fetches and Slipway never does: the object's data is unknown, so it
+   * is left out and noted as a remote `resources:` entry is, and the rest of the build goes on.
+   */
+  private unlessRemote<T>(
+    args: GeneratorArgs,
+    kind: "ConfigMap" | "Secret",
+    generate: () => T,
+  ): T | undefined {
+    try {
+      return generate();
+    } catch (e) {
+      if (!this.ctx.omitRemote || !(e instanceof RemoteResourceError)) throw e;
+      const sources = [...(args.files ?? []), ...(args.envs ?? []), ...(args.env ? [args.env] : [])];
+      const entry = sources.find((s) => REMOTE_SOURCE.test(s.slice(s.indexOf("=") + 1)));
+      if (entry === undefined) throw e;
+      const line = this.entryLine(entry);
+      this.ctx.omit({
+        resource: entry.slice(entry.indexOf("=") + 1),
+        file: this.k.file,
+        ...(line !== undefined ? { line } : {}),
+        generated: `${kind} ${args.name}`,
+      });
+      return undefined;
     }
   }
 

@@ -92,6 +92,7 @@ export function buildFluxPath(
           resource: o.resource,
           file: o.file,
           ...(file.generated ? {} : lineInRepository(fs, file.file, file.text, o.line)),
+          ...(o.generated !== undefined ? { generated: o.generated } : {}),
         }
       : o,
   );

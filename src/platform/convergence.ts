@@ -40,6 +40,11 @@ export class Convergence {
   private readonly standIns = new WeakSet<KObject>();
   /** Pool key → the Kustomization the probe stood in for it for. */
   private readonly stoodIn = new Map<string, string>();
+  /**
+   * Pool key → the Kustomizations that skipped it, an optional source nothing had made: Flux
+   * skips it as absent on a new cluster, and reads it once it exists.
+   */
+  private readonly skipped = new Map<string, Set<string>>();
   private readonly made = new Map<string, Made>();
   private readonly seeded = new WeakMap<KObject, Made>();
   /** Found by the probe: variables Slipway cannot know reach every Kustomization. */
@@ -62,7 +67,7 @@ export class Convergence {
 
   /** Pass 2 after `probe`, or undefined when the probe stood in for nothing (it was the real render). */
   static after(probe: Convergence): Convergence | undefined {
-    if (probe.stoodIn.size === 0 && !probe.webhook) return undefined;
+    if (probe.stoodIn.size === 0 && probe.made.size === 0 && !probe.webhook) return undefined;
     return new Convergence(false, probe.made, probe.webhook);
   }
 
@@ -90,6 +95,13 @@ export class Convergence {
     return obj;
   }
 
+  /** In the probe, `reader` skips the optional source `key`, which nothing has made yet. */
+  skip(key: string, reader: string): void {
+    let readers = this.skipped.get(key);
+    if (!readers) this.skipped.set(key, (readers = new Set()));
+    readers.add(reader);
+  }
+
   /** A stand-in or a seed: what the repository's own object replaces once applied. */
   replaceable(obj: KObject): boolean {
     return this.standIns.has(obj) || this.seeded.has(obj);
@@ -99,7 +111,9 @@ export class Convergence {
   applied(key: string, object: KObject, by: string, ancestors: string[], producer?: string): void {
     // What the reader applies itself it reads from its own output (load.ts settingsFromOwnOutput).
     const reader = this.stoodIn.get(key);
-    if (this.probing && reader !== undefined && reader !== by && !this.made.has(key))
+    const readers = this.skipped.get(key);
+    const other = (reader !== undefined && reader !== by) || [...(readers ?? [])].some((r) => r !== by);
+    if (this.probing && other && !this.made.has(key))
       this.made.set(key, { object, by, ancestors, ...(producer ? { producer } : {}) });
   }
 

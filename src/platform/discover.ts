@@ -32,6 +32,14 @@ import {
   type SourceLocation,
   sameObjectRef,
 } from "./model.js";
+import {
+  confirmedInFolder,
+  holdsFile,
+  placeFolder,
+  showVariables,
+  substitutedWith,
+  variablesFromPlace,
+} from "./path-from-place.js";
 import { sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
@@ -69,6 +77,11 @@ export interface DiscoveredCluster {
   rootEvidence?: "bootstrap" | "listed" | "several documents";
   /** Problems in what defines the cluster (an unreadable sync file). */
   errors: PlatformError[];
+  /**
+   * The variables of the root's path that where it sits gave (placedPaths): its source's
+   * document, as the repository writes it, is read with them too (its `spec.ignore`).
+   */
+  placedVariables?: Record<string, string>;
 }
 
 const FLUX_SYSTEM: ObjectRef = { kind: "GitRepository", namespace: "flux-system", name: "flux-system" };
@@ -238,20 +251,32 @@ export function instanceClusters(
       sync.via === "FluxInstance"
         ? `FluxInstance ${sync.holder}`
         : `the FluxInstance of HelmRelease ${sync.holder} (flux-instance chart values)`;
-    const paths = sync.path.includes("${")
-      ? resolveSyncPath(sync, scan)
-      : [{ path: sync.path, by: undefined }];
+    const paths: Array<{ path: string; by?: FluxDocument; placed?: Record<string, string> }> =
+      sync.path.includes("${") ? resolveSyncPath(sync, scan) : [{ path: sync.path }];
+    // No Kustomization here substitutes it: read with the values where the holder sits gives
+    // (JefeDavis: `kubernetes/${CLUSTER}/flux/config` from kubernetes/jsdyb-k8s-001/apps/…).
+    const placed = paths.length === 0 ? variablesFromPlace(sync.path, sync.at.file) : undefined;
+    const placedPath = placed && substitutedWith(sync.path, placed);
+    const confirmed =
+      placedPath !== undefined && confirmedInFolder(fs, root, placeFolder(sync.path, sync.at.file), placed!);
+    if (placedPath !== undefined && confirmed) paths.push({ path: placedPath, placed });
     if (paths.length === 0) {
+      const guess =
+        placedPath !== undefined
+          ? ` (where it sits suggests ${showVariables(placed!)}, but no setting under ${placeFolder(sync.path, sync.at.file)} gives ${Object.keys(placed!).length === 1 ? "it that value" : "them those values"})`
+          : "";
       skipped.push({
-        message: `${what} syncs '${sync.path}', a path with a variable that no Flux Kustomization here applying it substitutes: not rendered`,
+        message: `${what} syncs '${sync.path}', a path with a variable that no Flux Kustomization here applying it substitutes${guess}: not rendered (declare the cluster in slipway.yaml 'clusters')`,
         at: sync.at,
       });
       continue;
     }
-    for (const { path: syncPath, by } of paths) {
+    for (const { path: syncPath, by, placed } of paths) {
       const via = by
         ? ` (${sync.path} with the variables of Flux Kustomization ${nameOf(by)} in ${by.at.file}:${by.at.line})`
-        : "";
+        : placed
+          ? ` (${sync.path} with ${showVariables(placed)}, from where ${sync.at.file} sits)`
+          : "";
       const dir = normalizeRelative(syncPath.replace(/^\/+/, ""));
       // The root of an OCI artifact (or a bucket) is whatever folder was pushed there
       // (`flux push artifact --path=kubernetes/clusters/local`), which the repository does not say;
@@ -389,24 +414,45 @@ export function topLevelClusters({
   /** Candidates whose documents build nothing of this repository: no cluster, unless another reads them. */
   unbuilt: Map<DiscoveredCluster, NotACluster>;
 } {
-  const paths = scan.kustomizations.map((k) => staticPrefix(stringField(specOf(k.object), "path")));
+  // A root whose path holds a variable (`./clusters/${CLUSTER_NAME}`) is read with the values
+  // where it sits gives, and so are the documents beside it (placedPaths).
+  const confirmations = new Map<string, boolean>();
+  const placing = placedPaths(scan.kustomizations, (specPath, file, vars) => {
+    const folder = placeFolder(specPath, file);
+    const key = `${folder}\0${showVariables(vars)}`;
+    let ok = confirmations.get(key);
+    if (ok === undefined) confirmations.set(key, (ok = confirmedInFolder(fs, root, folder, vars)));
+    return ok;
+  });
+  const kustomizations = scan.kustomizations.map((k) => placing.get(k)?.doc ?? k);
+  const placed = new Map([...placing.values()].map((p) => [p.doc, p.vars]));
+  const pathOf = (k: FluxDocument) => stringField(specOf(k.object), "path");
+  const paths = kustomizations.map((k) => staticPrefix(pathOf(k)));
   const texts = new KustomizationTexts(fs, root);
   // A document beside one whose path holds their folder but whose build leaves the folder out
   // (kharf's `catalog/ingress-nginx/test/`, the app's path `catalog/ingress-nginx`) is not under
   // that path as Flux builds it: both are applied by whatever applies the folder.
   const besideLeftOut = (file: string, j: number) =>
-    path.posix.dirname(scan.kustomizations[j]!.at.file) === path.posix.dirname(file) &&
+    path.posix.dirname(kustomizations[j]!.at.file) === path.posix.dirname(file) &&
     !appliesItself(texts, paths[j]!, file);
   const byDir = new Map<string, FluxDocument[]>();
   const fragments = new Map<string, FluxDocument[]>();
-  scan.kustomizations.forEach((k, i) => {
+  /** Documents under no path but ones holding a variable no place gave (said when no cluster is found). */
+  const underVariables: FluxDocument[] = [];
+  kustomizations.forEach((k, i) => {
     if (covered.has(locationKey(k.at)) || reached.has(k.at.file)) return;
     const file = k.at.file;
-    const contained = paths.some(
-      (p, j) => j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`) && !besideLeftOut(file, j),
-    );
-    if (contained) return;
     const dir = path.posix.dirname(file);
+    const containers = paths.flatMap((p, j) =>
+      j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`) && !besideLeftOut(file, j) ? [j] : [],
+    );
+    if (containers.length > 0) {
+      // `./clusters/${CLUSTER_NAME}` and `./clusters/${CLUSTER_NAME}/apps/web`, each "under" the
+      // other's `clusters/`: which folders they build only the cluster knows.
+      if (pathOf(k).includes("${") && containers.every((j) => pathOf(kustomizations[j]!).includes("${")))
+        underVariables.push(k);
+      return;
+    }
     if (known.includes(dir)) return;
     // No spec.sourceRef: a patch or a fragment (`local-clusters/nas/patches/`), which the CRD
     // refuses; it builds nothing, and defaulting it to the repository's root made a phantom cluster.
@@ -443,6 +489,18 @@ export function topLevelClusters({
       continue;
     }
     const evidence = clusterRootEvidence(scan, fs, texts, root, dir, docs, mapped);
+    const test = evidence === "bootstrap" ? undefined : chainsawTestOf(fs, root, dir);
+    if (test !== undefined) {
+      // ppat's ci/test/infra-networking/: a chainsaw test applies these files one step at a
+      // time to a throwaway cluster (beside fixtures applied with kubectl, and files it swaps in
+      // turn); built whole as a cluster, their namespaces were "applied twice" and its
+      // alternatives collided (8 duplicate-object and a render-error, none of them true).
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a fixture" : "are fixtures"} of a chainsaw test (${test}): the test applies ${docs.length === 1 ? "it" : "them"} step by step to a throwaway cluster, not as one folder: not a cluster`,
+        at: docs[0]!.at,
+      });
+      continue;
+    }
     const copied = evidence === "bootstrap" ? undefined : copiesOfApplied(scan, covered, docs);
     if (copied !== undefined) {
       // archive/node-feature-discovery/ks.yaml, the app's ks.yaml as it was before it moved into
@@ -496,26 +554,111 @@ export function topLevelClusters({
         .map((d) => sourceRefOf(d.object))
         .filter((r) => r.kind === "GitRepository"),
     ];
+    const placedBy = docs.map((d) => placed.get(d)).find((v) => v !== undefined);
     clusters.push({
       name: "",
       path: clusterPath,
       sourceRoot: ".",
       discoveredBy: "top-level",
       mode: "flux",
-      variables: {},
+      // The values its path took are the ones the bootstrap gives it: the root's own variables
+      // (read from a source its children apply, which the probe cannot know before them).
+      variables: placedBy ?? {},
       root: selfRoot.length === 1 ? selfRoot[0] : undefined,
       origin: docs[0]!.at,
-      reason: `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""})`,
+      reason: `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""}${placedBy ? `; its path read with ${showVariables(placedBy)}, from where it sits` : ""})`,
       localSources,
       topLevel: docs,
       rootEvidence: evidence,
       errors: [],
+      ...(placedBy ? { placedVariables: placedBy } : {}),
     });
     // Listed by a kustomization file, it may be a tenant's sync file that a cluster pulls in
     // (`../base/dev-team`): decided once the reach of the other candidates is known.
     if (buildsNothing) unbuilt.set(clusters.at(-1)!, { message: buildsNothingHere(docs), at: docs[0]!.at });
   }
+  if (clusters.length === 0 && known.length === 0 && underVariables.length > 0) {
+    // Nothing else found: say which documents might have been the root, the shortest paths first.
+    const depth = (d: FluxDocument) => pathOf(d).split("/").length;
+    const named = [...underVariables].sort((a, b) => depth(a) - depth(b)).slice(0, 3);
+    const more = underVariables.length - named.length;
+    orphans.push({
+      message: `Flux Kustomization${underVariables.length === 1 ? "" : "s"} ${named.map((d) => `${nameOf(d)} (path '${pathOf(d)}' in ${d.at.file})`).join(", ")}${more > 0 ? ` and ${more} more` : ""} ${underVariables.length === 1 ? "has a path that holds" : "have paths that hold"} a variable that no setting of this repository gives for where ${underVariables.length === 1 ? "it sits" : "they sit"}: which folders the cluster builds only the cluster knows, so none is rendered (declare the cluster in slipway.yaml 'clusters', with its path)`,
+      at: named[0]!.at,
+    });
+  }
   return { clusters, orphans, unbuilt };
+}
+
+/**
+ * The documents whose path holds a variable that where their file sits gives (path-from-place.ts)
+ * and a setting in the folder it names confirms (`confirmed`: `CLUSTER_NAME=home` in
+ * clusters/home/cluster.env), each with a copy whose path has it substituted. A document whose
+ * path so read holds its own file (`cluster`, `./clusters/${CLUSTER_NAME}` in
+ * `clusters/home/flux/cluster/`: a root that applies itself, as a bootstrap's sync does) gives its
+ * values to the documents of its file whose own place gives none, as one apply substitutes them
+ * all; two such documents giving a variable two values give none.
+ */
+function placedPaths(
+  docs: readonly FluxDocument[],
+  confirmed: (specPath: string, file: string, vars: Record<string, string>) => boolean,
+): Map<FluxDocument, { doc: FluxDocument; vars: Record<string, string> }> {
+  const byFile = new Map<string, FluxDocument[]>();
+  for (const d of docs) {
+    if (!stringField(specOf(d.object), "path").includes("${")) continue;
+    let list = byFile.get(d.at.file);
+    if (!list) byFile.set(d.at.file, (list = []));
+    list.push(d);
+  }
+  const out = new Map<FluxDocument, { doc: FluxDocument; vars: Record<string, string> }>();
+  for (const [file, inFile] of byFile) {
+    const own = new Map<FluxDocument, Record<string, string>>();
+    const shared: Record<string, string> = {};
+    let conflict = false;
+    for (const d of inFile) {
+      const specPath = stringField(specOf(d.object), "path");
+      const given = variablesFromPlace(specPath, file);
+      const resolved = given && substitutedWith(specPath, given);
+      if (resolved === undefined || !confirmed(specPath, file, given!)) continue;
+      own.set(d, given!);
+      if (!holdsFile(staticPrefix(resolved), file)) continue;
+      for (const [k, v] of Object.entries(given!)) {
+        if (shared[k] !== undefined && shared[k] !== v) conflict = true;
+        shared[k] = v;
+      }
+    }
+    for (const d of inFile) {
+      const vars = own.get(d) ?? (conflict ? undefined : shared);
+      const resolved = vars && substitutedWith(stringField(specOf(d.object), "path"), vars);
+      if (resolved === undefined) continue;
+      const object = { ...d.object, spec: { ...specOf(d.object), path: resolved } };
+      out.set(d, { doc: { ...d, object }, vars: vars! });
+    }
+  }
+  return out;
+}
+
+/** Files that make a folder (and the folders below it) a chainsaw test's: a Test, a Configuration. */
+const CHAINSAW_FILES = ["chainsaw-test.yaml", "chainsaw-test.yml", ".chainsaw.yaml", ".chainsaw.yml"];
+
+/**
+ * The chainsaw file (repository-relative) of `dir` or a folder above it, when it is one
+ * (`apiVersion: chainsaw.kyverno.io/…`): what is in there is applied by the test's steps.
+ */
+function chainsawTestOf(fs: FileSystem, root: string, dir: string): string | undefined {
+  for (let at = dir; ; at = path.posix.dirname(at)) {
+    for (const name of CHAINSAW_FILES) {
+      const file = at === "." ? name : `${at}/${name}`;
+      const abs = path.posix.join(root, file);
+      try {
+        if (fs.exists(abs) && !fs.isDirectory(abs) && fs.readFile(abs).includes("chainsaw.kyverno.io/"))
+          return file;
+      } catch {
+        // Unreadable: no evidence.
+      }
+    }
+    if (at === "." || at === "") return undefined;
+  }
 }
 
 /**

@@ -110,6 +110,7 @@ import {
   type SourceLocation,
   sameObjectRef,
 } from "./model.js";
+import { substitutedWith } from "./path-from-place.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
 import type { ReleaseMemo } from "./release-cache.js";
@@ -604,8 +605,22 @@ function renderFluxWith(
   const state: ClusterState = {
     profile,
     strict: ctx.strict ?? profile.featureGates.StrictPostBuildSubstitutions!,
-    ignoreOf: (ref) =>
-      specIgnoreOf(ref, cluster.sources, ctx.sourceDocuments, { file: d.root?.at.file, clusterDir: d.path }),
+    ignoreOf: (ref) => {
+      const ignore = specIgnoreOf(ref, cluster.sources, ctx.sourceDocuments, {
+        file: d.root?.at.file,
+        clusterDir: d.path,
+      });
+      // A source not rendered yet is read as the repository writes it; where the root's path took
+      // its variables from its place, the bootstrap substitutes the same ones into its source
+      // (kid: `!/clusters/${CLUSTER_NAME}` in the GitRepository beside the root).
+      if (
+        ignore?.text === undefined ||
+        !d.placedVariables ||
+        cluster.sources.some((s) => sameObjectRef(s, ref))
+      )
+        return ignore;
+      return { ...ignore, text: substitutedWith(ignore.text, d.placedVariables) ?? ignore.text };
+    },
     localRoot: (ref) => localSourceRoot(ctx, d, ref, cluster.sources),
     artifacts: new ClusterArtifacts(ctx.root, d.name, (ref) => {
       const root = state.localRoot(ref);
@@ -894,12 +909,15 @@ function adoptSelfAppliedRoot(
   if (resolveSource(ctx, probe, state, false) !== "ok" || !build(ctx, probe)) {
     return { k: rootK, resolved: true, failed: true };
   }
-  const self = (probe.built ?? []).find(
+  const found = (probe.built ?? []).find(
     (r) =>
       isFluxKustomization(r.obj) &&
       r.name === rootK.name &&
       (r.namespace || rootK.namespace) === rootK.namespace,
   );
+  // Its path as discovery read it from where it sits: what its own variables make of it once
+  // the cluster has them (the probe builds before any substitution).
+  const self = found && d.placedVariables ? { obj: withPlacedPath(found.obj, d.placedVariables) } : found;
   const sameSpec = !self || deepEqual(specOf(self.obj), specOf(rootK.object));
   if (!sameSpec) {
     let adopted = cloneValue(self!.obj);
@@ -913,7 +931,11 @@ function adoptSelfAppliedRoot(
       r.obj.kind === ref.kind && r.name === ref.name && (r.namespace || rootK.namespace) === ref.namespace,
   );
   const used = ignoreOf.get(rootK);
-  const applied = source ? specIgnoreOfObject(source.obj, ref) : used;
+  const written = source ? specIgnoreOfObject(source.obj, ref) : used;
+  const applied =
+    source && written?.text !== undefined && d.placedVariables
+      ? { ...written, text: substitutedWith(written.text, d.placedVariables) ?? written.text }
+      : written;
   const sameIgnore = applied?.text === used?.text;
   if (!sameIgnore) rootIgnore.set(rootK, applied);
   // Unchanged: the probe is the root's real build, so keep it (marked prepared).
@@ -926,6 +948,16 @@ function adoptSelfAppliedRoot(
     );
   }
   return undefined;
+}
+
+/** `obj` (a Flux Kustomization) with `vars` substituted into its spec.path, when they fill it. */
+function withPlacedPath(obj: KObject, vars: Record<string, string>): KObject {
+  const specPath = stringField(specOf(obj), "path");
+  const placed = specPath.includes("${") ? substitutedWith(specPath, vars) : undefined;
+  if (placed === undefined) return obj;
+  const out = cloneValue(obj);
+  (out.spec as YamlMap).path = placed;
+  return out;
 }
 
 function withVariables(obj: KObject, vars: Record<string, string>): KObject {
@@ -1268,20 +1300,30 @@ function variableSourcesReady(k: FluxKustomization, pool: Map<string, KObject>):
   return variableRefs(k).every((r) => pool.has(poolKey(r.kind, r.namespace, r.name)));
 }
 
-/** The probe's stand-ins for the sources `k` requires that nothing has made (convergence.ts). */
-function standInForMissing(k: FluxKustomization, pool: Map<string, KObject>, converge: Convergence): void {
+/** The `substituteFrom` sources of `k` marked `optional: true`, as `Kind/name`. */
+function optionalSources(k: FluxKustomization): Set<string> {
   const postBuild = specOf(k.object).postBuild;
-  const optional = new Set(
+  return new Set(
     isMap(postBuild) && Array.isArray(postBuild.substituteFrom)
       ? postBuild.substituteFrom
           .filter((r) => isMap(r) && r.optional === true)
           .map((r) => `${(r as YamlMap).kind}/${(r as YamlMap).name}`)
       : [],
   );
+}
+
+/** The probe's stand-ins for the sources `k` requires that nothing has made (convergence.ts). */
+function standInForMissing(k: FluxKustomization, pool: Map<string, KObject>, converge: Convergence): void {
+  const optional = optionalSources(k);
   for (const r of variableRefs(k)) {
     const key = poolKey(r.kind, r.namespace, r.name);
-    // An optional source is skipped when missing, as Flux does: nothing to stand in for.
-    if (pool.has(key) || optional.has(`${r.kind}/${r.name}`)) continue;
+    if (pool.has(key)) continue;
+    // An optional source is skipped when missing, as Flux does: nothing to stand in for. Once
+    // applied it is there from the start for the converged cluster, as a required one is.
+    if (optional.has(`${r.kind}/${r.name}`)) {
+      converge.skip(key, k.id);
+      continue;
+    }
     const obj = converge.standIn(key, r.kind, r.namespace, r.name, k.id);
     pool.set(key, obj);
     openSecrets.set(obj, `the keys of ${r.kind} ${r.namespace}/${r.name}, which nothing has made yet`);
@@ -1413,9 +1455,11 @@ function finishKustomization(
     }
   }
   if (!p.built && !build(ctx, p)) return;
-  const own = settings?.loadErrorNotFound
-    ? settingsFromOwnOutput(ctx, k, p.built ?? [], pool, state)
-    : undefined;
+  // A required source not found, or an optional one skipped as absent: either may be one that
+  // only `k` applies, which the cluster has once `k` applied it (davralin: `core` applies the
+  // Secret `global-settings` it reads, `optional: true`; skipped, strict mode failed `core`).
+  const missing = settings?.loadErrorNotFound || (settings?.loadError === undefined && read.includes(null));
+  const own = missing ? settingsFromOwnOutput(ctx, k, p.built ?? [], pool, state) : undefined;
   if (own) {
     settings = own.settings;
     for (const notice of own.notices) addNotice(k, notice);
@@ -1456,9 +1500,11 @@ function finishKustomization(
 
 /** A note for each source `k` read that was present from the start (convergence.ts). */
 function noteSeedsRead(k: FluxKustomization, read: Array<KObject | null>, converge: Convergence): void {
+  const optional = optionalSources(k);
   for (const o of read) {
     const made = o === null ? undefined : converge.seedOf(o);
-    if (made === undefined) continue;
+    // An optional source a new cluster lacks is skipped, not a failure: nothing to say.
+    if (made === undefined || optional.has(`${o!.kind}/${metaString(o!, "name")}`)) continue;
     const note = {
       kind: o!.kind as "ConfigMap" | "Secret",
       namespace: metaString(o!, "namespace"),
@@ -1522,7 +1568,8 @@ function settingsFromOwnOutput(
     }
   }
   if (own.size === 0) return undefined;
-  const taken: string[] = [];
+  const taken: Array<{ kind: string; namespace: string; name: string }> = [];
+  const optional = optionalSources(k);
   const options = postBuildOptions(ctx, k, pool, state);
   // A variable an open one may hold gets a placeholder, and an object named by one is not
   // rendered (truxnell/home-cluster's Certificate "${EXTERNAL_DOMAIN/./-}"): never a false error.
@@ -1544,16 +1591,20 @@ function settingsFromOwnOutput(
       const o = pool.get(key);
       if (o !== undefined) return o;
       const mine = own.get(key);
-      if (mine !== undefined) taken.push(`${ref.kind} ${ref.namespace}/${ref.name}`);
+      if (mine !== undefined) taken.push(ref);
       return mine;
     },
     options,
   );
   if (taken.length === 0 || settings?.loadError !== undefined) return undefined;
+  // An optional source a new cluster lacks is skipped, not a failure: no note for it.
+  const noted = taken
+    .filter((ref) => !optional.has(`${ref.kind}/${ref.name}`))
+    .map((ref) => `${ref.kind} ${ref.namespace}/${ref.name}`);
   const where = k.definedAt ? { file: k.definedAt.file, line: k.definedAt.line } : {};
   return {
     settings,
-    notices: taken.map((what) => ({
+    notices: noted.map((what) => ({
       code: "CLUSTER_ONLY" as const,
       message: `Kustomization ${k.id} substitutes variables from ${what}, which only it applies: read from its own output${what.startsWith("Secret") ? " with a placeholder for each key's value" : ""}, as the cluster has it once applied (a new cluster needs it created first, by the bootstrap, or Flux fails this Kustomization until it exists)`,
       ...where,
@@ -1941,7 +1992,10 @@ function fail(k: FluxKustomization, err: unknown): void {
 function noteOmitted(ctx: RenderContext, k: FluxKustomization, omitted: FluxBuild["omitted"]): void {
   for (const o of omitted ?? []) {
     k.errors.push({
-      message: `remote resource '${o.resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`,
+      message:
+        o.generated === undefined
+          ? `remote resource '${o.resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
+          : `${o.generated} is not rendered or checked: its generator reads the remote file '${o.resource}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
       code: "REMOTE_RESOURCE_OMITTED",
       file: relative(ctx.root, originOf(ctx, o.file)),
       ...(o.line !== undefined ? { line: o.line } : {}),

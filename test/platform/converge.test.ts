@@ -420,3 +420,80 @@ it("two objects of a Kustomization named by a secret are one warning, not an err
   expect(found.map((f) => f.severity)).toEqual(["warning"]);
   expect(found[0]!.message).toContain("(and 1 more object of this Kustomization are not rendered either)");
 });
+
+describe("an optional substituteFrom Secret only the Kustomization applies (davralin/cluster-ops)", () => {
+  // kubernetes/clusters/homeprod/core.yaml: `core` builds kubernetes/core/settings/homeprod,
+  // which holds the SOPS Secret `global-settings` it substitutes from (`optional: true`); the
+  // cluster has it once `core` applied it. Skipped as absent, strict mode failed `core` and
+  // every Kustomization reading its variables, with a render-error warning per object.
+  const layout = (optional: string) => ({
+    "kubernetes/clusters/homeprod/core.yaml": ks(
+      "core",
+      `  path: ./kubernetes/core/settings/homeprod\n  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: global-settings\n      - kind: Secret\n        name: global-settings\n${optional}`,
+    ),
+    "kubernetes/clusters/homeprod/apps.yaml": ks(
+      "apps",
+      "  path: ./kubernetes/apps\n  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: global-settings\n      - kind: Secret\n        name: global-settings\n        optional: true\n",
+    ),
+    "kubernetes/core/settings/homeprod/kustomization.yaml": "resources: [settings.yaml, issuer.yaml]\n",
+    "kubernetes/core/settings/homeprod/settings.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: global-settings, namespace: flux-system}\ndata: {TZ: UTC}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: global-settings, namespace: flux-system}\nstringData: {SECRET_DEFAULT_DOMAIN: example.org}\n",
+    "kubernetes/core/settings/homeprod/issuer.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: issuer, namespace: flux-system}\ndata: {email: 'admin@${SECRET_DEFAULT_DOMAIN}'}\n",
+    "kubernetes/apps/cm.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: flux-system}\ndata: {host: 'web.${SECRET_DEFAULT_DOMAIN}'}\n",
+  });
+
+  it("is read as the converged cluster has it, as a required one is: it and the reader of what it applies render", () => {
+    const p = load(layout("        optional: true\n"));
+    expect(statuses(p)).toEqual([
+      "homeprod flux-system/flux-system rendered",
+      "homeprod flux-system/apps rendered",
+      "homeprod flux-system/core rendered",
+    ]);
+    const data = (id: string, name: string) =>
+      kustomization(p, id).resources.find((r) => metaString(r.object, "name") === name)?.object.data;
+    expect(data("flux-system/core", "issuer")).toEqual({ email: "admin@example.org" });
+    expect(data("flux-system/apps", "web")).toEqual({ host: "web.example.org" });
+    // A new cluster without it skips an optional source (no failure): the note is about the
+    // required ConfigMap only.
+    expect(kustomization(p, "flux-system/apps").notices?.map((n) => n.message)).toEqual([
+      expect.stringContaining(
+        "substitutes variables from ConfigMap flux-system/global-settings, which Kustomization flux-system/core applies: read as the cluster has it once Flux has converged",
+      ),
+    ]);
+  });
+
+  it("read by nothing else, it is read from the Kustomization's own output, without a note", () => {
+    const files: Record<string, string> = {
+      ...layout(""),
+      "kubernetes/clusters/homeprod/core.yaml": ks(
+        "core",
+        "  path: ./kubernetes/core/settings/homeprod\n  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: global-settings\n        optional: true\n",
+      ),
+    };
+    files["kubernetes/clusters/homeprod/apps.yaml"] = ks("apps", "  path: ./kubernetes/apps\n");
+    files["kubernetes/apps/cm.yaml"] =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: flux-system}\n";
+    const p = load(files);
+    expect(statuses(p)).toEqual([
+      "homeprod flux-system/flux-system rendered",
+      "homeprod flux-system/apps rendered",
+      "homeprod flux-system/core rendered",
+    ]);
+    const issuer = kustomization(p, "flux-system/core").resources.find(
+      (r) => metaString(r.object, "name") === "issuer",
+    );
+    expect(issuer?.object.data).toEqual({ email: "admin@placeholder-secret-default-domain" });
+    expect(kustomization(p, "flux-system/core").notices ?? []).toEqual([]);
+  });
+
+  it("reads it the same way whether or not it is optional", () => {
+    const optional = load(layout("        optional: true\n"));
+    const required = load(layout(""));
+    expect(statuses(optional)).toEqual(statuses(required));
+    expect(kustomization(optional, "flux-system/core").resources.map((r) => r.object)).toEqual(
+      kustomization(required, "flux-system/core").resources.map((r) => r.object),
+    );
+  });
+});

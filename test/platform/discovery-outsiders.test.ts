@@ -1222,3 +1222,199 @@ spec:
     ]);
   });
 });
+
+describe("a root whose path holds a variable the cluster fills, in clusters/<name>/ (kid/home-infra)", () => {
+  // clusters/home/flux/cluster/cluster.yaml: the root `cluster` builds `./clusters/${CLUSTER_NAME}`
+  // and substitutes from the ConfigMap `cluster-settings` that its sibling makes from
+  // clusters/home/cluster.env (CLUSTER_NAME=home); the bootstrap applies the file with the same
+  // values. Each path looked "under" the other's `clusters/`: no cluster, and nothing said.
+  const cluster = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: cluster, namespace: flux-system}
+spec:
+  url: ssh://git@github.com/example/home-infra
+  ref: {branch: main}
+  ignore: |
+    /*
+    !/clusters/\${CLUSTER_NAME}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster-settings, namespace: flux-system}
+spec:
+  path: ./clusters/\${CLUSTER_NAME}/flux/settings
+  sourceRef: {kind: GitRepository, name: cluster}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cluster, namespace: flux-system}
+spec:
+  dependsOn: [{name: cluster-settings}]
+  path: ./clusters/\${CLUSTER_NAME}
+  sourceRef: {kind: GitRepository, name: cluster}
+  postBuild:
+    substituteFrom:
+      - {kind: ConfigMap, name: cluster-settings}
+`;
+  const files = (env: string): Record<string, string> => ({
+    "clusters/home/cluster.env": env,
+    "clusters/home/kustomization.yaml": "resources: [./flux/, ./apps/ks.yaml]\n",
+    "clusters/home/flux/kustomization.yaml": "resources: [./cluster]\n",
+    "clusters/home/flux/cluster/kustomization.yaml": "resources: [./cluster.yaml]\n",
+    "clusters/home/flux/cluster/cluster.yaml": cluster,
+    "clusters/home/flux/settings/kustomization.yaml":
+      "namespace: flux-system\nconfigMapGenerator:\n  - name: cluster-settings\n    envs: [../../cluster.env]\ngeneratorOptions: {disableNameSuffixHash: true}\n",
+    "clusters/home/apps/ks.yaml": ks("apps", "  path: ./clusters/${CLUSTER_NAME}/apps/web\n"),
+    "clusters/home/apps/web/kustomization.yaml": "resources: [cm.yaml]\n",
+    "clusters/home/apps/web/cm.yaml": cm("web"),
+  });
+
+  it("is found, its path read with the value where it sits gives and a setting confirms", () => {
+    const p = load(files("CLUSTER_NAME=home\nCLUSTER_DOMAIN=home.example.org\n"));
+    expect(clusters(p)).toEqual([["home", "clusters/home", "top-level"]]);
+    expect(p.clusters[0]!.reason).toContain("its path read with CLUSTER_NAME=home, from where it sits");
+    expect(statuses(p)).toEqual([
+      "home flux-system/cluster rendered",
+      "home flux-system/cluster-settings rendered",
+      "home flux-system/apps rendered",
+    ]);
+    const web = p.clusters[0]!.kustomizations.find((k) => k.id === "flux-system/apps")!;
+    expect(web.resources.map((r) => metaString(r.object, "name"))).toEqual(["web"]);
+  });
+
+  it("is no cluster when no setting gives the variable that value, and the discovery says why", () => {
+    const p = load(files("CLUSTER_DOMAIN=home.example.org\n"));
+    expect(clusters(p)).toEqual([]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "Flux Kustomizations flux-system/cluster (path './clusters/${CLUSTER_NAME}' in clusters/home/flux/cluster/cluster.yaml), flux-system/apps (path './clusters/${CLUSTER_NAME}/apps/web' in clusters/home/apps/ks.yaml), flux-system/cluster-settings (path './clusters/${CLUSTER_NAME}/flux/settings' in clusters/home/flux/cluster/cluster.yaml) have paths that hold a variable that no setting of this repository gives for where they sit: which folders the cluster builds only the cluster knows, so none is rendered",
+      ),
+    );
+  });
+});
+
+describe("a FluxInstance whose sync path holds a variable no Kustomization here substitutes (JefeDavis)", () => {
+  // kubernetes/jsdyb-k8s-001/apps/flux-system/flux-operator/instance/helmrelease.yaml syncs
+  // `kubernetes/${CLUSTER}/flux/config`; the cluster's settings ConfigMap says CLUSTER, and
+  // the Kustomization applying the release substitutes from it (substituteFrom, not readable
+  // before the cluster renders).
+  const files = (settings: string): Record<string, string> => ({
+    "kubernetes/jsdyb/apps/flux-system/instance/helmrelease.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: flux-instance, namespace: flux-system}
+spec:
+  chartRef: {kind: OCIRepository, name: flux-instance}
+  values:
+    instance:
+      sync: {kind: GitRepository, url: "https://github.com/example/k8s.git", ref: refs/heads/main, path: "kubernetes/\${CLUSTER}/flux/config"}
+`,
+    "kubernetes/jsdyb/flux/settings/cluster-settings.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata: {name: cluster-settings, namespace: flux-system}
+data:
+  ${settings}
+`,
+    "kubernetes/jsdyb/flux/config/cluster.yaml": ks("cluster-apps", "  path: ./kubernetes/jsdyb/apps/web\n"),
+    "kubernetes/jsdyb/apps/web/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/jsdyb/apps/web/cm.yaml": cm("web"),
+  });
+
+  it("syncs the folder the holder's place names, when the cluster's settings confirm the value", () => {
+    const p = load(files("CLUSTER: jsdyb"));
+    expect(clusters(p).map(([, dir, by]) => [dir, by])).toEqual([
+      ["kubernetes/jsdyb/flux/config", "flux-instance"],
+    ]);
+    expect(p.clusters[0]!.reason).toContain(
+      "(kubernetes/${CLUSTER}/flux/config with CLUSTER=jsdyb, from where kubernetes/jsdyb/apps/flux-system/instance/helmrelease.yaml sits)",
+    );
+    expect(statuses(p)).toContain("config flux-system/cluster-apps rendered");
+  });
+
+  it("is no cluster without such a setting, and the note names the value the place suggests", () => {
+    const p = load(files("TIMEZONE: UTC"));
+    expect(clusters(p)).toEqual([]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "syncs 'kubernetes/${CLUSTER}/flux/config', a path with a variable that no Flux Kustomization here applying it substitutes (where it sits suggests CLUSTER=jsdyb, but no setting under kubernetes/jsdyb gives it that value): not rendered",
+      ),
+    );
+  });
+});
+
+describe("Flux Kustomizations a chainsaw test applies step by step are fixtures, not clusters (ppat)", () => {
+  // ppat/homelab-ops-kubernetes-apps' ci/test/<suite>/: chainsaw applies pre-requisites with
+  // kubectl, then each Flux Kustomization file in turn; test-resources/ holds alternatives of one
+  // Kustomization that steps swap. Built as folders, they were 7 phantom clusters with 8
+  // duplicate-object errors (a namespace "applied twice") and a render-error (the alternatives).
+  const namespace = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`;
+  const fluxKs = (name: string, p: string) => ks(name, `  path: ${p}\n`);
+  const files = (chainsaw: boolean): Record<string, string> => ({
+    ...(chainsaw
+      ? {
+          "ci/test/infra-networking/chainsaw-test.yaml":
+            "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: infra-networking}\nspec:\n  steps:\n    - try: [{apply: {file: ./infra-networking-core.yaml}}]\n",
+          "ci/test/infra-database/chainsaw-test.yaml":
+            "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: infra-database}\nspec: {steps: []}\n",
+          "ci/test/chainsaw/.chainsaw.yaml":
+            "apiVersion: chainsaw.kyverno.io/v1alpha2\nkind: Configuration\nmetadata: {name: configuration}\n",
+        }
+      : {}),
+    "ci/test/infra-networking/infra-networking-core.yaml": fluxKs(
+      "infra-networking-core",
+      "./infrastructure/core",
+    ),
+    "ci/test/infra-networking/infra-networking-extra.yaml": fluxKs(
+      "infra-networking-extra",
+      "./infrastructure/extra",
+    ),
+    "ci/test/infra-networking/pre-requisites/kustomization.yaml": "resources: [namespaces.yaml]\n",
+    "ci/test/infra-networking/pre-requisites/namespaces.yaml": `${namespace("dns")}---\n${namespace("traefik")}`,
+    "ci/test/infra-database/test-resources/test-postgres-db-bare.yaml": fluxKs(
+      "test-postgres-db",
+      "./infrastructure/db",
+    ),
+    "ci/test/infra-database/test-resources/test-postgres-db-backup.yaml": fluxKs(
+      "test-postgres-db",
+      "./infrastructure/db-backup",
+    ),
+    "ci/test/chainsaw/pre-requisites/dragonfly-operator/kustomization.yaml": "resources: [dragonfly.yaml]\n",
+    "ci/test/chainsaw/pre-requisites/dragonfly-operator/dragonfly.yaml": `${fluxKs("dragonfly-operator", "./infrastructure/db")}---\n${fluxKs("dragonfly-crds", "./infrastructure/db-backup")}`,
+    "infrastructure/core/kustomization.yaml": "resources: [namespace.yaml]\n",
+    "infrastructure/core/namespace.yaml": namespace("traefik"),
+    "infrastructure/extra/kustomization.yaml": "resources: [namespace.yaml]\n",
+    "infrastructure/extra/namespace.yaml": namespace("dns"),
+    "infrastructure/db/kustomization.yaml": "resources: [cm.yaml]\n",
+    "infrastructure/db/cm.yaml": cm("db"),
+    "infrastructure/db-backup/kustomization.yaml": "resources: [cm.yaml]\n",
+    "infrastructure/db-backup/cm.yaml": cm("db-backup"),
+  });
+
+  it("are no clusters, each folder a note naming its chainsaw file", () => {
+    const p = load(files(true));
+    expect(clusters(p)).toEqual([]);
+    const notes = p.discovery!.notes.map((n) => n.message);
+    expect(notes).toContainEqual(
+      expect.stringContaining(
+        "Flux Kustomizations flux-system/infra-networking-core, flux-system/infra-networking-extra in ci/test/infra-networking are fixtures of a chainsaw test (ci/test/infra-networking/chainsaw-test.yaml): the test applies them step by step to a throwaway cluster, not as one folder: not a cluster",
+      ),
+    );
+    expect(notes).toContainEqual(
+      expect.stringContaining(
+        "in ci/test/infra-database/test-resources are fixtures of a chainsaw test (ci/test/infra-database/chainsaw-test.yaml)",
+      ),
+    );
+    expect(notes).toContainEqual(
+      expect.stringContaining(
+        "in ci/test/chainsaw/pre-requisites/dragonfly-operator are fixtures of a chainsaw test (ci/test/chainsaw/.chainsaw.yaml)",
+      ),
+    );
+  });
+
+  it("without the chainsaw files, the same folders are clusters as before", () => {
+    expect(clusters(load(files(false))).map(([, dir]) => dir)).toEqual([
+      "ci/test/chainsaw/pre-requisites/dragonfly-operator",
+      "ci/test/infra-database/test-resources",
+      "ci/test/infra-networking",
+    ]);
+  });
+});

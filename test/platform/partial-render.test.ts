@@ -249,3 +249,91 @@ describe("a custom resource whose CRD another Kustomization applies", () => {
     expect(found(true)).toEqual(["warning"]);
   });
 });
+
+describe("a configMapGenerator file source at an https URL, in the cluster's root (vaskozl/home-infra)", () => {
+  // cluster/flux-system/monitoring/kustomization.yaml generates two Grafana dashboards from
+  // fluxcd/flux2-monitoring-example's raw URLs (kustomize fetches a file source over http);
+  // it failed the whole root, so no Kustomization of the cluster was rendered or checked.
+  const DASHBOARD_URL =
+    "https://raw.githubusercontent.com/fluxcd/flux2-monitoring-example/main/monitoring/configs/dashboards/cluster.json";
+  const files = (source: string): Record<string, string> => ({
+    "cluster/flux-system/gotk-sync.yaml": fluxSync("./cluster", {
+      url: "ssh://git@example.com/repo",
+      interval: { git: "1m", ks: "1m" },
+      prune: true,
+    }),
+    "cluster/flux-system/kustomization.yaml": "resources:\n  - gotk-sync.yaml\n  - monitoring\n",
+    "cluster/flux-system/monitoring/kustomization.yaml": `namespace: flux-system
+resources:
+  - vmrule.yaml
+configMapGenerator:
+  - name: flux-cluster-dashboard
+    files:
+      - ${source}
+  - name: flux-settings
+    literals:
+      - folder=Flux
+generatorOptions:
+  disableNameSuffixHash: true
+`,
+    "cluster/flux-system/monitoring/vmrule.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flux-rules}\n",
+    "cluster/flux-system/monitoring/cluster.json": "{}\n",
+    "cluster/kustomization.yaml": "resources:\n  - flux-system\n  - metallb/ks.yaml\n",
+    "cluster/metallb/ks.yaml": ks(
+      "metallb",
+      "  interval: 1h\n  prune: true\n  path: ./cluster/metallb/app\n",
+    ),
+    "cluster/metallb/app/kustomization.yaml": "resources: [cm.yaml]\n",
+    "cluster/metallb/app/cm.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: metallb, namespace: default}\n",
+  });
+  const remote = () => load(files(`flux-cluster-dashboard.json=${DASHBOARD_URL}`));
+
+  it("leaves that ConfigMap out and renders the rest: the root in part, its children in full", () => {
+    const p = remote();
+    expect(kustomizationStatuses(p)).toEqual([
+      "cluster flux-system/flux-system rendered",
+      "cluster flux-system/metallb rendered",
+    ]);
+    const root = p.clusters[0]!.kustomizations[0]!;
+    const names = root.resources.map(
+      (r) => `${r.object.kind} ${String((r.object.metadata as { name: string }).name)}`,
+    );
+    expect(names).toContain("ConfigMap flux-settings");
+    expect(names).toContain("ConfigMap flux-rules");
+    expect(names).not.toContain("ConfigMap flux-cluster-dashboard");
+    // A local file in its place: the whole object, as before.
+    const local = load(files("flux-cluster-dashboard.json=cluster.json")).clusters[0]!.kustomizations[0]!;
+    expect(local.resources.map((r) => String((r.object.metadata as { name: string }).name))).toContain(
+      "flux-cluster-dashboard",
+    );
+    expect(isPartlyRendered(root)).toBe(true);
+    expect(root.errors.map((e) => [e.code, e.file, e.line])).toEqual([
+      ["REMOTE_RESOURCE_OMITTED", "cluster/flux-system/monitoring/kustomization.yaml", 7],
+    ]);
+  });
+
+  it("says what is left out in the discovery summary, the model's errors and every report format", () => {
+    const p = remote();
+    const said = `ConfigMap flux-cluster-dashboard is not rendered or checked: its generator reads the remote file '${DASHBOARD_URL}'`;
+    const s = summarizeDiscovery(p);
+    expect(s.notRendered.map((n) => [n.kustomization, n.status])).toEqual([
+      ["flux-system/flux-system", "partial"],
+    ]);
+    expect(s.notRendered[0]!.reason).toContain(said);
+    expect(platformErrors(p).map((e) => e.code)).toEqual(["REMOTE_RESOURCE_OMITTED"]);
+    const result = check(p);
+    expect(
+      result.findings.filter((f) => f.rule === "render-error").map((f) => [f.severity, f.file, f.line]),
+    ).toEqual([["warning", "cluster/flux-system/monitoring/kustomization.yaml", 7]]);
+    for (const out of [
+      formatText(result),
+      formatJson(result),
+      formatSarif(result, allRules, SARIF),
+      formatGithub(result),
+      formatJunit(result, ["cluster"]),
+    ])
+      expect(out).toContain(said);
+  });
+});

@@ -238,18 +238,19 @@ function strings(v: YamlValue | undefined): string[] {
 function generatorInputs(
   kfile: string,
   entry: YamlMap,
-): Array<{ p: string; file: string; format: FluxSopsFormat }> {
+): Array<{ p: string; file: string; format: FluxSopsFormat; whole: boolean }> {
   const dir = path.posix.dirname(kfile);
   const at = (p: string) => path.posix.normalize(path.posix.join(dir, p));
   return [
     ...strings(entry.files).map((e) => {
       const eq = e.indexOf("=");
       const p = eq >= 0 ? e.slice(eq + 1) : e;
-      return { p, file: at(p), format: fluxFormatForPath(eq >= 0 ? e.slice(0, eq) : path.posix.basename(p)) };
+      const format = fluxFormatForPath(eq >= 0 ? e.slice(0, eq) : path.posix.basename(p));
+      return { p, file: at(p), format, whole: true };
     }),
     ...strings(entry.envs).map((p) => {
       const f = fluxFormatForPath(p);
-      return { p, file: at(p), format: f === "binary" ? ("dotenv" as const) : f };
+      return { p, file: at(p), format: f === "binary" ? ("dotenv" as const) : f, whole: false };
     }),
   ];
 }
@@ -584,12 +585,21 @@ const sopsMetadataMissing: Rule = {
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();
-    const check = (file: string, format: FluxSopsFormat, r: RenderedResource, resources: boolean) => {
+    const check = (
+      file: string,
+      format: FluxSopsFormat,
+      r: RenderedResource,
+      resources: boolean,
+      wholeValue = false,
+    ) => {
       if (seen.has(file)) return;
       seen.add(file);
       const bytes = read(file);
       const lost = resources ? resourcesLostSopsMetadata : lostSopsMetadata;
       if (!bytes || !lost(bytes, format, file)) return;
+      // A `files:` input is one value of the Secret; Flux decrypts a value holding any format's
+      // marker after the build (decryptor.go DecryptResource), whatever its key says.
+      if (wholeValue && DATA_MARKERS.some((f) => hasSopsMarker(bytes, f))) return;
       ctx.report({
         message: `${file} holds ENC[AES256_GCM,…] values but no sops metadata: nobody can decrypt it, and Flux (finding no MAC) passes the ciphertext on as the values`,
         resource: r,
@@ -608,7 +618,7 @@ const sopsMetadataMissing: Rule = {
       if (seen.has(file)) continue;
       seen.add(file);
       for (const g of secretGenerators(read, file)) {
-        for (const input of generatorInputs(file, g)) check(input.file, input.format, r, false);
+        for (const input of generatorInputs(file, g)) check(input.file, input.format, r, false, input.whole);
       }
     }
   },

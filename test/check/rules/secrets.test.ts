@@ -475,6 +475,24 @@ ${patches}`;
       "app/s.yaml": JSON.stringify(parseYaml(encForDev, "s.yaml"), null, 2),
     });
     expect(flow.filter((f) => f.severity === "error")).toEqual([]);
+    // vaskozl's reminders/trackers.txt, SOPS-encrypted in YAML form as a secretGenerator `files:`
+    // input: Flux reads a `.txt` key as binary and leaves the file alone before the build (no
+    // JSON marker), then decrypts the Secret's data value after it, which holds the YAML marker
+    // (decryptor.go DecryptResource): decrypted, not "without sops metadata".
+    const yamlForm = await encryptSops("data: tracker-one\n", {
+      format: "yaml",
+      rule: ruleForRecipients([DEV]),
+      config: null,
+    });
+    const txt = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "namespace: app\nsecretGenerator:\n  - name: reminders\n    files: [reminders/trackers.txt]\n",
+      "app/reminders/trackers.txt": yamlForm.toString(),
+    });
+    expect(
+      txt.filter((f) => f.rule === "sops-metadata-missing" || f.rule === "secret-not-encrypted"),
+    ).toEqual([]);
   });
   it("sops-metadata-missing and secret-not-encrypted judge the bytes the load read, not the disk afterwards", async () => {
     // The rules read through the load's view of the repository (the bytes it kept): a file

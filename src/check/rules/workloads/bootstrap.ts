@@ -65,7 +65,9 @@ export function helmfileNamespaces(text: string): string[] {
   const out: string[] = [];
   let docs: YAML.Document[];
   try {
-    docs = YAML.parseAllDocuments(text) as YAML.Document[];
+    // A template in a value (`{{ requiredEnv "X" }}`) reads as a flow map used as a key; the
+    // library would warn on stderr that it stringifies it, for every check.
+    docs = YAML.parseAllDocuments(text, { logLevel: "error" }) as YAML.Document[];
   } catch {
     return out;
   }

@@ -47,6 +47,23 @@ describe("helmfileNamespaces", () => {
   ])("%s", (_, text, expected) => {
     expect(helmfileNamespaces(text)).toEqual(expected);
   });
+
+  it('a template in a value (`value: {{ requiredEnv "CLUSTER" }}`, a flow map as YAML reads it) prints no warning on stderr', () => {
+    // JefeDavis' bootstrap helmfile: the yaml library warned, on every check, that it would
+    // stringify the map's key, a line of stderr no one could act on.
+    const warnings: unknown[] = [];
+    const onWarning = (w: unknown) => warnings.push(w);
+    const emit = process.emitWarning;
+    process.emitWarning = ((w: unknown) => onWarning(w)) as typeof process.emitWarning;
+    try {
+      const text =
+        'releases:\n  - name: cilium\n    namespace: network\n    chart: cilium/cilium\n    set:\n      - name: cluster.name\n        value: {{ requiredEnv "CLUSTER" }}\n';
+      expect(helmfileNamespaces(text)).toEqual(["network"]);
+    } finally {
+      process.emitWarning = emit;
+    }
+    expect(warnings).toEqual([]);
+  });
 });
 
 describe("namespace-exists with a bootstrap helmfile", () => {
