@@ -21,13 +21,13 @@ import {
   type Hook,
   type Manifest,
   type RenderedRelease,
-  takeScan,
 } from "../helm/index.js";
 import {
   type AheadRender,
   type ApiVersionsReadData,
   dropAhead,
   MIN_JOBS_FOR_WORKERS,
+  manifestObjects,
   type PoolJob,
   type PoolOptions,
   prestartWorkers,
@@ -36,6 +36,7 @@ import {
   renderAhead,
   renderReleases,
   runningWorkers,
+  sentManifestObjects,
 } from "../helm/pool/index.js";
 import { GoMap } from "../helm/template/value.js";
 import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
@@ -60,7 +61,7 @@ import {
 import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/values.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { SecretPaths, unionSecrets, valueAt } from "../secrets/paths.js";
-import { parseYamlDocuments, parseYamlDocumentsScanned } from "../yaml/parse.js";
+import { parseYamlDocuments } from "../yaml/parse.js";
 import { secureJoin } from "./build.js";
 import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
@@ -1126,14 +1127,9 @@ function releaseObjects(
   strategy: PostRenderStrategy,
   charts?: ChartsOfPass,
 ): RenderedResource[] {
-  // The documents' scans from the sort of the render, where it kept them (manifest-scans.ts).
-  const parse = (m: Manifest, text: string) => {
-    const scanned = takeScan(m, text);
-    const docs = scanned
-      ? parseYamlDocumentsScanned(text, m.path, scanned)
-      : parseYamlDocuments(text, m.path);
-    return docs.flatMap((d) => (isMap(d.value) ? [d.value as KObject] : []));
-  };
+  // The objects a render worker parsed and sent, else parsed here (from the sort's scans where
+  // the render kept them: manifest-scans.ts).
+  const parse = (m: Manifest, text: string) => sentManifestObjects(m, text) ?? manifestObjects(m, text);
   // Post-renderers read `---\n# Source: …\n<document>\n`: a block scalar ending a document
   // keeps its line break. Hooks that skip them are applied from the trimmed document itself.
   const manifests = release.manifests.flatMap((m) => parse(m, `${m.content}\n`));

@@ -41,6 +41,7 @@ import {
 import { spareCoreIdle } from "./spare-core.js";
 
 export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
+export { manifestObjects, sentManifestObjects } from "./manifest-objects.js";
 
 /**
  * Fewer jobs than this render in the main thread unless a warm worker runs: starting a worker
