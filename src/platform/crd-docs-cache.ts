@@ -10,6 +10,8 @@
  * loaded the same way from the same content, so a file found at the same place with the same
  * name is the same file; a file the entry does not name is parsed as before. An entry that does
  * not read as this shape is a miss, as a damaged or foreign one already is (src/cache/store.ts).
+ * A release's render cache entry names the documents it applies from here (release-cache.ts
+ * StoredCrds) instead of holding them again.
  */
 import type { RenderCache } from "../cache/store.js";
 import { decoderOf, encodedText, JsonText } from "../cache/value-codec.js";
