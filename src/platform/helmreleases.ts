@@ -17,17 +17,18 @@ import type { Chart } from "../helm/chart.js";
 import { IgnoreRules } from "../helm/helmignore.js";
 import {
   apiVersionsReadChanges,
+  type CrdFile,
   DEFAULT_API_VERSIONS,
   type Hook,
   type Manifest,
   type RenderedRelease,
-  takeScan,
 } from "../helm/index.js";
 import {
   type AheadRender,
   type ApiVersionsReadData,
   dropAhead,
   MIN_JOBS_FOR_WORKERS,
+  manifestObjects,
   type PoolJob,
   type PoolOptions,
   prestartWorkers,
@@ -36,6 +37,7 @@ import {
   renderAhead,
   renderReleases,
   runningWorkers,
+  sentManifestObjects,
 } from "../helm/pool/index.js";
 import { GoMap } from "../helm/template/value.js";
 import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
@@ -60,11 +62,17 @@ import {
 import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/values.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { SecretPaths, unionSecrets, valueAt } from "../secrets/paths.js";
-import { parseYamlDocuments, parseYamlDocumentsScanned } from "../yaml/parse.js";
+import { parseYamlDocuments } from "../yaml/parse.js";
 import { secureJoin } from "./build.js";
 import { declaredObjects } from "./cluster-objects.js";
 import type { KubernetesConfig, SlipwayConfig } from "./config.js";
-import { type CrdFileDocs, eachCrdFile, readCrdDocs, writeCrdDocs } from "./crd-docs-cache.js";
+import {
+  type CrdFileDocs,
+  eachCrdFile,
+  readCrdDocs,
+  readCrdDocsByPlace,
+  writeCrdDocs,
+} from "./crd-docs-cache.js";
 import { groupOf, metaString } from "./flux-objects.js";
 import { secretForms, secretFragments } from "./masking.js";
 import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResource } from "./model.js";
@@ -80,6 +88,7 @@ import {
   readCachedRelease,
   readChartFacts,
   releaseCacheKey,
+  type StoredCrdsReader,
   writeCachedRelease,
   writeChartFacts,
 } from "./release-cache.js";
@@ -300,6 +309,13 @@ class ChartsOfPass {
   private readonly crdDocs = new WeakMap<Uint8Array, KObject[]>();
   /** Charts whose facts a store gave, with that store: it may hold their crds/ documents too. */
   private readonly storedCrdDocs = new Map<string, RenderCache>();
+  /**
+   * crds/ files whose documents were read from the chart's entry beside it (primeCrdDocs), by
+   * the file's bytes: their place in that entry (StoredCrds). Only an entry read is named by a
+   * release's entry, not one this run writes: a chart cache that cannot be written (read-only,
+   * shared) would otherwise have every later run miss the CRDs and render the release again.
+   */
+  private readonly storedCrdPlaces = new WeakMap<Uint8Array, string>();
   constructor(private readonly cache: RenderCache | undefined) {}
 
   /**
@@ -325,7 +341,21 @@ class ChartsOfPass {
     const store = lc && this.storedCrdDocs.get(lc.identity);
     if (store === undefined || chart === undefined) return;
     this.storedCrdDocs.delete(lc!.identity);
-    for (const [data, docs] of readCrdDocs(store, lc!.identity, chart)) this.crdDocs.set(data, docs);
+    for (const { at, data, docs } of readCrdDocs(store, lc!.identity, chart)) {
+      this.crdDocs.set(data, docs);
+      this.storedCrdPlaces.set(data, at);
+    }
+  }
+
+  /** The places of `crds` in their chart's entry (StoredCrds), when it holds every one. */
+  storedCrdsOf(crds: readonly CrdFile[]): string[] | undefined {
+    const at: string[] = [];
+    for (const f of crds) {
+      const place = f.data && this.storedCrdPlaces.get(f.data);
+      if (place === undefined) return undefined;
+      at.push(place);
+    }
+    return at;
   }
 
   lookup(key: string, find: () => ChartLookup): ChartLookup {
@@ -808,7 +838,7 @@ function releaseJob(
     });
     if (p.cacheKey) {
       const id = p.cacheKey.id;
-      hit = hctx.releaseMemo?.get(id) ?? readCachedRelease(cache, p.cacheKey);
+      hit = hctx.releaseMemo?.get(id) ?? readCachedRelease(cache, p.cacheKey, storedCrdsReader(p.located!));
       if (hit) hctx.releaseMemo?.set(id, hit);
     }
   }
@@ -1061,6 +1091,27 @@ function applyHit(
   renderIdentities.set(info, { key: p.cacheKey!.id, identities: hit.identities });
 }
 
+/**
+ * A release entry's CRD objects from the entry its chart keeps beside it (StoredCrds), labelled
+ * as releaseObjects labels them.
+ */
+function storedCrdsReader(lc: LocatedChart): StoredCrdsReader {
+  return ({ at, labels }) => {
+    const byPlace = lc.derived && readCrdDocsByPlace(lc.derived, lc.identity);
+    if (!byPlace) return undefined;
+    const out: KObject[] = [];
+    for (const place of at) {
+      const docs = byPlace.get(place);
+      if (docs === undefined) return undefined;
+      for (const obj of docs) {
+        addLabels(obj, labels);
+        out.push(obj);
+      }
+    }
+    return out;
+  };
+}
+
 function postRenderStrategyOf(p: Prepared, cluster: Cluster): PostRenderStrategy {
   return p.spec.postRenderStrategy ?? cluster.profile?.postRenderStrategy ?? "combined";
 }
@@ -1094,6 +1145,10 @@ function finishRelease(
     p.outputCrdApiVersions = crdApiVersions(
       resources.filter((r) => r.object.kind === "CustomResourceDefinition").map((r) => r.object),
     );
+    const crdPlaces =
+      spec.crds !== "Skip" && outcome.release.crds.length > 0
+        ? charts?.storedCrdsOf(outcome.release.crds)
+        : undefined;
     if (
       cache &&
       p.cacheKey &&
@@ -1105,6 +1160,7 @@ function finishRelease(
         outcome.apiVersionsRead,
         p.outputCrdApiVersions,
         hctx.releaseMemo,
+        crdPlaces ? { at: crdPlaces, labels: originLabels(spec.namespace, spec.name) } : undefined,
       )
     )
       renderIdentities.set(info, {
@@ -1126,14 +1182,9 @@ function releaseObjects(
   strategy: PostRenderStrategy,
   charts?: ChartsOfPass,
 ): RenderedResource[] {
-  // The documents' scans from the sort of the render, where it kept them (manifest-scans.ts).
-  const parse = (m: Manifest, text: string) => {
-    const scanned = takeScan(m, text);
-    const docs = scanned
-      ? parseYamlDocumentsScanned(text, m.path, scanned)
-      : parseYamlDocuments(text, m.path);
-    return docs.flatMap((d) => (isMap(d.value) ? [d.value as KObject] : []));
-  };
+  // The objects a render worker parsed and sent, else parsed here (from the sort's scans where
+  // the render kept them: manifest-scans.ts).
+  const parse = (m: Manifest, text: string) => sentManifestObjects(m, text) ?? manifestObjects(m, text);
   // Post-renderers read `---\n# Source: …\n<document>\n`: a block scalar ending a document
   // keeps its line break. Hooks that skip them are applied from the trimmed document itself.
   const manifests = release.manifests.flatMap((m) => parse(m, `${m.content}\n`));

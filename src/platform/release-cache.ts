@@ -60,6 +60,21 @@ export interface CachedReleaseObject {
   hook?: string[];
 }
 
+/**
+ * A release's CRD objects as its entry names them instead of holding them: the documents of
+ * the chart's crds/ files that the chart's own entry keeps (crd-docs-cache.ts), file by file
+ * (their places, in the release's order), each labelled with `labels` as the release applies
+ * it. kube-prometheus-stack's CRDs are 2.5 MB of the 3.9 MB of bjw-s home-ops' release entries:
+ * a cold run encoded and sealed them once more for each release that applies them.
+ */
+export interface StoredCrds {
+  at: string[];
+  labels: Record<string, string>;
+}
+
+/** The objects of `crds` from the chart's stored documents; undefined when those do not read. */
+export type StoredCrdsReader = (crds: StoredCrds) => KObject[] | undefined;
+
 /** `[apiVersion, kind, namespace, name]` of an object (each "" when absent or not a string). */
 export type ObjectIdentity = [string, string, string, string];
 
@@ -128,7 +143,11 @@ export type ReleaseMemo = Map<string, CachedRelease>;
  * A cached render known by its summary; its objects are read when first asked for (undefined
  * then when the entry was removed or damaged since: the caller renders instead).
  */
-export function readCachedRelease(cache: RenderCache, key: ReleaseCacheKey): CachedRelease | undefined {
+export function readCachedRelease(
+  cache: RenderCache,
+  key: ReleaseCacheKey,
+  storedCrds?: StoredCrdsReader,
+): CachedRelease | undefined {
   const summary = readSummary(cache.get(key.summary));
   if (!summary) return undefined;
   let objects: CachedReleaseObject[] | undefined;
@@ -138,7 +157,7 @@ export function readCachedRelease(cache: RenderCache, key: ReleaseCacheKey): Cac
     resources: () => {
       if (!read) {
         read = true;
-        objects = readObjects(cache.get(key));
+        objects = readObjects(cache.get(key), storedCrds);
       }
       return objects;
     },
@@ -167,11 +186,27 @@ function readSummary(body: unknown): Omit<CachedRelease, "resources"> | undefine
   };
 }
 
-function readObjects(body: unknown): CachedReleaseObject[] | undefined {
+function readObjects(body: unknown, storedCrds?: StoredCrdsReader): CachedReleaseObject[] | undefined {
   if (!isMap(body as never) || !Array.isArray((body as Record<string, unknown>).resources)) return undefined;
+  const crds = (body as { crds?: unknown }).crds;
+  let crdObjects: KObject[] | undefined = [];
+  if (crds !== undefined) {
+    const ref = crds as Partial<StoredCrds>;
+    const labels = ref.labels as Record<string, unknown> | undefined;
+    if (
+      !isMap(ref as never) ||
+      !Array.isArray(ref.at) ||
+      !ref.at.every((a) => typeof a === "string") ||
+      !isMap(labels as never) ||
+      !Object.values(labels!).every((v) => typeof v === "string")
+    )
+      return undefined;
+    crdObjects = storedCrds?.({ at: ref.at, labels: labels as Record<string, string> });
+    if (crdObjects === undefined) return undefined;
+  }
   const decode = decoderOf(body);
   try {
-    return (body as { resources: unknown[] }).resources.map((r): CachedReleaseObject => {
+    const objects = (body as { resources: unknown[] }).resources.map((r): CachedReleaseObject => {
       const e = r as { object?: unknown; plain?: unknown; crd?: unknown; hook?: unknown };
       // An object its writer found plain is the JSON value itself.
       const object = e.plain === true ? (e.object as YamlValue) : decode(e.object);
@@ -181,6 +216,9 @@ function readObjects(body: unknown): CachedReleaseObject[] | undefined {
       if (Array.isArray(e.hook)) out.hook = e.hook.map(String);
       return out;
     });
+    return crdObjects.length === 0
+      ? objects
+      : [...crdObjects.map((object) => ({ object, crd: true as const })), ...objects];
   } catch {
     return undefined;
   }
@@ -224,6 +262,8 @@ export function writeChartFacts(cache: RenderCache, identity: string, facts: Cha
  * Secret the chart generates from public inputs (kube-prometheus-stack's alertmanager.yaml) is
  * stored sealed like every entry (src/cache/store.ts), with a key only its inputs give. The
  * objects are written before the summary: a summary found means its objects were written.
+ * `storedCrds`: the chart's entry holds the documents of every CRD object of `resources`
+ * (StoredCrds), which the entry then names instead of holding them.
  */
 export function writeCachedRelease(
   cache: RenderCache,
@@ -233,6 +273,7 @@ export function writeCachedRelease(
   apiVersionsRead: ApiVersionsReadData,
   crdApiVersions: readonly string[],
   memo?: ReleaseMemo,
+  storedCrds?: StoredCrds,
 ): boolean {
   if (resources.some((r) => r.secrets !== undefined)) return false;
   const objects = resources.map((r) => ({
@@ -251,14 +292,16 @@ export function writeCachedRelease(
   // object's text one of them: no joined copy of megabytes is made, and a two-byte text (one
   // character past Latin-1 in it) does not make the whole entry two-byte while it waits for
   // the run's pack (kube-prometheus-stack: 2 of its 10 crds/ files).
-  const parts = ['{"resources":['];
-  resources.forEach((r, i) => {
+  const parts = [storedCrds ? `{"crds":${JSON.stringify(storedCrds)},"resources":[` : '{"resources":['];
+  let written = 0;
+  for (const r of resources) {
+    if (storedCrds && r.crd) continue;
     const { text, plain } = encodedText(r.object);
-    parts.push(i === 0 ? '{"object":' : ',{"object":', text);
+    parts.push(written++ === 0 ? '{"object":' : ',{"object":', text);
     parts.push(
       `${plain ? ',"plain":true' : ""}${r.crd ? ',"crd":true' : ""}${r.hook ? `,"hook":${JSON.stringify(r.hook)}` : ""}}`,
     );
-  });
+  }
   parts.push("]}");
   cache.put(key, new JsonText(parts));
   cache.put(key.summary, summary);

@@ -52,8 +52,8 @@ spec:
 
 /**
  * podinfo with crds/ in the chart and in a subchart: values JSON cannot spell (a null with no
- * text, a bigint, -0, a `__proto__` key), a file that starts with a byte order mark (which the
- * archive loader drops), a document that is not a map.
+ * text, a bigint, -0, a `__proto__` key), text past ASCII, a file that starts with a byte order
+ * mark (which the archive loader drops), a document that is not a map.
  */
 function podinfoWithCrds(): Uint8Array {
   return tgz([
@@ -70,7 +70,10 @@ function podinfoWithCrds(): Uint8Array {
     ],
     ["podinfo/crds/bom.yaml", `\ufeff${crd("bom.example.com", "Bommed")}`],
     ["podinfo/charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"],
-    ["podinfo/charts/sub/crds/gadgets.yaml", crd("sub.example.com", "Gadget")],
+    [
+      "podinfo/charts/sub/crds/gadgets.yaml",
+      crd("sub.example.com", "Gadget", '\n            note: { type: string, description: "“quoted” 🚀" }'),
+    ],
   ]);
 }
 
@@ -183,6 +186,64 @@ describe("chart cache: what renders derive from an archive", () => {
     removeRenders(cacheDir, "clear", 30, Date.now(), chartDerivedDir(cacheDir));
   });
 
+  it("a release entry names the crds/ documents read from beside the chart; a warm run reads them from there", () => {
+    coldRun();
+    const cold = coldRun();
+    expect(cold.derived.stats).toMatchObject({ hits: 2, writes: 0 });
+    /** The render cache kept: a warm run, in a fresh process. */
+    const warmRun = () => {
+      flushWrites();
+      const charts = new ChartCache(cacheDir);
+      const p = loadPlatform(root, {
+        charts: cacheChartProvider(charts),
+        renderCache: new DiskRenderCache(cacheDir),
+      });
+      const json = modelJson(p);
+      return { p, json, derived: charts.derived()! };
+    };
+    const warm = warmRun();
+    expect(warm.json).toBe(modelJson(none));
+    // The facts, and the crds/ documents the release entry names.
+    expect(warm.derived.stats).toMatchObject({ hits: 2, misses: 0, writes: 0 });
+    // Sealed under the same key, so trusted: a stand-in shows where the warm run took them from.
+    const digest = seed.archiveDigest({ source: PODINFO, name: "podinfo", version: "6.0.0" })!;
+    const store = new DiskRenderCache(cacheDir, undefined, { root: chartDerivedDir(cacheDir) });
+    const key = store.key(CHART_CRD_DOCS_UNIT, `archive:${digest}`);
+    const body = store.get(key) as { files: Array<{ docs: Array<{ metadata: { name: string } }> }> };
+    body.files[0]!.docs[0]!.metadata.name = "stored.example.com";
+    store.put(key, body);
+    const names = (p: Platform) =>
+      remote(p)
+        .resources?.filter((r) => r.crd)
+        .map((r) => r.object.metadata as { name: string; labels: Record<string, string> });
+    expect(names(warmRun().p)).toEqual([
+      {
+        name: "stored.example.com",
+        labels: { "helm.toolkit.fluxcd.io/name": "remote", "helm.toolkit.fluxcd.io/namespace": "apps" },
+      },
+      expect.objectContaining({ name: "bommeds.bom.example.com" }),
+      expect.objectContaining({ name: "gadgets.sub.example.com" }),
+    ]);
+    // Gone from beside the chart: the release renders again, as without any cache.
+    removeRenders(cacheDir, "clear", 30, Date.now(), chartDerivedDir(cacheDir));
+    const again = warmRun();
+    expect(again.json).toBe(modelJson(none));
+    expect(again.derived.stats.misses).toBeGreaterThan(0);
+    // That render parsed the crds/ and wrote them beside the chart again, so its entry holds them.
+    expect(warmRun().json).toBe(modelJson(none));
+  });
+
+  it("keeps the crds/ documents as ASCII JSON: the same values, read without a two-byte text", () => {
+    coldRun();
+    const digest = seed.archiveDigest({ source: PODINFO, name: "podinfo", version: "6.0.0" })!;
+    const store = new DiskRenderCache(cacheDir, undefined, { root: chartDerivedDir(cacheDir) });
+    const bytes = store.getBytes(store.key(CHART_CRD_DOCS_UNIT, `archive:${digest}`))!;
+    expect(bytes.every((b) => b < 0x80)).toBe(true);
+    const text = Buffer.from(bytes).toString("latin1");
+    expect(text).toContain("\\u201cquoted\\u201d \\ud83d\\ude80");
+    expect(JSON.stringify(JSON.parse(text))).toContain("“quoted” 🚀");
+  });
+
   it("a sealed entry that does not read as documents is a miss", () => {
     coldRun();
     const store = new DiskRenderCache(cacheDir, undefined, { root: chartDerivedDir(cacheDir) });
@@ -290,7 +351,7 @@ describe("chart cache: an archive's tar index", () => {
 });
 
 describe("chart cache: a cold check through the CLI", () => {
-  it("fills charts/derived, then takes from it; outputs equal --no-cache's", async () => {
+  it("fills charts/derived, then takes from it, then renders from the render cache; outputs equal --no-cache's", async () => {
     const root = writeFixture();
     temps.push(root);
     const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-chart-cli-"));
@@ -302,8 +363,8 @@ describe("chart cache: a cold check through the CLI", () => {
     expect(none.code, none.stderr).toBe(0);
     expect(none.stdout).toContain("gadgets.sub.example.com");
     expect(existsSync(chartDerivedDir(cacheDir))).toBe(false);
-    for (const run of ["first", "cold"]) {
-      rmSync(path.join(cacheDir, "renders"), { recursive: true, force: true });
+    for (const run of ["first", "cold", "warm"]) {
+      if (run !== "warm") rmSync(path.join(cacheDir, "renders"), { recursive: true, force: true });
       const out = await cli(["render", root, "--format", "json"], cacheDir);
       expect(masked(out.stdout), run).toBe(masked(none.stdout));
       expect(out.stderr, run).toBe(none.stderr);

@@ -8,10 +8,15 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { flushWrites } from "../../src/cache/pack-writes.js";
 import { type CacheKey, DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
-import { encodeNoting, JsonText } from "../../src/cache/value-codec.js";
+import { encodeNoting, JsonText, parseBody } from "../../src/cache/value-codec.js";
 import type { KObject } from "../../src/kustomize/types.js";
 import type { RenderedResource } from "../../src/platform/model.js";
-import { RELEASE_SUMMARY_UNIT, RELEASE_UNIT, writeCachedRelease } from "../../src/platform/release-cache.js";
+import {
+  RELEASE_SUMMARY_UNIT,
+  RELEASE_UNIT,
+  readCachedRelease,
+  writeCachedRelease,
+} from "../../src/platform/release-cache.js";
 import { markEmptyNull } from "../../src/yaml/empty-null.js";
 
 const dirs: string[] = [];
@@ -103,5 +108,60 @@ describe("writeCachedRelease", () => {
       }),
     };
     expect(written.get(RELEASE_UNIT)).toBe(JSON.stringify(before));
+  });
+
+  it("names the CRDs its chart's entry holds instead of holding them; reads them back through that entry", () => {
+    const crd = (name: string): KObject => ({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name, labels: { a: "b" } },
+    });
+    const resource = (object: KObject, extra: Partial<RenderedResource> = {}): RenderedResource => ({
+      object,
+      touchedBy: [],
+      kustomization: "ns/k",
+      cluster: "c",
+      ...extra,
+    });
+    const resources = [
+      resource(crd("x.example.com"), { crd: true }),
+      resource(crd("y.example.com"), { crd: true }),
+      resource({ apiVersion: "v1", kind: "Service", metadata: { name: "s" } }),
+      resource({ apiVersion: "batch/v1", kind: "Job" }, { hook: ["pre-install"] }),
+    ];
+    const written = new Map<string, string>();
+    const disk = new DiskRenderCache(temp(), "code");
+    const cache: RenderCache = {
+      key: (unit, inputs) => disk.key(unit, inputs),
+      get: (key) => (written.has(key.id) ? parseBody(written.get(key.id)!) : undefined),
+      put: (key: CacheKey, body: unknown) => void written.set(key.id, JSON.stringify(body)),
+      stats: disk.stats,
+    };
+    const key = { ...disk.key(RELEASE_UNIT, "inputs"), summary: disk.key(RELEASE_SUMMARY_UNIT, "inputs") };
+    const stored = { at: [":crds/x.yaml", "0:crds/y.yaml"], labels: { l: "v" } };
+    writeCachedRelease(cache, key, resources, [], { whole: false, has: [] }, [], undefined, stored);
+    const body = JSON.parse(written.get(key.id)!);
+    expect(body.crds).toEqual(stored);
+    expect(body.resources.map((r: { object: KObject }) => r.object.kind)).toEqual(["Service", "Job"]);
+    expect(written.get(key.id)).not.toContain("CustomResourceDefinition");
+
+    const asked: unknown[] = [];
+    const hit = readCachedRelease(cache, key, (crds) => {
+      asked.push(crds);
+      return [crd("x.example.com"), crd("y.example.com")];
+    })!;
+    const back = hit.resources()!;
+    expect(asked).toEqual([stored]);
+    expect(back).toEqual(
+      resources.map((r) => ({
+        object: r.object,
+        ...(r.crd ? { crd: true } : {}),
+        ...(r.hook ? { hook: r.hook } : {}),
+      })),
+    );
+    expect(hit.identities.map((i) => i[3])).toEqual(["x.example.com", "y.example.com", "s", ""]);
+    // CRDs that no longer read there (the chart's entry pruned): the objects are unreadable.
+    expect(readCachedRelease(cache, key, () => undefined)!.resources()).toBeUndefined();
+    expect(readCachedRelease(cache, key)!.resources()).toBeUndefined();
   });
 });

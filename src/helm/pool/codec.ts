@@ -11,6 +11,7 @@ import { chartCrdFile } from "../manifests.js";
 import { parseStoreOf } from "../persisted-parse.js";
 import type { RenderedRelease } from "../render.js";
 import { elemTypeOf, GoInt, GoMap, type GoValue, type IntKind, sliceOf } from "../template/value.js";
+import { encodeManifestObjects, keepManifestObjects } from "./manifest-objects.js";
 
 export type WireValue =
   | undefined
@@ -137,6 +138,8 @@ export type WireCrdFile =
 
 export interface WireRelease extends Omit<RenderedRelease, "crds"> {
   crds: WireCrdFile[];
+  /** encodeManifestObjects of each manifest, then of each hook (null: the main thread parses it). */
+  objects: Array<string | null>;
 }
 
 export function encodeRelease(chart: Chart, release: RenderedRelease): WireRelease {
@@ -149,6 +152,7 @@ export function encodeRelease(chart: Chart, release: RenderedRelease): WireRelea
   if (release.crds.length > 0) index(chart, []);
   return {
     ...release,
+    objects: [...release.manifests, ...release.hooks].map((m) => encodeManifestObjects(m) ?? null),
     crds: release.crds.map((f) => {
       const at = f.data && where.get(f.data);
       return at
@@ -159,8 +163,13 @@ export function encodeRelease(chart: Chart, release: RenderedRelease): WireRelea
 }
 
 export function decodeRelease(chart: Chart, wire: WireRelease): RenderedRelease {
+  const { objects, ...release } = wire;
+  for (const [i, m] of [...release.manifests, ...release.hooks].entries()) {
+    const json = objects[i];
+    if (json !== null && json !== undefined) keepManifestObjects(m, json);
+  }
   return {
-    ...wire,
+    ...release,
     crds: wire.crds.map((w) => {
       if (!("at" in w)) return w;
       let c = chart;

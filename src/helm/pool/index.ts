@@ -7,7 +7,8 @@
  * as it arrives, while it waits with `Atomics.wait`. Each render is a pure function of its
  * job, so the output does not depend on the number of workers or on who rendered what; a job
  * whose outcome never arrives (a worker that died, a value that cannot travel) is rendered by
- * the main thread.
+ * the main thread. A worker sends each render with the objects of its manifests, parsed there
+ * (manifest-objects.ts), so the main thread does not parse the YAML again.
  *
  * Workers run the compiled worker.js beside this module (dist/helm/pool, or dist/bundle where
  * the bundle puts it); run from sources (tests), there is none and everything stays in-process.
@@ -41,6 +42,7 @@ import {
 import { spareCoreIdle } from "./spare-core.js";
 
 export type { ApiVersionsReadData, ReleaseJob, ReleaseOutcome } from "./job.js";
+export { manifestObjects, sentManifestObjects } from "./manifest-objects.js";
 
 /**
  * Fewer jobs than this render in the main thread unless a warm worker runs: starting a worker

@@ -70,7 +70,9 @@ export function renderReleaseJob(
       seed: job.seed,
       now: job.now,
       apiVersionsRead: read,
-      // The platform parses every manifest again into its objects (releaseObjects).
+      // Every manifest is parsed again into its objects, from the sort's scans: by the platform
+      // (releaseObjects) in the main thread, before the render is sent in a worker
+      // (manifest-objects.ts).
       keepScans: true,
       ...(cache ? { cache } : {}),
       ...(parses ? { parses } : {}),

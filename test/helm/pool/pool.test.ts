@@ -74,6 +74,26 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(pw(inProcess[0])).not.toBe(pw(inProcess[1]));
   });
 
+  it("brings each manifest's objects from the worker that rendered it, as parsing its text gives them", async () => {
+    const { sentManifestObjects } = await import(dist("helm/pool/manifest-objects.js"));
+    const { parseYamlDocuments } = await import(dist("yaml/parse.js"));
+    const ok = jobs.filter((_, i) => i % 3 !== 2);
+    const workersOnly = pool.renderReleases(ok, { threads: 1, mainRenders: false });
+    expect(pool.lastBatch.fromWorkers).toBe(ok.length);
+    const inProcess = pool.renderReleases(ok, { threads: 0 });
+    for (const [i, o] of workersOnly.entries()) {
+      for (const m of o.release.manifests) {
+        const text = `${m.content}\n`;
+        expect(sentManifestObjects(m, text)).toEqual(
+          parseYamlDocuments(text, m.path).map((d: { value: unknown }) => d.value),
+        );
+      }
+      // A render of this thread's own has nothing sent: its objects are parsed here.
+      for (const m of inProcess[i].release.manifests)
+        expect(sentManifestObjects(m, `${m.content}\n`)).toBeUndefined();
+    }
+  });
+
   it("brings crds/ files back as files of the main thread's chart, not copies of their text", () => {
     const crd = (name: string) =>
       `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${name}.example.com\n`;
