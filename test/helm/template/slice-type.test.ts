@@ -16,9 +16,11 @@ describe("sliceOf", () => {
     expect(goTypeName(items)).toBe("[]interface {}");
   });
 
-  it("keeps the tag out of enumeration and copies", () => {
+  it("keeps the tag off the array: out of enumeration, equality and copies", () => {
     const typed = sliceOf(["a"], "string");
     expect(Object.keys(typed)).toEqual(["0"]);
+    expect(Object.getOwnPropertySymbols(typed)).toEqual([]);
+    expect(Object.getOwnPropertyNames(typed)).toEqual(["0", "length"]);
     expect(elemTypeOf(typed.slice())).toBe("interface {}");
   });
 });
