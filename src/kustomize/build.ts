@@ -4,7 +4,7 @@ import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { emitYamlStream } from "../yaml/index.js";
 import type { HelmOptions } from "./generators/helm-chart.js";
 import { nameHash } from "./generators/index.js";
-import { Loader, type LoadRestrictor, remoteError } from "./loader.js";
+import { Loader, type LoadRestrictor, LocalInputError, remoteError } from "./loader.js";
 import type { BuildOrigin, Resource } from "./resource.js";
 import {
   BuildCache,
@@ -48,7 +48,8 @@ export function buildResources(dir: string, opts: BuildOptions = {}): Resource[]
  * Builds as buildResources, but leaves remote `resources:` entries (which kustomize and Flux
  * fetch, Slipway never does) out and lists them: what the rest of the tree builds to is still
  * known. When the build fails without them (a patch or replacement that needs their objects),
- * it fails as a whole build would, with the first remote entry's error.
+ * it fails as a whole build would, with the first remote entry's error; a local file's failure
+ * (LocalInputError) is thrown as it is, since Flux's build fails on it with the remote parts too.
  */
 export function buildResourcesWithoutRemote(
   dir: string,
@@ -59,7 +60,8 @@ export function buildResourcesWithoutRemote(
     return { resources: buildWith(ctx, dir, opts), omitted: ctx.omitted };
   } catch (e) {
     const first = ctx.omitted[0];
-    if (first === undefined) throw e;
+    // A local file's failure is the repository's, whatever the parts left out would hold.
+    if (first === undefined || e instanceof LocalInputError) throw e;
     const err = remoteError(first.resource);
     throw err.withContext(`${err.message} (without it the rest fails to build: ${errorMessage(e)})`, {
       file: first.file,

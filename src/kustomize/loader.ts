@@ -39,7 +39,7 @@ export class Loader {
   private checkConfined(p: string, abs: string): void {
     if (this.confine === undefined) return;
     if (path.posix.isAbsolute(p) || !within(abs, this.confine)) {
-      throw new SlipwayError(
+      throw new LocalInputError(
         `security; path '${p}' is not in or below the source root '${this.confine}' (Flux reads only the source artifact)`,
       );
     }
@@ -69,7 +69,7 @@ export class Loader {
     }
     const dir = this.fs.isDirectory(real) ? real : path.posix.dirname(real);
     if (!within(dir, this.realRoot())) {
-      throw new SlipwayError(`security; file '${shown}' is not in or below '${this.root}'`);
+      throw new LocalInputError(`security; file '${shown}' is not in or below '${this.root}'`);
     }
   }
 
@@ -102,18 +102,20 @@ export class Loader {
     this.checkConfined(p, abs);
     this.checkFile(abs, abs);
     if (this.fs.isDirectory(abs)) {
-      throw new SlipwayError(`'${abs}' must be a file, not a directory`, { file: abs });
+      throw new LocalInputError(`'${abs}' must be a file, not a directory`, { file: abs });
     }
     try {
       return this.fs.readFile(abs);
     } catch (e) {
       // A FIFO or a device is never read (it could block or never end): said as such, not as missing.
       if ((e as NodeJS.ErrnoException).code === "EINVAL")
-        throw new SlipwayError(`open ${abs}: not a regular file`, { file: abs });
+        throw new LocalInputError(`open ${abs}: not a regular file`, { file: abs });
       // Too large to read: said with its size and the limit, not as missing.
       if ((e as NodeJS.ErrnoException).code === "EFBIG")
-        throw e instanceof SlipwayError ? e : new SlipwayError((e as Error).message, { file: abs });
-      throw new SlipwayError(`open ${abs}: no such file or directory${hiddenLinkNote(this.fs, abs)}`, {
+        throw asLocalInput(
+          e instanceof SlipwayError ? e : new SlipwayError((e as Error).message, { file: abs }),
+        );
+      throw new LocalInputError(`open ${abs}: no such file or directory${hiddenLinkNote(this.fs, abs)}`, {
         file: abs,
       });
     }
@@ -128,18 +130,20 @@ export class Loader {
   /** A loader for a base or component directory, checking for cycles through the referrer chain. */
   child(p: string): Loader {
     if (isRemoteReference(p)) throw remoteError(p);
-    if (path.posix.isAbsolute(p)) throw new SlipwayError(`new root '${p}' cannot be absolute`);
+    if (path.posix.isAbsolute(p)) throw new LocalInputError(`new root '${p}' cannot be absolute`);
     let abs = this.resolve(p);
     this.checkConfined(p, abs);
     if (!this.fs.isDirectory(abs)) {
       if (this.fs.exists(abs))
-        throw new SlipwayError(`must build at directory: '${abs}': file is not directory`);
-      throw new SlipwayError(`must build at directory: not a valid directory: '${abs}' does not exist`);
+        throw new LocalInputError(`must build at directory: '${abs}': file is not directory`);
+      throw new LocalInputError(`must build at directory: not a valid directory: '${abs}' does not exist`);
     }
     abs = this.fs.realPath(abs);
     for (let l: Loader | undefined = this; l; l = l.referrer) {
       if (l.root === abs || l.root.startsWith(abs === "/" ? "/" : `${abs}/`)) {
-        throw new SlipwayError(`cycle detected: candidate root '${abs}' contains visited root '${l.root}'`);
+        throw new LocalInputError(
+          `cycle detected: candidate root '${abs}' contains visited root '${l.root}'`,
+        );
       }
     }
     return new Loader(this.fs, abs, this.restrictor, this, this.confine);
@@ -155,6 +159,26 @@ export class RemoteResourceError extends SlipwayError {
     super(message, where);
     this.name = "RemoteResourceError";
   }
+}
+
+/**
+ * The build's own input is at fault: a path it names is missing, outside what may be read, or
+ * not the kind of file it must be, or a local file's text cannot be read. Such a failure does
+ * not depend on anything a partial build leaves out (remote parts), so it is reported as the
+ * error it is, not put down to them.
+ */
+export class LocalInputError extends SlipwayError {
+  constructor(message: string, where?: { file?: string; line?: number; column?: number; cause?: unknown }) {
+    super(message, where);
+    this.name = "LocalInputError";
+  }
+}
+
+/** `e` as a LocalInputError (same message and place), when it is a plain Slipway error. */
+export function asLocalInput(e: unknown): unknown {
+  if (!(e instanceof SlipwayError) || e instanceof LocalInputError || e instanceof RemoteResourceError)
+    return e;
+  return new LocalInputError(e.message, { file: e.file, line: e.line, column: e.column, cause: e });
 }
 
 export function remoteError(p: string): SlipwayError {

@@ -33,7 +33,14 @@ import {
   mergeGenerated,
 } from "./generators/index.js";
 import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
-import { isRemoteReference, type Loader, RemoteResourceError, remoteError } from "./loader.js";
+import {
+  asLocalInput,
+  isRemoteReference,
+  type Loader,
+  LocalInputError,
+  RemoteResourceError,
+  remoteError,
+} from "./loader.js";
 import { builtinSchemaRegistry, type SchemaRegistry, schemaFromOpenApiDocument } from "./patch/index.js";
 import { clearPatchTexts } from "./patch-text.js";
 import { applyPatch, type PatchEntry, patchEntryFrom } from "./patches.js";
@@ -457,14 +464,14 @@ export class KustTarget {
         try {
           batch.push({ p, rs: resourcesFromText(this.loadText(p), abs, this.loader.fs.secretFile?.(abs)) });
         } catch (e) {
-          throw wrap(e, `accumulating resources: '${p}'`);
+          throw asLocalInput(wrap(e, `accumulating resources: '${p}'`));
         }
         continue;
       }
       flush();
       const abs = this.loader.resolve(p);
       if (!this.loader.fs.exists(abs)) {
-        throw new SlipwayError(
+        throw new LocalInputError(
           `accumulating resources: '${p}': no such file or directory (${abs})${hiddenLinkNote(this.loader.fs, abs)}`,
           {
             file: this.k.file,
@@ -1192,20 +1199,25 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
     return loader.fs.exists(p) && !loader.fs.isDirectory(p) && loader.mayRead(p);
   });
   if (found.length === 0) {
-    throw new SlipwayError(
+    throw new LocalInputError(
       `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'`,
     );
   }
-  if (found.length > 1) throw new SlipwayError(`Found multiple kustomization files under: ${dir}`);
+  if (found.length > 1) throw new LocalInputError(`Found multiple kustomization files under: ${dir}`);
   const file = path.posix.join(dir, found[0]!);
-  const text = kustomizationText(decodeYamlText(loader.fs.readFile(file), file), file);
-  // The directory as given is kept in the result (k.dir), so it is part of the key.
-  const key = `${dir}\0${file}\0${text}`;
-  let k = readKustomizations.get(key);
-  if (k === undefined) {
-    k = readKustomizationText(text, file, dir);
-    if (readKustomizations.size >= maxParsedFiles) readKustomizations.clear();
-    readKustomizations.set(key, k);
+  let k: Kustomization | undefined;
+  try {
+    const text = kustomizationText(decodeYamlText(loader.fs.readFile(file), file), file);
+    // The directory as given is kept in the result (k.dir), so it is part of the key.
+    const key = `${dir}\0${file}\0${text}`;
+    k = readKustomizations.get(key);
+    if (k === undefined) {
+      k = readKustomizationText(text, file, dir);
+      if (readKustomizations.size >= maxParsedFiles) readKustomizations.clear();
+      readKustomizations.set(key, k);
+    }
+  } catch (e) {
+    throw asLocalInput(e);
   }
   cache.kustomizations.set(dir, k);
   return k;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { SlipwayError } from "../../src/errors.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { buildResources, buildResourcesWithoutRemote } from "../../src/kustomize/build.js";
-import { RemoteResourceError } from "../../src/kustomize/loader.js";
+import { LocalInputError, RemoteResourceError } from "../../src/kustomize/loader.js";
 import { BuildCache } from "../../src/kustomize/target.js";
 import { emitYamlStream } from "../../src/yaml/index.js";
 import { requires } from "../support/env.js";
@@ -194,6 +194,91 @@ describe("buildResourcesWithoutRemote", () => {
     expect((err as SlipwayError).line).toBe(2);
     expect((err as SlipwayError).message).toContain(`remote resource '${REMOTES[0]}' is not supported`);
     expect((err as SlipwayError).message).toContain("without it the rest fails to build");
+  });
+
+  describe("a local file's failure beside a remote part is that failure, not the remote part's", () => {
+    // Flux fetches the remote part and then fails on the local file all the same: an error of
+    // the repository, never put down to what a partial build leaves out.
+    const DASHBOARD = "https://raw.githubusercontent.com/example/x/main/dashboard.json";
+    const cases: Array<[string, Record<string, string>, string]> = [
+      [
+        "a resource file that is missing",
+        { "overlay/kustomization.yaml": `resources:\n- ${REMOTES[0]}\n- cm.yaml\n- missing.yaml\n` },
+        "accumulating resources: 'missing.yaml': no such file or directory",
+      ],
+      [
+        "a resource file that is not YAML",
+        {
+          "overlay/kustomization.yaml": `resources:\n- ${REMOTES[0]}\n- cm.yaml\n- bad.yaml\n`,
+          "overlay/bad.yaml": "a: [b\n",
+        },
+        "MalformedYAMLError",
+      ],
+      [
+        "a base directory without a kustomization file",
+        {
+          "overlay/kustomization.yaml": `resources:\n- ${REMOTES[2]}\n- ../base\n`,
+          "base/cm.yaml": cm("b"),
+        },
+        "unable to find one of 'kustomization.yaml'",
+      ],
+      [
+        "a file in a base that is missing",
+        {
+          "overlay/kustomization.yaml": `resources:\n- ${REMOTES[2]}\n- ../base\n`,
+          "base/kustomization.yaml": "resources: [gone.yaml]\n",
+        },
+        "'gone.yaml': no such file or directory",
+      ],
+      [
+        "a generator file outside the source root, beside a remote resource",
+        {
+          "overlay/kustomization.yaml": `resources:\n- ${REMOTES[0]}\n- cm.yaml\nconfigMapGenerator:\n- name: g\n  files: [leak=../../etc/passwd]\n`,
+        },
+        "security; path '/etc/passwd' is not in or below the source root",
+      ],
+      [
+        "a generator file that is missing, after a remote file of the same generator",
+        {
+          "overlay/kustomization.yaml": `resources: [cm.yaml]\nconfigMapGenerator:\n- name: g\n  files: [d.json=${DASHBOARD}, local.txt]\n`,
+        },
+        "file '/t/overlay/local.txt' does not exist",
+      ],
+      [
+        "a literal that is not key=value, beside a remote generator file",
+        {
+          "overlay/kustomization.yaml": `resources: [cm.yaml]\nconfigMapGenerator:\n- name: r\n  files: [d.json=${DASHBOARD}]\n- name: g\n  literals: [novalue]\n`,
+        },
+        "invalid literal source novalue, expected key=value",
+      ],
+    ];
+    for (const [what, files, says] of cases) {
+      it(what, () => {
+        let err: unknown;
+        try {
+          buildResourcesWithoutRemote("/t/overlay", {
+            fs: fs({ "overlay/cm.yaml": cm("a"), ...files }),
+            confineTo: "/t",
+          });
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(LocalInputError);
+        expect((err as SlipwayError).message).toContain(says);
+        expect((err as SlipwayError).message).not.toContain("without it the rest fails to build");
+      });
+    }
+
+    it("and with the remote part alone the same tree builds in part (the cases are not broken otherwise)", () => {
+      const files = {
+        "overlay/kustomization.yaml": `resources:\n- ${REMOTES[0]}\n- cm.yaml\nconfigMapGenerator:\n- name: g\n  files: [d.json=${DASHBOARD}, local.txt]\n`,
+        "overlay/cm.yaml": cm("a"),
+        "overlay/local.txt": "x\n",
+      };
+      const built = buildResourcesWithoutRemote("/t/overlay", { fs: fs(files), confineTo: "/t" });
+      expect(built.resources.map((r) => r.name)).toEqual(["a"]);
+      expect(built.omitted.map((o) => o.resource)).toEqual([REMOTES[0], DASHBOARD]);
+    });
   });
 
   it("a remote component is never left out: it changes the other objects", () => {

@@ -336,4 +336,20 @@ generatorOptions:
     ])
       expect(out).toContain(said);
   });
+
+  it("a local source of the same kustomization that fails fails the build: an error, not the remote part's warning", () => {
+    // Flux fetches the dashboard and then fails on the missing local file: the cluster's root is
+    // not applied at all, which check must say as an error and with its exit code.
+    const shape = files(`flux-cluster-dashboard.json=${DASHBOARD_URL}`);
+    shape["cluster/flux-system/monitoring/kustomization.yaml"] = shape[
+      "cluster/flux-system/monitoring/kustomization.yaml"
+    ]!.replace("      - folder=Flux\n", "      - folder=Flux\n    files:\n      - settings.env\n");
+    const p = load(shape);
+    expect(kustomizationStatuses(p)).toEqual(["cluster flux-system/flux-system failed"]);
+    const result = check(p);
+    const errors = result.findings.filter((f) => f.rule === "render-error");
+    expect(errors.map((f) => f.severity)).toEqual(["error"]);
+    expect(errors[0]!.message).toContain("settings.env' does not exist");
+    expect(errors[0]!.message).not.toContain("remote");
+  });
 });

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { SlipwayError } from "../../errors.js";
 import type { FileSystem } from "../../fs/filesystem.js";
 import { hiddenLinkNote } from "../../fs/hidden-link.js";
-import { RemoteResourceError } from "../loader.js";
+import { LocalInputError, RemoteResourceError } from "../loader.js";
 import type { GeneratorArgs } from "./args.js";
 import { parseEnvFile } from "./envfile.js";
 import type { KvPair } from "./kv-pair.js";
@@ -25,7 +25,14 @@ export interface SourceContext {
 export function loadKvPairs(args: GeneratorArgs, ctx: SourceContext): KvPair[] {
   const envs = [...(args.envs ?? []), ...(args.env ? [args.env] : [])];
   const pairs: KvPair[] = [];
+  // kustomize fetches a remote source and goes on; Slipway cannot, but still reads every local
+  // source first, so that a local one's failure is reported as the failure it is.
+  let remote: RemoteResourceError | undefined;
   for (const envPath of envs) {
+    if (isRemoteSource(envPath)) {
+      remote ??= remoteSourceError(envPath, ctx, "env source files", envs);
+      continue;
+    }
     const content = readSource(envPath, ctx, "env source files", envs);
     const file = resolveSource(envPath, ctx.dir);
     const secret = ctx.fs.secretFile?.(file) !== undefined;
@@ -35,7 +42,7 @@ export function loadKvPairs(args: GeneratorArgs, ctx: SourceContext): KvPair[] {
       if (!(err instanceof SlipwayError)) throw err;
       // A decrypted file's lines are secret: say where, not what.
       const detail = secret ? "a line is not KEY=VALUE or not valid UTF-8" : err.message;
-      throw new SlipwayError(`loading KV pairs: env source files ${goList(envs)}: ${detail}`, {
+      throw new LocalInputError(`loading KV pairs: env source files ${goList(envs)}: ${detail}`, {
         file,
         line: err.line,
       });
@@ -47,10 +54,15 @@ export function loadKvPairs(args: GeneratorArgs, ctx: SourceContext): KvPair[] {
   }
   for (const source of args.files ?? []) {
     const [key, filePath] = parseFileSource(source, ctx, args.files ?? []);
+    if (isRemoteSource(filePath)) {
+      remote ??= remoteSourceError(filePath, ctx, "file sources", args.files ?? []);
+      continue;
+    }
     const value = readSource(filePath, ctx, "file sources", args.files ?? []);
     const secret = ctx.fs.secretFile?.(resolveSource(filePath, ctx.dir)) !== undefined;
     pairs.push(secret ? { key, value, secret } : { key, value });
   }
+  if (remote) throw remote;
   return pairs;
 }
 
@@ -114,10 +126,6 @@ export function resolveSource(p: string, dir: string): string {
 
 function readSource(p: string, ctx: SourceContext, what: string, all: string[]): Buffer {
   const fail = (msg: string) => sourceError(`${what} ${goList(all)}: ${msg}`, ctx);
-  if (/^https?:\/\//i.test(p)) {
-    const e = fail(`'${p}' is a remote file; Slipway reads local files only (no network)`);
-    throw new RemoteResourceError(e.message, { file: e.file });
-  }
   const abs = resolveSource(p, ctx.dir);
   try {
     ctx.restrict(abs);
@@ -129,11 +137,23 @@ function readSource(p: string, ctx: SourceContext, what: string, all: string[]):
   return ctx.fs.readFile(abs);
 }
 
+function isRemoteSource(p: string): boolean {
+  return /^https?:\/\//i.test(p);
+}
+
+function remoteSourceError(p: string, ctx: SourceContext, what: string, all: string[]): RemoteResourceError {
+  return new RemoteResourceError(
+    `loading KV pairs: ${what} ${goList(all)}: '${p}' is a remote file; Slipway reads local files only (no network)`,
+    { file: ctx.kustomizationFile },
+  );
+}
+
 /** Go's `%v` of a []string. */
 function goList(items: string[]): string {
   return `[${items.join(" ")}]`;
 }
 
-function sourceError(message: string, ctx: SourceContext | undefined): SlipwayError {
-  return new SlipwayError(`loading KV pairs: ${message}`, { file: ctx?.kustomizationFile });
+/** A generator entry's own source is wrong (see LocalInputError): missing, out of bounds, malformed. */
+function sourceError(message: string, ctx: SourceContext | undefined): LocalInputError {
+  return new LocalInputError(`loading KV pairs: ${message}`, { file: ctx?.kustomizationFile });
 }

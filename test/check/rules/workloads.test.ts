@@ -1317,6 +1317,42 @@ describe("namespace-exists", () => {
     ]);
   });
 
+  it("a namespace named after an unrendered release's name or chart may be the chart's: a warning (davralin/cluster-ops, Cilium's cilium-secrets)", () => {
+    const policy = (ns: string) =>
+      res({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "default-deny", namespace: ns },
+      });
+    const cilium = (status: HelmReleaseInfo["status"], name = "cilium") => ({
+      ...helmRelease("kube-system", name, { chart: { spec: { chart: "cilium" } } }, "flux-system/core"),
+      chart: "cilium",
+      status,
+    });
+    const found = (release: HelmReleaseInfo, ns = "cilium-secrets") =>
+      runRule(r, platformOf([cluster("homeprod", [ks("flux-system/core", [policy(ns)])], [release])])).map(
+        (f) => [f.severity, f.message],
+      );
+    const said =
+      "NetworkPolicy cilium-secrets/default-deny: namespace cilium-secrets does not exist in cluster homeprod: no Namespace object of the platform creates it";
+    expect(found(cilium("external"))).toEqual([
+      ["warning", `${said} (HelmRelease kube-system/cilium is not rendered, and its chart may create it)`],
+    ]);
+    // named after the chart, the release named otherwise
+    expect(found(cilium("external", "cni"))).toEqual([
+      ["warning", `${said} (HelmRelease kube-system/cni is not rendered, and its chart may create it)`],
+    ]);
+    // A rendered chart's objects are known: it does not create it.
+    expect(found(cilium("rendered"))).toEqual([["error", said]]);
+    // Only a name is a reason: an unrendered release named otherwise leaves the error.
+    expect(found(cilium("external"), "ciliumsecrets")).toEqual([
+      [
+        "error",
+        "NetworkPolicy ciliumsecrets/default-deny: namespace ciliumsecrets does not exist in cluster homeprod: no Namespace object of the platform creates it",
+      ],
+    ]);
+  });
+
   it("takes the always-present namespaces from options, and knows CRD scopes", () => {
     const crd: KObject = {
       apiVersion: "apiextensions.k8s.io/v1",

@@ -206,11 +206,12 @@ function run(ctx: RuleContext): void {
       if (ns === "" || existing.has(ns) || isClusterScoped(r, scopes)) continue;
       // One app's overlay is not its whole cluster: something else may make the namespace.
       if (scope.cluster.appOverlay) continue;
+      const release = blind ? undefined : unrenderedReleaseNaming(scope, ns);
       ctx.report({
-        message: `${describe(r)}: namespace ${ns} does not exist in ${scope.label}: no Namespace object of the platform creates it${maybe}`,
+        message: `${describe(r)}: namespace ${ns} does not exist in ${scope.label}: no Namespace object of the platform creates it${release ? ` (HelmRelease ${release.namespace}/${release.name} is not rendered, and its chart may create it)` : maybe}`,
         resource: r,
         path: ["metadata", "namespace"],
-        ...severity,
+        ...(release && !ctx.strict ? { severity: "warning" as const } : severity),
       });
     }
     // A HelmRelease's own namespace is checked above; its release lands in targetNamespace of its scope.
@@ -234,6 +235,22 @@ function run(ctx: RuleContext): void {
   }
 }
 
+/**
+ * An unrendered HelmRelease of the scope that the namespace is named after, by its release or
+ * chart name (`cilium` and `cilium-secrets`): charts name what they make after the release or
+ * the chart, Namespaces too (Cilium's chart creates `cilium-secrets`), so the namespace may well
+ * be the chart's. Only a name names it: any unrendered chart could create any namespace, and
+ * taking that as a doubt would make every true finding of a repository without its charts cached
+ * a warning.
+ */
+function unrenderedReleaseNaming(scope: ApplyScope, ns: string): HelmReleaseInfo | undefined {
+  const names = (ns: string, name: string | undefined) =>
+    name !== undefined && name !== "" && (ns === name || ns.startsWith(`${name}-`));
+  return scope.helmReleases.find(
+    (hr) => hr.status !== "rendered" && (names(ns, hr.name) || names(ns, hr.chart)),
+  );
+}
+
 /** The rendered object of a HelmRelease, from the Flux Kustomization that applies it. */
 function helmReleaseResource(scope: ApplyScope, hr: HelmReleaseInfo): RenderedResource | undefined {
   const owner = scope.cluster.kustomizations.find((k) => k.id === hr.kustomization);
@@ -249,6 +266,6 @@ export const namespaceExists: Rule = {
   id: "namespace-exists",
   defaultSeverity: "error",
   description: "A namespaced object's namespace exists in its cluster or is created by the same platform",
-  help: "Applying an object into a namespace that does not exist fails the whole Flux Kustomization (`namespaces \"x\" not found`). A namespace exists when it is always there (default, kube-system, kube-public, kube-node-lease, flux-system), when some Flux Kustomization of the same cluster applies a Namespace object for it (or a Giant Swarm Organization, which makes org-<name>), or when a HelmRelease installs into it with spec.install.createNamespace: true, or when a helmfile of the repository (the bootstrap: helmfile.yaml, helmfile.d/) installs a release into it (helmfile creates namespaces unless createNamespace: false), or when the repository's bootstrap makes it outside Flux (a Namespace manifest embedded in another file, such as Talos machine configuration's inlineManifests or a Terraform heredoc; a Terraform kubernetes_namespace; `kubectl create namespace` in a script, Makefile, justfile or task file), or when it is one OpenShift makes (openshift, openshift-*) on a cluster that applies objects of the OpenShift API groups (*.openshift.io). A HelmRelease's spec.targetNamespace is checked the same way. Not checked in a plain stack found as an overlays/<env> folder that nothing includes (often one app's overlay, not its whole cluster); a namespaced object without a namespace is reported there too. Option: `namespaces`, the list of namespaces every cluster has (replaces the default list).",
+  help: "Applying an object into a namespace that does not exist fails the whole Flux Kustomization (`namespaces \"x\" not found`). A namespace exists when it is always there (default, kube-system, kube-public, kube-node-lease, flux-system), when some Flux Kustomization of the same cluster applies a Namespace object for it (or a Giant Swarm Organization, which makes org-<name>), or when a HelmRelease installs into it with spec.install.createNamespace: true, or when a helmfile of the repository (the bootstrap: helmfile.yaml, helmfile.d/) installs a release into it (helmfile creates namespaces unless createNamespace: false), or when the repository's bootstrap makes it outside Flux (a Namespace manifest embedded in another file, such as Talos machine configuration's inlineManifests or a Terraform heredoc; a Terraform kubernetes_namespace; `kubectl create namespace` in a script, Makefile, justfile or task file), or when it is one OpenShift makes (openshift, openshift-*) on a cluster that applies objects of the OpenShift API groups (*.openshift.io). A HelmRelease's spec.targetNamespace is checked the same way. A namespace named after a HelmRelease, or its chart, that Slipway did not render (its chart not cached, or failed) is a warning: charts create namespaces named after them (Cilium's cilium-secrets). Not checked in a plain stack found as an overlays/<env> folder that nothing includes (often one app's overlay, not its whole cluster); a namespaced object without a namespace is reported there too. Option: `namespaces`, the list of namespaces every cluster has (replaces the default list).",
   run,
 };
