@@ -435,6 +435,12 @@ export function topLevelClusters({
   const besideLeftOut = (file: string, j: number) =>
     path.posix.dirname(kustomizations[j]!.at.file) === path.posix.dirname(file) &&
     !appliesItself(texts, paths[j]!, file);
+  // A copy of a document (its namespace, name and path) elsewhere is the same object, not its
+  // applier: ChipWolf's tmpl/kubernetes/flux/cluster.yaml, which envsubst writes to
+  // kubernetes/flux/config/, made the root it is a copy of look applied, and no cluster was found.
+  const copyOf = (i: number, j: number) =>
+    nameOf(kustomizations[i]!) === nameOf(kustomizations[j]!) &&
+    pathOf(kustomizations[i]!) === pathOf(kustomizations[j]!);
   const byDir = new Map<string, FluxDocument[]>();
   const fragments = new Map<string, FluxDocument[]>();
   /** Documents under no path but ones holding a variable no place gave (said when no cluster is found). */
@@ -444,7 +450,9 @@ export function topLevelClusters({
     const file = k.at.file;
     const dir = path.posix.dirname(file);
     const containers = paths.flatMap((p, j) =>
-      j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`) && !besideLeftOut(file, j) ? [j] : [],
+      j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`) && !besideLeftOut(file, j) && !copyOf(i, j)
+        ? [j]
+        : [],
     );
     if (containers.length > 0) {
       // `./clusters/${CLUSTER_NAME}` and `./clusters/${CLUSTER_NAME}/apps/web`, each "under" the

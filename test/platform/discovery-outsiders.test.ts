@@ -1418,3 +1418,31 @@ describe("Flux Kustomizations a chainsaw test applies step by step are fixtures,
     ]);
   });
 });
+
+describe("an envsubst template of the root Kustomization in another folder (ChipWolf's tmpl/)", () => {
+  // ChipWolf/spook-gitops and MarcoMihaiCondrache/infrastructure, from onedr0p's older template:
+  // `configure` runs envsubst on tmpl/kubernetes/flux/cluster.yaml into
+  // kubernetes/flux/config/cluster.yaml. Both hold Kustomization `cluster` (path
+  // ./kubernetes/flux); the template's path holds the real file, which was read as applied by the
+  // template, and the template alone in tmpl/ is no cluster: no cluster was found at all.
+  const root = (url: string) =>
+    `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: home-kubernetes, namespace: flux-system}\nspec:\n  url: "${url}"\n  ref: {branch: main}\n---\n${ks("cluster", "  path: ./kubernetes/flux\n").replace("name: flux-system\n", "name: home-kubernetes\n")}`;
+  const files = (template: boolean): Record<string, string> => ({
+    ...(template ? { "tmpl/kubernetes/flux/cluster.yaml": root("${BOOTSTRAP_GIT_REPOSITORY}") } : {}),
+    "kubernetes/flux/config/kustomization.yaml": "resources: [cluster.yaml]\n",
+    "kubernetes/flux/config/cluster.yaml": root("https://github.com/o/r"),
+    "kubernetes/flux/apps.yaml": ks("apps", "  path: ./kubernetes/apps\n"),
+    "kubernetes/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/apps/cm.yaml": cm("web"),
+  });
+
+  it("does not hide the root it is a copy of: the cluster is found as without the template", () => {
+    const p = load(files(true));
+    expect(clusters(p)).toEqual(clusters(load(files(false))));
+    expect(clusters(p).map(([, dir]) => dir)).toEqual(["kubernetes/flux"]);
+    expect(p.discovery!.notes.map((n) => [n.kind, n.file])).toContainEqual([
+      "not-a-cluster",
+      "tmpl/kubernetes/flux/cluster.yaml",
+    ]);
+  });
+});
