@@ -357,17 +357,44 @@ function underBase(file: string): boolean {
   return file.split("/").slice(0, -1).includes("base");
 }
 
+/** The base a file under one belongs to: the `base` folder and the one below it (`apps/base/jellyfin`). */
+function baseOf(file: string): string {
+  const dirs = file.split("/").slice(0, -1);
+  return dirs.slice(0, dirs.lastIndexOf("base") + 2).join("/");
+}
+
+/**
+ * Per base (baseOf), the Flux Kustomizations (or stacks) of every cluster that render an object
+ * from it. A base one of them builds is no more shared than an overlay: Joker9944's single
+ * cluster kept each app's SOPS values in apps/base/<app>/, 51 warnings of nothing spread.
+ */
+function baseUsers(ctx: RuleContext): Map<string, Set<string>> {
+  const users = new Map<string, Set<string>>();
+  for (const r of ctx.resources()) {
+    const file = r.source?.file;
+    if (!file || !underBase(file)) continue;
+    const base = baseOf(file);
+    let set = users.get(base);
+    if (!set) users.set(base, (set = new Set()));
+    set.add(`${r.cluster}\0${r.kustomization}`);
+  }
+  return users;
+}
+
 const secretInBase: Rule = {
   id: "secret-in-base",
   defaultSeverity: "warning",
   description: "Secret material belongs in an environment overlay, not in a shared base/ directory",
-  help: "A base is shared by every environment: a secret there is deployed (and readable) everywhere. Move the Secret, its generator input or its SOPS file to each environment's overlay.",
+  help: "A base is shared by every environment: a secret there is deployed (and readable) everywhere. Move the Secret, its generator input or its SOPS file to each environment's overlay. Only a base that two or more Flux Kustomizations (or clusters) build is shared: one that a single one builds is reported by nothing.",
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const reported = new Set<string>();
+    let users: Map<string, Set<string>> | undefined;
+    const shared = (file: string) => ((users ??= baseUsers(ctx)).get(baseOf(file))?.size ?? 0) > 1;
     for (const r of ctx.resources()) {
       const file = r.source?.file;
       if (!file || !underBase(file) || !isCoreSecret(r.object) || !hasValues(r.object)) continue;
+      if (!shared(file)) continue;
       if (isKustomizationFile(file) && !generatedSource(read, file, r.object)) continue;
       const key = `${file}\0${secretName(r.object)}`;
       if (reported.has(key)) continue;
@@ -376,7 +403,7 @@ const secretInBase: Rule = {
       ctx.report({ message: `Secret ${secretName(r.object)} is defined in a base (${file})`, resource: r });
     }
     for (const f of platformSecrets(ctx.platform)?.files ?? []) {
-      if (!underBase(f.file) || reported.has(f.file)) continue;
+      if (!underBase(f.file) || reported.has(f.file) || !shared(f.file)) continue;
       reported.add(f.file);
       ctx.report({ message: `SOPS-encrypted file ${f.file} is in a base directory`, file: f.file });
     }

@@ -219,16 +219,23 @@ stringData:
     ]);
   });
 
-  it("secret-in-base: Secrets and SOPS files under base/", async () => {
-    const findings = await check({
-      "clusters/c/app.yaml": ks("app", "./app/overlay", DECRYPTION),
+  it("secret-in-base: Secrets and SOPS files under a base that two overlays build", async () => {
+    const files = (overlays: string[]) => ({
+      ...Object.fromEntries(
+        overlays.flatMap((o) => [
+          [`clusters/c/${o}.yaml`, ks(o, `./app/${o}`, DECRYPTION)],
+          [`app/${o}/kustomization.yaml`, "resources: [../base]\n"],
+        ]),
+      ),
       "app/base/kustomization.yaml": "resources: [s.yaml]\n",
       "app/base/s.yaml": encForDev,
-      "app/overlay/kustomization.yaml": "resources: [../base]\n",
+      "app/base/unused.sops.yaml": encForBoth,
     });
-    expect(findings.filter((f) => f.rule === "secret-in-base").map((f) => f.file)).toEqual([
-      "app/base/s.yaml",
-    ]);
+    const inBase = async (overlays: string[]) =>
+      (await check(files(overlays))).filter((f) => f.rule === "secret-in-base").map((f) => f.file);
+    expect(await inBase(["dev", "prod"])).toEqual(["app/base/unused.sops.yaml", "app/base/s.yaml"]);
+    // Joker9944's single cluster: each app's base is built by one Kustomization, spread nowhere.
+    expect(await inBase(["prod"])).toEqual([]);
   });
 
   it("sops-recipients-mismatch: missing and stale recipients against .sops.yaml", async () => {
