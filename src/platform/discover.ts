@@ -24,7 +24,7 @@ import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import { patchInstanceRoot } from "./instance-patches.js";
 import { inItsNamespace, resolveSyncPath } from "./instance-sync-path.js";
-import { KustomizationTexts } from "./kustomization-texts.js";
+import { KustomizationTexts, namesSegment } from "./kustomization-texts.js";
 import {
   type DiscoveredBy,
   type ObjectRef,
@@ -1008,7 +1008,7 @@ function appliesItself(texts: KustomizationTexts, builds: string, file: string):
   for (const step of steps) {
     const text = texts.of(at);
     if (text === null) return true;
-    if (text !== undefined && !text.includes(step)) return false;
+    if (text !== undefined && !namesSegment(text, step)) return false;
     at = at === "" ? step : `${at}/${step}`;
   }
   return true;

@@ -1446,3 +1446,27 @@ describe("an envsubst template of the root Kustomization in another folder (Chip
     ]);
   });
 });
+
+describe("a root folder whose parent's kustomization lists only apps.yaml (kalenarndt's kubernetes/main/flux)", () => {
+  // kubernetes/main/flux/kustomization.yaml lists ./apps.yaml only; the bootstrap applies
+  // config/ (cluster.yaml, media.yaml: two Kustomizations building ./kubernetes/main/flux) by
+  // hand. Its `apiVersion: kustomize.config.k8s.io/v1beta1` was read as naming `config`, so each
+  // root looked applied by the other, and no cluster was found.
+  const root = (name: string) =>
+    `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n  url: https://github.com/o/${name}\n  ref: {branch: main}\n---\n${ks(name, "  path: ./kubernetes/main/flux\n").replace("    name: flux-system\n", `    name: ${name}\n`)}`;
+  const files = (apiVersion: string): Record<string, string> => ({
+    "kubernetes/main/flux/kustomization.yaml": `${apiVersion}kind: Kustomization\nresources:\n  - ./apps.yaml\n`,
+    "kubernetes/main/flux/apps.yaml": ks("apps", "  path: ./kubernetes/main/apps\n"),
+    "kubernetes/main/flux/config/kustomization.yaml": "resources: [./cluster.yaml, ./media.yaml]\n",
+    "kubernetes/main/flux/config/cluster.yaml": root("ops"),
+    "kubernetes/main/flux/config/media.yaml": root("media"),
+    "kubernetes/main/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/main/apps/cm.yaml": cm("web"),
+  });
+
+  it("is found: the apiVersion's `config` is no entry naming the folder", () => {
+    const p = load(files("apiVersion: kustomize.config.k8s.io/v1beta1\n"));
+    expect(clusters(p)).toEqual(clusters(load(files(""))));
+    expect(clusters(p)).toEqual([["config", "kubernetes/main/flux/config", "top-level"]]);
+  });
+});
