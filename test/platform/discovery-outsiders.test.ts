@@ -481,6 +481,13 @@ spec:
     expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
     expect(statuses(p)).toContain("cluster flux-system/cluster-apps rendered");
   });
+
+  it("reads the kustomization's fields in any case, as kustomize does (bo0tzz's `configMapgenerator:`)", () => {
+    const f = files("./helm-values.yaml");
+    const k = "kubernetes/apps/flux-system/flux-instance/app/kustomization.yaml";
+    f[k] = f[k]!.replace("configMapGenerator:", "configMapgenerator:");
+    expect(clusters(load(f))).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+  });
   const app = "kubernetes/apps/flux-system/flux-instance/app";
   /** The same release, its values in a ConfigMap object of another file the kustomization lists. */
   const written = (kind: "ConfigMap" | "Secret", resource = "values.yaml") => {
