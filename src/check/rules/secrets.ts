@@ -97,9 +97,15 @@ const PUBLIC_PEM =
 const SSH_PUBLIC_KEY =
   /(?:^|\s)(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[A-Za-z0-9+/]+={0,3}(?:\s|$)/;
 
-/** Public key material only: PEM certificates and public keys, or OpenSSH public key lines. */
+// OpenPGP public keys in ASCII armor (RFC 4880 §6.2: optional `Key: value` headers, a blank
+// line, base64 and its `=` checksum): the keys a GitRepository's `verify.secretRef` checks
+// commits with (M0NsTeRRR's flux-instance `pgp-public-keys`). A `PGP PRIVATE KEY BLOCK` is not one.
+const PGP_PUBLIC_KEY =
+  /^\s*(?:-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n(?:[A-Za-z-]+: [^\n]*\n)*[A-Za-z0-9+/=\s]*-----END PGP PUBLIC KEY BLOCK-----\s*)+$/;
+
+/** Public key material only: PEM certificates and public keys, OpenPGP public keys, or OpenSSH public key lines. */
 function isPublicKeyMaterial(text: string): boolean {
-  if (PUBLIC_PEM.test(text)) return true;
+  if (PUBLIC_PEM.test(text) || PGP_PUBLIC_KEY.test(text)) return true;
   const lines = text.split("\n").filter((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
   return lines.length > 0 && lines.every((l) => SSH_PUBLIC_KEY.test(l) && !l.includes("PRIVATE KEY"));
 }
@@ -302,7 +308,7 @@ const secretNotEncrypted: Rule = {
   id: "secret-not-encrypted",
   defaultSeverity: "error",
   description: "A Secret kept in Git must be SOPS-encrypted",
-  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenSSH public keys, a container image reference under a key naming an image (an upstream operator's sidecar image), an empty value (a placeholder another controller fills), or a restic/kopia repository location (`RESTIC_REPOSITORY`, `KOPIA_REPOSITORY`) with no password in it holds nothing secret and is not reported.",
+  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenPGP public keys (ASCII armor), OpenSSH public keys, a container image reference under a key naming an image (an upstream operator's sidecar image), an empty value (a placeholder another controller fills), or a restic/kopia repository location (`RESTIC_REPOSITORY`, `KOPIA_REPOSITORY`) with no password in it holds nothing secret and is not reported.",
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();

@@ -141,6 +141,24 @@ stringData:
     ]);
   });
 
+  it("secret-not-encrypted: OpenPGP public keys are public (M0NsTeRRR's pgp-public-keys for commit verification); a private key block is not", async () => {
+    const block = (what: string, headers = "") =>
+      `-----BEGIN PGP ${what} KEY BLOCK-----\n${headers}\nmDMEX+6p+RYJKwYBBAHaRw8BAQdAg65jIjqkzCLBswox8gxOem7ay9IesJT3m3qQ\nt4D7HzvCV3rYWK4fAPkBBdlUPE1ktmgFYeWOl/BJNYBapTOK9jV1I+OuMxynCQ==\n=xrR4\n-----END PGP ${what} KEY BLOCK-----\n`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "namespace: app\nsecretGenerator:\n  - name: pgp-public-keys\n    files: [keys/me.asc, keys/github.asc]\n  - name: signing\n    files: [keys/private.asc]\n",
+      "app/keys/me.asc": block("PUBLIC"),
+      "app/keys/github.asc": block("PUBLIC", "Comment: GitHub web-flow\nVersion: 1\n"),
+      "app/keys/private.asc": block("PRIVATE"),
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^Secret app\/signing-\w+ is generated from unencrypted secretGenerator input keys\/private.asc:/,
+      ),
+    ]);
+  });
+
   it("secret-not-encrypted: an image reference under an image key is public (cloudnative-pg's barman plugin manifest); a password or an image under another key is not", async () => {
     const doc = (name: string, body: string) =>
       `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\n${body}`;
