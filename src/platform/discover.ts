@@ -530,8 +530,13 @@ export function topLevelClusters({
     }
     if (evidence === undefined) {
       const d = docs[0]!;
+      const i = kustomizations.indexOf(d);
+      const original = kustomizations.find((_, j) => j !== i && copyOf(i, j));
       orphans.push({
-        message: `Flux Kustomization ${nameOf(d)} is applied by nothing in this repository and is alone in ${dir}: not a cluster (declare it in slipway.yaml 'clusters' if a bootstrap outside the repository applies it)`,
+        message:
+          original !== undefined
+            ? `Flux Kustomization ${nameOf(d)} in ${dir} is a copy of the one in ${original.at.file} (the same name and path), a template or a leftover: not a cluster`
+            : `Flux Kustomization ${nameOf(d)} is applied by nothing in this repository and is alone in ${dir}: not a cluster (declare it in slipway.yaml 'clusters' if a bootstrap outside the repository applies it)`,
         at: d.at,
       });
       continue;

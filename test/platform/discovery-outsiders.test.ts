@@ -1447,9 +1447,13 @@ describe("an envsubst template of the root Kustomization in another folder (Chip
     const p = load(files(true));
     expect(clusters(p)).toEqual(clusters(load(files(false))));
     expect(clusters(p).map(([, dir]) => dir)).toEqual(["kubernetes/flux"]);
-    expect(p.discovery!.notes.map((n) => [n.kind, n.file])).toContainEqual([
-      "not-a-cluster",
-      "tmpl/kubernetes/flux/cluster.yaml",
+    expect(
+      p.discovery!.notes.filter((n) => n.kind === "not-a-cluster").map((n) => [n.file, n.message]),
+    ).toEqual([
+      [
+        "tmpl/kubernetes/flux/cluster.yaml",
+        "Flux Kustomization flux-system/cluster in tmpl/kubernetes/flux is a copy of the one in kubernetes/flux/config/cluster.yaml (the same name and path), a template or a leftover: not a cluster",
+      ],
     ]);
   });
 });
