@@ -160,7 +160,9 @@ export function runCompiled(
       // leaves a field null names at its zero value, and server-side apply's typed values accept
       // null anywhere (DevSecNinja's `AZURE_STORAGE_KEY: null` in a Secret's data is no rejection).
       // A required field left null is then missing, which Kubernetes' validation rejects too.
-      const isNull = (target: object, key: string) => Reflect.get(target, key) === null;
+      // Most objects hold no null: only those pay for filtering their keys.
+      const holdsNull = Object.values(value).includes(null);
+      const isNull = (target: object, key: string) => holdsNull && Reflect.get(target, key) === null;
       proxy = new Proxy(value, {
         get(target, key) {
           const v = Reflect.get(target, key);
@@ -175,7 +177,8 @@ export function runCompiled(
         },
         ownKeys(target) {
           visit.enumerated = true;
-          return Reflect.ownKeys(target).filter((k) => typeof k !== "string" || !isNull(target, k));
+          const keys = Reflect.ownKeys(target);
+          return holdsNull ? keys.filter((k) => typeof k !== "string" || !isNull(target, k)) : keys;
         },
       });
     }
