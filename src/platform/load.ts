@@ -39,6 +39,7 @@ import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
+import { redactUrl } from "../url-credentials.js";
 import {
   type SubstitutionWebhook,
   substitutionWebhook,
@@ -1994,8 +1995,8 @@ function noteOmitted(ctx: RenderContext, k: FluxKustomization, omitted: FluxBuil
     k.errors.push({
       message:
         o.generated === undefined
-          ? `remote resource '${o.resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
-          : `${o.generated} is not rendered or checked: its generator reads the remote file '${o.resource}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
+          ? `remote resource '${redactUrl(o.resource)}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
+          : `${o.generated} is not rendered or checked: its generator reads the remote file '${redactUrl(o.resource)}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
       code: "REMOTE_RESOURCE_OMITTED",
       file: relative(ctx.root, originOf(ctx, o.file)),
       ...(o.line !== undefined ? { line: o.line } : {}),
