@@ -5,7 +5,7 @@
  * credential: not `check` in any format, `render` (its header names the chart's location),
  * `graph`, `charts list`/`pull`/`add`, nor an error a library made from the URL.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -16,6 +16,7 @@ import { describeRequest } from "../../src/cli/charts-progress.js";
 import { checkCommand } from "../../src/cli/check.js";
 import { graphCommand } from "../../src/cli/graph.js";
 import { renderCommand } from "../../src/cli/render.js";
+import { reportCommand } from "../../src/cli/report.js";
 import { redactUrl, redactUrlsIn } from "../../src/url-credentials.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
@@ -172,6 +173,11 @@ describe("no output prints a URL's credentials", () => {
     expect(codes.size).toBe(1);
     const g = await captureOutput(() => graphCommand([repo]));
     expect(leaks(g.stdout + g.stderr)).toEqual([]);
+    // The report shows the repository's files as written (TOKEN among them), never a secret.
+    const html = path.join(cacheDir, "report.html");
+    const report = await captureOutput(() => reportCommand([repo, "--html", html]));
+    expect(leaks(report.stdout + report.stderr)).toEqual([]);
+    expect(readFileSync(html, "utf8")).not.toContain(SECRET_TOKEN);
   });
 
   it("render's header names a cached chart's location without a secret in its URL", async () => {
