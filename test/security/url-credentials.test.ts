@@ -5,7 +5,8 @@
  * credential: not `check` in any format, `render` (its header names the chart's location),
  * `graph`, `charts list`/`pull`/`add`, nor an error a library made from the URL.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -14,10 +15,11 @@ import { httpRequest } from "../../src/charts/http.js";
 import { chartsCommand } from "../../src/cli/charts.js";
 import { describeRequest } from "../../src/cli/charts-progress.js";
 import { checkCommand } from "../../src/cli/check.js";
+import { diffCommand } from "../../src/cli/diff.js";
 import { graphCommand } from "../../src/cli/graph.js";
 import { renderCommand } from "../../src/cli/render.js";
 import { reportCommand } from "../../src/cli/report.js";
-import { redactUrl, redactUrlsIn } from "../../src/url-credentials.js";
+import { credentialMarks, redactUrl, redactUrlsIn } from "../../src/url-credentials.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
 import { fluxKs, fluxSync } from "../support/flux.js";
@@ -50,6 +52,18 @@ describe("redactUrl", () => {
     ["https://example.com/x?token=", "https://example.com/x?token="],
   ])("%s -> %s", (url, shown) => {
     expect(redactUrl(url)).toBe(shown);
+  });
+
+  it("with marks, tells credentials apart without showing them", () => {
+    const marks = credentialMarks(new Uint8Array(32));
+    const a = redactUrl("https://user:TOKEN1@github.com/o/r?ref=main&token=T1", marks);
+    const b = redactUrl("https://user:TOKEN2@github.com/o/r?ref=main&token=T1", marks);
+    expect(a).toMatch(
+      /^https:\/\/<credentials:[0-9a-f]{8}>@github\.com\/o\/r\?ref=main&token=<credentials:[0-9a-f]{8}>$/,
+    );
+    expect(a).not.toBe(b);
+    expect(redactUrl("https://user:TOKEN1@github.com/o/r?ref=main&token=T1", marks)).toBe(a);
+    expect(a + b).not.toMatch(/TOKEN|T1/);
   });
 
   it("redacts the URLs inside a text", () => {
@@ -204,6 +218,24 @@ describe("no output prints a URL's credentials", () => {
       "# cluster prod, HelmRelease flux-system/userinfo, chart https://***@userinfo.example.com/x/app@1.0.0 1.0.0, release flux-system/userinfo",
       "# cluster prod, HelmRelease flux-system/inpath, release flux-system/inpath",
     ]);
+  });
+
+  it("a diff still sees a remote entry whose token alone changed (the cluster fetches with another credential)", async () => {
+    const repo = repository();
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "pipe" });
+    git("init", "-q");
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base");
+    const file = path.join(repo, "apps/web/kustomization.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(`user:${TOKEN}@github.com`, "user:Rotated9x7@github.com"),
+    );
+    const r = await captureOutput(() => diffCommand([repo, "--base", "HEAD"]));
+    expect(leaks(r.stdout + r.stderr)).toEqual([]);
+    expect(r.stdout + r.stderr).not.toContain("Rotated9x7");
+    expect(r.stdout).toContain("what Slipway cannot render offline changed");
+    expect(r.code).toBe(1);
   });
 
   it("charts list, in both formats", async () => {
