@@ -27,6 +27,7 @@ import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { sha256HexOf } from "../fs/bytes-digest.js";
 import { readRegularFile } from "../fs/read-regular.js";
+import { redactUrl } from "../url-credentials.js";
 import { chartDerivedStore } from "./derived.js";
 
 export interface ChartRef {
@@ -241,7 +242,7 @@ export class ChartCache {
 }
 
 export function describeRef(ref: ChartRef): string {
-  const src = canonicalSource(ref.source);
+  const src = redactUrl(canonicalSource(ref.source));
   const loc = src.startsWith("oci://") && src.endsWith(`/${ref.name}`) ? src : `${src} ${ref.name}`;
   return `${loc}@${ref.version}`;
 }

@@ -5,9 +5,11 @@
  * "/" and keeps the repository URL's query) and Flux source-controller's chart_repository.go
  * (credentials go to the archive only on the repository's own host unless `passCredentials`).
  */
+
+import { redactUrl } from "../url-credentials.js";
 import { parseYaml } from "../yaml/index.js";
 import { authorizationHeader, type Credentials } from "./credentials.js";
-import { FetchError, type HttpOptions, httpRequest, redactUrl, statusError } from "./http.js";
+import { FetchError, type HttpOptions, httpRequest, statusError } from "./http.js";
 
 export interface IndexEntry {
   version: string;

@@ -5,6 +5,7 @@
  * Flux's source-controller retry nothing themselves (the controller requeues); a CLI run in CI
  * has no requeue, so the retries live here.
  */
+import { redactUrl, redactUrlsIn } from "../url-credentials.js";
 
 export type FetchErrorCode =
   | "AUTH" // 401/403, or a token request refused
@@ -128,7 +129,8 @@ function networkError(e: unknown, url: string, timeoutMs: number): FetchError {
   if (err.name === "TimeoutError" || err.name === "AbortError")
     return new FetchError("TIMEOUT", `timed out after ${timeoutMs / 1000}s: ${redactUrl(url)}`, url);
   const cause = err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
-  return new FetchError("NETWORK", `cannot reach ${redactUrl(url)}: ${cause}`, url);
+  // undici's message quotes the URL it refused ("…includes credentials: https://user:pass@…").
+  return new FetchError("NETWORK", `cannot reach ${redactUrl(url)}: ${redactUrlsIn(cause)}`, url);
 }
 
 /** A FetchError for a final non-2xx status. */
@@ -145,9 +147,4 @@ export function statusError(res: HttpResponse, what: string): FetchError {
     res.url,
     res.status,
   );
-}
-
-/** URLs may carry user:password; never print them. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1***@");
 }

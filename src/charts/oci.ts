@@ -7,6 +7,7 @@
  * realm for `repository:<name>:pull`, anonymous or with basic credentials) or Basic.
  */
 import { createHash } from "node:crypto";
+import { redactUrl } from "../url-credentials.js";
 import type { Credentials } from "./credentials.js";
 import { FetchError, type HttpOptions, type HttpResponse, httpRequest, statusError } from "./http.js";
 
@@ -29,7 +30,7 @@ export interface OciLocation {
 /** "oci://host:5000/a/b" → { registry: "host:5000", repository: "a/b" }. */
 export function parseOciUrl(url: string, plainHttp = false): OciLocation {
   const m = /^oci:\/\/([^/]+)\/(.+?)\/*$/i.exec(url.trim());
-  if (!m) throw new FetchError("INVALID", `'${url}' is not an oci://REGISTRY/REPOSITORY URL`);
+  if (!m) throw new FetchError("INVALID", `'${redactUrl(url)}' is not an oci://REGISTRY/REPOSITORY URL`);
   return { registry: m[1]!.toLowerCase(), repository: m[2]!, plainHttp };
 }
 

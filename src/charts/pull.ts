@@ -8,6 +8,7 @@
  */
 import { loadChartArchiveFromBytes } from "../helm/index.js";
 import type { ChartMirror } from "../platform/config.js";
+import { redactUrl } from "../url-credentials.js";
 import { CacheError, type ChartCache, type ChartRef, describeRef, sha256Hex } from "./cache.js";
 import { type Credentials, credentialsFromLogins, credentialsFromSecret } from "./credentials.js";
 import { fetchArchive, fetchIndex, type IndexEntry, type RepoIndex } from "./helm-repo.js";
@@ -167,7 +168,7 @@ class Puller {
     }
     const entries = (await index).get(req.name);
     if (!entries || entries.length === 0) {
-      throw new FetchError("NOT_FOUND", `chart '${req.name}' is not in the index of ${m.url}`);
+      throw new FetchError("NOT_FOUND", `chart '${req.name}' is not in the index of ${redactUrl(m.url)}`);
     }
     const versions = entries.map((e) => e.version);
     this.opts.cache.putVersions(req.source, req.name, versions);

@@ -15,6 +15,7 @@ import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import { metaString, specOf, stringField } from "../platform/flux-objects.js";
 import type { Cluster, FluxSource, HelmReleaseInfo, Platform, SourceLocation } from "../platform/model.js";
 import { GoRegexp } from "../re2.js";
+import { redactUrl } from "../url-credentials.js";
 import { type ChartCache, type ChartRef, canonicalSource } from "./cache.js";
 import { CHART_LAYER_MEDIA_TYPE } from "./oci.js";
 import { isExactVersion, resolveVersion } from "./resolve.js";
@@ -149,7 +150,7 @@ function fromHelmRepository(
     return {
       release,
       kind: "error",
-      message: `${via}: spec.url '${url}' does not match type ${oci ? "oci" : "default"}`,
+      message: `${via}: spec.url '${redactUrl(url)}' does not match type ${oci ? "oci" : "default"}`,
     };
   }
   return {

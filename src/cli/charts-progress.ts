@@ -1,17 +1,19 @@
 import { describeRef } from "../charts/cache.js";
-import type { PullEvent } from "../charts/pull.js";
+import type { PullEvent, PullOutcome } from "../charts/pull.js";
 import type { ChartRequest } from "../charts/requests.js";
+import { redactUrl } from "../url-credentials.js";
 
 /** A bar rewritten in place on a terminal; one plain line per finished chart elsewhere. */
 export function createPullProgress(
   stream: NodeJS.WriteStream,
   interactive = Boolean(stream.isTTY) && process.env.CI !== "true",
+  nameOf: (outcome: PullOutcome) => string = outcomeName,
 ) {
   let shown = false;
   return {
     onEvent(e: PullEvent) {
       if (e.type === "start") return;
-      const name = e.outcome.ref ? describeRef(e.outcome.ref) : describeRequest(e.outcome.requests[0]!);
+      const name = nameOf(e.outcome);
       if (!interactive) {
         stream.write(`slipway charts pull: [${e.done}/${e.total}] ${e.outcome.status} ${name}\n`);
         return;
@@ -28,7 +30,13 @@ export function createPullProgress(
   };
 }
 
+/** The chart an outcome is about: what was pulled, else what was asked for. */
+export function outcomeName(o: PullOutcome): string {
+  return o.ref ? describeRef(o.ref) : describeRequest(o.requests[0]!);
+}
+
 export function describeRequest(r: ChartRequest): string {
-  const loc = r.kind === "oci-artifact" ? r.source : `${r.source} ${r.name}`;
+  const source = redactUrl(r.source);
+  const loc = r.kind === "oci-artifact" ? source : `${source} ${r.name}`;
   return `${loc}@${r.fixed ?? r.range ?? "*"}`;
 }

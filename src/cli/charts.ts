@@ -14,6 +14,7 @@ import { tagOf } from "../charts/oci.js";
 import { type PullOutcome, pullCharts } from "../charts/pull.js";
 import {
   type ChartNotCached,
+  type ChartRequest,
   chartRequests,
   isRequest,
   type ReleaseChart,
@@ -24,10 +25,12 @@ import { errorMessage } from "../errors.js";
 import { loadChartArchiveFromBytes } from "../helm/index.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { type Platform, platformErrors } from "../platform/index.js";
+import { secretQuoter } from "../platform/masking.js";
+import { redactUrl } from "../url-credentials.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { deriveCharts } from "./charts-derive.js";
-import { createPullProgress, describeRequest } from "./charts-progress.js";
+import { createPullProgress, describeRequest, outcomeName } from "./charts-progress.js";
 import { NO_CLUSTER_EXIT, noClusterFound } from "./discovery.js";
 import { createProgress } from "./progress.js";
 import { formatError } from "./render.js";
@@ -181,7 +184,10 @@ async function pull(
   const requests = all.filter(isRequest);
   const broken = all.filter((r): r is ChartNotCached => !isRequest(r) && r.kind === "error");
   const started = performance.now();
-  const bar = createPullProgress(process.stderr);
+  const shown = printedBy(platform);
+  const bar = createPullProgress(process.stderr, undefined, (o) =>
+    shown.line(outcomeName(o), o.requests[0]!),
+  );
   const outcomes = await pullCharts(requests, {
     cache,
     http: { ...DEFAULT_HTTP, timeoutMs: (timeout as number) * 1000, retries: retries as number },
@@ -207,14 +213,14 @@ async function pull(
           cacheDir: cache.dir,
           charts: outcomes.map((o) => ({
             status: o.status,
-            source: o.requests[0]!.source,
+            source: shown.source(o.requests[0]!),
             chart: o.requests[0]!.name,
             range: o.requests[0]!.range ?? o.requests[0]!.fixed ?? "*",
             version: o.ref?.version,
             digest: o.digest,
             size: o.size,
-            mirror: o.mirror,
-            error: o.error,
+            mirror: o.mirror === undefined ? undefined : redactUrl(o.mirror),
+            error: o.error && { ...o.error, message: shown.line(o.error.message, o.requests[0]!) },
             ms: Math.round(o.ms),
             helmReleases: o.requests.map((r) => releaseJson(r.release)),
           })),
@@ -226,9 +232,10 @@ async function pull(
       )}\n`,
     );
   } else {
-    for (const o of outcomes) if (o.status !== "failed") process.stdout.write(`${formatOutcome(o)}\n`);
+    const line = (o: PullOutcome) => shown.line(formatOutcome(o), o.requests[0]!);
+    for (const o of outcomes) if (o.status !== "failed") process.stdout.write(`${line(o)}\n`);
     for (const o of outcomes)
-      if (o.status === "failed") process.stderr.write(`slipway charts pull: ${formatOutcome(o)}\n`);
+      if (o.status === "failed") process.stderr.write(`slipway charts pull: ${line(o)}\n`);
     for (const b of broken)
       process.stderr.write(`slipway charts pull: error: ${releaseText(b.release)}: ${b.message}\n`);
     const count = (s: string) => outcomes.filter((o) => o.status === s).length;
@@ -248,7 +255,7 @@ function formatOutcome(o: PullOutcome): string {
     return `error: ${describeRequest(r)}: ${o.error!.code}: ${o.error!.message} (for ${who})`;
   }
   const size = `${(o.size! / 1024).toFixed(1)} KiB`;
-  const via = o.mirror ? ` via ${o.mirror}` : "";
+  const via = o.mirror ? ` via ${redactUrl(o.mirror)}` : "";
   return `${o.status.padEnd(7)} ${describeRef(o.ref!)}  ${o.digest!.slice(0, 19)}  ${size}${via}`;
 }
 
@@ -286,7 +293,8 @@ async function list(
 ): Promise<number> {
   const platform = await loadRepo("charts list", values, positionals);
   if (typeof platform === "number") return platform;
-  const rows = chartRequests(platform, values.cluster).map((r) => listRow(r, cache));
+  const shown = printedBy(platform);
+  const rows = chartRequests(platform, values.cluster).map((r) => listRow(r, cache, shown));
   if (format === "json") {
     process.stdout.write(
       `${JSON.stringify({ apiVersion: "slipway.charts.list/v1", cacheDir: cache.dir, helmReleases: rows }, null, 2)}\n`,
@@ -314,10 +322,10 @@ async function list(
   return bad.length > 0 ? 1 : 0;
 }
 
-function listRow(r: ReleaseChart, cache: ChartCache): ListRow {
+function listRow(r: ReleaseChart, cache: ChartCache, shown: PrintedSources): ListRow {
   const helmRelease = releaseJson(r.release);
   if (!isRequest(r)) return { helmRelease, status: r.kind, message: r.message };
-  const base = { helmRelease, source: r.source, chart: r.name, range: r.fixed ?? r.range ?? "*" };
+  const base = { helmRelease, source: shown.source(r), chart: r.name, range: r.fixed ?? r.range ?? "*" };
   const resolved = resolveOffline(r, cache);
   if (!resolved.version) return { ...base, status: "unresolved", message: resolved.why };
   const ref: ChartRef = { source: r.source, name: r.name, version: resolved.version };
@@ -334,6 +342,26 @@ function listRow(r: ReleaseChart, cache: ChartCache): ListRow {
       message: e instanceof CacheError ? e.format() : errorMessage(e),
     };
   }
+}
+
+/**
+ * How charts list and pull print a chart's source: its URL without credentials (url-credentials.ts),
+ * or, when the URL quotes a secret value (a HelmRepository URL substituted from a Secret, as
+ * Gemfury's `https://repo.fury.io/${TOKEN}/` is), the source object in its place; a line that
+ * still quotes one (an error naming the URL) names the source object and is withheld.
+ */
+interface PrintedSources {
+  source(r: ChartRequest): string;
+  line(text: string, r: ChartRequest): string;
+}
+
+function printedBy(platform: Platform): PrintedSources {
+  const quotes = secretQuoter(platform) ?? (() => false);
+  return {
+    source: (r) => (quotes(r.source) ? r.via : redactUrl(r.source)),
+    line: (text, r) =>
+      quotes(text) ? `${r.via} ${r.name}: the text is withheld: it quotes a secret value` : text,
+  };
 }
 
 function formatTable(rows: string[][]): string {

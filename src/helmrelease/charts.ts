@@ -23,6 +23,7 @@ import { chartDigest } from "../helm/loader.js";
 import { persistedArchiveIndex } from "../helm/persisted-archive-index.js";
 import { keepParsesIn } from "../helm/persisted-parse.js";
 import { persistedValuesReader } from "../helm/persisted-values.js";
+import { redactUrl } from "../url-credentials.js";
 
 /** What a HelmRelease asks for, in the chart cache's terms (notes/charts.md `ChartRef`). */
 export interface ChartRequest {
@@ -116,7 +117,7 @@ export function cacheChartProvider(
       ? req.digest
       : (resolve(req.version, versions) ??
         (versions.length === 0 ? exactOrUndefined(req.version) : undefined));
-    const what = `chart ${req.name}${req.version && req.version !== "*" ? ` ${req.version}` : ""} from ${req.source}`;
+    const what = `chart ${req.name}${req.version && req.version !== "*" ? ` ${req.version}` : ""} from ${redactUrl(req.source)}`;
     if (version === undefined) {
       return {
         missing:
@@ -127,7 +128,7 @@ export function cacheChartProvider(
     }
     const ref = { source: req.source, name: req.name, version };
     const derived = store.derived?.();
-    const location = `${req.source}/${req.name}@${version}`;
+    const location = `${redactUrl(req.source)}/${req.name}@${version}`;
     const fromBytes = (bytes: Uint8Array): ChartAnswer => {
       try {
         const chart = loadChartArchiveFromBytes(
@@ -248,7 +249,7 @@ function exactOrUndefined(v: string): string | undefined {
 export function directoryChartProvider(dirs: Record<string, string>): ChartProvider {
   const locate = (req: ChartRequest): ChartLookup => {
     const dir = dirs[req.name];
-    if (!dir) return { missing: `chart ${req.name} from ${req.source} is not in the chart cache` };
+    if (!dir) return { missing: `chart ${req.name} from ${redactUrl(req.source)} is not in the chart cache` };
     return { located: locateChartDir(dir, dir) };
   };
   return {
@@ -263,7 +264,7 @@ export function directoryChartProvider(dirs: Record<string, string>): ChartProvi
 /** A provider with nothing in it. */
 export const noCharts: ChartProvider = {
   load: (req) => ({
-    missing: `chart ${req.name}${req.version && req.version !== "*" ? ` ${req.version}` : ""} from ${req.source} is not in the chart cache`,
+    missing: `chart ${req.name}${req.version && req.version !== "*" ? ` ${req.version}` : ""} from ${redactUrl(req.source)} is not in the chart cache`,
   }),
 };
 

@@ -24,7 +24,7 @@ import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import { patchInstanceRoot } from "./instance-patches.js";
 import { inItsNamespace, resolveSyncPath } from "./instance-sync-path.js";
-import { KustomizationTexts } from "./kustomization-texts.js";
+import { KustomizationTexts, namesSegment } from "./kustomization-texts.js";
 import {
   type DiscoveredBy,
   type ObjectRef,
@@ -435,6 +435,12 @@ export function topLevelClusters({
   const besideLeftOut = (file: string, j: number) =>
     path.posix.dirname(kustomizations[j]!.at.file) === path.posix.dirname(file) &&
     !appliesItself(texts, paths[j]!, file);
+  // A copy of a document (its namespace, name and path) elsewhere is the same object, not its
+  // applier: ChipWolf's tmpl/kubernetes/flux/cluster.yaml, which envsubst writes to
+  // kubernetes/flux/config/, made the root it is a copy of look applied, and no cluster was found.
+  const copyOf = (i: number, j: number) =>
+    nameOf(kustomizations[i]!) === nameOf(kustomizations[j]!) &&
+    pathOf(kustomizations[i]!) === pathOf(kustomizations[j]!);
   const byDir = new Map<string, FluxDocument[]>();
   const fragments = new Map<string, FluxDocument[]>();
   /** Documents under no path but ones holding a variable no place gave (said when no cluster is found). */
@@ -444,7 +450,9 @@ export function topLevelClusters({
     const file = k.at.file;
     const dir = path.posix.dirname(file);
     const containers = paths.flatMap((p, j) =>
-      j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`) && !besideLeftOut(file, j) ? [j] : [],
+      j !== i && p !== "." && p !== "" && file.startsWith(`${p}/`) && !besideLeftOut(file, j) && !copyOf(i, j)
+        ? [j]
+        : [],
     );
     if (containers.length > 0) {
       // `./clusters/${CLUSTER_NAME}` and `./clusters/${CLUSTER_NAME}/apps/web`, each "under" the
@@ -522,8 +530,13 @@ export function topLevelClusters({
     }
     if (evidence === undefined) {
       const d = docs[0]!;
+      const i = kustomizations.indexOf(d);
+      const original = kustomizations.find((_, j) => j !== i && copyOf(i, j));
       orphans.push({
-        message: `Flux Kustomization ${nameOf(d)} is applied by nothing in this repository and is alone in ${dir}: not a cluster (declare it in slipway.yaml 'clusters' if a bootstrap outside the repository applies it)`,
+        message:
+          original !== undefined
+            ? `Flux Kustomization ${nameOf(d)} in ${dir} is a copy of the one in ${original.at.file} (the same name and path), a template or a leftover: not a cluster`
+            : `Flux Kustomization ${nameOf(d)} is applied by nothing in this repository and is alone in ${dir}: not a cluster (declare it in slipway.yaml 'clusters' if a bootstrap outside the repository applies it)`,
         at: d.at,
       });
       continue;
@@ -1000,7 +1013,7 @@ function appliesItself(texts: KustomizationTexts, builds: string, file: string):
   for (const step of steps) {
     const text = texts.of(at);
     if (text === null) return true;
-    if (text !== undefined && !text.includes(step)) return false;
+    if (text !== undefined && !namesSegment(text, step)) return false;
     at = at === "" ? step : `${at}/${step}`;
   }
   return true;

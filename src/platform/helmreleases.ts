@@ -23,6 +23,7 @@ import {
   type Manifest,
   type RenderedRelease,
 } from "../helm/index.js";
+import { failureMayReadCluster } from "../helm/lookup-failure.js";
 import {
   type AheadRender,
   type ApiVersionsReadData,
@@ -1128,7 +1129,12 @@ function finishRelease(
   const { info, spec } = p;
   const warningsBefore = info.warnings?.length ?? 0;
   if (!outcome.ok) {
-    fail(info, `chart ${p.chart!.metadata.name} does not render: ${outcome.error}`);
+    const offline = failureMayReadCluster(p.chart!, outcome.error);
+    fail(
+      info,
+      `chart ${p.chart!.metadata.name} does not render: ${outcome.error}${offline ? `; the failing template calls lookup, which reads the live cluster: empty offline (as in helm template), where helm-controller's install reads the cluster's objects` : ""}`,
+      offline ? { code: "CHART_READS_CLUSTER" } : {},
+    );
     return;
   }
   if (outcome.unvalidatedSchemaRef)

@@ -15,6 +15,23 @@ export type KustomizationText = string | null | undefined;
 /** `- entry` lines behind a `#`, with the entry (quotes aside): `# - ./buildkit` → `./buildkit`. */
 const COMMENTED_ENTRY = /^[ \t]*#[ \t]*-[ \t]+["']?([^\s"'#]+)/gm;
 
+/**
+ * Whether a kustomization file's text names `segment` as a path segment (`- config`, `./config`,
+ * `../flux/config/`, `[config]`), not merely as part of a word: every file's
+ * `kustomize.config.k8s.io/v1beta1` holds `config`, the folder onedr0p's template keeps its sync
+ * objects in (kalenarndt: a kustomization listing only apps.yaml read as applying config/, which
+ * hid the cluster's root).
+ */
+export function namesSegment(text: string, segment: string): boolean {
+  const boundary = /[\s'"/[\],]/;
+  for (let at = text.indexOf(segment); at >= 0; at = text.indexOf(segment, at + 1)) {
+    const before = at === 0 ? "\n" : text[at - 1]!;
+    const after = text[at + segment.length] ?? "\n";
+    if (boundary.test(before) && boundary.test(after)) return true;
+  }
+  return false;
+}
+
 export class KustomizationTexts {
   private readonly texts = new Map<string, KustomizationText>();
 

@@ -39,6 +39,7 @@ import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
+import { credentialMarks, redactUrl } from "../url-credentials.js";
 import {
   type SubstitutionWebhook,
   substitutionWebhook,
@@ -1985,6 +1986,12 @@ function fail(k: FluxKustomization, err: unknown): void {
 }
 
 /**
+ * How a left-out remote entry's credentials are printed: a diff tells an entry that changed by
+ * its message (diff/coverage.ts), so a rotated token must change the text without showing it.
+ */
+const REMOTE_CREDENTIALS = credentialMarks();
+
+/**
  * Remote resources the build left out (Slipway never fetches; kustomize-controller does): the
  * Kustomization is rendered without them, and each is an error of the model, so that every
  * output and exit code says the render is incomplete.
@@ -1994,8 +2001,8 @@ function noteOmitted(ctx: RenderContext, k: FluxKustomization, omitted: FluxBuil
     k.errors.push({
       message:
         o.generated === undefined
-          ? `remote resource '${o.resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
-          : `${o.generated} is not rendered or checked: its generator reads the remote file '${o.resource}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
+          ? `remote resource '${redactUrl(o.resource, REMOTE_CREDENTIALS)}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
+          : `${o.generated} is not rendered or checked: its generator reads the remote file '${redactUrl(o.resource, REMOTE_CREDENTIALS)}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
       code: "REMOTE_RESOURCE_OMITTED",
       file: relative(ctx.root, originOf(ctx, o.file)),
       ...(o.line !== undefined ? { line: o.line } : {}),

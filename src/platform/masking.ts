@@ -274,11 +274,10 @@ export function secretFragments(secretStrings: readonly string[]): string[] {
 }
 
 /**
- * Last resort: any error or warning of the platform that still contains the text of a secret
- * value (all structural measures notwithstanding) loses its text; the place (file, line,
- * cluster, Kustomization) stays. Whole messages are replaced, never parts of them.
+ * Whether a text quotes a secret value of the platform, as written, base64-encoded or in a form a
+ * chart's template prints an input in; undefined when the platform holds no secret.
  */
-export function withholdSecretMessages(platform: Platform): void {
+export function secretQuoter(platform: Platform): ((text: string) => boolean) | undefined {
   const values = new Set<string>();
   for (const c of platform.clusters)
     for (const k of c.kustomizations)
@@ -296,14 +295,24 @@ export function withholdSecretMessages(platform: Platform): void {
   // secretFragments give them).
   const inputs = platform.clusters.flatMap((c) => c.helmReleases.flatMap((h) => h.secretInputs ?? []));
   const folded = [...secretForms(inputs), ...secretFragments(inputs)];
-  if (values.size === 0 && folded.length === 0) return;
+  if (values.size === 0 && folded.length === 0) return undefined;
   const list = [...values];
-  const quotes = (s: string) => {
+  return (s: string) => {
     if (list.some((v) => s.includes(v))) return true;
     if (folded.length === 0) return false;
     const lower = s.toLowerCase();
     return folded.some((v) => lower.includes(v));
   };
+}
+
+/**
+ * Last resort: any error or warning of the platform that still contains the text of a secret
+ * value (all structural measures notwithstanding) loses its text; the place (file, line,
+ * cluster, Kustomization) stays. Whole messages are replaced, never parts of them.
+ */
+export function withholdSecretMessages(platform: Platform): void {
+  const quotes = secretQuoter(platform);
+  if (quotes === undefined) return;
   const fix = (e: PlatformError) => {
     if (quotes(e.message)) e.message = "the message is withheld: it quotes a secret value";
   };
@@ -318,6 +327,13 @@ export function withholdSecretMessages(platform: Platform): void {
     }
     for (const h of c.helmReleases) {
       h.errors?.forEach(fix);
+      // The chart's source URL, substituted from a Secret (`https://user:${TOKEN}@charts…`), is
+      // in the not-cached finding's text and in render's header beside the release.
+      if (h.chartMissing !== undefined && quotes(`${h.chartMissing}\n${h.chartMissingWhy ?? ""}`)) {
+        h.chartMissing = `HelmRelease ${h.namespace}/${h.name}: its chart is not in the chart cache; run 'slipway charts pull' to fetch it (not rendered; the source's URL is withheld: it quotes a secret value)`;
+        h.chartMissingWhy = undefined;
+      }
+      if (h.chartLocation !== undefined && quotes(h.chartLocation)) h.chartLocation = undefined;
       if (h.warnings)
         h.warnings = h.warnings.map((w) =>
           quotes(w) ? "a warning was withheld: it quotes a secret value" : w,

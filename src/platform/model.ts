@@ -62,7 +62,9 @@ export type PlatformErrorCode =
   /** A SOPS-encrypted Secret in a Flux Kustomization without `spec.decryption`: Flux applies none of it. */
   | "SOPS_DECRYPTION_MISSING"
   /** A strict-substitution failure under the Flux version Slipway assumes (the repository names none). */
-  | "STRICT_ASSUMED";
+  | "STRICT_ASSUMED"
+  /** A chart render failing in a template that calls `lookup`, empty offline (helm/lookup-failure.ts). */
+  | "CHART_READS_CLUSTER";
 
 export interface PlatformError {
   message: string;

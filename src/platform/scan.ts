@@ -12,7 +12,7 @@ import { distributionVersion } from "../flux/profile.js";
 import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
 import { joinName, relativePath } from "../fs/posix-path.js";
 import { cloneValue } from "../kustomize/clone.js";
-import { kustomizationFileNames } from "../kustomize/kustomization.js";
+import { type Kustomization, kustomizationFileNames, readKustomization } from "../kustomize/kustomization.js";
 import { parseResourceFile } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import {
@@ -376,17 +376,19 @@ function instanceSyncFromValuesFrom(
     abs.startsWith(`${root.replace(/\/+$/, "")}/`) && fs.exists(abs) && !fs.isDirectory(abs);
   const kustomizationFile = kustomizationFileNames.map((n) => path.posix.join(dir, n)).find(inside);
   if (kustomizationFile === undefined) return undefined;
-  let kustomization: YamlMap;
+  let kustomization: Kustomization;
   try {
     const k = parseResourceFile(fs.readFile(kustomizationFile).toString("utf8"), kustomizationFile)[0]?.value;
     if (!isMap(k)) return undefined;
-    kustomization = k;
+    // Its fields as kustomize reads them: Go's JSON decoding matches their names in any case
+    // (bo0tzz's `configMapgenerator:` makes the instance values, and made no cluster here).
+    kustomization = readKustomization(k, kustomizationFile, dir);
   } catch {
     return undefined;
   }
-  const generators = Array.isArray(kustomization.configMapGenerator) ? kustomization.configMapGenerator : [];
-  const resources = Array.isArray(kustomization.resources) ? kustomization.resources : [];
-  const releaseNamespace = metaString(d.object, "namespace") || stringField(kustomization, "namespace");
+  const generators = kustomization.configMapGenerator;
+  const resources = kustomization.resources;
+  const releaseNamespace = metaString(d.object, "namespace") || kustomization.namespace;
   const syncOf = (values: unknown): InstanceSync | undefined => {
     if (!isMap(values)) return undefined;
     return instanceSync({ ...d.object, spec: { ...specOf(d.object), values } } as KObject, d.at);

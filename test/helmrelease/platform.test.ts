@@ -254,6 +254,36 @@ describe("HelmReleases whose chart is in the repository", () => {
     expect(demo.status).toBe("failed");
     expect(demo.errors?.[0]?.message).toMatch(/chart demo does not render: .*broken\.yaml/);
   });
+
+  it("a template failing on what lookup returns is a warning: offline it is empty, helm-controller reads the cluster", () => {
+    // artazar/flux2-general's network-policy chart: `index (lookup "v1" "Endpoints" "default"
+    // "kubernetes").subsets 0`, which every cluster answers and no offline render can.
+    const errorsOf = (q: Platform) =>
+      runCheck(q, { rules: [...allRules], renderCache: false })
+        .findings.filter((f) => f.rule === "render-error")
+        .map((f) => `${f.severity} ${f.message.includes("calls lookup")}`);
+    // Both releases of the fixture install chart demo: one finding each, alike.
+    const only = (q: Platform) => [...new Set(errorsOf(q))];
+    const lookup = load({
+      "charts/demo/templates/_api.tpl":
+        '{{- define "demo.api" -}}{{ (index (lookup "v1" "Endpoints" "default" "kubernetes").subsets 0).addresses }}{{- end -}}\n',
+      "charts/demo/templates/netpol.yaml": '# {{ include "demo.api" . }}\n',
+    });
+    expect(release(lookup, "demo").errors?.[0]?.code).toBe("CHART_READS_CLUSTER");
+    expect(only(lookup)).toEqual(["warning true"]);
+    // The same failure without lookup, and a chart's own `required`, stay errors.
+    const nil = load({
+      "charts/demo/templates/_api.tpl":
+        '{{- define "demo.api" -}}{{ (index .Values.nothing.subsets 0).addresses }}{{- end -}}\n',
+      "charts/demo/templates/netpol.yaml": '# {{ include "demo.api" . }}\n',
+    });
+    expect(only(nil)).toEqual(["error false"]);
+    const required = load({
+      "charts/demo/templates/netpol.yaml":
+        '# {{ lookup "v1" "Secret" "apps" "x" }}{{ required "set token" .Values.token }}\n',
+    });
+    expect(only(required)).toEqual(["error false"]);
+  });
 });
 
 describe("a HelmRelease whose targetNamespace or releaseName a secret variable sets", () => {

@@ -481,6 +481,13 @@ spec:
     expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
     expect(statuses(p)).toContain("cluster flux-system/cluster-apps rendered");
   });
+
+  it("reads the kustomization's fields in any case, as kustomize does (bo0tzz's `configMapgenerator:`)", () => {
+    const f = files("./helm-values.yaml");
+    const k = "kubernetes/apps/flux-system/flux-instance/app/kustomization.yaml";
+    f[k] = f[k]!.replace("configMapGenerator:", "configMapgenerator:");
+    expect(clusters(load(f))).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+  });
   const app = "kubernetes/apps/flux-system/flux-instance/app";
   /** The same release, its values in a ConfigMap object of another file the kustomization lists. */
   const written = (kind: "ConfigMap" | "Secret", resource = "values.yaml") => {
@@ -1416,5 +1423,61 @@ describe("Flux Kustomizations a chainsaw test applies step by step are fixtures,
       "ci/test/infra-database/test-resources",
       "ci/test/infra-networking",
     ]);
+  });
+});
+
+describe("an envsubst template of the root Kustomization in another folder (ChipWolf's tmpl/)", () => {
+  // ChipWolf/spook-gitops and MarcoMihaiCondrache/infrastructure, from onedr0p's older template:
+  // `configure` runs envsubst on tmpl/kubernetes/flux/cluster.yaml into
+  // kubernetes/flux/config/cluster.yaml. Both hold Kustomization `cluster` (path
+  // ./kubernetes/flux); the template's path holds the real file, which was read as applied by the
+  // template, and the template alone in tmpl/ is no cluster: no cluster was found at all.
+  const root = (url: string) =>
+    `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: home-kubernetes, namespace: flux-system}\nspec:\n  url: "${url}"\n  ref: {branch: main}\n---\n${ks("cluster", "  path: ./kubernetes/flux\n").replace("name: flux-system\n", "name: home-kubernetes\n")}`;
+  const files = (template: boolean): Record<string, string> => ({
+    ...(template ? { "tmpl/kubernetes/flux/cluster.yaml": root("${BOOTSTRAP_GIT_REPOSITORY}") } : {}),
+    "kubernetes/flux/config/kustomization.yaml": "resources: [cluster.yaml]\n",
+    "kubernetes/flux/config/cluster.yaml": root("https://github.com/o/r"),
+    "kubernetes/flux/apps.yaml": ks("apps", "  path: ./kubernetes/apps\n"),
+    "kubernetes/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/apps/cm.yaml": cm("web"),
+  });
+
+  it("does not hide the root it is a copy of: the cluster is found as without the template", () => {
+    const p = load(files(true));
+    expect(clusters(p)).toEqual(clusters(load(files(false))));
+    expect(clusters(p).map(([, dir]) => dir)).toEqual(["kubernetes/flux"]);
+    expect(
+      p.discovery!.notes.filter((n) => n.kind === "not-a-cluster").map((n) => [n.file, n.message]),
+    ).toEqual([
+      [
+        "tmpl/kubernetes/flux/cluster.yaml",
+        "Flux Kustomization flux-system/cluster in tmpl/kubernetes/flux is a copy of the one in kubernetes/flux/config/cluster.yaml (the same name and path), a template or a leftover: not a cluster",
+      ],
+    ]);
+  });
+});
+
+describe("a root folder whose parent's kustomization lists only apps.yaml (kalenarndt's kubernetes/main/flux)", () => {
+  // kubernetes/main/flux/kustomization.yaml lists ./apps.yaml only; the bootstrap applies
+  // config/ (cluster.yaml, media.yaml: two Kustomizations building ./kubernetes/main/flux) by
+  // hand. Its `apiVersion: kustomize.config.k8s.io/v1beta1` was read as naming `config`, so each
+  // root looked applied by the other, and no cluster was found.
+  const root = (name: string) =>
+    `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n  url: https://github.com/o/${name}\n  ref: {branch: main}\n---\n${ks(name, "  path: ./kubernetes/main/flux\n").replace("    name: flux-system\n", `    name: ${name}\n`)}`;
+  const files = (apiVersion: string): Record<string, string> => ({
+    "kubernetes/main/flux/kustomization.yaml": `${apiVersion}kind: Kustomization\nresources:\n  - ./apps.yaml\n`,
+    "kubernetes/main/flux/apps.yaml": ks("apps", "  path: ./kubernetes/main/apps\n"),
+    "kubernetes/main/flux/config/kustomization.yaml": "resources: [./cluster.yaml, ./media.yaml]\n",
+    "kubernetes/main/flux/config/cluster.yaml": root("ops"),
+    "kubernetes/main/flux/config/media.yaml": root("media"),
+    "kubernetes/main/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "kubernetes/main/apps/cm.yaml": cm("web"),
+  });
+
+  it("is found: the apiVersion's `config` is no entry naming the folder", () => {
+    const p = load(files("apiVersion: kustomize.config.k8s.io/v1beta1\n"));
+    expect(clusters(p)).toEqual(clusters(load(files(""))));
+    expect(clusters(p)).toEqual([["config", "kubernetes/main/flux/config", "top-level"]]);
   });
 });

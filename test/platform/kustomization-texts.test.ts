@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { topLevelClusters } from "../../src/platform/discover.js";
+import { namesSegment } from "../../src/platform/kustomization-texts.js";
 import { scanRepository } from "../../src/platform/scan.js";
 import { ks } from "../support/flux.js";
 
@@ -42,5 +43,17 @@ describe("discovery reads each kustomization file once per run", () => {
       "/repo/apps/kustomization.yaml": 1,
       "/repo/clusters/dev/kustomization.yaml": 1,
     });
+  });
+});
+
+describe("namesSegment", () => {
+  it("matches a path segment, not a word that holds it", () => {
+    const text = "apiVersion: kustomize.config.k8s.io/v1beta1\nresources:\n  - ./apps.yaml\n";
+    expect(namesSegment(text, "config")).toBe(false);
+    expect(namesSegment(text, "apps.yaml")).toBe(true);
+    expect(namesSegment("resources: [config]\n", "config")).toBe(true);
+    expect(namesSegment("resources:\n- ../flux/config/\n", "config")).toBe(true);
+    expect(namesSegment("resources:\n- 'config'\n", "config")).toBe(true);
+    expect(namesSegment("resources:\n- configs\n", "config")).toBe(false);
   });
 });

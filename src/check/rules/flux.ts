@@ -635,12 +635,14 @@ export const renderError: Rule = {
           // Values this machine cannot decrypt, or a release whose identity a secret reached
           // (Slipway will not show it): nothing is wrong with the repository.
           const encrypted = e.code === "VALUES_SOURCE_ENCRYPTED" || e.code === "SECRET_IDENTITY";
+          // A chart failing where it reads the live cluster may render there: not provably wrong.
+          const offline = e.code === "CHART_READS_CLUSTER" && !ctx.strict;
           ctx.report({
             ...about(objects, cluster, h, "HelmRelease", e.field ?? []),
             message: clusterOnly
               ? `${e.message} (if it exists only in the cluster, made by the bootstrap or Terraform, this is expected); the chart is not rendered or checked`
               : e.message,
-            ...((clusterOnly && !ctx.strict) || encrypted ? { severity: "warning" as const } : {}),
+            ...((clusterOnly && !ctx.strict) || encrypted || offline ? { severity: "warning" as const } : {}),
           });
         }
       }

@@ -97,9 +97,15 @@ const PUBLIC_PEM =
 const SSH_PUBLIC_KEY =
   /(?:^|\s)(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[A-Za-z0-9+/]+={0,3}(?:\s|$)/;
 
-/** Public key material only: PEM certificates and public keys, or OpenSSH public key lines. */
+// OpenPGP public keys in ASCII armor (RFC 4880 §6.2: optional `Key: value` headers, a blank
+// line, base64 and its `=` checksum): the keys a GitRepository's `verify.secretRef` checks
+// commits with (M0NsTeRRR's flux-instance `pgp-public-keys`). A `PGP PRIVATE KEY BLOCK` is not one.
+const PGP_PUBLIC_KEY =
+  /^\s*(?:-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n(?:[A-Za-z-]+: [^\n]*\n)*[A-Za-z0-9+/=\s]*-----END PGP PUBLIC KEY BLOCK-----\s*)+$/;
+
+/** Public key material only: PEM certificates and public keys, OpenPGP public keys, or OpenSSH public key lines. */
 function isPublicKeyMaterial(text: string): boolean {
-  if (PUBLIC_PEM.test(text)) return true;
+  if (PUBLIC_PEM.test(text) || PGP_PUBLIC_KEY.test(text)) return true;
   const lines = text.split("\n").filter((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
   return lines.length > 0 && lines.every((l) => SSH_PUBLIC_KEY.test(l) && !l.includes("PRIVATE KEY"));
 }
@@ -302,7 +308,7 @@ const secretNotEncrypted: Rule = {
   id: "secret-not-encrypted",
   defaultSeverity: "error",
   description: "A Secret kept in Git must be SOPS-encrypted",
-  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenSSH public keys, a container image reference under a key naming an image (an upstream operator's sidecar image), an empty value (a placeholder another controller fills), or a restic/kopia repository location (`RESTIC_REPOSITORY`, `KOPIA_REPOSITORY`) with no password in it holds nothing secret and is not reported.",
+  help: "Encrypt the file with `slipway secrets encrypt --in-place FILE` (recipients from .sops.yaml), or generate the Secret from SOPS-encrypted files, and let Flux decrypt it with `spec.decryption.provider: sops`. A Secret whose every value is built from Flux variables (`${VAR}`), a PEM certificate or public key, OpenPGP public keys (ASCII armor), OpenSSH public keys, a container image reference under a key naming an image (an upstream operator's sidecar image), an empty value (a placeholder another controller fills), or a restic/kopia repository location (`RESTIC_REPOSITORY`, `KOPIA_REPOSITORY`) with no password in it holds nothing secret and is not reported.",
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const seen = new Set<string>();
@@ -357,17 +363,44 @@ function underBase(file: string): boolean {
   return file.split("/").slice(0, -1).includes("base");
 }
 
+/** The base a file under one belongs to: the `base` folder and the one below it (`apps/base/jellyfin`). */
+function baseOf(file: string): string {
+  const dirs = file.split("/").slice(0, -1);
+  return dirs.slice(0, dirs.lastIndexOf("base") + 2).join("/");
+}
+
+/**
+ * Per base (baseOf), the Flux Kustomizations (or stacks) of every cluster that render an object
+ * from it. A base one of them builds is no more shared than an overlay: Joker9944's single
+ * cluster kept each app's SOPS values in apps/base/<app>/, 51 warnings of nothing spread.
+ */
+function baseUsers(ctx: RuleContext): Map<string, Set<string>> {
+  const users = new Map<string, Set<string>>();
+  for (const r of ctx.resources()) {
+    const file = r.source?.file;
+    if (!file || !underBase(file)) continue;
+    const base = baseOf(file);
+    let set = users.get(base);
+    if (!set) users.set(base, (set = new Set()));
+    set.add(`${r.cluster}\0${r.kustomization}`);
+  }
+  return users;
+}
+
 const secretInBase: Rule = {
   id: "secret-in-base",
   defaultSeverity: "warning",
   description: "Secret material belongs in an environment overlay, not in a shared base/ directory",
-  help: "A base is shared by every environment: a secret there is deployed (and readable) everywhere. Move the Secret, its generator input or its SOPS file to each environment's overlay.",
+  help: "A base is shared by every environment: a secret there is deployed (and readable) everywhere. Move the Secret, its generator input or its SOPS file to each environment's overlay. Only a base that two or more Flux Kustomizations (or clusters) build is shared: one that a single one builds is reported by nothing.",
   run(ctx: RuleContext) {
     const read = fileReader(ctx.platform);
     const reported = new Set<string>();
+    let users: Map<string, Set<string>> | undefined;
+    const shared = (file: string) => ((users ??= baseUsers(ctx)).get(baseOf(file))?.size ?? 0) > 1;
     for (const r of ctx.resources()) {
       const file = r.source?.file;
       if (!file || !underBase(file) || !isCoreSecret(r.object) || !hasValues(r.object)) continue;
+      if (!shared(file)) continue;
       if (isKustomizationFile(file) && !generatedSource(read, file, r.object)) continue;
       const key = `${file}\0${secretName(r.object)}`;
       if (reported.has(key)) continue;
@@ -376,7 +409,7 @@ const secretInBase: Rule = {
       ctx.report({ message: `Secret ${secretName(r.object)} is defined in a base (${file})`, resource: r });
     }
     for (const f of platformSecrets(ctx.platform)?.files ?? []) {
-      if (!underBase(f.file) || reported.has(f.file)) continue;
+      if (!underBase(f.file) || reported.has(f.file) || !shared(f.file)) continue;
       reported.add(f.file);
       ctx.report({ message: `SOPS-encrypted file ${f.file} is in a base directory`, file: f.file });
     }

@@ -74,6 +74,21 @@ function slice(list: GoValue, indices: GoValue[]): GoValue {
  */
 export const MAX_LIST_ELEMENTS = 1 << 20;
 
+/**
+ * The longest list concat builds. Its elements are shared, not made (8 bytes each: 64 MB, a
+ * template output's limit), but a list concatenated with itself thirty times (`$x = concat $x
+ * $x`) reached V8's largest array, a fatal error no catch sees: the process ended with a native
+ * stack trace, no file named and no report.
+ */
+export const MAX_CONCAT_ELEMENTS = 1 << 23;
+
+function checkListLength(name: string, count: bigint | number, limit = MAX_LIST_ELEMENTS): void {
+  if (count > limit)
+    throw new GoFuncError(
+      `${name}: a list of ${count} elements is more than Slipway's limit of ${limit} (Helm builds it)`,
+    );
+}
+
 /** sprig's untilStep (`name`: the template function called, for the error). */
 export function untilStep(start: bigint, stop: bigint, step: bigint, name = "untilStep"): GoInt[] {
   const v: GoInt[] = [];
@@ -85,11 +100,7 @@ export function untilStep(start: bigint, stop: bigint, step: bigint, name = "unt
       : step <= 0n
         ? 0n
         : (stop - start + step - 1n) / step;
-  if (count > BigInt(MAX_LIST_ELEMENTS)) {
-    throw new GoFuncError(
-      `${name}: a list of ${count} elements is more than Slipway's limit of ${MAX_LIST_ELEMENTS} (Helm builds it)`,
-    );
-  }
+  checkListLength(name, count);
   if (stop < start) {
     if (step >= 0n) return v;
     for (let i = start; i > stop; i += step) v.push(new GoInt("int", i));
@@ -203,14 +214,20 @@ function has(needle: GoValue, haystack: GoValue, must: boolean): boolean {
 }
 
 function concat(lists: GoValue[]): GoValue {
-  const res: GoValue[] = [];
+  const parts: GoValue[][] = [];
+  let count = 0;
   for (const x of lists) {
     const l = underlying(x);
     if (l === null || l === undefined) throw nilDereference();
     if (!isList(l)) throw new GoFuncError(`Cannot concat type ${kindName(l)} as list`);
-    // One push per element: spreading a list as arguments overflows the stack past ~120,000.
-    for (const e of listElems(l)) res.push(e);
+    const elems = listElems(l);
+    parts.push(elems);
+    count += elems.length;
   }
+  checkListLength("concat", count, MAX_CONCAT_ELEMENTS);
+  const res: GoValue[] = [];
+  // One push per element: spreading a list as arguments overflows the stack past ~120,000.
+  for (const elems of parts) for (const e of elems) res.push(e);
   return res;
 }
 

@@ -32,6 +32,12 @@ const UDIGITS = "0123456789ABCDEFX";
 const NONE: unique symbol = Symbol("no argument");
 /** Nesting beyond this is a cycle (sprig's `set` can make one); Go would overflow its stack. */
 const MAX_DEPTH = 1000;
+/**
+ * The longest text one value prints as: a template output's limit (exec.ts MAX_OUTPUT). A list
+ * holding itself twice, forty times over (`$x = list $x $x`), is small but prints 2^40
+ * elements: the process ran out of heap after two minutes and ended with a native stack trace.
+ */
+const MAX_PRINTED = 64 << 20;
 
 export class FmtCycleError extends Error {}
 
@@ -497,6 +503,10 @@ class Printer {
 
   printValue(value: GoValue, verb: string, depth: number): void {
     if (depth > MAX_DEPTH) throw new FmtCycleError("value nests too deeply to print (a cycle?)");
+    if (this.buf.length > MAX_PRINTED)
+      throw new FmtCycleError(
+        `a value printed as more than ${MAX_PRINTED} characters (Slipway's limit; a template's output has the same limit)`,
+      );
     if (depth > 0 && value !== null && value !== undefined) {
       this.arg = value;
       if (this.handleMethods(verb)) return;

@@ -156,20 +156,29 @@ export function runCompiled(
         enumerated: false,
       };
       visits.push(visit);
+      // A field set to null is read as absent, as kube-apiserver decodes it: Go's JSON decoding
+      // leaves a field null names at its zero value, and server-side apply's typed values accept
+      // null anywhere (DevSecNinja's `AZURE_STORAGE_KEY: null` in a Secret's data is no rejection).
+      // A required field left null is then missing, which Kubernetes' validation rejects too.
+      // Most objects hold no null: only those pay for filtering their keys.
+      const holdsNull = Object.values(value).includes(null);
+      const isNull = (target: object, key: string) => holdsNull && Reflect.get(target, key) === null;
       proxy = new Proxy(value, {
         get(target, key) {
           const v = Reflect.get(target, key);
           if (typeof key !== "string") return v;
           visit.read.add(key);
-          return wrap(v, [...at, key]);
+          return v === null ? undefined : wrap(v, [...at, key]);
         },
         has(target, key) {
-          if (typeof key === "string") visit.read.add(key);
-          return Reflect.has(target, key);
+          if (typeof key !== "string") return Reflect.has(target, key);
+          visit.read.add(key);
+          return Reflect.has(target, key) && !isNull(target, key);
         },
         ownKeys(target) {
           visit.enumerated = true;
-          return Reflect.ownKeys(target);
+          const keys = Reflect.ownKeys(target);
+          return holdsNull ? keys.filter((k) => typeof k !== "string" || !isNull(target, k)) : keys;
         },
       });
     }

@@ -141,6 +141,24 @@ stringData:
     ]);
   });
 
+  it("secret-not-encrypted: OpenPGP public keys are public (M0NsTeRRR's pgp-public-keys for commit verification); a private key block is not", async () => {
+    const block = (what: string, headers = "") =>
+      `-----BEGIN PGP ${what} KEY BLOCK-----\n${headers}\nmDMEX+6p+RYJKwYBBAHaRw8BAQdAg65jIjqkzCLBswox8gxOem7ay9IesJT3m3qQ\nt4D7HzvCV3rYWK4fAPkBBdlUPE1ktmgFYeWOl/BJNYBapTOK9jV1I+OuMxynCQ==\n=xrR4\n-----END PGP ${what} KEY BLOCK-----\n`;
+    const findings = await check({
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml":
+        "namespace: app\nsecretGenerator:\n  - name: pgp-public-keys\n    files: [keys/me.asc, keys/github.asc]\n  - name: signing\n    files: [keys/private.asc]\n",
+      "app/keys/me.asc": block("PUBLIC"),
+      "app/keys/github.asc": block("PUBLIC", "Comment: GitHub web-flow\nVersion: 1\n"),
+      "app/keys/private.asc": block("PRIVATE"),
+    });
+    expect(findings.filter((f) => f.rule === "secret-not-encrypted").map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^Secret app\/signing-\w+ is generated from unencrypted secretGenerator input keys\/private.asc:/,
+      ),
+    ]);
+  });
+
   it("secret-not-encrypted: an image reference under an image key is public (cloudnative-pg's barman plugin manifest); a password or an image under another key is not", async () => {
     const doc = (name: string, body: string) =>
       `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: app}\n${body}`;
@@ -219,16 +237,23 @@ stringData:
     ]);
   });
 
-  it("secret-in-base: Secrets and SOPS files under base/", async () => {
-    const findings = await check({
-      "clusters/c/app.yaml": ks("app", "./app/overlay", DECRYPTION),
+  it("secret-in-base: Secrets and SOPS files under a base that two overlays build", async () => {
+    const files = (overlays: string[]) => ({
+      ...Object.fromEntries(
+        overlays.flatMap((o) => [
+          [`clusters/c/${o}.yaml`, ks(o, `./app/${o}`, DECRYPTION)],
+          [`app/${o}/kustomization.yaml`, "resources: [../base]\n"],
+        ]),
+      ),
       "app/base/kustomization.yaml": "resources: [s.yaml]\n",
       "app/base/s.yaml": encForDev,
-      "app/overlay/kustomization.yaml": "resources: [../base]\n",
+      "app/base/unused.sops.yaml": encForBoth,
     });
-    expect(findings.filter((f) => f.rule === "secret-in-base").map((f) => f.file)).toEqual([
-      "app/base/s.yaml",
-    ]);
+    const inBase = async (overlays: string[]) =>
+      (await check(files(overlays))).filter((f) => f.rule === "secret-in-base").map((f) => f.file);
+    expect(await inBase(["dev", "prod"])).toEqual(["app/base/unused.sops.yaml", "app/base/s.yaml"]);
+    // Joker9944's single cluster: each app's base is built by one Kustomization, spread nowhere.
+    expect(await inBase(["prod"])).toEqual([]);
   });
 
   it("sops-recipients-mismatch: missing and stale recipients against .sops.yaml", async () => {

@@ -1,5 +1,7 @@
-import { describe } from "vitest";
-import { table } from "./table.js";
+import { describe, expect, it } from "vitest";
+import { buildFuncMap } from "../../../src/helm/funcs/index.js";
+import { TemplateSet } from "../../../src/helm/template/index.js";
+import { ctx, table } from "./table.js";
 
 // Expected values printed by Helm 4.1.4 (`{{ EXPR | toString }}`).
 describe("lists", () => {
@@ -86,4 +88,16 @@ describe("list builders have Slipway's limit", () => {
       true,
     ],
   ]);
+});
+
+// A list concatenated with itself doubles each time: thirty times reached V8's largest array, a
+// fatal error that ended the process with a native stack trace (no file named, no report).
+describe("concat has Slipway's limit", () => {
+  it("a doubling list fails at the call that passes it, naming the call", () => {
+    const set = new TemplateSet(buildFuncMap(), { missingKey: "zero", name: "gotpl" });
+    set.parse("t", "{{ $x := list 1 }}{{ range until 30 }}{{ $x = concat $x $x }}{{ end }}{{ len $x }}");
+    expect(() => set.execute("t", null, ctx)).toThrow(
+      "concat: a list of 16777216 elements is more than Slipway's limit of 8388608 (Helm builds it)",
+    );
+  });
 });

@@ -500,6 +500,21 @@ describe("values as kube-apiserver decodes them", () => {
     expect(issues.length === 0, JSON.stringify(issues)).toBe(ok);
   });
 
+  test("a built-in kind's field set to null is absent, as Go decodes it; a required one is then missing", () => {
+    // DevSecNinja's cloudnative-pg secret.sops.yaml: keys left `null` beside an encrypted one.
+    const s: KObject = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s", labels: null },
+      data: { AZURE_STORAGE_KEY: null, AZURE_CONNECTION_STRING: "YWJj" },
+      type: null,
+    };
+    expect(v.validate(s)).toEqual([]);
+    const d = deployment();
+    (d.spec as Record<string, unknown>).selector = null;
+    expect(brief(v.validate(d))).toEqual(["invalid spec.selector: required field is missing"]);
+  });
+
   test("CRD format byte decodes like Go too", () => {
     const crd = widgetCrd();
     const schema = ((crd.spec as KObject).versions as KObject[])[1]!.schema as KObject;

@@ -10,29 +10,42 @@ import { elemTypeOf, GoMap, type GoValue, isGoObject, sliceOf } from "../../temp
 import { zeroSemverObject } from "../semver-object.js";
 import { GoFuncError } from "../types.js";
 
+/**
+ * The most maps and slices one deepCopy makes. A value that shares a list twice, forty times over
+ * (`$x = list $x $x`), is small, but its copy is a tree of 2^40 lists: Go copies until its heap is
+ * gone, and Slipway ran out of heap after four minutes, ending with a native stack trace. Values
+ * files hold thousands of maps and lists.
+ */
+const MAX_COPIED = 1 << 20;
+
 export function deepCopy(v: GoValue): GoValue {
   if (v === null || v === undefined) {
     // Copy(nil) ends in reflect.ValueOf(nil).Type().
     throw new GoFuncError("reflect: call of reflect.Value.Type on zero Value");
   }
-  return copyValue(v, 0, valueDepthLimit());
+  const budget = { left: MAX_COPIED };
+  return copyValue(v, 0, valueDepthLimit(), budget);
 }
 
-function copyValue(v: GoValue, depth: number, maxDepth: number): GoValue {
+function copyValue(v: GoValue, depth: number, maxDepth: number, budget: { left: number }): GoValue {
+  if ((v instanceof GoMap || Array.isArray(v)) && --budget.left < 0)
+    throw new GoFuncError(
+      `deepCopy: a copy of more than ${MAX_COPIED} maps and lists is more than Slipway's limit (Helm makes it)`,
+    );
   if (v instanceof GoMap) {
     if (depth > maxDepth) throw valueTooDeep();
     const m = new GoMap(null, v.goType);
     // forEach, not for-of: most copies run before V8 optimizes this, and an unoptimized for-of
     // over a Map with [k, x] destructuring steps two iterators per entry.
     v.forEach((x, k) => {
-      m.set(k, x === null || x === undefined ? x : copyValue(x, depth + 1, maxDepth));
+      m.set(k, x === null || x === undefined ? x : copyValue(x, depth + 1, maxDepth, budget));
     });
     return m;
   }
   if (Array.isArray(v)) {
     if (depth > maxDepth) throw valueTooDeep();
     return sliceOf(
-      v.map((x) => (x === null || x === undefined ? x : copyValue(x, depth + 1, maxDepth))),
+      v.map((x) => (x === null || x === undefined ? x : copyValue(x, depth + 1, maxDepth, budget))),
       elemTypeOf(v),
     );
   }
