@@ -1,3 +1,5 @@
+import { redactUrlsIn } from "./url-credentials.js";
+
 /** Where an error points: the file to edit, and the line and column where known. */
 export interface ErrorPlace {
   file?: string;
@@ -63,8 +65,12 @@ export class SlipwayError extends Error {
   }
 }
 
+/**
+ * An error as printed: `file:line:col: message`, with any URL's credentials redacted (a build's
+ * error quotes a remote entry as the repository writes it, `https://user:TOKEN@…` included).
+ */
 export function errorMessage(err: unknown): string {
-  if (err instanceof SlipwayError) return err.format();
-  if (err instanceof Error) return err.message;
-  return String(err);
+  if (err instanceof SlipwayError) return redactUrlsIn(err.format());
+  if (err instanceof Error) return redactUrlsIn(err.message);
+  return redactUrlsIn(String(err));
 }

@@ -55,6 +55,6 @@ export function redactUrl(url: string, shown: CredentialShown = HIDDEN): string 
 }
 
 /** `text` with every URL in it redacted (a library's error message that quotes the URL it was given). */
-export function redactUrlsIn(text: string): string {
-  return text.replace(URL_IN_TEXT, (url) => redactUrl(url));
+export function redactUrlsIn(text: string, shown: CredentialShown = HIDDEN): string {
+  return text.replace(URL_IN_TEXT, (url) => redactUrl(url, shown));
 }

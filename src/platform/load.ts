@@ -39,7 +39,7 @@ import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
-import { credentialMarks, redactUrl } from "../url-credentials.js";
+import { credentialMarks, redactUrl, redactUrlsIn } from "../url-credentials.js";
 import {
   type SubstitutionWebhook,
   substitutionWebhook,
@@ -2012,9 +2012,14 @@ function noteOmitted(ctx: RenderContext, k: FluxKustomization, omitted: FluxBuil
   }
 }
 
+/**
+ * The model's record of a failure. Its message may quote a remote entry as written: credentials
+ * in a URL become marks here, before any output (as for a left-out entry, so that a diff still
+ * sees a rotated token).
+ */
 function toPlatformError(err: unknown): PlatformError {
   if (err instanceof SlipwayError) {
-    const e: PlatformError = { message: err.message };
+    const e: PlatformError = { message: redactUrlsIn(err.message, REMOTE_CREDENTIALS) };
     if (err.file) e.file = err.file;
     if (err.line !== undefined) e.line = err.line;
     if (err instanceof KustomizationFieldError) {
@@ -2027,8 +2032,8 @@ function toPlatformError(err: unknown): PlatformError {
     if (err instanceof StrictSubstitutionError && err.assumed) e.code = "STRICT_ASSUMED";
     return e;
   }
-  if (err instanceof Error) return { message: err.message };
-  return { message: String(err) };
+  if (err instanceof Error) return { message: redactUrlsIn(err.message, REMOTE_CREDENTIALS) };
+  return { message: redactUrlsIn(String(err), REMOTE_CREDENTIALS) };
 }
 
 function toPosixAbsolute(dir: string): string {

@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChartCache, describeRef } from "../../src/charts/cache.js";
 import { httpRequest } from "../../src/charts/http.js";
+import { buildCommand } from "../../src/cli/build.js";
 import { chartsCommand } from "../../src/cli/charts.js";
 import { describeRequest } from "../../src/cli/charts-progress.js";
 import { checkCommand } from "../../src/cli/check.js";
@@ -192,6 +193,36 @@ describe("no output prints a URL's credentials", () => {
     const report = await captureOutput(() => reportCommand([repo, "--html", html]));
     expect(leaks(report.stdout + report.stderr)).toEqual([]);
     expect(readFileSync(html, "utf8")).not.toContain(SECRET_TOKEN);
+  });
+
+  it("a build that fails quotes its remote entries without their credentials, in every output and in build's error", async () => {
+    // The repository's generator entry is `key=path` with a second `=`, which kustomize refuses:
+    // the failure's message lists the entries as written.
+    const repo = tempTree({
+      "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
+      "clusters/prod/flux-system/kustomization.yaml": "resources: [gotk-sync.yaml]\n",
+      "clusters/prod/kustomization.yaml": "resources: [flux-system, apps.yaml]\n",
+      "clusters/prod/apps.yaml": fluxKs("web", "./apps/web"),
+      "apps/web/kustomization.yaml": `resources:\n- cm.yaml\n- https://user:${TOKEN}@github.com/org/repo//deploy?ref=main\nconfigMapGenerator:\n- name: gen\n  files:\n  - https://raw.example.com/f.json?x=1&private_token=${TOKEN}\n`,
+      "apps/web/cm.yaml": CM,
+    });
+    const codes = new Set<number>();
+    for (const format of ["text", "json", "sarif", "github", "junit"]) {
+      const r = await captureOutput(() => checkCommand([repo, "--format", format]));
+      expect(leaks(r.stdout + r.stderr), format).toEqual([]);
+      expect(r.stdout + r.stderr, format).toContain("key name or file path contains '='");
+      codes.add(r.code);
+    }
+    expect([...codes]).toEqual([1]);
+    for (const run of [
+      () => renderCommand([repo]),
+      () => graphCommand([repo]),
+      () => buildCommand([path.join(repo, "apps/web")]),
+    ]) {
+      const r = await captureOutput(run);
+      expect(leaks(r.stdout + r.stderr)).toEqual([]);
+      expect(r.code).not.toBe(0);
+    }
   });
 
   it("render's header names a cached chart's location without a secret in its URL", async () => {
