@@ -100,8 +100,11 @@ const workers: PoolWorker[] = [];
  * worker's exit event.
  */
 const posted = new Int32Array(new SharedArrayBuffer(8));
-/** Workers started from now on crash on their first claim (tests of the recovery). */
-export const workerFaults = { crashOnClaim: false };
+/**
+ * Faults of workers started from now on (tests of the recovery): crash on their first claim, or
+ * give every claimed job back as a result that could not be sent would be.
+ */
+export const workerFaults = { crashOnClaim: false, giveBackOnClaim: false };
 
 /**
  * A render started ahead of the batch that needs it (renderAhead). Its outcome arrives on a
@@ -150,6 +153,7 @@ function ensureWorkers(n: number): PoolWorker[] {
         posted,
         ...(bundled ? { bundle: bundled.data } : {}),
         ...(workerFaults.crashOnClaim ? { crashOnClaim: true } : {}),
+        ...(workerFaults.giveBackOnClaim ? { giveBackOnClaim: true } : {}),
       },
       transferList: [port2],
       // Helm allows 1000 nested includes: give workers at least the main thread's stack.
@@ -309,7 +313,8 @@ export interface PoolOptions {
 
 /** How the last batch was shared out, and results from workers in all, for tests and benchmarks. */
 export const lastBatch = { workers: 0, fromWorkers: 0 };
-export const totals = { fromWorkers: 0, aheadUsed: 0, aheadRejected: 0, workersLost: 0 };
+/** `stalls`: batches that waited STALL_MS for a result and gave up on it. */
+export const totals = { fromWorkers: 0, aheadUsed: 0, aheadRejected: 0, workersLost: 0, stalls: 0 };
 
 /**
  * Whether the main thread claims (another) job of a `jobs`-job batch it shares with workers
@@ -439,6 +444,9 @@ export function renderReleases(
   }
   // Batch indexes (positions in `local`) of the jobs not rendered yet.
   let batch = 0;
+  // Jobs a worker claimed and gave back (a result that could not travel): rendered here as soon
+  // as that is known, not when the batch stalls (STALL_MS) waiting for a result that never comes.
+  const retried: number[] = [];
   const drain = () => {
     for (const w of workers) {
       for (let m = receive(w.port); m; m = receive(w.port)) {
@@ -448,7 +456,11 @@ export function renderReleases(
           continue;
         }
         const index = local[r.index]!;
-        if (outcomes[index] !== undefined || (!r.ok && r.retry)) continue;
+        if (outcomes[index] !== undefined) continue;
+        if (!r.ok && r.retry) {
+          retried.push(index);
+          continue;
+        }
         fromWorker();
         ready(
           index,
@@ -464,6 +476,8 @@ export function renderReleases(
       }
     }
     settleAhead();
+    for (let i = retried.pop(); i !== undefined; i = retried.pop())
+      if (outcomes[i] === undefined) renderHere(i);
   };
   if (!wire) {
     for (const i of local) {
@@ -512,7 +526,10 @@ export function renderReleases(
       totals.workersLost++;
       break;
     }
-    if (Date.now() - idleSince > STALL_MS) break;
+    if (Date.now() - idleSince > STALL_MS) {
+      totals.stalls++;
+      break;
+    }
     if (Atomics.wait(posted, POSTED, seen, 1000) !== "timed-out") idleSince = Date.now();
   }
   // Whatever never arrived is rendered here: the same pure function, the same outcome. After a

@@ -25,10 +25,11 @@ import {
 // A worker's stack is its resourceLimits' (Node keeps 192 KB of it), not node's --stack-size.
 setStackSizeKb((resourceLimits.stackSizeMb ?? 4) * 1024 - 192);
 
-const { port, posted, crashOnClaim } = workerData as {
+const { port, posted, crashOnClaim, giveBackOnClaim } = workerData as {
   port: MessagePort;
   posted?: Int32Array;
   crashOnClaim?: boolean;
+  giveBackOnClaim?: boolean;
 };
 // The main thread waits on `posted` in Atomics.wait and cannot see this worker's exit event: a
 // worker that exits (an uncaught error) says so there, so the jobs it claimed are rendered there.
@@ -90,6 +91,14 @@ parentPort?.on("message", (batch: BatchMessage) => {
     let message: ResultMessage;
     if (!chart) {
       message = { batch: batch.batch, index, ok: false, error: "render worker: no such chart", retry: true };
+    } else if (giveBackOnClaim) {
+      message = {
+        batch: batch.batch,
+        index,
+        ok: false,
+        error: "render worker: given back by a test",
+        retry: true,
+      };
     } else {
       const outcome = renderReleaseJob(chart, { ...job, values: decodeGo(job.values) as GoMap }, store);
       message = outcome.ok

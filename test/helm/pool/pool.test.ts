@@ -294,6 +294,18 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     }
   });
 
+  it("renders a job a worker gave back (a result that could not travel) at once, not after the stall timeout", async () => {
+    const givingBack = await import(`${dist("helm/pool/index.js")}?give-back-on-claim`);
+    givingBack.workerFaults.giveBackOnClaim = true;
+    const expected = pool.renderReleases(jobs, { threads: 0 });
+    const stalls = givingBack.totals.stalls;
+    expect(givingBack.renderReleases(jobs, { threads: 1, mainRenders: false })).toEqual(expected);
+    expect(givingBack.lastBatch.workers).toBe(1);
+    expect(givingBack.lastBatch.fromWorkers).toBe(0);
+    // Before, the batch waited STALL_MS (two minutes) for results that never came, then gave up.
+    expect(givingBack.totals.stalls).toBe(stalls);
+  });
+
   it("renders what a worker that died had claimed itself, without waiting for it", async () => {
     // A module instance of its own: its workers are started with the fault, the others are not.
     const crashing = await import(`${dist("helm/pool/index.js")}?crash-on-claim`);
