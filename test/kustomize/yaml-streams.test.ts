@@ -82,6 +82,10 @@ const KNOWN: Array<[RegExp, string]> = [
     "a line of spaces only in a block scalar: go-yaml keeps the spaces past the indentation (and takes the deepest leading one for the indentation), the yaml package reads an empty line",
   ],
   [/\ufeff\ufeff/, "two BOMs: Slipway's resource reader drops both (kubectl reads the second as content)"],
+  [
+    /:[ \t]*(?:#[^\n]*)?\r?\n[>|][-+0-9]*[ \t]*(?:#[^\r\n]*)?\r?$/m,
+    "a block scalar header at its key's own indentation (`spec:` then `>` at column 0): go-yaml takes it as the key's value, the yaml package fails (found by seed 2021008624)",
+  ],
 ];
 
 function knownDivergence(text: string): string | undefined {
