@@ -185,7 +185,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(
-      `${summaryLine(result)}\nslipway check: wrote ${file}: ${result.findings.length} accepted findings\n`,
+      `${summaryLine(result)}\nslipway check: wrote ${file}: ${result.findings.length} accepted ${result.findings.length === 1 ? "finding" : "findings"}\n`,
     );
     return 0;
   }
@@ -194,10 +194,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
     result = outcome.result;
     const stale =
       outcome.stale > 0
-        ? `; ${outcome.stale} baseline entries no longer occur (fixed? refresh with --write-baseline)`
+        ? `; ${outcome.stale} baseline ${outcome.stale === 1 ? "entry no longer occurs" : "entries no longer occur"} (fixed? refresh with --write-baseline)`
         : "";
     process.stderr.write(
-      `slipway check: baseline ${values.baseline}: ${outcome.accepted} known findings not reported${stale}\n`,
+      `slipway check: baseline ${values.baseline}: ${outcome.accepted} known ${outcome.accepted === 1 ? "finding" : "findings"} not reported${stale}\n`,
     );
   }
 

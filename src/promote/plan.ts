@@ -133,6 +133,14 @@ export function plan(input: PlanInput): PromotionPlan {
       });
       continue;
     }
+    // Its versions are unknown, not the same: the run is refused (SOURCE_RENDER) and says why.
+    if (pair.source.status === "failed") {
+      out.skipped.push({
+        app,
+        reason: `not compared: its Flux Kustomization fails to render in ${src.name}`,
+      });
+      continue;
+    }
     if (pair.target.status !== "rendered") {
       out.refusals.push({
         code: "TARGET_RENDER",

@@ -457,6 +457,10 @@ describe("promote: refusals", () => {
         message: expect.stringMatching(/^staging does not render: Flux Kustomization flux-system\/app fails/),
       }),
     ]);
+    // Its versions are unknown: it is not listed as having the same versions as production.
+    expect(r.plan.skipped.filter((s) => s.app === "app")).toEqual([
+      { app: "app", reason: "not compared: its Flux Kustomization fails to render in staging" },
+    ]);
   });
 
   it("one place that two versions of the source would need to set differently", () => {
