@@ -115,6 +115,7 @@ import { substitutedWith } from "./path-from-place.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
 import type { ReleaseMemo } from "./release-cache.js";
+import { reflectorMirrors } from "./reflector.js";
 import {
   applyOperatorClusterData,
   ClusterInputProviders,
@@ -1727,7 +1728,7 @@ function adoptOutput(
       state.namespaces.set(name, stringLabels(obj));
       madeInNamespace(pool, state, name);
     }
-    const perNamespace = clusterProducedSecret(obj);
+    const perNamespace = clusterProducedSecret(obj) ?? markedMirrors(ctx, reflectorMirrors(obj), r.secrets);
     if (perNamespace) {
       state.clusterSecrets.push({ made: perNamespace, by: k.id, ancestors: ancestorsOf(k, byId) });
       const known = new Set([...state.namespaces.keys(), ...[...byId.values()].map((x) => x.namespace)]);
@@ -1779,7 +1780,30 @@ function adoptOutput(
   collectObjects(ctx, cluster, k);
 }
 
-/** Puts a Secret a controller makes from an object of `by`'s output in the pool, unless one is there. */
+/**
+ * reflector's copies of a source whose fields are marked secret (a SOPS-encrypted ConfigMap):
+ * each copy carries the marks, so that variables read from it are masked as the source's are.
+ */
+function markedMirrors(
+  ctx: RenderContext,
+  mirrors: ClusterProducedSecret | undefined,
+  marks: SecretPaths | undefined,
+): ClusterProducedSecret | undefined {
+  if (mirrors === undefined || marks === undefined) return mirrors;
+  return {
+    selects: mirrors.selects,
+    secretIn: (namespace) => {
+      const made = mirrors.secretIn(namespace);
+      if (made) ctx.secretsOf.set(made.secret, marks);
+      return made;
+    },
+  };
+}
+
+/**
+ * Puts a Secret a controller makes from an object of `by`'s output (or a ConfigMap reflector
+ * copies) in the pool, unless one is there.
+ */
 function offerProduced(
   pool: Map<string, KObject>,
   state: ClusterState,
@@ -1788,7 +1812,7 @@ function offerProduced(
   ancestors: string[],
 ): void {
   const key = poolKey(
-    "Secret",
+    String(produced.secret.kind),
     metaString(produced.secret, "namespace"),
     metaString(produced.secret, "name"),
   );
