@@ -953,8 +953,9 @@ function buildsNothingHere(docs: FluxDocument[]): string {
  * repository tells: a source slipway.yaml maps here; `flux-system` or a GitRepository defined
  * nowhere here (whatever applies a top-level Kustomization syncs this repository with it); a
  * GitRepository defined here under another name only when `d`'s path names a folder holding
- * `file` (`home-kubernetes` reading `./k8s/prod/flux` from `k8s/prod/flux/config/`). Such a
- * source read at its root (`cert-manager-source`, for its CRDs) is another project's.
+ * `file` (`home-kubernetes` reading `./k8s/prod/flux` from `k8s/prod/flux/config/`), unless its
+ * URL is another repository's (isOtherRepository). Such a source read at its root
+ * (`cert-manager-source`, for its CRDs) is another project's.
  */
 function readsThisRepository(
   scan: RepositoryScan,
@@ -966,6 +967,7 @@ function readsThisRepository(
   if (mapped(ref)) return true;
   if (ref.kind !== "GitRepository") return false;
   if (!definesOtherRepository(scan, ref)) return true;
+  if (isOtherRepository(scan, ref)) return false;
   const specPath = stringField(specOf(d.object), "path");
   const builds = staticPrefix(specPath);
   const dir = path.posix.dirname(file);
@@ -997,7 +999,17 @@ function holdsItself(
   const builds = staticPrefix(specPath);
   if (builds === "" || specPath.includes("${")) return false;
   if (builds === ".") return mapped(ref) || !definesOtherRepository(scan, ref);
+  if (!mapped(ref) && isOtherRepository(scan, ref)) return false;
   return dir === builds || dir.startsWith(`${builds}/`);
+}
+
+/**
+ * A GitRepository whose URL is another repository's, by the checkout's remotes (scan
+ * otherSources): a folder of this repository at its path is not what it reads (kalenarndt's
+ * `media` reads `./kubernetes/main/flux` of `bmrf-media`; this repository, `bmrf-ops`, has one too).
+ */
+function isOtherRepository(scan: RepositoryScan, ref: ObjectRef): boolean {
+  return scan.otherSources?.some((s) => sameObjectRef(s, ref)) === true;
 }
 
 /**

@@ -114,8 +114,8 @@ import {
 import { substitutedWith } from "./path-from-place.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
-import type { ReleaseMemo } from "./release-cache.js";
 import { reflectorMirrors } from "./reflector.js";
+import type { ReleaseMemo } from "./release-cache.js";
 import {
   applyOperatorClusterData,
   ClusterInputProviders,
@@ -293,11 +293,14 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     answers: new RunAnswers(),
   };
   const scan = scanRepository(fs, root);
-  const checkout = checkoutRule(scan, opts.checkout ?? readCheckout(root));
+  const clone = opts.checkout ?? readCheckout(root);
+  const checkout = checkoutRule(scan, clone);
   ctx.checkoutSources = checkout.sources.filter((r) => !ctx.sources.some((s) => sameObjectRef(s, r)));
   ctx.isCheckoutSource = checkout.isCheckout;
   ctx.sources = [...ctx.sources, ...ctx.checkoutSources.map((r) => ({ ...r, path: "." }))];
   scan.selfSources = [...ctx.checkoutSources];
+  scan.otherSources = checkout.others;
+  scan.checkoutRemotes = clone.remotes;
   ctx.sourceDocuments = scan.gitRepositories;
   for (const file of scan.tooLarge) {
     platform.errors.push({
