@@ -369,7 +369,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       line: u.line,
     })),
   ];
-  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf));
+  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf, notes));
   platform.discovery = { notes };
   withholdSecretMessages(platform);
   return platform;
@@ -377,7 +377,9 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
 
 /**
  * Flux Kustomization documents that no rendered cluster applies, and that no cluster's build
- * reads either (a patch file, say, or a document of a Kustomization that failed).
+ * reads either (a patch file, say, or a document of a Kustomization that failed). One that a
+ * not-a-cluster note names at its place already has its note (ChipWolf's template copy of the
+ * root: "a copy of the one in …: not a cluster", then "applied by no rendered cluster").
  */
 function unappliedNotes(
   scan: RepositoryScan,
@@ -385,7 +387,13 @@ function unappliedNotes(
   reads: ReadSets,
   root: string,
   stackReads: () => StackReads,
+  earlier: readonly DiscoveryNote[],
 ): DiscoveryNote[] {
+  const noted = new Set(
+    earlier
+      .filter((n) => n.kind === "not-a-cluster" && n.line !== undefined)
+      .map((n) => `${n.file}:${n.line}`),
+  );
   const applied = new Set<string>();
   const read = new Set<string>();
   for (const c of clusters) {
@@ -395,6 +403,7 @@ function unappliedNotes(
   const out: DiscoveryNote[] = [];
   for (const doc of scan.kustomizations) {
     if (applied.has(locationKey(doc.at)) || read.has(doc.at.file)) continue;
+    if (noted.has(locationKey(doc.at))) continue;
     const id = `${metaString(doc.object, "namespace") || "(no namespace)"}/${metaString(doc.object, "name")}`;
     out.push({
       kind: "unapplied",

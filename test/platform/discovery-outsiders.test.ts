@@ -1455,6 +1455,8 @@ describe("an envsubst template of the root Kustomization in another folder (Chip
         "Flux Kustomization flux-system/cluster in tmpl/kubernetes/flux is a copy of the one in kubernetes/flux/config/cluster.yaml (the same name and path), a template or a leftover: not a cluster",
       ],
     ]);
+    // That note says it: not a second one that nothing applies it.
+    expect(p.discovery!.notes.filter((n) => n.file === "tmpl/kubernetes/flux/cluster.yaml").length).toBe(1);
   });
 });
 
