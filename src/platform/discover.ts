@@ -176,7 +176,8 @@ export function syncClusters(
 
 /**
  * Sync objects whose folder moved under a prefix with them (`archive/cluster/base/flux-system/`
- * syncing `./cluster/base`, which is gone), or that lie outside any `flux-system` folder: see
+ * syncing `./cluster/base`, which is gone) or to another top folder (movedAcross), or that lie
+ * outside any `flux-system` folder: see
  * syncClusters. So are sync objects of a repository kept in a folder of this one, syncing a
  * sibling of their own folder that is not there (aws-samples' `repos/gitops-system/clusters/
  * template/flux-system/` syncing `./clusters/cluster-name`: a template, its paths relative to
@@ -191,9 +192,22 @@ function movedSync(fs: FileSystem, root: string, dir: string, file: string): boo
   const copy =
     holder.endsWith(`/${dir}`) ||
     (dirParent !== "." && `${holder}/`.includes(`/${dirParent}/`)) ||
+    movedAcross(holder, dir) ||
     // Outside a `flux-system` folder (tvories' `tmpl/gotk-sync.yaml`) it is no bootstrap's either.
     path.posix.basename(parent) !== "flux-system";
   return copy && !fs.isDirectory(path.posix.join(root, dir));
+}
+
+/**
+ * Whether the folder `holder` is `dir` moved to another top folder, its own last two folders kept
+ * (andycooney's `zholding/cluster/home`, syncing `./kubernetes/cluster/home`). Three folders deep
+ * at least: `clusters/production` syncing `./clusters/prod` is a renamed cluster, which Flux fails.
+ */
+function movedAcross(holder: string, dir: string): boolean {
+  const a = holder.split("/");
+  const b = dir.split("/");
+  if (a.length < 3 || b.length < 3 || a[0] === b[0]) return false;
+  return a.slice(-2).join("/") === b.slice(-2).join("/");
 }
 
 /**

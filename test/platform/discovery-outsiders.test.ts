@@ -928,6 +928,26 @@ spec:
     expect(errors(p)).toEqual(errors(load(live)));
   });
 
+  it("moved to another top folder, the cluster's own folders kept (andycooney's zholding/)", () => {
+    // zholding/cluster/home/flux-system/gotk-sync.yaml syncing ./kubernetes/cluster/home, gone;
+    // beside it ks.yaml, a copy of the live cluster-apps (same name and path). Both were
+    // clusters: a flux-path-missing and a flux-decryption-missing error, neither true.
+    const cluster = (decryption: string) => ks("cluster-apps", `  path: ./kubernetes/apps\n${decryption}`);
+    const p = load({
+      ...live,
+      "clusters/nas/apps.yaml": cluster("  decryption: {provider: sops}\n"),
+      "kubernetes/apps/cm.yaml": cm("app"),
+      "zholding/cluster/home/flux-system/gotk-sync.yaml": sync("./kubernetes/cluster/home"),
+      "zholding/cluster/home/ks.yaml": cluster(""),
+    });
+    expect(clusters(p)).toEqual([["nas", "clusters/nas", "sync"]]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "Flux sync objects in zholding/cluster/home/flux-system/gotk-sync.yaml sync './kubernetes/cluster/home', which is not a folder of this repository: a copy",
+      ),
+    );
+  });
+
   it("a cluster folder renamed without its sync path is still a cluster, with its error", () => {
     const p = load({
       "clusters/production/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
