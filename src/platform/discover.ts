@@ -199,6 +199,36 @@ function movedSync(fs: FileSystem, root: string, dir: string, file: string): boo
 }
 
 /**
+ * The top folder of the tree that `docs` (in `dir`) are a copy of, when each reads a folder of
+ * that tree at its own place in it: `kubernetes.orig/apps/kube-system/cilium/ks.yaml` reading
+ * `./kubernetes/apps/kube-system/cilium/app`. Two folders below the top at least, the same in
+ * both trees (a cluster folder `clusters/prod` reading `./apps/prod` is no copy), and the other
+ * tree must be here.
+ */
+function mirroredTree(
+  fs: FileSystem,
+  root: string,
+  dir: string,
+  docs: readonly FluxDocument[],
+): string | undefined {
+  const own = dir.split("/");
+  if (own.length < 3) return undefined;
+  let top: string | undefined;
+  for (const d of docs) {
+    const specPath = stringField(specOf(d.object), "path");
+    if (specPath === "" || specPath.includes("${")) return undefined;
+    // Flux joins the path to the source's root, never above it.
+    const p = normalizeRelative(specPath.replace(/^\/+/, "")).replace(/^(\.\.\/)+/, "");
+    const theirs = p.split("/")[0]!;
+    if (theirs === own[0] || (top !== undefined && theirs !== top)) return undefined;
+    const mirror = [theirs, ...own.slice(1)].join("/");
+    if (p !== mirror && !p.startsWith(`${mirror}/`)) return undefined;
+    top = theirs;
+  }
+  return top !== undefined && fs.isDirectory(path.posix.join(root, top)) ? top : undefined;
+}
+
+/**
  * Whether the folder `holder` is `dir` moved to another top folder, its own last two folders kept
  * (andycooney's `zholding/cluster/home`, syncing `./kubernetes/cluster/home`). Three folders deep
  * at least: `clusters/production` syncing `./clusters/prod` is a renamed cluster, which Flux fails.
@@ -530,6 +560,17 @@ export function topLevelClusters({
       // copy showed its Kustomizations as no cluster has them (an old source's name, no parent).
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a copy" : "are copies"} of what a cluster applies from ${copied} (the same name and path): a copy left behind (an archive), not a cluster`,
+        at: docs[0]!.at,
+      });
+      continue;
+    }
+    const mirrored = evidence === "bootstrap" ? undefined : mirroredTree(fs, root, dir, docs);
+    if (mirrored !== undefined) {
+      // kubernetes.orig/apps/kube-system/cilium/ks.yaml reading ./kubernetes/apps/kube-system/
+      // cilium/app: a backup of the tree whose folders it names; built as a cluster, the paths
+      // the live tree has dropped since were flux-path-missing errors.
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "reads" : "read"} the same folders under ${mirrored}/ (${docs.map(pathOf).join(", ")}): a copy of that tree (a backup, an archive), not a cluster`,
         at: docs[0]!.at,
       });
       continue;
