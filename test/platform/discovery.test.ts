@@ -139,9 +139,9 @@ describe("app-level ks.yaml folders are never clusters", () => {
       "attic/old-app/app/cm.yaml": cm("old"),
     });
     expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    // One note: it says the document is applied by nothing already.
     expect(p.discovery!.notes.map((n) => [n.kind, n.file])).toEqual([
       ["not-a-cluster", "attic/old-app/ks.yaml"],
-      ["unapplied", "attic/old-app/ks.yaml"],
     ]);
   });
 });
