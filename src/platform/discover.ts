@@ -144,7 +144,11 @@ export function syncClusters(
     const dir = specPath
       ? normalizeRelative(specPath.replace(/^\/+/, ""))
       : path.posix.dirname(path.posix.dirname(k.at.file));
-    if (out.some((c) => c.path === dir)) continue;
+    // Two sync files of one folder (auspatious/de-flux: clusters/demo/ a copy of clusters/prod/'s):
+    // the one in that folder is its root, which its own build applies; the first otherwise.
+    const inOwnFolder = (file: string) => dir === "." || file.startsWith(`${dir}/`);
+    const taken = out.findIndex((c) => c.path === dir);
+    if (taken >= 0 && (inOwnFolder(out[taken]!.origin?.file ?? "") || !inOwnFolder(k.at.file))) continue;
     if (movedSync(fs, root, dir, k.at.file)) {
       skipped.push({
         message: `Flux sync objects in ${k.at.file} sync '${specPath}', which is not a folder of this repository: a copy (an archive, a template), not a cluster`,
@@ -157,7 +161,7 @@ export function syncClusters(
       namespace: metaString(repo.object, "namespace"),
       name: "flux-system",
     };
-    out.push({
+    const cluster: DiscoveredCluster = {
       name: "",
       path: dir,
       sourceRoot: ".",
@@ -169,7 +173,9 @@ export function syncClusters(
       reason: `Flux sync objects in ${k.at.file}`,
       localSources: withSameRepository(scan, [repoRef, sourceRefOf(k.object)], specOf(repo.object)),
       errors: [],
-    });
+    };
+    if (taken >= 0) out[taken] = cluster;
+    else out.push(cluster);
   }
   return { clusters: out, skipped };
 }
