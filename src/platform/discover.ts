@@ -1070,6 +1070,8 @@ function holdsItself(
  * `media` reads `./kubernetes/main/flux` of `bmrf-media`; this repository, `bmrf-ops`, has one too).
  */
 function isOtherRepository(scan: RepositoryScan, ref: ObjectRef): boolean {
+  // `flux-system` is the sync's, this repository as discovery takes it (definesOtherRepository).
+  if (ref.name === "flux-system") return false;
   return scan.otherSources?.some((s) => sameObjectRef(s, ref)) === true;
 }
 
