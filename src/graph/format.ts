@@ -170,7 +170,8 @@ export function formatGraphText(a: GraphAnalysis): string {
   }
   const { fineGrained, waves, speedup } = a.timing;
   lines.push(
-    `Deploy time: ${fineGrained} with fine-grained dependsOn, ${waves} in strict waves (${round(speedup)}× faster)`,
+    // Equal times (a chain, or one layer per node) are no speedup: "1× faster" read as a gain.
+    `Deploy time: ${fineGrained} with fine-grained dependsOn, ${waves} in strict waves (${round(speedup) > 1 ? `${round(speedup)}× faster` : "no faster"})`,
   );
   if (a.cycles.length > 0) {
     lines.push(

@@ -144,7 +144,11 @@ export function syncClusters(
     const dir = specPath
       ? normalizeRelative(specPath.replace(/^\/+/, ""))
       : path.posix.dirname(path.posix.dirname(k.at.file));
-    if (out.some((c) => c.path === dir)) continue;
+    // Two sync files of one folder (auspatious/de-flux: clusters/demo/ a copy of clusters/prod/'s):
+    // the one in that folder is its root, which its own build applies; the first otherwise.
+    const inOwnFolder = (file: string) => dir === "." || file.startsWith(`${dir}/`);
+    const taken = out.findIndex((c) => c.path === dir);
+    if (taken >= 0 && (inOwnFolder(out[taken]!.origin?.file ?? "") || !inOwnFolder(k.at.file))) continue;
     if (movedSync(fs, root, dir, k.at.file)) {
       skipped.push({
         message: `Flux sync objects in ${k.at.file} sync '${specPath}', which is not a folder of this repository: a copy (an archive, a template), not a cluster`,
@@ -157,7 +161,7 @@ export function syncClusters(
       namespace: metaString(repo.object, "namespace"),
       name: "flux-system",
     };
-    out.push({
+    const cluster: DiscoveredCluster = {
       name: "",
       path: dir,
       sourceRoot: ".",
@@ -169,14 +173,17 @@ export function syncClusters(
       reason: `Flux sync objects in ${k.at.file}`,
       localSources: withSameRepository(scan, [repoRef, sourceRefOf(k.object)], specOf(repo.object)),
       errors: [],
-    });
+    };
+    if (taken >= 0) out[taken] = cluster;
+    else out.push(cluster);
   }
   return { clusters: out, skipped };
 }
 
 /**
  * Sync objects whose folder moved under a prefix with them (`archive/cluster/base/flux-system/`
- * syncing `./cluster/base`, which is gone), or that lie outside any `flux-system` folder: see
+ * syncing `./cluster/base`, which is gone) or to another top folder (movedAcross), or that lie
+ * outside any `flux-system` folder: see
  * syncClusters. So are sync objects of a repository kept in a folder of this one, syncing a
  * sibling of their own folder that is not there (aws-samples' `repos/gitops-system/clusters/
  * template/flux-system/` syncing `./clusters/cluster-name`: a template, its paths relative to
@@ -191,9 +198,52 @@ function movedSync(fs: FileSystem, root: string, dir: string, file: string): boo
   const copy =
     holder.endsWith(`/${dir}`) ||
     (dirParent !== "." && `${holder}/`.includes(`/${dirParent}/`)) ||
+    movedAcross(holder, dir) ||
     // Outside a `flux-system` folder (tvories' `tmpl/gotk-sync.yaml`) it is no bootstrap's either.
     path.posix.basename(parent) !== "flux-system";
   return copy && !fs.isDirectory(path.posix.join(root, dir));
+}
+
+/**
+ * The top folder of the tree that `docs` (in `dir`) are a copy of, when each reads a folder of
+ * that tree at its own place in it: `kubernetes.orig/apps/kube-system/cilium/ks.yaml` reading
+ * `./kubernetes/apps/kube-system/cilium/app`. Two folders below the top at least, the same in
+ * both trees (a cluster folder `clusters/prod` reading `./apps/prod` is no copy), and the other
+ * tree must be here.
+ */
+function mirroredTree(
+  fs: FileSystem,
+  root: string,
+  dir: string,
+  docs: readonly FluxDocument[],
+): string | undefined {
+  const own = dir.split("/");
+  if (own.length < 3) return undefined;
+  let top: string | undefined;
+  for (const d of docs) {
+    const specPath = stringField(specOf(d.object), "path");
+    if (specPath === "" || specPath.includes("${")) return undefined;
+    // Flux joins the path to the source's root, never above it.
+    const p = normalizeRelative(specPath.replace(/^\/+/, "")).replace(/^(\.\.\/)+/, "");
+    const theirs = p.split("/")[0]!;
+    if (theirs === own[0] || (top !== undefined && theirs !== top)) return undefined;
+    const mirror = [theirs, ...own.slice(1)].join("/");
+    if (p !== mirror && !p.startsWith(`${mirror}/`)) return undefined;
+    top = theirs;
+  }
+  return top !== undefined && fs.isDirectory(path.posix.join(root, top)) ? top : undefined;
+}
+
+/**
+ * Whether the folder `holder` is `dir` moved to another top folder, its own last two folders kept
+ * (andycooney's `zholding/cluster/home`, syncing `./kubernetes/cluster/home`). Three folders deep
+ * at least: `clusters/production` syncing `./clusters/prod` is a renamed cluster, which Flux fails.
+ */
+function movedAcross(holder: string, dir: string): boolean {
+  const a = holder.split("/");
+  const b = dir.split("/");
+  if (a.length < 3 || b.length < 3 || a[0] === b[0]) return false;
+  return a.slice(-2).join("/") === b.slice(-2).join("/");
 }
 
 /**
@@ -516,6 +566,17 @@ export function topLevelClusters({
       // copy showed its Kustomizations as no cluster has them (an old source's name, no parent).
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a copy" : "are copies"} of what a cluster applies from ${copied} (the same name and path): a copy left behind (an archive), not a cluster`,
+        at: docs[0]!.at,
+      });
+      continue;
+    }
+    const mirrored = evidence === "bootstrap" ? undefined : mirroredTree(fs, root, dir, docs);
+    if (mirrored !== undefined) {
+      // kubernetes.orig/apps/kube-system/cilium/ks.yaml reading ./kubernetes/apps/kube-system/
+      // cilium/app: a backup of the tree whose folders it names; built as a cluster, the paths
+      // the live tree has dropped since were flux-path-missing errors.
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "reads" : "read"} the same folders under ${mirrored}/ (${docs.map(pathOf).join(", ")}): a copy of that tree (a backup, an archive), not a cluster`,
         at: docs[0]!.at,
       });
       continue;
@@ -953,8 +1014,9 @@ function buildsNothingHere(docs: FluxDocument[]): string {
  * repository tells: a source slipway.yaml maps here; `flux-system` or a GitRepository defined
  * nowhere here (whatever applies a top-level Kustomization syncs this repository with it); a
  * GitRepository defined here under another name only when `d`'s path names a folder holding
- * `file` (`home-kubernetes` reading `./k8s/prod/flux` from `k8s/prod/flux/config/`). Such a
- * source read at its root (`cert-manager-source`, for its CRDs) is another project's.
+ * `file` (`home-kubernetes` reading `./k8s/prod/flux` from `k8s/prod/flux/config/`), unless its
+ * URL is another repository's (isOtherRepository). Such a source read at its root
+ * (`cert-manager-source`, for its CRDs) is another project's.
  */
 function readsThisRepository(
   scan: RepositoryScan,
@@ -966,6 +1028,7 @@ function readsThisRepository(
   if (mapped(ref)) return true;
   if (ref.kind !== "GitRepository") return false;
   if (!definesOtherRepository(scan, ref)) return true;
+  if (isOtherRepository(scan, ref)) return false;
   const specPath = stringField(specOf(d.object), "path");
   const builds = staticPrefix(specPath);
   const dir = path.posix.dirname(file);
@@ -997,7 +1060,19 @@ function holdsItself(
   const builds = staticPrefix(specPath);
   if (builds === "" || specPath.includes("${")) return false;
   if (builds === ".") return mapped(ref) || !definesOtherRepository(scan, ref);
+  if (!mapped(ref) && isOtherRepository(scan, ref)) return false;
   return dir === builds || dir.startsWith(`${builds}/`);
+}
+
+/**
+ * A GitRepository whose URL is another repository's, by the checkout's remotes (scan
+ * otherSources): a folder of this repository at its path is not what it reads (kalenarndt's
+ * `media` reads `./kubernetes/main/flux` of `bmrf-media`; this repository, `bmrf-ops`, has one too).
+ */
+function isOtherRepository(scan: RepositoryScan, ref: ObjectRef): boolean {
+  // `flux-system` is the sync's, this repository as discovery takes it (definesOtherRepository).
+  if (ref.name === "flux-system") return false;
+  return scan.otherSources?.some((s) => sameObjectRef(s, ref)) === true;
 }
 
 /**

@@ -114,6 +114,7 @@ import {
 import { substitutedWith } from "./path-from-place.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
+import { reflectorMirrors } from "./reflector.js";
 import type { ReleaseMemo } from "./release-cache.js";
 import {
   applyOperatorClusterData,
@@ -292,11 +293,14 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     answers: new RunAnswers(),
   };
   const scan = scanRepository(fs, root);
-  const checkout = checkoutRule(scan, opts.checkout ?? readCheckout(root));
+  const clone = opts.checkout ?? readCheckout(root);
+  const checkout = checkoutRule(scan, clone);
   ctx.checkoutSources = checkout.sources.filter((r) => !ctx.sources.some((s) => sameObjectRef(s, r)));
   ctx.isCheckoutSource = checkout.isCheckout;
   ctx.sources = [...ctx.sources, ...ctx.checkoutSources.map((r) => ({ ...r, path: "." }))];
   scan.selfSources = [...ctx.checkoutSources];
+  scan.otherSources = checkout.others;
+  scan.checkoutRemotes = clone.remotes;
   ctx.sourceDocuments = scan.gitRepositories;
   for (const file of scan.tooLarge) {
     platform.errors.push({
@@ -365,7 +369,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       line: u.line,
     })),
   ];
-  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf));
+  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf, notes));
   platform.discovery = { notes };
   withholdSecretMessages(platform);
   return platform;
@@ -373,7 +377,9 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
 
 /**
  * Flux Kustomization documents that no rendered cluster applies, and that no cluster's build
- * reads either (a patch file, say, or a document of a Kustomization that failed).
+ * reads either (a patch file, say, or a document of a Kustomization that failed). One that a
+ * not-a-cluster note names at its place already has its note (ChipWolf's template copy of the
+ * root: "a copy of the one in …: not a cluster", then "applied by no rendered cluster").
  */
 function unappliedNotes(
   scan: RepositoryScan,
@@ -381,7 +387,13 @@ function unappliedNotes(
   reads: ReadSets,
   root: string,
   stackReads: () => StackReads,
+  earlier: readonly DiscoveryNote[],
 ): DiscoveryNote[] {
+  const noted = new Set(
+    earlier
+      .filter((n) => n.kind === "not-a-cluster" && n.line !== undefined)
+      .map((n) => `${n.file}:${n.line}`),
+  );
   const applied = new Set<string>();
   const read = new Set<string>();
   for (const c of clusters) {
@@ -391,6 +403,7 @@ function unappliedNotes(
   const out: DiscoveryNote[] = [];
   for (const doc of scan.kustomizations) {
     if (applied.has(locationKey(doc.at)) || read.has(doc.at.file)) continue;
+    if (noted.has(locationKey(doc.at))) continue;
     const id = `${metaString(doc.object, "namespace") || "(no namespace)"}/${metaString(doc.object, "name")}`;
     out.push({
       kind: "unapplied",
@@ -1727,7 +1740,7 @@ function adoptOutput(
       state.namespaces.set(name, stringLabels(obj));
       madeInNamespace(pool, state, name);
     }
-    const perNamespace = clusterProducedSecret(obj);
+    const perNamespace = clusterProducedSecret(obj) ?? markedMirrors(ctx, reflectorMirrors(obj), r.secrets);
     if (perNamespace) {
       state.clusterSecrets.push({ made: perNamespace, by: k.id, ancestors: ancestorsOf(k, byId) });
       const known = new Set([...state.namespaces.keys(), ...[...byId.values()].map((x) => x.namespace)]);
@@ -1779,7 +1792,30 @@ function adoptOutput(
   collectObjects(ctx, cluster, k);
 }
 
-/** Puts a Secret a controller makes from an object of `by`'s output in the pool, unless one is there. */
+/**
+ * reflector's copies of a source whose fields are marked secret (a SOPS-encrypted ConfigMap):
+ * each copy carries the marks, so that variables read from it are masked as the source's are.
+ */
+function markedMirrors(
+  ctx: RenderContext,
+  mirrors: ClusterProducedSecret | undefined,
+  marks: SecretPaths | undefined,
+): ClusterProducedSecret | undefined {
+  if (mirrors === undefined || marks === undefined) return mirrors;
+  return {
+    selects: mirrors.selects,
+    secretIn: (namespace) => {
+      const made = mirrors.secretIn(namespace);
+      if (made) ctx.secretsOf.set(made.secret, marks);
+      return made;
+    },
+  };
+}
+
+/**
+ * Puts a Secret a controller makes from an object of `by`'s output (or a ConfigMap reflector
+ * copies) in the pool, unless one is there.
+ */
 function offerProduced(
   pool: Map<string, KObject>,
   state: ClusterState,
@@ -1788,7 +1824,7 @@ function offerProduced(
   ancestors: string[],
 ): void {
   const key = poolKey(
-    "Secret",
+    String(produced.secret.kind),
     metaString(produced.secret, "namespace"),
     metaString(produced.secret, "name"),
   );

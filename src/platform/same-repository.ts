@@ -57,8 +57,23 @@ export function branchOf(ref: unknown): string | undefined {
 }
 
 /**
+ * Whether a sync's URL (as gitRepositoryKey reads it) is another repository than the checkout:
+ * none of the clone's remotes has it, and it names the repository differently from each of them
+ * (a mirror or a fork keeps the name; david-driscoll's equestria-cluster, whose FluxInstance
+ * syncs home-operations after a consolidation, does not). Unknown without remotes.
+ */
+function namesAnotherRepository(key: string, remotes: readonly string[]): boolean {
+  const keys = remotes.map(gitRepositoryKey).filter((k) => k !== undefined);
+  const name = (k: string) => k.slice(k.lastIndexOf("/") + 1).toLowerCase();
+  return keys.length > 0 && !keys.includes(key) && keys.every((k) => name(k) !== name(key));
+}
+
+/**
  * The GitRepositories of `scan` (other than `except`) with the URL and branch of the
- * repository a cluster syncs (`url`, `ref` as its sync writes them).
+ * repository a cluster syncs (`url`, `ref` as its sync writes them); none when that URL is
+ * another repository than the checkout (namesAnotherRepository): the cluster is rendered from
+ * here all the same, as discovery takes its sync for this repository, but its other
+ * GitRepositories of that URL read the other repository, whose folders this one need not share.
  */
 export function sameRepositorySources(
   scan: RepositoryScan,
@@ -69,6 +84,7 @@ export function sameRepositorySources(
   const key = gitRepositoryKey(url);
   const branch = branchOf(ref);
   if (key === undefined || branch === undefined) return [];
+  if (namesAnotherRepository(key, scan.checkoutRemotes ?? [])) return [];
   const out: ObjectRef[] = [];
   for (const g of scan.gitRepositories) {
     const spec = specOf(g.object);
@@ -101,29 +117,38 @@ export function checkoutSources(scan: RepositoryScan, checkout: Checkout): Objec
 }
 
 /**
- * checkoutSources, and the test it applies to one GitRepository's spec: a GitRepository a
+ * checkoutSources, the GitRepositories that are another repository (`others`: a URL none of the
+ * checkout's remotes has, when another GitRepository of the repository has one: kalenarndt's
+ * `bmrf-media` beside `bmrf-ops`, the clone's `origin`), and the test it applies to one
+ * GitRepository's spec: a GitRepository a
  * cluster renders with variables substituted (`${APPLICATION_NAMESPACE}-platform-fluxcd`, made
  * per tenant by ahachmann's application-space) is the checkout's by the same rule.
  */
 export function checkoutRule(
   scan: RepositoryScan,
   checkout: Checkout,
-): { sources: ObjectRef[]; isCheckout: (spec: YamlMap) => boolean } {
+): { sources: ObjectRef[]; others: ObjectRef[]; isCheckout: (spec: YamlMap) => boolean } {
   const keys = new Set(checkout.remotes.map(gitRepositoryKey).filter((k) => k !== undefined));
-  if (keys.size === 0) return { sources: [], isCheckout: () => false };
+  if (keys.size === 0) return { sources: [], others: [], isCheckout: () => false };
   const found: Array<{ ref: ObjectRef; branch: string }> = [];
+  const elsewhere: ObjectRef[] = [];
   for (const g of scan.gitRepositories) {
     const spec = specOf(g.object);
-    const key = gitRepositoryKey(stringField(spec, "url"));
-    if (key === undefined || !keys.has(key)) continue;
-    const branch = branchOf(spec.ref);
+    const url = stringField(spec, "url");
+    const key = gitRepositoryKey(url);
     const name = metaString(g.object, "name");
-    if (branch === undefined || name === "") continue;
+    if (key === undefined || name === "") continue;
     const ref: ObjectRef = {
       kind: "GitRepository",
       namespace: metaString(g.object, "namespace") || "flux-system",
       name,
     };
+    if (!keys.has(key)) {
+      if (!url.includes("${")) elsewhere.push(ref);
+      continue;
+    }
+    const branch = branchOf(spec.ref);
+    if (branch === undefined) continue;
     if (!found.some((f) => f.ref.namespace === ref.namespace && f.ref.name === ref.name))
       found.push({ ref, branch });
   }
@@ -134,6 +159,9 @@ export function checkoutRule(
   const accepts = (b: string) => (checkedOut ? b !== "" && b === checkout.branch : isDefault(b));
   return {
     sources: found.filter((f) => accepts(f.branch)).map((f) => f.ref),
+    // Only where the repository defines itself by a remote's URL: a clone whose remote is a
+    // mirror (another host) names no GitRepository here, and tells nothing of the others.
+    others: found.length === 0 ? [] : elsewhere.filter((r) => !found.some((f) => sameObjectRef(f.ref, r))),
     isCheckout: (spec) => {
       const key = gitRepositoryKey(stringField(spec, "url"));
       const branch = branchOf(spec.ref);

@@ -82,6 +82,13 @@ export interface RepositoryScan {
    * checkoutSources, set by the load): this repository under another name, not another one.
    */
   selfSources?: ObjectRef[];
+  /**
+   * GitRepositories that are another repository by their URL (same-repository.ts checkoutRule
+   * `others`, set by the load): their paths are never this repository's folders.
+   */
+  otherSources?: ObjectRef[];
+  /** The URLs of the checkout's remotes (checkout.ts, set by the load). */
+  checkoutRemotes?: string[];
   /** The Flux sources (GitRepository, OCIRepository, HelmRepository, Bucket, HelmChart) of the files parsed. */
   sources: Array<ObjectRef & { at: SourceLocation }>;
   /**

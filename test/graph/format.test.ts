@@ -52,6 +52,11 @@ describe("text", () => {
     );
   });
 
+  it("says a chain deploys no faster with dependsOn, not 1× faster (equestria-cluster)", () => {
+    const text = formatGraphText(analyzeGraph([node("a"), node("b", ["a"])]));
+    expect(text).toContain("Deploy time: 2 with fine-grained dependsOn, 2 in strict waves (no faster)");
+  });
+
   it("names the cluster of each node when there are several", () => {
     const text = formatGraphText(analyzeGraph([node("a"), node("a", [], { cluster: "prod", id: "prod/a" })]));
     expect(text).toContain("2 clusters");

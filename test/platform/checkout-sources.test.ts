@@ -9,6 +9,7 @@ import { type Checkout, headBranch, readCheckout, remoteUrls } from "../../src/p
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { checkoutSources } from "../../src/platform/same-repository.js";
 import { scanRepository } from "../../src/platform/scan.js";
+import { fluxSync } from "../support/flux.js";
 import { clusterRows, kustomizationStatuses } from "../support/memory-platform.js";
 
 /**
@@ -304,5 +305,106 @@ describe("reading the checkout", () => {
     expect(remoteUrls('[remote "a"]\nurl=x#c\n[other]\nurl = y\n')).toEqual(["x"]);
     expect(headBranch("ref: refs/heads/feature/x\n")).toBe("feature/x");
     expect(headBranch("0123456789abcdef0123456789abcdef01234567\n")).toBeUndefined();
+  });
+});
+
+describe("a top-level Kustomization reading another repository at a path this one has too (kalenarndt)", () => {
+  // kalenarndt/bmrf-ops, kubernetes/main/flux/config: GitRepository bmrf-ops (the clone's origin)
+  // and Kustomization bmrf-ops, GitRepository bmrf-media (another repository) and Kustomization
+  // media, both with path ./kubernetes/main/flux, which holds the folder. This repository's
+  // folder was built as bmrf-media's.
+  const git = (name: string, url: string) =>
+    `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n  interval: 30m\n  url: ${url}\n  ref: {branch: main}\n`;
+  const root = (name: string, source: string) =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n  interval: 30m\n  prune: true\n  path: ./kubernetes/main/flux\n  sourceRef: {kind: GitRepository, name: ${source}}\n`;
+  const layout: Record<string, string> = {
+    "kubernetes/main/flux/config/kustomization.yaml": "resources: [cluster.yaml, media.yaml]\n",
+    "kubernetes/main/flux/config/cluster.yaml": `${git("bmrf-ops", "https://github.com/kalenarndt/bmrf-ops.git")}---\n${root("bmrf-ops", "bmrf-ops")}`,
+    "kubernetes/main/flux/config/media.yaml": `${git("bmrf-media", "ssh://github.com/kalenarndt/bmrf-media.git")}---\n${root("media", "bmrf-media")}`,
+    "kubernetes/main/flux/kustomization.yaml": "resources: [apps.yaml]\n",
+    "kubernetes/main/flux/apps.yaml": cm("apps"),
+  };
+  const load = (remotes: string[]) =>
+    loadPlatform("/repo", {
+      fs: new MemoryFileSystem(Object.fromEntries(Object.entries(layout).map(([p, t]) => [`/repo/${p}`, t]))),
+      checkout: { remotes, branch: "main" },
+      charts: false,
+    });
+
+  it("is not rendered from this repository's folder when the clone's remote is the other GitRepository's URL", () => {
+    expect(kustomizationStatuses(load(["git@github.com:kalenarndt/bmrf-ops.git"]))).toEqual([
+      "config flux-system/flux-system rendered",
+      "config flux-system/bmrf-ops rendered",
+      "config flux-system/media external",
+    ]);
+  });
+
+  it("a remote no GitRepository names (a mirror) tells nothing: both read this repository as before", () => {
+    expect(kustomizationStatuses(load(["https://gitlab.example.com/mirror/bmrf-ops.git"]))).toEqual([
+      "config flux-system/flux-system rendered",
+      "config flux-system/bmrf-ops rendered",
+      "config flux-system/media rendered",
+    ]);
+  });
+});
+
+describe("a sync of another repository than the checkout (equestria-cluster after a consolidation)", () => {
+  // david-driscoll/equestria-cluster: its FluxInstance syncs github.com/david-driscoll/home-operations
+  // (where the cluster moved), and `cert-manager-ref`, applied by the cluster's apps, reads
+  // GitRepository home-operations (the same URL) at ./kubernetes/apps/cert-manager: in this
+  // repository, the folder holding cert-manager-ref itself. Taken for this repository, that
+  // GitRepository made cert-manager-ref apply itself beside the apps (duplicate-object errors).
+  const HOME_OPS = "https://github.com/david-driscoll/home-operations";
+  const layout: Record<string, string> = {
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod", {
+      url: HOME_OPS,
+      branch: "main",
+      interval: { git: "1h", ks: "1h" },
+      prune: true,
+    }),
+    "clusters/prod/home-operations.yaml": `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: home-operations, namespace: flux-system}\nspec:\n  interval: 1h\n  url: ${HOME_OPS}.git\n  ref: {branch: main}\n`,
+    "clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  interval: 1h
+  prune: true
+  path: ./apps
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+    "apps/cert-manager/kustomization.yaml": "resources: [ref.yaml]\n",
+    "apps/cert-manager/ref.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: cert-manager-ref, namespace: cert-manager}
+spec:
+  interval: 1h
+  prune: true
+  path: ./apps/cert-manager
+  sourceRef: {kind: GitRepository, name: home-operations, namespace: flux-system}
+`,
+  };
+  const load = (remotes: string[]) =>
+    loadPlatform("/repo", {
+      fs: new MemoryFileSystem(Object.fromEntries(Object.entries(layout).map(([p, t]) => [`/repo/${p}`, t]))),
+      checkout: { remotes, branch: "main" },
+      charts: false,
+    });
+
+  it("its GitRepositories of that URL are the other repository, not this one's folders", () => {
+    const p = load(["https://github.com/david-driscoll/equestria-cluster.git"]);
+    expect(kustomizationStatuses(p).filter((s) => s.includes("cert-manager"))).toEqual([
+      "prod cert-manager/cert-manager-ref external",
+    ]);
+    expect(errors(p)).toEqual([]);
+  });
+
+  it("a fork or a mirror of the same name is this repository, as without remotes", () => {
+    for (const remotes of [["git@github.com:someone/home-operations.git"], []]) {
+      const p = load(remotes);
+      expect(
+        kustomizationStatuses(p).filter((s) => s.includes("cert-manager")),
+        String(remotes),
+      ).toEqual(["prod cert-manager/cert-manager-ref rendered"]);
+    }
   });
 });

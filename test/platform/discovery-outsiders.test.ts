@@ -928,6 +928,55 @@ spec:
     expect(errors(p)).toEqual(errors(load(live)));
   });
 
+  it("moved to another top folder, the cluster's own folders kept (andycooney's zholding/)", () => {
+    // zholding/cluster/home/flux-system/gotk-sync.yaml syncing ./kubernetes/cluster/home, gone;
+    // beside it ks.yaml, a copy of the live cluster-apps (same name and path). Both were
+    // clusters: a flux-path-missing and a flux-decryption-missing error, neither true.
+    const cluster = (decryption: string) => ks("cluster-apps", `  path: ./kubernetes/apps\n${decryption}`);
+    const p = load({
+      ...live,
+      "clusters/nas/apps.yaml": cluster("  decryption: {provider: sops}\n"),
+      "kubernetes/apps/cm.yaml": cm("app"),
+      "zholding/cluster/home/flux-system/gotk-sync.yaml": sync("./kubernetes/cluster/home"),
+      "zholding/cluster/home/ks.yaml": cluster(""),
+    });
+    expect(clusters(p)).toEqual([["nas", "clusters/nas", "sync"]]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "Flux sync objects in zholding/cluster/home/flux-system/gotk-sync.yaml sync './kubernetes/cluster/home', which is not a folder of this repository: a copy",
+      ),
+    );
+  });
+
+  it("a backup of the tree whose folders its Kustomizations read (andycooney's kubernetes.orig/)", () => {
+    // kubernetes.orig/apps/kube-system, a copy of kubernetes/apps/kube-system from before
+    // cilium-gateway and nfs-pv were dropped: its list of ks.yaml files made it a cluster, and
+    // their paths, gone from kubernetes/, three flux-path-missing errors.
+    const app = (name: string, at: string) => ks(name, `  path: ${at}\n`);
+    const live2 = {
+      ...live,
+      "clusters/nas/apps.yaml": app("kube-system", "./kubernetes/apps/kube-system"),
+      "kubernetes/apps/kube-system/kustomization.yaml": "resources: [cilium/ks.yaml]\n",
+      "kubernetes/apps/kube-system/cilium/ks.yaml": app("cilium", "./kubernetes/apps/kube-system/cilium/app"),
+      "kubernetes/apps/kube-system/cilium/app/cm.yaml": cm("cilium"),
+    };
+    const p = load({
+      ...live2,
+      "kubernetes.orig/apps/kube-system/kustomization.yaml": "resources: [cilium/ks.yaml, nfs-pv/ks.yaml]\n",
+      "kubernetes.orig/apps/kube-system/cilium/ks.yaml": `${app("cilium", "./kubernetes/apps/kube-system/cilium/app")}---\n${app("cilium-gateway", "./kubernetes/apps/kube-system/cilium/gateway")}`,
+      "kubernetes.orig/apps/kube-system/nfs-pv/ks.yaml": app(
+        "nfs-pv",
+        "../kubernetes/apps/kube-system/nfs-pv/pvs",
+      ),
+    });
+    expect(clusters(p)).toEqual([["nas", "clusters/nas", "sync"]]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      "Flux Kustomizations flux-system/cilium, flux-system/cilium-gateway in kubernetes.orig/apps/kube-system/cilium read the same folders under kubernetes/ (./kubernetes/apps/kube-system/cilium/app, ./kubernetes/apps/kube-system/cilium/gateway): a copy of that tree (a backup, an archive), not a cluster",
+    );
+    const errors = (q: Platform) => runCheck(q).findings.filter((f) => f.severity === "error");
+    expect(errors(p)).toEqual(errors(load(live2)));
+  });
+
   it("a cluster folder renamed without its sync path is still a cluster, with its error", () => {
     const p = load({
       "clusters/production/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
@@ -1455,6 +1504,8 @@ describe("an envsubst template of the root Kustomization in another folder (Chip
         "Flux Kustomization flux-system/cluster in tmpl/kubernetes/flux is a copy of the one in kubernetes/flux/config/cluster.yaml (the same name and path), a template or a leftover: not a cluster",
       ],
     ]);
+    // That note says it: not a second one that nothing applies it.
+    expect(p.discovery!.notes.filter((n) => n.file === "tmpl/kubernetes/flux/cluster.yaml").length).toBe(1);
   });
 });
 

@@ -139,14 +139,26 @@ describe("app-level ks.yaml folders are never clusters", () => {
       "attic/old-app/app/cm.yaml": cm("old"),
     });
     expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    // One note: it says the document is applied by nothing already.
     expect(p.discovery!.notes.map((n) => [n.kind, n.file])).toEqual([
       ["not-a-cluster", "attic/old-app/ks.yaml"],
-      ["unapplied", "attic/old-app/ks.yaml"],
     ]);
   });
 });
 
 describe("each directory once", () => {
+  it("of two sync files of one folder, the one inside it is the root (auspatious/de-flux)", () => {
+    // clusters/demo/flux-system/gotk-sync.yaml, a copy of clusters/prod's, syncs ./clusters/prod
+    // too; read first, it was the root of clusters/prod, which its own sync file is.
+    const p = load({
+      "clusters/demo/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/cm.yaml": cm("web"),
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    expect(p.clusters[0]!.reason).toBe("Flux sync objects in clusters/prod/flux-system/gotk-sync.yaml");
+  });
+
   it("a Flux Kustomization under a cluster's flux-system folder does not make a second cluster (no 'mgmt~')", () => {
     const p = load({
       "clusters/mgmt/flux-system/gotk-sync.yaml": sync("./clusters/mgmt"),

@@ -1,0 +1,85 @@
+/**
+ * emberstack reflector (reflector.v1.k8s.emberstack.com), modelled narrowly: a Secret or ConfigMap
+ * the repository applies with `reflection-allowed: "true"` and `reflection-auto-enabled: "true"`
+ * is copied by reflector into every other namespace of the cluster that its
+ * `reflection-allowed-namespaces` and `reflection-auto-namespaces` lists admit (no list: every
+ * namespace). A Kustomization in such a namespace reads the copy (david-driscoll/equestria-cluster:
+ * `cluster-secrets` in flux-system, the `postBuild.substituteFrom` of 21 Kustomizations in their own
+ * namespaces). Only auto-mirrors are modelled; reflector's namespace label selectors are not (a
+ * source that sets one and no name list is mirrored nowhere here: never a copy the cluster lacks).
+ */
+import { isMap, type KObject } from "../kustomize/types.js";
+import type { ClusterProducedSecret } from "./cluster-objects.js";
+import { groupOf, metaString } from "./flux-objects.js";
+
+const PREFIX = "reflector.v1.k8s.emberstack.com/";
+const ALLOWED = `${PREFIX}reflection-allowed`;
+const ALLOWED_NAMESPACES = `${PREFIX}reflection-allowed-namespaces`;
+const AUTO_ENABLED = `${PREFIX}reflection-auto-enabled`;
+const AUTO_NAMESPACES = `${PREFIX}reflection-auto-namespaces`;
+
+/** The copies reflector makes of `obj` in other namespaces, if it is an auto-mirrored source. */
+export function reflectorMirrors(obj: KObject): ClusterProducedSecret | undefined {
+  // The kind first: this runs on every rendered object.
+  if ((obj.kind !== "Secret" && obj.kind !== "ConfigMap") || groupOf(obj) !== "") return undefined;
+  const annotations = annotationsOf(obj);
+  if (!isTrue(annotations[ALLOWED]) || !isTrue(annotations[AUTO_ENABLED])) return undefined;
+  const source = metaString(obj, "namespace");
+  const name = metaString(obj, "name");
+  if (source === "" || name === "") return undefined;
+  const bySelector = Object.keys(annotations).some((k) => k.startsWith(PREFIX) && k.endsWith("-selector"));
+  const admits = (list: string | undefined, namespace: string) =>
+    list === undefined || list.trim() === "" ? !bySelector : patternListMatch(list, namespace);
+  const copy = mirrorOf(obj);
+  return {
+    selects: (namespace) =>
+      namespace !== source &&
+      admits(annotations[ALLOWED_NAMESPACES], namespace) &&
+      admits(annotations[AUTO_NAMESPACES], namespace),
+    secretIn: (namespace) => ({
+      secret: copy(namespace),
+      open: false,
+      producer: `reflector (a copy of ${obj.kind} ${source}/${name})`,
+    }),
+  };
+}
+
+/** The object reflector writes in `namespace`: the source's name and content. */
+function mirrorOf(obj: KObject): (namespace: string) => KObject {
+  const { metadata: _metadata, status: _status, ...content } = obj;
+  return (namespace) => ({ ...content, metadata: { name: metaString(obj, "name"), namespace } });
+}
+
+function annotationsOf(obj: KObject): Record<string, string> {
+  const a = isMap(obj.metadata) ? obj.metadata.annotations : undefined;
+  if (!isMap(a)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+/** .NET's bool.TryParse, which reflector reads the flags with: "true" in any case, blanks around. */
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && v.trim().toLowerCase() === "true";
+}
+
+/**
+ * reflector's PatternListMatch: comma-separated patterns, each a regular expression whose first
+ * match must be the whole namespace name (a plain name matches itself). A pattern that is not a
+ * valid expression matches nothing.
+ */
+export function patternListMatch(list: string, value: string): boolean {
+  return list
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")
+    .some((p) => {
+      let match: RegExpExecArray | null;
+      try {
+        match = new RegExp(p).exec(value);
+      } catch {
+        return false;
+      }
+      return match !== null && match[0].length === value.length;
+    });
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { Platform } from "../../src/platform/index.js";
+import { patternListMatch } from "../../src/platform/reflector.js";
+import { ks as fluxKs } from "../support/flux.js";
+import { loadMemoryPlatform } from "../support/memory-platform.js";
+
+/**
+ * david-driscoll/equestria-cluster: `cluster-meta` applies the Secret `cluster-secrets` to
+ * flux-system with reflector's auto-mirror annotations; `cluster-apps` patches every child
+ * Kustomization, each in its app's namespace, to substitute from `cluster-secrets`, which Flux
+ * reads from the child's own namespace: reflector's copy. Without the model, 21 of 27
+ * Kustomizations were "not rendered".
+ */
+const ks = (name: string, spec: string) => fluxKs(name, `  interval: 1h\n  prune: true\n${spec}`);
+const kustomization = (p: Platform, id: string) => p.clusters[0]!.kustomizations.find((k) => k.id === id)!;
+
+function layout(annotations: string, kind = "Secret"): Record<string, string> {
+  const data = kind === "Secret" ? "stringData" : "data";
+  return {
+    "kubernetes/flux/cluster/ks.yaml": `${ks("cluster-meta", "  path: ./kubernetes/flux/meta\n  targetNamespace: flux-system\n")}---\n${ks(
+      "cluster-apps",
+      "  dependsOn:\n    - name: cluster-meta\n  path: ./kubernetes/apps\n",
+    )}`,
+    "kubernetes/flux/meta/kustomization.yaml":
+      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cluster-secrets.yaml]\n",
+    "kubernetes/flux/meta/cluster-secrets.yaml": `apiVersion: v1
+kind: ${kind}
+metadata:
+  name: cluster-secrets
+  namespace: flux-system
+  annotations:
+${annotations}
+${data}:
+  CLUSTER_DOMAIN: example.org
+`,
+    "kubernetes/apps/network/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: network-ref, namespace: network}
+spec:
+  interval: 1h
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+  path: ./kubernetes/network
+  postBuild:
+    substituteFrom:
+      - {kind: ${kind}, name: cluster-secrets}
+`,
+    "kubernetes/network/cm.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: network}\ndata: {host: 'web.${CLUSTER_DOMAIN}'}\n",
+  };
+}
+
+const AUTO = `    reflector.v1.k8s.emberstack.com/reflection-allowed: "true"
+    reflector.v1.k8s.emberstack.com/reflection-auto-enabled: "true"`;
+
+describe("reflector's auto-mirrors of a Secret or ConfigMap (equestria-cluster)", () => {
+  it("a Kustomization in another namespace reads the copy", () => {
+    const p = loadMemoryPlatform(layout(AUTO));
+    const network = kustomization(p, "network/network-ref");
+    expect(network.errors).toEqual([]);
+    expect(network.resources[0]!.object.data).toEqual({ host: "web.example.org" });
+  });
+
+  it("a ConfigMap is copied too", () => {
+    const p = loadMemoryPlatform(layout(AUTO, "ConfigMap"));
+    expect(kustomization(p, "network/network-ref").resources[0]!.object.data).toEqual({
+      host: "web.example.org",
+    });
+  });
+
+  it("a namespace the lists leave out, or a source not auto-enabled, has no copy", () => {
+    const NOT_FOUND = `substitute from 'Secret/cluster-secrets' error: secrets "cluster-secrets" not found`;
+    for (const annotations of [
+      `${AUTO}\n    reflector.v1.k8s.emberstack.com/reflection-auto-namespaces: "media,apps-.*"`,
+      `${AUTO}\n    reflector.v1.k8s.emberstack.com/reflection-allowed-namespaces: "net"`,
+      `    reflector.v1.k8s.emberstack.com/reflection-allowed: "true"`,
+      `${AUTO}\n    reflector.v1.k8s.emberstack.com/reflection-auto-namespaces-selector: "team=a"`,
+    ]) {
+      const p = loadMemoryPlatform(layout(annotations));
+      expect(kustomization(p, "network/network-ref").errors[0]?.message, annotations).toContain(NOT_FOUND);
+    }
+    const listed = loadMemoryPlatform(
+      layout(`${AUTO}\n    reflector.v1.k8s.emberstack.com/reflection-auto-namespaces: "media, net.*"`),
+    );
+    expect(kustomization(listed, "network/network-ref").errors).toEqual([]);
+  });
+});
+
+it("reflector's namespace patterns: a regular expression whose first match is the whole name", () => {
+  expect(patternListMatch("network", "network")).toBe(true);
+  expect(patternListMatch("net", "network")).toBe(false);
+  expect(patternListMatch(" a , net.* ", "network")).toBe(true);
+  expect(patternListMatch("work", "network")).toBe(false);
+  expect(patternListMatch("[", "network")).toBe(false);
+});
