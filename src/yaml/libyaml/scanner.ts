@@ -630,6 +630,7 @@ export class Scanner {
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
     const start = this.here();
+    this.padShallowHeader(start);
     this.skip();
     let increment = 0;
     const chomp = () => {
@@ -660,6 +661,19 @@ export class Scanner {
       indent = this.blockScalarBreaks(indent, start);
     }
     this.insert(-1, this.simple("SCALAR", start, this.here()));
+  }
+
+  /**
+   * A block scalar header that starts its line no deeper than the block collection it is a value
+   * of (`key:` then `>` below it, at the key's column): go-yaml takes it as the value whatever its
+   * column, the `yaml` package fails it ("Implicit keys need to be on a single line"). Its content
+   * is read against the collection's indentation by both, so the header line is one of the pads.
+   */
+  private padShallowHeader(start: Mark): void {
+    if (this.flowLevel > 0 || start.column > this.indent) return;
+    const lineStart = start.index - start.column;
+    if (this.text.slice(lineStart, start.index).trim() !== "") return;
+    this.pads.push([lineStart, this.indent + 1 - start.column]);
   }
 
   /**
