@@ -237,7 +237,8 @@ class DocumentConverter {
 
   /**
    * A block scalar whose last line ends the file without a line break keeps no final line
-   * break, whatever its chomping (go-yaml reads no break there; `yaml` adds one).
+   * break, whatever its chomping (go-yaml reads no break there; `yaml` adds one). A last line of
+   * blanks is content too where it reaches past the indentation (both keep those blanks).
    */
   private blockAtEof(node: Scalar, text: string): string {
     const end = node.range?.[1];
@@ -245,7 +246,8 @@ class DocumentConverter {
       return text;
     const body = this.src.slice(node.range?.[0] ?? 0, end);
     const lastLine = body.slice(Math.max(body.lastIndexOf("\n"), body.lastIndexOf("\r")) + 1);
-    return lastLine.trim() === "" ? text : text.slice(0, -1);
+    if (lastLine.trim() === "" && lastLine.length <= blockIndentation(body, text)) return text;
+    return text.slice(0, -1);
   }
 
   private keyOf(keyNode: Node | null, depth: number, flow: boolean): string {
@@ -346,6 +348,18 @@ class DocumentConverter {
       }
     }
   }
+}
+
+/**
+ * The content indentation of a block scalar (its source from the header on, and its value):
+ * where its first line with a non-blank character starts, less the spaces that line keeps in the
+ * value. Infinity when it has no such line.
+ */
+function blockIndentation(source: string, value: string): number {
+  const sourceLine = /^( *)[ \t]*[^\s]/m.exec(source.slice(source.search(/[\n\r]/) + 1));
+  const valueLine = /^( *)[ \t]*[^\s]/m.exec(value);
+  if (!sourceLine || !valueLine) return Number.POSITIVE_INFINITY;
+  return (sourceLine[1] as string).length - (valueLine[1] as string).length;
 }
 
 function throwParseError(doc: Document, file: string, lines: LineCounter): void {
