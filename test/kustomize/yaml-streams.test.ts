@@ -75,11 +75,7 @@ async function disagreement(seed: number, text: string): Promise<string | undefi
 const KNOWN: Array<[RegExp, string]> = [
   [
     /[\u2028\u2029]/,
-    "U+2028/U+2029 inside a scalar: go-yaml (YAML 1.1) keeps it as the value's line break and folds the indentation after it, the yaml package keeps both as content (between tokens they are line breaks to both now)",
-  ],
-  [
-    /^ +\r?$/m,
-    "a line of spaces only in a block scalar: go-yaml keeps the spaces past the indentation (and takes the deepest leading one for the indentation), the yaml package reads an empty line",
+    "U+2028/U+2029 inside a scalar: go-yaml (YAML 1.1) keeps it as the value's line break and folds the indentation after it, the yaml package keeps both as content (between tokens, and U+0085 anywhere, they are line breaks to both now)",
   ],
   [/\ufeff\ufeff/, "two BOMs: Slipway's resource reader drops both (kubectl reads the second as content)"],
 ];
@@ -222,6 +218,16 @@ const ROWS: Array<[string, string, Expected]> = [
     {
       yaml: "apiVersion: v1\nkind: ConfigMap\nlist:\n- |2\n   a\n- b: c\nmetadata:\n  name: x\nspec: |\n  folded text\n",
     },
+  ],
+  [
+    "a last line of blanks past the indentation is a block scalar's content, with no line break at the end of the file",
+    `${head}data:\n  a: |\n    x\n      `,
+    { yaml: 'apiVersion: v1\ndata:\n  a: "x\\n  "\nkind: ConfigMap\nmetadata:\n  name: x\n' },
+  ],
+  [
+    "U+0085 inside a quoted or plain scalar is a line break (a lone CR before it another; seed 2000164)",
+    `${head}spec:\n  a: "b\r\u0085c\n    d"\n  e: f\u0085    g\n  h: ["i\\\u0085  j"]\n  k: 'l\u0085\u0085m'\n`,
+    { yaml: `${head}spec:\n  a: |-\n    b\n    c d\n  e: f g\n  h:\n  - ij\n  k: |-\n    l\n    m\n` },
   ],
 ];
 

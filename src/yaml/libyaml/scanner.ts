@@ -151,6 +151,9 @@ export class Scanner {
     if (this.ch() === "\r" && this.ch(1) === "\n") {
       this.mark.index += 2;
     } else if (isBreakChar(this.ch())) {
+      // A lone CR becomes a line feed after the scan (parse.ts), too late where a NEL that
+      // follows it becomes one here: the pair would read as one CR-LF break.
+      if (this.ch() === "\r" && this.ch(1) === "\u0085") this.breaks.push(this.mark.index);
       this.mark.index++;
     } else return;
     this.mark.column = 0;
@@ -652,12 +655,12 @@ export class Scanner {
     this.skipBlanks();
     this.skipComment();
     if (!isBreakZ(this.ch())) this.fail("did not find expected comment or line break", start);
-    this.skipBlockScalarLine();
+    this.skipScalarLine();
     let indent = increment > 0 ? (this.indent >= 0 ? this.indent + increment : increment) : 0;
     indent = this.blockScalarBreaks(indent, start);
     while (this.mark.column === indent && !isZ(this.ch())) {
       while (!isBreakZ(this.ch())) this.skip();
-      this.skipBlockScalarLine();
+      this.skipScalarLine();
       indent = this.blockScalarBreaks(indent, start);
     }
     this.insert(-1, this.simple("SCALAR", start, this.here()));
@@ -677,10 +680,11 @@ export class Scanner {
   }
 
   /**
-   * A line break of a block scalar. go-yaml reads a NEL there as `\n` (scannerc.go read_line),
-   * so it is one of the `breaks` to edit; a LS or PS it keeps as itself, in the value (not done).
+   * A line break inside a scalar. go-yaml reads a NEL there as `\n` (scannerc.go read_line) and
+   * folds it as one, so it is one of the `breaks` to edit; a LS or PS it keeps as itself, in the
+   * value (not done).
    */
-  private skipBlockScalarLine(): void {
+  private skipScalarLine(): void {
     if (this.ch() === "\u0085") this.breaks.push(this.mark.index);
     this.skipLine();
   }
@@ -694,7 +698,7 @@ export class Scanner {
       if ((indent === 0 || this.mark.column < indent) && this.ch() === "\t")
         this.fail("found a tab character where an indentation space is expected", start);
       if (!isBreakChar(this.ch())) break;
-      this.skipBlockScalarLine();
+      this.skipScalarLine();
     }
     if (indent === 0) indent = Math.max(maxIndent, this.indent + 1, 1);
     return indent;
@@ -728,7 +732,7 @@ export class Scanner {
           break;
         } else if (!single && c === "\\" && isBreakChar(this.ch(1))) {
           this.skip();
-          this.skipLine();
+          this.skipScalarLine();
           break;
         } else if (!single && c === "\\") {
           const e = this.ch(1);
@@ -754,7 +758,7 @@ export class Scanner {
       if (this.ch() === (single ? "'" : '"')) break;
       while (isBlankChar(this.ch()) || isBreakChar(this.ch())) {
         if (isBlankChar(this.ch())) this.skip();
-        else this.skipLine();
+        else this.skipScalarLine();
       }
     }
     this.skip();
@@ -793,8 +797,10 @@ export class Scanner {
       }
       if (this.flowLevel === 0 && this.mark.column < indent) break;
     }
-    // Past the scalar's end they separate tokens; inside a multi-line one they are folded content.
-    for (const at of unicodeBreaks) if (at >= end.index) this.breaks.push(at);
+    // Past the scalar's end they separate tokens; inside a multi-line one go-yaml folds a NEL as
+    // `\n` and keeps a LS or PS (not done).
+    for (const at of unicodeBreaks)
+      if (at >= end.index || this.text.charCodeAt(at) === 0x85) this.breaks.push(at);
     const token = this.simple("SCALAR", start, end);
     token.plain = true;
     this.insert(-1, token);
