@@ -40,6 +40,7 @@ import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
 import { goYamlFirstDocumentText, kyamlReadableText } from "./kyaml-stream.js";
 import { parseAllDocumentsWithin } from "./limits.js";
+import { goBlockScalarValue, goFlowScalarValue, hasLineSeparator } from "./line-separators.js";
 import { goFloatName } from "./numbers.js";
 import { indentQuotedContinuation } from "./quoted-indent.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
@@ -113,8 +114,14 @@ class DocumentConverter {
     private readonly file: string,
     private readonly lines: LineCounter,
     private readonly src: string,
+    private readonly separators: ReadonlyMap<number, string>,
     private readonly options: ParseOptions = {},
-  ) {}
+  ) {
+    this.lineSeparators = separators.size > 0 || hasLineSeparator(src);
+  }
+
+  /** The source holds a LS or PS, which go-yaml reads as line breaks (line-separators.ts). */
+  private readonly lineSeparators: boolean;
 
   private sourceOf(node: Node): string {
     return node.range ? this.src.slice(node.range[0], node.range[1]) : "";
@@ -172,9 +179,10 @@ class DocumentConverter {
   scalar(node: Scalar, flow: boolean): Resolved {
     let text = scalarText(node);
     const viaKyaml = !this.options.yamlToJson;
+    const separated = this.separatedText(node, text);
     if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") {
       this.checkBlockIndentation(node);
-      text = this.blockAtEof(node, text);
+      text = separated ?? this.blockAtEof(node, text);
       if (node.type === "BLOCK_FOLDED" && viaKyaml) text = goFoldedText(text);
       // kyaml writes the block back and reads it again; with no indentation hint (a value that
       // starts with a tab gets none), the tab then sits where go-yaml expects indentation.
@@ -182,7 +190,8 @@ class DocumentConverter {
         this.fail("found a tab character where an indentation space is expected", node);
     }
     const quoted = node.type !== "PLAIN" && node.type !== undefined;
-    if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && !node.tag) {
+    if (separated !== undefined && (quoted || node.type === "PLAIN")) text = separated;
+    else if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && !node.tag) {
       const source = this.sourceOf(node);
       if (source.includes("\n")) text = foldedQuoted(source) ?? text;
     }
@@ -214,6 +223,21 @@ class DocumentConverter {
       this.fail("found invalid Unicode character escape code", node);
     }
     return r;
+  }
+
+  /** The scalar's text as go-yaml builds it where its source holds a LS or PS (line-separators.ts). */
+  private separatedText(node: Scalar, text: string): string | undefined {
+    if (!this.lineSeparators || !node.range) return undefined;
+    const [from, to] = node.range;
+    let source = this.src.slice(from, to);
+    for (const [at, c] of this.separators)
+      if (at >= from && at < to) source = source.slice(0, at - from) + c + source.slice(at - from + 1);
+    if (!hasLineSeparator(source)) return undefined;
+    if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")
+      return goBlockScalarValue(source, blockIndentation(source, text));
+    if (node.type === "PLAIN" || node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE")
+      return goFlowScalarValue(source, node.type);
+    return undefined;
   }
 
   /**
@@ -356,7 +380,7 @@ class DocumentConverter {
  * value. Infinity when it has no such line.
  */
 function blockIndentation(source: string, value: string): number {
-  const sourceLine = /^( *)[ \t]*[^\s]/m.exec(source.slice(source.search(/[\n\r]/) + 1));
+  const sourceLine = /^( *)[ \t]*[^\s]/m.exec(source.slice(source.search(/[\n\r\u0085\u2028\u2029]/) + 1));
   const valueLine = /^( *)[ \t]*[^\s]/m.exec(value);
   if (!sourceLine || !valueLine) return Number.POSITIVE_INFINITY;
   return (sourceLine[1] as string).length - (valueLine[1] as string).length;
@@ -396,6 +420,8 @@ interface RawDocument {
   doc: Document;
   contents: Node;
   src: string;
+  /** ReadableText.separators: LS and PS that `src` holds line feeds for */
+  separators: ReadonlyMap<number, string>;
 }
 
 /**
@@ -422,13 +448,16 @@ function parseRaw(
   const read = options.firstDocumentOnly
     ? goYamlFirstDocumentText(bare, file)
     : kyamlReadableText(bare.includes("\r\n") ? bare.replaceAll("\r\n", "\n") : bare, file);
-  let src = loneCarriageReturnsAsBreaks(read);
+  let src = loneCarriageReturnsAsBreaks(read.text);
+  let separators = read.separators;
   let lines = new LineCounter();
   let all = parseAllList(src, lines, file);
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {
     const repaired = indentQuotedContinuation(src, all);
     if (repaired === undefined) break;
     src = repaired;
+    // A repair moves offsets: the separators' places are lost (their scalars read as line feeds).
+    separators = new Map();
     lines = new LineCounter();
     all = parseAllList(src, lines, file);
   }
@@ -437,7 +466,7 @@ function parseRaw(
     throwParseError(doc, file, lines);
     const contents = doc.contents as Node | null;
     if (isEmptyDocument(contents)) continue;
-    docs.push({ doc, contents: contents as Node, src });
+    docs.push({ doc, contents: contents as Node, src, separators });
   }
   return { docs, lines };
 }
@@ -458,7 +487,11 @@ function convertDocument(
   lines: LineCounter,
   options: ParseOptions = {},
 ): ParsedDocument | undefined {
-  const value = new DocumentConverter(raw.doc, file, lines, raw.src, options).convert(raw.contents, 0, false);
+  const value = new DocumentConverter(raw.doc, file, lines, raw.src, raw.separators, options).convert(
+    raw.contents,
+    0,
+    false,
+  );
   if (value === null) return undefined;
   const line = lines.linePos(raw.contents.range?.[0] ?? 0).line;
   return { value, line };

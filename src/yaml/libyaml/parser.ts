@@ -527,7 +527,10 @@ export function goYamlFirstDocument(text: string, lookahead: 0 | 2): GoYamlDocum
   try {
     p.next(); // STREAM_START
     let e = p.next();
-    if (e.type === "STREAM_END") return { end: text.length, glued: [], quoted: [], breaks: [], pads: [] };
+    // No document: what is there is blanks, breaks and comments (a LS or PS among them one of the
+    // breaks to edit: the `yaml` package would read it as a scalar).
+    if (e.type === "STREAM_END")
+      return { end: text.length, glued: [], quoted: [], breaks: [...p.breaks], pads: [] };
     let depth = 0;
     const documented = e.type === "DOCUMENT_START";
     if (documented) e = p.next();

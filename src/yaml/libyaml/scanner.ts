@@ -71,6 +71,7 @@ interface SimpleKey {
 
 const isBreakChar = (c: string) =>
   c === "\r" || c === "\n" || c === "\u0085" || c === "\u2028" || c === "\u2029";
+const isSeparator = (c: string) => c === "\u2028" || c === "\u2029";
 const isBlankChar = (c: string) => c === " " || c === "\t";
 const isZ = (c: string) => c === "";
 const isBreakZ = (c: string) => isBreakChar(c) || isZ(c);
@@ -121,6 +122,8 @@ export class Scanner {
    * leading a line in a flow collection are no content, of a scalar or otherwise.
    */
   readonly pads: Array<[number, number]> = [];
+  /** Where the last line break inside a scalar was. */
+  private lastScalarBreak = -1;
 
   /**
    * `lookahead`: the tokens kept queued past the head. go-yaml v2 scans no further than it must
@@ -655,6 +658,9 @@ export class Scanner {
     this.skipBlanks();
     this.skipComment();
     if (!isBreakZ(this.ch())) this.fail("did not find expected comment or line break", start);
+    // A LS or PS that ends the header, or the scalar (a shallower line follows it), is a line
+    // break to the `yaml` package too; one inside is read as go-yaml reads it (line-separators.ts).
+    if (isSeparator(this.ch())) this.breaks.push(this.mark.index);
     this.skipScalarLine();
     let indent = increment > 0 ? (this.indent >= 0 ? this.indent + increment : increment) : 0;
     indent = this.blockScalarBreaks(indent, start);
@@ -663,6 +669,8 @@ export class Scanner {
       this.skipScalarLine();
       indent = this.blockScalarBreaks(indent, start);
     }
+    if (isSeparator(this.text.charAt(this.lastScalarBreak)) && !isZ(this.ch()))
+      this.breaks.push(this.lastScalarBreak);
     this.insert(-1, this.simple("SCALAR", start, this.here()));
   }
 
@@ -686,6 +694,7 @@ export class Scanner {
    */
   private skipScalarLine(): void {
     if (this.ch() === "\u0085") this.breaks.push(this.mark.index);
+    this.lastScalarBreak = this.mark.index;
     this.skipLine();
   }
 
@@ -732,6 +741,8 @@ export class Scanner {
           break;
         } else if (!single && c === "\\" && isBreakChar(this.ch(1))) {
           this.skip();
+          // an escaped LS or PS is an escaped line break to go-yaml, an unknown escape to `yaml`
+          if (isSeparator(this.ch())) this.breaks.push(this.mark.index);
           this.skipScalarLine();
           break;
         } else if (!single && c === "\\") {
