@@ -16,7 +16,7 @@
  * document of the whole text (sigs.k8s.io/yaml: kustomization files, Flux's own decoding).
  */
 import { SlipwayError } from "../errors.js";
-import { type GoYamlDocument, goYamlFirstDocument } from "./libyaml/parser.js";
+import { type GoYamlDocument, goYamlFirstDocument, type ScannerFindings } from "./libyaml/parser.js";
 import { positionOf } from "./limits.js";
 
 /** A separator line as splitDocuments finds it (`\n---.*\n`); the match starts at its `\n`. */
@@ -84,7 +84,7 @@ export function kyamlReadableText(text: string, file: string): ReadableText {
     }
   }
   unread.sort((a, b) => a[0] - b[0]);
-  return unglued(blanked(text, unread), { glued, quoted, breaks, pads });
+  return goYamlReadableText(blanked(text, unread), { glued, quoted, breaks, pads });
 }
 
 /**
@@ -96,7 +96,7 @@ export function goYamlFirstDocumentText(text: string, file: string): ReadableTex
   const read = goYamlFirstDocument(text, 0);
   const end = readEnd(read, text, 0, file);
   const readable = NOTHING.test(text.slice(end)) ? text : blanked(text, [[end, text.length]]);
-  return "glued" in read ? unglued(readable, read) : { text: readable, separators: NO_SEPARATORS };
+  return "glued" in read ? goYamlReadableText(readable, read) : { text: readable, separators: NO_SEPARATORS };
 }
 
 /**
@@ -120,15 +120,7 @@ export function unsplitFirstDocumentText(text: string, file: string): string {
  * collection's line that go-yaml takes however shallow (Scanner.pads). Lines stay; columns after
  * a blank, a quote or a pad move on its line. Where a LS or PS became a line feed is kept too.
  */
-function unglued(
-  text: string,
-  found: {
-    glued: readonly number[];
-    quoted: ReadonlyArray<[number, number]>;
-    breaks: readonly number[];
-    pads: ReadonlyArray<[number, number]>;
-  },
-): ReadableText {
+export function goYamlReadableText(text: string, found: ScannerFindings): ReadableText {
   type Edit = [number, number, (s: string) => string];
   const edits: Edit[] = [
     ...found.glued.map((q): Edit => [q, q, () => " "]),

@@ -7,6 +7,8 @@
  * the scalar at it; inside, the `yaml` package's node keeps the structure go-yaml reads, and these
  * functions give its value from its source as go-yaml's scanner builds it.
  */
+import type { Scalar } from "yaml";
+import { blockIndentation } from "./block-scalar-end.js";
 import { HEX_LENGTH, SIMPLE_ESCAPES } from "./fast/inline.js";
 
 const BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/y;
@@ -14,6 +16,30 @@ const BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/y;
 /** True when `text` holds a LS or PS. */
 export function hasLineSeparator(text: string): boolean {
   return text.includes("\u2028") || text.includes("\u2029");
+}
+
+/**
+ * A scalar node's value as go-yaml reads it, where its source holds a LS or PS (`text` the `yaml`
+ * package's value; `src` what it read, in which `separators` were made line feeds); undefined
+ * where there is none.
+ */
+export function goSeparatedValue(
+  node: Scalar,
+  text: string,
+  src: string,
+  separators: ReadonlyMap<number, string>,
+): string | undefined {
+  if (!node.range) return undefined;
+  const [from, to] = node.range;
+  let source = src.slice(from, to);
+  for (const [at, c] of separators)
+    if (at >= from && at < to) source = source.slice(0, at - from) + c + source.slice(at - from + 1);
+  if (!hasLineSeparator(source)) return undefined;
+  if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")
+    return goBlockScalarValue(source, blockIndentation(source, text));
+  if (node.type === "PLAIN" || node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE")
+    return goFlowScalarValue(source, node.type);
+  return undefined;
 }
 
 /** The break at `at` (its length) and what go-yaml puts in the value for it; undefined if none. */

@@ -22,6 +22,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
+import { blockValueAtEnd } from "./block-scalar-end.js";
 import { withoutStreamBom } from "./bom.js";
 import { GO_YAML_FORBIDDEN } from "./char-guard.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
@@ -40,7 +41,7 @@ import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
 import { goYamlFirstDocumentText, kyamlReadableText } from "./kyaml-stream.js";
 import { parseAllDocumentsWithin } from "./limits.js";
-import { goBlockScalarValue, goFlowScalarValue, hasLineSeparator } from "./line-separators.js";
+import { goSeparatedValue, hasLineSeparator } from "./line-separators.js";
 import { goFloatName } from "./numbers.js";
 import { indentQuotedContinuation } from "./quoted-indent.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
@@ -182,7 +183,7 @@ class DocumentConverter {
     const separated = this.separatedText(node, text);
     if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") {
       this.checkBlockIndentation(node);
-      text = separated ?? this.blockAtEof(node, text);
+      text = separated ?? blockValueAtEnd(node.range, this.src, text);
       if (node.type === "BLOCK_FOLDED" && viaKyaml) text = goFoldedText(text);
       // kyaml writes the block back and reads it again; with no indentation hint (a value that
       // starts with a tab gets none), the tab then sits where go-yaml expects indentation.
@@ -227,17 +228,7 @@ class DocumentConverter {
 
   /** The scalar's text as go-yaml builds it where its source holds a LS or PS (line-separators.ts). */
   private separatedText(node: Scalar, text: string): string | undefined {
-    if (!this.lineSeparators || !node.range) return undefined;
-    const [from, to] = node.range;
-    let source = this.src.slice(from, to);
-    for (const [at, c] of this.separators)
-      if (at >= from && at < to) source = source.slice(0, at - from) + c + source.slice(at - from + 1);
-    if (!hasLineSeparator(source)) return undefined;
-    if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")
-      return goBlockScalarValue(source, blockIndentation(source, text));
-    if (node.type === "PLAIN" || node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE")
-      return goFlowScalarValue(source, node.type);
-    return undefined;
+    return this.lineSeparators ? goSeparatedValue(node, text, this.src, this.separators) : undefined;
   }
 
   /**
@@ -257,21 +248,6 @@ class DocumentConverter {
         this.fail("found a tab character where an indentation space is expected", node);
       if (indent === 0 && line.trim() !== "") indent = spaces;
     }
-  }
-
-  /**
-   * A block scalar whose last line ends the file without a line break keeps no final line
-   * break, whatever its chomping (go-yaml reads no break there; `yaml` adds one). A last line of
-   * blanks is content too where it reaches past the indentation (both keep those blanks).
-   */
-  private blockAtEof(node: Scalar, text: string): string {
-    const end = node.range?.[1];
-    if (end === undefined || end < this.src.length || /[\n\r]$/.test(this.src) || !text.endsWith("\n"))
-      return text;
-    const body = this.src.slice(node.range?.[0] ?? 0, end);
-    const lastLine = body.slice(Math.max(body.lastIndexOf("\n"), body.lastIndexOf("\r")) + 1);
-    if (lastLine.trim() === "" && lastLine.length <= blockIndentation(body, text)) return text;
-    return text.slice(0, -1);
   }
 
   private keyOf(keyNode: Node | null, depth: number, flow: boolean): string {
@@ -372,18 +348,6 @@ class DocumentConverter {
       }
     }
   }
-}
-
-/**
- * The content indentation of a block scalar (its source from the header on, and its value):
- * where its first line with a non-blank character starts, less the spaces that line keeps in the
- * value. Infinity when it has no such line.
- */
-function blockIndentation(source: string, value: string): number {
-  const sourceLine = /^( *)[ \t]*[^\s]/m.exec(source.slice(source.search(/[\n\r\u0085\u2028\u2029]/) + 1));
-  const valueLine = /^( *)[ \t]*[^\s]/m.exec(value);
-  if (!sourceLine || !valueLine) return Number.POSITIVE_INFINITY;
-  return (sourceLine[1] as string).length - (valueLine[1] as string).length;
 }
 
 function throwParseError(doc: Document, file: string, lines: LineCounter): void {
