@@ -115,14 +115,9 @@ class DocumentConverter {
     private readonly file: string,
     private readonly lines: LineCounter,
     private readonly src: string,
-    private readonly separators: ReadonlyMap<number, string>,
+    private readonly separators: ReadonlyMap<number, string> | undefined,
     private readonly options: ParseOptions = {},
-  ) {
-    this.lineSeparators = separators.size > 0 || hasLineSeparator(src);
-  }
-
-  /** The source holds a LS or PS, which go-yaml reads as line breaks (line-separators.ts). */
-  private readonly lineSeparators: boolean;
+  ) {}
 
   private sourceOf(node: Node): string {
     return node.range ? this.src.slice(node.range[0], node.range[1]) : "";
@@ -228,7 +223,7 @@ class DocumentConverter {
 
   /** The scalar's text as go-yaml builds it where its source holds a LS or PS (line-separators.ts). */
   private separatedText(node: Scalar, text: string): string | undefined {
-    return this.lineSeparators ? goSeparatedValue(node, text, this.src, this.separators) : undefined;
+    return this.separators && goSeparatedValue(node, text, this.src, this.separators);
   }
 
   /**
@@ -384,8 +379,11 @@ interface RawDocument {
   doc: Document;
   contents: Node;
   src: string;
-  /** ReadableText.separators: LS and PS that `src` holds line feeds for */
-  separators: ReadonlyMap<number, string>;
+  /**
+   * ReadableText.separators (LS and PS that `src` holds line feeds for), where `src` holds any
+   * LS or PS before or after the edit; undefined where it holds none.
+   */
+  separators: ReadonlyMap<number, string> | undefined;
 }
 
 /**
@@ -425,12 +423,13 @@ function parseRaw(
     lines = new LineCounter();
     all = parseAllList(src, lines, file);
   }
+  const anySeparator = separators.size > 0 || hasLineSeparator(src);
   const docs: RawDocument[] = [];
   for (const doc of all) {
     throwParseError(doc, file, lines);
     const contents = doc.contents as Node | null;
     if (isEmptyDocument(contents)) continue;
-    docs.push({ doc, contents: contents as Node, src, separators });
+    docs.push({ doc, contents: contents as Node, src, separators: anySeparator ? separators : undefined });
   }
   return { docs, lines };
 }
