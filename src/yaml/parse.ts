@@ -186,7 +186,8 @@ class DocumentConverter {
         this.fail("found a tab character where an indentation space is expected", node);
     }
     const quoted = node.type !== "PLAIN" && node.type !== undefined;
-    if (separated !== undefined && (quoted || node.type === "PLAIN")) text = separated;
+    const flowScalar = node.type === "PLAIN" || node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+    if (separated !== undefined && flowScalar) text = separated;
     else if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && !node.tag) {
       const source = this.sourceOf(node);
       if (source.includes("\n")) text = foldedQuoted(source) ?? text;

@@ -122,7 +122,7 @@ export class Scanner {
    * leading a line in a flow collection are no content, of a scalar or otherwise.
    */
   readonly pads: Array<[number, number]> = [];
-  /** Where the last line break inside a scalar was. */
+  /** Where the last line break read inside a scalar was (an offset). */
   private lastScalarBreak = -1;
 
   /**
@@ -690,7 +690,7 @@ export class Scanner {
   /**
    * A line break inside a scalar. go-yaml reads a NEL there as `\n` (scannerc.go read_line) and
    * folds it as one, so it is one of the `breaks` to edit; a LS or PS it keeps as itself, in the
-   * value (not done).
+   * value, which the converters build from the source (line-separators.ts).
    */
   private skipScalarLine(): void {
     if (this.ch() === "\u0085") this.breaks.push(this.mark.index);
@@ -809,7 +809,7 @@ export class Scanner {
       if (this.flowLevel === 0 && this.mark.column < indent) break;
     }
     // Past the scalar's end they separate tokens; inside a multi-line one go-yaml folds a NEL as
-    // `\n` and keeps a LS or PS (not done).
+    // `\n` and keeps a LS or PS (line-separators.ts builds the value).
     for (const at of unicodeBreaks)
       if (at >= end.index || this.text.charCodeAt(at) === 0x85) this.breaks.push(at);
     const token = this.simple("SCALAR", start, end);
