@@ -235,6 +235,11 @@ const ROWS: Array<[string, string, Expected]> = [
       yaml: `apiVersion: v1\nk: |\n  l\nkind: ConfigMap\nmetadata:\n  name: x\nspec:\n  a: 'b\u2028    c'\n  d: 'e\u2029    fg'\n  h: 'i\u2028    j\u2028\u2028'\n`,
     },
   ],
+  [
+    "a folded block scalar with a U+2029 is re-read as kyaml writes it back",
+    `${head}spec: >+\n  a\n    b\u2029  c\n\n  d\n\n`,
+    { yaml: `${head}spec: |+\n  a\n\n    b\u2029  c\n  d\n\n\n` },
+  ],
   ["a stream of a U+2029 and a comment holds no document", "\u2029# only a comment\r\n", { yaml: "" }],
   [
     "a separator line with U+0085 after its '---' separates (Go's TrimSpace takes it)",
