@@ -31,6 +31,7 @@ import {
   type Scalar,
 } from "yaml";
 import { SlipwayError } from "../errors.js";
+import { blockValueAtEnd } from "../yaml/block-scalar-end.js";
 import { GO_YAML_FORBIDDEN } from "../yaml/char-guard.js";
 import {
   bail,
@@ -40,8 +41,11 @@ import {
   MAX_ALIASED_NODES,
   scanFastYaml,
 } from "../yaml/fast/index.js";
+import { goYamlReadableText } from "../yaml/kyaml-stream.js";
 import { goYamlProblem } from "../yaml/libyaml/parser.js";
 import { MAX_YAML_DEPTH, parseAllDocumentsWithin, YamlNestingError } from "../yaml/limits.js";
+import { goSeparatedValue, hasLineSeparator } from "../yaml/line-separators.js";
+import { indentQuotedContinuation } from "../yaml/quoted-indent.js";
 import { formatFloat } from "./template/ftoa.js";
 import { quote } from "./template/quote.js";
 import { GoMap, type GoValue } from "./template/value.js";
@@ -145,7 +149,13 @@ class Converter {
     private readonly lines: LineCounter,
     private readonly firstLine: number,
     private readonly src: string,
-  ) {}
+    private readonly separators: ReadonlyMap<number, string> = new Map(),
+  ) {
+    this.lineSeparators = separators.size > 0 || hasLineSeparator(src);
+  }
+
+  /** The source holds a LS or PS, which go-yaml reads as line breaks (line-separators.ts). */
+  private readonly lineSeparators: boolean;
 
   fail(message: string, node: Node | null | undefined): never {
     const offset = node?.range?.[0];
@@ -190,15 +200,13 @@ class Converter {
   private scalar(node: Scalar): RawYaml {
     // go-yaml v2 folds block scalars as the spec says (v3's extra line break is not in v2).
     let text = scalarText(node);
+    const separated = this.lineSeparators
+      ? goSeparatedValue(node, text, this.src, this.separators)
+      : undefined;
+    if (separated !== undefined) text = separated;
     // libyaml adds no final line break to a block scalar that ends the input without one.
-    if (
-      (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") &&
-      node.range?.[1] === this.src.length &&
-      !/[\n\r]$/.test(this.src) &&
-      text.endsWith("\n")
-    ) {
-      text = text.slice(0, -1);
-    }
+    else if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")
+      text = blockValueAtEnd(node.range, this.src, text);
     const plain = node.type === "PLAIN" || node.type === undefined;
     const tag = node.tag;
     if (tag && tag !== "!") {
@@ -456,7 +464,9 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
   }
   // go-yaml v2's Unmarshal stops after the first document, and where it ends (a `---`, a `...`,
   // a directive, a node less indented than the root) it reads no further: neither does Slipway.
-  const body = go.end < text.length ? text.slice(0, go.end) : text;
+  // What go-yaml's scanner reads otherwise than the `yaml` package is edited in (kyaml-stream.ts).
+  const read = goYamlReadableText(go.end < text.length ? text.slice(0, go.end) : text, go);
+  const body = read.text;
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -477,6 +487,9 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
   if (err) {
     const spaced = spaceBeforeComments(body, doc.errors);
     if (spaced !== undefined) return readRawYamlFull(spaced, file, firstLine);
+    // A quoted scalar's continuation line no deeper than its collection (src/yaml/quoted-indent.ts).
+    const indented = indentQuotedContinuation(body, docs);
+    if (indented !== undefined) return readRawYamlFull(indented, file, firstLine);
     // go-yaml reads what the `yaml` package refuses: Slipway cannot read it, and says so in
     // the `yaml` package's words.
     const pos = lines.linePos(err.pos[0]);
@@ -491,7 +504,9 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
       },
     );
   }
-  return new Converter(doc, file, lines, firstLine, body).convert(doc.contents as Node | null);
+  return new Converter(doc, file, lines, firstLine, body, read.separators).convert(
+    doc.contents as Node | null,
+  );
 }
 
 /**

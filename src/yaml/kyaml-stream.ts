@@ -16,7 +16,7 @@
  * document of the whole text (sigs.k8s.io/yaml: kustomization files, Flux's own decoding).
  */
 import { SlipwayError } from "../errors.js";
-import { type GoYamlDocument, goYamlFirstDocument } from "./libyaml/parser.js";
+import { type GoYamlDocument, goYamlFirstDocument, type ScannerFindings } from "./libyaml/parser.js";
 import { positionOf } from "./limits.js";
 
 /** A separator line as splitDocuments finds it (`\n---.*\n`); the match starts at its `\n`. */
@@ -24,15 +24,30 @@ const SEPARATOR = /\n---[^\n]*\n/g;
 /** Go's unicode.IsSpace, which strings.TrimSpace trims. */
 const GO_SPACE =
   /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** What the `yaml` package reads after a `---` marker as nothing. */
+const MARKER_TAIL = /^(?:[ \t\r]*|[ \t]+#.*)$/;
 /** What may follow a document in a piece without being content: blanks, breaks, comments. */
 const NOTHING = /^(?:[ \t\r\n]|#[^\r\n]*)*$/;
+
+/**
+ * The text the `yaml` package is to read, and where it holds a line feed for a LS or PS that
+ * go-yaml reads as a line break but keeps in a scalar's value (offset → the character; see
+ * line-separators.ts).
+ */
+export interface ReadableText {
+  text: string;
+  separators: ReadonlyMap<number, string>;
+}
+
+const NO_SEPARATORS: ReadonlyMap<number, string> = new Map();
 
 /**
  * `text` with what kyaml never reads blanked out (every other character kept in place), or a
  * SlipwayError naming the file and line where go-yaml fails a piece kyaml reads.
  */
-export function kyamlReadableText(text: string, file: string): string {
+export function kyamlReadableText(text: string, file: string): ReadableText {
   const pieces: Array<[number, number]> = [];
+  const unread: Array<[number, number]> = [];
   let start = 0;
   // Go's FindAllStringIndex: matches do not overlap, so of two separator lines in a row only the
   // first splits (the second starts the next piece as a document marker).
@@ -47,9 +62,11 @@ export function kyamlReadableText(text: string, file: string): string {
     // kyaml gives the piece back the line break the split took (`values[i] += "\n"`).
     pieces.push([start, m.index + 1]);
     start = m.index + m[0].length;
+    // The split drops the separator line; the `yaml` package reads it as a marker only when what
+    // follows `---` is blanks or a comment (not `---<NEL>` or `---#c`, which Go's TrimSpace allows).
+    if (!MARKER_TAIL.test(m[0].slice(4, -1))) unread.push([m.index + 4, m.index + m[0].length - 1]);
   }
   pieces.push([start, text.length]);
-  const unread: Array<[number, number]> = [];
   const glued: number[] = [];
   const quoted: Array<[number, number]> = [];
   const breaks: number[] = [];
@@ -66,7 +83,8 @@ export function kyamlReadableText(text: string, file: string): string {
       for (const [at, n] of read.pads) pads.push([from + at, n]);
     }
   }
-  return unglued(blanked(text, unread), { glued, quoted, breaks, pads });
+  unread.sort((a, b) => a[0] - b[0]);
+  return goYamlReadableText(blanked(text, unread), { glued, quoted, breaks, pads });
 }
 
 /**
@@ -74,11 +92,11 @@ export function kyamlReadableText(text: string, file: string): string {
  * reads it (sigs.k8s.io/yaml: kustomization files, Flux's and the operator's decoding), or a
  * SlipwayError where go-yaml fails that document.
  */
-export function goYamlFirstDocumentText(text: string, file: string): string {
+export function goYamlFirstDocumentText(text: string, file: string): ReadableText {
   const read = goYamlFirstDocument(text, 0);
   const end = readEnd(read, text, 0, file);
   const readable = NOTHING.test(text.slice(end)) ? text : blanked(text, [[end, text.length]]);
-  return "glued" in read ? unglued(readable, read) : readable;
+  return "glued" in read ? goYamlReadableText(readable, read) : { text: readable, separators: NO_SEPARATORS };
 }
 
 /**
@@ -100,17 +118,9 @@ export function unsplitFirstDocumentText(text: string, file: string): string {
  * scalar it would read otherwise (Scanner.quoted: `[a:, -]` → `['a:', '-']`, the same strings),
  * `\n` for a Unicode line break between tokens (Scanner.breaks), and spaces before a flow
  * collection's line that go-yaml takes however shallow (Scanner.pads). Lines stay; columns after
- * a blank, a quote or a pad move on its line.
+ * a blank, a quote or a pad move on its line. Where a LS or PS became a line feed is kept too.
  */
-function unglued(
-  text: string,
-  found: {
-    glued: readonly number[];
-    quoted: ReadonlyArray<[number, number]>;
-    breaks: readonly number[];
-    pads: ReadonlyArray<[number, number]>;
-  },
-): string {
+export function goYamlReadableText(text: string, found: ScannerFindings): ReadableText {
   type Edit = [number, number, (s: string) => string];
   const edits: Edit[] = [
     ...found.glued.map((q): Edit => [q, q, () => " "]),
@@ -118,15 +128,19 @@ function unglued(
     ...found.breaks.map((q): Edit => [q, q + 1, () => "\n"]),
     ...found.pads.map(([q, n]): Edit => [q, q, () => " ".repeat(n)]),
   ];
-  if (edits.length === 0) return text;
+  if (edits.length === 0) return { text, separators: NO_SEPARATORS };
   edits.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let out = "";
   let from = 0;
+  const separators = new Map<number, string>();
   for (const [a, b, edit] of edits) {
-    out += text.slice(from, a) + edit(text.slice(a, b));
+    out += text.slice(from, a);
+    const c = text.slice(a, b);
+    if (c === "\u2028" || c === "\u2029") separators.set(out.length, c);
+    out += edit(c);
     from = b;
   }
-  return out + text.slice(from);
+  return { text: out + text.slice(from), separators };
 }
 
 /** Where what go-yaml read of the piece at `from` ends (a `...` included), or its problem thrown. */

@@ -22,6 +22,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
+import { blockValueAtEnd } from "./block-scalar-end.js";
 import { withoutStreamBom } from "./bom.js";
 import { GO_YAML_FORBIDDEN } from "./char-guard.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
@@ -40,6 +41,7 @@ import { goFoldedText, v3BlockAllowed } from "./folded.js";
 import { jsonKey, setKey } from "./json-key.js";
 import { goYamlFirstDocumentText, kyamlReadableText } from "./kyaml-stream.js";
 import { parseAllDocumentsWithin } from "./limits.js";
+import { goSeparatedValue, hasLineSeparator } from "./line-separators.js";
 import { goFloatName } from "./numbers.js";
 import { indentQuotedContinuation } from "./quoted-indent.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
@@ -113,6 +115,7 @@ class DocumentConverter {
     private readonly file: string,
     private readonly lines: LineCounter,
     private readonly src: string,
+    private readonly separators: ReadonlyMap<number, string> | undefined,
     private readonly options: ParseOptions = {},
   ) {}
 
@@ -172,9 +175,10 @@ class DocumentConverter {
   scalar(node: Scalar, flow: boolean): Resolved {
     let text = scalarText(node);
     const viaKyaml = !this.options.yamlToJson;
+    const separated = this.separatedText(node, text);
     if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") {
       this.checkBlockIndentation(node);
-      text = this.blockAtEof(node, text);
+      text = separated ?? blockValueAtEnd(node.range, this.src, text);
       if (node.type === "BLOCK_FOLDED" && viaKyaml) text = goFoldedText(text);
       // kyaml writes the block back and reads it again; with no indentation hint (a value that
       // starts with a tab gets none), the tab then sits where go-yaml expects indentation.
@@ -182,7 +186,9 @@ class DocumentConverter {
         this.fail("found a tab character where an indentation space is expected", node);
     }
     const quoted = node.type !== "PLAIN" && node.type !== undefined;
-    if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && !node.tag) {
+    const flowScalar = node.type === "PLAIN" || node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+    if (separated !== undefined && flowScalar) text = separated;
+    else if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && !node.tag) {
       const source = this.sourceOf(node);
       if (source.includes("\n")) text = foldedQuoted(source) ?? text;
     }
@@ -216,6 +222,11 @@ class DocumentConverter {
     return r;
   }
 
+  /** The scalar's text as go-yaml builds it where its source holds a LS or PS (line-separators.ts). */
+  private separatedText(node: Scalar, text: string): string | undefined {
+    return this.separators && goSeparatedValue(node, text, this.src, this.separators);
+  }
+
   /**
    * go-yaml's block scanner: while it detects the indentation (no indicator in the header),
    * and on any line indented less than that, a tab after the leading spaces is an error
@@ -233,19 +244,6 @@ class DocumentConverter {
         this.fail("found a tab character where an indentation space is expected", node);
       if (indent === 0 && line.trim() !== "") indent = spaces;
     }
-  }
-
-  /**
-   * A block scalar whose last line ends the file without a line break keeps no final line
-   * break, whatever its chomping (go-yaml reads no break there; `yaml` adds one).
-   */
-  private blockAtEof(node: Scalar, text: string): string {
-    const end = node.range?.[1];
-    if (end === undefined || end < this.src.length || /[\n\r]$/.test(this.src) || !text.endsWith("\n"))
-      return text;
-    const body = this.src.slice(node.range?.[0] ?? 0, end);
-    const lastLine = body.slice(Math.max(body.lastIndexOf("\n"), body.lastIndexOf("\r")) + 1);
-    return lastLine.trim() === "" ? text : text.slice(0, -1);
   }
 
   private keyOf(keyNode: Node | null, depth: number, flow: boolean): string {
@@ -382,6 +380,11 @@ interface RawDocument {
   doc: Document;
   contents: Node;
   src: string;
+  /**
+   * ReadableText.separators (LS and PS that `src` holds line feeds for), where `src` holds any
+   * LS or PS before or after the edit; undefined where it holds none.
+   */
+  separators: ReadonlyMap<number, string> | undefined;
 }
 
 /**
@@ -408,22 +411,26 @@ function parseRaw(
   const read = options.firstDocumentOnly
     ? goYamlFirstDocumentText(bare, file)
     : kyamlReadableText(bare.includes("\r\n") ? bare.replaceAll("\r\n", "\n") : bare, file);
-  let src = loneCarriageReturnsAsBreaks(read);
+  let src = loneCarriageReturnsAsBreaks(read.text);
+  let separators = read.separators;
   let lines = new LineCounter();
   let all = parseAllList(src, lines, file);
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {
     const repaired = indentQuotedContinuation(src, all);
     if (repaired === undefined) break;
     src = repaired;
+    // A repair moves offsets: the separators' places are lost (their scalars read as line feeds).
+    separators = new Map();
     lines = new LineCounter();
     all = parseAllList(src, lines, file);
   }
+  const anySeparator = separators.size > 0 || hasLineSeparator(src);
   const docs: RawDocument[] = [];
   for (const doc of all) {
     throwParseError(doc, file, lines);
     const contents = doc.contents as Node | null;
     if (isEmptyDocument(contents)) continue;
-    docs.push({ doc, contents: contents as Node, src });
+    docs.push({ doc, contents: contents as Node, src, separators: anySeparator ? separators : undefined });
   }
   return { docs, lines };
 }
@@ -444,7 +451,11 @@ function convertDocument(
   lines: LineCounter,
   options: ParseOptions = {},
 ): ParsedDocument | undefined {
-  const value = new DocumentConverter(raw.doc, file, lines, raw.src, options).convert(raw.contents, 0, false);
+  const value = new DocumentConverter(raw.doc, file, lines, raw.src, raw.separators, options).convert(
+    raw.contents,
+    0,
+    false,
+  );
   if (value === null) return undefined;
   const line = lines.linePos(raw.contents.range?.[0] ?? 0).line;
   return { value, line };

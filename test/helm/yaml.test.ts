@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   formatFloat32G,
+  rawToGo,
   readRawYaml,
+  readRawYamlFull,
   readValuesDocuments,
   readYaml,
   splitYamlDocuments,
@@ -147,7 +149,37 @@ describe("block scalars at the end of the input (go-yaml v2, as fromYaml sees th
     ["a: |+\n  x\n\n", '{"a":"x\\n\\n"}'],
     ["a: |\n  x\nb: 1", '{"a":"x\\n","b":1}'],
     ["a:\n  b: |\n    x", '{"a":{"b":"x"}}'],
+    ["a: |\n  x\n ", '{"a":"x\\n"}'],
+    ["a: |\n  x\n    ", '{"a":"x\\n  "}'],
   ])("%j", (text, json) => {
+    expect(goJson(readYaml(text))).toBe(json);
+    // the full path too (the fast reader takes these)
+    expect(goJson(rawToGo(readRawYamlFull(text)))).toBe(json);
+  });
+});
+
+describe("what go-yaml's scanner reads where the yaml package would fail or read otherwise", () => {
+  // Expected values are what Helm 4.1.4's fromYaml | toJson printed (which writes U+2028 and
+  // U+2029 as \u2028 and \u2029; goJson keeps them).
+  it.each([
+    ["a block scalar header at its key's indentation", "a:\n  b:\n  |\n    x\n", '{"a":{"b":"x\\n"}}'],
+    [
+      "flow collection lines as shallow as the block",
+      "a: [b,\nc]\nd: {e: 1,\nf: 2}\n",
+      '{"a":["b","c"],"d":{"e":1,"f":2}}',
+    ],
+    ["a quoted scalar closed at column 0", 'a: "x\n"\nb: 1\n', '{"a":"x ","b":1}'],
+    [
+      "U+2028 and U+0085 between tokens, U+2028 inside a scalar",
+      'a: b\u2028c: d\u0085e: "f\u2028  g"\n',
+      '{"a":"b","c":"d","e":"f\u2028g"}',
+    ],
+    [
+      "U+2029 and U+2028 inside scalars",
+      "a: 'x\u2029  y'\nb: |\n  z\u2028  w\n",
+      '{"a":"x\u2029y","b":"z\u2028w\\n"}',
+    ],
+  ])("%s", (_, text, json) => {
     expect(goJson(readYaml(text))).toBe(json);
   });
 });

@@ -11,7 +11,7 @@ export interface Token<T> {
   next: number;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
+export const SIMPLE_ESCAPES: Record<string, string> = {
   "0": "\0",
   a: "\x07",
   b: "\b",
@@ -30,7 +30,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   L: "\u2028",
   P: "\u2029",
 };
-const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
+export const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
 const HEX = /^[0-9a-fA-F]+$/;
 
 /** One line's share of a quoted scalar. */

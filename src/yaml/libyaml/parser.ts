@@ -456,9 +456,31 @@ export interface GoYamlProblem {
   line0?: number;
 }
 
+/** Where the `yaml` package must be told what go-yaml's scanner found (kyaml-stream.ts goYamlReadableText). */
+export interface ScannerFindings {
+  /** offsets in the document where go-yaml ends a token the `yaml` package reads on (Scanner.glued) */
+  glued: number[];
+  /** start and end offsets of plain scalars the `yaml` package must read quoted (Scanner.quoted) */
+  quoted: Array<[number, number]>;
+  /** offsets of U+0085/U+2028/U+2029 that go-yaml reads as line breaks the `yaml` package must see (Scanner.breaks) */
+  breaks: number[];
+  /** lines to indent, with the spaces to add (Scanner.pads) */
+  pads: Array<[number, number]>;
+}
+
 /** go-yaml reads the first document without a problem; it ends before `end` (an offset of the text). */
-export interface GoYamlFirstDocument {
+export interface GoYamlFirstDocument extends ScannerFindings {
   end: number;
+}
+
+/** What the scanner found before `end` (it may have read ahead of the document). */
+function findingsBefore(p: Parser, end: number): ScannerFindings {
+  return {
+    glued: p.glued.filter((at) => at < end),
+    quoted: p.quoted.filter(([, to]) => to <= end),
+    breaks: p.breaks.filter((at) => at < end),
+    pads: p.pads.filter(([at]) => at < end),
+  };
 }
 
 /**
@@ -472,7 +494,7 @@ export function goYamlProblem(text: string): GoYamlProblem | GoYamlFirstDocument
   try {
     p.next(); // STREAM_START
     let e = p.next();
-    if (e.type === "STREAM_END") return { end: text.length };
+    if (e.type === "STREAM_END") return { end: text.length, ...findingsBefore(p, text.length) };
     let depth = 0;
     const documented = e.type === "DOCUMENT_START";
     if (documented) e = p.next();
@@ -486,7 +508,8 @@ export function goYamlProblem(text: string): GoYamlProblem | GoYamlFirstDocument
       e = p.next();
     }
     if (documented) p.next(); // DOCUMENT_END
-    return { end: p.documentEnd < 0 ? text.length : p.documentEnd };
+    const end = p.documentEnd < 0 ? text.length : p.documentEnd;
+    return { end, ...findingsBefore(p, end) };
   } catch (err) {
     if (!(err instanceof LibyamlError)) throw err;
     const mark = err.problemMark.line !== 0 ? err.problemMark : err.contextMark;
@@ -499,20 +522,12 @@ export function goYamlProblem(text: string): GoYamlProblem | GoYamlFirstDocument
 /** go-yaml reads the first document of `text`: a problem at `at`, or where the document ends. */
 export type GoYamlDocument =
   | { problem: string; at: Mark }
-  | {
+  | (ScannerFindings & {
       /** the start of the token after the document's last node */
       end: number;
       /** the end of the `...` that closed the document, when one did */
       markerEnd?: number;
-      /** offsets in the document where go-yaml ends a token the `yaml` package reads on (Scanner.glued) */
-      glued: number[];
-      /** start and end offsets of plain scalars the `yaml` package must read quoted (Scanner.quoted) */
-      quoted: Array<[number, number]>;
-      /** offsets of U+0085/U+2028/U+2029 between tokens, line breaks to go-yaml (Scanner.breaks) */
-      breaks: number[];
-      /** flow collection lines to indent, with the spaces to add (Scanner.pads) */
-      pads: Array<[number, number]>;
-    };
+    });
 
 /**
  * What go-yaml meets reading the first document of `text`, as v2's `Unmarshal` or v3's
@@ -527,7 +542,9 @@ export function goYamlFirstDocument(text: string, lookahead: 0 | 2): GoYamlDocum
   try {
     p.next(); // STREAM_START
     let e = p.next();
-    if (e.type === "STREAM_END") return { end: text.length, glued: [], quoted: [], breaks: [], pads: [] };
+    // No document: what is there is blanks, breaks and comments (a LS or PS among them one of the
+    // breaks to edit: the `yaml` package would read it as a scalar).
+    if (e.type === "STREAM_END") return { end: text.length, ...findingsBefore(p, text.length) };
     let depth = 0;
     const documented = e.type === "DOCUMENT_START";
     if (documented) e = p.next();
@@ -539,14 +556,9 @@ export function goYamlFirstDocument(text: string, lookahead: 0 | 2): GoYamlDocum
     }
     p.next(); // DOCUMENT_END, which peeks the token after the document
     const end = p.documentEnd < 0 ? text.length : p.documentEnd;
-    // The scanner may have read ahead of the document.
-    const glued = p.glued.filter((at) => at < end);
-    const quoted = p.quoted.filter(([, to]) => to <= end);
-    const breaks = p.breaks.filter((at) => at < end);
-    const pads = p.pads.filter(([at]) => at < end);
     return p.documentEndMarker < 0
-      ? { end, glued, quoted, breaks, pads }
-      : { end, markerEnd: p.documentEndMarker, glued, quoted, breaks, pads };
+      ? { end, ...findingsBefore(p, end) }
+      : { end, markerEnd: p.documentEndMarker, ...findingsBefore(p, end) };
   } catch (err) {
     if (!(err instanceof LibyamlError)) throw err;
     const context = err.contextMark;

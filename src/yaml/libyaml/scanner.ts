@@ -71,6 +71,7 @@ interface SimpleKey {
 
 const isBreakChar = (c: string) =>
   c === "\r" || c === "\n" || c === "\u0085" || c === "\u2028" || c === "\u2029";
+const isSeparator = (c: string) => c === "\u2028" || c === "\u2029";
 const isBlankChar = (c: string) => c === " " || c === "\t";
 const isZ = (c: string) => c === "";
 const isBreakZ = (c: string) => isBreakChar(c) || isZ(c);
@@ -121,6 +122,8 @@ export class Scanner {
    * leading a line in a flow collection are no content, of a scalar or otherwise.
    */
   readonly pads: Array<[number, number]> = [];
+  /** Where the last line break read inside a scalar was (an offset). */
+  private lastScalarBreak = -1;
 
   /**
    * `lookahead`: the tokens kept queued past the head. go-yaml v2 scans no further than it must
@@ -151,6 +154,9 @@ export class Scanner {
     if (this.ch() === "\r" && this.ch(1) === "\n") {
       this.mark.index += 2;
     } else if (isBreakChar(this.ch())) {
+      // A lone CR becomes a line feed after the scan (parse.ts), too late where a NEL that
+      // follows it becomes one here: the pair would read as one CR-LF break.
+      if (this.ch() === "\r" && this.ch(1) === "\u0085") this.breaks.push(this.mark.index);
       this.mark.index++;
     } else return;
     this.mark.column = 0;
@@ -630,6 +636,7 @@ export class Scanner {
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
     const start = this.here();
+    this.padShallowHeader(start);
     this.skip();
     let increment = 0;
     const chomp = () => {
@@ -651,23 +658,43 @@ export class Scanner {
     this.skipBlanks();
     this.skipComment();
     if (!isBreakZ(this.ch())) this.fail("did not find expected comment or line break", start);
-    this.skipBlockScalarLine();
+    // A LS or PS that ends the header, or the scalar (a shallower line follows it), is a line
+    // break to the `yaml` package too; one inside is read as go-yaml reads it (line-separators.ts).
+    if (isSeparator(this.ch())) this.breaks.push(this.mark.index);
+    this.skipScalarLine();
     let indent = increment > 0 ? (this.indent >= 0 ? this.indent + increment : increment) : 0;
     indent = this.blockScalarBreaks(indent, start);
     while (this.mark.column === indent && !isZ(this.ch())) {
       while (!isBreakZ(this.ch())) this.skip();
-      this.skipBlockScalarLine();
+      this.skipScalarLine();
       indent = this.blockScalarBreaks(indent, start);
     }
+    if (isSeparator(this.text.charAt(this.lastScalarBreak)) && !isZ(this.ch()))
+      this.breaks.push(this.lastScalarBreak);
     this.insert(-1, this.simple("SCALAR", start, this.here()));
   }
 
   /**
-   * A line break of a block scalar. go-yaml reads a NEL there as `\n` (scannerc.go read_line),
-   * so it is one of the `breaks` to edit; a LS or PS it keeps as itself, in the value (not done).
+   * A block scalar header that starts its line no deeper than the block collection it is a value
+   * of (`key:` then `>` below it, at the key's column): go-yaml takes it as the value whatever its
+   * column, the `yaml` package fails it ("Implicit keys need to be on a single line"). Its content
+   * is read against the collection's indentation by both, so the header line is one of the pads.
    */
-  private skipBlockScalarLine(): void {
+  private padShallowHeader(start: Mark): void {
+    if (this.flowLevel > 0 || start.column > this.indent) return;
+    const lineStart = start.index - start.column;
+    if (this.text.slice(lineStart, start.index).trim() !== "") return;
+    this.pads.push([lineStart, this.indent + 1 - start.column]);
+  }
+
+  /**
+   * A line break inside a scalar. go-yaml reads a NEL there as `\n` (scannerc.go read_line) and
+   * folds it as one, so it is one of the `breaks` to edit; a LS or PS it keeps as itself, in the
+   * value, which the converters build from the source (line-separators.ts).
+   */
+  private skipScalarLine(): void {
     if (this.ch() === "\u0085") this.breaks.push(this.mark.index);
+    this.lastScalarBreak = this.mark.index;
     this.skipLine();
   }
 
@@ -680,7 +707,7 @@ export class Scanner {
       if ((indent === 0 || this.mark.column < indent) && this.ch() === "\t")
         this.fail("found a tab character where an indentation space is expected", start);
       if (!isBreakChar(this.ch())) break;
-      this.skipBlockScalarLine();
+      this.skipScalarLine();
     }
     if (indent === 0) indent = Math.max(maxIndent, this.indent + 1, 1);
     return indent;
@@ -714,7 +741,9 @@ export class Scanner {
           break;
         } else if (!single && c === "\\" && isBreakChar(this.ch(1))) {
           this.skip();
-          this.skipLine();
+          // an escaped LS or PS is an escaped line break to go-yaml, an unknown escape to `yaml`
+          if (isSeparator(this.ch())) this.breaks.push(this.mark.index);
+          this.skipScalarLine();
           break;
         } else if (!single && c === "\\") {
           const e = this.ch(1);
@@ -740,7 +769,7 @@ export class Scanner {
       if (this.ch() === (single ? "'" : '"')) break;
       while (isBlankChar(this.ch()) || isBreakChar(this.ch())) {
         if (isBlankChar(this.ch())) this.skip();
-        else this.skipLine();
+        else this.skipScalarLine();
       }
     }
     this.skip();
@@ -779,8 +808,10 @@ export class Scanner {
       }
       if (this.flowLevel === 0 && this.mark.column < indent) break;
     }
-    // Past the scalar's end they separate tokens; inside a multi-line one they are folded content.
-    for (const at of unicodeBreaks) if (at >= end.index) this.breaks.push(at);
+    // Past the scalar's end they separate tokens; inside a multi-line one go-yaml folds a NEL as
+    // `\n` and keeps a LS or PS (line-separators.ts builds the value).
+    for (const at of unicodeBreaks)
+      if (at >= end.index || this.text.charCodeAt(at) === 0x85) this.breaks.push(at);
     const token = this.simple("SCALAR", start, end);
     token.plain = true;
     this.insert(-1, token);
