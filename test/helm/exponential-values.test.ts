@@ -51,7 +51,7 @@ describe("values that double", () => {
     ['printf "%v"', "print"],
     ['join ","', "print"],
   ])("%s fails at once at Slipway's limit, naming the call", (fn, what) => {
-    const value = fn === "toToml" ? "(dict \"k\" $x)" : "$x";
+    const value = fn === "toToml" ? '(dict "k" $x)' : "$x";
     expect(() => execute(`${DOUBLED(40)}{{ ${fn} ${value} }}`)).toThrow(LIMIT(fn.split(" ")[0]!, what));
   });
 
@@ -64,7 +64,9 @@ describe("values that double", () => {
   it("merge a map shared many times over up to Slipway's limit", () => {
     const maps = `{{ $m := dict "k" 1 }}{{ range until 40 }}{{ $m = dict "a" $m "b" $m }}{{ end }}`;
     expect(() => execute(`${maps}{{ merge $m $m | len }}`)).toThrow(LIMIT("merge", "merge"));
-    expect(() => execute(`${maps}{{ mergeOverwrite $m $m | len }}`)).toThrow(LIMIT("mergeOverwrite", "mergeOverwrite"));
+    expect(() => execute(`${maps}{{ mergeOverwrite $m $m | len }}`)).toThrow(
+      LIMIT("mergeOverwrite", "mergeOverwrite"),
+    );
   });
 
   it("compare as Go's DeepEqual does, each pair of lists once", () => {
