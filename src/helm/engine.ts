@@ -46,6 +46,7 @@ import {
   TemplateSet,
 } from "./template/index.js";
 import { forgetParses } from "./template/template-set.js";
+import { tplErrorMessage } from "./tpl-error.js";
 
 /** Binds Helm's per-render functions into the function table (helm-funcs' buildFuncMap). */
 export type FuncMapBuilder = (bind: { include?: GoFunc["fn"]; tpl?: GoFunc["fn"] }) => FuncMap;
@@ -600,9 +601,7 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
       try {
         out = clone.execute(handle, vals, this);
       } catch (e) {
-        const err = new GoFuncError(
-          `error during tpl function execution for ${quote(src)}: ${(e as Error).message}`,
-        );
+        const err = new GoFuncError(tplErrorMessage(src, (e as Error).message));
         (err as { cause?: unknown }).cause = e;
         throw err;
       }
