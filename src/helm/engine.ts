@@ -463,13 +463,19 @@ const TRACEABLE_PREFIX = 4096;
 
 /**
  * One error of the chain as a traceable. A TemplateError that wraps another is parsed from the
- * start of its text when that decides it: a recursive include nests a thousand messages, and
- * reading each one whole flattened ~50 MB of text.
+ * start of its text, read longer and longer until that decides it: a recursive include nests a
+ * thousand messages, and reading each one whole flattened ~50 MB of text; with a template name
+ * of a few thousand characters (longer than the first read), gigabytes, until the heap ran out.
  */
 function traceableOf(c: unknown): Traceable | undefined {
   if (c instanceof TemplateError && c.wrapped !== undefined) {
-    const t = parseTraceable(messagePrefix(c, TRACEABLE_PREFIX), false);
-    if (t !== UNDECIDED) return t;
+    for (let n = TRACEABLE_PREFIX; ; n *= 2) {
+      const prefix = messagePrefix(c, n);
+      const whole = prefix.length < n;
+      const t = parseTraceable(prefix, whole);
+      if (t !== UNDECIDED) return t as Traceable | undefined;
+      if (whole) break;
+    }
   }
   return parseTraceable(c instanceof Error ? c.message : String(c)) as Traceable | undefined;
 }
