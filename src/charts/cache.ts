@@ -10,7 +10,13 @@
  *     charts/versions/<key>.json             { source, name, versions, fetched }  (last index/tag list)
  *
  * `<key>` is the sha256 of the identifying strings, so URLs and versions with any characters
- * (`+` build metadata, ports, paths) map to safe file names. Every write is atomic (temp file in
+ * (`+` build metadata, ports, paths) map to safe file names. A source's credentials (a
+ * `user:TOKEN@` userinfo, a `?token=` parameter) are neither stored nor hashed: a cache is read
+ * by whoever reads the runner's disk or the CI cache it is saved to, and a hash would let them
+ * confirm a guessed password. Both the key and the record take the source with each credential
+ * shown as `***` (storedSource): the credentials pick who may read a location, not what it holds,
+ * so the same chart fetched with another token is the same entry. Entries written before, under
+ * the key of the clear URL, are moved to the new key when next read or written (migrated). Every write is atomic (temp file in
  * the same directory, then rename), so a reader sees the old entry or the whole new one. Reads
  * verify the archive's digest: a corrupted or truncated entry is a CacheError naming the file
  * and the command that repairs it, never a crash or a silently wrong chart.
@@ -70,6 +76,20 @@ export function canonicalSource(url: string): string {
   return `${m[1]!.toLowerCase()}://${m[2]!.toLowerCase()}${m[3]}`;
 }
 
+/** The source as keys and records hold it: canonical, its credentials shown as `***`. */
+export function storedSource(url: string): string {
+  return redactUrl(canonicalSource(url));
+}
+
+/**
+ * The source as keys held it before credentials were left out, when it held any (else undefined:
+ * the key has not changed).
+ */
+function legacySource(url: string): string | undefined {
+  const canonical = canonicalSource(url);
+  return canonical === redactUrl(canonical) ? undefined : canonical;
+}
+
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
@@ -103,13 +123,38 @@ export class ChartCache {
     return path.join(this.dir, "charts");
   }
 
-  private refFile(ref: ChartRef): string {
-    const key = sha256Hex(`${canonicalSource(ref.source)}\n${ref.name}\n${ref.version}`);
+  private refFile(ref: ChartRef, source = storedSource(ref.source)): string {
+    const key = sha256Hex(`${source}\n${ref.name}\n${ref.version}`);
     return path.join(this.root, "refs", `${key}.json`);
   }
 
-  private versionsFile(source: string, name: string): string {
-    return path.join(this.root, "versions", `${sha256Hex(`${canonicalSource(source)}\n${name}`)}.json`);
+  private versionsFile(source: string, name: string, stored = storedSource(source)): string {
+    return path.join(this.root, "versions", `${sha256Hex(`${stored}\n${name}`)}.json`);
+  }
+
+  /**
+   * The text of `file`, else of the entry written before under the key of the clear source
+   * (`legacy` names its file), which is then rewritten without the credentials and removed. A
+   * legacy entry that does not decode is removed as well: `charts pull` fetches it again.
+   */
+  private readOrMigrate(
+    file: string,
+    legacy: string | undefined,
+    redact: (text: string) => string,
+  ): string | undefined {
+    const text = readIfExists(file);
+    if (text !== undefined || legacy === undefined) return text;
+    const old = readIfExists(legacy);
+    if (old === undefined) return undefined;
+    let migrated: string | undefined;
+    try {
+      migrated = redact(old);
+    } catch {
+      migrated = undefined;
+    }
+    if (migrated !== undefined) writeAtomic(file, migrated);
+    fs.rmSync(legacy, { force: true });
+    return migrated;
   }
 
   blobFile(digest: string): string {
@@ -121,7 +166,10 @@ export class ChartCache {
   /** The cached record of `ref` (digest and size) without reading the archive, or undefined. */
   lookup(ref: ChartRef): CachedChart | undefined {
     const file = this.refFile(ref);
-    const text = readIfExists(file);
+    const legacy = legacySource(ref.source);
+    const text = this.readOrMigrate(file, legacy && this.refFile(ref, legacy), (old) =>
+      encodeRecord({ ...decodeRecord(old, file), source: storedSource(ref.source) }),
+    );
     if (text === undefined) return undefined;
     return decodeRecord(text, file);
   }
@@ -178,13 +226,15 @@ export class ChartCache {
     const blob = this.blobFile(digest);
     if (!blobIntact(blob, digest)) writeAtomic(blob, bytes);
     const record: CachedChart = {
-      source: canonicalSource(ref.source),
+      source: storedSource(ref.source),
       name: ref.name,
       version: ref.version,
       digest,
       size: bytes.byteLength,
     };
-    writeAtomic(this.refFile(ref), `${JSON.stringify(record, null, 2)}\n`);
+    writeAtomic(this.refFile(ref), encodeRecord(record));
+    const legacy = legacySource(ref.source);
+    if (legacy !== undefined) fs.rmSync(this.refFile(ref, legacy), { force: true });
     return digest;
   }
 
@@ -202,7 +252,10 @@ export class ChartCache {
   /** The versions seen in the last fetched index.yaml / tag list of this chart, or undefined. */
   knownVersions(source: string, name: string): string[] | undefined {
     const file = this.versionsFile(source, name);
-    const text = readIfExists(file);
+    const legacy = legacySource(source);
+    const text = this.readOrMigrate(file, legacy && this.versionsFile(source, name, legacy), (old) =>
+      encodeVersions(source, name, (JSON.parse(old) as { versions?: unknown }).versions),
+    );
     if (text === undefined) return undefined;
     try {
       const v = JSON.parse(text) as { versions?: unknown };
@@ -214,8 +267,9 @@ export class ChartCache {
   }
 
   putVersions(source: string, name: string, versions: string[]): void {
-    const record = { source: canonicalSource(source), name, versions };
-    writeAtomic(this.versionsFile(source, name), `${JSON.stringify(record, null, 2)}\n`);
+    writeAtomic(this.versionsFile(source, name), encodeVersions(source, name, versions));
+    const legacy = legacySource(source);
+    if (legacy !== undefined) fs.rmSync(this.versionsFile(source, name, legacy), { force: true });
   }
 
   /** Every cached (source, chart, version), sorted. Digests are not re-verified here. */
@@ -256,6 +310,14 @@ function readIfExists(file: string): string | undefined {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CacheError(`cannot read cache entry: ${(e as Error).message}`, file);
   }
+}
+
+function encodeRecord(record: CachedChart): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+function encodeVersions(source: string, name: string, versions: unknown): string {
+  return `${JSON.stringify({ source: storedSource(source), name, versions }, null, 2)}\n`;
 }
 
 function decodeRecord(text: string, file: string): CachedChart {

@@ -9,7 +9,7 @@
 import { redactUrl } from "../url-credentials.js";
 import { parseYaml } from "../yaml/index.js";
 import { authorizationHeader, type Credentials } from "./credentials.js";
-import { FetchError, type HttpOptions, httpRequest, statusError } from "./http.js";
+import { FetchError, type HttpOptions, httpRequest, splitUserinfo, statusError } from "./http.js";
 
 export interface IndexEntry {
   version: string;
@@ -100,6 +100,10 @@ export async function fetchArchive(
   const url = resolveChartUrl(repoUrl, entry.urls[0]!);
   const sameHost = new URL(url).host === new URL(repoUrl).host;
   const headers = sameHost || passCredentials ? authorizationHeader(creds) : {};
+  // A repository URL's userinfo (sent as Basic auth, http.ts) goes with it to its own host only,
+  // as a secretRef's credentials do: a relative archive URL keeps it, an absolute one gets it here.
+  const fromUserinfo = splitUserinfo(repoUrl).authorization;
+  if (sameHost && creds === undefined && fromUserinfo !== undefined) headers.authorization = fromUserinfo;
   const res = await httpRequest(url, { headers }, http);
   if (res.status !== 200) throw statusError(res, "downloading the chart archive");
   return res.body;

@@ -89,6 +89,43 @@ async function readBody(res: Response, url: string): Promise<Uint8Array> {
 }
 
 /**
+ * `url` without its userinfo, and the Basic authorization the userinfo stands for (none without
+ * one). fetch refuses a URL with credentials ("Request cannot be constructed from a URL that
+ * includes credentials"); Go's http.Client, which Helm and Flux's source-controller use, sends
+ * them as Basic auth when the request has no Authorization header of its own, and drops the
+ * header on a redirect to another host, as fetch does across origins.
+ */
+export function splitUserinfo(url: string): { url: string; authorization?: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (u.username === "" && u.password === "") return { url };
+  const user = decodeUserinfo(u.username);
+  const password = decodeUserinfo(u.password);
+  u.username = "";
+  u.password = "";
+  return {
+    url: u.toString(),
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+  };
+}
+
+/** Go's url.User: percent-escapes decoded (a malformed one is kept as written). */
+function decodeUserinfo(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+const hasAuthorization = (headers: Record<string, string> | undefined): boolean =>
+  headers !== undefined && Object.keys(headers).some((h) => h.toLowerCase() === "authorization");
+
+/**
  * GET (or HEAD) `url`; resolves with any final status (callers decide what 401 or 404 mean),
  * rejects with FetchError only for timeouts and network errors that outlived the retries.
  */
@@ -98,6 +135,9 @@ export async function httpRequest(
   opts: HttpOptions,
 ): Promise<HttpResponse> {
   const doFetch = opts.fetch ?? fetch;
+  const { url: target, authorization } = splitUserinfo(url);
+  const headers: Record<string, string> = { "user-agent": "slipway", ...init.headers };
+  if (authorization !== undefined && !hasAuthorization(init.headers)) headers.authorization = authorization;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let last: HttpResponse | FetchError | undefined;
   for (let attempt = 0; attempt <= opts.retries; attempt++) {
@@ -106,14 +146,14 @@ export async function httpRequest(
       await sleep(base * (0.75 + Math.random() * 0.5));
     }
     try {
-      const res = await doFetch(url, {
+      const res = await doFetch(target, {
         method: init.method ?? "GET",
-        headers: { "user-agent": "slipway", ...init.headers },
+        headers,
         redirect: "follow",
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
       const body = await readBody(res, url);
-      last = { status: res.status, headers: res.headers, url: res.url || url, body };
+      last = { status: res.status, headers: res.headers, url: res.url || target, body };
       if (!RETRY_STATUS(res.status)) return last;
     } catch (e) {
       if (e instanceof FetchError) throw e; // too large: retrying would read it again

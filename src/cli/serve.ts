@@ -3,6 +3,7 @@ import { statSync } from "node:fs";
 import * as path from "node:path";
 import { flushWrites } from "../cache/index.js";
 import { errorMessage } from "../errors.js";
+import { printable } from "../printable.js";
 import { webAssets } from "../report/assets.js";
 import { revisionChoices, revisionDiff } from "../report/revision.js";
 import { startDashboardServer } from "../server/http.js";
@@ -123,7 +124,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         void session.changed(paths).then(() => {
           flushWrites();
           const st = session.status();
-          const rel = [...paths].map((p) => path.posix.relative(root, p)).join(", ");
+          const rel = changedFilesText(paths, root);
           process.stderr.write(
             st.error
               ? `slipway serve: render failed after ${rel}: ${st.error}\n`
@@ -139,6 +140,21 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+}
+
+/** The most changed files one progress line names. */
+const NAMED_CHANGES = 5;
+
+/**
+ * The files of one re-render, for its progress line: a few, then a count (a checkout or a
+ * generator changes thousands at once, and the line named every one), each printable (a file
+ * name may hold a newline or a terminal escape).
+ */
+export function changedFilesText(paths: Iterable<string>, root: string): string {
+  const all = [...paths];
+  const named = all.slice(0, NAMED_CHANGES).map((p) => printable(path.posix.relative(root, p)));
+  const more = all.length - named.length;
+  return more > 0 ? `${named.join(", ")} and ${more} more` : named.join(", ");
 }
 
 function openBrowser(url: string): void {

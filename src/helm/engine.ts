@@ -46,6 +46,7 @@ import {
   TemplateSet,
 } from "./template/index.js";
 import { forgetParses } from "./template/template-set.js";
+import { tplErrorMessage } from "./tpl-error.js";
 
 /** Binds Helm's per-render functions into the function table (helm-funcs' buildFuncMap). */
 export type FuncMapBuilder = (bind: { include?: GoFunc["fn"]; tpl?: GoFunc["fn"] }) => FuncMap;
@@ -462,13 +463,19 @@ const TRACEABLE_PREFIX = 4096;
 
 /**
  * One error of the chain as a traceable. A TemplateError that wraps another is parsed from the
- * start of its text when that decides it: a recursive include nests a thousand messages, and
- * reading each one whole flattened ~50 MB of text.
+ * start of its text, read longer and longer until that decides it: a recursive include nests a
+ * thousand messages, and reading each one whole flattened ~50 MB of text; with a template name
+ * of a few thousand characters (longer than the first read), gigabytes, until the heap ran out.
  */
 function traceableOf(c: unknown): Traceable | undefined {
   if (c instanceof TemplateError && c.wrapped !== undefined) {
-    const t = parseTraceable(messagePrefix(c, TRACEABLE_PREFIX), false);
-    if (t !== UNDECIDED) return t;
+    for (let n = TRACEABLE_PREFIX; ; n *= 2) {
+      const prefix = messagePrefix(c, n);
+      const whole = prefix.length < n;
+      const t = parseTraceable(prefix, whole);
+      if (t !== UNDECIDED) return t as Traceable | undefined;
+      if (whole) break;
+    }
   }
   return parseTraceable(c instanceof Error ? c.message : String(c)) as Traceable | undefined;
 }
@@ -600,9 +607,7 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
       try {
         out = clone.execute(handle, vals, this);
       } catch (e) {
-        const err = new GoFuncError(
-          `error during tpl function execution for ${quote(src)}: ${(e as Error).message}`,
-        );
+        const err = new GoFuncError(tplErrorMessage(src, (e as Error).message));
         (err as { cause?: unknown }).cause = e;
         throw err;
       }

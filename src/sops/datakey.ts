@@ -17,12 +17,23 @@ export function otherKeysOf(md: SopsMetadata): Array<{ type: string; id: string 
   );
 }
 
+/**
+ * The data key from the first age entry of the group an identity opens. Like sops (keyErrs in
+ * getDataKeyWithKeyServices), an entry that fails (a corrupt stanza, left by a bad merge) is
+ * passed over for the next one; the first failure is reported only when none opens.
+ */
 async function unwrapGroup(group: KeyGroup, identities: readonly string[]): Promise<Uint8Array | undefined> {
+  let failure: unknown;
   for (const k of group) {
     if (k.type !== "age") continue;
-    const key = await unwrapWithIdentities(k.enc, identities);
-    if (key) return key;
+    try {
+      const key = await unwrapWithIdentities(k.enc, identities);
+      if (key) return key;
+    } catch (err) {
+      failure ??= err;
+    }
   }
+  if (failure !== undefined) throw failure;
   return undefined;
 }
 

@@ -154,3 +154,97 @@ describe("canonicalSource", () => {
     ["OCI://GHCR.io/Org//", "oci://ghcr.io/Org"],
   ])("%s → %s", (input, expected) => expect(canonicalSource(input)).toBe(expected));
 });
+
+describe("ChartCache with a source that carries credentials", () => {
+  const TOKEN = "glpat-s3cr3tT0ken";
+  const withUser: ChartRef = {
+    source: `https://bot:${TOKEN}@charts.example.com/stable`,
+    name: "x",
+    version: "1.0.0",
+  };
+  const withQuery: ChartRef = {
+    source: `https://charts.example.com/stable?private_token=${TOKEN}`,
+    name: "y",
+    version: "2.0.0",
+  };
+
+  /** Every file under the cache, names and contents. */
+  const everything = (): string =>
+    fs
+      .readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .map((f) => {
+        const file = path.join(dir, f);
+        return fs.statSync(file).isFile() ? `${f}\n${fs.readFileSync(file, "utf8")}` : f;
+      })
+      .join("\n");
+
+  it("stores neither the credentials nor a hash of them", () => {
+    const cache = new ChartCache(dir);
+    for (const ref of [withUser, withQuery]) {
+      cache.putArchive(ref, bytes(`archive of ${ref.name}`));
+      cache.putVersions(ref.source, ref.name, [ref.version]);
+    }
+    const stored = everything();
+    expect(stored).not.toContain(TOKEN);
+    for (const clear of [withUser.source, withQuery.source]) {
+      expect(stored).not.toContain(
+        sha256Hex(`${canonicalSource(clear)}\n${withUser.name}\n${withUser.version}`),
+      );
+    }
+    expect(cache.list().map((r) => r.source)).toEqual([
+      "https://***@charts.example.com/stable",
+      "https://charts.example.com/stable?private_token=***",
+    ]);
+    expect(Buffer.from(cache.getArchive(withUser)!).toString()).toBe("archive of x");
+    expect(cache.knownVersions(withQuery.source, "y")).toEqual(["2.0.0"]);
+  });
+
+  it("finds a chart fetched with another token (the location is the chart's identity), not one of another location", () => {
+    const cache = new ChartCache(dir);
+    cache.putArchive(withUser, bytes("archive"));
+    expect(
+      cache.getArchive({ ...withUser, source: "https://bot:rotated@charts.example.com/stable" }),
+    ).toBeDefined();
+    expect(
+      cache.getArchive({ ...withUser, source: `https://bot:${TOKEN}@charts.example.com/other` }),
+    ).toBeUndefined();
+    expect(
+      cache.getArchive({ ...withQuery, source: "https://charts.example.com/stable?private_token=x&v=2" }),
+    ).toBeUndefined();
+  });
+
+  it("moves an entry written in the clear under the old key to the new one, and drops an old one that is malformed", () => {
+    const cache = new ChartCache(dir);
+    const digest = `sha256:${sha256Hex("archive")}`;
+    fs.mkdirSync(path.join(dir, "charts", "blobs", "sha256"), { recursive: true });
+    fs.writeFileSync(cache.blobFile(digest), "archive");
+    const clear = canonicalSource(withUser.source);
+    const oldRef = path.join(dir, "charts", "refs", `${sha256Hex(`${clear}\nx\n1.0.0`)}.json`);
+    const oldVersions = path.join(dir, "charts", "versions", `${sha256Hex(`${clear}\nx`)}.json`);
+    fs.mkdirSync(path.dirname(oldRef), { recursive: true });
+    fs.mkdirSync(path.dirname(oldVersions), { recursive: true });
+    fs.writeFileSync(oldRef, JSON.stringify({ source: clear, name: "x", version: "1.0.0", digest, size: 7 }));
+    fs.writeFileSync(oldVersions, JSON.stringify({ source: clear, name: "x", versions: ["1.0.0"] }));
+    expect(Buffer.from(cache.getArchive(withUser)!).toString()).toBe("archive");
+    expect(cache.knownVersions(withUser.source, "x")).toEqual(["1.0.0"]);
+    expect(fs.existsSync(oldRef) || fs.existsSync(oldVersions)).toBe(false);
+    expect(everything()).not.toContain(TOKEN);
+
+    const oldQuery = path.join(
+      dir,
+      "charts",
+      "refs",
+      `${sha256Hex(`${canonicalSource(withQuery.source)}\ny\n2.0.0`)}.json`,
+    );
+    fs.writeFileSync(oldQuery, "{not json");
+    expect(cache.lookup(withQuery)).toBeUndefined();
+    expect(fs.existsSync(oldQuery)).toBe(false);
+  });
+
+  it("keeps the key of a source without credentials as it was", () => {
+    const cache = new ChartCache(dir);
+    cache.putArchive(podinfo, bytes("archive"));
+    const key = sha256Hex(`${canonicalSource(podinfo.source)}\npodinfo\n6.5.0`);
+    expect(fs.existsSync(path.join(dir, "charts", "refs", `${key}.json`))).toBe(true);
+  });
+});

@@ -96,3 +96,32 @@ describe("an include recursing past Helm's limit", () => {
     expect(message.slice(head.length, -tail.length).replaceAll(level, "")).toBe("");
   });
 });
+
+describe("an include of a long name recursing past Helm's limit", () => {
+  const enc = new TextEncoder();
+  // Longer than the first read of each message (TRACEABLE_PREFIX): each of the thousand nested
+  // messages was then read whole, and the heap ran out after minutes.
+  const name = "n".repeat(5000);
+  const chart = loadChartFiles([
+    { name: "Chart.yaml", data: enc.encode("apiVersion: v2\nname: tc\nversion: 1.0.0\n") },
+    {
+      name: "templates/t.yaml",
+      data: enc.encode(
+        `{{- define "${name}" }}{{ include "${name}" . }}{{ end }}\nx: {{ include "${name}" . }}\n`,
+      ),
+    },
+  ]);
+  it("fails with Go's whole nested message, read once", () => {
+    let message = "";
+    try {
+      renderChart(chart, { releaseName: "r", namespace: "ns", seed: "s", now: 0 });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.startsWith("template: tc/templates/t.yaml:2:6: executing ")).toBe(true);
+    expect(
+      message.endsWith(`rendering template has a nested reference name: ${name}: unable to execute template`),
+    ).toBe(true);
+    expect(message.split("error calling include: ").length - 1).toBe(1002);
+  });
+});

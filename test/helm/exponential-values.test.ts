@@ -27,17 +27,56 @@ describe("values that double", () => {
   it("print up to Slipway's limit, then fail at the print", () => {
     expect(execute(`${DOUBLED(3)}{{ $x }}`)).toBe("[[[[1] [1]] [[1] [1]]] [[[1] [1]] [[1] [1]]]]");
     expect(() => execute(`${DOUBLED(26)}{{ $x }}`)).toThrow(
-      "a value printed as more than 67108864 characters (Slipway's limit; a template's output has the same limit)",
+      "print: a value of more than 1048576 maps and lists (counted each time one is met, as Helm walks it) is more than Slipway's limit",
     );
-    expect(() => execute(`${DOUBLED(26)}{{ toString $x | len }}`)).toThrow(
-      "a value printed as more than 67108864 characters",
-    );
+    expect(() => execute(`${DOUBLED(26)}{{ toString $x | len }}`)).toThrow(LIMIT("toString", "print"));
   });
 
   it("deep-copy up to Slipway's limit, then fail at the call", () => {
     expect(execute(`${DOUBLED(3)}{{ deepCopy $x }}`)).toBe("[[[[1] [1]] [[1] [1]]] [[[1] [1]] [[1] [1]]]]");
-    expect(() => execute(`${DOUBLED(21)}{{ deepCopy $x | len }}`)).toThrow(
-      "error calling deepCopy: deepCopy: a copy of more than 1048576 maps and lists is more than Slipway's limit (Helm makes it)",
+    expect(() => execute(`${DOUBLED(21)}{{ deepCopy $x | len }}`)).toThrow(LIMIT("deepCopy", "deepCopy"));
+  });
+
+  // Each of these walked all 2^40 lists and ran out of heap after minutes (toYaml's cache key
+  // spelled the whole value out before its length was looked at).
+  it.each([
+    ["toYaml", "toYaml"],
+    ["mustToYaml", "toYaml"],
+    ["toYamlPretty", "toYamlPretty"],
+    ["toJson", "toJson"],
+    ["toRawJson", "toJson"],
+    ["toPrettyJson", "toPrettyJson"],
+    ["toToml", "toToml"],
+    ["toString", "print"],
+    ['printf "%v"', "print"],
+    ['join ","', "print"],
+  ])("%s fails at once at Slipway's limit, naming the call", (fn, what) => {
+    const value = fn === "toToml" ? '(dict "k" $x)' : "$x";
+    expect(() => execute(`${DOUBLED(40)}{{ ${fn} ${value} }}`)).toThrow(LIMIT(fn.split(" ")[0]!, what));
+  });
+
+  it("encode as Helm does below the limit", () => {
+    expect(execute(`${DOUBLED(2)}{{ toJson $x }}`)).toBe("[[[1],[1]],[[1],[1]]]");
+    expect(execute(`${DOUBLED(1)}{{ toYaml $x }}`)).toBe("- - 1\n- - 1");
+    expect(execute(`${DOUBLED(1)}{{ toYamlPretty $x }}`)).toBe("- - 1\n- - 1");
+  });
+
+  it("merge a map shared many times over up to Slipway's limit", () => {
+    const maps = `{{ $m := dict "k" 1 }}{{ range until 40 }}{{ $m = dict "a" $m "b" $m }}{{ end }}`;
+    expect(() => execute(`${maps}{{ merge $m $m | len }}`)).toThrow(LIMIT("merge", "merge"));
+    expect(() => execute(`${maps}{{ mergeOverwrite $m $m | len }}`)).toThrow(
+      LIMIT("mergeOverwrite", "mergeOverwrite"),
     );
   });
+
+  it("compare as Go's DeepEqual does, each pair of lists once", () => {
+    const twin = "{{ $y := list 1 }}{{ range until 40 }}{{ $y = list $y $y }}{{ end }}";
+    expect(execute(`${DOUBLED(40)}${twin}{{ deepEqual $x $y }}`)).toBe("true");
+    expect(execute(`${DOUBLED(40)}${twin}{{ $y = list $y (list 2) }}{{ deepEqual $x $y }}`)).toBe("false");
+    expect(execute(`${DOUBLED(40)}${twin}{{ without (list $x 1) $y | len }}`)).toBe("1");
+  });
 });
+
+function LIMIT(fn: string, what: string): string {
+  return `error calling ${fn}: ${what}: a value of more than 1048576 maps and lists (counted each time one is met, as Helm walks it) is more than Slipway's limit`;
+}

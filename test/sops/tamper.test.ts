@@ -190,3 +190,29 @@ describe.runIf(requires("shared"))("vector files", () => {
     expect(d.metadata.keyGroups[0]!.map((k) => k.type).sort()).toEqual(["age", "age", "pgp", "pgp"]);
   });
 });
+
+describe("an age entry that cannot be read", () => {
+  const CORRUPT = "-----BEGIN AGE ENCRYPTED FILE-----\nYWJj\n-----END AGE ENCRYPTED FILE-----\n";
+  const withCorruptEntryFirst = async (): Promise<string> => {
+    const other = await identityToRecipient(await generateX25519Identity());
+    const stanza = `        - recipient: ${other}\n          enc: |\n${CORRUPT.replace(/^/gm, "            ").trimEnd()}\n`;
+    return enc.replace(/^( {4}age:\n)/m, `$1${stanza}`);
+  };
+
+  it("is passed over for the next one, as sops does", async () => {
+    const text = await withCorruptEntryFirst();
+    expect(text).toContain("YWJj");
+    const d = await decryptSops(text, { file, identities: [id] });
+    expect(plaintextValues(d)[0]).toMatchObject({ stringData: { token: SECRET } });
+  });
+
+  it("is reported when no entry opens, naming the file", async () => {
+    const text = (await withCorruptEntryFirst()).replace(
+      /^ {8}- enc: \|\n(?: {12}.*\n)+ {10}recipient: .*\n/m,
+      "",
+    );
+    const err = await failure(text);
+    expect(err.message).toContain("age decryption failed");
+    expect(err.file).toBe(file);
+  });
+});

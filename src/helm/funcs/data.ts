@@ -6,6 +6,7 @@
  * fromJsonArray/fromYamlArray return it as the only element. toYamlPretty is go-yaml v3's
  * encoder on the value itself; toToml/fromToml are BurntSushi/toml's (v1.6.0).
  */
+import { ValueLimitError } from "../template/expansion-budget.js";
 import { GoMap, type GoValue } from "../template/value.js";
 import { type RawYaml, rawToGo, readRawYaml } from "../yaml.js";
 import { type FuncTable, goFunc } from "./define.js";
@@ -178,8 +179,10 @@ export const dataFuncs: FuncTable = {
   toYamlPretty: goFunc("func(v interface {}) string", (v: GoValue) => {
     try {
       return trimNewline(marshalYamlPretty(v));
-    } catch {
-      return ""; // Helm swallows encoder errors inside a template
+    } catch (e) {
+      // Helm swallows encoder errors inside a template; Slipway's limits are no encoder's.
+      if (e instanceof ValueLimitError) throw e;
+      return "";
     }
   }),
   // Helm returns the encoder's error text as the result.

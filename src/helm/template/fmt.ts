@@ -13,6 +13,7 @@
  * Differs because: Go prints pointers (`%p`, pointers nested in structs) as machine
  * addresses; we print stable made-up addresses, since real ones cannot be reproduced.
  */
+import { expansionLimitMessage, MAX_EXPANDED } from "./expansion-budget.js";
 import { formatFloat } from "./ftoa.js";
 import { escapedByte, runeCount, utf8Decode, utf8Encode } from "./gostring.js";
 import { canBackquote, isPrint, quote, quoteRune, quoteRuneToASCII, quoteToASCII } from "./quote.js";
@@ -59,6 +60,11 @@ class Printer {
   erroring = false;
   reordered = false;
   goodArgNum = true;
+  /**
+   * The maps and lists printed so far. A list shared twice, forty times over, reaches
+   * MAX_PRINTED only after ~20 s and 2 GB of string pieces; this limit is met at once.
+   */
+  expanded = 0;
 
   clearFlags(): void {
     this.widPresent = this.precPresent = this.minus = this.plus = this.sharp = false;
@@ -547,7 +553,13 @@ class Printer {
     this.printObject(value, verb, depth);
   }
 
+  /** Counts a map or list about to be printed (expansion-budget.ts). */
+  chargeContainer(): void {
+    if (++this.expanded > MAX_EXPANDED) throw new FmtCycleError(expansionLimitMessage("print"));
+  }
+
   printMap(m: GoMap, verb: string, depth: number): void {
+    this.chargeContainer();
     this.buf += this.sharpV ? `${m.goType}{` : "map[";
     let i = 0;
     for (const k of m.sortedKeys()) {
@@ -560,6 +572,7 @@ class Printer {
   }
 
   printSlice(items: GoValue[], verb: string, depth: number): void {
+    this.chargeContainer();
     if (this.sharpV) {
       this.buf += `${goTypeName(items)}{`;
       items.forEach((x, i) => {

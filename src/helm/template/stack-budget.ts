@@ -17,6 +17,7 @@
  * of 1000 nested includes of one name holds), in the chart workers' 8 MB ~2600.
  */
 
+import { ExpansionBudget, ValueLimitError } from "./expansion-budget.js";
 import type { ArgNode, Node, PipeNode, Tree } from "./node.js";
 import { GoMap, type GoValue } from "./value.js";
 
@@ -90,20 +91,24 @@ export function valueDepthLimit(): number {
 
 /** The error of a value deeper than valueDepthLimit(). */
 export function valueTooDeep(): Error {
-  return new Error(stackLimitMessage("values"));
+  return new ValueLimitError(stackLimitMessage("values"));
 }
 
 /**
  * Throws valueTooDeep() when maps and lists nest deeper than valueDepthLimit(), checked with an
  * explicit stack: for walkers with several recursive paths (toToml's type tests and encoder).
+ * Throws as well when the walk meets more maps and lists than `what` may (expansion-budget.ts),
+ * which then bounds the walker's own.
  */
-export function assertValueDepth(v: GoValue): void {
+export function assertValueDepth(v: GoValue, what: string): void {
   const max = valueDepthLimit();
+  const budget = new ExpansionBudget(what);
   const todo: [GoValue, number][] = [[v, 0]];
   for (let item = todo.pop(); item !== undefined; item = todo.pop()) {
     const [x, depth] = item;
     if (!(x instanceof GoMap) && !Array.isArray(x)) continue;
     if (depth > max) throw valueTooDeep();
+    budget.charge();
     for (const child of x instanceof GoMap ? x.values() : x) todo.push([child, depth + 1]);
   }
 }

@@ -5,33 +5,23 @@
  * unexported) comes back as the zero version 0.0.0 (quirk kept).
  */
 
+import { ExpansionBudget } from "../../template/expansion-budget.js";
 import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { elemTypeOf, GoMap, type GoValue, isGoObject, sliceOf } from "../../template/value.js";
 import { zeroSemverObject } from "../semver-object.js";
 import { GoFuncError } from "../types.js";
-
-/**
- * The most maps and slices one deepCopy makes. A value that shares a list twice, forty times over
- * (`$x = list $x $x`), is small, but its copy is a tree of 2^40 lists: Go copies until its heap is
- * gone, and Slipway ran out of heap after four minutes, ending with a native stack trace. Values
- * files hold thousands of maps and lists.
- */
-const MAX_COPIED = 1 << 20;
 
 export function deepCopy(v: GoValue): GoValue {
   if (v === null || v === undefined) {
     // Copy(nil) ends in reflect.ValueOf(nil).Type().
     throw new GoFuncError("reflect: call of reflect.Value.Type on zero Value");
   }
-  const budget = { left: MAX_COPIED };
-  return copyValue(v, 0, valueDepthLimit(), budget);
+  // A shared list or map is copied each time it is met (the copy is a tree): expansion-budget.ts.
+  return copyValue(v, 0, valueDepthLimit(), new ExpansionBudget("deepCopy"));
 }
 
-function copyValue(v: GoValue, depth: number, maxDepth: number, budget: { left: number }): GoValue {
-  if ((v instanceof GoMap || Array.isArray(v)) && --budget.left < 0)
-    throw new GoFuncError(
-      `deepCopy: a copy of more than ${MAX_COPIED} maps and lists is more than Slipway's limit (Helm makes it)`,
-    );
+function copyValue(v: GoValue, depth: number, maxDepth: number, budget: ExpansionBudget): GoValue {
+  if (v instanceof GoMap || Array.isArray(v)) budget.charge();
   if (v instanceof GoMap) {
     if (depth > maxDepth) throw valueTooDeep();
     const m = new GoMap(null, v.goType);

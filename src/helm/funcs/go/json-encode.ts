@@ -4,6 +4,8 @@
  * strings with invalid UTF-8 replaced by U+FFFD and, unless disabled, HTML escaping of
  * <, > and &; U+2028/2029 are always escaped. NaN/±Inf and reference cycles are Go's errors.
  */
+
+import { ExpansionBudget } from "../../template/expansion-budget.js";
 import { formatFloat } from "../../template/ftoa.js";
 import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { GoInt, GoMap, type GoObject, type GoValue, isGoObject } from "../../template/value.js";
@@ -119,6 +121,7 @@ export function marshalJson(v: GoValue, opts: EncodeOptions = {}): string {
   const indent = opts.indent;
   const path = new Set<object>();
   const maxDepth = valueDepthLimit();
+  const expansion = new ExpansionBudget(indent === undefined ? "toJson" : "toPrettyJson");
 
   const enc = (x: GoValue, depth: number): string => {
     if (x === null || x === undefined) return "null";
@@ -146,6 +149,7 @@ export function marshalJson(v: GoValue, opts: EncodeOptions = {}): string {
       );
     }
     if (path.has(x)) throw new JsonError(`json: unsupported value: encountered a cycle via ${typeName(x)}`);
+    expansion.charge();
     path.add(x);
     try {
       if (x instanceof GoMap)

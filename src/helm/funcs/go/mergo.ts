@@ -7,6 +7,7 @@
  * - with overwrite, a nil in src sets nil; a non-empty destination map is merged into, not replaced.
  */
 
+import { ExpansionBudget } from "../../template/expansion-budget.js";
 import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { elemTypeOf, GoMap, type GoValue, sliceOf } from "../../template/value.js";
 import { isEmpty } from "./reflect.js";
@@ -20,15 +21,20 @@ function emptyLike(v: GoValue): GoValue {
   return v instanceof Uint8Array ? new Uint8Array(0) : sliceOf([], elemTypeOf(v as GoValue[]));
 }
 
-/** deepMerge(dst, src) for two maps; mutates dst. */
+/**
+ * deepMerge(dst, src) for two maps; mutates dst. Like mergo, it merges a map shared twice in src
+ * each time it meets it: the budget bounds that (expansion-budget.ts).
+ */
 export function mergeMaps(
   dst: GoMap,
   src: GoMap,
   overwrite: boolean,
   depth = 0,
   maxDepth = valueDepthLimit(),
+  budget = new ExpansionBudget(overwrite ? "mergeOverwrite" : "merge"),
 ): void {
   if (depth > maxDepth) throw valueTooDeep();
+  budget.charge();
   // forEach, not for-of with [key, srcElem]: unoptimized, that steps two iterators per entry.
   src.forEach((srcElem, key) => {
     const dstHas = dst.has(key);
@@ -39,7 +45,7 @@ export function mergeMaps(
     }
     if (isMap(srcElem)) {
       // deepMerge(dstElem, srcElem): only a destination map is merged into (in place).
-      if (dstHas && isMap(dstElem)) mergeMaps(dstElem, srcElem, overwrite, depth + 1, maxDepth);
+      if (dstHas && isMap(dstElem)) mergeMaps(dstElem, srcElem, overwrite, depth + 1, maxDepth, budget);
     } else if (isSlice(srcElem)) {
       // The "is src empty / is dst empty" tests here are on the enclosing maps (upstream quirk):
       // src is non-empty since we iterate it, so with overwrite the slice is taken from src.

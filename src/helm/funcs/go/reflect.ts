@@ -15,6 +15,25 @@ import {
 
 /** reflect.DeepEqual over the value model: same dynamic type, then same contents. */
 export function deepEqual(a: GoValue, b: GoValue): boolean {
+  return equal(a, b, new Map());
+}
+
+/**
+ * DeepEqual's `visited`: the pairs of maps and lists already being compared, which compare equal
+ * when met again. Go keeps it to end cycles; it also makes a list shared twice, forty times over
+ * (`$x = list $x $x`), compare in forty steps instead of 2^40.
+ */
+type Visited = Map<object, Set<object>>;
+
+function seenBefore(a: object, b: object, visited: Visited): boolean {
+  const partners = visited.get(a);
+  if (partners?.has(b)) return true;
+  if (partners === undefined) visited.set(a, new Set([b]));
+  else partners.add(b);
+  return false;
+}
+
+function equal(a: GoValue, b: GoValue, visited: Visited): boolean {
   if (a === undefined) a = null;
   if (b === undefined) b = null;
   if (a === b) return true; // NaN !== NaN, so NaN never gets here
@@ -25,24 +44,27 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
   if (a instanceof GoMap) {
     const m = b as GoMap;
     if (a.size !== m.size) return false;
+    if (seenBefore(a, m, visited)) return true;
     for (const [k, v] of a) {
-      if (!m.has(k) || !deepEqual(v, m.get(k))) return false;
+      if (!m.has(k) || !equal(v, m.get(k), visited)) return false;
     }
     return true;
   }
   if (Array.isArray(a)) {
     const l = b as GoValue[];
-    return a.length === l.length && a.every((x, i) => deepEqual(x, l[i]));
+    if (a.length !== l.length) return false;
+    if (seenBefore(a, l, visited)) return true;
+    return a.every((x, i) => equal(x, l[i], visited));
   }
   if (a instanceof Uint8Array) {
     const l = b as Uint8Array;
     return a.length === l.length && a.every((x, i) => x === l[i]);
   }
   if (isGoObject(a) && isGoObject(b)) {
-    if (a.fmtValue && b.fmtValue) return deepEqual(a.fmtValue(), b.fmtValue());
+    if (a.fmtValue && b.fmtValue) return equal(a.fmtValue(), b.fmtValue(), visited);
     if (a.goString && b.goString) return a.goString() === b.goString();
     const names = a.fieldNames?.() ?? [];
-    return names.every((n) => deepEqual(a.field(n) as GoValue, b.field(n) as GoValue));
+    return names.every((n) => equal(a.field(n) as GoValue, b.field(n) as GoValue, visited));
   }
   return false;
 }

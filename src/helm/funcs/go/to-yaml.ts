@@ -6,6 +6,7 @@
  */
 import type { YamlMap, YamlValue } from "../../../kustomize/types.js";
 import { emitYaml } from "../../../yaml/index.js";
+import { ExpansionBudget } from "../../template/expansion-budget.js";
 import { formatFloat } from "../../template/ftoa.js";
 import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { GoInt, GoMap, type GoValue, isGoObject, type MapWatch, watchedMaps } from "../../template/value.js";
@@ -28,6 +29,8 @@ const isExported = (name: string): boolean => /^\p{Lu}/u.test(name);
 
 /** valueDepthLimit() of the conversion running now (set at its start, shallow on the stack). */
 let maxValueDepth = 0;
+/** The maps and lists the conversion running now may still meet (set at its start). */
+let expansion = new ExpansionBudget("toYaml");
 
 function toJsonLike(v: GoValue, path: Set<object>, depth: number): YamlValue {
   if (v === null || v === undefined) return null;
@@ -65,6 +68,7 @@ function toJsonLike(v: GoValue, path: Set<object>, depth: number): YamlValue {
     throw new JsonError(
       `json: unsupported value: encountered a cycle via ${v instanceof GoMap ? v.goType : "[]interface {}"}`,
     );
+  expansion.charge();
   path.add(v);
   try {
     if (v instanceof GoMap) {
@@ -139,6 +143,8 @@ function keyOf(v: GoValue, depth: number): string | undefined {
       if (key === undefined) return;
       const part = keyOf(x, depth + 1);
       key = part === undefined ? undefined : `${key}${k.length}:${k}${part}`;
+      // A list shared many times over spells out once per meeting: stop at what is kept.
+      if (key !== undefined && key.length > MAX_KEY_CHARS) key = undefined;
     });
     if (key === undefined) {
       v.watch = null;
@@ -154,6 +160,7 @@ function keyOf(v: GoValue, depth: number): string | undefined {
     const part = keyOf(v[i], depth + 1);
     if (part === undefined) return undefined;
     key += part;
+    if (key.length > MAX_KEY_CHARS) return undefined;
   }
   return `${key}]`;
 }
@@ -223,6 +230,7 @@ function marshalYamlUncached(v: GoValue): string {
   let json: YamlValue;
   try {
     maxValueDepth = valueDepthLimit();
+    expansion = new ExpansionBudget("toYaml");
     json = toJsonLike(v, new Set(), 0);
   } catch (e) {
     if (e instanceof JsonError) throw new Error(`error marshaling into JSON: ${e.message}`);
@@ -262,6 +270,7 @@ function toV3Like(v: GoValue, structs: WeakSet<YamlMap>, depth: number): YamlVal
     structs.add(out);
     return out;
   }
+  expansion.charge();
   if (v instanceof GoMap) {
     const out: YamlMap = Object.create(null);
     for (const [k, x] of v) out[k] = toV3Like(x, structs, depth + 1);
@@ -285,6 +294,7 @@ function v3Number(n: number | bigint): string {
 export function marshalYamlPretty(v: GoValue): string {
   const structs = new WeakSet<YamlMap>();
   maxValueDepth = valueDepthLimit();
+  expansion = new ExpansionBudget("toYamlPretty");
   return emitYaml(toV3Like(v, structs, 0), {
     declaredOrder: structs,
     indentSequencesInMappings: true,

@@ -234,7 +234,7 @@ export function encodeToml(v: GoValue): string {
   // Encode(nil) reaches reflect with an invalid value: a panic, not an encoder error.
   if (v === null || v === undefined)
     throw new GoFuncError("reflect: call of reflect.Value.Type on zero Value");
-  assertValueDepth(v);
+  assertValueDepth(v, "toToml");
   const enc = new Encoder();
   enc.encode([], v);
   return enc.out;
