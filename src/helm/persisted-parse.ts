@@ -32,7 +32,8 @@ import type { Chart } from "./chart.js";
 import type { TemplateSet } from "./template/template-set.js";
 import { decodeParses, encodeParses, type ParsedText, TreeDecodeError } from "./template/tree-codec.js";
 
-const UNIT = "helm-parse";
+/** The cache unit of persisted parses. */
+export const PARSE_UNIT = "helm-parse";
 /** Markers: a process parsed these texts and did not store their parse (body: one byte). */
 const SEEN_UNIT = "helm-parse-seen";
 /**
@@ -100,7 +101,7 @@ export function primePersistedParse(
 ): ParsePersist {
   if (store.getBytes === undefined || store.putBytes === undefined) return {};
   const digest = parseDigest(set, files, chart);
-  const key = store.key(UNIT, digest);
+  const key = store.key(PARSE_UNIT, digest);
   const body = store.getBytes(key);
   if (body !== undefined && prime(set, files, body)) return {};
   const persist = persister(store, set, files, key);
@@ -141,7 +142,7 @@ export function persistParse(
   chart: string,
 ): boolean {
   if (store.getBytes === undefined || store.putBytes === undefined) return false;
-  const key = store.key(UNIT, parseDigest(set, files, chart));
+  const key = store.key(PARSE_UNIT, parseDigest(set, files, chart));
   if (store.getBytes(key) !== undefined) return false;
   for (const [name, text] of files) set.parse(name, text);
   persister(store, set, files, key)();

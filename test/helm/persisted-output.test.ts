@@ -20,7 +20,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { runHelmTemplate, type TemplateIO } from "../../src/cli/helm.js";
 import { diskReader } from "../../src/helm/chart-source.js";
+import { forgetParsedTemplates } from "../../src/helm/engine.js";
 import { OUTPUT_UNIT, UNKEPT_UNIT } from "../../src/helm/persisted-output.js";
+import { PARSE_UNIT } from "../../src/helm/persisted-parse.js";
 import { entryDamages, entryFiles, storedEntries } from "../support/cache-entries.js";
 import { requires } from "../support/env.js";
 import { corpus } from "./corpus.js";
@@ -42,11 +44,21 @@ interface Run {
 }
 
 function run(argv: string[], cwd: string, cache: DiskRenderCache | undefined, written?: string[]): Run {
+  return runWith(argv, cwd, cache, diskReader, written);
+}
+
+function runWith(
+  argv: string[],
+  cwd: string,
+  cache: DiskRenderCache | undefined,
+  reader: TemplateIO["reader"],
+  written?: string[],
+): Run {
   let stdout = "";
   let stderr = "";
   const io: TemplateIO = {
     cwd,
-    reader: diskReader,
+    reader,
     stdout: (s) => {
       stdout += s;
     },
@@ -293,6 +305,35 @@ describe("persisted outputs and Secrets", () => {
     // A later change is a miss as ever.
     writeFileSync(path.join(dir, "templates", "c.yaml"), cm("three"));
     expect(run(argv, dir, cache).stdout).toContain("x: three");
+  });
+
+  it("a chart whose output is not kept has its template parse stored once and read by the next run", () => {
+    const dir = temp("slipway-output-secret-");
+    mkdirSync(path.join(dir, "templates"));
+    writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+    writeFileSync(
+      path.join(dir, "templates", "s.yaml"),
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  p: {{ .Values.p }}\n",
+    );
+    // Large enough for its parse to be persisted (engine.ts's PERSIST_MIN_TEXT).
+    const defines = Array.from({ length: 800 }, (_, i) => `{{- define "d${i}" }}x: {{ .Values.p }}{{ end }}`);
+    writeFileSync(path.join(dir, "templates", "_defines.tpl"), `${defines.join("\n")}\n`);
+    const cache = outputCache();
+    const parses = () =>
+      storedEntries(cache.dir).filter((f) => f.includes(`${path.sep}${PARSE_UNIT}${path.sep}`));
+    const argv = ["r", dir, "--set", "p=hunter2"];
+    // A fresh process each time: no chart or parse remembered from the run before.
+    const freshRun = () => {
+      forgetParsedTemplates();
+      return runWith(argv, dir, cache, { ...diskReader });
+    };
+    const first = freshRun();
+    expect(first.code, first.stderr).toBe(0);
+    expect(parses()).toHaveLength(1);
+    expect(freshRun()).toEqual(first);
+    expect(freshRun()).toEqual(first);
+    expect(parses()).toHaveLength(1);
+    expect(outputEntries(cache)).toEqual([]);
   });
 
   it("a SecretStore or a secretRef's kind is not a Secret", () => {
