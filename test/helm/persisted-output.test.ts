@@ -91,6 +91,17 @@ function outputCache(): DiskRenderCache {
   return cache;
 }
 
+/** A chart directory (named demo) with these templates, and values.yaml when given. */
+function demoChart(templates: Record<string, string>, values?: string): string {
+  const dir = temp("slipway-output-chart-");
+  mkdirSync(path.join(dir, "templates"));
+  writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+  if (values !== undefined) writeFileSync(path.join(dir, "values.yaml"), values);
+  for (const [name, text] of Object.entries(templates))
+    writeFileSync(path.join(dir, "templates", name), text);
+  return dir;
+}
+
 const outputEntries = (cache: DiskRenderCache) =>
   existsSync(cache.dir)
     ? storedEntries(cache.dir).filter((f) => f.includes(`${path.sep}${OUTPUT_UNIT}${path.sep}`))
@@ -132,15 +143,7 @@ describe.runIf(requires("shared"))("persisted outputs over the conformance corpu
 });
 
 describe("persisted outputs", () => {
-  const chart = (templates: Record<string, string>, values = "x: 1\n") => {
-    const dir = temp("slipway-output-chart-");
-    mkdirSync(path.join(dir, "templates"));
-    writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
-    writeFileSync(path.join(dir, "values.yaml"), values);
-    for (const [name, text] of Object.entries(templates))
-      writeFileSync(path.join(dir, "templates", name), text);
-    return dir;
-  };
+  const chart = (templates: Record<string, string>, values = "x: 1\n") => demoChart(templates, values);
   const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n";
 
   it("changed chart files, values files and flags are misses; equal inputs hit", () => {
@@ -242,10 +245,7 @@ describe("persisted outputs and Secrets", () => {
       'apiVersion: v1\n"kind": "Secret"\nmetadata:\n  name: s\n  annotations:\n    helm.sh/hook: pre-install\nstringData:\n  p: {{ .Values.p }}\n',
     ],
   ])("a render that prints a Secret (%s) is not kept", (_, template) => {
-    const dir = temp("slipway-output-secret-");
-    mkdirSync(path.join(dir, "templates"));
-    writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
-    writeFileSync(path.join(dir, "templates", "s.yaml"), template);
+    const dir = demoChart({ "s.yaml": template });
     const cache = outputCache();
     const argv = ["r", dir, "--set", "p=hunter2"];
     const first = run(argv, dir, cache);
@@ -272,13 +272,9 @@ describe("persisted outputs and Secrets", () => {
   });
 
   it("a chart whose output was not kept skips the lookup, and prints and keeps its output once it can", () => {
-    const dir = temp("slipway-output-secret-");
-    mkdirSync(path.join(dir, "templates"));
-    writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
     const secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  p: {{ .Values.p }}\n";
     const cm = (x: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: ${x}\n`;
-    writeFileSync(path.join(dir, "templates", "s.yaml"), secret);
-    writeFileSync(path.join(dir, "templates", "c.yaml"), cm("one"));
+    const dir = demoChart({ "s.yaml": secret, "c.yaml": cm("one") });
     const cache = outputCache();
     const hints = () =>
       storedEntries(cache.dir).filter((f) => f.includes(`${path.sep}${UNKEPT_UNIT}${path.sep}`));
@@ -308,16 +304,12 @@ describe("persisted outputs and Secrets", () => {
   });
 
   it("a chart whose output is not kept has its template parse stored once and read by the next run", () => {
-    const dir = temp("slipway-output-secret-");
-    mkdirSync(path.join(dir, "templates"));
-    writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
-    writeFileSync(
-      path.join(dir, "templates", "s.yaml"),
-      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  p: {{ .Values.p }}\n",
-    );
     // Large enough for its parse to be persisted (engine.ts's PERSIST_MIN_TEXT).
     const defines = Array.from({ length: 800 }, (_, i) => `{{- define "d${i}" }}x: {{ .Values.p }}{{ end }}`);
-    writeFileSync(path.join(dir, "templates", "_defines.tpl"), `${defines.join("\n")}\n`);
+    const dir = demoChart({
+      "s.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  p: {{ .Values.p }}\n",
+      "_defines.tpl": `${defines.join("\n")}\n`,
+    });
     const cache = outputCache();
     const parses = () =>
       storedEntries(cache.dir).filter((f) => f.includes(`${path.sep}${PARSE_UNIT}${path.sep}`));
@@ -337,13 +329,10 @@ describe("persisted outputs and Secrets", () => {
   });
 
   it("a SecretStore or a secretRef's kind is not a Secret", () => {
-    const dir = temp("slipway-output-secret-");
-    mkdirSync(path.join(dir, "templates"));
-    writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
-    writeFileSync(
-      path.join(dir, "templates", "s.yaml"),
-      "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: s\nspec:\n  ref:\n    kind: SecretStores\n",
-    );
+    const dir = demoChart({
+      "s.yaml":
+        "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: s\nspec:\n  ref:\n    kind: SecretStores\n",
+    });
     const cache = outputCache();
     run(["r", dir], dir, cache);
     expect(outputEntries(cache)).toHaveLength(1);
