@@ -3,8 +3,8 @@
  * main thread waiting in Atomics.wait for a worker's last renders (src/helm/pool). Each task is
  * done anyway later (sealing the render cache's entries at the process's exit); doing part of it
  * while blocked takes it off the end of the run. In a cold check of bjw-s home-ops with one
- * worker the main thread waits ~15 ms at the end of the render batch, then seals ~8 MB of
- * entries at its exit while the worker is idle.
+ * worker the main thread waited ~40-120 ms at the end of the render batch (profiles on a loaded
+ * two-core machine), then sealed ~8 MB of entries at its exit while the worker was idle.
  *
  * A task gives one short step at a time (a few milliseconds at most), so that a thread that
  * runs one still sees what it was waiting for soon after it arrives.
