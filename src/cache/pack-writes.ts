@@ -25,6 +25,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { addIdleWork } from "../idle-work.js";
 import {
   closePack,
   encodePack,
@@ -42,9 +43,18 @@ export const MAX_PACKS = 16;
 /** Pending plaintext past this many bytes is written at once (a long `serve` session). */
 const PENDING_BYTES = 64 * 1024 * 1024;
 
+interface PendingEntry {
+  format: number;
+  seal: SealInput;
+  /** The entry's bytes, once sealed ahead of its pack (sealAhead). */
+  sealed?: Buffer[];
+  /** Queued again since: never written, so not sealed. */
+  replaced?: boolean;
+}
+
 interface PendingUnit {
   /** New entries by id: their format (store.ts's) and what seals them. */
-  entries: Map<string, { format: number; seal: SealInput }>;
+  entries: Map<string, PendingEntry>;
   /** Entries read from packs, by id: copied into this run's pack when they came from two packs or more. */
   read: Map<string, { pack: PackIndex; slot: PackSlot }>;
 }
@@ -68,9 +78,31 @@ function unitOf(unitDir: string): PendingUnit {
 
 /** Keeps the entry `seal` seals (in `format`) to be written into a pack of `unitDir`. */
 export function queueEntry(unitDir: string, format: number, seal: SealInput): void {
-  unitOf(unitDir).entries.set(seal.id, { format, seal });
+  const entries = unitOf(unitDir).entries;
+  const replaced = entries.get(seal.id);
+  if (replaced !== undefined) replaced.replaced = true;
+  const entry: PendingEntry = { format, seal };
+  entries.set(seal.id, entry);
+  unsealed.push(entry);
+  addIdleWork(sealAhead);
   pendingBytes += plainLength(seal.plain);
   if (pendingBytes >= PENDING_BYTES) flushWrites();
+}
+
+/** Pending entries in the order queued, those not sealed yet among them (sealAhead). */
+let unsealed: PendingEntry[] = [];
+
+/**
+ * Seals the next pending entry now instead of when its pack is written (idle-work.ts): the same
+ * bytes, since its IV was drawn when it was queued. Its plaintext stays for reads until then.
+ */
+function sealAhead(): boolean {
+  for (let e = unsealed.shift(); e !== undefined; e = unsealed.shift()) {
+    if (e.sealed !== undefined || e.replaced) continue;
+    e.sealed = sealEntry(e.format, e.seal);
+    return true;
+  }
+  return false;
 }
 
 /** Notes that the run read entry `id` from `pack` (see "Keeping packs few"). */
@@ -96,9 +128,10 @@ export function flushWrites(): void {
   const units = [...pending];
   pending.clear();
   pendingBytes = 0;
+  unsealed = [];
   for (const [unitDir, unit] of units) {
     const entries: PackEntry[] = [];
-    for (const [id, e] of unit.entries) entries.push({ id, bytes: sealEntry(e.format, e.seal) });
+    for (const [id, e] of unit.entries) entries.push({ id, bytes: e.sealed ?? sealEntry(e.format, e.seal) });
     const packsRead = new Set([...unit.read.values()].map((r) => r.pack.file));
     if (packsRead.size >= 2) {
       for (const [id, r] of unit.read) {

@@ -6,11 +6,13 @@ import type { RenderCache } from "../cache/store.js";
 import { DiskFileSystem } from "../fs/filesystem.js";
 import type { CoveredFileSystem, TreeDigest } from "../fs/tree-digest.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
+import { addIdleWork } from "../idle-work.js";
 import type { Checkout } from "../platform/checkout.js";
 import { loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
 import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import type { PlatformProgress } from "../platform/load.js";
 import { newRunMasker } from "../platform/masking.js";
+import { preloadObjectMetaValidator } from "../validate/schema/builtin.js";
 import { runCheck } from "./engine.js";
 import type { CheckRunOutcome } from "./result-cache.js";
 import type { Rule } from "./types.js";
@@ -38,6 +40,9 @@ export async function computeRun(
   fs?: CoveredFileSystem,
   tree?: TreeDigest,
 ): Promise<ComputedRun> {
+  // While the render pool waits for a worker's last renders, the schema rules' validator of
+  // custom resources' metadata loads (every Flux object is a custom resource).
+  addIdleWork(preloadObjectMetaValidator);
   const loaded = await loadPlatformWithSecrets(repo, {
     clusters: opts.clusters ? [...opts.clusters] : undefined,
     allowedPaths: opts.allowedPaths ? [...opts.allowedPaths] : undefined,

@@ -72,9 +72,10 @@ export interface Chart {
   /** charts/ subcharts, in name order (Helm's order is a Go map's) */
   readonly dependencies: readonly Chart[];
   /**
-   * a digest of the chart's content (subcharts included), for caches: of its files, or of the
-   * archive it was loaded from (`tgz:<sha256>`). Equal digests are equal charts. An own data
-   * property when known at load (an archive's); else computed when first read.
+   * a digest of the chart's content (subcharts included), for caches: of its files, of the
+   * archive it was loaded from (`tgz:<sha256>`), or, for a subchart of a chart whose digest is
+   * known, that digest and its place (`<digest>/charts/<name>`). Equal digests are equal charts.
+   * An own data property when known at load; else computed when first read.
    */
   readonly digest: string;
   /** what Helm's loader logs loading this chart (not its subcharts), as slog lines */

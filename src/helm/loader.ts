@@ -346,6 +346,11 @@ export function loadChartFiles(
   for (const cname of [...subchartFiles.keys()].sort()) {
     if (cname.startsWith("_") || cname.startsWith(".")) continue;
     const list = subchartFiles.get(cname) as ChartFile[];
+    // A chart whose digest is known names its subcharts by it and their place: its content
+    // determines theirs. Hashing their files instead cost the main thread of a cold check of
+    // bjw-s home-ops ~4 ms when the render pool sent kube-prometheus-stack to a worker (its
+    // subcharts' 5 MB, CRDs mostly), for a digest nothing there reads.
+    const subDigest = digest === undefined ? undefined : `${digest}/charts/${cname}`;
     let sub: Chart;
     try {
       if (extname(cname) === ".tgz") {
@@ -356,7 +361,7 @@ export function loadChartFiles(
             { file: `${chartPath}charts/${cname}` },
           );
         }
-        sub = loadChartArchiveBytes(file.data, `${chartPath}charts/${cname}:`, readValues, budget);
+        sub = loadChartArchiveBytes(file.data, `${chartPath}charts/${cname}:`, readValues, budget, subDigest);
       } else {
         const inner: ChartFile[] = [];
         for (const f of list) {
@@ -364,7 +369,7 @@ export function loadChartFiles(
           if (slash < 0) continue;
           inner.push(renamed(f, f.name.slice(slash + 1)));
         }
-        sub = loadChartFiles(inner, `${chartPath}charts/${cname}/`, undefined, readValues, budget);
+        sub = loadChartFiles(inner, `${chartPath}charts/${cname}/`, subDigest, readValues, budget);
       }
     } catch (e) {
       if (e instanceof ChartLoadError && e.message.startsWith("error unpacking subchart")) throw e;

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodePack, readPackIndex } from "../../src/cache/pack.js";
 import { flushWrites, MAX_PACKS } from "../../src/cache/pack-writes.js";
 import { DiskRenderCache, removeRenders } from "../../src/cache/store.js";
+import { doIdleWork } from "../../src/idle-work.js";
 import { storedEntries } from "../support/cache-entries.js";
 import { repoRoot } from "../support/env.js";
 
@@ -49,6 +50,25 @@ describe("deferred writes", () => {
     for (const [i, k] of keys.entries()) expect(next.get(k)).toEqual({ i });
     expect(next.getBytes(next.key("bytes", "b"))).toEqual(Buffer.from([1, 2, 3]));
     expect(next.stats).toMatchObject({ hits: 41, misses: 0, rejected: 0 });
+  });
+
+  it("entries sealed while the thread would wait (idle work) are written as sealing at the flush writes them", () => {
+    const cache = deferred();
+    const keys = Array.from({ length: 6 }, (_, i) => cache.key("idle", `inputs ${i}`));
+    for (const [i, k] of keys.entries()) cache.put(k, { i });
+    cache.put(keys[2]!, { i: "again" });
+    // Six entries queued, one of them twice: the replaced one is not sealed.
+    let steps = 0;
+    while (doIdleWork()) steps++;
+    expect(steps).toBe(6);
+    expect(cache.get(keys[3]!)).toEqual({ i: 3 });
+    cache.put(cache.key("idle", "after"), { late: true });
+    flushWrites();
+    expect(doIdleWork()).toBe(false);
+    const next = new DiskRenderCache(dir, CODE);
+    for (const [i, k] of keys.entries()) expect(next.get(k)).toEqual({ i: i === 2 ? "again" : i });
+    expect(next.get(next.key("idle", "after"))).toEqual({ late: true });
+    expect(packsOf(cache, "idle").length).toBe(1);
   });
 
   it("an entry written again is read as written last, before and after the flush", () => {

@@ -60,7 +60,7 @@ describe("loadChartFiles (Helm's LoadFiles)", () => {
     expect(c.dependencies[0]!.templates.map((t) => t.name)).toEqual(["templates/s.yaml"]);
   });
 
-  it("a chart's digest, given or computed when first asked for, is the digest of its files", () => {
+  it("a chart's digest, given or computed when first asked for, is the digest of its files; a given one names its subcharts", () => {
     const sub = [
       file("Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"),
       file("templates/s.yaml", "kind: S\n"),
@@ -74,6 +74,9 @@ describe("loadChartFiles (Helm's LoadFiles)", () => {
     expect(c.dependencies[0]!.digest).toBe(chartDigest(sub));
     expect({ ...c.dependencies[0]! }.digest).toBe(chartDigest(sub));
     expect(loadChartFiles(files, "", "given").digest).toBe("given");
+    // A known digest names the subcharts too, hashing none of their files (a worker is sent them).
+    const given = loadChartFiles(files, "", "given").dependencies[0]!;
+    expect(Object.getOwnPropertyDescriptor(given, "digest")?.value).toBe("given/charts/sub");
     // another subchart's bytes, another digest
     const other = loadChartFiles([files[0]!, files[1]!, file("charts/sub/templates/s.yaml", "kind: T\n")]);
     expect(other.dependencies[0]!.digest).not.toBe(c.dependencies[0]!.digest);

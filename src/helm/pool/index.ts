@@ -25,6 +25,7 @@ import { fileURLToPath } from "node:url";
 import type { MessagePort, Worker } from "node:worker_threads";
 import type { RenderCache } from "../../cache/store.js";
 import { workerThreadsModule } from "../../fs/lazy-modules.js";
+import { doIdleWork } from "../../idle-work.js";
 import type { Chart } from "../chart.js";
 import type { ParsePersistence } from "../persisted-parse.js";
 import { decodeRelease, encodeChart, encodeGo, NotTransferable } from "./codec.js";
@@ -530,6 +531,8 @@ export function renderReleases(
       totals.stalls++;
       break;
     }
+    // Work due later anyway (idle-work.ts) instead of blocking, one short step per look.
+    if (doIdleWork()) continue;
     if (Atomics.wait(posted, POSTED, seen, 1000) !== "timed-out") idleSince = Date.now();
   }
   // Whatever never arrived is rendered here: the same pure function, the same outcome. After a

@@ -147,6 +147,23 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     }
   });
 
+  it("does idle work while it waits for the workers' renders, and gives the same outcomes", async () => {
+    const { addIdleWork } = await import(dist("idle-work.js"));
+    let steps = 0;
+    let left = 1000;
+    addIdleWork(() => {
+      if (left === 0) return false;
+      left--;
+      steps++;
+      return true;
+    });
+    const out = pool.renderReleases(jobs, { threads: 1, mainRenders: false });
+    expect(pool.lastBatch).toEqual({ workers: 1, fromWorkers: jobs.length });
+    expect(steps).toBeGreaterThan(0);
+    left = 0;
+    expect(out).toEqual(pool.renderReleases(jobs, { threads: 0 }));
+  });
+
   it("sends a chart again after a batch without it made the worker forget it", () => {
     const randomOnly = jobs.filter((j) => j.chart === random);
     const failingOnly = jobs.filter((j) => j.chart === failing);

@@ -9,7 +9,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { BundleLoader } from "../../../src/startup/bundle-loader.js";
-import { loadBuiltinValidator, loadObjectMetaValidator } from "../../../src/validate/schema/builtin.js";
+import {
+  loadBuiltinValidator,
+  loadObjectMetaValidator,
+  preloadObjectMetaValidator,
+} from "../../../src/validate/schema/builtin.js";
 import { setPackageModuleLoader } from "../../../src/validate/schema/package-modules.js";
 
 const require = createRequire(import.meta.url);
@@ -58,6 +62,23 @@ describe("kubernetes-models' schema modules", () => {
     for (const d of deployments) expect(verdict(deployment, d)).toEqual(verdict(nodeDeployment, d));
     for (const m of [{ name: "x" }, { name: 1, labels: { a: 2 } }])
       expect(verdict(meta, m)).toEqual(verdict(nodeMeta, m));
+  });
+
+  it("ObjectMeta's load as an idle step once, then the validator is the one loaded", () => {
+    const loader = new BundleLoader(bundle, () => undefined);
+    const asked: string[] = [];
+    setPackageModuleLoader((file, within) => {
+      asked.push(file);
+      return loader.loadPackageModule(file, within);
+    });
+    expect(preloadObjectMetaValidator()).toBe(true);
+    expect(asked).toEqual([metaFile]);
+    expect(preloadObjectMetaValidator()).toBe(false);
+    expect(asked).toEqual([metaFile]);
+    // The rules' own load takes the module the step loaded (the loader compiles a file once).
+    const chunks = loader.stats.misses;
+    loadObjectMetaValidator();
+    expect(loader.stats.misses).toBe(chunks);
   });
 
   it("load through Node's require without one", () => {
