@@ -557,7 +557,8 @@ function toPosix(p: string): string {
 export function changedPaths(dir: string, base: string, head?: string): string[] {
   const cwd = path.resolve(dir);
   const range = head === undefined ? [base] : [base, head];
-  const worktree = worktreeGitEnv(cwd);
+  // Between two revisions git reads no working tree, so no filter of the repository's can run.
+  const worktree = head === undefined ? worktreeGitEnv(cwd) : process.env;
   const diff = git(
     cwd,
     ["diff", "--no-renames", "--no-ext-diff", "--no-textconv", "--name-only", "-z", ...range, "--"],
