@@ -20,6 +20,7 @@ import {
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { dirtyPaths, hasUncommittedChanges } from "../../src/cli/git.js";
 import { SlipwayError } from "../../src/errors.js";
 import { changedPaths } from "../../src/fs/git.js";
 
@@ -84,6 +85,14 @@ describe("reading a repository whose .git/config names programs", () => {
   it("changed paths against the working tree run none of them, and still find the change", () => {
     expect(changedPaths(dir, "HEAD")).toEqual([".gitattributes", "a.yaml"]);
     expect(ran(tripwire)).toEqual([]);
+  });
+
+  it("promote's look at what is uncommitted runs no monitor", () => {
+    expect(dirtyPaths(dir, [path.join(dir, "a.yaml"), path.join(dir, "b.yaml")])).toContain(
+      path.join(dir, "a.yaml"),
+    );
+    expect(hasUncommittedChanges(dir)).toBe(true);
+    expect(ran(tripwire).filter((mark) => mark === "fsmonitor")).toEqual([]);
   });
 
   it("a bare repository committed below the working tree is refused, not read with its monitor", () => {
