@@ -15,6 +15,7 @@ import { formatJunit } from "../../src/check/report/junit.js";
 import { toSarif } from "../../src/check/report/sarif.js";
 import { formatText } from "../../src/check/report/text.js";
 import type { Finding, Severity } from "../../src/check/types.js";
+import { withoutControls } from "../../src/printable.js";
 
 const seed = Number(process.env.SLIPWAY_FUZZ_SEED ?? 1313);
 
@@ -33,6 +34,7 @@ const hostileText = fc
         "\u0085",
         "\u2028",
         "\u2029",
+        "\u202e",
         "\ufffe",
         "\uffff",
         "\ud800",
@@ -134,7 +136,8 @@ describe("check's formats agree on hostile findings", () => {
           const m = /^::(error|warning|notice) ([^:]*)::(.*)$/s.exec(lines[i]!);
           expect(m, lines[i]).not.toBeNull();
           expect(m![1]).toBe({ error: "error", warning: "warning", info: "notice" }[f.severity]);
-          expect(unescapeData(m![3]!)).toBe(f.message);
+          expect(unescapeData(m![3]!)).toBe(withoutControls(f.message));
+          expect(/[\u001b\u0000\u0085\u2028\u202e]/.test(m![3]!)).toBe(false);
           const props = Object.fromEntries(
             m![2]!
               .split(",")
