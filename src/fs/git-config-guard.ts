@@ -20,15 +20,14 @@ import { execFileSync } from "node:child_process";
 /**
  * Options for every read-only git command: no filesystem monitor hook, no bare repository found
  * by walking up from a subdirectory (git >= 2.38 reads `safe.bareRepository` only from options
- * and the user's own files), no external diff command.
+ * and the user's own files). External diff drivers and textconv are turned off by `git diff`'s
+ * own --no-ext-diff --no-textconv (an empty `diff.external` would make git run "" for a patch).
  */
 export const GUARDED_GIT_OPTIONS: readonly string[] = [
   "-c",
   "core.fsmonitor=false",
   "-c",
   "safe.bareRepository=explicit",
-  "-c",
-  "diff.external=",
 ];
 
 const worktreeEnvByDir = new Map<string, NodeJS.ProcessEnv>();
