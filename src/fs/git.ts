@@ -512,7 +512,7 @@ function revParse(cwd: string, revisions: string[]): string[] {
  * that reads the working tree), so the repository's configuration runs no program
  * (git-config-guard.ts).
  */
-function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Buffer {
+function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Buffer {
   const timeout = gitTimeoutMs();
   try {
     return execFileSync("git", [...GUARDED_GIT_OPTIONS, ...args], {
@@ -558,7 +558,7 @@ export function changedPaths(dir: string, base: string, head?: string): string[]
   const cwd = path.resolve(dir);
   const range = head === undefined ? [base] : [base, head];
   // Between two revisions git reads no working tree, so no filter of the repository's can run.
-  const worktree = head === undefined ? worktreeGitEnv(cwd) : process.env;
+  const worktree = head === undefined ? worktreeGitEnv(cwd) : undefined;
   const diff = git(
     cwd,
     ["diff", "--no-renames", "--no-ext-diff", "--no-textconv", "--name-only", "-z", ...range, "--"],
@@ -587,7 +587,7 @@ export function changedPaths(dir: string, base: string, head?: string): string[]
  * whose index differs from the base is compared by `git diff` already; one equal to it differs
  * from it byte for byte exactly when its line endings do.
  */
-function lineEndingChanges(cwd: string, env: NodeJS.ProcessEnv): string[] {
+function lineEndingChanges(cwd: string, env: NodeJS.ProcessEnv | undefined): string[] {
   const out: string[] = [];
   const rows = git(cwd, ["ls-files", "-z", "--eol", "--full-name", "--", ":/"], env)
     .toString("utf8")
