@@ -16,7 +16,10 @@
  * confirm a guessed password. Both the key and the record take the source with each credential
  * shown as `***` (storedSource): the credentials pick who may read a location, not what it holds,
  * so the same chart fetched with another token is the same entry. Entries written before, under
- * the key of the clear URL, are moved to the new key when next read or written (migrated). Every write is atomic (temp file in
+ * the key of the clear URL (by Slipway before 0b7c5b6, or by such a version sharing the cache
+ * since), are rewritten without their credentials or dropped by a sweep of refs/ and versions/
+ * the first time a process uses the cache after either folder changed (scrubClearSources), and
+ * one met by its key before that is moved when read or written (migrated). Every write is atomic (temp file in
  * the same directory, then rename), so a reader sees the old entry or the whole new one. Reads
  * verify the archive's digest: a corrupted or truncated entry is a CacheError naming the file
  * and the command that repairs it, never a crash or a silently wrong chart.
@@ -33,7 +36,7 @@ import type { RenderCache } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { sha256HexOf } from "../fs/bytes-digest.js";
 import { readRegularFile } from "../fs/read-regular.js";
-import { redactUrl } from "../url-credentials.js";
+import { redactUrl, redactUrlsIn } from "../url-credentials.js";
 import { chartDerivedStore } from "./derived.js";
 
 export interface ChartRef {
@@ -112,6 +115,9 @@ export class ChartCache {
   private derivedStore?: RenderCache;
   private readonly keepsDerived: boolean;
   private readonly derivedCode?: string;
+  private swept = false;
+  /** The sweep's marker describes refs/ and versions/ as this process found them clean. */
+  private sweptClean = false;
 
   constructor(dir: string = defaultCacheDir(), opts: ChartCacheOptions = {}) {
     this.dir = path.resolve(dir);
@@ -152,9 +158,116 @@ export class ChartCache {
     } catch {
       migrated = undefined;
     }
-    if (migrated !== undefined) writeAtomic(file, migrated);
-    fs.rmSync(legacy, { force: true });
+    // Best effort: a cache this process may not write (a read-only CI cache) still answers.
+    if (migrated !== undefined) tryWrite(() => writeAtomic(file, migrated));
+    tryWrite(() => fs.rmSync(legacy, { force: true }));
     return migrated;
+  }
+
+  /** Runs the sweep of entries holding credentials before this instance's first use of the cache. */
+  private sweepOnce(): void {
+    if (this.swept) return;
+    this.swept = true;
+    this.scrubClearSources();
+  }
+
+  /**
+   * Rewrites every refs/ and versions/ entry whose source holds credentials in the clear (written
+   * before they were left out) under the key of its source without them, and removes it; an entry
+   * that does not decode and quotes a URL with credentials is removed (`charts pull` fetches it
+   * again). Skipped while neither folder has changed since the last complete sweep, which
+   * `charts/.clear-sources-swept` records, so a run reads no entry for it but once after a change.
+   * Never throws: what cannot be read or written is left for a later sweep (a read-only cache is
+   * still read, by the migration of lookup). Returns how many entries were rewritten or removed.
+   */
+  scrubClearSources(): number {
+    const folders = this.sweptFolders();
+    const before = foldersStamp(folders);
+    if (before === undefined || before === "- -") return 0;
+    if (readIfPresent(this.sweptMarker()) === before) {
+      this.sweptClean = true;
+      return 0;
+    }
+    let changed = 0;
+    let complete = true;
+    for (const [i, folder] of folders.entries()) {
+      for (const name of listEntries(folder)) {
+        const outcome = this.scrubEntry(path.join(folder, name), i === 0 ? "ref" : "versions");
+        if (outcome === "failed") complete = false;
+        else if (outcome === "changed") changed++;
+      }
+    }
+    const after = foldersStamp(folders);
+    if (complete && after !== undefined)
+      this.sweptClean = tryWrite(() => writeAtomic(this.sweptMarker(), after));
+    return changed;
+  }
+
+  /**
+   * After this process wrote an entry without credentials into a folder it found clean, the marker
+   * takes the folder's new time, so the next process does not sweep for this write.
+   */
+  private keepSweptMark(): void {
+    if (!this.sweptClean) return;
+    const stamp = foldersStamp(this.sweptFolders());
+    this.sweptClean = stamp !== undefined && tryWrite(() => writeAtomic(this.sweptMarker(), stamp));
+  }
+
+  private sweptFolders(): string[] {
+    return [path.join(this.root, "refs"), path.join(this.root, "versions")];
+  }
+
+  /** Holds the folders' times (foldersStamp) at the end of the last complete sweep. */
+  private sweptMarker(): string {
+    return path.join(this.root, ".clear-sources-swept");
+  }
+
+  private scrubEntry(file: string, kind: "ref" | "versions"): "clean" | "changed" | "failed" {
+    let text: string;
+    try {
+      if (fs.statSync(file).size > MAX_ENTRY_BYTES) return "clean"; // not ours; lookup reports it
+      text = readRegularFile(file).toString("utf8");
+    } catch {
+      return "clean"; // gone, or not a regular file: lookup reports it by name
+    }
+    let entry: { source?: unknown; name?: unknown; versions?: unknown } | undefined;
+    try {
+      entry = JSON.parse(text) as typeof entry;
+    } catch {
+      entry = undefined;
+    }
+    const source = typeof entry?.source === "string" ? entry.source : undefined;
+    if (source !== undefined && source === storedSource(source)) return "clean";
+    if (source === undefined && redactUrlsIn(text) === text) return "clean";
+    let rewritten: { file: string; text: string } | undefined;
+    try {
+      if (source === undefined) rewritten = undefined;
+      else if (kind === "ref") {
+        const record = decodeRecord(text, file);
+        rewritten = {
+          file: this.refFile(record),
+          text: encodeRecord({ ...record, source: storedSource(source) }),
+        };
+      } else if (
+        typeof entry?.name === "string" &&
+        Array.isArray(entry.versions) &&
+        entry.versions.every((v) => typeof v === "string")
+      ) {
+        rewritten = {
+          file: this.versionsFile(source, entry.name),
+          text: encodeVersions(source, entry.name, entry.versions),
+        };
+      }
+    } catch {
+      rewritten = undefined; // does not decode: removed, charts pull fetches it again
+    }
+    const done = tryWrite(() => {
+      // An entry already under the new key was written since, by a run that fetched it: it stays.
+      if (rewritten !== undefined && !fs.existsSync(rewritten.file))
+        writeAtomic(rewritten.file, rewritten.text);
+      fs.rmSync(file, { force: true });
+    });
+    return done ? "changed" : "failed";
   }
 
   blobFile(digest: string): string {
@@ -165,6 +278,7 @@ export class ChartCache {
 
   /** The cached record of `ref` (digest and size) without reading the archive, or undefined. */
   lookup(ref: ChartRef): CachedChart | undefined {
+    this.sweepOnce();
     const file = this.refFile(ref);
     const legacy = legacySource(ref.source);
     const text = this.readOrMigrate(file, legacy && this.refFile(ref, legacy), (old) =>
@@ -222,6 +336,7 @@ export class ChartCache {
 
   /** Stores the archive and points `ref` at it. Returns its digest ("sha256:<hex>"). */
   putArchive(ref: ChartRef, bytes: Uint8Array): string {
+    this.sweepOnce();
     const digest = `sha256:${sha256Hex(bytes)}`;
     const blob = this.blobFile(digest);
     if (!blobIntact(blob, digest)) writeAtomic(blob, bytes);
@@ -235,6 +350,7 @@ export class ChartCache {
     writeAtomic(this.refFile(ref), encodeRecord(record));
     const legacy = legacySource(ref.source);
     if (legacy !== undefined) fs.rmSync(this.refFile(ref, legacy), { force: true });
+    this.keepSweptMark();
     return digest;
   }
 
@@ -251,6 +367,7 @@ export class ChartCache {
 
   /** The versions seen in the last fetched index.yaml / tag list of this chart, or undefined. */
   knownVersions(source: string, name: string): string[] | undefined {
+    this.sweepOnce();
     const file = this.versionsFile(source, name);
     const legacy = legacySource(source);
     const text = this.readOrMigrate(file, legacy && this.versionsFile(source, name, legacy), (old) =>
@@ -267,23 +384,23 @@ export class ChartCache {
   }
 
   putVersions(source: string, name: string, versions: string[]): void {
+    this.sweepOnce();
     writeAtomic(this.versionsFile(source, name), encodeVersions(source, name, versions));
     const legacy = legacySource(source);
     if (legacy !== undefined) fs.rmSync(this.versionsFile(source, name, legacy), { force: true });
+    this.keepSweptMark();
   }
 
-  /** Every cached (source, chart, version), sorted. Digests are not re-verified here. */
+  /**
+   * Every cached (source, chart, version), sorted. Digests are not re-verified here; an entry
+   * that is no record is a CacheError naming it.
+   */
   list(): CachedChart[] {
+    this.sweepOnce();
     const dir = path.join(this.root, "refs");
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir).filter((n) => n.endsWith(".json") && !n.startsWith("."));
-    } catch {
-      return [];
-    }
-    const out = names.map((n) => {
+    const out = listEntries(dir).map((n) => {
       const file = path.join(dir, n);
-      return decodeRecord(readRegularFile(file).toString("utf8"), file);
+      return decodeRecord(readIfExists(file) ?? "", file);
     });
     return out.sort(
       (a, b) =>
@@ -309,6 +426,47 @@ function readIfExists(file: string): string | undefined {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CacheError(`cannot read cache entry: ${(e as Error).message}`, file);
+  }
+}
+
+/** A refs/ or versions/ entry is a few hundred bytes; a version list of a large index, some MB. */
+const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+
+/** The folders' modification times ("-" for one that is absent); undefined when one cannot be read. */
+function foldersStamp(folders: string[]): string | undefined {
+  try {
+    return folders
+      .map((d) => (fs.existsSync(d) ? String(fs.statSync(d, { bigint: true }).mtimeNs) : "-"))
+      .join(" ");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `.json` entries of a folder, none when it cannot be listed. */
+function listEntries(folder: string): string[] {
+  try {
+    return fs.readdirSync(folder).filter((n) => n.endsWith(".json") && !n.startsWith("."));
+  } catch {
+    return [];
+  }
+}
+
+function readIfPresent(file: string): string | undefined {
+  try {
+    return readRegularFile(file).toString("utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `write`; false when the cache cannot be written (read-only, full, raced away). */
+function tryWrite(write: () => void): boolean {
+  try {
+    write();
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -159,7 +159,7 @@ class Puller {
 
   private async pullHelm(req: ChartRequest): Promise<Omit<PullOutcome, "requests" | "ms">> {
     const m = applyMirrors(req.source, this.opts.mirrors);
-    const creds = this.credentialsFor(req, new URL(m.url).host) ?? undefined;
+    const creds = sameHost(req.source, m.url) ? this.credentialsFor(req, new URL(m.url).host) : undefined;
     const key = `${m.url}\n${creds?.username ?? ""}`;
     let index = this.indexes.get(key);
     if (!index) {
@@ -199,7 +199,7 @@ class Puller {
     const loc = parseOciUrl(m.url, req.insecure || m.insecure);
     // The source's secretRef first, then the person's registry logins (per request: two sources
     // on one registry may carry different secrets).
-    const secretCreds = this.credentialsFor(req, loc.registry);
+    const secretCreds = sameHost(location, m.url) ? this.credentialsFor(req, loc.registry) : undefined;
     const oci = new OciClient(
       this.opts.http,
       (host) => secretCreds ?? credentialsFromLogins(host, this.opts.loginFiles),
@@ -245,6 +245,22 @@ class Puller {
       ...this.store(ociSpellings(req, version, tag), bytes, describeRef(ref)),
       ...(m.mirror ? { mirror: m.url } : {}),
     };
+  }
+}
+
+/**
+ * Whether `fetched` (the source or its mirror) is on the source's own host. A source's Secret
+ * holds credentials for that host: sent to a mirror elsewhere (slipway.yaml `charts.mirrors`,
+ * which a pull request may change as it may change anything in the repository) they would go to
+ * whoever it names. A mirror that needs credentials takes the person's registry logins, as every
+ * other host does. Go's http.Client keeps credentials to their host across redirects for the
+ * same reason.
+ */
+function sameHost(source: string, fetched: string): boolean {
+  try {
+    return new URL(source).host === new URL(fetched).host;
+  } catch {
+    return false;
   }
 }
 

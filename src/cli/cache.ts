@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheUsage, codeIdentity, identityMemoDir, removeRenders, rendersDir } from "../cache/index.js";
-import { defaultCacheDir } from "../charts/cache.js";
+import { ChartCache, defaultCacheDir } from "../charts/cache.js";
 import { chartDerivedDir } from "../charts/derived.js";
 import { codeCacheRoot } from "../startup/bundle-loader.js";
 import { codeCacheUsage, removeCodeCaches } from "../startup/code-cache-files.js";
@@ -15,7 +15,8 @@ content of everything they depend on and by the Slipway build that rendered them
 unchanged release is not rendered again. Chart archives (<cache-dir>/charts) are not touched
 here; what a build derived from them (<cache-dir>/charts/derived: their facts, their crds/
 and templates parsed) is pruned and cleared as renders are. The code cache (<cache-dir>/code:
-V8's compiled chunks of the CLI) is pruned and cleared too.
+V8's compiled chunks of the CLI) is pruned and cleared too. Every action first rewrites chart
+cache entries that an older Slipway wrote with a source's credentials in the clear.
 
   info      entries and bytes per Slipway build (default)
   prune     remove the entries of every other Slipway build, and this build's entries that no
@@ -46,6 +47,11 @@ export async function cacheCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const dir = defaultCacheDir();
+  const scrubbed = new ChartCache(dir, { derived: false }).scrubClearSources();
+  if (scrubbed > 0)
+    process.stdout.write(
+      `removed the clear credentials of ${scrubbed} chart cache entr${scrubbed === 1 ? "y" : "ies"}\n`,
+    );
   if (action === "info") {
     const rows = cacheUsage(dir);
     process.stdout.write(`render cache ${rendersDir(dir)} (this build: ${codeIdentity(dir).slice(0, 16)})\n`);

@@ -36,6 +36,17 @@ export const PARSE_ERRORS = {
   funcSubstitution: "unable to parse substitution within function",
 } as const;
 
+/**
+ * How deep expressions may nest (`${a:=${b:=…}}`). envsubst's recursive descent runs on Go's
+ * growing stack; this one would end in a RangeError ("Maximum call stack size exceeded", naming
+ * nothing) some thousands of levels down, sooner in a render worker. Written by hand, a
+ * substitution nests a few levels; 256 is the YAML reader's nesting limit too.
+ */
+export const MAX_EXPRESSION_NESTING = 256;
+
+/** Slipway's own limit, not an envsubst error text. */
+export const NESTING_LIMIT_REASON = `substitution expressions nest more than ${MAX_EXPRESSION_NESTING} levels deep (Slipway's limit)`;
+
 export class EnvsubstParseError extends Error {
   constructor(
     readonly reason: string,
@@ -61,6 +72,7 @@ export function parseTemplate(text: string): Segment[] {
 
 class Parser {
   private i = 0;
+  private depth = 0;
 
   constructor(private readonly src: string) {}
 
@@ -125,6 +137,16 @@ class Parser {
 
   /** Called just after `${`. */
   private expression(start: number): Expression {
+    if (this.depth >= MAX_EXPRESSION_NESTING) throw new EnvsubstParseError(NESTING_LIMIT_REASON, start);
+    this.depth++;
+    try {
+      return this.expressionBody(start);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private expressionBody(start: number): Expression {
     const { src } = this;
     if (src[this.i] === "#") {
       this.i += 1;

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "./filesystem.js";
+import { GUARDED_GIT_OPTIONS, worktreeGitEnv } from "./git-config-guard.js";
 import { revParseInProcess } from "./git-discover.js";
 import { CorruptGitObjects, GitObjectReader, parseTree, type TreeEntry } from "./git-objects.js";
 
@@ -443,7 +444,7 @@ function catBlobs(cwd: string, toplevel: string, wanted: string[]): Map<string, 
   if (oids.length === 0) return out;
   if (cachedBlobCount() + oids.length > maxCachedBlobs) evictBlobs();
   const timeout = gitTimeoutMs();
-  const r = spawnSync("git", ["cat-file", "--batch"], {
+  const r = spawnSync("git", [...GUARDED_GIT_OPTIONS, "cat-file", "--batch"], {
     cwd,
     input: `${oids.join("\n")}\n`,
     maxBuffer: 2 ** 31,
@@ -506,10 +507,21 @@ function revParse(cwd: string, revisions: string[]): string[] {
     .split("\n");
 }
 
-function git(cwd: string, args: string[]): Buffer {
+/**
+ * Runs a git command that reads, after GUARDED_GIT_OPTIONS and in `env` (worktreeGitEnv for one
+ * that reads the working tree), so the repository's configuration runs no program
+ * (git-config-guard.ts).
+ */
+function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Buffer {
   const timeout = gitTimeoutMs();
   try {
-    return execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 2 ** 30, timeout });
+    return execFileSync("git", [...GUARDED_GIT_OPTIONS, ...args], {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 2 ** 30,
+      timeout,
+    });
   } catch (err) {
     if (timedOut(err)) throw gitTimeout(cwd, args[0]!, timeout);
     const stderr = (err as { stderr?: Buffer }).stderr?.toString("utf8").trim();
@@ -545,16 +557,26 @@ function toPosix(p: string): string {
 export function changedPaths(dir: string, base: string, head?: string): string[] {
   const cwd = path.resolve(dir);
   const range = head === undefined ? [base] : [base, head];
-  const diff = git(cwd, ["diff", "--no-renames", "--name-only", "-z", ...range, "--"]);
+  // Between two revisions git reads no working tree, so no filter of the repository's can run.
+  const worktree = head === undefined ? worktreeGitEnv(cwd) : undefined;
+  const diff = git(
+    cwd,
+    ["diff", "--no-renames", "--no-ext-diff", "--no-textconv", "--name-only", "-z", ...range, "--"],
+    worktree,
+  );
   const names = diff.toString("utf8").split("\0").filter(Boolean);
   if (head === undefined) {
     const others = (...flags: string[]) =>
-      git(cwd, ["ls-files", "-z", "--others", ...flags, "--exclude-standard", "--full-name", "--", ":/"])
+      git(
+        cwd,
+        ["ls-files", "-z", "--others", ...flags, "--exclude-standard", "--full-name", "--", ":/"],
+        worktree,
+      )
         .toString("utf8")
         .split("\0")
         .filter(Boolean);
     names.push(...others(), ...others("--ignored", "--directory"));
-    names.push(...lineEndingChanges(cwd));
+    names.push(...lineEndingChanges(cwd, worktree));
   }
   return [...new Set(names)].sort();
 }
@@ -565,9 +587,11 @@ export function changedPaths(dir: string, base: string, head?: string): string[]
  * whose index differs from the base is compared by `git diff` already; one equal to it differs
  * from it byte for byte exactly when its line endings do.
  */
-function lineEndingChanges(cwd: string): string[] {
+function lineEndingChanges(cwd: string, env: NodeJS.ProcessEnv | undefined): string[] {
   const out: string[] = [];
-  const rows = git(cwd, ["ls-files", "-z", "--eol", "--full-name", "--", ":/"]).toString("utf8").split("\0");
+  const rows = git(cwd, ["ls-files", "-z", "--eol", "--full-name", "--", ":/"], env)
+    .toString("utf8")
+    .split("\0");
   for (const row of rows) {
     const m = /^i\/(\S*)\s+w\/(\S*)\s+attr\/[^\t]*\t(.+)$/s.exec(row);
     if (m && m[1] !== "" && m[2] !== "" && m[1] !== m[2]) out.push(m[3]!);

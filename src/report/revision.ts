@@ -11,6 +11,7 @@ import type { DiffReport } from "../diff/model.js";
 import { SlipwayError } from "../errors.js";
 import { DiskFileSystem } from "../fs/filesystem.js";
 import { GitFileSystem } from "../fs/git.js";
+import { GUARDED_GIT_OPTIONS } from "../fs/git-config-guard.js";
 import { decryptorFor } from "../platform/decrypt.js";
 import type { SecretValues } from "../platform/masking.js";
 import type { RevisionChoices } from "./model.js";
@@ -78,7 +79,7 @@ export async function revisionDiff(
 }
 
 function git(cwd: string, args: string[]): string {
-  return execFileSync("git", args, {
+  return execFileSync("git", [...GUARDED_GIT_OPTIONS, ...args], {
     cwd,
     stdio: ["ignore", "pipe", "ignore"],
     maxBuffer: 16 << 20,

@@ -112,6 +112,8 @@ export async function startDashboardServer(opts: ServerOptions): Promise<Dashboa
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (loopbackOnly && !hostAllowed(req.headers.host, port))
       return json(res, 403, { error: "unexpected Host header" });
+    if (fromAnotherSite(req, loopbackOnly ? port : undefined))
+      return json(res, 403, { error: "a request from another site's page" });
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("allow", "GET, HEAD");
       return json(res, 405, { error: "read-only: GET and HEAD only" });
@@ -155,6 +157,30 @@ function hostAllowed(header: string | undefined, port: number): boolean {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header);
   if (!m) return false;
   return LOOPBACK_NAMES.has(m[1]!.toLowerCase()) && (m[2] === undefined || Number(m[2]) === port);
+}
+
+/**
+ * A request another site's page made (an <img>, a form, fetch in no-cors mode, an EventSource):
+ * it cannot read the answer, but would start a revision diff (a render of the whole repository)
+ * or hold an event stream open, as many times as it likes. Browsers say where a request comes
+ * from in Sec-Fetch-Site (`none` for an address typed or bookmarked) and, for most cross-origin
+ * requests, Origin; a loopback server also checks that Origin names it. Clients that send
+ * neither (curl, scripts) are not browsers' pages and are served.
+ */
+function fromAnotherSite(req: IncomingMessage, loopbackPort: number | undefined): boolean {
+  const site = req.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "same-origin" && site !== "none") return true;
+  const origin = req.headers.origin;
+  if (origin === undefined || loopbackPort === undefined) return false;
+  let host: string;
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== "http:") return true;
+    host = url.host;
+  } catch {
+    return true; // "null" (a sandboxed frame, a file:// page) or garbage
+  }
+  return !hostAllowed(host, loopbackPort);
 }
 
 const SECURITY_HEADERS = {

@@ -3,7 +3,16 @@
  * filling one cache at once, `--no-cache`, and `slipway cache`.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -128,6 +137,29 @@ describe("render cache through the CLI", () => {
     expect(entries(path.join(cacheDir, "renders"))).toBe(0);
     expect(entries(chartDerivedDir(cacheDir))).toBe(0);
     expect((await run(["cache", "nonsense"], cacheDir)).code).toBe(2);
+  });
+
+  it("`slipway cache` rewrites chart cache entries an older Slipway wrote with a source's credentials in the clear", async () => {
+    const cacheDir = temp();
+    const clear = "https://bot:glpat-s3cr3t@charts.example.com/stable";
+    const refs = path.join(cacheDir, "charts", "refs");
+    mkdirSync(refs, { recursive: true });
+    const record = {
+      source: clear,
+      name: "x",
+      version: "1.0.0",
+      digest: `sha256:${"a".repeat(64)}`,
+      size: 1,
+    };
+    writeFileSync(path.join(refs, `${"1".repeat(64)}.json`), JSON.stringify(record));
+    const info = await run(["cache", "info"], cacheDir);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toContain("removed the clear credentials of 1 chart cache entry\n");
+    const [entry] = readdirSync(refs);
+    expect(readFileSync(path.join(refs, entry!), "utf8")).toContain(
+      '"https://***@charts.example.com/stable"',
+    );
+    expect((await run(["cache", "info"], cacheDir)).stdout).not.toContain("clear credentials");
   });
 });
 

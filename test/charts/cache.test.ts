@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -239,6 +240,80 @@ describe("ChartCache with a source that carries credentials", () => {
     fs.writeFileSync(oldQuery, "{not json");
     expect(cache.lookup(withQuery)).toBeUndefined();
     expect(fs.existsSync(oldQuery)).toBe(false);
+  });
+
+  /** Writes entries as Slipway did before credentials were left out: clear source, key of the clear source. */
+  function writeLegacy(ref: ChartRef, content = "archive"): { refFile: string; versionsFile: string } {
+    const digest = `sha256:${sha256Hex(content)}`;
+    fs.mkdirSync(path.join(dir, "charts", "blobs", "sha256"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "charts", "blobs", "sha256", digest.slice(7)), content);
+    const clear = canonicalSource(ref.source);
+    const refFile = path.join(
+      dir,
+      "charts",
+      "refs",
+      `${sha256Hex(`${clear}\n${ref.name}\n${ref.version}`)}.json`,
+    );
+    const versionsFile = path.join(dir, "charts", "versions", `${sha256Hex(`${clear}\n${ref.name}`)}.json`);
+    fs.mkdirSync(path.dirname(refFile), { recursive: true });
+    fs.mkdirSync(path.dirname(versionsFile), { recursive: true });
+    const record = { ...ref, source: clear, digest, size: content.length };
+    fs.writeFileSync(refFile, `${JSON.stringify(record, null, 2)}\n`);
+    fs.writeFileSync(
+      versionsFile,
+      JSON.stringify({ source: clear, name: ref.name, versions: [ref.version] }),
+    );
+    return { refFile, versionsFile };
+  }
+
+  it.each([
+    ["a lookup of another chart", (c: ChartCache) => c.lookup(podinfo)],
+    ["a version list of another chart", (c: ChartCache) => c.knownVersions(podinfo.source, podinfo.name)],
+    ["the first write", (c: ChartCache) => c.putArchive(podinfo, bytes("other"))],
+    ["a listing", (c: ChartCache) => expect(() => c.list()).toThrow(CacheError)],
+    ["slipway cache's sweep", (c: ChartCache) => c.scrubClearSources()],
+  ])("rewrites every entry written in the clear at %s, not only the ones it reads", (_, use) => {
+    writeLegacy(withUser);
+    writeLegacy(withQuery, "archive of y");
+    // A record that no longer decodes but still quotes the URL, and entries that are no records.
+    const broken = path.join(dir, "charts", "refs", `${"b".repeat(64)}.json`);
+    fs.writeFileSync(broken, `{"source": "${withUser.source}", "name": `);
+    const brokenVersions = path.join(dir, "charts", "versions", `${"c".repeat(64)}.json`);
+    fs.writeFileSync(brokenVersions, JSON.stringify({ source: withQuery.source, name: "y", versions: [1] }));
+    fs.mkdirSync(path.join(dir, "charts", "refs", `${"d".repeat(64)}.json`));
+    execFileSync("mkfifo", [path.join(dir, "charts", "versions", `${"e".repeat(64)}.json`)]);
+
+    use(new ChartCache(dir));
+
+    expect(everything()).not.toContain(TOKEN);
+    expect(fs.existsSync(broken) || fs.existsSync(brokenVersions)).toBe(false);
+    // The rewritten entries are the charts as they were, under the keys without credentials.
+    const fresh = new ChartCache(dir);
+    expect(Buffer.from(fresh.getArchive(withUser)!).toString()).toBe("archive");
+    expect(Buffer.from(fresh.getArchive(withQuery)!).toString()).toBe("archive of y");
+    expect(fresh.knownVersions(withUser.source, "x")).toEqual(["1.0.0"]);
+    expect(fresh.knownVersions(withQuery.source, "y")).toEqual(["2.0.0"]);
+  });
+
+  it("sweeps again after another writer (an older Slipway sharing the cache) added an entry in the clear", () => {
+    writeLegacy(withUser);
+    const first = new ChartCache(dir);
+    expect(first.scrubClearSources()).toBe(2);
+    expect(first.scrubClearSources()).toBe(0);
+    first.putArchive(podinfo, bytes("other"));
+    const { refFile } = writeLegacy(withQuery, "archive of y");
+    expect(fs.existsSync(refFile)).toBe(true);
+    new ChartCache(dir).lookup(podinfo);
+    expect(fs.existsSync(refFile)).toBe(false);
+    expect(everything()).not.toContain(TOKEN);
+  });
+
+  it("keeps an entry fetched since under the key without credentials over the one written in the clear", () => {
+    const cache = new ChartCache(dir);
+    cache.putArchive(withUser, bytes("fetched since"));
+    writeLegacy(withUser, "written before");
+    expect(new ChartCache(dir).scrubClearSources()).toBe(2);
+    expect(Buffer.from(new ChartCache(dir).getArchive(withUser)!).toString()).toBe("fetched since");
   });
 
   it("keeps the key of a source without credentials as it was", () => {

@@ -32,6 +32,10 @@ const REVIEWED: Record<string, { reads: number; why: string }> = {
     reads: 6,
     why: "git object directories, the git timeout and any GIT_* variable (then git resolves revisions): revisions (diff, report), never check's working tree",
   },
+  "src/fs/git-config-guard.ts": {
+    reads: 1,
+    why: "GIT_CONFIG_COUNT and the rest of the environment, extended for the git commands that list a diff's changed files: revisions (diff, report), never check's working tree",
+  },
   "src/helm/pool/index.ts": { reads: 1, why: "worker count: output never depends on the number of workers" },
   "src/sops/identities.ts": {
     reads: 2,

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SlipwayError } from "../../src/errors.js";
 import { EnvsubstError, substituteVariables } from "../../src/flux/envsubst.js";
+import { MAX_EXPRESSION_NESTING, NESTING_LIMIT_REASON } from "../../src/flux/envsubst-parse.js";
 import { hasShared, requires, sharedDir } from "../support/env.js";
 
 interface Row {
@@ -100,6 +101,16 @@ describe("substituteVariables", () => {
     expect(failure("${}", {}, false).reason).toBe("unable to parse variable name");
     expect(failure("${open", {}, false).reason).toBe("missing closing brace");
     expect(failure("${a.b}", {}, false).reason).toBe("missing closing brace");
+  });
+
+  it("reads expressions nested to Slipway's limit, and names the limit beyond it instead of overflowing the stack", () => {
+    const nested = (depth: number) => `${"${v:=".repeat(depth)}x${"}".repeat(depth)}`;
+    expect(sub(nested(MAX_EXPRESSION_NESTING), {}, false)).toBe("x");
+    for (const depth of [MAX_EXPRESSION_NESTING + 1, 50_000]) {
+      const err = failure(`a: ${nested(depth)}`, {}, false);
+      expect(err.reason).toBe(NESTING_LIMIT_REASON);
+      expect(err.index).toBe(3 + 5 * MAX_EXPRESSION_NESTING);
+    }
   });
 
   it("does not read inherited object properties as variables", () => {

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 function get(
   pathname: string,
-  opts: { method?: string; host?: string } = {},
+  opts: { method?: string; host?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -44,7 +44,7 @@ function get(
         port,
         path: pathname,
         method: opts.method ?? "GET",
-        headers: { host: opts.host ?? `127.0.0.1:${port}` },
+        headers: { host: opts.host ?? `127.0.0.1:${port}`, ...opts.headers },
       },
       (res) => {
         let body = "";
@@ -130,6 +130,26 @@ describe("slipway serve: HTTP", () => {
     expect((await get("/api/model", { host: "localhost:1" })).status).toBe(403);
     expect((await get("/nope")).status).toBe(404);
     expect((await get("/api/../etc/passwd")).status).toBe(404);
+  });
+
+  it.each([
+    ["a page of another site", { "sec-fetch-site": "cross-site" }, 403],
+    ["a page of another port of localhost", { "sec-fetch-site": "same-site" }, 403],
+    ["another origin", { origin: "http://evil.example" }, 403],
+    ["a sandboxed frame or file page", { origin: "null" }, 403],
+    ["another loopback port", { origin: "http://127.0.0.1:1" }, 403],
+    ["the dashboard's own page", { "sec-fetch-site": "same-origin", origin: "http://127.0.0.1:PORT" }, 200],
+    ["an address typed in", { "sec-fetch-site": "none" }, 200],
+    ["a client that is no browser", {}, 200],
+  ])("answers a request from %s with %d", async (_, headers, status) => {
+    const given = Object.fromEntries(
+      Object.entries(headers).map(([k, v]) => [k, v.replace("PORT", `${port}`)]),
+    );
+    for (const route of ["/api/model", "/api/diff?base=HEAD~1", "/api/revisions"]) {
+      const res = await get(route, { headers: given });
+      if (status === 403) expect(res.status, route).toBe(403);
+      else expect(res.status, route).not.toBe(403);
+    }
   });
 
   it("compares two environments and rejects unknown ones", async () => {

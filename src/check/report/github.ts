@@ -3,6 +3,7 @@
  * `::warning`, `::notice`) per finding, which GitHub shows as annotations on the diff,
  * then the summary line.
  */
+import { printable, withoutControls } from "../../printable.js";
 import type { CheckResult } from "../engine.js";
 import type { Finding } from "../types.js";
 import { summaryLine } from "./text.js";
@@ -23,8 +24,11 @@ function annotation(f: Finding): string {
   const props: string[] = [];
   if (f.file !== undefined) props.push(`file=${escapeProperty(f.file)}`);
   if (f.file !== undefined && f.line !== undefined) props.push(`line=${f.line}`);
-  props.push(`title=${escapeProperty(`${f.rule}${f.cluster ? ` (${f.cluster})` : ""}`)}`);
-  return `::${COMMAND[f.severity]} ${props.join(",")}::${escapeData(f.message)}`;
+  props.push(`title=${escapeProperty(`${f.rule}${f.cluster ? ` (${printable(f.cluster)})` : ""}`)}`);
+  // The runner shows the message in the step's log, which renders terminal escapes: control
+  // characters the repository wrote are shown as escapes, as in the text report (line breaks
+  // stay: an annotation may span lines). The file stays as it is, to place the annotation.
+  return `::${COMMAND[f.severity]} ${props.join(",")}::${escapeData(withoutControls(f.message))}`;
 }
 
 export function formatGithub(result: CheckResult): string {

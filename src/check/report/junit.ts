@@ -16,6 +16,9 @@ function xml(s: string): string {
       .replace(/"/g, "&quot;")
       // XML 1.0 forbids most control characters even when escaped.
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+      // And U+FFFE, U+FFFF (a file name may hold them) and lone surrogates: one in a finding made
+      // the whole report unreadable to a CI viewer. Shown as U+FFFD, as UTF-8 output shows them.
+      .replace(/[\p{Cs}\ufffe\uffff]/gu, "\ufffd")
   );
 }
 

@@ -86,7 +86,12 @@ function messageOf(f: Finding): string {
 }
 
 function encodeUri(file: string): string {
-  return file.split("/").map(encodeURIComponent).join("/");
+  // encodeURIComponent throws on a lone surrogate (a name from a YAML "\udfff" escape): U+FFFD,
+  // as UTF-8 output shows it.
+  return file
+    .split("/")
+    .map((segment) => encodeURIComponent(segment.replace(/\p{Cs}/gu, "\ufffd")))
+    .join("/");
 }
 
 export function formatSarif(result: CheckResult, rules: readonly Rule[], opts: SarifOptions): string {
