@@ -43,7 +43,7 @@ import { goYamlFirstDocumentText, kyamlReadableText } from "./kyaml-stream.js";
 import { parseAllDocumentsWithin } from "./limits.js";
 import { goSeparatedValue, hasLineSeparator } from "./line-separators.js";
 import { goFloatName } from "./numbers.js";
-import { indentQuotedContinuation } from "./quoted-indent.js";
+import { indentQuotedContinuation, movedOffsets } from "./quoted-indent.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
 
 export interface ParsedDocument {
@@ -418,9 +418,8 @@ function parseRaw(
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {
     const repaired = indentQuotedContinuation(src, all);
     if (repaired === undefined) break;
-    src = repaired;
-    // A repair moves offsets: the separators' places are lost (their scalars read as line feeds).
-    separators = new Map();
+    src = repaired.text;
+    separators = movedOffsets(separators, repaired.inserted);
     lines = new LineCounter();
     all = parseAllList(src, lines, file);
   }

@@ -240,6 +240,13 @@ const ROWS: Array<[string, string, Expected]> = [
     `${head}spec: >+\n  a\n    b\u2029  c\n\n  d\n\n`,
     { yaml: `${head}spec: |+\n  a\n\n    b\u2029  c\n  d\n\n\n` },
   ],
+  [
+    "U+2028 ending a kept block scalar, in a file a quoted scalar's repair re-reads",
+    `${head}data:\n  h: |+\n    i\u2028    j\u2028\u2028  motd: "first\nsecond"\n`,
+    {
+      yaml: "apiVersion: v1\ndata:\n  h: 'i\u2028    j\u2028\u2028'\n  motd: first second\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    },
+  ],
   ["a stream of a U+2029 and a comment holds no document", "\u2029# only a comment\r\n", { yaml: "" }],
   [
     "a separator line with U+0085 after its '---' separates (Go's TrimSpace takes it)",
