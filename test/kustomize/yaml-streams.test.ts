@@ -247,6 +247,13 @@ const ROWS: Array<[string, string, Expected]> = [
       yaml: "apiVersion: v1\ndata:\n  h: 'i\u2028    j\u2028\u2028'\n  motd: first second\nkind: ConfigMap\nmetadata:\n  name: x\n",
     },
   ],
+  [
+    "a directive line ends the document before a kept block scalar takes the lines kyaml never reads (seed 7100194)",
+    `${head}spec: >+\n%YAML 1.1\n\n  ]\n---\n${head.replace("x", "y")}data: |+\n  a\n\n%YAML 1.1\n\n  ]\n`,
+    {
+      yaml: `${head}spec: ""\n---\napiVersion: v1\ndata: |+\n  a\n\nkind: ConfigMap\nmetadata:\n  name: "y"\n`,
+    },
+  ],
   ["a stream of a U+2029 and a comment holds no document", "\u2029# only a comment\r\n", { yaml: "" }],
   [
     "a separator line with U+0085 after its '---' separates (Go's TrimSpace takes it)",
