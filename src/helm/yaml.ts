@@ -46,7 +46,9 @@ import { goYamlProblem } from "../yaml/libyaml/parser.js";
 import { MAX_YAML_DEPTH, parseAllDocumentsWithin, YamlNestingError } from "../yaml/limits.js";
 import { goSeparatedValue, hasLineSeparator } from "../yaml/line-separators.js";
 import { type Indented, indentQuotedContinuation, movedOffsets } from "../yaml/quoted-indent.js";
+import { invalidUtf8Reason } from "../yaml/utf8.js";
 import { formatFloat } from "./template/ftoa.js";
+import { escapedByte, utf8Encode } from "./template/gostring.js";
 import { quote } from "./template/quote.js";
 import { GoMap, type GoValue } from "./template/value.js";
 import { decodeUtf16Yaml, hasSeparatorLine, utf16Order, yamlReaderBytes } from "./utf16.js";
@@ -432,7 +434,13 @@ function checkCharacters(text: string, file: string, firstLine: number): void {
   if (!m) return;
   const before = text.slice(0, m.index);
   const line = before.split("\n").length + firstLine - 1;
-  throw new YamlError(`yaml: control characters are not allowed`, {
+  // go-yaml's reader meets either as it decodes: a byte that is not UTF-8 (a Go string holds it
+  // as U+DC80+byte, template/gostring.ts) fails in its own words.
+  const problem =
+    escapedByte(m[0].charCodeAt(0)) >= 0
+      ? invalidUtf8Reason(utf8Encode(text))
+      : "control characters are not allowed";
+  throw new YamlError(`yaml: ${problem}`, {
     file,
     line,
     column: m.index - before.lastIndexOf("\n"),
