@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { utf8Encode } from "../../src/helm/template/gostring.js";
 import { requires } from "../support/env.js";
 import { both, runSlipway, type Tree, writeTree } from "./differential.js";
 
@@ -23,9 +24,12 @@ const chart = (template: Uint8Array, extra: Tree = {}): Tree => ({
   ...extra,
 });
 const SOURCE = "---\n# Source: u/templates/cm.yaml\n";
+const PLAIN = "kind: ConfigMap\ndata:\n  v: x\n";
+const le = (text: string) => bytes([0xff, 0xfe], [...Buffer.from(text, "utf16le")]);
+const be = (text: string) => bytes([0xfe, 0xff], [...Buffer.from(text, "utf16le").swap16()]);
 
 /** name, chart, what Helm printed (stdout) or the end of its error. */
-const cases: Array<[string, Tree, { stdout: string } | { error: string }]> = [
+const cases: Array<[string, Tree, { stdout: string | Uint8Array } | { error: string }]> = [
   [
     "a byte that is not UTF-8 in a helper's text stays a byte",
     chart(
@@ -76,6 +80,22 @@ const cases: Array<[string, Tree, { stdout: string } | { error: string }]> = [
     chart(bytes("kind: ConfigMap\ndata:\n  v: 1\n# ", [0xe2, 0x82])),
     { error: "error converting YAML to JSON: yaml: incomplete UTF-8 octet sequence" },
   ],
+  [
+    "a UTF-16LE template renders to its bytes, which go-yaml reads as UTF-16 and Helm prints",
+    chart(le(PLAIN), { "chart/templates/b.yaml": "kind: Secret\n" }),
+    // installation order: the Secret first, so go-yaml read the kind
+    { stdout: bytes("---\n# Source: u/templates/b.yaml\nkind: Secret\n", SOURCE, [...le(PLAIN)], "\n") },
+  ],
+  [
+    "a UTF-16BE template without its last line break",
+    chart(be(PLAIN.trimEnd())),
+    { stdout: bytes(SOURCE, [...be(PLAIN.trimEnd())], "\n") },
+  ],
+  [
+    "a UTF-16BE template whose last line break TrimSpace cuts in half",
+    chart(be(PLAIN)),
+    { error: "error converting YAML to JSON: yaml: incomplete UTF-16 character" },
+  ],
 ];
 
 function slipway(files: Tree) {
@@ -91,11 +111,15 @@ function slipway(files: Tree) {
 describe("template bytes that are not UTF-8, as Helm 4.1.4 reads them", () => {
   it.each(cases)("%s", (_, files, expected) => {
     const r = slipway(files);
-    if ("stdout" in expected) expect([r.ok, r.stdout]).toEqual([true, expected.stdout]);
+    // Go strings hold bytes that are not UTF-8 as U+DC00+byte (template/gostring.ts).
+    if ("stdout" in expected)
+      expect([r.ok, Buffer.from(utf8Encode(r.stdout))]).toEqual([true, Buffer.from(expected.stdout)]);
     else expect([r.ok, r.stderr]).toEqual([false, expect.stringContaining(expected.error)]);
   });
   it.runIf(requires("helm")).each(cases)("%s: as helm", (_, files) => {
     const { helm, slipway } = both(files, ["r", "chart"]);
-    expect([slipway.ok, slipway.stdout, slipway.stderr]).toEqual([helm.ok, helm.stdout, helm.stderr]);
+    // helm's stdout was read as UTF-8 (U+FFFD for each byte that is not): Slipway's the same way
+    const stdout = Buffer.from(utf8Encode(slipway.stdout)).toString("utf8");
+    expect([slipway.ok, stdout, slipway.stderr]).toEqual([helm.ok, helm.stdout, helm.stderr]);
   });
 });
