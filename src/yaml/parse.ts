@@ -307,18 +307,32 @@ class DocumentConverter {
     }
   }
 
+  /**
+   * The entry kyaml's de-anchoring (kyaml/yaml/rnode.go removeMergeTags) takes out of a mapping
+   * with Clear("<<"): the first whose key reads "<<", the merge key or a quoted '<<' before it.
+   * A quoted '<<' after the merge key stays a key (kubectl prints it); a merge key left behind
+   * merges again in go-yaml's decoding, to no effect. Fails as kyaml fails two merge keys.
+   */
+  private kyamlClearedEntry(node: YAMLMap): Pair | undefined {
+    const pairs = node.items as Pair<Node | null, Node | null>[];
+    if (pairs.filter((p) => this.isMergeKey(p.key)).length > 1) this.fail("duplicate merge key", node);
+    return pairs.find((p) => p.key !== null && isScalar(p.key) && scalarText(p.key) === "<<");
+  }
+
   private mapping(node: YAMLMap, depth: number, flow: boolean): YamlMap {
     if (node.items.length > 1 && !this.options.allowDuplicateKeys) this.checkDuplicates(node);
     const out: YamlMap = {};
     const mergeValues: Array<Node | null> = [];
+    const cleared = this.options.yamlToJson ? undefined : this.kyamlClearedEntry(node);
     for (const pair of node.items as Pair<Node | null, Node | null>[]) {
       if (this.isMergeKey(pair.key)) {
         mergeValues.push(pair.value);
         continue;
       }
+      if (pair === cleared) continue;
       const key = this.keyOf(pair.key, depth, flow);
-      // kustomize (kyaml's de-anchoring) drops every "<<" key, quoted ones included.
-      if (key === "<<") continue;
+      // sigs.k8s.io/yaml's reading drops a quoted "<<" key too.
+      if (key === "<<" && this.options.yamlToJson) continue;
       const value = this.convert(pair.value, depth + 1, flow);
       setKey(out, key, value);
       if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);

@@ -254,6 +254,12 @@ const ROWS: Array<[string, string, Expected]> = [
       yaml: `${head}spec: ""\n---\napiVersion: v1\ndata: |+\n  a\n\nkind: ConfigMap\nmetadata:\n  name: "y"\n`,
     },
   ],
+  ["two merge keys in one mapping", `${head}spec:\n  <<: {a: 1}\n  !!merge <<: {b: 2}\n`, { error: "duplicate merge key" }],
+  [
+    "kyaml takes out the first key written '<<': a quoted one after the merge key stays",
+    `${head}spec:\n  <<: {a: 1}\n  '<<': {b: 2}\n  c: {'<<': 1, d: 2, "<<": 3}\n  e: {"<<": 4, <<: {f: 5}}\n`,
+    { yaml: `${head}spec:\n  <<:\n    b: 2\n  a: 1\n  c:\n    <<: 3\n    d: 2\n  e:\n    f: 5\n` },
+  ],
   ["a stream of a U+2029 and a comment holds no document", "\u2029# only a comment\r\n", { yaml: "" }],
   [
     "a separator line with U+0085 after its '---' separates (Go's TrimSpace takes it)",
