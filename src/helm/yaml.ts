@@ -31,7 +31,7 @@ import {
   type Scalar,
 } from "yaml";
 import { SlipwayError } from "../errors.js";
-import { blockValueAtEnd } from "../yaml/block-scalar-end.js";
+import { blanksOnlyBlockValue, blockValueAtEnd } from "../yaml/block-scalar-end.js";
 import { GO_YAML_FORBIDDEN } from "../yaml/char-guard.js";
 import {
   bail,
@@ -208,7 +208,7 @@ class Converter {
     if (separated !== undefined) text = separated;
     // libyaml adds no final line break to a block scalar that ends the input without one.
     else if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")
-      text = blockValueAtEnd(node.range, this.src, text);
+      text = blanksOnlyBlockValue(node.range, this.src, text) ?? blockValueAtEnd(node.range, this.src, text);
     const plain = node.type === "PLAIN" || node.type === undefined;
     const tag = node.tag;
     if (tag && tag !== "!") {

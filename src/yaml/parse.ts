@@ -22,7 +22,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
-import { blockValueAtEnd } from "./block-scalar-end.js";
+import { blanksOnlyBlockValue, blockValueAtEnd } from "./block-scalar-end.js";
 import { withoutStreamBom } from "./bom.js";
 import { GO_YAML_FORBIDDEN } from "./char-guard.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
@@ -178,7 +178,10 @@ class DocumentConverter {
     const separated = this.separatedText(node, text);
     if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") {
       this.checkBlockIndentation(node);
-      text = separated ?? blockValueAtEnd(node.range, this.src, text);
+      text =
+        separated ??
+        blanksOnlyBlockValue(node.range, this.src, text) ??
+        blockValueAtEnd(node.range, this.src, text);
       if (node.type === "BLOCK_FOLDED" && viaKyaml) text = goFoldedText(text);
       // kyaml writes the block back and reads it again; with no indentation hint (a value that
       // starts with a tab gets none), the tab then sits where go-yaml expects indentation.

@@ -184,6 +184,11 @@ describe("what go-yaml's scanner reads where the yaml package would fail or read
       'data:\n  h: |+\n    i\u2028    j\u2028\u2028  motd: "first\nsecond"\n',
       '{"data":{"h":"i\u2028j\u2028\u2028","motd":"first second"}}',
     ],
+    [
+      "an indentation indicator keeps the blanks past it on lines of only blanks",
+      "a: >1-\n     \nb: |1+\n    \n\nc:\n- |2\n     \n",
+      '{"a":"    ","b":"   \\n\\n","c":["   \\n"]}',
+    ],
   ])("%s", (_, text, json) => {
     expect(goJson(readYaml(text))).toBe(json);
   });

@@ -260,6 +260,11 @@ const ROWS: Array<[string, string, Expected]> = [
     `${head}spec:\n  <<: {a: 1}\n  '<<': {b: 2}\n  c: {'<<': 1, d: 2, "<<": 3}\n  e: {"<<": 4, <<: {f: 5}}\n`,
     { yaml: `${head}spec:\n  <<:\n    b: 2\n  a: 1\n  c:\n    <<: 3\n    d: 2\n  e:\n    f: 5\n` },
   ],
+  [
+    "an indentation indicator keeps the blanks past it on lines of only blanks (seed 8100064)",
+    `${head}spec:\n  a: >1-\n      \n  # c\n  b: |1+\n      \n\n  c:\n  - |2\n      \n  - d: !!str |1\n       `,
+    { yaml: `${head}spec:\n  a: '   '\n  b: "   \\n\\n"\n  c:\n  - "  \\n"\n  - d: '  '\n` },
+  ],
   ["a stream of a U+2029 and a comment holds no document", "\u2029# only a comment\r\n", { yaml: "" }],
   [
     "a separator line with U+0085 after its '---' separates (Go's TrimSpace takes it)",
