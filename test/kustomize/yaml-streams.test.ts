@@ -265,6 +265,11 @@ const ROWS: Array<[string, string, Expected]> = [
     `${head}spec:\n  a: >1-\n      \n  # c\n  b: |1+\n      \n\n  c:\n  - |2\n      \n  - d: !!str |1\n       `,
     { yaml: `${head}spec:\n  a: '   '\n  b: "   \\n\\n"\n  c:\n  - "  \\n"\n  - d: '  '\n` },
   ],
+  [
+    "a comment right after a block scalar's indicators (seed 16100374)",
+    `${head}spec:\n  a: |2#c\n    x\n  b: >-#\n    y\n    z\n`,
+    { yaml: `${head}spec:\n  a: |\n    x\n  b: y z\n` },
+  ],
   ["a stream of a U+2029 and a comment holds no document", "\u2029# only a comment\r\n", { yaml: "" }],
   [
     "a separator line with U+0085 after its '---' separates (Go's TrimSpace takes it)",
