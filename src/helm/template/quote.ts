@@ -156,8 +156,11 @@ export function unquote(s: string): string | undefined {
   return bytes ? utf8Decode(utf8Encode(out)) : out;
 }
 
-/** A lone U+DC80–U+DCFF: a byte that is not UTF-8, as gostring.ts holds it. */
-const ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+/**
+ * What may be a byte that is not UTF-8, as gostring.ts holds it (U+DC80–U+DCFF); the low half
+ * of some surrogate pairs too, which the character-by-character path then reads as it is.
+ */
+const ESCAPED_BYTE = /[\udc80-\udcff]/;
 
 const SIMPLE_ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, "\\": 92 };
 
