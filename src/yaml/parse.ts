@@ -11,6 +11,7 @@ import {
   type Document,
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -150,7 +151,19 @@ class DocumentConverter {
       return node.items.map((item) => this.convert(item as Node | null, depth + 1, inFlow));
     }
     if (isAlias(node)) return this.alias(node, depth, flow);
+    // The `yaml` package reads the entries of an `!!omap` or `!!pairs` sequence as pairs; go-yaml
+    // reads a sequence of one-entry mappings.
+    if (isPair(node)) return this.pairMapping(node as Pair<Node | null, Node | null>, depth, flow);
     return this.fail("unsupported YAML node", node);
+  }
+
+  private pairMapping(pair: Pair<Node | null, Node | null>, depth: number, flow: boolean): YamlMap {
+    const out: YamlMap = {};
+    const key = this.keyOf(pair.key, depth, flow);
+    const value = this.convert(pair.value, depth + 1, flow);
+    setKey(out, key, value);
+    if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);
+    return out;
   }
 
   private target(alias: Alias): Node {
@@ -297,7 +310,9 @@ class DocumentConverter {
   private checkDuplicates(node: YAMLMap): void {
     const seen = new Map<string, Node>();
     for (const pair of node.items as Pair<Node | null, Node | null>[]) {
-      const k = pair.key;
+      // kyaml's de-anchoring puts a copy of its anchored node in an alias's place first.
+      const k =
+        pair.key !== null && isAlias(pair.key) && !this.options.yamlToJson ? this.target(pair.key) : pair.key;
       if (k === null || !isScalar(k)) continue;
       const text = scalarText(k);
       if (text === "<<") continue;

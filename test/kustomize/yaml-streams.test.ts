@@ -254,7 +254,11 @@ const ROWS: Array<[string, string, Expected]> = [
       yaml: `${head}spec: ""\n---\napiVersion: v1\ndata: |+\n  a\n\nkind: ConfigMap\nmetadata:\n  name: "y"\n`,
     },
   ],
-  ["two merge keys in one mapping", `${head}spec:\n  <<: {a: 1}\n  !!merge <<: {b: 2}\n`, { error: "duplicate merge key" }],
+  [
+    "two merge keys in one mapping",
+    `${head}spec:\n  <<: {a: 1}\n  !!merge <<: {b: 2}\n`,
+    { error: "duplicate merge key" },
+  ],
   [
     "kyaml takes out the first key written '<<': a quoted one after the merge key stays",
     `${head}spec:\n  <<: {a: 1}\n  '<<': {b: 2}\n  c: {'<<': 1, d: 2, "<<": 3}\n  e: {"<<": 4, <<: {f: 5}}\n`,
@@ -269,6 +273,18 @@ const ROWS: Array<[string, string, Expected]> = [
     "a comment right after a block scalar's indicators (seed 16100374)",
     `${head}spec:\n  a: |2#c\n    x\n  b: >-#\n    y\n    z\n`,
     { yaml: `${head}spec:\n  a: |\n    x\n  b: y z\n` },
+  ],
+  [
+    "an alias key repeating its anchored key is a duplicate (kyaml de-anchors first)",
+    `${head}data: {&a k: v, *a : w}\n`,
+    { error: 'mapping key "k" already defined' },
+  ],
+  [
+    "an !!omap or !!pairs sequence is a sequence of one-entry mappings",
+    `${head}data: !!omap [a: 1, b: {c: d}]\nspec: !!pairs\n- e:\n`,
+    {
+      yaml: "apiVersion: v1\ndata:\n- a: 1\n- b:\n    c: d\nkind: ConfigMap\nmetadata:\n  name: x\nspec:\n- e: null\n",
+    },
   ],
   ["a stream of a U+2029 and a comment holds no document", "\u2029# only a comment\r\n", { yaml: "" }],
   [
