@@ -31,7 +31,8 @@ import {
   type Scalar,
 } from "yaml";
 import { SlipwayError } from "../errors.js";
-import { blanksOnlyBlockValue, blockValueAtEnd } from "../yaml/block-scalar-end.js";
+import { blanksOnlyBlockValue } from "../yaml/block-blanks.js";
+import { blockValueAtEnd } from "../yaml/block-scalar-end.js";
 import { GO_YAML_FORBIDDEN } from "../yaml/char-guard.js";
 import {
   bail,

@@ -23,7 +23,8 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
-import { blanksOnlyBlockValue, blockValueAtEnd } from "./block-scalar-end.js";
+import { blanksOnlyBlockValue } from "./block-blanks.js";
+import { blockValueAtEnd } from "./block-scalar-end.js";
 import { withoutStreamBom } from "./bom.js";
 import { GO_YAML_FORBIDDEN } from "./char-guard.js";
 import { isEmptyNull, markEmptyNull } from "./empty-null.js";
