@@ -26,7 +26,6 @@ import type { Chart, ChartFile, ChartMetadata } from "./chart.js";
 import { filesObject } from "./files-object.js";
 import type { CallContext, FuncMap, GoFunc } from "./funcs/types.js";
 import { GoFuncError } from "./funcs/types.js";
-import { textOf } from "./loader.js";
 import {
   DERIVED_PARSES,
   type ParsePersistence,
@@ -35,6 +34,7 @@ import {
   primePersistedParse,
 } from "./persisted-parse.js";
 import { chartFullPath, chartName, isLibrary, type RenderChart } from "./render-chart.js";
+import { utf8Decode } from "./template/gostring.js";
 import {
   GoInt,
   GoMap,
@@ -204,7 +204,7 @@ const textCache = new WeakMap<ChartFile, string>();
 
 function templateText(f: ChartFile): string {
   let t = textCache.get(f);
-  if (t === undefined) textCache.set(f, (t = textOf(f.data)));
+  if (t === undefined) textCache.set(f, (t = utf8Decode(f.data)));
   return t;
 }
 

@@ -26,6 +26,8 @@ import type { ChartFile } from "./chart.js";
 import { keepScan } from "./manifest-scans.js";
 import { type HeadsReader, readEveryHead } from "./persisted-heads.js";
 import { chartFullPath, type RenderChart } from "./render-chart.js";
+import { utf8Encode } from "./template/gostring.js";
+import { decodeUtf16Yaml, utf16Order } from "./utf16.js";
 import {
   formatFloat32G,
   LazyRawMap,
@@ -282,6 +284,7 @@ export function readHead(doc: string, file: string, scanned?: (docs: FastDocumen
  * converted; the rest is scanned, which finds the same syntax errors), else in full.
  */
 function decodeHead(doc: string, file: string, scanned?: (docs: FastDocument[]) => void): ManifestHead {
+  if (startsWithUtf16Mark(doc)) return decodeHead(utf16DocumentText(doc, file), file);
   if (jsonStepMayFail(doc)) {
     const raw = readRawYamlFull(doc, file);
     try {
@@ -294,6 +297,26 @@ function decodeHead(doc: string, file: string, scanned?: (docs: FastDocument[]) 
   }
   const lazy = readRawYamlLazy(doc, scanned);
   return headOf(lazy !== undefined ? lazy : readRawYamlFull(doc, file));
+}
+
+/**
+ * Whether a document's bytes start with a UTF-16 byte order mark. A template is bytes to Helm:
+ * one saved as UTF-16 renders to its own bytes (text/template finds no `{{` in them), which no
+ * `---` splits, and go-yaml reads them as UTF-16 (src/helm/utf16.ts); Helm prints them as they are.
+ * A Go string holds those bytes, which are not UTF-8, as U+DC00+byte (template/gostring.ts).
+ */
+function startsWithUtf16Mark(doc: string): boolean {
+  const a = doc.charCodeAt(0);
+  const b = doc.charCodeAt(1);
+  return (a === 0xdcff && b === 0xdcfe) || (a === 0xdcfe && b === 0xdcff);
+}
+
+/** The text go-yaml decodes from a UTF-16 document's bytes, or its reader's error. */
+function utf16DocumentText(doc: string, file: string): string {
+  const bytes = utf8Encode(doc);
+  const decoded = decodeUtf16Yaml(bytes, utf16Order(bytes) ?? "le");
+  if ("problem" in decoded) throw new YamlError(`yaml: ${decoded.problem}`, { file });
+  return decoded.text;
 }
 
 /**

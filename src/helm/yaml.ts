@@ -31,6 +31,7 @@ import {
   type Scalar,
 } from "yaml";
 import { SlipwayError } from "../errors.js";
+import { blanksOnlyBlockValue } from "../yaml/block-blanks.js";
 import { blockValueAtEnd } from "../yaml/block-scalar-end.js";
 import { GO_YAML_FORBIDDEN } from "../yaml/char-guard.js";
 import {
@@ -45,8 +46,10 @@ import { goYamlReadableText } from "../yaml/kyaml-stream.js";
 import { goYamlProblem } from "../yaml/libyaml/parser.js";
 import { MAX_YAML_DEPTH, parseAllDocumentsWithin, YamlNestingError } from "../yaml/limits.js";
 import { goSeparatedValue, hasLineSeparator } from "../yaml/line-separators.js";
-import { indentQuotedContinuation } from "../yaml/quoted-indent.js";
+import { type Indented, indentQuotedContinuation, movedOffsets } from "../yaml/quoted-indent.js";
+import { invalidUtf8Reason } from "../yaml/utf8.js";
 import { formatFloat } from "./template/ftoa.js";
+import { escapedByte, utf8Encode } from "./template/gostring.js";
 import { quote } from "./template/quote.js";
 import { GoMap, type GoValue } from "./template/value.js";
 import { decodeUtf16Yaml, hasSeparatorLine, utf16Order, yamlReaderBytes } from "./utf16.js";
@@ -206,7 +209,7 @@ class Converter {
     if (separated !== undefined) text = separated;
     // libyaml adds no final line break to a block scalar that ends the input without one.
     else if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")
-      text = blockValueAtEnd(node.range, this.src, text);
+      text = blanksOnlyBlockValue(node.range, this.src, text) ?? blockValueAtEnd(node.range, this.src, text);
     const plain = node.type === "PLAIN" || node.type === undefined;
     const tag = node.tag;
     if (tag && tag !== "!") {
@@ -432,7 +435,13 @@ function checkCharacters(text: string, file: string, firstLine: number): void {
   if (!m) return;
   const before = text.slice(0, m.index);
   const line = before.split("\n").length + firstLine - 1;
-  throw new YamlError(`yaml: control characters are not allowed`, {
+  // go-yaml's reader meets either as it decodes: a byte that is not UTF-8 (a Go string holds it
+  // as U+DC80+byte, template/gostring.ts) fails in its own words.
+  const problem =
+    escapedByte(m[0].charCodeAt(0)) >= 0
+      ? invalidUtf8Reason(utf8Encode(text))
+      : "control characters are not allowed";
+  throw new YamlError(`yaml: ${problem}`, {
     file,
     line,
     column: m.index - before.lastIndexOf("\n"),
@@ -466,30 +475,26 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
   // a directive, a node less indented than the root) it reads no further: neither does Slipway.
   // What go-yaml's scanner reads otherwise than the `yaml` package is edited in (kyaml-stream.ts).
   const read = goYamlReadableText(go.end < text.length ? text.slice(0, go.end) : text, go);
-  const body = read.text;
-  const lines = new LineCounter();
-  let docs: Document.Parsed[];
-  try {
-    // go-yaml allows 10,000 levels; no chart needs more than a few dozen, and the `yaml`
-    // package must not compose deeper than its stack can follow.
-    docs = parseAllDocumentsWithin(body, { schema: "failsafe", uniqueKeys: false }, lines);
-  } catch (err) {
-    if (!(err instanceof YamlNestingError)) throw err;
-    const line = (err.line ?? 1) + firstLine - 1;
-    throw new YamlError(
-      `yaml: line ${err.line ?? 1}: collections nested deeper than ${MAX_YAML_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
-      { file, line, column: err.column },
-    );
-  }
-  const doc = docs[0];
-  if (doc === undefined) return null;
-  const err = doc.errors[0];
-  if (err) {
-    const spaced = spaceBeforeComments(body, doc.errors);
-    if (spaced !== undefined) return readRawYamlFull(spaced, file, firstLine);
-    // A quoted scalar's continuation line no deeper than its collection (src/yaml/quoted-indent.ts).
-    const indented = indentQuotedContinuation(body, docs);
-    if (indented !== undefined) return readRawYamlFull(indented, file, firstLine);
+  let body = read.text;
+  let separators = read.separators;
+  for (;;) {
+    const lines = new LineCounter();
+    const doc = parseFirstDocument(body, lines, file, firstLine);
+    if (doc === undefined) return null;
+    const err = doc.errors[0];
+    if (err === undefined)
+      return new Converter(doc, file, lines, firstLine, body, separators).convert(
+        doc.contents as Node | null,
+      );
+    // What go-yaml reads and the `yaml` package refuses, where a few spaces make it read the
+    // same: a comment glued to a token, a quoted scalar's continuation line no deeper than its
+    // collection (src/yaml/quoted-indent.ts). Each repair changes the text: another pass.
+    const repaired = spaceBeforeComments(body, doc.errors) ?? indentQuotedContinuation(body, [doc]);
+    if (repaired !== undefined) {
+      body = repaired.text;
+      separators = movedOffsets(separators, repaired.inserted);
+      continue;
+    }
     // go-yaml reads what the `yaml` package refuses: Slipway cannot read it, and says so in
     // the `yaml` package's words.
     const pos = lines.linePos(err.pos[0]);
@@ -504,9 +509,27 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
       },
     );
   }
-  return new Converter(doc, file, lines, firstLine, body, read.separators).convert(
-    doc.contents as Node | null,
-  );
+}
+
+/** The first document the `yaml` package reads of `body`, undefined when it holds none. */
+function parseFirstDocument(
+  body: string,
+  lines: LineCounter,
+  file: string,
+  firstLine: number,
+): Document.Parsed | undefined {
+  try {
+    // go-yaml allows 10,000 levels; no chart needs more than a few dozen, and the `yaml`
+    // package must not compose deeper than its stack can follow.
+    return parseAllDocumentsWithin(body, { schema: "failsafe", uniqueKeys: false }, lines)[0];
+  } catch (err) {
+    if (!(err instanceof YamlNestingError)) throw err;
+    const line = (err.line ?? 1) + firstLine - 1;
+    throw new YamlError(
+      `yaml: line ${err.line ?? 1}: collections nested deeper than ${MAX_YAML_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
+      { file, line, column: err.column },
+    );
+  }
 }
 
 /**
@@ -514,7 +537,10 @@ export function readRawYamlFull(text: string, file = "<input>", firstLine = 1): 
  * hold a comment; the `yaml` package wants white space before it. When that is all it refuses,
  * the text with a space before each such `#` reads the same in both (a comment has no value).
  */
-function spaceBeforeComments(text: string, errors: readonly { code: string; pos: [number, number] }[]) {
+function spaceBeforeComments(
+  text: string,
+  errors: readonly { code: string; pos: [number, number] }[],
+): Indented | undefined {
   const at = [...new Set(errors.map((e) => e.pos[0]))];
   const all = errors.every(
     (e) => e.code === "MISSING_CHAR" && text[e.pos[0]] === "#" && !/\s/.test(text[e.pos[0] - 1] ?? " "),
@@ -522,7 +548,7 @@ function spaceBeforeComments(text: string, errors: readonly { code: string; pos:
   if (!all) return undefined;
   let out = text;
   for (const p of at.sort((a, b) => b - a)) out = `${out.slice(0, p)} ${out.slice(p)}`;
-  return out;
+  return { text: out, inserted: at.map((p): [number, number] => [p, 1]) };
 }
 
 /** Go's strconv.FormatFloat(f, 'g', -1, 32): the shortest text that reads back as the same float32. */

@@ -152,12 +152,20 @@ function readEnd(read: GoYamlDocument, text: string, from: number, file: string)
   return read.markerEnd ?? read.end;
 }
 
+/**
+ * `text` with each range's characters made blanks, line breaks kept. A range that starts a line
+ * starts with `#` instead: a comment line ends a kept (`|+`, `>+`) block scalar before it for the
+ * `yaml` package, which would take blank lines in as the scalar's (go-yaml ended the document at
+ * that line: `spec: >+\n%YAML 1.1\n\n` is "" to kubectl).
+ */
 function blanked(text: string, ranges: ReadonlyArray<[number, number]>): string {
   if (ranges.length === 0) return text;
   let out = "";
   let at = 0;
   for (const [from, to] of ranges) {
-    out += text.slice(at, from) + text.slice(from, to).replace(/[^\r\n]/g, " ");
+    const blanks = text.slice(from, to).replace(/[^\r\n]/g, " ");
+    const startsLine = from === 0 || text[from - 1] === "\n" || text[from - 1] === "\r";
+    out += text.slice(at, from) + (startsLine && blanks[0] === " " ? `#${blanks.slice(1)}` : blanks);
     at = to;
   }
   return out + text.slice(at);

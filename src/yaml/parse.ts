@@ -11,6 +11,7 @@ import {
   type Document,
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -22,6 +23,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
+import { blanksOnlyBlockValue } from "./block-blanks.js";
 import { blockValueAtEnd } from "./block-scalar-end.js";
 import { withoutStreamBom } from "./bom.js";
 import { GO_YAML_FORBIDDEN } from "./char-guard.js";
@@ -43,7 +45,7 @@ import { goYamlFirstDocumentText, kyamlReadableText } from "./kyaml-stream.js";
 import { parseAllDocumentsWithin } from "./limits.js";
 import { goSeparatedValue, hasLineSeparator } from "./line-separators.js";
 import { goFloatName } from "./numbers.js";
-import { indentQuotedContinuation } from "./quoted-indent.js";
+import { indentQuotedContinuation, movedOffsets } from "./quoted-indent.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
 
 export interface ParsedDocument {
@@ -150,7 +152,19 @@ class DocumentConverter {
       return node.items.map((item) => this.convert(item as Node | null, depth + 1, inFlow));
     }
     if (isAlias(node)) return this.alias(node, depth, flow);
+    // The `yaml` package reads the entries of an `!!omap` or `!!pairs` sequence as pairs; go-yaml
+    // reads a sequence of one-entry mappings.
+    if (isPair(node)) return this.pairMapping(node as Pair<Node | null, Node | null>, depth, flow);
     return this.fail("unsupported YAML node", node);
+  }
+
+  private pairMapping(pair: Pair<Node | null, Node | null>, depth: number, flow: boolean): YamlMap {
+    const out: YamlMap = {};
+    const key = this.keyOf(pair.key, depth, flow);
+    const value = this.convert(pair.value, depth + 1, flow);
+    setKey(out, key, value);
+    if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);
+    return out;
   }
 
   private target(alias: Alias): Node {
@@ -178,7 +192,10 @@ class DocumentConverter {
     const separated = this.separatedText(node, text);
     if (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED") {
       this.checkBlockIndentation(node);
-      text = separated ?? blockValueAtEnd(node.range, this.src, text);
+      text =
+        separated ??
+        blanksOnlyBlockValue(node.range, this.src, text) ??
+        blockValueAtEnd(node.range, this.src, text);
       if (node.type === "BLOCK_FOLDED" && viaKyaml) text = goFoldedText(text);
       // kyaml writes the block back and reads it again; with no indentation hint (a value that
       // starts with a tab gets none), the tab then sits where go-yaml expects indentation.
@@ -294,7 +311,9 @@ class DocumentConverter {
   private checkDuplicates(node: YAMLMap): void {
     const seen = new Map<string, Node>();
     for (const pair of node.items as Pair<Node | null, Node | null>[]) {
-      const k = pair.key;
+      // kyaml's de-anchoring puts a copy of its anchored node in an alias's place first.
+      const k =
+        pair.key !== null && isAlias(pair.key) && !this.options.yamlToJson ? this.target(pair.key) : pair.key;
       if (k === null || !isScalar(k)) continue;
       const text = scalarText(k);
       if (text === "<<") continue;
@@ -307,18 +326,32 @@ class DocumentConverter {
     }
   }
 
+  /**
+   * The entry kyaml's de-anchoring (kyaml/yaml/rnode.go removeMergeTags) takes out of a mapping
+   * with Clear("<<"): the first whose key reads "<<", the merge key or a quoted '<<' before it.
+   * A quoted '<<' after the merge key stays a key (kubectl prints it); a merge key left behind
+   * merges again in go-yaml's decoding, to no effect. Fails as kyaml fails two merge keys.
+   */
+  private kyamlClearedEntry(node: YAMLMap): Pair | undefined {
+    const pairs = node.items as Pair<Node | null, Node | null>[];
+    if (pairs.filter((p) => this.isMergeKey(p.key)).length > 1) this.fail("duplicate merge key", node);
+    return pairs.find((p) => p.key !== null && isScalar(p.key) && scalarText(p.key) === "<<");
+  }
+
   private mapping(node: YAMLMap, depth: number, flow: boolean): YamlMap {
     if (node.items.length > 1 && !this.options.allowDuplicateKeys) this.checkDuplicates(node);
     const out: YamlMap = {};
     const mergeValues: Array<Node | null> = [];
+    const cleared = this.options.yamlToJson ? undefined : this.kyamlClearedEntry(node);
     for (const pair of node.items as Pair<Node | null, Node | null>[]) {
       if (this.isMergeKey(pair.key)) {
         mergeValues.push(pair.value);
         continue;
       }
+      if (pair === cleared) continue;
       const key = this.keyOf(pair.key, depth, flow);
-      // kustomize (kyaml's de-anchoring) drops every "<<" key, quoted ones included.
-      if (key === "<<") continue;
+      // sigs.k8s.io/yaml's reading drops a quoted "<<" key too.
+      if (key === "<<" && this.options.yamlToJson) continue;
       const value = this.convert(pair.value, depth + 1, flow);
       setKey(out, key, value);
       if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);
@@ -418,9 +451,8 @@ function parseRaw(
   for (let pass = 0; pass < MAX_QUOTED_REPAIRS; pass++) {
     const repaired = indentQuotedContinuation(src, all);
     if (repaired === undefined) break;
-    src = repaired;
-    // A repair moves offsets: the separators' places are lost (their scalars read as line feeds).
-    separators = new Map();
+    src = repaired.text;
+    separators = movedOffsets(separators, repaired.inserted);
     lines = new LineCounter();
     all = parseAllList(src, lines, file);
   }

@@ -24,6 +24,16 @@ const QUOTED = new Set(["double-quoted-scalar", "single-quoted-scalar"]);
  */
 const SILENT_CUT = /(\\"|\S'')\r?\n/;
 
+/**
+ * A repaired text and the spaces it gained: `[offset, count]`, the offset in the text before the
+ * repair. Whoever keeps offsets into that text (line-separators.ts) moves them with
+ * `movedOffsets`.
+ */
+export interface Indented {
+  text: string;
+  inserted: ReadonlyArray<readonly [number, number]>;
+}
+
 interface QuotedToken {
   type: string;
   offset: number;
@@ -37,7 +47,7 @@ interface QuotedToken {
  * or (a cut after an escaped quote, `"say \"hi\"`) takes the scalar as closed and reports the
  * next line's indentation.
  */
-export function indentQuotedContinuation(text: string, docs: readonly Document[]): string | undefined {
+export function indentQuotedContinuation(text: string, docs: readonly Document[]): Indented | undefined {
   if (!docs.some((d) => d.errors.length > 0) && !SILENT_CUT.test(text)) return undefined;
   const cut = quotedTokens(text)
     .filter((t) => !closesAtEnd(t.source))
@@ -88,13 +98,13 @@ function closesAtEnd(source: string): boolean {
  * undefined when the scalar has no closing quote, a continuation line is a document marker, or
  * no line needed it.
  */
-function indentScalarLines(text: string, open: number): string | undefined {
+function indentScalarLines(text: string, open: number): Indented | undefined {
   const quote = text[open];
   const column = open - (text.lastIndexOf("\n", open - 1) + 1);
   const pad = " ".repeat(column);
   const parts: string[] = [];
+  const inserted: Array<[number, number]> = [];
   let from = 0;
-  let changed = false;
   for (let i = open + 1; i < text.length; i++) {
     const c = text[i];
     if (quote === '"' && c === "\\") {
@@ -107,9 +117,9 @@ function indentScalarLines(text: string, open: number): string | undefined {
         i++;
         continue;
       }
-      if (!changed) return undefined;
+      if (inserted.length === 0) return undefined;
       parts.push(text.slice(from));
-      return parts.join("");
+      return { text: parts.join(""), inserted };
     } else if (c !== "\n") continue;
     const start = i + 1;
     let indent = 0;
@@ -118,8 +128,8 @@ function indentScalarLines(text: string, open: number): string | undefined {
     if (first === "\n" || first === "\r" || first === undefined || indent >= column) continue;
     if (indent === 0 && isDocumentMarker(text, start)) return undefined;
     parts.push(text.slice(from, start), pad.slice(indent));
+    inserted.push([start, column - indent]);
     from = start;
-    changed = true;
   }
   return undefined;
 }
@@ -129,4 +139,21 @@ function isDocumentMarker(text: string, at: number): boolean {
   if (three !== "---" && three !== "...") return false;
   const next = text[at + 3];
   return next === undefined || next === " " || next === "\t" || next === "\n" || next === "\r";
+}
+
+/**
+ * The keys of `offsets` (offsets into a text before spaces were `inserted` into it)
+ * moved to where their characters are after: a character at an insertion's offset moves too.
+ */
+export function movedOffsets<T>(
+  offsets: ReadonlyMap<number, T>,
+  inserted: ReadonlyArray<readonly [number, number]>,
+): Map<number, T> {
+  const moved = new Map<number, T>();
+  for (const [at, value] of offsets) {
+    let shift = 0;
+    for (const [where, count] of inserted) if (where <= at) shift += count;
+    moved.set(at + shift, value);
+  }
+  return moved;
 }

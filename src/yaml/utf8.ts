@@ -44,6 +44,11 @@ export function decodeYamlText(bytes: Uint8Array, file: string): string {
   }
 }
 
+/** go-yaml's reader's words (readerc.go) for the first bytes of `bytes` that are not UTF-8. */
+export function invalidUtf8Reason(bytes: Uint8Array): string {
+  return firstInvalid(bytes).reason;
+}
+
 function firstInvalid(b: Uint8Array): { at: number; reason: string } {
   for (let i = 0; i < b.length; ) {
     const c = b[i] as number;

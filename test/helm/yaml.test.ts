@@ -179,6 +179,16 @@ describe("what go-yaml's scanner reads where the yaml package would fail or read
       "a: 'x\u2029  y'\nb: |\n  z\u2028  w\n",
       '{"a":"x\u2029y","b":"z\u2028w\\n"}',
     ],
+    [
+      "U+2028 ending a kept block scalar, in a text a quoted scalar's repair re-reads",
+      'data:\n  h: |+\n    i\u2028    j\u2028\u2028  motd: "first\nsecond"\n',
+      '{"data":{"h":"i\u2028j\u2028\u2028","motd":"first second"}}',
+    ],
+    [
+      "an indentation indicator keeps the blanks past it on lines of only blanks",
+      "a: >1-\n     \nb: |1+\n    \n\nc:\n- |2\n     \n",
+      '{"a":"    ","b":"   \\n\\n","c":["   \\n"]}',
+    ],
   ])("%s", (_, text, json) => {
     expect(goJson(readYaml(text))).toBe(json);
   });

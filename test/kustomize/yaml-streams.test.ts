@@ -240,6 +240,52 @@ const ROWS: Array<[string, string, Expected]> = [
     `${head}spec: >+\n  a\n    b\u2029  c\n\n  d\n\n`,
     { yaml: `${head}spec: |+\n  a\n\n    b\u2029  c\n  d\n\n\n` },
   ],
+  [
+    "U+2028 ending a kept block scalar, in a file a quoted scalar's repair re-reads",
+    `${head}data:\n  h: |+\n    i\u2028    j\u2028\u2028  motd: "first\nsecond"\n`,
+    {
+      yaml: "apiVersion: v1\ndata:\n  h: 'i\u2028    j\u2028\u2028'\n  motd: first second\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    },
+  ],
+  [
+    "a directive line ends the document before a kept block scalar takes the lines kyaml never reads (seed 7100194)",
+    `${head}spec: >+\n%YAML 1.1\n\n  ]\n---\n${head.replace("x", "y")}data: |+\n  a\n\n%YAML 1.1\n\n  ]\n`,
+    {
+      yaml: `${head}spec: ""\n---\napiVersion: v1\ndata: |+\n  a\n\nkind: ConfigMap\nmetadata:\n  name: "y"\n`,
+    },
+  ],
+  [
+    "two merge keys in one mapping",
+    `${head}spec:\n  <<: {a: 1}\n  !!merge <<: {b: 2}\n`,
+    { error: "duplicate merge key" },
+  ],
+  [
+    "kyaml takes out the first key written '<<': a quoted one after the merge key stays",
+    `${head}spec:\n  <<: {a: 1}\n  '<<': {b: 2}\n  c: {'<<': 1, d: 2, "<<": 3}\n  e: {"<<": 4, <<: {f: 5}}\n`,
+    { yaml: `${head}spec:\n  <<:\n    b: 2\n  a: 1\n  c:\n    <<: 3\n    d: 2\n  e:\n    f: 5\n` },
+  ],
+  [
+    "an indentation indicator keeps the blanks past it on lines of only blanks (seed 8100064)",
+    `${head}spec:\n  a: >1-\n      \n  # c\n  b: |1+\n      \n\n  c:\n  - |2\n      \n  - d: !!str |1\n       `,
+    { yaml: `${head}spec:\n  a: '   '\n  b: "   \\n\\n"\n  c:\n  - "  \\n"\n  - d: '  '\n` },
+  ],
+  [
+    "a comment right after a block scalar's indicators (seed 16100374)",
+    `${head}spec:\n  a: |2#c\n    x\n  b: >-#\n    y\n    z\n`,
+    { yaml: `${head}spec:\n  a: |\n    x\n  b: y z\n` },
+  ],
+  [
+    "an alias key repeating its anchored key is a duplicate (kyaml de-anchors first)",
+    `${head}data: {&a k: v, *a : w}\n`,
+    { error: 'mapping key "k" already defined' },
+  ],
+  [
+    "an !!omap or !!pairs sequence is a sequence of one-entry mappings",
+    `${head}data: !!omap [a: 1, b: {c: d}]\nspec: !!pairs\n- e:\n`,
+    {
+      yaml: "apiVersion: v1\ndata:\n- a: 1\n- b:\n    c: d\nkind: ConfigMap\nmetadata:\n  name: x\nspec:\n- e: null\n",
+    },
+  ],
   ["a stream of a U+2029 and a comment holds no document", "\u2029# only a comment\r\n", { yaml: "" }],
   [
     "a separator line with U+0085 after its '---' separates (Go's TrimSpace takes it)",

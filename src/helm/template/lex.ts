@@ -14,7 +14,7 @@
  * Differs because: positions are UTF-16 offsets into the JavaScript string, not byte
  * offsets; columns are converted to Go's byte columns where errors are reported.
  */
-import { utf8Length } from "./gostring.js";
+import { escapedByte, utf8Length } from "./gostring.js";
 import { isPrint, quote } from "./quote.js";
 
 // A const enum: tsc writes each member as its number, so the lexer's and the parser's switches
@@ -591,7 +591,8 @@ function lexer(text: string, leftDelim: string, rightDelim: string, options: Lex
       return lexIdentifier;
     }
     if (r <= 0x7f && r >= 0x20 && r < 0x7f) return emit(ItemType.Char);
-    return errorf(`unrecognized character in action: ${formatRuneU(r)}`);
+    // A byte that is not UTF-8 (held as U+DC80+byte, gostring.ts) is utf8.RuneError to Go's lexer.
+    return errorf(`unrecognized character in action: ${formatRuneU(escapedByte(r) >= 0 ? 0xfffd : r)}`);
   }
 
   function lexSpace(): StateFn {

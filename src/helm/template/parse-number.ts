@@ -6,6 +6,7 @@
  * constants; exec picks one by the parameter type or by the literal's spelling.
  */
 import { parseInt64, parseUint, parseFloat64 as strconvParseFloat } from "../../go/strconv.js";
+import { escapedByte } from "./gostring.js";
 import { quote, unquoteChar } from "./quote.js";
 
 export interface NumberValue {
@@ -167,6 +168,8 @@ function readCharConstant(text: string): number | string {
     if (body[0] === "'") return "invalid syntax";
     r = body.codePointAt(0)!;
     tail = body.slice(r > 0xffff ? 2 : 1);
+    // A byte that is not UTF-8 (gostring.ts) is utf8.RuneError to UnquoteChar.
+    if (escapedByte(r) >= 0) r = 0xfffd;
   }
   if (tail !== "'") return `malformed character constant: ${text}`;
   return r;

@@ -119,7 +119,14 @@ export function unquote(s: string): string | undefined {
     return body.includes("\r") ? body.replaceAll("\r", "") : body;
   }
   if (q !== '"' && q !== "'") return undefined;
-  if (q === '"' && body.indexOf("\\") < 0 && body.indexOf('"') < 0 && body.indexOf("\n") < 0) return body;
+  if (
+    q === '"' &&
+    body.indexOf("\\") < 0 &&
+    body.indexOf('"') < 0 &&
+    body.indexOf("\n") < 0 &&
+    !ESCAPED_BYTE.test(body)
+  )
+    return body;
   let out = "";
   let bytes = false;
   let runes = 0;
@@ -129,7 +136,8 @@ export function unquote(s: string): string | undefined {
     if (c === q || c === "\n") return undefined;
     if (c !== "\\") {
       const ch = String.fromCodePoint(body.codePointAt(i)!);
-      out += ch;
+      // A byte that is not UTF-8 is utf8.RuneError to UnquoteChar: U+FFFD in the value.
+      out += escapedByte(ch.charCodeAt(0)) >= 0 ? "\ufffd" : ch;
       i += ch.length;
       runes++;
       continue;
@@ -147,6 +155,12 @@ export function unquote(s: string): string | undefined {
   // "\xc3\xa9" is the two bytes of "é": re-decode so the string is held canonically.
   return bytes ? utf8Decode(utf8Encode(out)) : out;
 }
+
+/**
+ * What may be a byte that is not UTF-8, as gostring.ts holds it (U+DC80–U+DCFF); the low half
+ * of some surrogate pairs too, which the character-by-character path then reads as it is.
+ */
+const ESCAPED_BYTE = /[\udc80-\udcff]/;
 
 const SIMPLE_ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, "\\": 92 };
 

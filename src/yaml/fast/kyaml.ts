@@ -64,6 +64,7 @@ class KyamlReader {
     // (`1.0` and "1.0") into two, and parse.ts checks duplicates by text.
     const texts = yamlToJson && node.pairs.length > 1 ? new Set<string>() : undefined;
     const pairs = node.pairs;
+    let cleared = false;
     for (let i = 0; i < pairs.length; i++) {
       const { key, value } = pairs[i] as FastPair;
       if (texts) {
@@ -71,8 +72,10 @@ class KyamlReader {
         texts.add(key.text);
       }
       if (key.text === "<<") {
-        // A merge key needs the full path; a quoted "<<" is dropped as kyaml drops it.
-        if (key.style === "plain") bail();
+        // A merge key needs the full path; a quoted "<<" is dropped as kyaml drops the first
+        // (parse.ts kyamlClearedEntry): a second is the full path's.
+        if (key.style === "plain" || (cleared && !yamlToJson)) bail();
+        cleared = true;
         continue;
       }
       const k = keyOf(key, depth, flow, yamlToJson);

@@ -656,6 +656,9 @@ export class Scanner {
     if (chomp()) digit();
     else if (digit()) chomp();
     this.skipBlanks();
+    // A comment right after the indicators (`|2#c`): go-yaml reads it, the `yaml` package wants a blank.
+    const hash = this.mark.index;
+    if (this.ch() === "#" && !isBlankZ(this.text.charAt(hash - 1))) this.glued.push(hash);
     this.skipComment();
     if (!isBreakZ(this.ch())) this.fail("did not find expected comment or line break", start);
     // A LS or PS that ends the header, or the scalar (a shallower line follows it), is a line
