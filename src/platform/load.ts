@@ -2034,12 +2034,14 @@ const REMOTE_CREDENTIALS = credentialMarks();
  */
 function noteOmitted(ctx: RenderContext, k: FluxKustomization, omitted: FluxBuild["omitted"]): void {
   for (const o of omitted ?? []) {
+    const resource = redactUrl(o.resource, REMOTE_CREDENTIALS);
     k.errors.push({
       message:
         o.generated === undefined
-          ? `remote resource '${redactUrl(o.resource, REMOTE_CREDENTIALS)}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
-          : `${o.generated} is not rendered or checked: its generator reads the remote file '${redactUrl(o.resource, REMOTE_CREDENTIALS)}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
+          ? `remote resource '${resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
+          : `${o.generated} is not rendered or checked: its generator reads the remote file '${resource}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
       code: "REMOTE_RESOURCE_OMITTED",
+      omitted: o.generated === undefined ? { resource } : { resource, generated: o.generated },
       file: relative(ctx.root, originOf(ctx, o.file)),
       ...(o.line !== undefined ? { line: o.line } : {}),
       cluster: k.cluster,

@@ -20,6 +20,7 @@ import type {
 import { isPartlyRendered, leftOut, outputUnknown, sameObjectRef } from "../../platform/model.js";
 import { ignores } from "../engine.js";
 import type { FieldPath, Rule, RuleContext, RuleFinding } from "../types.js";
+import { groupOmitted, omittedMessage } from "./remote-omitted.js";
 
 const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
 const HELM_GROUP = "helm.toolkit.fluxcd.io";
@@ -584,7 +585,10 @@ export const renderError: Rule = {
       for (const k of cluster.kustomizations) {
         const pathGone = pathIsMissing(k);
         const partial = new Set(leftOut(k));
+        const omittedGroups = groupOmitted(k.errors);
+        const grouped = new Set([...omittedGroups.values()].flatMap((g) => g.slice(1)));
         for (const e of k.errors) {
+          if (grouped.has(e)) continue; // said with the first of its file's left-out entries
           if (pathGone && e.message.startsWith(PATH_NOT_FOUND)) continue; // flux-path-missing says it better
           if (e.code === "SOPS_DECRYPTION_MISSING") continue; // flux-decryption-missing says it, with its fix
           if (e.field !== undefined) {
@@ -603,13 +607,14 @@ export const renderError: Rule = {
           if (partial.has(e) || e.code === "REMOTE_RESOURCE_OMITTED") {
             // What Flux applies and Slipway cannot render or show: never an error. When the
             // Kustomization is rendered, the rest of it was checked.
+            const message = relativeMessage(omittedMessage(omittedGroups.get(e) ?? [e]));
             ctx.report({
               cluster: cluster.name,
               kustomization: k.id,
               ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
               message: partial.has(e)
-                ? `${relativeMessage(e.message)} (the rest of Kustomization ${k.id} is rendered and checked; what is missing from cluster ${cluster.name} may be in what is not, so such findings are warnings)`
-                : `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked)`,
+                ? `${message} (the rest of Kustomization ${k.id} is rendered and checked; what is missing from cluster ${cluster.name} may be in what is not, so such findings are warnings)`
+                : `${message} (Kustomization ${k.id} is not rendered or checked)`,
               severity: "warning",
             });
             continue;
