@@ -49,6 +49,12 @@ export class Convergence {
   private readonly seeded = new WeakMap<KObject, Made>();
   /** Found by the probe: variables Slipway cannot know reach every Kustomization. */
   webhook?: SubstitutionWebhook;
+  /**
+   * The cluster runs emberstack reflector (load.ts ClusterState.reflectorRuns): found by the
+   * probe wherever reflector is, so that the converged cluster has its copies from the start, as
+   * a cluster where it runs has them, not made late and noted on every reader.
+   */
+  reflectorRuns = false;
 
   private constructor(
     /** Pass 1: stand in for missing sources. */
@@ -68,12 +74,17 @@ export class Convergence {
   /** Pass 2 after `probe`, or undefined when the probe stood in for nothing (it was the real render). */
   static after(probe: Convergence): Convergence | undefined {
     if (probe.stoodIn.size === 0 && probe.made.size === 0 && !probe.webhook) return undefined;
-    return new Convergence(false, probe.made, probe.webhook);
+    return new Convergence(false, probe.made, probe.webhook).knowing(probe);
   }
 
   /** Pass 2 again (with another controller profile): the same sources from the start. */
   again(): Convergence {
-    return new Convergence(false, this.seeds, this.webhook);
+    return new Convergence(false, this.seeds, this.webhook).knowing(this);
+  }
+
+  private knowing(before: Convergence): Convergence {
+    this.reflectorRuns = before.reflectorRuns;
+    return this;
   }
 
   /** The probe stood in for a source: what it renders now is discarded after it. */

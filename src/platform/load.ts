@@ -101,6 +101,7 @@ import {
   type FluxKustomization,
   type FluxSource,
   type HelmReleaseInfo,
+  isPartlyRendered,
   kustomizationId,
   type ObjectRef,
   type Platform,
@@ -114,7 +115,7 @@ import {
 import { substitutedWith } from "./path-from-place.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
-import { reflectorMirrors } from "./reflector.js";
+import { installsReflector, reflectorMirrors } from "./reflector.js";
 import type { ReleaseMemo } from "./release-cache.js";
 import {
   applyOperatorClusterData,
@@ -479,6 +480,12 @@ interface ClusterState {
   namespaces: Map<string, Record<string, string>>;
   /** ClusterExternalSecrets rendered so far, with the Kustomization applying each. */
   clusterSecrets: Array<{ made: ClusterProducedSecret; by: string; ancestors: string[] }>;
+  /**
+   * reflector's copies exist: the cluster installs reflector (installsReflector), or a part of it
+   * Slipway does not see may (an external source, a remote resource left out). Without, the
+   * annotations copy nothing, and a Kustomization reading a copy fails as Flux's would.
+   */
+  reflectorRuns: boolean;
 }
 
 // --- one cluster -----------------------------------------------------------------------------
@@ -648,6 +655,7 @@ function renderFluxWith(
     strictAssumed: strictnessAssumed(ctx, profile),
     namespaces: new Map(),
     clusterSecrets: [],
+    reflectorRuns: converge.reflectorRuns,
   };
   const hctx: HelmReleaseContext = {
     root: ctx.root,
@@ -784,6 +792,13 @@ function renderFluxCluster(
   };
 
   const process = (p: Pending, force: boolean) => {
+    processOne(p, force);
+    // What Slipway does not see of the cluster may install reflector (equestria's comes from
+    // another repository): its copies are not provably absent.
+    if (p.k.status === "external" || isPartlyRendered(p.k)) reflectorRunning(pool, state, byId);
+  };
+
+  const processOne = (p: Pending, force: boolean) => {
     if (p.failed) {
       done++;
       return;
@@ -1740,12 +1755,14 @@ function adoptOutput(
       state.namespaces.set(name, stringLabels(obj));
       madeInNamespace(pool, state, name);
     }
-    const perNamespace = clusterProducedSecret(obj) ?? markedMirrors(ctx, reflectorMirrors(obj), r.secrets);
+    const perNamespace =
+      clusterProducedSecret(obj) ??
+      markedMirrors(ctx, onlyWhenRunning(state, reflectorMirrors(obj)), r.secrets);
     if (perNamespace) {
       state.clusterSecrets.push({ made: perNamespace, by: k.id, ancestors: ancestorsOf(k, byId) });
-      const known = new Set([...state.namespaces.keys(), ...[...byId.values()].map((x) => x.namespace)]);
-      for (const ns of known) madeInNamespace(pool, state, ns);
+      for (const ns of knownNamespaces(state, byId)) madeInNamespace(pool, state, ns);
     }
+    if (installsReflector(obj)) reflectorRunning(pool, state, byId);
     if (isArtifactGenerator(obj)) state.artifacts.add(obj, k.id, r.source);
     if (isInputProvider(obj)) {
       const invalid = state.providers.add(obj, "default");
@@ -1790,6 +1807,35 @@ function adoptOutput(
     enqueue(child);
   }
   collectObjects(ctx, cluster, k);
+}
+
+/** The namespaces the cluster has so far: of its Namespace objects and its Flux Kustomizations. */
+function knownNamespaces(state: ClusterState, byId: Map<string, FluxKustomization>): Set<string> {
+  return new Set([...state.namespaces.keys(), ...[...byId.values()].map((x) => x.namespace)]);
+}
+
+/** reflector's copies, made only once the cluster runs reflector (ClusterState.reflectorRuns). */
+function onlyWhenRunning(
+  state: ClusterState,
+  mirrors: ClusterProducedSecret | undefined,
+): ClusterProducedSecret | undefined {
+  if (mirrors === undefined) return undefined;
+  return {
+    ...mirrors,
+    selects: (namespace, labels) => state.reflectorRuns && mirrors.selects(namespace, labels),
+  };
+}
+
+/** The cluster runs reflector: the copies of the sources seen so far appear in every namespace known. */
+function reflectorRunning(
+  pool: Map<string, KObject>,
+  state: ClusterState,
+  byId: Map<string, FluxKustomization>,
+): void {
+  if (state.reflectorRuns) return;
+  state.reflectorRuns = true;
+  state.converge.reflectorRuns = true;
+  for (const ns of knownNamespaces(state, byId)) madeInNamespace(pool, state, ns);
 }
 
 /**
