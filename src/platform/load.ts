@@ -378,9 +378,10 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
 
 /**
  * Flux Kustomization documents that no rendered cluster applies, and that no cluster's build
- * reads either (a patch file, say, or a document of a Kustomization that failed). One that a
- * not-a-cluster note names at its place already has its note (ChipWolf's template copy of the
- * root: "a copy of the one in …: not a cluster", then "applied by no rendered cluster").
+ * reads either (a patch file, say, or a document of a Kustomization that failed): one note per
+ * file, naming each (kashalls' azeroth/ks.yaml, four apps' Kustomizations, had four notes). A file
+ * a not-a-cluster note names at one of its documents already has its note (ChipWolf's template
+ * copy of the root: "a copy of the one in …: not a cluster", then "applied by no rendered cluster").
  */
 function unappliedNotes(
   scan: RepositoryScan,
@@ -391,9 +392,7 @@ function unappliedNotes(
   earlier: readonly DiscoveryNote[],
 ): DiscoveryNote[] {
   const noted = new Set(
-    earlier
-      .filter((n) => n.kind === "not-a-cluster" && n.line !== undefined)
-      .map((n) => `${n.file}:${n.line}`),
+    earlier.filter((n) => n.kind === "not-a-cluster" && n.line !== undefined).map((n) => n.file),
   );
   const applied = new Set<string>();
   const read = new Set<string>();
@@ -401,19 +400,24 @@ function unappliedNotes(
     for (const k of c.kustomizations) if (k.definedAt) applied.add(locationKey(k.definedAt));
     for (const f of clusterReach(reads, root, c, "files", stackReads)) read.add(f);
   }
-  const out: DiscoveryNote[] = [];
+  const byFile = new Map<string, { line: number; ids: string[] }>();
   for (const doc of scan.kustomizations) {
     if (applied.has(locationKey(doc.at)) || read.has(doc.at.file)) continue;
-    if (noted.has(locationKey(doc.at))) continue;
+    if (noted.has(doc.at.file)) continue;
     const id = `${metaString(doc.object, "namespace") || "(no namespace)"}/${metaString(doc.object, "name")}`;
-    out.push({
-      kind: "unapplied",
-      message: `Flux Kustomization ${id} is applied by no rendered cluster`,
-      file: doc.at.file,
-      line: doc.at.line,
-    });
+    const file = byFile.get(doc.at.file);
+    if (file) file.ids.push(id);
+    else byFile.set(doc.at.file, { line: doc.at.line, ids: [id] });
   }
-  return out;
+  return [...byFile].map(([file, { line, ids }]) => ({
+    kind: "unapplied",
+    message:
+      ids.length === 1
+        ? `Flux Kustomization ${ids[0]} is applied by no rendered cluster`
+        : `Flux Kustomizations ${ids.join(", ")} are applied by no rendered cluster`,
+    file,
+    line,
+  }));
 }
 
 interface RenderContext {

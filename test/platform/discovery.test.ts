@@ -146,6 +146,31 @@ describe("app-level ks.yaml folders are never clusters", () => {
   });
 });
 
+describe("unapplied Kustomizations", () => {
+  it("of one file are one note naming each (kashalls' azeroth/ks.yaml: four apps, four notes)", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/kustomization.yaml": "resources: [flux-system/gotk-sync.yaml]\n",
+      "clusters/prod/azeroth/ks.yaml": `${ks("azeroth-mysql", "  path: ./apps/mysql\n")}---\n${ks("azeroth-auth", "  path: ./apps/auth\n")}`,
+      "clusters/prod/other/ks.yaml": ks("other", "  path: ./apps/other\n"),
+    });
+    expect(p.discovery!.notes.map((n) => [n.kind, n.file, n.line, n.message])).toEqual([
+      [
+        "unapplied",
+        "clusters/prod/azeroth/ks.yaml",
+        1,
+        "Flux Kustomizations flux-system/azeroth-mysql, flux-system/azeroth-auth are applied by no rendered cluster",
+      ],
+      [
+        "unapplied",
+        "clusters/prod/other/ks.yaml",
+        1,
+        "Flux Kustomization flux-system/other is applied by no rendered cluster",
+      ],
+    ]);
+  });
+});
+
 describe("each directory once", () => {
   it("of two sync files of one folder, the one inside it is the root (auspatious/de-flux)", () => {
     // clusters/demo/flux-system/gotk-sync.yaml, a copy of clusters/prod's, syncs ./clusters/prod
