@@ -871,6 +871,9 @@ export function kustomizeStacks({
 }: StackCandidates): { stacks: DiscoveredCluster[]; skipped: NotACluster[] } {
   const out: DiscoveredCluster[] = [];
   const skipped: NotACluster[] = [];
+  // The overlays a Flux Kustomization's variable path names, one note for all of them (FelixZ92's
+  // `overlays/${ENVIRONMENT}`: dev, staging and vagrant were three notes at one document).
+  const ofFlux = new Map<FluxDocument, { note: NotACluster; dirs: string[] }>();
   for (const dir of kustomizationDirs) {
     if (dir === "." || namedByOthers.has(dir) || known.includes(dir)) continue;
     const segments = dir.split("/");
@@ -893,11 +896,13 @@ export function kustomizeStacks({
       namesDirectory(stringField(specOf(k.object), "path"), dir, isLocal(sourceRefOf(k.object))),
     );
     if (flux) {
-      const ref = sourceRefOf(flux.object);
-      skipped.push({
-        message: `${dir} is the path '${stringField(specOf(flux.object), "path")}' of Flux Kustomization ${nameOf(flux)} (source ${ref.kind} ${ref.namespace}/${ref.name}), which no rendered cluster applies from this repository: not built as a plain kustomize stack (map the source in slipway.yaml 'sources' to render it as Flux does)`,
-        at: flux.at,
-      });
+      const seen = ofFlux.get(flux);
+      if (seen) seen.dirs.push(dir);
+      else {
+        const note: NotACluster = { message: "", at: flux.at };
+        ofFlux.set(flux, { note, dirs: [dir] });
+        skipped.push(note);
+      }
       continue;
     }
     out.push({
@@ -912,6 +917,11 @@ export function kustomizeStacks({
       localSources: [],
       errors: [],
     });
+  }
+  for (const [flux, { note, dirs }] of ofFlux) {
+    const ref = sourceRefOf(flux.object);
+    const one = dirs.length === 1;
+    note.message = `${dirs.join(", ")} ${one ? "is" : "are"} the path '${stringField(specOf(flux.object), "path")}' of Flux Kustomization ${nameOf(flux)} (source ${ref.kind} ${ref.namespace}/${ref.name}), which no rendered cluster applies from this repository: not built as ${one ? "a plain kustomize stack" : "plain kustomize stacks"} (map the source in slipway.yaml 'sources' to render it as Flux does)`;
   }
   return { stacks: sortByPath(out), skipped };
 }
