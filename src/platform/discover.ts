@@ -282,6 +282,8 @@ export function unreadableSyncClusters(scan: RepositoryScan): DiscoveredCluster[
 export interface NotACluster {
   message: string;
   at?: SourceLocation;
+  /** Every file whose documents the note names, when there are several (`at` is the first's). */
+  files?: readonly string[];
 }
 
 /**
@@ -543,6 +545,7 @@ export function topLevelClusters({
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing in this repository, and ${dir} is left out of ${parent}, which a cluster builds: not a cluster (a folder left out of its parent's list)`,
         at: docs[0]!.at,
+        files: filesOf(docs),
       });
       continue;
     }
@@ -556,6 +559,7 @@ export function topLevelClusters({
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a fixture" : "are fixtures"} of a chainsaw test (${test}): the test applies ${docs.length === 1 ? "it" : "them"} step by step to a throwaway cluster, not as one folder: not a cluster`,
         at: docs[0]!.at,
+        files: filesOf(docs),
       });
       continue;
     }
@@ -567,6 +571,19 @@ export function topLevelClusters({
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a copy" : "are copies"} of what a cluster applies from ${copied} (the same name and path): a copy left behind (an archive), not a cluster`,
         at: docs[0]!.at,
+        files: filesOf(docs),
+      });
+      continue;
+    }
+    const livesIn = evidence === "bootstrap" ? undefined : setAsideBeside(scan, covered, dir, docs);
+    if (livesIn !== undefined) {
+      // H3mul's disabled/kustomizations/: apps' Kustomizations moved out of the
+      // bootstrap/kustomizations/ a cluster applies, to turn them off. Rendered as a cluster, the
+      // paths of apps deleted since were flux-path-missing errors of a cluster nobody runs.
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and laid out as ${livesIn}, which a cluster applies (a folder of that name in another top folder, reading apps of the same tree with the same source): set aside (disabled), not a cluster`,
+        at: docs[0]!.at,
+        files: filesOf(docs),
       });
       continue;
     }
@@ -578,6 +595,7 @@ export function topLevelClusters({
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "reads" : "read"} the same folders under ${mirrored}/ (${docs.map(pathOf).join(", ")}): a copy of that tree (a backup, an archive), not a cluster`,
         at: docs[0]!.at,
+        files: filesOf(docs),
       });
       continue;
     }
@@ -586,7 +604,7 @@ export function topLevelClusters({
     // repository) would render as a cluster of missing paths and foreign files.
     const buildsNothing = evidence !== "bootstrap" && !docs.some(buildsHere);
     if (evidence === "several documents" && buildsNothing) {
-      orphans.push({ message: buildsNothingHere(docs), at: docs[0]!.at });
+      orphans.push({ message: buildsNothingHere(docs), at: docs[0]!.at, files: filesOf(docs) });
       continue;
     }
     if (evidence === undefined) {
@@ -649,7 +667,12 @@ export function topLevelClusters({
     });
     // Listed by a kustomization file, it may be a tenant's sync file that a cluster pulls in
     // (`../base/dev-team`): decided once the reach of the other candidates is known.
-    if (buildsNothing) unbuilt.set(clusters.at(-1)!, { message: buildsNothingHere(docs), at: docs[0]!.at });
+    if (buildsNothing)
+      unbuilt.set(clusters.at(-1)!, {
+        message: buildsNothingHere(docs),
+        at: docs[0]!.at,
+        files: filesOf(docs),
+      });
   }
   if (clusters.length === 0 && known.length === 0 && underVariables.length > 0) {
     // Nothing else found: say which documents might have been the root, the shortest paths first.
@@ -982,6 +1005,51 @@ function copiesOfApplied(
     files.add(twin.at.file);
   }
   return [...files].join(", ");
+}
+
+/**
+ * The folder a cluster applies that `docs` (in `dir`, applied by nothing) are set aside from:
+ * one of the same name in another top folder (`bootstrap/kustomizations` beside
+ * `disabled/kustomizations`), whose applied Kustomizations read, with the same source, folders
+ * beside those each of `docs` reads (`./cluster/blocky` and `./cluster/focalboard`). A second
+ * cluster's folder (`clusters/staging/apps` beside `clusters/prod/apps`) shares its top folder.
+ */
+function setAsideBeside(
+  scan: RepositoryScan,
+  covered: ReadonlySet<string>,
+  dir: string,
+  docs: readonly FluxDocument[],
+): string | undefined {
+  const own = dir.split("/");
+  if (own.length < 2) return undefined;
+  const appsOf = (k: FluxDocument) => {
+    const specPath = stringField(specOf(k.object), "path");
+    if (specPath === "" || specPath.includes("${")) return undefined;
+    const parent = path.posix.dirname(normalizeRelative(specPath.replace(/^\/+/, "")));
+    const ref = sourceRefOf(k.object);
+    return parent === "." ? undefined : `${ref.kind}/${ref.namespace}/${ref.name}\0${parent}`;
+  };
+  const live = new Map<string, Set<string>>();
+  for (const k of scan.kustomizations) {
+    if (!covered.has(locationKey(k.at))) continue;
+    const folder = path.posix.dirname(k.at.file);
+    const theirs = folder.split("/");
+    if (theirs.length < 2 || theirs[0] === own[0] || theirs.at(-1) !== own.at(-1)) continue;
+    const apps = appsOf(k);
+    if (apps === undefined) continue;
+    let trees = live.get(folder);
+    if (!trees) live.set(folder, (trees = new Set()));
+    trees.add(apps);
+  }
+  for (const [folder, trees] of live) {
+    if (docs.every((d) => trees.has(appsOf(d) ?? ""))) return folder;
+  }
+  return undefined;
+}
+
+/** The files `docs` are in, each once. */
+function filesOf(docs: readonly FluxDocument[]): string[] {
+  return [...new Set(docs.map((d) => d.at.file))];
 }
 
 function nameOf(d: FluxDocument): string {

@@ -370,7 +370,8 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       line: u.line,
     })),
   ];
-  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf, notes));
+  if (!wanted)
+    notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf, found.explained));
   platform.discovery = { notes };
   withholdSecretMessages(platform);
   return platform;
@@ -380,8 +381,8 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
  * Flux Kustomization documents that no rendered cluster applies, and that no cluster's build
  * reads either (a patch file, say, or a document of a Kustomization that failed): one note per
  * file, naming each (kashalls' azeroth/ks.yaml, four apps' Kustomizations, had four notes). A file
- * a not-a-cluster note names at one of its documents already has its note (ChipWolf's template
- * copy of the root: "a copy of the one in …: not a cluster", then "applied by no rendered cluster").
+ * whose documents a not-a-cluster note names already has its note (ChipWolf's template copy of
+ * the root: "a copy of the one in …: not a cluster", then "applied by no rendered cluster").
  */
 function unappliedNotes(
   scan: RepositoryScan,
@@ -389,11 +390,8 @@ function unappliedNotes(
   reads: ReadSets,
   root: string,
   stackReads: () => StackReads,
-  earlier: readonly DiscoveryNote[],
+  noted: ReadonlySet<string>,
 ): DiscoveryNote[] {
-  const noted = new Set(
-    earlier.filter((n) => n.kind === "not-a-cluster" && n.line !== undefined).map((n) => n.file),
-  );
   const applied = new Set<string>();
   const read = new Set<string>();
   for (const c of clusters) {

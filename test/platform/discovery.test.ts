@@ -146,6 +146,40 @@ describe("app-level ks.yaml folders are never clusters", () => {
   });
 });
 
+describe("Kustomizations set aside beside the folder a cluster applies (H3mul: disabled/kustomizations)", () => {
+  const flux = (name: string, p: string) => ks(name, `  path: ${p}\n`);
+  const layout = (disabled: string) => ({
+    "bootstrap/flux-system/gotk-sync.yaml": sync("./bootstrap"),
+    "bootstrap/kustomizations/kustomization-blocky.yaml": flux("blocky", "./cluster/blocky"),
+    "cluster/blocky/cm.yaml": cm("blocky"),
+    "cluster/minio/cm.yaml": cm("minio"),
+    [`${disabled}/kustomization-minio.yaml`]: flux("minio", "./cluster/minio"),
+    [`${disabled}/kustomization-focalboard.yaml`]: flux("focalboard", "./cluster/focalboard"),
+  });
+
+  it("are no cluster: the apps were turned off, and one deleted since is no missing path", () => {
+    const p = load(layout("disabled/kustomizations"));
+    expect(clusters(p)).toEqual([["bootstrap", "bootstrap", "sync"]]);
+    expect(p.discovery!.notes.map((n) => [n.kind, n.file, n.message.slice(0, 120)])).toEqual([
+      [
+        "not-a-cluster",
+        "disabled/kustomizations/kustomization-focalboard.yaml",
+        "Flux Kustomizations flux-system/focalboard, flux-system/minio in disabled/kustomizations are applied by nothing and laid",
+      ],
+    ]);
+  });
+
+  it("a second cluster's folder of that name under the same top folder stays a cluster", () => {
+    const q = load({
+      ...layout("clusters/staging/kustomizations"),
+      "bootstrap/flux-system/gotk-sync.yaml": "",
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/kustomizations/kustomization-blocky.yaml": flux("blocky", "./cluster/blocky"),
+    });
+    expect(clusters(q).map((c) => c[1])).toContain("clusters/staging/kustomizations");
+  });
+});
+
 describe("unapplied Kustomizations", () => {
   it("of one file are one note naming each (kashalls' azeroth/ks.yaml: four apps, four notes)", () => {
     const p = load({
