@@ -575,6 +575,18 @@ export function topLevelClusters({
       });
       continue;
     }
+    const copiedSync = evidence === "bootstrap" ? undefined : copiedSyncIn(scan, fs, root, dir);
+    if (copiedSync !== undefined) {
+      // cloudpirates' checkpoints/: lab1-complete.yaml holds sync objects of ./clusters/staging
+      // (not here), lab2..lab5-complete.yaml the workshop's later states, each applied alone with
+      // kubectl. Built as one cluster, two states' copies of a Namespace were a duplicate-object.
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and ${docs.length === 1 ? "sits" : "sit"} beside the Flux sync objects of ${copiedSync}, a copy (they sync a path that is not here, outside a flux-system folder): the same copy's (a template, a course's checkpoints), not a cluster`,
+        at: docs[0]!.at,
+        files: filesOf(docs),
+      });
+      continue;
+    }
     const livesIn = evidence === "bootstrap" ? undefined : setAsideBeside(scan, covered, dir, docs);
     if (livesIn !== undefined) {
       // H3mul's disabled/kustomizations/: apps' Kustomizations moved out of the
@@ -1043,6 +1055,25 @@ function setAsideBeside(
   }
   for (const [folder, trees] of live) {
     if (docs.every((d) => trees.has(appsOf(d) ?? ""))) return folder;
+  }
+  return undefined;
+}
+
+/**
+ * The file directly in `dir` holding Flux sync objects (a `flux-system` GitRepository and
+ * Kustomization) that are a copy: outside a `flux-system` folder, syncing a path that is not here
+ * (movedSync). The other documents of that folder are of the same copy.
+ */
+function copiedSyncIn(scan: RepositoryScan, fs: FileSystem, root: string, dir: string): string | undefined {
+  for (const k of scan.kustomizations) {
+    if (path.posix.dirname(k.at.file) !== dir || metaString(k.object, "name") !== "flux-system") continue;
+    const synced = scan.gitRepositories.some(
+      (g) => g.at.file === k.at.file && metaString(g.object, "name") === "flux-system",
+    );
+    const specPath = stringField(specOf(k.object), "path");
+    if (!synced || specPath === "" || specPath.includes("${")) continue;
+    const syncs = normalizeRelative(specPath.replace(/^\/+/, ""));
+    if (path.posix.basename(dir) !== "flux-system" && movedSync(fs, root, syncs, k.at.file)) return k.at.file;
   }
   return undefined;
 }

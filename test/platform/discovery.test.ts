@@ -180,6 +180,26 @@ describe("Kustomizations set aside beside the folder a cluster applies (H3mul: d
   });
 });
 
+describe("documents beside sync objects that are a copy (cloudpirates' workshop checkpoints)", () => {
+  it("are that copy's: no cluster, and two checkpoints' copies of a Namespace are no duplicate", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/cm.yaml": cm("web"),
+      // Each applied alone with kubectl: lab1 the sync of the course's ./clusters/staging.
+      "checkpoints/lab1-complete.yaml": sync("./clusters/staging"),
+      "checkpoints/lab4-complete.yaml": `apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n---\n${ks("tenants", "  path: ./manifests/tenants\n")}`,
+      "manifests/tenants/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n",
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    const notes = p.discovery!.notes.filter((n) => n.file?.startsWith("checkpoints/"));
+    expect(notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "sit beside the Flux sync objects of checkpoints/lab1-complete.yaml, a copy (they sync a path that is not here, outside a flux-system folder)",
+      ),
+    );
+  });
+});
+
 describe("unapplied Kustomizations", () => {
   it("of one file are one note naming each (kashalls' azeroth/ks.yaml: four apps, four notes)", () => {
     const p = load({
