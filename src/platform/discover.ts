@@ -1062,7 +1062,8 @@ function setAsideBeside(
 /**
  * The file directly in `dir` holding Flux sync objects (a `flux-system` GitRepository and
  * Kustomization) that are a copy: outside a `flux-system` folder, syncing a path that is not here
- * (movedSync). The other documents of that folder are of the same copy.
+ * (movedSync), a template's variable as well. The other documents of that folder are of the same
+ * copy.
  */
 function copiedSyncIn(scan: RepositoryScan, fs: FileSystem, root: string, dir: string): string | undefined {
   for (const k of scan.kustomizations) {
@@ -1071,7 +1072,8 @@ function copiedSyncIn(scan: RepositoryScan, fs: FileSystem, root: string, dir: s
       (g) => g.at.file === k.at.file && metaString(g.object, "name") === "flux-system",
     );
     const specPath = stringField(specOf(k.object), "path");
-    if (!synced || specPath === "" || specPath.includes("${")) continue;
+    if (!synced || specPath === "") continue;
+    // As syncClusters reads it: olga-mir's templates/gotk-sync.yaml syncs '${SYNC_PATH}', no folder.
     const syncs = normalizeRelative(specPath.replace(/^\/+/, ""));
     if (path.posix.basename(dir) !== "flux-system" && movedSync(fs, root, syncs, k.at.file)) return k.at.file;
   }

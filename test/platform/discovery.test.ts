@@ -198,6 +198,18 @@ describe("documents beside sync objects that are a copy (cloudpirates' workshop 
       ),
     );
   });
+
+  it("a template's sync of a variable path too (olga-mir's templates/, its files made by a script)", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/cm.yaml": cm("web"),
+      "templates/gotk-sync.yaml": sync('"${SYNC_PATH}"'),
+      "templates/kustomization.yaml": "resources: [namespace.yaml, platform.yaml]\n",
+      "templates/platform.yaml": `${ks("platform", "  path: ./platform\n")}---\n${ks("capi", "  path: ./capi\n")}`,
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    expect(platformErrors(p)).toEqual([]);
+  });
 });
 
 describe("unapplied Kustomizations", () => {
