@@ -587,18 +587,6 @@ export function topLevelClusters({
       });
       continue;
     }
-    const livesIn = evidence === "bootstrap" ? undefined : setAsideBeside(scan, covered, dir, docs);
-    if (livesIn !== undefined) {
-      // H3mul's disabled/kustomizations/: apps' Kustomizations moved out of the
-      // bootstrap/kustomizations/ a cluster applies, to turn them off. Rendered as a cluster, the
-      // paths of apps deleted since were flux-path-missing errors of a cluster nobody runs.
-      orphans.push({
-        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and laid out as ${livesIn}, which a cluster applies (a folder of that name in another top folder, reading apps of the same tree with the same source): set aside (disabled), not a cluster`,
-        at: docs[0]!.at,
-        files: filesOf(docs),
-      });
-      continue;
-    }
     const mirrored = evidence === "bootstrap" ? undefined : mirroredTree(fs, root, dir, docs);
     if (mirrored !== undefined) {
       // kubernetes.orig/apps/kube-system/cilium/ks.yaml reading ./kubernetes/apps/kube-system/
@@ -606,6 +594,18 @@ export function topLevelClusters({
       // the live tree has dropped since were flux-path-missing errors.
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "reads" : "read"} the same folders under ${mirrored}/ (${docs.map(pathOf).join(", ")}): a copy of that tree (a backup, an archive), not a cluster`,
+        at: docs[0]!.at,
+        files: filesOf(docs),
+      });
+      continue;
+    }
+    const livesIn = evidence === "bootstrap" ? undefined : setAsideBeside(scan, covered, dir, docs);
+    if (livesIn !== undefined) {
+      // H3mul's disabled/kustomizations/: apps' Kustomizations moved out of the
+      // bootstrap/kustomizations/ a cluster applies, to turn them off. Rendered as a cluster, the
+      // paths of apps deleted since were flux-path-missing errors of a cluster nobody runs.
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and laid out as ${livesIn}, which a cluster applies (a folder of that name in another top folder, reading apps of the same tree with the same source): set aside (disabled), not a cluster`,
         at: docs[0]!.at,
         files: filesOf(docs),
       });
