@@ -576,7 +576,10 @@ export function topLevelClusters({
       continue;
     }
     const copiedSync = evidence === "bootstrap" ? undefined : copiedSyncIn(scan, fs, root, dir);
-    if (copiedSync !== undefined) {
+    // The sync objects alone have their note (syncClusters); only what sits beside them is said here.
+    const besideSync = (d: FluxDocument) =>
+      d.at.file !== copiedSync || metaString(d.object, "name") !== "flux-system";
+    if (copiedSync !== undefined && docs.some(besideSync)) {
       // cloudpirates' checkpoints/: lab1-complete.yaml holds sync objects of ./clusters/staging
       // (not here), lab2..lab5-complete.yaml the workshop's later states, each applied alone with
       // kubectl. Built as one cluster, two states' copies of a Namespace were a duplicate-object.

@@ -199,6 +199,17 @@ describe("documents beside sync objects that are a copy (cloudpirates' workshop 
     );
   });
 
+  it("sync objects alone in their folder keep their own note (tvories' tmpl/gotk-sync.yaml)", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/cm.yaml": cm("web"),
+      "tmpl/gotk-sync.yaml": sync("./cluster/base"),
+    });
+    expect(
+      p.discovery!.notes.map((n) => n.message).filter((m) => m.includes("beside the Flux sync")),
+    ).toEqual([]);
+  });
+
   it("a template's sync of a variable path too (olga-mir's templates/, its files made by a script)", () => {
     const p = load({
       "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
