@@ -483,9 +483,10 @@ interface ClusterState {
   /** ClusterExternalSecrets rendered so far, with the Kustomization applying each. */
   clusterSecrets: Array<{ made: ClusterProducedSecret; by: string; ancestors: string[] }>;
   /**
-   * reflector's copies exist: the cluster installs reflector (installsReflector), or a part of it
-   * Slipway does not see may (an external source, a remote resource left out). Without, the
-   * annotations copy nothing, and a Kustomization reading a copy fails as Flux's would.
+   * reflector's copies exist: assumed, as where the cluster runs it they exist from the start (a
+   * render that made copies and saw nothing install reflector, nor a part of the cluster Slipway
+   * does not render, which may, is done again without: Convergence.reflectorAbsent); without,
+   * once reflector is seen (installsReflector) or may be.
    */
   reflectorRuns: boolean;
 }
@@ -568,7 +569,12 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
     restateStrictReason(ctx, first, provisional, profile);
     return first;
   }
-  return renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again()).cluster;
+  return renderFluxWith(
+    ctx,
+    d,
+    profile,
+    converge.probing ? Convergence.probe(converge.reflector) : converge.again(),
+  ).cluster;
 }
 
 /**
@@ -657,7 +663,7 @@ function renderFluxWith(
     strictAssumed: strictnessAssumed(ctx, profile),
     namespaces: new Map(),
     clusterSecrets: [],
-    reflectorRuns: converge.reflectorRuns,
+    reflectorRuns: converge.reflector === "assumed",
   };
   const hctx: HelmReleaseContext = {
     root: ctx.root,
@@ -687,6 +693,11 @@ function renderFluxWith(
   if (converge.probing) {
     const webhook = substitutionWebhook(cluster);
     if (webhook) converge.webhook = webhook;
+  }
+  if (converge.reflectorAbsent()) {
+    // No reflector where the copies were assumed: the cluster as it is, without them.
+    ahead?.close();
+    return renderFluxWith(ctx, d, profile, Convergence.probe("absent"));
   }
   const converged = converge.probing ? Convergence.after(converge) : undefined;
   if (converged) {
@@ -1816,15 +1827,18 @@ function knownNamespaces(state: ClusterState, byId: Map<string, FluxKustomizatio
   return new Set([...state.namespaces.keys(), ...[...byId.values()].map((x) => x.namespace)]);
 }
 
-/** reflector's copies, made only once the cluster runs reflector (ClusterState.reflectorRuns). */
+/** reflector's copies, made while the cluster runs reflector (ClusterState.reflectorRuns), and noted as made. */
 function onlyWhenRunning(
   state: ClusterState,
   mirrors: ClusterProducedSecret | undefined,
 ): ClusterProducedSecret | undefined {
   if (mirrors === undefined) return undefined;
   return {
-    ...mirrors,
     selects: (namespace, labels) => state.reflectorRuns && mirrors.selects(namespace, labels),
+    secretIn: (namespace) => {
+      state.converge.reflectorCopied = true;
+      return mirrors.secretIn(namespace);
+    },
   };
 }
 
@@ -1834,9 +1848,9 @@ function reflectorRunning(
   state: ClusterState,
   byId: Map<string, FluxKustomization>,
 ): void {
+  state.converge.reflectorSeen = true;
   if (state.reflectorRuns) return;
   state.reflectorRuns = true;
-  state.converge.reflectorRuns = true;
   for (const ns of knownNamespaces(state, byId)) madeInNamespace(pool, state, ns);
 }
 
