@@ -602,7 +602,7 @@ export function topLevelClusters({
       });
       continue;
     }
-    const livesIn = evidence === "bootstrap" ? undefined : setAsideBeside(scan, covered, dir, docs);
+    const livesIn = evidence === "bootstrap" ? undefined : setAsideBeside(scan, fs, root, covered, dir, docs);
     if (livesIn !== undefined) {
       // H3mul's disabled/kustomizations/: apps' Kustomizations moved out of the
       // bootstrap/kustomizations/ a cluster applies, to turn them off. Rendered as a cluster, the
@@ -1026,11 +1026,14 @@ function copiesOfApplied(
  * The folder a cluster applies that `docs` (in `dir`, applied by nothing) are set aside from:
  * one of the same name in another top folder (`bootstrap/kustomizations` beside
  * `disabled/kustomizations`), whose applied Kustomizations read, with the same source, folders
- * beside those each of `docs` reads (`./cluster/blocky` and `./cluster/focalboard`). A second
- * cluster's folder (`clusters/staging/apps` beside `clusters/prod/apps`) shares its top folder.
+ * beside those each of `docs` reads (`./cluster/blocky` and `./cluster/focalboard`), or a path
+ * that is not here (an app deleted since: H3mul's `podinfo`). A second cluster's folder
+ * (`clusters/staging/apps` beside `clusters/prod/apps`) shares its top folder.
  */
 function setAsideBeside(
   scan: RepositoryScan,
+  fs: FileSystem,
+  root: string,
   covered: ReadonlySet<string>,
   dir: string,
   docs: readonly FluxDocument[],
@@ -1056,8 +1059,13 @@ function setAsideBeside(
     if (!trees) live.set(folder, (trees = new Set()));
     trees.add(apps);
   }
+  const gone = (d: FluxDocument) => {
+    const specPath = stringField(specOf(d.object), "path");
+    return !specPath.includes("${") && !fs.isDirectory(path.posix.join(root, staticPrefix(specPath)));
+  };
   for (const [folder, trees] of live) {
-    if (docs.every((d) => trees.has(appsOf(d) ?? ""))) return folder;
+    const beside = docs.filter((d) => trees.has(appsOf(d) ?? ""));
+    if (beside.length > 0 && docs.every((d) => beside.includes(d) || gone(d))) return folder;
   }
   return undefined;
 }
