@@ -49,6 +49,16 @@ export class Convergence {
   private readonly seeded = new WeakMap<KObject, Made>();
   /** Found by the probe: variables Slipway cannot know reach every Kustomization. */
   webhook?: SubstitutionWebhook;
+  /**
+   * Whether emberstack reflector's copies exist (load.ts ClusterState.reflectorRuns): assumed
+   * while rendering, as a cluster that runs it has them from the start; "absent" for the render
+   * again when the assumption made copies and nothing of the cluster runs reflector (or may).
+   */
+  readonly reflector: "assumed" | "absent";
+  /** Reflector is installed, or may be (a part not rendered), as the render saw. */
+  reflectorSeen = false;
+  /** The render made a reflector copy under the assumption. */
+  reflectorCopied = false;
 
   private constructor(
     /** Pass 1: stand in for missing sources. */
@@ -56,24 +66,31 @@ export class Convergence {
     /** Pass 2: sources present from the start, by pool key. */
     readonly seeds: ReadonlyMap<string, Made>,
     webhook?: SubstitutionWebhook,
+    reflector: "assumed" | "absent" = "assumed",
   ) {
+    this.reflector = reflector;
     if (webhook) this.webhook = webhook;
     for (const made of seeds.values()) this.seeded.set(made.object, made);
   }
 
-  static probe(): Convergence {
-    return new Convergence(true, new Map());
+  static probe(reflector: "assumed" | "absent" = "assumed"): Convergence {
+    return new Convergence(true, new Map(), undefined, reflector);
+  }
+
+  /** The render must be done again without reflector's copies: it assumed them for nothing. */
+  reflectorAbsent(): boolean {
+    return this.reflector === "assumed" && this.reflectorCopied && !this.reflectorSeen;
   }
 
   /** Pass 2 after `probe`, or undefined when the probe stood in for nothing (it was the real render). */
   static after(probe: Convergence): Convergence | undefined {
     if (probe.stoodIn.size === 0 && probe.made.size === 0 && !probe.webhook) return undefined;
-    return new Convergence(false, probe.made, probe.webhook);
+    return new Convergence(false, probe.made, probe.webhook, probe.reflector);
   }
 
   /** Pass 2 again (with another controller profile): the same sources from the start. */
   again(): Convergence {
-    return new Convergence(false, this.seeds, this.webhook);
+    return new Convergence(false, this.seeds, this.webhook, this.reflector);
   }
 
   /** The probe stood in for a source: what it renders now is discarded after it. */

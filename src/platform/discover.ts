@@ -282,6 +282,8 @@ export function unreadableSyncClusters(scan: RepositoryScan): DiscoveredCluster[
 export interface NotACluster {
   message: string;
   at?: SourceLocation;
+  /** Every file whose documents the note names, when there are several (`at` is the first's). */
+  files?: readonly string[];
 }
 
 /**
@@ -543,6 +545,7 @@ export function topLevelClusters({
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing in this repository, and ${dir} is left out of ${parent}, which a cluster builds: not a cluster (a folder left out of its parent's list)`,
         at: docs[0]!.at,
+        files: filesOf(docs),
       });
       continue;
     }
@@ -556,6 +559,7 @@ export function topLevelClusters({
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a fixture" : "are fixtures"} of a chainsaw test (${test}): the test applies ${docs.length === 1 ? "it" : "them"} step by step to a throwaway cluster, not as one folder: not a cluster`,
         at: docs[0]!.at,
+        files: filesOf(docs),
       });
       continue;
     }
@@ -567,6 +571,22 @@ export function topLevelClusters({
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a copy" : "are copies"} of what a cluster applies from ${copied} (the same name and path): a copy left behind (an archive), not a cluster`,
         at: docs[0]!.at,
+        files: filesOf(docs),
+      });
+      continue;
+    }
+    const copiedSync = evidence === "bootstrap" ? undefined : copiedSyncIn(scan, fs, root, dir);
+    // The sync objects alone have their note (syncClusters); only what sits beside them is said here.
+    const besideSync = (d: FluxDocument) =>
+      d.at.file !== copiedSync || metaString(d.object, "name") !== "flux-system";
+    if (copiedSync !== undefined && docs.some(besideSync)) {
+      // cloudpirates' checkpoints/: lab1-complete.yaml holds sync objects of ./clusters/staging
+      // (not here), lab2..lab5-complete.yaml the workshop's later states, each applied alone with
+      // kubectl. Built as one cluster, two states' copies of a Namespace were a duplicate-object.
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and ${docs.length === 1 ? "sits" : "sit"} beside the Flux sync objects of ${copiedSync}, a copy (they sync a path that is not here, outside a flux-system folder): the same copy's (a template, a course's checkpoints), not a cluster`,
+        at: docs[0]!.at,
+        files: filesOf(docs),
       });
       continue;
     }
@@ -578,6 +598,19 @@ export function topLevelClusters({
       orphans.push({
         message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "reads" : "read"} the same folders under ${mirrored}/ (${docs.map(pathOf).join(", ")}): a copy of that tree (a backup, an archive), not a cluster`,
         at: docs[0]!.at,
+        files: filesOf(docs),
+      });
+      continue;
+    }
+    const livesIn = evidence === "bootstrap" ? undefined : setAsideBeside(scan, fs, root, covered, dir, docs);
+    if (livesIn !== undefined) {
+      // H3mul's disabled/kustomizations/: apps' Kustomizations moved out of the
+      // bootstrap/kustomizations/ a cluster applies, to turn them off. Rendered as a cluster, the
+      // paths of apps deleted since were flux-path-missing errors of a cluster nobody runs.
+      orphans.push({
+        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and laid out as ${livesIn}, which a cluster applies (a folder of that name in another top folder, reading apps of the same tree with the same source): set aside (disabled), not a cluster`,
+        at: docs[0]!.at,
+        files: filesOf(docs),
       });
       continue;
     }
@@ -586,7 +619,7 @@ export function topLevelClusters({
     // repository) would render as a cluster of missing paths and foreign files.
     const buildsNothing = evidence !== "bootstrap" && !docs.some(buildsHere);
     if (evidence === "several documents" && buildsNothing) {
-      orphans.push({ message: buildsNothingHere(docs), at: docs[0]!.at });
+      orphans.push({ message: buildsNothingHere(docs), at: docs[0]!.at, files: filesOf(docs) });
       continue;
     }
     if (evidence === undefined) {
@@ -649,7 +682,12 @@ export function topLevelClusters({
     });
     // Listed by a kustomization file, it may be a tenant's sync file that a cluster pulls in
     // (`../base/dev-team`): decided once the reach of the other candidates is known.
-    if (buildsNothing) unbuilt.set(clusters.at(-1)!, { message: buildsNothingHere(docs), at: docs[0]!.at });
+    if (buildsNothing)
+      unbuilt.set(clusters.at(-1)!, {
+        message: buildsNothingHere(docs),
+        at: docs[0]!.at,
+        files: filesOf(docs),
+      });
   }
   if (clusters.length === 0 && known.length === 0 && underVariables.length > 0) {
     // Nothing else found: say which documents might have been the root, the shortest paths first.
@@ -871,6 +909,9 @@ export function kustomizeStacks({
 }: StackCandidates): { stacks: DiscoveredCluster[]; skipped: NotACluster[] } {
   const out: DiscoveredCluster[] = [];
   const skipped: NotACluster[] = [];
+  // The overlays a Flux Kustomization's variable path names, one note for all of them (FelixZ92's
+  // `overlays/${ENVIRONMENT}`: dev, staging and vagrant were three notes at one document).
+  const ofFlux = new Map<FluxDocument, { note: NotACluster; dirs: string[] }>();
   for (const dir of kustomizationDirs) {
     if (dir === "." || namedByOthers.has(dir) || known.includes(dir)) continue;
     const segments = dir.split("/");
@@ -893,11 +934,13 @@ export function kustomizeStacks({
       namesDirectory(stringField(specOf(k.object), "path"), dir, isLocal(sourceRefOf(k.object))),
     );
     if (flux) {
-      const ref = sourceRefOf(flux.object);
-      skipped.push({
-        message: `${dir} is the path '${stringField(specOf(flux.object), "path")}' of Flux Kustomization ${nameOf(flux)} (source ${ref.kind} ${ref.namespace}/${ref.name}), which no rendered cluster applies from this repository: not built as a plain kustomize stack (map the source in slipway.yaml 'sources' to render it as Flux does)`,
-        at: flux.at,
-      });
+      const seen = ofFlux.get(flux);
+      if (seen) seen.dirs.push(dir);
+      else {
+        const note: NotACluster = { message: "", at: flux.at };
+        ofFlux.set(flux, { note, dirs: [dir] });
+        skipped.push(note);
+      }
       continue;
     }
     out.push({
@@ -912,6 +955,11 @@ export function kustomizeStacks({
       localSources: [],
       errors: [],
     });
+  }
+  for (const [flux, { note, dirs }] of ofFlux) {
+    const ref = sourceRefOf(flux.object);
+    const one = dirs.length === 1;
+    note.message = `${dirs.join(", ")} ${one ? "is" : "are"} the path '${stringField(specOf(flux.object), "path")}' of Flux Kustomization ${nameOf(flux)} (source ${ref.kind} ${ref.namespace}/${ref.name}), which no rendered cluster applies from this repository: not built as ${one ? "a plain kustomize stack" : "plain kustomize stacks"} (map the source in slipway.yaml 'sources' to render it as Flux does)`;
   }
   return { stacks: sortByPath(out), skipped };
 }
@@ -972,6 +1020,80 @@ function copiesOfApplied(
     files.add(twin.at.file);
   }
   return [...files].join(", ");
+}
+
+/**
+ * The folder a cluster applies that `docs` (in `dir`, applied by nothing) are set aside from:
+ * one of the same name in another top folder (`bootstrap/kustomizations` beside
+ * `disabled/kustomizations`), whose applied Kustomizations read, with the same source, folders
+ * beside those each of `docs` reads (`./cluster/blocky` and `./cluster/focalboard`), or a path
+ * that is not here (an app deleted since: H3mul's `podinfo`). A second cluster's folder
+ * (`clusters/staging/apps` beside `clusters/prod/apps`) shares its top folder.
+ */
+function setAsideBeside(
+  scan: RepositoryScan,
+  fs: FileSystem,
+  root: string,
+  covered: ReadonlySet<string>,
+  dir: string,
+  docs: readonly FluxDocument[],
+): string | undefined {
+  const own = dir.split("/");
+  if (own.length < 2) return undefined;
+  const appsOf = (k: FluxDocument) => {
+    const specPath = stringField(specOf(k.object), "path");
+    if (specPath === "" || specPath.includes("${")) return undefined;
+    const parent = path.posix.dirname(normalizeRelative(specPath.replace(/^\/+/, "")));
+    const ref = sourceRefOf(k.object);
+    return parent === "." ? undefined : `${ref.kind}/${ref.namespace}/${ref.name}\0${parent}`;
+  };
+  const live = new Map<string, Set<string>>();
+  for (const k of scan.kustomizations) {
+    if (!covered.has(locationKey(k.at))) continue;
+    const folder = path.posix.dirname(k.at.file);
+    const theirs = folder.split("/");
+    if (theirs.length < 2 || theirs[0] === own[0] || theirs.at(-1) !== own.at(-1)) continue;
+    const apps = appsOf(k);
+    if (apps === undefined) continue;
+    let trees = live.get(folder);
+    if (!trees) live.set(folder, (trees = new Set()));
+    trees.add(apps);
+  }
+  const gone = (d: FluxDocument) => {
+    const specPath = stringField(specOf(d.object), "path");
+    return !specPath.includes("${") && !fs.isDirectory(path.posix.join(root, staticPrefix(specPath)));
+  };
+  for (const [folder, trees] of live) {
+    const beside = docs.filter((d) => trees.has(appsOf(d) ?? ""));
+    if (beside.length > 0 && docs.every((d) => beside.includes(d) || gone(d))) return folder;
+  }
+  return undefined;
+}
+
+/**
+ * The file directly in `dir` holding Flux sync objects (a `flux-system` GitRepository and
+ * Kustomization) that are a copy: outside a `flux-system` folder, syncing a path that is not here
+ * (movedSync), a template's variable as well. The other documents of that folder are of the same
+ * copy.
+ */
+function copiedSyncIn(scan: RepositoryScan, fs: FileSystem, root: string, dir: string): string | undefined {
+  for (const k of scan.kustomizations) {
+    if (path.posix.dirname(k.at.file) !== dir || metaString(k.object, "name") !== "flux-system") continue;
+    const synced = scan.gitRepositories.some(
+      (g) => g.at.file === k.at.file && metaString(g.object, "name") === "flux-system",
+    );
+    const specPath = stringField(specOf(k.object), "path");
+    if (!synced || specPath === "") continue;
+    // As syncClusters reads it: olga-mir's templates/gotk-sync.yaml syncs '${SYNC_PATH}', no folder.
+    const syncs = normalizeRelative(specPath.replace(/^\/+/, ""));
+    if (path.posix.basename(dir) !== "flux-system" && movedSync(fs, root, syncs, k.at.file)) return k.at.file;
+  }
+  return undefined;
+}
+
+/** The files `docs` are in, each once. */
+function filesOf(docs: readonly FluxDocument[]): string[] {
+  return [...new Set(docs.map((d) => d.at.file))];
 }
 
 function nameOf(d: FluxDocument): string {

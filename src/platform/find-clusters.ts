@@ -36,6 +36,8 @@ export interface FoundClusters {
   /** Every cluster found, named, in order. */
   clusters: DiscoveredCluster[];
   notes: DiscoveryNote[];
+  /** The files the not-a-cluster notes name documents of: nothing more is said of them. */
+  explained: Set<string>;
 }
 
 export interface FindClustersInput {
@@ -58,8 +60,13 @@ export interface FindClustersInput {
 export function findClusters(input: FindClustersInput): FoundClusters {
   const { fs, root, scan, config, wanted, render, reads, stackReads } = input;
   const notes: DiscoveryNote[] = [];
-  const note = (kind: DiscoveryNote["kind"], n: NotACluster) =>
+  const explained = new Set<string>();
+  const note = (kind: DiscoveryNote["kind"], n: NotACluster) => {
     notes.push({ kind, message: n.message, ...(n.at ? { file: n.at.file, line: n.at.line } : {}) });
+    if (kind !== "not-a-cluster" || n.at === undefined) return;
+    explained.add(n.at.file);
+    for (const f of n.files ?? []) explained.add(f);
+  };
 
   const found = (config?.clusters ?? []).map((c) =>
     declaredCluster(c, scan, path.posix.basename(config!.file)),
@@ -85,7 +92,7 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   }
   nameClusters(found);
   if (!discover || (wanted && [...wanted].every((n) => found.some((c) => c.name === n)))) {
-    return { clusters: found, notes };
+    return { clusters: found, notes, explained };
   }
 
   const covered = new Set<string>();
@@ -220,7 +227,7 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     });
   }
   nameClusters(found);
-  return { clusters: found, notes };
+  return { clusters: found, notes, explained };
 }
 
 /** Repository-relative files (or directories) the builds of a rendered cluster may read. */

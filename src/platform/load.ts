@@ -101,6 +101,7 @@ import {
   type FluxKustomization,
   type FluxSource,
   type HelmReleaseInfo,
+  isPartlyRendered,
   kustomizationId,
   type ObjectRef,
   type Platform,
@@ -114,7 +115,7 @@ import {
 import { substitutedWith } from "./path-from-place.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
-import { reflectorMirrors } from "./reflector.js";
+import { installsReflector, reflectorMirrors } from "./reflector.js";
 import type { ReleaseMemo } from "./release-cache.js";
 import {
   applyOperatorClusterData,
@@ -369,7 +370,8 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
       line: u.line,
     })),
   ];
-  if (!wanted) notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf, notes));
+  if (!wanted)
+    notes.push(...unappliedNotes(scan, platform.clusters, reads, root, stackReadsOf, found.explained));
   platform.discovery = { notes };
   withholdSecretMessages(platform);
   return platform;
@@ -377,9 +379,10 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
 
 /**
  * Flux Kustomization documents that no rendered cluster applies, and that no cluster's build
- * reads either (a patch file, say, or a document of a Kustomization that failed). One that a
- * not-a-cluster note names at its place already has its note (ChipWolf's template copy of the
- * root: "a copy of the one in …: not a cluster", then "applied by no rendered cluster").
+ * reads either (a patch file, say, or a document of a Kustomization that failed): one note per
+ * file, naming each (kashalls' azeroth/ks.yaml, four apps' Kustomizations, had four notes). A file
+ * whose documents a not-a-cluster note names already has its note (ChipWolf's template copy of
+ * the root: "a copy of the one in …: not a cluster", then "applied by no rendered cluster").
  */
 function unappliedNotes(
   scan: RepositoryScan,
@@ -387,32 +390,32 @@ function unappliedNotes(
   reads: ReadSets,
   root: string,
   stackReads: () => StackReads,
-  earlier: readonly DiscoveryNote[],
+  noted: ReadonlySet<string>,
 ): DiscoveryNote[] {
-  const noted = new Set(
-    earlier
-      .filter((n) => n.kind === "not-a-cluster" && n.line !== undefined)
-      .map((n) => `${n.file}:${n.line}`),
-  );
   const applied = new Set<string>();
   const read = new Set<string>();
   for (const c of clusters) {
     for (const k of c.kustomizations) if (k.definedAt) applied.add(locationKey(k.definedAt));
     for (const f of clusterReach(reads, root, c, "files", stackReads)) read.add(f);
   }
-  const out: DiscoveryNote[] = [];
+  const byFile = new Map<string, { line: number; ids: string[] }>();
   for (const doc of scan.kustomizations) {
     if (applied.has(locationKey(doc.at)) || read.has(doc.at.file)) continue;
-    if (noted.has(locationKey(doc.at))) continue;
+    if (noted.has(doc.at.file)) continue;
     const id = `${metaString(doc.object, "namespace") || "(no namespace)"}/${metaString(doc.object, "name")}`;
-    out.push({
-      kind: "unapplied",
-      message: `Flux Kustomization ${id} is applied by no rendered cluster`,
-      file: doc.at.file,
-      line: doc.at.line,
-    });
+    const file = byFile.get(doc.at.file);
+    if (file) file.ids.push(id);
+    else byFile.set(doc.at.file, { line: doc.at.line, ids: [id] });
   }
-  return out;
+  return [...byFile].map(([file, { line, ids }]) => ({
+    kind: "unapplied",
+    message:
+      ids.length === 1
+        ? `Flux Kustomization ${ids[0]} is applied by no rendered cluster`
+        : `Flux Kustomizations ${ids.join(", ")} are applied by no rendered cluster`,
+    file,
+    line,
+  }));
 }
 
 interface RenderContext {
@@ -479,6 +482,13 @@ interface ClusterState {
   namespaces: Map<string, Record<string, string>>;
   /** ClusterExternalSecrets rendered so far, with the Kustomization applying each. */
   clusterSecrets: Array<{ made: ClusterProducedSecret; by: string; ancestors: string[] }>;
+  /**
+   * reflector's copies exist: assumed, as where the cluster runs it they exist from the start (a
+   * render that made copies and saw nothing install reflector, nor a part of the cluster Slipway
+   * does not render, which may, is done again without: Convergence.reflectorAbsent); without,
+   * once reflector is seen (installsReflector) or may be.
+   */
+  reflectorRuns: boolean;
 }
 
 // --- one cluster -----------------------------------------------------------------------------
@@ -559,7 +569,12 @@ function renderFluxClusterWithProfile(ctx: RenderContext, d: DiscoveredCluster):
     restateStrictReason(ctx, first, provisional, profile);
     return first;
   }
-  return renderFluxWith(ctx, d, profile, converge.probing ? Convergence.probe() : converge.again()).cluster;
+  return renderFluxWith(
+    ctx,
+    d,
+    profile,
+    converge.probing ? Convergence.probe(converge.reflector) : converge.again(),
+  ).cluster;
 }
 
 /**
@@ -648,6 +663,7 @@ function renderFluxWith(
     strictAssumed: strictnessAssumed(ctx, profile),
     namespaces: new Map(),
     clusterSecrets: [],
+    reflectorRuns: converge.reflector === "assumed",
   };
   const hctx: HelmReleaseContext = {
     root: ctx.root,
@@ -677,6 +693,11 @@ function renderFluxWith(
   if (converge.probing) {
     const webhook = substitutionWebhook(cluster);
     if (webhook) converge.webhook = webhook;
+  }
+  if (converge.reflectorAbsent()) {
+    // No reflector where the copies were assumed: the cluster as it is, without them.
+    ahead?.close();
+    return renderFluxWith(ctx, d, profile, Convergence.probe("absent"));
   }
   const converged = converge.probing ? Convergence.after(converge) : undefined;
   if (converged) {
@@ -784,6 +805,13 @@ function renderFluxCluster(
   };
 
   const process = (p: Pending, force: boolean) => {
+    processOne(p, force);
+    // What Slipway does not see of the cluster may install reflector (equestria's comes from
+    // another repository): its copies are not provably absent.
+    if (p.k.status === "external" || isPartlyRendered(p.k)) reflectorRunning(pool, state, byId);
+  };
+
+  const processOne = (p: Pending, force: boolean) => {
     if (p.failed) {
       done++;
       return;
@@ -1740,12 +1768,14 @@ function adoptOutput(
       state.namespaces.set(name, stringLabels(obj));
       madeInNamespace(pool, state, name);
     }
-    const perNamespace = clusterProducedSecret(obj) ?? markedMirrors(ctx, reflectorMirrors(obj), r.secrets);
+    const perNamespace =
+      clusterProducedSecret(obj) ??
+      markedMirrors(ctx, onlyWhenRunning(state, reflectorMirrors(obj)), r.secrets);
     if (perNamespace) {
       state.clusterSecrets.push({ made: perNamespace, by: k.id, ancestors: ancestorsOf(k, byId) });
-      const known = new Set([...state.namespaces.keys(), ...[...byId.values()].map((x) => x.namespace)]);
-      for (const ns of known) madeInNamespace(pool, state, ns);
+      for (const ns of knownNamespaces(state, byId)) madeInNamespace(pool, state, ns);
     }
+    if (installsReflector(obj)) reflectorRunning(pool, state, byId);
     if (isArtifactGenerator(obj)) state.artifacts.add(obj, k.id, r.source);
     if (isInputProvider(obj)) {
       const invalid = state.providers.add(obj, "default");
@@ -1790,6 +1820,38 @@ function adoptOutput(
     enqueue(child);
   }
   collectObjects(ctx, cluster, k);
+}
+
+/** The namespaces the cluster has so far: of its Namespace objects and its Flux Kustomizations. */
+function knownNamespaces(state: ClusterState, byId: Map<string, FluxKustomization>): Set<string> {
+  return new Set([...state.namespaces.keys(), ...[...byId.values()].map((x) => x.namespace)]);
+}
+
+/** reflector's copies, made while the cluster runs reflector (ClusterState.reflectorRuns), and noted as made. */
+function onlyWhenRunning(
+  state: ClusterState,
+  mirrors: ClusterProducedSecret | undefined,
+): ClusterProducedSecret | undefined {
+  if (mirrors === undefined) return undefined;
+  return {
+    selects: (namespace, labels) => state.reflectorRuns && mirrors.selects(namespace, labels),
+    secretIn: (namespace) => {
+      state.converge.reflectorCopied = true;
+      return mirrors.secretIn(namespace);
+    },
+  };
+}
+
+/** The cluster runs reflector: the copies of the sources seen so far appear in every namespace known. */
+function reflectorRunning(
+  pool: Map<string, KObject>,
+  state: ClusterState,
+  byId: Map<string, FluxKustomization>,
+): void {
+  state.converge.reflectorSeen = true;
+  if (state.reflectorRuns) return;
+  state.reflectorRuns = true;
+  for (const ns of knownNamespaces(state, byId)) madeInNamespace(pool, state, ns);
 }
 
 /**
@@ -2034,12 +2096,14 @@ const REMOTE_CREDENTIALS = credentialMarks();
  */
 function noteOmitted(ctx: RenderContext, k: FluxKustomization, omitted: FluxBuild["omitted"]): void {
   for (const o of omitted ?? []) {
+    const resource = redactUrl(o.resource, REMOTE_CREDENTIALS);
     k.errors.push({
       message:
         o.generated === undefined
-          ? `remote resource '${redactUrl(o.resource, REMOTE_CREDENTIALS)}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
-          : `${o.generated} is not rendered or checked: its generator reads the remote file '${redactUrl(o.resource, REMOTE_CREDENTIALS)}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
+          ? `remote resource '${resource}' is not rendered or checked: Slipway builds offline (Flux fetches it). Vendor it into the repository and refer to it by a local path to check it`
+          : `${o.generated} is not rendered or checked: its generator reads the remote file '${resource}', and Slipway builds offline (Flux fetches it). Vendor the file into the repository and refer to it by a local path to check it`,
       code: "REMOTE_RESOURCE_OMITTED",
+      omitted: o.generated === undefined ? { resource } : { resource, generated: o.generated },
       file: relative(ctx.root, originOf(ctx, o.file)),
       ...(o.line !== undefined ? { line: o.line } : {}),
       cluster: k.cluster,

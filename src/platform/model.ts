@@ -81,6 +81,11 @@ export interface PlatformError {
    * when the fix is there rather than in `file`.
    */
   field?: Array<string | number>;
+  /**
+   * For REMOTE_RESOURCE_OMITTED: the remote entry left out, as printed (credentials marked), and
+   * the generated object it fed, if any; a finding groups the entries of one file by these.
+   */
+  omitted?: { resource: string; generated?: string };
 }
 
 /** A patch that changed a rendered object (see the kustomize engine's PatchRecord). */

@@ -5,8 +5,10 @@
  * `reflection-allowed-namespaces` and `reflection-auto-namespaces` lists admit (no list: every
  * namespace). A Kustomization in such a namespace reads the copy (david-driscoll/equestria-cluster:
  * `cluster-secrets` in flux-system, the `postBuild.substituteFrom` of 21 Kustomizations in their own
- * namespaces). Only auto-mirrors are modelled; reflector's namespace label selectors are not (a
- * source that sets one and no name list is mirrored nowhere here: never a copy the cluster lacks).
+ * namespaces), when the cluster runs reflector (installsReflector; load.ts also counts a part of
+ * the cluster it cannot see). Only auto-mirrors are modelled; reflector's namespace label
+ * selectors are not (a source that sets one and no name list is mirrored nowhere here: never a
+ * copy the cluster lacks).
  */
 import { isMap, type KObject } from "../kustomize/types.js";
 import type { ClusterProducedSecret } from "./cluster-objects.js";
@@ -43,6 +45,33 @@ export function reflectorMirrors(obj: KObject): ClusterProducedSecret | undefine
     }),
   };
 }
+
+/**
+ * Whether `obj` installs reflector in its cluster: a HelmRelease of its chart (`reflector` from
+ * emberstack's Helm repository, or an OCIRepository chartRef named for it), an OCIRepository of
+ * that chart, or a workload running its image (`emberstack/kubernetes-reflector`). Without one,
+ * the annotations copy nothing in a real cluster.
+ */
+export function installsReflector(obj: KObject): boolean {
+  const group = groupOf(obj);
+  const spec = isMap(obj.spec) ? obj.spec : {};
+  if (obj.kind === "HelmRelease" && group === "helm.toolkit.fluxcd.io") {
+    const template = isMap(spec.chart) && isMap(spec.chart.spec) ? spec.chart.spec : {};
+    const chart = typeof template.chart === "string" ? template.chart : "";
+    const ref = isMap(spec.chartRef) && typeof spec.chartRef.name === "string" ? spec.chartRef.name : "";
+    return chart === "reflector" || chart.endsWith("/reflector") || ref.includes("reflector");
+  }
+  if (obj.kind === "OCIRepository" && group === "source.toolkit.fluxcd.io")
+    return typeof spec.url === "string" && /\/reflector\/*$/.test(spec.url);
+  if (group !== "apps" || !WORKLOADS.has(String(obj.kind))) return false;
+  const pod = isMap(spec.template) && isMap(spec.template.spec) ? spec.template.spec : {};
+  const containers = Array.isArray(pod.containers) ? pod.containers : [];
+  return containers.some(
+    (c) => isMap(c) && typeof c.image === "string" && c.image.includes("kubernetes-reflector"),
+  );
+}
+
+const WORKLOADS = new Set(["Deployment", "DaemonSet", "StatefulSet"]);
 
 /** The object reflector writes in `namespace`: the source's name and content. */
 function mirrorOf(obj: KObject): (namespace: string) => KObject {

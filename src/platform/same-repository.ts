@@ -8,7 +8,8 @@
  */
 import { isMap, type YamlMap } from "../kustomize/types.js";
 import type { Checkout } from "./checkout.js";
-import { metaString, specOf, stringField } from "./flux-objects.js";
+import { normalizeRelative } from "./config.js";
+import { metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import { type ObjectRef, sameObjectRef } from "./model.js";
 import type { RepositoryScan } from "./scan.js";
 
@@ -69,11 +70,30 @@ function namesAnotherRepository(key: string, remotes: readonly string[]): boolea
 }
 
 /**
+ * Whether a Kustomization of one of `sources` builds a folder (not the root) that holds its own
+ * document: it would apply itself, so its path names a folder of another repository's tree
+ * (equestria's `cert-manager-ref` reads home-operations' ./kubernetes/apps/cert-manager, the
+ * folder holding it here). A repository renamed on GitHub, whose sync still names the old URL,
+ * has its apps' folders, none holding its reader.
+ */
+function readsAnotherTree(scan: RepositoryScan, sources: readonly ObjectRef[]): boolean {
+  return scan.kustomizations.some((k) => {
+    if (!sources.some((s) => sameObjectRef(s, sourceRefOf(k.object)))) return false;
+    const specPath = stringField(specOf(k.object), "path");
+    if (specPath.includes("${")) return false;
+    const builds = normalizeRelative(specPath.replace(/^\/+/, ""));
+    return builds !== "." && builds !== "" && k.at.file.startsWith(`${builds}/`);
+  });
+}
+
+/**
  * The GitRepositories of `scan` (other than `except`) with the URL and branch of the
  * repository a cluster syncs (`url`, `ref` as its sync writes them); none when that URL is
- * another repository than the checkout (namesAnotherRepository): the cluster is rendered from
- * here all the same, as discovery takes its sync for this repository, but its other
- * GitRepositories of that URL read the other repository, whose folders this one need not share.
+ * another repository than the checkout (namesAnotherRepository) and the repository says so
+ * (readsAnotherTree): the cluster is rendered from here all the same, as discovery takes its sync
+ * for this repository, but its other GitRepositories of that URL read the other repository,
+ * whose folders this one need not share. A sync naming another repository whose folders fit is
+ * this repository under its old name (renamed on GitHub, which redirects the old URL).
  */
 export function sameRepositorySources(
   scan: RepositoryScan,
@@ -84,7 +104,6 @@ export function sameRepositorySources(
   const key = gitRepositoryKey(url);
   const branch = branchOf(ref);
   if (key === undefined || branch === undefined) return [];
-  if (namesAnotherRepository(key, scan.checkoutRemotes ?? [])) return [];
   const out: ObjectRef[] = [];
   for (const g of scan.gitRepositories) {
     const spec = specOf(g.object);
@@ -100,6 +119,7 @@ export function sameRepositorySources(
     const known = [...except, ...out].some((e) => sameObjectRef(e, r));
     if (!known && r.name !== "") out.push(r);
   }
+  if (namesAnotherRepository(key, scan.checkoutRemotes ?? []) && readsAnotherTree(scan, out)) return [];
   return out;
 }
 

@@ -398,6 +398,36 @@ spec:
     expect(errors(p)).toEqual([]);
   });
 
+  it("renamed on GitHub, the sync still naming the old URL, it is this repository: its folders fit", () => {
+    // The same layout, but the Kustomization reading home-operations builds a folder that does
+    // not hold it (./tools, applied from clusters/prod): nothing says the URL is another tree.
+    const renamed = { ...layout };
+    delete renamed["apps/cert-manager/ref.yaml"];
+    renamed["apps/cert-manager/kustomization.yaml"] = "resources: []\n";
+    renamed["clusters/prod/tools.yaml"] = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: tools, namespace: flux-system}
+spec:
+  interval: 1h
+  prune: true
+  path: ./tools
+  sourceRef: {kind: GitRepository, name: home-operations}
+`;
+    renamed["tools/cm.yaml"] =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tools, namespace: default}\n";
+    const p = loadPlatform("/repo", {
+      fs: new MemoryFileSystem(
+        Object.fromEntries(Object.entries(renamed).map(([f, t]) => [`/repo/${f}`, t])),
+      ),
+      checkout: { remotes: ["https://github.com/david-driscoll/home-kubernetes.git"], branch: "main" },
+      charts: false,
+    });
+    expect(kustomizationStatuses(p).filter((s) => s.includes("tools"))).toEqual([
+      "prod flux-system/tools rendered",
+    ]);
+    expect(errors(p)).toEqual([]);
+  });
+
   it("a fork or a mirror of the same name is this repository, as without remotes", () => {
     for (const remotes of [["git@github.com:someone/home-operations.git"], []]) {
       const p = load(remotes);

@@ -153,6 +153,21 @@ describe("an overlays/<env> folder a Flux Kustomization names through a variable
     expect(runCheck(p).findings.filter((f) => f.rule === "render-error")).toEqual([]);
   });
 
+  it("its overlays are one note at the Kustomization, naming each (not one note per overlay)", () => {
+    const p = load({
+      ...files("infrastructure/dashboard/overlays/${ENVIRONMENT}"),
+      "infrastructure/dashboard/overlays/staging/kustomization.yaml": "resources: [../../base/cm.yaml]\n",
+    });
+    const notes = p.discovery!.notes.filter((n) =>
+      n.message.includes("of Flux Kustomization flux-system/dashboard"),
+    );
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.message).toMatch(
+      /^infrastructure\/dashboard\/overlays\/dev, infrastructure\/dashboard\/overlays\/staging are the path /,
+    );
+    expect(notes[0]!.message).toContain("not built as plain kustomize stacks");
+  });
+
   it("a variable standing for another folder does not name it", () => {
     const p = load(files("infrastructure/${APP}/overlays/${ENVIRONMENT}/extra"));
     expect(clusters(p)).toContainEqual(["dev", "infrastructure/dashboard/overlays/dev", "kustomize-stack"]);

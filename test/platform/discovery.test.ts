@@ -146,6 +146,109 @@ describe("app-level ks.yaml folders are never clusters", () => {
   });
 });
 
+describe("Kustomizations set aside beside the folder a cluster applies (H3mul: disabled/kustomizations)", () => {
+  const flux = (name: string, p: string) => ks(name, `  path: ${p}\n`);
+  const layout = (disabled: string) => ({
+    "bootstrap/flux-system/gotk-sync.yaml": sync("./bootstrap"),
+    "bootstrap/kustomizations/kustomization-blocky.yaml": flux("blocky", "./cluster/blocky"),
+    "cluster/blocky/cm.yaml": cm("blocky"),
+    "cluster/minio/cm.yaml": cm("minio"),
+    [`${disabled}/kustomization-minio.yaml`]: flux("minio", "./cluster/minio"),
+    [`${disabled}/kustomization-focalboard.yaml`]: flux("focalboard", "./cluster/focalboard"),
+    // Deleted since, at the repository's top.
+    [`${disabled}/kustomization-podinfo.yaml`]: flux("podinfo", "podinfo"),
+  });
+
+  it("are no cluster: the apps were turned off, and one deleted since is no missing path", () => {
+    const p = load(layout("disabled/kustomizations"));
+    expect(clusters(p)).toEqual([["bootstrap", "bootstrap", "sync"]]);
+    expect(p.discovery!.notes.map((n) => [n.kind, n.file])).toEqual([
+      ["not-a-cluster", "disabled/kustomizations/kustomization-focalboard.yaml"],
+    ]);
+    expect(p.discovery!.notes[0]!.message).toMatch(
+      /^Flux Kustomizations flux-system\/focalboard, flux-system\/minio, flux-system\/podinfo in disabled\/kustomizations are applied by nothing and laid out as bootstrap\/kustomizations/,
+    );
+  });
+
+  it("a second cluster's folder of that name under the same top folder stays a cluster", () => {
+    const q = load({
+      ...layout("clusters/staging/kustomizations"),
+      "bootstrap/flux-system/gotk-sync.yaml": "",
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/kustomizations/kustomization-blocky.yaml": flux("blocky", "./cluster/blocky"),
+    });
+    expect(clusters(q).map((c) => c[1])).toContain("clusters/staging/kustomizations");
+  });
+});
+
+describe("documents beside sync objects that are a copy (cloudpirates' workshop checkpoints)", () => {
+  it("are that copy's: no cluster, and two checkpoints' copies of a Namespace are no duplicate", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/cm.yaml": cm("web"),
+      // Each applied alone with kubectl: lab1 the sync of the course's ./clusters/staging.
+      "checkpoints/lab1-complete.yaml": sync("./clusters/staging"),
+      "checkpoints/lab4-complete.yaml": `apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n---\n${ks("tenants", "  path: ./manifests/tenants\n")}`,
+      "manifests/tenants/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n",
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    const notes = p.discovery!.notes.filter((n) => n.file?.startsWith("checkpoints/"));
+    expect(notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        "sit beside the Flux sync objects of checkpoints/lab1-complete.yaml, a copy (they sync a path that is not here, outside a flux-system folder)",
+      ),
+    );
+  });
+
+  it("sync objects alone in their folder keep their own note (tvories' tmpl/gotk-sync.yaml)", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/cm.yaml": cm("web"),
+      "tmpl/gotk-sync.yaml": sync("./cluster/base"),
+    });
+    expect(
+      p.discovery!.notes.map((n) => n.message).filter((m) => m.includes("beside the Flux sync")),
+    ).toEqual([]);
+  });
+
+  it("a template's sync of a variable path too (olga-mir's templates/, its files made by a script)", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/cm.yaml": cm("web"),
+      "templates/gotk-sync.yaml": sync('"${SYNC_PATH}"'),
+      "templates/kustomization.yaml": "resources: [namespace.yaml, platform.yaml]\n",
+      "templates/platform.yaml": `${ks("platform", "  path: ./platform\n")}---\n${ks("capi", "  path: ./capi\n")}`,
+    });
+    expect(clusters(p)).toEqual([["prod", "clusters/prod", "sync"]]);
+    expect(platformErrors(p)).toEqual([]);
+  });
+});
+
+describe("unapplied Kustomizations", () => {
+  it("of one file are one note naming each (kashalls' azeroth/ks.yaml: four apps, four notes)", () => {
+    const p = load({
+      "clusters/prod/flux-system/gotk-sync.yaml": sync("./clusters/prod"),
+      "clusters/prod/kustomization.yaml": "resources: [flux-system/gotk-sync.yaml]\n",
+      "clusters/prod/azeroth/ks.yaml": `${ks("azeroth-mysql", "  path: ./apps/mysql\n")}---\n${ks("azeroth-auth", "  path: ./apps/auth\n")}`,
+      "clusters/prod/other/ks.yaml": ks("other", "  path: ./apps/other\n"),
+    });
+    expect(p.discovery!.notes.map((n) => [n.kind, n.file, n.line, n.message])).toEqual([
+      [
+        "unapplied",
+        "clusters/prod/azeroth/ks.yaml",
+        1,
+        "Flux Kustomizations flux-system/azeroth-mysql, flux-system/azeroth-auth are applied by no rendered cluster",
+      ],
+      [
+        "unapplied",
+        "clusters/prod/other/ks.yaml",
+        1,
+        "Flux Kustomization flux-system/other is applied by no rendered cluster",
+      ],
+    ]);
+  });
+});
+
 describe("each directory once", () => {
   it("of two sync files of one folder, the one inside it is the root (auspatious/de-flux)", () => {
     // clusters/demo/flux-system/gotk-sync.yaml, a copy of clusters/prod's, syncs ./clusters/prod

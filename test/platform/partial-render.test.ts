@@ -113,6 +113,31 @@ describe("a remote resource below a cluster's root", () => {
       expect(out).toContain(`remote resource '${CRD_URL}'`);
   });
 
+  it("is one warning per kustomization file however many remote CRD files it lists, naming every URL", () => {
+    // npawelek's cluster/crds/cloudnative-pg/kustomization.yaml lists ten CRD files of one
+    // release: one thing to vendor, and ten near-identical warnings were ten findings.
+    const urls = ["backups", "clusters", "poolers"].map(
+      (n) => `https://raw.githubusercontent.com/example/operator/v1.0.0/crd/example.com_${n}.yaml`,
+    );
+    const dashboards = ["a", "b"].map((n) => `https://example.com/dashboards/${n}.json`);
+    const files = {
+      ...wrmillingShape({ remote: false }),
+      "operator/crds/kustomization.yaml": `resources:\n${urls.map((u) => `  - ${u}\n`).join("")}  - local-crd.yaml\n`,
+      "operator/dash/kustomization.yaml": `configMapGenerator:\n${["a", "b"].map((n, i) => `  - name: dash-${n}\n    files: [${dashboards[i]}]\n`).join("")}`,
+    };
+    const found = check(load(files)).findings.filter((f) => f.rule === "render-error");
+    expect(found.map((f) => [f.severity, f.file, f.line])).toEqual([
+      ["warning", "operator/crds/kustomization.yaml", 2],
+      ["warning", "operator/dash/kustomization.yaml", undefined],
+    ]);
+    expect(found[0]!.message).toBe(
+      `3 remote resources are not rendered or checked: Slipway builds offline (Flux fetches them). Vendor them into the repository and refer to them by local paths to check them: ${urls.map((u) => `'${u}'`).join(", ")} (the rest of Kustomization flux-system/flux-system is rendered and checked; what is missing from cluster root may be in what is not, so such findings are warnings)`,
+    );
+    expect(found[1]!.message).toMatch(
+      /^ConfigMap dash-a, ConfigMap dash-b are not rendered or checked: their generators read 2 remote files \('https:\/\/example.com\/dashboards\/a.json', 'https:\/\/example.com\/dashboards\/b.json'\)/,
+    );
+  });
+
   it("a Kustomization that depends on one nobody defines: an error when all is rendered, a warning when not", () => {
     const missingDep = "  dependsOn:\n    - name: database\n";
     const severity = (remote: boolean) =>

@@ -14,9 +14,32 @@ import { loadMemoryPlatform } from "../support/memory-platform.js";
 const ks = (name: string, spec: string) => fluxKs(name, `  interval: 1h\n  prune: true\n${spec}`);
 const kustomization = (p: Platform, id: string) => p.clusters[0]!.kustomizations.find((k) => k.id === id)!;
 
-function layout(annotations: string, kind = "Secret"): Record<string, string> {
+const REFLECTOR_RELEASE = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: reflector, namespace: kube-system}
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: reflector
+      sourceRef: {kind: HelmRepository, name: emberstack, namespace: flux-system}
+`;
+
+/** The cluster's apps; `installed`: the files of one more app, reflector's (none: not installed). */
+function layout(
+  annotations: string,
+  kind = "Secret",
+  installed: Record<string, string> = { "kubernetes/reflector/helmrelease.yaml": REFLECTOR_RELEASE },
+): Record<string, string> {
   const data = kind === "Secret" ? "stringData" : "data";
   return {
+    ...installed,
+    ...(Object.keys(installed).length > 0
+      ? {
+          // Applied after the reader: its copies appear once reflector does.
+          "kubernetes/apps/zz-reflector/ks.yaml": ks("reflector", "  path: ./kubernetes/reflector\n"),
+        }
+      : {}),
     "kubernetes/flux/cluster/ks.yaml": `${ks("cluster-meta", "  path: ./kubernetes/flux/meta\n  targetNamespace: flux-system\n")}---\n${ks(
       "cluster-apps",
       "  dependsOn:\n    - name: cluster-meta\n  path: ./kubernetes/apps\n",
@@ -83,6 +106,80 @@ describe("reflector's auto-mirrors of a Secret or ConfigMap (equestria-cluster)"
       layout(`${AUTO}\n    reflector.v1.k8s.emberstack.com/reflection-auto-namespaces: "media, net.*"`),
     );
     expect(kustomization(listed, "network/network-ref").errors).toEqual([]);
+  });
+});
+
+describe("reflector's copies exist only where reflector runs", () => {
+  const NOT_FOUND = `substitute from 'Secret/cluster-secrets' error: secrets "cluster-secrets" not found`;
+  it("a cluster that installs nothing of reflector has no copy: the reader fails as Flux's does", () => {
+    const p = loadMemoryPlatform(layout(AUTO, "Secret", {}));
+    expect(kustomization(p, "network/network-ref").errors[0]?.message).toContain(NOT_FOUND);
+  });
+
+  it("reflector's own Kustomization may read a copy: the converged cluster has them all from the start", () => {
+    // david-driscoll/home-operations: every app's Kustomization, reflector's in kube-system too,
+    // substitutes from the copy in its namespace. The copies are the cluster's as it runs, not
+    // sources made late: no note on each of the 156 readers.
+    const reads = "  postBuild:\n    substituteFrom:\n      - {kind: Secret, name: cluster-secrets}\n";
+    const files = layout(AUTO);
+    files["kubernetes/apps/zz-reflector/ks.yaml"] = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: reflector, namespace: kube-system}
+spec:
+  interval: 1h
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+  path: ./kubernetes/reflector
+${reads}`;
+    const p = loadMemoryPlatform(files);
+    for (const id of ["network/network-ref", "kube-system/reflector"]) {
+      const k = kustomization(p, id);
+      expect([k.status, k.errors, k.notices ?? []], id).toEqual(["rendered", [], []]);
+    }
+  });
+
+  it("reflector's image in a Deployment, or its chart from an OCIRepository, installs it", () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: reflector, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: reflector}}
+  template:
+    metadata: {labels: {app: reflector}}
+    spec: {containers: [{name: reflector, image: 'emberstack/kubernetes-reflector:9.1.0'}]}
+`;
+    const oci = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata: {name: reflector, namespace: kube-system}
+spec: {interval: 1h, url: oci://ghcr.io/emberstack/helm-charts/reflector, ref: {tag: 9.1.0}}
+`;
+    for (const install of [deployment, oci]) {
+      const p = loadMemoryPlatform(layout(AUTO, "Secret", { "kubernetes/reflector/install.yaml": install }));
+      expect(kustomization(p, "network/network-ref").errors).toEqual([]);
+    }
+  });
+
+  it("a part of the cluster from another repository may install it (equestria's): the copy counts", () => {
+    const other = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: home-operations, namespace: flux-system}
+spec: {interval: 1h, url: https://github.com/example/home-operations, ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: shared, namespace: flux-system}
+spec:
+  interval: 1h
+  prune: true
+  sourceRef: {kind: GitRepository, name: home-operations}
+  path: ./kubernetes/shared
+`;
+    const p = loadMemoryPlatform({
+      ...layout(AUTO, "Secret", {}),
+      "kubernetes/apps/shared/ks.yaml": other,
+    });
+    expect(kustomization(p, "flux-system/shared").status).toBe("external");
+    expect(kustomization(p, "network/network-ref").errors).toEqual([]);
   });
 });
 

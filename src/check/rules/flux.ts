@@ -20,6 +20,7 @@ import type {
 import { isPartlyRendered, leftOut, outputUnknown, sameObjectRef } from "../../platform/model.js";
 import { ignores } from "../engine.js";
 import type { FieldPath, Rule, RuleContext, RuleFinding } from "../types.js";
+import { groupOmitted, omittedMessage } from "./remote-omitted.js";
 
 const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
 const HELM_GROUP = "helm.toolkit.fluxcd.io";
@@ -559,7 +560,7 @@ export const renderError: Rule = {
   defaultSeverity: "error",
   description:
     "The repository could not be rendered as Flux would: a kustomization that fails to build, bad YAML, a failed substitution, an invalid slipway.yaml.",
-  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present, and so does a Secret or ConfigMap emberstack reflector copies into the Kustomization's namespace (reflection-auto-enabled). A remote base or resource, or a kustomize helmCharts chart not vendored into chartHome (Slipway builds offline and does not fetch them), and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them. Both are left out and the rest of the Kustomization is rendered and checked; findings that something is missing are then warnings.",
+  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present, and so does a Secret or ConfigMap emberstack reflector copies into the Kustomization's namespace (reflection-auto-enabled). A remote base or resource, or a kustomize helmCharts chart not vendored into chartHome (Slipway builds offline and does not fetch them), and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them. Both are left out and the rest of the Kustomization is rendered and checked; findings that something is missing are then warnings. The remote entries one kustomization file lists are one warning naming them all.",
   run(ctx) {
     // Build errors name files by absolute path; a finding names them as the repository does.
     const rootPrefix = `${ctx.platform.root.replace(/\/+$/, "")}/`;
@@ -584,7 +585,10 @@ export const renderError: Rule = {
       for (const k of cluster.kustomizations) {
         const pathGone = pathIsMissing(k);
         const partial = new Set(leftOut(k));
+        const omittedGroups = groupOmitted(k.errors);
+        const grouped = new Set([...omittedGroups.values()].flatMap((g) => g.slice(1)));
         for (const e of k.errors) {
+          if (grouped.has(e)) continue; // said with the first of its file's left-out entries
           if (pathGone && e.message.startsWith(PATH_NOT_FOUND)) continue; // flux-path-missing says it better
           if (e.code === "SOPS_DECRYPTION_MISSING") continue; // flux-decryption-missing says it, with its fix
           if (e.field !== undefined) {
@@ -603,13 +607,14 @@ export const renderError: Rule = {
           if (partial.has(e) || e.code === "REMOTE_RESOURCE_OMITTED") {
             // What Flux applies and Slipway cannot render or show: never an error. When the
             // Kustomization is rendered, the rest of it was checked.
+            const message = relativeMessage(omittedMessage(omittedGroups.get(e) ?? [e]));
             ctx.report({
               cluster: cluster.name,
               kustomization: k.id,
               ...(e.file !== undefined ? { file: e.file, line: e.line ?? 0 } : {}),
               message: partial.has(e)
-                ? `${relativeMessage(e.message)} (the rest of Kustomization ${k.id} is rendered and checked; what is missing from cluster ${cluster.name} may be in what is not, so such findings are warnings)`
-                : `${relativeMessage(e.message)} (Kustomization ${k.id} is not rendered or checked)`,
+                ? `${message} (the rest of Kustomization ${k.id} is rendered and checked; what is missing from cluster ${cluster.name} may be in what is not, so such findings are warnings)`
+                : `${message} (Kustomization ${k.id} is not rendered or checked)`,
               severity: "warning",
             });
             continue;
