@@ -371,6 +371,21 @@ const fleetBench = spawnSync(process.execPath, [path.join(repoRoot, "scripts/ben
 });
 if (fleetBench.status !== 0) console.log("fleet bench failed");
 
+// Issue 16's changed-only diff: the largest repository, warm render cache, one edited value, in
+// one process under the node flags the CLI runs with (bin/slipway.js's #! line).
+const cliFlags = readFileSync(path.join(repoRoot, "bin/slipway.js"), "utf8")
+  .split("\n", 1)[0]
+  .split(" ")
+  .slice(3);
+const diffBench = spawnSync(
+  process.execPath,
+  [...cliFlags, path.join(repoRoot, "scripts/bench-diff.js"), "--warm-only"],
+  {
+    stdio: "inherit",
+  },
+);
+if (diffBench.status !== 0) console.log("diff bench failed");
+
 // Issues 11 and 16: the fixed cost of a fresh process (--version, helm template of podinfo and
 // kube-prometheus-stack beside `helm template`), median wall and CPU time of several runs.
 const startupBench = spawnSync(process.execPath, [path.join(repoRoot, "scripts/bench-startup.js")], {

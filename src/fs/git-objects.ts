@@ -34,7 +34,17 @@ interface PackIndex {
   largeOffsets: Buffer;
   fd?: number;
   size: number;
+  /** The pack's bytes last read around an object (see packBytes). */
+  window?: { at: number; bytes: Buffer };
 }
+
+/**
+ * Bytes read from a pack at once around an object: a revision's objects lie close together in
+ * a pack (git writes them in recency order), so one read serves the headers and data of many,
+ * where a read per header and per object was a system call each (~1,500 for a diff of bjw-s
+ * home-ops).
+ */
+const PACK_WINDOW = 256 * 1024;
 
 /** Longer delta chains are left to git (git packs at depth 50 by default; a damaged pack may loop). */
 const MAX_DELTA_CHAIN = 10_000;
@@ -220,8 +230,8 @@ export class GitObjectReader {
   private header(p: PackIndex, offset: number): PackEntryHeader | undefined {
     // Objects lie between the 12-byte pack header and the 20-byte trailer.
     if (!Number.isSafeInteger(offset) || offset < 12 || offset >= p.size - 20) return undefined;
-    const head = Buffer.alloc(32);
-    const got = readSync(p.fd!, head, 0, Math.min(32, p.size - 20 - offset), offset);
+    const head = packBytes(p, offset, Math.min(32, p.size - 20 - offset));
+    const got = head.length;
     // Type and inflated size: `1TTTSSSS`, then `1SSSSSSS`… little-endian groups.
     let at = 0;
     let c = head[at++]!;
@@ -310,8 +320,7 @@ export class GitObjectReader {
     let want = size + Math.ceil(size / 1000) + 64;
     for (;;) {
       const len = Math.max(0, Math.min(want, end - offset));
-      const buf = Buffer.allocUnsafe(len);
-      readSync(p.fd!, buf, 0, len, offset);
+      const buf = packBytes(p, offset, len);
       try {
         return inflateSync(buf, { maxOutputLength: Math.max(size, 1) });
       } catch (e) {
@@ -320,6 +329,25 @@ export class GitObjectReader {
       }
     }
   }
+}
+
+/**
+ * `len` bytes of the pack from `offset` (fewer at its end), from the window read last when it
+ * holds them. The result is a view: callers read it before asking for other bytes.
+ */
+function packBytes(p: PackIndex, offset: number, len: number): Buffer {
+  const w = p.window;
+  if (w !== undefined && offset >= w.at && offset + len <= w.at + w.bytes.length) {
+    return w.bytes.subarray(offset - w.at, offset - w.at + len);
+  }
+  if (len > PACK_WINDOW / 2) {
+    const buf = Buffer.allocUnsafe(len);
+    return buf.subarray(0, readSync(p.fd!, buf, 0, len, offset));
+  }
+  const bytes = Buffer.allocUnsafe(Math.min(PACK_WINDOW, p.size - offset));
+  const got = readSync(p.fd!, bytes, 0, bytes.length, offset);
+  p.window = { at: offset, bytes: bytes.subarray(0, got) };
+  return p.window.bytes.subarray(0, Math.min(len, got));
 }
 
 /** The bytes of `file` if it is a regular file of at most about `maxBytes` (compressed) bytes. */

@@ -2,16 +2,17 @@
  * ConfinedFileSystem learns what a listing holds from the entries' types (readDirTyped) when
  * its base can say them: every answer must be the one it gives asking about each entry.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfinedFileSystem } from "../../src/fs/confined.js";
 import { DiskFileSystem, type FileSystem } from "../../src/fs/filesystem.js";
+import { GitFileSystem } from "../../src/fs/git.js";
 
-/** The disk without readDirTyped: the confined view asks about each entry. */
-function untyped(): FileSystem {
-  const disk = new DiskFileSystem();
+/** `fs` (the disk by default) without readDirTyped: the confined view asks about each entry. */
+function untyped(disk: FileSystem = new DiskFileSystem()): FileSystem {
   return {
     readFile: (p) => disk.readFile(p),
     exists: (p) => disk.exists(p),
@@ -19,6 +20,8 @@ function untyped(): FileSystem {
     readDir: (p) => disk.readDir(p),
     size: (p) => disk.size(p),
     realPath: (p) => disk.realPath(p),
+    ...(disk.linkless ? { linkless: true } : {}),
+    ...(disk.linksIn ? { linksIn: (p: string) => disk.linksIn!(p) } : {}),
   };
 }
 
@@ -102,6 +105,21 @@ describe("ConfinedFileSystem listings from entry types", () => {
     expect(view.exists(`${root}/e/link-in.yaml`)).toBe(false);
     expect(view.isDirectory(`${root}/a/b`)).toBe(true);
     expect(view.linksIn(`${root}/a`)).toEqual(["dangling", "link-out.yaml"]);
+  });
+
+  it("answers for a Git revision as a view that asks about each entry", () => {
+    const { root, outside } = tree();
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: root, stdio: "ignore" });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "tree");
+    const revision = GitFileSystem.open(root, "HEAD");
+    const typed = answers(new ConfinedFileSystem(revision, [root]), root, outside);
+    expect(typed).toEqual(answers(new ConfinedFileSystem(untyped(revision), [root]), root, outside));
+    expect(revision.readDirTyped(`${root}/a/b`)).toEqual([
+      { name: "c", dir: true, link: false, file: false },
+      { name: "two.yaml", dir: false, link: false, file: true },
+    ]);
   });
 
   it("DiskFileSystem.readDirTyped lists readDir's names in its order, typed as lstat types them", () => {

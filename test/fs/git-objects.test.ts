@@ -62,6 +62,13 @@ describe("GitFileSystem reads revisions in-process exactly as git does", () => {
       Buffer.from(Array.from({ length: 5000 }, () => rng.int(256))),
     );
     writeFileSync(path.join(dir, "empty.yaml"), "");
+    // Larger than the pack reader's window (read on its own) and spanning windows when packed.
+    if (c % 5 === 0) {
+      writeFileSync(
+        path.join(dir, `large-${c}.bin`),
+        Buffer.from(Array.from({ length: 300_000 + c }, () => rng.int(256))),
+      );
+    }
     writeFileSync(path.join(dir, "ünïcode näme.yaml"), `c: ${c}\n`);
     if (c === 3) {
       symlinkSync("apps", path.join(dir, "link"));

@@ -333,8 +333,13 @@ export function fromJsonValue(v: unknown): GoValue {
   if (v === null || v === undefined) return null;
   if (Array.isArray(v)) return v.map(fromJsonValue);
   if (typeof v === "object") {
+    // Keys, not entries, and Map's own set (nothing watches a map being made): a release's
+    // values were converted through a [key, value] pair per entry, the largest allocation
+    // of a warm changed-only diff after the cached objects themselves.
+    const o = v as Record<string, unknown>;
     const m = new GoMap();
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) m.set(k, fromJsonValue(x));
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) mapSet.call(m, keys[i]!, fromJsonValue(o[keys[i]!]));
     return m;
   }
   if (typeof v === "bigint") return Number(v);
