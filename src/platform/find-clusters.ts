@@ -23,6 +23,7 @@ import {
   type NotACluster,
   nameClusters,
   syncClusters,
+  terraformClusters,
   topLevelClusters,
   unreadableSyncClusters,
 } from "./discover.js";
@@ -86,9 +87,13 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     for (const c of syncs.clusters) add(c);
     for (const s of syncs.skipped) note("not-a-cluster", s);
     for (const c of unreadableSyncClusters(scan)) add(c);
+    const terraform = terraformClusters(scan, fs, root);
+    for (const c of terraform.clusters) add(c);
     const instances = instanceClusters(scan, fs, root);
     for (const c of instances.clusters) add(c);
     for (const s of instances.skipped) note("not-a-cluster", s);
+    // A bootstrap path Slipway cannot resolve matters only when nothing else says where a cluster is.
+    if (found.length === 0) for (const s of terraform.skipped) note("not-a-cluster", s);
   }
   nameClusters(found);
   if (!discover || (wanted && [...wanted].every((n) => found.some((c) => c.name === n)))) {
