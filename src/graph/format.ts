@@ -158,11 +158,14 @@ export function formatGraphText(a: GraphAnalysis, options: TextOptions = {}): st
   const amount = (n: number) => (timed ? `${n}` : plural(n, "step"));
   const lines: string[] = [];
   const multiCluster = a.clusters.length > 1;
-  const label = (id: string) => {
-    const node = a.nodes.find((n) => n.id === id);
-    return multiCluster && node ? `${id} [${node.cluster}]` : id;
-  };
   const byId = new Map(a.nodes.map((n) => [n.id, n]));
+  // Ids of several clusters start with the cluster's name (graph-nodes.ts): said once, after.
+  const label = (id: string) => {
+    const node = byId.get(id);
+    if (!multiCluster || !node) return id;
+    const own = id.startsWith(`${node.cluster}/`) ? id.slice(node.cluster.length + 1) : id;
+    return `${own} [${node.cluster}]`;
+  };
   lines.push(
     `${plural(a.nodes.length, "node")}, ${plural(a.edges.length, "edge")}, ${plural(a.layers.length, "layer")}` +
       (multiCluster ? `, ${plural(a.clusters.length, "cluster")}` : ""),
@@ -171,7 +174,7 @@ export function formatGraphText(a: GraphAnalysis, options: TextOptions = {}): st
     lines.push("", `Layer ${i} (${layer.length === 1 ? "1 node" : `${layer.length} nodes in parallel`})`);
     for (const id of layer) {
       const node = byId.get(id)!;
-      const deps = node.dependsOn.length > 0 ? ` ← ${node.dependsOn.join(", ")}` : "";
+      const deps = node.dependsOn.length > 0 ? ` ← ${node.dependsOn.map(label).join(", ")}` : "";
       lines.push(`  ${label(id)}${timed ? `  (${node.duration})` : ""}${deps}`);
     }
   });

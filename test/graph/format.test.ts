@@ -78,13 +78,33 @@ describe("text", () => {
       "",
     ]);
     // A durations file of 1 each is times all the same: in its unit, not steps.
-    expect(formatGraphText(analyzeGraph([node("a")]), { durations: true })).toContain("Critical path, 1 in total: ");
+    expect(formatGraphText(analyzeGraph([node("a")]), { durations: true })).toContain(
+      "Critical path, 1 in total: ",
+    );
   });
 
   it("names the cluster of each node when there are several", () => {
     const text = formatGraphText(analyzeGraph([node("a"), node("a", [], { cluster: "prod", id: "prod/a" })]));
     expect(text).toContain("2 clusters");
-    expect(text).toContain("  prod/a [prod]\n");
+    expect(text).toContain("  a [prod]\n");
+  });
+
+  it("says a node's cluster once, not in its id and again after it (ruzickap/k8s-tf-eks-gitops)", () => {
+    const text = formatGraphText(
+      analyzeGraph([
+        node("a", [], { cluster: "mgmt01/flux", id: "mgmt01/flux/Kustomization/flux-system/a" }),
+        node("b", ["a"], {
+          cluster: "mgmt01/flux",
+          id: "mgmt01/flux/Kustomization/flux-system/b",
+        }),
+        node("c", [], { cluster: "dev", id: "dev/Kustomization/flux-system/c" }),
+      ]),
+    );
+    expect(text).toContain(
+      "  Kustomization/flux-system/b [mgmt01/flux] ← Kustomization/flux-system/a [mgmt01/flux]\n",
+    );
+    expect(text).toContain("  Kustomization/flux-system/c [dev]\n");
+    expect(text).not.toContain("mgmt01/flux/Kustomization");
   });
 });
 
