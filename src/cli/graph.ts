@@ -99,7 +99,7 @@ export async function graphCommand(argv: string[]): Promise<number> {
   process.stdout.write(
     format === "json"
       ? `${JSON.stringify({ ...toGraphJson(analysis), discovery }, null, 2)}\n`
-      : formatGraph(analysis, format as GraphFormat),
+      : formatGraph(analysis, format as GraphFormat, { durations: durations !== undefined }),
   );
   if (format === "text" && process.stdout.isTTY && process.stderr.isTTY) {
     process.stderr.write("slipway graph: tip: 'slipway serve' draws this graph in your browser\n");

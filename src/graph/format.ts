@@ -1,4 +1,5 @@
 import { printable, withoutControls } from "../printable.js";
+import { DEFAULT_DURATION } from "./analyze.js";
 import {
   type BlockedNode,
   compareIds,
@@ -12,11 +13,11 @@ import {
 
 export type GraphFormat = "text" | "json" | "mermaid" | "dot";
 
-export function formatGraph(analysis: GraphAnalysis, format: GraphFormat): string {
+export function formatGraph(analysis: GraphAnalysis, format: GraphFormat, options: TextOptions = {}): string {
   switch (format) {
     case "text":
       // For people: names cannot drive the terminal.
-      return withoutControls(formatGraphText(analysis));
+      return withoutControls(formatGraphText(analysis, options));
     case "json":
       return `${JSON.stringify(toGraphJson(analysis), null, 2)}\n`;
     case "mermaid":
@@ -142,14 +143,29 @@ function blockedText(b: BlockedNode): string {
   return `waits on blocked ${b.via}`;
 }
 
-export function formatGraphText(a: GraphAnalysis): string {
+export interface TextOptions {
+  /**
+   * Whether the durations come from a durations file (`--durations`): then times are in its
+   * unit. Without one each node counts 1, and times are counted in steps. Unset: durations
+   * other than 1 say there was one.
+   */
+  durations?: boolean;
+}
+
+export function formatGraphText(a: GraphAnalysis, options: TextOptions = {}): string {
+  const timed = options.durations ?? a.nodes.some((n) => n.duration !== DEFAULT_DURATION);
+  // "Critical path, 3 in total" read as 3 nodes, or minutes: without durations it is steps.
+  const amount = (n: number) => (timed ? `${n}` : plural(n, "step"));
   const lines: string[] = [];
   const multiCluster = a.clusters.length > 1;
-  const label = (id: string) => {
-    const node = a.nodes.find((n) => n.id === id);
-    return multiCluster && node ? `${id} [${node.cluster}]` : id;
-  };
   const byId = new Map(a.nodes.map((n) => [n.id, n]));
+  // Ids of several clusters start with the cluster's name (graph-nodes.ts): said once, after.
+  const label = (id: string) => {
+    const node = byId.get(id);
+    if (!multiCluster || !node) return id;
+    const own = id.startsWith(`${node.cluster}/`) ? id.slice(node.cluster.length + 1) : id;
+    return `${own} [${node.cluster}]`;
+  };
   lines.push(
     `${plural(a.nodes.length, "node")}, ${plural(a.edges.length, "edge")}, ${plural(a.layers.length, "layer")}` +
       (multiCluster ? `, ${plural(a.clusters.length, "cluster")}` : ""),
@@ -158,20 +174,24 @@ export function formatGraphText(a: GraphAnalysis): string {
     lines.push("", `Layer ${i} (${layer.length === 1 ? "1 node" : `${layer.length} nodes in parallel`})`);
     for (const id of layer) {
       const node = byId.get(id)!;
-      const deps = node.dependsOn.length > 0 ? ` ← ${node.dependsOn.join(", ")}` : "";
-      lines.push(`  ${label(id)}  (${node.duration})${deps}`);
+      const deps = node.dependsOn.length > 0 ? ` ← ${node.dependsOn.map(label).join(", ")}` : "";
+      lines.push(`  ${label(id)}${timed ? `  (${node.duration})` : ""}${deps}`);
     }
   });
   if (a.criticalPath.length > 0) {
     lines.push(
       "",
-      `Critical path, ${a.timing.fineGrained} in total: ${a.criticalPath.map(label).join(" → ")}`,
+      `Critical path, ${timed ? `${a.timing.fineGrained} in total` : amount(a.timing.fineGrained)}: ${a.criticalPath.map(label).join(" → ")}`,
     );
   }
   const { fineGrained, waves, speedup } = a.timing;
   lines.push(
     // Equal times (a chain, or one layer per node) are no speedup: "1× faster" read as a gain.
-    `Deploy time: ${fineGrained} with fine-grained dependsOn, ${waves} in strict waves (${round(speedup) > 1 ? `${round(speedup)}× faster` : "no faster"})`,
+    `Deploy time: ${amount(fineGrained)} with fine-grained dependsOn, ${waves} in strict waves (${round(speedup) > 1 ? `${round(speedup)}× faster` : "no faster"})${
+      timed
+        ? ", in the durations' unit (seconds for 90s, 5m)"
+        : "; a step is one node reconciled (--durations FILE gives each node its time)"
+    }`,
   );
   if (a.cycles.length > 0) {
     lines.push(

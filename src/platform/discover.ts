@@ -279,6 +279,48 @@ export function unreadableSyncClusters(scan: RepositoryScan): DiscoveredCluster[
   return out;
 }
 
+/**
+ * Clusters that Terraform's `flux_bootstrap_git` bootstraps (terraform-bootstrap.ts) syncing a
+ * folder of this repository: flux bootstrap's objects with its defaults (a flux-system
+ * GitRepository of this repository and a Kustomization of that path), made up as for a sync file
+ * that cannot be read, as the repository need not keep them. A path that is no folder here is
+ * the bootstrap of another repository (the provider's `git.url`); one Slipway cannot resolve is said.
+ */
+export function terraformClusters(
+  scan: RepositoryScan,
+  fs: FileSystem,
+  root: string,
+): { clusters: DiscoveredCluster[]; skipped: NotACluster[] } {
+  const clusters: DiscoveredCluster[] = [];
+  const skipped: NotACluster[] = [];
+  for (const b of scan.terraformBootstraps) {
+    const what = `Terraform flux_bootstrap_git.${b.name} in ${b.at.file}`;
+    if (b.path === undefined) {
+      skipped.push({
+        message: `${what} syncs path ${b.unresolved}, which Slipway does not resolve (only literals, var.* defaults and locals): not read as a cluster (declare it in slipway.yaml 'clusters')`,
+        at: b.at,
+      });
+      continue;
+    }
+    const dir = normalizeRelative(b.path.replace(/^\/+/, "")) || ".";
+    if (dir.startsWith("../") || !fs.isDirectory(path.posix.join(root, dir))) continue;
+    if (clusters.some((c) => c.path === dir)) continue;
+    clusters.push({
+      name: "",
+      path: dir,
+      sourceRoot: ".",
+      discoveredBy: "sync",
+      mode: "flux",
+      variables: {},
+      origin: b.at,
+      reason: `${what} (path ${b.path})`,
+      localSources: [FLUX_SYSTEM],
+      errors: [],
+    });
+  }
+  return { clusters, skipped };
+}
+
 export interface NotACluster {
   message: string;
   at?: SourceLocation;

@@ -23,6 +23,7 @@ import {
   type NotACluster,
   nameClusters,
   syncClusters,
+  terraformClusters,
   topLevelClusters,
   unreadableSyncClusters,
 } from "./discover.js";
@@ -86,9 +87,13 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     for (const c of syncs.clusters) add(c);
     for (const s of syncs.skipped) note("not-a-cluster", s);
     for (const c of unreadableSyncClusters(scan)) add(c);
+    const terraform = terraformClusters(scan, fs, root);
+    for (const c of terraform.clusters) add(c);
     const instances = instanceClusters(scan, fs, root);
     for (const c of instances.clusters) add(c);
     for (const s of instances.skipped) note("not-a-cluster", s);
+    // A bootstrap path Slipway cannot resolve matters only when nothing else says where a cluster is.
+    if (found.length === 0) for (const s of terraform.skipped) note("not-a-cluster", s);
   }
   nameClusters(found);
   if (!discover || (wanted && [...wanted].every((n) => found.some((c) => c.name === n)))) {
@@ -143,8 +148,23 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   // A directory of Kustomizations that another top-level cluster's builds read (a tenant's sync
   // file pulled in through `../base`) is not a cluster of its own.
   const topReach = new Map(top.clusters.map((d) => [d, topLevelReach(reads, root, scan, d, mapped)]));
+  const texts = new KustomizationTexts(fs, root);
   const kept = top.clusters.filter((d) => {
     const own = d.topLevel!.map((doc) => doc.at.file);
+    // A folder that another top-level cluster's kustomization lists only in a comment (ruzickap's
+    // `#  - ../../../../flux/cluster-apps/cilium`, an app of a shared library its group turned
+    // off) is a disabled app, as below a cluster found first (topLevelClusters): not a cluster.
+    const others = new Set<string>();
+    for (const o of top.clusters) if (o !== d) for (const x of topReach.get(o)!.dirs) others.add(x);
+    const by = others.has(d.path) ? undefined : commentedOutBy(d.path, others, texts.commentedOut(others));
+    if (by !== undefined) {
+      note("not-a-cluster", {
+        message: `${d.path} holds top-level Flux Kustomizations that nothing in this repository applies, and the kustomization file of ${by}, which another cluster builds, lists it only in a comment: disabled, not a cluster`,
+        at: d.topLevel![0]!.at,
+        files: own,
+      });
+      return false;
+    }
     if (
       top.clusters.some(
         (o) =>
@@ -214,7 +234,6 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   for (const s of skipped) note("not-a-cluster", s);
   // An overlay that a built kustomization lists only in a comment (`# - ../../ai/x/overlays/pro
   // # requires namespace y`) was disabled by hand, as a Flux app folder can be (discover.ts).
-  const texts = new KustomizationTexts(fs, root);
   let commented: Map<string, string> | undefined;
   for (const s of stacks) {
     const by = commentedOutBy(s.path, readDirs, (commented ??= texts.commentedOut(readDirs)));

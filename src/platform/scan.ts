@@ -25,6 +25,7 @@ import {
   stringField,
 } from "./flux-objects.js";
 import type { ObjectRef, SourceLocation } from "./model.js";
+import { type TerraformBootstrap, terraformBootstraps } from "./terraform-bootstrap.js";
 
 export interface FluxDocument {
   object: KObject;
@@ -105,6 +106,8 @@ export interface RepositoryScan {
   unreadable: Array<{ file: string; why: string }>;
   /** flux-instance HelmReleases whose values (and so sync) discovery cannot read, with why. */
   unreadValues: Array<{ file: string; line: number; why: string }>;
+  /** Terraform `flux_bootstrap_git` resources (terraform-bootstrap.ts). */
+  terraformBootstraps: TerraformBootstrap[];
   /**
    * HelmRelease documents in the files read (rendered or not, by any cluster or none), a file
    * discovery does not parse counting once when it mentions HelmRelease: an estimate that only
@@ -131,13 +134,20 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
     tooLarge: [],
     unreadable: [],
     unreadValues: [],
+    terraformBootstraps: [],
     helmReleases: 0,
   };
+  // Terraform modules (folders) by their files' text, read when one names flux_bootstrap_git.
+  const terraform = new Map<string, Map<string, string>>();
   const walk = (dir: string) => {
     for (const name of fs.readDir(dir)) {
       const abs = joinName(dir, name);
       if (fs.isDirectory(abs)) {
         if (!name.startsWith(".") && !SKIP_DIRS.has(name) && !isChartTemplates(fs, dir, name)) walk(abs);
+        continue;
+      }
+      if (isTerraformFile(name)) {
+        readTerraform(fs, abs, relativePath(root, abs), terraform);
         continue;
       }
       if (!name.endsWith(".yaml") && !name.endsWith(".yml")) continue;
@@ -174,7 +184,36 @@ export function scanRepository(fs: FileSystem, root: string): RepositoryScan {
     if (found && "sync" in found) scan.instances.push(found.sync);
     else if (found) scan.unreadValues.push({ file: d.at.file, line: d.at.line, why: found.unread });
   }
+  for (const module of terraform.values())
+    if ([...module.values()].some((t) => t.includes("flux_bootstrap_git")))
+      scan.terraformBootstraps.push(...terraformBootstraps(module));
   return scan;
+}
+
+/** Terraform's configuration and the variable files it loads by itself. */
+function isTerraformFile(name: string): boolean {
+  return name.endsWith(".tf") || name === "terraform.tfvars" || name.endsWith(".auto.tfvars");
+}
+
+const MAX_TERRAFORM_BYTES = 1024 * 1024;
+
+function readTerraform(
+  fs: FileSystem,
+  abs: string,
+  file: string,
+  into: Map<string, Map<string, string>>,
+): void {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readFileWithin(fs, abs, MAX_TERRAFORM_BYTES);
+  } catch {
+    return; // Not YAML: a file discovery cannot read here says nothing of a cluster.
+  }
+  if (bytes === undefined) return;
+  const dir = path.posix.dirname(file);
+  let module = into.get(dir);
+  if (!module) into.set(dir, (module = new Map()));
+  module.set(file, bytes.toString("utf8"));
 }
 
 /** What one YAML file adds to a scan (its objects are the memo's: the scan takes copies). */

@@ -35,7 +35,7 @@ describe("text", () => {
         "  Kustomization/flux-system/apps  (1) ← Kustomization/flux-system/cert-manager, Kustomization/flux-system/db",
         "",
         "Critical path, 4 in total: Kustomization/flux-system/cert-manager → Kustomization/flux-system/apps",
-        "Deploy time: 4 with fine-grained dependsOn, 5 in strict waves (1.25× faster)",
+        "Deploy time: 4 with fine-grained dependsOn, 5 in strict waves (1.25× faster), in the durations' unit (seconds for 90s, 5m)",
         "",
         "Cycles (1; → means dependsOn):",
         "  Kustomization/flux-system/loop-a → Kustomization/flux-system/loop-b → Kustomization/flux-system/loop-a",
@@ -54,13 +54,57 @@ describe("text", () => {
 
   it("says a chain deploys no faster with dependsOn, not 1× faster (equestria-cluster)", () => {
     const text = formatGraphText(analyzeGraph([node("a"), node("b", ["a"])]));
-    expect(text).toContain("Deploy time: 2 with fine-grained dependsOn, 2 in strict waves (no faster)");
+    expect(text).toContain("Deploy time: 2 steps with fine-grained dependsOn, 2 in strict waves (no faster)");
+  });
+
+  it("counts in steps without durations, not a bare 'Critical path, 3 in total' (petrmac/flux-demo)", () => {
+    const text = formatGraphText(analyzeGraph([node("a"), node("b", ["a"]), node("c", ["b"])]), {
+      durations: false,
+    });
+    expect(text.split("\n")).toEqual([
+      "3 nodes, 2 edges, 3 layers",
+      "",
+      "Layer 0 (1 node)",
+      "  Kustomization/flux-system/a",
+      "",
+      "Layer 1 (1 node)",
+      "  Kustomization/flux-system/b ← Kustomization/flux-system/a",
+      "",
+      "Layer 2 (1 node)",
+      "  Kustomization/flux-system/c ← Kustomization/flux-system/b",
+      "",
+      "Critical path, 3 steps: Kustomization/flux-system/a → Kustomization/flux-system/b → Kustomization/flux-system/c",
+      "Deploy time: 3 steps with fine-grained dependsOn, 3 in strict waves (no faster); a step is one node reconciled (--durations FILE gives each node its time)",
+      "",
+    ]);
+    // A durations file of 1 each is times all the same: in its unit, not steps.
+    expect(formatGraphText(analyzeGraph([node("a")]), { durations: true })).toContain(
+      "Critical path, 1 in total: ",
+    );
   });
 
   it("names the cluster of each node when there are several", () => {
     const text = formatGraphText(analyzeGraph([node("a"), node("a", [], { cluster: "prod", id: "prod/a" })]));
     expect(text).toContain("2 clusters");
-    expect(text).toContain("  prod/a [prod]  (1)");
+    expect(text).toContain("  a [prod]\n");
+  });
+
+  it("says a node's cluster once, not in its id and again after it (ruzickap/k8s-tf-eks-gitops)", () => {
+    const text = formatGraphText(
+      analyzeGraph([
+        node("a", [], { cluster: "mgmt01/flux", id: "mgmt01/flux/Kustomization/flux-system/a" }),
+        node("b", ["a"], {
+          cluster: "mgmt01/flux",
+          id: "mgmt01/flux/Kustomization/flux-system/b",
+        }),
+        node("c", [], { cluster: "dev", id: "dev/Kustomization/flux-system/c" }),
+      ]),
+    );
+    expect(text).toContain(
+      "  Kustomization/flux-system/b [mgmt01/flux] ← Kustomization/flux-system/a [mgmt01/flux]\n",
+    );
+    expect(text).toContain("  Kustomization/flux-system/c [dev]\n");
+    expect(text).not.toContain("mgmt01/flux/Kustomization");
   });
 });
 

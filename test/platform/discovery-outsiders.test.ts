@@ -1547,3 +1547,41 @@ describe("a root folder whose parent's kustomization lists only apps.yaml (kalen
     expect(clusters(p)).toEqual([["config", "kubernetes/main/flux/config", "top-level"]]);
   });
 });
+
+describe("an app of a shared library that a group's kustomization lists only in a comment (ruzickap/k8s-tf-eks-gitops)", () => {
+  const app = (name: string) => ({
+    [`flux/cluster-apps/${name}/kustomization.yaml`]: `resources:\n  - ${name}-ks.yaml\n`,
+    [`flux/cluster-apps/${name}/${name}-ks.yaml`]: ks(name, `  path: ./flux/cluster-apps/${name}/app\n`),
+    [`flux/cluster-apps/${name}/app/kustomization.yaml`]: "resources: [cm.yaml]\n",
+    [`flux/cluster-apps/${name}/app/cm.yaml`]: cm(name),
+  });
+  const layout = {
+    "clusters/grp/infra.yaml": ks("infra", "  path: ./infra\n"),
+    "clusters/grp/settings.yaml": ks("settings", "  path: ./settings\n"),
+    "clusters/grp/kustomization.yaml":
+      "resources:\n  - infra.yaml\n  - settings.yaml\n  - ../../flux/cluster-apps/cert-manager\n  #  - ../../flux/cluster-apps/cilium\n",
+    "infra/cm.yaml": cm("infra"),
+    "settings/cm.yaml": cm("settings"),
+    ...app("cert-manager"),
+    ...app("cilium"),
+  };
+
+  it("is a disabled app, not a cluster of its own", () => {
+    const p = load(layout);
+    expect(clusters(p)).toEqual([["grp", "clusters/grp", "top-level"]]);
+    const note = p.discovery!.notes.find((n) => n.file === "flux/cluster-apps/cilium/cilium-ks.yaml");
+    expect(note?.message).toContain(
+      "the kustomization file of clusters/grp, which another cluster builds, lists it only in a comment: disabled, not a cluster",
+    );
+  });
+
+  it("listed for real, it is part of that cluster", () => {
+    const p = load({
+      ...layout,
+      "clusters/grp/kustomization.yaml":
+        "resources:\n  - infra.yaml\n  - settings.yaml\n  - ../../flux/cluster-apps/cert-manager\n  - ../../flux/cluster-apps/cilium\n",
+    });
+    expect(clusters(p)).toEqual([["grp", "clusters/grp", "top-level"]]);
+    expect(statuses(p)).toContain("grp flux-system/cilium rendered");
+  });
+});
