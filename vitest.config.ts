@@ -12,5 +12,6 @@ export default defineConfig({
     // turns it on with its own directory: runs must not share state through ~/.cache.
     env: { SLIPWAY_NO_CACHE: "1" },
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    globalSetup: ["./test/support/run-scratch.ts"],
   },
 });

@@ -6,7 +6,6 @@
 // (`--warm-only` runs just that). Run `npm run build` first.
 import { execFileSync } from "node:child_process";
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -25,6 +24,7 @@ import { clearBlobCache } from "../dist/fs/git.js";
 import { clearParsedFiles } from "../dist/kustomize/target.js";
 import { loadPlatform } from "../dist/platform/index.js";
 import { createSecretMasker } from "../dist/sops/index.js";
+import { twoCommitCopy } from "./bench-history.js";
 
 const COUNT = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1000);
 /** The largest repository of ../shared/realworld (most Flux Kustomizations and HelmReleases). */
@@ -202,27 +202,17 @@ if (existsSync(corpus)) {
 
 await warmLargest();
 
-/** Appends "-bench" to a plain value of an object that the last Flux Kustomization renders. */
 /**
  * A git copy of the corpus repository `name` with two commits: as it is (b), and with one
  * rendered value edited (h).
  */
-function editedHistory(name, prefix) {
+function editedHistory(name, prefix, options) {
   const copy = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
-  cpSync(path.join(corpus, name), copy, { recursive: true });
-  const g = (...args) =>
-    execFileSync("git", args, { cwd: copy, stdio: ["ignore", "pipe", "pipe"] })
-      .toString()
-      .trim();
-  g("init", "-q", "-b", "main");
-  g("add", "-A");
-  g("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "initial");
-  const b = g("rev-parse", "HEAD");
-  const file = editOneRenderedValue(copy);
-  g("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-am", "edit");
-  return { copy, b, h: g("rev-parse", "HEAD"), file };
+  const { b, h, edited } = twoCommitCopy(path.join(corpus, name), copy, editOneRenderedValue, options);
+  return { copy, b, h, file: edited };
 }
 
+/** Appends "-bench" to a plain value of an object that the last Flux Kustomization renders. */
 function editOneRenderedValue(root) {
   const p = loadPlatform(root);
   for (const c of p.clusters) {
@@ -263,10 +253,7 @@ async function warmLargest() {
     byName[String(chart.get("name"))] = path.join(chartsDir, d);
   }
   const charts = directoryChartProvider(byName);
-  const { copy, b, h } = editedHistory(LARGEST, "slipway-bench-diff-warm-");
-  // Objects packed, as a clone's (a CI checkout's) are: `git commit` leaves them loose, which
-  // reads differently (a file per object).
-  execFileSync("git", ["gc", "-q"], { cwd: copy, stdio: "ignore" });
+  const { copy, b, h } = editedHistory(LARGEST, "slipway-bench-diff-warm-", { pack: true });
   const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-bench-diff-cache-"));
   const renderCache = new DiskRenderCache(cacheDir);
   const masker = createSecretMasker(Buffer.alloc(32, 1));

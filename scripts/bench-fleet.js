@@ -25,6 +25,7 @@ import {
 import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { twoCommitCopy } from "./bench-history.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const shared = path.resolve(repoRoot, process.env.SLIPWAY_SHARED ?? "../shared");
@@ -405,21 +406,7 @@ console.log(
   // committed twice (one edited HelmRelease tag), objects packed as a clone's are: a first run
   // renders both revisions into the render cache; then medians of five warm runs.
   const copy = path.join(scratch, "repo-diff");
-  cpSync(path.join(realworld, repoArg), copy, { recursive: true });
-  const git = (...a) => {
-    const r = spawnSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", ...a], {
-      cwd: copy,
-      encoding: "utf8",
-    });
-    if (r.status !== 0) throw new Error(`git ${a.join(" ")}: ${r.stderr}`);
-    return r.stdout.trim();
-  };
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "base");
-  const edited = editOneFile(copy);
-  git("commit", "-q", "-am", "edit");
-  git("gc", "-q");
+  const { edited } = twoCommitCopy(path.join(realworld, repoArg), copy, editOneFile, { pack: true });
   const cliDiff = () => {
     const cpu0 = childrenCpuMs();
     const t = performance.now();

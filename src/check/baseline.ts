@@ -8,7 +8,7 @@
  * one. Identical findings are counted, so a second copy of an accepted problem is new.
  */
 import { SlipwayError } from "../errors.js";
-import type { CheckResult } from "./engine.js";
+import { type CheckResult, severityCounts } from "./engine.js";
 import type { Finding } from "./types.js";
 
 export const BASELINE_VERSION = 1;
@@ -124,17 +124,11 @@ export function applyBaseline(result: CheckResult, baseline: Baseline, roots: st
     } else kept.push(f);
   }
   const stale = [...remaining.values()].reduce((a, b) => a + b, 0);
-  const count = (s: Finding["severity"]) => kept.filter((f) => f.severity === s).length;
   return {
     result: {
       ...result,
       findings: kept,
-      summary: {
-        ...result.summary,
-        errors: count("error"),
-        warnings: count("warning"),
-        infos: count("info"),
-      },
+      summary: { ...result.summary, ...severityCounts(kept) },
     },
     accepted,
     stale,

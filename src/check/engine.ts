@@ -155,19 +155,29 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
     findings.push(f);
   }
   findings.sort(compareFindings);
-  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   return {
     findings,
     summary: {
-      errors: count("error"),
-      warnings: count("warning"),
-      infos: count("info"),
+      ...severityCounts(findings),
       resources: lazy.resources().length,
       clusters: platform.clusters.length,
       rules: ran,
     },
     configWarnings,
   };
+}
+
+/** The counts a CheckSummary gives of `findings`, by severity. */
+export function severityCounts(
+  findings: readonly Finding[],
+): Pick<CheckSummary, "errors" | "warnings" | "infos"> {
+  const counts = { errors: 0, warnings: 0, infos: 0 };
+  for (const f of findings) {
+    if (f.severity === "error") counts.errors++;
+    else if (f.severity === "warning") counts.warnings++;
+    else counts.infos++;
+  }
+  return counts;
 }
 
 function lazyHelpers(platform: Platform) {

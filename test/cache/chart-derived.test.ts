@@ -8,10 +8,9 @@
  * the CLI fills the store and then takes from it.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { flushWrites } from "../../src/cache/pack-writes.js";
 import { DiskRenderCache, removeRenders } from "../../src/cache/store.js";
 import { ChartCache } from "../../src/charts/cache.js";
@@ -25,6 +24,7 @@ import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { CHART_FACTS_UNIT } from "../../src/platform/release-cache.js";
 import { writeFixture } from "../helmrelease/fixture.js";
 import { repoRoot } from "../support/env.js";
+import { scratchDirs } from "../support/scratch.js";
 import { tgz } from "../support/tgz.js";
 
 const PODINFO = "https://stefanprodan.github.io/podinfo";
@@ -83,16 +83,12 @@ const modelJson = (p: Platform) =>
   );
 const remote = (p: Platform) => p.clusters.flatMap((c) => c.helmReleases).find((h) => h.name === "remote")!;
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 describe("chart cache: what renders derive from an archive", () => {
   const root = writeFixture();
-  temps.push(root);
-  const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-chart-derived-"));
-  temps.push(cacheDir);
+  temps.keep(root);
+  const cacheDir = temps.make("slipway-chart-derived-");
   const seed = new ChartCache(cacheDir);
   seed.putArchive({ source: PODINFO, name: "podinfo", version: "6.0.0" }, podinfoWithCrds());
   seed.putVersions(PODINFO, "podinfo", ["6.0.0"]);
@@ -301,8 +297,7 @@ describe("chart cache: what renders derive from an archive", () => {
 });
 
 describe("chart cache: an archive's tar index", () => {
-  const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-chart-index-"));
-  temps.push(cacheDir);
+  const cacheDir = temps.make("slipway-chart-index-");
   const archive = podinfoWithCrds();
   const sha = sha256HexOf(archive);
   const files = (index?: ReturnType<typeof persistedArchiveIndex>) =>
@@ -353,9 +348,8 @@ describe("chart cache: an archive's tar index", () => {
 describe("chart cache: a cold check through the CLI", () => {
   it("fills charts/derived, then takes from it, then renders from the render cache; outputs equal --no-cache's", async () => {
     const root = writeFixture();
-    temps.push(root);
-    const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-chart-cli-"));
-    temps.push(cacheDir);
+    temps.keep(root);
+    const cacheDir = temps.make("slipway-chart-cli-");
     const seeded = new ChartCache(cacheDir);
     seeded.putArchive({ source: PODINFO, name: "podinfo", version: "6.0.0" }, podinfoWithCrds());
     seeded.putVersions(PODINFO, "podinfo", ["6.0.0"]);

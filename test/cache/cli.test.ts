@@ -3,34 +3,18 @@
  * filling one cache at once, `--no-cache`, and `slipway cache`.
  */
 import { spawn } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { chartDerivedDir } from "../../src/charts/derived.js";
 import { writeFixture } from "../helmrelease/fixture.js";
 import { storedEntries } from "../support/cache-entries.js";
 import { repoRoot } from "../support/env.js";
+import { scratchDirs } from "../support/scratch.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
-const temp = () => {
-  const d = mkdtempSync(path.join(tmpdir(), "slipway-rc-cli-"));
-  temps.push(d);
-  return d;
-};
+const temps = scratchDirs();
+const temp = () => temps.make("slipway-rc-cli-");
 
 /** The CLI with the cache on (vitest turns it off for everything else). */
 function run(args: string[], cacheDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -59,7 +43,7 @@ const entries = (dir: string): number => (existsSync(dir) ? storedEntries(dir).l
 
 describe("render cache through the CLI", () => {
   const root = writeFixture();
-  temps.push(root);
+  temps.keep(root);
 
   it("two processes filling one cache at once, then a warm run: every output identical to --no-cache", async () => {
     const cacheDir = temp();

@@ -3,26 +3,17 @@
  * identity its provider gives without loading it (the archive's sha256 for the chart cache), so
  * a new archive in the chart cache is a miss, and a warm run loads no chart at all.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
 import { ChartCache } from "../../src/charts/cache.js";
 import { type ChartProvider, cacheChartProvider } from "../../src/helmrelease/charts.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { writeFixture } from "../helmrelease/fixture.js";
+import { scratchDirs } from "../support/scratch.js";
 import { tgz } from "../support/tgz.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
-const temp = (prefix: string) => {
-  const d = mkdtempSync(path.join(tmpdir(), prefix));
-  temps.push(d);
-  return d;
-};
+const temps = scratchDirs();
+const temp = (prefix: string) => temps.make(prefix);
 
 const PODINFO = "https://stefanprodan.github.io/podinfo";
 
@@ -74,7 +65,7 @@ const configMap = (p: Platform) =>
 
 describe("render cache: charts by identity", () => {
   const root = writeFixture();
-  temps.push(root);
+  temps.keep(root);
   const charts = new ChartCache(temp("slipway-lazy-charts-"));
   const renders = temp("slipway-lazy-renders-");
   const render = (cache: RenderCache | false) => {

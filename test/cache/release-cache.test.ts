@@ -4,10 +4,9 @@
  * trusted, and secret material never reaches the cache directory.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { encodePack } from "../../src/cache/pack.js";
 import { type CacheKey, DiskRenderCache, type RenderCache } from "../../src/cache/store.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
@@ -15,19 +14,13 @@ import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { RELEASE_UNIT } from "../../src/platform/release-cache.js";
 import { FIXTURE_FILES, sopsFixtureFiles, writeFixture } from "../helmrelease/fixture.js";
 import { demoIdentities } from "../support/flux.js";
+import { scratchDirs } from "../support/scratch.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
-const temp = (prefix: string) => {
-  const d = mkdtempSync(path.join(tmpdir(), prefix));
-  temps.push(d);
-  return d;
-};
+const temps = scratchDirs();
+const temp = (prefix: string) => temps.make(prefix);
 const fixture = (overrides: Record<string, string> = {}) => {
   const root = writeFixture(overrides);
-  temps.push(root);
+  temps.keep(root);
   return root;
 };
 

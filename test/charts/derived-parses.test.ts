@@ -6,10 +6,9 @@
  * the chart's templates. A damaged entry is a miss: the templates are parsed and the output is
  * the same. A chart whose templates do not parse gets no parse, and fails as without a pull.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { flushWrites } from "../../src/cache/pack-writes.js";
 import { DiskRenderCache, removeRenders, rendersDir } from "../../src/cache/store.js";
 import { ChartCache } from "../../src/charts/cache.js";
@@ -21,6 +20,7 @@ import { cacheChartProvider } from "../../src/helmrelease/charts.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { writeFixture } from "../helmrelease/fixture.js";
 import { captureOutput } from "../support/capture.js";
+import { scratchDirs } from "../support/scratch.js";
 import { startHelmRepo } from "../support/servers.js";
 import { tgz } from "../support/tgz.js";
 
@@ -62,15 +62,12 @@ const modelJson = (p: Platform) => JSON.stringify(p, (k, v) => (k === "renderMs"
 const remote = (p: Platform) => p.clusters.flatMap((c) => c.helmReleases).find((h) => h.name === "remote")!;
 const chartParses = () => parsed.filter((n) => n.startsWith("podinfo/templates/"));
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 function setup(archive: Uint8Array) {
   const root = writeFixture();
-  const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-derived-parses-"));
-  temps.push(root, cacheDir);
+  const cacheDir = temps.make("slipway-derived-parses-");
+  temps.keep(root);
   const seed = new ChartCache(cacheDir);
   seed.putArchive(REF, archive);
   seed.putVersions(PODINFO, "podinfo", ["6.0.0"]);
@@ -193,8 +190,7 @@ describe("a cached chart's template parses", () => {
 
 describe("slipway charts pull", () => {
   it("derives what a cold render would from every chart it leaves; its output is the same", async () => {
-    const served = mkdtempSync(path.join(tmpdir(), "slipway-derived-repo-"));
-    temps.push(served);
+    const served = temps.make("slipway-derived-repo-");
     mkdirSync(path.join(served, "stable"));
     writeFileSync(path.join(served, "stable", "podinfo-6.0.0.tgz"), podinfo());
     writeFileSync(
@@ -203,7 +199,7 @@ describe("slipway charts pull", () => {
     );
     const server = await startHelmRepo(served);
     const repo = writeFixture();
-    temps.push(repo);
+    temps.keep(repo);
     for (const f of readdirSync(repo, { recursive: true, withFileTypes: true })) {
       if (!f.isFile()) continue;
       const file = path.join(f.parentPath, f.name);
@@ -226,9 +222,8 @@ describe("slipway charts pull", () => {
       }
     };
     try {
-      const withCache = mkdtempSync(path.join(tmpdir(), "slipway-derived-pull-"));
-      const without = mkdtempSync(path.join(tmpdir(), "slipway-derived-pull-off-"));
-      temps.push(withCache, without);
+      const withCache = temps.make("slipway-derived-pull-");
+      const without = temps.make("slipway-derived-pull-off-");
       const on = await pull(withCache, true);
       const off = await pull(without, false);
       expect(on.code).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyBaseline, makeBaseline, parseBaseline } from "../../src/check/baseline.js";
-import type { CheckResult } from "../../src/check/engine.js";
+import { type CheckResult, severityCounts } from "../../src/check/engine.js";
 import type { Finding } from "../../src/check/types.js";
 import { SlipwayError } from "../../src/errors.js";
 
@@ -18,9 +18,7 @@ const finding = (over: Partial<Finding> = {}): Finding => ({
 const result = (findings: Finding[]): CheckResult => ({
   findings,
   summary: {
-    errors: findings.filter((f) => f.severity === "error").length,
-    warnings: findings.filter((f) => f.severity === "warning").length,
-    infos: findings.filter((f) => f.severity === "info").length,
+    ...severityCounts(findings),
     resources: 10,
     clusters: 1,
     rules: [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { globMatch, ignores, runCheck } from "../../src/check/engine.js";
+import { globMatch, ignores, runCheck, severityCounts } from "../../src/check/engine.js";
 import { SourceLines } from "../../src/check/source-lines.js";
 import type { Rule } from "../../src/check/types.js";
 import type { KObject } from "../../src/kustomize/types.js";
@@ -147,6 +147,7 @@ describe("runCheck", () => {
     const r = runCheck(platform, { rules: [imageRule, missingField], config, readSource: read });
     expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([["image-rule", "info"]]);
     expect(r.summary.rules).toEqual(["image-rule"]);
+    expect(r.summary).toMatchObject({ errors: 0, warnings: 0, infos: 1 });
     expect(r.configWarnings).toEqual(["slipway.yaml: check.rules.nosuch: no such rule"]);
     const excluded = runCheck(platform, {
       rules: [imageRule],
@@ -210,6 +211,16 @@ describe("runCheck", () => {
 });
 
 describe("helpers", () => {
+  it("severityCounts: one count per severity", () => {
+    const f = (severity: "error" | "warning" | "info") => ({ rule: "r", severity, message: "m" });
+    expect(severityCounts([f("error"), f("info"), f("error"), f("warning")])).toEqual({
+      errors: 2,
+      warnings: 1,
+      infos: 1,
+    });
+    expect(severityCounts([])).toEqual({ errors: 0, warnings: 0, infos: 0 });
+  });
+
   it("globMatch: *, ** and directory prefixes", () => {
     expect(globMatch("apps/**", "apps/a/b.yaml")).toBe(true);
     expect(globMatch("apps/*.yaml", "apps/a.yaml")).toBe(true);

@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CheckResult } from "../../src/check/engine.js";
+import { type CheckResult, severityCounts } from "../../src/check/engine.js";
 import { formatGithub } from "../../src/check/report/github.js";
 import { formatJson } from "../../src/check/report/json.js";
 import { formatJunit } from "../../src/check/report/junit.js";
@@ -85,13 +85,10 @@ const finding: fc.Arbitrary<Finding> = fc
   });
 
 function resultOf(findings: Finding[]): CheckResult {
-  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   return {
     findings,
     summary: {
-      errors: count("error"),
-      warnings: count("warning"),
-      infos: count("info"),
+      ...severityCounts(findings),
       resources: 1,
       clusters: 1,
       rules: ["render-error", "schema-invalid", "namespace-exists"],

@@ -6,10 +6,9 @@
  * miss, never trusted; a persisted parse whose functions the render lacks fails as parsing fails.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { loadChartArchiveFromBytes } from "../../src/helm/chart-source.js";
 import { defaultFuncs } from "../../src/helm/default-funcs.js";
@@ -22,16 +21,13 @@ import { forgetValidators, validateValues } from "../../src/helm/schema.js";
 import { GoMap, TemplateSet } from "../../src/helm/template/index.js";
 import { entryDamages, entryFiles, storedEntries } from "../support/cache-entries.js";
 import { requires } from "../support/env.js";
+import { scratchDirs } from "../support/scratch.js";
 import { tgz } from "../support/tgz.js";
 import { corpus, runCorpusCase } from "./corpus.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 const tempCache = (code = "test-code-identity") => {
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-parse-cache-"));
-  temps.push(dir);
+  const dir = temps.make("slipway-parse-cache-");
   return new DiskRenderCache(dir, code);
 };
 

@@ -6,10 +6,8 @@
  * may be Secrets are read every time, stay out of the entry's key and keep an entry from being
  * written when one reads as a Secret; errors stay the errors of a full read; damaged entries miss.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { type ManifestHead, sortManifests } from "../../src/helm/manifests.js";
 import {
@@ -19,14 +17,11 @@ import {
   persistedHeadsReader,
 } from "../../src/helm/persisted-heads.js";
 import { entryDamages, entryFiles } from "../support/cache-entries.js";
+import { scratchDirs } from "../support/scratch.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 const tempCache = () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-heads-cache-"));
-  temps.push(dir);
+  const dir = temps.make("slipway-heads-cache-");
   return new DiskRenderCache(dir, "test-code-identity");
 };
 

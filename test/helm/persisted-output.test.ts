@@ -5,18 +5,9 @@
  * a flag) is a miss; a render that drew randomness or read the clock unpinned is never stored;
  * damaged entries are misses; --output-dir and runs without a cache store nothing.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { runHelmTemplate, type TemplateIO } from "../../src/cli/helm.js";
 import { diskReader } from "../../src/helm/chart-source.js";
@@ -25,17 +16,11 @@ import { OUTPUT_UNIT, UNKEPT_UNIT } from "../../src/helm/persisted-output.js";
 import { PARSE_UNIT } from "../../src/helm/persisted-parse.js";
 import { entryDamages, entryFiles, storedEntries } from "../support/cache-entries.js";
 import { requires } from "../support/env.js";
+import { scratchDirs } from "../support/scratch.js";
 import { corpus } from "./corpus.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-};
+const temps = scratchDirs();
+const temp = (prefix: string) => temps.make(prefix);
 
 interface Run {
   code: number;

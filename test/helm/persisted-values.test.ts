@@ -4,25 +4,21 @@
  * corpus, key order and -0 included); a damaged entry is a miss that is read and written again;
  * a file that fails to read fails as before and stores nothing; data that is not values is refused.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { decodeValues, encodeValues, persistedValuesReader } from "../../src/helm/persisted-values.js";
 import { GoMap, type GoValue } from "../../src/helm/template/value.js";
 import { readValuesDocuments } from "../../src/helm/yaml.js";
 import { entryDamages, entryFiles } from "../support/cache-entries.js";
 import { requires } from "../support/env.js";
+import { scratchDirs } from "../support/scratch.js";
 import { corpus } from "./corpus.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 const tempCache = () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-values-cache-"));
-  temps.push(dir);
+  const dir = temps.make("slipway-values-cache-");
   return new DiskRenderCache(dir, "test-code-identity");
 };
 

@@ -8,13 +8,11 @@
  * some of them by Go map iteration. Values are JSON, as the validator sees them (JSON.parse
  * defines `__proto__` as an own key, as Slipway's values conversion does).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { draftOf, forgetValidators, violations } from "../../src/helm/schema.js";
 import { prunedSchemaText } from "../../src/helm/schema-accept.js";
+import { scratchDirs } from "../support/scratch.js";
 
 /** [name, schema, values (JSON), Helm's violation lines or null when Helm accepts] */
 type Case = [string, string, string, string[] | null];
@@ -317,10 +315,7 @@ const lines = (report: string | undefined) =>
         .filter((l) => l !== "")
         .sort();
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 describe("values.schema.json: __proto__ and Object.prototype names, as Helm 4.1.4", () => {
   it.each(cases)("%s", (_, schema, values, helm) => {
@@ -330,8 +325,7 @@ describe("values.schema.json: __proto__ and Object.prototype names, as Helm 4.1.
   });
 
   it("a validator loaded from the persistent cache agrees (ajv's standalone code writes the schema as an object literal)", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "slipway-proto-cache-"));
-    temps.push(dir);
+    const dir = temps.make("slipway-proto-cache-");
     for (const [name, schema, values, helm] of cases) {
       for (let run = 0; run < 2; run++) {
         forgetValidators();

@@ -3,20 +3,15 @@
  * templates would see the new API versions render again, the others keep their first render
  * (they asked `Has` about other versions only), and both end as a render with every version.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CacheKey, DiskRenderCache } from "../../src/cache/store.js";
 import { DEFAULT_API_VERSIONS } from "../../src/helm/capabilities.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { RELEASE_UNIT } from "../../src/platform/release-cache.js";
+import { scratchDirs } from "../support/scratch.js";
 import { FIXTURE_FILES, localRelease, writeFixture } from "./fixture.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 const chartRelease = (name: string, chart: string, values: string) =>
   `---\n${localRelease(name, values, chart)}`;
@@ -82,9 +77,8 @@ const modelJson = (p: Platform) =>
 
 describe("second pass over HelmReleases once charts template CRDs", () => {
   const root = writeFixture(FILES);
-  temps.push(root);
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-passes-"));
-  temps.push(dir);
+  temps.keep(root);
+  const dir = temps.make("slipway-passes-");
   const cold = new ReleaseCountingCache(dir);
   const p = loadPlatform(root, { renderCache: cold });
 
@@ -125,7 +119,7 @@ describe("second pass over HelmReleases once charts template CRDs", () => {
       "charts/watcher/values.schema.json": '{"$ref": "https://example.com/remote.schema.json"}\n',
     };
     const r = writeFixture({ ...FILES, ...schema });
-    temps.push(r);
+    temps.keep(r);
     const twice = release(loadPlatform(r, { renderCache: false }), "counts");
     const unvalidated = (twice.warnings ?? []).filter((w) => w.includes("values not validated"));
     expect(unvalidated).toHaveLength(1);

@@ -4,17 +4,15 @@
  * read). Before, a template that was a link out of the repository vanished without a word;
  * now the HelmRelease warns, naming the links, and the rendered output stays Flux's.
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { writeFixture } from "../helmrelease/fixture.js";
 import { tempTree } from "../support/cli.js";
+import { scratchDirs } from "../support/scratch.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 const OUTSIDE_TEMPLATE = `apiVersion: v1
 kind: ConfigMap
@@ -35,12 +33,12 @@ const names = (p: Platform, name: string) =>
 
 describe("chart directories with symbolic links", () => {
   const outside = tempTree({ "evil.yaml": OUTSIDE_TEMPLATE, "notes.txt": "outside\n" });
-  temps.push(outside);
+  temps.keep(outside);
 
   it("links are left out as Flux leaves them out, and the HelmRelease says which", async () => {
     const plain = writeFixture();
     const linked = writeFixture();
-    temps.push(plain, linked);
+    temps.keep(plain, linked);
     const chart = path.join(linked, "charts/demo");
     symlinkSync(path.join(outside, "evil.yaml"), path.join(chart, "templates/evil.yaml"));
     // A link that stays inside the chart is not in the artifact either.

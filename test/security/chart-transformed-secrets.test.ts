@@ -6,13 +6,13 @@
  * password in `render`, `check`, `diff` and the dashboard. The unmasked model is the control:
  * it must hold each form (else the test proves nothing).
  */
-import { rmSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadPlatformWithSecrets, maskedPlatform } from "../../src/platform/decrypt.js";
 import type { Platform } from "../../src/platform/index.js";
 import { newRunMasker, secretForms, secretFragments } from "../../src/platform/masking.js";
 import { encryptForDemo, FIXTURE_FILES, sopsFixtureFiles, writeFixture } from "../helmrelease/fixture.js";
 import { demoIdentities } from "../support/flux.js";
+import { scratchDirs } from "../support/scratch.js";
 
 const PASSWORD = `Zq9-p@ss/w0rd&x=y"quote'`;
 const KEY_LINES = ["line-one-SECRETX", "line-two-SECRETY"];
@@ -58,10 +58,7 @@ function b64(s: string): string {
   return Buffer.from(s).toString("base64");
 }
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 /** Every string of the HelmReleases' rendered objects (keys and values), one per line. */
 function text(p: Platform): string {
@@ -95,7 +92,7 @@ describe("secrets a chart prints transformed", () => {
       ),
       "charts/demo/templates/config.yaml": CONFIG_TEMPLATE,
     });
-    temps.push(root);
+    temps.keep(root);
     const loaded = await loadPlatformWithSecrets(root, { identities: demoIdentities, renderCache: false });
     const plain = text(loaded.platform);
     for (const form of printed) expect(plain, `the chart prints ${form}`).toContain(form);
@@ -179,7 +176,7 @@ describe("a chart that fails quoting a secret value", () => {
       "charts/demo/templates/fail.yaml": FAIL_TEMPLATE,
       "charts/demo/values.yaml": `${FIXTURE_FILES["charts/demo/values.yaml"]!}${values}`,
     });
-    temps.push(root);
+    temps.keep(root);
     const loaded = await loadPlatformWithSecrets(root, { identities: demoIdentities, renderCache: false });
     const demo = loaded.platform.clusters[0]!.helmReleases.find((h) => h.name === "demo")!;
     return { root, demo };

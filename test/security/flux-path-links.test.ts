@@ -5,18 +5,16 @@
  * Slipway renders the same, and before said nothing: `check` now names each link (a warning),
  * in every format, and what is rendered stays Flux's.
  */
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkCommand } from "../../src/cli/check.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
 import { fluxKs, fluxSync } from "../support/flux.js";
+import { scratchDirs } from "../support/scratch.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 const cm = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\n`;
@@ -38,7 +36,7 @@ function repo(): string {
     "apps/demo/kbase/kustomization.yaml": "resources: [d.yaml]\n",
     "apps/demo/kbase/d.yaml": cm("d"),
   });
-  temps.push(root);
+  temps.keep(root);
   symlinkSync("../../common/b.yaml", path.join(root, "apps/demo/b.yaml"));
   symlinkSync("../../common/dir", path.join(root, "apps/demo/linked-dir"));
   symlinkSync("a.yaml", path.join(root, "apps/demo/notes.md"));

@@ -5,18 +5,16 @@
  * link. Each row: what the kustomization names, and where the link is.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GitFileSystem } from "../../src/fs/git.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { tempTree } from "../support/cli.js";
 import { fluxKs, fluxSync } from "../support/flux.js";
+import { scratchDirs } from "../support/scratch.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 const SYNC = fluxSync("./clusters/prod", {
   url: "https://example.com/x.git",
@@ -41,7 +39,7 @@ describe("a build that needs a file behind a symbolic link names the link", () =
       "apps/a.yaml": CM,
       "common/b.yaml": CM,
     });
-    temps.push(root);
+    temps.keep(root);
     mkdirSync(path.join(root, "apps"), { recursive: true });
     if (linkName === "linked") symlinkSync("../common", path.join(root, "apps/linked"));
     else symlinkSync("../common/b.yaml", path.join(root, "apps/b.yaml"));
@@ -60,7 +58,7 @@ describe("a build that needs a file behind a symbolic link names the link", () =
       "apps/kustomization.yaml": "resources: [linked/b.yaml]\n",
       "common/b.yaml": CM,
     });
-    temps.push(root);
+    temps.keep(root);
     symlinkSync("../common", path.join(root, "apps/linked"));
     const git = (...args: string[]) => execFileSync("git", args, { cwd: root, stdio: "ignore" });
     git("init", "-q", "-b", "main");
@@ -81,7 +79,7 @@ describe("a build that needs a file behind a symbolic link names the link", () =
       "clusters/prod/apps.yaml": APPS,
       "apps/kustomization.yaml": "resources: [b.yaml]\n",
     });
-    temps.push(root);
+    temps.keep(root);
     const p = await loadPlatform(root, { renderCache: false });
     const k = p.clusters[0]!.kustomizations.find((x) => x.name === "apps")!;
     expect(k.errors.map((e) => e.message).join("\n")).not.toContain("symbolic link");

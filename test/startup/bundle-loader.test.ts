@@ -18,21 +18,15 @@ import {
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BundleLoader, codeCacheDir, runtimeKey } from "../../src/startup/bundle-loader.js";
 import { codeCacheUsage, removeCodeCaches } from "../../src/startup/code-cache-files.js";
 import { commandOf } from "../../src/startup/start.js";
 import { repoRoot } from "../support/env.js";
+import { scratchDirs } from "../support/scratch.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
-const temp = () => {
-  const d = mkdtempSync(path.join(tmpdir(), "slipway-code-cache-"));
-  temps.push(d);
-  return d;
-};
+const temps = scratchDirs();
+const temp = () => temps.make("slipway-code-cache-");
 
 /** A bundle like rolldown's: an entry requiring a chunk and a Node module. */
 function writeBundle(dep = "exports.twice = (n) => n * 2;\n"): string {

@@ -4,26 +4,22 @@
  * compile from their cached data in the worker.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/env.js";
+import { scratchDirs } from "../support/scratch.js";
 
 const loaderModule = path.join(repoRoot, "dist/startup/bundle-loader.js");
 const entry = path.join(repoRoot, "dist/startup/worker-start.js");
 const built = existsSync(loaderModule) && existsSync(entry);
 if (!built) process.stderr.write("[skipped] worker-start suite needs dist/ (npm run build)\n");
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 /** A bundle whose worker chunk reports what it computed and how the loader loaded it. */
 function writeBundle(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-worker-start-"));
-  temps.push(dir);
+  const dir = temps.make("slipway-worker-start-");
   writeFileSync(path.join(dir, "dep.js"), "exports.twice = (n) => n * 2;\n");
   writeFileSync(
     path.join(dir, "probe.js"),

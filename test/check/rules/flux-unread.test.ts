@@ -5,21 +5,18 @@
  * and from the render cache alike.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCheck } from "../../../src/check/engine.js";
 import { rules as fluxRules } from "../../../src/check/rules/flux.js";
 import { loadPlatform } from "../../../src/platform/index.js";
 import { tempTree } from "../../support/cli.js";
 import { repoRoot } from "../../support/env.js";
 import { fluxKs, fluxSync } from "../../support/flux.js";
+import { scratchDirs } from "../../support/scratch.js";
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const temps = scratchDirs();
 
 const cm = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\n`;
@@ -31,7 +28,7 @@ function repo(files: Record<string, string>): string {
     "apps/demo/cm.yaml": cm("a"),
     ...files,
   });
-  temps.push(root);
+  temps.keep(root);
   return root;
 }
 
@@ -74,8 +71,7 @@ describe("flux-kustomization-unread", () => {
 
   it("a run served from the render cache says it too", async () => {
     const root = repo({ "apps/demo/kustomization.yaml": "---\n---\nresources:\n- cm.yaml\n" });
-    const cacheDir = mkdtempSync(path.join(tmpdir(), "slipway-unread-"));
-    temps.push(cacheDir);
+    const cacheDir = temps.make("slipway-unread-");
     const run = () =>
       new Promise<string>((resolve) => {
         let out = "";
