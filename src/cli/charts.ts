@@ -28,6 +28,7 @@ import type { ChartMirror } from "../platform/config.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { type Platform, platformErrors } from "../platform/index.js";
 import { secretQuoter } from "../platform/masking.js";
+import { printable } from "../printable.js";
 import { redactUrl } from "../url-credentials.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
@@ -235,7 +236,8 @@ async function pull(
     );
   } else {
     const line = (o: PullOutcome) => shown.line(formatOutcome(o), o.requests[0]!);
-    for (const o of outcomes) if (o.status !== "failed") process.stdout.write(`${line(o)}\n`);
+    // Sources, charts and HelmReleases are named by the repository: they cannot drive the terminal.
+    for (const o of outcomes) if (o.status !== "failed") process.stdout.write(`${printable(line(o))}\n`);
     for (const o of outcomes)
       if (o.status === "failed") process.stderr.write(`slipway charts pull: ${line(o)}\n`);
     for (const b of broken)
@@ -303,14 +305,18 @@ async function list(
       `${JSON.stringify({ apiVersion: "slipway.charts.list/v1", cacheDir: cache.dir, helmReleases: rows }, null, 2)}\n`,
     );
   } else {
-    const table = rows.map((r) => [
-      `${r.helmRelease.cluster}`,
-      `${r.helmRelease.namespace}/${r.helmRelease.name}`,
-      r.source ? `${r.source}${r.source.endsWith(`/${r.chart}`) ? "" : ` ${r.chart}`}` : "",
-      r.range ?? "",
-      r.version ?? "",
-      r.status + (r.message ? `: ${r.message}` : ""),
-    ]);
+    // Every cell is the repository's text: shown escaped, so it cannot drive the terminal (and
+    // the columns are measured as shown).
+    const table = rows.map((r) =>
+      [
+        `${r.helmRelease.cluster}`,
+        `${r.helmRelease.namespace}/${r.helmRelease.name}`,
+        r.source ? `${r.source}${r.source.endsWith(`/${r.chart}`) ? "" : ` ${r.chart}`}` : "",
+        r.range ?? "",
+        r.version ?? "",
+        r.status + (r.message ? `: ${r.message}` : ""),
+      ].map(printable),
+    );
     process.stdout.write(
       formatTable([["CLUSTER", "HELMRELEASE", "CHART", "WANTS", "RESOLVES TO", "STATUS"], ...table]),
     );
