@@ -15,12 +15,12 @@
  * by whoever reads the runner's disk or the CI cache it is saved to, and a hash would let them
  * confirm a guessed password. Both the key and the record take the source with each credential
  * shown as `***` (storedSource): the credentials pick who may read a location, not what it holds,
- * so the same chart fetched with another token is the same entry. Entries written before, under
- * the key of the clear URL (by Slipway before 0b7c5b6, or by such a version sharing the cache
- * since), are rewritten without their credentials or dropped by a sweep of refs/ and versions/
- * the first time a process uses the cache after either folder changed (scrubClearSources), and
- * one met by its key before that is moved when read or written (migrated). Every write is atomic (temp file in
- * the same directory, then rename), so a reader sees the old entry or the whole new one. Reads
+ * so the same chart fetched with another token is the same entry. Entries written before with
+ * them are rewritten without (clear-sources.ts). A chart fetched through a slipway.yaml
+ * `charts.mirrors` entry is keyed by the mirrors too (ChartRef.mirroredBy): the mirror list comes
+ * with the repository, so a pull request's mirror must not fill the entry its base branch reads
+ * from a cache CI shares. Every write is atomic (temp file in the same directory, then rename),
+ * so a reader sees the old entry or the whole new one. Reads
  * verify the archive's digest: a corrupted or truncated entry is a CacheError naming the file
  * and the command that repairs it, never a crash or a silently wrong chart.
  *
@@ -28,76 +28,39 @@
  * identity is the chart's location and version; unlike them, the bytes are content-addressed, so
  * the same archive seeded under two mirrors is stored once.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultCacheDir } from "../cache/location.js";
 import type { RenderCache } from "../cache/store.js";
-import { SlipwayError } from "../errors.js";
 import { sha256HexOf } from "../fs/bytes-digest.js";
 import { readRegularFile } from "../fs/read-regular.js";
-import { redactUrl, redactUrlsIn } from "../url-credentials.js";
+import { redactUrl } from "../url-credentials.js";
+import {
+  type CachedChart,
+  CacheError,
+  type ChartRef,
+  decodeRecord,
+  encodeRecord,
+  encodeVersions,
+  listEntries,
+  REPAIR,
+  readEntry,
+  writeEntry,
+} from "./cache-entries.js";
+import { ClearSourcesSweep } from "./clear-sources.js";
 import { chartDerivedStore } from "./derived.js";
+import { canonicalSource, legacySource, storedSource } from "./source-url.js";
 
-export interface ChartRef {
-  /**
-   * Canonical location: "https://charts.example.com/stable" (HelmRepository, no trailing "/"),
-   * "oci://ghcr.io/org/charts" (HelmRepository of type oci; the chart is source + "/" + name),
-   * "oci://ghcr.io/org/charts/podinfo" (OCIRepository url; name is its last path segment).
-   */
-  source: string;
-  name: string;
-  /** The exact resolved version. */
-  version: string;
-}
-
-export interface CachedChart extends ChartRef {
-  digest: string;
-  size: number;
-}
-
-/** A cache entry that cannot be trusted (digest mismatch, unreadable or malformed record). */
-export class CacheError extends SlipwayError {
-  constructor(message: string, file: string) {
-    super(message, { file });
-    this.name = "CacheError";
-  }
-}
+export { type CachedChart, CacheError, type ChartRef } from "./cache-entries.js";
+export { canonicalSource, storedSource } from "./source-url.js";
 
 /** $SLIPWAY_CACHE_DIR, else $XDG_CACHE_HOME/slipway, else ~/.cache/slipway (src/cache/location.ts). */
 export { defaultCacheDir };
 
-/**
- * The canonical form of a source URL: trailing slashes dropped, scheme and host lowercased
- * (they are case-insensitive; paths are not). Both sides of the cache use it so that
- * `https://Charts.example.com/stable/` and `https://charts.example.com/stable` are one source.
- */
-export function canonicalSource(url: string): string {
-  const trimmed = url.trim().replace(/\/+$/, "");
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/]*)(.*)$/.exec(trimmed);
-  if (!m) return trimmed;
-  return `${m[1]!.toLowerCase()}://${m[2]!.toLowerCase()}${m[3]}`;
-}
-
-/** The source as keys and records hold it: canonical, its credentials shown as `***`. */
-export function storedSource(url: string): string {
-  return redactUrl(canonicalSource(url));
-}
-
-/**
- * The source as keys held it before credentials were left out, when it held any (else undefined:
- * the key has not changed).
- */
-function legacySource(url: string): string | undefined {
-  const canonical = canonicalSource(url);
-  return canonical === redactUrl(canonical) ? undefined : canonical;
-}
-
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
-
-const REPAIR = "run `slipway charts pull` to fetch it again (or delete the file)";
 
 export interface ChartCacheOptions {
   /** Keep what renders derive from the archives (derived.ts); off with the render cache (--no-cache). */
@@ -115,14 +78,16 @@ export class ChartCache {
   private derivedStore?: RenderCache;
   private readonly keepsDerived: boolean;
   private readonly derivedCode?: string;
-  private swept = false;
-  /** The sweep's marker describes refs/ and versions/ as this process found them clean. */
-  private sweptClean = false;
+  private readonly clearSources: ClearSourcesSweep;
 
   constructor(dir: string = defaultCacheDir(), opts: ChartCacheOptions = {}) {
     this.dir = path.resolve(dir);
     this.keepsDerived = opts.derived !== false;
     if (opts.derivedCode !== undefined) this.derivedCode = opts.derivedCode;
+    this.clearSources = new ClearSourcesSweep(this.root, {
+      refFile: (ref) => this.refFile(ref),
+      versionsFile: (source, name) => this.versionsFile(source, name),
+    });
   }
 
   private get root(): string {
@@ -130,144 +95,29 @@ export class ChartCache {
   }
 
   private refFile(ref: ChartRef, source = storedSource(ref.source)): string {
-    const key = sha256Hex(`${source}\n${ref.name}\n${ref.version}`);
+    const key = sha256Hex(`${source}\n${ref.name}\n${ref.version}${mirroredKey(ref.mirroredBy)}`);
     return path.join(this.root, "refs", `${key}.json`);
   }
 
-  private versionsFile(source: string, name: string, stored = storedSource(source)): string {
-    return path.join(this.root, "versions", `${sha256Hex(`${stored}\n${name}`)}.json`);
+  private versionsFile(
+    source: string,
+    name: string,
+    mirroredBy?: string,
+    stored = storedSource(source),
+  ): string {
+    return path.join(
+      this.root,
+      "versions",
+      `${sha256Hex(`${stored}\n${name}${mirroredKey(mirroredBy)}`)}.json`,
+    );
   }
 
   /**
-   * The text of `file`, else of the entry written before under the key of the clear source
-   * (`legacy` names its file), which is then rewritten without the credentials and removed. A
-   * legacy entry that does not decode is removed as well: `charts pull` fetches it again.
-   */
-  private readOrMigrate(
-    file: string,
-    legacy: string | undefined,
-    redact: (text: string) => string,
-  ): string | undefined {
-    const text = readIfExists(file);
-    if (text !== undefined || legacy === undefined) return text;
-    const old = readIfExists(legacy);
-    if (old === undefined) return undefined;
-    let migrated: string | undefined;
-    try {
-      migrated = redact(old);
-    } catch {
-      migrated = undefined;
-    }
-    // Best effort: a cache this process may not write (a read-only CI cache) still answers.
-    if (migrated !== undefined) tryWrite(() => writeAtomic(file, migrated));
-    tryWrite(() => fs.rmSync(legacy, { force: true }));
-    return migrated;
-  }
-
-  /** Runs the sweep of entries holding credentials before this instance's first use of the cache. */
-  private sweepOnce(): void {
-    if (this.swept) return;
-    this.swept = true;
-    this.scrubClearSources();
-  }
-
-  /**
-   * Rewrites every refs/ and versions/ entry whose source holds credentials in the clear (written
-   * before they were left out) under the key of its source without them, and removes it; an entry
-   * that does not decode and quotes a URL with credentials is removed (`charts pull` fetches it
-   * again). Skipped while neither folder has changed since the last complete sweep, which
-   * `charts/.clear-sources-swept` records, so a run reads no entry for it but once after a change.
-   * Never throws: what cannot be read or written is left for a later sweep (a read-only cache is
-   * still read, by the migration of lookup). Returns how many entries were rewritten or removed.
+   * Rewrites or drops the entries holding a source's credentials in the clear (clear-sources.ts);
+   * `slipway cache` runs it. Returns how many entries were rewritten or removed.
    */
   scrubClearSources(): number {
-    const folders = this.sweptFolders();
-    const before = foldersStamp(folders);
-    if (before === undefined || before === "- -") return 0;
-    if (readIfPresent(this.sweptMarker()) === before) {
-      this.sweptClean = true;
-      return 0;
-    }
-    let changed = 0;
-    let complete = true;
-    for (const [i, folder] of folders.entries()) {
-      for (const name of listEntries(folder)) {
-        const outcome = this.scrubEntry(path.join(folder, name), i === 0 ? "ref" : "versions");
-        if (outcome === "failed") complete = false;
-        else if (outcome === "changed") changed++;
-      }
-    }
-    const after = foldersStamp(folders);
-    if (complete && after !== undefined)
-      this.sweptClean = tryWrite(() => writeAtomic(this.sweptMarker(), after));
-    return changed;
-  }
-
-  /**
-   * After this process wrote an entry without credentials into a folder it found clean, the marker
-   * takes the folder's new time, so the next process does not sweep for this write.
-   */
-  private keepSweptMark(): void {
-    if (!this.sweptClean) return;
-    const stamp = foldersStamp(this.sweptFolders());
-    this.sweptClean = stamp !== undefined && tryWrite(() => writeAtomic(this.sweptMarker(), stamp));
-  }
-
-  private sweptFolders(): string[] {
-    return [path.join(this.root, "refs"), path.join(this.root, "versions")];
-  }
-
-  /** Holds the folders' times (foldersStamp) at the end of the last complete sweep. */
-  private sweptMarker(): string {
-    return path.join(this.root, ".clear-sources-swept");
-  }
-
-  private scrubEntry(file: string, kind: "ref" | "versions"): "clean" | "changed" | "failed" {
-    let text: string;
-    try {
-      if (fs.statSync(file).size > MAX_ENTRY_BYTES) return "clean"; // not ours; lookup reports it
-      text = readRegularFile(file).toString("utf8");
-    } catch {
-      return "clean"; // gone, or not a regular file: lookup reports it by name
-    }
-    let entry: { source?: unknown; name?: unknown; versions?: unknown } | undefined;
-    try {
-      entry = JSON.parse(text) as typeof entry;
-    } catch {
-      entry = undefined;
-    }
-    const source = typeof entry?.source === "string" ? entry.source : undefined;
-    if (source !== undefined && source === storedSource(source)) return "clean";
-    if (source === undefined && redactUrlsIn(text) === text) return "clean";
-    let rewritten: { file: string; text: string } | undefined;
-    try {
-      if (source === undefined) rewritten = undefined;
-      else if (kind === "ref") {
-        const record = decodeRecord(text, file);
-        rewritten = {
-          file: this.refFile(record),
-          text: encodeRecord({ ...record, source: storedSource(source) }),
-        };
-      } else if (
-        typeof entry?.name === "string" &&
-        Array.isArray(entry.versions) &&
-        entry.versions.every((v) => typeof v === "string")
-      ) {
-        rewritten = {
-          file: this.versionsFile(source, entry.name),
-          text: encodeVersions(source, entry.name, entry.versions),
-        };
-      }
-    } catch {
-      rewritten = undefined; // does not decode: removed, charts pull fetches it again
-    }
-    const done = tryWrite(() => {
-      // An entry already under the new key was written since, by a run that fetched it: it stays.
-      if (rewritten !== undefined && !fs.existsSync(rewritten.file))
-        writeAtomic(rewritten.file, rewritten.text);
-      fs.rmSync(file, { force: true });
-    });
-    return done ? "changed" : "failed";
+    return this.clearSources.sweep();
   }
 
   blobFile(digest: string): string {
@@ -276,16 +126,30 @@ export class ChartCache {
     return path.join(this.root, "blobs", "sha256", hex);
   }
 
-  /** The cached record of `ref` (digest and size) without reading the archive, or undefined. */
+  /**
+   * The cached record of `ref` (digest and size) without reading the archive, or undefined. A
+   * chart the mirrors `ref` names did not serve is read as fetched from its source, when it was
+   * (or `charts add` stored it so): a mirror serves the source's charts, and those are the
+   * source's whoever runs.
+   */
   lookup(ref: ChartRef): CachedChart | undefined {
-    this.sweepOnce();
+    const own = this.lookupEntry(ref);
+    if (own !== undefined || ref.mirroredBy === undefined) return own;
+    return this.lookupEntry({ source: ref.source, name: ref.name, version: ref.version });
+  }
+
+  private lookupEntry(ref: ChartRef): CachedChart | undefined {
+    this.clearSources.once();
     const file = this.refFile(ref);
-    const legacy = legacySource(ref.source);
-    const text = this.readOrMigrate(file, legacy && this.refFile(ref, legacy), (old) =>
+    const legacy = ref.mirroredBy === undefined ? legacySource(ref.source) : undefined;
+    const text = this.clearSources.readOrMigrate(file, legacy && this.refFile(ref, legacy), (old) =>
       encodeRecord({ ...decodeRecord(old, file), source: storedSource(ref.source) }),
     );
     if (text === undefined) return undefined;
-    return decodeRecord(text, file);
+    const record = decodeRecord(text, file);
+    // The key holds the mirrors; a record that says otherwise (a version spelled with the key's
+    // separators) is another entry's.
+    return record.mirroredBy === ref.mirroredBy ? record : undefined;
   }
 
   /**
@@ -336,21 +200,22 @@ export class ChartCache {
 
   /** Stores the archive and points `ref` at it. Returns its digest ("sha256:<hex>"). */
   putArchive(ref: ChartRef, bytes: Uint8Array): string {
-    this.sweepOnce();
+    this.clearSources.once();
     const digest = `sha256:${sha256Hex(bytes)}`;
     const blob = this.blobFile(digest);
-    if (!blobIntact(blob, digest)) writeAtomic(blob, bytes);
+    if (!blobIntact(blob, digest)) writeEntry(blob, bytes);
     const record: CachedChart = {
       source: storedSource(ref.source),
       name: ref.name,
       version: ref.version,
       digest,
       size: bytes.byteLength,
+      ...(ref.mirroredBy !== undefined ? { mirroredBy: ref.mirroredBy } : {}),
     };
-    writeAtomic(this.refFile(ref), encodeRecord(record));
-    const legacy = legacySource(ref.source);
+    writeEntry(this.refFile(ref), encodeRecord(record));
+    const legacy = ref.mirroredBy === undefined ? legacySource(ref.source) : undefined;
     if (legacy !== undefined) fs.rmSync(this.refFile(ref, legacy), { force: true });
-    this.keepSweptMark();
+    this.clearSources.keepMark();
     return digest;
   }
 
@@ -365,13 +230,23 @@ export class ChartCache {
     return this.derivedStore;
   }
 
-  /** The versions seen in the last fetched index.yaml / tag list of this chart, or undefined. */
-  knownVersions(source: string, name: string): string[] | undefined {
-    this.sweepOnce();
-    const file = this.versionsFile(source, name);
-    const legacy = legacySource(source);
-    const text = this.readOrMigrate(file, legacy && this.versionsFile(source, name, legacy), (old) =>
-      encodeVersions(source, name, (JSON.parse(old) as { versions?: unknown }).versions),
+  /**
+   * The versions seen in the last index.yaml / tag list of this chart fetched through the mirrors
+   * `mirroredBy` names (mirrors.ts mirroredBy), else from its source; undefined when none was.
+   */
+  knownVersions(source: string, name: string, mirroredBy?: string): string[] | undefined {
+    const own = this.versionsEntry(source, name, mirroredBy);
+    return own !== undefined || mirroredBy === undefined ? own : this.versionsEntry(source, name);
+  }
+
+  private versionsEntry(source: string, name: string, mirroredBy?: string): string[] | undefined {
+    this.clearSources.once();
+    const file = this.versionsFile(source, name, mirroredBy);
+    const legacy = mirroredBy === undefined ? legacySource(source) : undefined;
+    const text = this.clearSources.readOrMigrate(
+      file,
+      legacy && this.versionsFile(source, name, undefined, legacy),
+      (old) => encodeVersions(source, name, (JSON.parse(old) as { versions?: unknown }).versions),
     );
     if (text === undefined) return undefined;
     try {
@@ -383,12 +258,15 @@ export class ChartCache {
     throw new CacheError(`malformed version list; ${REPAIR}`, file);
   }
 
-  putVersions(source: string, name: string, versions: string[]): void {
-    this.sweepOnce();
-    writeAtomic(this.versionsFile(source, name), encodeVersions(source, name, versions));
-    const legacy = legacySource(source);
-    if (legacy !== undefined) fs.rmSync(this.versionsFile(source, name, legacy), { force: true });
-    this.keepSweptMark();
+  putVersions(source: string, name: string, versions: string[], mirroredBy?: string): void {
+    this.clearSources.once();
+    writeEntry(
+      this.versionsFile(source, name, mirroredBy),
+      encodeVersions(source, name, versions, mirroredBy),
+    );
+    const legacy = mirroredBy === undefined ? legacySource(source) : undefined;
+    if (legacy !== undefined) fs.rmSync(this.versionsFile(source, name, undefined, legacy), { force: true });
+    this.clearSources.keepMark();
   }
 
   /**
@@ -396,17 +274,18 @@ export class ChartCache {
    * that is no record is a CacheError naming it.
    */
   list(): CachedChart[] {
-    this.sweepOnce();
+    this.clearSources.once();
     const dir = path.join(this.root, "refs");
     const out = listEntries(dir).map((n) => {
       const file = path.join(dir, n);
-      return decodeRecord(readIfExists(file) ?? "", file);
+      return decodeRecord(readEntry(file) ?? "", file);
     });
     return out.sort(
       (a, b) =>
         cmp(a.source, b.source) ||
         cmp(a.name, b.name) ||
         cmp(a.version, b.version) ||
+        cmp(a.mirroredBy ?? "", b.mirroredBy ?? "") ||
         cmp(a.digest, b.digest),
     );
   }
@@ -420,83 +299,12 @@ export function describeRef(ref: ChartRef): string {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function readIfExists(file: string): string | undefined {
-  try {
-    return readRegularFile(file).toString("utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CacheError(`cannot read cache entry: ${(e as Error).message}`, file);
-  }
-}
-
-/** A refs/ or versions/ entry is a few hundred bytes; a version list of a large index, some MB. */
-const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
-
-/** The folders' modification times ("-" for one that is absent); undefined when one cannot be read. */
-function foldersStamp(folders: string[]): string | undefined {
-  try {
-    return folders
-      .map((d) => (fs.existsSync(d) ? String(fs.statSync(d, { bigint: true }).mtimeNs) : "-"))
-      .join(" ");
-  } catch {
-    return undefined;
-  }
-}
-
-/** The `.json` entries of a folder, none when it cannot be listed. */
-function listEntries(folder: string): string[] {
-  try {
-    return fs.readdirSync(folder).filter((n) => n.endsWith(".json") && !n.startsWith("."));
-  } catch {
-    return [];
-  }
-}
-
-function readIfPresent(file: string): string | undefined {
-  try {
-    return readRegularFile(file).toString("utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-/** Runs `write`; false when the cache cannot be written (read-only, full, raced away). */
-function tryWrite(write: () => void): boolean {
-  try {
-    write();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function encodeRecord(record: CachedChart): string {
-  return `${JSON.stringify(record, null, 2)}\n`;
-}
-
-function encodeVersions(source: string, name: string, versions: unknown): string {
-  return `${JSON.stringify({ source: storedSource(source), name, versions }, null, 2)}\n`;
-}
-
-function decodeRecord(text: string, file: string): CachedChart {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new CacheError(`malformed cache entry (not JSON); ${REPAIR}`, file);
-  }
-  const r = v as Partial<CachedChart>;
-  if (
-    typeof r.source !== "string" ||
-    typeof r.name !== "string" ||
-    typeof r.version !== "string" ||
-    typeof r.digest !== "string" ||
-    !/^sha256:[0-9a-f]{64}$/.test(r.digest) ||
-    typeof r.size !== "number"
-  ) {
-    throw new CacheError(`malformed cache entry; ${REPAIR}`, file);
-  }
-  return { source: r.source, name: r.name, version: r.version, digest: r.digest, size: r.size };
+/**
+ * The part of an entry's key naming the mirrors that served it; empty for a chart fetched from
+ * its source, so the keys of such entries are those Slipway always wrote.
+ */
+function mirroredKey(mirroredBy: string | undefined): string {
+  return mirroredBy === undefined ? "" : `\nmirrored by\n${mirroredBy}`;
 }
 
 function blobIntact(file: string, digest: string): boolean {
@@ -504,23 +312,5 @@ function blobIntact(file: string, digest: string): boolean {
     return `sha256:${sha256Hex(readRegularFile(file))}` === digest;
   } catch {
     return false;
-  }
-}
-
-/**
- * Temp file in the target's directory, then rename: readers never see a partial entry. Mode 0644.
- * The temp name is random and created exclusively: a link planted there in a shared cache
- * directory is never written through.
- */
-function writeAtomic(file: string, content: Uint8Array | string): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    fs.writeFileSync(tmp, content, { flag: "wx", mode: 0o644 });
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
   }
 }

@@ -13,7 +13,7 @@ import { CacheError, type ChartCache, type ChartRef, describeRef, sha256Hex } fr
 import { type Credentials, credentialsFromLogins, credentialsFromSecret } from "./credentials.js";
 import { fetchArchive, fetchIndex, type IndexEntry, type RepoIndex } from "./helm-repo.js";
 import { FetchError, type FetchErrorCode, type HttpOptions } from "./http.js";
-import { applyMirrors } from "./mirrors.js";
+import { applyMirrors, mirroredBy } from "./mirrors.js";
 import { OciClient, parseOciUrl, tagOf, versionOfTag } from "./oci.js";
 import { type ChartRequest, tagOfVersion, versionsOfTags } from "./requests.js";
 import { isExactVersion, resolveVersion } from "./resolve.js";
@@ -171,9 +171,10 @@ class Puller {
       throw new FetchError("NOT_FOUND", `chart '${req.name}' is not in the index of ${redactUrl(m.url)}`);
     }
     const versions = entries.map((e) => e.version);
-    this.opts.cache.putVersions(req.source, req.name, versions);
+    const through = mirroredBy(req.source, req.name, this.opts.mirrors);
+    this.opts.cache.putVersions(req.source, req.name, versions, through);
     const version = pickVersion(req, versions, m.url);
-    const ref: ChartRef = { source: req.source, name: req.name, version };
+    const ref: ChartRef = { source: req.source, name: req.name, version, ...mirrored(through) };
     const hit = this.cached(ref);
     if (hit) return { status: "cached", ref, ...hit };
     const entry = entries.find((e) => e.version === version) as IndexEntry;
@@ -197,6 +198,7 @@ class Puller {
     const location = req.kind === "oci" ? `${req.source}/${req.name}` : req.source;
     const m = applyMirrors(location, this.opts.mirrors);
     const loc = parseOciUrl(m.url, req.insecure || m.insecure);
+    const through = mirroredBy(req.source, req.name, this.opts.mirrors);
     // The source's secretRef first, then the person's registry logins (per request: two sources
     // on one registry may carry different secrets).
     const secretCreds = sameHost(location, m.url) ? this.credentialsFor(req, loc.registry) : undefined;
@@ -230,19 +232,19 @@ class Puller {
       } catch (e) {
         throw new FetchError("INVALID", `${req.via}: ref.semverFilter: ${(e as Error).message}`);
       }
-      this.opts.cache.putVersions(req.source, req.name, req.kind === "oci" ? candidates : listed);
+      this.opts.cache.putVersions(req.source, req.name, req.kind === "oci" ? candidates : listed, through);
       const picked = pickVersion(req, candidates, m.url);
       tag = tagOfVersion(req, picked);
       version = req.kind === "oci" ? picked : tag;
     }
-    const ref: ChartRef = { source: req.source, name: req.name, version };
+    const ref: ChartRef = { source: req.source, name: req.name, version, ...mirrored(through) };
     const hit = this.cached(ref);
     if (hit) return { status: "cached", ref, ...hit };
     const { bytes } = await oci.pullChart(loc, tag);
     return {
       status: "pulled",
       ref,
-      ...this.store(ociSpellings(req, version, tag), bytes, describeRef(ref)),
+      ...this.store(ociSpellings(req, version, tag, this.opts.mirrors), bytes, describeRef(ref)),
       ...(m.mirror ? { mirror: m.url } : {}),
     };
   }
@@ -269,19 +271,32 @@ function sameHost(source: string, fetched: string): boolean {
  * chart version; OCIRepository: the artifact URL + tag); both are stored so either kind of
  * HelmRelease finds it.
  */
-function ociSpellings(req: ChartRequest, version: string, tag: string): ChartRef[] {
-  if (req.kind === "oci") {
-    return [
-      { source: req.source, name: req.name, version },
-      { source: `${req.source}/${req.name}`, name: req.name, version: tag },
-    ];
-  }
-  const refs: ChartRef[] = [{ source: req.source, name: req.name, version }];
+function ociSpellings(
+  req: ChartRequest,
+  version: string,
+  tag: string,
+  mirrors: readonly ChartMirror[],
+): ChartRef[] {
+  // Each spelling names the mirrors a render of that spelling looks for: every entry that covers
+  // the location fetched covers both.
+  const spelling = (source: string, v: string): ChartRef => ({
+    source,
+    name: req.name,
+    version: v,
+    ...mirrored(mirroredBy(source, req.name, mirrors)),
+  });
+  if (req.kind === "oci") return [spelling(req.source, version), spelling(`${req.source}/${req.name}`, tag)];
+  const refs: ChartRef[] = [spelling(req.source, version)];
   if (!version.startsWith("sha256:")) {
     const parent = req.source.slice(0, req.source.lastIndexOf("/"));
-    refs.push({ source: parent, name: req.name, version: versionOfTag(tag) });
+    refs.push(spelling(parent, versionOfTag(tag)));
   }
   return refs;
+}
+
+/** The `mirroredBy` field of a ChartRef, absent for a chart fetched from its source. */
+function mirrored(through: string | undefined): { mirroredBy?: string } {
+  return through === undefined ? {} : { mirroredBy: through };
 }
 
 function pickVersion(req: ChartRequest, versions: string[], where: string): string {

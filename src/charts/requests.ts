@@ -232,9 +232,13 @@ export function refOf(req: ChartRequest, version: string): ChartRef {
  * What `req` resolves to without the network: fixed tags/digests and exact versions as they
  * are, ranges against the versions the last pull saw (ChartCache.knownVersions).
  */
-export function resolveOffline(req: ChartRequest, cache: ChartCache): { version?: string; why?: string } {
+export function resolveOffline(
+  req: ChartRequest,
+  cache: ChartCache,
+  mirroredBy?: string,
+): { version?: string; why?: string } {
   if (req.fixed) return { version: req.fixed };
-  const known = cache.knownVersions(req.source, req.name);
+  const known = cache.knownVersions(req.source, req.name, mirroredBy);
   if (known) {
     try {
       const v = resolveVersion(req.range, req.kind === "oci-artifact" ? versionsOfTags(req, known) : known);

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { refuseCheckoutLinks } from "../fs/checkout-links.js";
 import { type PlannedFile, writeFileSet } from "../fs/write-set.js";
 import { buildYaml } from "../kustomize/build.js";
 import type { HelmOptions } from "../kustomize/generators/helm-chart.js";
@@ -138,6 +139,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
       return 1;
     }
     try {
+      refuseCheckoutLinks(values["out-dir"], dirs[0]!);
       writeFileSet(planned, { within: values["out-dir"] });
     } catch (e) {
       process.stderr.write(
@@ -154,7 +156,14 @@ export async function buildCommand(argv: string[]): Promise<number> {
     process.stderr.write(`Error: ${errorMessage(e)}\n`);
     return 1;
   }
-  if (values.output) writeFileAtomic(values.output, yaml);
-  else process.stdout.write(yaml);
+  if (values.output) {
+    try {
+      refuseCheckoutLinks(values.output, dirs[0]!);
+    } catch (e) {
+      process.stderr.write(`slipway build: --output ${values.output}: ${errorMessage(e)}; nothing written\n`);
+      return 1;
+    }
+    writeFileAtomic(values.output, yaml);
+  } else process.stdout.write(yaml);
   return 0;
 }

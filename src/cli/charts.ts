@@ -10,6 +10,7 @@ import {
 } from "../charts/cache.js";
 import { registryConfigFiles } from "../charts/credentials.js";
 import { DEFAULT_HTTP } from "../charts/http.js";
+import { mirroredBy } from "../charts/mirrors.js";
 import { tagOf } from "../charts/oci.js";
 import { type PullOutcome, pullCharts } from "../charts/pull.js";
 import {
@@ -23,9 +24,11 @@ import {
 } from "../charts/requests.js";
 import { errorMessage } from "../errors.js";
 import { loadChartArchiveFromBytes } from "../helm/index.js";
+import type { ChartMirror } from "../platform/config.js";
 import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { type Platform, platformErrors } from "../platform/index.js";
 import { secretQuoter } from "../platform/masking.js";
+import { printable } from "../printable.js";
 import { redactUrl } from "../url-credentials.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
@@ -233,7 +236,8 @@ async function pull(
     );
   } else {
     const line = (o: PullOutcome) => shown.line(formatOutcome(o), o.requests[0]!);
-    for (const o of outcomes) if (o.status !== "failed") process.stdout.write(`${line(o)}\n`);
+    // Sources, charts and HelmReleases are named by the repository: they cannot drive the terminal.
+    for (const o of outcomes) if (o.status !== "failed") process.stdout.write(`${printable(line(o))}\n`);
     for (const o of outcomes)
       if (o.status === "failed") process.stderr.write(`slipway charts pull: ${line(o)}\n`);
     for (const b of broken)
@@ -294,20 +298,25 @@ async function list(
   const platform = await loadRepo("charts list", values, positionals);
   if (typeof platform === "number") return platform;
   const shown = printedBy(platform);
-  const rows = chartRequests(platform, values.cluster).map((r) => listRow(r, cache, shown));
+  const mirrors = platform.config?.charts?.mirrors ?? [];
+  const rows = chartRequests(platform, values.cluster).map((r) => listRow(r, cache, shown, mirrors));
   if (format === "json") {
     process.stdout.write(
       `${JSON.stringify({ apiVersion: "slipway.charts.list/v1", cacheDir: cache.dir, helmReleases: rows }, null, 2)}\n`,
     );
   } else {
-    const table = rows.map((r) => [
-      `${r.helmRelease.cluster}`,
-      `${r.helmRelease.namespace}/${r.helmRelease.name}`,
-      r.source ? `${r.source}${r.source.endsWith(`/${r.chart}`) ? "" : ` ${r.chart}`}` : "",
-      r.range ?? "",
-      r.version ?? "",
-      r.status + (r.message ? `: ${r.message}` : ""),
-    ]);
+    // Every cell is the repository's text: shown escaped, so it cannot drive the terminal (and
+    // the columns are measured as shown).
+    const table = rows.map((r) =>
+      [
+        `${r.helmRelease.cluster}`,
+        `${r.helmRelease.namespace}/${r.helmRelease.name}`,
+        r.source ? `${r.source}${r.source.endsWith(`/${r.chart}`) ? "" : ` ${r.chart}`}` : "",
+        r.range ?? "",
+        r.version ?? "",
+        r.status + (r.message ? `: ${r.message}` : ""),
+      ].map(printable),
+    );
     process.stdout.write(
       formatTable([["CLUSTER", "HELMRELEASE", "CHART", "WANTS", "RESOLVES TO", "STATUS"], ...table]),
     );
@@ -322,13 +331,21 @@ async function list(
   return bad.length > 0 ? 1 : 0;
 }
 
-function listRow(r: ReleaseChart, cache: ChartCache, shown: PrintedSources): ListRow {
+function listRow(
+  r: ReleaseChart,
+  cache: ChartCache,
+  shown: PrintedSources,
+  mirrors: readonly ChartMirror[],
+): ListRow {
   const helmRelease = releaseJson(r.release);
   if (!isRequest(r)) return { helmRelease, status: r.kind, message: r.message };
   const base = { helmRelease, source: shown.source(r), chart: r.name, range: r.fixed ?? r.range ?? "*" };
-  const resolved = resolveOffline(r, cache);
+  // As a render of this tree reads the cache (src/platform/helmreleases.ts).
+  const through = mirroredBy(r.source, r.name, mirrors);
+  const resolved = resolveOffline(r, cache, through);
   if (!resolved.version) return { ...base, status: "unresolved", message: resolved.why };
   const ref: ChartRef = { source: r.source, name: r.name, version: resolved.version };
+  if (through !== undefined) ref.mirroredBy = through;
   try {
     const hit = cache.lookup(ref);
     if (!hit) return { ...base, version: ref.version, status: "missing" };

@@ -13,6 +13,7 @@ import { checkRepository } from "../check/run.js";
 import type { Rule } from "../check/types.js";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { refuseCheckoutLinks } from "../fs/checkout-links.js";
 import type { DiscoverySummary } from "../platform/discovery-types.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
@@ -179,6 +180,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const file = values["write-baseline"];
     try {
       // Findings come from the masked model: no message can quote a secret value.
+      refuseCheckoutLinks(file, repo);
       writeFileAtomic(file, formatBaseline(makeBaseline(result, roots)));
     } catch (e) {
       process.stderr.write(`slipway check: cannot write ${file}: ${errorMessage(e)}\n`);
@@ -211,6 +213,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   });
   if (values.output !== undefined) {
     try {
+      refuseCheckoutLinks(values.output, repo);
       writeFileAtomic(values.output, report);
     } catch (e) {
       process.stderr.write(`slipway check: cannot write ${values.output}: ${errorMessage(e)}\n`);

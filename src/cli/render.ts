@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { errorMessage } from "../errors.js";
+import { refuseCheckoutLinks } from "../fs/checkout-links.js";
 import { writeFileSet } from "../fs/write-set.js";
 import { type DecryptionProblem, loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
 import { type DiscoverySummary, summarizeDiscovery } from "../platform/discovery-summary.js";
@@ -139,6 +140,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
       return { block, file };
     });
     try {
+      refuseCheckoutLinks(out, repo);
       // All files or none: a refused or failing target leaves no partial set behind.
       writeFileSet(
         files.map(({ block, file }) => ({

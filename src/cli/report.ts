@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import * as path from "node:path";
 import { errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { refuseCheckoutLinks } from "../fs/checkout-links.js";
 import { webAssets } from "../report/assets.js";
 import { staticPageHtml } from "../report/html.js";
 import { loadDashboard } from "../report/load.js";
@@ -86,6 +87,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const bundle = snapshot.bundle(diff ? { revisionDiff: diff } : {});
   const title = `Slipway report · ${snapshot.model.repo}`;
   try {
+    refuseCheckoutLinks(values.html, repo);
     writeFileAtomic(values.html, staticPageHtml(title, bundle, assets));
   } catch (e) {
     return fail(`cannot write ${values.html}: ${errorMessage(e)}`);

@@ -37,6 +37,11 @@ export interface ChartRequest {
   version: string;
   /** An OCIRepository `ref.digest`, when pinned by digest. */
   digest?: string;
+  /**
+   * The slipway.yaml `charts.mirrors` entries the chart is fetched through (src/charts/mirrors.ts
+   * mirroredBy); absent: from its source. The chart cache serves only what they served.
+   */
+  mirroredBy?: string;
 }
 
 export type ChartAnswer =
@@ -80,15 +85,23 @@ export interface ChartProvider {
   locate?(req: ChartRequest): ChartLookup;
 }
 
+/** A cached chart's key (src/charts/cache.ts ChartRef). */
+export interface ChartStoreRef {
+  source: string;
+  name: string;
+  version: string;
+  mirroredBy?: string;
+}
+
 /** The part of the chart cache (src/charts/cache.ts ChartCache) a render reads. */
 export interface ChartArchiveStore {
-  getArchive(ref: { source: string; name: string; version: string }): Uint8Array | undefined;
+  getArchive(ref: ChartStoreRef): Uint8Array | undefined;
   /**
    * The archive's sha256 from its record, when the blob is present at the recorded size,
    * without reading it (absent: a located chart's identity needs the archive read).
    */
-  archiveDigest?(ref: { source: string; name: string; version: string }): string | undefined;
-  knownVersions(source: string, name: string): string[] | undefined;
+  archiveDigest?(ref: ChartStoreRef): string | undefined;
+  knownVersions(source: string, name: string, mirroredBy?: string): string[] | undefined;
   /** The store of what is derived from the cached archives (ChartCache.derived); absent: none. */
   derived?(): RenderCache | undefined;
 }
@@ -112,7 +125,7 @@ export function cacheChartProvider(
   resolve: (range: string, versions: string[]) => string | undefined = fluxVersionOf,
 ): ChartProvider {
   const locate = (req: ChartRequest): ChartLookup => {
-    const versions = store.knownVersions(req.source, req.name) ?? [];
+    const versions = store.knownVersions(req.source, req.name, req.mirroredBy) ?? [];
     const version = req.digest
       ? req.digest
       : (resolve(req.version, versions) ??
@@ -126,7 +139,8 @@ export function cacheChartProvider(
             : `${what}: no cached version matches (cached: ${versions.join(", ")})`,
       };
     }
-    const ref = { source: req.source, name: req.name, version };
+    const ref: ChartStoreRef = { source: req.source, name: req.name, version };
+    if (req.mirroredBy !== undefined) ref.mirroredBy = req.mirroredBy;
     const derived = store.derived?.();
     const location = `${redactUrl(req.source)}/${req.name}@${version}`;
     const fromBytes = (bytes: Uint8Array): ChartAnswer => {

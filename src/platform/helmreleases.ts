@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { RenderCache } from "../cache/store.js";
+import { mirroredBy } from "../charts/mirrors.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
@@ -587,8 +588,13 @@ function locateChart(
   charts: ChartsOfPass,
 ): Located {
   const provider = hctx.charts ?? defaultChartProvider();
-  const lookup = (req: ChartRequest) =>
-    charts.lookup(`provider\0${JSON.stringify(req)}`, () => locate(provider, req));
+  const lookup = (req: ChartRequest) => {
+    // This tree's slipway.yaml fetches it there: a chart a mirror it does not name served (a pull
+    // request's, in a cache CI shares) is not its chart.
+    const through = mirroredBy(req.source, req.name, hctx.config?.charts?.mirrors ?? []);
+    if (through !== undefined) req.mirroredBy = through;
+    return charts.lookup(`provider\0${JSON.stringify(req)}`, () => locate(provider, req));
+  };
   if (chart.type === "ref") {
     if (chart.kind === "OCIRepository") {
       const obj = findSource(cluster, "OCIRepository", chart.namespace, chart.name);

@@ -23,6 +23,30 @@ const podinfo: ChartRef = { source: "oci://ghcr.io/stefanprodan/charts", name: "
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe("ChartCache", () => {
+  it("keys a chart a mirror served by the mirror: read only by a lookup naming it, or as fetched from its source", () => {
+    const cache = new ChartCache(dir);
+    const mirrored: ChartRef = { ...podinfo, mirroredBy: "oci://ghcr.io -> oci://pr.example/x" };
+    cache.putArchive(mirrored, bytes("from-the-mirror"));
+    cache.putVersions(podinfo.source, podinfo.name, ["6.5.0", "9.9.9"], mirrored.mirroredBy);
+    expect(cache.getArchive(podinfo)).toBeUndefined();
+    expect(cache.knownVersions(podinfo.source, podinfo.name)).toBeUndefined();
+    expect(cache.getArchive({ ...podinfo, mirroredBy: "oci://ghcr.io -> oci://other/x" })).toBeUndefined();
+    expect(Buffer.from(cache.getArchive(mirrored)!).toString()).toBe("from-the-mirror");
+    expect(cache.knownVersions(podinfo.source, podinfo.name, mirrored.mirroredBy)).toEqual([
+      "6.5.0",
+      "9.9.9",
+    ]);
+    // What the source itself served (or charts add stored) is the source's whoever reads it.
+    cache.putArchive(podinfo, bytes("from-the-source"));
+    cache.putVersions(podinfo.source, podinfo.name, ["6.5.0"]);
+    expect(Buffer.from(cache.getArchive(podinfo)!).toString()).toBe("from-the-source");
+    expect(Buffer.from(cache.getArchive(mirrored)!).toString()).toBe("from-the-mirror");
+    const other = { ...podinfo, mirroredBy: "oci://ghcr.io -> oci://other/x" };
+    expect(Buffer.from(cache.getArchive(other)!).toString()).toBe("from-the-source");
+    expect(cache.knownVersions(podinfo.source, podinfo.name, other.mirroredBy)).toEqual(["6.5.0"]);
+    expect(cache.list().map((c) => c.mirroredBy)).toEqual([undefined, mirrored.mirroredBy]);
+  });
+
   it("stores and returns an archive by reference, with its digest", () => {
     const cache = new ChartCache(dir);
     expect(cache.getArchive(podinfo)).toBeUndefined();

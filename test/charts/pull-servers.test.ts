@@ -228,10 +228,22 @@ spec:
     expect(bytes(`${reg}/beta`, "beta", "0.2.0_build.7")).toEqual(
       readFileSync(packages.get("beta-0.2.0+build.7")!),
     );
-    // The mirrored chart is stored under the location the HelmRepository names.
-    expect(bytes("https://charts.example.invalid/stable", "alpha", "2.0.0")).toEqual(
-      readFileSync(packages.get("alpha-2.0.0")!),
-    );
+    // The mirrored chart is stored under the location the HelmRepository names and the mirror
+    // that served it: a run whose slipway.yaml names no mirror for it does not read it.
+    const mirror = `https://charts.example.invalid -> http://127.0.0.1:${repo.port}`;
+    expect(
+      Buffer.from(
+        cache.getArchive({
+          source: "https://charts.example.invalid/stable",
+          name: "alpha",
+          version: "2.0.0",
+          mirroredBy: mirror,
+        }) ?? new Uint8Array(),
+      ),
+    ).toEqual(readFileSync(packages.get("alpha-2.0.0")!));
+    expect(
+      cache.getArchive({ source: "https://charts.example.invalid/stable", name: "alpha", version: "2.0.0" }),
+    ).toBeUndefined();
 
     // The cached archive renders like helm template of the pushed file.
     const chart = loadChartArchiveFromBytes(

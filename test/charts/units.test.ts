@@ -6,7 +6,7 @@ import {
 } from "../../src/charts/credentials.js";
 import { indexUrl, parseIndex, resolveChartUrl } from "../../src/charts/helm-repo.js";
 import { FetchError, httpRequest, MAX_RESPONSE_BYTES } from "../../src/charts/http.js";
-import { applyMirrors } from "../../src/charts/mirrors.js";
+import { applyMirrors, mirroredBy } from "../../src/charts/mirrors.js";
 import { parseChallenge, parseOciUrl } from "../../src/charts/oci.js";
 import { refsForAdd } from "../../src/cli/charts.js";
 import { takeCacheDir } from "../../src/cli/main.js";
@@ -116,6 +116,46 @@ describe("applyMirrors", () => {
     const m = applyMirrors(url, mirrors);
     expect(m.url).toBe(expected);
     expect(m.insecure).toBe(insecure);
+  });
+});
+
+describe("mirroredBy: the mirrors a cache entry is keyed by", () => {
+  const mirrors = [
+    { from: "oci://ghcr.io", to: "oci://user:hunter2@mirror.local:5000/ghcr", insecure: true },
+    { from: "oci://ghcr.io/org/charts/podinfo", to: "oci://special.local/podinfo", insecure: false },
+    { from: "https://charts.example.com", to: "http://nexus.local/helm", insecure: false },
+  ];
+  it("names every entry covering the chart's location, sorted, credentials hidden", () => {
+    // Both the registry-wide and the chart's own entry cover oci://ghcr.io/org/charts/podinfo.
+    expect(mirroredBy("oci://ghcr.io/org/charts", "podinfo", mirrors)).toBe(
+      [
+        "oci://ghcr.io -> oci://***@mirror.local:5000/ghcr (plain HTTP)",
+        "oci://ghcr.io/org/charts/podinfo -> oci://special.local/podinfo",
+      ].join("\n"),
+    );
+    expect(mirroredBy("oci://ghcr.io/org/charts", "other", mirrors)).toBe(
+      "oci://ghcr.io -> oci://***@mirror.local:5000/ghcr (plain HTTP)",
+    );
+    expect(mirroredBy("https://Charts.example.com/stable/", "app", mirrors)).toBe(
+      "https://charts.example.com -> http://nexus.local/helm",
+    );
+  });
+  it("is undefined for a chart fetched from its source", () => {
+    expect(mirroredBy("https://other.io/x", "app", mirrors)).toBeUndefined();
+    expect(mirroredBy("oci://ghcr.iox/a", "app", mirrors)).toBeUndefined();
+    expect(mirroredBy("oci://ghcr.io/a", "app", [])).toBeUndefined();
+  });
+  it("covers whatever location applyMirrors fetches the chart at (source or source/name)", () => {
+    for (const [source, name] of [
+      ["oci://ghcr.io/org/charts", "podinfo"],
+      ["oci://ghcr.io/org/charts/podinfo", "podinfo"],
+      ["https://charts.example.com/stable", "app"],
+    ] as const) {
+      for (const at of [source, `${source}/${name}`]) {
+        const m = applyMirrors(at, mirrors).mirror;
+        if (m) expect(mirroredBy(source, name, mirrors)).toContain(`${m.from} -> `);
+      }
+    }
   });
 });
 

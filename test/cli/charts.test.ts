@@ -185,3 +185,35 @@ spec:
     }
   });
 });
+
+describe("charts list names what the repository wrote", () => {
+  it("shows control characters of names, sources and charts as escapes, the columns measured as shown", async () => {
+    const dir = path.join(work, "controls");
+    mkdirSync(path.join(dir, "clusters", "dev"), { recursive: true });
+    writeFileSync(path.join(dir, "slipway.yaml"), "clusters:\n  - name: dev\n    path: clusters/dev\n");
+    writeFileSync(
+      path.join(dir, "clusters", "dev", "a.yaml"),
+      `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: { name: r, namespace: flux-system }
+spec: { url: "https://charts.example.com/st\\u001b]0;title\\u0007able" }
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: "app\\u001b[31m", namespace: apps }
+spec:
+  chart:
+    spec:
+      chart: "po\\u001b[2Jd"
+      version: 1.0.0
+      sourceRef: { kind: HelmRepository, name: r, namespace: flux-system }
+`,
+    );
+    const r = await run("list", dir, "--cache-dir", path.join(work, "cache-controls"));
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    const [head, row] = r.stdout.split("\n");
+    expect(row).toContain("apps/app\\u001b[31m");
+    expect(row).toContain("https://charts.example.com/st\\u001b]0;title\\u0007able po\\u001b[2Jd");
+    expect(row!.indexOf("1.0.0")).toBe(head!.indexOf("WANTS"));
+  });
+});
