@@ -414,6 +414,7 @@ export function cachedPostBuild(
   answers: RunAnswers,
   post: string,
   found: { output?: CacheKey },
+  memo?: PostBuildMemo,
 ): PostBuild | undefined {
   if (cache.mayHold?.(POSTBUILD_UNIT) === false) return undefined;
   const inputs = buildInputs(sourceRoot, spec);
@@ -427,27 +428,52 @@ export function cachedPostBuild(
   );
   if (key === undefined || key === "uncacheable") return undefined;
   found.output = key;
-  return readPostBuild(cache, key, post);
+  return readPostBuild(cache, key, post, memo);
 }
 
-/** The post-processed build kept for the build entry `output` and `post`, if any (see cachedPostBuild). */
-export function readPostBuild(cache: RenderCache, output: CacheKey, post: string): PostBuild | undefined {
-  const entry = readBuildEntry(cache.get(postBuildKey(cache, output, post)));
+/**
+ * The post-processed build kept for the build entry `output` and `post`, if any (see
+ * cachedPostBuild); given a memo, an entry it holds is taken from there and one read is kept there.
+ */
+export function readPostBuild(
+  cache: RenderCache,
+  output: CacheKey,
+  post: string,
+  memo?: PostBuildMemo,
+): PostBuild | undefined {
+  const key = postBuildKey(cache, output, post);
+  const known = memo?.get(key.id);
+  if (known !== undefined) return known;
+  const entry = readBuildEntry(cache.get(key));
   if (!entry) return undefined;
-  return {
+  const build: PostBuild = {
     dir: entry.dir,
     generated: entry.generated,
     objects: entry.resources.map((r) => ({ object: r.obj, from: r })),
   };
+  memo?.set(key.id, build);
+  return build;
 }
 
 export interface PostBuild {
   /** Absolute directory that was built. */
   dir: string;
   generated: boolean;
-  /** The objects (the caller's own), each with the built resource it came from. */
+  /**
+   * The objects, each with the built resource it came from: the caller's own, or, read through a
+   * PostBuildMemo, shared with every load of that memo (which then never changes them).
+   */
   objects: Array<{ object: YamlMap; from: Resource }>;
 }
+
+/**
+ * Post-processed builds read in this run, by entry id (LoadPlatformOptions.postBuildMemo): a
+ * changed-only diff's base rebuilds the Flux Kustomizations whose build may read a changed file,
+ * and where one reads the entry the head read (the parent of an edited app, whose build lists the
+ * app's directory but reads none of its changed files), both platforms hold the same objects:
+ * decoded once, and equal to the comparison without a walk.
+ */
+export type PostBuildMemo = Map<string, PostBuild>;
 
 /**
  * Keeps a post-processed build under the key of the build's output entry (`output`, from
