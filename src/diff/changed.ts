@@ -47,10 +47,12 @@ export function loadChangedOnly(
 ): ChangedOnlyResult {
   const seen = new Map<FluxKustomization, KustomizationInputs>();
   // A HelmRelease whose render inputs are the same at both revisions is read once, and the
-  // base holds the head's objects (compare.ts then skips them).
+  // base holds the head's objects (compare.ts then skips them); so is a post-processed Flux build
+  // the base rebuilds from the entry the head read.
   opts = {
     ...opts,
     releaseMemo: opts.releaseMemo ?? new Map(),
+    postBuildMemo: opts.postBuildMemo ?? new Map(),
     ...(opts.charts !== false ? { charts: locatingOnce(opts.charts ?? defaultChartProvider()) } : {}),
   };
   const head = loadPlatform(root, {

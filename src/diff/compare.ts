@@ -90,6 +90,9 @@ function diffObjects(
   after: KustomizationSide["objects"],
   opts: CompareOptions,
 ): ObjectDiff[] {
+  // The same objects in the same order (a changed-only diff's base took this Kustomization and
+  // its releases' renders from the head): each pairs with itself below, so none differs.
+  if (before.length === after.length && before.every((o, i) => o.object === after[i]!.object)) return [];
   const key = (o: KObject) => objectKey(o, opts.normalize);
   // Objects by identity, in order: a side may hold one identity twice (two Flux sources of one
   // Kustomization, say), and the n-th of the head is compared with the n-th of the base.

@@ -92,9 +92,11 @@ export function releasesNotCompared(
   for (const r of head?.helmReleases ?? []) sides.set(key(r), { ...sides.get(key(r)), head: r });
   const unrendered = (r?: HelmReleaseInfo) =>
     r !== undefined && (r.status === undefined || r.status === "external");
+  // One object on both sides (a changed-only diff's base takes an unchanged Kustomization's
+  // objects from the head) writes one JSON text: neither is written then.
   const same = (b: HelmReleaseInfo, h: HelmReleaseInfo) =>
-    normalize(JSON.stringify(b.object)) === normalize(JSON.stringify(h.object)) &&
-    normalize(releaseReads(base!, b)) === normalize(releaseReads(head!, h));
+    (b.object === h.object || normalize(JSON.stringify(b.object)) === normalize(JSON.stringify(h.object))) &&
+    sameReads(releaseReads(base!, b), releaseReads(head!, h), normalize);
   const out: NotCompared[] = [];
   for (const k of [...sides.keys()].sort()) {
     const { base: b, head: h } = sides.get(k)!;
@@ -112,11 +114,11 @@ export function releasesNotCompared(
 }
 
 /**
- * The objects of `cluster` that a render of `r` reads besides its own object, as one text: its
- * valuesFrom ConfigMaps and Secrets (masked already: equal values, equal markers) and its chart's
- * source. Missing ones count as absent, so one appearing or going away is a change too.
+ * The objects of `cluster` that a render of `r` reads besides its own object: its valuesFrom
+ * ConfigMaps and Secrets (masked already: equal values, equal markers) and its chart's source,
+ * null for a missing one (so one appearing or going away is a change too).
  */
-function releaseReads(cluster: Cluster, r: HelmReleaseInfo): string {
+function releaseReads(cluster: Cluster, r: HelmReleaseInfo): Array<KObject | null> {
   const spec = isMap(r.object.spec) ? r.object.spec : {};
   const wanted: Array<{ kind: string; namespace: string; name: string }> = [];
   for (const ref of Array.isArray(spec.valuesFrom) ? spec.valuesFrom : []) {
@@ -124,31 +126,62 @@ function releaseReads(cluster: Cluster, r: HelmReleaseInfo): string {
       wanted.push({ kind: ref.kind, namespace: r.namespace, name: ref.name });
   }
   if (r.chartSource) wanted.push(r.chartSource);
-  if (wanted.length === 0) return "";
-  const objects = objectsOf(cluster);
-  return JSON.stringify(
-    wanted.map((w) => objects.get(objectKey(w.kind, w.namespace, w.name)) ?? null),
-    (_, v) => (typeof v === "bigint" ? `${v}n` : v),
-  );
+  if (wanted.length === 0) return [];
+  return wanted.map((w) => objectOf(cluster, w.kind, w.namespace, w.name) ?? null);
 }
 
-const objectKey = (kind: string, namespace: string, name: string) => `${kind}\u0000${namespace}\u0000${name}`;
-const byCluster = new WeakMap<Cluster, Map<string, KObject>>();
+/**
+ * Whether two releases read the same objects: the same objects (a changed-only diff's two sides
+ * share an unchanged Kustomization's), else equal texts of the lists.
+ */
+function sameReads(
+  b: Array<KObject | null>,
+  h: Array<KObject | null>,
+  normalize: (s: string) => string,
+): boolean {
+  if (b.length === h.length && b.every((o, i) => o === h[i])) return true;
+  return normalize(readsText(b)) === normalize(readsText(h));
+}
 
-/** The rendered objects of a cluster by kind, namespace and name (the first of duplicates). */
-function objectsOf(cluster: Cluster): Map<string, KObject> {
-  let out = byCluster.get(cluster);
-  if (out !== undefined) return out;
-  out = new Map();
-  for (const k of cluster.kustomizations) {
-    for (const { object: o } of k.resources) {
-      const meta = isMap(o.metadata) ? o.metadata : {};
-      const at = objectKey(String(o.kind), String(meta.namespace ?? ""), String(meta.name ?? ""));
-      if (!out.has(at)) out.set(at, o);
+function readsText(objects: Array<KObject | null>): string {
+  if (objects.length === 0) return "";
+  return JSON.stringify(objects, (_, v) => (typeof v === "bigint" ? `${v}n` : v));
+}
+
+/** Per cluster: its rendered objects by kind, then by namespace and name (see objectOf). */
+const byCluster = new WeakMap<Cluster, Map<string, KObject[] | Map<string, KObject>>>();
+
+/**
+ * The first rendered object of `cluster` with this kind, namespace and name. Objects are grouped
+ * by kind once per cluster (few releases read few kinds of thousands of objects), and a kind's
+ * objects indexed by namespace and name when it is first asked for.
+ */
+function objectOf(cluster: Cluster, kind: string, namespace: string, name: string): KObject | undefined {
+  let kinds = byCluster.get(cluster);
+  if (kinds === undefined) {
+    kinds = new Map();
+    for (const k of cluster.kustomizations) {
+      for (const { object: o } of k.resources) {
+        const of = String(o.kind);
+        const list = kinds.get(of);
+        if (list === undefined) kinds.set(of, [o]);
+        else (list as KObject[]).push(o);
+      }
     }
+    byCluster.set(cluster, kinds);
   }
-  byCluster.set(cluster, out);
-  return out;
+  let index = kinds.get(kind);
+  if (index === undefined) return undefined;
+  if (Array.isArray(index)) {
+    const named = new Map<string, KObject>();
+    for (const o of index) {
+      const meta = isMap(o.metadata) ? o.metadata : {};
+      const at = `${String(meta.namespace ?? "")}\u0000${String(meta.name ?? "")}`;
+      if (!named.has(at)) named.set(at, o);
+    }
+    kinds.set(kind, (index = named));
+  }
+  return index.get(`${namespace}\u0000${name}`);
 }
 
 /**

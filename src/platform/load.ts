@@ -52,6 +52,7 @@ import { buildFluxPath, type FluxBuild, secureJoin } from "./build.js";
 import {
   cachedFluxBuild,
   cachedPostBuild,
+  type PostBuildMemo,
   postBuildInputs,
   RunAnswers,
   readPostBuild,
@@ -225,6 +226,12 @@ export interface LoadPlatformOptions {
    */
   releaseMemo?: ReleaseMemo;
   /**
+   * Post-processed Flux builds read from the render cache in this run, by entry: a diff's two
+   * loads share one, so an entry both revisions read is decoded once and both platforms hold its
+   * objects (which loading never changes).
+   */
+  postBuildMemo?: PostBuildMemo;
+  /**
    * The checkout's remotes and branch (checkout.ts), which tell the GitRepositories that are
    * this repository under another name; default: read from `<root>/.git`. A diff passes the one
    * checkout both its revisions belong to.
@@ -291,6 +298,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     charts: opts.charts,
     renderCache: opts.renderCache === false ? undefined : (opts.renderCache ?? defaultRenderCache()),
     releaseMemo: opts.releaseMemo,
+    postBuildMemo: opts.postBuildMemo,
     answers: new RunAnswers(),
   };
   const scan = scanRepository(fs, root);
@@ -458,6 +466,7 @@ interface RenderContext {
   charts?: ChartProvider | false;
   renderCache?: RenderCache;
   releaseMemo?: ReleaseMemo;
+  postBuildMemo?: PostBuildMemo;
   /** The file system's answers to the render cache's build lookups, for this run. */
   answers: RunAnswers;
 }
@@ -1475,7 +1484,7 @@ function finishKustomization(
   if (post !== undefined) {
     // The root was built already (to read its own spec): its entry is found by that build's key.
     const hit = p.built
-      ? p.output && readPostBuild(ctx.renderCache!, p.output, post)
+      ? p.output && readPostBuild(ctx.renderCache!, p.output, post, ctx.postBuildMemo)
       : cachedPostBuild(
           ctx.renderCache!,
           kustomizationFs(ctx, k),
@@ -1484,6 +1493,7 @@ function finishKustomization(
           ctx.answers,
           post,
           (p.found = {}),
+          ctx.postBuildMemo,
         );
     if (hit) {
       k.dir = relative(ctx.root, originOf(ctx, hit.dir));

@@ -183,6 +183,56 @@ describe("Flux Kustomization build cache", () => {
   });
 });
 
+describe("build entries keep shared file names and patch records once", () => {
+  const spec = { path: "./app" };
+  // The component's patch targets every ConfigMap: one record, applied to two objects.
+  const storedBody = (cache: DiskRenderCache): Record<string, unknown> => {
+    const found: { output?: import("../../src/cache/store.js").CacheKey } = {};
+    cachedFluxBuild(cache, repo(), "/repo", spec, new BuildCache(), new RunAnswers(), found);
+    return cache.get(found.output!) as Record<string, unknown>;
+  };
+
+  it("writes a patch applied to several objects once, and they share it when read back", () => {
+    const cache = newCache();
+    build(cache, repo(), spec);
+    const text = JSON.stringify(storedBody(cache));
+    expect(text.split('"name":"any"').length - 1).toBe(1); // the patch document's own name
+    expect(text.split('"/repo/components/label/patch.yaml"').length - 1).toBe(1);
+    const direct = buildFluxPath(repo(), "/repo", spec, new BuildCache()).resources;
+    const served = cachedFluxBuild(cache, repo(), "/repo", spec, new BuildCache()).resources;
+    expect(cache.stats.hits).toBeGreaterThan(0);
+    for (const resources of [direct, served]) {
+      const patched = resources.filter((r) => r.patches.length > 0);
+      expect(patched.length).toBe(2);
+      expect(patched[0]!.patches[0]).toBe(patched[1]!.patches[0]);
+    }
+  });
+
+  it("treats an index outside the entry's tables as a damaged entry (a miss)", () => {
+    for (const damage of [
+      (r: { s?: number[] }) => {
+        r.s = [99, 1];
+      },
+      (r: { t?: unknown[] }) => {
+        r.t = [-1];
+      },
+      (r: { p?: unknown[] }) => {
+        r.p = ["0"];
+      },
+    ]) {
+      const cache = newCache();
+      const cold = build(cache, repo(), spec);
+      const found: { output?: import("../../src/cache/store.js").CacheKey } = {};
+      cachedFluxBuild(cache, repo(), "/repo", spec, new BuildCache(), new RunAnswers(), found);
+      const body = cache.get(found.output!) as { resources: Array<Record<string, unknown>> };
+      for (const r of body.resources) damage(r);
+      cache.put(found.output!, body);
+      const after = build(cache, repo(), spec);
+      expect(after.out).toBe(cold.out);
+    }
+  });
+});
+
 describe("RunAnswers.holds", () => {
   // Answers of every kind of question, against recorded values that are right, wrong, of
   // another type, reordered, or what JSON gives for values it has no spelling for.
