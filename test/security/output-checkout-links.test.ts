@@ -43,12 +43,16 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 describe("outputs named inside the pull request's checkout", () => {
   it.each([
     ["check --output", () => checkCommand([repo, "--output", path.join(repo, "out", "findings.json")])],
-    ["check --write-baseline", () => checkCommand([repo, "--write-baseline", path.join(repo, "out", "b.json")])],
+    [
+      "check --write-baseline",
+      () => checkCommand([repo, "--write-baseline", path.join(repo, "out", "b.json")]),
+    ],
     ["render --out", () => renderCommand([repo, "--out", path.join(repo, "out", "tree")])],
     ["render --out (the link itself)", () => renderCommand([repo, "--out", path.join(repo, "out")])],
     [
       "build --output",
-      () => buildCommand([path.join(repo, "clusters", "dev"), "--output", path.join(repo, "out", "all.yaml")]),
+      () =>
+        buildCommand([path.join(repo, "clusters", "dev"), "--output", path.join(repo, "out", "all.yaml")]),
     ],
   ])("%s is not written through a link of the checkout", async (_, run) => {
     const r = await captureOutput(run);
