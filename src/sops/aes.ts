@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { RE2JS } from "re2js";
 import { decodeGoStdBase64 } from "../go/base64.js";
 import type { Comment, Scalar } from "./tree.js";
 import { parseValueBytes, sopsTypeOf, valueBytes } from "./values.js";
@@ -9,17 +8,34 @@ import { parseValueBytes, sopsTypeOf, valueBytes } from "./values.js";
  * `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` text form.
  */
 
+const ENC_PREFIX = "ENC[AES256_GCM,data:";
+
 /**
- * sops' own pattern (aes/cipher.go), run on RE2 like Go runs it: the values come from the
- * repository, and a backtracking engine takes minutes on a few kilobytes of crafted
- * `ENC[AES256_GCM,data:,iv:,tag:…` text. Compiled at first use, not when the module loads:
- * every `check` loads this module and most repositories hold no SOPS value (~3 ms of a cold
- * check of bjw-s home-ops, which has none).
+ * The four fields sops' own pattern (aes/cipher.go,
+ * `^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]`) captures in `s`, as Go's regexp
+ * captures them; undefined when it does not match. Found from separator positions instead of
+ * run through a regex engine: the values come from the repository, a backtracking engine takes
+ * minutes on crafted text, and even RE2 (re2js) took 0.7 s per MB of one value. Each group is
+ * greedy and `.` stops at a newline, so the match lies on the first line; there each group
+ * ends at the last separator that still leaves the later fields non-empty: a `]` last, the
+ * last `,type:` before it, the last `,tag:` before that, the last `,iv:` before that.
  */
-let encPattern: RE2JS | undefined;
-function encPatternOf(): RE2JS {
-  encPattern ??= RE2JS.compile("^ENC\\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\\]");
-  return encPattern;
+export function encFields(s: string): [string, string, string, string] | undefined {
+  if (!s.startsWith(ENC_PREFIX)) return undefined;
+  const newline = s.indexOf("\n");
+  const line = newline < 0 ? s : s.slice(0, newline);
+  const close = line.lastIndexOf("]");
+  // Each search starts where the separator still leaves a character before what follows it.
+  const type = close < 1 ? -1 : line.lastIndexOf(",type:", close - ",type:".length - 1);
+  const tag = type < 1 ? -1 : line.lastIndexOf(",tag:", type - ",tag:".length - 1);
+  const iv = tag < 1 ? -1 : line.lastIndexOf(",iv:", tag - ",iv:".length - 1);
+  if (iv <= ENC_PREFIX.length) return undefined;
+  return [
+    line.slice(ENC_PREFIX.length, iv),
+    line.slice(iv + ",iv:".length, tag),
+    line.slice(tag + ",tag:".length, type),
+    line.slice(type + ",type:".length, close),
+  ];
 }
 export const IV_SIZE = 32;
 
@@ -38,7 +54,7 @@ export type IvSource = (aad: string, plaintext: Buffer) => Uint8Array;
 export const randomIv: IvSource = () => randomBytes(IV_SIZE);
 
 export function isEncryptedString(s: string): boolean {
-  return s.startsWith("ENC[AES256_GCM,") && encPatternOf().test(s);
+  return encFields(s) !== undefined;
 }
 
 /**
@@ -59,15 +75,14 @@ export function holdsEncryptedValue(text: string): boolean {
  * where Node's lenient decoder would skip the junk and decrypt it — a damaged file passing here.
  */
 export function parseEncrypted(s: string): EncryptedParts | undefined {
-  if (!s.startsWith("ENC[AES256_GCM,")) return undefined;
-  const m = encPatternOf().exec(s);
+  const m = encFields(s);
   if (!m) return undefined;
   const field = (name: string, text: string): Buffer => {
     const bytes = decodeGoStdBase64(text);
     if (bytes === undefined) throw new Error(`the ${name} field is not base64 (as sops reads it)`);
     return bytes;
   };
-  return { data: field("data", m[1]!), iv: field("iv", m[2]!), tag: field("tag", m[3]!), type: m[4]! };
+  return { data: field("data", m[0]), iv: field("iv", m[1]), tag: field("tag", m[2]), type: m[3] };
 }
 
 export function formatEncrypted(p: EncryptedParts): string {
