@@ -959,6 +959,8 @@ export class ReleasesAhead {
   private readonly started = new Map<string, AheadRender>();
   /** API versions of the crds/ of the charts located so far (releases that install them). */
   private readonly chartCrds = new Set<string>();
+  /** What each build adds to the inputs of the renders started here (poolInputsOfBuilds). */
+  private readonly inputsOfBuild: BuildInputsMemo = new WeakMap();
 
   private constructor(
     private readonly hctx: HelmReleaseContext,
@@ -984,12 +986,13 @@ export class ReleasesAhead {
       if (!inputs) {
         const kube = kubernetesOf(this.hctx.config, this.cluster.name);
         const builtin = new Set(DEFAULT_API_VERSIONS);
+        const known = poolInputsOfBuilds(this.cluster, this.hctx.config, this.inputsOfBuild);
         const apis = new Set([
           ...kube.apiVersions,
-          ...crdApiVersions(poolCrds(this.cluster)).filter((v) => !builtin.has(v)),
+          ...known.crdApis.filter((v) => !builtin.has(v)),
           ...this.chartCrds,
         ]);
-        inputs = { pool: objectPool(this.cluster, this.hctx.config), apis: [...apis] };
+        inputs = { pool: known.pool, apis: [...apis] };
       }
       return inputs;
     };
@@ -1372,20 +1375,66 @@ function ownSecretValues(cluster: Cluster, info: HelmReleaseInfo): string[] {
 
 // --- cluster inputs ----------------------------------------------------------------------------
 
+/** A ConfigMap or Secret of the core group as valuesFrom names it (kind/namespace/name), and the object. */
+type PoolEntry = [string, KObject];
+
+/** What one build adds to the inputs of a render started ahead: pool entries, CRD API versions. */
+interface BuildPoolInputs {
+  pool: PoolEntry[];
+  apis: string[];
+}
+
+/** BuildPoolInputs by the build's resources array (load.ts assigns one whole when the build is done). */
+export type BuildInputsMemo = WeakMap<readonly RenderedResource[], BuildPoolInputs>;
+
+/**
+ * objectPool and crdApiVersions(poolCrds) of the cluster's builds so far, each build's part
+ * taken from `memo` once made. ReleasesAhead asks after every build, and going through every
+ * object of the builds so far each time made its questions quadratic: ~37 ms of a cold check of
+ * bjw-s home-ops (94 builds). Only renders started ahead use it: whatever it gives, such a
+ * render is used for the very job the render pass makes from inputs it computes afresh.
+ */
+export function poolInputsOfBuilds(
+  cluster: Cluster,
+  config: SlipwayConfig | undefined,
+  memo: BuildInputsMemo,
+): { pool: Map<string, KObject>; crdApis: string[] } {
+  const ofBuild = (resources: readonly RenderedResource[]): BuildPoolInputs => {
+    let known = memo.get(resources);
+    if (known === undefined) {
+      known = { pool: poolEntries(resources), apis: crdApiVersions(crdsOf(resources)) };
+      memo.set(resources, known);
+    }
+    return known;
+  };
+  const crdApis: string[] = [];
+  for (const k of cluster.kustomizations) for (const v of ofBuild(k.resources).apis) crdApis.push(v);
+  return { pool: objectPool(cluster, config, (resources) => ofBuild(resources).pool), crdApis };
+}
+
+/** The objects of one build that valuesFrom may read, in order (objectPool's entries). */
+function poolEntries(resources: readonly RenderedResource[]): PoolEntry[] {
+  const out: PoolEntry[] = [];
+  for (const r of resources) {
+    const o = r.object;
+    if ((o.kind === "ConfigMap" || o.kind === "Secret") && groupOf(o) === "")
+      out.push([`${o.kind}/${metaString(o, "namespace")}/${metaString(o, "name")}`, o]);
+  }
+  return out;
+}
+
 /**
  * ConfigMaps and Secrets the cluster's Flux Kustomizations render (first one wins), then those
  * slipway.yaml declares under `clusterObjects` (made by the bootstrap or Terraform).
  */
-function objectPool(cluster: Cluster, config: SlipwayConfig | undefined): Map<string, KObject> {
+function objectPool(
+  cluster: Cluster,
+  config: SlipwayConfig | undefined,
+  entriesOf: (resources: readonly RenderedResource[]) => PoolEntry[] = poolEntries,
+): Map<string, KObject> {
   const pool = new Map<string, KObject>();
   for (const k of cluster.kustomizations) {
-    for (const r of k.resources) {
-      const o = r.object;
-      if ((o.kind === "ConfigMap" || o.kind === "Secret") && groupOf(o) === "") {
-        const key = `${o.kind}/${metaString(o, "namespace")}/${metaString(o, "name")}`;
-        if (!pool.has(key)) pool.set(key, o);
-      }
-    }
+    for (const [key, o] of entriesOf(k.resources)) if (!pool.has(key)) pool.set(key, o);
   }
   for (const o of declaredObjects(config?.clusterObjects, cluster.name)) {
     const key = `${o.kind}/${metaString(o, "namespace")}/${metaString(o, "name")}`;
@@ -1404,16 +1453,19 @@ const crdsOfBuild = new WeakMap<readonly RenderedResource[], KObject[]>();
 /** The CRDs of the cluster's builds, in build order (exported for tests). */
 export function poolCrds(cluster: Cluster): KObject[] {
   const out: KObject[] = [];
-  for (const k of cluster.kustomizations) {
-    let crds = crdsOfBuild.get(k.resources);
-    if (crds === undefined) {
-      crds = [];
-      for (const r of k.resources) if (r.object.kind === "CustomResourceDefinition") crds.push(r.object);
-      crdsOfBuild.set(k.resources, crds);
-    }
-    for (const crd of crds) out.push(crd);
-  }
+  for (const k of cluster.kustomizations) for (const crd of crdsOf(k.resources)) out.push(crd);
   return out;
+}
+
+/** The CRDs of one build's objects, in order. */
+function crdsOf(resources: readonly RenderedResource[]): KObject[] {
+  let crds = crdsOfBuild.get(resources);
+  if (crds === undefined) {
+    crds = [];
+    for (const r of resources) if (r.object.kind === "CustomResourceDefinition") crds.push(r.object);
+    crdsOfBuild.set(resources, crds);
+  }
+  return crds;
 }
 
 /** `group/version` and `group/version/Kind` of each served version of some CRDs. */
