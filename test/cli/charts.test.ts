@@ -22,11 +22,8 @@ beforeAll(async () => {
   writeFileSync(path.join(chart, "templates", "cm.yaml"), "kind: ConfigMap\n");
   archive = path.join(work, "podinfo-6.5.0.tgz");
   await tar.c({ gzip: true, file: archive, cwd: path.join(work, "src") }, ["podinfo"]);
-  repo = path.join(work, "platform");
-  mkdirSync(path.join(repo, "clusters", "dev"), { recursive: true });
-  writeFileSync(path.join(repo, "slipway.yaml"), "clusters:\n  - name: dev\n    path: clusters/dev\n");
-  writeFileSync(
-    path.join(repo, "clusters", "dev", "apps.yaml"),
+  repo = devCluster(
+    path.join(work, "platform"),
     `apiVersion: source.toolkit.fluxcd.io/v1
 kind: HelmRepository
 metadata: { name: podinfo, namespace: flux-system }
@@ -130,6 +127,43 @@ describe("slipway charts add / list (offline)", () => {
   });
 });
 
+/** A repository with one cluster, dev, whose folder clusters/dev holds the documents `yaml`. */
+function devCluster(dir: string, yaml: string): string {
+  mkdirSync(path.join(dir, "clusters", "dev"), { recursive: true });
+  writeFileSync(path.join(dir, "slipway.yaml"), "clusters:\n  - name: dev\n    path: clusters/dev\n");
+  writeFileSync(path.join(dir, "clusters", "dev", "apps.yaml"), yaml);
+  return dir;
+}
+
+/**
+ * A repository with one cluster, dev, holding the HelmRepository `r` at `url` (written in double
+ * quotes, so YAML escapes work) and one HelmRelease in `apps` of its chart, with flow-style `values`.
+ */
+function chartsRepo(
+  dir: string,
+  url: string,
+  release: { name: string; chart: string; version: string; values?: string },
+): string {
+  return devCluster(
+    dir,
+    `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: { name: r, namespace: flux-system }
+spec: { url: "${url}" }
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: "${release.name}", namespace: apps }
+spec:
+  chart:
+    spec:
+      chart: "${release.chart}"
+      version: "${release.version}"
+      sourceRef: { kind: HelmRepository, name: r, namespace: flux-system }
+${release.values ? `  values: ${release.values}\n` : ""}`,
+  );
+}
+
 describe("a chart added by hand, offline", () => {
   it("resolves a HelmRelease's version range, in charts list and in render", async () => {
     const chart = path.join(work, "src2", "hello");
@@ -141,28 +175,12 @@ describe("a chart added by hand, offline", () => {
     );
     const tgz = path.join(work, "hello-1.4.2.tgz");
     await tar.c({ gzip: true, file: tgz, cwd: path.join(work, "src2") }, ["hello"]);
-    const platform = path.join(work, "ranged");
-    mkdirSync(path.join(platform, "clusters", "dev"), { recursive: true });
-    writeFileSync(path.join(platform, "slipway.yaml"), "clusters:\n  - name: dev\n    path: clusters/dev\n");
-    writeFileSync(
-      path.join(platform, "clusters", "dev", "hello.yaml"),
-      `apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata: { name: hello, namespace: flux-system }
-spec: { url: "https://charts.example.com/hello" }
----
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata: { name: hello, namespace: apps }
-spec:
-  chart:
-    spec:
-      chart: hello
-      version: ">=1.0.0 <2.0.0"
-      sourceRef: { kind: HelmRepository, name: hello, namespace: flux-system }
-  values: { greeting: ahoy }
-`,
-    );
+    const platform = chartsRepo(path.join(work, "ranged"), "https://charts.example.com/hello", {
+      name: "hello",
+      chart: "hello",
+      version: ">=1.0.0 <2.0.0",
+      values: "{ greeting: ahoy }",
+    });
     const cache = path.join(work, "cache-ranged");
     expect(
       (await run("add", tgz, "--as", "https://charts.example.com/hello", "--cache-dir", cache)).code,
@@ -188,26 +206,15 @@ spec:
 
 describe("charts list names what the repository wrote", () => {
   it("shows control characters of names, sources and charts as escapes, the columns measured as shown", async () => {
-    const dir = path.join(work, "controls");
-    mkdirSync(path.join(dir, "clusters", "dev"), { recursive: true });
-    writeFileSync(path.join(dir, "slipway.yaml"), "clusters:\n  - name: dev\n    path: clusters/dev\n");
-    writeFileSync(
-      path.join(dir, "clusters", "dev", "a.yaml"),
-      `apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata: { name: r, namespace: flux-system }
-spec: { url: "https://charts.example.com/st\\u001b]0;title\\u0007able" }
----
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata: { name: "app\\u001b[31m", namespace: apps }
-spec:
-  chart:
-    spec:
-      chart: "po\\u001b[2Jd"
-      version: 1.0.0
-      sourceRef: { kind: HelmRepository, name: r, namespace: flux-system }
-`,
+    // Escapes in double-quoted YAML: the repository holds the control characters themselves.
+    const dir = chartsRepo(
+      path.join(work, "controls"),
+      "https://charts.example.com/st\\u001b]0;title\\u0007able",
+      {
+        name: "app\\u001b[31m",
+        chart: "po\\u001b[2Jd",
+        version: "1.0.0",
+      },
     );
     const r = await run("list", dir, "--cache-dir", path.join(work, "cache-controls"));
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);

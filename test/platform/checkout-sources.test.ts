@@ -9,7 +9,7 @@ import { type Checkout, headBranch, readCheckout, remoteUrls } from "../../src/p
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { checkoutSources } from "../../src/platform/same-repository.js";
 import { scanRepository } from "../../src/platform/scan.js";
-import { fluxSync } from "../support/flux.js";
+import { fluxSync, gitKs } from "../support/flux.js";
 import { clusterRows, kustomizationStatuses } from "../support/memory-platform.js";
 
 /**
@@ -20,15 +20,8 @@ import { clusterRows, kustomizationStatuses } from "../support/memory-platform.j
  * `origin` does.
  */
 const URL = "https://github.com/brunovlucena/homelab.git";
-const ks = (name: string, p: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: ${name}, namespace: flux-system}
-spec:
-  interval: 10m
-  prune: true
-  path: ${p}
-  sourceRef: {kind: GitRepository, name: homelab}
-`;
+const ks = (name: string, p: string) =>
+  gitKs(`flux-system/${name}`, p, { source: "homelab", interval: "10m" });
 const cm = (name: string, ns = "default") =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${ns}}\n`;
 const files: Record<string, string> = {
@@ -363,25 +356,11 @@ describe("a sync of another repository than the checkout (equestria-cluster afte
       prune: true,
     }),
     "clusters/prod/home-operations.yaml": `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: home-operations, namespace: flux-system}\nspec:\n  interval: 1h\n  url: ${HOME_OPS}.git\n  ref: {branch: main}\n`,
-    "clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: flux-system}
-spec:
-  interval: 1h
-  prune: true
-  path: ./apps
-  sourceRef: {kind: GitRepository, name: flux-system}
-`,
+    "clusters/prod/apps.yaml": gitKs("flux-system/apps", "./apps"),
     "apps/cert-manager/kustomization.yaml": "resources: [ref.yaml]\n",
-    "apps/cert-manager/ref.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: cert-manager-ref, namespace: cert-manager}
-spec:
-  interval: 1h
-  prune: true
-  path: ./apps/cert-manager
-  sourceRef: {kind: GitRepository, name: home-operations, namespace: flux-system}
-`,
+    "apps/cert-manager/ref.yaml": gitKs("cert-manager/cert-manager-ref", "./apps/cert-manager", {
+      source: "flux-system/home-operations",
+    }),
   };
   const load = (remotes: string[]) =>
     loadPlatform("/repo", {
@@ -404,15 +383,9 @@ spec:
     const renamed = { ...layout };
     delete renamed["apps/cert-manager/ref.yaml"];
     renamed["apps/cert-manager/kustomization.yaml"] = "resources: []\n";
-    renamed["clusters/prod/tools.yaml"] = `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: tools, namespace: flux-system}
-spec:
-  interval: 1h
-  prune: true
-  path: ./tools
-  sourceRef: {kind: GitRepository, name: home-operations}
-`;
+    renamed["clusters/prod/tools.yaml"] = gitKs("flux-system/tools", "./tools", {
+      source: "home-operations",
+    });
     renamed["tools/cm.yaml"] =
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tools, namespace: default}\n";
     const p = loadPlatform("/repo", {

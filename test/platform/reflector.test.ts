@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Platform } from "../../src/platform/index.js";
 import { patternListMatch } from "../../src/platform/reflector.js";
-import { ks as fluxKs } from "../support/flux.js";
+import { ks as fluxKs, gitKs } from "../support/flux.js";
 import { loadMemoryPlatform } from "../support/memory-platform.js";
 
 /**
@@ -122,15 +122,10 @@ describe("reflector's copies exist only where reflector runs", () => {
     // sources made late: no note on each of the 156 readers.
     const reads = "  postBuild:\n    substituteFrom:\n      - {kind: Secret, name: cluster-secrets}\n";
     const files = layout(AUTO);
-    files["kubernetes/apps/zz-reflector/ks.yaml"] = `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: reflector, namespace: kube-system}
-spec:
-  interval: 1h
-  prune: true
-  sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
-  path: ./kubernetes/reflector
-${reads}`;
+    files["kubernetes/apps/zz-reflector/ks.yaml"] = gitKs("kube-system/reflector", "./kubernetes/reflector", {
+      source: "flux-system/flux-system",
+      extra: reads,
+    });
     const p = loadMemoryPlatform(files);
     for (const id of ["network/network-ref", "kube-system/reflector"]) {
       const k = kustomization(p, id);
@@ -165,15 +160,7 @@ kind: GitRepository
 metadata: {name: home-operations, namespace: flux-system}
 spec: {interval: 1h, url: https://github.com/example/home-operations, ref: {branch: main}}
 ---
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: shared, namespace: flux-system}
-spec:
-  interval: 1h
-  prune: true
-  sourceRef: {kind: GitRepository, name: home-operations}
-  path: ./kubernetes/shared
-`;
+${gitKs("flux-system/shared", "./kubernetes/shared", { source: "home-operations" })}`;
     const p = loadMemoryPlatform({
       ...layout(AUTO, "Secret", {}),
       "kubernetes/apps/shared/ks.yaml": other,

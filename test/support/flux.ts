@@ -85,6 +85,33 @@ spec:
 ${spec}`;
 }
 
+/**
+ * A Flux Kustomization `ref` ("namespace/name") with prune, building `path` from the GitRepository
+ * `o.source` ("name", looked up in the Kustomization's own namespace, or "namespace/name"; default
+ * flux-system), every `o.interval` (default 1h), with `o.extra` spec lines (indented two spaces).
+ */
+export function gitKs(
+  ref: string,
+  path: string,
+  o: { source?: string; interval?: string; extra?: string } = {},
+): string {
+  const [namespace, name] = ref.split("/");
+  const source = (o.source ?? "flux-system").split("/");
+  const sourceRef =
+    source.length === 2
+      ? `{kind: GitRepository, name: ${source[1]}, namespace: ${source[0]}}`
+      : `{kind: GitRepository, name: ${source[0]}}`;
+  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  interval: ${o.interval ?? "1h"}
+  prune: true
+  path: ${path}
+  sourceRef: ${sourceRef}
+${o.extra ?? ""}`;
+}
+
 /** The example platform's demo age key (examples/demo-keys), and its recipient. */
 export const demoKeyFile = path.join(repoRoot, "examples/demo-keys/age.agekey");
 export const demoIdentities = parseAgeIdentities(readFileSync(demoKeyFile, "utf8"), demoKeyFile).identities;
