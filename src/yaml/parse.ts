@@ -439,7 +439,7 @@ function parseRaw(
   checkCharacters(text, file);
   // What go-yaml reads, and only if it lets it: each piece of the stream as kyaml splits it, or
   // the first document (before lone CRs become line feeds: kyaml splits at line feeds only).
-  const bare = withoutStreamBom(text);
+  const bare = withoutStreamBom(text, file);
   // kyaml makes every CR-LF a line feed before it reads (lines stay; offsets are the new text's).
   const read = options.firstDocumentOnly
     ? goYamlFirstDocumentText(bare, file)

@@ -75,7 +75,7 @@ async function disagreement(seed: number, text: string): Promise<string | undefi
 const KNOWN: Array<[RegExp, string]> = [
   [
     /\ufeff\ufeff/,
-    "two BOMs: Slipway's resource reader drops both; go-yaml drops the first, and its is_bom looks at the start of its read buffer whatever the index it is given (yamlprivateh.go), so while that buffer still starts with the second BOM (about the first 509 bytes, go-yaml's 512-byte reads) it skips the first character of every line it starts a token on: kubectl fails such a resource (its keys lose their first letter) or reads a mangled one",
+    "two BOMs: Slipway refuses the file (src/yaml/bom.ts); go-yaml drops the first, and its is_bom looks at the start of its read buffer whatever the index it is given (yamlprivateh.go), so while that buffer still starts with the second BOM (about the first 509 bytes, go-yaml's 512-byte reads) it skips the first character of every line it starts a token on: kubectl fails such a resource (its keys lose their first letter) or reads a mangled one",
   ],
 ];
 
