@@ -98,6 +98,8 @@ const TAG_NAMES: Record<string, ResolvedTag> = {
   "tag:yaml.org,2002:binary": "str",
 };
 
+const GO_STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /**
  * A scalar with an explicit tag. go-yaml v3 checks the text against the standard tags it
  * knows (`!!int "12"` is 12, `!!int abc` is an error), decodes `!!binary`, and keeps the text
@@ -105,8 +107,11 @@ const TAG_NAMES: Record<string, ResolvedTag> = {
  */
 export function resolveTagged(tag: string, s: string, quoted: boolean): Resolved {
   if (tag === "tag:yaml.org,2002:binary") {
-    const bytes = Buffer.from(s.replace(/\s+/g, ""), "base64");
-    return { tag: "str", value: bytes.toString("utf8") };
+    // Go's base64.StdEncoding: line breaks are skipped, anything else outside the alphabet or
+    // its padding fails (Node's decoder would drop it and read on).
+    const text = s.replace(/[\r\n]/g, "");
+    if (!GO_STD_BASE64.test(text)) throw new ResolveError("!!binary value contains invalid base64 data");
+    return { tag: "str", value: Buffer.from(text, "base64").toString("utf8") };
   }
   if (tag === "!") return quoted ? { tag: "str", value: s } : resolvePlain(s);
   const want = TAG_NAMES[tag];
