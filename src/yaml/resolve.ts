@@ -5,6 +5,7 @@
  * become RFC 3339 strings, integers stay exact (bigint beyond 2^53).
  */
 
+import { decodeGoBinary, INVALID_BINARY } from "./binary.js";
 import { goParseDecimalFloat, goParseInt, goParseUint, intValue, smallDecimal } from "./numbers.js";
 import { formatRfc3339Nano, parseGoYamlTimestamp } from "./timestamp.js";
 
@@ -98,8 +99,6 @@ const TAG_NAMES: Record<string, ResolvedTag> = {
   "tag:yaml.org,2002:binary": "str",
 };
 
-const GO_STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /**
  * A scalar with an explicit tag. go-yaml v3 checks the text against the standard tags it
  * knows (`!!int "12"` is 12, `!!int abc` is an error), decodes `!!binary`, and keeps the text
@@ -107,11 +106,9 @@ const GO_STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
  */
 export function resolveTagged(tag: string, s: string, quoted: boolean): Resolved {
   if (tag === "tag:yaml.org,2002:binary") {
-    // Go's base64.StdEncoding: line breaks are skipped, anything else outside the alphabet or
-    // its padding fails (Node's decoder would drop it and read on).
-    const text = s.replace(/[\r\n]/g, "");
-    if (!GO_STD_BASE64.test(text)) throw new ResolveError("!!binary value contains invalid base64 data");
-    return { tag: "str", value: Buffer.from(text, "base64").toString("utf8") };
+    const value = decodeGoBinary(s);
+    if (value === undefined) throw new ResolveError(INVALID_BINARY);
+    return { tag: "str", value };
   }
   if (tag === "!") return quoted ? { tag: "str", value: s } : resolvePlain(s);
   const want = TAG_NAMES[tag];
