@@ -19,8 +19,9 @@ export interface ChartRef {
   /** The exact resolved version. */
   version: string;
   /**
-   * The slipway.yaml `charts.mirrors` entries that stood between the source and the bytes
-   * (mirrors.ts mirroredBy); absent: fetched from the source itself. Part of the entry's key.
+   * The slipway.yaml `charts.mirrors` entries that stood between the source and the bytes, and
+   * whether they came over plain HTTP (mirrors.ts fetchRoute); absent: fetched from the source
+   * itself over TLS. Part of the entry's key.
    */
   mirroredBy?: string;
 }

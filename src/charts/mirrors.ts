@@ -55,6 +55,31 @@ export function mirroredBy(
   return applying.length === 0 ? undefined : [...new Set(applying)].sort().join("\n");
 }
 
+/**
+ * The route line of a chart its source's `spec.insecure` (an OCIRepository, a HelmRepository of
+ * type oci) had fetched over plain HTTP, from the source or through its mirrors.
+ */
+export const PLAIN_HTTP_ROUTE = "over plain HTTP (spec.insecure)";
+
+/**
+ * How chart `name` of `source` reaches the cache (ChartRef.mirroredBy, part of its key): the
+ * mirror entries that may serve it (mirroredBy) and, when the source asks for plain HTTP, that
+ * line too; undefined for a chart fetched from its source over TLS. Plain HTTP is the source's
+ * choice, and the source comes with the repository: a pull request setting `insecure: true` on a
+ * public registry's source has its chart fetched where anyone on the network path may answer,
+ * and what that fills is read only by runs whose source asks for plain HTTP as well.
+ */
+export function fetchRoute(
+  source: string,
+  name: string,
+  mirrors: readonly ChartMirror[],
+  plainHttp: boolean,
+): string | undefined {
+  const through = mirroredBy(source, name, mirrors);
+  if (!plainHttp) return through;
+  return through === undefined ? PLAIN_HTTP_ROUTE : `${through}\n${PLAIN_HTTP_ROUTE}`;
+}
+
 function covers(prefix: string, url: string): boolean {
   return url === prefix || url.startsWith(`${prefix}/`);
 }

@@ -13,7 +13,7 @@ import { CacheError, type ChartCache, type ChartRef, describeRef, sha256Hex } fr
 import { type Credentials, credentialsFromLogins, credentialsFromSecret } from "./credentials.js";
 import { fetchArchive, fetchIndex, type IndexEntry, type RepoIndex } from "./helm-repo.js";
 import { FetchError, type FetchErrorCode, type HttpOptions } from "./http.js";
-import { applyMirrors, mirroredBy } from "./mirrors.js";
+import { applyMirrors, fetchRoute, mirroredBy } from "./mirrors.js";
 import { OciClient, parseOciUrl, tagOf, versionOfTag } from "./oci.js";
 import { type ChartRequest, tagOfVersion, versionsOfTags } from "./requests.js";
 import { isExactVersion, resolveVersion } from "./resolve.js";
@@ -198,7 +198,7 @@ class Puller {
     const location = req.kind === "oci" ? `${req.source}/${req.name}` : req.source;
     const m = applyMirrors(location, this.opts.mirrors);
     const loc = parseOciUrl(m.url, req.insecure || m.insecure);
-    const through = mirroredBy(req.source, req.name, this.opts.mirrors);
+    const through = fetchRoute(req.source, req.name, this.opts.mirrors, req.insecure);
     // The source's secretRef first, then the person's registry logins (per request: two sources
     // on one registry may carry different secrets).
     const secretCreds = sameHost(location, m.url) ? this.credentialsFor(req, loc.registry) : undefined;
@@ -283,7 +283,7 @@ function ociSpellings(
     source,
     name: req.name,
     version: v,
-    ...mirrored(mirroredBy(source, req.name, mirrors)),
+    ...mirrored(fetchRoute(source, req.name, mirrors, req.insecure)),
   });
   if (req.kind === "oci") return [spelling(req.source, version), spelling(`${req.source}/${req.name}`, tag)];
   const refs: ChartRef[] = [spelling(req.source, version)];
@@ -294,7 +294,7 @@ function ociSpellings(
   return refs;
 }
 
-/** The `mirroredBy` field of a ChartRef, absent for a chart fetched from its source. */
+/** The `mirroredBy` field of a ChartRef, absent for a chart fetched from its source over TLS. */
 function mirrored(through: string | undefined): { mirroredBy?: string } {
   return through === undefined ? {} : { mirroredBy: through };
 }

@@ -10,7 +10,7 @@ import {
 } from "../charts/cache.js";
 import { registryConfigFiles } from "../charts/credentials.js";
 import { DEFAULT_HTTP } from "../charts/http.js";
-import { mirroredBy } from "../charts/mirrors.js";
+import { fetchRoute } from "../charts/mirrors.js";
 import { tagOf } from "../charts/oci.js";
 import { type PullOutcome, pullCharts } from "../charts/pull.js";
 import {
@@ -341,7 +341,7 @@ function listRow(
   if (!isRequest(r)) return { helmRelease, status: r.kind, message: r.message };
   const base = { helmRelease, source: shown.source(r), chart: r.name, range: r.fixed ?? r.range ?? "*" };
   // As a render of this tree reads the cache (src/platform/helmreleases.ts).
-  const through = mirroredBy(r.source, r.name, mirrors);
+  const through = fetchRoute(r.source, r.name, mirrors, r.kind !== "helm" && r.insecure);
   const resolved = resolveOffline(r, cache, through);
   if (!resolved.version) return { ...base, status: "unresolved", message: resolved.why };
   const ref: ChartRef = { source: r.source, name: r.name, version: resolved.version };

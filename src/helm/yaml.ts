@@ -31,6 +31,7 @@ import {
   type Scalar,
 } from "yaml";
 import { SlipwayError } from "../errors.js";
+import { decodeGoBinary, INVALID_BINARY } from "../yaml/binary.js";
 import { blanksOnlyBlockValue } from "../yaml/block-blanks.js";
 import { blockValueAtEnd } from "../yaml/block-scalar-end.js";
 import { GO_YAML_FORBIDDEN } from "../yaml/char-guard.js";
@@ -216,7 +217,7 @@ class Converter {
       const short = tag.startsWith("tag:yaml.org,2002:") ? tag.slice("tag:yaml.org,2002:".length) : undefined;
       if (short === undefined || !STANDARD_TAGS.has(short)) return text;
       if (short === "str" || short === "timestamp") return text;
-      if (short === "binary") return Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8");
+      if (short === "binary") return decodeGoBinary(text) ?? this.fail(INVALID_BINARY, node);
       const r = resolveV2(text);
       const got =
         r === null
@@ -521,7 +522,13 @@ function parseFirstDocument(
   try {
     // go-yaml allows 10,000 levels; no chart needs more than a few dozen, and the `yaml`
     // package must not compose deeper than its stack can follow.
-    return parseAllDocumentsWithin(body, { schema: "failsafe", uniqueKeys: false }, lines)[0];
+    // No YAML 1.1 collection tags (`!!omap`, `!!pairs`, `!!set`): go-yaml reads each as the plain
+    // collection it tags.
+    return parseAllDocumentsWithin(
+      body,
+      { schema: "failsafe", uniqueKeys: false, resolveKnownTags: false },
+      lines,
+    )[0];
   } catch (err) {
     if (!(err instanceof YamlNestingError)) throw err;
     const line = (err.line ?? 1) + firstLine - 1;

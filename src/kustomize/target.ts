@@ -233,7 +233,7 @@ export function clearParsedFiles(): void {
 
 export function parseResourceFile(source: string, file: string): ParsedDocument[] {
   // kyaml reads each document as a stream of its own: a BOM may start any of them.
-  const text = withoutDocumentBoms(source);
+  const text = withoutDocumentBoms(source, file);
   const key = `${file}\0${text}`;
   const hit = parsedFiles.get(key);
   if (hit) return hit.map((d) => ({ value: cloneValue(d.value), line: d.line }));

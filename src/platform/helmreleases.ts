@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { RenderCache } from "../cache/store.js";
-import { mirroredBy } from "../charts/mirrors.js";
+import { fetchRoute } from "../charts/mirrors.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
@@ -588,10 +588,10 @@ function locateChart(
   charts: ChartsOfPass,
 ): Located {
   const provider = hctx.charts ?? defaultChartProvider();
-  const lookup = (req: ChartRequest) => {
-    // This tree's slipway.yaml fetches it there: a chart a mirror it does not name served (a pull
-    // request's, in a cache CI shares) is not its chart.
-    const through = mirroredBy(req.source, req.name, hctx.config?.charts?.mirrors ?? []);
+  const lookup = (req: ChartRequest, plainHttp: boolean) => {
+    // This tree's slipway.yaml and source fetch it so: a chart a mirror it does not name served,
+    // or plain HTTP brought (a pull request's, in a cache CI shares), is not its chart.
+    const through = fetchRoute(req.source, req.name, hctx.config?.charts?.mirrors ?? [], plainHttp);
     if (through !== undefined) req.mirroredBy = through;
     return charts.lookup(`provider\0${JSON.stringify(req)}`, () => locate(provider, req));
   };
@@ -604,7 +604,7 @@ function locateChart(
             external: `chartRef OCIRepository ${chart.namespace}/${chart.name} is not rendered in this cluster: not rendered`,
           },
         };
-      return { answer: lookup(ociRequest(obj)) };
+      return { answer: lookup(ociRequest(obj), isMap(obj.spec) && obj.spec.insecure === true) };
     }
     if (chart.kind === "ExternalArtifact") {
       const a = cluster.externalArtifacts?.find(
@@ -693,7 +693,10 @@ function locateChart(
       };
     const url = String(obj.spec.url ?? "").replace(/\/+$/, "");
     return {
-      answer: lookup({ source: url, name: chart.chart, version: chart.version }),
+      answer: lookup(
+        { source: url, name: chart.chart, version: chart.version },
+        obj.spec.type === "oci" && obj.spec.insecure === true,
+      ),
       valuesFiles: { ...valuesFiles, base: "chart" },
     };
   }

@@ -11,7 +11,6 @@ import {
   type Document,
   isAlias,
   isMap,
-  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -152,19 +151,7 @@ class DocumentConverter {
       return node.items.map((item) => this.convert(item as Node | null, depth + 1, inFlow));
     }
     if (isAlias(node)) return this.alias(node, depth, flow);
-    // The `yaml` package reads the entries of an `!!omap` or `!!pairs` sequence as pairs; go-yaml
-    // reads a sequence of one-entry mappings.
-    if (isPair(node)) return this.pairMapping(node as Pair<Node | null, Node | null>, depth, flow);
     return this.fail("unsupported YAML node", node);
-  }
-
-  private pairMapping(pair: Pair<Node | null, Node | null>, depth: number, flow: boolean): YamlMap {
-    const out: YamlMap = {};
-    const key = this.keyOf(pair.key, depth, flow);
-    const value = this.convert(pair.value, depth + 1, flow);
-    setKey(out, key, value);
-    if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);
-    return out;
   }
 
   private target(alias: Alias): Node {
@@ -338,8 +325,13 @@ class DocumentConverter {
     return pairs.find((p) => p.key !== null && isScalar(p.key) && scalarText(p.key) === "<<");
   }
 
-  private mapping(node: YAMLMap, depth: number, flow: boolean): YamlMap {
-    if (node.items.length > 1 && !this.options.allowDuplicateKeys) this.checkDuplicates(node);
+  /**
+   * `mergeSource`: a mapping written as a `<<` value. kyaml's de-anchoring copies its entries one
+   * by one where the key is not yet set, and what go-yaml then decodes holds no such mapping: a
+   * key it repeats is merged once, the first (kubectl builds `<<: {a: 1, a: 2}` as `a: 1`).
+   */
+  private mapping(node: YAMLMap, depth: number, flow: boolean, mergeSource = false): YamlMap {
+    if (node.items.length > 1 && !this.options.allowDuplicateKeys && !mergeSource) this.checkDuplicates(node);
     const out: YamlMap = {};
     const mergeValues: Array<Node | null> = [];
     const cleared = this.options.yamlToJson ? undefined : this.kyamlClearedEntry(node);
@@ -352,6 +344,7 @@ class DocumentConverter {
       const key = this.keyOf(pair.key, depth, flow);
       // sigs.k8s.io/yaml's reading drops a quoted "<<" key too.
       if (key === "<<" && this.options.yamlToJson) continue;
+      if (mergeSource && Object.hasOwn(out, key)) continue;
       const value = this.convert(pair.value, depth + 1, flow);
       setKey(out, key, value);
       if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);
@@ -369,7 +362,9 @@ class DocumentConverter {
     for (const source of sources) {
       const resolved = isAlias(source) ? this.target(source) : source;
       if (!isMap(resolved)) this.fail("map merge requires map or sequence of maps as the value", source);
-      const merged = this.convert(source, depth, flow);
+      const merged = isMap(source)
+        ? this.mapping(source, depth, flow || Boolean(source.flow), true)
+        : this.convert(source, depth, flow);
       for (const [k, v] of Object.entries(merged as YamlMap)) {
         if (Object.hasOwn(out, k)) continue;
         setKey(out, k, v);
@@ -439,7 +434,7 @@ function parseRaw(
   checkCharacters(text, file);
   // What go-yaml reads, and only if it lets it: each piece of the stream as kyaml splits it, or
   // the first document (before lone CRs become line feeds: kyaml splits at line feeds only).
-  const bare = withoutStreamBom(text);
+  const bare = withoutStreamBom(text, file);
   // kyaml makes every CR-LF a line feed before it reads (lines stay; offsets are the new text's).
   const read = options.firstDocumentOnly
     ? goYamlFirstDocumentText(bare, file)
@@ -474,7 +469,14 @@ function parseRaw(
 const MAX_QUOTED_REPAIRS = 32;
 
 function parseAllList(text: string, lineCounter: LineCounter, file: string): Document[] {
-  return parseAllDocumentsWithin(text, { schema: "failsafe", uniqueKeys: false }, lineCounter, file);
+  // No YAML 1.1 collection tags (`!!omap`, `!!pairs`, `!!set`): go-yaml reads each as the plain
+  // collection it tags (an `!!omap` with a repeated key is a sequence, a `!!set` a mapping).
+  return parseAllDocumentsWithin(
+    text,
+    { schema: "failsafe", uniqueKeys: false, resolveKnownTags: false },
+    lineCounter,
+    file,
+  );
 }
 
 function convertDocument(

@@ -5,6 +5,7 @@
  * become RFC 3339 strings, integers stay exact (bigint beyond 2^53).
  */
 
+import { decodeGoBinary, INVALID_BINARY } from "./binary.js";
 import { goParseDecimalFloat, goParseInt, goParseUint, intValue, smallDecimal } from "./numbers.js";
 import { formatRfc3339Nano, parseGoYamlTimestamp } from "./timestamp.js";
 
@@ -105,8 +106,9 @@ const TAG_NAMES: Record<string, ResolvedTag> = {
  */
 export function resolveTagged(tag: string, s: string, quoted: boolean): Resolved {
   if (tag === "tag:yaml.org,2002:binary") {
-    const bytes = Buffer.from(s.replace(/\s+/g, ""), "base64");
-    return { tag: "str", value: bytes.toString("utf8") };
+    const value = decodeGoBinary(s);
+    if (value === undefined) throw new ResolveError(INVALID_BINARY);
+    return { tag: "str", value };
   }
   if (tag === "!") return quoted ? { tag: "str", value: s } : resolvePlain(s);
   const want = TAG_NAMES[tag];

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChartCache } from "../../src/charts/cache.js";
+import { PLAIN_HTTP_ROUTE } from "../../src/charts/mirrors.js";
 import { chartsCommand } from "../../src/cli/charts.js";
 import { formatTemplateOutput, loadChartArchiveFromBytes, renderChart } from "../../src/helm/index.js";
 import { captureOutput } from "../support/capture.js";
@@ -216,16 +217,26 @@ spec:
 
     // The cache holds exactly the pushed archives.
     const cache = new ChartCache(cacheDir);
-    const bytes = (source: string, name: string, version: string) =>
-      Buffer.from(cache.getArchive({ source, name, version }) ?? new Uint8Array());
+    // The registry's sources are `insecure: true`: their charts are keyed by the plain HTTP that
+    // brought them, and a source asking for TLS does not read them.
+    const bytes = (source: string, name: string, version: string, mirroredBy?: string) =>
+      Buffer.from(
+        cache.getArchive({ source, name, version, ...(mirroredBy ? { mirroredBy } : {}) }) ??
+          new Uint8Array(),
+      );
     const reg = `oci://127.0.0.1:${registry.port}/charts`;
     expect(bytes(`http://127.0.0.1:${repo.port}/stable`, "alpha", "1.1.0")).toEqual(
       readFileSync(packages.get("alpha-1.1.0")!),
     );
-    expect(bytes(reg, "alpha", "1.0.0")).toEqual(readFileSync(packages.get("alpha-1.0.0")!));
-    expect(bytes(reg, "beta", "0.2.0+build.7")).toEqual(readFileSync(packages.get("beta-0.2.0+build.7")!));
+    expect(bytes(reg, "alpha", "1.0.0", PLAIN_HTTP_ROUTE)).toEqual(
+      readFileSync(packages.get("alpha-1.0.0")!),
+    );
+    expect(cache.getArchive({ source: reg, name: "alpha", version: "1.0.0" })).toBeUndefined();
+    expect(bytes(reg, "beta", "0.2.0+build.7", PLAIN_HTTP_ROUTE)).toEqual(
+      readFileSync(packages.get("beta-0.2.0+build.7")!),
+    );
     // Both spellings of one OCI artifact: OCIRepository URL + tag.
-    expect(bytes(`${reg}/beta`, "beta", "0.2.0_build.7")).toEqual(
+    expect(bytes(`${reg}/beta`, "beta", "0.2.0_build.7", PLAIN_HTTP_ROUTE)).toEqual(
       readFileSync(packages.get("beta-0.2.0+build.7")!),
     );
     // The mirrored chart is stored under the location the HelmRepository names and the mirror
@@ -247,7 +258,7 @@ spec:
 
     // The cached archive renders like helm template of the pushed file.
     const chart = loadChartArchiveFromBytes(
-      cache.getArchive({ source: reg, name: "alpha", version: "1.0.0" })!,
+      cache.getArchive({ source: reg, name: "alpha", version: "1.0.0", mirroredBy: PLAIN_HTTP_ROUTE })!,
     );
     const release = renderChart(chart, { releaseName: "web", namespace: "apps", seed: "apps/web", now: 0 });
     const ours = formatTemplateOutput(release, {});

@@ -297,6 +297,24 @@ const valuesProbes: Probe[] = [
   { name: "values.yaml: alias bomb", files: plain({ "chart/values.yaml": aliasBomb }) },
   { name: "values.yaml: undefined alias", files: plain({ "chart/values.yaml": "a: *nope\n" }) },
   {
+    name: "values.yaml: YAML 1.1 collection tags are plain collections (a repeated !!omap key, a !!set value)",
+    files: tmpl("o: {{ toJson .Values.o | quote }}\ns: {{ toJson .Values.s | quote }}\n", {
+      "chart/values.yaml": "o: !!omap [a: 1, a: 2, b]\ns: !!set {x: 1}\n",
+    }),
+  },
+  {
+    name: "values.yaml: !!binary without its padding",
+    files: plain({ "chart/values.yaml": "b: !!binary aGk\n" }),
+  },
+  {
+    name: "values.yaml: !!binary with a space",
+    files: plain({ "chart/values.yaml": "b: !!binary aG k=\n" }),
+  },
+  {
+    name: "values.yaml: !!binary with line breaks",
+    files: tmpl("b: {{ .Values.b | quote }}\n", { "chart/values.yaml": "b: !!binary |\n  aG\n  k=\n" }),
+  },
+  {
     name: "values.yaml: huge numbers",
     files: tmpl("# {{ .Values.a }} {{ .Values.b }} {{ .Values.c }}\n", {
       "chart/values.yaml": "a: 1e400\nb: 123456789012345678901234567890\nc: -0x8000000000000001\n",

@@ -103,3 +103,53 @@ describe.runIf(requires("kubectl"))("a byte order mark, against kubectl", () => 
       });
   });
 });
+
+/**
+ * Two BOMs at the start of a stream: go-yaml drops the first and then, while its read buffer
+ * starts with the second, skips the first character of each line it starts a token on
+ * (src/yaml/bom.ts). kubectl fails these files or reads another, by where its reads fall; Slipway
+ * refuses each with one error naming the file and the document's line.
+ */
+const twoBoms: Array<[string, Record<string, string>, string]> = [
+  ["a resource file", { "kustomization.yaml": KS, "cm.yaml": BOM + BOM + cm("a") }, "/k/cm.yaml:1"],
+  [
+    "the second document of a resource file",
+    { "kustomization.yaml": KS, "cm.yaml": `${cm("a")}---\n${BOM}${BOM}${cm("b")}` },
+    "/k/cm.yaml:6",
+  ],
+  [
+    "a document after a separator with a comment, CR-LF",
+    { "kustomization.yaml": KS, "cm.yaml": `${cm("a", "\r\n")}--- # c\r\n${BOM}${BOM}${cm("b", "\r\n")}` },
+    "/k/cm.yaml:6",
+  ],
+  [
+    "the kustomization file",
+    { "kustomization.yaml": `${BOM}${BOM}resources:\n- cm.yaml\n`, "cm.yaml": cm("a") },
+    "/k/kustomization.yaml:1",
+  ],
+];
+// kubectl builds this one as written: only the first line is read before the skipped characters.
+const oneLine = `${BOM}${BOM}{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}\n`;
+
+describe("two byte order marks", () => {
+  it.each([
+    ...twoBoms,
+    ["a one-line flow mapping", { "kustomization.yaml": KS, "cm.yaml": oneLine }, "/k/cm.yaml:1"] as const,
+  ])("at the start of %s are refused, naming the file", (_, files, place) => {
+    const fs = new MemoryFileSystem(
+      Object.fromEntries(Object.entries(files).map(([p, t]) => [`/k/${p}`, t])),
+    );
+    expect(() => buildYaml("/k", { fs })).toThrow(/starts with two byte order marks/);
+    try {
+      buildYaml("/k", { fs });
+    } catch (e) {
+      expect(String((e as Error & { format?: () => string }).format?.() ?? e)).toContain(place);
+    }
+  });
+});
+
+describe.runIf(requires("kubectl"))("two byte order marks, against kubectl", () => {
+  it.each(twoBoms)("at the start of %s fail kubectl too", async (_, files) => {
+    expect((await kubectlKustomize(tempTree(files))).ok).toBe(false);
+  });
+});
