@@ -82,6 +82,11 @@ export interface DiscoveredCluster {
    * document, as the repository writes it, is read with them too (its `spec.ignore`).
    */
   placedVariables?: Record<string, string>;
+  /**
+   * Sub-folders of a top-level cluster's folder that its own Kustomizations build: its made-up
+   * root leaves them out (find-clusters.ts, ownSubfolders).
+   */
+  leftOutOfRoot?: string[];
 }
 
 const FLUX_SYSTEM: ObjectRef = { kind: "GitRepository", namespace: "flux-system", name: "flux-system" };

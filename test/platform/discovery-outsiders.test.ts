@@ -1585,3 +1585,62 @@ describe("an app of a shared library that a group's kustomization lists only in 
     expect(statuses(p)).toContain("grp flux-system/cilium rendered");
   });
 });
+
+describe("a made-up root of a folder of documents beside the sub-folders they build (dm-nkp-gitops-infra, tf-aws-eks-flux-demo)", () => {
+  const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`;
+  const fks = (name: string, path: string) => ks(name, `  interval: 10m\n  prune: true\n  path: ${path}\n`);
+  const duplicates = (p: Platform) =>
+    runCheck(p).findings.filter((f) => f.severity === "error" && f.rule === "duplicate-object");
+  // deepak-muley's workload-clusters/<c>/: bootstrap.yaml (which its README applies with
+  // kubectl) holds the Kustomizations; infrastructure/ and apps/ are theirs, one path wrong.
+  const workload = {
+    "wl/c1/bootstrap.yaml": [
+      fks("controllers", "./wl/base/sealed-secrets"),
+      fks("infrastructure", "./wl/c1/infrastructure/sealed-secrets"),
+      fks("apps", "./wl/c1/apps"),
+    ].join("---\n"),
+    "wl/c1/infrastructure/kustomization.yaml": "resources: [../../base/sealed-secrets]\n",
+    "wl/c1/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "wl/c1/apps/cm.yaml": cm("web"),
+    "wl/base/sealed-secrets/kustomization.yaml": "resources: [namespace.yaml]\n",
+    "wl/base/sealed-secrets/namespace.yaml": ns("sealed-secrets"),
+  };
+  // jdevto's k8s-app/podinfo/: one Kustomization file per environment beside the overlays
+  // they build, and the base the overlays share.
+  const envs = ["dev", "prod"];
+  const podinfo = Object.fromEntries(
+    envs.flatMap((e) => [
+      [`app/podinfo/kustomization-${e}.yaml`, fks(`podinfo-${e}`, `./app/podinfo/${e}`)],
+      [
+        `app/podinfo/${e}/kustomization.yaml`,
+        `namespace: podinfo-${e}\nresources: [namespace.yaml, ../base]\n`,
+      ],
+      [`app/podinfo/${e}/namespace.yaml`, ns(`podinfo-${e}`)],
+    ]),
+  );
+  Object.assign(podinfo, {
+    "app/podinfo/base/kustomization.yaml": "resources: [cm.yaml]\n",
+    "app/podinfo/base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: podinfo}\n",
+  });
+
+  it("leaves out what its own Kustomizations build, so nothing is applied twice", () => {
+    const p = load(workload);
+    expect(clusters(p)).toEqual([["c1", "wl/c1", "top-level"]]);
+    expect(duplicates(p)).toEqual([]);
+    expect(statuses(p)).toContain("c1 flux-system/apps rendered");
+    expect(p.clusters[0]!.reason).toContain(
+      "its made-up root leaves out wl/c1/apps, wl/c1/infrastructure, which its own Flux Kustomizations build",
+    );
+    const q = load(podinfo);
+    expect(clusters(q)).toEqual([["podinfo", "app/podinfo", "top-level"]]);
+    const errors = runCheck(q).findings.filter((f) => f.severity === "error");
+    // The base, built alone by the root, had no namespace; each namespace was applied twice.
+    expect(errors.map((f) => `${f.rule} ${f.file}`)).toEqual([]);
+    expect(statuses(q)).toEqual(expect.arrayContaining(["podinfo flux-system/podinfo-dev rendered"]));
+  });
+
+  it("a folder bootstrapped by Flux (a flux-system folder) is built whole, as Flux builds it", () => {
+    const p = load({ ...workload, "wl/c1/flux-system/kustomization.yaml": "resources: []\n" });
+    expect(duplicates(p).map((f) => f.file)).toEqual(["wl/base/sealed-secrets/namespace.yaml"]);
+  });
+});
