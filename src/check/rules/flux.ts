@@ -262,6 +262,17 @@ function pathIsMissing(k: FluxKustomization): boolean {
   );
 }
 
+/**
+ * The variables left in the path of a Kustomization that the cluster's made-up root applies:
+ * what the real root's postBuild gives them the repository does not say.
+ */
+function unsubstitutedByMadeUpRoot(cluster: Cluster, k: FluxKustomization): string[] | undefined {
+  const names = [...k.path.matchAll(/\$\{([^}:=-]+)/g)].map((m) => `\${${m[1]}}`);
+  if (names.length === 0) return undefined;
+  const parent = cluster.kustomizations.find((x) => x.id === k.appliedBy);
+  return parent?.synthetic === true ? [...new Set(names)] : undefined;
+}
+
 export const pathMissing: Rule = {
   id: "flux-path-missing",
   defaultSeverity: "error",
@@ -276,6 +287,18 @@ export const pathMissing: Rule = {
           ctx.platform.root,
           secureJoin(path.posix.join(ctx.platform.root, k.sourceRoot as string), k.path),
         );
+        const unknown = unsubstitutedByMadeUpRoot(cluster, k);
+        if (unknown !== undefined) {
+          // ruzickap's `${CLUSTER_PATH}/../flux/cluster-apps/…`, which the cluster's own root
+          // substitutes from a Secret Terraform makes: that root is outside the repository.
+          ctx.report({
+            ...about(objects, cluster, k, "Kustomization", ["spec", "path"]),
+            kustomization: k.id,
+            severity: "warning",
+            message: `Kustomization ${k.id}: spec.path '${k.path}' holds ${unknown.join(", ")}, which the Kustomization applying it substitutes; that is the root Slipway made up for cluster ${cluster.name} (its bootstrap is outside the repository), so the path is not checked`,
+          });
+          continue;
+        }
         ctx.report({
           ...about(objects, cluster, k, "Kustomization", ["spec", "path"]),
           kustomization: k.id,
