@@ -578,12 +578,15 @@ const NOT_PROVABLY_WRONG: Partial<
   }),
 };
 
+/** The route through bases that kustomize's build error of a file reached from a parent starts with (target.ts). */
+const ACCUMULATING_PREFIX = /^accumulating resources \(in .*?\): /;
+
 export const renderError: Rule = {
   id: "render-error",
   defaultSeverity: "error",
   description:
     "The repository could not be rendered as Flux would: a kustomization that fails to build, bad YAML, a failed substitution, an invalid slipway.yaml.",
-  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present, and so does a Secret or ConfigMap emberstack reflector copies into the Kustomization's namespace (reflection-auto-enabled). A remote base or resource, or a kustomize helmCharts chart not vendored into chartHome (Slipway builds offline and does not fetch them), and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them. Both are left out and the rest of the Kustomization is rendered and checked; findings that something is missing are then warnings. The remote entries one kustomization file lists are one warning naming them all.",
+  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding, and so is a file that several Kustomizations of a cluster build and fail on (the finding names them all). A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present, and so does a Secret or ConfigMap emberstack reflector copies into the Kustomization's namespace (reflection-auto-enabled). A remote base or resource, or a kustomize helmCharts chart not vendored into chartHome (Slipway builds offline and does not fetch them), and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them. Both are left out and the rest of the Kustomization is rendered and checked; findings that something is missing are then warnings. The remote entries one kustomization file lists are one warning naming them all.",
   run(ctx) {
     // Build errors name files by absolute path; a finding names them as the repository does.
     const rootPrefix = `${ctx.platform.root.replace(/\/+$/, "")}/`;
@@ -605,6 +608,11 @@ export const renderError: Rule = {
     for (const cluster of ctx.clusters()) {
       for (const e of cluster.errors) report({ cluster: cluster.name, ...e });
       const objects = fluxObjects(cluster);
+      /** Build failures of the cluster by file, line and what failed (the route to the file aside). */
+      const failures = new Map<
+        string,
+        Array<{ k: FluxKustomization; e: FluxKustomization["errors"][number] }>
+      >();
       for (const k of cluster.kustomizations) {
         const pathGone = pathIsMissing(k);
         const partial = new Set(leftOut(k));
@@ -653,8 +661,28 @@ export const renderError: Rule = {
             });
             continue;
           }
-          report({ cluster: cluster.name, kustomization: k.id, ...e });
+          const core = e.message.replace(ACCUMULATING_PREFIX, "");
+          const key = `${e.file ?? ""}\0${e.line ?? ""}\0${core}`;
+          const same = failures.get(key);
+          if (same) same.push({ k, e });
+          else failures.set(key, [{ k, e }]);
         }
+      }
+      for (const same of failures.values()) {
+        // A file two Kustomizations build (one directly, one through `../k3s1-node-config`)
+        // fails in both for one reason: one finding, naming both, as for a double apply.
+        const { k, e } = same.reduce((a, b) => (b.e.message.length < a.e.message.length ? b : a));
+        const ids = [...new Set(same.map((x) => x.k.id))];
+        report({
+          cluster: cluster.name,
+          kustomization: k.id,
+          ...e,
+          ...(ids.length > 1
+            ? {
+                message: `${e.message} (Kustomizations ${ids.join(ids.length === 2 ? " and " : ", ")} ${ids.length === 2 ? "both" : "all"} build this file and fail on it)`,
+              }
+            : {}),
+        });
       }
       for (const h of cluster.helmReleases) {
         for (const e of h.errors ?? []) {

@@ -159,6 +159,36 @@ describe("Flux rules", () => {
     expect(real.map((f) => [f.severity, f.kustomization])).toEqual([["error", "flux-system/certs"]]);
   });
 
+  it("render-error: a file two Kustomizations build fails once, naming both (sbaker5's node patch)", () => {
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
+      "clusters/c/node.yaml": kustomization("node", "./infra/node", ""),
+      "clusters/c/storage.yaml": kustomization("storage", "./infra/storage", ""),
+      "infra/node/kustomization.yaml": [
+        "resources: [node.yaml]",
+        "patches:",
+        "  - target: {kind: ConfigMap, name: n}",
+        "    patch: |",
+        "      - op: add",
+        "        path: /metadata/annotations/a~1b",
+        '        value: "x"',
+        "",
+      ].join("\n"),
+      "infra/node/node.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\n  namespace: default\n",
+      "infra/storage/kustomization.yaml": "resources: [../node]\n",
+    });
+    const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings.filter(
+      (f) => f.rule === "render-error",
+    );
+    expect(found.map((f) => [f.file, f.kustomization])).toEqual([
+      ["infra/node/kustomization.yaml", "flux-system/node"],
+    ]);
+    expect(found[0]?.message).toMatch(/^JSON6902 patch operation 1 .*doc is missing path/);
+    expect(found[0]?.message).toContain(
+      "(Kustomizations flux-system/node and flux-system/storage both build this file and fail on it)",
+    );
+  });
+
   it("flux-path-missing: a path the platform's file system has is not missing, even when not on disk (a planned scaffold)", () => {
     const repo = tempTree({ "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH });
     const planned = new OverlayFileSystem(new DiskFileSystem(), {
