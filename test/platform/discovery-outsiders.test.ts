@@ -1644,3 +1644,39 @@ describe("a made-up root of a folder of documents beside the sub-folders they bu
     expect(duplicates(p).map((f) => f.file)).toEqual(["wl/base/sealed-secrets/namespace.yaml"]);
   });
 });
+
+describe("a HelmRelease's chart an ArtifactGenerator copies as a folder (matheuscscp's flux-operator-cluster-api-example)", () => {
+  const generator = (from: string) => `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata: {name: app-chart, namespace: flux-system}
+spec:
+  sources:
+    - {alias: repo, kind: GitRepository, name: flux-system}
+  artifacts:
+    - name: app-chart
+      copy:
+        - {from: "${from}", to: "@artifact/"}
+`;
+  const layout = (from: string) => ({
+    "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
+    "clusters/hub/charts.yaml": generator(from),
+    "clusters/hub/app.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: app, namespace: flux-system}
+spec:
+  interval: 1h
+  chartRef: {kind: ExternalArtifact, name: app-chart}
+`,
+    "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+    "charts/app/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\n",
+  });
+  const release = (p: Platform) => p.clusters[0]!.helmReleases.find((h) => h.name === "app");
+
+  it("is the one folder at the artifact's top, as helm-controller loads the artifact as a chart archive", () => {
+    const folder = release(load(layout("@repo/charts/app")));
+    expect(folder?.errors ?? []).toEqual([]);
+    expect(folder?.status).toBe("rendered");
+    // Copied as its content, the chart is at the top as before.
+    expect(release(load(layout("@repo/charts/app/**")))?.status).toBe("rendered");
+  });
+});
