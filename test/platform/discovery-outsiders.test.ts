@@ -1680,3 +1680,53 @@ spec:
     expect(release(load(layout("@repo/charts/app/**")))?.status).toBe("rendered");
   });
 });
+
+describe("a Kustomization depending on one that an unrendered HelmRelease's chart makes (matheuscscp's spoke-cluster)", () => {
+  const layout = (values: string) => ({
+    "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
+    "clusters/hub/charts.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata: {name: spoke-chart, namespace: flux-system}
+spec:
+  sources:
+    - {alias: repo, kind: GitRepository, name: flux-system}
+  artifacts:
+    - name: spoke-chart
+      copy:
+        - {from: "@repo/charts/spoke", to: "@artifact/"}
+`,
+    "clusters/hub/spoke.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: spoke, namespace: flux-system}
+spec:
+  interval: 1h
+  chartRef: {kind: ExternalArtifact, name: spoke-chart}
+${values}---
+${ks("spoke-sync", "  interval: 1h\n  prune: true\n  path: ./clusters/hub\n  dependsOn:\n    - name: spoke\n    - name: other\n")}`,
+    "charts/spoke/Chart.yaml": "apiVersion: v2\nname: spoke\nversion: 0.1.0\n",
+    "charts/spoke/templates/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: spoke, namespace: flux-system}
+spec: {interval: 1h, prune: true, path: ./clusters/hub, sourceRef: {kind: GitRepository, name: flux-system}}
+`,
+  });
+  const dependsOn = (p: Platform) =>
+    runCheck(p)
+      .findings.filter((f) => f.rule === "flux-dependson-missing")
+      .map((f) => [f.severity, f.message.replace(/^.*has no Kustomization of that name/, "")]);
+
+  it("is a warning naming the release, when its values come from a ConfigMap only the cluster has", () => {
+    const p = load(
+      layout("  valuesFrom:\n    - {kind: ConfigMap, name: kube-root-ca.crt, valuesKey: ca.crt, targetPath: hubCA}\n"),
+    );
+    // `other`, which nothing could make, is still an error.
+    expect(dependsOn(p)).toEqual([
+      ["error", ""],
+      ["warning", " (HelmRelease flux-system/spoke, which Slipway does not render, may make it)"],
+    ]);
+  });
+
+  it("rendered, the release's Kustomization is there", () => {
+    expect(dependsOn(load(layout("")))).toEqual([["error", ""]]);
+  });
+});

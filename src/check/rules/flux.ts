@@ -126,6 +126,35 @@ function orBootstrap(
   };
 }
 
+/**
+ * An unrendered HelmRelease of the missing Kustomization's namespace whose name starts its name:
+ * charts name what they make after the release (matheuscscp's `spoke-cluster` chart makes the
+ * Kustomization `spoke-cluster`, which `spoke-cluster-sync` depends on).
+ */
+function releaseNamedFor(
+  cluster: Cluster,
+  m: { kind: string; namespace: string; name: string },
+): HelmReleaseInfo | undefined {
+  if (m.kind !== "Kustomization") return undefined;
+  return cluster.helmReleases.find(
+    (h) => h.status !== "rendered" && h.namespace === m.namespace && m.name.startsWith(h.name),
+  );
+}
+
+/** A Kustomization a rendered HelmRelease's chart makes (Slipway renders what the chart makes, but does not apply it). */
+function renderedByRelease(cluster: Cluster, m: { kind: string; namespace: string; name: string }): boolean {
+  if (m.kind !== "Kustomization") return false;
+  return cluster.helmReleases.some((h) =>
+    (h.resources ?? []).some(
+      (r) =>
+        String(r.object.kind) === "Kustomization" &&
+        String(r.object.apiVersion ?? "").startsWith("kustomize.toolkit.fluxcd.io/") &&
+        metaOf(r.object).name === m.name &&
+        (metaOf(r.object).namespace || h.releaseNamespace || h.namespace) === m.namespace,
+    ),
+  );
+}
+
 function dependsOnIndex(obj: KObject, namespace: string, name: string, ownNamespace: string): number {
   const spec = (obj.spec ?? {}) as Record<string, unknown>;
   const list = Array.isArray(spec.dependsOn) ? spec.dependsOn : [];
@@ -176,7 +205,7 @@ export const dependsOnMissing: Rule = {
   id: "flux-dependson-missing",
   defaultSeverity: "error",
   description: "A Flux Kustomization or HelmRelease depends on an object that does not exist in its cluster.",
-  help: "Flux waits forever for a missing dependency: the dependent (and everything that depends on it) never becomes ready. Fix the name or namespace in spec.dependsOn (the namespace defaults to the dependent's own), or add the missing object.",
+  help: "Flux waits forever for a missing dependency: the dependent (and everything that depends on it) never becomes ready. Fix the name or namespace in spec.dependsOn (the namespace defaults to the dependent's own), or add the missing object. A Kustomization a rendered HelmRelease's chart makes is there; one an unrendered HelmRelease named like it may make, or that a Kustomization Slipway could not render may hold, is a warning.",
   run(ctx) {
     for (const cluster of ctx.clusters()) {
       if (cluster.mode !== "flux") continue;
@@ -184,12 +213,20 @@ export const dependsOnMissing: Rule = {
       if (analysis.missing.length === 0) continue;
       const nodes = nodeIndex(cluster);
       const objects = fluxObjects(cluster);
-      const blind = blindSpot(cluster);
+      const blindToAll = blindSpot(cluster);
       for (const m of analysis.missing) {
         const dependent = nodes.get(m.dependent);
         if (!dependent) continue;
         const { node, kind } = dependent;
         const i = dependsOnIndex(node.object, m.namespace, m.name, node.namespace);
+        if (renderedByRelease(cluster, m)) continue;
+        const maker = blindToAll.severity ? undefined : releaseNamedFor(cluster, m);
+        const blind = maker
+          ? {
+              note: ` (HelmRelease ${maker.namespace}/${maker.name}, which Slipway does not render, may make it)`,
+              severity: "warning" as const,
+            }
+          : blindToAll;
         ctx.report({
           ...about(
             objects,
