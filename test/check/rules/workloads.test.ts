@@ -1476,6 +1476,52 @@ describe("duplicate-object", () => {
     expect(runRule(r, p).map((f) => nameOfFinding(f))).toEqual(["ConfigMap/settings", "ConfigMap/settings"]);
   });
 
+  it("a kubeConfig ConfigMap that flux-operator converts from a Secret reaches that Secret's cluster (matheuscscp's tenants)", () => {
+    const nsExists = rule("namespace-exists");
+    const kubeconfig = (annotations: Record<string, string>): KObject => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "spoke-cluster-kubeconfig", namespace: "frontend", annotations },
+      data: { provider: "generic" },
+    });
+    const rbac = {
+      ...helmRelease(
+        "spoke-cluster",
+        "tenants-rbac",
+        { kubeConfig: { secretRef: { name: "spoke-kubeconfig" } } },
+        "flux-system/flux-system",
+      ),
+      status: "rendered" as const,
+      resources: [res(namespace("frontend"))],
+    };
+    const podinfo = helmRelease(
+      "frontend",
+      "podinfo",
+      { kubeConfig: { configMapRef: { name: "spoke-cluster-kubeconfig" } }, targetNamespace: "frontend" },
+      "frontend/spoke-cluster",
+    );
+    const found = (annotations: Record<string, string>) =>
+      runRule(
+        nsExists,
+        platformOf([
+          cluster(
+            "hub",
+            [
+              ks("flux-system/flux-system", [res(namespace("frontend")), res(kubeconfig(annotations))]),
+              ks("frontend/spoke-cluster", [], { appliedBy: "flux-system/flux-system" }),
+            ],
+            [rbac, podinfo],
+          ),
+        ]),
+      ).map((f) => f.message);
+    expect(
+      found({ "fluxcd.controlplane.io/convertKubeConfigFrom": "spoke-cluster/spoke-kubeconfig" }),
+    ).toEqual([]);
+    expect(found({})).toEqual([
+      expect.stringContaining("targetNamespace frontend does not exist in cluster hub"),
+    ]);
+  });
+
   it("separates objects that a kubeConfig Kustomization applies to a remote cluster", () => {
     const remote: KObject = {
       apiVersion: "kustomize.toolkit.fluxcd.io/v1",
