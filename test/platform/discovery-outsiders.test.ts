@@ -1668,7 +1668,8 @@ spec:
   chartRef: {kind: ExternalArtifact, name: app-chart}
 `,
     "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
-    "charts/app/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\n",
+    "charts/app/templates/cm.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\n",
   });
   const release = (p: Platform) => p.clusters[0]!.helmReleases.find((h) => h.name === "app");
 
@@ -1717,7 +1718,9 @@ spec: {interval: 1h, prune: true, path: ./clusters/hub, sourceRef: {kind: GitRep
 
   it("is a warning naming the release, when its values come from a ConfigMap only the cluster has", () => {
     const p = load(
-      layout("  valuesFrom:\n    - {kind: ConfigMap, name: kube-root-ca.crt, valuesKey: ca.crt, targetPath: hubCA}\n"),
+      layout(
+        "  valuesFrom:\n    - {kind: ConfigMap, name: kube-root-ca.crt, valuesKey: ca.crt, targetPath: hubCA}\n",
+      ),
     );
     // `other`, which nothing could make, is still an error.
     expect(dependsOn(p)).toEqual([
