@@ -19,6 +19,7 @@ import {
   decidingPattern,
   describePattern,
   type IgnorePattern,
+  parsePattern,
   readPatterns,
 } from "./sourceignore.js";
 
@@ -36,12 +37,23 @@ const DEFAULT_PATTERNS = artifactPatterns([]);
  */
 export type ArtifactKind = "archive" | "bucket";
 
+/** A folder name as a pattern segment matching only itself (Go's path.Match escapes). */
+function literalSegment(name: string): string {
+  return name.replace(/[*?[\\]/g, "\\$&");
+}
+
 /** A source object's `spec.ignore`. */
 export interface SpecIgnore {
   /** The text (undefined or absent: the field is unset). */
   text?: string;
   /** How messages name it: "spec.ignore of GitRepository flux-system/apps (clusters/dev/sync.yaml)". */
   source?: string;
+  /**
+   * Not source-controller's: folders (relative to the artifact's root) that one build of
+   * Slipway's leaves out besides, the defaults kept (a made-up cluster root's folders that the
+   * cluster's own Kustomizations build), and how messages name why.
+   */
+  leftOut?: { dirs: readonly string[]; by: string };
 }
 
 /**
@@ -103,9 +115,20 @@ export class SourceArtifactFileSystem implements FileSystem {
     if (ignore.text !== undefined) {
       given.push(...readPatterns(ignore.text, [], { source: ignore.source ?? "spec.ignore" }));
     }
-    this.patterns = kind === "bucket" ? given : artifactPatterns(given);
+    const leftOut = (ignore.leftOut?.dirs ?? []).map((d) =>
+      parsePattern(`/${d.split("/").map(literalSegment).join("/")}/`, [], { source: ignore.leftOut!.by }),
+    );
+    this.patterns = [...(kind === "bucket" ? given : artifactPatterns(given)), ...leftOut];
     this.inclusions = this.patterns.filter((p) => p.inclusion);
-    this.verdicts = sharedVerdicts(JSON.stringify([root, ignore.text ?? null, texts, kind]));
+    this.verdicts = sharedVerdicts(
+      JSON.stringify([
+        root,
+        ignore.text ?? null,
+        texts,
+        kind,
+        ...(ignore.leftOut ? [ignore.leftOut.dirs] : []),
+      ]),
+    );
   }
 
   /** Whether the rules exclude `abs` itself (a path outside the root is not this artifact's concern). */

@@ -82,12 +82,46 @@ export interface DiscoveredCluster {
    * document, as the repository writes it, is read with them too (its `spec.ignore`).
    */
   placedVariables?: Record<string, string>;
+  /**
+   * Sub-folders of a top-level cluster's folder that its own Kustomizations build: its made-up
+   * root leaves them out (find-clusters.ts, ownSubfolders).
+   */
+  leftOutOfRoot?: string[];
 }
 
 const FLUX_SYSTEM: ObjectRef = { kind: "GitRepository", namespace: "flux-system", name: "flux-system" };
 
 function sortByPath<T extends { path: string }>(xs: T[]): T[] {
   return xs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** What sets one Flux cluster apart; the rest are the defaults every Flux cluster found starts with. */
+interface FluxClusterFound {
+  path: string;
+  origin: SourceLocation;
+  reason: string;
+  root?: FluxDocument;
+  localSources: ObjectRef[];
+  /** "sync" unless a FluxInstance defines it. */
+  discoveredBy?: DiscoveredBy;
+  errors?: PlatformError[];
+}
+
+/** A Flux cluster at `path`, synced from the repository's root with no variables of its own. */
+function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
+  return {
+    name: "",
+    path: found.path,
+    sourceRoot: ".",
+    discoveredBy: found.discoveredBy ?? "sync",
+    mode: "flux",
+    variables: {},
+    ...(found.root !== undefined ? { root: found.root } : {}),
+    origin: found.origin,
+    reason: found.reason,
+    localSources: found.localSources,
+    errors: found.errors ?? [],
+  };
 }
 
 /** A cluster slipway.yaml declares; its root is the flux-system Kustomization syncing its path, if any. */
@@ -161,19 +195,13 @@ export function syncClusters(
       namespace: metaString(repo.object, "namespace"),
       name: "flux-system",
     };
-    const cluster: DiscoveredCluster = {
-      name: "",
+    const cluster = fluxCluster({
       path: dir,
-      sourceRoot: ".",
-      discoveredBy: "sync",
-      mode: "flux",
-      variables: {},
       root: k,
       origin: k.at,
       reason: `Flux sync objects in ${k.at.file}`,
       localSources: withSameRepository(scan, [repoRef, sourceRefOf(k.object)], specOf(repo.object)),
-      errors: [],
-    };
+    });
     if (taken >= 0) out[taken] = cluster;
     else out.push(cluster);
   }
@@ -257,24 +285,21 @@ export function unreadableSyncClusters(scan: RepositoryScan): DiscoveredCluster[
     const parent = path.posix.dirname(u.file);
     const dir = path.posix.basename(parent) === "flux-system" ? path.posix.dirname(parent) : parent;
     if (out.some((c) => c.path === dir)) continue;
-    out.push({
-      name: "",
-      path: dir,
-      sourceRoot: ".",
-      discoveredBy: "sync",
-      mode: "flux",
-      variables: {},
-      origin: { file: u.file, line: u.line ?? 0 },
-      reason: `Flux sync file ${u.file}, which cannot be read (rendered with a made-up root)`,
-      localSources: [FLUX_SYSTEM],
-      errors: [
-        {
-          message: `cannot read the Flux sync objects: ${u.message}; the cluster at ${dir} is rendered with a made-up root Kustomization`,
-          file: u.file,
-          ...(u.line !== undefined ? { line: u.line } : {}),
-        },
-      ],
-    });
+    out.push(
+      fluxCluster({
+        path: dir,
+        origin: { file: u.file, line: u.line ?? 0 },
+        reason: `Flux sync file ${u.file}, which cannot be read (rendered with a made-up root)`,
+        localSources: [FLUX_SYSTEM],
+        errors: [
+          {
+            message: `cannot read the Flux sync objects: ${u.message}; the cluster at ${dir} is rendered with a made-up root Kustomization`,
+            file: u.file,
+            ...(u.line !== undefined ? { line: u.line } : {}),
+          },
+        ],
+      }),
+    );
   }
   return out;
 }
@@ -305,18 +330,14 @@ export function terraformClusters(
     const dir = normalizeRelative(b.path.replace(/^\/+/, "")) || ".";
     if (dir.startsWith("../") || !fs.isDirectory(path.posix.join(root, dir))) continue;
     if (clusters.some((c) => c.path === dir)) continue;
-    clusters.push({
-      name: "",
-      path: dir,
-      sourceRoot: ".",
-      discoveredBy: "sync",
-      mode: "flux",
-      variables: {},
-      origin: b.at,
-      reason: `${what} (path ${b.path})`,
-      localSources: [FLUX_SYSTEM],
-      errors: [],
-    });
+    clusters.push(
+      fluxCluster({
+        path: dir,
+        origin: b.at,
+        reason: `${what} (path ${b.path})`,
+        localSources: [FLUX_SYSTEM],
+      }),
+    );
   }
   return { clusters, skipped };
 }
@@ -408,16 +429,10 @@ function instanceCluster(
 ): DiscoveredCluster {
   const patched = patchInstanceRoot(instanceRoot(sync, syncPath), sync.patches ?? []);
   const root = "object" in patched ? patched.object : instanceRoot(sync, syncPath);
-  return {
-    name: "",
+  const cluster = fluxCluster({
     path: dir,
-    sourceRoot: ".",
     discoveredBy: "flux-instance",
-    mode: "flux",
-    variables: {},
     root: { object: root, at: sync.at },
-    rootFromInstance: true,
-    instanceFlux: { origin: "FluxInstance", ...sync.distribution, at: sync.at },
     origin: sync.at,
     reason,
     localSources: withSameRepository(
@@ -438,6 +453,11 @@ function instanceCluster(
             },
           ]
         : [],
+  });
+  return {
+    ...cluster,
+    rootFromInstance: true,
+    instanceFlux: { origin: "FluxInstance", ...sync.distribution, at: sync.at },
   };
 }
 

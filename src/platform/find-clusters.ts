@@ -194,6 +194,11 @@ export function findClusters(input: FindClustersInput): FoundClusters {
       note("not-a-cluster", unbuilt);
       continue;
     }
+    const leftOut = ownSubfolders(reads, fs, root, scan, d, mapped, texts);
+    if (leftOut.length > 0) {
+      d.leftOutOfRoot = leftOut;
+      d.reason += `; its made-up root leaves out ${leftOut.join(", ")}, which its own Flux Kustomizations build`;
+    }
     found.push(d);
     // Not rendered yet (named at the end): its own Kustomizations' paths are what it builds first.
     for (const doc of d.topLevel ?? []) {
@@ -364,6 +369,46 @@ function staticDir(sourceRoot: string | undefined, specPath: string): string | u
 function componentsOf(obj: Cluster["kustomizations"][number]["object"]): string[] {
   const c = specOf(obj).components;
   return Array.isArray(c) ? c.filter((x): x is string => typeof x === "string") : [];
+}
+
+/**
+ * The sub-folders of a top-level cluster's folder that its own Kustomizations build, which the
+ * made-up root leaves out (load.ts). Only a folder that nothing marks as a bootstrap's (several
+ * documents, no kustomization file, no flux-system folder) qualifies: how its documents are
+ * applied the repository does not say, and a Flux root building it whole applies those
+ * sub-folders a second time. dm-nkp-gitops-infra's workload-clusters/<c>/ holds bootstrap.yaml,
+ * which its README applies with kubectl, beside apps/ and infrastructure/ that bootstrap.yaml's
+ * Kustomizations read; built whole they were 4 duplicate-object errors nobody has. A path that
+ * is not there (`infrastructure/sealed-secrets`) names the folder above it that is.
+ */
+function ownSubfolders(
+  reads: ReadSets,
+  fs: FileSystem,
+  root: string,
+  scan: RepositoryScan,
+  d: DiscoveredCluster,
+  mapped: (ref: ObjectRef) => boolean,
+  texts: KustomizationTexts,
+): string[] {
+  if (d.root !== undefined || d.rootEvidence !== "several documents" || texts.of(d.path) !== undefined)
+    return [];
+  const prefix = d.path === "." ? "" : `${d.path}/`;
+  const below = new Set<string>();
+  const add = (dir: string) => {
+    if (dir.startsWith(prefix) && dir !== d.path) below.add(dir);
+  };
+  for (const doc of d.topLevel ?? []) {
+    const ref = sourceRefOf(doc.object);
+    if (!mapped(ref) && (ref.kind !== "GitRepository" || definesOtherRepository(scan, ref))) continue;
+    let dir = staticDir(".", stringField(specOf(doc.object), "path"));
+    if (dir === undefined || dir === ".") continue;
+    for (const f of reads.closure(joinPath(root, dir), componentsOf(doc.object)).dirs)
+      add(relativePath(root, f) || ".");
+    while (dir !== "." && !fs.isDirectory(joinPath(root, dir))) dir = path.posix.dirname(dir);
+    add(dir);
+  }
+  // A folder inside another left out is left out with it.
+  return [...below].filter((x) => ![...below].some((y) => x.startsWith(`${y}/`))).sort();
 }
 
 /**

@@ -616,10 +616,13 @@ function locateChart(
             external: `chartRef ExternalArtifact ${chart.namespace}/${chart.name} is not produced by an ArtifactGenerator of this repository: not rendered`,
           },
         };
-      const dir = path.posix.join(hctx.root, a.root);
+      const root = path.posix.join(hctx.root, a.root);
+      const inside = chartFolderOfArtifact(a.fs, root);
+      const dir = inside === undefined ? root : path.posix.join(root, inside);
+      const rel = inside === undefined ? a.root : `${a.root}/${inside}`;
       return {
         answer: charts.lookup(`artifact\0${a.namespace}/${a.name}\0${dir}`, () =>
-          locateLocal(a.fs!, dir, `${a.root}`),
+          locateLocal(a.fs!, dir, rel),
         ),
       };
     }
@@ -729,6 +732,19 @@ function locate(charts: ChartProvider, req: ChartRequest): ChartLookup {
 }
 
 /** A chart directory of the repository, known by the digest of its files (read, not parsed). */
+/**
+ * helm-controller loads a chartRef's artifact as a chart archive (Helm's LoadArchive), which
+ * drops the first path segment: a generator copying `@repo/charts/spoke-cluster` to
+ * `@artifact/` gives `spoke-cluster/Chart.yaml`, the chart (matheuscscp's cluster-api example).
+ * The one folder at the artifact's top when no Chart.yaml is there; undefined otherwise.
+ */
+function chartFolderOfArtifact(fs: FileSystem, root: string): string | undefined {
+  if (!fs.isDirectory(root) || fs.exists(path.posix.join(root, "Chart.yaml"))) return undefined;
+  const entries = fs.readDir(root);
+  const only = entries.length === 1 ? entries[0]! : undefined;
+  return only !== undefined && fs.isDirectory(path.posix.join(root, only)) ? only : undefined;
+}
+
 function locateLocal(fs: FileSystem, dir: string, rel: string): ChartLookup {
   if (!fs.isDirectory(dir)) {
     const excluded = fs instanceof SourceArtifactFileSystem ? fs.excludedBy(dir) : undefined;

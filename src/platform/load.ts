@@ -790,6 +790,11 @@ function renderFluxCluster(
   if (Object.keys(d.variables).length > 0) rootObj = withVariables(rootObj, d.variables);
   const madeUp = d.root === undefined || d.rootFromInstance === true;
   const rootK = newKustomization(cluster.name, rootObj, d.root?.at, undefined, madeUp);
+  if (d.root === undefined && d.leftOutOfRoot !== undefined)
+    leftOutOfRoot.set(rootK, {
+      dirs: d.leftOutOfRoot.map((dir) => path.posix.relative(d.sourceRoot, dir)),
+      by: `Slipway's made-up root, which leaves out what the cluster's own Kustomizations build (${d.leftOutOfRoot.join(", ")})`,
+    });
   // A root read from the repository may be patched by its own path; an operator's is not.
   const first = madeUp ? undefined : adoptSelfAppliedRoot(ctx, d, rootK, state);
   cluster.kustomizations.push(rootK);
@@ -1092,7 +1097,9 @@ function resolveSource(
   }
   k.sourceRoot = sourceRoot;
   if (ref.kind !== "ExternalArtifact") {
-    const ignore = rootIgnore.has(k) ? rootIgnore.get(k) : state.ignoreOf(ref);
+    const read = rootIgnore.has(k) ? rootIgnore.get(k) : state.ignoreOf(ref);
+    const leftOut = leftOutOfRoot.get(k);
+    const ignore = leftOut ? { ...read, leftOut } : read;
     if (ignore) ignoreOf.set(k, ignore);
     else ignoreOf.delete(k);
   }
@@ -1274,13 +1281,20 @@ function artifactFs(
 
 function viewKey(sourceRoot: string, ignore: SpecIgnore | undefined, kind: ArtifactKind = "archive"): string {
   const base = kind === "bucket" ? `${sourceRoot}\0bucket` : sourceRoot;
-  return ignore?.text === undefined ? base : `${base}\0${ignore.text}`;
+  const withText = ignore?.text === undefined ? base : `${base}\0${ignore.text}`;
+  return ignore?.leftOut === undefined ? withText : `${withText}\0leftOut\0${ignore.leftOut.dirs.join("\0")}`;
 }
 
 /** The artifact a Kustomization's source gives it (its root resolved). */
 function kustomizationFs(ctx: RenderContext, k: FluxKustomization): FileSystem {
   return artifactFs(ctx, k.sourceRoot!, ignoreOf.get(k), k.sourceRef.kind);
 }
+
+/**
+ * The folders a made-up root leaves out, relative to its source's root: those of its cluster's
+ * folder that the cluster's own Kustomizations build (DiscoveredCluster.leftOutOfRoot).
+ */
+const leftOutOfRoot = new WeakMap<FluxKustomization, NonNullable<SpecIgnore["leftOut"]>>();
 
 /** The spec.ignore of each Kustomization's source, as resolveSource found it. */
 const ignoreOf = new WeakMap<FluxKustomization, SpecIgnore>();

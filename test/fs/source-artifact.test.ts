@@ -39,6 +39,22 @@ describe("source artifact: what Flux can read of a Git source", () => {
     expect(() => fs.readFile("/r/clusters/dev/.sops.yaml")).toThrow(/excluded from the source artifact/);
   });
 
+  it("leaves out the folders a build of Slipway's names, the default exclusions kept, names matched literally", () => {
+    const mem = new MemoryFileSystem({
+      "/r/c/.sops.yaml": "creation_rules: []\n",
+      "/r/c/app.yaml": cm,
+      "/r/c/dev/app.yaml": cm,
+      "/r/c/a[1]/app.yaml": cm,
+      "/r/c/a1/app.yaml": cm,
+      "/r/c/base/app.yaml": cm,
+    });
+    const by = "the made-up root";
+    const fs = new SourceArtifactFileSystem(mem, "/r", { leftOut: { dirs: ["c/dev", "c/a[1]"], by } });
+    // .sops.yaml still left out: not a replacement of the defaults, as spec.ignore's patterns are.
+    expect(fs.readDir("/r/c")).toEqual(["a1", "app.yaml", "base"]);
+    expect(fs.excludedBy("/r/c/dev")).toContain(by);
+  });
+
   it("gives source-controller's verdicts on look-alike names: case-sensitive, segment by segment", () => {
     // The oracle restates fluxcd/pkg's default patterns on their own: a name or directory
     // pattern matches any segment (a directory one not the last segment of a file), `*.ext` any

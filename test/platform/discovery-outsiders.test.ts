@@ -1585,3 +1585,151 @@ describe("an app of a shared library that a group's kustomization lists only in 
     expect(statuses(p)).toContain("grp flux-system/cilium rendered");
   });
 });
+
+describe("a made-up root of a folder of documents beside the sub-folders they build (dm-nkp-gitops-infra, tf-aws-eks-flux-demo)", () => {
+  const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`;
+  const fks = (name: string, path: string) => ks(name, `  interval: 10m\n  prune: true\n  path: ${path}\n`);
+  const duplicates = (p: Platform) =>
+    runCheck(p).findings.filter((f) => f.severity === "error" && f.rule === "duplicate-object");
+  // deepak-muley's workload-clusters/<c>/: bootstrap.yaml (which its README applies with
+  // kubectl) holds the Kustomizations; infrastructure/ and apps/ are theirs, one path wrong.
+  const workload = {
+    "wl/c1/bootstrap.yaml": [
+      fks("controllers", "./wl/base/sealed-secrets"),
+      fks("infrastructure", "./wl/c1/infrastructure/sealed-secrets"),
+      fks("apps", "./wl/c1/apps"),
+    ].join("---\n"),
+    "wl/c1/infrastructure/kustomization.yaml": "resources: [../../base/sealed-secrets]\n",
+    "wl/c1/apps/kustomization.yaml": "resources: [cm.yaml]\n",
+    "wl/c1/apps/cm.yaml": cm("web"),
+    "wl/base/sealed-secrets/kustomization.yaml": "resources: [namespace.yaml]\n",
+    "wl/base/sealed-secrets/namespace.yaml": ns("sealed-secrets"),
+  };
+  // jdevto's k8s-app/podinfo/: one Kustomization file per environment beside the overlays
+  // they build, and the base the overlays share.
+  const envs = ["dev", "prod"];
+  const podinfo = Object.fromEntries(
+    envs.flatMap((e) => [
+      [`app/podinfo/kustomization-${e}.yaml`, fks(`podinfo-${e}`, `./app/podinfo/${e}`)],
+      [
+        `app/podinfo/${e}/kustomization.yaml`,
+        `namespace: podinfo-${e}\nresources: [namespace.yaml, ../base]\n`,
+      ],
+      [`app/podinfo/${e}/namespace.yaml`, ns(`podinfo-${e}`)],
+    ]),
+  );
+  Object.assign(podinfo, {
+    "app/podinfo/base/kustomization.yaml": "resources: [cm.yaml]\n",
+    "app/podinfo/base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: podinfo}\n",
+  });
+
+  it("leaves out what its own Kustomizations build, so nothing is applied twice", () => {
+    const p = load(workload);
+    expect(clusters(p)).toEqual([["c1", "wl/c1", "top-level"]]);
+    expect(duplicates(p)).toEqual([]);
+    expect(statuses(p)).toContain("c1 flux-system/apps rendered");
+    expect(p.clusters[0]!.reason).toContain(
+      "its made-up root leaves out wl/c1/apps, wl/c1/infrastructure, which its own Flux Kustomizations build",
+    );
+    const q = load(podinfo);
+    expect(clusters(q)).toEqual([["podinfo", "app/podinfo", "top-level"]]);
+    const errors = runCheck(q).findings.filter((f) => f.severity === "error");
+    // The base, built alone by the root, had no namespace; each namespace was applied twice.
+    expect(errors.map((f) => `${f.rule} ${f.file}`)).toEqual([]);
+    expect(statuses(q)).toEqual(expect.arrayContaining(["podinfo flux-system/podinfo-dev rendered"]));
+  });
+
+  it("a folder bootstrapped by Flux (a flux-system folder) is built whole, as Flux builds it", () => {
+    const p = load({ ...workload, "wl/c1/flux-system/kustomization.yaml": "resources: []\n" });
+    expect(duplicates(p).map((f) => f.file)).toEqual(["wl/base/sealed-secrets/namespace.yaml"]);
+  });
+});
+
+describe("a HelmRelease's chart an ArtifactGenerator copies as a folder (matheuscscp's flux-operator-cluster-api-example)", () => {
+  const generator = (from: string) => `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata: {name: app-chart, namespace: flux-system}
+spec:
+  sources:
+    - {alias: repo, kind: GitRepository, name: flux-system}
+  artifacts:
+    - name: app-chart
+      copy:
+        - {from: "${from}", to: "@artifact/"}
+`;
+  const layout = (from: string) => ({
+    "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
+    "clusters/hub/charts.yaml": generator(from),
+    "clusters/hub/app.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: app, namespace: flux-system}
+spec:
+  interval: 1h
+  chartRef: {kind: ExternalArtifact, name: app-chart}
+`,
+    "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+    "charts/app/templates/cm.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\n",
+  });
+  const release = (p: Platform) => p.clusters[0]!.helmReleases.find((h) => h.name === "app");
+
+  it("is the one folder at the artifact's top, as helm-controller loads the artifact as a chart archive", () => {
+    const folder = release(load(layout("@repo/charts/app")));
+    expect(folder?.errors ?? []).toEqual([]);
+    expect(folder?.status).toBe("rendered");
+    // Copied as its content, the chart is at the top as before.
+    expect(release(load(layout("@repo/charts/app/**")))?.status).toBe("rendered");
+  });
+});
+
+describe("a Kustomization depending on one that an unrendered HelmRelease's chart makes (matheuscscp's spoke-cluster)", () => {
+  const layout = (values: string) => ({
+    "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
+    "clusters/hub/charts.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata: {name: spoke-chart, namespace: flux-system}
+spec:
+  sources:
+    - {alias: repo, kind: GitRepository, name: flux-system}
+  artifacts:
+    - name: spoke-chart
+      copy:
+        - {from: "@repo/charts/spoke", to: "@artifact/"}
+`,
+    "clusters/hub/spoke.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: spoke, namespace: flux-system}
+spec:
+  interval: 1h
+  chartRef: {kind: ExternalArtifact, name: spoke-chart}
+${values}---
+${ks("spoke-sync", "  interval: 1h\n  prune: true\n  path: ./clusters/hub\n  dependsOn:\n    - name: spoke\n    - name: other\n")}`,
+    "charts/spoke/Chart.yaml": "apiVersion: v2\nname: spoke\nversion: 0.1.0\n",
+    "charts/spoke/templates/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: spoke, namespace: flux-system}
+spec: {interval: 1h, prune: true, path: ./clusters/hub, sourceRef: {kind: GitRepository, name: flux-system}}
+`,
+  });
+  const dependsOn = (p: Platform) =>
+    runCheck(p)
+      .findings.filter((f) => f.rule === "flux-dependson-missing")
+      .map((f) => [f.severity, f.message.replace(/^.*has no Kustomization of that name/, "")]);
+
+  it("is a warning naming the release, when its values come from a ConfigMap only the cluster has", () => {
+    const p = load(
+      layout(
+        "  valuesFrom:\n    - {kind: ConfigMap, name: kube-root-ca.crt, valuesKey: ca.crt, targetPath: hubCA}\n",
+      ),
+    );
+    // `other`, which nothing could make, is still an error.
+    expect(dependsOn(p)).toEqual([
+      ["error", ""],
+      ["warning", " (HelmRelease flux-system/spoke, which Slipway does not render, may make it)"],
+    ]);
+  });
+
+  it("rendered, the release's Kustomization is there", () => {
+    expect(dependsOn(load(layout("")))).toEqual([["error", ""]]);
+  });
+});

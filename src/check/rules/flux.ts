@@ -126,6 +126,35 @@ function orBootstrap(
   };
 }
 
+/**
+ * An unrendered HelmRelease of the missing Kustomization's namespace whose name starts its name:
+ * charts name what they make after the release (matheuscscp's `spoke-cluster` chart makes the
+ * Kustomization `spoke-cluster`, which `spoke-cluster-sync` depends on).
+ */
+function releaseNamedFor(
+  cluster: Cluster,
+  m: { kind: string; namespace: string; name: string },
+): HelmReleaseInfo | undefined {
+  if (m.kind !== "Kustomization") return undefined;
+  return cluster.helmReleases.find(
+    (h) => h.status !== "rendered" && h.namespace === m.namespace && m.name.startsWith(h.name),
+  );
+}
+
+/** A Kustomization a rendered HelmRelease's chart makes (Slipway renders what the chart makes, but does not apply it). */
+function renderedByRelease(cluster: Cluster, m: { kind: string; namespace: string; name: string }): boolean {
+  if (m.kind !== "Kustomization") return false;
+  return cluster.helmReleases.some((h) =>
+    (h.resources ?? []).some(
+      (r) =>
+        String(r.object.kind) === "Kustomization" &&
+        String(r.object.apiVersion ?? "").startsWith("kustomize.toolkit.fluxcd.io/") &&
+        metaOf(r.object).name === m.name &&
+        (metaOf(r.object).namespace || h.releaseNamespace || h.namespace) === m.namespace,
+    ),
+  );
+}
+
 function dependsOnIndex(obj: KObject, namespace: string, name: string, ownNamespace: string): number {
   const spec = (obj.spec ?? {}) as Record<string, unknown>;
   const list = Array.isArray(spec.dependsOn) ? spec.dependsOn : [];
@@ -176,7 +205,7 @@ export const dependsOnMissing: Rule = {
   id: "flux-dependson-missing",
   defaultSeverity: "error",
   description: "A Flux Kustomization or HelmRelease depends on an object that does not exist in its cluster.",
-  help: "Flux waits forever for a missing dependency: the dependent (and everything that depends on it) never becomes ready. Fix the name or namespace in spec.dependsOn (the namespace defaults to the dependent's own), or add the missing object.",
+  help: "Flux waits forever for a missing dependency: the dependent (and everything that depends on it) never becomes ready. Fix the name or namespace in spec.dependsOn (the namespace defaults to the dependent's own), or add the missing object. A Kustomization a rendered HelmRelease's chart makes is there; one an unrendered HelmRelease named like it may make, or that a Kustomization Slipway could not render may hold, is a warning.",
   run(ctx) {
     for (const cluster of ctx.clusters()) {
       if (cluster.mode !== "flux") continue;
@@ -184,12 +213,20 @@ export const dependsOnMissing: Rule = {
       if (analysis.missing.length === 0) continue;
       const nodes = nodeIndex(cluster);
       const objects = fluxObjects(cluster);
-      const blind = blindSpot(cluster);
+      const blindToAll = blindSpot(cluster);
       for (const m of analysis.missing) {
         const dependent = nodes.get(m.dependent);
         if (!dependent) continue;
         const { node, kind } = dependent;
         const i = dependsOnIndex(node.object, m.namespace, m.name, node.namespace);
+        if (renderedByRelease(cluster, m)) continue;
+        const maker = blindToAll.severity ? undefined : releaseNamedFor(cluster, m);
+        const blind = maker
+          ? {
+              note: ` (HelmRelease ${maker.namespace}/${maker.name}, which Slipway does not render, may make it)`,
+              severity: "warning" as const,
+            }
+          : blindToAll;
         ctx.report({
           ...about(
             objects,
@@ -262,6 +299,17 @@ function pathIsMissing(k: FluxKustomization): boolean {
   );
 }
 
+/**
+ * The variables left in the path of a Kustomization that the cluster's made-up root applies:
+ * what the real root's postBuild gives them the repository does not say.
+ */
+function unsubstitutedByMadeUpRoot(cluster: Cluster, k: FluxKustomization): string[] | undefined {
+  const names = [...k.path.matchAll(/\$\{([^}:=-]+)/g)].map((m) => `\${${m[1]}}`);
+  if (names.length === 0) return undefined;
+  const parent = cluster.kustomizations.find((x) => x.id === k.appliedBy);
+  return parent?.synthetic === true ? [...new Set(names)] : undefined;
+}
+
 export const pathMissing: Rule = {
   id: "flux-path-missing",
   defaultSeverity: "error",
@@ -276,6 +324,18 @@ export const pathMissing: Rule = {
           ctx.platform.root,
           secureJoin(path.posix.join(ctx.platform.root, k.sourceRoot as string), k.path),
         );
+        const unknown = unsubstitutedByMadeUpRoot(cluster, k);
+        if (unknown !== undefined) {
+          // ruzickap's `${CLUSTER_PATH}/../flux/cluster-apps/…`, which the cluster's own root
+          // substitutes from a Secret Terraform makes: that root is outside the repository.
+          ctx.report({
+            ...about(objects, cluster, k, "Kustomization", ["spec", "path"]),
+            kustomization: k.id,
+            severity: "warning",
+            message: `Kustomization ${k.id}: spec.path '${k.path}' holds ${unknown.join(", ")}, which the Kustomization applying it substitutes; that is the root Slipway made up for cluster ${cluster.name} (its bootstrap is outside the repository), so the path is not checked`,
+          });
+          continue;
+        }
         ctx.report({
           ...about(objects, cluster, k, "Kustomization", ["spec", "path"]),
           kustomization: k.id,
@@ -555,12 +615,15 @@ const NOT_PROVABLY_WRONG: Partial<
   }),
 };
 
+/** The route through bases that kustomize's build error of a file reached from a parent starts with (target.ts). */
+const ACCUMULATING_PREFIX = /^accumulating resources \(in .*?\): /;
+
 export const renderError: Rule = {
   id: "render-error",
   defaultSeverity: "error",
   description:
     "The repository could not be rendered as Flux would: a kustomization that fails to build, bad YAML, a failed substitution, an invalid slipway.yaml.",
-  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding. A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present, and so does a Secret or ConfigMap emberstack reflector copies into the Kustomization's namespace (reflection-auto-enabled). A remote base or resource, or a kustomize helmCharts chart not vendored into chartHome (Slipway builds offline and does not fetch them), and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them. Both are left out and the rest of the Kustomization is rendered and checked; findings that something is missing are then warnings. The remote entries one kustomization file lists are one warning naming them all.",
+  help: "Flux would fail to apply this Kustomization (and nothing of it is checked). The message says what failed to build; `slipway render` shows the same error. Objects failing for the same reason are one finding, and so is a file that several Kustomizations of a cluster build and fail on (the finding names them all). A `postBuild.substituteFrom` ConfigMap or Secret that no Flux Kustomization renders is a warning (an error with --strict) at its substituteFrom entry: it may exist only in the cluster, made by the bootstrap or Terraform: declare it under `clusterObjects` in slipway.yaml (with its data or placeholder values) to render and check that Kustomization. A Secret made by an ExternalSecret or SealedSecret of the repository counts as present, and so does a Secret or ConfigMap emberstack reflector copies into the Kustomization's namespace (reflection-auto-enabled). A remote base or resource, or a kustomize helmCharts chart not vendored into chartHome (Slipway builds offline and does not fetch them), and an object whose name or namespace a secret reached (Slipway does not print it) are warnings: Flux applies them, Slipway cannot render or show them. Both are left out and the rest of the Kustomization is rendered and checked; findings that something is missing are then warnings. The remote entries one kustomization file lists are one warning naming them all.",
   run(ctx) {
     // Build errors name files by absolute path; a finding names them as the repository does.
     const rootPrefix = `${ctx.platform.root.replace(/\/+$/, "")}/`;
@@ -582,6 +645,11 @@ export const renderError: Rule = {
     for (const cluster of ctx.clusters()) {
       for (const e of cluster.errors) report({ cluster: cluster.name, ...e });
       const objects = fluxObjects(cluster);
+      /** Build failures of the cluster by file, line and what failed (the route to the file aside). */
+      const failures = new Map<
+        string,
+        Array<{ k: FluxKustomization; e: FluxKustomization["errors"][number] }>
+      >();
       for (const k of cluster.kustomizations) {
         const pathGone = pathIsMissing(k);
         const partial = new Set(leftOut(k));
@@ -630,8 +698,28 @@ export const renderError: Rule = {
             });
             continue;
           }
-          report({ cluster: cluster.name, kustomization: k.id, ...e });
+          const core = e.message.replace(ACCUMULATING_PREFIX, "");
+          const key = `${e.file ?? ""}\0${e.line ?? ""}\0${core}`;
+          const same = failures.get(key);
+          if (same) same.push({ k, e });
+          else failures.set(key, [{ k, e }]);
         }
+      }
+      for (const same of failures.values()) {
+        // A file two Kustomizations build (one directly, one through `../k3s1-node-config`)
+        // fails in both for one reason: one finding, naming both, as for a double apply.
+        const { k, e } = same.reduce((a, b) => (b.e.message.length < a.e.message.length ? b : a));
+        const ids = [...new Set(same.map((x) => x.k.id))];
+        report({
+          cluster: cluster.name,
+          kustomization: k.id,
+          ...e,
+          ...(ids.length > 1
+            ? {
+                message: `${e.message} (Kustomizations ${ids.join(ids.length === 2 ? " and " : ", ")} ${ids.length === 2 ? "both" : "all"} build this file and fail on it)`,
+              }
+            : {}),
+        });
       }
       for (const h of cluster.helmReleases) {
         for (const e of h.errors ?? []) {

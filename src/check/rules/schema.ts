@@ -237,7 +237,9 @@ function issueRule(
   help: string,
   strictSeverity?: Rule["defaultSeverity"],
   /** Issues kube-apiserver never raises for this object (built per run from the context). */
-  moot?: (ctx: RuleContext) => (resource: RenderedResource, issue: { path: JsonPath }) => boolean,
+  moot?: (
+    ctx: RuleContext,
+  ) => (resource: RenderedResource, issue: { path: JsonPath; message: string }) => boolean,
 ): Rule {
   return {
     id,
@@ -281,8 +283,30 @@ export const schemaInvalid = issueRule(
   "invalid",
   "error",
   "An object does not match its kind's schema (Kubernetes OpenAPI, Flux, or the cluster's CRDs).",
-  "The API server would reject this object. Fix the field named in the message: a wrong type, a missing required field or a value outside the allowed set. Schemas: the official OpenAPI of a recent Kubernetes release, Flux's CRDs, and the CRDs rendered in the same cluster or found in slipway.yaml `check.schemaDirs`.",
+  "The API server would reject this object. Fix the field named in the message: a wrong type, a missing required field or a value outside the allowed set. Schemas: the official OpenAPI of a recent Kubernetes release, Flux's CRDs, and the CRDs rendered in the same cluster or found in slipway.yaml `check.schemaDirs`. A NetworkPolicy without spec.podSelector is not reported: kube-apiserver reads it as the empty selector (every pod of the namespace) and accepts it.",
+  undefined,
+  () => (resource, issue) =>
+    issue.message.endsWith(REQUIRED_MISSING) && defaultedByApiServer(resource, issue.path),
 );
+
+/**
+ * Fields the OpenAPI of a built-in kind marks required that kube-apiserver does not enforce: a
+ * struct decoded as its zero value, which validation accepts. A NetworkPolicy without
+ * spec.podSelector selects every pod of its namespace (mysteq's opencti-redis policies).
+ */
+const DEFAULTED_REQUIRED: ReadonlyArray<{ apiVersion: string; kind: string; path: readonly string[] }> = [
+  { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", path: ["spec", "podSelector"] },
+];
+
+function defaultedByApiServer(resource: RenderedResource, path: JsonPath): boolean {
+  return DEFAULTED_REQUIRED.some(
+    (d) =>
+      resource.object.apiVersion === d.apiVersion &&
+      resource.object.kind === d.kind &&
+      path.length === d.path.length &&
+      d.path.every((seg, i) => path[i] === seg),
+  );
+}
 
 export const schemaUnknownField = issueRule(
   "schema-unknown-field",

@@ -139,6 +139,56 @@ describe("Flux rules", () => {
     expect(found[1]?.message).toContain("(looked for directory gone)");
   });
 
+  it("flux-path-missing: a variable the made-up root would substitute is a warning naming it; a real root's is an error (ruzickap)", () => {
+    const files = {
+      "clusters/c/apps.yaml": kustomization("apps", "./apps", ""),
+      "clusters/c/certs.yaml": kustomization("certs", "${CLUSTER_PATH}/../certs", ""),
+      "apps/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n",
+    };
+    const found = (repo: string) =>
+      runCheck(loadPlatform(repo), { rules: fluxRules }).findings.filter(
+        (f) => f.rule === "flux-path-missing",
+      );
+    const madeUp = found(tempTree(files));
+    expect(madeUp.map((f) => [f.severity, f.kustomization])).toEqual([["warning", "flux-system/certs"]]);
+    expect(madeUp[0]?.message).toContain(
+      "holds ${CLUSTER_PATH}, which the Kustomization applying it substitutes; that is the root Slipway made up for cluster c",
+    );
+    // Beside sync objects, the root is the repository's: no postBuild, the path stays as written.
+    const real = found(tempTree({ ...files, "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH }));
+    expect(real.map((f) => [f.severity, f.kustomization])).toEqual([["error", "flux-system/certs"]]);
+  });
+
+  it("render-error: a file two Kustomizations build fails once, naming both (sbaker5's node patch)", () => {
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
+      "clusters/c/node.yaml": kustomization("node", "./infra/node", ""),
+      "clusters/c/storage.yaml": kustomization("storage", "./infra/storage", ""),
+      "infra/node/kustomization.yaml": [
+        "resources: [node.yaml]",
+        "patches:",
+        "  - target: {kind: ConfigMap, name: n}",
+        "    patch: |",
+        "      - op: add",
+        "        path: /metadata/annotations/a~1b",
+        '        value: "x"',
+        "",
+      ].join("\n"),
+      "infra/node/node.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\n  namespace: default\n",
+      "infra/storage/kustomization.yaml": "resources: [../node]\n",
+    });
+    const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings.filter(
+      (f) => f.rule === "render-error",
+    );
+    expect(found.map((f) => [f.file, f.kustomization])).toEqual([
+      ["infra/node/kustomization.yaml", "flux-system/node"],
+    ]);
+    expect(found[0]?.message).toMatch(/^JSON6902 patch operation 1 .*doc is missing path/);
+    expect(found[0]?.message).toContain(
+      "(Kustomizations flux-system/node and flux-system/storage both build this file and fail on it)",
+    );
+  });
+
   it("flux-path-missing: a path the platform's file system has is not missing, even when not on disk (a planned scaffold)", () => {
     const repo = tempTree({ "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH });
     const planned = new OverlayFileSystem(new DiskFileSystem(), {

@@ -72,6 +72,22 @@ describe("schema rules", () => {
     expect(of("schema-no-schema", withDirs.findings)).toEqual([]);
   });
 
+  it("schema-invalid: a NetworkPolicy without spec.podSelector applies (the empty selector: every pod), a Deployment without its selector does not (mysteq)", () => {
+    const sync =
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./clusters/c\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n";
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": sync,
+      "clusters/c/netpol.yaml":
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow\n  namespace: default\nspec:\n  ingress:\n    - from:\n        - namespaceSelector: {}\n",
+      "clusters/c/deploy.yaml":
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - {name: web, image: nginx}\n",
+    });
+    const found = of("schema-invalid", runCheck(loadPlatform(repo), { rules: schemaRules }).findings);
+    expect(found.map((f) => `${f.file} ${f.message}`)).toEqual([
+      "clusters/c/deploy.yaml Deployment default/web: spec.selector: required field is missing",
+    ]);
+  });
+
   it("a broken CRD file in a schema directory is a crd-schema-broken finding with its file", () => {
     const repo = tempTree({
       "clusters/c/flux-system/gotk-sync.yaml":

@@ -1093,6 +1093,34 @@ describe("ingress-backend-exists: a Service an operator makes, named after its r
   });
 });
 
+describe("ingress-backend-exists: a Service of the app the route's own annotation names (warroyo's Tanzu spaces)", () => {
+  const r = rule("ingress-backend-exists");
+  const route = (annotations: Record<string, string>): KObject => ({
+    apiVersion: "gateway.networking.k8s.io/v1beta1",
+    kind: "HTTPRoute",
+    metadata: { name: "spring-music-http-route", namespace: "default", annotations },
+    spec: { rules: [{ backendRefs: [{ kind: "Service", name: "spring-music", port: 8080 }] }] },
+  });
+  const found = (annotations: Record<string, string>) =>
+    runRule(r, platformOf([cluster("space", [ks("flux-system/space", [res(route(annotations))])])])).map(
+      (f) => [f.severity, f.message.replace(/^.* does not exist in cluster space ?/, "")],
+    );
+
+  it("is a warning naming the ContainerApp, deployed outside the repository, that makes it", () => {
+    expect(found({ "apps.tanzu.vmware.com/promote-group": "ContainerApp/spring-music" })).toEqual([
+      [
+        "warning",
+        "(it may come from ContainerApp spring-music, which its annotation apps.tanzu.vmware.com/promote-group names and whose operator makes objects Slipway does not render)",
+      ],
+    ]);
+  });
+
+  it("not when the annotation names another app, or a kind of Kubernetes itself", () => {
+    expect(found({ "apps.tanzu.vmware.com/promote-group": "ContainerApp/other" })).toEqual([["error", ""]]);
+    expect(found({ owner: "Deployment/spring-music" })).toEqual([["error", ""]]);
+  });
+});
+
 describe("a Service a release named after it makes, whose chart is not cached, is information", () => {
   // bjw-s-style repositories without a chart cache: every HTTPRoute to an app-template release's
   // Service was a warning, though the chart makes the Service; until `slipway charts pull` the
@@ -1446,6 +1474,52 @@ describe("duplicate-object", () => {
       ]),
     ]);
     expect(runRule(r, p).map((f) => nameOfFinding(f))).toEqual(["ConfigMap/settings", "ConfigMap/settings"]);
+  });
+
+  it("a kubeConfig ConfigMap that flux-operator converts from a Secret reaches that Secret's cluster (matheuscscp's tenants)", () => {
+    const nsExists = rule("namespace-exists");
+    const kubeconfig = (annotations: Record<string, string>): KObject => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "spoke-cluster-kubeconfig", namespace: "frontend", annotations },
+      data: { provider: "generic" },
+    });
+    const rbac = {
+      ...helmRelease(
+        "spoke-cluster",
+        "tenants-rbac",
+        { kubeConfig: { secretRef: { name: "spoke-kubeconfig" } } },
+        "flux-system/flux-system",
+      ),
+      status: "rendered" as const,
+      resources: [res(namespace("frontend"))],
+    };
+    const podinfo = helmRelease(
+      "frontend",
+      "podinfo",
+      { kubeConfig: { configMapRef: { name: "spoke-cluster-kubeconfig" } }, targetNamespace: "frontend" },
+      "frontend/spoke-cluster",
+    );
+    const found = (annotations: Record<string, string>) =>
+      runRule(
+        nsExists,
+        platformOf([
+          cluster(
+            "hub",
+            [
+              ks("flux-system/flux-system", [res(namespace("frontend")), res(kubeconfig(annotations))]),
+              ks("frontend/spoke-cluster", [], { appliedBy: "flux-system/flux-system" }),
+            ],
+            [rbac, podinfo],
+          ),
+        ]),
+      ).map((f) => f.message);
+    expect(
+      found({ "fluxcd.controlplane.io/convertKubeConfigFrom": "spoke-cluster/spoke-kubeconfig" }),
+    ).toEqual([]);
+    expect(found({})).toEqual([
+      expect.stringContaining("targetNamespace frontend does not exist in cluster hub"),
+    ]);
   });
 
   it("separates objects that a kubeConfig Kustomization applies to a remote cluster", () => {

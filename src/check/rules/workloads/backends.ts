@@ -5,7 +5,7 @@ import type { RenderedResource } from "../../../platform/model.js";
 import type { FieldPath, Rule, RuleContext } from "../../types.js";
 import { describe, getPath, groupOf, isKind, kindOf, nameOf, namespaceOf } from "./objects.js";
 import { applyScopes } from "./scopes.js";
-import { severityGiven, unseenProducer } from "./unseen.js";
+import { severityGiven, type UnseenProducer, unseenProducer } from "./unseen.js";
 
 const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
 
@@ -58,6 +58,37 @@ function routeBackends(obj: RenderedResource["object"]): BackendRef[] {
   return out;
 }
 
+/** Kinds of Kubernetes itself, which an annotation may name without making a Service. */
+const CORE_KINDS = new Set([
+  "Service",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "Pod",
+  "Job",
+  "CronJob",
+]);
+
+/**
+ * The custom resource that the object's own annotations name as what it belongs to (`Kind/name`),
+ * named as the missing Service is: Tanzu Platform's `apps.tanzu.vmware.com/promote-group:
+ * ContainerApp/spring-music` on a route promoted with the ContainerApp whose operator makes the
+ * Service (warroyo's spaces, where the app is deployed from outside the repository).
+ */
+function annotatedOwner(obj: RenderedResource["object"], serviceName: string): UnseenProducer | undefined {
+  const annotations = getPath(obj, ["metadata", "annotations"]);
+  if (!isMap(annotations)) return undefined;
+  for (const [key, value] of Object.entries(annotations)) {
+    const m = typeof value === "string" ? /^([A-Z][A-Za-z0-9]*)\/([^/\s]+)$/.exec(value) : null;
+    if (m && m[2] === serviceName && !CORE_KINDS.has(m[1]!))
+      return {
+        text: `${m[1]} ${m[2]}, which its annotation ${key} names and whose operator makes objects Slipway does not render`,
+      };
+  }
+  return undefined;
+}
+
 function backendsOf(r: RenderedResource): BackendRef[] {
   const group = groupOf(r.object);
   const kind = kindOf(r.object);
@@ -81,7 +112,7 @@ function run(ctx: RuleContext): void {
     for (const r of resources) {
       for (const ref of backendsOf(r)) {
         if (services.has(`${ref.namespace}/${ref.name}`)) continue;
-        const producer = unseenProducer(scope, ref.namespace, ref.name);
+        const producer = unseenProducer(scope, ref.namespace, ref.name) ?? annotatedOwner(r.object, ref.name);
         const severity = severityGiven(producer, ctx.strict);
         const maybe = producer ? ` (it may come from ${producer.text})` : "";
         ctx.report({
@@ -99,6 +130,6 @@ export const ingressBackendExists: Rule = {
   id: "ingress-backend-exists",
   defaultSeverity: "error",
   description: "Ingress backends and Gateway API route backendRefs name Services that exist in the cluster",
-  help: "An Ingress (spec.defaultBackend and rules[].http.paths[].backend) or a Gateway API HTTPRoute/GRPCRoute/TLSRoute/TCPRoute/UDPRoute backendRef (kind Service or unset) that names a Service no Flux Kustomization of the cluster applies answers 503 or drops traffic. Fix the name or namespace, or add the Service. Route backendRefs may name another namespace (a ReferenceGrant must allow it). When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the Service, the finding is a warning (an error with --strict), naming the likeliest maker: an unrendered HelmRelease whose name starts the Service's, or a custom resource whose kind and name the Service's name holds (grafana-operator's Grafana `grafana` makes `grafana-service`). When that HelmRelease is unrendered only because its chart is not in the chart cache, the finding is information: the Service most likely exists, and `slipway charts pull` lets the check see it.",
+  help: "An Ingress (spec.defaultBackend and rules[].http.paths[].backend) or a Gateway API HTTPRoute/GRPCRoute/TLSRoute/TCPRoute/UDPRoute backendRef (kind Service or unset) that names a Service no Flux Kustomization of the cluster applies answers 503 or drops traffic. Fix the name or namespace, or add the Service. Route backendRefs may name another namespace (a ReferenceGrant must allow it). When a HelmRelease, an operator's custom resource or an unrendered Flux Kustomization could create the Service, the finding is a warning (an error with --strict), naming the likeliest maker: an unrendered HelmRelease whose name starts the Service's, or a custom resource whose kind and name the Service's name holds (grafana-operator's Grafana `grafana` makes `grafana-service`). So is a Service named as the custom resource the route's own annotation names as its app (`Kind/name`: Tanzu Platform's `apps.tanzu.vmware.com/promote-group: ContainerApp/spring-music`, an app deployed from outside the repository). When that HelmRelease is unrendered only because its chart is not in the chart cache, the finding is information: the Service most likely exists, and `slipway charts pull` lets the check see it.",
   run,
 };

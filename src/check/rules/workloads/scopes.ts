@@ -24,22 +24,52 @@ export interface ApplyScope {
   helmReleases: HelmReleaseInfo[];
 }
 
-/** `namespace/name` of the kubeConfig reference in `spec.kubeConfig`, if any. */
-function kubeConfigOf(object: RenderedResource["object"], namespace: string): string | undefined {
+/** flux-operator's annotation on a kubeConfig ConfigMap made from a kubeconfig Secret (`namespace/name`). */
+const CONVERTED_FROM = "fluxcd.controlplane.io/convertKubeConfigFrom";
+
+/**
+ * `namespace/name` of the kubeConfig reference in `spec.kubeConfig`, if any. A ConfigMap that
+ * flux-operator converts from a kubeconfig Secret reaches that Secret's cluster: it is named as the
+ * Secret (matheuscscp's tenants reach the spoke through `<tenant>/spoke-cluster-kubeconfig`,
+ * converted from `spoke-cluster/spoke-kubeconfig`, which the spoke's other releases use).
+ */
+function kubeConfigOf(
+  object: RenderedResource["object"],
+  namespace: string,
+  converted: ReadonlyMap<string, string>,
+): string | undefined {
   const kc = getPath(object, ["spec", "kubeConfig"]);
   if (!isMap(kc)) return undefined;
   const ref = isMap(kc.secretRef) ? kc.secretRef : isMap(kc.configMapRef) ? kc.configMapRef : undefined;
   const name = ref && typeof ref.name === "string" ? ref.name : "";
-  return `${namespace}/${name}`;
+  const key = `${namespace}/${name}`;
+  return ref === kc.configMapRef ? (converted.get(key) ?? key) : key;
+}
+
+/** kubeConfig ConfigMaps the cluster renders that flux-operator converts from a Secret: `ns/name` → the Secret's. */
+function convertedKubeConfigs(cluster: Cluster): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const k of cluster.kustomizations) {
+    for (const r of k.resources) {
+      if (r.object.kind !== "ConfigMap" || r.object.apiVersion !== "v1") continue;
+      const from = getPath(r.object, ["metadata", "annotations", CONVERTED_FROM]);
+      const namespace = getPath(r.object, ["metadata", "namespace"]);
+      const name = getPath(r.object, ["metadata", "name"]);
+      if (typeof from !== "string" || typeof namespace !== "string" || typeof name !== "string") continue;
+      out.set(`${namespace}/${name}`, from.includes("/") ? from : `${namespace}/${from}`);
+    }
+  }
+  return out;
 }
 
 export function applyScopes(cluster: Cluster): ApplyScope[] {
   const byId = new Map(cluster.kustomizations.map((k) => [k.id, k]));
+  const converted = convertedKubeConfigs(cluster);
   const targets = new Map<string, string>();
   const targetOf = (k: FluxKustomization, depth = 0): string => {
     const known = targets.get(k.id);
     if (known !== undefined) return known;
-    const own = kubeConfigOf(k.object, k.namespace);
+    const own = kubeConfigOf(k.object, k.namespace, converted);
     const parent = k.appliedBy !== undefined ? byId.get(k.appliedBy) : undefined;
     const target = own ?? (parent && depth < 100 ? targetOf(parent, depth + 1) : "");
     targets.set(k.id, target);
@@ -64,7 +94,7 @@ export function applyScopes(cluster: Cluster): ApplyScope[] {
   }
   for (const hr of cluster.helmReleases) {
     const owner = byId.get(hr.kustomization);
-    const remote = kubeConfigOf(hr.object, hr.namespace) ?? (owner ? targetOf(owner) : "");
+    const remote = kubeConfigOf(hr.object, hr.namespace, converted) ?? (owner ? targetOf(owner) : "");
     scope(remote).helmReleases.push(hr);
     scope(remote).resources.push(...(hr.resources ?? []));
   }
