@@ -2,8 +2,8 @@
  * What a command's start-up loads (issue 16): the built CLI, run with SLIPWAY_TRACE_CHUNKS, names
  * each bundle chunk it loads; the modules in those chunks (rolldown marks each with its dist/
  * path) must not include the code the run never uses. By content, not by time: `--version` loads
- * neither the platform nor node:crypto, and a `check` answered from the result cache loads neither
- * the kustomize build nor the Helm engine.
+ * neither the platform nor node:crypto, `build` without --enable-helm not the Helm engine, and a
+ * `check` answered from the result cache neither the kustomize build nor the Helm engine.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync } from "node:fs";
@@ -60,6 +60,20 @@ main(["--version"]).then(() => process.stderr.write(JSON.stringify(process.modul
     const nodeModules = JSON.parse(r.stderr) as string[];
     expect(nodeModules).toContain("NativeModule vm");
     expect(nodeModules.filter((m) => /\bcrypto\b/.test(m))).toEqual([]);
+  });
+
+  it("build: the Helm engine only with --enable-helm", () => {
+    const cache = temps.make("slipway-chunks-");
+    const plain = traced(["build", path.join(repoRoot, "examples/hello/overlays/dev")], cache);
+    expect(plain.code).toBe(0);
+    expect(plain.modules.has("dist/kustomize/target.js")).toBe(true);
+    expect(loadedOf(plain.modules, helmEngine)).toEqual([]);
+    const helm = traced(
+      ["build", "--enable-helm", path.join(repoRoot, "examples/hello/overlays/dev")],
+      cache,
+    );
+    expect(helm.stdout).toBe(plain.stdout);
+    expect(loadedOf(helm.modules, helmEngine)).toEqual(helmEngine);
   });
 
   it("check answered from the result cache: neither the kustomize build nor the Helm engine", () => {
