@@ -10,7 +10,7 @@
  * Where two texts are compared (a diff tells a remote entry that changed by its message), a
  * credential is shown as a mark that tells credentials apart instead (`credentialMarks`).
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { cryptoModule } from "./lazy-crypto.js";
 
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i;
 const SSH_SCHEME = /^(?:ssh|git\+ssh|ssh\+git):\/\/$/i;
@@ -31,9 +31,9 @@ const HIDDEN: CredentialShown = () => "***";
  * markers are, src/sops/mask.ts): equal credentials get equal marks, so a rotated token is a
  * change, and nothing printed lets anyone confirm a guess.
  */
-export function credentialMarks(key: Uint8Array = randomBytes(32)): CredentialShown {
+export function credentialMarks(key: Uint8Array = cryptoModule().randomBytes(32)): CredentialShown {
   return (credential) =>
-    `<credentials:${createHmac("sha256", key).update(credential).digest("hex").slice(0, 8)}>`;
+    `<credentials:${cryptoModule().createHmac("sha256", key).update(credential).digest("hex").slice(0, 8)}>`;
 }
 
 /** `url` without its credentials. */

@@ -14,7 +14,7 @@
  */
 import type { RenderCache } from "../cache/store.js";
 import { decoderOf, encodeNoting } from "../cache/value-codec.js";
-import { parsedLineTreeDocuments } from "../kustomize/target.js";
+import { parsedLineTreeDocuments } from "../kustomize/parsed-files.js";
 import { isMap, type YamlValue } from "../kustomize/types.js";
 import {
   isLineTree,

@@ -105,8 +105,13 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const apiVersions = (values["helm-api-versions"] ?? [])
     .flatMap((v) => v.split(","))
     .filter((v) => v !== "");
+  const enableHelm = values["enable-helm"] ?? false;
   const helm: HelmOptions = {
-    enabled: values["enable-helm"] ?? false,
+    enabled: enableHelm,
+    // The Helm engine, loaded only to render helmCharts.
+    ...(enableHelm
+      ? { render: (await import("../kustomize/generators/helm-render.js")).renderChartDir }
+      : {}),
     ...(values["helm-kube-version"] ? { kubeVersion: values["helm-kube-version"] } : {}),
     ...(apiVersions.length > 0 ? { apiVersions } : {}),
   };

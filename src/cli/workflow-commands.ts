@@ -13,8 +13,8 @@
  * is untouched, byte for byte; `check --format github` prints its annotations (escaped by the
  * formatter) on a stdout that is not watched.
  */
-import { randomBytes } from "node:crypto";
 import { fstatSync } from "node:fs";
+import { cryptoModule } from "../lazy-crypto.js";
 
 /** Whether the runner would parse this line as a workflow command (either syntax). */
 export function looksLikeWorkflowCommand(line: string): boolean {
@@ -37,7 +37,7 @@ let token = "";
 /** Watches stdout and stderr when running in GitHub Actions (env: the process environment). */
 export function guardWorkflowCommands(env: NodeJS.ProcessEnv): void {
   if (env.GITHUB_ACTIONS !== "true" || guarded.size > 0) return;
-  token = randomBytes(16).toString("hex");
+  token = cryptoModule().randomBytes(16).toString("hex");
   for (const stream of [process.stdout, process.stderr]) {
     if (!reachesLog(stream)) continue;
     const g: Guarded = {

@@ -30,6 +30,7 @@ import type { ChartProvider } from "../helmrelease/charts.js";
 import { buildResources } from "../kustomize/build.js";
 import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import { ChartNotVendoredError } from "../kustomize/generators/helm-chart.js";
+import { renderChartDir } from "../kustomize/generators/helm-render.js";
 import { RemoteResourceError } from "../kustomize/loader.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
@@ -742,6 +743,7 @@ function renderKustomizeStack(ctx: RenderContext, d: DiscoveredCluster, cluster:
       generatorPlugins: ctx.decrypt?.generatorPlugins,
       helm: {
         enabled: true,
+        render: renderChartDir,
         ...(kube.version ? { kubeVersion: kube.version } : {}),
         apiVersions: kube.apiVersions,
         now: RENDER_EPOCH,

@@ -13,7 +13,7 @@ import { type FileSystem, readFileWithin } from "../fs/filesystem.js";
 import { joinName, relativePath } from "../fs/posix-path.js";
 import { cloneValue } from "../kustomize/clone.js";
 import { type Kustomization, kustomizationFileNames, readKustomization } from "../kustomize/kustomization.js";
-import { parseResourceFile } from "../kustomize/target.js";
+import { parseResourceFile } from "../kustomize/parsed-files.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import {
   groupOf,

@@ -80,6 +80,8 @@ export class BundleLoader {
   private readonly pending: PendingWrite[] = [];
   private readonly resolved = new Map<string, string | undefined>();
   private readonly nodeRequires = new Map<string, NodeJS.Require>();
+  /** Traced: the ms spent loading chunks inside the chunk being evaluated, one entry per level. */
+  private readonly nestedMs: number[] = [];
 
   /**
    * `cacheDir` is asked at each chunk's load: the directory for this run's code cache, or
@@ -88,6 +90,7 @@ export class BundleLoader {
   constructor(
     private readonly bundleDir: string,
     private readonly cacheDir: () => string | undefined,
+    private readonly trace?: (line: string) => void,
   ) {}
 
   /** The exports of `file` (relative to the bundle directory), loading it and its chunks once. */
@@ -166,6 +169,7 @@ export class BundleLoader {
     const cacheFile =
       sourceDigest === undefined ? undefined : path.join(dir!, `${sourceDigest.toString("hex")}.v8`);
     const cachedData = cacheFile === undefined ? undefined : readCacheFile(cacheFile, sourceDigest!);
+    const compileStart = this.trace ? performance.now() : 0;
     // The wrapper of Node's CommonJS loader, so the chunk sees the names it expects.
     const script = new vm.Script(
       `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`,
@@ -178,10 +182,25 @@ export class BundleLoader {
       if (cacheFile !== undefined)
         this.pending.push({ script, file: cacheFile, sourceDigest: sourceDigest! });
     }
+    const compiled = this.trace ? performance.now() : 0;
     const chunk: LoadedChunk = { exports: {} };
     this.chunks.set(abs, chunk);
     const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-    wrapper.call(chunk.exports, chunk.exports, requireOf(abs), chunk, abs, path.dirname(abs));
+    this.nestedMs.push(0);
+    try {
+      wrapper.call(chunk.exports, chunk.exports, requireOf(abs), chunk, abs, path.dirname(abs));
+    } finally {
+      const nested = this.nestedMs.pop()!;
+      if (this.trace) {
+        const end = performance.now();
+        if (this.nestedMs.length > 0) this.nestedMs[this.nestedMs.length - 1]! += end - compileStart;
+        const cache = cachedData && !script.cachedDataRejected ? "hit" : cachedData ? "rejected" : "miss";
+        // Printed when evaluated: the chunks a chunk requires come before it; "own" leaves them out.
+        this.trace(
+          `${path.relative(this.bundleDir, abs)} ${source.length} bytes, compile ${(compiled - compileStart).toFixed(1)} ms (code cache ${cache}), evaluate ${(end - compiled).toFixed(1)} ms (own ${(end - compiled - nested).toFixed(1)} ms)`,
+        );
+      }
+    }
     return chunk.exports;
   }
 

@@ -48,7 +48,12 @@ export function startBundle(
     runtime ??= runtimeKey();
     return codeCacheDir(defaultCacheDir(env), runtime, command);
   };
-  const loader = new BundleLoader(bundleDir, cacheDir);
+  // SLIPWAY_TRACE_CHUNKS=1: each chunk (and package module) loaded, on stderr, with its compile and
+  // evaluation time: what a command's start-up pays for, and what it must not load.
+  const trace = env.SLIPWAY_TRACE_CHUNKS
+    ? (line: string) => process.stderr.write(`slipway: chunk ${line}\n`)
+    : undefined;
+  const loader = new BundleLoader(bundleDir, cacheDir, trace);
   // Render workers load their chunks with the same code cache (the main thread writes it).
   setWorkerLauncher({
     // From dist/startup (this module) or dist/bundle/start.js (its CommonJS build) alike.

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { SOURCE_LINES_UNIT, sourceDocuments } from "../../src/check/source-lines-cache.js";
-import { parseResourceFile } from "../../src/kustomize/target.js";
+import { parseResourceFile } from "../../src/kustomize/parsed-files.js";
 import type { YamlMap } from "../../src/kustomize/types.js";
 import { isEmptyNull } from "../../src/yaml/empty-null.js";
 import { type PositionedDocument, parseYamlDocumentsWithPositions } from "../../src/yaml/index.js";

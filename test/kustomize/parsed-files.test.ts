@@ -4,7 +4,7 @@
  * (`parsedLineTreeDocuments`), the same trees a parse with line trees gives.
  */
 import { describe, expect, it } from "vitest";
-import { parsedLineTreeDocuments, parseResourceFile } from "../../src/kustomize/target.js";
+import { parsedLineTreeDocuments, parseResourceFile } from "../../src/kustomize/parsed-files.js";
 import { parseYamlDocuments, parseYamlDocumentsWithLineTrees } from "../../src/yaml/index.js";
 
 const text =

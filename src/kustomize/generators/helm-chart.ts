@@ -19,10 +19,8 @@
  */
 import * as path from "node:path";
 import { SlipwayError } from "../../errors.js";
-import { fileSystemReader, loadChartDir } from "../../helm/chart-source.js";
-import { formatTemplateOutput } from "../../helm/manifests.js";
-import { renderChart } from "../../helm/render.js";
-import { composeUserValues, type ValuesFile } from "../../helm/values.js";
+import type { FileSystem } from "../../fs/filesystem.js";
+import type { ValuesFile } from "../../helm/values.js";
 import { decodeYamlText, emitYaml, parseYaml } from "../../yaml/index.js";
 import type { Loader } from "../loader.js";
 import { builtinSchemaRegistry, strategicMergePatch } from "../patch/index.js";
@@ -44,6 +42,11 @@ export interface HelmOptions {
   /** --enable-helm: without it a kustomization with helmCharts fails, as in kustomize */
   enabled: boolean;
   /**
+   * How a chart is rendered, when enabled: helm-render.ts's renderChartDir. Passed by the caller
+   * so that the kustomize modules do not load the Helm engine for the builds that render none.
+   */
+  render?: (chartDir: string, fs: FileSystem, render: ChartDirRender) => string;
+  /**
    * --helm-kube-version. quirk kept: kustomize means the flag to win ("CLI args takes
    * precedence") but then unmarshals the entry over it, so an entry's kubeVersion wins.
    */
@@ -52,6 +55,19 @@ export interface HelmOptions {
   apiVersions?: readonly string[];
   /** the clock behind `now` and --generate-name (ms since the epoch); default: a fixed epoch */
   now?: number;
+}
+
+/** One chart's `helm template` as the generator runs it (the flags kustomize passes). */
+export interface ChartDirRender {
+  releaseName: string;
+  namespace: string;
+  values: ValuesFile[];
+  kubeVersion?: string;
+  apiVersions: readonly string[];
+  now: number;
+  includeCrds: boolean;
+  skipTests: boolean;
+  noHooks: boolean;
 }
 
 /** types.HelmGlobals + types.HelmChart, decoded from one `helmCharts` entry. */
@@ -216,19 +232,16 @@ export function inflateHelmChart(a: HelmChartArgs, loader: Loader, opts: HelmOpt
   const namespace = a.namespace || "default";
   const kubeVersion = a.kubeVersion || opts.kubeVersion;
   const apiVersions = a.apiVersions.length > 0 ? a.apiVersions : (opts.apiVersions ?? []);
+  if (opts.render === undefined)
+    throw new Error("helmCharts enabled without a chart renderer (HelmOptions.render)");
   try {
-    const chart = loadChartDir(chartDir, fileSystemReader(loader.fs));
-    const release = renderChart(chart, {
+    return opts.render(chartDir, loader.fs, {
       releaseName,
       namespace,
-      values: composeUserValues({ files: values }),
+      values,
       ...(kubeVersion ? { kubeVersion } : {}),
       apiVersions,
-      seed: `kustomize/${namespace}/${releaseName}`,
       now: opts.now ?? DEFAULT_NOW,
-      chartPath: chartDir,
-    });
-    return formatTemplateOutput(release, {
       includeCrds: a.includeCRDs,
       skipTests: a.skipTests,
       noHooks: a.skipHooks,

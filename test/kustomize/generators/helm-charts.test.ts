@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { errorMessage } from "../../../src/errors.js";
 import { buildYaml } from "../../../src/kustomize/build.js";
 import type { HelmOptions } from "../../../src/kustomize/generators/helm-chart.js";
+import { renderChartDir } from "../../../src/kustomize/generators/helm-render.js";
 import { helmOraclePath, repoRoot, requires, sharedDir } from "../../support/env.js";
 import { kubectlKustomize, mapLimit } from "../../support/kubectl.js";
 
@@ -442,6 +443,7 @@ function materialize(c: Case): string {
 function slipwayBuild(dir: string, c: Case): { ok: boolean; out: string } {
   const helm: HelmOptions = {
     enabled: !c.disabled,
+    render: renderChartDir,
     ...(c.kubeVersion ? { kubeVersion: c.kubeVersion } : {}),
     ...(c.apiVersions ? { apiVersions: c.apiVersions } : {}),
   };
@@ -512,7 +514,7 @@ describe.runIf(requires("kubectl", "helm", "shared"))(
 );
 
 describe("helmCharts: behaviour without the oracle", () => {
-  const build = (files: Tree, helm: HelmOptions = { enabled: true }) => {
+  const build = (files: Tree, helm: HelmOptions = { enabled: true, render: renderChartDir }) => {
     const dir = writeTree(files);
     try {
       return { ok: true, out: buildYaml(dir, { helm }) };
