@@ -11,12 +11,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chartsCommand } from "../../src/cli/charts.js";
-import { renderCommand } from "../../src/cli/render.js";
-import { captureOutput } from "../support/capture.js";
 import { helmRelease, helmRepository } from "../support/flux.js";
+import { keepNoRenders, pullInto, renderFrom, servedByChart } from "../support/served-by.js";
 import { type HelmRepoServer, startHelmRepo } from "../support/servers.js";
-import { tgz } from "../support/tgz.js";
 
 let work: string;
 let source: HelmRepoServer;
@@ -26,13 +23,7 @@ let mirror: HelmRepoServer;
 function site(servedBy: string): string {
   const dir = path.join(work, servedBy, "stable");
   mkdirSync(dir, { recursive: true });
-  const archive = tgz([
-    ["app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n"],
-    [
-      "app/templates/cm.yaml",
-      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  servedBy: ${servedBy}\n`,
-    ],
-  ]);
+  const archive = servedByChart(servedBy);
   writeFileSync(path.join(dir, "app-1.0.0.tgz"), archive);
   const digest = createHash("sha256").update(archive).digest("hex");
   writeFileSync(
@@ -61,29 +52,20 @@ function repository(mirrors: string): string {
   return dir;
 }
 
-const noCache = process.env.SLIPWAY_NO_CACHE;
+let restoreNoCache: () => void;
 
 beforeAll(async () => {
-  // Renders are not kept: each render reads the chart cache.
-  process.env.SLIPWAY_NO_CACHE = "1";
+  restoreNoCache = keepNoRenders();
   work = mkdtempSync(path.join(tmpdir(), "slipway-mirror-poison-"));
   source = await startHelmRepo(site("source"));
   mirror = await startHelmRepo(site("mirror"));
 });
 afterAll(async () => {
-  if (noCache === undefined) delete process.env.SLIPWAY_NO_CACHE;
-  else process.env.SLIPWAY_NO_CACHE = noCache;
+  restoreNoCache();
   await source?.stop();
   await mirror?.stop();
   rmSync(work, { recursive: true, force: true });
 });
-
-const pull = (repo: string, cache: string) =>
-  captureOutput(() =>
-    chartsCommand(["pull", repo, "--cache-dir", cache, "--retries", "0", "--format", "json"]),
-  );
-const render = (repo: string, cache: string) =>
-  captureOutput(() => renderCommand([repo, "--cache-dir", cache]));
 
 describe("a pull request's chart mirror and the shared chart cache", () => {
   it("serves what the mirror served only to runs whose slipway.yaml names that mirror", async () => {
@@ -93,20 +75,20 @@ describe("a pull request's chart mirror and the shared chart cache", () => {
       `charts:\n  mirrors:\n    - from: http://127.0.0.1:${source.port}\n      to: http://127.0.0.1:${mirror.port}\n`,
     );
 
-    expect((await pull(pr, cache)).code).toBe(0);
+    expect((await pullInto(pr, cache)).code).toBe(0);
     expect(mirror.log).toContain("GET /stable/app-1.0.0.tgz");
     // The pull request's own render reads its mirror's chart.
-    expect((await render(pr, cache)).stdout).toContain("servedBy: mirror");
+    expect((await renderFrom(pr, cache)).stdout).toContain("servedBy: mirror");
 
     // The base branch, later, with the same cache: the mirror's chart is not the source's.
-    const before = await render(base, cache);
+    const before = await renderFrom(base, cache);
     expect(before.stdout).not.toContain("servedBy: mirror");
     expect(`${before.stdout}${before.stderr}`).toMatch(/not in the chart cache/);
-    expect((await pull(base, cache)).code).toBe(0);
+    expect((await pullInto(base, cache)).code).toBe(0);
     expect(source.log).toContain("GET /stable/app-1.0.0.tgz");
-    expect((await render(base, cache)).stdout).toContain("servedBy: source");
+    expect((await renderFrom(base, cache)).stdout).toContain("servedBy: source");
 
     // Both entries now live side by side: each run still reads its own.
-    expect((await render(pr, cache)).stdout).toContain("servedBy: mirror");
+    expect((await renderFrom(pr, cache)).stdout).toContain("servedBy: mirror");
   });
 });

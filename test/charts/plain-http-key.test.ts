@@ -17,27 +17,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChartCache } from "../../src/charts/cache.js";
 import { PLAIN_HTTP_ROUTE } from "../../src/charts/mirrors.js";
 import { CHART_LAYER_MEDIA_TYPE } from "../../src/charts/oci.js";
-import { chartsCommand } from "../../src/cli/charts.js";
-import { renderCommand } from "../../src/cli/render.js";
-import { captureOutput } from "../support/capture.js";
 import { helmRelease } from "../support/flux.js";
-import { tgz } from "../support/tgz.js";
+import { keepNoRenders, pullInto, renderFrom, servedByChart } from "../support/served-by.js";
 
 let work: string;
 let registry: http.Server;
 let port: number;
 
 const sha256 = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
-
-function chart(servedBy: string): Uint8Array {
-  return tgz([
-    ["app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n"],
-    [
-      "app/templates/cm.yaml",
-      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  servedBy: ${servedBy}\n`,
-    ],
-  ]);
-}
 
 /** The distribution API's three reads for repository charts/app, tag 1.0.0, anonymous. */
 function serve(archive: Uint8Array): http.Server {
@@ -88,29 +75,20 @@ function repository(kind: "HelmRepository" | "OCIRepository", insecure: boolean)
   return dir;
 }
 
-const noCache = process.env.SLIPWAY_NO_CACHE;
+let restoreNoCache: () => void;
 
 beforeAll(async () => {
-  // Renders are not kept: each render reads the chart cache.
-  process.env.SLIPWAY_NO_CACHE = "1";
+  restoreNoCache = keepNoRenders();
   work = mkdtempSync(path.join(tmpdir(), "slipway-plain-http-"));
-  registry = serve(chart("plain-http"));
+  registry = serve(servedByChart("plain-http"));
   await new Promise<void>((r) => registry.listen(0, "127.0.0.1", r));
   port = (registry.address() as AddressInfo).port;
 });
 afterAll(async () => {
-  if (noCache === undefined) delete process.env.SLIPWAY_NO_CACHE;
-  else process.env.SLIPWAY_NO_CACHE = noCache;
+  restoreNoCache();
   await new Promise<void>((r) => registry?.close(() => r()));
   rmSync(work, { recursive: true, force: true });
 });
-
-const pull = (repo: string, cache: string) =>
-  captureOutput(() =>
-    chartsCommand(["pull", repo, "--cache-dir", cache, "--retries", "0", "--format", "json"]),
-  );
-const render = (repo: string, cache: string) =>
-  captureOutput(() => renderCommand([repo, "--cache-dir", cache]));
 
 describe("a chart fetched over plain HTTP and the shared chart cache", () => {
   for (const kind of ["HelmRepository", "OCIRepository"] as const) {
@@ -119,12 +97,12 @@ describe("a chart fetched over plain HTTP and the shared chart cache", () => {
       const pr = repository(kind, true);
       const base = repository(kind, false);
 
-      const pulled = await pull(pr, cache);
+      const pulled = await pullInto(pr, cache);
       expect(pulled.code, pulled.stderr).toBe(0);
-      expect((await render(pr, cache)).stdout).toContain("servedBy: plain-http");
+      expect((await renderFrom(pr, cache)).stdout).toContain("servedBy: plain-http");
 
       // The base branch's source asks for TLS: what plain HTTP brought is not its chart.
-      const later = await render(base, cache);
+      const later = await renderFrom(base, cache);
       expect(later.stdout).not.toContain("servedBy: plain-http");
       expect(`${later.stdout}${later.stderr}`).toMatch(/not in the chart cache/);
     });
@@ -136,8 +114,8 @@ describe("a chart fetched over plain HTTP and the shared chart cache", () => {
     const store = new ChartCache(cache);
     const source = `oci://127.0.0.1:${port}/charts`;
     store.putVersions(source, "app", ["1.0.0"]);
-    store.putArchive({ source, name: "app", version: "1.0.0" }, chart("tls"));
+    store.putArchive({ source, name: "app", version: "1.0.0" }, servedByChart("tls"));
     expect(store.knownVersions(source, "app", PLAIN_HTTP_ROUTE)).toEqual(["1.0.0"]);
-    expect((await render(repository("HelmRepository", true), cache)).stdout).toContain("servedBy: tls");
+    expect((await renderFrom(repository("HelmRepository", true), cache)).stdout).toContain("servedBy: tls");
   });
 });

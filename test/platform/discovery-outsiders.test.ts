@@ -1645,21 +1645,23 @@ describe("a made-up root of a folder of documents beside the sub-folders they bu
   });
 });
 
-describe("a HelmRelease's chart an ArtifactGenerator copies as a folder (matheuscscp's flux-operator-cluster-api-example)", () => {
-  const generator = (from: string) => `apiVersion: source.extensions.fluxcd.io/v1beta1
+/** An ArtifactGenerator `name` in flux-system copying `from` of this repository into its artifact's top. */
+const artifactGenerator = (name: string, from: string) => `apiVersion: source.extensions.fluxcd.io/v1beta1
 kind: ArtifactGenerator
-metadata: {name: app-chart, namespace: flux-system}
+metadata: {name: ${name}, namespace: flux-system}
 spec:
   sources:
     - {alias: repo, kind: GitRepository, name: flux-system}
   artifacts:
-    - name: app-chart
+    - name: ${name}
       copy:
         - {from: "${from}", to: "@artifact/"}
 `;
+
+describe("a HelmRelease's chart an ArtifactGenerator copies as a folder (matheuscscp's flux-operator-cluster-api-example)", () => {
   const layout = (from: string) => ({
     "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
-    "clusters/hub/charts.yaml": generator(from),
+    "clusters/hub/charts.yaml": artifactGenerator("app-chart", from),
     "clusters/hub/app.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata: {name: app, namespace: flux-system}
@@ -1685,17 +1687,7 @@ spec:
 describe("a Kustomization depending on one that an unrendered HelmRelease's chart makes (matheuscscp's spoke-cluster)", () => {
   const layout = (values: string) => ({
     "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
-    "clusters/hub/charts.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
-kind: ArtifactGenerator
-metadata: {name: spoke-chart, namespace: flux-system}
-spec:
-  sources:
-    - {alias: repo, kind: GitRepository, name: flux-system}
-  artifacts:
-    - name: spoke-chart
-      copy:
-        - {from: "@repo/charts/spoke", to: "@artifact/"}
-`,
+    "clusters/hub/charts.yaml": artifactGenerator("spoke-chart", "@repo/charts/spoke"),
     "clusters/hub/spoke.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata: {name: spoke, namespace: flux-system}
