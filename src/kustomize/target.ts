@@ -8,13 +8,8 @@ import {
   decodeYamlText,
   endBeforeNodeMessage,
   firstDocumentOf,
-  type LineTreeDocument,
-  type ParsedDocument,
   parseYaml,
   parseYamlDocuments,
-  parseYamlDocumentsFull,
-  parseYamlDocumentsWithLineTrees,
-  withoutDocumentBoms,
 } from "../yaml/index.js";
 import { cloneValue } from "./clone.js";
 import type { FieldSpec } from "./fieldspec.js";
