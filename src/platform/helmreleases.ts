@@ -14,17 +14,11 @@ import { fetchRoute } from "../charts/mirrors.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
+import { apiVersionsReadChanges, DEFAULT_API_VERSIONS } from "../helm/capabilities.js";
 import type { Chart } from "../helm/chart.js";
 import { IgnoreRules } from "../helm/helmignore.js";
-import {
-  apiVersionsReadChanges,
-  type CrdFile,
-  DEFAULT_API_VERSIONS,
-  type Hook,
-  type Manifest,
-  type RenderedRelease,
-} from "../helm/index.js";
 import { failureMayReadCluster } from "../helm/lookup-failure.js";
+import type { CrdFile, Hook, Manifest } from "../helm/manifests.js";
 import {
   type AheadRender,
   type ApiVersionsReadData,
@@ -41,6 +35,7 @@ import {
   runningWorkers,
   sentManifestObjects,
 } from "../helm/pool/index.js";
+import type { RenderedRelease } from "../helm/render.js";
 import { GoMap } from "../helm/template/value.js";
 import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
 import {
