@@ -71,14 +71,19 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
  * A rendered release's objects as the graph lists them. A render the cache holds is listed from
  * the identities its summary keeps, without reading and decoding its objects (a warm `graph` of
  * bjw-s home-ops decoded 3 MB of release objects for them: ~60 ms of a 450 ms run), where those
- * identities say what the objects do: a name and namespace that are strings (an identity holds ""
- * for a field that is absent or not a string, which metaString writes out). Else the objects.
+ * identities spell out the objects' names (release-cache.ts plainNames: no name or namespace that
+ * is not a string, which metaString writes out and an identity holds as ""). Else the objects.
  */
 function inventoryOf(h: HelmReleaseInfo): { inventory?: GraphNodeInput["inventory"] } {
-  const known = renderIdentityOf(h)?.identities;
-  if (known?.every(([, , namespace, name]) => namespace !== "" && name !== "")) {
+  const known = renderIdentityOf(h);
+  if (known?.plainNames) {
     return {
-      inventory: known.map(([apiVersion, kind, namespace, name]) => ({ apiVersion, kind, namespace, name })),
+      inventory: known.identities.map(([apiVersion, kind, namespace, name]) => ({
+        apiVersion,
+        kind,
+        namespace,
+        name,
+      })),
     };
   }
   if (!h.resources) return {};

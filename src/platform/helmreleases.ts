@@ -79,6 +79,7 @@ import {
   fingerprint,
   type ObjectIdentity,
   objectIdentity,
+  plainNames,
   RELEASE_UNIT,
   type ReleaseCacheKey,
   type ReleaseMemo,
@@ -244,6 +245,8 @@ interface Prepared {
 export interface RenderIdentity {
   key: string;
   identities: ObjectIdentity[];
+  /** release-cache.ts plainNames of the objects: the identities spell out their names. */
+  plainNames: boolean;
 }
 
 const renderIdentities = new WeakMap<HelmReleaseInfo, RenderIdentity>();
@@ -1112,7 +1115,11 @@ function applyHit(
   info.status = "rendered";
   if (hit.apiVersionsRead) p.apiVersionsRead = hit.apiVersionsRead;
   p.outputCrdApiVersions = hit.crdApiVersions;
-  renderIdentities.set(info, { key: p.cacheKey!.id, identities: hit.identities });
+  renderIdentities.set(info, {
+    key: p.cacheKey!.id,
+    identities: hit.identities,
+    plainNames: hit.plainNames === true,
+  });
 }
 
 /**
@@ -1195,6 +1202,7 @@ function finishRelease(
       renderIdentities.set(info, {
         key: p.cacheKey.id,
         identities: resources.map((r) => objectIdentity(r.object)),
+        plainNames: plainNames(resources.map((r) => r.object)),
       });
   } catch (e) {
     if (e instanceof PostRenderError)

@@ -27,20 +27,23 @@ class ObjectReadCountingCache extends DiskRenderCache {
 const chartSpec = (chart: string) =>
   `      chart: ./charts/${chart}\n      sourceRef:\n        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n`;
 
-/** Two releases: `named` renders namespaced objects only; `wide` a ClusterRole too (no namespace). */
+/**
+ * Two releases: `named` renders a namespaced object and a ClusterRole (no namespace); `numbered`
+ * an object whose namespace is a number (`2024`, unquoted), which its identity holds as "".
+ */
 function repository(): string {
   const root = temps.make("slipway-graph-inventory-");
   const files: Record<string, string> = {
     "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
     "clusters/prod/apps.yaml": fluxKs("apps", "./apps"),
     "apps/kustomization.yaml": "resources:\n  - releases.yaml\n",
-    "apps/releases.yaml": `${helmRelease("named", "apps", chartSpec("named"))}---\n${helmRelease("wide", "apps", chartSpec("wide"))}`,
+    "apps/releases.yaml": `${helmRelease("named", "apps", chartSpec("named"))}---\n${helmRelease("numbered", "apps", chartSpec("numbered"))}`,
     "charts/named/Chart.yaml": "apiVersion: v2\nname: named\nversion: 1.0.0\n",
     "charts/named/templates/objects.yaml":
-      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  namespace: {{ .Release.Namespace }}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-svc\n",
-    "charts/wide/Chart.yaml": "apiVersion: v2\nname: wide\nversion: 1.0.0\n",
-    "charts/wide/templates/objects.yaml":
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{ .Release.Name }}-reader\nrules: []\n",
+    "charts/numbered/Chart.yaml": "apiVersion: v2\nname: numbered\nversion: 1.0.0\n",
+    "charts/numbered/templates/objects.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  namespace: 2024\n",
   };
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -55,8 +58,8 @@ describe("graph: HelmRelease inventory from the render cache", () => {
     const plain = loadPlatform(root, { renderCache: false });
     const expected = graphNodes(plain);
     const inventory = (name: string) => expected.find((n) => n.name === name)?.inventory;
-    expect(inventory("named")).toHaveLength(2);
-    expect(inventory("wide")?.find((o) => o.kind === "ClusterRole")?.namespace).toBe("");
+    expect(inventory("named")?.map((o) => o.namespace)).toEqual(["apps", ""]);
+    expect(inventory("numbered")?.map((o) => o.namespace)).toEqual(["2024"]);
 
     const dir = temps.make("slipway-graph-inventory-cache-");
     loadPlatform(root, { renderCache: new DiskRenderCache(dir) });
@@ -65,8 +68,7 @@ describe("graph: HelmRelease inventory from the render cache", () => {
     expect(warm.clusters[0]!.helmReleases.map((h) => h.status)).toEqual(["rendered", "rendered"]);
     expect(cache.objectReads).toBe(0);
     expect(graphNodes(warm)).toEqual(expected);
-    // `wide` holds an object without a namespace, which its identity cannot tell from one whose
-    // namespace is not a string: its objects are read. `named`'s are not.
+    // `numbered`'s identity holds "" for its namespace: its objects are read; `named`'s are not.
     expect(cache.objectReads).toBe(1);
   });
 });
