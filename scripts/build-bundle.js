@@ -4,7 +4,10 @@
 // no compiled code for ES modules between processes while a CommonJS chunk compiled through
 // vm.Script can reuse V8's code cache: bin/slipway.js loads them with src/startup/bundle-loader.ts.
 // The worker entry is started by Node itself (new Worker(dist/bundle/worker.js)); bin/slipway.js
-// requires dist/bundle/start.js, built last.
+// requires dist/bundle/start.js, built last. The Helm engine's render points (engine-entry.js) are
+// an entry of their own, helm-engine.js, that the platform loader's render points load when they
+// first render (engine-access-bundled.js, put in engine-access.js's place here): a run answered
+// from the caches does not load the engine.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "rolldown";
 
@@ -14,8 +17,24 @@ const out = new URL("bundle/", dist);
 // (src/cache/code-identity.ts hashes every file here) and the package hold only this build.
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
+const engineAccess = new URL("helm/engine-access.js", dist).pathname;
+const engineAccessBundled = new URL("helm/engine-access-bundled.js", dist).pathname;
 await build({
-  input: [new URL("cli/main.js", dist).pathname, new URL("helm/pool/worker.js", dist).pathname],
+  input: {
+    main: new URL("cli/main.js", dist).pathname,
+    worker: new URL("helm/pool/worker.js", dist).pathname,
+    "helm-engine": new URL("helm/engine-entry.js", dist).pathname,
+  },
+  plugins: [
+    {
+      name: "lazy-helm-engine",
+      async resolveId(source, importer, options) {
+        if (!source.endsWith("/engine-access.js")) return null;
+        const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+        return resolved?.id === engineAccess ? engineAccessBundled : null;
+      },
+    },
+  ],
   platform: "node",
   logLevel: "silent",
   output: {

@@ -16,8 +16,9 @@
  *   `resourcesTemplate`);
  * - with `steps`, each step is built the same way; an object defined in two steps is an error.
  */
+
+import { helmEngine } from "../helm/engine-access.js";
 import type { CallContext, FuncMap, GoFunc } from "../helm/funcs/types.js";
-import { TemplateError, TemplateSet } from "../helm/template/index.js";
 import type { GoValue } from "../helm/template/value.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import { parseYaml11, readObjectsItems } from "../platform/postprocess.js";
@@ -166,7 +167,7 @@ function execute(
   prefix = "failed to build resource",
   what = "template",
 ): string {
-  const set = new TemplateSet(funcs, { missingKey: "error", name: "resourceset" });
+  const set = new (helmEngine().TemplateSet)(funcs, { missingKey: "error", name: "resourceset" });
   const inputsFn: GoFunc = { params: [], result: "interface {}", fn: () => input };
   set.addFuncs({ inputs: inputsFn });
   try {
@@ -188,7 +189,7 @@ function wrap(err: unknown, prefix: string, field: Array<string | number>): Reso
       return new ResourceSetBuildError(e.message, field, undefined, e.functionName);
     }
   }
-  if (err instanceof TemplateError) {
+  if (err instanceof helmEngine().TemplateError) {
     return new ResourceSetBuildError(`${prefix}: ${err.message}`, field, err.line);
   }
   if (err instanceof Error) return new ResourceSetBuildError(`${prefix}: ${err.message}`, field);

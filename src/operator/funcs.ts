@@ -10,7 +10,7 @@
  * does not provide yet is declared, so templates still parse, and fails when called with a
  * NotImplementedError: the ResourceSet is then reported as not rendered, never as broken.
  */
-import { defaultFuncs } from "../helm/default-funcs.js";
+import { helmEngine } from "../helm/engine-access.js";
 import type { FuncMap, GoFunc } from "../helm/funcs/types.js";
 import { GoFuncError } from "../helm/funcs/types.js";
 import { slugify } from "./slugify.js";
@@ -187,7 +187,7 @@ export class NotImplementedError extends GoFuncError {
  * of which only slim-sprig's names are taken. While that table lacks a function, templates
  * calling it are reported as not rendered (see NotImplementedError).
  */
-let library: () => FuncMap = () => defaultFuncs({});
+let library: () => FuncMap = () => helmEngine().defaultFuncs({});
 
 /** Replaces the sprig library (tests); returns the one it replaces. */
 export function setSprigLibrary(lib: () => FuncMap): () => FuncMap {

@@ -14,17 +14,11 @@ import { fetchRoute } from "../charts/mirrors.js";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { SourceArtifactFileSystem } from "../fs/source-artifact.js";
+import { apiVersionsReadChanges, DEFAULT_API_VERSIONS } from "../helm/capabilities.js";
 import type { Chart } from "../helm/chart.js";
 import { IgnoreRules } from "../helm/helmignore.js";
-import {
-  apiVersionsReadChanges,
-  type CrdFile,
-  DEFAULT_API_VERSIONS,
-  type Hook,
-  type Manifest,
-  type RenderedRelease,
-} from "../helm/index.js";
 import { failureMayReadCluster } from "../helm/lookup-failure.js";
+import type { CrdFile, Hook, Manifest } from "../helm/manifests.js";
 import {
   type AheadRender,
   type ApiVersionsReadData,
@@ -41,6 +35,7 @@ import {
   runningWorkers,
   sentManifestObjects,
 } from "../helm/pool/index.js";
+import type { RenderedRelease } from "../helm/render.js";
 import { GoMap } from "../helm/template/value.js";
 import { mergeMaps, readValuesDocuments } from "../helm/yaml.js";
 import {
@@ -84,6 +79,7 @@ import {
   fingerprint,
   type ObjectIdentity,
   objectIdentity,
+  plainNames,
   RELEASE_UNIT,
   type ReleaseCacheKey,
   type ReleaseMemo,
@@ -249,6 +245,8 @@ interface Prepared {
 export interface RenderIdentity {
   key: string;
   identities: ObjectIdentity[];
+  /** release-cache.ts plainNames of the objects: the identities spell out their names. */
+  plainNames: boolean;
 }
 
 const renderIdentities = new WeakMap<HelmReleaseInfo, RenderIdentity>();
@@ -1117,7 +1115,11 @@ function applyHit(
   info.status = "rendered";
   if (hit.apiVersionsRead) p.apiVersionsRead = hit.apiVersionsRead;
   p.outputCrdApiVersions = hit.crdApiVersions;
-  renderIdentities.set(info, { key: p.cacheKey!.id, identities: hit.identities });
+  renderIdentities.set(info, {
+    key: p.cacheKey!.id,
+    identities: hit.identities,
+    plainNames: hit.plainNames === true,
+  });
 }
 
 /**
@@ -1200,6 +1202,7 @@ function finishRelease(
       renderIdentities.set(info, {
         key: p.cacheKey.id,
         identities: resources.map((r) => objectIdentity(r.object)),
+        plainNames: plainNames(resources.map((r) => r.object)),
       });
   } catch (e) {
     if (e instanceof PostRenderError)

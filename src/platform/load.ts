@@ -25,12 +25,12 @@ import { InRepoLinksFileSystem } from "../fs/in-repo-links.js";
 import { relativePath } from "../fs/posix-path.js";
 import { type ArtifactKind, SourceArtifactFileSystem, type SpecIgnore } from "../fs/source-artifact.js";
 import { CoveredFileSystem } from "../fs/tree-digest.js";
+import { helmEngine } from "../helm/engine-access.js";
 import { MIN_JOBS_FOR_WORKERS } from "../helm/pool/index.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
 import { buildResources } from "../kustomize/build.js";
 import { cloneValue, deepEqual } from "../kustomize/clone.js";
 import { ChartNotVendoredError } from "../kustomize/generators/helm-chart.js";
-import { renderChartDir } from "../kustomize/generators/helm-render.js";
 import { RemoteResourceError } from "../kustomize/loader.js";
 import type { Resource } from "../kustomize/resource.js";
 import { BuildCache, type GeneratorPluginRunner } from "../kustomize/target.js";
@@ -743,7 +743,7 @@ function renderKustomizeStack(ctx: RenderContext, d: DiscoveredCluster, cluster:
       generatorPlugins: ctx.decrypt?.generatorPlugins,
       helm: {
         enabled: true,
-        render: renderChartDir,
+        render: (chartDir, fs, render) => helmEngine().renderChartDir(chartDir, fs, render),
         ...(kube.version ? { kubeVersion: kube.version } : {}),
         apiVersions: kube.apiVersions,
         now: RENDER_EPOCH,

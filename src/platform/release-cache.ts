@@ -86,6 +86,8 @@ export interface CachedRelease {
   crdApiVersions: string[];
   /** The identity of each object, in order. */
   identities: ObjectIdentity[];
+  /** Every object's name and namespace is a string or absent (see plainNames). */
+  plainNames?: true;
   /** The objects: read and decoded on the first call (then kept); undefined when unreadable. */
   resources(): CachedReleaseObject[] | undefined;
 }
@@ -103,6 +105,16 @@ export function objectIdentity(o: KObject): ObjectIdentity {
     typeof md.namespace === "string" ? md.namespace : "",
     typeof md.name === "string" ? md.name : "",
   ];
+}
+
+/**
+ * Whether the identities of `objects` say what their metadata holds: no name or namespace is
+ * there without being a string (an identity holds "" for such a field, as for an absent one).
+ * Then a list of the objects' names (the graph's inventory) can be read from the identities.
+ */
+export function plainNames(objects: readonly KObject[]): boolean {
+  const plain = (v: unknown) => v === undefined || v === null || typeof v === "string";
+  return objects.every((o) => !isMap(o.metadata) || (plain(o.metadata.name) && plain(o.metadata.namespace)));
 }
 
 /** The cache key of one render, or undefined when an input has no stable fingerprint. */
@@ -166,7 +178,13 @@ export function readCachedRelease(
 
 function readSummary(body: unknown): Omit<CachedRelease, "resources"> | undefined {
   const b = body as
-    | { warnings?: unknown; crdApiVersions?: unknown; identities?: unknown; apiVersionsRead?: unknown }
+    | {
+        warnings?: unknown;
+        crdApiVersions?: unknown;
+        identities?: unknown;
+        plainNames?: unknown;
+        apiVersionsRead?: unknown;
+      }
     | undefined;
   if (!isMap(b as never)) return undefined;
   const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
@@ -182,6 +200,7 @@ function readSummary(body: unknown): Omit<CachedRelease, "resources"> | undefine
     warnings: b!.warnings,
     crdApiVersions: b!.crdApiVersions,
     identities: identities as ObjectIdentity[],
+    ...(b!.plainNames === true ? { plainNames: true as const } : {}),
     ...(apiVersionsRead ? { apiVersionsRead } : {}),
   };
 }
@@ -286,6 +305,7 @@ export function writeCachedRelease(
     apiVersionsRead,
     crdApiVersions: [...crdApiVersions],
     identities: resources.map((r) => objectIdentity(r.object)),
+    ...(plainNames(resources.map((r) => r.object)) ? { plainNames: true as const } : {}),
   };
   memo?.set(key.id, { ...summary, resources: () => objects });
   // JSON.stringify of `{ resources: [{ object, plain?, crd?, hook? }, …] }` as parts, each

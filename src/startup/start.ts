@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { cacheDisabled, defaultCacheDir } from "../cache/location.js";
+import { setHelmEngineLoader } from "../helm/engine-access-bundled.js";
 import { setWorkerLauncher } from "../helm/pool/launch.js";
 import { noteProcStatAtStart } from "../helm/pool/proc-stat.js";
 import { setPackageModuleLoader } from "../validate/schema/package-modules.js";
@@ -61,6 +62,8 @@ export function startBundle(
     bundleDir,
     codeCacheDir: cacheDir,
   });
+  // The Helm engine's chunk, loaded by the first render (src/helm/engine-access-bundled.ts).
+  setHelmEngineLoader((file) => loader.load(file));
   // kubernetes-models' schema modules with the same code cache as the chunks.
   setPackageModuleLoader((file, within) => loader.loadPackageModule(file, within));
   const main = loader.load("main.js").main as CliMain;

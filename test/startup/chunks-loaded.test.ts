@@ -2,14 +2,17 @@
  * What a command's start-up loads (issue 16): the built CLI, run with SLIPWAY_TRACE_CHUNKS, names
  * each bundle chunk it loads; the modules in those chunks (rolldown marks each with its dist/
  * path) must not include the code the run never uses. By content, not by time: `--version` loads
- * neither the platform nor node:crypto, `build` without --enable-helm not the Helm engine, and a
- * `check` answered from the result cache neither the kustomize build nor the Helm engine.
+ * neither the platform nor node:crypto, `build` without --enable-helm not the Helm engine, a
+ * `check` answered from the result cache neither the kustomize build nor the Helm engine, and a
+ * `diff` or `graph` whose renders the render cache holds not the Helm engine (the
+ * platform loader's render points load it when one renders: src/helm/engine-access.ts).
  */
-import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/env.js";
+import { fluxKs, fluxSync, helmRelease } from "../support/flux.js";
 import { scratchDirs } from "../support/scratch.js";
 
 const temps = scratchDirs();
@@ -30,7 +33,7 @@ function traced(args: string[], cacheDir: string) {
     const source = readFileSync(path.join(bundleDir, chunk), "utf8");
     for (const m of source.matchAll(/^\/\/ (dist\/\S+\.js)$/gm)) modules.add(m[1]!);
   }
-  return { code: r.status, stdout: r.stdout, chunks, modules };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, chunks, modules };
 }
 
 /** The modules a run must not have loaded, of those given. */
@@ -84,8 +87,8 @@ main(["--version"]).then(() => process.stderr.write(JSON.stringify(process.modul
     const args = ["check", repo, "--format", "json"];
     const first = traced(args, cache);
     // The run that stores the result renders: the modules this test looks for are in the bundle.
+    // (The example renders no chart: the Helm engine is not loaded even then.)
     expect(loadedOf(first.modules, [...helmEngine, ...kustomizeBuild, ...platform])).toEqual([
-      ...helmEngine,
       ...kustomizeBuild,
       ...platform,
     ]);
@@ -93,4 +96,71 @@ main(["--version"]).then(() => process.stderr.write(JSON.stringify(process.modul
     expect(hit.stdout).toBe(first.stdout);
     expect(loadedOf(hit.modules, [...helmEngine, ...kustomizeBuild, ...platform])).toEqual([]);
   });
+
+  it("diff and graph whose renders the render cache holds: not the Helm engine", () => {
+    const repo = chartRepository();
+    const cache = temps.make("slipway-chunks-");
+    const diff = ["diff", repo, "--base", "HEAD~1", "--head", "HEAD", "--format", "json"];
+    // The first run renders the chart at both revisions (the engine is loaded) and stores them.
+    const first = traced(diff, cache);
+    expect(first.code, first.stderr).toBe(1);
+    expect(loadedOf(first.modules, helmEngine)).toEqual(helmEngine);
+    const warm = traced(diff, cache);
+    expect(warm.code).toBe(1);
+    expect(warm.stdout).toBe(first.stdout);
+    expect(warm.modules.has("dist/platform/load.js")).toBe(true);
+    expect(loadedOf(warm.modules, helmEngine)).toEqual([]);
+    // graph of the working tree (the head's render is cached), then after an edit of the release's
+    // values (a render the cache does not hold: the engine loads on the way), then again.
+    const graph = ["graph", repo, "--format", "json"];
+    const cached = traced(graph, cache);
+    expect(cached.code, cached.stderr).toBe(0);
+    expect(loadedOf(cached.modules, helmEngine)).toEqual([]);
+    const release = path.join(repo, "apps/helmrelease.yaml");
+    writeFileSync(release, readFileSync(release, "utf8").replace("replicas: 3", "replicas: 4"));
+    const edited = traced(graph, cache);
+    expect(edited.code).toBe(0);
+    expect(loadedOf(edited.modules, helmEngine)).toEqual(helmEngine);
+    const again = traced(graph, cache);
+    expect(again.stdout).toBe(edited.stdout);
+    expect(loadedOf(again.modules, helmEngine)).toEqual([]);
+  });
 });
+
+/**
+ * A Git repository (two commits: a value edited) with one HelmRelease of a chart in the repository
+ * itself, rendered from the GitRepository flux-system.
+ */
+function chartRepository(): string {
+  const repo = path.join(temps.make("slipway-chunks-repo-"), "platform");
+  const files: Record<string, string> = {
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
+    "clusters/prod/apps.yaml": fluxKs("apps", "./apps"),
+    "apps/kustomization.yaml": "resources:\n  - helmrelease.yaml\n",
+    "apps/helmrelease.yaml": helmRelease(
+      "demo",
+      "apps",
+      "      chart: ./charts/demo\n      sourceRef:\n        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n",
+      "  values:\n    replicas: 2\n",
+    ),
+    "charts/demo/Chart.yaml": "apiVersion: v2\nname: demo\nversion: 1.0.0\n",
+    "charts/demo/values.yaml": "replicas: 1\n",
+    "charts/demo/templates/configmap.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  replicas: {{ .Values.replicas | quote }}\n",
+  };
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+    writeFileSync(path.join(repo, file), text);
+  }
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+  writeFileSync(
+    path.join(repo, "apps/helmrelease.yaml"),
+    files["apps/helmrelease.yaml"]!.replace("replicas: 2", "replicas: 3"),
+  );
+  git("commit", "-q", "-am", "edit");
+  return repo;
+}

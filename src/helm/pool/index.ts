@@ -27,9 +27,10 @@ import type { RenderCache } from "../../cache/store.js";
 import { workerThreadsModule } from "../../fs/lazy-modules.js";
 import { doIdleWork } from "../../idle-work.js";
 import type { Chart } from "../chart.js";
+import { helmEngine } from "../engine-access.js";
 import type { ParsePersistence } from "../persisted-parse.js";
 import { decodeRelease, encodeChart, encodeGo, NotTransferable } from "./codec.js";
-import { type ReleaseJob, type ReleaseOutcome, renderReleaseJob } from "./job.js";
+import type { ReleaseJob, ReleaseOutcome } from "./job.js";
 import { bundledLaunch } from "./launch.js";
 import {
   type BatchMessage,
@@ -387,7 +388,7 @@ export function renderReleases(
     onOutcome?.(index, outcome);
   };
   const renderHere = (i: number) =>
-    ready(i, renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache, opts.parses));
+    ready(i, helmEngine().renderReleaseJob(jobs[i]!.chart, jobs[i]!.job, opts.cache, opts.parses));
   // A worker that dies from now on had claimed a job of this batch, or a render started ahead.
   const diedBefore = Atomics.load(posted, WORKER_EXITS);
   // Renders started ahead that a worker has: their outcomes are awaited; the rest join the batch.
