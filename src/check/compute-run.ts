@@ -43,9 +43,9 @@ export async function computeRun(
   fs?: CoveredFileSystem,
   tree?: TreeDigest,
 ): Promise<ComputedRun> {
-  // While the render pool waits for a worker's last renders, the schema rules' validator of
-  // custom resources' metadata loads (every Flux object is a custom resource), then those of the
-  // kinds rendered so far.
+  // While the render pool's main thread renders beside a worker or waits for its last renders,
+  // the schema rules' validator of custom resources' metadata loads (every Flux object is a
+  // custom resource), then those of the kinds rendered so far.
   addIdleWork(preloadObjectMetaValidator);
   const rendering: Cluster[] = [];
   preloadValidatorsOf(() => renderedLists(rendering));

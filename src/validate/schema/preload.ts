@@ -1,6 +1,7 @@
 /**
- * An idle step (src/idle-work.ts) of a cold check: while the render pool waits for a worker's
- * last renders, the validators of the kinds rendered so far get ready — kubernetes-models' schema
+ * An idle step (src/idle-work.ts) of a cold check: while the render pool's main thread renders
+ * beside a worker or waits for its last renders, the validators of the kinds rendered so far
+ * (the Flux builds' objects, which the schema rules validate) get ready — kubernetes-models' schema
  * modules loaded (loadBuiltinValidator), Flux's vendored schemas compiled (fluxKinds) — instead
  * of at the schema rules' first object of each kind, at the end of the run with the worker idle
  * (a cold check of bjw-s home-ops: ~35 ms of loading and ~10 of compiling). What the rules then
@@ -30,7 +31,10 @@ const pending: Array<{ apiVersion: string; kind: string }> = [];
 export function preloadValidatorsOf(lists: RenderedLists | undefined): void {
   source = lists;
   scanned = new WeakMap();
-  if (lists === undefined) pending.length = 0;
+  if (lists !== undefined) return;
+  // Kinds left waiting are met again by a later run's lists.
+  for (const { apiVersion, kind } of pending) met.delete(`${apiVersion}\u0000${kind}`);
+  pending.length = 0;
 }
 
 /** One kind readied; false when no kind is waiting (new renders may bring more later). */

@@ -76,10 +76,18 @@ describe("validators readied as idle steps", () => {
     expect(flux.compiled).toBe(compiled);
   });
 
-  it("lets the lists go when told: nothing more is readied", () => {
-    const deployment = { object: { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "x" } } };
-    preloadValidatorsOf(() => [[deployment]]);
+  it("lets the lists go when told: nothing more is readied, and a kind left waiting is readied in a later run", () => {
+    const object = (apiVersion: string, kind: string) => ({
+      object: { apiVersion, kind, metadata: { name: "x" } },
+    });
+    const daemonSet = object("apps/v1", "DaemonSet");
+    const job = object("batch/v1", "Job");
+    preloadValidatorsOf(() => [[daemonSet, job]]);
+    expect(preloadValidatorStep()).toBe(true); // the DaemonSet's; the Job's waits
     preloadValidatorsOf(undefined);
+    expect(preloadValidatorStep()).toBe(false);
+    preloadValidatorsOf(() => [[daemonSet, job]]);
+    expect(preloadValidatorStep()).toBe(true); // the Job's
     expect(preloadValidatorStep()).toBe(false);
   });
 });
