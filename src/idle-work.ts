@@ -1,8 +1,10 @@
 /**
  * Work a thread may do early, in moments it would otherwise spend blocked: the render pool's
- * main thread waiting in Atomics.wait for a worker's last renders (src/helm/pool). Each task is
- * done anyway later (sealing the render cache's entries at the process's exit); doing part of it
- * while blocked takes it off the end of the run. In a cold check of bjw-s home-ops with one
+ * main thread waiting in Atomics.wait for a worker's last renders (src/helm/pool), and one step
+ * after each render it claims beside a worker (the worker claims the renders it leaves). Each
+ * task is done anyway later (sealing the render cache's entries at the process's exit, readying
+ * the schema rules' validators); doing part of it during the renders takes it off the end of
+ * the run, when the worker has nothing left to do. In a cold check of bjw-s home-ops with one
  * worker the main thread waited ~40-120 ms at the end of the render batch (profiles on a loaded
  * two-core machine), then sealed ~8 MB of entries at its exit while the worker was idle.
  *

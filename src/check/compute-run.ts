@@ -7,12 +7,15 @@ import { DiskFileSystem } from "../fs/filesystem.js";
 import type { CoveredFileSystem, TreeDigest } from "../fs/tree-digest.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
 import { addIdleWork } from "../idle-work.js";
+import type { KObject } from "../kustomize/types.js";
 import type { Checkout } from "../platform/checkout.js";
 import { loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
 import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import type { PlatformProgress } from "../platform/load.js";
 import { newRunMasker } from "../platform/masking.js";
+import type { Cluster } from "../platform/model.js";
 import { preloadObjectMetaValidator } from "../validate/schema/builtin.js";
+import { preloadValidatorStep, preloadValidatorsOf } from "../validate/schema/preload.js";
 import { runCheck } from "./engine.js";
 import type { CheckRunOutcome } from "./result-cache.js";
 import type { Rule } from "./types.js";
@@ -40,19 +43,32 @@ export async function computeRun(
   fs?: CoveredFileSystem,
   tree?: TreeDigest,
 ): Promise<ComputedRun> {
-  // While the render pool waits for a worker's last renders, the schema rules' validator of
-  // custom resources' metadata loads (every Flux object is a custom resource).
+  // While the render pool's main thread renders beside a worker or waits for its last renders,
+  // the schema rules' validator of custom resources' metadata loads (every Flux object is a
+  // custom resource), then those of the kinds rendered so far.
   addIdleWork(preloadObjectMetaValidator);
-  const loaded = await loadPlatformWithSecrets(repo, {
-    clusters: opts.clusters ? [...opts.clusters] : undefined,
-    allowedPaths: opts.allowedPaths ? [...opts.allowedPaths] : undefined,
-    identities: opts.identities,
-    ...(opts.checkout ? { checkout: opts.checkout } : {}),
-    onProgress: opts.onProgress,
-    charts,
-    ...(fs ? { fs } : {}),
-    ...(opts.renderCache ? { renderCache: opts.renderCache } : { renderCache: false }),
-  });
+  const rendering: Cluster[] = [];
+  preloadValidatorsOf(() => renderedLists(rendering));
+  addIdleWork(preloadValidatorStep);
+  const onProgress = (event: PlatformProgress) => {
+    if (event.type === "rendering") rendering.push(event.cluster);
+    opts.onProgress?.(event);
+  };
+  let loaded: Awaited<ReturnType<typeof loadPlatformWithSecrets>>;
+  try {
+    loaded = await loadPlatformWithSecrets(repo, {
+      clusters: opts.clusters ? [...opts.clusters] : undefined,
+      allowedPaths: opts.allowedPaths ? [...opts.allowedPaths] : undefined,
+      identities: opts.identities,
+      ...(opts.checkout ? { checkout: opts.checkout } : {}),
+      onProgress,
+      charts,
+      ...(fs ? { fs } : {}),
+      ...(opts.renderCache ? { renderCache: opts.renderCache } : { renderCache: false }),
+    });
+  } finally {
+    preloadValidatorsOf(undefined);
+  }
   // Rules and reporters see the masked model only: no finding can quote a secret value.
   const platform = maskedPlatform(loaded.platform, newRunMasker());
   const unknown = (opts.clusters ?? []).filter((n) => !platform.clusters.some((c) => c.name === n));
@@ -76,6 +92,14 @@ export async function computeRun(
     ...(contents ? { readSource: snapshotReader(contents) } : {}),
   });
   return { kind: "checked", discovery, clusterNames, result };
+}
+
+/**
+ * The objects of the clusters being rendered that the schema rules validate: their Flux
+ * Kustomizations' (rules/schema.ts; not the objects of their HelmReleases' renders).
+ */
+function* renderedLists(clusters: readonly Cluster[]): Iterable<ReadonlyArray<{ object: KObject }>> {
+  for (const c of clusters) for (const k of c.kustomizations) yield k.resources;
 }
 
 function snapshotReader(contents: ReadonlyMap<string, Buffer>): (file: string) => string | undefined {

@@ -188,6 +188,8 @@ export type ReuseRender = (
 export type PlatformProgress =
   | { type: "discovered"; clusters: string[] }
   | { type: "kustomization"; cluster: string; id: string; done: number; known: number }
+  /** A cluster about to render (again, when its render converges): filled in as it renders. */
+  | { type: "rendering"; cluster: Cluster }
   | { type: "cluster"; cluster: Cluster };
 
 export interface LoadPlatformOptions {
@@ -636,6 +638,7 @@ function renderFluxWith(
 ): { cluster: Cluster; converge: Convergence } {
   const cluster = emptyCluster(d);
   cluster.profile = profile;
+  ctx.onProgress?.({ type: "rendering", cluster });
   // The checkout's own GitRepositories are this repository, whichever cluster reads them.
   cluster.localSources = [
     ...d.localSources,

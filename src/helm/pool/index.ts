@@ -515,6 +515,9 @@ export function renderReleases(
       if (claim === undefined) break;
       renderHere(local[order[claim]!]!);
       drain();
+      // One step of work due later anyway (idle-work.ts) between renders: the worker claims the
+      // renders it leaves, and the step is not left for the end of the run, when the worker idles.
+      doIdleWork();
     }
   }
   // Workers post before they signal, so a drain after the signal sees what was posted.

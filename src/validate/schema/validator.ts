@@ -41,8 +41,19 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
     : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
-/** Flux's own kinds, vendored as structural schemas, registered like CRDs of lower priority. */
-function fluxKinds(): Map<string, CustomKind> {
+let sharedFluxKinds: Map<string, CustomKind> | undefined;
+
+/**
+ * Flux's own kinds, vendored as structural schemas, registered like CRDs of lower priority. One
+ * map for every validator of the process: a version's schema is compiled once (crd.ts keeps the
+ * compiled form on the version), whichever cluster's validator or idle step (preload.ts) asks.
+ */
+export function fluxKinds(): ReadonlyMap<string, CustomKind> {
+  sharedFluxKinds ??= readFluxKinds();
+  return sharedFluxKinds;
+}
+
+function readFluxKinds(): Map<string, CustomKind> {
   const kinds = new Map<string, CustomKind>();
   for (const s of FLUX_SCHEMAS) {
     const key = `${s.group}/${s.kind}`;
@@ -91,7 +102,7 @@ export function createSchemaValidator(options: SchemaValidatorOptions = {}): Sch
     fileProblems.push(...loaded.problems);
     for (const { obj, file } of loaded.crds) register(obj, file);
   }
-  let flux: Map<string, CustomKind> | undefined;
+  let flux: ReadonlyMap<string, CustomKind> | undefined;
   let objectMeta: CompiledValidator | undefined;
   const resolved = new Map<string, Resolved>();
   const crdIssuesOf = new WeakMap<object, SchemaIssue[]>();

@@ -69,6 +69,24 @@ describe.runIf(built)("slipway render with worker threads", () => {
     }
   });
 
+  it("checks alike with 0 and 2 workers: the schema rules' validators readied during the renders change nothing", () => {
+    // The validators of the kinds rendered so far get ready as idle work while the main thread
+    // renders beside the workers (src/validate/schema/preload.ts); without workers, at the end.
+    const check = (workers: string) => {
+      const r = spawnSync(
+        process.execPath,
+        [path.join(repoRoot, "bin/slipway.js"), "check", root, "--format", "json"],
+        { encoding: "utf8", env: { ...process.env, SLIPWAY_WORKERS: workers, SLIPWAY_NO_CACHE: "1" } },
+      );
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const alone = check("0");
+    // 1: findings of error level; 2 and up: the check could not run.
+    expect([0, 1], alone.stderr).toContain(alone.code);
+    expect(JSON.parse(alone.stdout).findings).toBeDefined();
+    expect(check("2")).toEqual(alone);
+  });
+
   it("ships a worker entry that starts", async () => {
     const worker = new Worker(bundledWorker, { workerData: { port: undefined } });
     const started = await new Promise<string>((resolve) => {

@@ -57,6 +57,26 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(few).toEqual(pool.renderReleases(jobs.slice(0, 2), { threads: 0 }));
   });
 
+  it("does a step of idle work after each render of its own beside a worker, and gives the same outcomes", async () => {
+    const { addIdleWork } = await import(dist("idle-work.js"));
+    let steps = 0;
+    let on = true;
+    addIdleWork(() => {
+      if (!on) return false;
+      steps++;
+      return true;
+    });
+    const expected = pool.renderReleases(jobs, { threads: 0 });
+    // The worker starts for this batch: the main thread renders what it claims before the
+    // worker is up (it may render them all, and then never waits for the worker).
+    expect(pool.runningWorkers()).toBe(0);
+    const out = pool.renderReleases(jobs, { threads: 1, mainRenders: true });
+    on = false;
+    expect(out).toEqual(expected);
+    expect(pool.lastBatch.fromWorkers).toBeLessThan(jobs.length);
+    expect(steps).toBeGreaterThanOrEqual(jobs.length - pool.lastBatch.fromWorkers);
+  });
+
   it("gives the same outcomes in order, whoever renders them", () => {
     const inProcess = pool.renderReleases(jobs, { threads: 0 });
     expect(pool.lastBatch.workers).toBe(0);
