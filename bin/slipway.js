@@ -1,17 +1,20 @@
-#!/usr/bin/env -S node --stack-size=3900 --min-semi-space-size=32 --max-semi-space-size=32 --interrupt-budget=600000
+#!/usr/bin/env -S node --stack-size=3900 --min-semi-space-size=16 --initial-old-space-size=128 --interrupt-budget=600000
 // --stack-size: Helm allows 1000 nested includes; V8's default stack (~1 MB) holds ~600 of ours.
-// --min/max-semi-space-size: V8's young generation starts at 1 MB and doubles after each collection
-// up to 16 MB; a run that allocates tens of MB collects many times on the way (kube-prometheus-stack's
-// helm template: 14 scavenges), copying the same survivors each time. At 32 MB from the start a
-// warm-cache run ends before the first. The price: up to 32 MB of young objects per isolate
-// (render workers included) instead of 16.
-// Not --initial-old-space-size=64 (a warm check's final mark-compact avoided): this line has no
-// room for it beside both semi-space flags (Linux kernels before 5.1 cut a #! line at 127
-// bytes), and of the two the semi-space start pays more. Fresh
-// processes, alternated, 15 runs each, load < 1: helm template kube-prometheus-stack (warm cache)
-// 164 ms wall / 170 ms CPU with these flags vs 173 / 190 with --initial-old-space-size=64 and
-// --max-semi-space-size=32; `check` of bjw-s after a one-file edit (CLI, 9 runs) 338 / 350 vs
-// 323 / 340.
+// --min-semi-space-size=16: V8's young generation starts at 1 MB and doubles after each collection
+// up to 16 MB (its default maximum); a run that allocates tens of MB collects many times on the
+// way, copying the same survivors each time. At 16 MB from the start it does not grow.
+// --initial-old-space-size=128: a warm check of bjw-s home-ops keeps ~30 MB, mostly objects decoded
+// from the render cache, past V8's first old-generation limit: an incremental mark-compact (with
+// its finalisation, 40-55 ms on this machine) that freed ~3 of ~31 MB. Below 128 MB no full
+// collection starts; later limits are V8's own, from what survives. Linux kernels before 5.1 cut
+// a #! line at 127 bytes, which leaves room for three of these flags beside --stack-size, not for
+// both semi-space flags (32 MB before) and this one. Fresh processes, alternated, 9 runs each,
+// medians of user + system at load 6-9 (32 MB semi-spaces -> these): warm check of bjw-s
+// home-ops (render cache, chart cache) 384 -> 337 ms (GC 88 -> 54 ms), the same with chart
+// directories 420 -> 365 ms, `check` after a one-file edit 523 -> 421 ms, cold check 1845 ->
+// 1747 ms (5 runs); helm template kube-prometheus-stack (warm cache) 240 -> 260 ms, the one
+// figure that pays (the 32 MB young generation held its whole run). Peak RSS of a cold render
+// of bjw-s home-ops 207 -> 175 MB (smaller young generations, in render workers too).
 // --interrupt-budget: how much bytecode a function runs before V8 considers optimizing it (default
 // 67584). A run of a few seconds spent about as much CPU in TurboFan's background compiles (4 V8
 // threads, in each isolate: main and render workers) as in the main thread, much of it on code that

@@ -37,7 +37,7 @@ import {
   writePack,
 } from "./pack-writes.js";
 import { type SealInput, sealEntry } from "./seal.js";
-import { JsonText, parseBody } from "./value-codec.js";
+import { asciiJson, entryText, JsonText, parseBody } from "./value-codec.js";
 
 const FORMAT = 1;
 const IV_BYTES = 12;
@@ -65,7 +65,10 @@ export interface RenderCache {
   key(unit: string, inputs: string): CacheKey;
   /** A body of the caller's own (a new one each call: decoding reuses it in place). */
   get(key: CacheKey): unknown | undefined;
-  /** `body` is JSON.stringify'd (a JsonText is its text already). */
+  /**
+   * `body` is JSON.stringify'd (a JsonText is its text already); a disk cache writes the text
+   * in ASCII (asciiJson).
+   */
   put(key: CacheKey, body: unknown): void;
   /** A body stored as bytes by putBytes (a binary encoding of the caller's own); absent: not kept. */
   getBytes?(key: CacheKey): Uint8Array | undefined;
@@ -194,7 +197,7 @@ export class DiskRenderCache implements RenderCache {
   }
 
   get(key: CacheKey): unknown | undefined {
-    return this.read(key, (plain) => parseBody(plain.toString("utf8")));
+    return this.read(key, (plain) => parseBody(entryText(plain)));
   }
 
   getBytes(key: CacheKey): Uint8Array | undefined {
@@ -277,7 +280,7 @@ export class DiskRenderCache implements RenderCache {
   }
 
   put(key: CacheKey, body: unknown): void {
-    this.write(key, body instanceof JsonText ? body.parts : JSON.stringify(body));
+    this.write(key, body instanceof JsonText ? body.parts.map(asciiJson) : asciiJson(JSON.stringify(body)));
   }
 
   putBytes(key: CacheKey, bytes: Uint8Array): void {
