@@ -40,7 +40,7 @@ import {
   substitutedWith,
   variablesFromPlace,
 } from "./path-from-place.js";
-import { sameRepositorySources } from "./same-repository.js";
+import { clusterInternalHost, sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
 export type { FluxDocument, RepositoryScan } from "./scan.js";
@@ -87,6 +87,12 @@ export interface DiscoveredCluster {
    * root leaves them out (find-clusters.ts, ownSubfolders).
    */
   leftOutOfRoot?: string[];
+  /**
+   * Why the content the cluster's sync reads may not be this repository, after "its sync" (its URL
+   * is a git server inside the cluster): its render is this repository's files, and check says
+   * its errors as warnings with this reason.
+   */
+  contentUnconfirmed?: string;
 }
 
 const FLUX_SYSTEM: ObjectRef = { kind: "GitRepository", namespace: "flux-system", name: "flux-system" };
@@ -105,10 +111,21 @@ interface FluxClusterFound {
   /** "sync" unless a FluxInstance defines it. */
   discoveredBy?: DiscoveredBy;
   errors?: PlatformError[];
+  /** The URL its sync's source reads, when the repository says. */
+  syncUrl?: string;
 }
 
-/** A Flux cluster at `path`, synced from the repository's root with no variables of its own. */
+/**
+ * A Flux cluster at `path`, synced from the repository's root with no variables of its own. A sync
+ * URL of a git server inside the cluster (clusterInternalHost) is said in its reason and kept as
+ * `contentUnconfirmed`.
+ */
 function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
+  const host = found.syncUrl === undefined ? undefined : clusterInternalHost(found.syncUrl);
+  const unconfirmed =
+    host === undefined
+      ? undefined
+      : `reads ${found.syncUrl}, a git server inside the cluster (${host}), whose content the repository does not show`;
   return {
     name: "",
     path: found.path,
@@ -118,9 +135,13 @@ function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
     variables: {},
     ...(found.root !== undefined ? { root: found.root } : {}),
     origin: found.origin,
-    reason: found.reason,
+    reason:
+      unconfirmed === undefined
+        ? found.reason
+        : `${found.reason}; its sync ${unconfirmed}: rendered from this repository's files, its errors are warnings`,
     localSources: found.localSources,
     errors: found.errors ?? [],
+    ...(unconfirmed !== undefined ? { contentUnconfirmed: unconfirmed } : {}),
   };
 }
 
@@ -201,6 +222,7 @@ export function syncClusters(
       origin: k.at,
       reason: `Flux sync objects in ${k.at.file}`,
       localSources: withSameRepository(scan, [repoRef, sourceRefOf(k.object)], specOf(repo.object)),
+      ...syncUrlOf(specOf(repo.object).url),
     });
     if (taken >= 0) out[taken] = cluster;
     else out.push(cluster);
@@ -435,6 +457,7 @@ function instanceCluster(
     root: { object: root, at: sync.at },
     origin: sync.at,
     reason,
+    ...syncUrlOf(sync.url),
     localSources: withSameRepository(
       scan,
       [{ kind: sync.kind, namespace: sync.namespace, name: sync.name }],
@@ -459,6 +482,10 @@ function instanceCluster(
     rootFromInstance: true,
     instanceFlux: { origin: "FluxInstance", ...sync.distribution, at: sync.at },
   };
+}
+
+function syncUrlOf(url: unknown): { syncUrl?: string } {
+  return typeof url === "string" ? { syncUrl: url } : {};
 }
 
 /** `sources`, and the GitRepositories defined here with the URL and branch of the cluster's sync. */

@@ -366,6 +366,11 @@ export interface Cluster {
    * one of these may well exist.
    */
   bootstrapSources?: Array<ObjectRef & { at: SourceLocation }>;
+  /**
+   * Why the content the cluster's sync reads may not be this repository, after "its sync" (a git
+   * server inside the cluster): check says the cluster's errors as warnings, with this reason.
+   */
+  contentUnconfirmed?: string;
   /** In discovery order: the root first, then breadth first. */
   kustomizations: FluxKustomization[];
   sources: FluxSource[];

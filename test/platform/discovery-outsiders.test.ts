@@ -1658,17 +1658,20 @@ spec:
         - {from: "${from}", to: "@artifact/"}
 `;
 
+/** A HelmRelease `name` in flux-system whose chart is the ExternalArtifact `chart`. */
+const artifactRelease = (name: string, chart: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: ${name}, namespace: flux-system}
+spec:
+  interval: 1h
+  chartRef: {kind: ExternalArtifact, name: ${chart}}
+`;
+
 describe("a HelmRelease's chart an ArtifactGenerator copies as a folder (matheuscscp's flux-operator-cluster-api-example)", () => {
   const layout = (from: string) => ({
     "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
     "clusters/hub/charts.yaml": artifactGenerator("app-chart", from),
-    "clusters/hub/app.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata: {name: app, namespace: flux-system}
-spec:
-  interval: 1h
-  chartRef: {kind: ExternalArtifact, name: app-chart}
-`,
+    "clusters/hub/app.yaml": artifactRelease("app", "app-chart"),
     "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
     "charts/app/templates/cm.yaml":
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\n",
@@ -1688,13 +1691,7 @@ describe("a Kustomization depending on one that an unrendered HelmRelease's char
   const layout = (values: string) => ({
     "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
     "clusters/hub/charts.yaml": artifactGenerator("spoke-chart", "@repo/charts/spoke"),
-    "clusters/hub/spoke.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata: {name: spoke, namespace: flux-system}
-spec:
-  interval: 1h
-  chartRef: {kind: ExternalArtifact, name: spoke-chart}
-${values}---
+    "clusters/hub/spoke.yaml": `${artifactRelease("spoke", "spoke-chart")}${values}---
 ${ks("spoke-sync", "  interval: 1h\n  prune: true\n  path: ./clusters/hub\n  dependsOn:\n    - name: spoke\n    - name: other\n")}`,
     "charts/spoke/Chart.yaml": "apiVersion: v2\nname: spoke\nversion: 0.1.0\n",
     "charts/spoke/templates/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
@@ -1723,5 +1720,49 @@ spec: {interval: 1h, prune: true, path: ./clusters/hub, sourceRef: {kind: GitRep
 
   it("rendered, the release's Kustomization is there", () => {
     expect(dependsOn(load(layout("")))).toEqual([["error", ""]]);
+  });
+});
+
+describe("a sync that reads a git server inside the cluster (nostra's gitops-fluxcd2)", () => {
+  // A presentation: flux/system holds the sync objects it copies into a bare repository of an sshd
+  // Pod (Service sshd in `default`), whose root Flux builds; this repository's root also holds a
+  // kind config, no Kubernetes object.
+  const layout = (url: string) => ({
+    "flux/system/flux-system-sync.yaml": fluxSync("./", { url }),
+    "argo/kind.yaml": "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n",
+    "dockerimage/sshd/sshd.yaml":
+      "apiVersion: v1\nkind: Service\nmetadata: {name: sshd}\nspec: {ports: [{port: 22}]}\n",
+  });
+  const inCluster = "ssh://fluxpres@sshd.default:/home/fluxpres/flux-system.git";
+  const renderErrors = (p: Platform) =>
+    runCheck(p)
+      .findings.filter((f) => f.rule === "render-error")
+      .map((f) => [f.severity, f.file]);
+
+  it("is rendered from here, its errors warnings that say why, and discovery says so", () => {
+    const p = load(layout(inCluster));
+    expect(clusters(p)).toEqual([["root", ".", "sync"]]);
+    expect(p.clusters[0]!.reason).toContain(
+      `its sync reads ${inCluster}, a git server inside the cluster (sshd.default), whose content the repository does not show: rendered from this repository's files, its errors are warnings`,
+    );
+    expect(renderErrors(p)).toEqual([["warning", "argo/kind.yaml"]]);
+    const [found] = runCheck(p).findings.filter((f) => f.rule === "render-error");
+    expect(found?.message).toContain(
+      "(a warning: the sync of cluster root reads ssh://fluxpres@sshd.default:",
+    );
+  });
+
+  it("a sync of a host on the internet stays an error", () => {
+    expect(renderErrors(load(layout("ssh://git@github.com/nostra/gitops-fluxcd2.git")))).toEqual([
+      ["error", "argo/kind.yaml"],
+    ]);
+  });
+
+  it("a severity slipway.yaml sets is kept", () => {
+    const p = load({
+      ...layout(inCluster),
+      "slipway.yaml": "check:\n  rules:\n    render-error: {severity: error}\n",
+    });
+    expect(renderErrors(p)).toEqual([["error", "argo/kind.yaml"]]);
   });
 });
