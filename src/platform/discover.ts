@@ -40,7 +40,7 @@ import {
   substitutedWith,
   variablesFromPlace,
 } from "./path-from-place.js";
-import { clusterInternalHost, sameRepositorySources } from "./same-repository.js";
+import { clusterInternalHost, ignoreNamesThisTree, sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
 export type { FluxDocument, RepositoryScan } from "./scan.js";
@@ -621,7 +621,25 @@ export function topLevelClusters({
     });
   }
   const unbuilt = new Map<DiscoveredCluster, NotACluster>();
-  const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(scan, fs, root, d, mapped);
+  // A GitRepository defined here under another name whose spec.ignore names this tree's folders.
+  const ignoring = new Map<string, boolean>();
+  const ignoresThisTree = (ref: ObjectRef): boolean => {
+    const key = `${ref.namespace}/${ref.name}`;
+    let yes = ignoring.get(key);
+    if (yes === undefined) {
+      const g = scan.gitRepositories.find(
+        (x) =>
+          metaString(x.object, "name") === ref.name &&
+          (metaString(x.object, "namespace") || ref.namespace) === ref.namespace,
+      );
+      yes =
+        g !== undefined && ignoreNamesThisTree(specOf(g.object), (p) => fs.exists(path.posix.join(root, p)));
+      ignoring.set(key, yes);
+    }
+    return yes;
+  };
+  const buildsHere = (d: FluxDocument) =>
+    buildsRepositoryDirectory(scan, fs, root, d, mapped, ignoresThisTree);
   // Read only when a candidate is not left out of a built folder's list already.
   let commented: Map<string, string> | undefined;
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
@@ -746,7 +764,7 @@ export function topLevelClusters({
     const localSources = [
       FLUX_SYSTEM,
       ...docs
-        .filter((d) => readsThisRepository(scan, d.at.file, d, mapped))
+        .filter((d) => readsThisRepository(scan, d.at.file, d, mapped, ignoresThisTree))
         .map((d) => sourceRefOf(d.object))
         .filter((r) => r.kind === "GitRepository"),
     ];
@@ -1200,9 +1218,10 @@ function buildsRepositoryDirectory(
   root: string,
   d: FluxDocument,
   mapped: (ref: ObjectRef) => boolean,
+  ignoresThisTree: (ref: ObjectRef) => boolean,
 ): boolean {
   if (mapped(sourceRefOf(d.object))) return true;
-  if (!readsThisRepository(scan, d.at.file, d, mapped)) return false;
+  if (!readsThisRepository(scan, d.at.file, d, mapped, ignoresThisTree)) return false;
   const specPath = stringField(specOf(d.object), "path");
   if (specPath.includes("${")) return true;
   const dir = staticPrefix(specPath);
@@ -1234,12 +1253,14 @@ function readsThisRepository(
   file: string,
   d: FluxDocument,
   mapped: (ref: ObjectRef) => boolean,
+  ignoresThisTree: (ref: ObjectRef) => boolean,
 ): boolean {
   const ref = sourceRefOf(d.object);
   if (mapped(ref)) return true;
   if (ref.kind !== "GitRepository") return false;
   if (!definesOtherRepository(scan, ref)) return true;
   if (isOtherRepository(scan, ref)) return false;
+  if (ignoresThisTree(ref)) return true;
   const specPath = stringField(specOf(d.object), "path");
   const builds = staticPrefix(specPath);
   const dir = path.posix.dirname(file);

@@ -234,3 +234,22 @@ export function clusterInternalHost(url: string): string | undefined {
     return host;
   return undefined;
 }
+
+/**
+ * Whether a GitRepository's `spec.ignore` is written for this repository's tree: two entries at
+ * least name a path from the source's root (`/modules/`, `!/deploy`, no wildcard), and each is
+ * here (`exists`). Jamonygr's aks-landing-zone-lab keeps its URL a placeholder (`your-org/AKS`)
+ * and ignores `/modules/`, `/landing-zones/` and `/environments/`, its own Terraform folders.
+ */
+export function ignoreNamesThisTree(spec: YamlMap, exists: (repoPath: string) => boolean): boolean {
+  const ignore = spec.ignore;
+  if (typeof ignore !== "string") return false;
+  const named: string[] = [];
+  for (const raw of ignore.split("\n")) {
+    const line = raw.trim().replace(/^!/, "");
+    if (!line.startsWith("/") || /[*?[\\]/.test(line)) continue;
+    const name = line.replace(/^\/+/, "").replace(/\/+$/, "");
+    if (name !== "") named.push(name);
+  }
+  return named.length >= 2 && named.every((n) => !n.split("/").includes("..") && exists(n));
+}

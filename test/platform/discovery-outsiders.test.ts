@@ -1766,3 +1766,53 @@ describe("a sync that reads a git server inside the cluster (nostra's gitops-flu
     expect(renderErrors(p)).toEqual([["error", "argo/kind.yaml"]]);
   });
 });
+
+describe("a GitRepository with a placeholder URL whose spec.ignore names this tree (Jamonygr's aks-landing-zone-lab)", () => {
+  const source = (ignore: string) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: aks-landing-zone, namespace: flux-system}
+spec:
+  interval: 1m
+  url: https://github.com/your-org/AKS  # Replace with your repository URL
+  ref: {branch: main}
+  ignore: |
+${ignore
+  .split("\n")
+  .map((l) => `    ${l}`)
+  .join("\n")}
+`;
+  const labKs = (name: string, at: string) =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: ${name}, namespace: flux-system}
+spec:
+  interval: 5m
+  prune: true
+  path: ./k8s/${at}
+  sourceRef: {kind: GitRepository, name: aks-landing-zone}
+`;
+  const layout = (ignore: string) => ({
+    "k8s/gitops/flux-source.yaml": source(ignore),
+    "k8s/gitops/flux-kustomization.yaml": `${labKs("lab-apps", "apps")}---\n${labKs("lab-namespaces", "namespaces")}`,
+    "k8s/apps/web.yaml": cm("web", "lab-apps"),
+    "k8s/namespaces/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: lab-apps}\n",
+    "modules/aks/main.tf": "# terraform\n",
+    "landing-zones/hub/main.tf": "# terraform\n",
+    "main.tf": "# terraform\n",
+  });
+
+  it("is this repository: the Kustomizations reading it are a cluster rendered from here", () => {
+    const p = load(layout("# Exclude non-K8s files\n/modules/\n/landing-zones/\n/*.tf"));
+    expect(clusters(p)).toEqual([["gitops", "k8s/gitops", "top-level"]]);
+    expect(statuses(p)).toContain("gitops flux-system/lab-apps rendered");
+    expect(runCheck(p).findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+
+  it("not when an entry names a path that is not here, or only one is named", () => {
+    for (const ignore of ["/modules/\n/environments/", "/modules/\n/*.tf"]) {
+      const p = load(layout(ignore));
+      expect(clusters(p)).toEqual([]);
+      expect(p.discovery!.notes.map((n) => n.kind)).toContain("not-a-cluster");
+    }
+  });
+});
