@@ -1718,6 +1718,28 @@ spec: {interval: 1h, prune: true, path: ./clusters/hub, sourceRef: {kind: GitRep
     ]);
   });
 
+  it("kube-root-ca.crt is made by Kubernetes: not missing, a warning that the chart is not rendered, also when strict", () => {
+    const p = load(
+      layout(
+        "  valuesFrom:\n    - {kind: ConfigMap, name: kube-root-ca.crt, valuesKey: ca.crt, targetPath: hubCA}\n",
+      ),
+    );
+    for (const strict of [false, true]) {
+      const found = runEngine(p, { rules: [...allRules], renderCache: false, strict }).findings.filter((f) =>
+        f.message.includes("kube-root-ca.crt"),
+      );
+      expect(
+        found.map((f) => [f.rule, f.severity, f.message.replace(/^.*: ConfigMap/, "ConfigMap")]),
+      ).toEqual([
+        [
+          "render-error",
+          "warning",
+          "ConfigMap flux-system/kube-root-ca.crt is made by Kubernetes in every namespace, and its CA certificate only the cluster has, so the chart is not rendered or checked",
+        ],
+      ]);
+    }
+  });
+
   it("rendered, the release's Kustomization is there", () => {
     expect(dependsOn(load(layout("")))).toEqual([["error", ""]]);
   });
