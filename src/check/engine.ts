@@ -239,7 +239,7 @@ function lowerUnconfirmed(
   const why = f.cluster === undefined ? undefined : unconfirmed.get(f.cluster);
   if (why === undefined || f.severity !== "error" || configuredSeverity(settings) !== undefined) return;
   f.severity = "warning";
-  f.message = `${f.message} (a warning: the sync of cluster ${f.cluster} ${why})`;
+  f.message = `${f.message} (a warning: cluster ${f.cluster}'s ${why})`;
 }
 
 function configuredSeverity(settings: CheckRuleConfig | undefined): Severity | undefined {

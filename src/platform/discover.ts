@@ -88,9 +88,9 @@ export interface DiscoveredCluster {
    */
   leftOutOfRoot?: string[];
   /**
-   * Why the content the cluster's sync reads may not be this repository, after "its sync" (its URL
-   * is a git server inside the cluster): its render is this repository's files, and check says
-   * its errors as warnings with this reason.
+   * Why the content the cluster's source reads may not be this repository, after "its" (`sync
+   * reads <url>, a git server inside the cluster …`): its render is this repository's files, and
+   * check says its errors as warnings with this reason.
    */
   contentUnconfirmed?: string;
 }
@@ -125,7 +125,7 @@ function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
   const unconfirmed =
     host === undefined
       ? undefined
-      : `reads ${found.syncUrl}, a git server inside the cluster (${host}), whose content the repository does not show`;
+      : `sync reads ${found.syncUrl}, a git server inside the cluster (${host}), whose content the repository does not show`;
   return {
     name: "",
     path: found.path,
@@ -135,14 +135,16 @@ function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
     variables: {},
     ...(found.root !== undefined ? { root: found.root } : {}),
     origin: found.origin,
-    reason:
-      unconfirmed === undefined
-        ? found.reason
-        : `${found.reason}; its sync ${unconfirmed}: rendered from this repository's files, its errors are warnings`,
+    reason: unconfirmed === undefined ? found.reason : withUnconfirmed(found.reason, unconfirmed),
     localSources: found.localSources,
     errors: found.errors ?? [],
     ...(unconfirmed !== undefined ? { contentUnconfirmed: unconfirmed } : {}),
   };
+}
+
+/** A cluster's reason, and why its source may not be this repository (DiscoveredCluster.contentUnconfirmed). */
+function withUnconfirmed(reason: string, unconfirmed: string): string {
+  return `${reason}; its ${unconfirmed}: rendered from this repository's files, its errors are warnings`;
 }
 
 /** A cluster slipway.yaml declares; its root is the flux-system Kustomization syncing its path, if any. */
@@ -769,6 +771,8 @@ export function topLevelClusters({
         .filter((r) => r.kind === "GitRepository"),
     ];
     const placedBy = docs.map((d) => placed.get(d)).find((v) => v !== undefined);
+    const unconfirmed = unconfirmedSource(scan, localSources, mapped, ignoresThisTree);
+    const reason = `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""}${placedBy ? `; its path read with ${showVariables(placedBy)}, from where it sits` : ""})`;
     clusters.push({
       name: "",
       path: clusterPath,
@@ -780,7 +784,8 @@ export function topLevelClusters({
       variables: placedBy ?? {},
       root: selfRoot.length === 1 ? selfRoot[0] : undefined,
       origin: docs[0]!.at,
-      reason: `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""}${placedBy ? `; its path read with ${showVariables(placedBy)}, from where it sits` : ""})`,
+      reason: unconfirmed === undefined ? reason : withUnconfirmed(reason, unconfirmed),
+      ...(unconfirmed !== undefined ? { contentUnconfirmed: unconfirmed } : {}),
       localSources,
       topLevel: docs,
       rootEvidence: evidence,
@@ -807,6 +812,33 @@ export function topLevelClusters({
     });
   }
   return { clusters, orphans, unbuilt };
+}
+
+/**
+ * Why a top-level cluster's source may be another repository: a GitRepository it reads that the
+ * repository defines under another name than flux-system, taken for this repository only because
+ * the Kustomization's path holds its own file (readsThisRepository), neither a remote of the
+ * checkout nor slipway.yaml nor its spec.ignore saying so. estenrye's flux-platform-src defines
+ * `flux-platform-rendered`, the repository CI renders it into, whose `./clusters/controlplane`
+ * mirrors this one's: Flux applies the rendered files, not these.
+ */
+function unconfirmedSource(
+  scan: RepositoryScan,
+  localSources: readonly ObjectRef[],
+  mapped: (ref: ObjectRef) => boolean,
+  ignoresThisTree: (ref: ObjectRef) => boolean,
+): string | undefined {
+  for (const ref of localSources) {
+    if (!definesOtherRepository(scan, ref) || mapped(ref) || ignoresThisTree(ref)) continue;
+    const g = scan.gitRepositories.find(
+      (x) =>
+        metaString(x.object, "name") === ref.name &&
+        (metaString(x.object, "namespace") || ref.namespace) === ref.namespace,
+    );
+    const url = g === undefined ? "" : stringField(specOf(g.object), "url");
+    return `source GitRepository ${ref.namespace}/${ref.name}${url !== "" ? ` (${url})` : ""} is defined here under another name than flux-system, and nothing shows it is this repository (no remote of the checkout has its URL)`;
+  }
+  return undefined;
 }
 
 /**

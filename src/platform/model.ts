@@ -369,8 +369,8 @@ export interface Cluster {
    */
   bootstrapSources?: Array<ObjectRef & { at: SourceLocation }>;
   /**
-   * Why the content the cluster's sync reads may not be this repository, after "its sync" (a git
-   * server inside the cluster): check says the cluster's errors as warnings, with this reason.
+   * Why the content the cluster's source reads may not be this repository, after "its" (a sync
+   * reading a git server inside the cluster): check says the cluster's errors as warnings, with this reason.
    */
   contentUnconfirmed?: string;
   /** In discovery order: the root first, then breadth first. */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { runCheck as runEngine } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { analyzeGraph } from "../../src/graph/index.js";
 import { metaString } from "../../src/platform/flux-objects.js";
 import { graphNodes } from "../../src/platform/graph-nodes.js";
-import type { Platform } from "../../src/platform/index.js";
+import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { fluxSync, ks } from "../support/flux.js";
 import { clusterRows, kustomizationStatuses, loadMemoryPlatform } from "../support/memory-platform.js";
 
@@ -1769,9 +1770,7 @@ describe("a sync that reads a git server inside the cluster (nostra's gitops-flu
     );
     expect(renderErrors(p)).toEqual([["warning", "argo/kind.yaml"]]);
     const [found] = runCheck(p).findings.filter((f) => f.rule === "render-error");
-    expect(found?.message).toContain(
-      "(a warning: the sync of cluster root reads ssh://fluxpres@sshd.default:",
-    );
+    expect(found?.message).toContain("(a warning: cluster root's sync reads ssh://fluxpres@sshd.default:");
   });
 
   it("a sync of a host on the internet stays an error", () => {
@@ -1836,5 +1835,56 @@ spec:
       expect(clusters(p)).toEqual([]);
       expect(p.discovery!.notes.map((n) => n.kind)).toContain("not-a-cluster");
     }
+  });
+});
+
+describe("a top-level Kustomization reading a GitRepository under another name whose folder mirrors this one (estenrye's flux-platform-src)", () => {
+  // CI renders this repository (kustomize with Helm) into flux-platform-rendered, which Flux syncs:
+  // its ./clusters/controlplane is this one's, rendered. Built as it is here, helmCharts fail.
+  const url = "ssh://git@github.com/estenrye/flux-platform-rendered-controlplane.git";
+  const files = {
+    "clusters/controlplane/resources/flux.source.git.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-platform-rendered, namespace: flux-system}
+spec:
+  interval: 1m0s
+  ref: {branch: main}
+  url: ${url}
+`,
+    "clusters/controlplane/resources/flux.kustomization.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-platform, namespace: flux-system}
+spec:
+  interval: 10m0s
+  path: ./clusters/controlplane
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-platform-rendered}
+`,
+    "clusters/controlplane/resources/kustomization.yaml":
+      "resources: [flux.source.git.yaml, flux.kustomization.yaml]\n",
+    "clusters/controlplane/kustomization.yaml": "resources: [resources, ../../applications/calico]\n",
+    "applications/calico/kustomization.yaml":
+      "helmCharts:\n  - {name: tigera-operator, repo: https://docs.tigera.io/calico/charts, version: v3.30.0}\n",
+  };
+  const helmChartErrors = (p: Platform) =>
+    runCheck(p)
+      .findings.filter((f) => f.message.startsWith("helmCharts are not supported by Flux"))
+      .map((f) => f.severity);
+
+  it("its errors are warnings saying so, and discovery says why", () => {
+    const p = load(files);
+    expect(clusters(p)).toEqual([["controlplane", "clusters/controlplane", "top-level"]]);
+    expect(p.clusters[0]!.reason).toContain(
+      `its source GitRepository flux-system/flux-platform-rendered (${url}) is defined here under another name than flux-system, and nothing shows it is this repository`,
+    );
+    expect(helmChartErrors(p)).toEqual(["warning"]);
+  });
+
+  it("a remote of the checkout with its URL makes it this repository: an error", () => {
+    const fs = new MemoryFileSystem(
+      Object.fromEntries(Object.entries(files).map(([f, t]) => [`/repo/${f}`, t])),
+    );
+    const p = loadPlatform("/repo", { fs, checkout: { remotes: [url], branch: "main" } });
+    expect(helmChartErrors(p)).toEqual(["error"]);
   });
 });
