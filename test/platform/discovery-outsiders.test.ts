@@ -498,6 +498,17 @@ spec:
     expect(statuses(p)).toContain("cluster flux-system/cluster-apps rendered");
   });
 
+  it("a sync without a kind is a GitRepository, the chart's default (Tanguille's cluster); without a URL, none", () => {
+    const values = "kubernetes/apps/flux-system/flux-instance/app/helm-values.yaml";
+    const noKind = files("./helm-values.yaml");
+    noKind[values] = noKind[values]!.replace("kind: GitRepository, ", "");
+    expect(clusters(load(noKind))).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+    // The chart's template writes `sync` only when `instance.sync.url` is set.
+    const noUrl = files("./helm-values.yaml");
+    noUrl[values] = noUrl[values]!.replace('url: "https://example.com/repo", ', "");
+    expect(clusters(load(noUrl)).filter((c) => c[2] === "flux-instance")).toEqual([]);
+  });
+
   it("reads the kustomization's fields in any case, as kustomize does (bo0tzz's `configMapgenerator:`)", () => {
     const f = files("./helm-values.yaml");
     const k = "kubernetes/apps/flux-system/flux-instance/app/kustomization.yaml";
