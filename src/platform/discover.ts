@@ -629,11 +629,7 @@ export function topLevelClusters({
     const key = `${ref.namespace}/${ref.name}`;
     let yes = ignoring.get(key);
     if (yes === undefined) {
-      const g = scan.gitRepositories.find(
-        (x) =>
-          metaString(x.object, "name") === ref.name &&
-          (metaString(x.object, "namespace") || ref.namespace) === ref.namespace,
-      );
+      const g = gitRepositoryOf(scan, ref);
       yes =
         g !== undefined && ignoreNamesThisTree(specOf(g.object), (p) => fs.exists(path.posix.join(root, p)));
       ignoring.set(key, yes);
@@ -814,6 +810,15 @@ export function topLevelClusters({
   return { clusters, orphans, unbuilt };
 }
 
+/** The document of GitRepository `ref` in the repository (one without a namespace counts as `ref`'s). */
+function gitRepositoryOf(scan: RepositoryScan, ref: ObjectRef): FluxDocument | undefined {
+  return scan.gitRepositories.find(
+    (x) =>
+      metaString(x.object, "name") === ref.name &&
+      (metaString(x.object, "namespace") || ref.namespace) === ref.namespace,
+  );
+}
+
 /**
  * Why a top-level cluster's source may be another repository: a GitRepository it reads that the
  * repository defines under another name than flux-system, taken for this repository only because
@@ -830,11 +835,7 @@ function unconfirmedSource(
 ): string | undefined {
   for (const ref of localSources) {
     if (!definesOtherRepository(scan, ref) || mapped(ref) || ignoresThisTree(ref)) continue;
-    const g = scan.gitRepositories.find(
-      (x) =>
-        metaString(x.object, "name") === ref.name &&
-        (metaString(x.object, "namespace") || ref.namespace) === ref.namespace,
-    );
+    const g = gitRepositoryOf(scan, ref);
     const url = g === undefined ? "" : stringField(specOf(g.object), "url");
     return `source GitRepository ${ref.namespace}/${ref.name}${url !== "" ? ` (${url})` : ""} is defined here under another name than flux-system, and nothing shows it is this repository (no remote of the checkout has its URL)`;
   }
