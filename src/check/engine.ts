@@ -116,6 +116,8 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
     (r) => definedAt.get(`${r.cluster}\u0000${r.kustomization}`),
     cache,
   );
+  const unconfirmed = new Map<string, string>();
+  for (const c of platform.clusters) if (c.contentUnconfirmed) unconfirmed.set(c.name, c.contentUnconfirmed);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const { rule, settings, finding } of raw) {
@@ -130,6 +132,7 @@ export function runCheck(platform: Platform, opts: CheckOptions): CheckResult {
     )
       continue;
     const f = resolve(platform, lines, rule, settings, finding);
+    lowerUnconfirmed(f, unconfirmed, settings);
     if (f.file === undefined && f.kustomization !== undefined) {
       // Findings about a Flux Kustomization as a whole point at its definition.
       const at = definedAt.get(`${f.cluster ?? ""}\u0000${f.kustomization}`)?.definedAt;
@@ -221,6 +224,22 @@ function resolve(
     }
   }
   return f;
+}
+
+/**
+ * An error in a cluster whose sync may read another repository's content (Cluster.contentUnconfirmed)
+ * is a warning saying so: it is true of this repository's files, which Flux may never read. A
+ * severity slipway.yaml sets is kept.
+ */
+function lowerUnconfirmed(
+  f: Finding,
+  unconfirmed: ReadonlyMap<string, string>,
+  settings: CheckRuleConfig | undefined,
+): void {
+  const why = f.cluster === undefined ? undefined : unconfirmed.get(f.cluster);
+  if (why === undefined || f.severity !== "error" || configuredSeverity(settings) !== undefined) return;
+  f.severity = "warning";
+  f.message = `${f.message} (a warning: cluster ${f.cluster}'s ${why})`;
 }
 
 function configuredSeverity(settings: CheckRuleConfig | undefined): Severity | undefined {

@@ -11,6 +11,7 @@
 import { parseSetInto, parseSetStringInto, StrvalsError } from "../helm/strvals.js";
 import { fromJsonValue, GoMap, type GoValue } from "../helm/template/value.js";
 import { mergeMaps, readYaml, withoutQuotedData } from "../helm/yaml.js";
+import { ROOT_CA_CONFIGMAP } from "../kubernetes-made.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import { isEncryptedString } from "../sops/aes.js";
 import type { ValuesReference } from "./spec.js";
@@ -33,6 +34,8 @@ export interface ValuesProblem {
    * decrypted, so the release is not wrong, only not renderable here.
    */
   encrypted?: boolean;
+  /** The source is one Kubernetes makes (kubernetes-made.ts), whose content only the cluster has. */
+  clusterMade?: boolean;
 }
 
 export interface ComposedValues {
@@ -101,6 +104,26 @@ export function composeReleaseValues(
       fail(ref, "unsupported values reference kind", false);
     const kind = ref.kind as "ConfigMap" | "Secret";
     const obj = lookup(kind, namespace, ref.name);
+    if (!obj && kind === "ConfigMap" && ref.name === ROOT_CA_CONFIGMAP.name) {
+      // Kubernetes makes it in every namespace: there, with a CA only the cluster has.
+      if (ref.valuesKey !== ROOT_CA_CONFIGMAP.key) {
+        if (ref.optional) {
+          skipped.push(`${refText(ref, namespace, true)}: key not found`);
+          continue;
+        }
+        fail(
+          ref,
+          `key not found: the ConfigMap ${ROOT_CA_CONFIGMAP.name} Kubernetes makes in every namespace holds only '${ROOT_CA_CONFIGMAP.key}'`,
+          false,
+        );
+      }
+      throw new ValuesReferenceError({
+        message: `${refText(ref, namespace, false)}: ConfigMap ${namespace}/${ROOT_CA_CONFIGMAP.name} is made by Kubernetes in every namespace, and its CA certificate only the cluster has, so the chart is not rendered or checked`,
+        index: ref.index,
+        notFound: false,
+        clusterMade: true,
+      });
+    }
     if (!obj) {
       if (ref.optional) {
         skipped.push(`${refText(ref, namespace, true)}: resource not found`);

@@ -40,7 +40,7 @@ import {
   substitutedWith,
   variablesFromPlace,
 } from "./path-from-place.js";
-import { sameRepositorySources } from "./same-repository.js";
+import { clusterInternalHost, ignoreNamesThisTree, sameRepositorySources } from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
 export type { FluxDocument, RepositoryScan } from "./scan.js";
@@ -87,6 +87,12 @@ export interface DiscoveredCluster {
    * root leaves them out (find-clusters.ts, ownSubfolders).
    */
   leftOutOfRoot?: string[];
+  /**
+   * Why the content the cluster's source reads may not be this repository, after "its" (`sync
+   * reads <url>, a git server inside the cluster …`): its render is this repository's files, and
+   * check says its errors as warnings with this reason.
+   */
+  contentUnconfirmed?: string;
 }
 
 const FLUX_SYSTEM: ObjectRef = { kind: "GitRepository", namespace: "flux-system", name: "flux-system" };
@@ -105,10 +111,21 @@ interface FluxClusterFound {
   /** "sync" unless a FluxInstance defines it. */
   discoveredBy?: DiscoveredBy;
   errors?: PlatformError[];
+  /** The URL its sync's source reads, when the repository says. */
+  syncUrl?: string;
 }
 
-/** A Flux cluster at `path`, synced from the repository's root with no variables of its own. */
+/**
+ * A Flux cluster at `path`, synced from the repository's root with no variables of its own. A sync
+ * URL of a git server inside the cluster (clusterInternalHost) is said in its reason and kept as
+ * `contentUnconfirmed`.
+ */
 function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
+  const host = found.syncUrl === undefined ? undefined : clusterInternalHost(found.syncUrl);
+  const unconfirmed =
+    host === undefined
+      ? undefined
+      : `sync reads ${found.syncUrl}, a git server inside the cluster (${host}), whose content the repository does not show`;
   return {
     name: "",
     path: found.path,
@@ -118,10 +135,16 @@ function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
     variables: {},
     ...(found.root !== undefined ? { root: found.root } : {}),
     origin: found.origin,
-    reason: found.reason,
+    reason: unconfirmed === undefined ? found.reason : withUnconfirmed(found.reason, unconfirmed),
     localSources: found.localSources,
     errors: found.errors ?? [],
+    ...(unconfirmed !== undefined ? { contentUnconfirmed: unconfirmed } : {}),
   };
+}
+
+/** A cluster's reason, and why its source may not be this repository (DiscoveredCluster.contentUnconfirmed). */
+function withUnconfirmed(reason: string, unconfirmed: string): string {
+  return `${reason}; its ${unconfirmed}: rendered from this repository's files, its errors are warnings`;
 }
 
 /** A cluster slipway.yaml declares; its root is the flux-system Kustomization syncing its path, if any. */
@@ -201,6 +224,7 @@ export function syncClusters(
       origin: k.at,
       reason: `Flux sync objects in ${k.at.file}`,
       localSources: withSameRepository(scan, [repoRef, sourceRefOf(k.object)], specOf(repo.object)),
+      ...syncUrlOf(specOf(repo.object).url),
     });
     if (taken >= 0) out[taken] = cluster;
     else out.push(cluster);
@@ -435,6 +459,7 @@ function instanceCluster(
     root: { object: root, at: sync.at },
     origin: sync.at,
     reason,
+    ...syncUrlOf(sync.url),
     localSources: withSameRepository(
       scan,
       [{ kind: sync.kind, namespace: sync.namespace, name: sync.name }],
@@ -459,6 +484,10 @@ function instanceCluster(
     rootFromInstance: true,
     instanceFlux: { origin: "FluxInstance", ...sync.distribution, at: sync.at },
   };
+}
+
+function syncUrlOf(url: unknown): { syncUrl?: string } {
+  return typeof url === "string" ? { syncUrl: url } : {};
 }
 
 /** `sources`, and the GitRepositories defined here with the URL and branch of the cluster's sync. */
@@ -594,7 +623,21 @@ export function topLevelClusters({
     });
   }
   const unbuilt = new Map<DiscoveredCluster, NotACluster>();
-  const buildsHere = (d: FluxDocument) => buildsRepositoryDirectory(scan, fs, root, d, mapped);
+  // A GitRepository defined here under another name whose spec.ignore names this tree's folders.
+  const ignoring = new Map<string, boolean>();
+  const ignoresThisTree = (ref: ObjectRef): boolean => {
+    const key = `${ref.namespace}/${ref.name}`;
+    let yes = ignoring.get(key);
+    if (yes === undefined) {
+      const g = gitRepositoryOf(scan, ref);
+      yes =
+        g !== undefined && ignoreNamesThisTree(specOf(g.object), (p) => fs.exists(path.posix.join(root, p)));
+      ignoring.set(key, yes);
+    }
+    return yes;
+  };
+  const buildsHere = (d: FluxDocument) =>
+    buildsRepositoryDirectory(scan, fs, root, d, mapped, ignoresThisTree);
   // Read only when a candidate is not left out of a built folder's list already.
   let commented: Map<string, string> | undefined;
   for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
@@ -719,11 +762,13 @@ export function topLevelClusters({
     const localSources = [
       FLUX_SYSTEM,
       ...docs
-        .filter((d) => readsThisRepository(scan, d.at.file, d, mapped))
+        .filter((d) => readsThisRepository(scan, d.at.file, d, mapped, ignoresThisTree))
         .map((d) => sourceRefOf(d.object))
         .filter((r) => r.kind === "GitRepository"),
     ];
     const placedBy = docs.map((d) => placed.get(d)).find((v) => v !== undefined);
+    const unconfirmed = unconfirmedSource(scan, localSources, mapped, ignoresThisTree);
+    const reason = `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""}${placedBy ? `; its path read with ${showVariables(placedBy)}, from where it sits` : ""})`;
     clusters.push({
       name: "",
       path: clusterPath,
@@ -735,7 +780,8 @@ export function topLevelClusters({
       variables: placedBy ?? {},
       root: selfRoot.length === 1 ? selfRoot[0] : undefined,
       origin: docs[0]!.at,
-      reason: `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""}${placedBy ? `; its path read with ${showVariables(placedBy)}, from where it sits` : ""})`,
+      reason: unconfirmed === undefined ? reason : withUnconfirmed(reason, unconfirmed),
+      ...(unconfirmed !== undefined ? { contentUnconfirmed: unconfirmed } : {}),
       localSources,
       topLevel: docs,
       rootEvidence: evidence,
@@ -762,6 +808,38 @@ export function topLevelClusters({
     });
   }
   return { clusters, orphans, unbuilt };
+}
+
+/** The document of GitRepository `ref` in the repository (one without a namespace counts as `ref`'s). */
+function gitRepositoryOf(scan: RepositoryScan, ref: ObjectRef): FluxDocument | undefined {
+  return scan.gitRepositories.find(
+    (x) =>
+      metaString(x.object, "name") === ref.name &&
+      (metaString(x.object, "namespace") || ref.namespace) === ref.namespace,
+  );
+}
+
+/**
+ * Why a top-level cluster's source may be another repository: a GitRepository it reads that the
+ * repository defines under another name than flux-system, taken for this repository only because
+ * the Kustomization's path holds its own file (readsThisRepository), neither a remote of the
+ * checkout nor slipway.yaml nor its spec.ignore saying so. estenrye's flux-platform-src defines
+ * `flux-platform-rendered`, the repository CI renders it into, whose `./clusters/controlplane`
+ * mirrors this one's: Flux applies the rendered files, not these.
+ */
+function unconfirmedSource(
+  scan: RepositoryScan,
+  localSources: readonly ObjectRef[],
+  mapped: (ref: ObjectRef) => boolean,
+  ignoresThisTree: (ref: ObjectRef) => boolean,
+): string | undefined {
+  for (const ref of localSources) {
+    if (!definesOtherRepository(scan, ref) || mapped(ref) || ignoresThisTree(ref)) continue;
+    const g = gitRepositoryOf(scan, ref);
+    const url = g === undefined ? "" : stringField(specOf(g.object), "url");
+    return `source GitRepository ${ref.namespace}/${ref.name}${url !== "" ? ` (${url})` : ""} is defined here under another name than flux-system, and nothing shows it is this repository (no remote of the checkout has its URL)`;
+  }
+  return undefined;
 }
 
 /**
@@ -1173,9 +1251,10 @@ function buildsRepositoryDirectory(
   root: string,
   d: FluxDocument,
   mapped: (ref: ObjectRef) => boolean,
+  ignoresThisTree: (ref: ObjectRef) => boolean,
 ): boolean {
   if (mapped(sourceRefOf(d.object))) return true;
-  if (!readsThisRepository(scan, d.at.file, d, mapped)) return false;
+  if (!readsThisRepository(scan, d.at.file, d, mapped, ignoresThisTree)) return false;
   const specPath = stringField(specOf(d.object), "path");
   if (specPath.includes("${")) return true;
   const dir = staticPrefix(specPath);
@@ -1207,12 +1286,14 @@ function readsThisRepository(
   file: string,
   d: FluxDocument,
   mapped: (ref: ObjectRef) => boolean,
+  ignoresThisTree: (ref: ObjectRef) => boolean,
 ): boolean {
   const ref = sourceRefOf(d.object);
   if (mapped(ref)) return true;
   if (ref.kind !== "GitRepository") return false;
   if (!definesOtherRepository(scan, ref)) return true;
   if (isOtherRepository(scan, ref)) return false;
+  if (ignoresThisTree(ref)) return true;
   const specPath = stringField(specOf(d.object), "path");
   const builds = staticPrefix(specPath);
   const dir = path.posix.dirname(file);

@@ -878,6 +878,7 @@ function releaseJob(
       field: ["spec", "valuesFrom", problem.index],
       ...(problem.notFound ? { code: "VALUES_SOURCE_NOT_FOUND" as const } : {}),
       ...(problem.encrypted ? { code: "VALUES_SOURCE_ENCRYPTED" as const } : {}),
+      ...(problem.clusterMade ? { code: "VALUES_SOURCE_CLUSTER_MADE" as const } : {}),
     });
     return undefined;
   }

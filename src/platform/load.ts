@@ -546,6 +546,7 @@ function emptyCluster(d: DiscoveredCluster): Cluster {
     ...(d.origin ? { origin: d.origin } : {}),
     reason: d.reason,
     ...(d.appOverlay ? { appOverlay: true } : {}),
+    ...(d.contentUnconfirmed !== undefined ? { contentUnconfirmed: d.contentUnconfirmed } : {}),
     localSources: d.localSources,
     kustomizations: [],
     sources: [],

@@ -45,6 +45,8 @@ export type PlatformErrorCode =
   | "VALUES_SOURCE_NOT_FOUND"
   /** A HelmRelease `valuesFrom` value left SOPS-encrypted: no age identity here decrypts it. */
   | "VALUES_SOURCE_ENCRYPTED"
+  /** A HelmRelease `valuesFrom` ConfigMap Kubernetes makes (kube-root-ca.crt): there, its content unknown here. */
+  | "VALUES_SOURCE_CLUSTER_MADE"
   /** A remote base or resource: Slipway builds offline and does not fetch it (Flux and kubectl do). */
   | "REMOTE_RESOURCE"
   /** A kustomize helmCharts chart not in chartHome: `kustomize build --enable-helm` pulls it, Slipway does not. */
@@ -366,6 +368,11 @@ export interface Cluster {
    * one of these may well exist.
    */
   bootstrapSources?: Array<ObjectRef & { at: SourceLocation }>;
+  /**
+   * Why the content the cluster's source reads may not be this repository, after "its" (a sync
+   * reading a git server inside the cluster): check says the cluster's errors as warnings, with this reason.
+   */
+  contentUnconfirmed?: string;
   /** In discovery order: the root first, then breadth first. */
   kustomizations: FluxKustomization[];
   sources: FluxSource[];

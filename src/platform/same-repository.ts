@@ -189,3 +189,67 @@ export function checkoutRule(
     },
   };
 }
+
+/**
+ * Namespaces every Kubernetes cluster has (the API server makes them) and the one Flux installs
+ * into: `<service>.<namespace>` with one of these is a Service's DNS name, never a host on the
+ * internet (none is a top-level domain).
+ */
+const CLUSTER_NAMESPACES = new Set([
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "flux-system",
+]);
+
+/**
+ * The host of a Git URL when it is a name only a cluster's DNS answers: one label (`gitea`), a
+ * Service in a namespace every cluster has (`sshd.default`), or a `.svc` name
+ * (`gitea.git.svc`, `gitea.git.svc.cluster.local`). Such a sync reads a git server inside the
+ * cluster (nostra's presentation pushes copies of its sync files to an sshd Pod's bare
+ * repositories): another server, whose content the repository does not show. Undefined for
+ * any other host, or a URL this cannot read.
+ */
+export function clusterInternalHost(url: string): string | undefined {
+  const u = url.trim();
+  let host: string;
+  const scp = /^[\w.-]+@([\w.-]+):(?!\/\/)/.exec(u);
+  if (scp) host = scp[1]!;
+  else {
+    try {
+      host = new URL(u).hostname;
+    } catch {
+      return undefined;
+    }
+  }
+  const labels = host.toLowerCase().replace(/\.$/, "").split(".");
+  if (labels.some((l) => l === "")) return undefined;
+  // localhost and IP addresses say where from, not whose repository: left as they were.
+  if (labels.length === 1) return labels[0] === "localhost" || /^\[/.test(host) ? undefined : host;
+  if (labels.every((l) => /^\d+$/.test(l))) return undefined;
+  if (labels.length === 2 && CLUSTER_NAMESPACES.has(labels[1]!)) return host;
+  const svc = labels.lastIndexOf("svc");
+  if (svc >= 2 && (svc === labels.length - 1 || labels.slice(svc + 1).join(".") === "cluster.local"))
+    return host;
+  return undefined;
+}
+
+/**
+ * Whether a GitRepository's `spec.ignore` is written for this repository's tree: two entries at
+ * least name a path from the source's root (`/modules/`, `!/deploy`, no wildcard), and each is
+ * here (`exists`). Jamonygr's aks-landing-zone-lab keeps its URL a placeholder (`your-org/AKS`)
+ * and ignores `/modules/`, `/landing-zones/` and `/environments/`, its own Terraform folders.
+ */
+export function ignoreNamesThisTree(spec: YamlMap, exists: (repoPath: string) => boolean): boolean {
+  const ignore = spec.ignore;
+  if (typeof ignore !== "string") return false;
+  const named: string[] = [];
+  for (const raw of ignore.split("\n")) {
+    const line = raw.trim().replace(/^!/, "");
+    if (!line.startsWith("/") || /[*?[\\]/.test(line)) continue;
+    const name = line.replace(/^\/+/, "").replace(/\/+$/, "");
+    if (name !== "") named.push(name);
+  }
+  return named.length >= 2 && named.every((n) => !n.split("/").includes("..") && exists(n));
+}

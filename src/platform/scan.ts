@@ -528,9 +528,13 @@ function instanceSync(obj: KObject, at: SourceLocation): InstanceSync | undefine
     return undefined;
   }
   if (!sync) return undefined;
-  const kind = stringField(sync, "kind");
+  // The flux-instance chart's values default `instance.sync.kind` to GitRepository, and its
+  // template writes the sync only with a URL (charts/flux-instance: values.yaml, templates/
+  // instance.yaml); a FluxInstance's CRD requires the kind.
+  const kind = stringField(sync, "kind") || (via === "HelmRelease" ? "GitRepository" : "");
   const syncPath = stringField(sync, "path");
   if (!SYNC_KINDS.has(kind) || syncPath === "") return undefined;
+  if (via === "HelmRelease" && stringField(sync, "url") === "") return undefined;
   // flux-operator's namespace; the FluxInstance must live there (the chart installs it there).
   const namespaceAssumed = namespace === "";
   namespace ||= "flux-system";

@@ -5,7 +5,7 @@ import { runCheck } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
 import type { GoMap } from "../../src/helm/template/value.js";
 import { readReleaseSpec, shortenReleaseName } from "../../src/helmrelease/spec.js";
-import { composeReleaseValues } from "../../src/helmrelease/values.js";
+import { composeReleaseValues, type ValuesReferenceError } from "../../src/helmrelease/values.js";
 import { isMap, type KObject } from "../../src/kustomize/types.js";
 import {
   type HelmReleaseInfo,
@@ -482,5 +482,43 @@ helmCharts:
     expect(apps.errors[0]!.message).toMatch(
       /helmCharts are not supported by Flux: kustomize-controller builds without --enable-helm/,
     );
+  });
+});
+
+describe("valuesFrom the ConfigMap kube-root-ca.crt, which Kubernetes makes in every namespace", () => {
+  const ref = (valuesKey: string, optional = false) => ({
+    kind: "ConfigMap",
+    name: "kube-root-ca.crt",
+    valuesKey,
+    targetPath: "hubCA",
+    optional,
+    literal: false,
+    index: 0,
+  });
+  const problem = (valuesKey: string) => {
+    try {
+      composeReleaseValues("ns", [ref(valuesKey)], undefined, () => undefined);
+    } catch (e) {
+      return (e as ValuesReferenceError).problem;
+    }
+    return undefined;
+  };
+
+  it("is not missing: made by the cluster, its CA only the cluster has", () => {
+    const p = problem("ca.crt");
+    expect(p?.notFound).toBe(false);
+    expect(p?.clusterMade).toBe(true);
+    expect(p?.message).toContain("ConfigMap ns/kube-root-ca.crt is made by Kubernetes in every namespace");
+  });
+
+  it("another key is not there: helm-controller fails (or skips it, when optional)", () => {
+    const p = problem("values.yaml");
+    expect(p?.clusterMade).toBeUndefined();
+    expect(p?.notFound).toBe(false);
+    expect(p?.message).toContain("holds only 'ca.crt'");
+    const composed = composeReleaseValues("ns", [ref("values.yaml", true)], undefined, () => undefined);
+    expect(composed.skipped).toEqual([
+      "could not resolve optional ConfigMap chart values reference 'ns/kube-root-ca.crt' with key 'values.yaml': key not found",
+    ]);
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { runCheck as runEngine } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
+import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { analyzeGraph } from "../../src/graph/index.js";
 import { metaString } from "../../src/platform/flux-objects.js";
 import { graphNodes } from "../../src/platform/graph-nodes.js";
-import type { Platform } from "../../src/platform/index.js";
+import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { fluxSync, ks } from "../support/flux.js";
 import { clusterRows, kustomizationStatuses, loadMemoryPlatform } from "../support/memory-platform.js";
 
@@ -495,6 +496,17 @@ spec:
     const p = load(files("./helm-values.yaml"));
     expect(clusters(p)).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
     expect(statuses(p)).toContain("cluster flux-system/cluster-apps rendered");
+  });
+
+  it("a sync without a kind is a GitRepository, the chart's default (Tanguille's cluster); without a URL, none", () => {
+    const values = "kubernetes/apps/flux-system/flux-instance/app/helm-values.yaml";
+    const noKind = files("./helm-values.yaml");
+    noKind[values] = noKind[values]!.replace("kind: GitRepository, ", "");
+    expect(clusters(load(noKind))).toEqual([["cluster", "kubernetes/flux/cluster", "flux-instance"]]);
+    // The chart's template writes `sync` only when `instance.sync.url` is set.
+    const noUrl = files("./helm-values.yaml");
+    noUrl[values] = noUrl[values]!.replace('url: "https://example.com/repo", ', "");
+    expect(clusters(load(noUrl)).filter((c) => c[2] === "flux-instance")).toEqual([]);
   });
 
   it("reads the kustomization's fields in any case, as kustomize does (bo0tzz's `configMapgenerator:`)", () => {
@@ -1658,17 +1670,20 @@ spec:
         - {from: "${from}", to: "@artifact/"}
 `;
 
+/** A HelmRelease `name` in flux-system whose chart is the ExternalArtifact `chart`. */
+const artifactRelease = (name: string, chart: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: ${name}, namespace: flux-system}
+spec:
+  interval: 1h
+  chartRef: {kind: ExternalArtifact, name: ${chart}}
+`;
+
 describe("a HelmRelease's chart an ArtifactGenerator copies as a folder (matheuscscp's flux-operator-cluster-api-example)", () => {
   const layout = (from: string) => ({
     "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
     "clusters/hub/charts.yaml": artifactGenerator("app-chart", from),
-    "clusters/hub/app.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata: {name: app, namespace: flux-system}
-spec:
-  interval: 1h
-  chartRef: {kind: ExternalArtifact, name: app-chart}
-`,
+    "clusters/hub/app.yaml": artifactRelease("app", "app-chart"),
     "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
     "charts/app/templates/cm.yaml":
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\n",
@@ -1688,13 +1703,7 @@ describe("a Kustomization depending on one that an unrendered HelmRelease's char
   const layout = (values: string) => ({
     "clusters/hub/flux-system/gotk-sync.yaml": fluxSync("./clusters/hub"),
     "clusters/hub/charts.yaml": artifactGenerator("spoke-chart", "@repo/charts/spoke"),
-    "clusters/hub/spoke.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata: {name: spoke, namespace: flux-system}
-spec:
-  interval: 1h
-  chartRef: {kind: ExternalArtifact, name: spoke-chart}
-${values}---
+    "clusters/hub/spoke.yaml": `${artifactRelease("spoke", "spoke-chart")}${values}---
 ${ks("spoke-sync", "  interval: 1h\n  prune: true\n  path: ./clusters/hub\n  dependsOn:\n    - name: spoke\n    - name: other\n")}`,
     "charts/spoke/Chart.yaml": "apiVersion: v2\nname: spoke\nversion: 0.1.0\n",
     "charts/spoke/templates/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
@@ -1721,7 +1730,172 @@ spec: {interval: 1h, prune: true, path: ./clusters/hub, sourceRef: {kind: GitRep
     ]);
   });
 
+  it("kube-root-ca.crt is made by Kubernetes: not missing, a warning that the chart is not rendered, also when strict", () => {
+    const p = load(
+      layout(
+        "  valuesFrom:\n    - {kind: ConfigMap, name: kube-root-ca.crt, valuesKey: ca.crt, targetPath: hubCA}\n",
+      ),
+    );
+    for (const strict of [false, true]) {
+      const found = runEngine(p, { rules: [...allRules], renderCache: false, strict }).findings.filter((f) =>
+        f.message.includes("kube-root-ca.crt"),
+      );
+      expect(
+        found.map((f) => [f.rule, f.severity, f.message.replace(/^.*: ConfigMap/, "ConfigMap")]),
+      ).toEqual([
+        [
+          "render-error",
+          "warning",
+          "ConfigMap flux-system/kube-root-ca.crt is made by Kubernetes in every namespace, and its CA certificate only the cluster has, so the chart is not rendered or checked",
+        ],
+      ]);
+    }
+  });
+
   it("rendered, the release's Kustomization is there", () => {
     expect(dependsOn(load(layout("")))).toEqual([["error", ""]]);
+  });
+});
+
+describe("a sync that reads a git server inside the cluster (nostra's gitops-fluxcd2)", () => {
+  // A presentation: flux/system holds the sync objects it copies into a bare repository of an sshd
+  // Pod (Service sshd in `default`), whose root Flux builds; this repository's root also holds a
+  // kind config, no Kubernetes object.
+  const layout = (url: string) => ({
+    "flux/system/flux-system-sync.yaml": fluxSync("./", { url }),
+    "argo/kind.yaml": "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n",
+    "dockerimage/sshd/sshd.yaml":
+      "apiVersion: v1\nkind: Service\nmetadata: {name: sshd}\nspec: {ports: [{port: 22}]}\n",
+  });
+  const inCluster = "ssh://fluxpres@sshd.default:/home/fluxpres/flux-system.git";
+  const renderErrors = (p: Platform) =>
+    runCheck(p)
+      .findings.filter((f) => f.rule === "render-error")
+      .map((f) => [f.severity, f.file]);
+
+  it("is rendered from here, its errors warnings that say why, and discovery says so", () => {
+    const p = load(layout(inCluster));
+    expect(clusters(p)).toEqual([["root", ".", "sync"]]);
+    expect(p.clusters[0]!.reason).toContain(
+      `its sync reads ${inCluster}, a git server inside the cluster (sshd.default), whose content the repository does not show: rendered from this repository's files, its errors are warnings`,
+    );
+    expect(renderErrors(p)).toEqual([["warning", "argo/kind.yaml"]]);
+    const [found] = runCheck(p).findings.filter((f) => f.rule === "render-error");
+    expect(found?.message).toContain("(a warning: cluster root's sync reads ssh://fluxpres@sshd.default:");
+  });
+
+  it("a sync of a host on the internet stays an error", () => {
+    expect(renderErrors(load(layout("ssh://git@github.com/nostra/gitops-fluxcd2.git")))).toEqual([
+      ["error", "argo/kind.yaml"],
+    ]);
+  });
+
+  it("a severity slipway.yaml sets is kept", () => {
+    const p = load({
+      ...layout(inCluster),
+      "slipway.yaml": "check:\n  rules:\n    render-error: {severity: error}\n",
+    });
+    expect(renderErrors(p)).toEqual([["error", "argo/kind.yaml"]]);
+  });
+});
+
+describe("a GitRepository with a placeholder URL whose spec.ignore names this tree (Jamonygr's aks-landing-zone-lab)", () => {
+  const source = (ignore: string) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: aks-landing-zone, namespace: flux-system}
+spec:
+  interval: 1m
+  url: https://github.com/your-org/AKS  # Replace with your repository URL
+  ref: {branch: main}
+  ignore: |
+${ignore
+  .split("\n")
+  .map((l) => `    ${l}`)
+  .join("\n")}
+`;
+  const labKs = (name: string, at: string) =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: ${name}, namespace: flux-system}
+spec:
+  interval: 5m
+  prune: true
+  path: ./k8s/${at}
+  sourceRef: {kind: GitRepository, name: aks-landing-zone}
+`;
+  const layout = (ignore: string) => ({
+    "k8s/gitops/flux-source.yaml": source(ignore),
+    "k8s/gitops/flux-kustomization.yaml": `${labKs("lab-apps", "apps")}---\n${labKs("lab-namespaces", "namespaces")}`,
+    "k8s/apps/web.yaml": cm("web", "lab-apps"),
+    "k8s/namespaces/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: lab-apps}\n",
+    "modules/aks/main.tf": "# terraform\n",
+    "landing-zones/hub/main.tf": "# terraform\n",
+    "main.tf": "# terraform\n",
+  });
+
+  it("is this repository: the Kustomizations reading it are a cluster rendered from here", () => {
+    const p = load(layout("# Exclude non-K8s files\n/modules/\n/landing-zones/\n/*.tf"));
+    expect(clusters(p)).toEqual([["gitops", "k8s/gitops", "top-level"]]);
+    expect(statuses(p)).toContain("gitops flux-system/lab-apps rendered");
+    expect(runCheck(p).findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+
+  it("not when an entry names a path that is not here, or only one is named", () => {
+    for (const ignore of ["/modules/\n/environments/", "/modules/\n/*.tf"]) {
+      const p = load(layout(ignore));
+      expect(clusters(p)).toEqual([]);
+      expect(p.discovery!.notes.map((n) => n.kind)).toContain("not-a-cluster");
+    }
+  });
+});
+
+describe("a top-level Kustomization reading a GitRepository under another name whose folder mirrors this one (estenrye's flux-platform-src)", () => {
+  // CI renders this repository (kustomize with Helm) into flux-platform-rendered, which Flux syncs:
+  // its ./clusters/controlplane is this one's, rendered. Built as it is here, helmCharts fail.
+  const url = "ssh://git@github.com/estenrye/flux-platform-rendered-controlplane.git";
+  const files = {
+    "clusters/controlplane/resources/flux.source.git.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-platform-rendered, namespace: flux-system}
+spec:
+  interval: 1m0s
+  ref: {branch: main}
+  url: ${url}
+`,
+    "clusters/controlplane/resources/flux.kustomization.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-platform, namespace: flux-system}
+spec:
+  interval: 10m0s
+  path: ./clusters/controlplane
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-platform-rendered}
+`,
+    "clusters/controlplane/resources/kustomization.yaml":
+      "resources: [flux.source.git.yaml, flux.kustomization.yaml]\n",
+    "clusters/controlplane/kustomization.yaml": "resources: [resources, ../../applications/calico]\n",
+    "applications/calico/kustomization.yaml":
+      "helmCharts:\n  - {name: tigera-operator, repo: https://docs.tigera.io/calico/charts, version: v3.30.0}\n",
+  };
+  const helmChartErrors = (p: Platform) =>
+    runCheck(p)
+      .findings.filter((f) => f.message.startsWith("helmCharts are not supported by Flux"))
+      .map((f) => f.severity);
+
+  it("its errors are warnings saying so, and discovery says why", () => {
+    const p = load(files);
+    expect(clusters(p)).toEqual([["controlplane", "clusters/controlplane", "top-level"]]);
+    expect(p.clusters[0]!.reason).toContain(
+      `its source GitRepository flux-system/flux-platform-rendered (${url}) is defined here under another name than flux-system, and nothing shows it is this repository`,
+    );
+    expect(helmChartErrors(p)).toEqual(["warning"]);
+  });
+
+  it("a remote of the checkout with its URL makes it this repository: an error", () => {
+    const fs = new MemoryFileSystem(
+      Object.fromEntries(Object.entries(files).map(([f, t]) => [`/repo/${f}`, t])),
+    );
+    const p = loadPlatform("/repo", { fs, checkout: { remotes: [url], branch: "main" } });
+    expect(helmChartErrors(p)).toEqual(["error"]);
   });
 });

@@ -62,6 +62,27 @@ describe("YAML input go-yaml v3 refuses is refused, not rewritten", () => {
   });
 });
 
+// sops reads YAML into go-yaml v3 nodes (stores/yaml/store.go), whose decoder goes by a node's
+// kind and never by a collection's tag; the tag is not kept in sops' tree, so not written back.
+describe("YAML 1.1 collection tags are the plain collections they tag, as go-yaml v3 reads them", () => {
+  it.each([
+    ["!!set, a mapping of null values", "a: !!set\n  ? x\n  ? y\n", "a:\n  x: null\n  y: null\n"],
+    ["!!set in flow", "a: !!set {x, y}\n", "a: {x: null, y: null}\n"],
+    ["!!omap with a repeated key", "a: !!omap\n  - k: 1\n  - k: 2\n", "a:\n  - k: 1\n  - k: 2\n"],
+    ["!!omap entry of two keys", "a: !!omap\n  - k: 1\n    j: 2\n", "a:\n  - k: 1\n    j: 2\n"],
+    ["!!omap bare entry", "a: !!omap\n  - x\n", "a:\n  - x\n"],
+    ["!!pairs", "a: !!pairs [k: 1, k: 2]\n", "a: [k: 1, k: 2]\n"],
+    ["!!set on a sequence", "a: !!set [x, x]\n", "a: [x, x]\n"],
+  ])("%s", (_name, tagged, plain) => {
+    expect(loadYaml(tagged)).toEqual(loadYaml(plain));
+    expect(emitYaml(loadYaml(tagged), 4)).toBe(emitYaml(loadYaml(plain), 4));
+  });
+
+  it("a repeated key of a !!set is refused, as sops refuses it (mapping key already defined)", () => {
+    expect(() => loadYaml("a: !!set\n  ? x\n  ? x\n")).toThrow(/unique/);
+  });
+});
+
 describe("YAML output like sops", () => {
   it.each([
     ["plain", "plain"],

@@ -87,6 +87,17 @@ describe("encrypt → decrypt round trips", () => {
     }
   });
 
+  it("YAML 1.1 collection tags: encrypted as the plain collections go-yaml v3 reads, the MAC over those", async () => {
+    const tagged = "a: !!set\n  ? x\n  ? z\nb: !!omap\n  - k: secret1\n  - k: secret2\n";
+    const enc = (await encryptSops(tagged, { file: "/r/t.yaml", rule: ruleFor(recA) })).toString();
+    expect(enc).not.toContain("!!");
+    expect(enc).not.toContain("secret1");
+    const d = await decryptSops(enc, { file: "/r/t.yaml", identities: [idA] });
+    expect(plaintextBytes(d).toString()).toBe(
+      "a:\n    x: null\n    z: null\nb:\n    - k: secret1\n    - k: secret2\n",
+    );
+  });
+
   it("multi-document YAML gets the metadata in every document and one MAC over all", async () => {
     const plain = "a: one\n---\nb: two\n";
     const enc = (await encryptSops(plain, { file: "/r/m.yaml", rule: ruleFor(recA) })).toString();

@@ -11,7 +11,7 @@ import {
   type YAMLSeq,
   type Scalar as YamlScalar,
 } from "yaml";
-import { isGoStdBase64 } from "../../go/base64.js";
+import { decodeGoStdBase64 } from "../../go/base64.js";
 import { AliasGuard, parseAllDocumentsWithin, YamlNestingError } from "../../yaml/limits.js";
 import {
   Branch,
@@ -82,7 +82,13 @@ export function loadYaml(text: string): TreeBranches {
   };
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocumentsWithin(text, { schema: "failsafe", merge: false, uniqueKeys: true }, lines);
+    docs = parseAllDocumentsWithin(
+      text,
+      // No YAML 1.1 collection tags (`!!omap`, `!!pairs`, `!!set`): go-yaml v3, which sops reads
+      // with, reads each as the plain collection it tags (sops keeps no tag of a collection).
+      { schema: "failsafe", merge: false, uniqueKeys: true, resolveKnownTags: false },
+      lines,
+    );
   } catch (err) {
     if (err instanceof YamlNestingError) throw new YamlLoadError(err.message, err.line);
     throw err;
@@ -173,13 +179,12 @@ function keyOf(node: Node | null, line: number | undefined): string {
 
 function scalarValue(node: YamlScalar, line: number | undefined): Scalar | null {
   const raw = node.value;
-  if (node.tag === BINARY_TAG || raw instanceof Uint8Array) {
+  if (node.tag === BINARY_TAG) {
     // go-yaml decodes !!binary with Go's StdEncoding and fails on anything else ("!!binary value
-    // contains invalid base64 data"); the yaml package decodes leniently, and the value written
-    // back would not be the one in the file.
-    if (typeof node.source === "string" && !isGoStdBase64(node.source))
-      throw new YamlLoadError("!!binary value contains invalid base64 data", line);
-    const bytes = Buffer.from(raw as Uint8Array);
+    // contains invalid base64 data"). Known tags are not resolved here (loadYaml), so the text
+    // is decoded here.
+    const bytes = decodeGoStdBase64(typeof node.source === "string" ? node.source : String(raw ?? ""));
+    if (bytes === undefined) throw new YamlLoadError("!!binary value contains invalid base64 data", line);
     const text = bytes.toString("utf8");
     return Buffer.from(text, "utf8").equals(bytes) ? text : new ByteString(bytes);
   }

@@ -897,6 +897,29 @@ describe("ingress-backend-exists", () => {
     ]);
   });
 
+  it("the API server's own Service default/kubernetes always exists", () => {
+    const apiRoute = res({
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name: "api", namespace: "apps" },
+      spec: {
+        rules: [
+          {
+            backendRefs: [
+              { name: "kubernetes", namespace: "default", port: 443 },
+              { name: "kubernetes", port: 443 },
+            ],
+          },
+        ],
+      },
+    });
+    const found = runRule(r, platformOf([cluster("prod", [ks("flux-system/apps", [apiRoute])])]));
+    // Only the one in `apps` is missing.
+    expect(found.map((f) => f.message)).toEqual([
+      "HTTPRoute apps/api: backend Service apps/kubernetes does not exist in cluster prod",
+    ]);
+  });
+
   // flux-operator installs Flux's own Services into the FluxInstance's namespace
   // (config/data/flux/<version>/notification-controller.yaml: notification-controller and
   // webhook-receiver), components defaulting to the four core controllers.

@@ -1,4 +1,6 @@
 /** `ingress-backend-exists`: Ingress backends and Gateway API route backendRefs name existing Services. */
+
+import { isApiServerService } from "../../../kubernetes-made.js";
 import { isMap } from "../../../kustomize/types.js";
 import { fluxInstanceServices } from "../../../platform/flux-instance-objects.js";
 import type { RenderedResource } from "../../../platform/model.js";
@@ -111,7 +113,8 @@ function run(ctx: RuleContext): void {
       services.add(`${s.namespace}/${s.name}`);
     for (const r of resources) {
       for (const ref of backendsOf(r)) {
-        if (services.has(`${ref.namespace}/${ref.name}`)) continue;
+        if (services.has(`${ref.namespace}/${ref.name}`) || isApiServerService(ref.namespace, ref.name))
+          continue;
         const producer = unseenProducer(scope, ref.namespace, ref.name) ?? annotatedOwner(r.object, ref.name);
         const severity = severityGiven(producer, ctx.strict);
         const maybe = producer ? ` (it may come from ${producer.text})` : "";
