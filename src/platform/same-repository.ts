@@ -6,6 +6,7 @@
  * Only an equal URL and an equal branch count: a tag, a semver range or a commit pins content
  * that the working tree need not hold.
  */
+import { ALWAYS_PRESENT_NAMESPACES } from "../kubernetes-made.js";
 import { isMap, type YamlMap } from "../kustomize/types.js";
 import type { Checkout } from "./checkout.js";
 import { normalizeRelative } from "./config.js";
@@ -19,29 +20,32 @@ import type { RepositoryScan } from "./scan.js";
  * Undefined when it is not a URL this can read.
  */
 export function gitRepositoryKey(url: string): string | undefined {
-  const u = url.trim();
-  let host: string;
-  let repoPath: string;
-  const scp = /^[\w.-]+@([\w.-]+):(?!\/\/)(.+)$/.exec(u);
-  if (scp) {
-    host = scp[1]!;
-    repoPath = scp[2]!;
-  } else {
-    let parsed: URL;
-    try {
-      parsed = new URL(u);
-    } catch {
-      return undefined;
-    }
-    if (!["http:", "https:", "ssh:", "git:"].includes(parsed.protocol)) return undefined;
-    host = parsed.hostname;
-    repoPath = parsed.pathname;
-  }
+  const parts = gitUrlParts(url);
+  if (parts === undefined) return undefined;
+  if (parts.protocol !== undefined && !["http:", "https:", "ssh:", "git:"].includes(parts.protocol))
+    return undefined;
+  const { host, repoPath } = parts;
   const cleaned = repoPath
     .replace(/^\/+/, "")
     .replace(/\/+$/, "")
     .replace(/\.git$/, "");
   return cleaned === "" ? undefined : `${host.toLowerCase()}/${cleaned}`;
+}
+
+/**
+ * A Git URL's host and path: scp-like (`git@host:o/r`, no protocol) or a URL (with its
+ * protocol). Undefined when it is neither.
+ */
+function gitUrlParts(url: string): { host: string; repoPath: string; protocol?: string } | undefined {
+  const u = url.trim();
+  const scp = /^[\w.-]+@([\w.-]+):(?!\/\/)(.*)$/.exec(u);
+  if (scp) return { host: scp[1]!, repoPath: scp[2]! };
+  try {
+    const parsed = new URL(u);
+    return { host: parsed.hostname, repoPath: parsed.pathname, protocol: parsed.protocol };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The branch a GitRepository `spec.ref` or a FluxInstance `sync.ref` names; "" for none, undefined for a pin. */
@@ -191,17 +195,10 @@ export function checkoutRule(
 }
 
 /**
- * Namespaces every Kubernetes cluster has (the API server makes them) and the one Flux installs
- * into: `<service>.<namespace>` with one of these is a Service's DNS name, never a host on the
- * internet (none is a top-level domain).
+ * `<service>.<namespace>` with a namespace every cluster has is a Service's DNS name, never a
+ * host on the internet (none of them is a top-level domain).
  */
-const CLUSTER_NAMESPACES = new Set([
-  "default",
-  "kube-system",
-  "kube-public",
-  "kube-node-lease",
-  "flux-system",
-]);
+const CLUSTER_NAMESPACES: ReadonlySet<string> = new Set(ALWAYS_PRESENT_NAMESPACES);
 
 /**
  * The host of a Git URL when it is a name only a cluster's DNS answers: one label (`gitea`), a
@@ -212,17 +209,8 @@ const CLUSTER_NAMESPACES = new Set([
  * any other host, or a URL this cannot read.
  */
 export function clusterInternalHost(url: string): string | undefined {
-  const u = url.trim();
-  let host: string;
-  const scp = /^[\w.-]+@([\w.-]+):(?!\/\/)/.exec(u);
-  if (scp) host = scp[1]!;
-  else {
-    try {
-      host = new URL(u).hostname;
-    } catch {
-      return undefined;
-    }
-  }
+  const host = gitUrlParts(url)?.host;
+  if (host === undefined) return undefined;
   const labels = host.toLowerCase().replace(/\.$/, "").split(".");
   if (labels.some((l) => l === "")) return undefined;
   // localhost and IP addresses say where from, not whose repository: left as they were.

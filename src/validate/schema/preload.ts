@@ -12,7 +12,7 @@
 import type { KObject } from "../../kustomize/types.js";
 import { loadBuiltinValidator } from "./builtin.js";
 import { compiledVersion } from "./crd.js";
-import { fluxKinds } from "./validator.js";
+import { fluxKinds, splitApiVersion } from "./validator.js";
 
 /** Lists of rendered objects; a list may grow, or another one come, between steps. */
 export type RenderedLists = () => Iterable<ReadonlyArray<{ object: KObject }>>;
@@ -63,12 +63,12 @@ function findKinds(lists: RenderedLists): void {
 }
 
 function ready(apiVersion: string, kind: string): void {
-  const slash = apiVersion.indexOf("/");
-  const flux = fluxKinds().get(`${slash < 0 ? "" : apiVersion.slice(0, slash)}/${kind}`);
+  const { group, version: name } = splitApiVersion(apiVersion);
+  const flux = fluxKinds().get(`${group}/${kind}`);
   try {
     if (flux === undefined) loadBuiltinValidator(apiVersion, kind);
     else {
-      const version = flux.versions.get(apiVersion.slice(slash + 1));
+      const version = flux.versions.get(name);
       if (version !== undefined) compiledVersion(version);
     }
   } catch {

@@ -34,7 +34,7 @@ function startsWith(p: JsonPath, prefix: JsonPath): boolean {
   return prefix.length <= p.length && prefix.every((seg, i) => seg === p[i]);
 }
 
-function splitApiVersion(apiVersion: string): { group: string; version: string } {
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf("/");
   return slash < 0
     ? { group: "", version: apiVersion }

@@ -2,6 +2,7 @@
  * `namespace-exists`: every namespaced object's namespace exists in its cluster: always
  * there, created by a rendered Namespace, or by a HelmRelease with `install.createNamespace`.
  */
+import { ALWAYS_PRESENT_NAMESPACES } from "../../../kubernetes-made.js";
 import type { HelmReleaseInfo, RenderedResource } from "../../../platform/model.js";
 import { applierName, outputUnknown, unknownOutputState } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
@@ -18,8 +19,6 @@ import {
   stringAt,
 } from "./objects.js";
 import { type ApplyScope, applyScopes } from "./scopes.js";
-
-export const ALWAYS_PRESENT = ["default", "kube-system", "kube-public", "kube-node-lease", "flux-system"];
 
 const CLUSTER_SCOPED: Record<string, string[]> = {
   "": ["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
@@ -87,7 +86,7 @@ function isOpenShiftNamespace(ns: string): boolean {
 /** `options.namespaces`: the namespaces every cluster has (default: Kubernetes' own and flux-system). */
 export function alwaysPresent(options: Record<string, unknown>): string[] {
   const v = options.namespaces;
-  if (v === undefined) return ALWAYS_PRESENT;
+  if (v === undefined) return [...ALWAYS_PRESENT_NAMESPACES];
   if (!Array.isArray(v) || v.some((s) => typeof s !== "string"))
     throw new Error("options.namespaces must be a list of namespace names");
   return v as string[];
