@@ -20,6 +20,7 @@ import * as path from "node:path";
 import type { DetectedFlux } from "../flux/profile.js";
 import type { FileSystem } from "../fs/filesystem.js";
 import { isMap } from "../kustomize/types.js";
+import { redactUrl } from "../url-credentials.js";
 import { type ClusterConfig, normalizeRelative } from "./config.js";
 import { KUSTOMIZE_GROUP, metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
 import { patchInstanceRoot } from "./instance-patches.js";
@@ -125,7 +126,7 @@ function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
   const unconfirmed =
     host === undefined
       ? undefined
-      : `sync reads ${found.syncUrl}, a git server inside the cluster (${host}), whose content the repository does not show`;
+      : `sync reads ${redactUrl(found.syncUrl ?? "")}, a git server inside the cluster (${host}), whose content the repository does not show`;
   return {
     name: "",
     path: found.path,
@@ -837,7 +838,7 @@ function unconfirmedSource(
     if (!definesOtherRepository(scan, ref) || mapped(ref) || ignoresThisTree(ref)) continue;
     const g = gitRepositoryOf(scan, ref);
     const url = g === undefined ? "" : stringField(specOf(g.object), "url");
-    return `source GitRepository ${ref.namespace}/${ref.name}${url !== "" ? ` (${url})` : ""} is defined here under another name than flux-system, and nothing shows it is this repository (no remote of the checkout has its URL)`;
+    return `source GitRepository ${ref.namespace}/${ref.name}${url !== "" ? ` (${redactUrl(url)})` : ""} is defined here under another name than flux-system, and nothing shows it is this repository (no remote of the checkout has its URL)`;
   }
   return undefined;
 }

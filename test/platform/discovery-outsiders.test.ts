@@ -1784,6 +1784,14 @@ describe("a sync that reads a git server inside the cluster (nostra's gitops-flu
     expect(found?.message).toContain("(a warning: cluster root's sync reads ssh://fluxpres@sshd.default:");
   });
 
+  it("a token in the sync URL is printed nowhere: not in discovery, not in a finding", () => {
+    const p = load(layout("https://bob:s3cr3t-token@gitea.git.svc.cluster.local/org/flux.git"));
+    expect(p.clusters[0]!.reason).toContain("its sync reads https://");
+    expect(p.clusters[0]!.reason).toContain("@gitea.git.svc.cluster.local/org/flux.git, a git server inside");
+    const texts = [p.clusters[0]!.reason, ...runCheck(p).findings.map((f) => f.message)];
+    expect(texts.filter((t) => t?.includes("s3cr3t"))).toEqual([]);
+  });
+
   it("a sync of a host on the internet stays an error", () => {
     expect(renderErrors(load(layout("ssh://git@github.com/nostra/gitops-fluxcd2.git")))).toEqual([
       ["error", "argo/kind.yaml"],
@@ -1889,6 +1897,19 @@ spec:
       `its source GitRepository flux-system/flux-platform-rendered (${url}) is defined here under another name than flux-system, and nothing shows it is this repository`,
     );
     expect(helmChartErrors(p)).toEqual(["warning"]);
+  });
+
+  it("a token in the GitRepository's URL is printed nowhere", () => {
+    const withToken = "https://bob:s3cr3t-token@github.com/estenrye/flux-platform-rendered-controlplane.git";
+    const p = load({
+      ...files,
+      "clusters/controlplane/resources/flux.source.git.yaml": files[
+        "clusters/controlplane/resources/flux.source.git.yaml"
+      ].replace(url, withToken),
+    });
+    expect(p.clusters[0]!.reason).toContain("@github.com/estenrye/flux-platform-rendered-controlplane.git)");
+    const texts = [p.clusters[0]!.reason, ...runCheck(p).findings.map((f) => f.message)];
+    expect(texts.filter((t) => t?.includes("s3cr3t"))).toEqual([]);
   });
 
   it("a remote of the checkout with its URL makes it this repository: an error", () => {
