@@ -163,6 +163,7 @@ export function composeReleaseValues(
           );
         throw e;
       }
+      if (kind === "Secret") secretStrings.push(...landedStrings(ref.targetPath, text, ref.literal));
       continue;
     }
     let doc: GoValue;
@@ -214,6 +215,31 @@ function setPath(dest: GoMap, path: string, value: string, literal: boolean): vo
     return;
   }
   parseSetInto(`${path}=${value}`, dest);
+}
+
+/**
+ * The texts a Secret's value becomes at a targetPath, beside the value itself: strvals drops
+ * backslash escapes and reads more keys and values after a comma, so the chart prints
+ * `a\\b` as `ab` and `x,user=bob` as `x` and `bob` under a key `user`. Output masking looks
+ * for what the chart was given, not only for what the Secret holds.
+ */
+function landedStrings(path: string, text: string, literal: boolean): string[] {
+  const landed = new GoMap();
+  setPath(landed, path, text, literal);
+  const pathKeys = new Set(path.split(".").map((k) => k.replace(/\[\d+\]$/, "")));
+  const out: string[] = [];
+  const walk = (v: GoValue) => {
+    if (typeof v === "string") {
+      if (v !== "" && v !== text) out.push(v);
+    } else if (v instanceof GoMap) {
+      for (const [k, x] of v.entries()) {
+        if (!pathKeys.has(k)) out.push(k);
+        walk(x);
+      }
+    } else if (Array.isArray(v)) for (const x of v) walk(x);
+  };
+  walk(landed);
+  return out;
 }
 
 function leafStrings(v: GoValue): string[] {

@@ -102,6 +102,42 @@ describe("secrets a chart prints transformed", () => {
   });
 });
 
+// Found probing by hand: a valuesFrom targetPath value goes through Helm's --set parser, which
+// drops backslash escapes, so the chart was given (and base64-encoded) a text that differs from
+// the Secret's and that masking did not look for.
+describe("a Secret value the --set parser changes on its way to the chart", () => {
+  it("is masked in the form the chart was given", async () => {
+    const written = String.raw`Kx7\qr\n-backslash\-secret\tail`;
+    const given = String.raw`Kx7\qr\n-backslash\-secret\tail`.replace(/\\(.)/g, "$1");
+    expect(given).not.toBe(written);
+    const root = writeFixture({
+      ...(await sopsFixtureFiles("s34led-greeting-5c2e")),
+      "apps/secret.yaml": await encryptForDemo(
+        FIXTURE_FILES["apps/secret.yaml"]!.replace("password: s3cr3t-value", `password: '${written}'`),
+        "secret.yaml",
+        "^(data|stringData)$",
+      ),
+      "charts/demo/templates/config.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+data:
+  raw: {{ .Values.auth.password | quote }}
+  b64: {{ .Values.auth.password | b64enc }}
+  upper: {{ .Values.auth.password | upper | quote }}
+`,
+    });
+    temps.keep(root);
+    const loaded = await loadPlatformWithSecrets(root, { identities: demoIdentities, renderCache: false });
+    const forms = [given, b64(given), given.toUpperCase()];
+    const plain = text(loaded.platform);
+    for (const form of forms) expect(plain, `the chart prints ${form}`).toContain(form);
+    const masked = text(maskedPlatform(loaded.platform, newRunMasker()));
+    expect(masked).toContain("demo-config");
+    for (const form of forms) expect(masked, `masked output holds ${form}`).not.toContain(form);
+  });
+});
+
 describe("secretForms", () => {
   it("lists a value, its lines and their escaped forms, lower-cased; short ones not at all", () => {
     const forms = secretForms([`a"b&c'd\nsecond-line`, "abc"]);
