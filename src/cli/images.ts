@@ -137,7 +137,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     );
     if (missing.length > 0)
       process.stderr.write(
-        `slipway images: warning: ${notListedSummary(missing)} not rendered: the images they run are not listed\n`,
+        `slipway images: warning: ${notListedSummary(missing)}: the images they run are not listed\n`,
       );
     return missing.some((m) => m.failed) ? 1 : 0;
   }

@@ -9,7 +9,8 @@
  */
 
 import { parseSetInto, parseSetStringInto, StrvalsError } from "../helm/strvals.js";
-import { fromJsonValue, GoMap, type GoValue } from "../helm/template/value.js";
+import { formatValue } from "../helm/template/fmt.js";
+import { fromJsonValue, GoInt, GoMap, type GoValue } from "../helm/template/value.js";
 import { mergeMaps, readYaml, withoutQuotedData } from "../helm/yaml.js";
 import { ROOT_CA_CONFIGMAP } from "../kubernetes-made.js";
 import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
@@ -242,8 +243,15 @@ function landedStrings(path: string, text: string, literal: boolean): string[] {
   return out;
 }
 
+/**
+ * The texts of a values document's leaves, as a chart prints them: strings, and numbers in
+ * Go's `%v` form (`9.8765432e+07`) and, when whole, as `int`, `printf "%d"` and `toJson` print
+ * them. Output masking looks for each.
+ */
 function leafStrings(v: GoValue): string[] {
   if (typeof v === "string") return v === "" ? [] : [v];
+  if (typeof v === "number") return Number.isInteger(v) ? [formatValue(v), v.toFixed(0)] : [formatValue(v)];
+  if (v instanceof GoInt) return [formatValue(v)];
   if (v instanceof GoMap) return [...v.values()].flatMap(leafStrings);
   if (Array.isArray(v)) return v.flatMap(leafStrings);
   return [];

@@ -7,7 +7,7 @@
 import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap, type KObject } from "../kustomize/types.js";
 import type { Cluster, HelmReleaseInfo, Platform } from "../platform/model.js";
-import { applierNameOf, notRenderedReason } from "../platform/model.js";
+import { applierNameOf, leftOut, notRenderedReason } from "../platform/model.js";
 import { lineOf } from "../promote/plan.js";
 import type { SourceFiles } from "../promote/sources.js";
 import { type ImageTrace, traceImage, type Write } from "../promote/trace.js";
@@ -41,6 +41,8 @@ export interface NotListed {
   reason: string;
   /** It failed (Flux would fail too), as opposed to not rendered here (a chart not cached, ...). */
   failed: boolean;
+  /** Rendered without some of its objects (remote resources, an object whose identity is secret). */
+  partly?: true;
 }
 
 export function listImages(platform: Platform, files: SourceFiles, clusters?: string[]): ImageUse[] {
@@ -98,6 +100,17 @@ export function notListed(platform: Platform, clusters?: string[]): NotListed[] 
   for (const cluster of platform.clusters) {
     if (clusters && !clusters.includes(cluster.name)) continue;
     for (const k of cluster.kustomizations) {
+      const left = leftOut(k);
+      if (left.length > 0) {
+        out.push({
+          cluster: cluster.name,
+          what: applierNameOf(k.id),
+          reason: left[0]!.message,
+          failed: false,
+          partly: true,
+        });
+        continue;
+      }
       if (k.status !== "failed" && k.status !== "external") continue;
       out.push({
         cluster: cluster.name,
@@ -265,24 +278,28 @@ export function formatImagesText(uses: ImageUse[], missing: NotListed[] = []): s
       missing.length > 0 ? "No container images found in what was rendered." : "No container images found.",
     );
   if (missing.length > 0) {
-    out.push(
-      "",
-      `Not listed: ${notListedSummary(missing)} not rendered, so the images they run are missing:`,
-    );
+    out.push("", `Not listed: ${notListedSummary(missing)}, so the images they run are missing:`);
     const shown = missing.slice(0, 25);
-    for (const m of shown) out.push(`  ${m.cluster}: ${m.what}: ${m.reason}`);
+    for (const m of shown) out.push(`  ${m.cluster}: ${m.what}${m.partly ? " (in part)" : ""}: ${m.reason}`);
     if (missing.length > shown.length)
       out.push(`  … and ${missing.length - shown.length} more (--format json lists every one)`);
   }
   return `${out.join("\n")}\n`;
 }
 
-/** `78 HelmReleases and 2 Flux Kustomizations` */
+/** `78 HelmReleases and 2 Flux Kustomizations were not rendered` (or `… only in part`) */
 export function notListedSummary(missing: NotListed[]): string {
   const releases = missing.filter((m) => m.what.startsWith("HelmRelease ")).length;
   const ks = missing.length - releases;
   const parts: string[] = [];
   if (releases > 0) parts.push(`${releases} HelmRelease${releases === 1 ? "" : "s"}`);
   if (ks > 0) parts.push(`${ks} Flux Kustomization${ks === 1 ? "" : "s"}`);
-  return `${parts.join(" and ")} ${missing.length === 1 ? "was" : "were"}`;
+  const partly = missing.filter((m) => m.partly).length;
+  const state =
+    partly === 0
+      ? "not rendered"
+      : partly === missing.length
+        ? "rendered only in part"
+        : "not rendered or only in part";
+  return `${parts.join(" and ")} ${missing.length === 1 ? "was" : "were"} ${state}`;
 }

@@ -284,6 +284,47 @@ spec:
   });
 });
 
+describe("slipway images list on a Flux Kustomization rendered only in part", () => {
+  // Found probing by hand: a remote resource (not fetched offline) is left out of the render,
+  // and the list said "No container images found." with exit 0 and nothing on stderr.
+  const repo = new GitFixture();
+  repo.write({
+    "clusters/dev/flux-system/gotk-sync.yaml": sync("dev"),
+    "clusters/dev/apps.yaml":
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+    "apps/kustomization.yaml":
+      "resources:\n  - https://raw.githubusercontent.com/example/app/v1.0.0/deploy.yaml\n  - config.yaml\n",
+    "apps/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\n",
+  });
+  repo.commit("apps");
+  afterAll(() => repo.cleanup());
+
+  it("says what is left out in text, JSON and on stderr", async () => {
+    const text = await captureOutput(() => imagesCommand(["list", repo.dir]));
+    expect(text.stdout).toContain("No container images found in what was rendered.");
+    expect(text.stdout).toContain(
+      "Not listed: 1 Flux Kustomization was rendered only in part, so the images they run are missing:\n  dev: Flux Kustomization flux-system/apps (in part): ",
+    );
+    expect(text.stderr).toContain(
+      "slipway images: warning: 1 Flux Kustomization was rendered only in part: the images they run are not listed",
+    );
+    // Flux would apply the rest: a warning, not a failure.
+    expect(text.code).toBe(0);
+    const json = JSON.parse(
+      (await captureOutput(() => imagesCommand(["list", repo.dir, "--format", "json"]))).stdout,
+    );
+    expect(json.notListed).toEqual([
+      {
+        cluster: "dev",
+        what: "Flux Kustomization flux-system/apps",
+        reason: expect.stringContaining("raw.githubusercontent.com"),
+        failed: false,
+        partly: true,
+      },
+    ]);
+  });
+});
+
 describe("slipway images set on a kustomization whose images are in flow style", () => {
   // The CST editor adds lines, not entries of a flow collection: a digest to add is refused
   // with the file, the line and what to rewrite, and nothing is written.

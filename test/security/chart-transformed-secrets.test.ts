@@ -138,6 +138,46 @@ data:
   });
 });
 
+// Found probing by hand: a number in a values document from a Secret was not looked for (only
+// its strings were), so a chart printing it (`{{ .Values.pin }}`, `| int`, `toJson`) printed it.
+describe("a number in a Secret's values document", () => {
+  it("is masked where the chart prints it", async () => {
+    const root = writeFixture({
+      ...(await sopsFixtureFiles("s34led-greeting-5c2e")),
+      "apps/secret.yaml": await encryptForDemo(
+        FIXTURE_FILES["apps/secret.yaml"]!.replace(
+          "password: s3cr3t-value",
+          "password: s3cr3t-value\n  values.yaml: |\n    pin: 98765432\n    ratio: 0.8125\n",
+        ),
+        "secret.yaml",
+        "^(data|stringData)$",
+      ),
+      "apps/helmrelease.yaml": FIXTURE_FILES["apps/helmrelease.yaml"]!.replace(
+        "      targetPath: auth.password\n",
+        "      targetPath: auth.password\n    - kind: Secret\n      name: demo-secret\n      valuesKey: values.yaml\n",
+      ),
+      "charts/demo/templates/config.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+data:
+  pin: {{ .Values.pin | quote }}
+  int: {{ .Values.pin | int | quote }}
+  json: {{ dict "pin" .Values.pin "ratio" .Values.ratio | toJson | quote }}
+  ratio: {{ .Values.ratio | quote }}
+`,
+    });
+    temps.keep(root);
+    const loaded = await loadPlatformWithSecrets(root, { identities: demoIdentities, renderCache: false });
+    const forms = ["9.8765432e+07", "98765432", "0.8125"];
+    const plain = text(loaded.platform);
+    for (const form of forms) expect(plain, `the chart prints ${form}`).toContain(form);
+    const masked = text(maskedPlatform(loaded.platform, newRunMasker()));
+    expect(masked).toContain("demo-config");
+    for (const form of forms) expect(masked, `masked output holds ${form}`).not.toContain(form);
+  });
+});
+
 describe("secretForms", () => {
   it("lists a value, its lines and their escaped forms, lower-cased; short ones not at all", () => {
     const forms = secretForms([`a"b&c'd\nsecond-line`, "abc"]);
