@@ -13,7 +13,13 @@ import { SlipwayError } from "../errors.js";
 import { admits, decodePolicy, type PolicySpec } from "../images/policy.js";
 import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap, type KObject } from "../kustomize/types.js";
-import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../platform/model.js";
+import {
+  type Cluster,
+  type FluxKustomization,
+  leftOut,
+  type Platform,
+  type RenderedResource,
+} from "../platform/model.js";
 import { type CstPath, type ScalarValue, scalarText, YamlCst } from "../yaml/cst-edit.js";
 import {
   type Edit,
@@ -148,6 +154,18 @@ export function plan(input: PlanInput): PromotionPlan {
         message: `${dst.name}'s Flux Kustomization ${pair.target.id} is ${pair.target.status}`,
       });
       continue;
+    }
+    // What a render leaves out (a remote resource, an object whose name is secret) may hold
+    // versions too: said, never taken for "no differences".
+    for (const [k, where] of [
+      [pair.source, src.name],
+      [pair.target, dst.name],
+    ] as const) {
+      const left = leftOut(k);
+      if (left.length > 0)
+        out.notes.push(
+          `${app}: ${where}'s Flux Kustomization ${k.id} is rendered only in part (${left[0]!.message}), so versions in what it leaves out are not compared`,
+        );
     }
     const ctx: TraceContext = { sources: input.files, cluster: dst, k: pair.target };
     const valuesPaths = config[app]?.values ?? config[pair.target.name]?.values ?? [];

@@ -387,6 +387,25 @@ spec:
   });
 });
 
+describe("promote: a Flux Kustomization rendered only in part", () => {
+  // Found probing by hand: a remote resource is left out of the render offline, and an app
+  // whose versions sit there was reported as having no version differences.
+  it("says that what it leaves out is not compared", () => {
+    const remote = "https://raw.githubusercontent.com/example/app/v1.0.0/deploy.yaml";
+    const files = overlayTree("1.2.0", "1.2.0");
+    files["apps/app/overlays/production/kustomization.yaml"] = files[
+      "apps/app/overlays/production/kustomization.yaml"
+    ]!.replace("  - ../../base\n", `  - ../../base\n  - ${remote}\n`);
+    const r = promote(files);
+    expect(r.plan.skipped).toContainEqual({ app: "app", reason: "no version differences" });
+    expect(r.plan.notes).toEqual([
+      expect.stringMatching(
+        /^app: production's Flux Kustomization flux-system\/app is rendered only in part \(.*raw\.githubusercontent\.com.*\), so versions in what it leaves out are not compared$/,
+      ),
+    ]);
+  });
+});
+
 describe("promote: refusals", () => {
   it("a version set in a base shared with the source: names the file and the overlay to pin it in", () => {
     const files = overlayTree("1.2.0", "1.1.0");
