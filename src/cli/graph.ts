@@ -8,9 +8,12 @@ import {
   parseDurationTable,
   toGraphJson,
 } from "../graph/index.js";
+import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { summarizeDiscovery } from "../platform/discovery-summary.js";
-import { graphNodes, loadPlatform, platformErrors } from "../platform/index.js";
+import { graphNodes, platformErrors } from "../platform/index.js";
+import { maskPlatform, newRunMasker } from "../platform/masking.js";
 import { parseYaml } from "../yaml/index.js";
+import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
 import { discoveryLines, NO_CLUSTER_EXIT } from "./discovery.js";
 import { createProgress } from "./progress.js";
@@ -26,6 +29,9 @@ Flags:
       --cluster NAME        only this cluster (repeatable)
       --format FORMAT       text (default), json (schema slipway.graph/v1), mermaid or dot
       --durations FILE      YAML/JSON map of node → duration (number, or 90s/5m/1h30m); default 1 each
+      --age-key-file FILE   age identities for SOPS files (default: where sops looks): a chart
+                            whose values come from an encrypted Secret is rendered, so its
+                            objects are in the graph; names are masked where they are secret
       --allow-path DIR      slipway.yaml may name DIR although it is outside the repository
                             (repeatable; by default nothing outside is read)
       --no-cache            neither read nor write the render cache (also SLIPWAY_NO_CACHE=1)
@@ -46,6 +52,7 @@ const options = {
   cluster: { type: "string", multiple: true },
   format: { type: "string" },
   durations: { type: "string" },
+  "age-key-file": { type: "string" },
   "allow-path": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -73,13 +80,23 @@ export async function graphCommand(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  const keys = ageIdentitiesOrWarn("graph", values["age-key-file"]);
+  if ("error" in keys) {
+    process.stderr.write(`slipway graph: ${keys.error}\n`);
+    return 2;
+  }
   const progress = createProgress("slipway graph");
-  const platform = loadPlatform(positionals[0] ?? ".", {
+  // Decrypted as check and render decrypt (else a chart whose values come from an encrypted
+  // Secret was "not rendered: no age identity" although one was at hand), then masked: a chart
+  // can name an object after a secret value.
+  const loaded = await loadPlatformWithSecrets(positionals[0] ?? ".", {
     clusters: values.cluster,
     allowedPaths: values["allow-path"],
+    identities: keys.identities,
     onProgress: (e) => progress.onEvent(e),
   });
   progress.done();
+  const platform = maskPlatform(loaded.platform, newRunMasker());
   if (values.cluster?.some((n) => !platform.clusters.some((c) => c.name === n))) {
     for (const e of platform.errors) process.stderr.write(`slipway graph: ${formatError(e)}\n`);
     return 2;

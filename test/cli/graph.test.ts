@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { graphCommand } from "../../src/cli/graph.js";
+import { sopsFixtureFiles, writeFixture } from "../helmrelease/fixture.js";
 import { captureOutput } from "../support/capture.js";
 import { repoRoot } from "../support/env.js";
+import { demoKeyFile } from "../support/flux.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/flux");
 
@@ -46,5 +48,42 @@ describe("slipway graph", () => {
 
   it("exits 2 on bad usage", async () => {
     expect((await run(["--format", "svg"])).code).toBe(2);
+  });
+});
+
+describe("slipway graph of charts whose values come from an encrypted Secret", () => {
+  // Found probing by hand: graph did not decrypt, so with the key at hand it still said each
+  // such chart was "not rendered: no age identity available here decrypts it", left its
+  // objects out and exited 1. It now decrypts as check does, and masks: this chart names an
+  // object after the secret value.
+  const NAMED = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: named-{{ .Values.auth.password | lower }}
+`;
+  const files = async () => ({
+    ...(await sopsFixtureFiles("graph-greeting")),
+    "charts/demo/templates/named.yaml": NAMED,
+  });
+
+  it("renders them with the key, and masks an object name taken from the secret", async () => {
+    const root = writeFixture(await files());
+    const r = await captureOutput(() =>
+      graphCommand([root, "--format", "json", "--age-key-file", demoKeyFile]),
+    );
+    expect(r.stderr).not.toContain("no age identity");
+    const names = JSON.stringify(JSON.parse(r.stdout).nodes);
+    expect(names).toContain("<masked:sha256:");
+    expect(names.toLowerCase()).not.toContain("s3cr3t-value");
+    expect(r.stdout.toLowerCase()).not.toContain("s3cr3t-value");
+  });
+
+  it("without a key, says so and exits 1", async () => {
+    const root = writeFixture(await files());
+    const empty = path.join(mkdtempSync(path.join(tmpdir(), "slipway-graph-key-")), "none.agekey");
+    writeFileSync(empty, "");
+    const r = await captureOutput(() => graphCommand([root, "--age-key-file", empty]));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no age identity available here decrypts it");
   });
 });
