@@ -6,6 +6,7 @@
  * values, and the Flux Kustomization per cluster.
  */
 import * as path from "node:path";
+import { ALWAYS_PRESENT_NAMESPACES } from "../kubernetes-made.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import type { FluxKustomization, Platform } from "../platform/model.js";
 import type { SourceFiles } from "../promote/sources.js";
@@ -66,16 +67,20 @@ export function planNewHelmApp(platform: Platform, files: SourceFiles, req: Helm
   const base = basePath(conv, req.name);
   const file = (p: string, docs: KObject[], comment?: string) =>
     createFile(plan, files, p, yamlFile(docs, conv.indentSeq, comment));
+  // kube-system, flux-system, ...: the cluster has it; a Namespace of the app's own would be
+  // pruned with the app (flux-system: Flux's own), or clash with the one Flux's install applies.
+  const madeByCluster = ALWAYS_PRESENT_NAMESPACES.includes(ns);
 
   file(`${base}/kustomization.yaml`, [
     {
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
       namespace: ns,
-      resources: ["namespace.yaml", sourceFile, "helmrelease.yaml"],
+      resources: [...(madeByCluster ? [] : ["namespace.yaml"]), sourceFile, "helmrelease.yaml"],
     },
   ]);
-  file(`${base}/namespace.yaml`, [{ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }]);
+  if (!madeByCluster)
+    file(`${base}/namespace.yaml`, [{ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }]);
   file(`${base}/${sourceFile}`, [chartSource(req, ns)]);
   file(
     `${base}/helmrelease.yaml`,

@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import { findCluster } from "../diff/index.js";
+import { ALWAYS_PRESENT_NAMESPACES } from "../kubernetes-made.js";
 import type { KObject } from "../kustomize/types.js";
 import type { Cluster, Platform } from "../platform/model.js";
 import type { SourceFiles } from "../promote/sources.js";
@@ -117,17 +118,25 @@ export function planNewService(platform: Platform, files: SourceFiles, req: Serv
   const file = (p: string, docs: KObject[], comment?: string) =>
     createFile(plan, files, p, yamlFile(docs, conv.indentSeq, comment));
 
+  // The service's namespace is its name; one the cluster has (`default`) is not the app's to own.
+  const madeByCluster = ALWAYS_PRESENT_NAMESPACES.includes(req.name);
   file(`${base}/kustomization.yaml`, [
     {
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
       namespace: req.name,
-      resources: ["namespace.yaml", "serviceaccount.yaml", "deployment.yaml", "service.yaml"],
+      resources: [
+        ...(madeByCluster ? [] : ["namespace.yaml"]),
+        "serviceaccount.yaml",
+        "deployment.yaml",
+        "service.yaml",
+      ],
     },
   ]);
-  file(`${base}/namespace.yaml`, [
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: req.name, labels } },
-  ]);
+  if (!madeByCluster)
+    file(`${base}/namespace.yaml`, [
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: req.name, labels } },
+    ]);
   file(`${base}/serviceaccount.yaml`, [serviceAccount(req.name)]);
   file(
     `${base}/deployment.yaml`,

@@ -223,6 +223,35 @@ images:
     expect(helm.code).toBe(2);
   });
 
+  // Found probing by hand: `--namespace kube-system` wrote a Namespace kube-system of the app's
+  // own (pruned with it), and `--namespace flux-system` was refused for clashing with Flux's.
+  it("app-helm in a namespace the cluster has: no Namespace of its own", async () => {
+    for (const [name, ns] of [
+      ["metrics-server", "kube-system"],
+      ["flux-ui", "flux-system"],
+    ] as const) {
+      const r = await run([
+        "app-helm",
+        name,
+        dir,
+        "--chart",
+        `oci://ghcr.io/example/charts/${name}`,
+        "--version",
+        "1.0.0",
+        "--namespace",
+        ns,
+      ]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(existsSync(path.join(dir, `infrastructure/base/${name}/namespace.yaml`))).toBe(false);
+      const listing = readFileSync(path.join(dir, `infrastructure/base/${name}/kustomization.yaml`), "utf8");
+      expect(listing).toContain(`namespace: ${ns}\n`);
+      expect(listing).not.toContain("namespace.yaml");
+      expect(readFileSync(path.join(dir, `infrastructure/base/${name}/helmrelease.yaml`), "utf8")).toContain(
+        `namespace: ${ns}\n`,
+      );
+    }
+  });
+
   it("cluster: a new environment wired like an existing one", async () => {
     const r = await run(["cluster", "qa", dir, "--like", "staging"]);
     expect(r.code).toBe(0);
