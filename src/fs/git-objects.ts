@@ -322,7 +322,14 @@ export class GitObjectReader {
       const len = Math.max(0, Math.min(want, end - offset));
       const buf = packBytes(p, offset, len);
       try {
-        return inflateSync(buf, { maxOutputLength: Math.max(size, 1) });
+        return inflateSync(buf, {
+          maxOutputLength: Math.max(size, 1),
+          // The header gives the inflated size: one output buffer of it (and the byte that tells
+          // the stream ended), from Buffer's shared pool when small, instead of zlib's default
+          // 16 KiB buffer, fresh for every object (10 MB of a diff's allocations for bjw-s
+          // home-ops' ~900 packed objects, most under 2 KiB).
+          chunkSize: Math.max(MIN_CHUNK, size + 1),
+        });
       } catch (e) {
         if (len >= end - offset || (e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw e;
         want *= 2;

@@ -24,7 +24,8 @@ import { Rng } from "../support/random.js";
  * or in a substituteFrom source), a ConfigMap a HelmRelease takes values from, a file no
  * Kustomization reads and a file moved or copied unchanged; and edits built to break it
  * (HOSTILE_KINDS: a component's file, .sops.yaml, a renamed file, a new app folder, an ignored
- * file, a CRLF working copy, several edits at once).
+ * file, a CRLF working copy, several edits at once, a Flux source's URL, a cluster root deleted
+ * or copied).
  *
  * SLIPWAY_EDIT_KINDS_SEED=S  replay one seed (with SLIPWAY_EDIT_KINDS_REPO=<folder>)
  * SLIPWAY_EDIT_KINDS=K1,K2   only these kinds (seeds stay those of the full run)
@@ -100,7 +101,7 @@ describe.runIf(runs)(
           copy.cleanup();
         }
         expect(failures).toEqual([]);
-        // 21 edits, each diffed twice: a large repository on a loaded machine needs minutes.
+        // 23 edits, each diffed twice: a large repository on a loaded machine needs minutes.
       },
       900_000,
     );

@@ -62,6 +62,13 @@ describe("GitFileSystem reads revisions in-process exactly as git does", () => {
       Buffer.from(Array.from({ length: 5000 }, () => rng.int(256))),
     );
     writeFileSync(path.join(dir, "empty.yaml"), "");
+    // Sizes around zlib's smallest output chunk and its default one: a packed object is
+    // inflated into one buffer of its size (and the byte that tells the stream ended).
+    for (const size of [1, 63, 64, 65, 16_383, 16_384, 16_385])
+      writeFileSync(
+        path.join(dir, `size-${size}.bin`),
+        Buffer.from(Array.from({ length: size }, (_, i) => (i < size - 8 ? i % 251 : rng.int(256)))),
+      );
     // Larger than the pack reader's window (read on its own) and spanning windows when packed.
     if (c % 5 === 0) {
       writeFileSync(

@@ -4,7 +4,16 @@
  * file. Shared by the properties that a cached result equals a fresh one after an edit
  * (test/diff/edit-kinds.test.ts, test/check/result-cache.test.ts).
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import * as path from "node:path";
 import { applyRandomEdit, scalarLines } from "./metamorphic.js";
 import type { Rng } from "./random.js";
@@ -30,7 +39,9 @@ export type EditKind =
   | "new-app"
   | "ignored-file"
   | "crlf"
-  | "multi-file";
+  | "multi-file"
+  | "flux-source"
+  | "cluster-root";
 export const KINDS: EditKind[] = [
   "value",
   "delete",
@@ -62,8 +73,9 @@ export const UNIT_KINDS: EditKind[] = [
  * Edits built to break the changed-only shortcut on repositories it was not tuned on: a file of
  * a kustomize component, a `.sops.yaml` (outside every artifact), a file renamed with its
  * reference, a new app folder (a copy of one with its Flux Kustomization renamed), a manifest
- * .gitignore hides and a CRLF working copy (both differ from what `git diff` compares), and
- * several edits of other kinds at once.
+ * .gitignore hides and a CRLF working copy (both differ from what `git diff` compares),
+ * several edits of other kinds at once, a Flux source's URL (what a release's chart and a
+ * cluster's own repository are found by) and a cluster root removed or copied beside itself.
  */
 export const HOSTILE_KINDS: EditKind[] = [
   "component-file",
@@ -73,6 +85,8 @@ export const HOSTILE_KINDS: EditKind[] = [
   "ignored-file",
   "crlf",
   "multi-file",
+  "flux-source",
+  "cluster-root",
 ];
 
 /** Applies one edit of `kind`; returns what it did, or undefined when the repository has no such file. */
@@ -427,6 +441,62 @@ export function applyEdit(root: string, files: string[], kind: EditKind, rng: Rn
         if (e) done.push(e);
       }
       return done.length > 0 ? done.join(" + ") : undefined;
+    }
+    case "flux-source": {
+      // The URL of a GitRepository, OCIRepository, HelmRepository or Bucket: the chart a release
+      // renders, or whether a source is this repository, changes without any version line.
+      const urlLine = /^\s+url: ["']?\S+?["']?$/;
+      const f = pickWhere(
+        (_, t) =>
+          /^kind: (GitRepository|OCIRepository|HelmRepository|Bucket)$/m.test(t) &&
+          t.split("\n").some((l) => urlLine.test(l)),
+      );
+      if (!f) return undefined;
+      const lines = read(f).split("\n");
+      const i = rng.pick(lines.flatMap((l, n) => (urlLine.test(l) ? [n] : [])));
+      if (i === undefined) return undefined;
+      const before = lines[i]!;
+      lines[i] = before.replace(/(["']?)$/, `-e${rng.int(100)}$1`);
+      writeFileSync(path.join(root, f), lines.join("\n"));
+      return `${f}:${i + 1} '${before.trim()}' → '${lines[i]!.trim()}'`;
+    }
+    case "cluster-root": {
+      // A cluster removed or copied beside itself under a new name: a sync file (a Flux source
+      // and the Kustomization that applies it, as gotk-sync.yaml), or a `clusters/<name>` folder
+      // holding a flux-system folder.
+      const syncFiles = files.filter((f) => {
+        if (!existsSync(path.join(root, f))) return false;
+        const t = read(f);
+        return (
+          /^kind: (GitRepository|OCIRepository|Bucket)$/m.test(t) &&
+          /^apiVersion: kustomize\.toolkit\.fluxcd\.io\//m.test(t) &&
+          /^kind: Kustomization$/m.test(t)
+        );
+      });
+      const clusterDirs = [
+        ...new Set(
+          files.flatMap((f) => {
+            const m = /^(.*\/)?(clusters\/[^/]+)\/flux-system\//.exec(f);
+            return m ? [`${m[1] ?? ""}${m[2]}`] : [];
+          }),
+        ),
+      ].filter((d) => existsSync(path.join(root, d)));
+      const picked = rng.pick([...syncFiles, ...clusterDirs]);
+      if (picked === undefined) return undefined;
+      const isFile = syncFiles.includes(picked);
+      if (rng.bool()) {
+        rmSync(path.join(root, picked), { recursive: true, force: true });
+        return `deleted cluster root ${picked}`;
+      }
+      const dir = isFile ? path.posix.dirname(picked) : picked;
+      const to = `${dir}-c${rng.int(100)}`;
+      if (existsSync(path.join(root, to))) return undefined;
+      cpSync(path.join(root, dir), path.join(root, to), { recursive: true });
+      if (isFile) {
+        const copied = path.posix.join(to, path.posix.basename(picked));
+        writeFileSync(path.join(root, copied), read(copied).replace(/^( {2}name: )(\S+)$/gm, "$1$2-c"));
+      }
+      return `cluster root ${dir} copied to ${to}`;
     }
     case "moved-file": {
       // A Flux object's file or a kustomization file, moved or copied byte for byte into a
