@@ -92,6 +92,9 @@ export async function checkRepository(
       return { kind: "checked", ...entry.outcome, cache: { use: "hit" } };
   }
 
+  // A run to compute: its render workers start loading now, from the files just digested, while
+  // this process loads the run's modules and scans (the loader's chunk, imported here first).
+  (await import("../platform/helmreleases.js")).foundHelmReleasesInFiles(cache, tree.contents);
   const tracing = new TracingChartProvider(charts);
   const covered = new CoveredFileSystem(
     new SnapshotFileSystem(new DiskFileSystem(), tree.contents, tree.listings),

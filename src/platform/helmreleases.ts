@@ -70,7 +70,7 @@ import {
   readCrdDocsByPlace,
   writeCrdDocs,
 } from "./crd-docs-cache.js";
-import { groupOf, metaString } from "./flux-objects.js";
+import { groupOf, HELM_GROUP, metaString } from "./flux-objects.js";
 import { secretForms, secretFragments } from "./masking.js";
 import type { Cluster, HelmReleaseInfo, ObjectRef, PlatformError, RenderedResource } from "./model.js";
 import {
@@ -136,6 +136,30 @@ export function foundHelmReleases(renderCache: RenderCache | undefined, found: n
   if (found !== MIN_JOBS_FOR_WORKERS) return;
   if (renderCache?.mayHold?.(RELEASE_UNIT) ?? false) return;
   prestartWorkers(found);
+}
+
+/**
+ * Called before a platform load with the bytes of the files it is about to read (a check's
+ * digest of the repository, src/check/run.ts): starts the render workers as foundHelmReleases
+ * would after the scan, but earlier — a worker takes a few hundred milliseconds to load its
+ * modules, and until now it started only once this run had loaded its own, read its config and
+ * scanned. The count is the scan's estimate made on bytes (a YAML file naming HelmRelease and
+ * Helm's Flux group counts once); it decides when workers start, never what renders.
+ */
+export function foundHelmReleasesInFiles(
+  renderCache: RenderCache | undefined,
+  files: ReadonlyMap<string, Buffer>,
+): void {
+  if (renderCache?.mayHold?.(RELEASE_UNIT) ?? false) return;
+  let found = 0;
+  for (const [file, bytes] of files) {
+    if (!file.endsWith(".yaml") && !file.endsWith(".yml")) continue;
+    if (!bytes.includes("HelmRelease") || !bytes.includes(HELM_GROUP)) continue;
+    if (++found === MIN_JOBS_FOR_WORKERS) {
+      foundHelmReleases(renderCache, found);
+      return;
+    }
+  }
 }
 
 /**

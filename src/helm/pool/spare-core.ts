@@ -5,8 +5,9 @@
  * background threads, so on a busy machine it slows the run down (a cold check of bjw-s home-ops
  * at a load of ~1.4 cores: 3,597 ms with one worker, 2,902 ms without), while on an idle one it
  * saves time. The window is the run's own start (module loading, reading the command line,
- * scanning the repository) up to the first question, when the platform loader is about to start
- * the workers: the answer is about this run, not the last minute's load average.
+ * reading the repository: a check's digest of it, or the platform loader's scan) up to the first
+ * question, when the workers are about to start: the answer is about this run, not the last
+ * minute's load average.
  */
 import { procStatText, TICKS_AT_START } from "./proc-stat.js";
 
