@@ -129,12 +129,30 @@ function unrendered(r: HelmReleaseInfo): string {
   return `HelmRelease ${r.namespace}/${r.name}, which Slipway does not render`;
 }
 
-function customResourcesIn(scope: ApplyScope, namespace: string): RenderedResource[] {
-  return scope.resources.filter((r) => {
-    const group = groupOf(r.object);
-    return !BUILTIN_GROUPS.has(group) && !isFluxGroup(group) && namespaceOf(r.object) === namespace;
-  });
+/**
+ * The custom resources of `namespace` in a scope, in the scope's order. Indexed once per list of
+ * resources: a Service or backend that nothing matches asks up to four times, each of them a
+ * pass over every object of the scope (bjw-s home-ops: ~3,000 objects, ~7 ms of a warm check).
+ * Scopes are built whole by applyScopes and only read afterwards.
+ */
+function customResourcesIn(scope: ApplyScope, namespace: string): readonly RenderedResource[] {
+  let byNamespace = customResourceIndex.get(scope.resources);
+  if (byNamespace === undefined) {
+    byNamespace = new Map();
+    for (const r of scope.resources) {
+      const group = groupOf(r.object);
+      if (BUILTIN_GROUPS.has(group) || isFluxGroup(group)) continue;
+      const ns = namespaceOf(r.object);
+      const list = byNamespace.get(ns);
+      if (list === undefined) byNamespace.set(ns, [r]);
+      else list.push(r);
+    }
+    customResourceIndex.set(scope.resources, byNamespace);
+  }
+  return byNamespace.get(namespace) ?? [];
 }
+
+const customResourceIndex = new WeakMap<readonly RenderedResource[], Map<string, RenderedResource[]>>();
 
 /**
  * The custom resource of `namespace` a selector names twice, by name in a value and by kind in a
