@@ -5,7 +5,8 @@ import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import type { Platform } from "../../src/platform/model.js";
 import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
-import { DEMO_RECIPIENT, demoIdentities, ks, SYNC } from "../support/flux.js";
+import { DEMO_RECIPIENT, demoIdentities, fluxSync, ks, SYNC } from "../support/flux.js";
+import { clusterRows, kustomizationStatuses, loadMemoryPlatform } from "../support/memory-platform.js";
 
 /**
  * Layouts of public repositories Slipway had not seen (round 17), cut down to what made a false
@@ -70,5 +71,56 @@ data:
     const p = await load(demoIdentities);
     expect(platformKs(p).errors).toEqual([]);
     expect((platformKs(p).resources[0]!.object.data as Record<string, string>).host).toBe("auth.example.org");
+  });
+});
+
+describe("a Component of top-level Kustomizations that only an unused profile pulls in (jesse-gonzalez's nai-llm-fleet-infra)", () => {
+  // clusters/<name>/platform pulls in one profile (clusters/_profiles/<profile>/prod, a
+  // Component over the profile's _base); the support-gpt-management profile is used by no cluster.
+  const appKs = (name: string) =>
+    ks(
+      name,
+      `  path: ./platform/${name}/_operators\n  postBuild:\n    substituteFrom:\n      - {kind: ConfigMap, name: cluster-configs}\n`,
+    );
+  const profile = (p: string, app: string) => ({
+    [`clusters/_profiles/${p}/_base/kustomization.yaml`]: `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- ${app}-repo.yaml\n- web-repo.yaml\n`,
+    [`clusters/_profiles/${p}/_base/${app}-repo.yaml`]: appKs(app),
+    [`clusters/_profiles/${p}/_base/web-repo.yaml`]: appKs("web"),
+    [`clusters/_profiles/${p}/prod/kustomization.yaml`]:
+      "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncomponents:\n- ../_base\n",
+  });
+  const files = {
+    "clusters/mgmt/flux-system/gotk-sync.yaml": fluxSync("./clusters/mgmt"),
+    "clusters/mgmt/platform/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: flux-system
+components:
+- ../../_profiles/llm-management/prod
+resources:
+- cluster-configs.yaml
+`,
+    "clusters/mgmt/platform/cluster-configs.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-configs}\ndata: {domain: example.org}\n",
+    ...profile("llm-management", "kafka"),
+    ...profile("support-gpt-management", "uptrace"),
+    ...Object.fromEntries(
+      ["kafka", "uptrace", "web"].map((a) => [
+        `platform/${a}/_operators/cm.yaml`,
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${a}, namespace: default}\ndata: {host: "${a}.\${domain}"}\n`,
+      ]),
+    ),
+  };
+
+  it("is not a cluster: the used profile's Kustomizations are the cluster's, the unused one's a note", () => {
+    const p = loadMemoryPlatform(files);
+    expect(clusterRows(p)).toEqual([["mgmt", "clusters/mgmt", "sync"]]);
+    expect(kustomizationStatuses(p)).toContain("mgmt flux-system/kafka rendered");
+    const note = p.discovery!.notes.find((n) =>
+      n.file?.startsWith("clusters/_profiles/support-gpt-management/_base/"),
+    );
+    expect(note?.kind).toBe("not-a-cluster");
+    expect(note?.message).toContain(
+      "is a kustomize Component that the kustomization file of clusters/_profiles/support-gpt-management/prod pulls in, which no cluster builds",
+    );
   });
 });
