@@ -5,7 +5,7 @@ import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import type { Platform } from "../../src/platform/model.js";
 import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
-import { DEMO_RECIPIENT, demoIdentities, fluxSync, ks, SYNC } from "../support/flux.js";
+import { DEMO_RECIPIENT, demoIdentities, fluxKs, fluxSync, ks, SYNC } from "../support/flux.js";
 import { clusterRows, kustomizationStatuses, loadMemoryPlatform } from "../support/memory-platform.js";
 
 /**
@@ -122,5 +122,64 @@ resources:
     expect(note?.message).toContain(
       "is a kustomize Component that the kustomization file of clusters/_profiles/support-gpt-management/prod pulls in, which no cluster builds",
     );
+  });
+});
+
+describe("a sync reading `<service>.<namespace>`, a git server the cluster itself runs (gitea-ssh.gitea)", () => {
+  // `flux bootstrap git --url ssh://git@gitea-ssh.gitea:2222/private-org/podinfo-private.git
+  // --path=clusters/kind` (an OCM demo, gitea installed in namespace gitea) writes this sync; a
+  // cluster that installs its own gitea does it with a HelmRelease, whose chart names its
+  // Services gitea-http and gitea-ssh. The kind config beside the cluster is no Kubernetes object.
+  const layout = (url: string, gitea: Record<string, string>) => ({
+    "clusters/kind/flux-system/gotk-sync.yaml": fluxSync("./clusters/kind", { url }),
+    "clusters/kind/apps.yaml": fluxKs("apps", "./apps"),
+    "clusters/kind/gitea.yaml": fluxKs("gitea", "./gitea"),
+    "apps/kind.yaml": "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n",
+    ...Object.fromEntries(Object.entries(gitea).map(([f, t]) => [`gitea/${f}`, t])),
+  });
+  const namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: gitea}\n";
+  const release = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: gitea, namespace: gitea}
+spec:
+  interval: 1h
+  chart: {spec: {chart: gitea, version: 12.0.0, sourceRef: {kind: HelmRepository, name: gitea, namespace: gitea}}}
+`;
+  const service = (name: string, ns: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: {ports: [{port: 22}]}\n`;
+  const inCluster = "ssh://git@gitea-ssh.gitea:2222/private-org/podinfo-private.git";
+  const renderErrors = (p: Platform) =>
+    runCheck(p)
+      .findings.filter((f) => f.rule === "render-error")
+      .map((f) => [f.severity, f.file]);
+
+  it("a HelmRelease installing release gitea into namespace gitea makes it in-cluster: errors are warnings, and discovery says so", () => {
+    const p = loadMemoryPlatform(layout(inCluster, { "ns.yaml": namespace, "gitea.yaml": release }));
+    expect(clusterRows(p)).toEqual([["kind", "clusters/kind", "sync"]]);
+    expect(p.clusters[0]!.reason).toContain(
+      `its sync reads ${inCluster}, a git server inside the cluster (gitea-ssh.gitea), whose content the repository does not show`,
+    );
+    expect(renderErrors(p)).toEqual([["warning", "apps/kind.yaml"]]);
+  });
+
+  it("so does a Service of that name in that namespace", () => {
+    const p = loadMemoryPlatform(
+      layout("ssh://git@soft-serve.git:23231/fleet", { "svc.yaml": service("soft-serve", "git") }),
+    );
+    expect(p.clusters[0]!.contentUnconfirmed).toContain("(soft-serve.git)");
+    expect(renderErrors(p)).toEqual([["warning", "apps/kind.yaml"]]);
+  });
+
+  it("a namespace alone, a Service of another name or namespace, or a host on the internet is not proof: errors stay errors", () => {
+    for (const [url, gitea] of [
+      [inCluster, { "ns.yaml": namespace }],
+      [inCluster, { "svc.yaml": service("gitea-ssh", "git") }],
+      [inCluster, { "svc.yaml": service("other", "gitea") }],
+      ["https://gitea.com/org/fleet.git", { "svc.yaml": service("gitea", "gitea") }],
+    ] as const) {
+      const p = loadMemoryPlatform(layout(url, gitea));
+      expect(p.clusters[0]!.contentUnconfirmed).toBeUndefined();
+      expect(renderErrors(p)).toEqual([["error", "apps/kind.yaml"]]);
+    }
   });
 });
