@@ -3,8 +3,10 @@ import { runCheck as runEngine } from "../../src/check/engine.js";
 import { allRules } from "../../src/check/rules/index.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
+import { maskRenderedObject } from "../../src/platform/masking.js";
 import type { Platform } from "../../src/platform/model.js";
-import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
+import { createSecretMasker, encryptSops, ruleForRecipients } from "../../src/sops/index.js";
+import { emitYaml } from "../../src/yaml/index.js";
 import { DEMO_RECIPIENT, demoIdentities, fluxKs, fluxSync, ks, SYNC } from "../support/flux.js";
 import { clusterRows, kustomizationStatuses, loadMemoryPlatform } from "../support/memory-platform.js";
 
@@ -181,5 +183,39 @@ spec:
       expect(p.clusters[0]!.contentUnconfirmed).toBeUndefined();
       expect(renderErrors(p)).toEqual([["error", "apps/kind.yaml"]]);
     }
+  });
+});
+
+describe("a Flux source whose URL carries credentials (probe: a token in a GitRepository's spec.url)", () => {
+  const url = "https://bob:ghp_s3cr3tT0ken@github.com/rcbassil/flux-fleet-infra.git";
+  const files = {
+    "clusters/c/flux-system/gotk-sync.yaml": fluxSync("./clusters/c", {
+      url,
+      interval: { git: "1m", ks: "10m" },
+    }),
+    "clusters/c/sources.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: charts, namespace: flux-system}
+spec: {interval: 1h, url: "https://charts.example.org/index?private_token=glpat-s3cr3tT0ken"}
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: public, namespace: flux-system}
+spec: {interval: 1h, url: "ssh://git@github.com/o/r", ref: {branch: main}}
+`,
+  };
+
+  it("is masked in what render and diff print, and no finding quotes it or judges the mask", () => {
+    const p = loadMemoryPlatform(files);
+    const masker = createSecretMasker();
+    const printed = p.clusters[0]!.kustomizations.flatMap((k) =>
+      k.resources.map((r) => emitYaml(maskRenderedObject(r, masker))),
+    );
+    expect(printed.filter((t) => t.includes("s3cr3tT0ken"))).toEqual([]);
+    // A URL without credentials is printed as it is.
+    expect(printed.some((t) => t.includes("url: ssh://git@github.com/o/r"))).toBe(true);
+    const findings = runCheck(p).findings;
+    expect(findings.filter((f) => f.message.includes("s3cr3tT0ken"))).toEqual([]);
+    expect(findings.filter((f) => f.rule.startsWith("schema") && f.message.includes("url"))).toEqual([]);
   });
 });
