@@ -12,6 +12,7 @@ import { isGoBase64 } from "../kustomize/generators/base64.js";
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import { SecretIdentityError, secretIdentityField } from "../secrets/kinds.js";
 import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
+import { isEncryptedString } from "../sops/index.js";
 import { serialisationRefuses } from "../yaml/index.js";
 import { DEFAULT_OPS, EnvsubstError, substituteTracked } from "./envsubst.js";
 import { parseTemplate, type Segment } from "./envsubst-parse.js";
@@ -300,8 +301,15 @@ function sourceData(
     return out;
   }
   const merged = new Map<string, [string, string]>();
+  // A Secret still SOPS-encrypted (no key here): Flux decrypts it before it applies it, so each
+  // value is base64 there; here it is its ENC[…] text, read as its stringData's are.
+  const encrypted = isMap(source.sops);
   for (const [key, value] of Object.entries(field("data"))) {
     const encoded = str("data", key, value);
+    if (encrypted && isEncryptedString(encoded)) {
+      merged.set(key, [encoded, "data"]);
+      continue;
+    }
     // The API server decoded it as Go does (line breaks skipped), so kustomize's wrapped output is fine.
     if (!isGoBase64(encoded)) throw new VariableSourceError(`${where}: data.${key} is not valid base64`, at);
     merged.set(key, [Buffer.from(encoded, "base64").toString("utf8"), "data"]);

@@ -27,6 +27,7 @@ import { patchInstanceRoot } from "./instance-patches.js";
 import { inItsNamespace, resolveSyncPath } from "./instance-sync-path.js";
 import { KustomizationTexts, namesSegment } from "./kustomization-texts.js";
 import {
+  type Cluster,
   type DiscoveredBy,
   type ObjectRef,
   type PlatformError,
@@ -41,7 +42,13 @@ import {
   substitutedWith,
   variablesFromPlace,
 } from "./path-from-place.js";
-import { clusterInternalHost, ignoreNamesThisTree, sameRepositorySources } from "./same-repository.js";
+import {
+  clusterInternalHost,
+  clusterServiceHost,
+  ignoreNamesThisTree,
+  sameRepositorySources,
+  serviceHostCandidate,
+} from "./same-repository.js";
 import type { FluxDocument, InstanceSync, RepositoryScan } from "./scan.js";
 
 export type { FluxDocument, RepositoryScan } from "./scan.js";
@@ -89,6 +96,12 @@ export interface DiscoveredCluster {
    */
   leftOutOfRoot?: string[];
   /**
+   * The sync URL, when its host is `<service>.<namespace>` of a namespace not every cluster has
+   * (serviceHostCandidate): whether it is a git server inside the cluster only the render tells
+   * (inClusterServiceSync).
+   */
+  serviceSyncUrl?: string;
+  /**
    * Why the content the cluster's source reads may not be this repository, after "its" (`sync
    * reads <url>, a git server inside the cluster …`): its render is this repository's files, and
    * check says its errors as warnings with this reason.
@@ -123,10 +136,11 @@ interface FluxClusterFound {
  */
 function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
   const host = found.syncUrl === undefined ? undefined : clusterInternalHost(found.syncUrl);
-  const unconfirmed =
-    host === undefined
-      ? undefined
-      : `sync reads ${redactUrl(found.syncUrl ?? "")}, a git server inside the cluster (${host}), whose content the repository does not show`;
+  const unconfirmed = host === undefined ? undefined : inClusterServer(found.syncUrl ?? "", host);
+  const serviceSyncUrl =
+    found.syncUrl !== undefined && serviceHostCandidate(found.syncUrl) !== undefined
+      ? found.syncUrl
+      : undefined;
   return {
     name: "",
     path: found.path,
@@ -140,7 +154,30 @@ function fluxCluster(found: FluxClusterFound): DiscoveredCluster {
     localSources: found.localSources,
     errors: found.errors ?? [],
     ...(unconfirmed !== undefined ? { contentUnconfirmed: unconfirmed } : {}),
+    ...(serviceSyncUrl !== undefined ? { serviceSyncUrl } : {}),
   };
+}
+
+function inClusterServer(url: string, host: string): string {
+  return `sync reads ${redactUrl(url)}, a git server inside the cluster (${host}), whose content the repository does not show`;
+}
+
+/**
+ * A cluster whose sync URL's host is `<service>.<namespace>` (DiscoveredCluster.serviceSyncUrl)
+ * reads a git server inside the cluster when the cluster it renders has that Service
+ * (clusterServiceHost): said in its reason, and its errors are warnings, as for the hosts
+ * discovery knows by their name alone.
+ */
+export function inClusterServiceSync(d: DiscoveredCluster, cluster: Cluster): void {
+  if (d.serviceSyncUrl === undefined || cluster.contentUnconfirmed !== undefined) return;
+  const host = clusterServiceHost(
+    d.serviceSyncUrl,
+    cluster.kustomizations.flatMap((k) => k.resources.map((r) => r.object)),
+  );
+  if (host === undefined) return;
+  const unconfirmed = inClusterServer(d.serviceSyncUrl, host);
+  cluster.contentUnconfirmed = unconfirmed;
+  cluster.reason = withUnconfirmed(cluster.reason ?? d.reason, unconfirmed);
 }
 
 /** A cluster's reason, and why its source may not be this repository (DiscoveredCluster.contentUnconfirmed). */

@@ -149,6 +149,22 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   // file pulled in through `../base`) is not a cluster of its own.
   const topReach = new Map(top.clusters.map((d) => [d, topLevelReach(reads, root, scan, d, mapped)]));
   const texts = new KustomizationTexts(fs, root);
+  const dirs = reads.kustomizationDirs(root).map((d) => relativePath(root, d) || ".");
+  /** Each folder other kustomization files name, to the folders naming it. */
+  let namers: Map<string, string[]> | undefined;
+  const namersOf = (dir: string): string[] => {
+    if (namers === undefined) {
+      namers = new Map();
+      for (const d of dirs)
+        for (const p of reads.namedBy(joinPath(root, d))) {
+          const rel = relativePath(root, p);
+          const list = namers.get(rel);
+          if (list === undefined) namers.set(rel, [d]);
+          else list.push(d);
+        }
+    }
+    return namers.get(dir) ?? [];
+  };
   const kept = top.clusters.filter((d) => {
     const own = d.topLevel!.map((doc) => doc.at.file);
     // A folder that another top-level cluster's kustomization lists only in a comment (ruzickap's
@@ -174,6 +190,20 @@ export function findClusters(input: FindClustersInput): FoundClusters {
       )
     )
       return false;
+    // A kustomize Component that other kustomization files name, none of which a cluster builds
+    // (jesse-gonzalez's clusters/_profiles/support-gpt-management/_base, pulled in by the
+    // profile's prod and non-prod, a profile no cluster uses), is a part of those: wherever a
+    // cluster builds one, the Component's Kustomizations are that cluster's, never a cluster of
+    // their own. Rendered alone, the unused profile's base was a cluster of 6 failed Kustomizations.
+    const listers = d.rootEvidence === "bootstrap" || !texts.isComponent(d.path) ? [] : namersOf(d.path);
+    if (listers.length > 0 && listers.every((l) => !readDirs.has(l))) {
+      note("not-a-cluster", {
+        message: `${d.path} holds top-level Flux Kustomizations that nothing in this repository applies, and its kustomization file is a kustomize Component that the kustomization file${listers.length === 1 ? "" : "s"} of ${listers.join(", ")} ${listers.length === 1 ? "pulls" : "pull"} in, which no cluster builds: a part of ${listers.length === 1 ? "that one" : "those"}, not a cluster`,
+        at: d.topLevel![0]!.at,
+        files: own,
+      });
+      return false;
+    }
     // Marked only by holding several documents, some of which other clusters' builds list file
     // by file (`../../../apps/Immich.yaml`): a library of app definitions that each cluster picks
     // from, the ones no cluster lists disabled, not a root (gandazgul/k8s-infrastructure's apps/).
@@ -215,7 +245,6 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     reach(joinPath(root, d.path));
   }
 
-  const dirs = reads.kustomizationDirs(root).map((d) => relativePath(root, d) || ".");
   const named = new Set<string>();
   for (const d of dirs) {
     for (const p of reads.namedBy(joinPath(root, d))) named.add(relativePath(root, p));

@@ -7,6 +7,8 @@
 import * as path from "node:path";
 import type { FileSystem } from "../fs/filesystem.js";
 import { kustomizationFileNames } from "../kustomize/kustomization.js";
+import { isMap } from "../kustomize/types.js";
+import { parseYamlDocuments } from "../yaml/index.js";
 import { normalizeRelative } from "./config.js";
 
 /** A folder's kustomization file: its text; null when it cannot be read, undefined when there is none. */
@@ -65,6 +67,18 @@ export class KustomizationTexts {
       }
     }
     return out;
+  }
+
+  /** Whether the kustomization file of `dir` declares itself a kustomize Component (`kind: Component`). */
+  isComponent(dir: string): boolean {
+    const text = this.of(dir);
+    if (typeof text !== "string") return false;
+    try {
+      const first = parseYamlDocuments(text, path.posix.join(dir, "kustomization.yaml"))[0]?.value;
+      return isMap(first) && first.kind === "Component";
+    } catch {
+      return false;
+    }
   }
 
   private read(abs: string): KustomizationText {

@@ -71,7 +71,7 @@ import {
 } from "./cluster-objects.js";
 import { confineConfig, readConfig, type SlipwayConfig, type SourceMapping } from "./config.js";
 import { Convergence, seedNotice } from "./convergence.js";
-import { type DiscoveredCluster, locationKey } from "./discover.js";
+import { type DiscoveredCluster, inClusterServiceSync, locationKey } from "./discover.js";
 import { clusterReach, findClusters, type StackReads } from "./find-clusters.js";
 import {
   dependsOnOf,
@@ -528,6 +528,7 @@ function renderCluster(ctx: RenderContext, d: DiscoveredCluster): Cluster {
     renderKustomizeStack(ctx, d, cluster);
   } else {
     cluster = renderFluxClusterWithProfile(ctx, d);
+    inClusterServiceSync(d, cluster);
   }
   cluster.renderMs = performance.now() - started;
   for (const k of cluster.kustomizations) {

@@ -7,7 +7,7 @@
  * that the working tree need not hold.
  */
 import { ALWAYS_PRESENT_NAMESPACES } from "../kubernetes-made.js";
-import { isMap, type YamlMap } from "../kustomize/types.js";
+import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
 import type { Checkout } from "./checkout.js";
 import { normalizeRelative } from "./config.js";
 import { metaString, sourceRefOf, specOf, stringField } from "./flux-objects.js";
@@ -220,6 +220,57 @@ export function clusterInternalHost(url: string): string | undefined {
   const svc = labels.lastIndexOf("svc");
   if (svc >= 2 && (svc === labels.length - 1 || labels.slice(svc + 1).join(".") === "cluster.local"))
     return host;
+  return undefined;
+}
+
+/** A DNS-1123 label, as Service names and namespaces are. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The host of a Git URL when it is `<service>.<namespace>` in another namespace than every
+ * cluster has (`gitea-http.gitea`), as a candidate for clusterServiceHost; undefined otherwise.
+ */
+export function serviceHostCandidate(url: string): { service: string; namespace: string } | undefined {
+  const host = gitUrlParts(url)?.host.toLowerCase();
+  if (host === undefined || clusterInternalHost(url) !== undefined) return undefined;
+  const labels = host.split(".");
+  if (labels.length !== 2 || !labels.every((l) => DNS_LABEL.test(l)) || /^\d+$/.test(labels[1]!))
+    return undefined;
+  return { service: labels[0]!, namespace: labels[1]! };
+}
+
+/**
+ * The host of a Git URL when it is `<service>.<namespace>` and the cluster has that Service:
+ * `objects` (what the cluster applies) hold a v1 Service of that name in that namespace, or a
+ * HelmRelease installing into that namespace a release whose name the Service's is or begins
+ * (`<release>-…`: charts name their Services after the release, gitea's `gitea-http` and
+ * `gitea-ssh`; its chart need not be rendered). source-controller's Pods resolve a name of fewer
+ * than five dots with the cluster's search domains first (ndots 5), so such a host is that
+ * Service, whatever the internet has under the name: a git server inside the cluster. A
+ * namespace alone is no proof: with no Service of that name the lookup goes on to the internet.
+ */
+export function clusterServiceHost(url: string, objects: Iterable<KObject>): string | undefined {
+  const c = serviceHostCandidate(url);
+  if (c === undefined) return undefined;
+  for (const o of objects) {
+    const namespace = metaString(o, "namespace");
+    if (o.kind === "Service" && o.apiVersion === "v1") {
+      if (namespace === c.namespace && metaString(o, "name") === c.service)
+        return `${c.service}.${c.namespace}`;
+      continue;
+    }
+    if (o.kind !== "HelmRelease" || !String(o.apiVersion ?? "").startsWith("helm.toolkit.fluxcd.io/"))
+      continue;
+    const spec = specOf(o);
+    const target = stringField(spec, "targetNamespace");
+    if ((target || namespace) !== c.namespace) continue;
+    // helm-controller's default release name: `<targetNamespace>-<name>` when a target is set.
+    const release =
+      stringField(spec, "releaseName") ||
+      (target ? `${target}-${metaString(o, "name")}` : metaString(o, "name"));
+    if (release !== "" && (c.service === release || c.service.startsWith(`${release}-`)))
+      return `${c.service}.${c.namespace}`;
+  }
   return undefined;
 }
 

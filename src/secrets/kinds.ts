@@ -1,5 +1,6 @@
 import { SlipwayError } from "../errors.js";
 import { isMap, type KObject } from "../kustomize/types.js";
+import { redactUrl } from "../url-credentials.js";
 import { SecretPaths } from "./paths.js";
 
 /** A core `v1` Secret. */
@@ -7,11 +8,17 @@ export function isCoreSecret(obj: KObject): boolean {
   return obj.kind === "Secret" && obj.apiVersion === "v1";
 }
 
+/** Flux sources whose `spec.url` is where they fetch from: a URL that may carry credentials. */
+const URL_SOURCE_KINDS: ReadonlySet<string> = new Set(["GitRepository", "OCIRepository", "HelmRepository"]);
+
 /**
  * The fields that are secret because of the object's kind: every value of a core Secret's
- * `data` and `stringData` (keys stay readable, as in `kubectl describe`).
+ * `data` and `stringData` (keys stay readable, as in `kubectl describe`), and a Flux source's
+ * `spec.url` that carries credentials (`https://user:TOKEN@host/…`, `?private_token=…`): Flux
+ * reads them from a Secret (spec.secretRef) otherwise, and printed they reach CI logs.
  */
 export function kindSecretPaths(obj: KObject): SecretPaths | undefined {
+  if (URL_SOURCE_KINDS.has(obj.kind as string)) return credentialedUrl(obj);
   if (!isCoreSecret(obj)) return undefined;
   const out = new SecretPaths();
   for (const field of ["data", "stringData"]) {
@@ -19,6 +26,16 @@ export function kindSecretPaths(obj: KObject): SecretPaths | undefined {
     if (isMap(m)) for (const key of Object.keys(m)) if (m[key] !== null) out.add([field, key]);
   }
   return out.isEmpty() ? undefined : out;
+}
+
+function credentialedUrl(obj: KObject): SecretPaths | undefined {
+  const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+  if (!apiVersion.startsWith("source.toolkit.fluxcd.io/") || !isMap(obj.spec)) return undefined;
+  const url = obj.spec.url;
+  if (typeof url !== "string" || redactUrl(url) === url) return undefined;
+  const out = new SecretPaths();
+  out.add(["spec", "url"]);
+  return out;
 }
 
 /**
