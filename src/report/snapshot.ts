@@ -12,6 +12,7 @@ import type { GraphAnalysis } from "../graph/index.js";
 import type { PlatformSecrets } from "../platform/decrypt.js";
 import type { SecretValues } from "../platform/masking.js";
 import { type Platform, platformErrors } from "../platform/model.js";
+import { redactUrlsIn } from "../url-credentials.js";
 import { nodeDetails } from "./details.js";
 import type { DashboardModel, NodeDetails, ReportBundle, SourceView } from "./model.js";
 import { analyzeCluster, clusterView, emptyCounts, errorView, findingView } from "./overview.js";
@@ -133,7 +134,9 @@ export class DashboardSnapshot {
     if (!this.files.has(file)) return undefined;
     if (!this.sourceCache.has(file)) {
       const v = sourceView(this.platform.root, file, this.files.get(file)!, this.input.read, this.redact);
-      if (v) v.text = maskSecretManifests(v.text);
+      // A URL with credentials is masked in the model (a Flux source's spec.url) and redacted
+      // in every message; the file as written must not show it either.
+      if (v) v.text = redactUrlsIn(maskSecretManifests(v.text));
       this.sourceCache.set(file, v);
     }
     return this.sourceCache.get(file);
