@@ -14,12 +14,20 @@ export function isAgeRecipient(s: string): boolean {
   return /^age1[0-9a-z]+$/.test(s);
 }
 
+/**
+ * What stands for an age secret key written where a recipient belongs (`.sops.yaml`'s `age:`,
+ * `--age`): a private key pasted by mistake. It is never a recipient, and never printed: every
+ * message that names recipients names this instead.
+ */
+export const WITHHELD_SECRET_KEY = "<an age secret key, withheld>";
+
 /** sops lists recipients comma-separated, each trimmed; empty entries are dropped. */
 export function splitRecipients(list: string): string[] {
   return list
     .split(",")
     .map((s) => s.trim())
-    .filter((s) => s !== "");
+    .filter((s) => s !== "")
+    .map((s) => (/^AGE-SECRET-KEY-/i.test(s) ? WITHHELD_SECRET_KEY : s));
 }
 
 export async function wrapForRecipient(dataKey: Uint8Array, recipient: string): Promise<string> {

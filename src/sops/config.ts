@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse as parseYamlText } from "yaml";
 import { SlipwayError } from "../errors.js";
 import { checkYamlNesting, MAX_ALIAS_COUNT, YamlNestingError } from "../yaml/limits.js";
-import { isAgeRecipient, splitRecipients } from "./age.js";
+import { isAgeRecipient, splitRecipients, WITHHELD_SECRET_KEY } from "./age.js";
 import type { PlannedKey } from "./datakey.js";
 import { goRegex } from "./goregex.js";
 import { checkSingleRule, SELECTION_RULE_NAMES, type SelectionRules } from "./rules.js";
@@ -202,6 +202,11 @@ export function selectCreationRule(config: SopsConfig, filePath: string): Creati
 function checkAgeRecipients(rule: CreationRule, file: string | undefined): void {
   for (const key of rule.keyGroups.flat()) {
     if (key.type !== "age" || isAgeRecipient(key.id) || key.id.startsWith("ssh-")) continue;
+    if (key.id === WITHHELD_SECRET_KEY)
+      throw new SlipwayError(
+        "the creation rule's age recipient is an age secret key (a private key, not printed here): whoever can read this file can decrypt every file encrypted for it, so treat it as exposed: make a new key (age-keygen), put its public key here, then run 'slipway secrets updatekeys' and 'slipway secrets rotate' on the files the old one encrypted",
+        { file },
+      );
     throw new SlipwayError(
       `the creation rule's age recipient '${key.id}' is no age or SSH public key (a placeholder?); sops refuses the rule`,
       { file },

@@ -122,6 +122,15 @@ describe("sopsStatus", () => {
     expect(s.missingRecipients).toEqual([]);
     expect(s.configProblem).toMatch(/age recipient 'YOUR_AGE_PUBLIC_KEY' is no age or SSH public key/);
   });
+
+  // Found probing by hand: the message quoted the entry whole, and this one is a private key.
+  it("a rule naming an age secret key says so without quoting it", async () => {
+    const enc = await encryptSops(PLAIN, { file, config: cfg(recs[0]!) });
+    const s = await sopsStatus(enc, { file, identities: [ids[0]!], config: cfg(`${recs[1]!},${ids[1]!}`) });
+    expect(s.matchesConfig).toBeUndefined();
+    expect(s.configProblem).toMatch(/age recipient is an age secret key \(a private key, not printed here\)/);
+    expect(s.configProblem).not.toContain(ids[1]!.slice(16));
+  });
 });
 
 describe.runIf(requires("shared"))("sopsStatus on a real repository", () => {

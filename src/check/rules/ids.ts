@@ -28,6 +28,7 @@ export const allRuleIds: readonly string[] = [
   "secret-not-encrypted",
   "secret-in-base",
   "sops-recipients-mismatch",
+  "sops-config-private-key",
   "flux-decryption-missing",
   "sops-undecryptable",
   "sops-mac-mismatch",

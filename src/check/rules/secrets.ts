@@ -657,10 +657,52 @@ const sopsMetadataMissing: Rule = {
   },
 };
 
+/** An age identity as age-keygen writes it (bech32, upper-case) or lower-cased. */
+const AGE_SECRET_KEY = /AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]{20,}/i;
+
+const sopsConfigPrivateKey: Rule = {
+  id: "sops-config-private-key",
+  defaultSeverity: "error",
+  description:
+    "A .sops.yaml names public keys only: an age secret key there is a private key committed to the repository",
+  help: "Whoever can read the repository can decrypt every file encrypted for that key. Treat the key as exposed: make a new one (age-keygen), put its public key (age1…) in .sops.yaml, run `slipway secrets updatekeys` and `slipway secrets rotate` on the files the old one encrypted, and replace the key Flux decrypts with (the sops-age Secret).",
+  run(ctx: RuleContext) {
+    // The .sops.yaml sops would use for each SOPS file (the nearest one up to the repository's
+    // root), and the root's own.
+    const configs = new Set<string>();
+    const searched = new Set<string>();
+    const nearest = (dir: string) => {
+      for (let d = dir; !searched.has(d); d = path.posix.dirname(d)) {
+        searched.add(d);
+        const candidate = d === "." ? ".sops.yaml" : `${d}/.sops.yaml`;
+        if (read(ctx.platform, candidate) !== undefined) {
+          configs.add(candidate);
+          return;
+        }
+        if (d === "." || d === "/" || d === "") return;
+      }
+    };
+    nearest(".");
+    for (const f of platformSecrets(ctx.platform)?.files ?? []) nearest(path.posix.dirname(f.file));
+    for (const file of [...configs].sort()) {
+      const lines = read(ctx.platform, file)?.split("\n") ?? [];
+      const at = lines.findIndex((l) => AGE_SECRET_KEY.test(l));
+      if (at < 0) continue;
+      // The key itself is never quoted: its line says where.
+      ctx.report({
+        message: `${file} holds an age secret key (a private key, not quoted here): whoever can read the repository can decrypt every file encrypted for it; treat it as exposed and put a new key's public key there`,
+        file,
+        line: at + 1,
+      });
+    }
+  },
+};
+
 export const rules: Rule[] = [
   secretNotEncrypted,
   secretInBase,
   sopsRecipientsMismatch,
+  sopsConfigPrivateKey,
   fluxDecryptionMissing,
   sopsUndecryptable,
   sopsMacMismatch,

@@ -48,6 +48,28 @@ async function check(files: Record<string, string>, ids: readonly string[] = ide
 }
 
 describe("secret rules", () => {
+  // Found probing by hand: an age secret key pasted into .sops.yaml's `age:` was quoted whole in
+  // `secrets encrypt`'s error, and check said nothing of a private key committed to the repository.
+  it("sops-config-private-key: a .sops.yaml holding an age secret key, at its line, never quoting it", async () => {
+    const key = `AGE-SECRET-KEY-1${"QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L".repeat(2).slice(0, 58)}`;
+    const findings = await check({
+      ".sops.yaml": `creation_rules:\n  - path_regex: app/.*\n    age: ${DEV}\n  - path_regex: other/.*\n    age: >-\n      ${DEV},\n      ${key}\n`,
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [enc.yaml]\n",
+      "app/enc.yaml": encForDev,
+      "nested/.sops.yaml": `creation_rules:\n  - age: ${key.toLowerCase()}\n`,
+      "nested/x/enc.yaml": encForDev,
+      "clean/.sops.yaml": `creation_rules:\n  - age: ${DEV}\n`,
+      "clean/enc.yaml": encForDev,
+    });
+    const mine = findings.filter((f) => f.rule === "sops-config-private-key");
+    expect(mine.map((f) => [f.file, f.line, f.severity])).toEqual([
+      [".sops.yaml", 7, "error"],
+      ["nested/.sops.yaml", 2, "error"],
+    ]);
+    expect(JSON.stringify(findings).toLowerCase()).not.toContain(key.slice(16, 40).toLowerCase());
+  });
+
   it("secret-not-encrypted: plain Secret files and secretGenerator literals, not SOPS files or placeholders", async () => {
     const findings = await check({
       "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
