@@ -14,6 +14,9 @@ export function isAgeRecipient(s: string): boolean {
   return /^age1[0-9a-z]+$/.test(s);
 }
 
+/** An age identity as age-keygen writes it (bech32, upper-case), or lower-cased. */
+export const AGE_SECRET_KEY = /AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]{20,}/i;
+
 /**
  * What stands for an age secret key written where a recipient belongs (`.sops.yaml`'s `age:`,
  * `--age`): a private key pasted by mistake. It is never a recipient, and never printed: every
@@ -21,7 +24,10 @@ export function isAgeRecipient(s: string): boolean {
  */
 export const WITHHELD_SECRET_KEY = "<an age secret key, withheld>";
 
-/** sops lists recipients comma-separated, each trimmed; empty entries are dropped. */
+/**
+ * sops lists recipients comma-separated, each trimmed; empty entries are dropped. An entry that
+ * begins like an age secret key, even cut short, is WITHHELD_SECRET_KEY rather than printed.
+ */
 export function splitRecipients(list: string): string[] {
   return list
     .split(",")

@@ -44,7 +44,7 @@
  */
 
 export { holdsEncryptedValue, type IvSource, isEncryptedString, randomIv } from "./aes.js";
-export { isAgeRecipient } from "./age.js";
+export { AGE_SECRET_KEY, isAgeRecipient } from "./age.js";
 export {
   type CreationRule,
   findSopsConfig,

@@ -21,7 +21,7 @@ import {
 import { loadedFiles } from "../../platform/loaded-files.js";
 import { isCoreSecret } from "../../platform/masking.js";
 import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../../platform/model.js";
-import { holdsEncryptedValue, isAgeRecipient } from "../../sops/index.js";
+import { AGE_SECRET_KEY, holdsEncryptedValue, isAgeRecipient } from "../../sops/index.js";
 import { parseYaml, parseYamlDocuments } from "../../yaml/index.js";
 import type { Rule, RuleContext, RuleFinding } from "../types.js";
 import { groupByPlace, someOf } from "./places.js";
@@ -656,9 +656,6 @@ const sopsMetadataMissing: Rule = {
     }
   },
 };
-
-/** An age identity as age-keygen writes it (bech32, upper-case) or lower-cased. */
-const AGE_SECRET_KEY = /AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]{20,}/i;
 
 const sopsConfigPrivateKey: Rule = {
   id: "sops-config-private-key",
