@@ -11,6 +11,7 @@ import { substituteVariables } from "../flux/envsubst.js";
 import { EnvsubstParseError, parseTemplate } from "../flux/envsubst-parse.js";
 import { isImageMatched, splitImage } from "../kustomize/transformers/images.js";
 import { isMap, type YamlValue } from "../kustomize/types.js";
+import { isMaskedMarker } from "../platform/masking.js";
 import type { Cluster, FluxKustomization, RenderedResource } from "../platform/model.js";
 import type { FieldPath, ImageRef, RefusalCode } from "./model.js";
 import type { SourceFiles } from "./sources.js";
@@ -133,6 +134,9 @@ export function traceImage(
   }
   if (!state) return untraceable(r, "no document or patch in the repository writes this image");
   const final = compose(state.ref);
+  // A masked image cannot be compared with the replay: say that it holds a secret and where it
+  // comes from, not that something unknown rewrote it.
+  if (isMaskedMarker(rendered)) return secretImage(ctx, r, final);
   if (final !== rendered && substitute(ctx, final) !== rendered) {
     return untraceable(
       r,
@@ -212,6 +216,18 @@ export function compose(ref: ImageRef): string {
   if (ref.tag !== "") out += `:${ref.tag}`;
   if (ref.digest !== "") out += `@${ref.digest}`;
   return out;
+}
+
+/** The image renders masked: the secret it holds, named by the variable it comes through when one does. */
+function secretImage(ctx: TraceContext, r: RenderedResource, written: string): Untraced {
+  const v = variableIn(written);
+  const defined = v ? variablesOf(ctx).get(v.name) : undefined;
+  const where =
+    v && defined?.via.startsWith("Secret")
+      ? `'${written}' in the repository; \${${v.name}} comes from ${defined.via}, a secret`
+      : `'${written}' in the repository, a secret value in what renders (a Secret's variable or a decrypted file)`;
+  const u = untraceable(r, `the image is masked: it is ${where}`);
+  return { ...u, code: "ENCRYPTED" };
 }
 
 function untraceable(r: RenderedResource, reason: string, file?: string, line?: number): Untraced {

@@ -189,6 +189,38 @@ Not listed: 10 HelmReleases were not rendered, so the images they run are missin
     expect(repo.git("status", "--porcelain")).toBe("?? tags.txt");
     expect(readFileSync(path.join(repo.dir, worker), "utf8")).toBe(encrypted);
   });
+
+  it("list: a tag from a Secret's post-build variable is masked, and named as a secret where it comes from", async () => {
+    const rule = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^(data|stringData)$" });
+    const secrets = "clusters/staging/cluster-secrets.sops.yaml";
+    writeFileSync(
+      path.join(repo.dir, secrets),
+      await encryptSops(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\nstringData:\n  backend_tag: 1.9.0-rc.7\n",
+        { file: secrets, rule, config: null },
+      ),
+    );
+    const overlay = path.join(repo.dir, "apps/backend/overlays/staging/kustomization.yaml");
+    writeFileSync(
+      overlay,
+      readFileSync(overlay, "utf8").replace(/newTag: 1\.9\.0-rc\.2.*/, "newTag: ${backend_tag}"),
+    );
+    repo.commit("the staging backend's tag in a Secret");
+    onTestFinished(() => void repo.git("reset", "-q", "--hard", "HEAD~1"));
+    const r = await run("list", "--cluster", "staging");
+    expect(r.stdout).not.toContain("1.9.0-rc.7");
+    const lines = r.stdout.split("\n");
+    const at = lines.findIndex((l) => /^ {2}<masked:sha256:[0-9a-f]+>$/.test(l));
+    expect(lines[at + 1]).toContain("used by   Deployment backend/backend");
+    // Not "replacements or a transformer plugin?": the value is a secret, and where it comes from is known.
+    expect(lines[at + 2]).toBe(
+      "    set at    unknown: the image is masked: it is 'ghcr.io/acme-platform/backend:${backend_tag}' in the repository; ${backend_tag} comes from Secret cluster-secrets, a secret",
+    );
+    const json = JSON.parse((await run("list", "--cluster", "staging", "--format", "json")).stdout);
+    const masked = json.images.find((u: { object: string }) => u.object === "Deployment backend/backend");
+    expect(masked.problem).toContain("comes from Secret cluster-secrets, a secret");
+    expect(JSON.stringify(json)).not.toContain("1.9.0-rc.7");
+  });
 });
 
 describe.runIf(requires("shared"))("slipway images list with the charts rendered", () => {
