@@ -11,6 +11,7 @@ import { directoriesAffected } from "../diff/index.js";
 import { errorMessage } from "../errors.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { BuildCache } from "../kustomize/target.js";
+import { ARTIFACT_ROOT } from "../platform/artifacts.js";
 import { SecretValues } from "../platform/masking.js";
 import { loadDashboard } from "../report/load.js";
 import type { SessionStatus } from "../report/model.js";
@@ -152,6 +153,15 @@ export class DashboardSession {
       return;
     }
     const dirs = directoriesAffected(fs, this.root, changed);
+    // A build inside an ExternalArtifact is keyed by the artifact's virtual directory, not by the
+    // repository files its generator copied there: which of those changed is not known here, so
+    // every such build is dropped.
+    const inArtifact = (dir: string) => dir.includes(`/${ARTIFACT_ROOT}/`);
+    for (const d of this.cache.kustomizations.keys()) if (inArtifact(d)) dirs.add(d);
+    for (const key of this.cache.bases.keys()) {
+      const dir = key.slice(0, key.indexOf("\u0000"));
+      if (inArtifact(dir)) dirs.add(dir);
+    }
     this.rebuiltDirs = dirs.size;
     for (const d of dirs) this.cache.kustomizations.delete(d);
     for (const key of [...this.cache.bases.keys()]) {

@@ -4,7 +4,7 @@
  * file, a deleted file, a broken file and its repair), the session's model equals a fresh
  * render's, and the nodes the edit affects are the ones reported as changed.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -100,5 +100,97 @@ describe("slipway serve: changed-only re-render", () => {
   it("a Flux Kustomization's own file (the cluster's tree) changes", async () => {
     const m = await edit("clusters/dev/apps/backend.yaml", (t) => t.replace(/interval: .*/, "interval: 7m"));
     expect(m.changedNodes).toContain("dev|Kustomization/flux-system/backend");
+  });
+});
+
+describe("slipway serve: a base inside an ExternalArtifact (source-watcher's ArtifactGenerator)", () => {
+  // The build runs in the artifact's virtual directory, not in the folders its files were copied
+  // from: an edit of apps/base/app must still reach it (it showed the old output until restart).
+  const files: Record<string, string> = {
+    "clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: https://github.com/example/fleet
+  ref:
+    branch: main
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/prod
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+    "clusters/prod/artifacts.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  sources:
+    - alias: repo
+      kind: GitRepository
+      name: flux-system
+  artifacts:
+    - name: apps
+      originRevision: "@repo"
+      copy:
+        - from: "@repo/apps/**"
+          to: "@artifact/"
+`,
+    "clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 1h
+  path: ./prod
+  prune: true
+  sourceRef:
+    kind: ExternalArtifact
+    name: apps
+`,
+    "apps/base/app/kustomization.yaml": "resources:\n  - configmap.yaml\n",
+    "apps/base/app/configmap.yaml":
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\ndata:\n  level: info\n",
+    "apps/prod/kustomization.yaml": "resources:\n  - ../base/app\n",
+  };
+  let root: string;
+  let live: DashboardSession;
+
+  beforeAll(async () => {
+    root = path.join(mkdtempSync(path.join(tmpdir(), "slipway-watch-artifact-")), "fleet");
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    }
+    live = new DashboardSession(root, { identities: [] });
+    await live.start();
+  });
+
+  it("an edit of a base file re-renders the Flux Kustomization built from the artifact", async () => {
+    const apps = () =>
+      live.snapshot!.model.clusters[0]!.nodes.find((n) => n.id === "Kustomization/flux-system/apps")!;
+    expect(apps().status).toBe("rendered");
+    const before = apps().fingerprint;
+    const file = path.join(root, "apps/base/app/configmap.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("level: info", "level: debug"));
+    await live.changed([file]);
+    expect(apps().fingerprint).not.toBe(before);
+    const fresh = await loadDashboard(root, { identities: [], values: live.secretValues });
+    const node = fresh.model.clusters[0]!.nodes.find((n) => n.id === "Kustomization/flux-system/apps")!;
+    expect(apps().fingerprint).toBe(node.fingerprint);
+    expect(live.snapshot!.model.changedNodes).toContain("prod|Kustomization/flux-system/apps");
   });
 });

@@ -41,7 +41,8 @@ export type EditKind =
   | "crlf"
   | "multi-file"
   | "flux-source"
-  | "cluster-root";
+  | "cluster-root"
+  | "base-file";
 export const KINDS: EditKind[] = [
   "value",
   "delete",
@@ -75,7 +76,9 @@ export const UNIT_KINDS: EditKind[] = [
  * reference, a new app folder (a copy of one with its Flux Kustomization renamed), a manifest
  * .gitignore hides and a CRLF working copy (both differ from what `git diff` compares),
  * several edits of other kinds at once, a Flux source's URL (what a release's chart and a
- * cluster's own repository are found by) and a cluster root removed or copied beside itself.
+ * cluster's own repository are found by), a cluster root removed or copied beside itself, and a
+ * file of a base another kustomization lists under `resources:` (built once and reused by every
+ * overlay: what a cache of built bases must let go).
  */
 export const HOSTILE_KINDS: EditKind[] = [
   "component-file",
@@ -87,6 +90,7 @@ export const HOSTILE_KINDS: EditKind[] = [
   "multi-file",
   "flux-source",
   "cluster-root",
+  "base-file",
 ];
 
 /** Applies one edit of `kind`; returns what it did, or undefined when the repository has no such file. */
@@ -459,6 +463,36 @@ export function applyEdit(root: string, files: string[], kind: EditKind, rng: Rn
       lines[i] = before.replace(/(["']?)$/, `-e${rng.int(100)}$1`);
       writeFileSync(path.join(root, f), lines.join("\n"));
       return `${f}:${i + 1} '${before.trim()}' → '${lines[i]!.trim()}'`;
+    }
+    case "base-file": {
+      const bases = new Set<string>();
+      for (const k of files.filter((g) => /^kustomization\.ya?ml$/.test(path.basename(g)))) {
+        if (!existsSync(path.join(root, k))) continue;
+        let inList = false;
+        for (const l of read(k).split("\n")) {
+          if (/^resources:\s*$/.test(l)) inList = true;
+          else if (inList && /^\s*- /.test(l)) {
+            const item = l
+              .replace(/^\s*- /, "")
+              .replace(/\s+#.*$/, "")
+              .replace(/["']/g, "")
+              .trim();
+            const dir = path.normalize(path.join(path.dirname(k), item));
+            if (/\.ya?ml$/.test(item) || dir.startsWith("..")) continue;
+            if (["kustomization.yaml", "kustomization.yml"].some((n) => existsSync(path.join(root, dir, n))))
+              bases.add(dir);
+          } else if (/^\S/.test(l)) inList = false;
+        }
+      }
+      const f = pickWhere(
+        (g, t) =>
+          bases.has(path.dirname(g)) &&
+          !/^kustomization\.ya?ml$/.test(path.basename(g)) &&
+          !t.includes("ENC[") &&
+          scalarLines(t).length > 0,
+      );
+      if (!f) return undefined;
+      return `base ${editLine(f, scalarLines(read(f)))}`;
     }
     case "cluster-root": {
       // A cluster removed or copied beside itself under a new name: a sync file (a Flux source
