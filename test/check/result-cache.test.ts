@@ -25,7 +25,7 @@ import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
 import { conformanceChartDirs } from "../support/conformance-charts.js";
 import { demoIdentities, demoPlaintexts, platformDir } from "../support/demo-secrets.js";
-import { applyEdit, KINDS, UNIT_KINDS } from "../support/edit-kinds.js";
+import { applyEdit, HOSTILE_KINDS, KINDS, UNIT_KINDS } from "../support/edit-kinds.js";
 import { requires, sharedDir } from "../support/env.js";
 import { GitCopy, seedOf, yamlFiles } from "../support/metamorphic.js";
 import { Rng } from "../support/random.js";
@@ -100,7 +100,7 @@ describe.runIf(runs)(
 
         const files = yamlFiles(copy.dir);
         const failures: string[] = [];
-        for (const [k, kind] of KINDS.entries()) {
+        for (const [k, kind] of [...KINDS, ...HOSTILE_KINDS].entries()) {
           const seed = (seedOf(name) + k) >>> 0;
           const edit = applyEdit(copy.dir, files, kind, new Rng(seed));
           if (edit === undefined) continue;
