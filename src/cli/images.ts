@@ -7,6 +7,7 @@ import { OverlayFileSystem } from "../fs/overlay.js";
 import { writeFileSet } from "../fs/write-set.js";
 import { formatImagesText, listImages, notListed, notListedSummary } from "../images/list.js";
 import { planImageSet } from "../images/set.js";
+import { imageReferenceProblem } from "../images/reference.js";
 import { type Candidate, parseCandidates, planImageUpdates } from "../images/update.js";
 import { splitImage } from "../kustomize/transformers/images.js";
 import { isMap } from "../kustomize/types.js";
@@ -319,13 +320,20 @@ export async function imagesCommand(argv: string[]): Promise<number> {
 
 function readCandidates(file: string | undefined, tags: string[]): Map<string, Candidate[]> {
   const entries: Array<[string, string]> = [];
+  // A registry lists only valid tags: anything else (a pasted comment, a newline, a quote)
+  // would be written into the repository as an image no node can pull.
+  const push = (image: string, tag: string, where: string) => {
+    const problem = imageReferenceProblem(`${image}:${tag}`);
+    if (problem) throw new Error(`${where}: ${problem}`);
+    entries.push([image, tag]);
+  };
   const add = (ref: string, where: string) => {
     const slash = ref.indexOf("/");
     const rest = slash >= 0 ? ref.slice(slash) : ref;
     const colon = rest.search(/[:@]/);
     if (colon < 0 || rest[colon] !== ":") throw new Error(`${where}: '${ref}' is not IMAGE:TAG`);
     const at = (slash >= 0 ? slash : 0) + colon;
-    entries.push([ref.slice(0, at), ref.slice(at + 1)]);
+    push(ref.slice(0, at), ref.slice(at + 1), where);
   };
   if (file !== undefined) {
     const text = readFileSync(file, "utf8");
@@ -336,7 +344,7 @@ function readCandidates(file: string | undefined, tags: string[]): Map<string, C
     if (isMap(raw)) {
       for (const [image, list] of Object.entries(raw)) {
         if (!Array.isArray(list)) throw new Error(`${file}: ${image} must map to a list of tags`);
-        for (const t of list) entries.push([image, String(t)]);
+        for (const t of list) push(image, String(t), `${file}: ${image}`);
       }
     } else {
       for (const [i, line] of text.split("\n").entries()) {

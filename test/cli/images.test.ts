@@ -159,6 +159,34 @@ Not listed: 10 HelmReleases were not rendered, so the images they run are missin
     expect((await run("update", "--policies")).code).toBe(2);
   });
 
+  it("update --policies: a candidate no registry could list is bad usage, named with its file, and nothing is written", async () => {
+    const tags = path.join(repo.dir, "tags.yaml");
+    for (const [text, where] of [
+      [
+        'ghcr.io/acme-platform/backend:\n  - "main-abc-2000000000000 # rc"\n',
+        "tags.yaml: ghcr.io/acme-platform/backend",
+      ],
+      [
+        'ghcr.io/acme-platform/backend:\n  - "main-abc-2000000000000\\nevil: x"\n',
+        "tags.yaml: ghcr.io/acme-platform/backend",
+      ],
+      [
+        "ghcr.io/acme-platform/backend:main-abc-1\nghcr.io/acme-platform/backend:main-abc-2'\n",
+        "tags.yaml:2",
+      ],
+    ]) {
+      writeFileSync(tags, text);
+      const r = await run("update", "--policies", "--tags", tags, "--write");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${where}: "ghcr.io/acme-platform/backend:main-abc-`);
+      expect(r.stderr).toContain("is not a valid image reference: a tag is at most 128 letters");
+      expect(repo.git("status", "--porcelain")).toBe("?? tags.yaml");
+    }
+    const r = await run("update", "--policies", "--tag", "ghcr.io/acme-platform/backend:a}b");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--tag: "ghcr.io/acme-platform/backend:a}b" is not a valid image reference');
+  });
+
   it("update --policies: a marker in a SOPS-encrypted file is refused, and nothing is written", async () => {
     // encrypted_regex leaves the image readable and the marker a line comment, but the MAC
     // covers the image too: image-automation-controller's edit would leave a file sops refuses.
