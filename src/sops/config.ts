@@ -120,7 +120,12 @@ export function parseSopsConfig(text: string, file?: string): SopsConfig {
     if (err instanceof YamlNestingError) {
       throw new SlipwayError(`invalid .sops.yaml: ${message}`, { file, line: err.line, column: err.column });
     }
-    throw new SlipwayError(`invalid .sops.yaml: ${message}`, { file });
+    // The yaml package's errors carry where they are; the check points at that line.
+    const at = (err as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    throw new SlipwayError(`invalid .sops.yaml: ${message}`, {
+      file,
+      ...(at ? { line: at.line, column: at.col } : {}),
+    });
   }
   const root = isObj(doc) ? doc : {};
   const rules = Array.isArray(root.creation_rules) ? root.creation_rules : [];

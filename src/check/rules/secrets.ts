@@ -8,6 +8,7 @@
  */
 
 import * as path from "node:path";
+import type { SlipwayError } from "../../errors.js";
 import { readRegularFile } from "../../fs/read-regular.js";
 import { kustomizationFileNames } from "../../kustomize/kustomization.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../../kustomize/types.js";
@@ -21,7 +22,7 @@ import {
 import { loadedFiles } from "../../platform/loaded-files.js";
 import { isCoreSecret } from "../../platform/masking.js";
 import type { Cluster, FluxKustomization, Platform, RenderedResource } from "../../platform/model.js";
-import { AGE_SECRET_KEY, holdsEncryptedValue, isAgeRecipient } from "../../sops/index.js";
+import { AGE_SECRET_KEY, holdsEncryptedValue, isAgeRecipient, parseSopsConfig } from "../../sops/index.js";
 import { parseYaml, parseYamlDocuments } from "../../yaml/index.js";
 import type { Rule, RuleContext, RuleFinding } from "../types.js";
 import { groupByPlace, someOf } from "./places.js";
@@ -420,9 +421,29 @@ const sopsRecipientsMismatch: Rule = {
   id: "sops-recipients-mismatch",
   defaultSeverity: "error",
   description: "A SOPS file's recipients must be the ones .sops.yaml requires for its path",
-  help: "A missing recipient means that environment's key cannot decrypt the file (Flux fails to reconcile): an error. A stale one means a retired key still can: a warning when it is the only difference (an error with --strict). So is a missing age key when an age entry of the file names no key (its label scrubbed by a history rewrite): sops decrypts by the entry, not its label, and the file does not say whose it is. Run `slipway secrets updatekeys FILE`.",
+  help: "A missing recipient means that environment's key cannot decrypt the file (Flux fails to reconcile): an error. A stale one means a retired key still can: a warning when it is the only difference (an error with --strict). So is a missing age key when an age entry of the file names no key (its label scrubbed by a history rewrite): sops decrypts by the entry, not its label, and the file does not say whose it is. Run `slipway secrets updatekeys FILE`. A .sops.yaml that sops cannot read is an error too: no recipient could be compared, and sops refuses to encrypt or update keys with it.",
   run(ctx: RuleContext) {
-    for (const f of platformSecrets(ctx.platform)?.files ?? []) {
+    const files = platformSecrets(ctx.platform)?.files ?? [];
+    // A .sops.yaml sops cannot read: said once, at its line, instead of comparing nothing quietly.
+    for (const [config, governs] of sopsConfigsInUse(ctx.platform, files)) {
+      const text = read(ctx.platform, config);
+      if (text === undefined) continue;
+      try {
+        parseSopsConfig(text, config);
+      } catch (err) {
+        const e = err as SlipwayError;
+        const why = e.message
+          .replace(/^invalid \.sops\.yaml: /, "")
+          .replace(/ at line \d+, column \d+:?$/, "");
+        const governed = governs.length;
+        ctx.report({
+          message: `${config} cannot be read by sops (${why}): sops refuses to encrypt or update keys with it, and the recipients of ${governed} SOPS file${governed === 1 ? "" : "s"} were not compared`,
+          file: config,
+          ...(e.line !== undefined ? { line: e.line } : {}),
+        });
+      }
+    }
+    for (const f of files) {
       const s = f.status;
       if (s?.matchesConfig !== false) continue;
       const parts: string[] = [];
@@ -456,6 +477,35 @@ const sopsRecipientsMismatch: Rule = {
     }
   },
 };
+
+/**
+ * The .sops.yaml files sops would use for the repository's SOPS files (the nearest one up to the
+ * repository's root) and the root's own, sorted, each with the SOPS files it is the nearest of.
+ */
+function sopsConfigsInUse(platform: Platform, files: ReadonlyArray<{ file: string }>): Map<string, string[]> {
+  const configs = new Map<string, string[]>();
+  const nearestOf = new Map<string, string | undefined>();
+  const nearest = (dir: string): string | undefined => {
+    if (nearestOf.has(dir)) return nearestOf.get(dir);
+    const candidate = dir === "." ? ".sops.yaml" : `${dir}/.sops.yaml`;
+    const atRoot = dir === "." || dir === "/" || dir === "";
+    const found =
+      read(platform, candidate) !== undefined
+        ? candidate
+        : atRoot
+          ? undefined
+          : nearest(path.posix.dirname(dir));
+    nearestOf.set(dir, found);
+    return found;
+  };
+  const root = nearest(".");
+  if (root) configs.set(root, []);
+  for (const f of files) {
+    const config = nearest(path.posix.dirname(f.file));
+    if (config) configs.set(config, [...(configs.get(config) ?? []), f.file]);
+  }
+  return new Map([...configs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 
 function read(platform: Platform, file: string): string | undefined {
   return readRepositoryFile(platform, file)?.toString("utf8");
@@ -664,24 +714,7 @@ const sopsConfigPrivateKey: Rule = {
     "A .sops.yaml names public keys only: an age secret key there is a private key committed to the repository",
   help: "Whoever can read the repository can decrypt every file encrypted for that key. Treat the key as exposed: make a new one (age-keygen), put its public key (age1…) in .sops.yaml, run `slipway secrets updatekeys` and `slipway secrets rotate` on the files the old one encrypted, and replace the key Flux decrypts with (the sops-age Secret).",
   run(ctx: RuleContext) {
-    // The .sops.yaml sops would use for each SOPS file (the nearest one up to the repository's
-    // root), and the root's own.
-    const configs = new Set<string>();
-    const searched = new Set<string>();
-    const nearest = (dir: string) => {
-      for (let d = dir; !searched.has(d); d = path.posix.dirname(d)) {
-        searched.add(d);
-        const candidate = d === "." ? ".sops.yaml" : `${d}/.sops.yaml`;
-        if (read(ctx.platform, candidate) !== undefined) {
-          configs.add(candidate);
-          return;
-        }
-        if (d === "." || d === "/" || d === "") return;
-      }
-    };
-    nearest(".");
-    for (const f of platformSecrets(ctx.platform)?.files ?? []) nearest(path.posix.dirname(f.file));
-    for (const file of [...configs].sort()) {
+    for (const file of sopsConfigsInUse(ctx.platform, platformSecrets(ctx.platform)?.files ?? []).keys()) {
       const lines = read(ctx.platform, file)?.split("\n") ?? [];
       const at = lines.findIndex((l) => AGE_SECRET_KEY.test(l));
       if (at < 0) continue;

@@ -70,6 +70,42 @@ describe("secret rules", () => {
     expect(JSON.stringify(findings).toLowerCase()).not.toContain(key.slice(16, 40).toLowerCase());
   });
 
+  // Found probing by hand: a .sops.yaml broken by a bad merge made check pass without a word
+  // (every file's comparison was skipped), while sops refused it and `secrets status` failed.
+  it("sops-recipients-mismatch: a .sops.yaml sops cannot read is an error at its line, once, not a quiet pass", async () => {
+    const files = {
+      "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
+      "app/kustomization.yaml": "resources: [enc.yaml, enc2.yaml]\n",
+      "app/enc.yaml": encForDev,
+      "app/enc2.yaml": encForDev,
+      "sub/.sops.yaml": `creation_rules:\n  - path_regex: "(["\n    age: ${DEV}\n`,
+      "sub/enc.yaml": encForDev,
+    };
+    const broken = await check({
+      ...files,
+      ".sops.yaml": `creation_rules:\n  - path_regex: app/.*\n    age: ${DEV}\n  - a: [1\n    b: "\n`,
+    });
+    const mine = broken.filter((f) => f.rule === "sops-recipients-mismatch");
+    expect(mine.map((f) => [f.file, f.line, f.severity])).toEqual([
+      [".sops.yaml", 5, "error"],
+      ["sub/.sops.yaml", undefined, "error"],
+    ]);
+    expect(mine[0]!.message).toMatch(
+      /^\.sops\.yaml cannot be read by sops \(.+\): sops refuses to encrypt or update keys with it, and the recipients of 2 SOPS files were not compared$/,
+    );
+    expect(mine[1]!.message).toContain(
+      'sub/.sops.yaml cannot be read by sops (creation_rules[0]: regex "(["',
+    );
+    expect(mine[1]!.message).toContain("the recipients of 1 SOPS file were not compared");
+    // The same tree with a readable .sops.yaml whose rule every file meets: nothing to say.
+    const fine = await check({
+      ...files,
+      "sub/.sops.yaml": `creation_rules:\n  - age: ${DEV}\n`,
+      ".sops.yaml": `creation_rules:\n  - path_regex: app/.*\n    age: ${DEV}\n`,
+    });
+    expect(fine.filter((f) => f.rule === "sops-recipients-mismatch")).toEqual([]);
+  });
+
   it("secret-not-encrypted: plain Secret files and secretGenerator literals, not SOPS files or placeholders", async () => {
     const findings = await check({
       "clusters/c/app.yaml": ks("app", "./app", DECRYPTION),
