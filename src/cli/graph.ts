@@ -12,6 +12,7 @@ import { loadPlatformWithSecrets } from "../platform/decrypt.js";
 import { summarizeDiscovery } from "../platform/discovery-summary.js";
 import { graphNodes, platformErrors } from "../platform/index.js";
 import { maskPlatform, newRunMasker } from "../platform/masking.js";
+import { withMayExist } from "../platform/unseen-output.js";
 import { parseYaml } from "../yaml/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
 import { parseCommandLine } from "./args.js";
@@ -112,7 +113,9 @@ export async function graphCommand(argv: string[]): Promise<number> {
     for (const key of applied.unused)
       process.stderr.write(`slipway graph: durations: '${key}' matches no node\n`);
   }
-  const analysis = analyzeGraph(nodes);
+  const analyzed = analyzeGraph(nodes);
+  // A target Slipway did not find may be in output it could not see: said, and no failure.
+  const analysis = { ...analyzed, missing: withMayExist(platform, analyzed.missing) };
   process.stdout.write(
     format === "json"
       ? `${JSON.stringify({ ...toGraphJson(analysis), discovery }, null, 2)}\n`
@@ -125,5 +128,6 @@ export async function graphCommand(argv: string[]): Promise<number> {
   for (const e of errors) {
     process.stderr.write(`slipway graph: warning: the graph may be incomplete: ${formatError(e)}\n`);
   }
-  return analysis.cycles.length > 0 || analysis.missing.length > 0 || errors.length > 0 ? 1 : 0;
+  const missing = analysis.missing.filter((m) => m.mayExist === undefined);
+  return analysis.cycles.length > 0 || missing.length > 0 || errors.length > 0 ? 1 : 0;
 }

@@ -27,6 +27,13 @@ export function analyzeGraph(inputs: readonly GraphNodeInput[], opts: AnalyzeOpt
   const { unique, duplicates } = dedupe(inputs);
   const byRef = new Map<string, string>();
   for (const node of unique) byRef.set(refKey(node.cluster, node.kind, node.namespace, node.name), node.id);
+  // An object a node's output makes stands for that node, unless a node of its own defines it.
+  for (const node of unique) {
+    for (const made of node.makes ?? []) {
+      const key = refKey(node.cluster, made.kind, made.namespace, made.name);
+      if (!byRef.has(key)) byRef.set(key, node.id);
+    }
+  }
 
   const ids = new Set(unique.map((n) => n.id));
   const deps = new Map<string, string[]>();

@@ -137,6 +137,29 @@ function missingId(m: MissingDependency): string {
   return `${m.kind}/${m.namespace}/${m.name}`;
 }
 
+/**
+ * Blocked nodes whose every blocking cause is a missing target that may exist (`mayExist`):
+ * neither in a cycle, nor missing a target for sure, nor waiting on a node that is.
+ */
+function unsureBlocked(a: GraphAnalysis): Set<string> {
+  const certainMissing = new Set(a.missing.filter((m) => m.mayExist === undefined).map((m) => m.dependent));
+  const nodes = new Map(a.nodes.map((n) => [n.id, n]));
+  const certain = new Map<string, boolean>();
+  const isCertain = (id: string): boolean => {
+    const known = certain.get(id);
+    if (known !== undefined) return known;
+    certain.set(id, false); // a cycle is its own reason, caught by `blocked: "cycle"` below
+    const n = nodes.get(id);
+    const result =
+      n !== undefined &&
+      n.blocked !== null &&
+      (n.blocked === "cycle" || certainMissing.has(id) || n.dependsOn.some((d) => isCertain(d)));
+    certain.set(id, result);
+    return result;
+  };
+  return new Set(a.blocked.filter((b) => !isCertain(b.id)).map((b) => b.id));
+}
+
 function blockedText(b: BlockedNode): string {
   if (b.reason === "cycle") return "in a dependency cycle";
   if (b.reason === "missing") return "depends on an object that does not exist";
@@ -203,11 +226,24 @@ export function formatGraphText(a: GraphAnalysis, options: TextOptions = {}): st
   if (a.missing.length > 0) {
     lines.push("", `Missing dependencies (${a.missing.length}):`);
     for (const m of a.missing)
-      lines.push(`  ${label(m.dependent)} depends on ${missingId(m)}, which does not exist`);
+      lines.push(
+        `  ${label(m.dependent)} depends on ${missingId(m)}, ${m.mayExist === undefined ? "which does not exist" : `which Slipway did not find${m.mayExist}`}`,
+      );
   }
-  if (a.blocked.length > 0) {
-    lines.push("", `Never deployed (${a.blocked.length}):`);
-    for (const b of a.blocked) lines.push(`  ${label(b.id)}: ${blockedText(b)}`);
+  // Held back only by targets Slipway did not find but may exist: not said never to deploy.
+  const unsure = unsureBlocked(a);
+  const never = a.blocked.filter((b) => !unsure.has(b.id));
+  const maybe = a.blocked.filter((b) => unsure.has(b.id));
+  if (never.length > 0) {
+    lines.push("", `Never deployed (${never.length}):`);
+    for (const b of never) lines.push(`  ${label(b.id)}: ${blockedText(b)}`);
+  }
+  if (maybe.length > 0) {
+    lines.push("", `Never deployed unless what Slipway did not find exists (${maybe.length}):`);
+    for (const b of maybe)
+      lines.push(
+        `  ${label(b.id)}: ${b.reason === "missing" ? "depends on an object Slipway did not find" : `waits on ${b.via}`}`,
+      );
   }
   if (a.duplicates.length > 0) {
     lines.push("", `Defined more than once (${a.duplicates.length}): ${a.duplicates.join(", ")}`);

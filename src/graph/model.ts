@@ -40,6 +40,12 @@ export interface GraphNodeInput {
   duration?: number;
   /** A rendered HelmRelease: the objects its release applies (hooks and chart CRDs included). */
   inventory?: InventoryEntry[];
+  /**
+   * Flux objects this node's output creates that are no nodes of their own (the Kustomizations
+   * or HelmReleases a rendered chart makes), namespaces resolved: a dependency on one waits for
+   * this node, which applies it.
+   */
+  makes?: Array<{ kind: GraphNodeKind; namespace: string; name: string }>;
 }
 
 export interface InventoryEntry {
@@ -65,6 +71,11 @@ export interface MissingDependency {
   kind: GraphNodeKind;
   namespace: string;
   name: string;
+  /**
+   * Set by the caller that knows more than the graph: why the object may exist after all, in
+   * output Slipway could not see (" (…)"). Absent: it does not.
+   */
+  mayExist?: string;
 }
 
 /** Why a node never becomes ready in Flux. */

@@ -60,7 +60,7 @@ export function graphNodes(platform: Platform, clusters?: string[]): GraphNodeIn
         cluster: c.name,
         dependsOn: h.dependsOn.map((d) => ({ name: d.name, namespace: d.namespace })),
         appliedBy: applierNode(h.kustomization),
-        ...(h.status === "rendered" ? inventoryOf(h) : {}),
+        ...(h.status === "rendered" ? withMade(h, inventoryOf(h)) : {}),
       });
     }
   }
@@ -113,6 +113,26 @@ function bootstrappedWithRoot(c: Cluster): (k: FluxKustomization) => boolean {
     k.definedAt !== undefined &&
     k.definedAt.file.startsWith(dir) &&
     !k.definedAt.file.slice(dir.length).includes("/");
+}
+
+/**
+ * The Kustomizations and HelmReleases a rendered release's chart makes (matheuscscp's spoke-cluster
+ * chart makes the Kustomization another one depends on): Slipway renders them but does not apply
+ * them, so they are no nodes; a dependency on one waits for the release. An object without a
+ * namespace goes to the release's namespace, as helm-controller applies it.
+ */
+function withMade(
+  h: HelmReleaseInfo,
+  listed: { inventory?: GraphNodeInput["inventory"] },
+): { inventory?: GraphNodeInput["inventory"]; makes?: GraphNodeInput["makes"] } {
+  const makes: NonNullable<GraphNodeInput["makes"]> = [];
+  for (const o of listed.inventory ?? []) {
+    const group = o.apiVersion.includes("/") ? o.apiVersion.slice(0, o.apiVersion.indexOf("/")) : "";
+    const kind = NODE_KINDS[`${group}/${o.kind}`];
+    if (kind !== "Kustomization" && kind !== "HelmRelease") continue;
+    makes.push({ kind, namespace: o.namespace || h.releaseNamespace || h.namespace, name: o.name });
+  }
+  return makes.length > 0 ? { ...listed, makes } : listed;
 }
 
 const NODE_KINDS: Record<string, GraphNodeKind> = {

@@ -91,7 +91,8 @@ export interface GraphView {
   layers: string[][];
   criticalPath: string[];
   cycles: string[][];
-  missing: Array<{ dependent: string; kind: string; namespace: string; name: string }>;
+  /** `mayExist`: why the target may exist in output Slipway could not see (" (…)"). */
+  missing: Array<{ dependent: string; kind: string; namespace: string; name: string; mayExist?: string }>;
   timing: { fineGrained: number; waves: number; speedup: number };
 }
 

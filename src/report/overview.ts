@@ -16,6 +16,7 @@ import {
   type PlatformError,
   type RenderedResource,
 } from "../platform/model.js";
+import { missingMayExist } from "../platform/unseen-output.js";
 import type { ClusterView, ErrorView, FindingView, NodeView, SeverityCounts } from "./model.js";
 import type { Redactor } from "./redact.js";
 
@@ -156,12 +157,16 @@ export function clusterView(
       layers: analysis.layers,
       criticalPath: analysis.criticalPath,
       cycles: analysis.cycles,
-      missing: analysis.missing.map((m) => ({
-        dependent: m.dependent,
-        kind: m.kind,
-        namespace: m.namespace,
-        name: m.name,
-      })),
+      missing: analysis.missing.map((m) => {
+        const mayExist = missingMayExist(cluster, m);
+        return {
+          dependent: m.dependent,
+          kind: m.kind,
+          namespace: m.namespace,
+          name: m.name,
+          ...(mayExist !== undefined ? { mayExist } : {}),
+        };
+      }),
       timing: analysis.timing,
     },
     errors: cluster.errors.map((e) => errorView(e, redact)),

@@ -5,8 +5,9 @@ import { describe, expect, it } from "vitest";
 import { graphCommand } from "../../src/cli/graph.js";
 import { sopsFixtureFiles, writeFixture } from "../helmrelease/fixture.js";
 import { captureOutput } from "../support/capture.js";
+import { tempTree } from "../support/cli.js";
 import { repoRoot } from "../support/env.js";
-import { demoKeyFile } from "../support/flux.js";
+import { demoKeyFile, ks, SYNC } from "../support/flux.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/flux");
 
@@ -44,6 +45,43 @@ describe("slipway graph", () => {
     const r = await run([path.join(fixtures, "edge-cases"), "--format", "mermaid"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/flowchart/);
+  });
+
+  it("a target an unrendered HelmRelease may make is hedged, listed apart, and no failure (as check's warning)", async () => {
+    // Found probing by hand: graph said "which does not exist", "Never deployed" and exit 1 where
+    // check says a warning: the HelmRelease traefik/traefik, whose chart is not cached, may make it.
+    const root = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/c/apps.yaml": `${ks("traefik", "  path: ./infra\n")}---\n${ks("app", "  path: ./app\n  dependsOn:\n    - name: traefik-config\n      namespace: traefik\n")}`,
+      "infra/release.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: traefik, namespace: traefik}
+spec: {url: https://traefik.github.io/charts}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: traefik, namespace: traefik}
+spec:
+  interval: 1h
+  chart: {spec: {chart: traefik, version: 37.1.2, sourceRef: {kind: HelmRepository, name: traefik}}}
+`,
+      "app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n",
+    });
+    const r = await run([root]);
+    expect(r.stdout).toContain(
+      "Kustomization/flux-system/app depends on Kustomization/traefik/traefik-config, which Slipway did not find (HelmRelease traefik/traefik, which Slipway does not render, may make it)",
+    );
+    expect(r.stdout).toContain(
+      "Never deployed unless what Slipway did not find exists (1):\n  Kustomization/flux-system/app: depends on an object Slipway did not find",
+    );
+    expect(r.stdout).not.toContain("Never deployed (");
+    expect(r.code).toBe(0);
+    const json = JSON.parse((await run([root, "--format", "json"])).stdout) as {
+      missing: Array<{ mayExist?: string }>;
+    };
+    expect(json.missing.map((m) => m.mayExist)).toEqual([
+      " (HelmRelease traefik/traefik, which Slipway does not render, may make it)",
+    ]);
   });
 
   it("exits 2 on bad usage", async () => {

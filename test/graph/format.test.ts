@@ -52,6 +52,37 @@ describe("text", () => {
     );
   });
 
+  it("a target that may exist in what Slipway could not see is hedged, and so is what waits on it", () => {
+    const a = analyzeGraph([
+      node("web", ["cache"]),
+      node("front", ["web"]),
+      node("api", ["db", "gone"]),
+      node("db"),
+    ]);
+    const hedged = {
+      ...a,
+      missing: a.missing.map((m) =>
+        m.name === "cache"
+          ? { ...m, mayExist: " (HelmRelease flux-system/cache, which Slipway does not render, may make it)" }
+          : m,
+      ),
+    };
+    const text = formatGraphText(hedged).split("\n");
+    expect(text.slice(text.indexOf("Missing dependencies (2):"))).toEqual([
+      "Missing dependencies (2):",
+      "  Kustomization/flux-system/api depends on Kustomization/flux-system/gone, which does not exist",
+      "  Kustomization/flux-system/web depends on Kustomization/flux-system/cache, which Slipway did not find (HelmRelease flux-system/cache, which Slipway does not render, may make it)",
+      "",
+      "Never deployed (1):",
+      "  Kustomization/flux-system/api: depends on an object that does not exist",
+      "",
+      "Never deployed unless what Slipway did not find exists (2):",
+      "  Kustomization/flux-system/front: waits on Kustomization/flux-system/web",
+      "  Kustomization/flux-system/web: depends on an object Slipway did not find",
+      "",
+    ]);
+  });
+
   it("says a chain deploys no faster with dependsOn, not 1× faster (equestria-cluster)", () => {
     const text = formatGraphText(analyzeGraph([node("a"), node("b", ["a"])]));
     expect(text).toContain("Deploy time: 2 steps with fine-grained dependsOn, 2 in strict waves (no faster)");

@@ -1755,6 +1755,17 @@ spec: {interval: 1h, prune: true, path: ./clusters/hub, sourceRef: {kind: GitRep
   it("rendered, the release's Kustomization is there", () => {
     expect(dependsOn(load(layout("")))).toEqual([["error", ""]]);
   });
+
+  it("rendered, the graph waits for the release that makes it: not missing, not 'never deployed'", () => {
+    // `slipway graph` said "depends on Kustomization flux-system/spoke, which does not exist",
+    // listed spoke-sync as never deployed and exited 1, while check (rightly) said nothing.
+    const a = analyzeGraph(graphNodes(load(layout(""))));
+    expect(a.missing.map((m) => m.name)).toEqual(["other"]);
+    expect(a.edges).toContainEqual({
+      dependent: "Kustomization/flux-system/spoke-sync",
+      dependsOn: "HelmRelease/flux-system/spoke",
+    });
+  });
 });
 
 describe("a sync that reads a git server inside the cluster (nostra's gitops-fluxcd2)", () => {

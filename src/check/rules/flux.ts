@@ -17,7 +17,8 @@ import type {
   PlatformErrorCode,
   RenderedResource,
 } from "../../platform/model.js";
-import { isPartlyRendered, leftOut, outputUnknown, sameObjectRef } from "../../platform/model.js";
+import { isPartlyRendered, leftOut, sameObjectRef } from "../../platform/model.js";
+import { blindSpot, missingMayExist } from "../../platform/unseen-output.js";
 import { ignores } from "../engine.js";
 import type { FieldPath, Rule, RuleContext, RuleFinding } from "../types.js";
 import { groupOmitted, omittedMessage } from "./remote-omitted.js";
@@ -85,31 +86,6 @@ function refText(ref: ObjectRef): string {
 }
 
 /**
- * Kustomizations whose output (HelmReleases, sources, more Kustomizations) Slipway does not fully
- * know: not rendered, or rendered without their remote resources (`self` included: what its
- * remote resources add is unknown to it too).
- */
-function unrendered(cluster: Cluster, self?: string): FluxKustomization[] {
-  return cluster.kustomizations.filter((k) => outputUnknown(k) && (k.id !== self || isPartlyRendered(k)));
-}
-
-/** Missing things may be in output Slipway cannot see: say so and make it a warning. */
-function blindSpot(cluster: Cluster, self?: string): { note: string; severity?: "warning" } {
-  const hidden = unrendered(cluster, self);
-  if (hidden.length === 0) return { note: "" };
-  const list =
-    hidden
-      .slice(0, 3)
-      .map((k) => (isPartlyRendered(k) ? `${k.id} (in part)` : k.id))
-      .join(", ") + (hidden.length > 3 ? `, +${hidden.length - 3} more` : "");
-  const partly = hidden.every(isPartlyRendered);
-  return {
-    note: ` (it may be in the output of ${hidden.length === 1 ? "Kustomization" : "Kustomizations"} ${list}, which could not be rendered${partly ? " in full" : ""})`,
-    severity: "warning",
-  };
-}
-
-/**
  * A missing source that the repository defines where no cluster applies it, in a cluster applied
  * from outside the repository (Cluster.bootstrapSources): what applies the cluster may apply it.
  */
@@ -124,35 +100,6 @@ function orBootstrap(
     note: `${blind.note} (it is defined in ${at.file}:${at.line}, which no cluster of this repository applies; cluster ${cluster.name} is applied from outside the repository, and what applies it may apply that file too)`,
     severity: "warning",
   };
-}
-
-/**
- * An unrendered HelmRelease of the missing Kustomization's namespace whose name starts its name:
- * charts name what they make after the release (matheuscscp's `spoke-cluster` chart makes the
- * Kustomization `spoke-cluster`, which `spoke-cluster-sync` depends on).
- */
-function releaseNamedFor(
-  cluster: Cluster,
-  m: { kind: string; namespace: string; name: string },
-): HelmReleaseInfo | undefined {
-  if (m.kind !== "Kustomization") return undefined;
-  return cluster.helmReleases.find(
-    (h) => h.status !== "rendered" && h.namespace === m.namespace && m.name.startsWith(h.name),
-  );
-}
-
-/** A Kustomization a rendered HelmRelease's chart makes (Slipway renders what the chart makes, but does not apply it). */
-function renderedByRelease(cluster: Cluster, m: { kind: string; namespace: string; name: string }): boolean {
-  if (m.kind !== "Kustomization") return false;
-  return cluster.helmReleases.some((h) =>
-    (h.resources ?? []).some(
-      (r) =>
-        String(r.object.kind) === "Kustomization" &&
-        String(r.object.apiVersion ?? "").startsWith("kustomize.toolkit.fluxcd.io/") &&
-        metaOf(r.object).name === m.name &&
-        (metaOf(r.object).namespace || h.releaseNamespace || h.namespace) === m.namespace,
-    ),
-  );
 }
 
 function dependsOnIndex(obj: KObject, namespace: string, name: string, ownNamespace: string): number {
@@ -205,7 +152,7 @@ export const dependsOnMissing: Rule = {
   id: "flux-dependson-missing",
   defaultSeverity: "error",
   description: "A Flux Kustomization or HelmRelease depends on an object that does not exist in its cluster.",
-  help: "Flux waits forever for a missing dependency: the dependent (and everything that depends on it) never becomes ready. Fix the name or namespace in spec.dependsOn (the namespace defaults to the dependent's own), or add the missing object. A Kustomization a rendered HelmRelease's chart makes is there; one an unrendered HelmRelease named like it may make, or that a Kustomization Slipway could not render may hold, is a warning.",
+  help: "Flux waits forever for a missing dependency: the dependent (and everything that depends on it) never becomes ready. Fix the name or namespace in spec.dependsOn (the namespace defaults to the dependent's own), or add the missing object. A Kustomization or HelmRelease a rendered HelmRelease's chart makes is there (the dependent waits for that release); one an unrendered HelmRelease named like it may make, or that a Kustomization Slipway could not render may hold, is a warning.",
   run(ctx) {
     for (const cluster of ctx.clusters()) {
       if (cluster.mode !== "flux") continue;
@@ -213,20 +160,14 @@ export const dependsOnMissing: Rule = {
       if (analysis.missing.length === 0) continue;
       const nodes = nodeIndex(cluster);
       const objects = fluxObjects(cluster);
-      const blindToAll = blindSpot(cluster);
       for (const m of analysis.missing) {
         const dependent = nodes.get(m.dependent);
         if (!dependent) continue;
         const { node, kind } = dependent;
         const i = dependsOnIndex(node.object, m.namespace, m.name, node.namespace);
-        if (renderedByRelease(cluster, m)) continue;
-        const maker = blindToAll.severity ? undefined : releaseNamedFor(cluster, m);
-        const blind = maker
-          ? {
-              note: ` (HelmRelease ${maker.namespace}/${maker.name}, which Slipway does not render, may make it)`,
-              severity: "warning" as const,
-            }
-          : blindToAll;
+        const mayExist = missingMayExist(cluster, m);
+        const blind =
+          mayExist !== undefined ? { note: mayExist, severity: "warning" as const } : { note: "" };
         ctx.report({
           ...about(
             objects,
