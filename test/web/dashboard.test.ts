@@ -243,6 +243,35 @@ describe.runIf(requiresChromium())("dashboard in a browser", () => {
     await page.goto(`${url}#/graph/staging`);
     await page.locator('g.node.st-partial[data-node-id="Kustomization/flux-system/backend"]').waitFor();
   });
+
+  it("a dependsOn target an unrendered HelmRelease may make: a warning that it may exist, not an error that it does not", async () => {
+    await page.goto(`${url}#/graph/dev`);
+    await page.locator(".status[data-generation]").waitFor();
+    const generation = Number(await page.locator(".status").getAttribute("data-generation"));
+    const file = path.join(dir, "clusters/dev/apps/backend.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "  dependsOn:\n",
+        "  dependsOn:\n    - name: traefik-dashboard\n      namespace: traefik\n",
+      ),
+    );
+    await page.waitForFunction(
+      (g) => Number(document.querySelector(".status")?.getAttribute("data-generation")) > g,
+      generation,
+      { timeout: 60_000 },
+    );
+    const warn = page.locator(".banner.warn", { hasText: "Slipway did not find" });
+    await warn.waitFor();
+    expect(await warn.textContent()).toContain(
+      "Kustomization/flux-system/backend → Kustomization traefik/traefik-dashboard (HelmRelease traefik/traefik, which Slipway does not render, may make it)",
+    );
+    expect(await page.locator(".banner.error", { hasText: "missing dependsOn target" }).count()).toBe(0);
+    const node = page.locator(
+      'g.node.missing[data-node-id="missing:Kustomization/traefik/traefik-dashboard"]',
+    );
+    expect(await node.locator("text.sub").textContent()).toBe("not found: may exist");
+  });
 });
 
 /** The lowest contrast ratio between any visible text and the background behind it. */

@@ -16,6 +16,8 @@ interface Placed {
   node?: NodeView;
   /** A dependsOn target that does not exist. */
   missing?: string;
+  /** A missing target that may exist in output Slipway could not see. */
+  unsure?: boolean;
 }
 
 interface Layout {
@@ -39,10 +41,12 @@ function layout(cluster: ClusterView): Layout {
   g.setGraph({ rankdir: "LR", nodesep: 12, ranksep: 56, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of cluster.nodes) g.setNode(n.id, { width: NODE_W, height: NODE_H });
-  const missingIds = new Map<string, string>();
+  const missingIds = new Map<string, { label: string; unsure: boolean }>();
   for (const m of cluster.graph.missing) {
     const id = `missing:${m.kind}/${m.namespace}/${m.name}`;
-    missingIds.set(id, `${m.kind} ${m.namespace}/${m.name}`);
+    // Two dependents may name the same target: it may exist only if every mention says so.
+    const unsure = m.mayExist !== undefined && (missingIds.get(id)?.unsure ?? true);
+    missingIds.set(id, { label: `${m.kind} ${m.namespace}/${m.name}`, unsure });
     g.setNode(id, { width: NODE_W, height: NODE_H });
   }
   const critical = new Set<string>();
@@ -87,7 +91,10 @@ function layout(cluster: ClusterView): Layout {
   const nodes: Placed[] = g.nodes().map((id) => {
     const p = g.node(id);
     const node = byId.get(id);
-    return node ? { id, x: p.x, y: p.y, node } : { id, x: p.x, y: p.y, missing: missingIds.get(id) ?? id };
+    const m = missingIds.get(id);
+    return node
+      ? { id, x: p.x, y: p.y, node }
+      : { id, x: p.x, y: p.y, missing: m?.label ?? id, ...(m?.unsure ? { unsure: true } : {}) };
   });
   const gl = g.graph();
   return { width: Math.ceil(gl.width ?? 0), height: Math.ceil(gl.height ?? 0), nodes, edges };
@@ -125,6 +132,8 @@ export function GraphView({
     );
   }
   const t = cluster.graph.timing;
+  const certainMissing = cluster.graph.missing.filter((m) => m.mayExist === undefined);
+  const unsureMissing = cluster.graph.missing.filter((m) => m.mayExist !== undefined);
   const scale = zoom === "fit" ? undefined : zoom;
   const select = (id: string) => navigate(nodeHref(cluster.name, id));
   const onKey = (e: KeyboardEvent, p: Placed) => {
@@ -171,10 +180,18 @@ export function GraphView({
           anything that depends on them.
         </div>
       ) : null}
-      {cluster.graph.missing.length > 0 ? (
+      {certainMissing.length > 0 ? (
         <div class="banner error" role="alert">
-          {plural(cluster.graph.missing.length, "missing dependsOn target")}:{" "}
-          {cluster.graph.missing.map((m) => `${m.dependent} → ${m.kind} ${m.namespace}/${m.name}`).join("; ")}
+          {plural(certainMissing.length, "missing dependsOn target")}:{" "}
+          {certainMissing.map((m) => `${m.dependent} → ${m.kind} ${m.namespace}/${m.name}`).join("; ")}
+        </div>
+      ) : null}
+      {unsureMissing.length > 0 ? (
+        <div class="banner warn" role="status">
+          {plural(unsureMissing.length, "dependsOn target")} Slipway did not find, which may exist:{" "}
+          {unsureMissing
+            .map((m) => `${m.dependent} → ${m.kind} ${m.namespace}/${m.name}${m.mayExist}`)
+            .join("; ")}
         </div>
       ) : null}
       <div class="graph-tools">
@@ -285,13 +302,16 @@ function GraphNode(props: {
   if (!n) {
     return (
       <g class="node missing" transform={`translate(${x},${y})`} data-node-id={p.id}>
-        <title>missing dependsOn target {p.missing}</title>
+        <title>
+          {p.unsure ? "dependsOn target Slipway did not find (it may exist)" : "missing dependsOn target"}{" "}
+          {p.missing}
+        </title>
         <rect width={NODE_W} height={NODE_H} rx="6" />
         <text x="10" y="22" class="title">
           {clip(p.missing ?? p.id, 28)}
         </text>
         <text x="10" y="42" class="sub">
-          missing: does not exist
+          {p.unsure ? "not found: may exist" : "missing: does not exist"}
         </text>
       </g>
     );
