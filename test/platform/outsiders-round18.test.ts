@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { chartsCommand } from "../../src/cli/charts.js";
 import { reportCommand } from "../../src/cli/report.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
@@ -37,5 +38,50 @@ describe("report: a Kustomization rendered only in part (SaschaJohn's flux2-home
     const r = await captureOutput(() => reportCommand([repo, "--html", out]));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/0 failed, 1 rendered only in part, 1 render error, \d+ error findings\n$/);
+  });
+});
+
+describe("charts list: a chart from a GitRepository that is not this repository (SaschaJohn's flux2-homelab)", () => {
+  // grimmory and radar are charts in the applications' own repositories: render says they are
+  // not rendered, charts list said the chart is "read from the source".
+  const release = (name: string, source: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: ./charts/${name}
+      sourceRef:
+        kind: GitRepository
+        name: ${source}
+`;
+  it("says the source is not this repository, and still reads a chart of the repository's own", async () => {
+    const repo = tree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/c/apps.yaml": ks("apps", "  path: ./apps\n"),
+      "apps/kustomization.yaml": "resources: [source.yaml, own.yaml, theirs.yaml]\n",
+      "apps/source.yaml":
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: radar\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://github.com/example/radar\n  ref:\n    branch: main\n",
+      "apps/own.yaml": release("own", "flux-system"),
+      "apps/theirs.yaml": release("theirs", "radar"),
+      "charts/own/Chart.yaml": "apiVersion: v2\nname: own\nversion: 0.1.0\n",
+    });
+    const r = await captureOutput(() =>
+      chartsCommand(["list", repo, "--format", "json", "--cache-dir", path.join(repo, ".cache")]),
+    );
+    const rows = JSON.parse(r.stdout).helmReleases as Array<{
+      helmRelease: { name: string };
+      message: string;
+    }>;
+    const message = (name: string) => rows.find((x) => x.helmRelease.name === name)?.message;
+    expect(message("theirs")).toBe(
+      "chart source GitRepository flux-system/radar is not this repository: not rendered (map it to a local directory in slipway.yaml 'sources' to render it)",
+    );
+    expect(message("own")).toBe(
+      "chart from GitRepository flux-system/flux-system (read from the source, not the chart cache)",
+    );
   });
 });
