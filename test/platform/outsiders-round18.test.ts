@@ -6,6 +6,7 @@ import { reportCommand } from "../../src/cli/report.js";
 import { captureOutput } from "../support/capture.js";
 import { tempTree } from "../support/cli.js";
 import { ks, SYNC } from "../support/flux.js";
+import { clusterRows, loadMemoryPlatform } from "../support/memory-platform.js";
 
 /**
  * Layouts of public repositories Slipway had not seen (round 18), cut down to what made a false
@@ -82,6 +83,42 @@ spec:
     );
     expect(message("own")).toBe(
       "chart from GitRepository flux-system/flux-system (read from the source, not the chart cache)",
+    );
+  });
+});
+
+describe("a base's Flux Kustomization files listed only in a comment (ToaHartor's maisonneux)", () => {
+  // kubernetes/platform/base/operators/kustomization.yaml lists `./cloudnative-pg/ks.yaml` and,
+  // commented out, `# - ./mariadb-operator/ks.yaml`; staging (top-level Kustomizations beside a
+  // flux-system folder) builds the base. The comment made the base a cluster root of its own,
+  // "operators", holding the disabled operators, with a false flux-dependson-missing error.
+  const operator = (name: string) =>
+    ["app", "crds"]
+      .map((part) => ks(`${name}-${part}`, `  path: ./platform/base/operators/${name}/${part}\n`))
+      .join("---\n");
+  const files: Record<string, string> = {
+    "clusters/staging/flux-system/kustomization.yaml": "resources: []\n",
+    "clusters/staging/apps.yaml": ks("apps", "  path: ./apps\n"),
+    "clusters/staging/platform.yaml": ks("platform", "  path: ./platform/staging\n"),
+    "apps/kustomization.yaml": "resources: []\n",
+    "platform/staging/kustomization.yaml": "resources:\n  - ../base/operators\n",
+    "platform/base/operators/kustomization.yaml":
+      "resources:\n  - ./cnpg/ks.yaml\n  # - ./mariadb/ks.yaml\n  # - ./s3/ks.yaml\n",
+  };
+  for (const name of ["cnpg", "mariadb", "s3"]) {
+    files[`platform/base/operators/${name}/ks.yaml`] = operator(name);
+    for (const part of ["app", "crds"])
+      files[`platform/base/operators/${name}/${part}/cm.yaml`] =
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}-${part}, namespace: default}\n`;
+  }
+
+  it("is not a cluster: the base is the staging cluster's, its commented entries disabled", () => {
+    const p = loadMemoryPlatform(files);
+    expect(clusterRows(p)).toEqual([["staging", "clusters/staging", "top-level"]]);
+    expect(p.discovery?.notes.map((n) => n.message)).toContainEqual(
+      expect.stringMatching(
+        /^platform\/base\/operators\/mariadb\/ks\.yaml holds Flux Kustomizations .* lists only in a comment: disabled, not a cluster$/,
+      ),
     );
   });
 });
