@@ -51,6 +51,9 @@ import { kustomizationFileOf, type Location } from "./writers.js";
 export const PARTLY_COMPARED =
   "no version differences in what is rendered; rendered only in part (see the notes)";
 
+/** An app whose versions differ only where promote leaves them alone (open ranges, other images). */
+export const NOT_PROMOTED = "its versions differ only where promote leaves them alone (see the notes)";
+
 export interface PromoteRequest {
   /** Source cluster (environment) name. */
   from: string;
@@ -176,11 +179,17 @@ export function plan(input: PlanInput): PromotionPlan {
     const ctx: TraceContext = { sources: input.files, cluster: dst, k: pair.target };
     const valuesPaths = config[app]?.values ?? config[pair.target.name]?.values ?? [];
     const refused = out.refusals.length;
+    const noted = out.notes.length;
     const changes = planApp(ctx, pair.source, pair.target, normalize, valuesPaths, out, app);
     if (changes.length === 0) {
-      // A version that differs but cannot be promoted is refused, not "the same".
+      // A version that differs but cannot be promoted is refused, not "the same"; one left alone
+      // on purpose (an open range, another image) is a difference said in the notes.
       if (out.refusals.length === refused)
-        out.skipped.push({ app, reason: partly ? PARTLY_COMPARED : "no version differences" });
+        out.skipped.push({
+          app,
+          reason:
+            out.notes.length > noted ? NOT_PROMOTED : partly ? PARTLY_COMPARED : "no version differences",
+        });
       continue;
     }
     out.apps.push({ app, source: pair.source.id, target: pair.target.id, changes });
