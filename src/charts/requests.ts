@@ -93,7 +93,7 @@ function requestOf(cluster: Cluster, hr: HelmReleaseInfo): ReleaseChart {
   const spec = specOf(hr.object);
   if (isMap(spec.chart)) {
     if (!hr.chart) return fail("spec.chart.spec.chart is empty");
-    if (ref.kind !== "HelmRepository") return fromPath(release, ref.kind, ref.namespace, ref.name);
+    if (ref.kind !== "HelmRepository") return fromPath(release, ref.kind, ref.namespace, ref.name, hr);
     if (!src)
       return fail(
         `its HelmRepository ${ref.namespace}/${ref.name} is not rendered in cluster ${cluster.name}`,
@@ -126,11 +126,22 @@ function requestOf(cluster: Cluster, hr: HelmReleaseInfo): ReleaseChart {
   return fromPath(release, ref.kind, ref.namespace, ref.name);
 }
 
-function fromPath(release: ReleaseId, kind: string, namespace: string, name: string): ChartNotCached {
+function fromPath(
+  release: ReleaseId,
+  kind: string,
+  namespace: string,
+  name: string,
+  hr?: HelmReleaseInfo,
+): ChartNotCached {
+  // A Git source that is not this repository is read by nobody here: say so, as render does,
+  // not that the chart is read from the source (SaschaJohn's charts from app repositories).
+  const external =
+    hr?.status === "external" ? hr.warnings?.find((w) => w.startsWith(`chart source ${kind} `)) : undefined;
   return {
     release,
     kind: "not-cached",
-    message: `chart from ${kind} ${namespace}/${name} (read from the source, not the chart cache)`,
+    message:
+      external ?? `chart from ${kind} ${namespace}/${name} (read from the source, not the chart cache)`,
   };
 }
 

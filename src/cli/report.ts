@@ -93,8 +93,12 @@ export async function reportCommand(argv: string[]): Promise<number> {
     return fail(`cannot write ${values.html}: ${errorMessage(e)}`);
   }
   const s = snapshot.model.summary;
+  // Every count the exit code follows is said: a render error that fails nothing (a remote
+  // resource left out) made the exit 1 after "0 failed, 0 error findings".
+  const partly = s.partial > 0 ? `, ${s.partial} rendered only in part` : "";
+  const errors = s.errors > 0 ? `, ${s.errors} render error${s.errors === 1 ? "" : "s"}` : "";
   process.stderr.write(
-    `slipway report: wrote ${path.normalize(values.html)}: ${s.clusters} clusters, ${s.kustomizations} Flux Kustomizations, ${s.objects} objects, ${s.failed} failed, ${s.findings.error} error findings\n`,
+    `slipway report: wrote ${path.normalize(values.html)}: ${s.clusters} clusters, ${s.kustomizations} Flux Kustomizations, ${s.objects} objects, ${s.failed} failed${partly}${errors}, ${s.findings.error} error findings\n`,
   );
   return s.failed > 0 || s.errors > 0 || s.findings.error > 0 ? 1 : 0;
 }

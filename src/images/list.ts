@@ -83,9 +83,18 @@ export function listImages(platform: Platform, files: SourceFiles, clusters?: st
           image,
           helmRelease: `${h.namespace}/${h.name}`,
         };
-        const at = valuesLocation(files, h, image);
-        if (at) use.setAt = at;
-        else
+        const found = valuesLocation(files, h, image);
+        if (found) {
+          use.setAt = found.at;
+          // The setter marker on that value (`tag: 1.2.3 # {"$imagepolicy": "ns:policy:tag"}`):
+          // the ImagePolicy that governs it, as for an image set in a manifest.
+          if (found.marker)
+            use.policy = {
+              ...found.marker.policy,
+              form: found.marker.form,
+              ...ruleOf(cluster, found.marker),
+            };
+        } else
           use.problem = `rendered by the chart of HelmRelease ${h.namespace}/${h.name}; no field of its spec.values holds this tag (the chart's default, or values from a ConfigMap or Secret)`;
         out.push(use);
       }
@@ -139,7 +148,11 @@ export function notListed(platform: Platform, clusters?: string[]): NotListed[] 
  * (or `tag@digest`, or the whole reference), preferring one beside a field naming the image's
  * repository; its line in the HelmRelease's own document when the value is written there.
  */
-function valuesLocation(files: SourceFiles, h: HelmReleaseInfo, image: string): ImageUse["setAt"] {
+function valuesLocation(
+  files: SourceFiles,
+  h: HelmReleaseInfo,
+  image: string,
+): { at: NonNullable<ImageUse["setAt"]>; marker?: ReturnType<typeof parseMarker> } | undefined {
   const ref = splitImage(image);
   const values = isMap(h.object.spec) ? h.object.spec.values : undefined;
   if (!isMap(values)) return undefined;
@@ -167,8 +180,9 @@ function valuesLocation(files: SourceFiles, h: HelmReleaseInfo, image: string): 
   const doc = at && source ? source.cst.documentAtLine(at.line) : undefined;
   const node = doc !== undefined ? source!.cst.find(doc, ["spec", "values", ...best.path]) : undefined;
   if (!at || !node)
-    return { file: at?.file ?? "", line: 0, what: `${what} (set through a patch or variable)` };
-  return { file: at.file, line: node.line, what };
+    return { at: { file: at?.file ?? "", line: 0, what: `${what} (set through a patch or variable)` } };
+  const marker = node.kind === "scalar" && node.comment ? parseMarker(node.comment) : undefined;
+  return { at: { file: at.file, line: node.line, what }, ...(marker ? { marker } : {}) };
 }
 
 function containerOf(path: ReadonlyArray<unknown>): string {

@@ -172,6 +172,15 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     // off) is a disabled app, as below a cluster found first (topLevelClusters): not a cluster.
     const others = new Set<string>();
     for (const o of top.clusters) if (o !== d) for (const x of topReach.get(o)!.dirs) others.add(x);
+    if (others.has(d.path) && fileByFileCommentedOut(d.path, own, texts)) {
+      const files = [...new Set(own)];
+      note("not-a-cluster", {
+        message: `${files.join(", ")} ${files.length === 1 ? "holds" : "hold"} Flux Kustomizations that nothing in this repository applies, which the kustomization file of ${d.path}, built by another cluster, lists only in a comment: disabled, not a cluster`,
+        at: d.topLevel![0]!.at,
+        files,
+      });
+      return false;
+    }
     const by = others.has(d.path) ? undefined : commentedOutBy(d.path, others, texts.commentedOut(others));
     if (by !== undefined) {
       note("not-a-cluster", {
@@ -281,6 +290,17 @@ export function findClusters(input: FindClustersInput): FoundClusters {
   }
   nameClusters(found);
   return { clusters: found, notes, explained };
+}
+
+/**
+ * Whether the kustomization file of `dir`, a folder another cluster builds, lists each of `files` only in a
+ * comment (`# - ./mariadb-operator/ks.yaml`): its disabled apps, taken as a cluster root because
+ * the comment names their files (ToaHartor's kubernetes/platform/base/operators, which staging
+ * builds, was a cluster "operators" of the operators it turned off).
+ */
+function fileByFileCommentedOut(dir: string, files: string[], texts: KustomizationTexts): boolean {
+  const commented = texts.commentedOut([dir]);
+  return files.length > 0 && files.every((f) => commented.get(f) === dir);
 }
 
 /** Repository-relative files (or directories) the builds of a rendered cluster may read. */

@@ -47,6 +47,13 @@ import {
 import { isOpenRange, secretFieldPath, valueAt, versionFields } from "./versions.js";
 import { kustomizationFileOf, type Location } from "./writers.js";
 
+/** An app rendered only in part whose rendered versions agree: not compared whole, never "the same". */
+export const PARTLY_COMPARED =
+  "no version differences in what is rendered; rendered only in part (see the notes)";
+
+/** An app whose versions differ only where promote leaves them alone (open ranges, other images). */
+export const NOT_PROMOTED = "its versions differ only where promote leaves them alone (see the notes)";
+
 export interface PromoteRequest {
   /** Source cluster (environment) name. */
   from: string;
@@ -157,11 +164,13 @@ export function plan(input: PlanInput): PromotionPlan {
     }
     // What a render leaves out (a remote resource, an object whose name is secret) may hold
     // versions too: said, never taken for "no differences".
+    let partly = false;
     for (const [k, where] of [
       [pair.source, src.name],
       [pair.target, dst.name],
     ] as const) {
       const left = leftOut(k);
+      if (left.length > 0) partly = true;
       if (left.length > 0)
         out.notes.push(
           `${app}: ${where}'s Flux Kustomization ${k.id} is rendered only in part (${left[0]!.message}), so versions in what it leaves out are not compared`,
@@ -170,10 +179,17 @@ export function plan(input: PlanInput): PromotionPlan {
     const ctx: TraceContext = { sources: input.files, cluster: dst, k: pair.target };
     const valuesPaths = config[app]?.values ?? config[pair.target.name]?.values ?? [];
     const refused = out.refusals.length;
+    const noted = out.notes.length;
     const changes = planApp(ctx, pair.source, pair.target, normalize, valuesPaths, out, app);
     if (changes.length === 0) {
-      // A version that differs but cannot be promoted is refused, not "the same".
-      if (out.refusals.length === refused) out.skipped.push({ app, reason: "no version differences" });
+      // A version that differs but cannot be promoted is refused, not "the same"; one left alone
+      // on purpose (an open range, another image) is a difference said in the notes.
+      if (out.refusals.length === refused)
+        out.skipped.push({
+          app,
+          reason:
+            out.notes.length > noted ? NOT_PROMOTED : partly ? PARTLY_COMPARED : "no version differences",
+        });
       continue;
     }
     out.apps.push({ app, source: pair.source.id, target: pair.target.id, changes });

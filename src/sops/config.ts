@@ -4,6 +4,7 @@ import { parse as parseYamlText } from "yaml";
 import { SlipwayError } from "../errors.js";
 import { checkYamlNesting, MAX_ALIAS_COUNT, YamlNestingError } from "../yaml/limits.js";
 import { isAgeRecipient, splitRecipients, WITHHELD_SECRET_KEY } from "./age.js";
+import { azureKeyId, azureKeyIdFromUrl } from "./azure-kv.js";
 import type { PlannedKey } from "./datakey.js";
 import { goRegex } from "./goregex.js";
 import { checkSingleRule, SELECTION_RULE_NAMES, type SelectionRules } from "./rules.js";
@@ -54,7 +55,9 @@ function groupFromObject(g: Obj, depth = 0): PlannedKey[] {
     keys.push({ type: "gcp_kms", id: r });
   for (const r of objectIds(g.hckms, (o) => String(o.key_id ?? ""))) keys.push({ type: "hckms", id: r });
   for (const r of objectIds(g.azure_keyvault, (o) =>
-    [o.vaultUrl, o.key, o.version].filter(Boolean).join("/"),
+    typeof o.vaultUrl === "string" && typeof o.key === "string"
+      ? azureKeyId(o.vaultUrl, o.key, typeof o.version === "string" ? o.version : "")
+      : "",
   )) {
     keys.push({ type: "azure_kv", id: r });
   }
@@ -78,7 +81,7 @@ function flatGroup(r: Obj): PlannedKey[] {
   for (const a of stringList(r.kms)) keys.push({ type: "kms", id: a });
   for (const a of stringList(r.gcp_kms)) keys.push({ type: "gcp_kms", id: a });
   for (const a of objectIds(r.hckms, (o) => String(o.key_id ?? ""))) keys.push({ type: "hckms", id: a });
-  for (const a of stringList(r.azure_keyvault)) keys.push({ type: "azure_kv", id: a });
+  for (const a of stringList(r.azure_keyvault)) keys.push({ type: "azure_kv", id: azureKeyIdFromUrl(a) });
   for (const a of stringList(r.hc_vault_transit_uri)) keys.push({ type: "hc_vault", id: a });
   return keys;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { SlipwayError } from "../errors.js";
 import type { IvSource } from "./aes.js";
 import { isAgeRecipient } from "./age.js";
+import { azureKeyMatches } from "./azure-kv.js";
 import type { CreationRule, SopsConfig } from "./config.js";
 import { ageRecipientsOf, otherKeysOf, recoverDataKey, wrapKeyGroups } from "./datakey.js";
 import { type DecryptedSops, decryptSops } from "./decrypt.js";
@@ -231,10 +232,8 @@ export async function sopsStatus(input: Buffer | string, opts: StatusOptions = {
       const expected = rule.keyGroups.flat().map((k) => (k.type === "age" ? k.id : `${k.type}:${k.id}`));
       const actual = recipientIds(metadata);
       status.expectedRecipients = expected;
-      const expectedKeys = new Set(expected.map(comparableRecipient));
-      const actualKeys = new Set(actual.map(comparableRecipient));
-      status.missingRecipients = expected.filter((x) => !actualKeys.has(comparableRecipient(x)));
-      status.extraRecipients = actual.filter((x) => !expectedKeys.has(comparableRecipient(x)));
+      status.missingRecipients = expected.filter((x) => !actual.some((a) => sameRecipient(x, a)));
+      status.extraRecipients = actual.filter((a) => !expected.some((x) => sameRecipient(x, a)));
       status.matchesConfig = status.missingRecipients.length === 0 && status.extraRecipients.length === 0;
     }
   } catch (err) {
@@ -249,4 +248,15 @@ export async function sopsStatus(input: Buffer | string, opts: StatusOptions = {
  */
 function comparableRecipient(r: string): string {
   return r.startsWith("pgp:") ? `pgp:${r.slice(4).replace(/\s+/g, "").toUpperCase()}` : r;
+}
+
+/** Whether the recipient a rule names (`want`) is one the file has (`have`). */
+function sameRecipient(want: string, have: string): boolean {
+  if (comparableRecipient(want) === comparableRecipient(have)) return true;
+  const azure = "azure_kv:";
+  return (
+    want.startsWith(azure) &&
+    have.startsWith(azure) &&
+    azureKeyMatches(want.slice(azure.length), have.slice(azure.length))
+  );
 }

@@ -1,3 +1,4 @@
+import { azureKeyId } from "./azure-kv.js";
 import { SELECTION_RULE_NAMES, type SelectionRules } from "./rules.js";
 import { Branch, Comment, Sequence, SopsTime, type TreeValue } from "./tree.js";
 
@@ -74,9 +75,7 @@ function keyId(type: KeyType, raw: { [k: string]: RawValue }): string {
       return pick("key_id");
     case "azure_kv": {
       const url = pick("vault_url", "vaultUrl");
-      const name = pick("name", "key");
-      const version = pick("version");
-      return [url, name, version].filter(Boolean).join("/");
+      return url ? azureKeyId(url, pick("name", "key"), pick("version")) : "";
     }
     case "hc_vault": {
       const addr = pick("vault_address");

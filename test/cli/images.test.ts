@@ -344,6 +344,81 @@ spec:
   });
 });
 
+describe("slipway images list on a chart's image whose values line has a setter marker", () => {
+  // stasiaaleks/rate-ukma-deployment (round 18): `tag: "v1.7.7" # {"$imagepolicy":
+  // "flux-system:rate-ukma-backend:tag"}` in a HelmRelease's values; list named the line but not
+  // the ImagePolicy that governs it (promote and the marker check both read it).
+  const repo = new GitFixture();
+  repo.write({
+    "clusters/dev/flux-system/gotk-sync.yaml": sync("dev"),
+    "clusters/dev/web.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  values:
+    image:
+      repository: ghcr.io/acme/web
+      tag: "1.0.0" # {"$imagepolicy": "flux-system:web:tag"}
+`,
+    "clusters/dev/policy.yaml": `apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  imageRepositoryRef:
+    name: web
+  policy:
+    semver:
+      range: ">=1.0.0"
+`,
+    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    "charts/web/templates/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+`,
+  });
+  repo.commit("web");
+  afterAll(() => repo.cleanup());
+
+  it("names the ImagePolicy, in text and JSON", async () => {
+    const text = await captureOutput(() => imagesCommand(["list", repo.dir]));
+    expect(text.stdout).toContain(
+      "set at    clusters/dev/web.yaml:17 (HelmRelease flux-system/web spec.values.image.tag)\n    policy    ImagePolicy flux-system/web (:tag marker): semver >=1.0.0\n",
+    );
+    const json = await captureOutput(() => imagesCommand(["list", repo.dir, "--format", "json"]));
+    const web = JSON.parse(json.stdout).images.find(
+      (i: { image: string }) => i.image === "ghcr.io/acme/web:1.0.0",
+    );
+    expect(web.policy).toEqual({
+      namespace: "flux-system",
+      name: "web",
+      form: "tag",
+      rule: "semver >=1.0.0",
+    });
+  });
+});
+
 describe("slipway images list on a Flux Kustomization rendered only in part", () => {
   // Found probing by hand: a remote resource (not fetched offline) is left out of the render,
   // and the list said "No container images found." with exit 0 and nothing on stderr.

@@ -555,6 +555,28 @@ ${deps}
     });
   });
 
+  // controlplaneio-fluxcd/d1-fleet (round 18): the self-managing flux-operator ResourceSet waits
+  // for helmreleases.helm.toolkit.fluxcd.io, which the cluster's FluxInstance installs.
+  it("a Flux CRD of a controller the cluster's FluxInstance runs is there; one of another is not", () => {
+    const { check } = load({
+      "kustomization.yaml": kustomization(["widgets.yaml"]),
+      "widgets.yaml": widgets(
+        "    - apiVersion: apiextensions.k8s.io/v1\n      kind: CustomResourceDefinition\n      name: helmreleases.helm.toolkit.fluxcd.io\n    - apiVersion: apiextensions.k8s.io/v1\n      kind: CustomResourceDefinition\n      name: imageupdateautomations.image.toolkit.fluxcd.io",
+      ),
+      "/repo/clusters/c/crds.yaml": ks("crds", "  path: ./crds\n  prune: true\n"),
+      "/repo/crds/crd.yaml": crd,
+      "/repo/clusters/c/flux-instance.yaml":
+        "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: 2.x\n    registry: ghcr.io/fluxcd\n  components:\n    - source-controller\n    - kustomize-controller\n    - helm-controller\n",
+    });
+    expect(
+      check()
+        .findings.filter((f) => f.rule === "resourceset-dependency")
+        .map((f) => f.message),
+    ).toEqual([
+      expect.stringContaining("CustomResourceDefinition imageupdateautomations.image.toolkit.fluxcd.io"),
+    ]);
+  });
+
   it("steps keep their order and reject an object defined twice", () => {
     const { rs, objects } = load({
       "kustomization.yaml": kustomization(["steps.yaml", "dup.yaml"]),

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
-import { plan } from "../../src/promote/plan.js";
+import { formatPromotionMarkdown, formatPromotionText } from "../../src/promote/format.js";
+import { NOT_PROMOTED, PARTLY_COMPARED, plan } from "../../src/promote/plan.js";
 import { SourceFiles } from "../../src/promote/sources.js";
 import { encryptSops, ruleForRecipients } from "../../src/sops/index.js";
 import { DEMO_RECIPIENT, demoIdentities, helmRelease as helmReleaseOf } from "../support/flux.js";
@@ -377,6 +378,10 @@ spec:
       "app: Deployment app spec.template.spec.containers[name=app].image pulls ghcr.io/acme/app-staging in staging and ghcr.io/acme/other in production: different images, not promoted",
       "app: HelmRelease apps/podinfo chart podinfo version is '>=6.0.0-0' in staging and '>=6.0.0' in production: open version ranges are policies, not promoted",
     ]);
+    // Azure/gitops-flux2-kustomize-helm-mt (round 18): the app was also listed as "Same versions".
+    expect(r.plan.skipped).toContainEqual({ app: "app", reason: NOT_PROMOTED });
+    const text = formatPromotionText({ plan: r.plan, written: [], commits: [], mode: "plan" });
+    expect(text).not.toMatch(/already runs|Same versions: .*\bapp\b/);
   });
 
   it("--only promotes the named apps; an unknown name is an error", () => {
@@ -397,12 +402,19 @@ describe("promote: a Flux Kustomization rendered only in part", () => {
       "apps/app/overlays/production/kustomization.yaml"
     ]!.replace("  - ../../base\n", `  - ../../base\n  - ${remote}\n`);
     const r = promote(files);
-    expect(r.plan.skipped).toContainEqual({ app: "app", reason: "no version differences" });
+    // SaschaJohn/flux2-homelab (round 18): the app was also listed as "Same versions" under the
+    // headline "Nothing to promote: production already runs staging's versions."
+    expect(r.plan.skipped).toContainEqual({ app: "app", reason: PARTLY_COMPARED });
     expect(r.plan.notes).toEqual([
       expect.stringMatching(
         /^app: production's Flux Kustomization flux-system\/app is rendered only in part \(.*raw\.githubusercontent\.com.*\), so versions in what it leaves out are not compared$/,
       ),
     ]);
+    const result = { plan: r.plan, written: [], commits: [], mode: "plan" as const };
+    for (const text of [formatPromotionText(result), formatPromotionMarkdown(result)]) {
+      expect(text).not.toMatch(/already runs|Same versions: .*\bapp\b/);
+      expect(text).toContain("Nothing to promote among the apps Slipway could compare (1 skipped");
+    }
   });
 });
 

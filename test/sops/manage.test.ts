@@ -133,6 +133,64 @@ describe("sopsStatus", () => {
   });
 });
 
+// WilliamVeale/drupal-gitops (round 18): .sops.yaml names the key by its URL, the file's
+// metadata by vault_url, name and version; sops reads both as one key (azkv ToString), and
+// check called them a missing and a stale recipient: a false error.
+describe("sopsStatus with Azure Key Vault keys", () => {
+  const vault = "https://example-kv.vault.azure.net";
+  const azureFile = (version: string) =>
+    [
+      "kind: Secret",
+      "stringData:",
+      "    a: ENC[AES256_GCM,data:AAAA,iv:AAAAAAAAAAAAAAAAAAAAAA==,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]",
+      "sops:",
+      "    azure_kv:",
+      `        - vault_url: ${vault}`,
+      "          name: sops-key",
+      `          version: ${version}`,
+      '          created_at: "2025-12-02T19:52:17Z"',
+      "          enc: c29tZS13cmFwcGVkLWtleQ",
+      '    lastmodified: "2025-12-02T19:52:19Z"',
+      "    mac: ENC[AES256_GCM,data:AAAA,iv:AAAAAAAAAAAAAAAAAAAAAA==,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]",
+      "    version: 3.10.2",
+      "",
+    ].join("\n");
+  const rule = (keys: string) =>
+    parseSopsConfig(`creation_rules:\n  - path_regex: prod/.*\n${keys}`, "/repo/.sops.yaml");
+
+  it("a key named by its URL in .sops.yaml is the file's vault_url, name and version", async () => {
+    const s = await sopsStatus(azureFile("b7246471"), {
+      file,
+      identities: [],
+      config: rule(`    azure_keyvault: ${vault}/keys/sops-key/b7246471\n`),
+    });
+    expect(s.missingRecipients).toEqual([]);
+    expect(s.extraRecipients).toEqual([]);
+    expect(s.matchesConfig).toBe(true);
+  });
+
+  it("so is a key_groups entry, and a URL without a version matches any version of the key", async () => {
+    const group = rule(
+      `    key_groups:\n      - azure_keyvault:\n          - vaultUrl: ${vault}\n            key: sops-key\n            version: b7246471\n`,
+    );
+    const versionless = rule(`    azure_keyvault: ${vault}/keys/sops-key\n`);
+    for (const config of [group, versionless]) {
+      const s = await sopsStatus(azureFile("b7246471"), { file, identities: [], config });
+      expect(s.matchesConfig).toBe(true);
+    }
+  });
+
+  it("another key or version is still a mismatch, named as sops names it", async () => {
+    const s = await sopsStatus(azureFile("ffff0001"), {
+      file,
+      identities: [],
+      config: rule(`    azure_keyvault: ${vault}/keys/sops-key/b7246471\n`),
+    });
+    expect(s.missingRecipients).toEqual([`azure_kv:${vault}/keys/sops-key/b7246471`]);
+    expect(s.extraRecipients).toEqual([`azure_kv:${vault}/keys/sops-key/ffff0001`]);
+  });
+});
+
 describe.runIf(requires("shared"))("sopsStatus on a real repository", () => {
   it("compares PGP fingerprints written with spaces in .sops.yaml to the file's compact form", async () => {
     const repo = path.join(sharedDir, "realworld/giantswarm__gitops-template");

@@ -110,6 +110,7 @@ export const resourceSetDependency: Rule = {
         resourceSetDependencies(cluster, k).forEach((d, i) => {
           if (d.ref) return;
           const dep = d.dependency;
+          if (installedByFlux(cluster, dep)) return;
           ctx.report({
             ...where(cluster, k, ["spec", "dependsOn", i]),
             message: `ResourceSet ${k.namespace}/${k.name} depends on ${dep.kind} ${dep.namespace ? `${dep.namespace}/` : ""}${dep.name} (${dep.apiVersion}), which nothing this repository renders applies: the operator waits until it exists in the cluster (a HelmRelease or the cluster's bootstrap may create it)`,
@@ -141,6 +142,37 @@ export const offlineLimits: Rule = {
     }
   },
 };
+
+/**
+ * The controller that brings each Flux CRD (by CRD name, else by API group): a Flux install
+ * installs the CRDs of the controllers it runs.
+ */
+const FLUX_CRD_CONTROLLERS: Record<string, string> = {
+  "source.toolkit.fluxcd.io": "source-controller",
+  "kustomize.toolkit.fluxcd.io": "kustomize-controller",
+  "helm.toolkit.fluxcd.io": "helm-controller",
+  "notification.toolkit.fluxcd.io": "notification-controller",
+  "imagerepositories.image.toolkit.fluxcd.io": "image-reflector-controller",
+  "imagepolicies.image.toolkit.fluxcd.io": "image-reflector-controller",
+  "imageupdateautomations.image.toolkit.fluxcd.io": "image-automation-controller",
+  "source.extensions.fluxcd.io": "source-watcher",
+};
+
+/**
+ * Whether a ResourceSet's dependency is a CRD the cluster's own Flux installs: one of a
+ * controller its FluxInstance (or Flux install manifests) names in its components (d1-fleet's
+ * flux-operator ResourceSet waits for helmreleases.helm.toolkit.fluxcd.io, which the cluster's
+ * FluxInstance installs with helm-controller).
+ */
+function installedByFlux(cluster: Cluster, dep: { apiVersion: string; kind: string; name: string }): boolean {
+  if (dep.kind !== "CustomResourceDefinition" || !dep.apiVersion.startsWith("apiextensions.k8s.io/"))
+    return false;
+  const components = cluster.profile?.components;
+  if (!components) return false;
+  const group = dep.name.slice(dep.name.indexOf(".") + 1);
+  const controller = FLUX_CRD_CONTROLLERS[dep.name] ?? FLUX_CRD_CONTROLLERS[group];
+  return controller !== undefined && components.includes(controller);
+}
 
 /** A finding at a field of an applier's own object (its definition). */
 function where(cluster: Cluster, k: FluxKustomization, path: Array<string | number>): Partial<RuleFinding> {

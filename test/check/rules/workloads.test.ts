@@ -1334,6 +1334,19 @@ describe("namespace-exists", () => {
     ]);
   });
 
+  // GMCHETHANA/multi-env-k8s-gitops (round 18): an Argo CD repository's overlay, built with
+  // kustomize and no Flux; Argo CD puts such objects into the Application's destination namespace.
+  it("does not report an object without a namespace in a stack built with kustomize and no Flux", () => {
+    const bare: KObject = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" } };
+    const plain = cluster("overlays/dev", [ks("flux-system/apps", [res(bare)])]);
+    plain.mode = "kustomize";
+    expect(runRule(r, platformOf([plain]))).toEqual([]);
+    const flux = cluster("prod", [ks("flux-system/apps", [res(bare)])]);
+    expect(runRule(r, platformOf([flux])).map((f) => f.message)).toEqual([
+      expect.stringContaining('"Deployment/x namespace not specified"'),
+    ]);
+  });
+
   it("reports objects in a namespace no Namespace object creates, and HelmRelease targetNamespaces", () => {
     const orphan = res(cm("settings", "shop"), { file: "apps/shop/configmap.yaml" });
     const hrObject: KObject = {

@@ -190,11 +190,15 @@ function run(ctx: RuleContext): void {
     const lenient = blind !== undefined && !ctx.strict;
     const maybe = blind ? ` (${applierName(blind)} is ${unknownOutputState(blind)}; it may create it)` : "";
     const severity = lenient ? { severity: "warning" as const } : {};
+    // A stack built with kustomize and no Flux is applied by `kubectl apply -k` or an Argo CD
+    // Application, which put an object without a namespace into their own (the context's, the
+    // destination's): only Flux's dry-run refuses it.
+    const byFlux = scope.cluster.mode === "flux";
     for (const r of scope.resources) {
       const ns = rawNamespaceOf(r.object);
       // Helm puts a release's namespaced objects into the release namespace; Flux and the
       // operator apply objects as built.
-      if (ns === "" && r.helmRelease === undefined && knownNamespaced(r, scopes) && applied(r)) {
+      if (ns === "" && byFlux && r.helmRelease === undefined && knownNamespaced(r, scopes) && applied(r)) {
         ctx.report({
           message: `${describe(r)}: a namespaced object without a namespace: Flux's dry-run fails the whole ${r.generatedBy ? "ResourceSet" : "Flux Kustomization"} with "${kindOf(r.object)}/${nameOf(r.object)} namespace not specified" (set metadata.namespace, the kustomization's namespace or the Flux Kustomization's spec.targetNamespace)`,
           resource: r,
