@@ -286,6 +286,27 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     expect(pool.renderAhead(jobs[0].chart, jobs[0].job, { threads: 0 })).toBeUndefined();
   });
 
+  it("renders a job whose render started ahead is not used with its batch, where a worker may claim it", () => {
+    pool.prestartWorkers(jobs.length, 1);
+    expect(pool.runningWorkers()).toBeGreaterThan(0);
+    const expected = pool.renderReleases(jobs, { threads: 0 });
+    const other = jobs.map(({ chart, job }) =>
+      pool.renderAhead(chart, { ...job, seed: "other" }, { threads: 1 }),
+    );
+    // A batch posted after them: the worker posts the renders started ahead before its outcome,
+    // so every one has arrived when the next batch starts.
+    expect(pool.renderReleases(jobs, { threads: 1, mainRenders: false })).toEqual(expected);
+    const rejected = pool.totals.aheadRejected;
+    const out = pool.renderReleases(
+      jobs.map((j, i) => ({ ...j, ahead: { render: other[i], accepts: () => false } })),
+      { threads: 1, takeBack: false, mainRenders: false },
+    );
+    expect(out).toEqual(expected);
+    expect(pool.totals.aheadRejected - rejected).toBe(jobs.length);
+    // Rendered again by the worker (the batch), not one after the other in the main thread.
+    expect(pool.lastBatch).toEqual({ workers: 1, fromWorkers: jobs.length });
+  });
+
   it("renders HelmReleases ahead of the builds, and again where a later build changes their API versions", async () => {
     const { loadPlatform } = await import(dist("platform/index.js"));
     const { FIXTURE_FILES, localRelease, writeFixture } = await import("../../helmrelease/fixture.js");
