@@ -13,13 +13,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { codeCacheRoot, runtimeKey } from "./bundle-loader.js";
 
-/** Every cache file, with the runtime directory it sits in. */
+/**
+ * Every cache file (`<sha256>.v8`, or one a writer left half-written: `<sha256>.v8.<pid>.<time>.tmp`),
+ * with the runtime directory it sits in. Nothing else below `code/` is ours to count or remove.
+ */
 function cacheFiles(cacheDir: string): Array<{ file: string; runtime: string }> {
   const root = codeCacheRoot(cacheDir);
   if (!fs.existsSync(root)) return [];
   const out: Array<{ file: string; runtime: string }> = [];
   for (const e of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
+    if (!e.isFile() || !/^[0-9a-f]{64}\.v8(\.\d+\.\d+\.tmp)?$/.test(e.name)) continue;
     const file = path.join(e.parentPath, e.name);
     out.push({ file, runtime: path.relative(root, file).split(path.sep)[0]! });
   }
@@ -55,5 +58,22 @@ export function removeCodeCaches(cacheDir: string, which: "prune" | "clear", bun
     fs.rmSync(file, { force: true });
     removed++;
   }
+  if (which === "clear") removeEmptyDirectories(codeCacheRoot(cacheDir));
   return removed;
+}
+
+/** Directories left empty below `dir` (and `dir` itself) go; anything else there stays. */
+function removeEmptyDirectories(dir: string): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) if (e.isDirectory()) removeEmptyDirectories(path.join(dir, e.name));
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty: something that is not a cache file of ours is there
+  }
 }

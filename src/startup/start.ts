@@ -45,7 +45,9 @@ export function startBundle(
   let runtime: string | undefined;
   const command = commandOf(argv);
   const cacheDir = () => {
-    if (!entryLoaded || cacheDisabled(env)) return undefined;
+    // `slipway cache` keeps no code cache of its own: `cache clear` must leave the cache empty,
+    // not write its own compiled code back as it exits.
+    if (!entryLoaded || cacheDisabled(env) || command === "cache") return undefined;
     runtime ??= runtimeKey();
     return codeCacheDir(defaultCacheDir(env), runtime, command);
   };

@@ -117,9 +117,16 @@ describe("render cache through the CLI", () => {
     );
     await run(["render", root], cacheDir);
     staleDerived.put(staleDerived.key("chart-facts", "x"), {});
+    // A file below code/ that is no cache file of Slipway's is not its to remove.
+    mkdirSync(path.join(cacheDir, "code", "mine"), { recursive: true });
+    writeFileSync(path.join(cacheDir, "code", "mine", "notes.txt"), "mine\n");
     await run(["cache", "clear"], cacheDir);
     expect(entries(path.join(cacheDir, "renders"))).toBe(0);
     expect(entries(chartDerivedDir(cacheDir))).toBe(0);
+    // Nor does `cache clear` keep a code cache of its own (code/<runtime>/<command>) as it exits,
+    // and the directories the cache files leave empty go with them.
+    const kept = readdirSync(path.join(cacheDir, "code"), { recursive: true }).map(String).sort();
+    expect(kept).toEqual(["mine", "mine/notes.txt"]);
     expect((await run(["cache", "nonsense"], cacheDir)).code).toBe(2);
   });
 
