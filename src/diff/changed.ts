@@ -55,26 +55,35 @@ export function loadChangedOnly(
     postBuildMemo: opts.postBuildMemo ?? new Map(),
     ...(opts.charts !== false ? { charts: locatingOnce(opts.charts ?? defaultChartProvider()) } : {}),
   };
+  // One confined view per revision for its load and the read sets below: a view keeps what it
+  // learnt of each directory (listings, types, links), and the reuse checks ask about the
+  // directories the loads listed already. Views of the loads' roots (the allowed directories
+  // too) answer about the repository as a view of it alone does.
+  const roots = [root, ...(opts.allowedPaths ?? [])].map(posixAbsolute);
+  const headView = confinedView(headFs, roots);
+  const baseView = confinedView(baseFs, roots);
   const head = loadPlatform(root, {
     ...opts,
-    fs: headFs,
+    fs: headView,
     reuse: (k, inputs) => {
       seen.set(k, inputs);
       return undefined;
     },
   });
   if ([...changed].some((f) => affectsEveryBuild(root, f))) {
-    const base = loadPlatform(root, { ...opts, fs: baseFs });
+    const base = loadPlatform(root, { ...opts, fs: baseView });
     return { base, head, reused: 0, built: countBuilt(base) };
   }
   const atHead = new Map<string, { k: FluxKustomization; inputs: KustomizationInputs }>();
   for (const [k, inputs] of seen) atHead.set(`${k.cluster}\u0000${k.id}`, { k, inputs });
   // What builds may read: the repository without links, as the renders see it.
-  const reads = new ReadSets([confinedView(baseFs, [root]), confinedView(headFs, [root])]);
+  const reads = new ReadSets(
+    roots.length === 1 ? [baseView, headView] : [confinedView(baseFs, [root]), confinedView(headFs, [root])],
+  );
   let reused = 0;
   const base = loadPlatform(root, {
     ...opts,
-    fs: baseFs,
+    fs: baseView,
     reuse: (k, inputs) => {
       const h = atHead.get(`${k.cluster}\u0000${k.id}`);
       if (!h || !sameInputs(h.inputs, inputs) || !deepEqual(h.k.object, k.object)) return undefined;
@@ -149,6 +158,11 @@ function components(k: FluxKustomization): string[] {
   return Array.isArray(spec.components)
     ? spec.components.filter((c): c is string => typeof c === "string")
     : [];
+}
+
+/** An absolute POSIX path, as loadPlatform writes its roots (so that it takes a view given as it is). */
+function posixAbsolute(dir: string): string {
+  return path.resolve(dir).split(path.sep).join("/");
 }
 
 function countBuilt(p: Platform): number {

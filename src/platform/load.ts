@@ -265,7 +265,9 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
   try {
     config = readConfig(fs, root);
     if (config) {
-      const confined = confineConfig(config, root, opts.fs ?? new DiskFileSystem(), allowed);
+      // The file system as it is, not the view: the config's paths are judged by where they lead
+      // (a caller may give the view, a changed-only diff does: one per revision for its reads).
+      const confined = confineConfig(config, root, fs.base, allowed);
       config = confined.config;
       for (const e of confined.errors) platform.errors.push(toPlatformError(e));
     }

@@ -3,11 +3,13 @@
  * the repository (links resolved) unless the person running Slipway allows more
  * (`--allow-path`); a refused entry is an error naming the field, and nothing outside is read.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderCommand } from "../../src/cli/render.js";
+import { confinedView } from "../../src/fs/confined.js";
+import { DiskFileSystem } from "../../src/fs/filesystem.js";
 import { loadPlatform, platformErrors } from "../../src/platform/index.js";
 import { captureOutput } from "../support/capture.js";
 import { SYNC } from "../support/flux.js";
@@ -86,6 +88,22 @@ spec:
       /clusters\[0\]\.sourceRoot 'vendored' is outside the repository/,
     );
     expect(JSON.stringify(p)).not.toContain(MARKER);
+  });
+
+  it("a link that leads out is outside too when the load is given a view of the repository", () => {
+    // A changed-only diff gives each revision's load a confined view it shares with its read
+    // sets: the config's paths are still judged by where they lead on the file system itself.
+    const dir = tree({
+      ...NEIGHBOUR,
+      "repo/slipway.yaml": "clusters:\n- name: l\n  path: clusters/c\n  sourceRoot: vendored\n",
+    });
+    symlinkSync(path.join(dir, "other"), path.join(dir, "repo/vendored"));
+    const repo = realpathSync(path.join(dir, "repo"));
+    const p = loadPlatform(repo, { fs: confinedView(new DiskFileSystem(), [repo]) });
+    expect(p.clusters).toEqual([]);
+    expect(platformErrors(p)[0]?.message).toMatch(
+      /clusters\[0\]\.sourceRoot 'vendored' is outside the repository/,
+    );
   });
 
   it("check.schemaDirs outside the repository are dropped with an error", () => {
