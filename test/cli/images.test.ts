@@ -284,13 +284,28 @@ describe.runIf(requires("shared"))("slipway images list with the charts rendered
   });
 });
 
-describe("slipway images set on an image a chart renders from plain values", () => {
-  // The tag is in a HelmRelease's values with no setter marker: `list` shows where it is set,
-  // and `set` must say why it does not edit it rather than that no cluster runs the image.
-  const repo = new GitFixture();
-  repo.write({
-    "clusters/dev/flux-system/gotk-sync.yaml": sync("dev"),
-    "clusters/dev/web.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+/** A repository chart whose Deployment runs `image.repository:image.tag`. */
+const WEB_CHART = {
+  "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+  "charts/web/templates/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+`,
+};
+
+/** The HelmRelease of WEB_CHART, its tag line (line 17) as given. */
+const webRelease = (tag: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
   name: web
@@ -306,24 +321,17 @@ spec:
   values:
     image:
       repository: ghcr.io/acme/web
-      tag: 1.0.0
-`,
-    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
-    "charts/web/templates/deployment.yaml": `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
-`,
+      tag: ${tag}
+`;
+
+describe("slipway images set on an image a chart renders from plain values", () => {
+  // The tag is in a HelmRelease's values with no setter marker: `list` shows where it is set,
+  // and `set` must say why it does not edit it rather than that no cluster runs the image.
+  const repo = new GitFixture();
+  repo.write({
+    "clusters/dev/flux-system/gotk-sync.yaml": sync("dev"),
+    "clusters/dev/web.yaml": webRelease("1.0.0"),
+    ...WEB_CHART,
   });
   repo.commit("web");
   afterAll(() => repo.cleanup());
@@ -351,24 +359,7 @@ describe("slipway images list on a chart's image whose values line has a setter 
   const repo = new GitFixture();
   repo.write({
     "clusters/dev/flux-system/gotk-sync.yaml": sync("dev"),
-    "clusters/dev/web.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-  namespace: flux-system
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./charts/web
-      sourceRef:
-        kind: GitRepository
-        name: flux-system
-  values:
-    image:
-      repository: ghcr.io/acme/web
-      tag: "1.0.0" # {"$imagepolicy": "flux-system:web:tag"}
-`,
+    "clusters/dev/web.yaml": webRelease('"1.0.0" # {"$imagepolicy": "flux-system:web:tag"}'),
     "clusters/dev/policy.yaml": `apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImagePolicy
 metadata:
@@ -381,22 +372,7 @@ spec:
     semver:
       range: ">=1.0.0"
 `,
-    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
-    "charts/web/templates/deployment.yaml": `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
-`,
+    ...WEB_CHART,
   });
   repo.commit("web");
   afterAll(() => repo.cleanup());

@@ -12,6 +12,7 @@ import { loadDashboard } from "../../src/report/load.js";
 import type { DashboardModel } from "../../src/report/model.js";
 import { DashboardSession } from "../../src/server/session.js";
 import { platformDir } from "../support/demo-secrets.js";
+import { fluxSync } from "../support/flux.js";
 
 let dir: string;
 let session: DashboardSession;
@@ -107,30 +108,7 @@ describe("slipway serve: a base inside an ExternalArtifact (source-watcher's Art
   // The build runs in the artifact's virtual directory, not in the folders its files were copied
   // from: an edit of apps/base/app must still reach it (it showed the old output until restart).
   const files: Record<string, string> = {
-    "clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: https://github.com/example/fleet
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/prod
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
+    "clusters/prod/flux-system/gotk-sync.yaml": fluxSync("./clusters/prod"),
     "clusters/prod/artifacts.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
 kind: ArtifactGenerator
 metadata:
