@@ -1249,6 +1249,7 @@ function build(ctx: RenderContext, p: Pending): boolean {
     fail(k, err);
     const missed = excluded?.() ?? [];
     const e = k.errors[k.errors.length - 1]!;
+    pointPastGenerated(ctx, view, k, e);
     if (missed.length > 0) e.message += exclusionsText(ctx, missed);
     const file = e.file !== undefined ? toAbsolute(ctx.root, e.file) : undefined;
     const lifted =
@@ -1258,6 +1259,34 @@ function build(ctx: RenderContext, p: Pending): boolean {
     if (lifted)
       e.message += `; ${relative(ctx.root, file!)} is in the artifact because the patterns of ${lifted.replacedBy} replace source-controller's default exclusions (${lifted.pattern} would leave it out)`;
     return false;
+  }
+}
+
+/**
+ * Flux writes a kustomization.yaml where a Kustomization's path has none; a build error there
+ * names a file the repository does not have (a SARIF or GitHub annotation on it shows nowhere).
+ * The error points instead at the resource file its message names in that folder
+ * (`'./infrastructure.yaml': may not add resource with an already registered id`), or else at
+ * the Flux Kustomization that builds the folder.
+ */
+function pointPastGenerated(
+  ctx: RenderContext,
+  view: FileSystem,
+  k: FluxKustomization,
+  e: PlatformError,
+): void {
+  if (e.file === undefined || !/(^|\/)kustomization\.yaml$/.test(e.file)) return;
+  const file = toAbsolute(ctx.root, e.file);
+  if (view.exists(file)) return;
+  const dir = path.posix.dirname(file);
+  const named = /'\.\/([^']+\.ya?ml)'/.exec(e.message)?.[1];
+  const resource = named === undefined ? undefined : path.posix.join(dir, named);
+  if (resource?.startsWith(`${dir}/`) && view.exists(resource) && !view.isDirectory(resource)) {
+    e.file = relative(ctx.root, resource);
+    delete e.line;
+  } else if (k.definedAt) {
+    e.file = k.definedAt.file;
+    e.line = k.definedAt.line;
   }
 }
 

@@ -122,3 +122,37 @@ describe("a base's Flux Kustomization files listed only in a comment (ToaHartor'
     );
   });
 });
+
+describe("a build error in the kustomization.yaml Flux generates (DecentM's fleet-infra)", () => {
+  // clusters/staging has no kustomization.yaml; Flux writes one listing apps.yaml and
+  // infrastructure.yaml, which both define the Kustomization `apps`. The error named
+  // clusters/staging/kustomization.yaml, a file the repository does not have, so its SARIF and
+  // GitHub annotations showed nowhere.
+  const objects = (name: string) => ks(name, `  path: ./apps/${name}\n`);
+
+  it("points at the resource file the error names", () => {
+    const p = loadMemoryPlatform({
+      "clusters/staging/flux-system/gotk-sync.yaml": SYNC.replace("./clusters/c", "./clusters/staging"),
+      "clusters/staging/apps.yaml": objects("apps"),
+      "clusters/staging/infrastructure.yaml": `${objects("infra")}---\n${objects("apps")}`,
+    });
+    const [root] = p.clusters[0]!.kustomizations;
+    expect(root?.status).toBe("failed");
+    const e = root!.errors[0]!;
+    expect(e.message).toContain(
+      "'./infrastructure.yaml': may not add resource with an already registered id",
+    );
+    expect([e.file, e.line]).toEqual(["clusters/staging/infrastructure.yaml", undefined]);
+  });
+
+  it("and at a file in a folder below it, which Flux's kustomization lists too", () => {
+    const p = loadMemoryPlatform({
+      "clusters/staging/flux-system/gotk-sync.yaml": SYNC.replace("./clusters/c", "./clusters/staging"),
+      "clusters/staging/apps.yaml": objects("apps"),
+      "clusters/staging/more/apps-again.yaml": objects("apps"),
+    });
+    const e = p.clusters[0]!.kustomizations[0]!.errors[0]!;
+    expect(e.message).toContain("may not add resource with an already registered id");
+    expect(e.file).toBe("clusters/staging/more/apps-again.yaml");
+  });
+});
