@@ -133,6 +133,11 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/** How a diagram names a target Slipway did not find: missing, or, where it may exist, not found. */
+function missingWord(m: MissingDependency): string {
+  return m.mayExist === undefined ? "missing" : "not found (may exist)";
+}
+
 function missingId(m: MissingDependency): string {
   return `${m.kind}/${m.namespace}/${m.name}`;
 }
@@ -320,15 +325,23 @@ export function formatGraphMermaid(a: GraphAnalysis): string {
     for (const id of layer) out.push(`        ${mermaidNode(ids.get(id)!, byId.get(id)!)}`);
     out.push("    end");
   });
-  if (a.blocked.length > 0) {
+  const unsure = unsureBlocked(a);
+  const never = a.blocked.filter((b) => !unsure.has(b.id));
+  const maybe = a.blocked.filter((b) => unsure.has(b.id));
+  if (never.length > 0) {
     out.push(`    subgraph never_deployed ["Never deployed: cycle or missing dependency"]`);
-    for (const b of a.blocked) out.push(`        ${mermaidNode(ids.get(b.id)!, byId.get(b.id)!)}`);
+    for (const b of never) out.push(`        ${mermaidNode(ids.get(b.id)!, byId.get(b.id)!)}`);
+    out.push("    end");
+  }
+  if (maybe.length > 0) {
+    out.push(`    subgraph maybe_never_deployed ["Never deployed unless what Slipway did not find exists"]`);
+    for (const b of maybe) out.push(`        ${mermaidNode(ids.get(b.id)!, byId.get(b.id)!)}`);
     out.push("    end");
   }
   const missing = missingTargets(a.missing);
   for (const m of missing) {
     out.push(
-      `    ${ids.get(missingKey(m))!}["${mermaidText(`missing: ${m.kind} ${m.namespace}/${m.name}`)}"]`,
+      `    ${ids.get(missingKey(m))!}["${mermaidText(`${missingWord(m)}: ${m.kind} ${m.namespace}/${m.name}`)}"]`,
     );
   }
   const onCritical = criticalEdges(a);
@@ -424,7 +437,7 @@ export function formatGraphDot(a: GraphAnalysis): string {
   }
   for (const m of missingTargets(a.missing)) {
     out.push(
-      `  ${dotString(missingKey(m).replace(/\u0000/g, ":"))} [label=${dotString(`missing\n${m.kind} ${m.namespace}/${m.name}`)}, style=dashed, color="#d33", fontcolor="#d33"];`,
+      `  ${dotString(missingKey(m).replace(/\u0000/g, ":"))} [label=${dotString(`${missingWord(m)}\n${m.kind} ${m.namespace}/${m.name}`)}, style=dashed, color="#d33", fontcolor="#d33"];`,
     );
   }
   const onCritical = criticalEdges(a);

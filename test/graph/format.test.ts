@@ -67,6 +67,16 @@ describe("text", () => {
           : m,
       ),
     };
+    // The diagrams say the same: the target is not found and may exist, its dependents apart.
+    const mermaid = formatGraph(hedged, "mermaid");
+    expect(mermaid).toContain('["not found (may exist): Kustomization flux-system/cache"]');
+    expect(mermaid).toContain('["missing: Kustomization flux-system/gone"]');
+    expect(mermaid).toContain(
+      'subgraph maybe_never_deployed ["Never deployed unless what Slipway did not find exists"]',
+    );
+    expect(formatGraph(hedged, "dot")).toContain(
+      'label="not found (may exist)\\nKustomization flux-system/cache"',
+    );
     const text = formatGraphText(hedged).split("\n");
     expect(text.slice(text.indexOf("Missing dependencies (2):"))).toEqual([
       "Missing dependencies (2):",
