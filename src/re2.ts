@@ -92,6 +92,17 @@ export class GoRegexp {
     checkSubject(this.source, s);
     return this.re.test(s);
   }
+
+  /**
+   * Go's `FindString`: the leftmost match in `s`, alternatives preferred in order as a
+   * backtracking engine prefers them (`net|network` finds `net`); undefined for none. Throws
+   * RegexpSubjectTooLong past the limit.
+   */
+  firstMatch(s: string): string | undefined {
+    checkSubject(this.source, s);
+    const m = this.re.matcher(s);
+    return m.find() ? (m.group() ?? "") : undefined;
+  }
 }
 
 /** `^(?:pattern)$`, as kustomize anchors selector fields. */

@@ -11,6 +11,7 @@
  * copy the cluster lacks).
  */
 import { isMap, type KObject } from "../kustomize/types.js";
+import { GoRegexp } from "../re2.js";
 import type { ClusterProducedSecret } from "./cluster-objects.js";
 import { groupOf, metaString } from "./flux-objects.js";
 
@@ -94,8 +95,13 @@ function isTrue(v: string | undefined): boolean {
 
 /**
  * reflector's PatternListMatch: comma-separated patterns, each a regular expression whose first
- * match must be the whole namespace name (a plain name matches itself). A pattern that is not a
- * valid expression matches nothing.
+ * match must be the whole namespace name (a plain name matches itself). The patterns come from
+ * the repository, so they run on RE2 (src/re2.ts), linear in time: on a backtracking engine
+ * `(a+)+$` against a namespace of thirty `a`s and a dash ran for minutes. RE2 and .NET find the
+ * same first match (leftmost, alternatives in order). A pattern neither can read matches
+ * nothing, as in reflector. One that only a backtracking engine runs (look-around,
+ * back-references) counts as a match: whether reflector copies there is unknown, and assuming
+ * no copy would report the copy's readers as missing it, an error that may be false.
  */
 export function patternListMatch(list: string, value: string): boolean {
   return list
@@ -103,12 +109,24 @@ export function patternListMatch(list: string, value: string): boolean {
     .map((p) => p.trim())
     .filter((p) => p !== "")
     .some((p) => {
-      let match: RegExpExecArray | null;
-      try {
-        match = new RegExp(p).exec(value);
-      } catch {
-        return false;
-      }
-      return match !== null && match[0].length === value.length;
+      const re = compiledPattern(p);
+      if (re === NEEDS_BACKTRACKING) return true;
+      return re !== undefined && re.firstMatch(value) === value;
     });
+}
+
+const NEEDS_BACKTRACKING = Symbol("needs a backtracking engine");
+
+function compiledPattern(p: string): GoRegexp | typeof NEEDS_BACKTRACKING | undefined {
+  try {
+    return GoRegexp.compile(p);
+  } catch {
+    // Compiling (never running) JavaScript's own engine tells a construct RE2 lacks from nonsense.
+    try {
+      new RegExp(p);
+      return NEEDS_BACKTRACKING;
+    } catch {
+      return undefined;
+    }
+  }
 }

@@ -176,4 +176,17 @@ it("reflector's namespace patterns: a regular expression whose first match is th
   expect(patternListMatch(" a , net.* ", "network")).toBe(true);
   expect(patternListMatch("work", "network")).toBe(false);
   expect(patternListMatch("[", "network")).toBe(false);
+  expect(patternListMatch("net|network", "network")).toBe(false);
+  expect(patternListMatch("network|net", "network")).toBe(true);
+});
+
+it("reflector's namespace patterns come from the repository: they run in linear time", () => {
+  // On a backtracking engine the first takes 2^40 steps: the test does not end.
+  expect(patternListMatch("(a+)+$", `${"a".repeat(40)}-`)).toBe(false);
+  expect(patternListMatch("(a+)+$", "a".repeat(40))).toBe(true);
+});
+
+it("a reflector pattern only a backtracking engine runs is taken as a match, not as no copy", () => {
+  expect(patternListMatch("(?!kube-).*", "media")).toBe(true);
+  expect(patternListMatch("(\\w)\\1", "aa")).toBe(true);
 });
