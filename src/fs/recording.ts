@@ -4,12 +4,30 @@
  * already moved on, and without reading anything a second time.
  */
 import { sha256HexOf } from "./bytes-digest.js";
-import type { FileSystem, SecretFile } from "./filesystem.js";
+import type { DirEntry, FileSystem, SecretFile } from "./filesystem.js";
 
 export class RecordingFileSystem implements FileSystem {
   private readonly read = new Map<string, Buffer>();
+  // What `inner` tells of symbolic links, passed on as it is: a view built on this one (a plain
+  // stack's in-repo-links view, a Flux source's confined view) decides by them what it reads, and
+  // without them the disk followed a link out of the repository into the dashboard.
+  readonly readLink?: (p: string) => string | undefined;
+  readonly readDirTyped?: (p: string) => DirEntry[];
+  readonly linksIn?: (p: string) => string[];
+  readonly linkless?: boolean;
+  readonly linksInside?: boolean;
+  readonly secretFile?: (p: string) => SecretFile | undefined;
+  readonly filesNamed?: (dir: string, name: string) => string[] | undefined;
 
-  constructor(private readonly inner: FileSystem) {}
+  constructor(private readonly inner: FileSystem) {
+    if (inner.readLink) this.readLink = (p) => inner.readLink!(p);
+    if (inner.readDirTyped) this.readDirTyped = (p) => inner.readDirTyped!(p);
+    if (inner.linksIn) this.linksIn = (p) => inner.linksIn!(p);
+    if (inner.linkless !== undefined) this.linkless = inner.linkless;
+    if (inner.linksInside !== undefined) this.linksInside = inner.linksInside;
+    if (inner.secretFile) this.secretFile = (p) => inner.secretFile!(p);
+    if (inner.filesNamed) this.filesNamed = (dir, name) => inner.filesNamed!(dir, name);
+  }
 
   readFile(p: string): Buffer {
     const known = this.read.get(p);
@@ -43,10 +61,11 @@ export class RecordingFileSystem implements FileSystem {
 /**
  * One observation a build made of its file system, as the persistent build cache re-checks it
  * (src/platform/build-cache.ts): `f` a file's content (sha256 hex), `e` existence, `d` whether
- * a directory, `l` a directory's entry names, `s` a file's size, `r` the resolved path. A
- * null value: the call threw.
+ * a directory, `l` a directory's entry names, `s` a file's size, `r` the resolved path, `k` the
+ * symbolic links the view leaves out of a directory (FileSystem.linksIn). A null value: the
+ * call threw.
  */
-export type ReadRecord = [op: "f" | "e" | "d" | "l" | "s" | "r", path: string, value: unknown];
+export type ReadRecord = [op: "f" | "e" | "d" | "l" | "s" | "r" | "k", path: string, value: unknown];
 
 /**
  * A FileSystem that notes every question asked of it and the answer, so that a build's output
@@ -57,8 +76,24 @@ export class ReadLogFileSystem implements FileSystem {
   private readonly log = new Map<string, ReadRecord>();
   /** Whether a file read through it was reported secret (decrypted). */
   sawSecret = false;
+  /**
+   * The links `inner` leaves out, asked (and noted) through this view: an error names the link
+   * that hid a file, on the first run as on later ones (errors are not kept, builds are).
+   */
+  readonly linksIn?: (p: string) => string[];
+  readonly linksInside?: boolean;
 
-  constructor(private readonly inner: FileSystem) {}
+  constructor(private readonly inner: FileSystem) {
+    if (inner.linksIn)
+      this.linksIn = (p) =>
+        this.note(
+          "k",
+          p,
+          () => inner.linksIn!(p),
+          (names) => [...names],
+        );
+    if (inner.linksInside !== undefined) this.linksInside = inner.linksInside;
+  }
 
   private note<T>(op: ReadRecord[0], p: string, answer: () => T, value: (t: T) => unknown = (t) => t): T {
     try {
@@ -126,6 +161,8 @@ export function answerNow(fs: FileSystem, r: ReadRecord): unknown {
         return fs.size(p);
       case "r":
         return fs.realPath(p);
+      case "k":
+        return fs.linksIn?.(p) ?? [];
     }
   } catch {
     return null;

@@ -18,6 +18,7 @@ import { checkRepository } from "../../src/check/run.js";
 import { diffRevisions } from "../../src/diff/index.js";
 import { GitFileSystem } from "../../src/fs/git.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
+import { loadDashboard } from "../../src/report/load.js";
 import { createSecretMasker } from "../../src/sops/index.js";
 import { emitYamlStream } from "../../src/yaml/index.js";
 import { requires } from "../support/env.js";
@@ -197,7 +198,7 @@ describe("a link that leads out of the repository", () => {
       { "stack/b.yaml": path.join(outside, "cm.yaml"), "stack/a.yaml": "b.yaml" },
       "stack/a.yaml",
     ],
-  ])("is refused, naming the link: %s", (_, kustomization, links, shown) => {
+  ])("is refused, naming the link: %s", async (_, kustomization, links, shown) => {
     const root = path.join(scratch, `repo-${n++}`);
     mkdirSync(root);
     write(root, { "slipway.yaml": CONFIG, "stack/kustomization.yaml": kustomization }, links);
@@ -208,6 +209,11 @@ describe("a link that leads out of the repository", () => {
       `${path.join(root, shown)} is a symbolic link that leads outside the repository`,
     );
     expect(JSON.stringify(p)).not.toContain(MARKER);
+    // The dashboard (serve, report --html) loads through a view of its own that records what it
+    // reads: it refuses the same link, and the whole report holds nothing from outside.
+    const dashboard = await loadDashboard(root, { identities: [] });
+    expect(outcome(dashboard.platform)).toEqual(got);
+    expect(JSON.stringify(dashboard.bundle())).not.toContain(MARKER);
   });
 });
 

@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DiskRenderCache } from "../../src/cache/store.js";
 import { GitFileSystem } from "../../src/fs/git.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { tempTree } from "../support/cli.js";
@@ -49,6 +50,25 @@ describe("a build that needs a file behind a symbolic link names the link", () =
     expect(k.errors.map((e) => e.message).join("\n")).toContain(
       `${path.join(root, shown)} is a symbolic link, and Slipway reads no links in a repository`,
     );
+  });
+
+  it("says the same with the render cache, on the first run as on the next", async () => {
+    const root = tempTree({
+      "clusters/prod/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/prod/apps.yaml": APPS,
+      "apps/kustomization.yaml": "resources: [linked/b.yaml]\n",
+      "common/b.yaml": CM,
+    });
+    temps.keep(root);
+    symlinkSync("../common", path.join(root, "apps/linked"));
+    const cacheDir = temps.make();
+    const errors = () =>
+      loadPlatform(root, { renderCache: new DiskRenderCache(cacheDir) })
+        .clusters[0]!.kustomizations.find((x) => x.name === "apps")!
+        .errors.map((e) => e.message);
+    const cold = errors();
+    expect(cold.join("\n")).toContain(`${path.join(root, "apps/linked")} is a symbolic link`);
+    expect(errors()).toEqual(cold);
   });
 
   it("says the same at a Git revision, whose links are tree entries (a diff's base)", async () => {
