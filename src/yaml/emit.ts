@@ -88,6 +88,8 @@ interface ScalarAnalysis {
   blockPlainAllowed: boolean;
   singleQuotedAllowed: boolean;
   blockAllowed: boolean;
+  /** blockAllowed where a tab is not a special character, as go-yaml v3 analyses (EmitOptions.tabsInBlocks). */
+  blockAllowedWithTabs: boolean;
 }
 
 function analyzeScalar(cps: number[]): ScalarAnalysis {
@@ -98,12 +100,14 @@ function analyzeScalar(cps: number[]): ScalarAnalysis {
       blockPlainAllowed: true,
       singleQuotedAllowed: true,
       blockAllowed: false,
+      blockAllowedWithTabs: false,
     };
   }
   let blockIndicators = false;
   let flowIndicators = false;
   let lineBreaks = false;
   let specialCharacters = false;
+  let specialOtherThanTab = false;
   let leadingSpace = false;
   let leadingBreak = false;
   let trailingSpace = false;
@@ -181,7 +185,10 @@ function analyzeScalar(cps: number[]): ScalarAnalysis {
           break;
       }
     }
-    if (!isPrintable(c)) specialCharacters = true;
+    if (!isPrintable(c)) {
+      specialCharacters = true;
+      if (c !== 0x09) specialOtherThanTab = true;
+    }
     if (isSpace(c)) {
       if (i === 0) leadingSpace = true;
       if (i === n - 1) trailingSpace = true;
@@ -207,6 +214,7 @@ function analyzeScalar(cps: number[]): ScalarAnalysis {
     blockPlainAllowed: true,
     singleQuotedAllowed: true,
     blockAllowed: true,
+    blockAllowedWithTabs: !(trailingSpace || spaceBreak || specialOtherThanTab),
   };
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
     a.flowPlainAllowed = false;
@@ -417,6 +425,11 @@ export interface EmitOptions {
   declaredOrder?: WeakSet<YamlMap>;
   /** Where each mapping printed gets the order its keys were printed in. */
   keyOrder?: WeakMap<YamlMap, readonly string[]>;
+  /**
+   * A multi-line text holding tabs may still be a literal block, as go-yaml v3's emitter decides
+   * (it counts a tab apart from other special characters); go-yaml v2 double-quotes it.
+   */
+  tabsInBlocks?: boolean;
 }
 
 class Emitter {
@@ -586,7 +599,8 @@ class Emitter {
       if (cps.length === 0 && (this.flowLevel > 0 || simpleKey)) style = "single";
     }
     if (style === "single" && !a.singleQuotedAllowed) style = "double";
-    if (style === "literal" && (!a.blockAllowed || this.flowLevel > 0 || simpleKey)) style = "double";
+    const blockAllowed = this.opts.tabsInBlocks ? a.blockAllowedWithTabs : a.blockAllowed;
+    if (style === "literal" && (!blockAllowed || this.flowLevel > 0 || simpleKey)) style = "double";
 
     this.increaseIndent(true, false);
     const allowBreaks = !simpleKey;

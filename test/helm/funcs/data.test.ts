@@ -57,5 +57,21 @@ describe("data", () => {
       "[error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}]",
     ],
     ['toYaml (fromYaml "a: 0x10\\nb: 1e3\\nc: on")', "a: 16\nb: 1000\nc: true"],
+    // go-yaml v3 (toYamlPretty) counts a tab apart from other special characters: a multi-line
+    // text holding one is still a literal block; toYaml (go-yaml v2) double-quotes it.
+    ['toYamlPretty "  padded\\t\\n"', "|2\n    padded\t"],
+    ['toYamlPretty "a\\tb\\nc"', "|-\n  a\tb\n  c"],
+    ['toYamlPretty "x\\t\\n"', "|\n  x\t"],
+    ['toYamlPretty "\\tlead\\nx"', "|-\n  \tlead\n  x"],
+    ['toYamlPretty "a\\t\\n\\n"', "|+\n  a\t\n"],
+    ['toYamlPretty " \\t\\n"', "|2\n   \t"],
+    ['toYamlPretty "a \\nb"', '"a \\nb"'],
+    ['toYamlPretty "tab\\there"', '"tab\\there"'],
+    ['toYamlPretty "a\\tb\\n "', '"a\\tb\\n "'],
+    [
+      'toYamlPretty (dict "k" "a\\tb\\nc" "l" (list "p\\tq\\n" "r"))',
+      "k: |-\n  a\tb\n  c\nl:\n  - |\n    p\tq\n  - r",
+    ],
+    ['toYaml "a\\tb\\nc"', '"a\\tb\\nc"'],
   ]);
 });

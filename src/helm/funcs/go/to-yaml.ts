@@ -300,5 +300,6 @@ export function marshalYamlPretty(v: GoValue): string {
     indentSequencesInMappings: true,
     width: Number.POSITIVE_INFINITY,
     number: v3Number,
+    tabsInBlocks: true,
   });
 }
