@@ -35,6 +35,32 @@ describe("dates", () => {
     ['mustToDate "2006-01-02" "2024-02-30"', 'parsing time "2024-02-30": day out of range', true],
     ['mustToDate "2006-01-02" "2024-13-01"', 'parsing time "2024-13-01": month out of range', true],
     ['mustToDate "2006-01-02" "x"', 'parsing time "x" as "2006-01-02": cannot parse "x" as "2006"', true],
+    // Go's skip quotes what is left after the bytes that matched the layout's literal text.
+    [
+      'mustToDate "true" "tab\\tsep"',
+      'parsing time "tab\\x09sep" as "true": cannot parse "ab\\x09sep" as "true"',
+      true,
+    ],
+    [
+      'mustToDate "xyz2006" "xyq2024"',
+      'parsing time "xyq2024" as "xyz2006": cannot parse "q2024" as "xyz"',
+      true,
+    ],
+    [
+      'mustToDate "2006 ab" "2024 ac"',
+      'parsing time "2024 ac" as "2006 ab": cannot parse "c" as " ab"',
+      true,
+    ],
+    [
+      'mustToDate "é2006" "è2024"',
+      'parsing time "\\xc3\\xa82024" as "\\xc3\\xa92006": cannot parse "\\xa82024" as "\\xc3\\xa9"',
+      true,
+    ],
+    [
+      'mustToDate "😀2006" "😁2024"',
+      'parsing time "\\xf0\\x9f\\x98\\x812024" as "\\xf0\\x9f\\x98\\x802006": cannot parse "\\x812024" as "\\xf0\\x9f\\x98\\x80"',
+      true,
+    ],
     [
       'mustToDate "2006-01-02" "2024-01-01 extra"',
       'parsing time "2024-01-01 extra": extra text: " extra"',

@@ -16,9 +16,9 @@ const UNITS: Record<string, bigint> = {
 
 const MAX = (1n << 63n) - 1n;
 /** time's own quote(): non-ASCII and control bytes as \xNN. */
-export function timeQuote(s: string): string {
+export function timeQuote(s: string | Uint8Array): string {
   let out = '"';
-  for (const b of utf8Encode(s)) {
+  for (const b of typeof s === "string" ? utf8Encode(s) : s) {
     if (b >= 0x80 || b < 0x20) out += `\\x${b.toString(16).padStart(2, "0")}`;
     else {
       const c = String.fromCharCode(b);

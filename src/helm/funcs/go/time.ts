@@ -4,6 +4,7 @@
  * Go's ParseError texts, time.Date normalisation, and the value as a template object
  * (`time.Time`, printed by String(), JSON as RFC 3339 with nanoseconds).
  */
+import { utf8Encode } from "../../template/gostring.js";
 import { GoInt, type GoMethod, type GoObject, type GoValue, NO_FIELD } from "../../template/value.js";
 import { timeQuote } from "./duration.js";
 import { MarshalJSONError } from "./json-encode.js";
@@ -488,7 +489,7 @@ function parseError(
   layout: string,
   value: string,
   layoutElem: string,
-  valueElem: string,
+  valueElem: string | Uint8Array,
   message: string,
 ): TimeParseError {
   if (message === "") {
@@ -508,19 +509,36 @@ function cutspace(s: string): string {
   return s.slice(i);
 }
 
-function skip(value: string, prefix: string): string | Bad {
+/**
+ * Go's skip: `value` after the literal `prefix`, or, where they part, bad with what is left of
+ * `value` there: Go compares bytes, so its error quotes the rest after the bytes that did match
+ * ("ab" of "tab" against "true"; the second byte of "è" against "é").
+ */
+function skip(value: string, prefix: string): { rest: string; bad: boolean; restBytes?: Uint8Array } {
   while (prefix.length > 0) {
     if (prefix[0] === " ") {
-      if (value.length > 0 && value[0] !== " ") return BAD;
+      if (value.length > 0 && value[0] !== " ") return { rest: value, bad: true };
       prefix = cutspace(prefix);
       value = cutspace(value);
       continue;
     }
-    if (value.length === 0 || value[0] !== prefix[0]) return BAD;
-    prefix = prefix.slice(1);
-    value = value.slice(1);
+    if (value.length === 0) return { rest: value, bad: true };
+    const c = prefix.codePointAt(0)!;
+    if (value.codePointAt(0) !== c) return { rest: value, bad: true, restBytes: afterSharedBytes(value, prefix) };
+    const width = c > 0xffff ? 2 : 1;
+    prefix = prefix.slice(width);
+    value = value.slice(width);
   }
-  return value;
+  return { rest: value, bad: false };
+}
+
+/** `value`'s bytes after those its first character shares with `prefix`'s (undefined: none shared). */
+function afterSharedBytes(value: string, prefix: string): Uint8Array | undefined {
+  const a = utf8Encode(String.fromCodePoint(value.codePointAt(0)!));
+  const b = utf8Encode(String.fromCodePoint(prefix.codePointAt(0)!));
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k]) k++;
+  return k === 0 ? undefined : utf8Encode(value).subarray(k);
 }
 
 function getnum(s: string, fixed: boolean): [number, string] | Bad {
@@ -628,8 +646,8 @@ export function parseTime(layout: string, value: string, loc: Location): GoTime 
     const ch = nextStdChunk(layout);
     const stdstr = layout.slice(ch.prefix.length, layout.length - ch.suffix.length);
     const skipped = skip(value, ch.prefix);
-    if (skipped === BAD) throw parseError(alayout, avalue, ch.prefix, value, "");
-    value = skipped;
+    if (skipped.bad) throw parseError(alayout, avalue, ch.prefix, skipped.restBytes ?? skipped.rest, "");
+    value = skipped.rest;
     if (ch.std === null) {
       if (value.length !== 0)
         throw parseError(alayout, avalue, "", value, `: extra text: ${timeQuote(value)}`);
