@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
+import { makeDirectories } from "./make-dirs.js";
 
 export interface AtomicWriteOptions {
   /**
@@ -30,7 +31,7 @@ export function writeFileAtomic(
 ): void {
   if (opts.within !== undefined) refuseLinksBelow(opts.within, file);
   const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirectories(dir);
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     if (typeof content === "string" || content instanceof Uint8Array)

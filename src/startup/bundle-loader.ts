@@ -26,6 +26,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as vm from "node:vm";
+import { makeDirectories } from "../fs/make-dirs.js";
 
 export interface CodeCacheStats {
   /** Chunks compiled from cached data V8 accepted. */
@@ -258,7 +259,7 @@ function readCacheFile(file: string, sourceDigest: Buffer): Buffer | null | unde
  * its random names, which would load node:crypto into every process: readers see a whole file or none.
  */
 function writeAtomically(file: string, data: Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectories(path.dirname(file));
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     fs.writeFileSync(tmp, data, { flag: "wx" });
