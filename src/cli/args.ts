@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { errorMessage } from "../errors.js";
+import { closestName } from "./suggest.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -18,7 +19,7 @@ export function parseCommandLine<O extends Options>(
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (e) {
-    process.stderr.write(`slipway ${command}: ${errorMessage(e)}\n\n${help}`);
+    process.stderr.write(`slipway ${command}: ${flagError(e, options)}\n\n${help}`);
     return 2;
   }
   if ((parsed.values as Record<string, unknown>).help) {
@@ -26,4 +27,22 @@ export function parseCommandLine<O extends Options>(
     return 0;
   }
   return parsed;
+}
+
+/**
+ * Node's text for an unknown flag explains how to pass a positional starting with '-', which is
+ * rarely what went wrong: a typo is, so the flag is named with the closest one the command has.
+ */
+export function flagError(e: unknown, options: Options): string {
+  const unknown = (e as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION";
+  const typed = unknown ? /'(-[^']*)'/.exec(errorMessage(e))?.[1] : undefined;
+  if (typed === undefined) return errorMessage(e);
+  const flags = Object.entries(options).flatMap(([name, o]) => [
+    `--${name}`,
+    ...(o.short !== undefined ? [`-${o.short}`] : []),
+  ]);
+  const name = typed.split("=")[0]!;
+  // A one-letter flag is too short to guess from.
+  const near = name.startsWith("--") ? closestName(name, flags) : undefined;
+  return `unknown flag '${typed}'${near ? ` (did you mean ${near}?)` : ""}; '--help' lists the flags`;
 }

@@ -30,6 +30,7 @@ import { persistedValuesReader } from "../helm/persisted-values.js";
 import { IncompatibleKubeVersionError, renderChart } from "../helm/render.js";
 import { utf8Buffer } from "../helm/template/gostring.js";
 import { composeUserValues } from "../helm/values.js";
+import { flagError } from "./args.js";
 
 const templateHelp = `Usage: slipway helm template [NAME] CHART [flags]
 
@@ -225,7 +226,7 @@ export function runHelmTemplate(argv: string[], io: TemplateIO): number {
   try {
     parsed = parseArgs({ args: normalizeBooleans(argv), allowPositionals: true, options });
   } catch (e) {
-    io.stderr(`slipway helm template: ${errorMessage(e)}\n\n${templateHelp}`);
+    io.stderr(`slipway helm template: ${flagError(e, options)}\n\n${templateHelp}`);
     return 2;
   }
   const v = parsed.values;

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { errorMessage } from "../errors.js";
+import { closestName } from "./suggest.js";
 import { escapeStderrControls, restoreStderr } from "./terminal-safe.js";
 import { endWorkflowCommandGuard, guardWorkflowCommands } from "./workflow-commands.js";
 
@@ -140,7 +141,10 @@ export async function main(args: string[]): Promise<number> {
   }
   const cmd = commands[name];
   if (!cmd) {
-    process.stderr.write(`slipway: unknown command '${name}'\n\n${usage()}`);
+    const near = closestName(name, Object.keys(commands));
+    process.stderr.write(
+      `slipway: unknown command '${name}'${near ? ` (did you mean '${near}'?)` : ""}\n\n${usage()}`,
+    );
     return 2;
   }
   // Text from the repository is printed below: in GitHub Actions it must not become a command.

@@ -19,6 +19,7 @@ import { findSopsFiles, type Skipped } from "./secrets/find.js";
 import { type RunIdentities, runIdentities } from "./secrets/keys.js";
 import { buildReport, formatStatusText, type StatusEntry, statusOf } from "./secrets/status.js";
 import { type Rewrite, refuseReadOnly, replaceFile, replaceFiles } from "./secrets/write.js";
+import { closestName } from "./suggest.js";
 
 const help = `Usage: slipway secrets <command> [flags]
 
@@ -299,7 +300,8 @@ export async function secretsCommand(argv: string[]): Promise<number> {
   }
   const flags = allowed[cmd];
   if (!flags) {
-    err(`unknown command '${cmd}'\n\n${help}`);
+    const near = closestName(cmd, Object.keys(allowed));
+    err(`unknown command '${cmd}'${near ? ` (did you mean '${near}'?)` : ""}\n\n${help}`);
     return 2;
   }
   let file = "";
