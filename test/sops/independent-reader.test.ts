@@ -78,10 +78,15 @@ const STRINGS = [
 ];
 
 function token(rng: Rng): string {
-  let s = "";
-  for (let i = 0, n = 1 + rng.int(30); i < n; i++)
-    s += "abcdefghijkmnpqrstuvwxyzABCDEFGH0123456789-_/+="[rng.int(47)];
-  return s;
+  for (;;) {
+    let s = "";
+    for (let i = 0, n = 1 + rng.int(30); i < n; i++)
+      s += "abcdefghijkmnpqrstuvwxyzABCDEFGH0123456789-_/+="[rng.int(47)];
+    // sops reads YAML with go-yaml v3, which drops underscores from a plain scalar before
+    // reading it as a number (`59_` is the int 59, as Slipway reads it), where YAML 1.2 (this
+    // test's reader of the plaintext) keeps the text: such a token says nothing of the writer.
+    if (!(s.includes("_") && typeof parseDocument(s.replaceAll("_", "")).toJS() === "number")) return s;
+  }
 }
 
 function value(rng: Rng, depth: number): unknown {
