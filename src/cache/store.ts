@@ -162,9 +162,26 @@ export class DiskRenderCache implements RenderCache {
   key(unit: string, inputs: string): CacheKey {
     // One-shot digests (crypto.hash): most inputs are short, and a Hash object costs more than
     // hashing them; the bytes hashed are those of the prefix followed by the inputs.
-    const digest = (purpose: string, encoding: "hex" | "buffer") =>
-      hash("sha256", `slipway-cache ${FORMAT} ${purpose}\0${this.code}\0${unit}\0${inputs}`, encoding);
-    return { unit, id: digest("name", "hex") as string, seal: digest("seal", "buffer") as unknown as Buffer };
+    const code = this.code;
+    const digest = (purpose: string, text: string, encoding: "hex" | "buffer") =>
+      hash("sha256", `slipway-cache ${FORMAT} ${purpose}\0${code}\0${unit}\0${text}`, encoding);
+    // The seal is derived when an entry is opened or sealed: a warm load names most of its keys
+    // for their id alone (a build's output key names its post-processed entry; bjw-s home-ops'
+    // head load derived ~100 seals it never used, each a digest of a whole Kustomization spec).
+    // The inputs are let go once it is derived: a key kept for later does not keep them.
+    let seal: Buffer | undefined;
+    let pending: string | undefined = inputs;
+    return {
+      unit,
+      id: digest("name", inputs, "hex") as string,
+      get seal(): Buffer {
+        if (seal === undefined) {
+          seal = digest("seal", pending!, "buffer") as unknown as Buffer;
+          pending = undefined;
+        }
+        return seal;
+      },
+    };
   }
 
   shared(): SharedCacheLocation {

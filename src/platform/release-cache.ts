@@ -141,7 +141,9 @@ export function releaseCacheKey(
   // The values' fingerprint (the largest part) beside the JSON text rather than quoted inside it:
   // JSON text holds no raw NUL, so the two parts stay apart.
   const digest = createHash("sha256").update(text).update("\0").update(values).digest("hex");
-  return { ...cache.key(RELEASE_UNIT, digest), summary: cache.key(RELEASE_SUMMARY_UNIT, digest) };
+  // Assigned, not spread: a spread would derive the objects' seal, which only a read of the
+  // objects (or a write) needs, and a changed-only diff never reads its unchanged releases'.
+  return Object.assign(cache.key(RELEASE_UNIT, digest), { summary: cache.key(RELEASE_SUMMARY_UNIT, digest) });
 }
 
 /**

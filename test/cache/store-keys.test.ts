@@ -34,6 +34,18 @@ describe("DiskRenderCache keys", () => {
     );
   });
 
+  it("derive the seal when first asked for, the same one every time, also on a key extended in place", () => {
+    const key = Object.assign(cache.key("unit-s", "inputs"), { summary: cache.key("unit-t", "inputs") });
+    const first = key.seal;
+    expect(first.equals(streamed("seal", "unit-s", "inputs").digest())).toBe(true);
+    expect(key.seal).toBe(first);
+    expect(key.summary.seal.equals(streamed("seal", "unit-t", "inputs").digest())).toBe(true);
+    // A key whose seal was never asked for seals and opens its entry with the documented one.
+    const other = new DiskRenderCache(dir, "c0de");
+    cache.put(cache.key("unit-s", "later"), { v: 3 });
+    expect(other.get(other.key("unit-s", "later"))).toEqual({ v: 3 });
+  });
+
   it("put and get agree through the memoised unit directories", () => {
     const a = cache.key("unit-a", "x");
     const b = cache.key("unit-b", "x");
