@@ -165,8 +165,37 @@ function keyOf(v: GoValue, depth: number): string | undefined {
   return `${key}]`;
 }
 
+/**
+ * Texts of strings, booleans and numbers, by value: each a function of the value alone, made by
+ * the whole path (a document of one scalar) at every call otherwise. The bjw-s common library
+ * prints each label and annotation so (`tpl $value $rootContext | toYaml`): bjw-s home-ops, 643
+ * string prints per render. Errors (refused characters, NaN) are not kept; -0 is not kept apart
+ * from 0 by a Map, so it is not kept.
+ */
+const scalarTexts = new Map<string | number | boolean, string>();
+let scalarChars = 0;
+const MAX_SCALAR_CHARS = 1 << 20;
+const MAX_SCALAR_KEY_CHARS = 1 << 12;
+
+function marshalScalar(v: string | number | boolean): string {
+  const known = scalarTexts.get(v);
+  if (known !== undefined) return known;
+  const text = marshalYamlUncached(v);
+  if (typeof v === "number" && Object.is(v, -0)) return text;
+  if (typeof v === "string" && v.length > MAX_SCALAR_KEY_CHARS) return text;
+  const size = (typeof v === "string" ? v.length : 8) + text.length;
+  if (scalarChars + size > MAX_SCALAR_CHARS) {
+    scalarTexts.clear();
+    scalarChars = 0;
+  }
+  scalarTexts.set(v, text);
+  scalarChars += size;
+  return text;
+}
+
 /** yaml.Marshal(v) (with its trailing newline). Throws Error with Go's message. */
 export function marshalYaml(v: GoValue): string {
+  if (typeof v === "string" || typeof v === "boolean" || typeof v === "number") return marshalScalar(v);
   maxValueDepth = valueDepthLimit();
   if (yamlGeneration !== watchedMaps.generation) {
     yamlByKey.clear();
