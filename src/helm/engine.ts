@@ -34,6 +34,7 @@ import {
   primePersistedParse,
 } from "./persisted-parse.js";
 import { chartFullPath, chartName, isLibrary, type RenderChart } from "./render-chart.js";
+import { enterTextOnlyExec } from "./template/exec.js";
 import { utf8Decode } from "./template/gostring.js";
 import {
   GoInt,
@@ -593,6 +594,9 @@ export function renderTemplates(root: RenderChart, top: GoMap, opts: EngineOptio
     ...tplDecl,
     fn(this: CallContext, text: GoValue, vals: GoValue): GoValue {
       const src = text as string;
+      // No action: the output is the text (the delimiters are always Go's defaults here).
+      if (src.length > 0 && !src.includes("{{") && enterTextOnlyExec(src.length))
+        return src.replaceAll("<no value>", "");
       const clone = parent.clone();
       clone.addFuncs({ include: bindInclude(clone), tpl: bindTpl(clone) });
       let handle: Template;

@@ -81,4 +81,20 @@ describe("toYaml's kept texts", () => {
       "a:\n  b: 1\nc:\n- 1;a:\n  b: 2\nc:\n- 1;a: {}\nc:\n- 1;a:\n  m: x\nc:\n- 1;w:\n  m: z",
     );
   });
+
+  it("keep scalars' texts by value and type, errors never", () => {
+    for (let round = 0; round < 2; round++) {
+      expect(marshalYaml("1")).toBe('"1"\n');
+      expect(marshalYaml(1)).toBe("1\n");
+      expect(marshalYaml("true")).toBe('"true"\n');
+      expect(marshalYaml(true)).toBe("true\n");
+      expect(marshalYaml("yes")).toBe('"yes"\n');
+      expect(marshalYaml("a b")).toBe("a b\n");
+      expect(marshalYaml(1.5)).toBe("1.5\n");
+      expect(marshalYaml(-0)).toBe(marshalYaml(0));
+      expect(marshalYaml("two\nlines")).toBe("|-\n  two\n  lines\n");
+      expect(() => marshalYaml("\u007f")).toThrow("control characters are not allowed");
+      expect(() => marshalYaml(Number.NaN)).toThrow("unsupported value: NaN");
+    }
+  });
 });

@@ -5,10 +5,11 @@
  * indicator, long lines the emitter folds, keys in go-yaml v2's order.
  */
 import { describe, expect, it } from "vitest";
+import { marshalYaml } from "../../../src/helm/funcs/go/to-yaml.js";
 import { notePrinted, printOptions, readBack } from "../../../src/helm/funcs/go/yaml-read-back.js";
 import { buildFuncMap } from "../../../src/helm/funcs/index.js";
 import { TemplateSet } from "../../../src/helm/template/index.js";
-import { GoMap } from "../../../src/helm/template/value.js";
+import { GoInt, GoMap, type GoValue } from "../../../src/helm/template/value.js";
 import { readRawYaml } from "../../../src/helm/yaml.js";
 import type { YamlMap, YamlValue } from "../../../src/kustomize/types.js";
 import { emitYaml } from "../../../src/yaml/index.js";
@@ -234,5 +235,53 @@ describe("fromYaml's reading of toYaml's texts", () => {
       ["s", "yes"],
     ]);
     expect(set.execute(t, data, ctx)).toBe("2 1 float64 7 [m n s]");
+  });
+
+  it("is taken through toYaml exactly for the domain, which toYaml decides as it converts", () => {
+    // The generated values as a template holds them: maps, lists, int64 and uint64 integers.
+    const toGo = (v: YamlValue): GoValue => {
+      if (typeof v === "bigint") return new GoInt(v > 2n ** 63n - 1n ? "uint64" : "int64", v);
+      if (v === null || typeof v !== "object") return v;
+      if (Array.isArray(v)) return v.map(toGo);
+      return new GoMap(Object.entries(v).map(([k, x]) => [k, toGo(x)]));
+    };
+    const rng = new Rng(20261207);
+    let exact = 0;
+    for (let i = 0; i < 3000; i++) {
+      const v = value(rng, 0);
+      if (v === null || typeof v !== "object") continue;
+      let text: string;
+      try {
+        text = marshalYaml(toGo(v));
+      } catch {
+        continue;
+      }
+      const back = readBack(text);
+      if (inDomain(v)) {
+        exact++;
+        expect(back, text).toEqual(readRawYaml(text));
+      } else if (back !== undefined) {
+        // Only a text an exact value printed too: its reading is the same.
+        expect(back, text).toEqual(readRawYaml(text));
+      }
+    }
+    expect(exact).toBeGreaterThan(500);
+    const deep = (n: number): GoValue =>
+      n === 0 ? new GoMap([["k", "v"]]) : new GoMap([["d", deep(n - 1)]]);
+    for (const v of [
+      new GoMap([["a", 1.5]]),
+      new GoMap([["a", "caf\u00e9 7f3d"]]),
+      new GoMap([["<<", new GoMap([["b", "7f3d"]])]]),
+      new GoMap([["caf\u00e9", "7f3d"]]),
+      new GoMap([["a", new GoInt("uint64", 2n ** 63n + 7n)]]),
+      deep(70),
+    ]) {
+      const text = marshalYaml(v);
+      expect(readBack(text), text).toBeUndefined();
+    }
+    expect(readBack(marshalYaml(deep(60)))).toBeDefined();
+    // Bytes print as base64, which reads back exactly.
+    const bytes = marshalYaml(new GoMap([["b", new Uint8Array([0xff, 0x7f, 0x3d])]]));
+    expect(readBack(bytes)).toEqual(readRawYaml(bytes));
   });
 });

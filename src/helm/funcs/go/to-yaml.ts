@@ -12,7 +12,12 @@ import { valueDepthLimit, valueTooDeep } from "../../template/stack-budget.js";
 import { GoInt, GoMap, type GoValue, isGoObject, type MapWatch, watchedMaps } from "../../template/value.js";
 import { parseJson } from "./json-decode.js";
 import { callMarshalJSON, JsonError, type JsonMarshaler, jsonFloat } from "./json-encode.js";
-import { notePrinted, printOptions } from "./yaml-read-back.js";
+import {
+  notePrinted,
+  PRINTABLE_ASCII_LINE,
+  READ_BACK_MAX_DEPTH,
+  recordingOptions,
+} from "./yaml-read-back.js";
 
 const INVALID_UTF8 = /[\udc80-\udcff]/g;
 // String.prototype.isWellFormed (Node 20; ES2024, beyond the lib this project compiles against).
@@ -31,23 +36,48 @@ const isExported = (name: string): boolean => /^\p{Lu}/u.test(name);
 let maxValueDepth = 0;
 /** The maps and lists the conversion running now may still meet (set at its start). */
 let expansion = new ExpansionBudget("toYaml");
+/**
+ * Whether what the conversion running now has made so far lies in the domain whose print reads
+ * back exactly (yaml-read-back.ts: maps, lists, null, booleans, integers in int64, printable
+ * ASCII lines but the key `<<`, nesting to READ_BACK_MAX_DEPTH), decided as it converts instead
+ * of in a walk of its own over the result. Set true at the conversion's start.
+ */
+let exact = true;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A key of the result: it reads back exactly when a printable ASCII line other than `<<`. */
+function noteKey(k: string): string {
+  if (exact && (k === "<<" || !PRINTABLE_ASCII_LINE.test(k))) exact = false;
+  return k;
+}
 
 function toJsonLike(v: GoValue, path: Set<object>, depth: number): YamlValue {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case "boolean":
       return v;
-    case "string":
-      return validUtf8(v);
+    case "string": {
+      const s = validUtf8(v);
+      if (exact && !PRINTABLE_ASCII_LINE.test(s)) exact = false;
+      return s;
+    }
     case "number":
       // jsonFloat throws Go's error for NaN/±Inf; a finite number needs no formatting here.
       if (!Number.isFinite(v)) jsonFloat(v);
+      if (exact && (!Number.isSafeInteger(v) || Object.is(v, -0))) exact = false;
       return v;
   }
-  if (v instanceof GoInt) return v.value;
+  if (v instanceof GoInt) {
+    if (exact && (v.value < INT64_MIN || v.value > INT64_MAX)) exact = false;
+    return v.value;
+  }
+  // Base64: printable ASCII on one line.
   if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
   // The emitter recurses as deep again: the limit covers both.
   if (depth > maxValueDepth) throw valueTooDeep();
+  // A wrapper (fmtValue, marshalJSON) counts as a level here, which errs on the safe side.
+  if (depth > READ_BACK_MAX_DEPTH) exact = false;
   if (isGoObject(v)) {
     const m = v as typeof v & Partial<JsonMarshaler>;
     if (typeof m.marshalJSON === "function") {
@@ -56,11 +86,11 @@ function toJsonLike(v: GoValue, path: Set<object>, depth: number): YamlValue {
     if (v.fmtValue) return toJsonLike(v.fmtValue(), path, depth + 1);
     const out: YamlMap = Object.create(null);
     if (v.jsonFields) {
-      for (const [n, x] of v.jsonFields()) out[n] = toJsonLike(x, path, depth + 1);
+      for (const [n, x] of v.jsonFields()) out[noteKey(n)] = toJsonLike(x, path, depth + 1);
       return out;
     }
     for (const n of v.fieldNames?.() ?? []) {
-      if (isExported(n)) out[n] = toJsonLike(v.field(n) as GoValue, path, depth + 1);
+      if (isExported(n)) out[noteKey(n)] = toJsonLike(v.field(n) as GoValue, path, depth + 1);
     }
     return out;
   }
@@ -74,7 +104,7 @@ function toJsonLike(v: GoValue, path: Set<object>, depth: number): YamlValue {
     if (v instanceof GoMap) {
       const out: YamlMap = Object.create(null);
       v.forEach((x, k) => {
-        out[validUtf8(k)] = toJsonLike(x, path, depth + 1);
+        out[noteKey(validUtf8(k))] = toJsonLike(x, path, depth + 1);
       });
       return out;
     }
@@ -165,8 +195,37 @@ function keyOf(v: GoValue, depth: number): string | undefined {
   return `${key}]`;
 }
 
+/**
+ * Texts of strings, booleans and numbers, by value: each a function of the value alone, made by
+ * the whole path (a document of one scalar) at every call otherwise. The bjw-s common library
+ * prints each label and annotation so (`tpl $value $rootContext | toYaml`): bjw-s home-ops, 643
+ * string prints per render. Errors (refused characters, NaN) are not kept; -0 is not kept apart
+ * from 0 by a Map, so it is not kept.
+ */
+const scalarTexts = new Map<string | number | boolean, string>();
+let scalarChars = 0;
+const MAX_SCALAR_CHARS = 1 << 20;
+const MAX_SCALAR_KEY_CHARS = 1 << 12;
+
+function marshalScalar(v: string | number | boolean): string {
+  const known = scalarTexts.get(v);
+  if (known !== undefined) return known;
+  const text = marshalYamlUncached(v);
+  if (typeof v === "number" && Object.is(v, -0)) return text;
+  if (typeof v === "string" && v.length > MAX_SCALAR_KEY_CHARS) return text;
+  const size = (typeof v === "string" ? v.length : 8) + text.length;
+  if (scalarChars + size > MAX_SCALAR_CHARS) {
+    scalarTexts.clear();
+    scalarChars = 0;
+  }
+  scalarTexts.set(v, text);
+  scalarChars += size;
+  return text;
+}
+
 /** yaml.Marshal(v) (with its trailing newline). Throws Error with Go's message. */
 export function marshalYaml(v: GoValue): string {
+  if (typeof v === "string" || typeof v === "boolean" || typeof v === "number") return marshalScalar(v);
   maxValueDepth = valueDepthLimit();
   if (yamlGeneration !== watchedMaps.generation) {
     yamlByKey.clear();
@@ -231,6 +290,7 @@ function marshalYamlUncached(v: GoValue): string {
   try {
     maxValueDepth = valueDepthLimit();
     expansion = new ExpansionBudget("toYaml");
+    exact = true;
     json = toJsonLike(v, new Set(), 0);
   } catch (e) {
     if (e instanceof JsonError) throw new Error(`error marshaling into JSON: ${e.message}`);
@@ -238,7 +298,7 @@ function marshalYamlUncached(v: GoValue): string {
   }
   let text: string;
   try {
-    text = emitYaml(json, printOptions(json));
+    text = emitYaml(json, exact ? recordingOptions(json) : undefined);
   } catch (e) {
     // Characters go-yaml v2 refuses to read back from the JSON (DEL, C1 controls, U+FFFE…).
     throw new JsonError((e as Error).message);

@@ -19,10 +19,10 @@ import type { EmitOptions } from "../../../yaml/emit.js";
 import { sortKeys } from "../../../yaml/keysort.js";
 import { RawInt, RawMap, type RawYaml } from "../../yaml.js";
 
-const PRINTABLE_ASCII_LINE = /^[\x20-\x7e]*$/;
+export const PRINTABLE_ASCII_LINE = /^[\x20-\x7e]*$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-const MAX_DEPTH = 64;
+export const READ_BACK_MAX_DEPTH = 64;
 
 /**
  * Texts made by toYaml (without the final line break toYaml trims), with the value printed. A
@@ -45,7 +45,7 @@ function readsBackExactly(v: YamlValue, depth: number): boolean {
   if (typeof v === "string") return PRINTABLE_ASCII_LINE.test(v);
   if (typeof v === "bigint") return v >= INT64_MIN && v <= INT64_MAX;
   if (typeof v === "number") return Number.isSafeInteger(v) && !Object.is(v, -0);
-  if (depth > MAX_DEPTH) return false;
+  if (depth > READ_BACK_MAX_DEPTH) return false;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) if (!readsBackExactly(v[i] as YamlValue, depth + 1)) return false;
     return true;
@@ -65,6 +65,15 @@ function readsBackExactly(v: YamlValue, depth: number): boolean {
  */
 export function printOptions(value: YamlValue): EmitOptions | undefined {
   if (value === null || typeof value !== "object" || !readsBackExactly(value, 0)) return undefined;
+  return recordingOptions(value);
+}
+
+/**
+ * printOptions for a value the caller has found in the exact domain as it made it (toYaml's
+ * conversion): recording its key orders, without the walk that checks it.
+ */
+export function recordingOptions(value: YamlValue): EmitOptions | undefined {
+  if (value === null || typeof value !== "object") return undefined;
   recorded.add(value);
   return RECORDING;
 }
