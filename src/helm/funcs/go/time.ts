@@ -524,7 +524,8 @@ function skip(value: string, prefix: string): { rest: string; bad: boolean; rest
     }
     if (value.length === 0) return { rest: value, bad: true };
     const c = prefix.codePointAt(0)!;
-    if (value.codePointAt(0) !== c) return { rest: value, bad: true, restBytes: afterSharedBytes(value, prefix) };
+    if (value.codePointAt(0) !== c)
+      return { rest: value, bad: true, restBytes: afterSharedBytes(value, prefix) };
     const width = c > 0xffff ? 2 : 1;
     prefix = prefix.slice(width);
     value = value.slice(width);
