@@ -13,7 +13,7 @@ import {
   type Platform,
   withoutOwnName,
 } from "../platform/model.js";
-import type { KustomizationSide } from "./compare.js";
+import { type KustomizationSide, objectKey } from "./compare.js";
 import type { NotCompared } from "./model.js";
 
 /** The Kustomizations of one cluster (by id, both sides) that could not be compared. */
@@ -25,13 +25,15 @@ export function notCompared(
   for (const id of [...sides.keys()].sort()) {
     const { base, head } = sides.get(id)!;
     const statuses = [base?.status, head?.status];
+    const undecrypted = encryptedChanges(base, head);
     // Partly rendered: its objects were compared, but not what its render leaves out (a remote
-    // resource whose ref changed differs in the cluster, not here), so it is listed too.
+    // resource whose ref changed differs in the cluster, not here), so it is listed too. So are
+    // the values of a SOPS file that could not be decrypted when its ciphertext changed.
     const reason = statuses.includes("failed")
       ? "failed"
       : statuses.includes("external")
         ? "external"
-        : base?.leftOut || head?.leftOut
+        : base?.leftOut || head?.leftOut || undecrypted.length > 0
           ? "partial"
           : undefined;
     if (!reason) continue;
@@ -42,14 +44,57 @@ export function notCompared(
       reason === "failed"
         ? [base?.errors, head?.errors]
         : reason === "partial"
-          ? [base?.leftOut, head?.leftOut]
+          ? [base?.leftOut, head?.leftOut, undecrypted]
           : [base?.warnings, head?.warnings];
     entry.errors = [...new Set(messages.flatMap((m) => m ?? []))];
-    if (reason === "partial" && base && head && leftOutKey(base) !== leftOutKey(head))
+    if (
+      reason === "partial" &&
+      base &&
+      head &&
+      (leftOutKey(base) !== leftOutKey(head) || undecrypted.length > 0)
+    )
       entry.leftOutChanged = true;
     out.push(entry);
   }
   return out;
+}
+
+/**
+ * Objects on both sides still in their SOPS envelope (no key decrypted them) that differ: sops
+ * writes new ciphertexts (and a new MAC) for every value on every edit, so which plaintext
+ * values changed, if any, cannot be told. One line each, naming the file to decrypt.
+ */
+export function encryptedChanges(
+  base: KustomizationSide | undefined,
+  head: KustomizationSide | undefined,
+  /** Environment comparisons: names mapped to a common form (env.ts). */
+  normalize?: (s: string) => string,
+): string[] {
+  if (base?.status !== "rendered" || head?.status !== "rendered") return [];
+  const sealed = (o: KustomizationSide["objects"][number]) => isMap(o.object.sops);
+  if (!base.objects.some(sealed) && !head.objects.some(sealed)) return [];
+  const before = new Map<string, KustomizationSide["objects"][number]>();
+  for (const o of base.objects) {
+    const k = objectKey(o.object, normalize);
+    if (!before.has(k)) before.set(k, o);
+  }
+  const lines: string[] = [];
+  for (const o of head.objects) {
+    const b = before.get(objectKey(o.object, normalize));
+    if (b === undefined || !(sealed(o) || sealed(b))) continue;
+    if (b.object === o.object || jsonText(b.object) === jsonText(o.object)) continue;
+    const md = isMap(o.object.metadata) ? o.object.metadata : {};
+    const name = `${String(o.object.kind)} ${md.namespace ? `${String(md.namespace)}/` : ""}${String(md.name ?? "")}`;
+    const file = (o.source ?? b.source)?.file;
+    lines.push(
+      `${file ? `${file}: ` : ""}${name}: SOPS: could not decrypt; its encrypted values changed and are not compared`,
+    );
+  }
+  return lines;
+}
+
+function jsonText(v: unknown): string {
+  return JSON.stringify(v, (_, x) => (typeof x === "bigint" ? `${x}n` : x));
 }
 
 /** What a side leaves out, lines aside (an entry that only moved is the same entry). */

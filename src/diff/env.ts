@@ -7,7 +7,7 @@
 import { SlipwayError } from "../errors.js";
 import type { Cluster, Platform } from "../platform/index.js";
 import { diffKustomization, type KustomizationSide } from "./compare.js";
-import { failureLines, notCompared, releasesNotCompared } from "./coverage.js";
+import { encryptedChanges, failureLines, notCompared, releasesNotCompared } from "./coverage.js";
 import { maskForDiff, type SecretMasker } from "./mask.js";
 import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
 import { formatError, sideOf } from "./revision.js";
@@ -117,6 +117,12 @@ export function compareEnvironments(
     const own = new Map<string, { head?: KustomizationSide }>();
     for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k, c) });
     skipped.push(...notCompared(c.name, own));
+  }
+  // SOPS objects no key decrypted whose ciphertexts differ: their values were not compared.
+  for (const id of [...sides.keys()].sort()) {
+    const errors = encryptedChanges(sides.get(id)!.base, sides.get(id)!.head, normalize);
+    if (errors.length > 0)
+      skipped.push({ cluster: label, id, reason: "partial", errors, leftOutChanged: true });
   }
   // Releases that differ between the environments while a chart was not rendered: how their
   // objects differ is unknown.
