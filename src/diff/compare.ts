@@ -29,6 +29,11 @@ export interface KustomizationSide {
 
 export interface CompareOptions {
   masker: SecretMasker;
+  /**
+   * It substitutes variables from a Secret no key decrypted whose ciphertext changed
+   * (coverage.ts sealedVariables): a masked value changing may be that ciphertext.
+   */
+  ciphertextSubstituted?: boolean;
   /** Environment comparison: names and values mapped to a common form. */
   normalize?: (s: string) => string;
 }
@@ -134,7 +139,8 @@ function diffObjects(
     // Still in its SOPS envelope (no key): sops writes new ciphertexts for every value on every
     // edit, so a ciphertext's marker changing says nothing about its plaintext. Those are left to
     // the Kustomization's "not compared" entry (coverage.ts); what is in clear is compared.
-    if (isMap(o.object.sops) || isMap(a.sops)) fields = fields.filter((f) => !isCiphertextChange(f));
+    if (opts.ciphertextSubstituted || isMap(o.object.sops) || isMap(a.sops))
+      fields = fields.filter((f) => !isCiphertextChange(f));
     if (fields.length === 0) continue;
     out.push({
       ...identity(a),

@@ -20,12 +20,14 @@ import type { NotCompared } from "./model.js";
 export function notCompared(
   cluster: string,
   sides: Map<string, { base?: KustomizationSide; head?: KustomizationSide }>,
+  /** Per Kustomization: the sealed Secrets it substitutes from whose ciphertext changed (sealedVariables). */
+  sealed: ReadonlyMap<string, string[]> = new Map(),
 ): NotCompared[] {
   const out: NotCompared[] = [];
   for (const id of [...sides.keys()].sort()) {
     const { base, head } = sides.get(id)!;
     const statuses = [base?.status, head?.status];
-    const undecrypted = encryptedChanges(base, head);
+    const undecrypted = [...encryptedChanges(base, head), ...(sealed.get(id) ?? [])];
     // Partly rendered: its objects were compared, but not what its render leaves out (a remote
     // resource whose ref changed differs in the cluster, not here), so it is listed too. So are
     // the values of a SOPS file that could not be decrypted when its ciphertext changed.
@@ -91,6 +93,63 @@ export function encryptedChanges(
     );
   }
   return lines;
+}
+
+/**
+ * Per Flux Kustomization rendered at both sides: the Secrets its postBuild.substituteFrom names
+ * that no key decrypted at either side and whose ciphertext changed. Slipway substitutes their
+ * ciphertext where Flux substitutes the plaintext, so what it substitutes is not compared: one
+ * line each. (Revision diffs: the Secret is looked up in the Kustomization's namespace among
+ * the objects of the cluster's Kustomizations, as kustomize-controller reads it from the cluster.)
+ */
+export function sealedVariables(
+  sides: Map<string, { base?: KustomizationSide; head?: KustomizationSide }>,
+  normalize: (s: string) => string = (s) => s,
+): Map<string, string[]> {
+  const secrets = (which: "base" | "head") => {
+    const out = new Map<string, KustomizationSide["objects"][number]>();
+    for (const s of sides.values()) {
+      for (const o of s[which]?.objects ?? []) {
+        if (o.object.kind !== "Secret") continue;
+        const md = isMap(o.object.metadata) ? o.object.metadata : {};
+        const k = normalize(`${String(md.namespace ?? "")}/${String(md.name ?? "")}`);
+        if (!out.has(k)) out.set(k, o);
+      }
+    }
+    return out;
+  };
+  let before: Map<string, KustomizationSide["objects"][number]> | undefined;
+  let after: Map<string, KustomizationSide["objects"][number]> | undefined;
+  const found = new Map<string, string[]>();
+  for (const [id, { base, head }] of sides) {
+    if (base?.status !== "rendered" || head?.status !== "rendered") continue;
+    const names = [...new Set([...secretSources(base.object), ...secretSources(head.object)])];
+    if (names.length === 0) continue;
+    before ??= secrets("base");
+    after ??= secrets("head");
+    const md = isMap(head.object.metadata) ? head.object.metadata : {};
+    const ns = String(md.namespace ?? "");
+    const lines: string[] = [];
+    for (const name of names) {
+      const b = before.get(normalize(`${ns}/${name}`));
+      const h = after.get(normalize(`${ns}/${name}`));
+      if (!b || !h || !(isMap(b.object.sops) || isMap(h.object.sops))) continue;
+      if (b.object === h.object || normalize(jsonText(b.object)) === normalize(jsonText(h.object))) continue;
+      lines.push(
+        `${id}: substitutes variables from Secret ${ns}/${name}, which could not be decrypted and whose ciphertext changed: what it substitutes is not compared`,
+      );
+    }
+    if (lines.length > 0) found.set(id, lines);
+  }
+  return found;
+}
+
+/** The Secret names a Flux Kustomization's postBuild.substituteFrom reads. */
+function secretSources(ks: KObject): string[] {
+  const spec = isMap(ks.spec) ? ks.spec : {};
+  const postBuild = isMap(spec.postBuild) ? spec.postBuild : {};
+  const refs = Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : [];
+  return refs.flatMap((r) => (isMap(r) && r.kind === "Secret" && typeof r.name === "string" ? [r.name] : []));
 }
 
 function jsonText(v: unknown): string {

@@ -22,6 +22,11 @@ import { GitFixture } from "./git-fixture.js";
  * never saw, three of them false. Without the key the encrypted values are not compared: the
  * Kustomization is listed as compared in part with "could not decrypt", the diff is still a
  * difference (exit 1), and what the file holds in clear is compared as before.
+ *
+ * jesse-gonzalez/nai-llm-fleet-infra bac4fb0c: cluster-secrets.sops.yaml re-encrypted, and a
+ * HelmRelease whose Kustomization substitutes ${wildcard_ingress_subdomain} from it showed
+ * `spec.values...host` as changed: Slipway substitutes the ciphertext where Flux substitutes
+ * the plaintext. That Kustomization is listed as not compared too, its masked values not shown.
  */
 
 /** A recipient whose identity this machine does not have (the repository's own). */
@@ -58,6 +63,8 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
     enc.v1 = await encrypt(secret("tmdb-old-0001"));
     enc.v2 = await encrypt(secret("tmdb-new-0002"));
     enc.labelled = await encrypt(secret("tmdb-old-0001", "gold"));
+    enc.domain1 = await encrypt(clusterSecrets("example.com"));
+    enc.domain2 = await encrypt(clusterSecrets("example.com"));
   });
   afterAll(() => {
     for (const r of repos) r.cleanup();
@@ -70,6 +77,26 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
       "app/secret.sops.yaml": enc.v1!,
       "app/cm.yaml":
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: media}\ndata: {level: info}\n",
+    });
+    repos.push(repo);
+    return { repo, c0: repo.commit("initial") };
+  };
+  const clusterSecrets = (domain: string) =>
+    `apiVersion: v1\nkind: Secret\nmetadata: {name: cluster-secrets, namespace: flux-system}\nstringData:\n  wildcard_ingress_subdomain: ${domain}\n  github_user: jesse\n`;
+  const consumer = () => {
+    const repo = new GitFixture().write({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC,
+      "clusters/c/secrets.yaml": fluxKs("secrets", "./secrets", "  decryption:\n    provider: sops\n"),
+      "secrets/kustomization.yaml": "resources:\n  - cluster-secrets.sops.yaml\n",
+      "secrets/cluster-secrets.sops.yaml": enc.domain1!,
+      "clusters/c/app.yaml": fluxKs(
+        "app",
+        "./app",
+        "  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
+      ),
+      "app/kustomization.yaml": "resources:\n  - cm.yaml\n",
+      "app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frontend, namespace: apps}\ndata:\n  host: app.${wildcard_ingress_subdomain}\n  level: info\n",
     });
     repos.push(repo);
     return { repo, c0: repo.commit("initial") };
@@ -153,5 +180,34 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
     expect(r.notCompared[0]!.errors.join("\n")).toContain("could not decrypt");
     expect(diffExitCode(r)).toBe(1);
     for (const out of outputs(r)) expect(out).not.toContain(CIPHERTEXT);
+  });
+
+  it("a value substituted from a re-encrypted Secret is not shown as changed: its Kustomization is listed", () => {
+    const { repo, c0 } = consumer();
+    repo.write({ "secrets/cluster-secrets.sops.yaml": enc.domain2! });
+    const report = both(repo, c0, repo.commit("re-encrypt cluster-secrets"));
+    const fields = report.clusters.flatMap((c) =>
+      c.kustomizations.flatMap((k) => k.objects.flatMap((o) => o.fields.map((f) => `${o.name} ${f.path}`))),
+    );
+    expect(fields).toEqual([]);
+    expect(report.notCompared.map((n) => [n.id, n.reason, n.leftOutChanged])).toEqual([
+      ["flux-system/app", "partial", true],
+      ["flux-system/secrets", "partial", true],
+    ]);
+    expect(report.notCompared[0]!.errors).toEqual([
+      "flux-system/app: substitutes variables from Secret flux-system/cluster-secrets, which could not be decrypted and whose ciphertext changed: what it substitutes is not compared",
+    ]);
+    expect(diffExitCode(report)).toBe(1);
+    // What it substitutes nothing into is compared as before.
+    repo.write({
+      "app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frontend, namespace: apps}\ndata:\n  host: app.${wildcard_ingress_subdomain}\n  level: debug\n",
+    });
+    const more = both(repo, c0, repo.commit("debug"));
+    expect(
+      more.clusters.flatMap((c) =>
+        c.kustomizations.flatMap((k) => k.objects.flatMap((o) => o.fields.map((f) => `${o.name} ${f.path}`))),
+      ),
+    ).toEqual(["frontend data.level"]);
   });
 });
