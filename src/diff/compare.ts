@@ -4,9 +4,10 @@
  */
 
 import { isMap, type KObject } from "../kustomize/types.js";
+import { isMaskedMarker } from "../platform/masking.js";
 import { applierNameOf } from "../platform/model.js";
 import { changeDangers, describe, groupOf, removalDangers } from "./danger.js";
-import { type DiffOptions, diffValues } from "./fields.js";
+import { type DiffOptions, diffValues, type FieldChange } from "./fields.js";
 import { maskObject, type SecretMasker } from "./mask.js";
 import type { ClusterDiff, Danger, KustomizationDiff, ObjectDiff } from "./model.js";
 
@@ -28,6 +29,11 @@ export interface KustomizationSide {
 
 export interface CompareOptions {
   masker: SecretMasker;
+  /**
+   * It substitutes variables from a Secret no key decrypted whose ciphertext changed
+   * (coverage.ts sealedVariables): a masked value changing may be that ciphertext.
+   */
+  ciphertextSubstituted?: boolean;
   /** Environment comparison: names and values mapped to a common form. */
   normalize?: (s: string) => string;
 }
@@ -129,7 +135,12 @@ function diffObjects(
     }
     const ma = maskObject(o.object, opts.masker);
     const mb = maskObject(a, opts.masker);
-    const fields = diffValues(ma, mb, diffOpts);
+    let fields = diffValues(ma, mb, diffOpts);
+    // Still in its SOPS envelope (no key): sops writes new ciphertexts for every value on every
+    // edit, so a ciphertext's marker changing says nothing about its plaintext. Those are left to
+    // the Kustomization's "not compared" entry (coverage.ts); what is in clear is compared.
+    if (opts.ciphertextSubstituted || isMap(o.object.sops) || isMap(a.sops))
+      fields = fields.filter((f) => !isCiphertextChange(f));
     if (fields.length === 0) continue;
     out.push({
       ...identity(a),
@@ -157,6 +168,11 @@ function diffObjects(
     });
   }
   return out;
+}
+
+function isCiphertextChange(f: FieldChange): boolean {
+  if (f.path === "sops" || f.path.startsWith("sops.")) return true;
+  return f.change === "changed" && isMaskedMarker(f.old) && isMaskedMarker(f.new);
 }
 
 function identity(obj: KObject): Pick<ObjectDiff, "apiVersion" | "kind" | "namespace" | "name"> {

@@ -13,25 +13,29 @@ import {
   type Platform,
   withoutOwnName,
 } from "../platform/model.js";
-import type { KustomizationSide } from "./compare.js";
+import { type KustomizationSide, objectKey } from "./compare.js";
 import type { NotCompared } from "./model.js";
 
 /** The Kustomizations of one cluster (by id, both sides) that could not be compared. */
 export function notCompared(
   cluster: string,
   sides: Map<string, { base?: KustomizationSide; head?: KustomizationSide }>,
+  /** Per Kustomization: the sealed Secrets it substitutes from whose ciphertext changed (sealedVariables). */
+  sealed: ReadonlyMap<string, string[]> = new Map(),
 ): NotCompared[] {
   const out: NotCompared[] = [];
   for (const id of [...sides.keys()].sort()) {
     const { base, head } = sides.get(id)!;
     const statuses = [base?.status, head?.status];
+    const undecrypted = [...encryptedChanges(base, head), ...(sealed.get(id) ?? [])];
     // Partly rendered: its objects were compared, but not what its render leaves out (a remote
-    // resource whose ref changed differs in the cluster, not here), so it is listed too.
+    // resource whose ref changed differs in the cluster, not here), so it is listed too. So are
+    // the values of a SOPS file that could not be decrypted when its ciphertext changed.
     const reason = statuses.includes("failed")
       ? "failed"
       : statuses.includes("external")
         ? "external"
-        : base?.leftOut || head?.leftOut
+        : base?.leftOut || head?.leftOut || undecrypted.length > 0
           ? "partial"
           : undefined;
     if (!reason) continue;
@@ -42,14 +46,114 @@ export function notCompared(
       reason === "failed"
         ? [base?.errors, head?.errors]
         : reason === "partial"
-          ? [base?.leftOut, head?.leftOut]
+          ? [base?.leftOut, head?.leftOut, undecrypted]
           : [base?.warnings, head?.warnings];
     entry.errors = [...new Set(messages.flatMap((m) => m ?? []))];
-    if (reason === "partial" && base && head && leftOutKey(base) !== leftOutKey(head))
+    if (
+      reason === "partial" &&
+      base &&
+      head &&
+      (leftOutKey(base) !== leftOutKey(head) || undecrypted.length > 0)
+    )
       entry.leftOutChanged = true;
     out.push(entry);
   }
   return out;
+}
+
+/**
+ * Objects on both sides still in their SOPS envelope (no key decrypted them) that differ: sops
+ * writes new ciphertexts (and a new MAC) for every value on every edit, so which plaintext
+ * values changed, if any, cannot be told. One line each, naming the file to decrypt.
+ */
+export function encryptedChanges(
+  base: KustomizationSide | undefined,
+  head: KustomizationSide | undefined,
+  /** Environment comparisons: names mapped to a common form (env.ts). */
+  normalize?: (s: string) => string,
+): string[] {
+  if (base?.status !== "rendered" || head?.status !== "rendered") return [];
+  const sealed = (o: KustomizationSide["objects"][number]) => isMap(o.object.sops);
+  if (!base.objects.some(sealed) && !head.objects.some(sealed)) return [];
+  const before = new Map<string, KustomizationSide["objects"][number]>();
+  for (const o of base.objects) {
+    const k = objectKey(o.object, normalize);
+    if (!before.has(k)) before.set(k, o);
+  }
+  const lines: string[] = [];
+  for (const o of head.objects) {
+    const b = before.get(objectKey(o.object, normalize));
+    if (b === undefined || !(sealed(o) || sealed(b))) continue;
+    if (b.object === o.object || jsonText(b.object) === jsonText(o.object)) continue;
+    const md = isMap(o.object.metadata) ? o.object.metadata : {};
+    const name = `${String(o.object.kind)} ${md.namespace ? `${String(md.namespace)}/` : ""}${String(md.name ?? "")}`;
+    const file = (o.source ?? b.source)?.file;
+    lines.push(
+      `${file ? `${file}: ` : ""}${name}: SOPS: could not decrypt; its encrypted values changed and are not compared`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * Per Flux Kustomization rendered at both sides: the Secrets its postBuild.substituteFrom names
+ * that no key decrypted at either side and whose ciphertext changed. Slipway substitutes their
+ * ciphertext where Flux substitutes the plaintext, so what it substitutes is not compared: one
+ * line each. (Revision diffs: the Secret is looked up in the Kustomization's namespace among
+ * the objects of the cluster's Kustomizations, as kustomize-controller reads it from the cluster.)
+ */
+export function sealedVariables(
+  sides: Map<string, { base?: KustomizationSide; head?: KustomizationSide }>,
+  normalize: (s: string) => string = (s) => s,
+): Map<string, string[]> {
+  const secrets = (which: "base" | "head") => {
+    const out = new Map<string, KustomizationSide["objects"][number]>();
+    for (const s of sides.values()) {
+      for (const o of s[which]?.objects ?? []) {
+        if (o.object.kind !== "Secret") continue;
+        const md = isMap(o.object.metadata) ? o.object.metadata : {};
+        const k = normalize(`${String(md.namespace ?? "")}/${String(md.name ?? "")}`);
+        if (!out.has(k)) out.set(k, o);
+      }
+    }
+    return out;
+  };
+  let before: Map<string, KustomizationSide["objects"][number]> | undefined;
+  let after: Map<string, KustomizationSide["objects"][number]> | undefined;
+  const found = new Map<string, string[]>();
+  for (const [id, { base, head }] of sides) {
+    if (base?.status !== "rendered" || head?.status !== "rendered") continue;
+    const names = [...new Set([...secretSources(base.object), ...secretSources(head.object)])];
+    if (names.length === 0) continue;
+    before ??= secrets("base");
+    after ??= secrets("head");
+    const md = isMap(head.object.metadata) ? head.object.metadata : {};
+    const ns = String(md.namespace ?? "");
+    const lines: string[] = [];
+    for (const name of names) {
+      const b = before.get(normalize(`${ns}/${name}`));
+      const h = after.get(normalize(`${ns}/${name}`));
+      if (!b || !h || !(isMap(b.object.sops) || isMap(h.object.sops))) continue;
+      if (b.object === h.object || normalize(jsonText(b.object)) === normalize(jsonText(h.object))) continue;
+      lines.push(
+        `${id}: substitutes variables from Secret ${ns}/${name}, which could not be decrypted and whose ciphertext changed: what it substitutes is not compared`,
+      );
+    }
+    if (lines.length > 0) found.set(id, lines);
+  }
+  return found;
+}
+
+/** The Secret names a Flux Kustomization's postBuild.substituteFrom reads. */
+function secretSources(ks: KObject): string[] {
+  const spec = isMap(ks.spec) ? ks.spec : {};
+  const postBuild = isMap(spec.postBuild) ? spec.postBuild : {};
+  const refs = Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : [];
+  return refs.flatMap((r) => (isMap(r) && r.kind === "Secret" && typeof r.name === "string" ? [r.name] : []));
+}
+
+function jsonText(v: unknown): string {
+  return JSON.stringify(v, (_, x) => (typeof x === "bigint" ? `${x}n` : x));
 }
 
 /** What a side leaves out, lines aside (an entry that only moved is the same entry). */

@@ -7,7 +7,13 @@
 import { SlipwayError } from "../errors.js";
 import type { Cluster, Platform } from "../platform/index.js";
 import { diffKustomization, type KustomizationSide } from "./compare.js";
-import { failureLines, notCompared, releasesNotCompared } from "./coverage.js";
+import {
+  encryptedChanges,
+  failureLines,
+  notCompared,
+  releasesNotCompared,
+  sealedVariables,
+} from "./coverage.js";
 import { maskForDiff, type SecretMasker } from "./mask.js";
 import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
 import { formatError, sideOf } from "./revision.js";
@@ -104,10 +110,11 @@ export function compareEnvironments(
       sides.set(id, s);
     }
   }
+  const sealed = sealedVariables(sides, normalize);
   const cluster: ClusterDiff = { cluster: label, change: "changed", kustomizations: [] };
   for (const id of [...sides.keys()].sort()) {
     const s = sides.get(id)!;
-    const d = diffKustomization(s.base, s.head, { masker, normalize });
+    const d = diffKustomization(s.base, s.head, { masker, normalize, ciphertextSubstituted: sealed.has(id) });
     if (d) cluster.kustomizations.push(d);
   }
   const clusters = cluster.kustomizations.length > 0 ? [cluster] : [];
@@ -117,6 +124,15 @@ export function compareEnvironments(
     const own = new Map<string, { head?: KustomizationSide }>();
     for (const k of c.kustomizations) own.set(k.id, { head: sideOf(k, c) });
     skipped.push(...notCompared(c.name, own));
+  }
+  // SOPS objects no key decrypted whose ciphertexts differ: their values were not compared.
+  for (const id of [...sides.keys()].sort()) {
+    const errors = [
+      ...encryptedChanges(sides.get(id)!.base, sides.get(id)!.head, normalize),
+      ...(sealed.get(id) ?? []),
+    ];
+    if (errors.length > 0)
+      skipped.push({ cluster: label, id, reason: "partial", errors, leftOutChanged: true });
   }
   // Releases that differ between the environments while a chart was not rendered: how their
   // objects differ is unknown.

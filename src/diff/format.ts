@@ -49,7 +49,7 @@ function noDifferences(r: DiffReport): string {
   if (r.notCompared.length === 0) return `No differences (${heading(r)}).`;
   const unseen = r.notCompared.filter((n) => n.leftOutChanged).length;
   if (unseen > 0)
-    return `No differences in the objects compared (${heading(r)}), but what Slipway cannot render offline changed in ${unseen} Flux Kustomization${unseen === 1 ? "" : "s"} (listed below).`;
+    return `No differences in the objects compared (${heading(r)}), but what Slipway cannot render offline or decrypt changed in ${unseen} Flux Kustomization${unseen === 1 ? "" : "s"} (listed below).`;
   return `No differences in what was compared (${heading(r)}), but ${notComparedCount(r.notCompared)} could not be compared (listed below).`;
 }
 
@@ -65,7 +65,7 @@ function whyNot(n: NotCompared): string {
     return `differs, but its chart output was not compared: ${n.errors.join("; ")}`;
   if (n.reason === "partial")
     return n.leftOutChanged
-      ? "what Slipway cannot render offline changed, so the cluster changes in ways not shown; the rest was compared"
+      ? "what Slipway cannot render offline or decrypt changed, so the cluster changes in ways not shown; the rest was compared"
       : "compared without what Slipway cannot render offline";
   return n.reason === "failed" ? whereFailed(n) : "not rendered: its source is not this repository";
 }

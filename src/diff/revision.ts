@@ -23,7 +23,7 @@ import {
 } from "../platform/index.js";
 import { loadChangedOnly } from "./changed.js";
 import { addPruneDangers, diffKustomization, type KustomizationSide } from "./compare.js";
-import { failureLines, notCompared, releasesNotCompared } from "./coverage.js";
+import { failureLines, notCompared, releasesNotCompared, sealedVariables } from "./coverage.js";
 import { maskForDiff, newMasker, type SecretMasker } from "./mask.js";
 import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
 import { withoutSharedRenders } from "./shared-renders.js";
@@ -189,15 +189,16 @@ function compareClusters(
     sides.set(k.id, s);
   }
   const out: ClusterDiff = { cluster, change: !b ? "added" : !h ? "removed" : "changed", kustomizations: [] };
+  const sealed = sealedVariables(sides);
   for (const id of [...sides.keys()].sort()) {
     const s = sides.get(id)!;
-    const d = diffKustomization(s.base, s.head, { masker });
+    const d = diffKustomization(s.base, s.head, { masker, ciphertextSubstituted: sealed.has(id) });
     if (d) out.kustomizations.push(d);
   }
   addPruneDangers(out, sides);
   return {
     ...(out.kustomizations.length > 0 ? { diff: out } : {}),
-    notCompared: [...notCompared(cluster, sides), ...releasesNotCompared(cluster, b, h)],
+    notCompared: [...notCompared(cluster, sides, sealed), ...releasesNotCompared(cluster, b, h)],
   };
 }
 

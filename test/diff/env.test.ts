@@ -6,8 +6,10 @@ import {
   formatMatrixMarkdown,
   newMasker,
 } from "../../src/diff/index.js";
+import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import { loadPlatform } from "../../src/platform/index.js";
 import { repoRoot } from "../support/env.js";
+import { demoIdentities } from "../support/flux.js";
 
 describe("environment comparison on the example platform", () => {
   const platform = loadPlatform(path.join(repoRoot, "examples/platform"));
@@ -57,12 +59,29 @@ describe("environment comparison on the example platform", () => {
     });
     // generated ConfigMaps differ by hash suffix only: matched, not added/removed
     expect(frontend.objects.filter((o) => o.kind === "ConfigMap" && o.change !== "changed")).toEqual([]);
-    const secretFields = ks.flatMap((k) =>
+    // No key here: the SOPS-encrypted Secrets' ciphertexts differ, which says nothing of their
+    // values. None is shown as a changed value; their Kustomizations are listed as not compared.
+    const sealedFields = ks.flatMap((k) =>
+      k.objects.filter((o) => o.kind === "Secret").flatMap((o) => o.fields),
+    );
+    expect(sealedFields).toEqual([]);
+    expect(
+      r.notCompared.filter((n) => n.errors.some((e) => e.includes("SOPS: could not decrypt"))),
+    ).not.toEqual([]);
+  });
+
+  it("with the keys, Secrets that differ show as two masked values", async () => {
+    const { platform: keyed } = await loadPlatformWithSecrets(path.join(repoRoot, "examples/platform"), {
+      identities: demoIdentities,
+    });
+    const r = compareEnvironments(keyed, "staging", "production", newMasker());
+    const secretFields = r.clusters[0]!.kustomizations.flatMap((k) =>
       k.objects.filter((o) => o.kind === "Secret").flatMap((o) => o.fields),
     );
     expect(secretFields.length).toBeGreaterThan(0);
     for (const f of secretFields)
       expect([f.old, f.new].join(" ")).toMatch(/^<masked:sha256:\w+> <masked:sha256:\w+>$/);
+    expect(r.notCompared.filter((n) => n.errors.some((e) => e.includes("could not decrypt")))).toEqual([]);
   });
 
   it("names the HelmReleases that differ while their charts were not rendered; alike ones are not", () => {

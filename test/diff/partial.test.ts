@@ -81,7 +81,7 @@ describe("diff of a Kustomization rendered without its remote resources", () => 
     expect(report.notCompared).toMatchObject([{ reason: "partial", leftOutChanged: true }]);
     expect(diffExitCode(report)).toBe(1);
     expect(formatText(report)).toContain(
-      "what Slipway cannot render offline changed in 1 Flux Kustomization",
+      "what Slipway cannot render offline or decrypt changed in 1 Flux Kustomization",
     );
   });
 

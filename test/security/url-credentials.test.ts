@@ -269,7 +269,7 @@ describe("no output prints a URL's credentials", () => {
     const r = await captureOutput(() => diffCommand([repo, "--base", "HEAD"]));
     expect(leaks(r.stdout + r.stderr)).toEqual([]);
     expect(r.stdout + r.stderr).not.toContain("Rotated9x7");
-    expect(r.stdout).toContain("what Slipway cannot render offline changed");
+    expect(r.stdout).toContain("what Slipway cannot render offline or decrypt changed");
     expect(r.code).toBe(1);
   });
 
