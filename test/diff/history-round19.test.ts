@@ -56,6 +56,13 @@ function both(repo: GitFixture, base: string, head: string): DiffReport {
   return full.report;
 }
 
+/** Every changed field the report shows, as `<object> <path>`. */
+function changedFields(report: DiffReport): string[] {
+  return report.clusters.flatMap((c) =>
+    c.kustomizations.flatMap((k) => k.objects.flatMap((o) => o.fields.map((f) => `${o.name} ${f.path}`))),
+  );
+}
+
 describe("diff of a SOPS file no key decrypts (round 19, real histories)", () => {
   const repos: GitFixture[] = [];
   const enc: Record<string, string> = {};
@@ -107,9 +114,7 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
     const { repo, c0 } = fixture();
     repo.write({ "app/secret.sops.yaml": enc.v2! });
     const report = both(repo, c0, repo.commit("correct TMDB_KEY"));
-    const fields = report.clusters.flatMap((c) =>
-      c.kustomizations.flatMap((k) => k.objects.flatMap((o) => o.fields.map((f) => `${o.name} ${f.path}`))),
-    );
+    const fields = changedFields(report);
     expect(fields).toEqual([]);
     expect(report.notCompared).toMatchObject([
       { cluster: "c", id: "flux-system/app", reason: "partial", leftOutChanged: true },
@@ -131,9 +136,7 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
     const { repo, c0 } = fixture();
     repo.write({ "app/secret.sops.yaml": enc.labelled! });
     const report = both(repo, c0, repo.commit("label"));
-    const fields = report.clusters.flatMap((c) =>
-      c.kustomizations.flatMap((k) => k.objects.flatMap((o) => o.fields.map((f) => `${o.name} ${f.path}`))),
-    );
+    const fields = changedFields(report);
     expect(fields).toEqual(["posterpilot-secret metadata.labels.tier"]);
     expect(report.notCompared).toMatchObject([{ id: "flux-system/app", leftOutChanged: true }]);
   });
@@ -186,9 +189,7 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
     const { repo, c0 } = consumer();
     repo.write({ "secrets/cluster-secrets.sops.yaml": enc.domain2! });
     const report = both(repo, c0, repo.commit("re-encrypt cluster-secrets"));
-    const fields = report.clusters.flatMap((c) =>
-      c.kustomizations.flatMap((k) => k.objects.flatMap((o) => o.fields.map((f) => `${o.name} ${f.path}`))),
-    );
+    const fields = changedFields(report);
     expect(fields).toEqual([]);
     expect(report.notCompared.map((n) => [n.id, n.reason, n.leftOutChanged])).toEqual([
       ["flux-system/app", "partial", true],

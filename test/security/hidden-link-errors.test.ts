@@ -26,6 +26,19 @@ const SYNC = fluxSync("./clusters/prod", {
 const APPS = fluxKs("apps", "./apps");
 const CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: default\n";
 
+/** A repository whose apps/ names a file in apps/linked, a link to ../common. */
+function linkedDirectoryTree(): string {
+  const root = tempTree({
+    "clusters/prod/flux-system/gotk-sync.yaml": SYNC,
+    "clusters/prod/apps.yaml": APPS,
+    "apps/kustomization.yaml": "resources: [linked/b.yaml]\n",
+    "common/b.yaml": CM,
+  });
+  temps.keep(root);
+  symlinkSync("../common", path.join(root, "apps/linked"));
+  return root;
+}
+
 describe("a build that needs a file behind a symbolic link names the link", () => {
   it.each([
     ["a resource", "resources: [b.yaml]\n", "b.yaml", "apps/b.yaml"],
@@ -53,14 +66,7 @@ describe("a build that needs a file behind a symbolic link names the link", () =
   });
 
   it("says the same with the render cache, on the first run as on the next", async () => {
-    const root = tempTree({
-      "clusters/prod/flux-system/gotk-sync.yaml": SYNC,
-      "clusters/prod/apps.yaml": APPS,
-      "apps/kustomization.yaml": "resources: [linked/b.yaml]\n",
-      "common/b.yaml": CM,
-    });
-    temps.keep(root);
-    symlinkSync("../common", path.join(root, "apps/linked"));
+    const root = linkedDirectoryTree();
     const cacheDir = temps.make();
     const errors = () =>
       loadPlatform(root, { renderCache: new DiskRenderCache(cacheDir) })
@@ -72,14 +78,7 @@ describe("a build that needs a file behind a symbolic link names the link", () =
   });
 
   it("says the same at a Git revision, whose links are tree entries (a diff's base)", async () => {
-    const root = tempTree({
-      "clusters/prod/flux-system/gotk-sync.yaml": SYNC,
-      "clusters/prod/apps.yaml": APPS,
-      "apps/kustomization.yaml": "resources: [linked/b.yaml]\n",
-      "common/b.yaml": CM,
-    });
-    temps.keep(root);
-    symlinkSync("../common", path.join(root, "apps/linked"));
+    const root = linkedDirectoryTree();
     const git = (...args: string[]) => execFileSync("git", args, { cwd: root, stdio: "ignore" });
     git("init", "-q", "-b", "main");
     git("add", "-A");
