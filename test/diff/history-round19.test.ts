@@ -76,8 +76,14 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
   afterAll(() => {
     for (const r of repos) r.cleanup();
   });
-  const fixture = () => {
-    const repo = new GitFixture().write({
+  /** A repository of `files`, committed once (removed after the suite). */
+  const committed = (files: Record<string, string>) => {
+    const repo = new GitFixture().write(files);
+    repos.push(repo);
+    return { repo, c0: repo.commit("initial") };
+  };
+  const fixture = () =>
+    committed({
       "clusters/c/flux-system/gotk-sync.yaml": SYNC,
       "clusters/c/app.yaml": fluxKs("app", "./app", "  decryption:\n    provider: sops\n"),
       "app/kustomization.yaml": "resources:\n  - secret.sops.yaml\n  - cm.yaml\n",
@@ -85,13 +91,10 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
       "app/cm.yaml":
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: media}\ndata: {level: info}\n",
     });
-    repos.push(repo);
-    return { repo, c0: repo.commit("initial") };
-  };
   const clusterSecrets = (domain: string) =>
     `apiVersion: v1\nkind: Secret\nmetadata: {name: cluster-secrets, namespace: flux-system}\nstringData:\n  wildcard_ingress_subdomain: ${domain}\n  github_user: jesse\n`;
-  const consumer = () => {
-    const repo = new GitFixture().write({
+  const consumer = () =>
+    committed({
       "clusters/c/flux-system/gotk-sync.yaml": SYNC,
       "clusters/c/secrets.yaml": fluxKs("secrets", "./secrets", "  decryption:\n    provider: sops\n"),
       "secrets/kustomization.yaml": "resources:\n  - cluster-secrets.sops.yaml\n",
@@ -105,9 +108,6 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
       "app/cm.yaml":
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frontend, namespace: apps}\ndata:\n  host: app.${wildcard_ingress_subdomain}\n  level: info\n",
     });
-    repos.push(repo);
-    return { repo, c0: repo.commit("initial") };
-  };
   const outputs = (r: DiffReport) => [JSON.stringify(r), formatText(r), formatMarkdown(r)];
 
   it("a re-encrypted value is not shown as plaintext changes: listed as not compared, exit 1", () => {
