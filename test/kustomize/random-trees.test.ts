@@ -11,7 +11,8 @@ import { Rng } from "../support/random.js";
 /**
  * Differential fuzzing against kubectl: random kustomize trees (bases, overlays, components,
  * generators, patches, images, replicas, prefixes, tricky scalars), each seeded so a failure
- * reproduces with `SLIPWAY_FUZZ_SEED=<seed>`. Both must succeed with identical bytes, or both fail.
+ * reproduces with `SLIPWAY_FUZZ_SEED=<seed>` (with `SLIPWAY_FUZZ_COUNT=<n>`, a run of n fresh trees
+ * from it). Both must succeed with identical bytes, or both fail.
  */
 const trickyValues = [
   "yes",
@@ -218,7 +219,8 @@ function materialise(seed: number, tree: Tree): string {
 
 describe.runIf(requires("kubectl"))("random kustomize trees vs kubectl kustomize", () => {
   const first = Number(process.env.SLIPWAY_FUZZ_SEED ?? 1);
-  const count = process.env.SLIPWAY_FUZZ_SEED ? 1 : Number(process.env.SLIPWAY_FUZZ_COUNT ?? 60);
+  // A seed alone replays one tree; with SLIPWAY_FUZZ_COUNT it starts a run of fresh ones.
+  const count = Number(process.env.SLIPWAY_FUZZ_COUNT ?? (process.env.SLIPWAY_FUZZ_SEED ? 1 : 60));
   const seeds = Array.from({ length: count }, (_, i) => first + i);
 
   it(`${count} seeded trees agree byte for byte (seeds ${first}..${first + count - 1})`, async () => {

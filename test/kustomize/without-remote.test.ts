@@ -110,9 +110,12 @@ describe.runIf(requires("kubectl"))(
     const seeds = fuzzSeeds(1, 30);
     it(`${seeds.length} seeded trees agree byte for byte, and every left-out entry is listed`, async () => {
       const trees = seeds.map(generateTree);
-      // The property says something only when entries are left out, at several depths.
-      expect(trees.filter((t) => t.remotes.some((r) => r.startsWith("base"))).length).toBeGreaterThan(5);
-      expect(trees.filter((t) => t.remotes.some((r) => r.startsWith("overlay"))).length).toBeGreaterThan(5);
+      // The property says something only when entries are left out, at several depths (a replay
+      // of one seed need not leave any out).
+      if (seeds.length > 1) {
+        expect(trees.filter((t) => t.remotes.some((r) => r.startsWith("base"))).length).toBeGreaterThan(5);
+        expect(trees.filter((t) => t.remotes.some((r) => r.startsWith("overlay"))).length).toBeGreaterThan(5);
+      }
       const dirs = trees.map((t, i) => write(path.join(workRoot, String(seeds[i])), t.stripped));
       const oracle = await mapLimit(dirs, 2, (d) => kubectlKustomize(d));
       const failures: string[] = [];
