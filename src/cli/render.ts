@@ -14,7 +14,7 @@ import {
   platformErrors,
   type RenderedResource,
 } from "../platform/index.js";
-import { newRunMasker } from "../platform/masking.js";
+import { newRunMasker, restoreWithheldMessages } from "../platform/masking.js";
 import { printable } from "../printable.js";
 import { emitYaml } from "../yaml/index.js";
 import { ageIdentitiesOrWarn } from "./age-keys.js";
@@ -102,6 +102,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
   const { secrets } = loaded;
   // Everything below sees the masked model, unless the user asked for plaintext.
   const plaintext = values["show-secrets"] === true;
+  if (plaintext) restoreWithheldMessages(loaded.platform);
   const platform = plaintext ? loaded.platform : maskedPlatform(loaded.platform, newRunMasker());
   if (values.cluster?.some((n) => !platform.clusters.some((c) => c.name === n))) {
     for (const e of platform.errors) process.stderr.write(`slipway render: ${formatError(e)}\n`);

@@ -305,6 +305,18 @@ export function secretQuoter(platform: Platform): ((text: string) => boolean) | 
   };
 }
 
+const WITHHELD_MESSAGE =
+  "the message is withheld: it quotes a secret value ('slipway render --show-secrets' shows it)";
+const WITHHELD_WARNING =
+  "a warning was withheld: it quotes a secret value ('slipway render --show-secrets' shows it)";
+
+/**
+ * What withholdSecretMessages replaced in each platform, as the steps that put it back: the
+ * user who asks for plaintext (`render --show-secrets`) gets the messages too, or a failure whose
+ * message quotes a secret could not be read by anyone.
+ */
+const WITHHELD = new WeakMap<Platform, Array<() => void>>();
+
 /**
  * Last resort: any error or warning of the platform that still contains the text of a secret
  * value (all structural measures notwithstanding) loses its text; the place (file, line,
@@ -313,33 +325,68 @@ export function secretQuoter(platform: Platform): ((text: string) => boolean) | 
 export function withholdSecretMessages(platform: Platform): void {
   const quotes = secretQuoter(platform);
   if (quotes === undefined) return;
+  const restores = WITHHELD.get(platform) ?? [];
+  WITHHELD.set(platform, restores);
   const fix = (e: PlatformError) => {
-    if (quotes(e.message)) e.message = "the message is withheld: it quotes a secret value";
+    if (!quotes(e.message)) return;
+    const original = e.message;
+    restores.push(() => {
+      e.message = original;
+    });
+    e.message = WITHHELD_MESSAGE;
+  };
+  // A new array: the one the model holds may be shared with a cached result.
+  const fixWarnings = (owner: { warnings?: string[] }) => {
+    if (!owner.warnings?.some(quotes)) return;
+    owner.warnings = owner.warnings.map((w, i) => {
+      if (!quotes(w)) return w;
+      restores.push(() => {
+        if (owner.warnings) owner.warnings[i] = w;
+      });
+      return WITHHELD_WARNING;
+    });
   };
   platform.errors.forEach(fix);
   for (const c of platform.clusters) {
     c.errors.forEach(fix);
     for (const k of c.kustomizations) {
       k.errors.forEach(fix);
-      k.warnings = k.warnings.map((w) =>
-        quotes(w) ? "a warning was withheld: it quotes a secret value" : w,
-      );
+      fixWarnings(k);
     }
     for (const h of c.helmReleases) {
       h.errors?.forEach(fix);
       // The chart's source URL, substituted from a Secret (`https://user:${TOKEN}@charts…`), is
       // in the not-cached finding's text and in render's header beside the release.
       if (h.chartMissing !== undefined && quotes(`${h.chartMissing}\n${h.chartMissingWhy ?? ""}`)) {
+        const { chartMissing, chartMissingWhy } = h;
+        restores.push(() => {
+          h.chartMissing = chartMissing;
+          h.chartMissingWhy = chartMissingWhy;
+        });
         h.chartMissing = `HelmRelease ${h.namespace}/${h.name}: its chart is not in the chart cache; run 'slipway charts pull' to fetch it (not rendered; the source's URL is withheld: it quotes a secret value)`;
         h.chartMissingWhy = undefined;
       }
-      if (h.chartLocation !== undefined && quotes(h.chartLocation)) h.chartLocation = undefined;
-      if (h.warnings)
-        h.warnings = h.warnings.map((w) =>
-          quotes(w) ? "a warning was withheld: it quotes a secret value" : w,
-        );
+      if (h.chartLocation !== undefined && quotes(h.chartLocation)) {
+        const { chartLocation } = h;
+        restores.push(() => {
+          h.chartLocation = chartLocation;
+        });
+        h.chartLocation = undefined;
+      }
+      fixWarnings(h);
     }
   }
+}
+
+/**
+ * Puts back what withholdSecretMessages replaced in `platform`, for output the user asked to be
+ * plaintext. Never for a model that anything else reads.
+ */
+export function restoreWithheldMessages(platform: Platform): void {
+  const restores = WITHHELD.get(platform) ?? [];
+  // Latest first: a later pass may have withheld again what an earlier one wrote.
+  for (let i = restores.length - 1; i >= 0; i--) restores[i]!();
+  WITHHELD.delete(platform);
 }
 
 function base64Text(v: string): string {

@@ -9,7 +9,12 @@
 import { describe, expect, it } from "vitest";
 import { loadPlatformWithSecrets, maskedPlatform } from "../../src/platform/decrypt.js";
 import type { Platform } from "../../src/platform/index.js";
-import { newRunMasker, secretForms, secretFragments } from "../../src/platform/masking.js";
+import {
+  newRunMasker,
+  restoreWithheldMessages,
+  secretForms,
+  secretFragments,
+} from "../../src/platform/masking.js";
 import { encryptForDemo, FIXTURE_FILES, sopsFixtureFiles, writeFixture } from "../helmrelease/fixture.js";
 import { demoIdentities } from "../support/flux.js";
 import { scratchDirs } from "../support/scratch.js";
@@ -249,7 +254,7 @@ describe("a chart that fails quoting a secret value", () => {
     temps.keep(root);
     const loaded = await loadPlatformWithSecrets(root, { identities: demoIdentities, renderCache: false });
     const demo = loaded.platform.clusters[0]!.helmReleases.find((h) => h.name === "demo")!;
-    return { root, demo };
+    return { root, demo, platform: loaded.platform };
   };
 
   it("keeps the message's place and drops its text; a message without the secret is kept", async () => {
@@ -257,19 +262,26 @@ describe("a chart that fails quoting a secret value", () => {
     expect(control.demo.status).toBe("failed");
     expect(control.demo.errors?.[0]?.message).toContain("bad auth: no secret in this one");
 
-    const { demo } = await load("failWith: true\n");
+    const { demo, platform } = await load("failWith: true\n");
     expect(demo.status).toBe("failed");
-    expect(demo.errors?.[0]?.message).toBe("the message is withheld: it quotes a secret value");
+    expect(demo.errors?.[0]?.message).toBe(
+      "the message is withheld: it quotes a secret value ('slipway render --show-secrets' shows it)",
+    );
     expect(demo.errors?.[0]?.file).toBe("apps/helmrelease.yaml");
     const all = JSON.stringify(demo.errors);
     for (const form of [PASSWORD, PASSWORD.toUpperCase(), JSON.stringify(PASSWORD).slice(1, -1)])
       expect(all).not.toContain(form);
+    // What `render --show-secrets` prints.
+    restoreWithheldMessages(platform);
+    expect(demo.errors?.[0]?.message).toContain(PASSWORD);
   });
 
   // Found by the secrets audit: a message quoting a part of the value (`trunc 16`) was kept.
   it("withholds a message that quotes a part of the value", async () => {
     const { demo } = await load("failPart: true\n");
-    expect(demo.errors?.[0]?.message).toBe("the message is withheld: it quotes a secret value");
+    expect(demo.errors?.[0]?.message).toBe(
+      "the message is withheld: it quotes a secret value ('slipway render --show-secrets' shows it)",
+    );
     expect(JSON.stringify(demo.errors)).not.toContain(PASSWORD.slice(0, 12));
   });
 });

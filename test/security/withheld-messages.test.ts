@@ -1,0 +1,158 @@
+/**
+ * A message that quotes a secret value is withheld in every output, and only there: the user who
+ * asks for plaintext (`render --show-secrets`) reads it. Before, the model's text was replaced
+ * for good at load, so a build error quoting a short plain Secret value (PaulBarrie/flux-env: a
+ * patch naming `keycloak-release`, a Secret holding `keycloak`) could not be read by anyone.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { renderCommand } from "../../src/cli/render.js";
+import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
+import { restoreWithheldMessages } from "../../src/platform/masking.js";
+import { captureOutput } from "../support/capture.js";
+import { scratchDirs } from "../support/scratch.js";
+
+const temps = scratchDirs();
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+const VALUE = "keycloak-db";
+
+/**
+ * One cluster: a plain Secret holding VALUE, and apps whose build fails on a patch naming a
+ * missing object after it.
+ */
+function writeRepo(): string {
+  const root = temps.make("slipway-messages-");
+  const files: Record<string, string> = {
+    "clusters/dev/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: https://example.com/repo.git
+  ref:
+    branch: main
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/dev
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+    "clusters/dev/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+    "clusters/dev/secrets.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: secrets
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./secrets
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+    "secrets/db-user.yaml": `apiVersion: v1
+kind: Secret
+metadata:
+  name: db-user
+  namespace: db
+stringData:
+  username: ${VALUE}
+`,
+    "apps/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: db
+resources:
+  - deployment.yaml
+patches:
+  - path: patch.yaml
+`,
+    "apps/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+`,
+    "apps/patch.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${VALUE}-app
+spec:
+  replicas: 2
+`,
+  };
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+const apps = (platform: Awaited<ReturnType<typeof loadPlatformWithSecrets>>["platform"]) =>
+  platform.clusters[0]!.kustomizations.find((k) => k.name === "apps")!;
+
+describe("messages withheld for quoting a secret value", () => {
+  it("are withheld in the model, and restoreWithheldMessages puts them back (once)", async () => {
+    const root = writeRepo();
+    const { platform } = await loadPlatformWithSecrets(root, { identities: [], renderCache: false });
+    const error = apps(platform).errors[0]!;
+    expect(error.message).toMatch(/^the message is withheld: it quotes a secret value/);
+    expect(error.file).toBe("apps/patch.yaml");
+    restoreWithheldMessages(platform);
+    expect(error.message).toContain(`${VALUE}-app`);
+    restoreWithheldMessages(platform);
+    expect(error.message).toContain(`${VALUE}-app`);
+  });
+
+  it("render prints the withheld text; render --show-secrets prints the message", async () => {
+    vi.stubEnv("SLIPWAY_NO_CACHE", "1");
+    const root = writeRepo();
+    const masked = await captureOutput(() => renderCommand([root]));
+    expect(masked.code).toBe(1);
+    expect(masked.stdout + masked.stderr).not.toContain(VALUE);
+    expect(masked.stderr).toContain(
+      "apps/patch.yaml: the message is withheld: it quotes a secret value ('slipway render --show-secrets' shows it)",
+    );
+
+    const plain = await captureOutput(() => renderCommand([root, "--show-secrets"]));
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).not.toContain("withheld");
+    expect(plain.stderr).toMatch(
+      new RegExp(`apps/patch.yaml: .*no matches for Id Deployment.v1.apps/${VALUE}-app`),
+    );
+  });
+});
