@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { generateHybridIdentity, identityToRecipient } from "age-encryption";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../../../src/check/engine.js";
 import { allRules } from "../../../src/check/rules/index.js";
@@ -329,6 +330,22 @@ stringData:
     expect(mine.map((f) => [f.file, f.severity])).toEqual([
       ["dev/s.yaml", "warning"],
       ["prod/s.yaml", "error"],
+    ]);
+  });
+
+  it("sops-recipients-mismatch: a post-quantum recipient is named by its two ends, not its 2,000 characters", async () => {
+    const pq = await identityToRecipient(await generateHybridIdentity());
+    expect(pq.length).toBeGreaterThan(1000);
+    const findings = await check({
+      ".sops.yaml": `creation_rules:\n  - path_regex: prod/.*\n    age: ${pq}\n`,
+      "prod/s.yaml": encForDev,
+    });
+    const mine = findings.filter((f) => f.rule === "sops-recipients-mismatch");
+    expect(mine.map((f) => [f.severity, f.message])).toEqual([
+      [
+        "error",
+        `prod/s.yaml: recipients differ from .sops.yaml: missing ${pq.slice(0, 20)}…${pq.slice(-8)} (that key cannot decrypt it); stale ${DEV} (no longer in .sops.yaml); run 'slipway secrets updatekeys prod/s.yaml'`,
+      ],
     ]);
   });
 
