@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { errorMessage } from "../../src/errors.js";
 import { buildYaml } from "../../src/kustomize/build.js";
 import { requires } from "../support/env.js";
@@ -222,6 +222,8 @@ describe.runIf(requires("kubectl"))("random kustomize trees vs kubectl kustomize
   // A seed alone replays one tree; with SLIPWAY_FUZZ_COUNT it starts a run of fresh ones.
   const count = Number(process.env.SLIPWAY_FUZZ_COUNT ?? (process.env.SLIPWAY_FUZZ_SEED ? 1 : 60));
   const seeds = Array.from({ length: count }, (_, i) => first + i);
+  // A long exploratory run gets the time its kubectl calls take.
+  vi.setConfig({ testTimeout: Math.max(120_000, count * 1_000) });
 
   it(`${count} seeded trees agree byte for byte (seeds ${first}..${first + count - 1})`, async () => {
     const dirs = seeds.map((s) => materialise(s, generateTree(s)));
