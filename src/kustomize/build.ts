@@ -92,7 +92,10 @@ function buildWith(ctx: BuildContext, dir: string, opts: BuildOptions): Resource
   fixNameReferences(ra.resources, ra.config.nameReference);
   resolveVars(ra.resources, ra.vars, ra.config.varReference);
   let list = ra.resources.resources().filter((r) => !r.isLocalConfig());
-  for (const r of list) stringifyAnnotations(r);
+  for (const r of list) {
+    r.dropEmptyBuildAnnotations();
+    stringifyAnnotations(r);
+  }
   if (opts.order !== "fifo") list = sortResources(list, readSortOptions(target.k.sortOptions, target.k.file));
   const meta = target.k.buildMetadata;
   if (meta.includes("originAnnotations")) {

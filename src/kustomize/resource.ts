@@ -64,6 +64,11 @@ export class Resource {
   /** Set on generated ConfigMaps/Secrets. */
   behavior?: GeneratorBehavior;
   needsHash = false;
+  /**
+   * Whether kustomize would hold build annotations on this resource (previous names, prefixes,
+   * generator behaviour): see holdBuildAnnotations.
+   */
+  holdsBuildAnnotations = false;
   source?: SourceOrigin;
   /** Kustomization directories whose transformers changed this resource (outermost last). */
   touchedBy: string[] = [];
@@ -92,6 +97,7 @@ export class Resource {
     r.refVarNames = [...this.refVarNames];
     r.behavior = this.behavior;
     r.needsHash = this.needsHash;
+    r.holdsBuildAnnotations = this.holdsBuildAnnotations;
     r.touchedBy = [...this.touchedBy];
     r.origin = this.origin;
     r.transformations = [...this.transformations];
@@ -177,6 +183,29 @@ export class Resource {
   /** Records the current id as a previous one, before a rename or namespace change. */
   storePreviousId(): void {
     this.prevIds.push({ name: this.name, namespace: this.namespace, kind: this.kind });
+    this.holdBuildAnnotations();
+  }
+
+  /**
+   * kustomize keeps its bookkeeping (previous ids, prefixes, a generator's behaviour) as
+   * annotations while it builds, so an object it has recorded any of it for has a
+   * `metadata.annotations` map even when it has no annotation of its own, and what runs later in
+   * the build finds the map: a JSON patch adding `/metadata/annotations/x` applies, an
+   * AnnotationsTransformer whose field spec does not `create` writes (ToaHartor/maisonneux). The
+   * bookkeeping is fields here, so the map is made empty where kustomize would make it;
+   * dropEmptyBuildAnnotations removes it at the end, as kustomize does when it strips its own.
+   */
+  holdBuildAnnotations(): void {
+    this.holdsBuildAnnotations = true;
+    const md = this.ensureMetadata();
+    if (md.annotations === undefined || md.annotations === null) md.annotations = {};
+  }
+
+  /** The end of a build: a map that only held kustomize's bookkeeping goes (see holdBuildAnnotations). */
+  dropEmptyBuildAnnotations(): void {
+    if (!this.holdsBuildAnnotations) return;
+    const md = this.metadata;
+    if (md && isMap(md.annotations) && Object.keys(md.annotations).length === 0) delete md.annotations;
   }
 
   ensureMetadata(): YamlMap {

@@ -589,6 +589,7 @@ export class KustTarget {
     incoming.origin = { configuredIn, configuredBy };
     incoming.behavior = g.behavior;
     incoming.needsHash = g.needsHash;
+    incoming.holdBuildAnnotations();
     incoming.markSecrets(g.secrets);
     const id = incoming.curId();
     const matches = ra.resources.byAnyId((x) => resIdEquals(x, id));
@@ -621,6 +622,7 @@ export class KustTarget {
     merged.refVarNames = [...old.refVarNames];
     merged.behavior = g.behavior;
     merged.needsHash = mergedNeedsHash(old.needsHash, g);
+    merged.holdBuildAnnotations();
     merged.origin = g.behavior === "merge" ? old.origin : incoming.origin;
     merged.transformations = g.behavior === "merge" ? [...old.transformations] : [];
     if (g.behavior === "merge") merged.secretWitnesses = [...old.secretWitnesses];

@@ -47,7 +47,8 @@ describe("namespace transformer", () => {
     applyNamespace(m, { namespace: "prod", fieldSpecs: defaultNamespace });
     const [d, cr, ns, rb] = m.resources();
     expect(d!.namespace).toBe("prod");
-    expect(cr!.metadata).toEqual({ name: "cr" });
+    // No namespace; the empty map is where kustomize keeps its bookkeeping until the build ends.
+    expect(cr!.metadata).toEqual({ name: "cr", annotations: {} });
     expect(ns!.name).toBe("prod");
     expect((rb!.obj.subjects as KObject[]).map((s) => s.namespace)).toEqual(["prod", "x"]);
     expect(d!.orgId().namespace).toBe("");
