@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { SlipwayError } from "../../src/errors.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
 import { buildResources, buildResourcesWithoutRemote } from "../../src/kustomize/build.js";
@@ -108,6 +108,8 @@ describe.runIf(requires("kubectl"))(
   "a build without remote resources vs kubectl on the tree without them",
   () => {
     const seeds = fuzzSeeds(1, 30);
+    // A long exploratory run (SLIPWAY_FUZZ_RUNS) gets the time its kubectl calls take.
+    vi.setConfig({ testTimeout: Math.max(120_000, seeds.length * 1_000) });
     it(`${seeds.length} seeded trees agree byte for byte, and every left-out entry is listed`, async () => {
       const trees = seeds.map(generateTree);
       // The property says something only when entries are left out, at several depths (a replay
