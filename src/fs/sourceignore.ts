@@ -25,6 +25,7 @@
  * first either way, so any later pattern can re-include what they exclude.
  */
 import { BadPatternError, goPathMatch } from "../go/path-match.js";
+import { trimSpace } from "../go/strings.js";
 
 /** What source-controller always puts before the other patterns: VCS metadata. */
 export const VCS_EXCLUSIONS = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
@@ -110,14 +111,11 @@ export function readPatterns(
   if (lines[lines.length - 1] === "") lines.pop();
   lines.forEach((raw, i) => {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line.startsWith("#") || GO_BLANK.test(line)) return;
+    if (line.startsWith("#") || trimSpace(line) === "") return;
     out.push(parsePattern(line, domain, origin ? { ...origin, line: i + 1 } : undefined));
   });
   return out;
 }
-
-/** What Go's `strings.TrimSpace` empties (unicode.IsSpace; JavaScript's trim differs on U+0085 and U+FEFF). */
-const GO_BLANK = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$/;
 
 /** Go's path.Match, a malformed pattern matching nothing (go-git drops the error). */
 function segmentMatch(pattern: string, name: string): boolean {

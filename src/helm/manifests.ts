@@ -21,6 +21,7 @@
 import { SlipwayError } from "../errors.js";
 import { compareGoStrings } from "../go/compare.js";
 import { BadPatternError, goPathMatch } from "../go/path-match.js";
+import { trimSpace } from "../go/strings.js";
 import type { FastDocument } from "../yaml/fast/index.js";
 import type { ChartFile } from "./chart.js";
 import { keepScan } from "./manifest-scans.js";
@@ -138,19 +139,6 @@ export interface CrdFile {
 }
 
 export class ManifestError extends SlipwayError {}
-
-// Go's strings.TrimSpace trims unicode.IsSpace.
-const GO_SPACE =
-  "\t\n\v\f\r \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
-
-/** Go's strings.TrimSpace. */
-export function trimSpace(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && GO_SPACE.includes(s[a] as string)) a++;
-  while (b > a && GO_SPACE.includes(s[b - 1] as string)) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
-}
 
 /** Go's regexp \s: [\t\n\f\r ]. */
 function isRegexpSpace(c: number): boolean {

@@ -17,6 +17,7 @@
  * - with `steps`, each step is built the same way; an object defined in two steps is an error.
  */
 
+import { trimSpace } from "../go/strings.js";
 import { helmEngine } from "../helm/engine-access.js";
 import type { CallContext, FuncMap, GoFunc } from "../helm/funcs/types.js";
 import type { GoValue } from "../helm/template/value.js";
@@ -278,15 +279,11 @@ function decodeDocument(doc: string, field: Array<string | number>, prefix: stri
  * `#` comment follow; any other text after it (`---foo`, `--- foo`) fails the read when the
  * reader reaches that line. Lazy, so a reader that stops early never sees a later bad line.
  */
-/** Go's strings.TrimSpace (unicode.IsSpace): JavaScript's \s adds U+FEFF and lacks U+0085. */
-const GO_SPACE_AT_ENDS =
-  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
-
 function* splitDocuments(text: string): Generator<string> {
   let cur: string[] = [];
   for (const line of text.split("\n")) {
     if (line.startsWith("---")) {
-      const rest = line.slice(3).replace(GO_SPACE_AT_ENDS, "");
+      const rest = trimSpace(line.slice(3));
       if (rest !== "" && !rest.startsWith("#")) throw new Error(`invalid Yaml document separator: ${rest}`);
       yield cur.join("\n");
       cur = [];

@@ -16,14 +16,12 @@
  * document of the whole text (sigs.k8s.io/yaml: kustomization files, Flux's own decoding).
  */
 import { SlipwayError } from "../errors.js";
+import { trimSpace } from "../go/strings.js";
 import { type GoYamlDocument, goYamlFirstDocument, type ScannerFindings } from "./libyaml/parser.js";
 import { positionOf } from "./limits.js";
 
 /** A separator line as splitDocuments finds it (`\n---.*\n`); the match starts at its `\n`. */
 const SEPARATOR = /\n---[^\n]*\n/g;
-/** Go's unicode.IsSpace, which strings.TrimSpace trims. */
-const GO_SPACE =
-  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 /** What the `yaml` package reads after a `---` marker as nothing. */
 const MARKER_TAIL = /^(?:[ \t\r]*|[ \t]+#.*)$/;
 /** What may follow a document in a piece without being content: blanks, breaks, comments. */
@@ -52,9 +50,9 @@ export function kyamlReadableText(text: string, file: string): ReadableText {
   // Go's FindAllStringIndex: matches do not overlap, so of two separator lines in a row only the
   // first splits (the second starts the next piece as a document marker).
   for (const m of text.matchAll(SEPARATOR)) {
-    const after = m[0].slice(4).replace(GO_SPACE, "");
+    const after = trimSpace(m[0].slice(4));
     if (after !== "" && !after.startsWith("#")) {
-      throw new SlipwayError(`invalid document separator: ${m[0].replace(GO_SPACE, "")}`, {
+      throw new SlipwayError(`invalid document separator: ${trimSpace(m[0])}`, {
         file,
         ...positionOf(text, m.index + 1),
       });
