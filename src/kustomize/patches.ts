@@ -1,4 +1,5 @@
 import { SlipwayError } from "../errors.js";
+import { trimSpace } from "../go/strings.js";
 import { type SecretPaths, valueAt } from "../secrets/paths.js";
 import { cloneValue } from "./clone.js";
 import type { Loader } from "./loader.js";
@@ -57,6 +58,11 @@ export type PatchEntry =
       options: PatchOptions;
       file?: string;
       inline?: boolean;
+      /**
+       * From `patchesJson6902` (or a PatchJson6902Transformer): kustomize's legacy transformer
+       * records no previous id, so the object keeps no annotations map for the patch to find.
+       */
+      legacy?: boolean;
       /** The decrypted (secret) values of the operations list. */
       secrets?: SecretPaths;
     };
@@ -74,7 +80,9 @@ export function patchEntryFrom(
 ): PatchEntry {
   if (!isMap(raw)) throw new SlipwayError("patch entries must be maps", { file: kfile });
   const p = raw.path;
-  const inline = raw.patch;
+  // kustomize's PatchTransformer trims an inline patch (strings.TrimSpace) before reading it: a
+  // block scalar that ends the text loses its last line break. The legacy JSON 6902 one does not.
+  const inline = typeof raw.patch === "string" && !legacyJson6902 ? trimSpace(raw.patch) : raw.patch;
   const hasPath = typeof p === "string" && p !== "";
   const hasInline = typeof inline === "string" && inline !== "";
   if (hasPath && hasInline)
@@ -105,6 +113,7 @@ export function patchEntryFrom(
       options,
       file,
       inline: !hasPath,
+      ...(legacyJson6902 ? { legacy: true } : {}),
       ...(secrets ? { secrets } : {}),
     };
   }
@@ -132,7 +141,7 @@ export function applyPatch(
     const matcher = new SelectorMatcher(entry.target!);
     for (const r of resources.resources()) {
       if (!matcher.matches(r)) continue;
-      r.storePreviousId();
+      if (!entry.legacy) r.storePreviousId();
       r.patches.push({ file: entry.file ?? kfile, line: 1, inline: entry.inline ?? true, ops: entry.ops });
       try {
         r.obj = applyJson6902(r.obj, entry.ops, entry.file) as KObject;

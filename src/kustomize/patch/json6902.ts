@@ -1,5 +1,6 @@
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, Scalar, visit } from "yaml";
 import { SlipwayError } from "../../errors.js";
+import { blockValueAtEnd } from "../../yaml/block-scalar-end.js";
 import { checkYamlNesting, MAX_ALIAS_COUNT } from "../../yaml/limits.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 
@@ -62,6 +63,17 @@ function parsePatchText(text: string, file: string | undefined): YamlValue {
   if (first.errors.length > 0) {
     throw new SlipwayError(`invalid patch: ${first.errors[0].message}`, { file });
   }
+  // A block scalar that ends a text with no final line break has none in go-yaml; the yaml
+  // package adds one. kustomize trims an inline patch, so its last value often ends it.
+  visit(first, {
+    Scalar(_, node) {
+      if (
+        (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) &&
+        typeof node.value === "string"
+      )
+        node.value = blockValueAtEnd(node.range, text, node.value);
+    },
+  });
   try {
     return first.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as YamlValue;
   } catch (err) {
