@@ -110,6 +110,9 @@ class DocumentConverter {
   private aliasCount = 0;
   private aliasDepth = 0;
   private readonly expanding = new Set<Node>();
+  /** The document's metadata.annotations map, whose folded values keep the spec's text (see foldQuirk). */
+  private annotations: Node | undefined;
+  private inAnnotations = false;
 
   constructor(
     private readonly doc: Document,
@@ -129,6 +132,19 @@ class DocumentConverter {
     if (offset === undefined) throw new SlipwayError(message, { file: this.file });
     const pos = this.lines.linePos(offset);
     throw new SlipwayError(message, { file: this.file, line: pos.line, column: pos.col });
+  }
+
+  /**
+   * kustomize sets every annotation again as a plain string at the end of a build, before it
+   * writes its output, so go-yaml v3's folded round trip (goFoldedText), which other fields go
+   * through, does not reach the values of `metadata.annotations`: they keep the spec's text. (A
+   * JSON patch's own round trip during the build does reach them; that case is not modelled.)
+   */
+  setAnnotations(root: Node | null): void {
+    if (!isMap(root)) return;
+    const metadata = root.get("metadata", true);
+    const annotations = isMap(metadata) ? metadata.get("annotations", true) : undefined;
+    if (isMap(annotations)) this.annotations = annotations as Node;
   }
 
   convert(node: Node | null, depth: number, flow: boolean): YamlValue {
@@ -183,7 +199,7 @@ class DocumentConverter {
         separated ??
         blanksOnlyBlockValue(node.range, this.src, text) ??
         blockValueAtEnd(node.range, this.src, text);
-      if (node.type === "BLOCK_FOLDED" && viaKyaml) text = goFoldedText(text);
+      if (node.type === "BLOCK_FOLDED" && viaKyaml && !this.inAnnotations) text = goFoldedText(text);
       // kyaml writes the block back and reads it again; with no indentation hint (a value that
       // starts with a tab gets none), the tab then sits where go-yaml expects indentation.
       if (viaKyaml && text.startsWith("\t") && v3BlockAllowed(text))
@@ -345,7 +361,10 @@ class DocumentConverter {
       // sigs.k8s.io/yaml's reading drops a quoted "<<" key too.
       if (key === "<<" && this.options.yamlToJson) continue;
       if (mergeSource && Object.hasOwn(out, key)) continue;
+      const outer = this.inAnnotations;
+      if (node === this.annotations) this.inAnnotations = true;
       const value = this.convert(pair.value, depth + 1, flow);
+      this.inAnnotations = outer;
       setKey(out, key, value);
       if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);
     }
@@ -485,11 +504,9 @@ function convertDocument(
   lines: LineCounter,
   options: ParseOptions = {},
 ): ParsedDocument | undefined {
-  const value = new DocumentConverter(raw.doc, file, lines, raw.src, raw.separators, options).convert(
-    raw.contents,
-    0,
-    false,
-  );
+  const converter = new DocumentConverter(raw.doc, file, lines, raw.src, raw.separators, options);
+  converter.setAnnotations(raw.contents);
+  const value = converter.convert(raw.contents, 0, false);
   if (value === null) return undefined;
   const line = lines.linePos(raw.contents.range?.[0] ?? 0).line;
   return { value, line };

@@ -53,6 +53,7 @@ function tree(kustomization: string): string {
   writeFileSync(path.join(dir, "kustomization.yaml"), kustomization);
   writeFileSync(path.join(dir, "res.yaml"), RESOURCES);
   writeFileSync(path.join(dir, "ann.yaml"), TRANSFORMER);
+  writeFileSync(path.join(dir, "folded.yaml"), FOLDED);
   return dir;
 }
 
@@ -63,6 +64,36 @@ patches:
       - op: add
         path: /metadata/annotations/x
         value: patched
+`;
+
+const LEGACY_JSON_PATCH = `resources: [res.yaml]
+patchesJson6902:
+  - target: {group: apps, version: v1, kind: Deployment, name: web}
+    patch: |
+      - op: add
+        path: /metadata/annotations/x
+        value: patched
+`;
+
+/**
+ * A folded annotation with a more-indented line, as Kyverno policy descriptions have them
+ * (webgrip/homelab-cluster): kustomize sets every annotation again as a plain string at the end,
+ * so go-yaml v3's folded round trip (goFoldedText), which data keeps, never reaches it.
+ */
+const FOLDED = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: folded
+  annotations:
+    description: >-
+      Two controls:
+
+        1. an owner label
+data:
+  description: >-
+    Two controls:
+
+      1. an owner label
 `;
 
 const cases: Array<[string, string]> = [
@@ -81,6 +112,7 @@ const cases: Array<[string, string]> = [
   ],
   ["a transformer without create, nothing else", "resources: [res.yaml]\ntransformers: [ann.yaml]\n"],
   ["namespace alone", "resources: [res.yaml]\nnamespace: zz\n"],
+  ["a folded annotation", "resources: [folded.yaml]\n"],
 ];
 
 describe("kustomize's build annotations", () => {
@@ -97,12 +129,28 @@ describe("kustomize's build annotations", () => {
     expect(buildYaml(tree("resources: [res.yaml]\ntransformers: [ann.yaml]\n"))).not.toContain("team: ai");
   });
 
+  it("are not kept by the legacy patchesJson6902, whose add under /metadata/annotations fails", () => {
+    expect(() => buildYaml(tree(LEGACY_JSON_PATCH))).toThrow(/missing path: "\/metadata\/annotations\/x"/);
+  });
+
+  it("are written again at the end: a folded annotation keeps the spec's text, data does not", () => {
+    const out = buildYaml(tree("resources: [folded.yaml]\n"));
+    expect(out).toContain(
+      "  annotations:\n    description: |-\n      Two controls:\n\n        1. an owner label\n",
+    );
+    expect(out).toContain("  description: |-\n    Two controls:\n\n\n      1. an owner label\n");
+  });
+
   it("leave no empty map behind", () => {
     const out = buildYaml(tree("resources: [res.yaml]\nnamespace: zz\nnamePrefix: p-\n"));
     expect(out).not.toContain("annotations");
   });
 
   describe.runIf(requires("kubectl"))("against kubectl kustomize", () => {
+    it("patchesJson6902 fails as kubectl does", async () => {
+      expect((await kubectlKustomize(tree(LEGACY_JSON_PATCH))).ok).toBe(false);
+    });
+
     it.each(cases)("%s", async (_, k) => {
       const dir = tree(k);
       const want = await kubectlKustomize(dir);

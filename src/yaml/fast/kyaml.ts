@@ -24,21 +24,38 @@ export interface KyamlReadOptions {
 }
 
 export function kyamlValue(node: FastNode, options: KyamlReadOptions): YamlValue {
-  return new KyamlReader(options.yamlToJson === true).convert(node, 0, false);
+  return new KyamlReader(options.yamlToJson === true, annotationsOf(node)).convert(node, 0, false);
+}
+
+/**
+ * The document's metadata.annotations map: kustomize sets every annotation again as a plain
+ * string before it writes its output, so their folded values keep the spec's text instead of
+ * goFoldedText's (see parse.ts setAnnotations).
+ */
+function annotationsOf(root: FastNode): FastMap | undefined {
+  if (root.kind !== "map") return undefined;
+  const metadata = root.pairs.find((p) => p.key.text === "metadata")?.value;
+  if (metadata?.kind !== "map") return undefined;
+  const annotations = metadata.pairs.find((p) => p.key.text === "annotations")?.value;
+  return annotations?.kind === "map" ? annotations : undefined;
 }
 
 class KyamlReader {
   private inAlias = 0;
   private aliased = 0;
+  private inAnnotations = false;
 
-  constructor(private readonly yamlToJson: boolean) {}
+  constructor(
+    private readonly yamlToJson: boolean,
+    private readonly annotations: FastMap | undefined,
+  ) {}
 
   convert(node: FastNode, depth: number, flow: boolean): YamlValue {
     if (this.inAlias > 0 && ++this.aliased > MAX_ALIASED_NODES) bail();
     switch (node.kind) {
       case "scalar":
         if (node.style === "plain" && isPlainText(node.text, this.yamlToJson)) return node.text;
-        return scalar(node, flow, this.yamlToJson).value as YamlValue;
+        return scalar(node, flow, this.yamlToJson, this.inAnnotations).value as YamlValue;
       case "map":
         return this.mapping(node, depth, flow || node.flow);
       case "alias": {
@@ -81,7 +98,10 @@ class KyamlReader {
       const k = keyOf(key, depth, flow, yamlToJson);
       // Duplicates are errors (or, for kustomizations, a rule of their own): the full path's call.
       if (Object.hasOwn(out, k)) bail();
+      const outer = this.inAnnotations;
+      if (node === this.annotations) this.inAnnotations = true;
       const v = this.convert(value, depth + 1, flow);
+      this.inAnnotations = outer;
       setKey(out, k, v);
       if (v === null && value.kind === "scalar" && value.text === "") markEmptyNull(out, k);
     }
@@ -89,7 +109,7 @@ class KyamlReader {
   }
 }
 
-function scalar(node: FastScalar, flow: boolean, yamlToJson: boolean): Resolved {
+function scalar(node: FastScalar, flow: boolean, yamlToJson: boolean, specFolded = false): Resolved {
   let text = node.text;
   if (node.style === "plain") {
     // kustomize re-emits flow collections as flow; an empty value there comes back as "".
@@ -100,7 +120,7 @@ function scalar(node: FastScalar, flow: boolean, yamlToJson: boolean): Resolved 
     return r;
   }
   if (!yamlToJson && (node.style === "literal" || node.style === "folded")) {
-    if (node.style === "folded") text = goFoldedText(text);
+    if (node.style === "folded" && !specFolded) text = goFoldedText(text);
     if (text.startsWith("\t") && v3BlockAllowed(text)) bail();
   }
   return { tag: "str", value: text };
