@@ -48,10 +48,13 @@ export function loadChangedOnly(
   const seen = new Map<FluxKustomization, KustomizationInputs>();
   // A HelmRelease whose render inputs are the same at both revisions is read once, and the
   // base holds the head's objects (compare.ts then skips them); so is a post-processed Flux build
-  // the base rebuilds from the entry the head read.
+  // the base rebuilds from the entry the head read. A HelmRelease the base takes with a reused
+  // Flux Kustomization is the head's object: its cache key is the head's when its values come
+  // from the same objects.
   opts = {
     ...opts,
     releaseMemo: opts.releaseMemo ?? new Map(),
+    releaseKeyMemo: opts.releaseKeyMemo ?? new WeakMap(),
     postBuildMemo: opts.postBuildMemo ?? new Map(),
     ...(opts.charts !== false ? { charts: locatingOnce(opts.charts ?? defaultChartProvider()) } : {}),
   };

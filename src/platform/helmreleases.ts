@@ -82,10 +82,13 @@ import {
   plainNames,
   RELEASE_UNIT,
   type ReleaseCacheKey,
+  type ReleaseKeyMemo,
   type ReleaseMemo,
+  type ReleaseRenderInputs,
   readCachedRelease,
   readChartFacts,
   releaseCacheKey,
+  releaseKeyInputs,
   type StoredCrdsReader,
   writeCachedRelease,
   writeChartFacts,
@@ -111,6 +114,8 @@ export interface HelmReleaseContext {
   renderCache?: RenderCache;
   /** Renders of this run by cache key (LoadPlatformOptions.releaseMemo). */
   releaseMemo?: ReleaseMemo;
+  /** Cache keys of this run's renders by HelmRelease object (LoadPlatformOptions.releaseKeyMemo). */
+  releaseKeyMemo?: ReleaseKeyMemo;
   /** The secret fields of a rendered object (a HelmRelease's, substituted by its Kustomization). */
   secretsOf?: (object: KObject) => SecretPaths | undefined;
 }
@@ -847,7 +852,7 @@ function releaseJob(
   pool: Map<string, KObject>,
   kubeVersion: string | undefined,
   apis: string[],
-  hctx: Pick<HelmReleaseContext, "renderCache" | "releaseMemo">,
+  hctx: Pick<HelmReleaseContext, "renderCache" | "releaseMemo" | "releaseKeyMemo">,
 ): ReleaseJob | undefined {
   const cache = hctx.renderCache;
   const { info, spec } = p;
@@ -858,10 +863,15 @@ function releaseJob(
   renderIdentities.delete(info);
   let composed: ReturnType<typeof composeReleaseValues> | undefined;
   let valuesError: ValuesReferenceError | undefined;
+  // What the values are composed from: with the object, they decide the values (releaseKeyMemo).
+  const sources: Array<readonly [string, KObject | undefined]> = [];
   try {
-    composed = composeReleaseValues(info.namespace, spec.valuesFrom, spec.values, (kind, ns, name) =>
-      pool.get(`${kind}/${ns}/${name}`),
-    );
+    composed = composeReleaseValues(info.namespace, spec.valuesFrom, spec.values, (kind, ns, name) => {
+      const key = `${kind}/${ns}/${name}`;
+      const o = pool.get(key);
+      sources.push([key, o]);
+      return o;
+    });
   } catch (e) {
     if (!(e instanceof ValuesReferenceError)) throw e;
     valuesError = e;
@@ -871,19 +881,24 @@ function releaseJob(
   let hit: CachedRelease | undefined;
   // Secret material in the inputs: neither looked up nor stored (no key is derived from secrets).
   if (composed && cache && secretInputs.length === 0) {
-    p.cacheKey = releaseCacheKey(cache, {
-      chartIdentity: p.located!.identity,
-      ...(p.valuesFilesKey !== undefined ? { valuesFiles: p.valuesFilesKey } : {}),
-      values: composed.values,
-      releaseName: spec.releaseName,
-      releaseNamespace: spec.releaseNamespace,
-      ...(kubeVersion ? { kubeVersion } : {}),
-      apiVersions: apis,
-      seed,
-      now: RENDER_EPOCH,
-      postRenderStrategy: postRenderStrategyOf(p, cluster),
-      object: info.object,
-    });
+    p.cacheKey = releaseKeyOf(
+      cache,
+      {
+        chartIdentity: p.located!.identity,
+        ...(p.valuesFilesKey !== undefined ? { valuesFiles: p.valuesFilesKey } : {}),
+        values: composed.values,
+        releaseName: spec.releaseName,
+        releaseNamespace: spec.releaseNamespace,
+        ...(kubeVersion ? { kubeVersion } : {}),
+        apiVersions: apis,
+        seed,
+        now: RENDER_EPOCH,
+        postRenderStrategy: postRenderStrategyOf(p, cluster),
+        object: info.object,
+      },
+      sources,
+      hctx.releaseKeyMemo,
+    );
     if (p.cacheKey) {
       const id = p.cacheKey.id;
       hit = hctx.releaseMemo?.get(id) ?? readCachedRelease(cache, p.cacheKey, storedCrdsReader(p.located!));
@@ -922,6 +937,31 @@ function releaseJob(
     return undefined;
   }
   return job;
+}
+
+/**
+ * releaseCacheKey, or the key `memo` holds for the same object rendered from the same inputs
+ * (the values composed from the same objects: composition is a function of those and the
+ * object, which loading never changes).
+ */
+function releaseKeyOf(
+  cache: RenderCache,
+  inputs: ReleaseRenderInputs,
+  sources: ReadonlyArray<readonly [string, KObject | undefined]>,
+  memo: ReleaseKeyMemo | undefined,
+): ReleaseCacheKey | undefined {
+  const fields = releaseKeyInputs(inputs);
+  const known = memo?.get(inputs.object);
+  if (
+    known !== undefined &&
+    known.inputs === fields &&
+    known.sources.length === sources.length &&
+    known.sources.every(([key, o], i) => sources[i]![0] === key && sources[i]![1] === o)
+  )
+    return known.key;
+  const key = releaseCacheKey(cache, inputs, fields);
+  if (key !== undefined) memo?.set(inputs.object, { inputs: fields, sources, key });
+  return key;
 }
 
 function jobOf(

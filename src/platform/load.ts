@@ -118,7 +118,7 @@ import { substitutedWith } from "./path-from-place.js";
 import { KustomizationFieldError, postProcess } from "./postprocess.js";
 import { ReadSets } from "./read-sets.js";
 import { installsReflector, reflectorMirrors } from "./reflector.js";
-import type { ReleaseMemo } from "./release-cache.js";
+import type { ReleaseKeyMemo, ReleaseMemo } from "./release-cache.js";
 import {
   applyOperatorClusterData,
   ClusterInputProviders,
@@ -229,6 +229,12 @@ export interface LoadPlatformOptions {
    */
   releaseMemo?: ReleaseMemo;
   /**
+   * HelmRelease cache keys computed in this run, by HelmRelease object: a changed-only diff's two
+   * loads share one, so a release the base takes with a reused Flux Kustomization (the head's
+   * object) is not keyed again when what its values are composed from is the same.
+   */
+  releaseKeyMemo?: ReleaseKeyMemo;
+  /**
    * Post-processed Flux builds read from the render cache in this run, by entry: a diff's two
    * loads share one, so an entry both revisions read is decoded once and both platforms hold its
    * objects (which loading never changes).
@@ -303,6 +309,7 @@ export function loadPlatform(repoRoot: string, opts: LoadPlatformOptions = {}): 
     charts: opts.charts,
     renderCache: opts.renderCache === false ? undefined : (opts.renderCache ?? defaultRenderCache()),
     releaseMemo: opts.releaseMemo,
+    releaseKeyMemo: opts.releaseKeyMemo,
     postBuildMemo: opts.postBuildMemo,
     answers: new RunAnswers(),
   };
@@ -471,6 +478,7 @@ interface RenderContext {
   charts?: ChartProvider | false;
   renderCache?: RenderCache;
   releaseMemo?: ReleaseMemo;
+  releaseKeyMemo?: ReleaseKeyMemo;
   postBuildMemo?: PostBuildMemo;
   /** The file system's answers to the render cache's build lookups, for this run. */
   answers: RunAnswers;
@@ -697,6 +705,7 @@ function renderFluxWith(
     },
     ...(ctx.renderCache ? { renderCache: ctx.renderCache } : {}),
     ...(ctx.releaseMemo ? { releaseMemo: ctx.releaseMemo } : {}),
+    ...(ctx.releaseKeyMemo ? { releaseKeyMemo: ctx.releaseKeyMemo } : {}),
     secretsOf: (o) => ctx.secretsOf.get(o),
   };
   // HelmReleases whose chart and values are known start rendering while the builds go on.

@@ -117,15 +117,53 @@ export function plainNames(objects: readonly KObject[]): boolean {
   return objects.every((o) => !isMap(o.metadata) || (plain(o.metadata.name) && plain(o.metadata.namespace)));
 }
 
-/** The cache key of one render, or undefined when an input has no stable fingerprint. */
+/**
+ * The cache key of one render, or undefined when an input has no stable fingerprint.
+ * `fields`: releaseKeyInputs(inputs), when the caller has it already.
+ */
 export function releaseCacheKey(
   cache: RenderCache,
   inputs: ReleaseRenderInputs,
+  fields: string = releaseKeyInputs(inputs),
 ): ReleaseCacheKey | undefined {
   const values = fingerprint(inputs.values);
   if (values === undefined) return undefined;
   // The object's text spliced in as its own JSON element: the same text as encoding it in place.
-  const text = `${JSON.stringify([
+  const text = `${fields.slice(0, -1)},${encodedJson(inputs.object)}]`;
+  // Both keys from one digest of the inputs (the text can be large): neither entry's name tells
+  // the digest, so neither tells the other's seal.
+  // The values' fingerprint (the largest part) beside the JSON text rather than quoted inside it:
+  // JSON text holds no raw NUL, so the two parts stay apart.
+  const digest = createHash("sha256").update(text).update("\0").update(values).digest("hex");
+  // Assigned, not spread: a spread would derive the objects' seal, which only a read of the
+  // objects (or a write) needs, and a changed-only diff never reads its unchanged releases'.
+  return Object.assign(cache.key(RELEASE_UNIT, digest), { summary: cache.key(RELEASE_SUMMARY_UNIT, digest) });
+}
+
+/**
+ * The cache keys of this run's HelmRelease renders, by the HelmRelease object (see
+ * LoadPlatformOptions.releaseKeyMemo): a changed-only diff's base takes the head's objects for
+ * every Flux Kustomization it reuses, so most of its HelmReleases are the head's very objects,
+ * whose key is a digest of their whole spec and composed values (~45 of them in bjw-s home-ops).
+ * An entry serves a release of the same object only when every other input is the same:
+ * `inputs` (the key's other fields) and each object its values were composed from.
+ */
+export type ReleaseKeyMemo = WeakMap<KObject, KnownReleaseKey>;
+
+export interface KnownReleaseKey {
+  /** releaseKeyInputs of the render the key is for. */
+  inputs: string;
+  /** The pool objects composeReleaseValues looked up, in order, by pool key (undefined: absent). */
+  sources: ReadonlyArray<readonly [string, KObject | undefined]>;
+  key: ReleaseCacheKey;
+}
+
+/**
+ * Every input of releaseCacheKey but the object and the values, as one text: equal texts, equal
+ * fields (the values are known equal by their sources, the object by identity).
+ */
+export function releaseKeyInputs(inputs: Omit<ReleaseRenderInputs, "values" | "object">): string {
+  return JSON.stringify([
     inputs.chartIdentity,
     inputs.valuesFiles ?? null,
     inputs.releaseName,
@@ -135,15 +173,7 @@ export function releaseCacheKey(
     inputs.seed,
     inputs.now,
     inputs.postRenderStrategy,
-  ]).slice(0, -1)},${encodedJson(inputs.object)}]`;
-  // Both keys from one digest of the inputs (the text can be large): neither entry's name tells
-  // the digest, so neither tells the other's seal.
-  // The values' fingerprint (the largest part) beside the JSON text rather than quoted inside it:
-  // JSON text holds no raw NUL, so the two parts stay apart.
-  const digest = createHash("sha256").update(text).update("\0").update(values).digest("hex");
-  // Assigned, not spread: a spread would derive the objects' seal, which only a read of the
-  // objects (or a write) needs, and a changed-only diff never reads its unchanged releases'.
-  return Object.assign(cache.key(RELEASE_UNIT, digest), { summary: cache.key(RELEASE_SUMMARY_UNIT, digest) });
+  ]);
 }
 
 /**
