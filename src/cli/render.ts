@@ -2,7 +2,12 @@ import * as path from "node:path";
 import { errorMessage } from "../errors.js";
 import { refuseCheckoutLinks } from "../fs/checkout-links.js";
 import { writeFileSet } from "../fs/write-set.js";
-import { type DecryptionProblem, loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
+import {
+  type DecryptionProblem,
+  loadPlatformWithSecrets,
+  maskedPlatform,
+  sealedSubstitutionLines,
+} from "../platform/decrypt.js";
 import { type DiscoverySummary, summarizeDiscovery } from "../platform/discovery-summary.js";
 import {
   type Cluster,
@@ -161,6 +166,9 @@ export async function renderCommand(argv: string[]): Promise<number> {
   for (const line of undecryptedLines(secrets.problems, selected)) {
     process.stderr.write(`slipway render: info: ${line}\n`);
   }
+  for (const cluster of new Set(selected.map((s) => s.cluster)))
+    for (const s of sealedSubstitutionLines(cluster, (k) => selected.some((x) => x.k === k)))
+      process.stderr.write(`slipway render: info: ${s.message}\n`);
   // Flux applies a tampered file (it does not check MACs), so render shows what it would
   // apply; but never silently: `slipway check` makes it an error (sops-mac-mismatch).
   for (const f of secrets.files.filter((x) => x.macMismatch)) {
@@ -326,6 +334,8 @@ function kustomizationsJson(selected: Selected[]) {
           errors: s.k.errors.map((e) => formatError(e)),
           // Only when there are some: a run without them prints what it printed before.
           ...(incompleteNotes(s).length > 0 ? { warnings: incompleteNotes(s) } : {}),
+          // Secrets no key decrypted whose ciphertext stands for its variables (decrypt.ts).
+          ...(s.k.sealedSubstitutions ? { sealedSubstitutions: s.k.sealedSubstitutions } : {}),
           resources: s.k.resources.map((r) => r.object),
         }
       : {
