@@ -34,7 +34,9 @@ Prints what Flux applies to each cluster of the repository REPO (default: the cu
 directory): every Flux Kustomization followed as kustomize-controller does, with
 targetNamespace, patches, images, components, postBuild substitution and owner labels.
 SOPS-encrypted objects are decrypted in memory where Flux would decrypt them; Secret values
-and every value substituted from a Secret are masked unless --show-secrets is given.
+and every value substituted from a Secret are masked unless --show-secrets is given. Where
+a variable comes from a Secret no key decrypts, its ciphertext stands for the value: stderr
+names those Kustomizations and variables (the JSON: "sealedSubstitutions").
 Each HelmRelease follows the Flux Kustomization that applies it, rendered as helm-controller
 installs it (chart from the repository or the chart cache, valuesFrom, post-renderers,
 origin labels, hooks; tests with spec.test.enable). Charts from HelmRepositories and
