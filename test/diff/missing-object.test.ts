@@ -22,11 +22,13 @@ describe("diff: a git object missing at the base", () => {
     const r = new GitFixture().write({
       "clusters/c/flux-system/gotk-sync.yaml": SYNC,
       "clusters/c/app.yaml": fluxKs("app", "./app"),
-      "app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {x: '1'}\n",
+      "app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {x: '1'}\n",
     });
     const base = r.commit("one");
     r.write({
-      "app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {x: '2'}\n",
+      "app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {x: '2'}\n",
     });
     r.commit("two");
     return { r, base };
