@@ -2,7 +2,12 @@ import * as path from "node:path";
 import { errorMessage } from "../errors.js";
 import { refuseCheckoutLinks } from "../fs/checkout-links.js";
 import { writeFileSet } from "../fs/write-set.js";
-import { type DecryptionProblem, loadPlatformWithSecrets, maskedPlatform } from "../platform/decrypt.js";
+import {
+  type DecryptionProblem,
+  loadPlatformWithSecrets,
+  maskedPlatform,
+  sealedSubstitutionLines,
+} from "../platform/decrypt.js";
 import { type DiscoverySummary, summarizeDiscovery } from "../platform/discovery-summary.js";
 import {
   type Cluster,
@@ -29,7 +34,9 @@ Prints what Flux applies to each cluster of the repository REPO (default: the cu
 directory): every Flux Kustomization followed as kustomize-controller does, with
 targetNamespace, patches, images, components, postBuild substitution and owner labels.
 SOPS-encrypted objects are decrypted in memory where Flux would decrypt them; Secret values
-and every value substituted from a Secret are masked unless --show-secrets is given.
+and every value substituted from a Secret are masked unless --show-secrets is given. Where
+a variable comes from a Secret no key decrypts, its ciphertext stands for the value: stderr
+names those Kustomizations and variables (the JSON: "sealedSubstitutions").
 Each HelmRelease follows the Flux Kustomization that applies it, rendered as helm-controller
 installs it (chart from the repository or the chart cache, valuesFrom, post-renderers,
 origin labels, hooks; tests with spec.test.enable). Charts from HelmRepositories and
@@ -162,6 +169,9 @@ export async function renderCommand(argv: string[]): Promise<number> {
   for (const line of undecryptedLines(secrets.problems, selected)) {
     process.stderr.write(`slipway render: info: ${line}\n`);
   }
+  for (const cluster of new Set(selected.map((s) => s.cluster)))
+    for (const s of sealedSubstitutionLines(cluster, (k) => selected.some((x) => x.k === k)))
+      process.stderr.write(`slipway render: info: ${s.message}\n`);
   // Flux applies a tampered file (it does not check MACs), so render shows what it would
   // apply; but never silently: `slipway check` makes it an error (sops-mac-mismatch).
   for (const f of secrets.files.filter((x) => x.macMismatch)) {
@@ -327,6 +337,8 @@ function kustomizationsJson(selected: Selected[]) {
           errors: s.k.errors.map((e) => formatError(e)),
           // Only when there are some: a run without them prints what it printed before.
           ...(incompleteNotes(s).length > 0 ? { warnings: incompleteNotes(s) } : {}),
+          // Secrets no key decrypted whose ciphertext stands for its variables (decrypt.ts).
+          ...(s.k.sealedSubstitutions ? { sealedSubstitutions: s.k.sealedSubstitutions } : {}),
           resources: s.k.resources.map((r) => r.object),
         }
       : {

@@ -25,6 +25,8 @@ export interface KustomizationSide {
   /** Why it was not rendered (external sources), empty otherwise. */
   warnings: string[];
   objects: Array<{ object: KObject; source?: { file: string; line: number } }>;
+  /** Secrets no key decrypted whose variables its objects use (`namespace/name`, FluxKustomization.sealedSubstitutions). */
+  sealed?: string[];
 }
 
 export interface CompareOptions {

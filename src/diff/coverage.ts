@@ -96,11 +96,13 @@ export function encryptedChanges(
 }
 
 /**
- * Per Flux Kustomization rendered at both sides: the Secrets its postBuild.substituteFrom names
- * that no key decrypted at either side and whose ciphertext changed. Slipway substitutes their
- * ciphertext where Flux substitutes the plaintext, so what it substitutes is not compared: one
- * line each. (Revision diffs: the Secret is looked up in the Kustomization's namespace among
- * the objects of the cluster's Kustomizations, as kustomize-controller reads it from the cluster.)
+ * Per Flux Kustomization rendered at both sides: the Secrets no key decrypted whose variables its
+ * objects use at either side (KustomizationSide.sealed) and whose ciphertext changed. Slipway
+ * substitutes their ciphertext where Flux substitutes the plaintext, so what it substitutes is
+ * not compared: one line each. A Kustomization that substitutes from the Secret but uses none of
+ * its variables is not listed: nothing of it depends on the Secret. (Revision diffs: the Secret is
+ * looked up in the Kustomization's namespace among the objects of the cluster's Kustomizations,
+ * as kustomize-controller reads it from the cluster.)
  */
 export function sealedVariables(
   sides: Map<string, { base?: KustomizationSide; head?: KustomizationSide }>,
@@ -123,33 +125,23 @@ export function sealedVariables(
   const found = new Map<string, string[]>();
   for (const [id, { base, head }] of sides) {
     if (base?.status !== "rendered" || head?.status !== "rendered") continue;
-    const names = [...new Set([...secretSources(base.object), ...secretSources(head.object)])];
-    if (names.length === 0) continue;
+    const used = [...new Set([...(base.sealed ?? []), ...(head.sealed ?? [])])];
+    if (used.length === 0) continue;
     before ??= secrets("base");
     after ??= secrets("head");
-    const md = isMap(head.object.metadata) ? head.object.metadata : {};
-    const ns = String(md.namespace ?? "");
     const lines: string[] = [];
-    for (const name of names) {
-      const b = before.get(normalize(`${ns}/${name}`));
-      const h = after.get(normalize(`${ns}/${name}`));
+    for (const secret of used) {
+      const b = before.get(normalize(secret));
+      const h = after.get(normalize(secret));
       if (!b || !h || !(isMap(b.object.sops) || isMap(h.object.sops))) continue;
       if (b.object === h.object || normalize(jsonText(b.object)) === normalize(jsonText(h.object))) continue;
       lines.push(
-        `${id}: substitutes variables from Secret ${ns}/${name}, which could not be decrypted and whose ciphertext changed: what it substitutes is not compared`,
+        `${id}: substitutes variables from Secret ${secret}, which could not be decrypted and whose ciphertext changed: what it substitutes is not compared`,
       );
     }
     if (lines.length > 0) found.set(id, lines);
   }
   return found;
-}
-
-/** The Secret names a Flux Kustomization's postBuild.substituteFrom reads. */
-function secretSources(ks: KObject): string[] {
-  const spec = isMap(ks.spec) ? ks.spec : {};
-  const postBuild = isMap(spec.postBuild) ? spec.postBuild : {};
-  const refs = Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : [];
-  return refs.flatMap((r) => (isMap(r) && r.kind === "Secret" && typeof r.name === "string" ? [r.name] : []));
 }
 
 function jsonText(v: unknown): string {

@@ -223,6 +223,7 @@ export function sideOf(k: FluxKustomization, cluster?: Cluster): KustomizationSi
     ].map((r) => (r.source ? { object: r.object, source: r.source } : { object: r.object })),
   };
   if (k.dir !== undefined) side.path = k.dir;
+  if (k.sealedSubstitutions) side.sealed = k.sealedSubstitutions.map((s) => s.secret);
   return side;
 }
 

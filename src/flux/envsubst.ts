@@ -81,8 +81,12 @@ export function substituteVariables(
 export function substituteTracked(
   text: string,
   vars: Record<string, string> | ReadonlyMap<string, string>,
-  opts: SubstituteOptions & { secretVars?: ReadonlySet<string> },
-): { text: string; secretRanges: Array<[number, number]> } {
+  /** `watch`: variables to report in `named` when an expression involves them. */
+  opts: SubstituteOptions & {
+    secretVars?: ReadonlySet<string>;
+    watch?: ReadonlySet<string> | ReadonlyMap<string, unknown>;
+  },
+): { text: string; secretRanges: Array<[number, number]>; named?: Set<string> } {
   let template: Segment[];
   try {
     template = parseTemplate(text);
@@ -96,19 +100,27 @@ export function substituteTracked(
   const evaluator = new Evaluator(values as ReadonlyMap<string, string>, opts);
   const secretVars = opts.secretVars;
   const secretRanges: Array<[number, number]> = [];
+  const watch = opts.watch;
+  const named = watch ? new Set<string>() : undefined;
   let out = "";
   for (const segment of template) {
     const piece = evaluator.segment(segment);
     if (secretVars && secretVars.size > 0 && typeof segment !== "string" && involves(segment, secretVars)) {
       secretRanges.push([out.length, out.length + piece.length]);
     }
+    if (named && typeof segment !== "string") collectNamed(segment, watch!, named);
     out += piece;
   }
-  return { text: out, secretRanges };
+  return named ? { text: out, secretRanges, named } : { text: out, secretRanges };
 }
 
 function involves(expr: Expression, names: ReadonlySet<string>): boolean {
   return names.has(expr.name) || expr.args.some((a) => typeof a !== "string" && involves(a, names));
+}
+
+function collectNamed(expr: Expression, names: { has(name: string): boolean }, into: Set<string>): void {
+  if (names.has(expr.name)) into.add(expr.name);
+  for (const a of expr.args) if (typeof a !== "string") collectNamed(a, names, into);
 }
 
 /** Operators that supply their own fallback and so never fail in strict mode. */

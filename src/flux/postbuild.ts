@@ -45,6 +45,12 @@ export interface PostBuildSettings {
    * an inline value that the parent substituted from one. Where they land is marked secret.
    */
   secretVars?: ReadonlySet<string>;
+  /**
+   * Variables whose value is still SOPS ciphertext (a Secret no key decrypted), each to the
+   * Secret it came from (`namespace/name`); absent when none. Slipway substitutes the
+   * ciphertext where Flux substitutes the plaintext.
+   */
+  sealed?: ReadonlyMap<string, string>;
   /** `StrictPostBuildSubstitutions`: true by default in kustomize-controller ≥ 1.9, false in `flux build`. */
   strict: boolean;
   /** `spec.postBuild.substituteStrategy: Always`: substitute (apply defaults) even with no variables. */
@@ -117,8 +123,8 @@ export function postBuildSettings(
     ...(opts.strict && opts.strictAssumed ? { strictAssumed: true } : {}),
   };
   try {
-    const { vars, secretVars } = collectVariablesWithSecrets(kustomization, lookup, opts);
-    return { vars, secretVars, strict: opts.strict, always, ...open };
+    const { vars, secretVars, sealed } = collectVariablesWithSecrets(kustomization, lookup, opts);
+    return { vars, secretVars, ...(sealed.size > 0 ? { sealed } : {}), strict: opts.strict, always, ...open };
   } catch (err) {
     if (!(err instanceof VariableSourceError)) throw err;
     return {
@@ -176,21 +182,27 @@ export function collectVariables(
   return collectVariablesWithSecrets(kustomization, lookup, opts).vars;
 }
 
-/** `collectVariables`, plus which of the variables hold secret values (see PostBuildSettings). */
+/**
+ * `collectVariables`, plus which of the variables hold secret values, and which of those are
+ * still ciphertext (see PostBuildSettings).
+ */
 export function collectVariablesWithSecrets(
   kustomization: KObject,
   lookup: VariableSourceLookup,
   opts: Omit<PostBuildOptions, "strict"> = {},
-): { vars: Record<string, string>; secretVars: Set<string> } {
+): { vars: Record<string, string>; secretVars: Set<string>; sealed: Map<string, string> } {
   const postBuild = postBuildOf(kustomization);
   const vars = new Map<string, string>();
   const secretVars = new Set<string>();
-  const set = (key: string, value: string, secret: boolean) => {
+  const sealed = new Map<string, string>();
+  const set = (key: string, value: string, secret: boolean, sealedIn?: string) => {
     vars.set(key, stripNewlines(value));
     if (secret) secretVars.add(key);
     else secretVars.delete(key);
+    if (sealedIn !== undefined) sealed.set(key, sealedIn);
+    else sealed.delete(key);
   };
-  if (postBuild === undefined) return { vars: {}, secretVars };
+  if (postBuild === undefined) return { vars: {}, secretVars, sealed };
   const namespace = namespaceOf(kustomization);
   if (!opts.skipSubstituteFrom) {
     for (const [i, ref] of substituteFromOf(postBuild).entries()) {
@@ -206,8 +218,11 @@ export function collectVariablesWithSecrets(
         );
       }
       const marked = opts.sourceSecrets?.(source);
+      // Still in its SOPS envelope: no key here decrypted it (Flux's does).
+      const envelope = ref.kind === "Secret" && isMap(source.sops) ? `${namespace}/${ref.name}` : undefined;
       for (const [key, value, from] of sourceData(source, ref, field)) {
-        set(key, value, ref.kind === "Secret" || marked?.touches([from, key]) === true);
+        const sealedIn = envelope !== undefined && isEncryptedString(value) ? envelope : undefined;
+        set(key, value, ref.kind === "Secret" || marked?.touches([from, key]) === true, sealedIn);
       }
     }
   }
@@ -223,7 +238,7 @@ export function collectVariablesWithSecrets(
       set(key, value, opts.ownSecrets?.touches(["spec", "postBuild", "substitute", key]) === true);
     }
   }
-  return { vars: Object.fromEntries(vars), secretVars };
+  return { vars: Object.fromEntries(vars), secretVars, sealed };
 }
 
 function stripNewlines(value: string): string {
@@ -353,6 +368,8 @@ export interface SubstitutedResource {
   substituted: boolean;
   /** The secret fields of `object`: those it had, and those a secret variable was written into. */
   secrets?: SecretPaths;
+  /** The variables of `settings.sealed` (ciphertext) its text names; absent when none. */
+  sealed?: string[];
 }
 
 /**
@@ -421,10 +438,12 @@ export function substituteResource(
   const yaml = serialised();
   let text: string;
   let secretRanges: Array<[number, number]>;
+  let named: Set<string> | undefined;
   try {
-    ({ text, secretRanges } = substituteTracked(yaml, vars, {
+    ({ text, secretRanges, named } = substituteTracked(yaml, vars, {
       strict: settings.strict,
       ...(secretVars ? { secretVars } : {}),
+      ...(settings.sealed ? { watch: settings.sealed } : {}),
     }));
   } catch (err) {
     if (err instanceof EnvsubstError && err.variable !== undefined && settings.strictBecause) {
@@ -461,9 +480,12 @@ export function substituteResource(
     );
   }
   const marks = unionSecrets(secrets?.existingIn(parsed), substituted);
-  return marks
-    ? { object: parsed, substituted: true, secrets: marks }
-    : { object: parsed, substituted: true };
+  return {
+    object: parsed,
+    substituted: true,
+    ...(marks ? { secrets: marks } : {}),
+    ...(named && named.size > 0 ? { sealed: [...named] } : {}),
+  };
 }
 
 /** The first variable without a default in the object's name or namespace that `vars` lacks. */

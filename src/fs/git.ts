@@ -215,7 +215,12 @@ export class GitFileSystem implements FileSystem {
     }
     const fs = new GitFileSystem(toplevel, commit);
     const prefix = path.posix.relative(toplevel, toPosix(cwd));
-    const listing = git(cwd, ["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", prefix || "."]);
+    let listing: Buffer;
+    try {
+      listing = git(cwd, ["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", prefix || "."]);
+    } catch (err) {
+      throw missingTree(cwd, toplevel, commit, err);
+    }
     const wanted: Array<{ abs: string; oid: string; link: boolean }> = [];
     for (const entry of listing.toString("utf8").split("\0")) {
       if (entry === "") continue;
@@ -525,6 +530,27 @@ function revParse(cwd: string, revisions: string[]): string[] {
  * that reads the working tree), so the repository's configuration runs no program
  * (git-config-guard.ts).
  */
+/**
+ * A tree `git ls-tree` could not read, named as a missing blob is (`git object … is missing`):
+ * git says `Could not read <oid>` for a folder's tree and `not a tree object` (naming none) for
+ * the revision's own. Any other failure is passed on as it is.
+ */
+function missingTree(cwd: string, toplevel: string, commit: string, err: unknown): unknown {
+  const message = err instanceof Error ? err.message : "";
+  const read = /Could not read ([0-9a-f]{40,64})\b/.exec(message);
+  if (read)
+    return new SlipwayError(`git object ${read[1]} is missing in ${toplevel} (a tree of revision ${commit})`);
+  if (!/not a tree object/.test(message)) return err;
+  try {
+    // The commit's own text names its tree (show and rev-parse would read the tree too).
+    const tree = /^tree ([0-9a-f]+)$/m.exec(git(cwd, ["cat-file", "commit", commit]).toString("utf8"))?.[1];
+    if (tree === undefined) return err;
+    return new SlipwayError(`git object ${tree} is missing in ${toplevel} (the tree of revision ${commit})`);
+  } catch {
+    return err;
+  }
+}
+
 function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Buffer {
   const timeout = gitTimeoutMs();
   try {

@@ -44,7 +44,7 @@ import { parseYaml } from "../yaml/index.js";
 import { groupOf, metaString } from "./flux-objects.js";
 import { type DecryptionHooks, type LoadPlatformOptions, loadPlatform } from "./load.js";
 import { type Marker, maskPlatform, withholdSecretMessages } from "./masking.js";
-import type { FluxKustomization, Platform } from "./model.js";
+import type { Cluster, FluxKustomization, Platform } from "./model.js";
 
 /** kustomize-controller skips files larger than this. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -93,6 +93,37 @@ export interface PlatformSecrets {
 export interface SecretsLoadOptions extends Omit<LoadPlatformOptions, "decrypt"> {
   /** age identities (`AGE-SECRET-KEY-…`); default: found as sops finds them. */
   identities?: readonly string[];
+}
+
+/**
+ * Per Secret no key decrypted that the cluster's Flux Kustomizations substitute variables from
+ * (FluxKustomization.sealedSubstitutions), one sentence naming them and the variables each uses:
+ * what render says on stderr and check as a sops-undecryptable finding.
+ */
+export function sealedSubstitutionLines(
+  cluster: Pick<Cluster, "name" | "kustomizations">,
+  only?: (k: FluxKustomization) => boolean,
+): Array<{ secret: string; kustomizations: string[]; message: string }> {
+  const bySecret = new Map<string, Array<[string, string[]]>>();
+  for (const k of cluster.kustomizations) {
+    if (only && !only(k)) continue;
+    for (const s of k.sealedSubstitutions ?? []) {
+      let list = bySecret.get(s.secret);
+      if (!list) bySecret.set(s.secret, (list = []));
+      list.push([k.id, s.variables]);
+    }
+  }
+  return [...bySecret]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([secret, users]) => {
+      const one = users.length === 1;
+      const named = users.map(([id, vars]) => `${id} (${vars.map((v) => `\${${v}}`).join(", ")})`).join(", ");
+      return {
+        secret,
+        kustomizations: users.map(([id]) => id),
+        message: `cluster ${cluster.name}: Secret ${secret} could not be decrypted, and Flux Kustomization${one ? "" : "s"} ${named} substitute${one ? "s" : ""} its variables: Slipway wrote their ciphertext where Flux writes the plaintext, so those values are unknown (masked, not checked)`,
+      };
+    });
 }
 
 const SECRETS = new WeakMap<Platform, PlatformSecrets>();

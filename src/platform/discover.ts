@@ -624,6 +624,8 @@ export function topLevelClusters({
     pathOf(kustomizations[i]!) === pathOf(kustomizations[j]!);
   const byDir = new Map<string, FluxDocument[]>();
   const fragments = new Map<string, FluxDocument[]>();
+  /** Documents under other documents' paths (indexes into `kustomizations`): applied by those. */
+  const containedBy = new Map<number, number[]>();
   /** Documents under no path but ones holding a variable no place gave (said when no cluster is found). */
   const underVariables: FluxDocument[] = [];
   kustomizations.forEach((k, i) => {
@@ -640,6 +642,7 @@ export function topLevelClusters({
       // other's `clusters/`: which folders they build only the cluster knows.
       if (pathOf(k).includes("${") && containers.every((j) => pathOf(kustomizations[j]!).includes("${")))
         underVariables.push(k);
+      else containedBy.set(i, containers);
       return;
     }
     if (known.includes(dir)) return;
@@ -678,162 +681,182 @@ export function topLevelClusters({
     buildsRepositoryDirectory(scan, fs, root, d, mapped, ignoresThisTree);
   // Read only when a candidate is not left out of a built folder's list already.
   let commented: Map<string, string> | undefined;
-  for (const [dir, docs] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const parent =
-      leftOutOf(dir, readDirs) ?? commentedOutBy(dir, readDirs, (commented ??= texts.commentedOut(readDirs)));
-    if (parent !== undefined) {
-      // apps/<ns>/<app>/ whose namespace's kustomization leaves it out (`# - ./buildkit`), or a
-      // folder further down one left out (`# - rook-ceph` over rook-ceph/rook-ceph/ks.yaml): a
-      // disabled app, whatever its own folder holds, not a cluster of its own.
-      orphans.push({
-        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing in this repository, and ${dir} is left out of ${parent}, which a cluster builds: not a cluster (a folder left out of its parent's list)`,
-        at: docs[0]!.at,
-        files: filesOf(docs),
+  const decide = (candidates: Map<string, FluxDocument[]>) => {
+    for (const [dir, docs] of [...candidates].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      const parent =
+        leftOutOf(dir, readDirs) ??
+        commentedOutBy(dir, readDirs, (commented ??= texts.commentedOut(readDirs)));
+      if (parent !== undefined) {
+        // apps/<ns>/<app>/ whose namespace's kustomization leaves it out (`# - ./buildkit`), or a
+        // folder further down one left out (`# - rook-ceph` over rook-ceph/rook-ceph/ks.yaml): a
+        // disabled app, whatever its own folder holds, not a cluster of its own.
+        orphans.push({
+          message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing in this repository, and ${dir} is left out of ${parent}, which a cluster builds: not a cluster (a folder left out of its parent's list)`,
+          at: docs[0]!.at,
+          files: filesOf(docs),
+        });
+        continue;
+      }
+      const evidence = clusterRootEvidence(scan, fs, texts, root, dir, docs, mapped);
+      const test = evidence === "bootstrap" ? undefined : chainsawTestOf(fs, root, dir);
+      if (test !== undefined) {
+        // ppat's ci/test/infra-networking/: a chainsaw test applies these files one step at a
+        // time to a throwaway cluster (beside fixtures applied with kubectl, and files it swaps in
+        // turn); built whole as a cluster, their namespaces were "applied twice" and its
+        // alternatives collided (8 duplicate-object and a render-error, none of them true).
+        orphans.push({
+          message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a fixture" : "are fixtures"} of a chainsaw test (${test}): the test applies ${docs.length === 1 ? "it" : "them"} step by step to a throwaway cluster, not as one folder: not a cluster`,
+          at: docs[0]!.at,
+          files: filesOf(docs),
+        });
+        continue;
+      }
+      const copied = evidence === "bootstrap" ? undefined : copiesOfApplied(scan, covered, docs);
+      if (copied !== undefined) {
+        // archive/node-feature-discovery/ks.yaml, the app's ks.yaml as it was before it moved into
+        // kubernetes/apps/: the cluster applies the live one; rendered as a cluster of its own, the
+        // copy showed its Kustomizations as no cluster has them (an old source's name, no parent).
+        orphans.push({
+          message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a copy" : "are copies"} of what a cluster applies from ${copied} (the same name and path): a copy left behind (an archive), not a cluster`,
+          at: docs[0]!.at,
+          files: filesOf(docs),
+        });
+        continue;
+      }
+      const copiedSync = evidence === "bootstrap" ? undefined : copiedSyncIn(scan, fs, root, dir);
+      // The sync objects alone have their note (syncClusters); only what sits beside them is said here.
+      const besideSync = (d: FluxDocument) =>
+        d.at.file !== copiedSync || metaString(d.object, "name") !== "flux-system";
+      if (copiedSync !== undefined && docs.some(besideSync)) {
+        // cloudpirates' checkpoints/: lab1-complete.yaml holds sync objects of ./clusters/staging
+        // (not here), lab2..lab5-complete.yaml the workshop's later states, each applied alone with
+        // kubectl. Built as one cluster, two states' copies of a Namespace were a duplicate-object.
+        orphans.push({
+          message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and ${docs.length === 1 ? "sits" : "sit"} beside the Flux sync objects of ${copiedSync}, a copy (they sync a path that is not here, outside a flux-system folder): the same copy's (a template, a course's checkpoints), not a cluster`,
+          at: docs[0]!.at,
+          files: filesOf(docs),
+        });
+        continue;
+      }
+      const mirrored = evidence === "bootstrap" ? undefined : mirroredTree(fs, root, dir, docs);
+      if (mirrored !== undefined) {
+        // kubernetes.orig/apps/kube-system/cilium/ks.yaml reading ./kubernetes/apps/kube-system/
+        // cilium/app: a backup of the tree whose folders it names; built as a cluster, the paths
+        // the live tree has dropped since were flux-path-missing errors.
+        orphans.push({
+          message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "reads" : "read"} the same folders under ${mirrored}/ (${docs.map(pathOf).join(", ")}): a copy of that tree (a backup, an archive), not a cluster`,
+          at: docs[0]!.at,
+          files: filesOf(docs),
+        });
+        continue;
+      }
+      const livesIn =
+        evidence === "bootstrap" ? undefined : setAsideBeside(scan, fs, root, covered, dir, docs);
+      if (livesIn !== undefined) {
+        // H3mul's disabled/kustomizations/: apps' Kustomizations moved out of the
+        // bootstrap/kustomizations/ a cluster applies, to turn them off. Rendered as a cluster, the
+        // paths of apps deleted since were flux-path-missing errors of a cluster nobody runs.
+        orphans.push({
+          message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and laid out as ${livesIn}, which a cluster applies (a folder of that name in another top folder, reading apps of the same tree with the same source): set aside (disabled), not a cluster`,
+          at: docs[0]!.at,
+          files: filesOf(docs),
+        });
+        continue;
+      }
+      // Unless a bootstrap marks the folder: documents that build nothing of this repository (apps
+      // reading OCI artifacts; an archived root whose paths moved; CRDs from another project's Git
+      // repository) would render as a cluster of missing paths and foreign files.
+      const buildsNothing = evidence !== "bootstrap" && !docs.some(buildsHere);
+      if (evidence === "several documents" && buildsNothing) {
+        orphans.push({ message: buildsNothingHere(docs), at: docs[0]!.at, files: filesOf(docs) });
+        continue;
+      }
+      if (evidence === undefined) {
+        const d = docs[0]!;
+        const i = kustomizations.indexOf(d);
+        const original = kustomizations.find((_, j) => j !== i && copyOf(i, j));
+        orphans.push({
+          message:
+            original !== undefined
+              ? `Flux Kustomization ${nameOf(d)} in ${dir} is a copy of the one in ${original.at.file} (the same name and path), a template or a leftover: not a cluster`
+              : `Flux Kustomization ${nameOf(d)} is applied by nothing in this repository and is alone in ${dir}: not a cluster (declare it in slipway.yaml 'clusters' if a bootstrap outside the repository applies it)`,
+          at: d.at,
+        });
+        continue;
+      }
+      // A Kustomization that builds the directory holding it is the root itself (nothing applies
+      // it): the cluster is that directory (`clusters/c/flux-system/sync.yaml` → `clusters/c`).
+      // Beside other top-level documents it must apply its own file: kharf's
+      // `catalog/ingress-nginx/test/nginx.yaml` holds the app's Kustomization (path
+      // `catalog/ingress-nginx`, whose kustomization leaves `test/` out) and its namespace's, which
+      // CI applies together; made the root, the app's left the namespace's unapplied.
+      const selfRoot = docs.filter(
+        (d) =>
+          holdsItself(scan, dir, d, mapped) &&
+          (docs.length === 1 ||
+            appliesItself(texts, staticPrefix(stringField(specOf(d.object), "path")), d.at.file)),
+      );
+      const listedBy = selfRoot.length === 1 ? undefined : listingRoot(texts, dir, docs, readDirs, known);
+      const clusterPath =
+        selfRoot.length === 1
+          ? staticPrefix(stringField(specOf(selfRoot[0]!.object), "path"))
+          : (listedBy ?? dir);
+      if (clusterPath !== dir && known.includes(clusterPath)) continue;
+      // Whatever applies these is this repository's own sync: their GitRepository is this one.
+      const localSources = [
+        FLUX_SYSTEM,
+        ...docs
+          .filter((d) => readsThisRepository(scan, d.at.file, d, mapped, ignoresThisTree))
+          .map((d) => sourceRefOf(d.object))
+          .filter((r) => r.kind === "GitRepository"),
+      ];
+      const placedBy = docs.map((d) => placed.get(d)).find((v) => v !== undefined);
+      const unconfirmed = unconfirmedSource(scan, localSources, mapped, ignoresThisTree);
+      const reason = `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""}${placedBy ? `; its path read with ${showVariables(placedBy)}, from where it sits` : ""})`;
+      clusters.push({
+        name: "",
+        path: clusterPath,
+        sourceRoot: ".",
+        discoveredBy: "top-level",
+        mode: "flux",
+        // The values its path took are the ones the bootstrap gives it: the root's own variables
+        // (read from a source its children apply, which the probe cannot know before them).
+        variables: placedBy ?? {},
+        root: selfRoot.length === 1 ? selfRoot[0] : undefined,
+        origin: docs[0]!.at,
+        reason: unconfirmed === undefined ? reason : withUnconfirmed(reason, unconfirmed),
+        ...(unconfirmed !== undefined ? { contentUnconfirmed: unconfirmed } : {}),
+        localSources,
+        topLevel: docs,
+        rootEvidence: evidence,
+        errors: [],
+        ...(placedBy ? { placedVariables: placedBy } : {}),
       });
-      continue;
+      // Listed by a kustomization file, it may be a tenant's sync file that a cluster pulls in
+      // (`../base/dev-team`): decided once the reach of the other candidates is known.
+      if (buildsNothing)
+        unbuilt.set(clusters.at(-1)!, {
+          message: buildsNothingHere(docs),
+          at: docs[0]!.at,
+          files: filesOf(docs),
+        });
     }
-    const evidence = clusterRootEvidence(scan, fs, texts, root, dir, docs, mapped);
-    const test = evidence === "bootstrap" ? undefined : chainsawTestOf(fs, root, dir);
-    if (test !== undefined) {
-      // ppat's ci/test/infra-networking/: a chainsaw test applies these files one step at a
-      // time to a throwaway cluster (beside fixtures applied with kubectl, and files it swaps in
-      // turn); built whole as a cluster, their namespaces were "applied twice" and its
-      // alternatives collided (8 duplicate-object and a render-error, none of them true).
-      orphans.push({
-        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a fixture" : "are fixtures"} of a chainsaw test (${test}): the test applies ${docs.length === 1 ? "it" : "them"} step by step to a throwaway cluster, not as one folder: not a cluster`,
-        at: docs[0]!.at,
-        files: filesOf(docs),
-      });
-      continue;
-    }
-    const copied = evidence === "bootstrap" ? undefined : copiesOfApplied(scan, covered, docs);
-    if (copied !== undefined) {
-      // archive/node-feature-discovery/ks.yaml, the app's ks.yaml as it was before it moved into
-      // kubernetes/apps/: the cluster applies the live one; rendered as a cluster of its own, the
-      // copy showed its Kustomizations as no cluster has them (an old source's name, no parent).
-      orphans.push({
-        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is a copy" : "are copies"} of what a cluster applies from ${copied} (the same name and path): a copy left behind (an archive), not a cluster`,
-        at: docs[0]!.at,
-        files: filesOf(docs),
-      });
-      continue;
-    }
-    const copiedSync = evidence === "bootstrap" ? undefined : copiedSyncIn(scan, fs, root, dir);
-    // The sync objects alone have their note (syncClusters); only what sits beside them is said here.
-    const besideSync = (d: FluxDocument) =>
-      d.at.file !== copiedSync || metaString(d.object, "name") !== "flux-system";
-    if (copiedSync !== undefined && docs.some(besideSync)) {
-      // cloudpirates' checkpoints/: lab1-complete.yaml holds sync objects of ./clusters/staging
-      // (not here), lab2..lab5-complete.yaml the workshop's later states, each applied alone with
-      // kubectl. Built as one cluster, two states' copies of a Namespace were a duplicate-object.
-      orphans.push({
-        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and ${docs.length === 1 ? "sits" : "sit"} beside the Flux sync objects of ${copiedSync}, a copy (they sync a path that is not here, outside a flux-system folder): the same copy's (a template, a course's checkpoints), not a cluster`,
-        at: docs[0]!.at,
-        files: filesOf(docs),
-      });
-      continue;
-    }
-    const mirrored = evidence === "bootstrap" ? undefined : mirroredTree(fs, root, dir, docs);
-    if (mirrored !== undefined) {
-      // kubernetes.orig/apps/kube-system/cilium/ks.yaml reading ./kubernetes/apps/kube-system/
-      // cilium/app: a backup of the tree whose folders it names; built as a cluster, the paths
-      // the live tree has dropped since were flux-path-missing errors.
-      orphans.push({
-        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "reads" : "read"} the same folders under ${mirrored}/ (${docs.map(pathOf).join(", ")}): a copy of that tree (a backup, an archive), not a cluster`,
-        at: docs[0]!.at,
-        files: filesOf(docs),
-      });
-      continue;
-    }
-    const livesIn = evidence === "bootstrap" ? undefined : setAsideBeside(scan, fs, root, covered, dir, docs);
-    if (livesIn !== undefined) {
-      // H3mul's disabled/kustomizations/: apps' Kustomizations moved out of the
-      // bootstrap/kustomizations/ a cluster applies, to turn them off. Rendered as a cluster, the
-      // paths of apps deleted since were flux-path-missing errors of a cluster nobody runs.
-      orphans.push({
-        message: `Flux Kustomization${docs.length === 1 ? "" : "s"} ${docs.map(nameOf).join(", ")} in ${dir} ${docs.length === 1 ? "is" : "are"} applied by nothing and laid out as ${livesIn}, which a cluster applies (a folder of that name in another top folder, reading apps of the same tree with the same source): set aside (disabled), not a cluster`,
-        at: docs[0]!.at,
-        files: filesOf(docs),
-      });
-      continue;
-    }
-    // Unless a bootstrap marks the folder: documents that build nothing of this repository (apps
-    // reading OCI artifacts; an archived root whose paths moved; CRDs from another project's Git
-    // repository) would render as a cluster of missing paths and foreign files.
-    const buildsNothing = evidence !== "bootstrap" && !docs.some(buildsHere);
-    if (evidence === "several documents" && buildsNothing) {
-      orphans.push({ message: buildsNothingHere(docs), at: docs[0]!.at, files: filesOf(docs) });
-      continue;
-    }
-    if (evidence === undefined) {
-      const d = docs[0]!;
-      const i = kustomizations.indexOf(d);
-      const original = kustomizations.find((_, j) => j !== i && copyOf(i, j));
-      orphans.push({
-        message:
-          original !== undefined
-            ? `Flux Kustomization ${nameOf(d)} in ${dir} is a copy of the one in ${original.at.file} (the same name and path), a template or a leftover: not a cluster`
-            : `Flux Kustomization ${nameOf(d)} is applied by nothing in this repository and is alone in ${dir}: not a cluster (declare it in slipway.yaml 'clusters' if a bootstrap outside the repository applies it)`,
-        at: d.at,
-      });
-      continue;
-    }
-    // A Kustomization that builds the directory holding it is the root itself (nothing applies
-    // it): the cluster is that directory (`clusters/c/flux-system/sync.yaml` → `clusters/c`).
-    // Beside other top-level documents it must apply its own file: kharf's
-    // `catalog/ingress-nginx/test/nginx.yaml` holds the app's Kustomization (path
-    // `catalog/ingress-nginx`, whose kustomization leaves `test/` out) and its namespace's, which
-    // CI applies together; made the root, the app's left the namespace's unapplied.
-    const selfRoot = docs.filter(
-      (d) =>
-        holdsItself(scan, dir, d, mapped) &&
-        (docs.length === 1 ||
-          appliesItself(texts, staticPrefix(stringField(specOf(d.object), "path")), d.at.file)),
-    );
-    const listedBy = selfRoot.length === 1 ? undefined : listingRoot(texts, dir, docs, readDirs, known);
-    const clusterPath =
-      selfRoot.length === 1
-        ? staticPrefix(stringField(specOf(selfRoot[0]!.object), "path"))
-        : (listedBy ?? dir);
-    if (clusterPath !== dir && known.includes(clusterPath)) continue;
-    // Whatever applies these is this repository's own sync: their GitRepository is this one.
-    const localSources = [
-      FLUX_SYSTEM,
-      ...docs
-        .filter((d) => readsThisRepository(scan, d.at.file, d, mapped, ignoresThisTree))
-        .map((d) => sourceRefOf(d.object))
-        .filter((r) => r.kind === "GitRepository"),
-    ];
-    const placedBy = docs.map((d) => placed.get(d)).find((v) => v !== undefined);
-    const unconfirmed = unconfirmedSource(scan, localSources, mapped, ignoresThisTree);
-    const reason = `${docs.length} top-level Flux Kustomization${docs.length === 1 ? "" : "s"} in ${dir} (applied by nothing in this repository${listedBy !== undefined ? `; listed by the kustomization file of ${listedBy}, built as the cluster's root` : ""}${placedBy ? `; its path read with ${showVariables(placedBy)}, from where it sits` : ""})`;
-    clusters.push({
-      name: "",
-      path: clusterPath,
-      sourceRoot: ".",
-      discoveredBy: "top-level",
-      mode: "flux",
-      // The values its path took are the ones the bootstrap gives it: the root's own variables
-      // (read from a source its children apply, which the probe cannot know before them).
-      variables: placedBy ?? {},
-      root: selfRoot.length === 1 ? selfRoot[0] : undefined,
-      origin: docs[0]!.at,
-      reason: unconfirmed === undefined ? reason : withUnconfirmed(reason, unconfirmed),
-      ...(unconfirmed !== undefined ? { contentUnconfirmed: unconfirmed } : {}),
-      localSources,
-      topLevel: docs,
-      rootEvidence: evidence,
-      errors: [],
-      ...(placedBy ? { placedVariables: placedBy } : {}),
-    });
-    // Listed by a kustomization file, it may be a tenant's sync file that a cluster pulls in
-    // (`../base/dev-team`): decided once the reach of the other candidates is known.
-    if (buildsNothing)
-      unbuilt.set(clusters.at(-1)!, {
-        message: buildsNothingHere(docs),
-        at: docs[0]!.at,
-        files: filesOf(docs),
-      });
+  };
+  decide(byDir);
+  const late = bootstrapsUnderNoCluster(
+    kustomizations,
+    containedBy,
+    byDir,
+    new Set(clusters.flatMap((c) => c.topLevel ?? [])),
+    known,
+  );
+  for (const [dir, docs] of late)
+    if (clusterRootEvidence(scan, fs, texts, root, dir, docs, mapped) !== "bootstrap") late.delete(dir);
+  if (late.size > 0) {
+    decide(late);
+    // In folder order, as the first pass made them.
+    const dirOf = (c: DiscoveredCluster) => path.posix.dirname(c.origin?.file ?? "");
+    clusters.sort((a, b) => (dirOf(a) < dirOf(b) ? -1 : dirOf(a) > dirOf(b) ? 1 : 0));
   }
   if (clusters.length === 0 && known.length === 0 && underVariables.length > 0) {
     // Nothing else found: say which documents might have been the root, the shortest paths first.
@@ -846,6 +869,44 @@ export function topLevelClusters({
     });
   }
   return { clusters, orphans, unbuilt };
+}
+
+/**
+ * Folders of documents that only documents applying nothing hold under their paths, by folder.
+ * A Kustomization applies what its path builds only if something applies it: one that is no
+ * cluster's (applied by nothing here, and no root) covers nothing. ToaHartor/maisonneux's
+ * `clusters/test/ks.yaml`, a test harness no cluster applies, builds `clusters/test/config`,
+ * whose `ks.yaml` builds `clusters/production`: production, a bootstrap's folder, was never a
+ * candidate. (The caller keeps the folders that a bootstrap marks.)
+ */
+function bootstrapsUnderNoCluster(
+  kustomizations: readonly FluxDocument[],
+  containedBy: ReadonlyMap<number, number[]>,
+  candidates: ReadonlyMap<string, FluxDocument[]>,
+  clusterDocs: ReadonlySet<FluxDocument>,
+  known: readonly string[],
+): Map<string, FluxDocument[]> {
+  const rejected = new Set<FluxDocument>();
+  for (const docs of candidates.values()) for (const d of docs) if (!clusterDocs.has(d)) rejected.add(d);
+  const out = new Map<string, FluxDocument[]>();
+  if (rejected.size === 0) return out;
+  // Whether every chain of containers above document i ends at a rejected candidate.
+  const appliedByNothing = (i: number, seen: Set<number>): boolean => {
+    const above = containedBy.get(i);
+    if (above === undefined) return rejected.has(kustomizations[i]!);
+    if (seen.has(i)) return false;
+    seen.add(i);
+    return above.every((j) => appliedByNothing(j, seen));
+  };
+  for (const i of containedBy.keys()) {
+    const d = kustomizations[i]!;
+    const dir = path.posix.dirname(d.at.file);
+    if (known.includes(dir) || !containedBy.get(i)!.every((j) => appliedByNothing(j, new Set([i])))) continue;
+    let list = out.get(dir);
+    if (!list) out.set(dir, (list = []));
+    list.push(d);
+  }
+  return out;
 }
 
 /** The document of GitRepository `ref` in the repository (one without a namespace counts as `ref`'s). */
@@ -1416,14 +1477,24 @@ export function staticPrefix(specPath: string): string {
 /**
  * Names clusters after their directory: the last path segment (`flux/bootstrap/flux-system`,
  * bootstrapped with --path pointing at flux-system itself, is `bootstrap`), or as many
- * trailing segments as it takes to tell same-named clusters apart. Names already given
- * (slipway.yaml) stay and are never reused.
+ * trailing segments as it takes to tell same-named clusters apart. A cluster in `X/flux` beside
+ * other clusters' folders is X: tvories' `k8s/clusters/nas/flux` (its README: `kubectl apply -k
+ * ./flux/config` in the nas folder) beside `k8s/clusters/cluster-0` is `nas`, not the tool's
+ * name. Names already given (slipway.yaml) stay and are never reused.
  */
 export function nameClusters(clusters: Array<{ path: string; name: string }>): void {
+  const parents = new Map<string, number>();
+  for (const c of clusters)
+    parents.set(path.posix.dirname(c.path), (parents.get(path.posix.dirname(c.path)) ?? 0) + 1);
   const segmentsOf = (p: string) => {
     if (p === ".") return ["root"];
     const s = p.split("/");
-    return s.length > 1 && s[s.length - 1] === "flux-system" ? s.slice(0, -1) : s;
+    if (s.length > 1 && s[s.length - 1] === "flux-system") return s.slice(0, -1);
+    // Its folder's siblings hold other clusters (its own parent holds only it).
+    const folder = path.posix.dirname(p);
+    if (s.length > 2 && s[s.length - 1] === "flux" && (parents.get(path.posix.dirname(folder)) ?? 0) > 0)
+      return s.slice(0, -1);
+    return s;
   };
   const open = clusters.filter((c) => !c.name);
   const taken = new Set(clusters.filter((c) => c.name).map((c) => c.name));

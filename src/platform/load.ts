@@ -111,6 +111,7 @@ import {
   type RenderedResource,
   type RenderNotice,
   type ResourceSetInfo,
+  type SealedSubstitution,
   type SourceLocation,
   sameObjectRef,
 } from "./model.js";
@@ -1606,9 +1607,32 @@ function finishKustomization(
   if (post !== undefined && !own && p.output && p.builtAt && withheld.length === 0) {
     storePostBuild(ctx.renderCache!, p.output, post, p.builtAt, processed.objects);
   }
+  if (processed.sealed && settings?.sealed)
+    k.sealedSubstitutions = sealedSubstitutions(
+      processed.sealed,
+      settings.sealed,
+      // Its substituteFrom names were substituted from a secret: never printed.
+      ctx.secretsOf.get(k.object)?.touches(["spec", "postBuild", "substituteFrom"]) === true,
+    );
   k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets));
   if (refusedAtApply(k)) return;
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
+}
+
+/** The variables used of `sealed` (variable → Secret), by Secret, both sorted. */
+function sealedSubstitutions(
+  used: ReadonlySet<string>,
+  sealed: ReadonlyMap<string, string>,
+  namesSecret: boolean,
+): SealedSubstitution[] {
+  const bySecret = new Map<string, string[]>();
+  for (const v of [...used].sort()) {
+    const secret = namesSecret ? "(a Secret whose name is secret)" : sealed.get(v)!;
+    bySecret.set(secret, [...(bySecret.get(secret) ?? []), v]);
+  }
+  return [...bySecret]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([secret, variables]) => ({ secret, variables }));
 }
 
 /** A note for each source `k` read that was present from the start (convergence.ts). */
@@ -1804,6 +1828,7 @@ function adoptRender(k: FluxKustomization, prior: FluxKustomization): void {
   k.resources = prior.resources.map((r) => ({ ...r, cluster: k.cluster, kustomization: k.id }));
   k.errors = prior.errors.map((e) => ({ ...e, cluster: k.cluster, kustomization: k.id }));
   k.warnings = [...prior.warnings];
+  if (prior.sealedSubstitutions) k.sealedSubstitutions = prior.sealedSubstitutions;
 }
 
 /**

@@ -16,8 +16,8 @@ import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import { secretDataNotBase64 } from "../secrets/base64.js";
 import { isCoreSecret, kindSecretPaths } from "../secrets/kinds.js";
 import { type Marker, markerOf, maskValue, secretScalars, typedStandIn } from "../secrets/mask.js";
-import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
-import { createSecretMasker, type SecretMasker } from "../sops/index.js";
+import { type SecretPaths, unionSecrets, type ValuePath } from "../secrets/paths.js";
+import { createSecretMasker, holdsEncryptedValue, type SecretMasker } from "../sops/index.js";
 import { shareLoadedFiles } from "./loaded-files.js";
 import { kustomizationId, type Platform, type PlatformError, type RenderedResource } from "./model.js";
 
@@ -60,10 +60,32 @@ interface TypedStandIn {
   standIn: KObject;
   /** a core Secret's `data` keys whose value is not base64 (secretDataNotBase64) */
   notBase64: string[];
+  /**
+   * Secret fields holding SOPS ciphertext, as a variable from a Secret no key decrypted leaves
+   * them: Flux writes the plaintext there, whose type (`replicas: ${REPLICAS}`) is unknown here.
+   */
+  ciphertext?: ValuePath[];
 }
 
 function standInOf(object: KObject, secrets: SecretPaths): TypedStandIn {
-  return { standIn: typedStandIn(object, secrets) as KObject, notBase64: secretDataNotBase64(object) };
+  const ciphertext = ciphertextPaths(object, secrets);
+  return {
+    standIn: typedStandIn(object, secrets) as KObject,
+    notBase64: secretDataNotBase64(object),
+    ...(ciphertext.length > 0 ? { ciphertext } : {}),
+  };
+}
+
+/** The secret string fields of `value` that hold a SOPS-encrypted value (outside a `sops` block). */
+function ciphertextPaths(value: YamlValue, secrets: SecretPaths, at: ValuePath = []): ValuePath[] {
+  if (typeof value === "string") return secrets.covers(at) && holdsEncryptedValue(value) ? [at] : [];
+  if (at.length > 0 && !secrets.touches(at)) return [];
+  if (Array.isArray(value)) return value.flatMap((x, i) => ciphertextPaths(x, secrets, [...at, i]));
+  if (isMap(value))
+    return Object.entries(value).flatMap(([k, x]) =>
+      at.length === 0 && k === "sops" ? [] : ciphertextPaths(x, secrets, [...at, k]),
+    );
+  return [];
 }
 
 /**

@@ -177,6 +177,13 @@ export interface RenderNotice {
   line?: number;
 }
 
+/** A Secret still in its SOPS envelope that a Flux Kustomization substitutes variables from. */
+export interface SealedSubstitution {
+  /** `namespace/name`. */
+  secret: string;
+  variables: string[];
+}
+
 export interface FluxKustomization {
   /**
    * Absent for a Flux Kustomization. "ResourceSet" for a Flux Operator ResourceSet: the
@@ -212,6 +219,12 @@ export interface FluxKustomization {
   statusReason?: string;
   /** What could not be rendered or checked offline (also in `warnings`, as text). */
   notices?: RenderNotice[];
+  /**
+   * The Secrets its postBuild substituted from that no key here decrypted (`namespace/name`),
+   * each with the variables its objects use (sorted): Slipway wrote their ciphertext where Flux
+   * writes the plaintext, so those values are unknown. Absent when none.
+   */
+  sealedSubstitutions?: SealedSubstitution[];
   /** `namespace/name` of the Flux Kustomization whose output contains this one; undefined for the root. */
   appliedBy?: string;
   /** Flux Kustomizations this one applies (ids). */

@@ -44,6 +44,8 @@ export interface PostProcessResult {
    * `substituteFrom` source is one error, not one per object.
    */
   errors: SlipwayError[];
+  /** The variables of `settings.sealed` (ciphertext) that objects it returns were substituted with. */
+  sealed?: Set<string>;
 }
 
 /** An error about a field of the Flux Kustomization itself, not about one built object. */
@@ -71,6 +73,7 @@ export function postProcess(
 ): PostProcessResult {
   const out: ProcessedObject[] = [];
   const errors: SlipwayError[] = [];
+  let sealed: Set<string> | undefined;
   const name = metaString(kustomization, "name");
   const namespace = metaString(kustomization, "namespace");
   const common = specOf(kustomization).commonMetadata;
@@ -111,6 +114,7 @@ export function postProcess(
         const s = substituteResource(() => emitYaml(input), settings, parseYaml11, input, where, secrets);
         obj = s.object;
         secrets = s.secrets;
+        if (s.sealed) for (const v of s.sealed) (sealed ??= new Set()).add(v);
       }
       for (const [item, itemSecrets] of expandList(obj, secrets)) {
         if (isKustomizeConfig(item)) continue;
@@ -128,7 +132,7 @@ export function postProcess(
       }
     }
   }
-  return { objects: out, errors: onePerCause(errors) };
+  return { objects: out, errors: onePerCause(errors), ...(sealed ? { sealed } : {}) };
 }
 
 const OBJECT_PREFIX = /^post build failed for '[^']*': /;

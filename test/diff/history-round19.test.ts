@@ -211,4 +211,24 @@ describe("diff of a SOPS file no key decrypts (round 19, real histories)", () =>
       ),
     ).toEqual(["frontend data.level"]);
   });
+
+  it("a Kustomization that substitutes from the re-encrypted Secret but uses none of its variables is not listed", () => {
+    // jesse bac4fb0c (round 20): 24 Kustomizations substitute from cluster-secrets, 7 use it.
+    const { repo } = consumer();
+    repo.write({
+      "clusters/c/plain.yaml": fluxKs(
+        "plain",
+        "./plain",
+        "  postBuild:\n    substituteFrom:\n      - kind: Secret\n        name: cluster-secrets\n",
+      ),
+      "plain/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain, namespace: apps}\ndata:\n  level: ${log_level:=info}\n",
+    });
+    const c1 = repo.commit("a Kustomization using no cluster secret");
+    repo.write({ "secrets/cluster-secrets.sops.yaml": enc.domain2! });
+    const report = both(repo, c1, repo.commit("re-encrypt cluster-secrets"));
+    expect(changedFields(report)).toEqual([]);
+    expect(report.notCompared.map((n) => n.id)).toEqual(["flux-system/app", "flux-system/secrets"]);
+    expect(diffExitCode(report)).toBe(1);
+  });
 });

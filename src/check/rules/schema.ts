@@ -7,7 +7,7 @@
 import { isMap, type KObject, type YamlValue } from "../../kustomize/types.js";
 import { typedStandInOf } from "../../platform/masking.js";
 import type { Platform, RenderedResource } from "../../platform/model.js";
-import type { SecretPaths } from "../../secrets/paths.js";
+import type { SecretPaths, ValuePath } from "../../secrets/paths.js";
 import {
   createSchemaValidator,
   type SchemaIssue,
@@ -120,7 +120,17 @@ function schemaPass(ctx: RuleContext): SchemaPass {
  */
 function secretTypeIssues(
   resource: RenderedResource,
-  { standIn, secrets, notBase64 }: { standIn: KObject; secrets: SecretPaths; notBase64: readonly string[] },
+  {
+    standIn,
+    secrets,
+    notBase64,
+    ciphertext = [],
+  }: {
+    standIn: KObject;
+    secrets: SecretPaths;
+    notBase64: readonly string[];
+    ciphertext?: readonly ValuePath[];
+  },
   issues: readonly SchemaIssue[],
 ): SecretTypeIssue[] {
   const out: SecretTypeIssue[] = notBase64.map((key) => ({
@@ -131,6 +141,9 @@ function secretTypeIssues(
   }));
   for (const issue of issues) {
     if (issue.kind !== "invalid" || issue.expected === undefined || !secrets.covers(issue.path)) continue;
+    // Ciphertext where Flux writes a Secret's plaintext: its type is unknown, not wrong.
+    if (ciphertext.some((p) => p.length <= issue.path.length && p.every((x, i) => x === issue.path[i])))
+      continue;
     let at = 1;
     while (at < issue.path.length && !secrets.covers(issue.path.slice(0, at))) at++;
     out.push({

@@ -18,6 +18,7 @@ import {
   fluxFormatForPath,
   hasSopsMarker,
   platformSecrets,
+  sealedSubstitutionLines,
 } from "../../platform/decrypt.js";
 import { loadedFiles } from "../../platform/loaded-files.js";
 import { isCoreSecret } from "../../platform/masking.js";
@@ -595,7 +596,7 @@ const sopsUndecryptable: Rule = {
   defaultSeverity: "error",
   description:
     "SOPS files the platform needs that the available age key cannot decrypt (an info note when no key is available at all)",
-  help: "Flux fails to reconcile a Kustomization whose SOPS files its key cannot decrypt. Rendering continued with those values encrypted (masked). With a key present, make it a recipient (`slipway secrets updatekeys`) or fix the file; without any key (a CI job without the secret), set SOPS_AGE_KEY_FILE or pass --age-key-file to check the real values.",
+  help: "Flux fails to reconcile a Kustomization whose SOPS files its key cannot decrypt. Rendering continued with those values encrypted (masked); where a Flux Kustomization substitutes variables from such a Secret (postBuild.substituteFrom), Slipway wrote the ciphertext where Flux writes the plaintext: a finding names those Kustomizations and variables, whose values are unknown and not checked. With a key present, make it a recipient (`slipway secrets updatekeys`) or fix the file; without any key (a CI job without the secret), set SOPS_AGE_KEY_FILE or pass --age-key-file to check the real values.",
   run(ctx: RuleContext) {
     const secrets = platformSecrets(ctx.platform);
     const problems = secrets?.problems ?? [];
@@ -613,6 +614,15 @@ const sopsUndecryptable: Rule = {
           cluster: cluster.name,
           file: files[0]!,
           severity: "warning",
+        });
+      }
+      // Variables substituted from such a Secret: their values are unknown, said where they are used.
+      for (const s of sealedSubstitutionLines(cluster)) {
+        ctx.report({
+          message: s.message,
+          cluster: cluster.name,
+          kustomization: s.kustomizations[0]!,
+          ...(severity ? { severity } : {}),
         });
       }
       const mine = here.filter((p) => !p.unsupported);
