@@ -1,8 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildYaml } from "../../src/kustomize/build.js";
+import { tempTree } from "../support/cli.js";
 import { requires } from "../support/env.js";
 import { kubectlKustomize } from "../support/kubectl.js";
 
@@ -49,12 +47,12 @@ fieldSpecs:
 `;
 
 function tree(kustomization: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-build-annotations-"));
-  writeFileSync(path.join(dir, "kustomization.yaml"), kustomization);
-  writeFileSync(path.join(dir, "res.yaml"), RESOURCES);
-  writeFileSync(path.join(dir, "ann.yaml"), TRANSFORMER);
-  writeFileSync(path.join(dir, "folded.yaml"), FOLDED);
-  return dir;
+  return tempTree({
+    "kustomization.yaml": kustomization,
+    "res.yaml": RESOURCES,
+    "ann.yaml": TRANSFORMER,
+    "folded.yaml": FOLDED,
+  });
 }
 
 const JSON_PATCH = `resources: [res.yaml]

@@ -1,8 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildYaml } from "../../src/kustomize/build.js";
+import { tempTree } from "../support/cli.js";
 import { requires } from "../support/env.js";
 import { kubectlKustomize } from "../support/kubectl.js";
 
@@ -31,11 +29,7 @@ spec:
 `;
 
 function tree(kustomization: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-inline-patch-"));
-  writeFileSync(path.join(dir, "kustomization.yaml"), kustomization);
-  writeFileSync(path.join(dir, "cm.yaml"), CONFIGMAP);
-  writeFileSync(path.join(dir, "hr.yaml"), HELMRELEASE);
-  return dir;
+  return tempTree({ "kustomization.yaml": kustomization, "cm.yaml": CONFIGMAP, "hr.yaml": HELMRELEASE });
 }
 
 const JSON_PATCH = `resources: [cm.yaml]

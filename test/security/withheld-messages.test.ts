@@ -4,13 +4,13 @@
  * for good at load, so a build error quoting a short plain Secret value (PaulBarrie/flux-env: a
  * patch naming `keycloak-release`, a Secret holding `keycloak`) could not be read by anyone.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { renderCommand } from "../../src/cli/render.js";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import { restoreWithheldMessages } from "../../src/platform/masking.js";
 import { captureOutput } from "../support/capture.js";
+import { tempTree } from "../support/cli.js";
+import { fluxKs, fluxSync } from "../support/flux.js";
 import { scratchDirs } from "../support/scratch.js";
 
 const temps = scratchDirs();
@@ -24,58 +24,10 @@ const VALUE = "keycloak-db";
  * missing object after it.
  */
 function writeRepo(): string {
-  const root = temps.make("slipway-messages-");
-  const files: Record<string, string> = {
-    "clusters/dev/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: https://example.com/repo.git
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/dev
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
-    "clusters/dev/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
-    "clusters/dev/secrets.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: secrets
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./secrets
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
+  const root = tempTree({
+    "clusters/dev/flux-system/gotk-sync.yaml": fluxSync("./clusters/dev"),
+    "clusters/dev/apps.yaml": fluxKs("apps", "./apps"),
+    "clusters/dev/secrets.yaml": fluxKs("secrets", "./secrets"),
     "secrets/db-user.yaml": `apiVersion: v1
 kind: Secret
 metadata:
@@ -84,29 +36,9 @@ metadata:
 stringData:
   username: ${VALUE}
 `,
-    "apps/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-namespace: db
-resources:
-  - deployment.yaml
-patches:
-  - path: patch.yaml
-`,
-    "apps/deployment.yaml": `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-`,
+    "apps/kustomization.yaml":
+      "namespace: db\nresources: [deployment.yaml]\npatches:\n  - path: patch.yaml\n",
+    "apps/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
     "apps/patch.yaml": `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -114,11 +46,8 @@ metadata:
 spec:
   replicas: 2
 `,
-  };
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    writeFileSync(path.join(root, rel), text);
-  }
+  });
+  temps.keep(root);
   return root;
 }
 
