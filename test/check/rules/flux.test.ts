@@ -170,7 +170,9 @@ describe("Flux rules", () => {
         "  - target: {kind: ConfigMap, name: n}",
         "    patch: |",
         "      - op: add",
-        "        path: /metadata/annotations/a~1b",
+        // Labels: kustomize's bookkeeping gives every patched object an annotations map, so an
+        // annotation would be added (as kubectl adds it), but no labels map.
+        "        path: /metadata/labels/a~1b",
         '        value: "x"',
         "",
       ].join("\n"),
