@@ -1133,8 +1133,11 @@ export interface StackCandidates {
   fluxKustomizations?: readonly FluxDocument[];
   /** Whether a source is this repository (default: every source). */
   isLocal?: (ref: ObjectRef) => boolean;
-  /** The folder a Flux Kustomization builds as its path that the folder's build reaches, if any. */
-  layersOnFlux?: (dir: string) => { dir: string; by: string } | undefined;
+  /**
+   * The folder a Flux Kustomization builds as its path that holds the folder (`inside`) or that
+   * the folder's build reaches, if any.
+   */
+  layersOnFlux?: (dir: string) => { dir: string; by: string; inside?: boolean } | undefined;
 }
 
 export function kustomizeStacks({
@@ -1165,7 +1168,7 @@ export function kustomizeStacks({
     const layered = layersOnFlux(dir);
     if (layered) {
       skipped.push({
-        message: `${dir} builds on ${layered.dir}, the path of ${layered.by}: a variant of a Flux path, not a plain kustomize stack of its own (declare it in slipway.yaml 'clusters' to build it alone)`,
+        message: `${dir} ${layered.inside ? "lies in" : "builds on"} ${layered.dir}, the path of ${layered.by}: a variant of a Flux path, not a plain kustomize stack of its own (declare it in slipway.yaml 'clusters' to build it alone)`,
       });
       continue;
     }

@@ -266,6 +266,12 @@ export function findClusters(input: FindClustersInput): FoundClusters {
     fluxKustomizations: scan.kustomizations,
     isLocal: (ref) => mapped(ref) || (ref.kind === "GitRepository" && !definesOtherRepository(scan, ref)),
     layersOnFlux: (dir) => {
+      // An overlay inside the folder a Flux Kustomization builds (sulibot's
+      // `cilium/overlays/cluster-102` in the `cilium` app folder) belongs to that app.
+      for (let up = path.posix.dirname(dir); up !== "."; up = path.posix.dirname(up)) {
+        const by = fluxPaths.get(up);
+        if (by) return { dir: up, by, inside: true };
+      }
       for (const d of reads.closure(joinPath(root, dir)).dirs) {
         const rel = relativePath(root, d) || ".";
         const by = rel === dir ? undefined : fluxPaths.get(rel);

@@ -1036,6 +1036,21 @@ describe("an overlays/<env> folder over a folder Flux builds (kreativmonkey's di
     );
   });
 
+  it("an overlay inside an app folder Flux builds belongs to that app (sulibot's cilium overlays)", () => {
+    const p = load({
+      "clusters/main/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+      "clusters/main/cilium.yaml": ks("cilium", "  path: ./apps/cilium\n"),
+      "apps/cilium/kustomization.yaml": "resources: [app]\n",
+      "apps/cilium/app/kustomization.yaml": "resources: [cm.yaml]\n",
+      "apps/cilium/app/cm.yaml": cm("cilium-values", "kube-system"),
+      "apps/cilium/overlays/cluster-102/kustomization.yaml": "resources: [../../app]\n",
+    });
+    expect(clusters(p).map(([, dir]) => dir)).toEqual(["clusters/main"]);
+    expect(p.discovery!.notes.map((n) => n.message)).toContainEqual(
+      "apps/cilium/overlays/cluster-102 lies in apps/cilium, the path of Flux Kustomization flux-system/cilium: a variant of a Flux path, not a plain kustomize stack of its own (declare it in slipway.yaml 'clusters' to build it alone)",
+    );
+  });
+
   it("an overlay of a base no Flux Kustomization builds as its path stays a stack", () => {
     expect(clusters(load(files("../../base"))).map(([, dir]) => dir)).toContain(
       "infrastructure/overlays/disaster-recovery",
