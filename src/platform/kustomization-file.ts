@@ -149,7 +149,11 @@ function generateKustomization(fs: FileSystem, dir: string): KObject {
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         const at = err instanceof SlipwayError ? { line: err.line, column: err.column } : {};
-        throw new SlipwayError(`failed to decode Kubernetes YAML from ${p}: ${reason}`, { file: p, ...at });
+        throw new SlipwayError(`failed to decode Kubernetes YAML from ${p}: ${reason}`, {
+          file: p,
+          ...at,
+          cause: err,
+        });
       }
       resources.push(`./${path.posix.relative(dir, p)}`);
     }

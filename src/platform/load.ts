@@ -41,6 +41,7 @@ import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
 import type { SecretPaths } from "../secrets/paths.js";
 import { credentialMarks, redactUrl, redactUrlsIn } from "../url-credentials.js";
+import { YamlNestingError } from "../yaml/limits.js";
 import {
   type SubstitutionWebhook,
   substitutionWebhook,
@@ -2226,10 +2227,21 @@ function toPlatformError(err: unknown): PlatformError {
     if (err instanceof ChartNotVendoredError) e.code = "CHART_NOT_VENDORED";
     if (err instanceof SecretIdentityError) e.code = "SECRET_IDENTITY";
     if (err instanceof StrictSubstitutionError && err.assumed) e.code = "STRICT_ASSUMED";
+    if (causedBy(err, YamlNestingError)) e.code = "SLIPWAY_LIMIT";
     return e;
   }
   if (err instanceof Error) return { message: redactUrlsIn(err.message, REMOTE_CREDENTIALS) };
   return { message: redactUrlsIn(String(err), REMOTE_CREDENTIALS) };
+}
+
+/** Whether `err` or an error in its `cause` chain is a `kind` (a build wraps what a file's parse threw). */
+function causedBy(err: unknown, kind: abstract new (...args: never[]) => Error): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e instanceof Error && depth < 32; depth++) {
+    if (e instanceof kind) return true;
+    e = (e as Error).cause;
+  }
+  return false;
 }
 
 function toPosixAbsolute(dir: string): string {

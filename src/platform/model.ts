@@ -66,7 +66,9 @@ export type PlatformErrorCode =
   /** A strict-substitution failure under the Flux version Slipway assumes (the repository names none). */
   | "STRICT_ASSUMED"
   /** A chart render failing in a template that calls `lookup`, empty offline (helm/lookup-failure.ts). */
-  | "CHART_READS_CLUSTER";
+  | "CHART_READS_CLUSTER"
+  /** YAML nested deeper than Slipway reads (yaml/limits.ts), which kubectl and Flux read. */
+  | "SLIPWAY_LIMIT";
 
 export interface PlatformError {
   message: string;

@@ -119,10 +119,15 @@ export function parseAllDocumentsWithin(
 /** Collections nested deeper than MAX_YAML_DEPTH, at `offset` of the text. */
 export class YamlNestingError extends SlipwayError {
   constructor(text: string, offset: number, file?: string) {
-    super(`YAML collections nested deeper than ${MAX_YAML_DEPTH} levels`, {
-      file,
-      ...positionOf(text, offset),
-    });
+    // Named as Slipway's own limit: kubectl, Flux and sops (go-yaml) read up to 10,000 levels, so a
+    // file that fails here is not wrong (check reports it as a warning, render-error).
+    super(
+      `YAML collections nested deeper than ${MAX_YAML_DEPTH} levels (Slipway's limit; go-yaml allows 10000)`,
+      {
+        file,
+        ...positionOf(text, offset),
+      },
+    );
   }
 }
 

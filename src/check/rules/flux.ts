@@ -549,6 +549,7 @@ const NOT_PROVABLY_WRONG: Partial<
   REMOTE_RESOURCE: () => ({ why: "", error: false }),
   CHART_NOT_VENDORED: () => ({ why: "", error: false }),
   SECRET_IDENTITY: () => ({ why: "", error: false }),
+  SLIPWAY_LIMIT: () => ({ why: "", error: false }),
   // Strict by Slipway's default Flux version only: an older Flux applies it.
   STRICT_ASSUMED: (strict) => ({
     why: `; ${strict ? "an error under --strict" : "a warning"}, as the repository does not say which Flux it runs`,

@@ -93,6 +93,28 @@ describe("Flux rules", () => {
     expect(found[0]?.kustomization).toBe("flux-system/badbuild");
   });
 
+  it("render-error: YAML nested deeper than Slipway reads is a warning naming Slipway's limit (kubectl builds it)", () => {
+    const deep = `${"[".repeat(300)}${"]".repeat(300)}`;
+    const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata:\n  a: ${deep}\n`;
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
+      "clusters/c/apps.yaml": kustomization("apps", "./apps", ""),
+      "clusters/c/built.yaml": kustomization("built", "./built", ""),
+      "apps/cm.yaml": cm, // a folder Flux makes a kustomization for
+      "built/kustomization.yaml": "resources: [cm.yaml]\n",
+      "built/cm.yaml": cm.replace("name: a", "name: b"),
+    });
+    const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings.filter(
+      (f) => f.rule === "render-error",
+    );
+    expect(found.map((f) => [f.severity, f.kustomization])).toEqual([
+      ["warning", "flux-system/apps"],
+      ["warning", "flux-system/built"],
+    ]);
+    for (const f of found)
+      expect(f.message).toContain("nested deeper than 256 levels (Slipway's limit; go-yaml allows 10000)");
+  });
+
   it("a clean cluster passes every Flux rule", () => {
     const clean = of("flux-dependson-missing").concat(of("flux-path-missing"), of("flux-source-missing"));
     expect(clean.every((f) => f.file !== "clusters/dev/infra.yaml")).toBe(true);
