@@ -14,7 +14,27 @@ import {
   withoutOwnName,
 } from "../platform/model.js";
 import { type KustomizationSide, objectKey } from "./compare.js";
-import type { NotCompared } from "./model.js";
+import type { NotCompared, SuspendedKustomization } from "./model.js";
+
+/**
+ * The Kustomizations of one cluster (by id, both sides) suspended at every side that has them:
+ * not rendered, so not compared (one suspended at one side only shows as a status change).
+ */
+export function suspendedAtBothSides(
+  cluster: string,
+  sides: Map<string, { base?: KustomizationSide; head?: KustomizationSide }>,
+): SuspendedKustomization[] {
+  const out: SuspendedKustomization[] = [];
+  for (const id of [...sides.keys()].sort()) {
+    const { base, head } = sides.get(id)!;
+    const present = [base, head].filter((s) => s !== undefined);
+    if (present.length === 0 || present.some((s) => s.status !== "suspended")) continue;
+    const spec = (head ?? base)!.object.spec;
+    const specPath = isMap(spec) && typeof spec.path === "string" ? spec.path : "";
+    out.push({ cluster, id, ...(specPath ? { path: specPath } : {}) });
+  }
+  return out;
+}
 
 /** The Kustomizations of one cluster (by id, both sides) that could not be compared. */
 export function notCompared(

@@ -13,6 +13,7 @@ import {
   notCompared,
   releasesNotCompared,
   sealedVariables,
+  suspendedAtBothSides,
 } from "./coverage.js";
 import { maskForDiff, type SecretMasker } from "./mask.js";
 import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
@@ -152,6 +153,7 @@ export function compareEnvironments(
     summary: summarize(clusters),
     errors,
     notCompared: skipped,
+    suspended: suspendedAtBothSides(label, sides),
     acceptFailed: opts.acceptFailed ?? false,
   };
 }

@@ -46,7 +46,10 @@ function heading(r: DiffReport): string {
 /** "No differences", qualified when something was not compared. */
 function noDifferences(r: DiffReport): string {
   if (nothingFound(r)) return `Nothing was compared (${heading(r)}): no cluster found at either revision.`;
-  if (r.notCompared.length === 0) return `No differences (${heading(r)}).`;
+  if (r.notCompared.length === 0)
+    return r.suspended.length === 0
+      ? `No differences (${heading(r)}).`
+      : `No differences in what Flux applies (${heading(r)}); ${suspendedCount(r)} not compared (listed below).`;
   const unseen = r.notCompared.filter((n) => n.leftOutChanged).length;
   if (unseen > 0)
     return `No differences in the objects compared (${heading(r)}), but what Slipway cannot render offline or decrypt changed in ${unseen} Flux Kustomization${unseen === 1 ? "" : "s"} (listed below).`;
@@ -68,6 +71,21 @@ function whyNot(n: NotCompared): string {
       ? "what Slipway cannot render offline or decrypt changed, so the cluster changes in ways not shown; the rest was compared"
       : "compared without what Slipway cannot render offline";
   return n.reason === "failed" ? whereFailed(n) : "not rendered: its source is not this repository";
+}
+
+function suspendedCount(r: DiffReport): string {
+  const n = r.suspended.length;
+  return `${n} suspended Flux Kustomization${n === 1 ? " was" : "s were"}`;
+}
+
+/** Suspended at both sides: Flux applies nothing of them until resumed, so they were not rendered. */
+function suspendedTitle(r: DiffReport): string {
+  const both = r.mode === "environment" ? "in both environments" : "at both revisions";
+  return `Suspended ${both}, not compared (Flux applies nothing of ${r.suspended.length === 1 ? "it" : "them"} until resumed; a change in ${r.suspended.length === 1 ? "it" : "them"} shows when resumed)`;
+}
+
+function suspendedName(s: DiffReport["suspended"][number]): string {
+  return `${s.id}${s.path ? ` (${s.path})` : ""}`;
 }
 
 function notComparedTitle(r: DiffReport): string {
@@ -119,6 +137,10 @@ export function formatText(r: DiffReport): string {
       for (const e of n.errors) if (n.reason === "failed" || n.reason === "partial") out.push(`      ${e}`);
     }
   }
+  if (r.suspended.length > 0) {
+    out.push("", `${suspendedTitle(r)}:`);
+    for (const s of r.suspended) out.push(`  - ${s.cluster} ${suspendedName(s)}`);
+  }
   for (const e of otherErrors(r)) out.push(`error: ${e}`);
   return `${out.join("\n")}\n`;
 }
@@ -141,7 +163,9 @@ export function formatMarkdown(r: DiffReport): string {
       nothingFound(r)
         ? "❌ Nothing was compared: no cluster found at either revision."
         : r.notCompared.length === 0
-          ? "No differences."
+          ? r.suspended.length === 0
+            ? "No differences."
+            : `No differences in what Flux applies; ${suspendedCount(r)} not compared (below).`
           : `❌ No differences in what was compared, but ${notComparedCount(r.notCompared)} could not be compared (below).`,
       "",
     );
@@ -209,6 +233,12 @@ function markdownTail(r: DiffReport, out: string[]): void {
         `| ${cell(n.cluster)} | ${codeCell(n.id)} | ${n.reason === "failed" ? "❌ " : ""}${cell(whyNot(n))}${errors} |`,
       );
     }
+    out.push("");
+  }
+  if (r.suspended.length > 0) {
+    out.push(`**${cell(suspendedTitle(r))}**`, "");
+    for (const s of r.suspended)
+      out.push(`- ${cell(s.cluster)} ${codeCell(s.id)}${s.path ? ` (${cell(s.path)})` : ""}`);
     out.push("");
   }
   const errors = otherErrors(r);

@@ -64,6 +64,15 @@ export interface ClusterDiff {
   kustomizations: KustomizationDiff[];
 }
 
+/** A Flux Kustomization suspended at both sides (see DiffReport.suspended). */
+export interface SuspendedKustomization {
+  cluster: string;
+  /** `namespace/name`. */
+  id: string;
+  /** Its `spec.path`, as written. */
+  path?: string;
+}
+
 /** A Flux Kustomization whose objects were not compared (see coverage.ts). */
 export interface NotCompared {
   cluster: string;
@@ -105,6 +114,12 @@ export interface DiffReport {
   errors: string[];
   /** Flux Kustomizations whose objects were not compared, failed or external (always listed). */
   notCompared: NotCompared[];
+  /**
+   * Flux Kustomizations suspended at every side that has them: Flux applies nothing of them until
+   * they are resumed, so Slipway does not render them and their objects are not compared. Listed
+   * in every format, so that a change to one is never a quiet "no differences"; not an error.
+   */
+  suspended: SuspendedKustomization[];
   /** The user accepted render failures (`--accept-failed`): listed, but not errors. */
   acceptFailed: boolean;
   /** Revision diffs: what each revision's discovery found (platform/discovery-summary.ts). */

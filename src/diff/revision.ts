@@ -23,9 +23,21 @@ import {
 } from "../platform/index.js";
 import { loadChangedOnly } from "./changed.js";
 import { addPruneDangers, diffKustomization, type KustomizationSide } from "./compare.js";
-import { failureLines, notCompared, releasesNotCompared, sealedVariables } from "./coverage.js";
+import {
+  failureLines,
+  notCompared,
+  releasesNotCompared,
+  sealedVariables,
+  suspendedAtBothSides,
+} from "./coverage.js";
 import { maskForDiff, newMasker, type SecretMasker } from "./mask.js";
-import { type ClusterDiff, type DiffReport, type NotCompared, summarize } from "./model.js";
+import {
+  type ClusterDiff,
+  type DiffReport,
+  type NotCompared,
+  type SuspendedKustomization,
+  summarize,
+} from "./model.js";
 import { withoutSharedRenders } from "./shared-renders.js";
 
 export interface RevisionDiffOptions {
@@ -142,14 +154,16 @@ export function comparePlatforms(plainBase: Platform, plainHead: Platform, meta:
   const head = maskForDiff(plain.head, meta.masker);
   const clusters: ClusterDiff[] = [];
   const skipped: NotCompared[] = [];
+  const suspended: SuspendedKustomization[] = [];
   const names = [...head.clusters.map((c) => c.name)];
   for (const c of base.clusters) if (!names.includes(c.name)) names.push(c.name);
   for (const name of names) {
     const b = base.clusters.find((c) => c.name === name);
     const h = head.clusters.find((c) => c.name === name);
-    const { diff, notCompared } = compareClusters(b, h, meta.masker);
-    if (diff) clusters.push(diff);
-    skipped.push(...notCompared);
+    const compared = compareClusters(b, h, meta.masker);
+    if (compared.diff) clusters.push(compared.diff);
+    skipped.push(...compared.notCompared);
+    suspended.push(...compared.suspended);
   }
   const errors = platformErrors(base, head);
   if (base.clusters.length === 0 && head.clusters.length === 0) {
@@ -166,6 +180,7 @@ export function comparePlatforms(plainBase: Platform, plainHead: Platform, meta:
     summary: summarize(clusters),
     errors,
     notCompared: skipped,
+    suspended,
     acceptFailed,
     discovery: {
       base: summarizeDiscovery(base),
@@ -179,7 +194,7 @@ function compareClusters(
   b: Cluster | undefined,
   h: Cluster | undefined,
   masker: SecretMasker,
-): { diff?: ClusterDiff; notCompared: NotCompared[] } {
+): { diff?: ClusterDiff; notCompared: NotCompared[]; suspended: SuspendedKustomization[] } {
   const cluster = (h ?? b)!.name;
   const sides = new Map<string, { base?: KustomizationSide; head?: KustomizationSide }>();
   for (const k of b?.kustomizations ?? []) sides.set(k.id, { base: sideOf(k, b) });
@@ -199,6 +214,7 @@ function compareClusters(
   return {
     ...(out.kustomizations.length > 0 ? { diff: out } : {}),
     notCompared: [...notCompared(cluster, sides, sealed), ...releasesNotCompared(cluster, b, h)],
+    suspended: suspendedAtBothSides(cluster, sides),
   };
 }
 

@@ -72,6 +72,7 @@ function report(): DiffReport {
     notCompared: [
       { cluster: "prod", id: `flux-system/n${HOSTILE}`, reason: "failed", errors: [`boom ${HOSTILE}`] },
     ],
+    suspended: [{ cluster: "prod", id: `flux-system/s${HOSTILE}`, path: `./apps/${HOSTILE}` }],
   };
 }
 

@@ -77,11 +77,38 @@ export function DiffReportView({ report }: { report: DiffReport }) {
           </ul>
         </section>
       ) : null}
+      {(report.suspended ?? []).length > 0 ? (
+        <section class="banner" aria-labelledby="suspended-h" data-testid="suspended">
+          <h2 id="suspended-h">
+            Suspended, not compared: {plural(report.suspended.length, "Flux Kustomization")}
+          </h2>
+          <p class="muted">
+            Flux applies nothing of a suspended Kustomization until it is resumed, so Slipway does not render
+            it: a change in it shows when it is resumed.
+          </p>
+          <ul>
+            {report.suspended.map((k) => (
+              <li key={`${k.cluster}|${k.id}`}>
+                <span class="mono">
+                  {k.cluster} {k.id}
+                </span>
+                {k.path ? <span class="muted"> ({k.path})</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {report.clusters.length === 0 ? (
-        <p class={(report.notCompared ?? []).length > 0 ? "muted" : "ok-line"}>
+        <p
+          class={
+            (report.notCompared ?? []).length + (report.suspended ?? []).length > 0 ? "muted" : "ok-line"
+          }
+        >
           {(report.notCompared ?? []).length > 0
             ? "No differences in what was compared (see above)."
-            : "No differences."}
+            : (report.suspended ?? []).length > 0
+              ? "No differences in what Flux applies (suspended Kustomizations: see above)."
+              : "No differences."}
         </p>
       ) : null}
       {report.clusters.map((c) => (
