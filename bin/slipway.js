@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --stack-size=3900 --min-semi-space-size=16 --initial-old-space-size=128 --interrupt-budget=600000
+#!/usr/bin/env -S node --stack-size=3900 --min-semi-space-size=16 --initial-old-space-size=128 --interrupt-budget=2400000
 // --stack-size: Helm allows 1000 nested includes; V8's default stack (~1 MB) holds ~600 of ours.
 // --min-semi-space-size=16: V8's young generation starts at 1 MB and doubles after each collection
 // up to 16 MB (its default maximum); a run that allocates tens of MB collects many times on the
@@ -24,7 +24,16 @@
 // again, fresh processes alternated, medians of user + system (load ~5): kube-prometheus-stack
 // warm cache 212 -> 187 ms (15 runs), --no-cache 567 -> 518 ms (11), `check --no-cache` of
 // bjw-s home-ops 687 -> 645 ms (5), the Helm corpus cold in one process 3.52 -> 3.48 s (3);
-// 1200000: 190 ms warm (no better), --no-cache 464 ms.
+// 1200000: 190 ms warm (no better), --no-cache 464 ms. 35.5× (2400000) pays in the cold check,
+// where most code runs a few hundred times and TurboFan's compiles of it come too late to repay
+// themselves. Fresh processes alternated, medians of user + system, load 8-13 (600000 -> 1200000
+// -> 2400000): cold check of bjw-s home-ops with an empty render cache, no render worker 1.57 ->
+// 1.49 -> 1.36 s and 1.88 -> 1.69 -> 1.61 s (9 and 12 runs), one worker 1.85 -> 1.76 -> 1.80 s
+// and 2.00 -> 1.86 -> 1.80 s (9, 11); kube-prometheus-stack --no-cache 0.53 -> 0.49 -> 0.49 s,
+// warm 0.24 -> 0.24 -> 0.23 s (9); no change in longer runs: the Helm corpus in one process
+// 3.17 -> 3.09 -> 3.18 s (7), the 297 realworld kustomization directories built in one process
+// 0.81 -> 0.74 -> 0.77 s (7), the check with a warm render cache 0.36 -> 0.34 -> 0.36 s (11).
+// 4800000 gave back part of it (cold check 1.46 s, one worker 1.84 s).
 // The bundle (one chunk per command, dependencies inlined, loaded with V8's code cache by
 // src/startup) starts faster than the module tree tsc writes; both are built by `npm run build`
 // (and by `npm ci` through `prepare`). This file is CommonJS (bin/package.json), like the bundle's
