@@ -126,6 +126,14 @@ describe("kustomization fields decoded as Go's encoding/json decodes them", () =
     expect(buildYaml("/k", { fs })).toContain("replicas: 1000");
   });
 
+  it("keeps an int64 count beyond 2^53 exact", () => {
+    const fs = new MemoryFileSystem({
+      "/k/kustomization.yaml": "resources: [d.yaml]\nreplicas: [{name: d, count: 9223372036854775807}]\n",
+      "/k/d.yaml": deployment,
+    });
+    expect(buildYaml("/k", { fs })).toContain("replicas: 9223372036854775807\n");
+  });
+
   it("matches field names in any case at every level, and merges maps given twice", () => {
     const out = build(
       "commonLabels: {a: b}\nCommonLabels: {c: d}\nnamePrefix: a-\nNamePrefix: b-\n" +
