@@ -16,10 +16,15 @@ export type GoJsonDecoded = { value: YamlValue } | { error: GoJsonDecodeError };
  * sigs.k8s.io/yaml.YAMLToJSON (so its maps' keys come in sorted order): the value as the struct
  * holds it (fields under their tag names however the file cased them, nulls dropped or zeroed
  * as Go leaves them), or the first error the decoder saved. Like Go, it decodes on after an
- * error, so the error reported is the first in the document, unknown fields included.
+ * error, so the error reported is the first in the document, unknown fields included. Without
+ * DisallowUnknownFields (sigs.k8s.io/yaml.Unmarshal, as Flux reads the file) they are dropped.
  */
-export function decodeGoJson(raw: YamlValue, type: GoStruct): GoJsonDecoded {
-  const decoder = new Decoder();
+export function decodeGoJson(
+  raw: YamlValue,
+  type: GoStruct,
+  { disallowUnknownFields = true }: { disallowUnknownFields?: boolean } = {},
+): GoJsonDecoded {
+  const decoder = new Decoder(disallowUnknownFields);
   const value = decoder.decode(raw, type, { path: [] }, undefined);
   if (decoder.error) return { error: decoder.error };
   return { value: value ?? {} };
@@ -34,6 +39,8 @@ interface Context {
 
 class Decoder {
   error: GoJsonDecodeError | undefined;
+
+  constructor(private readonly disallowUnknownFields: boolean) {}
 
   private save(message: string, ctx: Context): void {
     this.error ??= { message, field: ctx.path[0] };
@@ -120,6 +127,7 @@ class Decoder {
     for (const key of Object.keys(v).sort(compareGoStrings)) {
       const name = fieldNamed(struct, key);
       if (name === undefined) {
+        if (!this.disallowUnknownFields) continue;
         this.save(`json: unknown field ${goQuote(key)}`, ctx.path.length === 0 ? { path: [key] } : ctx);
         continue;
       }
