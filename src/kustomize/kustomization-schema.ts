@@ -9,7 +9,7 @@ export type GoType =
   | { kind: "bool" }
   | { kind: "int"; name: "int" | "int64" }
   | { kind: "interface" }
-  | { kind: "slice"; elem: GoType }
+  | { kind: "slice"; elem: GoType; name?: string }
   | { kind: "map"; elem: GoType }
   | { kind: "pointer"; elem: GoStruct }
   | GoStruct;
@@ -17,6 +17,8 @@ export type GoType =
 export interface GoStruct {
   kind: "struct";
   name: string;
+  /** its Go package, for the type's full name ("types" unless said) */
+  pkg?: string;
   fields: Readonly<Record<string, GoType>>;
 }
 
@@ -182,12 +184,43 @@ export function goTypeName(t: GoType): string {
     case "interface":
       return "interface {}";
     case "slice":
-      return `[]${goTypeName(t.elem)}`;
+      return t.name ?? `[]${goTypeName(t.elem)}`;
     case "map":
       return `map[string]${goTypeName(t.elem)}`;
     case "pointer":
       return `*${goTypeName(t.elem)}`;
     case "struct":
-      return `types.${t.name}`;
+      return `${t.pkg ?? "types"}.${t.name}`;
   }
 }
+
+const fsSlice: GoType = { kind: "slice", elem: fieldSpec, name: "types.FsSlice" };
+
+/** builtinconfig.TransformerConfig, a `configurations:` file (sigs.k8s.io/yaml.UnmarshalStrict). */
+export const transformerConfigType: GoStruct = {
+  kind: "struct",
+  name: "TransformerConfig",
+  pkg: "builtinconfig",
+  fields: {
+    namePrefix: fsSlice,
+    nameSuffix: fsSlice,
+    namespace: fsSlice,
+    commonLabels: fsSlice,
+    labels: fsSlice,
+    templateLabels: fsSlice,
+    commonAnnotations: fsSlice,
+    nameReference: {
+      kind: "slice",
+      name: "builtinconfig.nbrSlice",
+      elem: {
+        kind: "struct",
+        name: "NameBackReferences",
+        pkg: "builtinconfig",
+        fields: { ...gvk, fieldSpecs: fsSlice },
+      },
+    },
+    varReference: fsSlice,
+    images: fsSlice,
+    replicas: fsSlice,
+  },
+};

@@ -29,7 +29,7 @@ import {
 } from "./generators/index.js";
 import { decodeGoJson } from "./go-json-decode.js";
 import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
-import { kustomizationType } from "./kustomization-schema.js";
+import { kustomizationType, transformerConfigType } from "./kustomization-schema.js";
 import {
   asLocalInput,
   isRemoteReference,
@@ -328,7 +328,7 @@ export class KustTarget {
       const file = this.loader.resolve(c);
       config = mergeTransformerConfigs(
         config,
-        transformerConfigFrom(parseYaml(this.loadText(c, "configurations"), file), file),
+        transformerConfigFrom(readTransformerConfig(this.loadText(c, "configurations"), file), file),
       );
     }
     config = mergeTransformerConfigs(config, defaultTransformerConfig());
@@ -1195,6 +1195,20 @@ function readKustomizationText(text: string, file: string, dir: string): Kustomi
     typed = decoded.value;
   }
   return readKustomization(typed, file, dir, lineOf);
+}
+
+/**
+ * A `configurations:` file as kustomize reads it (sigs.k8s.io/yaml.UnmarshalStrict): go-yaml v2
+ * scalars (`create: yes` is true), then encoding/json into builtinconfig.TransformerConfig,
+ * refusing unknown fields and values of the wrong type.
+ */
+function readTransformerConfig(text: string, file: string): YamlValue {
+  const decoded = decodeGoJson(parseYaml(text, file, { yamlToJson: true }), transformerConfigType);
+  if ("error" in decoded)
+    throw new SlipwayError(`error unmarshaling JSON: while decoding JSON: ${decoded.error.message}`, {
+      file,
+    });
+  return decoded.value;
 }
 
 /**

@@ -195,3 +195,26 @@ describe("an image set by the images transformer", () => {
     expect(buildYaml("/k", { fs })).toContain(`      - image: ${printed}\n`);
   });
 });
+
+describe("a configurations file read as sigs.k8s.io/yaml.UnmarshalStrict reads it", () => {
+  const files = (conf: string) =>
+    new MemoryFileSystem({
+      "/k/kustomization.yaml": "resources: [cm.yaml]\nconfigurations: [conf.yaml]\ncommonLabels: {a: b}\n",
+      "/k/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+      "/k/conf.yaml": conf,
+    });
+
+  it("takes `create: yes` as true", () => {
+    const fs = files("commonLabels:\n- path: data/lbl\n  kind: ConfigMap\n  create: yes\n");
+    expect(buildYaml("/k", { fs })).toBe(
+      "apiVersion: v1\ndata:\n  lbl:\n    a: b\nkind: ConfigMap\nmetadata:\n  labels:\n    a: b\n  name: cm\n",
+    );
+  });
+
+  it("refuses a string where a bool is wanted", () => {
+    const fs = files('commonLabels:\n- path: data/lbl\n  kind: ConfigMap\n  create: "yes"\n');
+    expect(() => buildYaml("/k", { fs })).toThrow(
+      "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go struct field FieldSpec.commonLabels.create of type bool",
+    );
+  });
+});
