@@ -218,3 +218,18 @@ describe("a configurations file read as sigs.k8s.io/yaml.UnmarshalStrict reads i
     );
   });
 });
+
+describe("a replacement file read as sigs.k8s.io/yaml.Unmarshal reads it", () => {
+  it("takes `create: yes` as true", () => {
+    const fs = new MemoryFileSystem({
+      "/k/kustomization.yaml": "resources: [cm.yaml]\nreplacements: [{path: r.yaml}]\n",
+      "/k/cm.yaml":
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: src\ndata:\n  v: "on"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dst\n',
+      "/k/r.yaml":
+        "source: {name: src, fieldPath: data.v}\ntargets: [{select: {name: dst}, fieldPaths: [data.new], options: {create: yes}}]\n",
+    });
+    expect(buildYaml("/k", { fs })).toBe(
+      'apiVersion: v1\ndata:\n  new: "on"\nkind: ConfigMap\nmetadata:\n  name: dst\n---\napiVersion: v1\ndata:\n  v: "on"\nkind: ConfigMap\nmetadata:\n  name: src\n',
+    );
+  });
+});
