@@ -126,6 +126,10 @@ describe("kustomization fields decoded as Go's encoding/json decodes them", () =
     expect(buildYaml("/k", { fs })).toContain("replicas: 1000");
   });
 
+  it("lets a repeated key win before JSON sees the value it replaces (.inf)", () => {
+    expect(build("namePrefix: .inf\nnamePrefix: a-")).toContain("  name: a-n\n");
+  });
+
   it("keeps an int64 count beyond 2^53 exact", () => {
     const fs = new MemoryFileSystem({
       "/k/kustomization.yaml": "resources: [d.yaml]\nreplicas: [{name: d, count: 9223372036854775807}]\n",

@@ -183,9 +183,23 @@ function generateTree(seed: number): Tree {
   }
   if (rng.bool(0.15))
     lines.push(`${rng.pick(["sortOptions:\n  order:", "buildMetadata:\n-", "crds:\n-"])} ${scalar()}`);
-  return {
-    files: { "kustomization.yaml": `${lines.join("\n")}\n`, "d.yaml": deployment, "cm.yaml": configMap },
-  };
+  const files: Record<string, string> = { "d.yaml": deployment, "cm.yaml": configMap };
+  // Files kustomize reads through sigs.k8s.io/yaml too: transformer configurations (strictly)
+  // and replacement files.
+  if (rng.bool(0.2)) {
+    lines.push("configurations:", "- conf.yaml");
+    if (!lines.includes("commonLabels:")) lines.push("commonLabels:", "  lbl: x");
+    files["conf.yaml"] =
+      `commonLabels:\n- path: data/lbl\n  kind: ConfigMap\n  create: ${rng.bool(0.7) ? scalar() : "true"}\n`;
+  }
+  if (rng.bool(0.2)) {
+    lines.push("replacements:", "- path: r.yaml");
+    files["r.yaml"] =
+      "source: {kind: ConfigMap, name: n, fieldPath: data.k}\ntargets:\n- select: {kind: Deployment}\n" +
+      `  fieldPaths: [spec.template.metadata.annotations.r]\n  options: {create: ${rng.bool(0.7) ? scalar() : "true"}}\n`;
+  }
+  files["kustomization.yaml"] = `${lines.join("\n")}\n`;
+  return { files };
 }
 
 // SLIPWAY_FUZZ_KEEP=<dir> writes the trees there and keeps them, for a look at a mismatch.
