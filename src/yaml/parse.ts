@@ -237,7 +237,8 @@ class DocumentConverter {
       else if (quoted) r = { tag: "str", value: text };
       // kustomize re-emits flow collections as flow; go-yaml then quotes scalars that cannot
       // stay plain there (an empty null, a timestamp with ':'), so they come back as strings.
-      else if (flow && text === "") r = { tag: "str", value: "" };
+      // sigs.k8s.io/yaml reads the text once: an empty flow value is null there.
+      else if (flow && text === "" && viaKyaml) r = { tag: "str", value: "" };
       else if (!viaKyaml) r = resolvePlainV2(text);
       else r = resolvePlain(text, !(flow && text.includes(":")));
     } catch (err) {

@@ -158,10 +158,10 @@ describe("JSON 6902 patch values read as sigs.k8s.io/yaml reads them (go-yaml v2
   it("leaves sexagesimals and timestamps as text and reads 0o octal", () => {
     const out = build(
       "patches:\n- target: {kind: ConfigMap}\n  patch: |\n    - op: add\n      path: /data\n" +
-        "      value: {a: on, b: 0x10, c: 1:20, d: 2001-12-14, e: y, f: ~, g: 0o17, h: 190:20:30.15}",
+        "      value: {a: on, b: 0x10, c: 1:20, d: 2001-12-14, e: y, f: ~, g: 0o17, h: 190:20:30.15, i: }",
     );
     expect(out).toContain(
-      'data:\n  a: true\n  b: 16\n  c: "1:20"\n  d: "2001-12-14"\n  e: true\n  f: null\n  g: 15\n  h: "190:20:30.15"\n',
+      'data:\n  a: true\n  b: 16\n  c: "1:20"\n  d: "2001-12-14"\n  e: true\n  f: null\n  g: 15\n  h: "190:20:30.15"\n  i: null\n',
     );
   });
 });
