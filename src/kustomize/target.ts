@@ -27,7 +27,9 @@ import {
   mergedNeedsHash,
   mergeGenerated,
 } from "./generators/index.js";
+import { decodeGoJson } from "./go-json-decode.js";
 import { type Kustomization, kustomizationFileNames, readKustomization } from "./kustomization.js";
+import { kustomizationType, transformerConfigType } from "./kustomization-schema.js";
 import {
   asLocalInput,
   isRemoteReference,
@@ -326,7 +328,7 @@ export class KustTarget {
       const file = this.loader.resolve(c);
       config = mergeTransformerConfigs(
         config,
-        transformerConfigFrom(parseYaml(this.loadText(c, "configurations"), file), file),
+        transformerConfigFrom(readTransformerConfig(this.loadText(c, "configurations"), file), file),
       );
     }
     config = mergeTransformerConfigs(config, defaultTransformerConfig());
@@ -1129,8 +1131,6 @@ function collectCrdRefs(doc: YamlValue, tc: TransformerConfig): void {
   }
 }
 
-const isHelmField = (key: string): boolean => /^helm(charts|globals|chartinflationgenerator)$/i.test(key);
-
 export function loadKustomization(loader: Loader, cache: BuildCache): Kustomization {
   const dir = loader.root;
   const cached = cache.kustomizations.get(dir);
@@ -1177,15 +1177,38 @@ const maxReadKustomizations = 20_000;
 const readKustomizations = new Map<string, Kustomization>();
 
 function readKustomizationText(text: string, file: string, dir: string): Kustomization {
-  const raw = parseYaml(text, file, { allowDuplicateKeys: true });
-  if (isMap(raw) && Object.keys(raw).some(isHelmField)) {
-    // kustomize hands helm entries to the generator through sigs.k8s.io/yaml (go-yaml v2
-    // resolution): `y: 1` in valuesInline is a `true` key there, `on` a boolean.
-    const asJson = parseYaml(text, file, { allowDuplicateKeys: true, yamlToJson: true });
-    if (isMap(asJson))
-      for (const key of Object.keys(raw)) if (isHelmField(key)) raw[key] = asJson[key] ?? null;
+  // kustomize reads the file as types.Kustomization.Unmarshal does: sigs.k8s.io/yaml.YAMLToJSON
+  // (go-yaml v2: `on`, `y` are booleans, a timestamp stays text), then encoding/json into the
+  // struct, which refuses unknown fields and values of the wrong type.
+  const raw = parseYaml(text, file, { allowDuplicateKeys: true, yamlToJson: true });
+  const lineOf = (field: string) => topLevelLine(text, field);
+  let typed: YamlValue = raw;
+  if (isMap(raw)) {
+    const decoded = decodeGoJson(raw, kustomizationType);
+    if ("error" in decoded) {
+      const { message, field } = decoded.error;
+      throw new SlipwayError(`invalid Kustomization: ${message}`, {
+        file,
+        line: field === undefined ? undefined : lineOf(field),
+      });
+    }
+    typed = decoded.value;
   }
-  return readKustomization(raw, file, dir, (field) => topLevelLine(text, field));
+  return readKustomization(typed, file, dir, lineOf);
+}
+
+/**
+ * A `configurations:` file as kustomize reads it (sigs.k8s.io/yaml.UnmarshalStrict): go-yaml v2
+ * scalars (`create: yes` is true), then encoding/json into builtinconfig.TransformerConfig,
+ * refusing unknown fields and values of the wrong type.
+ */
+function readTransformerConfig(text: string, file: string): YamlValue {
+  const decoded = decodeGoJson(parseYaml(text, file, { yamlToJson: true }), transformerConfigType);
+  if ("error" in decoded)
+    throw new SlipwayError(`error unmarshaling JSON: while decoding JSON: ${decoded.error.message}`, {
+      file,
+    });
+  return decoded.value;
 }
 
 /**

@@ -9,7 +9,9 @@
 import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { FileSystem } from "../fs/filesystem.js";
+import { decodeGoJson } from "../kustomize/go-json-decode.js";
 import { knownFields, kustomizationFileNames } from "../kustomize/kustomization.js";
+import { kustomizationType } from "../kustomize/kustomization-schema.js";
 import { selectorFields } from "../kustomize/selector.js";
 import { resourcesFromText } from "../kustomize/target.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
@@ -104,11 +106,20 @@ function decodeKustomization(text: string, file: string): KObject {
     const { message, line } = endBeforeNodeMessage(text, first.endBeforeNode);
     throw new SlipwayError(message, { file, line });
   }
-  const raw = parseYaml(first.text, file);
+  // sigs.k8s.io/yaml.Unmarshal: go-yaml v2 scalars (`yes` is a boolean, a timestamp stays
+  // text), then encoding/json into the struct, which drops unknown fields and refuses a value
+  // of the wrong type (kustomize-controller fails the build with its message).
+  const raw = parseYaml(first.text, file, { allowDuplicateKeys: true, yamlToJson: true });
   if (raw === null) return baseKustomization();
   if (!isMap(raw)) throw new SlipwayError("kustomization file must be a YAML mapping", { file });
+  const decoded = decodeGoJson(raw, kustomizationType, { disallowUnknownFields: false });
+  if ("error" in decoded) {
+    throw new SlipwayError(`error unmarshaling JSON: while decoding JSON: ${decoded.error.message}`, {
+      file,
+    });
+  }
   const out = baseKustomization();
-  for (const [key, value] of Object.entries(raw)) {
+  for (const [key, value] of Object.entries(decoded.value as YamlMap)) {
     const field = FIELD_BY_LOWER.get(key.toLowerCase());
     if (field === undefined || value === null) continue;
     if (!KEEP_EMPTY.has(field) && isEmpty(value)) continue;

@@ -80,6 +80,25 @@ function allowedAliasRatio(decodeCount: number): number {
   );
 }
 
+/**
+ * The entries of a mapping whose plain key a later entry repeats. go-yaml v2 lets the later one
+ * win before sigs.k8s.io/yaml hands the map to json.Marshal, so a value only an earlier entry
+ * holds (`.inf`, which JSON cannot carry) is no error there.
+ */
+function shadowedPairs(pairs: Pair<Node | null, Node | null>[]): Set<Pair> | undefined {
+  const last = new Map<string, Pair>();
+  let shadowed: Set<Pair> | undefined;
+  for (const pair of pairs) {
+    const k = pair.key;
+    if (k === null || !isScalar(k) || k.tag) continue;
+    const text = scalarText(k);
+    const before = last.get(text);
+    if (before !== undefined) (shadowed ??= new Set()).add(before);
+    last.set(text, pair);
+  }
+  return shadowed;
+}
+
 /** The scalar's text: `yaml` may have turned a tagged scalar (`!!timestamp`) into an object. */
 function scalarText(node: Scalar): string {
   if (typeof node.value === "string") return node.value;
@@ -218,7 +237,8 @@ class DocumentConverter {
       else if (quoted) r = { tag: "str", value: text };
       // kustomize re-emits flow collections as flow; go-yaml then quotes scalars that cannot
       // stay plain there (an empty null, a timestamp with ':'), so they come back as strings.
-      else if (flow && text === "") r = { tag: "str", value: "" };
+      // sigs.k8s.io/yaml reads the text once: an empty flow value is null there.
+      else if (flow && text === "" && viaKyaml) r = { tag: "str", value: "" };
       else if (!viaKyaml) r = resolvePlainV2(text);
       else r = resolvePlain(text, !(flow && text.includes(":")));
     } catch (err) {
@@ -351,12 +371,16 @@ class DocumentConverter {
     const out: YamlMap = {};
     const mergeValues: Array<Node | null> = [];
     const cleared = this.options.yamlToJson ? undefined : this.kyamlClearedEntry(node);
+    const shadowed =
+      this.options.yamlToJson && this.options.allowDuplicateKeys && node.items.length > 1
+        ? shadowedPairs(node.items as Pair<Node | null, Node | null>[])
+        : undefined;
     for (const pair of node.items as Pair<Node | null, Node | null>[]) {
       if (this.isMergeKey(pair.key)) {
         mergeValues.push(pair.value);
         continue;
       }
-      if (pair === cleared) continue;
+      if (pair === cleared || shadowed?.has(pair)) continue;
       const key = this.keyOf(pair.key, depth, flow);
       // sigs.k8s.io/yaml's reading drops a quoted "<<" key too.
       if (key === "<<" && this.options.yamlToJson) continue;

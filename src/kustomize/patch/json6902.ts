@@ -1,7 +1,6 @@
-import { parseAllDocuments, Scalar, visit } from "yaml";
 import { SlipwayError } from "../../errors.js";
-import { blockValueAtEnd } from "../../yaml/block-scalar-end.js";
-import { checkYamlNesting, MAX_ALIAS_COUNT } from "../../yaml/limits.js";
+import { parseYaml } from "../../yaml/index.js";
+import { checkYamlNesting } from "../../yaml/limits.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 
 /**
@@ -39,7 +38,7 @@ function toOp(raw: YamlMap): Json6902Op {
   const op: Json6902Op = { op: typeof raw.op === "string" ? raw.op : "unknown" };
   if (typeof raw.path === "string") op.path = raw.path;
   if (typeof raw.from === "string") op.from = raw.from;
-  if (Object.hasOwn(raw, "value")) op.value = raw.value;
+  if (Object.hasOwn(raw, "value")) op.value = jsonRoundTrip(raw.value as YamlValue);
   return op;
 }
 
@@ -56,26 +55,10 @@ function parsePatchText(text: string, file: string | undefined): YamlValue {
       throw new SlipwayError(`invalid JSON6902 patch: ${(err as Error).message}`, { file });
     }
   }
-  const docs = parseAllDocuments(text, { version: "1.1", intAsBigInt: false });
-  const list = Array.isArray(docs) ? docs : [docs];
-  const first = list[0];
-  if (!first) return null;
-  if (first.errors.length > 0) {
-    throw new SlipwayError(`invalid patch: ${first.errors[0].message}`, { file });
-  }
-  // A block scalar that ends a text with no final line break has none in go-yaml; the yaml
-  // package adds one. kustomize trims an inline patch, so its last value often ends it.
-  visit(first, {
-    Scalar(_, node) {
-      if (
-        (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) &&
-        typeof node.value === "string"
-      )
-        node.value = blockValueAtEnd(node.range, text, node.value);
-    },
-  });
+  // sigs.k8s.io/yaml.YAMLToJSON: the first document, go-yaml v2 scalars (`on` and `y` are
+  // booleans, `0o17` is 15, a timestamp and `1:20` stay text), duplicate keys allowed.
   try {
-    return first.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as YamlValue;
+    return parseYaml(text, file ?? "<patch>", { allowDuplicateKeys: true, yamlToJson: true });
   } catch (err) {
     throw new SlipwayError(`invalid patch: ${(err as Error).message.split("\n")[0]}`, { file });
   }
@@ -144,7 +127,7 @@ export function isJson6902Patch(text: string): boolean {
  * The input is not modified.
  */
 export function applyJson6902(target: YamlValue, ops: readonly Json6902Op[], file?: string): YamlValue {
-  const doc: YamlValue = structuredClone(target);
+  const doc: YamlValue = jsonRoundTrip(target);
   if (typeof doc !== "object" || doc === null) {
     throw new SlipwayError("JSON6902 patch: the target is not an object or a list", { file });
   }
@@ -160,6 +143,20 @@ export function applyJson6902(target: YamlValue, ops: readonly Json6902Op[], fil
     }
   });
   return doc;
+}
+
+/**
+ * A copy of `v` as kustomize holds it after a JSON patch: the object goes through JSON and back
+ * with json.Unmarshal into interface{}, so every number is a float64 (an integer beyond 2^53
+ * loses its last digits, as kubectl prints it).
+ */
+function jsonRoundTrip(v: YamlValue): YamlValue {
+  if (typeof v === "bigint") return Number(v);
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map(jsonRoundTrip);
+  const out: YamlMap = {};
+  for (const k of Object.keys(v)) setKey(out, k, jsonRoundTrip(v[k] as YamlValue));
+  return out;
 }
 
 class PatchError extends Error {}

@@ -1,5 +1,7 @@
 import { SlipwayError } from "../../errors.js";
 import { GoRegexp } from "../../re2.js";
+import { goFloatName } from "../../yaml/numbers.js";
+import { resolvePlain } from "../../yaml/resolve.js";
 import { type FieldSpec, fieldSpecSelects, splitFieldPath } from "../fieldspec.js";
 import type { ResMap } from "../resmap.js";
 import type { Resource } from "../resource.js";
@@ -111,7 +113,21 @@ function updateAt(parent: YamlMap | YamlValue[], key: string | number, spec: Ima
     );
   }
   const next = updatedImage(String(v), spec);
-  if (next !== undefined) p[key] = next;
+  if (next !== undefined) p[key] = untaggedScalar(next);
+}
+
+/**
+ * kustomize sets the new image as a scalar node with no tag (filtersutil.SetScalar), which its
+ * output then resolves as go-yaml v3 does: an image named `0x10` prints as 16, `true` as true.
+ */
+function untaggedScalar(text: string): YamlValue {
+  const r = resolvePlain(text);
+  if (r.tag === "str" || r.tag === "merge") return text;
+  if (typeof r.value === "number" && !Number.isFinite(r.value))
+    throw new SlipwayError(`json: unsupported value: ${goFloatName(r.value)}`);
+  if (r.tag === "timestamp" && r.value === null)
+    throw new SlipwayError("Time.MarshalJSON: timezone hour outside of range [0,23]");
+  return r.value as YamlValue;
 }
 
 /**

@@ -1,9 +1,9 @@
-import { parse as parseYaml } from "yaml";
 import { SlipwayError } from "../../errors.js";
 import { GoRegexp } from "../../re2.js";
 import type { SecretPaths } from "../../secrets/paths.js";
 import { pathOfContainer } from "../../secrets/witness.js";
-import { checkYamlNesting, MAX_ALIAS_COUNT } from "../../yaml/limits.js";
+import { parseYaml } from "../../yaml/index.js";
+import { checkYamlNesting } from "../../yaml/limits.js";
 import { cloneValue } from "../clone.js";
 import type { ResId } from "../resid.js";
 import { resIdString } from "../resid.js";
@@ -224,7 +224,8 @@ export function parseReplacementFile(content: string, file: string): Replacement
   let doc: YamlValue;
   try {
     checkYamlNesting(content, file);
-    doc = parseYaml(content, { intAsBigInt: false, maxAliasCount: MAX_ALIAS_COUNT }) as YamlValue;
+    // sigs.k8s.io/yaml.Unmarshal: go-yaml v2 scalars (`create: yes` is true), first document.
+    doc = parseYaml(content, file, { allowDuplicateKeys: true, yamlToJson: true });
   } catch (e) {
     throw new SlipwayError(`invalid replacement file: ${(e as Error).message}`, { file });
   }

@@ -7,7 +7,8 @@ import { isMap, type YamlValue } from "../types.js";
 /** One entry of `replicas:` (kustomize's types.Replica). */
 export interface ReplicaSpec {
   name: string;
-  count: number;
+  /** an int64: a bigint beyond 2^53, which kustomize prints exactly */
+  count: number | bigint;
 }
 
 /** Reads `replicas:`; `count` must be a whole number, as Go's int64 decoding requires. */
@@ -41,7 +42,7 @@ export function parseReplicas(raw: YamlValue | undefined, file?: string): Replic
             { file },
           );
         }
-        spec.count = n;
+        spec.count = typeof v === "bigint" ? v : n;
       }
     }
     return spec;

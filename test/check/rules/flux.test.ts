@@ -189,7 +189,8 @@ describe("Flux rules", () => {
       "infra/node/kustomization.yaml": [
         "resources: [node.yaml]",
         "patches:",
-        "  - target: {kind: ConfigMap, name: n}",
+        // Not `name: n`: go-yaml v2 reads n as false, which kustomize refuses for a name.
+        "  - target: {kind: ConfigMap, name: cm}",
         "    patch: |",
         "      - op: add",
         // Labels: kustomize's bookkeeping gives every patched object an annotations map, so an
@@ -198,7 +199,8 @@ describe("Flux rules", () => {
         '        value: "x"',
         "",
       ].join("\n"),
-      "infra/node/node.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\n  namespace: default\n",
+      "infra/node/node.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: default\n",
       "infra/storage/kustomization.yaml": "resources: [../node]\n",
     });
     const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings.filter(
