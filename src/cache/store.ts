@@ -7,7 +7,7 @@
  * entries of other builds sit in other directories and `slipway cache prune` removes them
  * whole. An entry's id is the sha256 of everything the unit's output depends on (the identity
  * included in full); a pack's index finds it by that id. Each entry is a header line
- * `{"slipway-cache":1,"key":…,"bytes":…}` naming it and its size, then the sealed body, whose
+ * `{"slipway-cache":2,"key":…,"bytes":…}` naming its format, it and its size, then the sealed body, whose
  * GCM tag authenticates every byte: an entry that is truncated, corrupted, or stored under
  * another name is treated as absent (and written again by the run that misses), never trusted;
  * so is a pack whose index does not read.
@@ -39,7 +39,13 @@ import {
 import { type SealInput, sealEntry } from "./seal.js";
 import { asciiJson, entryText, JsonText, parseBody } from "./value-codec.js";
 
-const FORMAT = 1;
+/**
+ * The entries' format, in every key's derivation and in each entry's header: an entry of another
+ * format is refused (a miss, written again). 2: a post-processed Flux build's entry holds its
+ * read sets (src/platform/build-cache.ts), where a read manifest and the build's output entry
+ * named it.
+ */
+const FORMAT = 2;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 

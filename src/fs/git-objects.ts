@@ -36,6 +36,12 @@ interface PackIndex {
   size: number;
   /** The pack's bytes last read around an object (see packBytes). */
   window?: { at: number; bytes: Buffer };
+  /**
+   * Objects of this pack already read, by offset (delta bases are shared by many objects): keyed
+   * by number, not by a string naming the pack and offset, built and hashed for each of a
+   * revision's ~900 objects.
+   */
+  read: Map<number, GitObject>;
 }
 
 /**
@@ -71,8 +77,6 @@ export class GitObjectReader {
   private packs?: PackIndex[];
   /** Set when a pack or its index is damaged: git decides what to make of it. */
   private packsUnusable = false;
-  /** Objects already read (delta bases are shared by many objects), by pack and offset. */
-  private readonly byOffset = new Map<string, GitObject>();
   /** `path.join(objectsDir, "xx", "…")` up to the two hex digits: the same for every loose object. */
   private readonly loosePrefix: string;
 
@@ -100,9 +104,11 @@ export class GitObjectReader {
 
   /** Closes the pack files. */
   close(): void {
-    for (const p of this.packs ?? []) if (p.fd !== undefined) closeSync(p.fd);
+    for (const p of this.packs ?? []) {
+      if (p.fd !== undefined) closeSync(p.fd);
+      p.read.clear();
+    }
     this.packs = undefined;
-    this.byOffset.clear();
   }
 
   /** The packed object; undefined when no usable pack holds it (a damaged pack: the loose one may do). */
@@ -270,15 +276,18 @@ export class GitObjectReader {
    */
   private unpack(p: PackIndex, offset: number): GitObject | undefined {
     const chain: Array<{ p: PackIndex; offset: number; h: PackEntryHeader }> = [];
-    const seen = new Set<string>();
+    // Offsets visited, by pack (a chain of REF_DELTA bases may cross packs).
+    const seen = new Map<PackIndex, Set<number>>();
     let base: GitObject | undefined;
     for (;;) {
-      const memo = `${p.pack}\0${offset}`;
-      base = this.byOffset.get(memo);
+      base = p.read.get(offset);
       if (base) break;
-      if (seen.has(memo)) throw new CorruptGitObjects(`delta chain loops at offset ${offset} of ${p.pack}`);
+      let visited = seen.get(p);
+      if (visited === undefined) seen.set(p, (visited = new Set()));
+      if (visited.has(offset))
+        throw new CorruptGitObjects(`delta chain loops at offset ${offset} of ${p.pack}`);
       if (chain.length >= MAX_DELTA_CHAIN) return undefined;
-      seen.add(memo);
+      visited.add(offset);
       const h = this.header(p, offset);
       if (!h || h.size > this.maxBytes) return undefined;
       if (h.baseOffset !== undefined) {
@@ -295,7 +304,7 @@ export class GitObjectReader {
         const content = this.inflateAt(p, h.dataAt, h.size);
         if (content.length !== h.size) return undefined;
         base = { type: TYPES[h.type]!, content };
-        this.remember(memo, base);
+        remember(p, offset, base);
         break;
       }
     }
@@ -305,13 +314,9 @@ export class GitObjectReader {
       if (data.length !== h.size) return undefined;
       base = applyDelta(base, data, this.maxBytes);
       if (!base) return undefined;
-      this.remember(`${dp.pack}\0${at}`, base);
+      remember(dp, at, base);
     }
     return base;
-  }
-
-  private remember(memo: string, o: GitObject): void {
-    if (o.content.length < 1 << 22) this.byOffset.set(memo, o);
   }
 
   /** `size` inflated bytes from the zlib stream at `offset` (deflate never grows data by more than a few bytes per block). */
@@ -336,6 +341,11 @@ export class GitObjectReader {
       }
     }
   }
+}
+
+/** Keeps an object read from `p` at `offset` for the objects whose delta base it is (not the largest). */
+function remember(p: PackIndex, offset: number, o: GitObject): void {
+  if (o.content.length < 1 << 22) p.read.set(offset, o);
 }
 
 /**
@@ -419,6 +429,7 @@ function openPack(pack: string, idx: Buffer): PackIndex {
       largeOffsets: idx.subarray(offsetsAt + n * 4, idx.length - 40),
       fd,
       size: st.size,
+      read: new Map(),
     };
   } catch (e) {
     closeSync(fd);

@@ -14,6 +14,9 @@
  * output keyed and read. Anything else (an edited base, a file added to a listed directory, a
  * deleted component, another spec) is a miss: the path is built and both entries rewritten.
  *
+ * The post-processed build (below) is a third entry, which holds the read sets it was kept for:
+ * a warm run reads it alone.
+ *
  * A build that saw decrypted input (a SOPS decryption hook served files) is never cached, nor
  * one whose output carries values marked secret, nor one that left remote resources out.
  */
@@ -145,25 +148,26 @@ export function cachedFluxBuild(
   shared: BuildCache,
   answers: RunAnswers = new RunAnswers(),
   /**
-   * Set to the key of the output entry served or stored (none: the build is not cached). Given,
-   * it is the key a lookup of this run found (cachedPostBuild): its entry is read without
-   * asking the manifest's questions again.
+   * Set to the key of the output entry served or stored and the read set it goes with (none:
+   * the build is not cached): a post-processed build is kept under that read set
+   * (storePostBuild).
    */
-  found: { output?: CacheKey } = {},
+  found: BuildFound = {},
 ): FluxBuild {
-  if (found.output) {
-    const known = readBuildEntry(cache.get(found.output));
-    if (known) return known;
-    found.output = undefined;
-  }
+  found.output = undefined;
+  found.reads = undefined;
   const inputs = buildInputs(sourceRoot, spec);
   if (inputs === undefined) return buildFluxPath(fs, sourceRoot, spec, shared);
   const manifestKey = cache.key(BUILD_READS_UNIT, inputs);
   const known = readSets(cache.get(manifestKey));
   const hit = lookup(cache, known, inputs, fs, answers);
-  if (hit === "uncacheable") return buildFluxPath(fs, sourceRoot, spec, shared);
+  if (hit && "uncacheable" in hit) {
+    found.reads = hit.uncacheable;
+    return buildFluxPath(fs, sourceRoot, spec, shared);
+  }
   if (hit) {
     found.output = hit.key;
+    found.reads = hit.reads;
     return hit.build;
   }
 
@@ -181,20 +185,41 @@ export function cachedFluxBuild(
   } catch (e) {
     // A build that fails or is not stored is remembered as such, so that the next run builds
     // it straight away (until an answer changes) instead of looking for an output.
-    remember({ records: log.records(), uncacheable: true });
+    const records = log.records();
+    remember({ records, uncacheable: true });
+    found.reads = { records, digest: recordsDigest(records), uncacheable: true };
     throw e;
   }
   const records = log.records();
   const body = cacheableBody(built, log);
   if (body === undefined) {
     remember({ records, uncacheable: true });
+    found.reads = { records, digest: recordsDigest(records), uncacheable: true };
     return built;
   }
   const digest = recordsDigest(records);
   found.output = outputKey(cache, inputs, digest);
+  found.reads = { records, digest };
   cache.put(found.output, body);
   remember({ records, digest });
   return built;
+}
+
+/**
+ * What cachedFluxBuild found or stored: the output entry's key and the read set that names it;
+ * or, for a build that is never stored (it failed, or see cacheableBody), its read set alone.
+ */
+export interface BuildFound {
+  output?: CacheKey;
+  reads?: BuildReads;
+}
+
+/** A build's read set and its digest (recordsDigest), which together name its output entry. */
+export interface BuildReads {
+  records: ReadRecord[];
+  digest: string;
+  /** The build these answers give is never stored. */
+  uncacheable?: true;
 }
 
 function buildInputs(sourceRoot: string, spec: YamlMap): string | undefined {
@@ -278,35 +303,29 @@ function lookup(
   inputs: string,
   fs: FileSystem,
   answers: RunAnswers,
-): { build: FluxBuild; key: CacheKey } | "uncacheable" | undefined {
-  const key = validOutputKey(cache, sets, inputs, fs, answers);
-  if (key === undefined || key === "uncacheable") return key;
-  const build = readBuildEntry(cache.get(key));
-  return build && { build, key };
-}
-
-/** The output key of the first read set whose every answer still holds (see lookup). */
-function validOutputKey(
-  cache: RenderCache,
-  sets: ReadSet[],
-  inputs: string,
-  fs: FileSystem,
-  answers: RunAnswers,
-): CacheKey | "uncacheable" | undefined {
+): { build: FluxBuild; key: CacheKey; reads: BuildReads } | { uncacheable: BuildReads } | undefined {
   const holds = (r: ReadRecord) => answers.holds(fs, r);
   const set = sets.find((s) => s.records.every(holds));
   if (!set) return undefined;
-  if (set.uncacheable === true) return "uncacheable";
-  return outputKey(cache, inputs, set.digest ?? recordsDigest(set.records));
+  const digest = set.digest ?? recordsDigest(set.records);
+  if (set.uncacheable === true) return { uncacheable: { records: set.records, digest, uncacheable: true } };
+  const key = outputKey(cache, inputs, digest);
+  const build = readBuildEntry(cache.get(key));
+  return build && { build, key, reads: { records: set.records, digest } };
 }
 
-/** A build (or post-processed build) entry's body, or undefined when it is not one. */
-function readBuildEntry(entry: unknown): FluxBuild | undefined {
+/**
+ * A build (or post-processed build) entry's body, or undefined when it is not one. `decode`: the
+ * decoder of the parsed body that holds it (decoderOf), by default `entry`'s own.
+ */
+function readBuildEntry(
+  entry: unknown,
+  decode: (e: unknown) => YamlValue = decoderOf(entry),
+): FluxBuild | undefined {
   const body = entry as Partial<Record<keyof CachedBuild, unknown>> | undefined;
   if (!body || typeof body.dir !== "string" || typeof body.generated !== "boolean") return undefined;
   if (!Array.isArray(body.resources) || !Array.isArray(body.files) || !Array.isArray(body.patches))
     return undefined;
-  const decode = decoderOf(entry);
   try {
     const files = body.files.map((f) => {
       if (typeof f !== "string") throw new TypeError("not a file name");
@@ -373,13 +392,29 @@ function definedFields(p: PatchRecord): Record<string, YamlValue> {
 
 /**
  * A built path after kustomize-controller's post-processing (postprocess.ts: substitution, List
- * expansion, owner labels, commonMetadata), keyed by the build's output entry and everything
- * post-processing reads besides it: the whole Flux Kustomization object and the variables. A
- * warm run takes it instead of decoding the build and substituting again. Never kept for a
- * Kustomization with SOPS decryption, secret variables or variables that failed to load, nor
- * when post-processing failed or marked a field secret (a Secret's data included).
+ * expansion, owner labels, commonMetadata), keyed by the source root and everything
+ * post-processing reads besides the build: the whole Flux Kustomization object (its spec decides
+ * the build) and the variables. The entry holds the read sets of the builds it was kept for,
+ * each with its post-processed objects, so a warm run reads one entry per Kustomization: the
+ * first read set whose every answer still holds gives the objects, without the build's read
+ * manifest, its output entry or substituting again. Never kept for a Kustomization with SOPS
+ * decryption, secret variables or variables that failed to load, nor when post-processing
+ * failed or marked a field secret (a Secret's data included).
  */
 export const POSTBUILD_UNIT = "flux-postbuild";
+
+/**
+ * One read set of a post-processed build entry and the objects post-processing gave for it; or
+ * `uncacheable` when the build these answers give is never stored (it fails, say): then the
+ * Kustomization is built again, and this entry, found, is not written again each run.
+ */
+interface PostBuildSet {
+  records: ReadRecord[];
+  /** recordsDigest(records): a run's memo names the objects by it. */
+  digest: string;
+  build?: CachedBuild;
+  uncacheable?: true;
+}
 
 /** What post-processing reads besides the build: the key text, or undefined when not cacheable. */
 export function postBuildInputs(
@@ -400,59 +435,67 @@ export function postBuildInputs(
   }
 }
 
+/** A post-processed build entry as a lookup read it: kept beside a new read set when one is stored. */
+export interface PostBuildLookup {
+  key: CacheKey;
+  /** The entry's read sets, newest first, as read (none: absent or not trusted). */
+  sets: PostBuildSet[];
+}
+
 /**
- * The post-processed build of `spec` when its read set still holds and an entry was kept for
- * these post-build inputs; undefined otherwise (then build and post-process as usual, passing
- * `found` on to cachedFluxBuild: it holds the build's output key when the read set holds). The
- * objects are the caller's own; each `from` carries the source, transformers and patches.
+ * The post-processed build of the Kustomization whose object and variables `post` gives
+ * (postBuildInputs), built from `sourceRoot` on `fs`, when the entry kept for them holds a read
+ * set whose every answer still holds; undefined otherwise (then build and post-process as
+ * usual, and keep the result with storePostBuild and `lookup`). The objects are the caller's
+ * own; each `from` carries the source, transformers and patches. Given a memo, a build it holds
+ * is taken from there and one decoded is kept there.
  */
 export function cachedPostBuild(
   cache: RenderCache,
   fs: FileSystem,
   sourceRoot: string,
-  spec: YamlMap,
   answers: RunAnswers,
   post: string,
-  found: { output?: CacheKey },
+  lookup: { entry?: PostBuildLookup },
   memo?: PostBuildMemo,
-): PostBuild | undefined {
+): PostBuild | "uncacheable" | undefined {
+  const key = cache.key(POSTBUILD_UNIT, `${JSON.stringify(sourceRoot)}\0${post}`);
+  lookup.entry = { key, sets: [] };
   if (cache.mayHold?.(POSTBUILD_UNIT) === false) return undefined;
-  const inputs = buildInputs(sourceRoot, spec);
-  if (inputs === undefined) return undefined;
-  const key = validOutputKey(
-    cache,
-    readSets(cache.get(cache.key(BUILD_READS_UNIT, inputs))),
-    inputs,
-    fs,
-    answers,
-  );
-  if (key === undefined || key === "uncacheable") return undefined;
-  found.output = key;
-  return readPostBuild(cache, key, post, memo);
-}
-
-/**
- * The post-processed build kept for the build entry `output` and `post`, if any (see
- * cachedPostBuild); given a memo, an entry it holds is taken from there and one read is kept there.
- */
-export function readPostBuild(
-  cache: RenderCache,
-  output: CacheKey,
-  post: string,
-  memo?: PostBuildMemo,
-): PostBuild | undefined {
-  const key = postBuildKey(cache, output, post);
-  const known = memo?.get(key.id);
+  const body = cache.get(key);
+  const sets = postBuildSets(body);
+  lookup.entry.sets = sets;
+  const holds = (r: ReadRecord) => answers.holds(fs, r);
+  const set = sets.find((s) => s.records.every(holds));
+  if (set === undefined) return undefined;
+  if (set.build === undefined) return "uncacheable";
+  const memoKey = `${key.id}\0${set.digest}`;
+  const known = memo?.get(memoKey);
   if (known !== undefined) return known;
-  const entry = readBuildEntry(cache.get(key));
+  const entry = readBuildEntry(set.build, decoderOf(body));
   if (!entry) return undefined;
   const build: PostBuild = {
     dir: entry.dir,
     generated: entry.generated,
     objects: entry.resources.map((r) => ({ object: r.obj, from: r })),
   };
-  memo?.set(key.id, build);
+  memo?.set(memoKey, build);
   return build;
+}
+
+/** The read sets of a post-processed build entry that have the expected shape (the others are left out). */
+function postBuildSets(body: unknown): PostBuildSet[] {
+  const sets = (body as { sets?: unknown } | undefined)?.sets;
+  if (!Array.isArray(sets)) return [];
+  return sets.filter(
+    (s): s is PostBuildSet =>
+      isMap(s) &&
+      Array.isArray(s.records) &&
+      s.records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "string") &&
+      typeof s.digest === "string" &&
+      /^[0-9a-f]{64}$/.test(s.digest) &&
+      (s.uncacheable === true ? s.build === undefined : isMap(s.build)),
+  );
 }
 
 export interface PostBuild {
@@ -467,29 +510,31 @@ export interface PostBuild {
 }
 
 /**
- * Post-processed builds read in this run, by entry id (LoadPlatformOptions.postBuildMemo): a
- * changed-only diff's base rebuilds the Flux Kustomizations whose build may read a changed file,
- * and where one reads the entry the head read (the parent of an edited app, whose build lists the
- * app's directory but reads none of its changed files), both platforms hold the same objects:
- * decoded once, and equal to the comparison without a walk.
+ * Post-processed builds read in this run, by entry id and read set digest
+ * (LoadPlatformOptions.postBuildMemo): a changed-only diff's base rebuilds the Flux
+ * Kustomizations whose build may read a changed file, and where one finds the read set the head
+ * found (the parent of an edited app, whose build lists the app's directory but reads none of
+ * its changed files), both platforms hold the same objects: decoded once, and equal to the
+ * comparison without a walk.
  */
 export type PostBuildMemo = Map<string, PostBuild>;
 
 /**
- * Keeps a post-processed build under the key of the build's output entry (`output`, from
- * cachedFluxBuild) and `post` (postBuildInputs), unless an object has a secret field.
+ * Keeps a post-processed build under the entry `lookup` read (cachedPostBuild) with the read set
+ * of its build (`reads`, from cachedFluxBuild), before the entry's other read sets, unless an
+ * object has a secret field.
  */
 export function storePostBuild(
   cache: RenderCache,
-  output: CacheKey,
-  post: string,
+  lookup: PostBuildLookup,
+  reads: BuildReads,
   build: { dir: string; generated: boolean },
   objects: Array<{ object: YamlMap; from: Resource; secrets?: unknown }>,
 ): void {
   if (objects.some((o) => o.secrets !== undefined || o.from.secretWitnesses.length > 0)) return;
-  let body: CachedBuild;
+  let encoded: CachedBuild;
   try {
-    body = encodeBuild(
+    encoded = encodeBuild(
       build,
       objects.map((o) => {
         const r = new Resource(o.object, o.from.source);
@@ -501,9 +546,23 @@ export function storePostBuild(
   } catch {
     return;
   }
-  cache.put(postBuildKey(cache, output, post), body);
+  keepPostBuildSet(cache, lookup, { records: reads.records, digest: reads.digest, build: encoded });
 }
 
-function postBuildKey(cache: RenderCache, output: CacheKey, post: string): CacheKey {
-  return cache.key(POSTBUILD_UNIT, `${output.id}\0${post}`);
+/**
+ * Keeps, under the entry `lookup` read (cachedPostBuild), that the build of read set `reads` is
+ * never stored (reads.uncacheable): a later run finds that in the one entry it reads.
+ */
+export function storeUncacheablePostBuild(
+  cache: RenderCache,
+  lookup: PostBuildLookup,
+  reads: BuildReads,
+): void {
+  keepPostBuildSet(cache, lookup, { records: reads.records, digest: reads.digest, uncacheable: true });
+}
+
+function keepPostBuildSet(cache: RenderCache, lookup: PostBuildLookup, set: PostBuildSet): void {
+  cache.put(lookup.key, {
+    sets: [set, ...lookup.sets.filter((s) => s.digest !== set.digest)].slice(0, MAX_READ_SETS),
+  });
 }

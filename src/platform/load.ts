@@ -10,7 +10,6 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { ArtifactFileSystem, isArtifactGenerator } from "../artifacts/index.js";
 import { defaultRenderCache, type RenderCache } from "../cache/index.js";
-import type { CacheKey } from "../cache/store.js";
 import { SlipwayError } from "../errors.js";
 import { postBuildSettings, StrictSubstitutionError, type VariableSourceRef } from "../flux/postbuild.js";
 import {
@@ -52,13 +51,15 @@ import { encryptedSecretRefusal } from "./apply-refusals.js";
 import { ARTIFACT_ROOT, ClusterArtifacts } from "./artifacts.js";
 import { buildFluxPath, type FluxBuild, secureJoin } from "./build.js";
 import {
+  type BuildReads,
   cachedFluxBuild,
   cachedPostBuild,
+  type PostBuildLookup,
   type PostBuildMemo,
   postBuildInputs,
   RunAnswers,
-  readPostBuild,
   storePostBuild,
+  storeUncacheablePostBuild,
 } from "./build-cache.js";
 import { type Checkout, readCheckout } from "./checkout.js";
 import {
@@ -522,10 +523,8 @@ interface Pending {
   built?: Resource[];
   /** A ResourceSet node's generated objects. */
   generated?: { objects: BuiltObject[]; info: ResourceSetInfo };
-  /** What a post-processed build lookup found (the build's entry, see cachedPostBuild). */
-  found?: { output?: CacheKey };
-  /** The render cache's entry of `built` (build-cache.ts), and the directory it was built from. */
-  output?: CacheKey;
+  /** The read set of `built` in the render cache (build-cache.ts), and the directory it was built from. */
+  reads?: BuildReads;
   builtAt?: { dir: string; generated: boolean };
   /** Source resolved by resolveSource() (the root: also built, or failed there: `failed`). */
   resolved?: boolean;
@@ -1221,11 +1220,11 @@ function build(ctx: RenderContext, p: Pending): boolean {
   const sourceRoot = k.sourceRoot!;
   const view = kustomizationFs(ctx, k);
   const excluded = view instanceof SourceArtifactFileSystem ? view.recordExclusions() : undefined;
+  const found: { reads?: BuildReads } = {};
   try {
     refuseExcludedPath(ctx, k);
     const sopsHook = isSops(k) ? ctx.decrypt?.files : undefined;
     // A build served decrypted files is never cached (and decryption reports its problems as it runs).
-    const found: { output?: CacheKey } = p.found ?? {};
     const result =
       ctx.renderCache && !sopsHook
         ? cachedFluxBuild(
@@ -1250,13 +1249,14 @@ function build(ctx: RenderContext, p: Pending): boolean {
     noteUnreadKustomization(ctx, k, result.dir, result.generated);
     noteOmitted(ctx, k, result.omitted);
     p.built = result.resources;
-    if (found.output) {
-      p.output = found.output;
+    p.reads = found.reads;
+    if (found.reads && !found.reads.uncacheable) {
       p.builtAt = { dir: result.dir, generated: result.generated };
     }
     excluded?.();
     return true;
   } catch (err) {
+    p.reads = found.reads;
     fail(k, err);
     const missed = excluded?.() ?? [];
     const e = k.errors[k.errors.length - 1]!;
@@ -1544,21 +1544,21 @@ function finishKustomization(
     ctx.renderCache && settingsError === undefined && !isSops(k) && !ctx.secretsOf.get(k.object)
       ? postBuildInputs(k.object, settings)
       : undefined;
+  // The post-processed build entry looked up: a miss keeps its read sets beside the new one.
+  const lookup: { entry?: PostBuildLookup } = {};
+  let hit: ReturnType<typeof cachedPostBuild>;
   if (post !== undefined) {
-    // The root was built already (to read its own spec): its entry is found by that build's key.
-    const hit = p.built
-      ? p.output && readPostBuild(ctx.renderCache!, p.output, post, ctx.postBuildMemo)
-      : cachedPostBuild(
-          ctx.renderCache!,
-          kustomizationFs(ctx, k),
-          toAbsolute(ctx.root, k.sourceRoot!),
-          specOf(k.object),
-          ctx.answers,
-          post,
-          (p.found = {}),
-          ctx.postBuildMemo,
-        );
-    if (hit) {
+    // The root was built already (to read its own spec): its entry holds that build's read set too.
+    hit = cachedPostBuild(
+      ctx.renderCache!,
+      kustomizationFs(ctx, k),
+      toAbsolute(ctx.root, k.sourceRoot!),
+      ctx.answers,
+      post,
+      lookup,
+      ctx.postBuildMemo,
+    );
+    if (hit && hit !== "uncacheable") {
       k.dir = relative(ctx.root, originOf(ctx, hit.dir));
       k.generatedKustomization = hit.generated;
       noteLinksLeftOut(ctx, k, hit.dir, hit.generated);
@@ -1569,7 +1569,15 @@ function finishKustomization(
       return;
     }
   }
-  if (!p.built && !build(ctx, p)) return;
+  // A build that is never stored is said so in the entry looked up, once (see PostBuildSet).
+  const keepUncacheable = () => {
+    if (lookup.entry && hit === undefined && p.reads?.uncacheable)
+      storeUncacheablePostBuild(ctx.renderCache!, lookup.entry, p.reads);
+  };
+  if (!p.built && !build(ctx, p)) {
+    keepUncacheable();
+    return;
+  }
   // A required source not found, or an optional one skipped as absent: either may be one that
   // only `k` applies, which the cluster has once `k` applied it (davralin: `core` applies the
   // Secret `global-settings` it reads, `optional: true`; skipped, strict mode failed `core`).
@@ -1605,8 +1613,9 @@ function finishKustomization(
       .replace(/ fail the same way\)$/, " are not rendered either)");
     k.errors.push({ ...said, cluster: k.cluster, kustomization: k.id });
   }
-  if (post !== undefined && !own && p.output && p.builtAt && withheld.length === 0) {
-    storePostBuild(ctx.renderCache!, p.output, post, p.builtAt, processed.objects);
+  if (p.reads?.uncacheable) keepUncacheable();
+  else if (lookup.entry && !own && p.reads && p.builtAt && withheld.length === 0) {
+    storePostBuild(ctx.renderCache!, lookup.entry, p.reads, p.builtAt, processed.objects);
   }
   if (processed.sealed && settings?.sealed)
     k.sealedSubstitutions = sealedSubstitutions(

@@ -11,7 +11,13 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskRenderCache } from "../../src/cache/store.js";
 import { MemoryFileSystem } from "../../src/fs/filesystem.js";
-import { POSTBUILD_UNIT } from "../../src/platform/build-cache.js";
+import {
+  BUILD_READS_UNIT,
+  BUILD_UNIT,
+  POSTBUILD_UNIT,
+  type PostBuild,
+  type PostBuildMemo,
+} from "../../src/platform/build-cache.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 
 const dirs: string[] = [];
@@ -19,19 +25,17 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A disk cache counting the post-build entries it serves. */
-function newCache(): DiskRenderCache & { postHits: number } {
+function newCache(): DiskRenderCache {
   const d = mkdtempSync(path.join(tmpdir(), "slipway-postbuild-cache-"));
   dirs.push(d);
-  const cache = Object.assign(new DiskRenderCache(d, "test-code-identity"), { postHits: 0 });
-  const get = cache.get.bind(cache);
-  cache.get = (key) => {
-    const body = get(key);
-    if (body !== undefined && key.unit === POSTBUILD_UNIT) cache.postHits++;
-    return body;
-  };
-  return cache;
+  return new DiskRenderCache(d, "test-code-identity");
 }
+
+/**
+ * A load's memo of post-processed builds: it keeps each one the cache served (a read set of its
+ * entry held), so its size says how many Kustomizations took their objects from the cache.
+ */
+class ServedBuilds extends Map<string, PostBuild> implements PostBuildMemo {}
 
 const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
@@ -91,8 +95,16 @@ function model(p: Platform): string {
   return JSON.stringify(p, (k, v) => (k === "renderMs" ? undefined : typeof v === "bigint" ? `${v}n` : v));
 }
 
-function load(fs: MemoryFileSystem, cache: DiskRenderCache | false): Platform {
-  return loadPlatform("/repo", { fs, charts: false, renderCache: cache });
+function load(fs: MemoryFileSystem, cache: DiskRenderCache | false, served = new ServedBuilds()): Platform {
+  return loadPlatform("/repo", { fs, charts: false, renderCache: cache, postBuildMemo: served });
+}
+
+/** A warm load, equal to an uncached one, and how many Kustomizations the cache served. */
+function warmLoad(fs: MemoryFileSystem, cache: DiskRenderCache): { warm: Platform; postHits: number } {
+  const served = new ServedBuilds();
+  const warm = load(fs, cache, served);
+  expect(model(warm)).toBe(model(load(fs, false)));
+  return { warm, postHits: served.size };
 }
 
 /** Loads cold, applies `edit`, loads warm; the warm model must equal an uncached load. */
@@ -101,10 +113,7 @@ function afterEdit(edit: (fs: MemoryFileSystem) => void): { warm: Platform; post
   const cache = newCache();
   load(fs, cache);
   edit(fs);
-  cache.postHits = 0;
-  const warm = load(fs, cache);
-  expect(model(warm)).toBe(model(load(fs, false)));
-  return { warm, postHits: cache.postHits };
+  return warmLoad(fs, cache);
 }
 
 function env(p: Platform): unknown {
@@ -177,9 +186,7 @@ describe("post-processed build cache", () => {
     fs.write("/repo/apps/app/kustomization.yaml", "resources:\n  - deployment.yaml\n  - secret.yaml\n");
     const cache = newCache();
     load(fs, cache);
-    cache.postHits = 0;
-    expect(model(load(fs, cache))).toBe(model(load(fs, false)));
-    expect(cache.postHits).toBe(1); // the root only
+    expect(warmLoad(fs, cache).postHits).toBe(1); // the root only
   });
 
   it("keeps nothing for a Kustomization that substitutes from a Secret", () => {
@@ -191,8 +198,63 @@ describe("post-processed build cache", () => {
     fs.write("/repo/clusters/prod/app.yaml", app().replace("kind: ConfigMap", "kind: Secret"));
     const cache = newCache();
     load(fs, cache);
-    cache.postHits = 0;
-    expect(model(load(fs, cache))).toBe(model(load(fs, false)));
-    expect(cache.postHits).toBe(0); // the root outputs a Secret, the app reads one
+    expect(warmLoad(fs, cache).postHits).toBe(0); // the root outputs a Secret, the app reads one
+  });
+});
+
+/** A disk cache noting the unit of every entry it is asked for, and whether it had it. */
+function countingCache(): DiskRenderCache & { reads: string[]; missed: string[] } {
+  const cache = Object.assign(newCache(), { reads: [] as string[], missed: [] as string[] });
+  const get = cache.get.bind(cache);
+  cache.get = (key) => {
+    const body = get(key);
+    cache.reads.push(key.unit);
+    if (body === undefined) cache.missed.push(key.unit);
+    return body;
+  };
+  return cache;
+}
+
+describe("post-processed build entries", () => {
+  it("a warm load reads one entry per Kustomization: neither the read manifest nor the build's output", () => {
+    const fs = repo();
+    const cache = countingCache();
+    load(fs, cache);
+    cache.reads = [];
+    expect(warmLoad(fs, cache).postHits).toBe(2);
+    // The root is built first, to read its own spec; the app reads its post-processed entry alone.
+    expect(cache.reads).toEqual([BUILD_READS_UNIT, BUILD_UNIT, POSTBUILD_UNIT, POSTBUILD_UNIT]);
+  });
+
+  it("a Kustomization whose build fails is said so in its entry once: a warm load neither misses nor writes", () => {
+    const fs = repo();
+    fs.write("/repo/apps/app/kustomization.yaml", "resources:\n  - deployment.yaml\n  - missing.yaml\n");
+    const cache = countingCache();
+    load(fs, cache);
+    const writes = cache.stats.writes;
+    cache.missed = [];
+    const { warm } = warmLoad(fs, cache);
+    expect(warm.clusters[0]!.kustomizations.find((k) => k.name === "app")!.status).toBe("failed");
+    expect(cache.missed).toEqual([]);
+    expect(cache.stats.writes).toBe(writes);
+    // Fixed, the build is stored and served again.
+    fs.write("/repo/apps/app/kustomization.yaml", "resources:\n  - deployment.yaml\n");
+    warmLoad(fs, cache);
+    expect(warmLoad(fs, cache).postHits).toBe(2);
+  });
+
+  it("an entry whose read set holds but whose objects do not read is a miss, built again", () => {
+    const fs = repo();
+    const cache = countingCache();
+    load(fs, cache);
+    // What a damaged (yet sealed) entry could say: a read set that always holds, objects that are not.
+    const get = cache.get.bind(cache);
+    cache.get = (key) =>
+      key.unit === POSTBUILD_UNIT
+        ? { sets: [{ records: [], digest: "0".repeat(64), build: { dir: 1 } }] }
+        : get(key);
+    const { warm, postHits } = warmLoad(fs, cache);
+    expect(postHits).toBe(0);
+    expect(JSON.stringify(env(warm))).toContain("eu");
   });
 });
