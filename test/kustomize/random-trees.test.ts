@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { errorMessage } from "../../src/errors.js";
 import { buildYaml } from "../../src/kustomize/build.js";
 import { requires } from "../support/env.js";
-import { kubectlKustomize, mapLimit } from "../support/kubectl.js";
+import { compareTreesWithKubectl } from "../support/kubectl.js";
 import { Rng } from "../support/random.js";
 
 /**
@@ -227,24 +227,7 @@ describe.runIf(requires("kubectl"))("random kustomize trees vs kubectl kustomize
 
   it(`${count} seeded trees agree byte for byte (seeds ${first}..${first + count - 1})`, async () => {
     const dirs = seeds.map((s) => materialise(s, generateTree(s)));
-    const oracle = await mapLimit(dirs, 4, (d) => kubectlKustomize(d));
-    const failures: string[] = [];
-    seeds.forEach((seed, i) => {
-      let actual: string | undefined;
-      let error: string | undefined;
-      try {
-        actual = buildYaml(dirs[i]!);
-      } catch (e) {
-        error = errorMessage(e);
-      }
-      const expected = oracle[i]!;
-      if (!expected.ok && error !== undefined) return;
-      if (!expected.ok)
-        failures.push(`seed ${seed}: kubectl failed (${expected.stderr.trim()}) but slipway succeeded`);
-      else if (error !== undefined) failures.push(`seed ${seed}: slipway failed: ${error}`);
-      else if (actual !== expected.stdout)
-        failures.push(`seed ${seed}: output differs (SLIPWAY_FUZZ_SEED=${seed})`);
-    });
+    const { failures } = await compareTreesWithKubectl(seeds, dirs, (d) => buildYaml(d), errorMessage);
     expect(failures).toEqual([]);
   });
 });

@@ -89,3 +89,46 @@ export async function compareResourcesWithKubectl(
     .slice(0, 3);
   return { accepted: files.length, wronglyRejected, differing, stderr: oracle.stderr };
 }
+
+/** What a seeded differential over built directories found. */
+export interface TreeDifferential {
+  /** directories both built to the same bytes */
+  identical: number;
+  /** one line per seed where the two disagree (a replay hint in each) */
+  failures: string[];
+}
+
+/**
+ * Builds each of `dirs` (made from `seeds`, in order) with `build` and with `kubectl kustomize`:
+ * both fail, or both give the same bytes. `label` adds to each output-differs line (the tree's
+ * directory, kept for a replay).
+ */
+export async function compareTreesWithKubectl(
+  seeds: readonly number[],
+  dirs: readonly string[],
+  build: (dir: string) => string,
+  describeError: (e: unknown) => string,
+  label: (seed: number, dir: string) => string = () => "",
+): Promise<TreeDifferential> {
+  const oracle = await mapLimit([...dirs], 4, (d) => kubectlKustomize(d));
+  const failures: string[] = [];
+  let identical = 0;
+  seeds.forEach((seed, i) => {
+    let actual: string | undefined;
+    let error: string | undefined;
+    try {
+      actual = build(dirs[i]!);
+    } catch (e) {
+      error = describeError(e);
+    }
+    const expected = oracle[i]!;
+    if (!expected.ok && error !== undefined) return;
+    if (!expected.ok)
+      failures.push(`seed ${seed}: kubectl failed (${expected.stderr.trim()}) but slipway succeeded`);
+    else if (error !== undefined) failures.push(`seed ${seed}: slipway failed: ${error}`);
+    else if (actual !== expected.stdout)
+      failures.push(`seed ${seed}: output differs (SLIPWAY_FUZZ_SEED=${seed}${label(seed, dirs[i]!)})`);
+    else identical++;
+  });
+  return { identical, failures };
+}
