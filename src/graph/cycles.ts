@@ -1,4 +1,4 @@
-import { compareIds } from "./model.js";
+import { compareIds, type GraphEdge } from "./model.js";
 
 /** Adjacency: node → its dependencies, each list sorted. */
 export type Adjacency = ReadonlyMap<string, readonly string[]>;
@@ -114,4 +114,34 @@ function comparePaths(a: readonly string[], b: readonly string[]): number {
     if (order !== 0) return order;
   }
   return a.length - b.length;
+}
+
+/** One cycle as the findings and the text graph print it. */
+export interface CycleSteps {
+  /** The cycle's nodes, the first repeated at the end. */
+  ids: string[];
+  /**
+   * `appliedBy[i]`: ids[i] waits for ids[i + 1] because ids[i + 1] applies it, not because of a
+   * dependsOn entry. Flux reconciles an object only once the one that applies it has run.
+   */
+  appliedBy: boolean[];
+}
+
+/**
+ * A cycle read for a person: starting at a node whose first step is a dependsOn entry (the
+ * kind of step one can remove), when the cycle has one.
+ */
+export function cycleSteps(cycle: readonly string[], edges: readonly GraphEdge[]): CycleSteps {
+  const implicit = new Set(edges.filter((e) => e.implicit).map((e) => `${e.dependent}\u0000${e.dependsOn}`));
+  const ring = cycle.slice(0, -1);
+  const isAppliedBy = (i: number) => implicit.has(`${ring[i]}\u0000${ring[(i + 1) % ring.length]}`);
+  const start = Math.max(
+    0,
+    ring.findIndex((_, i) => !isAppliedBy(i)),
+  );
+  const order = [...ring.slice(start), ...ring.slice(0, start)];
+  return {
+    ids: [...order, order[0]!],
+    appliedBy: order.map((_, i) => isAppliedBy((start + i) % ring.length)),
+  };
 }

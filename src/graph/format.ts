@@ -1,5 +1,6 @@
 import { printable, withoutControls } from "../printable.js";
 import { DEFAULT_DURATION } from "./analyze.js";
+import { cycleSteps } from "./cycles.js";
 import {
   type BlockedNode,
   compareIds,
@@ -226,7 +227,12 @@ export function formatGraphText(a: GraphAnalysis, options: TextOptions = {}): st
       "",
       `Cycles (${a.cycles.length}${a.cyclesTruncated ? "+, list truncated" : ""}; → means dependsOn):`,
     );
-    for (const cycle of a.cycles) lines.push(`  ${cycle.map(label).join(" → ")}`);
+    for (const cycle of a.cycles) {
+      const { ids, appliedBy } = cycleSteps(cycle, a.edges);
+      lines.push(
+        `  ${ids.map((id, i) => (i > 0 && appliedBy[i - 1] ? `${label(id)} (which applies it)` : label(id))).join(" → ")}`,
+      );
+    }
   }
   if (a.missing.length > 0) {
     lines.push("", `Missing dependencies (${a.missing.length}):`);

@@ -1,4 +1,5 @@
 export { type AnalyzeOptions, analyzeGraph, DEFAULT_DURATION } from "./analyze.js";
+export { type CycleSteps, cycleSteps } from "./cycles.js";
 export {
   type AppliedDurations,
   applyDurations,

@@ -4,7 +4,7 @@
  * render error of the Platform as a finding.
  */
 import * as path from "node:path";
-import { analyzeGraph, type GraphAnalysis } from "../../graph/index.js";
+import { analyzeGraph, cycleSteps, type GraphAnalysis } from "../../graph/index.js";
 import type { KObject } from "../../kustomize/types.js";
 import { secureJoin } from "../../platform/build.js";
 import { graphNodes, resourceSetDependencies } from "../../platform/graph-nodes.js";
@@ -184,11 +184,25 @@ export const dependsOnMissing: Rule = {
   },
 };
 
+/**
+ * What a cycle does. A step where a Kustomization waits for the one that applies it holds
+ * nothing back in a cluster already running them; it is a new cluster that never gets them, and
+ * the applier that waits on a dependsOn entry of the cycle stops while that dependency is down.
+ */
+function cycleConsequence(cycle: readonly string[], appliedBy: readonly boolean[]): string {
+  const n = appliedBy.length;
+  const i = appliedBy.findIndex((step, j) => step && !appliedBy[(j + 1) % n]);
+  if (i < 0) return "none of these ever becomes ready";
+  const applier = cycle[(i + 1) % n]!;
+  const dependency = cycle[(i + 2) % n]!;
+  return `on a new cluster none of these ever becomes ready, and on a running one ${applier} applies nothing while ${dependency} is not ready`;
+}
+
 export const dependencyCycle: Rule = {
   id: "flux-dependency-cycle",
   defaultSeverity: "error",
   description: "Flux Kustomizations or HelmReleases that depend on each other in a cycle.",
-  help: "Flux does not detect dependency cycles: every member of the cycle waits for the others forever. Remove one dependsOn entry of the cycle.",
+  help: 'Flux does not detect dependency cycles: every member of the cycle waits for the others forever. A step marked "(which applies it)" is no dependsOn entry: the Kustomization before it only exists once that one has run, so a cluster already running them keeps them, but a new cluster never gets them. Remove one dependsOn entry of the cycle.',
   run(ctx) {
     for (const cluster of ctx.clusters()) {
       if (cluster.mode !== "flux") continue;
@@ -196,7 +210,8 @@ export const dependencyCycle: Rule = {
       if (analysis.cycles.length === 0) continue;
       const nodes = nodeIndex(cluster);
       const objects = fluxObjects(cluster);
-      for (const cycle of analysis.cycles) {
+      for (const found of analysis.cycles) {
+        const { ids: cycle, appliedBy } = cycleSteps(found, analysis.edges);
         const first = nodes.get(cycle[0] as string);
         if (!first) continue;
         const firstKind = first.kind === "ResourceSet" ? "Kustomization" : first.kind;
@@ -212,7 +227,9 @@ export const dependencyCycle: Rule = {
             firstKind,
             i >= 0 ? ["spec", "dependsOn", i, "name"] : ["spec", "dependsOn"],
           ),
-          message: `dependency cycle: ${cycle.join(" → ")}; none of these ever becomes ready`,
+          message: `dependency cycle: ${cycle
+            .map((id, i) => (i > 0 && appliedBy[i - 1] ? `${id} (which applies it)` : id))
+            .join(" → ")}; ${cycleConsequence(cycle, appliedBy)}`,
         });
       }
       if (analysis.cyclesTruncated) {

@@ -41,6 +41,31 @@ describe("Flux rules", () => {
     );
   });
 
+  it("flux-dependency-cycle through a Kustomization that applies its dependency: said as such, at the dependsOn entry", () => {
+    // The parent waits for a child only it applies (a public repository's shape): a running
+    // cluster keeps going, a new one never gets past the parent.
+    const repo = tempTree({
+      "clusters/c/flux-system/gotk-sync.yaml": SYNC_SSH,
+      "clusters/c/apps.yaml": kustomization("apps", "./apps", "  dependsOn:\n    - name: stores\n"),
+      "apps/ks.yaml": `${kustomization("operator", "./operator", "")}---\n${kustomization("stores", "./stores", "  dependsOn:\n    - name: operator\n")}`,
+      "operator/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: o, namespace: default}\n",
+      "stores/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s, namespace: default}\n",
+    });
+    const found = runCheck(loadPlatform(repo), { rules: fluxRules }).findings.filter(
+      (f) => f.rule === "flux-dependency-cycle",
+    );
+    expect(found.map((f) => [f.severity, at(f)])).toEqual([
+      ["error", "clusters/c/apps.yaml:13"],
+      ["error", "clusters/c/apps.yaml:13"],
+    ]);
+    const consequence =
+      "on a new cluster none of these ever becomes ready, and on a running one Kustomization/flux-system/apps applies nothing while Kustomization/flux-system/stores is not ready";
+    expect(found.map((f) => f.message).sort()).toEqual([
+      `dependency cycle: Kustomization/flux-system/apps → Kustomization/flux-system/stores → Kustomization/flux-system/apps (which applies it); ${consequence}`,
+      `dependency cycle: Kustomization/flux-system/apps → Kustomization/flux-system/stores → Kustomization/flux-system/operator → Kustomization/flux-system/apps (which applies it); ${consequence}`,
+    ]);
+  });
+
   it("flux-path-missing: at spec.path, and the build error is not reported twice", () => {
     expect(of("flux-path-missing").map(at)).toEqual(["clusters/broken/broken.yaml:8"]);
     expect(of("render-error").some((f) => f.kustomization === "flux-system/nopath")).toBe(false);
