@@ -1116,6 +1116,47 @@ describe("ingress-backend-exists: a Service an operator makes, named after its r
   });
 });
 
+describe("ingress-backend-exists: which of several unrendered releases may make the Service", () => {
+  const r = rule("ingress-backend-exists");
+  const route: KObject = {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { name: "alertmanager", namespace: "observability" },
+    spec: { rules: [{ backendRefs: [{ name: "alertmanager-operated", port: 9093 }] }] },
+  };
+  const hint = (routeApplier: string) =>
+    runRule(
+      r,
+      platformOf([
+        cluster(
+          "prod",
+          [ks(routeApplier, [res(route)])],
+          ["abb-cvc", "gatus", "kube-prometheus-stack", "loki"].map((name) =>
+            helmRelease("observability", name, {}, `observability/${name}`),
+          ),
+        ),
+      ]),
+    ).map((f) => [f.severity, f.message.replace(/^.* does not exist in cluster prod /, "")]);
+
+  it("the one the route's own Flux Kustomization applies", () => {
+    expect(hint("observability/kube-prometheus-stack")).toEqual([
+      [
+        "warning",
+        "(it may come from HelmRelease observability/kube-prometheus-stack, which Slipway does not render)",
+      ],
+    ]);
+  });
+
+  it("none of them beside the route: all counted, not the first named as if it were the one", () => {
+    expect(hint("observability/routes")).toEqual([
+      [
+        "warning",
+        "(it may come from one of the 4 HelmReleases of that namespace that Slipway does not render (abb-cvc, gatus, kube-prometheus-stack, …))",
+      ],
+    ]);
+  });
+});
+
 describe("ingress-backend-exists: a Service of the app the route's own annotation names (warroyo's Tanzu spaces)", () => {
   const r = rule("ingress-backend-exists");
   const route = (annotations: Record<string, string>): KObject => ({

@@ -115,7 +115,9 @@ function run(ctx: RuleContext): void {
       for (const ref of backendsOf(r)) {
         if (services.has(`${ref.namespace}/${ref.name}`) || isApiServerService(ref.namespace, ref.name))
           continue;
-        const producer = unseenProducer(scope, ref.namespace, ref.name) ?? annotatedOwner(r.object, ref.name);
+        const producer =
+          unseenProducer(scope, ref.namespace, ref.name, {}, r.kustomization) ??
+          annotatedOwner(r.object, ref.name);
         const severity = severityGiven(producer, ctx.strict);
         const maybe = producer ? ` (it may come from ${producer.text})` : "";
         ctx.report({

@@ -51,7 +51,7 @@ function run(ctx: RuleContext): void {
             .map((m) => m.reason)
             .join(", ")})`
         : `; namespace ${ns} has no workloads`;
-      const producer = unseenProducer(scope, ns, nameOf(service.object), selector);
+      const producer = unseenProducer(scope, ns, nameOf(service.object), selector, service.kustomization);
       const maybe = producer ? ` (pods may come from ${producer.text})` : "";
       // A custom resource the selector names by name and kind makes these pods (an operator's
       // Alertmanager, Prometheus, database Cluster): said, but no problem, --strict or not.

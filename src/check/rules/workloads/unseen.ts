@@ -72,6 +72,7 @@ export function unseenProducer(
   namespace: string,
   missingName = "",
   selector: Readonly<Record<string, string>> = {},
+  appliedWith = "",
 ): UnseenProducer | undefined {
   const selected = Object.values(selector);
   const inNamespace = scope.helmReleases.filter(
@@ -85,7 +86,7 @@ export function unseenProducer(
     releases.find((r) => selected.includes(r.name)) ??
     (hr && prefixLength(hr.name, missingName) > 0 ? hr : undefined);
   if (namedRelease) return { text: unrendered(namedRelease), namedRelease };
-  const text = unseenOtherwise(scope, namespace, missingName, selector, hr, inNamespace);
+  const text = unseenOtherwise(scope, namespace, missingName, selector, appliedWith, hr, inNamespace);
   return text === undefined ? undefined : { text };
 }
 
@@ -95,6 +96,7 @@ function unseenOtherwise(
   namespace: string,
   missingName: string,
   selector: Readonly<Record<string, string>>,
+  appliedWith: string,
   hr: HelmReleaseInfo | undefined,
   inNamespace: readonly HelmReleaseInfo[],
 ): string | undefined {
@@ -108,7 +110,12 @@ function unseenOtherwise(
     customResourceNamedBy(scope, namespace, missingName);
   if (namedResource) return operatorMade(namedResource);
   const installed = INSTALLED_WITH_CLUSTER[namespace];
-  if (hr && !installed) return unrendered(hr);
+  if (hr && !installed) {
+    // Only a hint, no evidence: the severity stays that of an unnamed producer.
+    const releases = inNamespace.filter((r) => r.status !== "rendered");
+    const beside = onlyReleaseAppliedWith(releases, appliedWith);
+    return beside ? unrendered(beside) : unrenderedAmong(releases);
+  }
   if (installed) return `${installed}, which Slipway does not render`;
   const cr = customResources[0];
   if (cr) return operatorMade(cr);
@@ -125,8 +132,34 @@ function unseenOtherwise(
   return undefined;
 }
 
+/**
+ * The one unrendered release that the same Flux Kustomization applies as the object that refers
+ * to the missing one: an app's folder holds its release and the routes to what the chart makes
+ * (an HTTPRoute to `alertmanager-operated` beside kube-prometheus-stack).
+ */
+function onlyReleaseAppliedWith(
+  releases: readonly HelmReleaseInfo[],
+  kustomization: string,
+): HelmReleaseInfo | undefined {
+  if (kustomization === "") return undefined;
+  const applied = releases.filter((r) => r.kustomization === kustomization);
+  return applied.length === 1 ? applied[0] : undefined;
+}
+
 function unrendered(r: HelmReleaseInfo): string {
   return `HelmRelease ${r.namespace}/${r.name}, which Slipway does not render`;
+}
+
+/**
+ * Several unrendered releases of the namespace and nothing naming one: naming the first alone
+ * sent readers to a release that had nothing to do with it (an `alertmanager-operated` Service
+ * "from" an unrelated app), so all are counted and the first few named.
+ */
+function unrenderedAmong(releases: readonly HelmReleaseInfo[]): string {
+  if (releases.length === 1) return unrendered(releases[0]!);
+  const shown = releases.slice(0, 3).map((r) => r.name);
+  const more = releases.length > shown.length ? ", …" : "";
+  return `one of the ${releases.length} HelmReleases of that namespace that Slipway does not render (${shown.join(", ")}${more})`;
 }
 
 /**
