@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { errorMessage } from "../errors.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { emitYamlStream } from "../yaml/index.js";
+import { writtenText } from "../yaml/scalar-text.js";
 import type { HelmOptions } from "./generators/helm-chart.js";
 import { nameHash } from "./generators/index.js";
 import { Loader, type LoadRestrictor, LocalInputError, remoteError } from "./loader.js";
@@ -160,7 +161,11 @@ function stringifyAnnotations(r: Resource): void {
   }
   if (a === null || typeof a !== "object" || Array.isArray(a)) return;
   for (const [k, v] of Object.entries(a)) {
-    if (typeof v !== "string" && (v === null || typeof v !== "object")) a[k] = v === null ? "" : String(v);
+    if (v !== null && typeof v === "object") continue;
+    // The text it was written with (scalar-text.ts); else what a JSON round trip left: "null" for null.
+    const text = writtenText(a, k);
+    if (text !== undefined) a[k] = text;
+    else if (typeof v !== "string") a[k] = v === null ? "null" : String(v);
   }
 }
 

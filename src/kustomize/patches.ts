@@ -1,6 +1,7 @@
 import { SlipwayError } from "../errors.js";
 import { trimSpace } from "../go/strings.js";
 import { type SecretPaths, valueAt } from "../secrets/paths.js";
+import { copyMetadataTexts, takeScalarText, writtenText } from "../yaml/scalar-text.js";
 import { cloneValue } from "./clone.js";
 import type { Loader } from "./loader.js";
 import {
@@ -14,7 +15,7 @@ import { patchDocuments, patchOperations } from "./patch-text.js";
 import type { ResMap } from "./resmap.js";
 import type { PatchRecord, Resource } from "./resource.js";
 import { type Selector, SelectorMatcher, selectorFrom } from "./selector.js";
-import { isMap, type KObject, type YamlValue } from "./types.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "./types.js";
 
 /** A decrypted JSON patch operation's value lands at its path (list positions are found by value). */
 function markJsonPatchSecrets(r: Resource, ops: Json6902Op[], secrets: SecretPaths): void {
@@ -50,6 +51,11 @@ export type PatchEntry =
       lines?: number[];
       /** Per document, its decrypted (secret) values: a SOPS patch file Flux decrypted. */
       secrets?: Array<SecretPaths | undefined>;
+      /**
+       * Applied through the resource map (resmap ApplySmPatch), as a legacy patchesStrategicMerge
+       * patch is; a `patches:` entry is when it has a target. See withMetadataAsText.
+       */
+      throughResMap?: boolean;
     }
   | {
       kind: "json6902";
@@ -187,9 +193,10 @@ export function applyPatch(
       }
     }
     const secrets = entry.secrets?.[i];
+    const applied = entry.target || entry.throughResMap ? withMetadataAsText(doc) : doc;
     for (const r of targets) {
       r.patches.push(record);
-      applySmp(resources, r, doc, entry.options, schema);
+      applySmp(resources, r, applied, entry.options, schema);
       // The patch's decrypted values are secret wherever they landed in the target.
       for (const path of secrets?.paths() ?? []) {
         const value = valueAt(doc, path);
@@ -197,6 +204,34 @@ export function applyPatch(
       }
     }
   }
+}
+
+/**
+ * resmap ApplySmPatch copies the patch and sets the copy's labels and annotations again from
+ * their text (CopyMergeMetaDataFieldsFrom → SetLabels/SetAnnotations): as strings (`-0.0` stays
+ * "-0.0"), a nested value as "", and a field with no entries (empty, null, not a map) cleared.
+ * `doc` is left as it is (patch records keep it).
+ */
+function withMetadataAsText(doc: KObject): KObject {
+  const md = doc.metadata;
+  if (!isMap(md) || (md.labels === undefined && md.annotations === undefined)) return doc;
+  const meta: YamlMap = { ...md };
+  copyMetadataTexts(doc, { metadata: meta });
+  for (const field of ["labels", "annotations"] as const) {
+    if (!Object.hasOwn(meta, field)) continue;
+    const m = meta[field];
+    const texts: YamlMap = {};
+    if (isMap(m)) for (const k of Object.keys(m)) texts[k] = writtenText(m, k) ?? nodeValueText(m[k]!);
+    if (Object.keys(texts).length > 0) meta[field] = texts;
+    else delete meta[field];
+  }
+  return { ...doc, metadata: meta };
+}
+
+/** yaml.Node.Value of a value no text was kept for: empty for maps and lists. */
+function nodeValueText(v: YamlValue): string {
+  if (v === null) return "null";
+  return typeof v === "object" ? "" : String(v);
 }
 
 /** kustomize's Resource.ApplySmPatch: identity is kept unless the options allow a change. */
@@ -219,11 +254,39 @@ function applySmp(
     resources.remove(r);
     return;
   }
+  const before = r.metadata;
   r.obj = merged;
   if (!options.allowKindChange) r.obj.kind = kind;
-  if (!options.allowNameChange) r.setName(name);
+  if (!options.allowNameChange) restoreMeta(r, before, "name", name);
   if (namespace === "") {
     const md = r.metadata;
     if (md && "namespace" in md) delete md.namespace;
-  } else r.setNamespace(namespace);
+  } else restoreMeta(r, before, "namespace", namespace);
+}
+
+/**
+ * kyaml's SetName/SetNamespace of the text read before the patch: the field keeps its style, so
+ * a name written `0x10` is still the number it was, with its text (yaml/scalar-text.ts).
+ */
+function restoreMeta(
+  r: Resource,
+  before: YamlMap | undefined,
+  key: "name" | "namespace",
+  text: string,
+): void {
+  const v = before?.[key];
+  if (
+    before === undefined ||
+    typeof v === "string" ||
+    v === undefined ||
+    v === null ||
+    typeof v === "object"
+  ) {
+    if (key === "name") r.setName(text);
+    else r.setNamespace(text);
+    return;
+  }
+  const md = r.ensureMetadata();
+  md[key] = v;
+  takeScalarText(before, md, key);
 }
