@@ -1,6 +1,7 @@
 import { SlipwayError } from "../errors.js";
 import { trimSpace } from "../go/strings.js";
 import { type SecretPaths, valueAt } from "../secrets/paths.js";
+import { formatGoFloatG } from "../yaml/numbers.js";
 import { copyMetadataTexts, takeScalarText, writtenText } from "../yaml/scalar-text.js";
 import { cloneValue } from "./clone.js";
 import type { Loader } from "./loader.js";
@@ -151,6 +152,7 @@ export function applyPatch(
       r.patches.push({ file: entry.file ?? kfile, line: 1, inline: entry.inline ?? true, ops: entry.ops });
       try {
         r.obj = applyJson6902(r.obj, entry.ops, entry.file) as KObject;
+        setAnnotationsAsText(r);
         if (entry.secrets) markJsonPatchSecrets(r, entry.ops, entry.secrets);
       } catch (e) {
         if (e instanceof SlipwayError)
@@ -232,6 +234,29 @@ function withMetadataAsText(doc: KObject): KObject {
 function nodeValueText(v: YamlValue): string {
   if (v === null) return "null";
   return typeof v === "object" ? "" : String(v);
+}
+
+/**
+ * kustomize sets the annotations again after a JSON patch (res.SetAnnotations of GetAnnotations):
+ * each value becomes the text the JSON round trip left, as a string (1000000 is "1e+06", go-yaml
+ * writing a float64; null is "null"; a map or list ""), so a later patch finds strings. A field
+ * with no entries is cleared, unless kustomize's own bookkeeping annotations would be in it.
+ */
+function setAnnotationsAsText(r: Resource): void {
+  const md = r.metadata;
+  if (md === undefined || !Object.hasOwn(md, "annotations")) return;
+  const a = md.annotations;
+  if (!isMap(a) || (Object.keys(a).length === 0 && !r.holdsBuildAnnotations)) {
+    delete md.annotations;
+    return;
+  }
+  for (const k of Object.keys(a)) {
+    const v = a[k]!;
+    if (typeof v === "string") continue;
+    if (v === null) a[k] = "null";
+    else if (typeof v === "object") a[k] = "";
+    else a[k] = typeof v === "number" ? formatGoFloatG(v) : String(v);
+  }
 }
 
 /** kustomize's Resource.ApplySmPatch: identity is kept unless the options allow a change. */

@@ -139,6 +139,11 @@ class DocumentConverter {
   private labels: Node | undefined;
   /** Reading a value of `annotations`: kustomize prints it from its text, whatever it resolves to. */
   private inAnnotations = false;
+  /**
+   * Reading a value kept with its text (written): one JSON cannot hold (`.inf`) fails only if
+   * it is still there when kustomize makes JSON of its object (see build.ts unprintableMetadata).
+   */
+  private inWritten = false;
   /** The text (kyaml's node Value) of the scalar `scalar` resolved last. */
   private lastText = "";
 
@@ -264,7 +269,7 @@ class DocumentConverter {
       if (this.inAnnotations) return { tag: "str", value: text };
       this.fail("Time.MarshalJSON: timezone hour outside of range [0,23]", node);
     }
-    if (typeof r.value === "number" && !Number.isFinite(r.value) && !this.inAnnotations) {
+    if (typeof r.value === "number" && !Number.isFinite(r.value) && !this.inWritten) {
       this.fail(`json: unsupported value: ${goFloatName(r.value)} (kustomize cannot print ${text})`, node);
     }
     // go-yaml refuses escapes of UTF-16 surrogates (even as pairs); `yaml` would join them.
@@ -406,9 +411,12 @@ class DocumentConverter {
         node === this.labels ||
         (node === this.metadata && (key === "name" || key === "namespace"));
       const outer = this.inAnnotations;
+      const outerWritten = this.inWritten;
       this.inAnnotations = node === this.annotations;
+      this.inWritten = written;
       const value = this.convert(pair.value, depth + 1, flow);
       this.inAnnotations = outer;
+      this.inWritten = outerWritten;
       setKey(out, key, value);
       if (written) this.markText(out, key, value, pair.value);
       if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);
