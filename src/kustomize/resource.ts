@@ -156,9 +156,9 @@ export class Resource {
   private metaText(key: "name" | "namespace"): string {
     const md = this.metadata;
     const n = md?.[key];
-    if (typeof n === "string") return n;
     if (n === undefined || n === null) return "";
-    return writtenText(md!, key) ?? String(n);
+    // A timestamp's value is its JSON form, a string: its text is asked for too.
+    return writtenText(md!, key) ?? (typeof n === "string" ? n : String(n));
   }
   gvk(): Gvk {
     const { group, version } = splitApiVersion(this.apiVersion);

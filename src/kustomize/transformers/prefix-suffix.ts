@@ -33,15 +33,14 @@ export function applyPrefixSuffix(
       visitFieldPath(r.obj, fs.path, { create: false }, (parent, key) => {
         const p = parent as Record<string | number, unknown>;
         const v = p[key];
-        if (typeof v === "string") p[key] = `${prefix}${v}${suffix}`;
-        // kyaml prefixes the node's text whatever it resolves to (`0x10` → `p-0x10`), and the
-        // node keeps its plain style: the new text resolves again (`0x10` + `0` is 256).
-        else if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean")
-          setPlain(
-            p as YamlMap,
-            String(key),
-            `${prefix}${writtenText(p as YamlMap, String(key)) ?? String(v)}${suffix}`,
-          );
+        // kyaml prefixes the node's text whatever it resolves to (`0x10` → `p-0x10`, a timestamp
+        // as written), and the node keeps its plain style: the new text resolves again (`0x10` +
+        // `0` is 256).
+        if (v === undefined || v === null || typeof v === "object") return;
+        const text = writtenText(p as YamlMap, String(key));
+        if (text !== undefined) setPlain(p as YamlMap, String(key), `${prefix}${text}${suffix}`);
+        else if (typeof v === "string") p[key] = `${prefix}${v}${suffix}`;
+        else setPlain(p as YamlMap, String(key), `${prefix}${String(v)}${suffix}`);
       });
     }
   }
