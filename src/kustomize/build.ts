@@ -164,11 +164,11 @@ function stringifyAnnotations(r: Resource): void {
   }
   if (a === null || typeof a !== "object" || Array.isArray(a)) return;
   for (const [k, v] of Object.entries(a)) {
-    if (v !== null && typeof v === "object") continue;
-    // The text it was written with (scalar-text.ts); else what a JSON round trip left: "null" for null.
+    // The text it was written with (scalar-text.ts); else what a JSON round trip left: "null" for
+    // null, and a map or list has no text (yaml.Node.Value is empty).
     const text = writtenText(a, k);
     if (text !== undefined) a[k] = text;
-    else if (typeof v !== "string") a[k] = v === null ? "null" : String(v);
+    else if (typeof v !== "string") a[k] = v === null ? "null" : typeof v === "object" ? "" : String(v);
   }
 }
 

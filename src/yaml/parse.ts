@@ -141,7 +141,7 @@ class DocumentConverter {
   private inAnnotations = false;
   /**
    * Reading a value kept with its text (written): one JSON cannot hold (`.inf`) fails only if
-   * it is still there when kustomize makes JSON of its object (see build.ts unprintableMetadata).
+   * it is still there when kustomize makes JSON of its object (build.ts failOnUnprintableMetadata).
    */
   private inWritten = false;
   /** The text (kyaml's node Value) of the scalar `scalar` resolved last. */
@@ -169,8 +169,9 @@ class DocumentConverter {
 
   /**
    * kustomize reads annotations, labels, names and namespaces by their text and sets every
-   * annotation again from it as a string at the end of a build (scalar-text.ts): their values keep their text beside the
-   * value, and an annotation JSON cannot hold (`.inf`, a timestamp out of range) is no failure.
+   * annotation again from it as a string at the end of a build (scalar-text.ts): their values
+   * keep their text beside the value, and an annotation JSON cannot hold (`.inf`, a timestamp
+   * out of range) is no failure.
    */
   setAnnotations(root: Node | null): void {
     if (!isMap(root) || this.options.yamlToJson) return;

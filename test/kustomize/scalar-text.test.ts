@@ -439,6 +439,18 @@ describe("scalar text of annotations, labels and names", () => {
     expect(() => build(infPatched)).toThrow("json: unsupported value: +Inf");
   });
 
+  it("an annotation written as a map or list is printed as its node's text, empty", () => {
+    const files = {
+      "kustomization.yaml": "resources: [cm.yaml]\n",
+      "cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    d: {x: 1}\n    e: [1]\n    f: []\n",
+    };
+    // kubectl kustomize printed:
+    expect(build(files)).toBe(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    d: ""\n    e: ""\n    f: ""\n  name: c\n',
+    );
+  });
+
   it("a label JSON cannot hold fails when kustomize prints its object", () => {
     const files = {
       "kustomization.yaml": "resources: [cm.yaml]\n",
