@@ -43,9 +43,9 @@ import { asciiJson, entryText, JsonText, parseBody } from "./value-codec.js";
  * The entries' format, in every key's derivation and in each entry's header: an entry of another
  * format is refused (a miss, written again). 2: a post-processed Flux build's entry holds its
  * read sets (src/platform/build-cache.ts), where a read manifest and the build's output entry
- * named it.
+ * named it. 3: a tagged map may hold the texts its scalars were written with (value-codec.ts).
  */
-const FORMAT = 2;
+const FORMAT = 3;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 

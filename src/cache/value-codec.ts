@@ -1,7 +1,9 @@
 /**
  * Rendered objects as JSON and back, losing nothing the value model holds: bigints, NaN,
- * ±Infinity and -0 (which JSON cannot spell), `__proto__` keys, and the marks of null values
- * written with no text (src/yaml/empty-null.ts), which a later strategic merge reads.
+ * ±Infinity and -0 (which JSON cannot spell), `__proto__` keys, the marks of null values
+ * written with no text (src/yaml/empty-null.ts), which a later strategic merge reads, and the
+ * texts names, labels and annotations were written with (src/yaml/scalar-text.ts), which ids
+ * and selectors read.
  *
  * Plain values stay plain JSON, so an entry costs one JSON.parse and one walk. Anything JSON
  * cannot say is an object whose only tag key is "\u0000" (a key no YAML file realistically has;
@@ -10,6 +12,7 @@
 import { isAscii } from "node:buffer";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
 import { hasEmptyNull, isEmptyNull, markEmptyNull } from "../yaml/empty-null.js";
+import { hasWrittenTexts, markScalarText, writtenTexts } from "../yaml/scalar-text.js";
 
 const TAG = "\u0000";
 
@@ -49,7 +52,7 @@ function isPlain(v: unknown): boolean {
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) return false;
       const m = v as YamlMap;
-      if (Object.hasOwn(m, TAG) || hasEmptyNull(m)) return false;
+      if (Object.hasOwn(m, TAG) || hasEmptyNull(m) || hasWrittenTexts(m)) return false;
       for (const k in m) if (Object.hasOwn(m, k) && !isPlain(m[k])) return false;
       return true;
     }
@@ -82,9 +85,16 @@ function encodeCopy(v: YamlValue): Encoded {
 function encodeMap(m: YamlMap): Encoded {
   const keys = Object.keys(m);
   const marked = keys.filter((k) => isEmptyNull(m, k));
-  if (marked.length > 0 || Object.hasOwn(m, TAG)) {
+  const texts = writtenTexts(m);
+  if (marked.length > 0 || texts.length > 0 || Object.hasOwn(m, TAG)) {
     taggedWritten++;
-    return { [TAG]: "map", k: keys.map((k) => [k, encodeCopy(m[k]!)]), e: marked };
+    const tagged: { [key: string]: Encoded } = {
+      [TAG]: "map",
+      k: keys.map((k) => [k, encodeCopy(m[k]!)]),
+      e: marked,
+    };
+    if (texts.length > 0) tagged.t = texts;
+    return tagged;
   }
   const out: { [key: string]: Encoded } = {};
   for (const k of keys) setOwn(out, k, encodeCopy(m[k]!));
@@ -141,6 +151,19 @@ export function decodeValue(e: unknown): YamlValue {
         setOwn(out, pair[0], decodeValue(pair[1]));
       }
       for (const k of o.e as unknown[]) if (typeof k === "string") markEmptyNull(out, k);
+      if (o.t !== undefined) {
+        if (!Array.isArray(o.t)) throw new TypeError("malformed cache map");
+        for (const t of o.t as unknown[]) {
+          if (
+            !Array.isArray(t) ||
+            typeof t[0] !== "string" ||
+            typeof t[1] !== "string" ||
+            !Object.hasOwn(out, t[0])
+          )
+            throw new TypeError("malformed cache map");
+          markScalarText(out, t[0], out[t[0]] as YamlValue, t[1]);
+        }
+      }
       return out;
     }
     throw new TypeError("malformed cache value");

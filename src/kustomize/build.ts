@@ -1,7 +1,9 @@
 import * as path from "node:path";
-import { errorMessage } from "../errors.js";
+import { errorMessage, SlipwayError } from "../errors.js";
 import { DiskFileSystem, type FileSystem } from "../fs/filesystem.js";
 import { emitYamlStream } from "../yaml/index.js";
+import { goFloatName } from "../yaml/numbers.js";
+import { writtenText } from "../yaml/scalar-text.js";
 import type { HelmOptions } from "./generators/helm-chart.js";
 import { nameHash } from "./generators/index.js";
 import { Loader, type LoadRestrictor, LocalInputError, remoteError } from "./loader.js";
@@ -16,6 +18,7 @@ import {
 import { fixNameReferences } from "./transformers/nameref.js";
 import { readSortOptions, sortResources } from "./transformers/sort.js";
 import { resolveVars } from "./transformers/vars.js";
+import type { YamlMap } from "./types.js";
 
 export interface BuildOptions {
   fs?: FileSystem;
@@ -95,6 +98,7 @@ function buildWith(ctx: BuildContext, dir: string, opts: BuildOptions): Resource
   for (const r of list) {
     r.dropEmptyBuildAnnotations();
     stringifyAnnotations(r);
+    failOnUnprintableMetadata(r);
   }
   if (opts.order !== "fifo") list = sortResources(list, readSortOptions(target.k.sortOptions, target.k.file));
   const meta = target.k.buildMetadata;
@@ -160,8 +164,40 @@ function stringifyAnnotations(r: Resource): void {
   }
   if (a === null || typeof a !== "object" || Array.isArray(a)) return;
   for (const [k, v] of Object.entries(a)) {
-    if (typeof v !== "string" && (v === null || typeof v !== "object")) a[k] = v === null ? "" : String(v);
+    // The text it was written with (scalar-text.ts); else what a JSON round trip left: "null" for
+    // null, and a map or list has no text (yaml.Node.Value is empty).
+    const text = writtenText(a, k);
+    if (text !== undefined) a[k] = text;
+    else if (typeof v !== "string") a[k] = v === null ? "null" : typeof v === "object" ? "" : String(v);
   }
+}
+
+/**
+ * A name, namespace or label read as `.inf`/`.nan` is kept while kustomize holds it by its text
+ * (a namespace transformer may replace it, a patch with a target turns a label into a string);
+ * one still there when kustomize makes JSON of the object fails the build, as kubectl does.
+ */
+function failOnUnprintableMetadata(r: Resource): void {
+  const md = r.metadata;
+  if (md === undefined) return;
+  unprintable(r, md, "name");
+  unprintable(r, md, "namespace");
+  const labels = md.labels;
+  if (isPlainMap(labels)) for (const k of Object.keys(labels)) unprintable(r, labels, k);
+}
+
+function unprintable(r: Resource, map: YamlMap, key: string): void {
+  const v = map[key];
+  if (typeof v !== "number" || Number.isFinite(v)) return;
+  const text = writtenText(map, key) ?? String(v);
+  throw new SlipwayError(`json: unsupported value: ${goFloatName(v)} (kustomize cannot print ${text})`, {
+    file: r.source?.file,
+    ...(r.source ? { line: r.source.line } : {}),
+  });
+}
+
+function isPlainMap(v: unknown): v is YamlMap {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function isEmptyCollection(v: unknown): boolean {

@@ -1,9 +1,11 @@
 import { copyEmptyNullMarks } from "../yaml/empty-null.js";
+import { copyScalarTexts } from "../yaml/scalar-text.js";
 import type { YamlMap, YamlValue } from "./types.js";
 
 /**
  * Deep copy of a JSON-like value; faster than structuredClone for plain YAML data. Keeps which
- * nulls were written empty (see yaml/empty-null.ts) and `__proto__` keys as data.
+ * nulls were written empty (see yaml/empty-null.ts), the texts scalars were written with
+ * (yaml/scalar-text.ts) and `__proto__` keys as data.
  */
 export function cloneValue<T extends YamlValue>(v: T): T {
   if (v === null || typeof v !== "object") return v;
@@ -16,6 +18,7 @@ export function cloneValue<T extends YamlValue>(v: T): T {
     else out[k] = value;
   }
   copyEmptyNullMarks(v as YamlMap, out);
+  copyScalarTexts(v as YamlMap, out);
   return out as T;
 }
 

@@ -1,6 +1,8 @@
 import { SlipwayError } from "../errors.js";
 import { trimSpace } from "../go/strings.js";
 import { type SecretPaths, valueAt } from "../secrets/paths.js";
+import { formatGoFloatG } from "../yaml/numbers.js";
+import { copyMetadataTexts, takeScalarText, writtenText } from "../yaml/scalar-text.js";
 import { cloneValue } from "./clone.js";
 import type { Loader } from "./loader.js";
 import {
@@ -14,7 +16,7 @@ import { patchDocuments, patchOperations } from "./patch-text.js";
 import type { ResMap } from "./resmap.js";
 import type { PatchRecord, Resource } from "./resource.js";
 import { type Selector, SelectorMatcher, selectorFrom } from "./selector.js";
-import { isMap, type KObject, type YamlValue } from "./types.js";
+import { isMap, type KObject, type YamlMap, type YamlValue } from "./types.js";
 
 /** A decrypted JSON patch operation's value lands at its path (list positions are found by value). */
 function markJsonPatchSecrets(r: Resource, ops: Json6902Op[], secrets: SecretPaths): void {
@@ -50,6 +52,11 @@ export type PatchEntry =
       lines?: number[];
       /** Per document, its decrypted (secret) values: a SOPS patch file Flux decrypted. */
       secrets?: Array<SecretPaths | undefined>;
+      /**
+       * Applied through the resource map (resmap ApplySmPatch), as a legacy patchesStrategicMerge
+       * patch is; a `patches:` entry is when it has a target. See withMetadataAsText.
+       */
+      throughResMap?: boolean;
     }
   | {
       kind: "json6902";
@@ -145,6 +152,7 @@ export function applyPatch(
       r.patches.push({ file: entry.file ?? kfile, line: 1, inline: entry.inline ?? true, ops: entry.ops });
       try {
         r.obj = applyJson6902(r.obj, entry.ops, entry.file) as KObject;
+        setAnnotationsAsText(r);
         if (entry.secrets) markJsonPatchSecrets(r, entry.ops, entry.secrets);
       } catch (e) {
         if (e instanceof SlipwayError)
@@ -187,15 +195,67 @@ export function applyPatch(
       }
     }
     const secrets = entry.secrets?.[i];
+    const applied = entry.target || entry.throughResMap ? withMetadataAsText(doc) : doc;
     for (const r of targets) {
       r.patches.push(record);
-      applySmp(resources, r, doc, entry.options, schema);
+      applySmp(resources, r, applied, entry.options, schema);
       // The patch's decrypted values are secret wherever they landed in the target.
       for (const path of secrets?.paths() ?? []) {
         const value = valueAt(doc, path);
         if (value !== undefined) r.markSecretValue(path, value);
       }
     }
+  }
+}
+
+/**
+ * resmap ApplySmPatch copies the patch and sets the copy's labels and annotations again from
+ * their text (CopyMergeMetaDataFieldsFrom → SetLabels/SetAnnotations): as strings (`-0.0` stays
+ * "-0.0"), a nested value as "", and a field with no entries (empty, null, not a map) cleared.
+ * `doc` is left as it is (patch records keep it).
+ */
+function withMetadataAsText(doc: KObject): KObject {
+  const md = doc.metadata;
+  if (!isMap(md) || (md.labels === undefined && md.annotations === undefined)) return doc;
+  const meta: YamlMap = { ...md };
+  copyMetadataTexts(doc, { metadata: meta });
+  for (const field of ["labels", "annotations"] as const) {
+    if (!Object.hasOwn(meta, field)) continue;
+    const m = meta[field];
+    const texts: YamlMap = {};
+    if (isMap(m)) for (const k of Object.keys(m)) texts[k] = writtenText(m, k) ?? nodeValueText(m[k]!);
+    if (Object.keys(texts).length > 0) meta[field] = texts;
+    else delete meta[field];
+  }
+  return { ...doc, metadata: meta };
+}
+
+/** yaml.Node.Value of a value no text was kept for: empty for maps and lists. */
+function nodeValueText(v: YamlValue): string {
+  if (v === null) return "null";
+  return typeof v === "object" ? "" : String(v);
+}
+
+/**
+ * kustomize sets the annotations again after a JSON patch (res.SetAnnotations of GetAnnotations):
+ * each value becomes the text the JSON round trip left, as a string (1000000 is "1e+06", go-yaml
+ * writing a float64; null is "null"; a map or list ""), so a later patch finds strings. A field
+ * with no entries is cleared, unless kustomize's own bookkeeping annotations would be in it.
+ */
+function setAnnotationsAsText(r: Resource): void {
+  const md = r.metadata;
+  if (md === undefined || !Object.hasOwn(md, "annotations")) return;
+  const a = md.annotations;
+  if (!isMap(a) || (Object.keys(a).length === 0 && !r.holdsBuildAnnotations)) {
+    delete md.annotations;
+    return;
+  }
+  for (const k of Object.keys(a)) {
+    const v = a[k]!;
+    if (typeof v === "string") continue;
+    if (v === null) a[k] = "null";
+    else if (typeof v === "object") a[k] = "";
+    else a[k] = typeof v === "number" ? formatGoFloatG(v) : String(v);
   }
 }
 
@@ -219,11 +279,39 @@ function applySmp(
     resources.remove(r);
     return;
   }
+  const before = r.metadata;
   r.obj = merged;
   if (!options.allowKindChange) r.obj.kind = kind;
-  if (!options.allowNameChange) r.setName(name);
+  if (!options.allowNameChange) restoreMeta(r, before, "name", name);
   if (namespace === "") {
     const md = r.metadata;
     if (md && "namespace" in md) delete md.namespace;
-  } else r.setNamespace(namespace);
+  } else restoreMeta(r, before, "namespace", namespace);
+}
+
+/**
+ * kyaml's SetName/SetNamespace of the text read before the patch: the field keeps its style, so
+ * a name written `0x10` is still the number it was, with its text (yaml/scalar-text.ts).
+ */
+function restoreMeta(
+  r: Resource,
+  before: YamlMap | undefined,
+  key: "name" | "namespace",
+  text: string,
+): void {
+  const v = before?.[key];
+  if (
+    before === undefined ||
+    typeof v === "string" ||
+    v === undefined ||
+    v === null ||
+    typeof v === "object"
+  ) {
+    if (key === "name") r.setName(text);
+    else r.setNamespace(text);
+    return;
+  }
+  const md = r.ensureMetadata();
+  md[key] = v;
+  takeScalarText(before, md, key);
 }

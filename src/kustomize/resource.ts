@@ -1,6 +1,7 @@
 import { kindSecretPaths } from "../secrets/kinds.js";
 import { type SecretPaths, unionSecrets, type ValuePath } from "../secrets/paths.js";
 import { locateWitnesses, type SecretWitness, witnessAt } from "../secrets/witness.js";
+import { writtenText } from "../yaml/scalar-text.js";
 import { cloneValue } from "./clone.js";
 import { type Gvk, parseApiVersion, type ResId, resIdString } from "./resid.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "./types.js";
@@ -146,12 +147,18 @@ export class Resource {
     return isMap(m) ? m : undefined;
   }
   get name(): string {
-    const n = this.metadata?.name;
-    return typeof n === "string" ? n : n === undefined || n === null ? "" : String(n);
+    return this.metaText("name");
   }
   get namespace(): string {
-    const n = this.metadata?.namespace;
-    return typeof n === "string" ? n : n === undefined || n === null ? "" : String(n);
+    return this.metaText("namespace");
+  }
+  /** kyaml's GetName/GetNamespace: the text written (yaml/scalar-text.ts), "" for null. */
+  private metaText(key: "name" | "namespace"): string {
+    const md = this.metadata;
+    const n = md?.[key];
+    if (n === undefined || n === null) return "";
+    // A timestamp's value is its JSON form, a string: its text is asked for too.
+    return writtenText(md!, key) ?? (typeof n === "string" ? n : String(n));
   }
   gvk(): Gvk {
     const { group, version } = splitApiVersion(this.apiVersion);
@@ -225,7 +232,8 @@ export class Resource {
   stringMap(field: "labels" | "annotations"): Record<string, string> {
     const m = this.metadata?.[field];
     const out: Record<string, string> = {};
-    if (isMap(m)) for (const [k, v] of Object.entries(m)) out[k] = scalarString(v);
+    // kyaml's GetLabels/GetAnnotations: each value's text as written (yaml/scalar-text.ts).
+    if (isMap(m)) for (const [k, v] of Object.entries(m)) out[k] = writtenText(m, k) ?? scalarString(v);
     return out;
   }
   labels(): Record<string, string> {

@@ -757,6 +757,7 @@ export class KustTarget {
       kind: "smp",
       docs: parsed.map((d) => d.value as KObject),
       options: {},
+      throughResMap: true,
       file,
       ...(inline ? {} : { lines: parsed.map((d) => d.line) }),
     };

@@ -46,6 +46,7 @@ import { goSeparatedValue, hasLineSeparator } from "./line-separators.js";
 import { goFloatName } from "./numbers.js";
 import { indentQuotedContinuation, movedOffsets } from "./quoted-indent.js";
 import { type Resolved, ResolveError, resolvePlain, resolvePlainV2, resolveTagged } from "./resolve.js";
+import { markScalarText } from "./scalar-text.js";
 
 export interface ParsedDocument {
   value: YamlValue;
@@ -129,9 +130,22 @@ class DocumentConverter {
   private aliasCount = 0;
   private aliasDepth = 0;
   private readonly expanding = new Set<Node>();
-  /** The document's metadata.annotations map, whose folded values keep the spec's text (see foldQuirk). */
+  /**
+   * metadata, metadata.annotations and metadata.labels: the values of the last two and the name
+   * and namespace of the first keep their text (scalar-text.ts).
+   */
+  private metadata: Node | undefined;
   private annotations: Node | undefined;
+  private labels: Node | undefined;
+  /** Reading a value of `annotations`: kustomize prints it from its text, whatever it resolves to. */
   private inAnnotations = false;
+  /**
+   * Reading a value kept with its text (written): one JSON cannot hold (`.inf`) fails only if
+   * it is still there when kustomize makes JSON of its object (build.ts failOnUnprintableMetadata).
+   */
+  private inWritten = false;
+  /** The text (kyaml's node Value) of the scalar `scalar` resolved last. */
+  private lastText = "";
 
   constructor(
     private readonly doc: Document,
@@ -154,16 +168,20 @@ class DocumentConverter {
   }
 
   /**
-   * kustomize sets every annotation again as a plain string at the end of a build, before it
-   * writes its output, so go-yaml v3's folded round trip (goFoldedText), which other fields go
-   * through, does not reach the values of `metadata.annotations`: they keep the spec's text. (A
-   * JSON patch's own round trip during the build does reach them; that case is not modelled.)
+   * kustomize reads annotations, labels, names and namespaces by their text and sets every
+   * annotation again from it as a string at the end of a build (scalar-text.ts): their values
+   * keep their text beside the value, and an annotation JSON cannot hold (`.inf`, a timestamp
+   * out of range) is no failure.
    */
   setAnnotations(root: Node | null): void {
-    if (!isMap(root)) return;
+    if (!isMap(root) || this.options.yamlToJson) return;
     const metadata = root.get("metadata", true);
-    const annotations = isMap(metadata) ? metadata.get("annotations", true) : undefined;
+    if (!isMap(metadata)) return;
+    this.metadata = metadata as Node;
+    const annotations = metadata.get("annotations", true);
     if (isMap(annotations)) this.annotations = annotations as Node;
+    const labels = metadata.get("labels", true);
+    if (isMap(labels)) this.labels = labels as Node;
   }
 
   convert(node: Node | null, depth: number, flow: boolean): YamlValue {
@@ -218,7 +236,8 @@ class DocumentConverter {
         separated ??
         blanksOnlyBlockValue(node.range, this.src, text) ??
         blockValueAtEnd(node.range, this.src, text);
-      if (node.type === "BLOCK_FOLDED" && viaKyaml && !this.inAnnotations) text = goFoldedText(text);
+      this.lastText = text;
+      if (node.type === "BLOCK_FOLDED" && viaKyaml) text = goFoldedText(text);
       // kyaml writes the block back and reads it again; with no indentation hint (a value that
       // starts with a tab gets none), the tab then sits where go-yaml expects indentation.
       if (viaKyaml && text.startsWith("\t") && v3BlockAllowed(text))
@@ -231,6 +250,7 @@ class DocumentConverter {
       const source = this.sourceOf(node);
       if (source.includes("\n")) text = foldedQuoted(source) ?? text;
     }
+    if (flowScalar || node.type === undefined) this.lastText = text;
     let r: Resolved;
     try {
       if (node.tag) r = resolveTagged(node.tag, text, quoted);
@@ -246,9 +266,11 @@ class DocumentConverter {
       throw err;
     }
     if (r.tag === "timestamp" && r.value === null) {
+      // Printed from its text; only a JSON patch of the object would meet the failure.
+      if (this.inAnnotations) return { tag: "str", value: text };
       this.fail("Time.MarshalJSON: timezone hour outside of range [0,23]", node);
     }
-    if (typeof r.value === "number" && !Number.isFinite(r.value)) {
+    if (typeof r.value === "number" && !Number.isFinite(r.value) && !this.inWritten) {
       this.fail(`json: unsupported value: ${goFloatName(r.value)} (kustomize cannot print ${text})`, node);
     }
     // go-yaml refuses escapes of UTF-16 surrogates (even as pairs); `yaml` would join them.
@@ -385,11 +407,19 @@ class DocumentConverter {
       // sigs.k8s.io/yaml's reading drops a quoted "<<" key too.
       if (key === "<<" && this.options.yamlToJson) continue;
       if (mergeSource && Object.hasOwn(out, key)) continue;
+      const written =
+        node === this.annotations ||
+        node === this.labels ||
+        (node === this.metadata && (key === "name" || key === "namespace"));
       const outer = this.inAnnotations;
-      if (node === this.annotations) this.inAnnotations = true;
+      const outerWritten = this.inWritten;
+      this.inAnnotations = node === this.annotations;
+      this.inWritten = written;
       const value = this.convert(pair.value, depth + 1, flow);
       this.inAnnotations = outer;
+      this.inWritten = outerWritten;
       setKey(out, key, value);
+      if (written) this.markText(out, key, value, pair.value);
       if (value === null && this.isEmptyText(pair.value)) markEmptyNull(out, key);
     }
     for (const value of mergeValues) {
@@ -397,6 +427,17 @@ class DocumentConverter {
       this.merge(out, value, depth, flow);
     }
     return out;
+  }
+
+  /** Keeps the text of `out[key]`, read from `node`, where it is not the value's own. */
+  private markText(out: YamlMap, key: string, value: YamlValue, node: Node | null): void {
+    if (node !== null && isAlias(node)) node = this.target(node);
+    if (node === null) {
+      if (value === null) markScalarText(out, key, value, "");
+      return;
+    }
+    // convert just resolved this scalar (or the one it aliases) last.
+    if (isScalar(node) && value !== this.lastText) markScalarText(out, key, value, this.lastText);
   }
 
   /** `<<`: explicit keys win, and among several merged maps the first one wins. */

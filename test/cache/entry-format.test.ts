@@ -33,12 +33,12 @@ function plant(cache: DiskRenderCache, unit: string, inputs: string, format: num
 describe("render cache entry format", () => {
   it("serves an entry of its own format", () => {
     const cache = new DiskRenderCache(dir, "test-code-identity");
-    plant(cache, "flux-postbuild", "inputs", 2, { sets: [] });
+    plant(cache, "flux-postbuild", "inputs", 3, { sets: [] });
     expect(cache.get(cache.key("flux-postbuild", "inputs"))).toEqual({ sets: [] });
     expect(cache.stats.rejected).toBe(0);
   });
 
-  it.each([1, 3])("refuses an entry of format %i under its name, and a write heals it", (format) => {
+  it.each([2, 4])("refuses an entry of format %i under its name, and a write heals it", (format) => {
     const cache = new DiskRenderCache(dir, "test-code-identity");
     plant(cache, "flux-postbuild", "inputs", format, { sets: [] });
     const key = cache.key("flux-postbuild", "inputs");

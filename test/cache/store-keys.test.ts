@@ -16,7 +16,7 @@ describe("DiskRenderCache keys", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "slipway-keys-"));
   const cache = new DiskRenderCache(dir, "c0de");
   const streamed = (purpose: string, unit: string, inputs: string) =>
-    createHash("sha256").update(`slipway-cache 2 ${purpose}\0c0de\0${unit}\0`).update(inputs);
+    createHash("sha256").update(`slipway-cache 3 ${purpose}\0c0de\0${unit}\0`).update(inputs);
 
   it("are the documented digests of the prefix and the inputs", () => {
     fc.assert(

@@ -11,6 +11,7 @@ import {
 import type { YamlMap, YamlValue } from "../../src/kustomize/types.js";
 import { isEmptyNull, markEmptyNull } from "../../src/yaml/empty-null.js";
 import { parseYamlDocuments } from "../../src/yaml/parse.js";
+import { writtenText } from "../../src/yaml/scalar-text.js";
 import { Rng } from "../support/random.js";
 
 /** Tagged values copyingEncoder has written. */
@@ -201,6 +202,22 @@ describe("cache value codec", () => {
     expect(isEmptyNull(out, "a")).toBe(true);
     expect(isEmptyNull(out, "b")).toBe(false);
     expect(isEmptyNull(out.c as YamlMap, "d")).toBe(true);
+  });
+
+  it("keeps the texts names, labels and annotations were written with (ids and selectors read them)", () => {
+    const text =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 0x10\n  namespace: 012\n" +
+      "  labels: {l: 1_000}\n  annotations: {a: ~, b: plain}\ndata: {k: 0x10}\n";
+    const v = parseYamlDocuments(text, "x.yaml")[0]!.value as YamlMap;
+    const out = roundTrip(v) as YamlMap;
+    expect(out).toStrictEqual(v);
+    const md = out.metadata as YamlMap;
+    expect([writtenText(md, "name"), writtenText(md, "namespace")]).toEqual(["0x10", "012"]);
+    expect(writtenText(md.labels as YamlMap, "l")).toBe("1_000");
+    expect(writtenText(md.annotations as YamlMap, "a")).toBe("~");
+    expect(writtenText(md.annotations as YamlMap, "b")).toBeUndefined();
+    expect(encodeNoting(v).plain).toBe(false);
+    expect(() => decodeValue({ "\u0000": "map", k: [["a", 1]], e: [], t: [["b", "x"]] })).toThrow();
   });
 
   it("keeps key order", () => {

@@ -14,7 +14,10 @@ import { Rng } from "../support/random.js";
  * into typed structs), resources through kyaml (go-yaml v3). Each seeded kustomization puts
  * YAML 1.1/1.2 edge forms (every spelling of a boolean, nulls, hex/octal/binary/underscored/
  * signed ints, .inf/.nan, sexagesimals, timestamps, and quoted versions of each) in string, int
- * and bool fields and in patch values. Both tools fail, or both print the same bytes.
+ * and bool fields and in patch values, and in the resources' annotations, labels, names,
+ * namespaces and data (kustomize reads the first four by their text: src/yaml/scalar-text.ts),
+ * with JSON and strategic-merge patches over annotations and labels. Both tools fail, or both
+ * print the same bytes.
  * `SLIPWAY_FUZZ_SEED=<seed>` replays one; with `SLIPWAY_FUZZ_COUNT=<n>`, a run of n from it.
  */
 const scalarForms = [
@@ -118,11 +121,49 @@ const jsonForms = [
   '"1:20"',
 ];
 
+/** Block scalars for annotations (kustomize prints an annotation's folded text as the spec folds it). */
+const blockForms = [
+  ">\n      a\n        b\n      c",
+  "|\n      x\n      y",
+  ">-\n      p\n\n      q",
+  "|+\n      z\n",
+];
+
+/** Deployment and ConfigMap documents with table forms in their metadata and data. */
+function generateResources(rng: Rng, scalar: () => string): { deployment: string; configMap: string } {
+  const entries = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      rng.bool(0.1) ? `    ${prefix}${i}: ${rng.pick(blockForms)}` : `    ${prefix}${i}: ${scalar()}`,
+    );
+  const metadata = (name: string): string[] => {
+    const out = [`  name: ${rng.bool(0.15) ? scalar() : name}`];
+    if (rng.bool(0.15)) out.push(`  namespace: ${scalar()}`);
+    if (rng.bool(0.6)) out.push("  annotations:", ...entries("a", 1 + rng.int(3)));
+    if (rng.bool(0.35)) out.push("  labels:", ...entries("l", 1 + rng.int(2)));
+    return out;
+  };
+  const configMap = [
+    "apiVersion: v1",
+    "kind: ConfigMap",
+    "metadata:",
+    ...metadata("n"),
+    "data:",
+    "  k: v",
+    ...(rng.bool(0.3) ? [`  k2: ${scalar()}`] : []),
+  ].join("\n");
+  const d = deployment.split("\n");
+  // The Deployment keeps its name (the replicas and images entries select it by name).
+  const dMeta = rng.bool(0.4) ? ["  annotations:", ...entries("da", 1 + rng.int(2))] : [];
+  d.splice(4, 0, ...dMeta);
+  return { deployment: d.join("\n"), configMap: `${configMap}\n` };
+}
+
 function generateTree(seed: number): Tree {
   const rng = new Rng(seed);
   const scalar = () => written(rng, rng.pick(scalarForms));
   // Mostly a form from the table; sometimes a plain string, so that some trees build.
   const value = (p = 0.35) => (rng.bool(p) ? scalar() : rng.pick(["abc", "x1", "'quoted'", '"dq"']));
+  const resources = rng.bool(0.7) ? generateResources(rng, scalar) : { deployment, configMap };
   const lines: string[] = ["resources:", "- d.yaml", "- cm.yaml"];
   const add = (p: number, ...more: string[]) => {
     if (rng.bool(p)) lines.push(...more);
@@ -166,12 +207,31 @@ function generateTree(seed: number): Tree {
       "      path: /data/extra",
       "      value:",
       ...values.map((v) => `  ${v}`),
-      // Not into metadata.annotations: kustomize prints an annotation as the text it was
-      // written with, which Slipway does not model yet.
       "    - op: add",
       "      path: /data/flow",
       `      value: {a: ${scalar()}}`,
+      ...(rng.bool(0.5)
+        ? [
+            "    - op: add",
+            `      path: /metadata/annotations/${rng.pick(["a0", "j"])}`,
+            `      value: ${scalar()}`,
+          ]
+        : []),
     );
+    if (rng.bool(0.4)) {
+      lines.push(
+        "- target:",
+        "    kind: ConfigMap",
+        "  patch: |-",
+        "    apiVersion: v1",
+        "    kind: ConfigMap",
+        "    metadata:",
+        "      name: x",
+        "      annotations:",
+        `        ${rng.pick(["a0", "a1", "pa"])}: ${scalar()}`,
+        ...(rng.bool(0.4) ? ["      labels:", `        ${rng.pick(["l0", "pl"])}: ${scalar()}`] : []),
+      );
+    }
     if (rng.bool(0.3)) {
       const jsonValue = rng.pick(jsonForms);
       lines.push(
@@ -183,7 +243,7 @@ function generateTree(seed: number): Tree {
   }
   if (rng.bool(0.15))
     lines.push(`${rng.pick(["sortOptions:\n  order:", "buildMetadata:\n-", "crds:\n-"])} ${scalar()}`);
-  const files: Record<string, string> = { "d.yaml": deployment, "cm.yaml": configMap };
+  const files: Record<string, string> = { "d.yaml": resources.deployment, "cm.yaml": resources.configMap };
   // Files kustomize reads through sigs.k8s.io/yaml too: transformer configurations (strictly)
   // and replacement files.
   if (rng.bool(0.2)) {

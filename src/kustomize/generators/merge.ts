@@ -1,3 +1,4 @@
+import { writtenText } from "../../yaml/scalar-text.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 import { type GeneratedObject, rejectUnrenderableText } from "./generate.js";
 import { sortedGoKeys } from "./go-order.js";
@@ -67,7 +68,7 @@ function asMap(v: YamlValue | undefined): YamlMap {
 function stringMap(v: YamlValue | undefined): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   if (v === undefined || !isMap(v)) return out;
-  for (const [k, val] of Object.entries(v)) out[k] = scalarText(val);
+  for (const [k, val] of Object.entries(v)) out[k] = writtenText(v, k) ?? scalarText(val);
   return out;
 }
 

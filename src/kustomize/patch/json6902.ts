@@ -1,6 +1,7 @@
 import { SlipwayError } from "../../errors.js";
 import { parseYaml } from "../../yaml/index.js";
 import { checkYamlNesting } from "../../yaml/limits.js";
+import { goFloatName } from "../../yaml/numbers.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 
 /**
@@ -152,6 +153,10 @@ export function applyJson6902(target: YamlValue, ops: readonly Json6902Op[], fil
  */
 function jsonRoundTrip(v: YamlValue): YamlValue {
   if (typeof v === "bigint") return Number(v);
+  // Only an annotation can hold one here (yaml/scalar-text.ts): kubectl prints it from its text
+  // unless a JSON patch makes JSON of the object first.
+  if (typeof v === "number" && !Number.isFinite(v))
+    throw new SlipwayError(`json: unsupported value: ${goFloatName(v)}`);
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v)) return v.map(jsonRoundTrip);
   const out: YamlMap = {};

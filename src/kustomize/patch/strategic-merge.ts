@@ -1,6 +1,7 @@
 import { SlipwayError } from "../../errors.js";
 import { compareGoStrings } from "../../go/compare.js";
 import { hasEmptyNullMark, hasEmptyNullMarks, isEmptyNull, unmarkEmptyNull } from "../../yaml/empty-null.js";
+import { copyMetadataTexts, takeScalarText } from "../../yaml/scalar-text.js";
 import { cloneValue } from "../clone.js";
 import { isMap, type YamlMap, type YamlValue } from "../types.js";
 import type { SchemaRegistry, TypeSchema } from "./schema.js";
@@ -33,7 +34,9 @@ export function strategicMergePatch(
 ): YamlMap | null {
   const merger = new Merger(registry ?? schema?.registry);
   // cloneValue keeps which of the target's nulls were written empty (kyaml drops those).
-  const result = merger.walk(cloneValue(target), structuredClone(patch), schema, []);
+  const copy = structuredClone(patch);
+  copyMetadataTexts(patch, copy);
+  const result = merger.walk(cloneValue(target), copy, schema, []);
   if (!isMap(result) || Object.keys(result).length === 0) return null;
   return result;
 }
@@ -187,6 +190,9 @@ class Merger {
         continue;
       const empty = isEmptyNull(merged, key);
       setField(merged, key, this.walk(to, from, fieldSchema, [...path, key], empty));
+      // kyaml takes the patch's scalar node, with the text it was written with.
+      if (from !== undefined && (from === null || typeof from !== "object"))
+        takeScalarText(origin as YamlMap, merged, key);
     }
     return merged;
   }

@@ -10,6 +10,7 @@ import { markEmptyNull } from "../empty-null.js";
 import { goFoldedText, v3BlockAllowed } from "../folded.js";
 import { jsonKey, setKey } from "../json-key.js";
 import { type Resolved, resolvePlain, resolvePlainV2 } from "../resolve.js";
+import { markScalarText } from "../scalar-text.js";
 import {
   bail,
   type FastMap,
@@ -24,38 +25,42 @@ export interface KyamlReadOptions {
 }
 
 export function kyamlValue(node: FastNode, options: KyamlReadOptions): YamlValue {
-  return new KyamlReader(options.yamlToJson === true, annotationsOf(node)).convert(node, 0, false);
-}
-
-/**
- * The document's metadata.annotations map: kustomize sets every annotation again as a plain
- * string before it writes its output, so their folded values keep the spec's text instead of
- * goFoldedText's (see parse.ts setAnnotations).
- */
-function annotationsOf(root: FastNode): FastMap | undefined {
-  if (root.kind !== "map") return undefined;
-  const metadata = root.pairs.find((p) => p.key.text === "metadata")?.value;
-  if (metadata?.kind !== "map") return undefined;
-  const annotations = metadata.pairs.find((p) => p.key.text === "annotations")?.value;
-  return annotations?.kind === "map" ? annotations : undefined;
+  const yamlToJson = options.yamlToJson === true;
+  const reader = new KyamlReader(yamlToJson);
+  if (!yamlToJson) reader.markTextsIn(node);
+  return reader.convert(node, 0, false);
 }
 
 class KyamlReader {
   private inAlias = 0;
   private aliased = 0;
-  private inAnnotations = false;
+  /**
+   * metadata, metadata.annotations and metadata.labels: the values of the last two and the name
+   * and namespace of the first keep their text (../scalar-text.ts).
+   */
+  private metadata: FastMap | undefined;
+  private annotations: FastMap | undefined;
+  private labels: FastMap | undefined;
 
-  constructor(
-    private readonly yamlToJson: boolean,
-    private readonly annotations: FastMap | undefined,
-  ) {}
+  constructor(private readonly yamlToJson: boolean) {}
+
+  markTextsIn(root: FastNode): void {
+    if (root.kind !== "map") return;
+    const metadata = field(root, "metadata");
+    if (metadata?.kind !== "map") return;
+    this.metadata = metadata;
+    const annotations = field(metadata, "annotations");
+    if (annotations?.kind === "map") this.annotations = annotations;
+    const labels = field(metadata, "labels");
+    if (labels?.kind === "map") this.labels = labels;
+  }
 
   convert(node: FastNode, depth: number, flow: boolean): YamlValue {
     if (this.inAlias > 0 && ++this.aliased > MAX_ALIASED_NODES) bail();
     switch (node.kind) {
       case "scalar":
         if (node.style === "plain" && isPlainText(node.text, this.yamlToJson)) return node.text;
-        return scalar(node, flow, this.yamlToJson, this.inAnnotations).value as YamlValue;
+        return scalar(node, flow, this.yamlToJson).value as YamlValue;
       case "map":
         return this.mapping(node, depth, flow || node.flow);
       case "alias": {
@@ -82,6 +87,7 @@ class KyamlReader {
     const texts = yamlToJson && node.pairs.length > 1 ? new Set<string>() : undefined;
     const pairs = node.pairs;
     let cleared = false;
+    const written = node === this.annotations || node === this.labels;
     for (let i = 0; i < pairs.length; i++) {
       const { key, value } = pairs[i] as FastPair;
       if (texts) {
@@ -98,18 +104,27 @@ class KyamlReader {
       const k = keyOf(key, depth, flow, yamlToJson);
       // Duplicates are errors (or, for kustomizations, a rule of their own): the full path's call.
       if (Object.hasOwn(out, k)) bail();
-      const outer = this.inAnnotations;
-      if (node === this.annotations) this.inAnnotations = true;
       const v = this.convert(value, depth + 1, flow);
-      this.inAnnotations = outer;
       setKey(out, k, v);
+      if (written || (node === this.metadata && (k === "name" || k === "namespace")))
+        markText(out, k, v, value);
       if (v === null && value.kind === "scalar" && value.text === "") markEmptyNull(out, k);
     }
     return out;
   }
 }
 
-function scalar(node: FastScalar, flow: boolean, yamlToJson: boolean, specFolded = false): Resolved {
+function field(map: FastMap, key: string): FastNode | undefined {
+  return map.pairs.find((p) => p.key.text === key)?.value;
+}
+
+/** Keeps the text of `out[k]`, read from `node`, where it is not the value's own (a plain string). */
+function markText(out: YamlMap, k: string, v: YamlValue, node: FastNode): void {
+  while (node.kind === "alias") node = node.target;
+  if (node.kind === "scalar" && v !== node.text) markScalarText(out, k, v, node.text);
+}
+
+function scalar(node: FastScalar, flow: boolean, yamlToJson: boolean): Resolved {
   let text = node.text;
   if (node.style === "plain") {
     // kustomize re-emits flow collections as flow; an empty value there comes back as "".
@@ -120,7 +135,7 @@ function scalar(node: FastScalar, flow: boolean, yamlToJson: boolean, specFolded
     return r;
   }
   if (!yamlToJson && (node.style === "literal" || node.style === "folded")) {
-    if (node.style === "folded" && !specFolded) text = goFoldedText(text);
+    if (node.style === "folded") text = goFoldedText(text);
     if (text.startsWith("\t") && v3BlockAllowed(text)) bail();
   }
   return { tag: "str", value: text };
