@@ -53,10 +53,7 @@ describe("text", () => {
   });
 
   it("a cycle through a Kustomization that applies its dependency starts at a dependsOn step and marks the other", () => {
-    const a = analyzeGraph([
-      node("apps", ["stores"]),
-      node("stores", [], { appliedBy: ks("apps") }),
-    ]);
+    const a = analyzeGraph([node("apps", ["stores"]), node("stores", [], { appliedBy: ks("apps") })]);
     expect(formatGraphText(a).split("\n")).toContain(
       "  Kustomization/flux-system/apps → Kustomization/flux-system/stores → Kustomization/flux-system/apps (which applies it)",
     );
