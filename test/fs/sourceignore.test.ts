@@ -76,6 +76,40 @@ describe("sourceignore patterns (go-git's matcher)", () => {
     expect(decidingPattern([p], ["infra", "a.yaml"], false)).toBeUndefined();
     expect(decidingPattern([p], ["apps"], true)).toBeUndefined();
   });
+
+  it.each([
+    // [pattern, domain, path, isDir, decides]: a nested .sourceignore's patterns, matched from
+    // below their directory (anchored, `**`, directory-only and simple names)
+    ["/b/*.yaml", ["apps"], "apps/b/x.yaml", false, true],
+    ["/b/*.yaml", ["apps"], "apps/x/b/x.yaml", false, false],
+    ["/b/*.yaml", ["apps"], "b/x.yaml", false, false],
+    ["b/c", ["apps", "x"], "apps/x/b/c", false, true],
+    ["b/c", ["apps", "x"], "apps/b/c", false, false],
+    ["**/c.yaml", ["apps"], "apps/a/b/c.yaml", false, true],
+    ["**/c.yaml", ["apps"], "apps/c.yaml", false, true],
+    ["**/c.yaml", ["apps"], "apps/a/c.yml", false, false],
+    ["a/**/c.yaml", ["apps"], "apps/a/b/d/c.yaml", false, true],
+    ["a/**/c.yaml", ["apps"], "apps/a/c.yaml", false, true],
+    ["a/**/c.yaml", ["apps"], "apps/b/a/c.yaml", false, false],
+    ["a/**", ["apps"], "apps/a", true, true],
+    ["a/**", ["apps"], "apps/a/b", false, true],
+    ["a/b/", ["apps"], "apps/a/b", false, false],
+    ["a/b/", ["apps"], "apps/a/b", true, true],
+    ["a/b/", ["apps"], "apps/a/b/c.yaml", false, true],
+    ["build/", ["apps"], "apps/x/build", false, false],
+    ["build/", ["apps"], "apps/x/build", true, true],
+    ["build/", ["apps"], "apps/build/x.yaml", false, true],
+    ["*.yaml", ["apps", "x"], "apps/x/y/z.yaml", false, true],
+    ["*.yaml", ["apps", "x"], "apps/y/z.yaml", false, false],
+    ["apps", ["apps"], "apps/x", false, false],
+    ["apps", ["apps"], "apps/apps", false, true],
+  ] as Array<[string, string[], string, boolean, boolean]>)(
+    "%j in %j on %s (dir %s): decides %s",
+    (text, domain, rel, isDir, decides) => {
+      const p = parsePattern(text, domain);
+      expect(decidingPattern([p], rel.split("/"), isDir) === p).toBe(decides);
+    },
+  );
 });
 
 describe("what the artifact holds: .sourceignore files, spec.ignore and the defaults combined", () => {
