@@ -172,6 +172,18 @@ function ensureWorkers(n: number): PoolWorker[] {
   return workers.slice(0, n);
 }
 
+/**
+ * Ends the running workers, for a caller that renders nothing more (a `check` once its platform
+ * is loaded): a worker's thread then frees its isolate while the caller works on, instead of at
+ * the process's exit, which waits for each thread it ends to free its heap (tens of MB after
+ * the renders of a repository). Renders started ahead that no worker has posted are rendered by
+ * the batch that takes them; a later batch starts workers again.
+ */
+export function retireWorkers(): void {
+  for (const entry of ahead.values()) if (entry.outcome === undefined) entry.outcome = null;
+  for (const { worker } of workers.splice(0)) worker.terminate().catch(() => undefined);
+}
+
 function drop(entry: PoolWorker): void {
   const i = workers.indexOf(entry);
   if (i >= 0) workers.splice(i, 1);
