@@ -444,9 +444,13 @@ describe.runIf(built)("render pool (worker threads)", async () => {
       );
       expect(out).toEqual(expected);
     }
+    // A retired worker ends by itself, not as a worker that died: the next batch, started
+    // before it has ended, waits for its own worker's results.
+    const lost = pool.totals.workersLost;
     const out = pool.renderReleases(jobs, { threads: 1, mainRenders: false });
     expect(pool.lastBatch).toEqual({ workers: 1, fromWorkers: jobs.length });
     expect(out).toEqual(expected);
+    expect(pool.totals.workersLost).toBe(lost);
   });
 
   it("reads the worker count from SLIPWAY_WORKERS", () => {
