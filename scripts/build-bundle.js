@@ -4,7 +4,7 @@
 // no compiled code for ES modules between processes while a CommonJS chunk compiled through
 // vm.Script can reuse V8's code cache: bin/slipway.js loads them with src/startup/bundle-loader.ts.
 // The worker entry is started by Node itself (new Worker(dist/bundle/worker.js)); bin/slipway.js
-// requires dist/bundle/start.js, built last. The Helm engine's render points (engine-entry.js) are
+// requires dist/bundle/start.js, built last, and render workers start from dist/bundle/worker-start.js. The Helm engine's render points (engine-entry.js) are
 // an entry of their own, helm-engine.js, that the platform loader's render points load when they
 // first render (engine-access-bundled.js, put in engine-access.js's place here): a run answered
 // from the caches does not load the engine.
@@ -53,6 +53,21 @@ await build({
   logLevel: "silent",
   output: {
     file: new URL("start.js", out).pathname,
+    format: "cjs",
+    charset: "ascii",
+    comments: { legal: true, annotation: false, jsdoc: false },
+  },
+});
+// The first module of a render worker the CLI starts (src/startup/worker-start.ts: the bundle
+// loader, then the worker's chunk), one CommonJS file for the same reason: started from
+// dist/startup, each worker set up the ES module loader and resolved, read and compiled
+// worker-start's five modules from source, on the way to its first render.
+await build({
+  input: new URL("startup/worker-start.js", dist).pathname,
+  platform: "node",
+  logLevel: "silent",
+  output: {
+    file: new URL("worker-start.js", out).pathname,
     format: "cjs",
     charset: "ascii",
     comments: { legal: true, annotation: false, jsdoc: false },

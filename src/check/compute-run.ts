@@ -5,6 +5,7 @@
 import type { RenderCache } from "../cache/store.js";
 import { DiskFileSystem } from "../fs/filesystem.js";
 import type { CoveredFileSystem, TreeDigest } from "../fs/tree-digest.js";
+import { retireWorkers } from "../helm/pool/index.js";
 import type { ChartProvider } from "../helmrelease/charts.js";
 import { addIdleWork } from "../idle-work.js";
 import type { KObject } from "../kustomize/types.js";
@@ -69,6 +70,8 @@ export async function computeRun(
   } finally {
     preloadValidatorsOf(undefined);
   }
+  // Nothing renders after the load: render workers end now, beside the rules (helm/pool).
+  retireWorkers();
   // Rules and reporters see the masked model only: no finding can quote a secret value.
   const platform = maskedPlatform(loaded.platform, newRunMasker());
   const unknown = (opts.clusters ?? []).filter((n) => !platform.clusters.some((c) => c.name === n));

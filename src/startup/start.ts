@@ -2,6 +2,8 @@
  * How bin/slipway.js starts the bundled CLI: dist/bundle/main.js through the BundleLoader, with
  * the code cache of this runtime and command under the cache directory, unless caching is off.
  */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheDisabled, defaultCacheDir } from "../cache/location.js";
 import { setHelmEngineLoader } from "../helm/engine-access-bundled.js";
@@ -24,6 +26,21 @@ export function commandOf(argv: string[]): string {
   }
   return "none";
 }
+
+/**
+ * The module a render worker starts from: the bundle's CommonJS build of worker-start.ts
+ * (scripts/build-bundle.js), which Node's CommonJS loader runs as one file, as bin/slipway.js
+ * runs start.js; where the bundle has none (a bundle a test made), worker-start.js beside this
+ * module in dist/startup, an ES module. Asked when the first worker starts, not at every start.
+ */
+export function workerStartEntry(bundleDir: string): string {
+  const bundled = path.join(bundleDir, WORKER_START);
+  return existsSync(bundled)
+    ? bundled
+    : fileURLToPath(new URL(`../startup/${WORKER_START}`, import.meta.url));
+}
+
+const WORKER_START = "worker-start.js";
 
 /**
  * Loads the bundle's entry and returns its `main`; the caches are written when the process exits.
@@ -57,10 +74,13 @@ export function startBundle(
     ? (line: string) => process.stderr.write(`slipway: chunk ${line}\n`)
     : undefined;
   const loader = new BundleLoader(bundleDir, cacheDir, trace);
+  let workerEntry: string | undefined;
   // Render workers load their chunks with the same code cache (the main thread writes it).
   setWorkerLauncher({
-    // From dist/startup (this module) or dist/bundle/start.js (its CommonJS build) alike.
-    entry: fileURLToPath(new URL("../startup/worker-start.js", import.meta.url)),
+    get entry() {
+      workerEntry ??= workerStartEntry(bundleDir);
+      return workerEntry;
+    },
     bundleDir,
     codeCacheDir: cacheDir,
   });

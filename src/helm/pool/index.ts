@@ -38,6 +38,7 @@ import {
   claimBack,
   NEXT_JOB,
   POSTED,
+  RETIRE,
   type ResultMessage,
   type WireJob,
   WORKER_EXITS,
@@ -170,6 +171,20 @@ function ensureWorkers(n: number): PoolWorker[] {
     workers.push(entry);
   }
   return workers.slice(0, n);
+}
+
+/**
+ * Ends the running workers, for a caller that renders nothing more (a `check` once its platform
+ * is loaded): a worker's thread then frees its isolate while the caller works on, instead of at
+ * the process's exit, which waits for each thread it ends to free its heap (tens of MB after
+ * the renders of a repository). Each worker ends itself once it has written what its renders
+ * left to write (after its last result it may still be writing: RETIRE). Renders started ahead
+ * that no worker has posted are rendered by the batch that takes them; a later batch starts
+ * workers again.
+ */
+export function retireWorkers(): void {
+  for (const entry of ahead.values()) if (entry.outcome === undefined) entry.outcome = null;
+  for (const { worker } of workers.splice(0)) worker.postMessage(RETIRE);
 }
 
 function drop(entry: PoolWorker): void {

@@ -6,7 +6,7 @@
  * process-wide symbol; none is set when Slipway runs unbundled (dist/ modules, tests).
  */
 export interface WorkerLauncher {
-  /** The module a worker runs first (dist/startup/worker-start.js). */
+  /** The module a worker runs first (worker-start.ts as dist/bundle/worker-start.js builds it). */
   entry: string;
   /** The bundle directory the loader reads chunks from. */
   bundleDir: string;

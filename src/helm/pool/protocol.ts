@@ -25,6 +25,12 @@ export interface BatchMessage {
 }
 
 /** Worker → main: one result, by job index. */
+/**
+ * The message that ends a worker (index.ts retireWorkers): it finishes writing what its renders
+ * left to write, then exits, without counting as a worker that died (WORKER_EXITS).
+ */
+export const RETIRE = "retire";
+
 export type ResultMessage = { batch: number; index: number } & (
   | {
       ok: true;

@@ -18,6 +18,7 @@ import {
   claimFront,
   POSTED,
   RESULTS_POSTED,
+  RETIRE,
   type ResultMessage,
   WORKER_EXITS,
 } from "./protocol.js";
@@ -33,8 +34,9 @@ const { port, posted, crashOnClaim, giveBackOnClaim } = workerData as {
 };
 // The main thread waits on `posted` in Atomics.wait and cannot see this worker's exit event: a
 // worker that exits (an uncaught error) says so there, so the jobs it claimed are rendered there.
+let retiring = false;
 process.on("exit", () => {
-  if (!posted) return;
+  if (!posted || retiring) return;
   Atomics.add(posted, WORKER_EXITS, 1);
   Atomics.add(posted, POSTED, 1);
   Atomics.notify(posted, POSTED);
@@ -75,7 +77,13 @@ function withParseStore(chart: Chart, wire: WireChart): Chart {
   return chart;
 }
 
-parentPort?.on("message", (batch: BatchMessage) => {
+parentPort?.on("message", (batch: BatchMessage | typeof RETIRE) => {
+  if (batch === RETIRE) {
+    // Messages come in order: every batch before this one is done, its writes too.
+    retiring = true;
+    flushWrites();
+    process.exit(0);
+  }
   const keep = new Set(batch.keep);
   for (const id of charts.keys()) if (!keep.has(id)) charts.delete(id);
   for (const [id, wire] of batch.charts) charts.set(id, withParseStore(decodeChart(wire), wire));

@@ -427,6 +427,32 @@ describe.runIf(built)("render pool (worker threads)", async () => {
     }
   });
 
+  it("ends its workers when retired; renders started ahead then render with their batch, and a later batch starts workers again", () => {
+    const expected = pool.renderReleases(jobs, { threads: 0 });
+    pool.prestartWorkers(jobs.length, 1);
+    expect(pool.runningWorkers()).toBeGreaterThan(0);
+    const started = jobs.map(({ chart, job }) => pool.renderAhead(chart, job, { threads: 1 }));
+    expect(started.every((r) => r !== undefined)).toBe(true);
+    pool.retireWorkers();
+    expect(pool.runningWorkers()).toBe(0);
+    // What the worker had not posted by then never arrives: the batch renders it, whether it
+    // takes the render back or would wait for it.
+    for (const takeBack of [true, false]) {
+      const out = pool.renderReleases(
+        jobs.map((j, i) => ({ ...j, ahead: { render: started[i], accepts: () => true } })),
+        { threads: 0, takeBack },
+      );
+      expect(out).toEqual(expected);
+    }
+    // A retired worker ends by itself, not as a worker that died: the next batch, started
+    // before it has ended, waits for its own worker's results.
+    const lost = pool.totals.workersLost;
+    const out = pool.renderReleases(jobs, { threads: 1, mainRenders: false });
+    expect(pool.lastBatch).toEqual({ workers: 1, fromWorkers: jobs.length });
+    expect(out).toEqual(expected);
+    expect(pool.totals.workersLost).toBe(lost);
+  });
+
   it("reads the worker count from SLIPWAY_WORKERS", () => {
     expect(pool.workerCount({ SLIPWAY_WORKERS: "0" })).toBe(0);
     expect(pool.workerCount({ SLIPWAY_WORKERS: "2" })).toBe(2);
