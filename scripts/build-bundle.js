@@ -44,33 +44,25 @@ await build({
     comments: { legal: true, annotation: false, jsdoc: false },
   },
 });
-// The start of bin/slipway.js (src/startup/start.ts with the BundleLoader), one CommonJS file that
-// Node's own loader runs: an ES module entry costs a fresh process ~5-8 ms more (the ES module
-// loader is set up, and each module and node:* facade resolved and linked), before any command.
-await build({
-  input: new URL("startup/start.js", dist).pathname,
-  platform: "node",
-  logLevel: "silent",
-  output: {
-    file: new URL("start.js", out).pathname,
-    format: "cjs",
-    charset: "ascii",
-    comments: { legal: true, annotation: false, jsdoc: false },
-  },
-});
-// The first module of a render worker the CLI starts (src/startup/worker-start.ts: the bundle
-// loader, then the worker's chunk), one CommonJS file for the same reason: started from
-// dist/startup, each worker set up the ES module loader and resolved, read and compiled
-// worker-start's five modules from source, on the way to its first render.
-await build({
-  input: new URL("startup/worker-start.js", dist).pathname,
-  platform: "node",
-  logLevel: "silent",
-  output: {
-    file: new URL("worker-start.js", out).pathname,
-    format: "cjs",
-    charset: "ascii",
-    comments: { legal: true, annotation: false, jsdoc: false },
-  },
-});
+// Two entries, each one CommonJS file that Node's own loader runs:
+// - the start of bin/slipway.js (src/startup/start.ts with the BundleLoader): an ES module entry
+//   costs a fresh process ~5-8 ms more (the ES module loader is set up, and each module and
+//   node:* facade resolved and linked), before any command;
+// - the first module of a render worker the CLI starts (src/startup/worker-start.ts: the bundle
+//   loader, then the worker's chunk): started from dist/startup, each worker set up the ES module
+//   loader and resolved, read and compiled worker-start's five modules from source, on the way
+//   to its first render.
+for (const entry of ["start.js", "worker-start.js"]) {
+  await build({
+    input: new URL(`startup/${entry}`, dist).pathname,
+    platform: "node",
+    logLevel: "silent",
+    output: {
+      file: new URL(entry, out).pathname,
+      format: "cjs",
+      charset: "ascii",
+      comments: { legal: true, annotation: false, jsdoc: false },
+    },
+  });
+}
 writeFileSync(new URL("package.json", out), `${JSON.stringify({ type: "commonjs" })}\n`);
