@@ -8,9 +8,18 @@
 import { describe, expect, it } from "vitest";
 import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import type { Platform } from "../../src/platform/model.js";
+import { tempTree } from "../support/cli.js";
 import { demoIdentities, fluxKs } from "../support/flux.js";
 import { scratchDirs } from "../support/scratch.js";
-import { secretYaml, sopsEnv, sopsYaml, VALUE, writeRepo } from "../support/secret-origin-repo.js";
+import {
+  SOPS,
+  secretYaml,
+  sopsEnv,
+  sopsYaml,
+  sopsYamlRule,
+  VALUE,
+  writeRepo,
+} from "../support/secret-origin-repo.js";
 
 const temps = scratchDirs();
 
@@ -93,5 +102,55 @@ describe("a message is withheld only for quoting a value whose origin is secret"
       "kustomization.yaml": `namespace: db\nsecretGenerator:\n  - name: creds\n    literals: [USER=${VALUE}]\n`,
     });
     expect(await appsError(root)).toMatch(SHOWN);
+  });
+});
+
+describe("a plain kustomize stack's chart output", () => {
+  it("a Secret a helmCharts chart makes counts as secret, even from values in Git: withheld", async () => {
+    const root = tempTree({
+      "slipway.yaml":
+        "clusters:\n  - name: charts\n    path: k8s/charts\n    flux: false\n  - name: apps\n    path: k8s/apps\n    flux: false\n",
+      "k8s/charts/kustomization.yaml":
+        "helmCharts:\n  - name: maker\n    releaseName: maker\n    namespace: db\n",
+      "k8s/charts/charts/maker/Chart.yaml": "apiVersion: v2\nname: maker\nversion: 0.1.0\n",
+      "k8s/charts/charts/maker/values.yaml": `user: ${VALUE}\n`,
+      "k8s/charts/charts/maker/templates/secret.yaml":
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: made\nstringData:\n  user: {{ .Values.user }}\n",
+      "k8s/apps/kustomization.yaml": "resources: [deployment.yaml]\npatches:\n  - path: patch.yaml\n",
+      "k8s/apps/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+      "k8s/apps/patch.yaml": `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${VALUE}-app\n`,
+    });
+    temps.keep(root);
+    const { platform } = await loadPlatformWithSecrets(root, { identities: [], renderCache: false });
+    const [charts, apps] = ["charts", "apps"].map((n) => platform.clusters.find((c) => c.name === n)!);
+    const made = charts!.kustomizations[0]!.resources.find((r) => r.object.kind === "Secret");
+    expect(made?.object.stringData).toEqual({ user: VALUE });
+    expect(apps!.kustomizations[0]!.errors[0]!.message).toMatch(WITHHELD);
+  });
+});
+
+describe("a Flux Kustomization that holds a secret itself", () => {
+  it("nothing it builds is known to be clear: its inline patch may write a decrypted value into a Secret", async () => {
+    const child = `${fluxKs("secrets", "./secrets")}  patches:
+    - target: {kind: Secret, name: user}
+      patch: |
+        - op: replace
+          path: /stringData/username
+          value: ${VALUE}
+`;
+    const root = writeRepo(temps, { "user.yaml": secretYaml("user", "username", "placeholder") }, "", {
+      "clusters/dev/secrets.yaml": fluxKs("parent", "./parent", SOPS),
+      "parent/secrets.sops.yaml": await sopsYamlRule(child, "^(patches)$"),
+    });
+    const { platform } = await loadPlatformWithSecrets(root, {
+      identities: demoIdentities,
+      renderCache: false,
+    });
+    const secrets = platform.clusters[0]!.kustomizations.find((k) => k.name === "secrets")!;
+    expect(secrets.resources.find((r) => r.object.kind === "Secret")?.object.stringData).toEqual({
+      username: VALUE,
+    });
+    const apps = platform.clusters[0]!.kustomizations.find((k) => k.name === "apps")!;
+    expect(apps.errors[0]!.message).toMatch(WITHHELD);
   });
 });

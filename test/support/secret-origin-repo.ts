@@ -9,7 +9,16 @@ export const VALUE = "immich";
 export const SOPS = "  decryption:\n    provider: sops\n    secretRef:\n      name: sops-age\n";
 
 export async function sopsYaml(plain: string, file: string): Promise<string> {
-  const rule = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: "^(data|stringData)$" });
+  return sopsYamlRule(plain, "^(data|stringData)$", file);
+}
+
+/** `plain` encrypted for the demo key, the keys matching `encryptedRegex` encrypted. */
+export async function sopsYamlRule(
+  plain: string,
+  encryptedRegex: string,
+  file = "x.sops.yaml",
+): Promise<string> {
+  const rule = ruleForRecipients([DEMO_RECIPIENT], { encrypted_regex: encryptedRegex });
   return (await encryptSops(plain, { file, rule, config: null })).toString("utf8");
 }
 
