@@ -368,6 +368,8 @@ export interface SubstitutedResource {
   substituted: boolean;
   /** The secret fields of `object`: those it had, and those a secret variable was written into. */
   secrets?: SecretPaths;
+  /** The fields of `object` a secret variable was written into (part of `secrets`); absent when none. */
+  fromSecretVariables?: SecretPaths;
   /** The variables of `settings.sealed` (ciphertext) its text names; absent when none. */
   sealed?: string[];
 }
@@ -484,6 +486,7 @@ export function substituteResource(
     object: parsed,
     substituted: true,
     ...(marks ? { secrets: marks } : {}),
+    ...(substituted.isEmpty() ? {} : { fromSecretVariables: substituted }),
     ...(named && named.size > 0 ? { sealed: [...named] } : {}),
   };
 }

@@ -125,13 +125,19 @@ export class Resource {
 
   /** The secret fields as they are now: marked values where they are, and a Secret's data. */
   secretPaths(): SecretPaths | undefined {
-    let marked: SecretPaths | undefined;
-    if (this.secretWitnesses.length > 0) {
-      const found = locateWitnesses(this.obj, this.secretWitnesses);
-      this.secretWitnesses = found.witnesses;
-      marked = found.paths;
-    }
-    return unionSecrets(marked, kindSecretPaths(this.obj));
+    return unionSecrets(this.markedSecretPaths(), kindSecretPaths(this.obj));
+  }
+
+  /**
+   * The marked values where they are now, without a Secret's data: the values whose origin is
+   * secret (decrypted, made by a chart, copied from a secret field), not those a Secret of the
+   * repository holds in clear text.
+   */
+  markedSecretPaths(): SecretPaths | undefined {
+    if (this.secretWitnesses.length === 0) return undefined;
+    const found = locateWitnesses(this.obj, this.secretWitnesses);
+    this.secretWitnesses = found.witnesses;
+    return found.paths;
   }
 
   get apiVersion(): string {

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { SecretFile } from "../fs/filesystem.js";
 import { hiddenLinkNote } from "../fs/hidden-link.js";
+import { kindSecretPaths } from "../secrets/kinds.js";
 import { SecretPaths } from "../secrets/paths.js";
 import {
   clearAnalysedScalars,
@@ -567,7 +568,7 @@ export class KustTarget {
         throw new SlipwayError(`helm chart ${args.name}: a document is not a map`, { file: this.k.file });
       this.absorb(
         ra,
-        { object: d.value, behavior: "create", needsHash: false },
+        { object: d.value, behavior: "create", needsHash: false, ...madeByChart(d.value) },
         { apiVersion: "builtin", kind: "HelmChartInflationGenerator" },
       );
     }
@@ -850,7 +851,7 @@ export class KustTarget {
       .map((d) => {
         if (!isMap(d.value))
           throw new SlipwayError(`helm chart ${a.name}: a document is not a map`, { file: this.k.file });
-        return { object: d.value, behavior: "create" as const, needsHash: false };
+        return { object: d.value, behavior: "create" as const, needsHash: false, ...madeByChart(d.value) };
       });
   }
 
@@ -1258,3 +1259,12 @@ function withFile(e: SlipwayError, file: string): SlipwayError {
 
 export type { PatchEntry };
 export { cloneValue };
+
+/**
+ * A chart's Secret holds what the chart made of values (or generated): marked, so that it
+ * counts as secret, not as a value read in clear from the repository.
+ */
+function madeByChart(object: YamlMap): { secrets?: SecretPaths } {
+  const secrets = kindSecretPaths(object as KObject);
+  return secrets ? { secrets } : {};
+}

@@ -38,7 +38,7 @@ import type { BuiltObject } from "../operator/build.js";
 import { operatorFuncs } from "../operator/funcs.js";
 import { isInputProvider, isResourceSet } from "../operator/resourceset.js";
 import { SecretIdentityError, withoutIdentity } from "../secrets/kinds.js";
-import type { SecretPaths } from "../secrets/paths.js";
+import { SecretPaths } from "../secrets/paths.js";
 import { credentialMarks, redactUrl, redactUrlsIn } from "../url-credentials.js";
 import { YamlNestingError } from "../yaml/limits.js";
 import {
@@ -766,7 +766,9 @@ function renderKustomizeStack(ctx: RenderContext, d: DiscoveredCluster, cluster:
         now: RENDER_EPOCH,
       },
     });
-    k.resources = built.map((r) => rendered(ctx, r, r.obj, k, r.secretPaths()));
+    k.resources = built.map((r) =>
+      rendered(ctx, r, r.obj, k, r.secretPaths(), r.markedSecretPaths() ?? new SecretPaths()),
+    );
     k.status = "rendered";
     collectObjects(ctx, cluster, k);
   } catch (err) {
@@ -1624,7 +1626,7 @@ function finishKustomization(
       // Its substituteFrom names were substituted from a secret: never printed.
       ctx.secretsOf.get(k.object)?.touches(["spec", "postBuild", "substituteFrom"]) === true,
     );
-  k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets));
+  k.resources = processed.objects.map((o) => rendered(ctx, o.from, o.object, k, o.secrets, o.secretOrigin));
   if (refusedAtApply(k)) return;
   adoptOutput(ctx, cluster, k, pool, byId, state, enqueue);
 }
@@ -2150,12 +2152,17 @@ function helmReleaseInfo(
   return info;
 }
 
+/**
+ * `origin`: the part of `marked` whose value is secret to a reader of the repository; undefined
+ * when not known, and then every secret field is (RenderedResource.secretOrigin).
+ */
 function rendered(
   ctx: RenderContext,
   from: Resource,
   object: KObject,
   k: FluxKustomization,
   marked: SecretPaths | undefined,
+  origin?: SecretPaths,
 ): RenderedResource {
   const secrets = withoutIdentity(marked);
   const rel = (abs: string) => relative(ctx.root, originOf(ctx, abs));
@@ -2168,6 +2175,10 @@ function rendered(
   if (secrets && !secrets.isEmpty()) {
     out.secrets = secrets;
     ctx.secretsOf.set(object, secrets);
+    // A Flux Kustomization with a secret field (decrypted by its parent) may patch a secret
+    // into what it builds, unmarked: nothing it builds is known to be clear.
+    if (origin && !ctx.secretsOf.has(k.object))
+      out.secretOrigin = withoutIdentity(origin) ?? new SecretPaths();
   }
   if (from.source) out.source = { file: rel(from.source.file), line: from.source.line };
   if (from.patches.length > 0) {

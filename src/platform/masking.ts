@@ -10,7 +10,8 @@
  *
  * Error and warning messages are written without secret text where they are made (positions
  * instead of content). As a last resort that cannot corrupt output, `withholdSecretMessages`
- * replaces a whole message that still quotes a secret value.
+ * replaces a whole message that still quotes a value whose origin is secret
+ * (RenderedResource.secretOrigin): not one a Secret of the repository holds in clear text.
  */
 import { isMap, type KObject, type YamlValue } from "../kustomize/types.js";
 import { secretDataNotBase64 } from "../secrets/base64.js";
@@ -296,18 +297,49 @@ export function secretFragments(secretStrings: readonly string[]): string[] {
 }
 
 /**
+ * The secret fields of a rendered object whose value is secret to a reader of the repository;
+ * all of them unless the object says which (secretOrigin is set only where that is known).
+ */
+function secretOriginOf(r: RenderedResource): SecretPaths | undefined {
+  return r.secretOrigin ?? secretsOf(r);
+}
+
+/**
  * Whether a text quotes a secret value of the platform, as written, base64-encoded or in a form a
  * chart's template prints an input in; undefined when the platform holds no secret.
+ *
+ * Only values whose origin is secret count: decrypted, substituted from a Secret's variable
+ * (whatever that Secret's own origin), a HelmRelease's input from a Secret, made by a chart or a
+ * ResourceSet, copied from any of those — and anything not known to be clear. A value a Secret
+ * of the repository holds in clear text does not withhold a message (it is still masked
+ * wherever it is a field), unless it is also the value of such a field.
+ *
+ * Why this tells a pull request's author nothing new about a secret value. Text withholding is
+ * a membership test by nature: a message the author makes quote a guess is withheld iff some
+ * withheld value lies in it. Today the withheld values are the secret-origin ones S and the
+ * clear ones C; after this, S alone. Every value of C is text in the repository the author can
+ * edit: a pull request that rewrites each of them (to text no guess contains, or moves it out
+ * of a Secret) is withheld from today exactly as this one is from now, except for messages
+ * quoting C, which the author knows. S is the same in both (a decryption, a Secret's variable
+ * or a chart input does not read C's text as a clear value: what a Secret in Git feeds to
+ * substitution, replacements or a chart is marked secret itself, so rewriting it only changes
+ * values the author knows). So every answer this gives, the author could get today. What must
+ * not happen is that anything the author controls shrinks S (why "printed elsewhere anyway" was
+ * refused: the author could print a dictionary of guesses and see which one stops being
+ * withheld): S is decided by where a value comes from, never by where else its text appears,
+ * and a value both clear and secret stays in S.
  */
 export function secretQuoter(platform: Platform): ((text: string) => boolean) | undefined {
   const values = new Set<string>();
   for (const c of platform.clusters)
     for (const k of c.kustomizations)
       for (const r of k.resources) {
-        const texts = secretScalars(r.object, secretsOf(r));
+        const origin = secretOriginOf(r);
+        if (!origin || origin.isEmpty()) continue;
+        const texts = secretScalars(r.object, origin);
         if (isCoreSecret(r.object) && isMap(r.object.data))
-          for (const v of Object.values(r.object.data))
-            if (typeof v === "string") texts.push(secretDataText(v));
+          for (const [key, v] of Object.entries(r.object.data))
+            if (typeof v === "string" && origin.covers(["data", key])) texts.push(secretDataText(v));
         for (const v of texts)
           for (const form of [v, base64Text(v)]) if (form.length >= MIN_WITHHELD_LENGTH) values.add(form);
       }

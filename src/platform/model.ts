@@ -122,6 +122,14 @@ export interface RenderedResource {
    */
   secrets?: SecretPaths;
   /**
+   * The part of `secrets` whose value is secret to whoever reads the repository: decrypted,
+   * substituted from a Secret's variable, made by a chart, copied from a secret field. A Secret's
+   * data written in clear in Git is not (it is masked all the same). Undefined: not known, so
+   * all of `secrets` is; only the objects a Flux Kustomization or a kustomize stack builds say.
+   * Decides which values withhold a message that quotes them (masking.ts, secretQuoter).
+   */
+  secretOrigin?: SecretPaths;
+  /**
    * Made by a Flux Operator ResourceSet: which one, from which template field
    * (`resources[0]`, `resourcesTemplate`, `steps[1].resources[0]`) and input set. `source` then
    * points at that template in the ResourceSet's file.

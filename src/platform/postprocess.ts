@@ -17,7 +17,7 @@ import { cloneValue } from "../kustomize/clone.js";
 import type { Resource } from "../kustomize/resource.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { kindSecretPaths, SecretIdentityError, secretIdentityField } from "../secrets/kinds.js";
-import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
+import { SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { emitYaml, parseYaml } from "../yaml/index.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
 import type { PlatformErrorCode } from "./model.js";
@@ -34,6 +34,12 @@ export interface ProcessedObject {
    * from a secret variable, and a Secret's data.
    */
   secrets?: SecretPaths;
+  /**
+   * The part of `secrets` whose value is secret to a reader of the repository: marked in the
+   * build, decrypted, or substituted from a secret variable. The rest (a Secret's data written
+   * in clear in Git) is masked all the same, but no message is withheld for quoting it.
+   */
+  secretOrigin?: SecretPaths;
 }
 
 export interface PostProcessResult {
@@ -92,7 +98,8 @@ export function postProcess(
     }
     try {
       let obj = cloneValue(r.obj);
-      let secrets = r.secretPaths();
+      let origin = r.markedSecretPaths();
+      let secrets = unionSecrets(origin, kindSecretPaths(r.obj));
       // Marks from the build (decrypted generator inputs and patches, replacements, vars) on an
       // identity field: a secret was copied there, and every output prints identities. Neither
       // kind nor name is quoted, as either may be the secret.
@@ -108,21 +115,27 @@ export function postProcess(
         if (d.object === undefined) continue;
         obj = d.object;
         secrets = unionSecrets(secrets, d.secrets);
+        origin = unionSecrets(origin, d.secrets);
       }
       if (settings && needsSubstitution(settings)) {
         const input = obj;
         const s = substituteResource(() => emitYaml(input), settings, parseYaml11, input, where, secrets);
         obj = s.object;
         secrets = s.secrets;
+        if (s.substituted) origin = unionSecrets(origin?.existingIn(obj), s.fromSecretVariables);
         if (s.sealed) for (const v of s.sealed) (sealed ??= new Set()).add(v);
       }
-      for (const [item, itemSecrets] of expandList(obj, secrets)) {
+      for (const [item, itemSecrets, itemOrigin] of expandList(obj, secrets, origin)) {
         if (isKustomizeConfig(item)) continue;
         checkIdentity(item, where, itemSecrets);
         setOwnerLabels(item, name, namespace);
         if (isMap(common)) applyCommonMetadata(item, common);
         const marks = unionSecrets(itemSecrets, kindSecretPaths(item));
-        out.push(marks ? { object: item, from: r, secrets: marks } : { object: item, from: r });
+        out.push(
+          marks
+            ? { object: item, from: r, secrets: marks, secretOrigin: itemOrigin ?? new SecretPaths() }
+            : { object: item, from: r },
+        );
       }
     } catch (err) {
       if (err instanceof SlipwayError) {
@@ -194,10 +207,11 @@ export function readObjectsItems(obj: KObject): KObject[] | undefined {
 function expandList(
   obj: KObject,
   secrets: SecretPaths | undefined,
-): Array<[KObject, SecretPaths | undefined]> {
+  origin: SecretPaths | undefined,
+): Array<[KObject, SecretPaths | undefined, SecretPaths | undefined]> {
   const items = readObjectsItems(obj);
-  if (items === undefined) return [[obj, secrets]];
-  return items.map((item, i) => [item, secrets?.under(["items", i])]);
+  if (items === undefined) return [[obj, secrets, origin]];
+  return items.map((item, i) => [item, secrets?.under(["items", i]), origin?.under(["items", i])]);
 }
 
 function isKustomizeConfig(obj: KObject): boolean {
