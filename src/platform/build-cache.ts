@@ -246,15 +246,23 @@ interface ReadSet {
   digest?: string;
 }
 
-function readSets(manifest: unknown): ReadSet[] {
-  const sets = (manifest as { sets?: unknown } | undefined)?.sets;
+/** The `sets` an entry's body holds, each a map whose records are [path, digest] pairs (the others are left out). */
+function storedReadSets(body: unknown): Array<YamlMap & { records: ReadRecord[] }> {
+  const sets = (body as { sets?: unknown } | undefined)?.sets;
   if (!Array.isArray(sets)) return [];
   return sets.filter(
-    (s): s is ReadSet =>
+    (s): s is YamlMap & { records: ReadRecord[] } =>
       isMap(s) &&
       Array.isArray(s.records) &&
-      s.records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "string") &&
-      (s.digest === undefined || (typeof s.digest === "string" && /^[0-9a-f]{64}$/.test(s.digest))),
+      s.records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "string"),
+  );
+}
+
+const isRecordsDigest = (d: unknown): d is string => typeof d === "string" && /^[0-9a-f]{64}$/.test(d);
+
+function readSets(manifest: unknown): ReadSet[] {
+  return storedReadSets(manifest).filter(
+    (s): s is typeof s & ReadSet => s.digest === undefined || isRecordsDigest(s.digest),
   );
 }
 
@@ -485,16 +493,9 @@ export function cachedPostBuild(
 
 /** The read sets of a post-processed build entry that have the expected shape (the others are left out). */
 function postBuildSets(body: unknown): PostBuildSet[] {
-  const sets = (body as { sets?: unknown } | undefined)?.sets;
-  if (!Array.isArray(sets)) return [];
-  return sets.filter(
-    (s): s is PostBuildSet =>
-      isMap(s) &&
-      Array.isArray(s.records) &&
-      s.records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "string") &&
-      typeof s.digest === "string" &&
-      /^[0-9a-f]{64}$/.test(s.digest) &&
-      (s.uncacheable === true ? s.build === undefined : isMap(s.build)),
+  return storedReadSets(body).filter(
+    (s): s is typeof s & PostBuildSet =>
+      isRecordsDigest(s.digest) && (s.uncacheable === true ? s.build === undefined : isMap(s.build)),
   );
 }
 

@@ -57,6 +57,7 @@ import {
   readReleaseSpec,
 } from "../helmrelease/spec.js";
 import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/values.js";
+import { isBuiltinClusterScoped } from "../kubernetes-scopes.js";
 import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
 import { SecretPaths, unionSecrets, valueAt } from "../secrets/paths.js";
 import { parseYamlDocuments } from "../yaml/parse.js";
@@ -1332,7 +1333,7 @@ function releaseObjects(
   const base = releaseBase(info);
   const withNamespace = (o: KObject) => {
     // Helm installs namespaced objects without a namespace into the release namespace.
-    if (isMap(o.metadata) && !o.metadata.namespace && !CLUSTER_SCOPED.has(String(o.kind)))
+    if (isMap(o.metadata) && !o.metadata.namespace && !helmLeavesUnnamespaced(o))
       o.metadata.namespace = spec.releaseNamespace;
     return o;
   };
@@ -1381,31 +1382,15 @@ function addLabels(o: KObject, labels: Record<string, string>): void {
   m.labels = { ...(isMap(m.labels) ? m.labels : {}), ...labels };
 }
 
-/** Kinds Helm treats as cluster-scoped when it fills in the release namespace (built-in API only). */
-const CLUSTER_SCOPED = new Set([
-  "Namespace",
-  "Node",
-  "PersistentVolume",
-  "StorageClass",
-  "CustomResourceDefinition",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "PriorityClass",
-  "IngressClass",
-  "APIService",
-  "MutatingWebhookConfiguration",
-  "ValidatingWebhookConfiguration",
-  "ValidatingAdmissionPolicy",
-  "ValidatingAdmissionPolicyBinding",
-  "CSIDriver",
-  "CSINode",
-  "RuntimeClass",
-  "VolumeAttachment",
-  "CertificateSigningRequest",
-  "FlowSchema",
-  "PriorityLevelConfiguration",
-  "ClusterIssuer",
-]);
+/**
+ * Whether Helm leaves an object without a namespace as it is: its kind is cluster-scoped. Helm
+ * asks the cluster; offline, the built-in kinds and cert-manager's ClusterIssuer (the custom
+ * cluster-scoped kind charts render most) stand for it.
+ */
+function helmLeavesUnnamespaced(o: KObject): boolean {
+  const kind = String(o.kind);
+  return isBuiltinClusterScoped(groupOf(o), kind) || kind === "ClusterIssuer";
+}
 
 // --- secrets -----------------------------------------------------------------------------------
 

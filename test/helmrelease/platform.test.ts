@@ -86,6 +86,24 @@ describe("HelmReleases whose chart is in the repository", () => {
     expect(deploy.source?.file).toBe("apps/helmrelease.yaml");
   });
 
+  it("leaves cluster-scoped kinds without a namespace, as Helm does (PodSecurityPolicy of an old chart)", () => {
+    const scoped = load({
+      "charts/demo/templates/scoped.yaml": [
+        "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: demo-psp}\nspec: {}",
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: demo-gc}\nspec: {controllerName: example.com/gw}",
+        "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: demo-issuer}\nspec: {selfSigned: {}}",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: demo-plain}\ndata: {a: b}",
+      ].join("\n---\n"),
+    });
+    const demo = release(scoped, "demo");
+    expect(demo.status).toBe("rendered");
+    const namespaceOf = (kind: string, name: string) => meta(find(demo, kind, name).object).namespace;
+    expect(namespaceOf("PodSecurityPolicy", "demo-psp")).toBeUndefined();
+    expect(namespaceOf("GatewayClass", "demo-gc")).toBeUndefined();
+    expect(namespaceOf("ClusterIssuer", "demo-issuer")).toBeUndefined();
+    expect(namespaceOf("ConfigMap", "demo-plain")).toBe("apps");
+  });
+
   it("installs crds/ by the CRD policy, hooks as helm-controller does, tests only with spec.test.enable", () => {
     const demo = release(p, "demo");
     const crd = find(demo, "CustomResourceDefinition", "widgets.example.com");

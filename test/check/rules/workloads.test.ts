@@ -1362,6 +1362,9 @@ describe("namespace-exists", () => {
           res(bare("example.com/v1", "Gadget")),
           res(bare("other.io/v1", "Thing")),
           res(bare("rbac.authorization.k8s.io/v1", "ClusterRole")),
+          // removed in Kubernetes 1.25, cluster-scoped before (mthorley/k8s-gitops, 2022: loki's chart output)
+          res(bare("policy/v1beta1", "PodSecurityPolicy")),
+          res(bare("extensions/v1beta1", "PodSecurityPolicy")),
           res(bare("v1", "Secret", { annotations: { "kustomize.toolkit.fluxcd.io/reconcile": "disabled" } })),
           res(bare("v1", "Service", { labels: { "kustomize.toolkit.fluxcd.io/ssa": "Ignore" } })),
         ]),

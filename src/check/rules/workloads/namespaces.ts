@@ -3,6 +3,7 @@
  * there, created by a rendered Namespace, or by a HelmRelease with `install.createNamespace`.
  */
 import { ALWAYS_PRESENT_NAMESPACES } from "../../../kubernetes-made.js";
+import { isBuiltinClusterScoped } from "../../../kubernetes-scopes.js";
 import type { HelmReleaseInfo, RenderedResource } from "../../../platform/model.js";
 import { applierName, outputUnknown, unknownOutputState } from "../../../platform/model.js";
 import type { Rule, RuleContext } from "../../types.js";
@@ -19,53 +20,6 @@ import {
   stringAt,
 } from "./objects.js";
 import { type ApplyScope, applyScopes } from "./scopes.js";
-
-const CLUSTER_SCOPED: Record<string, string[]> = {
-  "": ["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
-  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
-  "apiextensions.k8s.io": ["CustomResourceDefinition"],
-  "apiregistration.k8s.io": ["APIService"],
-  "storage.k8s.io": ["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass"],
-  "scheduling.k8s.io": ["PriorityClass"],
-  "node.k8s.io": ["RuntimeClass"],
-  "networking.k8s.io": ["IngressClass", "IPAddress", "ServiceCIDR"],
-  "admissionregistration.k8s.io": [
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "MutatingAdmissionPolicy",
-    "MutatingAdmissionPolicyBinding",
-  ],
-  "certificates.k8s.io": ["CertificateSigningRequest", "ClusterTrustBundle"],
-  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
-  "resource.k8s.io": ["DeviceClass"],
-  "gateway.networking.k8s.io": ["GatewayClass"],
-  // OpenShift's cluster configuration (config.openshift.io/v1): every kind is a singleton of the cluster.
-  "config.openshift.io": [
-    "APIServer",
-    "Authentication",
-    "Build",
-    "ClusterOperator",
-    "ClusterVersion",
-    "Console",
-    "DNS",
-    "FeatureGate",
-    "Image",
-    "ImageContentPolicy",
-    "ImageDigestMirrorSet",
-    "ImageTagMirrorSet",
-    "Infrastructure",
-    "Ingress",
-    "Network",
-    "Node",
-    "OAuth",
-    "OperatorHub",
-    "Project",
-    "Proxy",
-    "Scheduler",
-  ],
-};
 
 /**
  * OpenShift (and OKD) makes its own namespaces (`openshift-config`, `openshift-operators`,
@@ -108,7 +62,7 @@ export function crdScopes(ctx: RuleContext): Map<string, string> {
 export function isClusterScoped(r: RenderedResource, scopes: Map<string, string>): boolean {
   const group = groupOf(r.object);
   const kind = kindOf(r.object);
-  if (CLUSTER_SCOPED[group]?.includes(kind)) return true;
+  if (isBuiltinClusterScoped(group, kind)) return true;
   const scope = scopes.get(`${group}/${kind}`);
   if (scope !== undefined) return scope === "Cluster";
   // Custom kinds without a CRD here (installed by a chart): `ClusterIssuer`, `ClusterSecretStore`, … are cluster-scoped by convention.
@@ -136,7 +90,7 @@ const BUILTIN_GROUPS = new Set([
 function knownNamespaced(r: RenderedResource, scopes: Map<string, string>): boolean {
   const group = groupOf(r.object);
   const kind = kindOf(r.object);
-  if (CLUSTER_SCOPED[group]?.includes(kind)) return false;
+  if (isBuiltinClusterScoped(group, kind)) return false;
   const scope = scopes.get(`${group}/${kind}`);
   if (scope !== undefined) return scope === "Namespaced";
   return BUILTIN_GROUPS.has(group) && kind !== "";
