@@ -134,32 +134,27 @@ function unique<T>(items: readonly T[], keyOf: (x: T) => string, key: string): T
 }
 
 /**
- * The platform with `skipped` releases holding no objects. Copied by property descriptor, not
- * spread: spreading would read (and so decode) the objects the copy leaves out.
+ * The platform with `skipped` releases holding no objects. Copied key by key, not spread:
+ * spreading would read (and so decode) the objects the copy leaves out. A copy by property
+ * descriptors (a descriptor object per property, then defined one by one) cost ~9 µs apiece,
+ * 1.4% of a warm changed-only diff of bjw-s home-ops for its ~150 copies; this one ~0.7 µs.
  */
 function withoutObjectsOf(p: Platform, skipped: Set<HelmReleaseInfo>): Platform {
   return {
     ...p,
     clusters: p.clusters.map((c) =>
       c.helmReleases.some((r) => skipped.has(r))
-        ? {
-            ...c,
-            helmReleases: c.helmReleases.map((r) => {
-              if (!skipped.has(r)) return r;
-              const copy = Object.defineProperties(
-                {},
-                Object.getOwnPropertyDescriptors(r),
-              ) as HelmReleaseInfo;
-              Object.defineProperty(copy, "resources", {
-                value: [],
-                writable: true,
-                configurable: true,
-                enumerable: true,
-              });
-              return copy;
-            }),
-          }
+        ? { ...c, helmReleases: c.helmReleases.map((r) => (skipped.has(r) ? withoutObjects(r) : r)) }
         : c,
     ),
   };
+}
+
+/** A copy of `r` with no objects, its keys in order, `resources` (a getter when lazy) not read. */
+function withoutObjects(r: HelmReleaseInfo): HelmReleaseInfo {
+  const from = r as unknown as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const k of Object.keys(from)) copy[k] = k === "resources" ? [] : from[k];
+  if (!Object.hasOwn(copy, "resources")) copy.resources = [];
+  return copy as unknown as HelmReleaseInfo;
 }

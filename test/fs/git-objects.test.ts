@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { clearBlobCache, GitFileSystem } from "../../src/fs/git.js";
+import { parseObjectId } from "../../src/fs/git-objects.js";
 import { Rng } from "../support/random.js";
 
 /**
@@ -133,5 +134,33 @@ describe("GitFileSystem reads revisions in-process exactly as git does", () => {
       /unknown git revision 'no-such-branch'/,
     );
     expect(() => GitFileSystem.openBoth(dir, "--all", "HEAD")).toThrow(/unknown git revision '--all'/);
+  });
+});
+
+describe("parseObjectId", () => {
+  it("gives the bytes Buffer.from(oid, 'hex') gives for 40 lowercase hex digits", () => {
+    const rng = new Rng(23);
+    const into = Buffer.alloc(20);
+    for (let n = 0; n < 500; n++) {
+      const oid = Array.from({ length: 40 }, () => "0123456789abcdef"[rng.int(16)]).join("");
+      expect(parseObjectId(oid, into)).toBe(true);
+      expect(into.equals(Buffer.from(oid, "hex"))).toBe(true);
+    }
+  });
+
+  it("refuses anything else: uppercase, other lengths, characters past f, a path", () => {
+    const into = Buffer.alloc(20);
+    const id = "0123456789abcdef0123456789abcdef01234567";
+    for (const bad of [
+      id.toUpperCase(),
+      id.slice(0, 39),
+      `${id}0`,
+      `${id.slice(0, 39)}g`,
+      `${id.slice(0, 20)} ${id.slice(21)}`,
+      `../../../../etc/passwd${"x".repeat(18)}`,
+      "",
+    ]) {
+      expect(parseObjectId(bad, into), bad).toBe(false);
+    }
   });
 });
