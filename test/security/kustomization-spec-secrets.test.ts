@@ -9,8 +9,8 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import { BUILD_UNIT } from "../../src/platform/build-cache.js";
+import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import { maskPlatform, newRunMasker } from "../../src/platform/masking.js";
 import type { Platform } from "../../src/platform/model.js";
 import { storedEntries } from "../support/cache-entries.js";
@@ -37,7 +37,10 @@ async function repo(spec: string, encryptedRegex: string): Promise<string> {
 }
 
 async function masked(root: string): Promise<Platform> {
-  const { platform } = await loadPlatformWithSecrets(root, { identities: demoIdentities, renderCache: false });
+  const { platform } = await loadPlatformWithSecrets(root, {
+    identities: demoIdentities,
+    renderCache: false,
+  });
   return maskPlatform(platform, newRunMasker());
 }
 
@@ -47,8 +50,9 @@ const outputOf = (p: Platform) => {
   return JSON.stringify([k.object, k.resources.map((r) => r.object), k.errors, k.warnings]);
 };
 const objectOf = (p: Platform, kind: string) =>
-  p.clusters[0]!.kustomizations.find((k) => k.name === "secrets")!.resources.find((r) => r.object.kind === kind)!
-    .object;
+  p.clusters[0]!.kustomizations.find((k) => k.name === "secrets")!.resources.find(
+    (r) => r.object.kind === kind,
+  )!.object;
 
 const PATCH = `  patches:
     - target: {kind: ConfigMap, name: cfg}
@@ -106,7 +110,12 @@ describe("values a Flux Kustomization's own spec has from a secret", () => {
 function cli(args: string[], cacheDir: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
-      env: { ...process.env, SLIPWAY_NO_CACHE: "", SLIPWAY_CACHE_DIR: cacheDir, SOPS_AGE_KEY_FILE: demoKeyFile },
+      env: {
+        ...process.env,
+        SLIPWAY_NO_CACHE: "",
+        SLIPWAY_CACHE_DIR: cacheDir,
+        SOPS_AGE_KEY_FILE: demoKeyFile,
+      },
     });
     let out = "";
     child.stdout.on("data", (d) => {
@@ -125,7 +134,11 @@ describe("through the CLI, cold and from a warm render cache", () => {
     const root = await repo(PATCH, "^(patches)$");
     const cacheDir = temps.make("slipway-spec-secrets-cache-");
     for (const run of ["cold", "warm"]) {
-      for (const args of [["render", root], ["render", root, "--format", "json"], ["check", root]]) {
+      for (const args of [
+        ["render", root],
+        ["render", root, "--format", "json"],
+        ["check", root],
+      ]) {
         const out = await cli(args, cacheDir);
         expect(out, `${run} ${args.join(" ")}`).not.toContain(SECRET);
         if (args[0] === "render") expect(out).toMatch(/password"?: "?<masked:sha256:[0-9a-f]+>/);
