@@ -58,8 +58,8 @@ import {
 } from "../helmrelease/spec.js";
 import { composeReleaseValues, ValuesReferenceError } from "../helmrelease/values.js";
 import { isBuiltinClusterScoped } from "../kubernetes-scopes.js";
-import { isMap, type KObject, type YamlMap, type YamlValue } from "../kustomize/types.js";
-import { SecretPaths, unionSecrets, valueAt } from "../secrets/paths.js";
+import { isMap, type KObject, type YamlMap } from "../kustomize/types.js";
+import { type SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { parseYamlDocuments } from "../yaml/parse.js";
 import { secureJoin } from "./build.js";
 import { declaredObjects } from "./cluster-objects.js";
@@ -95,6 +95,7 @@ import {
   writeChartFacts,
 } from "./release-cache.js";
 import { secretIdentitySpec } from "./secret-spec.js";
+import { secretSpecStrings, secretTextMarks } from "./secret-text.js";
 
 /** The clock of every render: charts calling `now` get this instant, so renders repeat exactly. */
 export const RENDER_EPOCH = Date.parse("2025-01-01T00:00:00Z");
@@ -1409,21 +1410,8 @@ function markSecretFields(resources: RenderedResource[], secretStrings: string[]
   const wanted = [...secretForms(secretStrings), ...secretFragments(secretStrings)];
   if (wanted.length === 0) return;
   for (const r of resources) {
-    const found = new SecretPaths();
-    let any = false;
-    const walk = (v: YamlValue, at: Array<string | number>) => {
-      if (typeof v === "string") {
-        const folded = v.toLowerCase();
-        if (wanted.some((s) => folded.includes(s))) {
-          found.add(at);
-          any = true;
-        }
-      } else if (Array.isArray(v)) {
-        for (const [i, x] of v.entries()) walk(x, [...at, i]);
-      } else if (isMap(v)) for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
-    };
-    walk(r.object, []);
-    if (any) r.secrets = unionSecrets(r.secrets, found);
+    const found = secretTextMarks(r.object, wanted);
+    if (found) r.secrets = unionSecrets(r.secrets, found);
   }
 }
 
@@ -1432,17 +1420,7 @@ function ownSecretValues(cluster: Cluster, info: HelmReleaseInfo): string[] {
   const applied = cluster.kustomizations
     .find((k) => k.id === info.kustomization)
     ?.resources.find((r) => r.object === info.object);
-  const marks = applied?.secrets;
-  if (!marks) return [];
-  const out: string[] = [];
-  const collect = (v: YamlValue | undefined) => {
-    if (typeof v === "string") out.push(v);
-    else if (typeof v === "number" || typeof v === "bigint") out.push(String(v));
-    else if (Array.isArray(v)) for (const x of v) collect(x);
-    else if (isMap(v)) for (const x of Object.values(v)) collect(x);
-  };
-  for (const p of marks.paths()) if (p[0] === "spec") collect(valueAt(info.object, p));
-  return out;
+  return secretSpecStrings(info.object, applied?.secrets);
 }
 
 // --- cluster inputs ----------------------------------------------------------------------------

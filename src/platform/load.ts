@@ -97,7 +97,7 @@ import {
 } from "./helmreleases.js";
 import { contentAfterEmptyFirstDocument } from "./kustomization-file.js";
 import { KEPT_READ_BYTES, rememberLoadedFiles } from "./loaded-files.js";
-import { withholdSecretMessages } from "./masking.js";
+import { secretForms, withholdSecretMessages } from "./masking.js";
 import {
   addNotice,
   type Cluster,
@@ -132,6 +132,7 @@ import {
 import { checkoutRule } from "./same-repository.js";
 import { type FluxDocument, MAX_SCAN_BYTES, type RepositoryScan, scanRepository, sourcesOf } from "./scan.js";
 import { secretIdentitySpec } from "./secret-spec.js";
+import { buildReadsSecretSpec, secretKustomizationStrings } from "./secret-text.js";
 import { specIgnoreOf, specIgnoreOfObject } from "./source-ignore.js";
 import { linksLeftOut } from "./source-links.js";
 
@@ -1226,9 +1227,10 @@ function build(ctx: RenderContext, p: Pending): boolean {
   try {
     refuseExcludedPath(ctx, k);
     const sopsHook = isSops(k) ? ctx.decrypt?.files : undefined;
-    // A build served decrypted files is never cached (and decryption reports its problems as it runs).
+    // A build served decrypted files is never cached (and decryption reports its problems as it
+    // runs), nor one whose Kustomization's spec holds a decrypted value (its patches write it).
     const result =
-      ctx.renderCache && !sopsHook
+      ctx.renderCache && !sopsHook && !buildReadsSecretSpec(ctx.secretsOf.get(k.object))
         ? cachedFluxBuild(
             ctx.renderCache,
             kustomizationFs(ctx, k),
@@ -1593,7 +1595,13 @@ function finishKustomization(
   try {
     if (settingsError !== undefined) throw settingsError;
     const hook = isSops(k) ? ctx.decrypt?.resource : undefined;
-    processed = postProcess(p.built ?? [], k.object, settings, hook ? (o) => hook(o, k) : undefined);
+    processed = postProcess(
+      p.built ?? [],
+      k.object,
+      settings,
+      hook ? (o) => hook(o, k) : undefined,
+      secretForms(secretKustomizationStrings(k.object, ctx.secretsOf.get(k.object))),
+    );
   } catch (err) {
     fail(k, err);
     return;

@@ -21,6 +21,7 @@ import { SecretPaths, unionSecrets } from "../secrets/paths.js";
 import { emitYaml, parseYaml } from "../yaml/index.js";
 import { groupOf, metaString, specOf } from "./flux-objects.js";
 import type { PlatformErrorCode } from "./model.js";
+import { secretTextMarks } from "./secret-text.js";
 
 export const OWNER_NAME_LABEL = "kustomize.toolkit.fluxcd.io/name";
 export const OWNER_NAMESPACE_LABEL = "kustomize.toolkit.fluxcd.io/namespace";
@@ -71,11 +72,18 @@ export class KustomizationFieldError extends SlipwayError {
  */
 export type DecryptObject = (object: KObject) => { object: KObject | undefined; secrets?: SecretPaths };
 
+/**
+ * `specSecrets`: the lower-cased forms of the values the Flux Kustomization's own spec holds from
+ * a secret (its parent decrypted them; secretSpecStrings, secretForms). Its `patches`, `images`
+ * and `commonMetadata` write them into the objects with nothing left to say where they came
+ * from, so the objects are searched for them (secret-text.ts).
+ */
 export function postProcess(
   resources: Resource[],
   kustomization: KObject,
   settings: PostBuildSettings | undefined,
   decrypt: DecryptObject | undefined,
+  specSecrets: readonly string[] = [],
 ): PostProcessResult {
   const out: ProcessedObject[] = [];
   const errors: SlipwayError[] = [];
@@ -130,10 +138,19 @@ export function postProcess(
         checkIdentity(item, where, itemSecrets);
         setOwnerLabels(item, name, namespace);
         if (isMap(common)) applyCommonMetadata(item, common);
-        const marks = unionSecrets(itemSecrets, kindSecretPaths(item));
+        const fromSpec = secretTextMarks(item, specSecrets);
+        const specIdentity = secretIdentityField(fromSpec);
+        if (specIdentity !== undefined) {
+          throw new SecretIdentityError(
+            `an object's ${specIdentity} holds a value the Flux Kustomization's own spec has from a secret, which every output prints; Slipway does not render an object whose identity is secret`,
+            where,
+          );
+        }
+        const marks = unionSecrets(unionSecrets(itemSecrets, fromSpec), kindSecretPaths(item));
+        const origin = unionSecrets(itemOrigin, fromSpec);
         out.push(
           marks
-            ? { object: item, from: r, secrets: marks, secretOrigin: itemOrigin ?? new SecretPaths() }
+            ? { object: item, from: r, secrets: marks, secretOrigin: origin ?? new SecretPaths() }
             : { object: item, from: r },
         );
       }
