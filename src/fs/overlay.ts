@@ -8,20 +8,21 @@ import type { FileSystem, SecretFile } from "./filesystem.js";
  * directory with several Flux specs.
  */
 export class OverlayFileSystem implements FileSystem {
-  private readonly files = new Map<string, Buffer>();
+  /** A function is content made when first read (Flux's kustomization file, often never read). */
+  private readonly files = new Map<string, Buffer | (() => string)>();
   private readonly secrets = new Map<string, SecretFile>();
   /** Directories that hold an overlay file, mapped to the overlay entry names they add. */
   private readonly entries = new Map<string, Set<string>>();
 
   constructor(
     readonly base: FileSystem,
-    files: Record<string, string | Buffer> = {},
+    files: Record<string, string | Buffer | (() => string)> = {},
   ) {
     for (const [p, content] of Object.entries(files)) this.set(p, content);
   }
 
   /** Serves `content` at `p`; `secret` says which of it is decrypted (see FileSystem.secretFile). */
-  set(p: string, content: string | Buffer, secret?: SecretFile): void {
+  set(p: string, content: string | Buffer | (() => string), secret?: SecretFile): void {
     const abs = path.posix.resolve("/", p);
     this.files.set(abs, typeof content === "string" ? Buffer.from(content) : content);
     if (secret) this.secrets.set(abs, secret);
@@ -40,7 +41,15 @@ export class OverlayFileSystem implements FileSystem {
   }
 
   readFile(p: string): Buffer {
-    return this.files.get(p) ?? this.base.readFile(p);
+    return this.own(p) ?? this.base.readFile(p);
+  }
+
+  private own(p: string): Buffer | undefined {
+    const content = this.files.get(p);
+    if (typeof content !== "function") return content;
+    const made = Buffer.from(content());
+    this.files.set(p, made);
+    return made;
   }
 
   secretFile(p: string): SecretFile | undefined {
@@ -57,7 +66,7 @@ export class OverlayFileSystem implements FileSystem {
   }
 
   size(p: string): number {
-    return this.files.get(p)?.length ?? this.base.size(p);
+    return this.own(p)?.length ?? this.base.size(p);
   }
 
   realPath(p: string): string {

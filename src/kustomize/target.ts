@@ -97,6 +97,18 @@ export class BuildCache {
     { acc: Accumulator; schemaAfter: SchemaState; omitted?: readonly OmittedRemote[] }
   >();
   readonly kustomizations = new Map<string, Kustomization>();
+  /**
+   * Kustomization files served by the caller whose reading it already holds (by absolute
+   * path): Flux's rewritten file, made as an object (src/platform/kustomization-file.ts). The
+   * file is still found as any other; its text is printed only for an error that names a line.
+   */
+  readonly readyKustomizations = new Map<string, ReadyKustomization>();
+}
+
+/** A kustomization file's reading (sigs.k8s.io/yaml's, before the struct decode) and its text. */
+export interface ReadyKustomization {
+  value: YamlMap;
+  text: () => string;
 }
 
 /**
@@ -1151,7 +1163,13 @@ export function loadKustomization(loader: Loader, cache: BuildCache): Kustomizat
   if (found.length > 1) throw new LocalInputError(`Found multiple kustomization files under: ${dir}`);
   const file = path.posix.join(dir, found[0]!);
   let k: Kustomization | undefined;
+  const ready = cache.readyKustomizations.get(file);
   try {
+    if (ready !== undefined) {
+      k = readKustomizationValue(ready.value, ready.text, file, dir);
+      cache.kustomizations.set(dir, k);
+      return k;
+    }
     const text = kustomizationText(decodeYamlText(loader.fs.readFile(file), file), file);
     // The directory as given is kept in the result (k.dir), so it is part of the key.
     const key = `${dir}\0${file}\0${text}`;
@@ -1183,7 +1201,16 @@ function readKustomizationText(text: string, file: string, dir: string): Kustomi
   // (go-yaml v2: `on`, `y` are booleans, a timestamp stays text), then encoding/json into the
   // struct, which refuses unknown fields and values of the wrong type.
   const raw = parseYaml(text, file, { allowDuplicateKeys: true, yamlToJson: true });
-  const lineOf = (field: string) => topLevelLine(text, field);
+  return readKustomizationValue(raw, () => text, file, dir);
+}
+
+function readKustomizationValue(
+  raw: YamlValue,
+  text: () => string,
+  file: string,
+  dir: string,
+): Kustomization {
+  const lineOf = (field: string) => topLevelLine(text(), field);
   let typed: YamlValue = raw;
   if (isMap(raw)) {
     const decoded = decodeGoJson(raw, kustomizationType);

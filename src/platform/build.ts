@@ -59,8 +59,23 @@ export function buildFluxPath(
     throw new SlipwayError(`kustomization path not found: '${specPath}' (${dir}) is not a directory`);
   }
   const file = fluxKustomizationFile(fs, dir, spec);
-  let overlay: FileSystem = new OverlayFileSystem(fs, { [file.file]: file.text });
-  if (wrapFs) overlay = wrapFs(overlay, dir);
+  // The text is printed only when read: by a decryption hook, or for an error naming its line.
+  let printed = false;
+  const own = new OverlayFileSystem(fs, {
+    [file.file]: () => {
+      printed = true;
+      return file.text;
+    },
+  });
+  const overlay = wrapFs ? wrapFs(own, dir) : own;
+  const rootCache = new RootScopedCache(cache, dir);
+  // kustomize reads the file Flux wrote, whose reading is the object it was written from,
+  // unless a decryption hook (which reads it to find generator inputs) served another file.
+  if (
+    file.readBack !== undefined &&
+    (!printed || overlay.readFile(file.file).equals(own.readFile(file.file)))
+  )
+    rootCache.readyKustomizations.set(file.file, { value: file.readBack, text: () => file.text });
   let resources: Resource[];
   let omitted: OmittedRemote[];
   try {
@@ -68,7 +83,7 @@ export function buildFluxPath(
       fs: overlay,
       loadRestrictor: "LoadRestrictionsNone",
       confineTo: sourceRoot,
-      cache: new RootScopedCache(cache, dir),
+      cache: rootCache,
       order: file.object.sortOptions === undefined ? "fifo" : "kustomization",
     }));
   } catch (e) {

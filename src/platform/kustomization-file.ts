@@ -23,6 +23,7 @@ import {
   parseYaml,
   parseYamlDocuments,
 } from "../yaml/index.js";
+import { readBackOfPrint } from "../yaml/read-back.js";
 
 /** JSON names of kustomize's `types.Kustomization` fields (api v0.21): everything else is dropped. */
 const KUSTOMIZATION_FIELDS: readonly string[] = knownFields;
@@ -35,10 +36,15 @@ const SELECTOR_FIELDS: readonly string[] = selectorFields;
 export interface FluxKustomizationFile {
   /** Absolute path the file is served at. */
   file: string;
-  /** The YAML text kustomize reads. */
-  text: string;
+  /** The YAML text kustomize reads (printed when first asked for). */
+  readonly text: string;
   /** The rewritten kustomization, as an object. */
   object: KObject;
+  /**
+   * What kustomize reads from `text` (sigs.k8s.io/yaml), taken from `object` without printing
+   * and reading the text; undefined when that is not certain (src/yaml/read-back.ts).
+   */
+  readBack: YamlMap | undefined;
   /** True when the directory had no kustomization file. */
   generated: boolean;
 }
@@ -61,7 +67,19 @@ export function fluxKustomizationFile(fs: FileSystem, dir: string, spec: YamlMap
     object = generateKustomization(fs, dir);
   }
   applySpec(object, spec, fs, dir);
-  return { file, text: emitYaml(object), object, generated: !existing };
+  const readBack = readBackOfPrint(object);
+  // Printed now when kustomize is to read it (a print that fails fails here, as it always did).
+  let text = isMap(readBack) ? undefined : emitYaml(object);
+  return {
+    file,
+    get text() {
+      text ??= emitYaml(object);
+      return text;
+    },
+    object,
+    readBack: isMap(readBack) ? readBack : undefined,
+    generated: !existing,
+  };
 }
 
 /**

@@ -28,6 +28,7 @@
 
 import { SlipwayError } from "../errors.js";
 import type { YamlMap, YamlValue } from "../kustomize/types.js";
+import { emitCommonYaml } from "./emit-common.js";
 import { sortKeys } from "./keysort.js";
 import { formatNumber, goParseInt, goParseUint, smallDecimal } from "./numbers.js";
 import { parseGoYamlTimestamp } from "./timestamp.js";
@@ -821,8 +822,23 @@ function numberText(n: number | bigint): string {
   }
 }
 
+/** Options that change nothing in the text: emit-common.ts writes those. */
+function onlyKeyOrder(opts: EmitOptions): boolean {
+  for (const k in opts) if (k !== "keyOrder" && opts[k as keyof EmitOptions] !== undefined) return false;
+  return true;
+}
+
 /** One document exactly as `kubectl kustomize` prints it (ends with "\n", no "---"). */
 export function emitYaml(value: YamlValue, opts?: EmitOptions): string {
+  if (opts === undefined || onlyKeyOrder(opts)) {
+    const common = emitCommonYaml(value, v2ReadsAsNonString, opts?.keyOrder);
+    if (common !== undefined) return common;
+  }
+  return emitYamlGeneral(value, opts);
+}
+
+/** emitYaml through the general emitter whatever the shape (the common path's reference in tests). */
+export function emitYamlGeneral(value: YamlValue, opts?: EmitOptions): string {
   const e = new Emitter(opts);
   e.node(value, false);
   // Document end: libyaml writes an indent, which ends the last line.
