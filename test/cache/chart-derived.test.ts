@@ -1,13 +1,3 @@
-/**
- * What a render derives from a cached chart archive (its facts, its crds/ parsed) is kept beside
- * the chart cache (src/charts/derived.ts), by archive digest and code identity: a cold run whose
- * render cache is empty takes it instead of parsing the crds/ again, and its output equals a run
- * without any cache. A damaged entry, an entry of another build and a sealed entry that does not
- * read as documents are ignored. The archive's tar index (src/helm/archive-index.ts) and its
- * values.yaml reads (src/helm/persisted-values.ts) are kept there too, and a cold render through
- * the CLI fills the store and then takes from it.
- */
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -23,7 +13,7 @@ import { CHART_CRD_DOCS_UNIT } from "../../src/platform/crd-docs-cache.js";
 import { loadPlatform, type Platform } from "../../src/platform/index.js";
 import { CHART_FACTS_UNIT } from "../../src/platform/release-cache.js";
 import { writeFixture } from "../helmrelease/fixture.js";
-import { repoRoot } from "../support/env.js";
+import { slipwayWithCache } from "../support/cli.js";
 import { scratchDirs } from "../support/scratch.js";
 import { tgz } from "../support/tgz.js";
 
@@ -373,24 +363,7 @@ describe("chart cache: a cold check through the CLI", () => {
   });
 });
 
-/** The built CLI with the cache on (vitest turns it off for everything else). */
-function cli(args: string[], cacheDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
-      env: { ...process.env, SLIPWAY_NO_CACHE: "", SLIPWAY_CACHE_DIR: cacheDir },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = slipwayWithCache;
 
 /** Masked values carry a keyed hash whose key is new every run (src/sops/mask.ts). */
 const masked = (s: string) => s.replace(/<masked:sha256:[0-9a-f]+>/g, "<masked>");

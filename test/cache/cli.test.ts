@@ -10,30 +10,14 @@ import { DiskRenderCache } from "../../src/cache/store.js";
 import { chartDerivedDir } from "../../src/charts/derived.js";
 import { writeFixture } from "../helmrelease/fixture.js";
 import { storedEntries } from "../support/cache-entries.js";
+import { slipwayWithCache } from "../support/cli.js";
 import { repoRoot } from "../support/env.js";
 import { scratchDirs } from "../support/scratch.js";
 
 const temps = scratchDirs();
 const temp = () => temps.make("slipway-rc-cli-");
 
-/** The CLI with the cache on (vitest turns it off for everything else). */
-function run(args: string[], cacheDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
-      env: { ...process.env, SLIPWAY_NO_CACHE: "", SLIPWAY_CACHE_DIR: cacheDir },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const run = slipwayWithCache;
 
 /** Masked values carry a keyed hash whose key is new every run (src/sops/mask.ts): compare the rest. */
 const unsalted = (s: string) => s.replace(/<masked:sha256:[0-9a-f]+>/g, "<masked>");

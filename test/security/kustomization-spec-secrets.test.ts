@@ -1,12 +1,3 @@
-/**
- * A Flux Kustomization whose own spec holds values its parent decrypted (a SOPS-encrypted
- * Kustomization file, `encrypted_regex: ^(patches|images|commonMetadata)$`): its patches, image
- * overrides and commonMetadata write those values into the objects it applies, where nothing
- * says they came from a secret. They were printed in the clear (`render`, a ConfigMap patched
- * with a password); the objects are now searched for them and every field holding one is masked,
- * an object whose name one reaches is not rendered, and the build is not kept in the render cache.
- */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILD_UNIT } from "../../src/platform/build-cache.js";
@@ -14,7 +5,7 @@ import { loadPlatformWithSecrets } from "../../src/platform/decrypt.js";
 import { maskPlatform, newRunMasker } from "../../src/platform/masking.js";
 import type { Platform } from "../../src/platform/model.js";
 import { storedEntries } from "../support/cache-entries.js";
-import { repoRoot } from "../support/env.js";
+import { slipwayWithCache } from "../support/cli.js";
 import { demoIdentities, demoKeyFile, fluxKs } from "../support/flux.js";
 import { scratchDirs } from "../support/scratch.js";
 import { SOPS, sopsYamlRule, writeRepo } from "../support/secret-origin-repo.js";
@@ -106,27 +97,10 @@ describe("values a Flux Kustomization's own spec has from a secret", () => {
   });
 });
 
-/** The built CLI (run `npm run build` first), with the render cache in `cacheDir`. */
-function cli(args: string[], cacheDir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
-      env: {
-        ...process.env,
-        SLIPWAY_NO_CACHE: "",
-        SLIPWAY_CACHE_DIR: cacheDir,
-        SOPS_AGE_KEY_FILE: demoKeyFile,
-      },
-    });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      out += d;
-    });
-    child.on("error", reject);
-    child.on("close", () => resolve(out));
-  });
+/** The built CLI (run `npm run build` first) with the demo key, the render cache in `cacheDir`: all it printed. */
+async function cli(args: string[], cacheDir: string): Promise<string> {
+  const r = await slipwayWithCache(args, cacheDir, { SOPS_AGE_KEY_FILE: demoKeyFile });
+  return r.stdout + r.stderr;
 }
 
 describe("through the CLI, cold and from a warm render cache", () => {

@@ -1,15 +1,8 @@
-/**
- * Which values withhold a message, as users meet it: the built CLI (run `npm run build` first),
- * `check` and `render --format json`, cold and from a warm render cache. A message quoting a
- * plain Secret's value is shown, one quoting a decrypted value withheld, and both values stay
- * masked as fields.
- */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILD_UNIT } from "../../src/platform/build-cache.js";
 import { storedEntries } from "../support/cache-entries.js";
-import { repoRoot } from "../support/env.js";
+import { slipwayWithCache } from "../support/cli.js";
 import { demoKeyFile, fluxKs } from "../support/flux.js";
 import { scratchDirs } from "../support/scratch.js";
 import { secretYaml, sopsYaml, VALUE, writeRepo } from "../support/secret-origin-repo.js";
@@ -17,23 +10,10 @@ import { secretYaml, sopsYaml, VALUE, writeRepo } from "../support/secret-origin
 const temps = scratchDirs();
 const SOPS_VALUE = "s3cr3t-pass";
 
-/** The CLI with the cache in `cacheDir` (vitest turns it off for everything else). */
-function run(args: string[], cacheDir: string): Promise<{ code: number; stdout: string; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "bin/slipway.js"), ...args], {
-      env: { ...process.env, SLIPWAY_NO_CACHE: "", SLIPWAY_CACHE_DIR: cacheDir },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, out: stdout + stderr }));
-  });
+/** The CLI with the cache in `cacheDir`; `out` is all it printed. */
+async function run(args: string[], cacheDir: string): Promise<{ code: number; stdout: string; out: string }> {
+  const r = await slipwayWithCache(args, cacheDir);
+  return { code: r.code, stdout: r.stdout, out: r.stdout + r.stderr };
 }
 
 /** Masked values carry a keyed hash whose key is new every run: compare the rest. */
