@@ -310,6 +310,55 @@ describe("service-selector-matches", () => {
     expect(runRule(r, p)[0]?.message).toContain("(no pod has statefulset.kubernetes.io/pod-name=db-3)");
   });
 
+  it("leaves out the labels Vault sets on its own pods at run time (vault-helm's vault-active Service)", () => {
+    const vault: KObject = {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "vault", namespace: "vault" },
+      spec: {
+        serviceName: "vault-internal",
+        template: {
+          metadata: { labels: { "app.kubernetes.io/name": "vault", component: "server" } },
+          spec: {},
+        },
+      },
+    };
+    const p = platformOf([
+      cluster("prod", [
+        ks("flux-system/vault", [
+          res(vault),
+          res(
+            service("vault-active", "vault", {
+              "app.kubernetes.io/name": "vault",
+              component: "server",
+              "vault-active": "true",
+            }),
+          ),
+          res(
+            service("vault-standby", "vault", {
+              "app.kubernetes.io/name": "vault",
+              component: "server",
+              "vault-active": "false",
+            }),
+          ),
+          // still judged: a term the template answers otherwise, and a label no one sets
+          res(
+            service("vault-agent", "vault", {
+              "app.kubernetes.io/name": "vault",
+              component: "agent",
+              "vault-active": "true",
+            }),
+          ),
+          res(service("vault-ui", "vault", { "app.kubernetes.io/name": "vault", "vault-ui": "true" })),
+        ]),
+      ]),
+    ]);
+    expect(runRule(r, p).map((f) => f.message.split(" ")[1])).toEqual([
+      "vault/vault-agent",
+      "vault/vault-ui",
+    ]);
+  });
+
   it("does not match workloads of another namespace or another cluster", () => {
     const p = platformOf([
       cluster("prod", [

@@ -95,6 +95,20 @@ export function podLabelsOf(obj: KObject, scaled: ReadonlySet<string> = new Set(
   return { template: labels, controller };
 }
 
+/**
+ * Labels an application sets on its own pod at run time, through the API, when the template does
+ * not: HashiCorp Vault's Kubernetes service registration (vault-helm's `vault-active` and
+ * `vault-standby` Services select `vault-active`; mthorley/k8s-gitops). Whether a pod carries
+ * one is known only in the cluster, so a selector term on it is not judged offline.
+ */
+const SET_BY_THE_APPLICATION = new Set([
+  "vault-active",
+  "vault-initialized",
+  "vault-perf-standby",
+  "vault-sealed",
+  "vault-version",
+]);
+
 /** The selector terms the pods fail, as `[key, reason]` (empty: the selector picks these pods). */
 export function podSelectorMismatches(
   selector: Record<string, string>,
@@ -109,8 +123,9 @@ export function podSelectorMismatches(
       continue;
     }
     const own = pods.template[key];
-    if (own === undefined) out.push({ key, reason: `label ${key} is missing` });
-    else if (own !== value) out.push({ key, reason: `${key}=${value} but the label is ${key}=${own}` });
+    if (own === undefined) {
+      if (!SET_BY_THE_APPLICATION.has(key)) out.push({ key, reason: `label ${key} is missing` });
+    } else if (own !== value) out.push({ key, reason: `${key}=${value} but the label is ${key}=${own}` });
   }
   return out;
 }
